@@ -1,0 +1,3 @@
+from glmlint.cli import main
+
+main()

@@ -1,0 +1,48 @@
+"""Rule documentation from rule metadata: `docs/rules/*.md`, `glmlint explain`, SARIF help."""
+from __future__ import annotations
+
+import os
+import sys
+
+from glmlint.rule import Rule
+
+DOCS_URL = "https://github.com/glmlint/glmlint/blob/main/docs/rules/{code}.md"
+FORMAT_NAMES = {"dockerfile": "Dockerfile", "compose": "docker-compose", "kubernetes": "Kubernetes",
+                "sshd-config": "sshd_config"}
+
+
+def help_uri(rule: Rule) -> str:
+    return DOCS_URL.format(code=rule.code)
+
+
+def body(rule: Rule) -> str:
+    """The docstring without its summary line."""
+    lines = rule.doc.strip().splitlines()
+    return "\n".join(lines[1:]).strip() + "\n"
+
+
+def render(rule: Rule) -> str:
+    formats = ", ".join(FORMAT_NAMES.get(str(f), str(f)) for f in sorted(rule.formats, key=str))
+    fix = f"{rule.fix} fix" if rule.fix else "no fix"
+    return (f"# {rule.code} {rule.slug}\n\n"
+            f"{rule.summary}\n\n"
+            f"*Severity: {rule.severity} · Formats: {formats} · {fix.capitalize()} · Since {rule.since}*\n\n"
+            f"{body(rule)}")
+
+
+def write_all(directory: str) -> list[str]:
+    from glmlint.registry import builtin_rules
+
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for rule in builtin_rules():
+        path = os.path.join(directory, f"{rule.code}.md")
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(render(rule))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # python -m glmlint.docs docs/rules
+    for p in write_all(sys.argv[1] if len(sys.argv) > 1 else "docs/rules"):
+        print(p)

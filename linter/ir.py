@@ -1,0 +1,358 @@
+"""The common intermediate representation every parser produces and every rule reads.
+
+A parser turns one source file into a `SourceFile` holding `Workload`s: things
+that will run as a container (a Dockerfile's final stage, a compose service, a
+Kubernetes container). Each security-relevant setting is a `Setting`: its value,
+where it is written (or, for a default, where it *would* be written) and whether
+it was set explicitly. Inheritance (pod -> container, stage -> stage, compose
+`build:` -> Dockerfile) is resolved by the parsers and the linker, never by rules.
+"""
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Format(str, enum.Enum):
+    """The kinds of source file glmlint reads."""
+
+    DOCKERFILE = "dockerfile"
+    COMPOSE = "compose"
+    KUBERNETES = "kubernetes"
+    SSHD_CONFIG = "sshd-config"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Loc:
+    """A 1-based position in a source file."""
+
+    line: int
+    col: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Setting(Generic[T]):
+    """A value with the place that sets it.
+
+    `explicit` is False for a default: `loc` then points where the setting
+    belongs (a workload's anchor, or the owner of an inherited value).
+    `path` locates the value in its document for the fix engine: for YAML the
+    key path from the document root (ints index sequences), for a Dockerfile
+    `("instruction", n)`. `origin` names another file when the value is
+    inherited from it (compose `build:` -> Dockerfile).
+    """
+
+    value: T
+    loc: Loc
+    explicit: bool = True
+    path: tuple[str | int, ...] = ()
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One element of a list setting (a capability, a security option)."""
+
+    value: str
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user spec as `USER`, `user:` or `runAsUser` give it (`name[:group]`)."""
+
+    raw: str
+    name: str
+    group: str | None = None
+
+    @classmethod
+    def parse(cls, raw: str) -> User:
+        name, _, group = raw.strip().partition(":")
+        return cls(raw=raw.strip(), name=name, group=group or None)
+
+    @property
+    def uid(self) -> int | None:
+        return int(self.name) if self.name.isdigit() else None
+
+    @property
+    def resolved(self) -> bool:
+        """False when the name still holds an unexpanded variable."""
+        return "$" not in self.name and self.name != ""
+
+    def is_root(self) -> bool | None:
+        """True for root/0, False for any other user, None when unknown."""
+        if not self.resolved:
+            return None
+        if self.uid is not None:
+            return self.uid == 0
+        return self.name == "root"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One shell word after quote removal. `dynamic` if it holds an expansion."""
+
+    text: str
+    loc: Loc
+    dynamic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    op: str  # '>', '>>', '<', '&>', ...
+    target: Word
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A simple command as a shell (or an exec-form array) runs it.
+
+    `argv` holds every word, `assignments` the `VAR=x` prefixes. `stdin` is the
+    text fed to it when that is known (a heredoc, a here-string, or the output
+    of `echo`/`printf`/`cat <<EOF` piped into it).
+    """
+
+    argv: tuple[Word, ...]
+    loc: Loc
+    assignments: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    stdin: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Basename of the program (`/usr/sbin/sshd` -> `sshd`)."""
+        return self.argv[0].text.rsplit("/", 1)[-1] if self.argv else ""
+
+    @property
+    def args(self) -> tuple[Word, ...]:
+        return self.argv[1:]
+
+    def words(self) -> list[str]:
+        return [w.text for w in self.argv]
+
+    def has_flag(self, *flags: str) -> bool:
+        return self.flag(*flags) is not None
+
+    def flag(self, *flags: str) -> Word | None:
+        """The word that sets any of `flags` (`--x`, `--x=v`, `-x`)."""
+        for w in self.args:
+            t = w.text
+            for f in flags:
+                if t == f or (f.startswith("--") and t.startswith(f + "=")):
+                    return w
+        return None
+
+    def option(self, *flags: str) -> tuple[str, Word] | None:
+        """Value of the last `--flag=value` / `--flag value` among `flags`."""
+        found: tuple[str, Word] | None = None
+        args = self.args
+        for i, w in enumerate(args):
+            t = w.text
+            for f in flags:
+                if t.startswith(f + "="):
+                    found = (t[len(f) + 1:], w)
+                elif t == f and i + 1 < len(args):
+                    found = (args[i + 1].text, w)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class FileWrite:
+    """Text a build step or start command puts into a file.
+
+    mode: `write` (replaces the file), `append`, or `edit` (an in-place edit such
+    as `sed -i 's/a/b/'`, whose `text` is the replacement it writes).
+    """
+
+    path: str
+    text: str
+    mode: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    source: str | None  # host path for a bind/hostPath; volume name; None for anonymous
+    target: str
+    kind: str  # bind | volume | tmpfs | host-path | other
+    read_only: bool
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    container_port: str
+    loc: Loc
+    host_ip: str | None = None
+    host_port: str | None = None
+    protocol: str = "tcp"
+    published: bool = True  # False for Dockerfile EXPOSE / k8s containerPort without hostPort
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EnvVar:
+    """An environment variable. `value` is None when it comes from elsewhere (valueFrom, host)."""
+
+    name: str
+    value: str | None
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """Where a compose service's image is built from (paths as written, relative to the file)."""
+
+    context: str
+    dockerfile: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """Something that will run as a container, with its effective settings."""
+
+    name: str
+    label: str  # human name for messages: "service `web`", "container `app` (Deployment/api)"
+    format: Format
+    path: str
+    anchor: Loc  # where findings about absent settings point
+    node_path: tuple[str | int, ...] = ()  # (doc index, keys...) of the workload's mapping
+    partial: bool = False  # a fragment (override file, patch): absent settings may come from elsewhere
+    image: Setting[str | None] = None  # type: ignore[assignment]
+    user: Setting[User | None] = None  # type: ignore[assignment]
+    run_as_non_root: Setting[bool] | None = None  # None where the platform has no such control
+    privileged: Setting[bool] = None  # type: ignore[assignment]
+    allow_privilege_escalation: Setting[bool | None] = None  # type: ignore[assignment]
+    cap_add: Setting[tuple[Item, ...]] = None  # type: ignore[assignment]
+    cap_drop: Setting[tuple[Item, ...]] = None  # type: ignore[assignment]
+    read_only_rootfs: Setting[bool] = None  # type: ignore[assignment]
+    host_network: Setting[bool] = None  # type: ignore[assignment]
+    host_pid: Setting[bool] = None  # type: ignore[assignment]
+    host_ipc: Setting[bool] = None  # type: ignore[assignment]
+    host_userns: Setting[bool] = None  # type: ignore[assignment]
+    seccomp: Setting[str | None] = None  # type: ignore[assignment]
+    apparmor: Setting[str | None] = None  # type: ignore[assignment]
+    selinux: Setting[str | None] = None  # type: ignore[assignment]
+    security_opts: tuple[Item, ...] = ()
+    memory_limit: Setting[str | None] = None  # type: ignore[assignment]
+    mounts: tuple[Mount, ...] = ()
+    ports: tuple[Port, ...] = ()
+    env: tuple[EnvVar, ...] = ()
+    entrypoint: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
+    command: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
+    process: tuple[Command, ...] = ()  # commands the container runs at start (shell scripts expanded)
+    build_steps: tuple[Command, ...] = ()  # commands run while building the image (RUN)
+    files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
+    build: Build | None = None
+    base_image: str | None = None  # Dockerfile: the external image the final stage builds on
+
+    def __post_init__(self) -> None:
+        # Defaults that need the anchor: absent settings point at it.
+        def default(name: str, value: object) -> None:
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, Setting(value, self.anchor, explicit=False))
+
+        default("image", None)
+        default("user", None)
+        default("privileged", False)
+        default("allow_privilege_escalation", None)
+        default("cap_add", ())
+        default("cap_drop", ())
+        default("read_only_rootfs", False)
+        for ns in ("host_network", "host_pid", "host_ipc", "host_userns"):
+            default(ns, False)
+        for opt in ("seccomp", "apparmor", "selinux", "memory_limit"):
+            default(opt, None)
+        default("entrypoint", None)
+        default("command", None)
+
+    # -- helpers rules share -------------------------------------------------
+
+    def missing(self, setting: Setting[object]) -> bool:
+        """True when `setting` is absent here and no other file can supply it."""
+        return not setting.explicit and not self.partial
+
+    def runs_as_root(self) -> bool | None:
+        """Whether the container's process runs as uid 0: True, False, or None if unknown."""
+        user = self.user.value
+        if user is not None and user.is_root() is not None:
+            return user.is_root()
+        if self.run_as_non_root is not None and self.run_as_non_root.value:
+            return False
+        return None
+
+    def runs(self, program: str) -> Iterator[Command]:
+        """The start commands that run `program`."""
+        return (c for c in self.process if c.name == program)
+
+    def env_value(self, name: str) -> EnvVar | None:
+        found = None
+        for var in self.env:
+            if var.name == name:
+                found = var
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A `Keyword value` line of a configuration file such as sshd_config."""
+
+    keyword: str
+    value: str
+    loc: Loc
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One file read by the scan."""
+
+    path: str  # as reported: relative to the scan root where possible
+    format: Format
+    text: str
+    workloads: list[Workload] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
+    disk_path: str = ""  # where it was read from, for cross-file links
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be read or parsed, or was skipped with a notice."""
+
+    path: str
+    line: int
+    message: str
+    level: str = "error"  # error: counts towards exit 2; notice: informational
+
+
+_ALL_INTERFACES = {"0.0.0.0", "*", "::", "[::]", ""}
+
+
+def is_all_interfaces(host: str) -> bool:
+    """An address that binds every interface (`0.0.0.0`, `*`, `::`, or empty)."""
+    return host.strip("'\"") in _ALL_INTERFACES
+
+
+_TRUE = {"true", "yes", "on", "1"}
+
+
+def truthy(text: str) -> bool:
+    return text.strip().lower() in _TRUE
+
+
+_VAR = re.compile(r"\$\{?[A-Za-z_]")
+
+
+def has_variable(text: str) -> bool:
+    return bool(_VAR.search(text))

@@ -1,0 +1,128 @@
+"""Whether a workload runs sshd that accepts passwords, resolved as OpenSSH resolves it.
+
+sshd takes, for each keyword, the *first* value it reads: `-o` options on its
+command line, then the files `Include`d at the top of Debian's and Alpine's
+`/etc/ssh/sshd_config` (`sshd_config.d/*.conf`, in name order), then the main
+file. Text appended with `>>` lands after the distribution's lines; a `sed -i`
+substitution rewrites a line in place (for an absent keyword, the commented
+default near the top). `PasswordAuthentication` defaults to yes,
+`PermitEmptyPasswords` to no.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
+from glmlint.parsers.sshd import directives
+
+MAIN = "/etc/ssh/sshd_config"
+DROPIN = "/etc/ssh/sshd_config.d/"
+PASSWORD_AUTH = "passwordauthentication"
+EMPTY_PASSWORDS = "permitemptypasswords"
+_INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
+               "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
+_SERVER_PACKAGE = re.compile(r"^openssh(-server)?([=:-][0-9].*|\*)?$")
+_PASSWD_NO_SET = {"-l", "--lock", "-d", "--delete", "-S", "--status", "-e", "--expire", "-u", "--unlock",
+                  "-n", "-x", "-w", "-i", "--mindays", "--maxdays", "--warndays", "--inactive"}
+
+
+@dataclass(frozen=True, slots=True)
+class Sshd:
+    """The effective password-related configuration of the sshd a workload runs."""
+
+    installed: Loc | None  # where sshd is installed or started
+    password_set: Loc | None  # where a user's password is set
+    settings: dict[str, Directive]  # keyword -> the global value sshd uses
+    matched: dict[str, Directive]  # keyword -> first `yes` inside a Match block
+
+    def enabled(self, keyword: str, default: bool) -> bool:
+        d = self.settings.get(keyword)
+        return (default if d is None else truthy(d.value)) or keyword in self.matched
+
+    def explicit_yes(self, keyword: str) -> Directive | None:
+        """The directive that turns `keyword` on, if the configuration says so."""
+        d = self.settings.get(keyword)
+        if d is not None and truthy(d.value):
+            return d
+        return self.matched.get(keyword)
+
+
+def first_values(sources: list[list[Directive]]) -> tuple[dict[str, Directive], dict[str, Directive]]:
+    """(keyword -> first global value, keyword -> first `yes` inside a Match block)."""
+    found: dict[str, Directive] = {}
+    matched: dict[str, Directive] = {}
+    for directives_ in sources:
+        in_match = False
+        for d in directives_:
+            key = d.keyword.lower()
+            if key == "match":
+                in_match = True
+            elif in_match:
+                if truthy(d.value):
+                    matched.setdefault(key, d)
+            else:
+                found.setdefault(key, d)
+    return found, matched
+
+
+def _apply(current: list[Directive], write: FileWrite) -> list[Directive]:
+    new = directives(write.text, loc=write.loc)
+    if write.mode == "write":
+        return new
+    if write.mode == "append":
+        return current + new
+    # in-place edit: rewrites the keyword's line, or the distribution's commented default near the top
+    keys = {d.keyword.lower() for d in new}
+    return new + [d for d in current if d.keyword.lower() not in keys]
+
+
+def _installs(cmd: Command) -> bool:
+    sub = _INSTALLERS.get(cmd.name)
+    words = [w.text for w in cmd.args]
+    if sub is None or sub not in words:
+        return False
+    return any(_SERVER_PACKAGE.match(w) for w in words)
+
+
+def _sets_password(cmd: Command) -> bool:
+    words = [w.text for w in cmd.args]
+    if cmd.name == "chpasswd":
+        return True
+    if cmd.name == "passwd":
+        return not any(w in _PASSWD_NO_SET for w in words)
+    if cmd.name in ("usermod", "useradd", "adduser"):
+        return any(w in ("-p", "--password") or w.startswith("--password=") for w in words)
+    return False
+
+
+def analyse(workload: Workload) -> Sshd:
+    main: list[Directive] = []
+    dropins: dict[str, list[Directive]] = {}
+    for write in workload.files:
+        path = write.path
+        if path == MAIN:
+            main = _apply(main, write)
+        elif path.startswith(DROPIN) and path.endswith(".conf"):
+            dropins[path] = _apply(dropins.get(path, []), write)
+    options: list[Directive] = []
+    installed = password = None
+    for cmd in (*workload.build_steps, *workload.process):
+        if installed is None and _installs(cmd):
+            installed = cmd.loc
+        if password is None and _sets_password(cmd):
+            password = cmd.loc
+    for cmd in workload.process:
+        if cmd.name == "sshd":
+            installed = installed or cmd.loc
+            args = cmd.args
+            for i, w in enumerate(args):
+                opt = None
+                if w.text == "-o" and i + 1 < len(args):
+                    opt, at = args[i + 1].text, args[i + 1].loc
+                elif w.text.startswith("-o") and len(w.text) > 2:
+                    opt, at = w.text[2:], w.loc
+                if opt:
+                    options.extend(directives(opt.replace("=", " ", 1), loc=at))
+    sources = [options, *(dropins[k] for k in sorted(dropins)), main]
+    return Sshd(installed, password, *first_values(sources))

@@ -1,0 +1,98 @@
+"""Format detection and dispatch: bytes of one file -> a `SourceFile` or `Problem`s."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+from glmlint.ir import Format, Problem, SourceFile
+
+_DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
+_YAML = re.compile(r"\.ya?ml$", re.I)
+_TEMPLATE = re.compile(r"\{\{|\{%")
+
+
+class Skip(Exception):
+    """The file is not for glmlint (a template, another YAML dialect): maybe with a notice."""
+
+
+def detect(name: str, rel_path: str = "") -> str | None:
+    """'dockerfile', 'compose', 'yaml', 'sshd' or None, from the file's name."""
+    if name.endswith(".fixed"):
+        return None  # golden fix outputs beside fixtures
+    if _DOCKERFILE.match(name):
+        return None if name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml",
+                                              ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")) \
+            else "dockerfile"
+    if _COMPOSE.match(name):
+        return "compose"
+    if _YAML.search(name):
+        return "yaml"
+    if name == "sshd_config" or (fnmatch.fnmatch(name, "*.conf") and "sshd_config.d" in rel_path.split("/")):
+        return "sshd"
+    return None
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "binary file")
+    return data.decode("utf-8")
+
+
+def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile | None:
+    """Parse one file. Raises `ParseError` for bad input, `Skip` for files not ours."""
+    if hint == "dockerfile":
+        from glmlint.parsers import dockerfile
+
+        try:
+            return dockerfile.parse(display, text)
+        except dockerfile.DockerfileError as exc:
+            raise ParseError(exc.line, str(exc)) from None
+    if hint == "sshd":
+        from glmlint.parsers import sshd
+
+        return sshd.parse(display, text)
+    return _parse_yaml(display, text, hint, real_path)
+
+
+class ParseError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _in_helm_chart(real_path: str) -> bool:
+    parts = os.path.normpath(real_path).split(os.sep)
+    if "templates" not in parts[:-1]:
+        return False
+    idx = len(parts) - 1 - parts[::-1].index("templates")
+    return os.path.exists(os.sep.join(parts[:idx] + ["Chart.yaml"]))
+
+
+def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFile | None:
+    from glmlint.parsers import yamlnodes
+
+    templated = bool(_TEMPLATE.search(text))
+    if templated and real_path and _in_helm_chart(real_path):
+        raise Skip("skipped: Helm template, render it first (`helm template … | glmlint check -`)")
+    try:
+        docs = yamlnodes.compose_all(text)
+    except yamlnodes.YamlError as exc:
+        if templated:
+            raise Skip("skipped: template (`{{ }}`/`{% %}`), render it first") from None
+        raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+    from glmlint.parsers import compose, kubernetes
+
+    if any(compose.is_compose(d) for d in docs):
+        return compose.parse(display, text, docs)
+    if any(kubernetes.is_kubernetes(d) for d in docs):
+        return kubernetes.parse(display, text, docs)
+    return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
+
+
+__all__ = ["Format", "ParseError", "Problem", "Skip", "SourceFile", "decode", "detect", "parse"]

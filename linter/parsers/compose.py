@@ -1,0 +1,290 @@
+"""docker-compose -> IR: one workload per service.
+
+Anchors, aliases and merge keys are resolved by `yamlnodes`; `extends:` within
+the file is merged here (lists such as `cap_drop` and `ports` are combined,
+scalars overridden, as compose does). `${VAR:-default}` stays as written. A
+service with neither `image`, `build` nor `extends` is a fragment of an
+override file: explicit settings are checked, absent ones are not.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from glmlint.ir import (Build, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word,
+                        Workload, truthy)
+from glmlint.parsers import yamlnodes as y
+from glmlint.shell import file_writes, from_argv, split_words
+
+_LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose"}
+
+
+def is_compose(doc: Any) -> bool:
+    return y.is_map(y.get(doc, "services"))
+
+
+def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
+    source = SourceFile(path=path, format=Format.COMPOSE, text=text)
+    for d, doc in enumerate(docs):
+        services = y.get(doc, "services")
+        if not y.is_map(services):
+            continue
+        table = y.entries(services)
+        for name, (key, node) in table.items():
+            if not y.is_map(node):
+                continue
+            view = _merged(name, table, set())
+            source.workloads.append(_service(path, d, name, key, view))
+    return source
+
+
+View = dict[str, list[tuple[Any, Any]]]
+
+
+def _merged(name: str, table: dict[str, tuple[Any, Any]], seen: set[str]) -> View:
+    """The service's keys with `extends` (same file) applied: base first, then the service."""
+    key, node = table[name]
+    view: View = {}
+    ext = y.get(node, "extends")
+    base_name = y.text(ext) if y.is_scalar(ext) else y.text(y.get(ext, "service"))
+    other_file = y.get(ext, "file") if y.is_map(ext) else None
+    if base_name and other_file is None and base_name in table and base_name not in seen:
+        view = _merged(base_name, table, seen | {name})
+        view = {k: list(v) for k, v in view.items()}
+    for k, kv in y.entries(node).items():
+        if k in _LIST_KEYS and k in view:
+            view[k].append(kv)
+        else:
+            view[k] = [kv]
+    return view
+
+
+def _last(view: View, key: str) -> tuple[Any, Any] | None:
+    pairs = view.get(key)
+    return pairs[-1] if pairs else None
+
+
+def _service(path: str, d: int, name: str, key: Any, view: View) -> Workload:
+    anchor = y.loc(key)
+    base: tuple[str | int, ...] = (d, "services", name)
+
+    def setting(k: str, value: Any) -> Setting[Any]:
+        pair = _last(view, k)
+        assert pair is not None
+        return Setting(value, y.loc(pair[1]), path=(*base, k))
+
+    def flag(k: str) -> Setting[bool] | None:
+        pair = _last(view, k)
+        if pair is None:
+            return None
+        value = y.scalar(pair[1])
+        return setting(k, value is True or (isinstance(value, str) and truthy(value)))
+
+    def items(k: str) -> Setting[tuple[Item, ...]] | None:
+        pairs = view.get(k)
+        if not pairs:
+            return None
+        out: list[Item] = []
+        for _key, node in pairs:
+            nodes = y.items(node) if y.is_seq(node) else [node]
+            for i, item in enumerate(nodes):
+                t = y.text(item)
+                if t is not None:
+                    out.append(Item(t, y.loc(item), (*base, k, i)))
+        return Setting(tuple(out), y.loc(pairs[-1][0]), path=(*base, k))
+
+    image_pair = _last(view, "image")
+    build = _build(view)
+    partial = image_pair is None and build is None and "extends" not in view
+
+    user = None
+    pair = _last(view, "user")
+    if pair is not None and y.text(pair[1]):
+        user = setting("user", User.parse(y.text(pair[1]) or ""))
+
+    security_opts = items("security_opt")
+    no_new_privs: Setting[bool | None] | None = None
+    seccomp = apparmor = selinux = None
+    for item in security_opts.value if security_opts else ():
+        opt, _, value = item.value.replace("=", ":", 1).partition(":")
+        opt = opt.strip().lower()
+        if opt == "no-new-privileges":
+            no_new_privs = Setting(not value or truthy(value), item.loc, path=item.path)
+        elif opt == "seccomp":
+            seccomp = Setting(value, item.loc, path=item.path)
+        elif opt == "apparmor":
+            apparmor = Setting(value, item.loc, path=item.path)
+        elif opt == "label":
+            selinux = Setting(value, item.loc, path=item.path)
+    allow_escalation: Setting[bool | None] | None = None
+    if no_new_privs is not None:
+        allow_escalation = Setting(not no_new_privs.value, no_new_privs.loc, path=no_new_privs.path)
+
+    def host_mode(k: str) -> Setting[bool] | None:
+        pair = _last(view, k)
+        if pair is None:
+            return None
+        return setting(k, (y.text(pair[1]) or "").strip().lower() == "host")
+
+    memory = None
+    pair = _last(view, "mem_limit")
+    if pair is not None and y.text(pair[1]):
+        memory = setting("mem_limit", y.text(pair[1]))
+    else:
+        limits = y.get(_last(view, "deploy")[1], "resources", "limits", "memory") if _last(view, "deploy") else None
+        if y.is_scalar(limits) and y.text(limits):
+            memory = Setting(y.text(limits), y.loc(limits), path=(*base, "deploy", "resources", "limits", "memory"))
+
+    entrypoint = _argv(view, "entrypoint", base)
+    command = _argv(view, "command", base)
+    words: tuple[Word, ...] = ()
+    if entrypoint is not None and entrypoint.value:
+        words = entrypoint.value + (command.value if command is not None and command.value else ())
+    elif command is not None and command.value:
+        words = command.value
+    process = from_argv(words, words[0].loc) if words else []
+
+    kwargs: dict[str, Any] = {}
+    for field_name, value in (
+        ("image", setting("image", y.text(image_pair[1])) if image_pair else None),
+        ("user", user),
+        ("privileged", flag("privileged")),
+        ("read_only_rootfs", flag("read_only")),
+        ("cap_add", items("cap_add")),
+        ("cap_drop", items("cap_drop")),
+        ("allow_privilege_escalation", allow_escalation),
+        ("host_network", host_mode("network_mode")),
+        ("host_pid", host_mode("pid")),
+        ("host_ipc", host_mode("ipc")),
+        ("host_userns", host_mode("userns_mode")),
+        ("seccomp", seccomp),
+        ("apparmor", apparmor),
+        ("selinux", selinux),
+        ("memory_limit", memory),
+        ("entrypoint", entrypoint),
+        ("command", command),
+    ):
+        if value is not None:
+            kwargs[field_name] = value
+    return Workload(
+        name=name,
+        label=f"service `{name}`",
+        format=Format.COMPOSE,
+        path=path,
+        anchor=anchor,
+        node_path=base,
+        partial=partial,
+        security_opts=security_opts.value if security_opts else (),
+        mounts=tuple(_mounts(view, base)),
+        ports=tuple(_ports(view, base)),
+        env=tuple(_env(view, base)),
+        process=tuple(process),
+        files=tuple(file_writes(process)),
+        build=build,
+        **kwargs,
+    )
+
+
+def _build(view: View) -> Build | None:
+    pair = _last(view, "build")
+    if pair is None:
+        return None
+    node = pair[1]
+    if y.is_scalar(node):
+        return Build(y.text(node) or ".", None, y.loc(pair[0]))
+    context = y.text(y.get(node, "context")) or "."
+    dockerfile = y.text(y.get(node, "dockerfile"))
+    return Build(context, dockerfile, y.loc(pair[0]))
+
+
+def _argv(view: View, key: str, base: tuple[str | int, ...]) -> Setting[tuple[Word, ...] | None] | None:
+    pair = _last(view, key)
+    if pair is None:
+        return None
+    node = pair[1]
+    if y.is_seq(node):
+        words = tuple(Word(y.text(n) or "", y.loc(n), "$" in (y.text(n) or "")) for n in y.items(node)
+                      if y.is_scalar(n))
+    elif y.is_scalar(node) and y.scalar(node) is not None:
+        words = split_words(y.text(node) or "", y.loc(node))
+    else:
+        words = ()
+    return Setting(words or None, y.loc(node), path=(*base, key))
+
+
+def _ports(view: View, base: tuple[str | int, ...]) -> list[Port]:
+    out: list[Port] = []
+    for _key, seq in view.get("ports", []):
+        for i, node in enumerate(y.items(seq)):
+            path = (*base, "ports", i)
+            if y.is_map(node):
+                target = y.text(y.get(node, "target")) or ""
+                published = y.text(y.get(node, "published"))
+                out.append(Port(target, y.loc(node), host_ip=y.text(y.get(node, "host_ip")),
+                                host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
+                                published=published is not None or True, path=path))
+            elif y.is_scalar(node):
+                out.append(parse_port(y.text(node) or "", y.loc(node), path))
+    return out
+
+
+def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Port:
+    """`[ip:][host:]container[/proto]` as compose and `docker run -p` write it."""
+    spec, _, proto = spec.strip().partition("/")
+    ip = None
+    if spec.startswith("["):
+        end = spec.find("]")
+        ip, spec = spec[1:end], spec[end + 2:]
+        parts = spec.split(":")
+    else:
+        parts = spec.rsplit(":", 2)
+        if len(parts) == 3:
+            ip = parts.pop(0)
+    container = parts[-1]
+    host = parts[0] if len(parts) == 2 else None
+    return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path)
+
+
+def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
+    out: list[Mount] = []
+    for _key, seq in view.get("volumes", []):
+        for i, node in enumerate(y.items(seq)):
+            path = (*base, "volumes", i)
+            if y.is_map(node):
+                kind = y.text(y.get(node, "type")) or "volume"
+                source = y.text(y.get(node, "source"))
+                target = y.text(y.get(node, "target")) or ""
+                ro = y.scalar(y.get(node, "read_only")) is True
+                out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
+            elif y.is_scalar(node):
+                out.append(parse_volume(y.text(node) or "", y.loc(node), path))
+    return out
+
+
+def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount:
+    """`[source:]target[:mode]` as compose and `docker run -v` write it."""
+    parts = spec.split(":")
+    if len(parts) == 1:
+        return Mount(None, parts[0], "volume", False, loc, path)
+    source, target = parts[0], parts[1]
+    mode = parts[2] if len(parts) > 2 else ""
+    bind = source.startswith(("/", ".", "~", "$"))
+    return Mount(source, target, "bind" if bind else "volume", "ro" in mode.split(","), loc, path)
+
+
+def _env(view: View, base: tuple[str | int, ...]) -> list[EnvVar]:
+    out: list[EnvVar] = []
+    for _key, node in view.get("environment", []):
+        if y.is_map(node):
+            for name, (k, v) in y.entries(node).items():
+                value = y.text(v) if y.is_scalar(v) and y.scalar(v) is not None else None
+                if y.is_scalar(v) and v.style:
+                    value = v.value
+                out.append(EnvVar(name, value, y.loc(k), (*base, "environment", name)))
+        elif y.is_seq(node):
+            for i, item in enumerate(y.items(node)):
+                text = y.text(item)
+                if text is None:
+                    continue
+                name, eq, value = text.partition("=")
+                out.append(EnvVar(name, value if eq else None, y.loc(item), (*base, "environment", i)))
+    return out

@@ -1,0 +1,466 @@
+"""Dockerfile -> IR: the final stage as a workload, with its inherited image settings.
+
+dockerfile-parse finds instruction boundaries (continuations, comments inside
+them, the `escape` directive). Before it sees the text, BuildKit heredoc bodies
+(`RUN <<EOF ... EOF`) are blanked out, because dockerfile-parse 2.0 reads them
+as instructions; the bodies are kept here and given back to the shell parser or
+to `COPY <<EOF` as file contents. Stages are resolved the way BuildKit does:
+only the last stage runs, `FROM <stage>` inherits that stage's USER, ENV, CMD
+and ENTRYPOINT, `ARG`s before the first FROM are global defaults that a stage
+sees only after redeclaring them, and `$VAR`/`${VAR:-x}` are substituted in
+USER, ENV, ARG, EXPOSE and FROM.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Problem, Setting, SourceFile,
+                        User, Word, Workload)
+from glmlint.shell import file_writes, from_argv, parse_script
+
+KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+         "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
+_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_ESCAPE_DIRECTIVE = re.compile(r"^\s*#\s*escape\s*=\s*([\\`])\s*$", re.I)
+_DIRECTIVE = re.compile(r"^\s*#\s*[a-zA-Z_]+\s*=")
+_VAR = re.compile(r"\$(?:\{(?P<b>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<w>[^}]*))?\}|(?P<n>[A-Za-z_][A-Za-z0-9_]*))")
+
+
+class DockerfileError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Instruction:
+    name: str
+    start: int  # 0-based first line
+    end: int  # 0-based last line
+    args: str  # arguments as one line (continuations joined, comment lines dropped)
+    source: str  # arguments with continuations kept, for the shell parser
+    rows: list[tuple[int, int]]  # source row -> (0-based file line, column offset)
+    heredocs: list[tuple[str, str, int]] = field(default_factory=list)  # (word, body, first body line)
+    index: int = 0
+
+    def loc(self, offset: int = 0) -> Loc:
+        line, col = self.rows[0] if self.rows else (self.start, 0)
+        return Loc(line + 1, col + offset + 1)
+
+
+@dataclass
+class Stage:
+    name: str | None
+    base: str
+    from_loc: Loc
+    parent: Stage | None
+    index: int
+    instructions: list[Instruction] = field(default_factory=list)
+    # resolved state
+    env: dict[str, str] = field(default_factory=dict)
+    env_vars: list[EnvVar] = field(default_factory=list)
+    user: Setting[User | None] | None = None
+    entrypoint: Setting[tuple[Word, ...] | None] | None = None
+    cmd: Setting[tuple[Word, ...] | None] | None = None
+    cmd_inst: Instruction | None = None
+    entrypoint_inst: Instruction | None = None
+    ports: list[Port] = field(default_factory=list)
+    steps: list[Command] = field(default_factory=list)
+    files: list[FileWrite] = field(default_factory=list)
+    cmd_set_here: bool = False
+
+
+def parse(path: str, text: str) -> SourceFile:
+    lines = text.splitlines()
+    instructions = split_instructions(lines)
+    stages = build_stages(instructions)
+    if not stages:
+        raise DockerfileError("no FROM instruction", 1)
+    final = stages[-1]
+    chain = []
+    stage: Stage | None = final
+    while stage is not None:
+        chain.append(stage)
+        stage = stage.parent
+    chain.reverse()
+    root = chain[0]
+    anchor = final.from_loc
+    user = final.user or Setting(User.parse("root"), anchor, explicit=False)
+    steps = [c for s in chain for c in s.steps]
+    files = [f for s in chain for f in s.files]
+    process = _process(final)
+    files += file_writes(process)
+    name = final.name or "final stage"
+    workload = Workload(
+        name=name,
+        label=f"stage `{final.name}`" if final.name else "the final stage",
+        format=Format.DOCKERFILE,
+        path=path,
+        anchor=anchor,
+        node_path=("stage", final.index),
+        image=Setting(root.base, root.from_loc),
+        user=user,
+        ports=tuple(p for s in chain for p in s.ports),
+        env=tuple(final.env_vars),
+        entrypoint=final.entrypoint or Setting(None, anchor, explicit=False),
+        command=final.cmd or Setting(None, anchor, explicit=False),
+        process=tuple(process),
+        build_steps=tuple(steps),
+        files=tuple(files),
+        base_image=root.base,
+    )
+    return SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
+
+
+# -- instruction splitting ---------------------------------------------------------
+
+
+def split_instructions(lines: list[str]) -> list[Instruction]:
+    from dockerfile_parse import DockerfileParser
+
+    escape = "\\"
+    for line in lines:
+        m = _ESCAPE_DIRECTIVE.match(line)
+        if m:
+            escape = m.group(1)
+            break
+        if not _DIRECTIVE.match(line):
+            break
+    blanked, heredocs = _blank_heredocs(lines, escape)
+    parser = DockerfileParser(fileobj=io.BytesIO("\n".join(blanked).encode("utf-8", "surrogatepass")))
+    out: list[Instruction] = []
+    for entry in sorted(parser.structure, key=lambda e: e["startline"]):
+        name = entry["instruction"]
+        if name == "COMMENT":
+            continue
+        start, end = entry["startline"], entry["endline"]
+        if name not in KNOWN:
+            raise DockerfileError(f"unknown instruction `{lines[start].strip().split()[0]}`", start + 1)
+        source, rows, args = _arguments(lines, start, end, escape)
+        inst = Instruction(name, start, end, args, source, rows, heredocs.get(start, []), len(out))
+        out.append(inst)
+    return out
+
+
+def _blank_heredocs(lines: list[str], escape: str) -> tuple[list[str], dict[int, list[tuple[str, str, int]]]]:
+    """Prepare the text for dockerfile-parse, which knows neither heredocs nor empty continuation lines.
+
+    Heredoc bodies become empty lines (returned keyed by their instruction's
+    first line); an empty line inside a continuation, which BuildKit skips,
+    becomes a comment line so that the instruction goes on.
+    """
+    out = list(lines)
+    found: dict[int, list[tuple[str, str, int]]] = {}
+    n = len(lines)
+    i = 0
+    while i < n:
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            i += 1
+            continue
+        start = i
+        capable = stripped.split(None, 1)[0].upper() in ("RUN", "COPY", "ADD", "ONBUILD")
+        markers: list[tuple[str, str]] = []
+        while True:
+            line = lines[i]
+            body = line.strip()
+            if i != start and (not body or body.startswith("#")):
+                if not body:
+                    out[i] = "#"
+                if i + 1 >= n:
+                    break
+                i += 1
+                continue
+            if capable:
+                markers.extend((m.group(1), m.group(3)) for m in _HEREDOC.finditer(line))
+            if line.rstrip().endswith(escape) and i + 1 < n:
+                i += 1
+                continue
+            break
+        i += 1
+        for dash, word in markers:
+            body_lines: list[str] = []
+            first = i
+            while True:
+                if i >= n:
+                    raise DockerfileError(f"unterminated heredoc `<<{word}`", start + 1)
+                cur = lines[i]
+                out[i] = ""
+                i += 1
+                cur_cmp = cur.lstrip("\t") if dash else cur
+                if cur_cmp.rstrip("\r") == word:
+                    break
+                body_lines.append(cur_cmp)
+            text = "\n".join(body_lines) + ("\n" if body_lines else "")
+            found.setdefault(start, []).append((word, text, first))
+    return out, found
+
+
+def _arguments(lines: list[str], start: int, end: int, escape: str) -> tuple[str, list[tuple[int, int]], str]:
+    first = lines[start]
+    m = re.match(r"\s*\S+\s*", first)
+    offset = m.end() if m else len(first)
+    rows: list[tuple[int, int]] = []
+    parts: list[str] = []
+    for n in range(start, end + 1):
+        line = lines[n]
+        if n != start and (line.lstrip().startswith("#") or not line.strip()):
+            continue  # comment and empty lines inside a continuation are dropped by Docker
+        col = offset if n == start else 0
+        parts.append(line[col:])
+        rows.append((n, col))
+    joined: list[str] = []
+    shell: list[str] = []
+    for p in parts:
+        body = p.rstrip()
+        if body.endswith(escape):
+            joined.append(body[:-1])
+            shell.append(body[:-1] + "\\")
+        else:
+            joined.append(p)
+            shell.append(p)
+    return "\n".join(shell), rows, "".join(joined).strip()
+
+
+# -- stages --------------------------------------------------------------------------
+
+
+def substitute(text: str, scope: dict[str, str]) -> str:
+    """Docker's variable substitution; unknown variables are left as written."""
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group("b") or m.group("n")
+        op, word = m.group("op"), m.group("w")
+        value = scope.get(name)
+        if op is None:
+            return value if value is not None else m.group(0)
+        if op in (":-", "-"):
+            if value is None or (op == ":-" and value == ""):
+                return word
+            return value
+        if op in (":+", "+"):
+            if value is None or (op == ":+" and value == ""):
+                return ""
+            return word
+        return m.group(0)
+
+    return _VAR.sub(repl, text) if "$" in text else text
+
+
+def build_stages(instructions: list[Instruction]) -> list[Stage]:
+    global_args: dict[str, str] = {}
+    stages: list[Stage] = []
+    by_name: dict[str, Stage] = {}
+    stage: Stage | None = None
+    args: dict[str, str] = {}
+    shell = ["/bin/sh", "-c"]
+    for inst in instructions:
+        if inst.name == "FROM":
+            words = inst.args.split()
+            words = [w for w in words if not w.startswith("--")]
+            if not words:
+                raise DockerfileError("FROM needs an image", inst.start + 1)
+            base = substitute(words[0], global_args)
+            name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
+            parent = by_name.get(base.lower())
+            stage = Stage(name, base, Loc(inst.start + 1, 1), parent, len(stages))
+            if parent is not None:
+                stage.env = dict(parent.env)
+                stage.env_vars = list(parent.env_vars)
+                stage.user = parent.user
+                stage.entrypoint = parent.entrypoint
+                stage.entrypoint_inst = parent.entrypoint_inst
+                stage.cmd = parent.cmd
+                stage.cmd_inst = parent.cmd_inst
+            stages.append(stage)
+            if name:
+                by_name[name] = stage
+            args = {}
+            shell = ["/bin/sh", "-c"]
+            continue
+        if stage is None:
+            if inst.name == "ARG":
+                for key, value in _pairs(inst.args, allow_bare=True):
+                    if value is not None:
+                        global_args[key] = substitute(value, global_args)
+                continue
+            raise DockerfileError(f"`{inst.name}` before the first FROM", inst.start + 1)
+        scope = {**args, **stage.env}
+        stage.instructions.append(inst)
+        if inst.name == "ARG":
+            for key, value in _pairs(inst.args, allow_bare=True):
+                if value is not None:
+                    args[key] = substitute(value, scope)
+                elif key in global_args:
+                    args[key] = global_args[key]
+        elif inst.name == "ENV":
+            for key, value in _pairs(inst.args, allow_bare=False):
+                value = substitute(value or "", scope)
+                stage.env[key] = value
+                scope[key] = value
+                stage.env_vars = [v for v in stage.env_vars if v.name != key]
+                stage.env_vars.append(EnvVar(key, value, _find(inst, key), ("instruction", inst.index)))
+        elif inst.name == "USER":
+            raw = substitute(inst.args.strip(), scope)
+            stage.user = Setting(User.parse(raw), inst.loc(), path=("instruction", inst.index))
+        elif inst.name == "EXPOSE":
+            for word in inst.args.split():
+                port, _, proto = substitute(word, scope).partition("/")
+                stage.ports.append(Port(port, _find(inst, word), protocol=proto or "tcp", published=False,
+                                        path=("instruction", inst.index)))
+        elif inst.name == "SHELL":
+            parsed = _json_array(inst.args)
+            if parsed:
+                shell = parsed
+        elif inst.name == "RUN":
+            commands = _run_commands(inst, shell)
+            stage.steps.extend(commands)
+            stage.files.extend(file_writes(commands))
+        elif inst.name in ("COPY", "ADD") and inst.heredocs:
+            dest = inst.args.split()[-1] if inst.args.split() else ""
+            for word, body, _first in inst.heredocs:
+                target = dest.rstrip("/") + "/" + word if dest.endswith("/") else dest
+                stage.files.append(FileWrite(substitute(target, scope), body, "write", inst.loc()))
+        elif inst.name == "CMD":
+            stage.cmd = _argv_setting(inst, shell)
+            stage.cmd_inst = inst
+            stage.cmd_set_here = True
+        elif inst.name == "ENTRYPOINT":
+            stage.entrypoint = _argv_setting(inst, shell)
+            stage.entrypoint_inst = inst
+            # BuildKit: ENTRYPOINT resets a CMD inherited from the base, not one set in this stage
+            if not stage.cmd_set_here:
+                stage.cmd = None
+                stage.cmd_inst = None
+    return stages
+
+
+def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:
+    """`K=V K2="v 2"` pairs, or the legacy `ENV K value with spaces` form."""
+    import shlex
+
+    text = args.strip()
+    if not text:
+        return []
+    first = text.split(None, 1)
+    if "=" not in first[0]:
+        if allow_bare:
+            return [(first[0], None)]
+        return [(first[0], first[1] if len(first) > 1 else "")]
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError:
+        words = text.split()
+    out: list[tuple[str, str | None]] = []
+    for w in words:
+        key, eq, value = w.partition("=")
+        out.append((key, value if eq else None))
+    return out
+
+
+def _find(inst: Instruction, needle: str) -> Loc:
+    """Location of `needle` in an instruction's first lines (the instruction start if absent)."""
+    for row, (line, col) in enumerate(inst.rows):
+        text = inst.source.split("\n")[row] if row < len(inst.source.split("\n")) else ""
+        pos = text.find(needle)
+        if pos >= 0:
+            return Loc(line + 1, col + pos + 1)
+    return inst.loc()
+
+
+def _json_array(args: str) -> list[str] | None:
+    text = args.strip()
+    if not text.startswith("["):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def _locate(inst: Instruction):  # type: ignore[no-untyped-def]
+    rows = inst.rows
+    bodies: list[int] = []
+    for _word, body, first in inst.heredocs:
+        bodies.extend(range(first, first + body.count("\n") + 1))
+
+    def locate(row: int, col: int) -> Loc:
+        if row < len(rows):
+            line, offset = rows[row]
+            return Loc(line + 1, offset + col + 1)
+        extra = row - len(rows)
+        if extra < len(bodies):
+            return Loc(bodies[extra] + 1, col + 1)
+        return Loc(inst.end + 1, 1)
+
+    return locate
+
+
+def _strip_run_flags(source: str) -> tuple[str, int]:
+    """Drop `--mount=...`/`--network=...` flags before a RUN's command; return the column shift."""
+    m = re.match(r"((?:--[a-z-]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?\s+)*)", source)
+    skip = m.end() if m else 0
+    return source[skip:], skip
+
+
+def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
+    if _json_array(inst.args) is not None:
+        words = tuple(Word(w, inst.loc()) for w in _json_array(inst.args) or [])
+        return from_argv(words, inst.loc())
+    if shell and shell[0].rsplit("/", 1)[-1] not in ("sh", "bash", "ash", "dash", "zsh"):
+        return []  # PowerShell/cmd: not a POSIX shell
+    source, skip = _strip_run_flags(inst.source)
+    base = _locate(inst)
+
+    def locate(row: int, col: int) -> Loc:
+        return base(row, col + skip if row == 0 else col)
+
+    if inst.heredocs and source.lstrip().startswith("<<"):
+        # `RUN <<EOF` with no command: BuildKit runs the body as a script
+        commands: list[Command] = []
+        for _word, body, first in inst.heredocs:
+            commands.extend(parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1)))
+        return commands
+    script = source
+    for word, body, _first in inst.heredocs:
+        script += "\n" + body + word
+    return parse_script(script, locate)
+
+
+def _argv_setting(inst: Instruction, shell: list[str]) -> Setting[tuple[Word, ...] | None]:
+    array = _json_array(inst.args)
+    if array is not None:
+        words = tuple(Word(w, _find(inst, json.dumps(w))) for w in array)
+        return Setting(words, inst.loc(), path=("instruction", inst.index))
+    # shell form: the shell runs the text
+    words = tuple(Word(w, inst.loc()) for w in shell) + (Word(inst.args, inst.loc(), dynamic="$" in inst.args),)
+    return Setting(words, inst.loc(), path=("instruction", inst.index))
+
+
+def _process(final: Stage) -> list[Command]:
+    """What the container runs: ENTRYPOINT + CMD, shell forms parsed with their locations."""
+    ep, cmd = final.entrypoint, final.cmd
+    ep_shell = ep is not None and ep.value is not None and _json_array(final.entrypoint_inst.args) is None  # type: ignore[union-attr]
+    cmd_shell = cmd is not None and cmd.value is not None and _json_array(final.cmd_inst.args) is None  # type: ignore[union-attr]
+    if ep is not None and ep.value:
+        if ep_shell:  # shell-form ENTRYPOINT ignores CMD
+            return _shell_process(final.entrypoint_inst)  # type: ignore[arg-type]
+        words = ep.value + (cmd.value if cmd is not None and cmd.value else ())
+        return from_argv(words, ep.loc)
+    if cmd is not None and cmd.value:
+        if cmd_shell:
+            return _shell_process(final.cmd_inst)  # type: ignore[arg-type]
+        return from_argv(cmd.value, cmd.loc)
+    return []
+
+
+def _shell_process(inst: Instruction) -> list[Command]:
+    loc = inst.loc()
+    head = Command((Word("/bin/sh", loc), Word("-c", loc), Word(inst.args, loc, "$" in inst.args)), loc)
+    return [head, *parse_script(inst.source, _locate(inst))]

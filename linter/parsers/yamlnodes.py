@@ -1,0 +1,160 @@
+"""Fast YAML reading: libyaml's composer (via ruamel.yaml.clib) to nodes with marks.
+
+Nodes are read lazily along the paths a parser asks for, so a 250 KiB CRD costs
+one compose and nothing more. Aliases stay shared nodes (never expanded), merge
+keys (`<<: *x`) are resolved on access, and scalars are typed here with the
+YAML 1.1 rules Kubernetes and compose users expect (`yes` is true, `0777` a
+string is kept as written).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from glmlint.ir import Loc
+
+# The C composer is imported lazily by `compose_all`; only types are used here.
+Node = Any
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?$")
+_BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def compose_all(text: str) -> list[Node]:
+    """Every document's root node (None for an empty document)."""
+    try:
+        from ruamel.yaml.cyaml import CBaseLoader as Loader
+    except ImportError:  # pragma: no cover - C extension missing
+        from ruamel.yaml.loader import BaseLoader as Loader  # type: ignore[assignment]
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    loader = Loader(text)
+    docs: list[Node] = []
+    try:
+        while loader.check_node():
+            docs.append(loader.get_node())
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise YamlError(problem, line) from None
+    except YAMLError as exc:
+        raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1) from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return docs
+
+
+def loc(node: Node) -> Loc:
+    return Loc(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def is_map(node: Node) -> bool:
+    return node is not None and node.id == "mapping"
+
+
+def is_seq(node: Node) -> bool:
+    return node is not None and node.id == "sequence"
+
+
+def is_scalar(node: Node) -> bool:
+    return node is not None and node.id == "scalar"
+
+
+def entries(node: Node, _depth: int = 0) -> dict[str, tuple[Node, Node]]:
+    """A mapping's entries as {key: (key node, value node)}, merge keys resolved.
+
+    Explicit keys win over merged ones; among merged mappings the first wins (YAML merge spec).
+    """
+    if not is_map(node):
+        return {}
+    own: dict[str, tuple[Node, Node]] = {}
+    merged: dict[str, tuple[Node, Node]] = {}
+    for key, value in node.value:
+        if not is_scalar(key):
+            continue
+        if key.value == "<<" and not key.style and _depth < 32:
+            sources = value.value if is_seq(value) else [value]
+            for src in sources:
+                for k, kv in entries(src, _depth + 1).items():
+                    merged.setdefault(k, kv)
+            continue
+        own[key.value] = (key, value)
+    if merged:
+        merged.update(own)
+        return merged
+    return own
+
+
+def get(node: Node, *keys: str) -> Node:
+    """The node at `keys` below `node`, or None."""
+    for key in keys:
+        pair = entries(node).get(key)
+        if pair is None:
+            return None
+        node = pair[1]
+    return node
+
+
+def items(node: Node) -> list[Node]:
+    return list(node.value) if is_seq(node) else []
+
+
+def scalar(node: Node) -> Any:
+    """The typed value of a scalar node (str, int, float, bool or None); None for others."""
+    if not is_scalar(node):
+        return None
+    text: str = node.value
+    if node.style:  # quoted or block scalar: always a string
+        return text
+    if node.tag != "tag:yaml.org,2002:str":
+        return text  # an explicit tag (`!!python/object`, `!Ref`) is never constructed
+    low = text.lower()
+    if low in ("", "~", "null"):
+        return None
+    if low in _BOOL:
+        return _BOOL[low]
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT.match(text):
+        return float(text.replace("_", ""))
+    return text
+
+
+def text(node: Node) -> str | None:
+    """A scalar as the string a program would read (ints and bools as written)."""
+    if not is_scalar(node):
+        return None
+    return str(node.value)
+
+
+def walk_maps(node: Node, limit: int = 100_000) -> Iterator[tuple[tuple[str | int, ...], Node]]:
+    """Every mapping below `node` with its key path; shared (aliased) nodes are visited once."""
+    seen: set[int] = set()
+    stack: list[tuple[tuple[str | int, ...], Node]] = [((), node)]
+    while stack and limit > 0:
+        path, cur = stack.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        limit -= 1
+        if is_map(cur):
+            yield path, cur
+            for key, value in reversed(cur.value):
+                if is_scalar(key) and (is_map(value) or is_seq(value)):
+                    stack.append(((*path, key.value), value))
+        elif is_seq(cur):
+            for i in range(len(cur.value) - 1, -1, -1):
+                stack.append(((*path, i), cur.value[i]))

@@ -1,0 +1,75 @@
+"""Rule discovery and selection: built-ins plus third-party packages' entry points."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from glmlint.rule import Rule
+
+ENTRY_POINT_GROUP = "glmlint.rules"
+_PREFIX = re.compile(r"^[A-Z]{2,5}$")
+
+
+class RuleError(Exception):
+    pass
+
+
+def builtin_rules() -> list[Rule]:
+    from glmlint.rules import BUILTIN
+
+    return list(BUILTIN)
+
+
+def plugin_rules() -> list[Rule]:
+    """Rules from the `glmlint.rules` entry-point group; the entry name is the code prefix."""
+    from importlib.metadata import entry_points
+
+    out: list[Rule] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        package = ep.dist.name if ep.dist is not None else ep.value
+        if not _PREFIX.match(ep.name) or ep.name == "GLM":
+            raise RuleError(f"plugin {package}: entry point name {ep.name!r} must be a code prefix "
+                            "of 2-5 capital letters other than GLM")
+        try:
+            loaded = ep.load()
+        except Exception as exc:  # a broken plugin names itself
+            raise RuleError(f"plugin {package}: cannot load {ep.value}: {exc}") from None
+        rules = list(loaded) if isinstance(loaded, Iterable) else [loaded]
+        for r in rules:
+            if not isinstance(r, Rule) or not r.code.startswith(ep.name):
+                raise RuleError(f"plugin {package}: {r!r} is not a rule with a {ep.name} code")
+            out.append(r)
+    return out
+
+
+def all_rules() -> list[Rule]:
+    rules = builtin_rules() + plugin_rules()
+    seen: dict[str, Rule] = {}
+    for r in rules:
+        for key in (r.code, r.slug):
+            if key in seen:
+                raise RuleError(f"rule {key} is defined twice ({seen[key].module} and {r.module})")
+            seen[key] = r
+    return rules
+
+
+def matches(rule: Rule, selector: str) -> bool:
+    """A selector is a code (`GLM001`), a slug (`run-as-root`), a prefix (`GLM00`, `GLM`) or `ALL`."""
+    sel = selector.strip()
+    return sel.upper() == "ALL" or sel == rule.slug or rule.code.startswith(sel.upper())
+
+
+def select(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    select, ignore = list(select), list(ignore)
+    for sel in select + ignore:
+        if not any(matches(r, sel) for r in rules):
+            raise RuleError(f"unknown rule selector {sel!r}")
+    chosen = [r for r in rules if not select or any(matches(r, s) for s in select)]
+    return [r for r in chosen if not any(matches(r, s) for s in ignore)]
+
+
+def find(rules: list[Rule], key: str) -> Rule | None:
+    for r in rules:
+        if r.code == key.upper() or r.slug == key:
+            return r
+    return None

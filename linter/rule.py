@@ -1,0 +1,188 @@
+"""Rule metadata, findings and fix intents: the API rule modules are written against."""
+from __future__ import annotations
+
+import enum
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from glmlint.ir import Format, Item, Loc, Setting, SourceFile, Workload
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class FixSafety(str, enum.Enum):
+    """How far a fix may be trusted: SAFE hardens without plausible breakage."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# -- fix intents: what a rule wants changed, in IR terms ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unset:
+    """Remove an explicit setting (or set it to its safe value)."""
+
+    setting: Setting[Any]
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetValue:
+    """Set a setting to `value`, adding it to the workload if absent."""
+
+    setting: Setting[Any]
+    field: str  # IR field name: "read_only_rootfs", "user", ...
+    value: Any
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnsureItem:
+    """Make the list setting `field` hold `item`."""
+
+    setting: Setting[tuple[Item, ...]]
+    field: str
+    item: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceText:
+    """Replace the text of a located element (a shell word, a config line)."""
+
+    loc: Loc
+    old: str
+    new: str
+    title: str
+
+
+Intent = Union[Unset, SetValue, EnsureItem, ReplaceText]
+
+
+def unset(setting: Setting[Any], *, title: str) -> Unset:
+    return Unset(setting, title)
+
+
+def set_value(setting: Setting[Any], field: str, value: Any, *, title: str) -> SetValue:
+    return SetValue(setting, field, value, title)
+
+
+def ensure_item(setting: Setting[tuple[Item, ...]], field: str, item: str, *, title: str) -> EnsureItem:
+    return EnsureItem(setting, field, item, title)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    intents: tuple[Intent, ...]
+    safety: FixSafety
+
+    @property
+    def title(self) -> str:
+        return "; ".join(i.title for i in self.intents)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields: where, the message arguments, and optionally a fix."""
+
+    at: Loc
+    args: dict[str, Any] = field(default_factory=dict)
+    fix: Intent | tuple[Intent, ...] | None = None
+    fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
+    message: str | None = None  # overrides the rule's message template
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: metadata plus the function that checks a workload (or a file)."""
+
+    code: str
+    slug: str
+    severity: Severity
+    message: str
+    formats: frozenset[Format]
+    check: Callable[[Workload], Iterable[Finding]] | None
+    doc: str
+    fix: FixSafety | None = None
+    tags: tuple[str, ...] = ("security",)
+    since: str = "0.1.0"
+    security_severity: float | None = None
+    file_check: Callable[[SourceFile], Iterable[Finding]] | None = None
+    module: str = ""
+
+    def __call__(self, workload: Workload) -> Iterable[Finding]:
+        return self.check(workload) if self.check else ()
+
+    def on_file(self, fn: Callable[[SourceFile], Iterable[Finding]]) -> Callable[[SourceFile], Iterable[Finding]]:
+        """Register a whole-file check (e.g. a repository `sshd_config`) for this rule."""
+        object.__setattr__(self, "file_check", fn)
+        return fn
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first line."""
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.slug
+
+    @property
+    def score(self) -> float:
+        """GitHub's security-severity (0-10): error 8.0, warning 5.0 unless declared."""
+        if self.security_severity is not None:
+            return self.security_severity
+        return 8.0 if self.severity is Severity.ERROR else 5.0
+
+
+_CODE = re.compile(r"^[A-Z]{2,5}[0-9]{3,4}$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def rule(
+    *,
+    code: str,
+    slug: str,
+    severity: Severity,
+    message: str,
+    formats: Iterable[Format],
+    fix: FixSafety | None = None,
+    tags: tuple[str, ...] = ("security",),
+    since: str = "0.1.0",
+    security_severity: float | None = None,
+) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
+    """Declare a rule's metadata beside its check; the module docstring is its documentation."""
+    if not _CODE.match(code):
+        raise ValueError(f"rule code {code!r} must look like ABC123")
+    if not _SLUG.match(slug):
+        raise ValueError(f"rule slug {slug!r} must be kebab-case")
+
+    def wrap(fn: Callable[[Workload], Iterable[Finding]]) -> Rule:
+        module = sys.modules.get(fn.__module__)
+        return Rule(
+            code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
+            check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
+            security_severity=security_severity, module=fn.__module__,
+        )
+
+    return wrap
+
+
+def intents_of(finding: Finding) -> tuple[Intent, ...]:
+    if finding.fix is None:
+        return ()
+    return finding.fix if isinstance(finding.fix, tuple) else (finding.fix,)
+
+
+def iter_findings(rule_: Rule, workload: Workload) -> Iterator[Finding]:
+    yield from rule_(workload)

@@ -1,0 +1,151 @@
+"""The scan: discover files, parse each into IR, link across files, run the rules."""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from glmlint.discovery import Candidate, discover
+from glmlint.ir import Problem, SourceFile, Workload
+from glmlint.parsers import ParseError, Skip, decode, parse
+from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
+
+MAX_BYTES = 5 * 1024 * 1024
+_FROM_LINE = re.compile(r"^\s*FROM\s+\S", re.I | re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One finding, ready for output."""
+
+    path: str
+    line: int
+    col: int
+    rule: Rule
+    message: str
+    fix: Fix | None = None
+    workload: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.rule.code)
+
+
+@dataclass
+class Report:
+    root: str
+    rules: list[Rule]
+    results: list[Result] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
+    files_scanned: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+
+def read_source(cand: Candidate, max_bytes: int = MAX_BYTES) -> SourceFile | Problem | None:
+    """Read and parse one candidate file."""
+    try:
+        size = os.path.getsize(cand.path)
+        if size > max_bytes:
+            return Problem(cand.display, 1, f"skipped: {size} bytes is over the {max_bytes}-byte limit",
+                           level="notice")
+        with open(cand.path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return Problem(cand.display, 1, f"cannot read: {exc.strerror or exc}")
+    try:
+        text = decode(data)
+    except UnicodeDecodeError:
+        if not cand.explicit and cand.hint != "dockerfile":
+            return None  # a binary file with a YAML-ish name met while walking
+        return Problem(cand.display, 1, "cannot parse: not UTF-8 or UTF-16 text")
+    hint = cand.hint
+    if hint == "yaml-maybe":
+        hint = "dockerfile" if _FROM_LINE.search(text) and ":" not in text.split("\n", 1)[0] else "yaml"
+    try:
+        source = parse(cand.display, text, hint, cand.path)
+    except ParseError as exc:
+        return Problem(cand.display, exc.line, f"cannot parse: {exc}")
+    except Skip as exc:
+        return Problem(cand.display, 1, str(exc), level="notice")
+    except RecursionError:
+        return Problem(cand.display, 1, "cannot parse: nesting too deep")
+    except Exception as exc:  # a parser bug must not stop the scan
+        return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
+    if source is not None:
+        source.disk_path = cand.path
+    return source
+
+
+def run_rules(source: SourceFile, rules: Iterable[Rule]) -> tuple[list[Result], list[Problem]]:
+    results: list[Result] = []
+    problems: list[Problem] = []
+    for rule in rules:
+        if source.format not in rule.formats:
+            continue
+        try:
+            if rule.file_check is not None and not source.workloads:
+                for finding in rule.file_check(source):
+                    results.append(_result(source, rule, finding, None))
+            if rule.check is not None:
+                for workload in source.workloads:
+                    for finding in rule.check(workload):
+                        results.append(_result(source, rule, finding, workload))
+        except Exception as exc:  # one broken rule must not stop the scan
+            problems.append(Problem(source.path, 1, f"internal error in {rule.code}: {type(exc).__name__}: {exc}"))
+    return results, problems
+
+
+def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
+    args = finding.args
+    message = finding.message or rule.message.format(**args)
+    intents = intents_of(finding)
+    fix = None
+    if intents and rule.fix is not None:
+        safety = finding.fix_safety or rule.fix
+        if rule.fix is FixSafety.SAFE and safety is FixSafety.UNSAFE:
+            safety = FixSafety.UNSAFE
+        fix = Fix(intents, safety)
+    return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
+                  workload.label if workload is not None else None)
+
+
+def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES) -> Report:
+    from glmlint.link import link
+
+    report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
+    for cand in discover(paths, report.root):
+        if isinstance(cand, tuple):
+            report.problems.append(Problem(cand[0], 0, cand[1]))
+            continue
+        got = read_source(cand, max_bytes)
+        if isinstance(got, Problem):
+            report.problems.append(got)
+        elif got is not None:
+            report.sources.append(got)
+        if got is not None:
+            report.files_scanned += 1
+    link(report.sources)
+    seen = set()
+    for source in report.sources:
+        results, problems = run_rules(source, rules)
+        report.problems.extend(problems)
+        for r in results:
+            key = (r.path, r.line, r.col, r.code, r.message)
+            if key not in seen:
+                seen.add(key)
+                report.results.append(r)
+    report.results.sort(key=Result.sort_key)
+    report.problems.sort(key=lambda p: (p.path, p.line))
+    return report

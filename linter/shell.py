@@ -1,0 +1,408 @@
+"""Shell understanding: scripts and exec-form arrays become `Command`s and `FileWrite`s.
+
+Scripts are parsed with tree-sitter-bash, a real grammar (quoting, heredocs,
+`$(...)`, compound statements), imported only when a file has shell to parse:
+~20 ms, against ~120 ms for bashlex. Words are quote-removed; expansions are
+kept as written and mark the word `dynamic`. Wrappers (`exec`, `sudo`, `env`,
+`tini --`, `gosu user`, `sh -c '...'`) are looked through, so rules see the
+program that really runs.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from glmlint.ir import Command, FileWrite, Loc, Redirect, Word
+
+Locate = Callable[[int, int], Loc]  # (0-based row, 0-based char column) -> file location
+
+SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"}
+_MAX_DEPTH = 8
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+# -- scripts ------------------------------------------------------------------
+
+
+def parse_script(script: str, locate: Locate, _depth: int = 0) -> list[Command]:
+    """Every simple command in `script`, in order, wrappers and `sh -c` looked through."""
+    if not script.strip() or _depth > _MAX_DEPTH:
+        return []
+    data = script.encode("utf-8", "surrogatepass")
+    tree = _parser().parse(data)
+    walker = _Walker(data, locate, _depth)
+    walker.visit(tree.root_node)
+    return walker.commands
+
+
+class _Walker:
+    def __init__(self, data: bytes, locate: Locate, depth: int) -> None:
+        self.data = data
+        self.locate = locate
+        self.depth = depth
+        self.commands: list[Command] = []
+        self._lines = data.split(b"\n")
+
+    def loc(self, node: Any) -> Loc:
+        row, byte_col = node.start_point
+        line = self._lines[row] if row < len(self._lines) else b""
+        col = len(line[:byte_col].decode("utf-8", "replace"))
+        return self.locate(row, col)
+
+    def text(self, node: Any) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    # Statements ---------------------------------------------------------------
+
+    def visit(self, node: Any, redirects: tuple[Redirect, ...] = (), stdin: str | None = None) -> None:
+        kind = node.type
+        if kind == "command":
+            self.command(node, redirects, stdin)
+        elif kind == "redirected_statement":
+            body = node.child_by_field_name("body")
+            extra, here = self.redirects(node)
+            if body is None:  # a bare `<<EOF` with no command
+                return
+            # bash binds a trailing redirect to the last command of a list or pipeline
+            if body.type in ("list", "pipeline"):
+                self.visit_list(body, extra, here)
+            else:
+                self.visit(body, redirects + extra, here if here is not None else stdin)
+        elif kind == "pipeline":
+            self.pipeline(node, redirects, stdin)
+        elif kind == "list":
+            self.visit_list(node, redirects, stdin)
+        else:
+            for child in node.named_children:
+                if child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                    continue
+                self.visit(child, redirects, stdin)
+
+    def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
+        parts = [c for c in node.named_children if c.type != "comment"]
+        for i, child in enumerate(parts):
+            last = i == len(parts) - 1
+            if child.type == "pipeline" and not last:
+                self.pipeline(child, (), None)
+            else:
+                self.visit(child, redirects if last else (), stdin if last else None)
+
+    def pipeline(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
+        parts = [c for c in node.named_children if c.type != "comment"]
+        feed = stdin
+        for i, child in enumerate(parts):
+            before = len(self.commands)
+            self.visit(child, redirects if i == len(parts) - 1 else (), feed)
+            produced = self.commands[before:]
+            feed = output_of(produced[-1]) if produced else None
+
+    def redirects(self, node: Any) -> tuple[tuple[Redirect, ...], str | None]:
+        out: list[Redirect] = []
+        stdin: str | None = None
+        for child in node.named_children:
+            if child.type == "file_redirect":
+                op = ""
+                target = None
+                for part in child.children:
+                    if not part.is_named:
+                        op += self.text(part)
+                    elif part.type != "file_descriptor":
+                        target = part
+                if target is not None:
+                    out.append(Redirect(op or ">", self.word(target)))
+            elif child.type == "heredoc_redirect":
+                body = next((c for c in child.named_children if c.type == "heredoc_body"), None)
+                stdin = self.text(body) if body is not None else ""
+            elif child.type == "herestring_redirect":
+                arg = child.named_children[-1] if child.named_children else None
+                stdin = (self.word(arg).text + "\n") if arg is not None else ""
+        return tuple(out), stdin
+
+    def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
+        argv: list[Word] = []
+        assigns: list[tuple[str, str]] = []
+        own, here = self.redirects(node)
+        for child in node.named_children:
+            kind = child.type
+            if kind == "variable_assignment":
+                name = child.child_by_field_name("name")
+                value = child.child_by_field_name("value")
+                assigns.append((self.text(name) if name else "", self.word(value).text if value else ""))
+            elif kind == "command_name":
+                inner = child.named_children[0] if child.named_children else child
+                argv.append(self.word(inner))
+            elif kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
+                continue
+            else:
+                argv.append(self.word(child))
+            # command substitutions inside arguments run too
+            for sub in _substitutions(child):
+                self.visit(sub)
+        if not argv:
+            return
+        cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own,
+                      here if here is not None else stdin)
+        self.commands.extend(expand(cmd, self.depth))
+
+    # Words --------------------------------------------------------------------
+
+    def word(self, node: Any) -> Word:
+        text, dynamic = self.value(node)
+        return Word(text, self.loc(node), dynamic)
+
+    def value(self, node: Any) -> tuple[str, bool]:
+        kind = node.type
+        raw = self.text(node)
+        if kind == "word" or kind == "number":
+            return _unescape(raw), False
+        if kind == "raw_string":
+            return raw[1:-1], False
+        if kind == "ansi_c_string":
+            return _ansi_c(raw[2:-1]), False
+        if kind in ("string", "translated_string"):
+            parts: list[str] = []
+            dynamic = False
+            body = node.named_children
+            if not body:  # "" or a string with plain content only
+                inner = raw[1:-1] if kind == "string" else raw[2:-1]
+                return _unescape_dq(inner), False
+            for child in body:
+                if child.type == "string_content":
+                    parts.append(_unescape_dq(self.text(child)))
+                else:
+                    parts.append(self.text(child))
+                    dynamic = True
+            # string_content nodes skip some literal text (e.g. a lone `$`): fall back to raw
+            inner = raw[1:-1] if kind == "string" else raw[2:-1]
+            joined = "".join(parts)
+            if not dynamic and len(joined) < len(_unescape_dq(inner)):
+                joined = _unescape_dq(inner)
+            return joined, dynamic
+        if kind == "concatenation":
+            parts = []
+            dynamic = False
+            for child in node.children:
+                t, d = self.value(child)
+                parts.append(t)
+                dynamic = dynamic or d
+            return "".join(parts), dynamic
+        # expansions, substitutions, arithmetic: kept as written
+        return raw, True
+
+
+def _substitutions(node: Any) -> Iterable[Any]:
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type in ("command_substitution", "process_substitution"):
+            yield from (c for c in cur.named_children)
+            continue
+        stack.extend(cur.named_children)
+
+
+_ESC = re.compile(r"\\(.)", re.S)
+_DQ_ESC = re.compile(r"\\([$`\"\\\n])")
+
+
+def _unescape(text: str) -> str:
+    return _ESC.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text) if "\\" in text else text
+
+
+def _unescape_dq(text: str) -> str:
+    return _DQ_ESC.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text) if "\\" in text else text
+
+
+def _ansi_c(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\'", "'").replace("\\\\", "\\")
+
+
+# -- exec form ------------------------------------------------------------------
+
+
+def from_argv(argv: Sequence[Word], loc: Loc, depth: int = 0) -> list[Command]:
+    """Commands an exec-form array runs (`["sh", "-c", "..."]` parses the script)."""
+    if not argv:
+        return []
+    return expand(Command(tuple(argv), loc), depth)
+
+
+def split_words(text: str, loc: Loc) -> tuple[Word, ...]:
+    """Split a command string the way compose does (POSIX quoting, no expansion)."""
+    import shlex
+
+    try:
+        parts = shlex.split(text, posix=True)
+    except ValueError:
+        parts = text.split()
+    return tuple(Word(p, loc, dynamic="$" in p) for p in parts)
+
+
+# -- looking through wrappers ------------------------------------------------------
+
+# wrapper -> number of leading arguments (after options) that belong to it
+_WRAPPERS = {"exec": 0, "nohup": 0, "time": 0, "nice": 0, "stdbuf": 0, "tini": 0, "dumb-init": 0,
+             "sudo": 0, "doas": 0, "env": 0, "gosu": 1, "su-exec": 1, "setpriv": 0, "chroot": 1,
+             "runuser": 0, "catatonit": 0, "s6-setuidgid": 1, "chpst": 0, "xargs": 0}
+_WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t"},
+                            "runuser": {"-u", "-g", "-G"}, "nice": {"-n"}, "chpst": {"-u", "-U"},
+                            "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"}}
+
+
+def expand(cmd: Command, depth: int = 0) -> list[Command]:
+    """`cmd` followed by what it runs: the program behind a wrapper, the script of `sh -c`."""
+    out = [cmd]
+    if depth > _MAX_DEPTH or not cmd.argv:
+        return out
+    name = cmd.name
+    args = list(cmd.args)
+    if name in SHELLS:
+        script = _dash_c(args)
+        if script is not None:
+            w = script
+            out.extend(parse_script(w.text, _offset(w.loc), depth + 1))
+        return out
+    if name == "su":
+        for i, a in enumerate(args):
+            if a.text in ("-c", "--command") and i + 1 < len(args):
+                out.extend(parse_script(args[i + 1].text, _offset(args[i + 1].loc), depth + 1))
+        return out
+    if name not in _WRAPPERS:
+        return out
+    takes = _WRAPPER_OPTS_WITH_VALUE.get(name, set())
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            i += 1
+            break
+        if name == "env" and "=" in t and not t.startswith("-"):
+            i += 1
+            continue
+        if t.startswith("-") and len(t) > 1:
+            i += 2 if t in takes else 1
+            continue
+        break
+    i += _WRAPPERS[name]
+    if i < len(args):
+        inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin)
+        out.extend(expand(inner, depth + 1))
+    return out
+
+
+def _dash_c(args: list[Word]) -> Word | None:
+    for i, a in enumerate(args):
+        t = a.text
+        if t.startswith("-") and not t.startswith("--") and "c" in t[1:] and i + 1 < len(args):
+            return args[i + 1]
+        if not t.startswith("-"):
+            return None
+    return None
+
+
+def _offset(loc: Loc) -> Locate:
+    """Locations inside a quoted script: rows below the word's own line keep their column."""
+    return lambda row, col: Loc(loc.line + row, (loc.col + 1 + col) if row == 0 else col + 1)
+
+
+# -- what commands print and write --------------------------------------------------
+
+
+def output_of(cmd: Command) -> str | None:
+    """The text `cmd` writes to stdout, when it is a plain echo/printf/cat/tee."""
+    name = cmd.name
+    words = [w.text for w in cmd.args]
+    if name == "echo":
+        newline = True
+        while words and re.fullmatch(r"-[neE]+", words[0]):
+            newline = newline and "n" not in words[0]
+            words = words[1:]
+        # dash's echo (Docker's /bin/sh on Debian) interprets backslash escapes
+        text = " ".join(words).replace("\\n", "\n").replace("\\t", "\t")
+        return text + ("\n" if newline else "")
+    if name == "printf" and words:
+        fmt, rest = words[0], words[1:]
+        fmt = fmt.replace("\\n", "\n").replace("\\t", "\t")
+        if rest:
+            pieces = iter(rest)
+            fmt = re.sub(r"%[-0-9.]*[sdb]", lambda m: next(pieces, ""), fmt)
+        return fmt.replace("%%", "%")
+    if name in ("cat", "tee") and cmd.stdin is not None:
+        if name == "cat" and any(not w.startswith("-") for w in words):
+            return None  # cat of a file we cannot see
+        return cmd.stdin
+    return None
+
+
+_SED_S = re.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
+_SED_TEXT = re.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
+
+
+def file_writes(commands: Iterable[Command]) -> list[FileWrite]:
+    """Files the commands write, with the text they put there."""
+    out: list[FileWrite] = []
+    for cmd in commands:
+        text = output_of(cmd) if cmd.name != "tee" else None
+        for r in cmd.redirects:
+            if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and not r.target.dynamic:
+                mode = "append" if r.op.endswith(">>") else "write"
+                out.append(FileWrite(r.target.text, text, mode, cmd.loc))
+        if cmd.name == "tee" and cmd.stdin is not None:
+            append = any(w.text in ("-a", "--append") for w in cmd.args)
+            for w in cmd.args:
+                if not w.text.startswith("-"):
+                    out.append(FileWrite(w.text, cmd.stdin, "append" if append else "write", cmd.loc))
+        if cmd.name == "sed":
+            out.extend(_sed_writes(cmd))
+    return out
+
+
+def _sed_writes(cmd: Command) -> list[FileWrite]:
+    args = list(cmd.args)
+    in_place = False
+    scripts: list[str] = []
+    files: list[str] = []
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t in ("-e", "--expression") and i + 1 < len(args):
+            scripts.append(args[i + 1].text)
+            i += 2
+            continue
+        if t.startswith("--expression="):
+            scripts.append(t.split("=", 1)[1])
+        elif t.startswith("-i") or t.startswith("--in-place"):
+            in_place = True
+        elif t.startswith("-") and len(t) > 1:
+            if "i" in t[1:] and not t.startswith("--"):
+                in_place = True
+        else:
+            files.append(t)
+        i += 1
+    if not in_place:
+        return []
+    if not scripts and files:
+        scripts.append(files.pop(0))
+    writes: list[FileWrite] = []
+    for script in scripts:
+        for part in re.split(r"\s*;\s*|\n", script):
+            m = _SED_S.match(part.strip())
+            if m:
+                rep = m.group("rep").replace("\\n", "\n")
+                rep = re.sub(r"\\(.)", r"\1", rep)
+                for f in files:
+                    writes.append(FileWrite(f, rep + "\n", "edit", cmd.loc))
+                continue
+            m = _SED_TEXT.match(part.strip())
+            if m and m.group(2):
+                for f in files:
+                    writes.append(FileWrite(f, m.group(2).replace("\\n", "\n") + "\n", "edit", cmd.loc))
+    return writes

@@ -1,0 +1,72 @@
+"""Container runs as root.
+
+## What it does
+Flags a workload whose process runs as uid 0: a Dockerfile whose final stage's
+effective `USER` is `root`/`0` (or that never sets one), a compose service with
+`user: root`/`0` or built from a scanned Dockerfile that runs as root, and a
+Kubernetes container whose effective `runAsUser` is 0 or that has neither
+`runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level values inherited,
+the container's own winning).
+
+## Why is this bad?
+Root in the container is root on the host's kernel: one escape (a runtime or
+kernel bug, a mounted socket) and the attacker owns the node. Model servers and
+notebooks parse untrusted input all day; they need no root.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+RUN pip install --no-cache-dir vllm
+CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
+```
+Use instead:
+```dockerfile
+FROM python:3.12-slim
+RUN pip install --no-cache-dir vllm && useradd --uid 10001 --no-create-home app
+USER 10001
+CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
+```
+
+## Fix safety
+Unsafe: files the process writes (caches, model downloads, `/root`) may not be
+writable by the new user.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Workload
+from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+
+
+@rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
+      formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
+      tags=("security", "cwe-250"))
+def check(workload: Workload) -> Iterator[Finding]:
+    user = workload.user
+    name = workload.label
+    fix = set_value(user, "user", "10001", title="Run as the non-root user 10001")
+    root = workload.runs_as_root()
+    if root is True:
+        if user.origin is not None:
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
+                          message=f"{name} runs as root: its image, built from `{user.origin}`, "
+                                  "sets no non-root `USER` and the service sets no `user:`")
+        elif user.explicit:
+            yield Finding(at=user.loc, fix=fix, args={"name": name},
+                          message=f"{name} runs as root (`{user.value.raw}`)")  # type: ignore[union-attr]
+        elif not workload.partial:
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
+                          message=f"{name} runs as root: no `USER` sets a non-root user")
+        return
+    non_root = workload.run_as_non_root
+    if root is None and non_root is not None and not non_root.value:
+        if non_root.explicit:
+            at = non_root.loc
+        elif workload.partial:
+            return
+        else:
+            at = workload.anchor
+        yield Finding(at=at, fix=fix, args={"name": name},
+                      message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
+                              "`runAsUser` is set")

@@ -1,0 +1,54 @@
+"""Container keeps the default Linux capabilities.
+
+## What it does
+Flags a compose service without `cap_drop: [ALL]` and a Kubernetes container
+without `securityContext.capabilities.drop: [ALL]`. Dropping a few named
+capabilities is not enough: the rule asks for `ALL`, with what the process
+really needs added back.
+
+## Why is this bad?
+Docker and containerd grant every container a default set (`CHOWN`,
+`DAC_OVERRIDE`, `FOWNER`, `NET_RAW`, `SETUID`, `SETGID`, `SYS_CHROOT`, ...). A
+compromised process uses them to forge packets, read files it does not own or
+change identity. An inference server or training job needs none of them.
+
+## Example
+```yaml
+services:
+  inference:
+    image: ghcr.io/example/llm-server:1.4
+```
+Use instead:
+```yaml
+services:
+  inference:
+    image: ghcr.io/example/llm-server:1.4
+    cap_drop: [ALL]
+```
+
+## Fix safety
+Safe: adding `ALL` to the drop list keeps any `cap_add` the workload already
+declares, so only capabilities nobody asked for go away.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Workload
+from glmlint.rule import Finding, FixSafety, Severity, ensure_item, rule
+
+
+@rule(code="GLM002", slug="missing-cap-drop", severity=Severity.WARNING,
+      message="{name} does not drop all capabilities", formats={Format.COMPOSE, Format.KUBERNETES},
+      fix=FixSafety.SAFE, tags=("security", "cwe-250"))
+def check(workload: Workload) -> Iterator[Finding]:
+    drop = workload.cap_drop
+    if any(item.value.strip().upper() in ("ALL", "CAP_ALL") for item in drop.value):
+        return
+    fix = ensure_item(drop, "cap_drop", "ALL", title="Drop all capabilities")
+    if drop.explicit:
+        names = ", ".join(i.value for i in drop.value) or "nothing"
+        yield Finding(at=drop.loc, fix=fix, args={"name": workload.label},
+                      message=f"{workload.label} drops {names} but not `ALL` capabilities")
+    elif workload.missing(drop):
+        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label})

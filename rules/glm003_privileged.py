@@ -1,0 +1,49 @@
+"""Container runs in privileged mode.
+
+## What it does
+Flags `privileged: true` on a compose service and
+`securityContext.privileged: true` on a Kubernetes container.
+
+## Why is this bad?
+A privileged container gets every capability, all host devices and no seccomp
+or AppArmor confinement: a takeover of the process is a takeover of the node.
+GPU workloads do not need it: the NVIDIA runtime or device plugin exposes the
+GPUs alone.
+
+## Example
+```yaml
+services:
+  trainer:
+    image: trainer:latest
+    privileged: true
+```
+Use instead:
+```yaml
+services:
+  trainer:
+    image: trainer:latest
+    deploy:
+      resources:
+        reservations:
+          devices: [{driver: nvidia, count: all, capabilities: [gpu]}]
+```
+
+## Fix safety
+Unsafe: workloads that really use host devices (FUSE, raw block devices) may
+stop working.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Workload
+from glmlint.rule import Finding, FixSafety, Severity, rule, unset
+
+
+@rule(code="GLM003", slug="privileged", severity=Severity.ERROR, message="{name} runs privileged",
+      formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-250"))
+def check(workload: Workload) -> Iterator[Finding]:
+    privileged = workload.privileged
+    if privileged.value:
+        yield Finding(at=privileged.loc, args={"name": workload.label},
+                      fix=unset(privileged, title="Remove `privileged: true`"))

@@ -1,0 +1,62 @@
+"""Jupyter listens on all interfaces with authentication disabled.
+
+## What it does
+Flags a workload that starts a Jupyter server (notebook, lab, server,
+nbclassic, the docker-stacks `start-notebook` scripts) bound to every
+interface (`0.0.0.0`, `*`, `::`, or a docker-stacks image, whose config does
+so) with an empty token and no password. The settings are resolved the way
+Jupyter resolves them: command-line flags (`--ServerApp.token=''`,
+`--NotebookApp.token=''`, `--IdentityProvider.token=''`) over config files
+the build writes (`c.ServerApp.token = ''`) over `JUPYTER_TOKEN`.
+
+It does **not** fire for Jupyter's default: with no token configured Jupyter
+generates a random one and prints it, and an empty `JUPYTER_TOKEN` changes
+nothing.
+
+## Why is this bad?
+A Jupyter server runs arbitrary code for whoever reaches it. With no token and
+no password, anyone who can reach the port, through a published port, a
+Service or a shared network, owns the container, its GPUs, mounted datasets
+and credentials. Scanners find such servers on the internet within hours.
+
+## Example
+```dockerfile
+FROM quay.io/jupyter/pytorch-notebook
+CMD ["start-notebook.py", "--IdentityProvider.token=''"]
+```
+Use instead:
+```dockerfile
+FROM quay.io/jupyter/pytorch-notebook
+CMD ["start-notebook.py"]
+```
+(set `JUPYTER_TOKEN` from a secret when a fixed token is needed)
+
+## Fix safety
+Safe: removing the empty setting makes Jupyter generate a token; nothing else
+in the command changes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Workload
+from glmlint.jupyter import launches
+from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+
+
+@rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
+      message="{name} starts Jupyter on all interfaces with authentication disabled",
+      formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
+      tags=("security", "cwe-306"), security_severity=9.0)
+def check(workload: Workload) -> Iterator[Finding]:
+    seen = set()
+    for launch in launches(workload):
+        if not (launch.listens_on_all_interfaces and launch.auth_disabled):
+            continue
+        token = launch.token
+        assert token is not None
+        if token.loc in seen:
+            continue
+        seen.add(token.loc)
+        yield Finding(at=token.loc, args={"name": workload.label},
+                      fix=ReplaceText(token.loc, "", "", title="Remove the empty Jupyter token"))

@@ -1,0 +1,79 @@
+"""sshd accepts password logins.
+
+## What it does
+Flags a workload whose sshd accepts passwords: `PasswordAuthentication yes` or
+`PermitEmptyPasswords yes` written to `sshd_config` (by `echo`, `sed -i`, a
+heredoc, `COPY <<EOF`) or passed as `sshd -o ...`, or openssh-server installed
+with a user's password set (`chpasswd`, `passwd`, `usermod -p`) and password
+authentication never turned off: OpenSSH's default is `yes`. The value is
+resolved as sshd does: the first one it reads wins, `-o` options and
+`sshd_config.d/*.conf` before the main file. Also flags a repository
+`sshd_config` file that turns either option on.
+
+## Why is this bad?
+Password login makes the container a brute-force target, and the passwords
+baked into images (`root:root`, `mpiuser:mpiuser`) are public as soon as the
+image is. MPI and remote-development images need keys, not passwords.
+
+## Example
+```dockerfile
+FROM ubuntu:24.04
+RUN apt-get update && apt-get install -y openssh-server \
+ && echo 'root:root' | chpasswd
+CMD ["/usr/sbin/sshd", "-D"]
+```
+Use instead:
+```dockerfile
+FROM ubuntu:24.04
+RUN apt-get update && apt-get install -y openssh-server \
+ && sed -i 's/^#\?PasswordAuthentication .*/PasswordAuthentication no/' /etc/ssh/sshd_config
+COPY authorized_keys /root/.ssh/authorized_keys
+CMD ["/usr/sbin/sshd", "-D"]
+```
+
+## Fix safety
+Safe: key-based logins keep working; only password logins stop.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, SourceFile, Workload
+from glmlint.openssh import EMPTY_PASSWORDS, PASSWORD_AUTH, analyse, first_values
+from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+
+_NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
+
+
+@rule(code="GLM006", slug="ssh-password-auth", severity=Severity.ERROR,
+      message="{name} runs sshd with password authentication",
+      formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES, Format.SSHD_CONFIG},
+      fix=FixSafety.SAFE, tags=("security", "cwe-309"))
+def check(workload: Workload) -> Iterator[Finding]:
+    sshd = analyse(workload)
+    name = workload.label
+    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
+        d = sshd.explicit_yes(key)
+        if d is not None:
+            yield Finding(at=d.loc, args={"name": name},
+                          message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`",
+                          fix=ReplaceText(d.loc, d.value, "no", title=f"Set `{_NAMES[key]} no`"))
+            return
+    if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH, default=True):
+        yield Finding(at=sshd.password_set, args={"name": name},
+                      message=f"{name} sets a password for an sshd that allows password login "
+                              "(OpenSSH's default `PasswordAuthentication yes`)",
+                      fix=ReplaceText(sshd.password_set, "", "PasswordAuthentication no",
+                                      title="Turn off `PasswordAuthentication`"))
+
+
+@check.on_file
+def check_config(source: SourceFile) -> Iterator[Finding]:
+    found, matched = first_values([source.directives])
+    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
+        d = found.get(key)
+        if d is None or d.value.lower() != "yes":
+            d = matched.get(key)
+        if d is not None:
+            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
+                          fix=ReplaceText(d.loc, d.value, "no", title=f"Set `{_NAMES[key]} no`"))
