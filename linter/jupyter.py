@@ -165,9 +165,7 @@ def launches(workload: Workload) -> list[Launch]:
     config = _config(workload)
     stacks = _stacks_image(workload)
     found: list[tuple[Loc, list[Word], bool]] = []
-    for i, cmd in enumerate(workload.process):
-        if cmd.name == "start.sh":
-            continue  # docker-stacks' start.sh runs its arguments: the next command is that
+    for cmd in workload.process:
         ok, args = _is_launch(cmd)
         if ok:
             found.append((cmd.loc, args, cmd.name in _STACKS_SCRIPTS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -183,6 +183,3 @@ def intents_of(finding: Finding) -> tuple[Intent, ...]:
         return ()
     return finding.fix if isinstance(finding.fix, tuple) else (finding.fix,)
 
-
-def iter_findings(rule_: Rule, workload: Workload) -> Iterator[Finding]:
-    yield from rule_(workload)

@@ -110,22 +110,28 @@ class _Walker:
         stdin: str | None = None
         for child in node.named_children:
             if child.type == "file_redirect":
-                op = ""
-                target = None
-                for part in child.children:
-                    if not part.is_named:
-                        op += self.text(part)
-                    elif part.type != "file_descriptor":
-                        target = part
-                if target is not None:
-                    out.append(Redirect(op or ">", self.word(target)))
+                out.extend(self.file_redirect(child))
             elif child.type == "heredoc_redirect":
                 body = next((c for c in child.named_children if c.type == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
+                # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
+                for inner in child.named_children:
+                    if inner.type == "file_redirect":
+                        out.extend(self.file_redirect(inner))
             elif child.type == "herestring_redirect":
                 arg = child.named_children[-1] if child.named_children else None
                 stdin = (self.word(arg).text + "\n") if arg is not None else ""
         return tuple(out), stdin
+
+    def file_redirect(self, node: Any) -> list[Redirect]:
+        op = ""
+        target = None
+        for part in node.children:
+            if not part.is_named:
+                op += self.text(part)
+            elif part.type != "file_descriptor":
+                target = part
+        return [Redirect(op or ">", self.word(target))] if target is not None else []
 
     def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
         argv: list[Word] = []
@@ -251,7 +257,8 @@ def split_words(text: str, loc: Loc) -> tuple[Word, ...]:
 # wrapper -> number of leading arguments (after options) that belong to it
 _WRAPPERS = {"exec": 0, "nohup": 0, "time": 0, "nice": 0, "stdbuf": 0, "tini": 0, "dumb-init": 0,
              "sudo": 0, "doas": 0, "env": 0, "gosu": 1, "su-exec": 1, "setpriv": 0, "chroot": 1,
-             "runuser": 0, "catatonit": 0, "s6-setuidgid": 1, "chpst": 0, "xargs": 0}
+             "runuser": 0, "catatonit": 0, "s6-setuidgid": 1, "chpst": 0, "xargs": 0,
+             "start.sh": 0}  # docker-stacks' start.sh execs its arguments
 _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t"},
                             "runuser": {"-u", "-g", "-G"}, "nice": {"-n"}, "chpst": {"-u", "-U"},
                             "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"}}

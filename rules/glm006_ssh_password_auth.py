@@ -1,4 +1,4 @@
-"""sshd accepts password logins.
+r"""sshd accepts password logins.
 
 ## What it does
 Flags a workload whose sshd accepts passwords: `PasswordAuthentication yes` or

@@ -221,7 +221,7 @@ def _ports(view: View, base: tuple[str | int, ...]) -> list[Port]:
                 published = y.text(y.get(node, "published"))
                 out.append(Port(target, y.loc(node), host_ip=y.text(y.get(node, "host_ip")),
                                 host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
-                                published=published is not None or True, path=path))
+                                published=True, path=path))
             elif y.is_scalar(node):
                 out.append(parse_port(y.text(node) or "", y.loc(node), path))
     return out

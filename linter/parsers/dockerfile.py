@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Problem, Setting, SourceFile,
+from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Setting, SourceFile,
                         User, Word, Workload)
 from glmlint.shell import file_writes, from_argv, parse_script
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glmlint.ir import (EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word,
-                        Workload)
+from glmlint.ir import EnvVar, Format, Item, Mount, Port, Setting, SourceFile, User, Word, Workload
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv
 
@@ -285,6 +284,3 @@ def _env(c: Any, cpath: Path) -> list[EnvVar]:
         out.append(EnvVar(name, value, y.loc(e), (*cpath, "env", i)))
     return out
 
-
-def _loc_or(node: Any, default: Loc) -> Loc:
-    return y.loc(node) if node is not None else default

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from tests.helpers import workloads
+
+
+def svc(text: str):
+    return {w.name: w for w in workloads(text, "compose", "compose.yaml")}
+
+
+def test_anchors_merge_keys_and_extension_fields():
+    s = svc("""\
+        x-hardening: &hardening
+          cap_drop: [ALL]
+          read_only: true
+          user: "1000:1000"
+        services:
+          api:
+            <<: *hardening
+            image: api
+          worker:
+            <<: *hardening
+            image: worker
+            read_only: false
+        """)
+    assert [i.value for i in s["api"].cap_drop.value] == ["ALL"]
+    assert s["api"].read_only_rootfs.value is True
+    assert s["api"].runs_as_root() is False
+    assert s["worker"].read_only_rootfs.value is False and s["worker"].read_only_rootfs.loc.line == 12
+
+
+def test_extends_within_file_merges_lists_and_overrides_scalars():
+    s = svc("""\
+        services:
+          base:
+            image: trainer
+            cap_drop: [NET_RAW]
+            privileged: true
+          gpu:
+            extends: base
+            cap_drop: [ALL]
+            privileged: false
+        """)
+    gpu = s["gpu"]
+    assert [i.value for i in gpu.cap_drop.value] == ["NET_RAW", "ALL"]
+    assert gpu.privileged.value is False
+    assert not gpu.partial
+
+
+def test_service_anchor_is_the_service_key_and_fragments_are_partial():
+    s = svc("""\
+        version: "3.8"
+        services:
+          notebook:
+            ports: ["8888:8888"]
+        """)
+    w = s["notebook"]
+    assert (w.anchor.line, w.anchor.col) == (3, 3)
+    assert w.partial  # no image, build or extends: an override fragment
+
+
+def test_ports_short_and_long_syntax():
+    s = svc("""\
+        services:
+          web:
+            image: nginx
+            ports:
+              - "127.0.0.1:8080:80"
+              - 8888:8888
+              - "[::1]:2222:22/tcp"
+              - 9000
+              - target: 5432
+                published: "5432"
+                host_ip: 0.0.0.0
+        """)
+    ports = [(p.host_ip, p.host_port, p.container_port) for p in s["web"].ports]
+    assert ports == [("127.0.0.1", "8080", "80"), (None, "8888", "8888"), ("::1", "2222", "22"),
+                     (None, None, "9000"), ("0.0.0.0", "5432", "5432")]
+
+
+def test_environment_list_and_map_and_variables_left_as_written():
+    s = svc("""\
+        services:
+          a:
+            image: x
+            user: "${UID:-1000}"
+            environment:
+              - JUPYTER_TOKEN=
+              - HF_HOME
+          b:
+            image: x
+            environment:
+              TOKEN: ${TOKEN}
+              EMPTY:
+        """)
+    a_env = {e.name: e.value for e in s["a"].env}
+    assert a_env == {"JUPYTER_TOKEN": "", "HF_HOME": None}
+    assert s["a"].user.value.raw == "${UID:-1000}" and s["a"].runs_as_root() is None
+    assert {e.name: e.value for e in s["b"].env} == {"TOKEN": "${TOKEN}", "EMPTY": None}
+
+
+def test_command_string_and_list_and_entrypoint():
+    s = svc("""\
+        services:
+          a:
+            image: x
+            command: jupyter lab --ip=0.0.0.0 --ServerApp.token=''
+          b:
+            image: x
+            entrypoint: ["sh", "-c"]
+            command: ["exec jupyter lab --ip 0.0.0.0"]
+        """)
+    assert ["jupyter", "lab", "--ip=0.0.0.0", "--ServerApp.token="] in [c.words() for c in s["a"].process]
+    assert ["jupyter", "lab", "--ip", "0.0.0.0"] in [c.words() for c in s["b"].process]
+
+
+def test_volumes_security_opt_and_namespaces():
+    s = svc("""\
+        services:
+          a:
+            image: x
+            volumes:
+              - /var/run/docker.sock:/var/run/docker.sock:ro
+              - data:/data
+              - type: bind
+                source: /
+                target: /host
+            security_opt: ["no-new-privileges:true", "seccomp=unconfined"]
+            network_mode: host
+            pid: host
+            mem_limit: 4g
+        """)
+    a = s["a"]
+    assert [(m.source, m.kind, m.read_only) for m in a.mounts] == [
+        ("/var/run/docker.sock", "bind", True), ("data", "volume", False), ("/", "bind", False)]
+    assert a.allow_privilege_escalation.value is False
+    assert a.seccomp.value == "unconfined"
+    assert a.host_network.value and a.host_pid.value and not a.host_ipc.value
+    assert a.memory_limit.value == "4g"
+
+
+def test_build_context():
+    s = svc("""\
+        services:
+          a:
+            build:
+              context: ./trainer
+              dockerfile: Dockerfile.gpu
+          b:
+            build: .
+        """)
+    assert (s["a"].build.context, s["a"].build.dockerfile) == ("./trainer", "Dockerfile.gpu")
+    assert (s["b"].build.context, s["b"].build.dockerfile) == (".", None)

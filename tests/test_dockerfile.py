@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import pytest
+
+from glmlint.parsers import ParseError
+from tests.helpers import one
+
+
+def test_final_stage_only_runs():
+    w = one("""\
+        FROM python:3.12 AS build
+        USER 1000
+        FROM python:3.12-slim
+        RUN pip install torch
+        """)
+    assert w.runs_as_root() is True
+    assert not w.user.explicit
+    assert w.anchor.line == 3 and w.anchor.col == 1
+
+
+def test_from_stage_inherits_user_env_and_cmd():
+    w = one("""\
+        FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS base
+        ENV APP=/srv
+        USER 1001
+        CMD ["python", "serve.py"]
+        FROM base AS final
+        RUN echo hi
+        """)
+    assert w.user.value.raw == "1001" and w.runs_as_root() is False
+    assert w.user.loc.line == 3
+    assert [c.words() for c in w.process][0] == ["python", "serve.py"]
+    assert w.env[0].name == "APP"
+    assert w.base_image == "nvidia/cuda:12.4.1-runtime-ubuntu22.04"
+
+
+def test_arg_and_env_substitution_in_user():
+    w = one("""\
+        ARG BASE=ubuntu:22.04
+        FROM ${BASE}
+        ARG NB_UID=1000
+        ARG NB_GID
+        ENV HOME_USER=${NB_UID}
+        USER ${HOME_USER}:${NB_GID:-100}
+        """)
+    assert w.user.value.raw == "1000:100"
+    assert w.base_image == "ubuntu:22.04"
+
+
+def test_global_arg_needs_redeclaring_in_stage():
+    w = one("""\
+        ARG UID=0
+        FROM alpine
+        USER ${UID}
+        """)
+    # UID is not redeclared in the stage: BuildKit leaves it empty, we leave it unresolved
+    assert w.runs_as_root() is None
+    w = one("""\
+        ARG UID=0
+        FROM alpine
+        ARG UID
+        USER ${UID}
+        """)
+    assert w.runs_as_root() is True
+
+
+@pytest.mark.parametrize("spec,root", [("root", True), ("0", True), ("0:0", True), ("root:root", True),
+                                       ("1000", False), ("app:app", False), ("65534", False)])
+def test_user_forms(spec, root):
+    assert one(f"FROM alpine\nUSER {spec}\n").runs_as_root() is root
+
+
+def test_continuations_and_comments_inside():
+    w = one("""\
+        FROM ubuntu
+        RUN apt-get update \\
+            # a comment inside the continuation
+            && apt-get install -y openssh-server \\
+
+            && rm -rf /var/lib/apt/lists/*
+        """)
+    names = [c.name for c in w.build_steps]
+    assert names == ["apt-get", "apt-get", "rm"]
+    assert w.build_steps[1].loc.line == 4
+
+
+def test_heredoc_run_body_is_a_script_not_instructions():
+    w = one("""\
+        # syntax=docker/dockerfile:1
+        FROM ubuntu
+        RUN <<EOF
+        apt-get update
+        USER root
+        EOF
+        USER 1000
+        """)
+    assert [c.words() for c in w.build_steps] == [["apt-get", "update"], ["USER", "root"]]
+    assert w.build_steps[0].loc.line == 4
+    assert w.user.value.raw == "1000"
+
+
+def test_heredoc_with_command_and_copy_heredoc_write_files():
+    w = one("""\
+        FROM ubuntu
+        RUN cat <<'EOT' > /etc/ssh/sshd_config.d/10-pw.conf
+        PasswordAuthentication yes
+        EOT
+        COPY <<-EOF /etc/jupyter/jupyter_server_config.py
+        \tc.ServerApp.token = ''
+        \tEOF
+        """)
+    paths = {f.path: f.text for f in w.files}
+    assert paths["/etc/ssh/sshd_config.d/10-pw.conf"] == "PasswordAuthentication yes\n"
+    assert paths["/etc/jupyter/jupyter_server_config.py"] == "c.ServerApp.token = ''\n"
+
+
+def test_unterminated_heredoc_is_a_parse_error():
+    with pytest.raises(ParseError) as exc:
+        one("FROM ubuntu\nRUN <<EOF\necho hi\n")
+    assert exc.value.line == 2
+
+
+def test_unknown_instruction_and_missing_from():
+    with pytest.raises(ParseError, match="unknown instruction"):
+        one("FROM ubuntu\nWRONG thing\n")
+    with pytest.raises(ParseError, match="no FROM"):
+        one("# just a comment\n")
+
+
+def test_exec_and_shell_form():
+    w = one('FROM x\nENTRYPOINT ["tini", "--"]\nCMD ["jupyter", "lab", "--ip=0.0.0.0"]\n')
+    assert ["jupyter", "lab", "--ip=0.0.0.0"] in [c.words() for c in w.process]
+    w = one("FROM x\nCMD exec jupyter lab --ip 0.0.0.0 --ServerApp.token=''\n")
+    assert ["jupyter", "lab", "--ip", "0.0.0.0", "--ServerApp.token="] in [c.words() for c in w.process]
+
+
+def test_entrypoint_resets_inherited_cmd():
+    w = one("""\
+        FROM x AS base
+        CMD ["jupyter", "lab"]
+        FROM base
+        ENTRYPOINT ["python", "app.py"]
+        """)
+    assert [c.words() for c in w.process] == [["python", "app.py"]]
+
+
+def test_escape_directive():
+    w = one("# escape=`\nFROM mcr.microsoft.com/windows\nRUN echo a `\n  && echo b\nUSER ContainerUser\n")
+    assert w.user.value.raw == "ContainerUser"
+
+
+def test_run_mount_flags_are_not_the_command():
+    w = one("FROM x\nRUN --mount=type=cache,target=/root/.cache pip install vllm\n")
+    assert w.build_steps[0].words() == ["pip", "install", "vllm"]
+    assert w.build_steps[0].loc.col == 44

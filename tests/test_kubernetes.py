@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from tests.helpers import workloads
+
+
+def k8s(text: str):
+    return workloads(text, "yaml", "m.yaml")
+
+
+def test_pod_context_inherited_container_wins():
+    ws = k8s("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 1000
+          containers:
+            - name: a
+              image: x
+            - name: b
+              image: x
+              securityContext:
+                runAsUser: 0
+        """)
+    a, b = ws
+    assert a.runs_as_root() is False and a.user.loc.line == 7
+    assert b.runs_as_root() is True and b.user.loc.line == 14
+    assert (a.anchor.line, a.anchor.col) == (9, 7)
+    assert a.label == "container `a` (Pod/p)"
+
+
+def test_core_kinds_paths_and_container_lists():
+    ws = k8s("""\
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: nightly}
+        spec:
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  initContainers: [{name: fetch, image: busybox}]
+                  containers: [{name: train, image: trainer}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: s}
+        spec: {ports: [{port: 80}]}
+        ---
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d}
+            spec:
+              template:
+                spec:
+                  containers: [{name: web, image: nginx}]
+                  ephemeralContainers: [{name: debug, image: busybox}]
+        """)
+    assert [(w.name, w.node_path[0]) for w in ws] == [("fetch", 0), ("train", 0), ("web", 2), ("debug", 2)]
+    assert ws[0].label.startswith("init container")
+
+
+def test_custom_resources_found_generically_and_crds_skipped():
+    ws = k8s("""\
+        apiVersion: kubeflow.org/v1
+        kind: PyTorchJob
+        metadata: {name: train}
+        spec:
+          pytorchReplicaSpecs:
+            Worker:
+              replicas: 2
+              template:
+                spec:
+                  containers:
+                    - name: pytorch
+                      image: trainer:1
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: x}
+        spec:
+          versions:
+            - schema:
+                openAPIV3Schema:
+                  properties:
+                    containers: [{image: x}]
+        """)
+    assert len(ws) == 1
+    assert ws[0].label == "container `pytorch` (PyTorchJob/train Worker)"
+
+
+def test_security_context_fields_and_host_path_mounts():
+    (w,) = k8s("""\
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent}
+        spec:
+          template:
+            metadata:
+              annotations:
+                container.apparmor.security.beta.kubernetes.io/agent: unconfined
+            spec:
+              hostNetwork: true
+              volumes:
+                - name: sock
+                  hostPath: {path: /var/run/docker.sock}
+              containers:
+                - name: agent
+                  image: agent
+                  securityContext:
+                    privileged: true
+                    allowPrivilegeEscalation: false
+                    readOnlyRootFilesystem: true
+                    capabilities: {add: [SYS_ADMIN], drop: [ALL]}
+                    seccompProfile: {type: Unconfined}
+                  volumeMounts: [{name: sock, mountPath: /var/run/docker.sock}]
+                  resources: {limits: {memory: 1Gi}}
+        """)
+    assert w.privileged.value and w.privileged.loc.line == 18
+    assert w.allow_privilege_escalation.value is False
+    assert w.read_only_rootfs.value is True
+    assert [i.value for i in w.cap_add.value] == ["SYS_ADMIN"]
+    assert [i.value for i in w.cap_drop.value] == ["ALL"]
+    assert w.seccomp.value == "Unconfined" and w.apparmor.value == "unconfined"
+    assert w.host_network.value is True
+    assert [(m.source, m.kind) for m in w.mounts] == [("/var/run/docker.sock", "host-path")]
+    assert w.memory_limit.value == "1Gi"
+
+
+def test_patch_without_image_is_partial():
+    (w,) = k8s("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                  securityContext: {privileged: true}
+        """)
+    assert w.partial and w.privileged.value
+
+
+def test_non_workload_yaml_is_not_ours():
+    from tests.helpers import source
+
+    assert source("on: push\njobs: {build: {runs-on: ubuntu-latest}}\n", "yaml") is None
+    assert source("replicaCount: 1\nimage: {repository: x}\n", "yaml") is None

@@ -1,0 +1,72 @@
+"""Jupyter and OpenSSH behaviour as the IR helpers model it."""
+from __future__ import annotations
+
+import pytest
+
+from glmlint.jupyter import launches
+from glmlint.openssh import analyse
+from tests.helpers import one, workloads
+
+
+@pytest.mark.parametrize("cmd,open_,disabled", [
+    ('["jupyter", "lab", "--ip=0.0.0.0"]', True, False),  # default: random token
+    ('["jupyter", "lab", "--ip=0.0.0.0", "--ServerApp.token="]', True, True),
+    ('["jupyter", "notebook", "--ip", "*", "--NotebookApp.token=\'\'"]', True, True),
+    ('["jupyter", "lab", "--IdentityProvider.token", ""]', False, True),  # localhost by default
+    ('["jupyter", "lab", "--ip=::", "--ServerApp.token=", "--ServerApp.password=sha1:abc"]', True, False),
+    ('["python", "-m", "jupyterlab", "--ip=0.0.0.0", "--ServerApp.token=\\"\\""]', True, True),
+    ('["jupyter", "lab", "--ip=0.0.0.0", "--ServerApp.token=", "--ServerApp.token=abc"]', True, False),
+])
+def test_jupyter_cli(cmd, open_, disabled):
+    (launch,) = launches(one(f"FROM python\nCMD {cmd}\n"))
+    assert launch.listens_on_all_interfaces is open_
+    assert launch.auth_disabled is disabled
+
+
+def test_jupyter_config_file_env_and_stacks_image():
+    w = one("""\
+        FROM quay.io/jupyter/pytorch-notebook
+        RUN echo "c.ServerApp.token = ''" >> /home/jovyan/.jupyter/jupyter_server_config.py
+        """)
+    (launch,) = launches(w)  # implied by the image's own start command
+    assert launch.listens_on_all_interfaces and launch.auth_disabled
+    w = one("FROM python\nENV JUPYTER_TOKEN=\nCMD jupyter lab --ip 0.0.0.0\n")
+    assert not launches(w)[0].auth_disabled  # an empty JUPYTER_TOKEN leaves the random token
+    w = one("FROM python\nENV JUPYTER_TOKEN=s3cret\nCMD jupyter lab --ip 0.0.0.0 --ServerApp.token=''\n")
+    assert launches(w)[0].auth_disabled  # the command line wins over the environment
+
+
+def sshd(text: str):
+    return analyse(one(text))
+
+
+def test_sshd_default_is_password_yes_and_first_value_wins():
+    s = sshd("FROM ubuntu\nRUN apt-get install -y openssh-server && echo root:x | chpasswd\n")
+    assert s.installed and s.password_set and s.enabled("passwordauthentication", default=True)
+    s = sshd("""\
+        FROM ubuntu
+        RUN echo 'PasswordAuthentication yes' >> /etc/ssh/sshd_config \\
+         && echo 'PasswordAuthentication no' >> /etc/ssh/sshd_config
+        """)
+    assert s.explicit_yes("passwordauthentication") is not None  # sshd keeps the first value
+    s = sshd("""\
+        FROM ubuntu
+        RUN echo 'PasswordAuthentication yes' >> /etc/ssh/sshd_config \\
+         && echo 'PasswordAuthentication no' > /etc/ssh/sshd_config.d/00-no.conf
+        """)
+    assert not s.enabled("passwordauthentication", default=True)  # drop-ins are read first
+
+
+def test_sshd_command_line_options_and_match_blocks():
+    (w,) = workloads("""\
+        services:
+          ssh:
+            image: x
+            command: ["/usr/sbin/sshd", "-D", "-o", "PasswordAuthentication=no"]
+        """, "compose", "compose.yaml")
+    assert not analyse(w).enabled("passwordauthentication", default=True)
+    s = sshd("""\
+        FROM ubuntu
+        RUN printf 'PasswordAuthentication no\\nMatch User mpi\\n  PasswordAuthentication yes\\n' > /etc/ssh/sshd_config
+        """)
+    assert s.explicit_yes("passwordauthentication") is not None

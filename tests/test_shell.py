@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from glmlint.ir import Loc, Word
+from glmlint.shell import file_writes, from_argv, parse_script
+
+
+def cmds(script: str):
+    return parse_script(script, lambda r, c: Loc(r + 1, c + 1))
+
+
+def test_lists_pipes_and_quote_removal():
+    cs = cmds("apt-get install -y 'openssh-server' && echo \"root:${PW}\" | chpasswd; a\\ b")
+    assert [c.words() for c in cs] == [["apt-get", "install", "-y", "openssh-server"],
+                                       ["echo", "root:${PW}"], ["chpasswd"], ["a b"]]
+    assert cs[1].argv[1].dynamic
+    assert cs[2].stdin == "root:${PW}\n"
+
+
+def test_trailing_redirect_binds_to_last_command_of_a_list():
+    cs = cmds("apt-get update && echo 'PasswordAuthentication yes' >> /etc/ssh/sshd_config")
+    assert cs[0].redirects == ()
+    assert [(w.path, w.mode) for w in file_writes(cs)] == [("/etc/ssh/sshd_config", "append")]
+
+
+def test_heredoc_tee_printf_and_sed_writes():
+    cs = cmds("cat > /a <<EOF\nx = 1\nEOF\n"
+              "printf 'PermitEmptyPasswords %s\\n' yes | tee -a /b\n"
+              "sed -i -e 's/^#\\?PasswordAuthentication .*/PasswordAuthentication no/' /c\n")
+    writes = {w.path: (w.text, w.mode) for w in file_writes(cs)}
+    assert writes["/a"] == ("x = 1\n", "write")
+    assert writes["/b"] == ("PermitEmptyPasswords yes\n", "append")
+    assert writes["/c"] == ("PasswordAuthentication no\n", "edit")
+
+
+def test_wrappers_and_sh_c_are_looked_through():
+    argv = tuple(Word(t, Loc(1, 1)) for t in
+                 ["tini", "-g", "--", "gosu", "jovyan", "bash", "-lc", "exec jupyter lab --ip=0.0.0.0"])
+    names = [c.name for c in from_argv(argv, Loc(1, 1))]
+    assert names == ["tini", "gosu", "bash", "exec", "jupyter"]
+
+
+def test_command_substitution_runs_too():
+    cs = cmds('echo "$(passwd -d root)"')
+    assert ["passwd", "-d", "root"] in [c.words() for c in cs]
+
+
+def test_control_flow_bodies():
+    cs = cmds("if [ -n \"$X\" ]; then useradd -p x u; fi\nfor i in 1 2; do echo $i; done")
+    assert "useradd" in [c.name for c in cs]
