@@ -23,7 +23,7 @@ services:
     image: quay.io/jupyter/pytorch-notebook
     read_only: true
     tmpfs: [/tmp]
-    volumes: [work:/home/jovyan/work]
+    volumes: ["work:/home/jovyan/work"]
 ```
 
 ## Fix safety

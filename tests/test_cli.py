@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from glmlint.cli import main
+
+ROOT_DOCKERFILE = "FROM python:3.12\nRUN pip install torch\n"
+GOOD_DOCKERFILE = "FROM python:3.12\nUSER 10001\n"
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        p = tmp / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text))
+
+
+def test_text_report_and_exit_codes(tmp_path, capsys, monkeypatch):
+    write(tmp_path, {"Dockerfile": ROOT_DOCKERFILE, "ok/Dockerfile": GOOD_DOCKERFILE})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["check", "."], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "Dockerfile:1:1: GLM001 [run-as-root] the final stage runs as root: no `USER` sets a " \
+                       "non-root user (unsafe fix)"
+    assert lines[-1] == "1 finding in 1 file (1 error, 0 warnings); 2 files scanned"
+    assert "\033[" not in out  # no colour when not a TTY
+    code, out, _ = run(["check", "ok"], capsys)
+    assert code == 0 and out.startswith("0 findings")
+
+
+def test_fail_on_and_select_ignore(tmp_path, capsys):
+    write(tmp_path, {"compose.yaml": """\
+        services:
+          app:
+            image: x
+            user: "1000"
+        """})
+    code, out, _ = run(["check", str(tmp_path)], capsys)  # GLM002/GLM004 warnings
+    assert code == 1 and "GLM002" in out and "GLM004" in out
+    assert run(["check", "--fail-on", "error", str(tmp_path)], capsys)[0] == 0
+    code, out, _ = run(["check", "--ignore", "missing-cap-drop,GLM004", str(tmp_path)], capsys)
+    assert code == 0
+    code, out, _ = run(["check", "--select", "GLM00", "--ignore", "GLM002", str(tmp_path)], capsys)
+    assert "GLM002" not in out and "GLM004" in out
+    code, _, err = run(["check", "--select", "GLM999", str(tmp_path)], capsys)
+    assert code == 2 and "unknown rule selector" in err
+
+
+def test_bad_files_reported_on_one_line_and_scan_goes_on(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # reported paths are relative to the working directory
+    write(tmp_path, {"docker-compose.yml": "services:\n  a: [\n", "Dockerfile": ROOT_DOCKERFILE,
+                     "chart/Chart.yaml": "name: c\n",
+                     "chart/templates/deploy.yaml": "kind: Deployment\nspec: {{ .Values.spec }}\n"})
+    code, out, err = run(["check", "."], capsys)
+    assert code == 2
+    assert "GLM001" in out  # the good file was still scanned
+    err_lines = err.splitlines()
+    assert any(line.startswith("docker-compose.yml:") and "cannot parse" in line for line in err_lines)
+    assert any("chart/templates/deploy.yaml" in line and "render it first" in line for line in err_lines)
+    assert len(err_lines) == 2
+
+
+def test_json_output_and_output_file(tmp_path, capsys):
+    write(tmp_path, {"Dockerfile": ROOT_DOCKERFILE})
+    out_file = tmp_path / "report.json"
+    code, out, _ = run(["check", "--format", "json", "-o", str(out_file), str(tmp_path / "Dockerfile")], capsys)
+    assert code == 1 and out == ""
+    data = json.loads(out_file.read_text())
+    assert data[0]["code"] == "GLM001" and data[0]["line"] == 1 and data[0]["fix"]["safety"] == "unsafe"
+
+
+def test_discovery_skips_gitignored_vendored_and_fixed_files(tmp_path, capsys):
+    write(tmp_path, {".gitignore": "build/\n", "build/Dockerfile": ROOT_DOCKERFILE,
+                     "node_modules/x/Dockerfile": ROOT_DOCKERFILE, "Dockerfile.root.fixed": ROOT_DOCKERFILE,
+                     "svc/gpu.Dockerfile": ROOT_DOCKERFILE, "Containerfile": GOOD_DOCKERFILE,
+                     ".github/workflows/ci.yml": "on: push\njobs: {}\n"})
+    code, out, _ = run(["check", "--format", "json", str(tmp_path)], capsys)
+    paths = sorted({r["path"] for r in json.loads(out)})
+    assert paths == [str(tmp_path / "svc/gpu.Dockerfile")] or paths == ["svc/gpu.Dockerfile"]
+    # a file named explicitly is scanned even when ignored (pre-commit passes names)
+    code, out, _ = run(["check", "--format", "json", str(tmp_path / "build/Dockerfile")], capsys)
+    assert len(json.loads(out)) == 1
+
+
+def test_explain_and_rules(capsys):
+    code, out, _ = run(["explain", "privileged"], capsys)
+    assert code == 0 and out.startswith("# GLM003 privileged")
+    assert run(["explain", "GLM999"], capsys)[0] == 2
+    code, out, _ = run(["rules"], capsys)
+    assert [line.split()[0] for line in out.splitlines()][:6] == [f"GLM00{i}" for i in range(1, 7)]
+
+
+def test_module_entry_point_and_version(tmp_path):
+    (tmp_path / "Dockerfile").write_text(ROOT_DOCKERFILE)
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "glmlint", "check", str(tmp_path / "Dockerfile")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "GLM001 [run-as-root]" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "glmlint", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("glmlint ")
+
+
+def test_import_does_not_pull_heavy_modules():
+    code = ("import sys, glmlint.cli, glmlint.runner, glmlint.rules; "
+            "heavy = [m for m in ('sarif_om', 'jsonschema', 'ruamel.yaml.main', 'click') if m in sys.modules]; "
+            "print(heavy)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [["--color"], []])
+def test_color_only_when_asked_or_tty(tmp_path, capsys, args):
+    (tmp_path / "Dockerfile").write_text(ROOT_DOCKERFILE)
+    _, out, _ = run(["check", *args, str(tmp_path)], capsys)
+    assert ("\033[" in out) is bool(args)
