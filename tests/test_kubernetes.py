@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.helpers import workloads
+from tests.helpers import source, workloads
 
 
 def k8s(text: str):
@@ -152,3 +152,24 @@ def test_non_workload_yaml_is_not_ours():
 
     assert source("on: push\njobs: {build: {runs-on: ubuntu-latest}}\n", "yaml") is None
     assert source("replicaCount: 1\nimage: {repository: x}\n", "yaml") is None
+
+
+def test_template_that_parses_as_yaml_is_skipped_with_a_notice():
+    import pytest
+
+    from glmlint.parsers import Skip
+
+    with pytest.raises(Skip, match="render it first"):
+        source("""\
+            apiVersion: apps/v1
+            kind: Deployment
+            spec:
+              replicas: {{ .Values.replicas }}
+            """, "yaml")
+    # Go-template text inside strings (PrometheusRule descriptions) is ordinary YAML
+    assert source("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d, annotations: {summary: "{{ $labels.instance }} down"}}
+        spec: {template: {spec: {containers: [{name: a, image: x}]}}}
+        """, "yaml") is not None

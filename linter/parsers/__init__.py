@@ -74,6 +74,17 @@ def _in_helm_chart(real_path: str) -> bool:
     return os.path.exists(os.sep.join(parts[:idx] + ["Chart.yaml"]))
 
 
+def _template_keys(doc: object) -> bool:
+    """`key: {{ .Values.x }}` parses as a flow mapping used as a mapping key: a template's signature."""
+    from glmlint.parsers import yamlnodes
+
+    for _path, node in yamlnodes.walk_maps(doc):
+        for key, _value in node.value:
+            if yamlnodes.is_map(key):
+                return True
+    return False
+
+
 def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFile | None:
     from glmlint.parsers import yamlnodes
 
@@ -86,6 +97,8 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
         if templated:
             raise Skip("skipped: template (`{{ }}`/`{% %}`), render it first") from None
         raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+    if templated and any(_template_keys(d) for d in docs):
+        raise Skip("skipped: template (`{{ }}`), render it first")
     from glmlint.parsers import compose, kubernetes
 
     if any(compose.is_compose(d) for d in docs):
