@@ -47,8 +47,9 @@ def check(workload: Workload) -> Iterator[Finding]:
         return
     fix = ensure_item(drop, "cap_drop", "ALL", title="Drop all capabilities")
     if drop.explicit:
-        names = ", ".join(i.value for i in drop.value) or "nothing"
-        yield Finding(at=drop.loc, fix=fix, args={"name": workload.label},
+        # `ALL` is what is absent: point at the owner, as for a missing list (RULES.md)
+        names = ", ".join(f"`{i.value}`" for i in drop.value) or "nothing"
+        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label},
                       message=f"{workload.label} drops {names} but not `ALL` capabilities")
     elif workload.missing(drop):
         yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label})
