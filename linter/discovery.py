@@ -26,8 +26,12 @@ class Candidate:
 
 
 def _display(path: str, root: str) -> str:
-    rel = os.path.relpath(path, root)
-    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # another drive on Windows
+        return path
+    outside = rel == os.pardir or rel.startswith(os.pardir + os.sep)
+    return path if outside else rel.replace(os.sep, "/")
 
 
 def discover(paths: list[str], root: str | None = None) -> Iterator[Candidate | tuple[str, str]]:

@@ -1,0 +1,273 @@
+"""SARIF output: schema-valid, GitHub-ready, stable fingerprints."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from glmlint.output.sarif import FINGERPRINT_KEY, render
+from glmlint.registry import all_rules
+from glmlint.runner import Report, scan
+
+SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+DOCKERFILE = "FROM python:3.12\nRUN pip install torch\n"  # no USER: GLM001
+COMPOSE = """\
+services:
+  web:
+    image: nginx
+    privileged: true
+"""
+BAD_YAML = "services:\n  web: [\n"  # unterminated flow sequence
+
+
+SKIP_REASON = f"SARIF schema not found at {SCHEMA} (shared/schemas lives outside the repository)"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    """A Draft4Validator for the official schema, or None when the schema file is absent."""
+    if not SCHEMA.is_file():
+        return None
+    from jsonschema import Draft4Validator
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    Draft4Validator.check_schema(schema)
+    return Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def assert_valid(validator, log: dict) -> None:
+    if validator is None:  # only test_valid_against_official_schema skips; the others check the rest
+        return
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:20])
+
+
+def make_tree(tmp: Path) -> None:
+    (tmp / "Dockerfile").write_text(DOCKERFILE)
+    (tmp / "compose.yaml").write_text(COMPOSE)
+    (tmp / "broken").mkdir()
+    (tmp / "broken" / "docker-compose.yml").write_text(BAD_YAML)
+
+
+def sarif_of(tmp: Path) -> tuple[Report, dict]:
+    report = scan([str(tmp)], all_rules(), root=str(tmp))
+    text = render(report)
+    assert text.endswith("}\n")
+    return report, json.loads(text)
+
+
+def by_rule(log: dict, code: str) -> list[dict]:
+    return [r for r in log["runs"][0]["results"] if r["ruleId"] == code]
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    make_tree(tmp_path)
+    return tmp_path
+
+
+def test_valid_against_official_schema(tree, validator):
+    if validator is None:
+        pytest.skip(SKIP_REASON)
+    report, log = sarif_of(tree)
+    assert {r.code for r in report.results} >= {"GLM001", "GLM003"}
+    assert report.errors, "the invalid YAML file must produce a parse problem"
+    assert_valid(validator, log)
+    assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert log["version"] == "2.1.0"
+    assert len(log["runs"]) == 1
+
+
+def test_run_metadata(tree):
+    from glmlint import __version__
+
+    _, log = sarif_of(tree)
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "glmlint"
+    assert driver["version"] == __version__
+    assert driver["informationUri"].startswith("https://")
+    assert run["automationDetails"]["id"] == "glmlint/"
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == tree.resolve().as_uri() + "/" or base == Path(str(tree)).absolute().as_uri() + "/"
+
+
+def test_every_rule_is_described(tree):
+    from glmlint.docs import help_uri
+    from glmlint.docs import render as doc_render
+
+    report, log = sarif_of(tree)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [r.code for r in report.rules]  # all rules, not only those that fired
+    for out, rule in zip(rules, report.rules):
+        assert out["name"]
+        assert out["shortDescription"]["text"] == rule.summary
+        assert out["fullDescription"]["text"]
+        assert out["help"]["markdown"] == doc_render(rule)
+        assert out["help"]["text"]
+        assert out["helpUri"] == help_uri(rule)
+        assert out["defaultConfiguration"]["level"] == ("error" if str(rule.severity) == "error" else "warning")
+        props = out["properties"]
+        assert "security" in props["tags"]
+        assert set(rule.tags) <= set(props["tags"])
+        sev = props["security-severity"]
+        assert isinstance(sev, str) and float(sev) == rule.score and 0.0 <= float(sev) <= 10.0
+        assert props["precision"] == "high"
+    assert {r["name"] for r in rules} >= {"RunAsRoot", "Privileged"}
+
+
+def test_results_carry_what_github_needs(tree):
+    report, log = sarif_of(tree)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert len(run["results"]) == len(report.results)
+    levels = set()
+    for res, r in zip(run["results"], report.results):
+        assert res["level"] in ("error", "warning")  # explicit even when it equals the default "warning"
+        levels.add(res["level"])
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"] == r.code
+        assert res["message"]["text"] == r.message
+        phys = res["locations"][0]["physicalLocation"]
+        art = phys["artifactLocation"]
+        assert art["uriBaseId"] == "%SRCROOT%"
+        assert not art["uri"].startswith(("/", "file:")) and "\\" not in art["uri"]
+        assert (tree / art["uri"]).is_file()
+        assert phys["region"]["startLine"] == r.line >= 1
+        assert phys["region"]["startColumn"] == r.col >= 1
+        assert len(res["partialFingerprints"][FINGERPRINT_KEY]) == 64
+        if r.fix is not None:
+            assert "fixes" not in res  # SARIF fixes need real artifactChanges; the fix engine comes later
+            assert res["properties"]["glmlint/fix"] == {"title": r.fix.title, "safety": str(r.fix.safety)}
+    assert levels == {"error", "warning"}  # compose without cap_drop/read_only gives warnings too
+    (root_finding,) = by_rule(log, "GLM001")
+    assert root_finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Dockerfile"
+    (priv,) = by_rule(log, "GLM003")
+    assert priv["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "compose.yaml"
+    assert priv["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+
+
+def test_fingerprints_ignore_line_shifts_and_tell_findings_apart(tree):
+    _, before = sarif_of(tree)
+    fps = [r["partialFingerprints"][FINGERPRINT_KEY] for r in before["runs"][0]["results"]]
+    assert len(set(fps)) == len(fps)  # two different findings never share one
+
+    (tree / "compose.yaml").write_text("# a comment\n\n# pushed down\n" + COMPOSE)
+    (tree / "Dockerfile").write_text("# syntax=docker/dockerfile:1\n# comment\n" + DOCKERFILE)
+    _, after = sarif_of(tree)
+
+    def keyed(log: dict) -> dict[tuple[str, str], tuple[str, int]]:
+        out = {}
+        for r in log["runs"][0]["results"]:
+            loc = r["locations"][0]["physicalLocation"]
+            out[(r["ruleId"], loc["artifactLocation"]["uri"])] = (r["partialFingerprints"][FINGERPRINT_KEY],
+                                                                 loc["region"]["startLine"])
+        return out
+
+    old, new = keyed(before), keyed(after)
+    assert old.keys() == new.keys()
+    for key in old:
+        assert new[key][1] > old[key][1], key  # the finding moved down ...
+        assert new[key][0] == old[key][0], key  # ... and kept its fingerprint
+
+
+def test_repeated_identical_findings_get_distinct_fingerprints(tmp_path):
+    from glmlint.runner import Result
+
+    rule = next(r for r in all_rules() if r.code == "GLM006")
+    same = [Result("sshd_config", line, 1, rule, "`sshd_config` sets `PasswordAuthentication yes`")
+            for line in (3, 9)]
+    other = Result("sshd_config", 5, 1, rule, "`sshd_config` sets `PermitEmptyPasswords yes`")
+    report = Report(root=str(tmp_path), rules=all_rules(), results=[same[0], other, same[1]])
+    fps = [r["partialFingerprints"][FINGERPRINT_KEY] for r in json.loads(render(report))["runs"][0]["results"]]
+    assert len(set(fps)) == 3
+    # The first occurrence keeps the plain hash, so adding a duplicate later does not move it.
+    alone = Report(root=str(tmp_path), rules=all_rules(), results=[same[0]])
+    assert json.loads(render(alone))["runs"][0]["results"][0]["partialFingerprints"][FINGERPRINT_KEY] == fps[0]
+
+
+def test_parse_problem_is_a_tool_notification(tree):
+    _, log = sarif_of(tree)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    notes = invocation["toolExecutionNotifications"]
+    bad = [n for n in notes
+           if n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken/docker-compose.yml"]
+    assert len(bad) == 1
+    assert bad[0]["level"] == "error"
+    assert "broken/docker-compose.yml" in bad[0]["message"]["text"]
+    assert bad[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    assert bad[0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_clean_scan_is_successful_with_empty_results(tmp_path, validator):
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER 10001\n")
+    report, log = sarif_of(tmp_path)
+    assert not report.results and not report.problems
+    run = log["runs"][0]
+    assert run["results"] == []
+    assert run["invocations"][0]["executionSuccessful"] is True
+    assert "toolExecutionNotifications" not in run["invocations"][0]
+    assert len(run["tool"]["driver"]["rules"]) == len(report.rules)
+    assert_valid(validator, log)
+
+
+def test_notice_problems_are_notes(tmp_path, validator):
+    from glmlint.ir import Problem
+
+    report = Report(root=str(tmp_path), rules=all_rules(),
+                    problems=[Problem("big.yaml", 1, "skipped: too big", level="notice"),
+                              Problem("gone.yaml", 0, "no such file or directory")])
+    log = json.loads(render(report))
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["note", "error"]
+    assert "region" not in notes[1]["locations"][0]["physicalLocation"]  # line 0: no region
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert_valid(validator, log)
+
+
+def test_paths_outside_the_root_are_file_uris(tmp_path, validator):
+    inside, outside = tmp_path / "repo", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    (outside / "Dockerfile").write_text(DOCKERFILE)
+    (inside / "odd name#1.Dockerfile").write_text(DOCKERFILE)
+    report = scan([str(outside), str(inside)], all_rules(), root=str(inside))
+    log = json.loads(render(report))
+    arts = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]:
+            r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"]}
+    out_uri = (outside / "Dockerfile").as_uri()
+    assert out_uri in arts and "uriBaseId" not in arts[out_uri]
+    assert arts["odd%20name%231.Dockerfile"]["uriBaseId"] == "%SRCROOT%"  # percent-encoded relative URI
+    assert_valid(validator, log)
+
+
+def test_cli_writes_sarif(tree, validator, monkeypatch, capsys):
+    from glmlint.cli import main
+
+    out = tree / "report" / "glmlint.sarif"
+    out.parent.mkdir()
+    monkeypatch.chdir(tree)  # the CLI's scan root is the working directory
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--format", "sarif", "-o", str(out), str(tree)])
+    assert exc.value.code == 2  # the invalid YAML file
+    assert "broken/docker-compose.yml" in capsys.readouterr().err
+    log = json.loads(out.read_text(encoding="utf-8"))
+    assert_valid(validator, log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"Dockerfile", "compose.yaml"}
+
+
+def test_startup_imports_neither_sarif_om_nor_jsonschema():
+    code = textwrap.dedent("""\
+        import sys
+        import glmlint.cli, glmlint.runner, glmlint.output, glmlint.output.sarif
+        bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sarif_om', 'jsonschema', 'attr', 'attrs'))
+        print(','.join(bad))
+        """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "", f"imported at startup: {proc.stdout.strip()}"
