@@ -22,7 +22,7 @@ PASSWORD_AUTH = "passwordauthentication"
 EMPTY_PASSWORDS = "permitemptypasswords"
 _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
                "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
-_SERVER_PACKAGE = re.compile(r"^openssh(-server)?([=:-][0-9].*|\*)?$")
+_SERVER_PACKAGE = re.compile(r"^openssh(-server)?(-pam)?([=:-][0-9].*|\*)?$")
 _PASSWD_NO_SET = {"-l", "--lock", "-d", "--delete", "-S", "--status", "-e", "--expire", "-u", "--unlock",
                   "-n", "-x", "-w", "-i", "--mindays", "--maxdays", "--warndays", "--inactive"}
 

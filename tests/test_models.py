@@ -70,3 +70,16 @@ def test_sshd_command_line_options_and_match_blocks():
         RUN printf 'PasswordAuthentication no\\nMatch User mpi\\n  PasswordAuthentication yes\\n' > /etc/ssh/sshd_config
         """)
     assert s.explicit_yes("passwordauthentication") is not None
+
+
+@pytest.mark.parametrize("install", ["apt-get install -y --no-install-recommends openssh-server",
+                                     "apk add --no-cache openssh-server-pam", "yum -y install openssh-server",
+                                     "apt-get install -y openssh-server=1:8.9p1-3ubuntu0.10"])
+def test_sshd_install_forms(install):
+    s = sshd(f"FROM x\nRUN {install} && echo 'mpiuser:mpiuser' | chpasswd\n")
+    assert s.installed is not None and s.password_set is not None
+
+
+def test_client_only_and_locking_passwords_do_not_count():
+    s = sshd("FROM x\nRUN apt-get install -y openssh-client && passwd -l root\n")
+    assert s.installed is None and s.password_set is None
