@@ -99,11 +99,19 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One shell word after quote removal. `dynamic` if it holds an expansion."""
+    """One shell word after quote removal. `dynamic` if it holds an expansion.
+
+    `loc` is the word's first character as written; `start` where its content
+    begins (after an opening quote, or the first line of a YAML block scalar)
+    and `indent` the column its further lines start at, so that a script inside
+    the word (`sh -c '...'`) is located exactly.
+    """
 
     text: str
     loc: Loc
     dynamic: bool = False
+    start: Loc | None = None
+    indent: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +178,18 @@ class FileWrite:
     """Text a build step or start command puts into a file.
 
     mode: `write` (replaces the file), `append`, or `edit` (an in-place edit such
-    as `sed -i 's/a/b/'`, whose `text` is the replacement it writes).
+    as `sed -i 's/a/b/'`, whose `text` is the replacement it writes). A `sed`
+    substitution also keeps its `pattern` (as a Python regex) and `replace`
+    (as a Python replacement template), so a model of the file can apply it.
     """
 
     path: str
     text: str
     mode: str
     loc: Loc
+    pattern: str | None = None
+    replace: str | None = None
+    global_: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,13 @@
 sshd takes, for each keyword, the *first* value it reads: `-o` options on its
 command line, then the files `Include`d at the top of Debian's and Alpine's
 `/etc/ssh/sshd_config` (`sshd_config.d/*.conf`, in name order), then the main
-file. Text appended with `>>` lands after the distribution's lines; a `sed -i`
-substitution rewrites a line in place (for an absent keyword, the commented
-default near the top). `PasswordAuthentication` defaults to yes,
+file. Text appended with `>>` lands after the distribution's lines. A `sed -i`
+substitution is replayed on a model of the file that starts from the stock
+Debian/Ubuntu/Alpine lines, where the options are commented defaults
+(`#PasswordAuthentication yes`): `s/PasswordAuthentication yes/... no/` only
+yields `#PasswordAuthentication no` and changes nothing. A substitution that
+turns an option on counts even when it matches nothing here (it may on another
+base image). `PasswordAuthentication` defaults to yes,
 `PermitEmptyPasswords` to no.
 """
 from __future__ import annotations
@@ -66,15 +70,39 @@ def first_values(sources: list[list[Directive]]) -> tuple[dict[str, Directive], 
     return found, matched
 
 
-def _apply(current: list[Directive], write: FileWrite) -> list[Directive]:
-    new = directives(write.text, loc=write.loc)
+# The option lines of the stock sshd_config of Debian, Ubuntu and Alpine: commented defaults.
+STOCK = ("#PermitRootLogin prohibit-password", "#PasswordAuthentication yes", "#PermitEmptyPasswords no")
+
+
+def _directive_lines(lines: list[tuple[str, Loc | None]]) -> list[Directive]:
+    out: list[Directive] = []
+    for text, loc in lines:
+        if loc is not None:
+            out.extend(directives(text, loc=loc))
+    return out
+
+
+def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[str, Loc | None]]:
+    new = [(line, write.loc) for line in write.text.splitlines()]
     if write.mode == "write":
         return new
     if write.mode == "append":
-        return current + new
-    # in-place edit: rewrites the keyword's line, or the distribution's commented default near the top
-    keys = {d.keyword.lower() for d in new}
-    return new + [d for d in current if d.keyword.lower() not in keys]
+        return lines + new
+    if write.pattern is None or write.replace is None:
+        return new + lines  # an edit we cannot replay (`sed '/x/a ...'`): its text takes effect
+    regex = re.compile(write.pattern)
+    out: list[tuple[str, Loc | None]] = []
+    matched = False
+    for text, loc in lines:
+        if regex.search(text):
+            matched = True
+            text = regex.sub(write.replace, text, count=0 if write.global_ else 1)
+            loc = write.loc
+        out.append((text, loc))
+    if not matched and any(truthy(d.value) for d in directives(write.text)):
+        # a substitution meant to turn an option on: on another base image it may match; flag the intent
+        out = new + out
+    return out
 
 
 def _installs(cmd: Command) -> bool:
@@ -97,8 +125,8 @@ def _sets_password(cmd: Command) -> bool:
 
 
 def analyse(workload: Workload) -> Sshd:
-    main: list[Directive] = []
-    dropins: dict[str, list[Directive]] = {}
+    main: list[tuple[str, Loc | None]] = [(line, None) for line in STOCK]
+    dropins: dict[str, list[tuple[str, Loc | None]]] = {}
     for write in workload.files:
         path = write.path
         if path == MAIN:
@@ -124,5 +152,5 @@ def analyse(workload: Workload) -> Sshd:
                     opt, at = w.text[2:], w.loc
                 if opt:
                     options.extend(directives(opt.replace("=", " ", 1), loc=at))
-    sources = [options, *(dropins[k] for k in sorted(dropins)), main]
+    sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main)]
     return Sshd(installed, password, *first_values(sources))

@@ -163,7 +163,9 @@ class _Walker:
 
     def word(self, node: Any) -> Word:
         text, dynamic = self.value(node)
-        return Word(text, self.loc(node), dynamic)
+        loc = self.loc(node)
+        skip = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}.get(node.type, 0)
+        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip) if skip else None)
 
     def value(self, node: Any) -> tuple[str, bool]:
         kind = node.type
@@ -242,14 +244,40 @@ def from_argv(argv: Sequence[Word], loc: Loc, depth: int = 0) -> list[Command]:
 
 
 def split_words(text: str, loc: Loc) -> tuple[Word, ...]:
-    """Split a command string the way compose does (POSIX quoting, no expansion)."""
-    import shlex
+    """Split a one-line command string the way compose does (POSIX quoting, no expansion).
 
-    try:
-        parts = shlex.split(text, posix=True)
-    except ValueError:
-        parts = text.split()
-    return tuple(Word(p, loc, dynamic="$" in p) for p in parts)
+    `loc` is where `text` starts; each word gets its own column.
+    """
+    words: list[Word] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\n":
+            i += 1
+        if i >= n:
+            break
+        begin = i
+        quote_at = i if text[i] in "'\"" else None
+        buf: list[str] = []
+        while i < n and text[i] not in " \t\n":
+            c = text[i]
+            if c in "'\"":
+                end = text.find(c, i + 1)
+                if end < 0:
+                    end = n
+                inner = text[i + 1:end]
+                buf.append(inner if c == "'" else re.sub(r'\\(["\\$`])', r"\1", inner))
+                i = end + 1
+            elif c == "\\" and i + 1 < n:
+                buf.append(text[i + 1])
+                i += 2
+            else:
+                buf.append(c)
+                i += 1
+        word = "".join(buf)
+        at = Loc(loc.line, loc.col + begin)
+        start = Loc(loc.line, loc.col + begin + 1) if quote_at is not None else None
+        words.append(Word(word, at, "$" in word, start))
+    return tuple(words)
 
 
 # -- looking through wrappers ------------------------------------------------------
@@ -274,13 +302,12 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     if name in SHELLS:
         script = _dash_c(args)
         if script is not None:
-            w = script
-            out.extend(parse_script(w.text, _offset(w.loc), depth + 1))
+            out.extend(parse_script(script.text, _offset(script), depth + 1))
         return out
     if name == "su":
         for i, a in enumerate(args):
             if a.text in ("-c", "--command") and i + 1 < len(args):
-                out.extend(parse_script(args[i + 1].text, _offset(args[i + 1].loc), depth + 1))
+                out.extend(parse_script(args[i + 1].text, _offset(args[i + 1]), depth + 1))
         return out
     if name not in _WRAPPERS:
         return out
@@ -315,9 +342,10 @@ def _dash_c(args: list[Word]) -> Word | None:
     return None
 
 
-def _offset(loc: Loc) -> Locate:
-    """Locations inside a quoted script: rows below the word's own line keep their column."""
-    return lambda row, col: Loc(loc.line + row, (loc.col + 1 + col) if row == 0 else col + 1)
+def _offset(word: Word) -> Locate:
+    """Locations inside a script held by one word (`sh -c '...'`)."""
+    start = word.start or word.loc
+    return lambda row, col: Loc(start.line + row, (start.col + col) if row == 0 else word.indent + col + 1)
 
 
 # -- what commands print and write --------------------------------------------------
@@ -375,6 +403,7 @@ def file_writes(commands: Iterable[Command]) -> list[FileWrite]:
 def _sed_writes(cmd: Command) -> list[FileWrite]:
     args = list(cmd.args)
     in_place = False
+    extended = False
     scripts: list[str] = []
     files: list[str] = []
     i = 0
@@ -388,9 +417,13 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
             scripts.append(t.split("=", 1)[1])
         elif t.startswith("-i") or t.startswith("--in-place"):
             in_place = True
+        elif t in ("--regexp-extended",):
+            extended = True
         elif t.startswith("-") and len(t) > 1:
             if "i" in t[1:] and not t.startswith("--"):
                 in_place = True
+            if not t.startswith("--") and ("E" in t[1:] or "r" in t[1:]):
+                extended = True
         else:
             files.append(t)
         i += 1
@@ -403,13 +436,66 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
         for part in re.split(r"\s*;\s*|\n", script):
             m = _SED_S.match(part.strip())
             if m:
-                rep = m.group("rep").replace("\\n", "\n")
-                rep = re.sub(r"\\(.)", r"\1", rep)
+                raw = m.group("rep")
+                rep = re.sub(r"\\(.)", r"\1", raw.replace("\\n", "\n"))
+                flags = part.strip()[m.end("rep") + 1:]
+                try:
+                    pattern = sed_regex(m.group("pat"), extended)
+                    re.compile(pattern)
+                except re.error:
+                    pattern = None
                 for f in files:
-                    writes.append(FileWrite(f, rep + "\n", "edit", cmd.loc))
+                    writes.append(FileWrite(f, rep + "\n", "edit", cmd.loc, pattern, sed_replacement(raw),
+                                            "g" in flags))
                 continue
             m = _SED_TEXT.match(part.strip())
             if m and m.group(2):
                 for f in files:
                     writes.append(FileWrite(f, m.group(2).replace("\\n", "\n") + "\n", "edit", cmd.loc))
     return writes
+
+
+_POSIX_CLASSES = {"[:space:]": r"\s", "[:blank:]": " \t", "[:digit:]": "0-9", "[:alpha:]": "A-Za-z",
+                  "[:alnum:]": "A-Za-z0-9", "[:upper:]": "A-Z", "[:lower:]": "a-z"}
+
+
+def sed_regex(pattern: str, extended: bool) -> str:
+    """A sed BRE (or ERE with -E/-r) as a Python regex."""
+    for cls, py in _POSIX_CLASSES.items():
+        pattern = pattern.replace(cls, py)
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            n = pattern[i + 1]
+            if n in "<>":
+                out.append(r"\b")
+            elif not extended and n in "?+|(){}":
+                out.append(n)  # GNU BRE: \? \+ \| \( \) \{ \} are operators
+            else:
+                out.append("\\" + n)
+            i += 2
+            continue
+        if not extended and c in "?+|(){}":
+            out.append("\\" + c)  # literal in a BRE
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def sed_replacement(raw: str) -> str:
+    """A sed replacement (`&`, `\\1`, `\\n`) as a Python `re.sub` template."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            n = raw[i + 1]
+            out.append(f"\\g<{n}>" if n.isdigit() else ("\n" if n == "n" else n.replace("\\", "\\\\")))
+            i += 2
+            continue
+        out.append("\\g<0>" if c == "&" else c.replace("\\", "\\\\"))
+        i += 1
+    return "".join(out)

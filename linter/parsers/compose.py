@@ -24,6 +24,7 @@ def is_compose(doc: Any) -> bool:
 
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
+    lines = text.splitlines()
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):
@@ -33,7 +34,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             if not y.is_map(node):
                 continue
             view = _merged(name, table, set())
-            source.workloads.append(_service(path, d, name, key, view))
+            source.workloads.append(_service(path, d, name, key, view, lines))
     return source
 
 
@@ -63,7 +64,7 @@ def _last(view: View, key: str) -> tuple[Any, Any] | None:
     return pairs[-1] if pairs else None
 
 
-def _service(path: str, d: int, name: str, key: Any, view: View) -> Workload:
+def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str]) -> Workload:
     anchor = y.loc(key)
     base: tuple[str | int, ...] = (d, "services", name)
 
@@ -134,8 +135,8 @@ def _service(path: str, d: int, name: str, key: Any, view: View) -> Workload:
         if y.is_scalar(limits) and y.text(limits):
             memory = Setting(y.text(limits), y.loc(limits), path=(*base, "deploy", "resources", "limits", "memory"))
 
-    entrypoint = _argv(view, "entrypoint", base)
-    command = _argv(view, "command", base)
+    entrypoint = _argv(view, "entrypoint", base, lines)
+    command = _argv(view, "command", base, lines)
     words: tuple[Word, ...] = ()
     if entrypoint is not None and entrypoint.value:
         words = entrypoint.value + (command.value if command is not None and command.value else ())
@@ -196,16 +197,16 @@ def _build(view: View) -> Build | None:
     return Build(context, dockerfile, y.loc(pair[0]))
 
 
-def _argv(view: View, key: str, base: tuple[str | int, ...]) -> Setting[tuple[Word, ...] | None] | None:
+def _argv(view: View, key: str, base: tuple[str | int, ...], lines: list[str]
+          ) -> Setting[tuple[Word, ...] | None] | None:
     pair = _last(view, key)
     if pair is None:
         return None
     node = pair[1]
     if y.is_seq(node):
-        words = tuple(Word(y.text(n) or "", y.loc(n), "$" in (y.text(n) or "")) for n in y.items(node)
-                      if y.is_scalar(n))
+        words = tuple(y.word(n, lines) for n in y.items(node) if y.is_scalar(n))
     elif y.is_scalar(node) and y.scalar(node) is not None:
-        words = split_words(y.text(node) or "", y.loc(node))
+        words = split_words(y.text(node) or "", y.content(node, lines)[0])
     else:
         words = ()
     return Setting(words or None, y.loc(node), path=(*base, key))

@@ -436,11 +436,16 @@ def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
 def _argv_setting(inst: Instruction, shell: list[str]) -> Setting[tuple[Word, ...] | None]:
     array = _json_array(inst.args)
     if array is not None:
-        words = tuple(Word(w, _find(inst, json.dumps(w))) for w in array)
+        words = tuple(_json_word(inst, w) for w in array)
         return Setting(words, inst.loc(), path=("instruction", inst.index))
     # shell form: the shell runs the text
     words = tuple(Word(w, inst.loc()) for w in shell) + (Word(inst.args, inst.loc(), dynamic="$" in inst.args),)
     return Setting(words, inst.loc(), path=("instruction", inst.index))
+
+
+def _json_word(inst: Instruction, value: str) -> Word:
+    at = _find(inst, json.dumps(value))
+    return Word(value, at, "$" in value, Loc(at.line, at.col + 1))
 
 
 def _process(final: Stage) -> list[Command]:

@@ -47,9 +47,10 @@ def is_kubernetes(doc: Any) -> bool:
 
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
+    lines = text.splitlines()
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
-            source.workloads.extend(_workloads(path, obj, obj_path))
+            source.workloads.extend(_workloads(path, obj, obj_path, lines))
     return source
 
 
@@ -102,11 +103,11 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}{suffix}"
 
 
-def _workloads(path: str, obj: Any, obj_path: Path) -> list[Workload]:
+def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str]) -> list[Workload]:
     out: list[Workload] = []
     for spec, spec_path, meta in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec_path, obj_path)
-        pod = _Pod(spec, spec_path, meta)
+        pod = _Pod(spec, spec_path, meta, lines)
         for list_key in CONTAINER_LISTS:
             for i, container in enumerate(y.items(y.get(spec, list_key))):
                 if y.is_map(container):
@@ -115,8 +116,9 @@ def _workloads(path: str, obj: Any, obj_path: Path) -> list[Workload]:
 
 
 class _Pod:
-    def __init__(self, spec: Any, path: Path, meta: Any) -> None:
+    def __init__(self, spec: Any, path: Path, meta: Any, lines: list[str]) -> None:
         self.spec = spec
+        self.lines = lines
         self.path = path
         self.sc = y.get(spec, "securityContext")
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
@@ -205,8 +207,8 @@ class _Pod:
         image = y.get(c, "image")
         if image is not None:
             kwargs["image"] = Setting(y.text(image), y.loc(image), path=(*cpath, "image"))
-        command = _argv(c, "command", cpath)
-        args = _argv(c, "args", cpath)
+        command = _argv(c, "command", cpath, self.lines)
+        args = _argv(c, "args", cpath, self.lines)
         if command is not None:
             kwargs["entrypoint"] = command
         if args is not None:
@@ -250,12 +252,12 @@ class _Pod:
         return out
 
 
-def _argv(c: Any, key: str, cpath: Path) -> Setting[tuple[Word, ...] | None] | None:
+def _argv(c: Any, key: str, cpath: Path, lines: list[str]) -> Setting[tuple[Word, ...] | None] | None:
     node = y.get(c, key)
     if node is None:
         return None
-    words = tuple(Word(y.text(n) or "", y.loc(n), "$(" in (y.text(n) or "")) for n in y.items(node)
-                  if y.is_scalar(n))
+    # the kubelet expands only $(VAR) in command/args
+    words = tuple(y.word(n, lines, "$(") for n in y.items(node) if y.is_scalar(n))
     return Setting(words or None, y.loc(node), path=(*cpath, key))
 
 

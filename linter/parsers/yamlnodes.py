@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from glmlint.ir import Loc
+from glmlint.ir import Loc, Word
 
 # The C composer is imported lazily by `compose_all`; only types are used here.
 Node = Any
@@ -158,3 +158,25 @@ def walk_maps(node: Node, limit: int = 100_000) -> Iterator[tuple[tuple[str | in
         elif is_seq(cur):
             for i in range(len(cur.value) - 1, -1, -1):
                 stack.append(((*path, i), cur.value[i]))
+
+
+def content(node: Node, lines: list[str]) -> tuple[Loc, int]:
+    """Where a scalar's text begins (after a quote, or on a block scalar's first line) and its indent."""
+    at = loc(node)
+    style = getattr(node, "style", "") or ""
+    if style in ("'", '"'):
+        return Loc(at.line, at.col + 1), at.col
+    if style in ("|", ">"):
+        for idx in range(at.line, min(len(lines), at.line + 1000)):
+            line = lines[idx]
+            if line.strip():
+                indent = len(line) - len(line.lstrip(" "))
+                return Loc(idx + 1, indent + 1), indent
+    return at, at.col - 1
+
+
+def word(node: Node, lines: list[str], dynamic_marker: str = "$") -> Word:
+    """A scalar used as one argv word, located for scripts inside it."""
+    value = text(node) or ""
+    start, indent = content(node, lines)
+    return Word(value, loc(node), dynamic_marker in value, start, indent)
