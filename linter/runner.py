@@ -95,7 +95,7 @@ def run_rules(source: SourceFile, rules: Iterable[Rule]) -> tuple[list[Result], 
         if source.format not in rule.formats:
             continue
         try:
-            if rule.file_check is not None and not source.workloads:
+            if rule.file_check is not None:
                 for finding in rule.file_check(source):
                     results.append(_result(source, rule, finding, None))
             if rule.check is not None:

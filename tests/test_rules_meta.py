@@ -8,7 +8,6 @@ import pytest
 
 from glmlint.docs import render
 from glmlint.registry import builtin_rules, select
-from glmlint.rule import FixSafety
 from glmlint.runner import scan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +63,3 @@ def test_rule_pages_are_generated(rule):
     assert page.exists() and page.read_text(encoding="utf-8") == render(rule), (
         f"{page} is stale: run `python -m glmlint.docs docs/rules`")
 
-
-def test_fix_safety_is_declared_consistently():
-    for r in RULES:
-        assert r.fix in (None, FixSafety.SAFE, FixSafety.UNSAFE)

@@ -363,9 +363,9 @@ def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:
 
 def _find(inst: Instruction, needle: str) -> Loc:
     """Location of `needle` in an instruction's first lines (the instruction start if absent)."""
+    texts = inst.source.split("\n")
     for row, (line, col) in enumerate(inst.rows):
-        text = inst.source.split("\n")[row] if row < len(inst.source.split("\n")) else ""
-        pos = text.find(needle)
+        pos = texts[row].find(needle) if row < len(texts) else -1
         if pos >= 0:
             return Loc(line + 1, col + pos + 1)
     return inst.loc()

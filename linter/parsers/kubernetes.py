@@ -84,10 +84,9 @@ def _pod_specs(obj: Any, path: Path) -> list[tuple[Any, Path, Any]]:
         if y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
                                         for c in y.items(containers)):
             parent_meta = None
-            if sub_path and sub_path[-1] == "spec":
-                parent = y.get(obj, *[p for p in sub_path[:-1] if isinstance(p, str)]) if all(
-                    isinstance(p, str) for p in sub_path[:-1]) else None
-                parent_meta = y.get(parent, "metadata") if parent is not None else None
+            parents = sub_path[:-1]
+            if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
+                parent_meta = y.get(y.get(obj, *parents), "metadata")  # a template's own metadata
             out.append((node, (*path, *sub_path), parent_meta))
     return out
 
