@@ -30,11 +30,15 @@ class FixSafety(str, enum.Enum):
 
 
 # -- fix intents: what a rule wants changed, in IR terms ----------------------
+#
+# Rules say *what* should change; the fix engine (`glmlint.fix`) decides how to
+# write it in each format (a YAML key, a compose list item, a Dockerfile
+# instruction, a shell word) with the smallest possible text edit.
 
 
 @dataclass(frozen=True, slots=True)
 class Unset:
-    """Remove an explicit setting (or set it to its safe value)."""
+    """Turn off an explicit setting: a boolean becomes false, a list item or mode goes away."""
 
     setting: Setting[Any]
     title: str
@@ -42,17 +46,24 @@ class Unset:
 
 @dataclass(frozen=True, slots=True)
 class SetValue:
-    """Set a setting to `value`, adding it to the workload if absent."""
+    """Set the workload's IR field `field` to `value`, adding the setting where it is absent.
+
+    Fields the engine can write: `user`, `run_as_non_root`, `privileged`,
+    `allow_privilege_escalation`, `read_only_rootfs`, `seccomp`, `apparmor`,
+    `host_network`, `host_pid`, `host_ipc`, and `sshd.<Keyword>` (an sshd option:
+    `-o Keyword=value` on the visible sshd start command, or a build step that
+    edits `sshd_config`).
+    """
 
     setting: Setting[Any]
-    field: str  # IR field name: "read_only_rootfs", "user", ...
+    field: str
     value: Any
     title: str
 
 
 @dataclass(frozen=True, slots=True)
 class EnsureItem:
-    """Make the list setting `field` hold `item`."""
+    """Make the list setting `field` (`cap_drop`, `cap_add`, `security_opts`) hold `item`."""
 
     setting: Setting[tuple[Item, ...]]
     field: str
@@ -61,8 +72,16 @@ class EnsureItem:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoveItem:
+    """Remove one element of a list setting (a capability, a security option, a port)."""
+
+    item: Item
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReplaceText:
-    """Replace the text of a located element (a shell word, a config line)."""
+    """Replace `old` (non-empty), found at `loc` or later on the same line, with `new`."""
 
     loc: Loc
     old: str
@@ -70,7 +89,19 @@ class ReplaceText:
     title: str
 
 
-Intent = Union[Unset, SetValue, EnsureItem, ReplaceText]
+@dataclass(frozen=True, slots=True)
+class RemoveWord:
+    """Remove the command-line word (an argument, an exec-form array element, a YAML
+    `command:`/`args:` item) or the config statement (`c.ServerApp.token = ''`)
+    that starts at `loc`, with its separator. `count` words when a flag takes its
+    value as the next word (`--token ''`)."""
+
+    loc: Loc
+    title: str
+    count: int = 1
+
+
+Intent = Union[Unset, SetValue, EnsureItem, RemoveItem, ReplaceText, RemoveWord]
 
 
 def unset(setting: Setting[Any], *, title: str) -> Unset:
@@ -83,6 +114,10 @@ def set_value(setting: Setting[Any], field: str, value: Any, *, title: str) -> S
 
 def ensure_item(setting: Setting[tuple[Item, ...]], field: str, item: str, *, title: str) -> EnsureItem:
     return EnsureItem(setting, field, item, title)
+
+
+def remove_item(item: Item, *, title: str) -> RemoveItem:
+    return RemoveItem(item, title)
 
 
 @dataclass(frozen=True, slots=True)

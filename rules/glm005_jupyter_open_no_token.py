@@ -41,7 +41,7 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
 
 
 @rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
@@ -59,4 +59,4 @@ def check(workload: Workload) -> Iterator[Finding]:
             continue
         seen.add(token.loc)
         yield Finding(at=token.loc, args={"name": workload.label},
-                      fix=ReplaceText(token.loc, "", "", title="Remove the empty Jupyter token"))
+                      fix=RemoveWord(token.loc, title="Remove the empty Jupyter token"))

@@ -38,9 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, SourceFile, Workload
+from glmlint.ir import Format, Setting, SourceFile, Workload
 from glmlint.openssh import EMPTY_PASSWORDS, PASSWORD_AUTH, analyse, first_values
-from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
 
@@ -63,8 +63,9 @@ def check(workload: Workload) -> Iterator[Finding]:
         yield Finding(at=sshd.password_set, args={"name": name},
                       message=f"{name} sets a password for an sshd that allows password login "
                               "(OpenSSH's default `PasswordAuthentication yes`)",
-                      fix=ReplaceText(sshd.password_set, "", "PasswordAuthentication no",
-                                      title="Turn off `PasswordAuthentication`"))
+                      fix=set_value(Setting(None, sshd.password_set, explicit=False),
+                                    "sshd.PasswordAuthentication", "no",
+                                    title="Turn off `PasswordAuthentication`"))
 
 
 @check.on_file
