@@ -69,6 +69,68 @@ def _cli():  # type: ignore[no-untyped-def]
             raise SystemExit(1)
 
     @cli.command()
+    @click.argument("paths", nargs=-1, type=click.Path())
+    @click.option("--write", is_flag=True, help="Apply the fixes in place instead of printing a diff.")
+    @click.option("--unsafe-fixes", is_flag=True,
+                  help="Also apply fixes that may change how the workload runs (see each rule's fix safety).")
+    @click.option("--fix-user", default="10001", show_default=True, metavar="UID[:GID]",
+                  help="The non-root user run-as-root fixes set.")
+    @click.option("--select", multiple=True, metavar="RULE", help="Only fix these rules (code, slug or prefix).")
+    @click.option("--ignore", multiple=True, metavar="RULE", help="Do not fix these rules.")
+    def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str, select: tuple[str, ...],
+            ignore: tuple[str, ...]) -> None:
+        """Fix what `check` finds in PATHS: print a unified diff, or apply it with --write.
+
+        Exit status: 0 nothing to fix, 1 fixes were (or would be) applied, 2 a file could not be read.
+        """
+        import re
+
+        from glmlint import fix as fixer
+        from glmlint.registry import RuleError, all_rules
+        from glmlint.registry import select as pick
+        from glmlint.runner import scan
+
+        if not re.fullmatch(r"[0-9]+(:[0-9]+)?", fix_user):
+            raise click.BadParameter("must be numeric: UID or UID:GID", param_hint="--fix-user")
+        try:
+            rules = pick(all_rules(), _split(select), _split(ignore))
+        except RuleError as exc:
+            raise click.UsageError(str(exc)) from None
+        report = scan(list(paths) or ["."], rules)
+        for p in report.problems:
+            where = f"{p.path}:{p.line}" if p.line else p.path
+            click.echo(f"{where}: {p.message}", err=True)
+        fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
+        changed = applied = 0
+        for f in fixes:
+            for r, reason in f.skipped:
+                click.echo(f"{r.path}:{r.line}:{r.col}: {r.code} not fixed: {reason}", err=True)
+            if not f.changed:
+                continue
+            if write:
+                try:
+                    fixer.write(f, report.root)
+                except fixer.WriteError as exc:
+                    click.echo(f"{f.source.path}: {exc}", err=True)
+                    continue
+                for a in f.applied:
+                    click.echo(f"{f.source.path}:{a.line}:{a.col}: {a.code} fixed: {a.title}")
+            else:
+                click.echo(fixer.diff(f), nl=False)
+            changed += 1
+            applied += len(f.applied)
+        hidden = 0 if unsafe_fixes else sum(1 for r in report.results if r.fix is not None
+                                            and str(r.fix.safety) == "unsafe")
+        verb = "Fixed" if write else "Would fix"
+        summary = f"{verb} {applied} finding{'s' if applied != 1 else ''} in {changed} file{'s' if changed != 1 else ''}"
+        if hidden:
+            summary += f"; {hidden} more with --unsafe-fixes"
+        click.echo(summary + ".", err=True)
+        if report.errors:
+            raise SystemExit(2)
+        raise SystemExit(1 if changed else 0)
+
+    @cli.command()
     @click.argument("rule")
     def explain(rule: str) -> None:
         """Show the documentation of RULE (a code or slug)."""

@@ -81,12 +81,19 @@ class RemoveItem:
 
 @dataclass(frozen=True, slots=True)
 class ReplaceText:
-    """Replace `old` (non-empty), found at `loc` or later on the same line, with `new`."""
+    """Replace `old` (non-empty), found at `loc` or after it, with `new`.
+
+    `before` is a regular expression the text just before `old` must match
+    (`PasswordAuthentication[ \\t=]+`); when it is given, the last match on
+    `loc`'s line is taken (in `s/#Key yes/Key yes/` the value written is the
+    last one), else the first `old` at or after `loc`.
+    """
 
     loc: Loc
     old: str
     new: str
     title: str
+    before: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Setting, SourceFile, Workload
+from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
 from glmlint.openssh import EMPTY_PASSWORDS, PASSWORD_AUTH, analyse, first_values
 from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule, set_value
 
@@ -57,7 +57,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         if d is not None:
             yield Finding(at=d.loc, args={"name": name},
                           message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`",
-                          fix=ReplaceText(d.loc, d.value, "no", title=f"Set `{_NAMES[key]} no`"))
+                          fix=_set_no(d, key))
             return
     if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH, default=True):
         yield Finding(at=sshd.password_set, args={"name": name},
@@ -77,4 +77,9 @@ def check_config(source: SourceFile) -> Iterator[Finding]:
             d = matched.get(key)
         if d is not None:
             yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
-                          fix=ReplaceText(d.loc, d.value, "no", title=f"Set `{_NAMES[key]} no`"))
+                          fix=_set_no(d, key))
+
+
+def _set_no(d: Directive, key: str) -> ReplaceText:
+    return ReplaceText(d.loc, d.value, "no", title=f"Set `{_NAMES[key]} no`",
+                       before=_NAMES[key] + r"[ \t]*[ \t=][ \t]*")

@@ -1,0 +1,95 @@
+"""Fix intents written into a Dockerfile: the final stage's USER, and build steps."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from glmlint.fix.text import Edit, FixError, TextDoc
+from glmlint.ir import Loc, Setting
+
+_BUILD = {"RUN", "COPY", "ADD", "WORKDIR", "USER"}
+SSHD_SED = "sed -i 's/^#\\?{key} .*/{key} {value}/' /etc/ssh/sshd_config"
+
+
+def _structure(text: str) -> tuple[list[Any], list[Any]]:
+    from glmlint.parsers.dockerfile import DockerfileError, build_stages, split_instructions
+
+    try:
+        insts = split_instructions(text.splitlines())
+        stages = build_stages(insts)
+    except DockerfileError as exc:
+        raise FixError(f"cannot read the Dockerfile: {exc}") from None
+    if not stages:
+        raise FixError("no FROM instruction")
+    return insts, stages
+
+
+def _last_line(inst: Any) -> int:
+    """0-based last line of an instruction, heredoc bodies and terminators included."""
+    end = int(inst.end)
+    for _word, body, first in inst.heredocs:
+        end = max(end, first + body.count("\n"))
+    return end
+
+
+def _from_inst(insts: list[Any], stage: Any) -> Any:
+    for inst in insts:
+        if inst.name == "FROM" and inst.start == stage.from_loc.line - 1:
+            return inst
+    raise FixError("cannot find the final stage's FROM")
+
+
+def _keyword(doc: TextDoc, from_inst: Any, name: str) -> tuple[str, str]:
+    """(indentation, keyword in the file's case) for a new instruction."""
+    line = doc.line_text(from_inst.start + 1)
+    indent = line[: len(line) - len(line.lstrip())]
+    word = line.lstrip().split(None, 1)[0] if line.strip() else "FROM"
+    return indent, name.lower() if word.islower() else name
+
+
+def _insert_after(doc: TextDoc, inst: Any, lines: list[str]) -> Edit:
+    last = _last_line(inst)
+    return doc.insert_lines(doc.offset(last + 2, 1), lines)
+
+
+def set_user(doc: TextDoc, setting: Setting[Any], user: str) -> list[Edit]:
+    """Make the final stage run as `user`: rewrite a final `USER root` that no build step
+    follows, else add `USER` after the stage's last build step (before CMD/ENTRYPOINT)."""
+    insts, stages = _structure(doc.text)
+    final = stages[-1]
+    later_build = False
+    if setting.explicit and len(setting.path) == 2 and setting.path[0] == "instruction":
+        idx = setting.path[1]
+        inst = insts[idx] if isinstance(idx, int) and idx < len(insts) else None
+        if inst is not None and inst in final.instructions:
+            after = final.instructions[final.instructions.index(inst) + 1:]
+            later_build = any(i.name in ("RUN", "COPY", "ADD") for i in after)
+            if not later_build:
+                line = doc.line_text(inst.start + 1)
+                m = re.match(r"(\s*\S+\s+)(\S+)", line)
+                if m is None or inst.end != inst.start:
+                    raise FixError("cannot rewrite a USER instruction split over lines")
+                start = doc.offset(inst.start + 1, m.start(2) + 1)
+                return [Edit(start, start + len(m.group(2)), user)]
+    anchor = None
+    for inst in final.instructions:
+        if inst.name in _BUILD:
+            anchor = inst
+    from_inst = _from_inst(insts, final)
+    indent, keyword = _keyword(doc, from_inst, "USER")
+    return [_insert_after(doc, anchor or from_inst, [f"{indent}{keyword} {user}"])]
+
+
+def add_step_after(doc: TextDoc, locs: list[Loc], command: str) -> list[Edit]:
+    """Add `RUN command` right after the instruction holding the last of `locs`."""
+    insts, stages = _structure(doc.text)
+    line = max(loc.line for loc in locs) - 1
+    holder = None
+    for inst in insts:
+        if inst.start <= line <= _last_line(inst):
+            holder = inst
+    if holder is None or holder.name == "FROM":
+        raise FixError(f"no build step at line {line + 1}")
+    from_inst = _from_inst(insts, stages[-1])
+    indent, keyword = _keyword(doc, from_inst, "RUN")
+    return [_insert_after(doc, holder, [f"{indent}{keyword} {command}"])]

@@ -1,0 +1,369 @@
+"""The fix loop: lower one finding's intents to edits, apply, re-parse, verify, repeat.
+
+Fixes are applied one finding at a time against the current text, so that
+several fixes on one workload compose (the second sees the `securityContext`
+the first created). Each step must re-parse to the same IR except the fixed
+settings, make its finding disappear and add none; otherwise it is skipped
+with a one-line reason and the text stays as it was.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
+from glmlint.ir import Format, Item, Setting, SourceFile, Workload
+from glmlint.rule import (FixSafety, Intent, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue, Unset,
+                          intents_of)
+from glmlint.runner import Result, _result
+
+MAX_STEPS = 200
+_HINT = {Format.DOCKERFILE: "dockerfile", Format.COMPOSE: "compose", Format.KUBERNETES: "yaml",
+         Format.SSHD_CONFIG: "sshd"}
+_COMMAND_FIELDS = frozenset({"entrypoint", "command", "process", "files", "build_steps", "env"})
+
+
+@dataclass(frozen=True)
+class Options:
+    unsafe: bool = False
+    user: str = "10001"
+
+
+@dataclass
+class Applied:
+    code: str
+    line: int
+    col: int
+    title: str
+    workload: str | None
+
+
+@dataclass
+class FileFix:
+    source: SourceFile
+    new_text: str
+    applied: list[Applied] = field(default_factory=list)
+    skipped: list[tuple[Result, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.source.text
+
+
+Key = tuple[str, str]
+
+
+def _key(code: str, workload: str | None, message: str) -> Key:
+    return (code, workload if workload is not None else message)
+
+
+@dataclass
+class _Found:
+    rule: Rule
+    result: Result
+    workload: Workload | None
+    intents: tuple[Intent, ...]
+
+    @property
+    def key(self) -> Key:
+        return _key(self.result.code, self.result.workload, self.result.message)
+
+
+def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
+    out: list[_Found] = []
+    for rule in rules:
+        if source.format not in rule.formats:
+            continue
+        try:
+            if rule.file_check is not None:
+                for f in rule.file_check(source):
+                    out.append(_Found(rule, _result(source, rule, f, None), None, intents_of(f)))
+            if rule.check is not None:
+                for w in source.workloads:
+                    for f in rule.check(w):
+                        out.append(_Found(rule, _result(source, rule, f, w), w, intents_of(f)))
+        except Exception:  # noqa: BLE001 - a broken rule is reported by the scan, not here
+            continue
+    return out
+
+
+# -- lowering -------------------------------------------------------------------
+
+
+def lower(found: _Found, source: SourceFile, text: str, options: Options) -> list[Edit]:
+    """The text edits that carry out one finding's fix in `text`."""
+    fmt = source.format
+    doc = TextDoc(text)
+    ydoc = None
+    if fmt in (Format.COMPOSE, Format.KUBERNETES):
+        from glmlint.fix.yamledit import YamlDoc
+
+        ydoc = YamlDoc(text)
+    edits: list[Edit] = []
+    structured: list[Intent] = []
+    for intent in found.intents:
+        if isinstance(intent, ReplaceText):
+            from glmlint.fix.words import replace_text
+
+            edits.append(replace_text(doc, intent.loc, intent.old, intent.new, intent.before))
+        elif isinstance(intent, RemoveWord):
+            edits.extend(_remove_word(doc, ydoc, intent))
+        elif isinstance(intent, SetValue) and intent.field.startswith("sshd."):
+            edits.extend(_sshd_option(doc, ydoc, found.workload, intent))
+        else:
+            structured.append(intent)
+    if structured:
+        w = found.workload
+        if w is None:
+            raise FixError("no workload to change")
+        if fmt is Format.DOCKERFILE:
+            from glmlint.fix.dockerfile import set_user
+
+            for intent in structured:
+                if isinstance(intent, SetValue) and intent.field == "user":
+                    edits.extend(set_user(doc, intent.setting, options.user))
+                else:
+                    raise FixError(f"no way to write {type(intent).__name__} `{_field(intent)}` in a Dockerfile")
+        elif ydoc is not None:
+            from glmlint.fix.manifest import ManifestFixer
+
+            edits.extend(ManifestFixer(ydoc, w, options.user).lower(tuple(structured)))
+        else:
+            raise FixError(f"no structured edits in a {fmt} file")
+    return edits
+
+
+def _field(intent: Intent) -> str:
+    return getattr(intent, "field", "")
+
+
+def _remove_word(doc: TextDoc, ydoc: Any, intent: RemoveWord) -> list[Edit]:
+    from glmlint.fix.words import remove_words
+
+    if ydoc is not None:
+        from glmlint.parsers import yamlnodes as y
+
+        node = ydoc.scalar_at(intent.loc)
+        got = ydoc.parent(node) if node is not None else None
+        if got is not None and y.is_seq(got[0]):
+            seq, idx = got
+            edits: list[Edit] = []
+            for item in seq.value[idx:idx + intent.count]:
+                edits.extend(ydoc.remove_item(item))
+            return edits
+    return remove_words(doc, intent.loc, intent.count)
+
+
+def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: SetValue) -> list[Edit]:
+    """Set an sshd option: a build step editing sshd_config in a Dockerfile, else
+    `-o Key=value` on the sshd the container starts."""
+    from glmlint.fix import words
+
+    key = intent.field.split(".", 1)[1]
+    if workload is None:
+        raise FixError("no workload")
+    if workload.format is Format.DOCKERFILE:
+        from glmlint.fix.dockerfile import SSHD_SED, add_step_after
+        from glmlint.openssh import analyse
+
+        sshd = analyse(workload)
+        locs = [loc for loc in (sshd.installed, sshd.password_set, intent.setting.loc) if loc is not None]
+        try:
+            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value))
+        except FixError:
+            pass  # sshd installed outside the build steps: set it where it starts
+    for cmd in workload.process:
+        if cmd.name == "sshd" and cmd.argv:
+            at = cmd.argv[0].loc
+            new = ["-o", f"{key}={intent.value}"]
+            if ydoc is not None:
+                from glmlint.parsers import yamlnodes as y
+
+                node = ydoc.scalar_at(at)
+                got = ydoc.parent(node) if node is not None else None
+                if got is not None and y.is_seq(got[0]):
+                    return _insert_items(ydoc, got[0], got[1], new)
+            return [words.insert_after_word(doc, at, new)]
+    raise FixError("cannot see where sshd starts")
+
+
+def _insert_items(ydoc: Any, seq: Any, idx: int, new: list[str]) -> list[Edit]:
+    item = seq.value[idx]
+    if getattr(seq, "flow_style", False):
+        at = ydoc.content_end(item)
+        return [Edit(at, at, "".join(", " + ydoc.scalar_text(w, item) for w in new))]
+    line = ydoc.doc.line_text(item.start_mark.line + 1)
+    dash = line.find("-")
+    if dash < 0 or line[:dash].strip():
+        raise FixError("unexpected list layout")
+    gap = item.start_mark.column - dash - 1
+    at = ydoc.doc.after_line(ydoc.content_end(item))
+    return [ydoc.doc.insert_lines(at, [" " * dash + "-" + " " * max(gap, 1) + ydoc.scalar_text(w, item)
+                                       for w in new])]
+
+
+# -- verification ----------------------------------------------------------------
+
+
+def _reparse(source: SourceFile, text: str) -> SourceFile:
+    from glmlint.parsers import ParseError, Skip, parse
+
+    try:
+        new = parse(source.path, text, _HINT[source.format], source.disk_path)
+    except ParseError as exc:
+        raise FixError(f"the fixed text would not parse (line {exc.line}: {exc})") from None
+    except Skip as exc:
+        raise FixError(f"the fixed text would be skipped ({exc})") from None
+    if new is None or new.format is not source.format:
+        raise FixError("the fixed text would no longer be read as the same kind of file")
+    new.disk_path = source.disk_path
+    return new
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, Setting):
+        return _norm(value.value)
+    if isinstance(value, tuple):
+        return tuple(_norm(v) for v in value)
+    if isinstance(value, Item):
+        return value.value
+    if hasattr(value, "raw"):
+        return value.raw
+    if hasattr(value, "argv"):
+        return tuple(w.text for w in value.argv)
+    if hasattr(value, "text") and hasattr(value, "loc") and not hasattr(value, "mode"):
+        return value.text
+    if hasattr(value, "__dataclass_fields__"):
+        return tuple((f, _norm(getattr(value, f))) for f in value.__dataclass_fields__
+                     if f not in ("loc", "path", "start", "indent", "anchor"))
+    return value
+
+
+_SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_escalation", "cap_add", "cap_drop",
+             "read_only_rootfs", "host_network", "host_pid", "host_ipc", "host_userns", "seccomp", "apparmor",
+             "selinux", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint", "command",
+             "process", "build_steps", "files")
+_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"},
+         "allow_privilege_escalation": {"security_opts"}, "seccomp": {"security_opts"},
+         "apparmor": {"security_opts"}, "selinux": {"security_opts"}, "cap_drop": set(), "cap_add": set()}
+
+
+def _touched(found: _Found) -> set[str]:
+    out: set[str] = set()
+    w = found.workload
+    for intent in found.intents:
+        if isinstance(intent, (ReplaceText, RemoveWord)) or (
+                isinstance(intent, SetValue) and intent.field.startswith("sshd.")):
+            out |= _COMMAND_FIELDS
+            continue
+        name = _field(intent)
+        if isinstance(intent, (Unset, RemoveItem)) and w is not None:
+            target = intent.setting if isinstance(intent, Unset) else intent.item
+            for f in _SNAPSHOT:
+                v = getattr(w, f, None)
+                if v is target or (isinstance(v, Setting) and isinstance(v.value, tuple) and target in v.value) \
+                        or (isinstance(v, tuple) and target in v):
+                    out.add(f)
+            out.add("security_opts")
+        if name == "security_opts":
+            out |= {"allow_privilege_escalation", "seccomp", "apparmor", "selinux"}
+        if name:
+            out.add(name)
+            out |= _ALSO.get(name, set())
+    return out
+
+
+def _snapshot(w: Workload, skip: set[str]) -> tuple[Any, ...]:
+    return tuple((f, _norm(getattr(w, f))) for f in _SNAPSHOT if f not in skip)
+
+
+def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Found], new: list[_Found]) -> None:
+    if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
+        raise FixError("the fix would change which workloads the file defines")
+    skip = _touched(found)
+    for w0, w1 in zip(before.workloads, after.workloads):
+        # the same fields may change on other workloads: a pod-level value or a YAML anchor is shared
+        if _snapshot(w0, skip) != _snapshot(w1, skip):
+            changed = [f for f in _SNAPSHOT if f not in skip and _norm(getattr(w0, f)) != _norm(getattr(w1, f))]
+            raise FixError(f"the fix would also change {', '.join(changed)} of {w1.label}")
+    before_count = Counter(f.key for f in old)
+    after_count = Counter(f.key for f in new)
+    if after_count[found.key] >= before_count[found.key]:
+        raise FixError("the finding would remain after the fix")
+    grown = [k for k in after_count if after_count[k] > before_count[k]]
+    if grown:
+        raise FixError(f"the fix would cause {grown[0][0]} on {grown[0][1]}")
+
+
+# -- the loop -----------------------------------------------------------------------
+
+
+def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key], options: Options,
+               linked: list[SourceFile] | None = None) -> FileFix:
+    """Apply, one at a time, the fixes of the findings in `eligible` (by rule and workload)."""
+    result = FileFix(source, source.text)
+    current = source
+    failed: set[Key] = set()
+    found = findings(current, rules)
+    budget = Counter(eligible)
+    for _step in range(MAX_STEPS):
+        todo = [f for f in found if f.intents and f.key not in failed and budget[f.key] > 0
+                and f.result.fix is not None and (options.unsafe or f.result.fix.safety is FixSafety.SAFE)]
+        if not todo:
+            break
+        f = todo[0]
+        try:
+            edits = lower(f, current, current.text, options)
+            if not edits:
+                raise FixError("nothing to change")
+            text = apply(current.text, edits)
+            new_source = _reparse(current, text)
+            if linked:
+                _relink(new_source, linked)
+            new_found = findings(new_source, rules)
+            verify(current, new_source, f, found, new_found)
+        except (FixError, Conflict) as exc:
+            failed.add(f.key)
+            result.skipped.append((f.result, str(exc)))
+            continue
+        except RecursionError:
+            failed.add(f.key)
+            result.skipped.append((f.result, "the fixed text nests too deeply"))
+            continue
+        result.applied.append(Applied(f.result.code, f.result.line, f.result.col,
+                                      f.result.fix.title if f.result.fix else "", f.result.workload))
+        budget[f.key] -= 1
+        current, found = new_source, new_found
+    result.new_text = current.text
+    return result
+
+
+def _relink(source: SourceFile, others: list[SourceFile]) -> None:
+    if source.format is not Format.COMPOSE:
+        return
+    from glmlint.link import link
+
+    link([source, *[o for o in others if o.format is Format.DOCKERFILE]])
+
+
+def fix_report(report: Any, options: Options) -> list[FileFix]:
+    """Fix every file of a scan that has fixable findings (suppressed and baselined ones excluded)."""
+    by_path: dict[str, Counter[Key]] = {}
+    for r in report.results:
+        if r.fix is not None and (options.unsafe or r.fix.safety is FixSafety.SAFE):
+            by_path.setdefault(r.path, Counter())[_key(r.code, r.workload, r.message)] += 1
+    out = []
+    for source in report.sources:
+        eligible = by_path.get(source.path)
+        if eligible:
+            out.append(fix_source(source, report.rules, eligible, options, report.sources))
+    return out
+
+
+def unsafe_count(report: Any) -> int:
+    return sum(1 for r in report.results if r.fix is not None and r.fix.safety is FixSafety.UNSAFE)
+
+
+__all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower", "unsafe_count"]

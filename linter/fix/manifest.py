@@ -1,0 +1,189 @@
+"""Fix intents written into compose files and Kubernetes manifests.
+
+Where each IR field lives in each format is declared once here; an explicit
+value is replaced where it is written (in an anchor, the pod's
+`securityContext`, ...), an absent one is added below the workload's own
+mapping, all missing keys of one fix in one block.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from glmlint.fix.text import Edit, FixError
+from glmlint.fix.yamledit import YamlDoc
+from glmlint.ir import Format, Item, Setting, Workload
+from glmlint.parsers import yamlnodes as y
+from glmlint.rule import EnsureItem, Intent, RemoveItem, SetValue, Unset
+
+Keys = tuple[str, ...]
+
+FIELDS: dict[Format, dict[str, Keys]] = {
+    Format.COMPOSE: {
+        "user": ("user",),
+        "privileged": ("privileged",),
+        "read_only_rootfs": ("read_only",),
+        "cap_add": ("cap_add",),
+        "cap_drop": ("cap_drop",),
+        "security_opts": ("security_opt",),
+        "host_network": ("network_mode",),
+        "host_pid": ("pid",),
+        "host_ipc": ("ipc",),
+        "host_userns": ("userns_mode",),
+    },
+    Format.KUBERNETES: {
+        "user": ("securityContext", "runAsUser"),
+        "run_as_non_root": ("securityContext", "runAsNonRoot"),
+        "privileged": ("securityContext", "privileged"),
+        "allow_privilege_escalation": ("securityContext", "allowPrivilegeEscalation"),
+        "read_only_rootfs": ("securityContext", "readOnlyRootFilesystem"),
+        "cap_add": ("securityContext", "capabilities", "add"),
+        "cap_drop": ("securityContext", "capabilities", "drop"),
+        "seccomp": ("securityContext", "seccompProfile", "type"),
+    },
+}
+# compose spells these as `security_opt` items
+_COMPOSE_OPTS = {"allow_privilege_escalation": "no-new-privileges", "seccomp": "seccomp", "apparmor": "apparmor"}
+
+
+def _merge(tree: dict[str, Any], keys: Keys, value: Any) -> None:
+    for k in keys[:-1]:
+        tree = tree.setdefault(k, {})
+        if not isinstance(tree, dict):
+            raise FixError(f"conflicting changes under `{k}`")
+    tree[keys[-1]] = value
+
+
+def _user_parts(user: str) -> tuple[int, int | None]:
+    uid, _, gid = user.partition(":")
+    if not uid.isdigit() or (gid and not gid.isdigit()):
+        raise FixError(f"--fix-user must be numeric (`UID` or `UID:GID`), not `{user}`")
+    return int(uid), int(gid) if gid else None
+
+
+class ManifestFixer:
+    def __init__(self, ydoc: YamlDoc, workload: Workload, fix_user: str) -> None:
+        self.ydoc = ydoc
+        self.w = workload
+        self.fmt = workload.format
+        self.fields = FIELDS[self.fmt]
+        self.user = fix_user
+        self.tree: dict[str, Any] = {}
+        self.edits: list[Edit] = []
+
+    def lower(self, intents: tuple[Intent, ...]) -> list[Edit]:
+        for intent in intents:
+            if isinstance(intent, SetValue):
+                self.set_value(intent.setting, intent.field, intent.value)
+            elif isinstance(intent, EnsureItem):
+                self.ensure_item(intent.setting, intent.field, intent.item)
+            elif isinstance(intent, RemoveItem):
+                self.remove_item(intent.item)
+            elif isinstance(intent, Unset):
+                self.unset(intent.setting)
+            else:
+                raise FixError(f"{type(intent).__name__} is not a YAML edit")
+        if self.tree:
+            mapping = self.ydoc.node(self.w.node_path)
+            if not y.is_map(mapping):
+                raise FixError(f"cannot find {self.w.label}")
+            self.edits.extend(self.ydoc.set_tree(mapping, self.tree))
+        return self.edits
+
+    # -- intents ------------------------------------------------------------------
+
+    def _replace(self, setting: Setting[Any], value: Any) -> bool:
+        """Replace an explicit scalar where it is written; False when there is none."""
+        if not setting.explicit:
+            return False
+        node = self.ydoc.scalar_at(setting.loc)
+        if node is None:
+            return False
+        got = self.ydoc.parent(node)
+        if got is not None and y.is_map(got[0]) and got[1] is node:
+            return False  # the loc is a key: the setting's value is a collection
+        self.edits.append(self.ydoc.replace_scalar(node, value))
+        return True
+
+    def set_value(self, setting: Setting[Any], field: str, value: Any) -> None:
+        if field == "user":
+            self.set_user(setting)
+            return
+        if self.fmt is Format.COMPOSE and field in _COMPOSE_OPTS:
+            opt = _COMPOSE_OPTS[field]
+            text = f"{opt}:{'true' if field == 'allow_privilege_escalation' and value is False else value}"
+            if not self._replace(setting, text):
+                self.ensure_item(Setting((), self.w.anchor, explicit=False), "security_opts", text)
+            return
+        keys = self.fields.get(field)
+        if keys is None:
+            raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        if not self._replace(setting, value):
+            _merge(self.tree, keys, value)
+        if self.fmt is Format.COMPOSE and field == "read_only_rootfs" and value is True:
+            self._compose_tmpfs()
+
+    def set_user(self, setting: Setting[Any]) -> None:
+        uid, gid = _user_parts(self.user)
+        if self.fmt is Format.COMPOSE:
+            text = f"{uid}:{gid if gid is not None else uid}"
+            if not self._replace(setting, text):
+                _merge(self.tree, ("user",), text)
+            return
+        if not self._replace(setting, uid):
+            _merge(self.tree, self.fields["user"], uid)
+        if gid is not None:
+            _merge(self.tree, ("securityContext", "runAsGroup"), gid)
+        non_root = self.w.run_as_non_root
+        if non_root is None or not self._replace(non_root, True):
+            _merge(self.tree, self.fields["run_as_non_root"], True)
+
+    def _compose_tmpfs(self) -> None:
+        """`read_only: true` needs a writable /tmp: add `tmpfs: [/tmp]` unless something mounts it."""
+        mapping = self.ydoc.node(self.w.node_path)
+        if y.is_map(mapping) and "tmpfs" in y.entries(mapping):
+            return
+        if any(m.target.rstrip("/") == "/tmp" for m in self.w.mounts):
+            return
+        _merge(self.tree, ("tmpfs",), ["/tmp"])
+
+    def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
+        keys = self.fields.get(field)
+        if keys is None:
+            raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        if setting.explicit:
+            got = self.ydoc.key_at(setting.loc)
+            if got is not None:
+                _mapping, key, value = got
+                if self.ydoc._aliased(key, value):
+                    raise FixError(f"`{key.value}` is an alias shared with other places")
+                if y.is_seq(value):
+                    self.edits.append(self.ydoc.append_item(value, item))
+                    return
+                if y.is_scalar(value) and (value.value in ("", "~", "null")):
+                    self.edits.extend(self.ydoc.fill(key, value, [item]))
+                    return
+                raise FixError(f"`{key.value}` is not a list")
+        _merge(self.tree, keys, [item])
+
+    def remove_item(self, item: Item) -> None:
+        node = self.ydoc.scalar_at(item.loc)
+        if node is None:
+            raise FixError(f"cannot find `{item.value}` at line {item.loc.line}")
+        self.edits.extend(self.ydoc.remove_item(node))
+
+    def unset(self, setting: Setting[Any]) -> None:
+        if not setting.explicit:
+            raise FixError("the setting is not written in this file")
+        node = self.ydoc.scalar_at(setting.loc)
+        if node is None:
+            raise FixError(f"cannot find the setting at line {setting.loc.line}")
+        got = self.ydoc.parent(node)
+        if got is not None and y.is_seq(got[0]):
+            self.edits.extend(self.ydoc.remove_item(node))  # a `security_opt` item, a capability
+        elif isinstance(setting.value, bool) or y.scalar(node) in (True, False):
+            self.edits.append(self.ydoc.replace_scalar(node, False))
+        elif got is not None and y.is_map(got[0]):
+            key = next(k for k, v in got[0].value if v is node or k is node)
+            self.edits.extend(self.ydoc.remove_entry(got[0], key))  # `network_mode: host`
+        else:
+            raise FixError("cannot remove this setting")

@@ -1,0 +1,141 @@
+"""Edits to command lines and config text: remove a word, replace a located string, insert words."""
+from __future__ import annotations
+
+import json
+import re
+
+from glmlint.fix.text import Edit, FixError, TextDoc
+from glmlint.ir import Loc
+
+_SHELL_STOP = set(" \t\r\n;&|<>()")
+_WINDOW = 4000
+
+
+def replace_text(doc: TextDoc, loc: Loc, old: str, new: str, before: str = "") -> Edit:
+    """Replace `old` found at `loc` or after it (within the next lines); removing a whole
+    statement also removes the line (or the `\\n` escape) it leaves empty."""
+    text = doc.text
+    start = doc.at(loc)
+    at = -1
+    if before:
+        pattern = re.compile(f"(?:{before})({re.escape(old)})", re.IGNORECASE)
+        for m in pattern.finditer(text, start, doc.line_end(start)):
+            at = m.start(1)
+    if at < 0:
+        at = text.find(old, start, start + _WINDOW + len(old))
+    if at < 0:
+        raise FixError(f"cannot find `{old}` at line {loc.line}")
+    end = at + len(old)
+    if new:
+        return Edit(at, end, new)
+    if text[end:end + 2] == "\\n":
+        return Edit(at, end + 2, "")
+    line_start, line_end = doc.line_start(at), doc.line_end(end)
+    if not text[line_start:at].strip() and not text[end:line_end].strip():
+        return Edit(line_start, doc.after_line(end), "")
+    return Edit(at, end, "")
+
+
+def word_end(text: str, start: int) -> int:
+    """End of the shell word (or JSON string) starting at `start`."""
+    if text[start:start + 1] == '"' and _json_context(text, start):
+        try:
+            _value, end = json.JSONDecoder().raw_decode(text, start)
+            return int(end)
+        except ValueError:
+            pass
+    i, n = start, len(text)
+    quote: str | None = None
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            if text[i + 1:i + 2] in ("\n", "\r"):
+                break
+            i += 2
+            continue
+        elif c in _SHELL_STOP:
+            break
+        i += 1
+    if quote:
+        raise FixError("unbalanced quotes in the command")
+    return i
+
+
+def _json_context(text: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j >= 0 and text[j] in "[,"
+
+
+def remove_words(doc: TextDoc, loc: Loc, count: int = 1) -> list[Edit]:
+    """Remove `count` consecutive words starting at `loc`, with one separator."""
+    text = doc.text
+    start = doc.at(loc)
+    if start >= len(text) or text[start] in " \t\r\n":
+        raise FixError(f"no word at {loc.line}:{loc.col}")
+    json_elem = text[start] == '"' and _json_context(text, start)
+    end = start
+    for n in range(count):
+        if n:
+            sep = _skip_separator(text, end, json_elem)
+            if sep is None:
+                raise FixError("the flag's value is missing")
+            end = sep
+        end = word_end(text, end)
+    if json_elem:
+        nxt = _skip_separator(text, end, True)
+        if nxt is not None:
+            return [Edit(start, nxt, "")]
+        j = start - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        if text[j] == ",":
+            return [Edit(j, end, "")]
+        return [Edit(start, end, "")]
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    line_end = doc.line_end(start)
+    if k < line_end and text[k] not in "\\;&|)" and k > end:
+        return [Edit(start, k, "")]
+    j = start
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    if j < start and j > doc.line_start(start):
+        return [Edit(j, end, "")]
+    if k > end:
+        return [Edit(start, k, "")]
+    return [Edit(start, end, "")]
+
+
+def _skip_separator(text: str, pos: int, json_elem: bool) -> int | None:
+    i = pos
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if json_elem:
+        if text[i:i + 1] != ",":
+            return None
+        i += 1
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        return i
+    return i if i > pos else None
+
+
+def insert_after_word(doc: TextDoc, loc: Loc, words: list[str]) -> Edit:
+    """Insert `words` after the word at `loc` (shell form, or a JSON array element)."""
+    text = doc.text
+    start = doc.at(loc)
+    end = word_end(text, start)
+    if text[start:start + 1] == '"' and _json_context(text, start):
+        return Edit(end, end, "".join(", " + json.dumps(w) for w in words))
+    return Edit(end, end, "".join(" " + w for w in words))
