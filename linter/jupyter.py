@@ -39,8 +39,15 @@ _PASSWORD = {"password", "hashed_password"}
 
 @dataclass(frozen=True, slots=True)
 class Value:
+    """A trait's value and where it is set. `source` says how: `cli` (a flag word at `loc`),
+    `config` (the config statement `statement`, written by the build step at `loc`), `json`,
+    `env` or `image` (the docker-stacks default)."""
+
     text: str
     loc: Loc
+    source: str = "cli"
+    statement: str | None = None
+    words: int = 1  # command-line words that set it: 2 for `--flag value`
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +125,7 @@ def _config(workload: Workload) -> dict[str, Value]:
                 for cls, traits in data.items():
                     if cls in _APPS and isinstance(traits, dict):
                         for trait, value in traits.items():
-                            out[trait] = Value(str(value) if not isinstance(value, bool) else str(value), write.loc)
+                            out[trait] = Value(str(value), write.loc, "json")
             continue
         for line in write.text.splitlines():
             m = _CONFIG_LINE.match(line)
@@ -129,7 +136,7 @@ def _config(workload: Workload) -> dict[str, Value]:
                 value = ast.literal_eval(raw)
             except (ValueError, SyntaxError):
                 continue  # an expression we cannot evaluate (os.environ[...]): not empty
-            out[m.group("trait")] = Value(str(value), write.loc)
+            out[m.group("trait")] = Value(str(value), write.loc, "config", line.strip())
     return out
 
 
@@ -154,8 +161,8 @@ def _cli(args: list[Word]) -> dict[str, Value]:
             if i < len(args) and not args[i].text.startswith("--"):
                 value = args[i].text
                 i += 1
-            else:
-                continue
+                out[trait] = Value(_unquote(value), word.loc, words=2)
+            continue
         out[trait] = Value(_unquote(value), word.loc)
     return out
 
@@ -178,9 +185,9 @@ def launches(workload: Workload) -> list[Launch]:
         traits: dict[str, Value] = {}
         token_env = env.get("JUPYTER_TOKEN")
         if token_env is not None and token_env.value:
-            traits[_TOKEN] = Value(token_env.value, token_env.loc)
+            traits[_TOKEN] = Value(token_env.value, token_env.loc, "env")
         if via_stacks or stacks:
-            traits["ip"] = Value("0.0.0.0", workload.image.loc)
+            traits["ip"] = Value("0.0.0.0", workload.image.loc, "image")
         traits.update(config)
         if via_stacks and env.get("NOTEBOOK_ARGS") is not None and env["NOTEBOOK_ARGS"].value:
             from glmlint.shell import split_words

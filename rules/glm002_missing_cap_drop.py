@@ -27,8 +27,16 @@ services:
 ```
 
 ## Fix safety
-Safe: adding `ALL` to the drop list keeps any `cap_add` the workload already
-declares, so only capabilities nobody asked for go away.
+Adds `ALL` to the drop list (`cap_drop: [ALL]`, or `capabilities: {drop:
+[ALL]}` merged into the container's `securityContext`), keeping any
+`cap_add`/`add:` the workload already declares.
+
+Safe when the workload is known to run as a non-root user: such a process
+holds no capabilities to lose. Unsafe otherwise: entrypoints that start as
+root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
+`gosu`/`su-exec` to a service user, as the official postgres, redis and
+nginx images do) or `NET_BIND_SERVICE`, and would fail until those are added
+back with `cap_add`.
 """
 from __future__ import annotations
 
@@ -46,10 +54,12 @@ def check(workload: Workload) -> Iterator[Finding]:
     if any(item.value.strip().upper() in ("ALL", "CAP_ALL") for item in drop.value):
         return
     fix = ensure_item(drop, "cap_drop", "ALL", title="Drop all capabilities")
+    # a root entrypoint may need CHOWN/SETUID/NET_BIND_SERVICE: safe only for a known non-root process
+    safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
     if drop.explicit:
         # `ALL` is what is absent: point at the owner, as for a missing list (RULES.md)
         names = ", ".join(f"`{i.value}`" for i in drop.value) or "nothing"
-        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label},
+        yield Finding(at=workload.anchor, fix=fix, fix_safety=safety, args={"name": workload.label},
                       message=f"{workload.label} drops {names} but not `ALL` capabilities")
     elif workload.missing(drop):
-        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label})
+        yield Finding(at=workload.anchor, fix=fix, fix_safety=safety, args={"name": workload.label})

@@ -32,8 +32,13 @@ CMD ["start-notebook.py"]
 (set `JUPYTER_TOKEN` from a secret when a fixed token is needed)
 
 ## Fix safety
-Safe: removing the empty setting makes Jupyter generate a token; nothing else
-in the command changes.
+Safe: removes the empty setting, the command-line flag (`--ServerApp.token=''`,
+an exec-form array element, a `command:`/`args:` item) or the config statement
+the build writes (`c.ServerApp.token = ''`), so that Jupyter generates a
+token; nothing else in the command changes. A token emptied in a JSON config
+file is reported without a fix. When the token is emptied in two places (a
+flag and a config file) the fix is skipped, since removing one would not
+restore authentication.
 """
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
+from glmlint.rule import Finding, FixSafety, RemoveWord, ReplaceText, Severity, rule
 
 
 @rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
@@ -58,5 +63,10 @@ def check(workload: Workload) -> Iterator[Finding]:
         if token.loc in seen:
             continue
         seen.add(token.loc)
-        yield Finding(at=token.loc, args={"name": workload.label},
-                      fix=RemoveWord(token.loc, title="Remove the empty Jupyter token"))
+        fix: RemoveWord | ReplaceText | None = None
+        title = "Remove the empty Jupyter token"
+        if token.source == "cli":
+            fix = RemoveWord(token.loc, title=title, count=token.words)
+        elif token.source == "config" and token.statement:
+            fix = ReplaceText(token.loc, token.statement, "", title=title)
+        yield Finding(at=token.loc, args={"name": workload.label}, fix=fix)

@@ -300,16 +300,16 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
 # -- the loop -----------------------------------------------------------------------
 
 
-def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key], options: Options,
+def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | None, options: Options,
                linked: list[SourceFile] | None = None) -> FileFix:
-    """Apply, one at a time, the fixes of the findings in `eligible` (by rule and workload)."""
+    """Apply, one at a time, the fixes of the findings in `eligible` (by rule and workload; None: all)."""
     result = FileFix(source, source.text)
     current = source
     failed: set[Key] = set()
     found = findings(current, rules)
-    budget = Counter(eligible)
+    budget = Counter(eligible) if eligible is not None else None
     for _step in range(MAX_STEPS):
-        todo = [f for f in found if f.intents and f.key not in failed and budget[f.key] > 0
+        todo = [f for f in found if f.intents and f.key not in failed and (budget is None or budget[f.key] > 0)
                 and f.result.fix is not None and (options.unsafe or f.result.fix.safety is FixSafety.SAFE)]
         if not todo:
             break
@@ -334,7 +334,8 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key], op
             continue
         result.applied.append(Applied(f.result.code, f.result.line, f.result.col,
                                       f.result.fix.title if f.result.fix else "", f.result.workload))
-        budget[f.key] -= 1
+        if budget is not None:
+            budget[f.key] -= 1
         current, found = new_source, new_found
     result.new_text = current.text
     return result

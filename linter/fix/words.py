@@ -46,6 +46,7 @@ def word_end(text: str, start: int) -> int:
             pass
     i, n = start, len(text)
     quote: str | None = None
+    opened = start
     while i < n:
         c = text[i]
         if quote:
@@ -54,8 +55,11 @@ def word_end(text: str, start: int) -> int:
                 continue
             if c == quote:
                 quote = None
+            elif c == "\n":
+                return opened  # the quote closes an enclosing string (`sh -c "... --x=''"`)
         elif c in "'\"":
             quote = c
+            opened = i
         elif c == "\\":
             if text[i + 1:i + 2] in ("\n", "\r"):
                 break
@@ -65,7 +69,7 @@ def word_end(text: str, start: int) -> int:
             break
         i += 1
     if quote:
-        raise FixError("unbalanced quotes in the command")
+        return opened
     return i
 
 
