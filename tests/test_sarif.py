@@ -141,7 +141,7 @@ def test_results_carry_what_github_needs(tree):
         assert phys["region"]["startColumn"] == r.col >= 1
         assert len(res["partialFingerprints"][FINGERPRINT_KEY]) == 64
         if r.fix is not None:
-            assert "fixes" not in res  # SARIF fixes need real artifactChanges; the fix engine comes later
+            assert res["fixes"][0]["artifactChanges"][0]["replacements"], "a fix carries real replacements"
             assert res["properties"]["glmlint/fix"] == {"title": r.fix.title, "safety": str(r.fix.safety)}
     assert levels == {"error", "warning"}  # compose without cap_drop/read_only gives warnings too
     (root_finding,) = by_rule(log, "GLM001")
@@ -271,3 +271,52 @@ def test_startup_imports_neither_sarif_om_nor_jsonschema():
         """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "", f"imported at startup: {proc.stdout.strip()}"
+
+
+def _apply_replacements(text: str, replacements: list[dict]) -> str:
+    """Apply SARIF replacements (1-based lines, code-point columns) the way a SARIF consumer does."""
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def offset(line: int, col: int) -> int:
+        return (starts[line - 1] if line <= len(starts) else len(text)) + col - 1
+
+    spans = []
+    for rep in replacements:
+        region = rep["deletedRegion"]
+        spans.append((offset(region["startLine"], region["startColumn"]),
+                      offset(region["endLine"], region["endColumn"]),
+                      rep.get("insertedContent", {}).get("text", "")))
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def test_sarif_fixes_apply_and_remove_their_finding(tmp_path: Path, validator) -> None:
+    (tmp_path / "k8s.yaml").write_text(textwrap.dedent("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: infer}
+        spec:
+          containers:
+            - name: server   # vLLM
+              image: vllm/vllm-openai:v0.6.3
+              securityContext:
+                privileged: true
+        """))
+    report = scan([str(tmp_path)], all_rules(), root=str(tmp_path))
+    log = json.loads(render(report))
+    if validator is not None:
+        assert_valid(validator, log)
+    original = (tmp_path / "k8s.yaml").read_text()
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"GLM001", "GLM002", "GLM003", "GLM004"}
+    for res in results:
+        [fix] = res["fixes"]
+        [change] = fix["artifactChanges"]
+        assert change["artifactLocation"]["uri"] == "k8s.yaml"
+        fixed = _apply_replacements(original, change["replacements"])
+        (tmp_path / "k8s.yaml").write_text(fixed)
+        again = scan([str(tmp_path)], all_rules(), root=str(tmp_path))
+        assert res["ruleId"] not in {r.code for r in again.results}, (res["ruleId"], fixed)
+        assert "# vLLM" in fixed
+    (tmp_path / "k8s.yaml").write_text(original)

@@ -363,6 +363,32 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     return out
 
 
+def single_fixes(report: Any) -> dict[tuple[str, int, int, str], list[Edit]]:
+    """For SARIF: each fixable result's own verified edits against the file as it is,
+    keyed by (path, line, col, code). Results whose fix does not verify get none."""
+    wanted = {(r.path, r.line, r.col, r.code) for r in report.results if r.fix is not None}
+    out: dict[tuple[str, int, int, str], list[Edit]] = {}
+    paths = {k[0] for k in wanted}
+    options = Options(unsafe=True)
+    for source in report.sources:
+        if source.path not in paths:
+            continue
+        found = findings(source, report.rules)
+        for f in found:
+            key = (f.result.path, f.result.line, f.result.col, f.result.code)
+            if key not in wanted or key in out or not f.intents:
+                continue
+            try:
+                edits = lower(f, source, source.text, options)
+                new_source = _reparse(source, apply(source.text, edits))
+                _relink(new_source, report.sources)
+                verify(source, new_source, f, found, findings(new_source, report.rules))
+            except (FixError, Conflict, RecursionError):
+                continue
+            out[key] = sorted(set(edits))
+    return out
+
+
 def unsafe_count(report: Any) -> int:
     return sum(1 for r in report.results if r.fix is not None and r.fix.safety is FixSafety.UNSAFE)
 

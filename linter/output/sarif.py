@@ -62,7 +62,8 @@ def to_dict(report: Report) -> dict[str, Any]:
             rules.append(r.rule)
 
     fingerprints = _fingerprints(report.results)
-    results = [_result(om, r, index[r.code], fp, report.root) for r, fp in zip(report.results, fingerprints)]
+    edits = _fix_edits(report)
+    results = [_result(om, r, index[r.code], fp, report.root, edits) for r, fp in zip(report.results, fingerprints)]
     notifications = [_notification(om, p, report.root) for p in report.problems]
 
     run = om.Run(
@@ -123,11 +124,46 @@ def _descriptor(om: Any, rule: Rule) -> Any:
     )
 
 
-def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) -> Any:
+def _fix_edits(report: Report) -> dict[tuple[str, int, int, str], tuple[Any, list[Any]]]:
+    """Each fixable result's verified edits, with the text they apply to (for line/column regions)."""
+    if not any(r.fix is not None for r in report.results):
+        return {}
+    from glmlint.fix.engine import single_fixes
+    from glmlint.fix.text import TextDoc
+
+    docs = {s.path: TextDoc(s.text) for s in report.sources}
+    return {key: (docs[key[0]], edits) for key, edits in single_fixes(report).items() if key[0] in docs}
+
+
+def _position(doc: Any, offset: int) -> tuple[int, int]:
+    line = doc.line_of(offset)
+    return line, offset - doc.starts[line - 1] + 1
+
+
+def _fixes(om: Any, r: Result, root: str, found: tuple[Any, list[Any]] | None) -> list[Any] | None:
+    if r.fix is None or found is None:
+        return None
+    doc, edits = found
+    replacements = []
+    for e in edits:
+        (sl, sc), (el, ec) = _position(doc, e.start), _position(doc, e.end)
+        replacements.append(om.Replacement(
+            deleted_region=om.Region(start_line=sl, start_column=sc, end_line=el, end_column=ec),
+            inserted_content=om.ArtifactContent(text=e.text) if e.text else None,
+        ))
+    return [om.Fix(
+        description=om.Message(text=f"{r.fix.title} ({r.fix.safety} fix)"),
+        artifact_changes=[om.ArtifactChange(artifact_location=_artifact(om, r.path, root),
+                                            replacements=replacements)],
+    )]
+
+
+def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str,
+            edits: dict[tuple[str, int, int, str], tuple[Any, list[Any]]]) -> Any:
     properties: dict[str, Any] | None = None
+    fixes = _fixes(om, r, root, edits.get((r.path, r.line, r.col, r.code)))
     if r.fix is not None:
-        # A SARIF `fix` needs at least one artifactChange with real replacements;
-        # until the fix engine lowers intents to text edits, the fix is only described.
+        # the safety is glmlint's own notion: SARIF's `fix` has no field for it
         properties = {"glmlint/fix": {"title": r.fix.title, "safety": str(r.fix.safety)}}
     if r.workload:
         properties = {**(properties or {}), "glmlint/workload": r.workload}
@@ -141,6 +177,7 @@ def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) ->
             region=om.Region(start_line=max(r.line, 1), start_column=max(r.col, 1)),
         ))],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
+        fixes=fixes,
         properties=properties,
     )
 
