@@ -42,19 +42,9 @@ def _cli():  # type: ignore[no-untyped-def]
               ignore: tuple[str, ...], color: bool | None) -> None:
         """Check PATHS (files or directories; default: the current directory)."""
         from glmlint.output import write
-        from glmlint.registry import RuleError, all_rules
-        from glmlint.registry import select as pick
         from glmlint.rule import Severity
-        from glmlint.runner import scan
 
-        try:
-            rules = pick(all_rules(), _split(select), _split(ignore))
-        except RuleError as exc:
-            raise click.UsageError(str(exc)) from None
-        report = scan(list(paths) or ["."], rules)
-        for p in report.problems:
-            where = f"{p.path}:{p.line}" if p.line else p.path
-            click.echo(f"{where}: {p.message}", err=True)
+        report = _scan(paths, select, ignore)
         if output:
             with open(output, "w", encoding="utf-8") as fh:
                 write(report, fmt, fh)
@@ -86,20 +76,10 @@ def _cli():  # type: ignore[no-untyped-def]
         import re
 
         from glmlint import fix as fixer
-        from glmlint.registry import RuleError, all_rules
-        from glmlint.registry import select as pick
-        from glmlint.runner import scan
 
         if not re.fullmatch(r"[0-9]+(:[0-9]+)?", fix_user):
             raise click.BadParameter("must be numeric: UID or UID:GID", param_hint="--fix-user")
-        try:
-            rules = pick(all_rules(), _split(select), _split(ignore))
-        except RuleError as exc:
-            raise click.UsageError(str(exc)) from None
-        report = scan(list(paths) or ["."], rules)
-        for p in report.problems:
-            where = f"{p.path}:{p.line}" if p.line else p.path
-            click.echo(f"{where}: {p.message}", err=True)
+        report = _scan(paths, select, ignore)
         fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
         changed = applied = 0
         for f in fixes:
@@ -150,6 +130,22 @@ def _cli():  # type: ignore[no-untyped-def]
         for r in all_rules():
             fix = f" [{r.fix} fix]" if r.fix else ""
             click.echo(f"{r.code}  {r.slug:<24} {r.severity!s:<8} {r.summary}{fix}")
+
+    def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        """Select the rules, scan, and report unreadable files on standard error, one line each."""
+        from glmlint.registry import RuleError, all_rules
+        from glmlint.registry import select as pick
+        from glmlint.runner import scan
+
+        try:
+            rules = pick(all_rules(), _split(select), _split(ignore))
+        except RuleError as exc:
+            raise click.UsageError(str(exc)) from None
+        report = scan(list(paths) or ["."], rules)
+        for p in report.problems:
+            where = f"{p.path}:{p.line}" if p.line else p.path
+            click.echo(f"{where}: {p.message}", err=True)
+        return report
 
     return cli
 

@@ -88,22 +88,29 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES) -> SourceFile | Pro
     return source
 
 
+def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
+    """What one rule finds in one file: whole-file findings, then each workload's."""
+    out: list[tuple[Finding, Workload | None]] = []
+    if source.format not in rule.formats:
+        return out
+    if rule.file_check is not None:
+        out.extend((finding, None) for finding in rule.file_check(source))
+    if rule.check is not None:
+        for workload in source.workloads:
+            out.extend((finding, workload) for finding in rule.check(workload))
+    return out
+
+
 def run_rules(source: SourceFile, rules: Iterable[Rule]) -> tuple[list[Result], list[Problem]]:
     results: list[Result] = []
     problems: list[Problem] = []
     for rule in rules:
-        if source.format not in rule.formats:
-            continue
         try:
-            if rule.file_check is not None:
-                for finding in rule.file_check(source):
-                    results.append(_result(source, rule, finding, None))
-            if rule.check is not None:
-                for workload in source.workloads:
-                    for finding in rule.check(workload):
-                        results.append(_result(source, rule, finding, workload))
+            found = evaluate(source, rule)
         except Exception as exc:  # one broken rule must not stop the scan
             problems.append(Problem(source.path, 1, f"internal error in {rule.code}: {type(exc).__name__}: {exc}"))
+            continue
+        results.extend(_result(source, rule, finding, workload) for finding, workload in found)
     return results, problems
 
 

@@ -17,7 +17,7 @@ from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Format, Item, Setting, SourceFile, Workload
 from glmlint.rule import (FixSafety, Intent, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue, Unset,
                           intents_of)
-from glmlint.runner import Result, _result
+from glmlint.runner import Result, _result, evaluate
 
 MAX_STEPS = 200
 _HINT = {Format.DOCKERFILE: "dockerfile", Format.COMPOSE: "compose", Format.KUBERNETES: "yaml",
@@ -74,18 +74,11 @@ class _Found:
 def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
     out: list[_Found] = []
     for rule in rules:
-        if source.format not in rule.formats:
-            continue
         try:
-            if rule.file_check is not None:
-                for f in rule.file_check(source):
-                    out.append(_Found(rule, _result(source, rule, f, None), None, intents_of(f)))
-            if rule.check is not None:
-                for w in source.workloads:
-                    for f in rule.check(w):
-                        out.append(_Found(rule, _result(source, rule, f, w), w, intents_of(f)))
+            found = evaluate(source, rule)
         except Exception:  # noqa: BLE001 - a broken rule is reported by the scan, not here
             continue
+        out.extend(_Found(rule, _result(source, rule, f, w), w, intents_of(f)) for f, w in found)
     return out
 
 
