@@ -48,6 +48,7 @@ class Value:
     source: str = "cli"
     statement: str | None = None
     words: int = 1  # command-line words that set it: 2 for `--flag value`
+    whole_write: bool = False  # the statement is all the build step at `loc` writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,8 @@ def _config(workload: Workload) -> dict[str, Value]:
                 value = ast.literal_eval(raw)
             except (ValueError, SyntaxError):
                 continue  # an expression we cannot evaluate (os.environ[...]): not empty
-            out[m.group("trait")] = Value(str(value), write.loc, "config", line.strip())
+            out[m.group("trait")] = Value(str(value), write.loc, "config", line.strip(),
+                                          whole_write=write.mode != "edit" and write.text.strip() == line.strip())
     return out
 
 

@@ -108,7 +108,16 @@ class RemoveWord:
     count: int = 1
 
 
-Intent = Union[Unset, SetValue, EnsureItem, RemoveItem, ReplaceText, RemoveWord]
+@dataclass(frozen=True, slots=True)
+class RemoveCommand:
+    """Remove the shell command that starts at `loc` (`echo "c.ServerApp.token = ''" >> cfg`)
+    with the `&&`/`;` that joins it to its neighbours, or the whole `RUN` when it is alone."""
+
+    loc: Loc
+    title: str
+
+
+Intent = Union[Unset, SetValue, EnsureItem, RemoveItem, ReplaceText, RemoveWord, RemoveCommand]
 
 
 def unset(setting: Setting[Any], *, title: str) -> Unset:

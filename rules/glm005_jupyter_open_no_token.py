@@ -34,7 +34,8 @@ CMD ["start-notebook.py"]
 ## Fix safety
 Safe: removes the empty setting, the command-line flag (`--ServerApp.token=''`,
 an exec-form array element, a `command:`/`args:` item) or the config statement
-the build writes (`c.ServerApp.token = ''`), so that Jupyter generates a
+the build writes (`c.ServerApp.token = ''`: the line of a heredoc, or the
+whole `echo … >> jupyter_server_config.py` step with its `&&`), so that Jupyter generates a
 token; nothing else in the command changes. A token emptied in a JSON config
 file is reported without a fix. When the token is emptied in two places (a
 flag and a config file) the fix is skipped, since removing one would not
@@ -46,7 +47,7 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, RemoveWord, ReplaceText, Severity, rule
+from glmlint.rule import Finding, FixSafety, RemoveCommand, RemoveWord, ReplaceText, Severity, rule
 
 
 @rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
@@ -63,10 +64,12 @@ def check(workload: Workload) -> Iterator[Finding]:
         if token.loc in seen:
             continue
         seen.add(token.loc)
-        fix: RemoveWord | ReplaceText | None = None
+        fix: RemoveWord | ReplaceText | RemoveCommand | None = None
         title = "Remove the empty Jupyter token"
         if token.source == "cli":
             fix = RemoveWord(token.loc, title=title, count=token.words)
+        elif token.source == "config" and token.whole_write:
+            fix = RemoveCommand(token.loc, title=title)  # `echo "c.ServerApp.token = ''" >> cfg`
         elif token.source == "config" and token.statement:
             fix = ReplaceText(token.loc, token.statement, "", title=title)
         yield Finding(at=token.loc, args={"name": workload.label}, fix=fix)

@@ -327,3 +327,31 @@ def test_corpus_fixes_reparse_and_are_idempotent() -> None:
         again = fix_source(_reparsed(f), rules, None, Options(unsafe=True))
         assert not again.changed, f.source.path
         assert _removed_lines(f.source.text, f.new_text) <= len(f.applied) + 1, f.source.path
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("RUN a \\\n && echo x >> f \\\n && b\n", "RUN a \\\n && b\n"),
+    ("RUN a \\\n && echo x >> f\nCMD c\n", "RUN a\nCMD c\n"),
+    ("RUN echo x >> f && \\\n    b\n", "RUN b\n"),
+    ("RUN a && echo 'x y' > f; b\n", "RUN a && b\n"),
+    ("RUN echo x >> f\nCMD c\n", "CMD c\n"),
+])
+def test_remove_command_takes_one_connector(before: str, after: str) -> None:
+    from glmlint.fix.text import TextDoc, apply
+    from glmlint.fix.words import remove_command
+    from glmlint.ir import Loc
+
+    doc = TextDoc(before)
+    at = before.index("echo")
+    line = doc.line_of(at)
+    edit = remove_command(doc, Loc(line, at - doc.starts[line - 1] + 1))
+    assert apply(before, [edit]) == after
+
+
+def test_remove_command_refuses_a_pipeline() -> None:
+    from glmlint.fix.text import FixError, TextDoc
+    from glmlint.fix.words import remove_command
+    from glmlint.ir import Loc
+
+    with pytest.raises(FixError, match="pipeline"):
+        remove_command(TextDoc("RUN echo x | tee -a f\n"), Loc(1, 5))

@@ -15,8 +15,8 @@ from typing import Any
 
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Format, Item, Setting, SourceFile, Workload
-from glmlint.rule import (FixSafety, Intent, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue, Unset,
-                          intents_of)
+from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
+                          Unset, intents_of)
 from glmlint.runner import Result, _result, evaluate
 
 MAX_STEPS = 200
@@ -103,6 +103,10 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options) -> lis
             edits.append(replace_text(doc, intent.loc, intent.old, intent.new, intent.before))
         elif isinstance(intent, RemoveWord):
             edits.extend(_remove_word(doc, ydoc, intent))
+        elif isinstance(intent, RemoveCommand):
+            from glmlint.fix.words import remove_command
+
+            edits.append(remove_command(doc, intent.loc))
         elif isinstance(intent, SetValue) and intent.field.startswith("sshd."):
             edits.extend(_sshd_option(doc, ydoc, found.workload, intent))
         else:
@@ -247,7 +251,7 @@ def _touched(found: _Found) -> set[str]:
     out: set[str] = set()
     w = found.workload
     for intent in found.intents:
-        if isinstance(intent, (ReplaceText, RemoveWord)) or (
+        if isinstance(intent, (ReplaceText, RemoveWord, RemoveCommand)) or (
                 isinstance(intent, SetValue) and intent.field.startswith("sshd.")):
             out |= _COMMAND_FIELDS
             continue

@@ -143,3 +143,73 @@ def insert_after_word(doc: TextDoc, loc: Loc, words: list[str]) -> Edit:
     if text[start:start + 1] == '"' and _json_context(text, start):
         return Edit(end, end, "".join(", " + json.dumps(w) for w in words))
     return Edit(end, end, "".join(" " + w for w in words))
+
+
+_OPERATOR = re.compile(r"[0-9]*(?:>>|>\||&>>|&>|>&|<<<|<&|>|<)[0-9-]*")
+
+
+def command_end(text: str, start: int) -> int:
+    """End of the simple command starting at `start`: its words and redirections."""
+    pos = end = start
+    n = len(text)
+    while pos < n:
+        while pos < n and text[pos] in " \t":
+            pos += 1
+        if pos >= n or text[pos] in "\r\n;&|)" or text.startswith("\\\n", pos) or text.startswith("\\\r\n", pos):
+            break
+        m = _OPERATOR.match(text, pos)
+        if m is not None and m.end() > pos:
+            pos = m.end()
+            continue
+        pos = end = word_end(text, pos)
+        if end == pos and pos < n and text[pos] not in " \t":
+            break
+    return end
+
+
+def remove_command(doc: TextDoc, loc: Loc) -> Edit:
+    """Remove a command and one connector: `a && CMD && b`, a `&& CMD` line of a continued RUN,
+    or a RUN holding only CMD."""
+    text = doc.text
+    start = doc.at(loc)
+    end = command_end(text, start)
+    if end <= start:
+        raise FixError(f"no command at {loc.line}:{loc.col}")
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if text.startswith("&&", after) or (text.startswith(";", after) and not text.startswith(";;", after)):
+        nxt = after + (2 if text.startswith("&&", after) else 1)
+        while nxt < len(text) and text[nxt] in " \t":
+            nxt += 1
+        if text.startswith("\\\n", nxt) or text.startswith("\\\r\n", nxt):
+            nxt = doc.after_line(nxt)
+            while nxt < len(text) and text[nxt] in " \t":
+                nxt += 1
+        return Edit(start, nxt, "")
+    if after < len(text) and text[after] == "|":
+        raise FixError("the command is part of a pipeline")
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if text[max(before - 2, 0):before] == "&&" or text[before - 1:before] == ";":
+        cut = before - (2 if text[max(before - 2, 0):before] == "&&" else 1)
+        line_start = doc.line_start(cut)
+        if not text[line_start:cut].strip() and line_start > 0:
+            prev_end = line_start - 1  # the previous line's newline: drop its ` \` continuation
+            if prev_end > 0 and text[prev_end - 1] == "\r":
+                prev_end -= 1
+            k = prev_end
+            if k > 0 and text[k - 1] == "\\":
+                k -= 1
+                while k > 0 and text[k - 1] in " \t":
+                    k -= 1
+                return Edit(k, end, "")
+        while cut > 0 and text[cut - 1] in " \t":
+            cut -= 1
+        return Edit(cut, end, "")
+    line_start, line_end = doc.line_start(start), doc.line_end(end)
+    head = text[line_start:start].strip().upper()
+    if head == "RUN" and not text[end:line_end].strip():
+        return Edit(line_start, doc.after_line(end), "")
+    raise FixError("cannot tell where the command begins and ends")
