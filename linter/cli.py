@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn, TextIO
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,35 +28,58 @@ def _cli():  # type: ignore[no-untyped-def]
 
     @cli.command()
     @click.argument("paths", nargs=-1, type=click.Path())
-    @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-                  show_default=True, help="Report format.")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+                  show_default=True, help="Report format (`github`: workflow-command annotations).")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
                   help="Write the report to this file instead of standard output.")
-    @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="warning",
-                  show_default=True, help="Lowest severity that makes the exit status 1.")
+    @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+                  help="Lowest severity that makes the exit status 1.  [default: the config's, else warning]")
     @click.option("--select", multiple=True, metavar="RULE",
                   help="Only these rules (code, slug or prefix); repeatable or comma-separated.")
     @click.option("--ignore", multiple=True, metavar="RULE",
                   help="Skip these rules (code, slug or prefix); repeatable or comma-separated.")
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                  help="Configuration file (default: the nearest .glmlint.toml, .glmlint.yaml or "
+                       "pyproject.toml with [tool.glmlint], upward from the working directory).")
+    @click.option("--stdin-filename", metavar="NAME",
+                  help="Name standard input (`-`) in reports; the name also picks its format.")
+    @click.option("--baseline", type=click.Path(dir_okay=False),
+                  help="Report only findings that this baseline file does not record.")
+    @click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True),
+                  help="Record today's findings in this file; the exit status is then 0.")
+    @click.option("--report-unused-ignores", is_flag=True,
+                  help="Report `# glmlint: ignore` comments that suppress nothing (GLM100).")
+    @click.option("--sarif-category", metavar="NAME",
+                  help="SARIF `automationDetails.id`, for uploads without upload-sarif's `category`.")
     @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
-    def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, select: tuple[str, ...],
-              ignore: tuple[str, ...], color: bool | None) -> None:
-        """Check PATHS (files or directories; default: the current directory)."""
+    def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
+              ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
+              baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
+              sarif_category: str | None, color: bool | None) -> None:
+        """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
         from glmlint.output import write
         from glmlint.rule import Severity
 
-        report = _scan(paths, select, ignore)
+        report, config = _scan(paths, select, ignore, config_path, stdin_filename,
+                               baseline=None if write_baseline else baseline,
+                               report_unused_ignores=report_unused_ignores)
+        if write_baseline:
+            from glmlint import baseline as baseline_file
+
+            n = baseline_file.write(write_baseline, report.results, report.root)
+            click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}", err=True)
         if output:
             with open(output, "w", encoding="utf-8") as fh:
-                write(report, fmt, fh)
+                write(report, fmt, fh, category=sarif_category)
         else:
             use_color = color if color is not None else (
                 sys.stdout.isatty() and "NO_COLOR" not in os.environ and fmt == "text")
-            write(report, fmt, sys.stdout, color=use_color)
+            write(report, fmt, sys.stdout, color=use_color, category=sarif_category)
         if report.errors:
             raise SystemExit(2)
         levels = {"error": {Severity.ERROR}, "warning": {Severity.ERROR, Severity.WARNING}, "never": set()}
-        if any(r.severity in levels[fail_on] for r in report.results):
+        fail_on = fail_on or config.fail_on or "warning"
+        if not write_baseline and any(r.severity in levels[fail_on] for r in report.results):
             raise SystemExit(1)
 
     @cli.command()
@@ -63,12 +87,14 @@ def _cli():  # type: ignore[no-untyped-def]
     @click.option("--write", is_flag=True, help="Apply the fixes in place instead of printing a diff.")
     @click.option("--unsafe-fixes", is_flag=True,
                   help="Also apply fixes that may change how the workload runs (see each rule's fix safety).")
-    @click.option("--fix-user", default="10001", show_default=True, metavar="UID[:GID]",
-                  help="The non-root user run-as-root fixes set.")
+    @click.option("--fix-user", default=None, metavar="UID[:GID]",
+                  help="The non-root user run-as-root fixes set.  [default: the config's fix-user, else 10001]")
     @click.option("--select", multiple=True, metavar="RULE", help="Only fix these rules (code, slug or prefix).")
     @click.option("--ignore", multiple=True, metavar="RULE", help="Do not fix these rules.")
-    def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str, select: tuple[str, ...],
-            ignore: tuple[str, ...]) -> None:
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                  help="Configuration file (default: found upward from the working directory).")
+    def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str | None, select: tuple[str, ...],
+            ignore: tuple[str, ...], config_path: str | None) -> None:
         """Fix what `check` finds in PATHS: print a unified diff, or apply it with --write.
 
         Exit status: 0 nothing to fix, 1 fixes were (or would be) applied, 2 a file could not be read.
@@ -77,9 +103,10 @@ def _cli():  # type: ignore[no-untyped-def]
 
         from glmlint import fix as fixer
 
-        if not re.fullmatch(r"[0-9]+(:[0-9]+)?", fix_user):
+        if fix_user is not None and not re.fullmatch(r"[0-9]+(:[0-9]+)?", fix_user):
             raise click.BadParameter("must be numeric: UID or UID:GID", param_hint="--fix-user")
-        report = _scan(paths, select, ignore)
+        report, config = _scan(paths, select, ignore, config_path)
+        fix_user = fix_user or config.fix_user or "10001"
         fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
         changed = applied = 0
         for f in fixes:
@@ -124,30 +151,101 @@ def _cli():  # type: ignore[no-untyped-def]
 
     @cli.command(name="rules")
     def list_rules() -> None:
-        """List the rules with their codes, slugs and severities."""
+        """List every rule: code, slug, severity, fix safety, formats and summary."""
+        from glmlint.docs import FORMAT_NAMES
         from glmlint.registry import all_rules
 
+        rows = [("code", "slug", "severity", "fix", "formats", "summary")]
         for r in all_rules():
-            fix = f" [{r.fix} fix]" if r.fix else ""
-            click.echo(f"{r.code}  {r.slug:<24} {r.severity!s:<8} {r.summary}{fix}")
+            formats = ",".join(FORMAT_NAMES.get(str(f), str(f)) for f in sorted(r.formats, key=str))
+            rows.append((r.code, r.slug, str(r.severity), str(r.fix or "-"), formats, r.summary))
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        for row in rows:
+            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[5])
 
-    def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...]):  # type: ignore[no-untyped-def]
-        """Select the rules, scan, and report unreadable files on standard error, one line each."""
-        from glmlint.registry import RuleError, all_rules
-        from glmlint.registry import select as pick
+    def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],  # type: ignore[no-untyped-def]
+              config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
+              report_unused_ignores: bool = False):
+        """Load the configuration, select the rules, scan (with progress on a terminal), and report
+        unreadable files on standard error, one line each. Returns the report and the configuration."""
+        import dataclasses
+
+        from glmlint.baseline import BaselineError
         from glmlint.runner import scan
 
+        config, rules = settings(config_path, select, ignore)
+        config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores)
+        progress = _Progress.on_terminal()
         try:
-            rules = pick(all_rules(), _split(select), _split(ignore))
-        except RuleError as exc:
-            raise click.UsageError(str(exc)) from None
-        report = scan(list(paths) or ["."], rules)
+            report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
+                          progress=progress)
+        except BaselineError as exc:
+            _fail(str(exc))
+        finally:
+            if progress is not None:
+                progress.clear()
         for p in report.problems:
             where = f"{p.path}:{p.line}" if p.line else p.path
             click.echo(f"{where}: {p.message}", err=True)
-        return report
+        return report, config
 
     return cli
+
+
+def settings(config_path: str | None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """The configuration (`--config`, or found upward from the working directory) and the rules to
+    run, for every command that scans; a bad file or selector exits 2 with a one-line error."""
+    from glmlint.config import ConfigError, resolve
+    from glmlint.registry import RuleError, all_rules
+
+    try:
+        available = all_rules()
+        config = resolve(config_path, os.getcwd(), available)
+        return config, config.rules(available, _split(select), _split(ignore))
+    except (ConfigError, RuleError) as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"glmlint: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _baseline_error() -> type[Exception]:
+    from glmlint.baseline import BaselineError
+
+    return BaselineError
+
+
+class _Progress:
+    """`scanning 120/800 files` on standard error, redrawn in place; only on a terminal, never in CI."""
+
+    def __init__(self, stream: TextIO) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = time.monotonic
+        self.last = self.clock()
+        self.shown = False
+
+    @classmethod
+    def on_terminal(cls) -> _Progress | None:
+        ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+        return cls(sys.stderr) if sys.stderr.isatty() and not ci else None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if total < 2 or (done < total and now - self.last < 0.1):
+            return
+        self.last = now
+        self.stream.write(f"\r\033[Kscanning {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

@@ -34,11 +34,19 @@ def _display(path: str, root: str) -> str:
     return path if outside else rel.replace(os.sep, "/")
 
 
-def discover(paths: list[str], root: str | None = None) -> Iterator[Candidate | tuple[str, str]]:
-    """Candidates in a stable order; `(path, message)` for paths that do not exist."""
+def discover(paths: list[str], root: str | None = None,
+             stdin_filename: str | None = None) -> Iterator[Candidate | tuple[str, str]]:
+    """Candidates in a stable order; `(path, message)` for paths that do not exist.
+
+    `-` stands for standard input, reported as `stdin_filename` (whose name picks
+    the format; without one, the content does)."""
     root = os.path.abspath(root or os.getcwd())
     for given in paths:
-        if os.path.isdir(given):
+        if given == "-":
+            name = stdin_filename or "-"
+            hint = (detect(os.path.basename(name), name.replace(os.sep, "/")) if stdin_filename else None)
+            yield Candidate("-", name, hint or "yaml-maybe", True)
+        elif os.path.isdir(given):
             yield from _walk(given, root)
         elif os.path.isfile(given):
             hint = detect(os.path.basename(given), given.replace(os.sep, "/")) or "yaml-maybe"

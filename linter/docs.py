@@ -31,11 +31,11 @@ def render(rule: Rule) -> str:
 
 
 def write_all(directory: str) -> list[str]:
-    from glmlint.registry import builtin_rules
+    from glmlint.registry import documented_rules
 
     os.makedirs(directory, exist_ok=True)
     written = []
-    for rule in builtin_rules():
+    for rule in documented_rules():
         path = os.path.join(directory, f"{rule.code}.md")
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(render(rule))

@@ -42,8 +42,15 @@ def plugin_rules() -> list[Rule]:
     return out
 
 
+def documented_rules() -> list[Rule]:
+    """The built-in rules and the engine's own (GLM100, unused suppressions): those with a page."""
+    from glmlint.suppress import UNUSED_SUPPRESSION
+
+    return builtin_rules() + [UNUSED_SUPPRESSION]
+
+
 def all_rules() -> list[Rule]:
-    rules = builtin_rules() + plugin_rules()
+    rules = documented_rules() + plugin_rules()
     seen: dict[str, Rule] = {}
     for r in rules:
         for key in (r.code, r.slug):

@@ -3,16 +3,22 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from glmlint.discovery import Candidate, discover
 from glmlint.ir import Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
 
+if TYPE_CHECKING:
+    from glmlint.config import Config
+
 MAX_BYTES = 5 * 1024 * 1024
-_FROM_LINE = re.compile(r"^\s*FROM\s+\S", re.I | re.M)
+# The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
+_DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +53,25 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
     files_scanned: int = 0
+    stdin: str | None = None  # the name standard input is reported under, when it was read
+    suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
+    baselined: int = 0  # findings already recorded in the baseline
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
 
 
-def read_source(cand: Candidate, max_bytes: int = MAX_BYTES) -> SourceFile | Problem | None:
-    """Read and parse one candidate file."""
+def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> SourceFile | Problem | None:
+    """Read and parse one candidate file (`data`: its bytes, already read, e.g. standard input)."""
     try:
-        size = os.path.getsize(cand.path)
+        size = os.path.getsize(cand.path) if data is None else len(data)
         if size > max_bytes:
             return Problem(cand.display, 1, f"skipped: {size} bytes is over the {max_bytes}-byte limit",
                            level="notice")
-        with open(cand.path, "rb") as fh:
-            data = fh.read()
+        if data is None:
+            with open(cand.path, "rb") as fh:
+                data = fh.read()
     except OSError as exc:
         return Problem(cand.display, 1, f"cannot read: {exc.strerror or exc}")
     try:
@@ -70,9 +80,13 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES) -> SourceFile | Pro
         if not cand.explicit and cand.hint != "dockerfile":
             return None  # a binary file with a YAML-ish name met while walking
         return Problem(cand.display, 1, "cannot parse: not UTF-8 or UTF-16 text")
+    from glmlint.suppress import skips_file
+
+    if skips_file(text):
+        return None  # `# glmlint: skip-file`
     hint = cand.hint
     if hint == "yaml-maybe":
-        hint = "dockerfile" if _FROM_LINE.search(text) and ":" not in text.split("\n", 1)[0] else "yaml"
+        hint = "dockerfile" if _DOCKERFILE_START.match(text) else "yaml"
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
@@ -84,7 +98,7 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES) -> SourceFile | Pro
     except Exception as exc:  # a parser bug must not stop the scan
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
     if source is not None:
-        source.disk_path = cand.path
+        source.disk_path = cand.path if cand.path != "-" else ""
     return source
 
 
@@ -128,15 +142,31 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
                   workload.label if workload is not None else None)
 
 
-def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES) -> Report:
+def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
+         config: Config | None = None, stdin_filename: str | None = None,
+         progress: Callable[[int, int], None] | None = None) -> Report:
+    """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
+
+    `config` brings `exclude`, suppressions, `per-file-ignores` and the baseline;
+    `progress(done, total)` is called after each file.
+    """
     from glmlint.link import link
 
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
-    for cand in discover(paths, report.root):
+    cands = list(discover(paths, report.root, stdin_filename))
+    for done, cand in enumerate(cands, 1):
+        if progress is not None:
+            progress(done, len(cands))
         if isinstance(cand, tuple):
             report.problems.append(Problem(cand[0], 0, cand[1]))
             continue
-        got = read_source(cand, max_bytes)
+        if config is not None and config.excluded(cand.path if cand.path != "-" else cand.display):
+            continue
+        data = None
+        if cand.path == "-":
+            report.stdin = cand.display
+            data = sys.stdin.buffer.read()
+        got = read_source(cand, max_bytes, data)
         if isinstance(got, Problem):
             report.problems.append(got)
         elif got is not None:
@@ -155,4 +185,8 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
                 report.results.append(r)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
+    from glmlint import policy
+    from glmlint.config import Config
+
+    policy.apply(report, config or Config())
     return report

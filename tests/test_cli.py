@@ -105,7 +105,11 @@ def test_explain_and_rules(capsys):
     assert code == 0 and out.startswith("# GLM003 privileged")
     assert run(["explain", "GLM999"], capsys)[0] == 2
     code, out, _ = run(["rules"], capsys)
-    assert [line.split()[0] for line in out.splitlines()][:6] == [f"GLM00{i}" for i in range(1, 7)]
+    header, *rows = out.splitlines()
+    assert header.split() == ["code", "slug", "severity", "fix", "formats", "summary"]
+    assert [line.split()[0] for line in rows][:6] == [f"GLM00{i}" for i in range(1, 7)]
+    assert rows[2].split()[:5] == ["GLM003", "privileged", "error", "unsafe", "docker-compose,Kubernetes"]
+    assert any(line.split()[:4] == ["GLM100", "unused-suppression", "warning", "-"] for line in rows)
 
 
 def test_module_entry_point_and_version(tmp_path):

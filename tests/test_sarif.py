@@ -92,7 +92,11 @@ def test_run_metadata(tree):
     assert driver["name"] == "glmlint"
     assert driver["version"] == __version__
     assert driver["informationUri"].startswith("https://")
-    assert run["automationDetails"]["id"] == "glmlint/"
+    # No automationDetails unless asked: upload-sarif's `category` only fills a missing one.
+    assert "automationDetails" not in run
+    report = scan([str(tree)], all_rules(), root=str(tree))
+    for category, expected in (("glmlint", "glmlint/"), ("glmlint/k8s/", "glmlint/k8s/")):
+        assert json.loads(render(report, category=category))["runs"][0]["automationDetails"] == {"id": expected}
     base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert base == tree.resolve().as_uri() + "/" or base == Path(str(tree)).absolute().as_uri() + "/"
 

@@ -1,18 +1,24 @@
-"""Reporters: text for people, JSON for scripts, SARIF for code scanning."""
+"""Reporters: text for people, JSON for scripts, SARIF for code scanning, GitHub annotations."""
 from __future__ import annotations
 
 from typing import TextIO
 
 from glmlint.runner import Report
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github")
 
 
-def write(report: Report, fmt: str, out: TextIO, color: bool = False) -> None:
+def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: str | None = None) -> None:
+    """`category`: SARIF only, its `automationDetails.id`."""
     if fmt == "json":
         from glmlint.output.json import render
     elif fmt == "sarif":
-        from glmlint.output.sarif import render
+        from glmlint.output import sarif
+
+        out.write(sarif.render(report, category=category))
+        return
+    elif fmt == "github":
+        from glmlint.output.github import render
     else:
         from glmlint.output.text import render
 

@@ -15,18 +15,18 @@ matters in three places:
   are set again explicitly after conversion (`_EXPLICIT` comments);
 * its `PropertyBag` has no field but `tags`, so property bags are plain dicts;
 * its `Suppression` writes `state` where the final schema says `status`
-  (not used here: glmlint has no in-source suppressions yet).
+  (not used here: suppressed and baselined findings are left out of the log).
 """
 from __future__ import annotations
 
-import hashlib
+import gzip
 import json
 import os
 import re
 from typing import Any
 from urllib.parse import quote
 
-from glmlint import __version__
+from glmlint import __version__, fingerprint
 from glmlint.docs import DOCS_URL, help_uri
 from glmlint.docs import body as doc_body
 from glmlint.docs import render as doc_render
@@ -39,19 +39,45 @@ SARIF_VERSION = "2.1.0"
 INFORMATION_URI = DOCS_URL.split("/blob/", 1)[0]  # the project's repository
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "glmlintFingerprint/v1"
-AUTOMATION_ID = "glmlint/"  # category prefix: GitHub groups runs by what precedes the last "/"
+TRUNCATED_ID = "glmlint/results-truncated"
+MAX_RESULTS = 25_000  # GitHub rejects a run with more results
+MAX_GZIP_BYTES = 10_000_000  # and an upload over 10 MB (compressed)
+MAX_TAGS = 10  # GitHub shows a rule's first 10 tags (and rejects more than 20)
 
 # Characters left as they are in a relative URI path; ':' is encoded so that a
 # first segment such as `a:b` cannot be read as a URI scheme.
 _URI_SAFE = "/-._~!$&'()*+,;=@"
 
 
-def render(report: Report) -> str:
-    return json.dumps(to_dict(report), indent=2) + "\n"
+def render(report: Report, category: str | None = None, max_results: int = MAX_RESULTS,
+           max_gzip_bytes: int = MAX_GZIP_BYTES) -> str:
+    """The SARIF log as text, cut down to what GitHub accepts.
+
+    Over `max_results` results, or over `max_gzip_bytes` once gzipped (as
+    upload-sarif sends it), the lowest-severity results are left out and a
+    tool notification says so: a shorter file that uploads beats a complete one
+    that GitHub rejects.
+    """
+    total = len(report.results)
+    by_priority = sorted(range(total), key=lambda i: (report.results[i].severity is not Severity.ERROR, i))
+    keep = min(total, max_results)
+    while True:
+        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep])), indent=2) + "\n"
+        if keep == 0 or len(text) <= max_gzip_bytes:  # gzip never grows JSON this size
+            return text
+        size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
+        if size <= max_gzip_bytes:
+            return text
+        keep = min(keep - 1, int(keep * max_gzip_bytes / size * 0.95))
 
 
-def to_dict(report: Report) -> dict[str, Any]:
-    """The SARIF log as JSON-ready data."""
+def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None) -> dict[str, Any]:
+    """The SARIF log as JSON-ready data; `kept`: indices of the results to include (default all).
+
+    `category` becomes `automationDetails.id`. Without one the run carries no
+    automationDetails, so upload-sarif's `category` input (which only fills a
+    missing id) takes effect.
+    """
     import sarif_om as om  # lazily: only SARIF output needs it
 
     rules = list(report.rules)
@@ -61,10 +87,26 @@ def to_dict(report: Report) -> dict[str, Any]:
             index[r.code] = len(rules)
             rules.append(r.rule)
 
-    fingerprints = _fingerprints(report.results)
+    fingerprints = fingerprint.fingerprints(report.results)  # over all results: occurrence numbers stay put
     edits = _fix_edits(report)
-    results = [_result(om, r, index[r.code], fp, report.root, edits) for r, fp in zip(report.results, fingerprints)]
+    if kept is None:
+        kept = list(range(len(report.results)))
+    shown = [report.results[i] for i in kept]
+    results = [_result(om, report.results[i], index[report.results[i].code], fingerprints[i], report.root, edits)
+               for i in kept]
     notifications = [_notification(om, p, report.root) for p in report.problems]
+    note_levels = [_note_level(p) for p in report.problems]
+    if len(kept) < len(report.results):
+        left = len(report.results) - len(kept)
+        notifications.append(om.Notification(
+            descriptor=om.ReportingDescriptorReference(id=TRUNCATED_ID),
+            message=om.Message(text=(
+                f"{left} of {len(report.results)} results were left out (lowest severity first) to stay "
+                f"within GitHub code scanning's limits of {MAX_RESULTS} results per run and "
+                f"{MAX_GZIP_BYTES // 1_000_000} MB per upload; narrow the scan with `exclude` or "
+                "adopt a baseline (`--write-baseline`)")),
+            level="warning"))
+        note_levels.append("warning")
 
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
@@ -74,7 +116,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             information_uri=INFORMATION_URI,
             rules=[_descriptor(om, rule) for rule in rules],
         )),
-        automation_details=om.RunAutomationDetails(id=AUTOMATION_ID),
+        automation_details=om.RunAutomationDetails(id=_automation_id(category)) if category else None,
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=_root_uri(report.root))},
         invocations=[om.Invocation(
             execution_successful=not report.errors,
@@ -92,11 +134,11 @@ def to_dict(report: Report) -> dict[str, Any]:
     out_run["results"] = out_run.get("results", [])  # an empty list is meaningful: "nothing found"
     for out_rule, rule in zip(out_run["tool"]["driver"]["rules"], rules):
         out_rule["defaultConfiguration"] = {"level": _level(rule.severity)}
-    for out_result, r in zip(out_run["results"], report.results):
+    for out_result, r in zip(out_run["results"], shown):
         out_result["level"] = _level(r.severity)
         out_result["ruleIndex"] = index[r.code]
-    for out_note, p in zip(out_run["invocations"][0].get("toolExecutionNotifications", []), report.problems):
-        out_note["level"] = _note_level(p)
+    for out_note, level in zip(out_run["invocations"][0].get("toolExecutionNotifications", []), note_levels):
+        out_note["level"] = level
     out_run["invocations"][0]["executionSuccessful"] = not report.errors
     # Key order for readers: $schema and version first.
     return {"$schema": data.pop("$schema"), "version": data.pop("version"), **data}
@@ -105,8 +147,14 @@ def to_dict(report: Report) -> dict[str, Any]:
 # -- pieces -------------------------------------------------------------------
 
 
+def _automation_id(category: str) -> str:
+    """GitHub groups runs by the id up to its last "/"; upload-sarif adds the "/" too."""
+    return category if category.endswith("/") else category + "/"
+
+
 def _descriptor(om: Any, rule: Rule) -> Any:
-    tags = list(dict.fromkeys((*rule.tags, "security")))  # GitHub needs "security" to use security-severity
+    # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most.
+    tags = list(dict.fromkeys(("security", *rule.tags)))[:MAX_TAGS]
     markdown = doc_render(rule)
     return om.ReportingDescriptor(
         id=rule.code,
@@ -243,26 +291,6 @@ def _artifact(om: Any, path: str, root: str) -> Any:
     if rel == ".." or rel.startswith("../"):  # relative, but not below the root
         return om.ArtifactLocation(uri=_file_uri(os.path.join(root, path)))
     return om.ArtifactLocation(uri=quote(rel, safe=_URI_SAFE), uri_base_id=SRCROOT)
-
-
-# -- fingerprints -------------------------------------------------------------
-
-
-def _fingerprints(results: list[Result]) -> list[str]:
-    """A stable id per result: rule, file, workload and message, never the line.
-
-    Results that would share one (the same message twice in one file) get an
-    occurrence number in file order, so they stay distinct.
-    """
-    seen: dict[tuple[str, str, str, str], int] = {}
-    out = []
-    for r in results:
-        key = (r.code, r.path.replace(os.sep, "/"), r.workload or "", r.message)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        text = "\0".join((*key, str(n))) if n else "\0".join(key)
-        out.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
-    return out
 
 
 # -- attrs objects to JSON ----------------------------------------------------

@@ -22,17 +22,27 @@ def render(report: Report, color: bool = False) -> str:
             code = f"{tint}{r.code}{_RESET} {_DIM}[{r.rule.slug}]{_RESET}"
         fixable = f" ({r.fix.safety} fix)" if r.fix is not None and not color else ""
         lines.append(f"{where} {code} {r.message}{fixable}")
+    if lines:
+        lines.append("")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def summary(report: Report) -> str:
+    """`3 findings in 2 files (1 error, 2 warnings); 5 files scanned`, and what was left out."""
     errors = sum(1 for r in report.results if r.severity is Severity.ERROR)
     warnings = len(report.results) - errors
     files = len({r.path for r in report.results})
-    n = len(report.results)
-    if lines:
-        lines.append("")
-    summary = (f"{n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''} "
-               f"({errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}); "
-               f"{report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned")
-    bad = len(report.errors)
-    if bad:
-        summary += f"; {bad} file{'s' if bad != 1 else ''} could not be parsed"
-    lines.append(summary)
-    return "\n".join(lines) + "\n"
+    line = (f"{_n(len(report.results), 'finding')} in {_n(files, 'file')} "
+            f"({_n(errors, 'error')}, {_n(warnings, 'warning')}); {_n(report.files_scanned, 'file')} scanned")
+    if report.suppressed:
+        line += f"; {report.suppressed} suppressed"
+    if report.baselined:
+        line += f"; {report.baselined} in the baseline"
+    if report.errors:
+        line += f"; {_n(len(report.errors), 'file')} could not be parsed"
+    return line

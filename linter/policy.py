@@ -1,0 +1,124 @@
+"""What a project decides about findings once the rules have run.
+
+In order: inline suppressions (on the text the rules read), Helm source
+mapping for a rendered stream, `per-file-ignores`, then the baseline. The
+runner calls `apply` at the end of every scan, so `check` and `fix` see the
+same findings.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from glmlint import suppress
+from glmlint.config import Config
+from glmlint.ir import Problem
+from glmlint.rule import Rule
+from glmlint.runner import Report, Result
+
+
+def apply(report: Report, config: Config) -> None:
+    _suppress(report, config.report_unused_ignores)
+    if report.stdin is not None:
+        _map_helm_sources(report)
+    if config.per_file_ignores:
+        _per_file_ignores(report, config)
+    if config.baseline is not None:
+        from glmlint import baseline
+
+        known = baseline.read(config.baseline)
+        kept = baseline.new_only(report.results, config.baseline, known, report.root)
+        report.baselined += len(report.results) - len(kept)
+        report.results = kept
+    report.results.sort(key=Result.sort_key)
+    report.problems.sort(key=lambda p: (p.path, p.line))
+
+
+def _suppress(report: Report, report_unused: bool) -> None:
+    by_path: dict[str, list[Result]] = {}
+    for r in report.results:
+        by_path.setdefault(r.path, []).append(r)
+    kept: list[Result] = []
+    unused: list[Result] = []
+    selected = {r.code for r in report.rules} | {r.slug for r in report.rules}
+    for source in report.sources:
+        results = by_path.pop(source.path, [])
+        sups = suppress.parse(source)
+        if not sups:
+            kept.extend(results)
+            continue
+        for r in results:
+            hit = next(((s, sel) for s in sups if (sel := s.covers(r.line, r.rule)) is not None), None)
+            if hit is None:
+                kept.append(r)
+            else:
+                hit[0].used.add(hit[1])
+                report.suppressed += 1
+        if any(sel.upper() not in selected and sel not in selected for s in sups for sel in s.rules or ()):
+            from glmlint.registry import all_rules  # a rule not selected may still exist
+
+            report.problems.extend(suppress.unknown_rules(source, sups, all_rules()))
+        if report_unused:
+            ran = [rule for rule in report.rules if source.format in rule.formats]
+            unused.extend(_unused(source.path, sups, ran))
+    for rest in by_path.values():  # results of files without a source (none today)
+        kept.extend(rest)
+    report.results = kept + unused
+
+
+def _unused(path: str, sups: list[suppress.Suppression], ran: list[Rule]) -> list[Result]:
+    rule = suppress.UNUSED_SUPPRESSION
+    out = []
+    for s in sups:
+        if s.rules is None:
+            if not s.used and ran:
+                out.append(Result(path, s.line, s.col, rule, "`# glmlint: ignore` suppresses nothing"))
+            continue
+        for sel in s.rules:
+            if sel in s.used or not any(sel.upper() == r.code or sel == r.slug for r in ran):
+                continue  # used, or its rule did not run on this file: no verdict
+            out.append(Result(path, s.line, s.col, rule, rule.message.format(what=f"`{sel}` matches no finding")))
+    return out
+
+
+def _map_helm_sources(report: Report) -> None:
+    from glmlint.helm import SourceMap
+
+    source = next((s for s in report.sources if s.path == report.stdin), None)
+    if source is None:
+        return
+    smap = SourceMap(source.text)
+    if not smap:
+        return
+
+    def moved(path: str, line: int) -> tuple[str, int]:
+        if path != report.stdin:
+            return path, line
+        return smap.locate(line) or (path, line)
+
+    results = []
+    for r in report.results:
+        path, line = moved(r.path, r.line)
+        results.append(dataclasses.replace(r, path=path, line=line) if path != r.path else r)
+    report.results = results
+    problems = []
+    for p in report.problems:
+        path, line = moved(p.path, p.line)
+        problems.append(Problem(path, line, p.message, p.level) if path != p.path else p)
+    report.problems = problems
+
+
+def _per_file_ignores(report: Report, config: Config) -> None:
+    from glmlint.registry import matches
+
+    kept = []
+    cache: dict[str, list[str]] = {}
+    for r in report.results:
+        if r.path not in cache:
+            full = r.path if os.path.isabs(r.path) else os.path.join(report.root, r.path)
+            cache[r.path] = config.ignored_here(full)
+        if any(matches(r.rule, sel) for sel in cache[r.path]):
+            report.suppressed += 1
+        else:
+            kept.append(r)
+    report.results = kept
