@@ -324,3 +324,68 @@ def test_sarif_fixes_apply_and_remove_their_finding(tmp_path: Path, validator) -
         assert res["ruleId"] not in {r.code for r in again.results}, (res["ruleId"], fixed)
         assert "# vLLM" in fixed
     (tmp_path / "k8s.yaml").write_text(original)
+
+
+# -- GitHub's upload limits ---------------------------------------------------
+
+
+def _many(n: int, tmp_path: Path) -> Report:
+    from glmlint.runner import Result
+
+    rules = all_rules()
+    error, warning = (next(r for r in rules if r.code == c) for c in ("GLM001", "GLM002"))
+    results = [Result(f"team{i // 50}/svc{i % 50}/compose.yaml", 2, 3, warning if i % 3 else error,
+                      f"service `svc{i}` does not drop all capabilities", workload=f"service `svc{i}`")
+               for i in range(n)]
+    results.sort(key=Result.sort_key)
+    return Report(root=str(tmp_path), rules=rules, results=results)
+
+
+def _truncation_note(log: dict) -> dict:
+    (note,) = [n for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+               if n.get("descriptor", {}).get("id") == "glmlint/results-truncated"]
+    return note
+
+
+def test_result_count_limit_keeps_errors_and_says_so(tmp_path):
+    from glmlint.output.sarif import MAX_RESULTS
+
+    report = _many(MAX_RESULTS + 40, tmp_path)
+    log = json.loads(render(report))
+    results = log["runs"][0]["results"]
+    assert len(results) == MAX_RESULTS == 25_000
+    assert sum(r["level"] == "error" for r in results) == sum(r.severity.value == "error" for r in report.results)
+    note = _truncation_note(log)
+    assert note["level"] == "warning"
+    assert note["message"]["text"].startswith(f"40 of {MAX_RESULTS + 40} results were left out (warnings first)")
+    # Kept results keep the fingerprints they have in the full log: alerts do not churn.
+    from glmlint.fingerprint import fingerprints
+
+    full = {r.message: fp for r, fp in zip(report.results, fingerprints(report.results))}
+    assert all(r["partialFingerprints"][FINGERPRINT_KEY] == full[r["message"]["text"]] for r in results[:100])
+
+
+def test_size_limit_shrinks_the_log_until_it_uploads(tmp_path, validator):
+    import gzip
+
+    report = _many(3000, tmp_path)
+    text = render(report, max_gzip_bytes=40_000)
+    assert len(gzip.compress(text.encode())) <= 40_000
+    log = json.loads(text)
+    kept = len(log["runs"][0]["results"])
+    assert 0 < kept < 3000
+    assert "accepts uploads up to 40000 bytes gzipped" in _truncation_note(log)["message"]["text"]
+    assert_valid(validator, log)
+    # Under the limits nothing is left out and no note is added.
+    small = json.loads(render(_many(30, tmp_path)))
+    assert len(small["runs"][0]["results"]) == 30 and "toolExecutionNotifications" not in \
+        small["runs"][0]["invocations"][0]
+
+
+def test_rule_tags_stay_within_what_github_shows(tmp_path):
+    import dataclasses
+
+    rule = dataclasses.replace(all_rules()[0], tags=tuple(f"t{i}" for i in range(25)))
+    log = json.loads(render(Report(root=str(tmp_path), rules=[rule])))
+    tags = log["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"]
+    assert len(tags) == 10 and tags[0] == "security"

@@ -61,18 +61,22 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
     total = len(report.results)
     by_priority = sorted(range(total), key=lambda i: (report.results[i].severity is not Severity.ERROR, i))
     keep = min(total, max_results)
+    why = f"GitHub code scanning accepts at most {max_results} results per run"
     while True:
-        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep])), indent=2) + "\n"
+        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why), indent=2) + "\n"
         if keep == 0 or len(text) <= max_gzip_bytes:  # gzip never grows JSON this size
             return text
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
         if size <= max_gzip_bytes:
             return text
+        why = f"GitHub code scanning accepts uploads up to {max_gzip_bytes} bytes gzipped"
         keep = min(keep - 1, int(keep * max_gzip_bytes / size * 0.95))
 
 
-def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None) -> dict[str, Any]:
-    """The SARIF log as JSON-ready data; `kept`: indices of the results to include (default all).
+def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None,
+            why: str = "") -> dict[str, Any]:
+    """The SARIF log as JSON-ready data; `kept`: indices of the results to include (default all),
+    `why` the limit that left the others out.
 
     `category` becomes `automationDetails.id`. Without one the run carries no
     automationDetails, so upload-sarif's `category` input (which only fills a
@@ -101,10 +105,8 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
         notifications.append(om.Notification(
             descriptor=om.ReportingDescriptorReference(id=TRUNCATED_ID),
             message=om.Message(text=(
-                f"{left} of {len(report.results)} results were left out (lowest severity first) to stay "
-                f"within GitHub code scanning's limits of {MAX_RESULTS} results per run and "
-                f"{MAX_GZIP_BYTES // 1_000_000} MB per upload; narrow the scan with `exclude` or "
-                "adopt a baseline (`--write-baseline`)")),
+                f"{left} of {len(report.results)} results were left out (warnings first): {why}. "
+                "Narrow the scan with `exclude`, or adopt a baseline (`--write-baseline`)")),
             level="warning"))
         note_levels.append("warning")
 
