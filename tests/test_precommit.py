@@ -1,0 +1,119 @@
+"""The pre-commit hooks, run by the real `pre-commit try-repo` against this repository.
+
+`try-repo` builds the hook's virtualenv with pip, so these tests need the package
+index: they are marked `network` (`pytest -m "not network"` leaves them out; CI
+runs them).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml  # pre-commit's own dependency
+
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def hook(hook_id: str) -> dict:
+    (found,) = [h for h in HOOKS if h["id"] == hook_id]
+    return found
+
+
+def test_hooks_declare_what_the_issue_asks():
+    check, fix = hook("glmlint"), hook("glmlint-fix")
+    assert check["entry"] == "glmlint check" and fix["entry"] == "glmlint fix --write"
+    assert check["language"] == fix["language"] == "python"
+    assert check["files"] == fix["files"] and check["exclude"] == fix["exclude"]
+
+
+def selected(path: str) -> bool:
+    """Whether pre-commit would hand `path` to the hook (its `files`/`exclude` are `re.search`ed)."""
+    h = hook("glmlint")
+    return bool(re.search(h["files"], path)) and not re.search(h["exclude"], path)
+
+
+def test_file_selection_covers_identify_tags_and_the_names_identify_misses():
+    from identify import identify
+
+    tagged = ["Dockerfile", "Containerfile", "Dockerfile.gpu", "Containerfile.cuda", "svc/train.Dockerfile",
+              "docker-compose.yml", "compose.override.yaml", "k8s/deploy.yaml", "charts/x/values.yml"]
+    for name in tagged:  # everything identify calls a Dockerfile or YAML
+        assert identify.tags_from_filename(os.path.basename(name)) & {"dockerfile", "yaml"}, name
+        assert selected(name), name
+    # What glmlint reads that identify has no tag for: the reason for a `files` pattern.
+    untagged = ["Dockerfile-dev", "Dockerfile_cuda12", "images/app.dockerfile", "etc/ssh/sshd_config",
+                "etc/ssh/sshd_config.d/50-cloud.conf"]
+    for name in untagged:
+        assert not identify.tags_from_filename(os.path.basename(name)) & {"dockerfile", "yaml"}, name
+        assert selected(name), name
+    for name in ["README.md", "Dockerfile.md", "Dockerfile.dockerignore", "fixtures/x/Dockerfile.root.fixed",
+                 "src/app.py", "nginx.conf", "docs/Dockerfile.txt"]:
+        assert not selected(name), name
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's current files (committed or not) as a one-commit git repository.
+
+    try-repo installs from a git ref; a snapshot makes the test see the working tree as it is.
+    """
+    snap = tmp_path_factory.mktemp("hook-repo")
+    if (ROOT / ".git").exists():
+        files = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT).split("\0")
+    else:  # an unpacked source tree
+        files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    for rel in filter(None, files):
+        src = ROOT / rel
+        if src.is_file():
+            (snap / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, snap / rel)
+    git("init", "-q", cwd=snap)
+    git("add", "-A", cwd=snap)
+    git("commit", "-q", "-m", "snapshot", cwd=snap)
+    return snap
+
+
+def try_repo(hook_repo: Path, project: Path, hook_id: str, *files: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook_id,
+                           "--files", *files], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV, "NO_COLOR": "1"}, timeout=600)
+
+
+def project(tmp: Path, files: dict[str, str]) -> Path:
+    tmp.mkdir()
+    git("init", "-q", cwd=tmp)
+    for name, text in files.items():
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / name).write_text(text)
+    git("add", "-A", cwd=tmp)
+    return tmp
+
+
+@pytest.mark.network
+def test_check_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(hook_repo, tmp_path):
+    bad = project(tmp_path / "bad", {"Dockerfile": "FROM python:3.12\nRUN pip install torch\n"})
+    proc = try_repo(hook_repo, bad, "glmlint", "Dockerfile")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(r"^glmlint\.+Failed$", proc.stdout, re.M), proc.stdout
+    assert "Dockerfile:1:1: GLM001 [run-as-root]" in proc.stdout
+
+    good = project(tmp_path / "good", {"Dockerfile": "FROM python:3.12\nUSER 10001\n",
+                                       "deploy/compose.yaml": "services:\n  web:\n    image: nginx\n"
+                                       "    user: '101'\n    cap_drop: [ALL]\n    read_only: true\n",
+                                       "README.md": "FROM here on, nothing is YAML: {[\n"})
+    proc = try_repo(hook_repo, good, "glmlint", "Dockerfile", "deploy/compose.yaml", "README.md")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"^glmlint\.+Passed$", proc.stdout, re.M), proc.stdout
