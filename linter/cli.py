@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from glmlint.config import Config
+    from glmlint.rule import Rule
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -192,7 +196,8 @@ def _cli():  # type: ignore[no-untyped-def]
     return cli
 
 
-def settings(config_path: str | None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def settings(config_path: str | None, select: tuple[str, ...] = (),
+             ignore: tuple[str, ...] = ()) -> tuple[Config, list[Rule]]:
     """The configuration (`--config`, or found upward from the working directory) and the rules to
     run, for every command that scans; a bad file or selector exits 2 with a one-line error."""
     from glmlint.config import ConfigError, resolve
@@ -209,12 +214,6 @@ def settings(config_path: str | None, select: tuple[str, ...] = (), ignore: tupl
 def _fail(message: str) -> NoReturn:
     print(f"glmlint: error: {message}", file=sys.stderr)
     raise SystemExit(2)
-
-
-def _baseline_error() -> type[Exception]:
-    from glmlint.baseline import BaselineError
-
-    return BaselineError
 
 
 class _Progress:

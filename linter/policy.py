@@ -23,6 +23,7 @@ def apply(report: Report, config: Config) -> None:
         _map_helm_sources(report)
     if config.per_file_ignores:
         _per_file_ignores(report, config)
+    report.results.sort(key=Result.sort_key)  # baseline occurrence numbers follow report order
     if config.baseline is not None:
         from glmlint import baseline
 
@@ -30,7 +31,6 @@ def apply(report: Report, config: Config) -> None:
         kept = baseline.new_only(report.results, config.baseline, known, report.root)
         report.baselined += len(report.results) - len(kept)
         report.results = kept
-    report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
 
 
