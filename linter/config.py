@@ -12,7 +12,7 @@ select = ["GLM"]                      # codes, slugs or prefixes; default: every
 ignore = ["writable-rootfs"]
 exclude = ["vendor/", "**/testdata/**"]
 fail-on = "error"                     # error | warning | never
-fix-user = "10001"                    # the user `glmlint fix` sets for GLM001
+fix-user = "10001"                    # the UID[:GID] `glmlint fix` sets for GLM001
 
 [tool.glmlint.severity]               # per-rule severity overrides
 missing-cap-drop = "error"
@@ -281,18 +281,19 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     )
 
 
-_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
+_USER = re.compile(r"^[0-9]+(:[0-9]+)?$")
 
 
 def check_fix_user(value: Any, fail: Any = None) -> str:
-    """A non-root `user[:group]` for GLM001's fix; `fail(message)` builds the error to raise."""
+    """A numeric, non-root `UID[:GID]` for GLM001's fix; `fail(message)` builds the error to raise.
+
+    Numeric because a name may not exist in the image (and Kubernetes' runAsUser takes a number)."""
     text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
-    name = text.partition(":")[0]
     problem = None
     if not _USER.match(text):
-        problem = f"`fix-user` must be a user name or UID, optionally `:group`, not {value!r}"
-    elif name in ("0", "root") or (name.isdigit() and int(name) == 0):
-        problem = "`fix-user` must not be root: it is the non-root user GLM001's fix sets"
+        problem = f"`fix-user` must be a numeric UID or UID:GID, not {value!r}"
+    elif int(text.partition(":")[0]) == 0:
+        problem = "`fix-user` must not be root (UID 0): it is the non-root user GLM001's fix sets"
     if problem is not None:
         raise (fail(problem) if fail else ValueError(problem))
     return text

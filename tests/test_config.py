@@ -116,7 +116,8 @@ def test_config_option_names_the_file(tmp_path, capsys, monkeypatch):
     (".glmlint.toml", '[severity]\nprivileged = "warning"\nno-such-rule = "error"\n', 3,
      ["unknown rule `no-such-rule`"]),
     (".glmlint.toml", '[severity]\nprivileged = "fatal"\n', 2, ["must be \"error\" or \"warning\""]),
-    (".glmlint.toml", 'fix-user = "root"\n', 1, ["must not be root"]),
+    (".glmlint.toml", 'fix-user = "root"\n', 1, ["must be a numeric UID or UID:GID"]),
+    (".glmlint.toml", 'fix-user = "0:1000"\n', 1, ["must not be root"]),
     (".glmlint.toml", 'fix-user = 0\n', 1, ["must not be root"]),
     (".glmlint.toml", 'fail-on = "sometimes"\n', 1, ["`fail-on` must be one of"]),
     (".glmlint.toml", 'exclude = "vendor/"\n', 1, ["`exclude` must be a list"]),
@@ -151,3 +152,28 @@ def test_severity_override_reaches_sarif(tmp_path, capsys, monkeypatch):
     levels = {r["id"]: r["defaultConfiguration"]["level"] for r in run_["tool"]["driver"]["rules"]}
     assert levels["GLM002"] == "error" and levels["GLM004"] == "warning"
     assert {r["ruleId"]: r["level"] for r in run_["results"]} == {"GLM002": "error", "GLM004": "warning"}
+
+
+def test_fix_command_inherits_config_and_suppressions(tmp_path, capsys, monkeypatch):
+    tree(tmp_path, {
+        ".glmlint.toml": 'fix-user = "2000:2000"\n[per-file-ignores]\n"legacy/*" = ["GLM001"]\n',
+        "Dockerfile": ROOT_DOCKERFILE, "legacy/Dockerfile": ROOT_DOCKERFILE,
+        "compose.yaml": """\
+            services:
+              web:
+                image: nginx
+                user: "101"
+                # glmlint: ignore[privileged] the GPU driver installer
+                privileged: true
+                read_only: true
+            """})
+    monkeypatch.chdir(tmp_path)
+    compose_before = (tmp_path / "compose.yaml").read_text()
+    code, _, _ = run(["fix", "--write", "--unsafe-fixes", "."], capsys)
+    assert code == 1
+    assert (tmp_path / "Dockerfile").read_text() == ROOT_DOCKERFILE + "USER 2000:2000\n"  # the config's fix-user
+    assert (tmp_path / "legacy/Dockerfile").read_text() == ROOT_DOCKERFILE  # per-file-ignores: not a finding
+    # The suppressed `privileged: true` stays; only the unsuppressed GLM002 was fixed.
+    assert (tmp_path / "compose.yaml").read_text() == compose_before + "    cap_drop: [ALL]\n"
+    code, _, _ = run(["fix", "--write", "--fix-user", "3000", "--config", "/dev/null/none.toml", "."], capsys)
+    assert code == 2  # a named config that does not exist is an error for fix too

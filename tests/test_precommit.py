@@ -117,3 +117,34 @@ def test_check_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(hook_repo
     proc = try_repo(hook_repo, good, "glmlint", "Dockerfile", "deploy/compose.yaml", "README.md")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"^glmlint\.+Passed$", proc.stdout, re.M), proc.stdout
+
+
+@pytest.mark.network
+def test_fix_hook_rewrites_a_file_and_fails(hook_repo, tmp_path):
+    before = ("services:\n  web:\n    image: nginx\n    user: '101'\n    read_only: true\n")
+    repo = project(tmp_path / "fix", {"compose.yaml": before, "Dockerfile": "FROM python:3.12\nUSER 10001\n"})
+    proc = try_repo(hook_repo, repo, "glmlint-fix", "compose.yaml", "Dockerfile")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # it changed a file: the commit must be redone
+    assert re.search(r"^glmlint fix\.+Failed$", proc.stdout, re.M), proc.stdout
+    assert "- files were modified by this hook" in proc.stdout
+    assert (repo / "compose.yaml").read_text() == before + "    cap_drop: [ALL]\n"
+    assert (repo / "Dockerfile").read_text() == "FROM python:3.12\nUSER 10001\n"
+    # Run again on the fixed file: nothing left to do, the hook passes.
+    git("add", "-A", cwd=repo)
+    proc = try_repo(hook_repo, repo, "glmlint-fix", "compose.yaml", "Dockerfile")
+    assert proc.returncode == 0 and re.search(r"^glmlint fix\.+Passed$", proc.stdout, re.M), proc.stdout
+
+
+def test_every_subpackage_is_packaged():
+    """pre-commit and the action install the package for real (not editable): a subpackage missing
+    from pyproject's list installs a glmlint whose `fix` cannot import."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    for base, name in (("linter", "glmlint"), ("rules", "glmlint.rules")):
+        for init in (ROOT / base).rglob("__init__.py"):
+            parts = init.parent.relative_to(ROOT / base).parts
+            assert ".".join((name, *parts)) in listed, init
