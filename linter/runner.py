@@ -148,13 +148,13 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
 
     `config` brings `exclude`, suppressions, `per-file-ignores` and the baseline;
-    `progress(done, total)` is called after each file.
+    `progress(done, total)` is called as files are read (`done` of `total` read).
     """
     from glmlint.link import link
 
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     cands = list(discover(paths, report.root, stdin_filename))
-    for done, cand in enumerate(cands, 1):
+    for done, cand in enumerate(cands):
         if progress is not None:
             progress(done, len(cands))
         if isinstance(cand, tuple):
@@ -173,6 +173,8 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             report.sources.append(got)
         if got is not None:
             report.files_scanned += 1
+    if progress is not None:
+        progress(len(cands), len(cands))
     link(report.sources)
     seen = set()
     for source in report.sources:

@@ -62,8 +62,9 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
     by_priority = sorted(range(total), key=lambda i: (report.results[i].severity is not Severity.ERROR, i))
     keep = min(total, max_results)
     why = f"GitHub code scanning accepts at most {max_results} results per run"
+    edits = _fix_edits(report)  # once: the fix engine verifies each fix by re-linting
     while True:
-        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why), indent=2) + "\n"
+        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why, edits), indent=2) + "\n"
         if keep == 0 or len(text) <= max_gzip_bytes:  # gzip never grows JSON this size
             return text
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
@@ -74,7 +75,8 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
 
 
 def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None,
-            why: str = "") -> dict[str, Any]:
+            why: str = "", edits: dict[tuple[str, int, int, str], tuple[Any, list[Any]]] | None = None
+            ) -> dict[str, Any]:
     """The SARIF log as JSON-ready data; `kept`: indices of the results to include (default all),
     `why` the limit that left the others out.
 
@@ -92,7 +94,8 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
             rules.append(r.rule)
 
     fingerprints = fingerprint.fingerprints(report.results)  # over all results: occurrence numbers stay put
-    edits = _fix_edits(report)
+    if edits is None:
+        edits = _fix_edits(report)
     if kept is None:
         kept = list(range(len(report.results)))
     shown = [report.results[i] for i in kept]
