@@ -109,6 +109,8 @@ def _cli():  # type: ignore[no-untyped-def]
 
         if fix_user is not None and not re.fullmatch(r"[0-9]+(:[0-9]+)?", fix_user):
             raise click.BadParameter("must be numeric: UID or UID:GID", param_hint="--fix-user")
+        if fix_user is not None and int(fix_user.split(":")[0]) == 0:
+            raise click.BadParameter("must not be root (0)", param_hint="--fix-user")
         report, config = _scan(paths, select, ignore, config_path)
         fix_user = fix_user or config.fix_user or "10001"
         fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))

@@ -308,9 +308,11 @@ def test_cli_write_then_check_is_clean(tmp_path: Path) -> None:
     assert _glmlint("fix", "--write", ".", cwd=tmp_path).returncode == 0
 
 
-def test_cli_rejects_a_non_numeric_fix_user(tmp_path: Path) -> None:
+def test_cli_rejects_a_non_numeric_or_root_fix_user(tmp_path: Path) -> None:
     proc = _glmlint("fix", "--fix-user", "app", ".", cwd=tmp_path)
     assert proc.returncode == 2 and "numeric" in proc.stderr
+    proc = _glmlint("fix", "--fix-user", "0:0", ".", cwd=tmp_path)
+    assert proc.returncode == 2 and "root" in proc.stderr
 
 
 # -- the corpus: every fix re-parses and is idempotent ---------------------------------
