@@ -211,16 +211,20 @@ class Port:
     protocol: str = "tcp"
     published: bool = True  # False for Dockerfile EXPOSE / k8s containerPort without hostPort
     path: tuple[str | int, ...] = ()
+    spec: str | None = None  # the port as written in one string (`127.0.0.1:8080:80/tcp`); None for a mapping
 
 
 @dataclass(frozen=True, slots=True)
 class EnvVar:
-    """An environment variable. `value` is None when it comes from elsewhere (valueFrom, host)."""
+    """An environment variable (or a build argument). `value` is None when it comes from
+    elsewhere (valueFrom, the host, a build argument with no default). `dynamic` when the value
+    as written holds a variable expansion, even one the parser has already substituted."""
 
     name: str
     value: str | None
     loc: Loc
     path: tuple[str | int, ...] = ()
+    dynamic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +267,7 @@ class Workload:
     mounts: tuple[Mount, ...] = ()
     ports: tuple[Port, ...] = ()
     env: tuple[EnvVar, ...] = ()
+    build_args: tuple[EnvVar, ...] = ()  # build arguments with their defaults (Dockerfile ARG, compose build.args)
     entrypoint: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     command: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     process: tuple[Command, ...] = ()  # commands the container runs at start (shell scripts expanded)
@@ -270,6 +275,7 @@ class Workload:
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
+    group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it.
@@ -296,6 +302,14 @@ class Workload:
     def missing(self, setting: Setting[object]) -> bool:
         """True when `setting` is absent here and no other file can supply it."""
         return not setting.explicit and not self.partial
+
+    def owner(self, setting: Setting[object]) -> str:
+        """Who a finding about `setting` names: the group when the value is written for the whole
+        group (a pod-level `hostNetwork`, shared by every container of the pod), else the workload."""
+        path, own = setting.path, self.node_path
+        if self.group is not None and path and own and path[:len(own)] != own:
+            return self.group
+        return self.label
 
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""

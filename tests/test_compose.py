@@ -150,3 +150,44 @@ def test_build_context():
         """)
     assert (s["a"].build.context, s["a"].build.dockerfile) == ("./trainer", "Dockerfile.gpu")
     assert (s["b"].build.context, s["b"].build.dockerfile) == (".", None)
+
+
+def test_port_spec_kept_and_variables_with_colons_stay_whole():
+    s = svc("""\
+        services:
+          nb:
+            image: x
+            ports:
+              - "${JUPYTER_PORT:-8888}:8888"
+              - "${BIND:-0.0.0.0}:2222:22/tcp"
+              - target: 5432
+        """)
+    ports = [(p.host_ip, p.host_port, p.container_port, p.spec) for p in s["nb"].ports]
+    assert ports == [(None, "${JUPYTER_PORT:-8888}", "8888", "${JUPYTER_PORT:-8888}:8888"),
+                     ("${BIND:-0.0.0.0}", "2222", "22", "${BIND:-0.0.0.0}:2222:22/tcp"),
+                     (None, None, "5432", None)]
+
+
+def test_build_args_and_dynamic_values():
+    s = svc("""\
+        services:
+          a:
+            build:
+              context: .
+              args:
+                HF_TOKEN: hf_literal
+                PIP_INDEX: ${PIP_INDEX}
+            environment:
+              - PRICE=5$$
+              - DB_URL=postgres://u:${PG_PASS}@db/x
+          b:
+            build:
+              context: .
+              args: ["WANDB_API_KEY", "MODE=prod"]
+        """)
+    a, b = s["a"], s["b"]
+    assert [(v.name, v.value, v.dynamic) for v in a.build_args] == [
+        ("HF_TOKEN", "hf_literal", False), ("PIP_INDEX", "${PIP_INDEX}", True)]
+    assert a.build_args[0].loc.line == 6 and a.build_args[0].path[-3:] == ("build", "args", "HF_TOKEN")
+    assert [(v.name, v.dynamic) for v in a.env] == [("PRICE", False), ("DB_URL", True)]  # `$$` is a literal `$`
+    assert [(v.name, v.value) for v in b.build_args] == [("WANDB_API_KEY", None), ("MODE", "prod")]

@@ -153,3 +153,20 @@ def test_run_mount_flags_are_not_the_command():
     w = one("FROM x\nRUN --mount=type=cache,target=/root/.cache pip install vllm\n")
     assert w.build_steps[0].words() == ["pip", "install", "vllm"]
     assert w.build_steps[0].loc.col == 44
+
+
+def test_build_args_from_every_stage_and_substituted_env_is_dynamic():
+    w = one("""\
+        ARG BASE_TAG=12.4.1
+        FROM nvidia/cuda:${BASE_TAG}-devel AS build
+        ARG HF_TOKEN=hf_abc
+        ARG NO_DEFAULT
+        FROM python:3.12-slim
+        ARG API_KEY=${UNSET_X}
+        ENV TOKEN=$API_KEY PLAIN=literal
+        """)
+    assert [(v.name, v.value, v.dynamic, v.loc.line) for v in w.build_args] == [
+        ("BASE_TAG", "12.4.1", False, 1), ("HF_TOKEN", "hf_abc", False, 3), ("NO_DEFAULT", None, False, 4),
+        ("API_KEY", "${UNSET_X}", True, 6)]
+    assert [(v.name, v.value, v.dynamic) for v in w.env] == [
+        ("TOKEN", "${UNSET_X}", True), ("PLAIN", "literal", False)]

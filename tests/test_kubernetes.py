@@ -173,3 +173,31 @@ def test_template_that_parses_as_yaml_is_skipped_with_a_notice():
         metadata: {name: d, annotations: {summary: "{{ $labels.instance }} down"}}
         spec: {template: {spec: {containers: [{name: a, image: x}]}}}
         """, "yaml") is not None
+
+
+def test_pod_level_settings_are_owned_by_the_pod():
+    ws = k8s("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: ray}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              containers:
+                - name: head
+                  image: rayproject/ray
+                  securityContext:
+                    privileged: true
+                  env:
+                    - {name: A, value: "$(B)-x"}
+                    - {name: B, value: plain}
+        """)
+    w = ws[0]
+    assert w.group == "the pod of Deployment/ray"
+    assert w.owner(w.host_network) == "the pod of Deployment/ray"
+    assert w.owner(w.privileged) == w.label == "container `head` (Deployment/ray)"
+    assert [(e.name, e.dynamic) for e in w.env] == [("A", True), ("B", False)]
+    pod = k8s("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n"
+              "  containers: [{name: c, image: x}]\n")[0]
+    assert pod.owner(pod.host_pid) == "Pod/p"

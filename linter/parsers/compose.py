@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from glmlint.ir import (Build, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word,
-                        Workload, truthy)
+                        Workload, has_variable, truthy)
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv, split_words
 
@@ -178,6 +178,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         mounts=tuple(_mounts(view, base)),
         ports=tuple(_ports(view, base)),
         env=tuple(_env(view, base)),
+        build_args=tuple(_build_args(view, base)),
         process=tuple(process),
         files=tuple(file_writes(process)),
         build=build,
@@ -230,19 +231,39 @@ def _ports(view: View, base: tuple[str | int, ...]) -> list[Port]:
 
 def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Port:
     """`[ip:][host:]container[/proto]` as compose and `docker run -p` write it."""
-    spec, _, proto = spec.strip().partition("/")
+    written = spec.strip()
+    spec, _, proto = written.partition("/")
     ip = None
     if spec.startswith("["):
         end = spec.find("]")
         ip, spec = spec[1:end], spec[end + 2:]
         parts = spec.split(":")
     else:
-        parts = spec.rsplit(":", 2)
+        parts = _colon_split(spec)
+        if len(parts) > 3:
+            parts = [":".join(parts[:-2]), *parts[-2:]]
         if len(parts) == 3:
             ip = parts.pop(0)
     container = parts[-1]
     host = parts[0] if len(parts) == 2 else None
-    return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path)
+    return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
+                spec=written)
+
+
+def _colon_split(spec: str) -> list[str]:
+    """Split at `:` outside `${...}` (`${HOST_PORT:-8888}:8888` is two parts)."""
+    parts, depth, cur = [], 0, ""
+    for i, ch in enumerate(spec):
+        if ch == "{" and i and spec[i - 1] == "$":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        elif ch == ":" and not depth:
+            parts.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    return [*parts, cur]
 
 
 def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
@@ -275,17 +296,34 @@ def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount
 def _env(view: View, base: tuple[str | int, ...]) -> list[EnvVar]:
     out: list[EnvVar] = []
     for _key, node in view.get("environment", []):
-        if y.is_map(node):
-            for name, (k, v) in y.entries(node).items():
-                value = y.text(v) if y.is_scalar(v) and y.scalar(v) is not None else None
-                if y.is_scalar(v) and v.style:
-                    value = v.value
-                out.append(EnvVar(name, value, y.loc(k), (*base, "environment", name)))
-        elif y.is_seq(node):
-            for i, item in enumerate(y.items(node)):
-                text = y.text(item)
-                if text is None:
-                    continue
-                name, eq, value = text.partition("=")
-                out.append(EnvVar(name, value if eq else None, y.loc(item), (*base, "environment", i)))
+        out.extend(_variables(node, (*base, "environment")))
+    return out
+
+
+def _build_args(view: View, base: tuple[str | int, ...]) -> list[EnvVar]:
+    pair = _last(view, "build")
+    if pair is None or not y.is_map(pair[1]):
+        return []
+    return _variables(y.get(pair[1], "args"), (*base, "build", "args"))
+
+
+def _variables(node: Any, path: tuple[str | int, ...]) -> list[EnvVar]:
+    """`environment:`/`build.args:` as a mapping or a list of `NAME=value` (bare `NAME`: from the host).
+
+    `$$` is compose's escape for a literal `$`, not an expansion."""
+    out: list[EnvVar] = []
+    if y.is_map(node):
+        for name, (k, v) in y.entries(node).items():
+            value = y.text(v) if y.is_scalar(v) and y.scalar(v) is not None else None
+            if y.is_scalar(v) and v.style:
+                value = v.value
+            out.append(EnvVar(name, value, y.loc(k), (*path, name), dynamic=has_variable((value or "").replace("$$", ""))))
+    elif y.is_seq(node):
+        for i, item in enumerate(y.items(node)):
+            text = y.text(item)
+            if text is None:
+                continue
+            name, eq, value = text.partition("=")
+            out.append(EnvVar(name, value if eq else None, y.loc(item), (*path, i),
+                              dynamic=has_variable(value.replace("$$", ""))))
     return out

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Setting, SourceFile,
-                        User, Word, Workload)
+                        User, Word, Workload, has_variable)
 from glmlint.shell import file_writes, from_argv, parse_script
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -76,7 +76,8 @@ class Stage:
 def parse(path: str, text: str) -> SourceFile:
     lines = text.splitlines()
     instructions = split_instructions(lines)
-    stages = build_stages(instructions)
+    build_args: list[EnvVar] = []
+    stages = build_stages(instructions, build_args)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -105,6 +106,7 @@ def parse(path: str, text: str) -> SourceFile:
         user=user,
         ports=tuple(p for s in chain for p in s.ports),
         env=tuple(final.env_vars),
+        build_args=tuple(build_args),
         entrypoint=final.entrypoint or Setting(None, anchor, explicit=False),
         command=final.cmd or Setting(None, anchor, explicit=False),
         process=tuple(process),
@@ -250,8 +252,10 @@ def substitute(text: str, scope: dict[str, str]) -> str:
     return _VAR.sub(repl, text) if "$" in text else text
 
 
-def build_stages(instructions: list[Instruction]) -> list[Stage]:
+def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None = None) -> list[Stage]:
+    """The stages, resolved; every `ARG` declaration (global or in any stage) is added to `arg_vars`."""
     global_args: dict[str, str] = {}
+    declared = arg_vars if arg_vars is not None else []
     stages: list[Stage] = []
     by_name: dict[str, Stage] = {}
     stage: Stage | None = None
@@ -286,6 +290,7 @@ def build_stages(instructions: list[Instruction]) -> list[Stage]:
                 for key, value in _pairs(inst.args, allow_bare=True):
                     if value is not None:
                         global_args[key] = substitute(value, global_args)
+                    declared.append(_arg_var(inst, key, value, global_args.get(key) if value is not None else None))
                 continue
             raise DockerfileError(f"`{inst.name}` before the first FROM", inst.start + 1)
         scope = {**args, **stage.env}
@@ -296,13 +301,15 @@ def build_stages(instructions: list[Instruction]) -> list[Stage]:
                     args[key] = substitute(value, scope)
                 elif key in global_args:
                     args[key] = global_args[key]
+                declared.append(_arg_var(inst, key, value, args[key] if value is not None else None))
         elif inst.name == "ENV":
-            for key, value in _pairs(inst.args, allow_bare=False):
-                value = substitute(value or "", scope)
+            for key, written in _pairs(inst.args, allow_bare=False):
+                value = substitute(written or "", scope)
                 stage.env[key] = value
                 scope[key] = value
                 stage.env_vars = [v for v in stage.env_vars if v.name != key]
-                stage.env_vars.append(EnvVar(key, value, _find(inst, key), ("instruction", inst.index)))
+                stage.env_vars.append(EnvVar(key, value, _find(inst, key), ("instruction", inst.index),
+                                             dynamic=has_variable(written or "")))
         elif inst.name == "USER":
             raw = substitute(inst.args.strip(), scope)
             stage.user = Setting(User.parse(raw), inst.loc(), path=("instruction", inst.index))
@@ -336,6 +343,12 @@ def build_stages(instructions: list[Instruction]) -> list[Stage]:
                 stage.cmd = None
                 stage.cmd_inst = None
     return stages
+
+
+def _arg_var(inst: Instruction, key: str, written: str | None, value: str | None) -> EnvVar:
+    """An `ARG` declaration: its default (None when it has none) as substituted."""
+    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index),
+                  dynamic=written is not None and has_variable(written))
 
 
 def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:

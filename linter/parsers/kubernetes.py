@@ -223,6 +223,7 @@ class _Pod:
             path=path,
             anchor=anchor,
             node_path=cpath,
+            group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
             partial=image is None,
             user=user if user is not None else Setting(None, anchor, explicit=False,
                                                        path=(*sc_path, "runAsUser")),
@@ -282,6 +283,7 @@ def _env(c: Any, cpath: Path) -> list[EnvVar]:
             value_node.value if value_node is not None and value_node.style else None)
         if value_node is None and y.get(e, "valueFrom") is None:
             value = ""
-        out.append(EnvVar(name, value, y.loc(e), (*cpath, "env", i)))
+        # the kubelet expands `$(VAR)` references to earlier variables in a value
+        out.append(EnvVar(name, value, y.loc(e), (*cpath, "env", i), dynamic="$(" in (value or "")))
     return out
 
