@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_privileged,
-                           glm004_writable_rootfs, glm005_jupyter_open_no_token, glm006_ssh_password_auth)
+                           glm004_writable_rootfs, glm005_jupyter_open_no_token, glm006_ssh_password_auth,
+                           glm007_privilege_escalation, glm008_dangerous_capability, glm009_host_namespace,
+                           glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
+                           glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
+                           glm016_sensitive_port_exposed)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -11,4 +15,14 @@ BUILTIN = (
     glm004_writable_rootfs.check,
     glm005_jupyter_open_no_token.check,
     glm006_ssh_password_auth.check,
+    glm007_privilege_escalation.check,
+    glm008_dangerous_capability.check,
+    glm009_host_namespace.check,
+    glm010_sensitive_mount.check,
+    glm011_unconfined_profile.check,
+    glm012_no_resource_limits.check,
+    glm013_secret_in_env.check,
+    glm014_world_writable.check,
+    glm015_jupyter_allow_root.check,
+    glm016_sensitive_port_exposed.check,
 )

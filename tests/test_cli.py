@@ -52,6 +52,8 @@ def test_fail_on_and_select_ignore(tmp_path, capsys):
           app:
             image: x
             user: "1000"
+            security_opt: ["no-new-privileges:true"]
+            mem_limit: 512m
         """})
     code, out, _ = run(["check", str(tmp_path)], capsys)  # GLM002/GLM004 warnings
     assert code == 1 and "GLM002" in out and "GLM004" in out

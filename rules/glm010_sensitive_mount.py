@@ -1,0 +1,75 @@
+"""Container mounts a sensitive host path.
+
+## What it does
+Flags a compose bind mount or a Kubernetes `hostPath` volume (as a container
+mounts it) whose host side is a container runtime socket
+(`docker.sock`, `containerd.sock`, `crio.sock`, `podman.sock`), or one of
+`/`, `/etc`, `/proc`, `/sys`, `/root`, `/var/run` (and `/run`, which it links
+to), `/dev` or `/boot`. Paths are normalised (`//etc/` and `/etc/.` are
+`/etc`); a path below these (`/etc/localtime`,
+`/dev/shm`, `/dev/nvidia0`) is not reported. A read-only mount is reported
+too: `:ro` does not stop a client from using a socket, nor anyone from
+reading `/etc/shadow` or `/proc/*/environ`.
+
+## Why is this bad?
+The runtime socket is root on the host: whoever reaches it starts a
+privileged container with `/` mounted. `/`, `/etc`, `/root` and `/boot`
+expose host credentials and let a writer plant a backdoor; `/proc`, `/sys`
+and `/dev` expose every process's environment, kernel tunables and raw
+devices; `/var/run` holds the sockets of every host daemon.
+
+## Example
+```yaml
+services:
+  ci-runner:
+    image: gitlab/gitlab-runner:v17.2.0
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+```
+Use instead:
+```yaml
+services:
+  ci-runner:
+    image: gitlab/gitlab-runner:v17.2.0
+    volumes:
+      - runner-config:/etc/gitlab-runner
+volumes:
+  runner-config: {}
+```
+(build images with a rootless builder such as BuildKit rootless or kaniko)
+"""
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Mount, Workload
+from glmlint.rule import Finding, Severity, rule
+
+SENSITIVE_DIRS = frozenset({"/", "/etc", "/proc", "/sys", "/root", "/var/run", "/run", "/dev", "/boot"})
+RUNTIME_SOCKETS = frozenset({"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "cri-dockerd.sock"})
+
+
+@rule(code="GLM010", slug="sensitive-mount", severity=Severity.ERROR,
+      message="{name} mounts the host's `{path}`", formats={Format.COMPOSE, Format.KUBERNETES},
+      tags=("security", "cwe-668"))
+def check(workload: Workload) -> Iterator[Finding]:
+    for mount in workload.mounts:
+        path = host_path(mount)
+        if path is None:
+            continue
+        if posixpath.basename(path) in RUNTIME_SOCKETS:
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
+                          message=f"{workload.label} mounts the container runtime socket `{path}`")
+        elif path in SENSITIVE_DIRS:
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path})
+
+
+def host_path(mount: Mount) -> str | None:
+    """The host directory a bind or hostPath mount exposes, normalised; None for volumes and unknowns."""
+    if mount.kind not in ("bind", "host-path") or not mount.source:
+        return None
+    source = mount.source.strip()
+    if not source.startswith("/") or "$" in source:
+        return None  # relative to the project, `~`, or a variable: not a fixed host path
+    return "/" + posixpath.normpath(source).lstrip("/")

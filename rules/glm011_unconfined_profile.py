@@ -1,0 +1,84 @@
+"""Container runs without seccomp, AppArmor or SELinux confinement.
+
+## What it does
+Flags a compose `security_opt` of `seccomp:unconfined`,
+`apparmor:unconfined` or `label:disable` (either `:` or `=`), and a
+Kubernetes container (or its pod) with `seccompProfile.type: Unconfined`,
+`appArmorProfile.type: Unconfined` or the
+`container.apparmor.security.beta.kubernetes.io/<container>: unconfined`
+annotation. An SELinux type of `spc_t` (the "super-privileged container" type
+that `label:disable` runs under) counts as disabling SELinux too.
+
+## Why is this bad?
+These profiles are the runtime's second line of defence: the default seccomp
+profile blocks the system calls most container escapes and kernel exploits
+use (`keyctl`, `unshare`, `bpf`, `open_by_handle_at`, ...), AppArmor and
+SELinux stop a process that breaks out of its namespaces from touching host
+files. Turning them off trades that for convenience; debuggers and
+profilers that need `ptrace` run fine under the default profile.
+
+## Example
+```yaml
+services:
+  notebook:
+    image: quay.io/jupyter/pytorch-notebook:cuda12-2024-07-08
+    security_opt:
+      - seccomp:unconfined
+```
+Use instead:
+```yaml
+services:
+  notebook:
+    image: quay.io/jupyter/pytorch-notebook:cuda12-2024-07-08
+    security_opt:
+      - no-new-privileges:true
+```
+
+## Fix safety
+Unsafe: a process that makes a system call the default profile blocks gets
+`EPERM` (some sandboxes, nested containers and old glibc versions do).
+Compose options are removed, restoring the runtime default; Kubernetes
+profiles are set to `RuntimeDefault` (`runtime/default` in the annotation),
+since a Kubernetes container with no profile runs unconfined unless the
+kubelet enables `--seccomp-default`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Setting, Workload
+from glmlint.rule import Finding, FixSafety, Intent, ReplaceText, Severity, rule, set_value, unset
+
+_DISABLED_SELINUX = {"disable", "type:spc_t", "spc_t"}
+
+
+@rule(code="GLM011", slug="unconfined-profile", severity=Severity.ERROR,
+      message="{name} runs with {what} disabled", formats={Format.COMPOSE, Format.KUBERNETES},
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-693"))
+def check(workload: Workload) -> Iterator[Finding]:
+    checks: tuple[tuple[Setting[str | None], str, bool], ...] = (
+        (workload.seccomp, "seccomp", _unconfined(workload.seccomp)),
+        (workload.apparmor, "AppArmor", _unconfined(workload.apparmor)),
+        (workload.selinux, "SELinux", (workload.selinux.value or "").strip().lower() in _DISABLED_SELINUX),
+    )
+    for setting, what, off in checks:
+        if off and setting.explicit:
+            yield Finding(at=setting.loc, args={"name": workload.owner(setting), "what": what},
+                          fix=_fix(workload, setting, what))
+
+
+def _unconfined(setting: Setting[str | None]) -> bool:
+    return (setting.value or "").strip().lower() == "unconfined"
+
+
+def _fix(workload: Workload, setting: Setting[str | None], what: str) -> Intent | None:
+    title = f"Restore the default {what} profile"
+    if any(item.loc == setting.loc for item in workload.security_opts):
+        return unset(setting, title=title)  # a runtime option: without it the default profile applies
+    if what == "seccomp":
+        return set_value(setting, "seccomp", "RuntimeDefault", title=title)
+    if what == "AppArmor" and setting.value:
+        # the annotation spells profiles `runtime/default`, the field `RuntimeDefault`
+        new = "runtime/default" if setting.value.strip() == "unconfined" else "RuntimeDefault"
+        return ReplaceText(setting.loc, setting.value.strip(), new, title=title)
+    return None

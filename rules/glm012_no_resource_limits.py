@@ -1,0 +1,55 @@
+"""Container has no memory limit.
+
+## What it does
+Flags a compose service with neither `mem_limit` nor
+`deploy.resources.limits.memory`, and a Kubernetes container without
+`resources.limits.memory`. A limit of `0` or `-1` means no limit and is
+reported too.
+
+## Why is this bad?
+Without a limit one container can take all of the node's memory: a data
+loader that reads a whole dataset, a model server handed a huge batch, or an
+attacker's allocation loop makes the kernel's OOM killer pick victims among
+every other workload on the node, the kubelet and the database included.
+A limit confines the damage to the container that misbehaves.
+
+## Example
+```yaml
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.5.3
+    command: ["--model", "mistralai/Mistral-7B-Instruct-v0.3"]
+```
+Use instead:
+```yaml
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.5.3
+    command: ["--model", "mistralai/Mistral-7B-Instruct-v0.3"]
+    deploy:
+      resources:
+        limits:
+          memory: 48g
+```
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Workload
+from glmlint.rule import Finding, Severity, rule
+
+_UNLIMITED = {"0", "-1"}
+
+
+@rule(code="GLM012", slug="no-resource-limits", severity=Severity.WARNING,
+      message="{name} has no memory limit", formats={Format.COMPOSE, Format.KUBERNETES},
+      tags=("security", "cwe-770"))
+def check(workload: Workload) -> Iterator[Finding]:
+    memory = workload.memory_limit
+    if memory.explicit:
+        if (memory.value or "").strip().strip("'\"") in _UNLIMITED:
+            yield Finding(at=memory.loc, args={"name": workload.label},
+                          message=f"{workload.label} sets an unlimited memory limit (`{memory.value}`)")
+    elif workload.missing(memory):
+        yield Finding(at=workload.anchor, args={"name": workload.label})

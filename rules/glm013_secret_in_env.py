@@ -1,0 +1,119 @@
+"""Secret written as a literal in an environment variable or build argument.
+
+## What it does
+Flags an `ENV` or `ARG` (Dockerfile), `environment` or `build.args`
+(compose), or `env` (Kubernetes) entry whose name says it holds a secret
+(`PASSWORD`, `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`,
+`ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIALS`, ... as a word of the name, so
+`HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and
+whose value is written out literally.
+
+It never fires for a value that comes from elsewhere: a reference (`${VAR}`,
+`$VAR`, Kubernetes `$(VAR)`, `valueFrom`), a value taken from the host
+(compose `- TOKEN`), an empty value, an `ARG` with no default, a file
+(`*_FILE` names, `/run/secrets/...` paths), an obvious placeholder
+(`changeme`, `<your-token>`, `xxxx`, `{{ .Values.token }}`), or a name that
+describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
+`AWS_ACCESS_KEY_ID`, `SECRET_NAME`). Messages name the variable, never the
+value.
+
+## Why is this bad?
+A literal secret is in the repository's history for good, in every image
+built from it (`docker history` and `docker inspect` show `ENV` and `ARG`
+values) and in the pod spec anyone with read access to the namespace can
+get. Model hub tokens, cloud keys and database passwords leak this way.
+
+## Example
+```yaml
+services:
+  mlflow:
+    image: ghcr.io/mlflow/mlflow:v2.14.1
+    environment:
+      AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY9
+```
+Use instead:
+```yaml
+services:
+  mlflow:
+    image: ghcr.io/mlflow/mlflow:v2.14.1
+    environment:
+      AWS_SECRET_ACCESS_KEY: ${AWS_SECRET_ACCESS_KEY:?set it in .env}
+```
+(or a compose `secrets:` entry, a Kubernetes `Secret` through
+`valueFrom.secretKeyRef`, a BuildKit `RUN --mount=type=secret`)
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from glmlint.ir import EnvVar, Format, Workload, has_variable
+from glmlint.rule import Finding, Severity, rule
+
+# words of a variable name that say it holds a secret
+_SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
+                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY", "ACCESSKEY"})
+# word pairs that do the same (`API_KEY`, `PRIVATE_KEY`, ...)
+_SECRET_PAIRS = frozenset({("API", "KEY"), ("ACCESS", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
+                           ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
+                           ("CLIENT", "SECRET")})
+# a last word that makes the name describe the secret rather than hold it
+_ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HOST", "PORT", "LENGTH", "LEN",
+                    "EXPIRY", "EXPIRES", "EXPIRATION", "TTL", "TIMEOUT", "TYPE", "HEADER", "ENABLED",
+                    "DISABLED", "REQUIRED", "ID", "IDS", "FORMAT", "MODE", "LOCATION", "REF", "PROVIDER",
+                    "SOURCE", "STORE", "VERSION", "LIMIT", "COUNT", "KEYS", "FIELD", "PREFIX", "SUFFIX",
+                    "POLICY", "ROTATION", "AUTH", "METHOD", "ALGORITHM", "ALG", "SIZE", "USER", "USERNAME",
+                    "REGION", "AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "LIFETIME", "INTERVAL", "BACKEND",
+                    "CLASS", "HANDLER"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_PLACEHOLDER = re.compile(
+    r"""^(<.*>|\[.*\]|\{\{.*\}\}|%.*%|@.*@|[x*.#_-]+|\.\.\..*|.*\.\.\.)$
+      |change.?me|change.?it|replace.?me|replace.?with|your.?(own.?)?[a-z]*.?(key|token|secret|password|pass)
+      |^(todo|tbd|fixme|none|null|nil|undefined|dummy|placeholder|redacted|example|sample|not.?set|unset
+          |xxx.*|\*\*\*.*)$""",
+    re.I | re.X)
+_NOT_SECRET = {"true", "false", "yes", "no", "on", "off"}
+
+
+@rule(code="GLM013", slug="secret-in-env", severity=Severity.ERROR,
+      message="{name} sets `{var}` to a literal secret", formats={Format.DOCKERFILE, Format.COMPOSE,
+                                                                  Format.KUBERNETES},
+      tags=("security", "cwe-798"))
+def check(workload: Workload) -> Iterator[Finding]:
+    name = workload.label
+    for var in workload.env:
+        if holds_literal_secret(var):
+            yield Finding(at=var.loc, args={"name": name, "var": var.name})
+    for var in workload.build_args:
+        if holds_literal_secret(var):
+            yield Finding(at=var.loc, args={"name": name, "var": var.name},
+                          message=f"{name} gives the build argument `{var.name}` a literal secret default")
+
+
+def holds_literal_secret(var: EnvVar) -> bool:
+    return is_secret_name(var.name) and is_literal(var.value, var.dynamic)
+
+
+def is_secret_name(name: str) -> bool:
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if w]
+    if not words or words[-1] in _ABOUT or name.upper() == "PWD":
+        return False
+    if any(w in _SECRET_WORDS for w in words):
+        return True
+    return any(pair in _SECRET_PAIRS for pair in zip(words, words[1:]))
+
+
+def is_literal(value: str | None, dynamic: bool = False) -> bool:
+    """A non-empty value written out, not a reference, a file path or a placeholder."""
+    if value is None or dynamic:
+        return False
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    if not text or has_variable(text) or "$(" in text:
+        return False
+    if text.lower() in _NOT_SECRET:
+        return False
+    if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
+        return False  # a path to a file holding the secret
+    return not _PLACEHOLDER.search(text)

@@ -1,0 +1,107 @@
+"""Build step makes files world-writable.
+
+## What it does
+Flags a `RUN` step whose `chmod` (also `chmod -R`, and `mkdir -m`/`install
+-m`, which set a mode the same way) gives write permission to *others*: a
+numeric mode whose last digit has the write bit (`777`, `0666`, `-R 757`) or a
+symbolic one that adds it for `o` or `a` (`a+w`, `o+rwx`, `ugo=rwx`,
+`go+w`). A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
+directories such as `/tmp` are made, and is not reported; neither is `+w`
+with no `ugoa` prefix, which the umask keeps from reaching others.
+
+## Why is this bad?
+Any process in the container, under any user, can then rewrite those files:
+the application's code, its entrypoint script, a model's weights or a
+config that is executed later. A compromised low-privilege helper (a
+notebook kernel, a data loader) uses that to take over the main process.
+`chmod -R 777` usually papers over a user mismatch that `--chown` or the
+right `USER` fixes properly.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+COPY . /app
+RUN chmod -R 777 /app
+USER 10001
+CMD ["python", "/app/serve.py"]
+```
+Use instead:
+```dockerfile
+FROM python:3.12-slim
+COPY --chown=10001:10001 . /app
+USER 10001
+CMD ["python", "/app/serve.py"]
+```
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from glmlint.ir import Command, Format, Word, Workload
+from glmlint.rule import Finding, Severity, rule
+
+_NUMERIC = re.compile(r"^0*([0-7]{1,4})$")
+_CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=][rwxXst]*)+)$")
+_OP = re.compile(r"([-+=])([rwxXst]*)")
+
+
+@rule(code="GLM014", slug="world-writable", severity=Severity.WARNING,
+      message="{name} makes files world-writable (`{mode}`)", formats={Format.DOCKERFILE},
+      tags=("security", "cwe-732"))
+def check(workload: Workload) -> Iterator[Finding]:
+    for cmd in workload.build_steps:
+        mode = mode_word(cmd)
+        if mode is not None and not mode.dynamic and world_writable(mode.text):
+            yield Finding(at=mode.loc, args={"name": workload.label, "mode": mode.text})
+
+
+def mode_word(cmd: Command) -> Word | None:
+    """The word holding the mode a `chmod`, `mkdir -m` or `install -m` sets."""
+    args = cmd.args
+    if cmd.name in ("mkdir", "install"):
+        for i, w in enumerate(args):
+            if w.text in ("-m", "--mode"):
+                return args[i + 1] if i + 1 < len(args) else None
+            if w.text.startswith("--mode="):
+                return Word(w.text[len("--mode="):], w.loc, w.dynamic)
+            if w.text.startswith("-m") and not w.text.startswith("--"):
+                return Word(w.text[2:], w.loc, w.dynamic)
+        return None
+    if cmd.name != "chmod":
+        return None
+    for i, w in enumerate(args):
+        if w.text == "--":
+            return args[i + 1] if i + 1 < len(args) else None
+        if w.text.startswith("--reference"):
+            return None  # the mode is copied from a file
+        if w.text.startswith("-") and not _CLAUSE.match(w.text.split(",")[0]):
+            continue  # -R, -v, -f, --recursive, ... (`-w` alone is a mode, not an option)
+        return w
+    return None
+
+
+def world_writable(mode: str) -> bool:
+    """Whether a chmod mode gives others write permission without the sticky bit."""
+    numeric = _NUMERIC.match(mode)
+    if numeric:
+        digits = numeric.group(1).rjust(4, "0")
+        return bool(int(digits[3]) & 2) and not int(digits[0]) & 1
+    others_write = sticky = False
+    for clause in mode.split(","):
+        m = _CLAUSE.match(clause)
+        if m is None:
+            return False  # a form we do not model (`o=u`): say nothing
+        who = m.group(1)
+        # with no `ugoa` the umask protects others' bits (coreutils), so only `o`/`a` reach them
+        reaches_others = "o" in who or "a" in who
+        for op, perms in _OP.findall(m.group(2)):
+            if "t" in perms and op in "+=":
+                sticky = True
+            if not reaches_others:
+                continue
+            if op == "=":
+                others_write = "w" in perms
+            elif "w" in perms:
+                others_write = op == "+"
+    return others_write and not sticky

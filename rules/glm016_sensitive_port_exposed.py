@@ -1,0 +1,96 @@
+"""Sensitive service port published on all interfaces.
+
+## What it does
+Flags a compose `ports:` entry that publishes, on every host interface (no
+host IP, or `0.0.0.0`/`::`), a container port where an SSH server (22),
+Jupyter (8888) or a database listens: PostgreSQL 5432, MySQL/MariaDB 3306,
+MongoDB 27017, Redis 6379, Elasticsearch/OpenSearch 9200 and 9300,
+Memcached 11211, Cassandra 9042, CouchDB 5984, InfluxDB 8086, Neo4j 7687,
+SQL Server 1433, Oracle 1521, etcd 2379, ClickHouse 8123, Qdrant 6333 and
+Milvus 19530. The container port decides (`"15432:5432"` is PostgreSQL); a
+range that contains one of them counts.
+
+## Why is this bad?
+Docker publishes to `0.0.0.0` by default and its iptables rules bypass host
+firewalls such as `ufw`, so a compose file written for a laptop puts the
+database, the notebook or sshd on every network the host is on. These
+services are what internet scanners look for first, and in development
+stacks they usually run with default or no credentials.
+
+## Example
+```yaml
+services:
+  mlflow-db:
+    image: postgres:16
+    ports:
+      - "5432:5432"
+```
+Use instead:
+```yaml
+services:
+  mlflow-db:
+    image: postgres:16
+    ports:
+      - "127.0.0.1:5432:5432"
+```
+(or no `ports:` at all: services on the same compose network reach it as
+`mlflow-db:5432`)
+
+## Fix safety
+Unsafe: binding to `127.0.0.1` cuts off every other host that used the port.
+The fix is offered for the short `"host:container"` form; a long-form entry
+needs `host_ip: 127.0.0.1` by hand.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Port, Workload, is_all_interfaces
+from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+
+SERVICES = {22: "SSH", 8888: "Jupyter", 5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis",
+            9200: "Elasticsearch", 9300: "Elasticsearch transport", 11211: "Memcached", 9042: "Cassandra",
+            5984: "CouchDB", 8086: "InfluxDB", 7687: "Neo4j", 1433: "SQL Server", 1521: "Oracle",
+            2379: "etcd", 8123: "ClickHouse", 6333: "Qdrant", 19530: "Milvus"}
+_LOOPBACK = "127.0.0.1"
+
+
+@rule(code="GLM016", slug="sensitive-port-exposed", severity=Severity.WARNING,
+      message="{name} publishes the {service} port {port} on all interfaces", formats={Format.COMPOSE},
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-668"))
+def check(workload: Workload) -> Iterator[Finding]:
+    for port in workload.ports:
+        if not port.published or port.protocol.lower() != "tcp":
+            continue
+        if port.host_ip is not None and not is_all_interfaces(port.host_ip):
+            continue
+        sensitive = sensitive_port(port.container_port)
+        if sensitive is None:
+            continue
+        yield Finding(at=port.loc, args={"name": workload.label, "service": SERVICES[sensitive],
+                                         "port": sensitive}, fix=_bind_loopback(port))
+
+
+def sensitive_port(spec: str) -> int | None:
+    """The sensitive port a container port (`5432`, or a range `5430-5439`) covers, if any."""
+    low, _, high = spec.strip().partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return None  # a variable or a typo: unknown
+    first, last = int(low), int(high) if high else int(low)
+    return next((p for p in SERVICES if first <= p <= last), None)
+
+
+def _bind_loopback(port: Port) -> ReplaceText | None:
+    """Prefix the short syntax with the loopback address (`5432:5432` -> `127.0.0.1:5432:5432`)."""
+    spec = port.spec
+    if spec is None:
+        return None
+    title = f"Publish the port on {_LOOPBACK} only"
+    if port.host_ip is not None:
+        old = f"[{port.host_ip}]" if spec.startswith("[") else port.host_ip
+        if not old or not spec.startswith(old):
+            return None
+        return ReplaceText(port.loc, old, _LOOPBACK, title=title)
+    if port.host_port is None:  # `"8888"`: a random host port, still on every interface
+        return ReplaceText(port.loc, spec, f"{_LOOPBACK}::{spec}", title=title)
+    return ReplaceText(port.loc, spec, f"{_LOOPBACK}:{spec}", title=title)
