@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Intent, ReplaceText, Severity, rule, set_value, unset
+from glmlint.rule import Finding, FixSafety, Intent, Severity, rule, set_value, unset
 
 _DISABLED_SELINUX = {"disable", "type:spc_t", "spc_t"}
 
@@ -77,8 +77,6 @@ def _fix(workload: Workload, setting: Setting[str | None], what: str) -> Intent 
         return unset(setting, title=title)  # a runtime option: without it the default profile applies
     if what == "seccomp":
         return set_value(setting, "seccomp", "RuntimeDefault", title=title)
-    if what == "AppArmor" and setting.value:
-        # the annotation spells profiles `runtime/default`, the field `RuntimeDefault`
-        new = "runtime/default" if setting.value.strip() == "unconfined" else "RuntimeDefault"
-        return ReplaceText(setting.loc, setting.value.strip(), new, title=title)
-    return None
+    if what == "AppArmor":
+        return set_value(setting, "apparmor", "RuntimeDefault", title=title)
+    return None  # SELinux `spc_t`: which type the workload should run as is not ours to guess

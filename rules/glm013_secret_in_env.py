@@ -72,7 +72,7 @@ _PLACEHOLDER = re.compile(
       |^(todo|tbd|fixme|none|null|nil|undefined|dummy|placeholder|redacted|example|sample|not.?set|unset
           |xxx.*|\*\*\*.*)$""",
     re.I | re.X)
-_NOT_SECRET = {"true", "false", "yes", "no", "on", "off"}
+_NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1"}  # a switch, not a secret
 
 
 @rule(code="GLM013", slug="secret-in-env", severity=Severity.ERROR,
@@ -87,7 +87,7 @@ def check(workload: Workload) -> Iterator[Finding]:
     for var in workload.build_args:
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name},
-                          message=f"{name} gives the build argument `{var.name}` a literal secret default")
+                          message=f"the build of {name} gives `{var.name}` a literal secret default")
 
 
 def holds_literal_secret(var: EnvVar) -> bool:

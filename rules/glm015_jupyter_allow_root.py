@@ -30,7 +30,8 @@ CMD ["jupyter", "lab", "--ip=0.0.0.0"]
 ```
 
 ## Fix safety
-Safe when the container is known to run as a non-root user: the flag does
+The fix removes the command-line flag; `allow_root` set in a config file is
+reported without a fix. Safe when the container is known to run as a non-root user: the flag does
 nothing there, and removing it only keeps a later root run from starting
 silently. Unsafe otherwise: a Jupyter that does run as root then refuses to
 start until the image gets a non-root `USER` (GLM001).
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Workload
+from glmlint.ir import Format, Loc, Workload
 from glmlint.jupyter import launches
 from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
 
@@ -57,4 +58,18 @@ def check(workload: Workload) -> Iterator[Finding]:
         seen.add(allow.loc)
         safety = None if workload.runs_as_root() is False else FixSafety.UNSAFE
         yield Finding(at=allow.loc, args={"name": workload.label}, fix_safety=safety,
-                      fix=RemoveWord(allow.loc, title="Remove `allow_root`"))
+                      fix=_remove_flag(workload, allow.loc))
+
+
+def _remove_flag(workload: Workload, at: Loc) -> RemoveWord | None:
+    """Remove the command-line flag that allows root (with its value when that is the next word);
+    a config file the build writes is left alone: its statement has no word of its own to remove."""
+    for cmd in workload.process:
+        for i, word in enumerate(cmd.args):
+            if word.loc != at or not word.text.startswith("--"):
+                continue
+            separate_value = word.text != "--allow-root" and "=" not in word.text
+            if separate_value and i + 1 >= len(cmd.args):
+                return None
+            return RemoveWord(at, title="Remove `--allow-root`", count=2 if separate_value else 1)
+    return None

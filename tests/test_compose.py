@@ -161,7 +161,11 @@ def test_port_spec_kept_and_variables_with_colons_stay_whole():
               - "${JUPYTER_PORT:-8888}:8888"
               - "${BIND:-0.0.0.0}:2222:22/tcp"
               - target: 5432
+            volumes:
+              - ${DATA_ROOT:-/srv/data}:/data:ro
         """)
+    assert [(m.source, m.target, m.kind, m.read_only) for m in s["nb"].mounts] == [
+        ("${DATA_ROOT:-/srv/data}", "/data", "bind", True)]
     ports = [(p.host_ip, p.host_port, p.container_port, p.spec) for p in s["nb"].ports]
     assert ports == [(None, "${JUPYTER_PORT:-8888}", "8888", "${JUPYTER_PORT:-8888}:8888"),
                      ("${BIND:-0.0.0.0}", "2222", "22", "${BIND:-0.0.0.0}:2222:22/tcp"),

@@ -284,7 +284,7 @@ def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
 
 def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount:
     """`[source:]target[:mode]` as compose and `docker run -v` write it."""
-    parts = spec.split(":")
+    parts = _colon_split(spec)
     if len(parts) == 1:
         return Mount(None, parts[0], "volume", False, loc, path)
     source, target = parts[0], parts[1]
