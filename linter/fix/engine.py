@@ -254,6 +254,10 @@ def _touched(found: _Found) -> set[str]:
         if isinstance(intent, (ReplaceText, RemoveWord, RemoveCommand)) or (
                 isinstance(intent, SetValue) and intent.field.startswith("sshd.")):
             out |= _COMMAND_FIELDS
+            if isinstance(intent, ReplaceText) and w is not None:
+                # text replaced inside a list element (a port's `host:container`) changes that list
+                out |= {f for f in ("ports", "mounts", "security_opts")
+                        if any(e.loc == intent.loc for e in getattr(w, f))}
             continue
         name = _field(intent)
         if isinstance(intent, (Unset, RemoveItem)) and w is not None:

@@ -180,8 +180,9 @@ class ManifestFixer:
         got = self.ydoc.parent(node)
         if got is not None and y.is_seq(got[0]):
             self.edits.extend(self.ydoc.remove_item(node))  # a `security_opt` item, a capability
-        elif isinstance(setting.value, bool) or y.scalar(node) in (True, False):
+        elif y.scalar(node) in (True, False):
             self.edits.append(self.ydoc.replace_scalar(node, False))
+            # a mode the IR reads as a boolean (`network_mode: host`) goes away below, never `false`
         elif got is not None and y.is_map(got[0]):
             key = next(k for k, v in got[0].value if v is node or k is node)
             self.edits.extend(self.ydoc.remove_entry(got[0], key))  # `network_mode: host`

@@ -1,0 +1,192 @@
+"""The hardening rules' fix intents, carried out by the fix engine: each points at the right
+setting, list item or word, and the result no longer has the finding."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from glmlint.fix import Options, fix_report
+from glmlint.registry import builtin_rules, select
+from glmlint.runner import scan
+
+
+def fixed(tmp_path, name: str, text: str, code: str) -> tuple[str, list[str]]:
+    """(the fixed text, the reasons for fixes that were skipped) of one file, unsafe fixes included."""
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), [code]), root=str(tmp_path))
+    assert report.results, f"{code} reports nothing"
+    fixes = fix_report(report, Options(unsafe=True))
+    assert len(fixes) == 1
+    return fixes[0].new_text, [reason for _r, reason in fixes[0].skipped]
+
+
+CASES = [
+    ("GLM007", "compose.yaml", """\
+        services:
+          vllm:
+            image: vllm/vllm-openai:v0.5.3
+            security_opt:
+              - no-new-privileges:false
+        """, """\
+        services:
+          vllm:
+            image: vllm/vllm-openai:v0.5.3
+            security_opt:
+              - "no-new-privileges:true"
+        """),
+    ("GLM007", "pod.yaml", """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: tgi}
+        spec:
+          containers:
+            - name: tgi
+              image: ghcr.io/huggingface/text-generation-inference:2.2
+        """, """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: tgi}
+        spec:
+          containers:
+            - name: tgi
+              image: ghcr.io/huggingface/text-generation-inference:2.2
+              securityContext:
+                allowPrivilegeEscalation: false
+        """),
+    ("GLM008", "compose.yaml", """\
+        services:
+          trainer:
+            image: trainer
+            cap_add: [IPC_LOCK, SYS_ADMIN]
+        """, """\
+        services:
+          trainer:
+            image: trainer
+            cap_add: [IPC_LOCK]
+        """),
+    ("GLM009", "compose.yaml", """\
+        services:
+          ray:
+            image: rayproject/ray
+            network_mode: host
+            ipc: host
+        """, """\
+        services:
+          ray:
+            image: rayproject/ray
+        """),
+    ("GLM009", "deploy.yaml", """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: triton}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              containers:
+                - {name: triton, image: "nvcr.io/nvidia/tritonserver:24.06-py3"}
+                - {name: proxy, image: "envoyproxy/envoy:v1.31.0"}
+        """, """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: triton}
+        spec:
+          template:
+            spec:
+              hostNetwork: false
+              containers:
+                - {name: triton, image: "nvcr.io/nvidia/tritonserver:24.06-py3"}
+                - {name: proxy, image: "envoyproxy/envoy:v1.31.0"}
+        """),
+    ("GLM011", "compose.yaml", """\
+        services:
+          nb:
+            image: quay.io/jupyter/base-notebook
+            security_opt: ["no-new-privileges:true", "seccomp=unconfined"]
+        """, """\
+        services:
+          nb:
+            image: quay.io/jupyter/base-notebook
+            security_opt: ["no-new-privileges:true"]
+        """),
+    ("GLM011", "pod.yaml", """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            seccompProfile: {type: Unconfined}
+          containers:
+            - {name: c, image: x}
+        """, """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            seccompProfile: {type: RuntimeDefault}
+          containers:
+            - {name: c, image: x}
+        """),
+    ("GLM015", "Dockerfile", """\
+        FROM python:3.12-slim
+        CMD ["jupyter", "lab", "--ServerApp.allow_root", "True", "--ip=0.0.0.0"]
+        """, """\
+        FROM python:3.12-slim
+        CMD ["jupyter", "lab", "--ip=0.0.0.0"]
+        """),
+    ("GLM016", "compose.yaml", """\
+        services:
+          db:
+            image: postgres:16
+            ports:
+              - 5432:5432
+              - "0.0.0.0:6379:6379"
+              - "8888"
+        """, """\
+        services:
+          db:
+            image: postgres:16
+            ports:
+              - 127.0.0.1:5432:5432
+              - "127.0.0.1:6379:6379"
+              - "127.0.0.1::8888"
+        """),
+]
+
+
+@pytest.mark.parametrize("code,name,before,after", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_fix_intent_lands_on_the_setting(tmp_path, code, name, before, after):
+    text, skipped = fixed(tmp_path, name, before, code)
+    assert skipped == []
+    assert text == textwrap.dedent(after)
+
+
+def test_no_fix_where_none_would_be_valid(tmp_path):
+    # privileged: Kubernetes rejects allowPrivilegeEscalation: false beside it
+    report_text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: c
+              image: x
+              securityContext: {privileged: true}
+        """
+    path = tmp_path / "pod.yaml"
+    path.write_text(textwrap.dedent(report_text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM007"]), root=str(tmp_path))
+    assert [(r.code, r.fix) for r in report.results] == [("GLM007", None)]
+
+
+def test_secret_messages_never_echo_the_value(tmp_path):
+    secret = "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123"
+    (tmp_path / "Dockerfile").write_text(f"FROM python:3.12\nARG HF_TOKEN={secret}\nENV API_TOKEN={secret}x\n")
+    (tmp_path / "compose.yaml").write_text(f"services:\n  a:\n    image: x\n    environment:\n"
+                                           f"      - OPENAI_API_KEY={secret}\n")
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM013"]), root=str(tmp_path))
+    assert len(report.results) == 3
+    assert all(secret not in r.message for r in report.results)
