@@ -8,7 +8,8 @@ MongoDB 27017, Redis 6379, Elasticsearch/OpenSearch 9200 and 9300,
 Memcached 11211, Cassandra 9042, CouchDB 5984, InfluxDB 8086, Neo4j 7687,
 SQL Server 1433, Oracle 1521, etcd 2379, ClickHouse 8123, Qdrant 6333 and
 Milvus 19530. The container port decides (`"15432:5432"` is PostgreSQL); a
-range that contains one of them counts.
+range counts when it starts at one of them (`8888-8890`, several notebooks),
+not when a wide pool of ports (`7000-8000`) happens to include one.
 
 ## Why is this bad?
 Docker publishes to `0.0.0.0` by default and its iptables rules bypass host
@@ -72,12 +73,11 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 
 def sensitive_port(spec: str) -> int | None:
-    """The sensitive port a container port (`5432`, or a range `5430-5439`) covers, if any."""
-    low, _, high = spec.strip().partition("-")
-    if not low.isdigit() or (high and not high.isdigit()):
+    """The sensitive port a container port (`5432`, or a range starting at it, `5432-5434`) is."""
+    low = spec.strip().partition("-")[0]
+    if not low.isdigit():
         return None  # a variable or a typo: unknown
-    first, last = int(low), int(high) if high else int(low)
-    return next((p for p in SERVICES if first <= p <= last), None)
+    return int(low) if int(low) in SERVICES else None
 
 
 def _bind_loopback(port: Port) -> ReplaceText | None:
