@@ -4,7 +4,7 @@
 Flags an `ENV` or `ARG` (Dockerfile), `environment` or `build.args`
 (compose), or `env` (Kubernetes) entry whose name says it holds a secret
 (`PASSWORD`, `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`,
-`ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIALS`, ... as a word of the name, so
+`PRIVATE_KEY`, `SECRET_KEY`, `CREDENTIALS`, ... as a word of the name, so
 `HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and
 whose value is written out literally.
 
@@ -12,7 +12,8 @@ It never fires for a value that comes from elsewhere: a reference (`${VAR}`,
 `$VAR`, Kubernetes `$(VAR)`, `valueFrom`), a value taken from the host
 (compose `- TOKEN`), an empty value, an `ARG` with no default, a file
 (`*_FILE` names, `/run/secrets/...` paths), an obvious placeholder
-(`changeme`, `<your-token>`, `xxxx`, `{{ .Values.token }}`), or a name that
+(`changeme`, `<your-token>`, `xxxx`, `{{ .Values.token }}`, a value that
+spells the variable's own name), or a name that
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`). Messages name the variable, never the
 value.
@@ -52,9 +53,10 @@ from glmlint.rule import Finding, Severity, rule
 
 # words of a variable name that say it holds a secret
 _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
-                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY", "ACCESSKEY"})
+                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY"})
 # word pairs that do the same (`API_KEY`, `PRIVATE_KEY`, ...)
-_SECRET_PAIRS = frozenset({("API", "KEY"), ("ACCESS", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
+# (not `ACCESS_KEY`: MinIO's and most S3 clients' access key is the user name beside the secret key)
+_SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
                            ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
                            ("CLIENT", "SECRET")})
 # a last word that makes the name describe the secret rather than hold it
@@ -69,6 +71,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PLACEHOLDER = re.compile(
     r"""^(<.*>|\[.*\]|\{\{.*\}\}|%.*%|@.*@|[x*.#_-]+|\.\.\..*|.*\.\.\.)$
       |change.?me|change.?it|replace.?me|replace.?with|your.?(own.?)?[a-z]*.?(key|token|secret|password|pass)
+      |^(insert|enter|put|fake|dummy|example|sample)[-_]
       |^(todo|tbd|fixme|none|null|nil|undefined|dummy|placeholder|redacted|example|sample|not.?set|unset
           |xxx.*|\*\*\*.*)$""",
     re.I | re.X)
@@ -91,7 +94,10 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 
 def holds_literal_secret(var: EnvVar) -> bool:
-    return is_secret_name(var.name) and is_literal(var.value, var.dynamic)
+    if not (is_secret_name(var.name) and is_literal(var.value, var.dynamic)):
+        return False
+    # a value that spells its own variable's name (`HF_TOKEN: HF_TOKEN`, `GOOGLE_API_KEY_VAL`) is a placeholder
+    return var.name.upper() not in (var.value or "").upper()
 
 
 def is_secret_name(name: str) -> bool:
