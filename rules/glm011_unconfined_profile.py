@@ -37,10 +37,10 @@ services:
 ## Fix safety
 Unsafe: a process that makes a system call the default profile blocks gets
 `EPERM` (some sandboxes, nested containers and old glibc versions do).
-Compose options are removed, restoring the runtime default; Kubernetes
-profiles are set to `RuntimeDefault` (`runtime/default` in the annotation),
-since a Kubernetes container with no profile runs unconfined unless the
-kubelet enables `--seccomp-default`.
+Compose options are removed, restoring the runtime default; a Kubernetes
+seccomp profile is set to `RuntimeDefault`, since a container with no profile
+runs unconfined unless the kubelet enables `--seccomp-default`. Kubernetes
+AppArmor and SELinux settings are reported without a fix.
 """
 from __future__ import annotations
 
@@ -77,6 +77,6 @@ def _fix(workload: Workload, setting: Setting[str | None], what: str) -> Intent 
         return unset(setting, title=title)  # a runtime option: without it the default profile applies
     if what == "seccomp":
         return set_value(setting, "seccomp", "RuntimeDefault", title=title)
-    if what == "AppArmor":
-        return set_value(setting, "apparmor", "RuntimeDefault", title=title)
-    return None  # SELinux `spc_t`: which type the workload should run as is not ours to guess
+    # Kubernetes AppArmor (an annotation or a field) has no fix yet; SELinux `spc_t`: which type
+    # the workload should run as is not ours to guess
+    return None

@@ -132,10 +132,10 @@ def test_several_fixes_build_one_security_context(tmp_path: Path) -> None:
     path = tmp_path / "job.yaml"
     path.write_text("apiVersion: batch/v1\nkind: Job\nmetadata: {name: t}\nspec:\n  template:\n    spec:\n"
                     "      containers:\n        - name: t\n          image: trainer\n"
-                    "          securityContext:\n            capabilities:\n              add: [NET_ADMIN]\n")
+                    "          securityContext:\n            capabilities:\n              add: [NET_BIND_SERVICE]\n")
     _report, [f] = _fix_file(path, None)
     assert f.new_text.count("securityContext:") == 1
-    assert "              add: [NET_ADMIN]\n              drop: [ALL]\n" in f.new_text
+    assert "              add: [NET_BIND_SERVICE]\n              drop: [ALL]\n" in f.new_text
     assert "            readOnlyRootFilesystem: true\n" in f.new_text
 
 

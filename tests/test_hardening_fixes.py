@@ -164,9 +164,9 @@ def test_fix_intent_lands_on_the_setting(tmp_path, code, name, before, after):
     assert text == textwrap.dedent(after)
 
 
-def test_no_fix_where_none_would_be_valid(tmp_path):
-    # privileged: Kubernetes rejects allowPrivilegeEscalation: false beside it
-    report_text = """\
+def test_escalation_fix_also_removes_what_escalates_anyway(tmp_path):
+    # Kubernetes rejects allowPrivilegeEscalation: false beside privileged or SYS_ADMIN
+    text, skipped = fixed(tmp_path, "pod.yaml", """\
         apiVersion: v1
         kind: Pod
         metadata: {name: p}
@@ -174,12 +174,13 @@ def test_no_fix_where_none_would_be_valid(tmp_path):
           containers:
             - name: c
               image: x
-              securityContext: {privileged: true}
-        """
-    path = tmp_path / "pod.yaml"
-    path.write_text(textwrap.dedent(report_text))
-    report = scan([str(path)], select(builtin_rules(), ["GLM007"]), root=str(tmp_path))
-    assert [(r.code, r.fix) for r in report.results] == [("GLM007", None)]
+              securityContext:
+                privileged: true
+                capabilities: {add: [SYS_ADMIN, NET_BIND_SERVICE]}
+        """, "GLM007")
+    assert skipped == []
+    assert "privileged: false" in text and "allowPrivilegeEscalation: false" in text
+    assert "add: [NET_BIND_SERVICE]" in text
 
 
 def test_secret_messages_never_echo_the_value(tmp_path):
