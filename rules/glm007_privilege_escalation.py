@@ -55,12 +55,11 @@ spec:
 
 A privileged container, or one that adds `SYS_ADMIN`, escalates whatever the
 setting says (Kubernetes even rejects `allowPrivilegeEscalation: false`
-beside either): its fix also removes `privileged: true` or the `SYS_ADMIN`
-capability (the GLM003 and GLM008 fixes).
+beside either): it is reported without a fix until that is removed (GLM003,
+GLM008); `glmlint fix` applies this fix in the same run once their fixes do.
 
 ## Fix safety
-Unsafe (more so where it also removes privileged mode or `SYS_ADMIN`): with
-`no_new_privs` set, setuid binaries and file capabilities stop
+Unsafe: with `no_new_privs` set, setuid binaries and file capabilities stop
 working. A non-root process that calls `sudo` or `su` (notebook images with
 `GRANT_SUDO`, dev containers), a server binary given `setcap
 cap_net_bind_service+ep` to bind port 80, or `ping` where it is installed
@@ -71,7 +70,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Intent, Severity, remove_item, rule, set_value, unset
+from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
 
 
 @rule(code="GLM007", slug="privilege-escalation", severity=Severity.WARNING,
@@ -82,8 +81,10 @@ def check(workload: Workload) -> Iterator[Finding]:
     if ape.value is False:
         return
     name = workload.label
-    fix = (*_grants(workload), set_value(ape, "allow_privilege_escalation", False,
-                                         title="Forbid privilege escalation (`no_new_privs`)"))
+    fix = None
+    if not _escalates_anyway(workload):
+        fix = set_value(ape, "allow_privilege_escalation", False,
+                        title="Forbid privilege escalation (`no_new_privs`)")
     if ape.explicit:
         yield Finding(at=ape.loc, args={"name": name}, fix=fix,
                       message=f"{name} explicitly allows privilege escalation")
@@ -92,13 +93,7 @@ def check(workload: Workload) -> Iterator[Finding]:
                       message=f"{name} does not forbid privilege escalation (`no_new_privs` is not set)")
 
 
-def _grants(workload: Workload) -> tuple[Intent, ...]:
-    """Removing what escalates anyway: privileged mode and `SYS_ADMIN` (Kubernetes rejects
-    `allowPrivilegeEscalation: false` beside either)."""
-    out: list[Intent] = []
-    if workload.privileged.value:
-        out.append(unset(workload.privileged, title="Remove `privileged: true`"))
-    for item in workload.cap_add.value:
-        if item.value.strip().upper().removeprefix("CAP_") == "SYS_ADMIN":
-            out.append(remove_item(item, title=f"Remove `{item.value}` from the added capabilities"))
-    return tuple(out)
+def _escalates_anyway(workload: Workload) -> bool:
+    """Privileged or `SYS_ADMIN`: Kubernetes rejects `allowPrivilegeEscalation: false` beside either."""
+    added = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
+    return bool(workload.privileged.value) or "SYS_ADMIN" in added

@@ -12,6 +12,8 @@ services:
     build: ./notebook
     cap_drop: [ALL]
     read_only: true
+    security_opt: ["no-new-privileges:true"]
+    mem_limit: 4g
 """
 
 
@@ -43,7 +45,8 @@ def test_round_trip(tmp_path, capsys, monkeypatch):
     assert (code, codes(out)) == (0, [])
 
     # A new finding is reported, and only it.
-    write(tmp_path, {"compose.yaml": COMPOSE + "  web:\n    image: nginx\n    privileged: true\n"})
+    write(tmp_path, {"compose.yaml": COMPOSE + "  web:\n    image: nginx\n    privileged: true\n"
+                                    "    security_opt: ['no-new-privileges:true']\n    mem_limit: 1g\n"})
     code, out, _ = run(["check", "--format", "json", "--baseline", ".glmlint-baseline.json", "."], capsys)
     assert code == 1
     assert codes(out) == [("compose.yaml", "GLM002"), ("compose.yaml", "GLM004"), ("compose.yaml", "GLM003")]

@@ -17,6 +17,8 @@ services:
   app:
     image: x
     user: "1000"
+    security_opt: ["no-new-privileges:true"]
+    mem_limit: 1g
 """  # GLM002 and GLM004 warnings only
 
 

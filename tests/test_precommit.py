@@ -112,7 +112,8 @@ def test_check_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(hook_repo
 
     good = project(tmp_path / "good", {"Dockerfile": "FROM python:3.12\nUSER 10001\n",
                                        "deploy/compose.yaml": "services:\n  web:\n    image: nginx\n"
-                                       "    user: '101'\n    cap_drop: [ALL]\n    read_only: true\n",
+                                       "    user: '101'\n    cap_drop: [ALL]\n    read_only: true\n"
+                                       "    security_opt: ['no-new-privileges:true']\n    mem_limit: 256m\n",
                                        "README.md": "FROM here on, nothing is YAML: {[\n"})
     proc = try_repo(hook_repo, good, "glmlint", "Dockerfile", "deploy/compose.yaml", "README.md")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -353,13 +353,20 @@ def _relink(source: SourceFile, others: list[SourceFile]) -> None:
 def fix_report(report: Any, options: Options) -> list[FileFix]:
     """Fix every file of a scan that has fixable findings (suppressed and baselined ones excluded)."""
     by_path: dict[str, Counter[Key]] = {}
+    blocked: dict[str, Counter[Key]] = {}
     for r in report.results:
+        key = _key(r.code, r.workload, r.message)
         if r.fix is not None and (options.unsafe or r.fix.safety is FixSafety.SAFE):
-            by_path.setdefault(r.path, Counter())[_key(r.code, r.workload, r.message)] += 1
+            by_path.setdefault(r.path, Counter())[key] += 1
+        elif r.fix is None:
+            # no fix yet: another fix in the file may allow one (GLM007 once `privileged` is gone),
+            # and a second run would then apply it
+            blocked.setdefault(r.path, Counter())[key] += 1
     out = []
     for source in report.sources:
         eligible = by_path.get(source.path)
         if eligible:
+            eligible = eligible + blocked.get(source.path, Counter())
             out.append(fix_source(source, report.rules, eligible, options, report.sources))
     return out
 
