@@ -195,3 +195,17 @@ def test_build_args_and_dynamic_values():
     assert a.build_args[0].loc.line == 6 and a.build_args[0].path[-3:] == ("build", "args", "HF_TOKEN")
     assert [(v.name, v.dynamic) for v in a.env] == [("PRICE", False), ("DB_URL", True)]  # `$$` is a literal `$`
     assert [(v.name, v.value) for v in b.build_args] == [("WANDB_API_KEY", None), ("MODE", "prod")]
+
+
+def test_flow_scalars_with_colons_that_libyaml_rejects_are_read_as_compose_does() -> None:
+    # Compose (YAML 1.2) accepts `[no-new-privileges:true]`; libyaml stops at the `:`.
+    from glmlint.parsers import parse
+
+    text = ("services:\n  api:\n    image: ghcr.io/acme/api:1\n    privileged: yes\n"
+            "    security_opt: [no-new-privileges:true, seccomp:unconfined]\n")
+    source = parse("compose.yaml", text, "compose")
+    [w] = source.workloads
+    assert [i.value for i in w.security_opts] == ["no-new-privileges:true", "seccomp:unconfined"]
+    assert w.allow_privilege_escalation.value is False
+    assert w.privileged.value is True  # YAML 1.1 `yes`, typed as before
+    assert (w.seccomp.loc.line, w.seccomp.loc.col) == (5, 44)

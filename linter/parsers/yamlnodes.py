@@ -31,7 +31,23 @@ class YamlError(Exception):
 
 
 def compose_all(text: str) -> list[Node]:
-    """Every document's root node (None for an empty document)."""
+    """Every document's root node (None for an empty document).
+
+    libyaml (YAML 1.1) reads nearly everything, fast. What it rejects but YAML
+    1.2 parsers such as Docker Compose's and Kubernetes' accept (a `:` inside a
+    plain scalar in a flow collection: `security_opt: [no-new-privileges:true]`)
+    is read again with ruamel's pure-Python composer, only for that file.
+    """
+    try:
+        return _compose_c(text)
+    except YamlError as first:
+        try:
+            return _compose_pure(text)
+        except Exception:  # noqa: BLE001 - the libyaml message is the one to report
+            raise first from None
+
+
+def _compose_c(text: str) -> list[Node]:
     try:
         from ruamel.yaml.cyaml import CBaseLoader as Loader
     except ImportError:  # pragma: no cover - C extension missing
@@ -54,6 +70,36 @@ def compose_all(text: str) -> list[Node]:
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
             dispose()
+    return docs
+
+
+_IMPLICIT = {"tag:yaml.org,2002:" + t for t in ("bool", "int", "float", "null", "timestamp", "merge", "value")}
+
+
+def _compose_pure(text: str) -> list[Node]:
+    import io
+
+    from ruamel.yaml import YAML
+
+    docs = list(YAML(typ="base", pure=True).compose_all(io.StringIO(text)))
+    # as libyaml's BaseLoader does: plain scalars stay untyped strings (typed by `scalar`)
+    seen: set[int] = set()
+    stack = [d for d in docs if d is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.id == "scalar":
+            if node.tag in _IMPLICIT:
+                node.tag = "tag:yaml.org,2002:str"
+            if node.style is None:
+                node.style = ""
+        elif node.id == "mapping":
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif node.id == "sequence":
+            stack.extend(node.value)
     return docs
 
 
