@@ -357,3 +357,12 @@ def test_remove_command_refuses_a_pipeline() -> None:
 
     with pytest.raises(FixError, match="pipeline"):
         remove_command(TextDoc("RUN echo x | tee -a f\n"), Loc(1, 5))
+
+
+def test_removing_the_only_capability_of_a_lone_list_leaves_an_empty_list(tmp_path: Path) -> None:
+    path = tmp_path / "pod.yaml"
+    path.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: vpn}\nspec:\n  containers:\n  - name: vpn\n"
+                    "    image: wireguard\n    securityContext:\n      capabilities:\n        add:\n"
+                    "        - SYS_ADMIN   # for the tunnel\n")
+    _report, [f] = _fix_file(path, "GLM008")
+    assert f.new_text.endswith("      capabilities:\n        add: []   # for the tunnel\n")

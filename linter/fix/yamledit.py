@@ -376,7 +376,13 @@ class YamlDoc:
             owner = self.parent(seq)
             if owner is None or not y.is_map(owner[0]):
                 raise FixError("a one-element list that is not a mapping value")
-            return self.remove_entry(owner[0], owner[1])
+            try:
+                return self.remove_entry(owner[0], owner[1])
+            except FixError:  # the mapping's only key (`capabilities: {add: [X]}`): leave `add: []`
+                colon = self.text.find(":", self.end(owner[1]))
+                if colon < 0:
+                    raise
+                return [Edit(colon + 1, self.content_end(seq), " []")]
         if getattr(seq, "flow_style", False):
             if idx + 1 < len(seq.value):
                 return [Edit(self.start(item), self.start(seq.value[idx + 1]), "")]
