@@ -195,8 +195,12 @@ def launches(workload: Workload) -> list[Launch]:
             from glmlint.shell import split_words
 
             nb = env["NOTEBOOK_ARGS"]
-            args = args + list(split_words(nb.value or "", nb.loc))
-        traits.update(_cli(args))
+            # the variable's words, all located at the variable: `source` "env", not a flag to edit
+            extra = _cli(list(split_words(nb.value or "", nb.loc)))
+            traits.update(_cli(args))
+            traits.update({k: Value(v.text, nb.loc, "env") for k, v in extra.items()})
+        else:
+            traits.update(_cli(args))
         password = traits.get("password") or traits.get("hashed_password")
         allow = traits.get("allow_root")
         out.append(Launch(loc, traits.get("ip"), traits.get(_TOKEN), password,

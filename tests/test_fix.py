@@ -366,3 +366,21 @@ def test_removing_the_only_capability_of_a_lone_list_leaves_an_empty_list(tmp_pa
                     "        - SYS_ADMIN   # for the tunnel\n")
     _report, [f] = _fix_file(path, "GLM008")
     assert f.new_text.endswith("      capabilities:\n        add: []   # for the tunnel\n")
+
+
+def test_sshd_step_goes_after_a_copy_that_replaces_sshd_config(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM python:3.11\nRUN apt-get install -y openssh-server && echo 'root:Docker!' | chpasswd\n"
+                    "COPY sshd_config /etc/ssh/\nCMD [\"/usr/sbin/sshd\", \"-D\"]\n")
+    _report, [f] = _fix_file(path, "GLM006")
+    assert f.new_text.splitlines()[2:4] == [
+        "COPY sshd_config /etc/ssh/",
+        "RUN sed -i 's/^#\\?PasswordAuthentication .*/PasswordAuthentication no/' /etc/ssh/sshd_config"]
+
+
+def test_token_emptied_through_notebook_args_is_reported_without_a_fix(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM jupyter/base-notebook:latest\nENV NOTEBOOK_ARGS=\"--NotebookApp.token=''\"\n")
+    report, fixes = _fix_file(path, "GLM005")
+    [r] = report.results
+    assert r.code == "GLM005" and r.fix is None and not fixes

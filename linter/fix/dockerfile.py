@@ -80,14 +80,25 @@ def set_user(doc: TextDoc, setting: Setting[Any], user: str) -> list[Edit]:
     return [_insert_after(doc, anchor or from_inst, [f"{indent}{keyword} {user}"])]
 
 
-def add_step_after(doc: TextDoc, locs: list[Loc], command: str) -> list[Edit]:
-    """Add `RUN command` right after the instruction holding the last of `locs`."""
+def add_step_after(doc: TextDoc, locs: list[Loc], command: str, copied_to: str = "") -> list[Edit]:
+    """Add `RUN command` right after the instruction holding the last of `locs`, and after any
+    later `COPY`/`ADD` into `copied_to` (which would replace what the step edits)."""
     insts, stages = _structure(doc.text)
     line = max(loc.line for loc in locs) - 1
     holder = None
     for inst in insts:
         if inst.start <= line <= _last_line(inst):
             holder = inst
+    if holder is not None and copied_to:
+        final = stages[-1]
+        chain = []
+        stage = final
+        while stage is not None:
+            chain = stage.instructions + chain
+            stage = stage.parent
+        for inst in chain[chain.index(holder) + 1:] if holder in chain else []:
+            if inst.name in ("COPY", "ADD") and inst.args.split() and copied_to in inst.args.split()[-1]:
+                holder = inst
     if holder is None or holder.name == "FROM":
         raise FixError(f"no build step at line {line + 1}")
     from_inst = _from_inst(insts, stages[-1])

@@ -168,7 +168,7 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
         sshd = analyse(workload)
         locs = [loc for loc in (sshd.installed, sshd.password_set, intent.setting.loc) if loc is not None]
         try:
-            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value))
+            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value), copied_to="/etc/ssh")
         except FixError:
             pass  # sshd installed outside the build steps: set it where it starts
     for cmd in workload.process:
