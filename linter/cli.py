@@ -163,7 +163,8 @@ def _cli():  # type: ignore[no-untyped-def]
 
         rows = [("code", "slug", "severity", "fix", "formats", "summary")]
         for r in all_rules():
-            formats = ",".join(FORMAT_NAMES.get(str(f), str(f)) for f in sorted(r.formats, key=str))
+            formats = ",".join(FORMAT_NAMES.get(str(f), str(f)).strip("`").replace(" ", "-")
+                               for f in sorted(r.reads, key=str))
             rows.append((r.code, r.slug, str(r.severity), str(r.fix or "-"), formats, r.summary))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         for row in rows:

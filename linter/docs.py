@@ -8,7 +8,7 @@ from glmlint.rule import Rule
 
 DOCS_URL = "https://github.com/glmlint/glmlint/blob/main/docs/rules/{code}.md"
 FORMAT_NAMES = {"dockerfile": "Dockerfile", "compose": "docker-compose", "kubernetes": "Kubernetes",
-                "sshd-config": "sshd_config"}
+                "sshd-config": "sshd_config", "docker-run": "`docker run`"}
 
 
 def help_uri(rule: Rule) -> str:
@@ -22,7 +22,7 @@ def body(rule: Rule) -> str:
 
 
 def render(rule: Rule) -> str:
-    formats = ", ".join(FORMAT_NAMES.get(str(f), str(f)) for f in sorted(rule.formats, key=str))
+    formats = ", ".join(FORMAT_NAMES.get(str(f), str(f)) for f in sorted(rule.reads, key=str))
     fix = f"{rule.fix} fix" if rule.fix else "no fix"
     return (f"# {rule.code} {rule.slug}\n\n"
             f"{rule.summary}\n\n"

@@ -25,9 +25,22 @@ class Format(str, enum.Enum):
     COMPOSE = "compose"
     KUBERNETES = "kubernetes"
     SSHD_CONFIG = "sshd-config"
+    DOCKER_RUN = "docker-run"  # `docker run`/`create` command lines in scripts, Makefiles, docs, CI steps
 
     def __str__(self) -> str:
         return self.value
+
+
+# A format that writes another format's controls in another syntax. `docker run`
+# flags are the Docker Engine's container options, the very ones compose keys set
+# (`--cap-drop` is `cap_drop:`, `--read-only` is `read_only:`, `-u` is `user:`):
+# a rule declared for compose reads `docker run` workloads too, with no change.
+SAME_CONTROLS: dict[Format, Format] = {Format.DOCKER_RUN: Format.COMPOSE}
+
+
+def formats_read(declared: frozenset[Format]) -> frozenset[Format]:
+    """Every format a rule declared for `declared` applies to (`SAME_CONTROLS` added)."""
+    return declared | {f for f, same in SAME_CONTROLS.items() if same in declared}
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -59,7 +59,7 @@ def _suppress(report: Report, report_unused: bool) -> None:
 
             report.problems.extend(suppress.unknown_rules(source, sups, all_rules()))
         if report_unused:
-            ran = [rule for rule in report.rules if source.format in rule.formats]
+            ran = [rule for rule in report.rules if rule.applies_to(source.format)]
             unused.extend(_unused(source.path, sups, ran))
     for rest in by_path.values():  # results of files without a source (none today)
         kept.extend(rest)

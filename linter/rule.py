@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from glmlint.ir import Format, Item, Loc, Setting, SourceFile, Workload
+from glmlint.ir import Format, Item, Loc, Setting, SourceFile, Workload, formats_read
 
 
 class Severity(str, enum.Enum):
@@ -182,6 +182,14 @@ class Rule:
         """Register a whole-file check (e.g. a repository `sshd_config`) for this rule."""
         object.__setattr__(self, "file_check", fn)
         return fn
+
+    @property
+    def reads(self) -> frozenset[Format]:
+        """The formats the rule applies to: those declared, and those sharing their controls."""
+        return frozenset(formats_read(self.formats))
+
+    def applies_to(self, fmt: Format) -> bool:
+        return fmt in self.reads
 
     @property
     def summary(self) -> str:

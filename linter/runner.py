@@ -105,7 +105,7 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
 def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
     """What one rule finds in one file: whole-file findings, then each workload's."""
     out: list[tuple[Finding, Workload | None]] = []
-    if source.format not in rule.formats:
+    if not rule.applies_to(source.format):
         return out
     if rule.file_check is not None:
         out.extend((finding, None) for finding in rule.file_check(source))

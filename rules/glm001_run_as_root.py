@@ -3,7 +3,10 @@
 ## What it does
 Flags a workload whose process runs as uid 0: a Dockerfile whose final stage's
 effective `USER` is `root`/`0` (or that never sets one), a compose service with
-`user: root`/`0` or built from a scanned Dockerfile that runs as root, and a
+`user: root`/`0` or built from a scanned Dockerfile that runs as root, a
+`docker run` with `-u 0`/`--user root` (without `--user` the container runs as
+its image's `USER`, which the scan does not know for an image pulled by name,
+as for a compose service with only `image:`), and a
 Kubernetes container whose effective `runAsUser` is 0 or that has neither
 `runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level values inherited,
 the container's own winning).

@@ -1,7 +1,8 @@
 """Container keeps the default Linux capabilities.
 
 ## What it does
-Flags a compose service without `cap_drop: [ALL]` and a Kubernetes container
+Flags a compose service without `cap_drop: [ALL]`, a `docker run` without
+`--cap-drop ALL` and a Kubernetes container
 without `securityContext.capabilities.drop: [ALL]`. Dropping a few named
 capabilities is not enough: the rule asks for `ALL`, with what the process
 really needs added back.

@@ -1,7 +1,7 @@
 """Container runs in privileged mode.
 
 ## What it does
-Flags `privileged: true` on a compose service and
+Flags `privileged: true` on a compose service, `docker run --privileged` and
 `securityContext.privileged: true` on a Kubernetes container.
 
 ## Why is this bad?

@@ -1,7 +1,8 @@
 """Container's root filesystem is writable.
 
 ## What it does
-Flags a compose service whose `read_only` is not true and a Kubernetes
+Flags a compose service whose `read_only` is not true, a `docker run` without
+`--read-only` and a Kubernetes
 container whose `securityContext.readOnlyRootFilesystem` is not true.
 
 ## Why is this bad?

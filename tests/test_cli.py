@@ -110,7 +110,7 @@ def test_explain_and_rules(capsys):
     header, *rows = out.splitlines()
     assert header.split() == ["code", "slug", "severity", "fix", "formats", "summary"]
     assert [line.split()[0] for line in rows][:6] == [f"GLM00{i}" for i in range(1, 7)]
-    assert rows[2].split()[:5] == ["GLM003", "privileged", "error", "unsafe", "docker-compose,Kubernetes"]
+    assert rows[2].split()[:5] == ["GLM003", "privileged", "error", "unsafe", "docker-compose,docker-run,Kubernetes"]
     assert any(line.split()[:4] == ["GLM100", "unused-suppression", "warning", "-"] for line in rows)
 
 

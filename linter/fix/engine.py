@@ -73,6 +73,8 @@ class _Found:
 
 def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
     out: list[_Found] = []
+    if source.format not in _HINT:
+        return out  # no lowering for this format yet (`docker run` flags)
     for rule in rules:
         try:
             found = evaluate(source, rule)

@@ -11,6 +11,7 @@ _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docke
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _YAML = re.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = re.compile(r"\{\{|\{%")
+_RUN_FILE = re.compile(r"\.(?:sh|bash|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
 
 
 class Skip(Exception):
@@ -18,13 +19,17 @@ class Skip(Exception):
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
-    """'dockerfile', 'compose', 'yaml', 'sshd' or None, from the file's name."""
+    """'dockerfile', 'compose', 'yaml', 'sshd', 'docker-run' or None, from the file's name."""
     if name.endswith(".fixed"):
         return None  # golden fix outputs beside fixtures
     if _DOCKERFILE.match(name):
-        return None if name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml",
-                                              ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")) \
-            else "dockerfile"
+        if not name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml",
+                                      ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")):
+            return "dockerfile"
+        if not _RUN_FILE.search(name):
+            return None
+    if _RUN_FILE.search(name):
+        return "docker-run"  # scripts, Makefiles, Markdown: read only if they mention docker/podman
     if _COMPOSE.match(name):
         return "compose"
     if _YAML.search(name):
@@ -57,6 +62,14 @@ def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile
         from glmlint.parsers import sshd
 
         return sshd.parse(display, text)
+    if hint == "docker-run":
+        from glmlint.parsers import dockerrun
+        from glmlint.parsers.yamlnodes import YamlError
+
+        try:
+            return dockerrun.parse(display, text)
+        except YamlError as exc:
+            raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     return _parse_yaml(display, text, hint, real_path)
 
 
@@ -105,6 +118,10 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
         return compose.parse(display, text, docs)
     if any(kubernetes.is_kubernetes(d) for d in docs):
         return kubernetes.parse(display, text, docs)
+    from glmlint.parsers import dockerrun
+
+    if dockerrun.MARKER.search(text) and any(dockerrun.is_workflow(d) for d in docs):
+        return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
     return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
 
 

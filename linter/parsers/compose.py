@@ -103,22 +103,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         user = setting("user", User.parse(y.text(pair[1]) or ""))
 
     security_opts = items("security_opt")
-    no_new_privs: Setting[bool | None] | None = None
-    seccomp = apparmor = selinux = None
-    for item in security_opts.value if security_opts else ():
-        opt, _, value = item.value.replace("=", ":", 1).partition(":")
-        opt = opt.strip().lower()
-        if opt == "no-new-privileges":
-            no_new_privs = Setting(not value or truthy(value), item.loc, path=item.path)
-        elif opt == "seccomp":
-            seccomp = Setting(value, item.loc, path=item.path)
-        elif opt == "apparmor":
-            apparmor = Setting(value, item.loc, path=item.path)
-        elif opt == "label":
-            selinux = Setting(value, item.loc, path=item.path)
-    allow_escalation: Setting[bool | None] | None = None
-    if no_new_privs is not None:
-        allow_escalation = Setting(not no_new_privs.value, no_new_privs.loc, path=no_new_privs.path)
+    secopts = security_settings(security_opts.value if security_opts else ())
 
     def host_mode(k: str) -> Setting[bool] | None:
         pair = _last(view, k)
@@ -152,20 +137,17 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         ("read_only_rootfs", flag("read_only")),
         ("cap_add", items("cap_add")),
         ("cap_drop", items("cap_drop")),
-        ("allow_privilege_escalation", allow_escalation),
         ("host_network", host_mode("network_mode")),
         ("host_pid", host_mode("pid")),
         ("host_ipc", host_mode("ipc")),
         ("host_userns", host_mode("userns_mode")),
-        ("seccomp", seccomp),
-        ("apparmor", apparmor),
-        ("selinux", selinux),
         ("memory_limit", memory),
         ("entrypoint", entrypoint),
         ("command", command),
     ):
         if value is not None:
             kwargs[field_name] = value
+    kwargs.update(secopts)
     return Workload(
         name=name,
         label=f"service `{name}`",
@@ -184,6 +166,23 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         build=build,
         **kwargs,
     )
+
+
+def security_settings(opts: tuple[Item, ...] | list[Item]) -> dict[str, Setting[Any]]:
+    """Workload fields the Docker Engine's security options set (`seccomp=unconfined`,
+    `no-new-privileges:true`, ...), as compose `security_opt:` and `docker run --security-opt` write them."""
+    out: dict[str, Setting[Any]] = {}
+    for item in opts:
+        # the engine accepts `key=value` and the older `key:value`
+        opt, _, value = item.value.replace("=", ":", 1).partition(":")
+        opt = opt.strip().lower()
+        if opt == "no-new-privileges":
+            out["allow_privilege_escalation"] = Setting(not (not value or truthy(value)), item.loc, path=item.path)
+        elif opt in ("seccomp", "apparmor"):
+            out[opt] = Setting(value, item.loc, path=item.path)
+        elif opt == "label":
+            out["selinux"] = Setting(value, item.loc, path=item.path)
+    return out
 
 
 def _build(view: View) -> Build | None:

@@ -1,0 +1,537 @@
+"""`docker run` command lines -> IR: one workload per `docker run`/`create` a file holds.
+
+Teams write a container's security settings as flags as often as in YAML. The
+command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
+(`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks and
+GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
+and each `docker|podman|nerdctl|nvidia-docker [container] run|create` is read
+the way the Docker CLI reads it: options up to the first positional word (the
+image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
+form and combined short flags (`-itp 80:80`), then the container's command.
+`$(...)` and variables stay as written (the word is `dynamic`).
+
+Locations are exact in the original file: a snippet (a Markdown block with its
+`$ ` prompts removed, a recipe with make's `$$` unescaped, a YAML `run: |`
+block) is handed to the shell parser with a map from each of its characters
+back to the file. A setting's `path` is `("flag", i)`: `i` indexes the docker
+command's words (0 is `docker`), the flag's value is in that word (`--user=0`,
+`-u0`) or in word `i + 1`. Absent settings have no path; a flag that adds them
+goes before the image word (`workload.image`, path `("flag", i)` too).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from glmlint.ir import (Command, EnvVar, Format, Item, Loc, Mount, Setting, SourceFile, User, Word, Workload,
+                        truthy)
+from glmlint.parsers import yamlnodes as y
+
+PROGRAMS = {"docker", "podman", "nerdctl", "nvidia-docker"}
+MARKER = re.compile(r"docker|podman|nerdctl")  # the cheap test a file passes before it is parsed
+_VERBS = {"run", "create"}
+_SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
+                 "sh-session", "bash-session", "terminal"}
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
+_PROMPT = re.compile(r"^([ \t]*)\$( |$)")
+_PS2 = re.compile(r"^[ \t]*> ")
+_GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
+_EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))$")
+_INTERPRETER = re.compile(r"^(?:python[0-9.]*|node|perl|ruby|Rscript)$")
+_ALTERNATE_OPTION = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?\+-")
+_OPTION_VAR = re.compile(r"OPT|ARG|FLAG|PARAM|EXTRA|^[@*]$", re.I)
+
+# Options of the docker/podman/nerdctl CLI that take a value. Anything else is a
+# boolean (`--rm`, `--privileged`, `-it`): its value, if any, follows `=`.
+_VALUE_LONG = frozenset("""
+add-host annotation arch attach authfile blkio-weight blkio-weight-device cap-add cap-drop
+cgroup-conf cgroup-parent cgroupns cgroups chrootdirs cidfile conmon-pidfile cpu-count cpu-percent
+cpu-period cpu-quota cpu-rt-period cpu-rt-runtime cpu-shares cpus cpuset-cpus cpuset-mems creds
+decryption-key detach-keys device device-cgroup-rule device-read-bps device-read-iops
+device-write-bps device-write-iops dns dns-opt dns-option dns-search domainname entrypoint env
+env-file expose gidmap gpus group-add group-entry health-cmd health-interval health-on-failure
+health-retries health-start-interval health-start-period health-startup-cmd health-startup-interval
+health-startup-retries health-startup-success health-startup-timeout health-timeout hostname
+hostuser image-volume init-path io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory
+label label-file link link-local-ip log-driver log-opt mac-address memory memory-reservation
+memory-swap memory-swappiness mount name net net-alias network network-alias oom-score-adj os
+passwd-entry personality pid pidfile pids-limit platform pod pod-id-file preserve-fd preserve-fds
+publish pull rdt-class requires restart retry retry-delay runtime sdnotify seccomp-policy secret
+security-opt shm-size shm-size-systemd stop-signal stop-timeout storage-opt subgidname subuidname
+sysctl timeout tmpfs uidmap ulimit umask unsetenv user userns uts variant volume volume-driver
+volumes-from workdir
+""".split())
+_SHORT = {"a": "attach", "c": "cpu-shares", "e": "env", "h": "hostname", "l": "label", "m": "memory",
+          "p": "publish", "u": "user", "v": "volume", "w": "workdir", "d": "detach", "i": "interactive",
+          "t": "tty", "P": "publish-all", "q": "quiet"}
+_ALIASES = {"net": "network", "net-alias": "network-alias", "dns-opt": "dns-option"}
+# Options of the program itself, before `run` (`docker --context prod run`, `podman --remote run`).
+_GLOBAL_VALUE = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert",
+                 "--tlscert", "--tlskey", "--connection", "--url", "--identity", "--root", "--runroot",
+                 "--storage-driver", "--storage-opt", "--cgroup-manager", "--runtime", "--tmpdir",
+                 "--namespace", "-n", "--address", "-a", "--cgroup-manager", "--events-backend"}
+# A repository reference: [host[:port]/]path[:tag][@digest], path components lowercase.
+_IMAGE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+                    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+                    r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+
+
+# -- snippets: shell text with a map back to the file -----------------------------
+
+
+class Snippet:
+    """Shell text assembled from pieces of a file, each character located in it."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.cols: list[list[int]] = []  # per row: the 0-based file column of each character
+        self.rows: list[int] = []  # per row: the 1-based file line
+        self.restore: dict[str, str] = {}  # placeholder -> the text it stands for
+
+    def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
+        """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
+        self.lines.append(text)
+        self.cols.append(list(range(cols, cols + len(text))) if isinstance(cols, int) else cols)
+        self.rows.append(line_no)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def locate(self, row: int, col: int) -> Loc:
+        row = min(row, len(self.rows) - 1)
+        cols = self.cols[row]
+        if col < len(cols):
+            return Loc(self.rows[row], cols[col] + 1)
+        return Loc(self.rows[row], (cols[-1] + 1 + col - len(cols) if cols else col) + 1)
+
+
+def _blank(snip: Snippet, line_no: int) -> None:
+    snip.add(line_no, "")
+
+
+def markdown(text: str) -> list[Snippet]:
+    """The shell fenced blocks of a Markdown file; prompts stripped, their output left out."""
+    out: list[Snippet] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        fence, indent = m.group("fence"), len(m.group("indent"))
+        lang = m.group("lang").lower()
+        body_start = i + 1
+        j = body_start
+        while j < len(lines):
+            stripped = lines[j].strip()
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+                break
+            j += 1
+        if lang in _SHELL_FENCES:
+            out.append(_shell_block(lines, body_start, j, indent))
+        i = j + 1
+    return out
+
+
+def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
+    snip = Snippet()
+    body = lines[start:end]
+    prompted = any(_PROMPT.match(line) for line in body)
+    continued = False
+    for k, line in enumerate(body):
+        line_no = start + k + 1
+        cut = min(indent, len(line) - len(line.lstrip(" \t")))
+        m = _PROMPT.match(line)
+        if m:
+            at = m.end()
+            snip.add(line_no, line[at:], at)
+        elif continued and prompted and (ps2 := _PS2.match(line)):
+            snip.add(line_no, line[ps2.end():], ps2.end())  # a `> ` continuation prompt
+        elif not prompted or continued:
+            snip.add(line_no, line[cut:], cut)
+        else:
+            _blank(snip, line_no)  # a command's output in a console transcript
+            continued = False
+            continue
+        continued = line.rstrip().endswith("\\")
+    return snip
+
+
+def makefile(text: str) -> list[Snippet]:
+    """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`."""
+    snip = Snippet()
+    continued = False
+    for k, line in enumerate(text.splitlines()):
+        if not (line.startswith("\t") or continued):
+            _blank(snip, k + 1)
+            continue
+        at = len(line) - len(line.lstrip("\t "))
+        if not continued:
+            while at < len(line) and line[at] in "@-+":
+                at += 1
+        chars: list[str] = []
+        cols: list[int] = []
+        c = at
+        while c < len(line):
+            chars.append(line[c])
+            cols.append(c)
+            c += 2 if line.startswith("$$", c) else 1
+        snip.add(k + 1, "".join(chars), cols)
+        continued = line.endswith("\\")
+    return [snip]
+
+
+def shell_script(text: str) -> list[Snippet]:
+    snip = Snippet()
+    for k, line in enumerate(text.splitlines()):
+        snip.add(k + 1, line)
+    return [snip]
+
+
+def yaml_run(node: Any, lines: list[str]) -> Snippet:
+    """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout)."""
+    snip = Snippet()
+    style = getattr(node, "style", "") or ""
+    start, indent = y.content(node, lines)
+    if style in ("|", ">"):
+        last = node.end_mark.line  # 0-based line after the scalar's last line
+        rows = range(start.line - 1, min(last + 1, len(lines)))
+        body = [lines[r] for r in rows]
+        while body and not body[-1].strip():
+            body.pop()
+        for k, line in enumerate(body):
+            row_text = line[indent:] if len(line) >= indent else ""
+            # `>` folds a line break between two plain lines into a space: join them for the shell
+            folds = style == ">" and k + 1 < len(body) and row_text.strip() and body[k + 1][:indent + 1].strip() \
+                and not body[k + 1][indent:indent + 1].isspace()
+            if folds and not row_text.rstrip().endswith("\\"):
+                row_text += " \\"
+            _add_expr(snip, start.line + k, row_text, indent)
+    else:
+        _add_expr(snip, start.line, y.text(node) or "", start.col - 1)
+    return snip
+
+
+def _add_expr(snip: Snippet, line_no: int, text: str, offset: int) -> None:
+    """A row where GitHub `${{ expr }}` (substituted before the shell runs) stands as one word."""
+    chars: list[str] = []
+    cols: list[int] = []
+    pos = 0
+    for m in _GHA_EXPR.finditer(text):
+        chars.extend(text[pos:m.start()])
+        cols.extend(range(offset + pos, offset + m.start()))
+        key = f"${{__gha{len(snip.restore)}__}}"
+        snip.restore[key] = m.group(0)
+        chars.extend(key)
+        cols.extend([offset + m.start()] * len(key))
+        pos = m.end()
+    chars.extend(text[pos:])
+    cols.extend(range(offset + pos, offset + len(text)))
+    snip.add(line_no, "".join(chars), cols)
+
+
+def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
+    """Every `steps[].run` script of a GitHub workflow or composite action run by a shell."""
+    for doc in docs:
+        for path, node in y.walk_maps(doc):
+            if len(path) < 2 or path[-2] != "steps":
+                continue
+            run = y.get(node, "run")
+            shell = (y.text(y.get(node, "shell")) or "bash").split()[0]
+            # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
+            if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
+                yield yaml_run(run, lines)
+
+
+def is_workflow(doc: Any) -> bool:
+    """A GitHub Actions workflow (`jobs:`) or composite action (`runs: {steps: ...}`)."""
+    return bool(y.is_map(y.get(doc, "jobs")) or y.is_seq(y.get(doc, "runs", "steps")))
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def kind_of(name: str) -> str | None:
+    """'markdown', 'make' or 'shell' for a file name that may hold docker command lines."""
+    low = name.lower()
+    if low.endswith((".md", ".markdown", ".mdx")):
+        return "markdown"
+    if low in ("makefile", "gnumakefile") or low.endswith(".mk"):
+        return "make"
+    if low.endswith((".sh", ".bash")):
+        return "shell"
+    return None
+
+
+def parse(path: str, text: str) -> SourceFile | None:
+    """The docker command lines of a script, Makefile, Markdown file or workflow; None without any."""
+    if not MARKER.search(text):
+        return None
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if name.lower().endswith((".yml", ".yaml")):
+        return parse_workflow(path, text, y.compose_all(text))
+    kind = kind_of(name) or "shell"
+    snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else shell_script(text)
+    return _source(path, text, snippets)
+
+
+def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
+    return _source(path, text, workflow_runs(docs, text.splitlines()))
+
+
+def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet]) -> SourceFile:
+    from glmlint.shell import parse_script
+
+    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    for snip in snippets:
+        if not MARKER.search(snip.text):
+            continue
+        for cmd in parse_script(snip.text, snip.locate):
+            w = lift(cmd, path, snip.restore)
+            if w is not None:
+                source.workloads.append(w)
+    return source
+
+
+# -- one command line -----------------------------------------------------------------
+
+
+class _Flag:
+    __slots__ = ("name", "value", "index", "word", "value_word")
+
+    def __init__(self, name: str, value: str, index: int, word: Word, value_word: Word) -> None:
+        self.name = name
+        self.value = value
+        self.index = index  # the flag word's index in the docker command's argv
+        self.word = word
+        self.value_word = value_word  # where the value is written (the flag word itself for `--x=v`)
+
+
+def _verb(argv: tuple[Word, ...]) -> tuple[str, int] | None:
+    """(`run`/`create`, index of the first word after it), past the program's own options."""
+    i = 1
+    while i < len(argv):
+        t = argv[i].text
+        if t in _GLOBAL_VALUE:
+            i += 2
+        elif t.startswith("-"):
+            i += 1
+        else:
+            break
+    if i < len(argv) and argv[i].text == "container":
+        i += 1
+    if i < len(argv) and argv[i].text in _VERBS:
+        return argv[i].text, i + 1
+    return None
+
+
+def _value_word(word: Word, text: str, skip: int) -> Word:
+    """The part of `word` after its first `skip` characters, as a word of its own."""
+    return Word(text, Loc(word.loc.line, word.loc.col + skip), word.dynamic)
+
+
+def _opaque(word: Word) -> bool:
+    """An expansion that stands for options (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `"$@"`, make's `$(RUN_FLAGS)`)."""
+    if _ALTERNATE_OPTION.match(word.text):
+        return True  # `${CI:+-e CI="$CI"}`: options when the variable is set
+    m = _EXPANSION.match(word.text)
+    return m is not None and bool(_OPTION_VAR.search(next(g for g in m.groups() if g)))
+
+
+def _options(argv: tuple[Word, ...], start: int) -> tuple[list[_Flag], int | None, bool]:
+    """The options from `start`, the index of the image word (None when there is none), and
+    whether an expansion that may hold more options is among them."""
+    flags: list[_Flag] = []
+    opaque = False
+    i = start
+    while i < len(argv):
+        w = argv[i]
+        t = w.text
+        if t == "--":
+            return flags, (i + 1 if i + 1 < len(argv) else None), opaque
+        if w.dynamic and _opaque(w):
+            opaque = True
+            i += 1
+            continue
+        if t.startswith("--"):
+            name, eq, value = t[2:].partition("=")
+            name = _ALIASES.get(name, name)
+            if eq:
+                flags.append(_Flag(name, value, i, w, _value_word(w, value, t.index("=") + 1)))
+            elif name in _VALUE_LONG and i + 1 < len(argv):
+                flags.append(_Flag(name, argv[i + 1].text, i, w, argv[i + 1]))
+                i += 1
+            else:
+                flags.append(_Flag(name, "true", i, w, w))
+            i += 1
+            continue
+        if t.startswith("-") and len(t) > 1 and not w.dynamic:
+            k = 1
+            while k < len(t):
+                name = _SHORT.get(t[k], t[k])
+                if name in _VALUE_LONG:
+                    rest = t[k + 1:]
+                    if rest:
+                        skip = k + 2 if rest.startswith("=") else k + 1
+                        flags.append(_Flag(name, t[skip:], i, w, _value_word(w, t[skip:], skip)))
+                    elif i + 1 < len(argv):
+                        flags.append(_Flag(name, argv[i + 1].text, i, w, argv[i + 1]))
+                        i += 1
+                    break
+                flags.append(_Flag(name, "true", i, w, w))
+                k += 1
+            i += 1
+            continue
+        return flags, i, opaque
+    return flags, None, opaque
+
+
+def plausible_image(text: str) -> bool:
+    """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`)."""
+    return "$" in text or bool(_IMAGE.match(text))
+
+
+def lift(cmd: Command, path: str, restore: dict[str, str] | None = None) -> Workload | None:
+    """The workload a `docker run`/`create` command line starts, or None for any other command."""
+    if cmd.name not in PROGRAMS or not cmd.argv:
+        return None
+    argv = _restored(cmd.argv, restore) if restore else cmd.argv
+    verb = _verb(argv)
+    if verb is None:
+        return None
+    flags, image_at, opaque = _options(argv, verb[1])
+    if image_at is None or any(f.name == "help" for f in flags):
+        return None
+    image_word = argv[image_at]
+    if not plausible_image(image_word.text):
+        return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
+    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque)
+
+
+def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:
+    out = []
+    for w in argv:
+        text = w.text
+        for key, expr in restore.items():
+            if key in text:
+                text = text.replace(key, expr)
+        out.append(w if text == w.text else Word(text, w.loc, True, w.start, w.indent))
+    return tuple(out)
+
+
+def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
+              path: str, partial: bool) -> Workload:
+    from glmlint.parsers.compose import parse_port, parse_volume, security_settings
+    from glmlint.shell import file_writes, from_argv
+
+    anchor = argv[0].loc
+    by: dict[str, list[_Flag]] = {}
+    for f in flags:
+        by.setdefault(f.name, []).append(f)
+
+    def last(name: str) -> _Flag | None:
+        found = by.get(name)
+        return found[-1] if found else None
+
+    def setting(f: _Flag, value: object) -> Setting[Any]:
+        return Setting(value, f.word.loc, path=("flag", f.index))
+
+    def boolean(name: str) -> Setting[bool] | None:
+        f = last(name)
+        return setting(f, f.value == "" or truthy(f.value)) if f is not None else None
+
+    def items(name: str) -> tuple[Item, ...]:
+        return tuple(Item(part.strip(), f.word.loc, ("flag", f.index))
+                     for f in by.get(name, ()) for part in f.value.split(",") if part.strip())
+
+    def namespace(name: str) -> Setting[bool] | None:
+        f = last(name)
+        return setting(f, f.value.strip().lower() == "host") if f is not None else None
+
+    kwargs: dict[str, Any] = {}
+    user, memory = last("user"), last("memory")
+    for field_name, value in (
+        ("user", setting(user, User.parse(user.value)) if user is not None and user.value else None),
+        ("privileged", boolean("privileged")),
+        ("read_only_rootfs", boolean("read-only")),
+        ("host_network", namespace("network")),
+        ("host_pid", namespace("pid")),
+        ("host_ipc", namespace("ipc")),
+        ("host_userns", namespace("userns")),
+        ("memory_limit", setting(memory, memory.value) if memory is not None else None),
+    ):
+        if value is not None:
+            kwargs[field_name] = value
+    for field_name, name in (("cap_add", "cap-add"), ("cap_drop", "cap-drop")):
+        if name in by:
+            kwargs[field_name] = setting(by[name][-1], items(name))
+    security_opts = items("security-opt")
+    kwargs.update(security_settings(security_opts))
+
+    entrypoint = last("entrypoint")
+    entry_words: tuple[Word, ...] = ()
+    if entrypoint is not None:
+        # `--entrypoint` is one executable (no arguments); "" resets the image's
+        entry_words = (entrypoint.value_word,) if entrypoint.value else ()
+        kwargs["entrypoint"] = setting(entrypoint, entry_words or None)
+    command = argv[image_at + 1:]
+    if command:
+        kwargs["command"] = Setting(command, command[0].loc, path=("flag", image_at + 1))
+    words = entry_words + command
+    process = from_argv(words, words[0].loc) if words else []
+
+    mounts: list[Mount] = []
+    for f in flags:
+        if f.name == "volume":
+            mounts.append(parse_volume(f.value, f.word.loc, ("flag", f.index)))
+        elif f.name == "mount":
+            mounts.append(_mount(f))
+        elif f.name == "tmpfs":
+            mounts.append(Mount(None, f.value.split(":", 1)[0], "tmpfs", False, f.word.loc, ("flag", f.index)))
+    ports = [parse_port(f.value, f.word.loc, ("flag", f.index)) for f in by.get("publish", ())]
+    env = []
+    for f in by.get("env", ()):
+        var, eq, text = f.value.partition("=")
+        # `-e NAME` passes the host's value; `-e NAME="$X"` a reference, not a literal
+        env.append(EnvVar(var, text if eq else None, f.word.loc, ("flag", f.index),
+                          dynamic=f.value_word.dynamic and "$" in text))
+
+    image = argv[image_at]
+    name_flag = last("name")
+    program = f"{cmd.name} {verb}"
+    label = (f"container `{name_flag.value}` (`{program}`)" if name_flag is not None and name_flag.value
+             else f"`{program}` of `{image.text}`")
+    return Workload(
+        name=name_flag.value if name_flag is not None and name_flag.value else image.text,
+        label=label,
+        format=Format.DOCKER_RUN,
+        path=path,
+        anchor=anchor,
+        node_path=("flag", 0),
+        partial=partial,  # `$DOCKER_OPTS` may set what is absent here
+        image=Setting(image.text, image.loc, path=("flag", image_at)),
+        security_opts=security_opts,
+        mounts=tuple(mounts),
+        ports=tuple(ports),
+        env=tuple(env),
+        process=tuple(process),
+        files=tuple(file_writes(process)),
+        **kwargs,
+    )
+
+
+def _mount(f: _Flag) -> Mount:
+    """`--mount type=bind,source=/,target=/host,readonly` (CSV fields, as the Docker CLI reads them)."""
+    fields: dict[str, str] = {}
+    for part in f.value.split(","):
+        key, eq, value = part.partition("=")
+        fields[key.strip().lower()] = value.strip() if eq else "true"
+    kind = fields.get("type", "volume")
+    source = fields.get("source") or fields.get("src")
+    target = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
+    ro = truthy(fields.get("readonly", fields.get("ro", "false")))
+    return Mount(source, target, kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc,
+                 ("flag", f.index))

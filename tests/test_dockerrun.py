@@ -1,0 +1,246 @@
+"""`docker run` command lines in scripts, Makefiles, Markdown and workflows -> IR workloads."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from glmlint.ir import Format, Loc
+from glmlint.parsers import detect, parse
+from glmlint.registry import builtin_rules
+
+from tests.helpers import found, lint
+
+
+def run(text: str, name: str = "run.sh"):  # type: ignore[no-untyped-def]
+    source = parse(name, textwrap.dedent(text), detect(name, name) or "docker-run")
+    assert source is not None and source.format is Format.DOCKER_RUN
+    return source.workloads
+
+
+def one(text: str, name: str = "run.sh"):  # type: ignore[no-untyped-def]
+    ws = run(text, name)
+    assert len(ws) == 1, ws
+    return ws[0]
+
+
+def at(setting) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    return (setting.loc.line, setting.loc.col)
+
+
+# -- the command line, as the Docker CLI reads it ---------------------------------
+
+
+def test_flag_forms_find_the_image_and_locate_each_flag():
+    w = one("""\
+        docker run --rm -itp 127.0.0.1:8888:8888 --name=nb --gpus all -e A=1 -u0 \\
+          --cap-drop ALL --cap-add=NET_BIND_SERVICE,SYS_PTRACE -m 4g --read-only \\
+          ghcr.io/acme/nb:1 jupyter lab
+        """)
+    assert w.image.value == "ghcr.io/acme/nb:1" and at(w.image) == (3, 3)
+    assert w.name == "nb" and w.label == "container `nb` (`docker run`)"
+    assert w.anchor == Loc(1, 1)
+    assert w.user.value.raw == "0" and at(w.user) == (1, 70)
+    assert [(p.host_ip, p.host_port, p.container_port) for p in w.ports] == [("127.0.0.1", "8888", "8888")]
+    assert w.ports[0].loc == Loc(1, 17)  # the combined `-itp` word
+    assert [i.value for i in w.cap_drop.value] == ["ALL"] and at(w.cap_drop) == (2, 3)
+    assert [i.value for i in w.cap_add.value] == ["NET_BIND_SERVICE", "SYS_PTRACE"]
+    assert w.memory_limit.value == "4g" and w.read_only_rootfs.value is True
+    assert [(e.name, e.value) for e in w.env] == [("A", "1")]
+    assert [c.words() for c in w.process] == [["jupyter", "lab"]]
+    # paths index the docker command's words, for the fix engine
+    assert w.user.path == ("flag", 10) and w.image.path == ("flag", 17)
+
+
+def test_the_program_options_container_subcommand_and_wrappers():
+    ws = run("""\
+        sudo -E docker --context prod container create --privileged busybox
+        nvidia-docker run --rm nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi
+        podman run -d --pid=host --ipc host --net=host --userns host quay.io/podman/stable
+        docker --log-level debug run -- alpine:3.20 echo hi
+        """)
+    assert [(w.image.value, w.anchor) for w in ws] == [
+        ("busybox", Loc(1, 9)), ("nvidia/cuda:12.4.1-base-ubuntu22.04", Loc(2, 1)),
+        ("quay.io/podman/stable", Loc(3, 1)), ("alpine:3.20", Loc(4, 1))]
+    assert ws[0].label == "`docker create` of `busybox`" and ws[0].privileged.value is True
+    p = ws[2]
+    assert (p.host_pid.value, p.host_ipc.value, p.host_network.value, p.host_userns.value) == (True,) * 4
+    assert [c.words() for c in ws[3].process] == [["echo", "hi"]]
+
+
+def test_not_containers_placeholders_and_help():
+    assert run("""\
+        docker build -t app .
+        docker ps -a
+        docker run --help
+        docker run [OPTIONS] IMAGE [COMMAND]
+        docker run -it <your-image>
+        docker run
+        docker compose run web
+        echo docker run --privileged x
+        """) == []
+
+
+def test_variables_and_substitutions_stay_as_written():
+    w = one('docker run -u "$(id -u):$(id -g)" -v "$PWD":/src -e TOKEN="$TOKEN" "$IMAGE" make test\n')
+    assert w.user.value.raw == "$(id -u):$(id -g)" and w.runs_as_root() is None
+    assert w.image.value == "$IMAGE"
+    assert (w.mounts[0].source, w.mounts[0].target, w.mounts[0].kind) == ("$PWD", "/src", "bind")
+    assert w.env[0].value == "$TOKEN"
+    assert not w.partial
+
+
+@pytest.mark.parametrize("opts", ["$DOCKER_OPTS", '"${RUN_ARGS[@]}"', '"$@"', '${CI:+-e CI="$CI"}'])
+def test_an_options_expansion_makes_the_workload_partial(opts: str) -> None:
+    w = one(f"docker run --rm {opts} ghcr.io/acme/app:1\n")
+    assert w.image.value == "ghcr.io/acme/app:1" and w.partial
+    assert w.missing(w.cap_drop) is False
+
+
+def test_mounts_security_options_and_entrypoint():
+    w = one("""\
+        docker run --mount type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock,readonly \\
+          -v /:/host:ro --tmpfs /tmp:size=64m --volume data:/data \\
+          --security-opt seccomp=unconfined --security-opt=no-new-privileges:true \\
+          --security-opt apparmor:unconfined --security-opt label=disable \\
+          --entrypoint=/usr/sbin/sshd -e PASSWORD img -D -o PasswordAuthentication=yes
+        """)
+    assert [(m.source, m.target, m.kind, m.read_only) for m in w.mounts] == [
+        ("/var/run/docker.sock", "/var/run/docker.sock", "bind", True), ("/", "/host", "bind", True),
+        (None, "/tmp", "tmpfs", False), ("data", "/data", "volume", False)]
+    assert w.seccomp.value == "unconfined" and at(w.seccomp) == (3, 3)
+    assert w.allow_privilege_escalation.value is False
+    assert w.apparmor.value == "unconfined" and w.selinux.value == "disable"
+    assert [i.value for i in w.security_opts] == ["seccomp=unconfined", "no-new-privileges:true",
+                                                 "apparmor:unconfined", "label=disable"]
+    assert w.entrypoint.value[0].text == "/usr/sbin/sshd" and w.entrypoint.value[0].loc == Loc(5, 16)
+    assert w.process[0].words() == ["/usr/sbin/sshd", "-D", "-o", "PasswordAuthentication=yes"]
+    assert w.env[0].value is None  # `-e NAME` passes the host's value
+
+
+def test_boolean_flags_with_a_value():
+    w = one("docker run --privileged=false --read-only=true img\n")
+    assert w.privileged.value is False and w.privileged.explicit
+    assert w.read_only_rootfs.value is True
+
+
+def test_command_after_the_image_is_parsed_as_shell():
+    w = one("""docker run -p 8888:8888 python:3.12 sh -c "pip install jupyterlab && jupyter lab --ip 0.0.0.0"\n""")
+    assert [c.name for c in w.process] == ["sh", "pip", "jupyter"]
+    jupyter = w.process[-1]
+    assert jupyter.loc == Loc(1, 70)  # inside the quoted script
+
+
+# -- where command lines are found, located in the original file --------------------
+
+
+def test_markdown_shell_blocks_prompts_output_and_continuations():
+    ws = run("""\
+        # Title
+
+        ```console
+        $ docker run --rm \\
+        >   --privileged alpine echo hi
+        hi
+        $ docker ps
+        docker run --privileged output-line-not-a-command
+        ```
+
+        1. In a list:
+
+           ```bash
+           docker run -u 0 ubuntu:24.04 id
+           ```
+
+        ```text
+        docker run --privileged not-shell
+        ```
+
+        ~~~sh
+        $ docker run -d nginx:1.27
+        ~~~
+        """, "README.md")
+    assert [(w.image.value, w.anchor) for w in ws] == [
+        ("alpine", Loc(4, 3)), ("ubuntu:24.04", Loc(14, 4)), ("nginx:1.27", Loc(22, 3))]
+    assert at(ws[0].privileged) == (5, 5)
+    assert at(ws[1].user) == (14, 15)
+
+
+def test_makefile_recipes_dollar_dollar_and_prefixes():
+    ws = run("""\
+        IMAGE ?= ghcr.io/acme/app
+        RUN = docker run --privileged not-a-recipe
+        test:
+        \t@docker run --rm -u $$(id -u) \\
+        \t   --cap-drop=ALL $(IMAGE):dev pytest
+        \t-docker run --user=root $(IMAGE) id
+        """, "Makefile")
+    assert [(w.image.value, w.anchor) for w in ws] == [("$(IMAGE):dev", Loc(4, 3)), ("$(IMAGE)", Loc(6, 3))]
+    assert ws[0].user.value.raw == "$(id -u)" and at(ws[0].cap_drop) == (5, 5)
+    assert ws[1].user.value.raw == "root" and at(ws[1].user) == (6, 14)
+
+
+def test_workflow_run_steps_block_folded_and_expressions():
+    text = textwrap.dedent("""\
+        on: [push]
+        jobs:
+          t:
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker run --rm --privileged ghcr.io/a/b:${{ github.sha }} pytest -x
+              - run: |
+                  docker run --rm \\
+                    --user 0 "${{ env.IMAGE }}"
+              - run: >
+                  docker run --rm
+                  --cap-add SYS_ADMIN
+                  alpine:3.20 true
+              - shell: python
+                run: print("docker run --privileged x")
+        """)
+    source = parse(".github/workflows/ci.yml", text, "yaml")
+    assert source is not None and source.format is Format.DOCKER_RUN
+    ws = source.workloads
+    assert [(w.image.value, w.anchor) for w in ws] == [
+        ("ghcr.io/a/b:${{ github.sha }}", Loc(6, 14)), ("${{ env.IMAGE }}", Loc(8, 11)), ("alpine:3.20", Loc(11, 11))]
+    assert at(ws[0].privileged) == (6, 30) and ws[0].image.loc == Loc(6, 43)
+    assert [c.words() for c in ws[0].process] == [["pytest", "-x"]]
+    assert at(ws[1].user) == (9, 13)
+    assert at(ws[2].cap_add) == (12, 11)
+
+
+def test_yaml_that_is_not_a_workflow_is_not_read():
+    assert parse("values.yaml", "image: docker\nrun: docker run --privileged x\n", "yaml") is None
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("run.sh", "docker-run"), ("train.bash", "docker-run"), ("Makefile", "docker-run"),
+    ("GNUmakefile", "docker-run"), ("docker.mk", "docker-run"), ("README.md", "docker-run"),
+    ("Dockerfile.md", "docker-run"), ("notes.txt", None), ("Dockerfile", "dockerfile"),
+    ("ci.yml", "yaml"), ("script.py", None),
+])
+def test_detect_by_name(name: str, hint: str | None) -> None:
+    assert detect(name, name) == hint
+
+
+def test_files_without_docker_are_not_parsed_or_counted(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"build.sh": "make all\n", "README.md": "```bash\nls\n```\n",
+                             "run.sh": "docker run --privileged alpine\n"}, ["GLM003"])
+    assert found(report) == [("run.sh", "GLM003", 1)]
+    assert report.files_scanned == 1
+
+
+# -- every rule declared for compose reads docker run ------------------------------------
+
+
+def test_rules_declared_for_compose_apply_to_docker_run() -> None:
+    for rule in builtin_rules():
+        assert rule.applies_to(Format.DOCKER_RUN) == (Format.COMPOSE in rule.formats), rule.code
+
+
+def test_all_core_rules_on_one_command(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"up.sh": """\
+        docker run -d -p 8888:8888 --privileged -u root pytorch/pytorch \\
+          jupyter lab --ip=0.0.0.0 --NotebookApp.token=''
+        """}, ["GLM001", "GLM002", "GLM003", "GLM004", "GLM005", "GLM006"])
+    assert sorted({r.code for r in report.results}) == ["GLM001", "GLM002", "GLM003", "GLM004", "GLM005"]
