@@ -201,3 +201,151 @@ def test_pod_level_settings_are_owned_by_the_pod():
     pod = k8s("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n"
               "  containers: [{name: c, image: x}]\n")[0]
     assert pod.owner(pod.host_pid) == "Pod/p"
+
+
+# -- the workloads of ML platforms: custom resources with pod templates ---------------
+
+
+def test_replica_roles_name_the_pod_template():
+    ws = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: r}
+        spec:
+          headGroupSpec:
+            template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.38.0"}]}}
+          workerGroupSpecs:
+            - groupName: gpu-group
+              template: {spec: {containers: [{name: ray-worker, image: "rayproject/ray:2.38.0-gpu"}]}}
+        ---
+        apiVersion: jobset.x-k8s.io/v1alpha2
+        kind: JobSet
+        metadata: {name: j}
+        spec:
+          replicatedJobs:
+            - name: workers
+              template: {spec: {template: {spec: {containers: [{name: jax, image: maxtext}]}}}}
+        ---
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata: {name: l}
+        spec:
+          leaderWorkerTemplate:
+            leaderTemplate: {spec: {containers: [{name: lead, image: vllm}]}}
+            workerTemplate: {spec: {containers: [{name: work, image: vllm}]}}
+        ---
+        apiVersion: kubeflow.org/v2beta1
+        kind: MPIJob
+        metadata: {name: m}
+        spec:
+          mpiReplicaSpecs:
+            Launcher: {template: {spec: {containers: [{name: launcher, image: mpi}]}}}
+        """)
+    assert [w.label for w in ws] == [
+        "container `ray-head` (RayCluster/r head)", "container `ray-worker` (RayCluster/r gpu-group)",
+        "container `jax` (JobSet/j workers)", "container `lead` (LeaderWorkerSet/l leader)",
+        "container `work` (LeaderWorkerSet/l worker)", "container `launcher` (MPIJob/m Launcher)"]
+
+
+def test_argo_single_containers_scripts_sidecars_and_inherited_context():
+    ws = k8s("""\
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {generateName: wf-}
+        spec:
+          securityContext: {runAsNonRoot: true, runAsUser: 1000}
+          templates:
+            - name: train
+              container:
+                image: trainer:1
+                command: [python, train.py]
+              sidecars:
+                - {name: dind, image: "docker:27-dind", securityContext: {privileged: true}}
+            - name: notebook
+              securityContext: {runAsUser: 0}
+              script:
+                image: python:3.12
+                command: [bash]
+                source: |
+                  pip install jupyterlab
+                  jupyter lab --ip=0.0.0.0
+            - name: set
+              containerSet:
+                containers:
+                  - {name: a, image: alpine}
+        """)
+    assert [(w.label, w.anchor.line) for w in ws] == [
+        ("container `main` (Workflow/wf- train)", 8), ("sidecar `dind` (Workflow/wf- train)", 12),
+        ("container `main` (Workflow/wf- notebook)", 15), ("container `a` (Workflow/wf- set)", 24)]
+    train, dind, notebook, member = ws
+    assert train.runs_as_root() is False and train.user.loc.line == 5  # the Workflow's context
+    assert train.user.path == (0, "spec", "securityContext", "runAsUser")
+    assert train.node_path == (0, "spec", "templates", 0, "container")
+    assert dind.privileged.value is True
+    assert notebook.runs_as_root() is True and notebook.user.loc.line == 14  # the template's own
+    assert [c.name for c in notebook.process] == ["bash", "pip", "jupyter"]
+    assert notebook.process[-1].loc.line == 20
+    assert member.runs_as_root() is False
+
+
+def test_kserve_components_and_models_without_image():
+    ws = k8s("""\
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: llm}
+        spec:
+          predictor:
+            securityContext: {runAsNonRoot: true}
+            model:
+              modelFormat: {name: huggingface}
+              storageUri: hf://meta-llama/Llama-3.1-8B
+              securityContext: {privileged: true}
+          transformer:
+            containers:
+              - {name: kserve-container, image: "transformer:1"}
+        """)
+    model, transformer = ws
+    assert model.label == "container `kserve-container` (InferenceService/llm predictor)"
+    assert model.partial and model.image.value is None  # the serving runtime supplies the image
+    assert model.privileged.value is True and model.run_as_non_root.value is True
+    assert model.anchor.line == 7
+    assert transformer.label == "container `kserve-container` (InferenceService/llm transformer)"
+    assert not transformer.partial
+
+
+def test_knative_service_is_a_workload_and_core_service_is_not():
+    ws = k8s("""\
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: hello}
+        spec:
+          template:
+            spec:
+              containers:
+                - image: ghcr.io/acme/hello:1
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: hello}
+        spec:
+          template: {spec: {containers: [{name: not-a-pod, image: x}]}}
+        """)
+    assert [w.label for w in ws] == ["container `ghcr.io/acme/hello:1` (Service/hello)"]
+
+
+def test_crd_schemas_never_yield_workloads():
+    source_ = source("""\
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: workflows.argoproj.io}
+        spec:
+          versions:
+            - schema:
+                openAPIV3Schema:
+                  properties:
+                    container: {image: {type: string}}
+                    script: {image: x}
+                    containers: [{image: x}]
+                    model: {storageUri: {type: string}}
+        """, "yaml", "crd.yaml")
+    assert source_ is not None and source_.workloads == []

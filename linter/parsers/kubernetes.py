@@ -1,19 +1,30 @@
 """Kubernetes manifests -> IR: one workload per container of every pod spec.
 
 Pod specs are found at the known paths of the core workload kinds, and in any
-other kind (custom resources: PyTorchJob, RayCluster, InferenceService, ...)
+other kind (custom resources: PyTorchJob, MPIJob, TFJob, RayCluster, RayJob,
+InferenceService, JobSet, LeaderWorkerSet, Argo Workflow, Knative Service, ...)
 generically: a mapping whose `containers` is a list of mappings with an
-`image`. Pod-level `securityContext` is inherited by each container and the
-container's own value wins, as the kubelet does. A container without `image`
-is a patch fragment (kustomize): explicit settings are checked, absent ones not.
+`image`, or that holds one container as a mapping (Argo's `container:` and
+`script:` with an `image`, a KServe model such as `model:` with a
+`storageUri`/`modelFormat`, whose image the serving runtime supplies); its
+`initContainers` and `sidecars` count too. Pod-level `securityContext` is
+inherited by each container and the container's own value wins, as the
+kubelet does; in a custom resource it is the pod spec's own, else the nearest
+enclosing one (an Argo template's, then the Workflow's). A container without
+`image` is a fragment (a kustomize patch, a KServe model): explicit settings
+are checked, absent ones not. Messages name the replica role
+(`PyTorchJob/train Worker`, `RayCluster/r gpu-group`, `Workflow/w train`).
+Schemas are not workloads: a CustomResourceDefinition is never searched.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from glmlint.ir import EnvVar, Format, Item, Mount, Port, Setting, SourceFile, User, Word, Workload
+from glmlint.ir import EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word, Workload
 from glmlint.parsers import yamlnodes as y
-from glmlint.shell import file_writes, from_argv
+from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
 
 Path = tuple[str | int, ...]
 
@@ -37,7 +48,9 @@ NOT_WORKLOADS = {"CustomResourceDefinition", "ConfigMap", "Secret", "Service", "
                  "PriorityClass", "LimitRange", "ResourceQuota", "PodDisruptionBudget",
                  "HorizontalPodAutoscaler", "Endpoints", "EndpointSlice", "Certificate", "Issuer",
                  "ClusterIssuer", "ServiceMonitor", "PodMonitor", "PrometheusRule"}
-CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers", "sidecars")  # sidecars: Argo
+# The name a runtime gives a single container that has none: Argo's main container, KServe's model server.
+SINGLE_NAMES = {"container": "main", "script": "main"}
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
 
@@ -66,10 +79,26 @@ def _objects(doc: Any, path: Path, depth: int = 0) -> list[tuple[Any, Path]]:
     return [(doc, path)]
 
 
-def _pod_specs(obj: Any, path: Path) -> list[tuple[Any, Path, Any]]:
-    """(pod spec node, its path, the metadata node that annotates it)."""
+@dataclass(frozen=True)
+class _Spec:
+    """A pod spec found in an object: its node and path, the metadata that annotates it, the
+    pod-level security context (node and path), and the keys of single containers it holds."""
+
+    node: Any
+    path: Path
+    meta: Any
+    context: tuple[Any, Path]
+    singles: tuple[str, ...] = ()
+
+
+def _is_core_kind(kind: str, api: str) -> bool:
+    """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service)."""
+    return kind in NOT_WORKLOADS and not (kind == "Service" and api != "v1")
+
+
+def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
     kind = y.text(y.get(obj, "kind")) or ""
-    if kind in NOT_WORKLOADS:
+    if _is_core_kind(kind, y.text(y.get(obj, "apiVersion")) or ""):
         return []
     known = POD_SPEC_PATHS.get(kind)
     if known is not None:
@@ -77,49 +106,103 @@ def _pod_specs(obj: Any, path: Path) -> list[tuple[Any, Path, Any]]:
         if not y.is_map(spec):
             return []
         meta = y.get(obj, *known[:-1], "metadata") if len(known) > 1 else y.get(obj, "metadata")
-        return [(spec, (*path, *known), meta)]
+        full = (*path, *known)
+        return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")))]
     out = []
     for sub_path, node in y.walk_maps(obj):
+        singles = _single_containers(node)
         containers = y.get(node, "containers")
-        if y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
-                                        for c in y.items(containers)):
-            parent_meta = None
-            parents = sub_path[:-1]
-            if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
-                parent_meta = y.get(y.get(obj, *parents), "metadata")  # a template's own metadata
-            out.append((node, (*path, *sub_path), parent_meta))
+        if not singles and not (y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
+                                                             for c in y.items(containers))):
+            continue
+        parent_meta = None
+        parents = sub_path[:-1]
+        if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
+            parent_meta = y.get(y.get(obj, *parents), "metadata")  # a template's own metadata
+        out.append(_Spec(node, (*path, *sub_path), parent_meta, _context(obj, path, sub_path), singles))
     return out
 
 
+def _single_containers(node: Any) -> tuple[str, ...]:
+    """Keys of one-container fields: Argo's `container:`/`script:` (a mapping with an `image`) and a
+    KServe model (`model:`, `sklearn:`, ...: a mapping with a `storageUri`/`modelFormat`, whose image
+    the serving runtime supplies)."""
+    out = []
+    for key, (_k, value) in y.entries(node).items():
+        if not y.is_map(value):
+            continue
+        if key in ("container", "script") and y.get(value, "image") is not None:
+            out.append(key)
+        elif key not in ("spec", "template") and (y.get(value, "storageUri") is not None
+                                                  or y.get(value, "modelFormat") is not None):
+            out.append(key)
+    return tuple(out)
+
+
+def _context(obj: Any, obj_path: Path, sub_path: Path) -> tuple[Any, Path]:
+    """The pod-level security context of a custom resource's pod spec: its own `securityContext`,
+    else the nearest enclosing one (an Argo template's, then the Workflow's `spec.securityContext`)."""
+    nodes = [obj]
+    for p in sub_path:
+        cur = nodes[-1]
+        nodes.append(y.items(cur)[p] if isinstance(p, int) and p < len(y.items(cur)) else
+                     y.get(cur, p) if isinstance(p, str) else None)
+    for depth in range(len(sub_path), 0, -1):
+        sc = y.get(nodes[depth], "securityContext")
+        if y.is_map(sc):
+            return sc, (*obj_path, *sub_path[:depth], "securityContext")
+    return None, (*obj_path, *sub_path, "securityContext")
+
+
+_STRUCTURAL = {"spec", "template", "jobTemplate", "containerSet"}
+
+
 def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
+    """`Kind/name`, and for a custom resource the role of the replica that holds the pod spec:
+    `PyTorchJob/train Worker`, `RayCluster/r gpu-group`, `JobSet/j workers`, `Workflow/w train`."""
     kind = y.text(y.get(obj, "kind")) or "object"
     name = y.text(y.get(obj, "metadata", "name")) or y.text(y.get(obj, "metadata", "generateName")) or "?"
-    inner = [p for p in spec_path[len(obj_path):] if isinstance(p, str)]
-    # name the replica role of custom resources: PyTorchJob/train Worker
-    roles = [p for p in inner if p not in ("spec", "template", "jobTemplate") and not p.endswith("Specs")
-             and p not in POD_SPEC_PATHS]
-    suffix = f" {roles[-1]}" if roles and kind not in POD_SPEC_PATHS else ""
-    return f"{kind}/{name}{suffix}"
+    if kind in POD_SPEC_PATHS:
+        return f"{kind}/{name}"
+    roles: list[str] = []
+    node = obj
+    for p in spec_path[len(obj_path):]:
+        if isinstance(p, int):
+            node = y.items(node)[p] if p < len(y.items(node)) else None
+            label = y.text(y.get(node, "name")) or y.text(y.get(node, "groupName"))
+            if label:
+                roles.append(label)
+            continue
+        node = y.get(node, p)
+        if p in _STRUCTURAL or p.endswith("Specs") or y.is_seq(node) or p in POD_SPEC_PATHS:
+            continue
+        roles.append(re.sub(r"(?<=[a-z])(?:GroupSpec|Spec|Template)$", "", p))  # headGroupSpec -> head
+    return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
 def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str]) -> list[Workload]:
     out: list[Workload] = []
-    for spec, spec_path, meta in _pod_specs(obj, obj_path):
-        owner = _owner(obj, spec_path, obj_path)
-        pod = _Pod(spec, spec_path, meta, lines)
+    for spec in _pod_specs(obj, obj_path):
+        owner = _owner(obj, spec.path, obj_path)
+        pod = _Pod(spec, lines)
+        for key in spec.singles:
+            out.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
         for list_key in CONTAINER_LISTS:
-            for i, container in enumerate(y.items(y.get(spec, list_key))):
+            for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
-                    out.append(pod.container(path, container, (*spec_path, list_key, i), owner, list_key))
+                    out.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
     return out
 
 
 class _Pod:
-    def __init__(self, spec: Any, path: Path, meta: Any, lines: list[str]) -> None:
+    def __init__(self, found: _Spec, lines: list[str]) -> None:
+        spec = found.node
+        path = found.path
         self.spec = spec
         self.lines = lines
         self.path = path
-        self.sc = y.get(spec, "securityContext")
+        self.sc, self.sc_path = found.context
+        meta = found.meta
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
         self.volumes: dict[str, tuple[Any, Path]] = {}
         for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
@@ -134,7 +217,7 @@ class _Pod:
             return Setting(y.scalar(node), y.loc(node), path=(*cpath, "securityContext", *keys))
         node = y.get(self.sc, *keys)
         if node is not None and y.scalar(node) is not None:
-            return Setting(y.scalar(node), y.loc(node), path=(*self.path, "securityContext", *keys))
+            return Setting(y.scalar(node), y.loc(node), path=(*self.sc_path, *keys))
         return None
 
     def host(self, key: str) -> Setting[bool] | None:
@@ -144,9 +227,13 @@ class _Pod:
         return Setting(y.scalar(node) is True, y.loc(node), path=(*self.path, key))
 
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
-        name = y.text(y.get(c, "name")) or "?"
+        single = list_key not in CONTAINER_LISTS
+        # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
+        name = y.text(y.get(c, "name")) or (SINGLE_NAMES.get(list_key, "kserve-container") if single
+                                            else y.text(y.get(c, "image")) or "?")
         name_pair = y.entries(c).get("name")
-        anchor = y.loc(name_pair[0]) if name_pair else y.loc(c)
+        key_pair = y.entries(self.spec).get(list_key) if single else None
+        anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         sc_path = (*cpath, "securityContext")
 
         def bool_field(*keys: str) -> Setting[bool] | None:
@@ -214,8 +301,14 @@ class _Pod:
             kwargs["command"] = args
         words = (command.value or () if command else ()) + (args.value or () if args else ())
         process = from_argv(words, words[0].loc) if words else []
-        role = "init container" if list_key == "initContainers" else (
-            "ephemeral container" if list_key == "ephemeralContainers" else "container")
+        source = y.get(c, "source") if list_key == "script" else None
+        if y.is_scalar(source) and (not words or words[0].text.rsplit("/", 1)[-1] in SHELLS):
+            # Argo runs `command` with the script `source` written to a file: a shell runs it
+            start, indent = y.content(source, self.lines)
+            process += parse_script(y.text(source) or "", lambda row, col: Loc(
+                start.line + row, (start.col + col) if row == 0 else indent + col + 1))
+        role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
+                "sidecars": "sidecar"}.get(list_key, "container")
         return Workload(
             name=name,
             label=f"{role} `{name}` ({owner})",
