@@ -45,10 +45,16 @@ def formats_read(declared: frozenset[Format]) -> frozenset[Format]:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Loc:
-    """A 1-based position in a source file."""
+    """A 1-based position in a source file.
+
+    `file` is empty for the file being read, else the path (as reported) of the
+    file a value was inherited from: the linker stamps it on what a compose
+    service takes from the Dockerfile it is built from.
+    """
 
     line: int
     col: int = 1
+    file: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,26 @@
-"""Cross-file facts: a compose service built from a scanned Dockerfile inherits its image user."""
+"""Cross-file facts: a compose service built from a scanned Dockerfile inherits its image.
+
+What the service takes from the image is what Docker gives the container:
+
+- the image's `USER`, unless the service sets `user:`;
+- the image's `ENV`, under the service's `environment:` (the service wins by name);
+- the files and build steps of the image (a Jupyter or sshd config its `RUN`s write);
+- the start command: compose `entrypoint:` replaces the image's ENTRYPOINT *and*
+  clears its CMD; `command:` alone replaces the CMD and keeps the ENTRYPOINT (a
+  shell-form ENTRYPOINT ignores it); with neither, the image's ENTRYPOINT + CMD run.
+
+Inherited values keep their Dockerfile locations, stamped with its path
+(`Loc.file`): a finding at such a location is the Dockerfile's. The runner
+reports it once: in the Dockerfile when the Dockerfile itself has that finding,
+else at the service, naming the Dockerfile line (see docs/architecture.md).
+"""
 from __future__ import annotations
 
 import dataclasses
 import os
+from typing import Any
 
-from glmlint.ir import Format, Setting, SourceFile
+from glmlint.ir import Format, Loc, Setting, SourceFile, Word, Workload
 
 
 def link(sources: list[SourceFile]) -> None:
@@ -19,14 +35,62 @@ def link(sources: list[SourceFile]) -> None:
             continue
         base = os.path.dirname(os.path.abspath(src.disk_path))
         for i, w in enumerate(src.workloads):
-            if w.build is None or w.user.explicit or "$" in w.build.context:
+            if w.build is None or "$" in w.build.context:
                 continue
             context = os.path.join(base, w.build.context)
             dockerfile = os.path.join(context, w.build.dockerfile or "Dockerfile")
             image = images.get(os.path.normcase(os.path.normpath(dockerfile)))
-            if image is None:
-                continue
-            user = image.user
-            origin = f"{image.path}:{user.loc.line}"
-            inherited = Setting(user.value, w.anchor, explicit=False, path=w.user.path, origin=origin)
-            src.workloads[i] = dataclasses.replace(w, user=inherited)
+            if image is not None:
+                src.workloads[i] = inherit(w, image)
+
+
+def inherit(service: Workload, image: Workload) -> Workload:
+    """`service` with what it takes from the image built from `image` (a Dockerfile's final stage)."""
+    from glmlint.shell import file_writes, from_argv
+
+    img: Workload = stamp(image, image.path)
+    changes: dict[str, Any] = {"build_steps": img.build_steps + service.build_steps,
+                               "env": img.env + service.env}
+    if not service.user.explicit:
+        user = image.user
+        changes["user"] = Setting(user.value, service.anchor, explicit=False, path=service.user.path,
+                                  origin=f"{image.path}:{user.loc.line}")
+    if service.base_image is None:
+        changes["base_image"] = image.base_image
+    own_files = set(file_writes(image.process))
+    image_files = tuple(f for f, raw in zip(img.files, image.files) if raw not in own_files)
+    process = service.process
+    if not service.entrypoint.explicit:
+        ep = img.entrypoint.value or ()
+        if not service.command.explicit:
+            process = img.process  # the image's ENTRYPOINT + CMD
+        elif ep and _shell_form(ep):
+            process = img.process  # a shell-form ENTRYPOINT ignores the CMD
+        elif ep:
+            words = ep + (service.command.value or ())
+            process = tuple(from_argv(words, words[0].loc))
+    changes["process"] = tuple(process)
+    changes["files"] = image_files + tuple(file_writes(process))
+    return dataclasses.replace(service, **changes)
+
+
+def _shell_form(words: tuple[Word, ...]) -> bool:
+    """A shell-form instruction: the parser gives every word of `sh -c <text>` the instruction's location."""
+    return len(words) > 1 and len({w.loc for w in words}) == 1
+
+
+def stamp(value: Any, file: str) -> Any:
+    """`value` with every location in it marked as being in `file`."""
+    if isinstance(value, Loc):
+        return value if value.file else Loc(value.line, value.col, file)
+    if isinstance(value, tuple):
+        return tuple(stamp(v, file) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = stamp(old, file)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value

@@ -32,6 +32,7 @@ class Result:
     message: str
     fix: Fix | None = None
     workload: str | None = None
+    cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
 
     @property
     def code(self) -> str:
@@ -132,6 +133,13 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     args = finding.args
     message = finding.message or rule.message.format(**args)
     intents = intents_of(finding)
+    at = finding.at
+    if at.file and at.file != source.path and workload is not None:
+        # about a value inherited from another file (the Dockerfile a service is built from):
+        # reported at the workload, naming that file; its fix would edit the other file
+        message += f" (set in its image, built from `{at.file}:{at.line}`)"
+        return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
+                      workload.label, (at.file, at.line, at.col))
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -140,6 +148,13 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
                   workload.label if workload is not None else None)
+
+
+def _one_per_cause(results: list[Result]) -> list[Result]:
+    """Drop a finding about another file's value when that file reports it itself: one root cause,
+    one finding (the compose service built from a Dockerfile that starts Jupyter without a token)."""
+    reported = {(r.path, r.line, r.col, r.code) for r in results}
+    return [r for r in results if r.cause is None or (*r.cause, r.code) not in reported]
 
 
 def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
@@ -185,6 +200,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             if key not in seen:
                 seen.add(key)
                 report.results.append(r)
+    report.results = _one_per_cause(report.results)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
     from glmlint import policy

@@ -165,7 +165,7 @@ class _Walker:
         text, dynamic = self.value(node)
         loc = self.loc(node)
         skip = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}.get(node.type, 0)
-        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip) if skip else None)
+        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None)
 
     def value(self, node: Any) -> tuple[str, bool]:
         kind = node.type
@@ -274,8 +274,8 @@ def split_words(text: str, loc: Loc) -> tuple[Word, ...]:
                 buf.append(c)
                 i += 1
         word = "".join(buf)
-        at = Loc(loc.line, loc.col + begin)
-        start = Loc(loc.line, loc.col + begin + 1) if quote_at is not None else None
+        at = Loc(loc.line, loc.col + begin, loc.file)
+        start = Loc(loc.line, loc.col + begin + 1, loc.file) if quote_at is not None else None
         words.append(Word(word, at, "$" in word, start))
     return tuple(words)
 
@@ -345,7 +345,8 @@ def _dash_c(args: list[Word]) -> Word | None:
 def _offset(word: Word) -> Locate:
     """Locations inside a script held by one word (`sh -c '...'`)."""
     start = word.start or word.loc
-    return lambda row, col: Loc(start.line + row, (start.col + col) if row == 0 else word.indent + col + 1)
+    return lambda row, col: Loc(start.line + row, (start.col + col) if row == 0 else word.indent + col + 1,
+                                start.file)
 
 
 # -- what commands print and write --------------------------------------------------

@@ -11,6 +11,10 @@ Kubernetes container whose effective `runAsUser` is 0 or that has neither
 `runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level values inherited,
 the container's own winning).
 
+A compose service built from a root image is reported beside the Dockerfile:
+`user:` in the service and `USER` in the Dockerfile are independent fixes, and
+the service's message names the Dockerfile line.
+
 ## Why is this bad?
 Root in the container is root on the host's kernel: one escape (a runtime or
 kernel bug, a mounted socket) and the attacker owns the node. Model servers and

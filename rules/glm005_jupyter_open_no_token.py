@@ -9,6 +9,13 @@ Jupyter resolves them: command-line flags (`--ServerApp.token=''`,
 `--NotebookApp.token=''`, `--IdentityProvider.token=''`) over config files
 the build writes (`c.ServerApp.token = ''`) over `JUPYTER_TOKEN`.
 
+A compose service built from a scanned Dockerfile runs the image's `CMD`
+unless it overrides it (`command:`, or `entrypoint:`, which also clears the
+`CMD`), with the image's config files and `ENV`. A finding in the image is
+reported once, in the Dockerfile; when only the combination fires (the image
+empties the token, the service's command listens on `0.0.0.0`) it is reported
+at the service, naming the Dockerfile line, without a fix.
+
 It does **not** fire for Jupyter's default: with no token configured Jupyter
 generates a random one and prints it, and an empty `JUPYTER_TOKEN` changes
 nothing.

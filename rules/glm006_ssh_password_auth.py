@@ -7,7 +7,10 @@ heredoc, `COPY <<EOF`) or passed as `sshd -o ...`, or openssh-server installed
 with a user's password set (`chpasswd`, `passwd`, `usermod -p`) and password
 authentication never turned off: OpenSSH's default is `yes`. The value is
 resolved as sshd does: the first one it reads wins, `-o` options and
-`sshd_config.d/*.conf` before the main file. Also flags a repository
+`sshd_config.d/*.conf` before the main file. A compose service built from a
+scanned Dockerfile inherits its image's sshd setup: a password the image sets
+is reported once, in the Dockerfile; an `-o` the service's `command:` adds is
+the service's own finding. Also flags a repository
 `sshd_config` file that turns either option on.
 
 ## Why is this bad?

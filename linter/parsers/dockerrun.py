@@ -330,7 +330,7 @@ def _verb(argv: tuple[Word, ...]) -> tuple[str, int] | None:
 
 def _value_word(word: Word, text: str, skip: int) -> Word:
     """The part of `word` after its first `skip` characters, as a word of its own."""
-    return Word(text, Loc(word.loc.line, word.loc.col + skip), word.dynamic)
+    return Word(text, Loc(word.loc.line, word.loc.col + skip, word.loc.file), word.dynamic)
 
 
 def _opaque(word: Word) -> bool:

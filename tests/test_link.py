@@ -1,0 +1,134 @@
+"""Cross-file reasoning: a compose service built from a scanned Dockerfile inherits its image."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from glmlint.ir import Loc
+
+from tests.helpers import lint
+
+JUPYTER_CMD = """\
+    FROM python:3.12-slim
+    RUN pip install jupyterlab && useradd -u 1000 nb
+    USER 1000
+    CMD ["jupyter", "lab", "--ip=0.0.0.0", "--ServerApp.token="]
+    """
+
+
+def rows(report) -> list[tuple[str, str, int, int]]:  # type: ignore[no-untyped-def]
+    return [(r.path, r.code, r.line, r.col) for r in report.results]
+
+
+def test_image_cmd_finding_is_reported_once_in_the_dockerfile(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"nb/Dockerfile": JUPYTER_CMD,
+                             "compose.yaml": "services:\n  nb:\n    build: ./nb\n    ports: ['8888:8888']\n"},
+                  ["GLM005"])
+    assert rows(report) == [("nb/Dockerfile", "GLM005", 4, 40)]
+
+
+def test_compose_command_overrides_the_image_cmd(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"nb/Dockerfile": JUPYTER_CMD, "compose.yaml": """\
+        services:
+          safe:
+            build: ./nb
+            command: ["jupyter", "lab", "--ip=0.0.0.0"]
+          open:
+            build: {context: ., dockerfile: nb/Dockerfile.localhost}
+            command: jupyter lab --ip=0.0.0.0 --IdentityProvider.token=''
+        """, "nb/Dockerfile.localhost": "FROM python:3.12-slim\nCMD jupyter lab --ServerApp.token=''\n"},
+        ["GLM005"])
+    # `safe` generates a token; `open` empties it on its own command line (the Dockerfile's Jupyter
+    # listens on localhost, so the Dockerfile.localhost alone is fine)
+    assert rows(report) == [("compose.yaml", "GLM005", 7, 39), ("nb/Dockerfile", "GLM005", 4, 40)]
+
+
+def test_config_written_by_the_image_and_an_ip_from_the_service(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"Dockerfile": """\
+        FROM python:3.12-slim
+        RUN pip install jupyterlab \\
+         && echo "c.ServerApp.token = ''" >> /etc/jupyter/jupyter_server_config.py
+        CMD ["jupyter", "lab"]
+        """, "compose.yaml": """\
+        services:
+          lab:
+            build: .
+            command: ["jupyter", "lab", "--ip=0.0.0.0"]
+        """}, ["GLM005"])
+    # neither file alone: the root cause spans both, reported at the service, naming the Dockerfile
+    (r,) = report.results
+    assert (r.path, r.line, r.col) == ("compose.yaml", 2, 3)
+    assert r.message.endswith("(set in its image, built from `Dockerfile:3`)")
+    assert r.fix is None  # the fix would edit the Dockerfile, another file
+
+
+def test_compose_entrypoint_resets_the_image_cmd(tmp_path: Path) -> None:
+    dockerfile = JUPYTER_CMD.replace('CMD ["jupyter"', 'ENTRYPOINT ["tini", "--"]\n    CMD ["jupyter"')
+    report = lint(tmp_path, {"Dockerfile": dockerfile, "compose.yaml": """\
+        services:
+          api:
+            build: .
+            entrypoint: ["python", "-m", "http.server"]
+          nb:
+            build: .
+            command: ["jupyter", "lab", "--ip", "0.0.0.0", "--NotebookApp.token", ""]
+        """}, ["GLM005"])
+    # `api` runs no Jupyter (entrypoint: clears CMD); `nb` runs `tini -- jupyter lab ...`
+    assert rows(report) == [("Dockerfile", "GLM005", 5, 40), ("compose.yaml", "GLM005", 7, 52)]
+
+
+def test_shell_form_entrypoint_ignores_the_compose_command(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"Dockerfile": """\
+        FROM python:3.12-slim
+        ENTRYPOINT jupyter lab --ip=0.0.0.0 --ServerApp.token=''
+        """, "compose.yaml": "services:\n  nb:\n    build: .\n    command: [python, app.py]\n"}, ["GLM005"])
+    assert rows(report) == [("Dockerfile", "GLM005", 2, 37)]
+
+
+def test_image_env_carries_and_the_service_environment_wins(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"Dockerfile": """\
+        FROM quay.io/jupyter/base-notebook
+        ENV NOTEBOOK_ARGS="--IdentityProvider.token=''"
+        """, "compose.yaml": """\
+        services:
+          same:
+            build: .
+          fixed:
+            build: .
+            environment:
+              NOTEBOOK_ARGS: --ServerApp.port=8888
+        """}, ["GLM005"])
+    assert rows(report) == [("Dockerfile", "GLM005", 2, 5)]
+
+
+def test_sshd_from_the_image_and_an_option_from_the_service(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"Dockerfile": """\
+        FROM ubuntu:24.04
+        RUN apt-get update && apt-get install -y openssh-server && echo 'root:root' | chpasswd
+        CMD ["/usr/sbin/sshd", "-D"]
+        """, "compose.yaml": """\
+        services:
+          inherits:
+            build: .
+          adds:
+            build: .
+            command: ["/usr/sbin/sshd", "-D", "-o", "PermitEmptyPasswords=yes"]
+        """}, ["GLM006"])
+    # the image's password is one root cause (reported in the Dockerfile); the service's `-o` another
+    assert rows(report) == [("Dockerfile", "GLM006", 2, 79), ("compose.yaml", "GLM006", 6, 45)]
+
+
+def test_run_as_root_is_reported_in_both_places(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"Dockerfile": "FROM python:3.12-slim\nCMD [\"python\"]\n",
+                             "compose.yaml": "services:\n  app:\n    build: .\n  ok:\n    build: .\n    user: '1000'\n"},
+                  ["GLM001"])
+    # `USER` in the Dockerfile and `user:` in the service are independent fixes: two findings
+    assert rows(report) == [("Dockerfile", "GLM001", 1, 1), ("compose.yaml", "GLM001", 2, 3)]
+    assert "built from `Dockerfile:1`" in report.results[1].message
+
+
+def test_inherited_locations_name_the_dockerfile(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"Dockerfile": JUPYTER_CMD, "compose.yaml": "services:\n  nb:\n    build: .\n"})
+    service = next(s for s in report.sources if s.path == "compose.yaml").workloads[0]
+    jupyter = service.process[0]
+    assert jupyter.name == "jupyter" and jupyter.loc.file == "Dockerfile"
+    assert service.build_steps[0].loc == Loc(2, 5, "Dockerfile")
