@@ -10,7 +10,8 @@
 `ignore[...]` takes codes or slugs; a bare `ignore` silences every rule. On a
 line of its own it covers the next line that is not a comment (in a Dockerfile
 the whole instruction, continuation lines included); after other text, its own
-line. Docker reads `#` as a comment only at the start of a line, so in a
+line (a `docker run` command line: the whole command, continuation lines
+included). Docker reads `#` as a comment only at the start of a line, so in a
 Dockerfile the comment goes on the line above (or after a shell-form `RUN`'s
 command, where the shell reads it as a comment). `skip-file` on a line of its
 own makes the scan skip the file.
@@ -93,7 +94,7 @@ def parse(source: SourceFile) -> list[Suppression]:
         own_line = not line[:hash_col].strip()
         start = _next_code_line(lines, i) if own_line else i
         end = start + 1
-        if source.format is Format.DOCKERFILE:
+        if source.format in (Format.DOCKERFILE, Format.DOCKER_RUN):  # an instruction, a command line
             while end - 1 < len(lines) and lines[end - 1].rstrip().endswith("\\"):
                 end += 1
         raw = m.group("rules")

@@ -244,3 +244,13 @@ def test_all_core_rules_on_one_command(tmp_path: Path) -> None:
           jupyter lab --ip=0.0.0.0 --NotebookApp.token=''
         """}, ["GLM001", "GLM002", "GLM003", "GLM004", "GLM005", "GLM006"])
     assert sorted({r.code for r in report.results}) == ["GLM001", "GLM002", "GLM003", "GLM004", "GLM005"]
+
+
+def test_a_suppression_above_a_command_covers_its_continuation_lines(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"dind.sh": """\
+        # glmlint: ignore[GLM003] the CI runner needs Docker-in-Docker
+        docker run -d \\
+          --privileged docker:27-dind
+        docker run --privileged alpine
+        """}, ["GLM003"])
+    assert found(report) == [("dind.sh", "GLM003", 4)]
