@@ -21,7 +21,7 @@ from glmlint.runner import Result, _result, evaluate
 
 MAX_STEPS = 200
 _HINT = {Format.DOCKERFILE: "dockerfile", Format.COMPOSE: "compose", Format.KUBERNETES: "yaml",
-         Format.SSHD_CONFIG: "sshd"}
+         Format.SSHD_CONFIG: "sshd", Format.DOCKER_RUN: "docker-run"}
 _COMMAND_FIELDS = frozenset({"entrypoint", "command", "process", "files", "build_steps", "env"})
 
 
@@ -74,7 +74,7 @@ class _Found:
 def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
     out: list[_Found] = []
     if source.format not in _HINT:
-        return out  # no lowering for this format yet (`docker run` flags)
+        return out  # no lowering for this format
     for rule in rules:
         try:
             found = evaluate(source, rule)
@@ -125,6 +125,10 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options) -> lis
                     edits.extend(set_user(doc, intent.setting, options.user))
                 else:
                     raise FixError(f"no way to write {type(intent).__name__} `{_field(intent)}` in a Dockerfile")
+        elif fmt is Format.DOCKER_RUN:
+            from glmlint.fix.dockerrun import DockerRunFixer
+
+            edits.extend(DockerRunFixer(doc, w, options.user).lower(tuple(structured)))
         elif ydoc is not None:
             from glmlint.fix.manifest import ManifestFixer
 

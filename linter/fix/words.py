@@ -81,7 +81,21 @@ def _json_context(text: str, start: int) -> bool:
 
 
 def remove_words(doc: TextDoc, loc: Loc, count: int = 1) -> list[Edit]:
-    """Remove `count` consecutive words starting at `loc`, with one separator."""
+    """Remove `count` consecutive words starting at `loc`, with one separator; a continuation
+    line left holding only `\\` goes too."""
+    edits = _remove_words(doc, loc, count)
+    if len(edits) == 1:
+        e = edits[0]
+        text = doc.text
+        line_start, line_end = doc.line_start(e.start), doc.line_end(e.end)
+        rest = text[line_start:e.start] + text[e.end:line_end]
+        prev = text[doc.line_start(line_start - 1):doc.line_end(line_start - 1)] if line_start > 0 else ""
+        if rest.strip() == "\\" and prev.rstrip().endswith("\\"):
+            return [Edit(line_start, doc.after_line(e.end), "")]
+    return edits
+
+
+def _remove_words(doc: TextDoc, loc: Loc, count: int = 1) -> list[Edit]:
     text = doc.text
     start = doc.at(loc)
     if start >= len(text) or text[start] in " \t\r\n":
