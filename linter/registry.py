@@ -1,7 +1,9 @@
 """Rule discovery and selection: built-ins plus third-party packages' entry points."""
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterable
 
 from glmlint.rule import Rule
@@ -20,8 +22,44 @@ def builtin_rules() -> list[Rule]:
     return list(BUILTIN)
 
 
+def _may_declare_plugins() -> bool:
+    """Whether any installed distribution may declare the entry-point group.
+
+    `importlib.metadata` costs ~15 ms to import (email, zipfile, csv, ...), paid by
+    every `glmlint check` although few environments have a plugin. This looks the
+    way its path finder does (the `*.dist-info`/`*.egg-info` folders on
+    `sys.path`) for an `entry_points.txt` naming the group, and answers True
+    whenever it cannot be sure (a zip on `sys.path`, another distribution finder).
+    """
+    from importlib.machinery import PathFinder
+
+    if any(f is not PathFinder and getattr(f, "find_distributions", None) is not None for f in sys.meta_path):
+        return True
+    for entry in sys.path:
+        base = entry or "."
+        try:
+            names = os.listdir(base)
+        except NotADirectoryError:  # a zip archive
+            return True
+        except OSError:
+            continue
+        metadata = [n for n in names if n.lower().endswith((".dist-info", ".egg-info"))]
+        if base.lower().endswith(".egg"):
+            metadata.append("EGG-INFO")
+        for name in metadata:
+            try:
+                with open(os.path.join(base, name, "entry_points.txt"), encoding="utf-8", errors="replace") as fh:
+                    if ENTRY_POINT_GROUP in fh.read():
+                        return True
+            except OSError:
+                continue
+    return False
+
+
 def plugin_rules() -> list[Rule]:
     """Rules from the `glmlint.rules` entry-point group; the entry name is the code prefix."""
+    if not _may_declare_plugins():
+        return []
     from importlib.metadata import entry_points
 
     out: list[Rule] = []

@@ -69,3 +69,17 @@ def test_bad_entry_point_name_fails_naming_the_package(tmp_path, monkeypatch, na
     install_fake_plugin(tmp_path, monkeypatch, entry_name=name)
     with pytest.raises(RuleError, match="acme-glmlint"):
         plugin_rules()
+
+
+def test_plugin_look_up_defers_to_importlib_metadata_for_a_zip_on_sys_path(tmp_path, monkeypatch):
+    import zipfile
+
+    from glmlint import registry
+
+    archive = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("acme_glmlint-0.1.dist-info/entry_points.txt", "[glmlint.rules]\nACME = acme_rules:RULES\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(archive)])
+    assert registry._may_declare_plugins()  # cannot look inside cheaply: importlib.metadata decides
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing")])
+    assert not registry._may_declare_plugins()

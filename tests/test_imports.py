@@ -1,0 +1,56 @@
+"""What each path imports: heavy modules stay out of `import glmlint` and of a one-file check."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+HEAVY = ("sarif_om", "jsonschema", "ruamel.yaml", "importlib.metadata", "click", "tree_sitter")
+
+
+def loaded_after(code: str, cwd: Path) -> set[str]:
+    """Modules loaded (of HEAVY and their submodules) by running `code` in a fresh interpreter."""
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=True)
+    mods = json.loads(out.stdout.strip().splitlines()[-1])
+    return {m for m in mods if any(m == h or m.startswith(h + ".") for h in HEAVY)}
+
+
+def test_import_glmlint_and_version_load_nothing_heavy(tmp_path):
+    assert loaded_after("import glmlint", tmp_path) == set()
+    assert loaded_after("from glmlint.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass",
+                        tmp_path) == set()
+
+
+def test_checking_one_dockerfile_loads_no_yaml_sarif_schema_or_entry_point_machinery(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nRUN pip install flask\nUSER app\n")
+    code = textwrap.dedent("""\
+        from glmlint.registry import all_rules
+        from glmlint.runner import scan
+        report = scan(["Dockerfile"], all_rules())
+        assert report.files_scanned == 1, report
+        """)
+    loaded = loaded_after(code, tmp_path)
+    # tree-sitter parses the RUN line; nothing else heavy is needed for a Dockerfile
+    assert {m for m in loaded if not m.startswith("tree_sitter")} == set()
+
+
+def test_checking_one_manifest_loads_the_c_composer_but_no_sarif_or_schema(tmp_path):
+    (tmp_path / "pod.yaml").write_text(textwrap.dedent("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web}
+        spec:
+          containers: [{name: web, image: nginx}]
+        """))
+    code = textwrap.dedent("""\
+        from glmlint.registry import all_rules
+        from glmlint.runner import scan
+        report = scan(["pod.yaml"], all_rules())
+        assert report.results, report
+        """)
+    loaded = loaded_after(code, tmp_path)
+    assert "ruamel.yaml.cyaml" in loaded
+    assert not {m for m in loaded if m.startswith(("sarif_om", "jsonschema", "importlib.metadata"))}
