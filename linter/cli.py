@@ -56,17 +56,19 @@ def _cli():  # type: ignore[no-untyped-def]
     @click.option("--sarif-category", metavar="NAME",
                   help="SARIF `automationDetails.id`, for uploads without upload-sarif's `category`.")
     @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
+    @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+                  help="Worker processes for large scans (0: one per CPU; 1: no pool).")
     def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
               ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
               baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
-              sarif_category: str | None, color: bool | None) -> None:
+              sarif_category: str | None, color: bool | None, jobs: int) -> None:
         """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
         from glmlint.output import write
         from glmlint.rule import Severity
 
         report, config = _scan(paths, select, ignore, config_path, stdin_filename,
                                baseline=None if write_baseline else baseline,
-                               report_unused_ignores=report_unused_ignores)
+                               report_unused_ignores=report_unused_ignores, jobs=jobs)
         if write_baseline:
             from glmlint import baseline as baseline_file
 
@@ -172,7 +174,7 @@ def _cli():  # type: ignore[no-untyped-def]
 
     def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],  # type: ignore[no-untyped-def]
               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
-              report_unused_ignores: bool = False):
+              report_unused_ignores: bool = False, jobs: int = 1):
         """Load the configuration, select the rules, scan (with progress on a terminal), and report
         unreadable files on standard error, one line each. Returns the report and the configuration."""
         import dataclasses
@@ -185,7 +187,7 @@ def _cli():  # type: ignore[no-untyped-def]
         progress = _Progress.on_terminal()
         try:
             report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
-                          progress=progress)
+                          progress=progress, jobs=jobs)
         except BaselineError as exc:
             _fail(str(exc))
         finally:

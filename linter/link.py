@@ -23,23 +23,40 @@ from typing import Any
 from glmlint.ir import Format, Loc, Setting, SourceFile, Word, Workload
 
 
+def image_key(path: str) -> str:
+    """How a Dockerfile on disk is matched against a compose `build:`."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _built_from(src: SourceFile, w: Workload) -> str | None:
+    """The Dockerfile (as an `image_key`) `w` is built from, if it can be known."""
+    if w.build is None or "$" in w.build.context:
+        return None
+    base = os.path.dirname(os.path.abspath(src.disk_path))
+    dockerfile = os.path.join(base, w.build.context, w.build.dockerfile or "Dockerfile")
+    return os.path.normcase(os.path.normpath(dockerfile))
+
+
+def wanted(src: SourceFile) -> set[str]:
+    """The Dockerfiles (`image_key`s) `link` would read for `src`: empty unless `src` is compose."""
+    if src.format is not Format.COMPOSE or not src.disk_path:
+        return set()
+    return {key for w in src.workloads if (key := _built_from(src, w)) is not None}
+
+
 def link(sources: list[SourceFile]) -> None:
     images = {}
     for src in sources:
         if src.format is Format.DOCKERFILE and src.workloads and src.disk_path:
-            images[os.path.normcase(os.path.abspath(src.disk_path))] = src.workloads[0]
+            images[image_key(src.disk_path)] = src.workloads[0]
     if not images:
         return
     for src in sources:
         if src.format is not Format.COMPOSE or not src.disk_path:
             continue
-        base = os.path.dirname(os.path.abspath(src.disk_path))
         for i, w in enumerate(src.workloads):
-            if w.build is None or "$" in w.build.context:
-                continue
-            context = os.path.join(base, w.build.context)
-            dockerfile = os.path.join(context, w.build.dockerfile or "Dockerfile")
-            image = images.get(os.path.normcase(os.path.normpath(dockerfile)))
+            key = _built_from(src, w)
+            image = images.get(key) if key is not None else None
             if image is not None:
                 src.workloads[i] = inherit(w, image)
 

@@ -1,15 +1,16 @@
 """The scan: discover files, parse each into IR, link across files, run the rules."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glmlint.discovery import Candidate, discover
-from glmlint.ir import Problem, SourceFile, Workload
+from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
 
@@ -57,6 +58,7 @@ class Report:
     stdin: str | None = None  # the name standard input is reported under, when it was read
     suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
     baselined: int = 0  # findings already recorded in the baseline
+    ir: bool = True  # False after a pooled scan: `sources` then carry text, not workloads (see `scan`)
 
     @property
     def errors(self) -> list[Problem]:
@@ -159,16 +161,26 @@ def _one_per_cause(results: list[Result]) -> list[Result]:
 
 def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
          config: Config | None = None, stdin_filename: str | None = None,
-         progress: Callable[[int, int], None] | None = None) -> Report:
+         progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> Report:
     """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
 
     `config` brings `exclude`, suppressions, `per-file-ignores` and the baseline;
     `progress(done, total)` is called as files are read (`done` of `total` read).
+    `jobs` > 1 (0: one per available CPU) parses and checks the files in that many
+    worker processes once there are `POOL_MIN_FILES` of them. The findings,
+    problems and their order are those of a serial scan; `sources` then hold each
+    file's text but, to spare copying every IR back, no workloads (`Report.ir` is
+    False) except for files the cross-file link needs.
     """
     from glmlint.link import link
 
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     cands = list(discover(paths, report.root, stdin_filename))
+    files = [c for c in cands if not isinstance(c, tuple)
+             and not (config is not None and c.path != "-" and config.excluded(c.path))]
+    workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
+    outcomes = _pooled(files, rules, max_bytes, workers) if workers > 1 else None
+    checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
     for done, cand in enumerate(cands):
         if progress is not None:
             progress(done, len(cands))
@@ -177,11 +189,17 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             continue
         if config is not None and config.excluded(cand.path if cand.path != "-" else cand.display):
             continue
-        data = None
-        if cand.path == "-":
-            report.stdin = cand.display
-            data = sys.stdin.buffer.read()
-        got = read_source(cand, max_bytes, data)
+        if outcomes is not None:
+            out = next(outcomes)
+            got = out[0]
+            if isinstance(got, SourceFile):
+                checked[id(got)] = (cand, out)
+        else:
+            data = None
+            if cand.path == "-":
+                report.stdin = cand.display
+                data = sys.stdin.buffer.read()
+            got = read_source(cand, max_bytes, data)
         if isinstance(got, Problem):
             report.problems.append(got)
         elif got is not None:
@@ -190,10 +208,17 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             report.files_scanned += 1
     if progress is not None:
         progress(len(cands), len(cands))
-    link(report.sources)
+    if outcomes is not None:
+        outcomes.close()  # every outcome is in: stop the pool
+        per_source = _finish_pooled(report, checked, max_bytes)
+    else:
+        link(report.sources)
+        per_source = []
+        for source in report.sources:
+            results, problems = run_rules(source, rules)
+            per_source.append((results, problems))
     seen = set()
-    for source in report.sources:
-        results, problems = run_rules(source, rules)
+    for results, problems in per_source:
         report.problems.extend(problems)
         for r in results:
             key = (r.path, r.line, r.col, r.code, r.message)
@@ -208,3 +233,101 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
 
     policy.apply(report, config or Config())
     return report
+
+
+# -- the process pool ---------------------------------------------------------------
+#
+# Parsing is the scan's cost and each file parses alone, so files are parsed and
+# checked in worker processes. Copying a file's IR back costs about as much as
+# parsing it, so a worker returns findings and the file's text only; the
+# cross-file link (a compose service built from a scanned Dockerfile) is done
+# here: compose files that may inherit come back with their IR unchecked, the
+# Dockerfiles they name are parsed again here, then linked and checked as in a
+# serial scan.
+
+POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves (docs/benchmarks.md)
+
+_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem]]
+_WORKER: tuple[list[Rule], int] | None = None  # (rules, max_bytes) in a worker process
+
+
+def _workers(jobs: int, files: int) -> int:
+    """How many worker processes to scan `files` files with: 1 means no pool."""
+    if jobs == 1 or files < POOL_MIN_FILES:
+        return 1
+    import multiprocessing
+
+    # Workers inherit the rules (plugin rules need not be picklable) and every
+    # module already imported: fork only. Elsewhere the scan stays serial.
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if jobs <= 0:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs, files))
+
+
+def _init_worker(rules: list[Rule], max_bytes: int) -> None:
+    global _WORKER
+    _WORKER = (rules, max_bytes)
+
+
+def _check_one(cand: Candidate) -> _Outcome:
+    """In a worker: parse and check one file; findings travel with their rule's index."""
+    from glmlint.link import wanted
+
+    assert _WORKER is not None
+    rules, max_bytes = _WORKER
+    got = read_source(cand, max_bytes)
+    if not isinstance(got, SourceFile):
+        return got, None, []
+    if wanted(got):
+        return got, None, []  # checked after linking, in the parent
+    results, problems = run_rules(got, rules)
+    index = {id(rule): i for i, rule in enumerate(rules)}
+    packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
+              for r in results]
+    light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path)
+    return light, packed, problems
+
+
+_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
+
+
+def _values(r: Result) -> tuple[Any, ...]:
+    return tuple(getattr(r, f) for f in _RESULT_FIELDS)
+
+
+def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: int) -> Iterator[_Outcome]:
+    """Each file's outcome, in order, from a pool of `workers` processes."""
+    import multiprocessing
+
+    chunk = max(1, min(16, len(files) // (workers * 8)))
+    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes)) as pool:
+        yield from pool.imap(_check_one, files, chunksize=chunk)
+
+
+def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
+                   max_bytes: int) -> list[tuple[list[Result], list[Problem]]]:
+    """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
+    from glmlint.link import image_key, link, wanted
+
+    report.ir = False
+    rules = report.rules
+    entries = [checked[id(s)] for s in report.sources]
+    images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
+    if images:
+        for i, (cand, (got, _packed, _problems)) in enumerate(entries):
+            assert isinstance(got, SourceFile)
+            if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
+                full = read_source(cand, max_bytes)
+                if isinstance(full, SourceFile):
+                    report.sources[i] = full
+        link(report.sources)
+    out: list[tuple[list[Result], list[Problem]]] = []
+    for source, (_cand, (_got, packed, problems)) in zip(report.sources, entries):
+        if packed is None:
+            out.append(run_rules(source, rules))
+        else:
+            out.append(([Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)})
+                         for p in packed], problems))
+    return out

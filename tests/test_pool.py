@@ -1,0 +1,76 @@
+"""The process pool: a pooled scan reports exactly what a serial scan reports, in the same order."""
+from __future__ import annotations
+
+import multiprocessing
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from glmlint import runner
+from glmlint.registry import builtin_rules
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="the pool needs the fork start method")
+
+
+def as_data(report: runner.Report) -> dict[str, object]:
+    return {
+        "results": [(r.path, r.line, r.col, r.code, r.message, r.workload,
+                     None if r.fix is None else (str(r.fix.safety), r.fix.title, r.fix.intents))
+                    for r in report.results],
+        "problems": report.problems,
+        "files_scanned": report.files_scanned,
+        "sources": [(s.path, s.format, s.text, s.disk_path) for s in report.sources],
+    }
+
+
+def test_pooled_scan_equals_serial_scan(tmp_path, monkeypatch):
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nspec: [\n")
+    (tmp_path / "Dockerfile").write_text("FROM alpine\nONBUILD\n")
+    (tmp_path / "values.yaml").write_bytes(b"\x00\x01binary")
+    # problems from discovery, parsing and reading, and a file named twice (its findings once)
+    paths = [str(REPO / "fixtures"), str(tmp_path / "missing"), str(tmp_path), str(REPO / "examples"),
+             str(REPO / "examples" / "ml-stack" / "docker-compose.yml")]
+    rules = builtin_rules()
+    serial = runner.scan(paths, rules, root=str(REPO), jobs=1)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan(paths, rules, root=str(REPO), jobs=2)
+    assert serial.ir and not pooled.ir  # the pool did run
+    assert len(serial.results) > 50 and serial.problems
+    assert as_data(pooled) == as_data(serial)
+    assert as_data(runner.scan(paths, rules, root=str(REPO), jobs=2)) == as_data(serial)
+
+
+def test_pooled_scan_links_a_compose_build_to_a_scanned_dockerfile(tmp_path, monkeypatch):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM python:3.12\nRUN pip install flask\n")
+    (tmp_path / "compose.yaml").write_text(textwrap.dedent("""\
+        services:
+          api:
+            build: ./app
+            read_only: true
+            cap_drop: [ALL]
+          web: {image: nginx, user: "101", read_only: true, cap_drop: [ALL]}
+        """))
+    for i in range(6):  # more files than workers, so that the two files land in different chunks
+        (tmp_path / f"pod{i}.yaml").write_text(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\n"
+                                               "spec: {containers: [{name: c, image: busybox}]}\n")
+    rules = builtin_rules()
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)
+    assert not pooled.ir
+    root = [r for r in pooled.results if r.code == "GLM001" and r.path == "compose.yaml"]
+    assert len(root) == 1 and "built from `app/Dockerfile:1`" in root[0].message, root
+    compose = next(s for s in pooled.sources if s.path == "compose.yaml")
+    assert compose.workloads[0].user.origin == "app/Dockerfile:1"  # linked IR is kept
+    assert as_data(pooled) == as_data(serial)
+
+
+def test_small_scans_stay_serial(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n")
+    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
+    assert report.ir and report.sources[0].workloads
