@@ -71,13 +71,24 @@ def _walk(top: str, root: str) -> Iterator[Candidate]:
                 continue
             kept.append(d)
         dirnames[:] = kept
+        # paths relative to `top` and as displayed, once per directory (relpath per file was 5% of a scan)
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        abs_dir = os.path.abspath(dirpath)
+        shown_dir = _display(abs_dir, root)
         for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, top).replace(os.sep, "/")
-            hint = detect(name, rel)
-            if hint is None or _ignored(full, False, active):
+            hint = detect(name, name if rel_dir == "." else f"{rel_dir}/{name}")
+            if hint is None:
                 continue
-            yield Candidate(full, _display(os.path.abspath(full), root), hint, False)
+            full = os.path.join(dirpath, name)
+            if active and _ignored(full, False, active):
+                continue
+            if shown_dir == ".":
+                shown = name
+            elif shown_dir == abs_dir:  # outside the root: shown as an absolute path
+                shown = os.path.join(abs_dir, name)
+            else:
+                shown = f"{shown_dir}/{name}"
+            yield Candidate(full, shown, hint, False)
 
 
 def _gitignore(directory: str) -> Any:

@@ -51,9 +51,12 @@ class _Walker:
         self.depth = depth
         self.commands: list[Command] = []
         self._lines = data.split(b"\n")
+        self._ascii = data.isascii()  # then a byte column is the character column
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
+        if self._ascii:
+            return self.locate(row, byte_col)
         line = self._lines[row] if row < len(self._lines) else b""
         col = len(line[:byte_col].decode("utf-8", "replace"))
         return self.locate(row, col)
@@ -151,8 +154,9 @@ class _Walker:
             else:
                 argv.append(self.word(child))
             # command substitutions inside arguments run too
-            for sub in _substitutions(child):
-                self.visit(sub)
+            if child.named_child_count:
+                for sub in _substitutions(child):
+                    self.visit(sub)
         if not argv:
             return
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own,
@@ -164,7 +168,7 @@ class _Walker:
     def word(self, node: Any) -> Word:
         text, dynamic = self.value(node)
         loc = self.loc(node)
-        skip = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}.get(node.type, 0)
+        skip = _QUOTE_WIDTH.get(node.type, 0)
         return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None)
 
     def value(self, node: Any) -> tuple[str, bool]:
@@ -205,6 +209,9 @@ class _Walker:
             return "".join(parts), dynamic
         # expansions, substitutions, arithmetic: kept as written
         return raw, True
+
+
+_QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
 
 
 def _substitutions(node: Any) -> Iterable[Any]:

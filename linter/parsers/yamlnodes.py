@@ -182,11 +182,29 @@ def entries(node: Node, _depth: int = 0) -> dict[str, tuple[Node, Node]]:
 def get(node: Node, *keys: str) -> Node:
     """The node at `keys` below `node`, or None."""
     for key in keys:
-        pair = entries(node).get(key)
-        if pair is None:
+        node = _lookup(node, key)
+        if node is None:
             return None
-        node = pair[1]
     return node
+
+
+def _lookup(node: Node, key: str) -> Node:
+    """`entries(node).get(key)`'s value without building the table unless a merge key needs it."""
+    if node is None or node.id != "mapping":
+        return None
+    found = None
+    merges = False
+    for k, value in node.value:
+        if k.id != "scalar":
+            continue
+        if k.value == "<<" and not k.style:
+            merges = True
+        elif k.value == key:
+            found = value  # the last of duplicate keys wins, as in `entries`
+    if found is not None or not merges:
+        return found
+    pair = entries(node).get(key)
+    return None if pair is None else pair[1]
 
 
 def items(node: Node) -> list[Node]:
