@@ -74,3 +74,22 @@ def test_small_scans_stay_serial(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM alpine\n")
     report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
     assert report.ir and report.sources[0].workloads
+
+
+def test_pooled_scan_still_gives_sarif_fixes_and_fix_edits(tmp_path, monkeypatch):
+    import json
+
+    from glmlint import fix as fixer
+    from glmlint.output.sarif import render
+
+    for i in range(4):
+        (tmp_path / f"svc{i}").mkdir()
+        (tmp_path / f"svc{i}" / "compose.yaml").write_text(f"services:\n  s{i}:\n    image: app:{i}\n")
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
+    assert not report.ir  # the pool ran
+    results = json.loads(render(report))["runs"][0]["results"]
+    fixable = [r for r in results if "glmlint/fix" in r.get("properties", {})]
+    assert fixable and all(r.get("fixes") for r in fixable)
+    fixes = fixer.fix_report(report, fixer.Options(unsafe=True))
+    assert len([f for f in fixes if f.changed]) == 4

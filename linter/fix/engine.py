@@ -371,6 +371,12 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     out = []
     for source in report.sources:
         eligible = by_path.get(source.path)
+        if eligible and not getattr(report, "ir", True):  # a pooled scan keeps only the text
+            try:
+                source = _reparse(source, source.text)
+            except FixError:
+                continue
+            _relink(source, report.sources)
         if eligible:
             eligible = eligible + blocked.get(source.path, Counter())
             out.append(fix_source(source, report.rules, eligible, options, report.sources))
@@ -387,6 +393,12 @@ def single_fixes(report: Any) -> dict[tuple[str, int, int, str], list[Edit]]:
     for source in report.sources:
         if source.path not in paths:
             continue
+        if not getattr(report, "ir", True):  # a pooled scan keeps only the text: parse it again
+            try:
+                source = _reparse(source, source.text)
+            except FixError:
+                continue
+            _relink(source, report.sources)
         found = findings(source, report.rules)
         for f in found:
             key = (f.result.path, f.result.line, f.result.col, f.result.code)
