@@ -370,6 +370,7 @@ class SourceFile:
     workloads: list[Workload] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
+    problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,6 +204,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             report.problems.append(got)
         elif got is not None:
             report.sources.append(got)
+            report.problems.extend(got.problems)
         if got is not None:
             report.files_scanned += 1
     if progress is not None:

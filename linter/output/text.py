@@ -43,6 +43,7 @@ def summary(report: Report) -> str:
         line += f"; {report.suppressed} suppressed"
     if report.baselined:
         line += f"; {report.baselined} in the baseline"
-    if report.errors:
-        line += f"; {_n(len(report.errors), 'file')} could not be parsed"
+    bad = len({p.path for p in report.errors})
+    if bad:
+        line += f"; {_n(bad, 'file')} with errors (on standard error)"
     return line

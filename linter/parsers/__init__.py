@@ -4,6 +4,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 
 from glmlint.ir import Format, Problem, SourceFile
 
@@ -115,14 +116,43 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
     from glmlint.parsers import compose, kubernetes
 
     if any(compose.is_compose(d) for d in docs):
-        return compose.parse(display, text, docs)
-    if any(kubernetes.is_kubernetes(d) for d in docs):
-        return kubernetes.parse(display, text, docs)
-    from glmlint.parsers import dockerrun
+        problems = _check_yaml(display, docs)
+        source = compose.parse(display, text, docs)
+    elif any(kubernetes.is_kubernetes(d) for d in docs):
+        problems = _check_yaml(display, docs, skip=lambda d: kubernetes.is_kubernetes(d)
+                               and not kubernetes.may_run(d))
+        source = kubernetes.parse(display, text, docs)
+    else:
+        from glmlint.parsers import dockerrun
 
-    if dockerrun.MARKER.search(text) and any(dockerrun.is_workflow(d) for d in docs):
-        return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
-    return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
+        if dockerrun.MARKER.search(text) and any(dockerrun.is_workflow(d) for d in docs):
+            return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
+        return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
+    source.problems.extend(problems)
+    return source
+
+
+def _check_yaml(display: str, docs: list[object], skip: Callable[[object], bool] = lambda d: False
+                ) -> list[Problem]:
+    """Refuse what cannot be read safely (alias bombs) as a `ParseError`; duplicate keys as `Problem`s.
+
+    Compose refuses a file with a duplicate key and kubectl's strict validation a
+    manifest; the file is still checked with the last value (what a lenient loader
+    applies), so that no finding hides behind the error.
+    """
+    from glmlint.parsers import yamlnodes
+
+    problems: list[Problem] = []
+    for doc in docs:
+        if doc is None or skip(doc):
+            continue
+        try:
+            duplicates = yamlnodes.check(doc)
+        except yamlnodes.YamlError as exc:
+            raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+        problems.extend(Problem(display, d.line, f"invalid YAML: {d}; checked with the last value")
+                        for d in duplicates)
+    return problems
 
 
 __all__ = ["Format", "ParseError", "Problem", "Skip", "SourceFile", "decode", "detect", "parse"]

@@ -58,6 +58,11 @@ def is_kubernetes(doc: Any) -> bool:
     return y.is_scalar(y.get(doc, "apiVersion")) and y.is_scalar(y.get(doc, "kind"))
 
 
+def may_run(doc: Any) -> bool:
+    """False for kinds that hold schemas or data (a CRD, a ConfigMap), never running pods."""
+    return (y.text(y.get(doc, "kind")) or "") not in NOT_WORKLOADS
+
+
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
     lines = text.splitlines()

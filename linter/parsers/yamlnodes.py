@@ -4,7 +4,13 @@ Nodes are read lazily along the paths a parser asks for, so a 250 KiB CRD costs
 one compose and nothing more. Aliases stay shared nodes (never expanded), merge
 keys (`<<: *x`) are resolved on access, and scalars are typed here with the
 YAML 1.1 rules Kubernetes and compose users expect (`yes` is true, `0777` a
-string is kept as written).
+string is kept as written). Tags are never constructed.
+
+Hostile input is bounded the way Compose's and kubectl's YAML library (go-yaml)
+bounds it: nesting deeper than `MAX_DEPTH` is refused before libyaml's recursive
+composer sees it (it would overflow the C stack), and `check` refuses duplicate
+keys, an alias that contains itself, and documents whose aliases expand to
+far more nodes than they hold ("billion laughs").
 """
 from __future__ import annotations
 
@@ -20,8 +26,12 @@ Node = Any
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?$")
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_CORE = "tag:yaml.org,2002:"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
+# go-yaml (Compose, kubectl) refuses nesting deeper than 10000 ("exceeded max depth");
+# libyaml's composer recurses once per level and overflows an 8 MiB stack near 30000.
+MAX_DEPTH = 10_000
 
 
 class YamlError(Exception):
@@ -76,7 +86,10 @@ def compose_all(text: str) -> list[Node]:
     1.2 parsers such as Docker Compose's and Kubernetes' accept (a `:` inside a
     plain scalar in a flow collection: `security_opt: [no-new-privileges:true]`)
     is read again with ruamel's pure-Python composer, only for that file.
+    Nesting deeper than `MAX_DEPTH` is refused first, by either.
     """
+    if _depth_bound(text) > MAX_DEPTH:
+        _check_depth(text)
     try:
         return _compose_c(text)
     except YamlError as first:
@@ -138,6 +151,130 @@ def _compose_pure(text: str) -> list[Node]:
     return docs
 
 
+def _depth_bound(text: str) -> int:
+    """An upper bound on the nesting depth, from character counts (no parse).
+
+    Each flow level needs a `[` or `{`; block levels nest only by moving right,
+    at most two levels per column (a block sequence may sit at its key's column).
+    """
+    if len(text) <= MAX_DEPTH:
+        return len(text)
+    widest = max(map(len, text.split("\n")))
+    return text.count("[") + text.count("{") + 2 * (widest + 1) + 2
+
+
+def _check_depth(text: str) -> None:
+    """Raise `YamlError` at the first collection nested deeper than `MAX_DEPTH` (libyaml's events, no recursion).
+
+    A syntax error met first is left to the composers to report: they stop there too.
+    """
+    try:
+        from ruamel.yaml.cyaml import CBaseLoader as Loader
+    except ImportError:  # pragma: no cover - C extension missing
+        from ruamel.yaml.loader import BaseLoader as Loader  # type: ignore[assignment]
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    loader = Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def check(doc: Node, max_ratio_nodes: int = 1000) -> list[YamlError]:
+    """The document's duplicate keys; raise `YamlError` for what cannot be read safely.
+
+    Raised: an alias inside its own anchor, and "excessive aliasing": the document's
+    aliases expand to many more nodes than it holds (go-yaml v3's rule, as Compose and
+    kubectl apply it: more than 1000 expanded nodes of which over 99% come from
+    aliases, that share shrinking to 10% for documents of millions of nodes).
+    Returned: each duplicate key (the mapping keeps the last value). Every node is
+    visited once.
+    """
+    duplicates: list[YamlError] = []
+    expanded: dict[int, int] = {}  # id(node) -> nodes it expands to, aliases included
+    on_path: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(doc, False)]
+    while stack:
+        node, done = stack.pop()
+        if node is None:
+            continue
+        nid = id(node)
+        if done:
+            on_path.discard(nid)
+            children = _children(node)
+            expanded[nid] = 1 + sum(expanded[id(c)] for c in children)
+            continue
+        if nid in expanded:
+            continue
+        if nid in on_path:
+            raise YamlError("an alias refers to the node that contains it", loc(node).line)
+        on_path.add(nid)
+        stack.append((node, True))
+        if is_map(node):
+            duplicates.extend(_duplicates(node))
+        for child in _children(node):
+            cid = id(child)
+            if cid in on_path:
+                raise YamlError("an alias refers to the node that contains it", loc(child).line)
+            if cid not in expanded:
+                stack.append((child, False))
+    total, unique = expanded.get(id(doc), 0), len(expanded)
+    aliased = total - unique
+    if total > max_ratio_nodes and aliased > 100 and aliased / total > _allowed_alias_ratio(total):
+        raise YamlError(f"excessive aliasing: {unique} nodes expand to {total}", 1)
+    return duplicates
+
+
+def _children(node: Node) -> list[Node]:
+    if is_map(node):
+        return [n for pair in node.value for n in pair]
+    if is_seq(node):
+        return list(node.value)
+    return []
+
+
+def _allowed_alias_ratio(total: int) -> float:
+    """go-yaml v3's `allowedAliasRatio`: 99% up to 400 000 nodes, down to 10% at 4 000 000."""
+    low, high = 400_000, 4_000_000
+    if total <= low:
+        return 0.99
+    if total >= high:
+        return 0.10
+    return 0.99 - 0.89 * (total - low) / (high - low)
+
+
+def _duplicates(node: Node) -> list[YamlError]:
+    out: list[YamlError] = []
+    seen: dict[str, Node] = {}
+    for key, _value in node.value:
+        if not is_scalar(key) or (key.value == "<<" and not key.style):
+            continue
+        first = seen.get(key.value)
+        if first is not None:
+            out.append(YamlError(f"duplicate key `{_short(key.value)}` (first at line {loc(first).line})",
+                                 loc(key).line))
+        seen[key.value] = key
+    return out
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
 def loc(node: Node) -> Loc:
     return Loc(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -154,29 +291,47 @@ def is_scalar(node: Node) -> bool:
     return node is not None and node.id == "scalar"
 
 
-def entries(node: Node, _depth: int = 0) -> dict[str, tuple[Node, Node]]:
+def entries(node: Node) -> dict[str, tuple[Node, Node]]:
     """A mapping's entries as {key: (key node, value node)}, merge keys resolved.
 
-    Explicit keys win over merged ones; among merged mappings the first wins (YAML merge spec).
+    Explicit keys win over merged ones; among merged mappings the first wins, depth
+    first (YAML merge spec). Each merged mapping is read once, without recursion: a
+    mapping merged twice (`<<: [*a, *a]`, chains of them) or merging itself adds
+    nothing the second time.
     """
     if not is_map(node):
         return {}
-    own: dict[str, tuple[Node, Node]] = {}
+    own, sources = _own(node)
+    if not sources:
+        return own
     merged: dict[str, tuple[Node, Node]] = {}
+    seen = {id(node)}
+    stack = sources[::-1]
+    while stack:
+        src = stack.pop()
+        if not is_map(src) or id(src) in seen:
+            continue
+        seen.add(id(src))
+        src_own, src_sources = _own(src)
+        for k, kv in src_own.items():
+            merged.setdefault(k, kv)
+        stack.extend(src_sources[::-1])
+    merged.update(own)
+    return merged
+
+
+def _own(node: Node) -> tuple[dict[str, tuple[Node, Node]], list[Node]]:
+    """A mapping's own scalar-keyed entries, and the nodes its merge keys name."""
+    own: dict[str, tuple[Node, Node]] = {}
+    sources: list[Node] = []
     for key, value in node.value:
         if not is_scalar(key):
             continue
-        if key.value == "<<" and not key.style and _depth < 32:
-            sources = value.value if is_seq(value) else [value]
-            for src in sources:
-                for k, kv in entries(src, _depth + 1).items():
-                    merged.setdefault(k, kv)
+        if key.value == "<<" and not key.style:
+            sources.extend(value.value if is_seq(value) else [value])
             continue
         own[key.value] = (key, value)
-    if merged:
-        merged.update(own)
-        return merged
-    return own
+    return own, sources
 
 
 def get(node: Node, *keys: str) -> Node:
@@ -216,18 +371,28 @@ def scalar(node: Node) -> Any:
     if not is_scalar(node):
         return None
     text: str = node.value
-    if node.style:  # quoted or block scalar: always a string
-        return text
-    if node.ctag is not _STR_TAG and node.tag != "tag:yaml.org,2002:str":
-        return text  # an explicit tag (`!!python/object`, `!Ref`) is never constructed
+    if node.ctag is _STR_TAG or node.tag == _CORE + "str":
+        if node.style:  # quoted or block scalar: always a string
+            return text
+        return _typed(text, None)
+    if node.tag in _CORE_SCALARS:  # `!!bool "true"` and friends, as go-yaml resolves them
+        return _typed(text, node.tag[len(_CORE):])
+    return text  # any other tag (`!!python/object`, `!Ref`) is never constructed
+
+
+_CORE_SCALARS = {_CORE + kind for kind in ("null", "bool", "int", "float")}
+
+
+def _typed(text: str, kind: str | None) -> Any:
+    """A plain scalar's YAML 1.1 value; `kind`, when an explicit core tag gives one, limits the forms."""
     low = text.lower()
-    if low in ("", "~", "null"):
+    if kind in (None, "null") and low in ("", "~", "null"):
         return None
-    if low in _BOOL:
+    if kind in (None, "bool") and low in _BOOL:
         return _BOOL[low]
-    if _INT.match(text):
+    if kind in (None, "int") and _INT.match(text):
         return int(text.replace("_", ""))
-    if _FLOAT.match(text):
+    if kind in (None, "float") and _FLOAT.match(text):
         return float(text.replace("_", ""))
     return text
 
@@ -239,13 +404,18 @@ def text(node: Node) -> str | None:
     return str(node.value)
 
 
-def walk_maps(node: Node, limit: int = 100_000) -> Iterator[tuple[tuple[str | int, ...], Node]]:
-    """Every mapping below `node` with its key path; shared (aliased) nodes are visited once."""
+def walk_maps(node: Node, limit: int = 100_000, max_depth: int = 64
+              ) -> Iterator[tuple[tuple[str | int, ...], Node]]:
+    """Every mapping below `node` with its key path; shared (aliased) nodes are visited once.
+
+    Paths longer than `max_depth` are not followed: no pod spec lives that deep, and
+    copying ever longer paths down a hostile 10000-level document costs quadratic memory.
+    """
     seen: set[int] = set()
     stack: list[tuple[tuple[str | int, ...], Node]] = [((), node)]
     while stack and limit > 0:
         path, cur = stack.pop()
-        if cur is None or id(cur) in seen:
+        if cur is None or id(cur) in seen or len(path) > max_depth:
             continue
         seen.add(id(cur))
         limit -= 1
