@@ -58,17 +58,21 @@ def _cli():  # type: ignore[no-untyped-def]
     @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
     @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
                   help="Worker processes for large scans (0: one per CPU; 1: no pool).")
+    @click.option("--max-file-size", default="5M", show_default=True, metavar="SIZE", callback=_size,
+                  help="Skip larger files with a notice (bytes, or with a K/M/G suffix).")
     def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
               ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
               baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
-              sarif_category: str | None, color: bool | None, jobs: int) -> None:
+              sarif_category: str | None, color: bool | None, jobs: int,
+              max_file_size: int) -> None:
         """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
         from glmlint.output import write
         from glmlint.rule import Severity
 
         report, config = _scan(paths, select, ignore, config_path, stdin_filename,
                                baseline=None if write_baseline else baseline,
-                               report_unused_ignores=report_unused_ignores, jobs=jobs)
+                               report_unused_ignores=report_unused_ignores, jobs=jobs,
+                               max_bytes=max_file_size)
         if write_baseline:
             from glmlint import baseline as baseline_file
 
@@ -174,20 +178,22 @@ def _cli():  # type: ignore[no-untyped-def]
 
     def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],  # type: ignore[no-untyped-def]
               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
-              report_unused_ignores: bool = False, jobs: int = 1):
+              report_unused_ignores: bool = False, jobs: int = 1,
+              max_bytes: int | None = None):
         """Load the configuration, select the rules, scan (with progress on a terminal), and report
         unreadable files on standard error, one line each. Returns the report and the configuration."""
         import dataclasses
 
         from glmlint.baseline import BaselineError
-        from glmlint.runner import scan
+        from glmlint.runner import MAX_BYTES, scan
 
         config, rules = settings(config_path, select, ignore)
         config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores)
         progress = _Progress.on_terminal()
         try:
             report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
-                          progress=progress, jobs=jobs)
+                          progress=progress, jobs=jobs,
+                          max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
         except BaselineError as exc:
             _fail(str(exc))
         finally:
@@ -250,6 +256,18 @@ class _Progress:
         if self.shown:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def _size(ctx: object, param: object, value: str) -> int:
+    """`5M`, `512K`, `1048576`: bytes (K, M, G are powers of 1024)."""
+    import re
+
+    import click
+
+    m = re.fullmatch(r"\s*([0-9]+)\s*([KMG]?)(?:i?B)?\s*", value, re.I)
+    if m is None:
+        raise click.BadParameter("a size in bytes, or with a K, M or G suffix (e.g. 5M)")
+    return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -67,22 +69,17 @@ class Report:
 
 def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> SourceFile | Problem | None:
     """Read and parse one candidate file (`data`: its bytes, already read, e.g. standard input)."""
-    try:
-        size = os.path.getsize(cand.path) if data is None else len(data)
-        if size > max_bytes:
-            return Problem(cand.display, 1, f"skipped: {size} bytes is over the {max_bytes}-byte limit",
-                           level="notice")
-        if data is None:
-            with open(cand.path, "rb") as fh:
-                data = fh.read()
-    except OSError as exc:
-        return Problem(cand.display, 1, f"cannot read: {exc.strerror or exc}")
+    if data is None:
+        got = _read_bytes(cand, max_bytes)
+        if isinstance(got, Problem):
+            return got
+        data = got
+    elif len(data) > max_bytes:
+        return _too_big(cand, len(data), max_bytes)
     try:
         text = decode(data)
-    except UnicodeDecodeError:
-        if not cand.explicit and cand.hint != "dockerfile":
-            return None  # a binary file with a YAML-ish name met while walking
-        return Problem(cand.display, 1, "cannot parse: not UTF-8 or UTF-16 text")
+    except UnicodeDecodeError as exc:
+        return _undecodable(cand, data, exc)
     from glmlint.suppress import skips_file
 
     if skips_file(text):
@@ -103,6 +100,74 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     if source is not None:
         source.disk_path = cand.path if cand.path != "-" else ""
     return source
+
+
+def _read_bytes(cand: Candidate, max_bytes: int) -> bytes | Problem:
+    """The file's bytes, or why not.
+
+    Only regular files are read, checked on the open descriptor: a FIFO named
+    `Dockerfile` would block the scan, `/dev/zero` behind a `compose.yaml` symlink
+    would never end. At most `max_bytes` are read, even from a file still growing.
+    """
+    try:
+        fd = os.open(cand.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return _unreadable(cand, exc)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            return Problem(cand.display, 0, f"skipped: {kind}", level="notice")
+        if st.st_size > max_bytes:
+            return _too_big(cand, st.st_size, max_bytes)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return _unreadable(cand, exc)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # it grew after the size check
+        return _too_big(cand, len(data), max_bytes)
+    return data
+
+
+def _too_big(cand: Candidate, size: int, max_bytes: int) -> Problem:
+    return Problem(cand.display, 0, f"skipped: {size} bytes is over the {max_bytes}-byte limit (--max-file-size)",
+                   level="notice")
+
+
+def _unreadable(cand: Candidate, exc: OSError) -> Problem:
+    """A file that cannot be opened: an error, except for what a directory walk meets by chance.
+
+    A broken symlink, a symlink loop, or a file deleted since the walk listed it (a
+    checkout or a build running beside the scan) has no content to check.
+    """
+    if not cand.explicit:
+        if exc.errno == errno.ELOOP:
+            return Problem(cand.display, 0, "skipped: symlink loop", level="notice")
+        if exc.errno == errno.ENOENT:
+            if os.path.islink(cand.path):
+                return Problem(cand.display, 0, f"skipped: broken symlink to {os.readlink(cand.path)}",
+                               level="notice")
+            return Problem(cand.display, 0, "skipped: it was deleted during the scan", level="notice")
+    return Problem(cand.display, 0, f"cannot read: {exc.strerror or exc}")
+
+
+def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """Binary content, or text in a legacy encoding."""
+    if exc.reason == "binary file":
+        if cand.explicit:
+            return Problem(cand.display, 0, "cannot parse: a binary file (NUL bytes), not text")
+        return Problem(cand.display, 0, "skipped: a binary file", level="notice")
+    start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    before = data[:start]
+    line = (before.decode("utf-16", "replace").count("\n") if data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else before.count(b"\n")) + 1
+    bad = data[start:start + 1].hex()
+    if not cand.explicit and cand.hint == "yaml":
+        # any YAML file met while walking: we cannot tell whether it is a manifest
+        return Problem(cand.display, line, f"skipped: not UTF-8 text (byte 0x{bad})", level="notice")
+    return Problem(cand.display, line, f"cannot parse: not UTF-8 or UTF-16 text (byte 0x{bad})")
 
 
 def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
@@ -198,7 +263,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             data = None
             if cand.path == "-":
                 report.stdin = cand.display
-                data = sys.stdin.buffer.read()
+                data = sys.stdin.buffer.read(max_bytes + 1)  # no more than the limit, whatever is piped
             got = read_source(cand, max_bytes, data)
         if isinstance(got, Problem):
             report.problems.append(got)
@@ -287,7 +352,8 @@ def _check_one(cand: Candidate) -> _Outcome:
     index = {id(rule): i for i, rule in enumerate(rules)}
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
-    light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path)
+    light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
+                       problems=got.problems)
     return light, packed, problems
 
 

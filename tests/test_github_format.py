@@ -29,6 +29,6 @@ def test_findings_and_problems_become_annotations(tmp_path, capsys, monkeypatch)
         "as root (`0:0`) (unsafe fix: Run as the non-root user 10001)",
         "::error file=broken/docker-compose.yml,line=3,title=glmlint::cannot parse: invalid YAML: did not find "
         "expected node content",
-        "2 findings in 2 files (1 error, 1 warning); 3 files scanned; 1 file could not be parsed",
+        "2 findings in 2 files (1 error, 1 warning); 3 files scanned; 1 file with errors",
     ]
     assert err == "broken/docker-compose.yml:3: cannot parse: invalid YAML: did not find expected node content\n"

@@ -45,5 +45,5 @@ def summary(report: Report) -> str:
         line += f"; {report.baselined} in the baseline"
     bad = len({p.path for p in report.errors})
     if bad:
-        line += f"; {_n(bad, 'file')} with errors (on standard error)"
+        line += f"; {_n(bad, 'file')} with errors"
     return line
