@@ -40,6 +40,18 @@ def detect(name: str, rel_path: str = "") -> str | None:
     return None
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as BuildKit, git and the fix engine count them: split at `\n` only, a trailing CR dropped.
+
+    `str.splitlines` also splits at form feeds, NEL and U+2028, which would shift
+    every later line number and, in a Dockerfile, invent instructions BuildKit never sees.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")

@@ -12,6 +12,7 @@ from typing import Any
 
 from glmlint.ir import (Build, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word,
                         Workload, has_variable, truthy)
+from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv, split_words
 
@@ -24,7 +25,7 @@ def is_compose(doc: Any) -> bool:
 
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
-    lines = text.splitlines()
+    lines = split_lines(text)
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):

@@ -17,8 +17,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Setting, SourceFile,
+from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Problem, Setting, SourceFile,
                         User, Word, Workload, has_variable)
+from glmlint.parsers import split_lines
 from glmlint.shell import file_writes, from_argv, parse_script
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -74,7 +75,7 @@ class Stage:
 
 
 def parse(path: str, text: str) -> SourceFile:
-    lines = text.splitlines()
+    lines = split_lines(text)
     instructions = split_instructions(lines)
     build_args: list[EnvVar] = []
     stages = build_stages(instructions, build_args)
@@ -114,23 +115,35 @@ def parse(path: str, text: str) -> SourceFile:
         files=tuple(files),
         base_image=root.base,
     )
-    return SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
+    source = SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
+    last = len(lines) - 1
+    while last >= 0 and not lines[last].strip():
+        last -= 1
+    if last >= 0 and not lines[last].lstrip().startswith("#") and lines[last].rstrip().endswith(escape_char(lines)):
+        # BuildKit ends the instruction at the end of the file and builds it
+        source.problems.append(Problem(path, last + 1, "the file ends inside a line continuation; "
+                                       "checked as BuildKit builds it", level="notice"))
+    return source
 
 
 # -- instruction splitting ---------------------------------------------------------
 
 
-def split_instructions(lines: list[str]) -> list[Instruction]:
-    from dockerfile_parse import DockerfileParser
-
-    escape = "\\"
+def escape_char(lines: list[str]) -> str:
+    """The line continuation character: `\\`, or what an `# escape=` directive sets."""
     for line in lines:
         m = _ESCAPE_DIRECTIVE.match(line)
         if m:
-            escape = m.group(1)
-            break
+            return m.group(1)
         if not _DIRECTIVE.match(line):
             break
+    return "\\"
+
+
+def split_instructions(lines: list[str]) -> list[Instruction]:
+    from dockerfile_parse import DockerfileParser
+
+    escape = escape_char(lines)
     blanked, heredocs = _blank_heredocs(lines, escape)
     parser = DockerfileParser(fileobj=io.BytesIO("\n".join(blanked).encode("utf-8", "surrogatepass")))
     out: list[Instruction] = []

@@ -26,6 +26,7 @@ from typing import Any
 
 from glmlint.ir import (Command, EnvVar, Format, Item, Loc, Mount, Setting, SourceFile, User, Word, Workload,
                         truthy)
+from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 
 PROGRAMS = {"docker", "podman", "nerdctl", "nvidia-docker"}
@@ -114,7 +115,7 @@ def _blank(snip: Snippet, line_no: int) -> None:
 def markdown(text: str) -> list[Snippet]:
     """The shell fenced blocks of a Markdown file; prompts stripped, their output left out."""
     out: list[Snippet] = []
-    lines = text.splitlines()
+    lines = split_lines(text)
     i = 0
     while i < len(lines):
         m = _FENCE.match(lines[i])
@@ -164,7 +165,7 @@ def makefile(text: str) -> list[Snippet]:
     """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`."""
     snip = Snippet()
     continued = False
-    for k, line in enumerate(text.splitlines()):
+    for k, line in enumerate(split_lines(text)):
         if not (line.startswith("\t") or continued):
             _blank(snip, k + 1)
             continue
@@ -186,7 +187,7 @@ def makefile(text: str) -> list[Snippet]:
 
 def shell_script(text: str) -> list[Snippet]:
     snip = Snippet()
-    for k, line in enumerate(text.splitlines()):
+    for k, line in enumerate(split_lines(text)):
         snip.add(k + 1, line)
     return [snip]
 
@@ -279,7 +280,7 @@ def parse(path: str, text: str) -> SourceFile | None:
 
 
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
-    return _source(path, text, workflow_runs(docs, text.splitlines()))
+    return _source(path, text, workflow_runs(docs, split_lines(text)))
 
 
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet]) -> SourceFile:

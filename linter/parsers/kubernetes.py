@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glmlint.ir import EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word, Workload
+from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
 
@@ -65,7 +66,7 @@ def may_run(doc: Any) -> bool:
 
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
-    lines = text.splitlines()
+    lines = split_lines(text)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             source.workloads.extend(_workloads(path, obj, obj_path, lines))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from glmlint.ir import Directive, Format, Loc, SourceFile
+from glmlint.parsers import split_lines
 
 _LINE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
 
@@ -15,7 +16,7 @@ _LINE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
 def directives(text: str, first_line: int = 1, loc: Loc | None = None) -> list[Directive]:
     """Directives in config text; `loc`, when given, is used for all (text written by a command)."""
     out: list[Directive] = []
-    for n, line in enumerate(text.splitlines()):
+    for n, line in enumerate(split_lines(text)):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         m = _LINE.match(line)

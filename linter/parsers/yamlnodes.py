@@ -91,12 +91,15 @@ def compose_all(text: str) -> list[Node]:
     if _depth_bound(text) > MAX_DEPTH:
         _check_depth(text)
     try:
-        return _compose_c(text)
+        docs = _compose_c(text)
     except YamlError as first:
         try:
-            return _compose_pure(text)
+            docs = _compose_pure(text)
         except Exception:  # noqa: BLE001 - the libyaml message is the one to report
             raise first from None
+    if _odd_breaks(text):
+        _relocate(text, docs)
+    return docs
 
 
 def _compose_c(text: str) -> list[Node]:
@@ -109,9 +112,8 @@ def _compose_c(text: str) -> list[Node]:
             docs.append(loader.get_node())
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise YamlError(problem, line) from None
+        raise YamlError(problem, _error_line(text, mark)) from None
     except YAMLError as exc:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1) from None
     finally:
@@ -151,6 +153,59 @@ def _compose_pure(text: str) -> list[Node]:
     return docs
 
 
+def _odd_breaks(text: str) -> bool:
+    """True when libyaml counts lines differently from `\n`: a lone CR, NEL, LS or PS."""
+    return ("\x85" in text or "\u2028" in text or "\u2029" in text
+            or text.count("\r") != text.count("\r\n"))
+
+
+class _Mark:
+    """A node position counted the way git, editors' `:N` and the fix engine count lines."""
+
+    __slots__ = ("line", "column", "index")
+
+    def __init__(self, line: int, column: int, index: int) -> None:
+        self.line, self.column, self.index = line, column, index
+
+
+def _starts(text: str) -> list[int]:
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+def _relocate(text: str, docs: list[Node]) -> None:
+    """Give every node `\n`-counted marks (libyaml also breaks lines at CR, NEL, LS, PS)."""
+    from bisect import bisect_right
+
+    starts = _starts(text)
+
+    def moved(mark: Any) -> _Mark:
+        line = bisect_right(starts, mark.index) - 1
+        return _Mark(line, mark.index - starts[line], mark.index)
+
+    seen: set[int] = set()
+    stack = [d for d in docs if d is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark, node.end_mark = moved(node.start_mark), moved(node.end_mark)
+        stack.extend(_children(node))
+
+
+def _error_line(text: str, mark: Any) -> int:
+    if mark is None:
+        return 1
+    if _odd_breaks(text) and getattr(mark, "index", None) is not None:
+        return text.count("\n", 0, mark.index) + 1
+    return int(mark.line) + 1
+
+
 def _depth_bound(text: str) -> int:
     """An upper bound on the nesting depth, from character counts (no parse).
 
@@ -183,7 +238,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", _error_line(text, event.start_mark))
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except YAMLError:
