@@ -116,7 +116,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
 
     templated = bool(_TEMPLATE.search(text))
     if templated and real_path and _in_helm_chart(real_path):
-        raise Skip("skipped: Helm template, render it first (`helm template … | glmlint check -`)")
+        raise Skip("skipped: Helm template, render it first (`helm template CHART --output-dir DIR`, then check DIR)")
     try:
         docs = yamlnodes.compose_all(text)
     except yamlnodes.YamlError as exc:

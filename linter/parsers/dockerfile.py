@@ -145,7 +145,8 @@ def split_instructions(lines: list[str]) -> list[Instruction]:
 
     escape = escape_char(lines)
     blanked, heredocs = _blank_heredocs(lines, escape)
-    parser = DockerfileParser(fileobj=io.BytesIO("\n".join(blanked).encode("utf-8", "surrogatepass")))
+    # a final newline: dockerfile-parse drops a last line that is one bare word without one (`FROM x\nBOGUS`)
+    parser = DockerfileParser(fileobj=io.BytesIO(("\n".join(blanked) + "\n").encode("utf-8", "surrogatepass")))
     out: list[Instruction] = []
     for entry in sorted(parser.structure, key=lambda e: e["startline"]):
         name = entry["instruction"]

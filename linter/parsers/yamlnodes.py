@@ -276,7 +276,7 @@ def check(doc: Node, max_ratio_nodes: int = 1000) -> list[YamlError]:
         if nid in expanded:
             continue
         if nid in on_path:
-            raise YamlError("an alias refers to the node that contains it", loc(node).line)
+            raise YamlError("the node anchored here contains an alias to itself", loc(node).line)
         on_path.add(nid)
         stack.append((node, True))
         if is_map(node):
@@ -284,7 +284,7 @@ def check(doc: Node, max_ratio_nodes: int = 1000) -> list[YamlError]:
         for child in _children(node):
             cid = id(child)
             if cid in on_path:
-                raise YamlError("an alias refers to the node that contains it", loc(child).line)
+                raise YamlError("the node anchored here contains an alias to itself", loc(child).line)
             if cid not in expanded:
                 stack.append((child, False))
     total, unique = expanded.get(id(doc), 0), len(expanded)
