@@ -91,7 +91,7 @@ class _Walker:
                 self.visit(child, redirects, stdin)
 
     def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
-        parts = [c for c in node.named_children if c.type != "comment"]
+        parts = _list_parts(node)
         for i, child in enumerate(parts):
             last = i == len(parts) - 1
             if child.type == "pipeline" and not last:
@@ -212,6 +212,24 @@ class _Walker:
 
 
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
+
+
+def _list_parts(node: Any) -> list[Any]:
+    """The commands of `a && b || c …`, which tree-sitter-bash nests to the left, without recursion.
+
+    Visiting the nesting recursively ran out of Python stack near 500 `&&`s.
+    """
+    tails: list[list[Any]] = []
+    while node.type == "list":
+        named = [c for c in node.named_children if c.type != "comment"]
+        if not named:
+            break
+        tails.append(named[1:])
+        node = named[0]
+    parts = [] if node.type == "list" else [node]
+    for tail in reversed(tails):
+        parts.extend(tail)
+    return parts
 
 
 def _substitutions(node: Any) -> Iterable[Any]:

@@ -40,3 +40,13 @@ def test_lines_after_a_form_feed_keep_their_numbers():
     source = parse("Dockerfile", "FROM x\n# \x0c\nRUN echo \u2028 \\\n  ok\nUSER root\n", "dockerfile")
     assert source is not None
     assert source.workloads[0].user.loc.line == 5
+
+
+def test_long_and_or_chains_are_read_to_the_end():
+    # tree-sitter-bash nests `a && b && …` to the left; a recursive walk ran out of stack near 500
+    run = "RUN " + "apt-get update && " * 3000 + "echo 'PasswordAuthentication yes' >> /etc/ssh/sshd_config"
+    source = parse("Dockerfile", f"FROM x\n{run}\n", "dockerfile")
+    assert source is not None
+    w = source.workloads[0]
+    assert len(w.build_steps) == 3001
+    assert [(f.path, f.loc.line) for f in w.files] == [("/etc/ssh/sshd_config", 2)]
