@@ -31,10 +31,11 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
         if not y.is_map(services):
             continue
         table = y.entries(services)
+        views: dict[str, tuple[View, int]] = {}
         for name, (key, node) in table.items():
             if not y.is_map(node):
                 continue
-            view = _merged(name, table, set())
+            view = _merged(name, table, views)
             source.workloads.append(_service(path, d, name, key, view, lines))
     return source
 
@@ -42,22 +43,53 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
 View = dict[str, list[tuple[Any, Any]]]
 
 
-def _merged(name: str, table: dict[str, tuple[Any, Any]], seen: set[str]) -> View:
-    """The service's keys with `extends` (same file) applied: base first, then the service."""
-    key, node = table[name]
-    view: View = {}
-    ext = y.get(node, "extends")
+MAX_EXTENDS = 32
+
+
+def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple[View, int]]) -> View:
+    """The service's keys with `extends` (same file) applied: base first, then the service.
+
+    Each service is merged once per file (`cache`: its view and its chain's length),
+    without recursion. A chain longer than `MAX_EXTENDS` is refused: every level copies
+    the lists it extends, so a long chain would grow quadratically.
+    """
+    chain: list[str] = []
+    cur: str | None = name
+    while cur is not None and cur not in cache and cur not in chain:
+        chain.append(cur)
+        cur = _base(table, cur)
+    for i in range(len(chain) - 1, -1, -1):
+        link = chain[i]
+        base_name = _base(table, link)
+        view: View = {}
+        depth = 1
+        if base_name is not None:
+            from glmlint.parsers import ParseError
+
+            if base_name in chain[:i + 1]:  # Compose refuses it too
+                via = "" if base_name == link else f" through `{base_name}`"
+                raise ParseError(y.loc(table[link][0]).line, f"service `{link}` extends itself{via}")
+            base_view, base_depth = cache[base_name]
+            depth = base_depth + 1
+            if depth > MAX_EXTENDS:
+                raise ParseError(y.loc(table[link][0]).line,
+                                 f"the `extends` chain of service `{link}` is longer than {MAX_EXTENDS}")
+            view = {k: list(v) for k, v in base_view.items()}
+        for k, kv in y.entries(table[link][1]).items():
+            if k in _LIST_KEYS and k in view:
+                view[k].append(kv)
+            else:
+                view[k] = [kv]
+        cache[link] = (view, depth)
+    return cache[name][0]
+
+
+def _base(table: dict[str, tuple[Any, Any]], name: str) -> str | None:
+    """The service `name` extends in the same file, if any."""
+    ext = y.get(table[name][1], "extends")
     base_name = y.text(ext) if y.is_scalar(ext) else y.text(y.get(ext, "service"))
     other_file = y.get(ext, "file") if y.is_map(ext) else None
-    if base_name and other_file is None and base_name in table and base_name not in seen:
-        view = _merged(base_name, table, seen | {name})
-        view = {k: list(v) for k, v in view.items()}
-    for k, kv in y.entries(node).items():
-        if k in _LIST_KEYS and k in view:
-            view[k].append(kv)
-        else:
-            view[k] = [kv]
-    return view
+    return base_name if base_name and other_file is None and base_name in table else None
 
 
 def _last(view: View, key: str) -> tuple[Any, Any] | None:

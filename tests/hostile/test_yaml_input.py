@@ -181,3 +181,28 @@ def test_findings_after_odd_line_breaks_count_lines_at_newlines(brk):
     at = source.workloads[0].privileged.loc
     assert (at.line, at.col) == (6, 17)
     assert text.split("\n")[at.line - 1][at.col - 1:] == "true"
+
+
+@pytest.mark.parametrize("base_first", [True, False])
+def test_extends_chains_are_bounded_whatever_the_order(tmp_path, capsys, base_first):
+    # every level copies the lists it extends: a 150000-service chain in 5 MB would be 10**10 items
+    def chain(n: int) -> str:
+        services = ["  s0:\n    image: x\n    cap_add: [A, B]\n"]
+        services += [f"  s{i}:\n    extends: s{i - 1}\n    cap_add: [C]\n" for i in range(1, n)]
+        return "services:\n" + "".join(services if base_first else services[::-1])
+
+    make(tmp_path, {"ok/compose.yaml": chain(32), "long/compose.yaml": chain(33)})
+    code, out, err = check(tmp_path, capsys)
+    assert code == 2
+    assert out.count("ok/compose.yaml") == 64  # GLM002 and GLM004 for each of the 32 services
+    assert len(err) == 1 and err[0].startswith("long/compose.yaml:")
+    assert "cannot parse: the `extends` chain of service `s32` is longer than 32" in err[0]
+
+
+def test_circular_extends_is_an_error_as_in_compose(tmp_path, capsys):
+    make(tmp_path, {"a/compose.yaml": "services:\n  a: {extends: b, image: x}\n  b: {extends: a}\n",
+                    "b/compose.yaml": "services:\n  a: {extends: a, image: x}\n"})
+    code, _out, err = check(tmp_path, capsys)
+    assert code == 2
+    assert sorted(err) == ["a/compose.yaml:3: cannot parse: service `b` extends itself through `a`",
+                           "b/compose.yaml:2: cannot parse: service `a` extends itself"]
