@@ -116,7 +116,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
 
     templated = bool(_TEMPLATE.search(text))
     if templated and real_path and _in_helm_chart(real_path):
-        raise Skip("skipped: Helm template, render it first (`helm template CHART --output-dir DIR`, then check DIR)")
+        raise Skip("skipped: Helm template, render it first (`helm template … | glmlint check -`)")
     try:
         docs = yamlnodes.compose_all(text)
     except yamlnodes.YamlError as exc:
@@ -128,10 +128,10 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
     from glmlint.parsers import compose, kubernetes
 
     if any(compose.is_compose(d) for d in docs):
-        problems = _check_yaml(display, docs)
+        problems = _check_yaml(display, text, docs)
         source = compose.parse(display, text, docs)
     elif any(kubernetes.is_kubernetes(d) for d in docs):
-        problems = _check_yaml(display, docs, skip=lambda d: kubernetes.is_kubernetes(d)
+        problems = _check_yaml(display, text, docs, skip=lambda d: kubernetes.is_kubernetes(d)
                                and not kubernetes.may_run(d))
         source = kubernetes.parse(display, text, docs)
     else:
@@ -144,8 +144,8 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
     return source
 
 
-def _check_yaml(display: str, docs: list[object], skip: Callable[[object], bool] = lambda d: False
-                ) -> list[Problem]:
+def _check_yaml(display: str, text: str, docs: list[object],
+                skip: Callable[[object], bool] = lambda d: False) -> list[Problem]:
     """Refuse what cannot be read safely (alias bombs) as a `ParseError`; duplicate keys as `Problem`s.
 
     Compose refuses a file with a duplicate key and kubectl's strict validation a
@@ -155,11 +155,12 @@ def _check_yaml(display: str, docs: list[object], skip: Callable[[object], bool]
     from glmlint.parsers import yamlnodes
 
     problems: list[Problem] = []
+    aliases = "*" in text
     for doc in docs:
         if doc is None or skip(doc):
             continue
         try:
-            duplicates = yamlnodes.check(doc)
+            duplicates = yamlnodes.check(doc, aliases=aliases)
         except yamlnodes.YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
         problems.extend(Problem(display, d.line, f"invalid YAML: {d}; checked with the last value")

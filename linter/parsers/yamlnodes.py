@@ -249,7 +249,7 @@ def _check_depth(text: str) -> None:
             dispose()
 
 
-def check(doc: Node, max_ratio_nodes: int = 1000) -> list[YamlError]:
+def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True) -> list[YamlError]:
     """The document's duplicate keys; raise `YamlError` for what cannot be read safely.
 
     Raised: an alias inside its own anchor, and "excessive aliasing": the document's
@@ -257,8 +257,10 @@ def check(doc: Node, max_ratio_nodes: int = 1000) -> list[YamlError]:
     kubectl apply it: more than 1000 expanded nodes of which over 99% come from
     aliases, that share shrinking to 10% for documents of millions of nodes).
     Returned: each duplicate key (the mapping keeps the last value). Every node is
-    visited once.
+    visited once; `aliases=False` (the text has no `*`) skips the alias accounting.
     """
+    if not aliases:
+        return _duplicates_below(doc)
     duplicates: list[YamlError] = []
     expanded: dict[int, int] = {}  # id(node) -> nodes it expands to, aliases included
     on_path: set[int] = set()
@@ -310,6 +312,22 @@ def _allowed_alias_ratio(total: int) -> float:
     if total >= high:
         return 0.10
     return 0.99 - 0.89 * (total - low) / (high - low)
+
+
+def _duplicates_below(doc: Node) -> list[YamlError]:
+    """Duplicate keys in a document without aliases (a tree: no node is met twice)."""
+    out: list[YamlError] = []
+    stack = [doc] if doc is not None else []
+    while stack:
+        node = stack.pop()
+        if node.id == "mapping":
+            keys = [k.value for k, _v in node.value if k.id == "scalar"]
+            if len(set(keys)) != len(keys):
+                out.extend(_duplicates(node))
+            stack.extend(n for pair in node.value for n in pair if n.id != "scalar")
+        elif node.id == "sequence":
+            stack.extend(n for n in node.value if n.id != "scalar")
+    return out
 
 
 def _duplicates(node: Node) -> list[YamlError]:

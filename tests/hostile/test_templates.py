@@ -28,7 +28,7 @@ def test_helm_chart_templates_get_a_skip_notice(tmp_path, capsys):
     assert code == 1 and "GLM001" in out  # a notice does not make the exit status 2
     assert line_for(err, "chart/templates/deployment.yaml") == (
         "chart/templates/deployment.yaml:1: skipped: Helm template, render it first "
-        "(`helm template CHART --output-dir DIR`, then check DIR)")
+        "(`helm template … | glmlint check -`)")
     assert len(err) == 1
 
 
