@@ -120,7 +120,7 @@ def _config(workload: Workload) -> dict[str, Value]:
         if write.path.endswith(".json"):
             try:
                 data = json.loads(write.text)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON Jupyter could load
                 continue
             if isinstance(data, dict):
                 for cls, traits in data.items():

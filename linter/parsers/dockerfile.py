@@ -404,7 +404,7 @@ def _json_array(args: str) -> list[str] | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # BuildKit, too, runs what is not a JSON array in a shell
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value

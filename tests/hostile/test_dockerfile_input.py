@@ -50,3 +50,17 @@ def test_long_and_or_chains_are_read_to_the_end():
     w = source.workloads[0]
     assert len(w.build_steps) == 3001
     assert [(f.path, f.loc.line) for f in w.files] == [("/etc/ssh/sshd_config", 2)]
+
+
+def test_deeply_nested_json_is_not_an_exec_form_nor_a_crash(tmp_path, capsys):
+    deep = "[" * 100_000 + "]" * 100_000
+    make(tmp_path, {
+        # BuildKit runs what is not a JSON array of strings in a shell
+        "a/Dockerfile": f"FROM x\nUSER 10001\nCMD {deep}\n",
+        # a Jupyter JSON config that Jupyter could not load
+        "b/Dockerfile": f"FROM x\nUSER 10001\nCOPY <<EOF /home/app/.jupyter/jupyter_server_config.json\n{deep}\nEOF\n"
+                        "CMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+    })
+    code, out, err = check(tmp_path, capsys, "--select", "GLM001,GLM005", ".")
+    # no error, no internal error; both run as 10001, and a config Jupyter cannot load disables no token
+    assert err == [] and code == 0, out
