@@ -128,10 +128,14 @@ _IMPLICIT = {"tag:yaml.org,2002:" + t for t in ("bool", "int", "float", "null", 
 
 def _compose_pure(text: str) -> list[Node]:
     import io
+    import warnings
 
     from ruamel.yaml import YAML
 
-    docs = list(YAML(typ="base", pure=True).compose_all(io.StringIO(text)))
+    with warnings.catch_warnings():
+        # a reused anchor is valid YAML (libyaml takes it silently); the warning is multi-line noise on stderr
+        warnings.simplefilter("ignore")
+        docs = list(YAML(typ="base", pure=True).compose_all(io.StringIO(text)))
     # as libyaml's BaseLoader does: plain scalars stay untyped strings (typed by `scalar`)
     seen: set[int] = set()
     stack = [d for d in docs if d is not None]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -206,3 +207,15 @@ def test_circular_extends_is_an_error_as_in_compose(tmp_path, capsys):
     assert code == 2
     assert sorted(err) == ["a/compose.yaml:3: cannot parse: service `b` extends itself through `a`",
                            "b/compose.yaml:2: cannot parse: service `a` extends itself"]
+
+
+def test_a_reused_anchor_prints_no_warning(tmp_path, capsys):
+    # `[no-new-privileges:true]` sends the file to ruamel's pure-Python composer, which warns on reuse
+    make(tmp_path, {"compose.yaml": "x: &a {image: x}\ny: &a {image: y}\nservices:\n  web:\n    <<: *a\n"
+                                    "    privileged: true\n    security_opt: [no-new-privileges:true]\n"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # as a plain `glmlint` run prints them on stderr
+        code, out, err = check(tmp_path, capsys, "--select", "GLM003", ".")
+    assert [str(w.message) for w in caught] == []
+    assert err == [] and code == 1
+    assert "compose.yaml:6:17: GLM003" in out
