@@ -170,3 +170,12 @@ def test_build_args_from_every_stage_and_substituted_env_is_dynamic():
         ("API_KEY", "${UNSET_X}", True, 6)]
     assert [(v.name, v.value, v.dynamic) for v in w.env] == [
         ("TOKEN", "${UNSET_X}", True), ("PLAIN", "literal", False)]
+
+
+@pytest.mark.parametrize("text", ["FROM python:3.12\nENV\nCMD [\"python\"]\n", "FROM python:3.12\nUSER   \n"])
+def test_an_instruction_without_arguments_is_an_error_as_in_buildkit(text: str) -> None:
+    from glmlint.parsers.dockerfile import DockerfileError, parse
+
+    with pytest.raises(DockerfileError, match="requires at least one argument") as exc:
+        parse("Dockerfile", text)
+    assert exc.value.line == 2

@@ -271,7 +271,10 @@ def dockerfiles(draw: st.DrawFn, valid: bool = False) -> str:
                 lines.append("ONBUILD RUN " + " ".join(words))
             else:
                 sep = "=" if base in ("ENV", "ARG", "LABEL") and draw(st.booleans()) else " "
-                lines.append(base + " " + sep.join(words))
+                line = base + " " + sep.join(words)
+                if not line[len(base):].strip():
+                    line += " x"  # BuildKit refuses these instructions without an argument
+                lines.append(line)
     text = "\n".join(lines)
     return text
 

@@ -12,10 +12,11 @@ SSHD_SED = "sed -i 's/^#\\?{key} .*/{key} {value}/' /etc/ssh/sshd_config"
 
 
 def _structure(text: str) -> tuple[list[Any], list[Any]]:
+    from glmlint.parsers import split_lines
     from glmlint.parsers.dockerfile import DockerfileError, build_stages, split_instructions
 
     try:
-        insts = split_instructions(text.splitlines())
+        insts = split_instructions(split_lines(text))
         stages = build_stages(insts)
     except DockerfileError as exc:
         raise FixError(f"cannot read the Dockerfile: {exc}") from None

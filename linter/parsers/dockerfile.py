@@ -24,6 +24,9 @@ from glmlint.shell import file_writes, from_argv, parse_script
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
+# instructions BuildKit refuses without arguments (RUN, CMD, ENTRYPOINT are left to the shell)
+_NEEDS_ARGUMENTS = {"ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "MAINTAINER", "ONBUILD", "STOPSIGNAL",
+                    "USER", "VOLUME", "WORKDIR"}
 _HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _ESCAPE_DIRECTIVE = re.compile(r"^\s*#\s*escape\s*=\s*([\\`])\s*$", re.I)
 _DIRECTIVE = re.compile(r"^\s*#\s*[a-zA-Z_]+\s*=")
@@ -156,6 +159,8 @@ def split_instructions(lines: list[str]) -> list[Instruction]:
         if name not in KNOWN:
             raise DockerfileError(f"unknown instruction `{lines[start].strip().split()[0]}`", start + 1)
         source, rows, args = _arguments(lines, start, end, escape)
+        if not args.strip() and name in _NEEDS_ARGUMENTS:
+            raise DockerfileError(f"`{name}` requires at least one argument", start + 1)  # as BuildKit
         inst = Instruction(name, start, end, args, source, rows, heredocs.get(start, []), len(out))
         out.append(inst)
     return out
