@@ -12,6 +12,7 @@ import string
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
+from glmlint.fix.engine import Options, fix_source
 from glmlint.parsers import ParseError, Skip, parse
 from glmlint.registry import builtin_rules
 from glmlint.runner import run_rules
@@ -39,6 +40,20 @@ def lint(text: str, hint: str, name: str) -> None:
         assert 1 <= r.col <= len(line) + 1, (r.code, r.line, r.col, line)
     for p in source.problems:
         assert 0 <= p.line <= len(lines)
+    if any(r.fix is not None for r in results):
+        check_fixes(source, name, hint)
+
+
+def check_fixes(source, name: str, hint: str) -> None:  # type: ignore[no-untyped-def]
+    """Every fix: the text it writes parses again, and fixing that text changes nothing more."""
+    fixed = fix_source(source, RULES, None, Options(unsafe=True))
+    event(f"fixes applied: {bool(fixed.applied)}, skipped: {bool(fixed.skipped)}")
+    if not fixed.changed:
+        return
+    again = parse(name, fixed.new_text, hint)
+    assert again is not None and again.format is source.format
+    second = fix_source(again, RULES, None, Options(unsafe=True))
+    assert not second.changed, (fixed.new_text, second.new_text)
 
 
 # -- scalars and YAML text -------------------------------------------------------------
