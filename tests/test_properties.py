@@ -172,6 +172,9 @@ def compose_files(draw: st.DrawFn) -> str:
 @given(compose_files(), st.data())
 @example("services:\n  web:\n    image: x\n    privileged: true\n", None)
 @example("x: &b {<<: [*b, *b]}\nservices: {web: {<<: *b, image: x}}\n", None)
+# found by the fuzz run: GLM007's fix verifies only after GLM011's, so a failed fix is retried
+@example('x-common: &common\n  image: "root"\n  security_opt:\n    - "seccomp:unconfined"\nservices:\n'
+         '  web:\n    <<: *common\n    image: "root"', None)
 def test_compose_documents_never_crash(text, data):
     lint(finish(text, data) if data is not None else text, "compose", "docker-compose.yml")
 

@@ -312,11 +312,14 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
     """Apply, one at a time, the fixes of the findings in `eligible` (by rule and workload; None: all)."""
     result = FileFix(source, source.text)
     current = source
-    failed: set[Key] = set()
+    # a fix that failed is tried again once another fix has changed the text (it may now verify)
+    failed: dict[Key, tuple[int, Result, str]] = {}
+    version = 0
     found = findings(current, rules)
     budget = Counter(eligible) if eligible is not None else None
     for _step in range(MAX_STEPS):
-        todo = [f for f in found if f.intents and f.key not in failed and (budget is None or budget[f.key] > 0)
+        todo = [f for f in found if f.intents and failed.get(f.key, (-1,))[0] != version
+                and (budget is None or budget[f.key] > 0)
                 and f.result.fix is not None and (options.unsafe or f.result.fix.safety is FixSafety.SAFE)]
         if not todo:
             break
@@ -332,18 +335,20 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
             new_found = findings(new_source, rules)
             verify(current, new_source, f, found, new_found)
         except (FixError, Conflict) as exc:
-            failed.add(f.key)
-            result.skipped.append((f.result, str(exc)))
+            failed[f.key] = (version, f.result, str(exc))
             continue
         except RecursionError:
-            failed.add(f.key)
-            result.skipped.append((f.result, "the fixed text nests too deeply"))
+            failed[f.key] = (version, f.result, "the fixed text nests too deeply")
             continue
         result.applied.append(Applied(f.result.code, f.result.line, f.result.col,
                                       f.result.fix.title if f.result.fix else "", f.result.workload))
         if budget is not None:
             budget[f.key] -= 1
+        failed.pop(f.key, None)
         current, found = new_source, new_found
+        version += 1
+    still = {f.key for f in found}
+    result.skipped = [(r, why) for key, (_v, r, why) in failed.items() if key in still]
     result.new_text = current.text
     return result
 
