@@ -13,13 +13,14 @@ from typing import Any
 from glmlint.fix.text import Edit, FixError, TextDoc
 from glmlint.fix.words import remove_words, replace_text, word_end
 from glmlint.ir import Item, Setting, Workload
-from glmlint.rule import EnsureItem, Intent, RemoveItem, SetValue, Unset
+from glmlint.fix.lowering import Lowering
+from glmlint.rule import Intent
 
 _BOOLEAN_FLAGS = {"--privileged", "--read-only"}  # flags that take no value word
 _CAPS = {"cap_drop": "--cap-drop", "cap_add": "--cap-add"}
 
 
-class DockerRunFixer:
+class DockerRunFixer(Lowering):
     def __init__(self, doc: TextDoc, workload: Workload, fix_user: str) -> None:
         self.doc = doc
         self.w = workload
@@ -28,17 +29,7 @@ class DockerRunFixer:
         self.edits: list[Edit] = []
 
     def lower(self, intents: tuple[Intent, ...]) -> list[Edit]:
-        for intent in intents:
-            if isinstance(intent, SetValue):
-                self.set_value(intent.setting, intent.field, intent.value)
-            elif isinstance(intent, EnsureItem):
-                self.ensure_item(intent.field, intent.item)
-            elif isinstance(intent, RemoveItem):
-                self.remove_item(intent.item)
-            elif isinstance(intent, Unset):
-                self.remove_flag(intent.setting)
-            else:
-                raise FixError(f"{type(intent).__name__} is not a flag edit")
+        self.dispatch(intents)
         if self.flags:
             image = self.w.image
             if not image.explicit:
@@ -58,7 +49,7 @@ class DockerRunFixer:
             return 1
         return 2
 
-    def remove_flag(self, setting: Setting[Any]) -> None:
+    def unset(self, setting: Setting[Any]) -> None:
         if not setting.explicit:
             raise FixError("the setting is not on the command line")
         self.edits.extend(remove_words(self.doc, setting.loc, self._words(setting)))
@@ -88,11 +79,11 @@ class DockerRunFixer:
             else:
                 self.flags.append("--security-opt no-new-privileges")
         elif field == "privileged" and value is False:
-            self.remove_flag(setting)
+            self.unset(setting)
         else:
             raise FixError(f"no flag for `{field}`")
 
-    def ensure_item(self, field: str, item: str) -> None:
+    def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
         flag = _CAPS.get(field)
         if flag is None:
             raise FixError(f"no flag for `{field}`")

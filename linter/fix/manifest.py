@@ -13,7 +13,8 @@ from glmlint.fix.text import Edit, FixError
 from glmlint.fix.yamledit import YamlDoc
 from glmlint.ir import Format, Item, Setting, Workload
 from glmlint.parsers import yamlnodes as y
-from glmlint.rule import EnsureItem, Intent, RemoveItem, SetValue, Unset
+from glmlint.fix.lowering import Lowering
+from glmlint.rule import Intent
 
 Keys = tuple[str, ...]
 
@@ -60,7 +61,7 @@ def _user_parts(user: str) -> tuple[int, int | None]:
     return int(uid), int(gid) if gid else None
 
 
-class ManifestFixer:
+class ManifestFixer(Lowering):
     def __init__(self, ydoc: YamlDoc, workload: Workload, fix_user: str) -> None:
         self.ydoc = ydoc
         self.w = workload
@@ -71,17 +72,7 @@ class ManifestFixer:
         self.edits: list[Edit] = []
 
     def lower(self, intents: tuple[Intent, ...]) -> list[Edit]:
-        for intent in intents:
-            if isinstance(intent, SetValue):
-                self.set_value(intent.setting, intent.field, intent.value)
-            elif isinstance(intent, EnsureItem):
-                self.ensure_item(intent.setting, intent.field, intent.item)
-            elif isinstance(intent, RemoveItem):
-                self.remove_item(intent.item)
-            elif isinstance(intent, Unset):
-                self.unset(intent.setting)
-            else:
-                raise FixError(f"{type(intent).__name__} is not a YAML edit")
+        self.dispatch(intents)
         if self.tree:
             mapping = self.ydoc.node(self.w.node_path)
             if not y.is_map(mapping):

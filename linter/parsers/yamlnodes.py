@@ -137,23 +137,12 @@ def _compose_pure(text: str) -> list[Node]:
         warnings.simplefilter("ignore")
         docs = list(YAML(typ="base", pure=True).compose_all(io.StringIO(text)))
     # as libyaml's BaseLoader does: plain scalars stay untyped strings (typed by `scalar`)
-    seen: set[int] = set()
-    stack = [d for d in docs if d is not None]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in _each_node(docs):
         if node.id == "scalar":
             if node.tag in _IMPLICIT:
                 node.tag = "tag:yaml.org,2002:str"
             if node.style is None:
                 node.style = ""
-        elif node.id == "mapping":
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif node.id == "sequence":
-            stack.extend(node.value)
     return docs
 
 
@@ -191,15 +180,8 @@ def _relocate(text: str, docs: list[Node]) -> None:
         line = bisect_right(starts, mark.index) - 1
         return _Mark(line, mark.index - starts[line], mark.index)
 
-    seen: set[int] = set()
-    stack = [d for d in docs if d is not None]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in _each_node(docs):
         node.start_mark, node.end_mark = moved(node.start_mark), moved(node.end_mark)
-        stack.extend(_children(node))
 
 
 def _error_line(text: str, mark: Any) -> int:
@@ -298,6 +280,19 @@ def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True) -> list[
     if total > max_ratio_nodes and aliased > 100 and aliased / total > _allowed_alias_ratio(total):
         raise YamlError(f"excessive aliasing: {unique} nodes expand to {total}", 1)
     return duplicates
+
+
+def _each_node(docs: list[Node]) -> Iterator[Node]:
+    """Every node of the documents once (aliased nodes are shared, never walked twice)."""
+    seen: set[int] = set()
+    stack = [d for d in docs if d is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(_children(node))
 
 
 def _children(node: Node) -> list[Node]:
