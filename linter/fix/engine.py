@@ -420,8 +420,4 @@ def single_fixes(report: Any) -> dict[tuple[str, int, int, str], list[Edit]]:
     return out
 
 
-def unsafe_count(report: Any) -> int:
-    return sum(1 for r in report.results if r.fix is not None and r.fix.safety is FixSafety.UNSAFE)
-
-
-__all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower", "unsafe_count"]
+__all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower"]

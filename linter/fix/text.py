@@ -105,19 +105,6 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def overlaps(a: Iterable[Edit], b: Iterable[Edit]) -> bool:
-    a, b = list(a), list(b)
-    for x in a:
-        for y in b:
-            if x == y:
-                continue
-            if x.start < y.end and y.start < x.end:
-                return True
-            if x.start == y.start and (x.start == x.end or y.start == y.end):
-                return True  # two insertions at one point: their order would be arbitrary
-    return False
-
-
 def split_lines(text: str) -> list[str]:
     """Lines with their endings kept, split on `\\n` only (CR, form feeds stay inside lines)."""
     parts = text.split("\n")

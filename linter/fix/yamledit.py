@@ -237,10 +237,6 @@ class YamlDoc:
             raise FixError("the value spans several lines")
         return Edit(self.start(node), self.end(node), self.scalar_text(value, node))
 
-    def set_key(self, mapping: Node, keys: tuple[str, ...], value: Any) -> list[Edit]:
-        """Set `keys` (a path below `mapping`) to `value`, creating what is missing."""
-        return self.set_tree(mapping, nested_value(keys, value))
-
     def set_tree(self, mapping: Node, tree: dict[str, Any]) -> list[Edit]:
         """Merge `tree` (nested dicts of leaf values) into `mapping` with as few edits as possible:
         existing leaves are replaced, missing keys are added in one block per mapping."""
@@ -343,28 +339,6 @@ class YamlDoc:
         at = self.doc.after_line(self.content_end(seq))
         return self.doc.insert_lines(at, [" " * dash_col + "-" + " " * max(gap, 1) + self.scalar_text(value, like)])
 
-    def ensure_list_item(self, mapping: Node, keys: tuple[str, ...], value: str) -> list[Edit]:
-        """Make the list at `keys` below `mapping` hold `value`, creating the list if absent."""
-        parent = mapping
-        for i, key in enumerate(keys[:-1]):
-            pair = self.own(parent, key) if y.is_map(parent) else None
-            if pair is None or not y.is_map(pair[1]) or getattr(pair[1], "flow_style", False) and not pair[1].value:
-                return self.set_key(mapping, keys, [value])
-            parent = pair[1]
-        pair = self.own(parent, keys[-1]) if y.is_map(parent) else None
-        if pair is None:
-            if keys[-1] in y.entries(parent):
-                raise FixError(f"`{keys[-1]}` comes from a merge key (`<<`); change it where it is defined")
-            return [self.insert_entries(parent, {keys[-1]: [value]})]
-        k_node, v_node = pair
-        if self._aliased(k_node, v_node):
-            raise FixError(f"`{keys[-1]}` is an alias shared with other places")
-        if y.is_seq(v_node):
-            return [self.append_item(v_node, value)]
-        if _is_null(v_node):
-            return self.fill(k_node, v_node, [value])
-        raise FixError(f"`{keys[-1]}` is not a list")
-
     def remove_item(self, item: Node) -> list[Edit]:
         """Remove a sequence element; the whole `key: [...]` entry when it was the only one."""
         got = self.parent(item)
@@ -418,8 +392,3 @@ class YamlDoc:
 def _is_local_empty(node: Node) -> bool:
     return y.is_scalar(node) and not node.style and node.value == ""
 
-
-def nested_value(keys: tuple[str, ...], value: Any) -> Any:
-    for k in reversed(keys):
-        value = {k: value}
-    return value
