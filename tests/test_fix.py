@@ -384,3 +384,15 @@ def test_token_emptied_through_notebook_args_is_reported_without_a_fix(tmp_path:
     report, fixes = _fix_file(path, "GLM005")
     [r] = report.results
     assert r.code == "GLM005" and r.fix is None and not fixes
+
+
+def test_a_file_with_a_duplicate_key_is_reported_not_fixed(tmp_path: Path) -> None:
+    path = tmp_path / "compose.yaml"
+    text = "services:\n  web:\n    image: nginx\n    privileged: false\n    privileged: true\n"
+    path.write_text(text)
+    rules = builtin_rules()
+    report = scan([str(path)], rules, root=str(tmp_path))
+    assert any("duplicate key" in p.message for p in report.errors)
+    [f] = fixer.fix_report(report, Options(unsafe=True))
+    assert not f.changed and f.skipped
+    assert all("error to fix first" in why for _r, why in f.skipped)

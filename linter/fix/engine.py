@@ -373,9 +373,19 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
             # no fix yet: another fix in the file may allow one (GLM007 once `privileged` is gone),
             # and a second run would then apply it
             blocked.setdefault(r.path, Counter())[key] += 1
+    # a file glmlint could not read faithfully (a duplicate key: which value does the runtime use?)
+    # is reported, never rewritten
+    errors = {p.path: p for p in report.problems if p.level == "error"}
     out = []
     for source in report.sources:
         eligible = by_path.get(source.path)
+        if eligible and source.path in errors:
+            p = errors[source.path]
+            why = f"the file has an error to fix first (line {p.line}: {p.message})"
+            out.append(FileFix(source, source.text, skipped=[
+                (r, why) for r in report.results
+                if r.path == source.path and _key(r.code, r.workload, r.message) in eligible]))
+            continue
         if eligible and not getattr(report, "ir", True):  # a pooled scan keeps only the text
             try:
                 source = _reparse(source, source.text)
