@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
-from glmlint.ir import Format, Item, Setting, SourceFile, Workload
+from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
                           Unset, intents_of)
 from glmlint.runner import Result, _result, evaluate
@@ -187,24 +187,9 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
                 node = ydoc.scalar_at(at)
                 got = ydoc.parent(node) if node is not None else None
                 if got is not None and y.is_seq(got[0]):
-                    return _insert_items(ydoc, got[0], got[1], new)
+                    return [ydoc.insert_items_after(node, new)]  # `command: [/usr/sbin/sshd, -D]`
             return [words.insert_after_word(doc, at, new)]
     raise FixError("cannot see where sshd starts")
-
-
-def _insert_items(ydoc: Any, seq: Any, idx: int, new: list[str]) -> list[Edit]:
-    item = seq.value[idx]
-    if getattr(seq, "flow_style", False):
-        at = ydoc.content_end(item)
-        return [Edit(at, at, "".join(", " + ydoc.scalar_text(w, item) for w in new))]
-    line = ydoc.doc.line_text(item.start_mark.line + 1)
-    dash = line.find("-")
-    if dash < 0 or line[:dash].strip():
-        raise FixError("unexpected list layout")
-    gap = item.start_mark.column - dash - 1
-    at = ydoc.doc.after_line(ydoc.content_end(item))
-    return [ydoc.doc.insert_lines(at, [" " * dash + "-" + " " * max(gap, 1) + ydoc.scalar_text(w, item)
-                                       for w in new])]
 
 
 # -- verification ----------------------------------------------------------------
@@ -226,17 +211,18 @@ def _reparse(source: SourceFile, text: str) -> SourceFile:
 
 
 def _norm(value: Any) -> Any:
+    """A setting's value without its locations, for comparing the IR before and after a fix."""
     if isinstance(value, Setting):
         return _norm(value.value)
     if isinstance(value, tuple):
         return tuple(_norm(v) for v in value)
     if isinstance(value, Item):
         return value.value
-    if hasattr(value, "raw"):
+    if isinstance(value, User):
         return value.raw
-    if hasattr(value, "argv"):
+    if isinstance(value, Command):
         return tuple(w.text for w in value.argv)
-    if hasattr(value, "text") and hasattr(value, "loc") and not hasattr(value, "mode"):
+    if isinstance(value, Word):
         return value.text
     if hasattr(value, "__dataclass_fields__"):
         return tuple((f, _norm(getattr(value, f))) for f in value.__dataclass_fields__
@@ -248,9 +234,9 @@ _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_
              "read_only_rootfs", "host_network", "host_pid", "host_ipc", "host_userns", "seccomp", "apparmor",
              "selinux", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint", "command",
              "process", "build_steps", "files")
-_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"},
-         "allow_privilege_escalation": {"security_opts"}, "seccomp": {"security_opts"},
-         "apparmor": {"security_opts"}, "selinux": {"security_opts"}, "cap_drop": set(), "cap_add": set()}
+_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}}
+# compose writes these as `security_opt` items: changing one changes the other
+_OPTS = {"allow_privilege_escalation", "seccomp", "apparmor", "selinux"}
 
 
 def _touched(found: _Found) -> set[str]:
@@ -273,12 +259,13 @@ def _touched(found: _Found) -> set[str]:
                 if v is target or (isinstance(v, Setting) and isinstance(v.value, tuple) and target in v.value) \
                         or (isinstance(v, tuple) and target in v):
                     out.add(f)
-            out.add("security_opts")
-        if name == "security_opts":
-            out |= {"allow_privilege_escalation", "seccomp", "apparmor", "selinux"}
         if name:
             out.add(name)
             out |= _ALSO.get(name, set())
+    if out & _OPTS:
+        out.add("security_opts")
+    if "security_opts" in out:
+        out |= _OPTS
     return out
 
 

@@ -63,15 +63,17 @@ class YamlDoc:
         if getattr(node, "flow_style", False):
             return self.end(node)
         if y.is_map(node):
-            last = max(self.end(node.value[0][0]), 0) if node.value else self.start(node)
+            last = self.end(node.value[0][0]) if node.value else self.start(node)
             for key, value in node.value:
                 last = max(last, self.content_end(value, key))
             return last
         if y.is_seq(node):
             if not node.value:
                 return self.start(node)
-            return max(self.content_end(item) for item in node.value[-1:]) if not \
-                self._aliased(node, node.value[-1]) else self.doc.line_end(self.start(node))
+            last_item = node.value[-1]
+            if self._aliased(node, last_item):  # `- *alias`: its position is unknown, keep to the list's line
+                return self.doc.line_end(self.start(node))
+            return self.content_end(last_item)
         return self.end(node)
 
     def _aliased(self, before: Node, node: Node) -> bool:
@@ -338,6 +340,22 @@ class YamlDoc:
         gap = len(line[dash_col + 1:]) - len(line[dash_col + 1:].lstrip(" "))
         at = self.doc.after_line(self.content_end(seq))
         return self.doc.insert_lines(at, [" " * dash_col + "-" + " " * max(gap, 1) + self.scalar_text(value, like)])
+
+    def insert_items_after(self, item: Node, values: list[str]) -> Edit:
+        """Insert `values` into `item`'s list right after it, in the list's style."""
+        got = self.parent(item)
+        if got is None or not y.is_seq(got[0]):
+            raise FixError("the element is not in a list")
+        if getattr(got[0], "flow_style", False):
+            at = self.content_end(item)
+            return Edit(at, at, "".join(", " + self.scalar_text(v, item) for v in values))
+        line = self.doc.line_text(item.start_mark.line + 1)
+        dash = line.find("-")
+        if dash < 0 or line[:dash].strip():
+            raise FixError("unexpected list layout")
+        gap = " " * max(item.start_mark.column - dash - 1, 1)
+        at = self.doc.after_line(self.content_end(item))
+        return self.doc.insert_lines(at, [" " * dash + "-" + gap + self.scalar_text(v, item) for v in values])
 
     def remove_item(self, item: Node) -> list[Edit]:
         """Remove a sequence element; the whole `key: [...]` entry when it was the only one."""
