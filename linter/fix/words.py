@@ -162,14 +162,31 @@ def insert_after_word(doc: TextDoc, loc: Loc, words: list[str]) -> Edit:
 _OPERATOR = re.compile(r"[0-9]*(?:>>|>\||&>>|&>|>&|<<<|<&|>|<)[0-9-]*")
 
 
+def _blanks(text: str, i: int) -> int:
+    """`i` moved past spaces and tabs."""
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _blanks_back(text: str, i: int) -> int:
+    """`i` moved back over the spaces and tabs before it."""
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i
+
+
+def _continuation(text: str, i: int) -> bool:
+    return text.startswith("\\\n", i) or text.startswith("\\\r\n", i)
+
+
 def command_end(text: str, start: int) -> int:
     """End of the simple command starting at `start`: its words and redirections."""
     pos = end = start
     n = len(text)
     while pos < n:
-        while pos < n and text[pos] in " \t":
-            pos += 1
-        if pos >= n or text[pos] in "\r\n;&|)" or text.startswith("\\\n", pos) or text.startswith("\\\r\n", pos):
+        pos = _blanks(text, pos)
+        if pos >= n or text[pos] in "\r\n;&|)" or _continuation(text, pos):
             break
         m = _OPERATOR.match(text, pos)
         if m is not None and m.end() > pos:
@@ -189,41 +206,27 @@ def remove_command(doc: TextDoc, loc: Loc) -> Edit:
     end = command_end(text, start)
     if end <= start:
         raise FixError(f"no command at {loc.line}:{loc.col}")
-    after = end
-    while after < len(text) and text[after] in " \t":
-        after += 1
-    if text.startswith("&&", after) or (text.startswith(";", after) and not text.startswith(";;", after)):
-        nxt = after + (2 if text.startswith("&&", after) else 1)
-        while nxt < len(text) and text[nxt] in " \t":
-            nxt += 1
-        if text.startswith("\\\n", nxt) or text.startswith("\\\r\n", nxt):
-            nxt = doc.after_line(nxt)
-            while nxt < len(text) and text[nxt] in " \t":
-                nxt += 1
+    after = _blanks(text, end)
+    connector = 2 if text.startswith("&&", after) else 1 if text.startswith(";", after) and \
+        not text.startswith(";;", after) else 0
+    if connector:  # `CMD && next`: take the connector after it, and a continuation it leaves dangling
+        nxt = _blanks(text, after + connector)
+        if _continuation(text, nxt):
+            nxt = _blanks(text, doc.after_line(nxt))
         return Edit(start, nxt, "")
-    if after < len(text) and text[after] == "|":
+    if text[after:after + 1] == "|":
         raise FixError("the command is part of a pipeline")
-    before = start
-    while before > 0 and text[before - 1] in " \t":
-        before -= 1
-    if text[max(before - 2, 0):before] == "&&" or text[before - 1:before] == ";":
-        cut = before - (2 if text[max(before - 2, 0):before] == "&&" else 1)
+    before = _blanks_back(text, start)
+    connector = 2 if text[max(before - 2, 0):before] == "&&" else 1 if text[before - 1:before] == ";" else 0
+    if connector:  # `prev && CMD`: take the connector before it
+        cut = before - connector
         line_start = doc.line_start(cut)
-        if not text[line_start:cut].strip() and line_start > 0:
-            prev_end = line_start - 1  # the previous line's newline: drop its ` \` continuation
-            if prev_end > 0 and text[prev_end - 1] == "\r":
-                prev_end -= 1
-            k = prev_end
+        if line_start > 0 and not text[line_start:cut].strip():
+            k = doc.line_end(line_start - 1)  # the connector opens its line: drop the ` \` above
             if k > 0 and text[k - 1] == "\\":
-                k -= 1
-                while k > 0 and text[k - 1] in " \t":
-                    k -= 1
-                return Edit(k, end, "")
-        while cut > 0 and text[cut - 1] in " \t":
-            cut -= 1
-        return Edit(cut, end, "")
+                return Edit(_blanks_back(text, k - 1), end, "")
+        return Edit(_blanks_back(text, cut), end, "")
     line_start, line_end = doc.line_start(start), doc.line_end(end)
-    head = text[line_start:start].strip().upper()
-    if head == "RUN" and not text[end:line_end].strip():
+    if text[line_start:start].strip().upper() == "RUN" and not text[end:line_end].strip():
         return Edit(line_start, doc.after_line(end), "")
     raise FixError("cannot tell where the command begins and ends")
