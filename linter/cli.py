@@ -45,6 +45,11 @@ def _cli():  # type: ignore[no-untyped-def]
     @click.option("--config", "config_path", type=click.Path(dir_okay=False),
                   help="Configuration file (default: the nearest .glmlint.toml, .glmlint.yaml or "
                        "pyproject.toml with [tool.glmlint], upward from the working directory).")
+    @click.option("--profile", metavar="NAME",
+                  help="Rule profile: essential, hardened, ... (`glmlint profiles` lists them).  "
+                       "[default: the config's, else hardened]")
+    @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+                  help="Set a rule parameter (e.g. pss-version=v1.29); repeatable.")
     @click.option("--stdin-filename", metavar="NAME",
                   help="Name standard input (`-`) in reports; the name also picks its format.")
     @click.option("--baseline", type=click.Path(dir_okay=False),
@@ -61,7 +66,8 @@ def _cli():  # type: ignore[no-untyped-def]
     @click.option("--max-file-size", default="5M", show_default=True, metavar="SIZE", callback=_size,
                   help="Skip larger files with a notice (bytes, or with a K/M/G suffix).")
     def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
-              ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
+              ignore: tuple[str, ...], config_path: str | None, profile: str | None, params: tuple[str, ...],
+              stdin_filename: str | None,
               baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
               sarif_category: str | None, color: bool | None, jobs: int,
               max_file_size: int) -> None:
@@ -70,6 +76,7 @@ def _cli():  # type: ignore[no-untyped-def]
         from glmlint.rule import Severity
 
         report, config = _scan(paths, select, ignore, config_path, stdin_filename,
+                               profile=profile, params=params,
                                baseline=None if write_baseline else baseline,
                                report_unused_ignores=report_unused_ignores, jobs=jobs,
                                max_bytes=max_file_size)
@@ -103,8 +110,10 @@ def _cli():  # type: ignore[no-untyped-def]
     @click.option("--ignore", multiple=True, metavar="RULE", help="Do not fix these rules.")
     @click.option("--config", "config_path", type=click.Path(dir_okay=False),
                   help="Configuration file (default: found upward from the working directory).")
+    @click.option("--profile", metavar="NAME", help="Rule profile (as for `check`).")
+    @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a rule parameter.")
     def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str | None, select: tuple[str, ...],
-            ignore: tuple[str, ...], config_path: str | None) -> None:
+            ignore: tuple[str, ...], config_path: str | None, profile: str | None, params: tuple[str, ...]) -> None:
         """Fix what `check` finds in PATHS: print a unified diff, or apply it with --write.
 
         Exit status: 0 nothing to fix, 1 fixes were (or would be) applied, 2 a file could not be read.
@@ -117,7 +126,7 @@ def _cli():  # type: ignore[no-untyped-def]
             raise click.BadParameter("must be numeric: UID or UID:GID", param_hint="--fix-user")
         if fix_user is not None and int(fix_user.split(":")[0]) == 0:
             raise click.BadParameter("must not be root (0)", param_hint="--fix-user")
-        report, config = _scan(paths, select, ignore, config_path)
+        report, config = _scan(paths, select, ignore, config_path, profile=profile, params=params)
         fix_user = fix_user or config.fix_user or "10001"
         fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
         changed = applied = 0
@@ -176,10 +185,25 @@ def _cli():  # type: ignore[no-untyped-def]
         for row in rows:
             click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[5])
 
+    @cli.command(name="profiles")
+    def list_profiles() -> None:
+        """List the rule profiles (`--profile`, config `profile`) and the rules each runs."""
+        from glmlint.profiles import DEFAULT, PROFILES
+        from glmlint.registry import all_rules
+
+        available = all_rules()
+        for p in PROFILES.values():
+            codes = [r.code for r in available if p.chooses(r)]
+            mark = " (default)" if p.name == DEFAULT else ""
+            click.echo(f"{p.name}{mark}: {p.summary}")
+            click.echo(f"  rules: {' '.join(codes) or 'none'}")
+            if p.params:
+                click.echo("  params: " + ", ".join(f"{k}={v}" for k, v in p.params.items()))
+
     def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],  # type: ignore[no-untyped-def]
               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
               report_unused_ignores: bool = False, jobs: int = 1,
-              max_bytes: int | None = None):
+              max_bytes: int | None = None, profile: str | None = None, params: tuple[str, ...] = ()):
         """Load the configuration, select the rules, scan (with progress on a terminal), and report
         unreadable files on standard error, one line each. Returns the report and the configuration."""
         import dataclasses
@@ -187,7 +211,7 @@ def _cli():  # type: ignore[no-untyped-def]
         from glmlint.baseline import BaselineError
         from glmlint.runner import MAX_BYTES, scan
 
-        config, rules = settings(config_path, select, ignore)
+        config, rules = settings(config_path, select, ignore, profile, params)
         config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores)
         progress = _Progress.on_terminal()
         try:
@@ -207,18 +231,32 @@ def _cli():  # type: ignore[no-untyped-def]
     return cli
 
 
-def settings(config_path: str | None, select: tuple[str, ...] = (),
-             ignore: tuple[str, ...] = ()) -> tuple[Config, list[Rule]]:
-    """The configuration (`--config`, or found upward from the working directory) and the rules to
-    run, for every command that scans; a bad file or selector exits 2 with a one-line error."""
+def settings(config_path: str | None, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+             profile: str | None = None, params: tuple[str, ...] = ()) -> tuple[Config, list[Rule]]:
+    """The configuration (`--config`, or found upward from the working directory, with the
+    command line's `--profile`) and the rules to run, for every command that scans; a bad file,
+    selector, profile or parameter exits 2 with a one-line error."""
+    import dataclasses
+
     from glmlint.config import ConfigError, resolve
+    from glmlint.profiles import ProfileError, get, parse_params
     from glmlint.registry import RuleError, all_rules
 
     try:
         available = all_rules()
         config = resolve(config_path, os.getcwd(), available)
-        return config, config.rules(available, _split(select), _split(ignore))
-    except (ConfigError, RuleError) as exc:
+        if profile is not None:
+            get(profile)  # an unknown name fails here, before the scan
+            # the command line's profile replaces the file's profile and `select`
+            config = dataclasses.replace(config, profile=profile, select=())
+        cli_params = parse_params(params)
+        try:
+            return config, config.rules(available, _split(select), _split(ignore), cli_params)
+        except ProfileError as exc:
+            if config.path and any(name in str(exc) for name, _ in config.params):
+                raise ProfileError(f"{config.path}: {exc}") from None
+            raise
+    except (ConfigError, RuleError, ProfileError) as exc:
         _fail(str(exc))
 
 

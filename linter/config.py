@@ -34,7 +34,8 @@ from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores")
+KEYS = ("profile", "select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "params",
+        "contexts")
 
 
 class ConfigError(Exception):
@@ -59,18 +60,41 @@ class Config:
     fail_on: str | None = None
     fix_user: str | None = None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    profile: str | None = None  # a name in glmlint.profiles.PROFILES; None: the default
+    params: tuple[tuple[str, Any], ...] = ()  # rule parameters (after the profile's)
+    contexts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # context -> kinds/selectors reported there
     # Set from the command line only:
     baseline: str | None = None  # report only findings not recorded in this file
     report_unused_ignores: bool = False
     _specs: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def rules(self, available: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-        """The rules to run: command-line `select` replaces the file's, `ignore` adds to it;
-        severity overrides applied. Raises `registry.RuleError` for an unknown selector."""
+    def rules(self, available: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = (),
+              params: dict[str, Any] | None = None) -> list[Rule]:
+        """The rules to run: the first of command-line `select`, the file's `select`, the
+        profile's rules (`self.profile`, already the command line's when it named one);
+        `ignore` (file and command line) takes rules out; the profile's formats, parameters
+        (profile, file, then `params`) and severity overrides applied. Raises
+        `registry.RuleError` for an unknown selector, `profiles.ProfileError` for a bad
+        profile or parameter."""
+        from glmlint import profiles
         from glmlint.registry import matches
         from glmlint.registry import select as pick
 
-        chosen = pick(available, list(select) or list(self.select), [*self.ignore, *ignore])
+        profile = profiles.get(self.profile or profiles.DEFAULT)
+        ignored = [*self.ignore, *ignore]
+        chosen_by = list(select) or list(self.select)
+        if chosen_by:
+            chosen = pick(available, chosen_by, ignored)
+        else:
+            chosen = [r for r in pick(available, (), ignored) if profile.chooses(r)]
+        if profile.formats is not None:
+            limited = []
+            for rule in chosen:
+                formats = rule.formats & profile.formats
+                if formats:
+                    limited.append(dataclasses.replace(rule, formats=formats) if formats != rule.formats else rule)
+            chosen = limited
+        chosen = profiles.apply_params(chosen, (profile.params, dict(self.params), params or {}))
         out = []
         for rule in chosen:
             for sel, severity in self.severity:  # the last matching override wins
@@ -78,6 +102,15 @@ class Config:
                     rule = dataclasses.replace(rule, severity=severity)
             out.append(rule)
         return out
+
+    def context_table(self) -> dict[str, tuple[str, ...]]:
+        """Where findings are reported, beyond each rule's default: the profile's `contexts`,
+        then the file's (context -> kinds or rule selectors)."""
+        from glmlint import profiles
+
+        table = profiles.get(self.profile or profiles.DEFAULT).context_table()
+        table.update(dict(self.contexts))
+        return table
 
     def relative(self, path: str) -> str | None:
         """`path` (absolute) relative to the config's base, POSIX style; None if outside."""
@@ -268,6 +301,26 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
+    profile = data.get("profile")
+    if profile is not None:
+        from glmlint import profiles
+
+        if not isinstance(profile, str) or profile not in profiles.PROFILES:
+            raise fail("profile", f"unknown profile {profile!r}; profiles: {', '.join(profiles.PROFILES)}")
+    params = table("params")
+    for name, value in params.items():
+        if not isinstance(value, (str, int, bool, list)):
+            raise fail(name, f"`params.{name}` must be a string, number, boolean or list")
+    contexts: Any = ()
+    if "contexts" in data:
+        from glmlint.context import KINDS, parse_table
+
+        parsed = parse_table(data["contexts"])
+        if isinstance(parsed, str):
+            raise fail("contexts", parsed)
+        for ctx, items in parsed.items():
+            selectors(f"contexts.{ctx}", [i for i in items if i not in KINDS], where=ctx)
+        contexts = tuple(parsed.items())
     return Config(
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
@@ -278,6 +331,9 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         fail_on=fail_on,
         fix_user=fix_user,
         per_file_ignores=per_file,
+        profile=profile,
+        params=tuple(params.items()),
+        contexts=contexts,
     )
 
 

@@ -26,7 +26,8 @@ def render(rule: Rule) -> str:
     fix = f"{rule.fix} fix" if rule.fix else "no fix"
     return (f"# {rule.code} {rule.slug}\n\n"
             f"{rule.summary}\n\n"
-            f"*Severity: {rule.severity} · Formats: {formats} · {fix.capitalize()} · Since {rule.since}*\n\n"
+            f"*Severity: {rule.severity} · Risk: {rule.risk} ({rule.score:.1f}) · Kind: {rule.kind} · "
+            f"Formats: {formats} · {fix.capitalize()} · Since {rule.since}*\n\n"
             f"{body(rule)}")
 
 

@@ -1,7 +1,8 @@
 """What a project decides about findings once the rules have run.
 
 In order: inline suppressions (on the text the rules read), Helm source
-mapping for a rendered stream, `per-file-ignores`, then the baseline. The
+mapping for a rendered stream, the file's context (a rule reports in the
+contexts its kind names: docs/context.md), `per-file-ignores`, then the baseline. The
 runner calls `apply` at the end of every scan, so `check` and `fix` see the
 same findings.
 """
@@ -21,6 +22,7 @@ def apply(report: Report, config: Config) -> None:
     _suppress(report, config.report_unused_ignores)
     if report.stdin is not None:
         _map_helm_sources(report)
+    _in_context(report, config)
     if config.per_file_ignores:
         _per_file_ignores(report, config)
     report.results.sort(key=Result.sort_key)  # baseline occurrence numbers follow report order
@@ -121,4 +123,30 @@ def _per_file_ignores(report: Report, config: Config) -> None:
             report.suppressed += 1
         else:
             kept.append(r)
+    report.results = kept
+
+
+def _in_context(report: Report, config: Config) -> None:
+    """Drop findings a rule does not report in their file's context (documentation, tests, dev
+    containers, CI); count them per context, for the summary."""
+    from glmlint import context
+
+    table = config.context_table()
+    disk = {s.path: (s.disk_path, s.format) for s in report.sources}
+    roles: dict[str, str] = {}
+    verdicts: dict[tuple[str, str], bool] = {}
+    kept = []
+    for r in report.results:
+        ctx = roles.get(r.path)
+        if ctx is None:
+            disk_path, fmt = disk.get(r.path, ("", r.rule.formats and next(iter(r.rule.formats))))
+            ctx = roles[r.path] = context.of_file(r.path, disk_path, fmt)
+        key = (r.code, ctx)
+        ok = verdicts.get(key)
+        if ok is None:
+            ok = verdicts[key] = context.reports(r.rule, ctx, table)
+        if ok:
+            kept.append(r)
+        else:
+            report.out_of_context[ctx] = report.out_of_context.get(ctx, 0) + 1
     report.results = kept

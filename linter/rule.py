@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -14,6 +14,61 @@ from glmlint.ir import Format, Item, Loc, Setting, SourceFile, Workload, formats
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Risk(str, enum.Enum):
+    """How much a finding matters, in the words GitHub code scanning uses for a SARIF
+    `security-severity` score: critical 9.0-10, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        """0 (low) to 3 (critical): sort by it."""
+        return _RISK_ORDER.index(self)
+
+    @property
+    def score(self) -> float:
+        """The `security-severity` a rule that declares only this level gets."""
+        return _RISK_SCORE[self]
+
+    @classmethod
+    def of_score(cls, score: float) -> Risk:
+        if score >= 9.0:
+            return cls.CRITICAL
+        if score >= 7.0:
+            return cls.HIGH
+        if score >= 4.0:
+            return cls.MEDIUM
+        return cls.LOW
+
+
+_RISK_ORDER = (Risk.LOW, Risk.MEDIUM, Risk.HIGH, Risk.CRITICAL)
+_RISK_SCORE = {Risk.LOW: 3.0, Risk.MEDIUM: 5.5, Risk.HIGH: 8.0, Risk.CRITICAL: 9.5}
+
+
+class Kind(str, enum.Enum):
+    """What a finding is about, which decides where it is worth reporting (docs/context.md).
+
+    EXPOSURE: something others can reach or read (an open Jupyter, an exposed model
+    server, a password login, a secret in the file). MISCONFIGURATION: a setting
+    that weakens isolation (privileged, a Docker socket mount, a host namespace).
+    HARDENING: a protection that is absent (no `cap_drop: [ALL]`, no memory limit):
+    the checklist, reported where containers are deployed from.
+    """
+
+    EXPOSURE = "exposure"
+    MISCONFIGURATION = "misconfiguration"
+    HARDENING = "hardening"
 
     def __str__(self) -> str:
         return self.value
@@ -155,6 +210,7 @@ class Finding:
     fix: Intent | tuple[Intent, ...] | None = None
     fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
     message: str | None = None  # overrides the rule's message template
+    risk: Risk | None = None  # overrides the rule's risk where context makes it worse (or milder)
 
 
 @dataclass(frozen=True)
@@ -174,9 +230,32 @@ class Rule:
     security_severity: float | None = None
     file_check: Callable[[SourceFile], Iterable[Finding]] | None = None
     module: str = ""
+    risk_level: Risk | None = None  # declared risk; see `risk`
+    kind: Kind = Kind.MISCONFIGURATION
+    # The file roles (`glmlint.context.CONTEXTS`) the rule reports in by default; None: as its kind.
+    contexts: frozenset[str] | None = None
+    # Parameters the rule reads, with their values (declared defaults, then profile, config and
+    # command line). A check that takes a second argument receives them.
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    # A short name for what the rule wants, for the text report's one line per workload
+    # that lists a workload's missing hardening ("cap_drop ALL", "memory limit").
+    checklist: str = ""
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
-        return self.check(workload) if self.check else ()
+        return self.run(workload) if self.check else ()
+
+    def run(self, workload: Workload) -> Iterable[Finding]:
+        """The check on one workload, with the rule's parameters when it takes them."""
+        assert self.check is not None
+        if self.params and _arity(self.check) >= 2:
+            return self.check(workload, self.params)  # type: ignore[call-arg]
+        return self.check(workload)
+
+    def run_file(self, source: SourceFile) -> Iterable[Finding]:
+        assert self.file_check is not None
+        if self.params and _arity(self.file_check) >= 2:
+            return self.file_check(source, self.params)  # type: ignore[call-arg]
+        return self.file_check(source)
 
     def on_file(self, fn: Callable[[SourceFile], Iterable[Finding]]) -> Callable[[SourceFile], Iterable[Finding]]:
         """Register a whole-file check (e.g. a repository `sshd_config`) for this rule."""
@@ -198,10 +277,23 @@ class Rule:
 
     @property
     def score(self) -> float:
-        """GitHub's security-severity (0-10): error 8.0, warning 5.0 unless declared."""
+        """GitHub's security-severity (0-10): as declared, else the declared risk's
+        (`Risk.score`), else error 8.0 (high), warning 5.0 (medium)."""
         if self.security_severity is not None:
             return self.security_severity
+        if self.risk_level is not None:
+            return self.risk_level.score
         return 8.0 if self.severity is Severity.ERROR else 5.0
+
+    @property
+    def risk(self) -> Risk:
+        """The rule's risk level: the one its `security-severity` falls in."""
+        return Risk.of_score(self.score)
+
+
+def _arity(fn: Callable[..., Any]) -> int:
+    code = getattr(fn, "__code__", None)
+    return code.co_argcount if code is not None else 1
 
 
 _CODE = re.compile(r"^[A-Z]{2,5}[0-9]{3,4}$")
@@ -219,19 +311,43 @@ def rule(
     tags: tuple[str, ...] = ("security",),
     since: str = "0.1.0",
     security_severity: float | None = None,
-) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
-    """Declare a rule's metadata beside its check; the module docstring is its documentation."""
+    risk: Risk | None = None,
+    kind: Kind = Kind.MISCONFIGURATION,
+    contexts: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    checklist: str = "",
+) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """Declare a rule's metadata beside its check; the module docstring is its documentation.
+
+    `risk` (critical/high/medium/low) or a finer `security_severity` score says how much a
+    finding matters (default: error high, warning medium); `kind` and `contexts` where it is
+    worth reporting (docs/context.md); `params` the parameters the check reads, with their
+    defaults (a check taking a second argument receives them; profiles set them).
+    """
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like ABC123")
     if not _SLUG.match(slug):
         raise ValueError(f"rule slug {slug!r} must be kebab-case")
+    if security_severity is not None and not 0.0 <= security_severity <= 10.0:
+        raise ValueError(f"{code}: security_severity must be within 0-10")
+    if risk is not None and security_severity is not None and Risk.of_score(security_severity) is not risk:
+        raise ValueError(f"{code}: security_severity {security_severity} is {Risk.of_score(security_severity)}, "
+                         f"not {risk}")
+    if contexts is not None:
+        from glmlint.context import CONTEXTS
+
+        unknown = set(contexts) - set(CONTEXTS)
+        if unknown:
+            raise ValueError(f"{code}: unknown contexts {sorted(unknown)}; known: {', '.join(CONTEXTS)}")
 
     def wrap(fn: Callable[[Workload], Iterable[Finding]]) -> Rule:
         module = sys.modules.get(fn.__module__)
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
             check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__,
+            security_severity=security_severity, module=fn.__module__, risk_level=risk, kind=Kind(kind),
+            contexts=frozenset(contexts) if contexts is not None else None, params=dict(params or {}),
+            checklist=checklist,
         )
 
     return wrap

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from glmlint.discovery import Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
-from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
+from glmlint.rule import Finding, Fix, FixSafety, Risk, Rule, Severity, intents_of
 
 if TYPE_CHECKING:
     from glmlint.config import Config
@@ -36,6 +36,7 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
 
     @property
     def code(self) -> str:
@@ -44,6 +45,10 @@ class Result:
     @property
     def severity(self) -> Severity:
         return self.rule.severity
+
+    @property
+    def risk(self) -> Risk:
+        return self.risk_override or self.rule.risk
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule.code)
@@ -60,6 +65,7 @@ class Report:
     stdin: str | None = None  # the name standard input is reported under, when it was read
     suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
     baselined: int = 0  # findings already recorded in the baseline
+    out_of_context: dict[str, int] = field(default_factory=dict)  # context -> findings not reported there
     ir: bool = True  # False after a pooled scan: `sources` then carry text, not workloads (see `scan`)
 
     @property
@@ -176,10 +182,10 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
     if not rule.applies_to(source.format):
         return out
     if rule.file_check is not None:
-        out.extend((finding, None) for finding in rule.file_check(source))
+        out.extend((finding, None) for finding in rule.run_file(source))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule.check(workload))
+            out.extend((finding, workload) for finding in rule.run(workload))
     return out
 
 
@@ -206,7 +212,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         # reported at the workload, naming that file; its fix would edit the other file
         message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col))
+                      workload.label, (at.file, at.line, at.col), finding.risk)
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -214,7 +220,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None)
+                  workload.label if workload is not None else None, risk_override=finding.risk)
 
 
 def _one_per_cause(results: list[Result]) -> list[Result]:

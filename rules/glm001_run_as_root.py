@@ -43,12 +43,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, set_value
 
 
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
-      tags=("security", "cwe-250"))
+      tags=("security", "cwe-250"),
+      kind=Kind.HARDENING, risk=Risk.MEDIUM, checklist="a non-root user")
 def check(workload: Workload) -> Iterator[Finding]:
     user = workload.user
     name = workload.label

@@ -44,12 +44,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, ensure_item, rule
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, ensure_item, rule
 
 
 @rule(code="GLM002", slug="missing-cap-drop", severity=Severity.WARNING,
       message="{name} does not drop all capabilities", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.SAFE, tags=("security", "cwe-250"))
+      fix=FixSafety.SAFE, tags=("security", "cwe-250"),
+      kind=Kind.HARDENING, risk=Risk.LOW, checklist="cap_drop ALL")
 def check(workload: Workload) -> Iterator[Finding]:
     drop = workload.cap_drop
     if any(item.value.strip().upper() in ("ALL", "CAP_ALL") for item in drop.value):

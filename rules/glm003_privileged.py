@@ -37,11 +37,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, unset
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, unset
 
 
 @rule(code="GLM003", slug="privileged", severity=Severity.ERROR, message="{name} runs privileged",
-      formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-250"))
+      formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-250"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.CRITICAL)
 def check(workload: Workload) -> Iterator[Finding]:
     privileged = workload.privileged
     if privileged.value:

@@ -36,12 +36,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, set_value
 
 
 @rule(code="GLM004", slug="writable-rootfs", severity=Severity.WARNING,
       message="{name} has a writable root filesystem", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.UNSAFE, tags=("security",))
+      fix=FixSafety.UNSAFE, tags=("security",),
+      kind=Kind.HARDENING, risk=Risk.LOW, checklist="a read-only root filesystem")
 def check(workload: Workload) -> Iterator[Finding]:
     ro = workload.read_only_rootfs
     if ro.value:

@@ -54,13 +54,14 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, RemoveCommand, RemoveWord, ReplaceText, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, RemoveCommand, RemoveWord, ReplaceText, Severity, rule
 
 
 @rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
       message="{name} starts Jupyter on all interfaces with authentication disabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
-      tags=("security", "cwe-306"), security_severity=9.0)
+      tags=("security", "cwe-306"), security_severity=9.0,
+      kind=Kind.EXPOSURE)
 def check(workload: Workload) -> Iterator[Finding]:
     seen = set()
     for launch in launches(workload):

@@ -43,7 +43,7 @@ from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
 from glmlint.openssh import EMPTY_PASSWORDS, PASSWORD_AUTH, analyse, first_values
-from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, ReplaceText, Risk, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
 
@@ -51,7 +51,8 @@ _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmpty
 @rule(code="GLM006", slug="ssh-password-auth", severity=Severity.ERROR,
       message="{name} runs sshd with password authentication",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES, Format.SSHD_CONFIG},
-      fix=FixSafety.SAFE, tags=("security", "cwe-309"))
+      fix=FixSafety.SAFE, tags=("security", "cwe-309"),
+      kind=Kind.EXPOSURE, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
     name = workload.label

@@ -70,12 +70,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, set_value
 
 
 @rule(code="GLM007", slug="privilege-escalation", severity=Severity.WARNING,
       message="{name} allows privilege escalation", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.UNSAFE, tags=("security", "cwe-269"))
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-269"),
+      kind=Kind.HARDENING, risk=Risk.LOW, checklist="no-new-privileges")
 def check(workload: Workload) -> Iterator[Finding]:
     ape = workload.allow_privilege_escalation
     if ape.value is False:

@@ -19,6 +19,9 @@ and firewall rules; `SYS_RAWIO`, `BPF` and `PERFMON` reach raw devices and
 kernel memory. Profilers and GPU tooling rarely need more than the runtime's
 defaults; give them a dedicated, short-lived debug pod instead.
 
+## Risk
+High; critical for `ALL` and `SYS_ADMIN`, which are nearly `privileged`.
+
 ## Example
 ```yaml
 services:
@@ -44,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, remove_item, rule
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, remove_item, rule
 
 DANGEROUS = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH",
                        "DAC_OVERRIDE", "SYS_RAWIO", "BPF", "PERFMON"})
@@ -52,7 +55,8 @@ DANGEROUS = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODUL
 
 @rule(code="GLM008", slug="dangerous-capability", severity=Severity.ERROR,
       message="{name} adds the capability `{cap}`", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.UNSAFE, tags=("security", "cwe-250"))
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-250"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     for item in workload.cap_add.value:
         cap = item.value.strip().upper().removeprefix("CAP_")
@@ -60,4 +64,5 @@ def check(workload: Workload) -> Iterator[Finding]:
             what = "all capabilities" if cap == "ALL" else f"the capability `{cap}`"
             yield Finding(at=item.loc, args={"name": workload.label, "cap": cap},
                           message=f"{workload.label} adds {what}",
+                          risk=Risk.CRITICAL if cap in ("ALL", "SYS_ADMIN") else None,
                           fix=remove_item(item, title=f"Remove `{item.value}` from the added capabilities"))

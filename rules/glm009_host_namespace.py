@@ -46,14 +46,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, unset
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, unset
 
 _NAMESPACES = (("host_network", "network"), ("host_pid", "PID"), ("host_ipc", "IPC"), ("host_userns", "user"))
 
 
 @rule(code="GLM009", slug="host-namespace", severity=Severity.ERROR,
       message="{name} shares the host's {ns} namespace", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.UNSAFE, tags=("security", "cwe-653"))
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-653"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     for field_name, ns in _NAMESPACES:
         setting = getattr(workload, field_name)

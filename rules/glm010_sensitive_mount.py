@@ -18,6 +18,10 @@ expose host credentials and let a writer plant a backdoor; `/proc`, `/sys`
 and `/dev` expose every process's environment, kernel tunables and raw
 devices; `/var/run` holds the sockets of every host daemon.
 
+## Risk
+High; critical for a runtime socket, `/`, `/var/run` and `/run` (the host at
+once).
+
 ## Example
 ```yaml
 services:
@@ -44,25 +48,29 @@ import posixpath
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Mount, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 SENSITIVE_DIRS = frozenset({"/", "/etc", "/proc", "/sys", "/root", "/var/run", "/run", "/dev", "/boot"})
+# Whole-host control at once: the root filesystem, and the directories that hold the runtime socket.
+HOST_ROOT = frozenset({"/", "/var/run", "/run"})
 RUNTIME_SOCKETS = frozenset({"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "cri-dockerd.sock"})
 
 
 @rule(code="GLM010", slug="sensitive-mount", severity=Severity.ERROR,
       message="{name} mounts the host's `{path}`", formats={Format.COMPOSE, Format.KUBERNETES},
-      tags=("security", "cwe-668"))
+      tags=("security", "cwe-668"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     for mount in workload.mounts:
         path = host_path(mount)
         if path is None:
             continue
         if posixpath.basename(path) in RUNTIME_SOCKETS:
-            yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path}, risk=Risk.CRITICAL,
                           message=f"{workload.label} mounts the container runtime socket `{path}`")
         elif path in SENSITIVE_DIRS:
-            yield Finding(at=mount.loc, args={"name": workload.label, "path": path})
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
+                          risk=Risk.CRITICAL if path in HOST_ROOT else None)
 
 
 def host_path(mount: Mount) -> str | None:

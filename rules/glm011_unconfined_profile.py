@@ -47,14 +47,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Intent, Severity, rule, set_value, unset
+from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value, unset
 
 _DISABLED_SELINUX = {"disable", "type:spc_t", "spc_t"}
 
 
 @rule(code="GLM011", slug="unconfined-profile", severity=Severity.ERROR,
       message="{name} runs with {what} disabled", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.UNSAFE, tags=("security", "cwe-693"))
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-693"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM)
 def check(workload: Workload) -> Iterator[Finding]:
     checks: tuple[tuple[Setting[str | None], str, bool], ...] = (
         (workload.seccomp, "seccomp", _unconfined(workload.seccomp)),

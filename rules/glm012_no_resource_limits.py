@@ -37,14 +37,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 _UNLIMITED = {"0", "-1"}
 
 
 @rule(code="GLM012", slug="no-resource-limits", severity=Severity.WARNING,
       message="{name} has no memory limit", formats={Format.COMPOSE, Format.KUBERNETES},
-      tags=("security", "cwe-770"))
+      tags=("security", "cwe-770"),
+      kind=Kind.HARDENING, risk=Risk.LOW, checklist="a memory limit")
 def check(workload: Workload) -> Iterator[Finding]:
     memory = workload.memory_limit
     if memory.explicit:

@@ -49,7 +49,7 @@ import re
 from collections.abc import Iterator
 
 from glmlint.ir import EnvVar, Format, Workload, has_variable
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 # words of a variable name that say it holds a secret
 _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
@@ -81,7 +81,8 @@ _NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1"}  # a switch,
 @rule(code="GLM013", slug="secret-in-env", severity=Severity.ERROR,
       message="{name} sets `{var}` to a literal secret", formats={Format.DOCKERFILE, Format.COMPOSE,
                                                                   Format.KUBERNETES},
-      tags=("security", "cwe-798"))
+      tags=("security", "cwe-798"),
+      kind=Kind.EXPOSURE, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     name = workload.label
     for var in workload.env:

@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterator
 
 from glmlint.ir import Command, Format, Word, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 _NUMERIC = re.compile(r"^0*([0-7]{1,4})$")
 _CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=][rwxXst]*)+)$")
@@ -48,7 +48,8 @@ _OP = re.compile(r"([-+=])([rwxXst]*)")
 
 @rule(code="GLM014", slug="world-writable", severity=Severity.WARNING,
       message="{name} makes files world-writable (`{mode}`)", formats={Format.DOCKERFILE},
-      tags=("security", "cwe-732"))
+      tags=("security", "cwe-732"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.LOW)
 def check(workload: Workload) -> Iterator[Finding]:
     for cmd in workload.build_steps:
         mode = mode_word(cmd)

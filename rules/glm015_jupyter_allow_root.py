@@ -42,13 +42,14 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Loc, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, RemoveWord, Risk, Severity, rule
 
 
 @rule(code="GLM015", slug="jupyter-allow-root", severity=Severity.WARNING,
       message="{name} starts Jupyter with `allow_root` enabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
-      tags=("security", "cwe-250"))
+      tags=("security", "cwe-250"),
+      kind=Kind.MISCONFIGURATION, risk=Risk.LOW)
 def check(workload: Workload) -> Iterator[Finding]:
     seen = set()
     for launch in launches(workload):

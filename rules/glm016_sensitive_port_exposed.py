@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Port, Workload, is_all_interfaces
-from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, ReplaceText, Risk, Severity, rule
 
 SERVICES = {22: "SSH", 8888: "Jupyter", 5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis",
             9200: "Elasticsearch", 9300: "Elasticsearch transport", 11211: "Memcached", 9042: "Cassandra",
@@ -58,7 +58,8 @@ _LOOPBACK = "127.0.0.1"
 
 @rule(code="GLM016", slug="sensitive-port-exposed", severity=Severity.WARNING,
       message="{name} publishes the {service} port {port} on all interfaces", formats={Format.COMPOSE},
-      fix=FixSafety.UNSAFE, tags=("security", "cwe-668"))
+      fix=FixSafety.UNSAFE, tags=("security", "cwe-668"),
+      kind=Kind.EXPOSURE, risk=Risk.MEDIUM)
 def check(workload: Workload) -> Iterator[Finding]:
     for port in workload.ports:
         if not port.published or port.protocol.lower() != "tcp":

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from glmlint import fix as fixer
 from glmlint.fix.engine import Options, findings, fix_source
+from glmlint.config import Config
+from glmlint.context import EVERYWHERE
 from glmlint.fix.text import split_lines
 from glmlint.registry import builtin_rules, select
 from glmlint.runner import scan
@@ -26,6 +28,7 @@ from tests.test_fixtures import FIXTURES, _folders, _rule_for
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 FIDELITY = FIXTURES / "fix"
+ALL = Config(contexts=EVERYWHERE)  # report (and fix) every finding wherever it is: docs/context.md
 
 
 def _cases() -> list[tuple[Path, str | None]]:
@@ -43,7 +46,8 @@ def _cases() -> list[tuple[Path, str | None]]:
 
 def _fix_file(path: Path, code: str | None, unsafe: bool = True, user: str = "10001"):  # type: ignore[no-untyped-def]
     rules = select(builtin_rules(), [code]) if code else builtin_rules()
-    report = scan([str(path)], rules, root=str(path.parent))
+    # every context: a README's or a workflow's `docker run` is fixed as a script's would be
+    report = scan([str(path)], rules, root=str(path.parent), config=ALL)
     assert not report.errors, report.errors
     fixes = fixer.fix_report(report, Options(unsafe=unsafe, user=user))
     return report, fixes
@@ -281,6 +285,7 @@ def _glmlint_bytes(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
 def test_cli_diff_applies_with_git_and_write_is_idempotent(tmp_path: Path) -> None:
     shutil.copytree(FIDELITY, tmp_path / "repo", ignore=shutil.ignore_patterns("*.fixed"))
     repo = tmp_path / "repo"
+    (tmp_path / ".glmlint.toml").write_text('contexts = {docs = "all", ci = "all", tests = "all"}\n')
     raw = _glmlint_bytes("fix", "--unsafe-fixes", ".", cwd=repo)  # bytes: the patch keeps CRLF lines
     assert raw.returncode == 1 and raw.stdout.startswith(b"--- a/")
     assert b"Would fix" in raw.stderr
@@ -321,7 +326,7 @@ def test_cli_rejects_a_non_numeric_or_root_fix_user(tmp_path: Path) -> None:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/real is not beside the checkout")
 def test_corpus_fixes_reparse_and_are_idempotent() -> None:
     rules = builtin_rules()
-    report = scan([str(CORPUS)], rules, root=str(CORPUS))
+    report = scan([str(CORPUS)], rules, root=str(CORPUS), config=ALL)
     fixes = fixer.fix_report(report, Options(unsafe=True))
     changed = [f for f in fixes if f.changed]
     assert changed, "the corpus has fixable findings"

@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
+from glmlint.config import Config
+from glmlint.context import EVERYWHERE
 from glmlint.registry import builtin_rules, select
 from glmlint.rule import FixSafety, Rule
 from glmlint.runner import Report, scan
@@ -125,7 +127,9 @@ def _write(folder: Path, inputs: list[str], rows: list[Row]) -> None:
 @pytest.mark.parametrize("folder", _folders(), ids=lambda p: p.name)
 def test_fixture_folder(folder: Path, update_fixtures: bool) -> None:
     rule = _rule_for(folder)
-    report = scan([str(folder)], [rule], root=str(folder))
+    # what the rule finds, in every context (a Markdown or workflow positive too): tests/test_context.py
+    # covers which contexts report what by default
+    report = scan([str(folder)], [rule], root=str(folder), config=Config(contexts=EVERYWHERE))
 
     problems = [f"{p.path}:{p.line}: {p.message}" for p in report.problems if p.level != "notice"]
     assert problems == [], "fixtures must parse cleanly"

@@ -43,6 +43,11 @@ def summary(report: Report) -> str:
         line += f"; {report.suppressed} suppressed"
     if report.baselined:
         line += f"; {report.baselined} in the baseline"
+    if report.out_of_context:
+        from glmlint.context import CONTEXTS, NAMES
+
+        where = ", ".join(f"{NAMES[c]} ({report.out_of_context[c]})" for c in CONTEXTS if c in report.out_of_context)
+        line += f"; not reported in {where}"
     bad = len({p.path for p in report.errors})
     if bad:
         line += f"; {_n(bad, 'file')} with errors"

@@ -1,0 +1,158 @@
+"""A file's role in its repository, and which findings are worth reporting there.
+
+The same `docker run` line means different things in a deployment script and in
+a README that shows it: a reader copies `--privileged` or `-p 8888:8888` from
+the README, but the README is not where anyone decides whether that container
+drops its capabilities. Each scanned file gets one *context* from its path and
+format (`role`); each rule reports in the contexts its `kind` (or its own
+`contexts=` metadata) names, unless the configuration's `contexts` table says
+otherwise. docs/context.md is the user's page for this.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+
+from glmlint.ir import Format
+
+MAIN, DOCS, TESTS, DEVCONTAINER, CI = "main", "docs", "tests", "devcontainer", "ci"
+CONTEXTS = (MAIN, DOCS, TESTS, DEVCONTAINER, CI)
+
+# What each kind of rule reports where, by default. Exposures and misconfigurations
+# are reported everywhere: a reader copies them from documentation, a test stack or
+# a dev container runs them on someone's machine, a CI job on a runner. The
+# absent-hardening checklist is reported only where containers are deployed from.
+DEFAULT_KINDS: Mapping[str, frozenset[str]] = {
+    MAIN: frozenset({"exposure", "misconfiguration", "hardening"}),
+    DOCS: frozenset({"exposure", "misconfiguration"}),
+    TESTS: frozenset({"exposure", "misconfiguration"}),
+    DEVCONTAINER: frozenset({"exposure", "misconfiguration"}),
+    CI: frozenset({"exposure", "misconfiguration"}),
+}
+
+NAMES = {MAIN: "deployment files", DOCS: "documentation", TESTS: "tests and fixtures",
+         DEVCONTAINER: "dev containers", CI: "CI jobs"}
+
+_DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt")
+_TEST_DIRS = {"test", "tests", "testing", "testdata", "test-data", "test_data", "fixtures", "fixture",
+              "__fixtures__", "__tests__", "e2e", "e2e-tests", "integration-tests", "testfiles"}
+# a file whose name marks it for tests: docker-compose.test.yml, Dockerfile.test, compose-e2e.yaml
+_TEST_NAME = re.compile(r"(?:^|[._-])(?:test|tests|testing|e2e|ci-test)(?:[._-]|$)", re.I)
+_CI_DIRS = {".github", ".gitlab", ".circleci", ".buildkite", ".ci", "ci", ".woodpecker", ".drone"}
+_CI_FILES = {".gitlab-ci.yml", ".gitlab-ci.yaml", ".travis.yml", "jenkinsfile", "azure-pipelines.yml",
+             "azure-pipelines.yaml", "bitbucket-pipelines.yml", "cloudbuild.yaml", "cloudbuild.yml",
+             ".drone.yml", "appveyor.yml"}
+_CI_NAME = re.compile(r"(?:^|[._-])ci(?:[._-]|$)", re.I)  # docker-compose.ci.yml, Dockerfile.ci
+
+
+def role(path: str, fmt: Format) -> str:
+    """The context of the file at `path` (as reported: relative to the scan root where possible).
+
+    In order: a dev container (`.devcontainer/`), documentation (Markdown and other
+    markup: the `docker run` lines of its code blocks), a CI file (a workflow's
+    `run:` steps, `.github/`, `.gitlab-ci.yml`, `ci/`, `docker-compose.ci.yml`),
+    tests and fixtures (`tests/`, `testdata/`, `fixtures/`, `e2e/`,
+    `docker-compose.test.yml`, `Dockerfile.test`), else `main`.
+    """
+    parts = [p for p in re.split(r"[\\/]+", path) if p not in ("", ".", "..")]
+    if not parts:
+        return MAIN
+    dirs = [p.lower() for p in parts[:-1]]
+    name = parts[-1]
+    low = name.lower()
+    if ".devcontainer" in dirs or low in ("devcontainer.json", ".devcontainer.json"):
+        return DEVCONTAINER
+    if low.endswith(_DOC_SUFFIXES) or low.startswith("readme"):
+        return DOCS
+    if low in _CI_FILES or any(d in _CI_DIRS for d in dirs):
+        return CI
+    if fmt is Format.DOCKER_RUN and low.endswith((".yml", ".yaml")):
+        return CI  # a workflow's or composite action's run: steps, wherever it lives
+    if any(d in _TEST_DIRS for d in dirs) or _TEST_NAME.search(_stem(low)):
+        return TESTS
+    if _CI_NAME.search(_stem(low)):
+        return CI
+    return MAIN
+
+
+def _stem(name: str) -> str:
+    """`docker-compose.test.yml` -> `docker-compose.test`; `Dockerfile.test` stays whole."""
+    base, ext = os.path.splitext(name)
+    return base if ext in (".yml", ".yaml", ".json", ".sh", ".bash", ".mk") else name
+
+
+def parse_table(value: object) -> dict[str, tuple[str, ...]] | str:
+    """Validate a configuration `contexts` table; returns it, or an error message."""
+    if not isinstance(value, dict):
+        return "`contexts` must be a table: context -> list of kinds or rule selectors, or \"all\""
+    out: dict[str, tuple[str, ...]] = {}
+    for ctx, items in value.items():
+        if ctx not in CONTEXTS:
+            return f"unknown context `{ctx}` in `contexts`; known: {', '.join(CONTEXTS)}"
+        if items == "all":
+            items = ["exposure", "misconfiguration", "hardening"]
+        elif items == "none":
+            items = []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            return f"`contexts.{ctx}` must be a list of kinds or rule selectors, \"all\" or \"none\""
+        out[ctx] = tuple(items)
+    return out
+
+
+KINDS = ("exposure", "misconfiguration", "hardening")
+# A `Config.contexts` value that reports every kind in every context (what a rule finds, wherever).
+EVERYWHERE: tuple[tuple[str, tuple[str, ...]], ...] = tuple((c, KINDS) for c in CONTEXTS)
+
+
+def reports(rule: object, ctx: str, table: Mapping[str, Iterable[str]]) -> bool:
+    """Whether `rule` reports in context `ctx`: the configuration's entry for `ctx` when
+    there is one (kinds or rule selectors), else the rule's own `contexts`, else its kind's."""
+    from glmlint.registry import matches
+
+    if ctx in table:
+        return any(sel == str(rule.kind) if sel in KINDS else matches(rule, sel)  # type: ignore[attr-defined,arg-type]
+                   for sel in table[ctx])
+    declared = getattr(rule, "contexts", None)
+    if declared is not None:
+        return ctx in declared
+    return str(rule.kind) in DEFAULT_KINDS[ctx]  # type: ignore[attr-defined]
+
+
+_REPO_ROOTS: dict[str, str | None] = {}
+
+
+def repo_relative(disk_path: str) -> str | None:
+    """`disk_path` relative to the repository holding it (the nearest directory with a `.git`),
+    so that a checkout under `/home/me/tests/` is not taken for tests; None outside a repository."""
+    if not disk_path:
+        return None
+    full = os.path.abspath(disk_path)
+    start = os.path.dirname(full)
+    seen = []
+    directory = start
+    root: str | None = None
+    while True:
+        if directory in _REPO_ROOTS:
+            root = _REPO_ROOTS[directory]
+            break
+        seen.append(directory)
+        if os.path.exists(os.path.join(directory, ".git")):
+            root = directory
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for d in seen:
+        _REPO_ROOTS[d] = root
+    return os.path.relpath(full, root).replace(os.sep, "/") if root is not None else None
+
+
+def of_file(path: str, disk_path: str, fmt: Format) -> str:
+    """The context of a scanned file, decided on its path as reported (relative to the working
+    directory); a file reported by its absolute path (outside the working directory) is judged by
+    its path inside its repository, so that a checkout under `/home/me/tests/` is not tests."""
+    if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
+        path = repo_relative(disk_path) or path
+    return role(path, fmt)
