@@ -54,6 +54,11 @@ class Grant:
     line: Line
     text: str = ""  # the rule, variables resolved and blanks collapsed
     file: str = ""  # its file in the image, variables resolved
+    only: tuple[str, ...] | None = None  # passwordless only for these users (`Defaults:user !authenticate`)
+
+    def applies(self, who: Identity) -> bool:
+        """Whether the rule gives `who` passwordless root."""
+        return who.matches(self.principal) and (self.only is None or any(who.matches(p) for p in self.only))
 
 
 def lines(workload: Workload) -> list[Line]:
@@ -123,14 +128,13 @@ def grants(workload: Workload) -> list[Grant]:
         principals, nopasswd_all, root_all = rule
         for principal in principals:
             who = resolve(principal)
-            at = None
             if nopasswd_all and line.loc is not None:
-                at = line
-            elif root_all and (who in no_auth or "*" in no_auth):
-                # the rule asks for a password, which a `Defaults` line turned off
-                at = line if line.loc is not None else no_auth.get(who) or no_auth["*"]
-            if at is not None:
-                out.append(Grant(who, at, " ".join(resolve(at.text).split()), resolve(at.file)))
+                out.append(Grant(who, line, " ".join(resolve(line.text).split()), resolve(line.file)))
+            elif root_all and no_auth:
+                # the rule asks for a password, which a `Defaults … !authenticate` line turned off
+                users = None if "*" in no_auth else tuple(no_auth)
+                at = line if line.loc is not None else no_auth.get("*") or next(iter(no_auth.values()))
+                out.append(Grant(who, at, " ".join(resolve(at.text).split()), resolve(at.file), users))
     return out
 
 

@@ -70,7 +70,7 @@ def check(workload: Workload) -> Iterator[Finding]:
     user = workload.user.value.raw if workload.user.value is not None else ""
     seen = set()
     for grant in grants(workload):
-        if not who.matches(grant.principal):
+        if not grant.applies(who):
             continue
         line = grant.line
         assert line.loc is not None
