@@ -13,7 +13,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -371,6 +371,7 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
 
 
 @dataclass(frozen=True, slots=True)
