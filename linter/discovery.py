@@ -24,6 +24,7 @@ class Candidate:
     hint: str  # detect() result, or a unit glmlint renders: "helm-chart", "kustomize" (path is a directory)
     explicit: bool  # named on the command line
     options: Any = None  # for a rendered unit: the runner's RenderOptions
+    covers: tuple[str, ...] = ()  # for an overlay: the files its build reads (checked alone only if it fails)
 
 
 RENDERED = ("helm-chart", "kustomize")
@@ -90,26 +91,29 @@ def _unit_of(path: str, root: str) -> Candidate | None:
 
 
 def _units(cands: list[Candidate], root: str) -> list[Candidate]:
-    """Kustomize overlays as candidates: roots built, the files and bases they read not checked alone."""
+    """Kustomize overlays as candidates: the roots (no other overlay in the walk builds on them), each
+    knowing the files its build reads. A base or component is built as part of its overlays."""
+    import dataclasses
+
     from glmlint import kustomize
 
     dirs = [c for c in cands if c.hint == "kustomize"]
     if not dirs:
         return cands
-    files: set[str] = set()
     bases: set[str] = set()
+    reads: dict[str, set[str]] = {}
     for c in dirs:
-        f, d = kustomize.covered(c.path)
-        files |= f
-        bases |= d
+        files, built_on = kustomize.covered(c.path)
+        reads[c.path] = files
+        bases |= built_on
+    shown = {os.path.abspath(c.path): c.display for c in cands if c.hint not in RENDERED}
     out = []
     for c in cands:
         if c.hint == "kustomize":
             k = kustomize.read(c.path)
             if c.path in bases or (k is not None and k.kind == "Component"):
-                continue  # built as part of the overlays that name it
-        elif os.path.abspath(c.path) in files:
-            continue  # checked through the build that reads it
+                continue
+            c = dataclasses.replace(c, covers=tuple(sorted(shown[f] for f in reads[c.path] if f in shown)))
         out.append(c)
     return out
 

@@ -40,6 +40,7 @@ class Kustomization:
     files: list[str] = field(default_factory=list)  # resource files (absolute)
     dirs: list[str] = field(default_factory=list)  # kustomization directories it builds on (absolute)
     patches: list[str] = field(default_factory=list)  # strategic-merge patch files (absolute)
+    inline: list[tuple[int, str]] = field(default_factory=list)  # inline patches: (line of the text, text)
 
 
 def read(directory: str) -> Kustomization | None:
@@ -66,7 +67,11 @@ def read(directory: str) -> Kustomization | None:
                 k.dirs.append(full)
             elif os.path.isfile(full):
                 k.files.append(full)
-    for item in y.items(y.get(doc, "patches")) + y.items(y.get(doc, "patchesStrategicMerge")):
+    for item in y.items(y.get(doc, "patches")) + y.items(y.get(doc, "patchesStrategicMerge")) + \
+            y.items(y.get(doc, "patchesJson6902")):
+        inline = y.get(item, "patch") if y.is_map(item) else None
+        if y.is_scalar(inline):
+            k.inline.append((inline.start_mark.line + 1, inline.value))
         ref = y.text(y.get(item, "path")) if y.is_map(item) else y.text(item)
         if ref and "\n" not in ref:
             full = os.path.normpath(os.path.join(directory, ref))
@@ -100,7 +105,7 @@ def build(directory: str, root: str) -> Rendered:
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RenderError(f"`{' '.join(cmd)}` failed: {exc}") from None
         if done.returncode != 0:
-            raise RenderError(_error(done.stderr, wrap, directory) or f"`{' '.join(cmd)}` exited {done.returncode}")
+            raise RenderError(_error(done.stderr, wrap, directory, root) or f"`{' '.join(cmd)}` exited {done.returncode}")
         return _stream(done.stdout, wrap, directory, root)
 
 
@@ -108,16 +113,27 @@ def _quote(path: str) -> str:
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _error(stderr: str, wrap: str, directory: str) -> str:
-    """Kustomize's error in one line, without the temporary wrapper's paths."""
+def _error(stderr: str, wrap: str, directory: str, root: str) -> str:
+    """Kustomize's error in one line: its innermost cause, paths as reports show them."""
+    import re
+
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     if not lines:
         return ""
-    msg = lines[-1] if "err=" not in lines[0] else lines[0]
+    msg = next((ln for ln in lines if "err=" in ln), lines[-1])
     if 'err="' in msg:
         msg = msg.split('err="', 1)[1].rstrip('"')
-    msg = msg.replace(os.path.relpath(directory, wrap) + "/", "").replace(wrap + "/", "").replace(wrap, ".")
-    return msg.removeprefix("Error: ").replace("\\'", "'")
+    msg = msg.replace("\\'", "'").replace('\\"', '"').removeprefix("Error: ")
+    inner = msg.split("accumulation err='")[-1]
+    m = re.match(r"accumulating resources from '([^']*)': (.*)", inner, re.S)
+    if m is not None:
+        ref, rest = m.group(1), m.group(2)
+        rest = re.split(r"'?: must build at directory|': couldn't make target for path '[^']*': ", rest)[-1 if "couldn't make target" in rest else 0]
+        msg = f"resource `{ref}`: {rest.rstrip(chr(39))}"
+    for path, shown in ((directory, display_path(directory, root)), (wrap, ".")):
+        msg = msg.replace(path + os.sep, "" if path == wrap else shown + "/").replace(path, shown)
+    parent = os.path.dirname(directory)
+    return msg.replace(parent + os.sep, display_path(parent, root) + "/" if display_path(parent, root) != "." else "")
 
 
 def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
@@ -126,6 +142,7 @@ def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
     files = YamlFiles()
     chain = _chain(directory)
     patches = [p for k in chain for p in k.patches]
+    inline = [(k.path, line, text) for k in chain for line, text in k.inline]
     parts: list[tuple[str, Any]] = []
     for doc_text in _split(text):
         try:
@@ -141,7 +158,7 @@ def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
                     origin_path = os.path.normpath(os.path.join(wrap, line[5:].strip().strip("'\"")))
         kind = y.text(y.get(doc, "kind")) or ""
         name = y.text(y.get(doc, "metadata", "name")) or ""
-        parts.append((doc_text, ResourceOrigin(files, origin_path, root, kind, name, patches)))
+        parts.append((doc_text, ResourceOrigin(files, origin_path, root, kind, name, patches, inline)))
     return Rendered.build(display_path(directory, root), parts)
 
 
@@ -189,9 +206,9 @@ class ResourceOrigin:
     """A document of a built overlay: its resource file, and the patches that may have set a value."""
 
     def __init__(self, files: YamlFiles, path: str | None, root: str, kind: str, name: str,
-                 patches: list[str]) -> None:
+                 patches: list[str], inline: list[tuple[str, int, str]]) -> None:
         self.files, self.path, self.root = files, path, root
-        self.kind, self.name, self.patches = kind, name, patches
+        self.kind, self.name, self.patches, self.inline = kind, name, patches, inline
 
     def _doc(self, path: str) -> Any:
         from glmlint.parsers import yamlnodes as y
@@ -226,6 +243,15 @@ class ResourceOrigin:
             pgot = find(pdoc, path)
             if pgot is not None and _same(pgot[1], node):
                 return _place(patch, self.root, pgot, node, "patch"), ()
+        named = next((k[1] for k in reversed(path) if isinstance(k, tuple)), None)
+        for kpath, line, text in self.inline:  # an inline patch in a kustomization (JSON 6902 or merge)
+            for want in (str(node.value) if node.value is not None and not node.is_key else None, named):
+                if want and want in text:
+                    n = next(i for i, ln in enumerate(text.split("\n")) if want in ln)
+                    at = line + 1 + n  # the block scalar's text starts on the line after `patch: |`
+                    raw = (self.files.text(kpath) or "").split("\n")
+                    col = raw[at - 1].find(want) + 1 if at <= len(raw) and want in raw[at - 1] else 1
+                    return Place(display_path(kpath, self.root), at, col, "patch"), ()
         prefix, key_node, value_node = longest(doc, path)
         target = key_node if key_node is not None else value_node
         if target is None or not y.is_map(doc):

@@ -295,6 +295,18 @@ def _with_render_options(cands: list[Any], root: str, config: Config | None) -> 
             for c in cands]
 
 
+def _checked_through_builds(report: Report, cands: list[Any]) -> None:
+    """Files an overlay's build reads are checked through the build: drop their own findings when the
+    build succeeded. When it failed (its error is reported), they stand, so that nothing is lost."""
+    built = {s.path for s in report.sources if s.origins is not None or s.format is Format.KUBERNETES}
+    covered = {f for c in cands if not isinstance(c, tuple) and c.covers and c.display in built for f in c.covers}
+    if not covered:
+        return
+    report.results = [r for r in report.results if r.rendered_from is not None or r.path not in covered]
+    report.problems = [p for p in report.problems if p.path not in covered or p.level == "error"]
+    report.files_scanned -= sum(1 for s in report.sources if s.path in covered)
+
+
 def _one_per_cause(results: list[Result]) -> list[Result]:
     """Drop a finding about another file's value when that file reports it itself: one root cause,
     one finding (the compose service built from a Dockerfile that starts Jupyter without a token)."""
@@ -372,6 +384,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             if key not in seen:
                 seen.add(key)
                 report.results.append(r)
+    _checked_through_builds(report, cands)
     report.results = _one_per_cause(report.results)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
