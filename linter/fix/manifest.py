@@ -40,6 +40,7 @@ FIELDS: dict[Format, dict[str, Keys]] = {
         "cap_add": ("securityContext", "capabilities", "add"),
         "cap_drop": ("securityContext", "capabilities", "drop"),
         "seccomp": ("securityContext", "seccompProfile", "type"),
+        "apparmor": ("securityContext", "appArmorProfile", "type"),
     },
 }
 # compose spells these as `security_opt` items
@@ -108,6 +109,8 @@ class ManifestFixer(Lowering):
         keys = self.fields.get(field)
         if keys is None:
             raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        if field == "apparmor" and setting.explicit and not setting.path and value == "RuntimeDefault":
+            value = "runtime/default"  # the `container.apparmor.security.beta.kubernetes.io/<c>` annotation's spelling
         if not self._replace(setting, value):
             _merge(self.tree, keys, value)
         if self.fmt is Format.COMPOSE and field == "read_only_rootfs" and value is True:
