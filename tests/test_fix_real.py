@@ -168,3 +168,69 @@ def test_examples_fixed_with_every_fix_still_load(tmp_path: Path) -> None:
     for p, verdict in before.items():
         if verdict is None:
             assert realtools.judge(kinds[p], str(root / p)) is None, p
+
+
+@needs_compose
+def test_image_aware_compose_fixes_load_and_add_back_what_the_image_needs(tmp_path: Path) -> None:
+    text = ("services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n  db:\n    image: postgres:16\n"
+            "  vpn:\n    image: linuxserver/wireguard\n    cap_add: [NET_ADMIN]\n")
+    _write(tmp_path, {"compose.yml": text})
+    report, fixes = _fix_tree(tmp_path, ["GLM002", "GLM004", "GLM008"])
+    db = [r for r in report.results if r.workload == "service `db`" and r.code == "GLM002"]
+    assert db and db[0].fix is None and "DAC_READ_SEARCH" in db[0].message  # cannot be made safe: not offered
+    new = (tmp_path / "compose.yml").read_text()
+    web = new.split("web:")[1].split("db:")[0]
+    assert "cap_add: [CHOWN, NET_BIND_SERVICE, SETGID, SETUID]" in web
+    assert "tmpfs: [/tmp, /var/cache/nginx, /var/run]" in web
+    assert "NET_ADMIN" in new.split("vpn:")[1]  # the VPN's purpose is never removed
+    assert realtools.compose_config(str(tmp_path / "compose.yml")) is None
+
+
+def test_kubernetes_read_only_fix_adds_an_empty_dir_at_tmp(tmp_path: Path) -> None:
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: w}}\n"
+            "  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers:\n      - name: web\n"
+            "        image: nginx:1.27\n      - name: side\n        image: busybox\n        volumeMounts:\n"
+            "        - name: tmp\n          mountPath: /data\n      volumes:\n      - name: tmp\n        emptyDir: {}\n")
+    _write(tmp_path, {"d.yaml": text})
+    assert realtools.kubernetes_validate(text) is None
+    _fix_tree(tmp_path, ["GLM004"])
+    new = (tmp_path / "d.yaml").read_text()
+    assert realtools.kubernetes_validate(new) is None
+    after = scan([str(tmp_path)], builtin_rules(), root=str(tmp_path))
+    w = [w for s in after.sources for w in s.workloads]
+    targets = {x.name: sorted(m.target for m in x.mounts) for x in w}
+    assert targets["web"] == ["/tmp", "/var/cache/nginx", "/var/run"]
+    assert targets["side"] == ["/data", "/tmp"]
+    assert not [r for r in after.results if r.code == "GLM004"]
+
+
+def test_known_non_root_image_gets_run_as_non_root_without_a_forced_uid(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: r}\nspec:\n  containers:\n  - name: ray\n    image: rayproject/ray:2.9.0\n"
+    _write(tmp_path, {"pod.yaml": text})
+    _fix_tree(tmp_path, ["GLM001"])
+    new = (tmp_path / "pod.yaml").read_text()
+    assert "runAsNonRoot: true" in new and "runAsUser" not in new
+    assert realtools.kubernetes_validate(new) is None
+
+
+def test_sshd_gets_no_user_fix_and_says_why(tmp_path: Path) -> None:
+    text = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y openssh-server\nCMD [\"/usr/sbin/sshd\", \"-D\"]\n"
+    _write(tmp_path, {"Dockerfile": text})
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    [r] = report.results
+    assert r.fix is None and "sshd" in r.message
+    assert realtools.dockerfile_parse(text) is None
+
+
+def test_fixed_dockerfiles_parse_with_buildkit(tmp_path: Path) -> None:
+    text = ("FROM python:3.12\nRUN echo 'root:pw' | chpasswd && apt-get install -y openssh-server\n"
+            "CMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\", \"--allow-root\", \"--ServerApp.token=''\"]\n")
+    _write(tmp_path, {"Dockerfile": text})
+    _fix_tree(tmp_path)
+    new = (tmp_path / "Dockerfile").read_text()
+    assert new != text and realtools.dockerfile_parse(new) is None
+
+
+@pytest.mark.skipif(realtools.sshd_binary() is None, reason="sshd (Debian's openssh-server) is not installed")
+def test_sshd_config_accepted_by_sshd(tmp_path: Path) -> None:
+    assert realtools.sshd_test("PasswordAuthentication no\nPermitRootLogin no\n") is None
