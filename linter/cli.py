@@ -140,7 +140,8 @@ def _cli():  # type: ignore[no-untyped-def]
                     click.echo(f"{f.source.path}: {exc}", err=True)
                     continue
                 for a in f.applied:
-                    click.echo(f"{f.source.path}:{a.line}:{a.col}: {a.code} fixed: {a.title}")
+                    left = f" (partly: still {a.left})" if a.left else ""
+                    click.echo(f"{f.source.path}:{a.line}:{a.col}: {a.code} fixed: {a.title}{left}")
             else:
                 click.echo(fixer.diff(f), nl=False)
             changed += 1

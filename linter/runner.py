@@ -294,7 +294,10 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
         # reported at the workload, naming that file; its fix would edit the other file
-        message += f" (set in its image, built from `{at.file}:{at.line}`)"
+        if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
+            message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
+        else:
+            message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col))
     fix = None
