@@ -35,7 +35,8 @@ from glmlint.rule import Rule, Severity
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
 KEYS = ("profile", "select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "params",
-        "contexts")
+        "contexts", "render", "render-failures", "helm")
+RENDER_FAILURES = ("error", "notice")
 
 
 class ConfigError(Exception):
@@ -63,7 +64,12 @@ class Config:
     profile: str | None = None  # a name in glmlint.profiles.PROFILES; None: the default
     params: tuple[tuple[str, Any], ...] = ()  # rule parameters (after the profile's)
     contexts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # context -> kinds/selectors reported there
+    render: bool = True  # render Helm charts and build Kustomize overlays met in the scan
+    render_failures: str = "error"  # a chart/overlay that cannot be rendered: "error" (exit 2) or "notice"
+    helm_values: tuple[str, ...] = ()  # values file names looked up beside each chart (`helm.values`)
+    helm_set: tuple[str, ...] = ()  # `--set` expressions for every chart (`helm.set`, then `--set`)
     # Set from the command line only:
+    helm_value_files: tuple[str, ...] = ()  # `--values FILE`, for every chart
     baseline: str | None = None  # report only findings not recorded in this file
     report_unused_ignores: bool = False
     _specs: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -321,6 +327,18 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         for ctx, items in parsed.items():
             selectors(f"contexts.{ctx}", [i for i in items if i not in KINDS], where=ctx)
         contexts = tuple(parsed.items())
+    render = data.get("render", True)
+    if not isinstance(render, bool):
+        raise fail("render", "`render` must be true or false")
+    failures = data.get("render-failures", "error")
+    if failures not in RENDER_FAILURES:
+        raise fail("render-failures", f"`render-failures` must be one of {', '.join(RENDER_FAILURES)}, not {failures!r}")
+    helm = table("helm")
+    for key in helm:
+        if key not in ("values", "set"):
+            raise fail(key, f"unknown key `helm.{key}`; known keys: values, set")
+    helm_values = globs("helm.values", helm["values"]) if "values" in helm else ()
+    helm_set = globs("helm.set", helm["set"]) if "set" in helm else ()
     return Config(
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
@@ -334,6 +352,10 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         profile=profile,
         params=tuple(params.items()),
         contexts=contexts,
+        render=render,
+        render_failures=failures,
+        helm_values=helm_values,
+        helm_set=helm_set,
     )
 
 
