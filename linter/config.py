@@ -13,6 +13,7 @@ ignore = ["writable-rootfs"]
 exclude = ["vendor/", "**/testdata/**"]
 fail-on = "error"                     # error | warning | never
 fix-user = "10001"                    # the UID[:GID] `glmlint fix` sets for GLM001
+require-digest = true                 # GLM045 also reports images pinned by tag only
 
 [tool.glmlint.severity]               # per-rule severity overrides
 missing-cap-drop = "error"
@@ -34,7 +35,7 @@ from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores")
+KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "require-digest")
 
 
 class ConfigError(Exception):
@@ -59,6 +60,7 @@ class Config:
     fail_on: str | None = None
     fix_user: str | None = None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    require_digest: bool = False  # GLM045: an image pinned by tag, not digest, is reported too
     # Set from the command line only:
     baseline: str | None = None  # report only findings not recorded in this file
     report_unused_ignores: bool = False
@@ -78,6 +80,10 @@ class Config:
                     rule = dataclasses.replace(rule, severity=severity)
             out.append(rule)
         return out
+
+    def wants(self, opt_in: str) -> bool:
+        """Whether the configuration turns on the opt-in findings named `opt_in` (`require-digest`)."""
+        return opt_in == "require-digest" and self.require_digest
 
     def relative(self, path: str) -> str | None:
         """`path` (absolute) relative to the config's base, POSIX style; None if outside."""
@@ -265,6 +271,9 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise fail("fail-on", f"`fail-on` must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    require_digest = data.get("require-digest", False)
+    if not isinstance(require_digest, bool):
+        raise fail("require-digest", f"`require-digest` must be true or false, not {require_digest!r}")
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
@@ -278,6 +287,7 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         fail_on=fail_on,
         fix_user=fix_user,
         per_file_ignores=per_file,
+        require_digest=require_digest,
     )
 
 

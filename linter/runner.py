@@ -36,6 +36,7 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
 
     @property
     def code(self) -> str:
@@ -206,7 +207,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         # reported at the workload, naming that file; its fix would edit the other file
         message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col))
+                      workload.label, (at.file, at.line, at.col), finding.opt_in)
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -214,7 +215,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None)
+                  workload.label if workload is not None else None, opt_in=finding.opt_in)
 
 
 def _one_per_cause(results: list[Result]) -> list[Result]:
