@@ -13,7 +13,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -391,6 +391,7 @@ class Workload:
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
+    extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
@@ -470,6 +471,8 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
+    reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
 
 
 @dataclass(frozen=True, slots=True)
