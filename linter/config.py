@@ -13,6 +13,7 @@ ignore = ["writable-rootfs"]
 exclude = ["vendor/", "**/testdata/**"]
 fail-on = "error"                     # error | warning | never
 fix-user = "10001"                    # the UID[:GID] `glmlint fix` sets for GLM001
+require-digest = true                 # GLM045 also reports images pinned by tag only
 
 [tool.glmlint.severity]               # per-rule severity overrides
 missing-cap-drop = "error"
@@ -35,7 +36,7 @@ from glmlint.rule import Rule, Severity
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
 KEYS = ("profile", "select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "params",
-        "contexts", "render", "render-failures", "helm")
+        "contexts", "render", "render-failures", "helm", "require-digest")
 RENDER_FAILURES = ("error", "notice")
 
 
@@ -68,6 +69,7 @@ class Config:
     render_failures: str = "error"  # a chart/overlay that cannot be rendered: "error" (exit 2) or "notice"
     helm_values: tuple[str, ...] = ()  # values file names looked up beside each chart (`helm.values`)
     helm_set: tuple[str, ...] = ()  # `--set` expressions for every chart (`helm.set`, then `--set`)
+    require_digest: bool = False  # GLM045: an image pinned by tag, not digest, is reported too
     # Set from the command line only:
     helm_value_files: tuple[str, ...] = ()  # `--values FILE`, for every chart
     baseline: str | None = None  # report only findings not recorded in this file
@@ -117,6 +119,10 @@ class Config:
         table = profiles.get(self.profile or profiles.DEFAULT).context_table()
         table.update(dict(self.contexts))
         return table
+
+    def wants(self, opt_in: str) -> bool:
+        """Whether the configuration turns on the opt-in findings named `opt_in` (`require-digest`)."""
+        return opt_in == "require-digest" and self.require_digest
 
     def relative(self, path: str) -> str | None:
         """`path` (absolute) relative to the config's base, POSIX style; None if outside."""
@@ -304,6 +310,9 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise fail("fail-on", f"`fail-on` must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    require_digest = data.get("require-digest", False)
+    if not isinstance(require_digest, bool):
+        raise fail("require-digest", f"`require-digest` must be true or false, not {require_digest!r}")
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
@@ -356,6 +365,7 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         render_failures=failures,
         helm_values=helm_values,
         helm_set=helm_set,
+        require_digest=require_digest,
     )
 
 

@@ -49,6 +49,7 @@ class Result:
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
     risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
+    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
@@ -305,7 +306,8 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col), finding.risk)
+                      workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
+                      opt_in=finding.opt_in)
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -313,7 +315,8 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None, risk_override=finding.risk)
+                  workload.label if workload is not None else None, opt_in=finding.opt_in,
+                  risk_override=finding.risk)
 
 
 def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:
