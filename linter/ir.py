@@ -371,6 +371,9 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
+    # that must be unset for it; a finding at that place says "when `VAR` is unset"
+    assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
