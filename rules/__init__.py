@@ -6,7 +6,8 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm007_privilege_escalation, glm008_dangerous_capability, glm009_host_namespace,
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
-                           glm016_sensitive_port_exposed)
+                           glm016_sensitive_port_exposed, glm019_passwordless_sudo,
+                           glm021_host_device, glm022_remote_script_pipe)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -25,4 +26,7 @@ BUILTIN = (
     glm014_world_writable.check,
     glm015_jupyter_allow_root.check,
     glm016_sensitive_port_exposed.check,
+    glm019_passwordless_sudo.check,
+    glm021_host_device.check,
+    glm022_remote_script_pipe.check,
 )
