@@ -13,7 +13,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -325,6 +325,7 @@ class Workload:
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
+    extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it.
@@ -401,6 +402,8 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
+    reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
     # that must be unset for it; a finding at that place says "when `VAR` is unset"
     assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
