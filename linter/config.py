@@ -34,7 +34,9 @@ from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores")
+KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "profile",
+        "pss-version", "pss-namespaces")
+PROFILES = ("pss-baseline", "pss-restricted")  # the Kubernetes Pod Security Standards levels (docs/pss.md)
 
 
 class ConfigError(Exception):
@@ -59,6 +61,9 @@ class Config:
     fail_on: str | None = None
     fix_user: str | None = None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    profile: str | None = None  # `pss-baseline` / `pss-restricted`: the rules that reproduce that admission verdict
+    pss_version: str = "latest"  # the Pod Security Standards version a `pss-*` profile judges at (`v1.x`)
+    pss_namespaces: bool = False  # judge each workload by its Namespace's `pod-security.kubernetes.io/enforce`
     # Set from the command line only:
     baseline: str | None = None  # report only findings not recorded in this file
     report_unused_ignores: bool = False
@@ -70,7 +75,16 @@ class Config:
         from glmlint.registry import matches
         from glmlint.registry import select as pick
 
-        chosen = pick(available, list(select) or list(self.select), [*self.ignore, *ignore])
+        if self.profile is not None:
+            from glmlint import pss
+
+            level = self.profile.removeprefix("pss-")
+            version = pss.parse_version(self.pss_version)
+            assert version is not None  # checked when read
+            profiled = pss.profile_rules(level, version, available)
+            chosen = pick(profiled, list(select) or list(self.select) or ["ALL"], [*self.ignore, *ignore])
+        else:
+            chosen = pick(available, list(select) or list(self.select), [*self.ignore, *ignore])
         out = []
         for rule in chosen:
             for sel, severity in self.severity:  # the last matching override wins
@@ -268,7 +282,19 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
+    profile = data.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise fail("profile", f"`profile` must be one of {', '.join(PROFILES)}, not {profile!r}")
+    pss_version = data.get("pss-version", "latest")
+    if not isinstance(pss_version, str) or check_pss_version(pss_version) is None:
+        raise fail("pss-version", f"`pss-version` must be \"latest\" or \"v1.x\", not {pss_version!r}")
+    pss_namespaces = data.get("pss-namespaces", False)
+    if not isinstance(pss_namespaces, bool):
+        raise fail("pss-namespaces", f"`pss-namespaces` must be true or false, not {pss_namespaces!r}")
     return Config(
+        profile=profile,
+        pss_version=pss_version,
+        pss_namespaces=pss_namespaces,
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
         select=selectors("select", data["select"]) if "select" in data else (),
@@ -279,6 +305,13 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         fix_user=fix_user,
         per_file_ignores=per_file,
     )
+
+
+def check_pss_version(value: str) -> int | None:
+    """`latest` or `v1.x` as a minor version (newer than the newest check: the newest); None if neither."""
+    from glmlint import pss
+
+    return pss.parse_version(value)
 
 
 _USER = re.compile(r"^[0-9]+(:[0-9]+)?$")

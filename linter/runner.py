@@ -179,7 +179,7 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
         out.extend((finding, None) for finding in rule.file_check(source))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule.check(workload))
+            out.extend((finding, workload) for finding in rule(workload))
     return out
 
 
