@@ -93,7 +93,7 @@ def parse(path: str, text: str) -> SourceFile:
     chain.reverse()
     root = chain[0]
     anchor = final.from_loc
-    user = final.user or Setting(User.parse("root"), anchor, explicit=False)
+    user = final.user or _image_user(root, anchor)
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
     process = _process(final)
@@ -127,6 +127,21 @@ def parse(path: str, text: str) -> SourceFile:
         source.problems.append(Problem(path, last + 1, "the file ends inside a line continuation; "
                                        "checked as BuildKit builds it", level="notice"))
     return source
+
+
+def _image_user(root: Stage, anchor: Loc) -> Setting[User | None]:
+    """The user a stage chain with no `USER` runs as: its base image's default user.
+
+    That is root unless the image catalog knows the base image publishes a non-root
+    default user (`gcr.io/distroless/*:nonroot`, Chainguard, Jupyter Docker Stacks, ...);
+    that setting points at the `FROM` that names the image, root at `anchor`.
+    """
+    from glmlint.catalog.images import default_user
+
+    known = default_user(root.base)
+    if known is not None:
+        return Setting(User.parse(str(known.value)), root.from_loc, explicit=False)
+    return Setting(User.parse("root"), anchor, explicit=False)
 
 
 # -- instruction splitting ---------------------------------------------------------

@@ -1,0 +1,632 @@
+"""The service catalog (`services.yaml`) and the questions rules ask of it.
+
+Entry point: `identify(workload) -> list[ServiceMatch]`, the cataloged services a
+workload starts. A service is recognised from what the container runs:
+
+- a start command (`ollama serve`, `vllm serve`, `python -m vllm.entrypoints.openai.api_server`,
+  `ray start --head`), found among `Workload.process` (so through `sh -c`, `tini --`,
+  `gosu`, `exec`, k8s `command`/`args`);
+- or, when the workload does not replace what the image runs (no `entrypoint:`, or an
+  image whose ENTRYPOINT the catalog knows and a `command:` that only gives it
+  arguments), the official image's own start command (`ollama/ollama` runs
+  `ollama serve` with `OLLAMA_HOST=0.0.0.0:11434`).
+
+A `ServiceMatch` answers, for that one launch and as the service itself resolves
+its settings (image defaults, then environment, then flags; the last flag wins):
+where each listener binds (`listeners()`), whether authentication is on, off by
+a switch, or absent (`auth()`), which dangerous switches are on
+(`dangerous()`), and which container paths hold a model store it only reads
+(`model_stores()`).
+
+The YAML is read once, lazily, on the first question (`catalog()`), with the C
+loader; a rule that never asks costs nothing.
+"""
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from glmlint.ir import Command, EnvVar, Loc, Word, Workload, is_all_interfaces
+
+_PYTHON = re.compile(r"^python[0-9.]*$")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+# -- the catalog's data ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A setting that turns something on or off: a flag, a variable, a config key."""
+
+    flag: str | None = None
+    env: str | None = None
+    config: str | None = None
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Switch:
+        return cls(data.get("flag"), data.get("env"), data.get("config"),
+                   tuple(str(v).lower() for v in data.get("values", ())))
+
+    def describe(self) -> str:
+        what = self.flag or self.env or self.config or "?"
+        if self.values:
+            return f"`{what}={self.values[0]}`" if not self.flag else f"`{what} {self.values[0]}`"
+        return f"`{what}`"
+
+
+@dataclass(frozen=True)
+class Listener:
+    name: str
+    port: int
+    source: str
+    port_flags: tuple[str, ...] = ()
+    bind_flags: tuple[str, ...] = ()
+    bind_env: tuple[str, ...] = ()
+    bind_config: str | None = None
+    bind_all_flags: tuple[str, ...] = ()  # boolean flags that bind every interface (`--bind_all`)
+    bind_bare: dict[str, str] = field(default_factory=dict)  # flag -> address when given with no value
+    default_bind: str = "127.0.0.1"
+    gives: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    name: str  # a repository pattern (`ollama/ollama`, `nvcr.io/nim/*`)
+    source: str
+    entrypoint: tuple[str, ...] | None = None
+    cmd: tuple[str, ...] | None = None
+    runs: tuple[str, ...] | None = None  # what the ENTRYPOINT script starts, when it wraps the service
+    env: dict[str, str] = field(default_factory=dict)
+    config: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dangerous:
+    switch: Switch
+    what: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ModelStore:
+    flags: tuple[str, ...]
+    env: tuple[str, ...]
+    config: str | None
+    default: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    kind: str
+    gives: str
+    commands: tuple[tuple[str, ...], ...]
+    modules: tuple[str, ...]
+    image_patterns: tuple[str, ...]
+    recognize_source: str
+    images: tuple[Image, ...]
+    listeners: tuple[Listener, ...]
+    auth_default: str  # "none" (no authentication exists), "off" (exists, off by default), "on", "app"
+    auth_on: tuple[Switch, ...]
+    auth_off: tuple[Switch, ...]
+    auth_source: str | None
+    dangerous: tuple[Dangerous, ...]
+    model_stores: tuple[ModelStore, ...]
+    owner: str | None = None  # the rule that owns this service's exposure (Jupyter: GLM005)
+    data_store: bool = False
+
+    def image(self, name: str | None) -> Image | None:
+        """The cataloged official image `name` is, if any."""
+        if not name:
+            return None
+        repo = image_repository(name)
+        for img in self.images:
+            if fnmatch.fnmatchcase(repo, img.name):
+                return img
+        return None
+
+    def matches_image(self, name: str | None) -> bool:
+        if not name:
+            return False
+        repo = image_repository(name)
+        return any(fnmatch.fnmatchcase(repo, p) for p in self.image_patterns)
+
+    @property
+    def sources(self) -> list[str]:
+        """Every source the entry cites, in order, once."""
+        out = [self.recognize_source, *(i.source for i in self.images), *(l.source for l in self.listeners),
+               self.auth_source, *(d.source for d in self.dangerous), *(m.source for m in self.model_stores)]
+        return list(dict.fromkeys(s for s in out if s))
+
+
+def _switches(data: Any) -> tuple[Switch, ...]:
+    return tuple(Switch.of(d) for d in data or ())
+
+
+def _service(sid: str, d: dict[str, Any]) -> Service:
+    rec = d.get("recognize", {})
+    listeners = []
+    for ld in d.get("listeners", ()):
+        bind = ld.get("bind", {})
+        listeners.append(Listener(
+            name=ld["name"], port=int(ld["port"]), source=ld["source"],
+            port_flags=tuple(ld.get("port_flags", ())), bind_flags=tuple(bind.get("flags", ())),
+            bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
+            bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
+            default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives")))
+    images = tuple(Image(name=i["name"], source=i["source"],
+                         entrypoint=tuple(i["entrypoint"]) if "entrypoint" in i else None,
+                         cmd=tuple(i["cmd"]) if "cmd" in i else None,
+                         runs=tuple(i["runs"]) if "runs" in i else None,
+                         env={k: str(v) for k, v in (i.get("env") or {}).items()},
+                         config={k: str(v) for k, v in (i.get("config") or {}).items()})
+                   for i in d.get("images", ()))
+    auth = d.get("auth", {})
+    return Service(
+        id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
+        commands=tuple(tuple(c) for c in rec.get("commands", ())),
+        modules=tuple(rec.get("modules", ())), image_patterns=tuple(rec.get("images", ())),
+        recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
+        auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
+        auth_off=_switches(auth.get("off")), auth_source=auth.get("source"),
+        dangerous=tuple(Dangerous(Switch.of(x["switch"]), x["what"], x["source"]) for x in d.get("dangerous", ())),
+        model_stores=tuple(ModelStore(tuple(m.get("flags", ())), tuple(m.get("env", ())), m.get("config"),
+                                      m.get("default"), m["source"]) for m in d.get("model_store", ())),
+        owner=d.get("owner"), data_store=d.get("kind") == "data-store")
+
+
+def raw() -> dict[str, Any]:
+    """The YAML as data (for the schema test and the docs)."""
+    from importlib.resources import files
+
+    from ruamel.yaml import YAML
+
+    text = files("glmlint.catalog").joinpath("services.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = YAML(typ="safe").load(text)  # the C loader when available
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def catalog() -> tuple[Service, ...]:
+    """Every cataloged service, read once."""
+    return tuple(_service(sid, d) for sid, d in raw()["services"].items())
+
+
+def get(service_id: str) -> Service:
+    for s in catalog():
+        if s.id == service_id:
+            return s
+    raise KeyError(service_id)
+
+
+# -- images ---------------------------------------------------------------------------
+
+
+def image_repository(ref: str) -> str:
+    """`docker.io/library/ollama:0.5@sha256:..` -> `ollama`; `ghcr.io/x/y:1` -> `ghcr.io/x/y`."""
+    ref = ref.strip().strip("'\"").split("@", 1)[0]
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        ref = ref[:colon]
+    ref = ref.lower()
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix):]
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix):]
+    return ref
+
+
+# -- recognising a launch -------------------------------------------------------------
+
+
+def _module_args(cmd_words: Sequence[Word]) -> tuple[str, int] | None:
+    """(`module`, index of its first argument) for `python [-u ...] -m module ...`."""
+    for i, w in enumerate(cmd_words[1:], start=1):
+        if w.text == "-m" and i + 1 < len(cmd_words):
+            return cmd_words[i + 1].text, i + 2
+        if w.text.startswith("-m") and len(w.text) > 2:
+            return w.text[2:], i + 1
+        if not w.text.startswith("-"):
+            return None  # `python script.py`: not a module
+    return None
+
+
+def _match_command(service: Service, argv: Sequence[Word]) -> int | None:
+    """The index of the first configuring argument when `argv` starts `service`, else None."""
+    if not argv:
+        return None
+    name = argv[0].text.rsplit("/", 1)[-1]
+    if _PYTHON.match(name):
+        got = _module_args(argv)
+        if got is not None:
+            module, start = got
+            if module in service.modules:
+                return start
+            # `python -m jupyter lab`: the module is the program of a command pattern
+            for pattern in service.commands:
+                if pattern[0] == module and _match_words(pattern, argv[start - 1:]) is not None:
+                    return start - 1 + (_match_words(pattern, argv[start - 1:]) or 0)
+        return None
+    for pattern in service.commands:
+        if pattern[0] == name:
+            got = _match_words(pattern, argv)
+            if got is not None:
+                return got
+    return None
+
+
+def _match_words(pattern: tuple[str, ...], argv: Sequence[Word]) -> int | None:
+    """`pattern` is a program, its leading positional words, and flags that must appear anywhere."""
+    words = [w.text for w in argv[1:]]
+    positional = [p for p in pattern[1:] if not p.startswith("-")]
+    flags = [p for p in pattern[1:] if p.startswith("-")]
+    if words[:len(positional)] != positional:
+        return None
+    if any(not any(w == f or w.startswith(f + "=") for w in words) for f in flags):
+        return None
+    return 1 + len(positional)
+
+
+def _synthetic(texts: Iterable[str], loc: Loc) -> tuple[Word, ...]:
+    return tuple(Word(t, loc) for t in texts)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A setting's effective value and where it comes from: `flag`, `env`, `config`, `image`
+    (a default of the official image) or `default` (the service's own)."""
+
+    value: str
+    loc: Loc
+    how: str
+    word: Word | None = None
+
+
+@dataclass(frozen=True)
+class ListenerState:
+    listener: Listener
+    port: int | None  # None when set from a variable we cannot read
+    bind: Resolved
+
+    @property
+    def all_interfaces(self) -> bool | None:
+        """True for every interface, False for a specific address, None when unknown."""
+        value = self.bind.value.strip()
+        if "$" in value:
+            return None
+        return is_all_interfaces(value) or value in ("0.0.0.0,::", "[::]")
+
+
+@dataclass(frozen=True)
+class AuthState:
+    """`state`: `on` (configured, or on by default), `off` (turned off by `switch`), `absent` (none
+    exists, or off by default and not turned on), `unknown` (the catalog does not say)."""
+
+    state: str
+    loc: Loc | None = None
+    switch: str | None = None
+    word: Word | None = None
+
+
+@dataclass(frozen=True)
+class DangerousState:
+    dangerous: Dangerous
+    loc: Loc
+    word: Word | None  # the command-line word, when a flag turned it on
+    env: EnvVar | None
+
+
+@dataclass(frozen=True)
+class ServiceMatch:
+    """One launch of a cataloged service by a workload."""
+
+    service: Service
+    loc: Loc  # the start command, or the image line when the image's own command runs
+    args: tuple[Word, ...]  # the words that configure it
+    env: dict[str, EnvVar]  # effective environment: image defaults, then the workload's
+    image: Image | None  # the official image it runs in, when cataloged
+    via: str  # "command" or "image"
+    config: dict[str, Resolved] = field(default_factory=dict)
+
+    # -- options, as the service's parser reads them ---------------------------------
+
+    def option(self, *flags: str) -> tuple[str, Word] | None:
+        """The last value given to any of `flags` (`--f=v`, `--f v`, `-fv` for one-letter flags)."""
+        found: tuple[str, Word] | None = None
+        args = self.args
+        for i, w in enumerate(args):
+            t = w.text
+            for f in flags:
+                if t.startswith(f + "="):
+                    found = (t[len(f) + 1:], w)
+                elif t == f and i + 1 < len(args):
+                    found = (args[i + 1].text, w)
+        return found
+
+    def flag(self, *flags: str) -> Word | None:
+        found = None
+        for w in self.args:
+            if any(w.text == f or w.text.startswith(f + "=") for f in flags):
+                found = w
+        return found
+
+    def env_set(self, name: str) -> EnvVar | None:
+        var = self.env.get(name)
+        if var is None:
+            return None
+        if var.value is None or var.dynamic:
+            return var  # a reference (valueFrom, `${KEY}`): set, to a value we cannot read
+        return var if var.value.strip() != "" else None
+
+    def switched(self, switch: Switch) -> tuple[Loc, Word | None, EnvVar | None] | None:
+        """Where `switch` is turned on for this launch, if it is."""
+        if switch.flag is not None:
+            if switch.values:
+                got = self.option(switch.flag)
+                if got is not None and got[0].strip("'\"").lower() in switch.values:
+                    return got[1].loc, got[1], None
+            else:
+                w = self.flag(switch.flag)
+                if w is not None:
+                    value = w.text.partition("=")[2].lower() if "=" in w.text else ""
+                    if value not in ("false", "0", "no"):
+                        return w.loc, w, None
+        if switch.env is not None:
+            var = self.env_set(switch.env)
+            if var is not None:
+                if not switch.values:
+                    return var.loc, None, var
+                if var.value is not None and not var.dynamic and var.value.strip().strip("'\"").lower() \
+                        in switch.values:
+                    return var.loc, None, var
+        return None
+
+    # -- the questions ------------------------------------------------------------
+
+    def listeners(self) -> list[ListenerState]:
+        out = []
+        for listener in self.service.listeners:
+            out.append(ListenerState(listener, self._port(listener), self._bind(listener)))
+        return out
+
+    def _port(self, listener: Listener) -> int | None:
+        got = self.option(*listener.port_flags) if listener.port_flags else None
+        if got is not None:
+            return int(got[0]) if got[0].isdigit() else None
+        for name in listener.bind_env:
+            var = self.env_set(name)
+            if var is not None and var.value:
+                _host, port = _split_host_port(var.value)
+                if port is not None:
+                    return int(port) if port.isdigit() else None
+        if listener.bind_config and listener.bind_config in self.config:
+            _host, port = _split_host_port(self.config[listener.bind_config].value)
+            if port is not None and port.isdigit():
+                return int(port)
+        return listener.port
+
+    def _bind(self, listener: Listener) -> Resolved:
+        # flags win over the environment, the environment over the image's config and defaults
+        last: Resolved | None = None
+        args = self.args
+        for i, w in enumerate(args):
+            t = w.text
+            if t in listener.bind_all_flags:
+                last = Resolved("0.0.0.0", w.loc, "flag", w)
+                continue
+            for f in listener.bind_flags:
+                if t.startswith(f + "="):
+                    last = Resolved(_split_host_port(t[len(f) + 1:])[0], w.loc, "flag", w)
+                elif t == f:
+                    nxt = args[i + 1].text if i + 1 < len(args) else None
+                    if f in listener.bind_bare and (nxt is None or nxt.startswith("-")):
+                        last = Resolved(listener.bind_bare[f], w.loc, "flag", w)
+                    elif nxt is not None:
+                        last = Resolved(_split_host_port(nxt)[0], w.loc, "flag", w)
+            if t in listener.bind_bare and not any(t == f for f in listener.bind_flags):
+                last = Resolved(listener.bind_bare[t], w.loc, "flag", w)
+        if last is not None:
+            return last
+        for name in listener.bind_env:
+            var = self.env_set(name)
+            if var is not None:
+                value = "$unknown" if var.value is None else _split_host_port(var.value)[0]
+                how = "image" if self.image is not None and name in self.image.env and var.loc == self.loc \
+                    else "env"
+                return Resolved(value, var.loc, how)
+        if listener.bind_config and listener.bind_config in self.config:
+            got = self.config[listener.bind_config]
+            return Resolved(_split_host_port(got.value)[0], got.loc, got.how)
+        return Resolved(listener.default_bind, self.loc, "default")
+
+    def auth(self) -> AuthState:
+        s = self.service
+        for switch in s.auth_off:
+            got = self.switched(switch)
+            if got is not None:
+                return AuthState("off", got[0], switch.describe(), got[1])
+        for switch in s.auth_on:
+            got = self.switched(switch)
+            if got is not None:
+                return AuthState("on", got[0], switch.describe(), got[1])
+        if s.auth_default == "on":
+            return AuthState("on")
+        if s.auth_default in ("none", "off"):
+            return AuthState("absent")
+        return AuthState("unknown")
+
+    def dangerous(self) -> list[DangerousState]:
+        out = []
+        for d in self.service.dangerous:
+            got = self.switched(d.switch)
+            if got is not None:
+                out.append(DangerousState(d, got[0], got[1], got[2]))
+        return out
+
+    def model_stores(self) -> list[Resolved]:
+        """The container paths holding a model store the service only reads."""
+        out = []
+        for store in self.service.model_stores:
+            got = self.option(*store.flags) if store.flags else None
+            if got is not None:
+                out.append(Resolved(got[0], got[1].loc, "flag", got[1]))
+                continue
+            var = next((v for n in store.env if (v := self.env_set(n)) is not None and v.value), None)
+            if var is not None and var.value is not None:
+                out.append(Resolved(var.value, var.loc, "env"))
+                continue
+            if store.config and store.config in self.config:
+                out.append(self.config[store.config])
+                continue
+            if store.default:
+                out.append(Resolved(store.default, self.loc, "default"))
+        return [r for r in out if r.value.startswith("/") and "$" not in r.value]
+
+
+def _split_host_port(value: str) -> tuple[str, str | None]:
+    """`0.0.0.0:8080` -> (`0.0.0.0`, `8080`); `http://0.0.0.0:8080` too; `[::]:80`; a bare host."""
+    v = value.strip().strip("'\"")
+    if "://" in v:
+        v = v.split("://", 1)[1].split("/", 1)[0]
+    if v.startswith("["):
+        host, _, rest = v[1:].partition("]")
+        return host or "::", rest[1:] if rest.startswith(":") else None
+    if v.count(":") == 1:
+        host, port = v.split(":")
+        return host, port
+    if v.isdigit():
+        return "", v  # `OLLAMA_HOST=:11434`-like: a port alone binds every interface
+    return v, None
+
+
+def identify(workload: Workload) -> list[ServiceMatch]:
+    """The cataloged services `workload` starts, in start order."""
+    return list(_identify(workload))
+
+
+def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
+    services = catalog()
+    out: list[ServiceMatch] = []
+    image_name = workload.image.value or workload.base_image
+    env_own = {v.name: v for v in workload.env}
+    for cmd in workload.process:
+        for s in services:
+            start = _match_command(s, cmd.argv)
+            if start is not None:
+                out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
+                                   s.image(image_name)))
+                break
+    if out:
+        return tuple(out)
+    # nothing recognisable on the command line: what does the image run?
+    if workload.entrypoint.explicit:
+        return ()
+    for s in services:
+        img = s.image(image_name)
+        if img is None:
+            continue
+        loc = workload.image.loc if workload.image.value else workload.anchor
+        if workload.command.explicit:
+            if img.entrypoint is None:
+                continue  # the command replaces what runs, and it is no launch we know
+            given = workload.command.value or ()
+            if img.runs is not None:
+                continue  # a wrapper script's arguments: we do not know what it makes of them
+            words = _synthetic(img.entrypoint, loc) + tuple(given)
+        else:
+            words = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
+        start = _match_command(s, words)
+        if start is None:
+            continue
+        out.append(_launch(s, workload, loc, words[start:], "image", env_own, img))
+    return tuple(out)
+
+
+def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,
+            env_own: dict[str, EnvVar], img: Image | None) -> ServiceMatch:
+    env: dict[str, EnvVar] = {}
+    image_loc = workload.image.loc if workload.image.value else workload.anchor
+    if img is not None:
+        for k, v in img.env.items():
+            env[k] = EnvVar(k, v, loc if via == "image" else image_loc)
+    env.update(env_own)
+    config: dict[str, Resolved] = {}
+    if img is not None and via == "image":  # a command of one's own may read another config file
+        for k, v in img.config.items():
+            config[k] = Resolved(v, image_loc, "image")
+    return ServiceMatch(s, loc, args, env, img, via, config)
+
+
+def services_on(workload: Workload) -> list[tuple[ServiceMatch, ListenerState]]:
+    """Every (launch, listener) the workload runs."""
+    return [(m, ls) for m in identify(workload) for ls in m.listeners()]
+
+
+def is_loopback(host: str | None) -> bool:
+    return host is not None and host.strip("[]'\"") in {"127.0.0.1", "localhost", "::1"} or (
+        host is not None and host.startswith("127."))
+
+
+# -- docs -------------------------------------------------------------------------------
+
+
+def render_markdown() -> str:
+    """docs/services.md: every cataloged service with what glmlint knows of it and the sources."""
+    lines = ["# Service catalog", "",
+             "What glmlint knows about the services containers run, from "
+             "`linter/catalog/services.yaml` (generated: `python -m glmlint.catalog.services docs/services.md`).",
+             "GLM016, GLM017, GLM018 and GLM020 read it, and GLM005/GLM006/GLM015 own Jupyter and sshd.",
+             "Every fact has a source; a fact that could not be sourced is not in the catalog.", "",
+             "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
+             "`linter/catalog/services.schema.yaml`.", "",
+             "| service | recognised by | listens on (default bind) | authentication | model store | "
+             "dangerous switches |", "|---|---|---|---|---|---|"]
+    for s in catalog():
+        rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
+        listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
+                              + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
+                                 if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
+                              for l in s.listeners)
+        auth = {"none": "none exists", "off": "off by default", "on": "on by default",
+                "app": "up to the app"}.get(s.auth_default, "unknown")
+        if s.auth_on:
+            auth += "; on: " + ", ".join(x.describe() for x in s.auth_on)
+        if s.auth_off:
+            auth += "; off: " + ", ".join(x.describe() for x in s.auth_off)
+        stores = ", ".join(f"`{'`/`'.join((*m.flags, *m.env))}`" + (f" ({m.default})" if m.default else "")
+                           for m in s.model_stores) or "—"
+        dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"
+        lines.append(f"| **{s.name}** | {', '.join(f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
+                     f"{stores} | {dangerous} |")
+    lines += ["", "## Sources", ""]
+    for s in catalog():
+        lines.append(f"- **{s.name}**: " + ", ".join(f"<{u}>" for u in s.sources))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    text = render_markdown()
+    if args:
+        with open(args[0], "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The service catalog: schema-valid data with a source for every fact, and `identify` over real files."""
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from glmlint.catalog import services
+from glmlint.parsers import parse
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _schema() -> dict:
+    return YAML(typ="safe").load(files("glmlint.catalog").joinpath("services.schema.yaml").read_text())
+
+
+def test_catalog_matches_its_schema() -> None:
+    import jsonschema
+
+    jsonschema.validate(services.raw(), _schema())
+
+
+def test_schema_rejects_a_fact_without_source() -> None:
+    import jsonschema
+
+    data = services.raw()
+    broken = dict(data["services"]["ollama"])
+    broken["listeners"] = [{k: v for k, v in broken["listeners"][0].items() if k != "source"}]
+    with pytest.raises(jsonschema.ValidationError, match="source"):
+        jsonschema.validate({"schema": 1, "services": {"ollama": broken}}, _schema())
+
+
+def test_every_service_cites_https_sources() -> None:
+    for s in services.catalog():
+        assert s.sources and all(u.startswith("https://") for u in s.sources), s.id
+
+
+def test_the_required_services_are_cataloged() -> None:
+    ids = {s.id for s in services.catalog()}
+    assert {"ollama", "vllm", "torchserve", "ray", "jupyter", "sshd"} <= ids
+
+
+def test_docs_services_md_is_current() -> None:
+    committed = (ROOT / "docs" / "services.md").read_text(encoding="utf-8")
+    assert committed == services.render_markdown(), \
+        "docs/services.md is stale: run `python -m glmlint.catalog.services docs/services.md`"
+
+
+@pytest.mark.parametrize("ref,repo", [
+    ("ollama/ollama", "ollama/ollama"), ("docker.io/ollama/ollama:0.5.7", "ollama/ollama"),
+    ("vllm/vllm-openai@sha256:abc", "vllm/vllm-openai"), ("localhost:5000/x/y:1", "localhost:5000/x/y"),
+    ("docker.io/library/python:3.12", "python"), ("quay.io/jupyter/base-notebook", "quay.io/jupyter/base-notebook"),
+])
+def test_image_repository(ref: str, repo: str) -> None:
+    assert services.image_repository(ref) == repo
+
+
+def _workloads(name: str, text: str):
+    hint = "dockerfile" if name.startswith("Dockerfile") else "yaml"
+    return parse(name, text, hint).workloads
+
+
+def _ids(text: str, name: str = "compose.yaml") -> list[str]:
+    return [m.service.id for w in _workloads(name, text) for m in services.identify(w)]
+
+
+def test_identify_by_image_runs_the_images_command_and_env() -> None:
+    (w,) = _workloads("compose.yaml", "services:\n  llm:\n    image: ollama/ollama:0.5\n")
+    (m,) = services.identify(w)
+    assert m.service.id == "ollama" and m.via == "image"
+    (ls,) = m.listeners()
+    assert ls.port == 11434 and ls.all_interfaces and ls.bind.how == "image"
+    assert m.auth().state == "absent"
+
+
+def test_identify_by_image_overridden_env_binds_loopback() -> None:
+    (w,) = _workloads("compose.yaml", "services:\n  llm:\n    image: ollama/ollama\n"
+                                      "    environment:\n      OLLAMA_HOST: 127.0.0.1:11434\n")
+    (ls,) = services.identify(w)[0].listeners()
+    assert ls.all_interfaces is False and ls.bind.how == "env"
+
+
+def test_identify_command_args_go_to_the_images_entrypoint() -> None:
+    text = ("services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n"
+            "    command: --model Qwen/Qwen2-7B --trust-remote-code --api-key ${VLLM_KEY}\n")
+    (w,) = _workloads("compose.yaml", text)
+    (m,) = services.identify(w)
+    assert m.service.id == "vllm"
+    assert [d.word.text for d in m.dangerous()] == ["--trust-remote-code"]
+    assert m.auth().state == "on"
+
+
+def test_identify_through_sh_c_and_python_m() -> None:
+    text = ("services:\n  api:\n    image: myorg/llm\n    command: >\n"
+            "      sh -c \"pip list && python3 -m vllm.entrypoints.openai.api_server --host 0.0.0.0 --port 9000\"\n")
+    (w,) = _workloads("compose.yaml", text)
+    (m,) = services.identify(w)
+    (ls,) = m.listeners()
+    assert (m.service.id, ls.port, ls.all_interfaces, ls.bind.how) == ("vllm", 9000, True, "flag")
+
+
+def test_an_entrypoint_override_is_not_the_images_service() -> None:
+    assert _ids("services:\n  x:\n    image: ollama/ollama\n    entrypoint: [bash, -c, sleep infinity]\n") == []
+
+
+def test_ray_needs_the_head() -> None:
+    assert _ids("services:\n  w:\n    image: rayproject/ray\n    command: ray start --address=head:6379 --block\n") == []
+    assert _ids("services:\n  h:\n    image: rayproject/ray\n    command: ray start --head --block\n") == ["ray"]
+
+
+def test_kubernetes_command_and_args() -> None:
+    text = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: ts
+      image: pytorch/torchserve:0.12.0-gpu
+      args: [torchserve, --start, --model-store, /models, --disable-token-auth]
+"""
+    (w,) = _workloads("pod.yaml", text)
+    (m,) = services.identify(w)
+    assert m.service.id == "torchserve" and m.auth().state == "off"
+    assert [r.value for r in m.model_stores()] == ["/models"]
+
+
+def test_torchserve_image_default_binds_all_interfaces_from_its_config() -> None:
+    (w,) = _workloads("compose.yaml", "services:\n  ts:\n    image: pytorch/torchserve\n")
+    (m,) = services.identify(w)
+    assert {ls.listener.name: ls.all_interfaces for ls in m.listeners()} == {
+        "management API": True, "inference API": True}
+    assert [r.value for r in m.model_stores()] == ["/home/model-server/model-store"]
+
+
+def test_the_catalog_loads_once() -> None:
+    assert services.catalog() is services.catalog()
