@@ -388,6 +388,7 @@ class Workload:
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
+    extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
     own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
     pod: Pod | None = None  # its pod's own values, volumes, os, annotations (k8s)
@@ -471,6 +472,8 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
+    reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
 
 
 @dataclass(frozen=True, slots=True)
