@@ -13,6 +13,7 @@ ignore = ["writable-rootfs"]
 exclude = ["vendor/", "**/testdata/**"]
 fail-on = "error"                     # error | warning | never
 fix-user = "10001"                    # the UID[:GID] `glmlint fix` sets for GLM001
+require-digest = true                 # GLM045 also reports images pinned by tag only
 
 [tool.glmlint.severity]               # per-rule severity overrides
 missing-cap-drop = "error"
@@ -35,7 +36,8 @@ from glmlint.rule import Rule, Severity
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
 KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "render",
-        "render-failures", "helm", "profile", "pss-version", "pss-namespaces")
+        "render-failures", "helm",
+        "require-digest", "profile", "pss-version", "pss-namespaces")
 RENDER_FAILURES = ("error", "notice")
 PROFILES = ("pss-baseline", "pss-restricted")  # the Kubernetes Pod Security Standards levels (docs/pss.md)
 
@@ -69,6 +71,7 @@ class Config:
     profile: str | None = None  # `pss-baseline` / `pss-restricted`: the rules that reproduce that admission verdict
     pss_version: str = "latest"  # the Pod Security Standards version a `pss-*` profile judges at (`v1.x`)
     pss_namespaces: bool = False  # judge each workload by its Namespace's `pod-security.kubernetes.io/enforce`
+    require_digest: bool = False  # GLM045: an image pinned by tag, not digest, is reported too
     # Set from the command line only:
     helm_value_files: tuple[str, ...] = ()  # `--values FILE`, for every chart
     baseline: str | None = None  # report only findings not recorded in this file
@@ -98,6 +101,10 @@ class Config:
                     rule = dataclasses.replace(rule, severity=severity)
             out.append(rule)
         return out
+
+    def wants(self, opt_in: str) -> bool:
+        """Whether the configuration turns on the opt-in findings named `opt_in` (`require-digest`)."""
+        return opt_in == "require-digest" and self.require_digest
 
     def relative(self, path: str) -> str | None:
         """`path` (absolute) relative to the config's base, POSIX style; None if outside."""
@@ -285,6 +292,9 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise fail("fail-on", f"`fail-on` must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    require_digest = data.get("require-digest", False)
+    if not isinstance(require_digest, bool):
+        raise fail("require-digest", f"`require-digest` must be true or false, not {require_digest!r}")
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
@@ -326,6 +336,7 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         render_failures=failures,
         helm_values=helm_values,
         helm_set=helm_set,
+        require_digest=require_digest,
     )
 
 

@@ -48,6 +48,7 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
@@ -299,7 +300,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col))
+                      workload.label, (at.file, at.line, at.col), finding.opt_in)
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -307,7 +308,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None)
+                  workload.label if workload is not None else None, opt_in=finding.opt_in)
 
 
 def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:
