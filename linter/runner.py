@@ -48,6 +48,7 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
@@ -241,7 +242,7 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
         out.extend((finding, None) for finding in rule.file_check(source))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule.check(workload))
+            out.extend((finding, workload) for finding in rule(workload))
     return out
 
 
@@ -299,7 +300,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col))
+                      workload.label, (at.file, at.line, at.col), finding.opt_in)
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
     if assumed:
         message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
@@ -310,7 +311,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None)
+                  workload.label if workload is not None else None, opt_in=finding.opt_in)
 
 
 def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:
