@@ -35,8 +35,8 @@ from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("profile", "select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "params",
-        "contexts", "render", "render-failures", "helm", "require-digest")
+KEYS = ("profile", "select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores",
+        "contexts", "render", "render-failures", "helm", "require-digest", "pss-version", "pss-namespaces")
 RENDER_FAILURES = ("error", "notice")
 
 
@@ -62,13 +62,16 @@ class Config:
     fail_on: str | None = None
     fix_user: str | None = None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    profile: str | None = None  # a name in glmlint.profiles.PROFILES; None: the default
-    params: tuple[tuple[str, Any], ...] = ()  # rule parameters (after the profile's)
     contexts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # context -> kinds/selectors reported there
     render: bool = True  # render Helm charts and build Kustomize overlays met in the scan
     render_failures: str = "error"  # a chart/overlay that cannot be rendered: "error" (exit 2) or "notice"
     helm_values: tuple[str, ...] = ()  # values file names looked up beside each chart (`helm.values`)
     helm_set: tuple[str, ...] = ()  # `--set` expressions for every chart (`helm.set`, then `--set`)
+    # a name in glmlint.profiles.PROFILES (`essential`, `hardened`, `pss-baseline`, `pss-restricted`);
+    # None: the default profile, or the rules `select` names
+    profile: str | None = None
+    pss_version: str = "latest"  # the Pod Security Standards version a `pss-*` profile judges at (`v1.x`)
+    pss_namespaces: bool = False  # judge each workload by its Namespace's `pod-security.kubernetes.io/enforce`
     require_digest: bool = False  # GLM045: an image pinned by tag, not digest, is reported too
     # Set from the command line only:
     helm_value_files: tuple[str, ...] = ()  # `--values FILE`, for every chart
@@ -76,33 +79,26 @@ class Config:
     report_unused_ignores: bool = False
     _specs: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def rules(self, available: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = (),
-              params: dict[str, Any] | None = None) -> list[Rule]:
-        """The rules to run: the first of command-line `select`, the file's `select`, the
-        profile's rules (`self.profile`, already the command line's when it named one);
-        `ignore` (file and command line) takes rules out; the profile's formats, parameters
-        (profile, file, then `params`) and severity overrides applied. Raises
-        `registry.RuleError` for an unknown selector, `profiles.ProfileError` for a bad
-        profile or parameter."""
+    def rules(self, available: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+        """The rules to run: the named profile's (`self.profile`, already the command line's when
+        it named one), narrowed by `select` (the command line's, else the file's); with no profile
+        named, the rules `select` names, else the default profile's. `ignore` (file and command
+        line) takes rules out; severity overrides applied. Raises `registry.RuleError` for an
+        unknown selector, `profiles.ProfileError` for an unknown profile."""
         from glmlint import profiles
         from glmlint.registry import matches
         from glmlint.registry import select as pick
 
-        profile = profiles.get(self.profile or profiles.DEFAULT)
         ignored = [*self.ignore, *ignore]
         chosen_by = list(select) or list(self.select)
-        if chosen_by:
-            chosen = pick(available, chosen_by, ignored)
+        if self.profile is None and chosen_by:
+            chosen = pick(available, chosen_by, ignored)  # opt-in rules too, when selected
         else:
-            chosen = [r for r in pick(available, (), ignored) if profile.chooses(r)]
-        if profile.formats is not None:
-            limited = []
-            for rule in chosen:
-                formats = rule.formats & profile.formats
-                if formats:
-                    limited.append(dataclasses.replace(rule, formats=formats) if formats != rule.formats else rule)
-            chosen = limited
-        chosen = profiles.apply_params(chosen, (profile.params, dict(self.params), params or {}))
+            pick(available, chosen_by, ignored)  # an unknown selector is an error, whatever the profile
+            profile = profiles.get(self.profile or profiles.DEFAULT)
+            chosen = [r for r in profile.rules(available, self)
+                      if (not chosen_by or any(matches(r, s) for s in chosen_by))
+                      and not any(matches(r, s) for s in ignored)]
         out = []
         for rule in chosen:
             for sel, severity in self.severity:  # the last matching override wins
@@ -316,16 +312,6 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
-    profile = data.get("profile")
-    if profile is not None:
-        from glmlint import profiles
-
-        if not isinstance(profile, str) or profile not in profiles.PROFILES:
-            raise fail("profile", f"unknown profile {profile!r}; profiles: {', '.join(profiles.PROFILES)}")
-    params = table("params")
-    for name, value in params.items():
-        if not isinstance(value, (str, int, bool, list)):
-            raise fail(name, f"`params.{name}` must be a string, number, boolean or list")
     contexts: Any = ()
     if "contexts" in data:
         from glmlint.context import KINDS, parse_table
@@ -348,7 +334,21 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
             raise fail(key, f"unknown key `helm.{key}`; known keys: values, set")
     helm_values = globs("helm.values", helm["values"]) if "values" in helm else ()
     helm_set = globs("helm.set", helm["set"]) if "set" in helm else ()
+    profile = data.get("profile")
+    if profile is not None:
+        from glmlint.profiles import PROFILES
+
+        if profile not in PROFILES:
+            raise fail("profile", f"`profile` must be one of {', '.join(PROFILES)}, not {profile!r}")
+    pss_version = data.get("pss-version", "latest")
+    if not isinstance(pss_version, str) or check_pss_version(pss_version) is None:
+        raise fail("pss-version", f"`pss-version` must be \"latest\" or \"v1.x\", not {pss_version!r}")
+    pss_namespaces = data.get("pss-namespaces", False)
+    if not isinstance(pss_namespaces, bool):
+        raise fail("pss-namespaces", f"`pss-namespaces` must be true or false, not {pss_namespaces!r}")
     return Config(
+        pss_version=pss_version,
+        pss_namespaces=pss_namespaces,
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
         select=selectors("select", data["select"]) if "select" in data else (),
@@ -359,7 +359,6 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         fix_user=fix_user,
         per_file_ignores=per_file,
         profile=profile,
-        params=tuple(params.items()),
         contexts=contexts,
         render=render,
         render_failures=failures,
@@ -367,6 +366,13 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         helm_set=helm_set,
         require_digest=require_digest,
     )
+
+
+def check_pss_version(value: str) -> int | None:
+    """`latest` or `v1.x` as a minor version (newer than the newest check: the newest); None if neither."""
+    from glmlint import pss
+
+    return pss.parse_version(value)
 
 
 _USER = re.compile(r"^[0-9]+(:[0-9]+)?$")

@@ -1,37 +1,42 @@
-"""Profiles: named sets of rules with their parameters (`--profile`, config `profile`).
+"""Profiles: named sets of rules (`--profile`, config `profile`), as data.
 
-A profile is data: which rules run (by kind and/or rule selectors), the values of
-the parameters those rules read, where their findings are reported (a
-`contexts` table, as in the configuration) and optionally which formats they
-read. `Config.rules` turns the chosen profile into the rules of one scan.
+A profile says which rules run (by kind and/or rule selectors, or, for the Pod
+Security Standards, a function of the configuration's `pss-version`), where
+their findings are reported (a `contexts` table, as in the configuration) and
+optionally which formats they read. `Config.rules` turns the chosen profile
+into the rules of one scan; `select`/`--select` then narrow them.
 docs/profiles.md is the user's page; docs/architecture.md says how to add one.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glmlint.ir import Format
 from glmlint.rule import Rule
+
+if TYPE_CHECKING:
+    from glmlint.config import Config
 
 
 @dataclass(frozen=True)
 class Profile:
     """`kinds` and `select` together choose the rules (a rule is in when its kind is one of
-    `kinds` or a `select` selector matches it; both empty: every rule), `ignore` takes
-    rules out. `params` set rule parameters, `contexts` replaces entries of the
-    default context table (`"all"`: every context reports everything), `formats`
-    (when not None) limits the rules to these formats."""
+    `kinds` or a `select` selector matches it; both empty: every rule that is not opt-in),
+    `ignore` takes rules out; `build(available, config)`, when given, chooses them instead
+    (with their parameters). `contexts` replaces entries of the default context table
+    (`"all"`: every context reports everything); `formats` (when not None) limits the rules
+    to these formats."""
 
     name: str
     summary: str
     kinds: frozenset[str] = frozenset()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    params: Mapping[str, Any] = field(default_factory=dict)
     contexts: Mapping[str, tuple[str, ...]] | str = field(default_factory=dict)
     formats: frozenset[Format] | None = None
+    build: Callable[[list[Rule], Config | None], list[Rule]] | None = None
 
     def chooses(self, rule: Rule) -> bool:
         from glmlint.registry import matches
@@ -39,7 +44,23 @@ class Profile:
         if self.kinds or self.select:
             if str(rule.kind) not in self.kinds and not any(matches(rule, s) for s in self.select):
                 return False
+        elif rule.opt_in:
+            return False
         return not any(matches(rule, s) for s in self.ignore)
+
+    def rules(self, available: list[Rule], config: Config | None = None) -> list[Rule]:
+        """The profile's rules among `available`, with the parameters it gives them."""
+        import dataclasses
+
+        chosen = self.build(available, config) if self.build is not None else [r for r in available if self.chooses(r)]
+        if self.formats is None:
+            return chosen
+        out = []
+        for rule in chosen:
+            formats = rule.formats & self.formats
+            if formats:
+                out.append(dataclasses.replace(rule, formats=formats) if formats != rule.formats else rule)
+        return out
 
     def context_table(self) -> dict[str, tuple[str, ...]]:
         from glmlint.context import CONTEXTS, KINDS
@@ -49,17 +70,29 @@ class Profile:
         return dict(self.contexts)  # type: ignore[arg-type]
 
 
+def _pss(level: str) -> Callable[[list[Rule], Any], list[Rule]]:
+    def build(available: list[Rule], config: Any) -> list[Rule]:
+        from glmlint import pss
+
+        version = pss.parse_version(config.pss_version if config is not None else "latest")
+        assert version is not None  # checked when read
+        return pss.profile_rules(level, version, available)
+
+    return build
+
+
 DEFAULT = "hardened"
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("essential", "exposures and real misconfigurations only: what must never ship "
             "(no absent-hardening checklist)", kinds=frozenset({"exposure", "misconfiguration"})),
-    Profile("hardened", "every rule: exposures, misconfigurations and the absent-hardening checklist "
-            "(the default)"),
+    Profile("hardened", "every rule: exposures, misconfigurations and the absent-hardening checklist"),
+    # The admission controller judges a manifest wherever it lives: every context reports.
+    Profile("pss-baseline", "the Kubernetes Pod Security Standards `baseline` level at `pss-version` "
+            "(docs/pss.md)", build=_pss("baseline"), contexts="all"),
+    Profile("pss-restricted", "the Kubernetes Pod Security Standards `restricted` level at `pss-version` "
+            "(docs/pss.md)", build=_pss("restricted"), contexts="all"),
 )}
-
-# Parameter checks: name -> function returning an error message for a bad value, or None.
-PARAM_CHECKS: dict[str, Callable[[Any], str | None]] = {}
 
 
 class ProfileError(Exception):
@@ -71,63 +104,3 @@ def get(name: str) -> Profile:
         return PROFILES[name]
     except KeyError:
         raise ProfileError(f"unknown profile {name!r}; profiles: {', '.join(PROFILES)}") from None
-
-
-def parse_params(items: Iterable[str]) -> dict[str, str]:
-    """`--param NAME=VALUE` (repeatable) as a mapping."""
-    out: dict[str, str] = {}
-    for item in items:
-        name, eq, value = item.partition("=")
-        if not eq or not name.strip():
-            raise ProfileError(f"--param {item!r}: expected NAME=VALUE")
-        out[name.strip()] = value.strip()
-    return out
-
-
-def apply_params(rules: list[Rule], layers: Iterable[Mapping[str, Any]]) -> list[Rule]:
-    """Each rule with its parameters: its declared defaults, then each layer in turn (profile,
-    configuration, command line). A parameter no rule of the scan declares is an error, as is a
-    value of another type than the default's (a command-line string is converted)."""
-    import dataclasses
-
-    declared: dict[str, Any] = {}
-    for r in rules:
-        for k, v in r.params.items():
-            declared.setdefault(k, v)
-    values: dict[str, Any] = {}
-    for layer in layers:
-        for name, value in layer.items():
-            if name not in declared:
-                known = ", ".join(sorted(declared)) or "none"
-                raise ProfileError(f"unknown parameter {name!r} (the selected rules read: {known})")
-            values[name] = _coerce(name, value, declared[name])
-    if not values:
-        return rules
-    out = []
-    for r in rules:
-        mine = {k: values[k] for k in r.params if k in values}
-        out.append(dataclasses.replace(r, params={**r.params, **mine}) if mine else r)
-    return out
-
-
-def _coerce(name: str, value: Any, default: Any) -> Any:
-    if isinstance(default, bool) and isinstance(value, str):
-        low = value.lower()
-        if low not in ("true", "false", "yes", "no", "1", "0"):
-            raise ProfileError(f"parameter {name!r} must be true or false, not {value!r}")
-        value = low in ("true", "yes", "1")
-    elif isinstance(default, int) and not isinstance(default, bool) and isinstance(value, str):
-        try:
-            value = int(value)
-        except ValueError:
-            raise ProfileError(f"parameter {name!r} must be a number, not {value!r}") from None
-    elif isinstance(default, (list, tuple)) and isinstance(value, str):
-        value = tuple(v.strip() for v in value.split(",") if v.strip())
-    if default is not None and not isinstance(value, type(default)) and not (
-            isinstance(default, (list, tuple)) and isinstance(value, (list, tuple))):
-        raise ProfileError(f"parameter {name!r} must be a {type(default).__name__}, not {value!r}")
-    check = PARAM_CHECKS.get(name)
-    problem = check(value) if check is not None else None
-    if problem:
-        raise ProfileError(f"parameter {name!r}: {problem}")
-    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -237,28 +237,22 @@ class Rule:
     kind: Kind = Kind.MISCONFIGURATION
     # The file roles (`glmlint.context.CONTEXTS`) the rule reports in by default; None: as its kind.
     contexts: frozenset[str] | None = None
-    # Parameters the rule reads, with their values (declared defaults, then profile, config and
-    # command line). A check that takes a second argument receives them.
-    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     # A short name for what the rule wants, for the text report's one line per workload
     # that lists a workload's missing hardening ("cap_drop ALL", "memory limit").
     checklist: str = ""
+    # A rule's parameters (the Pod Security Standards level and version its check judges at):
+    # when not None, the check is called as `check(workload, params)`; a profile replaces them.
+    params: Any = None
+    # Off unless asked for (`--select`, a profile): the Pod Security Standards rules, whose checks
+    # overlap the default rules' (GLM023 and GLM009) and whose verdict depends on a level.
+    opt_in: bool = False
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
-        return self.run(workload) if self.check else ()
-
-    def run(self, workload: Workload) -> Iterable[Finding]:
-        """The check on one workload, with the rule's parameters when it takes them."""
-        assert self.check is not None
-        if self.params and _arity(self.check) >= 2:
+        if self.check is None:
+            return ()
+        if self.params is not None:
             return self.check(workload, self.params)  # type: ignore[call-arg]
         return self.check(workload)
-
-    def run_file(self, source: SourceFile) -> Iterable[Finding]:
-        assert self.file_check is not None
-        if self.params and _arity(self.file_check) >= 2:
-            return self.file_check(source, self.params)  # type: ignore[call-arg]
-        return self.file_check(source)
 
     def on_file(self, fn: Callable[[SourceFile], Iterable[Finding]]) -> Callable[[SourceFile], Iterable[Finding]]:
         """Register a whole-file check (e.g. a repository `sshd_config`) for this rule."""
@@ -294,11 +288,6 @@ class Rule:
         return Risk.of_score(self.score)
 
 
-def _arity(fn: Callable[..., Any]) -> int:
-    code = getattr(fn, "__code__", None)
-    return code.co_argcount if code is not None else 1
-
-
 _CODE = re.compile(r"^[A-Z]{2,5}[0-9]{3,4}$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -314,18 +303,19 @@ def rule(
     tags: tuple[str, ...] = ("security",),
     since: str = "0.1.0",
     security_severity: float | None = None,
+    params: Any = None,
+    opt_in: bool = False,
     risk: Risk | None = None,
     kind: Kind = Kind.MISCONFIGURATION,
     contexts: Iterable[str] | None = None,
-    params: Mapping[str, Any] | None = None,
     checklist: str = "",
 ) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
     """Declare a rule's metadata beside its check; the module docstring is its documentation.
 
     `risk` (critical/high/medium/low) or a finer `security_severity` score says how much a
     finding matters (default: error high, warning medium); `kind` and `contexts` where it is
-    worth reporting (docs/context.md); `params` the parameters the check reads, with their
-    defaults (a check taking a second argument receives them; profiles set them).
+    worth reporting (docs/context.md); `params` what the check is called with as a second
+    argument (the PSS level and version), `opt_in` a rule that runs only when selected.
     """
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like ABC123")
@@ -348,9 +338,9 @@ def rule(
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
             check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__, risk_level=risk, kind=Kind(kind),
-            contexts=frozenset(contexts) if contexts is not None else None, params=dict(params or {}),
-            checklist=checklist,
+            security_severity=security_severity, module=fn.__module__, params=params,
+            opt_in=opt_in, risk_level=risk, kind=Kind(kind),
+            contexts=frozenset(contexts) if contexts is not None else None, checklist=checklist,
         )
 
     return wrap

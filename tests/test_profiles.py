@@ -11,7 +11,7 @@ import pytest
 from glmlint import profiles
 from glmlint.config import Config
 from glmlint.ir import Format, Workload
-from glmlint.profiles import Profile, ProfileError
+from glmlint.profiles import Profile
 from glmlint.registry import all_rules, builtin_rules
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 from glmlint.runner import scan
@@ -49,33 +49,30 @@ def test_profile_from_config_and_command_line_wins(tmp_path, capsys, monkeypatch
     assert codes(out) == ["GLM003", "GLM016"]
     _, out, _ = run(["check", "--format", "json", "--profile", "hardened", "."], capsys)
     assert "GLM002" in codes(out)
-    # --select picks rules whatever the profile
-    _, out, _ = run(["check", "--format", "json", "--select", "GLM002", "."], capsys)
-    assert codes(out) == ["GLM002"]
+    # a named profile's rules are narrowed by --select, never widened
+    _, out, _ = run(["check", "--format", "json", "--select", "GLM002,GLM003", "."], capsys)
+    assert codes(out) == ["GLM003"]
 
 
-def test_select_in_config_replaces_the_profile_and_ignore_takes_out(tmp_path, capsys, monkeypatch):
+def test_select_without_a_profile_picks_any_rule_and_ignore_takes_out(tmp_path, capsys, monkeypatch):
     write(tmp_path, {"compose.yaml": COMPOSE, ".glmlint.toml": 'select = ["GLM004"]\n'})
     monkeypatch.chdir(tmp_path)
     _, out, _ = run(["check", "--format", "json", "."], capsys)
     assert codes(out) == ["GLM004"]
-    _, out, _ = run(["check", "--format", "json", "--profile", "essential", "--ignore", "GLM016", "."], capsys)
-    assert codes(out) == ["GLM003"]  # a command-line profile replaces the file's select
+    _, out, _ = run(["check", "--format", "json", "--profile", "essential", "--select", "GLM0", "--ignore", "GLM016",
+                     "."], capsys)
+    assert codes(out) == ["GLM003"]
 
 
-def test_bad_profile_and_parameter_exit_2_with_one_line(tmp_path, capsys, monkeypatch):
+def test_bad_profile_exits_2_with_one_line(tmp_path, capsys, monkeypatch):
     write(tmp_path, {"compose.yaml": COMPOSE})
     monkeypatch.chdir(tmp_path)
     code, _, err = run(["check", "--profile", "strict", "."], capsys)
     assert code == 2 and err == "glmlint: error: unknown profile 'strict'; profiles: " \
                                 f"{', '.join(profiles.PROFILES)}\n"
-    code, _, err = run(["check", "--param", "pss-versio=v1.29", "."], capsys)
-    assert code == 2 and "unknown parameter 'pss-versio'" in err
-    code, _, err = run(["check", "--param", "novalue", "."], capsys)
-    assert code == 2 and "expected NAME=VALUE" in err
     write(tmp_path, {".glmlint.toml": 'profile = "strict"\n'})
     code, _, err = run(["check", "."], capsys)
-    assert code == 2 and ".glmlint.toml:1: unknown profile 'strict'" in err
+    assert code == 2 and ".glmlint.toml:1: `profile` must be one of essential, hardened," in err
 
 
 def test_profiles_command_lists_rules_per_profile(capsys):
@@ -87,13 +84,7 @@ def test_profiles_command_lists_rules_per_profile(capsys):
     assert any(ln.startswith("hardened (default)") for ln in lines)
 
 
-# -- the mechanism a new profile plugs into (issue 17: pss-baseline / pss-restricted) ---------------
-
-
-@rule(code="TST001", slug="tst-version", severity=Severity.WARNING, message="checked against {version}",
-      formats={Format.KUBERNETES}, params={"pss-version": "latest", "strict": False})
-def _versioned(workload: Workload, params) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
-    yield Finding(at=workload.anchor, args={"version": params["pss-version"] + ("!" if params["strict"] else "")})
+# -- the mechanism a profile plugs into ---------------------------------------------------------
 
 
 POD = """\
@@ -104,36 +95,33 @@ spec:
   containers:
     - name: app
       image: app:1.0
+      securityContext: {privileged: true}
 """
 
 
-def test_a_profile_is_data_rules_parameters_and_formats(tmp_path, monkeypatch):
-    (tmp_path / "pod.yaml").write_text(POD)
+def test_a_profile_is_data_rules_formats_and_contexts(tmp_path, monkeypatch):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "pod.yaml").write_text(POD)
     (tmp_path / "compose.yaml").write_text(COMPOSE)
-    available = [*builtin_rules(), _versioned]
-    test_profile = Profile("test-pss", "for the test", select=("GLM003", "TST001"),
-                           params={"pss-version": "v1.29"}, formats=frozenset({Format.KUBERNETES}))
-    monkeypatch.setitem(profiles.PROFILES, "test-pss", test_profile)
-    config = Config(profile="test-pss")
-    rules = config.rules(available)
-    assert [r.code for r in rules] == ["GLM003", "TST001"]
+    test_profile = Profile("k8s-only", "for the test", select=("GLM003", "GLM004"),
+                           formats=frozenset({Format.KUBERNETES}), contexts="all")
+    monkeypatch.setitem(profiles.PROFILES, "k8s-only", test_profile)
+    config = Config(profile="k8s-only")
+    rules = config.rules(builtin_rules())
+    assert [r.code for r in rules] == ["GLM003", "GLM004"]
     assert all(r.reads == {Format.KUBERNETES} for r in rules)  # compose and docker run left out
     report = scan([str(tmp_path)], rules, root=str(tmp_path), config=config)
-    assert [(r.path, r.message) for r in report.results] == [("pod.yaml", "checked against v1.29")]
-    # the file's params, then the command line's, override the profile's; strings are converted
-    config = Config(profile="test-pss", params=(("pss-version", "v1.25"),))
-    rules = config.rules(available, params={"strict": "true"})
-    report = scan([str(tmp_path)], rules, root=str(tmp_path), config=config)
-    assert [r.message for r in report.results] == ["checked against v1.25!"]
-    with pytest.raises(ProfileError, match="must be true or false"):
-        config.rules(available, params={"strict": "maybe"})
+    # the test pod's missing read-only root filesystem is reported: the profile reports in every context
+    assert [(r.path, r.code) for r in report.results] == [("tests/pod.yaml", "GLM004"), ("tests/pod.yaml", "GLM003")]
 
 
-def test_param_checks_reject_bad_values(monkeypatch):
-    monkeypatch.setitem(profiles.PARAM_CHECKS, "pss-version",
-                        lambda v: None if v == "latest" or v.startswith("v1.") else "expected latest or v1.N")
-    with pytest.raises(ProfileError, match="parameter 'pss-version': expected latest or v1.N"):
-        Config().rules([*builtin_rules(), _versioned], params={"pss-version": "1.29"})
+def test_pss_profiles_are_profiles(tmp_path, capsys):
+    code, out, _ = run(["profiles"], capsys)
+    restricted = out.splitlines()[out.splitlines().index(next(ln for ln in out.splitlines()
+                                                             if ln.startswith("pss-restricted"))) + 1]
+    assert "GLM023" in restricted
+    rules = Config(profile="pss-baseline", pss_version="v1.25").rules(all_rules())
+    assert rules and all(r.reads == {Format.KUBERNETES} for r in rules if r.code >= "GLM023")
 
 
 # -- rule metadata ------------------------------------------------------------------------------
