@@ -177,6 +177,9 @@ class Rule:
     security_severity: float | None = None
     file_check: Callable[[SourceFile], Iterable[Finding]] | None = None
     module: str = ""
+    # the rule reads what the cross-file link fills in from other files (`Pod.grants`): a pooled
+    # scan runs it after linking, in the parent process (see runner)
+    scan_wide: bool = False
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
         return self.check(workload) if self.check else ()
@@ -222,19 +225,28 @@ def rule(
     tags: tuple[str, ...] = ("security",),
     since: str = "0.1.0",
     security_severity: float | None = None,
-) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
-    """Declare a rule's metadata beside its check; the module docstring is its documentation."""
+    scope: str = "workload",
+) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """Declare a rule's metadata beside its check; the module docstring is its documentation.
+
+    `scope`: `workload` (the check takes a `Workload`), `file` (it takes a `SourceFile`: Kubernetes
+    RBAC objects, a repository `sshd_config`), or `scan` (a `SourceFile` whose cross-file links,
+    such as `Pod.grants`, are resolved over the whole scan)."""
+    if scope not in ("workload", "file", "scan"):
+        raise ValueError(f"rule scope {scope!r} must be workload, file or scan")
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like ABC123")
     if not _SLUG.match(slug):
         raise ValueError(f"rule slug {slug!r} must be kebab-case")
 
-    def wrap(fn: Callable[[Workload], Iterable[Finding]]) -> Rule:
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
         module = sys.modules.get(fn.__module__)
+        per_workload = scope == "workload"
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
-            check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__,
+            check=fn if per_workload else None, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags,
+            since=since, security_severity=security_severity, module=fn.__module__,
+            file_check=None if per_workload else fn, scan_wide=scope == "scan",
         )
 
     return wrap

@@ -7,8 +7,9 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
                            glm016_sensitive_port_exposed, glm019_passwordless_sudo,
-                           glm021_host_device, glm022_remote_script_pipe, glm045_unpinned_image,
-                           glm046_unverified_add)
+                           glm021_host_device, glm022_remote_script_pipe, glm040_rbac_wildcard,
+                           glm041_rbac_escalation, glm042_rbac_secret_read, glm043_cluster_admin_binding,
+                           glm044_service_account_token, glm045_unpinned_image, glm046_unverified_add)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -30,6 +31,11 @@ BUILTIN = (
     glm019_passwordless_sudo.check,
     glm021_host_device.check,
     glm022_remote_script_pipe.check,
+    glm040_rbac_wildcard.check,
+    glm041_rbac_escalation.check,
+    glm042_rbac_secret_read.check,
+    glm043_cluster_admin_binding.check,
+    glm044_service_account_token.check,
     glm045_unpinned_image.check,
     glm046_unverified_add.check,
 )
