@@ -21,7 +21,7 @@ import os
 import posixpath
 from typing import Any
 
-from glmlint.ir import (Binding, Format, Grant, Loc, PolicyRule, Pod, Role, ServiceAccount, Setting, SourceFile,
+from glmlint.ir import (Binding, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting, SourceFile,
                         Word, Workload)
 
 
@@ -214,7 +214,7 @@ def aggregate(roles: list[Role]) -> list[Role]:
 
 
 def link_cluster(sources: list[SourceFile], targets: list[SourceFile] | None = None) -> None:
-    """Fill `Pod.account` and `Pod.grants` in `targets` (default: all) from every source's objects."""
+    """Fill `PodIdentity.account` and `PodIdentity.grants` in `targets` (default: all) from every source's objects."""
     roles = aggregate([r for s in sources for r in s.roles])
     bindings = [b for s in sources for b in s.bindings]
     accounts = [a for s in sources for a in s.accounts]
@@ -225,8 +225,8 @@ def link_cluster(sources: list[SourceFile], targets: list[SourceFile] | None = N
             src.pods[:] = [_link_pod(pod, src.path, roles, bindings, accounts) for pod in src.pods]
 
 
-def _link_pod(pod: Pod, path: str, roles: list[Role], bindings: list[Binding],
-              accounts: list[ServiceAccount]) -> Pod:
+def _link_pod(pod: PodIdentity, path: str, roles: list[Role], bindings: list[Binding],
+              accounts: list[ServiceAccount]) -> PodIdentity:
     name = pod.service_account.value
     account = next((a for a in accounts if a.name == name and _same_ns(pod.namespace, a.namespace, path, a.path)
                     and (a.namespace == pod.namespace or a.path == path)), None)

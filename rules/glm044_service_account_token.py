@@ -92,7 +92,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Grant, Pod, SourceFile
+from glmlint.ir import Format, Grant, PodIdentity, SourceFile
 from glmlint.rbac import binds_cluster_admin, powers
 from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
 
@@ -115,7 +115,7 @@ def check(source: SourceFile) -> Iterator[Finding]:
                                     title="Set `automountServiceAccountToken: false` on the pod"))
 
 
-def _power(pod: Pod, here: str) -> str | None:
+def _power(pod: PodIdentity, here: str) -> str | None:
     """Which binding gives the pod's ServiceAccount which power (the widest found, and how many more)."""
     found: list[str] = []
     for grant in pod.grants:
