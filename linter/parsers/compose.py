@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from glmlint.ir import (Build, Device, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User,
-                        Word, Workload, has_variable, truthy)
+from glmlint.ir import (Build, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
+                        User, Word, Workload, has_variable, truthy)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv, split_words
@@ -289,6 +289,10 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         process=tuple(process),
         files=tuple(file_writes(process)),
         build=build,
+        # a service with `build:` runs the image it builds; `image:` then names it, nothing is pulled
+        pulls=(ImageRef(kwargs["image"].value, kwargs["image"].loc, f"service `{name}`",
+                        resolved="$" not in kwargs["image"].value),)
+        if build is None and "image" in kwargs and kwargs["image"].value else (),
         **kwargs,
     )
 
