@@ -234,13 +234,24 @@ def _result(r: Result, rule_index: int, fingerprint: str, root: str,
         properties["glmlint/fix"] = {"title": r.fix.title, "safety": str(r.fix.safety)}
     if r.workload:
         properties["glmlint/workload"] = r.workload
+    if r.rendered_from:
+        properties["glmlint/renderedFrom"] = r.rendered_from
     if properties:
         out["properties"] = properties
+    if r.related:
+        out["relatedLocations"] = [
+            {"id": i, "message": {"text": _RELATED.get(note, note or "related")}, "physicalLocation": {
+                "artifactLocation": _artifact_data(path, root),
+                "region": {"startColumn": max(col, 1), "startLine": max(line, 1)}}}
+            for i, (path, line, col, note) in enumerate(r.related)]
     out["ruleId"] = r.code
     out["ruleIndex"] = rule_index
     if level == "warning":
         out["level"] = level
     return out
+
+
+_RELATED = {"value from": "the value comes from here", "patch": "the patch that sets it"}
 
 
 def _notification(om: Any, p: Problem, root: str) -> Any:
