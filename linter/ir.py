@@ -348,6 +348,69 @@ class Download:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityContext:
+    """What one level of a Kubernetes pod writes in its own `securityContext`, before the
+    container inherits the pod's values (the Pod Security Standards judge each level on its own:
+    a pod-level `runAsNonRoot: false` is refused even when every container sets `true`).
+
+    A field is None when that level does not write it. Values are as written (a bool, an int, a
+    string). `seccomp`/`apparmor` are the profile's `type`, `""` when the profile is written
+    without one; `selinux_*` are the `seLinuxOptions` keys; `host_process` is
+    `windowsOptions.hostProcess`; `proc_mount` is container-only.
+    """
+
+    run_as_non_root: Setting[Any] | None = None
+    run_as_user: Setting[Any] | None = None
+    seccomp: Setting[str] | None = None
+    apparmor: Setting[str] | None = None
+    selinux_type: Setting[str] | None = None
+    selinux_user: Setting[str] | None = None
+    selinux_role: Setting[str] | None = None
+    host_process: Setting[Any] | None = None
+    proc_mount: Setting[str] | None = None
+    capabilities: bool = False  # `capabilities` is written (restricted PSS asks each container for drop ALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """A pod volume: its name and its source kind (`hostPath`, `emptyDir`, `nfs`, ...; `emptyDir`
+    when it names none, as the API server defaults it), located at the source key (or the
+    volume's `- name:`)."""
+
+    name: str
+    kind: str
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pod:
+    """Pod-level facts of a Kubernetes pod spec that the Pod Security Standards read, as written.
+
+    `context` is the pod's own `securityContext`; `os` is `spec.os.name`; `host_users` is
+    `spec.hostUsers` (False puts the pod in a user namespace); `annotations` are the pod's (or its
+    template's) metadata annotations; `containers` names every container of the pod.
+    """
+
+    context: SecurityContext
+    loc: Loc  # where pod-level findings about absent settings point (the pod spec's first key)
+    os: Setting[str] | None = None
+    host_users: Setting[Any] | None = None
+    volumes: tuple[Volume, ...] = ()
+    annotations: tuple[tuple[str, Setting[str]], ...] = ()
+    containers: tuple[str, ...] = ()
+
+    @property
+    def windows(self) -> bool:
+        return self.os is not None and self.os.value == "windows"
+
+    @property
+    def user_namespace(self) -> bool:
+        """`hostUsers: false`: the pod runs in its own user namespace."""
+        return self.host_users is not None and self.host_users.value is False
+
+
+@dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
 
@@ -392,6 +455,13 @@ class Workload:
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
+    # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
+    own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
+    pod: Pod | None = None  # its pod's own values, volumes, os, annotations (k8s)
+    sysctls: tuple[Item, ...] = ()  # kernel parameters set (k8s pod `securityContext.sysctls`, compose `sysctls`)
+    probe_hosts: tuple[Item, ...] = ()  # `host` of httpGet/tcpSocket probes and lifecycle handlers (k8s)
+    container_list: str = ""  # k8s: `containers`, `initContainers`, `ephemeralContainers`, ... (CR: the key)
+    namespace: str | None = None  # k8s: the object's `metadata.namespace`
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
@@ -473,6 +543,9 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
+    # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
+    # that must be unset for it; a finding at that place says "when `VAR` is unset"
+    assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
