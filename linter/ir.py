@@ -543,6 +543,9 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
+    # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
+    # that must be unset for it; a finding at that place says "when `VAR` is unset"
+    assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

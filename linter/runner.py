@@ -301,6 +301,9 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), finding.opt_in)
+    assumed = source.assumed.get((at.line, at.col)) if not at.file else None
+    if assumed:
+        message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
