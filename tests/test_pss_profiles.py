@@ -1,4 +1,4 @@
-"""The `pss-*` profiles on cases Kubernetes' fixtures do not separate (fixtures/pss_profiles/,
+"""The `pss-*` profiles on cases Kubernetes' fixtures do not separate (tests/pss_profiles/,
 verdicts in its verdicts.yaml), the version and namespace options, and the configuration keys."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from glmlint.cli import _cli
 from glmlint.registry import builtin_rules
 from glmlint.runner import scan
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pss_profiles"
+FIXTURES = Path(__file__).resolve().parent / "pss_profiles"
 VERDICTS = YAML(typ="safe").load((FIXTURES / "verdicts.yaml").read_text(encoding="utf-8"))
 CASES = [(name, key, codes) for name, per in VERDICTS.items() for key, codes in per.items()]
 
