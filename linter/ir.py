@@ -453,6 +453,11 @@ class Workload:
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
+    # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no
+    # CMD/ENTRYPOINT on a base known to have none (`scratch`, the image catalog's
+    # `no_default_command`), built as an artifact to copy files from. Rules about the running
+    # process (its user) leave it alone.
+    runnable: bool = True
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------

@@ -97,3 +97,16 @@ def test_kubernetes_container_keeps_its_own_rule() -> None:
             "    - {name: a, image: 'gcr.io/distroless/static:nonroot'}\n")
     (a,) = parsers.parse("pod.yaml", text, "yaml").workloads  # type: ignore[union-attr]
     assert a.user.value is None and a.runs_as_root() is None
+
+
+def test_no_default_command_and_artifact_stages() -> None:
+    assert images.fact("gcr.io/distroless/static-debian12:nonroot", "no_default_command").value is True  # type: ignore[union-attr]
+    assert images.fact("gcr.io/distroless/python3-debian12", "no_default_command") is None
+    runnable = [dockerfile.parse("Dockerfile", text).workloads[0].runnable for text in (
+        "FROM scratch\nCOPY a /a\n",
+        "FROM gcr.io/distroless/static\nCOPY a /a\n",
+        "FROM scratch AS b\nENTRYPOINT [\"/a\"]\nFROM b\nCOPY a /a\n",
+        "FROM nginx:1.27\nCOPY a /a\n",
+        "FROM gcr.io/distroless/static\nCOPY a /a\nCMD [\"/a\"]\n",
+    )]
+    assert runnable == [False, False, True, True, True]

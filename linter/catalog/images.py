@@ -100,27 +100,28 @@ def load() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=512)
-def entry_for(image: str) -> Entry | None:
-    """The first entry whose pattern matches `image`, or None."""
+def entries_for(image: str) -> tuple[Entry, ...]:
+    """Every entry whose pattern matches `image`, in file order."""
     ref = normalise(image)
     if ref is None:
-        return None
+        return ()
     repo, tag = ref
-    for entry in entries():
-        if entry.matches(repo, tag):
-            return entry
-    return None
+    return tuple(e for e in entries() if e.matches(repo, tag))
 
 
 def fact(image: str | None, name: str) -> Fact | None:
-    """The fact `name` about `image` (`default user` is `user`), or None when the catalog does not know it."""
+    """The fact `name` about `image` (`default user` is `user`), or None when the catalog does not know it.
+
+    An image may match several entries (distroless `static:nonroot` is both a `nonroot` tag and
+    a `static` image); for each fact the first matching entry that states it wins."""
     if not image:
         return None
-    entry = entry_for(image)
-    if entry is None or name not in entry.facts:
-        return None
-    data = entry.facts[name]
-    return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id, note=data.get("note"))
+    for entry in entries_for(image):
+        if name in entry.facts:
+            data = entry.facts[name]
+            return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id,
+                        note=data.get("note"))
+    return None
 
 
 def default_user(image: str | None) -> Fact | None:
