@@ -76,7 +76,8 @@ def check(workload: Workload) -> Iterator[Finding]:
         return  # an image with nothing to start (`FROM scratch` + COPY): an artifact, not a container
     user = workload.user
     name = workload.label
-    fix = set_value(user, "user", "10001", title="Run as the non-root user 10001")
+    # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
+    fix = None if workload.windows else set_value(user, "user", "10001", title="Run as the non-root user 10001")
     note = ""
     if any(True for _ in workload.runs("sshd")):
         # sshd binds port 22, reads its root-only host keys and switches to the user who logs in
@@ -106,6 +107,11 @@ def check(workload: Workload) -> Iterator[Finding]:
             at = workload.anchor
         if fix is not None:
             fix = _non_root_image_fix(workload) or fix
+        if workload.windows:
+            yield Finding(at=at, fix=None, args={"name": name},
+                          message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
+                                  "no `windowsOptions.runAsUserName` is set")
+            return
         yield Finding(at=at, fix=fix, args={"name": name},
                       message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
                               f"`runAsUser` is set{note}")
