@@ -110,3 +110,10 @@ def test_no_default_command_and_artifact_stages() -> None:
         "FROM gcr.io/distroless/static\nCOPY a /a\nCMD [\"/a\"]\n",
     )]
     assert runnable == [False, False, True, True, True]
+
+
+def test_the_text_prefilter_sees_every_pattern() -> None:
+    """The cheap first test (images.yaml read as text) must not miss a pattern the YAML holds."""
+    prefilter = set(images._patterns().match)
+    missing = [p for e in images.entries() for p in e.match if p not in prefilter]
+    assert missing == []

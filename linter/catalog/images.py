@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -99,6 +100,21 @@ def load() -> dict[str, Any]:
     return data
 
 
+_MATCH_BLOCK = re.compile(r"^[ \t]*match:[ \t]*\n((?:[ \t]+-[ \t]+.*\n)+)", re.M)
+_ITEM = re.compile(r"-[ \t]+[\"']?([^\"'#\n]*?)[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> Entry:
+    """Every `match:` pattern of images.yaml, read from its text without a YAML parser.
+
+    A cheap first test: most images (`python:3.12`) match none, and a Dockerfile check then
+    never loads the YAML machinery. Only a possible match loads the file properly."""
+    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    found = tuple(m.group(1).strip() for block in _MATCH_BLOCK.finditer(text) for m in _ITEM.finditer(block.group(1)))
+    return Entry(id="", description="", match=found, facts={})
+
+
 @functools.lru_cache(maxsize=512)
 def entries_for(image: str) -> tuple[Entry, ...]:
     """Every entry whose pattern matches `image`, in file order."""
@@ -106,6 +122,8 @@ def entries_for(image: str) -> tuple[Entry, ...]:
     if ref is None:
         return ()
     repo, tag = ref
+    if not _patterns().matches(repo, tag):
+        return ()
     return tuple(e for e in entries() if e.matches(repo, tag))
 
 
