@@ -138,6 +138,15 @@ def _cli():  # type: ignore[no-untyped-def]
         report, config = _scan(paths, select, ignore, config_path)
         fix_user = fix_user or config.fix_user or "10001"
         fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
+        if any(r.rendered_from is not None for r in report.results):  # findings in rendered Helm charts
+            from glmlint.fix import chart
+            from glmlint.helm import HelmOptions
+
+            chart_fixes, not_fixed = chart.fixes(report, unsafe_fixes, HelmOptions(
+                values=config.helm_value_files, set=config.helm_set, chart_values=config.helm_values))
+            fixes += chart_fixes
+            for r, reason in not_fixed:
+                click.echo(f"{r.path}:{r.line}:{r.col}: {r.code} not fixed: {reason}", err=True)
         changed = applied = 0
         for f in fixes:
             for r, reason in f.skipped:

@@ -54,6 +54,9 @@ class Result:
     edits: tuple[FixEdit, ...] | None = None
     related: tuple[tuple[str, int, int, str], ...] = ()  # other places that set it: (path, line, col, note)
     rendered_from: str | None = None  # the Helm chart or Kustomize overlay whose rendering it was found in
+    # a fix through a chart: the value to replace in the values file or template, or why there is
+    # none (`glmlint.fix.chart.ChartFix`)
+    value_edit: Any = None
 
     @property
     def code(self) -> str:
@@ -282,7 +285,15 @@ def _moved(source: SourceFile, r: Result) -> Result:
     message = r.message
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
-    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message, fix=None,
+    edit = None
+    if source.origins.rendered.kind == "helm":
+        from glmlint.fix import chart
+
+        new = chart.new_value(r)
+        edit = chart.value_edit(new, place, related) if new is not None else None
+    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message,
+                               fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
+                               value_edit=edit,
                                related=tuple((p.path, p.line, p.col, p.note) for p in related),
                                rendered_from=source.path)
 
