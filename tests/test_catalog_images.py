@@ -117,3 +117,15 @@ def test_the_text_prefilter_sees_every_pattern() -> None:
     prefilter = set(images._patterns().match)
     missing = [p for e in images.entries() for p in e.match if p not in prefilter]
     assert missing == []
+
+
+def test_purposes_match_their_schema_and_are_documented() -> None:
+    import jsonschema
+    from glmlint.catalog import purposes
+
+    schema = json.loads((Path(__file__).parent / "purposes.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(purposes.load(), schema)
+    page = DOCS.read_text(encoding="utf-8")
+    assert not [p.id for p in purposes.purposes() if f"`{p.id}`" not in page]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"version": 1, "purposes": [{"id": "x", "description": "d", "host_paths": ["/x"]}]}, schema)
