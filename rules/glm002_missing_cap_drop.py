@@ -56,6 +56,8 @@ from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensur
       fix=FixSafety.SAFE, tags=("security", "cwe-250"),
       kind=Kind.HARDENING, risk=Risk.LOW, checklist="cap_drop ALL")
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.windows:
+        return  # Linux capabilities: a Windows pod has none, and the API server refuses the field
     drop = workload.cap_drop
     if any(item.value.strip().upper() in ("ALL", "CAP_ALL") for item in drop.value):
         return

@@ -47,6 +47,8 @@ from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensur
       fix=FixSafety.UNSAFE, tags=("security",),
       kind=Kind.HARDENING, risk=Risk.LOW, checklist="a read-only root filesystem")
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.windows:
+        return  # the API server refuses `readOnlyRootFilesystem` in a Windows pod
     ro = workload.read_only_rootfs
     if ro.value:
         return

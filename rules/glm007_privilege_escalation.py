@@ -78,6 +78,8 @@ from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, set_val
       fix=FixSafety.UNSAFE, tags=("security", "cwe-269"),
       kind=Kind.HARDENING, risk=Risk.LOW, checklist="no-new-privileges")
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.windows:
+        return  # `no_new_privs` is Linux's; the API server refuses the field in a Windows pod
     ape = workload.allow_privilege_escalation
     if ape.value is False:
         return
