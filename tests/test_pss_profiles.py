@@ -177,7 +177,8 @@ def test_profile_and_version_from_the_config_and_the_command_line(tmp_path, monk
     assert bad.exit_code == 2 and "--pss-version" in bad.output
     (tmp_path / ".glmlint.toml").write_text('profile = "pss-strict"\n')
     bad = run(_cli(), ["check", "pod.yaml"])
-    assert bad.exit_code == 2 and "`profile` must be one of pss-baseline, pss-restricted" in bad.output
+    assert bad.exit_code == 2 and "`profile` must be one of essential, hardened, pss-baseline, pss-restricted" \
+        in bad.output
 
 
 def test_pss_rules_are_off_by_default_and_run_alone_when_selected(tmp_path):
