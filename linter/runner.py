@@ -204,7 +204,8 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
         # reported at the workload, naming that file; its fix would edit the other file
-        message += f" (set in its image, built from `{at.file}:{at.line}`)"
+        message += (f" (the Service is in `{at.file}:{at.line}`)" if workload.format is Format.KUBERNETES
+                    else f" (set in its image, built from `{at.file}:{at.line}`)")
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col))
     fix = None
@@ -353,7 +354,7 @@ def _check_one(cand: Candidate) -> _Outcome:
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
     light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
-                       problems=got.problems)
+                       problems=got.problems, services=got.services, _pods=got.pods)
     return light, packed, problems
 
 
@@ -376,23 +377,27 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
                    max_bytes: int) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import image_key, link, wanted
+    from glmlint.link import exposed_elsewhere, exposures, image_key, link, wanted
 
     report.ir = False
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
-    if images:
+    # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
+    services = exposures(report.sources)
+    recheck = {i for i, s in enumerate(report.sources) if services and exposed_elsewhere(s, services)}
+    if images or recheck:
         for i, (cand, (got, _packed, _problems)) in enumerate(entries):
             assert isinstance(got, SourceFile)
-            if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
+            if (got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images) \
+                    or i in recheck:
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
         link(report.sources)
     out: list[tuple[list[Result], list[Problem]]] = []
-    for source, (_cand, (_got, packed, problems)) in zip(report.sources, entries):
-        if packed is None:
+    for i, (source, (_cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
+        if packed is None or i in recheck:
             out.append(run_rules(source, rules))
         else:
             out.append(([Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)})

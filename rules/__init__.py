@@ -6,7 +6,8 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm007_privilege_escalation, glm008_dangerous_capability, glm009_host_namespace,
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
-                           glm016_sensitive_port_exposed)
+                           glm016_sensitive_port_exposed, glm017_ai_service_exposed, glm018_trust_remote_code,
+                           glm020_writable_model_mount)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -25,4 +26,7 @@ BUILTIN = (
     glm014_world_writable.check,
     glm015_jupyter_allow_root.check,
     glm016_sensitive_port_exposed.check,
+    glm017_ai_service_exposed.check,
+    glm018_trust_remote_code.check,
+    glm020_writable_model_mount.check,
 )
