@@ -131,6 +131,8 @@ class Word:
     dynamic: bool = False
     start: Loc | None = None
     indent: int = 0
+    # the commands run to produce the word's text: `$(curl …)`, `<(curl …)` (shell IR, issue 14)
+    substitutions: tuple[Command, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,9 @@ class Command:
 
     `argv` holds every word, `assignments` the `VAR=x` prefixes. `stdin` is the
     text fed to it when that is known (a heredoc, a here-string, or the output
-    of `echo`/`printf`/`cat <<EOF` piped into it).
+    of `echo`/`printf`/`cat <<EOF` piped into it). `upstream` holds the commands of
+    the pipeline stage before it, whose output it reads (`curl … | sh`: the `sh`
+    has the `curl`); each of those has its own `upstream`.
     """
 
     argv: tuple[Word, ...]
@@ -153,6 +157,7 @@ class Command:
     assignments: tuple[tuple[str, str], ...] = ()
     redirects: tuple[Redirect, ...] = ()
     stdin: str | None = None
+    upstream: tuple[Command, ...] = ()  # the previous stage of its pipeline (issue 14)
 
     @property
     def name(self) -> str:
@@ -209,6 +214,7 @@ class FileWrite:
     pattern: str | None = None
     replace: str | None = None
     global_: bool = False
+    source: str | None = None  # a build-context file a `COPY` took the text from, as written (issue 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +227,26 @@ class Mount:
     path: tuple[str | int, ...] = ()
     entry: tuple[str | int, ...] = ()  # k8s: the container's `volumeMounts` item (where `readOnly` goes)
     spec: str | None = None  # the mount as written in one string (`./models:/models:ro`); None for a mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A host device given to the container as a device (compose `devices:`, `docker run --device`).
+
+    `host` is the host path as written (`/dev/ttyUSB0`, `/dev/dri`) or a CDI device
+    name (`nvidia.com/gpu=all`), which the runtime resolves: see `cdi`.
+    """
+
+    host: str
+    target: str | None
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+    permissions: str | None = None  # cgroup permissions (`rwm`) when written
+
+    @property
+    def cdi(self) -> bool:
+        """A Container Device Interface name (`vendor.com/class=name`), not a host path."""
+        return not self.host.startswith(("/", ".", "~", "$")) and "=" in self.host and "/" in self.host
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +343,7 @@ class Workload:
     security_opts: tuple[Item, ...] = ()
     memory_limit: Setting[str | None] = None  # type: ignore[assignment]
     mounts: tuple[Mount, ...] = ()
+    devices: tuple[Device, ...] = ()  # host devices passed in as devices (compose `devices:`, `--device`)
     ports: tuple[Port, ...] = ()
     env: tuple[EnvVar, ...] = ()
     build_args: tuple[EnvVar, ...] = ()  # build arguments with their defaults (Dockerfile ARG, compose build.args)
@@ -324,6 +351,9 @@ class Workload:
     command: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     process: tuple[Command, ...] = ()  # commands the container runs at start (shell scripts expanded)
     build_steps: tuple[Command, ...] = ()  # commands run while building the image (RUN)
+    # RUN commands of every stage, also those the final stage does not build on (a builder whose
+    # output `COPY --from` takes): what the build runs, not what the image inherits (issue 14)
+    all_build_steps: tuple[Command, ...] = ()
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on

@@ -71,6 +71,20 @@ def link_services(sources: list[SourceFile]) -> None:
         src.workloads = [expose(w, others) for w in src.workloads]
 
 
+def dockerfiles(sources: list[SourceFile]) -> dict[str, SourceFile]:
+    """The parsed Dockerfiles among `sources`, by `image_key`: what `images_for` looks in."""
+    return {image_key(s.disk_path): s for s in sources
+            if s.format is Format.DOCKERFILE and s.workloads and s.disk_path}
+
+
+def images_for(src: SourceFile, index: dict[str, SourceFile]) -> list[SourceFile]:
+    """The Dockerfiles of `index` that `src` (a compose file) is built from: what to link a
+    re-parse of `src` with."""
+    if not index:
+        return []
+    return [index[key] for key in sorted(wanted(src)) if key in index]
+
+
 def link(sources: list[SourceFile]) -> None:
     link_services(sources)
     images = {}

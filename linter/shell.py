@@ -66,10 +66,11 @@ class _Walker:
 
     # Statements ---------------------------------------------------------------
 
-    def visit(self, node: Any, redirects: tuple[Redirect, ...] = (), stdin: str | None = None) -> None:
+    def visit(self, node: Any, redirects: tuple[Redirect, ...] = (), stdin: str | None = None,
+              upstream: tuple[Command, ...] = ()) -> None:
         kind = node.type
         if kind == "command":
-            self.command(node, redirects, stdin)
+            self.command(node, redirects, stdin, upstream)
         elif kind == "redirected_statement":
             body = node.child_by_field_name("body")
             extra, here = self.redirects(node)
@@ -77,36 +78,39 @@ class _Walker:
                 return
             # bash binds a trailing redirect to the last command of a list or pipeline
             if body.type in ("list", "pipeline"):
-                self.visit_list(body, extra, here)
+                self.visit_list(body, extra, here, upstream)
             else:
-                self.visit(body, redirects + extra, here if here is not None else stdin)
+                self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
         elif kind == "pipeline":
-            self.pipeline(node, redirects, stdin)
+            self.pipeline(node, redirects, stdin, upstream)
         elif kind == "list":
-            self.visit_list(node, redirects, stdin)
+            self.visit_list(node, redirects, stdin, upstream)
         else:
             for child in node.named_children:
                 if child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                     continue
-                self.visit(child, redirects, stdin)
+                self.visit(child, redirects, stdin, upstream)
 
-    def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
+    def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
+                   upstream: tuple[Command, ...] = ()) -> None:
         parts = _list_parts(node)
         for i, child in enumerate(parts):
             last = i == len(parts) - 1
             if child.type == "pipeline" and not last:
                 self.pipeline(child, (), None)
             else:
-                self.visit(child, redirects if last else (), stdin if last else None)
+                self.visit(child, redirects if last else (), stdin if last else None, upstream if last else ())
 
-    def pipeline(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
+    def pipeline(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
+                 upstream: tuple[Command, ...] = ()) -> None:
         parts = [c for c in node.named_children if c.type != "comment"]
         feed = stdin
         for i, child in enumerate(parts):
             before = len(self.commands)
-            self.visit(child, redirects if i == len(parts) - 1 else (), feed)
+            self.visit(child, redirects if i == len(parts) - 1 else (), feed, upstream)
             produced = self.commands[before:]
             feed = output_of(produced[-1]) if produced else None
+            upstream = tuple(produced)  # what the next stage reads from the pipe
 
     def redirects(self, node: Any) -> tuple[tuple[Redirect, ...], str | None]:
         out: list[Redirect] = []
@@ -136,40 +140,45 @@ class _Walker:
                 target = part
         return [Redirect(op or ">", self.word(target))] if target is not None else []
 
-    def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None) -> None:
+    def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
+                upstream: tuple[Command, ...] = ()) -> None:
         argv: list[Word] = []
         assigns: list[tuple[str, str]] = []
         own, here = self.redirects(node)
         for child in node.named_children:
             kind = child.type
+            if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
+                continue
+            # command substitutions inside arguments run too, before the command
+            runs: tuple[Command, ...] = ()
+            if child.named_child_count:
+                before = len(self.commands)
+                for sub in _substitutions(child):
+                    self.visit(sub)
+                runs = tuple(self.commands[before:])
             if kind == "variable_assignment":
                 name = child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
                 assigns.append((self.text(name) if name else "", self.word(value).text if value else ""))
             elif kind == "command_name":
                 inner = child.named_children[0] if child.named_children else child
-                argv.append(self.word(inner))
-            elif kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
-                continue
+                argv.append(self.word(inner, runs))
             else:
-                argv.append(self.word(child))
-            # command substitutions inside arguments run too
-            if child.named_child_count:
-                for sub in _substitutions(child):
-                    self.visit(sub)
+                argv.append(self.word(child, runs))
         if not argv:
             return
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own,
-                      here if here is not None else stdin)
+                      here if here is not None else stdin, upstream)
         self.commands.extend(expand(cmd, self.depth))
 
     # Words --------------------------------------------------------------------
 
-    def word(self, node: Any) -> Word:
+    def word(self, node: Any, runs: tuple[Command, ...] = ()) -> Word:
         text, dynamic = self.value(node)
         loc = self.loc(node)
         skip = _QUOTE_WIDTH.get(node.type, 0)
-        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None)
+        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None,
+                    substitutions=runs)
 
     def value(self, node: Any) -> tuple[str, bool]:
         kind = node.type
@@ -352,7 +361,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         break
     i += _WRAPPERS[name]
     if i < len(args):
-        inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin)
+        inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream)
         out.extend(expand(inner, depth + 1))
     return out
 
@@ -413,7 +422,7 @@ def file_writes(commands: Iterable[Command]) -> list[FileWrite]:
     for cmd in commands:
         text = output_of(cmd) if cmd.name != "tee" else None
         for r in cmd.redirects:
-            if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and not r.target.dynamic:
+            if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
                 mode = "append" if r.op.endswith(">>") else "write"
                 out.append(FileWrite(r.target.text, text, mode, cmd.loc))
         if cmd.name == "tee" and cmd.stdin is not None:
@@ -424,6 +433,15 @@ def file_writes(commands: Iterable[Command]) -> list[FileWrite]:
         if cmd.name == "sed":
             out.extend(_sed_writes(cmd))
     return out
+
+
+def _known_dir(target: Word) -> bool:
+    """A target whose directory is known: a static path, or one whose file name only is an
+    expansion (`/etc/sudoers.d/$USERNAME`, a file every name of which the directory's reader loads)."""
+    if not target.dynamic:
+        return True
+    head, sep, _name = target.text.rpartition("/")
+    return bool(sep) and head.startswith("/") and "$" not in head and "`" not in head
 
 
 def _sed_writes(cmd: Command) -> list[FileWrite]:

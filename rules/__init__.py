@@ -7,7 +7,8 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
                            glm016_sensitive_port_exposed, glm017_ai_service_exposed, glm018_trust_remote_code,
-                           glm020_writable_model_mount)
+                           glm019_passwordless_sudo, glm020_writable_model_mount, glm021_host_device,
+                           glm022_remote_script_pipe)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -28,5 +29,8 @@ BUILTIN = (
     glm016_sensitive_port_exposed.check,
     glm017_ai_service_exposed.check,
     glm018_trust_remote_code.check,
+    glm019_passwordless_sudo.check,
     glm020_writable_model_mount.check,
+    glm021_host_device.check,
+    glm022_remote_script_pipe.check,
 )

@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a workload whose process runs as uid 0: a Dockerfile whose final stage's
-effective `USER` is `root`/`0` (or that never sets one), a compose service with
+effective `USER` is `root`/`0` (or that never sets one, on a base image that
+runs as root), a compose service with
 `user: root`/`0` or built from a scanned Dockerfile that runs as root, a
 `docker run` with `-u 0`/`--user root` (without `--user` the container runs as
 its image's `USER`, which the scan does not know for an image pulled by name,
@@ -10,6 +11,16 @@ as for a compose service with only `image:`), and a
 Kubernetes container whose effective `runAsUser` is 0 or that has neither
 `runAsNonRoot: true` nor a non-zero `runAsUser` (pod-level values inherited,
 the container's own winning).
+
+Without a `USER` (or `runAsUser`) a container runs as its image's default
+user. glmlint knows it for the well-known images that publish a non-root one
+(`gcr.io/distroless/*:nonroot`, Chainguard's, the Jupyter Docker Stacks,
+`nginxinc/nginx-unprivileged`, `rayproject/ray`: see
+[the image catalog](../images.md)); a Dockerfile stage built on one of those,
+or a `FROM`-only re-tag of one, is not reported. Any other base is taken to run
+as root. A Kubernetes container is still asked for `runAsNonRoot: true` or a
+non-zero `runAsUser` whatever its image: only those make the kubelet refuse to
+start it as root.
 
 A compose service built from a root image is reported beside the Dockerfile:
 `user:` in the service and `USER` in the Dockerfile are independent fixes, and

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXPECTED = "expected.yaml"
 KINDS = ("positive", "negative")
+CONTEXT = "context"  # build-context files a fixture Dockerfile copies (read from disk, not inputs)
 _STEM = re.compile(r"^(?P<code>[a-z]{2,5}[0-9]{3,4})_[a-z0-9_]+$")
 
 Row = tuple[str, str, int, int, "str | None"]  # (path, code, line, col, fix safety)
@@ -46,9 +47,11 @@ def _rule_for(folder: Path) -> Rule:
 
 
 def _inputs(folder: Path) -> list[str]:
-    """Every file in the folder but expected.yaml and golden `*.fixed` outputs, relative, sorted."""
+    """Every file in the folder but expected.yaml, golden `*.fixed` outputs and the build-context
+    files a fixture Dockerfile `COPY`s (under a `context/` folder), relative, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and p.name != EXPECTED and not p.name.endswith(".fixed"))
+                  if p.is_file() and p.name != EXPECTED and not p.name.endswith(".fixed")
+                  and CONTEXT not in p.relative_to(folder).parts[:-1])
 
 
 def _load(folder: Path) -> dict[str, list[Row]]:

@@ -47,3 +47,28 @@ def test_command_substitution_runs_too():
 def test_control_flow_bodies():
     cs = cmds("if [ -n \"$X\" ]; then useradd -p x u; fi\nfor i in 1 2; do echo $i; done")
     assert "useradd" in [c.name for c in cs]
+
+
+def test_pipeline_stages_know_what_feeds_them():
+    cs = cmds("curl -fsSL https://x/install.sh | sudo -E bash - > /tmp/log && echo done")
+    by = {c.name: c for c in cs}
+    assert [u.name for u in by["bash"].upstream] == ["curl"]  # through the `sudo` wrapper
+    assert [u.name for u in by["sudo"].upstream] == ["curl"]
+    assert by["curl"].upstream == () and by["echo"].upstream == ()
+    tee_then_sh = cmds("curl https://x | tee f | sh")
+    assert [u.name for u in tee_then_sh[2].upstream] == ["tee"]
+    assert [u.name for u in tee_then_sh[1].upstream] == ["curl"]
+
+
+def test_words_keep_the_commands_their_substitutions_run():
+    bash = [c for c in cmds("bash <(curl -s https://x/i.sh) --flag") if c.name == "bash"][0]
+    assert bash.argv[1].text == "<(curl -s https://x/i.sh)"
+    assert [c.words() for c in bash.argv[1].substitutions] == [["curl", "-s", "https://x/i.sh"]]
+    assert bash.argv[2].substitutions == ()
+    sh = [c for c in cmds('sh -c "$(wget -qO- https://x)" ""') if c.name == "sh"][0]
+    assert [c.name for c in sh.argv[2].substitutions] == ["wget"]
+
+
+def test_a_file_name_that_is_an_expansion_in_a_known_directory_is_written():
+    cs = cmds('echo "$U ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/$U && echo x > $HOME/.cfg')
+    assert [(w.path, w.text) for w in file_writes(cs)] == [("/etc/sudoers.d/$U", "$U ALL=(ALL) NOPASSWD:ALL\n")]

@@ -68,7 +68,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile
         from glmlint.parsers import dockerfile
 
         try:
-            return dockerfile.parse(display, text)
+            return dockerfile.parse(display, text, real_path if real_path != "-" else "")
         except dockerfile.DockerfileError as exc:
             raise ParseError(exc.line, str(exc)) from None
     if hint == "sshd":

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from glmlint.ir import (Build, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word,
-                        Workload, has_variable, truthy)
+from glmlint.ir import (Build, Device, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User,
+                        Word, Workload, has_variable, truthy)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv, split_words
 
-_LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose"}
+_LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose", "devices"}
 
 
 def is_compose(doc: Any) -> bool:
@@ -191,6 +191,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         partial=partial,
         security_opts=security_opts.value if security_opts else (),
         mounts=tuple(_mounts(view, base)),
+        devices=tuple(_devices(view, base)),
         ports=tuple(_ports(view, base)),
         env=tuple(_env(view, base)),
         build_args=tuple(_build_args(view, base)),
@@ -312,6 +313,37 @@ def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
             elif y.is_scalar(node):
                 out.append(parse_volume(y.text(node) or "", y.loc(node), path))
     return out
+
+
+def _devices(view: View, base: tuple[str | int, ...]) -> list[Device]:
+    """`devices:` entries: `host[:container[:permissions]]`, a CDI name, or the long syntax."""
+    out: list[Device] = []
+    for _key, seq in view.get("devices", []):
+        for i, node in enumerate(y.items(seq)):
+            path = (*base, "devices", i)
+            if y.is_map(node):
+                source = y.text(y.get(node, "source"))
+                if source:
+                    out.append(Device(source, y.text(y.get(node, "target")), y.loc(node), path,
+                                      y.text(y.get(node, "permissions"))))
+            elif y.is_scalar(node) and y.text(node):
+                out.append(parse_device(y.text(node) or "", y.loc(node), path))
+    return out
+
+
+def parse_device(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Device:
+    """`host[:container[:permissions]]` as compose `devices:` and `docker run --device` write it;
+    a CDI name (`nvidia.com/gpu=all`) is kept whole."""
+    spec = spec.strip()
+    if not spec.startswith(("/", ".", "~", "$")) and "=" in spec:
+        return Device(spec, None, loc, path)
+    parts = _colon_split(spec)
+    host = parts[0]
+    target = parts[1] if len(parts) > 1 else None
+    perms = parts[2] if len(parts) > 2 else None
+    if target is not None and len(parts) == 2 and target and set(target) <= set("rwm"):
+        target, perms = None, target  # `/dev/fuse:rwm`
+    return Device(host, target, loc, path, perms)
 
 
 def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount:

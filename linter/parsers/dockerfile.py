@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Problem, Setting, SourceFile,
@@ -77,11 +79,13 @@ class Stage:
     cmd_set_here: bool = False
 
 
-def parse(path: str, text: str) -> SourceFile:
+def parse(path: str, text: str, real_path: str = "") -> SourceFile:
+    """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
+    (`CONTEXT_FILES`) can be read from the build context beside it."""
     lines = split_lines(text)
     instructions = split_instructions(lines)
     build_args: list[EnvVar] = []
-    stages = build_stages(instructions, build_args)
+    stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -93,7 +97,7 @@ def parse(path: str, text: str) -> SourceFile:
     chain.reverse()
     root = chain[0]
     anchor = final.from_loc
-    user = final.user or Setting(User.parse("root"), anchor, explicit=False)
+    user = final.user or _image_user(root, anchor)
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
     process = _process(final)
@@ -115,6 +119,7 @@ def parse(path: str, text: str) -> SourceFile:
         command=final.cmd or Setting(None, anchor, explicit=False),
         process=tuple(process),
         build_steps=tuple(steps),
+        all_build_steps=tuple(c for s in stages for c in s.steps),
         files=tuple(files),
         base_image=root.base,
     )
@@ -127,6 +132,21 @@ def parse(path: str, text: str) -> SourceFile:
         source.problems.append(Problem(path, last + 1, "the file ends inside a line continuation; "
                                        "checked as BuildKit builds it", level="notice"))
     return source
+
+
+def _image_user(root: Stage, anchor: Loc) -> Setting[User | None]:
+    """The user a stage chain with no `USER` runs as: its base image's default user.
+
+    That is root unless the image catalog knows the base image publishes a non-root
+    default user (`gcr.io/distroless/*:nonroot`, Chainguard, Jupyter Docker Stacks, ...);
+    that setting points at the `FROM` that names the image, root at `anchor`.
+    """
+    from glmlint.catalog.images import default_user
+
+    known = default_user(root.base)
+    if known is not None:
+        return Setting(User.parse(str(known.value)), root.from_loc, explicit=False)
+    return Setting(User.parse("root"), anchor, explicit=False)
 
 
 # -- instruction splitting ---------------------------------------------------------
@@ -271,8 +291,10 @@ def substitute(text: str, scope: dict[str, str]) -> str:
     return _VAR.sub(repl, text) if "$" in text else text
 
 
-def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None = None) -> list[Stage]:
-    """The stages, resolved; every `ARG` declaration (global or in any stage) is added to `arg_vars`."""
+def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None = None,
+                 context: ContextReader | None = None) -> list[Stage]:
+    """The stages, resolved; every `ARG` declaration (global or in any stage) is added to `arg_vars`.
+    `context` reads the build-context files a `COPY` puts where the rules look (`CONTEXT_FILES`)."""
     global_args: dict[str, str] = {}
     declared = arg_vars if arg_vars is not None else []
     stages: list[Stage] = []
@@ -350,6 +372,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             for word, body, _first in inst.heredocs:
                 target = dest.rstrip("/") + "/" + word if dest.endswith("/") else dest
                 stage.files.append(FileWrite(substitute(target, scope), body, "write", inst.loc()))
+        elif inst.name in ("COPY", "ADD") and context is not None:
+            stage.files.extend(_copied(inst, scope, context))
         elif inst.name == "CMD":
             stage.cmd = _argv_setting(inst, shell)
             stage.cmd_inst = inst
@@ -362,6 +386,113 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.cmd = None
                 stage.cmd_inst = None
     return stages
+
+
+# -- files a COPY takes from the build context ------------------------------------------
+#
+# A rule that reads a file in the image (a sudoers drop-in) sees it when a `RUN` writes
+# it, and also when a `COPY` takes it from the build context and the scan can read
+# that file. Only these destinations are read, so `COPY . /app` costs nothing.
+
+CONTEXT_FILES = ("/etc/sudoers", "/etc/sudoers.d/")  # exact paths, or directories (ending in `/`)
+_CONTEXT_MAX_BYTES = 64 * 1024
+_CONTEXT_LEVELS = 4  # the Dockerfile's directory and this many above it, up to a repository root
+
+ContextReader = Callable[[str], "tuple[str, str] | list[tuple[str, str]] | None"]
+
+
+def _wanted(target: str) -> bool:
+    return any(target == p or (p.endswith("/") and target.startswith(p) and "/" not in target[len(p):])
+               for p in CONTEXT_FILES)
+
+
+def _context_reader(real_path: str) -> ContextReader:
+    """Read `src` (as a COPY source names it) from the first plausible build context: the
+    Dockerfile's directory, then its parents up to the repository root (`.git`)."""
+    roots: list[str] = []
+    here = os.path.dirname(os.path.abspath(real_path))
+    for _ in range(_CONTEXT_LEVELS + 1):
+        roots.append(here)
+        if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
+            break
+        here = os.path.dirname(here)
+
+    def read(src: str) -> tuple[str, str] | list[tuple[str, str]] | None:
+        """(shown path, text) for a file; [(name, text)...] for a directory's files; None if absent."""
+        rel = os.path.normpath(src.lstrip("/"))
+        if rel.startswith(".."):
+            return None  # outside any build context
+        for root in roots:
+            full = os.path.join(root, rel)
+            if os.path.isfile(full):
+                text = _small_text(full)
+                return (src, text) if text is not None else None
+            if os.path.isdir(full):
+                out = []
+                for name in sorted(os.listdir(full)):
+                    item = os.path.join(full, name)
+                    text = _small_text(item) if os.path.isfile(item) else None
+                    if text is not None:
+                        out.append((name, text))
+                return out
+        return None
+
+    return read
+
+
+def _small_text(path: str) -> str | None:
+    try:
+        if os.path.getsize(path) > _CONTEXT_MAX_BYTES:
+            return None
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader) -> list[FileWrite]:
+    """The files of `CONTEXT_FILES` a `COPY`/`ADD` from the build context writes, read from disk."""
+    array = _json_array(inst.args)
+    words = array if array is not None else inst.args.split()
+    if any(w.startswith("--from") for w in words):
+        return []  # from another stage or image: not in the context
+    paths = [substitute(w, scope) for w in words if not w.startswith("--")]
+    if len(paths) < 2:
+        return []
+    *sources, dest = paths
+    base = dest.rstrip("/")
+    # Docker copies a file into `dest` when it ends in `/`, for several sources, or when `dest`
+    # is a directory in the image (`/etc/sudoers.d` is, once sudo is installed)
+    into_dir = dest.endswith("/") or len(sources) > 1 or any(base == p.rstrip("/") for p in CONTEXT_FILES
+                                                             if p.endswith("/"))
+    related = [p for p in CONTEXT_FILES if p.startswith(base + "/") or p.rstrip("/") == base]
+    out: list[FileWrite] = []
+    for src in sources:
+        if "$" in src or "://" in src or any(c in src for c in "*?["):
+            continue
+        name = src.rstrip("/").rsplit("/", 1)[-1]
+        target = f"{base}/{name}" if into_dir else dest
+        if not _wanted(target) and not related:
+            continue
+        got = context(src)
+        if isinstance(got, tuple):  # a file
+            if _wanted(target):
+                out.append(FileWrite(target, got[1], "write", inst.loc(), source=got[0]))
+            continue
+        if got is None:
+            continue
+        # a directory: its contents land in `dest`
+        for wanted in related:
+            rel = wanted[len(base) + 1:].rstrip("/") if wanted.rstrip("/") != base else ""
+            inner = got if not rel else context(f"{src.rstrip('/')}/{rel}")
+            if wanted.endswith("/") and isinstance(inner, list):
+                for entry, text in inner:
+                    if _wanted(wanted + entry):
+                        shown = "/".join(p for p in (src.rstrip("/"), rel, entry) if p)
+                        out.append(FileWrite(wanted + entry, text, "write", inst.loc(), source=shown))
+            elif not wanted.endswith("/") and isinstance(inner, tuple):
+                out.append(FileWrite(wanted, inner[1], "write", inst.loc(), source=inner[0]))
+    return out
 
 
 def _arg_var(inst: Instruction, key: str, written: str | None, value: str | None) -> EnvVar:

@@ -425,7 +425,7 @@ def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ..
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool) -> Workload:
-    from glmlint.parsers.compose import parse_port, parse_volume, security_settings
+    from glmlint.parsers.compose import parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv
 
     anchor = argv[0].loc
@@ -494,6 +494,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         elif f.name == "tmpfs":
             mounts.append(Mount(None, f.value.split(":", 1)[0], "tmpfs", False, f.word.loc, ("flag", f.index)))
     ports = [parse_port(f.value, f.word.loc, ("flag", f.index)) for f in by.get("publish", ())]
+    devices = [parse_device(f.value, f.word.loc, ("flag", f.index)) for f in by.get("device", ()) if f.value]
     env = []
     for f in by.get("env", ()):
         var, eq, text = f.value.partition("=")
@@ -517,6 +518,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         image=Setting(image.text, image.loc, path=("flag", image_at)),
         security_opts=security_opts,
         mounts=tuple(mounts),
+        devices=tuple(devices),
         ports=tuple(ports),
         env=tuple(env),
         process=tuple(process),

@@ -1,0 +1,128 @@
+"""What glmlint knows about published images (`images.yaml`): the facts an image's own
+configuration holds, such as its default user, looked up by image reference.
+
+The data file is read once, on the first query, with libyaml's loader; nothing is read
+at import. See docs/images.md.
+"""
+from __future__ import annotations
+
+import fnmatch
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+DATA = "images.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact about an image: its value, the entry that states it and the entry's source."""
+
+    name: str
+    value: Any
+    source: str
+    entry: str  # the entry's id
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    description: str
+    match: tuple[str, ...]
+    facts: dict[str, dict[str, Any]]
+
+    def matches(self, repo: str, tag: str | None) -> bool:
+        for pattern in self.match:
+            pat_repo, pat_tag = split_reference(pattern)
+            if not fnmatch.fnmatchcase(repo, pat_repo):
+                continue
+            if pat_tag is None:
+                return True
+            if tag is not None and fnmatch.fnmatchcase(tag, pat_tag):
+                return True
+        return False
+
+
+def split_reference(ref: str) -> tuple[str, str | None]:
+    """`registry/repo:tag` -> (`registry/repo`, `tag`); no tag -> None (a `:port` is not a tag)."""
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        return ref[:colon], ref[colon + 1:]
+    return ref, None
+
+
+def normalise(image: str) -> tuple[str, str | None] | None:
+    """An image reference as the catalog matches it: (repository, tag).
+
+    Docker Hub's `docker.io/`, `index.docker.io/` and `library/` prefixes are dropped, a
+    digest is dropped (a tag written before it is kept), and a reference with neither tag nor
+    digest has the tag `latest`, as Docker pulls it. A digest alone leaves the tag unknown
+    (None). A reference that still holds a variable (`${BASE}`) is unknown: None.
+    """
+    ref = image.strip().lower()
+    if not ref or "$" in ref or any(c.isspace() for c in ref):
+        return None
+    digest = False
+    if "@" in ref:
+        ref, _, _ = ref.partition("@")
+        digest = True
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if ref.startswith(prefix):
+            ref = ref[len(prefix):]
+            break
+    if ref.startswith("library/"):
+        ref = ref[len("library/"):]
+    repo, tag = split_reference(ref)
+    if tag is None and not digest:
+        tag = "latest"
+    return repo, tag
+
+
+@functools.lru_cache(maxsize=1)
+def entries() -> tuple[Entry, ...]:
+    """Every entry of images.yaml, in file order (loaded once)."""
+    return tuple(Entry(id=e["id"], description=e.get("description", ""), match=tuple(e["match"]),
+                       facts=dict(e.get("facts") or {}))
+                 for e in load()["images"])
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> dict[str, Any]:
+    """The raw data of images.yaml (for the schema test and the docs)."""
+    from ruamel.yaml import YAML
+
+    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)  # libyaml's loader when ruamel.yaml.clib is there
+    return data
+
+
+@functools.lru_cache(maxsize=512)
+def entry_for(image: str) -> Entry | None:
+    """The first entry whose pattern matches `image`, or None."""
+    ref = normalise(image)
+    if ref is None:
+        return None
+    repo, tag = ref
+    for entry in entries():
+        if entry.matches(repo, tag):
+            return entry
+    return None
+
+
+def fact(image: str | None, name: str) -> Fact | None:
+    """The fact `name` about `image` (`default user` is `user`), or None when the catalog does not know it."""
+    if not image:
+        return None
+    entry = entry_for(image)
+    if entry is None or name not in entry.facts:
+        return None
+    data = entry.facts[name]
+    return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id, note=data.get("note"))
+
+
+def default_user(image: str | None) -> Fact | None:
+    """The published default user of `image` when the catalog knows it (only non-root users are listed)."""
+    return fact(image, "user")

@@ -1,0 +1,371 @@
+"""Who may run what through sudo without a password, resolved as sudo reads its files.
+
+sudo reads `/etc/sudoers`, whose stock Debian/Ubuntu and Fedora/RHEL versions
+end with `@includedir /etc/sudoers.d` (`#includedir` before sudo 1.9.1); each
+file there is read in name order, except names that end in `~` or contain a
+`.` (sudoers(5), "Including other files from within sudoers"). The model of
+the image's files starts from the stock lines of those distributions, so a
+`sed -i` that uncomments Fedora's `# %wheel ALL=(ALL) NOPASSWD: ALL` is
+replayed; text written by `echo`/`tee`/heredocs/`COPY` is taken as written.
+A user rule is `User_List Host_List = [(Runas)] [Tags:] Cmnd, ...`; `NOPASSWD:`
+holds for the commands after it until a `PASSWD:`, a runas list that is
+omitted means root, and `Defaults[:user] !authenticate` makes every rule of
+those users passwordless. Group membership comes from the build steps
+(`useradd -G`, `usermod -aG`, `adduser user group`, `gpasswd -a`,
+`addgroup user group`) and the group of the user's own name that `useradd`
+and `adduser` create. Sources: https://www.sudo.ws/docs/man/sudoers.man/
+(sudo 1.9); Debian's `debian/sudoers` (sudo 1.9.13) and Fedora's `sudoers`
+(sudo 1.9.15) for the stock lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from glmlint.ir import Command, FileWrite, Loc, Workload
+
+MAIN = "/etc/sudoers"
+DROPIN = "/etc/sudoers.d/"
+# The user-rule and include lines of the stock /etc/sudoers of Debian/Ubuntu and Fedora/RHEL.
+STOCK = ("root\tALL=(ALL:ALL) ALL", "%sudo\tALL=(ALL:ALL) ALL", "%admin ALL=(ALL) ALL",
+         "%wheel\tALL=(ALL)\tALL", "# %wheel\tALL=(ALL)\tNOPASSWD: ALL", "@includedir /etc/sudoers.d")
+_TAGS = {"NOPASSWD", "PASSWD", "NOEXEC", "EXEC", "SETENV", "NOSETENV", "LOG_INPUT", "NOLOG_INPUT",
+         "LOG_OUTPUT", "NOLOG_OUTPUT", "MAIL", "NOMAIL", "FOLLOW", "NOFOLLOW", "INTERCEPT", "NOINTERCEPT"}
+_TAG = re.compile(r"^([A-Z_]+)\s*:\s*")
+_OPTION = re.compile(r"^(?:CWD|CHROOT|ROLE|TYPE|TIMEOUT|NOTBEFORE|NOTAFTER|APPARMOR_PROFILE|PRIVS|LIMITPRIVS)"
+                     r"\s*=\s*\S+\s*")
+_INCLUDE = re.compile(r"^[#@]include(dir)?\s+(\S+)")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    loc: Loc | None  # None for a stock line no build step wrote
+    file: str  # the path in the image
+    source: str | None = None  # the build-context file a COPY took it from
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A sudoers rule that lets `principal` run every command as root without a password."""
+
+    principal: str  # as sudo matches it, variables resolved: `dev`, `%sudo`, `ALL`, `#1000`
+    line: Line
+    text: str = ""  # the rule, variables resolved and blanks collapsed
+    file: str = ""  # its file in the image, variables resolved
+    only: tuple[str, ...] | None = None  # passwordless only for these users (`Defaults:user !authenticate`)
+
+    def applies(self, who: Identity) -> bool:
+        """Whether the rule gives `who` passwordless root."""
+        return who.matches(self.principal) and (self.only is None or any(who.matches(p) for p in self.only))
+
+
+def lines(workload: Workload) -> list[Line]:
+    """The lines sudo reads in the image, in order (stock lines included)."""
+    files: dict[str, list[Line]] = {MAIN: [Line(t, None, MAIN) for t in STOCK]}
+    for write in workload.files:
+        if write.path == MAIN or (write.path.startswith(DROPIN) and "/" not in write.path[len(DROPIN):]):
+            files[write.path] = _apply(files.get(write.path, []), write)
+    out: list[Line] = []
+    for line in files[MAIN]:
+        m = _INCLUDE.match(line.text.strip())
+        if m and m.group(1) and m.group(2).rstrip("/") + "/" == DROPIN:
+            for path in sorted(p for p in files if p.startswith(DROPIN)):
+                name = path[len(DROPIN):]
+                if name and "." not in name and not name.endswith("~"):  # sudo skips those names
+                    out.extend(files[path])
+        elif not m:
+            out.append(line)
+    return out
+
+
+def _apply(old: list[Line], write: FileWrite) -> list[Line]:
+    new = [Line(t, write.loc, write.path, write.source) for t in _logical(write.text)]
+    if write.mode == "write":
+        return new
+    if write.mode == "append":
+        return old + new
+    if write.pattern is None:
+        return old + new if write.replace is None else old  # `sed '$a …'` adds its text
+    try:
+        regex = re.compile(write.pattern)
+    except re.error:
+        return old
+    out = []
+    for line in old:
+        if regex.search(line.text):
+            text = regex.sub(write.replace or "", line.text, count=0 if write.global_ else 1)
+            out.extend(Line(t, write.loc, write.path, write.source) for t in text.split("\n"))
+        else:
+            out.append(line)
+    return out
+
+
+def _logical(text: str) -> list[str]:
+    """Lines with `\\` continuations joined."""
+    return re.sub(r"\\\n", " ", text).split("\n")
+
+
+def grants(workload: Workload) -> list[Grant]:
+    """The rules that give someone passwordless root for every command, written by a build step."""
+    resolve = _resolver(workload)
+    sudo_lines = lines(workload)
+    no_auth: dict[str, Line] = {}  # `Defaults[:user] !authenticate`: principal ("*": everyone) -> its line
+    for line in sudo_lines:
+        text = _strip_comment(line.text)
+        m = re.match(r"^Defaults(?:([:>])(\S+))?\s+(.*)$", text)
+        if m and line.loc is not None and re.search(r"(^|[\s,])!\s*authenticate\b", m.group(3)):
+            if m.group(1) is None:
+                no_auth["*"] = line
+            elif m.group(1) == ":":
+                no_auth.update((resolve(p), line) for p in m.group(2).split(","))
+    out: list[Grant] = []
+    for line in sudo_lines:
+        rule = _user_rule(_strip_comment(line.text))
+        if rule is None:
+            continue
+        principals, nopasswd_all, root_all = rule
+        for principal in principals:
+            who = resolve(principal)
+            if nopasswd_all and line.loc is not None:
+                out.append(Grant(who, line, " ".join(resolve(line.text).split()), resolve(line.file)))
+            elif root_all and no_auth:
+                # the rule asks for a password, which a `Defaults … !authenticate` line turned off
+                users = None if "*" in no_auth else tuple(no_auth)
+                at = line if line.loc is not None else no_auth.get("*") or next(iter(no_auth.values()))
+                out.append(Grant(who, at, " ".join(resolve(at.text).split()), resolve(at.file), users))
+    return out
+
+
+def _strip_comment(text: str) -> str:
+    """The line without its comment (`#` not followed by a digit: `#1000` is a uid)."""
+    text = text.strip()
+    if _INCLUDE.match(text):
+        return ""
+    m = re.search(r"#(?![0-9])", text)
+    return (text[:m.start()] if m else text).strip()
+
+
+def _user_rule(text: str) -> tuple[list[str], bool, bool] | None:
+    """(principals, NOPASSWD for ALL as root, ALL as root) of a user rule; None for other lines."""
+    if not text or text.startswith(("Defaults", "User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias",
+                                    "Cmd_Alias", "@")):
+        return None
+    left, eq, right = text.partition("=")
+    if not eq:
+        return None
+    left = re.sub(r"\s*,\s*", ",", left.strip())
+    parts = left.split()
+    if len(parts) != 2:
+        return None
+    principals = [p for p in parts[0].split(",") if p and not p.startswith("!")]
+    nopasswd = False
+    runas_root = True
+    nopasswd_all = root_all = False
+    for item in _split_commands(right):
+        item = item.strip()
+        if item.startswith("("):
+            end = item.find(")")
+            if end < 0:
+                return None
+            runas_root = _runs_as_root(item[1:end])
+            item = item[end + 1:].strip()
+        while True:
+            m = _TAG.match(item)
+            if m and m.group(1) in _TAGS:
+                if m.group(1) == "NOPASSWD":
+                    nopasswd = True
+                elif m.group(1) == "PASSWD":
+                    nopasswd = False
+                item = item[m.end():]
+                continue
+            o = _OPTION.match(item)
+            if o:
+                item = item[o.end():]
+                continue
+            break
+        if item.strip() == "ALL" and runas_root:
+            root_all = True
+            nopasswd_all = nopasswd_all or nopasswd
+    return principals, nopasswd_all, root_all
+
+
+def _split_commands(text: str) -> list[str]:
+    """A Cmnd_Spec_List split at commas outside parentheses; later `: Host = …` specs dropped."""
+    text = re.split(r"\s:\s*[A-Za-z0-9_.,!-]+\s*=", text, maxsplit=1)[0]
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "," and not depth:
+            out.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    return [*out, cur]
+
+
+def _runs_as_root(spec: str) -> bool:
+    """A runas spec `(users[:groups])` that allows root; `(:group)` runs as the invoking user."""
+    users = spec.split(":", 1)[0].strip()
+    if not users:
+        return False
+    names = [u.strip() for u in users.split(",")]
+    return any(n in ("ALL", "root", "#0") for n in names)
+
+
+def _resolver(workload: Workload):  # type: ignore[no-untyped-def]
+    """`$NAME`/`${NAME}`/`${NAME:-x}` as the build's shell sees them: ENV and ARG defaults."""
+    values: dict[str, str] = {}
+    for var in (*workload.build_args, *workload.env):
+        if var.value is not None:
+            values[var.name] = var.value
+
+    def resolve(text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            name = m.group(1) or m.group(3)
+            if name in values:
+                return values[name]
+            if m.group(2) is not None:
+                return m.group(2)
+            return "${" + name + "}"  # unknown: one spelling, so that `$U` and `${U}` compare equal
+
+        return _VAR.sub(one, text) if "$" in text else text
+
+    return resolve
+
+
+# -- who the runtime user is -----------------------------------------------------------
+
+_USERADD_VALUE = {"-b", "--base-dir", "-c", "--comment", "-d", "--home", "--home-dir", "-e", "--expiredate",
+                  "-f", "--inactive", "-g", "--gid", "-G", "--groups", "-k", "--skel", "-K", "--key",
+                  "-p", "--password", "-s", "--shell", "-u", "--uid", "-R", "--root", "-P", "--prefix",
+                  "-Z", "--selinux-user", "--ingroup", "--gecos", "--firstuid", "--lastuid", "--conf",
+                  "--firstgid", "--lastgid", "-h"}
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The runtime user as sudo matches it: names, uids and groups."""
+
+    names: frozenset[str]
+    uids: frozenset[str]
+    groups: frozenset[str]
+
+    def matches(self, principal: str) -> bool:
+        if principal == "ALL":
+            return True
+        if principal.startswith("%#"):
+            return False  # a gid: not modelled
+        if principal.startswith("%"):
+            return principal[1:].lstrip(":") in self.groups
+        if principal.startswith("#"):
+            return principal[1:] in self.uids
+        return principal in self.names
+
+
+def identity(workload: Workload) -> Identity | None:
+    """The runtime user when it is not root (None for root or no user), with its groups."""
+    user = workload.user.value
+    if user is None or user.is_root() is True:
+        return None
+    resolve = _resolver(workload)
+    name = resolve(user.name)
+    names = {name}
+    uids: set[str] = {name} if name.isdigit() else set()
+    groups: set[str] = set()
+    if user.group:
+        groups.add(resolve(user.group))
+    steps = [c for c in workload.build_steps]
+    for cmd in steps:  # uid <-> name from `useradd -u 1000 dev`
+        created = _created(cmd, resolve)
+        if created is not None:
+            login, uid, _groups = created
+            if uid is not None and (uid in names or login in names):
+                names.add(login)
+                uids.add(uid)
+    for cmd in steps:
+        created = _created(cmd, resolve)
+        if created is not None and created[0] in names:
+            groups.update(created[2])
+        for login, group in _memberships(cmd, resolve):
+            if login in names:
+                groups.add(group)
+    return Identity(frozenset(names), frozenset(uids), frozenset(groups))
+
+
+def _words(cmd: Command, resolve) -> list[str]:  # type: ignore[no-untyped-def]
+    return [resolve(w.text) for w in cmd.args]
+
+
+def _created(cmd: Command, resolve) -> tuple[str, str | None, set[str]] | None:  # type: ignore[no-untyped-def]
+    """(login, uid, groups) of a `useradd`/`adduser` that creates a user."""
+    if cmd.name not in ("useradd", "adduser"):
+        return None
+    words = _words(cmd, resolve)
+    uid: str | None = None
+    groups: set[str] = set()
+    plain: list[str] = []
+    own_group = True
+    i = 0
+    while i < len(words):
+        w = words[i]
+        flag, eq, inline = w.partition("=")
+        takes = flag in _USERADD_VALUE
+        value = inline if eq else (words[i + 1] if takes and i + 1 < len(words) else "")
+        if w.startswith("-") and len(w) > 1:
+            if flag in ("-u", "--uid"):
+                uid = value
+            elif flag in ("-G", "--groups"):
+                groups.update(g for g in value.split(",") if g)
+                if cmd.name == "adduser":  # busybox `adduser -G group`: the primary group
+                    own_group = False
+            elif flag in ("-g", "--gid", "--ingroup"):
+                groups.add(value)
+                own_group = False
+            elif flag in ("-N", "--no-user-group"):
+                own_group = False
+            i += 2 if takes and not eq else 1
+            continue
+        plain.append(w)
+        i += 1
+    if not plain:
+        return None
+    login = plain[0]
+    if cmd.name == "adduser" and len(plain) >= 2:
+        return None  # `adduser user group` adds an existing user to a group (see _memberships)
+    if own_group:
+        groups.add(login)  # useradd (USERGROUPS_ENAB yes) and adduser create a group of the same name
+    return login, uid, groups
+
+
+def _memberships(cmd: Command, resolve) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(login, group) pairs a command adds: `usermod -aG g u`, `adduser u g`, `gpasswd -a u g`."""
+    words = _words(cmd, resolve)
+    plain = [w for w in words if not w.startswith("-")]
+    if cmd.name == "usermod":
+        groups: list[str] = []
+        i = 0
+        while i < len(words):
+            w = words[i]
+            flag, eq, inline = w.partition("=")
+            if flag in ("-G", "--groups", "-g", "--gid") or (w.startswith("-") and not w.startswith("--")
+                                                           and w.endswith("G") and len(w) > 2):
+                value = inline if eq else (words[i + 1] if i + 1 < len(words) else "")
+                groups.extend(g for g in value.split(",") if g)
+                i += 1 if eq else 2
+                continue
+            i += 1
+        login = words[-1] if words and not words[-1].startswith("-") else ""
+        return [(login, g) for g in groups] if login else []
+    if cmd.name in ("adduser", "addgroup") and len(plain) == 2 and not any(
+            w.startswith("-") for w in words):
+        return [(plain[0], plain[1])]
+    if cmd.name == "gpasswd":
+        for i, w in enumerate(words):
+            if w in ("-a", "--add") and i + 2 < len(words):
+                return [(words[i + 1], words[i + 2])]
+    return []

@@ -1,0 +1,87 @@
+"""The non-root user can become root with sudo and no password.
+
+## What it does
+Flags an image whose build gives its runtime user passwordless sudo for every
+command: a sudoers rule `… NOPASSWD: ALL` (as root, or as `ALL`) for that
+user, for `ALL`, or for a group it is in (`%sudo`, `%wheel`, a group given by
+`useradd -G`, `usermod -aG`, `adduser user group`, `gpasswd -a`, or the group
+of its own name that `useradd` creates). The rule is read where a build step
+writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredoc,
+`sed -i` on the stock `/etc/sudoers` (uncommenting Fedora's
+`# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
+sudoers file from the build context that the scan can read beside the
+Dockerfile. `Defaults !authenticate` makes every rule of its users
+passwordless and counts too. The finding points at the instruction or
+command that writes the rule.
+
+Not reported: a rule limited to named commands
+(`NOPASSWD: /usr/bin/apt-get update`), a rule that asks for a password
+(`dev ALL=(ALL) ALL`), one that runs commands as another non-root user
+(`(postgres) NOPASSWD: ALL`), a drop-in file sudo never reads (its name
+contains a `.` or ends in `~`), and an image whose runtime user is root:
+that is GLM001.
+
+## Why is this bad?
+`USER dev` is the promise that a compromised process in the container is
+not root. With `dev ALL=(ALL) NOPASSWD: ALL` any code running as `dev` (a
+notebook cell, a dependency's install script, an exploited model server)
+runs `sudo` and is root again, with every capability the container has:
+the non-root user is cosmetic, and scanners that only check `USER` are
+fooled.
+
+## Example
+```dockerfile
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+RUN apt-get update && apt-get install -y --no-install-recommends sudo python3-pip \
+ && useradd --create-home --uid 1000 dev \
+ && echo "dev ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/dev
+USER dev
+CMD ["python3", "-m", "http.server"]
+```
+Use instead:
+```dockerfile
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+RUN apt-get update && apt-get install -y --no-install-recommends python3-pip \
+ && useradd --create-home --uid 1000 dev
+USER dev
+CMD ["python3", "-m", "http.server"]
+```
+Install what the user needs at build time, as root, before `USER`. If a
+running container really needs one privileged action, allow exactly that
+command (`dev ALL=(root) NOPASSWD: /usr/sbin/service ssh start`), and use
+a development image, not the production one, for interactive sudo.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Workload
+from glmlint.rule import Finding, Severity, rule
+from glmlint.sudoers import grants, identity
+
+
+@rule(code="GLM019", slug="passwordless-sudo", severity=Severity.ERROR,
+      message="{name} gives its runtime user `{user}` passwordless sudo for every command",
+      formats={Format.DOCKERFILE}, tags=("security", "cwe-250"))
+def check(workload: Workload) -> Iterator[Finding]:
+    who = identity(workload)
+    if who is None:
+        return
+    user = workload.user.value.raw if workload.user.value is not None else ""
+    seen = set()
+    for grant in grants(workload):
+        if not grant.applies(who):
+            continue
+        line = grant.line
+        assert line.loc is not None
+        key = (line.loc, grant.principal)
+        if key in seen:
+            continue
+        seen.add(key)
+        via = "" if grant.principal.lstrip("#") in who.names | who.uids else \
+            (" as every user does" if grant.principal == "ALL" else f" through group `{grant.principal[1:]}`")
+        where = f"`{grant.file}`" + (f", copied from `{line.source}`" if line.source else "")
+        yield Finding(at=line.loc, args={"name": workload.label, "user": user},
+                      message=f"{workload.label} gives its runtime user `{user}` passwordless sudo for every "
+                              f"command{via} (`{grant.text}` in {where}): any code running as "
+                              f"`{user}` can become root")

@@ -1,0 +1,99 @@
+"""The image catalog (linter/catalog/images.yaml): its schema, its lookups, and its use by the parsers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from glmlint.catalog import images
+from glmlint import parsers
+from glmlint.parsers import dockerfile
+
+SCHEMA = Path(__file__).with_name("images.schema.json")
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "images.md"
+
+
+def test_images_yaml_matches_its_schema() -> None:
+    import jsonschema
+
+    jsonschema.validate(images.load(), json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_ids_unique_and_every_entry_documented() -> None:
+    ids = [e.id for e in images.entries()]
+    assert len(ids) == len(set(ids))
+    page = DOCS.read_text(encoding="utf-8")
+    missing = [i for i in ids if f"`{i}`" not in page]
+    assert not missing, f"docs/images.md does not list {missing}"
+
+
+def test_schema_refuses_a_fact_without_source() -> None:
+    import jsonschema
+
+    bad = {"version": 1, "images": [{"id": "x", "match": ["x"], "facts": {"user": {"value": "1000"}}}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    root = {"version": 1, "images": [{"id": "x", "match": ["x"], "facts": {"user": {"value": "0", "source": "https://e"}}}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(root, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("ref", "normal"), [
+    ("python", ("python", "latest")),
+    ("docker.io/library/python:3.12", ("python", "3.12")),
+    ("index.docker.io/jupyter/base-notebook", ("jupyter/base-notebook", "latest")),
+    ("gcr.io/distroless/static:nonroot@sha256:abcd", ("gcr.io/distroless/static", "nonroot")),
+    ("cgr.dev/chainguard/python@sha256:abcd", ("cgr.dev/chainguard/python", None)),
+    ("localhost:5000/team/app", ("localhost:5000/team/app", "latest")),
+    ("${BASE_IMAGE}", None),
+])
+def test_normalise(ref: str, normal: tuple[str, str | None] | None) -> None:
+    assert images.normalise(ref) == normal
+
+
+@pytest.mark.parametrize(("ref", "user"), [
+    ("gcr.io/distroless/static-debian12:nonroot", "65532"),
+    ("gcr.io/distroless/base:debug-nonroot", "65532"),
+    ("gcr.io/distroless/java17-debian12:latest-nonroot", "65532"),
+    ("gcr.io/distroless/static-debian12", None),  # `latest` runs as root
+    ("gcr.io/distroless/static-debian12:debug", None),
+    ("cgr.dev/chainguard/python:latest-dev", "65532"),
+    ("cgr.dev/chainguard/wolfi-base", None),  # not listed: runs as root
+    ("quay.io/jupyter/pytorch-notebook:cuda12-python-3.11", "1000"),
+    ("docker.io/jupyter/minimal-notebook", "1000"),
+    ("nginxinc/nginx-unprivileged:1.27-alpine", "101"),
+    ("nginx:1.27", None),
+    ("rayproject/ray:2.31.0-py310-gpu", "1000"),
+    ("python:3.12-slim", None),
+    (None, None),
+])
+def test_default_user(ref: str | None, user: str | None) -> None:
+    found = images.default_user(ref)
+    assert (found.value if found is not None else None) == user
+    if found is not None:
+        assert found.source.startswith("https://")
+
+
+def _final_user(text: str) -> str | None:
+    w = dockerfile.parse("Dockerfile", text).workloads[0]
+    return w.user.value.raw if w.user.value is not None else None
+
+
+def test_dockerfile_inherits_the_base_images_default_user() -> None:
+    assert _final_user("FROM gcr.io/distroless/static:nonroot\nCOPY app /app\nCMD [\"/app\"]\n") == "65532"
+    # a FROM-only re-tag through a named stage
+    assert _final_user("FROM gcr.io/distroless/static:nonroot AS rt\nFROM rt\n") == "65532"
+    # a global ARG default names the base
+    assert _final_user("ARG BASE=quay.io/jupyter/base-notebook:2024-01-01\nFROM ${BASE}\nRUN true\n") == "1000"
+    # USER in the file wins over the image's
+    assert _final_user("FROM gcr.io/distroless/static:nonroot\nUSER 0\n") == "0"
+    # an unlisted base stays root
+    assert _final_user("FROM python:3.12\nCMD [\"python\"]\n") == "root"
+
+
+def test_kubernetes_container_keeps_its_own_rule() -> None:
+    """RULES.md: a Kubernetes container needs `runAsNonRoot: true` or a non-zero `runAsUser`, whatever its image."""
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+            "    - {name: a, image: 'gcr.io/distroless/static:nonroot'}\n")
+    (a,) = parsers.parse("pod.yaml", text, "yaml").workloads  # type: ignore[union-attr]
+    assert a.user.value is None and a.runs_as_root() is None
