@@ -13,7 +13,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -362,6 +362,7 @@ class Workload:
     namespace: str | None = None  # k8s: the object's `metadata.namespace`
     pod_labels: tuple[tuple[str, str], ...] = ()  # k8s: the pod template's labels (what a Service selects)
     exposed_by: tuple[Exposure, ...] = ()  # k8s: LoadBalancer/NodePort Services in the scan that select the pod
+    extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it.
@@ -448,6 +449,8 @@ class SourceFile:
     _pods: set[tuple[str | None, tuple[tuple[str, str], ...]]] | None = None  # kept when workloads are dropped
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
+    reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,9 +61,36 @@ def _suppress(report: Report, report_unused: bool) -> None:
         if report_unused:
             ran = [rule for rule in report.rules if rule.applies_to(source.format)]
             unused.extend(_unused(source.path, sups, ran))
-    for rest in by_path.values():  # results of files without a source (none today)
-        kept.extend(rest)
+    kept.extend(_suppress_rendered(report, [r for rest in by_path.values() for r in rest]))
     report.results = kept + unused
+
+
+def _suppress_rendered(report: Report, results: list[Result]) -> list[Result]:
+    """Suppressions for findings moved out of a rendered chart or overlay: comments in the template
+    or resource file at the finding, or in the values file a related place names."""
+    from glmlint.ir import Format, SourceFile
+
+    cache: dict[str, list[suppress.Suppression]] = {}
+
+    def sups(path: str) -> list[suppress.Suppression]:
+        if path not in cache:
+            full = path if os.path.isabs(path) else os.path.join(report.root, path)
+            try:
+                with open(full, encoding="utf-8") as fh:
+                    text = fh.read()
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            cache[path] = suppress.parse(SourceFile(path, Format.KUBERNETES, text))
+        return cache[path]
+
+    kept = []
+    for r in results:
+        places = [(r.path, r.line)] + [(p, line) for p, line, _col, _note in r.related]
+        if any(s.covers(line, r.rule) is not None for path, line in places for s in sups(path)):
+            report.suppressed += 1
+        else:
+            kept.append(r)
+    return kept
 
 
 def _unused(path: str, sups: list[suppress.Suppression], ran: list[Rule]) -> list[Result]:

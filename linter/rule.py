@@ -143,7 +143,7 @@ class Fix:
 
     @property
     def title(self) -> str:
-        return "; ".join(i.title for i in self.intents)
+        return "; ".join(i.title for i in self.intents if i.title)
 
 
 @dataclass(frozen=True, slots=True)

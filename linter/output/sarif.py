@@ -197,6 +197,13 @@ def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) ->
         properties = {"glmlint/fix": {"title": r.fix.title, "safety": str(r.fix.safety)}}
     if r.workload:
         properties = {**(properties or {}), "glmlint/workload": r.workload}
+    if r.rendered_from:
+        properties = {**(properties or {}), "glmlint/renderedFrom": r.rendered_from}
+    related = [om.Location(id=i, message=om.Message(text=_RELATED.get(note, note or "related")),
+                           physical_location=om.PhysicalLocation(
+                               artifact_location=_artifact(om, path, root),
+                               region=om.Region(start_line=max(line, 1), start_column=max(col, 1))))
+               for i, (path, line, col, note) in enumerate(r.related)] or None
     return om.Result(
         rule_id=r.code,
         rule_index=rule_index,
@@ -206,10 +213,14 @@ def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) ->
             artifact_location=_artifact(om, r.path, root),
             region=om.Region(start_line=max(r.line, 1), start_column=max(r.col, 1)),
         ))],
+        related_locations=related,
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,
         properties=properties,
     )
+
+
+_RELATED = {"value from": "the value comes from here", "patch": "the patch that sets it"}
 
 
 def _notification(om: Any, p: Problem, root: str) -> Any:
