@@ -78,6 +78,8 @@ def test_chart_findings_point_at_the_template_line_and_the_values_line(chart, ca
     assert at(results) == {
         # hard-coded in the template: the value's own column
         ("GLM009", "inference/templates/deployment.yaml", 11, 20),
+        # the same line makes vLLM (no API key) reachable on the node's interfaces
+        ("GLM017", "inference/templates/deployment.yaml", 11, 20),
         # an absent setting: the container's `- name:` line in the template
         ("GLM007", "inference/templates/deployment.yaml", 13, 9),
         # from values.yaml through `{{- toYaml . | nindent 12 }}` in a `with` block
