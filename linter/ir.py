@@ -314,6 +314,135 @@ class Build:
     loc: Loc
 
 
+# An image reference as the Docker CLI accepts it: [host[:port]/]path[:tag][@digest], path components
+# lowercase. Placeholders (`<your-image>`, `IMAGE`) and build-tool URLs (`ko://...`) are not references.
+IMAGE_REFERENCE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+                             r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+                             r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """An image the engine pulls to build or run a workload: a Dockerfile `FROM` (not an
+    earlier stage, not `scratch`), a compose service's `image:` when it is not built, a
+    Kubernetes container's `image:`, the image of a `docker run`.
+
+    `name` is the reference with the variables whose value is known substituted
+    (a Dockerfile `ARG` default); `resolved` is False when it still holds one
+    whose value is not known (a build argument without a default, a compose
+    `${TAG}`). `loc` is the reference as written; `owner` names what pulls it in
+    messages (`stage `builder``, `service `web``).
+    """
+
+    name: str
+    loc: Loc
+    owner: str
+    resolved: bool = True
+
+    @property
+    def valid(self) -> bool:
+        """A well-formed image reference (not a placeholder such as `<your-image>` or `ko://...`)."""
+        return IMAGE_REFERENCE.match(self.name) is not None
+
+    @property
+    def digest(self) -> str | None:
+        """The `@sha256:...` pin, if any."""
+        _, at, digest = self.name.partition("@")
+        return digest if at else None
+
+    @property
+    def tag(self) -> str | None:
+        """The tag (`3.12` of `python:3.12`), None when there is none (a registry port is not a tag)."""
+        repo = self.name.partition("@")[0]
+        last = repo.rsplit("/", 1)[-1]
+        return last.partition(":")[2] or None if ":" in last else None
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A remote source an image build adds to the image (Dockerfile `ADD <url>`), in any stage.
+
+    `kind` is `http` (an `http://`/`https://` file) or `git` (a repository:
+    `git@`, `git://`, `ssh://`, or an http(s) URL ending in `.git`); `ref` is a
+    git URL's `#ref` (without its `:subdir`); `checksum` the `--checksum=` value.
+    `url` has the known build arguments substituted; `loc` is the source as written.
+    """
+
+    url: str
+    loc: Loc
+    kind: str
+    checksum: str | None = None
+    ref: str | None = None
+
+    @property
+    def commit_pinned(self) -> bool:
+        """A git ref that is a full commit id (SHA-1 or SHA-256), which cannot move."""
+        return self.ref is not None and re.fullmatch(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}", self.ref) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityContext:
+    """What one level of a Kubernetes pod writes in its own `securityContext`, before the
+    container inherits the pod's values (the Pod Security Standards judge each level on its own:
+    a pod-level `runAsNonRoot: false` is refused even when every container sets `true`).
+
+    A field is None when that level does not write it. Values are as written (a bool, an int, a
+    string). `seccomp`/`apparmor` are the profile's `type`, `""` when the profile is written
+    without one; `selinux_*` are the `seLinuxOptions` keys; `host_process` is
+    `windowsOptions.hostProcess`; `proc_mount` is container-only.
+    """
+
+    run_as_non_root: Setting[Any] | None = None
+    run_as_user: Setting[Any] | None = None
+    seccomp: Setting[str] | None = None
+    apparmor: Setting[str] | None = None
+    selinux_type: Setting[str] | None = None
+    selinux_user: Setting[str] | None = None
+    selinux_role: Setting[str] | None = None
+    host_process: Setting[Any] | None = None
+    proc_mount: Setting[str] | None = None
+    capabilities: bool = False  # `capabilities` is written (restricted PSS asks each container for drop ALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """A pod volume: its name and its source kind (`hostPath`, `emptyDir`, `nfs`, ...; `emptyDir`
+    when it names none, as the API server defaults it), located at the source key (or the
+    volume's `- name:`)."""
+
+    name: str
+    kind: str
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pod:
+    """Pod-level facts of a Kubernetes pod spec that the Pod Security Standards read, as written.
+
+    `context` is the pod's own `securityContext`; `os` is `spec.os.name`; `host_users` is
+    `spec.hostUsers` (False puts the pod in a user namespace); `annotations` are the pod's (or its
+    template's) metadata annotations; `containers` names every container of the pod.
+    """
+
+    context: SecurityContext
+    loc: Loc  # where pod-level findings about absent settings point (the pod spec's first key)
+    os: Setting[str] | None = None
+    host_users: Setting[Any] | None = None
+    volumes: tuple[Volume, ...] = ()
+    annotations: tuple[tuple[str, Setting[str]], ...] = ()
+    containers: tuple[str, ...] = ()
+
+    @property
+    def windows(self) -> bool:
+        return self.os is not None and self.os.value == "windows"
+
+    @property
+    def user_namespace(self) -> bool:
+        """`hostUsers: false`: the pod runs in its own user namespace."""
+        return self.host_users is not None and self.host_users.value is False
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
@@ -359,10 +488,19 @@ class Workload:
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     publish_all: Setting[bool] = None  # type: ignore[assignment]  # `docker run -P`: every EXPOSEd port, all interfaces
-    namespace: str | None = None  # k8s: the object's `metadata.namespace`
     pod_labels: tuple[tuple[str, str], ...] = ()  # k8s: the pod template's labels (what a Service selects)
     exposed_by: tuple[Exposure, ...] = ()  # k8s: LoadBalancer/NodePort Services in the scan that select the pod
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
+    # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
+    own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
+    pod: Pod | None = None  # its pod's own values, volumes, os, annotations (k8s)
+    sysctls: tuple[Item, ...] = ()  # kernel parameters set (k8s pod `securityContext.sysctls`, compose `sysctls`)
+    probe_hosts: tuple[Item, ...] = ()  # `host` of httpGet/tcpSocket probes and lifecycle handlers (k8s)
+    container_list: str = ""  # k8s: `containers`, `initContainers`, `ephemeralContainers`, ... (CR: the key)
+    namespace: str | None = None  # k8s: the object's `metadata.namespace`
+    pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
+    downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
+    documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it.
@@ -451,6 +589,9 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
+    # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
+    # that must be unset for it; a finding at that place says "when `VAR` is unset"
+    assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """What a project decides about findings once the rules have run.
 
-In order: inline suppressions (on the text the rules read), Helm source
+In order: opt-in findings the configuration did not ask for dropped, inline suppressions (on the text the rules read), Helm source
 mapping for a rendered stream, `per-file-ignores`, then the baseline. The
 runner calls `apply` at the end of every scan, so `check` and `fix` see the
 same findings.
@@ -18,6 +18,8 @@ from glmlint.runner import Report, Result
 
 
 def apply(report: Report, config: Config) -> None:
+    if any(r.opt_in is not None for r in report.results):
+        report.results = [r for r in report.results if r.opt_in is None or config.wants(r.opt_in)]
     _suppress(report, config.report_unused_ignores)
     if report.stdin is not None:
         _map_helm_sources(report)

@@ -155,6 +155,9 @@ class Finding:
     fix: Intent | tuple[Intent, ...] | None = None
     fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
     message: str | None = None  # overrides the rule's message template
+    # reported only when the configuration turns this on (`require-digest`): a stricter policy
+    # some projects want, that the rule's default does not impose
+    opt_in: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,19 @@ class Rule:
     security_severity: float | None = None
     file_check: Callable[[SourceFile], Iterable[Finding]] | None = None
     module: str = ""
+    # A rule's parameters (the Pod Security Standards level and version its check judges at):
+    # when not None, the check is called as `check(workload, params)`; a profile replaces them.
+    params: Any = None
+    # Off unless asked for (`--select`, a profile): the Pod Security Standards rules, whose checks
+    # overlap the default rules' (GLM023 and GLM009) and whose verdict depends on a level.
+    opt_in: bool = False
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
-        return self.check(workload) if self.check else ()
+        if self.check is None:
+            return ()
+        if self.params is not None:
+            return self.check(workload, self.params)  # type: ignore[call-arg]
+        return self.check(workload)
 
     def on_file(self, fn: Callable[[SourceFile], Iterable[Finding]]) -> Callable[[SourceFile], Iterable[Finding]]:
         """Register a whole-file check (e.g. a repository `sshd_config`) for this rule."""
@@ -219,6 +232,8 @@ def rule(
     tags: tuple[str, ...] = ("security",),
     since: str = "0.1.0",
     security_severity: float | None = None,
+    params: Any = None,
+    opt_in: bool = False,
 ) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
     """Declare a rule's metadata beside its check; the module docstring is its documentation."""
     if not _CODE.match(code):
@@ -231,7 +246,8 @@ def rule(
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
             check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__,
+            security_severity=security_severity, module=fn.__module__, params=params,
+            opt_in=opt_in,
         )
 
     return wrap

@@ -48,11 +48,15 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
     related: tuple[tuple[str, int, int, str], ...] = ()  # other places that set it: (path, line, col, note)
     rendered_from: str | None = None  # the Helm chart or Kustomize overlay whose rendering it was found in
+    # a fix through a chart: the value to replace in the values file or template, or why there is
+    # none (`glmlint.fix.chart.ChartFix`)
+    value_edit: Any = None
 
     @property
     def code(self) -> str:
@@ -241,7 +245,7 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
         out.extend((finding, None) for finding in rule.file_check(source))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule.check(workload))
+            out.extend((finding, workload) for finding in rule(workload))
     return out
 
 
@@ -281,7 +285,15 @@ def _moved(source: SourceFile, r: Result) -> Result:
     message = r.message
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
-    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message, fix=None,
+    edit = None
+    if source.origins.rendered.kind == "helm":
+        from glmlint.fix import chart
+
+        new = chart.new_value(r)
+        edit = chart.value_edit(new, place, related) if new is not None else None
+    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message,
+                               fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
+                               value_edit=edit,
                                related=tuple((p.path, p.line, p.col, p.note) for p in related),
                                rendered_from=source.path)
 
@@ -301,7 +313,10 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col))
+                      workload.label, (at.file, at.line, at.col), finding.opt_in)
+    assumed = source.assumed.get((at.line, at.col)) if not at.file else None
+    if assumed:
+        message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -309,7 +324,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None)
+                  workload.label if workload is not None else None, opt_in=finding.opt_in)
 
 
 def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:

@@ -50,7 +50,7 @@ def test_fail_on_and_select_ignore(tmp_path, capsys):
     write(tmp_path, {"compose.yaml": """\
         services:
           app:
-            image: x
+            image: x:1
             user: "1000"
             security_opt: ["no-new-privileges:true"]
             mem_limit: 512m

@@ -8,7 +8,9 @@ and each `docker|podman|nerdctl|nvidia-docker [container] run|create` is read
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
-`$(...)` and variables stay as written (the word is `dynamic`).
+`$(...)` and variables stay as written (the word is `dynamic`), except an option
+value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
+as when `VAR` is unset (the finding says so).
 
 Locations are exact in the original file: a snippet (a Markdown block with its
 `$ ` prompts removed, a recipe with make's `$$` unescaped, a YAML `run: |`
@@ -24,8 +26,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from glmlint.ir import (Command, EnvVar, Format, Item, Loc, Mount, Setting, SourceFile, User, Word, Workload,
-                        truthy)
+from glmlint.ir import (IMAGE_REFERENCE, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting, SourceFile, User, Word,
+                        Workload, truthy)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 
@@ -72,10 +74,7 @@ _GLOBAL_VALUE = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-lev
                  "--tlscert", "--tlskey", "--connection", "--url", "--identity", "--root", "--runroot",
                  "--storage-driver", "--storage-opt", "--cgroup-manager", "--runtime", "--tmpdir",
                  "--namespace", "-n", "--address", "-a", "--cgroup-manager", "--events-backend"}
-# A repository reference: [host[:port]/]path[:tag][@digest], path components lowercase.
-_IMAGE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-                    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-                    r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+_IMAGE = IMAGE_REFERENCE  # [host[:port]/]path[:tag][@digest] (glmlint.ir)
 
 
 # -- snippets: shell text with a map back to the file -----------------------------
@@ -276,14 +275,18 @@ def parse(path: str, text: str) -> SourceFile | None:
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind_of(name) or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else shell_script(text)
-    return _source(path, text, snippets)
+    return _source(path, text, snippets, documentation=kind == "markdown")
 
 
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
     return _source(path, text, workflow_runs(docs, split_lines(text)))
 
 
-def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet]) -> SourceFile:
+def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
+            documentation: bool = False) -> SourceFile:
+    """`documentation`: the commands are examples shown in a document (Markdown), not run by a script."""
+    import dataclasses
+
     from glmlint.shell import parse_script
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
@@ -291,9 +294,9 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet]) -
         if not MARKER.search(snip.text):
             continue
         for cmd in parse_script(snip.text, snip.locate):
-            w = lift(cmd, path, snip.restore)
+            w = lift(cmd, path, snip.restore, source.assumed)
             if w is not None:
-                source.workloads.append(w)
+                source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
     return source
 
 
@@ -395,7 +398,8 @@ def plausible_image(text: str) -> bool:
     return "$" in text or bool(_IMAGE.match(text))
 
 
-def lift(cmd: Command, path: str, restore: dict[str, str] | None = None) -> Workload | None:
+def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
+         assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command."""
     if cmd.name not in PROGRAMS or not cmd.argv:
         return None
@@ -409,7 +413,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None) -> Work
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
-    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque)
+    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed)
 
 
 def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:
@@ -423,11 +427,28 @@ def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ..
     return tuple(out)
 
 
+def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> None:
+    """A flag value the shell expands from `${VAR:-default}`/`${VAR-default}`: the default, as when
+    `VAR` is unset (recorded in `assumed` at the flag); anything else unknown stays as written."""
+    from glmlint.interpolate import interpolate
+
+    found = interpolate(f.value, shell=True)
+    if found is None:
+        return
+    f.value = found.text
+    f.value_word = Word(found.text, f.value_word.loc, False, f.value_word.start, f.value_word.indent)
+    if assumed is not None and found.defaulted:
+        assumed[(f.word.loc.line, f.word.loc.col)] = found.defaulted
+
+
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
-              path: str, partial: bool) -> Workload:
+              path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload:
     from glmlint.parsers.compose import parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv
 
+    for f in flags:
+        if f.value_word.dynamic and "$" in f.value:
+            _default(f, assumed)
     anchor = argv[0].loc
     by: dict[str, list[_Flag]] = {}
     for f in flags:
@@ -516,6 +537,8 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         node_path=("flag", 0),
         partial=partial,  # `$DOCKER_OPTS` may set what is absent here
         image=Setting(image.text, image.loc, path=("flag", image_at)),
+        pulls=(ImageRef(image.text, image.loc, label if name_flag is not None and name_flag.value else f"`{program}`",
+                        resolved=not image.dynamic),),
         security_opts=security_opts,
         mounts=tuple(mounts),
         devices=tuple(devices),

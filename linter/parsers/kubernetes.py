@@ -24,8 +24,8 @@ from typing import Any
 
 import dataclasses
 
-from glmlint.ir import (EnvVar, Exposure, Format, Item, Loc, Mount, Port, ServicePort, Setting, SourceFile, User,
-                        Word, Workload)
+from glmlint.ir import (EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, Pod, Port, SecurityContext, ServicePort,
+                        Setting, SourceFile, User, Volume, Word, Workload)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
@@ -234,8 +234,7 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str]) -> list[Wo
     namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec.path, obj_path)
-        pod = _Pod(spec, lines)
-        pod.namespace = namespace
+        pod = _Pod(spec, lines, namespace)
         for key in spec.singles:
             out.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
         for list_key in CONTAINER_LISTS:
@@ -246,23 +245,54 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str]) -> list[Wo
 
 
 class _Pod:
-    def __init__(self, found: _Spec, lines: list[str]) -> None:
+    def __init__(self, found: _Spec, lines: list[str], namespace: str | None = None) -> None:
         spec = found.node
         path = found.path
         self.spec = spec
         self.lines = lines
         self.path = path
+        self.namespace = namespace
         self.sc, self.sc_path = found.context
         meta = found.meta
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
         self.labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(meta, "labels")).items()
                             if y.is_scalar(v)) if meta is not None else ()
-        self.namespace: str | None = None
         self.volumes: dict[str, tuple[Any, Path]] = {}
         for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
             name = y.text(y.get(vol, "name"))
             if name:
                 self.volumes[name] = (vol, (*path, "volumes", i))
+        self.facts = self._facts()
+        self.sysctls = tuple(
+            Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
+            for i, n in enumerate(y.items(y.get(self.sc, "sysctls"))) if y.is_map(n))
+
+    def _facts(self) -> Pod:
+        """The pod-level values the Pod Security Standards read, as written."""
+        spec, path = self.spec, self.path
+        volumes = []
+        for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
+            if not y.is_map(vol):
+                continue
+            sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
+            # a volume naming no source is an emptyDir: the API server defaults it so
+            # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
+            kind, pair = sources[0] if sources else ("emptyDir", None)
+            if len(sources) > 1:  # the API allows one source; name the first non-null one
+                kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
+                                   or not y.is_scalar(p[1])), sources[0])
+            at = y.loc(pair[0]) if pair is not None else y.loc(vol)
+            volumes.append(Volume(y.text(y.get(vol, "name")) or "", kind, at,
+                                  (*path, "volumes", i, kind) if pair is not None else (*path, "volumes", i)))
+        annotations = tuple((k, Setting(y.text(v) or "", y.loc(v))) for k, (_key, v) in self.annotations.items()
+                            if y.is_scalar(v))
+        names = tuple(y.text(y.get(c, "name")) or "" for key in CONTAINER_LISTS
+                      for c in y.items(y.get(spec, key)) if y.is_map(c))
+        first = next(iter(y.entries(spec).values()), None)
+        return Pod(context=_context_of(self.sc, self.sc_path), loc=y.loc(first[0]) if first else y.loc(spec),
+                   os=_scalar_setting(y.get(spec, "os", "name"), (*path, "os", "name")),
+                   host_users=_scalar_setting(y.get(spec, "hostUsers"), (*path, "hostUsers")),
+                   volumes=tuple(volumes), annotations=annotations, containers=names)
 
     def field(self, container: Any, cpath: Path, *keys: str) -> Setting[Any] | None:
         """A securityContext field: the container's own, else the pod's."""
@@ -289,6 +319,8 @@ class _Pod:
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         sc_path = (*cpath, "securityContext")
+        role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
+                "sidecars": "sidecar"}.get(list_key, "container")
 
         def bool_field(*keys: str) -> Setting[bool] | None:
             s = self.field(c, cpath, *keys)
@@ -347,6 +379,11 @@ class _Pod:
         image = y.get(c, "image")
         if image is not None:
             kwargs["image"] = Setting(y.text(image), y.loc(image), path=(*cpath, "image"))
+            if y.text(image):
+                # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
+                # placeholder something else fills in (a kustomize/envsubst step): unknown
+                kwargs["pulls"] = (ImageRef(y.text(image) or "", y.loc(image), f"{role} `{name}` ({owner})",
+                                            resolved="$" not in (y.text(image) or "")),)
         command = _argv(c, "command", cpath, self.lines)
         args = _argv(c, "args", cpath, self.lines)
         if command is not None:
@@ -361,8 +398,6 @@ class _Pod:
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
-        role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
-                "sidecars": "sidecar"}.get(list_key, "container")
         return Workload(
             name=name,
             label=f"{role} `{name}` ({owner})",
@@ -377,11 +412,16 @@ class _Pod:
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
             ports=tuple(_ports(c, cpath)),
-            namespace=self.namespace,
             pod_labels=self.labels,
             env=tuple(_env(c, cpath)),
             process=tuple(process),
             files=tuple(file_writes(process)),
+            own=_context_of(y.get(c, "securityContext"), sc_path, container=True),
+            pod=self.facts,
+            sysctls=self.sysctls,
+            probe_hosts=tuple(_probe_hosts(c, cpath)),
+            container_list=list_key,
+            namespace=self.namespace,
             **kwargs,
         )
 
@@ -400,6 +440,65 @@ class _Pod:
             else:
                 out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
         return out
+
+
+def _scalar_setting(node: Any, path: Path) -> Setting[Any] | None:
+    """A scalar as written (None when absent or null, as the API server reads a null)."""
+    if node is None or not y.is_scalar(node) or y.scalar(node) is None:
+        return None
+    return Setting(y.scalar(node), y.loc(node), path=path)
+
+
+def _profile_type(sc: Any, key: str, path: Path) -> Setting[str] | None:
+    """`seccompProfile.type` / `appArmorProfile.type`: `""` when the profile is written without one."""
+    profile = y.get(sc, key)
+    if profile is None or (y.is_scalar(profile) and y.scalar(profile) is None):
+        return None
+    kind = y.get(profile, "type")
+    if kind is not None and y.is_scalar(kind) and y.scalar(kind) is not None:
+        return Setting(str(y.scalar(kind)), y.loc(kind), path=(*path, key, "type"))
+    return Setting("", y.loc(profile), path=(*path, key))
+
+
+def _context_of(sc: Any, path: Path, container: bool = False) -> SecurityContext:
+    """One level's own securityContext, as written."""
+    if not y.is_map(sc):
+        return SecurityContext()
+
+    def text(*keys: str) -> Setting[str] | None:
+        s = _scalar_setting(y.get(sc, *keys), (*path, *keys))
+        return Setting(str(s.value), s.loc, path=s.path) if s is not None else None
+
+    caps = y.get(sc, "capabilities")
+    return SecurityContext(
+        run_as_non_root=_scalar_setting(y.get(sc, "runAsNonRoot"), (*path, "runAsNonRoot")),
+        run_as_user=_scalar_setting(y.get(sc, "runAsUser"), (*path, "runAsUser")),
+        seccomp=_profile_type(sc, "seccompProfile", path),
+        apparmor=_profile_type(sc, "appArmorProfile", path),
+        selinux_type=text("seLinuxOptions", "type"),
+        selinux_user=text("seLinuxOptions", "user"),
+        selinux_role=text("seLinuxOptions", "role"),
+        host_process=_scalar_setting(y.get(sc, "windowsOptions", "hostProcess"),
+                                     (*path, "windowsOptions", "hostProcess")),
+        proc_mount=text("procMount") if container else None,
+        capabilities=container and caps is not None and not (y.is_scalar(caps) and y.scalar(caps) is None),
+    )
+
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_HANDLERS = ("postStart", "preStop")
+
+
+def _probe_hosts(c: Any, cpath: Path) -> list[Item]:
+    """The `host` of every httpGet/tcpSocket probe and lifecycle handler (empty ones left out)."""
+    out = []
+    places = [(p,) for p in _PROBES] + [("lifecycle", h) for h in _HANDLERS]
+    for place in places:
+        for action in ("httpGet", "tcpSocket"):
+            node = y.get(c, *place, action, "host")
+            if node is not None and y.is_scalar(node) and y.text(node):
+                out.append(Item(y.text(node) or "", y.loc(node), (*cpath, *place, action, "host")))
+    return out
 
 
 def _argv(c: Any, key: str, cpath: Path, lines: list[str]) -> Setting[tuple[Word, ...] | None] | None:
