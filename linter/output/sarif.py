@@ -1,7 +1,9 @@
 """SARIF 2.1.0 for GitHub code scanning (`glmlint check --format sarif`).
 
-The log is built with the `sarif_om` object model and then turned into plain
-JSON. `sarif_om` (1.0.4) is imported inside `render` only: it pulls in `attrs`
+The log's frame (tool, rules, invocation, notifications) is built with the
+`sarif_om` object model and then turned into plain JSON; the results, the bulk
+of a log, are written as plain data in the same key order (`_result`), and
+each result goes on one line of its own (`dumps`). `sarif_om` (1.0.4) is imported inside `render` only: it pulls in `attrs`
 and is not needed by any other command.
 
 sarif-om 1.0.4 was generated from a pre-final draft (2.1.0-rtm.4), which
@@ -63,7 +65,7 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
     keep = min(total, max_results)
     why = f"GitHub code scanning accepts at most {max_results} results per run"
     while True:
-        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why), indent=2) + "\n"
+        text = dumps(to_dict(report, category, sorted(by_priority[:keep]), why))
         if keep == 0 or len(text) <= max_gzip_bytes:  # gzip never grows JSON this size
             return text
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
@@ -71,6 +73,27 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
             return text
         why = f"GitHub code scanning accepts uploads up to {max_gzip_bytes} bytes gzipped"
         keep = min(keep - 1, int(keep * max_gzip_bytes / size * 0.95))
+
+
+def dumps(log: dict[str, Any]) -> str:
+    """The log as JSON text: indented, each result on one line of its own.
+
+    One line per result keeps a large log fast to write (the C encoder writes
+    each result; the indenting encoder is pure Python) and easy to grep and diff.
+    """
+    run = log["runs"][0]
+    results = run["results"]
+    if not results:
+        return json.dumps(log, indent=2) + "\n"
+    run["results"] = []
+    try:
+        head = json.dumps(log, indent=2)
+    finally:
+        run["results"] = results
+    empty = '\n      "results": []'  # the run's last key
+    assert head.count(empty) == 1
+    body = ",\n".join("        " + json.dumps(r) for r in results)
+    return head.replace(empty, '\n      "results": [\n' + body + '\n      ]') + "\n"
 
 
 def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None,
@@ -94,8 +117,8 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     fingerprints = fingerprint.fingerprints(report.results)  # over all results: occurrence numbers stay put
     if kept is None:
         kept = list(range(len(report.results)))
-    shown = [report.results[i] for i in kept]
-    results = [_result(om, report.results[i], index[report.results[i].code], fingerprints[i], report.root)
+    artifacts: dict[str, dict[str, str]] = {}  # one location object per file, shared by its results
+    results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root, artifacts)
                for i in kept]
     notifications = [_notification(om, p, report.root) for p in report.problems]
     note_levels = [_note_level(p) for p in report.problems]
@@ -124,7 +147,6 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
             tool_execution_notifications=notifications or None,
         )],
         column_kind="unicodeCodePoints",
-        results=results,
     )
     log = om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
     data = _to_json(log)
@@ -132,12 +154,9 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     # _EXPLICIT: values equal to a sarif-om default were dropped by _to_json;
     # set them again where the output must carry them.
     out_run = data["runs"][0]
-    out_run["results"] = out_run.get("results", [])  # an empty list is meaningful: "nothing found"
+    out_run["results"] = results  # plain data already; an empty list is meaningful: "nothing found"
     for out_rule, rule in zip(out_run["tool"]["driver"]["rules"], rules):
         out_rule["defaultConfiguration"] = {"level": _level(rule.severity)}
-    for out_result, r in zip(out_run["results"], shown):
-        out_result["level"] = _level(r.severity)
-        out_result["ruleIndex"] = index[r.code]
     for out_note, level in zip(out_run["invocations"][0].get("toolExecutionNotifications", []), note_levels):
         out_note["level"] = level
     out_run["invocations"][0]["executionSuccessful"] = not report.errors
@@ -155,7 +174,12 @@ def _automation_id(category: str) -> str:
 
 def _descriptor(om: Any, rule: Rule) -> Any:
     # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most.
-    tags = list(dict.fromkeys(("security", *rule.tags)))[:MAX_TAGS]
+    from glmlint.catalog import standards
+
+    refs = standards.of(rule.code)
+    # the rule's own tags, then its standards (CWE, PSS, CIS): the first 10 are shown
+    mapped = [r.tag for r in refs if r.standard == "cwe"] + [r.tag for r in refs if r.standard != "cwe"]
+    tags = list(dict.fromkeys(("security", *rule.tags, *mapped)))[:MAX_TAGS]
     markdown = doc_render(rule)
     return om.ReportingDescriptor(
         id=rule.code,
@@ -169,55 +193,71 @@ def _descriptor(om: Any, rule: Rule) -> Any:
             "tags": tags,
             "security-severity": f"{rule.score:.1f}",
             "precision": "high",
+            **({"glmlint/standards": [
+                {"standard": r.standard, "id": r.id, "title": r.title,
+                 **({"level": r.level, "exact": r.exact} if r.standard == "pss" else {})} for r in refs]}
+               if refs else {}),
         },
     )
 
 
-def _fixes(om: Any, r: Result, root: str) -> list[Any] | None:
+# Results are the bulk of a log: they are written as plain data, in the key order
+# sarif-om would give them (its fields' order, defaults left out).
+
+
+def _fixes(r: Result, artifact: dict[str, str]) -> list[dict[str, Any]] | None:
     """The finding's verified fix (`Result.edits`, computed by the scan) as a SARIF fix."""
     if r.fix is None or r.edits is None:
         return None
-    replacements = [om.Replacement(
-        deleted_region=om.Region(start_line=e.start_line, start_column=e.start_col, end_line=e.end_line,
-                                 end_column=e.end_col),
-        inserted_content=om.ArtifactContent(text=e.text) if e.text else None,
-    ) for e in r.edits]
-    return [om.Fix(
-        description=om.Message(text=f"{r.fix.title} ({r.fix.safety} fix)"),
-        artifact_changes=[om.ArtifactChange(artifact_location=_artifact(om, r.path, root),
-                                            replacements=replacements)],
-    )]
+    replacements = []
+    for e in r.edits:
+        replacement: dict[str, Any] = {"deletedRegion": {"endColumn": e.end_col, "endLine": e.end_line,
+                                                         "startColumn": e.start_col, "startLine": e.start_line}}
+        if e.text:
+            replacement["insertedContent"] = {"text": e.text}
+        replacements.append(replacement)
+    return [{"artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+             "description": {"text": f"{r.fix.title} ({r.fix.safety} fix)"}}]
 
 
-def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) -> Any:
-    properties: dict[str, Any] | None = None
-    fixes = _fixes(om, r, root)
+def _result(r: Result, rule_index: int, fingerprint: str, root: str,
+            artifacts: dict[str, dict[str, str]]) -> dict[str, Any]:
+    artifact = artifacts.get(r.path)
+    if artifact is None:
+        artifact = artifacts[r.path] = _artifact_data(r.path, root)
+    level = _level(r.severity)
+    out: dict[str, Any] = {"message": {"text": r.message}}
+    fixes = _fixes(r, artifact)
+    if fixes:
+        out["fixes"] = fixes
+    if level != "warning":  # sarif-om's default level: written last (_EXPLICIT)
+        out["level"] = level
+    out["locations"] = [{"physicalLocation": {
+        "artifactLocation": artifact,
+        "region": {"startColumn": max(r.col, 1), "startLine": max(r.line, 1)},
+    }}]
+    out["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    properties: dict[str, Any] = {}
     if r.fix is not None:
         # the safety is glmlint's own notion: SARIF's `fix` has no field for it
-        properties = {"glmlint/fix": {"title": r.fix.title, "safety": str(r.fix.safety)}}
+        properties["glmlint/fix"] = {"title": r.fix.title, "safety": str(r.fix.safety)}
     if r.workload:
-        properties = {**(properties or {}), "glmlint/workload": r.workload}
+        properties["glmlint/workload"] = r.workload
     if r.rendered_from:
-        properties = {**(properties or {}), "glmlint/renderedFrom": r.rendered_from}
-    related = [om.Location(id=i, message=om.Message(text=_RELATED.get(note, note or "related")),
-                           physical_location=om.PhysicalLocation(
-                               artifact_location=_artifact(om, path, root),
-                               region=om.Region(start_line=max(line, 1), start_column=max(col, 1))))
-               for i, (path, line, col, note) in enumerate(r.related)] or None
-    return om.Result(
-        rule_id=r.code,
-        rule_index=rule_index,
-        level=_level(r.severity),
-        message=om.Message(text=r.message),
-        locations=[om.Location(physical_location=om.PhysicalLocation(
-            artifact_location=_artifact(om, r.path, root),
-            region=om.Region(start_line=max(r.line, 1), start_column=max(r.col, 1)),
-        ))],
-        related_locations=related,
-        partial_fingerprints={FINGERPRINT_KEY: fingerprint},
-        fixes=fixes,
-        properties=properties,
-    )
+        properties["glmlint/renderedFrom"] = r.rendered_from
+    if properties:
+        out["properties"] = properties
+    if r.related:
+        out["relatedLocations"] = [
+            {"id": i, "message": {"text": _RELATED.get(note, note or "related")}, "physicalLocation": {
+                "artifactLocation": _artifact_data(path, root),
+                "region": {"startColumn": max(col, 1), "startLine": max(line, 1)}}}
+            for i, (path, line, col, note) in enumerate(r.related)]
+    out["ruleId"] = r.code
+    out["ruleIndex"] = rule_index
+    if level == "warning":
+        out["level"] = level
+    return out
 
 
 _RELATED = {"value from": "the value comes from here", "patch": "the patch that sets it"}
@@ -270,6 +310,11 @@ def _file_uri(path: str) -> str:
 
 
 def _artifact(om: Any, path: str, root: str) -> Any:
+    return om.ArtifactLocation(**{"uri_base_id" if k == "uriBaseId" else k: v
+                                  for k, v in _artifact_data(path, root).items()})
+
+
+def _artifact_data(path: str, root: str) -> dict[str, str]:
     """A path relative to the scan root becomes `%SRCROOT%`-based; anything else a file:// URI."""
     rel = path.replace(os.sep, "/") if os.sep != "/" else path
     if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
@@ -278,12 +323,12 @@ def _artifact(om: Any, path: str, root: str) -> Any:
         except ValueError:  # another drive
             inside = os.pardir
         if inside == os.curdir or inside.startswith(os.pardir):
-            return om.ArtifactLocation(uri=_file_uri(path))
+            return {"uri": _file_uri(path)}
         rel = inside.replace(os.sep, "/")
     rel = rel.removeprefix("./")
     if rel == ".." or rel.startswith("../"):  # relative, but not below the root
-        return om.ArtifactLocation(uri=_file_uri(os.path.join(root, path)))
-    return om.ArtifactLocation(uri=quote(rel, safe=_URI_SAFE), uri_base_id=SRCROOT)
+        return {"uri": _file_uri(os.path.join(root, path))}
+    return {"uri": quote(rel, safe=_URI_SAFE), "uriBaseId": SRCROOT}
 
 
 # -- attrs objects to JSON ----------------------------------------------------
