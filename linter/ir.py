@@ -113,7 +113,8 @@ class User:
             return None
         if self.uid is not None:
             return self.uid == 0
-        return self.name == "root"
+        # Windows containers: `ContainerAdministrator` is the administrator account (root's peer)
+        return self.name == "root" or self.name.lower() == "containeradministrator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +226,8 @@ class Mount:
     read_only: bool
     loc: Loc
     path: tuple[str | int, ...] = ()
+    entry: tuple[str | int, ...] = ()  # k8s: the container's `volumeMounts` item (where `readOnly` goes)
+    spec: str | None = None  # the mount as written in one string (`./models:/models:ro`); None for a mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +260,37 @@ class Port:
     published: bool = True  # False for Dockerfile EXPOSE / k8s containerPort without hostPort
     path: tuple[str | int, ...] = ()
     spec: str | None = None  # the port as written in one string (`127.0.0.1:8080:80/tcp`); None for a mapping
+    name: str | None = None  # k8s: the port's `name`, which a Service's `targetPort` may use
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePort:
+    """One port of a Kubernetes Service: `target` is the pod port it sends to (a number or a port name)."""
+
+    port: str
+    target: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod:
+    what makes the pod's ports reachable from outside the cluster. `loc` is its `type:` value
+    (in another file when `loc.file` is set)."""
+
+    kind: str  # LoadBalancer | NodePort
+    name: str  # the Service's name
+    namespace: str | None
+    selector: tuple[tuple[str, str], ...]
+    ports: tuple[ServicePort, ...]
+    loc: Loc
+
+    def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
+        """Whether the Service selects a pod with `labels` (a namespace unset on either side may match)."""
+        if self.namespace and namespace and self.namespace != namespace:
+            return False
+        have = dict(labels)
+        return bool(self.selector) and all(have.get(k) == v for k, v in self.selector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +444,14 @@ class Pod:
         return self.host_users is not None and self.host_users.value is False
 
 
+# Workload fields whose Kubernetes settings the API server refuses in a Windows pod
+# (`spec.os.name: windows`: capabilities, seLinuxOptions, seccompProfile, readOnlyRootFilesystem,
+# allowPrivilegeEscalation, procMount, runAsUser/runAsGroup; KEP-2802, kubernetes
+# pkg/apis/core/validation `validateWindows`). No fix may add them there.
+LINUX_ONLY_FIELDS = frozenset({"user", "cap_add", "cap_drop", "read_only_rootfs", "allow_privilege_escalation",
+                               "seccomp", "selinux", "apparmor", "proc_mount"})
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
@@ -438,6 +480,9 @@ class Workload:
     selinux: Setting[str | None] = None  # type: ignore[assignment]
     security_opts: tuple[Item, ...] = ()
     memory_limit: Setting[str | None] = None  # type: ignore[assignment]
+    # the Docker Engine's `systempaths` security option (`unconfined` unmasks /proc and /sys paths);
+    # None where nothing sets it (Kubernetes writes the same as `procMount`, in `Pod`/`SecurityContext`)
+    system_paths: Setting[str | None] | None = None
     mounts: tuple[Mount, ...] = ()
     devices: tuple[Device, ...] = ()  # host devices passed in as devices (compose `devices:`, `--device`)
     ports: tuple[Port, ...] = ()
@@ -453,7 +498,15 @@ class Workload:
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
+    # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no
+    # CMD/ENTRYPOINT on a base known to have none (`scratch`, the image catalog's
+    # `no_default_command`), built as an artifact to copy files from. Rules about the running
+    # process (its user) leave it alone.
+    runnable: bool = True
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
+    publish_all: Setting[bool] = None  # type: ignore[assignment]  # `docker run -P`: every EXPOSEd port, all interfaces
+    pod_labels: tuple[tuple[str, str], ...] = ()  # k8s: the pod template's labels (what a Service selects)
+    exposed_by: tuple[Exposure, ...] = ()  # k8s: LoadBalancer/NodePort Services in the scan that select the pod
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
     own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
@@ -485,6 +538,7 @@ class Workload:
             default(opt, None)
         default("entrypoint", None)
         default("command", None)
+        default("publish_all", False)
 
     # -- helpers rules share -------------------------------------------------
 
@@ -499,6 +553,12 @@ class Workload:
         if self.group is not None and path and own and path[:len(own)] != own:
             return self.group
         return self.label
+
+    @property
+    def windows(self) -> bool:
+        """A container of a Windows pod (`spec.os.name: windows`): Linux-only settings do not apply,
+        and the API server refuses them (`LINUX_ONLY_FIELDS`)."""
+        return self.pod is not None and self.pod.windows
 
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""
@@ -664,6 +724,16 @@ class SourceFile:
     text: str
     workloads: list[Workload] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
+    services: list[Exposure] = field(default_factory=list)  # k8s: LoadBalancer/NodePort Services it defines
+
+
+    @property
+    def pod_labels(self) -> set[tuple[str | None, tuple[tuple[str, str], ...]]]:
+        """(namespace, labels) of the pods the file's workloads run in, for a Service of another file."""
+        return self._labels if self._labels is not None else {
+            (w.namespace, w.pod_labels) for w in self.workloads if w.pod_labels}
+
+    _labels: set[tuple[str | None, tuple[tuple[str, str], ...]]] | None = None  # kept when workloads are dropped
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
     # Kubernetes objects around the containers (RBAC, ServiceAccounts, pod identities): small,
@@ -674,6 +744,7 @@ class SourceFile:
     pods: list[PodIdentity] = field(default_factory=list)
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
+    json: bool = False  # a manifest written as JSON: no fix is offered (the fix engine writes YAML's block style)
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
     # that must be unset for it; a finding at that place says "when `VAR` is unset"
     assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
