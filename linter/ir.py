@@ -113,7 +113,8 @@ class User:
             return None
         if self.uid is not None:
             return self.uid == 0
-        return self.name == "root"
+        # Windows containers: `ContainerAdministrator` is the administrator account (root's peer)
+        return self.name == "root" or self.name.lower() == "containeradministrator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +411,14 @@ class Pod:
         return self.host_users is not None and self.host_users.value is False
 
 
+# Workload fields whose Kubernetes settings the API server refuses in a Windows pod
+# (`spec.os.name: windows`: capabilities, seLinuxOptions, seccompProfile, readOnlyRootFilesystem,
+# allowPrivilegeEscalation, procMount, runAsUser/runAsGroup; KEP-2802, kubernetes
+# pkg/apis/core/validation `validateWindows`). No fix may add them there.
+LINUX_ONLY_FIELDS = frozenset({"user", "cap_add", "cap_drop", "read_only_rootfs", "allow_privilege_escalation",
+                               "seccomp", "selinux", "apparmor", "proc_mount"})
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
@@ -438,6 +447,9 @@ class Workload:
     selinux: Setting[str | None] = None  # type: ignore[assignment]
     security_opts: tuple[Item, ...] = ()
     memory_limit: Setting[str | None] = None  # type: ignore[assignment]
+    # the Docker Engine's `systempaths` security option (`unconfined` unmasks /proc and /sys paths);
+    # None where nothing sets it (Kubernetes writes the same as `procMount`, in `Pod`/`SecurityContext`)
+    system_paths: Setting[str | None] | None = None
     mounts: tuple[Mount, ...] = ()
     devices: tuple[Device, ...] = ()  # host devices passed in as devices (compose `devices:`, `--device`)
     ports: tuple[Port, ...] = ()
@@ -453,6 +465,11 @@ class Workload:
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
+    # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no
+    # CMD/ENTRYPOINT on a base known to have none (`scratch`, the image catalog's
+    # `no_default_command`), built as an artifact to copy files from. Rules about the running
+    # process (its user) leave it alone.
+    runnable: bool = True
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
@@ -500,6 +517,12 @@ class Workload:
             return self.group
         return self.label
 
+    @property
+    def windows(self) -> bool:
+        """A container of a Windows pod (`spec.os.name: windows`): Linux-only settings do not apply,
+        and the API server refuses them (`LINUX_ONLY_FIELDS`)."""
+        return self.pod is not None and self.pod.windows
+
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""
         user = self.user.value
@@ -519,6 +542,129 @@ class Workload:
             if var.name == name:
                 found = var
         return found
+
+
+# -- the cluster around the containers: RBAC objects, ServiceAccounts, pods ------------------
+#
+# Kubernetes RBAC objects and the pods that run as a ServiceAccount, as the manifests
+# write them (`linter/parsers/kubernetes.py`). The links between them (a binding names a
+# role and subjects, a pod names its ServiceAccount, an aggregated ClusterRole collects
+# others) are resolved across every scanned file by `glmlint.link.link_cluster`: what a
+# pod's token may do is in `Pod.grants`. Objects not in the scan are unknown.
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRule:
+    """One entry of a Role's or ClusterRole's `rules`. `loc` is the entry (its `- ` item);
+    `file` the file it is written in (set when it reaches another file through a link)."""
+
+    api_groups: tuple[str, ...]
+    resources: tuple[str, ...]
+    verbs: tuple[str, ...]
+    resource_names: tuple[str, ...] = ()
+    non_resource_urls: tuple[str, ...] = ()
+    loc: Loc = Loc(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A Role (namespaced) or ClusterRole. `aggregation` holds the label selectors of an
+    aggregated ClusterRole's `aggregationRule` (each a tuple of `(key, op, values)`
+    requirements; `op` is `In`, `NotIn`, `Exists` or `DoesNotExist`), None when it has none;
+    `aggregated` the rules it collects from the scanned ClusterRoles its selectors match."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    rules: tuple[PolicyRule, ...]
+    loc: Loc  # the object's `kind:` line: what a finding about the whole role points at
+    path: str = ""  # the file, as reported
+    labels: tuple[tuple[str, str], ...] = ()
+    aggregation: tuple[tuple[tuple[str, str, tuple[str, ...]], ...], ...] | None = None
+    aggregated: tuple[tuple[PolicyRule, str], ...] = ()  # (rule, "ClusterRole/<name> in <file>")
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Who a binding grants to: a `ServiceAccount` (with its namespace), a `User` or a `Group`."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A RoleBinding or ClusterRoleBinding: `role_kind`/`role_name` from its `roleRef`."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    role_kind: str
+    role_name: str
+    subjects: tuple[Subject, ...]
+    loc: Loc  # the object's `kind:` line
+    role_loc: Loc = Loc(1)  # the `roleRef` name
+    path: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    name: str
+    namespace: str | None
+    automount: bool | None  # `automountServiceAccountToken`; None when not written
+    loc: Loc
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a scanned binding gives a pod's ServiceAccount: the binding, and the role with the rules
+    it holds (its own and, for an aggregated ClusterRole, those it collects). `role` is None when the
+    role is not in the scan (then nothing is known about it, except the built-in `cluster-admin`)."""
+
+    binding: Binding
+    role: Role | None
+
+
+@dataclass(frozen=True, slots=True)
+class PodIdentity:
+    """A pod spec (a Pod, a workload's template, a custom resource's replica template) and the
+    identity it runs with. `service_account` is `serviceAccountName` (default `default`, not
+    explicit); `automount` the pod's own `automountServiceAccountToken` (None when absent, at
+    `anchor`); their paths say where the fix engine writes. `account` and `grants` are filled
+    by the cross-file link. `containers` are the labels of the workloads it holds."""
+
+    owner: str  # "Deployment/api", "PyTorchJob/train Worker"
+    namespace: str | None
+    service_account: Setting[str]
+    automount: Setting[bool | None]
+    anchor: Loc  # the pod spec's key
+    containers: tuple[str, ...] = ()
+    account: ServiceAccount | None = None
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.owner if self.owner.startswith("Pod/") else f"the pod of {self.owner}"
+
+    def mounts_token(self) -> bool:
+        """Whether the kubelet mounts the ServiceAccount token: the pod's setting wins, then the
+        ServiceAccount's (when it is in the scan); Kubernetes' default is to mount it."""
+        if self.automount.value is not None:
+            return bool(self.automount.value)
+        if self.account is not None and self.account.automount is not None:
+            return self.account.automount
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,6 +687,12 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    # Kubernetes objects around the containers (RBAC, ServiceAccounts, pod identities): small,
+    # kept in a pooled scan's light sources so that the cross-file link can run on them
+    roles: list[Role] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)
+    accounts: list[ServiceAccount] = field(default_factory=list)
+    pods: list[PodIdentity] = field(default_factory=list)
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables

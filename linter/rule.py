@@ -194,6 +194,9 @@ class Rule:
     # Off unless asked for (`--select`, a profile): the Pod Security Standards rules, whose checks
     # overlap the default rules' (GLM023 and GLM009) and whose verdict depends on a level.
     opt_in: bool = False
+    # the rule reads what the cross-file link fills in from other files (`PodIdentity.grants`): a pooled
+    # scan runs it after linking, in the parent process (see runner)
+    scan_wide: bool = False
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
         if self.check is None:
@@ -245,20 +248,28 @@ def rule(
     security_severity: float | None = None,
     params: Any = None,
     opt_in: bool = False,
-) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
-    """Declare a rule's metadata beside its check; the module docstring is its documentation."""
+    scope: str = "workload",
+) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """Declare a rule's metadata beside its check; the module docstring is its documentation.
+
+    `scope`: `workload` (the check takes a `Workload`), `file` (it takes a `SourceFile`: Kubernetes
+    RBAC objects, a repository `sshd_config`), or `scan` (a `SourceFile` whose cross-file links,
+    such as `PodIdentity.grants`, are resolved over the whole scan)."""
+    if scope not in ("workload", "file", "scan"):
+        raise ValueError(f"rule scope {scope!r} must be workload, file or scan")
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like ABC123")
     if not _SLUG.match(slug):
         raise ValueError(f"rule slug {slug!r} must be kebab-case")
 
-    def wrap(fn: Callable[[Workload], Iterable[Finding]]) -> Rule:
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
         module = sys.modules.get(fn.__module__)
+        per_workload = scope == "workload"
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
-            check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__, params=params,
-            opt_in=opt_in,
+            check=fn if per_workload else None, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags,
+            since=since, security_severity=security_severity, module=fn.__module__, params=params,
+            opt_in=opt_in, file_check=None if per_workload else fn, scan_wide=scope == "scan",
         )
 
     return wrap

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.ir import Format, Problem, SourceFile, Workload
+from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
 
@@ -301,6 +301,9 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     args = finding.args
     message = finding.message or rule.message.format(**args)
     intents = intents_of(finding)
+    if workload is not None and workload.windows:
+        # never write a Linux-only field into a Windows pod: the API server refuses it
+        intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)
     at = finding.at
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
@@ -532,12 +535,14 @@ def _check_one(cand: Candidate) -> _Outcome:
         return got, None, []
     if wanted(got):
         return got, None, []  # checked after linking, in the parent
-    results, problems = run_rules(got, rules, fix_edits)
+    # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
+    results, problems = run_rules(got, [r for r in rules if not r.scan_wide], fix_edits)
     index = {id(rule): i for i, rule in enumerate(rules)}
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
     light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
-                       problems=got.problems)
+                       problems=got.problems, roles=got.roles, bindings=got.bindings, accounts=got.accounts,
+                       pods=got.pods)
     return light, packed, problems
 
 
@@ -561,7 +566,7 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
                    max_bytes: int, fix_edits: bool) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import dockerfiles, image_key, images_for, link, wanted
+    from glmlint.link import dockerfiles, image_key, images_for, link, link_cluster, wanted
 
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
@@ -574,12 +579,25 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
         link(report.sources)
+    else:
+        link_cluster(report.sources)
     index = dockerfiles(report.sources) if fix_edits and images else {}
+    scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
-    for source, (_cand, (_got, packed, problems)) in zip(report.sources, entries):
+    for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
         if packed is None:
             out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
-        else:
-            out.append(([Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)})
-                         for p in packed], problems))
+            continue
+        results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
+        if scan_wide and source.pods:
+            linked, more = run_rules(source, scan_wide)
+            if fix_edits and any(r.fix is not None for r in linked):
+                # the fix's edits are verified against the whole file: parse it again here
+                full = read_source(cand, max_bytes)
+                if isinstance(full, SourceFile):
+                    link_cluster(report.sources, targets=[full])
+                    linked, more = run_rules(full, scan_wide, fix_edits)
+            results.extend(linked)
+            problems = problems + more
+        out.append((results, problems))
     return out

@@ -113,6 +113,14 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
             structured.append(intent)
     if structured:
         w = found.workload
+        if w is None and ydoc is not None and fmt is Format.KUBERNETES:
+            from glmlint.fix.manifest import set_at_path
+
+            for intent in structured:  # a pod-level setting (`automountServiceAccountToken`): by its path
+                if not isinstance(intent, SetValue) or not intent.setting.path:
+                    raise FixError(f"no way to write {type(intent).__name__} outside a workload")
+                edits.extend(set_at_path(ydoc, intent.setting, intent.value))
+            return edits
         if w is None:
             raise FixError("no workload to change")
         if fmt is Format.DOCKERFILE:
@@ -240,11 +248,11 @@ def _norm(value: Any) -> Any:
 
 _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_escalation", "cap_add", "cap_drop",
              "read_only_rootfs", "host_network", "host_pid", "host_ipc", "host_userns", "seccomp", "apparmor",
-             "selinux", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint", "command",
-             "process", "build_steps", "files")
+             "selinux", "system_paths", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint",
+             "command", "process", "build_steps", "files")
 _ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}, "writable_paths": {"mounts"}}
 # compose writes these as `security_opt` items: changing one changes the other
-_OPTS = {"allow_privilege_escalation", "seccomp", "apparmor", "selinux"}
+_OPTS = {"allow_privilege_escalation", "seccomp", "apparmor", "selinux", "system_paths"}
 
 
 def _duplicate(values: list[str]) -> str | None:
@@ -426,6 +434,12 @@ def _at_original(f: _Found, text: str, steps: list[list[Edit]], source: SourceFi
 
 
 def _relink(source: SourceFile, others: list[SourceFile]) -> None:
+    if source.format is Format.KUBERNETES and source.pods:
+        from glmlint.link import link_cluster
+
+        # the pods' ServiceAccounts and bindings, from the other files and this one as it is now
+        link_cluster([source, *[o for o in others if o.path != source.path]], targets=[source])
+        return
     if source.format is not Format.COMPOSE:
         return
     from glmlint.link import link
@@ -510,7 +524,7 @@ def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFi
 def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
              blocked: dict[str, Counter[Key]], errors: dict[str, Any], options: Options,
              index: Any) -> FileFix | None:
-    from glmlint.link import images_for
+    from glmlint.link import cluster_peers, images_for
     from glmlint.parsers import compose
 
     if True:
@@ -532,10 +546,11 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
                 source = _reparse(source, source.text)
             except FixError:
                 return None
-            _relink(source, images_for(source, index))
+            _relink(source, images_for(source, index) + cluster_peers(source, report.sources))
         if eligible:
             eligible = eligible + blocked.get(source.path, Counter())
-            return fix_source(source, report.rules, eligible, options, images_for(source, index))
+            return fix_source(source, report.rules, eligible, options,
+                              images_for(source, index) + cluster_peers(source, report.sources))
         return None
 
 

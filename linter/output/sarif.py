@@ -174,7 +174,12 @@ def _automation_id(category: str) -> str:
 
 def _descriptor(om: Any, rule: Rule) -> Any:
     # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most.
-    tags = list(dict.fromkeys(("security", *rule.tags)))[:MAX_TAGS]
+    from glmlint.catalog import standards
+
+    refs = standards.of(rule.code)
+    # the rule's own tags, then its standards (CWE, PSS, CIS): the first 10 are shown
+    mapped = [r.tag for r in refs if r.standard == "cwe"] + [r.tag for r in refs if r.standard != "cwe"]
+    tags = list(dict.fromkeys(("security", *rule.tags, *mapped)))[:MAX_TAGS]
     markdown = doc_render(rule)
     return om.ReportingDescriptor(
         id=rule.code,
@@ -188,6 +193,10 @@ def _descriptor(om: Any, rule: Rule) -> Any:
             "tags": tags,
             "security-severity": f"{rule.score:.1f}",
             "precision": "high",
+            **({"glmlint/standards": [
+                {"standard": r.standard, "id": r.id, "title": r.title,
+                 **({"level": r.level, "exact": r.exact} if r.standard == "pss" else {})} for r in refs]}
+               if refs else {}),
         },
     )
 

@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.ir import (EnvVar, Format, ImageRef, Item, Loc, Mount, Pod, Port, SecurityContext, Setting, SourceFile,
-                        User, Volume, Word, Workload)
+from glmlint.ir import (Binding, EnvVar, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
+                        Port, Role, SecurityContext, ServiceAccount, Setting, SourceFile, Subject, User, Volume,
+                        Word, Workload)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
@@ -70,8 +71,116 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     lines = split_lines(text)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
-            source.workloads.extend(_workloads(path, obj, obj_path, lines))
+            source.workloads.extend(_workloads(path, obj, obj_path, lines, source.pods))
+            _cluster_object(source, obj)
     return source
+
+
+# -- RBAC objects and ServiceAccounts --------------------------------------------------------
+
+_RBAC_API = "rbac.authorization.k8s.io/"
+
+
+def _strings(node: Any) -> tuple[str, ...]:
+    """A list of strings (`verbs: [get, list]`); a lone scalar counts as a list of one."""
+    if y.is_scalar(node):
+        t = y.text(node)
+        return (t,) if t is not None else ()
+    return tuple(t for n in y.items(node) if y.is_scalar(n) and (t := y.text(n)) is not None)
+
+
+def _namespace(obj: Any) -> str | None:
+    return y.text(y.get(obj, "metadata", "namespace")) or None
+
+
+def _kind_loc(obj: Any) -> Loc:
+    pair = y.entries(obj).get("kind")
+    return y.loc(pair[0]) if pair else y.loc(obj)
+
+
+def _cluster_object(source: SourceFile, obj: Any) -> None:
+    """Roles, bindings and ServiceAccounts, as the API server reads them."""
+    kind = y.text(y.get(obj, "kind")) or ""
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    name = y.text(y.get(obj, "metadata", "name")) or ""
+    if kind in ("Role", "ClusterRole") and api.startswith(_RBAC_API):
+        rules = tuple(PolicyRule(_strings(y.get(r, "apiGroups")), _strings(y.get(r, "resources")),
+                                 _strings(y.get(r, "verbs")), _strings(y.get(r, "resourceNames")),
+                                 _strings(y.get(r, "nonResourceURLs")), y.loc(r))
+                      for r in y.items(y.get(obj, "rules")) if y.is_map(r))
+        labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(obj, "metadata", "labels")).items()
+                       if y.is_scalar(v))
+        aggregation = None
+        rule_node = y.get(obj, "aggregationRule")
+        if kind == "ClusterRole" and y.is_map(rule_node):
+            aggregation = tuple(_selector(sel) for sel in y.items(y.get(rule_node, "clusterRoleSelectors"))
+                                if y.is_map(sel))
+        source.roles.append(Role(kind, name, None if kind == "ClusterRole" else _namespace(obj), rules,
+                                 _kind_loc(obj), source.path, labels, aggregation))
+    elif kind in ("RoleBinding", "ClusterRoleBinding") and api.startswith(_RBAC_API):
+        ref = y.get(obj, "roleRef")
+        ref_name = y.get(ref, "name")
+        namespace = None if kind == "ClusterRoleBinding" else _namespace(obj)
+        subjects = []
+        for subj in y.items(y.get(obj, "subjects")):
+            if not y.is_map(subj):
+                continue
+            skind = y.text(y.get(subj, "kind")) or ""
+            # a ServiceAccount subject's namespace is required by the API; a RoleBinding's own is the fallback
+            sns = y.text(y.get(subj, "namespace")) or (namespace if skind == "ServiceAccount" else None)
+            subjects.append(Subject(skind, y.text(y.get(subj, "name")) or "", sns, y.loc(subj)))
+        source.bindings.append(Binding(kind, name, namespace, y.text(y.get(ref, "kind")) or "",
+                                       y.text(ref_name) or "", tuple(subjects), _kind_loc(obj),
+                                       y.loc(ref_name) if ref_name is not None else _kind_loc(obj), source.path))
+    elif kind == "ServiceAccount" and api == "v1":
+        node = y.get(obj, "automountServiceAccountToken")
+        value = y.scalar(node) if node is not None else None
+        source.accounts.append(ServiceAccount(name, _namespace(obj), value if isinstance(value, bool) else None,
+                                              _kind_loc(obj), source.path))
+
+
+def _selector(sel: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """A label selector as requirements: `matchLabels` entries are `In` one value."""
+    out = [(k, "In", (y.text(v) or "",)) for k, (_kn, v) in y.entries(y.get(sel, "matchLabels")).items()]
+    for expr in y.items(y.get(sel, "matchExpressions")):
+        out.append((y.text(y.get(expr, "key")) or "", y.text(y.get(expr, "operator")) or "",
+                    _strings(y.get(expr, "values"))))
+    return tuple(out)
+
+
+def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Workload]) -> PodIdentity:
+    """The identity a pod spec runs with (its ServiceAccount and token mount)."""
+    node = spec.node
+    anchor = _key_loc(obj, obj_path, spec)
+    sa_node = y.get(node, "serviceAccountName")
+    if sa_node is None or not y.text(sa_node):
+        sa_node = y.get(node, "serviceAccount")  # the deprecated alias, used when the name is absent
+    if sa_node is not None and y.text(sa_node):
+        account = Setting(y.text(sa_node) or "default", y.loc(sa_node), path=(*spec.path, "serviceAccountName"))
+    else:
+        account = Setting("default", anchor, explicit=False, path=(*spec.path, "serviceAccountName"))
+    auto = y.get(node, "automountServiceAccountToken")
+    value = y.scalar(auto) if auto is not None else None
+    automount: Setting[bool | None] = (
+        Setting(value if isinstance(value, bool) else None, y.loc(auto),
+                path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
+        Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
+    return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers))
+
+
+def _key_loc(obj: Any, obj_path: Path, spec: _Spec) -> Loc:
+    """Where the pod spec's key is written (the `spec:` of a template); its first key if it has none."""
+    parent, node = None, obj
+    rel = spec.path[len(obj_path):]
+    for p in rel:
+        parent = node
+        node = (y.items(node)[p] if isinstance(p, int) and p < len(y.items(node)) else
+                y.get(node, p) if isinstance(p, str) else None)
+    if parent is not None and rel and isinstance(rel[-1], str):
+        pair = y.entries(parent).get(rel[-1])
+        if pair is not None:
+            return y.loc(pair[0])
+    return y.loc(spec.node)
 
 
 def _objects(doc: Any, path: Path, depth: int = 0) -> list[tuple[Any, Path]]:
@@ -187,18 +296,24 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
-def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str]) -> list[Workload]:
+def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list[PodIdentity]) -> list[Workload]:
     out: list[Workload] = []
     namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec.path, obj_path)
         pod = _Pod(spec, lines, namespace)
+        mine: list[Workload] = []
         for key in spec.singles:
-            out.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
+            mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
         for list_key in CONTAINER_LISTS:
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
-                    out.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+                    mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+        out.extend(mine)
+        if mine and not spec.singles:
+            # a KServe model or Argo template container runs in a pod the controller builds: its
+            # ServiceAccount is set elsewhere (the predictor's, the workflow's)
+            pods.append(_pod(obj, obj_path, spec, owner, mine))
     return out
 
 
@@ -286,6 +401,11 @@ class _Pod:
         run_as = self.field(c, cpath, "runAsUser")
         if run_as is not None:
             user = Setting(User.parse(str(run_as.value)), run_as.loc, path=run_as.path)
+        elif self.facts.windows:
+            # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
+            win_user = self.field(c, cpath, "windowsOptions", "runAsUserName")
+            if win_user is not None and str(win_user.value).strip():
+                user = Setting(User.parse(str(win_user.value)), win_user.loc, path=win_user.path)
         non_root = bool_field("runAsNonRoot") or Setting(False, anchor, explicit=False,
                                                          path=(*sc_path, "runAsNonRoot"))
         kwargs: dict[str, Any] = {}
