@@ -24,6 +24,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(name)
     from glmlint import commands
 
+    if name == "_cli":  # the old closure's factory: `_cli()` gave the click group
+        return lambda: commands.cli
     try:
         return getattr(commands, name)
     except AttributeError:
