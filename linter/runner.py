@@ -109,6 +109,11 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     hint = cand.hint
     if hint == "yaml-maybe":
         hint = "dockerfile" if _DOCKERFILE_START.match(text) else "yaml"
+    json_manifest = hint == "json"
+    if json_manifest:
+        if not _kubernetes_json(text):
+            return None  # package.json, tsconfig.json, ...: not ours, skipped silently
+        hint = "yaml"  # JSON is YAML: the YAML reader gives every value its line and column
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
@@ -121,7 +126,22 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
     if source is not None:
         source.disk_path = cand.path if cand.path != "-" else ""
+        source.json = json_manifest
     return source
+
+
+def _kubernetes_json(text: str) -> bool:
+    """A JSON document whose top level has `apiVersion` and `kind` (a `kind: List` too), as kubectl
+    reads `-f pod.json`. Two substring tests first: most JSON files are not manifests."""
+    if '"apiVersion"' not in text or '"kind"' not in text:
+        return False
+    import json
+
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("apiVersion"), str) and isinstance(doc.get("kind"), str)
 
 
 @dataclass(frozen=True)
@@ -229,7 +249,7 @@ def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Probl
     line = (before.decode("utf-16", "replace").count("\n") if data.startswith((b"\xff\xfe", b"\xfe\xff"))
             else before.count(b"\n")) + 1
     bad = data[start:start + 1].hex()
-    if not cand.explicit and cand.hint == "yaml":
+    if not cand.explicit and cand.hint in ("yaml", "json"):
         # any YAML file met while walking: we cannot tell whether it is a manifest
         return Problem(cand.display, line, f"skipped: not UTF-8 text (byte 0x{bad})", level="notice")
     return Problem(cand.display, line, f"cannot parse: not UTF-8 or UTF-16 text (byte 0x{bad})")
@@ -300,7 +320,7 @@ def _moved(source: SourceFile, r: Result) -> Result:
 def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
     args = finding.args
     message = finding.message or rule.message.format(**args)
-    intents = intents_of(finding)
+    intents = intents_of(finding) if not source.json else ()
     if workload is not None and workload.windows:
         # never write a Linux-only field into a Windows pod: the API server refuses it
         intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)
@@ -308,7 +328,9 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
         # reported at the workload, naming that file; its fix would edit the other file
-        if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
+        if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
+            message += f" (the Service is in `{at.file}:{at.line}`)"
+        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
             message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
@@ -542,7 +564,7 @@ def _check_one(cand: Candidate) -> _Outcome:
               for r in results]
     light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
                        problems=got.problems, roles=got.roles, bindings=got.bindings, accounts=got.accounts,
-                       pods=got.pods)
+                       pods=got.pods, services=got.services, _labels=got.pod_labels)
     return light, packed, problems
 
 
@@ -566,15 +588,20 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
                    max_bytes: int, fix_edits: bool) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import dockerfiles, image_key, images_for, link, link_cluster, wanted
+    from glmlint.link import (dockerfiles, exposed_elsewhere, exposures, image_key, images_for, link, link_cluster,
+                              wanted)
 
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
-    if images:
+    # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
+    services = exposures(report.sources)
+    recheck = {i for i, s in enumerate(report.sources) if services and exposed_elsewhere(s, services)}
+    if images or recheck:
         for i, (cand, (got, _packed, _problems)) in enumerate(entries):
             assert isinstance(got, SourceFile)
-            if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
+            if (got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images) \
+                    or i in recheck:
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
@@ -585,7 +612,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
-        if packed is None:
+        if packed is None or i in recheck:
             out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
             continue
         results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
