@@ -29,6 +29,11 @@ command; glmlint assumes the former. Any other external base (`python`,
 `nginx`) is assumed to bring a start command, so a stage that only copies files
 onto it still runs as a container and is reported.
 
+In a Windows pod (`spec.os.name: windows`) the user is
+`securityContext.windowsOptions.runAsUserName` (pod or container), and
+`ContainerAdministrator` is the administrator; `runAsUser` does not exist there,
+so the finding carries no fix.
+
 A Kubernetes container is still asked for `runAsNonRoot: true` or a
 non-zero `runAsUser` whatever its image: only those make the kubelet refuse to
 start it as root.
@@ -65,7 +70,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Intent, Severity, rule, set_value
+from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Severity, rule, set_value
 
 
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
@@ -77,7 +82,7 @@ def check(workload: Workload) -> Iterator[Finding]:
     user = workload.user
     name = workload.label
     # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
-    fix = None if workload.windows else set_value(user, "user", "10001", title="Run as the non-root user 10001")
+    fix = None if workload.windows else set_value(user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
     note = ""
     if any(True for _ in workload.runs("sshd")):
         # sshd binds port 22, reads its root-only host keys and switches to the user who logs in
