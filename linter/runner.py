@@ -618,8 +618,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
         results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
         if scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
-            if fix_edits and any(r.fix is not None for r in linked):
-                # the fix's edits are verified against the whole file: parse it again here
+            if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
+                # a rendered chart's findings move to its templates, and a fix's edits are verified
+                # against the whole file: read it again here (rare: only files these rules report)
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     link_cluster(report.sources, targets=[full])
