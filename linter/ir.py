@@ -290,6 +290,7 @@ class Exposure:
     selector: tuple[tuple[str, str], ...]
     ports: tuple[ServicePort, ...]
     loc: Loc
+    operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match)."""

@@ -7,7 +7,9 @@
   puts the container's listeners on the host's interfaces;
 - a Kubernetes `hostPort` publishes the container port on the node;
 - a Kubernetes Service of type `LoadBalancer` or `NodePort` that selects the pod sends
-  outside traffic to its `targetPort` (a number, or the name of a container port).
+  outside traffic to its `targetPort` (a number, or the name of a container port); so does the
+  head Service the KubeRay operator creates for a RayCluster whose `headGroupSpec.serviceType` is
+  `LoadBalancer` or `NodePort` (filled in by the Kubernetes parser).
 
 Rules ask `reach(workload, port)`; `bind_loopback(port)` is the fix that publishes a
 compose/`docker run` port on the loopback address only.
@@ -82,7 +84,8 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
     for exposure in workload.exposed_by:
         for sp in exposure.ports:
             if (sp.target.isdigit() and int(sp.target) == number) or sp.target in names:
-                out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`", exposure.loc))
+                made = f" that {exposure.operator} creates" if exposure.operator else ""
+                out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`{made}", exposure.loc))
                 break
     return out
 
