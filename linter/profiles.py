@@ -41,10 +41,10 @@ class Profile:
     def chooses(self, rule: Rule) -> bool:
         from glmlint.registry import matches
 
-        if self.kinds or self.select:
-            if str(rule.kind) not in self.kinds and not any(matches(rule, s) for s in self.select):
-                return False
-        elif rule.opt_in:
+        named = any(matches(rule, s) for s in self.select)
+        if rule.opt_in and not named:
+            return False  # an opt-in rule (the PSS rules) only when the profile names it
+        if (self.kinds or self.select) and str(rule.kind) not in self.kinds and not named:
             return False
         return not any(matches(rule, s) for s in self.ignore)
 

@@ -121,7 +121,7 @@ def test_pss_profiles_are_profiles(tmp_path, capsys):
                                                              if ln.startswith("pss-restricted"))) + 1]
     assert "GLM023" in restricted
     rules = Config(profile="pss-baseline", pss_version="v1.25").rules(all_rules())
-    assert rules and all(r.reads == {Format.KUBERNETES} for r in rules if r.code >= "GLM023")
+    assert "GLM023" in {r.code for r in rules}
 
 
 # -- rule metadata ------------------------------------------------------------------------------
