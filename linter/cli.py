@@ -32,10 +32,14 @@ def _cli():  # type: ignore[no-untyped-def]
 
     @cli.command()
     @click.argument("paths", nargs=-1, type=click.Path())
-    @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-                  show_default=True, help="Report format (`github`: workflow-command annotations).")
+    @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="text",
+                  show_default=True, help="Report format (`github`: workflow-command annotations; `gitlab`: "
+                                          "GitLab Code Quality; `junit`: JUnit XML).")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
                   help="Write the report to this file instead of standard output.")
+    @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", callback=_reports,
+                  help="Also write a report in FORMAT to PATH, from the same scan (repeatable): "
+                       "`--format github --report sarif:glmlint.sarif`.")
     @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
                   help="Lowest severity that makes the exit status 1.  [default: the config's, else warning]")
     @click.option("--select", multiple=True, metavar="RULE",
@@ -60,7 +64,8 @@ def _cli():  # type: ignore[no-untyped-def]
                   help="Worker processes for large scans (0: one per CPU; 1: no pool).")
     @click.option("--max-file-size", default="5M", show_default=True, metavar="SIZE", callback=_size,
                   help="Skip larger files with a notice (bytes, or with a K/M/G suffix).")
-    def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
+    def check(paths: tuple[str, ...], fmt: str, output: str | None, reports: list[tuple[str, str]],
+              fail_on: str | None, select: tuple[str, ...],
               ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
               baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
               sarif_category: str | None, color: bool | None, jobs: int,
@@ -78,6 +83,12 @@ def _cli():  # type: ignore[no-untyped-def]
 
             n = baseline_file.write(write_baseline, report.results, report.root)
             click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}", err=True)
+        for extra_fmt, extra_path in reports:
+            parent = os.path.dirname(extra_path)
+            if parent:
+                os.makedirs(parent, exist_ok=True)
+            with open(extra_path, "w", encoding="utf-8") as fh:
+                write(report, extra_fmt, fh, category=sarif_category)
         if output:
             with open(output, "w", encoding="utf-8") as fh:
                 write(report, fmt, fh, category=sarif_category)
@@ -268,6 +279,23 @@ def _size(ctx: object, param: object, value: str) -> int:
     if m is None:
         raise click.BadParameter("a size in bytes, or with a K, M or G suffix (e.g. 5M)")
     return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
+
+
+# the report formats (glmlint.output.FORMATS, written out so that parsing options imports no reporter)
+_FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+
+
+def _reports(ctx: object, param: object, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`--report FORMAT:PATH` values as (format, path)."""
+    import click
+
+    out = []
+    for value in values:
+        fmt, sep, path = value.partition(":")
+        if not sep or not path or fmt not in _FORMATS:
+            raise click.BadParameter(f"{value!r}: expected FORMAT:PATH, FORMAT one of {', '.join(_FORMATS)}")
+        out.append((fmt, path))
+    return out
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

@@ -197,6 +197,12 @@ class Rule:
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.slug
 
     @property
+    def security(self) -> bool:
+        """A security finding: every rule but one declared with a security-severity of 0 (GLM100,
+        an unused suppression), which code scanning must not rank as a vulnerability."""
+        return self.security_severity is None or self.security_severity > 0
+
+    @property
     def score(self) -> float:
         """GitHub's security-severity (0-10): error 8.0, warning 5.0 unless declared."""
         if self.security_severity is not None:

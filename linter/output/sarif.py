@@ -116,6 +116,7 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     run = om.Run(
         tool=om.Tool(driver=om.ToolComponent(
             name="glmlint",
+            full_name=f"glmlint {__version__}",  # Azure DevOps Advanced Security requires it
             version=__version__,
             semantic_version=__version__,
             information_uri=INFORMATION_URI,
@@ -158,8 +159,15 @@ def _automation_id(category: str) -> str:
 
 
 def _descriptor(om: Any, rule: Rule) -> Any:
-    # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most.
-    tags = list(dict.fromkeys(("security", *rule.tags)))[:MAX_TAGS]
+    # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most. A rule
+    # that is not about security (GLM100, an unused suppression) has neither: GitHub maps a
+    # security-severity of 0.1-10 to low..critical, and 0.0 to no level at all.
+    security = rule.security
+    tags = list(dict.fromkeys((*(("security",) if security else ()), *rule.tags)))[:MAX_TAGS]
+    properties: dict[str, Any] = {"tags": tags}
+    if security:
+        properties["security-severity"] = f"{rule.score:.1f}"
+    properties["precision"] = "high"
     markdown = doc_render(rule)
     return om.ReportingDescriptor(
         id=rule.code,
@@ -169,11 +177,7 @@ def _descriptor(om: Any, rule: Rule) -> Any:
         help=om.MultiformatMessageString(text=markdown, markdown=markdown),
         help_uri=help_uri(rule),
         default_configuration=om.ReportingConfiguration(level=_level(rule.severity)),
-        properties={
-            "tags": tags,
-            "security-severity": f"{rule.score:.1f}",
-            "precision": "high",
-        },
+        properties=properties,
     )
 
 
