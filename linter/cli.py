@@ -71,13 +71,14 @@ def _cli():  # type: ignore[no-untyped-def]
               sarif_category: str | None, color: bool | None, jobs: int,
               max_file_size: int) -> None:
         """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
-        from glmlint.output import write
+        from glmlint.output import NEEDS_FIX_EDITS, write
         from glmlint.rule import Severity
 
         report, config = _scan(paths, select, ignore, config_path, stdin_filename,
                                baseline=None if write_baseline else baseline,
                                report_unused_ignores=report_unused_ignores, jobs=jobs,
-                               max_bytes=max_file_size)
+                               max_bytes=max_file_size,
+                               fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS))
         if write_baseline:
             from glmlint import baseline as baseline_file
 
@@ -190,7 +191,7 @@ def _cli():  # type: ignore[no-untyped-def]
     def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],  # type: ignore[no-untyped-def]
               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
               report_unused_ignores: bool = False, jobs: int = 1,
-              max_bytes: int | None = None):
+              max_bytes: int | None = None, fix_edits: bool = False):
         """Load the configuration, select the rules, scan (with progress on a terminal), and report
         unreadable files on standard error, one line each. Returns the report and the configuration."""
         import dataclasses
@@ -203,7 +204,7 @@ def _cli():  # type: ignore[no-untyped-def]
         progress = _Progress.on_terminal()
         try:
             report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
-                          progress=progress, jobs=jobs,
+                          progress=progress, jobs=jobs, fix_edits=fix_edits,
                           max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
         except BaselineError as exc:
             _fail(str(exc))

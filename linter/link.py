@@ -44,6 +44,20 @@ def wanted(src: SourceFile) -> set[str]:
     return {key for w in src.workloads if (key := _built_from(src, w)) is not None}
 
 
+def dockerfiles(sources: list[SourceFile]) -> dict[str, SourceFile]:
+    """The parsed Dockerfiles among `sources`, by `image_key`: what `images_for` looks in."""
+    return {image_key(s.disk_path): s for s in sources
+            if s.format is Format.DOCKERFILE and s.workloads and s.disk_path}
+
+
+def images_for(src: SourceFile, index: dict[str, SourceFile]) -> list[SourceFile]:
+    """The Dockerfiles of `index` that `src` (a compose file) is built from: what to link a
+    re-parse of `src` with."""
+    if not index:
+        return []
+    return [index[key] for key in sorted(wanted(src)) if key in index]
+
+
 def link(sources: list[SourceFile]) -> None:
     images = {}
     for src in sources:

@@ -99,7 +99,8 @@ def _map_helm_sources(report: Report) -> None:
     results = []
     for r in report.results:
         path, line = moved(r.path, r.line)
-        results.append(dataclasses.replace(r, path=path, line=line) if path != r.path else r)
+        # a fix's edits are in the rendered stream, not in the template the finding now points to
+        results.append(dataclasses.replace(r, path=path, line=line, edits=None) if path != r.path else r)
     report.results = results
     problems = []
     for p in report.problems:

@@ -25,6 +25,18 @@ _DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ 
 
 
 @dataclass(frozen=True, slots=True)
+class FixEdit:
+    """One replacement of a verified fix, in the finding's file: `[start, end)` as 1-based line and
+    column (code points), replaced by `text` (empty: a deletion; start == end: an insertion)."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """One finding, ready for output."""
 
@@ -36,6 +48,9 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
+    # computed, or the fix did not verify
+    edits: tuple[FixEdit, ...] | None = None
 
     @property
     def code(self) -> str:
@@ -183,16 +198,28 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
     return out
 
 
-def run_rules(source: SourceFile, rules: Iterable[Rule]) -> tuple[list[Result], list[Problem]]:
+def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
+              images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
+    """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
+    edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to)."""
     results: list[Result] = []
     problems: list[Problem] = []
+    found: list[tuple[Rule, Finding, Workload | None, Result]] = []
     for rule in rules:
         try:
-            found = evaluate(source, rule)
+            got = evaluate(source, rule)
         except Exception as exc:  # one broken rule must not stop the scan
             problems.append(Problem(source.path, 1, f"internal error in {rule.code}: {type(exc).__name__}: {exc}"))
             continue
-        results.extend(_result(source, rule, finding, workload) for finding, workload in found)
+        for finding, workload in got:
+            found.append((rule, finding, workload, _result(source, rule, finding, workload)))
+    if fix_edits and any(r.fix is not None for *_, r in found):
+        from glmlint.fix.engine import verified_edits
+
+        edits = verified_edits(source, list(rules), found, list(images))
+        results = [dataclasses.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
+    else:
+        results = [r for *_, r in found]
     return results, problems
 
 
@@ -226,7 +253,7 @@ def _one_per_cause(results: list[Result]) -> list[Result]:
 
 def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
          config: Config | None = None, stdin_filename: str | None = None,
-         progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> Report:
+         progress: Callable[[int, int], None] | None = None, jobs: int = 1, fix_edits: bool = False) -> Report:
     """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
 
     `config` brings `exclude`, suppressions, `per-file-ignores` and the baseline;
@@ -235,16 +262,18 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     worker processes once there are `POOL_MIN_FILES` of them. The findings,
     problems and their order are those of a serial scan; `sources` then hold each
     file's text but, to spare copying every IR back, no workloads (`Report.ir` is
-    False) except for files the cross-file link needs.
+    False) except for files the cross-file link needs. `fix_edits`: each fixable
+    result carries its fix's verified edits (`Result.edits`, what SARIF reports),
+    computed in the worker that parsed the file.
     """
-    from glmlint.link import link
+    from glmlint.link import dockerfiles, images_for, link
 
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     cands = list(discover(paths, report.root, stdin_filename))
     files = [c for c in cands if not isinstance(c, tuple)
              and not (config is not None and c.path != "-" and config.excluded(c.path))]
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
-    outcomes = _pooled(files, rules, max_bytes, workers) if workers > 1 else None
+    outcomes = _pooled(files, rules, max_bytes, workers, fix_edits) if workers > 1 else None
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
     for done, cand in enumerate(cands):
         if progress is not None:
@@ -276,13 +305,11 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
         progress(len(cands), len(cands))
     if outcomes is not None:
         outcomes.close()  # every outcome is in: stop the pool
-        per_source = _finish_pooled(report, checked, max_bytes)
+        per_source = _finish_pooled(report, checked, max_bytes, fix_edits)
     else:
         link(report.sources)
-        per_source = []
-        for source in report.sources:
-            results, problems = run_rules(source, rules)
-            per_source.append((results, problems))
+        index = dockerfiles(report.sources) if fix_edits else {}
+        per_source = [run_rules(source, rules, fix_edits, images_for(source, index)) for source in report.sources]
     seen = set()
     for results, problems in per_source:
         report.problems.extend(problems)
@@ -314,7 +341,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
 POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves (docs/benchmarks.md)
 
 _Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem]]
-_WORKER: tuple[list[Rule], int] | None = None  # (rules, max_bytes) in a worker process
+_WORKER: tuple[list[Rule], int, bool] | None = None  # (rules, max_bytes, fix_edits) in a worker process
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -332,9 +359,9 @@ def _workers(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
-def _init_worker(rules: list[Rule], max_bytes: int) -> None:
+def _init_worker(rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
     global _WORKER
-    _WORKER = (rules, max_bytes)
+    _WORKER = (rules, max_bytes, fix_edits)
 
 
 def _check_one(cand: Candidate) -> _Outcome:
@@ -342,13 +369,13 @@ def _check_one(cand: Candidate) -> _Outcome:
     from glmlint.link import wanted
 
     assert _WORKER is not None
-    rules, max_bytes = _WORKER
+    rules, max_bytes, fix_edits = _WORKER
     got = read_source(cand, max_bytes)
     if not isinstance(got, SourceFile):
         return got, None, []
     if wanted(got):
         return got, None, []  # checked after linking, in the parent
-    results, problems = run_rules(got, rules)
+    results, problems = run_rules(got, rules, fix_edits)
     index = {id(rule): i for i, rule in enumerate(rules)}
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
@@ -364,19 +391,20 @@ def _values(r: Result) -> tuple[Any, ...]:
     return tuple(getattr(r, f) for f in _RESULT_FIELDS)
 
 
-def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: int) -> Iterator[_Outcome]:
+def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: int,
+            fix_edits: bool) -> Iterator[_Outcome]:
     """Each file's outcome, in order, from a pool of `workers` processes."""
     import multiprocessing
 
     chunk = max(1, min(16, len(files) // (workers * 8)))
-    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes, fix_edits)) as pool:
         yield from pool.imap(_check_one, files, chunksize=chunk)
 
 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
-                   max_bytes: int) -> list[tuple[list[Result], list[Problem]]]:
+                   max_bytes: int, fix_edits: bool) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import image_key, link, wanted
+    from glmlint.link import dockerfiles, image_key, images_for, link, wanted
 
     report.ir = False
     rules = report.rules
@@ -390,10 +418,11 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
         link(report.sources)
+    index = dockerfiles(report.sources) if fix_edits and images else {}
     out: list[tuple[list[Result], list[Problem]]] = []
     for source, (_cand, (_got, packed, problems)) in zip(report.sources, entries):
         if packed is None:
-            out.append(run_rules(source, rules))
+            out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
         else:
             out.append(([Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)})
                          for p in packed], problems))

@@ -86,7 +86,7 @@ def test_pooled_scan_still_gives_sarif_fixes_and_fix_edits(tmp_path, monkeypatch
         (tmp_path / f"svc{i}").mkdir()
         (tmp_path / f"svc{i}" / "compose.yaml").write_text(f"services:\n  s{i}:\n    image: app:{i}\n")
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
+    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2, fix_edits=True)
     assert not report.ir  # the pool ran
     results = json.loads(render(report))["runs"][0]["results"]
     fixable = [r for r in results if "glmlint/fix" in r.get("properties", {})]

@@ -55,7 +55,7 @@ def make_tree(tmp: Path) -> None:
 
 
 def sarif_of(tmp: Path) -> tuple[Report, dict]:
-    report = scan([str(tmp)], all_rules(), root=str(tmp))
+    report = scan([str(tmp)], all_rules(), root=str(tmp), fix_edits=True)  # what `--format sarif` asks for
     text = render(report)
     assert text.endswith("}\n")
     return report, json.loads(text)
@@ -311,7 +311,7 @@ def test_sarif_fixes_apply_and_remove_their_finding(tmp_path: Path, validator) -
               securityContext:
                 privileged: true
         """))
-    report = scan([str(tmp_path)], all_rules(), root=str(tmp_path))
+    report = scan([str(tmp_path)], all_rules(), root=str(tmp_path), fix_edits=True)
     log = json.loads(render(report))
     if validator is not None:
         assert_valid(validator, log)

@@ -87,15 +87,12 @@ def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
 # -- lowering -------------------------------------------------------------------
 
 
-def lower(found: _Found, source: SourceFile, text: str, options: Options) -> list[Edit]:
-    """The text edits that carry out one finding's fix in `text`."""
+def lower(found: _Found, source: SourceFile, text: str, options: Options,
+          docs: tuple[TextDoc, Any] | None = None) -> list[Edit]:
+    """The text edits that carry out one finding's fix in `text` (`docs`: `text_docs(source, text)`,
+    when several fixes are lowered against one text)."""
     fmt = source.format
-    doc = TextDoc(text)
-    ydoc = None
-    if fmt in (Format.COMPOSE, Format.KUBERNETES):
-        from glmlint.fix.yamledit import YamlDoc
-
-        ydoc = YamlDoc(text)
+    doc, ydoc = docs if docs is not None else text_docs(source, text)
     edits: list[Edit] = []
     structured: list[Intent] = []
     for intent in found.intents:
@@ -136,6 +133,16 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options) -> lis
         else:
             raise FixError(f"no structured edits in a {fmt} file")
     return edits
+
+
+def text_docs(source: SourceFile, text: str) -> tuple[TextDoc, Any]:
+    """The views of `text` lowering reads: lines, and for YAML formats the nodes with their marks."""
+    if source.format in (Format.COMPOSE, Format.KUBERNETES):
+        from glmlint.fix.yamledit import YamlDoc
+
+        ydoc = YamlDoc(text)
+        return ydoc.doc, ydoc
+    return TextDoc(text), None
 
 
 def _field(intent: Intent) -> str:
@@ -363,6 +370,9 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     # a file glmlint could not read faithfully (a duplicate key: which value does the runtime use?)
     # is reported, never rewritten
     errors = {p.path: p for p in report.problems if p.level == "error"}
+    from glmlint.link import dockerfiles, images_for
+
+    index = dockerfiles(report.sources)
     out = []
     for source in report.sources:
         eligible = by_path.get(source.path)
@@ -378,43 +388,53 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
                 source = _reparse(source, source.text)
             except FixError:
                 continue
-            _relink(source, report.sources)
+            _relink(source, images_for(source, index))
         if eligible:
             eligible = eligible + blocked.get(source.path, Counter())
-            out.append(fix_source(source, report.rules, eligible, options, report.sources))
+            out.append(fix_source(source, report.rules, eligible, options, images_for(source, index)))
     return out
 
 
-def single_fixes(report: Any) -> dict[tuple[str, int, int, str], list[Edit]]:
-    """For SARIF: each fixable result's own verified edits against the file as it is,
-    keyed by (path, line, col, code). Results whose fix does not verify get none."""
-    wanted = {(r.path, r.line, r.col, r.code) for r in report.results if r.fix is not None}
-    out: dict[tuple[str, int, int, str], list[Edit]] = {}
-    paths = {k[0] for k in wanted}
+def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
+                   images: list[SourceFile]) -> dict[int, tuple[FixEdit, ...]]:
+    """Each fixable finding's own verified edits against the file as it is, by its index in `found`
+    (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
+    file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
+    Dockerfiles `source` links to, for the re-parses."""
+    from glmlint.runner import FixEdit
+
+    if source.format not in _HINT:
+        return {}
+    before = [_Found(rule, r, w, intents_of(f)) for rule, f, w, r in found]
     options = Options(unsafe=True)
-    for source in report.sources:
-        if source.path not in paths:
+    docs = None
+    out: dict[int, tuple[FixEdit, ...]] = {}
+    done: dict[tuple[str, int, int, str], tuple[FixEdit, ...]] = {}
+    for f in before:
+        r = f.result
+        if r.fix is None or not f.intents:
             continue
-        if not getattr(report, "ir", True):  # a pooled scan keeps only the text: parse it again
-            try:
-                source = _reparse(source, source.text)
-            except FixError:
-                continue
-            _relink(source, report.sources)
-        found = findings(source, report.rules)
-        for f in found:
-            key = (f.result.path, f.result.line, f.result.col, f.result.code)
-            if key not in wanted or key in out or not f.intents:
-                continue
-            try:
-                edits = lower(f, source, source.text, options)
-                new_source = _reparse(source, apply(source.text, edits))
-                _relink(new_source, report.sources)
-                verify(source, new_source, f, found, findings(new_source, report.rules))
-            except (FixError, Conflict, RecursionError):
-                continue
-            out[key] = sorted(set(edits))
+        key = (r.path, r.line, r.col, r.code)  # findings at one place by one rule share the first fix that verifies
+        if key in done:
+            continue
+        try:
+            if docs is None:
+                docs = text_docs(source, source.text)
+            edits = lower(f, source, source.text, options, docs)
+            new_source = _reparse(source, apply(source.text, edits))
+            if images:
+                _relink(new_source, images)
+            verify(source, new_source, f, before, findings(new_source, rules))
+        except (FixError, Conflict, RecursionError):
+            continue
+        doc = docs[0]
+        done[key] = tuple(FixEdit(*doc.position(e.start), *doc.position(e.end), e.text) for e in sorted(set(edits)))
+    for i, f in enumerate(before):
+        r = f.result
+        key = (r.path, r.line, r.col, r.code)
+        if r.fix is not None and key in done:
+            out[i] = done[key]
     return out
 
 
-__all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower"]
+__all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower", "verified_edits"]

@@ -77,6 +77,11 @@ class TextDoc:
 
         return bisect.bisect_right(self.starts, offset)
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of `offset`."""
+        line = self.line_of(offset)
+        return line, offset - self.starts[line - 1] + 1
+
     def line_text(self, line: int) -> str:
         start = self.offset(line, 1)
         return self.text[start:self.line_end(start)]

@@ -7,6 +7,8 @@ from typing import TextIO
 from glmlint.runner import Report
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+# what a format shows beyond the findings, which the scan must compute: `scan(fix_edits=...)`
+NEEDS_FIX_EDITS = frozenset({"sarif"})
 
 
 def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: str | None = None) -> None:

@@ -62,9 +62,8 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
     by_priority = sorted(range(total), key=lambda i: (report.results[i].severity is not Severity.ERROR, i))
     keep = min(total, max_results)
     why = f"GitHub code scanning accepts at most {max_results} results per run"
-    edits = _fix_edits(report)  # once: the fix engine verifies each fix by re-linting
     while True:
-        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why, edits), indent=2) + "\n"
+        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why), indent=2) + "\n"
         if keep == 0 or len(text) <= max_gzip_bytes:  # gzip never grows JSON this size
             return text
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
@@ -75,8 +74,7 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
 
 
 def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None,
-            why: str = "", edits: dict[tuple[str, int, int, str], tuple[Any, list[Any]]] | None = None
-            ) -> dict[str, Any]:
+            why: str = "") -> dict[str, Any]:
     """The SARIF log as JSON-ready data; `kept`: indices of the results to include (default all),
     `why` the limit that left the others out.
 
@@ -94,12 +92,10 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
             rules.append(r.rule)
 
     fingerprints = fingerprint.fingerprints(report.results)  # over all results: occurrence numbers stay put
-    if edits is None:
-        edits = _fix_edits(report)
     if kept is None:
         kept = list(range(len(report.results)))
     shown = [report.results[i] for i in kept]
-    results = [_result(om, report.results[i], index[report.results[i].code], fingerprints[i], report.root, edits)
+    results = [_result(om, report.results[i], index[report.results[i].code], fingerprints[i], report.root)
                for i in kept]
     notifications = [_notification(om, p, report.root) for p in report.problems]
     note_levels = [_note_level(p) for p in report.problems]
@@ -181,33 +177,15 @@ def _descriptor(om: Any, rule: Rule) -> Any:
     )
 
 
-def _fix_edits(report: Report) -> dict[tuple[str, int, int, str], tuple[Any, list[Any]]]:
-    """Each fixable result's verified edits, with the text they apply to (for line/column regions)."""
-    if not any(r.fix is not None for r in report.results):
-        return {}
-    from glmlint.fix.engine import single_fixes
-    from glmlint.fix.text import TextDoc
-
-    docs = {s.path: TextDoc(s.text) for s in report.sources}
-    return {key: (docs[key[0]], edits) for key, edits in single_fixes(report).items() if key[0] in docs}
-
-
-def _position(doc: Any, offset: int) -> tuple[int, int]:
-    line = doc.line_of(offset)
-    return line, offset - doc.starts[line - 1] + 1
-
-
-def _fixes(om: Any, r: Result, root: str, found: tuple[Any, list[Any]] | None) -> list[Any] | None:
-    if r.fix is None or found is None:
+def _fixes(om: Any, r: Result, root: str) -> list[Any] | None:
+    """The finding's verified fix (`Result.edits`, computed by the scan) as a SARIF fix."""
+    if r.fix is None or r.edits is None:
         return None
-    doc, edits = found
-    replacements = []
-    for e in edits:
-        (sl, sc), (el, ec) = _position(doc, e.start), _position(doc, e.end)
-        replacements.append(om.Replacement(
-            deleted_region=om.Region(start_line=sl, start_column=sc, end_line=el, end_column=ec),
-            inserted_content=om.ArtifactContent(text=e.text) if e.text else None,
-        ))
+    replacements = [om.Replacement(
+        deleted_region=om.Region(start_line=e.start_line, start_column=e.start_col, end_line=e.end_line,
+                                 end_column=e.end_col),
+        inserted_content=om.ArtifactContent(text=e.text) if e.text else None,
+    ) for e in r.edits]
     return [om.Fix(
         description=om.Message(text=f"{r.fix.title} ({r.fix.safety} fix)"),
         artifact_changes=[om.ArtifactChange(artifact_location=_artifact(om, r.path, root),
@@ -215,10 +193,9 @@ def _fixes(om: Any, r: Result, root: str, found: tuple[Any, list[Any]] | None) -
     )]
 
 
-def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str,
-            edits: dict[tuple[str, int, int, str], tuple[Any, list[Any]]]) -> Any:
+def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) -> Any:
     properties: dict[str, Any] | None = None
-    fixes = _fixes(om, r, root, edits.get((r.path, r.line, r.col, r.code)))
+    fixes = _fixes(om, r, root)
     if r.fix is not None:
         # the safety is glmlint's own notion: SARIF's `fix` has no field for it
         properties = {"glmlint/fix": {"title": r.fix.title, "safety": str(r.fix.safety)}}
