@@ -1,21 +1,14 @@
 """SARIF 2.1.0 for GitHub code scanning (`glmlint check --format sarif`).
 
-The log is built with the `sarif_om` object model and then turned into plain
-JSON. `sarif_om` (1.0.4) is imported inside `render` only: it pulls in `attrs`
-and is not needed by any other command.
-
-sarif-om 1.0.4 was generated from a pre-final draft (2.1.0-rtm.4), which
-matters in three places:
-
-* its usual serializer (jsonpickle-based) drops every property equal to its
-  draft default, so a result whose level is "warning" loses its `level` and a
-  rule's `defaultConfiguration` loses its level. `_to_json` below also drops
-  defaults (otherwise draft defaults such as `byteOffset: -1` or
-  `newlineSequences` would be written out), and the values GitHub must see
-  are set again explicitly after conversion (`_EXPLICIT` comments);
-* its `PropertyBag` has no field but `tags`, so property bags are plain dicts;
-* its `Suppression` writes `state` where the final schema says `status`
-  (not used here: suppressed and baselined findings are left out of the log).
+The log is written as plain dictionaries, and the tests validate it against
+the official SARIF 2.1.0 schema (and check what GitHub code scanning and Azure
+DevOps Advanced Security require on top: `tool.driver.fullName`, explicit
+`level`s, `partialFingerprints`, rule `security-severity`). The `sarif-om`
+object model was dropped: it is unmaintained since 2019, was generated from a
+pre-final draft of the standard (its serializer drops values equal to the
+draft's defaults, its `Suppression` writes `state` for the final `status`, its
+`PropertyBag` knows only `tags`), and pulled `attrs` and `pbr` into every
+install for one output format.
 """
 from __future__ import annotations
 
@@ -82,8 +75,6 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     automationDetails, so upload-sarif's `category` input (which only fills a
     missing id) takes effect.
     """
-    import sarif_om as om  # lazily: only SARIF output needs it
-
     rules = list(report.rules)
     index = {r.code: i for i, r in enumerate(rules)}
     for r in report.results:  # a result's rule is always described, even if not in report.rules
@@ -94,56 +85,37 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     fingerprints = fingerprint.fingerprints(report.results)  # over all results: occurrence numbers stay put
     if kept is None:
         kept = list(range(len(report.results)))
-    shown = [report.results[i] for i in kept]
-    results = [_result(om, report.results[i], index[report.results[i].code], fingerprints[i], report.root)
+    results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root)
                for i in kept]
-    notifications = [_notification(om, p, report.root) for p in report.problems]
-    note_levels = [_note_level(p) for p in report.problems]
+    notifications = [_notification(p, report.root) for p in report.problems]
     if len(kept) < len(report.results):
         left = len(report.results) - len(kept)
-        notifications.append(om.Notification(
-            descriptor=om.ReportingDescriptorReference(id=TRUNCATED_ID),
-            message=om.Message(text=(
-                f"{left} of {len(report.results)} results were left out (warnings first): {why}. "
-                "Narrow the scan with `exclude`, or adopt a baseline (`--write-baseline`)")),
-            level="warning"))
-        note_levels.append("warning")
-
-    run = om.Run(
-        tool=om.Tool(driver=om.ToolComponent(
-            name="glmlint",
-            full_name=f"glmlint {__version__}",  # Azure DevOps Advanced Security requires it
-            version=__version__,
-            semantic_version=__version__,
-            information_uri=INFORMATION_URI,
-            rules=[_descriptor(om, rule) for rule in rules],
-        )),
-        automation_details=om.RunAutomationDetails(id=_automation_id(category)) if category else None,
-        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=_root_uri(report.root))},
-        invocations=[om.Invocation(
-            execution_successful=not report.errors,
-            tool_execution_notifications=notifications or None,
-        )],
-        column_kind="unicodeCodePoints",
-        results=results,
-    )
-    log = om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
-    data = _to_json(log)
-
-    # _EXPLICIT: values equal to a sarif-om default were dropped by _to_json;
-    # set them again where the output must carry them.
-    out_run = data["runs"][0]
-    out_run["results"] = out_run.get("results", [])  # an empty list is meaningful: "nothing found"
-    for out_rule, rule in zip(out_run["tool"]["driver"]["rules"], rules):
-        out_rule["defaultConfiguration"] = {"level": _level(rule.severity)}
-    for out_result, r in zip(out_run["results"], shown):
-        out_result["level"] = _level(r.severity)
-        out_result["ruleIndex"] = index[r.code]
-    for out_note, level in zip(out_run["invocations"][0].get("toolExecutionNotifications", []), note_levels):
-        out_note["level"] = level
-    out_run["invocations"][0]["executionSuccessful"] = not report.errors
-    # Key order for readers: $schema and version first.
-    return {"$schema": data.pop("$schema"), "version": data.pop("version"), **data}
+        notifications.append({
+            "descriptor": {"id": TRUNCATED_ID},
+            "message": {"text": (f"{left} of {len(report.results)} results were left out (warnings first): {why}. "
+                                 "Narrow the scan with `exclude`, or adopt a baseline (`--write-baseline`)")},
+            "level": "warning",
+        })
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "glmlint",
+            "fullName": f"glmlint {__version__}",  # Azure DevOps Advanced Security requires it
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [_descriptor(rule) for rule in rules],
+        }},
+    }
+    if category:
+        run["automationDetails"] = {"id": _automation_id(category)}
+    run["originalUriBaseIds"] = {SRCROOT: {"uri": _root_uri(report.root)}}
+    run["invocations"] = [invocation]
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = results  # an empty list is meaningful: "nothing found"
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
 # -- pieces -------------------------------------------------------------------
@@ -154,7 +126,7 @@ def _automation_id(category: str) -> str:
     return category if category.endswith("/") else category + "/"
 
 
-def _descriptor(om: Any, rule: Rule) -> Any:
+def _descriptor(rule: Rule) -> dict[str, Any]:
     # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most. A rule
     # that is not about security (GLM100, an unused suppression) has neither: GitHub maps a
     # security-severity of 0.1-10 to low..critical, and 0.0 to no level at all.
@@ -165,65 +137,70 @@ def _descriptor(om: Any, rule: Rule) -> Any:
         properties["security-severity"] = f"{rule.score:.1f}"
     properties["precision"] = "high"
     markdown = doc_render(rule)
-    return om.ReportingDescriptor(
-        id=rule.code,
-        name=_pascal(rule.slug),
-        short_description=om.MultiformatMessageString(text=rule.summary),
-        full_description=om.MultiformatMessageString(text=_first_paragraph(rule) or rule.summary),
-        help=om.MultiformatMessageString(text=markdown, markdown=markdown),
-        help_uri=help_uri(rule),
-        default_configuration=om.ReportingConfiguration(level=_level(rule.severity)),
-        properties=properties,
-    )
+    return {
+        "id": rule.code,
+        "name": _pascal(rule.slug),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _first_paragraph(rule) or rule.summary},
+        "help": {"text": markdown, "markdown": markdown},
+        "helpUri": help_uri(rule),
+        "defaultConfiguration": {"level": _level(rule.severity)},
+        "properties": properties,
+    }
 
 
-def _fixes(om: Any, r: Result, root: str) -> list[Any] | None:
+def _fixes(r: Result, root: str) -> list[dict[str, Any]] | None:
     """The finding's verified fix (`Result.edits`, computed by the scan) as a SARIF fix."""
     if r.fix is None or r.edits is None:
         return None
-    replacements = [om.Replacement(
-        deleted_region=om.Region(start_line=e.start_line, start_column=e.start_col, end_line=e.end_line,
-                                 end_column=e.end_col),
-        inserted_content=om.ArtifactContent(text=e.text) if e.text else None,
-    ) for e in r.edits]
-    return [om.Fix(
-        description=om.Message(text=f"{r.fix.title} ({r.fix.safety} fix)"),
-        artifact_changes=[om.ArtifactChange(artifact_location=_artifact(om, r.path, root),
-                                            replacements=replacements)],
-    )]
+    replacements = []
+    for e in r.edits:
+        replacement: dict[str, Any] = {"deletedRegion": {"startLine": e.start_line, "startColumn": e.start_col,
+                                                         "endLine": e.end_line, "endColumn": e.end_col}}
+        if e.text:
+            replacement["insertedContent"] = {"text": e.text}
+        replacements.append(replacement)
+    return [{
+        "description": {"text": f"{r.fix.title} ({r.fix.safety} fix)"},
+        "artifactChanges": [{"artifactLocation": _artifact(r.path, root), "replacements": replacements}],
+    }]
 
 
-def _result(om: Any, r: Result, rule_index: int, fingerprint: str, root: str) -> Any:
-    properties: dict[str, Any] | None = None
-    fixes = _fixes(om, r, root)
+def _result(r: Result, rule_index: int, fingerprint: str, root: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": r.code,
+        "ruleIndex": rule_index,
+        "level": _level(r.severity),
+        "message": {"text": r.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _artifact(r.path, root),
+            "region": {"startLine": max(r.line, 1), "startColumn": max(r.col, 1)},
+        }}],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    }
+    fixes = _fixes(r, root)
+    if fixes:
+        out["fixes"] = fixes
+    properties: dict[str, Any] = {}
     if r.fix is not None:
         # the safety is glmlint's own notion: SARIF's `fix` has no field for it
-        properties = {"glmlint/fix": {"title": r.fix.title, "safety": str(r.fix.safety)}}
+        properties["glmlint/fix"] = {"title": r.fix.title, "safety": str(r.fix.safety)}
     if r.workload:
-        properties = {**(properties or {}), "glmlint/workload": r.workload}
-    return om.Result(
-        rule_id=r.code,
-        rule_index=rule_index,
-        level=_level(r.severity),
-        message=om.Message(text=r.message),
-        locations=[om.Location(physical_location=om.PhysicalLocation(
-            artifact_location=_artifact(om, r.path, root),
-            region=om.Region(start_line=max(r.line, 1), start_column=max(r.col, 1)),
-        ))],
-        partial_fingerprints={FINGERPRINT_KEY: fingerprint},
-        fixes=fixes,
-        properties=properties,
-    )
+        properties["glmlint/workload"] = r.workload
+    if properties:
+        out["properties"] = properties
+    return out
 
 
-def _notification(om: Any, p: Problem, root: str) -> Any:
-    region = om.Region(start_line=p.line) if p.line > 0 else None
-    return om.Notification(
-        message=om.Message(text=f"{p.path}: {p.message}"),
-        level=_note_level(p),
-        locations=[om.Location(physical_location=om.PhysicalLocation(
-            artifact_location=_artifact(om, p.path, root), region=region))],
-    )
+def _notification(p: Problem, root: str) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": _artifact(p.path, root)}
+    if p.line > 0:
+        location["region"] = {"startLine": p.line}
+    return {
+        "message": {"text": f"{p.path}: {p.message}"},
+        "level": _note_level(p),
+        "locations": [{"physicalLocation": location}],
+    }
 
 
 def _level(severity: Severity) -> str:
@@ -262,7 +239,7 @@ def _file_uri(path: str) -> str:
     return Path(os.path.abspath(path)).as_uri()
 
 
-def _artifact(om: Any, path: str, root: str) -> Any:
+def _artifact(path: str, root: str) -> dict[str, Any]:
     """A path relative to the scan root becomes `%SRCROOT%`-based; anything else a file:// URI."""
     rel = path.replace(os.sep, "/") if os.sep != "/" else path
     if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
@@ -271,36 +248,9 @@ def _artifact(om: Any, path: str, root: str) -> Any:
         except ValueError:  # another drive
             inside = os.pardir
         if inside == os.curdir or inside.startswith(os.pardir):
-            return om.ArtifactLocation(uri=_file_uri(path))
+            return {"uri": _file_uri(path)}
         rel = inside.replace(os.sep, "/")
     rel = rel.removeprefix("./")
     if rel == ".." or rel.startswith("../"):  # relative, but not below the root
-        return om.ArtifactLocation(uri=_file_uri(os.path.join(root, path)))
-    return om.ArtifactLocation(uri=quote(rel, safe=_URI_SAFE), uri_base_id=SRCROOT)
-
-
-# -- attrs objects to JSON ----------------------------------------------------
-
-
-def _to_json(obj: Any) -> Any:
-    """Walk sarif-om's attrs classes by their `schema_property_name`, dropping None and defaults."""
-    import attr
-
-    if attr.has(type(obj)):
-        out: dict[str, Any] = {}
-        for field in attr.fields(type(obj)):
-            value = getattr(obj, field.name)
-            if value is None:
-                continue
-            default = field.default
-            if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-                default = default.factory()
-            if default is not attr.NOTHING and value == default:
-                continue
-            out[field.metadata.get("schema_property_name", field.name)] = _to_json(value)
-        return out
-    if isinstance(obj, dict):
-        return {str(k): _to_json(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_to_json(v) for v in obj]
-    return obj
+        return {"uri": _file_uri(os.path.join(root, path))}
+    return {"uri": quote(rel, safe=_URI_SAFE), "uriBaseId": SRCROOT}
