@@ -183,7 +183,7 @@ def _cli():  # type: ignore[no-untyped-def]
         for r in all_rules():
             formats = ",".join(FORMAT_NAMES.get(str(f), str(f)).strip("`").replace(" ", "-")
                                for f in sorted(r.reads, key=str))
-            rows.append((r.code, r.slug, str(r.severity), str(r.fix or "-"), formats, r.summary))
+            rows.append((r.code, r.slug, str(r.severity), r.fix_label, formats, r.summary))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         for row in rows:
             click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[5])

@@ -174,6 +174,18 @@ class Rule:
     security_severity: float | None = None
     file_check: Callable[[SourceFile], Iterable[Finding]] | None = None
     module: str = ""
+    # when a rule declared `fix=SAFE` gives some findings an unsafe fix: the condition, in words
+    # ("the workload may run as root"), shown by `glmlint rules` and on the rule page
+    fix_unsafe_when: str | None = None
+
+    @property
+    def fix_label(self) -> str:
+        """The fix safety as `glmlint rules` lists it: `safe`, `unsafe`, `safe/unsafe` or `-`."""
+        if self.fix is None:
+            return "-"
+        if self.fix is FixSafety.SAFE and self.fix_unsafe_when:
+            return "safe/unsafe"
+        return str(self.fix)
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
         return self.check(workload) if self.check else ()
@@ -225,8 +237,11 @@ def rule(
     tags: tuple[str, ...] = ("security",),
     since: str = "0.1.0",
     security_severity: float | None = None,
+    fix_unsafe_when: str | None = None,
 ) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
-    """Declare a rule's metadata beside its check; the module docstring is its documentation."""
+    """Declare a rule's metadata beside its check; the module docstring is its documentation.
+    `fix_unsafe_when`: for a rule whose fix is safe except in a case it can tell (findings then
+    carry `fix_safety=UNSAFE`), that case in words."""
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like ABC123")
     if not _SLUG.match(slug):
@@ -237,7 +252,7 @@ def rule(
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
             check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__,
+            security_severity=security_severity, module=fn.__module__, fix_unsafe_when=fix_unsafe_when,
         )
 
     return wrap
