@@ -307,8 +307,9 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
         outcomes.close()  # every outcome is in: stop the pool
         per_source = _finish_pooled(report, checked, max_bytes, fix_edits)
     else:
-        link(report.sources)
-        index = dockerfiles(report.sources) if fix_edits else {}
+        built = unscanned_images(report.sources, report.root, max_bytes)
+        link(report.sources + built)
+        index = dockerfiles(report.sources + built) if fix_edits else {}
         per_source = [run_rules(source, rules, fix_edits, images_for(source, index)) for source in report.sources]
     seen = set()
     for results, problems in per_source:
@@ -326,6 +327,35 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
 
     policy.apply(report, config or Config())
     return report
+
+
+def unscanned_images(sources: list[SourceFile], root: str, max_bytes: int = MAX_BYTES) -> list[SourceFile]:
+    """The Dockerfiles that compose files among `sources` build (`build:`) but the scan was not
+    given, read from disk: a compose file checked alone (`glmlint check compose.yaml`, a pre-commit
+    run where only it is staged) still sees the image it builds. They are linked, never reported:
+    a finding they cause is the service's, naming the Dockerfile line."""
+    from glmlint.link import image_key, wanted
+
+    have = {image_key(s.disk_path) for s in sources if s.format is Format.DOCKERFILE and s.disk_path}
+    want = set().union(*(wanted(s) for s in sources if s.format is Format.COMPOSE)) - have
+    out: list[SourceFile] = []
+    for path in sorted(want):
+        if not os.path.isfile(path):
+            continue
+        display = _shown(path, root)
+        got = read_source(Candidate(path, display, "dockerfile", False), max_bytes)
+        if isinstance(got, SourceFile) and got.workloads:
+            out.append(got)
+    return out
+
+
+def _shown(path: str, root: str) -> str:
+    """`path` as discovery reports it: relative to the scan root when inside it."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # another drive
+        return path
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 # -- the process pool ---------------------------------------------------------------
@@ -410,6 +440,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
+    built: list[SourceFile] = []
     if images:
         for i, (cand, (got, _packed, _problems)) in enumerate(entries):
             assert isinstance(got, SourceFile)
@@ -417,8 +448,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
-        link(report.sources)
-    index = dockerfiles(report.sources) if fix_edits and images else {}
+        built = unscanned_images(report.sources, report.root, max_bytes)
+        link(report.sources + built)
+    index = dockerfiles(report.sources + built) if fix_edits and images else {}
     out: list[tuple[list[Result], list[Problem]]] = []
     for source, (_cand, (_got, packed, problems)) in zip(report.sources, entries):
         if packed is None:
