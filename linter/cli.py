@@ -64,12 +64,18 @@ def _cli():  # type: ignore[no-untyped-def]
                   help="Worker processes for large scans (0: one per CPU; 1: no pool).")
     @click.option("--max-file-size", default="5M", show_default=True, metavar="SIZE", callback=_size,
                   help="Skip larger files with a notice (bytes, or with a K/M/G suffix).")
+    @click.option("--values", "-f", "values", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+                  help="Render Helm charts with this values file too, as `helm template -f` (repeatable).")
+    @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                  help="Render Helm charts with this value, as `helm template --set` (repeatable).")
+    @click.option("--render/--no-render", default=None,
+                  help="Render Helm charts and build Kustomize overlays met in the scan.  [default: the config's, else on]")
     def check(paths: tuple[str, ...], fmt: str, output: str | None, reports: list[tuple[str, str]],
               fail_on: str | None, select: tuple[str, ...],
               ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
               baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
               sarif_category: str | None, color: bool | None, jobs: int,
-              max_file_size: int) -> None:
+              max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None) -> None:
         """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
         from glmlint.output import NEEDS_FIX_EDITS, write
         from glmlint.rule import Severity
@@ -78,7 +84,8 @@ def _cli():  # type: ignore[no-untyped-def]
                                baseline=None if write_baseline else baseline,
                                report_unused_ignores=report_unused_ignores, jobs=jobs,
                                max_bytes=max_file_size,
-                               fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS))
+                               fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS),
+                               values=values, sets=sets, render=render)
         if write_baseline:
             from glmlint import baseline as baseline_file
 
@@ -145,7 +152,8 @@ def _cli():  # type: ignore[no-untyped-def]
                     click.echo(f"{f.source.path}: {exc}", err=True)
                     continue
                 for a in f.applied:
-                    click.echo(f"{f.source.path}:{a.line}:{a.col}: {a.code} fixed: {a.title}")
+                    left = f" (partly: still {a.left})" if a.left else ""
+                    click.echo(f"{f.source.path}:{a.line}:{a.col}: {a.code} fixed: {a.title}{left}")
             else:
                 click.echo(fixer.diff(f), nl=False)
             changed += 1
@@ -191,7 +199,8 @@ def _cli():  # type: ignore[no-untyped-def]
     def _scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],  # type: ignore[no-untyped-def]
               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
               report_unused_ignores: bool = False, jobs: int = 1,
-              max_bytes: int | None = None, fix_edits: bool = False):
+              max_bytes: int | None = None, fix_edits: bool = False, values: tuple[str, ...] = (),
+              sets: tuple[str, ...] = (), render: bool | None = None):
         """Load the configuration, select the rules, scan (with progress on a terminal), and report
         unreadable files on standard error, one line each. Returns the report and the configuration."""
         import dataclasses
@@ -200,7 +209,9 @@ def _cli():  # type: ignore[no-untyped-def]
         from glmlint.runner import MAX_BYTES, scan
 
         config, rules = settings(config_path, select, ignore)
-        config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores)
+        config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores,
+                                     helm_value_files=values, helm_set=config.helm_set + sets,
+                                     render=config.render if render is None else render)
         progress = _Progress.on_terminal()
         try:
             report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,

@@ -13,6 +13,7 @@ ignore = ["writable-rootfs"]
 exclude = ["vendor/", "**/testdata/**"]
 fail-on = "error"                     # error | warning | never
 fix-user = "10001"                    # the UID[:GID] `glmlint fix` sets for GLM001
+require-digest = true                 # GLM045 also reports images pinned by tag only
 
 [tool.glmlint.severity]               # per-rule severity overrides
 missing-cap-drop = "error"
@@ -34,7 +35,10 @@ from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores")
+KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "render",
+        "render-failures", "helm",
+        "require-digest")
+RENDER_FAILURES = ("error", "notice")
 
 
 class ConfigError(Exception):
@@ -59,7 +63,13 @@ class Config:
     fail_on: str | None = None
     fix_user: str | None = None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    render: bool = True  # render Helm charts and build Kustomize overlays met in the scan
+    render_failures: str = "error"  # a chart/overlay that cannot be rendered: "error" (exit 2) or "notice"
+    helm_values: tuple[str, ...] = ()  # values file names looked up beside each chart (`helm.values`)
+    helm_set: tuple[str, ...] = ()  # `--set` expressions for every chart (`helm.set`, then `--set`)
+    require_digest: bool = False  # GLM045: an image pinned by tag, not digest, is reported too
     # Set from the command line only:
+    helm_value_files: tuple[str, ...] = ()  # `--values FILE`, for every chart
     baseline: str | None = None  # report only findings not recorded in this file
     report_unused_ignores: bool = False
     _specs: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -78,6 +88,10 @@ class Config:
                     rule = dataclasses.replace(rule, severity=severity)
             out.append(rule)
         return out
+
+    def wants(self, opt_in: str) -> bool:
+        """Whether the configuration turns on the opt-in findings named `opt_in` (`require-digest`)."""
+        return opt_in == "require-digest" and self.require_digest
 
     def relative(self, path: str) -> str | None:
         """`path` (absolute) relative to the config's base, POSIX style; None if outside."""
@@ -265,9 +279,24 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise fail("fail-on", f"`fail-on` must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    require_digest = data.get("require-digest", False)
+    if not isinstance(require_digest, bool):
+        raise fail("require-digest", f"`require-digest` must be true or false, not {require_digest!r}")
     fix_user = data.get("fix-user")
     if fix_user is not None:
         fix_user = check_fix_user(fix_user, lambda msg: fail("fix-user", msg))
+    render = data.get("render", True)
+    if not isinstance(render, bool):
+        raise fail("render", "`render` must be true or false")
+    failures = data.get("render-failures", "error")
+    if failures not in RENDER_FAILURES:
+        raise fail("render-failures", f"`render-failures` must be one of {', '.join(RENDER_FAILURES)}, not {failures!r}")
+    helm = table("helm")
+    for key in helm:
+        if key not in ("values", "set"):
+            raise fail(key, f"unknown key `helm.{key}`; known keys: values, set")
+    helm_values = globs("helm.values", helm["values"]) if "values" in helm else ()
+    helm_set = globs("helm.set", helm["set"]) if "set" in helm else ()
     return Config(
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
@@ -278,6 +307,11 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         fail_on=fail_on,
         fix_user=fix_user,
         per_file_ignores=per_file,
+        render=render,
+        render_failures=failures,
+        helm_values=helm_values,
+        helm_set=helm_set,
+        require_digest=require_digest,
     )
 
 

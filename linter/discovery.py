@@ -21,8 +21,13 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "ven
 class Candidate:
     path: str  # on disk
     display: str  # as reported
-    hint: str  # detect() result
+    hint: str  # detect() result, or a unit glmlint renders: "helm-chart", "kustomize" (path is a directory)
     explicit: bool  # named on the command line
+    options: Any = None  # for a rendered unit: the runner's RenderOptions
+    covers: tuple[str, ...] = ()  # for an overlay: the files its build reads (checked alone only if it fails)
+
+
+RENDERED = ("helm-chart", "kustomize")
 
 
 def _display(path: str, root: str) -> str:
@@ -35,27 +40,85 @@ def _display(path: str, root: str) -> str:
 
 
 def discover(paths: list[str], root: str | None = None,
-             stdin_filename: str | None = None) -> Iterator[Candidate | tuple[str, str]]:
+             stdin_filename: str | None = None, render: bool = True) -> Iterator[Candidate | tuple[str, str]]:
     """Candidates in a stable order; `(path, message)` for paths that do not exist.
 
     `-` stands for standard input, reported as `stdin_filename` (whose name picks
-    the format; without one, the content does)."""
+    the format; without one, the content does). With `render`, a Helm chart is
+    one candidate (its directory, rendered), and so is each Kustomize overlay
+    that no other overlay in the walk builds on; the files an overlay reads are
+    checked through its build, not alone. A file named on the command line that
+    belongs to a chart (a template, `values.yaml`) or that a kustomization in
+    its directory reads stands for that chart or kustomization."""
     root = os.path.abspath(root or os.getcwd())
+    units: set[str] = set()
     for given in paths:
         if given == "-":
             name = stdin_filename or "-"
             hint = (detect(os.path.basename(name), name.replace(os.sep, "/")) if stdin_filename else None)
             yield Candidate("-", name, hint or "yaml-maybe", True)
         elif os.path.isdir(given):
-            yield from _walk(given, root)
+            for cand in (_units(list(_walk(given, root, render)), root) if render else _walk(given, root, False)):
+                if cand.hint not in RENDERED or cand.path not in units:
+                    units.add(cand.path)
+                    yield cand
         elif os.path.isfile(given):
+            unit = _unit_of(given, root) if render else None
+            if unit is not None:
+                if unit.path not in units:
+                    units.add(unit.path)
+                    yield unit
+                continue
             hint = detect(os.path.basename(given), given.replace(os.sep, "/")) or "yaml-maybe"
             yield Candidate(given, _display(os.path.abspath(given), root), hint, True)
         else:
             yield (given, "no such file or directory")
 
 
-def _walk(top: str, root: str) -> Iterator[Candidate]:
+def _unit_of(path: str, root: str) -> Candidate | None:
+    """The chart or kustomization a file named on the command line stands for, if any."""
+    from glmlint import helm, kustomize
+
+    full = os.path.abspath(path)
+    chart = helm.chart_root(full)
+    if chart is not None:
+        return Candidate(chart, _display(chart, root), "helm-chart", True)
+    directory = os.path.dirname(full)
+    k = kustomize.read(directory)
+    if k is not None and (os.path.basename(full) in kustomize.FILES or full in k.files or full in k.patches):
+        return Candidate(directory, _display(directory, root), "kustomize", True)
+    return None
+
+
+def _units(cands: list[Candidate], root: str) -> list[Candidate]:
+    """Kustomize overlays as candidates: the roots (no other overlay in the walk builds on them), each
+    knowing the files its build reads. A base or component is built as part of its overlays."""
+    import dataclasses
+
+    from glmlint import kustomize
+
+    dirs = [c for c in cands if c.hint == "kustomize"]
+    if not dirs:
+        return cands
+    bases: set[str] = set()
+    reads: dict[str, set[str]] = {}
+    for c in dirs:
+        files, built_on = kustomize.covered(c.path)
+        reads[c.path] = files
+        bases |= built_on
+    shown = {os.path.abspath(c.path): c.display for c in cands if c.hint not in RENDERED}
+    out = []
+    for c in cands:
+        if c.hint == "kustomize":
+            k = kustomize.read(c.path)
+            if c.path in bases or (k is not None and k.kind == "Component"):
+                continue
+            c = dataclasses.replace(c, covers=tuple(sorted(shown[f] for f in reads[c.path] if f in shown)))
+        out.append(c)
+    return out
+
+
+def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
     ignores: list[tuple[str, Any]] = []  # (directory, compiled spec)
     for dirpath, dirnames, filenames in os.walk(top):
         spec = _gitignore(dirpath)
@@ -75,6 +138,12 @@ def _walk(top: str, root: str) -> Iterator[Candidate]:
         rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         abs_dir = os.path.abspath(dirpath)
         shown_dir = _display(abs_dir, root)
+        if render and "Chart.yaml" in filenames:
+            dirnames[:] = []  # the chart is rendered as one; its templates are not manifests
+            yield Candidate(abs_dir, shown_dir, "helm-chart", False)
+            continue
+        if render and any(n in filenames for n in ("kustomization.yaml", "kustomization.yml", "Kustomization")):
+            yield Candidate(abs_dir, shown_dir, "kustomize", False)
         for name in sorted(filenames):
             hint = detect(name, name if rel_dir == "." else f"{rel_dir}/{name}")
             if hint is None:

@@ -39,3 +39,415 @@ class SourceMap:
         if path is None or line <= at:
             return None
         return path, line - at
+
+
+# -- rendering a chart ------------------------------------------------------------------
+#
+# `helm template` when a `helm` binary is on PATH, else Helm's own Go SDK in
+# process (`pip install 'glmlint[helm]'`, PyPI `helm-python-sdk`: libhelm_c,
+# no network, no binary). Both render offline with Helm's defaults for
+# `helm template`: release `release-name`, namespace `default`, `lookup` empty.
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find  # noqa: E402
+
+RELEASE = "release-name"
+NAMESPACE = "default"
+CHART_FILE = "Chart.yaml"
+
+
+class RenderError(Exception):
+    """A chart or overlay that cannot be rendered: one line saying why and what to do, and the file
+    and line it names when it names one (a template's `path:line`)."""
+
+    def __init__(self, message: str, path: str | None = None, line: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+_AT = re.compile(r"(?:^|[\s(])([^\s:()]+?\.(?:ya?ml|tpl|txt|json)):(\d+)")
+
+
+@dataclass(frozen=True)
+class HelmOptions:
+    """Values a chart is rendered with, as `helm template` takes them."""
+
+    values: tuple[str, ...] = ()  # files, in order (later wins), paths as given
+    set: tuple[str, ...] = ()  # `--set a.b=c` expressions
+    chart_values: tuple[str, ...] = ()  # file names looked up beside each chart (config `helm.values`)
+
+
+def chart_root(path: str) -> str | None:
+    """The chart a file belongs to: the nearest directory with `Chart.yaml` above it, climbing out
+    of `charts/<sub>/` into the parent chart that renders the subchart."""
+    d = os.path.dirname(os.path.abspath(path)) if not os.path.isdir(path) else os.path.abspath(path)
+    found = None
+    while True:
+        if os.path.isfile(os.path.join(d, CHART_FILE)):
+            found = d
+            parent = os.path.dirname(d)
+            if os.path.basename(parent) == "charts" and os.path.isfile(os.path.join(os.path.dirname(parent), CHART_FILE)):
+                d = os.path.dirname(parent)
+                continue
+            return found
+        up = os.path.dirname(d)
+        if up == d:
+            return found
+        d = up
+
+
+def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()) -> tuple[Rendered, list[str]]:
+    """Render the chart at `chart_dir`; the stream and notices (missing dependencies)."""
+    notices = _missing_dependencies(chart_dir)
+    values = [v for v in options.values]
+    values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
+    helm = shutil.which("helm")
+    manifests = _render_binary(helm, chart_dir, values, options.set) if helm else _render_sdk(chart_dir, values, options.set)
+    files = YamlFiles()
+    shown = display_path(chart_dir, root)
+    parts = []
+    base = os.path.dirname(os.path.abspath(chart_dir))
+    chart_name = next(iter(manifests), "").split("/", 1)[0]
+    for key in sorted(manifests):
+        text = manifests[key]
+        if not text.strip() or key.endswith("NOTES.txt"):
+            continue
+        rel = key.split("/", 1)[1] if "/" in key else key
+        disk = os.path.join(os.path.abspath(chart_dir), rel) if key.split("/", 1)[0] == chart_name else os.path.join(base, key)
+        template = Template(key, disk, display_path(disk, root), text, files, _values_chain(chart_dir, rel, values, root))
+        for offset, doc in _documents(text):
+            parts.append((doc, TemplateOrigin(template, offset)))
+    return Rendered.build(shown, parts), notices
+
+
+def _documents(text: str) -> list[tuple[int, str]]:
+    """The YAML documents of one template's output: (line offset of the first line, text)."""
+    out: list[tuple[int, str]] = []
+    lines = text.split("\n")
+    start, buf = 0, []
+    for i, line in enumerate(lines):
+        if _DOC_START.match(line):
+            if "".join(buf).strip():
+                out.append((start, "\n".join(buf) + "\n"))
+            start, buf = i + 1, []
+        else:
+            buf.append(line)
+    if "".join(buf).strip():
+        out.append((start, "\n".join(buf).rstrip("\n") + "\n"))
+    return out
+
+
+def _missing_dependencies(chart_dir: str) -> list[str]:
+    from glmlint.parsers import yamlnodes as y
+
+    try:
+        with open(os.path.join(chart_dir, CHART_FILE), encoding="utf-8") as fh:
+            docs = y.compose_all(fh.read())
+    except (OSError, UnicodeDecodeError, y.YamlError) as exc:
+        raise RenderError(f"cannot read {CHART_FILE}: {exc}") from None
+    deps = y.get(docs[0], "dependencies") if docs and docs[0] is not None else None
+    present = set(os.listdir(os.path.join(chart_dir, "charts"))) if os.path.isdir(os.path.join(chart_dir, "charts")) else set()
+    missing = []
+    for dep in y.items(deps):
+        name = y.text(y.get(dep, "name"))
+        if not name:
+            continue
+        alias = y.text(y.get(dep, "alias"))
+        if name in present or any(p.startswith(name + "-") and p.endswith(".tgz") for p in present):
+            continue
+        missing.append(alias or name)
+    if missing:
+        return [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
+                "(run `helm dependency build` to check them too)"]
+    return []
+
+
+def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...]) -> dict[str, str]:
+    cmd = [helm, "template", RELEASE, chart_dir, "--namespace", NAMESPACE]
+    for v in values:
+        cmd += ["--values", v]
+    for s in sets:
+        cmd += ["--set", s]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"`helm template` failed: {exc}") from None
+    if done.returncode != 0:
+        raise _located(_first_error(done.stderr) or f"`helm template` exited {done.returncode}", chart_dir)
+    out: dict[str, list[str]] = {}
+    key = None
+    for line in done.stdout.split("\n"):
+        m = _SOURCE.match(line)
+        if m is not None:
+            key = m.group(1)
+            out.setdefault(key, []).append("---\n")
+            continue
+        if key is not None and not _DOC_START.match(line):
+            out[key].append(line + "\n")
+    return {k: "".join(v) for k, v in out.items()}
+
+
+def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...]) -> dict[str, str]:
+    try:
+        import helm_python
+    except ImportError:
+        raise RenderError("no Helm renderer: put `helm` on PATH or `pip install 'glmlint[helm]'` "
+                          "(or set `render = false` in the configuration to skip charts)") from None
+    try:
+        user: dict[str, Any] = {}
+        for path in values:
+            with open(path, encoding="utf-8") as fh:
+                _merge(user, helm_python.values_from_yaml(fh.read()) or {})
+        for expr in sets:
+            _merge(user, helm_python.parse_set_string(expr))
+        chart = helm_python.Chart.load(chart_dir)
+        return dict(chart.render(user or None, name=RELEASE, namespace=NAMESPACE))
+    except OSError as exc:
+        raise RenderError(f"cannot read values: {exc}") from None
+    except helm_python.HelmError as exc:
+        raise _located(_first_error(str(exc)) or type(exc).__name__, chart_dir) from None
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for k, v in new.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v
+
+
+def _first_error(text: str) -> str:
+    """Helm's error on one line."""
+    lines = [ln.strip().removeprefix("Error: ").removeprefix("error: ") for ln in text.splitlines() if ln.strip()]
+    return " ".join(lines)
+
+
+def _located(message: str, chart_dir: str) -> RenderError:
+    """The error, with the chart file it names (`<chart>/templates/x.yaml:4:11`) as a disk path and line."""
+    m = _AT.search(message)
+    if m is None:
+        return RenderError(message)
+    rel = m.group(1).split("/", 1)
+    disk = os.path.join(os.path.abspath(chart_dir), rel[1]) if len(rel) == 2 else None
+    if disk is None or not os.path.isfile(disk):
+        return RenderError(message)
+    return RenderError(message, disk, int(m.group(2)))
+
+
+def _values_chain(chart_dir: str, rel: str, user_values: list[str], root: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Where a template's `.Values` come from, first match wins: (disk path, shown path, key prefix).
+
+    Later `--values` files win over earlier ones and over the chart's own
+    `values.yaml`; a subchart's values are also set in its parent's values under
+    the subchart's name.
+    """
+    parts = rel.split("/")
+    subs: list[str] = []  # subchart names from the top chart down
+    dirs = [os.path.abspath(chart_dir)]
+    i = 0
+    while i + 1 < len(parts) and parts[i] == "charts":
+        subs.append(parts[i + 1])
+        dirs.append(os.path.join(dirs[-1], "charts", parts[i + 1]))
+        i += 2
+    chain: list[tuple[str, str, tuple[str, ...]]] = []
+    prefix = tuple(subs)
+    for v in reversed(user_values):
+        chain.append((os.path.abspath(v), display_path(os.path.abspath(v), root), prefix))
+    for depth, d in enumerate(dirs):
+        chain.append((os.path.join(d, "values.yaml"), display_path(os.path.join(d, "values.yaml"), root),
+                      tuple(subs[depth:])))
+    return chain
+
+
+# -- where a rendered line came from ----------------------------------------------------
+
+_ACTION = re.compile(r"\{\{.*?\}\}")
+_CONTROL = re.compile(r"^\{\{-?\s*(?:if|else|end|range|with|define|/\*|\$[A-Za-z_0-9]*\s*:?=|-?\s*/\*)")
+_VALUES_REF = re.compile(r"\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)")
+_WITH = re.compile(r"^\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*-?\}\}")
+_OPEN = re.compile(r"^\{\{-?\s*(?:if|range|with|define|block)\b")
+_END = re.compile(r"^\{\{-?\s*end\b")
+
+
+@dataclass
+class Template:
+    """One template file and its rendered output, aligned line by line."""
+
+    key: str  # as Helm names it: `<chart>/templates/x.yaml`
+    disk: str
+    shown: str
+    rendered: str
+    files: YamlFiles
+    values: list[tuple[str, str, tuple[str, ...]]]
+    _align: list[tuple[int | None, bool]] | None = field(default=None, repr=False)
+
+    def lines(self) -> list[str]:
+        text = self.files.text(self.disk)
+        return text.split("\n") if text else []
+
+    def align(self) -> list[tuple[int | None, bool]]:
+        """For each rendered line (0-based): (template line index, written literally there)."""
+        if self._align is None:
+            self._align = _align(self.lines(), self.rendered.split("\n"))
+        return self._align
+
+
+def _matcher(line: str) -> re.Pattern[str] | str | None:
+    """How a template line looks once rendered: the line itself, a pattern where it holds actions, or
+    None for a line that is only actions (its output, if any, is other lines)."""
+    s = line.strip()
+    if not s:
+        return None
+    if "{{" not in s:
+        return s
+    pieces = re.split(r"(\{\{.*?\}\})", s)
+    if any("{{" in p or "}}" in p for p in pieces[::2]):
+        return None  # an action over several lines
+    if not "".join(pieces[::2]).strip():
+        return None  # only actions
+    pattern = r"\s*"
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            pattern += r"\s*.*?\s*" if piece.startswith("{{-") or piece.endswith("-}}") else ".*?"
+        else:
+            text = piece
+            if i + 1 < len(pieces) and pieces[i + 1].startswith("{{-"):
+                text = text.rstrip()  # `{{-` trims the whitespace before it
+            if i and pieces[i - 1].endswith("-}}"):
+                text = text.lstrip()
+            pattern += re.escape(text)
+    return re.compile(pattern + r"\s*")
+
+
+def _outputs(line: str) -> bool:
+    """A template line whose actions write text (`toYaml`, `include`, `.Values.x`), not only control flow."""
+    return any(not _CONTROL.match(a.group(0)) for a in _ACTION.finditer(line.strip()))
+
+
+def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, bool]]:
+    matchers = [_matcher(t) for t in template]
+
+    def hit(t: int, line: str) -> bool:
+        m = matchers[t]
+        if m is None:
+            return False
+        return m == line if isinstance(m, str) else m.fullmatch(line) is not None
+
+    out: list[tuple[int | None, bool]] = []
+    cur = 0
+    for raw in rendered:
+        line = raw.strip()
+        if not line or _DOC_START.match(raw):
+            out.append((None, False))
+            continue
+        t = next((i for i in range(cur, min(len(template), cur + 400)) if hit(i, line)), None)
+        if t is None:  # a loop body written again (`range`)
+            t = next((i for i in range(cur - 1, max(-1, cur - 400), -1) if hit(i, line)), None)
+        if t is not None:
+            out.append((t, True))
+            cur = t + 1
+            continue
+        # written by an action: a line from here on that only holds actions and writes text, before
+        # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`)
+        emitter = None
+        i = cur
+        while i < len(template) and matchers[i] is None:
+            if "{{" in template[i] and _outputs(template[i]):
+                emitter = i
+                break
+            i += 1
+        if emitter is None:
+            last = next((j for j, _ in reversed(out) if j is not None), None)
+            emitter = last
+        out.append((emitter, False))
+    return out
+
+
+class TemplateOrigin:
+    """A document Helm rendered from a template: lines found in the template, values in `values.yaml`."""
+
+    def __init__(self, template: Template, offset: int) -> None:
+        self.template = template
+        self.offset = offset  # line of the document's first line within the template's output
+
+    def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
+        tpl = self.template
+        lines = tpl.lines()
+        if not lines:  # a dependency packed in a `.tgz`: no file to point into
+            return None
+        align = tpl.align()
+        r = self.offset + node.line - 2  # node lines count the document's `---` line
+        if not 0 <= r < len(align):
+            return None
+        t, literal = align[r]
+        if t is None:
+            return None
+        text = lines[t]
+        col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
+        related = self._values(node, t, lines)
+        return Place(tpl.shown, t + 1, col), related
+
+    def _values(self, node: Node, t: int, lines: list[str]) -> tuple[Place, ...]:
+        refs = _refs(lines, t)
+        if not refs or node.path is None:
+            return ()
+        path = tuple(node.path)
+        for ref in refs:
+            for k in range(0, len(path) + 1):
+                want = ref + path[len(path) - k:]
+                got = self._find_value(want, node)
+                if got is not None:
+                    return (got,)
+        return ()
+
+    def _find_value(self, want: tuple[Any, ...], node: Node) -> Place | None:
+        from glmlint.parsers import yamlnodes as y
+
+        for disk, shown, prefix in self.template.values:
+            for doc in self.template.files.docs(disk):
+                got = find(doc, prefix + want)
+                if got is None:
+                    continue
+                key_node, value_node = got
+                if node.value is not None:
+                    if not y.is_scalar(value_node) or str(value_node.value) != str(node.value):
+                        continue
+                elif y.is_scalar(value_node) and not node.is_key:
+                    continue
+                target = key_node if node.is_key and key_node is not None else value_node
+                return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from")
+        return None
+
+
+def _column(text: str, node: Node) -> int:
+    want = (str(node.path[-1]) + ":") if node.is_key and node.path and isinstance(node.path[-1], str) else \
+        (str(node.value) if node.value is not None else "")
+    at = text.find(want) if want else -1
+    return at + 1 if at >= 0 else len(text) - len(text.lstrip()) + 1
+
+
+def _refs(lines: list[str], t: int) -> list[tuple[str, ...]]:
+    """The `.Values` paths the template line `t` reads: named on it, or the `with` block around it (`toYaml .`)."""
+    refs = [tuple(m.group(1)[1:].split(".")) for m in _VALUES_REF.finditer(lines[t])]
+    if refs:
+        return refs
+    stack: list[tuple[str, ...] | None] = []
+    for line in lines[:t]:
+        for action in _ACTION.findall(line):
+            w = _WITH.match(action)
+            if w is not None:
+                stack.append(tuple(w.group(1)[1:].split(".")))
+            elif _OPEN.match(action):
+                stack.append(None)
+            elif _END.match(action) and stack:
+                stack.pop()
+    here = [s for s in stack if s is not None]
+    if here and re.search(r"(?:toYaml|toJson|quote|\{\{-?)\s+\.(?:\s|\}|\|)", lines[t]):
+        return [here[-1]]
+    return []

@@ -13,7 +13,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -281,6 +281,72 @@ class Build:
     loc: Loc
 
 
+# An image reference as the Docker CLI accepts it: [host[:port]/]path[:tag][@digest], path components
+# lowercase. Placeholders (`<your-image>`, `IMAGE`) and build-tool URLs (`ko://...`) are not references.
+IMAGE_REFERENCE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+                             r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+                             r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """An image the engine pulls to build or run a workload: a Dockerfile `FROM` (not an
+    earlier stage, not `scratch`), a compose service's `image:` when it is not built, a
+    Kubernetes container's `image:`, the image of a `docker run`.
+
+    `name` is the reference with the variables whose value is known substituted
+    (a Dockerfile `ARG` default); `resolved` is False when it still holds one
+    whose value is not known (a build argument without a default, a compose
+    `${TAG}`). `loc` is the reference as written; `owner` names what pulls it in
+    messages (`stage `builder``, `service `web``).
+    """
+
+    name: str
+    loc: Loc
+    owner: str
+    resolved: bool = True
+
+    @property
+    def valid(self) -> bool:
+        """A well-formed image reference (not a placeholder such as `<your-image>` or `ko://...`)."""
+        return IMAGE_REFERENCE.match(self.name) is not None
+
+    @property
+    def digest(self) -> str | None:
+        """The `@sha256:...` pin, if any."""
+        _, at, digest = self.name.partition("@")
+        return digest if at else None
+
+    @property
+    def tag(self) -> str | None:
+        """The tag (`3.12` of `python:3.12`), None when there is none (a registry port is not a tag)."""
+        repo = self.name.partition("@")[0]
+        last = repo.rsplit("/", 1)[-1]
+        return last.partition(":")[2] or None if ":" in last else None
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A remote source an image build adds to the image (Dockerfile `ADD <url>`), in any stage.
+
+    `kind` is `http` (an `http://`/`https://` file) or `git` (a repository:
+    `git@`, `git://`, `ssh://`, or an http(s) URL ending in `.git`); `ref` is a
+    git URL's `#ref` (without its `:subdir`); `checksum` the `--checksum=` value.
+    `url` has the known build arguments substituted; `loc` is the source as written.
+    """
+
+    url: str
+    loc: Loc
+    kind: str
+    checksum: str | None = None
+    ref: str | None = None
+
+    @property
+    def commit_pinned(self) -> bool:
+        """A git ref that is a full commit id (SHA-1 or SHA-256), which cannot move."""
+        return self.ref is not None and re.fullmatch(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}", self.ref) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
@@ -325,6 +391,10 @@ class Workload:
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
+    extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
+    pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
+    downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
+    documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it.
@@ -401,6 +471,8 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
+    reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
 
 
 @dataclass(frozen=True, slots=True)

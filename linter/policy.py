@@ -1,6 +1,6 @@
 """What a project decides about findings once the rules have run.
 
-In order: inline suppressions (on the text the rules read), Helm source
+In order: opt-in findings the configuration did not ask for dropped, inline suppressions (on the text the rules read), Helm source
 mapping for a rendered stream, `per-file-ignores`, then the baseline. The
 runner calls `apply` at the end of every scan, so `check` and `fix` see the
 same findings.
@@ -18,6 +18,8 @@ from glmlint.runner import Report, Result
 
 
 def apply(report: Report, config: Config) -> None:
+    if any(r.opt_in is not None for r in report.results):
+        report.results = [r for r in report.results if r.opt_in is None or config.wants(r.opt_in)]
     _suppress(report, config.report_unused_ignores)
     if report.stdin is not None:
         _map_helm_sources(report)
@@ -61,9 +63,36 @@ def _suppress(report: Report, report_unused: bool) -> None:
         if report_unused:
             ran = [rule for rule in report.rules if rule.applies_to(source.format)]
             unused.extend(_unused(source.path, sups, ran))
-    for rest in by_path.values():  # results of files without a source (none today)
-        kept.extend(rest)
+    kept.extend(_suppress_rendered(report, [r for rest in by_path.values() for r in rest]))
     report.results = kept + unused
+
+
+def _suppress_rendered(report: Report, results: list[Result]) -> list[Result]:
+    """Suppressions for findings moved out of a rendered chart or overlay: comments in the template
+    or resource file at the finding, or in the values file a related place names."""
+    from glmlint.ir import Format, SourceFile
+
+    cache: dict[str, list[suppress.Suppression]] = {}
+
+    def sups(path: str) -> list[suppress.Suppression]:
+        if path not in cache:
+            full = path if os.path.isabs(path) else os.path.join(report.root, path)
+            try:
+                with open(full, encoding="utf-8") as fh:
+                    text = fh.read()
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            cache[path] = suppress.parse(SourceFile(path, Format.KUBERNETES, text))
+        return cache[path]
+
+    kept = []
+    for r in results:
+        places = [(r.path, r.line)] + [(p, line) for p, line, _col, _note in r.related]
+        if any(s.covers(line, r.rule) is not None for path, line in places for s in sups(path)):
+            report.suppressed += 1
+        else:
+            kept.append(r)
+    return kept
 
 
 def _unused(path: str, sups: list[suppress.Suppression], ran: list[Rule]) -> list[Result]:

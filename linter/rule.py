@@ -143,7 +143,7 @@ class Fix:
 
     @property
     def title(self) -> str:
-        return "; ".join(i.title for i in self.intents)
+        return "; ".join(i.title for i in self.intents if i.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +155,9 @@ class Finding:
     fix: Intent | tuple[Intent, ...] | None = None
     fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
     message: str | None = None  # overrides the rule's message template
+    # reported only when the configuration turns this on (`require-digest`): a stricter policy
+    # some projects want, that the rule's default does not impose
+    opt_in: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from glmlint.discovery import Candidate, discover
+from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
@@ -48,9 +48,12 @@ class Result:
     fix: Fix | None = None
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
+    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
+    related: tuple[tuple[str, int, int, str], ...] = ()  # other places that set it: (path, line, col, note)
+    rendered_from: str | None = None  # the Helm chart or Kustomize overlay whose rendering it was found in
 
     @property
     def code(self) -> str:
@@ -84,6 +87,8 @@ class Report:
 
 def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> SourceFile | Problem | None:
     """Read and parse one candidate file (`data`: its bytes, already read, e.g. standard input)."""
+    if cand.hint in RENDERED:
+        return read_rendered(cand)
     if data is None:
         got = _read_bytes(cand, max_bytes)
         if isinstance(got, Problem):
@@ -114,6 +119,49 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
     if source is not None:
         source.disk_path = cand.path if cand.path != "-" else ""
+    return source
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How charts and overlays are rendered in this scan (carried by their candidates to the workers)."""
+
+    root: str
+    failures: str = "error"  # the Problem level of a chart/overlay that cannot be rendered
+    helm: Any = None  # glmlint.helm.HelmOptions
+
+
+def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
+    """Render a Helm chart or build a Kustomize overlay, and parse what it gives as manifests.
+
+    Findings are moved back to the template, values or resource file (`SourceFile.origins`)."""
+    from glmlint import helm
+    from glmlint.rendered import Mapper, display_path
+
+    opts: RenderOptions = cand.options or RenderOptions(os.getcwd())
+    what = "Helm chart" if cand.hint == "helm-chart" else "Kustomize overlay"
+    try:
+        if cand.hint == "helm-chart":
+            rendered, notices = helm.render_chart(cand.path, opts.root, opts.helm or helm.HelmOptions())
+        else:
+            from glmlint import kustomize
+
+            rendered, notices = kustomize.build(cand.path, opts.root), []
+    except helm.RenderError as exc:
+        fix = ("" if opts.failures == "notice" else
+               "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
+        where = display_path(exc.path, opts.root) if exc.path else cand.display
+        return Problem(where, exc.line, f"cannot render the {what} `{cand.display}`: {exc}{fix}", level=opts.failures)
+    text = rendered.text()
+    try:
+        source = parse(cand.display, text, "yaml") if text else None
+    except (ParseError, Skip) as exc:
+        return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
+    if source is None:
+        return Problem(cand.display, 0, f"skipped: the {what} renders no Kubernetes manifest", level="notice")
+    source.disk_path = cand.path
+    source.origins = Mapper(rendered)
+    source.problems.extend(Problem(cand.display, 0, n, level="notice") for n in notices)
     return source
 
 
@@ -213,14 +261,30 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
             continue
         for finding, workload in got:
             found.append((rule, finding, workload, _result(source, rule, finding, workload)))
-    if fix_edits and any(r.fix is not None for *_, r in found):
+    if fix_edits and source.origins is None and any(r.fix is not None for *_, r in found):
         from glmlint.fix.engine import verified_edits
 
         edits = verified_edits(source, list(rules), found, list(images))
         results = [dataclasses.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
+    if source.origins is not None:  # a rendered chart or overlay: moved to the files a user edits
+        results = [_moved(source, r) for r in results]
     return results, problems
+
+
+def _moved(source: SourceFile, r: Result) -> Result:
+    """A finding in a rendered stream, moved to the file a user edits (the template, the resource)."""
+    got = source.origins.locate(r.line, r.col)
+    if got is None:
+        return dataclasses.replace(r, fix=None, rendered_from=source.path)
+    place, related = got
+    message = r.message
+    for rel in related:
+        message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
+    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message, fix=None,
+                               related=tuple((p.path, p.line, p.col, p.note) for p in related),
+                               rendered_from=source.path)
 
 
 def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
@@ -231,9 +295,12 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
         # reported at the workload, naming that file; its fix would edit the other file
-        message += f" (set in its image, built from `{at.file}:{at.line}`)"
+        if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
+            message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
+        else:
+            message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col))
+                      workload.label, (at.file, at.line, at.col), finding.opt_in)
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -241,7 +308,34 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None)
+                  workload.label if workload is not None else None, opt_in=finding.opt_in)
+
+
+def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:
+    """Give each chart and overlay candidate the scan's render settings (values files, `--set`)."""
+    if not any(not isinstance(c, tuple) and c.hint in RENDERED for c in cands):
+        return cands
+    from glmlint.config import Config
+    from glmlint.helm import HelmOptions
+
+    config = config or Config()
+    opts = RenderOptions(root, config.render_failures,
+                         HelmOptions(values=config.helm_value_files, set=config.helm_set,
+                                     chart_values=config.helm_values))
+    return [dataclasses.replace(c, options=opts) if not isinstance(c, tuple) and c.hint in RENDERED else c
+            for c in cands]
+
+
+def _checked_through_builds(report: Report, cands: list[Any]) -> None:
+    """Files an overlay's build reads are checked through the build: drop their own findings when the
+    build succeeded. When it failed (its error is reported), they stand, so that nothing is lost."""
+    built = {s.path for s in report.sources if s.origins is not None or s.format is Format.KUBERNETES}
+    covered = {f for c in cands if not isinstance(c, tuple) and c.covers and c.display in built for f in c.covers}
+    if not covered:
+        return
+    report.results = [r for r in report.results if r.rendered_from is not None or r.path not in covered]
+    report.problems = [p for p in report.problems if p.path not in covered or p.level == "error"]
+    report.files_scanned -= sum(1 for s in report.sources if s.path in covered)
 
 
 def _one_per_cause(results: list[Result]) -> list[Result]:
@@ -269,7 +363,9 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     from glmlint.link import dockerfiles, images_for, link
 
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
-    cands = list(discover(paths, report.root, stdin_filename))
+    cands = _with_render_options(list(discover(paths, report.root, stdin_filename,
+                                               render=config.render if config is not None else True)),
+                                 report.root, config)
     files = [c for c in cands if not isinstance(c, tuple)
              and not (config is not None and c.path != "-" and config.excluded(c.path))]
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
@@ -315,10 +411,12 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     for results, problems in per_source:
         report.problems.extend(problems)
         for r in results:
-            key = (r.path, r.line, r.col, r.code, r.message)
+            # a template or base line rendered into several objects (overlays, loops) is one finding
+            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None else "")
             if key not in seen:
                 seen.add(key)
                 report.results.append(r)
+    _checked_through_builds(report, cands)
     report.results = _one_per_cause(report.results)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))

@@ -7,7 +7,8 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
                            glm016_sensitive_port_exposed, glm019_passwordless_sudo,
-                           glm021_host_device, glm022_remote_script_pipe)
+                           glm021_host_device, glm022_remote_script_pipe, glm045_unpinned_image,
+                           glm046_unverified_add)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -29,4 +30,6 @@ BUILTIN = (
     glm019_passwordless_sudo.check,
     glm021_host_device.check,
     glm022_remote_script_pipe.check,
+    glm045_unpinned_image.check,
+    glm046_unverified_add.check,
 )

@@ -53,8 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+from glmlint.ir import Format, Setting, Workload
+from glmlint.rule import Finding, FixSafety, Intent, Severity, rule, set_value
 
 
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
@@ -64,18 +64,24 @@ def check(workload: Workload) -> Iterator[Finding]:
     user = workload.user
     name = workload.label
     fix = set_value(user, "user", "10001", title="Run as the non-root user 10001")
+    note = ""
+    if any(True for _ in workload.runs("sshd")):
+        # sshd binds port 22, reads its root-only host keys and switches to the user who logs in
+        fix, note = None, (" (no automatic fix: it starts sshd, which needs root to switch to the user "
+                           "who logs in; run sshd without root only with its UsePrivilegeSeparation/port "
+                           "settings adapted, or drop sshd)")
     root = workload.runs_as_root()
     if root is True:
         if user.origin is not None:
             yield Finding(at=workload.anchor, fix=fix, args={"name": name},
                           message=f"{name} runs as root: its image, built from `{user.origin}`, "
-                                  "sets no non-root `USER` and the service sets no `user:`")
+                                  f"sets no non-root `USER` and the service sets no `user:`{note}")
         elif user.explicit:
             yield Finding(at=user.loc, fix=fix, args={"name": name},
-                          message=f"{name} runs as root (`{user.value.raw}`)")  # type: ignore[union-attr]
+                          message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
         elif not workload.partial:
             yield Finding(at=workload.anchor, fix=fix, args={"name": name},
-                          message=f"{name} runs as root: no `USER` sets a non-root user")
+                          message=f"{name} runs as root: no `USER` sets a non-root user{note}")
         return
     non_root = workload.run_as_non_root
     if root is None and non_root is not None and not non_root.value:
@@ -85,6 +91,21 @@ def check(workload: Workload) -> Iterator[Finding]:
             return
         else:
             at = workload.anchor
+        if fix is not None:
+            fix = _non_root_image_fix(workload) or fix
         yield Finding(at=at, fix=fix, args={"name": name},
                       message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
-                              "`runAsUser` is set")
+                              f"`runAsUser` is set{note}")
+
+
+def _non_root_image_fix(workload: Workload) -> Intent | None:
+    """An image the catalog knows to run as a numeric non-root uid needs only `runAsNonRoot: true`
+    (the kubelet checks the image's uid); forcing another uid could break its file ownership."""
+    from glmlint.catalog.images import default_user
+
+    known = default_user(workload.image.value)
+    if known is None or not str(known.value).isdigit() or int(known.value) == 0:
+        return None  # a user name: the kubelet cannot verify it and refuses to start the container
+    setting = workload.run_as_non_root or Setting(False, workload.anchor, explicit=False)
+    return set_value(setting, "run_as_non_root", True,
+                     title=f"Require a non-root user (`runAsNonRoot: true`; the image runs as uid {known.value})")

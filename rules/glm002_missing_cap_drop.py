@@ -37,14 +37,18 @@ holds no capabilities to lose. Unsafe otherwise: entrypoints that start as
 root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
 `gosu`/`su-exec` to a service user, as the official postgres, redis and
 nginx images do) or `NET_BIND_SERVICE`, and would fail until those are added
-back with `cap_add`.
+back with `cap_add`. For an image the catalog knows ([images](../images.md):
+nginx, redis, rabbitmq) the fix adds back exactly the capabilities its
+entrypoint needs; for one that needs a capability GLM008 flags (postgres) no
+fix is offered and the finding says why; for an unknown image that may start
+as root the fix title warns what may break.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, ensure_item, rule
+from glmlint.rule import Finding, FixSafety, Intent, Severity, ensure_item, rule
 
 
 @rule(code="GLM002", slug="missing-cap-drop", severity=Severity.WARNING,
@@ -54,13 +58,47 @@ def check(workload: Workload) -> Iterator[Finding]:
     drop = workload.cap_drop
     if any(item.value.strip().upper() in ("ALL", "CAP_ALL") for item in drop.value):
         return
-    fix = ensure_item(drop, "cap_drop", "ALL", title="Drop all capabilities")
     # a root entrypoint may need CHOWN/SETUID/NET_BIND_SERVICE: safe only for a known non-root process
     safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
+    fix, note = _fix(workload, safety)
     if drop.explicit:
         # `ALL` is what is absent: point at the owner, as for a missing list (RULES.md)
         names = ", ".join(f"`{i.value}`" for i in drop.value) or "nothing"
         yield Finding(at=workload.anchor, fix=fix, fix_safety=safety, args={"name": workload.label},
-                      message=f"{workload.label} drops {names} but not `ALL` capabilities")
+                      message=f"{workload.label} drops {names} but not `ALL` capabilities{note}")
     elif workload.missing(drop):
-        yield Finding(at=workload.anchor, fix=fix, fix_safety=safety, args={"name": workload.label})
+        yield Finding(at=workload.anchor, fix=fix, fix_safety=safety, args={"name": workload.label},
+                      message=f"{workload.label} does not drop all capabilities{note}" if note else None)
+
+
+def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, ...] | None, str]:
+    """The drop-ALL fix, with what a known image needs to start added back (images.yaml), or no fix
+    when what it needs is itself a capability GLM008 flags."""
+    drop = ensure_item(workload.cap_drop, "cap_drop", "ALL", title="Drop all capabilities")
+    if safety is FixSafety.SAFE:
+        return drop, ""
+    from glmlint.catalog.images import fact
+
+    needs = fact(workload.image.value, "capabilities")
+    if needs is None:
+        return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=(
+            "Drop all capabilities (may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID "
+            "or NET_BIND_SERVICE: add those back with cap_add)")), ""
+    from glmlint.rules.glm008_dangerous_capability import DANGEROUS
+
+    wanted = [str(c).upper() for c in needs.value]
+    flagged = [c for c in wanted if c in DANGEROUS]
+    image = needs.entry
+    if flagged:
+        return None, (f" (no automatic fix: the `{image}` image's entrypoint starts as root and needs "
+                      f"{', '.join(wanted)} to start, and {', '.join(flagged)} is a capability GLM008 flags;"
+                      f" run it as its service user, or drop ALL and add those back yourself)")
+    have = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
+    missing = [c for c in wanted if c not in have]
+    title = (f"Drop all capabilities and add back what the `{image}` image needs to start "
+             f"({', '.join(wanted)})")
+    adds = tuple(ensure_item(workload.cap_add, "cap_add", c, title=title) for c in missing)
+    if not adds:
+        return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=title), ""
+    return (ensure_item(workload.cap_drop, "cap_drop", "ALL", title=""), *adds[:1],
+            *(ensure_item(workload.cap_add, "cap_add", c, title="") for c in missing[1:])), ""

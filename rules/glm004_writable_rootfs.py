@@ -29,14 +29,17 @@ services:
 
 ## Fix safety
 Unsafe: a process that writes outside its volumes fails until those paths get
-a volume or tmpfs.
+a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
+Kubernetes `emptyDir` volume and mount), and one at each path the
+[image catalog](../images.md) knows the image writes at start (nginx:
+`/var/cache/nginx`, `/var/run`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Intent, Severity, ensure_item, rule, set_value
 
 
 @rule(code="GLM004", slug="writable-rootfs", severity=Severity.WARNING,
@@ -46,8 +49,24 @@ def check(workload: Workload) -> Iterator[Finding]:
     ro = workload.read_only_rootfs
     if ro.value:
         return
-    fix = set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
+    fix = _fix(workload)
     if ro.explicit:
         yield Finding(at=ro.loc, fix=fix, args={"name": workload.label})
     elif workload.missing(ro):
         yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label})
+
+
+def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
+    """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
+    mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
+    from glmlint.catalog.images import fact
+
+    ro = workload.read_only_rootfs
+    paths = fact(workload.image.value, "writable_paths")
+    if paths is None:
+        return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
+    listed = [str(p) for p in paths.value]
+    title = (f"Make the root filesystem read-only, with writable mounts where the `{paths.entry}` image "
+             f"writes ({', '.join(listed)})")
+    return (set_value(ro, "read_only_rootfs", True, title=title),
+            *(ensure_item(ro, "writable_paths", p, title="") for p in listed))

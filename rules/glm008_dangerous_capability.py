@@ -54,10 +54,19 @@ DANGEROUS = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODUL
       message="{name} adds the capability `{cap}`", formats={Format.COMPOSE, Format.KUBERNETES},
       fix=FixSafety.UNSAFE, tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:
+    from glmlint.catalog.images import fact
+
+    purpose = fact(workload.image.value, "purpose_capabilities") if workload.cap_add.value else None
     for item in workload.cap_add.value:
         cap = item.value.strip().upper().removeprefix("CAP_")
         if cap in DANGEROUS:
             what = "all capabilities" if cap == "ALL" else f"the capability `{cap}`"
+            if purpose is not None and cap in {str(c).upper() for c in purpose.value}:
+                # the privilege is what the image is for (a VPN's NET_ADMIN): reported, never removed
+                yield Finding(at=item.loc, args={"name": workload.label, "cap": cap},
+                              message=f"{workload.label} adds {what} (the `{purpose.entry}` image needs it "
+                                      "for its purpose: no automatic fix; keep it only on this service)")
+                continue
             yield Finding(at=item.loc, args={"name": workload.label, "cap": cap},
                           message=f"{workload.label} adds {what}",
                           fix=remove_item(item, title=f"Remove `{item.value}` from the added capabilities"))

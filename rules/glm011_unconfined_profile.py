@@ -39,8 +39,11 @@ Unsafe: a process that makes a system call the default profile blocks gets
 `EPERM` (some sandboxes, nested containers and old glibc versions do).
 Compose options are removed, restoring the runtime default; a Kubernetes
 seccomp profile is set to `RuntimeDefault`, since a container with no profile
-runs unconfined unless the kubelet enables `--seccomp-default`. Kubernetes
-AppArmor and SELinux settings are reported without a fix.
+runs unconfined unless the kubelet enables `--seccomp-default`. A Kubernetes
+AppArmor profile becomes `RuntimeDefault` (`appArmorProfile.type`) or
+`runtime/default` (the `container.apparmor.security.beta.kubernetes.io/…`
+annotation), where it is written. SELinux `spc_t` is reported without a fix:
+which type the workload should run as is not glmlint's to guess.
 """
 from __future__ import annotations
 
@@ -77,6 +80,8 @@ def _fix(workload: Workload, setting: Setting[str | None], what: str) -> Intent 
         return unset(setting, title=title)  # a runtime option: without it the default profile applies
     if what == "seccomp":
         return set_value(setting, "seccomp", "RuntimeDefault", title=title)
-    # Kubernetes AppArmor (an annotation or a field) has no fix yet; SELinux `spc_t`: which type
-    # the workload should run as is not ours to guess
+    if what == "AppArmor":
+        # the field's `RuntimeDefault`; written as `runtime/default` where the profile is an annotation
+        return set_value(setting, "apparmor", "RuntimeDefault", title=title)
+    # SELinux `spc_t`: which type the workload should run as is not ours to guess
     return None

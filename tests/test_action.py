@@ -95,7 +95,7 @@ def test_action_writes_sarif_annotates_and_fails_on_findings(tmp_path):
     (workspace / "k8s").mkdir()
     (workspace / "k8s" / "pod.yaml").write_text(
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n"
-        "  containers:\n  - name: app\n    image: x\n    resources: {limits: {memory: 1Gi}}\n"
+        "  containers:\n  - name: app\n    image: x:1\n    resources: {limits: {memory: 1Gi}}\n"
         "    securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}\n")
     (workspace / ".glmlint.toml").write_text('fail-on = "error"\n')
     code, log, outputs = run_action(workspace, temp, {"paths": "Dockerfile\nk8s", "sarif-file": "out/glmlint.sarif"})

@@ -45,7 +45,7 @@ def test_round_trip(tmp_path, capsys, monkeypatch):
     assert (code, codes(out)) == (0, [])
 
     # A new finding is reported, and only it.
-    write(tmp_path, {"compose.yaml": COMPOSE + "  web:\n    image: nginx\n    privileged: true\n"
+    write(tmp_path, {"compose.yaml": COMPOSE + "  web:\n    image: nginx:1.27\n    privileged: true\n"
                                     "    security_opt: ['no-new-privileges:true']\n    mem_limit: 1g\n"})
     code, out, _ = run(["check", "--format", "json", "--baseline", ".glmlint-baseline.json", "."], capsys)
     assert code == 1
@@ -64,7 +64,7 @@ def test_baseline_paths_do_not_depend_on_the_working_directory(tmp_path, capsys,
 
 
 def test_a_second_identical_finding_is_new(tmp_path, capsys, monkeypatch):
-    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: app, image: x}\n"
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: app, image: x:1}\n"
     write(tmp_path, {"pods.yaml": pod})
     monkeypatch.chdir(tmp_path)
     run(["check", "--select", "GLM001", "--write-baseline", "b.json", "."], capsys)

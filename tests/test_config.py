@@ -15,7 +15,7 @@ ROOT_DOCKERFILE = "FROM python:3.12\nRUN pip install torch\n"
 COMPOSE = """\
 services:
   app:
-    image: x
+    image: x:1
     user: "1000"
     security_opt: ["no-new-privileges:true"]
     mem_limit: 1g
@@ -163,7 +163,7 @@ def test_fix_command_inherits_config_and_suppressions(tmp_path, capsys, monkeypa
         "compose.yaml": """\
             services:
               web:
-                image: nginx
+                image: nginx:1.27
                 user: "101"
                 # glmlint: ignore[privileged] the GPU driver installer
                 privileged: true

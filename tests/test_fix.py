@@ -118,13 +118,13 @@ def test_crlf_bom_and_missing_newline_are_kept(tmp_path: Path) -> None:
 
 def test_utf16_file_is_written_back_as_utf16(tmp_path: Path) -> None:
     path = tmp_path / "docker-compose.yml"
-    path.write_bytes(b"\xff\xfe" + "services:\n  web:\n    image: nginx\n".encode("utf-16-le"))
+    path.write_bytes(b"\xff\xfe" + "services:\n  web:\n    image: python\n".encode("utf-16-le"))
     report = scan([str(path)], select(builtin_rules(), ["GLM004"]), root=str(tmp_path))
     [f] = fixer.fix_report(report, Options(unsafe=True))
     fixer.write(f, str(tmp_path))
     data = path.read_bytes()
     assert data.startswith(b"\xff\xfe")
-    assert data[2:].decode("utf-16-le") == "services:\n  web:\n    image: nginx\n    read_only: true\n" \
+    assert data[2:].decode("utf-16-le") == "services:\n  web:\n    image: python\n    read_only: true\n" \
         "    tmpfs: [/tmp]\n"
 
 

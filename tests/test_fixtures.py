@@ -180,8 +180,10 @@ def test_fixture_folder(folder: Path, update_fixtures: bool) -> None:
 def test_every_fixture_folder_has_a_rule() -> None:
     folders = _folders()
     assert folders, f"no fixture folders under {FIXTURES}"
-    # `fix/` holds the fix engine's fidelity inputs and goldens (tests/test_fix.py)
-    stray = [p.name for p in FIXTURES.iterdir() if p.is_dir() and not (p / EXPECTED).is_file() and p.name != "fix"]
+    # `fix/` holds the fix engine's fidelity inputs and goldens (tests/test_fix.py), `render/` a Helm
+    # chart and Kustomize overlays rendered by tests/test_render.py
+    stray = [p.name for p in FIXTURES.iterdir() if p.is_dir() and not (p / EXPECTED).is_file()
+             and p.name not in ("fix", "render")]
     assert stray == [], f"fixture folders without {EXPECTED}"
     for folder in folders:
         _rule_for(folder)

@@ -14,7 +14,7 @@ def test_escaping_follows_the_workflow_command_rules():
 def test_findings_and_problems_become_annotations(tmp_path, capsys, monkeypatch):
     write(tmp_path, {
         "odd,name:1.Dockerfile": "FROM python:3.12\nUSER 0:0\n",
-        "compose.yaml": "services:\n  web:\n    image: x\n    user: '1000'\n    read_only: true\n"
+        "compose.yaml": "services:\n  web:\n    image: x:1\n    user: '1000'\n    read_only: true\n"
                         "    security_opt: ['no-new-privileges:true']\n    mem_limit: 1g\n",
         "broken/docker-compose.yml": "services:\n  a: [\n",
     })

@@ -55,12 +55,12 @@ def test_file_selection_covers_identify_tags_and_the_names_identify_misses():
         assert selected(name), name
     # What glmlint reads that identify has no tag for: the reason for a `files` pattern.
     untagged = ["Dockerfile-dev", "Dockerfile_cuda12", "images/app.dockerfile", "etc/ssh/sshd_config",
-                "etc/ssh/sshd_config.d/50-cloud.conf"]
+                "etc/ssh/sshd_config.d/50-cloud.conf", "charts/x/templates/_helpers.tpl", "deploy/Kustomization"]
     for name in untagged:
         assert not identify.tags_from_filename(os.path.basename(name)) & {"dockerfile", "yaml"}, name
         assert selected(name), name
     for name in ["README.md", "Dockerfile.md", "Dockerfile.dockerignore", "fixtures/x/Dockerfile.root.fixed",
-                 "src/app.py", "nginx.conf", "docs/Dockerfile.txt"]:
+                 "src/app.py", "nginx.conf", "docs/Dockerfile.txt", "gen/config.tpl"]:
         assert not selected(name), name
 
 
@@ -111,7 +111,7 @@ def test_check_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(hook_repo
     assert "Dockerfile:1:1: GLM001 [run-as-root]" in proc.stdout
 
     good = project(tmp_path / "good", {"Dockerfile": "FROM python:3.12\nUSER 10001\n",
-                                       "deploy/compose.yaml": "services:\n  web:\n    image: nginx\n"
+                                       "deploy/compose.yaml": "services:\n  web:\n    image: nginx:1.27\n"
                                        "    user: '101'\n    cap_drop: [ALL]\n    read_only: true\n"
                                        "    security_opt: ['no-new-privileges:true']\n    mem_limit: 256m\n",
                                        "README.md": "FROM here on, nothing is YAML: {[\n"})
@@ -122,7 +122,7 @@ def test_check_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(hook_repo
 
 @pytest.mark.network
 def test_fix_hook_rewrites_a_file_and_fails(hook_repo, tmp_path):
-    before = ("services:\n  web:\n    image: nginx\n    user: '101'\n    read_only: true\n")
+    before = ("services:\n  web:\n    image: nginx:1.27\n    user: '101'\n    read_only: true\n")
     repo = project(tmp_path / "fix", {"compose.yaml": before, "Dockerfile": "FROM python:3.12\nUSER 10001\n"})
     proc = try_repo(hook_repo, repo, "glmlint-fix", "compose.yaml", "Dockerfile")
     assert proc.returncode == 1, proc.stdout + proc.stderr  # it changed a file: the commit must be redone

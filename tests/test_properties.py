@@ -53,8 +53,41 @@ def check_fixes(source, name: str, hint: str) -> None:  # type: ignore[no-untype
         return
     again = parse(name, fixed.new_text, hint)
     assert again is not None and again.format is source.format
+    real_loader_still_accepts(hint, source.text, fixed.new_text)
     second = fix_source(again, RULES, None, Options(unsafe=True))
     assert not second.changed, (fixed.new_text, second.new_text)
+
+
+def real_loader_still_accepts(hint: str, before: str, after: str) -> None:
+    """What the real tool (Compose v2, kubernetes-validate strict, BuildKit's parser) accepted before
+    the fix, it accepts after (tests/realtools.py)."""
+    import os
+    import tempfile
+
+    from tests import realtools
+
+    if hint == "compose":
+        if realtools.compose_binary() is None:
+            return
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "docker-compose.yml")
+            if realtools.compose_config(path, before) is not None:
+                event("real loader: refused before the fix")
+                return
+            verdict = realtools.compose_config(path, after)
+    elif hint == "yaml":
+        if realtools.kubernetes_validate(before) is not None:
+            event("real loader: refused before the fix")
+            return
+        verdict = realtools.kubernetes_validate(after)
+    elif hint == "dockerfile":
+        if realtools.dockerfile_parse(before) is not None:
+            return
+        verdict = realtools.dockerfile_parse(after)
+    else:
+        return
+    event("real loader: accepted before, judged after")
+    assert verdict is None, (verdict, before, after)
 
 
 # -- scalars and YAML text -------------------------------------------------------------

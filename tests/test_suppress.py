@@ -25,7 +25,7 @@ spec:
   containers:
     {above_name}
     - name: app
-      image: x
+      image: x:1
       securityContext:
         privileged: true{trailing}
 """

@@ -38,6 +38,7 @@ class Applied:
     col: int
     title: str
     workload: str | None
+    left: str = ""  # what the same rule still finds on the same workload after every fix (a partial fix)
 
 
 @dataclass
@@ -241,9 +242,18 @@ _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_
              "read_only_rootfs", "host_network", "host_pid", "host_ipc", "host_userns", "seccomp", "apparmor",
              "selinux", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint", "command",
              "process", "build_steps", "files")
-_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}}
+_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}, "writable_paths": {"mounts"}}
 # compose writes these as `security_opt` items: changing one changes the other
 _OPTS = {"allow_privilege_escalation", "seccomp", "apparmor", "selinux"}
+
+
+def _duplicate(values: list[str]) -> str | None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            return v
+        seen.add(v)
+    return None
 
 
 def _touched(found: _Found) -> set[str]:
@@ -289,9 +299,18 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
         if _snapshot(w0, skip) != _snapshot(w1, skip):
             changed = [f for f in _SNAPSHOT if f not in skip and _norm(getattr(w0, f)) != _norm(getattr(w1, f))]
             raise FixError(f"the fix would also change {', '.join(changed)} of {w1.label}")
+    if after.format is Format.COMPOSE:
+        for w0, w1 in zip(before.workloads, after.workloads):
+            dup = _duplicate([i.value for i in w1.security_opts])
+            if dup is not None and dup != _duplicate([i.value for i in w0.security_opts]):
+                # Compose merges `extends` lists and refuses a `security_opt` item twice
+                raise FixError(f"Compose would refuse `{dup}` twice in the `security_opt` of {w1.label}")
     before_count = Counter(f.key for f in old)
     after_count = Counter(f.key for f in new)
-    if after_count[found.key] >= before_count[found.key]:
+    exact = (found.result.code, found.result.workload, found.result.message)
+    if after_count[found.key] >= before_count[found.key] or \
+            sum(1 for f in new if (f.result.code, f.result.workload, f.result.message) == exact) >= \
+            sum(1 for f in old if (f.result.code, f.result.workload, f.result.message) == exact):
         raise FixError("the finding would remain after the fix")
     grown = [k for k in after_count if after_count[k] > before_count[k]]
     if grown:
@@ -311,13 +330,18 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
     version = 0
     found = findings(current, rules)
     budget = Counter(eligible) if eligible is not None else None
+    # positions are reported in the original file's coordinates: where `check` saw the finding
+    original = list(found)
+    reported: set[int] = set()
+    steps: list[list[Edit]] = []  # the edits of each applied step, to map a position back
     for _step in range(MAX_STEPS):
         todo = [f for f in found if f.intents and failed.get(f.key, (-1,))[0] != version
                 and (budget is None or budget[f.key] > 0)
                 and f.result.fix is not None and (options.unsafe or f.result.fix.safety is FixSafety.SAFE)]
         if not todo:
             break
-        f = todo[0]
+        # a compose base before the services that extend it: they then inherit its fix
+        f = min(todo, key=lambda t: t.workload.extends_depth if t.workload is not None else 0)
         try:
             edits = lower(f, current, current.text, options)
             if not edits:
@@ -329,22 +353,75 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
             new_found = findings(new_source, rules)
             verify(current, new_source, f, found, new_found)
         except (FixError, Conflict) as exc:
-            failed[f.key] = (version, f.result, str(exc))
+            failed[f.key] = (version, _at_original(f, current.text, steps, source, original), str(exc))
             continue
         except RecursionError:
-            failed[f.key] = (version, f.result, "the fixed text nests too deeply")
+            failed[f.key] = (version, _at_original(f, current.text, steps, source, original),
+                             "the fixed text nests too deeply")
             continue
-        result.applied.append(Applied(f.result.code, f.result.line, f.result.col,
+        line, col = _original_position(f, current.text, steps, source, original, reported)
+        result.applied.append(Applied(f.result.code, line, col,
                                       f.result.fix.title if f.result.fix else "", f.result.workload))
+        steps.append(sorted(set(edits)))
         if budget is not None:
             budget[f.key] -= 1
         failed.pop(f.key, None)
         current, found = new_source, new_found
         version += 1
     still = {f.key for f in found}
+    for a in result.applied:
+        rest = [f.result.message for f in found if f.key == _key(a.code, a.workload, "")]
+        if a.workload is not None and rest:
+            a.left = "; ".join(dict.fromkeys(rest))
     result.skipped = [(r, why) for key, (_v, r, why) in failed.items() if key in still]
     result.new_text = current.text
     return result
+
+
+def back_offset(pos: int, edits: list[Edit]) -> int:
+    """The offset in the text before `edits` (sorted, non-overlapping) of `pos` in the text after;
+    a position inside inserted text maps to where the insertion was made."""
+    shift = 0
+    for e in edits:
+        new_start = e.start + shift
+        if pos < new_start:
+            break
+        if pos < new_start + len(e.text):
+            return e.start
+        shift += len(e.text) - (e.end - e.start)
+    return pos - shift
+
+
+def _original_position(f: _Found, text: str, steps: list[list[Edit]], source: SourceFile,
+                       original: list[_Found], reported: set[int]) -> tuple[int, int]:
+    """Where `check` saw finding `f` in the original file: the original finding with the same rule,
+    workload and message (the one at the mapped position first), else the mapped position."""
+    r = f.result
+    pos = TextDoc(text).offset(r.line, r.col)
+    for edits in reversed(steps):
+        pos = back_offset(pos, edits)
+    doc = TextDoc(source.text)
+    line = doc.line_of(pos)
+    col = pos - doc.starts[line - 1] + 1
+    same = [i for i, o in enumerate(original) if i not in reported and o.key == f.key]
+    exact = [i for i in same if (original[i].result.line, original[i].result.col) == (line, col)]
+    pick = exact or same
+    if pick:
+        reported.add(pick[0])
+        o = original[pick[0]].result
+        return o.line, o.col
+    return line, col
+
+
+def _at_original(f: _Found, text: str, steps: list[list[Edit]], source: SourceFile,
+                 original: list[_Found]) -> Result:
+    """`f`'s result with its position in the original file (for a `not fixed:` line)."""
+    if not steps:
+        return f.result
+    import dataclasses
+
+    line, col = _original_position(f, text, steps, source, original, set())
+    return dataclasses.replace(f.result, line=line, col=col)
 
 
 def _relink(source: SourceFile, others: list[SourceFile]) -> None:
@@ -374,25 +451,91 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
 
     index = dockerfiles(report.sources)
     out = []
-    for source in report.sources:
+    from glmlint.parsers import compose
+
+    compose.TEXTS.clear()
+    try:
+        for source in _bases_first(report, by_path):
+            fixed = _fix_one(report, source, by_path, blocked, errors, options, index)
+            if fixed is None:
+                continue
+            out.append(fixed)
+            if fixed.changed and fixed.source.format is Format.COMPOSE and fixed.source.disk_path:
+                # a service in another file that `extends` one of these sees it fixed
+                import os
+
+                compose.TEXTS[os.path.abspath(fixed.source.disk_path)] = fixed.new_text
+    finally:
+        compose.TEXTS.clear()
+    return out
+
+
+def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFile]:
+    """The scan's files, a compose file another one `extends` from before that one."""
+    import os
+
+    sources = list(report.sources)
+    reads: dict[str, list[str]] = {}
+    for s in sources:
+        if s.format is Format.COMPOSE and s.disk_path and by_path.get(s.path) and "extends" in s.text:
+            got = s.reads
+            if not got and not getattr(report, "ir", True):
+                try:
+                    got = _reparse(s, s.text).reads
+                except FixError:
+                    got = []
+            reads[s.path] = got
+    if not reads:
+        return sources
+    by_disk = {os.path.abspath(s.disk_path): s for s in sources if s.disk_path}
+    order: list[SourceFile] = []
+    done: set[str] = set()
+
+    def visit(s: SourceFile, depth: int) -> None:
+        if s.path in done or depth > 64:
+            return
+        done.add(s.path)
+        for dep in reads.get(s.path, []):
+            other = by_disk.get(dep)
+            if other is not None:
+                visit(other, depth + 1)
+        order.append(s)
+
+    for s in sources:
+        visit(s, 0)
+    return order
+
+
+def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
+             blocked: dict[str, Counter[Key]], errors: dict[str, Any], options: Options,
+             index: Any) -> FileFix | None:
+    from glmlint.link import images_for
+    from glmlint.parsers import compose
+
+    if True:
         eligible = by_path.get(source.path)
         if eligible and source.path in errors:
             p = errors[source.path]
             why = f"the file has an error to fix first (line {p.line}: {p.message})"
-            out.append(FileFix(source, source.text, skipped=[
+            return FileFix(source, source.text, skipped=[
                 (r, why) for r in report.results
-                if r.path == source.path and _key(r.code, r.workload, r.message) in eligible]))
-            continue
-        if eligible and not getattr(report, "ir", True):  # a pooled scan keeps only the text
+                if r.path == source.path and _key(r.code, r.workload, r.message) in eligible])
+        import os
+
+        stale = compose.TEXTS and any(p in compose.TEXTS for p in source.reads) or (
+            source.format is Format.COMPOSE and compose.TEXTS and "extends" in source.text
+            and not getattr(report, "ir", True))
+        if eligible and (not getattr(report, "ir", True) or stale):
+            # a pooled scan keeps only the text; a file whose `extends` base was just fixed is read again
             try:
                 source = _reparse(source, source.text)
             except FixError:
-                continue
+                return None
             _relink(source, images_for(source, index))
         if eligible:
             eligible = eligible + blocked.get(source.path, Counter())
-            out.append(fix_source(source, report.rules, eligible, options, images_for(source, index)))
-    return out
+            return fix_source(source, report.rules, eligible, options, images_for(source, index))
+        return None
 
 
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],

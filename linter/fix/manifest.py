@@ -40,6 +40,7 @@ FIELDS: dict[Format, dict[str, Keys]] = {
         "cap_add": ("securityContext", "capabilities", "add"),
         "cap_drop": ("securityContext", "capabilities", "drop"),
         "seccomp": ("securityContext", "seccompProfile", "type"),
+        "apparmor": ("securityContext", "appArmorProfile", "type"),
     },
 }
 # compose spells these as `security_opt` items
@@ -51,7 +52,11 @@ def _merge(tree: dict[str, Any], keys: Keys, value: Any) -> None:
         tree = tree.setdefault(k, {})
         if not isinstance(tree, dict):
             raise FixError(f"conflicting changes under `{k}`")
-    tree[keys[-1]] = value
+    old = tree.get(keys[-1])
+    if isinstance(old, list) and isinstance(value, list):
+        tree[keys[-1]] = old + [v for v in value if v not in old]  # several items for one new list
+    else:
+        tree[keys[-1]] = value
 
 
 def _user_parts(user: str) -> tuple[int, int | None]:
@@ -69,10 +74,22 @@ class ManifestFixer(Lowering):
         self.fields = FIELDS[self.fmt]
         self.user = fix_user
         self.tree: dict[str, Any] = {}
+        self.pod_tree: dict[str, Any] = {}  # Kubernetes: keys of the pod spec (an emptyDir volume)
+        self.writable: list[str] = []  # paths to make writable beside a read-only root filesystem
         self.edits: list[Edit] = []
 
     def lower(self, intents: tuple[Intent, ...]) -> list[Edit]:
         self.dispatch(intents)
+        if self.writable:
+            if self.fmt is Format.COMPOSE:
+                self._compose_tmpfs(self.writable)
+            else:
+                self._empty_dirs(self.writable)
+        if self.pod_tree:
+            pod = self.ydoc.node(self.w.node_path[:-2])
+            if not y.is_map(pod):
+                raise FixError(f"cannot find the pod of {self.w.label}")
+            self.edits.extend(self.ydoc.set_tree(pod, self.pod_tree))
         if self.tree:
             mapping = self.ydoc.node(self.w.node_path)
             if not y.is_map(mapping):
@@ -108,10 +125,12 @@ class ManifestFixer(Lowering):
         keys = self.fields.get(field)
         if keys is None:
             raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        if field == "apparmor" and setting.explicit and not setting.path and value == "RuntimeDefault":
+            value = "runtime/default"  # the `container.apparmor.security.beta.kubernetes.io/<c>` annotation's spelling
         if not self._replace(setting, value):
             _merge(self.tree, keys, value)
-        if self.fmt is Format.COMPOSE and field == "read_only_rootfs" and value is True:
-            self._compose_tmpfs()
+        if field == "read_only_rootfs" and value is True and "/tmp" not in self.writable:
+            self.writable.insert(0, "/tmp")  # a tmpfs (compose) or an emptyDir (Kubernetes) at /tmp
 
     def set_user(self, setting: Setting[Any]) -> None:
         uid, gid = _user_parts(self.user)
@@ -128,16 +147,50 @@ class ManifestFixer(Lowering):
         if non_root is None or not self._replace(non_root, True):
             _merge(self.tree, self.fields["run_as_non_root"], True)
 
-    def _compose_tmpfs(self) -> None:
-        """`read_only: true` needs a writable /tmp: add `tmpfs: [/tmp]` unless something mounts it."""
+    def _unmounted(self, paths: list[str]) -> list[str]:
+        mounted = {m.target.rstrip("/") or "/" for m in self.w.mounts}
+        return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted]
+
+    def _compose_tmpfs(self, paths: list[str]) -> None:
+        """`read_only: true` needs a writable /tmp (and the paths the image writes): a `tmpfs` at each
+        that nothing mounts yet."""
         mapping = self.ydoc.node(self.w.node_path)
+        paths = self._unmounted(paths)
         if y.is_map(mapping) and "tmpfs" in y.entries(mapping):
+            key, node = y.entries(mapping)["tmpfs"]
+            have = {(y.text(n) or "").split(":")[0].rstrip("/") for n in (y.items(node) if y.is_seq(node) else [node])}
+            rest = [p for p in paths if p.rstrip("/") not in have]
+            if rest and y.is_seq(node) and node.value and not self.ydoc._aliased(key, node):
+                self.edits.extend(self.ydoc.append_item(node, p) for p in rest)
             return
-        if any(m.target.rstrip("/") == "/tmp" for m in self.w.mounts):
+        if paths:
+            _merge(self.tree, ("tmpfs",), paths)
+
+    def _empty_dirs(self, paths: list[str]) -> None:
+        """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
+        nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
+        paths = self._unmounted(paths)
+        if not paths:
             return
-        _merge(self.tree, ("tmpfs",), ["/tmp"])
+        if len(self.w.node_path) < 3 or self.w.node_path[-2] not in ("containers", "initContainers"):
+            raise FixError(f"cannot find the pod of {self.w.label} to add an emptyDir")
+        pod = self.ydoc.node(self.w.node_path[:-2])
+        taken = {y.text(y.get(v, "name")) for v in y.items(y.get(pod, "volumes"))} if y.is_map(pod) else set()
+        for path in paths:
+            base = "tmp" if path.rstrip("/") == "/tmp" else path.strip("/").replace("/", "-").replace("_", "-").lower()
+            name, n = base[:60], 1
+            while name in taken:
+                n += 1
+                name = f"{base[:57]}-{n}"
+            taken.add(name)
+            _merge(self.tree, ("volumeMounts",), [{"name": name, "mountPath": path}])
+            _merge(self.pod_tree, ("volumes",), [{"name": name, "emptyDir": {}}])
 
     def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
+        if field == "writable_paths":
+            if item not in self.writable:
+                self.writable.append(item)
+            return
         keys = self.fields.get(field)
         if keys is None:
             raise FixError(f"no place for `{field}` in a {self.fmt} file")

@@ -321,6 +321,9 @@ class YamlDoc:
             lines.extend(self._block(k, v, indent))
         return self.doc.insert_lines(at, lines)
 
+    def _item(self, value: Any, like: Node | None) -> str:
+        return self._flow(value) if isinstance(value, (dict, list)) else self.scalar_text(value, like)
+
     def append_item(self, seq: Node, value: Any) -> Edit:
         like = seq.value[0] if seq.value else None
         if getattr(seq, "flow_style", False):
@@ -329,8 +332,8 @@ class YamlDoc:
                 raise FixError("cannot find the end of a flow sequence")
             if seq.value:
                 at = self.content_end(seq.value[-1])
-                return Edit(at, at, ", " + self.scalar_text(value, like))
-            return Edit(close, close, self.scalar_text(value, like))
+                return Edit(at, at, ", " + self._item(value, like))
+            return Edit(close, close, self._item(value, like))
         if not seq.value:
             raise FixError("empty block sequence")
         dash_col = seq.start_mark.column
@@ -339,7 +342,7 @@ class YamlDoc:
             raise FixError("unexpected sequence layout")
         gap = len(line[dash_col + 1:]) - len(line[dash_col + 1:].lstrip(" "))
         at = self.doc.after_line(self.content_end(seq))
-        return self.doc.insert_lines(at, [" " * dash_col + "-" + " " * max(gap, 1) + self.scalar_text(value, like)])
+        return self.doc.insert_lines(at, [" " * dash_col + "-" + " " * max(gap, 1) + self._item(value, like)])
 
     def insert_items_after(self, item: Node, values: list[str]) -> Edit:
         """Insert `values` into `item`'s list right after it, in the list's style."""

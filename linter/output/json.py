@@ -20,4 +20,7 @@ def render(report: Report) -> str:
             "workload": r.workload,
             "fix": {"title": r.fix.title, "safety": str(r.fix.safety)} if r.fix else None,
         })
+        if r.rendered_from is not None:  # found in a rendered Helm chart or Kustomize overlay
+            out[-1]["rendered_from"] = r.rendered_from
+            out[-1]["related"] = [{"path": p, "line": ln, "column": c, "note": n} for p, ln, c, n in r.related]
     return json.dumps(out, indent=2) + "\n"

@@ -178,6 +178,12 @@ def _result(r: Result, rule_index: int, fingerprint: str, root: str) -> dict[str
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
+    related = [{"id": i, "message": {"text": _RELATED.get(note, note or "related")},
+                "physicalLocation": {"artifactLocation": _artifact(path, root),
+                                     "region": {"startLine": max(line, 1), "startColumn": max(col, 1)}}}
+               for i, (path, line, col, note) in enumerate(r.related)]
+    if related:
+        out["relatedLocations"] = related
     fixes = _fixes(r, root)
     if fixes:
         out["fixes"] = fixes
@@ -187,9 +193,14 @@ def _result(r: Result, rule_index: int, fingerprint: str, root: str) -> dict[str
         properties["glmlint/fix"] = {"title": r.fix.title, "safety": str(r.fix.safety)}
     if r.workload:
         properties["glmlint/workload"] = r.workload
+    if r.rendered_from:
+        properties["glmlint/renderedFrom"] = r.rendered_from
     if properties:
         out["properties"] = properties
     return out
+
+
+_RELATED = {"value from": "the value comes from here", "patch": "the patch that sets it"}
 
 
 def _notification(p: Problem, root: str) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
 
     if any(compose.is_compose(d) for d in docs):
         problems = _check_yaml(display, text, docs)
-        source = compose.parse(display, text, docs)
+        source = compose.parse(display, text, docs, real_path)
     elif any(kubernetes.is_kubernetes(d) for d in docs):
         problems = _check_yaml(display, text, docs, skip=lambda d: kubernetes.is_kubernetes(d)
                                and not kubernetes.may_run(d))

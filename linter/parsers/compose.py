@@ -1,17 +1,22 @@
 """docker-compose -> IR: one workload per service.
 
-Anchors, aliases and merge keys are resolved by `yamlnodes`; `extends:` within
-the file is merged here (lists such as `cap_drop` and `ports` are combined,
-scalars overridden, as compose does). `${VAR:-default}` stays as written. A
+Anchors, aliases and merge keys are resolved by `yamlnodes`; `extends:` is
+merged here, within the file and from another file (`extends: {file: x.yml,
+service: base}`, read relative to this file, its values located in that file
+with `Loc.file`); lists such as `cap_drop` and `ports` are combined, scalars
+overridden, as Compose does. `${VAR:-default}` stays as written. A
 service with neither `image`, `build` nor `extends` is a fragment of an
 override file: explicit settings are checked, absent ones are not.
 """
 from __future__ import annotations
 
+import dataclasses
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
-from glmlint.ir import (Build, Device, EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User,
-                        Word, Workload, has_variable, truthy)
+from glmlint.ir import (Build, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
+                        User, Word, Workload, has_variable, truthy)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv, split_words
@@ -23,9 +28,26 @@ def is_compose(doc: Any) -> bool:
     return y.is_map(y.get(doc, "services"))
 
 
-def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
+# Texts that replace files on disk when another file is read for `extends` (the fix engine
+# sets them while it fixes a project, so that a service sees its base as fixed). Absolute paths.
+TEXTS: dict[str, str] = {}
+
+
+@dataclass
+class _Files:
+    """Where other files are read from while one compose file is parsed."""
+
+    real_dir: str  # directory of the file on disk ("" for standard input: no other file is read)
+    display_dir: str  # the same directory as paths are reported
+    stack: tuple[tuple[str, str], ...] = ()  # (file, service) being merged: a cycle is refused
+    reads: list[str] = field(default_factory=list)  # absolute paths of the other files read
+
+
+def parse(path: str, text: str, docs: list[Any], real_path: str = "") -> SourceFile:
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
     lines = split_lines(text)
+    files = _Files(os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else "",
+                   os.path.dirname(path))
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):
@@ -35,8 +57,11 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
         for name, (key, node) in table.items():
             if not y.is_map(node):
                 continue
-            view = _merged(name, table, views)
-            source.workloads.append(_service(path, d, name, key, view, lines))
+            view = _merged(name, table, views, files)
+            w = _service(path, d, name, key, view, lines)
+            depth = views[name][1] - 1
+            source.workloads.append(dataclasses.replace(w, extends_depth=depth) if depth else w)
+    source.reads = sorted(set(files.reads))
     return source
 
 
@@ -46,7 +71,67 @@ View = dict[str, list[tuple[Any, Any]]]
 MAX_EXTENDS = 32
 
 
-def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple[View, int]]) -> View:
+def _other_file(ext: Any) -> tuple[str, str] | None:
+    """(file, service) of an `extends:` that names another file."""
+    if not y.is_map(ext):
+        return None
+    file, service = y.text(y.get(ext, "file")), y.text(y.get(ext, "service"))
+    if not file or not service or "$" in file or "://" in file:
+        return None
+    return file, service
+
+
+def _read_other(path: str) -> str | None:
+    if path in TEXTS:
+        return TEXTS[path]
+    try:
+        if os.path.getsize(path) > 5 * 1024 * 1024:
+            return None
+        with open(path, "rb") as fh:
+            from glmlint.parsers import decode
+
+            return decode(fh.read())
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _external(ext: Any, files: _Files, at: Any) -> tuple[View, int] | None:
+    """The merged view of a service another file defines, its values located in that file."""
+    ref = _other_file(ext)
+    if ref is None or not files.real_dir:
+        return None
+    file, service = ref
+    real = os.path.normpath(os.path.join(files.real_dir, file))
+    from glmlint.parsers import ParseError
+
+    if (real, service) in files.stack:
+        raise ParseError(y.loc(at).line, f"`extends` of `{service}` in `{file}` comes back to itself")
+    if len(files.stack) >= MAX_EXTENDS:
+        raise ParseError(y.loc(at).line, f"the `extends` chain through `{file}` is longer than {MAX_EXTENDS}")
+    text = _read_other(real)
+    if text is None:
+        return None
+    files.reads.append(real)
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return None
+    display = os.path.normpath(os.path.join(files.display_dir, file)).replace(os.sep, "/")
+    y.stamp(docs, display)
+    services = y.get(docs[0], "services") if docs else None
+    if not y.is_map(services):
+        return None
+    table = y.entries(services)
+    if service not in table or not y.is_map(table[service][1]):
+        return None
+    sub = _Files(os.path.dirname(real), os.path.dirname(display), (*files.stack, (real, service)), files.reads)
+    cache: dict[str, tuple[View, int]] = {}
+    view = _merged(service, table, cache, sub)
+    return view, cache[service][1] + len(files.stack)
+
+
+def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple[View, int]],
+            files: _Files | None = None) -> View:
     """The service's keys with `extends` (same file) applied: base first, then the service.
 
     Each service is merged once per file (`cache`: its view and its chain's length),
@@ -63,7 +148,13 @@ def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple
         base_name = _base(table, link)
         view: View = {}
         depth = 1
-        if base_name is not None:
+        external = None
+        if base_name is None and files is not None:
+            external = _external(y.get(table[link][1], "extends"), files, table[link][0])
+        if external is not None:
+            view = {k: list(v) for k, v in external[0].items()}
+            depth = external[1] + 1
+        elif base_name is not None:
             from glmlint.parsers import ParseError
 
             if base_name in chain[:i + 1]:  # Compose refuses it too
@@ -198,6 +289,10 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         process=tuple(process),
         files=tuple(file_writes(process)),
         build=build,
+        # a service with `build:` runs the image it builds; `image:` then names it, nothing is pulled
+        pulls=(ImageRef(kwargs["image"].value, kwargs["image"].loc, f"service `{name}`",
+                        resolved="$" not in kwargs["image"].value),)
+        if build is None and "image" in kwargs and kwargs["image"].value else (),
         **kwargs,
     )
 

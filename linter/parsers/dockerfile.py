@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from glmlint.ir import (Command, EnvVar, FileWrite, Format, Loc, Port, Problem, Setting, SourceFile,
-                        User, Word, Workload, has_variable)
+from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Loc, Port, Problem, Setting,
+                        SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers import split_lines
 from glmlint.shell import file_writes, from_argv, parse_script
 
@@ -77,6 +77,9 @@ class Stage:
     steps: list[Command] = field(default_factory=list)
     files: list[FileWrite] = field(default_factory=list)
     cmd_set_here: bool = False
+    base_loc: Loc | None = None  # the image reference in the `FROM` line
+    base_resolved: bool = True  # False when the `FROM` image holds a build argument with no known value
+    downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
 
 
 def parse(path: str, text: str, real_path: str = "") -> SourceFile:
@@ -122,6 +125,8 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
         all_build_steps=tuple(c for s in stages for c in s.steps),
         files=tuple(files),
         base_image=root.base,
+        pulls=tuple(_pulls(stages)),
+        downloads=tuple(d for s in stages for d in s.downloads),
     )
     source = SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
     last = len(lines) - 1
@@ -304,14 +309,15 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     shell = ["/bin/sh", "-c"]
     for inst in instructions:
         if inst.name == "FROM":
-            words = inst.args.split()
-            words = [w for w in words if not w.startswith("--")]
+            located = [(w, at) for w, at in words_of(inst) if not w.startswith("--")]
+            words = [w for w, _at in located]
             if not words:
                 raise DockerfileError("FROM needs an image", inst.start + 1)
             base = substitute(words[0], global_args)
             name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
             parent = by_name.get(base.lower())
-            stage = Stage(name, base, Loc(inst.start + 1, 1), parent, len(stages))
+            stage = Stage(name, base, Loc(inst.start + 1, 1), parent, len(stages), base_loc=located[0][1],
+                          base_resolved=not has_variable(base))
             if parent is not None:
                 stage.env = dict(parent.env)
                 stage.env_vars = list(parent.env_vars)
@@ -367,7 +373,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             commands = _run_commands(inst, shell)
             stage.steps.extend(commands)
             stage.files.extend(file_writes(commands))
-        elif inst.name in ("COPY", "ADD") and inst.heredocs:
+        if inst.name == "ADD":
+            stage.downloads.extend(_downloads(inst, scope))
+        if inst.name in ("COPY", "ADD") and inst.heredocs:
             dest = inst.args.split()[-1] if inst.args.split() else ""
             for word, body, _first in inst.heredocs:
                 target = dest.rstrip("/") + "/" + word if dest.endswith("/") else dest
@@ -386,6 +394,58 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.cmd = None
                 stage.cmd_inst = None
     return stages
+
+
+def words_of(inst: Instruction) -> list[tuple[str, Loc]]:
+    """The instruction's blank-separated words with their locations (continuations followed)."""
+    out: list[tuple[str, Loc]] = []
+    texts = inst.source.split("\n")
+    for row, (line, col) in enumerate(inst.rows):
+        text = texts[row] if row < len(texts) else ""
+        if text.rstrip().endswith("\\") and row < len(inst.rows) - 1:
+            text = text.rstrip()[:-1]
+        out.extend((m.group(), Loc(line + 1, col + m.start() + 1)) for m in re.finditer(r"\S+", text))
+    return out
+
+
+_GIT_URL = re.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#]*\.git(?:#|/?$))", re.I)
+_HTTP_URL = re.compile(r"^https?://", re.I)
+
+
+def _downloads(inst: Instruction, scope: dict[str, str]) -> list[Download]:
+    """The remote sources of an `ADD` (every argument but the destination), with its `--checksum`."""
+    array = _json_array(inst.args)
+    located = [(w, _find(inst, json.dumps(w))) for w in array] if array is not None else words_of(inst)
+    checksum = None
+    sources: list[tuple[str, Loc]] = []
+    for word, at in located:
+        if array is None and word.startswith("--") and not sources:
+            flag, _, value = word.partition("=")
+            if flag == "--checksum":
+                checksum = value
+            continue
+        sources.append((word, at))
+    out = []
+    for word, at in sources[:-1]:  # the last argument is the destination
+        url = substitute(word, scope)
+        if _GIT_URL.match(url):
+            ref = url.partition("#")[2].partition(":")[0] or None
+            out.append(Download(url, at, "git", checksum, ref))
+        elif _HTTP_URL.match(url):
+            out.append(Download(url, at, "http", checksum))
+    return out
+
+
+def _pulls(stages: list[Stage]) -> list[ImageRef]:
+    """The images the build pulls: each stage's `FROM` that names neither an earlier stage nor `scratch`."""
+    out = []
+    for stage in stages:
+        if stage.parent is not None or stage.base.lower() == "scratch" or stage.base_loc is None:
+            continue
+        owner = f"stage `{stage.name}`" if stage.name else (
+            "the final stage" if stage is stages[-1] else f"stage {stage.index}")
+        out.append(ImageRef(stage.base, stage.base_loc, owner, stage.base_resolved))
+    return out
 
 
 # -- files a COPY takes from the build context ------------------------------------------

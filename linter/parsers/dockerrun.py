@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from glmlint.ir import (Command, EnvVar, Format, Item, Loc, Mount, Setting, SourceFile, User, Word, Workload,
-                        truthy)
+from glmlint.ir import (IMAGE_REFERENCE, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting, SourceFile, User, Word,
+                        Workload, truthy)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 
@@ -72,10 +72,7 @@ _GLOBAL_VALUE = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-lev
                  "--tlscert", "--tlskey", "--connection", "--url", "--identity", "--root", "--runroot",
                  "--storage-driver", "--storage-opt", "--cgroup-manager", "--runtime", "--tmpdir",
                  "--namespace", "-n", "--address", "-a", "--cgroup-manager", "--events-backend"}
-# A repository reference: [host[:port]/]path[:tag][@digest], path components lowercase.
-_IMAGE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-                    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-                    r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+_IMAGE = IMAGE_REFERENCE  # [host[:port]/]path[:tag][@digest] (glmlint.ir)
 
 
 # -- snippets: shell text with a map back to the file -----------------------------
@@ -276,14 +273,18 @@ def parse(path: str, text: str) -> SourceFile | None:
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind_of(name) or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else shell_script(text)
-    return _source(path, text, snippets)
+    return _source(path, text, snippets, documentation=kind == "markdown")
 
 
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
     return _source(path, text, workflow_runs(docs, split_lines(text)))
 
 
-def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet]) -> SourceFile:
+def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
+            documentation: bool = False) -> SourceFile:
+    """`documentation`: the commands are examples shown in a document (Markdown), not run by a script."""
+    import dataclasses
+
     from glmlint.shell import parse_script
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
@@ -293,7 +294,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet]) -
         for cmd in parse_script(snip.text, snip.locate):
             w = lift(cmd, path, snip.restore)
             if w is not None:
-                source.workloads.append(w)
+                source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
     return source
 
 
@@ -515,6 +516,8 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         node_path=("flag", 0),
         partial=partial,  # `$DOCKER_OPTS` may set what is absent here
         image=Setting(image.text, image.loc, path=("flag", image_at)),
+        pulls=(ImageRef(image.text, image.loc, label if name_flag is not None and name_flag.value else f"`{program}`",
+                        resolved=not image.dynamic),),
         security_opts=security_opts,
         mounts=tuple(mounts),
         devices=tuple(devices),

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.ir import EnvVar, Format, Item, Loc, Mount, Port, Setting, SourceFile, User, Word, Workload
+from glmlint.ir import EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile, User, Word, Workload
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
@@ -241,6 +241,8 @@ class _Pod:
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         sc_path = (*cpath, "securityContext")
+        role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
+                "sidecars": "sidecar"}.get(list_key, "container")
 
         def bool_field(*keys: str) -> Setting[bool] | None:
             s = self.field(c, cpath, *keys)
@@ -299,6 +301,11 @@ class _Pod:
         image = y.get(c, "image")
         if image is not None:
             kwargs["image"] = Setting(y.text(image), y.loc(image), path=(*cpath, "image"))
+            if y.text(image):
+                # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
+                # placeholder something else fills in (a kustomize/envsubst step): unknown
+                kwargs["pulls"] = (ImageRef(y.text(image) or "", y.loc(image), f"{role} `{name}` ({owner})",
+                                            resolved="$" not in (y.text(image) or "")),)
         command = _argv(c, "command", cpath, self.lines)
         args = _argv(c, "args", cpath, self.lines)
         if command is not None:
@@ -313,8 +320,6 @@ class _Pod:
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
-        role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
-                "sidecars": "sidecar"}.get(list_key, "container")
         return Workload(
             name=name,
             label=f"{role} `{name}` ({owner})",

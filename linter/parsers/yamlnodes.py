@@ -348,7 +348,25 @@ def _short(value: str) -> str:
 
 
 def loc(node: Node) -> Loc:
-    return Loc(node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    return Loc(mark.line + 1, mark.column + 1, getattr(mark, "file", ""))
+
+
+class _FileMark:
+    """A node position in another file (read for a compose `extends: {file: ...}`)."""
+
+    __slots__ = ("line", "column", "index", "file")
+
+    def __init__(self, line: int, column: int, index: int, file: str) -> None:
+        self.line, self.column, self.index, self.file = line, column, index, file
+
+
+def stamp(docs: list[Node], file: str) -> None:
+    """Mark every node as read from `file` (as reported): its `loc` then names that file."""
+    for node in _each_node(docs):
+        for attr in ("start_mark", "end_mark"):
+            m = getattr(node, attr)
+            setattr(node, attr, _FileMark(m.line, m.column, getattr(m, "index", 0), file))
 
 
 def is_map(node: Node) -> bool:

@@ -20,10 +20,22 @@ spec:
 """
 
 
-def test_helm_chart_templates_get_a_skip_notice(tmp_path, capsys):
+def test_helm_chart_is_rendered_and_a_render_error_names_the_template_line(tmp_path, capsys):
     make(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
                     "chart/values.yaml": "image: {repository: x, tag: latest}\n",
                     "chart/templates/deployment.yaml": DEPLOY, "Dockerfile": GOOD_DOCKERFILE})
+    code, out, err = check(tmp_path, capsys)
+    assert code == 2 and "GLM001" in out  # the chart's error, and the rest of the scan went on
+    assert len(err) == 1 and err[0].startswith(
+        "chart/templates/deployment.yaml:4: cannot render the Helm chart `chart`: ")
+    assert 'no template "app.fullname"' in err[0]
+
+
+def test_helm_chart_templates_get_a_skip_notice_when_rendering_is_off(tmp_path, capsys):
+    make(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+                    "chart/values.yaml": "image: {repository: x, tag: latest}\n",
+                    "chart/templates/deployment.yaml": DEPLOY, "Dockerfile": GOOD_DOCKERFILE,
+                    ".glmlint.toml": "render = false\n"})
     code, out, err = check(tmp_path, capsys)
     assert code == 1 and "GLM001" in out  # a notice does not make the exit status 2
     assert line_for(err, "chart/templates/deployment.yaml") == (

@@ -1,0 +1,220 @@
+"""Helm charts and Kustomize overlays are rendered with the real renderers and checked as deployed.
+
+Helm: Helm's Go SDK in process (PyPI `helm-python-sdk`, in the `test` extra), or a
+`helm` binary when one is on PATH. Kustomize: `kubectl kustomize` (on these
+machines and in CI) or `kustomize`. Findings must point at the template line that
+produced the setting and the values line its value came from; at the base
+resource's line or at the patch that set the value.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from glmlint.cli import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "render"
+
+needs_kustomize = pytest.mark.skipif(shutil.which("kubectl") is None and shutil.which("kustomize") is None,
+                                     reason="neither kubectl nor kustomize is on PATH")
+
+
+def _helm_available() -> bool:
+    if shutil.which("helm"):
+        return True
+    try:
+        import helm_python  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_helm = pytest.mark.skipif(not _helm_available(), reason="no Helm renderer (pip install '.[test]')")
+
+
+def run(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        try:
+            main(["check", *args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "internal error" not in out + err
+    return code, out, err.splitlines()
+
+
+def findings(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
+    code, out, err = run(cwd, capsys, "--format", "json", *args)
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+def at(results: list[dict]) -> set[tuple[str, str, int, int]]:
+    return {(r["code"], r["path"], r["line"], r["column"]) for r in results}
+
+
+@pytest.fixture
+def chart(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "inference", tmp_path / "inference")
+    return tmp_path
+
+
+# -- Helm ------------------------------------------------------------------------------
+
+
+@needs_helm
+def test_chart_findings_point_at_the_template_line_and_the_values_line(chart, capsys):
+    results = findings(chart, capsys, ".")
+    assert at(results) == {
+        # hard-coded in the template: the value's own column
+        ("GLM009", "inference/templates/deployment.yaml", 11, 20),
+        # an absent setting: the container's `- name:` line in the template
+        ("GLM007", "inference/templates/deployment.yaml", 13, 9),
+        # from values.yaml through `{{- toYaml . | nindent 12 }}` in a `with` block
+        ("GLM003", "inference/templates/deployment.yaml", 18, 13),
+        # a subchart's template, its value set in the parent's values under the subchart's name
+        ("GLM007", "inference/charts/worker/templates/job.yaml", 12, 11),
+    }
+    by = {(r["code"], r["path"]): r for r in results}
+    privileged = by[("GLM003", "inference/templates/deployment.yaml")]
+    assert privileged["related"] == [{"path": "inference/values.yaml", "line": 7, "column": 15, "note": "value from"}]
+    assert privileged["message"].endswith("(value from `inference/values.yaml:7`)")
+    assert privileged["rendered_from"] == "inference"
+    worker = by[("GLM007", "inference/charts/worker/templates/job.yaml")]
+    assert worker["related"][0]["path"] == "inference/values.yaml" and worker["related"][0]["line"] == 14
+    # what the chart fixes itself (its own drop ALL, read-only root) is not reported
+    assert not {"GLM002", "GLM004", "GLM012"} & {r["code"] for r in results}
+
+
+@needs_helm
+def test_values_and_set_are_rendered_as_helm_takes_them(chart, capsys):
+    (chart / "prod.yaml").write_text("securityContext:\n  privileged: false\n  runAsNonRoot: true\n")
+    codes = {r["code"] for r in findings(chart, capsys, "--values", "prod.yaml", ".")}
+    assert "GLM003" not in codes
+    codes = {r["code"] for r in findings(chart, capsys, "--set", "securityContext.privileged=false", ".")}
+    assert "GLM003" not in codes
+    # a values file named in the configuration is looked up beside each chart
+    (chart / "inference" / "values-prod.yaml").write_text("securityContext: {privileged: false}\n")
+    (chart / ".glmlint.toml").write_text('[helm]\nvalues = ["values-prod.yaml"]\n')
+    codes = {r["code"] for r in findings(chart, capsys, ".")}
+    assert "GLM003" not in codes and "GLM009" in codes
+
+
+@needs_helm
+def test_suppressions_in_templates_and_values_files(chart, capsys):
+    tpl = chart / "inference" / "templates" / "deployment.yaml"
+    tpl.write_text(tpl.read_text().replace("      hostNetwork: true",
+                                           "      hostNetwork: true  # glmlint: ignore[host-namespace] CNI agent"))
+    values = chart / "inference" / "values.yaml"
+    values.write_text(values.read_text().replace(
+        "  privileged: true", "  # glmlint: ignore[GLM003] the driver installer\n  privileged: true"))
+    code, out, _err = run(chart, capsys, ".")
+    assert "GLM009" not in out and "GLM003" not in out and "2 suppressed" in out
+
+
+@needs_helm
+def test_a_chart_that_cannot_render_is_an_error_naming_the_template_line(chart, capsys):
+    values = chart / "inference" / "values.yaml"
+    values.write_text(values.read_text().replace("model:\n  name: llama-3-8b\n", "model: {}\n"))
+    code, _out, err = run(chart, capsys, ".")
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith("inference/templates/deployment.yaml:15: cannot render the Helm "
+                                               "chart `inference`: ")
+    assert "model.name is required" in err[0]
+    # the user may opt out: a notice, and the rest of the scan decides the exit status
+    (chart / ".glmlint.toml").write_text('render-failures = "notice"\n')
+    code, _out, err = run(chart, capsys, ".")
+    assert code == 0 and "model.name is required" in err[0]
+
+
+@needs_helm
+def test_missing_dependency_is_a_notice_and_the_rest_renders(chart, capsys):
+    shutil.rmtree(chart / "inference" / "charts" / "worker")
+    code, out, err = run(chart, capsys, ".")
+    assert code == 1 and "GLM003" in out
+    assert err == ["inference: dependencies not in `charts/`, not rendered: worker "
+                   "(run `helm dependency build` to check them too)"]
+
+
+@needs_helm
+def test_a_changed_template_or_values_file_renders_its_chart(chart, capsys):
+    # pre-commit passes the changed files: each stands for its chart, rendered once
+    results = findings(chart, capsys, "inference/values.yaml", "inference/templates/deployment.yaml",
+                       "inference/charts/worker/values.yaml")
+    assert ("GLM003", "inference/templates/deployment.yaml", 18, 13) in at(results)
+    assert len(results) == 4
+
+
+def test_without_a_renderer_a_chart_is_an_error_that_says_how_to_get_one(chart, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setitem(sys.modules, "helm_python", None)
+    code, _out, err = run(chart, capsys, ".")
+    assert code == 2
+    assert err == ["inference: cannot render the Helm chart `inference`: no Helm renderer: put `helm` on PATH "
+                   "or `pip install 'glmlint[helm]'` (or set `render = false` in the configuration to skip "
+                   "charts); fix it, or set `render-failures = \"notice\"` (or `render = false`) in the "
+                   "configuration"]
+
+
+def test_render_false_keeps_the_template_notice(chart, capsys):
+    (chart / ".glmlint.toml").write_text("render = false\n")
+    code, _out, err = run(chart, capsys, ".")
+    assert code == 0
+    assert "inference/templates/deployment.yaml:1: skipped: Helm template, render it first " \
+           "(`helm template … | glmlint check -`)" in err
+
+
+# -- Kustomize ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def overlays(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "kustomize", tmp_path / "kustomize")
+    return tmp_path / "kustomize"
+
+
+@needs_kustomize
+def test_overlay_findings_point_at_the_base_resource_and_the_patch(overlays, capsys):
+    results = findings(overlays, capsys, ".")
+    assert at(results) == {
+        # in the base, built by both overlays: one finding at the base's line
+        ("GLM003", "base/deployment.yaml", 20, 25),
+        # the prod overlay's patch sets runAsUser: 0
+        ("GLM001", "overlays/prod/patch-user.yaml", 11, 24),
+        # dev adds nothing: its container lacks runAsNonRoot (an absent setting: the base's `- name:`)
+        ("GLM001", "base/deployment.yaml", 14, 11),
+    }
+    assert {r["rendered_from"] for r in results} == {"overlays/dev", "overlays/prod"}
+
+
+@needs_kustomize
+def test_base_files_are_checked_through_the_overlays_not_alone(overlays, capsys):
+    # the base's hardening that prod patches in is judged on the built object, and
+    # the patch file alone (a fragment) is never reported as a workload
+    results = findings(overlays, capsys, ".")
+    assert not [r for r in results if r["path"] == "overlays/prod/patch-user.yaml" and r["code"] != "GLM001"]
+    assert all(r.get("rendered_from") for r in results)
+
+
+@needs_kustomize
+def test_an_overlay_that_cannot_build_is_an_error(overlays, capsys):
+    (overlays / "overlays" / "dev" / "kustomization.yaml").write_text("resources:\n  - ../../missing\n")
+    code, _out, err = run(overlays, capsys, ".")
+    assert code == 2
+    assert [e for e in err if e.startswith("overlays/dev: cannot render the Kustomize overlay `overlays/dev`: ")]
+
+
+@needs_kustomize
+def test_a_changed_resource_file_builds_its_kustomization(overlays, capsys):
+    results = findings(overlays, capsys, "base/deployment.yaml")
+    assert ("GLM003", "base/deployment.yaml", 20, 25) in at(results)
