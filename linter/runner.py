@@ -79,6 +79,9 @@ class Report:
     suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
     baselined: int = 0  # findings already recorded in the baseline
     ir: bool = True  # False after a pooled scan: `sources` then carry text, not workloads (see `scan`)
+    # Dockerfiles read from disk only to link the compose files that build them (`unscanned_images`):
+    # not scanned, not reported; the fix engine links its re-parses with them too
+    linked: list[SourceFile] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -403,7 +406,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
         outcomes.close()  # every outcome is in: stop the pool
         per_source = _finish_pooled(report, checked, max_bytes, fix_edits)
     else:
-        built = unscanned_images(report.sources, report.root, max_bytes)
+        built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
         link(report.sources + built)
         index = dockerfiles(report.sources + built) if fix_edits else {}
         per_source = [run_rules(source, rules, fix_edits, images_for(source, index)) for source in report.sources]
@@ -546,7 +549,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
-        built = unscanned_images(report.sources, report.root, max_bytes)
+        built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
         link(report.sources + built)
     index = dockerfiles(report.sources + built) if fix_edits and images else {}
     out: list[tuple[list[Result], list[Problem]]] = []
