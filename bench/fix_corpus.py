@@ -108,8 +108,12 @@ def main() -> None:
     image_knowledge = Counter()
     for f in fixed:
         t = f["title"]
-        if "add back" in t or "for its image" in t or "image needs" in t:
-            image_knowledge[f["code"]] += 1
+        if "image needs to start" in t:
+            image_knowledge["GLM002 cap_add of what the image needs"] += 1
+        elif "image writes" in t:
+            image_knowledge["GLM004 tmpfs/emptyDir where the image writes"] += 1
+        elif "runAsNonRoot: true`; the image runs as" in t:
+            image_knowledge["GLM001 runAsNonRoot only (known non-root image)"] += 1
 
     # -- real loaders, before and after, on every changed file -------------------------------
     broken, judged, skipped_tools = [], Counter(), Counter()

@@ -70,12 +70,22 @@ def _cli():  # type: ignore[no-untyped-def]
                   help="Render Helm charts with this value, as `helm template --set` (repeatable).")
     @click.option("--render/--no-render", default=None,
                   help="Render Helm charts and build Kustomize overlays met in the scan.  [default: the config's, else on]")
+    @click.option("--profile", type=click.Choice(["pss-baseline", "pss-restricted"]), default=None,
+                  help="Only the rules that reproduce the Kubernetes Pod Security admission verdict at that "
+                       "level (docs/pss.md).")
+    @click.option("--pss-version", metavar="VERSION", default=None,
+                  help="Pod Security Standards version for --profile: latest or v1.x.  [default: the config's, "
+                       "else latest]")
+    @click.option("--pss-namespaces", is_flag=True, default=None,
+                  help="Also judge each Kubernetes workload by the `pod-security.kubernetes.io/enforce` label "
+                       "(and -version) of its Namespace, when a scanned file defines it.")
     def check(paths: tuple[str, ...], fmt: str, output: str | None, reports: list[tuple[str, str]],
               fail_on: str | None, select: tuple[str, ...],
               ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
               baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
               sarif_category: str | None, color: bool | None, jobs: int,
-              max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None) -> None:
+              max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None,
+              profile: str | None, pss_version: str | None, pss_namespaces: bool | None) -> None:
         """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
         from glmlint.output import NEEDS_FIX_EDITS, write
         from glmlint.rule import Severity
@@ -85,7 +95,8 @@ def _cli():  # type: ignore[no-untyped-def]
                                report_unused_ignores=report_unused_ignores, jobs=jobs,
                                max_bytes=max_file_size,
                                fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS),
-                               values=values, sets=sets, render=render)
+                               values=values, sets=sets, render=render,
+                               pss=(profile, pss_version, pss_namespaces))
         if write_baseline:
             from glmlint import baseline as baseline_file
 
@@ -139,6 +150,15 @@ def _cli():  # type: ignore[no-untyped-def]
         report, config = _scan(paths, select, ignore, config_path)
         fix_user = fix_user or config.fix_user or "10001"
         fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
+        if any(r.rendered_from is not None for r in report.results):  # findings in rendered Helm charts
+            from glmlint.fix import chart
+            from glmlint.helm import HelmOptions
+
+            chart_fixes, not_fixed = chart.fixes(report, unsafe_fixes, HelmOptions(
+                values=config.helm_value_files, set=config.helm_set, chart_values=config.helm_values))
+            fixes += chart_fixes
+            for r, reason in not_fixed:
+                click.echo(f"{r.path}:{r.line}:{r.col}: {r.code} not fixed: {reason}", err=True)
         changed = applied = 0
         for f in fixes:
             for r, reason in f.skipped:
@@ -200,7 +220,8 @@ def _cli():  # type: ignore[no-untyped-def]
               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
               report_unused_ignores: bool = False, jobs: int = 1,
               max_bytes: int | None = None, fix_edits: bool = False, values: tuple[str, ...] = (),
-              sets: tuple[str, ...] = (), render: bool | None = None):
+              sets: tuple[str, ...] = (), render: bool | None = None,
+              pss: tuple[str | None, str | None, bool | None] = (None, None, None)):
         """Load the configuration, select the rules, scan (with progress on a terminal), and report
         unreadable files on standard error, one line each. Returns the report and the configuration."""
         import dataclasses
@@ -208,7 +229,7 @@ def _cli():  # type: ignore[no-untyped-def]
         from glmlint.baseline import BaselineError
         from glmlint.runner import MAX_BYTES, scan
 
-        config, rules = settings(config_path, select, ignore)
+        config, rules = settings(config_path, select, ignore, pss, paths, stdin_filename)
         config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores,
                                      helm_value_files=values, helm_set=config.helm_set + sets,
                                      render=config.render if render is None else render)
@@ -231,18 +252,39 @@ def _cli():  # type: ignore[no-untyped-def]
 
 
 def settings(config_path: str | None, select: tuple[str, ...] = (),
-             ignore: tuple[str, ...] = ()) -> tuple[Config, list[Rule]]:
+             ignore: tuple[str, ...] = (),
+             pss: tuple[str | None, str | None, bool | None] = (None, None, None),
+             paths: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[Config, list[Rule]]:
     """The configuration (`--config`, or found upward from the working directory) and the rules to
-    run, for every command that scans; a bad file or selector exits 2 with a one-line error."""
-    from glmlint.config import ConfigError, resolve
+    run, for every command that scans; a bad file or selector exits 2 with a one-line error.
+    `pss` holds `--profile`, `--pss-version` and `--pss-namespaces` (None: the config's)."""
+    import dataclasses
+
+    from glmlint.config import ConfigError, check_pss_version, resolve
     from glmlint.registry import RuleError, all_rules
 
+    profile, pss_version, pss_namespaces = pss
+    if pss_version is not None and check_pss_version(pss_version) is None:
+        _fail(f"--pss-version must be \"latest\" or \"v1.x\", not {pss_version!r}")
     try:
         available = all_rules()
         config = resolve(config_path, os.getcwd(), available)
-        return config, config.rules(available, _split(select), _split(ignore))
+        changes = {k: v for k, v in (("profile", profile), ("pss_version", pss_version),
+                                     ("pss_namespaces", pss_namespaces)) if v is not None}
+        if changes:
+            config = dataclasses.replace(config, **changes)
+        rules = config.rules(available, _split(select), _split(ignore))
     except (ConfigError, RuleError) as exc:
         _fail(str(exc))
+    if config.pss_namespaces:
+        from glmlint import pss as standards
+
+        namespaces = standards.read_namespaces(list(paths) or ["."], os.getcwd(), stdin_filename)
+        judged = standards.namespace_rules(namespaces, available)
+        codes = {r.code for r in judged}
+        rules = [r for r in rules if r.code not in codes] + judged
+        rules.sort(key=lambda r: r.code)
+    return config, rules
 
 
 def _fail(message: str) -> NoReturn:

@@ -37,8 +37,9 @@ CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.tom
 FAIL_ON = ("error", "warning", "never")
 KEYS = ("select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores", "render",
         "render-failures", "helm",
-        "require-digest")
+        "require-digest", "profile", "pss-version", "pss-namespaces")
 RENDER_FAILURES = ("error", "notice")
+PROFILES = ("pss-baseline", "pss-restricted")  # the Kubernetes Pod Security Standards levels (docs/pss.md)
 
 
 class ConfigError(Exception):
@@ -67,6 +68,9 @@ class Config:
     render_failures: str = "error"  # a chart/overlay that cannot be rendered: "error" (exit 2) or "notice"
     helm_values: tuple[str, ...] = ()  # values file names looked up beside each chart (`helm.values`)
     helm_set: tuple[str, ...] = ()  # `--set` expressions for every chart (`helm.set`, then `--set`)
+    profile: str | None = None  # `pss-baseline` / `pss-restricted`: the rules that reproduce that admission verdict
+    pss_version: str = "latest"  # the Pod Security Standards version a `pss-*` profile judges at (`v1.x`)
+    pss_namespaces: bool = False  # judge each workload by its Namespace's `pod-security.kubernetes.io/enforce`
     require_digest: bool = False  # GLM045: an image pinned by tag, not digest, is reported too
     # Set from the command line only:
     helm_value_files: tuple[str, ...] = ()  # `--values FILE`, for every chart
@@ -80,7 +84,16 @@ class Config:
         from glmlint.registry import matches
         from glmlint.registry import select as pick
 
-        chosen = pick(available, list(select) or list(self.select), [*self.ignore, *ignore])
+        if self.profile is not None:
+            from glmlint import pss
+
+            level = self.profile.removeprefix("pss-")
+            version = pss.parse_version(self.pss_version)
+            assert version is not None  # checked when read
+            profiled = pss.profile_rules(level, version, available)
+            chosen = pick(profiled, list(select) or list(self.select) or ["ALL"], [*self.ignore, *ignore])
+        else:
+            chosen = pick(available, list(select) or list(self.select), [*self.ignore, *ignore])
         out = []
         for rule in chosen:
             for sel, severity in self.severity:  # the last matching override wins
@@ -297,7 +310,19 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
             raise fail(key, f"unknown key `helm.{key}`; known keys: values, set")
     helm_values = globs("helm.values", helm["values"]) if "values" in helm else ()
     helm_set = globs("helm.set", helm["set"]) if "set" in helm else ()
+    profile = data.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise fail("profile", f"`profile` must be one of {', '.join(PROFILES)}, not {profile!r}")
+    pss_version = data.get("pss-version", "latest")
+    if not isinstance(pss_version, str) or check_pss_version(pss_version) is None:
+        raise fail("pss-version", f"`pss-version` must be \"latest\" or \"v1.x\", not {pss_version!r}")
+    pss_namespaces = data.get("pss-namespaces", False)
+    if not isinstance(pss_namespaces, bool):
+        raise fail("pss-namespaces", f"`pss-namespaces` must be true or false, not {pss_namespaces!r}")
     return Config(
+        profile=profile,
+        pss_version=pss_version,
+        pss_namespaces=pss_namespaces,
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
         select=selectors("select", data["select"]) if "select" in data else (),
@@ -313,6 +338,13 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         helm_set=helm_set,
         require_digest=require_digest,
     )
+
+
+def check_pss_version(value: str) -> int | None:
+    """`latest` or `v1.x` as a minor version (newer than the newest check: the newest); None if neither."""
+    from glmlint import pss
+
+    return pss.parse_version(value)
 
 
 _USER = re.compile(r"^[0-9]+(:[0-9]+)?$")

@@ -123,7 +123,7 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
         template = Template(key, disk, display_path(disk, root), text, files, _values_chain(chart_dir, rel, values, root))
         for offset, doc in _documents(text):
             parts.append((doc, TemplateOrigin(template, offset)))
-    return Rendered.build(shown, parts), notices
+    return Rendered.build(shown, parts, "helm"), notices
 
 
 def _documents(text: str) -> list[tuple[int, str]]:
@@ -391,7 +391,7 @@ class TemplateOrigin:
         text = lines[t]
         col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
         related = self._values(node, t, lines)
-        return Place(tpl.shown, t + 1, col), related
+        return Place(tpl.shown, t + 1, col, disk=tpl.disk), related
 
     def _values(self, node: Node, t: int, lines: list[str]) -> tuple[Place, ...]:
         refs = _refs(lines, t)
@@ -421,7 +421,7 @@ class TemplateOrigin:
                 elif y.is_scalar(value_node) and not node.is_key:
                     continue
                 target = key_node if node.is_key and key_node is not None else value_node
-                return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from")
+                return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from", disk)
         return None
 
 

@@ -348,6 +348,69 @@ class Download:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityContext:
+    """What one level of a Kubernetes pod writes in its own `securityContext`, before the
+    container inherits the pod's values (the Pod Security Standards judge each level on its own:
+    a pod-level `runAsNonRoot: false` is refused even when every container sets `true`).
+
+    A field is None when that level does not write it. Values are as written (a bool, an int, a
+    string). `seccomp`/`apparmor` are the profile's `type`, `""` when the profile is written
+    without one; `selinux_*` are the `seLinuxOptions` keys; `host_process` is
+    `windowsOptions.hostProcess`; `proc_mount` is container-only.
+    """
+
+    run_as_non_root: Setting[Any] | None = None
+    run_as_user: Setting[Any] | None = None
+    seccomp: Setting[str] | None = None
+    apparmor: Setting[str] | None = None
+    selinux_type: Setting[str] | None = None
+    selinux_user: Setting[str] | None = None
+    selinux_role: Setting[str] | None = None
+    host_process: Setting[Any] | None = None
+    proc_mount: Setting[str] | None = None
+    capabilities: bool = False  # `capabilities` is written (restricted PSS asks each container for drop ALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """A pod volume: its name and its source kind (`hostPath`, `emptyDir`, `nfs`, ...; `emptyDir`
+    when it names none, as the API server defaults it), located at the source key (or the
+    volume's `- name:`)."""
+
+    name: str
+    kind: str
+    loc: Loc
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pod:
+    """Pod-level facts of a Kubernetes pod spec that the Pod Security Standards read, as written.
+
+    `context` is the pod's own `securityContext`; `os` is `spec.os.name`; `host_users` is
+    `spec.hostUsers` (False puts the pod in a user namespace); `annotations` are the pod's (or its
+    template's) metadata annotations; `containers` names every container of the pod.
+    """
+
+    context: SecurityContext
+    loc: Loc  # where pod-level findings about absent settings point (the pod spec's first key)
+    os: Setting[str] | None = None
+    host_users: Setting[Any] | None = None
+    volumes: tuple[Volume, ...] = ()
+    annotations: tuple[tuple[str, Setting[str]], ...] = ()
+    containers: tuple[str, ...] = ()
+
+    @property
+    def windows(self) -> bool:
+        return self.os is not None and self.os.value == "windows"
+
+    @property
+    def user_namespace(self) -> bool:
+        """`hostUsers: false`: the pod runs in its own user namespace."""
+        return self.host_users is not None and self.host_users.value is False
+
+
+@dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
 
@@ -392,6 +455,13 @@ class Workload:
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
+    # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
+    own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
+    pod: Pod | None = None  # its pod's own values, volumes, os, annotations (k8s)
+    sysctls: tuple[Item, ...] = ()  # kernel parameters set (k8s pod `securityContext.sysctls`, compose `sysctls`)
+    probe_hosts: tuple[Item, ...] = ()  # `host` of httpGet/tcpSocket probes and lifecycle handlers (k8s)
+    container_list: str = ""  # k8s: `containers`, `initContainers`, `ephemeralContainers`, ... (CR: the key)
+    namespace: str | None = None  # k8s: the object's `metadata.namespace`
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
@@ -451,6 +521,129 @@ class Workload:
         return found
 
 
+# -- the cluster around the containers: RBAC objects, ServiceAccounts, pods ------------------
+#
+# Kubernetes RBAC objects and the pods that run as a ServiceAccount, as the manifests
+# write them (`linter/parsers/kubernetes.py`). The links between them (a binding names a
+# role and subjects, a pod names its ServiceAccount, an aggregated ClusterRole collects
+# others) are resolved across every scanned file by `glmlint.link.link_cluster`: what a
+# pod's token may do is in `Pod.grants`. Objects not in the scan are unknown.
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRule:
+    """One entry of a Role's or ClusterRole's `rules`. `loc` is the entry (its `- ` item);
+    `file` the file it is written in (set when it reaches another file through a link)."""
+
+    api_groups: tuple[str, ...]
+    resources: tuple[str, ...]
+    verbs: tuple[str, ...]
+    resource_names: tuple[str, ...] = ()
+    non_resource_urls: tuple[str, ...] = ()
+    loc: Loc = Loc(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A Role (namespaced) or ClusterRole. `aggregation` holds the label selectors of an
+    aggregated ClusterRole's `aggregationRule` (each a tuple of `(key, op, values)`
+    requirements; `op` is `In`, `NotIn`, `Exists` or `DoesNotExist`), None when it has none;
+    `aggregated` the rules it collects from the scanned ClusterRoles its selectors match."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    rules: tuple[PolicyRule, ...]
+    loc: Loc  # the object's `kind:` line: what a finding about the whole role points at
+    path: str = ""  # the file, as reported
+    labels: tuple[tuple[str, str], ...] = ()
+    aggregation: tuple[tuple[tuple[str, str, tuple[str, ...]], ...], ...] | None = None
+    aggregated: tuple[tuple[PolicyRule, str], ...] = ()  # (rule, "ClusterRole/<name> in <file>")
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Who a binding grants to: a `ServiceAccount` (with its namespace), a `User` or a `Group`."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A RoleBinding or ClusterRoleBinding: `role_kind`/`role_name` from its `roleRef`."""
+
+    kind: str
+    name: str
+    namespace: str | None
+    role_kind: str
+    role_name: str
+    subjects: tuple[Subject, ...]
+    loc: Loc  # the object's `kind:` line
+    role_loc: Loc = Loc(1)  # the `roleRef` name
+    path: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    name: str
+    namespace: str | None
+    automount: bool | None  # `automountServiceAccountToken`; None when not written
+    loc: Loc
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a scanned binding gives a pod's ServiceAccount: the binding, and the role with the rules
+    it holds (its own and, for an aggregated ClusterRole, those it collects). `role` is None when the
+    role is not in the scan (then nothing is known about it, except the built-in `cluster-admin`)."""
+
+    binding: Binding
+    role: Role | None
+
+
+@dataclass(frozen=True, slots=True)
+class PodIdentity:
+    """A pod spec (a Pod, a workload's template, a custom resource's replica template) and the
+    identity it runs with. `service_account` is `serviceAccountName` (default `default`, not
+    explicit); `automount` the pod's own `automountServiceAccountToken` (None when absent, at
+    `anchor`); their paths say where the fix engine writes. `account` and `grants` are filled
+    by the cross-file link. `containers` are the labels of the workloads it holds."""
+
+    owner: str  # "Deployment/api", "PyTorchJob/train Worker"
+    namespace: str | None
+    service_account: Setting[str]
+    automount: Setting[bool | None]
+    anchor: Loc  # the pod spec's key
+    containers: tuple[str, ...] = ()
+    account: ServiceAccount | None = None
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.owner if self.owner.startswith("Pod/") else f"the pod of {self.owner}"
+
+    def mounts_token(self) -> bool:
+        """Whether the kubelet mounts the ServiceAccount token: the pod's setting wins, then the
+        ServiceAccount's (when it is in the scan); Kubernetes' default is to mount it."""
+        if self.automount.value is not None:
+            return bool(self.automount.value)
+        if self.account is not None and self.account.automount is not None:
+            return self.account.automount
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class Directive:
     """A `Keyword value` line of a configuration file such as sshd_config."""
@@ -471,8 +664,17 @@ class SourceFile:
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
+    # Kubernetes objects around the containers (RBAC, ServiceAccounts, pod identities): small,
+    # kept in a pooled scan's light sources so that the cross-file link can run on them
+    roles: list[Role] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)
+    accounts: list[ServiceAccount] = field(default_factory=list)
+    pods: list[PodIdentity] = field(default_factory=list)
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
+    # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
+    # that must be unset for it; a finding at that place says "when `VAR` is unset"
+    assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

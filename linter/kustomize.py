@@ -159,7 +159,7 @@ def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
         kind = y.text(y.get(doc, "kind")) or ""
         name = y.text(y.get(doc, "metadata", "name")) or ""
         parts.append((doc_text, ResourceOrigin(files, origin_path, root, kind, name, patches, inline)))
-    return Rendered.build(display_path(directory, root), parts)
+    return Rendered.build(display_path(directory, root), parts, "kustomize")
 
 
 def _split(text: str) -> list[str]:

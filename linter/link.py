@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import posixpath
 from typing import Any
 
-from glmlint.ir import Format, Loc, Setting, SourceFile, Word, Workload
+from glmlint.ir import (Binding, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting, SourceFile,
+                        Word, Workload)
 
 
 def image_key(path: str) -> str:
@@ -58,7 +60,16 @@ def images_for(src: SourceFile, index: dict[str, SourceFile]) -> list[SourceFile
     return [index[key] for key in sorted(wanted(src)) if key in index]
 
 
+def cluster_peers(src: SourceFile, sources: list[SourceFile]) -> list[SourceFile]:
+    """The other files whose RBAC objects and ServiceAccounts a re-parse of `src` (a manifest with
+    pods) is linked with."""
+    if not src.pods:
+        return []
+    return [s for s in sources if s.path != src.path and (s.bindings or s.accounts or s.roles)]
+
+
 def link(sources: list[SourceFile]) -> None:
+    link_cluster(sources)
     images = {}
     for src in sources:
         if src.format is Format.DOCKERFILE and src.workloads and src.disk_path:
@@ -125,3 +136,107 @@ def stamp(value: Any, file: str) -> Any:
                 changes[f.name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+# -- the cluster: bindings -> roles and subjects, pods -> ServiceAccounts ----------------------
+#
+# Kubernetes objects link by name across files: a binding's `roleRef` names a role, its
+# subjects name ServiceAccounts, a pod names its ServiceAccount, an aggregated ClusterRole
+# collects the ClusterRoles its label selectors match. Only what the scan holds is known:
+# a role that is not in the scan grants nothing glmlint can see (the built-in
+# `cluster-admin` excepted, whose meaning is fixed). An object without `metadata.namespace`
+# goes to whatever namespace it is applied to (kustomize's `namespace:`, `kubectl -n`): a pod
+# and a binding subject in the same written namespace match; when either namespace is
+# unwritten (or the subject's is `default`, where `kubectl apply` puts an unnamespaced pod), they
+# match only when their files are close (the same directory, or directories with a common
+# parent: a kustomize base's `rbac/` and `manager/`), never across unrelated parts of a tree.
+
+
+def _same_ns(pod: str | None, subject: str | None, pod_file: str, binding_file: str) -> bool:
+    """Whether a pod (or ServiceAccount) in namespace `pod` is the ServiceAccount subject in `subject`."""
+    if pod is not None and subject is not None:
+        return pod == subject
+    if pod is not None and subject is None:
+        return _close(pod_file, binding_file)
+    return (subject is None or subject == "default") and _close(pod_file, binding_file)
+
+
+def _close(a: str, b: str) -> bool:
+    """The same directory, or sibling directories (one common parent)."""
+    da, db = posixpath.dirname(a.replace("\\", "/")), posixpath.dirname(b.replace("\\", "/"))
+    return da == db or posixpath.dirname(da) == posixpath.dirname(db) or posixpath.dirname(da) == db \
+        or da == posixpath.dirname(db)
+
+
+def _role_ns(role: str | None, binding: str | None) -> bool:
+    return role is None or binding is None or role == binding
+
+
+def _selects(selector: tuple[tuple[str, str, tuple[str, ...]], ...], labels: dict[str, str]) -> bool:
+    for key, op, values in selector:
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+        if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return False
+    return bool(selector)
+
+
+def aggregate(roles: list[Role]) -> list[Role]:
+    """Each aggregated ClusterRole with the rules of the scanned ClusterRoles its selectors match
+    (as the controller does, following aggregated roles that aggregate others)."""
+    cluster = [r for r in roles if r.kind == "ClusterRole"]
+    out = []
+    for role in roles:
+        if role.aggregation is None:
+            out.append(role)
+            continue
+        collected: list[tuple[PolicyRule, str]] = []
+        seen = {id(role)}
+        todo = [role]
+        while todo:
+            cur = todo.pop()
+            for other in cluster:
+                if id(other) in seen or not any(_selects(sel, dict(other.labels)) for sel in cur.aggregation or ()):
+                    continue
+                seen.add(id(other))
+                collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")
+                                 for r in other.rules)
+                if other.aggregation is not None:
+                    todo.append(other)
+        out.append(dataclasses.replace(role, aggregated=tuple(collected)))
+    return out
+
+
+def link_cluster(sources: list[SourceFile], targets: list[SourceFile] | None = None) -> None:
+    """Fill `PodIdentity.account` and `PodIdentity.grants` in `targets` (default: all) from every source's objects."""
+    roles = aggregate([r for s in sources for r in s.roles])
+    bindings = [b for s in sources for b in s.bindings]
+    accounts = [a for s in sources for a in s.accounts]
+    if not bindings and not accounts:
+        return
+    for src in targets if targets is not None else sources:
+        if src.pods:
+            src.pods[:] = [_link_pod(pod, src.path, roles, bindings, accounts) for pod in src.pods]
+
+
+def _link_pod(pod: PodIdentity, path: str, roles: list[Role], bindings: list[Binding],
+              accounts: list[ServiceAccount]) -> PodIdentity:
+    name = pod.service_account.value
+    account = next((a for a in accounts if a.name == name and _same_ns(pod.namespace, a.namespace, path, a.path)
+                    and (a.namespace == pod.namespace or a.path == path)), None)
+    grants = []
+    for b in bindings:
+        if not any(s.kind == "ServiceAccount" and s.name == name and _same_ns(pod.namespace, s.namespace, path, b.path)
+                   for s in b.subjects):
+            continue
+        role = next((r for r in roles if r.kind == b.role_kind and r.name == b.role_name
+                     and (r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace))), None)
+        grants.append(Grant(b, role))
+    grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
+    return dataclasses.replace(pod, account=account, grants=tuple(grants))

@@ -109,7 +109,9 @@ def select(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] 
     for sel in select + ignore:
         if not any(matches(r, sel) for r in rules):
             raise RuleError(f"unknown rule selector {sel!r}")
-    chosen = [r for r in rules if not select or any(matches(r, s) for s in select)]
+    # with no selection, every rule that is not opt-in (the Pod Security Standards rules run
+    # when selected by code or prefix, or through a `pss-*` profile)
+    chosen = [r for r in rules if (any(matches(r, s) for s in select) if select else not r.opt_in)]
     return [r for r in chosen if not any(matches(r, s) for s in ignore)]
 
 

@@ -35,6 +35,7 @@ class Place:
     line: int
     col: int
     note: str = ""
+    disk: str = ""  # the file on disk, for a fix that edits it
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +69,15 @@ class Rendered:
 
     name: str  # what was rendered, as reported: `charts/inference` (chart) or `overlays/prod`
     docs: list[RenderedDoc] = field(default_factory=list)
+    kind: str = ""  # "helm" or "kustomize"
 
     def text(self) -> str:
         return "".join(d.text for d in self.docs)
 
     @classmethod
-    def build(cls, name: str, parts: list[tuple[str, Origin]]) -> Rendered:
+    def build(cls, name: str, parts: list[tuple[str, Origin]], kind: str = "") -> Rendered:
         """Join documents `(text, origin)` into one stream, each after a `---` line."""
-        out = cls(name)
+        out = cls(name, kind=kind)
         line = 1
         for text, origin in parts:
             if not text.strip():

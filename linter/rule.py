@@ -177,6 +177,16 @@ class Rule:
     security_severity: float | None = None
     file_check: Callable[[SourceFile], Iterable[Finding]] | None = None
     module: str = ""
+    # A rule's parameters (the Pod Security Standards level and version its check judges at):
+    # when not None, the check is called as `check(workload, params)`; a profile replaces them.
+    params: Any = None
+    # Off unless asked for (`--select`, a profile): the Pod Security Standards rules, whose checks
+    # overlap the default rules' (GLM023 and GLM009) and whose verdict depends on a level.
+    opt_in: bool = False
+    # the rule reads what the cross-file link fills in from other files (`PodIdentity.grants`): a pooled
+    # scan runs it after linking, in the parent process (see runner)
+    scan_wide: bool = False
+
     # when a rule declared `fix=SAFE` gives some findings an unsafe fix: the condition, in words
     # ("the workload may run as root"), shown by `glmlint rules` and on the rule page
     fix_unsafe_when: str | None = None
@@ -191,7 +201,11 @@ class Rule:
         return str(self.fix)
 
     def __call__(self, workload: Workload) -> Iterable[Finding]:
-        return self.check(workload) if self.check else ()
+        if self.check is None:
+            return ()
+        if self.params is not None:
+            return self.check(workload, self.params)  # type: ignore[call-arg]
+        return self.check(workload)
 
     def on_file(self, fn: Callable[[SourceFile], Iterable[Finding]]) -> Callable[[SourceFile], Iterable[Finding]]:
         """Register a whole-file check (e.g. a repository `sshd_config`) for this rule."""
@@ -240,22 +254,34 @@ def rule(
     tags: tuple[str, ...] = ("security",),
     since: str = "0.1.0",
     security_severity: float | None = None,
+    params: Any = None,
+    opt_in: bool = False,
+    scope: str = "workload",
     fix_unsafe_when: str | None = None,
-) -> Callable[[Callable[[Workload], Iterable[Finding]]], Rule]:
+) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
     """Declare a rule's metadata beside its check; the module docstring is its documentation.
-    `fix_unsafe_when`: for a rule whose fix is safe except in a case it can tell (findings then
-    carry `fix_safety=UNSAFE`), that case in words."""
+
+    `scope`: `workload` (the check takes a `Workload`), `file` (it takes a `SourceFile`: Kubernetes
+    RBAC objects, a repository `sshd_config`), or `scan` (a `SourceFile` whose cross-file links,
+    such as `PodIdentity.grants`, are resolved over the whole scan). `fix_unsafe_when`: for a rule
+    whose fix is safe except in a case it can tell (findings then carry `fix_safety=UNSAFE`), that
+    case in words."""
+    if scope not in ("workload", "file", "scan"):
+        raise ValueError(f"rule scope {scope!r} must be workload, file or scan")
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like ABC123")
     if not _SLUG.match(slug):
         raise ValueError(f"rule slug {slug!r} must be kebab-case")
 
-    def wrap(fn: Callable[[Workload], Iterable[Finding]]) -> Rule:
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
         module = sys.modules.get(fn.__module__)
+        per_workload = scope == "workload"
         return Rule(
             code=code, slug=slug, severity=severity, message=message, formats=frozenset(formats),
-            check=fn, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags, since=since,
-            security_severity=security_severity, module=fn.__module__, fix_unsafe_when=fix_unsafe_when,
+            check=fn if per_workload else None, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags,
+            since=since, security_severity=security_severity, module=fn.__module__, params=params,
+            opt_in=opt_in, file_check=None if per_workload else fn, scan_wide=scope == "scan",
+            fix_unsafe_when=fix_unsafe_when,
         )
 
     return wrap

@@ -54,6 +54,9 @@ class Result:
     edits: tuple[FixEdit, ...] | None = None
     related: tuple[tuple[str, int, int, str], ...] = ()  # other places that set it: (path, line, col, note)
     rendered_from: str | None = None  # the Helm chart or Kustomize overlay whose rendering it was found in
+    # a fix through a chart: the value to replace in the values file or template, or why there is
+    # none (`glmlint.fix.chart.ChartFix`)
+    value_edit: Any = None
 
     @property
     def code(self) -> str:
@@ -245,7 +248,7 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
         out.extend((finding, None) for finding in rule.file_check(source))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule.check(workload))
+            out.extend((finding, workload) for finding in rule(workload))
     return out
 
 
@@ -285,7 +288,15 @@ def _moved(source: SourceFile, r: Result) -> Result:
     message = r.message
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
-    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message, fix=None,
+    edit = None
+    if source.origins.rendered.kind == "helm":
+        from glmlint.fix import chart
+
+        new = chart.new_value(r)
+        edit = chart.value_edit(new, place, related) if new is not None else None
+    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message,
+                               fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
+                               value_edit=edit,
                                related=tuple((p.path, p.line, p.col, p.note) for p in related),
                                rendered_from=source.path)
 
@@ -304,6 +315,9 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), finding.opt_in)
+    assumed = source.assumed.get((at.line, at.col)) if not at.file else None
+    if assumed:
+        message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix
@@ -506,12 +520,14 @@ def _check_one(cand: Candidate) -> _Outcome:
         return got, None, []
     if wanted(got):
         return got, None, []  # checked after linking, in the parent
-    results, problems = run_rules(got, rules, fix_edits)
+    # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
+    results, problems = run_rules(got, [r for r in rules if not r.scan_wide], fix_edits)
     index = {id(rule): i for i, rule in enumerate(rules)}
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
     light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
-                       problems=got.problems)
+                       problems=got.problems, roles=got.roles, bindings=got.bindings, accounts=got.accounts,
+                       pods=got.pods)
     return light, packed, problems
 
 
@@ -535,7 +551,7 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
                    max_bytes: int, fix_edits: bool) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import dockerfiles, image_key, images_for, link, wanted
+    from glmlint.link import dockerfiles, image_key, images_for, link, link_cluster, wanted
 
     report.ir = False
     rules = report.rules
@@ -551,12 +567,25 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                     report.sources[i] = full
         built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
         link(report.sources + built)
+    else:
+        link_cluster(report.sources)
     index = dockerfiles(report.sources + built) if fix_edits and images else {}
+    scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
-    for source, (_cand, (_got, packed, problems)) in zip(report.sources, entries):
+    for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
         if packed is None:
             out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
-        else:
-            out.append(([Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)})
-                         for p in packed], problems))
+            continue
+        results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
+        if scan_wide and source.pods:
+            linked, more = run_rules(source, scan_wide)
+            if fix_edits and any(r.fix is not None for r in linked):
+                # the fix's edits are verified against the whole file: parse it again here
+                full = read_source(cand, max_bytes)
+                if isinstance(full, SourceFile):
+                    link_cluster(report.sources, targets=[full])
+                    linked, more = run_rules(full, scan_wide, fix_edits)
+            results.extend(linked)
+            problems = problems + more
+        out.append((results, problems))
     return out

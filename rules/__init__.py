@@ -7,8 +7,10 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
                            glm016_sensitive_port_exposed, glm019_passwordless_sudo,
-                           glm021_host_device, glm022_remote_script_pipe, glm045_unpinned_image,
-                           glm046_unverified_add)
+                           glm021_host_device, glm022_remote_script_pipe, glm040_rbac_wildcard,
+                           glm041_rbac_escalation, glm042_rbac_secret_read, glm043_cluster_admin_binding,
+                           glm044_service_account_token, glm045_unpinned_image, glm046_unverified_add)
+from glmlint.rules import (glm023_pss_host_namespaces, glm024_host_port, glm025_host_path_volume, glm026_host_probe, glm027_unmasked_proc_mount, glm028_unsafe_sysctl, glm029_windows_host_process, glm030_non_default_capability, glm031_capabilities_not_restricted, glm032_selinux_options, glm033_apparmor_profile, glm034_seccomp_profile_not_allowed, glm035_seccomp_profile_missing, glm036_restricted_volume_type, glm037_run_as_non_root_not_set, glm038_run_as_user_root, glm039_privilege_escalation_allowed)
 
 BUILTIN = (
     glm001_run_as_root.check,
@@ -30,6 +32,28 @@ BUILTIN = (
     glm019_passwordless_sudo.check,
     glm021_host_device.check,
     glm022_remote_script_pipe.check,
+    glm023_pss_host_namespaces.check,
+    glm024_host_port.check,
+    glm025_host_path_volume.check,
+    glm026_host_probe.check,
+    glm027_unmasked_proc_mount.check,
+    glm028_unsafe_sysctl.check,
+    glm029_windows_host_process.check,
+    glm030_non_default_capability.check,
+    glm031_capabilities_not_restricted.check,
+    glm032_selinux_options.check,
+    glm033_apparmor_profile.check,
+    glm034_seccomp_profile_not_allowed.check,
+    glm035_seccomp_profile_missing.check,
+    glm036_restricted_volume_type.check,
+    glm037_run_as_non_root_not_set.check,
+    glm038_run_as_user_root.check,
+    glm039_privilege_escalation_allowed.check,
+    glm040_rbac_wildcard.check,
+    glm041_rbac_escalation.check,
+    glm042_rbac_secret_read.check,
+    glm043_cluster_admin_binding.check,
+    glm044_service_account_token.check,
     glm045_unpinned_image.check,
     glm046_unverified_add.check,
 )

@@ -31,6 +31,9 @@ services:
 ## Fix safety
 Unsafe: workloads that really use host devices (FUSE, raw block devices) may
 stop working.
+No fix is offered for a workload whose privilege is its purpose (a device
+plugin, a kubelet plugin, a node sysctl setter; see [images](../images.md)):
+the finding stays and says so.
 """
 from __future__ import annotations
 
@@ -45,5 +48,12 @@ from glmlint.rule import Finding, FixSafety, Severity, rule, unset
 def check(workload: Workload) -> Iterator[Finding]:
     privileged = workload.privileged
     if privileged.value:
+        from glmlint.catalog.purposes import purpose_of
+
+        purpose = purpose_of(workload)
+        if purpose is not None:
+            yield Finding(at=privileged.loc, args={"name": workload.label},
+                          message=f"{workload.label} runs privileged{purpose.note()}")
+            return
         yield Finding(at=privileged.loc, args={"name": workload.label},
                       fix=unset(privileged, title="Remove `privileged: true`"))

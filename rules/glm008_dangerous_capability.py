@@ -38,6 +38,11 @@ services:
 ## Fix safety
 Unsafe: a process that really uses the capability (a FUSE mount, `perf`,
 `py-spy`, a VPN sidecar) fails without it.
+No fix is offered for a workload whose privilege is its purpose (a device
+plugin, a kubelet plugin, a node sysctl setter; see [images](../images.md)):
+the finding stays and says so.
+Nor for a capability the image exists for (a WireGuard VPN image's
+`NET_ADMIN`, `purpose_capabilities` in the image catalog).
 """
 from __future__ import annotations
 
@@ -57,6 +62,11 @@ def check(workload: Workload) -> Iterator[Finding]:
     from glmlint.catalog.images import fact
 
     purpose = fact(workload.image.value, "purpose_capabilities") if workload.cap_add.value else None
+    agent = None
+    if workload.cap_add.value:
+        from glmlint.catalog.purposes import purpose_of
+
+        agent = purpose_of(workload)
     for item in workload.cap_add.value:
         cap = item.value.strip().upper().removeprefix("CAP_")
         if cap in DANGEROUS:
@@ -66,6 +76,10 @@ def check(workload: Workload) -> Iterator[Finding]:
                 yield Finding(at=item.loc, args={"name": workload.label, "cap": cap},
                               message=f"{workload.label} adds {what} (the `{purpose.entry}` image needs it "
                                       "for its purpose: no automatic fix; keep it only on this service)")
+                continue
+            if agent is not None:
+                yield Finding(at=item.loc, args={"name": workload.label, "cap": cap},
+                              message=f"{workload.label} adds {what}{agent.note()}")
                 continue
             yield Finding(at=item.loc, args={"name": workload.label, "cap": cap},
                           message=f"{workload.label} adds {what}",

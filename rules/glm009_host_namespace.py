@@ -40,6 +40,9 @@ services:
 ## Fix safety
 Unsafe: the workload loses what it shared. Ports it listened on must be
 published, and tools that inspect host processes stop working.
+No fix is offered for a workload whose privilege is its purpose (a device
+plugin, a kubelet plugin, a node sysctl setter; see [images](../images.md)):
+the finding stays and says so.
 """
 from __future__ import annotations
 
@@ -58,5 +61,10 @@ def check(workload: Workload) -> Iterator[Finding]:
     for field_name, ns in _NAMESPACES:
         setting = getattr(workload, field_name)
         if setting.value:
+            from glmlint.catalog.purposes import purpose_of
+
+            purpose = purpose_of(workload)
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns},
-                          fix=unset(setting, title=f"Stop sharing the host's {ns} namespace"))
+                          fix=None if purpose is not None else unset(setting, title=f"Stop sharing the host's {ns} namespace"),
+                          message=None if purpose is None else
+                          f"{workload.owner(setting)} shares the host's {ns} namespace{purpose.note()}")

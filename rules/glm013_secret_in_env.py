@@ -8,12 +8,20 @@ Flags an `ENV` or `ARG` (Dockerfile), `environment` or `build.args`
 `HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and
 whose value is written out literally.
 
+A literal default (`${OPENAI_API_KEY:-sk-...}` in compose or a `docker run`
+line, `${VAR-default}` too) is what the container gets whenever the variable
+is unset, so it is reported as written ("... when `OPENAI_API_KEY` is unset").
+A well-known default credential that the service runs with until someone
+changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too.
+
 It never fires for a value that comes from elsewhere: a reference (`${VAR}`,
-`$VAR`, Kubernetes `$(VAR)`, `valueFrom`), a value taken from the host
-(compose `- TOKEN`), an empty value, an `ARG` with no default, a file
-(`*_FILE` names, `/run/secrets/...` paths), an obvious placeholder
-(`changeme`, `<your-token>`, `xxxx`, `{{ .Values.token }}`, a value that
-spells the variable's own name), or a name that
+`$VAR`, `${VAR:?err}`, Kubernetes `$(VAR)`, `valueFrom`), a value the `.env`
+file beside a compose file supplies, a value taken from the host (compose
+`- TOKEN`), an empty value, an `ARG` with no default, a file (`*_FILE` names,
+`/run/secrets/...` paths), template text a person is meant to replace
+(`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
+`{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
+`nvapi-NVKEY`, a value that spells the variable's own name), or a name that
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`). Messages name the variable, never the
 value.
@@ -68,13 +76,22 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     "REGION", "AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "LIFETIME", "INTERVAL", "BACKEND",
                     "CLASS", "HANDLER"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Template text a person is meant to replace: never a credential anything runs with. A
+# well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
+# service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
 _PLACEHOLDER = re.compile(
-    r"""^(<.*>|\[.*\]|\{\{.*\}\}|%.*%|@.*@|[x*.#_-]+|\.\.\..*|.*\.\.\.)$
-      |change.?me|change.?it|replace.?me|replace.?with|your.?(own.?)?[a-z]*.?(key|token|secret|password|pass)
-      |^(insert|enter|put|fake|dummy|example|sample)[-_]
+    r"""^(<.*>|\[.*\]|\{\{.*\}\}|%.*%|@.*@|[x*.#_-]+|\.\.\..*|.*\.\.\.|.*…)$
+      |replace.?me|replace.?with|your.?(own.?)?[a-z0-9_.-]*?(key|token|secret|password|passwd|pass|pwd)
+      |(key|token|secret|password|passwd|pwd).?(goes.?)?here$
+      |^(insert|enter|put|paste|add|fake|dummy|example|sample)[-_]
       |^(todo|tbd|fixme|none|null|nil|undefined|dummy|placeholder|redacted|example|sample|not.?set|unset
           |xxx.*|\*\*\*.*)$""",
     re.I | re.X)
+# a vendor key prefix with a body no real key has: `sk-xxxx`, `hf_...`, `nvapi-NVKEY`, `sk-proj-YOUR_KEY`
+_FAKE_KEY = re.compile(
+    r"""^(sk(-proj|-ant)?|hf|nvapi|ghp|gho|github_pat|glpat|xox[abpr]|pk|rk|AKIA)[-_]
+         ([x*.#_-]+|.{0,7}|[A-Z_-]+|.*(your|here|xxxx|\.\.\.).*)$""",
+    re.X)
 _NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1"}  # a switch, not a secret
 
 
@@ -122,4 +139,4 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
         return False  # a path to a file holding the secret
-    return not _PLACEHOLDER.search(text)
+    return not (_PLACEHOLDER.search(text) or _FAKE_KEY.match(text))

@@ -97,3 +97,15 @@ def test_kubernetes_container_keeps_its_own_rule() -> None:
             "    - {name: a, image: 'gcr.io/distroless/static:nonroot'}\n")
     (a,) = parsers.parse("pod.yaml", text, "yaml").workloads  # type: ignore[union-attr]
     assert a.user.value is None and a.runs_as_root() is None
+
+
+def test_purposes_match_their_schema_and_are_documented() -> None:
+    import jsonschema
+    from glmlint.catalog import purposes
+
+    schema = json.loads((Path(__file__).parent / "purposes.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(purposes.load(), schema)
+    page = DOCS.read_text(encoding="utf-8")
+    assert not [p.id for p in purposes.purposes() if f"`{p.id}`" not in page]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"version": 1, "purposes": [{"id": "x", "description": "d", "host_paths": ["/x"]}]}, schema)

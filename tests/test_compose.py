@@ -77,7 +77,7 @@ def test_ports_short_and_long_syntax():
                      (None, None, "9000"), ("0.0.0.0", "5432", "5432")]
 
 
-def test_environment_list_and_map_and_variables_left_as_written():
+def test_environment_list_and_map_and_variables_read_as_compose_does():
     s = svc("""\
         services:
           a:
@@ -94,7 +94,8 @@ def test_environment_list_and_map_and_variables_left_as_written():
         """)
     a_env = {e.name: e.value for e in s["a"].env}
     assert a_env == {"JUPYTER_TOKEN": "", "HF_HOME": None}
-    assert s["a"].user.value.raw == "${UID:-1000}" and s["a"].runs_as_root() is None
+    # `${UID:-1000}` is 1000 when UID is unset; `${TOKEN}` with no default stays as written (unknown)
+    assert s["a"].user.value.raw == "1000" and s["a"].runs_as_root() is False
     assert {e.name: e.value for e in s["b"].env} == {"TOKEN": "${TOKEN}", "EMPTY": None}
 
 
@@ -164,8 +165,9 @@ def test_port_spec_kept_and_variables_with_colons_stay_whole():
             volumes:
               - ${DATA_ROOT:-/srv/data}:/data:ro
         """)
+    # a volume is read as Compose reads it (the default when DATA_ROOT is unset); ports stay as written
     assert [(m.source, m.target, m.kind, m.read_only) for m in s["nb"].mounts] == [
-        ("${DATA_ROOT:-/srv/data}", "/data", "bind", True)]
+        ("/srv/data", "/data", "bind", True)]
     ports = [(p.host_ip, p.host_port, p.container_port, p.spec) for p in s["nb"].ports]
     assert ports == [(None, "${JUPYTER_PORT:-8888}", "8888", "${JUPYTER_PORT:-8888}:8888"),
                      ("${BIND:-0.0.0.0}", "2222", "22", "${BIND:-0.0.0.0}:2222:22/tcp"),

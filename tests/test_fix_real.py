@@ -234,3 +234,29 @@ def test_fixed_dockerfiles_parse_with_buildkit(tmp_path: Path) -> None:
 @pytest.mark.skipif(realtools.sshd_binary() is None, reason="sshd (Debian's openssh-server) is not installed")
 def test_sshd_config_accepted_by_sshd(tmp_path: Path) -> None:
     assert realtools.sshd_test("PasswordAuthentication no\nPermitRootLogin no\n") is None
+
+
+@pytest.mark.parametrize("init", [
+    'command: ["sh", "-c", "sysctl -w vm.max_map_count=262144"]',
+    'command: ["/usr/local/bin/bash", "-e", "-c", "echo 262144 > /proc/sys/vm/max_map_count"]',
+])
+def test_a_sysctl_setter_keeps_its_privilege_and_says_why(tmp_path: Path, init: str) -> None:
+    text = ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: setter}\nspec:\n  selector: {matchLabels: {a: b}}\n"
+            "  template:\n    metadata: {labels: {a: b}}\n    spec:\n      hostPID: true\n      initContainers:\n"
+            f"      - name: sysctl\n        image: busybox\n        {init}\n"
+            "        securityContext: {privileged: true}\n      containers:\n      - name: pause\n        image: pause\n")
+    _write(tmp_path, {"ds.yaml": text})
+    report, _fixes = _fix_tree(tmp_path, ["GLM003", "GLM009"])
+    mine = [r for r in report.results if "sysctl" in (r.workload or "")]
+    assert {r.code for r in mine} == {"GLM003", "GLM009"}
+    assert all(r.fix is None and "sysctl setter" in r.message for r in mine)
+    assert "privileged: true" in (tmp_path / "ds.yaml").read_text()
+
+
+def test_a_plain_privileged_container_is_still_fixed(tmp_path: Path) -> None:
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: x\n"
+            "    securityContext: {privileged: true}\n    command: [\"sysctl\", \"-a\"]\n")
+    _write(tmp_path, {"pod.yaml": text})
+    _fix_tree(tmp_path, ["GLM003"])
+    new = (tmp_path / "pod.yaml").read_text()
+    assert "privileged: false" in new and realtools.kubernetes_validate(new) is None

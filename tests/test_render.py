@@ -218,3 +218,73 @@ def test_an_overlay_that_cannot_build_is_an_error(overlays, capsys):
 def test_a_changed_resource_file_builds_its_kustomization(overlays, capsys):
     results = findings(overlays, capsys, "base/deployment.yaml")
     assert ("GLM003", "base/deployment.yaml", 20, 25) in at(results)
+
+
+# -- fixing through the chart -------------------------------------------------------------
+
+
+def fix(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        try:
+            main(["fix", *args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err.splitlines()
+
+
+@needs_helm
+def test_fix_edits_values_yaml_and_plain_template_lines_then_the_chart_renders_clean(chart, capsys):
+    values = chart / "inference" / "values.yaml"
+    template = chart / "inference" / "templates" / "deployment.yaml"
+    before_values, before_template = values.read_text(), template.read_text()
+    code, out, err = fix(chart, capsys, "--write", "--unsafe-fixes", ".")
+    assert code == 1
+    assert sorted(out.splitlines()) == sorted([
+        "inference/values.yaml:7:15: GLM003 fixed: Remove `privileged: true` "
+        "(found at `inference/templates/deployment.yaml:18:13`)",
+        "inference/values.yaml:14:31: GLM007 fixed: Forbid privilege escalation (`no_new_privs`) "
+        "(found at `inference/charts/worker/templates/job.yaml:12:11`)",
+        "inference/templates/deployment.yaml:11:20: GLM009 fixed: Stop sharing the host's network namespace "
+        "(found at `inference/templates/deployment.yaml:11:20`)",
+    ])
+    # format-preserving: exactly the three values changed, nothing else in either file
+    assert values.read_text() == before_values.replace("  privileged: true", "  privileged: false").replace(
+        "    allowPrivilegeEscalation: true", "    allowPrivilegeEscalation: false")
+    assert template.read_text() == before_template.replace("hostNetwork: true", "hostNetwork: false")
+    # rendered again: only the finding no value can fix is left (an absent setting)
+    assert at(findings(chart, capsys, ".")) == {("GLM007", "inference/templates/deployment.yaml", 13, 9)}
+    # and a second fix changes nothing
+    code, out, _err = fix(chart, capsys, "--write", "--unsafe-fixes", ".")
+    assert code == 0 and out == ""
+
+
+@needs_helm
+def test_safe_fixes_only_by_default_and_a_diff_without_write(chart, capsys):
+    code, out, err = fix(chart, capsys, ".")
+    assert code == 0 and out == ""  # these three fixes are unsafe: nothing without --unsafe-fixes
+    assert err[-1].startswith("Would fix 0 findings")
+    code, out, _err = fix(chart, capsys, "--unsafe-fixes", ".")
+    assert code == 1 and "--- a/inference/values.yaml" in out and "+  privileged: false" in out
+    assert "privileged: true" in (chart / "inference" / "values.yaml").read_text()  # not written
+
+
+@needs_helm
+def test_a_value_computed_by_a_template_is_not_fixed_and_fix_says_why(chart, capsys):
+    template = chart / "inference" / "templates" / "deployment.yaml"
+    template.write_text(template.read_text().replace("hostNetwork: true",
+                                                     "hostNetwork: {{ .Values.debug | default true }}"))
+    code, out, err = run(chart, capsys, ".")
+    assert "GLM009" in out and "GLM009 [host-namespace] the pod of Deployment/release-name-inference shares the " \
+        "host's network namespace\n" in out  # no "(unsafe fix)": there is none to offer
+    code, out, err = fix(chart, capsys, "--unsafe-fixes", ".")
+    assert "inference/templates/deployment.yaml:11:47: GLM009 not fixed: the value is computed by a template " \
+           "action on `inference/templates/deployment.yaml:11`; edit the template, or make it a value in " \
+           "values.yaml" in err
+    assert "hostNetwork" not in out

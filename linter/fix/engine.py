@@ -113,6 +113,14 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
             structured.append(intent)
     if structured:
         w = found.workload
+        if w is None and ydoc is not None and fmt is Format.KUBERNETES:
+            from glmlint.fix.manifest import set_at_path
+
+            for intent in structured:  # a pod-level setting (`automountServiceAccountToken`): by its path
+                if not isinstance(intent, SetValue) or not intent.setting.path:
+                    raise FixError(f"no way to write {type(intent).__name__} outside a workload")
+                edits.extend(set_at_path(ydoc, intent.setting, intent.value))
+            return edits
         if w is None:
             raise FixError("no workload to change")
         if fmt is Format.DOCKERFILE:
@@ -425,6 +433,12 @@ def _at_original(f: _Found, text: str, steps: list[list[Edit]], source: SourceFi
 
 
 def _relink(source: SourceFile, others: list[SourceFile]) -> None:
+    if source.format is Format.KUBERNETES and source.pods:
+        from glmlint.link import link_cluster
+
+        # the pods' ServiceAccounts and bindings, from the other files and this one as it is now
+        link_cluster([source, *[o for o in others if o.path != source.path]], targets=[source])
+        return
     if source.format is not Format.COMPOSE:
         return
     from glmlint.link import link
@@ -509,7 +523,7 @@ def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFi
 def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
              blocked: dict[str, Counter[Key]], errors: dict[str, Any], options: Options,
              index: Any) -> FileFix | None:
-    from glmlint.link import images_for
+    from glmlint.link import cluster_peers, images_for
     from glmlint.parsers import compose
 
     if True:
@@ -531,10 +545,11 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
                 source = _reparse(source, source.text)
             except FixError:
                 return None
-            _relink(source, images_for(source, index))
+            _relink(source, images_for(source, index) + cluster_peers(source, report.sources))
         if eligible:
             eligible = eligible + blocked.get(source.path, Counter())
-            return fix_source(source, report.rules, eligible, options, images_for(source, index))
+            return fix_source(source, report.rules, eligible, options,
+                              images_for(source, index) + cluster_peers(source, report.sources))
         return None
 
 

@@ -232,3 +232,17 @@ class ManifestFixer(Lowering):
             self.edits.extend(self.ydoc.remove_entry(got[0], key))  # `network_mode: host`
         else:
             raise FixError("cannot remove this setting")
+
+
+def set_at_path(ydoc: YamlDoc, setting: Setting[Any], value: Any) -> list[Edit]:
+    """Write `value` where `setting.path` says: replace the scalar when it is written, else add the
+    key to the mapping its path ends in (a pod spec's `automountServiceAccountToken`)."""
+    if setting.explicit:
+        node = ydoc.scalar_at(setting.loc)
+        if node is None:
+            raise FixError(f"cannot find the setting at line {setting.loc.line}")
+        return [ydoc.replace_scalar(node, value)]
+    mapping = ydoc.node(setting.path[:-1])
+    if not y.is_map(mapping):
+        raise FixError("cannot find the mapping the setting belongs in")
+    return list(ydoc.set_tree(mapping, {str(setting.path[-1]): value}))

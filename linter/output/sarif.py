@@ -3,12 +3,12 @@
 The log is written as plain dictionaries, and the tests validate it against
 the official SARIF 2.1.0 schema (and check what GitHub code scanning and Azure
 DevOps Advanced Security require on top: `tool.driver.fullName`, explicit
-`level`s, `partialFingerprints`, rule `security-severity`). The `sarif-om`
-object model was dropped: it is unmaintained since 2019, was generated from a
-pre-final draft of the standard (its serializer drops values equal to the
-draft's defaults, its `Suppression` writes `state` for the final `status`, its
-`PropertyBag` knows only `tags`), and pulled `attrs` and `pbr` into every
-install for one output format.
+`level`s, `partialFingerprints`, rule `security-severity`). Each result goes on
+one line of its own (`dumps`). The `sarif-om` object model was dropped: it is
+unmaintained since 2019, was generated from a pre-final draft of the standard
+(its serializer drops values equal to the draft's defaults, its `Suppression`
+writes `state` for the final `status`, its `PropertyBag` knows only `tags`),
+and pulled `attrs` and `pbr` into every install for one output format.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
     keep = min(total, max_results)
     why = f"GitHub code scanning accepts at most {max_results} results per run"
     while True:
-        text = json.dumps(to_dict(report, category, sorted(by_priority[:keep]), why), indent=2) + "\n"
+        text = dumps(to_dict(report, category, sorted(by_priority[:keep]), why))
         if keep == 0 or len(text) <= max_gzip_bytes:  # gzip never grows JSON this size
             return text
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6))
@@ -64,6 +64,27 @@ def render(report: Report, category: str | None = None, max_results: int = MAX_R
             return text
         why = f"GitHub code scanning accepts uploads up to {max_gzip_bytes} bytes gzipped"
         keep = min(keep - 1, int(keep * max_gzip_bytes / size * 0.95))
+
+
+def dumps(log: dict[str, Any]) -> str:
+    """The log as JSON text: indented, each result on one line of its own.
+
+    One line per result keeps a large log fast to write (the C encoder writes
+    each result; the indenting encoder is pure Python) and easy to grep and diff.
+    """
+    run = log["runs"][0]
+    results = run["results"]
+    if not results:
+        return json.dumps(log, indent=2) + "\n"
+    run["results"] = []
+    try:
+        head = json.dumps(log, indent=2)
+    finally:
+        run["results"] = results
+    empty = '\n      "results": []'  # the run's last key
+    assert head.count(empty) == 1
+    body = ",\n".join("        " + json.dumps(r) for r in results)
+    return head.replace(empty, '\n      "results": [\n' + body + '\n      ]') + "\n"
 
 
 def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None,
@@ -85,35 +106,35 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     fingerprints = fingerprint.fingerprints(report.results)  # over all results: occurrence numbers stay put
     if kept is None:
         kept = list(range(len(report.results)))
-    results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root)
+    artifacts: dict[str, dict[str, str]] = {}  # one location object per file, shared by its results
+    results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root, artifacts)
                for i in kept]
     notifications = [_notification(p, report.root) for p in report.problems]
     if len(kept) < len(report.results):
         left = len(report.results) - len(kept)
         notifications.append({
             "descriptor": {"id": TRUNCATED_ID},
+            "level": "warning",
             "message": {"text": (f"{left} of {len(report.results)} results were left out (warnings first): {why}. "
                                  "Narrow the scan with `exclude`, or adopt a baseline (`--write-baseline`)")},
-            "level": "warning",
         })
     invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
-    run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": "glmlint",
-            "fullName": f"glmlint {__version__}",  # Azure DevOps Advanced Security requires it
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
-            "rules": [_descriptor(rule) for rule in rules],
-        }},
-    }
+    run: dict[str, Any] = {}
     if category:
         run["automationDetails"] = {"id": _automation_id(category)}
-    run["originalUriBaseIds"] = {SRCROOT: {"uri": _root_uri(report.root)}}
-    run["invocations"] = [invocation]
     run["columnKind"] = "unicodeCodePoints"
+    run["invocations"] = [invocation]
+    run["originalUriBaseIds"] = {SRCROOT: {"uri": _root_uri(report.root)}}
+    run["tool"] = {"driver": {
+        "fullName": f"glmlint {__version__}",  # Azure DevOps Advanced Security requires it
+        "informationUri": INFORMATION_URI,
+        "name": "glmlint",
+        "rules": [_descriptor(rule) for rule in rules],
+        "semanticVersion": __version__,
+        "version": __version__,
+    }}
     run["results"] = results  # an empty list is meaningful: "nothing found"
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
@@ -138,55 +159,53 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     properties["precision"] = "high"
     markdown = doc_render(rule)
     return {
+        "defaultConfiguration": {"level": _level(rule.severity)},
+        "fullDescription": {"text": _first_paragraph(rule) or rule.summary},
+        "help": {"markdown": markdown, "text": markdown},
+        "helpUri": help_uri(rule),
         "id": rule.code,
         "name": _pascal(rule.slug),
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": _first_paragraph(rule) or rule.summary},
-        "help": {"text": markdown, "markdown": markdown},
-        "helpUri": help_uri(rule),
-        "defaultConfiguration": {"level": _level(rule.severity)},
         "properties": properties,
+        "shortDescription": {"text": rule.summary},
     }
 
 
-def _fixes(r: Result, root: str) -> list[dict[str, Any]] | None:
+# Results are the bulk of a log: keys in the order sarif-om gave them, so that logs compare
+# line by line with those of earlier versions.
+
+
+def _fixes(r: Result, artifact: dict[str, str]) -> list[dict[str, Any]] | None:
     """The finding's verified fix (`Result.edits`, computed by the scan) as a SARIF fix."""
     if r.fix is None or r.edits is None:
         return None
     replacements = []
     for e in r.edits:
-        replacement: dict[str, Any] = {"deletedRegion": {"startLine": e.start_line, "startColumn": e.start_col,
-                                                         "endLine": e.end_line, "endColumn": e.end_col}}
+        replacement: dict[str, Any] = {"deletedRegion": {"endColumn": e.end_col, "endLine": e.end_line,
+                                                         "startColumn": e.start_col, "startLine": e.start_line}}
         if e.text:
             replacement["insertedContent"] = {"text": e.text}
         replacements.append(replacement)
-    return [{
-        "description": {"text": f"{r.fix.title} ({r.fix.safety} fix)"},
-        "artifactChanges": [{"artifactLocation": _artifact(r.path, root), "replacements": replacements}],
-    }]
+    return [{"artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+             "description": {"text": f"{r.fix.title} ({r.fix.safety} fix)"}}]
 
 
-def _result(r: Result, rule_index: int, fingerprint: str, root: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "ruleId": r.code,
-        "ruleIndex": rule_index,
-        "level": _level(r.severity),
-        "message": {"text": r.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": _artifact(r.path, root),
-            "region": {"startLine": max(r.line, 1), "startColumn": max(r.col, 1)},
-        }}],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-    }
-    related = [{"id": i, "message": {"text": _RELATED.get(note, note or "related")},
-                "physicalLocation": {"artifactLocation": _artifact(path, root),
-                                     "region": {"startLine": max(line, 1), "startColumn": max(col, 1)}}}
-               for i, (path, line, col, note) in enumerate(r.related)]
-    if related:
-        out["relatedLocations"] = related
-    fixes = _fixes(r, root)
+def _result(r: Result, rule_index: int, fingerprint: str, root: str,
+            artifacts: dict[str, dict[str, str]]) -> dict[str, Any]:
+    artifact = artifacts.get(r.path)
+    if artifact is None:
+        artifact = artifacts[r.path] = _artifact_data(r.path, root)
+    level = _level(r.severity)
+    out: dict[str, Any] = {"message": {"text": r.message}}
+    fixes = _fixes(r, artifact)
     if fixes:
         out["fixes"] = fixes
+    if level != "warning":  # sarif-om's default level: written last (_EXPLICIT)
+        out["level"] = level
+    out["locations"] = [{"physicalLocation": {
+        "artifactLocation": artifact,
+        "region": {"startColumn": max(r.col, 1), "startLine": max(r.line, 1)},
+    }}]
+    out["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     properties: dict[str, Any] = {}
     if r.fix is not None:
         # the safety is glmlint's own notion: SARIF's `fix` has no field for it
@@ -197,6 +216,16 @@ def _result(r: Result, rule_index: int, fingerprint: str, root: str) -> dict[str
         properties["glmlint/renderedFrom"] = r.rendered_from
     if properties:
         out["properties"] = properties
+    if r.related:
+        out["relatedLocations"] = [
+            {"id": i, "message": {"text": _RELATED.get(note, note or "related")}, "physicalLocation": {
+                "artifactLocation": _artifact_data(path, root),
+                "region": {"startColumn": max(col, 1), "startLine": max(line, 1)}}}
+            for i, (path, line, col, note) in enumerate(r.related)]
+    out["ruleId"] = r.code
+    out["ruleIndex"] = rule_index
+    if level == "warning":
+        out["level"] = level
     return out
 
 
@@ -204,14 +233,11 @@ _RELATED = {"value from": "the value comes from here", "patch": "the patch that 
 
 
 def _notification(p: Problem, root: str) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": _artifact(p.path, root)}
+    location: dict[str, Any] = {"artifactLocation": _artifact_data(p.path, root)}
     if p.line > 0:
         location["region"] = {"startLine": p.line}
-    return {
-        "message": {"text": f"{p.path}: {p.message}"},
-        "level": _note_level(p),
-        "locations": [{"physicalLocation": location}],
-    }
+    return {"level": _note_level(p), "locations": [{"physicalLocation": location}],
+            "message": {"text": f"{p.path}: {p.message}"}}
 
 
 def _level(severity: Severity) -> str:
@@ -250,7 +276,7 @@ def _file_uri(path: str) -> str:
     return Path(os.path.abspath(path)).as_uri()
 
 
-def _artifact(path: str, root: str) -> dict[str, Any]:
+def _artifact_data(path: str, root: str) -> dict[str, str]:
     """A path relative to the scan root becomes `%SRCROOT%`-based; anything else a file:// URI."""
     rel = path.replace(os.sep, "/") if os.sep != "/" else path
     if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):

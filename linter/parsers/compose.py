@@ -4,13 +4,18 @@ Anchors, aliases and merge keys are resolved by `yamlnodes`; `extends:` is
 merged here, within the file and from another file (`extends: {file: x.yml,
 service: base}`, read relative to this file, its values located in that file
 with `Loc.file`); lists such as `cap_drop` and `ports` are combined, scalars
-overridden, as Compose does. `${VAR:-default}` stays as written. A
-service with neither `image`, `build` nor `extends` is a fragment of an
+overridden, as Compose does. Values are interpolated as Compose does
+(`glmlint.interpolate`): `${VAR:-default}`/`${VAR-default}` read as the default
+unless the `.env` file beside the compose file sets `VAR`, `$$` as `$`; a value
+with a variable nobody sets (`${VAR}`, `${VAR:?err}`) stays as written. Shell
+strings (`command`, `entrypoint`, `healthcheck`) are left to the shell parser,
+`ports` as written. A service with neither `image`, `build` nor `extends` is a fragment of an
 override file: explicit settings are checked, absent ones are not.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,22 +48,55 @@ class _Files:
     reads: list[str] = field(default_factory=list)  # absolute paths of the other files read
 
 
-def parse(path: str, text: str, docs: list[Any], real_path: str = "") -> SourceFile:
+# values Compose interpolates that glmlint keeps as written: shell strings (word locations inside
+# them matter) and port specs (a fix edits the spec's text)
+_SHELL_KEYS = frozenset({"command", "entrypoint", "healthcheck", "ports"})
+_DOTENV_MAX = 1 << 20
+
+
+def dotenv(real_path: str) -> dict[str, str]:
+    """The variables of the `.env` file in the compose file's directory (Compose's project directory)."""
+    if not real_path or real_path == "-":
+        return {}
+    return _dotenv_in(os.path.dirname(os.path.abspath(real_path)))
+
+
+@functools.lru_cache(maxsize=64)
+def _dotenv_in(directory: str) -> dict[str, str]:
+    from glmlint.interpolate import read_dotenv
+
+    path = os.path.join(directory, ".env")
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > _DOTENV_MAX:
+            return {}
+        with open(path, "rb") as f:
+            data = f.read()
+        return read_dotenv(data.decode("utf-8", "replace"))
+    except OSError:
+        return {}
+
+
+def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[str, str] | None = None
+          ) -> SourceFile:
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
     lines = split_lines(text)
     files = _Files(os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else "",
                    os.path.dirname(path))
+    if env is None:
+        env = dotenv(real_path)
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):
             continue
+        done: dict[int, bool] = {}
+        _interpolate(services, env, source.assumed, done)
         table = y.entries(services)
         views: dict[str, tuple[View, int]] = {}
         for name, (key, node) in table.items():
             if not y.is_map(node):
                 continue
             view = _merged(name, table, views, files)
-            w = _service(path, d, name, key, view, lines)
+            w = _service(path, d, name, key, view, lines, done, source.assumed)
             depth = views[name][1] - 1
             source.workloads.append(dataclasses.replace(w, extends_depth=depth) if depth else w)
     source.reads = sorted(set(files.reads))
@@ -66,6 +104,43 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "") -> SourceF
 
 
 View = dict[str, list[tuple[Any, Any]]]
+
+
+def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, int], tuple[str, ...]],
+                 done: dict[int, bool]) -> None:
+    """Replace each scalar's value under `services:` by what Compose reads (see the module doc).
+
+    `done` gets the id of every node replaced, with True when a part of its value came from
+    `.env` (so it is not written in the file).
+
+    Shared (aliased) nodes are visited once: a second pass would read `$$`'s `$` as an expansion.
+    """
+    from glmlint.interpolate import interpolate
+
+    seen: set[int] = set()
+    stack = [services]
+    budget = 200_000
+    while stack and budget > 0:
+        node = stack.pop()
+        budget -= 1
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if y.is_map(node):
+            for key, value in node.value:
+                if not (y.is_scalar(key) and key.value in _SHELL_KEYS):
+                    stack.append(value)
+        elif y.is_seq(node):
+            stack.extend(node.value)
+        elif y.is_scalar(node) and "$" in node.value:
+            found = interpolate(node.value, env)
+            if found is None:
+                continue
+            node.value = found.text
+            if found.defaulted:
+                at = y.loc(node)
+                assumed[(at.line, at.col)] = found.defaulted
+            done[id(node)] = bool(found.from_env)
 
 
 MAX_EXTENDS = 32
@@ -188,7 +263,9 @@ def _last(view: View, key: str) -> tuple[Any, Any] | None:
     return pairs[-1] if pairs else None
 
 
-def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str]) -> Workload:
+def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str],
+             done: dict[int, bool] | None = None, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None
+             ) -> Workload:
     anchor = y.loc(key)
     base: tuple[str | int, ...] = (d, "services", name)
 
@@ -284,8 +361,8 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
         ports=tuple(_ports(view, base)),
-        env=tuple(_env(view, base)),
-        build_args=tuple(_build_args(view, base)),
+        env=tuple(_env(view, base, done or {}, assumed)),
+        build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
         files=tuple(file_writes(process)),
         build=build,
@@ -452,31 +529,46 @@ def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount
     return Mount(source, target, "bind" if bind else "volume", "ro" in mode.split(","), loc, path)
 
 
-def _env(view: View, base: tuple[str | int, ...]) -> list[EnvVar]:
+Assumed = dict[tuple[int, int], tuple[str, ...]]
+
+
+def _env(view: View, base: tuple[str | int, ...], done: dict[int, bool], assumed: Assumed | None) -> list[EnvVar]:
     out: list[EnvVar] = []
     for _key, node in view.get("environment", []):
-        out.extend(_variables(node, (*base, "environment")))
+        out.extend(_variables(node, (*base, "environment"), done, assumed))
     return out
 
 
-def _build_args(view: View, base: tuple[str | int, ...]) -> list[EnvVar]:
+def _build_args(view: View, base: tuple[str | int, ...], done: dict[int, bool], assumed: Assumed | None
+                ) -> list[EnvVar]:
     pair = _last(view, "build")
     if pair is None or not y.is_map(pair[1]):
         return []
-    return _variables(y.get(pair[1], "args"), (*base, "build", "args"))
+    return _variables(y.get(pair[1], "args"), (*base, "build", "args"), done, assumed)
 
 
-def _variables(node: Any, path: tuple[str | int, ...]) -> list[EnvVar]:
+def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],
+               assumed: Assumed | None = None) -> list[EnvVar]:
     """`environment:`/`build.args:` as a mapping or a list of `NAME=value` (bare `NAME`: from the host).
 
-    `$$` is compose's escape for a literal `$`, not an expansion."""
+    A value interpolated by `_interpolate` is written in the file (a default, `$$` for `$`)
+    unless a part came from `.env`; any other `$` is an expansion nobody sets here."""
     out: list[EnvVar] = []
+
+    def dynamic(n: Any, value: str) -> bool:
+        if id(n) in done:
+            return done[id(n)]
+        return has_variable(value.replace("$$", ""))
+
     if y.is_map(node):
         for name, (k, v) in y.entries(node).items():
             value = y.text(v) if y.is_scalar(v) and y.scalar(v) is not None else None
             if y.is_scalar(v) and v.style:
                 value = v.value
-            out.append(EnvVar(name, value, y.loc(k), (*path, name), dynamic=has_variable((value or "").replace("$$", ""))))
+            out.append(EnvVar(name, value, y.loc(k), (*path, name), dynamic=dynamic(v, value or "")))
+            at, key_at = y.loc(v), y.loc(k)
+            if assumed is not None and (at.line, at.col) in assumed:
+                assumed[(key_at.line, key_at.col)] = assumed[(at.line, at.col)]  # findings about a variable point at its name
     elif y.is_seq(node):
         for i, item in enumerate(y.items(node)):
             text = y.text(item)
@@ -484,5 +576,5 @@ def _variables(node: Any, path: tuple[str | int, ...]) -> list[EnvVar]:
                 continue
             name, eq, value = text.partition("=")
             out.append(EnvVar(name, value if eq else None, y.loc(item), (*path, i),
-                              dynamic=has_variable(value.replace("$$", ""))))
+                              dynamic=dynamic(item, value)))
     return out

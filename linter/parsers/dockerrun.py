@@ -8,7 +8,9 @@ and each `docker|podman|nerdctl|nvidia-docker [container] run|create` is read
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
-`$(...)` and variables stay as written (the word is `dynamic`).
+`$(...)` and variables stay as written (the word is `dynamic`), except an option
+value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
+as when `VAR` is unset (the finding says so).
 
 Locations are exact in the original file: a snippet (a Markdown block with its
 `$ ` prompts removed, a recipe with make's `$$` unescaped, a YAML `run: |`
@@ -292,7 +294,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if not MARKER.search(snip.text):
             continue
         for cmd in parse_script(snip.text, snip.locate):
-            w = lift(cmd, path, snip.restore)
+            w = lift(cmd, path, snip.restore, source.assumed)
             if w is not None:
                 source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
     return source
@@ -396,7 +398,8 @@ def plausible_image(text: str) -> bool:
     return "$" in text or bool(_IMAGE.match(text))
 
 
-def lift(cmd: Command, path: str, restore: dict[str, str] | None = None) -> Workload | None:
+def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
+         assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command."""
     if cmd.name not in PROGRAMS or not cmd.argv:
         return None
@@ -410,7 +413,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None) -> Work
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
-    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque)
+    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed)
 
 
 def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:
@@ -424,11 +427,28 @@ def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ..
     return tuple(out)
 
 
+def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> None:
+    """A flag value the shell expands from `${VAR:-default}`/`${VAR-default}`: the default, as when
+    `VAR` is unset (recorded in `assumed` at the flag); anything else unknown stays as written."""
+    from glmlint.interpolate import interpolate
+
+    found = interpolate(f.value, shell=True)
+    if found is None:
+        return
+    f.value = found.text
+    f.value_word = Word(found.text, f.value_word.loc, False, f.value_word.start, f.value_word.indent)
+    if assumed is not None and found.defaulted:
+        assumed[(f.word.loc.line, f.word.loc.col)] = found.defaulted
+
+
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
-              path: str, partial: bool) -> Workload:
+              path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload:
     from glmlint.parsers.compose import parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv
 
+    for f in flags:
+        if f.value_word.dynamic and "$" in f.value:
+            _default(f, assumed)
     anchor = argv[0].loc
     by: dict[str, list[_Flag]] = {}
     for f in flags:

@@ -22,7 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.ir import EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile, User, Word, Workload
+from glmlint.ir import (Binding, EnvVar, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
+                        Port, Role, SecurityContext, ServiceAccount, Setting, SourceFile, Subject, User, Volume,
+                        Word, Workload)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
@@ -69,8 +71,116 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     lines = split_lines(text)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
-            source.workloads.extend(_workloads(path, obj, obj_path, lines))
+            source.workloads.extend(_workloads(path, obj, obj_path, lines, source.pods))
+            _cluster_object(source, obj)
     return source
+
+
+# -- RBAC objects and ServiceAccounts --------------------------------------------------------
+
+_RBAC_API = "rbac.authorization.k8s.io/"
+
+
+def _strings(node: Any) -> tuple[str, ...]:
+    """A list of strings (`verbs: [get, list]`); a lone scalar counts as a list of one."""
+    if y.is_scalar(node):
+        t = y.text(node)
+        return (t,) if t is not None else ()
+    return tuple(t for n in y.items(node) if y.is_scalar(n) and (t := y.text(n)) is not None)
+
+
+def _namespace(obj: Any) -> str | None:
+    return y.text(y.get(obj, "metadata", "namespace")) or None
+
+
+def _kind_loc(obj: Any) -> Loc:
+    pair = y.entries(obj).get("kind")
+    return y.loc(pair[0]) if pair else y.loc(obj)
+
+
+def _cluster_object(source: SourceFile, obj: Any) -> None:
+    """Roles, bindings and ServiceAccounts, as the API server reads them."""
+    kind = y.text(y.get(obj, "kind")) or ""
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    name = y.text(y.get(obj, "metadata", "name")) or ""
+    if kind in ("Role", "ClusterRole") and api.startswith(_RBAC_API):
+        rules = tuple(PolicyRule(_strings(y.get(r, "apiGroups")), _strings(y.get(r, "resources")),
+                                 _strings(y.get(r, "verbs")), _strings(y.get(r, "resourceNames")),
+                                 _strings(y.get(r, "nonResourceURLs")), y.loc(r))
+                      for r in y.items(y.get(obj, "rules")) if y.is_map(r))
+        labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(obj, "metadata", "labels")).items()
+                       if y.is_scalar(v))
+        aggregation = None
+        rule_node = y.get(obj, "aggregationRule")
+        if kind == "ClusterRole" and y.is_map(rule_node):
+            aggregation = tuple(_selector(sel) for sel in y.items(y.get(rule_node, "clusterRoleSelectors"))
+                                if y.is_map(sel))
+        source.roles.append(Role(kind, name, None if kind == "ClusterRole" else _namespace(obj), rules,
+                                 _kind_loc(obj), source.path, labels, aggregation))
+    elif kind in ("RoleBinding", "ClusterRoleBinding") and api.startswith(_RBAC_API):
+        ref = y.get(obj, "roleRef")
+        ref_name = y.get(ref, "name")
+        namespace = None if kind == "ClusterRoleBinding" else _namespace(obj)
+        subjects = []
+        for subj in y.items(y.get(obj, "subjects")):
+            if not y.is_map(subj):
+                continue
+            skind = y.text(y.get(subj, "kind")) or ""
+            # a ServiceAccount subject's namespace is required by the API; a RoleBinding's own is the fallback
+            sns = y.text(y.get(subj, "namespace")) or (namespace if skind == "ServiceAccount" else None)
+            subjects.append(Subject(skind, y.text(y.get(subj, "name")) or "", sns, y.loc(subj)))
+        source.bindings.append(Binding(kind, name, namespace, y.text(y.get(ref, "kind")) or "",
+                                       y.text(ref_name) or "", tuple(subjects), _kind_loc(obj),
+                                       y.loc(ref_name) if ref_name is not None else _kind_loc(obj), source.path))
+    elif kind == "ServiceAccount" and api == "v1":
+        node = y.get(obj, "automountServiceAccountToken")
+        value = y.scalar(node) if node is not None else None
+        source.accounts.append(ServiceAccount(name, _namespace(obj), value if isinstance(value, bool) else None,
+                                              _kind_loc(obj), source.path))
+
+
+def _selector(sel: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """A label selector as requirements: `matchLabels` entries are `In` one value."""
+    out = [(k, "In", (y.text(v) or "",)) for k, (_kn, v) in y.entries(y.get(sel, "matchLabels")).items()]
+    for expr in y.items(y.get(sel, "matchExpressions")):
+        out.append((y.text(y.get(expr, "key")) or "", y.text(y.get(expr, "operator")) or "",
+                    _strings(y.get(expr, "values"))))
+    return tuple(out)
+
+
+def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Workload]) -> PodIdentity:
+    """The identity a pod spec runs with (its ServiceAccount and token mount)."""
+    node = spec.node
+    anchor = _key_loc(obj, obj_path, spec)
+    sa_node = y.get(node, "serviceAccountName")
+    if sa_node is None or not y.text(sa_node):
+        sa_node = y.get(node, "serviceAccount")  # the deprecated alias, used when the name is absent
+    if sa_node is not None and y.text(sa_node):
+        account = Setting(y.text(sa_node) or "default", y.loc(sa_node), path=(*spec.path, "serviceAccountName"))
+    else:
+        account = Setting("default", anchor, explicit=False, path=(*spec.path, "serviceAccountName"))
+    auto = y.get(node, "automountServiceAccountToken")
+    value = y.scalar(auto) if auto is not None else None
+    automount: Setting[bool | None] = (
+        Setting(value if isinstance(value, bool) else None, y.loc(auto),
+                path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
+        Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
+    return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers))
+
+
+def _key_loc(obj: Any, obj_path: Path, spec: _Spec) -> Loc:
+    """Where the pod spec's key is written (the `spec:` of a template); its first key if it has none."""
+    parent, node = None, obj
+    rel = spec.path[len(obj_path):]
+    for p in rel:
+        parent = node
+        node = (y.items(node)[p] if isinstance(p, int) and p < len(y.items(node)) else
+                y.get(node, p) if isinstance(p, str) else None)
+    if parent is not None and rel and isinstance(rel[-1], str):
+        pair = y.entries(parent).get(rel[-1])
+        if pair is not None:
+            return y.loc(pair[0])
+    return y.loc(spec.node)
 
 
 def _objects(doc: Any, path: Path, depth: int = 0) -> list[tuple[Any, Path]]:
@@ -186,27 +296,35 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
-def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str]) -> list[Workload]:
+def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list[PodIdentity]) -> list[Workload]:
     out: list[Workload] = []
+    namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec.path, obj_path)
-        pod = _Pod(spec, lines)
+        pod = _Pod(spec, lines, namespace)
+        mine: list[Workload] = []
         for key in spec.singles:
-            out.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
+            mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
         for list_key in CONTAINER_LISTS:
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
-                    out.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+                    mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+        out.extend(mine)
+        if mine and not spec.singles:
+            # a KServe model or Argo template container runs in a pod the controller builds: its
+            # ServiceAccount is set elsewhere (the predictor's, the workflow's)
+            pods.append(_pod(obj, obj_path, spec, owner, mine))
     return out
 
 
 class _Pod:
-    def __init__(self, found: _Spec, lines: list[str]) -> None:
+    def __init__(self, found: _Spec, lines: list[str], namespace: str | None = None) -> None:
         spec = found.node
         path = found.path
         self.spec = spec
         self.lines = lines
         self.path = path
+        self.namespace = namespace
         self.sc, self.sc_path = found.context
         meta = found.meta
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
@@ -215,6 +333,37 @@ class _Pod:
             name = y.text(y.get(vol, "name"))
             if name:
                 self.volumes[name] = (vol, (*path, "volumes", i))
+        self.facts = self._facts()
+        self.sysctls = tuple(
+            Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
+            for i, n in enumerate(y.items(y.get(self.sc, "sysctls"))) if y.is_map(n))
+
+    def _facts(self) -> Pod:
+        """The pod-level values the Pod Security Standards read, as written."""
+        spec, path = self.spec, self.path
+        volumes = []
+        for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
+            if not y.is_map(vol):
+                continue
+            sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
+            # a volume naming no source is an emptyDir: the API server defaults it so
+            # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
+            kind, pair = sources[0] if sources else ("emptyDir", None)
+            if len(sources) > 1:  # the API allows one source; name the first non-null one
+                kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
+                                   or not y.is_scalar(p[1])), sources[0])
+            at = y.loc(pair[0]) if pair is not None else y.loc(vol)
+            volumes.append(Volume(y.text(y.get(vol, "name")) or "", kind, at,
+                                  (*path, "volumes", i, kind) if pair is not None else (*path, "volumes", i)))
+        annotations = tuple((k, Setting(y.text(v) or "", y.loc(v))) for k, (_key, v) in self.annotations.items()
+                            if y.is_scalar(v))
+        names = tuple(y.text(y.get(c, "name")) or "" for key in CONTAINER_LISTS
+                      for c in y.items(y.get(spec, key)) if y.is_map(c))
+        first = next(iter(y.entries(spec).values()), None)
+        return Pod(context=_context_of(self.sc, self.sc_path), loc=y.loc(first[0]) if first else y.loc(spec),
+                   os=_scalar_setting(y.get(spec, "os", "name"), (*path, "os", "name")),
+                   host_users=_scalar_setting(y.get(spec, "hostUsers"), (*path, "hostUsers")),
+                   volumes=tuple(volumes), annotations=annotations, containers=names)
 
     def field(self, container: Any, cpath: Path, *keys: str) -> Setting[Any] | None:
         """A securityContext field: the container's own, else the pod's."""
@@ -337,6 +486,12 @@ class _Pod:
             env=tuple(_env(c, cpath)),
             process=tuple(process),
             files=tuple(file_writes(process)),
+            own=_context_of(y.get(c, "securityContext"), sc_path, container=True),
+            pod=self.facts,
+            sysctls=self.sysctls,
+            probe_hosts=tuple(_probe_hosts(c, cpath)),
+            container_list=list_key,
+            namespace=self.namespace,
             **kwargs,
         )
 
@@ -354,6 +509,65 @@ class _Pod:
             else:
                 out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), (*cpath, "volumeMounts", i)))
         return out
+
+
+def _scalar_setting(node: Any, path: Path) -> Setting[Any] | None:
+    """A scalar as written (None when absent or null, as the API server reads a null)."""
+    if node is None or not y.is_scalar(node) or y.scalar(node) is None:
+        return None
+    return Setting(y.scalar(node), y.loc(node), path=path)
+
+
+def _profile_type(sc: Any, key: str, path: Path) -> Setting[str] | None:
+    """`seccompProfile.type` / `appArmorProfile.type`: `""` when the profile is written without one."""
+    profile = y.get(sc, key)
+    if profile is None or (y.is_scalar(profile) and y.scalar(profile) is None):
+        return None
+    kind = y.get(profile, "type")
+    if kind is not None and y.is_scalar(kind) and y.scalar(kind) is not None:
+        return Setting(str(y.scalar(kind)), y.loc(kind), path=(*path, key, "type"))
+    return Setting("", y.loc(profile), path=(*path, key))
+
+
+def _context_of(sc: Any, path: Path, container: bool = False) -> SecurityContext:
+    """One level's own securityContext, as written."""
+    if not y.is_map(sc):
+        return SecurityContext()
+
+    def text(*keys: str) -> Setting[str] | None:
+        s = _scalar_setting(y.get(sc, *keys), (*path, *keys))
+        return Setting(str(s.value), s.loc, path=s.path) if s is not None else None
+
+    caps = y.get(sc, "capabilities")
+    return SecurityContext(
+        run_as_non_root=_scalar_setting(y.get(sc, "runAsNonRoot"), (*path, "runAsNonRoot")),
+        run_as_user=_scalar_setting(y.get(sc, "runAsUser"), (*path, "runAsUser")),
+        seccomp=_profile_type(sc, "seccompProfile", path),
+        apparmor=_profile_type(sc, "appArmorProfile", path),
+        selinux_type=text("seLinuxOptions", "type"),
+        selinux_user=text("seLinuxOptions", "user"),
+        selinux_role=text("seLinuxOptions", "role"),
+        host_process=_scalar_setting(y.get(sc, "windowsOptions", "hostProcess"),
+                                     (*path, "windowsOptions", "hostProcess")),
+        proc_mount=text("procMount") if container else None,
+        capabilities=container and caps is not None and not (y.is_scalar(caps) and y.scalar(caps) is None),
+    )
+
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_HANDLERS = ("postStart", "preStop")
+
+
+def _probe_hosts(c: Any, cpath: Path) -> list[Item]:
+    """The `host` of every httpGet/tcpSocket probe and lifecycle handler (empty ones left out)."""
+    out = []
+    places = [(p,) for p in _PROBES] + [("lifecycle", h) for h in _HANDLERS]
+    for place in places:
+        for action in ("httpGet", "tcpSocket"):
+            node = y.get(c, *place, action, "host")
+            if node is not None and y.is_scalar(node) and y.text(node):
+                out.append(Item(y.text(node) or "", y.loc(node), (*cpath, *place, action, "host")))
+    return out
 
 
 def _argv(c: Any, key: str, cpath: Path, lines: list[str]) -> Setting[tuple[Word, ...] | None] | None:

@@ -1,0 +1,63 @@
+"""Workloads whose privilege is their purpose (`purposes.yaml`): device plugins, kubelet plugins,
+node sysctl setters. Rules that would remove a privilege (GLM003, GLM008, GLM009) report it
+without a fix for them, saying why. The data is read once, on the first query."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from glmlint.ir import Workload
+
+DATA = "purposes.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    id: str
+    description: str
+    source: str
+    host_paths: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+
+    def note(self) -> str:
+        return f" (no automatic fix: this is {self.description}; the privilege is its purpose)"
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def purposes() -> tuple[Purpose, ...]:
+    return tuple(Purpose(id=p["id"], description=p["description"], source=p["source"],
+                         host_paths=tuple(p.get("host_paths") or ()), commands=tuple(p.get("commands") or ()),
+                         args=tuple(p.get("args") or ()), writes=tuple(p.get("writes") or ()))
+                 for p in load()["purposes"])
+
+
+def _under(path: str, root: str) -> bool:
+    path, root = path.rstrip("/") or "/", root.rstrip("/") or "/"
+    return path == root or path.startswith(root + "/")
+
+
+def purpose_of(workload: Workload) -> Purpose | None:
+    """The purpose that needs `workload`'s privilege, when the workload shows one."""
+    host = [m.source for m in workload.mounts if m.kind in ("host-path", "bind") and m.source]
+    for p in purposes():
+        if any(_under(h, root) for h in host for root in p.host_paths):
+            return p
+        if any(_under(f.path, root) for f in workload.files for root in p.writes):
+            return p
+        for cmd in workload.process:
+            if cmd.name in p.commands and any(a in w.text for w in cmd.args for a in p.args):
+                return p
+    return None

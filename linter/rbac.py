@@ -1,0 +1,131 @@
+"""What a Kubernetes RBAC rule allows, as the API server's authorizer matches it.
+
+A rule allows a request when its `apiGroups`, `resources` (a subresource is
+`pods/exec`; `pods/*` and `*` match it) and `verbs` all match, and, when
+`resourceNames` is set, the object's name is one of them. These predicates
+describe the powers GLM040–GLM043 report; GLM044 asks them about the rules a
+pod's ServiceAccount is bound to. Each returns a short description of the
+power, or None.
+
+Sources: Kubernetes RBAC reference (rules, aggregated ClusterRoles, the
+`bind`/`escalate`/`impersonate` verbs) and "RBAC good practices" (privilege
+escalation risks: secrets, workload creation, `nodes/proxy`, CSR approval,
+admission webhooks, `serviceaccounts/token`),
+https://kubernetes.io/docs/reference/access-authn-authz/rbac/ and
+https://kubernetes.io/docs/concepts/security/rbac-good-practices/ (v1.31).
+"""
+from __future__ import annotations
+
+from glmlint.ir import Binding, PolicyRule, Role
+
+WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection", "bind", "escalate",
+                         "impersonate"})
+READ_SECRET_VERBS = frozenset({"get", "list", "watch"})
+CLUSTER_ADMIN = "cluster-admin"
+# subjects a cluster-admin binding must never name: every ServiceAccount, every (un)authenticated caller
+BROAD_GROUPS = frozenset({"system:authenticated", "system:unauthenticated", "system:serviceaccounts"})
+
+
+def _group(rule: PolicyRule, group: str) -> bool:
+    return "*" in rule.api_groups or group in rule.api_groups
+
+
+def _resource(rule: PolicyRule, resource: str) -> bool:
+    """Whether the rule names `resource` (`pods/exec`): itself, `pods/*`, or `*`."""
+    base = resource.partition("/")[0]
+    return any(r == resource or r == "*" or (r == f"{base}/*" and "/" in resource) for r in rule.resources)
+
+
+def _verbs(rule: PolicyRule, verbs: frozenset[str]) -> list[str]:
+    return [v for v in rule.verbs if v in verbs]
+
+
+def wildcard(rule: PolicyRule) -> str | None:
+    """GLM040: `*` in verbs, or `*` in resources with a write verb or with `*` apiGroups."""
+    if "*" in rule.verbs:
+        what = "every resource" if "*" in rule.resources else _list(rule.resources or rule.non_resource_urls)
+        return f"every verb (`*`) on {what}"
+    if "*" in rule.resources:
+        writes = _verbs(rule, WRITE_VERBS)
+        if writes:
+            return f"{_list(writes)} on every resource (`*`)"
+        if "*" in rule.api_groups:
+            return f"{_list(rule.verbs)} on every resource of every API group (`*`)"
+    return None
+
+
+# (verbs, API group, resource, description); `None` verbs: any verb
+_ESCALATIONS: tuple[tuple[frozenset[str] | None, str, str, str], ...] = (
+    (frozenset({"create"}), "", "pods/exec", "`create` on `pods/exec` (a shell in any pod it can reach)"),
+    (frozenset({"create"}), "", "pods/attach", "`create` on `pods/attach` (a shell in any pod it can reach)"),
+    (frozenset({"create"}), "", "serviceaccounts/token",
+     "`create` on `serviceaccounts/token` (a token for any ServiceAccount, and its powers)"),
+    (None, "", "nodes/proxy", "`nodes/proxy` (the kubelet API: exec in every pod of the node)"),
+    (frozenset({"update", "patch"}), "certificates.k8s.io", "certificatesigningrequests/approval",
+     "approving `certificatesigningrequests` (certificates for any identity)"),
+    (WRITE_VERBS - {"bind", "escalate", "impersonate"}, "admissionregistration.k8s.io",
+     "mutatingwebhookconfigurations", "write on `mutatingwebhookconfigurations` (rewrites every pod it admits)"),
+    (WRITE_VERBS - {"bind", "escalate", "impersonate"}, "admissionregistration.k8s.io",
+     "validatingwebhookconfigurations", "write on `validatingwebhookconfigurations` (sees and can block every request)"),
+)
+_ESCALATING_VERBS = {"bind": "`bind` (binding roles it does not hold)",
+                     "escalate": "`escalate` (granting itself any permission)",
+                     "impersonate": "`impersonate` (acting as other users, groups or ServiceAccounts)"}
+
+
+def escalations(rule: PolicyRule) -> list[str]:
+    """GLM041: the known escalation paths the rule grants by name. Wildcards (`*` verbs or
+    resources) are GLM040's: they grant these and everything else."""
+    if "*" in rule.verbs or "*" in rule.resources:
+        return []
+    out = [desc for verb, desc in _ESCALATING_VERBS.items() if verb in rule.verbs]
+    for verbs, group, resource, desc in _ESCALATIONS:
+        if _group(rule, group) and _resource(rule, resource) and (verbs is None or _verbs(rule, verbs)):
+            out.append(desc)
+    return out
+
+
+def secret_read(rule: PolicyRule) -> str | None:
+    """GLM042: `get`/`list`/`watch` on `secrets` (or on `*` resources) of the core API group,
+    for every secret (no `resourceNames`), unless the rule is a GLM040 wildcard."""
+    if rule.resource_names or not _group(rule, "") or not _resource(rule, "secrets") or wildcard(rule):
+        return None  # a wildcard grant of writes is GLM040's, and reads secrets among everything else
+    verbs = ["*"] if "*" in rule.verbs else _verbs(rule, READ_SECRET_VERBS)
+    if not verbs:
+        return None
+    return f"{_list(verbs)} on {'`secrets`' if 'secrets' in rule.resources else 'every resource (`*`), secrets included'}"
+
+
+def broad_subject(kind: str, name: str) -> bool:
+    """GLM043: a subject that is every ServiceAccount or every caller, or one ServiceAccount."""
+    if kind == "ServiceAccount":
+        return True
+    if kind == "Group":
+        return name in BROAD_GROUPS or name.startswith("system:serviceaccounts:")
+    return kind == "User" and name == "system:anonymous"  # the unauthenticated caller's user name
+
+
+def binds_cluster_admin(binding: Binding) -> bool:
+    return binding.role_kind == "ClusterRole" and binding.role_name == CLUSTER_ADMIN
+
+
+def powers(role: Role) -> list[tuple[PolicyRule, str, str]]:
+    """Every GLM040–GLM042 power the role's rules (its own, then those it aggregates) grant:
+    (rule, where the rule is written, description), the widest first."""
+    found: list[tuple[int, PolicyRule, str, str]] = []
+    rules = [(r, role.label) for r in role.rules] + list(role.aggregated)
+    for rule, where in rules:
+        wide = wildcard(rule)
+        if wide:
+            found.append((0, rule, where, wide))
+        found.extend((1, rule, where, desc) for desc in escalations(rule))
+        if role.kind == "ClusterRole":
+            read = secret_read(rule)
+            if read:
+                found.append((2, rule, where, f"reading every secret ({read})"))
+    found.sort(key=lambda f: f[0])
+    return [(rule, where, desc) for _p, rule, where, desc in found]
+
+
+def _list(words: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"`{w}`" for w in words) if words else "nothing"

@@ -1,0 +1,138 @@
+"""Pod mounts a ServiceAccount token that a scanned binding makes powerful.
+
+## What it does
+Follows the links between the scanned files (any file of the scan, not only
+the pod's): the ServiceAccount a pod runs as (`serviceAccountName`, default
+`default`), the `RoleBinding`s and `ClusterRoleBinding`s that name it as a
+subject, and the roles they bind, aggregated ClusterRoles judged by the
+ClusterRoles in the scan they collect. When a binding gives the
+ServiceAccount a GLM040–GLM043 power (a wildcard grant, an escalation path,
+reading every secret through a ClusterRole, or `cluster-admin`) and the pod
+mounts its token (`automountServiceAccountToken` is not `false` on the pod,
+nor, when the pod does not set it, on the scanned ServiceAccount), the pod
+is reported, naming the binding, the role and the power.
+
+Only what the scan holds is known: a binding or role that is not in the
+scanned files grants nothing glmlint can see, except the built-in
+`cluster-admin`, whose meaning is fixed (the built-in `admin`, `edit` and
+`view` are not judged). An object without a namespace matches any
+namespace. Group subjects (`system:serviceaccounts`) are reported at the
+binding by GLM043, once, not at every pod.
+
+The finding points at the pod's `automountServiceAccountToken: true`, else
+its `serviceAccountName`, else the pod spec.
+
+## Why is this bad?
+The kubelet mounts the token at
+`/var/run/secrets/kubernetes.io/serviceaccount/token` in every container of
+the pod. Whoever runs code in any of them (a model server's remote code, a
+notebook, a dependency) calls the API server with the binding's power:
+reading every secret, starting privileged pods, or the whole cluster. A pod
+that does not call the API needs no token.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: model-server}
+spec:
+  selector: {matchLabels: {app: model-server}}
+  template:
+    metadata: {labels: {app: model-server}}
+    spec:
+      serviceAccountName: model-server
+      containers:
+        - {name: server, image: "vllm/vllm-openai:v0.6.3"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: model-server}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+  - {kind: ServiceAccount, name: model-server, namespace: default}
+```
+Use instead:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: model-server}
+spec:
+  selector: {matchLabels: {app: model-server}}
+  template:
+    metadata: {labels: {app: model-server}}
+    spec:
+      serviceAccountName: model-server
+      automountServiceAccountToken: false
+      containers:
+        - {name: server, image: "vllm/vllm-openai:v0.6.3"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: model-server}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+  - {kind: ServiceAccount, name: model-server, namespace: default}
+```
+(better still, bind a role with only what the pod uses: GLM043 reports this binding)
+
+## Fix safety
+Unsafe: the fix sets `automountServiceAccountToken: false` on the pod, and a
+workload that calls the Kubernetes API (a controller, an operator, a
+pipeline runner, a Ray or Spark driver starting workers) stops working. For
+those, narrow the role instead (no RBAC rewrite is offered).
+
+## Compared with other tools
+- Checkov CKV_K8S_38 ("Ensure that Service Account Tokens are only mounted
+  where necessary") and Polaris `automountServiceAccountToken` report every
+  pod that mounts a token, whatever it may do; kube-linter has no such check
+  (`default-service-account` reports the use of `default`). glmlint reports
+  the pods whose token carries a power, and says which binding gives it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Grant, PodIdentity, SourceFile
+from glmlint.rbac import binds_cluster_admin, powers
+from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+
+
+@rule(code="GLM044", slug="service-account-token", severity=Severity.WARNING,
+      message="{pod} mounts the token of ServiceAccount `{account}`, {why}",
+      formats={Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "rbac", "cwe-250"),
+      since="0.2.0", scope="scan")
+def check(source: SourceFile) -> Iterator[Finding]:
+    for pod in source.pods:
+        if not pod.mounts_token():
+            continue
+        why = _power(pod, source.path)
+        if why is None:
+            continue
+        at = (pod.automount.loc if pod.automount.explicit else
+              pod.service_account.loc if pod.service_account.explicit else pod.anchor)
+        yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why},
+                      fix=set_value(pod.automount, "automount_token", False,
+                                    title="Set `automountServiceAccountToken: false` on the pod"))
+
+
+def _power(pod: PodIdentity, here: str) -> str | None:
+    """Which binding gives the pod's ServiceAccount which power (the widest found, and how many more)."""
+    found: list[str] = []
+    for grant in pod.grants:
+        found.extend(_grant_powers(grant, here))
+    if not found:
+        return None
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return found[0] + more
+
+
+def _grant_powers(grant: Grant, here: str) -> list[str]:
+    b = grant.binding
+    via = f"{b.label} (line {b.loc.line})" if b.path == here else f"{b.label} (`{b.path}:{b.loc.line}`)"
+    if binds_cluster_admin(b):
+        return [f"which {via} binds to `cluster-admin`: every verb on every resource"]
+    if grant.role is None:
+        return []
+    return [f"which {via} binds to {grant.role.label}: {desc}"
+            + (f" (aggregated from {where})" if where != grant.role.label else "")
+            for _rule, where, desc in powers(grant.role)]

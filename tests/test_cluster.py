@@ -1,0 +1,119 @@
+"""Kubernetes objects around the pods: RBAC parsed into the IR, linked across files, GLM044 in a pooled scan."""
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+
+from glmlint import fix as fixer
+from glmlint import runner
+from glmlint.fix.engine import Options
+from glmlint.link import link_cluster
+from glmlint.parsers import parse
+from glmlint.registry import builtin_rules, select
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+RBAC = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: agg
+aggregationRule:
+  clusterRoleSelectors:
+    - matchExpressions:
+        - {key: team, operator: In, values: [ml]}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: part
+  labels: {team: ml}
+rules:
+  - apiGroups: [""]
+    resources: ["pods/exec"]
+    verbs: ["create"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: ml}
+roleRef: {kind: ClusterRole, name: agg, apiGroup: rbac.authorization.k8s.io}
+subjects:
+  - {kind: ServiceAccount, name: runner}
+"""
+
+
+def pods_yaml(namespace: str) -> str:
+    return f"""\
+apiVersion: batch/v1
+kind: Job
+metadata: {{name: j, namespace: {namespace}}}
+spec:
+  template:
+    spec:
+      serviceAccountName: runner
+      containers: [{{name: c, image: "busybox:1.36"}}]
+"""
+
+
+def test_rbac_objects_are_located_in_the_ir():
+    src = parse("rbac.yaml", RBAC, "yaml")
+    assert src is not None
+    assert [(r.kind, r.name, r.aggregation is not None) for r in src.roles] == [
+        ("ClusterRole", "agg", True), ("ClusterRole", "part", False)]
+    (rule,) = src.roles[1].rules
+    assert (rule.resources, rule.verbs, rule.loc.line, rule.loc.col) == (("pods/exec",), ("create",), 17, 5)
+    (binding,) = src.bindings
+    # a ServiceAccount subject without a namespace is in the RoleBinding's namespace
+    assert [(s.kind, s.name, s.namespace, s.loc.line) for s in binding.subjects] == [
+        ("ServiceAccount", "runner", "ml", 26)]
+
+
+@pytest.mark.parametrize("namespace, granted", [("ml", True), ("other", False)])
+def test_link_follows_binding_to_aggregated_role_within_the_namespace(namespace, granted):
+    rbac = parse("rbac.yaml", RBAC, "yaml")
+    job = parse("job.yaml", pods_yaml(namespace), "yaml")
+    assert rbac is not None and job is not None
+    link_cluster([rbac, job])
+    (pod,) = job.pods
+    assert (pod.service_account.value, pod.service_account.loc.line) == ("runner", 7)
+    assert bool(pod.grants) is granted
+    if granted:
+        (grant,) = pod.grants
+        assert grant.role is not None and grant.role.name == "agg"
+        assert [r.resources for r, _where in grant.role.aggregated] == [("pods/exec",)]
+
+
+pooled_only = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                 reason="the pool needs the fork start method")
+
+
+@pooled_only
+def test_pooled_scan_links_pods_to_bindings_in_other_files_and_fixes_them(tmp_path, monkeypatch):
+    (tmp_path / "rbac.yaml").write_text(RBAC)
+    (tmp_path / "job.yaml").write_text(pods_yaml("ml"))
+    rules = select(builtin_rules(), ["GLM044"])
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)
+    assert not pooled.ir
+    got = [(r.path, r.line, r.col, r.code, r.message) for r in pooled.results]
+    assert got == [(r.path, r.line, r.col, r.code, r.message) for r in serial.results]
+    assert [(p, line, code) for p, line, _c, code, _m in got] == [("job.yaml", 7, "GLM044")]
+    assert "RoleBinding `b` (`rbac.yaml:22`)" in got[0][4] and "aggregated from ClusterRole `part`" in got[0][4]
+    (fixed,) = [f for f in fixer.fix_report(pooled, Options(unsafe=True)) if f.changed]
+    assert "      automountServiceAccountToken: false\n" in fixed.new_text
+
+
+def test_fixture_folder_links_across_files(tmp_path):
+    folder = tmp_path / "f"
+    shutil.copytree(FIXTURES / "glm044_service_account_token", folder)
+    rules = select(builtin_rules(), ["GLM044"])
+    alone = runner.scan([str(folder / "positive" / "statefulset.notebook-controller-cross-file.yaml")], rules,
+                        root=str(folder))
+    assert alone.results == []  # its binding is in another file: alone, nothing is known
+    together = runner.scan([str(folder)], rules, root=str(folder))
+    assert "positive/statefulset.notebook-controller-cross-file.yaml" in {r.path for r in together.results}

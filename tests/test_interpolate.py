@@ -1,0 +1,97 @@
+"""Interpolation as Compose and the shell do it (`glmlint.interpolate`), and the `.env` file Compose reads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from glmlint.interpolate import interpolate, read_dotenv
+from glmlint.registry import builtin_rules, select
+from glmlint.runner import scan
+
+
+@pytest.mark.parametrize(("text", "env", "value", "defaulted"), [
+    ("${A:-x}", {}, "x", ("A",)),
+    ("${A-x}", {}, "x", ("A",)),
+    ("${A:-x}", {"A": ""}, "x", ("A",)),  # `:-` also when empty
+    ("${A-x}", {"A": ""}, "", ()),  # `-` only when unset
+    ("${A:-x}", {"A": "y"}, "y", ()),
+    ("${A:-${B:-/var/run/docker.sock}}:/s", {}, "/var/run/docker.sock:/s", ("A", "B")),
+    ("$$HOME", {}, "$HOME", ()),
+    ("a$$${A:-b}", {}, "a$b", ("A",)),
+    ("${A}", {"A": "v"}, "v", ()),
+    ("$A/x", {"A": "v"}, "v/x", ()),
+    ("no variable", {}, "no variable", ()),
+    ("cost $", {}, "cost $", ()),
+])
+def test_known(text: str, env: dict[str, str], value: str, defaulted: tuple[str, ...]) -> None:
+    found = interpolate(text, env)
+    assert found is not None and (found.text, found.defaulted) == (value, defaulted)
+
+
+@pytest.mark.parametrize("text", ["${A}", "$A", "${A:?set A}", "${A?set A}", "${A:+x}", "${A/x/y}",
+                                  "${A:-${B}}", "${A", "x-${B}-${C:-1}"])
+def test_unknown(text: str) -> None:
+    assert interpolate(text, {}) is None
+
+
+def test_shell_dollar_dollar_is_the_pid() -> None:
+    assert interpolate("$$", shell=True) is None
+    assert interpolate("${X:-0}", shell=True).text == "0"  # type: ignore[union-attr]
+
+
+def test_read_dotenv() -> None:
+    env = read_dotenv(
+        "# comment\n"
+        "export A=1\n"
+        "B = two words # an inline comment\n"
+        "C=x#not-a-comment\n"
+        "D='single ${A} quoted' # comment\n"
+        'E="double ${A}\\n"\n'
+        "F=${A}-${MISSING:-d}\n"
+        "G=\n"
+        "not a line\n")
+    assert env == {"A": "1", "B": "two words", "C": "x#not-a-comment", "D": "single ${A} quoted",
+                   "E": "double 1\n", "F": "1-d", "G": ""}
+
+
+COMPOSE = """\
+services:
+  agent:
+    image: ghcr.io/example/agent:1.4
+    privileged: ${PRIVILEGED:-true}
+    volumes:
+      - ${DOCKER_SOCKET:-/var/run/docker.sock}:/var/run/docker.sock
+    environment:
+      OPENAI_API_KEY: ${OPENAI_API_KEY:-sk-proj-4fJq9ZtX2mLw8RkP0vYcA1}
+"""
+
+
+def _codes(root: Path) -> list[tuple[str, int, str]]:
+    rules = select(builtin_rules(), ["GLM003", "GLM010", "GLM013"])
+    report = scan([str(root)], rules, root=str(root))
+    return [(r.code, r.line, r.message) for r in report.results]
+
+
+def test_compose_reads_defaults_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE)
+    found = _codes(tmp_path)
+    assert [(c, line) for c, line, _ in found] == [("GLM003", 4), ("GLM010", 6), ("GLM013", 8)]
+    assert found[0][2].endswith("runs privileged when `PRIVILEGED` is unset")
+    assert found[1][2].endswith("when `DOCKER_SOCKET` is unset")
+    assert found[2][2].endswith("when `OPENAI_API_KEY` is unset")
+
+
+def test_dotenv_beside_the_compose_file_wins_over_the_default(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE)
+    (tmp_path / ".env").write_text("PRIVILEGED=false\nDOCKER_SOCKET=/run/user/1000/podman/podman-proxy.sock\n"
+                                   "OPENAI_API_KEY=sk-proj-realkeyinthedotenvfile0000\n")
+    # the .env sets all three: not privileged, another socket path, and the key is not
+    # written in the compose file (a secret in .env is the .env's business, not the service's)
+    assert _codes(tmp_path) == []
+
+
+def test_dotenv_of_another_directory_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "docker-compose.yml").write_text(COMPOSE)
+    (tmp_path / ".env").write_text("PRIVILEGED=false\n")
+    assert ("GLM003", 4) in [(c, line) for c, line, _ in _codes(tmp_path)]
