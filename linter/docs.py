@@ -29,7 +29,30 @@ def render(rule: Rule) -> str:
     return (f"# {rule.code} {rule.slug}\n\n"
             f"{rule.summary}\n\n"
             f"*Severity: {rule.severity} · Formats: {formats} · {fix.capitalize()} · Since {rule.since}*\n\n"
-            f"{body(rule)}")
+            f"{body(rule)}{standards_section(rule)}")
+
+
+def standards_section(rule: Rule) -> str:
+    """`## Standards`: the PSS check, CIS Benchmark recommendations and CWE the rule maps to."""
+    from glmlint import pss
+    from glmlint.catalog import standards
+
+    refs = standards.of(rule.code)
+    if not refs:
+        return ""
+    lines = ["", "## Standards", ""]
+    for ref in refs:
+        name = standards.benchmark_name(ref.standard)
+        if ref.standard == "pss":
+            exact = pss.RULES.get(ref.id)
+            how = "implements it exactly" if ref.exact else (
+                f"related, with another meaning ({exact} implements it exactly)" if exact else "related")
+            lines.append(f"- {name}: `{ref.id}` ({ref.level}); {how}")
+        elif ref.standard == "cwe":
+            lines.append(f"- {ref.id}: {ref.title}")
+        else:
+            lines.append(f"- {name}: {ref.id} {ref.title}")
+    return "\n".join(lines) + "\n"
 
 
 def write_all(directory: str) -> list[str]:

@@ -113,7 +113,8 @@ class User:
             return None
         if self.uid is not None:
             return self.uid == 0
-        return self.name == "root"
+        # Windows containers: `ContainerAdministrator` is the administrator account (root's peer)
+        return self.name == "root" or self.name.lower() == "containeradministrator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +411,14 @@ class Pod:
         return self.host_users is not None and self.host_users.value is False
 
 
+# Workload fields whose Kubernetes settings the API server refuses in a Windows pod
+# (`spec.os.name: windows`: capabilities, seLinuxOptions, seccompProfile, readOnlyRootFilesystem,
+# allowPrivilegeEscalation, procMount, runAsUser/runAsGroup; KEP-2802, kubernetes
+# pkg/apis/core/validation `validateWindows`). No fix may add them there.
+LINUX_ONLY_FIELDS = frozenset({"user", "cap_add", "cap_drop", "read_only_rootfs", "allow_privilege_escalation",
+                               "seccomp", "selinux", "apparmor", "proc_mount"})
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """Something that will run as a container, with its effective settings."""
@@ -438,6 +447,9 @@ class Workload:
     selinux: Setting[str | None] = None  # type: ignore[assignment]
     security_opts: tuple[Item, ...] = ()
     memory_limit: Setting[str | None] = None  # type: ignore[assignment]
+    # the Docker Engine's `systempaths` security option (`unconfined` unmasks /proc and /sys paths);
+    # None where nothing sets it (Kubernetes writes the same as `procMount`, in `Pod`/`SecurityContext`)
+    system_paths: Setting[str | None] | None = None
     mounts: tuple[Mount, ...] = ()
     devices: tuple[Device, ...] = ()  # host devices passed in as devices (compose `devices:`, `--device`)
     ports: tuple[Port, ...] = ()
@@ -453,6 +465,11 @@ class Workload:
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
+    # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no
+    # CMD/ENTRYPOINT on a base known to have none (`scratch`, the image catalog's
+    # `no_default_command`), built as an artifact to copy files from. Rules about the running
+    # process (its user) leave it alone.
+    runnable: bool = True
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
@@ -499,6 +516,12 @@ class Workload:
         if self.group is not None and path and own and path[:len(own)] != own:
             return self.group
         return self.label
+
+    @property
+    def windows(self) -> bool:
+        """A container of a Windows pod (`spec.os.name: windows`): Linux-only settings do not apply,
+        and the API server refuses them (`LINUX_ONLY_FIELDS`)."""
+        return self.pod is not None and self.pod.windows
 
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""

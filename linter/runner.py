@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.ir import Format, Problem, SourceFile, Workload
+from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Rule, Severity, intents_of
 
@@ -305,6 +305,9 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     args = finding.args
     message = finding.message or rule.message.format(**args)
     intents = intents_of(finding)
+    if workload is not None and workload.windows:
+        # never write a Linux-only field into a Windows pod: the API server refuses it
+        intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)
     at = finding.at
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):

@@ -18,7 +18,18 @@ user. glmlint knows it for the well-known images that publish a non-root one
 `nginxinc/nginx-unprivileged`, `rayproject/ray`: see
 [the image catalog](../images.md)); a Dockerfile stage built on one of those,
 or a `FROM`-only re-tag of one, is not reported. Any other base is taken to run
-as root. A Kubernetes container is still asked for `runAsNonRoot: true` or a
+as root.
+
+A Dockerfile whose final stage can start nothing is not reported: its chain
+sets no `CMD` or `ENTRYPOINT` and its base has none either (`FROM scratch`,
+or a base the catalog lists as having no default command, such as
+`gcr.io/distroless/static`). Such an image is an artifact that other builds
+copy files from (`COPY --from=`), or that a caller always runs with an explicit
+command; glmlint assumes the former. Any other external base (`python`,
+`nginx`) is assumed to bring a start command, so a stage that only copies files
+onto it still runs as a container and is reported.
+
+A Kubernetes container is still asked for `runAsNonRoot: true` or a
 non-zero `runAsUser` whatever its image: only those make the kubelet refuse to
 start it as root.
 
@@ -61,9 +72,12 @@ from glmlint.rule import Finding, FixSafety, Intent, Severity, rule, set_value
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:
+    if not workload.runnable:
+        return  # an image with nothing to start (`FROM scratch` + COPY): an artifact, not a container
     user = workload.user
     name = workload.label
-    fix = set_value(user, "user", "10001", title="Run as the non-root user 10001")
+    # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
+    fix = None if workload.windows else set_value(user, "user", "10001", title="Run as the non-root user 10001")
     note = ""
     if any(True for _ in workload.runs("sshd")):
         # sshd binds port 22, reads its root-only host keys and switches to the user who logs in
@@ -93,6 +107,11 @@ def check(workload: Workload) -> Iterator[Finding]:
             at = workload.anchor
         if fix is not None:
             fix = _non_root_image_fix(workload) or fix
+        if workload.windows:
+            yield Finding(at=at, fix=None, args={"name": name},
+                          message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
+                                  "no `windowsOptions.runAsUserName` is set")
+            return
         yield Finding(at=at, fix=fix, args={"name": name},
                       message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
                               f"`runAsUser` is set{note}")

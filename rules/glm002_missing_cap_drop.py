@@ -55,6 +55,8 @@ from glmlint.rule import Finding, FixSafety, Intent, Severity, ensure_item, rule
       message="{name} does not drop all capabilities", formats={Format.COMPOSE, Format.KUBERNETES},
       fix=FixSafety.SAFE, fix_unsafe_when="the workload may run as root", tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.windows:
+        return  # Linux capabilities: a Windows pod has none, and the API server refuses the field
     drop = workload.cap_drop
     if any(item.value.strip().upper() in ("ALL", "CAP_ALL") for item in drop.value):
         return

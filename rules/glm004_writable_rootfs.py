@@ -46,6 +46,8 @@ from glmlint.rule import Finding, FixSafety, Intent, Severity, ensure_item, rule
       message="{name} has a writable root filesystem", formats={Format.COMPOSE, Format.KUBERNETES},
       fix=FixSafety.UNSAFE, tags=("security",))
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.windows:
+        return  # the API server refuses `readOnlyRootFilesystem` in a Windows pod
     ro = workload.read_only_rootfs
     if ro.value:
         return

@@ -77,6 +77,8 @@ from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
       message="{name} allows privilege escalation", formats={Format.COMPOSE, Format.KUBERNETES},
       fix=FixSafety.UNSAFE, tags=("security", "cwe-269"))
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.windows:
+        return  # `no_new_privs` is Linux's; the API server refuses the field in a Windows pod
     ape = workload.allow_privilege_escalation
     if ape.value is False:
         return

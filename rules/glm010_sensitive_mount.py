@@ -11,6 +11,14 @@ to), `/dev` or `/boot`. Paths are normalised (`//etc/` and `/etc/.` are
 too: `:ro` does not stop a client from using a socket, nor anyone from
 reading `/etc/shadow` or `/proc/*/environ`.
 
+The host's system trees, `/usr`, `/lib` (`/lib32`, `/lib64`, `/libx32`),
+`/bin`, `/sbin` and `/var/lib` (with the runtimes' and the kubelet's state,
+`/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`), are reported
+when mounted writable: a writer replaces the binaries and libraries the host
+runs as root, or another container's files. Read-only they hold nothing
+secret, and agents that read them (`/usr/lib` for drivers, `/var/lib/docker`
+for a log shipper) are not reported.
+
 ## Why is this bad?
 The runtime socket is root on the host: whoever reaches it starts a
 privileged container with `/` mounted. `/`, `/etc`, `/root` and `/boot`
@@ -47,6 +55,9 @@ from glmlint.ir import Format, Mount, Workload
 from glmlint.rule import Finding, Severity, rule
 
 SENSITIVE_DIRS = frozenset({"/", "/etc", "/proc", "/sys", "/root", "/var/run", "/run", "/dev", "/boot"})
+# host system trees: harmless to read, a host takeover to write
+WRITABLE_SENSITIVE = frozenset({"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/var/lib",
+                                "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet"})
 RUNTIME_SOCKETS = frozenset({"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "cri-dockerd.sock"})
 
 
@@ -63,6 +74,9 @@ def check(workload: Workload) -> Iterator[Finding]:
                           message=f"{workload.label} mounts the container runtime socket `{path}`")
         elif path in SENSITIVE_DIRS:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path})
+        elif path in WRITABLE_SENSITIVE and not mount.read_only:
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
+                          message=f"{workload.label} mounts the host's `{path}` writable")
 
 
 def host_path(mount: Mount) -> str | None:

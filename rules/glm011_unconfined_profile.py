@@ -7,7 +7,10 @@ Kubernetes container (or its pod) with `seccompProfile.type: Unconfined`,
 `appArmorProfile.type: Unconfined` or the
 `container.apparmor.security.beta.kubernetes.io/<container>: unconfined`
 annotation. An SELinux type of `spc_t` (the "super-privileged container" type
-that `label:disable` runs under) counts as disabling SELinux too.
+that `label:disable` runs under) counts as disabling SELinux too, and
+`systempaths=unconfined` (compose `security_opt`, `docker run --security-opt`)
+as disabling the masking of `/proc` and `/sys` paths (the Kubernetes
+`procMount: Unmasked` is GLM027).
 
 ## Why is this bad?
 These profiles are the runtime's second line of defence: the default seccomp
@@ -64,6 +67,9 @@ def check(workload: Workload) -> Iterator[Finding]:
         (workload.apparmor, "AppArmor", _unconfined(workload.apparmor)),
         (workload.selinux, "SELinux", (workload.selinux.value or "").strip().lower() in _DISABLED_SELINUX),
     )
+    paths = workload.system_paths
+    if paths is not None and _unconfined(paths):
+        checks += ((paths, "the masking of `/proc` and `/sys` paths", True),)
     for setting, what, off in checks:
         if off and setting.explicit:
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "what": what},
@@ -75,7 +81,8 @@ def _unconfined(setting: Setting[str | None]) -> bool:
 
 
 def _fix(workload: Workload, setting: Setting[str | None], what: str) -> Intent | None:
-    title = f"Restore the default {what} profile"
+    title = f"Restore the default {what} profile" if what[:1].isupper() or what == "seccomp" else \
+        "Restore the runtime's masked paths"
     if any(item.loc == setting.loc for item in workload.security_opts):
         return unset(setting, title=title)  # a runtime option: without it the default profile applies
     if what == "seccomp":

@@ -99,6 +99,26 @@ def test_kubernetes_container_keeps_its_own_rule() -> None:
     assert a.user.value is None and a.runs_as_root() is None
 
 
+def test_no_default_command_and_artifact_stages() -> None:
+    assert images.fact("gcr.io/distroless/static-debian12:nonroot", "no_default_command").value is True  # type: ignore[union-attr]
+    assert images.fact("gcr.io/distroless/python3-debian12", "no_default_command") is None
+    runnable = [dockerfile.parse("Dockerfile", text).workloads[0].runnable for text in (
+        "FROM scratch\nCOPY a /a\n",
+        "FROM gcr.io/distroless/static\nCOPY a /a\n",
+        "FROM scratch AS b\nENTRYPOINT [\"/a\"]\nFROM b\nCOPY a /a\n",
+        "FROM nginx:1.27\nCOPY a /a\n",
+        "FROM gcr.io/distroless/static\nCOPY a /a\nCMD [\"/a\"]\n",
+    )]
+    assert runnable == [False, False, True, True, True]
+
+
+def test_the_text_prefilter_sees_every_pattern() -> None:
+    """The cheap first test (images.yaml read as text) must not miss a pattern the YAML holds."""
+    prefilter = set(images._patterns().match)
+    missing = [p for e in images.entries() for p in e.match if p not in prefilter]
+    assert missing == []
+
+
 def test_purposes_match_their_schema_and_are_documented() -> None:
     import jsonschema
     from glmlint.catalog import purposes

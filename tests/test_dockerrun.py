@@ -58,6 +58,7 @@ def test_the_program_options_container_subcommand_and_wrappers():
         nvidia-docker run --rm nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi
         podman run -d --pid=host --ipc host --net=host --userns host quay.io/podman/stable
         docker --log-level debug run -- alpine:3.20 echo hi
+        docker --context prod container start -a box
         """)
     assert [(w.image.value, w.anchor) for w in ws] == [
         ("busybox", Loc(1, 9)), ("nvidia/cuda:12.4.1-base-ubuntu22.04", Loc(2, 1)),
@@ -254,3 +255,17 @@ def test_a_suppression_above_a_command_covers_its_continuation_lines(tmp_path: P
         docker run --privileged alpine
         """}, ["GLM003"])
     assert found(report) == [("dind.sh", "GLM003", 4)]
+
+
+def test_create_counts_only_when_the_file_starts_a_container():
+    """`docker create` + `docker cp` + `docker rm` copies files out of an image: nothing runs."""
+    assert run("""\
+        id=$(docker create --privileged wheels-builder)
+        docker cp "$id":/wheels ./dist/
+        docker rm "$id"
+        """) == []
+    ws = run("""\
+        docker create --name t --privileged trainer:0.7
+        podman start t
+        """)
+    assert [w.label for w in ws] == ["container `t` (`docker create`)"]

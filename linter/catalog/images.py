@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -99,28 +100,46 @@ def load() -> dict[str, Any]:
     return data
 
 
+_MATCH_BLOCK = re.compile(r"^[ \t]*match:[ \t]*\n((?:[ \t]+-[ \t]+.*\n)+)", re.M)
+_ITEM = re.compile(r"-[ \t]+[\"']?([^\"'#\n]*?)[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> Entry:
+    """Every `match:` pattern of images.yaml, read from its text without a YAML parser.
+
+    A cheap first test: most images (`python:3.12`) match none, and a Dockerfile check then
+    never loads the YAML machinery. Only a possible match loads the file properly."""
+    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    found = tuple(m.group(1).strip() for block in _MATCH_BLOCK.finditer(text) for m in _ITEM.finditer(block.group(1)))
+    return Entry(id="", description="", match=found, facts={})
+
+
 @functools.lru_cache(maxsize=512)
-def entry_for(image: str) -> Entry | None:
-    """The first entry whose pattern matches `image`, or None."""
+def entries_for(image: str) -> tuple[Entry, ...]:
+    """Every entry whose pattern matches `image`, in file order."""
     ref = normalise(image)
     if ref is None:
-        return None
+        return ()
     repo, tag = ref
-    for entry in entries():
-        if entry.matches(repo, tag):
-            return entry
-    return None
+    if not _patterns().matches(repo, tag):
+        return ()
+    return tuple(e for e in entries() if e.matches(repo, tag))
 
 
 def fact(image: str | None, name: str) -> Fact | None:
-    """The fact `name` about `image` (`default user` is `user`), or None when the catalog does not know it."""
+    """The fact `name` about `image` (`default user` is `user`), or None when the catalog does not know it.
+
+    An image may match several entries (distroless `static:nonroot` is both a `nonroot` tag and
+    a `static` image); for each fact the first matching entry that states it wins."""
     if not image:
         return None
-    entry = entry_for(image)
-    if entry is None or name not in entry.facts:
-        return None
-    data = entry.facts[name]
-    return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id, note=data.get("note"))
+    for entry in entries_for(image):
+        if name in entry.facts:
+            data = entry.facts[name]
+            return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id,
+                        note=data.get("note"))
+    return None
 
 
 def default_user(image: str | None) -> Fact | None:

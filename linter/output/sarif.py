@@ -151,12 +151,21 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most. A rule
     # that is not about security (GLM100, an unused suppression) has neither: GitHub maps a
     # security-severity of 0.1-10 to low..critical, and 0.0 to no level at all.
+    from glmlint.catalog import standards
+
+    refs = standards.of(rule.code)
+    # the rule's own tags, then its standards (CWE, PSS, CIS): the first 10 are shown
+    mapped = [r.tag for r in refs if r.standard == "cwe"] + [r.tag for r in refs if r.standard != "cwe"]
     security = rule.security
-    tags = list(dict.fromkeys((*(("security",) if security else ()), *rule.tags)))[:MAX_TAGS]
+    tags = list(dict.fromkeys((*(("security",) if security else ()), *rule.tags, *mapped)))[:MAX_TAGS]
     properties: dict[str, Any] = {"tags": tags}
     if security:
         properties["security-severity"] = f"{rule.score:.1f}"
     properties["precision"] = "high"
+    if refs:
+        properties["glmlint/standards"] = [
+            {"standard": r.standard, "id": r.id, "title": r.title,
+             **({"level": r.level, "exact": r.exact} if r.standard == "pss" else {})} for r in refs]
     markdown = doc_render(rule)
     return {
         "defaultConfiguration": {"level": _level(rule.severity)},

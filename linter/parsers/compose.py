@@ -388,6 +388,8 @@ def security_settings(opts: tuple[Item, ...] | list[Item]) -> dict[str, Setting[
             out[opt] = Setting(value, item.loc, path=item.path)
         elif opt == "label":
             out["selinux"] = Setting(value, item.loc, path=item.path)
+        elif opt == "systempaths":
+            out["system_paths"] = Setting(value, item.loc, path=item.path)
     return out
 
 

@@ -125,6 +125,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
         all_build_steps=tuple(c for s in stages for c in s.steps),
         files=tuple(files),
         base_image=root.base,
+        runnable=final.entrypoint is not None or final.cmd is not None or not _starts_nothing(root.base),
         pulls=tuple(_pulls(stages)),
         downloads=tuple(d for s in stages for d in s.downloads),
     )
@@ -137,6 +138,16 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
         source.problems.append(Problem(path, last + 1, "the file ends inside a line continuation; "
                                        "checked as BuildKit builds it", level="notice"))
     return source
+
+
+def _starts_nothing(base: str) -> bool:
+    """A base image with neither ENTRYPOINT nor CMD: `scratch`, or one the image catalog lists."""
+    if base.strip().lower() == "scratch":
+        return True
+    from glmlint.catalog.images import fact
+
+    known = fact(base, "no_default_command")
+    return known is not None and known.value is True
 
 
 def _image_user(root: Stage, anchor: Loc) -> Setting[User | None]:

@@ -8,7 +8,9 @@ and each `docker|podman|nerdctl|nvidia-docker [container] run|create` is read
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
-`$(...)` and variables stay as written (the word is `dynamic`), except an option
+A `create` counts only when the file also starts a container (`docker start`):
+`docker create` + `docker cp` + `docker rm` copies files out of an image and
+runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
 value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
 as when `VAR` is unset (the finding says so).
 
@@ -290,13 +292,18 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     from glmlint.shell import parse_script
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    commands: list[tuple[Command, dict[str, str]]] = []
     for snip in snippets:
         if not MARKER.search(snip.text):
             continue
-        for cmd in parse_script(snip.text, snip.locate):
-            w = lift(cmd, path, snip.restore, source.assumed)
-            if w is not None:
-                source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
+        commands.extend((cmd, snip.restore) for cmd in parse_script(snip.text, snip.locate))
+    # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
+    # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
+    started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if cmd.name in PROGRAMS)
+    for cmd, restore in commands:
+        w = lift(cmd, path, restore, source.assumed, created_run=started)
+        if w is not None:
+            source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
     return source
 
 
@@ -314,7 +321,10 @@ class _Flag:
         self.value_word = value_word  # where the value is written (the flag word itself for `--x=v`)
 
 
-def _verb(argv: tuple[Word, ...]) -> tuple[str, int] | None:
+_START = frozenset({"start"})
+
+
+def _verb(argv: tuple[Word, ...], verbs: frozenset[str] | set[str] = _VERBS) -> tuple[str, int] | None:
     """(`run`/`create`, index of the first word after it), past the program's own options."""
     i = 1
     while i < len(argv):
@@ -327,7 +337,7 @@ def _verb(argv: tuple[Word, ...]) -> tuple[str, int] | None:
             break
     if i < len(argv) and argv[i].text == "container":
         i += 1
-    if i < len(argv) and argv[i].text in _VERBS:
+    if i < len(argv) and argv[i].text in verbs:
         return argv[i].text, i + 1
     return None
 
@@ -399,13 +409,14 @@ def plausible_image(text: str) -> bool:
 
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
-         assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload | None:
-    """The workload a `docker run`/`create` command line starts, or None for any other command."""
+         assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True) -> Workload | None:
+    """The workload a `docker run`/`create` command line starts, or None for any other command
+    (and for a `create` when `created_run` is False: its file never starts a container)."""
     if cmd.name not in PROGRAMS or not cmd.argv:
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
     verb = _verb(argv)
-    if verb is None:
+    if verb is None or (verb[0] == "create" and not created_run):
         return None
     flags, image_at, opaque = _options(argv, verb[1])
     if image_at is None or any(f.name == "help" for f in flags):

@@ -401,6 +401,11 @@ class _Pod:
         run_as = self.field(c, cpath, "runAsUser")
         if run_as is not None:
             user = Setting(User.parse(str(run_as.value)), run_as.loc, path=run_as.path)
+        elif self.facts.windows:
+            # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
+            win_user = self.field(c, cpath, "windowsOptions", "runAsUserName")
+            if win_user is not None and str(win_user.value).strip():
+                user = Setting(User.parse(str(win_user.value)), win_user.loc, path=win_user.path)
         non_root = bool_field("runAsNonRoot") or Setting(False, anchor, explicit=False,
                                                          path=(*sc_path, "runAsNonRoot"))
         kwargs: dict[str, Any] = {}
