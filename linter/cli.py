@@ -201,6 +201,18 @@ def _cli():  # type: ignore[no-untyped-def]
             raise click.UsageError(f"unknown rule {rule!r}; `glmlint rules` lists them")
         click.echo(render(found), nl=False)
 
+    @cli.command()
+    def server() -> None:
+        """Run the language server (LSP) over standard input and output, for editors.
+
+        Needs the `lsp` extra: pip install 'glmlint[lsp]'. See docs/editors.md.
+        """
+        try:
+            from glmlint import lsp
+        except ImportError as exc:
+            _fail(f"`glmlint server` needs pygls ({exc.name} is not installed): pip install 'glmlint[lsp]'")
+        lsp.main()
+
     @cli.command(name="rules")
     def list_rules() -> None:
         """List every rule: code, slug, severity, fix safety, formats and summary."""

@@ -695,6 +695,7 @@ class SourceFile:
     pods: list[PodIdentity] = field(default_factory=list)
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
+    json: bool = False  # a manifest written as JSON: no fix is offered (the fix engine writes YAML's block style)
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
     # that must be unset for it; a finding at that place says "when `VAR` is unset"
     assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)

@@ -113,6 +113,11 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     hint = cand.hint
     if hint == "yaml-maybe":
         hint = "dockerfile" if _DOCKERFILE_START.match(text) else "yaml"
+    json_manifest = hint == "json"
+    if json_manifest:
+        if not _kubernetes_json(text):
+            return None  # package.json, tsconfig.json, ...: not ours, skipped silently
+        hint = "yaml"  # JSON is YAML: the YAML reader gives every value its line and column
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
@@ -125,7 +130,22 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
     if source is not None:
         source.disk_path = cand.path if cand.path != "-" else ""
+        source.json = json_manifest
     return source
+
+
+def _kubernetes_json(text: str) -> bool:
+    """A JSON document whose top level has `apiVersion` and `kind` (a `kind: List` too), as kubectl
+    reads `-f pod.json`. Two substring tests first: most JSON files are not manifests."""
+    if '"apiVersion"' not in text or '"kind"' not in text:
+        return False
+    import json
+
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("apiVersion"), str) and isinstance(doc.get("kind"), str)
 
 
 @dataclass(frozen=True)
@@ -233,7 +253,7 @@ def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Probl
     line = (before.decode("utf-16", "replace").count("\n") if data.startswith((b"\xff\xfe", b"\xfe\xff"))
             else before.count(b"\n")) + 1
     bad = data[start:start + 1].hex()
-    if not cand.explicit and cand.hint == "yaml":
+    if not cand.explicit and cand.hint in ("yaml", "json"):
         # any YAML file met while walking: we cannot tell whether it is a manifest
         return Problem(cand.display, line, f"skipped: not UTF-8 text (byte 0x{bad})", level="notice")
     return Problem(cand.display, line, f"cannot parse: not UTF-8 or UTF-16 text (byte 0x{bad})")
@@ -304,7 +324,7 @@ def _moved(source: SourceFile, r: Result) -> Result:
 def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
     args = finding.args
     message = finding.message or rule.message.format(**args)
-    intents = intents_of(finding)
+    intents = intents_of(finding) if not source.json else ()
     if workload is not None and workload.windows:
         # never write a Linux-only field into a Windows pod: the API server refuses it
         intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)

@@ -349,3 +349,34 @@ def test_crd_schemas_never_yield_workloads():
                     model: {storageUri: {type: string}}
         """, "yaml", "crd.yaml")
     assert source_ is not None and source_.workloads == []
+
+
+def test_deploymentconfig_is_a_known_kind_and_its_trigger_supplies_the_image():
+    from glmlint import parsers
+
+    def containers(triggers: str) -> list:
+        text = ("apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata: {name: m}\nspec:\n"
+                "  template:\n    spec:\n      containers:\n        - name: server\n" + triggers)
+        return parsers.parse("dc.yaml", text, "yaml").workloads
+
+    (w,) = containers("  triggers:\n    - type: ImageChange\n      imageChangeParams: {containerNames: [server]}\n")
+    assert w.label == "container `server` (DeploymentConfig/m)" and not w.partial
+    (w,) = containers("")  # no trigger names it: a fragment, as a container without image elsewhere
+    assert w.partial
+
+
+def test_json_manifests_are_found_by_content_when_walking(tmp_path):
+    import json
+
+    from glmlint.registry import builtin_rules, select
+    from glmlint.runner import scan
+
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "c", "image": "x:1", "securityContext": {"privileged": True}}]}}
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "pod.json").write_text(json.dumps(pod, indent=2))
+    (tmp_path / "package.json").write_text('{"name": "web", "kind": "app", "version": "1.0.0"}')
+    (tmp_path / "broken.json").write_text('{"apiVersion": "v1", "kind": ')  # not JSON: not a manifest
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
+    assert [(r.path, r.line, r.fix) for r in report.results] == [("k8s/pod.json", 13, None)]  # no fix in JSON
+    assert report.files_scanned == 1 and report.problems == []

@@ -55,12 +55,14 @@ def test_file_selection_covers_identify_tags_and_the_names_identify_misses():
         assert selected(name), name
     # What glmlint reads that identify has no tag for: the reason for a `files` pattern.
     untagged = ["Dockerfile-dev", "Dockerfile_cuda12", "images/app.dockerfile", "etc/ssh/sshd_config",
-                "etc/ssh/sshd_config.d/50-cloud.conf", "charts/x/templates/_helpers.tpl", "deploy/Kustomization"]
+                "etc/ssh/sshd_config.d/50-cloud.conf", "charts/x/templates/_helpers.tpl", "deploy/Kustomization",
+                "k8s/pod.json"]
     for name in untagged:
         assert not identify.tags_from_filename(os.path.basename(name)) & {"dockerfile", "yaml"}, name
         assert selected(name), name
     for name in ["README.md", "Dockerfile.md", "Dockerfile.dockerignore", "fixtures/x/Dockerfile.root.fixed",
-                 "src/app.py", "nginx.conf", "docs/Dockerfile.txt", "gen/config.tpl"]:
+                 "src/app.py", "nginx.conf", "docs/Dockerfile.txt", "gen/config.tpl", "web/package.json",
+                 "package-lock.json", "tsconfig.json"]:
         assert not selected(name), name
 
 

@@ -7,10 +7,11 @@ Bounded in CI by the `ci` Hypothesis profile (tests/conftest.py); the long fuzz 
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 
-from hypothesis import event, example, given
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from glmlint.fix.engine import Options, fix_source
@@ -371,3 +372,107 @@ def test_mutated_documents_never_crash(seed, edits):
         text = text[:pos] + insert + text[pos + length:]
     hint = ("compose", "yaml", "dockerfile")[seed]
     lint(text, hint, ("docker-compose.yml", "pod.yaml", "Dockerfile")[seed])
+
+
+# -- fixes of documents the real tools accept ------------------------------------------
+# Generated from the values real files use, so that Compose v2 and Kubernetes' strict schemas
+# accept them before the fix; the fix must leave them accepted (real_loader_still_accepts).
+
+IMAGES = st.sampled_from(["python:3.12", "nginx:1.27", "postgres:16", "redis:7", "rabbitmq:3", "rayproject/ray:2.9.0",
+                          "quay.io/jupyter/base-notebook", "linuxserver/wireguard", "busybox"])
+CAPS = ["SYS_ADMIN", "NET_ADMIN", "CHOWN", "SETUID", "NET_RAW", "SYS_PTRACE"]
+VALID_SERVICE = st.fixed_dictionaries({"image": IMAGES}, optional={
+    "user": st.sampled_from(["root", "0", "1000", "0:0"]), "privileged": st.booleans(), "read_only": st.booleans(),
+    "cap_add": st.lists(st.sampled_from(CAPS), unique=True, max_size=3),
+    "cap_drop": st.lists(st.sampled_from(["NET_RAW", "ALL", "MKNOD"]), unique=True, max_size=2),
+    "security_opt": st.lists(st.sampled_from(["seccomp:unconfined", "apparmor:unconfined", "no-new-privileges:false",
+                                              "label:disable", "no-new-privileges:true"]), unique=True, max_size=3),
+    "network_mode": st.just("host"), "pid": st.just("host"), "ipc": st.just("host"),
+    "ports": st.lists(st.sampled_from(["8888:8888", "0.0.0.0:2222:22", "127.0.0.1:80:80", "6006"]), unique=True,
+                      max_size=2),
+    "volumes": st.lists(st.sampled_from(["./data:/data", "/var/run/docker.sock:/var/run/docker.sock", "cache:/cache"]),
+                        unique=True, max_size=2),
+    "tmpfs": st.lists(st.sampled_from(["/tmp", "/run"]), unique=True, max_size=2),
+    "command": st.sampled_from([["jupyter", "lab", "--ip=0.0.0.0", "--allow-root", "--ServerApp.token="],
+                                "/usr/sbin/sshd -D", ["python", "-m", "app"]]),
+})
+
+
+@st.composite
+def valid_compose_files(draw: st.DrawFn) -> str:
+    names = draw(st.lists(st.sampled_from(["web", "db", "worker", "base"]), unique=True, min_size=1, max_size=3))
+    services: dict[str, object] = {n: draw(VALID_SERVICE) for n in names}
+    if len(names) > 1 and draw(st.booleans()):
+        child = services[names[0]]
+        assert isinstance(child, dict)
+        child["extends"] = names[1]  # same-file extends: lists merge as Compose merges them
+        child.pop("image", None)
+    doc: dict[str, object] = {"services": services}
+    if any("cache:/cache" in (s.get("volumes") or []) for s in services.values() if isinstance(s, dict)):
+        doc["volumes"] = {"cache": {}}
+    styles = draw(st.lists(st.integers(0, 99), max_size=200))
+    # single-quoted strings, plain numbers, JSON booleans (padded: a node past the list gets style 0)
+    return emit(doc, 0, [4] * 400 + [s - s % 6 + 4 for s in styles])
+
+
+VALID_SC = st.fixed_dictionaries({}, optional={
+    "privileged": st.booleans(), "runAsUser": st.sampled_from([0, 1000]), "runAsNonRoot": st.booleans(),
+    "allowPrivilegeEscalation": st.booleans(), "readOnlyRootFilesystem": st.booleans(),
+    "capabilities": st.fixed_dictionaries({}, optional={"add": st.lists(st.sampled_from(CAPS), unique=True, max_size=2),
+                                                        "drop": st.lists(st.sampled_from(["ALL", "NET_RAW"]),
+                                                                         unique=True, max_size=2)}),
+    "seccompProfile": st.fixed_dictionaries({"type": st.sampled_from(["Unconfined", "RuntimeDefault"])}),
+    "appArmorProfile": st.fixed_dictionaries({"type": st.sampled_from(["Unconfined", "RuntimeDefault"])}),
+})
+
+
+@st.composite
+def valid_manifests(draw: st.DrawFn) -> str:
+    names = draw(st.lists(st.sampled_from(["app", "side", "init"]), unique=True, min_size=1, max_size=2))
+    containers = []
+    for n in names:
+        c: dict[str, object] = {"name": n, "image": draw(IMAGES)}
+        if draw(st.booleans()):
+            c["securityContext"] = draw(VALID_SC)
+        if draw(st.booleans()):
+            c["volumeMounts"] = [{"name": "data", "mountPath": draw(st.sampled_from(["/data", "/tmp"]))}]
+        if draw(st.booleans()):
+            c["command"] = draw(st.sampled_from([["sh", "-c", "sysctl -w vm.max_map_count=262144"],
+                                                 ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]]))
+        containers.append(c)
+    spec: dict[str, object] = {"containers": containers,
+                               "volumes": [{"name": "data", "emptyDir": {}}]}
+    if draw(st.booleans()):
+        spec["securityContext"] = {"runAsUser": draw(st.sampled_from([0, 1000]))}
+    for key in ("hostNetwork", "hostPID"):
+        if draw(st.booleans()):
+            spec[key] = True
+    kind = draw(st.sampled_from(["Pod", "Deployment", "DaemonSet", "Job"]))
+    if kind == "Pod":
+        doc: dict[str, object] = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec}
+    else:
+        if kind == "Job":
+            spec["restartPolicy"] = "Never"
+        template = {"metadata": {"labels": {"app": "a"}}, "spec": spec}
+        body: dict[str, object] = {"template": template}
+        if kind != "Job":
+            body["selector"] = {"matchLabels": {"app": "a"}}
+        doc = {"apiVersion": "batch/v1" if kind == "Job" else "apps/v1", "kind": kind, "metadata": {"name": "w"},
+               "spec": body}
+    styles = draw(st.lists(st.integers(0, 99), max_size=300))
+    # single-quoted strings, plain numbers, JSON booleans (padded: a node past the list gets style 0)
+    return emit(doc, 0, [4] * 400 + [s - s % 6 + 4 for s in styles])
+
+
+# each example runs Compose v2 twice (~65 ms a run): bounded here, the fuzz profile runs more
+@settings(max_examples=int(os.environ.get("GLMLINT_REAL_EXAMPLES", "50")))
+@given(valid_compose_files())
+@example('services:\n  worker:\n    extends: base\n  base:\n    image: "nginx:1.27"\n')
+def test_fixes_of_valid_compose_files_load_in_compose(text):
+    lint(text, "compose", "docker-compose.yml")
+
+
+@settings(max_examples=int(os.environ.get("GLMLINT_REAL_EXAMPLES", "50")))
+@given(valid_manifests())
+def test_fixes_of_valid_manifests_pass_strict_schemas(text):
+    lint(text, "yaml", "manifest.yaml")

@@ -20,7 +20,7 @@ class Skip(Exception):
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
-    """'dockerfile', 'compose', 'yaml', 'sshd', 'docker-run' or None, from the file's name."""
+    """'dockerfile', 'compose', 'yaml', 'json', 'sshd', 'docker-run' or None, from the file's name."""
     if name.endswith(".fixed"):
         return None  # golden fix outputs beside fixtures
     if _DOCKERFILE.match(name):
@@ -35,6 +35,8 @@ def detect(name: str, rel_path: str = "") -> str | None:
         return "compose"
     if _YAML.search(name):
         return "yaml"
+    if name.lower().endswith(".json"):
+        return "json"  # a Kubernetes manifest written as JSON (`kubectl apply -f pod.json`), by content
     if name == "sshd_config" or (fnmatch.fnmatch(name, "*.conf") and "sshd_config.d" in rel_path.split("/")):
         return "sshd"
     return None

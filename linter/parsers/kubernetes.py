@@ -7,12 +7,14 @@ generically: a mapping whose `containers` is a list of mappings with an
 `image`, or that holds one container as a mapping (Argo's `container:` and
 `script:` with an `image`, a KServe model such as `model:` with a
 `storageUri`/`modelFormat`, whose image the serving runtime supplies); its
-`initContainers` and `sidecars` count too. Pod-level `securityContext` is
+`initContainers` and `sidecars` count too. OpenShift's `DeploymentConfig`
+and Argo's `Rollout` are known kinds too. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
-are checked, absent ones not. Messages name the replica role
+are checked, absent ones not; except in a `DeploymentConfig` whose
+`ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
 (`PyTorchJob/train Worker`, `RayCluster/r gpu-group`, `Workflow/w train`).
 Schemas are not workloads: a CustomResourceDefinition is never searched.
 """
@@ -41,6 +43,9 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
     "PodTemplate": ("template", "spec"),
+    # workload kinds of widely used platforms, with a pod template at a fixed path
+    "DeploymentConfig": ("spec", "template", "spec"),  # OpenShift apps.openshift.io/v1
+    "Rollout": ("spec", "template", "spec"),  # Argo Rollouts argoproj.io/v1alpha1
 }
 # Kinds that hold schemas or data, never running pods.
 NOT_WORKLOADS = {"CustomResourceDefinition", "ConfigMap", "Secret", "Service", "Namespace",
@@ -314,7 +319,25 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list
             # a KServe model or Argo template container runs in a pod the controller builds: its
             # ServiceAccount is set elsewhere (the predictor's, the workflow's)
             pods.append(_pod(obj, obj_path, spec, owner, mine))
+    supplied = _trigger_images(obj)
+    if supplied:
+        import dataclasses
+
+        out = [dataclasses.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     return out
+
+
+def _trigger_images(obj: Any) -> set[str]:
+    """The containers of an OpenShift DeploymentConfig whose image an `ImageChange` trigger supplies
+    (`imageChangeParams.containerNames`): complete without `image`, not a fragment."""
+    if y.text(y.get(obj, "kind")) != "DeploymentConfig":
+        return set()
+    names: set[str] = set()
+    for trigger in y.items(y.get(obj, "spec", "triggers")):
+        if (y.text(y.get(trigger, "type")) or "").lower() != "imagechange":
+            continue
+        names |= {y.text(n) or "" for n in y.items(y.get(trigger, "imageChangeParams", "containerNames"))}
+    return names
 
 
 class _Pod:
