@@ -226,6 +226,8 @@ class Mount:
     read_only: bool
     loc: Loc
     path: tuple[str | int, ...] = ()
+    entry: tuple[str | int, ...] = ()  # k8s: the container's `volumeMounts` item (where `readOnly` goes)
+    spec: str | None = None  # the mount as written in one string (`./models:/models:ro`); None for a mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,37 @@ class Port:
     published: bool = True  # False for Dockerfile EXPOSE / k8s containerPort without hostPort
     path: tuple[str | int, ...] = ()
     spec: str | None = None  # the port as written in one string (`127.0.0.1:8080:80/tcp`); None for a mapping
+    name: str | None = None  # k8s: the port's `name`, which a Service's `targetPort` may use
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePort:
+    """One port of a Kubernetes Service: `target` is the pod port it sends to (a number or a port name)."""
+
+    port: str
+    target: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod:
+    what makes the pod's ports reachable from outside the cluster. `loc` is its `type:` value
+    (in another file when `loc.file` is set)."""
+
+    kind: str  # LoadBalancer | NodePort
+    name: str  # the Service's name
+    namespace: str | None
+    selector: tuple[tuple[str, str], ...]
+    ports: tuple[ServicePort, ...]
+    loc: Loc
+
+    def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
+        """Whether the Service selects a pod with `labels` (a namespace unset on either side may match)."""
+        if self.namespace and namespace and self.namespace != namespace:
+            return False
+        have = dict(labels)
+        return bool(self.selector) and all(have.get(k) == v for k, v in self.selector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,6 +504,9 @@ class Workload:
     # process (its user) leave it alone.
     runnable: bool = True
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
+    publish_all: Setting[bool] = None  # type: ignore[assignment]  # `docker run -P`: every EXPOSEd port, all interfaces
+    pod_labels: tuple[tuple[str, str], ...] = ()  # k8s: the pod template's labels (what a Service selects)
+    exposed_by: tuple[Exposure, ...] = ()  # k8s: LoadBalancer/NodePort Services in the scan that select the pod
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
     own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)
@@ -502,6 +538,7 @@ class Workload:
             default(opt, None)
         default("entrypoint", None)
         default("command", None)
+        default("publish_all", False)
 
     # -- helpers rules share -------------------------------------------------
 
@@ -685,6 +722,16 @@ class SourceFile:
     text: str
     workloads: list[Workload] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
+    services: list[Exposure] = field(default_factory=list)  # k8s: LoadBalancer/NodePort Services it defines
+
+
+    @property
+    def pod_labels(self) -> set[tuple[str | None, tuple[tuple[str, str], ...]]]:
+        """(namespace, labels) of the pods the file's workloads run in, for a Service of another file."""
+        return self._labels if self._labels is not None else {
+            (w.namespace, w.pod_labels) for w in self.workloads if w.pod_labels}
+
+    _labels: set[tuple[str | None, tuple[tuple[str, str], ...]]] | None = None  # kept when workloads are dropped
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked
     # Kubernetes objects around the containers (RBAC, ServiceAccounts, pod identities): small,

@@ -21,8 +21,8 @@ import os
 import posixpath
 from typing import Any
 
-from glmlint.ir import (Binding, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting, SourceFile,
-                        Word, Workload)
+from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
+                        SourceFile, Word, Workload)
 
 
 def image_key(path: str) -> str:
@@ -44,6 +44,33 @@ def wanted(src: SourceFile) -> set[str]:
     if src.format is not Format.COMPOSE or not src.disk_path:
         return set()
     return {key for w in src.workloads if (key := _built_from(src, w)) is not None}
+
+
+def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+    """Every LoadBalancer/NodePort Service the Kubernetes files define, with the file's path."""
+    return [(src.path, e) for src in sources if src.format is Format.KUBERNETES for e in src.services]
+
+
+def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:
+    """Whether a Service of another file selects a pod of `src` (by the pods' namespaces and labels)."""
+    if src.format is not Format.KUBERNETES:
+        return False
+    return any(path != src.path and e.selects(ns, labels) for ns, labels in src.pod_labels for path, e in found)
+
+
+def link_services(sources: list[SourceFile]) -> None:
+    """A pod is reachable through a LoadBalancer/NodePort Service of any scanned file that selects
+    it; a Service of another file is located there (`Loc.file`)."""
+    from glmlint.parsers.kubernetes import expose
+
+    found = exposures(sources)
+    if not found:
+        return
+    for src in sources:
+        if not exposed_elsewhere(src, found):
+            continue
+        others = [stamp(e, path) for path, e in found if path != src.path]
+        src.workloads = [expose(w, others) for w in src.workloads]
 
 
 def dockerfiles(sources: list[SourceFile]) -> dict[str, SourceFile]:
@@ -69,6 +96,7 @@ def cluster_peers(src: SourceFile, sources: list[SourceFile]) -> list[SourceFile
 
 
 def link(sources: list[SourceFile]) -> None:
+    link_services(sources)
     link_cluster(sources)
     images = {}
     for src in sources:

@@ -332,7 +332,9 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
         # reported at the workload, naming that file; its fix would edit the other file
-        if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
+        if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
+            message += f" (the Service is in `{at.file}:{at.line}`)"
+        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
             message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
@@ -550,7 +552,7 @@ def _check_one(cand: Candidate) -> _Outcome:
               for r in results]
     light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
                        problems=got.problems, roles=got.roles, bindings=got.bindings, accounts=got.accounts,
-                       pods=got.pods)
+                       pods=got.pods, services=got.services, _labels=got.pod_labels)
     return light, packed, problems
 
 
@@ -574,17 +576,22 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
                    max_bytes: int, fix_edits: bool) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import dockerfiles, image_key, images_for, link, link_cluster, wanted
+    from glmlint.link import (dockerfiles, exposed_elsewhere, exposures, image_key, images_for, link, link_cluster,
+                              wanted)
 
     report.ir = False
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
     built: list[SourceFile] = []
-    if images:
+    # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
+    services = exposures(report.sources)
+    recheck = {i for i, s in enumerate(report.sources) if services and exposed_elsewhere(s, services)}
+    if images or recheck:
         for i, (cand, (got, _packed, _problems)) in enumerate(entries):
             assert isinstance(got, SourceFile)
-            if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
+            if (got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images) \
+                    or i in recheck:
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
@@ -596,7 +603,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
-        if packed is None:
+        if packed is None or i in recheck:
             out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
             continue
         results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]

@@ -6,8 +6,9 @@ from glmlint.rules import (glm001_run_as_root, glm002_missing_cap_drop, glm003_p
                            glm007_privilege_escalation, glm008_dangerous_capability, glm009_host_namespace,
                            glm010_sensitive_mount, glm011_unconfined_profile, glm012_no_resource_limits,
                            glm013_secret_in_env, glm014_world_writable, glm015_jupyter_allow_root,
-                           glm016_sensitive_port_exposed, glm019_passwordless_sudo,
-                           glm021_host_device, glm022_remote_script_pipe, glm040_rbac_wildcard,
+                           glm016_sensitive_port_exposed, glm017_ai_service_exposed, glm018_trust_remote_code,
+                           glm019_passwordless_sudo, glm020_writable_model_mount, glm021_host_device,
+                           glm022_remote_script_pipe, glm040_rbac_wildcard,
                            glm041_rbac_escalation, glm042_rbac_secret_read, glm043_cluster_admin_binding,
                            glm044_service_account_token, glm045_unpinned_image, glm046_unverified_add)
 from glmlint.rules import (glm023_pss_host_namespaces, glm024_host_port, glm025_host_path_volume, glm026_host_probe, glm027_unmasked_proc_mount, glm028_unsafe_sysctl, glm029_windows_host_process, glm030_non_default_capability, glm031_capabilities_not_restricted, glm032_selinux_options, glm033_apparmor_profile, glm034_seccomp_profile_not_allowed, glm035_seccomp_profile_missing, glm036_restricted_volume_type, glm037_run_as_non_root_not_set, glm038_run_as_user_root, glm039_privilege_escalation_allowed)
@@ -29,7 +30,10 @@ BUILTIN = (
     glm014_world_writable.check,
     glm015_jupyter_allow_root.check,
     glm016_sensitive_port_exposed.check,
+    glm017_ai_service_exposed.check,
+    glm018_trust_remote_code.check,
     glm019_passwordless_sudo.check,
+    glm020_writable_model_mount.check,
     glm021_host_device.check,
     glm022_remote_script_pipe.check,
     glm023_pss_host_namespaces.check,

@@ -29,6 +29,11 @@ command; glmlint assumes the former. Any other external base (`python`,
 `nginx`) is assumed to bring a start command, so a stage that only copies files
 onto it still runs as a container and is reported.
 
+In a Windows pod (`spec.os.name: windows`) the user is
+`securityContext.windowsOptions.runAsUserName` (pod or container), and
+`ContainerAdministrator` is the administrator; `runAsUser` does not exist there,
+so the finding carries no fix.
+
 A Kubernetes container is still asked for `runAsNonRoot: true` or a
 non-zero `runAsUser` whatever its image: only those make the kubelet refuse to
 start it as root.

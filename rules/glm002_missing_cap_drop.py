@@ -7,6 +7,10 @@ without `securityContext.capabilities.drop: [ALL]`. Dropping a few named
 capabilities is not enough: the rule asks for `ALL`, with what the process
 really needs added back.
 
+A container of a Windows pod (`spec.os.name: windows`) is not reported: `capabilities`
+is Linux's, and the API server refuses the field in a Windows pod, so no fix
+writes it there either.
+
 ## Why is this bad?
 Docker and containerd grant every container a default set (`CHOWN`,
 `DAC_OVERRIDE`, `FOWNER`, `NET_RAW`, `SETUID`, `SETGID`, `SYS_CHROOT`, ...). A

@@ -5,6 +5,10 @@ Flags a compose service whose `read_only` is not true, a `docker run` without
 `--read-only` and a Kubernetes
 container whose `securityContext.readOnlyRootFilesystem` is not true.
 
+A container of a Windows pod (`spec.os.name: windows`) is not reported: `readOnlyRootFilesystem`
+is Linux's, and the API server refuses the field in a Windows pod, so no fix
+writes it there either.
+
 ## Why is this bad?
 A writable root filesystem lets an attacker who gets code execution drop
 tools, replace binaries or persist in the container. Writable paths a workload

@@ -6,6 +6,10 @@ is not `false` (absent means true) and a compose service without
 `security_opt: [no-new-privileges:true]` (`no-new-privileges`,
 `no-new-privileges=true` and `no-new-privileges:true` are the same option).
 
+A container of a Windows pod (`spec.os.name: windows`) is not reported: `allowPrivilegeEscalation` (`no_new_privs`)
+is Linux's, and the API server refuses the field in a Windows pod, so no fix
+writes it there either.
+
 ## Why is this bad?
 Without the kernel's `no_new_privs` flag, a process can gain privileges by
 executing a setuid-root binary (`sudo`, `su`, `passwd`, `mount`) or a binary

@@ -32,6 +32,11 @@ def test_schema_rejects_a_fact_without_source() -> None:
         jsonschema.validate({"schema": 1, "services": {"ollama": broken}}, _schema())
 
 
+def test_services_json_is_generated_from_the_yaml() -> None:
+    assert services.compiled() == services.raw(), \
+        "services.json is stale: run `python -m glmlint.catalog.services docs/services.md`"
+
+
 def test_every_service_cites_https_sources() -> None:
     for s in services.catalog():
         assert s.sources and all(u.startswith("https://") for u in s.sources), s.id

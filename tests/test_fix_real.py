@@ -260,3 +260,23 @@ def test_a_plain_privileged_container_is_still_fixed(tmp_path: Path) -> None:
     _fix_tree(tmp_path, ["GLM003"])
     new = (tmp_path / "pod.yaml").read_text()
     assert "privileged: false" in new and realtools.kubernetes_validate(new) is None
+
+
+@needs_compose
+def test_included_services_are_judged_and_fixed_in_their_own_file(tmp_path: Path) -> None:
+    # Compose does not merge an included file's services into the including file's (a service of
+    # the same name is refused, `extends` does not see them): each is judged where it is defined
+    _write(tmp_path, {"db/compose.yml": "services:\n  db:\n    image: redis:7\n",
+                      "compose.yml": "include:\n  - db/compose.yml\nservices:\n  app:\n    image: python:3.12\n"})
+    report, _fixes = _fix_tree(tmp_path, ["GLM002"])
+    assert sorted((r.path, r.workload) for r in report.results) == [
+        ("compose.yml", "service `app`"), ("db/compose.yml", "service `db`")]
+    assert realtools.compose_config(str(tmp_path / "compose.yml")) is None
+    assert "cap_add: [CHOWN, SETGID, SETUID]" in (tmp_path / "db" / "compose.yml").read_text()
+
+
+def test_extends_across_files_that_come_back_is_a_parse_error(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.yml": "services:\n  a:\n    image: x\n    extends: {file: b.yml, service: b}\n",
+                      "b.yml": "services:\n  b:\n    image: x\n    extends: {file: a.yml, service: a}\n"})
+    report = scan([str(tmp_path / "a.yml")], builtin_rules(), root=str(tmp_path))
+    assert report.errors and "comes back to itself" in report.errors[0].message

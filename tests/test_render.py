@@ -78,6 +78,8 @@ def test_chart_findings_point_at_the_template_line_and_the_values_line(chart, ca
     assert at(results) == {
         # hard-coded in the template: the value's own column
         ("GLM009", "inference/templates/deployment.yaml", 11, 20),
+        # the same line makes vLLM (no API key) reachable on the node's interfaces
+        ("GLM017", "inference/templates/deployment.yaml", 11, 20),
         # an absent setting: the container's `- name:` line in the template
         ("GLM007", "inference/templates/deployment.yaml", 13, 9),
         # from values.yaml through `{{- toYaml . | nindent 12 }}` in a `with` block
@@ -152,7 +154,7 @@ def test_a_changed_template_or_values_file_renders_its_chart(chart, capsys):
     results = findings(chart, capsys, "inference/values.yaml", "inference/templates/deployment.yaml",
                        "inference/charts/worker/values.yaml")
     assert ("GLM003", "inference/templates/deployment.yaml", 18, 13) in at(results)
-    assert len(results) == 4
+    assert len(results) == 5  # the first test's findings, GLM017 included
 
 
 def test_without_a_renderer_a_chart_is_an_error_that_says_how_to_get_one(chart, capsys, monkeypatch):

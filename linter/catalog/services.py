@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from glmlint.ir import Command, EnvVar, Loc, Word, Workload, is_all_interfaces
+from glmlint.ir import EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -54,7 +54,9 @@ class Switch:
                    tuple(str(v).lower() for v in data.get("values", ())))
 
     def describe(self) -> str:
-        what = self.flag or self.env or self.config or "?"
+        if self.config is not None and not self.flag and not self.env:
+            return "in its configuration file"
+        what = self.flag or self.env or "?"
         if self.values:
             return f"`{what}={self.values[0]}`" if not self.flag else f"`{what} {self.values[0]}`"
         return f"`{what}`"
@@ -82,6 +84,7 @@ class Image:
     entrypoint: tuple[str, ...] | None = None
     cmd: tuple[str, ...] | None = None
     runs: tuple[str, ...] | None = None  # what the ENTRYPOINT script starts, when it wraps the service
+    passes_args: bool = False  # the ENTRYPOINT script appends its arguments (`command:`) to `runs`
     env: dict[str, str] = field(default_factory=dict)
     config: dict[str, str] = field(default_factory=dict)
 
@@ -110,6 +113,7 @@ class Service:
     gives: str
     commands: tuple[tuple[str, ...], ...]
     modules: tuple[str, ...]
+    scripts: tuple[str, ...]  # globs over the path of the script a shell or Python runs (lowercase)
     image_patterns: tuple[str, ...]
     recognize_source: str
     images: tuple[Image, ...]
@@ -165,7 +169,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     images = tuple(Image(name=i["name"], source=i["source"],
                          entrypoint=tuple(i["entrypoint"]) if "entrypoint" in i else None,
                          cmd=tuple(i["cmd"]) if "cmd" in i else None,
-                         runs=tuple(i["runs"]) if "runs" in i else None,
+                         runs=tuple(i["runs"]) if "runs" in i else None, passes_args=bool(i.get("passes_args")),
                          env={k: str(v) for k, v in (i.get("env") or {}).items()},
                          config={k: str(v) for k, v in (i.get("config") or {}).items()})
                    for i in d.get("images", ()))
@@ -173,7 +177,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     return Service(
         id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
         commands=tuple(tuple(c) for c in rec.get("commands", ())),
-        modules=tuple(rec.get("modules", ())), image_patterns=tuple(rec.get("images", ())),
+        modules=tuple(rec.get("modules", ())), scripts=tuple(p.lower() for p in rec.get("scripts", ())),
+        image_patterns=tuple(rec.get("images", ())),
         recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
         auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
         auth_off=_switches(auth.get("off")), auth_source=auth.get("source"),
@@ -184,7 +189,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
 
 
 def raw() -> dict[str, Any]:
-    """The YAML as data (for the schema test and the docs)."""
+    """`services.yaml` as data, read with the C loader (the source of truth: tests, docs, `--sync`)."""
     from importlib.resources import files
 
     from ruamel.yaml import YAML
@@ -194,10 +199,21 @@ def raw() -> dict[str, Any]:
     return data
 
 
+def compiled() -> dict[str, Any]:
+    """`services.json`: the same data, generated from the YAML (`python -m glmlint.catalog.services`)
+    so that a scan reads it with the standard library, without loading a YAML library (a Dockerfile
+    check loads none); a test keeps it equal to the YAML."""
+    import json
+    from importlib.resources import files
+
+    data: dict[str, Any] = json.loads(files("glmlint.catalog").joinpath("services.json").read_text(encoding="utf-8"))
+    return data
+
+
 @functools.lru_cache(maxsize=1)
 def catalog() -> tuple[Service, ...]:
-    """Every cataloged service, read once."""
-    return tuple(_service(sid, d) for sid, d in raw()["services"].items())
+    """Every cataloged service, read once, on the first question."""
+    return tuple(_service(sid, d) for sid, d in compiled()["services"].items())
 
 
 def get(service_id: str) -> Service:
@@ -247,6 +263,16 @@ def _match_command(service: Service, argv: Sequence[Word]) -> int | None:
     if not argv:
         return None
     name = argv[0].text.rsplit("/", 1)[-1]
+    if service.scripts:
+        script = argv[0]
+        at = 1
+        if _PYTHON.match(name) or name in ("sh", "bash"):
+            at = next((i for i, w in enumerate(argv[1:], start=1) if not w.text.startswith("-")), 0)
+            script = argv[at] if at else argv[0]
+            at += 1
+        path = script.text.lower()
+        if any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase("/" + path, p) for p in service.scripts):
+            return at
     if _PYTHON.match(name):
         got = _module_args(argv)
         if got is not None:
@@ -338,6 +364,7 @@ class ServiceMatch:
     image: Image | None  # the official image it runs in, when cataloged
     via: str  # "command" or "image"
     config: dict[str, Resolved] = field(default_factory=dict)
+    files: tuple[FileWrite, ...] = ()  # files the image build and start command write (config files)
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -382,6 +409,15 @@ class ServiceMatch:
                     value = w.text.partition("=")[2].lower() if "=" in w.text else ""
                     if value not in ("false", "0", "no"):
                         return w.loc, w, None
+        if switch.config is not None:
+            regex = re.compile(switch.config)
+            found = None
+            for write in self.files:
+                for line in write.text.splitlines():
+                    if not line.lstrip().startswith("#") and regex.search(line):
+                        found = write.loc
+            if found is not None:
+                return found, None, None
         if switch.env is not None:
             var = self.env_set(switch.env)
             if var is not None:
@@ -538,17 +574,22 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue
         loc = workload.image.loc if workload.image.value else workload.anchor
         if workload.command.explicit:
-            if img.entrypoint is None:
-                continue  # the command replaces what runs, and it is no launch we know
             given = workload.command.value or ()
-            if img.runs is not None:
-                continue  # a wrapper script's arguments: we do not know what it makes of them
-            words = _synthetic(img.entrypoint, loc) + tuple(given)
+            if img.runs is not None and img.passes_args:
+                words = _synthetic(img.runs, loc) + tuple(given)  # the ENTRYPOINT script passes them on
+            elif img.entrypoint is not None and img.runs is None:
+                words = _synthetic(img.entrypoint, loc) + tuple(given)
+            else:
+                continue  # the command replaces what runs, or a wrapper script we cannot follow gets it
         else:
             words = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
+        if not words:
+            continue
         start = _match_command(s, words)
         if start is None:
-            continue
+            if not img.runs:
+                continue
+            start = 1  # what the image's own start script runs: the service, by the catalog's word
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img))
     return tuple(out)
 
@@ -565,7 +606,7 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
     if img is not None and via == "image":  # a command of one's own may read another config file
         for k, v in img.config.items():
             config[k] = Resolved(v, image_loc, "image")
-    return ServiceMatch(s, loc, args, env, img, via, config)
+    return ServiceMatch(s, loc, args, env, img, via, config, workload.files)
 
 
 def services_on(workload: Workload) -> list[tuple[ServiceMatch, ListenerState]]:
@@ -585,7 +626,8 @@ def render_markdown() -> str:
     """docs/services.md: every cataloged service with what glmlint knows of it and the sources."""
     lines = ["# Service catalog", "",
              "What glmlint knows about the services containers run, from "
-             "`linter/catalog/services.yaml` (generated: `python -m glmlint.catalog.services docs/services.md`).",
+             "`linter/catalog/services.yaml` (generated, with `services.json`: "
+             "`python -m glmlint.catalog.services docs/services.md`).",
              "GLM016, GLM017, GLM018 and GLM020 read it, and GLM005/GLM006/GLM015 own Jupyter and sshd.",
              "Every fact has a source; a fact that could not be sourced is not in the catalog.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
@@ -615,10 +657,20 @@ def render_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def compile_json() -> str:
+    import json
+
+    return json.dumps(raw(), indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Regenerate `services.json` from `services.yaml`, and the docs page when a path is given."""
     import sys
+    from pathlib import Path
 
     args = sys.argv[1:] if argv is None else argv
+    Path(__file__).with_name("services.json").write_text(compile_json(), encoding="utf-8")
+    catalog.cache_clear()
     text = render_markdown()
     if args:
         with open(args[0], "w", encoding="utf-8") as fh:

@@ -250,7 +250,8 @@ _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_
              "read_only_rootfs", "host_network", "host_pid", "host_ipc", "host_userns", "seccomp", "apparmor",
              "selinux", "system_paths", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint",
              "command", "process", "build_steps", "files")
-_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}, "writable_paths": {"mounts"}}
+_ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}, "writable_paths": {"mounts"},
+         "mount.read_only": {"mounts"}}
 # compose writes these as `security_opt` items: changing one changes the other
 _OPTS = {"allow_privilege_escalation", "seccomp", "apparmor", "selinux", "system_paths"}
 

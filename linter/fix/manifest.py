@@ -113,6 +113,9 @@ class ManifestFixer(Lowering):
         return True
 
     def set_value(self, setting: Setting[Any], field: str, value: Any) -> None:
+        if field == "mount.read_only":
+            self.set_mount_read_only(setting, value)
+            return
         if field == "user":
             self.set_user(setting)
             return
@@ -131,6 +134,19 @@ class ManifestFixer(Lowering):
             _merge(self.tree, keys, value)
         if field == "read_only_rootfs" and value is True and "/tmp" not in self.writable:
             self.writable.insert(0, "/tmp")  # a tmpfs (compose) or an emptyDir (Kubernetes) at /tmp
+
+    def set_mount_read_only(self, setting: Setting[Any], value: Any) -> None:
+        """`readOnly: true` on a k8s `volumeMounts` item, `read_only: true` on a compose long-form volume
+        (`setting.path` is the item's path)."""
+        item = self.ydoc.node(setting.path)
+        if not y.is_map(item):
+            raise FixError("the mount is not a mapping")
+        key = "readOnly" if self.fmt is Format.KUBERNETES else "read_only"
+        own = self.ydoc.own(item, key)
+        if own is not None:
+            self.edits.append(self.ydoc.replace_scalar(own[1], value))
+        else:
+            self.edits.extend(self.ydoc.set_tree(item, {key: value}))
 
     def set_user(self, setting: Setting[Any]) -> None:
         uid, gid = _user_parts(self.user)

@@ -524,11 +524,11 @@ def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount
     """`[source:]target[:mode]` as compose and `docker run -v` write it."""
     parts = _colon_split(spec)
     if len(parts) == 1:
-        return Mount(None, parts[0], "volume", False, loc, path)
+        return Mount(None, parts[0], "volume", False, loc, path, spec=spec)
     source, target = parts[0], parts[1]
     mode = parts[2] if len(parts) > 2 else ""
     bind = source.startswith(("/", ".", "~", "$"))
-    return Mount(source, target, "bind" if bind else "volume", "ro" in mode.split(","), loc, path)
+    return Mount(source, target, "bind" if bind else "volume", "ro" in mode.split(","), loc, path, spec=spec)
 
 
 Assumed = dict[tuple[int, int], tuple[str, ...]]

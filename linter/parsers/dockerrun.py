@@ -490,6 +490,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         ("user", setting(user, User.parse(user.value)) if user is not None and user.value else None),
         ("privileged", boolean("privileged")),
         ("read_only_rootfs", boolean("read-only")),
+        ("publish_all", boolean("publish-all")),
         ("host_network", namespace("network")),
         ("host_pid", namespace("pid")),
         ("host_ipc", namespace("ipc")),

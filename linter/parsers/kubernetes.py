@@ -24,9 +24,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.ir import (Binding, EnvVar, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
-                        Port, Role, SecurityContext, ServiceAccount, Setting, SourceFile, Subject, User, Volume,
-                        Word, Workload)
+import dataclasses
+
+from glmlint.ir import (Binding, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
+                        Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
+                        Volume, Word, Workload)
 from glmlint.parsers import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
@@ -76,9 +78,49 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     lines = split_lines(text)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
-            source.workloads.extend(_workloads(path, obj, obj_path, lines, source.pods))
+            exposure = _exposure(obj)
+            if exposure is not None:
+                source.services.append(exposure)
+            else:
+                source.workloads.extend(_workloads(path, obj, obj_path, lines, source.pods))
             _cluster_object(source, obj)
+    if source.services:
+        source.workloads = [expose(w, source.services) for w in source.workloads]
     return source
+
+
+_EXPOSING = {"LoadBalancer", "NodePort"}
+
+
+def _exposure(obj: Any) -> Exposure | None:
+    """A core `v1` Service of type LoadBalancer or NodePort with a selector: it makes the pods it
+    selects reachable from outside the cluster."""
+    if y.text(y.get(obj, "kind")) != "Service" or (y.text(y.get(obj, "apiVersion")) or "") != "v1":
+        return None
+    kind_node = y.get(obj, "spec", "type")
+    kind = y.text(kind_node)
+    selector = y.entries(y.get(obj, "spec", "selector"))
+    if kind not in _EXPOSING or not selector:
+        return None
+    ports = []
+    for p in y.items(y.get(obj, "spec", "ports")):
+        port = y.text(y.get(p, "port")) or ""
+        target = y.text(y.get(p, "targetPort")) or port  # targetPort defaults to port
+        protocol = (y.text(y.get(p, "protocol")) or "TCP").upper()
+        if protocol == "TCP":
+            ports.append(ServicePort(port, target, y.loc(p)))
+    meta = y.get(obj, "metadata")
+    return Exposure(kind, y.text(y.get(meta, "name")) or "?", y.text(y.get(meta, "namespace")),
+                    tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
+                    y.loc(kind_node))
+
+
+def expose(w: Workload, services: list[Exposure]) -> Workload:
+    """`w` with the Services of `services` that select its pod added to `exposed_by`."""
+    if not w.pod_labels:
+        return w
+    found = tuple(e for e in services if e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
+    return dataclasses.replace(w, exposed_by=w.exposed_by + found) if found else w
 
 
 # -- RBAC objects and ServiceAccounts --------------------------------------------------------
@@ -351,6 +393,8 @@ class _Pod:
         self.sc, self.sc_path = found.context
         meta = found.meta
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
+        self.labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(meta, "labels")).items()
+                            if y.is_scalar(v)) if meta is not None else ()
         self.volumes: dict[str, tuple[Any, Path]] = {}
         for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
             name = y.text(y.get(vol, "name"))
@@ -511,6 +555,7 @@ class _Pod:
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
             ports=tuple(_ports(c, cpath)),
+            pod_labels=self.labels,
             env=tuple(_env(c, cpath)),
             process=tuple(process),
             files=tuple(file_writes(process)),
@@ -531,11 +576,12 @@ class _Pod:
             ro = y.scalar(y.get(vm, "readOnly")) is True
             vol = self.volumes.get(vol_name)
             host_path = y.get(vol[0], "hostPath", "path") if vol else None
+            entry = (*cpath, "volumeMounts", i)
             if host_path is not None:
                 out.append(Mount(y.text(host_path), target, "host-path", ro, y.loc(host_path),
-                                 (*vol[1], "hostPath", "path")))  # type: ignore[index]
+                                 (*vol[1], "hostPath", "path"), entry))  # type: ignore[index]
             else:
-                out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), (*cpath, "volumeMounts", i)))
+                out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
         return out
 
 
@@ -614,7 +660,8 @@ def _ports(c: Any, cpath: Path) -> list[Port]:
         out.append(Port(y.text(y.get(p, "containerPort")) or "", y.loc(p),
                         host_ip=y.text(y.get(p, "hostIP")), host_port=host_port,
                         protocol=(y.text(y.get(p, "protocol")) or "TCP").lower(),
-                        published=host_port is not None, path=(*cpath, "ports", i)))
+                        published=host_port is not None, path=(*cpath, "ports", i),
+                        name=y.text(y.get(p, "name"))))
     return out
 
 

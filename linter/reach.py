@@ -1,0 +1,103 @@
+"""What makes a container port reachable from beyond the host, as Docker, Compose and Kubernetes decide it.
+
+- compose `ports:` / `docker run -p` publish on every host interface unless a host IP
+  is given (`127.0.0.1:8080:80` is the host only); a range counts for every port in it;
+- `docker run -P` publishes every port the image EXPOSEs, on every interface;
+- host networking (`network_mode: host`, `--network host`, k8s `hostNetwork: true`)
+  puts the container's listeners on the host's interfaces;
+- a Kubernetes `hostPort` publishes the container port on the node;
+- a Kubernetes Service of type `LoadBalancer` or `NodePort` that selects the pod sends
+  outside traffic to its `targetPort` (a number, or the name of a container port).
+
+Rules ask `reach(workload, port)`; `bind_loopback(port)` is the fix that publishes a
+compose/`docker run` port on the loopback address only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from glmlint.ir import Loc, Port, Workload, is_all_interfaces
+from glmlint.rule import ReplaceText
+
+LOOPBACK = "127.0.0.1"
+_DEFAULT = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """One way a port is reachable: `how` for the message, `loc` to point at, `port` when it is a
+    published port entry (the fix rewrites it)."""
+
+    how: str
+    loc: Loc
+    port: Port | None = None
+
+
+def host_ip(port: Port) -> str | None:
+    """The host IP a port is published on, `${VAR:-default}` read as its default; None: every interface."""
+    ip = port.host_ip
+    if ip is None:
+        return None
+    m = _DEFAULT.match(ip.strip())
+    return m.group(1) if m else ip
+
+
+def on_all_interfaces(port: Port) -> bool | None:
+    """True when published on every host interface, False on a given address, None when unknown."""
+    ip = host_ip(port)
+    if ip is None or is_all_interfaces(ip):
+        return True
+    if "$" in ip:
+        return None
+    return False
+
+
+def _covers(spec: str, number: int) -> bool | None:
+    """Whether a container port spec (`8080`, `8080-8090`) includes `number`; None when unreadable."""
+    low, _, high = spec.strip().partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return None
+    return int(low) <= number <= int(high or low)
+
+
+def reach(workload: Workload, number: int, *, published_only: bool = False) -> list[Reach]:
+    """How the container port `number` is reachable from beyond the host."""
+    out: list[Reach] = []
+    for port in workload.ports:
+        if not port.published or port.protocol.lower() != "tcp":
+            continue
+        if not _covers(port.container_port, number):
+            continue
+        if on_all_interfaces(port) is not True:
+            continue
+        out.append(Reach("published on all interfaces", port.loc, port))
+    if published_only:
+        return out
+    if workload.publish_all.value:
+        out.append(Reach("published with `-P` on all interfaces", workload.publish_all.loc))
+    if workload.host_network.value:
+        out.append(Reach("on the host's network", workload.host_network.loc))
+    names = {p.name for p in workload.ports if p.name and _covers(p.container_port, number)}
+    for exposure in workload.exposed_by:
+        for sp in exposure.ports:
+            if (sp.target.isdigit() and int(sp.target) == number) or sp.target in names:
+                out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`", exposure.loc))
+                break
+    return out
+
+
+def bind_loopback(port: Port) -> ReplaceText | None:
+    """Prefix the short syntax with the loopback address (`5432:5432` -> `127.0.0.1:5432:5432`)."""
+    spec = port.spec
+    if spec is None:
+        return None
+    title = f"Publish the port on {LOOPBACK} only"
+    if port.host_ip is not None:
+        old = f"[{port.host_ip}]" if spec.startswith("[") else port.host_ip
+        if not old or not spec.startswith(old):
+            return None
+        return ReplaceText(port.loc, old, LOOPBACK, title=title)
+    if port.host_port is None:  # `"8888"`: a random host port, still on every interface
+        return ReplaceText(port.loc, spec, f"{LOOPBACK}::{spec}", title=title)
+    return ReplaceText(port.loc, spec, f"{LOOPBACK}:{spec}", title=title)

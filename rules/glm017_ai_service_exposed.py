@@ -1,0 +1,118 @@
+"""An AI/ML service is reachable on all interfaces without authentication.
+
+## What it does
+Flags a service from the [service catalog](../services.md) that runs code,
+manages or serves models, or reads and writes data (Ollama, vLLM, Text
+Generation Inference, SGLang, lmdeploy, LocalAI, Triton, TorchServe,
+TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
+AUTOMATIC1111, Open WebUI, JupyterHub, Chroma, Qdrant, Weaviate, Milvus, ...)
+when it listens on all interfaces **and**
+
+- (a) its authentication is explicitly turned off (TorchServe
+  `--disable-token-auth`, code-server `--auth none`, Open WebUI
+  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`): any format, a
+  Dockerfile's start command included; the finding points at the switch; or
+- (b) it has no authentication configured (none exists, or it is off by
+  default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`)
+  and is reachable beyond the host: a compose/`docker run` port published
+  without a loopback host IP, `docker run -P`, host networking; in Kubernetes
+  `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
+  `NodePort` in the scanned files that selects the pod and targets the port.
+  The finding points at what makes it reachable.
+
+The service is recognised from what the container runs, not from a port
+number: its start command (through `sh -c`, `python -m`, k8s
+`command`/`args`) or the official image's own command and defaults (an
+`ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
+`OLLAMA_HOST`). Where it binds is resolved as the service resolves it
+(flags, then environment, then the image's defaults, then its own default).
+
+It does **not** fire for a Dockerfile alone under (b) (publishing is decided
+at run time), for a ClusterIP-only Service, for a port published on
+`127.0.0.1`, for a service bound to loopback inside the container, for
+authentication turned on through a secret reference (`VLLM_API_KEY` from a
+`secretKeyRef`, `--api-key ${KEY}`), or for a bind address it cannot read.
+Jupyter is GLM005's and sshd GLM006's.
+
+## Why is this bad?
+These services do what they are for for anyone who reaches them: the Ray
+job API runs arbitrary code (ShadowRay), the TorchServe management API
+registers model archives whose handlers are Python (ShellTorch), Ollama
+pulls and deletes models, an OpenAI-compatible server without a key serves
+anyone's traffic on your GPUs, and a vector store hands out and overwrites
+its documents. Scanners find these ports on the internet within hours, and
+Docker's published ports bypass host firewalls such as `ufw`.
+
+## Example
+```yaml
+services:
+  ollama:
+    image: ollama/ollama
+    ports:
+      - "11434:11434"
+```
+Use instead:
+```yaml
+services:
+  ollama:
+    image: ollama/ollama
+    ports:
+      - "127.0.0.1:11434:11434"
+```
+(or no `ports:` at all: the other services of the compose file reach it as
+`ollama:11434`; or put an authenticating proxy in front)
+
+## Fix safety
+Unsafe: publishing on `127.0.0.1` cuts off every other host that used the
+port. Offered for compose and `docker run` ports written as one string; a
+switch that turned authentication off, host networking and Kubernetes
+Services need a human (turn authentication on, or drop the exposure).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Loc, Workload
+from glmlint.reach import bind_loopback, reach
+from glmlint.rule import Finding, FixSafety, Severity, rule
+
+
+@rule(code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
+      message="{name} exposes {service} without authentication",
+      formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
+      tags=("security", "cwe-306", "ai-ml"), security_severity=9.0)
+def check(workload: Workload) -> Iterator[Finding]:
+    from glmlint.catalog.services import identify
+
+    seen: set[Loc] = set()
+    for match in identify(workload):
+        s = match.service
+        if s.owner is not None or s.auth_default == "app" or s.kind == "remote-shell":
+            continue
+        auth = match.auth()
+        if auth.state in ("on", "unknown"):
+            continue
+        open_listeners = [ls for ls in match.listeners() if ls.all_interfaces and ls.port is not None]
+        if not open_listeners:
+            continue
+        if auth.state == "off":
+            assert auth.loc is not None
+            if auth.loc in seen:
+                continue
+            seen.add(auth.loc)
+            ls = open_listeners[0]
+            yield Finding(at=auth.loc, args={"name": workload.label, "service": s.name}, message=(
+                f"{workload.label} turns off {s.name} authentication ({auth.switch}) while its "
+                f"{ls.listener.name} listens on all interfaces: it {ls.listener.gives or s.gives} for anyone "
+                f"who can reach port {ls.port}"))
+            continue
+        for ls in open_listeners:
+            assert ls.port is not None
+            for r in reach(workload, ls.port):
+                if r.loc in seen:
+                    continue
+                seen.add(r.loc)
+                fix = bind_loopback(r.port) if r.port is not None else None
+                yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
+                    f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} with no authentication: "
+                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {ls.port}"))

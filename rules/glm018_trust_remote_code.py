@@ -1,0 +1,71 @@
+"""A model server runs with remote code enabled.
+
+## What it does
+Flags a cataloged model server or loader started with remote code enabled:
+`--trust-remote-code` (vLLM, Text Generation Inference, SGLang, lmdeploy and
+the others in the [service catalog](../services.md)) or its environment
+equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), in a
+Dockerfile's start command, a compose `command:`/`environment:`, a
+Kubernetes `command`/`args`/`env` or a `docker run` line. The server is
+recognised from its start command or its official image (compose
+`command:` words are arguments to `vllm/vllm-openai`'s `vllm serve`).
+
+## Why is this bad?
+With remote code trusted, loading a model runs the Python files that come
+with it (`modeling_*.py`, `tokenization_*.py`) from the Hugging Face Hub or
+wherever the model is fetched from, with the server's privileges, GPUs,
+mounted data and credentials. Whoever can change that repository (a
+compromised account, a typosquatted name, a new revision of an unpinned
+model) runs code in your cluster. Most architectures are supported natively
+and need no remote code at all.
+
+## Example
+```yaml
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+    command: --model Qwen/Qwen2-7B-Instruct --trust-remote-code
+```
+Use instead:
+```yaml
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+    command: --model Qwen/Qwen2-7B-Instruct
+```
+(when a model really needs its own code, review it, vendor it, and pin the
+model to a revision: `--revision <commit>`)
+
+## Fix safety
+Unsafe: a model whose architecture only ships as remote code stops loading.
+The fix removes the command-line flag; the environment form is reported
+without a fix.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Loc, Workload
+from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
+
+
+@rule(code="GLM018", slug="trust-remote-code", severity=Severity.ERROR,
+      message="{name} starts {service} with remote code enabled",
+      formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
+      tags=("security", "cwe-94", "ai-ml"))
+def check(workload: Workload) -> Iterator[Finding]:
+    from glmlint.catalog.services import identify
+
+    seen: set[Loc] = set()
+    for match in identify(workload):
+        for d in match.dangerous():
+            if d.loc in seen:
+                continue
+            seen.add(d.loc)
+            what = f"`{d.word.text}`" if d.word is not None else f"`{d.env.name}={d.env.value}`" if d.env else "it"
+            fix = None
+            if d.word is not None and d.word.text == d.dangerous.switch.flag:
+                fix = RemoveWord(d.word.loc, title=f"Remove `{d.word.text}`")
+            yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,
+                          message=f"{workload.label} starts {match.service.name} with {what}: it "
+                                  f"{d.dangerous.what}")

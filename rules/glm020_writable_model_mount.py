@@ -1,0 +1,100 @@
+"""A model server's model store is mounted read-write.
+
+## What it does
+Flags a mount of the model repository or model store that a cataloged
+server only reads (Triton `--model-repository`, TensorFlow Serving
+`--model_base_path`/`MODEL_BASE_PATH`, TorchServe `--model-store`, and the
+others in the [service catalog](../services.md), with the official images'
+defaults) that is not read-only: a compose or `docker run` bind mount or
+named volume without `:ro`/`read_only: true`, or a Kubernetes volume
+(hostPath, PVC, ...) mounted without `readOnly: true`. A mount of the store,
+of a directory inside it, or of a directory that contains it counts.
+
+Caches the server writes are not model stores and are never flagged: the
+Hugging Face cache (`~/.cache/huggingface`, `HF_HOME`), Text Generation
+Inference's `/data`, Ollama's `/root/.ollama`, vLLM's download directory.
+
+## Why is this bad?
+The server loads whatever it finds in its model repository, and model
+formats carry code (pickled PyTorch files, TorchServe handlers, TensorFlow
+graphs with file-system ops, Python backends in Triton). A read-write mount
+lets anything that compromises the container, or anyone who writes to the
+volume from another workload, plant a model that runs code the next time it
+is loaded, and the change survives restarts.
+
+## Example
+```yaml
+services:
+  triton:
+    image: nvcr.io/nvidia/tritonserver:24.08-py3
+    command: tritonserver --model-repository=/models
+    volumes:
+      - ./model_repository:/models
+```
+Use instead:
+```yaml
+services:
+  triton:
+    image: nvcr.io/nvidia/tritonserver:24.08-py3
+    command: tritonserver --model-repository=/models
+    volumes:
+      - ./model_repository:/models:ro
+```
+
+## Fix safety
+Unsafe: a server started with a model-management API that writes into its
+store (TorchServe registering a `.mar` by URL, Triton's explicit model
+control loading files) can no longer do so. The fix appends `:ro` to a
+compose or `docker run` volume written as one string, sets `read_only: true`
+on a compose long-form volume and `readOnly: true` on a Kubernetes
+`volumeMounts` item.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glmlint.ir import Format, Mount, Setting, Workload
+from glmlint.rule import Finding, FixSafety, ReplaceText, SetValue, Severity, rule, set_value
+
+
+@rule(code="GLM020", slug="writable-model-mount", severity=Severity.WARNING,
+      message="{name} mounts the {service} model store read-write",
+      formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-732", "ai-ml"))
+def check(workload: Workload) -> Iterator[Finding]:
+    from glmlint.catalog.services import identify
+
+    seen = set()
+    for match in identify(workload):
+        for store in match.model_stores():
+            path = store.value.rstrip("/") or "/"
+            for mount in workload.mounts:
+                if mount.read_only or mount.kind not in ("bind", "volume", "host-path") or mount.loc in seen:
+                    continue
+                target = mount.target.rstrip("/") or "/"
+                if not target.startswith("/") or target == "/":
+                    continue
+                if not (target == path or path.startswith(target + "/") or target.startswith(path + "/")):
+                    continue
+                seen.add(mount.loc)
+                yield Finding(at=mount.loc, args={"name": workload.label, "service": match.service.name},
+                              fix=_read_only(mount), message=(
+                                  f"{workload.label} mounts `{mount.target}`, the {match.service.name} model store "
+                                  f"`{store.value}`, read-write: whatever writes there plants the models it loads"))
+
+
+def _read_only(mount: Mount) -> ReplaceText | SetValue | None:
+    title = "Mount the model store read-only"
+    if mount.entry:  # a Kubernetes volumeMounts item
+        return set_value(Setting(False, mount.loc, path=mount.entry), "mount.read_only", True, title=title)
+    if mount.spec is not None:  # `src:dst[:mode]`, compose or `docker run -v`
+        if mount.source is None:
+            return None  # an anonymous volume: nothing outside the container writes to it
+        mode = mount.spec.rsplit(":", 1)[1] if mount.spec.count(":") >= 2 else ""
+        if mode == "rw":
+            return ReplaceText(mount.loc, ":rw", ":ro", title=title)
+        if mode or not mount.spec.endswith(mount.target):
+            return None
+        return ReplaceText(mount.loc, mount.target, f"{mount.target}:ro", title=title, before=":")
+    if mount.path and mount.path[0] != "flag":  # a compose long-form volume
+        return set_value(Setting(False, mount.loc, path=mount.path), "mount.read_only", True, title=title)
+    return None
