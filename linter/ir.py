@@ -689,6 +689,8 @@ class PodIdentity:
     containers: tuple[str, ...] = ()
     account: ServiceAccount | None = None
     grants: tuple[Grant, ...] = ()
+    # the cataloged services its containers start, as (name, kind): ("vLLM", "model-server")
+    services: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:

@@ -18,6 +18,8 @@ from glmlint.runner import Report, Result
 
 
 def apply(report: Report, config: Config) -> None:
+    if config.fix_user:
+        _name_fix_user(report, config.fix_user)
     if any(r.opt_in is not None for r in report.results):
         report.results = [r for r in report.results if r.opt_in is None or config.wants(r.opt_in)]
     _suppress(report, config.report_unused_ignores)
@@ -34,6 +36,16 @@ def apply(report: Report, config: Config) -> None:
         report.baselined += len(report.results) - len(kept)
         report.results = kept
     report.problems.sort(key=lambda p: (p.path, p.line))
+
+
+def _name_fix_user(report: Report, user: str) -> None:
+    """Fix titles name the non-root user the project's `fix-user` sets (`rule.FIX_USER`)."""
+    from glmlint.rule import DEFAULT_FIX_USER
+
+    if user == DEFAULT_FIX_USER:
+        return
+    report.results = [dataclasses.replace(r, fix=dataclasses.replace(r.fix, user=user)) if r.fix is not None else r
+                      for r in report.results]
 
 
 def _suppress(report: Report, report_unused: bool) -> None:

@@ -195,7 +195,7 @@ class Target:
     namespaces: tuple[tuple[str, str, int], ...] | None = None
 
     def level_version(self, workload: Workload) -> tuple[str | None, int] | None:
-        if self.namespaces is None:
+        if self.namespaces is None:  # a profile, or a rule on its own: compose and `docker run` too
             return self.level, self.version
         for name, level, version in self.namespaces:
             if name == workload.namespace:
@@ -205,8 +205,6 @@ class Target:
     def judge(self, workload: Workload, check: str) -> int | None:
         """The version at which `check` judges `workload`, or None when it does not apply (another
         format, a level or version that does not run it, a namespace without labels)."""
-        if workload.pod is None:
-            return None
         lv = self.level_version(workload)
         if lv is None:
             return None
@@ -309,3 +307,25 @@ def read_namespaces(paths: list[str], root: str, stdin_filename: str | None = No
         for name, level, version in namespace_labels(docs):
             found[name] = (name, level, version)
     return tuple(found[n] for n in sorted(found))
+
+
+def capability(name: str, workload: Workload) -> str:
+    """A capability as the platform reads it: Kubernetes compares the name as written; Docker
+    upper-cases it and drops a `CAP_` prefix (compose `cap_add`, `--cap-add`)."""
+    if workload.pod is not None:
+        return name
+    upper = name.strip().upper()
+    return upper[4:] if upper.startswith("CAP_") else upper
+
+
+def label_options(opts: tuple[Any, ...]) -> list[tuple[Any, str, str]]:
+    """Docker's SELinux `label` security options as (item, key, value): `label=type:spc_t` ->
+    (item, "type", "spc_t"); the engine accepts `label=` and the older `label:`."""
+    out = []
+    for item in opts:
+        text = item.value.strip()
+        for prefix in ("label=", "label:"):
+            if text.lower().startswith(prefix):
+                key, _, value = text[len(prefix):].partition(":")
+                out.append((item, key.strip().lower(), value.strip()))
+    return out

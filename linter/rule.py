@@ -136,14 +136,25 @@ def remove_item(item: Item, *, title: str) -> RemoveItem:
     return RemoveItem(item, title)
 
 
+# The non-root user the fix engine writes (`--fix-user`, the config's `fix-user`, else
+# DEFAULT_FIX_USER): a rule asks for it with this value, and names it in a title with it.
+FIX_USER = "{fix_user}"
+DEFAULT_FIX_USER = "10001"
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     intents: tuple[Intent, ...]
     safety: FixSafety
+    user: str = DEFAULT_FIX_USER  # what FIX_USER stands for in titles
 
     @property
     def title(self) -> str:
-        return "; ".join(i.title for i in self.intents if i.title)
+        return self.title_for(self.user)
+
+    def title_for(self, user: str) -> str:
+        """The title, naming `user` where the rule wrote FIX_USER."""
+        return "; ".join(i.title.replace(FIX_USER, user) for i in self.intents if i.title)
 
 
 @dataclass(frozen=True, slots=True)

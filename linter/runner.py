@@ -81,7 +81,6 @@ class Report:
     stdin: str | None = None  # the name standard input is reported under, when it was read
     suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
     baselined: int = 0  # findings already recorded in the baseline
-    ir: bool = True  # False after a pooled scan: `sources` then carry text, not workloads (see `scan`)
     # Dockerfiles read from disk only to link the compose files that build them (`unscanned_images`):
     # not scanned, not reported; the fix engine links its re-parses with them too
     linked: list[SourceFile] = field(default_factory=list)
@@ -392,72 +391,30 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
          progress: Callable[[int, int], None] | None = None, jobs: int = 1, fix_edits: bool = False) -> Report:
     """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
 
+    The stages, in order (docs/architecture.md): discover the candidate files;
+    read, parse and check each (in worker processes when `jobs` > 1, 0: one per
+    available CPU, once there are `POOL_MIN_FILES` files), the cross-file link
+    included; one finding once (`_gather`, `_one_per_cause`); then what the
+    project decided (`policy.apply`: suppressions, `per-file-ignores`, the
+    baseline). The findings, problems and their order do not depend on `jobs`.
+
     `config` brings `exclude`, suppressions, `per-file-ignores` and the baseline;
     `progress(done, total)` is called as files are read (`done` of `total` read).
-    `jobs` > 1 (0: one per available CPU) parses and checks the files in that many
-    worker processes once there are `POOL_MIN_FILES` of them. The findings,
-    problems and their order are those of a serial scan; `sources` then hold each
-    file's text but, to spare copying every IR back, no workloads (`Report.ir` is
-    False) except for files the cross-file link needs. `fix_edits`: each fixable
-    result carries its fix's verified edits (`Result.edits`, what SARIF reports),
-    computed in the worker that parsed the file.
+    `fix_edits`: each fixable result carries its fix's verified edits
+    (`Result.edits`, what SARIF reports), computed while the file's parse is at
+    hand. `Report.sources` hold each file's text; their workloads only where the
+    file was parsed in this process (a pooled scan copies no IR back, except for
+    files the cross-file link needs).
     """
-    from glmlint.link import dockerfiles, images_for, link
-
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
-    cands = _with_render_options(list(discover(paths, report.root, stdin_filename,
-                                               render=config.render if config is not None else True)),
-                                 report.root, config)
-    files = [c for c in cands if not isinstance(c, tuple)
-             and not (config is not None and c.path != "-" and config.excluded(c.path))]
+    cands = _discover(paths, report.root, config, stdin_filename)
+    files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
-    outcomes = _pooled(files, rules, max_bytes, workers, fix_edits) if workers > 1 else None
-    checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
-    for done, cand in enumerate(cands):
-        if progress is not None:
-            progress(done, len(cands))
-        if isinstance(cand, tuple):
-            report.problems.append(Problem(cand[0], 0, cand[1]))
-            continue
-        if config is not None and config.excluded(cand.path if cand.path != "-" else cand.display):
-            continue
-        if outcomes is not None:
-            out = next(outcomes)
-            got = out[0]
-            if isinstance(got, SourceFile):
-                checked[id(got)] = (cand, out)
-        else:
-            data = None
-            if cand.path == "-":
-                report.stdin = cand.display
-                data = sys.stdin.buffer.read(max_bytes + 1)  # no more than the limit, whatever is piped
-            got = read_source(cand, max_bytes, data)
-        if isinstance(got, Problem):
-            report.problems.append(got)
-        elif got is not None:
-            report.sources.append(got)
-            report.problems.extend(got.problems)
-        if got is not None:
-            report.files_scanned += 1
-    if progress is not None:
-        progress(len(cands), len(cands))
-    if outcomes is not None:
-        outcomes.close()  # every outcome is in: stop the pool
-        per_source = _finish_pooled(report, checked, max_bytes, fix_edits)
+    if workers > 1:
+        per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress)
     else:
-        built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
-        link(report.sources + built)
-        index = dockerfiles(report.sources + built) if fix_edits else {}
-        per_source = [run_rules(source, rules, fix_edits, images_for(source, index)) for source in report.sources]
-    seen = set()
-    for results, problems in per_source:
-        report.problems.extend(problems)
-        for r in results:
-            # a template or base line rendered into several objects (overlays, loops) is one finding
-            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None else "")
-            if key not in seen:
-                seen.add(key)
-                report.results.append(r)
+        per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
+    _gather(report, per_source)
     _checked_through_builds(report, cands)
     report.results = _one_per_cause(report.results)
     report.results.sort(key=Result.sort_key)
@@ -467,6 +424,94 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
 
     policy.apply(report, config or Config())
     return report
+
+
+PerSource = list[tuple[list[Result], list[Problem]]]  # each source's results and problems, in order
+
+
+def _discover(paths: list[str], root: str, config: Config | None, stdin_filename: str | None) -> list[Any]:
+    """Stage 1: the candidate files (and `(path, message)` for paths that cannot be walked)."""
+    render = config.render if config is not None else True
+    return _with_render_options(list(discover(paths, root, stdin_filename, render=render)), root, config)
+
+
+def _excluded(cand: Candidate, config: Config | None) -> bool:
+    return config is not None and config.excluded(cand.path if cand.path != "-" else cand.display)
+
+
+def _add(report: Report, got: SourceFile | Problem | None) -> None:
+    """One file's outcome into the report."""
+    if isinstance(got, Problem):
+        report.problems.append(got)
+    elif got is not None:
+        report.sources.append(got)
+        report.problems.extend(got.problems)
+    if got is not None:
+        report.files_scanned += 1
+
+
+def _check_serial(report: Report, cands: list[Any], config: Config | None, max_bytes: int, fix_edits: bool,
+                  progress: Callable[[int, int], None] | None) -> PerSource:
+    """Stage 2, in this process: read and parse every file, link them, run the rules on each."""
+    from glmlint.link import dockerfiles, images_for, link
+
+    for done, cand in enumerate(cands):
+        if progress is not None:
+            progress(done, len(cands))
+        if isinstance(cand, tuple):
+            report.problems.append(Problem(cand[0], 0, cand[1]))
+            continue
+        if _excluded(cand, config):
+            continue
+        data = None
+        if cand.path == "-":
+            report.stdin = cand.display
+            data = sys.stdin.buffer.read(max_bytes + 1)  # no more than the limit, whatever is piped
+        _add(report, read_source(cand, max_bytes, data))
+    if progress is not None:
+        progress(len(cands), len(cands))
+    built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
+    link(report.sources + built)
+    index = dockerfiles(report.sources + built) if fix_edits else {}
+    return [run_rules(source, report.rules, fix_edits, images_for(source, index)) for source in report.sources]
+
+
+def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
+                  max_bytes: int, workers: int, fix_edits: bool,
+                  progress: Callable[[int, int], None] | None) -> PerSource:
+    """Stage 2 in `workers` processes: each parses and checks files; what the cross-file link
+    needs is finished here (`_finish_pooled`)."""
+    outcomes = _pooled(files, report.rules, max_bytes, workers, fix_edits)
+    checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
+    for done, cand in enumerate(cands):
+        if progress is not None:
+            progress(done, len(cands))
+        if isinstance(cand, tuple):
+            report.problems.append(Problem(cand[0], 0, cand[1]))
+            continue
+        if _excluded(cand, config):
+            continue
+        out = next(outcomes)
+        if isinstance(out[0], SourceFile):
+            checked[id(out[0])] = (cand, out)
+        _add(report, out[0])
+    if progress is not None:
+        progress(len(cands), len(cands))
+    outcomes.close()  # every outcome is in: stop the pool
+    return _finish_pooled(report, checked, max_bytes, fix_edits)
+
+
+def _gather(report: Report, per_source: PerSource) -> None:
+    """Stage 3: every file's findings and problems into the report, each finding once."""
+    seen = set()
+    for results, problems in per_source:
+        report.problems.extend(problems)
+        for r in results:
+            # a template or base line rendered into several objects (overlays, loops) is one finding
+            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None else "")
+            if key not in seen:
+                seen.add(key)
+                report.results.append(r)
 
 
 def unscanned_images(sources: list[SourceFile], root: str, max_bytes: int = MAX_BYTES) -> list[SourceFile]:
@@ -579,7 +624,6 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     from glmlint.link import (dockerfiles, exposed_elsewhere, exposures, image_key, images_for, link, link_cluster,
                               wanted)
 
-    report.ir = False
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
@@ -609,8 +653,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
         results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
         if scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
-            if fix_edits and any(r.fix is not None for r in linked):
-                # the fix's edits are verified against the whole file: parse it again here
+            if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
+                # a rendered chart's findings move to its templates, and a fix's edits are verified
+                # against the whole file: read it again here (rare: only files these rules report)
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     link_cluster(report.sources, targets=[full])

@@ -70,7 +70,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Intent, Severity, rule, set_value
+from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Severity, rule, set_value
 
 
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
@@ -82,7 +82,7 @@ def check(workload: Workload) -> Iterator[Finding]:
     user = workload.user
     name = workload.label
     # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
-    fix = None if workload.windows else set_value(user, "user", "10001", title="Run as the non-root user 10001")
+    fix = None if workload.windows else set_value(user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
     note = ""
     if any(True for _ in workload.runs("sshd")):
         # sshd binds port 22, reads its root-only host keys and switches to the user who logs in

@@ -7,9 +7,17 @@ Jupyter (8888) or a database listens: PostgreSQL 5432, MySQL/MariaDB 3306,
 MongoDB 27017, Redis 6379, Elasticsearch/OpenSearch 9200 and 9300,
 Memcached 11211, Cassandra 9042, CouchDB 5984, InfluxDB 8086, Neo4j 7687,
 SQL Server 1433, Oracle 1521, etcd 2379, ClickHouse 8123, Qdrant 6333 and
-Milvus 19530. The container port decides (`"15432:5432"` is PostgreSQL); a
-range counts when it starts at one of them (`8888-8890`, several notebooks),
-not when a wide pool of ports (`7000-8000`) happens to include one.
+Milvus 19530, and the data stores of the [service catalog](../services.md)
+(object stores such as MinIO, vector stores such as Chroma, Weaviate,
+Qdrant and Milvus, brokers such as Kafka and RabbitMQ) on their ports. The
+container port decides (`"15432:5432"` is PostgreSQL); a range counts when it
+starts at one of them (`8888-8890`, several notebooks), not when a wide pool
+of ports (`7000-8000`) happens to include one.
+
+The service is named from what the container runs, not from the port alone:
+an official image the catalog knows (an OpenTelemetry Collector publishing
+its metrics port 8888 is not Jupyter) or a recognised start command. The
+port table is the fallback for images the catalog does not know.
 
 ## Why is this bad?
 Docker publishes to `0.0.0.0` by default and its iptables rules bypass host
@@ -46,8 +54,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from typing import TYPE_CHECKING
+
 from glmlint.ir import Format, Port, Workload, is_all_interfaces
 from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+
+if TYPE_CHECKING:
+    from glmlint.catalog.services import ServiceMatch
 
 SERVICES = {22: "SSH", 8888: "Jupyter", 5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis",
             9200: "Elasticsearch", 9300: "Elasticsearch transport", 11211: "Memcached", 9042: "Cassandra",
@@ -60,16 +73,48 @@ _LOOPBACK = "127.0.0.1"
       message="{name} publishes the {service} port {port} on all interfaces", formats={Format.COMPOSE},
       fix=FixSafety.UNSAFE, tags=("security", "cwe-668"))
 def check(workload: Workload) -> Iterator[Finding]:
+    matches = None
     for port in workload.ports:
         if not port.published or port.protocol.lower() != "tcp":
             continue
         if port.host_ip is not None and not is_all_interfaces(port.host_ip):
             continue
-        sensitive = sensitive_port(port.container_port)
-        if sensitive is None:
+        if matches is None:
+            from glmlint.catalog.services import identify
+
+            matches = identify(workload)  # the catalog is read only for a published port
+        named = _cataloged(matches, port.container_port)
+        if named is None:
             continue
-        yield Finding(at=port.loc, args={"name": workload.label, "service": SERVICES[sensitive],
-                                         "port": sensitive}, fix=_bind_loopback(port))
+        service, number = named
+        yield Finding(at=port.loc, args={"name": workload.label, "service": service, "port": number},
+                      fix=_bind_loopback(port))
+
+
+_SENSITIVE = {"jupyter", "sshd"}  # besides the data stores
+
+
+def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None:
+    """(service, port) when the container port is a sensitive listener of what the workload runs;
+    the port table when the catalog does not know what runs; None when it knows it is something else."""
+    low = spec.strip().partition("-")[0]
+    if not low.isdigit():
+        return None
+    number = int(low)
+    known_image = False
+    for m in matches:
+        known_image = known_image or m.via == "image"
+        for ls in m.listeners():
+            if ls.port != number:
+                continue
+            s = m.service
+            if s.id in _SENSITIVE or s.data_store:
+                return (SERVICES.get(number) if s.id in _SENSITIVE and number in SERVICES else s.name), number
+            return None  # a listener of another cataloged service (GLM017 judges those)
+    if known_image:
+        return None  # an official image the catalog knows, and the port is none of its sensitive ones
+    sensitive = sensitive_port(spec)
+    return (SERVICES[sensitive], sensitive) if sensitive is not None else None
 
 
 def sensitive_port(spec: str) -> int | None:

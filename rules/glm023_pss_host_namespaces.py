@@ -4,7 +4,9 @@
 Implements the Pod Security Standards check **hostNamespaces** (level **baseline**, every
 version): `spec.hostNetwork`, `spec.hostPID` and `spec.hostIPC` must be unset or false.
 Unlike GLM009 it does not report `hostUsers: true`, which the admission controller
-allows (it is the default).
+allows (it is the default). In compose and `docker run` the same namespaces are
+`network_mode`/`pid`/`ipc: host` (`--network`/`--pid`/`--ipc host`); `userns_mode: host`
+is not part of the check.
 
 ## Why is this bad?
 The host's network namespace lets a container bind node ports and reach node-local
@@ -47,7 +49,7 @@ _KEYS = (("host_network", "hostNetwork"), ("host_pid", "hostPID"), ("host_ipc", 
 
 @rule(code="GLM023", slug="pss-host-namespaces", severity=Severity.ERROR,
       message="{name} sets `{key}: true` (PSS baseline: hostNamespaces)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-653"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-653"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     if target.judge(workload, "hostNamespaces") is None:

@@ -4,6 +4,8 @@
 Implements the Pod Security Standards check **hostPorts** (level **baseline**, every
 version): `ports[*].hostPort` of every container, init container and ephemeral container
 must be unset or 0.
+In compose and `docker run` every published port (`ports:`, `-p`, `--publish`) is a
+host port: Docker binds it on the host as the kubelet binds a `hostPort`.
 
 ## Why is this bad?
 A host port publishes the container on every address of the node, past NetworkPolicies
@@ -46,11 +48,15 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM024", slug="host-port", severity=Severity.ERROR,
       message="{name} binds host port {port} (PSS baseline: hostPorts)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-668"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-668"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     if target.judge(workload, "hostPorts") is None:
         return
     for port in workload.ports:
-        if port.host_port is not None and port.host_port.strip() not in ("", "0"):
-            yield Finding(at=port.loc, args={"name": workload.label, "port": port.host_port})
+        if workload.pod is not None:
+            if port.host_port is not None and port.host_port.strip() not in ("", "0"):
+                yield Finding(at=port.loc, args={"name": workload.label, "port": port.host_port})
+        elif port.published:  # Docker binds a host port for every published port (0 or none: a random one)
+            yield Finding(at=port.loc, args={"name": workload.label,
+                                             "port": port.host_port or f"(any) for container port {port.container_port}"})

@@ -5,7 +5,8 @@ Implements the Pod Security Standards check **hostPathVolumes** (level **baselin
 version): no `spec.volumes[*].hostPath`, whatever the path and whether or not a container
 mounts it. GLM010 reports only sensitive host paths (the Docker socket, `/etc`, ...); the
 admission controller refuses every one. At the restricted level GLM036 takes its place
-(it refuses hostPath among other volume types).
+(it refuses hostPath among other volume types). In compose and `docker run` a bind
+mount (`./data:/data`, `type: bind`, `-v /srv:/srv`) is a host path.
 
 ## Why is this bad?
 A hostPath volume gives the pod files of the node: logs, credentials, sockets, other
@@ -50,11 +51,16 @@ from glmlint.rule import Finding, Severity, rule
 
 
 @rule(code="GLM025", slug="host-path-volume", severity=Severity.ERROR,
-      message="{name} has hostPath volume `{volume}` (PSS baseline: hostPathVolumes)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-668"), since="0.2.0",
+      message="{name} mounts host path `{volume}` (PSS baseline: hostPathVolumes)",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-668"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
-    if workload.pod is None or target.judge(workload, "hostPathVolumes") is None:
+    if target.judge(workload, "hostPathVolumes") is None:
+        return
+    if workload.pod is None:  # compose, `docker run`: a bind mount is a host path
+        for mount in workload.mounts:
+            if mount.kind == "bind":
+                yield Finding(at=mount.loc, args={"name": workload.label, "volume": mount.source or mount.target})
         return
     for volume in workload.pod.volumes:
         if volume.kind == "hostPath":

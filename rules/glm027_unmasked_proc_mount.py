@@ -6,7 +6,8 @@ version) and **procMount_restricted** (level **restricted**, from **v1.35**):
 `securityContext.procMount` of every container must be unset or `Default`. From v1.35 the
 baseline level allows any value in a pod with `hostUsers: false` (a user namespace); the
 restricted level does not. Run on its own (no profile), the rule applies the baseline
-meaning.
+meaning. In compose and `docker run` the same is `security_opt:
+[systempaths=unconfined]` (`--security-opt systempaths=unconfined`).
 
 ## Why is this bad?
 `Unmasked` removes the masks the runtime puts over sensitive `/proc` and `/sys` paths
@@ -47,10 +48,18 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM027", slug="unmasked-proc-mount", severity=Severity.ERROR,
       message="{name} sets `procMount: {value}` (PSS {level}: {check})",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "pss-restricted", "cwe-200"),
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "pss-restricted", "cwe-200"),
       since="0.2.0", params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     if workload.own is None or workload.pod is None:
+        # compose, `docker run`: `systempaths=unconfined` unmasks /proc and /sys as `Unmasked` does
+        paths = workload.system_paths
+        if paths is not None and (paths.value or "").strip().lower() == "unconfined" and (
+                target.judge(workload, "procMount") is not None or target.judge(workload, "procMount_restricted")
+                is not None):
+            yield Finding(at=paths.loc, args={"name": workload.label, "value": "Unmasked",
+                                              "level": target.judge_level(workload) or pss.BASELINE,
+                                              "check": "procMount (`systempaths=unconfined`)"})
         return
     restricted = target.judge(workload, "procMount_restricted") is not None and \
         target.judge_level(workload) == pss.RESTRICTED

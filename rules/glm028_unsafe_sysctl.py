@@ -10,7 +10,8 @@ from v1.29 `net.ipv4.tcp_keepalive_time`, `net.ipv4.tcp_fin_timeout`,
 `net.ipv4.tcp_keepalive_intvl`, `net.ipv4.tcp_keepalive_probes`; from v1.32
 `net.ipv4.tcp_rmem`, `net.ipv4.tcp_wmem`; from v1.37
 `net.ipv4.tcp_slow_start_after_idle`, `net.ipv4.tcp_notsent_lowat`. The version comes
-from `--pss-version` (default: the latest).
+from `--pss-version` (default: the latest). In compose and `docker run` the same
+allow-list applies to `sysctls:` (`--sysctl`).
 
 ## Why is this bad?
 Other sysctls are not isolated between pods, or can turn off kernel protections for the
@@ -54,7 +55,7 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM028", slug="unsafe-sysctl", severity=Severity.ERROR,
       message="{name} sets sysctl `{sysctl}`, not allowed at {version} (PSS baseline: sysctls)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-1188"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-1188"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     version = target.judge(workload, "sysctls")

@@ -7,7 +7,8 @@ Implements the Pod Security Standards check **capabilities_baseline** (level
 `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`,
 `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID`, `SYS_CHROOT`. GLM008 is a deny-list of the most
 dangerous capabilities; this is PSS's allow-list (it refuses `NET_RAW`, `SYS_NICE`,
-`IPC_LOCK`, ...).
+`IPC_LOCK`, ...). In compose and `docker run` the same allow-list applies to `cap_add`
+(`--cap-add`), written with or without `CAP_`, in any case, as Docker reads it.
 
 ## Why is this bad?
 Capabilities outside the runtime's default set widen what a compromised process can do
@@ -49,11 +50,11 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM030", slug="non-default-capability", severity=Severity.ERROR,
       message="{name} adds capability `{cap}` (PSS baseline: capabilities_baseline)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-250"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-250"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     if target.judge(workload, "capabilities_baseline") is None:
         return
     for cap in workload.cap_add.value:
-        if cap.value not in pss.CAPABILITIES_BASELINE:
+        if pss.capability(cap.value, workload) not in pss.CAPABILITIES_BASELINE:
             yield Finding(at=cap.loc, args={"name": workload.label, "cap": cap.value})

@@ -5,7 +5,8 @@ Implements the Pod Security Standards check **capabilities_restricted** (level
 **restricted**, from **v1.22**; it replaces capabilities_baseline there): every
 container, init container and ephemeral container must list `ALL` in
 `securityContext.capabilities.drop` and may add only `NET_BIND_SERVICE`. From v1.25 a
-Windows pod (`spec.os.name: windows`) is exempt.
+Windows pod (`spec.os.name: windows`) is exempt. In compose and `docker run` the same
+applies to `cap_drop`/`cap_add` (`--cap-drop`/`--cap-add`), as Docker reads them.
 
 ## Why is this bad?
 Dropping every capability and adding back only what the process needs is the one
@@ -47,18 +48,18 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM031", slug="capabilities-not-restricted", severity=Severity.WARNING,
       message="{name} {what} (PSS restricted: capabilities_restricted)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-250"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-250"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     version = target.judge(workload, "capabilities_restricted")
-    if version is None or workload.pod is None:
+    if version is None:
         return
-    if version >= 25 and workload.pod.windows:
+    if version >= 25 and workload.pod is not None and workload.pod.windows:
         return
     drop = workload.cap_drop
-    if not any(c.value == "ALL" for c in drop.value) and (drop.explicit or not workload.partial):
+    if not any(pss.capability(c.value, workload) == "ALL" for c in drop.value) and (drop.explicit or not workload.partial):
         yield Finding(at=drop.loc, args={"name": workload.label,
                                          "what": "does not set `capabilities.drop: [ALL]`"})
     for cap in workload.cap_add.value:
-        if cap.value != "NET_BIND_SERVICE":
+        if pss.capability(cap.value, workload) != "NET_BIND_SERVICE":
             yield Finding(at=cap.loc, args={"name": workload.label, "what": f"adds capability `{cap.value}`"})

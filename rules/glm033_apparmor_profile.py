@@ -5,7 +5,8 @@ Implements the Pod Security Standards check **appArmorProfile** (level **baselin
 every version): `appArmorProfile.type` of the pod and of every container may only be
 `RuntimeDefault` or `Localhost`, and every annotation
 `container.apparmor.security.beta.kubernetes.io/*` may only be empty, `runtime/default` or
-`localhost/*`.
+`localhost/*`. In compose and `docker run`, `apparmor=unconfined` is refused and a
+named profile is a `Localhost` one.
 
 ## Why is this bad?
 `Unconfined` (or any other value) removes the AppArmor profile that the runtime applies
@@ -47,10 +48,15 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM033", slug="apparmor-profile", severity=Severity.ERROR,
       message="{name} sets AppArmor profile {value} (PSS baseline: appArmorProfile)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-693"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-693"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
-    if workload.own is None or workload.pod is None or target.judge(workload, "appArmorProfile") is None:
+    if target.judge(workload, "appArmorProfile") is None:
+        return
+    if workload.own is None or workload.pod is None:  # compose, `docker run`: a named profile is `Localhost`
+        s = workload.apparmor
+        if s.explicit and (s.value or "").strip().lower() == "unconfined":
+            yield Finding(at=s.loc, args={"name": workload.label, "value": "`unconfined`"})
         return
     for s in (workload.pod.context.apparmor, workload.own.apparmor):
         if s is not None and s.value not in pss.ALLOWED_PROFILE_TYPES:

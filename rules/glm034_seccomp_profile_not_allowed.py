@@ -7,7 +7,8 @@ From v1.19: `seccompProfile.type` of the pod and of every container, where set, 
 `RuntimeDefault` or `Localhost`. Before v1.19 the annotations
 `seccomp.security.alpha.kubernetes.io/pod` and
 `container.seccomp.security.alpha.kubernetes.io/<container>` must be `runtime/default`,
-`docker/default` or `localhost/*`.
+`docker/default` or `localhost/*`. In compose and `docker run`, `seccomp=unconfined`
+is refused and a profile file is a `Localhost` one.
 
 ## Why is this bad?
 `Unconfined` turns off the system-call filter: the whole kernel API is open to a
@@ -49,11 +50,16 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM034", slug="seccomp-profile-not-allowed", severity=Severity.ERROR,
       message="{name} sets seccomp profile {value} (PSS baseline: seccompProfile_baseline)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-693"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-693"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     version = target.judge(workload, "seccompProfile_baseline")
-    if version is None or workload.own is None or workload.pod is None:
+    if version is None:
+        return
+    if workload.own is None or workload.pod is None:  # compose, `docker run`: a profile file is `Localhost`
+        s = workload.seccomp
+        if s.explicit and (s.value or "").strip().lower() == "unconfined":
+            yield Finding(at=s.loc, args={"name": workload.label, "value": "`unconfined`"})
         return
     if version >= 19:
         for s in (workload.pod.context.seccomp, workload.own.seccomp):

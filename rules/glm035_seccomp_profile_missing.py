@@ -6,7 +6,9 @@ Implements the Pod Security Standards check **seccompProfile_restricted** (level
 `securityContext.seccompProfile.type` must be `RuntimeDefault` or `Localhost`, or every
 container must set one of them itself; a pod- or container-level value other than those
 is refused. From v1.25 a Windows pod (`spec.os.name: windows`) is exempt. GLM011 reports
-only an explicit `Unconfined`; this rule requires a profile.
+only an explicit `Unconfined`; this rule requires a profile. In compose and `docker run` Docker applies its default
+profile (the `RuntimeDefault` of Docker) unless `seccomp=unconfined` turns it off, so
+only that is refused.
 
 ## Why is this bad?
 Without a profile the container runs with no system-call filter (the kubelet's default
@@ -46,11 +48,17 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM035", slug="seccomp-profile-missing", severity=Severity.WARNING,
       message="{name} {what} (PSS restricted: seccompProfile_restricted)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-693"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-693"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     version = target.judge(workload, "seccompProfile_restricted")
-    if version is None or workload.own is None or workload.pod is None:
+    if version is None:
+        return
+    if workload.own is None or workload.pod is None:
+        # compose, `docker run`: Docker applies its default profile (RuntimeDefault) unless told not to
+        s = workload.seccomp
+        if s.explicit and (s.value or "").strip().lower() == "unconfined":
+            yield Finding(at=s.loc, args={"name": workload.label, "what": "sets `seccomp=unconfined`"})
         return
     if version >= 25 and workload.pod.windows:
         return

@@ -6,6 +6,9 @@ every version; it replaces hostPathVolumes there): every `spec.volumes[*]` must 
 `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`,
 `persistentVolumeClaim`, `projected` or `secret` volume. `hostPath`, `nfs`, `gitRepo`,
 `iscsi`, cloud disks and the other in-tree sources are refused.
+In compose and `docker run` a bind mount is a `hostPath`; a named volume (the
+cluster's PVC) and a tmpfs (an `emptyDir`) are allowed; a volume driver's options are
+not read.
 
 ## Why is this bad?
 The allowed types are the ones whose storage is set up by the cluster's administrators
@@ -52,10 +55,16 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM036", slug="restricted-volume-type", severity=Severity.WARNING,
       message="{name} has {kind} volume `{volume}` (PSS restricted: restrictedVolumes)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-668"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-668"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
-    if workload.pod is None or target.judge(workload, "restrictedVolumes") is None:
+    if target.judge(workload, "restrictedVolumes") is None:
+        return
+    if workload.pod is None:  # compose, `docker run`: named volumes and tmpfs are allowed, a host path is not
+        for mount in workload.mounts:
+            if mount.kind == "bind":
+                yield Finding(at=mount.loc, args={"name": workload.label, "kind": "a host path (`hostPath`)",
+                                                  "volume": mount.source or mount.target})
         return
     for volume in workload.pod.volumes:
         if volume.kind not in pss.RESTRICTED_VOLUMES:

@@ -4,7 +4,8 @@
 Implements the Pod Security Standards check **allowPrivilegeEscalation** (level
 **restricted**, from **v1.8**): every container, init container and ephemeral container
 must set `securityContext.allowPrivilegeEscalation: false`. From v1.25 a Windows pod
-(`spec.os.name: windows`) is exempt, which GLM007 does not know.
+(`spec.os.name: windows`) is exempt, which GLM007 does not know. In compose and `docker run` the same is
+`security_opt: [no-new-privileges:true]` (`--security-opt no-new-privileges`).
 
 ## Why is this bad?
 Without it a process can gain privileges through set-user-ID binaries or file
@@ -43,17 +44,19 @@ from glmlint.rule import Finding, Severity, rule
 
 @rule(code="GLM039", slug="privilege-escalation-allowed", severity=Severity.WARNING,
       message="{name} {what} (PSS restricted: allowPrivilegeEscalation)",
-      formats={Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-269"), since="0.2.0",
+      formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-269"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     version = target.judge(workload, "allowPrivilegeEscalation")
-    if version is None or workload.pod is None:
+    if version is None:
         return
-    if version >= 25 and workload.pod.windows:
+    if version >= 25 and workload.pod is not None and workload.pod.windows:
         return
     ape = workload.allow_privilege_escalation
+    pod = workload.pod is not None
     if ape.explicit and ape.value is not False:
-        yield Finding(at=ape.loc, args={"name": workload.label, "what": "sets `allowPrivilegeEscalation: true`"})
+        yield Finding(at=ape.loc, args={"name": workload.label, "what": "sets `allowPrivilegeEscalation: true`"
+                                        if pod else "sets `no-new-privileges:false`"})
     elif not ape.explicit and not workload.partial:
-        yield Finding(at=ape.loc, args={"name": workload.label,
-                                        "what": "does not set `allowPrivilegeEscalation: false`"})
+        yield Finding(at=ape.loc, args={"name": workload.label, "what": "does not set `allowPrivilegeEscalation: false`"
+                                        if pod else "does not set `no-new-privileges:true`"})

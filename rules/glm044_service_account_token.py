@@ -1,16 +1,23 @@
-"""Pod mounts a ServiceAccount token that a scanned binding makes powerful.
+"""Pod mounts a ServiceAccount token it should not carry.
 
 ## What it does
-Follows the links between the scanned files (any file of the scan, not only
+Reports a pod that mounts its ServiceAccount token (`automountServiceAccountToken`
+is not `false` on the pod, nor, when the pod does not set it, on the scanned
+ServiceAccount) when either
+
+- it runs an AI/ML service from the catalog (`docs/services.md`: a model
+  server, Ray, Jupyter, an ML UI or app, experiment tracking; not a data
+  store or sshd), whose users run code in it by design; or
+- a scanned binding gives its ServiceAccount a GLM040–GLM043 power.
+
+For the second, it follows the links between the scanned files (any file of the scan, not only
 the pod's): the ServiceAccount a pod runs as (`serviceAccountName`, default
 `default`), the `RoleBinding`s and `ClusterRoleBinding`s that name it as a
 subject, and the roles they bind, aggregated ClusterRoles judged by the
 ClusterRoles in the scan they collect. When a binding gives the
 ServiceAccount a GLM040–GLM043 power (a wildcard grant, an escalation path,
-reading every secret through a ClusterRole, or `cluster-admin`) and the pod
-mounts its token (`automountServiceAccountToken` is not `false` on the pod,
-nor, when the pod does not set it, on the scanned ServiceAccount), the pod
-is reported, naming the binding, the role and the power.
+reading every secret through a ClusterRole, or `cluster-admin`), the message
+names the binding, the role and the power.
 
 Only what the scan holds is known: a binding or role that is not in the
 scanned files grants nothing glmlint can see, except the built-in
@@ -27,7 +34,10 @@ The kubelet mounts the token at
 `/var/run/secrets/kubernetes.io/serviceaccount/token` in every container of
 the pod. Whoever runs code in any of them (a model server's remote code, a
 notebook, a dependency) calls the API server with the binding's power:
-reading every secret, starting privileged pods, or the whole cluster. A pod
+reading every secret, starting privileged pods, or the whole cluster. Model
+servers, notebooks and ML UIs run code their users choose (`--trust-remote-code`,
+notebook cells, custom nodes), and even the `default` ServiceAccount's token
+lets it enumerate the cluster and use whatever the namespace grants. A pod
 that does not call the API needs no token.
 
 ## Example
@@ -96,6 +106,10 @@ from glmlint.ir import Format, Grant, PodIdentity, SourceFile
 from glmlint.rbac import binds_cluster_admin, powers
 from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
 
+# the catalog's AI/ML services (`linter/catalog/services.yaml` kinds): model servers, ML control planes
+# (Ray), notebooks, ML UIs and apps, experiment tracking; not data stores or sshd
+AI_KINDS = frozenset({"model-server", "control-plane", "notebook", "ui", "app", "tracking"})
+
 
 @rule(code="GLM044", slug="service-account-token", severity=Severity.WARNING,
       message="{pod} mounts the token of ServiceAccount `{account}`, {why}",
@@ -106,13 +120,24 @@ def check(source: SourceFile) -> Iterator[Finding]:
         if not pod.mounts_token():
             continue
         why = _power(pod, source.path)
-        if why is None:
+        services = [name for name, kind in pod.services if kind in AI_KINDS]
+        if why is None and not services:
             continue
+        runs = f"{_and(services)} runs in it" if services else ""
+        if why is None:
+            why = f"and {runs}: code that gets to run there (a model's remote code, a notebook cell, a " \
+                  f"job) calls the Kubernetes API with it"
+        elif runs:
+            why += f"; {runs}"
         at = (pod.automount.loc if pod.automount.explicit else
               pod.service_account.loc if pod.service_account.explicit else pod.anchor)
         yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why},
                       fix=set_value(pod.automount, "automount_token", False,
                                     title="Set `automountServiceAccountToken: false` on the pod"))
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _power(pod: PodIdentity, here: str) -> str | None:

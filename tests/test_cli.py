@@ -139,3 +139,17 @@ def test_color_only_when_asked_or_tty(tmp_path, capsys, args):
     (tmp_path / "Dockerfile").write_text(ROOT_DOCKERFILE)
     _, out, _ = run(["check", *args, str(tmp_path)], capsys)
     assert ("\033[" in out) is bool(args)
+
+
+def test_fix_titles_name_the_user_the_fix_writes(tmp_path, capsys, monkeypatch):
+    """The run-as-root fix's title names the user it writes: `--fix-user`, else the config's `fix-user`."""
+    write(tmp_path, {"Dockerfile": ROOT_DOCKERFILE})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["fix", "--write", "--unsafe-fixes", "--select", "GLM001", "--fix-user", "2000", "."], capsys)
+    assert code == 1
+    assert "GLM001 fixed: Run as the non-root user 2000" in out
+    assert (tmp_path / "Dockerfile").read_text().endswith("USER 2000\n")
+    write(tmp_path, {"Dockerfile": ROOT_DOCKERFILE, "pyproject.toml": '[tool.glmlint]\nfix-user = "3000:3000"\n'})
+    code, out, _ = run(["check", "--format", "json", "--select", "GLM001", "."], capsys)
+    [finding] = json.loads(out)
+    assert finding["fix"]["title"] == "Run as the non-root user 3000:3000"

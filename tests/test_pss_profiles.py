@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from glmlint import pss
-from glmlint.cli import _cli
+from glmlint.commands import cli
 from glmlint.registry import builtin_rules
 from glmlint.runner import scan
 
@@ -120,7 +120,7 @@ def test_namespace_labels_pick_the_level_and_version(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "namespaces.yaml", NAMESPACES)
     _write(tmp_path, "pods.yaml", WORKLOADS)
-    result = CliRunner().invoke(_cli(), ["check", "--pss-namespaces", "--select", "GLM003", "--format", "json", "."])
+    result = CliRunner().invoke(cli, ["check", "--pss-namespaces", "--select", "GLM003", "--format", "json", "."])
     import json
 
     found = sorted((r["line"], r["code"]) for r in json.loads(result.output))
@@ -169,14 +169,14 @@ def test_profile_and_version_from_the_config_and_the_command_line(tmp_path, monk
         """)
     (tmp_path / ".glmlint.toml").write_text('profile = "pss-baseline"\npss-version = "v1.31"\n')
     run = CliRunner().invoke
-    out = run(_cli(), ["check", "pod.yaml"]).output
+    out = run(cli, ["check", "pod.yaml"]).output
     assert "GLM028" in out and "not allowed at v1.31" in out  # tcp_rmem is allowed from v1.32
-    assert run(_cli(), ["check", "--pss-version", "v1.32", "pod.yaml"]).exit_code == 0
-    assert run(_cli(), ["check", "--pss-version", "latest", "pod.yaml"]).exit_code == 0
-    bad = run(_cli(), ["check", "--pss-version", "1.30", "pod.yaml"])
+    assert run(cli, ["check", "--pss-version", "v1.32", "pod.yaml"]).exit_code == 0
+    assert run(cli, ["check", "--pss-version", "latest", "pod.yaml"]).exit_code == 0
+    bad = run(cli, ["check", "--pss-version", "1.30", "pod.yaml"])
     assert bad.exit_code == 2 and "--pss-version" in bad.output
     (tmp_path / ".glmlint.toml").write_text('profile = "pss-strict"\n')
-    bad = run(_cli(), ["check", "pod.yaml"])
+    bad = run(cli, ["check", "pod.yaml"])
     assert bad.exit_code == 2 and "`profile` must be one of pss-baseline, pss-restricted" in bad.output
 
 

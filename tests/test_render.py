@@ -86,6 +86,8 @@ def test_chart_findings_point_at_the_template_line_and_the_values_line(chart, ca
         ("GLM003", "inference/templates/deployment.yaml", 18, 13),
         # a subchart's template, its value set in the parent's values under the subchart's name
         ("GLM007", "inference/charts/worker/templates/job.yaml", 12, 11),
+        # the pod runs vLLM with its ServiceAccount token mounted: the template's pod `spec:` line
+        ("GLM044", "inference/templates/deployment.yaml", 10, 5),
     }
     by = {(r["code"], r["path"]): r for r in results}
     privileged = by[("GLM003", "inference/templates/deployment.yaml")]
@@ -154,7 +156,7 @@ def test_a_changed_template_or_values_file_renders_its_chart(chart, capsys):
     results = findings(chart, capsys, "inference/values.yaml", "inference/templates/deployment.yaml",
                        "inference/charts/worker/values.yaml")
     assert ("GLM003", "inference/templates/deployment.yaml", 18, 13) in at(results)
-    assert len(results) == 5  # the first test's findings, GLM017 included
+    assert len(results) == 6  # the first test's findings, GLM017 and GLM044 included
 
 
 def test_without_a_renderer_a_chart_is_an_error_that_says_how_to_get_one(chart, capsys, monkeypatch):
@@ -260,8 +262,9 @@ def test_fix_edits_values_yaml_and_plain_template_lines_then_the_chart_renders_c
     assert values.read_text() == before_values.replace("  privileged: true", "  privileged: false").replace(
         "    allowPrivilegeEscalation: true", "    allowPrivilegeEscalation: false")
     assert template.read_text() == before_template.replace("hostNetwork: true", "hostNetwork: false")
-    # rendered again: only the finding no value can fix is left (an absent setting)
-    assert at(findings(chart, capsys, ".")) == {("GLM007", "inference/templates/deployment.yaml", 13, 9)}
+    # rendered again: only the findings no value can fix are left (absent settings)
+    assert at(findings(chart, capsys, ".")) == {("GLM007", "inference/templates/deployment.yaml", 13, 9),
+                                                ("GLM044", "inference/templates/deployment.yaml", 10, 5)}
     # and a second fix changes nothing
     code, out, _err = fix(chart, capsys, "--write", "--unsafe-fixes", ".")
     assert code == 0 and out == ""

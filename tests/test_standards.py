@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 from glmlint import pss
 from glmlint.catalog import standards
-from glmlint.cli import _cli
+from glmlint.commands import cli
 from glmlint.registry import builtin_rules
 
 
@@ -42,7 +42,7 @@ def test_exact_pss_mappings_are_the_profile_rules() -> None:
 
 
 def test_rule_page_and_explain_name_the_standards() -> None:
-    out = CliRunner().invoke(_cli(), ["explain", "GLM003"]).output
+    out = CliRunner().invoke(cli, ["explain", "GLM003"]).output
     assert "## Standards" in out
     assert "`privileged` (baseline); implements it exactly" in out
     assert "CIS Docker Benchmark v1.6.0: 5.5 Ensure that privileged containers are not used" in out
@@ -53,7 +53,7 @@ def test_sarif_rule_tags_carry_the_standards(tmp_path) -> None:
     (tmp_path / "pod.yaml").write_text(
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
         "  - name: c\n    image: c:1\n    securityContext: {privileged: true}\n")
-    result = CliRunner().invoke(_cli(), ["check", "--format", "sarif", "--select", "GLM003", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["check", "--format", "sarif", "--select", "GLM003", str(tmp_path)])
     sarif = json.loads(result.output)
     (rule,) = sarif["runs"][0]["tool"]["driver"]["rules"]
     tags = rule["properties"]["tags"]

@@ -587,9 +587,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue
         start = _match_command(s, words)
         if start is None:
-            if not img.runs:
-                continue
-            start = 1  # what the image's own start script runs: the service, by the catalog's word
+            start = 1  # what the official image runs is the service, by the catalog's word
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img))
     return tuple(out)
 

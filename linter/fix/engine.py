@@ -370,7 +370,8 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
             continue
         line, col = _original_position(f, current.text, steps, source, original, reported)
         result.applied.append(Applied(f.result.code, line, col,
-                                      f.result.fix.title if f.result.fix else "", f.result.workload))
+                                      f.result.fix.title_for(options.user) if f.result.fix else "",
+                                      f.result.workload))
         steps.append(sorted(set(edits)))
         if budget is not None:
             budget[f.key] -= 1
@@ -494,7 +495,7 @@ def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFi
     for s in sources:
         if s.format is Format.COMPOSE and s.disk_path and by_path.get(s.path) and "extends" in s.text:
             got = s.reads
-            if not got and not getattr(report, "ir", True):
+            if not got and not s.workloads:  # parsed in a worker: the text only
                 try:
                     got = _reparse(s, s.text).reads
                 except FixError:
@@ -537,10 +538,10 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
                 if r.path == source.path and _key(r.code, r.workload, r.message) in eligible])
         import os
 
+        text_only = not source.workloads  # parsed in a worker process, which sends back no IR
         stale = compose.TEXTS and any(p in compose.TEXTS for p in source.reads) or (
-            source.format is Format.COMPOSE and compose.TEXTS and "extends" in source.text
-            and not getattr(report, "ir", True))
-        if eligible and (not getattr(report, "ir", True) or stale):
+            source.format is Format.COMPOSE and compose.TEXTS and "extends" in source.text and text_only)
+        if eligible and (text_only or stale):
             # a pooled scan keeps only the text; a file whose `extends` base was just fixed is read again
             try:
                 source = _reparse(source, source.text)

@@ -358,6 +358,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         node_path=base,
         partial=partial,
         security_opts=security_opts.value if security_opts else (),
+        sysctls=tuple(_sysctls(view, base)),
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
         ports=tuple(_ports(view, base)),
@@ -372,6 +373,19 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         if build is None and "image" in kwargs and kwargs["image"].value else (),
         **kwargs,
     )
+
+
+def _sysctls(view: View, base: tuple[str | int, ...]) -> list[Item]:
+    """`sysctls:` as a mapping (`net.core.somaxconn: 1024`) or a list (`- net.core.somaxconn=1024`):
+    the names, each located at its key or list item."""
+    pair = _last(view, "sysctls")
+    if pair is None:
+        return []
+    node = pair[1]
+    if y.is_map(node):
+        return [Item(key, y.loc(k), (*base, "sysctls", key)) for key, (k, _v) in y.entries(node).items()]
+    return [Item((y.text(n) or "").split("=", 1)[0].strip(), y.loc(n), (*base, "sysctls", i))
+            for i, n in enumerate(y.items(node)) if y.is_scalar(n) and y.text(n)]
 
 
 def security_settings(opts: tuple[Item, ...] | list[Item]) -> dict[str, Setting[Any]]:

@@ -504,6 +504,9 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
             kwargs[field_name] = setting(by[name][-1], items(name))
     security_opts = items("security-opt")
     kwargs.update(security_settings(security_opts))
+    # `--sysctl name=value`, repeatable
+    kwargs["sysctls"] = tuple(Item(f.value.split("=", 1)[0].strip(), f.word.loc, ("flag", f.index))
+                              for f in by.get("sysctl", ()) if f.value.split("=", 1)[0].strip())
 
     entrypoint = last("entrypoint")
     entry_words: tuple[Word, ...] = ()

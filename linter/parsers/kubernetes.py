@@ -212,7 +212,19 @@ def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Wor
         Setting(value if isinstance(value, bool) else None, y.loc(auto),
                 path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
         Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
-    return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers))
+    return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers),
+                       services=_services(containers))
+
+
+def _services(containers: list[Workload]) -> tuple[tuple[str, str], ...]:
+    """The cataloged services (name, kind) the pod's containers start (`glmlint.catalog.services`)."""
+    from glmlint.catalog.services import identify
+
+    found: dict[tuple[str, str], None] = {}
+    for w in containers:
+        for match in identify(w):
+            found[(match.service.name, match.service.kind)] = None
+    return tuple(found)
 
 
 def _key_loc(obj: Any, obj_path: Path, spec: _Spec) -> Loc:
