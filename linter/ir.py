@@ -260,6 +260,12 @@ class Port:
     published: bool = True  # False for Dockerfile EXPOSE / k8s containerPort without hostPort
     path: tuple[str | int, ...] = ()
     spec: str | None = None  # the port as written in one string (`127.0.0.1:8080:80/tcp`); None for a mapping
+    # the host-IP part of `spec` as written when the fields above were read from its interpolated
+    # value (`${BIND:-0.0.0.0}` for host_ip `0.0.0.0`); None when `spec` is read as written
+    spec_ip: str | None = None
+    # False when `spec` interpolates to a different layout (`${PORTS:-0.0.0.0:80:80}`): its text
+    # cannot be edited part by part
+    spec_editable: bool = True
     name: str | None = None  # k8s: the port's `name`, which a Service's `targetPort` may use
 
 
@@ -284,6 +290,7 @@ class Exposure:
     selector: tuple[tuple[str, str], ...]
     ports: tuple[ServicePort, ...]
     loc: Loc
+    operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match)."""

@@ -17,8 +17,12 @@ when it listens on all interfaces **and**
   and is reachable beyond the host: a compose/`docker run` port published
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
-  `NodePort` in the scanned files that selects the pod and targets the port.
-  The finding points at what makes it reachable.
+  `NodePort` in the scanned files that selects the pod and targets the port,
+  or the head Service the KubeRay operator creates for a `RayCluster`
+  (`RayJob`, `RayService`) whose `headGroupSpec.serviceType` is
+  `LoadBalancer` or `NodePort` (the operator starts Ray's dashboard and job
+  API on 0.0.0.0 in the head pod; `authOptions.mode: token` turns
+  authentication on). The finding points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, k8s
@@ -28,7 +32,7 @@ number: its start command (through `sh -c`, `python -m`, k8s
 (flags, then environment, then the image's defaults, then its own default).
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service, for a port published on
+at run time), for a ClusterIP-only Service (KubeRay's default head `serviceType`), for a port published on
 `127.0.0.1`, for a service bound to loopback inside the container, for
 authentication turned on through a secret reference (`VLLM_API_KEY` from a
 `secretKeyRef`, `--api-key ${KEY}`), or for a bind address it cannot read.
@@ -64,7 +68,9 @@ services:
 
 ## Fix safety
 Unsafe: publishing on `127.0.0.1` cuts off every other host that used the
-port. Offered for compose and `docker run` ports written as one string; a
+port. Offered for compose and `docker run` ports written as one string (a
+compose host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets
+`127.0.0.1` as its default); a
 switch that turned authentication off, host networking and Kubernetes
 Services need a human (turn authentication on, or drop the exposure).
 """

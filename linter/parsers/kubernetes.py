@@ -26,7 +26,7 @@ from typing import Any
 
 import dataclasses
 
-from glmlint.ir import (Binding, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
+from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload)
 from glmlint.parsers import split_lines
@@ -82,7 +82,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             if exposure is not None:
                 source.services.append(exposure)
             else:
-                source.workloads.extend(_workloads(path, obj, obj_path, lines, source.pods))
+                source.workloads.extend(_kuberay(obj, obj_path, _workloads(path, obj, obj_path, lines, source.pods)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -113,6 +113,99 @@ def _exposure(obj: Any) -> Exposure | None:
     return Exposure(kind, y.text(y.get(meta, "name")) or "?", y.text(y.get(meta, "namespace")),
                     tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
                     y.loc(kind_node))
+
+
+# -- KubeRay: the head Service and `ray start` the operator creates ---------------------------
+# Facts from ray-project/kuberay ray-operator (commit feeaf72f, Aug 2026):
+# - `headGroupSpec.serviceType` (apis/ray/v1/raycluster_types.go) is the type of the head Service
+#   `<cluster>-head-svc` the operator creates for the head pod (common/service.go
+#   `BuildServiceForHeadPod`); absent or `ClusterIP`: a headless ClusterIP Service;
+# - its ports are the head (first) container's ports, else client 10001, GCS 6379, dashboard 8265,
+#   metrics 8080, serve 8000 (`getServicePorts`, `getDefaultPorts`);
+# - the first container of every Ray pod runs `ray start` generated from `rayStartParams` after its own
+#   command, unless that command already holds `ray start` or the annotation
+#   `ray.io/overwrite-container-cmd: "true"` is set (common/pod.go `BuildPod`); on the head
+#   `dashboard-host` defaults to 0.0.0.0 (`setMissingRayStartParams`);
+# - `authOptions.mode: token` sets RAY_AUTH_MODE=token in the Ray container (`SetContainerTokenAuthEnvVars`).
+_KUBERAY_HEADS = (("spec", "headGroupSpec"), ("spec", "rayClusterSpec", "headGroupSpec"),
+                  ("spec", "rayClusterConfig", "headGroupSpec"))
+_KUBERAY_WORKERS = (("spec", "workerGroupSpecs"), ("spec", "rayClusterSpec", "workerGroupSpecs"),
+                    ("spec", "rayClusterConfig", "workerGroupSpecs"))
+_KUBERAY_PORTS = (("client", 10001), ("gcs-server", 6379), ("dashboard", 8265), ("metrics", 8080), ("serve", 8000))
+_OVERWRITE = "ray.io/overwrite-container-cmd"
+
+
+def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """The Ray containers of a KubeRay RayCluster/RayJob/RayService as the operator runs them: the
+    first container of each group runs `ray start` (`--head` in the head group) and the head pod is
+    exposed by the head Service when its `serviceType` is LoadBalancer or NodePort."""
+    if not (y.text(y.get(obj, "apiVersion")) or "").startswith("ray.io/"):
+        return workloads
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    namespace = _namespace(obj)
+    out = list(workloads)
+    overwrite = (y.text(y.get(obj, "metadata", "annotations", _OVERWRITE)) or "").lower() == "true"
+    groups: list[tuple[Path, Any, bool, Any]] = []  # (path, group, head?, the RayClusterSpec)
+    for keys in _KUBERAY_HEADS:
+        group = y.get(obj, *keys)
+        if y.is_map(group):
+            groups.append(((*obj_path, *keys), group, True, y.get(obj, *keys[:-1])))
+    for keys in _KUBERAY_WORKERS:
+        for i, group in enumerate(y.items(y.get(obj, *keys))):
+            if y.is_map(group):
+                groups.append(((*obj_path, *keys, i), group, False, y.get(obj, *keys[:-1])))
+    for group_path, group, head, cluster in groups:
+        pod_path = (*group_path, "template", "spec")
+        first = (*pod_path, "containers", 0)
+        own = (y.text(y.get(group, "template", "metadata", "annotations", _OVERWRITE)) or "").lower() == "true"
+        for i, w in enumerate(out):
+            if w.node_path[:len(pod_path)] != pod_path:
+                continue
+            if head:
+                w = _ray_exposure(w, obj, name, namespace, group)
+            if w.node_path == first and not (overwrite or own):
+                w = _ray_start(w, group, head, cluster)
+            out[i] = w
+    return out
+
+
+def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
+    """`w` (a group's first container) with the `ray start` the operator appends to its command."""
+    if any(c.name == "ray" and len(c.argv) > 1 and c.argv[1].text == "start" for c in w.process):
+        return w  # the command runs `ray start` itself: the operator leaves it alone
+    params = y.get(group, "rayStartParams")
+    anchor = y.loc(params) if params is not None else w.anchor
+    words = [Word("ray", anchor), Word("start", anchor)] + ([Word("--head", anchor)] if head else [])
+    given = {k: (y.text(v) or "", y.loc(v)) for k, (_kn, v) in y.entries(params).items() if y.is_scalar(v)}
+    if head and "dashboard-host" not in given:
+        words.append(Word("--dashboard-host=0.0.0.0", anchor))
+    for key, (value, at) in given.items():
+        words.append(Word(f"--{key}" if value.lower() == "true" else f"--{key}={value}", at))
+    env = w.env
+    if (y.text(y.get(cluster, "authOptions", "mode")) or "").lower() == "token" and not any(
+            e.name == "RAY_AUTH_MODE" for e in env):
+        mode = y.get(cluster, "authOptions", "mode")
+        env = (*env, EnvVar("RAY_AUTH_MODE", "token", y.loc(mode)))
+    return dataclasses.replace(w, process=(*w.process, Command(tuple(words), anchor)), env=env)
+
+
+def _ray_exposure(w: Workload, obj: Any, name: str, namespace: str | None, group: Any) -> Workload:
+    """`w` (a container of the head pod) exposed by the head Service when its type reaches outside."""
+    node = y.get(group, "serviceType")
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return w
+    first = y.items(y.get(group, "template", "spec", "containers"))
+    declared = [(y.text(y.get(p, "name")) or "", y.text(y.get(p, "containerPort")) or "")
+                for p in y.items(y.get(first[0] if first else None, "ports")) if y.is_map(p)]
+    if not declared:
+        declared = [(n, str(p)) for n, p in _KUBERAY_PORTS]
+    at = y.loc(node)
+    ports = tuple(ServicePort(p, p, at) for _n, p in declared if p)
+    # a RayJob's cluster is named `<job>-<random suffix>`; RayCluster and RayService name it `<name>-head-svc`
+    service = f"{name}-<suffix>-head-svc" if y.text(y.get(obj, "kind")) == "RayJob" else f"{name}-head-svc"
+    exposure = Exposure(kind, service, namespace, (), ports, at, operator="KubeRay")
+    return dataclasses.replace(w, exposed_by=(*w.exposed_by, exposure))
 
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
