@@ -311,6 +311,9 @@ class EnvVar:
     loc: Loc
     path: tuple[str | int, ...] = ()
     dynamic: bool = False
+    # Dockerfile: variables the value was read through the default of (`ENV K=${K:-v}`): the
+    # value is literal when they are unset, and a finding says so
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
