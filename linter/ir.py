@@ -263,6 +263,12 @@ class Port:
     published: bool = True  # False for Dockerfile EXPOSE / k8s containerPort without hostPort
     path: tuple[str | int, ...] = ()
     spec: str | None = None  # the port as written in one string (`127.0.0.1:8080:80/tcp`); None for a mapping
+    # the host-IP part of `spec` as written when the fields above were read from its interpolated
+    # value (`${BIND:-0.0.0.0}` for host_ip `0.0.0.0`); None when `spec` is read as written
+    spec_ip: str | None = None
+    # False when `spec` interpolates to a different layout (`${PORTS:-0.0.0.0:80:80}`): its text
+    # cannot be edited part by part
+    spec_editable: bool = True
     name: str | None = None  # k8s: the port's `name`, which a Service's `targetPort` may use
 
 
@@ -308,6 +314,9 @@ class EnvVar:
     loc: Loc
     path: tuple[str | int, ...] = ()
     dynamic: bool = False
+    # Dockerfile: variables the value was read through the default of (`ENV K=${K:-v}`): the
+    # value is literal when they are unset, and a finding says so
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

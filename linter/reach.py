@@ -91,16 +91,31 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
 
 
 def bind_loopback(port: Port) -> ReplaceText | None:
-    """Prefix the short syntax with the loopback address (`5432:5432` -> `127.0.0.1:5432:5432`)."""
+    """Prefix the short syntax with the loopback address (`5432:5432` -> `127.0.0.1:5432:5432`).
+
+    The spec is edited as written: a host IP read from a default (`${BIND:-0.0.0.0}`) gets the
+    loopback address as its default (`${BIND:-127.0.0.1}`), so the variable still overrides it;
+    an IP from anywhere else (`${BIND}` set in `.env`), or a spec whose parts come from one
+    variable (`${PORTS:-0.0.0.0:80:80}`), is not edited."""
     spec = port.spec
-    if spec is None:
+    if spec is None or not port.spec_editable:
         return None
     title = f"Publish the port on {LOOPBACK} only"
     if port.host_ip is not None:
-        old = f"[{port.host_ip}]" if spec.startswith("[") else port.host_ip
+        written = port.spec_ip if port.spec_ip is not None else port.host_ip
+        old = f"[{written}]" if spec.startswith("[") else written
         if not old or not spec.startswith(old):
             return None
-        return ReplaceText(port.loc, old, LOOPBACK, title=title)
+        if "$" not in written:
+            return ReplaceText(port.loc, old, LOOPBACK, title=title)
+        m = _DEFAULT_PARTS.match(written)
+        if m is None or m.group(3) != port.host_ip or spec.startswith("["):
+            return None
+        return ReplaceText(port.loc, written, f"${{{m.group(1)}{m.group(2)}{LOOPBACK}}}", title=title)
     if port.host_port is None:  # `"8888"`: a random host port, still on every interface
         return ReplaceText(port.loc, spec, f"{LOOPBACK}::{spec}", title=title)
     return ReplaceText(port.loc, spec, f"{LOOPBACK}:{spec}", title=title)
+
+
+# `${NAME:-literal}` / `${NAME-literal}`: (name, operator, default)
+_DEFAULT_PARTS = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^${}]*)\}$")

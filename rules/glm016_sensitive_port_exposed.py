@@ -48,7 +48,10 @@ services:
 ## Fix safety
 Unsafe: binding to `127.0.0.1` cuts off every other host that used the port.
 The fix is offered for the short `"host:container"` form; a long-form entry
-needs `host_ip: 127.0.0.1` by hand.
+needs `host_ip: 127.0.0.1` by hand. A host IP read from a default
+(`"${BIND:-0.0.0.0}:5432:5432"`, reported "when `BIND` is unset") gets the
+loopback address as its new default (`${BIND:-127.0.0.1}`); an IP set in
+`.env` is left to a human.
 """
 from __future__ import annotations
 
@@ -56,8 +59,9 @@ from collections.abc import Iterator
 
 from typing import TYPE_CHECKING
 
-from glmlint.ir import Format, Port, Workload, is_all_interfaces
-from glmlint.rule import Finding, FixSafety, ReplaceText, Severity, rule
+from glmlint.ir import Format, Workload, is_all_interfaces
+from glmlint.reach import bind_loopback
+from glmlint.rule import Finding, FixSafety, Severity, rule
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import ServiceMatch
@@ -66,7 +70,6 @@ SERVICES = {22: "SSH", 8888: "Jupyter", 5432: "PostgreSQL", 3306: "MySQL", 27017
             9200: "Elasticsearch", 9300: "Elasticsearch transport", 11211: "Memcached", 9042: "Cassandra",
             5984: "CouchDB", 8086: "InfluxDB", 7687: "Neo4j", 1433: "SQL Server", 1521: "Oracle",
             2379: "etcd", 8123: "ClickHouse", 6333: "Qdrant", 19530: "Milvus"}
-_LOOPBACK = "127.0.0.1"
 
 
 @rule(code="GLM016", slug="sensitive-port-exposed", severity=Severity.WARNING,
@@ -88,7 +91,7 @@ def check(workload: Workload) -> Iterator[Finding]:
             continue
         service, number = named
         yield Finding(at=port.loc, args={"name": workload.label, "service": service, "port": number},
-                      fix=_bind_loopback(port))
+                      fix=bind_loopback(port))
 
 
 _SENSITIVE = {"jupyter", "sshd"}  # besides the data stores
@@ -123,19 +126,3 @@ def sensitive_port(spec: str) -> int | None:
     if not low.isdigit():
         return None  # a variable or a typo: unknown
     return int(low) if int(low) in SERVICES else None
-
-
-def _bind_loopback(port: Port) -> ReplaceText | None:
-    """Prefix the short syntax with the loopback address (`5432:5432` -> `127.0.0.1:5432:5432`)."""
-    spec = port.spec
-    if spec is None:
-        return None
-    title = f"Publish the port on {_LOOPBACK} only"
-    if port.host_ip is not None:
-        old = f"[{port.host_ip}]" if spec.startswith("[") else port.host_ip
-        if not old or not spec.startswith(old):
-            return None
-        return ReplaceText(port.loc, old, _LOOPBACK, title=title)
-    if port.host_port is None:  # `"8888"`: a random host port, still on every interface
-        return ReplaceText(port.loc, spec, f"{_LOOPBACK}::{spec}", title=title)
-    return ReplaceText(port.loc, spec, f"{_LOOPBACK}:{spec}", title=title)

@@ -165,13 +165,14 @@ def test_port_spec_kept_and_variables_with_colons_stay_whole():
             volumes:
               - ${DATA_ROOT:-/srv/data}:/data:ro
         """)
-    # a volume is read as Compose reads it (the default when DATA_ROOT is unset); ports stay as written
+    # values are read as Compose reads them (the default when the variable is unset); a port's
+    # text stays as written in `spec` (its host-IP part in `spec_ip`) for a fix to edit
     assert [(m.source, m.target, m.kind, m.read_only) for m in s["nb"].mounts] == [
         ("/srv/data", "/data", "bind", True)]
-    ports = [(p.host_ip, p.host_port, p.container_port, p.spec) for p in s["nb"].ports]
-    assert ports == [(None, "${JUPYTER_PORT:-8888}", "8888", "${JUPYTER_PORT:-8888}:8888"),
-                     ("${BIND:-0.0.0.0}", "2222", "22", "${BIND:-0.0.0.0}:2222:22/tcp"),
-                     (None, None, "5432", None)]
+    ports = [(p.host_ip, p.host_port, p.container_port, p.spec, p.spec_ip) for p in s["nb"].ports]
+    assert ports == [(None, "8888", "8888", "${JUPYTER_PORT:-8888}:8888", None),
+                     ("0.0.0.0", "2222", "22", "${BIND:-0.0.0.0}:2222:22/tcp", "${BIND:-0.0.0.0}"),
+                     (None, None, "5432", None, None)]
 
 
 def test_build_args_and_dynamic_values():

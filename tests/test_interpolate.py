@@ -66,9 +66,9 @@ services:
 """
 
 
-def _codes(root: Path) -> list[tuple[str, int, str]]:
+def _codes(root: Path, target: Path | None = None) -> list[tuple[str, int, str]]:
     rules = select(builtin_rules(), ["GLM003", "GLM010", "GLM013"])
-    report = scan([str(root)], rules, root=str(root))
+    report = scan([str(target or root)], rules, root=str(root))
     return [(r.code, r.line, r.message) for r in report.results]
 
 
@@ -95,3 +95,96 @@ def test_dotenv_of_another_directory_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "app" / "docker-compose.yml").write_text(COMPOSE)
     (tmp_path / ".env").write_text("PRIVILEGED=false\n")
     assert ("GLM003", 4) in [(c, line) for c, line, _ in _codes(tmp_path)]
+
+
+PORTS = """\
+services:
+  db:
+    image: postgres:16.4
+    ports:
+      - "${BIND:-0.0.0.0}:5432:5432"
+  ollama:
+    image: ollama/ollama:0.3.12
+    ports:
+      - "${OLLAMA_HOST_IP:-0.0.0.0}:11434:11434"
+  nb:
+    image: quay.io/jupyter/base-notebook:2024-10-07
+    ports:
+      - "${PORT:-8888}:8888"
+  local:
+    image: redis:7.4
+    ports:
+      - "${BIND:-127.0.0.1}:6379:6379"
+"""
+
+
+def _ports(root: Path, unsafe: bool = False) -> list[tuple[str, int, str, str | None]]:
+    rules = select(builtin_rules(), ["GLM016", "GLM017"])
+    report = scan([str(root)], rules, root=str(root))
+    return [(r.code, r.line, r.message, r.fix.intents[0].new if r.fix else None) for r in report.results]
+
+
+def test_compose_port_read_through_its_default_fix_edits_the_default(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(PORTS)
+    found = _ports(tmp_path)
+    assert [(c, line) for c, line, _, _ in found] == [("GLM016", 5), ("GLM017", 9), ("GLM016", 13)]
+    assert found[0][2].endswith("on all interfaces when `BIND` is unset")
+    assert found[1][2].endswith("port 11434 when `OLLAMA_HOST_IP` is unset")
+    # `${PORT:-8888}:8888` is on every interface whatever PORT is: the message names no variable
+    assert found[2][2].endswith("publishes the Jupyter port 8888 on all interfaces")
+    # the fix keeps the variable and makes loopback its default; a spec without an IP gets a prefix
+    assert [new for *_, new in found] == ["${BIND:-127.0.0.1}", "${OLLAMA_HOST_IP:-127.0.0.1}",
+                                          "127.0.0.1:${PORT:-8888}:8888"]
+
+
+def test_compose_port_ip_from_dotenv_is_reported_and_not_edited(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(PORTS)
+    (tmp_path / ".env").write_text("BIND=0.0.0.0\n")
+    found = _ports(tmp_path)
+    # the .env value wins; `local` is now on all interfaces (6379 is Redis, GLM016), and the
+    # IP comes from .env: editing the default would change nothing, so no fix
+    redis = [f for f in found if f[1] == 17]
+    assert redis and redis[0][0] == "GLM016" and "unset" not in redis[0][2] and redis[0][3] is None
+    db = [f for f in found if f[1] == 5]
+    assert db and db[0][3] is None
+
+
+def test_extended_file_is_interpolated_with_the_project_variables(tmp_path: Path) -> None:
+    # compose-go loads an `extends: {file: ...}` file with the project's options: its values
+    # are interpolated with the project's variables (the `.env` beside the main file)
+    for project in ("a", "b"):
+        (tmp_path / project / "common").mkdir(parents=True)
+        (tmp_path / project / "common" / "base.yml").write_text(
+            "services:\n  base:\n    image: ghcr.io/example/agent:1.4\n    privileged: ${PRIVILEGED:-true}\n"
+            "    volumes:\n      - ${DOCKER_SOCKET:-/var/run/docker.sock}:/var/run/docker.sock\n")
+        # a `.env` beside the extended file is not the project's: not read
+        (tmp_path / project / "common" / ".env").write_text("PRIVILEGED=false\n")
+        (tmp_path / project / "docker-compose.yml").write_text(
+            "services:\n  app:\n    extends:\n      file: common/base.yml\n      service: base\n")
+    assert [c for c, _, _ in _codes(tmp_path, tmp_path / "a" / "docker-compose.yml")] == ["GLM003", "GLM010"]
+    (tmp_path / "b" / ".env").write_text("PRIVILEGED=false\nDOCKER_SOCKET=/srv/agent/agent.sock\n")
+    assert [c for c, _, _ in _codes(tmp_path, tmp_path / "b" / "docker-compose.yml")] == []
+
+
+DOCKERFILE = """\
+FROM python:3.12-slim
+ARG HF_TOKEN
+ENV HF_TOKEN=${HF_TOKEN:-hf_kQ7bZr2LmX9pVt4NcW8sYd3JfA6gHe1Uo}
+ENV OPENAI_API_KEY=${OPENAI_API_KEY:-your-api-key-here}
+ARG DB_PASSWORD=${DB_PASSWORD:-Sup3rS3cretPw}
+ENV API_TOKEN=${API_TOKEN}
+ARG BASE=abc
+ENV SECRET_KEY=${BASE:-x}
+USER 1000
+CMD ["python"]
+"""
+
+
+def test_dockerfile_literal_default_for_a_secret_is_glm013(tmp_path: Path) -> None:
+    # a literal default is what the image gets whenever the build is not given the variable;
+    # template text (`your-api-key-here`), a plain reference and a variable set above are not
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    found = [(c, line, m) for c, line, m in _codes(tmp_path) if c == "GLM013"]
+    assert [(c, line) for c, line, _ in found] == [("GLM013", 3), ("GLM013", 5)]
+    assert found[0][2].endswith("`HF_TOKEN` to a literal secret when `HF_TOKEN` is unset")
+    assert found[1][2].endswith("a literal secret default when `DB_PASSWORD` is unset")

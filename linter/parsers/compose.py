@@ -7,9 +7,11 @@ with `Loc.file`); lists such as `cap_drop` and `ports` are combined, scalars
 overridden, as Compose does. Values are interpolated as Compose does
 (`glmlint.interpolate`): `${VAR:-default}`/`${VAR-default}` read as the default
 unless the `.env` file beside the compose file sets `VAR`, `$$` as `$`; a value
-with a variable nobody sets (`${VAR}`, `${VAR:?err}`) stays as written. Shell
-strings (`command`, `entrypoint`, `healthcheck`) are left to the shell parser,
-`ports` as written. A service with neither `image`, `build` nor `extends` is a fragment of an
+with a variable nobody sets (`${VAR}`, `${VAR:?err}`) stays as written. A file
+read for `extends` is interpolated with the same variables (Compose reads it with
+the project's environment, not a `.env` beside it). Shell strings (`command`,
+`entrypoint`, `healthcheck`) are left to the shell parser; a short-syntax port
+is read interpolated while its text is kept as written (`Port.spec`) for a fix. A service with neither `image`, `build` nor `extends` is a fragment of an
 override file: explicit settings are checked, absent ones are not.
 """
 from __future__ import annotations
@@ -46,11 +48,16 @@ class _Files:
     display_dir: str  # the same directory as paths are reported
     stack: tuple[tuple[str, str], ...] = ()  # (file, service) being merged: a cycle is refused
     reads: list[str] = field(default_factory=list)  # absolute paths of the other files read
+    # the project's variables (the main file's `.env`): Compose interpolates a file read for
+    # `extends` with them too (compose-go loader/extends.go loads it with the project's options)
+    env: dict[str, str] = field(default_factory=dict)
+    done: dict[int, bool] = field(default_factory=dict)  # see `_interpolate`, shared by every file read
+    kept: list[Any] = field(default_factory=list)  # the other files' documents: `done` is by node id
 
 
 # values Compose interpolates that glmlint keeps as written: shell strings (word locations inside
-# them matter) and port specs (a fix edits the spec's text)
-_SHELL_KEYS = frozenset({"command", "entrypoint", "healthcheck", "ports"})
+# them matter); a short-syntax port is read interpolated by `_ports`, its text kept for a fix
+_SHELL_KEYS = frozenset({"command", "entrypoint", "healthcheck"})
 _DOTENV_MAX = 1 << 20
 
 
@@ -80,15 +87,15 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
           ) -> SourceFile:
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
     lines = split_lines(text)
-    files = _Files(os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else "",
-                   os.path.dirname(path))
     if env is None:
         env = dotenv(real_path)
+    files = _Files(os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else "",
+                   os.path.dirname(path), env=env)
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):
             continue
-        done: dict[int, bool] = {}
+        done = files.done
         _interpolate(services, env, source.assumed, done)
         table = y.entries(services)
         views: dict[str, tuple[View, int]] = {}
@@ -96,7 +103,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if not y.is_map(node):
                 continue
             view = _merged(name, table, views, files)
-            w = _service(path, d, name, key, view, lines, done, source.assumed)
+            w = _service(path, d, name, key, view, lines, done, source.assumed, env)
             depth = views[name][1] - 1
             source.workloads.append(dataclasses.replace(w, extends_depth=depth) if depth else w)
     source.reads = sorted(set(files.reads))
@@ -128,8 +135,11 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
         seen.add(id(node))
         if y.is_map(node):
             for key, value in node.value:
-                if not (y.is_scalar(key) and key.value in _SHELL_KEYS):
-                    stack.append(value)
+                if not y.is_scalar(key) or key.value not in _SHELL_KEYS:
+                    if y.is_scalar(key) and key.value == "ports" and y.is_seq(value):
+                        stack.extend(v for v in value.value if not y.is_scalar(v))  # short syntax: `_ports`
+                    else:
+                        stack.append(value)
         elif y.is_seq(node):
             stack.extend(node.value)
         elif y.is_scalar(node) and "$" in node.value:
@@ -137,8 +147,8 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
             if found is None:
                 continue
             node.value = found.text
-            if found.defaulted:
-                at = y.loc(node)
+            at = y.loc(node)
+            if found.defaulted and not at.file:  # `assumed` is by position in the file being parsed
                 assumed[(at.line, at.col)] = found.defaulted
             done[id(node)] = bool(found.from_env)
 
@@ -196,10 +206,14 @@ def _external(ext: Any, files: _Files, at: Any) -> tuple[View, int] | None:
     services = y.get(docs[0], "services") if docs else None
     if not y.is_map(services):
         return None
+    # Compose interpolates the other file with the project's variables, not that file's `.env`
+    files.kept.append(docs)
+    _interpolate(services, files.env, {}, files.done)
     table = y.entries(services)
     if service not in table or not y.is_map(table[service][1]):
         return None
-    sub = _Files(os.path.dirname(real), os.path.dirname(display), (*files.stack, (real, service)), files.reads)
+    sub = _Files(os.path.dirname(real), os.path.dirname(display), (*files.stack, (real, service)), files.reads,
+                 files.env, files.done, files.kept)
     cache: dict[str, tuple[View, int]] = {}
     view = _merged(service, table, cache, sub)
     return view, cache[service][1] + len(files.stack)
@@ -264,8 +278,8 @@ def _last(view: View, key: str) -> tuple[Any, Any] | None:
 
 
 def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str],
-             done: dict[int, bool] | None = None, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None
-             ) -> Workload:
+             done: dict[int, bool] | None = None, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
+             env: dict[str, str] | None = None) -> Workload:
     anchor = y.loc(key)
     base: tuple[str | int, ...] = (d, "services", name)
 
@@ -361,7 +375,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         sysctls=tuple(_sysctls(view, base)),
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
-        ports=tuple(_ports(view, base)),
+        ports=tuple(_ports(view, base, env or {}, assumed)),
         env=tuple(_env(view, base, done or {}, assumed)),
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
@@ -434,7 +448,12 @@ def _argv(view: View, key: str, base: tuple[str | int, ...], lines: list[str]
     return Setting(words or None, y.loc(node), path=(*base, key))
 
 
-def _ports(view: View, base: tuple[str | int, ...]) -> list[Port]:
+def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None = None,
+           assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> list[Port]:
+    """The service's ports; a short-syntax entry is read interpolated (`${BIND:-0.0.0.0}:5432:5432`
+    as `0.0.0.0:5432:5432`, noting in `assumed` that `BIND` is unset), its text kept as written."""
+    from glmlint.interpolate import interpolate
+
     out: list[Port] = []
     for _key, seq in view.get("ports", []):
         for i, node in enumerate(y.items(seq)):
@@ -446,29 +465,63 @@ def _ports(view: View, base: tuple[str | int, ...]) -> list[Port]:
                                 host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
                                 published=True, path=path))
             elif y.is_scalar(node):
-                out.append(parse_port(y.text(node) or "", y.loc(node), path))
+                written = y.text(node) or ""
+                at = y.loc(node)
+                found = interpolate(written, env) if "$" in written else None
+                port = parse_port(written, at, path, found.text if found is not None else None,
+                                  bool(found and found.from_env))
+                if found is not None and found.defaulted and assumed is not None and not at.file:
+                    # a finding is about where and what is published: name the variables of the
+                    # IP and container port (`${PORT:-8080}:8080` is on every interface whatever PORT is)
+                    ip, _, container, proto, _ = _port_parts(written.strip())
+                    parts = (ip or "", container, proto) if port.spec_editable else (written,)
+                    names = tuple(v for v in found.defaulted if any(v in part for part in parts))
+                    if names:
+                        assumed[(at.line, at.col)] = names
+                out.append(port)
     return out
 
 
-def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Port:
-    """`[ip:][host:]container[/proto]` as compose and `docker run -p` write it."""
+def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = (), value: str | None = None,
+               from_env: bool = False) -> Port:
+    """`[ip:][host:]container[/proto]` as compose and `docker run -p` write it.
+
+    `value`: `spec` after interpolation (`${BIND:-0.0.0.0}:5432:5432` -> `0.0.0.0:5432:5432`);
+    the fields are read from it while `spec` stays the text as written, for a fix to edit.
+    `from_env`: a part of `value` came from `.env`, so the written IP is not what a fix may edit."""
     written = spec.strip()
+    ip, host, container, proto, shape = _port_parts(written)
+    if value is None or value.strip() == written:
+        return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
+                    spec=written)
+    written_ip = ip
+    ip, host, container, proto, value_shape = _port_parts(value.strip())
+    return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
+                spec=written, spec_ip=written_ip if shape == value_shape and not from_env else None,
+                spec_editable=shape == value_shape)
+
+
+def _port_parts(written: str) -> tuple[str | None, str | None, str, str, tuple[bool, int]]:
+    """(host IP, host port, container port, protocol, shape) of a port spec; the shape is
+    whether the IP is bracketed and how many `:`-parts the spec has."""
     spec, _, proto = written.partition("/")
     ip = None
-    if spec.startswith("["):
+    bracketed = spec.startswith("[")
+    if bracketed:
         end = spec.find("]")
         ip, spec = spec[1:end], spec[end + 2:]
         parts = spec.split(":")
+        count = len(parts) + 1
     else:
         parts = _colon_split(spec)
         if len(parts) > 3:
             parts = [":".join(parts[:-2]), *parts[-2:]]
+        count = len(parts)
         if len(parts) == 3:
             ip = parts.pop(0)
     container = parts[-1]
     host = parts[0] if len(parts) == 2 else None
-    return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
-                spec=written)
+    return ip, host, container, proto, (bracketed, count)
 
 
 def _colon_split(spec: str) -> list[str]:
