@@ -21,6 +21,21 @@ if TYPE_CHECKING:
     from glmlint.runner import Report
 
 
+# the report formats (glmlint.output.FORMATS, written out so that parsing options imports no reporter)
+_FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+
+
+def _reports(ctx: object, param: object, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`--report FORMAT:PATH` values as (format, path)."""
+    out = []
+    for value in values:
+        fmt, sep, path = value.partition(":")
+        if not sep or not path or fmt not in _FORMATS:
+            raise click.BadParameter(f"{value!r}: expected FORMAT:PATH, FORMAT one of {', '.join(_FORMATS)}")
+        out.append((fmt, path))
+    return out
+
+
 def _size(ctx: object, param: object, value: str) -> int:
     """`5M`, `512K`, `1048576`: bytes (K, M, G are powers of 1024)."""
     import re
@@ -51,7 +66,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", callback=_reports,
+              help="Also write a report in FORMAT to PATH, from the same scan (repeatable): "
+                   "`--format github --report sarif:glmlint.sarif`.")
+@click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default="text",
               show_default=True, help="Report format (`github`: workflow-command annotations).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
@@ -94,7 +112,8 @@ def cli() -> None:
 @click.option("--pss-namespaces", is_flag=True, default=None,
               help="Also judge each Kubernetes workload by the `pod-security.kubernetes.io/enforce` label "
                    "(and -version) of its Namespace, when a scanned file defines it.")
-def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None, select: tuple[str, ...],
+def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, output: str | None,
+          fail_on: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
           baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
           sarif_category: str | None, color: bool | None, jobs: int,
@@ -106,7 +125,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | N
     report, config = scan_paths(paths, select, ignore, config_path, stdin_filename,
                                 baseline=None if write_baseline else baseline,
                                 report_unused_ignores=report_unused_ignores, jobs=jobs,
-                                max_bytes=max_file_size, fix_edits=fmt in NEEDS_FIX_EDITS,
+                                max_bytes=max_file_size,
+                                fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS),
                                 values=values, sets=sets, render=render,
                                 pss=(profile, pss_version, pss_namespaces))
     if write_baseline:
@@ -114,6 +134,11 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str | N
 
         n = baseline_file.write(write_baseline, report.results, report.root)
         click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}", err=True)
+    for extra_fmt, extra_path in reports:
+        parent = os.path.dirname(extra_path)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        _write_report(report, extra_fmt, extra_path, False, sarif_category)
     _write_report(report, fmt, output, color, sarif_category)
     raise SystemExit(_check_status(report, fail_on or config.fail_on or "warning", bool(write_baseline)))
 
@@ -247,7 +272,7 @@ def list_rules() -> None:
     for r in all_rules():
         formats = ",".join(FORMAT_NAMES.get(str(f), str(f)).strip("`").replace(" ", "-")
                            for f in sorted(r.reads, key=str))
-        rows.append((r.code, r.slug, str(r.severity), str(r.fix or "-"), formats, r.summary))
+        rows.append((r.code, r.slug, str(r.severity), r.fix_label, formats, r.summary))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[5])

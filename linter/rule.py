@@ -198,6 +198,19 @@ class Rule:
     # scan runs it after linking, in the parent process (see runner)
     scan_wide: bool = False
 
+    # when a rule declared `fix=SAFE` gives some findings an unsafe fix: the condition, in words
+    # ("the workload may run as root"), shown by `glmlint rules` and on the rule page
+    fix_unsafe_when: str | None = None
+
+    @property
+    def fix_label(self) -> str:
+        """The fix safety as `glmlint rules` lists it: `safe`, `unsafe`, `safe/unsafe` or `-`."""
+        if self.fix is None:
+            return "-"
+        if self.fix is FixSafety.SAFE and self.fix_unsafe_when:
+            return "safe/unsafe"
+        return str(self.fix)
+
     def __call__(self, workload: Workload) -> Iterable[Finding]:
         if self.check is None:
             return ()
@@ -222,6 +235,12 @@ class Rule:
     def summary(self) -> str:
         """The docstring's first line."""
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.slug
+
+    @property
+    def security(self) -> bool:
+        """A security finding: every rule but one declared with a security-severity of 0 (GLM100,
+        an unused suppression), which code scanning must not rank as a vulnerability."""
+        return self.security_severity is None or self.security_severity > 0
 
     @property
     def score(self) -> float:
@@ -249,12 +268,15 @@ def rule(
     params: Any = None,
     opt_in: bool = False,
     scope: str = "workload",
+    fix_unsafe_when: str | None = None,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
     """Declare a rule's metadata beside its check; the module docstring is its documentation.
 
     `scope`: `workload` (the check takes a `Workload`), `file` (it takes a `SourceFile`: Kubernetes
     RBAC objects, a repository `sshd_config`), or `scan` (a `SourceFile` whose cross-file links,
-    such as `PodIdentity.grants`, are resolved over the whole scan)."""
+    such as `PodIdentity.grants`, are resolved over the whole scan). `fix_unsafe_when`: for a rule
+    whose fix is safe except in a case it can tell (findings then carry `fix_safety=UNSAFE`), that
+    case in words."""
     if scope not in ("workload", "file", "scan"):
         raise ValueError(f"rule scope {scope!r} must be workload, file or scan")
     if not _CODE.match(code):
@@ -270,6 +292,7 @@ def rule(
             check=fn if per_workload else None, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags,
             since=since, security_severity=security_severity, module=fn.__module__, params=params,
             opt_in=opt_in, file_check=None if per_workload else fn, scan_wide=scope == "scan",
+            fix_unsafe_when=fix_unsafe_when,
         )
 
     return wrap

@@ -81,6 +81,9 @@ class Report:
     stdin: str | None = None  # the name standard input is reported under, when it was read
     suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
     baselined: int = 0  # findings already recorded in the baseline
+    # Dockerfiles read from disk only to link the compose files that build them (`unscanned_images`):
+    # not scanned, not reported; the fix engine links its re-parses with them too
+    linked: list[SourceFile] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -467,8 +470,9 @@ def _check_serial(report: Report, cands: list[Any], config: Config | None, max_b
         _add(report, read_source(cand, max_bytes, data))
     if progress is not None:
         progress(len(cands), len(cands))
-    link(report.sources)
-    index = dockerfiles(report.sources) if fix_edits else {}
+    built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
+    link(report.sources + built)
+    index = dockerfiles(report.sources + built) if fix_edits else {}
     return [run_rules(source, report.rules, fix_edits, images_for(source, index)) for source in report.sources]
 
 
@@ -508,6 +512,35 @@ def _gather(report: Report, per_source: PerSource) -> None:
             if key not in seen:
                 seen.add(key)
                 report.results.append(r)
+
+
+def unscanned_images(sources: list[SourceFile], root: str, max_bytes: int = MAX_BYTES) -> list[SourceFile]:
+    """The Dockerfiles that compose files among `sources` build (`build:`) but the scan was not
+    given, read from disk: a compose file checked alone (`glmlint check compose.yaml`, a pre-commit
+    run where only it is staged) still sees the image it builds. They are linked, never reported:
+    a finding they cause is the service's, naming the Dockerfile line."""
+    from glmlint.link import image_key, wanted
+
+    have = {image_key(s.disk_path) for s in sources if s.format is Format.DOCKERFILE and s.disk_path}
+    want = set().union(*(wanted(s) for s in sources if s.format is Format.COMPOSE)) - have
+    out: list[SourceFile] = []
+    for path in sorted(want):
+        if not os.path.isfile(path):
+            continue
+        display = _shown(path, root)
+        got = read_source(Candidate(path, display, "dockerfile", False), max_bytes)
+        if isinstance(got, SourceFile) and got.workloads:
+            out.append(got)
+    return out
+
+
+def _shown(path: str, root: str) -> str:
+    """`path` as discovery reports it: relative to the scan root when inside it."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # another drive
+        return path
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 # -- the process pool ---------------------------------------------------------------
@@ -594,6 +627,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
+    built: list[SourceFile] = []
     # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
     services = exposures(report.sources)
     recheck = {i for i, s in enumerate(report.sources) if services and exposed_elsewhere(s, services)}
@@ -605,10 +639,11 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
-        link(report.sources)
+        built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
+        link(report.sources + built)
     else:
         link_cluster(report.sources)
-    index = dockerfiles(report.sources) if fix_edits and images else {}
+    index = dockerfiles(report.sources + built) if fix_edits and images else {}
     scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):

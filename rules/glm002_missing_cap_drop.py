@@ -57,7 +57,7 @@ from glmlint.rule import Finding, FixSafety, Intent, Severity, ensure_item, rule
 
 @rule(code="GLM002", slug="missing-cap-drop", severity=Severity.WARNING,
       message="{name} does not drop all capabilities", formats={Format.COMPOSE, Format.KUBERNETES},
-      fix=FixSafety.SAFE, tags=("security", "cwe-250"))
+      fix=FixSafety.SAFE, fix_unsafe_when="the workload may run as root", tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:
     if workload.windows:
         return  # Linux capabilities: a Windows pod has none, and the API server refuses the field

@@ -48,6 +48,7 @@ from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
 @rule(code="GLM015", slug="jupyter-allow-root", severity=Severity.WARNING,
       message="{name} starts Jupyter with `allow_root` enabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
+      fix_unsafe_when="the container may run as root",
       tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:
     seen = set()

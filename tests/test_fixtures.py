@@ -158,12 +158,16 @@ def test_fixture_folder(folder: Path, update_fixtures: bool) -> None:
             assert any(formats.get(f) is fmt for f in inputs if f.startswith(kind + "/")), \
                 f"{rule.code} reads {fmt}: it needs a {kind} {fmt} fixture"
 
-    # A finding's fix is at most what the rule declares (safe > unsafe > none).
+    # A finding's fix is at most what the rule declares (safe > unsafe > none), and a rule whose
+    # findings may be less safe than it declares says when (`glmlint rules` shows `safe/unsafe`).
     for r in report.results:
         if rule.fix is None:
             assert r.fix is None, f"{r.path}:{r.line}: {rule.code} declares no fix"
         elif r.fix is not None and rule.fix is FixSafety.UNSAFE:
             assert r.fix.safety is FixSafety.UNSAFE, f"{r.path}:{r.line}: safer than {rule.code} declares"
+        elif r.fix is not None and r.fix.safety is FixSafety.UNSAFE:
+            assert rule.fix_unsafe_when, f"{r.path}:{r.line}: {rule.code} is declared safe but this fix is " \
+                                         "unsafe: declare `fix_unsafe_when`"
 
     # Exact findings, with their fix safety.
     flat = sorted((row for rows in expected.values() for row in rows), key=_key)

@@ -132,3 +132,28 @@ def test_inherited_locations_name_the_dockerfile(tmp_path: Path) -> None:
     jupyter = service.process[0]
     assert jupyter.name == "jupyter" and jupyter.loc.file == "Dockerfile"
     assert service.build_steps[0].loc == Loc(2, 5, "Dockerfile")
+
+
+def test_a_compose_file_checked_alone_reads_the_dockerfile_it_builds(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """pre-commit passes only the staged files: a compose file alone still sees its image, from disk."""
+    import textwrap
+
+    from glmlint import runner
+    from glmlint.registry import builtin_rules, select
+
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "Dockerfile").write_text(textwrap.dedent(JUPYTER_CMD).replace("USER 1000\n", ""))
+    (tmp_path / "compose.yaml").write_text("services:\n  nb:\n    build: ./nb\n    ports: ['127.0.0.1:8888:8888']\n")
+    for i in range(4):  # other staged files, so that the pooled scan has work for two processes
+        (tmp_path / f"pod{i}.yaml").write_text(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\n"
+                                               "spec: {containers: [{name: c, image: busybox, "
+                                               "securityContext: {runAsNonRoot: true}}]}\n")
+    staged = [str(tmp_path / "compose.yaml"), *(str(tmp_path / f"pod{i}.yaml") for i in range(4))]
+    rules = select(builtin_rules(), ["GLM001", "GLM005"])
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for jobs in (1, 2):
+        report = runner.scan(staged, rules, root=str(tmp_path), jobs=jobs)
+        assert [(r.path, r.code, r.line) for r in report.results] == [("compose.yaml", "GLM001", 2),
+                                                                     ("compose.yaml", "GLM005", 2)]
+        assert "built from `nb/Dockerfile:3`" in report.results[1].message  # named, not reported itself
+        assert "nb/Dockerfile" not in [s.path for s in report.sources] and report.files_scanned == 5

@@ -138,6 +138,25 @@ def test_fix_hook_rewrites_a_file_and_fails(hook_repo, tmp_path):
     assert proc.returncode == 0 and re.search(r"^glmlint fix\.+Passed$", proc.stdout, re.M), proc.stdout
 
 
+@pytest.mark.network
+def test_config_with_a_local_clone_and_a_staged_compose_file_alone(hook_repo, tmp_path):
+    """What docs/pre-commit.md gives as working today: `repo:` a local clone, `rev:` a commit. Only the
+    compose file is staged; the Dockerfile it builds is read from disk, so its root user is seen."""
+    sha = git("rev-parse", "HEAD", cwd=hook_repo).strip()
+    repo = project(tmp_path / "staged", {
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n"
+                                   "      - id: glmlint\n        args: [--select, GLM001]\n",
+        "compose.yaml": "services:\n  api:\n    build: ./app\n"})
+    (repo / "app").mkdir()
+    (repo / "app" / "Dockerfile").write_text("FROM python:3.12\nRUN pip install flask\n")  # on disk, not staged
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV, "NO_COLOR": "1"}, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "compose.yaml:2:3: GLM001 [run-as-root] service `api` runs as root: its image, built from " \
+           "`app/Dockerfile:1`" in proc.stdout, proc.stdout
+    assert "app/Dockerfile:1:1" not in proc.stdout  # not staged: not checked itself
+
+
 def test_every_subpackage_is_packaged():
     """pre-commit and the action install the package for real (not editable): a subpackage missing
     from pyproject's list installs a glmlint whose `fix` cannot import."""

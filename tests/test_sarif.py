@@ -118,10 +118,14 @@ def test_every_rule_is_described(tree):
         assert out["helpUri"] == help_uri(rule)
         assert out["defaultConfiguration"]["level"] == ("error" if str(rule.severity) == "error" else "warning")
         props = out["properties"]
-        assert "security" in props["tags"]
         assert set(rule.tags) <= set(props["tags"])
-        sev = props["security-severity"]
-        assert isinstance(sev, str) and float(sev) == rule.score and 0.0 <= float(sev) <= 10.0
+        if rule.security:
+            assert props["tags"][0] == "security"
+            sev = props["security-severity"]
+            # GitHub maps 0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10 critical; 0.0 maps to nothing
+            assert isinstance(sev, str) and float(sev) == rule.score and 0.1 <= float(sev) <= 10.0
+        else:  # not a security finding (GLM100): no security tag, no security-severity
+            assert "security" not in props["tags"] and "security-severity" not in props
         assert props["precision"] == "high"
     assert {r["name"] for r in rules} >= {"RunAsRoot", "Privileged"}
 
@@ -392,3 +396,21 @@ def test_rule_tags_stay_within_what_github_shows(tmp_path):
     log = json.loads(render(Report(root=str(tmp_path), rules=[rule])))
     tags = log["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"]
     assert len(tags) == 10 and tags[0] == "security"
+
+
+def test_driver_has_full_name_and_unused_suppression_has_no_security_severity(tmp_path):
+    """Azure DevOps Advanced Security rejects SARIF without `tool.driver.fullName`; GLM100 is not a
+    security finding, so code scanning must not rank it."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\n# glmlint: ignore[GLM001]\nUSER 10001\n")
+    from glmlint.config import Config
+    from glmlint.output import sarif
+    from glmlint.registry import builtin_rules
+    from glmlint.runner import scan
+
+    report = scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), config=Config(report_unused_ignores=True))
+    log = json.loads(sarif.render(report))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["fullName"].startswith("glmlint ") and driver["fullName"].endswith(driver["version"])
+    rules = {r["id"]: r for r in driver["rules"]}
+    assert "GLM100" in rules and "security-severity" not in rules["GLM100"]["properties"]
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["GLM100"]

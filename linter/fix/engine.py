@@ -465,7 +465,7 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     errors = {p.path: p for p in report.problems if p.level == "error"}
     from glmlint.link import dockerfiles, images_for
 
-    index = dockerfiles(report.sources)
+    index = dockerfiles(report.sources + list(getattr(report, "linked", [])))
     out = []
     from glmlint.parsers import compose
 

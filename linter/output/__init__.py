@@ -1,11 +1,12 @@
-"""Reporters: text for people, JSON for scripts, SARIF for code scanning, GitHub annotations."""
+"""Reporters: text for people, JSON for scripts, SARIF for code scanning, GitHub annotations,
+GitLab Code Quality and JUnit XML for other CI systems. Each formats the report it is given."""
 from __future__ import annotations
 
 from typing import TextIO
 
 from glmlint.runner import Report
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 # what a format shows beyond the findings, which the scan must compute: `scan(fix_edits=...)`
 NEEDS_FIX_EDITS = frozenset({"sarif"})
 
@@ -21,6 +22,10 @@ def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: 
         return
     elif fmt == "github":
         from glmlint.output.github import render
+    elif fmt == "gitlab":
+        from glmlint.output.gitlab import render
+    elif fmt == "junit":
+        from glmlint.output.junit import render
     else:
         from glmlint.output.text import render
 

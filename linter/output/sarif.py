@@ -1,23 +1,14 @@
 """SARIF 2.1.0 for GitHub code scanning (`glmlint check --format sarif`).
 
-The log's frame (tool, rules, invocation, notifications) is built with the
-`sarif_om` object model and then turned into plain JSON; the results, the bulk
-of a log, are written as plain data in the same key order (`_result`), and
-each result goes on one line of its own (`dumps`). `sarif_om` (1.0.4) is imported inside `render` only: it pulls in `attrs`
-and is not needed by any other command.
-
-sarif-om 1.0.4 was generated from a pre-final draft (2.1.0-rtm.4), which
-matters in three places:
-
-* its usual serializer (jsonpickle-based) drops every property equal to its
-  draft default, so a result whose level is "warning" loses its `level` and a
-  rule's `defaultConfiguration` loses its level. `_to_json` below also drops
-  defaults (otherwise draft defaults such as `byteOffset: -1` or
-  `newlineSequences` would be written out), and the values GitHub must see
-  are set again explicitly after conversion (`_EXPLICIT` comments);
-* its `PropertyBag` has no field but `tags`, so property bags are plain dicts;
-* its `Suppression` writes `state` where the final schema says `status`
-  (not used here: suppressed and baselined findings are left out of the log).
+The log is written as plain dictionaries, and the tests validate it against
+the official SARIF 2.1.0 schema (and check what GitHub code scanning and Azure
+DevOps Advanced Security require on top: `tool.driver.fullName`, explicit
+`level`s, `partialFingerprints`, rule `security-severity`). Each result goes on
+one line of its own (`dumps`). The `sarif-om` object model was dropped: it is
+unmaintained since 2019, was generated from a pre-final draft of the standard
+(its serializer drops values equal to the draft's defaults, its `Suppression`
+writes `state` for the final `status`, its `PropertyBag` knows only `tags`),
+and pulled `attrs` and `pbr` into every install for one output format.
 """
 from __future__ import annotations
 
@@ -105,8 +96,6 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     automationDetails, so upload-sarif's `category` input (which only fills a
     missing id) takes effect.
     """
-    import sarif_om as om  # lazily: only SARIF output needs it
-
     rules = list(report.rules)
     index = {r.code: i for i, r in enumerate(rules)}
     for r in report.results:  # a result's rule is always described, even if not in report.rules
@@ -120,48 +109,34 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     artifacts: dict[str, dict[str, str]] = {}  # one location object per file, shared by its results
     results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root, artifacts)
                for i in kept]
-    notifications = [_notification(om, p, report.root) for p in report.problems]
-    note_levels = [_note_level(p) for p in report.problems]
+    notifications = [_notification(p, report.root) for p in report.problems]
     if len(kept) < len(report.results):
         left = len(report.results) - len(kept)
-        notifications.append(om.Notification(
-            descriptor=om.ReportingDescriptorReference(id=TRUNCATED_ID),
-            message=om.Message(text=(
-                f"{left} of {len(report.results)} results were left out (warnings first): {why}. "
-                "Narrow the scan with `exclude`, or adopt a baseline (`--write-baseline`)")),
-            level="warning"))
-        note_levels.append("warning")
-
-    run = om.Run(
-        tool=om.Tool(driver=om.ToolComponent(
-            name="glmlint",
-            version=__version__,
-            semantic_version=__version__,
-            information_uri=INFORMATION_URI,
-            rules=[_descriptor(om, rule) for rule in rules],
-        )),
-        automation_details=om.RunAutomationDetails(id=_automation_id(category)) if category else None,
-        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=_root_uri(report.root))},
-        invocations=[om.Invocation(
-            execution_successful=not report.errors,
-            tool_execution_notifications=notifications or None,
-        )],
-        column_kind="unicodeCodePoints",
-    )
-    log = om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
-    data = _to_json(log)
-
-    # _EXPLICIT: values equal to a sarif-om default were dropped by _to_json;
-    # set them again where the output must carry them.
-    out_run = data["runs"][0]
-    out_run["results"] = results  # plain data already; an empty list is meaningful: "nothing found"
-    for out_rule, rule in zip(out_run["tool"]["driver"]["rules"], rules):
-        out_rule["defaultConfiguration"] = {"level": _level(rule.severity)}
-    for out_note, level in zip(out_run["invocations"][0].get("toolExecutionNotifications", []), note_levels):
-        out_note["level"] = level
-    out_run["invocations"][0]["executionSuccessful"] = not report.errors
-    # Key order for readers: $schema and version first.
-    return {"$schema": data.pop("$schema"), "version": data.pop("version"), **data}
+        notifications.append({
+            "descriptor": {"id": TRUNCATED_ID},
+            "level": "warning",
+            "message": {"text": (f"{left} of {len(report.results)} results were left out (warnings first): {why}. "
+                                 "Narrow the scan with `exclude`, or adopt a baseline (`--write-baseline`)")},
+        })
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    run: dict[str, Any] = {}
+    if category:
+        run["automationDetails"] = {"id": _automation_id(category)}
+    run["columnKind"] = "unicodeCodePoints"
+    run["invocations"] = [invocation]
+    run["originalUriBaseIds"] = {SRCROOT: {"uri": _root_uri(report.root)}}
+    run["tool"] = {"driver": {
+        "fullName": f"glmlint {__version__}",  # Azure DevOps Advanced Security requires it
+        "informationUri": INFORMATION_URI,
+        "name": "glmlint",
+        "rules": [_descriptor(rule) for rule in rules],
+        "semanticVersion": __version__,
+        "version": __version__,
+    }}
+    run["results"] = results  # an empty list is meaningful: "nothing found"
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
 # -- pieces -------------------------------------------------------------------
@@ -172,37 +147,40 @@ def _automation_id(category: str) -> str:
     return category if category.endswith("/") else category + "/"
 
 
-def _descriptor(om: Any, rule: Rule) -> Any:
-    # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most.
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    # GitHub needs the "security" tag to use security-severity; it shows 10 tags at most. A rule
+    # that is not about security (GLM100, an unused suppression) has neither: GitHub maps a
+    # security-severity of 0.1-10 to low..critical, and 0.0 to no level at all.
     from glmlint.catalog import standards
 
     refs = standards.of(rule.code)
     # the rule's own tags, then its standards (CWE, PSS, CIS): the first 10 are shown
     mapped = [r.tag for r in refs if r.standard == "cwe"] + [r.tag for r in refs if r.standard != "cwe"]
-    tags = list(dict.fromkeys(("security", *rule.tags, *mapped)))[:MAX_TAGS]
+    security = rule.security
+    tags = list(dict.fromkeys((*(("security",) if security else ()), *rule.tags, *mapped)))[:MAX_TAGS]
+    properties: dict[str, Any] = {"tags": tags}
+    if security:
+        properties["security-severity"] = f"{rule.score:.1f}"
+    properties["precision"] = "high"
+    if refs:
+        properties["glmlint/standards"] = [
+            {"standard": r.standard, "id": r.id, "title": r.title,
+             **({"level": r.level, "exact": r.exact} if r.standard == "pss" else {})} for r in refs]
     markdown = doc_render(rule)
-    return om.ReportingDescriptor(
-        id=rule.code,
-        name=_pascal(rule.slug),
-        short_description=om.MultiformatMessageString(text=rule.summary),
-        full_description=om.MultiformatMessageString(text=_first_paragraph(rule) or rule.summary),
-        help=om.MultiformatMessageString(text=markdown, markdown=markdown),
-        help_uri=help_uri(rule),
-        default_configuration=om.ReportingConfiguration(level=_level(rule.severity)),
-        properties={
-            "tags": tags,
-            "security-severity": f"{rule.score:.1f}",
-            "precision": "high",
-            **({"glmlint/standards": [
-                {"standard": r.standard, "id": r.id, "title": r.title,
-                 **({"level": r.level, "exact": r.exact} if r.standard == "pss" else {})} for r in refs]}
-               if refs else {}),
-        },
-    )
+    return {
+        "defaultConfiguration": {"level": _level(rule.severity)},
+        "fullDescription": {"text": _first_paragraph(rule) or rule.summary},
+        "help": {"markdown": markdown, "text": markdown},
+        "helpUri": help_uri(rule),
+        "id": rule.code,
+        "name": _pascal(rule.slug),
+        "properties": properties,
+        "shortDescription": {"text": rule.summary},
+    }
 
 
-# Results are the bulk of a log: they are written as plain data, in the key order
-# sarif-om would give them (its fields' order, defaults left out).
+# Results are the bulk of a log: keys in the order sarif-om gave them, so that logs compare
+# line by line with those of earlier versions.
 
 
 def _fixes(r: Result, artifact: dict[str, str]) -> list[dict[str, Any]] | None:
@@ -263,14 +241,12 @@ def _result(r: Result, rule_index: int, fingerprint: str, root: str,
 _RELATED = {"value from": "the value comes from here", "patch": "the patch that sets it"}
 
 
-def _notification(om: Any, p: Problem, root: str) -> Any:
-    region = om.Region(start_line=p.line) if p.line > 0 else None
-    return om.Notification(
-        message=om.Message(text=f"{p.path}: {p.message}"),
-        level=_note_level(p),
-        locations=[om.Location(physical_location=om.PhysicalLocation(
-            artifact_location=_artifact(om, p.path, root), region=region))],
-    )
+def _notification(p: Problem, root: str) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": _artifact_data(p.path, root)}
+    if p.line > 0:
+        location["region"] = {"startLine": p.line}
+    return {"level": _note_level(p), "locations": [{"physicalLocation": location}],
+            "message": {"text": f"{p.path}: {p.message}"}}
 
 
 def _level(severity: Severity) -> str:
@@ -309,11 +285,6 @@ def _file_uri(path: str) -> str:
     return Path(os.path.abspath(path)).as_uri()
 
 
-def _artifact(om: Any, path: str, root: str) -> Any:
-    return om.ArtifactLocation(**{"uri_base_id" if k == "uriBaseId" else k: v
-                                  for k, v in _artifact_data(path, root).items()})
-
-
 def _artifact_data(path: str, root: str) -> dict[str, str]:
     """A path relative to the scan root becomes `%SRCROOT%`-based; anything else a file:// URI."""
     rel = path.replace(os.sep, "/") if os.sep != "/" else path
@@ -329,30 +300,3 @@ def _artifact_data(path: str, root: str) -> dict[str, str]:
     if rel == ".." or rel.startswith("../"):  # relative, but not below the root
         return {"uri": _file_uri(os.path.join(root, path))}
     return {"uri": quote(rel, safe=_URI_SAFE), "uriBaseId": SRCROOT}
-
-
-# -- attrs objects to JSON ----------------------------------------------------
-
-
-def _to_json(obj: Any) -> Any:
-    """Walk sarif-om's attrs classes by their `schema_property_name`, dropping None and defaults."""
-    import attr
-
-    if attr.has(type(obj)):
-        out: dict[str, Any] = {}
-        for field in attr.fields(type(obj)):
-            value = getattr(obj, field.name)
-            if value is None:
-                continue
-            default = field.default
-            if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-                default = default.factory()
-            if default is not attr.NOTHING and value == default:
-                continue
-            out[field.metadata.get("schema_property_name", field.name)] = _to_json(value)
-        return out
-    if isinstance(obj, dict):
-        return {str(k): _to_json(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_to_json(v) for v in obj]
-    return obj
