@@ -132,6 +132,9 @@ class Word:
     dynamic: bool = False
     start: Loc | None = None
     indent: int = 0
+    # a YAML folded scalar (`>`, `>-`): where each source line's text lands in `text`, as
+    # (row, col in the text, line, col in the file), in order; lines joined by folding share a row
+    folds: tuple[tuple[int, int, int, int], ...] = ()
     # the commands run to produce the word's text: `$(curl …)`, `<(curl …)` (shell IR, issue 14)
     substitutions: tuple[Command, ...] = ()
 
@@ -311,6 +314,9 @@ class EnvVar:
     loc: Loc
     path: tuple[str | int, ...] = ()
     dynamic: bool = False
+    # Dockerfile: variables the value was read through the default of (`ENV K=${K:-v}`): the
+    # value is literal when they are unset, and a finding says so
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

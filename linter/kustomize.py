@@ -120,7 +120,9 @@ def _error(stderr: str, wrap: str, directory: str, root: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     if not lines:
         return ""
-    msg = next((ln for ln in lines if "err=" in ln), lines[-1])
+    block = re.search(r"err=<\n(.*?)\n\s*>", stderr, re.S)  # klog's multi-line form: err=<\n\t...\n >
+    msg = " ".join(ln.strip() for ln in block.group(1).splitlines() if ln.strip()) if block else \
+        next((ln for ln in lines if "err=" in ln), lines[-1])
     if 'err="' in msg:
         msg = msg.split('err="', 1)[1].rstrip('"')
     msg = msg.replace("\\'", "'").replace('\\"', '"').removeprefix("Error: ")
@@ -129,6 +131,9 @@ def _error(stderr: str, wrap: str, directory: str, root: str) -> str:
     if m is not None:
         ref, rest = m.group(1), m.group(2)
         rest = re.split(r"'?: must build at directory|': couldn't make target for path '[^']*': ", rest)[-1 if "couldn't make target" in rest else 0]
+        fetch = re.search(r"failed to run '([^']*)': (.*?)(?:'?: exit status \d+)?\s*$", m.group(2), re.S)
+        if fetch is not None:  # a remote resource Kustomize could not fetch
+            rest = f"cannot fetch it (`{fetch.group(1)}`: {fetch.group(2).strip()})"
         msg = f"resource `{ref}`: {rest.rstrip(chr(39))}"
     for path, shown in ((directory, display_path(directory, root)), (wrap, ".")):
         msg = msg.replace(path + os.sep, "" if path == wrap else shown + "/").replace(path, shown)

@@ -379,6 +379,17 @@ def _dash_c(args: list[Word]) -> Word | None:
 def _offset(word: Word) -> Locate:
     """Locations inside a script held by one word (`sh -c '...'`)."""
     start = word.start or word.loc
+    if word.folds:  # a folded YAML scalar: find the source line the text position came from
+        folds = word.folds
+
+        def locate(row: int, col: int) -> Loc:
+            at = folds[0]
+            for f in folds:
+                if (f[0], f[1]) > (row, col):
+                    break
+                at = f
+            return Loc(at[2], at[3] + (col - at[1]) if at[0] == row else at[3] + col, start.file)
+        return locate
     return lambda row, col: Loc(start.line + row, (start.col + col) if row == 0 else word.indent + col + 1,
                                 start.file)
 

@@ -8,8 +8,9 @@ Flags an `ENV` or `ARG` (Dockerfile), `environment` or `build.args`
 `HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and
 whose value is written out literally.
 
-A literal default (`${OPENAI_API_KEY:-sk-...}` in compose or a `docker run`
-line, `${VAR-default}` too) is what the container gets whenever the variable
+A literal default (`${OPENAI_API_KEY:-sk-...}` in compose, a `docker run`
+line or a Dockerfile `ENV`/`ARG` whose variable no instruction above sets,
+`${VAR-default}` too) is what the container gets whenever the variable
 is unset, so it is reported as written ("... when `OPENAI_API_KEY` is unset").
 A well-known default credential that the service runs with until someone
 changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too.

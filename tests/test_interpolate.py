@@ -164,3 +164,27 @@ def test_extended_file_is_interpolated_with_the_project_variables(tmp_path: Path
     assert [c for c, _, _ in _codes(tmp_path, tmp_path / "a" / "docker-compose.yml")] == ["GLM003", "GLM010"]
     (tmp_path / "b" / ".env").write_text("PRIVILEGED=false\nDOCKER_SOCKET=/srv/agent/agent.sock\n")
     assert [c for c, _, _ in _codes(tmp_path, tmp_path / "b" / "docker-compose.yml")] == []
+
+
+DOCKERFILE = """\
+FROM python:3.12-slim
+ARG HF_TOKEN
+ENV HF_TOKEN=${HF_TOKEN:-hf_kQ7bZr2LmX9pVt4NcW8sYd3JfA6gHe1Uo}
+ENV OPENAI_API_KEY=${OPENAI_API_KEY:-your-api-key-here}
+ARG DB_PASSWORD=${DB_PASSWORD:-Sup3rS3cretPw}
+ENV API_TOKEN=${API_TOKEN}
+ARG BASE=abc
+ENV SECRET_KEY=${BASE:-x}
+USER 1000
+CMD ["python"]
+"""
+
+
+def test_dockerfile_literal_default_for_a_secret_is_glm013(tmp_path: Path) -> None:
+    # a literal default is what the image gets whenever the build is not given the variable;
+    # template text (`your-api-key-here`), a plain reference and a variable set above are not
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    found = [(c, line, m) for c, line, m in _codes(tmp_path) if c == "GLM013"]
+    assert [(c, line) for c, line, _ in found] == [("GLM013", 3), ("GLM013", 5)]
+    assert found[0][2].endswith("`HF_TOKEN` to a literal secret when `HF_TOKEN` is unset")
+    assert found[1][2].endswith("a literal secret default when `DB_PASSWORD` is unset")

@@ -380,3 +380,46 @@ def test_json_manifests_are_found_by_content_when_walking(tmp_path):
     report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
     assert [(r.path, r.line, r.fix) for r in report.results] == [("k8s/pod.json", 13, None)]  # no fix in JSON
     assert report.files_scanned == 1 and report.problems == []
+
+
+def test_folded_scalar_commands_point_at_their_own_source_line():
+    # `>-` joins the lines with spaces: each word keeps the line and column it is written at
+    text = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: python:3.11
+      command: ["/bin/sh", "-c"]
+      args:
+        - >-
+          pip install --no-cache-dir -r requirements.txt &&
+          curl -fsSL https://example.com/x.sh | sh &&
+
+          python   serve.py --port 8000
+"""
+    (w,) = workloads(text, "pod.yaml")
+    at = [(c.name, c.loc.line, c.loc.col) for c in w.process if c.loc.line > 10]
+    assert at == [("pip", 11, 11), ("curl", 12, 11), ("sh", 12, 49), ("python", 14, 11)]
+    (python,) = [c for c in w.process if c.name == "python"]
+    assert [(a.text, a.loc.col) for a in python.args] == [("serve.py", 20), ("--port", 29), ("8000", 36)]
+
+
+def test_literal_block_scalar_locations_unchanged():
+    text = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: python:3.11
+      command:
+        - sh
+        - -c
+        - |
+          set -e
+          python serve.py
+"""
+    (w,) = workloads(text, "pod.yaml")
+    assert [(c.name, c.loc.line, c.loc.col) for c in w.process if c.name != "sh"][-1:] == [("python", 13, 11)]

@@ -293,3 +293,22 @@ def test_a_value_computed_by_a_template_is_not_fixed_and_fix_says_why(chart, cap
            "action on `inference/templates/deployment.yaml:11`; edit the template, or make it a value in " \
            "values.yaml" in err
     assert "hostNetwork" not in out
+
+
+def test_kustomize_errors_are_one_line_without_klog_noise():
+    from glmlint.kustomize import _error
+
+    # kubectl's own stderr for an overlay whose remote base cannot be fetched (klog's multi-line form)
+    stderr = ("E1205 16:02:33.235832     667 run.go:72] \"command failed\" err=<\n"
+              "\taccumulating resources: accumulation err='accumulating resources from '../../repo/ov': "
+              "'/repo/ov' must resolve to a file': recursed accumulation of path '/repo/ov': accumulating "
+              "resources: accumulation err='accumulating resources from 'github.com/org/app//base?ref=v1': "
+              "evalsymlink failure on '/repo/ov/github.com/org/app/base?ref=v1' : lstat /repo/ov/github.com: no "
+              "such file or directory': failed to run '/usr/bin/git fetch --depth=1 https://github.com/org/app v1': "
+              "fatal: unable to access 'https://github.com/org/app/': Could not resolve host: github.com\n"
+              "\t: exit status 128\n >\n")
+    msg = _error(stderr, "/tmp/wrap", "/repo/ov", "/repo")
+    assert msg == ("resource `github.com/org/app//base?ref=v1`: cannot fetch it (`/usr/bin/git fetch --depth=1 "
+                   "https://github.com/org/app v1`: fatal: unable to access 'https://github.com/org/app/': "
+                   "Could not resolve host: github.com)")
+    assert "\n" not in msg and "run.go" not in msg

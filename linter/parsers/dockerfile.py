@@ -130,6 +130,9 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
         downloads=tuple(d for s in stages for d in s.downloads),
     )
     source = SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
+    for var in (*workload.env, *workload.build_args):
+        if var.defaulted:  # a finding about it says "when `VAR` is unset"
+            source.assumed[(var.loc.line, var.loc.col)] = var.defaulted
     last = len(lines) - 1
     while last >= 0 and not lines[last].strip():
         last -= 1
@@ -348,7 +351,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 for key, value in _pairs(inst.args, allow_bare=True):
                     if value is not None:
                         global_args[key] = substitute(value, global_args)
-                    declared.append(_arg_var(inst, key, value, global_args.get(key) if value is not None else None))
+                    declared.append(_arg_var(inst, key, value, global_args.get(key) if value is not None else None,
+                                             global_args))
                 continue
             raise DockerfileError(f"`{inst.name}` before the first FROM", inst.start + 1)
         scope = {**args, **stage.env}
@@ -359,15 +363,16 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                     args[key] = substitute(value, scope)
                 elif key in global_args:
                     args[key] = global_args[key]
-                declared.append(_arg_var(inst, key, value, args[key] if value is not None else None))
+                declared.append(_arg_var(inst, key, value, args[key] if value is not None else None, scope))
         elif inst.name == "ENV":
             for key, written in _pairs(inst.args, allow_bare=False):
+                dynamic, defaulted = _unknown(written, scope)
                 value = substitute(written or "", scope)
                 stage.env[key] = value
                 scope[key] = value
                 stage.env_vars = [v for v in stage.env_vars if v.name != key]
                 stage.env_vars.append(EnvVar(key, value, _find(inst, key), ("instruction", inst.index),
-                                             dynamic=has_variable(written or "")))
+                                             dynamic=dynamic, defaulted=defaulted))
         elif inst.name == "USER":
             raw = substitute(inst.args.strip(), scope)
             stage.user = Setting(User.parse(raw), inst.loc(), path=("instruction", inst.index))
@@ -566,10 +571,30 @@ def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader) ->
     return out
 
 
-def _arg_var(inst: Instruction, key: str, written: str | None, value: str | None) -> EnvVar:
+def _arg_var(inst: Instruction, key: str, written: str | None, value: str | None,
+             scope: dict[str, str] | None = None) -> EnvVar:
     """An `ARG` declaration: its default (None when it has none) as substituted."""
-    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index),
-                  dynamic=written is not None and has_variable(written))
+    dynamic, defaulted = _unknown(written, scope or {})
+    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index), dynamic=dynamic, defaulted=defaulted)
+
+
+def _unknown(written: str | None, scope: dict[str, str]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a value as written depends on something unknown here (a build argument, the
+    base image's environment); else the variables it was read through the default of.
+
+    `${KEY:-text}` with `KEY` set nowhere above is `text` whenever the build is not given
+    `KEY`: a literal, "when `KEY` is unset". A variable set above (`ARG`/`ENV` with a value)
+    is that instruction's business; `\$` (an escape) and `$$` are left unknown."""
+    if written is None or not has_variable(written):
+        return False, ()
+    if "\\$" in written:
+        return True, ()
+    from glmlint.interpolate import interpolate
+
+    found = interpolate(written, scope, shell=True)
+    if found is None or found.from_env or not found.defaulted:
+        return True, ()
+    return False, found.defaulted
 
 
 def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:

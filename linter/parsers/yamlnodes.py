@@ -534,8 +534,49 @@ def content(node: Node, lines: list[str]) -> tuple[Loc, int]:
     return at, at.col - 1
 
 
+def folds(node: Node, lines: list[str], value: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Where each source line of a folded block scalar (`>`) lands in its value: (row, col in the
+    value, line, col in the file). Folding joins lines of the base indent with a space; an empty line
+    between them is a newline, more-indented lines keep their newlines (YAML 1.2 section 8.1.3).
+    Empty when the lines do not rebuild `value` (an unusual indentation indicator, tabs, ...)."""
+    if (getattr(node, "style", "") or "") != ">":
+        return ()
+    start, base = content(node, lines)
+    out: list[tuple[int, int, int, int]] = []
+    built: list[str] = []
+    row = col = 0
+    empties = 0
+    prev_more: bool | None = None
+    for idx in range(start.line - 1, min(len(lines), start.line + 10000)):
+        line = lines[idx].rstrip("\r\n")
+        if not line.strip():
+            empties += 1
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent < base:
+            break
+        more = indent > base or line[base:base + 1] == "\t"
+        if prev_more is not None:
+            breaks = empties if not (more or prev_more) else empties + 1
+            if breaks == 0:
+                built.append(" ")
+                col += 1
+            else:
+                built.append("\n" * breaks)
+                row, col = row + breaks, 0
+        piece = line[base:]
+        out.append((row, col, idx + 1, base + 1))
+        built.append(piece)
+        col += len(piece)
+        empties = 0
+        prev_more = more
+    if "".join(built).rstrip("\n") != value.rstrip("\n"):
+        return ()
+    return tuple(out)
+
+
 def word(node: Node, lines: list[str], dynamic_marker: str = "$") -> Word:
     """A scalar used as one argv word, located for scripts inside it."""
     value = text(node) or ""
     start, indent = content(node, lines)
-    return Word(value, loc(node), dynamic_marker in value, start, indent)
+    return Word(value, loc(node), dynamic_marker in value, start, indent, folds(node, lines, value))
