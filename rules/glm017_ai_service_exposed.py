@@ -80,10 +80,10 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Loc, Workload
 from glmlint.reach import bind_loopback, reach
-from glmlint.rule import Finding, FixSafety, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
+@rule(kind=Kind.EXPOSURE, risk=Risk.CRITICAL, code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
       message="{name} exposes {service} without authentication",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-306", "ai-ml"), security_severity=9.0)

@@ -46,10 +46,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Loc, Workload
-from glmlint.rule import Finding, FixSafety, RemoveWord, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, RemoveWord, Risk, Severity, rule
 
 
-@rule(code="GLM018", slug="trust-remote-code", severity=Severity.ERROR,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM018", slug="trust-remote-code", severity=Severity.ERROR,
       message="{name} starts {service} with remote code enabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-94", "ai-ml"))

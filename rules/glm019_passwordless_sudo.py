@@ -56,11 +56,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 from glmlint.sudoers import grants, identity
 
 
-@rule(code="GLM019", slug="passwordless-sudo", severity=Severity.ERROR,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM019", slug="passwordless-sudo", severity=Severity.ERROR,
       message="{name} gives its runtime user `{user}` passwordless sudo for every command",
       formats={Format.DOCKERFILE}, tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:

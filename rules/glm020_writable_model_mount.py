@@ -54,10 +54,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Mount, Setting, Workload
-from glmlint.rule import Finding, FixSafety, ReplaceText, SetValue, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, ReplaceText, Risk, SetValue, Severity, rule, set_value
 
 
-@rule(code="GLM020", slug="writable-model-mount", severity=Severity.WARNING,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM020", slug="writable-model-mount", severity=Severity.WARNING,
       message="{name} mounts the {service} model store read-write",
       formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-732", "ai-ml"))
 def check(workload: Workload) -> Iterator[Finding]:

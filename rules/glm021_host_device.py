@@ -62,7 +62,7 @@ import posixpath
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 # The devices every OCI container has (runtime-spec config-linux.md, "Default Devices").
 DEFAULT_DEVICES = frozenset({"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
@@ -72,7 +72,7 @@ DEFAULT_DEVICES = frozenset({"/dev/null", "/dev/zero", "/dev/full", "/dev/random
 NOT_DEVICES = ("/dev/shm", "/dev/mqueue", "/dev/hugepages", "/dev/log")
 
 
-@rule(code="GLM021", slug="host-device", severity=Severity.WARNING,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM021", slug="host-device", severity=Severity.WARNING,
       message="{name} gets the host device `{path}`", formats={Format.COMPOSE, Format.KUBERNETES},
       tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:

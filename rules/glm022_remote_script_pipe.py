@@ -60,11 +60,11 @@ import posixpath
 from collections.abc import Iterator
 
 from glmlint.ir import Command, Format, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 from glmlint.scripts import Download, download, feeding, is_check, runs_file, script_of, substituted
 
 
-@rule(code="GLM022", slug="remote-script-pipe", severity=Severity.WARNING,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM022", slug="remote-script-pipe", severity=Severity.WARNING,
       message="{name} runs a script downloaded from `{url}` without checking it",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, tags=("security", "cwe-494"))
 def check(workload: Workload) -> Iterator[Finding]:

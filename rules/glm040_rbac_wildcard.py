@@ -58,10 +58,10 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, SourceFile
 from glmlint.rbac import wildcard
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM040", slug="rbac-wildcard", severity=Severity.ERROR, message="{role} allows {what}",
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM040", slug="rbac-wildcard", severity=Severity.ERROR, message="{role} allows {what}",
       formats={Format.KUBERNETES}, tags=("security", "rbac", "cwe-269"), since="0.2.0", scope="file")
 def check(source: SourceFile) -> Iterator[Finding]:
     for role in source.roles:

@@ -66,10 +66,10 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, SourceFile
 from glmlint.rbac import escalations
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM041", slug="rbac-escalation", severity=Severity.ERROR, message="{role} grants {what}",
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM041", slug="rbac-escalation", severity=Severity.ERROR, message="{role} grants {what}",
       formats={Format.KUBERNETES}, tags=("security", "rbac", "cwe-269"), since="0.2.0", scope="file")
 def check(source: SourceFile) -> Iterator[Finding]:
     for role in source.roles:

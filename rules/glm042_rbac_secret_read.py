@@ -49,10 +49,10 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, SourceFile
 from glmlint.rbac import secret_read
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM042", slug="rbac-secret-read", severity=Severity.WARNING,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM042", slug="rbac-secret-read", severity=Severity.WARNING,
       message="{role} can read every secret wherever it is bound: {what}",
       formats={Format.KUBERNETES}, tags=("security", "rbac", "cwe-522"), since="0.2.0", scope="file")
 def check(source: SourceFile) -> Iterator[Finding]:

@@ -59,10 +59,10 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, SourceFile, Subject
 from glmlint.rbac import binds_cluster_admin, broad_subject
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM043", slug="cluster-admin-binding", severity=Severity.ERROR,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.CRITICAL, code="GLM043", slug="cluster-admin-binding", severity=Severity.ERROR,
       message="{binding} gives `cluster-admin` to {who}",
       formats={Format.KUBERNETES}, tags=("security", "rbac", "cwe-269"), since="0.2.0", scope="file")
 def check(source: SourceFile) -> Iterator[Finding]:

@@ -104,14 +104,14 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Grant, PodIdentity, SourceFile
 from glmlint.rbac import binds_cluster_admin, powers
-from glmlint.rule import Finding, FixSafety, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, set_value
 
 # the catalog's AI/ML services (`linter/catalog/services.yaml` kinds): model servers, ML control planes
 # (Ray), notebooks, ML UIs and apps, experiment tracking; not data stores or sshd
 AI_KINDS = frozenset({"model-server", "control-plane", "notebook", "ui", "app", "tracking"})
 
 
-@rule(code="GLM044", slug="service-account-token", severity=Severity.WARNING,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM044", slug="service-account-token", severity=Severity.WARNING,
       message="{pod} mounts the token of ServiceAccount `{account}`, {why}",
       formats={Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "rbac", "cwe-250"),
       since="0.2.0", scope="scan")

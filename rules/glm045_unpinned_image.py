@@ -80,10 +80,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, ImageRef, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM045", slug="unpinned-image", severity=Severity.WARNING,
+@rule(kind=Kind.HARDENING, risk=Risk.LOW, code="GLM045", slug="unpinned-image", severity=Severity.WARNING,
       message="{owner} uses `{image}` {why}",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES},
       tags=("security", "supply-chain", "cwe-1357"), since="0.2.0")

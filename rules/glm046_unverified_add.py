@@ -47,10 +47,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, Severity, rule
+from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(code="GLM046", slug="unverified-add", severity=Severity.WARNING,
+@rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM046", slug="unverified-add", severity=Severity.WARNING,
       message="`ADD` of {what} `{url}` {why}", formats={Format.DOCKERFILE},
       tags=("security", "supply-chain", "cwe-494"), since="0.2.0")
 def check(workload: Workload) -> Iterator[Finding]:
