@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glmlint.helm import RenderError
-from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find, longest
+from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find, longest, place
 
 FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _ORIGIN = "config.kubernetes.io/origin"
@@ -240,14 +240,14 @@ class ResourceOrigin:
         path = tuple(node.path)
         got = find(doc, path)
         if got is not None and _same(got[1], node):
-            return _place(self.path, self.root, got, node), ()
+            return place(display_path(self.path, self.root), *got, node.is_key), ()
         for patch in self.patches:  # the outermost overlay's patches first: Kustomize applies them last
             pdoc = self._doc(patch)
             if pdoc is None:
                 continue
             pgot = find(pdoc, path)
             if pgot is not None and _same(pgot[1], node):
-                return _place(patch, self.root, pgot, node, "patch"), ()
+                return place(display_path(patch, self.root), *pgot, node.is_key, "patch"), ()
         named = next((k[1] for k in reversed(path) if isinstance(k, tuple)), None)
         for kpath, line, text in self.inline:  # an inline patch in a kustomization (JSON 6902 or merge)
             for want in (str(node.value) if node.value is not None and not node.is_key else None, named):
@@ -271,9 +271,3 @@ def _same(value_node: Any, node: Node) -> bool:
     if node.value is None or node.is_key:
         return True
     return y.is_scalar(value_node) and str(value_node.value) == str(node.value)
-
-
-def _place(path: str, root: str, got: tuple[Any, Any], node: Node, note: str = "") -> Place:
-    key_node, value_node = got
-    target = key_node if node.is_key and key_node is not None else value_node
-    return Place(display_path(path, root), target.start_mark.line + 1, target.start_mark.column + 1, note)
