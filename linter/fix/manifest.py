@@ -1,14 +1,16 @@
 """Fix intents written into compose files and Kubernetes manifests.
 
-Where each IR field lives in each format is declared once here; an explicit
-value is replaced where it is written (in an anchor, the pod's
-`securityContext`, ...), an absent one is added below the workload's own
-mapping, all missing keys of one fix in one block.
+Where each IR field lives in each format is the table the parser reads it
+through (`glmlint.fields`); an explicit value is replaced where it is written
+(in an anchor, the pod's `securityContext`, ...), an absent one is added below
+the workload's own mapping at its row's keys, all missing keys of one fix in
+one block.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from glmlint.fields import COMPOSE, KUBERNETES, SECURITY_OPTIONS, Key
 from glmlint.fix.text import Edit, FixError
 from glmlint.fix.yamledit import YamlDoc
 from glmlint.ir import Format, Item, Setting, Workload
@@ -18,33 +20,8 @@ from glmlint.rule import Intent
 
 Keys = tuple[str, ...]
 
-FIELDS: dict[Format, dict[str, Keys]] = {
-    Format.COMPOSE: {
-        "user": ("user",),
-        "privileged": ("privileged",),
-        "read_only_rootfs": ("read_only",),
-        "cap_add": ("cap_add",),
-        "cap_drop": ("cap_drop",),
-        "security_opts": ("security_opt",),
-        "host_network": ("network_mode",),
-        "host_pid": ("pid",),
-        "host_ipc": ("ipc",),
-        "host_userns": ("userns_mode",),
-    },
-    Format.KUBERNETES: {
-        "user": ("securityContext", "runAsUser"),
-        "run_as_non_root": ("securityContext", "runAsNonRoot"),
-        "privileged": ("securityContext", "privileged"),
-        "allow_privilege_escalation": ("securityContext", "allowPrivilegeEscalation"),
-        "read_only_rootfs": ("securityContext", "readOnlyRootFilesystem"),
-        "cap_add": ("securityContext", "capabilities", "add"),
-        "cap_drop": ("securityContext", "capabilities", "drop"),
-        "seccomp": ("securityContext", "seccompProfile", "type"),
-        "apparmor": ("securityContext", "appArmorProfile", "type"),
-    },
-}
-# compose spells these as `security_opt` items
-_COMPOSE_OPTS = {"allow_privilege_escalation": "no-new-privileges", "seccomp": "seccomp", "apparmor": "apparmor"}
+# where each IR field lives: `glmlint.fields`, the tables the parsers read through
+TABLES: dict[Format, dict[str, Key]] = {Format.COMPOSE: COMPOSE, Format.KUBERNETES: KUBERNETES}
 
 
 def _merge(tree: dict[str, Any], keys: Keys, value: Any) -> None:
@@ -71,7 +48,7 @@ class ManifestFixer(Lowering):
         self.ydoc = ydoc
         self.w = workload
         self.fmt = workload.format
-        self.fields = FIELDS[self.fmt]
+        self.fields = TABLES[self.fmt]
         self.user = fix_user
         self.tree: dict[str, Any] = {}
         self.pod_tree: dict[str, Any] = {}  # Kubernetes: keys of the pod spec (an emptyDir volume)
@@ -112,6 +89,13 @@ class ManifestFixer(Lowering):
         self.edits.append(self.ydoc.replace_scalar(node, value))
         return True
 
+    def _keys(self, field: str) -> Keys:
+        """Where a fix writes `field` when the workload does not write it yet (its table row)."""
+        row = self.fields.get(field)
+        if row is None or not row.writable:
+            raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        return row.keys
+
     def set_value(self, setting: Setting[Any], field: str, value: Any) -> None:
         if field == "mount.read_only":
             self.set_mount_read_only(setting, value)
@@ -119,15 +103,13 @@ class ManifestFixer(Lowering):
         if field == "user":
             self.set_user(setting)
             return
-        if self.fmt is Format.COMPOSE and field in _COMPOSE_OPTS:
-            opt = _COMPOSE_OPTS[field]
-            text = f"{opt}:{'true' if field == 'allow_privilege_escalation' and value is False else value}"
+        if self.fmt is Format.COMPOSE and field in SECURITY_OPTIONS:
+            opt = SECURITY_OPTIONS[field]
+            text = f"{opt.name}:{'true' if opt.negated and value is False else value}"
             if not self._replace(setting, text):
                 self.ensure_item(Setting((), self.w.anchor, explicit=False), "security_opts", text)
             return
-        keys = self.fields.get(field)
-        if keys is None:
-            raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        keys = self._keys(field)
         if field == "apparmor" and setting.explicit and not setting.path and value == "RuntimeDefault":
             value = "runtime/default"  # the `container.apparmor.security.beta.kubernetes.io/<c>` annotation's spelling
         if not self._replace(setting, value):
@@ -141,7 +123,7 @@ class ManifestFixer(Lowering):
         item = self.ydoc.node(setting.path)
         if not y.is_map(item):
             raise FixError("the mount is not a mapping")
-        key = "readOnly" if self.fmt is Format.KUBERNETES else "read_only"
+        key = self.fields["mount.read_only"].keys[-1]
         own = self.ydoc.own(item, key)
         if own is not None:
             self.edits.append(self.ydoc.replace_scalar(own[1], value))
@@ -153,15 +135,16 @@ class ManifestFixer(Lowering):
         if self.fmt is Format.COMPOSE:
             text = f"{uid}:{gid if gid is not None else uid}"
             if not self._replace(setting, text):
-                _merge(self.tree, ("user",), text)
+                _merge(self.tree, self.fields["user"].keys, text)
             return
+        row = self.fields["user"]
         if not self._replace(setting, uid):
-            _merge(self.tree, self.fields["user"], uid)
-        if gid is not None:
-            _merge(self.tree, ("securityContext", "runAsGroup"), gid)
+            _merge(self.tree, row.keys, uid)
+        if gid is not None and row.group is not None:
+            _merge(self.tree, row.group, gid)
         non_root = self.w.run_as_non_root
         if non_root is None or not self._replace(non_root, True):
-            _merge(self.tree, self.fields["run_as_non_root"], True)
+            _merge(self.tree, self.fields["run_as_non_root"].keys, True)
 
     def _unmounted(self, paths: list[str]) -> list[str]:
         mounted = {m.target.rstrip("/") or "/" for m in self.w.mounts}
@@ -172,15 +155,16 @@ class ManifestFixer(Lowering):
         that nothing mounts yet."""
         mapping = self.ydoc.node(self.w.node_path)
         paths = self._unmounted(paths)
-        if y.is_map(mapping) and "tmpfs" in y.entries(mapping):
-            key, node = y.entries(mapping)["tmpfs"]
+        tmpfs = self.fields["writable_paths"].keys
+        if y.is_map(mapping) and tmpfs[0] in y.entries(mapping):
+            key, node = y.entries(mapping)[tmpfs[0]]
             have = {(y.text(n) or "").split(":")[0].rstrip("/") for n in (y.items(node) if y.is_seq(node) else [node])}
             rest = [p for p in paths if p.rstrip("/") not in have]
             if rest and y.is_seq(node) and node.value and not self.ydoc._aliased(key, node):
                 self.edits.extend(self.ydoc.append_item(node, p) for p in rest)
             return
         if paths:
-            _merge(self.tree, ("tmpfs",), paths)
+            _merge(self.tree, tmpfs, paths)
 
     def _empty_dirs(self, paths: list[str]) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
@@ -191,7 +175,8 @@ class ManifestFixer(Lowering):
         if len(self.w.node_path) < 3 or self.w.node_path[-2] not in ("containers", "initContainers"):
             raise FixError(f"cannot find the pod of {self.w.label} to add an emptyDir")
         pod = self.ydoc.node(self.w.node_path[:-2])
-        taken = {y.text(y.get(v, "name")) for v in y.items(y.get(pod, "volumes"))} if y.is_map(pod) else set()
+        mounts, volumes = self.fields["mounts"].keys, self.fields["volumes"].keys
+        taken = {y.text(y.get(v, "name")) for v in y.items(y.get(pod, *volumes))} if y.is_map(pod) else set()
         for path in paths:
             base = "tmp" if path.rstrip("/") == "/tmp" else path.strip("/").replace("/", "-").replace("_", "-").lower()
             name, n = base[:60], 1
@@ -199,17 +184,15 @@ class ManifestFixer(Lowering):
                 n += 1
                 name = f"{base[:57]}-{n}"
             taken.add(name)
-            _merge(self.tree, ("volumeMounts",), [{"name": name, "mountPath": path}])
-            _merge(self.pod_tree, ("volumes",), [{"name": name, "emptyDir": {}}])
+            _merge(self.tree, mounts, [{"name": name, "mountPath": path}])
+            _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {}}])
 
     def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
         if field == "writable_paths":
             if item not in self.writable:
                 self.writable.append(item)
             return
-        keys = self.fields.get(field)
-        if keys is None:
-            raise FixError(f"no place for `{field}` in a {self.fmt} file")
+        keys = self._keys(field)
         if setting.explicit:
             got = self.ydoc.key_at(setting.loc)
             if got is not None:

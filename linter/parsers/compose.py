@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
 from glmlint.ir import (Build, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
                         User, Word, Workload, has_variable, truthy)
 from glmlint.parsers import split_lines
@@ -277,26 +278,14 @@ def _last(view: View, key: str) -> tuple[Any, Any] | None:
     return pairs[-1] if pairs else None
 
 
-def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str],
-             done: dict[int, bool] | None = None, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
-             env: dict[str, str] | None = None) -> Workload:
-    anchor = y.loc(key)
-    base: tuple[str | int, ...] = (d, "services", name)
-
-    def setting(k: str, value: Any) -> Setting[Any]:
-        pair = _last(view, k)
-        assert pair is not None
-        return Setting(value, y.loc(pair[1]), path=(*base, k))
-
-    def flag(k: str) -> Setting[bool] | None:
-        pair = _last(view, k)
-        if pair is None:
-            return None
-        value = y.scalar(pair[1])
-        return setting(k, value is True or (isinstance(value, str) and truthy(value)))
-
-    def items(k: str) -> Setting[tuple[Item, ...]] | None:
-        pairs = view.get(k)
+def _read(view: View, base: tuple[str | int, ...], row: Key) -> Setting[Any] | None:
+    """The setting `row` (a `glmlint.fields.COMPOSE` row) reads in the service, None when absent.
+    The first key is looked up in the merged service (lists combined across `extends`), the
+    rest below it; a setting is located at its value (a list: at its key)."""
+    first, rest = row.keys[0], row.keys[1:]
+    path = (*base, *row.keys)
+    if row.read == ITEMS:
+        pairs = view.get(first)
         if not pairs:
             return None
         out: list[Item] = []
@@ -305,38 +294,58 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
             for i, item in enumerate(nodes):
                 t = y.text(item)
                 if t is not None:
-                    out.append(Item(t, y.loc(item), (*base, k, i)))
-        return Setting(tuple(out), y.loc(pairs[-1][0]), path=(*base, k))
+                    out.append(Item(t, y.loc(item), (*path, i)))
+        return Setting(tuple(out), y.loc(pairs[-1][0]), path=path)
+    pair = _last(view, first)
+    if pair is None:
+        return None
+    node = y.get(pair[1], *rest) if rest else pair[1]
+    if node is None:
+        return None
+    if row.read == BOOL:
+        value = y.scalar(node)
+        return Setting(value is True or (isinstance(value, str) and truthy(value)), y.loc(node), path=path)
+    if row.read == HOST:
+        return Setting((y.text(node) or "").strip().lower() == "host", y.loc(node), path=path)
+    if row.read == TEXT:
+        return Setting(y.text(node), y.loc(node), path=path)
+    text = y.text(node)
+    if not text:
+        return None  # NONEMPTY, USER: an empty value is no value
+    return Setting(User.parse(text) if row.read == USER else text, y.loc(node), path=path)
 
-    image_pair = _last(view, "image")
+
+def _setting(view: View, base: tuple[str | int, ...], row: Key) -> Setting[Any] | None:
+    got = _read(view, base, row)
+    if got is None and row.alt is not None:
+        got = _read(view, base, Key(row.alt, row.read))
+    return got
+
+
+_SETTINGS = settings(COMPOSE)
+_OPTIONS_ROW = COMPOSE["security_opts"]
+
+
+def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str],
+             done: dict[int, bool] | None = None, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
+             env: dict[str, str] | None = None) -> Workload:
+    anchor = y.loc(key)
+    base: tuple[str | int, ...] = (d, "services", name)
+
+    image_pair = _last(view, COMPOSE["image"].keys[0])
     build = _build(view)
     partial = image_pair is None and build is None and "extends" not in view
 
-    user = None
-    pair = _last(view, "user")
-    if pair is not None and y.text(pair[1]):
-        user = setting("user", User.parse(y.text(pair[1]) or ""))
+    kwargs: dict[str, Any] = {}
+    for field_name, row in _SETTINGS:
+        value = _setting(view, base, row)
+        if value is not None:
+            kwargs[field_name] = value
+    security_opts = _read(view, base, Key(_OPTIONS_ROW.keys, ITEMS))
+    kwargs.update(security_settings(security_opts.value if security_opts else ()))
 
-    security_opts = items("security_opt")
-    secopts = security_settings(security_opts.value if security_opts else ())
-
-    def host_mode(k: str) -> Setting[bool] | None:
-        pair = _last(view, k)
-        if pair is None:
-            return None
-        return setting(k, (y.text(pair[1]) or "").strip().lower() == "host")
-
-    memory = None
-    pair = _last(view, "mem_limit")
-    if pair is not None and y.text(pair[1]):
-        memory = setting("mem_limit", y.text(pair[1]))
-    else:
-        limits = y.get(_last(view, "deploy")[1], "resources", "limits", "memory") if _last(view, "deploy") else None
-        if y.is_scalar(limits) and y.text(limits):
-            memory = Setting(y.text(limits), y.loc(limits), path=(*base, "deploy", "resources", "limits", "memory"))
-
-    entrypoint = _argv(view, "entrypoint", base, lines)
-    command = _argv(view, "command", base, lines)
+    entrypoint = _argv(view, COMPOSE["entrypoint"].keys[0], base, lines)
+    command = _argv(view, COMPOSE["command"].keys[0], base, lines)
     words: tuple[Word, ...] = ()
     if entrypoint is not None and entrypoint.value:
         words = entrypoint.value + (command.value if command is not None and command.value else ())
@@ -344,25 +353,10 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         words = command.value
     process = from_argv(words, words[0].loc) if words else []
 
-    kwargs: dict[str, Any] = {}
-    for field_name, value in (
-        ("image", setting("image", y.text(image_pair[1])) if image_pair else None),
-        ("user", user),
-        ("privileged", flag("privileged")),
-        ("read_only_rootfs", flag("read_only")),
-        ("cap_add", items("cap_add")),
-        ("cap_drop", items("cap_drop")),
-        ("host_network", host_mode("network_mode")),
-        ("host_pid", host_mode("pid")),
-        ("host_ipc", host_mode("ipc")),
-        ("host_userns", host_mode("userns_mode")),
-        ("memory_limit", memory),
-        ("entrypoint", entrypoint),
-        ("command", command),
-    ):
-        if value is not None:
-            kwargs[field_name] = value
-    kwargs.update(secopts)
+    if entrypoint is not None:
+        kwargs["entrypoint"] = entrypoint
+    if command is not None:
+        kwargs["command"] = command
     return Workload(
         name=name,
         label=f"service `{name}`",
@@ -392,32 +386,32 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
 def _sysctls(view: View, base: tuple[str | int, ...]) -> list[Item]:
     """`sysctls:` as a mapping (`net.core.somaxconn: 1024`) or a list (`- net.core.somaxconn=1024`):
     the names, each located at its key or list item."""
-    pair = _last(view, "sysctls")
+    key = COMPOSE["sysctls"].keys[0]
+    pair = _last(view, key)
     if pair is None:
         return []
     node = pair[1]
     if y.is_map(node):
-        return [Item(key, y.loc(k), (*base, "sysctls", key)) for key, (k, _v) in y.entries(node).items()]
-    return [Item((y.text(n) or "").split("=", 1)[0].strip(), y.loc(n), (*base, "sysctls", i))
+        return [Item(name, y.loc(k), (*base, key, name)) for name, (k, _v) in y.entries(node).items()]
+    return [Item((y.text(n) or "").split("=", 1)[0].strip(), y.loc(n), (*base, key, i))
             for i, n in enumerate(y.items(node)) if y.is_scalar(n) and y.text(n)]
 
 
 def security_settings(opts: tuple[Item, ...] | list[Item]) -> dict[str, Setting[Any]]:
     """Workload fields the Docker Engine's security options set (`seccomp=unconfined`,
-    `no-new-privileges:true`, ...), as compose `security_opt:` and `docker run --security-opt` write them."""
+    `no-new-privileges:true`, ...: `glmlint.fields.SECURITY_OPTIONS`), as compose `security_opt:`
+    and `docker run --security-opt` write them."""
     out: dict[str, Setting[Any]] = {}
     for item in opts:
         # the engine accepts `key=value` and the older `key:value`
         opt, _, value = item.value.replace("=", ":", 1).partition(":")
-        opt = opt.strip().lower()
-        if opt == "no-new-privileges":
-            out["allow_privilege_escalation"] = Setting(not (not value or truthy(value)), item.loc, path=item.path)
-        elif opt in ("seccomp", "apparmor"):
-            out[opt] = Setting(value, item.loc, path=item.path)
-        elif opt == "label":
-            out["selinux"] = Setting(value, item.loc, path=item.path)
-        elif opt == "systempaths":
-            out["system_paths"] = Setting(value, item.loc, path=item.path)
+        field_name = OPTION_FIELDS.get(opt.strip().lower())
+        if field_name is None:
+            continue
+        if SECURITY_OPTIONS[field_name].negated:  # written bare, the option is on
+            out[field_name] = Setting(not (not value or truthy(value)), item.loc, path=item.path)
+        else:
+            out[field_name] = Setting(value, item.loc, path=item.path)
     return out
 
 
@@ -455,9 +449,10 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
     from glmlint.interpolate import interpolate
 
     out: list[Port] = []
-    for _key, seq in view.get("ports", []):
+    key = COMPOSE["ports"].keys[0]
+    for _key, seq in view.get(key, []):
         for i, node in enumerate(y.items(seq)):
-            path = (*base, "ports", i)
+            path = (*base, key, i)
             if y.is_map(node):
                 target = y.text(y.get(node, "target")) or ""
                 published = y.text(y.get(node, "published"))
@@ -542,14 +537,16 @@ def _colon_split(spec: str) -> list[str]:
 
 def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
     out: list[Mount] = []
-    for _key, seq in view.get("volumes", []):
+    key = COMPOSE["mounts"].keys[0]
+    read_only = COMPOSE["mount.read_only"].keys
+    for _key, seq in view.get(key, []):
         for i, node in enumerate(y.items(seq)):
-            path = (*base, "volumes", i)
+            path = (*base, key, i)
             if y.is_map(node):
                 kind = y.text(y.get(node, "type")) or "volume"
                 source = y.text(y.get(node, "source"))
                 target = y.text(y.get(node, "target")) or ""
-                ro = y.scalar(y.get(node, "read_only")) is True
+                ro = y.scalar(y.get(node, *read_only)) is True
                 out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
             elif y.is_scalar(node):
                 out.append(parse_volume(y.text(node) or "", y.loc(node), path))
@@ -559,9 +556,10 @@ def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
 def _devices(view: View, base: tuple[str | int, ...]) -> list[Device]:
     """`devices:` entries: `host[:container[:permissions]]`, a CDI name, or the long syntax."""
     out: list[Device] = []
-    for _key, seq in view.get("devices", []):
+    key = COMPOSE["devices"].keys[0]
+    for _key, seq in view.get(key, []):
         for i, node in enumerate(y.items(seq)):
-            path = (*base, "devices", i)
+            path = (*base, key, i)
             if y.is_map(node):
                 source = y.text(y.get(node, "source"))
                 if source:
@@ -603,17 +601,19 @@ Assumed = dict[tuple[int, int], tuple[str, ...]]
 
 def _env(view: View, base: tuple[str | int, ...], done: dict[int, bool], assumed: Assumed | None) -> list[EnvVar]:
     out: list[EnvVar] = []
-    for _key, node in view.get("environment", []):
-        out.extend(_variables(node, (*base, "environment"), done, assumed))
+    key = COMPOSE["env"].keys[0]
+    for _key, node in view.get(key, []):
+        out.extend(_variables(node, (*base, key), done, assumed))
     return out
 
 
 def _build_args(view: View, base: tuple[str | int, ...], done: dict[int, bool], assumed: Assumed | None
                 ) -> list[EnvVar]:
-    pair = _last(view, "build")
+    keys = COMPOSE["build_args"].keys
+    pair = _last(view, keys[0])
     if pair is None or not y.is_map(pair[1]):
         return []
-    return _variables(y.get(pair[1], "args"), (*base, "build", "args"), done, assumed)
+    return _variables(y.get(pair[1], *keys[1:]), (*base, *keys), done, assumed)
 
 
 def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],

@@ -26,6 +26,7 @@ from typing import Any
 
 import dataclasses
 
+from glmlint.fields import BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, TEXT, USER, Key, settings
 from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload)
@@ -61,7 +62,11 @@ NOT_WORKLOADS = {"CustomResourceDefinition", "ConfigMap", "Secret", "Service", "
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers", "sidecars")  # sidecars: Argo
 # The name a runtime gives a single container that has none: Argo's main container, KServe's model server.
 SINGLE_NAMES = {"container": "main", "script": "main"}
-APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+_SETTINGS = settings(KUBERNETES)
+_USER, _NON_ROOT, _IMAGE, _APPARMOR = (KUBERNETES[k] for k in ("user", "run_as_non_root", "image", "apparmor"))
+_CONTEXT = _USER.keys[:1]  # the container's `securityContext`
+_READ_ONLY, _VOLUMES = KUBERNETES["mount.read_only"].keys, KUBERNETES["volumes"].keys
+APPARMOR_ANNOTATION = _APPARMOR.annotation
 
 
 def is_kubernetes(doc: Any) -> bool:
@@ -501,10 +506,10 @@ class _Pod:
         self.labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(meta, "labels")).items()
                             if y.is_scalar(v)) if meta is not None else ()
         self.volumes: dict[str, tuple[Any, Path]] = {}
-        for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
+        for i, vol in enumerate(y.items(y.get(spec, *_VOLUMES))):
             name = y.text(y.get(vol, "name"))
             if name:
-                self.volumes[name] = (vol, (*path, "volumes", i))
+                self.volumes[name] = (vol, (*path, *_VOLUMES, i))
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -537,21 +542,43 @@ class _Pod:
                    host_users=_scalar_setting(y.get(spec, "hostUsers"), (*path, "hostUsers")),
                    volumes=tuple(volumes), annotations=annotations, containers=names)
 
-    def field(self, container: Any, cpath: Path, *keys: str) -> Setting[Any] | None:
-        """A securityContext field: the container's own, else the pod's."""
-        node = y.get(container, "securityContext", *keys)
-        if node is not None and y.scalar(node) is not None:
-            return Setting(y.scalar(node), y.loc(node), path=(*cpath, "securityContext", *keys))
-        node = y.get(self.sc, *keys)
-        if node is not None and y.scalar(node) is not None:
-            return Setting(y.scalar(node), y.loc(node), path=(*self.sc_path, *keys))
-        return None
-
-    def host(self, key: str) -> Setting[bool] | None:
-        node = y.get(self.spec, key)
+    def read(self, c: Any, cpath: Path, row: Key) -> Setting[Any] | None:
+        """The setting `row` (a `glmlint.fields.KUBERNETES` row) reads for container `c`, None when
+        absent: in the pod spec for a pod-level row; else the container's own value, and for a row
+        the pod's `securityContext` also sets, the pod's when the container writes none (as the
+        kubelet does); located at its value (a list: at its key)."""
+        if row.level == POD:
+            node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
+        elif row.pod is not None:
+            node, path = y.get(c, *row.keys), (*cpath, *row.keys)
+            if node is None or y.scalar(node) is None:
+                node, path = y.get(self.sc, *row.pod), (*self.sc_path, *row.pod)
+                if node is None or y.scalar(node) is None:
+                    return None
+        else:
+            node, path = y.get(c, *row.keys), (*cpath, *row.keys)
         if node is None:
             return None
-        return Setting(y.scalar(node) is True, y.loc(node), path=(*self.path, key))
+        kind = row.read
+        if kind == BOOL:
+            return Setting(y.scalar(node) is True, y.loc(node), path=path)
+        if kind == NOT_FALSE:
+            return Setting(y.scalar(node) is not False, y.loc(node), path=path)
+        if kind == IF_TRUE:
+            return Setting(True, y.loc(node), path=path) if y.scalar(node) is True else None
+        if kind == ITEMS:
+            key_pair = y.entries(y.get(c, *row.keys[:-1])).get(row.keys[-1])
+            if key_pair is None:
+                return None
+            items = tuple(Item(y.text(n) or "", y.loc(n), (*path, i))
+                          for i, n in enumerate(y.items(node)) if y.is_scalar(n))
+            return Setting(items, y.loc(key_pair[0]), path=path)
+        if row.pod is not None:  # an inherited scalar: as the API server reads it
+            value = str(y.scalar(node))
+            return Setting(User.parse(value) if kind == USER else value, y.loc(node), path=path)
+        if kind == TEXT and y.is_scalar(node):
+            return Setting(y.text(node), y.loc(node), path=path)
+        return None
 
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
         single = list_key not in CONTAINER_LISTS
@@ -561,79 +588,34 @@ class _Pod:
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
-        sc_path = (*cpath, "securityContext")
         role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
                 "sidecars": "sidecar"}.get(list_key, "container")
 
-        def bool_field(*keys: str) -> Setting[bool] | None:
-            s = self.field(c, cpath, *keys)
-            return Setting(s.value is True, s.loc, path=s.path) if s is not None else None
-
-        user = None
-        run_as = self.field(c, cpath, "runAsUser")
-        if run_as is not None:
-            user = Setting(User.parse(str(run_as.value)), run_as.loc, path=run_as.path)
-        elif self.facts.windows:
-            # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
-            win_user = self.field(c, cpath, "windowsOptions", "runAsUserName")
-            if win_user is not None and str(win_user.value).strip():
-                user = Setting(User.parse(str(win_user.value)), win_user.loc, path=win_user.path)
-        non_root = bool_field("runAsNonRoot") or Setting(False, anchor, explicit=False,
-                                                         path=(*sc_path, "runAsNonRoot"))
         kwargs: dict[str, Any] = {}
-        privileged = y.get(c, "securityContext", "privileged")
-        if privileged is not None:
-            kwargs["privileged"] = Setting(y.scalar(privileged) is True, y.loc(privileged),
-                                           path=(*sc_path, "privileged"))
-        ape = y.get(c, "securityContext", "allowPrivilegeEscalation")
-        if ape is not None:
-            kwargs["allow_privilege_escalation"] = Setting(y.scalar(ape) is not False, y.loc(ape),
-                                                           path=(*sc_path, "allowPrivilegeEscalation"))
-        ro = y.get(c, "securityContext", "readOnlyRootFilesystem")
-        if ro is not None:
-            kwargs["read_only_rootfs"] = Setting(y.scalar(ro) is True, y.loc(ro),
-                                                 path=(*sc_path, "readOnlyRootFilesystem"))
-        for field_name, key in (("cap_add", "add"), ("cap_drop", "drop")):
-            node = y.get(c, "securityContext", "capabilities", key)
-            key_pair = y.entries(y.get(c, "securityContext", "capabilities")).get(key)
-            if node is not None and key_pair is not None:
-                items = tuple(Item(y.text(n) or "", y.loc(n), (*sc_path, "capabilities", key, i))
-                              for i, n in enumerate(y.items(node)) if y.is_scalar(n))
-                kwargs[field_name] = Setting(items, y.loc(key_pair[0]), path=(*sc_path, "capabilities", key))
-        for field_name, key in (("host_network", "hostNetwork"), ("host_pid", "hostPID"),
-                                ("host_ipc", "hostIPC")):
-            s = self.host(key)
-            if s is not None:
-                kwargs[field_name] = s
-        host_users = y.get(self.spec, "hostUsers")
-        if host_users is not None and y.scalar(host_users) is True:
-            kwargs["host_userns"] = Setting(True, y.loc(host_users), path=(*self.path, "hostUsers"))
-        seccomp = self.field(c, cpath, "seccompProfile", "type")
-        if seccomp is not None:
-            kwargs["seccomp"] = Setting(str(seccomp.value), seccomp.loc, path=seccomp.path)
-        apparmor = self.field(c, cpath, "appArmorProfile", "type")
-        annotation = self.annotations.get(APPARMOR_ANNOTATION + name)
-        if annotation is not None:
-            apparmor = Setting(y.text(annotation[1]), y.loc(annotation[1]))
-        if apparmor is not None:
-            kwargs["apparmor"] = Setting(str(apparmor.value), apparmor.loc, path=apparmor.path)
-        selinux = self.field(c, cpath, "seLinuxOptions", "type")
-        if selinux is not None:
-            kwargs["selinux"] = Setting(str(selinux.value), selinux.loc, path=selinux.path)
-        memory = y.get(c, "resources", "limits", "memory")
-        if y.is_scalar(memory):
-            kwargs["memory_limit"] = Setting(y.text(memory), y.loc(memory),
-                                             path=(*cpath, "resources", "limits", "memory"))
-        image = y.get(c, "image")
-        if image is not None:
-            kwargs["image"] = Setting(y.text(image), y.loc(image), path=(*cpath, "image"))
-            if y.text(image):
-                # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
-                # placeholder something else fills in (a kustomize/envsubst step): unknown
-                kwargs["pulls"] = (ImageRef(y.text(image) or "", y.loc(image), f"{role} `{name}` ({owner})",
-                                            resolved="$" not in (y.text(image) or "")),)
-        command = _argv(c, "command", cpath, self.lines)
-        args = _argv(c, "args", cpath, self.lines)
+        for field_name, row in _SETTINGS:
+            value = self.read(c, cpath, row)
+            if value is not None:
+                kwargs[field_name] = value
+        if "user" not in kwargs and self.facts.windows:
+            # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
+            win_user = self.read(c, cpath, _USER.windows)  # type: ignore[arg-type]
+            if win_user is not None and win_user.value.raw:
+                kwargs["user"] = win_user
+        user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
+        non_root = kwargs.pop("run_as_non_root", None) or Setting(False, anchor, explicit=False,
+                                                                  path=(*cpath, *_NON_ROOT.keys))
+        annotation = self.annotations.get(_APPARMOR.annotation + name)  # type: ignore[operator]
+        if annotation is not None:  # the annotation wins (no path: the fix engine spells it there)
+            kwargs["apparmor"] = Setting(str(y.text(annotation[1])), y.loc(annotation[1]))
+        image = y.get(c, *_IMAGE.keys)
+        if image is not None and y.text(image):
+            # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
+            # placeholder something else fills in (a kustomize/envsubst step): unknown
+            kwargs["pulls"] = (ImageRef(y.text(image) or "", y.loc(image), f"{role} `{name}` ({owner})",
+                                        resolved="$" not in (y.text(image) or "")),)
+
+        command = _argv(c, KUBERNETES["entrypoint"].keys[0], cpath, self.lines)
+        args = _argv(c, KUBERNETES["command"].keys[0], cpath, self.lines)
         if command is not None:
             kwargs["entrypoint"] = command
         if args is not None:
@@ -655,8 +637,7 @@ class _Pod:
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
             partial=image is None,
-            user=user if user is not None else Setting(None, anchor, explicit=False,
-                                                       path=(*sc_path, "runAsUser")),
+            user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
             ports=tuple(_ports(c, cpath)),
@@ -664,7 +645,7 @@ class _Pod:
             env=tuple(_env(c, cpath)),
             process=tuple(process),
             files=tuple(file_writes(process)),
-            own=_context_of(y.get(c, "securityContext"), sc_path, container=True),
+            own=_context_of(y.get(c, *_CONTEXT), (*cpath, *_CONTEXT), container=True),
             pod=self.facts,
             sysctls=self.sysctls,
             probe_hosts=tuple(_probe_hosts(c, cpath)),
@@ -675,13 +656,14 @@ class _Pod:
 
     def _mounts(self, c: Any, cpath: Path) -> list[Mount]:
         out = []
-        for i, vm in enumerate(y.items(y.get(c, "volumeMounts"))):
+        key = KUBERNETES["mounts"].keys
+        for i, vm in enumerate(y.items(y.get(c, *key))):
             vol_name = y.text(y.get(vm, "name")) or ""
             target = y.text(y.get(vm, "mountPath")) or ""
-            ro = y.scalar(y.get(vm, "readOnly")) is True
+            ro = y.scalar(y.get(vm, *_READ_ONLY)) is True
             vol = self.volumes.get(vol_name)
             host_path = y.get(vol[0], "hostPath", "path") if vol else None
-            entry = (*cpath, "volumeMounts", i)
+            entry = (*cpath, *key, i)
             if host_path is not None:
                 out.append(Mount(y.text(host_path), target, "host-path", ro, y.loc(host_path),
                                  (*vol[1], "hostPath", "path"), entry))  # type: ignore[index]
@@ -760,19 +742,21 @@ def _argv(c: Any, key: str, cpath: Path, lines: list[str]) -> Setting[tuple[Word
 
 def _ports(c: Any, cpath: Path) -> list[Port]:
     out = []
-    for i, p in enumerate(y.items(y.get(c, "ports"))):
+    key = KUBERNETES["ports"].keys
+    for i, p in enumerate(y.items(y.get(c, *key))):
         host_port = y.text(y.get(p, "hostPort"))
         out.append(Port(y.text(y.get(p, "containerPort")) or "", y.loc(p),
                         host_ip=y.text(y.get(p, "hostIP")), host_port=host_port,
                         protocol=(y.text(y.get(p, "protocol")) or "TCP").lower(),
-                        published=host_port is not None, path=(*cpath, "ports", i),
+                        published=host_port is not None, path=(*cpath, *key, i),
                         name=y.text(y.get(p, "name"))))
     return out
 
 
 def _env(c: Any, cpath: Path) -> list[EnvVar]:
     out = []
-    for i, e in enumerate(y.items(y.get(c, "env"))):
+    key = KUBERNETES["env"].keys
+    for i, e in enumerate(y.items(y.get(c, *key))):
         name = y.text(y.get(e, "name"))
         if not name:
             continue
@@ -782,6 +766,6 @@ def _env(c: Any, cpath: Path) -> list[EnvVar]:
         if value_node is None and y.get(e, "valueFrom") is None:
             value = ""
         # the kubelet expands `$(VAR)` references to earlier variables in a value
-        out.append(EnvVar(name, value, y.loc(e), (*cpath, "env", i), dynamic="$(" in (value or "")))
+        out.append(EnvVar(name, value, y.loc(e), (*cpath, *key, i), dynamic="$(" in (value or "")))
     return out
 
