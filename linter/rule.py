@@ -222,6 +222,9 @@ class Finding:
     fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
     message: str | None = None  # overrides the rule's message template
     risk: Risk | None = None  # overrides the rule's risk where context makes it worse (or milder)
+    # overrides the rule's kind for this finding: GLM001's explicit root user (`USER root`,
+    # `runAsUser: 0`) is a misconfiguration, where its absent non-root user is hardening
+    kind: Kind | None = None
     # reported only when the configuration turns this on (`require-digest`): a stricter policy
     # some projects want, that the rule's default does not impose
     opt_in: str | None = None
