@@ -273,7 +273,9 @@ def list_profiles() -> None:
 
     available = all_rules()
     for p in PROFILES.values():
-        codes = [r.code for r in p.rules(available)]
+        # a rule taken for some of its findings' kinds only: `GLM001(misconfiguration)`
+        codes = [r.code + (f"({','.join(sorted(map(str, r.kinds_reported)))})" if r.kinds_reported is not None else "")
+                 for r in p.rules(available)]
         mark = " (default)" if p.name == DEFAULT else ""
         click.echo(f"{p.name}{mark}: {p.summary}")
         click.echo(f"  rules: {' '.join(codes) or 'none'}")

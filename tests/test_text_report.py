@@ -292,3 +292,97 @@ def test_checklist_fix_claims_hold_in_one_run(tmp_path, capsys, monkeypatch):
         for path, workload, claimed, added in claims:
             if claimed == safety or safety == "unsafe":
                 assert not {(path, workload, c) for c in added} & left, (workload, added, left)
+
+
+# -- an explicit root user is a misconfiguration, not an absent protection ----------------------------
+
+SIDECAR = """\
+        - name: log-shipper
+          image: fluent/fluent-bit:3.1.4
+          securityContext:
+            runAsUser: 0
+"""
+
+
+def test_an_explicit_root_user_is_its_own_line_not_the_checklist(tmp_path, capsys, monkeypatch):
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, {"k8s/deploy.yaml": DEPLOYMENT + SIDECAR}, "--no-color")
+    lines = out.splitlines()
+    assert "k8s/deploy.yaml:23:24: medium GLM001 [run-as-root] container `log-shipper` (Deployment/vllm) runs as " \
+           "root (`0`) (unsafe fix)" in lines
+    # the rest of its checklist is still one line; the server's absent user is on its checklist line
+    assert "k8s/deploy.yaml:20:11: low GLM002,GLM004,GLM007,GLM012 [hardening] container `log-shipper` " \
+           f"(Deployment/vllm) {LACKS_ALL} (one unsafe fix adds cap_drop ALL, a read-only root filesystem and " \
+           "no-new-privileges)" in lines
+    assert any(ln.startswith("k8s/deploy.yaml:15:11: medium GLM001,GLM002,") for ln in lines)
+
+
+TEST_STACK = """\
+services:
+  trainer-test:
+    image: ghcr.io/acme/trainer:0.9.1
+    user: "0:0"
+    volumes:
+      - ./:/workspace
+  db:
+    image: postgres:16.4
+"""
+
+DEV_DOCKERFILE = """\
+FROM mcr.microsoft.com/devcontainers/python:3.12
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends libgl1
+"""
+
+ROOT_README = """\
+# Serving
+
+```console
+$ docker run --gpus all --user root -v $PWD/models:/models nvcr.io/nvidia/tritonserver:24.08-py3
+$ docker run --gpus all -v $PWD/models:/models nvcr.io/nvidia/tritonserver:24.08-py3
+```
+"""
+
+
+def test_an_explicit_root_user_is_reported_in_every_context(tmp_path, capsys, monkeypatch):
+    """Tests, dev containers and documentation report what is written (`user: "0:0"`, `USER root`,
+    `--user root`), not the absent checklist (the db service without `user:`, the second command)."""
+    files = {"tests/integration/compose.yaml": TEST_STACK, ".devcontainer/Dockerfile": DEV_DOCKERFILE,
+             "README.md": ROOT_README}
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, files, "--format", "json")
+    assert sorted((r["path"], r["line"], r["code"]) for r in json.loads(out)) == [
+        (".devcontainer/Dockerfile", 2, "GLM001"), ("README.md", 4, "GLM001"),
+        ("tests/integration/compose.yaml", 4, "GLM001")]
+    # `contexts` kinds select by the finding's kind: tests that report only exposures drop it
+    write(tmp_path, {".glmlint.toml": '[contexts]\ntests = ["exposure"]\n'})
+    _, out, _ = run(["check", "--format", "json", "."], capsys)
+    assert "tests/integration/compose.yaml" not in {r["path"] for r in json.loads(out)}
+
+
+def test_essential_reports_an_explicit_root_user_but_not_an_absent_one(tmp_path, capsys, monkeypatch):
+    files = {"compose.yaml": COMPOSE.replace('    user: "1000"\n    read_only', '    user: root\n    read_only'),
+             "k8s/deploy.yaml": DEPLOYMENT + SIDECAR}
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, files, "--format", "json", "--profile", "essential")
+    assert sorted((r["path"], r["line"], r["code"]) for r in json.loads(out) if r["code"] == "GLM001") == [
+        ("compose.yaml", 13, "GLM001"), ("k8s/deploy.yaml", 23, "GLM001")]
+    assert not {"GLM002", "GLM004", "GLM007", "GLM012"} & {r["code"] for r in json.loads(out)}
+    _, out, _ = run(["profiles"], capsys)
+    assert "GLM001(misconfiguration)" in out.splitlines()[1].split()
+    # `glmlint fix --profile essential` fixes what that profile reports: the explicit root users only
+    code, _, err = run(["fix", "--unsafe-fixes", "--profile", "essential", "--select", "GLM001", "--write", "."],
+                       capsys)
+    assert code == 1 and "Fixed 2 findings in 2 files." in err
+
+
+def test_glm001_fixtures_explicit_root_is_a_misconfiguration():
+    from glmlint.config import Config
+    from glmlint.context import EVERYWHERE
+    from glmlint.registry import select
+    from glmlint.runner import scan
+    from tests.test_fixtures import FIXTURES
+
+    folder = FIXTURES / "glm001_run_as_root"
+    report = scan([str(folder)], select(all_rules(), ["GLM001"]), root=str(folder), config=Config(contexts=EVERYWHERE))
+    kinds = {(r.path, r.line): str(r.kind) for r in report.results}
+    explicit = {p for p, _ in kinds if re.search(r"user-0|user-root|uid0|runasuser-0|administrator", p)}
+    assert len(explicit) == 18
+    assert {p for (p, _), k in kinds.items() if k == "misconfiguration"} == explicit
