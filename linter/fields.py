@@ -16,7 +16,9 @@ the workload's own mapping). Adding a field is one row here and the field in
   `level=POD` rows are written in the pod spec and shared by its containers.
 - `docker run` (`DOCKER_RUN`): `keys` holds the option's long name as the
   Docker CLI spells it (short forms and aliases, `-u`, `--net`, are the
-  command line's grammar: `glmlint.parsers.dockerrun` reads them as the long name).
+  command line's grammar: `glmlint.parsers.dockerrun` reads them as the long
+  name); the last one given wins, a list gathers every one (comma-separated
+  values split).
 - The Docker Engine's security options (`SECURITY_OPTIONS`), written as
   compose `security_opt:` items and `docker run --security-opt` values,
   each set a field too.
@@ -151,6 +153,48 @@ KUBERNETES: dict[str, Key] = {
     "volumes": Key(("volumes",), ENTRIES, level=POD),  # the pod's volumes (an emptyDir the fix adds)
     "ports": Key(("ports",), ENTRIES),
     "env": Key(("env",), ENTRIES),
+}
+
+# Kubernetes: one level's own `securityContext` as written (`glmlint.ir.SecurityContext`, what the
+# Pod Security Standards judge level by level), `keys` below `securityContext`; `pod=` rows are
+# written at both levels, the others by containers only.
+SCALAR = "scalar"  # the typed value as written (a bool, an int, a string)
+PROFILE = "profile"  # a profile's `type`; `""` when the profile is written without one
+WRITTEN = "written"  # whether the key is written (not null)
+
+SECURITY_CONTEXT: dict[str, Key] = {
+    "run_as_non_root": Key(("runAsNonRoot",), SCALAR, pod=("runAsNonRoot",)),
+    "run_as_user": Key(("runAsUser",), SCALAR, pod=("runAsUser",)),
+    "seccomp": Key(("seccompProfile",), PROFILE, pod=("seccompProfile",)),
+    "apparmor": Key(("appArmorProfile",), PROFILE, pod=("appArmorProfile",)),
+    "selinux_type": Key(("seLinuxOptions", "type"), TEXT, pod=("seLinuxOptions", "type")),
+    "selinux_user": Key(("seLinuxOptions", "user"), TEXT, pod=("seLinuxOptions", "user")),
+    "selinux_role": Key(("seLinuxOptions", "role"), TEXT, pod=("seLinuxOptions", "role")),
+    "host_process": Key(("windowsOptions", "hostProcess"), SCALAR, pod=("windowsOptions", "hostProcess")),
+    "proc_mount": Key(("procMount",), TEXT),
+    "capabilities": Key(("capabilities",), WRITTEN),  # restricted asks each container to drop ALL
+}
+
+DOCKER_RUN: dict[str, Key] = {
+    "user": Key(("user",), USER),  # -u
+    "privileged": Key(("privileged",), BOOL),
+    "read_only_rootfs": Key(("read-only",), BOOL),
+    "publish_all": Key(("publish-all",), BOOL),  # -P
+    "cap_add": Key(("cap-add",), ITEMS),
+    "cap_drop": Key(("cap-drop",), ITEMS),
+    "security_opts": Key(("security-opt",), OPTIONS),
+    "host_network": Key(("network",), HOST),  # --net
+    "host_pid": Key(("pid",), HOST),
+    "host_ipc": Key(("ipc",), HOST),
+    "host_userns": Key(("userns",), HOST),
+    "memory_limit": Key(("memory",), TEXT),  # -m
+    "entrypoint": Key(("entrypoint",), ARGV),  # the command is the words after the image
+    "mounts": Key(("volume", "mount", "tmpfs"), ENTRIES),  # -v; `--mount` CSV fields; `--tmpfs`
+    "ports": Key(("publish",), ENTRIES),  # -p
+    "devices": Key(("device",), ENTRIES),
+    "env": Key(("env",), ENTRIES),  # -e
+    "sysctls": Key(("sysctl",), ENTRIES),
+    "writable_paths": Key(("tmpfs",), None),  # a tmpfs at each path a read-only root filesystem needs
 }
 
 # Workload fields a table row reads as one `Setting` (the rest are lists or read by the parser's own code).

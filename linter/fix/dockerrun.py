@@ -10,14 +10,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from glmlint.fields import DOCKER_RUN, ITEMS, SECURITY_OPTIONS
 from glmlint.fix.text import Edit, FixError, TextDoc
 from glmlint.fix.words import remove_words, replace_text, word_end
 from glmlint.ir import Item, Setting, Workload
 from glmlint.fix.lowering import Lowering
 from glmlint.rule import Intent
 
-_BOOLEAN_FLAGS = {"--privileged", "--read-only"}  # flags that take no value word
-_CAPS = {"cap_drop": "--cap-drop", "cap_add": "--cap-add"}
+
+def _flag(field: str) -> str:
+    """The option that writes `field` (`glmlint.fields.DOCKER_RUN`), as a fix spells it."""
+    return "--" + DOCKER_RUN[field].keys[0]
+
+
+_LISTS = tuple(name for name, row in DOCKER_RUN.items() if row.read == ITEMS)  # `--cap-add A,B`
+_NO_NEW_PRIVILEGES = SECURITY_OPTIONS["allow_privilege_escalation"].name
+_WRITTEN_NNP = re.compile(rf"{re.escape(_NO_NEW_PRIVILEGES)}[:=]\w+")  # `no-new-privileges:false`
 
 
 class DockerRunFixer(Lowering):
@@ -44,10 +52,9 @@ class DockerRunFixer(Lowering):
 
     def _words(self, setting: Setting[Any] | Item) -> int:
         """How many words the flag at the setting's location spans (1 for `--x=v`, `-u0`, `--privileged`)."""
-        word = self._flag_word(setting)
-        if word in _BOOLEAN_FLAGS or "=" in word or (not word.startswith("--") and len(word) > 2):
-            return 1
-        return 2
+        from glmlint.parsers.dockerrun import takes_value
+
+        return 2 if takes_value(self._flag_word(setting)) else 1
 
     def unset(self, setting: Setting[Any]) -> None:
         if not setting.explicit:
@@ -61,36 +68,35 @@ class DockerRunFixer(Lowering):
             if setting.explicit and setting.value is not None:
                 self.edits.append(replace_text(self.doc, setting.loc, setting.value.raw, user))
             else:
-                self.flags.append(f"--user {user}")
+                self.flags.append(f"{_flag('user')} {user}")
         elif field == "read_only_rootfs" and value is True:
             if setting.explicit:  # `--read-only=false`
-                self.edits.append(replace_text(self.doc, setting.loc, self._flag_word(setting), "--read-only"))
+                self.edits.append(replace_text(self.doc, setting.loc, self._flag_word(setting), _flag(field)))
             else:
-                self.flags.append("--read-only")
+                self.flags.append(_flag(field))
             if not any(m.target.rstrip("/") == "/tmp" for m in self.w.mounts):
-                self.flags.append("--tmpfs /tmp")
+                self.flags.append(f"{_flag('writable_paths')} /tmp")
         elif field == "allow_privilege_escalation" and value is False:
             if setting.explicit:
                 start = self.doc.at(setting.loc)
-                m = re.compile(r"no-new-privileges[:=]\w+").search(self.doc.text, start, self.doc.line_end(start))
+                m = _WRITTEN_NNP.search(self.doc.text, start, self.doc.line_end(start))
                 if m is None:
-                    raise FixError("cannot find the no-new-privileges option")
-                self.edits.append(Edit(m.start(), m.end(), "no-new-privileges"))
+                    raise FixError(f"cannot find the {_NO_NEW_PRIVILEGES} option")
+                self.edits.append(Edit(m.start(), m.end(), _NO_NEW_PRIVILEGES))
             else:
-                self.flags.append("--security-opt no-new-privileges")
+                self.flags.append(f"{_flag('security_opts')} {_NO_NEW_PRIVILEGES}")
         elif field == "privileged" and value is False:
             self.unset(setting)
         else:
             raise FixError(f"no flag for `{field}`")
 
     def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
-        flag = _CAPS.get(field)
-        if flag is None:
+        if field not in _LISTS:
             raise FixError(f"no flag for `{field}`")
-        self.flags.append(f"{flag} {item}")
+        self.flags.append(f"{_flag(field)} {item}")
 
     def remove_item(self, item: Item) -> None:
-        siblings = [i for f in ("cap_add", "cap_drop") for i in getattr(self.w, f).value if i.loc == item.loc]
+        siblings = [i for f in _LISTS for i in getattr(self.w, f).value if i.loc == item.loc]
         if len(siblings) <= 1:
             self.edits.extend(remove_words(self.doc, item.loc, self._words(item)))
             return

@@ -12,7 +12,8 @@ read for `extends` is interpolated with the same variables (Compose reads it wit
 the project's environment, not a `.env` beside it). Shell strings (`command`,
 `entrypoint`, `healthcheck`) are left to the shell parser; a short-syntax port
 is read interpolated while its text is kept as written (`Port.spec`) for a fix. A service with neither `image`, `build` nor `extends` is a fragment of an
-override file: explicit settings are checked, absent ones are not.
+override file: explicit settings are checked, absent ones are not. Which key holds which field is
+`glmlint.fields.COMPOSE`, the table the fixer reads too.
 """
 from __future__ import annotations
 

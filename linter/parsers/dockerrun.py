@@ -20,7 +20,8 @@ block) is handed to the shell parser with a map from each of its characters
 back to the file. A setting's `path` is `("flag", i)`: `i` indexes the docker
 command's words (0 is `docker`), the flag's value is in that word (`--user=0`,
 `-u0`) or in word `i + 1`. Absent settings have no path; a flag that adds them
-goes before the image word (`workload.image`, path `("flag", i)` too).
+goes before the image word (`workload.image`, path `("flag", i)` too). Which flag sets which
+field is `glmlint.fields.DOCKER_RUN`, the table the fixer reads too.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
 from glmlint.ir import (IMAGE_REFERENCE, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting, SourceFile, User, Word,
                         Workload, truthy)
 from glmlint.parsers import split_lines
@@ -469,51 +471,23 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         found = by.get(name)
         return found[-1] if found else None
 
-    def setting(f: _Flag, value: object) -> Setting[Any]:
-        return Setting(value, f.word.loc, path=("flag", f.index))
-
-    def boolean(name: str) -> Setting[bool] | None:
-        f = last(name)
-        return setting(f, f.value == "" or truthy(f.value)) if f is not None else None
-
-    def items(name: str) -> tuple[Item, ...]:
-        return tuple(Item(part.strip(), f.word.loc, ("flag", f.index))
-                     for f in by.get(name, ()) for part in f.value.split(",") if part.strip())
-
-    def namespace(name: str) -> Setting[bool] | None:
-        f = last(name)
-        return setting(f, f.value.strip().lower() == "host") if f is not None else None
-
     kwargs: dict[str, Any] = {}
-    user, memory = last("user"), last("memory")
-    for field_name, value in (
-        ("user", setting(user, User.parse(user.value)) if user is not None and user.value else None),
-        ("privileged", boolean("privileged")),
-        ("read_only_rootfs", boolean("read-only")),
-        ("publish_all", boolean("publish-all")),
-        ("host_network", namespace("network")),
-        ("host_pid", namespace("pid")),
-        ("host_ipc", namespace("ipc")),
-        ("host_userns", namespace("userns")),
-        ("memory_limit", setting(memory, memory.value) if memory is not None else None),
-    ):
+    for field_name, row in _SETTINGS:
+        value = _read(by, row)
         if value is not None:
             kwargs[field_name] = value
-    for field_name, name in (("cap_add", "cap-add"), ("cap_drop", "cap-drop")):
-        if name in by:
-            kwargs[field_name] = setting(by[name][-1], items(name))
-    security_opts = items("security-opt")
+    security_opts = _items(by, _OPTIONS_FLAG)
     kwargs.update(security_settings(security_opts))
     # `--sysctl name=value`, repeatable
     kwargs["sysctls"] = tuple(Item(f.value.split("=", 1)[0].strip(), f.word.loc, ("flag", f.index))
-                              for f in by.get("sysctl", ()) if f.value.split("=", 1)[0].strip())
+                              for f in by.get(_SYSCTL_FLAG, ()) if f.value.split("=", 1)[0].strip())
 
-    entrypoint = last("entrypoint")
+    entrypoint = last(_ENTRYPOINT_FLAG)
     entry_words: tuple[Word, ...] = ()
     if entrypoint is not None:
         # `--entrypoint` is one executable (no arguments); "" resets the image's
         entry_words = (entrypoint.value_word,) if entrypoint.value else ()
-        kwargs["entrypoint"] = setting(entrypoint, entry_words or None)
+        kwargs["entrypoint"] = Setting(entry_words or None, entrypoint.word.loc, path=("flag", entrypoint.index))
     command = argv[image_at + 1:]
     if command:
         kwargs["command"] = Setting(command, command[0].loc, path=("flag", image_at + 1))
@@ -521,17 +495,18 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     process = from_argv(words, words[0].loc) if words else []
 
     mounts: list[Mount] = []
+    volume, mount, tmpfs = _MOUNT_FLAGS
     for f in flags:
-        if f.name == "volume":
+        if f.name == volume:
             mounts.append(parse_volume(f.value, f.word.loc, ("flag", f.index)))
-        elif f.name == "mount":
+        elif f.name == mount:
             mounts.append(_mount(f))
-        elif f.name == "tmpfs":
+        elif f.name == tmpfs:
             mounts.append(Mount(None, f.value.split(":", 1)[0], "tmpfs", False, f.word.loc, ("flag", f.index)))
-    ports = [parse_port(f.value, f.word.loc, ("flag", f.index)) for f in by.get("publish", ())]
-    devices = [parse_device(f.value, f.word.loc, ("flag", f.index)) for f in by.get("device", ()) if f.value]
+    ports = [parse_port(f.value, f.word.loc, ("flag", f.index)) for f in by.get(_PUBLISH_FLAG, ())]
+    devices = [parse_device(f.value, f.word.loc, ("flag", f.index)) for f in by.get(_DEVICE_FLAG, ()) if f.value]
     env = []
-    for f in by.get("env", ()):
+    for f in by.get(_ENV_FLAG, ()):
         var, eq, text = f.value.partition("=")
         # `-e NAME` passes the host's value; `-e NAME="$X"` a reference, not a literal
         env.append(EnvVar(var, text if eq else None, f.word.loc, ("flag", f.index),
@@ -562,6 +537,53 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         files=tuple(file_writes(process)),
         **kwargs,
     )
+
+
+_SETTINGS = settings(DOCKER_RUN)
+_OPTIONS_FLAG, _SYSCTL_FLAG, _ENTRYPOINT_FLAG, _PUBLISH_FLAG, _DEVICE_FLAG, _ENV_FLAG = (
+    DOCKER_RUN[k].keys[0] for k in ("security_opts", "sysctls", "entrypoint", "ports", "devices", "env"))
+_MOUNT_FLAGS = DOCKER_RUN["mounts"].keys
+
+
+def _items(by: dict[str, list[_Flag]], name: str) -> tuple[Item, ...]:
+    """Every value of a repeatable list flag (`--cap-add A,B --cap-add C`), each located at its flag."""
+    return tuple(Item(part.strip(), f.word.loc, ("flag", f.index))
+                 for f in by.get(name, ()) for part in f.value.split(",") if part.strip())
+
+
+def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
+    """The setting `row` (a `glmlint.fields.DOCKER_RUN` row) reads from the command's flags (by long
+    name), None when no flag sets it: the last one given wins, located at its flag word."""
+    found = by.get(row.keys[0])
+    if not found:
+        return None
+    f = found[-1]
+    kind = row.read
+    if kind == BOOL:
+        value: Any = f.value == "" or truthy(f.value)
+    elif kind == HOST:
+        value = f.value.strip().lower() == "host"
+    elif kind == ITEMS:
+        value = _items(by, row.keys[0])
+    elif kind == USER:
+        if not f.value:
+            return None
+        value = User.parse(f.value)
+    else:  # TEXT
+        value = f.value
+    return Setting(value, f.word.loc, path=("flag", f.index))
+
+
+def takes_value(flag: str) -> bool:
+    """Whether the option word `flag` (`--network`, `-u`, `--privileged`) takes the next word as its
+    value, as the Docker CLI reads it (`--x=v`, `-u0`: the value is in the word)."""
+    if "=" in flag:
+        return False
+    if flag.startswith("--"):
+        return _ALIASES.get(flag[2:], flag[2:]) in _VALUE_LONG
+    if len(flag) != 2:
+        return False
+    return _SHORT.get(flag[1], flag[1]) in _VALUE_LONG
 
 
 def _mount(f: _Flag) -> Mount:

@@ -17,6 +17,8 @@ are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
 (`PyTorchJob/train Worker`, `RayCluster/r gpu-group`, `Workflow/w train`).
 Schemas are not workloads: a CustomResourceDefinition is never searched.
+Which key holds which field is `glmlint.fields.KUBERNETES` (and `SECURITY_CONTEXT`
+for one level's own securityContext), the table the fixer reads too.
 """
 from __future__ import annotations
 
@@ -26,7 +28,8 @@ from typing import Any
 
 import dataclasses
 
-from glmlint.fields import BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, TEXT, USER, Key, settings
+from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
+                             WRITTEN, Key, settings)
 from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload)
@@ -66,6 +69,7 @@ _SETTINGS = settings(KUBERNETES)
 _USER, _NON_ROOT, _IMAGE, _APPARMOR = (KUBERNETES[k] for k in ("user", "run_as_non_root", "image", "apparmor"))
 _CONTEXT = _USER.keys[:1]  # the container's `securityContext`
 _READ_ONLY, _VOLUMES = KUBERNETES["mount.read_only"].keys, KUBERNETES["volumes"].keys
+_HOST_USERS = KUBERNETES["host_userns"].keys
 APPARMOR_ANNOTATION = _APPARMOR.annotation
 
 
@@ -539,7 +543,7 @@ class _Pod:
         first = next(iter(y.entries(spec).values()), None)
         return Pod(context=_context_of(self.sc, self.sc_path), loc=y.loc(first[0]) if first else y.loc(spec),
                    os=_scalar_setting(y.get(spec, "os", "name"), (*path, "os", "name")),
-                   host_users=_scalar_setting(y.get(spec, "hostUsers"), (*path, "hostUsers")),
+                   host_users=_scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS)),
                    volumes=tuple(volumes), annotations=annotations, containers=names)
 
     def read(self, c: Any, cpath: Path, row: Key) -> Setting[Any] | None:
@@ -691,28 +695,23 @@ def _profile_type(sc: Any, key: str, path: Path) -> Setting[str] | None:
 
 
 def _context_of(sc: Any, path: Path, container: bool = False) -> SecurityContext:
-    """One level's own securityContext, as written."""
+    """One level's own securityContext, as written (`glmlint.fields.SECURITY_CONTEXT`; a pod's
+    holds only the rows written at both levels)."""
     if not y.is_map(sc):
         return SecurityContext()
-
-    def text(*keys: str) -> Setting[str] | None:
-        s = _scalar_setting(y.get(sc, *keys), (*path, *keys))
-        return Setting(str(s.value), s.loc, path=s.path) if s is not None else None
-
-    caps = y.get(sc, "capabilities")
-    return SecurityContext(
-        run_as_non_root=_scalar_setting(y.get(sc, "runAsNonRoot"), (*path, "runAsNonRoot")),
-        run_as_user=_scalar_setting(y.get(sc, "runAsUser"), (*path, "runAsUser")),
-        seccomp=_profile_type(sc, "seccompProfile", path),
-        apparmor=_profile_type(sc, "appArmorProfile", path),
-        selinux_type=text("seLinuxOptions", "type"),
-        selinux_user=text("seLinuxOptions", "user"),
-        selinux_role=text("seLinuxOptions", "role"),
-        host_process=_scalar_setting(y.get(sc, "windowsOptions", "hostProcess"),
-                                     (*path, "windowsOptions", "hostProcess")),
-        proc_mount=text("procMount") if container else None,
-        capabilities=container and caps is not None and not (y.is_scalar(caps) and y.scalar(caps) is None),
-    )
+    values: dict[str, Any] = {}
+    for name, row in SECURITY_CONTEXT.items():
+        if row.pod is None and not container:
+            continue
+        if row.read == PROFILE:
+            values[name] = _profile_type(sc, row.keys[0], path)
+        elif row.read == WRITTEN:
+            node = y.get(sc, *row.keys)
+            values[name] = node is not None and not (y.is_scalar(node) and y.scalar(node) is None)
+        else:
+            s = _scalar_setting(y.get(sc, *row.keys), (*path, *row.keys))
+            values[name] = Setting(str(s.value), s.loc, path=s.path) if s is not None and row.read == TEXT else s
+    return SecurityContext(**values)
 
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
