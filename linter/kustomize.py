@@ -45,11 +45,11 @@ class Kustomization:
 
 def read(directory: str) -> Kustomization | None:
     """The kustomization in `directory`, or None (none there, or unreadable: the build will say why)."""
-    from glmlint.parsers import yamlnodes as y
-
     path = kustomization_file(directory)
     if path is None:
         return None
+    from glmlint.parsers import yamlnodes as y
+
     try:
         with open(path, encoding="utf-8") as fh:
             docs = y.compose_all(fh.read())

@@ -190,11 +190,11 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
 
 def raw() -> dict[str, Any]:
     """`services.yaml` as data, read with the C loader (the source of truth: tests, docs, `--sync`)."""
-    from importlib.resources import files
-
     from ruamel.yaml import YAML
 
-    text = files("glmlint.catalog").joinpath("services.yaml").read_text(encoding="utf-8")
+    from glmlint.catalog import read_text
+
+    text = read_text("services.yaml")
     data: dict[str, Any] = YAML(typ="safe").load(text)  # the C loader when available
     return data
 
@@ -204,9 +204,10 @@ def compiled() -> dict[str, Any]:
     so that a scan reads it with the standard library, without loading a YAML library (a Dockerfile
     check loads none); a test keeps it equal to the YAML."""
     import json
-    from importlib.resources import files
 
-    data: dict[str, Any] = json.loads(files("glmlint.catalog").joinpath("services.json").read_text(encoding="utf-8"))
+    from glmlint.catalog import read_text
+
+    data: dict[str, Any] = json.loads(read_text("services.json"))
     return data
 
 
