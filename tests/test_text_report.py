@@ -126,6 +126,17 @@ def test_risk_word_on_every_line_most_severe_first_and_one_checklist_line_per_wo
     ]
 
 
+def test_at_one_risk_what_is_set_wrong_comes_before_what_is_absent(tmp_path, capsys, monkeypatch):
+    # the Deployment's checklist line is medium (no non-root user) and its path sorts first, yet the
+    # published Jupyter port of the compose file, also medium, comes before it
+    notebook = "services:\n  lab:\n    image: quay.io/jupyter/scipy-notebook:2024-07-29\n    ports: ['8888:8888']\n"
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, {"a/deploy.yaml": DEPLOYMENT, "z/compose.yaml": notebook},
+                       "--no-color")
+    medium = [ln.split(" [")[0] for ln in out.splitlines() if ": medium " in ln]
+    assert medium == ["z/compose.yaml:4:13: medium GLM016",
+                      "a/deploy.yaml:15:11: medium GLM001,GLM002,GLM004,GLM007,GLM012"]
+
+
 def test_sort_path_orders_by_file_and_line(tmp_path, capsys, monkeypatch):
     _, out, _ = _check(tmp_path, capsys, monkeypatch, {"compose.yaml": COMPOSE, "k8s/deploy.yaml": DEPLOYMENT},
                        "--no-color", "--sort", "path")
