@@ -397,3 +397,32 @@ def test_glm001_fixtures_explicit_root_is_a_misconfiguration():
     explicit = {p for p, _ in kinds if re.search(r"user-0|user-root|uid0|runasuser-0|administrator", p)}
     assert len(explicit) == 18
     assert {p for (p, _), k in kinds.items() if k == "misconfiguration"} == explicit
+
+
+def test_machine_formats_keep_one_result_per_rule_and_place(tmp_path, capsys, monkeypatch):
+    """JSON, SARIF, GitHub annotations, GitLab Code Quality and JUnit list each finding at its own
+    place, repeats and checklists included, whatever the text report groups (and `--sort`)."""
+    import xml.etree.ElementTree as ET
+
+    files = {"compose.yaml": COMPOSE, "README.md": README, ".glmlint.toml": '[contexts]\ndocs = "all"\n'}
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, files, "--format", "json")
+    want = sorted((r["path"], r["line"], r["code"]) for r in json.loads(out))
+    assert len(want) == 43 and len(set(want)) == 43  # 13 compose, 30 README: one per rule and place
+
+    def found(fmt: str) -> list[tuple[str, int, str]]:
+        _, got, _ = run(["check", "--format", fmt, "--sort", "path", "."], capsys)
+        if fmt == "sarif":
+            return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                     r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"])
+                    for r in json.loads(got)["runs"][0]["results"]]
+        if fmt == "github":
+            return [(m[0], int(m[1]), m[2]) for m in re.findall(r"^::\w+ file=([^,]+),line=(\d+),col=\d+,title=(\w+)",
+                                                                got, re.M)]
+        if fmt == "gitlab":
+            return [(r["location"]["path"], r["location"]["lines"]["begin"], r["check_name"].split()[0])
+                    for r in json.loads(got)]
+        lines = [ln for f in ET.fromstring(got.split("\n", 1)[1]).iter("failure") for ln in f.text.splitlines()]
+        return [(m[0], int(m[1]), m[2]) for m in (re.match(r"(\S+):(\d+):\d+: (\w+) ", ln).groups() for ln in lines)]
+
+    for fmt in ("sarif", "github", "gitlab", "junit"):
+        assert sorted(found(fmt)) == want, fmt
