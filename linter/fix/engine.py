@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from glmlint.fields import SECURITY_OPTIONS
 from glmlint.fix.lowering import expand
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
@@ -253,8 +254,9 @@ _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_
              "command", "process", "build_steps", "files")
 _ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}, "writable_paths": {"mounts"},
          "mount.read_only": {"mounts"}}
-# compose writes these as `security_opt` items: changing one changes the other
-_OPTS = {"allow_privilege_escalation", "seccomp", "apparmor", "selinux", "system_paths"}
+# compose and `docker run` write these as security options (`glmlint.fields.SECURITY_OPTIONS`): changing one
+# changes the others
+_OPTS = frozenset(SECURITY_OPTIONS)
 
 
 def _duplicate(values: list[str]) -> str | None:
