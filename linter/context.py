@@ -108,10 +108,8 @@ EVERYWHERE: tuple[tuple[str, tuple[str, ...]], ...] = tuple((c, KINDS) for c in 
 def reports(rule: object, ctx: str, table: Mapping[str, Iterable[str]]) -> bool:
     """Whether `rule` reports in context `ctx`: the configuration's entry for `ctx` when
     there is one (kinds or rule selectors), else the rule's own `contexts`, else its kind's."""
-    from glmlint.registry import matches
-
     if ctx in table:
-        return any(sel == str(rule.kind) if sel in KINDS else matches(rule, sel)  # type: ignore[attr-defined,arg-type]
+        return any(sel == str(rule.kind) if sel in KINDS else rule.matches(sel)  # type: ignore[attr-defined]
                    for sel in table[ctx])
     declared = getattr(rule, "contexts", None)
     if declared is not None:

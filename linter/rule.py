@@ -222,9 +222,10 @@ class Finding:
     fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
     message: str | None = None  # overrides the rule's message template
     risk: Risk | None = None  # overrides the rule's risk where context makes it worse (or milder)
-    # reported only when the configuration turns this on (`require-digest`): a stricter policy
-    # some projects want, that the rule's default does not impose
-    opt_in: str | None = None
+    # reported only when the configuration setting named here is on (`require-digest`): a
+    # stricter policy some projects want, that the rule's default does not impose. Not `Rule.opt_in`,
+    # which keeps a whole rule off unless a selection or profile names it.
+    enabled_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,11 @@ class Rule:
     # when a rule declared `fix=SAFE` gives some findings an unsafe fix: the condition, in words
     # ("the workload may run as root"), shown by `glmlint rules` and on the rule page
     fix_unsafe_when: str | None = None
+
+    def matches(self, selector: str) -> bool:
+        """A selector is a code (`GLM001`), a slug (`run-as-root`), a prefix (`GLM00`, `GLM`) or `ALL`."""
+        sel = selector.strip()
+        return sel.upper() == "ALL" or sel == self.slug or self.code.startswith(sel.upper())
 
     @property
     def fix_label(self) -> str:

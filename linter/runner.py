@@ -49,7 +49,7 @@ class Result:
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
     risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
-    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
+    enabled_by: str | None = None  # reported only when this configuration setting is on (`Finding.enabled_by`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
@@ -345,7 +345,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
-                      opt_in=finding.opt_in)
+                      enabled_by=finding.enabled_by)
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
     if assumed:
         message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
@@ -356,7 +356,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None, opt_in=finding.opt_in,
+                  workload.label if workload is not None else None, enabled_by=finding.enabled_by,
                   risk_override=finding.risk)
 
 
