@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glmlint.discovery import RENDERED, Candidate, discover
+from glmlint.fingerprint import Identity
 from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Risk, Rule, Severity, intents_of
@@ -70,6 +71,12 @@ class Result:
     @property
     def risk(self) -> Risk:
         return self.risk_override or self.rule.risk
+
+    @property
+    def identity(self) -> Identity:
+        """Which finding this is, for the baseline, SARIF/GitLab fingerprints and the fix engine: rule,
+        file, workload and message, never the line (`glmlint.fingerprint`)."""
+        return Identity(self.rule.code, self.path, self.workload, self.message)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule.code)
