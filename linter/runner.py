@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.fingerprint import Identity
 from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
 
 if TYPE_CHECKING:
     from glmlint.config import Config
+    from glmlint.fingerprint import Identity
 
 MAX_BYTES = 5 * 1024 * 1024
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
@@ -83,7 +83,10 @@ class Result:
     @property
     def identity(self) -> Identity:
         """Which finding this is, for the baseline, SARIF/GitLab fingerprints and the fix engine: rule,
-        file, workload and message, never the line (`glmlint.fingerprint`)."""
+        file, workload and message, never the line (`glmlint.fingerprint`, imported when first asked:
+        a plain check needs no identity)."""
+        from glmlint.fingerprint import Identity
+
         return Identity(self.rule.code, self.path, self.workload, self.message)
 
     def sort_key(self) -> tuple[str, int, int, str]:
