@@ -288,9 +288,10 @@ class Finding:
     # overrides the rule's kind for this finding: GLM001's explicit root user (`USER root`,
     # `runAsUser: 0`) is a misconfiguration, where its absent non-root user is hardening
     kind: Kind | None = None
-    # reported only when the configuration turns this on (`require-digest`): a stricter policy
-    # some projects want, that the rule's default does not impose
-    opt_in: str | None = None
+    # reported only when the configuration setting named here is on (`require-digest`): a
+    # stricter policy some projects want, that the rule's default does not impose. Not `Rule.opt_in`,
+    # which keeps a whole rule off unless a selection or profile names it.
+    enabled_by: str | None = None
 
 
 _READS: dict[frozenset[Format], frozenset[Format]] = {}  # Rule.formats -> Rule.reads
@@ -342,6 +343,11 @@ class Rule:
     # for a rule that reads the service catalog: which cataloged services it judges (a predicate
     # over `glmlint.catalog.services.Service`); `glmlint explain` lists them with their sources
     services: Callable[[Any], bool] | None = None
+
+    def matches(self, selector: str) -> bool:
+        """A selector is a code (`GLM001`), a slug (`run-as-root`), a prefix (`GLM00`, `GLM`) or `ALL`."""
+        sel = selector.strip()
+        return sel.upper() == "ALL" or sel == self.slug or self.code.startswith(sel.upper())
 
     @property
     def fix_label(self) -> str:
