@@ -29,6 +29,25 @@ COMPOSE = textwrap.dedent("""\
         image: redis:7
 """)
 
+ANCHORS = textwrap.dedent("""\
+    x-common: &common
+      restart: always
+      logging: {driver: json-file}
+    services:
+      api:
+        <<: *common
+        image: ghcr.io/example/api:1
+        environment: &env
+          MODE: prod
+      jobs:
+        <<: *common
+        image: ghcr.io/example/jobs:1
+        environment: *env
+        cap_add: [NET_ADMIN]
+      web:
+        image: nginx:1.27
+""")
+
 PODS = textwrap.dedent("""\
     apiVersion: v1
     kind: Pod
@@ -88,7 +107,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return calls
 
 
-@pytest.mark.parametrize("text,hint", [(COMPOSE, "compose"), (PODS, "yaml")])
+@pytest.mark.parametrize("text,hint", [(COMPOSE, "compose"), (ANCHORS, "compose"), (PODS, "yaml")])
 def test_batched_equals_alone(text: str, hint: str, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
     batched, alone = _both("x.yaml" if hint == "yaml" else "compose.yaml", text, hint)

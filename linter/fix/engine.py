@@ -629,7 +629,10 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     firsts = [fs[0] for fs in places.values()]
     together: set[int] = set()  # the first findings whose fix verified in a batch
     for members in _batches(source, docs[1], firsts, lowered_edits) if batch else []:
-        edits = [e for f in members for e in lowered_edits(f) or ()]
+        owned = sorted((e, i) for i, f in enumerate(members) for e in set(lowered_edits(f) or ()))
+        if any(a[1] != b[1] and a[0].end >= b[0].start for a, b in zip(owned, owned[1:])):
+            continue  # two fixes' edits meet: each alone, below
+        edits = [e for e, _i in owned]
         try:
             new_source = _reparse(source, apply(source.text, edits), check=False)
             if images:
@@ -656,14 +659,17 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     return out
 
 
-def _shared_nodes(roots: list[Any]) -> bool:
-    """True when a node is reachable twice (an alias, a merge key): an edit may then change two places."""
+def _shared_nodes(roots: list[Any]) -> list[Any]:
+    """The nodes reachable twice (the anchored node of an alias or a merge key): an edit inside
+    one changes every place that uses it."""
     seen: set[int] = set()
+    shared: dict[int, Any] = {}
     stack = [r for r in roots if r is not None]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return True
+            shared[id(node)] = node
+            continue
         seen.add(id(node))
         if y.is_map(node):
             for key, value in node.value:
@@ -671,15 +677,16 @@ def _shared_nodes(roots: list[Any]) -> bool:
                 stack.append(value)
         elif y.is_seq(node):
             stack.extend(node.value)
-    return False
+    return list(shared.values())
 
 
 def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) -> list[list[_Found]]:
     """Groups of fixes (two or more) that may be verified in one re-parse: each of a different
     workload, every edit inside that workload's own part of the file (a compose service's mapping; a
-    Kubernetes container's mapping, or else its whole document, shared with no other member). None
-    in a file whose parts may read each other: YAML aliases or merge keys, compose `extends`,
-    `service:`/`container:` namespaces, `volumes_from`; nor when two workloads share a label."""
+    Kubernetes container's mapping, or else its whole document, shared with no other member), none
+    inside a node the file uses twice (an anchor's). None in a file whose parts may read each other
+    otherwise: compose `extends`, `service:`/`container:` namespaces, `volumes_from`; nor when two
+    workloads share a label."""
     if ydoc is None or len(firsts) < 2 or len(source.workloads) < 2:
         return []
     labels = [w.label for w in source.workloads]
@@ -703,8 +710,12 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
             candidates.append((f, ("own", path), None if compose else path[0]))
         elif not compose and ydoc.roots[path[0]] is not None and _inside(ydoc, ydoc.roots[path[0]], edits):
             candidates.append((f, ("document", path[0]), path[0]))
-    if len(candidates) < 2 or _shared_nodes(ydoc.roots):
+    if len(candidates) < 2:
         return []
+    shared = [(ydoc.start(n), ydoc.end(n)) for n in _shared_nodes(ydoc.roots)]
+    if shared:
+        candidates = [c for c in candidates if not any(start <= e.end and e.start <= end for e in lowered(c[0])
+                                                       for start, end in shared)]
     batches: list[tuple[set[Any], set[Any], list[_Found]]] = []  # (parts, documents wholly taken, fixes)
     for f, part, doc in candidates:
         for parts, whole, members in batches:
