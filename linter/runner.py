@@ -338,6 +338,10 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     args = finding.args
     message = finding.message or rule.message.format(**args)
     intents = intents_of(finding) if not source.json else ()
+    if intents:
+        from glmlint.fix.lowering import expand
+
+        intents = expand(intents, workload)  # in the engine's terms; none when it cannot write them here
     if workload is not None and workload.windows:
         # never write a Linux-only field into a Windows pod: the API server refuses it
         intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)
@@ -640,10 +644,57 @@ def _check_one(cand: Candidate) -> _Outcome:
     index = {id(rule): i for i, rule in enumerate(rules)}
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
-    light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
-                       problems=got.problems, roles=got.roles, bindings=got.bindings, accounts=got.accounts,
-                       pods=got.pods, services=got.services, _labels=got.pod_labels)
-    return light, packed, problems
+    return slimmed(got), packed, problems
+
+
+class CheckedFile(SourceFile):
+    """What the scan keeps of a file once its rules have run: no IR and no text, but what the later
+    stages need (path, format, where it is on disk, its `# glmlint: ignore` comments, the small
+    cluster objects the cross-file link reads). `text` is read again from disk when asked (the fix
+    engine, on a pooled scan); a rendered chart or overlay, which has no file, keeps its stream."""
+
+    __slots__ = ("_text",)
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is not None:
+            return self._text
+        from glmlint.parsers import decode
+
+        try:
+            with open(self.disk_path, "rb") as fh:
+                return decode(fh.read())
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text = value
+
+    # pickled as its fields, the text as kept (not read from disk in the worker)
+    def __getstate__(self) -> list[Any]:
+        return [self._text if f.name == "text" else getattr(self, f.name) for f in dataclasses.fields(self)]
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for f, value in zip(dataclasses.fields(self), state):
+            setattr(self, f.name, value)
+
+
+def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
+    """`source` once its findings are out: its per-file state dropped (`CheckedFile`), its
+    suppressions read first; `keep_ir`: its linked workloads stay (what another file's fix links
+    to). A file with no path on disk (standard input) is kept whole."""
+    if not source.disk_path:
+        return source
+    from glmlint import suppress
+
+    sups = suppress.parse(source)
+    return CheckedFile(source.path, source.format, source.text if source.origins is not None else None,
+                       workloads=source.workloads if keep_ir else [],
+                       directives=source.directives, disk_path=source.disk_path, problems=source.problems,
+                       roles=source.roles, bindings=source.bindings, accounts=source.accounts, pods=source.pods,
+                       services=source.services, _labels=source.pod_labels, reads=source.reads,
+                       json=source.json, suppressions=sups)
 
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
@@ -694,7 +745,10 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
         if packed is None or i in recheck:
             out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
+            report.sources[i] = slimmed(source, keep_ir=True)  # linked here: its linked IR is kept
             continue
+        if source.workloads:  # an image compose files here are built from: kept for their fixes
+            report.sources[i] = slimmed(source, keep_ir=True)
         results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
         if scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)

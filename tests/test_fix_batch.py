@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from glmlint.fix import engine
+from glmlint.fix.lowering import expand
 from glmlint.fix.text import FixError, apply
 from glmlint.parsers import parse
 from glmlint.registry import all_rules, select
@@ -150,7 +151,7 @@ def test_a_batch_refuses_a_change_to_a_workload_outside_it() -> None:
     """The batch's own check: `web`'s fix verified in a re-parse where `cache` changed too fails,
     where `web`'s fix alone verifies."""
     source, found = _found("compose.yaml", COMPOSE, "compose")
-    before = [engine._Found(rule, r, w, intents_of(f)) for rule, f, w, r in found]
+    before = [engine._Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
     docs = engine.text_docs(source, source.text)
     options = engine.Options(unsafe=True)
     web = next(f for f in before if f.result.code == "GLM002" and f.workload.name == "web")
