@@ -188,12 +188,14 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
         raise FixError("no workload")
     if workload.format is Format.DOCKERFILE:
         from glmlint.fix.dockerfile import SSHD_SED, add_step_after
-        from glmlint.openssh import analyse
+        from glmlint.openssh import analyse, main_config
 
         sshd = analyse(workload)
         locs = [loc for loc in (sshd.installed, sshd.password_set, intent.setting.loc) if loc is not None]
+        path = main_config()
         try:
-            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value), copied_to="/etc/ssh")
+            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value, path=path),
+                                  copied_to=path.rsplit("/", 1)[0])
         except FixError:
             pass  # sshd installed outside the build steps: set it where it starts
     for cmd in workload.process:
