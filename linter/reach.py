@@ -7,8 +7,9 @@
   puts the container's listeners on the host's interfaces;
 - a Kubernetes `hostPort` publishes the container port on the node;
 - a Kubernetes Service of type `LoadBalancer` or `NodePort` that selects the pod sends
-  outside traffic to its `targetPort` (a number, or the name of a container port); so does the
-  head Service the KubeRay operator creates for a RayCluster whose `headGroupSpec.serviceType` is
+  outside traffic to its `targetPort` (a number, or the name of a container port); so do the
+  head and serve Services the KubeRay operator creates for a RayCluster/RayJob/RayService when
+  their type (the `headService`/`serveService` template's, else `headGroupSpec.serviceType`) is
   `LoadBalancer` or `NodePort` (filled in by the Kubernetes parser).
 
 Rules ask `reach(workload, port)`; `bind_loopback(port)` is the fix that publishes a

@@ -18,11 +18,13 @@ when it listens on all interfaces **and**
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port,
-  or the head Service the KubeRay operator creates for a `RayCluster`
-  (`RayJob`, `RayService`) whose `headGroupSpec.serviceType` is
-  `LoadBalancer` or `NodePort` (the operator starts Ray's dashboard and job
-  API on 0.0.0.0 in the head pod; `authOptions.mode: token` turns
-  authentication on). The finding points at what makes it reachable.
+  or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
+  `RayService`): the head Service, whose type is its `headService`
+  template's `spec.type`, else `headGroupSpec.serviceType`, and a
+  `RayService`'s serve Service (`serveService`), on the ports they carry
+  (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
+  pod; `authOptions.mode: token` turns authentication on). The finding
+  points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, k8s
@@ -32,7 +34,9 @@ number: its start command (through `sh -c`, `python -m`, k8s
 (flags, then environment, then the image's defaults, then its own default).
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service (KubeRay's default head `serviceType`), for a port published on
+at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and
+a `headService` template of `type: ClusterIP` whatever `serviceType` says),
+for a serve Service that carries only Ray Serve's HTTP port, for a port published on
 `127.0.0.1`, for a service bound to loopback inside the container, for
 authentication turned on through a secret reference (`VLLM_API_KEY` from a
 `secretKeyRef`, `--api-key ${KEY}`), or for a bind address it cannot read.
