@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,19 +69,30 @@ def dotenv(real_path: str) -> dict[str, str]:
     return _dotenv_in(os.path.dirname(os.path.abspath(real_path)))
 
 
-@functools.lru_cache(maxsize=64)
 def _dotenv_in(directory: str) -> dict[str, str]:
-    from glmlint.interpolate import read_dotenv
-
+    """The `.env` of `directory` as it is on disk now: read again when it changes (a long-lived
+    process, the language server, sees an edited `.env` at the next check)."""
     path = os.path.join(directory, ".env")
     try:
-        if not os.path.isfile(path) or os.path.getsize(path) > _DOTENV_MAX:
-            return {}
-        with open(path, "rb") as f:
-            data = f.read()
-        return read_dotenv(data.decode("utf-8", "replace"))
+        st = os.stat(path)
     except OSError:
         return {}
+    if not stat.S_ISREG(st.st_mode) or st.st_size > _DOTENV_MAX:
+        return {}
+    return dict(_read_dotenv(path, st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_dotenv(path: str, mtime_ns: int, size: int, inode: int) -> dict[str, str]:
+    """One version of a `.env` file, keyed by what changes when it is written or replaced."""
+    from glmlint.interpolate import read_dotenv
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_DOTENV_MAX + 1)
+    except OSError:
+        return {}
+    return read_dotenv(data.decode("utf-8", "replace"))
 
 
 def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[str, str] | None = None
