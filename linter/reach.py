@@ -24,7 +24,6 @@ from glmlint.ir import Loc, Port, Workload, is_all_interfaces
 from glmlint.rule import ReplaceText
 
 LOOPBACK = "127.0.0.1"
-_DEFAULT = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +36,12 @@ class Reach:
     port: Port | None = None
 
 
-def host_ip(port: Port) -> str | None:
-    """The host IP a port is published on, `${VAR:-default}` read as its default; None: every interface."""
-    ip = port.host_ip
-    if ip is None:
-        return None
-    m = _DEFAULT.match(ip.strip())
-    return m.group(1) if m else ip
-
-
 def on_all_interfaces(port: Port) -> bool | None:
-    """True when published on every host interface, False on a given address, None when unknown."""
-    ip = host_ip(port)
+    """True when published on every host interface, False on a given address, None when unknown.
+
+    `port.host_ip` is already read as Compose or the shell reads it (`${BIND:-0.0.0.0}` as
+    `0.0.0.0`: the parsers interpolate, `glmlint.interpolate`); a `$` left in it is unknown."""
+    ip = port.host_ip
     if ip is None or is_all_interfaces(ip):
         return True
     if "$" in ip:

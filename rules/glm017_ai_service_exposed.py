@@ -73,8 +73,8 @@ services:
 ## Fix safety
 Unsafe: publishing on `127.0.0.1` cuts off every other host that used the
 port. Offered for compose and `docker run` ports written as one string (a
-compose host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets
-`127.0.0.1` as its default); a
+host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets `127.0.0.1`
+as its default, in a compose file and in a `docker run -p` alike); a
 switch that turned authentication off, host networking and Kubernetes
 Services need a human (turn authentication on, or drop the exposure).
 """

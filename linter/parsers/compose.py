@@ -482,14 +482,9 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
                 found = interpolate(written, env) if "$" in written else None
                 port = parse_port(written, at, path, found.text if found is not None else None,
                                   bool(found and found.from_env))
-                if found is not None and found.defaulted and assumed is not None and not at.file:
-                    # a finding is about where and what is published: name the variables of the
-                    # IP and container port (`${PORT:-8080}:8080` is on every interface whatever PORT is)
-                    ip, _, container, proto, _ = _port_parts(written.strip())
-                    parts = (ip or "", container, proto) if port.spec_editable else (written,)
-                    names = tuple(v for v in found.defaulted if any(v in part for part in parts))
-                    if names:
-                        assumed[(at.line, at.col)] = names
+                names = port_defaults(port, found.defaulted) if found is not None else ()
+                if names and assumed is not None and not at.file:
+                    assumed[(at.line, at.col)] = names
                 out.append(port)
     return out
 
@@ -511,6 +506,18 @@ def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = (), value: str
     return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
                 spec=written, spec_ip=written_ip if shape == value_shape and not from_env else None,
                 spec_editable=shape == value_shape)
+
+
+def port_defaults(port: Port, defaulted: tuple[str, ...]) -> tuple[str, ...]:
+    """The variables read through their default (`defaulted`) that decide where and what `port`
+    publishes: those of its host IP and container port, not of its host port
+    (`${PORT:-8080}:8080` is on every interface whatever `PORT` is); all of them when one variable
+    gives the whole spec (`${PORTS:-0.0.0.0:80:80}`)."""
+    if not defaulted or port.spec is None:
+        return ()
+    ip, _, container, proto, _ = _port_parts(port.spec)
+    parts = (ip or "", container, proto) if port.spec_editable else (port.spec,)
+    return tuple(v for v in defaulted if any(v in part for part in parts))
 
 
 def _port_parts(written: str) -> tuple[str | None, str | None, str, str, tuple[bool, int]]:
