@@ -13,7 +13,8 @@ when it listens on all interfaces **and**
   `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`): any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
-  default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`)
+  default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
+  Text Generation Inference without `--api-key`/`API_KEY`)
   and is reachable beyond the host: a compose/`docker run` port published
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
@@ -39,7 +40,10 @@ a `headService` template of `type: ClusterIP` whatever `serviceType` says),
 for a serve Service that carries only Ray Serve's HTTP port, for a port published on
 `127.0.0.1`, for a service bound to loopback inside the container, for
 authentication turned on through a secret reference (`VLLM_API_KEY` from a
-`secretKeyRef`, `--api-key ${KEY}`), or for a bind address it cannot read.
+`secretKeyRef`, `--api-key ${KEY}`), for a bind address it cannot read, or
+for a service whose authentication the catalog cannot state from a source
+(NVIDIA NIM; its `NGC_API_KEY` is the key it downloads the model with, not
+one its API checks).
 Jupyter is GLM005's and sshd GLM006's.
 
 ## Why is this bad?
