@@ -251,12 +251,14 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     ports += [ServicePort(p, p, at) for _n, p in _ray_default_ports(group) if p]
     own_name = y.text(y.get(template, "metadata", "name"))
     cr = y.text(y.get(obj, "kind"))
-    # a RayJob's cluster is named `<job>-<random suffix>`; a RayCluster's head Service takes the
-    # template's name when it has one
-    if cr == "RayJob":
+    # the cluster's head Service takes the template's name when it has one, else `<cluster>-head-svc`
+    # (a RayJob's cluster is named `<job>-<random suffix>`); a RayService also creates `<name>-head-svc`
+    if own_name and cr != "RayService":
+        service = own_name
+    elif cr == "RayJob":
         service = f"{name}-<suffix>-head-svc"
     else:
-        service = own_name if cr == "RayCluster" and own_name else f"{name}-head-svc"
+        service = f"{name}-head-svc"
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
