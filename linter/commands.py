@@ -93,6 +93,8 @@ def cli() -> None:
 @click.option("--sarif-category", metavar="NAME",
               help="SARIF `automationDetails.id`, for uploads without upload-sarif's `category`.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
+@click.option("--sort", type=click.Choice(["severity", "path"]), default="severity", show_default=True,
+              help="Order of the text report: most severe first, or by file and line.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes for large scans (0: one per CPU; 1: no pool).")
 @click.option("--max-file-size", default="5M", show_default=True, metavar="SIZE", callback=_size,
@@ -116,7 +118,7 @@ def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, outp
           fail_on: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
           baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
-          sarif_category: str | None, color: bool | None, jobs: int,
+          sarif_category: str | None, color: bool | None, sort: str, jobs: int,
           max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None,
           profile: str | None, pss_version: str | None, pss_namespaces: bool | None) -> None:
     """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
@@ -138,23 +140,23 @@ def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, outp
         parent = os.path.dirname(extra_path)
         if parent:
             os.makedirs(parent, exist_ok=True)
-        _write_report(report, extra_fmt, extra_path, False, sarif_category)
-    _write_report(report, fmt, output, color, sarif_category)
+        _write_report(report, extra_fmt, extra_path, False, sarif_category, sort)
+    _write_report(report, fmt, output, color, sarif_category, sort)
     raise SystemExit(_check_status(report, fail_on or config.fail_on or "warning", bool(write_baseline)))
 
 
 def _write_report(report: Report, fmt: str, output: str | None, color: bool | None,
-                  sarif_category: str | None) -> None:
+                  sarif_category: str | None, sort: str = "severity") -> None:
     """The report in `fmt`, to `output` or standard output (coloured on a terminal, unless NO_COLOR)."""
     from glmlint.output import write
 
     if output:
         with open(output, "w", encoding="utf-8") as fh:
-            write(report, fmt, fh, category=sarif_category)
+            write(report, fmt, fh, category=sarif_category, sort=sort)
         return
     use_color = color if color is not None else (
         sys.stdout.isatty() and "NO_COLOR" not in os.environ and fmt == "text")
-    write(report, fmt, sys.stdout, color=use_color, category=sarif_category)
+    write(report, fmt, sys.stdout, color=use_color, category=sarif_category, sort=sort)
 
 
 def _check_status(report: Report, fail_on: str, wrote_baseline: bool) -> int:
@@ -271,7 +273,9 @@ def list_profiles() -> None:
 
     available = all_rules()
     for p in PROFILES.values():
-        codes = [r.code for r in p.rules(available)]
+        # a rule taken for some of its findings' kinds only: `GLM001(misconfiguration)`
+        codes = [r.code + (f"({','.join(sorted(map(str, r.kinds_reported)))})" if r.kinds_reported is not None else "")
+                 for r in p.rules(available)]
         mark = " (default)" if p.name == DEFAULT else ""
         click.echo(f"{p.name}{mark}: {p.summary}")
         click.echo(f"  rules: {' '.join(codes) or 'none'}")

@@ -105,18 +105,20 @@ KINDS = ("exposure", "misconfiguration", "hardening")
 EVERYWHERE: tuple[tuple[str, tuple[str, ...]], ...] = tuple((c, KINDS) for c in CONTEXTS)
 
 
-def reports(rule: object, ctx: str, table: Mapping[str, Iterable[str]]) -> bool:
-    """Whether `rule` reports in context `ctx`: the configuration's entry for `ctx` when
-    there is one (kinds or rule selectors), else the rule's own `contexts`, else its kind's."""
+def reports(rule: object, ctx: str, table: Mapping[str, Iterable[str]], kind: object = None) -> bool:
+    """Whether a finding of `rule` reports in context `ctx`: the configuration's entry for `ctx`
+    when there is one (kinds or rule selectors), else the rule's own `contexts`, else the kind's.
+    `kind`: the finding's own kind (`Finding.kind`), when it is not the rule's."""
     from glmlint.registry import matches
 
+    kind = str(kind if kind is not None else rule.kind)  # type: ignore[attr-defined]
     if ctx in table:
-        return any(sel == str(rule.kind) if sel in KINDS else matches(rule, sel)  # type: ignore[attr-defined,arg-type]
+        return any(sel == kind if sel in KINDS else matches(rule, sel)  # type: ignore[arg-type]
                    for sel in table[ctx])
     declared = getattr(rule, "contexts", None)
     if declared is not None:
         return ctx in declared
-    return str(rule.kind) in DEFAULT_KINDS[ctx]  # type: ignore[attr-defined]
+    return kind in DEFAULT_KINDS[ctx]
 
 
 _REPO_ROOTS: dict[str, str | None] = {}

@@ -5,13 +5,15 @@ Reporters only format; this module decides the shape of the text report
 
 * the same finding written several times in one file (a `docker run` line
   repeated in a README) is one entry that names the other lines;
-* a workload's absent hardening (rules of kind `hardening` that name their
-  `checklist` setting: cap_drop ALL, a read-only root filesystem,
-  no-new-privileges, a memory limit, a non-root user) is one entry listing
-  what it lacks and the one fix that adds them;
-* entries are sorted by risk (`severity`, the default) or by place (`path`).
+* a workload's absent hardening (findings of kind `hardening` whose rule names
+  its `checklist` setting: a non-root user, cap_drop ALL, a read-only root
+  filesystem, no-new-privileges, a memory limit), two or more, is one entry
+  listing what it lacks and the fix that adds them;
+* entries are sorted by risk (`severity`, the default: most severe first) or by
+  place (`path`).
 
-JSON and SARIF do not go through here: they keep one result per rule and place.
+JSON, SARIF and the CI formats do not go through here: they keep one result per
+rule and place (each is suppressed, baselined and fixed on its own).
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from glmlint.rule import Kind, Risk
 from glmlint.runner import Result
 
 SORTS = ("severity", "path")
-FIX_FIRST = 5  # findings the closing summary names
+DEFAULT_SORT = "severity"
+FIX_FIRST = 5  # entries the closing summary names
 FIX_FIRST_AFTER = 10  # the closing summary is shown when the report has more entries than this
 
 
@@ -30,9 +33,10 @@ FIX_FIRST_AFTER = 10  # the closing summary is shown when the report has more en
 class Entry:
     """One line of the text report: one finding, or a workload's checklist (several)."""
 
-    results: list[Result]  # a checklist's in code order
+    results: list[Result]  # a checklist's in code order; a single finding's: one
     also: list[int] = field(default_factory=list)  # other lines of the file with the same finding(s)
     at: Result | None = None  # where a checklist entry is reported: its first finding in the file
+    repeats: int = 0  # findings folded into this entry because they repeat one already in it
 
     @property
     def first(self) -> Result:
@@ -69,11 +73,12 @@ class Entry:
         return (-self.risk.rank, *self.place())
 
 
-def entries(results: Iterable[Result], sort: str = "severity") -> list[Entry]:
-    """The text report's entries, in order."""
+def entries(results: Iterable[Result], sort: str = DEFAULT_SORT) -> list[Entry]:
+    """The text report's entries, in order (`sort`: `severity` or `path`)."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     ordered = sorted(results, key=Result.sort_key)
-    singles = _one_per_repeat(ordered)
-    out = _checklists(singles)
+    out = _checklists(_one_per_repeat(ordered))
     out.sort(key=Entry.by_risk if sort == "severity" else Entry.place)
     return out
 
@@ -89,36 +94,41 @@ def _one_per_repeat(results: list[Result]) -> list[Entry]:
         if entry is None:
             entry = seen[key] = Entry([r])
             out.append(entry)
-        elif r.line != entry.line and r.line not in entry.also:
+            continue
+        entry.repeats += 1
+        if r.line != entry.line and r.line not in entry.also:
             entry.also.append(r.line)
     return out
 
 
-def _in_checklist(r: Result) -> bool:
-    return r.rule.kind is Kind.HARDENING and bool(r.rule.checklist) and r.workload is not None
+def in_checklist(r: Result) -> bool:
+    """A finding that joins its workload's checklist line: an absent protection (kind
+    `hardening`, for this finding) of a rule that names the setting it asks for."""
+    return r.kind is Kind.HARDENING and bool(r.rule.checklist) and r.workload is not None
 
 
 def _checklists(singles: list[Entry]) -> list[Entry]:
     """A workload's checklist findings, two or more, become one entry at the first of them."""
     groups: dict[tuple[str, str | None], list[Entry]] = {}
     for e in singles:
-        if _in_checklist(e.first):
+        if in_checklist(e.first):
             groups.setdefault((e.path, e.first.workload), []).append(e)
     out: list[Entry] = []
     for e in singles:
-        group = groups.get((e.path, e.first.workload)) if _in_checklist(e.first) else None
+        group = groups.get((e.path, e.first.workload)) if in_checklist(e.first) else None
         if group is None or len(group) < 2:
             out.append(e)
         elif group[0] is e:
             head = min(group, key=lambda m: (m.line, m.col, m.first.code))
             also = sorted({line for m in group for line in m.also} - {head.line})
-            out.append(Entry(sorted((m.first for m in group), key=lambda r: r.code), also, at=head.first))
+            out.append(Entry(sorted((m.first for m in group), key=lambda r: r.code), also, at=head.first,
+                             repeats=sum(m.repeats for m in group)))
     return out
 
 
 def fix_first(entries: list[Entry], limit: int = FIX_FIRST) -> tuple[list[Entry], int]:
     """The most severe entries for the closing summary (critical and high; medium when there is
-    neither), and how many more of those levels there are."""
+    neither; none when everything is low), and how many more of those levels there are."""
     ranked = sorted(entries, key=Entry.by_risk)
     if not ranked:
         return [], 0
@@ -131,7 +141,8 @@ def fix_first(entries: list[Entry], limit: int = FIX_FIRST) -> tuple[list[Entry]
 
 
 def counts(results: Iterable[Result]) -> dict[Risk, int]:
-    out = {k: 0 for k in reversed(list(Risk))}
+    """Findings per risk, critical first."""
+    out = {k: 0 for k in sorted(Risk, key=lambda k: -k.rank)}
     for r in results:
         out[r.risk] += 1
     return out

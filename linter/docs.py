@@ -24,11 +24,12 @@ def body(rule: Rule) -> str:
 def render(rule: Rule) -> str:
     formats = ", ".join(FORMAT_NAMES.get(str(f), str(f)) for f in sorted(rule.reads, key=str))
     fix = f"{rule.fix} fix" if rule.fix else "no fix"
+    kind = str(rule.kind) + "".join(f" (some findings: {k})" for k in sorted(rule.finding_kinds, key=str))
     if rule.fix is not None and rule.fix_unsafe_when:
         fix += f" (unsafe when {rule.fix_unsafe_when})"
     return (f"# {rule.code} {rule.slug}\n\n"
             f"{rule.summary}\n\n"
-            f"*Severity: {rule.severity} · Risk: {rule.risk} ({rule.score:.1f}) · Kind: {rule.kind} · "
+            f"*Severity: {rule.severity} · Risk: {rule.risk} ({rule.score:.1f}) · Kind: {kind} · "
             f"Formats: {formats} · {fix.capitalize()} · Since {rule.since}*\n\n"
             f"{body(rule)}{standards_section(rule)}")
 

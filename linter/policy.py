@@ -1,6 +1,7 @@
 """What a project decides about findings once the rules have run.
 
-In order: opt-in findings the configuration did not ask for dropped, inline
+In order: opt-in findings the configuration did not ask for dropped (and the
+findings of a kind the profile does not take: `Rule.kinds_reported`), inline
 suppressions (on the text the rules read), Helm source mapping for a rendered
 stream, the file's context (a rule reports in the contexts its kind names:
 docs/context.md), `per-file-ignores`, then the baseline. The
@@ -24,6 +25,10 @@ def apply(report: Report, config: Config) -> None:
         _name_fix_user(report, config.fix_user)
     if any(r.opt_in is not None for r in report.results):
         report.results = [r for r in report.results if r.opt_in is None or config.wants(r.opt_in)]
+    if any(r.rule.kinds_reported is not None for r in report.results):
+        # a rule the profile takes for some of its kinds only (`essential`: GLM001's explicit root user)
+        report.results = [r for r in report.results
+                          if r.rule.kinds_reported is None or r.kind in r.rule.kinds_reported]
     _suppress(report, config.report_unused_ignores)
     if report.stdin is not None:
         _map_helm_sources(report)
@@ -177,17 +182,17 @@ def _in_context(report: Report, config: Config) -> None:
     table = config.context_table()
     disk = {s.path: (s.disk_path, s.format) for s in report.sources}
     roles: dict[str, str] = {}
-    verdicts: dict[tuple[str, str], bool] = {}
+    verdicts: dict[tuple[str, object, str], bool] = {}
     kept = []
     for r in report.results:
         ctx = roles.get(r.path)
         if ctx is None:
             disk_path, fmt = disk.get(r.path, ("", r.rule.formats and next(iter(r.rule.formats))))
             ctx = roles[r.path] = context.of_file(r.path, disk_path, fmt)
-        key = (r.code, ctx)
+        key = (r.code, r.kind, ctx)
         ok = verdicts.get(key)
         if ok is None:
-            ok = verdicts[key] = context.reports(r.rule, ctx, table)
+            ok = verdicts[key] = context.reports(r.rule, ctx, table, r.kind)
         if ok:
             kept.append(r)
         else:

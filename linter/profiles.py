@@ -44,7 +44,7 @@ class Profile:
         named = any(matches(rule, s) for s in self.select)
         if rule.opt_in and not named:
             return False  # an opt-in rule (the PSS rules) only when the profile names it
-        if (self.kinds or self.select) and str(rule.kind) not in self.kinds and not named:
+        if (self.kinds or self.select) and not {str(k) for k in rule.kinds} & self.kinds and not named:
             return False
         return not any(matches(rule, s) for s in self.ignore)
 
@@ -52,7 +52,10 @@ class Profile:
         """The profile's rules among `available`, with the parameters it gives them."""
         import dataclasses
 
-        chosen = self.build(available, config) if self.build is not None else [r for r in available if self.chooses(r)]
+        if self.build is not None:
+            chosen = self.build(available, config)
+        else:
+            chosen = [self._narrowed(r) for r in available if self.chooses(r)]
         if self.formats is None:
             return chosen
         out = []
@@ -61,6 +64,18 @@ class Profile:
             if formats:
                 out.append(dataclasses.replace(rule, formats=formats) if formats != rule.formats else rule)
         return out
+
+    def _narrowed(self, rule: Rule) -> Rule:
+        """A rule taken for some of its findings' kinds only (GLM001, a hardening rule whose
+        explicit root user is a misconfiguration, in `essential`) reports only those."""
+        import dataclasses
+
+        from glmlint.registry import matches
+
+        if not self.kinds or any(matches(rule, s) for s in self.select):
+            return rule
+        kinds = frozenset(k for k in rule.kinds if str(k) in self.kinds)
+        return rule if kinds == rule.kinds else dataclasses.replace(rule, kinds_reported=kinds)
 
     def context_table(self) -> dict[str, tuple[str, ...]]:
         from glmlint.context import CONTEXTS, KINDS

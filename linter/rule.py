@@ -222,6 +222,9 @@ class Finding:
     fix_safety: FixSafety | None = None  # lower than the rule's declared safety, when needed
     message: str | None = None  # overrides the rule's message template
     risk: Risk | None = None  # overrides the rule's risk where context makes it worse (or milder)
+    # overrides the rule's kind for this finding: GLM001's explicit root user (`USER root`,
+    # `runAsUser: 0`) is a misconfiguration, where its absent non-root user is hardening
+    kind: Kind | None = None
     # reported only when the configuration turns this on (`require-digest`): a stricter policy
     # some projects want, that the rule's default does not impose
     opt_in: str | None = None
@@ -246,6 +249,12 @@ class Rule:
     module: str = ""
     risk_level: Risk | None = None  # declared risk; see `risk`
     kind: Kind = Kind.MISCONFIGURATION
+    # kinds some of its findings carry instead of `kind` (`Finding.kind`): GLM001's explicit root user
+    # is a misconfiguration where its absent non-root user is hardening
+    finding_kinds: frozenset[Kind] = frozenset()
+    # set by a profile that takes the rule for some of its kinds only (`essential` takes GLM001 for its
+    # explicit root user): only findings of these kinds are reported; None: all
+    kinds_reported: frozenset[Kind] | None = None
     # The file roles (`glmlint.context.CONTEXTS`) the rule reports in by default; None: as its kind.
     contexts: frozenset[str] | None = None
     # A short name for what the rule wants, for the text report's one line per workload
@@ -295,6 +304,11 @@ class Rule:
         return fmt in self.reads
 
     @property
+    def kinds(self) -> frozenset[Kind]:
+        """Every kind its findings can have: `kind`, and `finding_kinds`."""
+        return frozenset({self.kind}) | self.finding_kinds
+
+    @property
     def summary(self) -> str:
         """The docstring's first line."""
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.slug
@@ -340,6 +354,7 @@ def rule(
     opt_in: bool = False,
     risk: Risk | None = None,
     kind: Kind = Kind.MISCONFIGURATION,
+    finding_kinds: Iterable[Kind] = (),
     contexts: Iterable[str] | None = None,
     checklist: str = "",
     scope: str = "workload",
@@ -349,7 +364,8 @@ def rule(
 
     `risk` (critical/high/medium/low) or a finer `security_severity` score says how much a
     finding matters (default: error high, warning medium); `kind` and `contexts` where it is
-    worth reporting (docs/context.md); `params` what the check is called with as a second
+    worth reporting (docs/context.md), `finding_kinds` the other kinds some findings carry
+    (`Finding.kind`); `params` what the check is called with as a second
     argument (the PSS level and version), `opt_in` a rule that runs only when selected.
     `scope`: `workload` (the check takes a `Workload`), `file` (it takes a `SourceFile`: Kubernetes
     RBAC objects, a repository `sshd_config`), or `scan` (a `SourceFile` whose cross-file links,
@@ -383,7 +399,7 @@ def rule(
             since=since, security_severity=security_severity, module=fn.__module__, params=params,
             opt_in=opt_in, file_check=None if per_workload else fn, scan_wide=scope == "scan",
             fix_unsafe_when=fix_unsafe_when,
-            risk_level=risk, kind=Kind(kind),
+            risk_level=risk, kind=Kind(kind), finding_kinds=frozenset(Kind(k) for k in finding_kinds) - {Kind(kind)},
             contexts=frozenset(contexts) if contexts is not None else None, checklist=checklist,
         )
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
-from glmlint.rule import Finding, Fix, FixSafety, Risk, Rule, Severity, intents_of
+from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
 
 if TYPE_CHECKING:
     from glmlint.config import Config
@@ -49,6 +49,7 @@ class Result:
     workload: str | None = None
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
     risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
+    kind_override: Kind | None = None  # the finding's own kind, when the rule set one (`Finding.kind`)
     opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
@@ -70,6 +71,12 @@ class Result:
     @property
     def risk(self) -> Risk:
         return self.risk_override or self.rule.risk
+
+    @property
+    def kind(self) -> Kind:
+        """The finding's kind: its own (an explicit root user is a misconfiguration of a
+        hardening rule), else its rule's."""
+        return self.kind_override or self.rule.kind
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule.code)
@@ -345,7 +352,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
-                      opt_in=finding.opt_in)
+                      kind_override=finding.kind, opt_in=finding.opt_in)
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
     if assumed:
         message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
@@ -357,7 +364,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
                   workload.label if workload is not None else None, opt_in=finding.opt_in,
-                  risk_override=finding.risk)
+                  risk_override=finding.risk, kind_override=finding.kind)
 
 
 def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:

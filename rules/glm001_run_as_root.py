@@ -42,6 +42,16 @@ A compose service built from a root image is reported beside the Dockerfile:
 `user:` in the service and `USER` in the Dockerfile are independent fixes, and
 the service's message names the Dockerfile line.
 
+## Kind
+Where no setting names a user, the finding is of kind `hardening`: an absent
+protection, on the workload's one line of missing hardening in the text report,
+and reported only in deployment files by default. A root user written in the
+file (`USER root` left in the final stage, `user: root`, `runAsUser: 0`,
+`docker run -u 0`) is a choice that weakens isolation: that finding is of kind
+`misconfiguration`, on its own line, reported in every context (a README a
+reader copies, a test stack, a dev container) and by the `essential` profile
+(see [context](../context.md)).
+
 ## Why is this bad?
 Root in the container is root on the host's kernel: one escape (a runtime or
 kernel bug, a mounted socket) and the attacker owns the node. Model servers and
@@ -76,7 +86,7 @@ from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Sever
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-250"),
-      kind=Kind.HARDENING, risk=Risk.MEDIUM, checklist="a non-root user")
+      kind=Kind.HARDENING, finding_kinds={Kind.MISCONFIGURATION}, risk=Risk.MEDIUM, checklist="a non-root user")
 def check(workload: Workload) -> Iterator[Finding]:
     if not workload.runnable:
         return  # an image with nothing to start (`FROM scratch` + COPY): an artifact, not a container
@@ -97,7 +107,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                           message=f"{name} runs as root: its image, built from `{user.origin}`, "
                                   f"sets no non-root `USER` and the service sets no `user:`{note}")
         elif user.explicit:
-            yield Finding(at=user.loc, fix=fix, args={"name": name},
+            # written in the file: a setting that weakens isolation, not an absent protection
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=Kind.MISCONFIGURATION,
                           message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
         elif not workload.partial:
             yield Finding(at=workload.anchor, fix=fix, args={"name": name},

@@ -83,7 +83,7 @@ from glmlint.ir import Format, ImageRef, Workload
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
-@rule(kind=Kind.HARDENING, risk=Risk.LOW, checklist="an image tag or digest", code="GLM045", slug="unpinned-image", severity=Severity.WARNING,
+@rule(kind=Kind.HARDENING, risk=Risk.LOW, checklist="a pinned image version", code="GLM045", slug="unpinned-image", severity=Severity.WARNING,
       message="{owner} uses `{image}` {why}",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES},
       tags=("security", "supply-chain", "cwe-1357"), since="0.2.0")

@@ -132,5 +132,5 @@ def test_action_writes_sarif_annotates_and_fails_on_findings(tmp_path):
     (workspace / "Dockerfile").write_text("FROM python:3.12\nUSER 10001\n")
     code, log, outputs = run_action(workspace, temp, {"paths": "Dockerfile k8s", "format": "text"})
     assert (code, outputs["exit-code"]) == (0, "0")
-    assert "k8s/pod.yaml:7:5: GLM002" in log
+    assert "k8s/pod.yaml:7:5: low GLM002" in log
     assert len(json.loads((workspace / "glmlint.sarif").read_text())["runs"][0]["results"]) == 1

@@ -38,7 +38,7 @@ def test_text_report_and_exit_codes(tmp_path, capsys, monkeypatch):
     code, out, _ = run(["check", "."], capsys)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "Dockerfile:1:1: GLM001 [run-as-root] the final stage runs as root: no `USER` sets a " \
+    assert lines[0] == "Dockerfile:1:1: medium GLM001 [run-as-root] the final stage runs as root: no `USER` sets a " \
                        "non-root user (unsafe fix)"
     assert lines[-1] == "1 finding in 1 file (1 error, 0 warnings); 2 files scanned"
     assert "\033[" not in out  # no colour when not a TTY

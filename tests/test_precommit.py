@@ -110,7 +110,7 @@ def test_check_hook_fails_on_a_bad_dockerfile_and_passes_on_a_good_one(hook_repo
     proc = try_repo(hook_repo, bad, "glmlint", "Dockerfile")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert re.search(r"^glmlint\.+Failed$", proc.stdout, re.M), proc.stdout
-    assert "Dockerfile:1:1: GLM001 [run-as-root]" in proc.stdout
+    assert "Dockerfile:1:1: medium GLM001 [run-as-root]" in proc.stdout
 
     good = project(tmp_path / "good", {"Dockerfile": "FROM python:3.12\nUSER 10001\n",
                                        "deploy/compose.yaml": "services:\n  web:\n    image: nginx:1.27\n"
@@ -152,7 +152,7 @@ def test_config_with_a_local_clone_and_a_staged_compose_file_alone(hook_repo, tm
     proc = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, capture_output=True, text=True,
                           env={**os.environ, **GIT_ENV, "NO_COLOR": "1"}, timeout=600)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "compose.yaml:2:3: GLM001 [run-as-root] service `api` runs as root: its image, built from " \
+    assert "compose.yaml:2:3: medium GLM001 [run-as-root] service `api` runs as root: its image, built from " \
            "`app/Dockerfile:1`" in proc.stdout, proc.stdout
     assert "app/Dockerfile:1:1" not in proc.stdout  # not staged: not checked itself
 

@@ -175,15 +175,15 @@ def test_kustomize_stream_keeps_stream_locations(tmp_path):
     assert [(r["path"], r["line"]) for r in json.loads(proc.stdout)] == [("-", 19)]
     proc = glmlint(["check", "--stdin-filename", "overlays/prod/all.yaml", "--select", "privileged", "-"],
                    stream, cwd=tmp_path)
-    assert proc.stdout.startswith("overlays/prod/all.yaml:19:23: GLM003 [privileged]")
+    assert proc.stdout.startswith("overlays/prod/all.yaml:19:23: critical GLM003 [privileged]")
 
 
 def test_stdin_filename_picks_the_format_and_content_detects_yaml(tmp_path):
     dockerfile = "# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN pip install torch\n"
     proc = glmlint(["check", "-"], dockerfile, cwd=tmp_path)  # detected by content
-    assert proc.stdout.startswith("-:2:1: GLM001"), proc.stdout + proc.stderr
+    assert proc.stdout.startswith("-:2:1: medium GLM001"), proc.stdout + proc.stderr
     proc = glmlint(["check", "--stdin-filename", "images/gpu.Dockerfile", "-"], dockerfile, cwd=tmp_path)
-    assert proc.stdout.startswith("images/gpu.Dockerfile:2:1: GLM001")
+    assert proc.stdout.startswith("images/gpu.Dockerfile:2:1: medium GLM001")
     # A ConfigMap that carries a Dockerfile is still YAML.
     configmap = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: build\ndata:\n  Dockerfile: |\n"
                  "    FROM python:3.12\n")

@@ -11,8 +11,10 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 NEEDS_FIX_EDITS = frozenset({"sarif"})
 
 
-def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: str | None = None) -> None:
-    """`category`: SARIF only, its `automationDetails.id`."""
+def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: str | None = None,
+          sort: str = "severity") -> None:
+    """`category`: SARIF only, its `automationDetails.id`; `sort`: text only, `severity` (most
+    severe first) or `path`."""
     if fmt == "json":
         from glmlint.output.json import render
     elif fmt == "sarif":
@@ -29,6 +31,6 @@ def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: 
     else:
         from glmlint.output.text import render
 
-        out.write(render(report, color=color))
+        out.write(render(report, color=color, sort=sort))
         return
     out.write(render(report))

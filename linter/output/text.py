@@ -1,35 +1,121 @@
-"""`path:line:col: CODE [slug] message`, grouped by file, then a summary line."""
+"""The text report: one line per entry, most severe first, then what to fix first and the counts.
+
+    path:line:col: RISK CODE [slug] message (safe fix)
+    path:line:col: low GLM002,GLM004,GLM007,GLM012 [hardening] service `api` lacks cap_drop ALL, ... (one safe fix adds them all)
+    path:line:col: critical GLM005 [jupyter-open-no-token] ... (safe fix; also lines 40, 80)
+
+`glmlint.digest` decides the entries (repeats folded, the checklist one line
+per workload, the order); this module only formats them. docs/profiles.md,
+"The text report", is the user's page.
+"""
 from __future__ import annotations
 
-from glmlint.rule import Severity
+from glmlint import digest
+from glmlint.rule import Risk, Severity
 from glmlint.runner import Report
 
 _RED, _YELLOW, _BOLD, _DIM, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"
+_TINT = {Risk.CRITICAL: _BOLD + _RED, Risk.HIGH: _RED, Risk.MEDIUM: _YELLOW, Risk.LOW: _DIM}
+CHECKLIST_SLUG = "hardening"  # the slug a workload's checklist line shows
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, color: bool = False, sort: str = digest.DEFAULT_SORT) -> str:
+    entries = digest.entries(report.results, sort)
     lines: list[str] = []
-    current = None
-    for r in report.results:
-        if current is not None and r.path != current:
+    previous = None
+    for e in entries:
+        group = e.risk if sort == "severity" else e.path
+        if previous is not None and group != previous:
             lines.append("")
-        current = r.path
-        code = f"{r.code} [{r.rule.slug}]"
-        where = f"{r.path}:{r.line}:{r.col}:"
-        if color:
-            tint = _RED if r.severity is Severity.ERROR else _YELLOW
-            where = f"{_BOLD}{where}{_RESET}"
-            code = f"{tint}{r.code}{_RESET} {_DIM}[{r.rule.slug}]{_RESET}"
-        fixable = f" ({r.fix.safety} fix)" if r.fix is not None and not color else ""
-        lines.append(f"{where} {code} {r.message}{fixable}")
+        previous = group
+        lines.append(line(e, color))
     if lines:
         lines.append("")
+    if len(entries) > digest.FIX_FIRST_AFTER:
+        first, more = digest.fix_first(entries)
+        if first:
+            lines.append(_paint("Fix first:", _BOLD, color))
+            lines.extend("  " + line(e, color, short=True) for e in first)
+            if more:
+                lines.append(f"  ... and {more} more {_levels(first[-1].risk)} "
+                             f"{'above' if sort == 'severity' else 'in the report'}")
+            lines.append("")
+    if report.results:
+        lines.append(risk_line(report, entries, color))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
 
+def _levels(risk: Risk) -> str:
+    return "critical or high" if risk.rank >= Risk.HIGH.rank else "medium"
+
+
+def _paint(text: str, tint: str, color: bool) -> str:
+    return f"{tint}{text}{_RESET}" if color else text
+
+
+def line(e: digest.Entry, color: bool = False, short: bool = False) -> str:
+    """One entry; `short` (the closing summary) leaves out the fix and the repeats."""
+    where = _paint(f"{e.path}:{e.line}:{e.col}:", _BOLD, color)
+    risk = _paint(str(e.risk), _TINT[e.risk], color)
+    notes = []
+    if e.checklist:
+        slug = _paint(f"[{CHECKLIST_SLUG}]", _DIM, color)
+        text = f"{where} {risk} {e.codes} {slug} {_lacks(e)}"
+        if not short:
+            notes.extend(_checklist_fix(e))
+    else:
+        r = e.first
+        slug = _paint(f"[{r.rule.slug}]", _DIM, color)
+        text = f"{where} {risk} {r.code} {slug} {r.message}"
+        if r.fix is not None and not short:
+            notes.append(f"{r.fix.safety} fix")
+    if e.also and not short:
+        notes.append(f"also line{'s' if len(e.also) > 1 else ''} {', '.join(map(str, e.also))}")
+    if notes:
+        text += " " + _paint(f"({'; '.join(notes)})", _DIM, color)
+    return text
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _lacks(e: digest.Entry) -> str:
+    """`service `api` lacks cap_drop ALL, a read-only root filesystem and a memory limit`."""
+    return f"{e.first.workload} lacks {_and([r.rule.checklist for r in e.results])}"
+
+
+def _checklist_fix(e: digest.Entry) -> list[str]:
+    """`one safe fix adds them all`, or what the fix adds when some settings have none. `unsafe`
+    when any of them is: `glmlint fix --unsafe-fixes` adds them all in one run."""
+    fixable = [r for r in e.results if r.fix is not None]
+    if not fixable:
+        return []
+    safety = "unsafe" if any(str(r.fix.safety) == "unsafe" for r in fixable) else "safe"  # type: ignore[union-attr]
+    if len(fixable) == 1:
+        return [f"{safety} fix adds {fixable[0].rule.checklist}"]
+    what = "them all" if len(fixable) == len(e.results) else _and([r.rule.checklist for r in fixable])
+    return [f"one {safety} fix adds {what}"]
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def risk_line(report: Report, entries: list[digest.Entry], color: bool = False) -> str:
+    """`risk: 2 critical, 1 medium, 8 low; 11 findings on 5 lines (one checklist line per workload)`:
+    findings per risk (the levels that have any), and how the lines above group them."""
+    counts = digest.counts(report.results)
+    text = "risk: " + ", ".join(_paint(f"{n} {k}", _TINT[k], color) for k, n in counts.items() if n)
+    if len(entries) < len(report.results):
+        grouped = []
+        if any(e.checklist for e in entries):
+            grouped.append("one checklist line per workload")
+        if any(e.repeats for e in entries):
+            grouped.append("repeats folded")
+        text += f"; {_n(len(report.results), 'finding')} on {_n(len(entries), 'line')} ({', '.join(grouped)})"
+    return text
 
 
 def summary(report: Report) -> str:

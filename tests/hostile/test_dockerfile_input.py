@@ -12,7 +12,7 @@ def test_unterminated_heredoc_and_unknown_instruction_are_errors(tmp_path, capsy
                     "d/Dockerfile": "FROM x\nBOGUS",  # one bare word, no final newline
                     "ok/Dockerfile": GOOD_DOCKERFILE})
     code, out, err = check(tmp_path, capsys)
-    assert code == 2 and "ok/Dockerfile:1:1: GLM001" in out
+    assert code == 2 and "ok/Dockerfile:1:1: medium GLM001" in out
     assert line_for(err, "a/Dockerfile") == "a/Dockerfile:2: cannot parse: unterminated heredoc `<<EOF`"
     assert line_for(err, "b/Dockerfile") == "b/Dockerfile:2: cannot parse: unknown instruction `RUNN`"
     assert line_for(err, "c/Dockerfile") == "c/Dockerfile:1: cannot parse: `USER` before the first FROM"
@@ -23,7 +23,7 @@ def test_a_file_ending_inside_a_continuation_is_checked_with_a_notice(tmp_path, 
     # BuildKit ends the instruction at the end of the file and builds it
     make(tmp_path, {"Dockerfile": "FROM x\nUSER root\nRUN apt-get install -y \\\n    curl \\\n\n"})
     code, out, err = check(tmp_path, capsys)
-    assert code == 1 and "Dockerfile:2:6: GLM001" in out
+    assert code == 1 and "Dockerfile:2:6: medium GLM001" in out
     assert err == ["Dockerfile:4: the file ends inside a line continuation; checked as BuildKit builds it"]
 
 

@@ -20,15 +20,15 @@ def test_boms_and_crlf_are_read_with_the_same_locations(tmp_path, capsys, encodi
     })
     code, out, err = check(tmp_path, capsys)
     assert err == [] and code == 1
-    assert "docker-compose.yml:4:17: GLM003" in out
-    assert "Dockerfile:2:6: GLM001" in out
+    assert "docker-compose.yml:4:17: critical GLM003" in out
+    assert "Dockerfile:2:6: medium GLM001" in out
 
 
 def test_non_utf8_text_is_an_error_naming_the_line_and_byte(tmp_path, capsys):
     make(tmp_path, {"docker-compose.yml": b"services:\n  web:\n    image: caf\xe9\n",
                     "Dockerfile.latin1": b"FROM x\nLABEL a=\xff\n", "Dockerfile": GOOD_DOCKERFILE})
     code, out, err = check(tmp_path, capsys)
-    assert code == 2 and "Dockerfile:1:1: GLM001" in out
+    assert code == 2 and "Dockerfile:1:1: medium GLM001" in out
     assert line_for(err, "docker-compose.yml") == (
         "docker-compose.yml:3: cannot parse: not UTF-8 or UTF-16 text (byte 0xe9)")
     assert line_for(err, "Dockerfile.latin1") == "Dockerfile.latin1:2: cannot parse: not UTF-8 or UTF-16 text (byte 0xff)"
@@ -57,6 +57,6 @@ def test_empty_files(tmp_path, capsys):
     make(tmp_path, {"Dockerfile": "", "docker-compose.yml": "", "k8s/pod.yaml": "", "c/compose.yaml": "\n# only\n",
                     "ok/Dockerfile": GOOD_DOCKERFILE})
     code, out, err = check(tmp_path, capsys)
-    assert code == 2 and "ok/Dockerfile:1:1: GLM001" in out
+    assert code == 2 and "ok/Dockerfile:1:1: medium GLM001" in out
     # BuildKit refuses a Dockerfile with no instructions; an empty YAML file holds nothing to check
     assert err == ["Dockerfile:1: cannot parse: no FROM instruction"]

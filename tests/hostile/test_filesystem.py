@@ -16,7 +16,7 @@ def test_a_directory_named_dockerfile_is_walked(tmp_path, capsys):
     make(tmp_path, {"Dockerfile/compose.yaml": COMPOSE, "Dockerfile/Dockerfile": GOOD_DOCKERFILE})
     code, out, err = check(tmp_path, capsys)
     assert err == [] and code == 1
-    assert "Dockerfile/compose.yaml:4:17: GLM003" in out and "Dockerfile/Dockerfile:1:1: GLM001" in out
+    assert "Dockerfile/compose.yaml:4:17: critical GLM003" in out and "Dockerfile/Dockerfile:1:1: medium GLM001" in out
 
 
 def test_unreadable_file_is_an_error(tmp_path, capsys):
@@ -73,7 +73,7 @@ def test_a_file_deleted_during_the_scan_is_a_notice(tmp_path, capsys, monkeypatc
 
     monkeypatch.setattr(runner, "discover", racing)
     code, out, err = check(tmp_path, capsys)
-    assert code == 1 and "b/Dockerfile:1:1: GLM001" in out
+    assert code == 1 and "b/Dockerfile:1:1: medium GLM001" in out
     assert err == ["a/docker-compose.yml: skipped: it was deleted during the scan"]
 
 
@@ -83,7 +83,7 @@ def test_fifos_and_devices_are_never_read(tmp_path, capsys):
     os.mkfifo(tmp_path / "Dockerfile")  # opening it for reading would block forever
     (tmp_path / "compose.yaml").symlink_to("/dev/zero")  # reading it would never end
     code, out, err = check(tmp_path, capsys)
-    assert code == 1 and "ok/Dockerfile:1:1: GLM001" in out
+    assert code == 1 and "ok/Dockerfile:1:1: medium GLM001" in out
     assert sorted(err) == ["Dockerfile: skipped: not a regular file", "compose.yaml: skipped: not a regular file"]
 
 
@@ -95,7 +95,7 @@ def test_files_over_the_size_limit_are_skipped_with_a_notice(tmp_path, capsys):
     assert line_for(err, "docker-compose.yml") == (
         f"docker-compose.yml: skipped: {len(big)} bytes is over the 8192-byte limit (--max-file-size)")
     code, out, err = check(tmp_path, capsys, "--max-file-size", "1M", ".")
-    assert err == [] and "docker-compose.yml:4:17: GLM003" in out
+    assert err == [] and "docker-compose.yml:4:17: critical GLM003" in out
     code, _out, err = check(tmp_path, capsys, "--max-file-size", "lots", ".")
     assert code == 2 and "--max-file-size" in "\n".join(err)
 

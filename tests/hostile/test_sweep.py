@@ -48,7 +48,7 @@ def test_all_hostile_cases_together(tmp_path):
     proc = _run(".", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
-    assert "ok/Dockerfile:1:1: GLM001" in proc.stdout
+    assert "ok/Dockerfile:1:1: medium GLM001" in proc.stdout
     assert not (tmp_path / "PWNED").exists()
     named = {line.split(":", 1)[0] for line in proc.stderr.splitlines()}
     assert named == {"tabs/docker-compose.yml", "quote/docker-compose.yml", "dup/docker-compose.yml",
