@@ -155,11 +155,13 @@ def load() -> str:
 # -- the tree ----------------------------------------------------------------------
 
 
-def formats(tree: str) -> tuple[list[str], list[str]]:
-    """The tree's Dockerfiles and compose files (by name), as glmlint's discovery finds them."""
-    from glmlint.discovery import discover
+def formats(tree: str) -> tuple[list[str], list[str], dict[str, int]]:
+    """The tree's Dockerfiles and compose files (by name), as glmlint's discovery finds them, and how
+    many Helm charts and Kustomize overlays a scan renders."""
+    from glmlint.discovery import RENDERED, discover
 
     dockerfiles, compose = [], []
+    rendered = {hint: 0 for hint in RENDERED}
     for cand in discover([tree], tree):
         if isinstance(cand, tuple):
             continue
@@ -167,7 +169,9 @@ def formats(tree: str) -> tuple[list[str], list[str]]:
             dockerfiles.append(cand.path)
         elif cand.hint == "compose":
             compose.append(cand.path)
-    return dockerfiles, compose
+        elif cand.hint in rendered:
+            rendered[cand.hint] += 1
+    return dockerfiles, compose, rendered
 
 
 def copies(tree: str, n: int, tmp: str) -> list[str]:
@@ -254,9 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     raw["cold"] = {k: {"wall": v.wall, "rss_mb": v.rss_mb} for k, v in got.items()}
 
     # -- the whole tree, and the peers on the same files
-    dockerfiles, compose = formats(tree)
+    dockerfiles, compose, rendered = formats(tree)
+    # `--no-render`: the files themselves, like for like with the floor (which renders nothing); the
+    # difference to the default scan is what building Kustomize overlays and rendering Helm charts
+    # costs (external `kubectl`/`helm` processes, one per overlay or chart)
     whole = {
         "floor (read + libyaml events)": [sys.executable, str(BENCH / "floor.py"), tree],
+        "glmlint check -j 1 --no-render": [*glm, "check", "-j", "1", "--no-render", tree],
+        "glmlint check --no-render": [*glm, "check", "--no-render", tree],
         "glmlint check -j 1": [*glm, "check", "-j", "1", tree],
         "glmlint check": [*glm, "check", tree],
         "glmlint check --format sarif": [*glm, "check", "--format", "sarif", tree],  # with verified fix edits
@@ -279,13 +288,22 @@ def main(argv: list[str] | None = None) -> int:
               "the process and its workers; peak RSS is the largest process's.", "",
               "| command | wall | CPU | files/s | MB/s | peak RSS | vs floor | vs `glmlint check` |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for name in list(whole)[:5]:
+    for name in list(whole)[:7]:
         if name not in got:
             lines.append(f"| {name} | not installed | | | | | | |")
             continue
         s = got[name]
         lines.append(f"| `{name}` | {sec(s.wall)} | {sec(s.cpu)} | {counts['files'] / s.wall:,.0f} | "
                      f"{mb / s.wall:.1f} | {s.rss_mb:.0f} MB | {ratio(s.wall, floor)} | {ratio(s.wall, best)} |")
+    units = rendered["kustomize"] + rendered["helm-chart"]
+    plain, full = got["glmlint check --no-render"], got["glmlint check"]
+    if units:
+        lines += ["", f"Rendering: {rendered['kustomize']} Kustomize overlays and {rendered['helm-chart']} Helm "
+                  f"charts, one `kubectl kustomize` / `helm template` each. Their cost is the difference "
+                  f"between `glmlint check` and `glmlint check --no-render`: {sec(full.wall - plain.wall)} wall, "
+                  f"{sec(full.cpu - plain.cpu)} CPU ({(full.cpu - plain.cpu) / units * 1000:.0f} ms CPU per "
+                  f"overlay or chart, the renderers' processes included)."]
+    raw["rendered"] = rendered
     lines += ["", "Same files, side by side:", "",
               "| files | glmlint | peer | peer / glmlint |", "|---|---:|---:|---:|"]
     pairs = [("whole tree (Checkov: dockerfile + kubernetes frameworks)", "glmlint check",

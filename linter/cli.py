@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     cli(args=args, prog_name="glmlint")
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:  # no `typing` import: --version stays at interpreter start-up
     """`glmlint.cli.settings` and the other helpers now live in `glmlint.commands`."""
     if name.startswith("__"):
         raise AttributeError(name)

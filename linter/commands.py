@@ -306,7 +306,6 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
     unreadable files on standard error, one line each. Returns the report and the configuration."""
     import dataclasses
 
-    from glmlint.baseline import BaselineError
     from glmlint.runner import MAX_BYTES, scan
 
     config, rules = settings(config_path, select, ignore, pss, paths, stdin_filename)
@@ -318,7 +317,13 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
         report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
                       progress=progress, jobs=jobs, fix_edits=fix_edits,
                       max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
-    except BaselineError as exc:
+    except Exception as exc:
+        if config.baseline is None:  # only a baseline file fails a scan (glmlint.baseline, imported then)
+            raise
+        from glmlint.baseline import BaselineError
+
+        if not isinstance(exc, BaselineError):
+            raise
         _fail(str(exc))
     finally:
         if progress is not None:

@@ -28,6 +28,7 @@ class Candidate:
 
 
 RENDERED = ("helm-chart", "kustomize")
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")  # = kustomize.FILES
 
 
 def _display(path: str, root: str) -> str:
@@ -76,18 +77,39 @@ def discover(paths: list[str], root: str | None = None,
 
 
 def _unit_of(path: str, root: str) -> Candidate | None:
-    """The chart or kustomization a file named on the command line stands for, if any."""
-    from glmlint import helm, kustomize
+    """The chart or kustomization a file named on the command line stands for, if any.
 
+    The render modules (and their subprocess machinery) are imported only when a `Chart.yaml` is
+    above the file or a kustomization beside it: a lone Dockerfile check loads neither."""
     full = os.path.abspath(path)
-    chart = helm.chart_root(full)
-    if chart is not None:
-        return Candidate(chart, _display(chart, root), "helm-chart", True)
     directory = os.path.dirname(full)
+    if _chart_above(full):
+        from glmlint import helm
+
+        chart = helm.chart_root(full)
+        if chart is not None:
+            return Candidate(chart, _display(chart, root), "helm-chart", True)
+    if not any(os.path.isfile(os.path.join(directory, n)) for n in KUSTOMIZATION_FILES):
+        return None
+    from glmlint import kustomize
+
     k = kustomize.read(directory)
     if k is not None and (os.path.basename(full) in kustomize.FILES or full in k.files or full in k.patches):
         return Candidate(directory, _display(directory, root), "kustomize", True)
     return None
+
+
+def _chart_above(path: str) -> bool:
+    """Whether a directory holding `path`, or above it, has a `Chart.yaml` (`helm.chart_root` is None
+    otherwise)."""
+    d = path if os.path.isdir(path) else os.path.dirname(path)
+    while True:
+        if os.path.isfile(os.path.join(d, "Chart.yaml")):
+            return True
+        up = os.path.dirname(d)
+        if up == d:
+            return False
+        d = up
 
 
 def _units(cands: list[Candidate], root: str) -> list[Candidate]:
@@ -142,7 +164,7 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
             dirnames[:] = []  # the chart is rendered as one; its templates are not manifests
             yield Candidate(abs_dir, shown_dir, "helm-chart", False)
             continue
-        if render and any(n in filenames for n in ("kustomization.yaml", "kustomization.yml", "Kustomization")):
+        if render and any(n in filenames for n in KUSTOMIZATION_FILES):
             yield Candidate(abs_dir, shown_dir, "kustomize", False)
         for name in sorted(filenames):
             hint = detect(name, name if rel_dir == "." else f"{rel_dir}/{name}")

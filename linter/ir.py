@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import glmlint.compiled  # noqa: F401  # before any dataclass: their methods compile from kept code
+
 T = TypeVar("T")
 
 

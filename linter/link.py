@@ -61,15 +61,18 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
 def link_services(sources: list[SourceFile]) -> None:
     """A pod is reachable through a LoadBalancer/NodePort Service of any scanned file that selects
     it; a Service of another file is located there (`Loc.file`)."""
-    from glmlint.parsers.kubernetes import expose
-
     found = exposures(sources)
     if not found:
         return
+    from glmlint.parsers.kubernetes import expose
+
+    stamped: list[tuple[str, Any]] | None = None  # each Service stamped with its file, once
     for src in sources:
         if not exposed_elsewhere(src, found):
             continue
-        others = [stamp(e, path) for path, e in found if path != src.path]
+        if stamped is None:
+            stamped = [(path, stamp(e, path)) for path, e in found]
+        others = [e for path, e in stamped if path != src.path]
         src.workloads = [expose(w, others) for w in src.workloads]
 
 
@@ -104,6 +107,7 @@ def link(sources: list[SourceFile]) -> None:
             images[image_key(src.disk_path)] = src.workloads[0]
     if not images:
         return
+    stamped: dict[str, Workload] = {}  # each image stamped with its file once, for all services built from it
     for src in sources:
         if src.format is not Format.COMPOSE or not src.disk_path:
             continue
@@ -111,14 +115,18 @@ def link(sources: list[SourceFile]) -> None:
             key = _built_from(src, w)
             image = images.get(key) if key is not None else None
             if image is not None:
-                src.workloads[i] = inherit(w, image)
+                if key not in stamped:
+                    stamped[key] = stamp(image, image.path)
+                src.workloads[i] = inherit(w, image, stamped[key])
 
 
-def inherit(service: Workload, image: Workload) -> Workload:
-    """`service` with what it takes from the image built from `image` (a Dockerfile's final stage)."""
+def inherit(service: Workload, image: Workload, img: Workload | None = None) -> Workload:
+    """`service` with what it takes from the image built from `image` (a Dockerfile's final stage);
+    `img`: `image` already stamped with its file (`stamp(image, image.path)`)."""
     from glmlint.shell import file_writes, from_argv
 
-    img: Workload = stamp(image, image.path)
+    if img is None:
+        img = stamp(image, image.path)
     changes: dict[str, Any] = {"build_steps": img.build_steps + service.build_steps,
                                "env": img.env + service.env}
     if not service.user.explicit:
@@ -155,15 +163,23 @@ def stamp(value: Any, file: str) -> Any:
         return value if value.file else Loc(value.line, value.col, file)
     if isinstance(value, tuple):
         return tuple(stamp(v, file) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        names = _FIELD_NAMES[type(value)] = (
+            tuple(f.name for f in dataclasses.fields(value))
+            if dataclasses.is_dataclass(value) and not isinstance(value, type) else ())
+    if names:
         changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
+        for name in names:
+            old = getattr(value, name)
             new = stamp(old, file)
             if new is not old:
-                changes[f.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass type's fields (none: not a dataclass instance)
 
 
 # -- the cluster: bindings -> roles and subjects, pods -> ServiceAccounts ----------------------

@@ -230,6 +230,9 @@ class Finding:
     opt_in: str | None = None
 
 
+_READS: dict[frozenset[Format], frozenset[Format]] = {}  # Rule.formats -> Rule.reads
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule: metadata plus the function that checks a workload (or a file)."""
@@ -298,7 +301,11 @@ class Rule:
     @property
     def reads(self) -> frozenset[Format]:
         """The formats the rule applies to: those declared, and those sharing their controls."""
-        return frozenset(formats_read(self.formats))
+        declared = frozenset(self.formats) if not isinstance(self.formats, frozenset) else self.formats
+        got = _READS.get(declared)
+        if got is None:  # asked for every rule on every file: worked out once per set of formats
+            got = _READS[declared] = frozenset(formats_read(declared))
+        return got
 
     def applies_to(self, fmt: Format) -> bool:
         return fmt in self.reads

@@ -1,6 +1,7 @@
 """The scan: discover files, parse each into IR, link across files, run the rules."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import os
@@ -428,7 +429,8 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     if workers > 1:
         per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress)
     else:
-        per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
+        with _builds_ahead(files, jobs):
+            per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
     _gather(report, per_source)
     _checked_through_builds(report, cands)
     report.results = _one_per_cause(report.results)
@@ -448,6 +450,22 @@ def _discover(paths: list[str], root: str, config: Config | None, stdin_filename
     """Stage 1: the candidate files (and `(path, message)` for paths that cannot be walked)."""
     render = config.render if config is not None else True
     return _with_render_options(list(discover(paths, root, stdin_filename, render=render)), root, config)
+
+
+@contextlib.contextmanager
+def _builds_ahead(files: list[Candidate], jobs: int) -> Iterator[None]:
+    """In a serial scan, start the Kustomize overlays' builds now, up to one per CPU at a time (one
+    with `-j 1`), so that the renderer runs while the scan reads the other files (`kustomize.Ahead`)."""
+    overlays = [c.path for c in files if c.hint == "kustomize"]
+    if not overlays:
+        yield
+        return
+    from glmlint import kustomize
+
+    if jobs <= 0:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    with kustomize.ahead(overlays, jobs):
+        yield
 
 
 def _excluded(cand: Candidate, config: Config | None) -> bool:
@@ -470,6 +488,7 @@ def _check_serial(report: Report, cands: list[Any], config: Config | None, max_b
     """Stage 2, in this process: read and parse every file, link them, run the rules on each."""
     from glmlint.link import dockerfiles, images_for, link
 
+    pump = _pump_builds(cands)
     for done, cand in enumerate(cands):
         if progress is not None:
             progress(done, len(cands))
@@ -478,6 +497,8 @@ def _check_serial(report: Report, cands: list[Any], config: Config | None, max_b
             continue
         if _excluded(cand, config):
             continue
+        if pump is not None:
+            pump()
         data = None
         if cand.path == "-":
             report.stdin = cand.display
@@ -489,6 +510,15 @@ def _check_serial(report: Report, cands: list[Any], config: Config | None, max_b
     link(report.sources + built)
     index = dockerfiles(report.sources + built) if fix_edits else {}
     return [run_rules(source, report.rules, fix_edits, images_for(source, index)) for source in report.sources]
+
+
+def _pump_builds(cands: list[Any]) -> Callable[[], None] | None:
+    """What lets the overlay builds started ahead go on, when the scan has overlays."""
+    if not any(not isinstance(c, tuple) and c.hint == "kustomize" for c in cands):
+        return None
+    from glmlint import kustomize
+
+    return kustomize.pump
 
 
 def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,

@@ -54,3 +54,32 @@ def test_checking_one_manifest_loads_the_c_composer_but_no_sarif_or_schema(tmp_p
     loaded = loaded_after(code, tmp_path)
     assert "ruamel.yaml.cyaml" in loaded
     assert not {m for m in loaded if m.startswith(("sarif_om", "jsonschema", "importlib.metadata"))}
+
+
+def test_checking_one_dockerfile_from_the_cli_loads_no_render_yaml_or_kubernetes_module(tmp_path):
+    """A lone Dockerfile needs no chart/overlay rendering (subprocess), no YAML reader, no manifest
+    parser, no baseline (hashlib, json): issue 12's "import only what a run needs"."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nRUN pip install flask\nUSER app\n")
+    code = textwrap.dedent("""\
+        import sys
+        from glmlint.cli import main
+        try:
+            main(["check", "Dockerfile"])
+        except SystemExit:
+            pass
+        """)
+    probe = code + "print(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", "import json\n" + probe], cwd=tmp_path, capture_output=True,
+                         text=True, check=True)
+    mods = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    unneeded = {"glmlint.helm", "glmlint.kustomize", "glmlint.rendered", "glmlint.parsers.yamlnodes",
+                "glmlint.parsers.kubernetes", "glmlint.parsers.compose", "glmlint.baseline", "glmlint.fingerprint",
+                "subprocess", "hashlib", "zipfile", "ruamel.yaml"}
+    assert mods & unneeded == set()
+    assert "glmlint.parsers.dockerfile" in mods  # the probe did check the file
+
+
+def test_discovery_knows_the_kustomization_file_names_without_importing_kustomize():
+    from glmlint import discovery, kustomize
+
+    assert discovery.KUSTOMIZATION_FILES == kustomize.FILES

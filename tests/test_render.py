@@ -224,6 +224,49 @@ def test_a_changed_resource_file_builds_its_kustomization(overlays, capsys):
     assert ("GLM003", "base/deployment.yaml", 20, 25) in at(results)
 
 
+@needs_kustomize
+def test_builds_started_ahead_give_what_one_build_at_a_time_gives(overlays, capsys, monkeypatch):
+    """A serial scan starts the overlays' builds at once (`kustomize.Ahead`): the findings, the
+    errors (Kustomize's message names the wrapper directory) and the exit status are the same."""
+    import contextlib
+
+    from glmlint import kustomize
+
+    broken = overlays / "overlays" / "broken"
+    broken.mkdir()
+    (broken / "kustomization.yaml").write_text("resources:\n  - ../../missing\n")
+    taken = []
+    real_take = kustomize.Ahead.take
+
+    def take(self, directory, cmd):
+        got = real_take(self, directory, cmd)
+        taken.append((os.path.basename(directory), got is not None))
+        return got
+
+    monkeypatch.setattr(kustomize.Ahead, "take", take)
+    ahead = run(overlays, capsys, "--format", "json", "-j", "1", ".")
+    assert sorted(taken) == [("broken", True), ("dev", True), ("prod", True)]
+    monkeypatch.setattr(kustomize, "ahead", lambda directories, jobs: contextlib.nullcontext())
+    one_by_one = run(overlays, capsys, "--format", "json", "-j", "1", ".")
+    assert ahead == one_by_one
+    assert ahead[0] == 2 and json.loads(ahead[1])
+    assert [e for e in ahead[2] if e.startswith("overlays/broken: cannot render the Kustomize overlay")]
+
+
+@needs_kustomize
+def test_builds_nobody_takes_are_ended_and_their_files_removed(overlays):
+    from glmlint import kustomize
+
+    builds = kustomize.Ahead([str(overlays / "overlays" / "dev"), str(overlays / "overlays" / "prod")], 2)
+    jobs = list(builds.running.values())
+    assert len(jobs) == 2
+    builds.close()
+    assert builds.running == {} and builds.queue == []
+    for proc, wrap, out, err, _ in jobs:
+        assert proc.returncode is not None and out.closed and err.closed
+        assert not os.path.exists(wrap.name)
+
+
 # -- fixing through the chart -------------------------------------------------------------
 
 

@@ -10,8 +10,9 @@ import fnmatch
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
+
+from glmlint.catalog import read_text
 
 DATA = "images.yaml"
 
@@ -95,7 +96,7 @@ def load() -> dict[str, Any]:
     """The raw data of images.yaml (for the schema test and the docs)."""
     from ruamel.yaml import YAML
 
-    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    text = read_text(DATA)
     data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)  # libyaml's loader when ruamel.yaml.clib is there
     return data
 
@@ -110,7 +111,7 @@ def _patterns() -> Entry:
 
     A cheap first test: most images (`python:3.12`) match none, and a Dockerfile check then
     never loads the YAML machinery. Only a possible match loads the file properly."""
-    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    text = read_text(DATA)
     found = tuple(m.group(1).strip() for block in _MATCH_BLOCK.finditer(text) for m in _ITEM.finditer(block.group(1)))
     return Entry(id="", description="", match=found, facts={})
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from glmlint.catalog import read_text
 from glmlint.ir import Workload
 
 DATA = "purposes.yaml"
@@ -31,7 +31,7 @@ class Purpose:
 def load() -> dict[str, Any]:
     from ruamel.yaml import YAML
 
-    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    text = read_text(DATA)
     data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)
     return data
 

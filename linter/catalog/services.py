@@ -190,11 +190,11 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
 
 def raw() -> dict[str, Any]:
     """`services.yaml` as data, read with the C loader (the source of truth: tests, docs, `--sync`)."""
-    from importlib.resources import files
-
     from ruamel.yaml import YAML
 
-    text = files("glmlint.catalog").joinpath("services.yaml").read_text(encoding="utf-8")
+    from glmlint.catalog import read_text
+
+    text = read_text("services.yaml")
     data: dict[str, Any] = YAML(typ="safe").load(text)  # the C loader when available
     return data
 
@@ -204,9 +204,10 @@ def compiled() -> dict[str, Any]:
     so that a scan reads it with the standard library, without loading a YAML library (a Dockerfile
     check loads none); a test keeps it equal to the YAML."""
     import json
-    from importlib.resources import files
 
-    data: dict[str, Any] = json.loads(files("glmlint.catalog").joinpath("services.json").read_text(encoding="utf-8"))
+    from glmlint.catalog import read_text
+
+    data: dict[str, Any] = json.loads(read_text("services.json"))
     return data
 
 
@@ -226,6 +227,7 @@ def get(service_id: str) -> Service:
 # -- images ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every cataloged service of every workload
 def image_repository(ref: str) -> str:
     """`docker.io/library/ollama:0.5@sha256:..` -> `ollama`; `ghcr.io/x/y:1` -> `ghcr.io/x/y`."""
     ref = ref.strip().strip("'\"").split("@", 1)[0]
@@ -548,7 +550,18 @@ def _split_host_port(value: str) -> tuple[str, str | None]:
 
 def identify(workload: Workload) -> list[ServiceMatch]:
     """The cataloged services `workload` starts, in start order."""
-    return list(_identify(workload))
+    # Several rules ask about the same workload in turn (GLM016/017/018/020): the answer is
+    # worked out once. Workloads and matches are frozen; the entry keeps its workload, so an id
+    # is never reused while it is here.
+    got = _IDENTIFIED.get(id(workload))
+    if got is None or got[0] is not workload:
+        if len(_IDENTIFIED) >= 256:
+            _IDENTIFIED.clear()
+        got = _IDENTIFIED[id(workload)] = (workload, _identify(workload))
+    return list(got[1])
+
+
+_IDENTIFIED: dict[int, tuple[Workload, tuple[ServiceMatch, ...]]] = {}
 
 
 def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:

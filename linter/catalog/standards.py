@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
+
+from glmlint.catalog import read_text
 
 DATA = "standards.yaml"
 
@@ -36,7 +37,7 @@ def load() -> dict[str, Any]:
     """The raw data of standards.yaml (for the schema test)."""
     from ruamel.yaml import YAML
 
-    text = resources.files("glmlint.catalog").joinpath(DATA).read_text(encoding="utf-8")
+    text = read_text(DATA)
     data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)
     return data
 
