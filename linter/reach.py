@@ -12,18 +12,14 @@
   their type (the `headService`/`serveService` template's, else `headGroupSpec.serviceType`) is
   `LoadBalancer` or `NodePort` (filled in by the Kubernetes parser).
 
-Rules ask `reach(workload, port)`; `bind_loopback(port)` is the fix that publishes a
-compose/`docker run` port on the loopback address only.
+Rules ask `reach(workload, port)`; the fix that publishes a compose/`docker run` port on the
+loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.lowering`).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from glmlint.ir import Loc, Port, Workload, is_all_interfaces
-from glmlint.rule import ReplaceText
-
-LOOPBACK = "127.0.0.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,33 +79,3 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
                 break
     return out
 
-
-def bind_loopback(port: Port) -> ReplaceText | None:
-    """Prefix the short syntax with the loopback address (`5432:5432` -> `127.0.0.1:5432:5432`).
-
-    The spec is edited as written: a host IP read from a default (`${BIND:-0.0.0.0}`) gets the
-    loopback address as its default (`${BIND:-127.0.0.1}`), so the variable still overrides it;
-    an IP from anywhere else (`${BIND}` set in `.env`), or a spec whose parts come from one
-    variable (`${PORTS:-0.0.0.0:80:80}`), is not edited."""
-    spec = port.spec
-    if spec is None or not port.spec_editable:
-        return None
-    title = f"Publish the port on {LOOPBACK} only"
-    if port.host_ip is not None:
-        written = port.spec_ip if port.spec_ip is not None else port.host_ip
-        old = f"[{written}]" if spec.startswith("[") else written
-        if not old or not spec.startswith(old):
-            return None
-        if "$" not in written:
-            return ReplaceText(port.loc, old, LOOPBACK, title=title)
-        m = _DEFAULT_PARTS.match(written)
-        if m is None or m.group(3) != port.host_ip or spec.startswith("["):
-            return None
-        return ReplaceText(port.loc, written, f"${{{m.group(1)}{m.group(2)}{LOOPBACK}}}", title=title)
-    if port.host_port is None:  # `"8888"`: a random host port, still on every interface
-        return ReplaceText(port.loc, spec, f"{LOOPBACK}::{spec}", title=title)
-    return ReplaceText(port.loc, spec, f"{LOOPBACK}:{spec}", title=title)
-
-
-# `${NAME:-literal}` / `${NAME-literal}`: (name, operator, default)
-_DEFAULT_PARTS = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^${}]*)\}$")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from glmlint.ir import Format, Item, Loc, Setting, SourceFile, Workload, formats_read
+from glmlint.ir import Format, Item, Loc, Mount, Port, Setting, SourceFile, Workload, formats_read
 
 
 class Severity(str, enum.Enum):
@@ -88,7 +88,11 @@ class FixSafety(str, enum.Enum):
 #
 # Rules say *what* should change; the fix engine (`glmlint.fix`) decides how to
 # write it in each format (a YAML key, a compose list item, a Dockerfile
-# instruction, a shell word) with the smallest possible text edit.
+# instruction, a shell word) with the smallest possible text edit. A rule never
+# builds replacement text: the text operations (`ReplaceText`, `RemoveWord`,
+# `RemoveCommand`) are what the engine expands the rules' own terms into
+# (`RemoveSetting`, `SetDirective`, `PublishLoopback`, `MountReadOnly`,
+# `RestoreDefault`, below), kept here for plugins written against them.
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,66 @@ class RemoveCommand:
     title: str
 
 
-Intent = Union[Unset, SetValue, EnsureItem, RemoveItem, ReplaceText, RemoveWord, RemoveCommand]
+# -- what a rule asks for; the engine decides the text (`glmlint.fix.lowering.expand` turns each into
+# the edits above, or offers no fix when it cannot write it in this file) --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveSetting:
+    """Remove what sets a service's option (Jupyter's `token`, `allow_root`), as it is written:
+    `how` is `cli` (the command-line flag at `loc`, `words` words: 2 for `--flag value`) or
+    `config` (the statement `statement`, a config-file line the build step at `loc` writes;
+    `whole_step`: that line is all the step writes, so the step goes)."""
+
+    loc: Loc
+    how: str
+    title: str
+    words: int = 1
+    statement: str | None = None
+    whole_step: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetDirective:
+    """Give the config directive `keyword`, written at `loc` with the value `value` (an sshd_config
+    line, a `sed`/`echo` that writes one, an `sshd -o Keyword=value`), the value `new`."""
+
+    loc: Loc
+    keyword: str
+    value: str
+    new: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishLoopback:
+    """Publish `port` (a compose `ports:` entry, a `docker run -p`) on the loopback address only."""
+
+    port: Port
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class MountReadOnly:
+    """Make `mount` read-only (`:ro`, `read_only: true`, `readOnly: true`, as the mount is written)."""
+
+    mount: Mount
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreDefault:
+    """Put a confinement setting (`seccomp`, `apparmor`, `selinux`, `system_paths`) back to the
+    runtime's default: without the runtime option that changes it, or the field set to the
+    default profile where absence is not the default (Kubernetes' `RuntimeDefault`)."""
+
+    setting: Setting[Any]
+    field: str
+    title: str
+
+
+Intent = Union[Unset, SetValue, EnsureItem, RemoveItem, ReplaceText, RemoveWord, RemoveCommand,
+               RemoveSetting, SetDirective, PublishLoopback, MountReadOnly, RestoreDefault]
 
 
 def unset(setting: Setting[Any], *, title: str) -> Unset:

@@ -338,6 +338,10 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
     args = finding.args
     message = finding.message or rule.message.format(**args)
     intents = intents_of(finding) if not source.json else ()
+    if intents:
+        from glmlint.fix.lowering import expand
+
+        intents = expand(intents, workload)  # in the engine's terms; none when it cannot write them here
     if workload is not None and workload.windows:
         # never write a Linux-only field into a Windows pod: the API server refuses it
         intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)

@@ -54,7 +54,7 @@ from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, Kind, RemoveCommand, RemoveWord, ReplaceText, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Severity, rule
 
 
 @rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
@@ -72,12 +72,6 @@ def check(workload: Workload) -> Iterator[Finding]:
         if token.loc in seen:
             continue
         seen.add(token.loc)
-        fix: RemoveWord | ReplaceText | RemoveCommand | None = None
-        title = "Remove the empty Jupyter token"
-        if token.source == "cli":
-            fix = RemoveWord(token.loc, title=title, count=token.words)
-        elif token.source == "config" and token.whole_write:
-            fix = RemoveCommand(token.loc, title=title)  # `echo "c.ServerApp.token = ''" >> cfg`
-        elif token.source == "config" and token.statement:
-            fix = ReplaceText(token.loc, token.statement, "", title=title)
-        yield Finding(at=token.loc, args={"name": workload.label}, fix=fix)
+        yield Finding(at=token.loc, args={"name": workload.label},
+                      fix=RemoveSetting(token.loc, token.source, "Remove the empty Jupyter token", words=token.words,
+                                        statement=token.statement, whole_step=token.whole_write))

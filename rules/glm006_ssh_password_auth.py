@@ -43,7 +43,7 @@ from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
 from glmlint.openssh import EMPTY_PASSWORDS, PASSWORD_AUTH, analyse, first_values
-from glmlint.rule import Finding, FixSafety, Kind, ReplaceText, Risk, Severity, rule, set_value
+from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
 
@@ -84,6 +84,5 @@ def check_config(source: SourceFile) -> Iterator[Finding]:
                           fix=_set_no(d, key))
 
 
-def _set_no(d: Directive, key: str) -> ReplaceText:
-    return ReplaceText(d.loc, d.value, "no", title=f"Set `{_NAMES[key]} no`",
-                       before=_NAMES[key] + r"[ \t]*[ \t=][ \t]*")
+def _set_no(d: Directive, key: str) -> SetDirective:
+    return SetDirective(d.loc, _NAMES[key], d.value, "no", title=f"Set `{_NAMES[key]} no`")

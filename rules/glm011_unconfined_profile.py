@@ -53,7 +53,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value, unset
+from glmlint.rule import Finding, FixSafety, Kind, RestoreDefault, Risk, Severity, rule
 
 _DISABLED_SELINUX = {"disable", "type:spc_t", "spc_t"}
 
@@ -63,33 +63,24 @@ _DISABLED_SELINUX = {"disable", "type:spc_t", "spc_t"}
       fix=FixSafety.UNSAFE, tags=("security", "cwe-693"),
       kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM)
 def check(workload: Workload) -> Iterator[Finding]:
-    checks: tuple[tuple[Setting[str | None], str, bool], ...] = (
-        (workload.seccomp, "seccomp", _unconfined(workload.seccomp)),
-        (workload.apparmor, "AppArmor", _unconfined(workload.apparmor)),
-        (workload.selinux, "SELinux", (workload.selinux.value or "").strip().lower() in _DISABLED_SELINUX),
-    )
+    # (setting, its field, what it disables, whether it is off, the fix's title)
+    checks: list[tuple[Setting[str | None], str, str, bool, str]] = [
+        (workload.seccomp, "seccomp", "seccomp", _unconfined(workload.seccomp),
+         "Restore the default seccomp profile"),
+        (workload.apparmor, "apparmor", "AppArmor", _unconfined(workload.apparmor),
+         "Restore the default AppArmor profile"),
+        (workload.selinux, "selinux", "SELinux", (workload.selinux.value or "").strip().lower() in _DISABLED_SELINUX,
+         "Restore the default SELinux profile"),
+    ]
     paths = workload.system_paths
     if paths is not None and _unconfined(paths):
-        checks += ((paths, "the masking of `/proc` and `/sys` paths", True),)
-    for setting, what, off in checks:
+        checks.append((paths, "system_paths", "the masking of `/proc` and `/sys` paths", True,
+                       "Restore the runtime's masked paths"))
+    for setting, field, what, off, title in checks:
         if off and setting.explicit:
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "what": what},
-                          fix=_fix(workload, setting, what))
+                          fix=RestoreDefault(setting, field, title))
 
 
 def _unconfined(setting: Setting[str | None]) -> bool:
     return (setting.value or "").strip().lower() == "unconfined"
-
-
-def _fix(workload: Workload, setting: Setting[str | None], what: str) -> Intent | None:
-    title = f"Restore the default {what} profile" if what[:1].isupper() or what == "seccomp" else \
-        "Restore the runtime's masked paths"
-    if any(item.loc == setting.loc for item in workload.security_opts):
-        return unset(setting, title=title)  # a runtime option: without it the default profile applies
-    if what == "seccomp":
-        return set_value(setting, "seccomp", "RuntimeDefault", title=title)
-    if what == "AppArmor":
-        # the field's `RuntimeDefault`; written as `runtime/default` where the profile is an annotation
-        return set_value(setting, "apparmor", "RuntimeDefault", title=title)
-    # SELinux `spc_t`: which type the workload should run as is not ours to guess
-    return None

@@ -40,9 +40,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Loc, Workload
+from glmlint.ir import Format, Workload
 from glmlint.jupyter import launches
-from glmlint.rule import Finding, FixSafety, Kind, RemoveWord, Risk, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity, rule
 
 
 @rule(code="GLM015", slug="jupyter-allow-root", severity=Severity.WARNING,
@@ -59,19 +59,8 @@ def check(workload: Workload) -> Iterator[Finding]:
             continue
         seen.add(allow.loc)
         safety = None if workload.runs_as_root() is False else FixSafety.UNSAFE
-        yield Finding(at=allow.loc, args={"name": workload.label}, fix_safety=safety,
-                      fix=_remove_flag(workload, allow.loc))
-
-
-def _remove_flag(workload: Workload, at: Loc) -> RemoveWord | None:
-    """Remove the command-line flag that allows root (with its value when that is the next word);
-    a config file the build writes is left alone: its statement has no word of its own to remove."""
-    for cmd in workload.process:
-        for i, word in enumerate(cmd.args):
-            if word.loc != at or not word.text.startswith("--"):
-                continue
-            separate_value = word.text != "--allow-root" and "=" not in word.text
-            if separate_value and i + 1 >= len(cmd.args):
-                return None
-            return RemoveWord(at, title="Remove `--allow-root`", count=2 if separate_value else 1)
-    return None
+        # the command-line flag (with its value when that is the next word); `allow_root` in a config
+        # file the build writes is left alone
+        fix = RemoveSetting(allow.loc, allow.source, "Remove `--allow-root`", words=allow.words) \
+            if allow.source == "cli" else None
+        yield Finding(at=allow.loc, args={"name": workload.label}, fix_safety=safety, fix=fix)

@@ -62,8 +62,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from glmlint.ir import Format, Workload, is_all_interfaces
-from glmlint.reach import bind_loopback
-from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import ServiceMatch
@@ -72,6 +71,8 @@ SERVICES = {22: "SSH", 8888: "Jupyter", 5432: "PostgreSQL", 3306: "MySQL", 27017
             9200: "Elasticsearch", 9300: "Elasticsearch transport", 11211: "Memcached", 9042: "Cassandra",
             5984: "CouchDB", 8086: "InfluxDB", 7687: "Neo4j", 1433: "SQL Server", 1521: "Oracle",
             2379: "etcd", 8123: "ClickHouse", 6333: "Qdrant", 19530: "Milvus"}
+
+_LOOPBACK = "Publish the port on 127.0.0.1 only"
 
 
 @rule(code="GLM016", slug="sensitive-port-exposed", severity=Severity.WARNING,
@@ -94,7 +95,7 @@ def check(workload: Workload) -> Iterator[Finding]:
             continue
         service, number = named
         yield Finding(at=port.loc, args={"name": workload.label, "service": service, "port": number},
-                      fix=bind_loopback(port))
+                      fix=PublishLoopback(port, _LOOPBACK))
 
 
 _SENSITIVE = {"jupyter", "sshd"}  # besides the data stores

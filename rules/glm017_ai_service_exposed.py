@@ -87,8 +87,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Loc, Workload
-from glmlint.reach import bind_loopback, reach
-from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule
+from glmlint.reach import reach
+from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
+
+_LOOPBACK = "Publish the port on 127.0.0.1 only"
 
 
 @rule(kind=Kind.EXPOSURE, risk=Risk.CRITICAL, code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
@@ -126,7 +128,7 @@ def check(workload: Workload) -> Iterator[Finding]:
                 if r.loc in seen:
                     continue
                 seen.add(r.loc)
-                fix = bind_loopback(r.port) if r.port is not None else None
+                fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None else None
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} with no authentication: "
                     f"it {ls.listener.gives or s.gives} for anyone who can reach port {ls.port}"))

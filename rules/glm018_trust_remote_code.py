@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Loc, Workload
-from glmlint.rule import Finding, FixSafety, Kind, RemoveWord, Risk, Severity, rule
+from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity, rule
 
 
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM018", slug="trust-remote-code", severity=Severity.ERROR,
@@ -65,7 +65,7 @@ def check(workload: Workload) -> Iterator[Finding]:
             what = f"`{d.word.text}`" if d.word is not None else f"`{d.env.name}={d.env.value}`" if d.env else "it"
             fix = None
             if d.word is not None and d.word.text == d.dangerous.switch.flag:
-                fix = RemoveWord(d.word.loc, title=f"Remove `{d.word.text}`")
+                fix = RemoveSetting(d.word.loc, "cli", f"Remove `{d.word.text}`")
             yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,
                           message=f"{workload.label} starts {match.service.name} with {what}: it "
                                   f"{d.dangerous.what}")

@@ -53,8 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Mount, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Kind, ReplaceText, Risk, SetValue, Severity, rule, set_value
+from glmlint.ir import Format, Workload
+from glmlint.rule import Finding, FixSafety, Kind, MountReadOnly, Risk, Severity, rule
 
 
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM020", slug="writable-model-mount", severity=Severity.WARNING,
@@ -77,24 +77,7 @@ def check(workload: Workload) -> Iterator[Finding]:
                     continue
                 seen.add(mount.loc)
                 yield Finding(at=mount.loc, args={"name": workload.label, "service": match.service.name},
-                              fix=_read_only(mount), message=(
+                              fix=MountReadOnly(mount, "Mount the model store read-only"), message=(
                                   f"{workload.label} mounts `{mount.target}`, the {match.service.name} model store "
                                   f"`{store.value}`, read-write: whatever writes there plants the models it loads"))
 
-
-def _read_only(mount: Mount) -> ReplaceText | SetValue | None:
-    title = "Mount the model store read-only"
-    if mount.entry:  # a Kubernetes volumeMounts item
-        return set_value(Setting(False, mount.loc, path=mount.entry), "mount.read_only", True, title=title)
-    if mount.spec is not None:  # `src:dst[:mode]`, compose or `docker run -v`
-        if mount.source is None:
-            return None  # an anonymous volume: nothing outside the container writes to it
-        mode = mount.spec.rsplit(":", 1)[1] if mount.spec.count(":") >= 2 else ""
-        if mode == "rw":
-            return ReplaceText(mount.loc, ":rw", ":ro", title=title)
-        if mode or not mount.spec.endswith(mount.target):
-            return None
-        return ReplaceText(mount.loc, mount.target, f"{mount.target}:ro", title=title, before=":")
-    if mount.path and mount.path[0] != "flag":  # a compose long-form volume
-        return set_value(Setting(False, mount.loc, path=mount.path), "mount.read_only", True, title=title)
-    return None

@@ -63,3 +63,12 @@ def test_rule_pages_are_generated(rule):
     assert page.exists() and page.read_text(encoding="utf-8") == render(rule), (
         f"{page} is stale: run `python -m glmlint.docs docs/rules`")
 
+
+
+def test_rules_state_intents_and_never_write_text():
+    """The engine owns every byte a fix writes: no rule builds a text operation (`ReplaceText`,
+    `RemoveWord`, `RemoveCommand`) or a replacement string; they state intents in their own terms
+    (`RemoveSetting`, `SetDirective`, `PublishLoopback`, `MountReadOnly`, `RestoreDefault`, ...)."""
+    text_ops = re.compile(r"\b(ReplaceText|RemoveWord|RemoveCommand)\b")
+    offenders = [p.name for p in sorted((ROOT / "rules").glob("glm*.py")) if text_ops.search(p.read_text())]
+    assert offenders == []

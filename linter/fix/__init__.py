@@ -10,9 +10,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import TYPE_CHECKING, Any
 
-from glmlint.fix.engine import Applied, FileFix, Options, fix_report
 from glmlint.fix.text import unified_diff
+
+if TYPE_CHECKING:
+    from glmlint.fix.engine import Applied, FileFix, Options, fix_report
+
+
+def __getattr__(name: str) -> Any:
+    """The engine's names, imported on first use: a scan that only asks `fix.lowering` which fixes
+    it can offer does not load the engine."""
+    if name in ("Applied", "FileFix", "Options", "fix_report"):
+        from glmlint.fix import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["Applied", "FileFix", "Options", "WriteError", "diff", "fix_report", "write"]
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from glmlint.fix.lowering import expand
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
@@ -81,7 +82,7 @@ def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
             found = evaluate(source, rule)
         except Exception:  # noqa: BLE001 - a broken rule is reported by the scan, not here
             continue
-        out.extend(_Found(rule, _result(source, rule, f, w), w, intents_of(f)) for f, w in found)
+        out.extend(_Found(rule, _result(source, rule, f, w), w, expand(intents_of(f), w)) for f, w in found)
     return out
 
 
@@ -565,7 +566,7 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
 
     if source.format not in _HINT:
         return {}
-    before = [_Found(rule, r, w, intents_of(f)) for rule, f, w, r in found]
+    before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
     options = Options(unsafe=True)
     docs = None
     out: dict[int, tuple[FixEdit, ...]] = {}
