@@ -763,6 +763,9 @@ class SourceFile:
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
     # that must be unset for it; a finding at that place says "when `VAR` is unset"
     assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # its `# glmlint: ignore` comments (`glmlint.suppress.Suppression`), read in the per-file stage
+    # while the text was at hand, so that the text need not be kept; None: not read yet
+    suppressions: list[Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

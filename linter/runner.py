@@ -19,6 +19,7 @@ from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, in
 
 if TYPE_CHECKING:
     from glmlint.config import Config
+    from glmlint.fingerprint import Identity
 
 MAX_BYTES = 5 * 1024 * 1024
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
@@ -51,7 +52,7 @@ class Result:
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
     risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
     kind_override: Kind | None = None  # the finding's own kind, when the rule set one (`Finding.kind`)
-    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
+    enabled_by: str | None = None  # reported only when this configuration setting is on (`Finding.enabled_by`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
@@ -78,6 +79,15 @@ class Result:
         """The finding's kind: its own (an explicit root user is a misconfiguration of a
         hardening rule), else its rule's."""
         return self.kind_override or self.rule.kind
+
+    @property
+    def identity(self) -> Identity:
+        """Which finding this is, for the baseline, SARIF/GitLab fingerprints and the fix engine: rule,
+        file, workload and message, never the line (`glmlint.fingerprint`, imported when first asked:
+        a plain check needs no identity)."""
+        from glmlint.fingerprint import Identity
+
+        return Identity(self.rule.code, self.path, self.workload, self.message)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule.code)
@@ -357,7 +367,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
-                      kind_override=finding.kind, opt_in=finding.opt_in)
+                      kind_override=finding.kind, enabled_by=finding.enabled_by)
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
     if assumed:
         message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
@@ -368,7 +378,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None, opt_in=finding.opt_in,
+                  workload.label if workload is not None else None, enabled_by=finding.enabled_by,
                   risk_override=finding.risk, kind_override=finding.kind)
 
 
@@ -644,10 +654,57 @@ def _check_one(cand: Candidate) -> _Outcome:
     index = {id(rule): i for i, rule in enumerate(rules)}
     packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
               for r in results]
-    light = SourceFile(got.path, got.format, got.text, directives=got.directives, disk_path=got.disk_path,
-                       problems=got.problems, roles=got.roles, bindings=got.bindings, accounts=got.accounts,
-                       pods=got.pods, services=got.services, _labels=got.pod_labels)
-    return light, packed, problems
+    return slimmed(got), packed, problems
+
+
+class CheckedFile(SourceFile):
+    """What the scan keeps of a file once its rules have run: no IR and no text, but what the later
+    stages need (path, format, where it is on disk, its `# glmlint: ignore` comments, the small
+    cluster objects the cross-file link reads). `text` is read again from disk when asked (the fix
+    engine, on a pooled scan); a rendered chart or overlay, which has no file, keeps its stream."""
+
+    __slots__ = ("_text",)
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is not None:
+            return self._text
+        from glmlint.parsers import decode
+
+        try:
+            with open(self.disk_path, "rb") as fh:
+                return decode(fh.read())
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text = value
+
+    # pickled as its fields, the text as kept (not read from disk in the worker)
+    def __getstate__(self) -> list[Any]:
+        return [self._text if f.name == "text" else getattr(self, f.name) for f in dataclasses.fields(self)]
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for f, value in zip(dataclasses.fields(self), state):
+            setattr(self, f.name, value)
+
+
+def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
+    """`source` once its findings are out: its per-file state dropped (`CheckedFile`), its
+    suppressions read first; `keep_ir`: its linked workloads stay (what another file's fix links
+    to). A file with no path on disk (standard input) is kept whole."""
+    if not source.disk_path:
+        return source
+    from glmlint import suppress
+
+    sups = suppress.parse(source)
+    return CheckedFile(source.path, source.format, source.text if source.origins is not None else None,
+                       workloads=source.workloads if keep_ir else [],
+                       directives=source.directives, disk_path=source.disk_path, problems=source.problems,
+                       roles=source.roles, bindings=source.bindings, accounts=source.accounts, pods=source.pods,
+                       services=source.services, _labels=source.pod_labels, reads=source.reads,
+                       json=source.json, suppressions=sups)
 
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
@@ -698,7 +755,10 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
         if packed is None or i in recheck:
             out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
+            report.sources[i] = slimmed(source, keep_ir=True)  # linked here: its linked IR is kept
             continue
+        if source.workloads:  # an image compose files here are built from: kept for their fixes
+            report.sources[i] = slimmed(source, keep_ir=True)
         results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
         if scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)

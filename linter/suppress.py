@@ -82,6 +82,8 @@ def skips_file(text: str) -> bool:
 
 
 def parse(source: SourceFile) -> list[Suppression]:
+    if source.suppressions is not None:  # read in the per-file stage: fresh copies (`used` is filled)
+        return [Suppression(s.line, s.col, s.targets, s.rules) for s in source.suppressions]
     if "glmlint" not in source.text:
         return []
     lines = source.text.splitlines()
