@@ -9,8 +9,9 @@ Reporters only format; this module decides the shape of the text report
   its `checklist` setting: a non-root user, cap_drop ALL, a read-only root
   filesystem, no-new-privileges, a memory limit), two or more, is one entry
   listing what it lacks and the fix that adds them;
-* entries are sorted by risk (`severity`, the default: most severe first) or by
-  place (`path`).
+* entries are sorted by risk (`severity`, the default: most severe first; at
+  one risk, exposures and misconfigurations before absent hardening) or by place
+  (`path`).
 
 JSON, SARIF and the CI formats do not go through here: they keep one result per
 rule and place (each is suppressed, baselined and fixed on its own).
@@ -66,11 +67,18 @@ class Entry:
     def codes(self) -> str:
         return ",".join(r.code for r in self.results)
 
+    @property
+    def hardening(self) -> bool:
+        """Only absent protections (a checklist line, a lone missing setting)."""
+        return all(r.kind is Kind.HARDENING for r in self.results)
+
     def place(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.first.code)
 
-    def by_risk(self) -> tuple[int, str, int, int, str]:
-        return (-self.risk.rank, *self.place())
+    def by_risk(self) -> tuple[int, bool, str, int, int, str]:
+        """Most severe first; at one risk, what is set wrong before what is absent (a workload's
+        checklist, whose absent non-root user makes it medium, after an exposed Jupyter port)."""
+        return (-self.risk.rank, self.hardening, *self.place())
 
 
 def entries(results: Iterable[Result], sort: str = DEFAULT_SORT) -> list[Entry]:

@@ -126,6 +126,17 @@ def test_risk_word_on_every_line_most_severe_first_and_one_checklist_line_per_wo
     ]
 
 
+def test_at_one_risk_what_is_set_wrong_comes_before_what_is_absent(tmp_path, capsys, monkeypatch):
+    # the Deployment's checklist line is medium (no non-root user) and its path sorts first, yet the
+    # published Jupyter port of the compose file, also medium, comes before it
+    notebook = "services:\n  lab:\n    image: quay.io/jupyter/scipy-notebook:2024-07-29\n    ports: ['8888:8888']\n"
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, {"a/deploy.yaml": DEPLOYMENT, "z/compose.yaml": notebook},
+                       "--no-color")
+    medium = [ln.split(" [")[0] for ln in out.splitlines() if ": medium " in ln]
+    assert medium == ["z/compose.yaml:4:13: medium GLM016",
+                      "a/deploy.yaml:15:11: medium GLM001,GLM002,GLM004,GLM007,GLM012"]
+
+
 def test_sort_path_orders_by_file_and_line(tmp_path, capsys, monkeypatch):
     _, out, _ = _check(tmp_path, capsys, monkeypatch, {"compose.yaml": COMPOSE, "k8s/deploy.yaml": DEPLOYMENT},
                        "--no-color", "--sort", "path")
@@ -386,3 +397,32 @@ def test_glm001_fixtures_explicit_root_is_a_misconfiguration():
     explicit = {p for p, _ in kinds if re.search(r"user-0|user-root|uid0|runasuser-0|administrator", p)}
     assert len(explicit) == 18
     assert {p for (p, _), k in kinds.items() if k == "misconfiguration"} == explicit
+
+
+def test_machine_formats_keep_one_result_per_rule_and_place(tmp_path, capsys, monkeypatch):
+    """JSON, SARIF, GitHub annotations, GitLab Code Quality and JUnit list each finding at its own
+    place, repeats and checklists included, whatever the text report groups (and `--sort`)."""
+    import xml.etree.ElementTree as ET
+
+    files = {"compose.yaml": COMPOSE, "README.md": README, ".glmlint.toml": '[contexts]\ndocs = "all"\n'}
+    _, out, _ = _check(tmp_path, capsys, monkeypatch, files, "--format", "json")
+    want = sorted((r["path"], r["line"], r["code"]) for r in json.loads(out))
+    assert len(want) == 43 and len(set(want)) == 43  # 13 compose, 30 README: one per rule and place
+
+    def found(fmt: str) -> list[tuple[str, int, str]]:
+        _, got, _ = run(["check", "--format", fmt, "--sort", "path", "."], capsys)
+        if fmt == "sarif":
+            return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                     r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"])
+                    for r in json.loads(got)["runs"][0]["results"]]
+        if fmt == "github":
+            return [(m[0], int(m[1]), m[2]) for m in re.findall(r"^::\w+ file=([^,]+),line=(\d+),col=\d+,title=(\w+)",
+                                                                got, re.M)]
+        if fmt == "gitlab":
+            return [(r["location"]["path"], r["location"]["lines"]["begin"], r["check_name"].split()[0])
+                    for r in json.loads(got)]
+        lines = [ln for f in ET.fromstring(got.split("\n", 1)[1]).iter("failure") for ln in f.text.splitlines()]
+        return [(m[0], int(m[1]), m[2]) for m in (re.match(r"(\S+):(\d+):\d+: (\w+) ", ln).groups() for ln in lines)]
+
+    for fmt in ("sarif", "github", "gitlab", "junit"):
+        assert sorted(found(fmt)) == want, fmt
