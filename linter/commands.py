@@ -244,13 +244,13 @@ def _apply(fixes: list[Any], write: bool, root: str) -> tuple[int, int]:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Show the documentation of RULE (a code or slug)."""
-    from glmlint.docs import render
+    from glmlint.docs import render, services_section
     from glmlint.registry import all_rules, find
 
     found = find(all_rules(), rule)
     if found is None:
         raise click.UsageError(f"unknown rule {rule!r}; `glmlint rules` lists them")
-    click.echo(render(found), nl=False)
+    click.echo(render(found) + services_section(found), nl=False)
 
 @cli.command()
 def server() -> None:

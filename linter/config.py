@@ -116,9 +116,10 @@ class Config:
         table.update(dict(self.contexts))
         return table
 
-    def wants(self, opt_in: str) -> bool:
-        """Whether the configuration turns on the opt-in findings named `opt_in` (`require-digest`)."""
-        return opt_in == "require-digest" and self.require_digest
+    def wants(self, setting: str) -> bool:
+        """Whether the configuration setting `setting` that turns on some findings (`Finding.enabled_by`:
+        `require-digest`) is on."""
+        return setting == "require-digest" and self.require_digest
 
     def relative(self, path: str) -> str | None:
         """`path` (absolute) relative to the config's base, POSIX style; None if outside."""

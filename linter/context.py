@@ -109,11 +109,9 @@ def reports(rule: object, ctx: str, table: Mapping[str, Iterable[str]], kind: ob
     """Whether a finding of `rule` reports in context `ctx`: the configuration's entry for `ctx`
     when there is one (kinds or rule selectors), else the rule's own `contexts`, else the kind's.
     `kind`: the finding's own kind (`Finding.kind`), when it is not the rule's."""
-    from glmlint.registry import matches
-
     kind = str(kind if kind is not None else rule.kind)  # type: ignore[attr-defined]
     if ctx in table:
-        return any(sel == kind if sel in KINDS else matches(rule, sel)  # type: ignore[arg-type]
+        return any(sel == kind if sel in KINDS else rule.matches(sel)  # type: ignore[attr-defined]
                    for sel in table[ctx])
     declared = getattr(rule, "contexts", None)
     if declared is not None:

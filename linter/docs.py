@@ -57,6 +57,24 @@ def standards_section(rule: Rule) -> str:
     return "\n".join(lines) + "\n"
 
 
+def services_section(rule: Rule) -> str:
+    """`## Services`: for a rule that reads the service catalog, the cataloged services it judges,
+    each with the sources of what glmlint knows of it (`glmlint explain`)."""
+    if rule.services is None:
+        return ""
+    from glmlint.catalog.services import catalog
+
+    known = [s for s in catalog() if rule.services(s)]
+    if not known:
+        return ""
+    lines = ["", "## Services", "",
+             f"What {rule.code} knows of each service is in the service catalog "
+             "(`linter/catalog/services.yaml`, docs/services.md), every fact with its source:", ""]
+    for s in known:
+        lines.append(f"- {s.name}: " + ", ".join(s.sources))
+    return "\n".join(lines) + "\n"
+
+
 def write_all(directory: str) -> list[str]:
     from glmlint.registry import documented_rules
 

@@ -1,9 +1,13 @@
 """How a workload starts Jupyter, resolved the way Jupyter itself resolves it.
 
-A launch is `jupyter notebook|lab|server|nbclassic`, `jupyter-lab`, `python -m
-jupyter|notebook|jupyterlab|jupyter_server`, or the docker-stacks scripts
-`start-notebook.{sh,py}` (also behind `start.sh`). Each trait is taken from,
-in rising precedence: the default, the environment (`JUPYTER_TOKEN`), config
+What Jupyter is, is data: the catalog's `jupyter` entry (`linter/catalog/services.yaml`,
+each fact with its source) says how a launch is recognised (`jupyter
+notebook|lab|server|nbclassic|labhub`, `jupyter-lab`, `python -m
+jupyter|notebook|jupyterlab|jupyter_server`, the Docker Stacks scripts
+`start-notebook.{sh,py}`), which images are the Docker Stacks and what their
+config sets (`ip = 0.0.0.0`), which variables and config files Jupyter reads and
+its config classes. This module is the behaviour: each trait is taken from,
+in rising precedence, the default, the environment (`JUPYTER_TOKEN`), config
 files the image build writes (`c.ServerApp.token = ''` in
 `jupyter_*_config.py`, or the JSON form), then the command line, last flag
 wins (traitlets). `ServerApp`, `NotebookApp` and `IdentityProvider` name the
@@ -11,27 +15,45 @@ same token (jupyter_server keeps the old names as aliases).
 
 Defaults that matter: Jupyter listens on `localhost` and generates a random
 token when none is configured; an empty `JUPYTER_TOKEN` does not disable it.
-The docker-stacks images (`jupyter/*`, `quay.io/jupyter/*`) ship a config that
-listens on `0.0.0.0`.
 """
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from glmlint.ir import Command, Loc, Word, Workload, is_all_interfaces, truthy
 
-_SUBCOMMANDS = {"notebook", "lab", "server", "nbclassic", "labhub"}
-_MODULES = {"notebook", "jupyterlab", "jupyter_server", "nbclassic"}
-_STACKS_SCRIPTS = {"start-notebook.sh", "start-notebook.py", "start-notebook"}
-_APPS = ("ServerApp", "NotebookApp", "LabApp", "IdentityProvider", "PasswordIdentityProvider",
-         "LabServerApp", "ExtensionApp")
+if TYPE_CHECKING:
+    from glmlint.catalog.services import Family, Service
+
 _TRAIT = re.compile(r"^--(?:(?P<cls>[A-Za-z]+)\.)?(?P<trait>[A-Za-z_]+)(?:=(?P<value>.*))?$", re.S)
 _CONFIG_LINE = re.compile(r"^\s*c\.(?P<cls>[A-Za-z]+)\.(?P<trait>[A-Za-z_]+)\s*=\s*(?P<value>.+?)\s*(#.*)?$")
-_CONFIG_FILE = re.compile(r"jupyter_(?:notebook|server|lab|nbclassic)?_?config\.(py|json)$")
-_STACKS_IMAGE = re.compile(r"(^|/)jupyter/[a-z0-9-]+|^quay\.io/jupyter/|gpu-jupyter|jupyter/docker-stacks")
+
+
+@dataclass(frozen=True)
+class _Knowledge:
+    """The catalog's facts about Jupyter, in the form this module reads them."""
+
+    service: Service
+    stacks: Family
+    apps: tuple[str, ...]  # the config classes whose traits are the server's
+    config_file: re.Pattern[str]  # the config files it reads
+    token_env: str | None
+
+
+@functools.lru_cache(maxsize=1)
+def _knowledge() -> _Knowledge:
+    from glmlint.catalog.services import get
+
+    service = get("jupyter")
+    assert service.family is not None and service.settings is not None, "the catalog's jupyter entry"
+    settings = service.settings
+    return _Knowledge(service, service.family, settings.classes,
+                      re.compile("|".join(f"(?:{f})" for f in settings.files)), settings.env.get("token"))
 
 _TOKEN = "token"
 _PASSWORD = {"password", "hashed_password"}
@@ -82,40 +104,28 @@ def _unquote(text: str) -> str:
 
 
 def _is_launch(cmd: Command) -> tuple[bool, list[Word]]:
-    """Whether `cmd` starts a Jupyter server, and the arguments that configure it."""
-    name = cmd.name
-    args = list(cmd.args)
-    if name == "jupyter" and args and args[0].text in _SUBCOMMANDS:
-        return True, args[1:]
-    if name.startswith("jupyter-") and name[len("jupyter-"):] in _SUBCOMMANDS:
-        return True, args
-    if re.fullmatch(r"python[0-9.]*", name):
-        for i, a in enumerate(args):
-            if a.text == "-m" and i + 1 < len(args):
-                mod = args[i + 1].text
-                rest = args[i + 2:]
-                if mod == "jupyter" and rest and rest[0].text in _SUBCOMMANDS:
-                    return True, rest[1:]
-                if mod in _MODULES:
-                    return True, rest
-                return False, []
-    if name in _STACKS_SCRIPTS:
-        return True, args
-    return False, []
+    """Whether `cmd` starts a Jupyter server (as the catalog recognises one), and the arguments
+    that configure it."""
+    from glmlint.catalog.services import match_command
+
+    start = match_command(_knowledge().service, cmd.argv)
+    if start is None:
+        return False, []
+    return True, list(cmd.argv[start:])
 
 
 def _stacks_image(workload: Workload) -> bool:
-    for image in (workload.image.value, workload.base_image):
-        if image and _STACKS_IMAGE.search(image):
-            return True
-    return False
+    stacks = _knowledge().stacks
+    return stacks.has_image(workload.image.value) or stacks.has_image(workload.base_image)
 
 
 def _config(workload: Workload) -> dict[str, Value]:
     """Traits set by config files the workload writes, later writes winning."""
     out: dict[str, Value] = {}
+    known = _knowledge()
+    apps = known.apps
     for write in workload.files:
-        if not _CONFIG_FILE.search(write.path):
+        if not known.config_file.search(write.path):
             continue
         if write.path.endswith(".json"):
             try:
@@ -124,13 +134,13 @@ def _config(workload: Workload) -> dict[str, Value]:
                 continue
             if isinstance(data, dict):
                 for cls, traits in data.items():
-                    if cls in _APPS and isinstance(traits, dict):
+                    if cls in apps and isinstance(traits, dict):
                         for trait, value in traits.items():
                             out[trait] = Value(str(value), write.loc, "json")
             continue
         for line in write.text.splitlines():
             m = _CONFIG_LINE.match(line)
-            if not m or m.group("cls") not in _APPS:
+            if not m or m.group("cls") not in apps:
                 continue
             raw = m.group("value")
             try:
@@ -155,7 +165,7 @@ def _cli(args: list[Word]) -> dict[str, Value]:
         if not m:
             continue
         cls, trait, value = m.group("cls"), m.group("trait"), m.group("value")
-        if cls is not None and cls not in _APPS:
+        if cls is not None and cls not in _knowledge().apps:
             continue
         if value is None:
             if cls is None and trait not in ("ip",):
@@ -173,11 +183,13 @@ def launches(workload: Workload) -> list[Launch]:
     """Every Jupyter server the workload starts."""
     config = _config(workload)
     stacks = _stacks_image(workload)
+    known = _knowledge()
+    family = known.stacks
     found: list[tuple[Loc, list[Word], bool]] = []
     for cmd in workload.process:
         ok, args = _is_launch(cmd)
         if ok:
-            found.append((cmd.loc, args, cmd.name in _STACKS_SCRIPTS))
+            found.append((cmd.loc, args, cmd.name in family.scripts))
     if not found and not workload.process and (stacks or config) and not workload.command.explicit \
             and not workload.entrypoint.explicit:
         found.append((workload.anchor, [], True))  # the image's own start command
@@ -185,16 +197,18 @@ def launches(workload: Workload) -> list[Launch]:
     for loc, args, via_stacks in found:
         env = {v.name: v for v in workload.env}
         traits: dict[str, Value] = {}
-        token_env = env.get("JUPYTER_TOKEN")
+        token_env = env.get(known.token_env) if known.token_env else None
         if token_env is not None and token_env.value:
             traits[_TOKEN] = Value(token_env.value, token_env.loc, "env")
         if via_stacks or stacks:
-            traits["ip"] = Value("0.0.0.0", workload.image.loc, "image")
+            # what the family's baked-in config sets (`c.ServerApp.ip = "0.0.0.0"`)
+            traits.update({k: Value(v, workload.image.loc, "image") for k, v in family.config.items()})
         traits.update(config)
-        if via_stacks and env.get("NOTEBOOK_ARGS") is not None and env["NOTEBOOK_ARGS"].value:
+        args_env = family.args_env
+        if via_stacks and args_env and env.get(args_env) is not None and env[args_env].value:
             from glmlint.shell import split_words
 
-            nb = env["NOTEBOOK_ARGS"]
+            nb = env[args_env]
             # the variable's words, all located at the variable: `source` "env", not a flag to edit
             extra = _cli(list(split_words(nb.value or "", nb.loc)))
             traits.update(_cli(args))

@@ -1,6 +1,10 @@
 """Whether a workload runs sshd that accepts passwords, resolved as OpenSSH resolves it.
 
-sshd takes, for each keyword, the *first* value it reads: `-o` options on its
+What sshd is, is data: the catalog's `sshd` entry (`linter/catalog/services.yaml`, each
+fact with its source) says how it is started (`sshd`) and installed (the
+distributions' package names), where its configuration lives (the main file and
+the drop-in directory), the stock lines distributions ship and the defaults.
+This module is the behaviour: sshd takes, for each keyword, the *first* value it reads: `-o` options on its
 command line, then the files `Include`d at the top of Debian's and Alpine's
 `/etc/ssh/sshd_config` (`sshd_config.d/*.conf`, in name order), then the main
 file. Text appended with `>>` lands after the distribution's lines. A `sed -i`
@@ -14,21 +18,59 @@ base image). `PasswordAuthentication` defaults to yes,
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives
 
-MAIN = "/etc/ssh/sshd_config"
-DROPIN = "/etc/ssh/sshd_config.d/"
+if TYPE_CHECKING:
+    from glmlint.catalog.services import Service
+
 PASSWORD_AUTH = "passwordauthentication"
 EMPTY_PASSWORDS = "permitemptypasswords"
+# how package managers install (`apt-get install`, `apk add`, `pacman -S`): which packages, the catalog says
 _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
                "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
-_SERVER_PACKAGE = re.compile(r"^openssh(-server)?(-pam)?([=:-][0-9].*|\*)?$")
 _PASSWD_NO_SET = {"-l", "--lock", "-d", "--delete", "-S", "--status", "-e", "--expire", "-u", "--unlock",
                   "-n", "-x", "-w", "-i", "--mindays", "--maxdays", "--warndays", "--inactive"}
+
+
+@dataclass(frozen=True)
+class _Knowledge:
+    """The catalog's facts about sshd, in the form this module reads them."""
+
+    service: Service
+    main: str  # the main config file
+    dropins: str  # the directory of `*.conf` files read first
+    stock: tuple[str, ...]  # the option lines of a distribution's stock sshd_config
+    defaults: dict[str, bool]  # lowercased keyword -> on by default
+    package: re.Pattern[str]  # a package that installs the server, with a version or glob
+
+
+@functools.lru_cache(maxsize=1)
+def _knowledge() -> _Knowledge:
+    from glmlint.catalog.services import get
+
+    service = get("sshd")
+    settings = service.settings
+    assert settings is not None and settings.files and settings.dropins, "the catalog's sshd entry"
+    names = "|".join(re.escape(p) for p in sorted(service.packages, key=len, reverse=True))
+    return _Knowledge(service, settings.files[0], settings.dropins, settings.stock,
+                      {k.lower(): truthy(v) for k, v in settings.defaults.items()},
+                      re.compile(rf"^(?:{names})([=:-][0-9].*|\*)?$"))
+
+
+def main_config() -> str:
+    """The path of sshd's main config file (`/etc/ssh/sshd_config`)."""
+    return _knowledge().main
+
+
+def default_on(keyword: str) -> bool:
+    """Whether an option (`passwordauthentication`) is on when nothing sets it."""
+    return _knowledge().defaults.get(keyword.lower(), False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +82,15 @@ class Sshd:
     settings: dict[str, Directive]  # keyword -> the global value sshd uses
     matched: dict[str, Directive]  # keyword -> first `yes` inside a Match block
 
-    def enabled(self, keyword: str, default: bool) -> bool:
+    def enabled(self, keyword: str, default: bool | None = None) -> bool:
+        """Whether the option is on: as set, else `default` (None: sshd's own, from the catalog);
+        or turned on in a Match block."""
         d = self.settings.get(keyword)
-        return (default if d is None else truthy(d.value)) or keyword in self.matched
+        if d is None:
+            on = default_on(keyword) if default is None else default
+        else:
+            on = truthy(d.value)
+        return on or keyword in self.matched
 
     def explicit_yes(self, keyword: str) -> Directive | None:
         """The directive that turns `keyword` on, if the configuration says so."""
@@ -68,10 +116,6 @@ def first_values(sources: list[list[Directive]]) -> tuple[dict[str, Directive], 
             else:
                 found.setdefault(key, d)
     return found, matched
-
-
-# The option lines of the stock sshd_config of Debian, Ubuntu and Alpine: commented defaults.
-STOCK = ("#PermitRootLogin prohibit-password", "#PasswordAuthentication yes", "#PermitEmptyPasswords no")
 
 
 def _directive_lines(lines: list[tuple[str, Loc | None]]) -> list[Directive]:
@@ -110,7 +154,8 @@ def _installs(cmd: Command) -> bool:
     words = [w.text for w in cmd.args]
     if sub is None or sub not in words:
         return False
-    return any(_SERVER_PACKAGE.match(w) for w in words)
+    package = _knowledge().package
+    return any(package.match(w) for w in words)
 
 
 def _sets_password(cmd: Command) -> bool:
@@ -125,13 +170,14 @@ def _sets_password(cmd: Command) -> bool:
 
 
 def analyse(workload: Workload) -> Sshd:
-    main: list[tuple[str, Loc | None]] = [(line, None) for line in STOCK]
+    known = _knowledge()
+    main: list[tuple[str, Loc | None]] = [(line, None) for line in known.stock]
     dropins: dict[str, list[tuple[str, Loc | None]]] = {}
     for write in workload.files:
         path = write.path
-        if path == MAIN:
+        if path == known.main:
             main = _apply(main, write)
-        elif path.startswith(DROPIN) and path.endswith(".conf"):
+        elif path.startswith(known.dropins) and path.endswith(".conf"):
             dropins[path] = _apply(dropins.get(path, []), write)
     options: list[Directive] = []
     installed = password = None
@@ -140,10 +186,13 @@ def analyse(workload: Workload) -> Sshd:
             installed = cmd.loc
         if password is None and _sets_password(cmd):
             password = cmd.loc
+    from glmlint.catalog.services import match_command
+
     for cmd in workload.process:
-        if cmd.name == "sshd":
+        start = match_command(known.service, cmd.argv)
+        if start is not None:
             installed = installed or cmd.loc
-            args = cmd.args
+            args = cmd.argv[start:]
             for i, w in enumerate(args):
                 opt = None
                 if w.text == "-o" and i + 1 < len(args):

@@ -23,8 +23,8 @@ from glmlint.runner import Report, Result
 def apply(report: Report, config: Config) -> None:
     if config.fix_user:
         _name_fix_user(report, config.fix_user)
-    if any(r.opt_in is not None for r in report.results):
-        report.results = [r for r in report.results if r.opt_in is None or config.wants(r.opt_in)]
+    if any(r.enabled_by is not None for r in report.results):
+        report.results = [r for r in report.results if r.enabled_by is None or config.wants(r.enabled_by)]
     if any(r.rule.kinds_reported is not None for r in report.results):
         # a rule the profile takes for some of its kinds only (`essential`: GLM001's explicit root user)
         report.results = [r for r in report.results

@@ -99,9 +99,9 @@ def all_rules() -> list[Rule]:
 
 
 def matches(rule: Rule, selector: str) -> bool:
-    """A selector is a code (`GLM001`), a slug (`run-as-root`), a prefix (`GLM00`, `GLM`) or `ALL`."""
-    sel = selector.strip()
-    return sel.upper() == "ALL" or sel == rule.slug or rule.code.startswith(sel.upper())
+    """A selector is a code (`GLM001`), a slug (`run-as-root`), a prefix (`GLM00`, `GLM`) or `ALL`
+    (`Rule.matches`)."""
+    return rule.matches(selector)
 
 
 def select(rules: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:

@@ -288,9 +288,10 @@ class Finding:
     # overrides the rule's kind for this finding: GLM001's explicit root user (`USER root`,
     # `runAsUser: 0`) is a misconfiguration, where its absent non-root user is hardening
     kind: Kind | None = None
-    # reported only when the configuration turns this on (`require-digest`): a stricter policy
-    # some projects want, that the rule's default does not impose
-    opt_in: str | None = None
+    # reported only when the configuration setting named here is on (`require-digest`): a
+    # stricter policy some projects want, that the rule's default does not impose. Not `Rule.opt_in`,
+    # which keeps a whole rule off unless a selection or profile names it.
+    enabled_by: str | None = None
 
 
 _READS: dict[frozenset[Format], frozenset[Format]] = {}  # Rule.formats -> Rule.reads
@@ -339,6 +340,14 @@ class Rule:
     # when a rule declared `fix=SAFE` gives some findings an unsafe fix: the condition, in words
     # ("the workload may run as root"), shown by `glmlint rules` and on the rule page
     fix_unsafe_when: str | None = None
+    # for a rule that reads the service catalog: which cataloged services it judges (a predicate
+    # over `glmlint.catalog.services.Service`); `glmlint explain` lists them with their sources
+    services: Callable[[Any], bool] | None = None
+
+    def matches(self, selector: str) -> bool:
+        """A selector is a code (`GLM001`), a slug (`run-as-root`), a prefix (`GLM00`, `GLM`) or `ALL`."""
+        sel = selector.strip()
+        return sel.upper() == "ALL" or sel == self.slug or self.code.startswith(sel.upper())
 
     @property
     def fix_label(self) -> str:
@@ -429,6 +438,7 @@ def rule(
     checklist: str = "",
     scope: str = "workload",
     fix_unsafe_when: str | None = None,
+    services: Callable[[Any], bool] | None = None,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
     """Declare a rule's metadata beside its check; the module docstring is its documentation.
 
@@ -441,7 +451,8 @@ def rule(
     RBAC objects, a repository `sshd_config`), or `scan` (a `SourceFile` whose cross-file links,
     such as `PodIdentity.grants`, are resolved over the whole scan). `fix_unsafe_when`: for a rule
     whose fix is safe except in a case it can tell (findings then carry `fix_safety=UNSAFE`), that
-    case in words."""
+    case in words. `services`: for a rule that reads the service catalog, which cataloged services it
+    judges (a predicate over a `Service`), for `glmlint explain`."""
     if scope not in ("workload", "file", "scan"):
         raise ValueError(f"rule scope {scope!r} must be workload, file or scan")
     if not _CODE.match(code):
@@ -468,7 +479,7 @@ def rule(
             check=fn if per_workload else None, doc=(module.__doc__ or "") if module else "", fix=fix, tags=tags,
             since=since, security_severity=security_severity, module=fn.__module__, params=params,
             opt_in=opt_in, file_check=None if per_workload else fn, scan_wide=scope == "scan",
-            fix_unsafe_when=fix_unsafe_when,
+            fix_unsafe_when=fix_unsafe_when, services=services,
             risk_level=risk, kind=Kind(kind), finding_kinds=frozenset(Kind(k) for k in finding_kinds) - {Kind(kind)},
             contexts=frozenset(contexts) if contexts is not None else None, checklist=checklist,
         )

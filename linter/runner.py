@@ -19,6 +19,7 @@ from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, in
 
 if TYPE_CHECKING:
     from glmlint.config import Config
+    from glmlint.fingerprint import Identity
 
 MAX_BYTES = 5 * 1024 * 1024
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
@@ -51,7 +52,7 @@ class Result:
     cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
     risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
     kind_override: Kind | None = None  # the finding's own kind, when the rule set one (`Finding.kind`)
-    opt_in: str | None = None  # reported only when the configuration turns this on (`Finding.opt_in`)
+    enabled_by: str | None = None  # reported only when this configuration setting is on (`Finding.enabled_by`)
     # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
     # computed, or the fix did not verify
     edits: tuple[FixEdit, ...] | None = None
@@ -78,6 +79,15 @@ class Result:
         """The finding's kind: its own (an explicit root user is a misconfiguration of a
         hardening rule), else its rule's."""
         return self.kind_override or self.rule.kind
+
+    @property
+    def identity(self) -> Identity:
+        """Which finding this is, for the baseline, SARIF/GitLab fingerprints and the fix engine: rule,
+        file, workload and message, never the line (`glmlint.fingerprint`, imported when first asked:
+        a plain check needs no identity)."""
+        from glmlint.fingerprint import Identity
+
+        return Identity(self.rule.code, self.path, self.workload, self.message)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule.code)
@@ -357,7 +367,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
-                      kind_override=finding.kind, opt_in=finding.opt_in)
+                      kind_override=finding.kind, enabled_by=finding.enabled_by)
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
     if assumed:
         message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
@@ -368,7 +378,7 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
             safety = FixSafety.UNSAFE
         fix = Fix(intents, safety)
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None, opt_in=finding.opt_in,
+                  workload.label if workload is not None else None, enabled_by=finding.enabled_by,
                   risk_override=finding.risk, kind_override=finding.kind)
 
 

@@ -61,7 +61,7 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Severity, rule
       message="{name} starts Jupyter on all interfaces with authentication disabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
       tags=("security", "cwe-306"), security_severity=9.0,
-      kind=Kind.EXPOSURE)
+      kind=Kind.EXPOSURE, services=lambda s: s.id == "jupyter")
 def check(workload: Workload) -> Iterator[Finding]:
     seen = set()
     for launch in launches(workload):

@@ -52,7 +52,7 @@ _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmpty
       message="{name} runs sshd with password authentication",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES, Format.SSHD_CONFIG},
       fix=FixSafety.SAFE, tags=("security", "cwe-309"),
-      kind=Kind.EXPOSURE, risk=Risk.HIGH)
+      kind=Kind.EXPOSURE, risk=Risk.HIGH, services=lambda s: s.id == "sshd")
 def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
     name = workload.label
@@ -63,7 +63,7 @@ def check(workload: Workload) -> Iterator[Finding]:
                           message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`",
                           fix=_set_no(d, key))
             return
-    if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH, default=True):
+    if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH):
         yield Finding(at=sshd.password_set, args={"name": name},
                       message=f"{name} sets a password for an sshd that allows password login "
                               "(OpenSSH's default `PasswordAuthentication yes`)",

@@ -50,7 +50,7 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
       fix_unsafe_when="the container may run as root",
       tags=("security", "cwe-250"),
-      kind=Kind.MISCONFIGURATION, risk=Risk.LOW)
+      kind=Kind.MISCONFIGURATION, risk=Risk.LOW, services=lambda s: s.id == "jupyter")
 def check(workload: Workload) -> Iterator[Finding]:
     seen = set()
     for launch in launches(workload):

@@ -76,7 +76,7 @@ _LOOPBACK = "Publish the port on 127.0.0.1 only"
 @rule(code="GLM016", slug="sensitive-port-exposed", severity=Severity.WARNING,
       message="{name} publishes the {service} port {port} on all interfaces", formats={Format.COMPOSE},
       fix=FixSafety.UNSAFE, tags=("security", "cwe-668"),
-      kind=Kind.EXPOSURE, risk=Risk.MEDIUM)
+      kind=Kind.EXPOSURE, risk=Risk.MEDIUM, services=lambda s: s.id in _SENSITIVE or s.data_store)
 def check(workload: Workload) -> Iterator[Finding]:
     matches = None
     for port in workload.ports:

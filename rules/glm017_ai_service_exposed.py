@@ -77,6 +77,7 @@ Services need a human (turn authentication on, or drop the exposure).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from glmlint.ir import Format, Loc, Workload
 from glmlint.reach import reach
@@ -85,17 +86,23 @@ from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severi
 _LOOPBACK = "Publish the port on 127.0.0.1 only"
 
 
+def _judged(s: Any) -> bool:
+    """The cataloged services this rule judges: not those another rule owns (Jupyter: GLM005, sshd:
+    GLM006), not apps whose authentication is their own code's, not remote shells."""
+    return s.owner is None and s.auth_default != "app" and s.kind != "remote-shell"
+
+
 @rule(kind=Kind.EXPOSURE, risk=Risk.CRITICAL, code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
       message="{name} exposes {service} without authentication",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
-      tags=("security", "cwe-306", "ai-ml"), security_severity=9.0)
+      tags=("security", "cwe-306", "ai-ml"), security_severity=9.0, services=_judged)
 def check(workload: Workload) -> Iterator[Finding]:
     from glmlint.catalog.services import identify
 
     seen: set[Loc] = set()
     for match in identify(workload):
         s = match.service
-        if s.owner is not None or s.auth_default == "app" or s.kind == "remote-shell":
+        if not _judged(s):
             continue
         auth = match.auth()
         if auth.state in ("on", "unknown"):

@@ -52,7 +52,7 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM018", slug="trust-remote-code", severity=Severity.ERROR,
       message="{name} starts {service} with remote code enabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
-      tags=("security", "cwe-94", "ai-ml"))
+      tags=("security", "cwe-94", "ai-ml"), services=lambda s: bool(s.dangerous))
 def check(workload: Workload) -> Iterator[Finding]:
     from glmlint.catalog.services import identify
 

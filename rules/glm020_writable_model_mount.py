@@ -59,7 +59,8 @@ from glmlint.rule import Finding, FixSafety, Kind, MountReadOnly, Risk, Severity
 
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM020", slug="writable-model-mount", severity=Severity.WARNING,
       message="{name} mounts the {service} model store read-write",
-      formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-732", "ai-ml"))
+      formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-732", "ai-ml"),
+      services=lambda s: bool(s.model_stores))
 def check(workload: Workload) -> Iterator[Finding]:
     from glmlint.catalog.services import identify
 

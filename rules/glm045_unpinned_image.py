@@ -99,7 +99,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         elif ref.tag is not None:
             yield Finding(at=ref.loc, args={"owner": ref.owner, "image": ref.name,
                                             "why": "pinned by tag, not by digest (`require-digest`)"},
-                          opt_in="require-digest")
+                          enabled_by="require-digest")
 
 
 def _why(ref: ImageRef) -> str | None:

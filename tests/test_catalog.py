@@ -141,3 +141,33 @@ def test_torchserve_image_default_binds_all_interfaces_from_its_config() -> None
 
 def test_the_catalog_loads_once() -> None:
     assert services.catalog() is services.catalog()
+
+
+def test_jupyter_and_sshd_are_recognised_from_one_place() -> None:
+    """GLM005/GLM015 (`glmlint.jupyter`) and GLM006 (`glmlint.openssh`) recognise exactly the
+    launches the catalog does: every cataloged Jupyter command starts a launch both see."""
+    import json as _json
+
+    from glmlint.jupyter import launches
+    from glmlint.openssh import analyse
+    from tests.helpers import one
+
+    jupyter = services.get("jupyter")
+    assert jupyter.family is not None and jupyter.settings is not None
+    commands = [list(c) for c in jupyter.commands] + [["python3", "-m", m] for m in jupyter.modules]
+    for argv in commands:
+        w = one(f"FROM python:3.12\nCMD {_json.dumps(argv + ['--ip=0.0.0.0'])}\n")
+        assert [m.service.id for m in services.identify(w)] == ["jupyter"], argv
+        assert [lz.ip.text for lz in launches(w) if lz.ip] == ["0.0.0.0"], argv
+    w = one("FROM python:3.12\nCMD [\"python3\", \"-W\", \"ignore\", \"-m\", \"jupyter\", \"lab\"]\n")
+    assert len(launches(w)) == 1 and [m.service.id for m in services.identify(w)] == ["jupyter"]
+    # the family's images run its start script with the config it bakes in
+    for image in ("quay.io/jupyter/base-notebook:2024-07-08", "registry.example.com/jupyter/scipy-notebook",
+                  "cschranz/gpu-jupyter:v1.7_cuda-12.3_ubuntu-22.04"):
+        (launch,) = launches(one(f"FROM {image}\nRUN echo \"c.ServerApp.token = ''\" >> /etc/jupyter/jupyter_server_config.py\n"))
+        assert launch.ip is not None and launch.ip.text == jupyter.family.config["ip"], image
+    assert not jupyter.family.has_image("tensorflow/tensorflow:2.13.0-gpu-jupyter")  # a tag, not the family
+    sshd = services.get("sshd")
+    for package in sshd.packages:
+        assert analyse(one(f"FROM alpine\nRUN apk add {package} && echo 'root:x' | chpasswd\n")).installed, package
+    assert not analyse(one("FROM alpine\nRUN apk add openssh-client\n")).installed

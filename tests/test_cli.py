@@ -153,3 +153,17 @@ def test_fix_titles_name_the_user_the_fix_writes(tmp_path, capsys, monkeypatch):
     code, out, _ = run(["check", "--format", "json", "--select", "GLM001", "."], capsys)
     [finding] = json.loads(out)
     assert finding["fix"]["title"] == "Run as the non-root user 3000:3000"
+
+
+def test_explain_names_the_cataloged_services_and_their_sources(capsys):
+    from glmlint.catalog.services import get
+
+    code, out, _ = run(["explain", "GLM017"], capsys)
+    assert code == 0 and "## Services" in out
+    ollama = get("ollama")
+    assert f"- {ollama.name}: " + ", ".join(ollama.sources) in out
+    assert "- Jupyter:" not in out  # GLM005's, not GLM017's
+    _, jupyter, _ = run(["explain", "GLM005"], capsys)
+    assert "- Jupyter: " in jupyter and "jupyter_server_config.py" in jupyter and "Ollama" not in jupyter
+    _, privileged, _ = run(["explain", "GLM003"], capsys)
+    assert "## Services" not in privileged  # reads no catalog

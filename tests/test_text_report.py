@@ -426,3 +426,17 @@ def test_machine_formats_keep_one_result_per_rule_and_place(tmp_path, capsys, mo
 
     for fmt in ("sarif", "github", "gitlab", "junit"):
         assert sorted(found(fmt)) == want, fmt
+
+
+def test_a_file_with_an_error_says_its_fixes_wait_for_it(tmp_path, capsys, monkeypatch):
+    # a duplicate key: read with the last value, reported as an error; `glmlint fix` leaves the file alone
+    dup = "services:\n  app:\n    image: registry.example.com/app:1.0\n    image: registry.example.com/app:1.1\n" \
+          "    privileged: true\n"
+    code, out, err = _check(tmp_path, capsys, monkeypatch, {"compose.yaml": dup}, "--no-color")
+    assert code == 2 and err.startswith("compose.yaml:4: invalid YAML: duplicate key `image`")
+    assert out.splitlines()[0] == ("compose.yaml:5:17: critical GLM003 [privileged] service `app` runs privileged "
+                                   "(unsafe fix once the error at line 4 is fixed)")
+    assert "(one unsafe fix adds cap_drop ALL and a read-only root filesystem once the error at line 4 is fixed)" \
+        in out
+    _, _, err = run(["fix", "--write", "--unsafe-fixes", "."], capsys)
+    assert "compose.yaml:5:17: GLM003 not fixed: the file has an error to fix first (line 4:" in err

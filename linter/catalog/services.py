@@ -106,6 +106,41 @@ class ModelStore:
 
 
 @dataclass(frozen=True)
+class Family:
+    """An image family that starts the service its own way (the Jupyter Docker Stacks): its images
+    (globs over the repository), start scripts, the variable whose words those scripts add to the
+    command, and the settings its baked-in config file sets."""
+
+    name: str
+    images: tuple[str, ...]
+    scripts: tuple[str, ...]
+    args_env: str | None
+    config: dict[str, str]
+    sources: tuple[str, ...]
+
+    def has_image(self, name: str | None) -> bool:
+        if not name:
+            return False
+        repo = image_repository(name)
+        return any(fnmatch.fnmatchcase(repo, p) for p in self.images)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where and how the service reads its settings, for the code that resolves them
+    (`glmlint.jupyter`, `glmlint.openssh`): variables, config files (paths or regexes), a
+    drop-in directory, the config classes, a distribution's stock lines, the defaults."""
+
+    env: dict[str, str]
+    files: tuple[str, ...]
+    dropins: str | None
+    classes: tuple[str, ...]
+    stock: tuple[str, ...]
+    defaults: dict[str, str]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: str
@@ -126,6 +161,10 @@ class Service:
     model_stores: tuple[ModelStore, ...]
     owner: str | None = None  # the rule that owns this service's exposure (Jupyter: GLM005)
     data_store: bool = False
+    packages: tuple[str, ...] = ()  # distribution packages that install it
+    family: Family | None = None
+    settings: Settings | None = None
+    more_sources: tuple[str, ...] = ()  # the sources of `recognize.more`
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -146,8 +185,10 @@ class Service:
     @property
     def sources(self) -> list[str]:
         """Every source the entry cites, in order, once."""
-        out = [self.recognize_source, *(i.source for i in self.images), *(l.source for l in self.listeners),
-               self.auth_source, *(d.source for d in self.dangerous), *(m.source for m in self.model_stores)]
+        out = [self.recognize_source, *self.more_sources, *(i.source for i in self.images),
+               *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
+               *(l.source for l in self.listeners), self.auth_source, *(d.source for d in self.dangerous),
+               *(m.source for m in self.model_stores)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -155,8 +196,31 @@ def _switches(data: Any) -> tuple[Switch, ...]:
     return tuple(Switch.of(d) for d in data or ())
 
 
+def _sources(d: dict[str, Any]) -> tuple[str, ...]:
+    return (d["source"], *d.get("sources", ()))
+
+
+def _family(d: dict[str, Any] | None) -> Family | None:
+    if not d:
+        return None
+    return Family(d["name"], tuple(d["images"]), tuple(d.get("scripts", ())), d.get("args_env"),
+                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d))
+
+
+def _settings(d: dict[str, Any] | None) -> Settings | None:
+    if not d:
+        return None
+    return Settings({k: str(v) for k, v in (d.get("env") or {}).items()}, tuple(d.get("files", ())),
+                    d.get("dropins"), tuple(d.get("classes", ())), tuple(d.get("stock", ())),
+                    {k: str(v) for k, v in (d.get("defaults") or {}).items()}, _sources(d))
+
+
 def _service(sid: str, d: dict[str, Any]) -> Service:
     rec = d.get("recognize", {})
+    more = rec.get("more", ())
+
+    def gathered(key: str) -> list[Any]:
+        return [*rec.get(key, ()), *(x for m in more for x in m.get(key, ()))]
     listeners = []
     for ld in d.get("listeners", ()):
         bind = ld.get("bind", {})
@@ -176,16 +240,18 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     auth = d.get("auth", {})
     return Service(
         id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
-        commands=tuple(tuple(c) for c in rec.get("commands", ())),
-        modules=tuple(rec.get("modules", ())), scripts=tuple(p.lower() for p in rec.get("scripts", ())),
-        image_patterns=tuple(rec.get("images", ())),
+        commands=tuple(tuple(c) for c in gathered("commands")),
+        modules=tuple(gathered("modules")), scripts=tuple(p.lower() for p in rec.get("scripts", ())),
+        image_patterns=tuple(gathered("images")),
         recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
         auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
         auth_off=_switches(auth.get("off")), auth_source=auth.get("source"),
         dangerous=tuple(Dangerous(Switch.of(x["switch"]), x["what"], x["source"]) for x in d.get("dangerous", ())),
         model_stores=tuple(ModelStore(tuple(m.get("flags", ())), tuple(m.get("env", ())), m.get("config"),
                                       m.get("default"), m["source"]) for m in d.get("model_store", ())),
-        owner=d.get("owner"), data_store=d.get("kind") == "data-store")
+        owner=d.get("owner"), data_store=d.get("kind") == "data-store",
+        packages=tuple(dict.fromkeys(gathered("packages"))), family=_family(d.get("family")),
+        settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more))
 
 
 def raw() -> dict[str, Any]:
@@ -250,17 +316,28 @@ def image_repository(ref: str) -> str:
 
 def _module_args(cmd_words: Sequence[Word]) -> tuple[str, int] | None:
     """(`module`, index of its first argument) for `python [-u ...] -m module ...`."""
+    skip = False
     for i, w in enumerate(cmd_words[1:], start=1):
+        if skip:  # the value of `-W`/`-X`
+            skip = False
+            continue
         if w.text == "-m" and i + 1 < len(cmd_words):
             return cmd_words[i + 1].text, i + 2
         if w.text.startswith("-m") and len(w.text) > 2:
             return w.text[2:], i + 1
-        if not w.text.startswith("-"):
-            return None  # `python script.py`: not a module
+        if w.text in _PYTHON_VALUE_OPTIONS:
+            skip = True
+            continue
+        if w.text == "-c" or not w.text.startswith("-"):
+            return None  # `python script.py`, `python -c '...'`: not a module
     return None
 
 
-def _match_command(service: Service, argv: Sequence[Word]) -> int | None:
+# the interpreter's options that take the next word as their value (`python -W ignore -m x`)
+_PYTHON_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
+
+
+def match_command(service: Service, argv: Sequence[Word]) -> int | None:
     """The index of the first configuring argument when `argv` starts `service`, else None."""
     if not argv:
         return None
@@ -571,7 +648,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     env_own = {v.name: v for v in workload.env}
     for cmd in workload.process:
         for s in services:
-            start = _match_command(s, cmd.argv)
+            start = match_command(s, cmd.argv)
             if start is not None:
                 out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
                                    s.image(image_name)))
@@ -598,7 +675,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             words = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
         if not words:
             continue
-        start = _match_command(s, words)
+        start = match_command(s, words)
         if start is None:
             start = 1  # what the official image runs is the service, by the catalog's word
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img))
@@ -639,7 +716,10 @@ def render_markdown() -> str:
              "What glmlint knows about the services containers run, from "
              "`linter/catalog/services.yaml` (generated, with `services.json`: "
              "`python -m glmlint.catalog.services docs/services.md`).",
-             "GLM016, GLM017, GLM018 and GLM020 read it, and GLM005/GLM006/GLM015 own Jupyter and sshd.",
+             "GLM016, GLM017, GLM018 and GLM020 read it, and so do GLM005/GLM015 (Jupyter, through "
+             "`linter/jupyter.py`) and GLM006 (sshd, through `linter/openssh.py`): those modules hold how "
+             "the service resolves its settings, this catalog what they are. `glmlint explain <rule>` lists "
+             "the services a rule judges, with their sources.",
              "Every fact has a source; a fact that could not be sourced is not in the catalog.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
@@ -662,6 +742,37 @@ def render_markdown() -> str:
         dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"
         lines.append(f"| **{s.name}** | {', '.join(f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
                      f"{stores} | {dangerous} |")
+    extra = [s for s in catalog() if s.family or s.settings or s.packages]
+    if extra:
+        lines += ["", "## Image families, settings and packages", ""]
+    for s in extra:
+        if s.packages:
+            lines.append(f"- **{s.name}** is installed by the packages " + ", ".join(f"`{p}`" for p in s.packages)
+                         + ".")
+        if s.family:
+            f = s.family
+            said = [f"images {', '.join(f'`{i}`' for i in f.images)}"]
+            if f.scripts:
+                said.append(f"start scripts {', '.join(f'`{x}`' for x in f.scripts)}")
+            if f.args_env:
+                said.append(f"more arguments from `{f.args_env}`")
+            if f.config:
+                said.append("its config sets " + ", ".join(f"`{k} = {v}`" for k, v in f.config.items()))
+            lines.append(f"- **{s.name}**, {f.name}: " + "; ".join(said) + ".")
+        if s.settings:
+            st = s.settings
+            said = []
+            if st.files:
+                said.append(f"config files {', '.join(f'`{x}`' for x in st.files)}")
+            if st.dropins:
+                said.append(f"drop-ins `{st.dropins}*.conf` read first")
+            if st.env:
+                said.append(", ".join(f"`{k}` from `{v}`" for k, v in st.env.items()))
+            if st.classes:
+                said.append(f"config classes {', '.join(f'`{c}`' for c in st.classes)}")
+            if st.defaults:
+                said.append("defaults " + ", ".join(f"`{k} {v}`" for k, v in st.defaults.items()))
+            lines.append(f"- **{s.name}** settings: " + "; ".join(said) + ".")
     lines += ["", "## Sources", ""]
     for s in catalog():
         lines.append(f"- **{s.name}**: " + ", ".join(f"<{u}>" for u in s.sources))

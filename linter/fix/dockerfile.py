@@ -8,7 +8,7 @@ from glmlint.fix.text import Edit, FixError, TextDoc
 from glmlint.ir import Loc, Setting
 
 _BUILD = {"RUN", "COPY", "ADD", "WORKDIR", "USER"}
-SSHD_SED = "sed -i 's/^#\\?{key} .*/{key} {value}/' /etc/ssh/sshd_config"
+SSHD_SED = "sed -i 's/^#\\?{key} .*/{key} {value}/' {path}"  # path: `openssh.main_config()`
 
 
 def _structure(text: str) -> tuple[list[Any], list[Any]]:

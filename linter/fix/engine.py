@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from glmlint.fingerprint import Identity
 from glmlint.fix.lowering import expand
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
@@ -54,11 +56,7 @@ class FileFix:
         return self.new_text != self.source.text
 
 
-Key = tuple[str, str]
-
-
-def _key(code: str, workload: str | None, message: str) -> Key:
-    return (code, workload if workload is not None else message)
+Key = tuple[str, str]  # `Identity.subject`: how the loop counts a file's findings (glmlint.fingerprint)
 
 
 @dataclass
@@ -68,9 +66,13 @@ class _Found:
     workload: Workload | None
     intents: tuple[Intent, ...]
 
-    @property
+    @cached_property
+    def identity(self) -> Identity:
+        return self.result.identity
+
+    @cached_property
     def key(self) -> Key:
-        return _key(self.result.code, self.result.workload, self.result.message)
+        return self.identity.subject
 
 
 def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
@@ -186,12 +188,14 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
         raise FixError("no workload")
     if workload.format is Format.DOCKERFILE:
         from glmlint.fix.dockerfile import SSHD_SED, add_step_after
-        from glmlint.openssh import analyse
+        from glmlint.openssh import analyse, main_config
 
         sshd = analyse(workload)
         locs = [loc for loc in (sshd.installed, sshd.password_set, intent.setting.loc) if loc is not None]
+        path = main_config()
         try:
-            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value), copied_to="/etc/ssh")
+            return add_step_after(doc, locs, SSHD_SED.format(key=key, value=intent.value, path=path),
+                                  copied_to=path.rsplit("/", 1)[0])
         except FixError:
             pass  # sshd installed outside the build steps: set it where it starts
     for cmd in workload.process:
@@ -317,10 +321,9 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
                 raise FixError(f"Compose would refuse `{dup}` twice in the `security_opt` of {w1.label}")
     before_count = Counter(f.key for f in old)
     after_count = Counter(f.key for f in new)
-    exact = (found.result.code, found.result.workload, found.result.message)
+    exact = found.identity  # the rule's count on the workload drops, and this very finding is gone
     if after_count[found.key] >= before_count[found.key] or \
-            sum(1 for f in new if (f.result.code, f.result.workload, f.result.message) == exact) >= \
-            sum(1 for f in old if (f.result.code, f.result.workload, f.result.message) == exact):
+            sum(1 for f in new if f.identity == exact) >= sum(1 for f in old if f.identity == exact):
         raise FixError("the finding would remain after the fix")
     grown = [k for k in after_count if after_count[k] > before_count[k]]
     if grown:
@@ -344,6 +347,7 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
     original = list(found)
     reported: set[int] = set()
     steps: list[list[Edit]] = []  # the edits of each applied step, to map a position back
+    subjects: list[Key] = []  # each applied fix's finding's `key`, beside `result.applied`
     for _step in range(MAX_STEPS):
         todo = [f for f in found if f.intents and failed.get(f.key, (-1,))[0] != version
                 and (budget is None or budget[f.key] > 0)
@@ -373,6 +377,7 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
         result.applied.append(Applied(f.result.code, line, col,
                                       f.result.fix.title_for(options.user) if f.result.fix else "",
                                       f.result.workload))
+        subjects.append(f.key)
         steps.append(sorted(set(edits)))
         if budget is not None:
             budget[f.key] -= 1
@@ -380,8 +385,8 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
         current, found = new_source, new_found
         version += 1
     still = {f.key for f in found}
-    for a in result.applied:
-        rest = [f.result.message for f in found if f.key == _key(a.code, a.workload, "")]
+    for a, key in zip(result.applied, subjects):
+        rest = [f.result.message for f in found if f.key == key]
         if a.workload is not None and rest:
             a.left = "; ".join(dict.fromkeys(rest))
     result.skipped = [(r, why) for key, (_v, r, why) in failed.items() if key in still]
@@ -454,7 +459,7 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     by_path: dict[str, Counter[Key]] = {}
     blocked: dict[str, Counter[Key]] = {}
     for r in report.results:
-        key = _key(r.code, r.workload, r.message)
+        key = r.identity.subject
         if r.fix is not None and (options.unsafe or r.fix.safety is FixSafety.SAFE):
             by_path.setdefault(r.path, Counter())[key] += 1
         elif r.fix is None:
@@ -536,7 +541,7 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
             why = f"the file has an error to fix first (line {p.line}: {p.message})"
             return FileFix(source, source.text, skipped=[
                 (r, why) for r in report.results
-                if r.path == source.path and _key(r.code, r.workload, r.message) in eligible])
+                if r.path == source.path and r.identity.subject in eligible])
         import os
 
         text_only = not source.workloads  # parsed in a worker process, which sends back no IR

@@ -21,6 +21,8 @@ CHECKLIST_SLUG = "hardening"  # the slug a workload's checklist line shows
 
 def render(report: Report, color: bool = False, sort: str = digest.DEFAULT_SORT) -> str:
     entries = digest.entries(report.results, sort)
+    # `glmlint fix` leaves a file with an error alone: its fixes wait for that line to be fixed
+    blocked = {p.path: p.line for p in reversed(report.errors)}
     lines: list[str] = []
     previous = None
     for e in entries:
@@ -28,7 +30,7 @@ def render(report: Report, color: bool = False, sort: str = digest.DEFAULT_SORT)
         if previous is not None and group != previous:
             lines.append("")
         previous = group
-        lines.append(line(e, color))
+        lines.append(line(e, color, blocked=blocked.get(e.path)))
     if lines:
         lines.append("")
     if len(entries) > digest.FIX_FIRST_AFTER:
@@ -54,8 +56,9 @@ def _paint(text: str, tint: str, color: bool) -> str:
     return f"{tint}{text}{_RESET}" if color else text
 
 
-def line(e: digest.Entry, color: bool = False, short: bool = False) -> str:
-    """One entry; `short` (the closing summary) leaves out the fix and the repeats."""
+def line(e: digest.Entry, color: bool = False, short: bool = False, blocked: int | None = None) -> str:
+    """One entry; `short` (the closing summary) leaves out the fix and the repeats. `blocked`: the
+    line of an error in the file (0: the file), which `glmlint fix` waits for before fixing it."""
     where = _paint(f"{e.path}:{e.line}:{e.col}:", _BOLD, color)
     risk = _paint(str(e.risk), _TINT[e.risk], color)
     notes = []
@@ -70,6 +73,8 @@ def line(e: digest.Entry, color: bool = False, short: bool = False) -> str:
         text = f"{where} {risk} {r.code} {slug} {r.message}"
         if r.fix is not None and not short:
             notes.append(f"{r.fix.safety} fix")
+    if notes and blocked is not None:  # the fix notes come first
+        notes[0] += f" once the error at line {blocked} is fixed" if blocked else " once the file's error is fixed"
     if e.also and not short:
         notes.append(f"also line{'s' if len(e.also) > 1 else ''} {', '.join(map(str, e.also))}")
     if notes:

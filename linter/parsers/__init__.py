@@ -7,16 +7,14 @@ import re
 from collections.abc import Callable
 
 from glmlint.ir import Format, Problem, SourceFile
+# what every parser shares, here for `from glmlint.parsers import ParseError, ...`
+from glmlint.parsers.base import ParseError, Skip, decode, split_lines
 
 _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _YAML = re.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = re.compile(r"\{\{|\{%")
 _RUN_FILE = re.compile(r"\.(?:sh|bash|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
-
-
-class Skip(Exception):
-    """The file is not for glmlint (a template, another YAML dialect): maybe with a notice."""
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
@@ -42,28 +40,6 @@ def detect(name: str, rel_path: str = "") -> str | None:
     return None
 
 
-def split_lines(text: str) -> list[str]:
-    """Lines as BuildKit, git and the fix engine count them: split at `\n` only, a trailing CR dropped.
-
-    `str.splitlines` also splits at form feeds, NEL and U+2028, which would shift
-    every later line number and, in a Dockerfile, invent instructions BuildKit never sees.
-    """
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
-
-
-def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
-        raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "binary file")
-    return data.decode("utf-8")
-
-
 def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile | None:
     """Parse one file. Raises `ParseError` for bad input, `Skip` for files not ours."""
     if hint == "dockerfile":
@@ -86,12 +62,6 @@ def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     return _parse_yaml(display, text, hint, real_path)
-
-
-class ParseError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 def _in_helm_chart(real_path: str) -> bool:
@@ -170,4 +140,4 @@ def _check_yaml(display: str, text: str, docs: list[object],
     return problems
 
 
-__all__ = ["Format", "ParseError", "Problem", "Skip", "SourceFile", "decode", "detect", "parse"]
+__all__ = ["Format", "ParseError", "Problem", "Skip", "SourceFile", "decode", "detect", "parse", "split_lines"]

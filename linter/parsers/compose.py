@@ -24,7 +24,7 @@ from typing import Any
 
 from glmlint.ir import (Build, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
                         User, Word, Workload, has_variable, truthy)
-from glmlint.parsers import split_lines
+from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import file_writes, from_argv, split_words
 
@@ -173,7 +173,7 @@ def _read_other(path: str) -> str | None:
         if os.path.getsize(path) > 5 * 1024 * 1024:
             return None
         with open(path, "rb") as fh:
-            from glmlint.parsers import decode
+            from glmlint.parsers.base import decode
 
             return decode(fh.read())
     except (OSError, UnicodeDecodeError):
@@ -187,7 +187,7 @@ def _external(ext: Any, files: _Files, at: Any) -> tuple[View, int] | None:
         return None
     file, service = ref
     real = os.path.normpath(os.path.join(files.real_dir, file))
-    from glmlint.parsers import ParseError
+    from glmlint.parsers.base import ParseError
 
     if (real, service) in files.stack:
         raise ParseError(y.loc(at).line, f"`extends` of `{service}` in `{file}` comes back to itself")
@@ -244,7 +244,7 @@ def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple
             view = {k: list(v) for k, v in external[0].items()}
             depth = external[1] + 1
         elif base_name is not None:
-            from glmlint.parsers import ParseError
+            from glmlint.parsers.base import ParseError
 
             if base_name in chain[:i + 1]:  # Compose refuses it too
                 via = "" if base_name == link else f" through `{base_name}`"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
-from glmlint.parsers import split_lines
+from glmlint.parsers.base import split_lines
 from glmlint.shell import file_writes, from_argv, parse_script
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",

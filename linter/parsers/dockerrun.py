@@ -30,7 +30,7 @@ from typing import Any
 
 from glmlint.ir import (IMAGE_REFERENCE, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting, SourceFile, User, Word,
                         Workload, truthy)
-from glmlint.parsers import split_lines
+from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 
 PROGRAMS = {"docker", "podman", "nerdctl", "nvidia-docker"}

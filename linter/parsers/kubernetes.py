@@ -29,7 +29,7 @@ import dataclasses
 from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload)
-from glmlint.parsers import split_lines
+from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from glmlint.ir import Directive, Format, Loc, SourceFile
-from glmlint.parsers import split_lines
+from glmlint.parsers.base import split_lines
 
 _LINE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
 

@@ -1,0 +1,39 @@
+"""What every parser shares: the errors a parse raises and how a file's text is read and split.
+
+A leaf module: the format parsers import it, and the package's `__init__`
+(format detection and dispatch, which imports the parsers) re-exports it, so
+that nothing in `glmlint.parsers` imports back up into the package.
+"""
+from __future__ import annotations
+
+
+class ParseError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class Skip(Exception):
+    """The file is not for glmlint (a template, another YAML dialect): maybe with a notice."""
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as BuildKit, git and the fix engine count them: split at `\n` only, a trailing CR dropped.
+
+    `str.splitlines` also splits at form feeds, NEL and U+2028, which would shift
+    every later line number and, in a Dockerfile, invent instructions BuildKit never sees.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "binary file")
+    return data.decode("utf-8")
