@@ -7,8 +7,9 @@
   puts the container's listeners on the host's interfaces;
 - a Kubernetes `hostPort` publishes the container port on the node;
 - a Kubernetes Service of type `LoadBalancer` or `NodePort` that selects the pod sends
-  outside traffic to its `targetPort` (a number, or the name of a container port); so does the
-  head Service the KubeRay operator creates for a RayCluster whose `headGroupSpec.serviceType` is
+  outside traffic to its `targetPort` (a number, or the name of a container port); so do the
+  head and serve Services the KubeRay operator creates for a RayCluster/RayJob/RayService when
+  their type (the `headService`/`serveService` template's, else `headGroupSpec.serviceType`) is
   `LoadBalancer` or `NodePort` (filled in by the Kubernetes parser).
 
 Rules ask `reach(workload, port)`; the fix that publishes a compose/`docker run` port on the
@@ -16,12 +17,9 @@ loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.l
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from glmlint.ir import Loc, Port, Workload, is_all_interfaces
-
-_DEFAULT = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +32,12 @@ class Reach:
     port: Port | None = None
 
 
-def host_ip(port: Port) -> str | None:
-    """The host IP a port is published on, `${VAR:-default}` read as its default; None: every interface."""
-    ip = port.host_ip
-    if ip is None:
-        return None
-    m = _DEFAULT.match(ip.strip())
-    return m.group(1) if m else ip
-
-
 def on_all_interfaces(port: Port) -> bool | None:
-    """True when published on every host interface, False on a given address, None when unknown."""
-    ip = host_ip(port)
+    """True when published on every host interface, False on a given address, None when unknown.
+
+    `port.host_ip` is already read as Compose or the shell reads it (`${BIND:-0.0.0.0}` as
+    `0.0.0.0`: the parsers interpolate, `glmlint.interpolate`); a `$` left in it is unknown."""
+    ip = port.host_ip
     if ip is None or is_all_interfaces(ip):
         return True
     if "$" in ip:

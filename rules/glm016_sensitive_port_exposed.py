@@ -47,11 +47,13 @@ services:
 
 ## Fix safety
 Unsafe: binding to `127.0.0.1` cuts off every other host that used the port.
-The fix is offered for the short `"host:container"` form; a long-form entry
-needs `host_ip: 127.0.0.1` by hand. A host IP read from a default
-(`"${BIND:-0.0.0.0}:5432:5432"`, reported "when `BIND` is unset") gets the
-loopback address as its new default (`${BIND:-127.0.0.1}`); an IP set in
-`.env` is left to a human.
+The fix is offered for the short `"host:container"` form (compose, `docker
+run -p`); a long-form entry needs `host_ip: 127.0.0.1` by hand. A host IP
+read from a default (`"${BIND:-0.0.0.0}:5432:5432"`, reported "when `BIND`
+is unset") gets the loopback address as its new default
+(`${BIND:-127.0.0.1}`); a host port read from a default
+(`${JUPYTER_PORT:-8888}:8888`) gets the address in front of it and changes
+nothing else; an IP set in `.env` is left to a human.
 """
 from __future__ import annotations
 

@@ -13,16 +13,19 @@ when it listens on all interfaces **and**
   `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`): any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
-  default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`)
+  default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
+  Text Generation Inference without `--api-key`/`API_KEY`)
   and is reachable beyond the host: a compose/`docker run` port published
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port,
-  or the head Service the KubeRay operator creates for a `RayCluster`
-  (`RayJob`, `RayService`) whose `headGroupSpec.serviceType` is
-  `LoadBalancer` or `NodePort` (the operator starts Ray's dashboard and job
-  API on 0.0.0.0 in the head pod; `authOptions.mode: token` turns
-  authentication on). The finding points at what makes it reachable.
+  or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
+  `RayService`): the head Service, whose type is its `headService`
+  template's `spec.type`, else `headGroupSpec.serviceType`, and a
+  `RayService`'s serve Service (`serveService`), on the ports they carry
+  (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
+  pod; `authOptions.mode: token` turns authentication on). The finding
+  points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, k8s
@@ -32,10 +35,15 @@ number: its start command (through `sh -c`, `python -m`, k8s
 (flags, then environment, then the image's defaults, then its own default).
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service (KubeRay's default head `serviceType`), for a port published on
+at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and
+a `headService` template of `type: ClusterIP` whatever `serviceType` says),
+for a serve Service that carries only Ray Serve's HTTP port, for a port published on
 `127.0.0.1`, for a service bound to loopback inside the container, for
 authentication turned on through a secret reference (`VLLM_API_KEY` from a
-`secretKeyRef`, `--api-key ${KEY}`), or for a bind address it cannot read.
+`secretKeyRef`, `--api-key ${KEY}`), for a bind address it cannot read, or
+for a service whose authentication the catalog cannot state from a source
+(NVIDIA NIM; its `NGC_API_KEY` is the key it downloads the model with, not
+one its API checks).
 Jupyter is GLM005's and sshd GLM006's.
 
 ## Why is this bad?
@@ -69,8 +77,8 @@ services:
 ## Fix safety
 Unsafe: publishing on `127.0.0.1` cuts off every other host that used the
 port. Offered for compose and `docker run` ports written as one string (a
-compose host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets
-`127.0.0.1` as its default); a
+host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets `127.0.0.1`
+as its default, in a compose file and in a `docker run -p` alike); a
 switch that turned authentication off, host networking and Kubernetes
 Services need a human (turn authentication on, or drop the exposure).
 """

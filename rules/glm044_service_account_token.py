@@ -96,7 +96,8 @@ those, narrow the role instead (no RBAC rewrite is offered).
   where necessary") and Polaris `automountServiceAccountToken` report every
   pod that mounts a token, whatever it may do; kube-linter has no such check
   (`default-service-account` reports the use of `default`). glmlint reports
-  the pods whose token carries a power, and says which binding gives it.
+  the pods whose token carries a power, and says which binding gives it,
+  and the pods where an AI/ML service runs code its users choose.
 """
 from __future__ import annotations
 
@@ -117,23 +118,28 @@ AI_KINDS = frozenset({"model-server", "control-plane", "notebook", "ui", "app", 
       since="0.2.0", scope="scan")
 def check(source: SourceFile) -> Iterator[Finding]:
     for pod in source.pods:
-        if not pod.mounts_token():
-            continue
-        why = _power(pod, source.path)
-        services = [name for name, kind in pod.services if kind in AI_KINDS]
-        if why is None and not services:
-            continue
-        runs = f"{_and(services)} runs in it" if services else ""
+        why = _why(pod, source.path) if pod.mounts_token() else None
         if why is None:
-            why = f"and {runs}: code that gets to run there (a model's remote code, a notebook cell, a " \
-                  f"job) calls the Kubernetes API with it"
-        elif runs:
-            why += f"; {runs}"
+            continue
         at = (pod.automount.loc if pod.automount.explicit else
               pod.service_account.loc if pod.service_account.explicit else pod.anchor)
         yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why},
                       fix=set_value(pod.automount, "automount_token", False,
                                     title="Set `automountServiceAccountToken: false` on the pod"))
+
+
+def _why(pod: PodIdentity, here: str) -> str | None:
+    """What makes the pod's token matter, for the message: the power a binding gives it and the AI/ML
+    services that run code in the pod (either trigger alone, or both); None when neither holds."""
+    power = _power(pod, here)
+    services = [name for name, kind in pod.services if kind in AI_KINDS]
+    runs = f"{_and(services)} runs in it" if services else None
+    if power is not None:
+        return f"{power}; {runs}" if runs else power
+    if runs is None:
+        return None
+    return f"and {runs}: code that gets to run there (a model's remote code, a notebook cell, a job) calls " \
+           f"the Kubernetes API with it"
 
 
 def _and(names: list[str]) -> str:

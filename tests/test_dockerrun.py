@@ -269,3 +269,34 @@ def test_create_counts_only_when_the_file_starts_a_container():
         podman start t
         """)
     assert [w.label for w in ws] == ["container `t` (`docker create`)"]
+
+
+# -- `-p` with shell defaults: read as the shell expands them, kept as written for a fix ----
+
+
+def test_publish_defaults_are_read_and_the_written_text_is_kept():
+    ip, port, whole = run("""\
+        docker run -d -p "${BIND:-0.0.0.0}:${HOST_PORT:-11434}:11434" ollama/ollama:0.5.7
+        docker run -d -p ${JUPYTER_PORT:-8888}:8888 quay.io/jupyter/base-notebook:2024-10-07
+        docker run -d -p "${PORTS:-0.0.0.0:8000:8000}" vllm/vllm-openai:v0.6.4
+        """)
+    (p,) = ip.ports
+    assert (p.host_ip, p.host_port, p.container_port) == ("0.0.0.0", "11434", "11434")
+    assert (p.spec, p.spec_ip, p.spec_editable) == ("${BIND:-0.0.0.0}:${HOST_PORT:-11434}:11434",
+                                                     "${BIND:-0.0.0.0}", True)
+    (p,) = port.ports
+    assert (p.host_ip, p.host_port, p.spec) == (None, "8888", "${JUPYTER_PORT:-8888}:8888")
+    (p,) = whole.ports
+    assert (p.host_ip, p.container_port, p.spec_editable) == ("0.0.0.0", "8000", False)
+
+
+def test_publish_messages_name_only_the_variables_that_decide_the_exposure(tmp_path: Path):
+    report = lint(tmp_path, {"run.sh": """\
+        docker run -d -p "${BIND:-0.0.0.0}:${HOST_PORT:-11434}:11434" ollama/ollama:0.5.7
+        docker run -d -p ${JUPYTER_PORT:-8888}:8888 quay.io/jupyter/base-notebook:2024-10-07 \\
+          start-notebook.py --IdentityProvider.token=''
+        """}, ["GLM016", "GLM017"])
+    messages = {(r.code, r.line): r.message for r in report.results}
+    assert messages[("GLM017", 1)].endswith("port 11434 when `BIND` is unset")
+    # the host port's default changes nothing: on every interface whatever JUPYTER_PORT is
+    assert messages[("GLM016", 2)].endswith("publishes the Jupyter port 8888 on all interfaces")

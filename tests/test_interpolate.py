@@ -1,6 +1,7 @@
 """Interpolation as Compose and the shell do it (`glmlint.interpolate`), and the `.env` file Compose reads."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,21 @@ def test_dotenv_beside_the_compose_file_wins_over_the_default(tmp_path: Path) ->
     # the .env sets all three: not privileged, another socket path, and the key is not
     # written in the compose file (a secret in .env is the .env's business, not the service's)
     assert _codes(tmp_path) == []
+
+
+def test_an_edited_dotenv_is_read_again_in_the_same_process(tmp_path: Path) -> None:
+    # a long-lived process (the language server) checks the same compose file again after the
+    # user edits `.env`: the new values count, with no restart
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE)
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("PRIVILEGED=true\n")
+    assert ("GLM003", 4) in [(c, line) for c, line, _ in _codes(tmp_path)]
+    dotenv.write_text("PRIVILEGED=false\n")
+    st = dotenv.stat()
+    os.utime(dotenv, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a later save, on any clock
+    assert ("GLM003", 4) not in [(c, line) for c, line, _ in _codes(tmp_path)]
+    dotenv.unlink()  # gone: the default (`privileged: ${PRIVILEGED:-true}`) again
+    assert ("GLM003", 4) in [(c, line) for c, line, _ in _codes(tmp_path)]
 
 
 def test_dotenv_of_another_directory_is_not_read(tmp_path: Path) -> None:

@@ -423,3 +423,110 @@ spec:
 """
     (w,) = workloads(text, "pod.yaml")
     assert [(c.name, c.loc.line, c.loc.col) for c in w.process if c.name != "sh"][-1:] == [("python", 13, 11)]
+
+
+# -- KubeRay: the Services the operator creates (ray-operator common/service.go) ------------
+
+
+def _exposures(w):
+    return [(e.kind, e.name, [(p.port, p.target) for p in e.ports], e.loc.line) for e in w.exposed_by]
+
+
+def test_kuberay_head_service_template_type_wins_and_keeps_its_ports():
+    head, worker = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: r}
+        spec:
+          headGroupSpec:
+            serviceType: ClusterIP
+            headService:
+              metadata: {name: r-public}
+              spec:
+                type: NodePort
+                ports: [{name: ui, port: 80, targetPort: dashboard}, {name: dns, port: 53, protocol: UDP}]
+            template:
+              spec:
+                containers: [{name: ray-head, image: "rayproject/ray:2.41.0", ports: [{name: dashboard, containerPort: 8265}]}]
+          workerGroupSpecs:
+            - groupName: g
+              template: {spec: {containers: [{name: w, image: "rayproject/ray:2.41.0"}]}}
+        """)
+    # the template's ports first, then the head container's and metrics; UDP ports reach nothing GLM017 knows
+    assert _exposures(head) == [("NodePort", "r-public", [("80", "dashboard"), ("8265", "8265"), ("8080", "8080")], 10)]
+    assert worker.exposed_by == ()
+
+
+def test_kuberay_service_type_fills_an_untyped_template_and_clusterip_template_wins():
+    typed, = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: r}
+        spec:
+          headGroupSpec:
+            serviceType: LoadBalancer
+            headService: {metadata: {annotations: {a: b}}}
+            template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.41.0"}]}}
+        """)
+    assert _exposures(typed) == [("LoadBalancer", "r-head-svc",
+                                  [("10001", "10001"), ("6379", "6379"), ("8265", "8265"), ("8080", "8080"),
+                                   ("8000", "8000")], 6)]
+    internal, = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: r}
+        spec:
+          headGroupSpec:
+            serviceType: LoadBalancer
+            headService: {spec: {type: ClusterIP}}
+            template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.41.0"}]}}
+        """)
+    assert internal.exposed_by == ()
+
+
+def test_kuberay_serve_service_reaches_every_serving_pod_on_the_serve_ports_only():
+    head, worker = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayService
+        metadata: {name: s}
+        spec:
+          serveService:
+            spec:
+              type: LoadBalancer
+              ports: [{name: serve, port: 80, targetPort: 8000}, {name: extra, port: 9000}]
+          rayClusterConfig:
+            headGroupSpec:
+              template:
+                spec:
+                  containers:
+                    - name: ray-head
+                      image: "rayproject/ray:2.41.0"
+                      ports: [{name: dashboard, containerPort: 8265}, {name: serve, containerPort: 8000}]
+            workerGroupSpecs:
+              - groupName: g
+                template: {spec: {containers: [{name: w, image: "rayproject/ray:2.41.0"}]}}
+        """)
+    # the head's serve ports, the template's definition where the name matches; the head Service stays ClusterIP
+    assert _exposures(head) == [("LoadBalancer", "s-serve-svc", [("80", "8000")], 7)]
+    assert _exposures(worker) == _exposures(head)
+    # a RayCluster has a serve Service only when annotated
+    plain, = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: c}
+        spec:
+          headGroupSpec:
+            template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.41.0"}]}}
+        """)
+    assert plain.exposed_by == ()
+    annotated, = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: c, annotations: {ray.io/enable-serve-service: "true"}}
+        spec:
+          headGroupSpec:
+            serviceType: NodePort
+            template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.41.0"}]}}
+        """)
+    assert [e.name for e in annotated.exposed_by] == ["c-head-svc", "c-serve-svc"]
+    assert _exposures(annotated)[1] == ("NodePort", "c-serve-svc", [("8000", "8000")], 6)

@@ -122,6 +122,20 @@ async def test_unsaved_changes_are_checked_after_a_pause(client: LanguageClient,
 
 
 @pytest.mark.asyncio
+async def test_an_edited_dotenv_counts_at_the_next_check(client: LanguageClient, project: Path):
+    path = project / "docker-compose.yml"
+    text = COMPOSE.replace("privileged: true", "privileged: ${PRIVILEGED:-true}")
+    path.write_text(text)
+    dotenv = project / ".env"
+    dotenv.write_text("PRIVILEGED=false\n")
+    assert "GLM003" not in {d.code for d in await open_doc(client, path)}
+    dotenv.write_text("PRIVILEGED=true\n")  # edited beside the open buffer: no restart
+    st = dotenv.stat()
+    os.utime(dotenv, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert ("GLM003", 4, 17) in where(await change(client, path, text + "\n", 2))
+
+
+@pytest.mark.asyncio
 async def test_quick_fix_edits_equal_glmlint_fix(client: LanguageClient, project: Path, tmp_path_factory):
     path = project / "notebook" / "Dockerfile"
     diags = await open_doc(client, path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,19 +69,30 @@ def dotenv(real_path: str) -> dict[str, str]:
     return _dotenv_in(os.path.dirname(os.path.abspath(real_path)))
 
 
-@functools.lru_cache(maxsize=64)
 def _dotenv_in(directory: str) -> dict[str, str]:
-    from glmlint.interpolate import read_dotenv
-
+    """The `.env` of `directory` as it is on disk now: read again when it changes (a long-lived
+    process, the language server, sees an edited `.env` at the next check)."""
     path = os.path.join(directory, ".env")
     try:
-        if not os.path.isfile(path) or os.path.getsize(path) > _DOTENV_MAX:
-            return {}
-        with open(path, "rb") as f:
-            data = f.read()
-        return read_dotenv(data.decode("utf-8", "replace"))
+        st = os.stat(path)
     except OSError:
         return {}
+    if not stat.S_ISREG(st.st_mode) or st.st_size > _DOTENV_MAX:
+        return {}
+    return dict(_read_dotenv(path, st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_dotenv(path: str, mtime_ns: int, size: int, inode: int) -> dict[str, str]:
+    """One version of a `.env` file, keyed by what changes when it is written or replaced."""
+    from glmlint.interpolate import read_dotenv
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_DOTENV_MAX + 1)
+    except OSError:
+        return {}
+    return read_dotenv(data.decode("utf-8", "replace"))
 
 
 def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[str, str] | None = None
@@ -470,14 +482,9 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
                 found = interpolate(written, env) if "$" in written else None
                 port = parse_port(written, at, path, found.text if found is not None else None,
                                   bool(found and found.from_env))
-                if found is not None and found.defaulted and assumed is not None and not at.file:
-                    # a finding is about where and what is published: name the variables of the
-                    # IP and container port (`${PORT:-8080}:8080` is on every interface whatever PORT is)
-                    ip, _, container, proto, _ = _port_parts(written.strip())
-                    parts = (ip or "", container, proto) if port.spec_editable else (written,)
-                    names = tuple(v for v in found.defaulted if any(v in part for part in parts))
-                    if names:
-                        assumed[(at.line, at.col)] = names
+                names = port_defaults(port, found.defaulted) if found is not None else ()
+                if names and assumed is not None and not at.file:
+                    assumed[(at.line, at.col)] = names
                 out.append(port)
     return out
 
@@ -499,6 +506,18 @@ def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = (), value: str
     return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
                 spec=written, spec_ip=written_ip if shape == value_shape and not from_env else None,
                 spec_editable=shape == value_shape)
+
+
+def port_defaults(port: Port, defaulted: tuple[str, ...]) -> tuple[str, ...]:
+    """The variables read through their default (`defaulted`) that decide where and what `port`
+    publishes: those of its host IP and container port, not of its host port
+    (`${PORT:-8080}:8080` is on every interface whatever `PORT` is); all of them when one variable
+    gives the whole spec (`${PORTS:-0.0.0.0:80:80}`)."""
+    if not defaulted or port.spec is None:
+        return ()
+    ip, _, container, proto, _ = _port_parts(port.spec)
+    parts = (ip or "", container, proto) if port.spec_editable else (port.spec,)
+    return tuple(v for v in defaulted if any(v in part for part in parts))
 
 
 def _port_parts(written: str) -> tuple[str | None, str | None, str, str, tuple[bool, int]]:

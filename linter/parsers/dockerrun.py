@@ -311,11 +311,12 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
 
 
 class _Flag:
-    __slots__ = ("name", "value", "index", "word", "value_word")
+    __slots__ = ("name", "value", "written", "index", "word", "value_word")
 
     def __init__(self, name: str, value: str, index: int, word: Word, value_word: Word) -> None:
         self.name = name
-        self.value = value
+        self.value = value  # as the shell reads it (`${VAR:-x}` as `x`, see `_default`)
+        self.written = value  # as written, for a fix to edit
         self.index = index  # the flag word's index in the docker command's argv
         self.word = word
         self.value_word = value_word  # where the value is written (the flag word itself for `--x=v`)
@@ -440,16 +441,22 @@ def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ..
 
 def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> None:
     """A flag value the shell expands from `${VAR:-default}`/`${VAR-default}`: the default, as when
-    `VAR` is unset (recorded in `assumed` at the flag); anything else unknown stays as written."""
+    `VAR` is unset (recorded in `assumed` at the flag: for `-p`, only the variables that decide
+    where and what it publishes, as for a compose port); anything else unknown stays as written.
+    `f.written` keeps the text as written."""
     from glmlint.interpolate import interpolate
+    from glmlint.parsers.compose import parse_port, port_defaults
 
     found = interpolate(f.value, shell=True)
     if found is None:
         return
     f.value = found.text
     f.value_word = Word(found.text, f.value_word.loc, False, f.value_word.start, f.value_word.indent)
-    if assumed is not None and found.defaulted:
-        assumed[(f.word.loc.line, f.word.loc.col)] = found.defaulted
+    names = found.defaulted
+    if f.name == "publish":
+        names = port_defaults(parse_port(f.written, f.word.loc, (), f.value), names)
+    if assumed is not None and names:
+        assumed[(f.word.loc.line, f.word.loc.col)] = names
 
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
@@ -528,7 +535,9 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
             mounts.append(_mount(f))
         elif f.name == "tmpfs":
             mounts.append(Mount(None, f.value.split(":", 1)[0], "tmpfs", False, f.word.loc, ("flag", f.index)))
-    ports = [parse_port(f.value, f.word.loc, ("flag", f.index)) for f in by.get("publish", ())]
+    # read as the shell expands it, its text kept as written (`${BIND:-0.0.0.0}:8888:8888`) for a fix
+    ports = [parse_port(f.written, f.word.loc, ("flag", f.index), f.value if f.value != f.written else None)
+             for f in by.get("publish", ())]
     devices = [parse_device(f.value, f.word.loc, ("flag", f.index)) for f in by.get("device", ()) if f.value]
     env = []
     for f in by.get("env", ()):

@@ -115,13 +115,25 @@ def _exposure(obj: Any) -> Exposure | None:
                     y.loc(kind_node))
 
 
-# -- KubeRay: the head Service and `ray start` the operator creates ---------------------------
+# -- KubeRay: the Services and `ray start` the operator creates --------------------------------
 # Facts from ray-project/kuberay ray-operator (commit feeaf72f, Aug 2026):
-# - `headGroupSpec.serviceType` (apis/ray/v1/raycluster_types.go) is the type of the head Service
-#   `<cluster>-head-svc` the operator creates for the head pod (common/service.go
-#   `BuildServiceForHeadPod`); absent or `ClusterIP`: a headless ClusterIP Service;
-# - its ports are the head (first) container's ports, else client 10001, GCS 6379, dashboard 8265,
-#   metrics 8080, serve 8000 (`getServicePorts`, `getDefaultPorts`);
+# - the head Service `<cluster>-head-svc` the operator creates for the head pod (common/service.go
+#   `BuildServiceForHeadPod`) has the type `headGroupSpec.serviceType` (apis/ray/v1/raycluster_types.go);
+#   absent or `ClusterIP`: a headless ClusterIP Service;
+# - `headGroupSpec.headService`, a Service the user writes, is the template of that Service: its
+#   `spec.type` wins over `serviceType` (which only fills an empty type,
+#   `setServiceTypeForUserProvidedService`), its selector is replaced by the head pod's, its ports are
+#   kept and the default ports appended, its `metadata.name` names a RayCluster's head Service
+#   (utils `GenerateHeadServiceName`);
+# - the default ports are the head (first) container's ports, else client 10001, GCS 6379, dashboard
+#   8265, metrics 8080, serve 8000, with metrics 8080 added when missing (`getServicePorts`, `getDefaultPorts`);
+# - the serve Service `<name>-serve-svc` (`BuildServeService`), created for every RayService and for a
+#   RayCluster annotated `ray.io/enable-serve-service: "true"` (raycluster_controller.go
+#   `reconcileServeService`), selects the cluster's pods (a RayService's workers, and its head once
+#   ready: the `ray.io/serve` label, common/pod.go `BuildPod`) on the default ports named `serve` or
+#   `serve-*`; a RayService's `serveService` is its template as `headService` is the head's (its
+#   type wins, its ports are used where the default ports have none of that name, or when there
+#   are no serve ports);
 # - the first container of every Ray pod runs `ray start` generated from `rayStartParams` after its own
 #   command, unless that command already holds `ray start` or the annotation
 #   `ray.io/overwrite-container-cmd: "true"` is set (common/pod.go `BuildPod`); on the head
@@ -133,12 +145,14 @@ _KUBERAY_WORKERS = (("spec", "workerGroupSpecs"), ("spec", "rayClusterSpec", "wo
                     ("spec", "rayClusterConfig", "workerGroupSpecs"))
 _KUBERAY_PORTS = (("client", 10001), ("gcs-server", 6379), ("dashboard", 8265), ("metrics", 8080), ("serve", 8000))
 _OVERWRITE = "ray.io/overwrite-container-cmd"
+_SERVE_ANNOTATION = "ray.io/enable-serve-service"
 
 
 def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
     """The Ray containers of a KubeRay RayCluster/RayJob/RayService as the operator runs them: the
-    first container of each group runs `ray start` (`--head` in the head group) and the head pod is
-    exposed by the head Service when its `serviceType` is LoadBalancer or NodePort."""
+    first container of each group runs `ray start` (`--head` in the head group), the head pod is
+    exposed by the head Service and the serving pods by the serve Service when their type is
+    LoadBalancer or NodePort."""
     if not (y.text(y.get(obj, "apiVersion")) or "").startswith("ray.io/"):
         return workloads
     name = y.text(y.get(obj, "metadata", "name")) or "?"
@@ -154,15 +168,19 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Worklo
         for i, group in enumerate(y.items(y.get(obj, *keys))):
             if y.is_map(group):
                 groups.append(((*obj_path, *keys, i), group, False, y.get(obj, *keys[:-1])))
+    heads = [g for _p, g, head, _c in groups if head]
+    serve = _ray_serve_service(obj, name, namespace, heads[0]) if heads else None
     for group_path, group, head, cluster in groups:
         pod_path = (*group_path, "template", "spec")
         first = (*pod_path, "containers", 0)
         own = (y.text(y.get(group, "template", "metadata", "annotations", _OVERWRITE)) or "").lower() == "true"
+        head_service = _ray_head_service(obj, name, namespace, group) if head else None
         for i, w in enumerate(out):
             if w.node_path[:len(pod_path)] != pod_path:
                 continue
-            if head:
-                w = _ray_exposure(w, obj, name, namespace, group)
+            found = tuple(e for e in (head_service, serve) if e is not None)
+            if found:
+                w = dataclasses.replace(w, exposed_by=(*w.exposed_by, *found))
             if w.node_path == first and not (overwrite or own):
                 w = _ray_start(w, group, head, cluster)
             out[i] = w
@@ -189,23 +207,87 @@ def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
     return dataclasses.replace(w, process=(*w.process, Command(tuple(words), anchor)), env=env)
 
 
-def _ray_exposure(w: Workload, obj: Any, name: str, namespace: str | None, group: Any) -> Workload:
-    """`w` (a container of the head pod) exposed by the head Service when its type reaches outside."""
+def _ray_type(template: Any, group: Any) -> Any:
+    """The node that decides an operator-made Service's type: the template's `spec.type`, else the
+    head group's `serviceType`; None when neither is written (ClusterIP)."""
+    own = y.get(template, "spec", "type")
+    if y.text(own):
+        return own
     node = y.get(group, "serviceType")
-    kind = y.text(node)
-    if kind not in _EXPOSING:
-        return w
+    return node if y.text(node) else None
+
+
+def _ray_default_ports(group: Any) -> list[tuple[str, str]]:
+    """(name, number) of the ports the operator gives its Services: the head container's, else Ray's defaults."""
     first = y.items(y.get(group, "template", "spec", "containers"))
     declared = [(y.text(y.get(p, "name")) or "", y.text(y.get(p, "containerPort")) or "")
                 for p in y.items(y.get(first[0] if first else None, "ports")) if y.is_map(p)]
-    if not declared:
-        declared = [(n, str(p)) for n, p in _KUBERAY_PORTS]
+    ports = declared or [(n, str(p)) for n, p in _KUBERAY_PORTS]
+    if not any(n == "metrics" for n, _p in ports):
+        ports.append(("metrics", "8080"))  # always added (`getServicePorts`)
+    return ports
+
+
+def _written_ports(template: Any) -> list[tuple[str, ServicePort]]:
+    """(name, port) of the TCP ports a Service template writes (`targetPort` defaults to `port`)."""
+    out = []
+    for p in y.items(y.get(template, "spec", "ports")):
+        if not y.is_map(p) or (y.text(y.get(p, "protocol")) or "TCP").upper() != "TCP":
+            continue
+        port = y.text(y.get(p, "port")) or ""
+        out.append((y.text(y.get(p, "name")) or "", ServicePort(port, y.text(y.get(p, "targetPort")) or port, y.loc(p))))
+    return out
+
+
+def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) -> Exposure | None:
+    """The head Service the operator creates for the head pod, when its type reaches outside."""
+    template = y.get(group, "headService")
+    node = _ray_type(template, group)
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return None
     at = y.loc(node)
-    ports = tuple(ServicePort(p, p, at) for _n, p in declared if p)
-    # a RayJob's cluster is named `<job>-<random suffix>`; RayCluster and RayService name it `<name>-head-svc`
-    service = f"{name}-<suffix>-head-svc" if y.text(y.get(obj, "kind")) == "RayJob" else f"{name}-head-svc"
-    exposure = Exposure(kind, service, namespace, (), ports, at, operator="KubeRay")
-    return dataclasses.replace(w, exposed_by=(*w.exposed_by, exposure))
+    ports = [sp for _n, sp in _written_ports(template)]
+    ports += [ServicePort(p, p, at) for _n, p in _ray_default_ports(group) if p]
+    own_name = y.text(y.get(template, "metadata", "name"))
+    cr = y.text(y.get(obj, "kind"))
+    # the cluster's head Service takes the template's name when it has one, else `<cluster>-head-svc`
+    # (a RayJob's cluster is named `<job>-<random suffix>`); a RayService also creates `<name>-head-svc`
+    if own_name and cr != "RayService":
+        service = own_name
+    elif cr == "RayJob":
+        service = f"{name}-<suffix>-head-svc"
+    else:
+        service = f"{name}-head-svc"
+    return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
+
+
+def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: Any) -> Exposure | None:
+    """The serve Service the operator creates for a RayService (or an annotated RayCluster), when
+    its type reaches outside."""
+    cr = y.text(y.get(obj, "kind"))
+    if cr == "RayService":
+        template = y.get(obj, "spec", "serveService")
+    elif cr == "RayCluster" and (y.text(y.get(obj, "metadata", "annotations", _SERVE_ANNOTATION)) or "") == "true":
+        template = None  # a RayCluster's serve Service has no template
+    else:
+        return None
+    node = _ray_type(template, head_group)
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return None
+    at = y.loc(node)
+    serving = [(n, p) for n, p in _ray_default_ports(head_group) if p and (n == "serve" or n.startswith("serve-"))]
+    written = _written_ports(template)
+    if serving:
+        by_name = {n: sp for n, sp in written}
+        ports = [by_name.get(n, ServicePort(p, p, at)) for n, p in serving]
+    else:
+        ports = [sp for _n, sp in written]  # no serve port on the head: the template's ports
+    if not ports:
+        return None  # the operator refuses to create it
+    service = y.text(y.get(template, "metadata", "name")) or f"{name}-serve-svc"
+    return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
