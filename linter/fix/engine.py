@@ -18,6 +18,7 @@ from glmlint.fingerprint import Identity
 from glmlint.fix.lowering import expand
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
+from glmlint.parsers import yamlnodes as y
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
                           Unset, intents_of)
 from glmlint.runner import Result, _result, evaluate
@@ -216,11 +217,14 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
 # -- verification ----------------------------------------------------------------
 
 
-def _reparse(source: SourceFile, text: str) -> SourceFile:
+def _reparse(source: SourceFile, text: str, check: bool = True) -> SourceFile:
+    """`text` parsed as `source` was. `check=False` leaves out the duplicate-key pass (its problems
+    are not part of the verification; what it refuses, aliases that contain themselves or expand too
+    far, is still refused)."""
     from glmlint.parsers import ParseError, Skip, parse
 
     try:
-        new = parse(source.path, text, _HINT[source.format], source.disk_path)
+        new = parse(source.path, text, _HINT[source.format], source.disk_path, duplicates=check)
     except ParseError as exc:
         raise FixError(f"the fixed text would not parse (line {exc.line}: {exc})") from None
     except Skip as exc:
@@ -300,18 +304,31 @@ def _touched(found: _Found) -> set[str]:
     return out
 
 
-def _snapshot(w: Workload, skip: set[str]) -> tuple[Any, ...]:
-    return tuple((f, _norm(getattr(w, f))) for f in _SNAPSHOT if f not in skip)
+def _normed(w: Workload, cache: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+    """Each `_SNAPSHOT` field of `w`, normalised; once per workload when `cache` is given (the
+    workloads before the fixes, compared with each fix's re-parse)."""
+    got = cache.get(id(w)) if cache is not None else None
+    if got is None:
+        got = {f: _norm(getattr(w, f)) for f in _SNAPSHOT}
+        if cache is not None:
+            cache[id(w)] = got
+    return got
 
 
-def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Found], new: list[_Found]) -> None:
+def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Found], new: list[_Found],
+           cache: dict[int, dict[str, Any]] | None = None) -> None:
+    """Raise FixError unless `after` (the re-parse) differs from `before` only in what `found`'s fix
+    touches, its finding is gone and no other appears. `cache`: `_normed` of `before`'s workloads."""
     if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
         raise FixError("the fix would change which workloads the file defines")
     skip = _touched(found)
     for w0, w1 in zip(before.workloads, after.workloads):
         # the same fields may change on other workloads: a pod-level value or a YAML anchor is shared
-        if _snapshot(w0, skip) != _snapshot(w1, skip):
-            changed = [f for f in _SNAPSHOT if f not in skip and _norm(getattr(w0, f)) != _norm(getattr(w1, f))]
+        if w0 is w1:
+            continue  # a batch's view: this workload as before
+        n0 = _normed(w0, cache)
+        changed = [f for f in _SNAPSHOT if f not in skip and n0[f] != _norm(getattr(w1, f))]
+        if changed:
             raise FixError(f"the fix would also change {', '.join(changed)} of {w1.label}")
     if after.format is Format.COMPOSE:
         for w0, w1 in zip(before.workloads, after.workloads):
@@ -562,45 +579,206 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 
 
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
-                   images: list[SourceFile]) -> dict[int, tuple[FixEdit, ...]]:
+                   images: list[SourceFile], batch: bool = True) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
-    Dockerfiles `source` links to, for the re-parses."""
+    Dockerfiles `source` links to, for the re-parses.
+
+    Each fix is lowered alone against the original text and verified as `glmlint fix` verifies one
+    step (`verify`). Fixes of different workloads that edit only their own part of the file (a
+    compose service's mapping, a Kubernetes container or document) are applied together and
+    re-parsed once (`_batches`); each is then verified as if alone, against its own workload as
+    re-parsed and everything else as before (`_verify_batch`). The batch is kept only when no other
+    workload, finding of another workload or finding of the file changed; else each member is
+    verified alone.
+    `batch=False`: every fix alone (the same result, slower)."""
     from glmlint.runner import FixEdit
 
     if source.format not in _HINT:
         return {}
     before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
-    options = Options(unsafe=True)
-    docs = None
-    out: dict[int, tuple[FixEdit, ...]] = {}
-    done: dict[tuple[str, int, int, str], tuple[FixEdit, ...]] = {}
+    # findings at one place by one rule share the first fix that verifies, in order
+    places: dict[tuple[str, int, int, str], list[_Found]] = {}
     for f in before:
         r = f.result
-        if r.fix is None or not f.intents:
-            continue
-        key = (r.path, r.line, r.col, r.code)  # findings at one place by one rule share the first fix that verifies
-        if key in done:
-            continue
+        if r.fix is not None and f.intents:
+            places.setdefault((r.path, r.line, r.col, r.code), []).append(f)
+    if not places:
+        return {}
+    options = Options(unsafe=True)
+    docs = text_docs(source, source.text)
+    cache: dict[int, dict[str, Any]] = {}  # the workloads before, normalised once for every check
+    lowered: dict[int, list[Edit] | None] = {}
+
+    def lowered_edits(f: _Found) -> list[Edit] | None:
+        if id(f) not in lowered:
+            try:
+                lowered[id(f)] = lower(f, source, source.text, options, docs) or None
+            except (FixError, Conflict, RecursionError):
+                lowered[id(f)] = None
+        return lowered[id(f)]
+
+    def alone(f: _Found) -> bool:
+        edits = lowered_edits(f)
+        if edits is None:
+            return False  # no edit: the same text, the finding stays
         try:
-            if docs is None:
-                docs = text_docs(source, source.text)
-            edits = lower(f, source, source.text, options, docs)
-            new_source = _reparse(source, apply(source.text, edits))
+            new_source = _reparse(source, apply(source.text, edits), check=False)
             if images:
                 _relink(new_source, images)
-            verify(source, new_source, f, before, findings(new_source, rules))
+            verify(source, new_source, f, before, findings(new_source, rules), cache)
         except (FixError, Conflict, RecursionError):
-            continue
-        doc = docs[0]
-        done[key] = tuple(FixEdit(*doc.position(e.start), *doc.position(e.end), e.text) for e in sorted(set(edits)))
+            return False
+        return True
+
+    firsts = [fs[0] for fs in places.values()]
+    together: set[int] = set()  # the first findings whose fix verified in a batch
+    for members in _batches(source, docs[1], firsts, lowered_edits) if batch else []:
+        owned = sorted((e, i) for i, f in enumerate(members) for e in set(lowered_edits(f) or ()))
+        if any(a[1] != b[1] and a[0].end >= b[0].start for a, b in zip(owned, owned[1:])):
+            continue  # two fixes' edits meet: each alone, below
+        edits = [e for e, _i in owned]
+        try:
+            new_source = _reparse(source, apply(source.text, edits), check=False)
+            if images:
+                _relink(new_source, images)
+            _verify_batch(source, new_source, members, before, findings(new_source, rules), cache)
+        except (FixError, Conflict, RecursionError):
+            continue  # each member alone, below
+        together.update(id(f) for f in members)
+    doc = docs[0]
+    done: dict[tuple[str, int, int, str], tuple[FixEdit, ...]] = {}
+    for key, fs in places.items():
+        for f in fs:
+            if id(f) in together or alone(f):
+                edits = lowered_edits(f) or []
+                done[key] = tuple(FixEdit(*doc.position(e.start), *doc.position(e.end), e.text)
+                                  for e in sorted(set(edits)))
+                break
+    out: dict[int, tuple[FixEdit, ...]] = {}
     for i, f in enumerate(before):
         r = f.result
         key = (r.path, r.line, r.col, r.code)
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+def _shared_nodes(roots: list[Any]) -> list[Any]:
+    """The nodes reachable twice (the anchored node of an alias or a merge key): an edit inside
+    one changes every place that uses it."""
+    seen: set[int] = set()
+    shared: dict[int, Any] = {}
+    stack = [r for r in roots if r is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared[id(node)] = node
+            continue
+        seen.add(id(node))
+        if y.is_map(node):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif y.is_seq(node):
+            stack.extend(node.value)
+    return list(shared.values())
+
+
+def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) -> list[list[_Found]]:
+    """Groups of fixes (two or more) that may be verified in one re-parse: each of a different
+    workload, every edit inside that workload's own part of the file (a compose service's mapping; a
+    Kubernetes container's mapping, or else its whole document, shared with no other member), none
+    inside a node the file uses twice (an anchor's). None in a file whose parts may read each other
+    otherwise: compose `extends`, `service:`/`container:` namespaces, `volumes_from`; nor when two
+    workloads share a label."""
+    if ydoc is None or len(firsts) < 2 or len(source.workloads) < 2:
+        return []
+    labels = [w.label for w in source.workloads]
+    if len(set(labels)) != len(labels):
+        return []
+    compose = source.format is Format.COMPOSE
+    if compose and any(word in source.text for word in ("extends", "service:", "container:", "volumes_from")):
+        return []
+    own = {id(w) for w in source.workloads}
+    candidates: list[tuple[_Found, Any, Any]] = []  # (fix, its part, its document or None)
+    for f in firsts:
+        w = f.workload
+        path = w.node_path if w is not None and id(w) in own else ()
+        if not path or not isinstance(path[0], int) or path[0] >= len(ydoc.roots):
+            continue
+        edits = lowered(f)
+        if not edits:
+            continue
+        node = ydoc.node(path)
+        if node is not None and y.is_map(node) and _inside(ydoc, node, edits):
+            candidates.append((f, ("own", path), None if compose else path[0]))
+        elif not compose and ydoc.roots[path[0]] is not None and _inside(ydoc, ydoc.roots[path[0]], edits):
+            candidates.append((f, ("document", path[0]), path[0]))
+    if len(candidates) < 2:
+        return []
+    shared = [(ydoc.start(n), ydoc.end(n)) for n in _shared_nodes(ydoc.roots)]
+    if shared:
+        candidates = [c for c in candidates if not any(start <= e.end and e.start <= end for e in lowered(c[0])
+                                                       for start, end in shared)]
+    batches: list[tuple[set[Any], set[Any], list[_Found]]] = []  # (parts, documents wholly taken, fixes)
+    for f, part, doc in candidates:
+        for parts, whole, members in batches:
+            if part in parts or doc in whole or (part[0] == "document" and doc in {p[1][0] for p in parts
+                                                                                   if p[0] == "own"}):
+                continue
+            parts.add(part)
+            if part[0] == "document":
+                whole.add(doc)
+            members.append(f)
+            break
+        else:
+            batches.append(({part}, {doc} if part[0] == "document" else set(), [f]))
+    return [members for _parts, _whole, members in batches if len(members) > 1]
+
+
+def _inside(ydoc: Any, node: Any, edits: list[Edit]) -> bool:
+    start, end = ydoc.start(node), ydoc.end(node)
+    return all(start <= e.start and e.end <= end for e in edits)
+
+
+def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], old: list[_Found],
+                  new: list[_Found], cache: dict[int, dict[str, Any]]) -> None:
+    """Fixes of different workloads, applied together in `after`: each is checked with `verify` as
+    if applied alone (its workload as re-parsed, every other workload and finding as before). That
+    holds when a fix changes nothing but its own workload, which the batch checks where it can: every
+    other workload, its findings and the file's own findings must stay exactly as they were."""
+    if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
+        raise FixError("the fixes would change which workloads the file defines")
+    index0 = {id(w): i for i, w in enumerate(before.workloads)}
+    index1 = {id(w): i for i, w in enumerate(after.workloads)}
+    members = {index0[id(f.workload)]: f for f in batch}
+    for i, (w0, w1) in enumerate(zip(before.workloads, after.workloads)):
+        if i not in members:
+            n0 = _normed(w0, cache)
+            if any(n0[f] != _norm(getattr(w1, f)) for f in _SNAPSHOT):
+                raise FixError(f"the fixes would also change {w1.label}")
+
+    def others(found: list[_Found], index: dict[int, int]) -> Counter[tuple[Any, ...]]:
+        return Counter((f.result.code, f.result.workload, f.result.message,
+                        index.get(id(f.workload)) if f.workload is not None else None)
+                       for f in found if f.workload is None or index.get(id(f.workload)) not in members)
+
+    if others(old, index0) != others(new, index1):
+        raise FixError("the fixes would change the findings of another workload")
+    for i, f in members.items():
+        alone = _Parsed(after.format, [after.workloads[i] if k == i else w for k, w in enumerate(before.workloads)])
+        found = [o for o in old if o.workload is None or index0.get(id(o.workload)) != i]
+        found += [n for n in new if n.workload is not None and index1.get(id(n.workload)) == i]
+        verify(before, alone, f, old, found, cache)  # type: ignore[arg-type]
+
+
+@dataclass
+class _Parsed:
+    """What `verify` reads of a re-parse: one fix's view of a batch (its own workload re-parsed)."""
+    format: Format
+    workloads: list[Workload]
 
 
 __all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower", "verified_edits"]

@@ -40,8 +40,10 @@ def detect(name: str, rel_path: str = "") -> str | None:
     return None
 
 
-def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile | None:
-    """Parse one file. Raises `ParseError` for bad input, `Skip` for files not ours."""
+def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: bool = True) -> SourceFile | None:
+    """Parse one file. Raises `ParseError` for bad input, `Skip` for files not ours.
+    `duplicates=False`: no problems for duplicate YAML keys (the fix engine's re-parses, which ignore
+    problems); what cannot be read safely is refused all the same."""
     if hint == "dockerfile":
         from glmlint.parsers import dockerfile
 
@@ -61,7 +63,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "") -> SourceFile
             return dockerrun.parse(display, text)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
-    return _parse_yaml(display, text, hint, real_path)
+    return _parse_yaml(display, text, hint, real_path, duplicates)
 
 
 def _in_helm_chart(real_path: str) -> bool:
@@ -83,7 +85,7 @@ def _template_keys(doc: object) -> bool:
     return False
 
 
-def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFile | None:
+def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: bool = True) -> SourceFile | None:
     from glmlint.parsers import yamlnodes
 
     templated = bool(_TEMPLATE.search(text))
@@ -100,11 +102,11 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
     from glmlint.parsers import compose, kubernetes
 
     if any(compose.is_compose(d) for d in docs):
-        problems = _check_yaml(display, text, docs)
+        problems = _check_yaml(display, text, docs, duplicates=duplicates)
         source = compose.parse(display, text, docs, real_path)
     elif any(kubernetes.is_kubernetes(d) for d in docs):
         problems = _check_yaml(display, text, docs, skip=lambda d: kubernetes.is_kubernetes(d)
-                               and not kubernetes.may_run(d))
+                               and not kubernetes.may_run(d), duplicates=duplicates)
         source = kubernetes.parse(display, text, docs)
     else:
         from glmlint.parsers import dockerrun
@@ -117,7 +119,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str) -> SourceFil
 
 
 def _check_yaml(display: str, text: str, docs: list[object],
-                skip: Callable[[object], bool] = lambda d: False) -> list[Problem]:
+                skip: Callable[[object], bool] = lambda d: False, duplicates: bool = True) -> list[Problem]:
     """Refuse what cannot be read safely (alias bombs) as a `ParseError`; duplicate keys as `Problem`s.
 
     Compose refuses a file with a duplicate key and kubectl's strict validation a
@@ -128,15 +130,17 @@ def _check_yaml(display: str, text: str, docs: list[object],
 
     problems: list[Problem] = []
     aliases = "*" in text
+    if not aliases and not duplicates:
+        return problems  # without an alias nothing is refused: only duplicate keys would be found
     for doc in docs:
         if doc is None or skip(doc):
             continue
         try:
-            duplicates = yamlnodes.check(doc, aliases=aliases)
+            dups = yamlnodes.check(doc, aliases=aliases)
         except yamlnodes.YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
         problems.extend(Problem(display, d.line, f"invalid YAML: {d}; checked with the last value")
-                        for d in duplicates)
+                        for d in dups)
     return problems
 
 
