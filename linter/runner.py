@@ -552,6 +552,8 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
             continue
         out = next(outcomes)
         if isinstance(out[0], SourceFile):
+            if out[1] is not None:  # its findings, as they come: the packed rows are not kept
+                out = (out[0], _unpacked(out[1], report.rules), out[2])
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
@@ -710,6 +712,12 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
 
 
+def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule]) -> list[Result]:
+    """A worker's findings of one file as results (their rule by its index in `rules`)."""
+    at = _RESULT_FIELDS.index("rule")
+    return [Result(*p[:at], rules[p[at]], *p[at + 1:]) for p in packed]
+
+
 def _values(r: Result) -> tuple[Any, ...]:
     return tuple(getattr(r, f) for f in _RESULT_FIELDS)
 
@@ -759,7 +767,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             continue
         if source.workloads:  # an image compose files here are built from: kept for their fixes
             report.sources[i] = slimmed(source, keep_ir=True)
-        results = [Result(**{f: rules[v] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, p)}) for p in packed]
+        results = packed  # unpacked as it came (`_check_pooled`)
         if scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
             if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
