@@ -584,7 +584,7 @@ def _unknown(written: str | None, scope: dict[str, str]) -> tuple[bool, tuple[st
 
     `${KEY:-text}` with `KEY` set nowhere above is `text` whenever the build is not given
     `KEY`: a literal, "when `KEY` is unset". A variable set above (`ARG`/`ENV` with a value)
-    is that instruction's business; `\$` (an escape) and `$$` are left unknown."""
+    is that instruction's business; `\\$` (an escape) and `$$` are left unknown."""
     if written is None or not has_variable(written):
         return False, ()
     if "\\$" in written:
