@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
 def read_text(name: str) -> str:
@@ -15,3 +16,11 @@ def read_text(name: str) -> str:
         from importlib import resources
 
         return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def load_yaml(name: str) -> Any:
+    """The package data file `name` as data, read with libyaml's loader (ruamel.yaml's C loader when
+    ruamel.yaml.clib is installed, as the package declares). YAML is imported only here, when asked."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=False).load(read_text(name))

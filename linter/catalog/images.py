@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.catalog import read_text
+from glmlint.catalog import load_yaml, read_text
 
 DATA = "images.yaml"
 
@@ -94,10 +94,7 @@ def entries() -> tuple[Entry, ...]:
 @functools.lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
     """The raw data of images.yaml (for the schema test and the docs)."""
-    from ruamel.yaml import YAML
-
-    text = read_text(DATA)
-    data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)  # libyaml's loader when ruamel.yaml.clib is there
+    data: dict[str, Any] = load_yaml(DATA)
     return data
 
 

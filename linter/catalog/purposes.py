@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.catalog import read_text
+from glmlint.catalog import load_yaml
 from glmlint.ir import Workload
 
 DATA = "purposes.yaml"
@@ -29,10 +29,7 @@ class Purpose:
 
 @functools.lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
-    from ruamel.yaml import YAML
-
-    text = read_text(DATA)
-    data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)
+    data: dict[str, Any] = load_yaml(DATA)
     return data
 
 

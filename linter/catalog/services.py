@@ -256,12 +256,9 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
 
 def raw() -> dict[str, Any]:
     """`services.yaml` as data, read with the C loader (the source of truth: tests, docs, `--sync`)."""
-    from ruamel.yaml import YAML
+    from glmlint.catalog import load_yaml
 
-    from glmlint.catalog import read_text
-
-    text = read_text("services.yaml")
-    data: dict[str, Any] = YAML(typ="safe").load(text)  # the C loader when available
+    data: dict[str, Any] = load_yaml("services.yaml")
     return data
 
 

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.catalog import read_text
+from glmlint.catalog import load_yaml
 
 DATA = "standards.yaml"
 
@@ -35,10 +35,7 @@ class Reference:
 @functools.lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
     """The raw data of standards.yaml (for the schema test)."""
-    from ruamel.yaml import YAML
-
-    text = read_text(DATA)
-    data: dict[str, Any] = YAML(typ="safe", pure=False).load(text)
+    data: dict[str, Any] = load_yaml(DATA)
     return data
 
 
