@@ -9,7 +9,7 @@ with a one-line reason and the text stays as it was.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -621,18 +621,21 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
                 lowered[id(f)] = None
         return lowered[id(f)]
 
-    def alone(f: _Found) -> bool:
-        edits = lowered_edits(f)
-        if edits is None:
-            return False  # no edit: the same text, the finding stays
+    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Found]], None]) -> bool:
+        """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings)."""
         try:
             new_source = _reparse(source, apply(source.text, edits), check=False)
             if images:
                 _relink(new_source, images)
-            verify(source, new_source, f, before, findings(new_source, rules), cache)
+            judge(new_source, findings(new_source, rules))
         except (FixError, Conflict, RecursionError):
             return False
         return True
+
+    def alone(f: _Found) -> bool:
+        edits = lowered_edits(f)
+        # no edit: the same text, the finding stays
+        return edits is not None and holds(edits, lambda new, got: verify(source, new, f, before, got, cache))
 
     firsts = [fs[0] for fs in places.values()]
     together: set[int] = set()  # the first findings whose fix verified in a batch
@@ -641,14 +644,8 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
         if any(a[1] != b[1] and a[0].end >= b[0].start for a, b in zip(owned, owned[1:])):
             continue  # two fixes' edits meet: each alone, below
         edits = [e for e, _i in owned]
-        try:
-            new_source = _reparse(source, apply(source.text, edits), check=False)
-            if images:
-                _relink(new_source, images)
-            _verify_batch(source, new_source, members, before, findings(new_source, rules), cache)
-        except (FixError, Conflict, RecursionError):
-            continue  # each member alone, below
-        together.update(id(f) for f in members)
+        if holds(edits, lambda new, got: _verify_batch(source, new, members, before, got, cache)):
+            together.update(id(f) for f in members)  # else each member alone, below
     doc = docs[0]
     done: dict[tuple[str, int, int, str], tuple[FixEdit, ...]] = {}
     for key, fs in places.items():
