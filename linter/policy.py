@@ -18,7 +18,7 @@ from glmlint import suppress
 from glmlint.config import Config
 from glmlint.ir import Problem
 from glmlint.rule import Rule
-from glmlint.runner import Report, Result
+from glmlint.results import Report, Result
 
 
 def apply(report: Report, config: Config) -> None:

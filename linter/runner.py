@@ -9,109 +9,26 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
+from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
-from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
+# what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
+# importable from here as before
+from glmlint.results import FixEdit, Report, Result, evaluate, moved, result_of
+from glmlint.rule import Finding, Rule
 
 if TYPE_CHECKING:
     from glmlint.config import Config
-    from glmlint.fingerprint import Identity
+
+_result = result_of  # its former name
+__all__ = ["FixEdit", "Report", "Result", "evaluate", "read_source", "run_rules", "scan", "unscanned_images"]
 
 MAX_BYTES = 5 * 1024 * 1024
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
 _DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class FixEdit:
-    """One replacement of a verified fix, in the finding's file: `[start, end)` as 1-based line and
-    column (code points), replaced by `text` (empty: a deletion; start == end: an insertion)."""
-
-    start_line: int
-    start_col: int
-    end_line: int
-    end_col: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One finding, ready for output."""
-
-    path: str
-    line: int
-    col: int
-    rule: Rule
-    message: str
-    fix: Fix | None = None
-    workload: str | None = None
-    cause: tuple[str, int, int] | None = None  # another file's (path, line, col) the finding is about
-    risk_override: Risk | None = None  # the finding's own risk, when the rule set one (`Finding.risk`)
-    kind_override: Kind | None = None  # the finding's own kind, when the rule set one (`Finding.kind`)
-    enabled_by: str | None = None  # reported only when this configuration setting is on (`Finding.enabled_by`)
-    # the fix's verified edits against the file as scanned (`scan(fix_edits=True)`); None: not
-    # computed, or the fix did not verify
-    edits: tuple[FixEdit, ...] | None = None
-    related: tuple[tuple[str, int, int, str], ...] = ()  # other places that set it: (path, line, col, note)
-    rendered_from: str | None = None  # the Helm chart or Kustomize overlay whose rendering it was found in
-    # a fix through a chart: the value to replace in the values file or template, or why there is
-    # none (`glmlint.fix.chart.ChartFix`)
-    value_edit: Any = None
-
-    @property
-    def code(self) -> str:
-        return self.rule.code
-
-    @property
-    def severity(self) -> Severity:
-        return self.rule.severity
-
-    @property
-    def risk(self) -> Risk:
-        return self.risk_override or self.rule.risk
-
-    @property
-    def kind(self) -> Kind:
-        """The finding's kind: its own (an explicit root user is a misconfiguration of a
-        hardening rule), else its rule's."""
-        return self.kind_override or self.rule.kind
-
-    @property
-    def identity(self) -> Identity:
-        """Which finding this is, for the baseline, SARIF/GitLab fingerprints and the fix engine: rule,
-        file, workload and message, never the line (`glmlint.fingerprint`, imported when first asked:
-        a plain check needs no identity)."""
-        from glmlint.fingerprint import Identity
-
-        return Identity(self.rule.code, self.path, self.workload, self.message)
-
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.col, self.rule.code)
-
-
-@dataclass
-class Report:
-    root: str
-    rules: list[Rule]
-    results: list[Result] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    sources: list[SourceFile] = field(default_factory=list)
-    files_scanned: int = 0
-    stdin: str | None = None  # the name standard input is reported under, when it was read
-    suppressed: int = 0  # findings silenced by inline comments or per-file-ignores
-    baselined: int = 0  # findings already recorded in the baseline
-    out_of_context: dict[str, int] = field(default_factory=dict)  # context -> findings not reported there
-    # Dockerfiles read from disk only to link the compose files that build them (`unscanned_images`):
-    # not scanned, not reported; the fix engine links its re-parses with them too
-    linked: list[SourceFile] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
 
 
 def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> SourceFile | Problem | None:
@@ -282,19 +199,6 @@ def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Probl
     return Problem(cand.display, line, f"cannot parse: not UTF-8 or UTF-16 text (byte 0x{bad})")
 
 
-def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
-    """What one rule finds in one file: whole-file findings, then each workload's."""
-    out: list[tuple[Finding, Workload | None]] = []
-    if not rule.applies_to(source.format):
-        return out
-    if rule.file_check is not None:
-        out.extend((finding, None) for finding in rule.file_check(source))
-    if rule.check is not None:
-        for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule(workload))
-    return out
-
-
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
               images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
@@ -309,7 +213,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
             problems.append(Problem(source.path, 1, f"internal error in {rule.code}: {type(exc).__name__}: {exc}"))
             continue
         for finding, workload in got:
-            found.append((rule, finding, workload, _result(source, rule, finding, workload)))
+            found.append((rule, finding, workload, result_of(source, rule, finding, workload)))
     if fix_edits and source.origins is None and any(r.fix is not None for *_, r in found):
         from glmlint.fix.engine import verified_edits
 
@@ -323,63 +227,17 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
 
 
 def _moved(source: SourceFile, r: Result) -> Result:
-    """A finding in a rendered stream, moved to the file a user edits (the template, the resource)."""
-    got = source.origins.locate(r.line, r.col)
-    if got is None:
-        return dataclasses.replace(r, fix=None, rendered_from=source.path)
-    place, related = got
-    message = r.message
-    for rel in related:
-        message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
-    edit = None
-    if source.origins.rendered.kind == "helm":
-        from glmlint.fix import chart
+    """A finding in a rendered stream, moved to the file a user edits; through a Helm chart, with the
+    value its fix replaces (`glmlint.fix.chart`)."""
+    if source.origins.rendered.kind != "helm":
+        return moved(source, r)
+    from glmlint.fix import chart
 
+    def value_edit(r: Result, place: Any, related: Any) -> Any:
         new = chart.new_value(r)
-        edit = chart.value_edit(new, place, related) if new is not None else None
-    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message,
-                               fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
-                               value_edit=edit,
-                               related=tuple((p.path, p.line, p.col, p.note) for p in related),
-                               rendered_from=source.path)
+        return chart.value_edit(new, place, related) if new is not None else None
 
-
-def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
-    args = finding.args
-    message = finding.message or rule.message.format(**args)
-    intents = intents_of(finding) if not source.json else ()
-    if intents:
-        from glmlint.fix.lowering import expand
-
-        intents = expand(intents, workload)  # in the engine's terms; none when it cannot write them here
-    if workload is not None and workload.windows:
-        # never write a Linux-only field into a Windows pod: the API server refuses it
-        intents = tuple(i for i in intents if getattr(i, "field", None) not in LINUX_ONLY_FIELDS)
-    at = finding.at
-    if at.file and at.file != source.path and workload is not None:
-        # about a value inherited from another file (the Dockerfile a service is built from):
-        # reported at the workload, naming that file; its fix would edit the other file
-        if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
-            message += f" (the Service is in `{at.file}:{at.line}`)"
-        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
-            message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
-        else:
-            message += f" (set in its image, built from `{at.file}:{at.line}`)"
-        return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
-                      workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
-                      kind_override=finding.kind, enabled_by=finding.enabled_by)
-    assumed = source.assumed.get((at.line, at.col)) if not at.file else None
-    if assumed:
-        message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
-    fix = None
-    if intents and rule.fix is not None:
-        safety = finding.fix_safety or rule.fix
-        if rule.fix is FixSafety.SAFE and safety is FixSafety.UNSAFE:
-            safety = FixSafety.UNSAFE
-        fix = Fix(intents, safety)
-    return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
-                  workload.label if workload is not None else None, enabled_by=finding.enabled_by,
-                  risk_override=finding.risk, kind_override=finding.kind)
+    return moved(source, r, value_edit)
 
 
 def _with_render_options(cands: list[Any], root: str, config: Config | None) -> list[Any]:

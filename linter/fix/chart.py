@@ -182,13 +182,13 @@ def _remaining(after: Any, copy: str, chart_dir: str, report: Any, results: list
     """The findings still there in the re-rendered copy, matched by rule and position within the chart."""
     from glmlint.parsers import parse
     from glmlint.rendered import Mapper
-    from glmlint.runner import run_rules
+    from glmlint.results import found as findings
 
     source = parse("chart", after.text(), "yaml")
     if source is None:
         return []
     source.origins = Mapper(after)
-    found, _problems = run_rules(source, report.rules)
+    found = findings(source, report.rules)
 
     def inside(path: str, top: str) -> str:
         full = path if os.path.isabs(path) else os.path.join(report.root, path)

@@ -22,7 +22,7 @@ from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, W
 from glmlint.parsers import yamlnodes as y
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
                           Unset, intents_of)
-from glmlint.runner import Result, _result, evaluate
+from glmlint.results import Result, evaluate, result_of
 
 MAX_STEPS = 200
 _HINT = {Format.DOCKERFILE: "dockerfile", Format.COMPOSE: "compose", Format.KUBERNETES: "yaml",
@@ -86,7 +86,7 @@ def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
             found = evaluate(source, rule)
         except Exception:  # noqa: BLE001 - a broken rule is reported by the scan, not here
             continue
-        out.extend(_Found(rule, _result(source, rule, f, w), w, expand(intents_of(f), w)) for f, w in found)
+        out.extend(_Found(rule, result_of(source, rule, f, w), w, expand(intents_of(f), w)) for f, w in found)
     return out
 
 
@@ -595,7 +595,7 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     workload, finding of another workload or finding of the file changed; else each member is
     verified alone.
     `batch=False`: every fix alone (the same result, slower)."""
-    from glmlint.runner import FixEdit
+    from glmlint.results import FixEdit
 
     if source.format not in _HINT:
         return {}
