@@ -129,9 +129,11 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
                report_unused_ignores: bool = False, jobs: int = 1,
                max_bytes: int | None = None, fix_edits: bool = False, values: tuple[str, ...] = (),
                sets: tuple[str, ...] = (), render: bool | None = None,
-               pss: tuple[str | None, str | None, bool | None] = (None, None, None)) -> tuple[Report, Config]:
+               pss: tuple[str | None, str | None, bool | None] = (None, None, None),
+               keep_ir: bool = False) -> tuple[Report, Config]:
     """Load the configuration, select the rules, scan (with progress on a terminal), and report
-    unreadable files on standard error, one line each. Returns the report and the configuration."""
+    unreadable files on standard error, one line each. Returns the report and the configuration.
+    `keep_ir`: the report's sources keep each file's IR (`runner.scan`)."""
     import dataclasses
 
     from glmlint.runner import MAX_BYTES, scan
@@ -143,7 +145,7 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
     progress = _Progress.on_terminal()
     try:
         report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
-                      progress=progress, jobs=jobs, fix_edits=fix_edits,
+                      progress=progress, jobs=jobs, fix_edits=fix_edits, keep_ir=keep_ir,
                       max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
     except Exception as exc:
         if config.baseline is None:  # only a baseline file fails a scan (glmlint.baseline, imported then)

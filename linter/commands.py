@@ -135,7 +135,8 @@ def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str |
     """
     from glmlint import fix as fixer
 
-    report, config = scan_paths(paths, select, ignore, config_path, pss=(profile, None, None))
+    # the fix engine edits from each file's IR: the scan keeps it
+    report, config = scan_paths(paths, select, ignore, config_path, pss=(profile, None, None), keep_ir=True)
     fix_user = fix_user or config.fix_user or "10001"
     fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
     if any(r.rendered_from is not None for r in report.results):  # findings in rendered Helm charts

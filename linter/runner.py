@@ -269,7 +269,8 @@ def _checked_through_builds(report: Report, cands: list[Any]) -> None:
 
 def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
          config: Config | None = None, stdin_filename: str | None = None,
-         progress: Callable[[int, int], None] | None = None, jobs: int = 1, fix_edits: bool = False) -> Report:
+         progress: Callable[[int, int], None] | None = None, jobs: int = 1, fix_edits: bool = False,
+         keep_ir: bool = False) -> Report:
     """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
 
     The stages, in order (docs/architecture.md): discover the candidate files;
@@ -283,9 +284,11 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     `progress(done, total)` is called as files are read (`done` of `total` read).
     `fix_edits`: each fixable result carries its fix's verified edits
     (`Result.edits`, what SARIF reports), computed while the file's parse is at
-    hand. `Report.sources` hold each file's text; their workloads only where the
-    file was parsed in this process (a pooled scan copies no IR back, except for
-    files the cross-file link needs).
+    hand. `Report.sources` hold each file's text; their IR only in a small serial
+    scan (under `POOL_MIN_FILES` files) or with `keep_ir` (what `glmlint fix`
+    edits from). Otherwise each file's IR is dropped once its findings are out
+    (`slimmed`), in a worker or in this process alike, except for the files the
+    cross-file link needs: the scan's memory does not grow with the IR of the tree.
     """
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     cands = _discover(paths, report.root, config, stdin_filename)
@@ -295,7 +298,10 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
         per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress)
     else:
         with _builds_ahead(files, jobs):
-            per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
+            if keep_ir or len(files) < POOL_MIN_FILES or any(c.path == "-" for c in files):
+                per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
+            else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
+                per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress)
     _gather(report, per_source)
     _checked_through_builds(report, cands)
     report.results.sort(key=Result.sort_key)
@@ -388,9 +394,10 @@ def _pump_builds(cands: list[Any]) -> Callable[[], None] | None:
 def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
                   max_bytes: int, workers: int, fix_edits: bool,
                   progress: Callable[[int, int], None] | None) -> PerSource:
-    """Stage 2 in `workers` processes: each parses and checks files; what the cross-file link
-    needs is finished here (`_finish_pooled`)."""
-    outcomes = _pooled(files, report.rules, max_bytes, workers, fix_edits)
+    """Stage 2 in `workers` processes (1: in this process, one file after the other): each file is
+    parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`)."""
+    outcomes = (_pooled(files, report.rules, max_bytes, workers, fix_edits) if workers > 1
+                else _in_process(files, report.rules, max_bytes, fix_edits))
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
     for done, cand in enumerate(cands):
         if progress is not None:
@@ -580,6 +587,21 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
     chunk = max(1, min(16, len(files) // (workers * 8)))
     with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes, fix_edits)) as pool:
         yield from pool.imap(_check_one, files, chunksize=chunk)
+
+
+def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> Iterator[_Outcome]:
+    """Each file's outcome, in order, checked in this process as a worker checks it (`_check_one`):
+    nothing of a file but its `CheckedFile` and findings stays once they are out."""
+    global _WORKER
+    pump = _pump_builds(files)  # the overlays' builds started ahead go on meanwhile
+    saved, _WORKER = _WORKER, (rules, max_bytes, fix_edits)
+    try:
+        for cand in files:
+            if pump is not None:
+                pump()
+            yield _check_one(cand)
+    finally:
+        _WORKER = saved
 
 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
