@@ -558,12 +558,16 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
     from glmlint import suppress
 
     sups = suppress.parse(source)
+    # most files have none of these: an empty one is the shared `()`, not a list of its own (a
+    # scan keeps one CheckedFile per file); the pods' labels are kept only when there are some
     return CheckedFile(source.path, source.format, source.text if source.origins is not None else None,
-                       workloads=source.workloads if keep_ir else [],
-                       directives=source.directives, disk_path=source.disk_path, problems=source.problems,
-                       roles=source.roles, bindings=source.bindings, accounts=source.accounts, pods=source.pods,
-                       services=source.services, _labels=source.pod_labels, reads=source.reads,
-                       json=source.json, suppressions=sups)
+                       workloads=source.workloads if keep_ir else (),  # type: ignore[arg-type]
+                       directives=source.directives or (), disk_path=source.disk_path,  # type: ignore[arg-type]
+                       problems=source.problems or (), roles=source.roles or (),  # type: ignore[arg-type]
+                       bindings=source.bindings or (), accounts=source.accounts or (),  # type: ignore[arg-type]
+                       pods=source.pods or (), services=source.services or (),  # type: ignore[arg-type]
+                       _labels=source.pod_labels or None, reads=source.reads or (),  # type: ignore[arg-type]
+                       json=source.json, suppressions=sups or ())  # type: ignore[arg-type]
 
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))

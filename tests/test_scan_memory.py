@@ -41,3 +41,16 @@ def test_keep_ir_keeps_every_file_s_ir(tmp_path, monkeypatch):
     report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=1, keep_ir=True)
     assert all(s.workloads for s in report.sources if s.path != "lb.yaml")
     assert not any(isinstance(s, runner.CheckedFile) for s in report.sources)
+
+
+def test_a_checked_file_holds_no_empty_containers_of_its_own(tmp_path, monkeypatch):
+    tree(tmp_path)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=1)
+    plain = next(s for s in report.sources if s.path == "k0.yaml")
+    assert isinstance(plain, runner.CheckedFile) and plain.pods  # a pod, for the cluster link
+    empty = [plain.workloads, plain.roles, plain.bindings, plain.accounts, plain.services, plain.reads,
+             plain.directives, plain.problems]
+    shared = tuple()
+    assert all(c is shared for c in empty)  # the one shared empty tuple: nothing allocated per file
+    assert plain.pod_labels == set()  # none kept: computed (empty) when asked
