@@ -1,6 +1,7 @@
 """yamlnodes: the direct key lookup agrees with the merged entry table."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +49,83 @@ def test_explicit_key_wins_over_merged_and_last_duplicate_wins():
     assert y.scalar(y.get(node, "a")) == 4
     assert y.scalar(y.get(node, "b")) == 2
     assert y.get(node, "c") is None
+
+
+# -- the composer's node classes -----------------------------------------------------------
+
+TAGGED = """\
+%TAG !e! tag:example.com,2000:app/
+---
+plain: yes
+quoted: "0777"
+tagged: !!str 1
+local: !e!foo%21bar x
+custom: !Ref name
+flow: {a: [1, 2], b: ~}
+anchored: &a {k: v}
+alias: *a
+merged: {<<: *a, k: w}
+literal: |
+  line one
+folded: >-
+  a
+  b
+empty:
+? complex
+: key
+--- !!seq
+- one
+--- 
+...
+"""
+
+
+def _shape(docs):
+    """Everything a parser reads from the nodes, aliases as references to the first visit."""
+    out, seen = [], {}
+
+    def walk(n):
+        if n is None:
+            out.append(None)
+            return
+        if id(n) in seen:
+            out.append(("alias", seen[id(n)]))
+            return
+        seen[id(n)] = len(seen)
+        s, e = n.start_mark, n.end_mark
+        out.append((n.id, n.tag, str(n.ctag), n.anchor, n.comment, getattr(n, "style", None),
+                    getattr(n, "flow_style", None), s.line, s.column, s.index, e.line, e.column, e.index,
+                    n.value if n.id == "scalar" else len(n.value), y.scalar(n)))
+        for child in ([c for pair in n.value for c in pair] if n.id == "mapping" else
+                      n.value if n.id == "sequence" else []):
+            walk(child)
+
+    for d in docs:
+        walk(d)
+    return out
+
+
+def test_our_nodes_hold_what_ruamels_hold(monkeypatch):
+    y._loader_class()
+    assert y._NODES is not None, "ruamel.yaml.clib's composer is expected (a dependency of the package)"
+    ours = _shape(y._compose_c(TAGGED))
+    monkeypatch.setattr(y, "_NODES", None)  # ruamel's own node classes
+    theirs = _shape(y._compose_c(TAGGED))
+    assert ours == theirs
+    tags = {o[1] for o in ours if o is not None and o[0] == "scalar"}
+    assert {"!Ref", "tag:example.com,2000:app/foo!bar"} <= tags  # the sample has what it means to test
+    assert sum(1 for o in ours if o is not None and o[0] == "alias") == 2
+
+
+def test_ruamels_classes_are_back_after_composing():
+    """The swap is for our compose only: ruamel's constructors (the catalog's loader) check theirs."""
+    import _ruamel_yaml
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    y.compose_all("a: [1]\n")
+    with pytest.raises(y.YamlError):
+        y.compose_all("a: [1\n")  # restored after an error too
+    assert (_ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode) == (
+        ScalarNode, SequenceNode, MappingNode)
+    assert YAML(typ="safe").load("a: [1, {b: 2}]\n") == {"a": [1, {"b": 2}]}

@@ -15,6 +15,7 @@ far more nodes than they hold ("billion laughs").
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,6 +43,7 @@ class YamlError(Exception):
 
 _LOADER: Any = None
 _STR_TAG: Any = None  # the shared default scalar tag, set with the loader
+_NODES: Any = None  # (the C module, its node classes, ours), set with the loader
 
 
 def _loader_class() -> Any:
@@ -52,17 +54,20 @@ def _loader_class() -> Any:
     fresh `Tag` per node (a third of the compose time on a real tree). Returning
     the shared default `Tag` gives the same tags for half the cost.
     """
-    global _LOADER, _STR_TAG
+    global _LOADER, _STR_TAG, _NODES
     if _LOADER is None:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
         from ruamel.yaml.resolver import BaseResolver
+        from ruamel.yaml.tag import Tag
 
         try:
             from ruamel.yaml.cyaml import CBaseLoader as Base
         except ImportError:  # pragma: no cover - C extension missing
             from ruamel.yaml.loader import BaseLoader as Base  # type: ignore[assignment]
+        ours = _node_classes(Tag)
         defaults = {ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG, SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
                     MappingNode: BaseResolver.DEFAULT_MAPPING_TAG}
+        defaults.update({mine: defaults[theirs] for theirs, mine in zip((ScalarNode, SequenceNode, MappingNode), ours)})
 
         class Loader(Base):  # type: ignore[misc, valid-type]
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
@@ -76,7 +81,64 @@ def _loader_class() -> Any:
                 pass
 
         _LOADER, _STR_TAG = Loader, BaseResolver.DEFAULT_SCALAR_TAG
+        parser = next((c for c in Base.__mro__ if c.__name__ == "CParser"), None)
+        module = sys.modules.get(parser.__module__) if parser is not None else None
+        if module is not None and all(getattr(module, n, None) is c for n, c in
+                                      zip(_NODE_NAMES, (ScalarNode, SequenceNode, MappingNode))):
+            _NODES = (module, (ScalarNode, SequenceNode, MappingNode), ours)
     return _LOADER
+
+
+_NODE_NAMES = ("ScalarNode", "SequenceNode", "MappingNode")
+
+
+def _node_classes(tag_type: type) -> tuple[type, type, type]:
+    """Nodes as libyaml's composer builds them, for less: ruamel's `Node` classes run two Python
+    `__init__`s per node (a sixth of the compose time on a real tree). Same attributes and values:
+    `id`, `ctag` (a `Tag`), `tag`, `value`, `start_mark`, `end_mark`, `style` / `flow_style`,
+    `anchor`, `comment`; used only while `_compose_c` composes (ruamel's own constructors, e.g. the
+    catalog's loader, check for their classes)."""
+
+    class Node:
+        __slots__ = ("ctag", "value", "start_mark", "end_mark")
+        comment = None
+
+        @property
+        def tag(self) -> str | None:
+            return None if self.ctag is None else str(self.ctag)
+
+    class ScalarNode(Node):
+        __slots__ = ("style",)
+        id = "scalar"
+        anchor = None
+
+        def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
+                     style: Any = None) -> None:
+            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.style = style
+
+    class SequenceNode(Node):
+        __slots__ = ("flow_style", "anchor")
+        id = "sequence"
+
+        def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
+                     flow_style: Any = None) -> None:
+            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.flow_style = flow_style
+            self.anchor = None
+
+    class MappingNode(SequenceNode):
+        __slots__ = ()
+        id = "mapping"
+        merge = None
+
+    return ScalarNode, SequenceNode, MappingNode
 
 
 def compose_all(text: str) -> list[Node]:
@@ -107,6 +169,10 @@ def _compose_c(text: str) -> list[Node]:
 
     loader = _loader_class()(text)
     docs: list[Node] = []
+    if _NODES is not None:  # our node classes, for this compose only
+        module, theirs, ours = _NODES
+        for name, cls in zip(_NODE_NAMES, ours):
+            setattr(module, name, cls)
     try:
         while loader.check_node():
             docs.append(loader.get_node())
@@ -117,6 +183,9 @@ def _compose_c(text: str) -> list[Node]:
     except YAMLError as exc:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1) from None
     finally:
+        if _NODES is not None:
+            for name, cls in zip(_NODE_NAMES, theirs):
+                setattr(module, name, cls)
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
             dispose()
