@@ -133,10 +133,20 @@ def _node_classes(tag_type: type) -> tuple[type, type, type]:
             self.flow_style = flow_style
             self.anchor = None
 
-    class MappingNode(SequenceNode):
-        __slots__ = ()
+    class MappingNode(Node):
+        __slots__ = ("flow_style", "anchor", "index")
         id = "mapping"
         merge = None
+
+        def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
+                     flow_style: Any = None) -> None:
+            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.flow_style = flow_style
+            self.anchor = None
+            self.index = None  # its keys, once looked up (`_lookup`)
 
     return ScalarNode, SequenceNode, MappingNode
 
@@ -503,9 +513,21 @@ def get(node: Node, *keys: str) -> Node:
 
 
 def _lookup(node: Node, key: str) -> Node:
-    """`entries(node).get(key)`'s value without building the table unless a merge key needs it."""
+    """`entries(node).get(key)`'s value without building the table unless a merge key needs it.
+
+    A mapping composed here keeps its own keys' index, built at its first lookup (a container is
+    asked for some forty keys); a mapping of ruamel's pure composer is searched each time."""
     if node is None or node.id != "mapping":
         return None
+    index = getattr(node, "index", _SEARCHED)
+    if index is not _SEARCHED:
+        if index is None or index[0] != _generation:
+            index = node.index = _index(node)
+        found = index[1].get(key)
+        if found is not None or not index[2]:
+            return found
+        pair = entries(node).get(key)
+        return None if pair is None else pair[1]
     found = None
     merges = False
     for k, value in node.value:
@@ -519,6 +541,32 @@ def _lookup(node: Node, key: str) -> Node:
         return found
     pair = entries(node).get(key)
     return None if pair is None else pair[1]
+
+
+_SEARCHED: Any = object()  # `_lookup`: a node without an index slot
+_generation = 0  # bumped by `replaced`: every index built before is rebuilt at its next lookup
+
+
+def _index(node: Node) -> tuple[int, dict[str, Node], bool]:
+    """(generation, {key: value} of its own scalar keys (the last of duplicates), whether it has
+    a merge key)."""
+    table: dict[str, Node] = {}
+    merges = False
+    for k, value in node.value:
+        if k.id != "scalar":
+            continue
+        if k.value == "<<" and not k.style:
+            merges = True
+        else:
+            table[k.value] = value
+    return _generation, table, merges
+
+
+def replaced() -> None:
+    """A scalar's value was replaced in place (compose interpolation): any key indexes are stale
+    (the scalar may be a key, through an alias)."""
+    global _generation
+    _generation += 1
 
 
 def items(node: Node) -> list[Node]:
@@ -586,6 +634,43 @@ def walk_maps(node: Node, limit: int = 100_000, max_depth: int = 64
         elif is_seq(cur):
             for i in range(len(cur.value) - 1, -1, -1):
                 stack.append(((*path, i), cur.value[i]))
+
+
+Chain = Any  # a key path as a linked list: None (the top), or (parent chain, key)
+
+
+def walk_maps_chained(node: Node, limit: int = 100_000, max_depth: int = 64) -> Iterator[tuple[Chain, Node]]:
+    """`walk_maps`, the same mappings in the same order, each with its key path as a `Chain`
+    (`chain_path` makes it a tuple): for a caller that needs the path of few of them."""
+    seen: set[int] = set()
+    stack: list[tuple[Chain, int, Node]] = [(None, 0, node)]
+    while stack and limit > 0:
+        chain, depth, cur = stack.pop()
+        if cur is None or id(cur) in seen or depth > max_depth:
+            continue
+        seen.add(id(cur))
+        limit -= 1
+        kind = cur.id
+        if kind == "mapping":
+            yield chain, cur
+            below = depth + 1
+            for key, value in reversed(cur.value):
+                if key.id == "scalar" and value.id != "scalar":
+                    stack.append(((chain, key.value), below, value))
+        elif kind == "sequence":
+            below = depth + 1
+            items = cur.value
+            for i in range(len(items) - 1, -1, -1):
+                stack.append(((chain, i), below, items[i]))
+
+
+def chain_path(chain: Chain) -> tuple[str | int, ...]:
+    """A `Chain` as the key path tuple `walk_maps` gives."""
+    keys: list[str | int] = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    return tuple(reversed(keys))
 
 
 def content(node: Node, lines: list[str]) -> tuple[Loc, int]:
