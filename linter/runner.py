@@ -300,11 +300,28 @@ def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | N
     if not rule.applies_to(source.format):
         return out
     if rule.file_check is not None:
-        out.extend((finding, None) for finding in rule.file_check(source))
+        for finding in rule.file_check(source):
+            out.append((finding, None))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule(workload))
+            for finding in rule(workload):  # most yield nothing: no generator around theirs
+                out.append((finding, workload))
     return out
+
+
+_APPLICABLE: dict[tuple[int, Format], tuple[tuple[Rule, ...], list[Rule]]] = {}
+
+
+def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
+    """The rules of `rules` that apply to `fmt`, in order: worked out once per rule list and format
+    (the same list is asked about for every file), checked against the list's current contents."""
+    snapshot = tuple(rules)
+    got = _APPLICABLE.get((id(rules), fmt))
+    if got is None or got[0] != snapshot:
+        if len(_APPLICABLE) >= 64:
+            _APPLICABLE.clear()
+        got = _APPLICABLE[(id(rules), fmt)] = (snapshot, [r for r in snapshot if r.applies_to(fmt)])
+    return got[1]
 
 
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
@@ -314,7 +331,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
-    for rule in rules:
+    for rule in _applicable(rules, source.format):
         try:
             got = evaluate(source, rule)
         except Exception as exc:  # one broken rule must not stop the scan

@@ -129,3 +129,53 @@ def test_ruamels_classes_are_back_after_composing():
     assert (_ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode) == (
         ScalarNode, SequenceNode, MappingNode)
     assert YAML(typ="safe").load("a: [1, {b: 2}]\n") == {"a": [1, {"b": 2}]}
+
+
+# -- key indexes (`_lookup`) and the chained walk ------------------------------------------------
+
+
+def test_a_key_replaced_in_place_is_found_under_its_new_text():
+    """A mapping's key index is rebuilt after `replaced()` (compose interpolation replaces scalars,
+    which an alias can make keys)."""
+    (doc,) = y.compose_all("a: 1\nb: 2\n")
+    assert y.scalar(y.get(doc, "a")) == 1  # the index is built
+    key = doc.value[0][0]
+    key.value = "c"
+    y.replaced()
+    assert y.get(doc, "a") is None
+    assert y.scalar(y.get(doc, "c")) == 1
+    assert y.scalar(y.get(doc, "b")) == 2
+
+
+def test_indexed_lookups_keep_duplicates_merges_and_quoted_merge_keys():
+    (doc,) = y.compose_all("base: &b {m: 1}\ndoc: {a: 1, a: 2, '<<': q, <<: *b}\n")
+    node = y.get(doc, "doc")
+    for _ in range(2):  # before and after the index exists
+        assert y.scalar(y.get(node, "a")) == 2
+        assert y.scalar(y.get(node, "<<")) == "q"  # a quoted `<<` is an ordinary key
+        assert y.scalar(y.get(node, "m")) == 1  # merged
+        assert y.get(node, "zz") is None
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["x", "y"]),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(["a", "b", "c", "spec"]), inner, max_size=3),
+                    max_leaves=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(JSON, st.integers(1, 40), st.integers(0, 6))
+def test_the_chained_walk_is_walk_maps(value, limit, max_depth):
+    import json
+
+    (doc,) = y.compose_all(json.dumps(value))
+    want = [(path, id(node)) for path, node in y.walk_maps(doc, limit, max_depth)]
+    got = [(y.chain_path(chain), id(node)) for chain, node in y.walk_maps_chained(doc, limit, max_depth)]
+    assert got == want
+
+
+def test_the_chained_walk_visits_shared_nodes_once():
+    (doc,) = y.compose_all("a: &x {k: {v: 1}}\nb: [*x, *x]\nc: *x\n")
+    want = [(path, id(node)) for path, node in y.walk_maps(doc)]
+    assert [(y.chain_path(c), id(n)) for c, n in y.walk_maps_chained(doc)] == want
+    assert len(want) == 3
