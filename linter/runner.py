@@ -296,9 +296,14 @@ def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Probl
 
 def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
     """What one rule finds in one file: whole-file findings, then each workload's."""
-    out: list[tuple[Finding, Workload | None]] = []
     if not rule.applies_to(source.format):
-        return out
+        return []
+    return _evaluate(source, rule)
+
+
+def _evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
+    """`evaluate` for a rule known to apply to the file's format."""
+    out: list[tuple[Finding, Workload | None]] = []
     if rule.file_check is not None:
         for finding in rule.file_check(source):
             out.append((finding, None))
@@ -333,7 +338,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
     for rule in _applicable(rules, source.format):
         try:
-            got = evaluate(source, rule)
+            got = _evaluate(source, rule)
         except Exception as exc:  # one broken rule must not stop the scan
             problems.append(Problem(source.path, 1, f"internal error in {rule.code}: {type(exc).__name__}: {exc}"))
             continue
