@@ -179,3 +179,27 @@ def test_the_chained_walk_visits_shared_nodes_once():
     want = [(path, id(node)) for path, node in y.walk_maps(doc)]
     assert [(y.chain_path(c), id(n)) for c, n in y.walk_maps_chained(doc)] == want
     assert len(want) == 3
+
+
+def test_the_loader_is_freed_without_the_collector(monkeypatch):
+    """ruamel's loader refers to itself; once composed it must not wait for the cycle collector
+    (it holds a bytes copy of the text and the anchored nodes; the CLI collects rarely)."""
+    import gc
+    import weakref
+
+    made = []
+
+    class Recording(y._loader_class()):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    monkeypatch.setattr(y, "_LOADER", Recording)
+    gc.disable()
+    try:
+        y.compose_all("a: &x [1]\nb: *x\n")
+        with pytest.raises(y.YamlError):
+            y.compose_all("a: [1\n")
+    finally:
+        gc.enable()
+    assert len(made) >= 2 and all(ref() is None for ref in made)

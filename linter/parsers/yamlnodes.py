@@ -199,6 +199,9 @@ def _compose_c(text: str) -> list[Node]:
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
             dispose()
+        # ruamel's loader refers to itself (`loader`, `_parser`, `_composer`, ...): a cycle that kept
+        # it, a bytes copy of the text and the anchored nodes alive until the collector ran
+        vars(loader).clear()
     return docs
 
 
