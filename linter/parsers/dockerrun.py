@@ -302,11 +302,62 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if cmd.name in PROGRAMS)
+    built = _built_here(commands)
     for cmd, restore in commands:
         w = lift(cmd, path, restore, source.assumed, created_run=started)
-        if w is not None:
-            source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
+        if w is None:
+            continue
+        if built and w.pulls and w.pulls[0].resolved and _local_name(w.pulls[0].name) in built:
+            w = dataclasses.replace(w, pulls=())  # the image the file builds: run from the local store, not pulled
+        source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
     return source
+
+
+_BUILD = frozenset({"build"})
+_TAG_FLAGS = ("-t", "--tag")
+
+
+def _built_here(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str]:
+    """The names the file's `docker build -t NAME` (`buildx build`, `image build`, podman, nerdctl)
+    give the images they build: `docker run NAME` then runs that local image (the engine pulls
+    only a missing image, `--pull=missing`), so its tag is not a moving upstream reference."""
+    names: set[str] = set()
+    for cmd, restore in commands:
+        if cmd.name not in PROGRAMS or not cmd.argv:
+            continue
+        argv = _restored(cmd.argv, restore) if restore else cmd.argv
+        i = 1
+        while i < len(argv) and argv[i].text.startswith("-"):
+            i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+        if i < len(argv) and argv[i].text in ("buildx", "image", "builder"):
+            i += 1
+        if i >= len(argv) or argv[i].text not in _BUILD:
+            continue
+        words = argv[i + 1:]
+        for k, w in enumerate(words):
+            t = w.text
+            value = None
+            if t in _TAG_FLAGS and k + 1 < len(words):
+                value = words[k + 1]
+            elif t.startswith(("--tag=", "-t=")) or (t.startswith("-t") and len(t) > 2 and not t.startswith("--")):
+                value = Word(t.split("=", 1)[1] if "=" in t[:6] else t[2:], w.loc, w.dynamic, w.start, w.indent)
+            if value is not None and not value.dynamic and value.text:
+                names.add(_local_name(value.text))
+    return frozenset(names)
+
+
+def _local_name(ref: str) -> str:
+    """An image reference as the engine names it locally: `latest` when it has no tag, Docker
+    Hub's `docker.io/` and `library/` left out."""
+    name = ref.strip()
+    for prefix in ("docker.io/", "index.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            if name.startswith("library/"):
+                name = name[len("library/"):]
+    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
+        name += ":latest"
+    return name
 
 
 # -- one command line -----------------------------------------------------------------
