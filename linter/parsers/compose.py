@@ -553,13 +553,15 @@ def _build(view: View) -> Build | None:
         return None
     context: str | None = None
     dockerfile: str | None = None
+    target: str | None = None
     for _k, node in view["build"]:  # mappings merged key by key (`_merge_key`)
         if y.is_scalar(node):
-            context, dockerfile = y.text(node), None
+            context, dockerfile, target = y.text(node), None, None
         else:
             context = y.text(y.get(node, "context")) or context
             dockerfile = y.text(y.get(node, "dockerfile")) or dockerfile
-    return Build(context or ".", dockerfile, y.loc(pair[0]))
+            target = y.text(y.get(node, "target")) or target
+    return Build(context or ".", dockerfile, y.loc(pair[0]), target)
 
 
 def _argv(view: View, key: str, base: tuple[str | int, ...], lines: list[str]
