@@ -448,6 +448,10 @@ class Pod:
     volumes: tuple[Volume, ...] = ()
     annotations: tuple[tuple[str, Setting[str]], ...] = ()
     containers: tuple[str, ...] = ()
+    # (doc index, keys...) of the mapping that holds the pod's `volumes` (where a fix adds an
+    # emptyDir); None for a container template injected into pods not written here (a KServe
+    # ClusterStorageContainer, a v1alpha2 `custom.container`): no volume can be added for it
+    volumes_path: tuple[str | int, ...] | None = None
 
     @property
     def windows(self) -> bool:
@@ -574,6 +578,13 @@ class Workload:
         """A container of a Windows pod (`spec.os.name: windows`): Linux-only settings do not apply,
         and the API server refuses them (`LINUX_ONLY_FIELDS`)."""
         return self.pod is not None and self.pod.windows
+
+    def spelled(self, field_name: str, value: object = True) -> str:
+        """`field_name` set to `value` as this workload's file writes it, for messages that speak the
+        file's own language (`hostNetwork: true`, compose `network_mode: host`, `--network host`)."""
+        from glmlint.fields import spelled
+
+        return spelled(self.format.value, field_name, value)
 
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""
