@@ -534,6 +534,10 @@ class Workload:
     probe_hosts: tuple[Item, ...] = ()  # `host` of httpGet/tcpSocket probes and lifecycle handlers (k8s)
     container_list: str = ""  # k8s: `containers`, `initContainers`, `ephemeralContainers`, ... (CR: the key)
     namespace: str | None = None  # k8s: the object's `metadata.namespace`
+    # k8s: the purpose (`glmlint.catalog.purposes` id) one container of its pod shows, where the pod
+    # shares a host namespace: a pod-level privilege is then that container's purpose for every
+    # container of the pod (no fix from a sibling may remove it)
+    pod_purpose: str | None = None
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs

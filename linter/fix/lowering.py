@@ -32,7 +32,8 @@ def _writable_mounts(workload: Workload) -> bool:
 
 def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Intent, ...]:
     """`intents` in the engine's operations; an intent that cannot be written here is dropped."""
-    if workload is not None and not _writable_mounts(workload):
+    if workload is not None and any(getattr(i, "field", None) in _NEEDS_WRITABLE_MOUNTS for i in intents) \
+            and not _writable_mounts(workload):
         # a read-only root filesystem needs a writable /tmp beside it; where no volume can be added
         # (a container template injected into pods written elsewhere), the fix would break the
         # container: not offered

@@ -596,6 +596,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
                     mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+        if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
+            mine = _pod_purpose(mine)
         out.extend(mine)
         if mine and not spec.singles:
             # a KServe model or Argo template container runs in a pod the controller builds: its
@@ -607,6 +609,20 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list
 
         out = [dataclasses.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     return out
+
+
+_HOST_NAMESPACES = tuple(KUBERNETES[k].keys[0] for k in ("host_network", "host_pid", "host_ipc"))
+
+
+def _pod_purpose(containers: list[Workload]) -> list[Workload]:
+    """The pod's containers with the purpose one of them shows (`Workload.pod_purpose`): the host
+    namespace the pod shares is then the purpose of the pod, whichever container is asked."""
+    from glmlint.catalog.purposes import purpose_of
+
+    found = next((p for w in containers if (p := purpose_of(w)) is not None), None)
+    if found is None:
+        return containers
+    return [dataclasses.replace(w, pod_purpose=found.id) for w in containers]
 
 
 def _trigger_images(obj: Any) -> set[str]:
