@@ -502,6 +502,10 @@ class Workload:
     devices: tuple[Device, ...] = ()  # host devices passed in as devices (compose `devices:`, `--device`)
     ports: tuple[Port, ...] = ()
     env: tuple[EnvVar, ...] = ()
+    # where the container gets more variables than `env` lists, from something the scan does not
+    # read: k8s `envFrom` (a Secret or ConfigMap), compose `env_file`, `docker run --env-file`; a
+    # service that turns authentication on through a variable may be configured there (aiaudit)
+    env_imports: tuple[Loc, ...] = ()
     build_args: tuple[EnvVar, ...] = ()  # build arguments with their defaults (Dockerfile ARG, compose build.args)
     entrypoint: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     command: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]

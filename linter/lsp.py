@@ -114,7 +114,7 @@ def lint(path: str, text: str, root: str, config: Any, rules: list[Any], open_te
     from glmlint.link import dockerfiles, images_for, link, wanted
     from glmlint.parsers import detect
     from glmlint.rendered import display_path
-    from glmlint.runner import Report, _one_per_cause, read_source, run_rules
+    from glmlint.runner import Report, read_source, run_rules
 
     report = Report(root=root, rules=rules)
     if config.excluded(path):
@@ -140,11 +140,16 @@ def lint(path: str, text: str, root: str, config: Any, rules: list[Any], open_te
     results, problems = run_rules(got, rules, fix_edits=True, images=images_for(got, dockerfiles(images)))
     for image in images:  # what the Dockerfiles report themselves is not repeated on the service
         results += run_rules(image, rules)[0]
-    report.results.extend(r for r in _one_per_cause(results) if r.path == display)
+    report.results.extend(results)
     report.problems.extend(problems)
+    report.sources.extend(images)  # the policy judges their findings where they are (`policy._one_per_cause`)
     from glmlint import policy
 
     policy.apply(report, config)
+    others = {image.path for image in images} - {display}
+    report.results = [r for r in report.results if r.path == display]
+    report.problems = [p for p in report.problems if p.path not in others]
+    report.sources = [got]
     return report
 
 

@@ -1,6 +1,7 @@
 """What a project decides about findings once the rules have run.
 
-In order: opt-in findings the configuration did not ask for dropped (and the
+In order: a finding about another file's value dropped when that file reports
+it itself or it is silenced there (one root cause, one finding), opt-in findings the configuration did not ask for dropped (and the
 findings of a kind the profile does not take: `Rule.kinds_reported`), inline
 suppressions (on the text the rules read), Helm source mapping for a rendered
 stream, the file's context (a rule reports in the contexts its kind names:
@@ -23,12 +24,12 @@ from glmlint.runner import Report, Result
 def apply(report: Report, config: Config) -> None:
     if config.fix_user:
         _name_fix_user(report, config.fix_user)
-    if any(r.enabled_by is not None for r in report.results):
-        report.results = [r for r in report.results if r.enabled_by is None or config.wants(r.enabled_by)]
-    if any(r.rule.kinds_reported is not None for r in report.results):
-        # a rule the profile takes for some of its kinds only (`essential`: GLM001's explicit root user)
-        report.results = [r for r in report.results
-                          if r.rule.kinds_reported is None or r.kind in r.rule.kinds_reported]
+    if any(r.cause is not None for r in report.results):
+        report.results = _one_per_cause(report, config)
+    # opt-in findings (`Finding.enabled_by`), and the kinds a profile takes for some rules only
+    # (`essential`: GLM001's explicit root user)
+    if any(r.enabled_by is not None or r.rule.kinds_reported is not None for r in report.results):
+        report.results = [r for r in report.results if _wanted(r, config)]
     _suppress(report, config.report_unused_ignores)
     if report.stdin is not None:
         _map_helm_sources(report)
@@ -44,6 +45,98 @@ def apply(report: Report, config: Config) -> None:
         report.baselined += len(report.results) - len(kept)
         report.results = kept
     report.problems.sort(key=lambda p: (p.path, p.line))
+
+
+def _one_per_cause(report: Report, config: Config) -> list[Result]:
+    """Drop a finding about another file's value (`Result.cause`: the compose service built from a
+    Dockerfile that starts Jupyter without a token) when that file's own finding of it is reported,
+    or silenced where it is written (a suppression comment; the baseline then takes it as any other):
+    one root cause, one finding. When the project does not report it there (its file's context,
+    `per-file-ignores`), the copy stands and is judged where it is, as any finding (counted once:
+    a copy not reported where it is either is dropped here, its cause already counted)."""
+    causes = {(*r.cause, r.code) for r in report.results if r.cause is not None}
+    place = _Place(report, config)
+    fates = {key: place.silenced(r) or place.reported(r) for r in report.results
+             if (key := (r.path, r.line, r.col, r.code)) in causes}
+
+    def stands(r: Result) -> bool:
+        if r.cause is None:
+            return True
+        fate = fates.get((*r.cause, r.code))
+        if fate is None:  # its file does not report it (the combination fires only at the service)
+            return True
+        # the cause not reported there is counted there (its context, per-file-ignores): a copy the
+        # project would not report where it is either is not counted a second time
+        return not fate and (place.silenced(r) or place.reported(r))
+
+    return [r for r in report.results if stands(r)]
+
+
+def _wanted(r: Result, config: Config) -> bool:
+    """Whether the configuration asks for `r` at all: its setting on (`Finding.enabled_by`), its
+    kind among those the profile takes for its rule (`Rule.kinds_reported`)."""
+    return (r.enabled_by is None or config.wants(r.enabled_by)) and (
+        r.rule.kinds_reported is None or r.kind in r.rule.kinds_reported)
+
+
+class _Place:
+    """What the project decided about the place of a finding: its file's context, `per-file-ignores`,
+    the suppression comments of its file (each file's read once)."""
+
+    def __init__(self, report: Report, config: Config) -> None:
+        self.report, self.config = report, config
+        self.table = config.context_table()
+        self.disk = {s.path: (s.disk_path, s.format) for s in report.sources}
+        self.roles: dict[str, str] = {}
+        self.verdicts: dict[tuple[str, object, str], bool] = {}
+        self.ignores: dict[str, list[str]] = {}
+        self.sources = {s.path: s for s in report.sources}
+        self.sups: dict[str, list[suppress.Suppression]] = {}
+
+    def context(self, r: Result) -> str:
+        ctx = self.roles.get(r.path)
+        if ctx is None:
+            from glmlint import context
+
+            disk_path, fmt = self.disk.get(r.path, ("", r.rule.formats and next(iter(r.rule.formats))))
+            ctx = self.roles[r.path] = context.of_file(r.path, disk_path, fmt)
+        return ctx
+
+    def in_context(self, r: Result) -> bool:
+        ctx = self.context(r)
+        key = (r.code, r.kind, ctx)
+        ok = self.verdicts.get(key)
+        if ok is None:
+            from glmlint import context
+
+            ok = self.verdicts[key] = context.reports(r.rule, ctx, self.table, r.kind)
+        return ok
+
+    def ignored(self, r: Result) -> bool:
+        if not self.config.per_file_ignores:
+            return False
+        selectors = self.ignores.get(r.path)
+        if selectors is None:
+            full = r.path if os.path.isabs(r.path) else os.path.join(self.report.root, r.path)
+            selectors = self.ignores[r.path] = self.config.ignored_here(full)
+        if not selectors:
+            return False
+        from glmlint.registry import matches
+
+        return any(matches(r.rule, sel) for sel in selectors)
+
+    def reported(self, r: Result) -> bool:
+        """Whether the configuration, the file's context and `per-file-ignores` report `r` (the
+        suppression comments and the baseline aside)."""
+        return _wanted(r, self.config) and self.in_context(r) and not self.ignored(r)
+
+    def silenced(self, r: Result) -> bool:
+        """A suppression comment of the scanned file `r` is in covers it."""
+        sups = self.sups.get(r.path)
+        if sups is None:
+            source = self.sources.get(r.path)
+            sups = self.sups[r.path] = suppress.parse(source) if source is not None else []
+        return any(s.covers(r.line, r.rule) is not None for s in sups)
 
 
 def _name_fix_user(report: Report, user: str) -> None:
@@ -159,15 +252,10 @@ def _map_helm_sources(report: Report) -> None:
 
 
 def _per_file_ignores(report: Report, config: Config) -> None:
-    from glmlint.registry import matches
-
+    place = _Place(report, config)
     kept = []
-    cache: dict[str, list[str]] = {}
     for r in report.results:
-        if r.path not in cache:
-            full = r.path if os.path.isabs(r.path) else os.path.join(report.root, r.path)
-            cache[r.path] = config.ignored_here(full)
-        if any(matches(r.rule, sel) for sel in cache[r.path]):
+        if place.ignored(r):
             report.suppressed += 1
         else:
             kept.append(r)
@@ -177,24 +265,12 @@ def _per_file_ignores(report: Report, config: Config) -> None:
 def _in_context(report: Report, config: Config) -> None:
     """Drop findings a rule does not report in their file's context (documentation, tests, dev
     containers, CI); count them per context, for the summary."""
-    from glmlint import context
-
-    table = config.context_table()
-    disk = {s.path: (s.disk_path, s.format) for s in report.sources}
-    roles: dict[str, str] = {}
-    verdicts: dict[tuple[str, object, str], bool] = {}
+    place = _Place(report, config)
     kept = []
     for r in report.results:
-        ctx = roles.get(r.path)
-        if ctx is None:
-            disk_path, fmt = disk.get(r.path, ("", r.rule.formats and next(iter(r.rule.formats))))
-            ctx = roles[r.path] = context.of_file(r.path, disk_path, fmt)
-        key = (r.code, r.kind, ctx)
-        ok = verdicts.get(key)
-        if ok is None:
-            ok = verdicts[key] = context.reports(r.rule, ctx, table, r.kind)
-        if ok:
+        if place.in_context(r):
             kept.append(r)
         else:
+            ctx = place.context(r)
             report.out_of_context[ctx] = report.out_of_context.get(ctx, 0) + 1
     report.results = kept

@@ -409,13 +409,6 @@ def _checked_through_builds(report: Report, cands: list[Any]) -> None:
     report.files_scanned -= sum(1 for s in report.sources if s.path in covered)
 
 
-def _one_per_cause(results: list[Result]) -> list[Result]:
-    """Drop a finding about another file's value when that file reports it itself: one root cause,
-    one finding (the compose service built from a Dockerfile that starts Jupyter without a token)."""
-    reported = {(r.path, r.line, r.col, r.code) for r in results}
-    return [r for r in results if r.cause is None or (*r.cause, r.code) not in reported]
-
-
 def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
          config: Config | None = None, stdin_filename: str | None = None,
          progress: Callable[[int, int], None] | None = None, jobs: int = 1, fix_edits: bool = False) -> Report:
@@ -424,9 +417,9 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     The stages, in order (docs/architecture.md): discover the candidate files;
     read, parse and check each (in worker processes when `jobs` > 1, 0: one per
     available CPU, once there are `POOL_MIN_FILES` files), the cross-file link
-    included; one finding once (`_gather`, `_one_per_cause`); then what the
-    project decided (`policy.apply`: suppressions, `per-file-ignores`, the
-    baseline). The findings, problems and their order do not depend on `jobs`.
+    included; one finding once (`_gather`); then what the project decided
+    (`policy.apply`: one finding per root cause, suppressions, `per-file-ignores`,
+    the baseline). The findings, problems and their order do not depend on `jobs`.
 
     `config` brings `exclude`, suppressions, `per-file-ignores` and the baseline;
     `progress(done, total)` is called as files are read (`done` of `total` read).
@@ -447,7 +440,6 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
             per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
     _gather(report, per_source)
     _checked_through_builds(report, cands)
-    report.results = _one_per_cause(report.results)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
     from glmlint import policy

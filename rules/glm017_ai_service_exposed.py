@@ -40,7 +40,9 @@ a `headService` template of `type: ClusterIP` whatever `serviceType` says),
 for a serve Service that carries only Ray Serve's HTTP port, for a port published on
 `127.0.0.1`, for a service bound to loopback inside the container, for
 authentication turned on through a secret reference (`VLLM_API_KEY` from a
-`secretKeyRef`, `--api-key ${KEY}`), for a bind address it cannot read, or
+`secretKeyRef`, `--api-key ${KEY}`; or possibly, through variables the scan
+cannot read: a Kubernetes `envFrom`, a compose `env_file`, `docker run
+--env-file`, when the service's key is a variable), for a bind address it cannot read, or
 for a service whose authentication the catalog cannot state from a source
 (NVIDIA NIM; its `NGC_API_KEY` is the key it downloads the model with, not
 one its API checks).

@@ -3,7 +3,8 @@
 ## What it does
 Flags a cataloged model server or loader started with remote code enabled:
 `--trust-remote-code` (vLLM, Text Generation Inference, SGLang, lmdeploy and
-the others in the [service catalog](../services.md)) or its environment
+the others in the [service catalog](../services.md); vLLM also reads
+`--trust_remote_code`, its parser turning `_` into `-`) or its environment
 equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), in a
 Dockerfile's start command, a compose `command:`/`environment:`, a
 Kubernetes `command`/`args`/`env` or a `docker run` line. The server is
@@ -64,7 +65,7 @@ def check(workload: Workload) -> Iterator[Finding]:
             seen.add(d.loc)
             what = f"`{d.word.text}`" if d.word is not None else f"`{d.env.name}={d.env.value}`" if d.env else "it"
             fix = None
-            if d.word is not None and d.word.text == d.dangerous.switch.flag:
+            if d.word is not None and match.canonical(d.word.text) == d.dangerous.switch.flag:
                 fix = RemoveSetting(d.word.loc, "cli", f"Remove `{d.word.text}`")
             yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,
                           message=f"{workload.label} starts {match.service.name} with {what}: it "

@@ -165,6 +165,8 @@ class Service:
     family: Family | None = None
     settings: Settings | None = None
     more_sources: tuple[str, ...] = ()  # the sources of `recognize.more`
+    underscores: bool = False  # its parser reads `--a_b` as `--a-b` (vLLM)
+    options_source: str = ""
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -188,7 +190,7 @@ class Service:
         out = [self.recognize_source, *self.more_sources, *(i.source for i in self.images),
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
                *(l.source for l in self.listeners), self.auth_source, *(d.source for d in self.dangerous),
-               *(m.source for m in self.model_stores)]
+               *(m.source for m in self.model_stores), (self.options_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -251,7 +253,9 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                                       m.get("default"), m["source"]) for m in d.get("model_store", ())),
         owner=d.get("owner"), data_store=d.get("kind") == "data-store",
         packages=tuple(dict.fromkeys(gathered("packages"))), family=_family(d.get("family")),
-        settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more))
+        settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
+        underscores=bool((d.get("options") or {}).get("underscores")),
+        options_source=(d.get("options") or {}).get("source", ""))
 
 
 def raw() -> dict[str, Any]:
@@ -441,15 +445,26 @@ class ServiceMatch:
     via: str  # "command" or "image"
     config: dict[str, Resolved] = field(default_factory=dict)
     files: tuple[FileWrite, ...] = ()  # files the image build and start command write (config files)
+    env_imported: bool = False  # more variables come from where the scan cannot see (`envFrom`, `env_file`)
 
     # -- options, as the service's parser reads them ---------------------------------
+
+    def canonical(self, text: str) -> str:
+        """A command-line word as the service's parser reads it: `--trust_remote_code` is
+        `--trust-remote-code` for a service whose parser turns underscores into dashes (in the
+        option's name up to its first `.`, not in its value)."""
+        if not self.service.underscores or not text.startswith("--") or "_" not in text:
+            return text
+        key, eq, value = text.partition("=")
+        head, dot, rest = key[2:].partition(".")
+        return "--" + head.replace("_", "-") + dot + rest + eq + value
 
     def option(self, *flags: str) -> tuple[str, Word] | None:
         """The last value given to any of `flags` (`--f=v`, `--f v`, `-fv` for one-letter flags)."""
         found: tuple[str, Word] | None = None
         args = self.args
         for i, w in enumerate(args):
-            t = w.text
+            t = self.canonical(w.text)
             for f in flags:
                 if t.startswith(f + "="):
                     found = (t[len(f) + 1:], w)
@@ -460,7 +475,8 @@ class ServiceMatch:
     def flag(self, *flags: str) -> Word | None:
         found = None
         for w in self.args:
-            if any(w.text == f or w.text.startswith(f + "=") for f in flags):
+            t = self.canonical(w.text)
+            if any(t == f or t.startswith(f + "=") for f in flags):
                 found = w
         return found
 
@@ -516,6 +532,12 @@ class ServiceMatch:
         got = self.option(*listener.port_flags) if listener.port_flags else None
         if got is not None:
             return int(got[0]) if got[0].isdigit() else None
+        # a bind flag that takes `host:port` (code-server `--bind-addr 0.0.0.0:8443`) sets the port too
+        got = self.option(*listener.bind_flags) if listener.bind_flags else None
+        if got is not None:
+            _host, port = _split_host_port(got[0])
+            if port is not None:
+                return int(port) if port.isdigit() else None
         for name in listener.bind_env:
             var = self.env_set(name)
             if var is not None and var.value:
@@ -533,7 +555,7 @@ class ServiceMatch:
         last: Resolved | None = None
         args = self.args
         for i, w in enumerate(args):
-            t = w.text
+            t = self.canonical(w.text)
             if t in listener.bind_all_flags:
                 last = Resolved("0.0.0.0", w.loc, "flag", w)
                 continue
@@ -574,6 +596,9 @@ class ServiceMatch:
                 return AuthState("on", got[0], switch.describe(), got[1])
         if s.auth_default == "on":
             return AuthState("on")
+        if s.auth_default == "off" and self.env_imported and any(sw.env for sw in s.auth_on):
+            # the variable that turns it on may be among those `envFrom`/`env_file` bring in
+            return AuthState("unknown")
         if s.auth_default in ("none", "off"):
             return AuthState("absent")
         return AuthState("unknown")
@@ -691,7 +716,7 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
     if img is not None and via == "image":  # a command of one's own may read another config file
         for k, v in img.config.items():
             config[k] = Resolved(v, image_loc, "image")
-    return ServiceMatch(s, loc, args, env, img, via, config, workload.files)
+    return ServiceMatch(s, loc, args, env, img, via, config, workload.files, bool(workload.env_imports))
 
 
 def services_on(workload: Workload) -> list[tuple[ServiceMatch, ListenerState]]:

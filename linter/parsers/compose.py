@@ -286,6 +286,17 @@ def _base(table: dict[str, tuple[Any, Any]], name: str) -> str | None:
     return base_name if base_name and other_file is None and base_name in table else None
 
 
+def _env_imports(view: View) -> tuple[Loc, ...]:
+    """The `env_file:` entries (a string, or a list of paths or `{path: ...}` items)."""
+    pair = _last(view, "env_file")
+    if pair is None:
+        return ()
+    node = pair[1]
+    if y.is_seq(node):
+        return tuple(y.loc(item) for item in y.items(node))
+    return (y.loc(pair[0]),) if node is not None and y.text(node) else ()
+
+
 def _last(view: View, key: str) -> tuple[Any, Any] | None:
     pairs = view.get(key)
     return pairs[-1] if pairs else None
@@ -384,6 +395,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         devices=tuple(_devices(view, base)),
         ports=tuple(_ports(view, base, env or {}, assumed)),
         env=tuple(_env(view, base, done or {}, assumed)),
+        env_imports=_env_imports(view),
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
         files=tuple(file_writes(process)),

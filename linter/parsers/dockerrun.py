@@ -542,6 +542,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         devices=tuple(devices),
         ports=tuple(ports),
         env=tuple(env),
+        env_imports=tuple(f.word.loc for f in flags if f.name == "env-file"),
         process=tuple(process),
         files=tuple(file_writes(process)),
         **kwargs,

@@ -729,6 +729,7 @@ class _Pod:
             ports=tuple(_ports(c, cpath)),
             pod_labels=self.labels,
             env=tuple(_env(c, cpath)),
+            env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))),
             process=tuple(process),
             files=tuple(file_writes(process)),
             own=_context_of(y.get(c, *_CONTEXT), (*cpath, *_CONTEXT), container=True),
