@@ -23,13 +23,13 @@ loader; a rule that never asks costs nothing.
 """
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from glmlint.catalog import glob_match
 from glmlint.ir import EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
@@ -122,7 +122,7 @@ class Family:
         if not name:
             return False
         repo = image_repository(name)
-        return any(fnmatch.fnmatchcase(repo, p) for p in self.images)
+        return any(glob_match(repo, p) for p in self.images)
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class Service:
             return None
         repo = image_repository(name)
         for img in self.images:
-            if fnmatch.fnmatchcase(repo, img.name):
+            if glob_match(repo, img.name):
                 return img
         return None
 
@@ -182,7 +182,7 @@ class Service:
         if not name:
             return False
         repo = image_repository(name)
-        return any(fnmatch.fnmatchcase(repo, p) for p in self.image_patterns)
+        return any(glob_match(repo, p) for p in self.image_patterns)
 
     @property
     def sources(self) -> list[str]:
@@ -351,7 +351,7 @@ def match_command(service: Service, argv: Sequence[Word]) -> int | None:
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
-        if any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase("/" + path, p) for p in service.scripts):
+        if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
             return at
     if _PYTHON.match(name):
         got = _module_args(argv)
