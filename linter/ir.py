@@ -328,6 +328,7 @@ class Build:
     context: str
     dockerfile: str | None
     loc: Loc
+    target: str | None = None  # `build.target`: the stage built (`docker build --target`), else the last
 
 
 # An image reference as the Docker CLI accepts it: [host[:port]/]path[:tag][@digest], path components
@@ -448,6 +449,10 @@ class Pod:
     volumes: tuple[Volume, ...] = ()
     annotations: tuple[tuple[str, Setting[str]], ...] = ()
     containers: tuple[str, ...] = ()
+    # (doc index, keys...) of the mapping that holds the pod's `volumes` (where a fix adds an
+    # emptyDir); None for a container template injected into pods not written here (a KServe
+    # ClusterStorageContainer, a v1alpha2 `custom.container`): no volume can be added for it
+    volumes_path: tuple[str | int, ...] | None = None
 
     @property
     def windows(self) -> bool:
@@ -534,6 +539,10 @@ class Workload:
     probe_hosts: tuple[Item, ...] = ()  # `host` of httpGet/tcpSocket probes and lifecycle handlers (k8s)
     container_list: str = ""  # k8s: `containers`, `initContainers`, `ephemeralContainers`, ... (CR: the key)
     namespace: str | None = None  # k8s: the object's `metadata.namespace`
+    # k8s: the purpose (`glmlint.catalog.purposes` id) one container of its pod shows, where the pod
+    # shares a host namespace: a pod-level privilege is then that container's purpose for every
+    # container of the pod (no fix from a sibling may remove it)
+    pod_purpose: str | None = None
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
@@ -564,6 +573,13 @@ class Workload:
         """A container of a Windows pod (`spec.os.name: windows`): Linux-only settings do not apply,
         and the API server refuses them (`LINUX_ONLY_FIELDS`)."""
         return self.pod is not None and self.pod.windows
+
+    def spelled(self, field_name: str, value: object = True) -> str:
+        """`field_name` set to `value` as this workload's file writes it, for messages that speak the
+        file's own language (`hostNetwork: true`, compose `network_mode: host`, `--network host`)."""
+        from glmlint.fields import spelled
+
+        return spelled(self.format.value, field_name, value)
 
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""
