@@ -204,6 +204,7 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
             if found is None:
                 continue
             node.value = found.text
+            y.replaced()
             at = y.loc(node)
             if found.defaulted and not at.file:  # `assumed` is by position in the file being parsed
                 assumed[(at.line, at.col)] = found.defaulted
