@@ -7,45 +7,33 @@ with the report.
 """
 from __future__ import annotations
 
-import os
-import sys
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import Any
 
 import click
 
-from glmlint import __version__
+from glmlint import __version__, checking
+from glmlint.checking import _Progress, _check_status, _fail, _split, _write_report, scan_paths, settings  # noqa: F401
 
-if TYPE_CHECKING:
-    from glmlint.config import Config
-    from glmlint.rule import Rule
-    from glmlint.runner import Report
-
-
-# the report formats (glmlint.output.FORMATS, written out so that parsing options imports no reporter)
-_FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+_FORMATS = checking.FORMATS
 
 
 def _reports(ctx: object, param: object, values: tuple[str, ...]) -> list[tuple[str, str]]:
     """`--report FORMAT:PATH` values as (format, path)."""
     out = []
     for value in values:
-        fmt, sep, path = value.partition(":")
-        if not sep or not path or fmt not in _FORMATS:
+        parsed = checking.parse_report(value)
+        if parsed is None:
             raise click.BadParameter(f"{value!r}: expected FORMAT:PATH, FORMAT one of {', '.join(_FORMATS)}")
-        out.append((fmt, path))
+        out.append(parsed)
     return out
 
 
 def _size(ctx: object, param: object, value: str) -> int:
     """`5M`, `512K`, `1048576`: bytes (K, M, G are powers of 1024)."""
-    import re
-
-    import click
-
-    m = re.fullmatch(r"\s*([0-9]+)\s*([KMG]?)(?:i?B)?\s*", value, re.I)
-    if m is None:
+    size = checking.parse_size(value)
+    if size is None:
         raise click.BadParameter("a size in bytes, or with a K, M or G suffix (e.g. 5M)")
-    return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
+    return size
 
 
 def _fix_user(ctx: object, param: object, value: str | None) -> str | None:
@@ -122,53 +110,9 @@ def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, outp
           max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None,
           profile: str | None, pss_version: str | None, pss_namespaces: bool | None) -> None:
     """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
-    from glmlint.output import NEEDS_FIX_EDITS
-
-    report, config = scan_paths(paths, select, ignore, config_path, stdin_filename,
-                                baseline=None if write_baseline else baseline,
-                                report_unused_ignores=report_unused_ignores, jobs=jobs,
-                                max_bytes=max_file_size,
-                                fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS),
-                                values=values, sets=sets, render=render,
-                                pss=(profile, pss_version, pss_namespaces))
-    if write_baseline:
-        from glmlint import baseline as baseline_file
-
-        n = baseline_file.write(write_baseline, report.results, report.root)
-        click.echo(f"wrote {n} finding{'s' if n != 1 else ''} to {write_baseline}", err=True)
-    for extra_fmt, extra_path in reports:
-        parent = os.path.dirname(extra_path)
-        if parent:
-            os.makedirs(parent, exist_ok=True)
-        _write_report(report, extra_fmt, extra_path, False, sarif_category, sort)
-    _write_report(report, fmt, output, color, sarif_category, sort)
-    raise SystemExit(_check_status(report, fail_on or config.fail_on or "warning", bool(write_baseline)))
-
-
-def _write_report(report: Report, fmt: str, output: str | None, color: bool | None,
-                  sarif_category: str | None, sort: str = "severity") -> None:
-    """The report in `fmt`, to `output` or standard output (coloured on a terminal, unless NO_COLOR)."""
-    from glmlint.output import write
-
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            write(report, fmt, fh, category=sarif_category, sort=sort)
-        return
-    use_color = color if color is not None else (
-        sys.stdout.isatty() and "NO_COLOR" not in os.environ and fmt == "text")
-    write(report, fmt, sys.stdout, color=use_color, category=sarif_category, sort=sort)
-
-
-def _check_status(report: Report, fail_on: str, wrote_baseline: bool) -> int:
-    """2: a file could not be read or parsed; 1: a finding at `fail_on` or above; else 0."""
-    from glmlint.rule import Severity
-
-    if report.errors:
-        return 2
-    levels = {"error": {Severity.ERROR}, "warning": {Severity.ERROR, Severity.WARNING}, "never": set()}
-    if not wrote_baseline and any(r.severity in levels[fail_on] for r in report.results):
-        return 1
-    return 0
+    checking.check(paths, reports, fmt, output, fail_on, select, ignore, config_path, stdin_filename, baseline,
+                   write_baseline, report_unused_ignores, sarif_category, color, sort, jobs, max_file_size, values,
+                   sets, render, profile, pss_version, pss_namespaces)
 
 
 @cli.command()
@@ -295,120 +239,3 @@ def list_rules() -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[5])
-
-def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-               config_path: str | None, stdin_filename: str | None = None, baseline: str | None = None,
-               report_unused_ignores: bool = False, jobs: int = 1,
-               max_bytes: int | None = None, fix_edits: bool = False, values: tuple[str, ...] = (),
-               sets: tuple[str, ...] = (), render: bool | None = None,
-               pss: tuple[str | None, str | None, bool | None] = (None, None, None)) -> tuple[Report, Config]:
-    """Load the configuration, select the rules, scan (with progress on a terminal), and report
-    unreadable files on standard error, one line each. Returns the report and the configuration."""
-    import dataclasses
-
-    from glmlint.runner import MAX_BYTES, scan
-
-    config, rules = settings(config_path, select, ignore, pss, paths, stdin_filename)
-    config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores,
-                                 helm_value_files=values, helm_set=config.helm_set + sets,
-                                 render=config.render if render is None else render)
-    progress = _Progress.on_terminal()
-    try:
-        report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
-                      progress=progress, jobs=jobs, fix_edits=fix_edits,
-                      max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
-    except Exception as exc:
-        if config.baseline is None:  # only a baseline file fails a scan (glmlint.baseline, imported then)
-            raise
-        from glmlint.baseline import BaselineError
-
-        if not isinstance(exc, BaselineError):
-            raise
-        _fail(str(exc))
-    finally:
-        if progress is not None:
-            progress.clear()
-    for p in report.problems:
-        where = f"{p.path}:{p.line}" if p.line else p.path
-        click.echo(f"{where}: {p.message}", err=True)
-    return report, config
-
-
-
-def settings(config_path: str | None, select: tuple[str, ...] = (),
-             ignore: tuple[str, ...] = (),
-             pss: tuple[str | None, str | None, bool | None] = (None, None, None),
-             paths: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[Config, list[Rule]]:
-    """The configuration (`--config`, or found upward from the working directory) and the rules to
-    run, for every command that scans; a bad file or selector exits 2 with a one-line error.
-    `pss` holds `--profile`, `--pss-version` and `--pss-namespaces` (None: the config's)."""
-    import dataclasses
-
-    from glmlint.config import ConfigError, check_pss_version, resolve
-    from glmlint.profiles import ProfileError, get
-    from glmlint.registry import RuleError, all_rules
-
-    profile, pss_version, pss_namespaces = pss
-    if pss_version is not None and check_pss_version(pss_version) is None:
-        _fail(f"--pss-version must be \"latest\" or \"v1.x\", not {pss_version!r}")
-    try:
-        available = all_rules()
-        config = resolve(config_path, os.getcwd(), available)
-        if profile is not None:
-            get(profile)  # an unknown name fails here, before the scan
-        changes = {k: v for k, v in (("profile", profile), ("pss_version", pss_version),
-                                     ("pss_namespaces", pss_namespaces)) if v is not None}
-        if changes:
-            config = dataclasses.replace(config, **changes)
-        rules = config.rules(available, _split(select), _split(ignore))
-    except (ConfigError, RuleError, ProfileError) as exc:
-        _fail(str(exc))
-    if config.pss_namespaces:
-        from glmlint import pss as standards
-
-        namespaces = standards.read_namespaces(list(paths) or ["."], os.getcwd(), stdin_filename)
-        judged = standards.namespace_rules(namespaces, available)
-        codes = {r.code for r in judged}
-        rules = [r for r in rules if r.code not in codes] + judged
-        rules.sort(key=lambda r: r.code)
-    return config, rules
-
-
-def _fail(message: str) -> NoReturn:
-    print(f"glmlint: error: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
-class _Progress:
-    """`scanning 120/800 files` on standard error, redrawn in place; only on a terminal, never in CI."""
-
-    def __init__(self, stream: TextIO) -> None:
-        import time
-
-        self.stream = stream
-        self.clock = time.monotonic
-        self.last = self.clock()
-        self.shown = False
-
-    @classmethod
-    def on_terminal(cls) -> _Progress | None:
-        ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
-        return cls(sys.stderr) if sys.stderr.isatty() and not ci else None
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self.clock()
-        if total < 2 or (done < total and now - self.last < 0.1):
-            return
-        self.last = now
-        self.stream.write(f"\r\033[Kscanning {done}/{total} files")
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]

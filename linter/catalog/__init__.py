@@ -5,6 +5,30 @@ import os
 from typing import Any
 
 
+def glob_match(name: str, pattern: str) -> bool:
+    """`fnmatch.fnmatchcase(name, pattern)`, without compiling a regular expression for the patterns
+    the catalogs hold: a literal is compared, a pattern whose only wildcard is `*` is matched piece by
+    piece (each `*` any run of characters, `/` included, as fnmatch has it). Every other pattern goes
+    to fnmatch. A lone Dockerfile's `FROM` is tried against every image pattern of both catalogs:
+    compiling them was ~2.5 ms of a one-file check (issue 12)."""
+    if "*" not in pattern and "?" not in pattern and "[" not in pattern:
+        return name == pattern
+    if "?" in pattern or "[" in pattern:
+        import fnmatch
+
+        return fnmatch.fnmatchcase(name, pattern)
+    first, *middle, last = pattern.split("*")
+    if len(name) < len(first) + len(last) or not name.startswith(first) or not name.endswith(last):
+        return False
+    pos, end = len(first), len(name) - len(last)
+    for piece in middle:  # the leftmost place of each piece leaves the most room for the rest
+        pos = name.find(piece, pos, end)
+        if pos < 0:
+            return False
+        pos += len(piece)
+    return True
+
+
 def read_text(name: str) -> str:
     """The text of the package data file `name` (`images.yaml`, ...): read beside this module, which is
     where an installed or editable package keeps it, without importing `importlib.resources` (and

@@ -6,13 +6,12 @@ at import. See docs/images.md.
 """
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.catalog import load_yaml, read_text
+from glmlint.catalog import glob_match, load_yaml, read_text
 
 DATA = "images.yaml"
 
@@ -38,11 +37,11 @@ class Entry:
     def matches(self, repo: str, tag: str | None) -> bool:
         for pattern in self.match:
             pat_repo, pat_tag = split_reference(pattern)
-            if not fnmatch.fnmatchcase(repo, pat_repo):
+            if not glob_match(repo, pat_repo):
                 continue
             if pat_tag is None:
                 return True
-            if tag is not None and fnmatch.fnmatchcase(tag, pat_tag):
+            if tag is not None and glob_match(tag, pat_tag):
                 return True
         return False
 

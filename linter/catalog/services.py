@@ -23,14 +23,13 @@ loader; a rule that never asks costs nothing.
 """
 from __future__ import annotations
 
-import dataclasses
-import fnmatch
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from glmlint.catalog import glob_match
 from glmlint.ir import EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
@@ -137,7 +136,7 @@ class Family:
         if not name:
             return False
         repo = image_repository(name)
-        return any(fnmatch.fnmatchcase(repo, p) for p in self.images)
+        return any(glob_match(repo, p) for p in self.images)
 
 
 @dataclass(frozen=True)
@@ -190,7 +189,7 @@ class Service:
             return None
         repo = image_repository(name)
         for img in self.images:
-            if fnmatch.fnmatchcase(repo, img.name):
+            if glob_match(repo, img.name):
                 return img
         return None
 
@@ -198,7 +197,7 @@ class Service:
         if not name:
             return False
         repo = image_repository(name)
-        return any(fnmatch.fnmatchcase(repo, p) for p in self.image_patterns)
+        return any(glob_match(repo, p) for p in self.image_patterns)
 
     @property
     def sources(self) -> list[str]:
@@ -372,7 +371,7 @@ def match_command(service: Service, argv: Sequence[Word]) -> int | None:
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
-        if any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase("/" + path, p) for p in service.scripts):
+        if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
             return at
     if _PYTHON.match(name):
         got = _module_args(argv)
@@ -758,7 +757,7 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
             config[k] = Resolved(v, image_loc, "image")
     if named is not None and s.config_file is not None and s.config_file.format == "properties":
         config.update(_properties(named, workload.files))
-    return dataclasses.replace(match, config=config) if config else match
+    return replace(match, config=config) if config else match
 
 
 def _config_named(match: ServiceMatch) -> str | None:

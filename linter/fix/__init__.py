@@ -9,7 +9,6 @@ goes outside the scan root.
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import TYPE_CHECKING, Any
 
 from glmlint.fix.text import unified_diff
@@ -79,6 +78,8 @@ def write(fix: FileFix, root: str) -> None:
         raise WriteError("not written: the file changed on disk since it was read")
     data = encode(fix, current)
     directory = os.path.dirname(real) or "."
+    import tempfile  # only `fix --write` writes files
+
     fd, tmp = tempfile.mkstemp(prefix=".glmlint-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as out:

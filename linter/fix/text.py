@@ -6,7 +6,6 @@ unit the parsers' columns use.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -121,6 +120,8 @@ def split_lines(text: str) -> list[str]:
 
 def unified_diff(old: str, new: str, path: str) -> str:
     """A `git apply`/`patch -p1` compatible diff of one file, byte-faithful (CRLF, no final newline)."""
+    import difflib  # only `glmlint fix` writes diffs: a check's fix intents need none of it (issue 12)
+
     out: list[str] = []
     for line in difflib.unified_diff(split_lines(old), split_lines(new), f"a/{path}", f"b/{path}", n=3):
         if line.startswith(("---", "+++")):

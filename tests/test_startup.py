@@ -1,0 +1,32 @@
+"""Start-up shortcuts (issue 12, one Dockerfile): each must give what the general code gives."""
+from __future__ import annotations
+
+import fnmatch
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glmlint.catalog import glob_match, images, services
+
+_CHARS = "ab/.:-*?["
+
+
+@given(st.text(alphabet="ab/.:-", max_size=8), st.text(alphabet=_CHARS, max_size=8))
+def test_glob_match_is_fnmatchcase(name, pattern):
+    assert glob_match(name, pattern) == fnmatch.fnmatchcase(name, pattern)
+
+
+def test_glob_match_on_the_catalogs_patterns():
+    patterns = {p for entry in images.entries() for m in entry.match for p in images.split_reference(m) if p}
+    for s in services.catalog():
+        patterns |= {*s.image_patterns, *s.scripts, *(i.name for i in s.images)}
+        if s.family is not None:
+            patterns |= set(s.family.images)
+    names = {"python", "gcr.io/distroless/static-debian12", "gcr.io/distroless/base", "nonroot", "debug-nonroot",
+             "cc-nonroot", "ollama/ollama", "vllm/vllm-openai", "jupyter/base-notebook", "quay.io/jupyter/scipy-notebook",
+             "/opt/conda/bin/start-notebook.sh", "start-notebook.py", "a*b", ""}
+    names |= patterns  # every pattern against itself and the others
+    assert any("*" in p for p in patterns)
+    for name in names:
+        for pattern in patterns:
+            assert glob_match(name, pattern) == fnmatch.fnmatchcase(name, pattern), (name, pattern)
