@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from glmlint.catalog import glob_match
-from glmlint.ir import EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
+from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -302,6 +302,73 @@ def compiled() -> dict[str, Any]:
 def catalog() -> tuple[Service, ...]:
     """Every cataloged service, read once, on the first question."""
     return tuple(_service(sid, d) for sid, d in compiled()["services"].items())
+
+
+@dataclass(frozen=True)
+class Loader:
+    """A library that runs a model repository's code when the calling code asks (`code`, a regex)."""
+
+    id: str
+    name: str
+    code: re.Pattern[str]
+    what: str
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def loaders() -> tuple[Loader, ...]:
+    """Every cataloged loader, read once."""
+    return tuple(Loader(lid, d["name"], re.compile(d["code"]), d["what"], d["source"])
+                 for lid, d in (compiled().get("loaders") or {}).items())
+
+
+@dataclass(frozen=True)
+class LoaderCall:
+    """Python code a command runs that asks `loader` for remote code: `at` is the code's word
+    (`python -c '…'`) or the command fed it (a heredoc)."""
+
+    loader: Loader
+    at: Loc
+    text: str
+
+
+def loader_calls(commands: Iterable[Command]) -> list[LoaderCall]:
+    """The loaders asked for remote code by Python code the commands run (`-c`, or stdin)."""
+    out: list[LoaderCall] = []
+    for cmd in commands:
+        if not _PYTHON.match(cmd.name):
+            continue
+        code, at = _inline_code(cmd)
+        if code is None:
+            continue
+        for loader in loaders():
+            found = loader.code.search(code)
+            if found is not None:
+                out.append(LoaderCall(loader, at, found.group(0)))
+    return out
+
+
+def _inline_code(cmd: Command) -> tuple[str | None, Loc]:
+    """The code `python` runs from its command line (`-c CODE`) or, with no script, from stdin."""
+    args = cmd.argv[1:]
+    skip = False
+    for i, w in enumerate(args):
+        t = w.text
+        if skip:  # the value of `-W`/`-X`
+            skip = False
+            continue
+        if t == "-c":
+            return (args[i + 1].text, args[i + 1].loc) if i + 1 < len(args) else (None, cmd.loc)
+        if t.startswith("-c") and not t.startswith("--"):
+            return t[2:], w.loc
+        if t in _PYTHON_VALUE_OPTIONS:
+            skip = True
+            continue
+        if t == "-":
+            break  # the program is read from stdin
+        if t.startswith("-m") or not t.startswith("-"):
+            return None, cmd.loc  # a module or a script: its code is not here
+    return cmd.stdin, cmd.loc
 
 
 def get(service_id: str) -> Service:
@@ -868,6 +935,12 @@ def render_markdown() -> str:
             if st.defaults:
                 said.append("defaults " + ", ".join(f"`{k} {v}`" for k, v in st.defaults.items()))
             lines.append(f"- **{s.name}** settings: " + "; ".join(said) + ".")
+    if loaders():
+        lines += ["", "## Loaders", "",
+                  "Libraries that run a repository's own code when the Python that calls them asks (GLM018 reads "
+                  "the code a command runs inline, `python -c` or a heredoc):", ""]
+        for ld in loaders():
+            lines.append(f"- **{ld.name}**: code matching `{ld.code.pattern}` {ld.what} (<{ld.source}>).")
     lines += ["", "## Sources", ""]
     for s in catalog():
         lines.append(f"- **{s.name}**: " + ", ".join(f"<{u}>" for u in s.sources))
