@@ -37,7 +37,9 @@ number: its start command (through `sh -c`, `python -m`, k8s
 (flags, then environment, then the image's defaults, then its own default),
 and from the config file it reads (TorchServe's `config.properties`: named by
 `--ts-config`, written by the build, or the image's own in its working
-directory).
+directory; vLLM's `--config` YAML file, as the build writes it). A compose
+service built from a scanned Dockerfile whose `CMD` only gives the official
+image's `ENTRYPOINT` its arguments runs with those arguments.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
 at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and

@@ -4,7 +4,9 @@
 Flags a cataloged model server or loader started with remote code enabled:
 `--trust-remote-code` (vLLM, Text Generation Inference, SGLang, lmdeploy and
 the others in the [service catalog](../services.md); vLLM also reads
-`--trust_remote_code`, its parser turning `_` into `-`) or its environment
+`--trust_remote_code`, its parser turning `_` into `-`, and the same options
+from the YAML file its `--config` names, as the build writes it:
+`trust-remote-code: true`) or its environment
 equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), in a
 Dockerfile's start command, a compose `command:`/`environment:`, a
 Kubernetes `command`/`args`/`env` or a `docker run` line. The server is
@@ -79,8 +81,11 @@ def check(workload: Workload) -> Iterator[Finding]:
                 continue
             seen.add(d.loc)
             what = f"`{d.word.text}`" if d.word is not None else f"`{d.env.name}={d.env.value}`" if d.env else "it"
+            if match.from_config(d.word):
+                what += " (set in the config file its `--config` names)"
             fix = None
-            if d.word is not None and match.canonical(d.word.text) == d.dangerous.switch.flag:
+            if d.word is not None and not match.from_config(d.word) and \
+                    match.canonical(d.word.text) == d.dangerous.switch.flag:
                 fix = RemoveSetting(d.word.loc, "cli", f"Remove `{d.word.text}`")
             yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,
                           message=f"{workload.label} starts {match.service.name} with {what}: it "

@@ -534,6 +534,7 @@ class ServiceMatch:
     files: tuple[FileWrite, ...] = ()  # files the image build and start command write (config files)
     env_imported: bool = False  # more variables come from where the scan cannot see (`envFrom`, `env_file`)
     image_args: int = 0  # how many of `args` (the first ones) are the official image's own, not the workload's
+    config_args: tuple[Word, ...] = ()  # the words of `args` that stand for options its config file sets
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -672,6 +673,10 @@ class ServiceMatch:
             return Resolved(_split_host_port(got.value)[0], got.loc, got.how)
         return Resolved(listener.default_bind, self.loc, "default")
 
+    def from_config(self, word: Word | None) -> bool:
+        """Whether `word` stands for an option the service's config file sets (not a command-line word)."""
+        return word is not None and any(w is word for w in self.config_args)
+
     def from_image(self, word: Word | None) -> bool:
         """Whether `word` is one the official image's own start command gives (not the workload's)."""
         return word is not None and any(w is word for w in self.args[:self.image_args])
@@ -785,8 +790,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         if img is None:
             continue
         loc = workload.image.loc if workload.image.value else workload.anchor
-        if workload.command.explicit:
-            given = workload.command.value or ()
+        given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
+        if given is None and workload.process and workload.process[0].argv[:1] and \
+                workload.process[0].argv[0].text.startswith("-"):
+            # no `command:` of its own, and what it runs starts with an option: the `CMD` of the image
+            # it is built from (a compose `build:`), which gives the official image's ENTRYPOINT its arguments
+            given = workload.process[0].argv
+        if given is not None:
             if img.runs is not None and img.passes_args:
                 own = _synthetic(img.runs, loc)  # the ENTRYPOINT script passes them on
             elif img.entrypoint is not None and img.runs is None:
@@ -824,7 +834,39 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
             config[k] = Resolved(v, image_loc, "image")
     if named is not None and s.config_file is not None and s.config_file.format == "properties":
         config.update(_properties(named, workload.files))
+    if named is not None and s.config_file is not None and s.config_file.format == "options-yaml":
+        # the file holds command-line options by their long names; the command line wins (a later word)
+        written = _options_file(named, workload.files)
+        if written:
+            match = replace(match, args=(*args[:image_args], *written, *args[image_args:]), config_args=written)
     return replace(match, config=config) if config else match
+
+
+def _options_file(path: str, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
+    """The options a YAML file of `name: value` lines the build writes at `path` gives, as the
+    command-line words they stand for (`trust-remote-code: true` is `--trust-remote-code`), each
+    located at the step that wrote the file."""
+    found: dict[str, tuple[str, Loc]] = {}
+    for write in files:
+        if write.path != path or write.mode == "edit":
+            continue
+        if write.mode == "write":
+            found = {}
+        for line in write.text.splitlines():
+            if not line or line[0] in " \t#-":
+                continue  # nested values, comments, list items
+            key, sep, value = line.partition(":")
+            value = value.split(" #", 1)[0].strip().strip("'\"")
+            if sep and key.strip() and value:
+                found[key.strip()] = (value, write.loc)
+    words: list[Word] = []
+    for key, (value, at) in found.items():
+        flag = "--" + key
+        if value.lower() in ("true", "yes", "on"):
+            words.append(Word(flag, at))
+        elif value.lower() not in ("false", "no", "off", "null", "~"):
+            words += [Word(flag, at), Word(value, at)]
+    return tuple(words)
 
 
 def _config_named(match: ServiceMatch) -> str | None:
