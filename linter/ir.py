@@ -328,6 +328,7 @@ class Build:
     context: str
     dockerfile: str | None
     loc: Loc
+    target: str | None = None  # `build.target`: the stage built (`docker build --target`), else the last
 
 
 # An image reference as the Docker CLI accepts it: [host[:port]/]path[:tag][@digest], path components

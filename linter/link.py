@@ -102,22 +102,53 @@ def link(sources: list[SourceFile]) -> None:
     link_services(sources)
     link_cluster(sources)
     images = {}
+    by_key: dict[str, SourceFile] = {}
     for src in sources:
         if src.format is Format.DOCKERFILE and src.workloads and src.disk_path:
             images[image_key(src.disk_path)] = src.workloads[0]
+            by_key[image_key(src.disk_path)] = src
     if not images:
         return
     stamped: dict[str, Workload] = {}  # each image stamped with its file once, for all services built from it
+    targets: dict[str, Workload | None] = {}  # the image of a `build.target` stage, by Dockerfile and stage
     for src in sources:
         if src.format is not Format.COMPOSE or not src.disk_path:
             continue
         for i, w in enumerate(src.workloads):
             key = _built_from(src, w)
             image = images.get(key) if key is not None else None
-            if image is not None:
+            if image is not None and key is not None and w.build is not None and w.build.target:
+                dockerfile, key = by_key[key], f"{key}\0{w.build.target}"
+                if key not in targets:
+                    targets[key] = _target_stage(dockerfile, w.build.target)
+                image = targets[key]  # None: no such stage, `docker compose build` fails and nothing runs
+            if image is not None and key is not None:
                 if key not in stamped:
                     stamped[key] = stamp(image, image.path)
                 src.workloads[i] = inherit(w, image, stamped[key])
+
+
+def _target_stage(dockerfile: SourceFile, target: str) -> Workload | None:
+    """The image `docker build --target <target>` builds from `dockerfile`: that stage as the final
+    one (its chain's `USER`, `CMD`, files), or None when the Dockerfile has no such stage."""
+    from glmlint.parsers import dockerfile as parser
+
+    if not any(s.lower() == target.lower() for s in _stage_names(dockerfile.text)):
+        return None
+    try:
+        return parser.parse(dockerfile.path, dockerfile.text, dockerfile.disk_path, target=target).workloads[0]
+    except parser.DockerfileError:
+        return None
+
+
+def _stage_names(text: str) -> list[str]:
+    """The `AS` names of a Dockerfile's stages, cheaply (without building the stages)."""
+    out = []
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 4 and words[0].upper() == "FROM" and words[-2].upper() == "AS":
+            out.append(words[-1])
+    return out
 
 
 def inherit(service: Workload, image: Workload, img: Workload | None = None) -> Workload:

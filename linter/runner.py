@@ -361,8 +361,12 @@ def _result(source: SourceFile, rule: Rule, finding: Finding, workload: Workload
         # reported at the workload, naming that file; its fix would edit the other file
         if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
             message += f" (the Service is in `{at.file}:{at.line}`)"
-        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
-            message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
+        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
+            from glmlint.parsers.compose import OVERRIDE_FILES
+
+            how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
+                else "in the service it extends"
+            message += f" (set in `{at.file}:{at.line}`, {how})"
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,

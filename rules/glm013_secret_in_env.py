@@ -22,7 +22,10 @@ file beside a compose file supplies, a value taken from the host (compose
 `/run/secrets/...` paths), template text a person is meant to replace
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
 `{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
-`nvapi-NVKEY`, a value that spells the variable's own name), or a name that
+`nvapi-NVKEY`, a value that spells the variable's own name), the dummy key a
+client is given for a local OpenAI-compatible server that checks none
+(`OPENAI_API_KEY: EMPTY` as vLLM's examples write it, `sk-no-key-required`,
+`ollama`, `lm-studio`), or a name that
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`). Messages name the variable, never the
 value.
@@ -87,8 +90,15 @@ _PLACEHOLDER = (
       |(key|token|secret|password|passwd|pwd).?(goes.?)?here$
       |^(insert|enter|put|paste|add|fake|dummy|example|sample)[-_]
       |^(todo|tbd|fixme|none|null|nil|undefined|dummy|placeholder|redacted|example|sample|not.?set|unset
-          |xxx.*|\*\*\*.*)$""",
+          |xxx.*|\*\*\*.*)$
+      |^(empty|unused|not.?used|not.?needed|not.?required|no.?key|sk-no-key-required|ollama|lm-studio)$""",
     re.I | re.X)
+# The last line: the dummy keys an OpenAI client is given for a local OpenAI-compatible server that
+# checks none, as those servers' docs write them: vLLM `openai_api_key = "EMPTY"`
+# (https://github.com/vllm-project/vllm/blob/v0.6.3/examples/openai_completion_client.py), llama.cpp
+# `sk-no-key-required` (https://github.com/ggerganov/llama.cpp/blob/master/examples/server/README.md),
+# Ollama `api_key='ollama'  # required, but unused` (https://github.com/ollama/ollama/blob/main/docs/openai.md),
+# LM Studio `api_key="lm-studio"` (https://lmstudio.ai/docs/api/openai-api).
 # a vendor key prefix with a body no real key has: `sk-xxxx`, `hf_...`, `nvapi-NVKEY`, `sk-proj-YOUR_KEY`
 _FAKE_KEY = (
     r"""^(sk(-proj|-ant)?|hf|nvapi|ghp|gho|github_pat|glpat|xox[abpr]|pk|rk|AKIA)[-_]

@@ -511,6 +511,14 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     return out
 
 
+def _reads_others(source: SourceFile) -> bool:
+    """A compose file whose services another file completes: the one it `extends` from, or the
+    override file Compose merges over it."""
+    from glmlint.parsers import compose
+
+    return "extends" in source.text or compose.default_pair(source.disk_path or "") is not None
+
+
 def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFile]:
     """The scan's files, a compose file another one `extends` from before that one."""
     import os
@@ -518,7 +526,7 @@ def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFi
     sources = list(report.sources)
     reads: dict[str, list[str]] = {}
     for s in sources:
-        if s.format is Format.COMPOSE and s.disk_path and by_path.get(s.path) and "extends" in s.text:
+        if s.format is Format.COMPOSE and s.disk_path and by_path.get(s.path) and _reads_others(s):
             got = s.reads
             if not got and not s.workloads:  # parsed in a worker: the text only
                 try:
@@ -565,7 +573,7 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 
         text_only = not source.workloads  # parsed in a worker process, which sends back no IR
         stale = compose.TEXTS and any(p in compose.TEXTS for p in source.reads) or (
-            source.format is Format.COMPOSE and compose.TEXTS and "extends" in source.text and text_only)
+            source.format is Format.COMPOSE and compose.TEXTS and _reads_others(source) and text_only)
         if eligible and (text_only or stale):
             # a pooled scan keeps only the text; a file whose `extends` base was just fixed is read again
             try:

@@ -111,7 +111,8 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
     else:
         from glmlint.parsers import dockerrun
 
-        if dockerrun.MARKER.search(text) and any(dockerrun.is_workflow(d) for d in docs):
+        if (dockerrun.MARKER.search(text) or dockerrun.JOB_CONTAINER.search(text)) \
+                and any(dockerrun.is_workflow(d) for d in docs):
             return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
         return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
     source.problems.extend(problems)

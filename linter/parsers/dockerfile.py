@@ -82,9 +82,10 @@ class Stage:
     downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
 
 
-def parse(path: str, text: str, real_path: str = "") -> SourceFile:
+def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
     """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
-    (`CONTEXT_FILES`) can be read from the build context beside it."""
+    (`CONTEXT_FILES`) can be read from the build context beside it. `target`: the stage a
+    `docker build --target` builds (compose `build.target`) instead of the last one."""
     lines = split_lines(text)
     instructions = split_instructions(lines)
     build_args: list[EnvVar] = []
@@ -92,6 +93,8 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
+    if target is not None:
+        final = next((s for s in stages if s.name == target.lower()), None) or final
     chain = []
     stage: Stage | None = final
     while stage is not None:
