@@ -58,3 +58,8 @@ def purpose_of(workload: Workload) -> Purpose | None:
             if cmd.name in p.commands and any(a in w.text for w in cmd.args for a in p.args):
                 return p
     return None
+
+
+def purpose(pid: str) -> Purpose | None:
+    """The purpose with id `pid`."""
+    return next((p for p in purposes() if p.id == pid), None)

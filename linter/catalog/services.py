@@ -768,27 +768,75 @@ def identify(workload: Workload) -> list[ServiceMatch]:
 _IDENTIFIED: dict[int, tuple[Workload, tuple[ServiceMatch, ...]]] = {}
 
 
-def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
+class _Known:
+    """What the catalog answers about words and image names, asked once per distinct question:
+    the same start commands and images recur across a tree's workloads (and across the fix
+    engine's re-parses of a file), and each answer is a pure function of the strings asked about
+    and the catalog, which it is tied to (`catalog()` read again gives a fresh `_Known`)."""
+
+    def __init__(self, services: tuple[Service, ...]) -> None:
+        self.services = services
+        self._starts: dict[tuple[str, ...], tuple[Service, int] | None] = {}
+        self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
+
+    def start(self, argv: Sequence[Word]) -> tuple[Service, int] | None:
+        """The first service (in catalog order) `argv` starts and `match_command`'s index, or None."""
+        key = tuple(w.text for w in argv)
+        if key in self._starts:
+            return self._starts[key]
+        got = None
+        for s in self.services:
+            start = match_command(s, argv)
+            if start is not None:
+                got = (s, start)
+                break
+        if len(self._starts) >= _KNOWN_MAX:
+            self._starts.clear()
+        self._starts[key] = got
+        return got
+
+    def images(self, name: str | None) -> tuple[tuple[Service, Image], ...]:
+        """Each service (in catalog order) with its cataloged official image `name` is, when it is one."""
+        if not name:
+            return ()
+        got = self._images.get(name)
+        if got is None:
+            got = tuple((s, img) for s in self.services if (img := s.image(name)) is not None)
+            if len(self._images) >= _KNOWN_MAX:
+                self._images.clear()
+            self._images[name] = got
+        return got
+
+
+_KNOWN_MAX = 4096  # distinct questions kept (a long-lived language server sees many)
+_KNOWN: _Known | None = None
+
+
+def _known() -> _Known:
+    global _KNOWN
     services = catalog()
+    if _KNOWN is None or _KNOWN.services is not services:
+        _KNOWN = _Known(services)
+    return _KNOWN
+
+
+def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
+    known = _known()
     out: list[ServiceMatch] = []
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
     for cmd in workload.process:
-        for s in services:
-            start = match_command(s, cmd.argv)
-            if start is not None:
-                out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
-                                   s.image(image_name)))
-                break
+        got = known.start(cmd.argv)
+        if got is not None:
+            s, start = got
+            out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
+                               next((img for svc, img in known.images(image_name) if svc is s), None)))
     if out:
         return tuple(out)
     # nothing recognisable on the command line: what does the image run?
     if workload.entrypoint.explicit:
         return ()
-    for s in services:
-        img = s.image(image_name)
-        if img is None:
-            continue
+    for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
         if given is None and workload.process and workload.process[0].argv[:1] and \
