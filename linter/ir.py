@@ -548,25 +548,11 @@ class Workload:
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
 
     def __post_init__(self) -> None:
-        # Defaults that need the anchor: absent settings point at it.
-        def default(name: str, value: object) -> None:
+        # Defaults that need the anchor: absent settings point at it (`_ABSENT`).
+        anchor = self.anchor
+        for name, value in _ABSENT:
             if getattr(self, name) is None:
-                object.__setattr__(self, name, Setting(value, self.anchor, explicit=False))
-
-        default("image", None)
-        default("user", None)
-        default("privileged", False)
-        default("allow_privilege_escalation", None)
-        default("cap_add", ())
-        default("cap_drop", ())
-        default("read_only_rootfs", False)
-        for ns in ("host_network", "host_pid", "host_ipc", "host_userns"):
-            default(ns, False)
-        for opt in ("seccomp", "apparmor", "selinux", "memory_limit"):
-            default(opt, None)
-        default("entrypoint", None)
-        default("command", None)
-        default("publish_all", False)
+                object.__setattr__(self, name, Setting(value, anchor, explicit=False))
 
     # -- helpers rules share -------------------------------------------------
 
@@ -614,6 +600,15 @@ class Workload:
             if var.name == name:
                 found = var
         return found
+
+
+# Each `Workload` setting that is never None, with the value it has when absent (located at the anchor).
+_ABSENT: tuple[tuple[str, object], ...] = (
+    ("image", None), ("user", None), ("privileged", False), ("allow_privilege_escalation", None),
+    ("cap_add", ()), ("cap_drop", ()), ("read_only_rootfs", False),
+    ("host_network", False), ("host_pid", False), ("host_ipc", False), ("host_userns", False),
+    ("seccomp", None), ("apparmor", None), ("selinux", None), ("memory_limit", None),
+    ("entrypoint", None), ("command", None), ("publish_all", False))
 
 
 # -- the cluster around the containers: RBAC objects, ServiceAccounts, pods ------------------

@@ -135,7 +135,9 @@ def _check_yaml(display: str, text: str, docs: list[object],
     from glmlint.parsers import yamlnodes
 
     problems: list[Problem] = []
-    aliases = "*" in text
+    # an alias needs an anchor before it (composing refuses an undefined one): without both `*` and
+    # `&` in the text each document is a tree (a `*` alone is a glob, a cron field, a wildcard)
+    aliases = "*" in text and "&" in text
     if not aliases and not duplicates:
         return problems  # without an alias nothing is refused: only duplicate keys would be found
     for doc in docs:

@@ -204,6 +204,7 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
             if found is None:
                 continue
             node.value = found.text
+            y.replaced()
             at = y.loc(node)
             if found.defaulted and not at.file:  # `assumed` is by position in the file being parsed
                 assumed[(at.line, at.col)] = found.defaulted
@@ -706,6 +707,26 @@ def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
                 out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
             elif y.is_scalar(node):
                 out.append(parse_volume(y.text(node) or "", y.loc(node), path))
+    if len(view.get(key, [])) > 1:
+        out = _by_target(out)
+    return out
+
+
+def _by_target(mounts: list[Mount]) -> list[Mount]:
+    """Mounts merged from several files or `extends`, as Compose merges them: one per container
+    path, the later one replacing the earlier (an override's `./fake.sock:/var/run/docker.sock`
+    replaces the base's socket; compose-go merges `volumes` by target)."""
+    out: list[Mount] = []
+    at: dict[str, int] = {}
+    for m in mounts:
+        target = m.target.strip().rstrip("/") or m.target
+        if not target or "$" in target:
+            out.append(m)
+        elif target in at:
+            out[at[target]] = m
+        else:
+            at[target] = len(out)
+            out.append(m)
     return out
 
 

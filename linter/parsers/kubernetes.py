@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from collections.abc import Callable
 
 import dataclasses
 
@@ -89,7 +90,7 @@ def may_run(doc: Any) -> bool:
 
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
-    lines = split_lines(text)
+    lines = _lines(text)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
@@ -101,6 +102,19 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     return source
+
+
+def _lines(text: str) -> Callable[[], list[str]]:
+    """The text's lines, split when first asked for (by a pod's containers): most manifests
+    (Services, RBAC, CRDs) have none."""
+    got: list[list[str]] = []
+
+    def lines() -> list[str]:
+        if not got:
+            got.append(split_lines(text))
+        return got[0]
+
+    return lines
 
 
 _EXPOSING = {"LoadBalancer", "NodePort"}
@@ -476,12 +490,13 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         full = (*path, *known)
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     out = []
-    for sub_path, node in y.walk_maps(obj):
+    for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
         if not singles and not (y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
                                                              for c in y.items(containers))):
             continue
+        sub_path = y.chain_path(chain)
         parent_meta = None
         parents = sub_path[:-1]
         if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
@@ -530,6 +545,8 @@ def _single_containers(node: Any) -> tuple[str, ...]:
     """Keys of one-container fields: Argo's `container:`/`script:` (a mapping with an `image`) and a
     KServe model (`model:`, `sklearn:`, ...: a mapping with a `storageUri`/`modelFormat`, whose image
     the serving runtime supplies)."""
+    if not any(v.id == "mapping" or (k.id == "scalar" and k.value == "<<" and not k.style) for k, v in node.value):
+        return ()  # no mapping among its values, none merged in: no container
     out = []
     for key, (_k, value) in y.entries(node).items():
         if not y.is_map(value):
@@ -583,12 +600,13 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
-def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list[PodIdentity]) -> list[Workload]:
+def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str]], pods: list[PodIdentity]
+               ) -> list[Workload]:
     out: list[Workload] = []
     namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec.path, obj_path)
-        pod = _Pod(spec, lines, namespace)
+        pod = _Pod(spec, lines(), namespace)
         mine: list[Workload] = []
         for key in spec.singles:
             mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
