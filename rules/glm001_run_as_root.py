@@ -82,7 +82,9 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
-writable by the new user.
+writable by the new user. No fix is offered where root is the workload's purpose
+(a volume-permissions step that runs `chown` on a mounted volume: the
+[purposes catalog](../images.md)); the finding says so.
 """
 from __future__ import annotations
 
@@ -109,6 +111,12 @@ def check(workload: Workload) -> Iterator[Finding]:
         fix, note = None, (" (no automatic fix: it starts sshd, which needs root to switch to the user "
                            "who logs in; run sshd without root only with its UsePrivilegeSeparation/port "
                            "settings adapted, or drop sshd)")
+    if fix is not None and workload.process:
+        from glmlint.catalog.purposes import purpose_of
+
+        purpose = purpose_of(workload, "root")
+        if purpose is not None:  # `chown` of a mounted volume: as another user it fails, and so does the pod
+            fix, note = None, purpose.note()
     root = workload.runs_as_root()
     # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
     # an unprivileged uid of the node, so root there is not root on the host; still root inside the

@@ -57,6 +57,7 @@ services:
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -83,7 +84,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = (
     r"""^(<.*>|\[.*\]|\{\{.*\}\}|%.*%|@.*@|[x*.#_-]+|\.\.\..*|.*\.\.\.|.*…)$
       |replace.?me|replace.?with|your.?(own.?)?[a-z0-9_.-]*?(key|token|secret|password|passwd|pass|pwd)
       |(key|token|secret|password|passwd|pwd).?(goes.?)?here$
@@ -99,7 +100,7 @@ _PLACEHOLDER = re.compile(
 # Ollama `api_key='ollama'  # required, but unused` (https://github.com/ollama/ollama/blob/main/docs/openai.md),
 # LM Studio `api_key="lm-studio"` (https://lmstudio.ai/docs/api/openai-api).
 # a vendor key prefix with a body no real key has: `sk-xxxx`, `hf_...`, `nvapi-NVKEY`, `sk-proj-YOUR_KEY`
-_FAKE_KEY = re.compile(
+_FAKE_KEY = (
     r"""^(sk(-proj|-ant)?|hf|nvapi|ghp|gho|github_pat|glpat|xox[abpr]|pk|rk|AKIA)[-_]
          ([x*.#_-]+|.{0,7}|[A-Z_-]+|.*(your|here|xxxx|\.\.\.).*)$""",
     re.X)
@@ -151,4 +152,12 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
         return False  # a path to a file holding the secret
-    return not (_PLACEHOLDER.search(text) or _FAKE_KEY.match(text))
+    placeholder, fake_key = _placeholders()
+    return not (placeholder.search(text) or fake_key.match(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _placeholders() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`_PLACEHOLDER` and `_FAKE_KEY`, compiled on first use: only a secret-named variable with a literal
+    value is tested, and compiling them was ~1 ms of a one-file check's start-up."""
+    return re.compile(*_PLACEHOLDER), re.compile(*_FAKE_KEY)

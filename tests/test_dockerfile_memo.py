@@ -207,3 +207,17 @@ def test_the_bash_grammar_loads_without_the_package_and_parses_alike(tmp_path) -
     script = b"cat <<EOF > /etc/x\nhi\nEOF\nfor i in $(seq 3); do echo \"$i\" | tee -a f; done"
     assert str(tree_sitter.Parser(ours).parse(script).root_node) == \
         str(tree_sitter.Parser(theirs).parse(script).root_node)
+
+
+def test_shifted_knows_every_field_of_the_shell_ir() -> None:
+    """`shifted` rebuilds these objects field by field: a field added to one of them must be
+    carried over there too (else a memo hit would lose it), and then listed here."""
+    from dataclasses import fields
+
+    from glmlint.ir import Command, Loc, Redirect, Word
+
+    assert [f.name for f in fields(Loc)] == ["line", "col", "file"]
+    assert [f.name for f in fields(Word)] == ["text", "loc", "dynamic", "start", "indent", "folds",
+                                              "substitutions"]
+    assert [f.name for f in fields(Redirect)] == ["op", "target"]
+    assert [f.name for f in fields(Command)] == ["argv", "loc", "assignments", "redirects", "stdin", "upstream"]

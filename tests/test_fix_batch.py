@@ -340,3 +340,55 @@ def test_the_collector_is_paused_while_verifying_and_left_as_it_was(enabled: boo
     finally:
         gc.enable() if was else gc.disable()
     assert seen and not any(seen)
+
+
+RAY = textwrap.dedent("""\
+    apiVersion: ray.io/v1
+    kind: RayCluster
+    metadata: {name: raycluster}
+    spec:
+      headGroupSpec:
+        rayStartParams: {}
+        template:
+          spec:
+            containers:
+              - name: ray-head
+                image: rayproject/ray:2.9.0
+      workerGroupSpecs:
+        - groupName: workers
+          replicas: 1
+          rayStartParams: {}
+          template:
+            spec:
+              containers:
+                - name: ray-worker
+                  image: rayproject/ray:2.9.0
+""")
+
+
+def test_pod_level_fixes_of_two_pods_in_one_document_share_a_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fix with a pod-level edit (GLM004 adds an `emptyDir` to the pod's `volumes` for `/tmp`)
+    edits outside its container's mapping but inside a pod spec holding that container only: the
+    head's and the workers' are verified in one re-parse, never two fixes of one container together."""
+    source, found = _found("ray.yaml", RAY, "yaml")
+    before = [engine._Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
+    docs = engine.text_docs(source, source.text)
+    options = engine.Options(unsafe=True)
+    firsts = [f for f in before if f.result.fix is not None and f.intents]
+    batches = engine._batches(source, docs[1], firsts,
+                              lambda f: engine.lower(f, source, source.text, options, docs) or None)
+    assert any(sorted((f.result.code, f.workload.name) for f in b) ==
+               [("GLM004", "ray-head"), ("GLM004", "ray-worker")] for b in batches)
+    assert all(len({id(f.workload) for f in b}) == len(b) for b in batches)
+    calls = _counting(monkeypatch)
+    batched, alone = _both("ray.yaml", RAY, "yaml")
+    assert batched == alone and len(alone) == 8
+    assert calls["batches"] >= 4 and calls["failed"] == 0
+
+
+def test_a_containers_part_and_its_pods_meet() -> None:
+    container = ("own", (0, "spec", "template", "spec", "containers", 0))
+    pod = ("own", (0, "spec", "template", "spec"))
+    other = ("own", (0, "spec", "workerGroupSpecs", 0, "template", "spec"))
+    assert engine._nested(container, pod) and engine._nested(pod, container) and engine._nested(pod, pod)
+    assert not engine._nested(pod, other) and not engine._nested(("document", 0), pod)

@@ -809,6 +809,7 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
     if compose and any(word in source.text for word in ("extends", "service:", "container:", "volumes_from")):
         return []
     own = {id(w) for w in source.workloads}
+    paths = [w.node_path for w in source.workloads]
     candidates: list[tuple[_Found, Any, Any]] = []  # (fix, its part, its document or None)
     for f in firsts:
         w = f.workload
@@ -819,8 +820,11 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
         if not edits:
             continue
         node = ydoc.node(path)
+        pod = None if compose else _pod_part(ydoc, path, paths, edits)
         if node is not None and y.is_map(node) and _inside(ydoc, node, edits):
             candidates.append((f, ("own", path), None if compose else path[0]))
+        elif pod is not None:
+            candidates.append((f, ("own", pod), path[0]))  # a pod-level edit in a pod of this container only
         elif not compose and ydoc.roots[path[0]] is not None and _inside(ydoc, ydoc.roots[path[0]], edits):
             candidates.append((f, ("document", path[0]), path[0]))
     if len(candidates) < 2:
@@ -832,8 +836,8 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
     batches: list[tuple[set[Any], set[Any], list[_Found]]] = []  # (parts, documents wholly taken, fixes)
     for f, part, doc in candidates:
         for parts, whole, members in batches:
-            if part in parts or doc in whole or (part[0] == "document" and doc in {p[1][0] for p in parts
-                                                                                   if p[0] == "own"}):
+            if any(_nested(part, p) for p in parts) or doc in whole or (
+                    part[0] == "document" and doc in {p[1][0] for p in parts if p[0] == "own"}):
                 continue
             parts.add(part)
             if part[0] == "document":
@@ -843,6 +847,30 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
         else:
             batches.append(({part}, {doc} if part[0] == "document" else set(), [f]))
     return [members for _parts, _whole, members in batches if len(members) > 1]
+
+
+def _pod_part(ydoc: Any, path: tuple[Any, ...], paths: list[tuple[Any, ...]], edits: list[Edit]) -> tuple[Any, ...] | None:
+    """The pod spec of the Kubernetes container at `path`, when every edit is inside it and no other
+    workload's container is: a pod-level edit (GLM004's `volumes` entry for the paths the image
+    writes) changes that container only."""
+    if len(path) < 3 or not isinstance(path[-1], int) or path[-2] not in ("containers", "initContainers"):
+        return None
+    pod = path[:-2]
+    if any(p != path and p[:len(pod)] == pod for p in paths):
+        return None
+    node = ydoc.node(pod)
+    return pod if node is not None and y.is_map(node) and _inside(ydoc, node, edits) else None
+
+
+def _nested(a: tuple[str, Any], b: tuple[str, Any]) -> bool:
+    """Whether two parts of a batch meet: the same part, or one inside the other (a container's
+    mapping in its pod spec: one workload's two fixes)."""
+    if a == b:
+        return True
+    if a[0] != "own" or b[0] != "own":
+        return False
+    shorter, longer = sorted((a[1], b[1]), key=len)
+    return longer[:len(shorter)] == shorter
 
 
 def _inside(ydoc: Any, node: Any, edits: list[Edit]) -> bool:
