@@ -143,6 +143,7 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
                                  helm_value_files=values, helm_set=config.helm_set + sets,
                                  render=config.render if render is None else render)
     progress = _Progress.on_terminal()
+    _collect_again()  # start-up is over: what the scan allocates per file may be garbage
     try:
         report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
                       progress=progress, jobs=jobs, fix_edits=fix_edits, keep_ir=keep_ir,
@@ -244,11 +245,31 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def run_check(params: dict[str, Any]) -> NoReturn:
+# set while `glmlint.cli` holds the garbage collector off for start-up: None, or whether to freeze
+_resume_gc: bool | None = None
+
+
+def _collect_again() -> None:
+    """Give the garbage collector back once start-up is over (see `glmlint.cli.main`)."""
+    global _resume_gc
+    if _resume_gc is not None:
+        import gc
+
+        if _resume_gc:
+            gc.freeze()  # what start-up made lives as long as the process: no collection looks at it again
+        _resume_gc = None
+        gc.enable()
+
+
+def run_check(params: dict[str, Any], resume_gc: bool = False, freeze: bool = False) -> NoReturn:
     """`check` as click's standalone mode runs a command: an interrupt prints `Aborted!` and exits 1,
-    a closed output pipe exits 1 quietly; otherwise the command's own exit status."""
+    a closed output pipe exits 1 quietly; otherwise the command's own exit status. `resume_gc`: the
+    caller turned the garbage collector off for start-up; it is turned on again before the scan
+    (`freeze`: after moving what exists then out of its reach)."""
     import errno
 
+    global _resume_gc
+    _resume_gc = freeze if resume_gc else None
     try:
         check(**params)
     except (EOFError, KeyboardInterrupt):
@@ -263,3 +284,5 @@ def run_check(params: dict[str, Any]) -> NoReturn:
         sys.stdout = _PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
         sys.stderr = _PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
         sys.exit(1)
+    finally:
+        _collect_again()

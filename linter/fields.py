@@ -141,7 +141,10 @@ KUBERNETES: dict[str, Key] = {
     "host_pid": Key(("hostPID",), BOOL, level=POD),
     "host_ipc": Key(("hostIPC",), BOOL, level=POD),
     "host_userns": Key(("hostUsers",), IF_TRUE, level=POD),
-    "seccomp": Key((*_SC, "seccompProfile", "type"), TEXT, pod=("seccompProfile", "type")),
+    # the deprecated annotations (`container.seccomp.security.alpha.kubernetes.io/<name>`, then
+    # `seccomp.security.alpha.kubernetes.io/pod`) are read where neither level writes the field
+    "seccomp": Key((*_SC, "seccompProfile", "type"), TEXT, pod=("seccompProfile", "type"),
+                   annotation="container.seccomp.security.alpha.kubernetes.io/"),
     "apparmor": Key((*_SC, "appArmorProfile", "type"), TEXT, pod=("appArmorProfile", "type"),
                     annotation="container.apparmor.security.beta.kubernetes.io/"),
     "selinux": Key((*_SC, "seLinuxOptions", "type"), TEXT, pod=("seLinuxOptions", "type")),
@@ -204,3 +207,29 @@ SETTING_KINDS = frozenset({BOOL, NOT_FALSE, IF_TRUE, TEXT, NONEMPTY, USER, HOST,
 def settings(table: dict[str, Key]) -> list[tuple[str, Key]]:
     """The rows of `table` a parser reads as one `Setting` each, in table order."""
     return [(name, row) for name, row in table.items() if row.read in SETTING_KINDS and row.within is None]
+
+
+TABLES: dict[str, dict[str, Key]] = {"compose": COMPOSE, "kubernetes": KUBERNETES, "docker-run": DOCKER_RUN}
+
+
+def spelled(fmt: str, field: str, value: object = True) -> str:
+    """`field` set to `value` as a file of format `fmt` (a `glmlint.ir.Format` value) writes it, for
+    messages, which speak the file's own language: `hostNetwork: true` (Kubernetes), `network_mode:
+    host` (compose), `--network host` (`docker run`); `capabilities.drop: [ALL]`, `cap_drop: [ALL]`,
+    `--cap-drop ALL`. Keys come from the format's table (a Kubernetes `securityContext.` prefix is
+    left out, as the messages name the container)."""
+    row = TABLES[fmt][field]
+    items = [str(v) for v in value] if isinstance(value, (list, tuple)) else None
+    if row.read == HOST and value is True:
+        text = "host"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = f"[{', '.join(items)}]" if items is not None else str(value)
+    if fmt == "docker-run":
+        flag = f"--{row.keys[0]}"
+        if row.read == BOOL and value is True:
+            return flag
+        return " ".join(f"{flag} {v}" for v in items) if items is not None else f"{flag} {text}"
+    keys = row.keys[1:] if fmt == "kubernetes" and row.keys[0] == "securityContext" and len(row.keys) > 1 else row.keys
+    return f"{'.'.join(keys)}: {text}"

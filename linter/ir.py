@@ -328,6 +328,7 @@ class Build:
     context: str
     dockerfile: str | None
     loc: Loc
+    target: str | None = None  # `build.target`: the stage built (`docker build --target`), else the last
 
 
 # An image reference as the Docker CLI accepts it: [host[:port]/]path[:tag][@digest], path components
@@ -448,6 +449,10 @@ class Pod:
     volumes: tuple[Volume, ...] = ()
     annotations: tuple[tuple[str, Setting[str]], ...] = ()
     containers: tuple[str, ...] = ()
+    # (doc index, keys...) of the mapping that holds the pod's `volumes` (where a fix adds an
+    # emptyDir); None for a container template injected into pods not written here (a KServe
+    # ClusterStorageContainer, a v1alpha2 `custom.container`): no volume can be added for it
+    volumes_path: tuple[str | int, ...] | None = None
 
     @property
     def windows(self) -> bool:
@@ -534,30 +539,20 @@ class Workload:
     probe_hosts: tuple[Item, ...] = ()  # `host` of httpGet/tcpSocket probes and lifecycle handlers (k8s)
     container_list: str = ""  # k8s: `containers`, `initContainers`, `ephemeralContainers`, ... (CR: the key)
     namespace: str | None = None  # k8s: the object's `metadata.namespace`
+    # k8s: the purpose (`glmlint.catalog.purposes` id) one container of its pod shows, where the pod
+    # shares a host namespace: a pod-level privilege is then that container's purpose for every
+    # container of the pod (no fix from a sibling may remove it)
+    pod_purpose: str | None = None
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
 
     def __post_init__(self) -> None:
-        # Defaults that need the anchor: absent settings point at it.
-        def default(name: str, value: object) -> None:
+        # Defaults that need the anchor: absent settings point at it (`_ABSENT`).
+        anchor = self.anchor
+        for name, value in _ABSENT:
             if getattr(self, name) is None:
-                object.__setattr__(self, name, Setting(value, self.anchor, explicit=False))
-
-        default("image", None)
-        default("user", None)
-        default("privileged", False)
-        default("allow_privilege_escalation", None)
-        default("cap_add", ())
-        default("cap_drop", ())
-        default("read_only_rootfs", False)
-        for ns in ("host_network", "host_pid", "host_ipc", "host_userns"):
-            default(ns, False)
-        for opt in ("seccomp", "apparmor", "selinux", "memory_limit"):
-            default(opt, None)
-        default("entrypoint", None)
-        default("command", None)
-        default("publish_all", False)
+                object.__setattr__(self, name, Setting(value, anchor, explicit=False))
 
     # -- helpers rules share -------------------------------------------------
 
@@ -579,6 +574,13 @@ class Workload:
         and the API server refuses them (`LINUX_ONLY_FIELDS`)."""
         return self.pod is not None and self.pod.windows
 
+    def spelled(self, field_name: str, value: object = True) -> str:
+        """`field_name` set to `value` as this workload's file writes it, for messages that speak the
+        file's own language (`hostNetwork: true`, compose `network_mode: host`, `--network host`)."""
+        from glmlint.fields import spelled
+
+        return spelled(self.format.value, field_name, value)
+
     def runs_as_root(self) -> bool | None:
         """Whether the container's process runs as uid 0: True, False, or None if unknown."""
         user = self.user.value
@@ -598,6 +600,15 @@ class Workload:
             if var.name == name:
                 found = var
         return found
+
+
+# Each `Workload` setting that is never None, with the value it has when absent (located at the anchor).
+_ABSENT: tuple[tuple[str, object], ...] = (
+    ("image", None), ("user", None), ("privileged", False), ("allow_privilege_escalation", None),
+    ("cap_add", ()), ("cap_drop", ()), ("read_only_rootfs", False),
+    ("host_network", False), ("host_pid", False), ("host_ipc", False), ("host_userns", False),
+    ("seccomp", None), ("apparmor", None), ("selinux", None), ("memory_limit", None),
+    ("entrypoint", None), ("command", None), ("publish_all", False))
 
 
 # -- the cluster around the containers: RBAC objects, ServiceAccounts, pods ------------------

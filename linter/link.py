@@ -102,22 +102,53 @@ def link(sources: list[SourceFile]) -> None:
     link_services(sources)
     link_cluster(sources)
     images = {}
+    by_key: dict[str, SourceFile] = {}
     for src in sources:
         if src.format is Format.DOCKERFILE and src.workloads and src.disk_path:
             images[image_key(src.disk_path)] = src.workloads[0]
+            by_key[image_key(src.disk_path)] = src
     if not images:
         return
     stamped: dict[str, Workload] = {}  # each image stamped with its file once, for all services built from it
+    targets: dict[str, Workload | None] = {}  # the image of a `build.target` stage, by Dockerfile and stage
     for src in sources:
         if src.format is not Format.COMPOSE or not src.disk_path:
             continue
         for i, w in enumerate(src.workloads):
             key = _built_from(src, w)
             image = images.get(key) if key is not None else None
-            if image is not None:
+            if image is not None and key is not None and w.build is not None and w.build.target:
+                dockerfile, key = by_key[key], f"{key}\0{w.build.target}"
+                if key not in targets:
+                    targets[key] = _target_stage(dockerfile, w.build.target)
+                image = targets[key]  # None: no such stage, `docker compose build` fails and nothing runs
+            if image is not None and key is not None:
                 if key not in stamped:
                     stamped[key] = stamp(image, image.path)
                 src.workloads[i] = inherit(w, image, stamped[key])
+
+
+def _target_stage(dockerfile: SourceFile, target: str) -> Workload | None:
+    """The image `docker build --target <target>` builds from `dockerfile`: that stage as the final
+    one (its chain's `USER`, `CMD`, files), or None when the Dockerfile has no such stage."""
+    from glmlint.parsers import dockerfile as parser
+
+    if not any(s.lower() == target.lower() for s in _stage_names(dockerfile.text)):
+        return None
+    try:
+        return parser.parse(dockerfile.path, dockerfile.text, dockerfile.disk_path, target=target).workloads[0]
+    except parser.DockerfileError:
+        return None
+
+
+def _stage_names(text: str) -> list[str]:
+    """The `AS` names of a Dockerfile's stages, cheaply (without building the stages)."""
+    out = []
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 4 and words[0].upper() == "FROM" and words[-2].upper() == "AS":
+            out.append(words[-1])
+    return out
 
 
 def inherit(service: Workload, image: Workload, img: Workload | None = None) -> Workload:
@@ -264,23 +295,42 @@ def link_cluster(sources: list[SourceFile], targets: list[SourceFile] | None = N
     accounts = [a for s in sources for a in s.accounts]
     if not bindings and not accounts:
         return
+    cluster = _Cluster(roles, bindings, accounts)
     for src in targets if targets is not None else sources:
         if src.pods:
-            src.pods[:] = [_link_pod(pod, src.path, roles, bindings, accounts) for pod in src.pods]
+            src.pods[:] = [_link_pod(pod, src.path, cluster) for pod in src.pods]
 
 
-def _link_pod(pod: PodIdentity, path: str, roles: list[Role], bindings: list[Binding],
-              accounts: list[ServiceAccount]) -> PodIdentity:
+class _Cluster:
+    """The scan's roles, bindings and ServiceAccounts, indexed by the names a pod is linked by
+    (each list in scan order, so that the first match is the one a linear search finds)."""
+
+    def __init__(self, roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount]) -> None:
+        self.roles: dict[tuple[str, str], list[Role]] = {}
+        for r in roles:
+            self.roles.setdefault((r.kind, r.name), []).append(r)
+        self.accounts: dict[str, list[ServiceAccount]] = {}
+        for a in accounts:
+            self.accounts.setdefault(a.name, []).append(a)
+        # ServiceAccount name -> the bindings with a ServiceAccount subject of that name, each once
+        self.bindings: dict[str, list[Binding]] = {}
+        for b in bindings:
+            for name in dict.fromkeys(s.name for s in b.subjects if s.kind == "ServiceAccount"):
+                self.bindings.setdefault(name, []).append(b)
+
+
+def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
     name = pod.service_account.value
-    account = next((a for a in accounts if a.name == name and _same_ns(pod.namespace, a.namespace, path, a.path)
+    account = next((a for a in cluster.accounts.get(name, ())
+                    if _same_ns(pod.namespace, a.namespace, path, a.path)
                     and (a.namespace == pod.namespace or a.path == path)), None)
     grants = []
-    for b in bindings:
+    for b in cluster.bindings.get(name, ()):
         if not any(s.kind == "ServiceAccount" and s.name == name and _same_ns(pod.namespace, s.namespace, path, b.path)
                    for s in b.subjects):
             continue
-        role = next((r for r in roles if r.kind == b.role_kind and r.name == b.role_name
-                     and (r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace))), None)
+        role = next((r for r in cluster.roles.get((b.role_kind, b.role_name), ())
+                     if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
         grants.append(Grant(b, role))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return dataclasses.replace(pod, account=account, grants=tuple(grants))

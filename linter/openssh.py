@@ -151,21 +151,23 @@ def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[
 
 def _installs(cmd: Command) -> bool:
     sub = _INSTALLERS.get(cmd.name)
+    if sub is None:
+        return False
     words = [w.text for w in cmd.args]
-    if sub is None or sub not in words:
+    if sub not in words:
         return False
     package = _knowledge().package
     return any(package.match(w) for w in words)
 
 
 def _sets_password(cmd: Command) -> bool:
-    words = [w.text for w in cmd.args]
-    if cmd.name == "chpasswd":
+    name = cmd.name
+    if name == "chpasswd":
         return True
-    if cmd.name == "passwd":
-        return not any(w in _PASSWD_NO_SET for w in words)
-    if cmd.name in ("usermod", "useradd", "adduser"):
-        return any(w in ("-p", "--password") or w.startswith("--password=") for w in words)
+    if name == "passwd":
+        return not any(w.text in _PASSWD_NO_SET for w in cmd.args)
+    if name in ("usermod", "useradd", "adduser"):
+        return any(w.text in ("-p", "--password") or w.text.startswith("--password=") for w in cmd.args)
     return False
 
 

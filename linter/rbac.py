@@ -54,7 +54,10 @@ def wildcard(rule: PolicyRule) -> str | None:
     return None
 
 
-# (verbs, API group, resource, description); `None` verbs: any verb
+# (verbs, API group, resource, description); `None` verbs: any verb. The last four are cluster-scoped
+# resources (`kubectl api-resources --namespaced=false`): a Role, or a ClusterRole bound by a RoleBinding,
+# grants only within its namespace and so never grants them ("A Role always sets permissions within a
+# particular namespace"; ClusterRoles grant "cluster-scoped resources (like nodes)": the RBAC reference above)
 _ESCALATIONS: tuple[tuple[frozenset[str] | None, str, str, str], ...] = (
     (frozenset({"create"}), "", "pods/exec", "`create` on `pods/exec` (a shell in any pod it can reach)"),
     (frozenset({"create"}), "", "pods/attach", "`create` on `pods/attach` (a shell in any pod it can reach)"),
@@ -73,13 +76,32 @@ _ESCALATING_VERBS = {"bind": "`bind` (binding roles it does not hold)",
                      "impersonate": "`impersonate` (acting as other users, groups or ServiceAccounts)"}
 
 
-def escalations(rule: PolicyRule) -> list[str]:
+_CLUSTER_SCOPED = frozenset({"nodes/proxy", "certificatesigningrequests/approval", "mutatingwebhookconfigurations",
+                             "validatingwebhookconfigurations"})
+# what `impersonate` acts on: users, groups, user extras and uids are not namespaced (only a ClusterRole
+# grants impersonating them); ServiceAccounts are, so a Role grants impersonating those of its namespace
+# (Kubernetes "User impersonation": https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation)
+_IMPERSONATED_CLUSTER_WIDE = frozenset({"users", "groups", "userextras", "uids"})
+
+
+def escalations(rule: PolicyRule, namespaced: bool = False) -> list[str]:
     """GLM041: the known escalation paths the rule grants by name. Wildcards (`*` verbs or
-    resources) are GLM040's: they grant these and everything else."""
+    resources) are GLM040's: they grant these and everything else. `namespaced`: the rule grants
+    within one namespace only (a Role's, or a ClusterRole's bound by a RoleBinding), where
+    cluster-scoped resources are not granted."""
     if "*" in rule.verbs or "*" in rule.resources:
         return []
-    out = [desc for verb, desc in _ESCALATING_VERBS.items() if verb in rule.verbs]
+    out = []
+    for verb, desc in _ESCALATING_VERBS.items():
+        if verb not in rule.verbs:
+            continue
+        if verb == "impersonate" and namespaced and rule.resources and all(
+                r.partition("/")[0] in _IMPERSONATED_CLUSTER_WIDE for r in rule.resources):
+            continue  # impersonating users or groups is a cluster-wide grant a namespace cannot give
+        out.append(desc)
     for verbs, group, resource, desc in _ESCALATIONS:
+        if namespaced and resource in _CLUSTER_SCOPED:
+            continue
         if _group(rule, group) and _resource(rule, resource) and (verbs is None or _verbs(rule, verbs)):
             out.append(desc)
     return out
@@ -109,16 +131,18 @@ def binds_cluster_admin(binding: Binding) -> bool:
     return binding.role_kind == "ClusterRole" and binding.role_name == CLUSTER_ADMIN
 
 
-def powers(role: Role) -> list[tuple[PolicyRule, str, str]]:
+def powers(role: Role, namespaced: bool = False) -> list[tuple[PolicyRule, str, str]]:
     """Every GLM040–GLM042 power the role's rules (its own, then those it aggregates) grant:
-    (rule, where the rule is written, description), the widest first."""
+    (rule, where the rule is written, description), the widest first. `namespaced`: granted through a
+    RoleBinding (a Role always is)."""
     found: list[tuple[int, PolicyRule, str, str]] = []
     rules = [(r, role.label) for r in role.rules] + list(role.aggregated)
+    namespaced = namespaced or role.kind == "Role"
     for rule, where in rules:
         wide = wildcard(rule)
         if wide:
             found.append((0, rule, where, wide))
-        found.extend((1, rule, where, desc) for desc in escalations(rule))
+        found.extend((1, rule, where, desc) for desc in escalations(rule, namespaced))
         if role.kind == "ClusterRole":
             read = secret_read(rule)
             if read:

@@ -108,14 +108,21 @@ class Report:
 
 def evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
     """What one rule finds in one file: whole-file findings, then each workload's."""
-    out: list[tuple[Finding, Workload | None]] = []
     if not rule.applies_to(source.format):
-        return out
+        return []
+    return _evaluate(source, rule)
+
+
+def _evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | None]]:
+    """`evaluate` for a rule known to apply to the file's format."""
+    out: list[tuple[Finding, Workload | None]] = []
     if rule.file_check is not None:
-        out.extend((finding, None) for finding in rule.file_check(source))
+        for finding in rule.file_check(source):
+            out.append((finding, None))
     if rule.check is not None:
         for workload in source.workloads:
-            out.extend((finding, workload) for finding in rule(workload))
+            for finding in rule(workload):  # most yield nothing: no generator around theirs
+                out.append((finding, workload))
     return out
 
 
@@ -136,8 +143,12 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
         # reported at the workload, naming that file; its fix would edit the other file
         if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
             message += f" (the Service is in `{at.file}:{at.line}`)"
-        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends` in that file
-            message += f" (set in `{at.file}:{at.line}`, in the service it extends)"
+        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
+            from glmlint.parsers.compose import OVERRIDE_FILES
+
+            how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
+                else "in the service it extends"
+            message += f" (set in `{at.file}:{at.line}`, {how})"
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,

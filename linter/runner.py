@@ -17,7 +17,7 @@ from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
-from glmlint.results import FixEdit, Report, Result, evaluate, moved, result_of
+from glmlint.results import FixEdit, Report, Result, _evaluate, evaluate, moved, result_of
 from glmlint.rule import Finding, Rule
 
 if TYPE_CHECKING:
@@ -149,8 +149,20 @@ def _read_bytes(cand: Candidate, max_bytes: int) -> bytes | Problem:
             return Problem(cand.display, 0, f"skipped: {kind}", level="notice")
         if st.st_size > max_bytes:
             return _too_big(cand, st.st_size, max_bytes)
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        # read to the end, or to one byte past the limit: `os.read` on the descriptor, no file
+        # object around a duplicate of it (that cost four times the reading itself on a tree of
+        # small files); the first read asks for the whole file, the next one finds its end
+        limit = max_bytes + 1
+        chunks: list[bytes] = []
+        total, ask = 0, min(st.st_size + 1, limit)
+        while total < limit:
+            chunk = os.read(fd, ask)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            ask = min(1 << 16, limit - total)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         return _unreadable(cand, exc)
     finally:
@@ -199,6 +211,21 @@ def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Probl
     return Problem(cand.display, line, f"cannot parse: not UTF-8 or UTF-16 text (byte 0x{bad})")
 
 
+_APPLICABLE: dict[tuple[int, Format], tuple[tuple[Rule, ...], list[Rule]]] = {}
+
+
+def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
+    """The rules of `rules` that apply to `fmt`, in order: worked out once per rule list and format
+    (the same list is asked about for every file), checked against the list's current contents."""
+    snapshot = tuple(rules)
+    got = _APPLICABLE.get((id(rules), fmt))
+    if got is None or got[0] != snapshot:
+        if len(_APPLICABLE) >= 64:
+            _APPLICABLE.clear()
+        got = _APPLICABLE[(id(rules), fmt)] = (snapshot, [r for r in snapshot if r.applies_to(fmt)])
+    return got[1]
+
+
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
               images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
@@ -206,9 +233,9 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
-    for rule in rules:
+    for rule in _applicable(rules, source.format):
         try:
-            got = evaluate(source, rule)
+            got = _evaluate(source, rule)
         except Exception as exc:  # one broken rule must not stop the scan
             problems.append(Problem(source.path, 1, f"internal error in {rule.code}: {type(exc).__name__}: {exc}"))
             continue

@@ -25,9 +25,40 @@ _MAX_DEPTH = 8
 @lru_cache(maxsize=1)
 def _parser() -> Any:
     import tree_sitter
+
+    return tree_sitter.Parser(tree_sitter.Language(_bash_grammar()))
+
+
+def _bash_grammar() -> Any:
+    """tree-sitter-bash's grammar, from its compiled module (`tree_sitter_bash._binding`).
+
+    The package's `__init__` imports `importlib.resources` (and with it tempfile, shutil,
+    zipfile's compressors: ~4 ms of a one-file check) for its highlighting queries,
+    which glmlint never reads; the grammar is the same either way. Loaded as the import
+    system loads it, under its own name, but not registered: a later `import
+    tree_sitter_bash` loads its own (the module keeps no state). If the package is
+    imported already, or is laid out otherwise, through the package."""
+    import sys
+
+    name = "tree_sitter_bash._binding"
+    if "tree_sitter_bash" not in sys.modules:
+        import os
+        from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec
+        from importlib.util import find_spec, module_from_spec
+
+        package = find_spec("tree_sitter_bash")
+        for folder in (package.submodule_search_locations or []) if package is not None else []:
+            for suffix in EXTENSION_SUFFIXES:
+                path = os.path.join(folder, "_binding" + suffix)
+                if os.path.isfile(path):
+                    loader = ExtensionFileLoader(name, path)
+                    spec = ModuleSpec(name, loader, origin=path)
+                    module = module_from_spec(spec)
+                    loader.exec_module(module)
+                    return module.language()
     import tree_sitter_bash
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return tree_sitter_bash.language()
 
 
 # -- scripts ------------------------------------------------------------------
@@ -112,10 +143,10 @@ class _Walker:
             feed = output_of(produced[-1]) if produced else None
             upstream = tuple(produced)  # what the next stage reads from the pipe
 
-    def redirects(self, node: Any) -> tuple[tuple[Redirect, ...], str | None]:
+    def redirects(self, node: Any, children: list[Any] | None = None) -> tuple[tuple[Redirect, ...], str | None]:
         out: list[Redirect] = []
         stdin: str | None = None
-        for child in node.named_children:
+        for child in node.named_children if children is None else children:
             if child.type == "file_redirect":
                 out.extend(self.file_redirect(child))
             elif child.type == "heredoc_redirect":
@@ -144,14 +175,16 @@ class _Walker:
                 upstream: tuple[Command, ...] = ()) -> None:
         argv: list[Word] = []
         assigns: list[tuple[str, str]] = []
-        own, here = self.redirects(node)
-        for child in node.named_children:
+        children = node.named_children
+        own, here = self.redirects(node, children)
+        for child in children:
             kind = child.type
             if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
                 continue
-            # command substitutions inside arguments run too, before the command
+            # command substitutions inside arguments run too, before the command (only text
+            # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
             runs: tuple[Command, ...] = ()
-            if child.named_child_count:
+            if child.named_child_count and _SUBSTITUTION.search(self.data, child.start_byte, child.end_byte):
                 before = len(self.commands)
                 for sub in _substitutions(child):
                     self.visit(sub)
@@ -174,14 +207,16 @@ class _Walker:
     # Words --------------------------------------------------------------------
 
     def word(self, node: Any, runs: tuple[Command, ...] = ()) -> Word:
-        text, dynamic = self.value(node)
+        kind = node.type
+        text, dynamic = self.value(node, kind)
         loc = self.loc(node)
-        skip = _QUOTE_WIDTH.get(node.type, 0)
+        skip = _QUOTE_WIDTH.get(kind, 0)
         return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None,
                     substitutions=runs)
 
-    def value(self, node: Any) -> tuple[str, bool]:
-        kind = node.type
+    def value(self, node: Any, kind: str | None = None) -> tuple[str, bool]:
+        if kind is None:
+            kind = node.type
         raw = self.text(node)
         if kind == "word" or kind == "number":
             return _unescape(raw), False
@@ -220,6 +255,7 @@ class _Walker:
         return raw, True
 
 
+_SUBSTITUTION = re.compile(rb"\$\(|`|[<>]\(")  # what starts a command or process substitution
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
 
 
@@ -265,6 +301,42 @@ def _unescape_dq(text: str) -> str:
 
 def _ansi_c(text: str) -> str:
     return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\'", "'").replace("\\\\", "\\")
+
+
+def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
+    """`commands` with every location `lines` lines further down (a script met again,
+    moved; `parsers.dockerfile`'s memo). Objects shared in `commands` (a word of a
+    wrapper and of the command it runs, a pipeline's `upstream`) stay shared."""
+    done: dict[int, Any] = {}
+
+    def word(w: Word) -> Word:
+        got = done.get(id(w))
+        if got is None:
+            at, start = w.loc, w.start
+            got = done[id(w)] = Word(
+                w.text, Loc(at.line + lines, at.col, at.file), w.dynamic,
+                None if start is None else Loc(start.line + lines, start.col, start.file), w.indent,
+                w.folds and tuple([(r, c, line + lines, col) for r, c, line, col in w.folds]),
+                w.substitutions and tuple([command(c) for c in w.substitutions]))
+        return got
+
+    def redirect(r: Redirect) -> Redirect:
+        got = done.get(id(r))
+        if got is None:
+            got = done[id(r)] = Redirect(r.op, word(r.target))
+        return got
+
+    def command(c: Command) -> Command:
+        got = done.get(id(c))
+        if got is None:
+            at = c.loc
+            got = done[id(c)] = Command(
+                tuple([word(w) for w in c.argv]), Loc(at.line + lines, at.col, at.file), c.assignments,
+                c.redirects and tuple([redirect(r) for r in c.redirects]), c.stdin,
+                c.upstream and tuple([command(u) for u in c.upstream]))
+        return got
+
+    return [command(c) for c in commands]
 
 
 # -- exec form ------------------------------------------------------------------
@@ -400,6 +472,8 @@ def _offset(word: Word) -> Locate:
 def output_of(cmd: Command) -> str | None:
     """The text `cmd` writes to stdout, when it is a plain echo/printf/cat/tee."""
     name = cmd.name
+    if name not in ("echo", "printf", "cat", "tee"):
+        return None
     words = [w.text for w in cmd.args]
     if name == "echo":
         newline = True
@@ -431,17 +505,18 @@ def file_writes(commands: Iterable[Command]) -> list[FileWrite]:
     """Files the commands write, with the text they put there."""
     out: list[FileWrite] = []
     for cmd in commands:
-        text = output_of(cmd) if cmd.name != "tee" else None
+        name = cmd.name
+        text = output_of(cmd) if cmd.redirects and name != "tee" else None
         for r in cmd.redirects:
             if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
                 mode = "append" if r.op.endswith(">>") else "write"
                 out.append(FileWrite(r.target.text, text, mode, cmd.loc))
-        if cmd.name == "tee" and cmd.stdin is not None:
+        if name == "tee" and cmd.stdin is not None:
             append = any(w.text in ("-a", "--append") for w in cmd.args)
             for w in cmd.args:
                 if not w.text.startswith("-"):
                     out.append(FileWrite(w.text, cmd.stdin, "append" if append else "write", cmd.loc))
-        if cmd.name == "sed":
+        if name == "sed":
             out.extend(_sed_writes(cmd))
     return out
 

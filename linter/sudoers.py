@@ -219,7 +219,7 @@ def _runs_as_root(spec: str) -> bool:
 
 def _resolver(workload: Workload):  # type: ignore[no-untyped-def]
     """`$NAME`/`${NAME}`/`${NAME:-x}` as the build's shell sees them: ENV and ARG defaults."""
-    values: dict[str, str] = {}
+    values: dict[str, str] = dict(_image_facts(workload, "env"))  # the base image's own ENV first
     for var in (*workload.build_args, *workload.env):
         if var.value is not None:
             values[var.name] = var.value
@@ -287,6 +287,10 @@ def identity(workload: Workload) -> Identity | None:
             if uid is not None and (uid in names or login in names):
                 names.add(login)
                 uids.add(uid)
+    for login, uid in _image_facts(workload, "accounts").items():  # users the base image created
+        if uid in names or login in names or uid in uids:
+            names.update((login, uid))
+            uids.add(uid)
     for cmd in steps:
         created = _created(cmd, resolve)
         if created is not None and created[0] in names:
@@ -295,6 +299,16 @@ def identity(workload: Workload) -> Identity | None:
             if login in names:
                 groups.add(group)
     return Identity(frozenset(names), frozenset(uids), frozenset(groups))
+
+
+def _image_facts(workload: Workload, name: str) -> dict[str, str]:
+    """A mapping the image catalog states for the workload's base image (`env`, `accounts`)."""
+    if not workload.base_image:
+        return {}
+    from glmlint.catalog.images import fact
+
+    got = fact(workload.base_image, name)
+    return {str(k): str(v) for k, v in got.value.items()} if got is not None and isinstance(got.value, dict) else {}
 
 
 def _words(cmd: Command, resolve) -> list[str]:  # type: ignore[no-untyped-def]

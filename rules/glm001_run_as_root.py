@@ -38,6 +38,15 @@ A Kubernetes container is still asked for `runAsNonRoot: true` or a
 non-zero `runAsUser` whatever its image: only those make the kubelet refuse to
 start it as root.
 
+A pod with `hostUsers: false` runs in a user namespace (KEP-127): uid 0 inside is
+an unprivileged uid on the node, so its root is not the host's root. Its
+containers are still reported (root inside the container can still change every
+file of the image, and a cluster with user namespaces off drops the field: the
+`UserNamespacesSupport` feature gate is on by default from Kubernetes 1.33), with
+risk `low`, as hardening, and a message that says so. The Pod Security admission
+controller exempts such pods from runAsNonRoot/runAsUser from v1.35
+([GLM037](GLM037.md), [GLM038](GLM038.md)).
+
 A compose service built from a root image is reported beside the Dockerfile:
 `user:` in the service and `USER` in the Dockerfile are independent fixes, and
 the service's message names the Dockerfile line.
@@ -73,7 +82,9 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
-writable by the new user.
+writable by the new user. No fix is offered where root is the workload's purpose
+(a volume-permissions step that runs `chown` on a mounted volume: the
+[purposes catalog](../images.md)); the finding says so.
 """
 from __future__ import annotations
 
@@ -100,7 +111,20 @@ def check(workload: Workload) -> Iterator[Finding]:
         fix, note = None, (" (no automatic fix: it starts sshd, which needs root to switch to the user "
                            "who logs in; run sshd without root only with its UsePrivilegeSeparation/port "
                            "settings adapted, or drop sshd)")
+    if fix is not None and workload.process:
+        from glmlint.catalog.purposes import purpose_of
+
+        purpose = purpose_of(workload, "root")
+        if purpose is not None:  # `chown` of a mounted volume: as another user it fails, and so does the pod
+            fix, note = None, purpose.note()
     root = workload.runs_as_root()
+    # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
+    # an unprivileged uid of the node, so root there is not root on the host; still root inside the
+    # container (and on a cluster that has user namespaces off, the API server drops the field)
+    userns = workload.pod is not None and workload.pod.user_namespace
+    risk, userns_kind = (Risk.LOW, Kind.HARDENING) if userns else (None, None)
+    if userns:
+        note = _USERNS_NOTE + note
     if root is True:
         if user.origin is not None:
             yield Finding(at=workload.anchor, fix=fix, args={"name": name},
@@ -108,10 +132,10 @@ def check(workload: Workload) -> Iterator[Finding]:
                                   f"sets no non-root `USER` and the service sets no `user:`{note}")
         elif user.explicit:
             # written in the file: a setting that weakens isolation, not an absent protection
-            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=Kind.MISCONFIGURATION,
-                          message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
+                          risk=risk, message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
         elif not workload.partial:
-            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name}, risk=risk,
                           message=f"{name} runs as root: no `USER` sets a non-root user{note}")
         return
     non_root = workload.run_as_non_root
@@ -129,9 +153,13 @@ def check(workload: Workload) -> Iterator[Finding]:
                           message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
                                   "no `windowsOptions.runAsUserName` is set")
             return
-        yield Finding(at=at, fix=fix, args={"name": name},
+        yield Finding(at=at, fix=fix, args={"name": name}, risk=risk,
                       message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
                               f"`runAsUser` is set{note}")
+
+
+_USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unprivileged uid on the node "
+                "where user namespaces are on, the default from Kubernetes 1.33)")
 
 
 def _non_root_image_fix(workload: Workload) -> Intent | None:

@@ -45,7 +45,9 @@ back with `cap_add`. For an image the catalog knows ([images](../images.md):
 nginx, redis, rabbitmq) the fix adds back exactly the capabilities its
 entrypoint needs; for one that needs a capability GLM008 flags (postgres) no
 fix is offered and the finding says why; for an unknown image that may start
-as root the fix title warns what may break.
+as root the fix title warns what may break. A workload whose start command runs
+`chown` on a mounted path (a volume-permissions init container) gets no fix:
+`chown` takes `CAP_CHOWN`, and the finding says so.
 """
 from __future__ import annotations
 
@@ -68,6 +70,12 @@ def check(workload: Workload) -> Iterator[Finding]:
     # a root entrypoint may need CHOWN/SETUID/NET_BIND_SERVICE: safe only for a known non-root process
     safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
     fix, note = _fix(workload, safety)
+    if fix is not None and workload.process:
+        from glmlint.catalog.purposes import purpose_of
+
+        purpose = purpose_of(workload, "capabilities")
+        if purpose is not None:  # `chown` takes CAP_CHOWN (and DAC_OVERRIDE to walk others' directories)
+            fix, note = None, purpose.note()
     if drop.explicit:
         # `ALL` is what is absent: point at the owner, as for a missing list (RULES.md)
         names = ", ".join(f"`{i.value}`" for i in drop.value) or "nothing"

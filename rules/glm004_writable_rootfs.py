@@ -36,7 +36,10 @@ Unsafe: a process that writes outside its volumes fails until those paths get
 a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
-`/var/cache/nginx`, `/var/run`).
+`/var/cache/nginx`, `/var/run`). The `emptyDir` goes where the pod keeps its
+`volumes` (a KServe predictor for its inline model, an Argo template for its
+`container`); a container template with no pod of its own (a KServe
+`ClusterStorageContainer`) gets no fix.
 """
 from __future__ import annotations
 

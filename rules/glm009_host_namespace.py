@@ -62,10 +62,13 @@ def check(workload: Workload) -> Iterator[Finding]:
     for field_name, ns in _NAMESPACES:
         setting = getattr(workload, field_name)
         if setting.value:
-            from glmlint.catalog.purposes import purpose_of
+            from glmlint.catalog.purposes import purpose, purpose_of
 
-            purpose = purpose_of(workload)
+            shared = workload.owner(setting) != workload.label  # written for the whole pod
+            # a namespace the pod shares is the purpose of the pod when one of its containers shows it:
+            # every container's finding says so, and none offers a fix that would break that one
+            purpose_ = purpose(workload.pod_purpose) if shared and workload.pod_purpose else purpose_of(workload)
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns},
-                          fix=None if purpose is not None else unset(setting, title=f"Stop sharing the host's {ns} namespace"),
-                          message=None if purpose is None else
-                          f"{workload.owner(setting)} shares the host's {ns} namespace{purpose.note()}")
+                          fix=None if purpose_ is not None else unset(setting, title=f"Stop sharing the host's {ns} namespace"),
+                          message=None if purpose_ is None else
+                          f"{workload.owner(setting)} shares the host's {ns} namespace{purpose_.note()}")

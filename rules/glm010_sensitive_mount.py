@@ -5,7 +5,9 @@ Flags a compose bind mount or a Kubernetes `hostPath` volume (as a container
 mounts it) whose host side is a container runtime socket
 (`docker.sock`, `containerd.sock`, `crio.sock`, `podman.sock`), or one of
 `/`, `/etc`, `/proc`, `/sys`, `/root`, `/var/run` (and `/run`, which it links
-to), `/dev` or `/boot`. Paths are normalised (`//etc/` and `/etc/.` are
+to), `/dev` or `/boot`. A socket is known by its file name wherever it lives,
+also below `~` or a variable (rootless Docker's `$XDG_RUNTIME_DIR/docker.sock`,
+Docker Desktop's `~/.docker/run/docker.sock`). Paths are normalised (`//etc/` and `/etc/.` are
 `/etc`); a path below these (`/etc/localtime`,
 `/dev/shm`, `/dev/nvidia0`) is not reported. A read-only mount is reported
 too: `:ro` does not stop a client from using a socket, nor anyone from
@@ -73,18 +75,34 @@ RUNTIME_SOCKETS = frozenset({"docker.sock", "containerd.sock", "crio.sock", "pod
       kind=Kind.MISCONFIGURATION, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     for mount in workload.mounts:
+        socket = runtime_socket(mount)
+        if socket is not None:
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": socket}, risk=Risk.CRITICAL,
+                          message=f"{workload.label} mounts the container runtime socket `{socket}`")
+            continue
         path = host_path(mount)
         if path is None:
             continue
-        if posixpath.basename(path) in RUNTIME_SOCKETS:
-            yield Finding(at=mount.loc, args={"name": workload.label, "path": path}, risk=Risk.CRITICAL,
-                          message=f"{workload.label} mounts the container runtime socket `{path}`")
-        elif path in SENSITIVE_DIRS:
+        if path in SENSITIVE_DIRS:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           risk=Risk.CRITICAL if path in HOST_ROOT else None)
         elif path in WRITABLE_SENSITIVE and not mount.read_only:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           message=f"{workload.label} mounts the host's `{path}` writable")
+
+
+def runtime_socket(mount: Mount) -> str | None:
+    """The host path of a container runtime socket a bind or hostPath mount exposes, by its file
+    name wherever it lives: also below the home directory or a variable (rootless Docker's
+    `$XDG_RUNTIME_DIR/docker.sock`, Docker Desktop's `~/.docker/run/docker.sock`)."""
+    if mount.kind not in ("bind", "host-path") or not mount.source:
+        return None
+    source = mount.source.strip()
+    if not source.startswith(("/", "~", "$")):
+        return None  # a file of the project
+    if source.startswith("/") and "$" not in source:
+        source = "/" + posixpath.normpath(source).lstrip("/")
+    return source if posixpath.basename(source.rstrip("/")) in RUNTIME_SOCKETS else None
 
 
 def host_path(mount: Mount) -> str | None:

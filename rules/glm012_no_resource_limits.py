@@ -4,7 +4,8 @@
 Flags a compose service with neither `mem_limit` nor
 `deploy.resources.limits.memory`, and a Kubernetes container without
 `resources.limits.memory`. A limit of `0` or `-1` means no limit and is
-reported too.
+reported too. An ephemeral container (`kubectl debug`) is not reported: the API
+server refuses `resources` on it, as it runs within what its pod has.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data
@@ -47,6 +48,8 @@ _UNLIMITED = {"0", "-1"}
       tags=("security", "cwe-770"),
       kind=Kind.HARDENING, risk=Risk.LOW, checklist="a memory limit")
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.container_list == "ephemeralContainers":
+        return  # the API refuses `resources` on an ephemeral container: it uses what the pod has
     memory = workload.memory_limit
     if memory.explicit:
         if (memory.value or "").strip().strip("'\"") in _UNLIMITED:

@@ -22,7 +22,10 @@ file beside a compose file supplies, a value taken from the host (compose
 `/run/secrets/...` paths), template text a person is meant to replace
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
 `{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
-`nvapi-NVKEY`, a value that spells the variable's own name), or a name that
+`nvapi-NVKEY`, a value that spells the variable's own name), the dummy key a
+client is given for a local OpenAI-compatible server that checks none
+(`OPENAI_API_KEY: EMPTY` as vLLM's examples write it, `sk-no-key-required`,
+`ollama`, `lm-studio`), or a name that
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`). Messages name the variable, never the
 value.
@@ -54,6 +57,7 @@ services:
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -80,16 +84,23 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = (
     r"""^(<.*>|\[.*\]|\{\{.*\}\}|%.*%|@.*@|[x*.#_-]+|\.\.\..*|.*\.\.\.|.*…)$
       |replace.?me|replace.?with|your.?(own.?)?[a-z0-9_.-]*?(key|token|secret|password|passwd|pass|pwd)
       |(key|token|secret|password|passwd|pwd).?(goes.?)?here$
       |^(insert|enter|put|paste|add|fake|dummy|example|sample)[-_]
       |^(todo|tbd|fixme|none|null|nil|undefined|dummy|placeholder|redacted|example|sample|not.?set|unset
-          |xxx.*|\*\*\*.*)$""",
+          |xxx.*|\*\*\*.*)$
+      |^(empty|unused|not.?used|not.?needed|not.?required|no.?key|sk-no-key-required|ollama|lm-studio)$""",
     re.I | re.X)
+# The last line: the dummy keys an OpenAI client is given for a local OpenAI-compatible server that
+# checks none, as those servers' docs write them: vLLM `openai_api_key = "EMPTY"`
+# (https://github.com/vllm-project/vllm/blob/v0.6.3/examples/openai_completion_client.py), llama.cpp
+# `sk-no-key-required` (https://github.com/ggerganov/llama.cpp/blob/master/examples/server/README.md),
+# Ollama `api_key='ollama'  # required, but unused` (https://github.com/ollama/ollama/blob/main/docs/openai.md),
+# LM Studio `api_key="lm-studio"` (https://lmstudio.ai/docs/api/openai-api).
 # a vendor key prefix with a body no real key has: `sk-xxxx`, `hf_...`, `nvapi-NVKEY`, `sk-proj-YOUR_KEY`
-_FAKE_KEY = re.compile(
+_FAKE_KEY = (
     r"""^(sk(-proj|-ant)?|hf|nvapi|ghp|gho|github_pat|glpat|xox[abpr]|pk|rk|AKIA)[-_]
          ([x*.#_-]+|.{0,7}|[A-Z_-]+|.*(your|here|xxxx|\.\.\.).*)$""",
     re.X)
@@ -141,4 +152,12 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
         return False  # a path to a file holding the secret
-    return not (_PLACEHOLDER.search(text) or _FAKE_KEY.match(text))
+    placeholder, fake_key = _placeholders()
+    return not (placeholder.search(text) or fake_key.match(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _placeholders() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`_PLACEHOLDER` and `_FAKE_KEY`, compiled on first use: only a secret-named variable with a literal
+    value is tested, and compiling them was ~1 ms of a one-file check's start-up."""
+    return re.compile(*_PLACEHOLDER), re.compile(*_FAKE_KEY)

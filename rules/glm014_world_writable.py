@@ -1,8 +1,9 @@
 """Build step makes files world-writable.
 
 ## What it does
-Flags a `RUN` step whose `chmod` (also `chmod -R`, and `mkdir -m`/`install
--m`, which set a mode the same way) gives write permission to *others*: a
+Flags a `RUN` step whose `chmod` (also `chmod -R`, the `chmod` a `find …
+-exec` runs, and `mkdir -m`/`install -m`, which set a mode the same way)
+gives write permission to *others*: a
 numeric mode whose last digit has the write bit (`777`, `0666`, `-R 757`) or a
 symbolic one that adds it for `o` or `a` (`a+w`, `o+rwx`, `ugo=rwx`,
 `go+w`). A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
@@ -58,7 +59,10 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 
 def mode_word(cmd: Command) -> Word | None:
-    """The word holding the mode a `chmod`, `mkdir -m` or `install -m` sets."""
+    """The word holding the mode a `chmod`, `mkdir -m` or `install -m` sets (also the `chmod` a
+    `find … -exec`/`-execdir` runs on every file it finds)."""
+    if cmd.name == "find":
+        return _find_exec(cmd)
     args = cmd.args
     if cmd.name in ("mkdir", "install"):
         for i, w in enumerate(args):
@@ -79,6 +83,18 @@ def mode_word(cmd: Command) -> Word | None:
         if w.text.startswith("-") and not _CLAUSE.match(w.text.split(",")[0]):
             continue  # -R, -v, -f, --recursive, ... (`-w` alone is a mode, not an option)
         return w
+    return None
+
+
+def _find_exec(cmd: Command) -> Word | None:
+    """The mode of the `chmod` in `find … -exec chmod MODE {} ;` (or `+`), if any."""
+    args = cmd.args
+    for i, w in enumerate(args):
+        if w.text in ("-exec", "-execdir", "-ok", "-okdir") and i + 1 < len(args):
+            end = next((k for k in range(i + 1, len(args)) if args[k].text in (";", "\\;", "+")), len(args))
+            inner = Command(args[i + 1:end], args[i + 1].loc)
+            if inner.name == "chmod":
+                return mode_word(inner)
     return None
 
 

@@ -14,7 +14,9 @@ when it listens on all interfaces **and**
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
   default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
-  Text Generation Inference without `--api-key`/`API_KEY`)
+  Text Generation Inference without `--api-key`/`API_KEY`; or the official
+  image's own start command turns it off, as `pytorch/torchserve`'s `serve`
+  does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
@@ -32,7 +34,12 @@ number: its start command (through `sh -c`, `python -m`, k8s
 `command`/`args`) or the official image's own command and defaults (an
 `ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
 `OLLAMA_HOST`). Where it binds is resolved as the service resolves it
-(flags, then environment, then the image's defaults, then its own default).
+(flags, then environment, then the image's defaults, then its own default),
+and from the config file it reads (TorchServe's `config.properties`: named by
+`--ts-config`, written by the build, or the image's own in its working
+directory; vLLM's `--config` YAML file, as the build writes it). A compose
+service built from a scanned Dockerfile whose `CMD` only gives the official
+image's `ENTRYPOINT` its arguments runs with those arguments.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
 at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and

@@ -4,12 +4,21 @@
 Flags a cataloged model server or loader started with remote code enabled:
 `--trust-remote-code` (vLLM, Text Generation Inference, SGLang, lmdeploy and
 the others in the [service catalog](../services.md); vLLM also reads
-`--trust_remote_code`, its parser turning `_` into `-`) or its environment
+`--trust_remote_code`, its parser turning `_` into `-`, and the same options
+from the YAML file its `--config` names, as the build writes it:
+`trust-remote-code: true`) or its environment
 equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), in a
 Dockerfile's start command, a compose `command:`/`environment:`, a
 Kubernetes `command`/`args`/`env` or a `docker run` line. The server is
 recognised from its start command or its official image (compose
 `command:` words are arguments to `vllm/vllm-openai`'s `vllm serve`).
+
+Python code that a build step or start command runs inline (`python -c
+'…'`, a heredoc fed to `python`) and that loads from the Hugging Face Hub
+with `trust_remote_code=True` (`AutoModel.from_pretrained(…)`,
+`load_dataset(…)`, `SentenceTransformer(…)`, vLLM's `LLM(…)`) is reported
+too, at the code (a model baked into the image at build time runs its code
+in the build); a script file the command runs is not read.
 
 ## Why is this bad?
 With remote code trusted, loading a model runs the Python files that come
@@ -55,17 +64,28 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-94", "ai-ml"), services=lambda s: bool(s.dangerous))
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify
+    from glmlint.catalog.services import identify, loader_calls
 
     seen: set[Loc] = set()
+    for when, commands in (("the build", workload.all_build_steps), ("the container", workload.process)):
+        for call in loader_calls(commands):
+            if call.at in seen:
+                continue
+            seen.add(call.at)
+            yield Finding(at=call.at, args={"name": workload.label, "service": call.loader.name},
+                          message=f"{workload.label} runs Python that loads from the {call.loader.name} with "
+                                  f"`{call.text}` in {when}: it {call.loader.what}")
     for match in identify(workload):
         for d in match.dangerous():
             if d.loc in seen:
                 continue
             seen.add(d.loc)
             what = f"`{d.word.text}`" if d.word is not None else f"`{d.env.name}={d.env.value}`" if d.env else "it"
+            if match.from_config(d.word):
+                what += " (set in the config file its `--config` names)"
             fix = None
-            if d.word is not None and match.canonical(d.word.text) == d.dangerous.switch.flag:
+            if d.word is not None and not match.from_config(d.word) and \
+                    match.canonical(d.word.text) == d.dangerous.switch.flag:
                 fix = RemoveSetting(d.word.loc, "cli", f"Remove `{d.word.text}`")
             yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,
                           message=f"{workload.label} starts {match.service.name} with {what}: it "

@@ -12,7 +12,10 @@ writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredo
 sudoers file from the build context that the scan can read beside the
 Dockerfile. `Defaults !authenticate` makes every rule of its users
 passwordless and counts too. The finding points at the instruction or
-command that writes the rule.
+command that writes the rule. Names are read as the build's shell reads
+them, with the base image's own `ENV` and accounts from the [image
+catalog](../images.md) (in a Jupyter Docker Stacks image, `USER ${NB_UID}`
+is `jovyan`).
 
 Not reported: a rule limited to named commands
 (`NOPASSWD: /usr/bin/apt-get update`), a rule that asks for a password

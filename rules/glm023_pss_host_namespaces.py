@@ -44,17 +44,18 @@ from glmlint import pss
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, Severity, rule
 
-_KEYS = (("host_network", "hostNetwork"), ("host_pid", "hostPID"), ("host_ipc", "hostIPC"))
+_FIELDS = ("host_network", "host_pid", "host_ipc")
 
 
 @rule(code="GLM023", slug="pss-host-namespaces", severity=Severity.ERROR,
-      message="{name} sets `{key}: true` (PSS baseline: hostNamespaces)",
+      message="{name} sets `{setting}` (PSS baseline: hostNamespaces)",
       formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-baseline", "cwe-653"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     if target.judge(workload, "hostNamespaces") is None:
         return
-    for field, key in _KEYS:
+    for field in _FIELDS:
         setting = getattr(workload, field)
         if setting.explicit and setting.value is True:
-            yield Finding(at=setting.loc, args={"name": workload.owner(setting), "key": key})
+            # in the file's own words: `hostNetwork: true`, `network_mode: host`, `--network host`
+            yield Finding(at=setting.loc, args={"name": workload.owner(setting), "setting": workload.spelled(field)})

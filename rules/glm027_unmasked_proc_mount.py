@@ -57,9 +57,12 @@ def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
         if paths is not None and (paths.value or "").strip().lower() == "unconfined" and (
                 target.judge(workload, "procMount") is not None or target.judge(workload, "procMount_restricted")
                 is not None):
-            yield Finding(at=paths.loc, args={"name": workload.label, "value": "Unmasked",
-                                              "level": target.judge_level(workload) or pss.BASELINE,
-                                              "check": "procMount (`systempaths=unconfined`)"})
+            # named as the file writes it (`systempaths=unconfined`), the PSS check it matches after it
+            written = next((i.value for i in workload.security_opts if i.loc == paths.loc), "systempaths=unconfined")
+            level = target.judge_level(workload) or pss.BASELINE
+            yield Finding(at=paths.loc, args={"name": workload.label},
+                          message=f"{workload.label} sets `{written}`: /proc and /sys are unmasked "
+                                  f"(PSS {level}: procMount)")
         return
     restricted = target.judge(workload, "procMount_restricted") is not None and \
         target.judge_level(workload) == pss.RESTRICTED

@@ -59,7 +59,7 @@ def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     drop = workload.cap_drop
     if not any(pss.capability(c.value, workload) == "ALL" for c in drop.value) and (drop.explicit or not workload.partial):
         yield Finding(at=drop.loc, args={"name": workload.label,
-                                         "what": "does not set `capabilities.drop: [ALL]`"})
+                                         "what": f"does not set `{workload.spelled('cap_drop', ['ALL'])}`"})
     for cap in workload.cap_add.value:
         if pss.capability(cap.value, workload) != "NET_BIND_SERVICE":
             yield Finding(at=cap.loc, args={"name": workload.label, "what": f"adds capability `{cap.value}`"})

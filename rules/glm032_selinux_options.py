@@ -59,7 +59,9 @@ def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     if workload.own is None or workload.pod is None:  # compose, `docker run`: `label=type:...` and friends
         for item, key, value in pss.label_options(workload.security_opts):
             if (key == "type" and value not in types) or (key in ("user", "role") and value != ""):
-                yield Finding(at=item.loc, args={"name": workload.label, "key": key, "value": value})
+                yield Finding(at=item.loc, args={"name": workload.label, "key": key, "value": value},
+                              message=f"{workload.label} sets `{item.value}` (SELinux {key} `{value}`; "
+                                      "PSS baseline: seLinuxOptions)")
         return
     for context in (workload.pod.context, workload.own):
         if context.selinux_type is not None and context.selinux_type.value not in types:

@@ -62,9 +62,10 @@ def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
         return
     if workload.pod is None:  # compose, `docker run`: named volumes and tmpfs are allowed, a host path is not
         for mount in workload.mounts:
-            if mount.kind == "bind":
-                yield Finding(at=mount.loc, args={"name": workload.label, "kind": "a host path (`hostPath`)",
-                                                  "volume": mount.source or mount.target})
+            if mount.kind == "bind":  # Kubernetes' `hostPath`, in compose's and `docker run`'s words
+                yield Finding(at=mount.loc, args={"name": workload.label, "kind": "", "volume": ""},
+                              message=f"{workload.label} bind-mounts the host path `{mount.source or mount.target}` "
+                                      "(PSS restricted: restrictedVolumes)")
         return
     for volume in workload.pod.volumes:
         if volume.kind not in pss.RESTRICTED_VOLUMES:

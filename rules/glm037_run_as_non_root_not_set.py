@@ -59,7 +59,8 @@ def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
     pod, own = workload.pod.context.run_as_non_root, workload.own.run_as_non_root
     for s in (pod, own):
         if s is not None and s.value is not True:
-            yield Finding(at=s.loc, args={"name": workload.owner(s), "what": f"sets `runAsNonRoot: {s.value}`"})
+            value = str(s.value).lower() if isinstance(s.value, bool) else s.value  # as YAML spells it
+            yield Finding(at=s.loc, args={"name": workload.owner(s), "what": f"sets `runAsNonRoot: {value}`"})
     if own is None and (pod is None or pod.value is not True) and not workload.partial:
         yield Finding(at=workload.anchor, args={"name": workload.label,
                                                 "what": "does not set `runAsNonRoot: true` (nor does its pod)"})

@@ -11,7 +11,10 @@ Flags a rule of a `Role` or `ClusterRole` that grants, by name:
   `validatingwebhookconfigurations`.
 
 `pods/*` counts as naming each pod subresource. Wildcards (`*` verbs or
-resources) are GLM040's. `create` on `pods` alone is not reported: a job
+resources) are GLM040's. A `Role` grants only within its namespace, so the
+cluster-scoped paths (`nodes/proxy`, CSR approval, webhook configurations,
+impersonating users or groups) are not reported in a Role: they grant
+nothing there. `create` on `pods` alone is not reported: a job
 or notebook controller needs it, and it is the pod security admission, not
 RBAC, that decides what such a pod may do.
 
@@ -74,6 +77,6 @@ from glmlint.rule import Finding, Kind, Risk, Severity, rule
 def check(source: SourceFile) -> Iterator[Finding]:
     for role in source.roles:
         for r in role.rules:
-            found = escalations(r)
+            found = escalations(r, namespaced=role.kind == "Role")  # a Role grants nothing cluster-scoped
             if found:
                 yield Finding(at=r.loc, args={"role": role.label, "what": "; ".join(found)})

@@ -166,4 +166,4 @@ def _grant_powers(grant: Grant, here: str) -> list[str]:
         return []
     return [f"which {via} binds to {grant.role.label}: {desc}"
             + (f" (aggregated from {where})" if where != grant.role.label else "")
-            for _rule, where, desc in powers(grant.role)]
+            for _rule, where, desc in powers(grant.role, namespaced=b.kind == "RoleBinding")]

@@ -171,3 +171,43 @@ def test_jupyter_and_sshd_are_recognised_from_one_place() -> None:
     for package in sshd.packages:
         assert analyse(one(f"FROM alpine\nRUN apk add {package} && echo 'root:x' | chpasswd\n")).installed, package
     assert not analyse(one("FROM alpine\nRUN apk add openssh-client\n")).installed
+
+
+# -- what the catalog answers is asked once per distinct question (`services._Known`) -----------
+
+
+def _matches(text: str) -> dict[str, list[tuple[str, str, bool]]]:
+    """Each service's (service id, via, whether an official image of it is known) in `text`."""
+    return {w.name: [(m.service.id, m.via, m.image is not None) for m in services.identify(w)]
+            for w in _workloads("compose.yaml", text)}
+
+
+def test_known_start_commands_differing_in_one_word_get_their_own_answer() -> None:
+    text = ("services:\n"
+            "  head:\n    image: rayproject/ray\n    command: ray start --head --block\n"
+            "  worker:\n    image: rayproject/ray\n    command: ray start --block\n")
+    want = {"head": [("ray", "command", False)], "worker": []}
+    assert _matches(text) == want
+    swapped = text.replace("--head --block", "--HEAD").replace("start --block", "start --head --block")
+    assert _matches(swapped) == {"head": [], "worker": [("ray", "command", False)]}
+    assert _matches(text) == want  # asked again: the same answers
+
+
+def test_known_images_differing_only_in_name_get_their_own_answer() -> None:
+    text = ("services:\n"
+            "  a:\n    image: ollama/ollama:0.5\n"
+            "  b:\n    image: ollama/ollama-but-not:0.5\n"
+            "  c:\n    image: myorg/app\n    command: ollama serve\n"
+            "  d:\n    image: ollama/ollama\n    command: ollama serve\n")
+    assert _matches(text) == {"a": [("ollama", "image", True)], "b": [], "c": [("ollama", "command", False)],
+                              "d": [("ollama", "command", True)]}
+
+
+def test_known_answers_follow_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "services:\n  llm:\n    image: ollama/ollama\n"
+    assert _matches(text) == {"llm": [("ollama", "image", True)]}
+    without = tuple(s for s in services.catalog() if s.id != "ollama")
+    monkeypatch.setattr(services, "catalog", lambda: without)
+    assert _matches(text) == {"llm": []}
+    monkeypatch.undo()
+    assert _matches(text) == {"llm": [("ollama", "image", True)]}

@@ -49,7 +49,7 @@ def test_pod_level_finding_is_reported_once_for_the_pod():
     report = scan([str(FIXTURES / "pod.every-container-overrides-pod-level.yaml")], rules, root=str(FIXTURES))
     pod_level = [r for r in report.results if r.code == "GLM037"]
     assert [(r.line, r.message) for r in pod_level] == [
-        (8, "Pod/overrides sets `runAsNonRoot: False` (PSS restricted: runAsNonRoot)")]
+        (8, "Pod/overrides sets `runAsNonRoot: false` (PSS restricted: runAsNonRoot)")]
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

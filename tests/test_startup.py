@@ -30,3 +30,28 @@ def test_glob_match_on_the_catalogs_patterns():
     for name in names:
         for pattern in patterns:
             assert glob_match(name, pattern) == fnmatch.fnmatchcase(name, pattern), (name, pattern)
+
+
+def test_check_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monkeypatch, capsys):
+    """`glmlint check` holds collection off during start-up; a caller's own state is kept, and only
+    a process that is glmlint's own (no argv given) freezes what start-up made."""
+    import gc
+
+    import pytest
+
+    from glmlint.cli import main
+
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER 10001\n")
+    monkeypatch.chdir(tmp_path)
+    frozen = gc.get_freeze_count()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with pytest.raises(SystemExit) as exc:
+                main(["check", "Dockerfile"])
+            assert exc.value.code == 0
+            assert gc.isenabled() is enabled
+            assert gc.get_freeze_count() == frozen
+        finally:
+            gc.enable()
+    assert capsys.readouterr().out.startswith("0 findings")

@@ -22,6 +22,8 @@ class Purpose:
     commands: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
+    # what it needs instead of the host (`root`, `capabilities`); empty: host-level privilege
+    needs: tuple[str, ...] = ()
 
     def note(self) -> str:
         return f" (no automatic fix: this is {self.description}; the privilege is its purpose)"
@@ -37,7 +39,8 @@ def load() -> dict[str, Any]:
 def purposes() -> tuple[Purpose, ...]:
     return tuple(Purpose(id=p["id"], description=p["description"], source=p["source"],
                          host_paths=tuple(p.get("host_paths") or ()), commands=tuple(p.get("commands") or ()),
-                         args=tuple(p.get("args") or ()), writes=tuple(p.get("writes") or ()))
+                         args=tuple(p.get("args") or ()), writes=tuple(p.get("writes") or ()),
+                         needs=tuple(p.get("needs") or ()))
                  for p in load()["purposes"])
 
 
@@ -46,10 +49,14 @@ def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root + "/")
 
 
-def purpose_of(workload: Workload) -> Purpose | None:
-    """The purpose that needs `workload`'s privilege, when the workload shows one."""
+def purpose_of(workload: Workload, need: str | None = None) -> Purpose | None:
+    """The purpose that needs `workload`'s privilege, when the workload shows one: a host-level one
+    (privileged, host namespaces, dangerous capabilities) by default, else one that needs `need`
+    (`root`, `capabilities`)."""
     host = [m.source for m in workload.mounts if m.kind in ("host-path", "bind") and m.source]
     for p in purposes():
+        if (need not in p.needs) if p.needs else (need is not None):
+            continue
         if any(_under(h, root) for h in host for root in p.host_paths):
             return p
         if any(_under(f.path, root) for f in workload.files for root in p.writes):
@@ -58,3 +65,8 @@ def purpose_of(workload: Workload) -> Purpose | None:
             if cmd.name in p.commands and any(a in w.text for w in cmd.args for a in p.args):
                 return p
     return None
+
+
+def purpose(pid: str) -> Purpose | None:
+    """The purpose with id `pid`."""
+    return next((p for p in purposes() if p.id == pid), None)

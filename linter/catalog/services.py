@@ -26,11 +26,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from glmlint.catalog import glob_match
-from glmlint.ir import EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
+from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -87,6 +87,20 @@ class Image:
     passes_args: bool = False  # the ENTRYPOINT script appends its arguments (`command:`) to `runs`
     env: dict[str, str] = field(default_factory=dict)
     config: dict[str, str] = field(default_factory=dict)
+    config_path: str | None = None  # the file `config` is in
+    sources: tuple[str, ...] = ()  # more sources, besides `source`
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """Where a service reads its config file (`key=value` lines): a variable naming it, a flag
+    naming it, else a file of this name in its working directory."""
+
+    env: tuple[str, ...]
+    flags: tuple[str, ...]
+    cwd: str | None
+    format: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,7 @@ class Service:
     settings: Settings | None = None
     more_sources: tuple[str, ...] = ()  # the sources of `recognize.more`
     underscores: bool = False  # its parser reads `--a_b` as `--a-b` (vLLM)
+    config_file: ConfigFile | None = None
     options_source: str = ""
 
     def image(self, name: str | None) -> Image | None:
@@ -187,7 +202,8 @@ class Service:
     @property
     def sources(self) -> list[str]:
         """Every source the entry cites, in order, once."""
-        out = [self.recognize_source, *self.more_sources, *(i.source for i in self.images),
+        out = [self.recognize_source, *self.more_sources, *(s for i in self.images for s in (i.source, *i.sources)),
+               self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
                *(l.source for l in self.listeners), self.auth_source, *(d.source for d in self.dangerous),
                *(m.source for m in self.model_stores), (self.options_source or None)]
@@ -237,8 +253,12 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          cmd=tuple(i["cmd"]) if "cmd" in i else None,
                          runs=tuple(i["runs"]) if "runs" in i else None, passes_args=bool(i.get("passes_args")),
                          env={k: str(v) for k, v in (i.get("env") or {}).items()},
-                         config={k: str(v) for k, v in (i.get("config") or {}).items()})
+                         config={k: str(v) for k, v in (i.get("config") or {}).items()},
+                         config_path=i.get("config_path"), sources=tuple(i.get("sources", ())))
                    for i in d.get("images", ()))
+    cf = d.get("config_file")
+    config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
+                             cf["source"]) if cf else None
     auth = d.get("auth", {})
     return Service(
         id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
@@ -255,7 +275,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         packages=tuple(dict.fromkeys(gathered("packages"))), family=_family(d.get("family")),
         settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
         underscores=bool((d.get("options") or {}).get("underscores")),
-        options_source=(d.get("options") or {}).get("source", ""))
+        options_source=(d.get("options") or {}).get("source", ""), config_file=config_file)
 
 
 def raw() -> dict[str, Any]:
@@ -282,6 +302,73 @@ def compiled() -> dict[str, Any]:
 def catalog() -> tuple[Service, ...]:
     """Every cataloged service, read once, on the first question."""
     return tuple(_service(sid, d) for sid, d in compiled()["services"].items())
+
+
+@dataclass(frozen=True)
+class Loader:
+    """A library that runs a model repository's code when the calling code asks (`code`, a regex)."""
+
+    id: str
+    name: str
+    code: re.Pattern[str]
+    what: str
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def loaders() -> tuple[Loader, ...]:
+    """Every cataloged loader, read once."""
+    return tuple(Loader(lid, d["name"], re.compile(d["code"]), d["what"], d["source"])
+                 for lid, d in (compiled().get("loaders") or {}).items())
+
+
+@dataclass(frozen=True)
+class LoaderCall:
+    """Python code a command runs that asks `loader` for remote code: `at` is the code's word
+    (`python -c '…'`) or the command fed it (a heredoc)."""
+
+    loader: Loader
+    at: Loc
+    text: str
+
+
+def loader_calls(commands: Iterable[Command]) -> list[LoaderCall]:
+    """The loaders asked for remote code by Python code the commands run (`-c`, or stdin)."""
+    out: list[LoaderCall] = []
+    for cmd in commands:
+        if not _PYTHON.match(cmd.name):
+            continue
+        code, at = _inline_code(cmd)
+        if code is None:
+            continue
+        for loader in loaders():
+            found = loader.code.search(code)
+            if found is not None:
+                out.append(LoaderCall(loader, at, found.group(0)))
+    return out
+
+
+def _inline_code(cmd: Command) -> tuple[str | None, Loc]:
+    """The code `python` runs from its command line (`-c CODE`) or, with no script, from stdin."""
+    args = cmd.argv[1:]
+    skip = False
+    for i, w in enumerate(args):
+        t = w.text
+        if skip:  # the value of `-W`/`-X`
+            skip = False
+            continue
+        if t == "-c":
+            return (args[i + 1].text, args[i + 1].loc) if i + 1 < len(args) else (None, cmd.loc)
+        if t.startswith("-c") and not t.startswith("--"):
+            return t[2:], w.loc
+        if t in _PYTHON_VALUE_OPTIONS:
+            skip = True
+            continue
+        if t == "-":
+            break  # the program is read from stdin
+        if t.startswith("-m") or not t.startswith("-"):
+            return None, cmd.loc  # a module or a script: its code is not here
+    return cmd.stdin, cmd.loc
 
 
 def get(service_id: str) -> Service:
@@ -446,6 +533,8 @@ class ServiceMatch:
     config: dict[str, Resolved] = field(default_factory=dict)
     files: tuple[FileWrite, ...] = ()  # files the image build and start command write (config files)
     env_imported: bool = False  # more variables come from where the scan cannot see (`envFrom`, `env_file`)
+    image_args: int = 0  # how many of `args` (the first ones) are the official image's own, not the workload's
+    config_args: tuple[Word, ...] = ()  # the words of `args` that stand for options its config file sets
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -584,12 +673,28 @@ class ServiceMatch:
             return Resolved(_split_host_port(got.value)[0], got.loc, got.how)
         return Resolved(listener.default_bind, self.loc, "default")
 
+    def from_config(self, word: Word | None) -> bool:
+        """Whether `word` stands for an option the service's config file sets (not a command-line word)."""
+        return word is not None and any(w is word for w in self.config_args)
+
+    def from_image(self, word: Word | None) -> bool:
+        """Whether `word` is one the official image's own start command gives (not the workload's)."""
+        return word is not None and any(w is word for w in self.args[:self.image_args])
+
     def auth(self) -> AuthState:
         s = self.service
+        image_off = False
         for switch in s.auth_off:
             got = self.switched(switch)
             if got is not None:
+                if self.from_image(got[1]):
+                    # the image's own start command turns it off: the image runs without
+                    # authentication by default, which is judged like a default (reachable or not)
+                    image_off = True
+                    continue
                 return AuthState("off", got[0], switch.describe(), got[1])
+        if image_off:
+            return AuthState("absent")
         for switch in s.auth_on:
             got = self.switched(switch)
             if got is not None:
@@ -663,60 +768,185 @@ def identify(workload: Workload) -> list[ServiceMatch]:
 _IDENTIFIED: dict[int, tuple[Workload, tuple[ServiceMatch, ...]]] = {}
 
 
-def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
+class _Known:
+    """What the catalog answers about words and image names, asked once per distinct question:
+    the same start commands and images recur across a tree's workloads (and across the fix
+    engine's re-parses of a file), and each answer is a pure function of the strings asked about
+    and the catalog, which it is tied to (`catalog()` read again gives a fresh `_Known`)."""
+
+    def __init__(self, services: tuple[Service, ...]) -> None:
+        self.services = services
+        self._starts: dict[tuple[str, ...], tuple[Service, int] | None] = {}
+        self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
+
+    def start(self, argv: Sequence[Word]) -> tuple[Service, int] | None:
+        """The first service (in catalog order) `argv` starts and `match_command`'s index, or None."""
+        key = tuple(w.text for w in argv)
+        if key in self._starts:
+            return self._starts[key]
+        got = None
+        for s in self.services:
+            start = match_command(s, argv)
+            if start is not None:
+                got = (s, start)
+                break
+        if len(self._starts) >= _KNOWN_MAX:
+            self._starts.clear()
+        self._starts[key] = got
+        return got
+
+    def images(self, name: str | None) -> tuple[tuple[Service, Image], ...]:
+        """Each service (in catalog order) with its cataloged official image `name` is, when it is one."""
+        if not name:
+            return ()
+        got = self._images.get(name)
+        if got is None:
+            got = tuple((s, img) for s in self.services if (img := s.image(name)) is not None)
+            if len(self._images) >= _KNOWN_MAX:
+                self._images.clear()
+            self._images[name] = got
+        return got
+
+
+_KNOWN_MAX = 4096  # distinct questions kept (a long-lived language server sees many)
+_KNOWN: _Known | None = None
+
+
+def _known() -> _Known:
+    global _KNOWN
     services = catalog()
+    if _KNOWN is None or _KNOWN.services is not services:
+        _KNOWN = _Known(services)
+    return _KNOWN
+
+
+def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
+    known = _known()
     out: list[ServiceMatch] = []
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
     for cmd in workload.process:
-        for s in services:
-            start = match_command(s, cmd.argv)
-            if start is not None:
-                out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
-                                   s.image(image_name)))
-                break
+        got = known.start(cmd.argv)
+        if got is not None:
+            s, start = got
+            out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
+                               next((img for svc, img in known.images(image_name) if svc is s), None)))
     if out:
         return tuple(out)
     # nothing recognisable on the command line: what does the image run?
     if workload.entrypoint.explicit:
         return ()
-    for s in services:
-        img = s.image(image_name)
-        if img is None:
-            continue
+    for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
-        if workload.command.explicit:
-            given = workload.command.value or ()
+        given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
+        if given is None and workload.process and workload.process[0].argv[:1] and \
+                workload.process[0].argv[0].text.startswith("-"):
+            # no `command:` of its own, and what it runs starts with an option: the `CMD` of the image
+            # it is built from (a compose `build:`), which gives the official image's ENTRYPOINT its arguments
+            given = workload.process[0].argv
+        if given is not None:
             if img.runs is not None and img.passes_args:
-                words = _synthetic(img.runs, loc) + tuple(given)  # the ENTRYPOINT script passes them on
+                own = _synthetic(img.runs, loc)  # the ENTRYPOINT script passes them on
             elif img.entrypoint is not None and img.runs is None:
-                words = _synthetic(img.entrypoint, loc) + tuple(given)
+                own = _synthetic(img.entrypoint, loc)
             else:
                 continue  # the command replaces what runs, or a wrapper script we cannot follow gets it
+            words = own + tuple(given)
         else:
-            words = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
+            words = own = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
         if not words:
             continue
         start = match_command(s, words)
         if start is None:
             start = 1  # what the official image runs is the service, by the catalog's word
-        out.append(_launch(s, workload, loc, words[start:], "image", env_own, img))
+        out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
     return tuple(out)
 
 
 def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,
-            env_own: dict[str, EnvVar], img: Image | None) -> ServiceMatch:
+            env_own: dict[str, EnvVar], img: Image | None, image_args: int = 0) -> ServiceMatch:
     env: dict[str, EnvVar] = {}
     image_loc = workload.image.loc if workload.image.value else workload.anchor
     if img is not None:
         for k, v in img.env.items():
             env[k] = EnvVar(k, v, loc if via == "image" else image_loc)
     env.update(env_own)
+    match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args)
     config: dict[str, Resolved] = {}
-    if img is not None and via == "image":  # a command of one's own may read another config file
+    named = _config_named(match)
+    # the image's config file: what its own command reads; a command of one's own reads it when it
+    # names that file, or names none and the service looks in its working directory (the image's)
+    if img is not None and (via == "image" or img.config_path is not None and (
+            named == img.config_path or named is None and s.config_file is not None and s.config_file.cwd)):
         for k, v in img.config.items():
             config[k] = Resolved(v, image_loc, "image")
-    return ServiceMatch(s, loc, args, env, img, via, config, workload.files, bool(workload.env_imports))
+    if named is not None and s.config_file is not None and s.config_file.format == "properties":
+        config.update(_properties(named, workload.files))
+    if named is not None and s.config_file is not None and s.config_file.format == "options-yaml":
+        # the file holds command-line options by their long names; the command line wins (a later word)
+        written = _options_file(named, workload.files)
+        if written:
+            match = replace(match, args=(*args[:image_args], *written, *args[image_args:]), config_args=written)
+    return replace(match, config=config) if config else match
+
+
+def _options_file(path: str, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
+    """The options a YAML file of `name: value` lines the build writes at `path` gives, as the
+    command-line words they stand for (`trust-remote-code: true` is `--trust-remote-code`), each
+    located at the step that wrote the file."""
+    found: dict[str, tuple[str, Loc]] = {}
+    for write in files:
+        if write.path != path or write.mode == "edit":
+            continue
+        if write.mode == "write":
+            found = {}
+        for line in write.text.splitlines():
+            if not line or line[0] in " \t#-":
+                continue  # nested values, comments, list items
+            key, sep, value = line.partition(":")
+            value = value.split(" #", 1)[0].strip().strip("'\"")
+            if sep and key.strip() and value:
+                found[key.strip()] = (value, write.loc)
+    words: list[Word] = []
+    for key, (value, at) in found.items():
+        flag = "--" + key
+        if value.lower() in ("true", "yes", "on"):
+            words.append(Word(flag, at))
+        elif value.lower() not in ("false", "no", "off", "null", "~"):
+            words += [Word(flag, at), Word(value, at)]
+    return tuple(words)
+
+
+def _config_named(match: ServiceMatch) -> str | None:
+    """The config file the launch names (a variable, then a flag, as the service looks), if any."""
+    cf = match.service.config_file
+    if cf is None:
+        return None
+    for name in cf.env:
+        var = match.env_set(name)
+        if var is not None:
+            return var.value if var.value and not var.dynamic else "$unknown"
+    got = match.option(*cf.flags) if cf.flags else None
+    return got[0].strip("'\"") if got is not None else None
+
+
+def _properties(path: str, files: tuple[FileWrite, ...]) -> dict[str, Resolved]:
+    """The `key=value` settings the build writes into the file at `path` (a later write replaces or
+    appends as it did), each located at the step that wrote it."""
+    out: dict[str, Resolved] = {}
+    for write in files:
+        if write.path != path or write.mode == "edit":
+            continue
+        if write.mode == "write":
+            out = {}
+        for line in write.text.splitlines():
+            line = line.strip()
+            if not line or line.startswith(("#", "!")):
+                continue
+            key, sep, value = line.partition("=")
+            if sep:
+                out[key.strip()] = Resolved(value.strip(), write.loc, "config")
+    return out
 
 
 def services_on(workload: Workload) -> list[tuple[ServiceMatch, ListenerState]]:
@@ -795,6 +1025,12 @@ def render_markdown() -> str:
             if st.defaults:
                 said.append("defaults " + ", ".join(f"`{k} {v}`" for k, v in st.defaults.items()))
             lines.append(f"- **{s.name}** settings: " + "; ".join(said) + ".")
+    if loaders():
+        lines += ["", "## Loaders", "",
+                  "Libraries that run a repository's own code when the Python that calls them asks (GLM018 reads "
+                  "the code a command runs inline, `python -c` or a heredoc):", ""]
+        for ld in loaders():
+            lines.append(f"- **{ld.name}**: code matching `{ld.code.pattern}` {ld.what} (<{ld.source}>).")
     lines += ["", "## Sources", ""]
     for s in catalog():
         lines.append(f"- **{s.name}**: " + ", ".join(f"<{u}>" for u in s.sources))

@@ -25,6 +25,24 @@ def _structure(text: str) -> tuple[list[Any], list[Any]]:
     return insts, stages
 
 
+def _final_stage(text: str) -> tuple[list[Any], Any, list[Any]]:
+    """The instructions, the final stage's FROM and the instructions after it: what `set_user`
+    reads, without resolving the stages (`build_stages` parses every RUN script). Fixes are
+    lowered against text that parsed, so `build_stages` would not refuse it; its final stage holds
+    every instruction after the last FROM."""
+    from glmlint.parsers import split_lines
+    from glmlint.parsers.dockerfile import DockerfileError, split_instructions
+
+    try:
+        insts = split_instructions(split_lines(text))
+    except DockerfileError as exc:
+        raise FixError(f"cannot read the Dockerfile: {exc}") from None
+    froms = [i for i, inst in enumerate(insts) if inst.name == "FROM"]
+    if not froms:
+        raise FixError("no FROM instruction")
+    return insts, insts[froms[-1]], insts[froms[-1] + 1:]
+
+
 def _last_line(inst: Any) -> int:
     """0-based last line of an instruction, heredoc bodies and terminators included."""
     end = int(inst.end)
@@ -56,14 +74,13 @@ def _insert_after(doc: TextDoc, inst: Any, lines: list[str]) -> Edit:
 def set_user(doc: TextDoc, setting: Setting[Any], user: str) -> list[Edit]:
     """Make the final stage run as `user`: rewrite a final `USER root` that no build step
     follows, else add `USER` after the stage's last build step (before CMD/ENTRYPOINT)."""
-    insts, stages = _structure(doc.text)
-    final = stages[-1]
+    insts, from_inst, final = _final_stage(doc.text)
     later_build = False
     if setting.explicit and len(setting.path) == 2 and setting.path[0] == "instruction":
         idx = setting.path[1]
         inst = insts[idx] if isinstance(idx, int) and idx < len(insts) else None
-        if inst is not None and inst in final.instructions:
-            after = final.instructions[final.instructions.index(inst) + 1:]
+        if inst is not None and inst in final:
+            after = final[final.index(inst) + 1:]
             later_build = any(i.name in ("RUN", "COPY", "ADD") for i in after)
             if not later_build:
                 line = doc.line_text(inst.start + 1)
@@ -73,10 +90,9 @@ def set_user(doc: TextDoc, setting: Setting[Any], user: str) -> list[Edit]:
                 start = doc.offset(inst.start + 1, m.start(2) + 1)
                 return [Edit(start, start + len(m.group(2)), user)]
     anchor = None
-    for inst in final.instructions:
+    for inst in final:
         if inst.name in _BUILD:
             anchor = inst
-    from_inst = _from_inst(insts, final)
     indent, keyword = _keyword(doc, from_inst, "USER")
     return [_insert_after(doc, anchor or from_inst, [f"{indent}{keyword} {user}"])]
 

@@ -8,6 +8,7 @@ with a one-line reason and the text stays as it was.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -218,14 +219,18 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
 # -- verification ----------------------------------------------------------------
 
 
-def _reparse(source: SourceFile, text: str, check: bool = True) -> SourceFile:
+def _reparse(source: SourceFile, text: str, check: bool = True,
+             reuse: tuple[list[Any], int] | None = None) -> SourceFile:
     """`text` parsed as `source` was. `check=False` leaves out the duplicate-key pass (its problems
     are not part of the verification; what it refuses, aliases that contain themselves or expand too
-    far, is still refused)."""
+    far, is still refused). `reuse`: `text`'s YAML documents and how many of them, unchanged, were
+    checked when `source` was read (`_Stream.documents`)."""
     from glmlint.parsers import ParseError, Skip, parse
 
+    docs, checked = reuse if reuse is not None else (None, 0)
     try:
-        new = parse(source.path, text, _HINT[source.format], source.disk_path, duplicates=check)
+        new = parse(source.path, text, _HINT[source.format], source.disk_path, duplicates=check,
+                    docs=docs, checked=checked)
     except ParseError as exc:
         raise FixError(f"the fixed text would not parse (line {exc.line}: {exc})") from None
     except Skip as exc:
@@ -234,6 +239,79 @@ def _reparse(source: SourceFile, text: str, check: bool = True) -> SourceFile:
         raise FixError("the fixed text would no longer be read as the same kind of file")
     new.disk_path = source.disk_path
     return new
+
+
+_MARKER = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)  # a document start, as libyaml scans it
+_STREAM_LEVEL = re.compile(r"^(?:%|\.\.\.(?=[ \t\r\n]|\Z))", re.M)  # directives, document ends
+
+
+class _Stream:
+    """The documents of a multi-document Kubernetes file and where each starts in its text (its
+    `---` line; 0 for a first document without one), so that a re-parse composes only from the
+    first edited document on and reuses the documents before it.
+
+    In a stream without directives (`%`), document end markers (`...`), byte order mark or line
+    breaks other than LF/CRLF, libyaml starts each document at a `---` at the start of a line
+    (also inside a block scalar, which it ends; inside a quoted scalar or a flow collection it is an
+    error, so not in a text that parsed), and nothing carries from one document to the next
+    (anchors are per document). The text from a document's `---` on, preceded by blanks that
+    keep every line, column and offset (`_pad`), then composes to exactly the nodes the whole
+    text composes to for those documents."""
+
+    def __init__(self, text: str, roots: list[Any], starts: list[int]) -> None:
+        self.text, self.roots, self.starts = text, roots, starts
+        self._pads: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, source: SourceFile, roots: list[Any]) -> _Stream | None:
+        text = source.text
+        if source.format is not Format.KUBERNETES or len(roots) < 2 or not _plain_stream(text):
+            return None
+        starts = [m.start() for m in _MARKER.finditer(text)]
+        if len(roots) == len(starts) + 1:
+            starts = [0, *starts]  # a first document without `---`
+        elif len(roots) != len(starts):
+            return None
+        ends = [*starts[1:], len(text)]
+        if any(root is not None and not start <= root.start_mark.index <= end
+               for root, start, end in zip(roots, starts, ends)):
+            return None
+        return cls(text, roots, starts)
+
+    def documents(self, text: str, first: int) -> tuple[list[Any], int] | None:
+        """The documents of `text`, this text edited from offset `first` on: those before the
+        document the first edit is in, as they are; from it on, composed again. With how many were
+        reused, or None when none is (or the edited part is not a plain stream)."""
+        from bisect import bisect_left
+
+        from glmlint.parsers import compose
+
+        keep = bisect_left(self.starts, first) - 1  # the documents that end before the first edit
+        if keep <= 0:
+            return None
+        start = self.starts[keep]
+        tail = text[start:]
+        if not _plain_stream(tail):
+            return None
+        pad = self._pads.get(start)
+        if pad is None:
+            pad = self._pads[start] = _pad(self.text[:start])
+        try:
+            docs = y.compose_all(pad + tail)
+        except y.YamlError:
+            return None  # the whole text's parse says why
+        if any(compose.is_compose(d) for d in docs):
+            return None  # read as a compose file (which rewrites its nodes): the whole text
+        return self.roots[:keep] + docs, keep
+
+
+def _plain_stream(text: str) -> bool:
+    return "\ufeff" not in text and not y._odd_breaks(text) and _STREAM_LEVEL.search(text) is None
+
+
+def _pad(text: str) -> str:
+    """Blanks with `text`'s lines and length: what precedes a document keeps its marks."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _norm(value: Any) -> Any:
@@ -511,6 +589,14 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     return out
 
 
+def _reads_others(source: SourceFile) -> bool:
+    """A compose file whose services another file completes: the one it `extends` from, or the
+    override file Compose merges over it."""
+    from glmlint.parsers import compose
+
+    return "extends" in source.text or compose.default_pair(source.disk_path or "") is not None
+
+
 def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFile]:
     """The scan's files, a compose file another one `extends` from before that one."""
     import os
@@ -518,7 +604,7 @@ def _bases_first(report: Any, by_path: dict[str, Counter[Key]]) -> list[SourceFi
     sources = list(report.sources)
     reads: dict[str, list[str]] = {}
     for s in sources:
-        if s.format is Format.COMPOSE and s.disk_path and by_path.get(s.path) and "extends" in s.text:
+        if s.format is Format.COMPOSE and s.disk_path and by_path.get(s.path) and _reads_others(s):
             got = s.reads
             if not got and not s.workloads:  # parsed in a worker: the text only
                 try:
@@ -565,7 +651,7 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 
         text_only = not source.workloads  # parsed in a worker process, which sends back no IR
         stale = compose.TEXTS and any(p in compose.TEXTS for p in source.reads) or (
-            source.format is Format.COMPOSE and compose.TEXTS and "extends" in source.text and text_only)
+            source.format is Format.COMPOSE and compose.TEXTS and _reads_others(source) and text_only)
         if eligible and (text_only or stale):
             # a pooled scan keeps only the text; a file whose `extends` base was just fixed is read again
             try:
@@ -582,6 +668,24 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
                    images: list[SourceFile], batch: bool = True) -> dict[int, tuple[FixEdit, ...]]:
+    """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
+    by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
+    the corpus, collected when the collector resumes), and the collections the allocations trigger,
+    each traversing the whole heap's younger generations and now and then all of it, took ~40% of
+    the verification's CPU."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _verified_edits(source, rules, found, images, batch)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
+                    images: list[SourceFile], batch: bool = True) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
@@ -621,10 +725,14 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
                 lowered[id(f)] = None
         return lowered[id(f)]
 
+    stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
+
     def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Found]], None]) -> bool:
         """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings)."""
         try:
-            new_source = _reparse(source, apply(source.text, edits), check=False)
+            text = apply(source.text, edits)
+            reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
+            new_source = _reparse(source, text, check=False, reuse=reuse)
             if images:
                 _relink(new_source, images)
             judge(new_source, findings(new_source, rules))
@@ -701,6 +809,7 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
     if compose and any(word in source.text for word in ("extends", "service:", "container:", "volumes_from")):
         return []
     own = {id(w) for w in source.workloads}
+    paths = [w.node_path for w in source.workloads]
     candidates: list[tuple[_Found, Any, Any]] = []  # (fix, its part, its document or None)
     for f in firsts:
         w = f.workload
@@ -711,8 +820,11 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
         if not edits:
             continue
         node = ydoc.node(path)
+        pod = None if compose else _pod_part(ydoc, path, paths, edits)
         if node is not None and y.is_map(node) and _inside(ydoc, node, edits):
             candidates.append((f, ("own", path), None if compose else path[0]))
+        elif pod is not None:
+            candidates.append((f, ("own", pod), path[0]))  # a pod-level edit in a pod of this container only
         elif not compose and ydoc.roots[path[0]] is not None and _inside(ydoc, ydoc.roots[path[0]], edits):
             candidates.append((f, ("document", path[0]), path[0]))
     if len(candidates) < 2:
@@ -724,8 +836,8 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
     batches: list[tuple[set[Any], set[Any], list[_Found]]] = []  # (parts, documents wholly taken, fixes)
     for f, part, doc in candidates:
         for parts, whole, members in batches:
-            if part in parts or doc in whole or (part[0] == "document" and doc in {p[1][0] for p in parts
-                                                                                   if p[0] == "own"}):
+            if any(_nested(part, p) for p in parts) or doc in whole or (
+                    part[0] == "document" and doc in {p[1][0] for p in parts if p[0] == "own"}):
                 continue
             parts.add(part)
             if part[0] == "document":
@@ -735,6 +847,30 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
         else:
             batches.append(({part}, {doc} if part[0] == "document" else set(), [f]))
     return [members for _parts, _whole, members in batches if len(members) > 1]
+
+
+def _pod_part(ydoc: Any, path: tuple[Any, ...], paths: list[tuple[Any, ...]], edits: list[Edit]) -> tuple[Any, ...] | None:
+    """The pod spec of the Kubernetes container at `path`, when every edit is inside it and no other
+    workload's container is: a pod-level edit (GLM004's `volumes` entry for the paths the image
+    writes) changes that container only."""
+    if len(path) < 3 or not isinstance(path[-1], int) or path[-2] not in ("containers", "initContainers"):
+        return None
+    pod = path[:-2]
+    if any(p != path and p[:len(pod)] == pod for p in paths):
+        return None
+    node = ydoc.node(pod)
+    return pod if node is not None and y.is_map(node) and _inside(ydoc, node, edits) else None
+
+
+def _nested(a: tuple[str, Any], b: tuple[str, Any]) -> bool:
+    """Whether two parts of a batch meet: the same part, or one inside the other (a container's
+    mapping in its pod spec: one workload's two fixes)."""
+    if a == b:
+        return True
+    if a[0] != "own" or b[0] != "own":
+        return False
+    shorter, longer = sorted((a[1], b[1]), key=len)
+    return longer[:len(shorter)] == shorter
 
 
 def _inside(ydoc: Any, node: Any, edits: list[Edit]) -> bool:

@@ -20,10 +20,24 @@ from glmlint.rule import (EnsureItem, Intent, MountReadOnly, PublishLoopback, Re
                           RemoveSetting, RemoveWord, ReplaceText, RestoreDefault, SetDirective, SetValue, Unset)
 
 _RULE_TERMS = (RemoveSetting, SetDirective, PublishLoopback, MountReadOnly, RestoreDefault)
+# fields whose fix also adds a writable mount (a tmpfs, an emptyDir volume in the pod)
+_NEEDS_WRITABLE_MOUNTS = frozenset({"read_only_rootfs", "writable_paths"})
+
+
+def _writable_mounts(workload: Workload) -> bool:
+    """Whether a fix can add a writable mount beside a read-only root filesystem: always in compose
+    and `docker run`; in Kubernetes where the IR knows the pod's `volumes` (`Pod.volumes_path`)."""
+    return workload.pod is None or workload.pod.volumes_path is not None
 
 
 def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Intent, ...]:
     """`intents` in the engine's operations; an intent that cannot be written here is dropped."""
+    if workload is not None and any(getattr(i, "field", None) in _NEEDS_WRITABLE_MOUNTS for i in intents) \
+            and not _writable_mounts(workload):
+        # a read-only root filesystem needs a writable /tmp beside it; where no volume can be added
+        # (a container template injected into pods written elsewhere), the fix would break the
+        # container: not offered
+        intents = tuple(i for i in intents if getattr(i, "field", None) not in _NEEDS_WRITABLE_MOUNTS)
     if not any(isinstance(i, _RULE_TERMS) for i in intents):
         return intents
     out: list[Intent] = []

@@ -63,7 +63,7 @@ class ManifestFixer(Lowering):
             else:
                 self._empty_dirs(self.writable)
         if self.pod_tree:
-            pod = self.ydoc.node(self.w.node_path[:-2])
+            pod = self.ydoc.node(self._volumes_path())
             if not y.is_map(pod):
                 raise FixError(f"cannot find the pod of {self.w.label}")
             self.edits.extend(self.ydoc.set_tree(pod, self.pod_tree))
@@ -110,8 +110,8 @@ class ManifestFixer(Lowering):
                 self.ensure_item(Setting((), self.w.anchor, explicit=False), "security_opts", text)
             return
         keys = self._keys(field)
-        if field == "apparmor" and setting.explicit and not setting.path and value == "RuntimeDefault":
-            value = "runtime/default"  # the `container.apparmor.security.beta.kubernetes.io/<c>` annotation's spelling
+        if field in ("apparmor", "seccomp") and setting.explicit and not setting.path and value == "RuntimeDefault":
+            value = "runtime/default"  # the AppArmor and seccomp annotations' spelling
         if not self._replace(setting, value):
             _merge(self.tree, keys, value)
         if field == "read_only_rootfs" and value is True and "/tmp" not in self.writable:
@@ -166,15 +166,21 @@ class ManifestFixer(Lowering):
         if paths:
             _merge(self.tree, tmpfs, paths)
 
+    def _volumes_path(self) -> tuple[str | int, ...]:
+        """Where the pod's `volumes` go (the IR's `Pod.volumes_path`: a pod spec, an Argo template, a
+        KServe predictor)."""
+        pod = self.w.pod
+        if pod is None or pod.volumes_path is None:
+            raise FixError(f"cannot find the pod of {self.w.label} to add an emptyDir")
+        return pod.volumes_path
+
     def _empty_dirs(self, paths: list[str]) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
         nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
         paths = self._unmounted(paths)
         if not paths:
             return
-        if len(self.w.node_path) < 3 or self.w.node_path[-2] not in ("containers", "initContainers"):
-            raise FixError(f"cannot find the pod of {self.w.label} to add an emptyDir")
-        pod = self.ydoc.node(self.w.node_path[:-2])
+        pod = self.ydoc.node(self._volumes_path())
         mounts, volumes = self.fields["mounts"].keys, self.fields["volumes"].keys
         taken = {y.text(y.get(v, "name")) for v in y.items(y.get(pod, *volumes))} if y.is_map(pod) else set()
         for path in paths:

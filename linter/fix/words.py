@@ -92,6 +92,10 @@ def remove_words(doc: TextDoc, loc: Loc, count: int = 1) -> list[Edit]:
         prev = text[doc.line_start(line_start - 1):doc.line_end(line_start - 1)] if line_start > 0 else ""
         if rest.strip() == "\\" and prev.rstrip().endswith("\\"):
             return [Edit(line_start, doc.after_line(e.end), "")]
+        if not rest.strip() and line_start > 0:
+            # a line of a YAML block scalar holding only this word (a workflow job container's
+            # folded `options: >-`): the line goes, not just the word
+            return [Edit(line_start, doc.after_line(e.end), "")]
     return edits
 
 

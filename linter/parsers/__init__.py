@@ -40,10 +40,13 @@ def detect(name: str, rel_path: str = "") -> str | None:
     return None
 
 
-def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: bool = True) -> SourceFile | None:
+def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: bool = True,
+          docs: list[object] | None = None, checked: int = 0) -> SourceFile | None:
     """Parse one file. Raises `ParseError` for bad input, `Skip` for files not ours.
     `duplicates=False`: no problems for duplicate YAML keys (the fix engine's re-parses, which ignore
-    problems); what cannot be read safely is refused all the same."""
+    problems); what cannot be read safely is refused all the same. `docs`: the YAML documents of
+    `text`, already composed, of which the first `checked` were checked (`_check_yaml`) when the
+    file was read before (the fix engine's re-parses reuse the documents an edit leaves alone)."""
     if hint == "dockerfile":
         from glmlint.parsers import dockerfile
 
@@ -63,7 +66,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             return dockerrun.parse(display, text)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
-    return _parse_yaml(display, text, hint, real_path, duplicates)
+    return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked)
 
 
 def _in_helm_chart(real_path: str) -> bool:
@@ -85,14 +88,16 @@ def _template_keys(doc: object) -> bool:
     return False
 
 
-def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: bool = True) -> SourceFile | None:
+def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: bool = True,
+                docs: list[object] | None = None, checked: int = 0) -> SourceFile | None:
     from glmlint.parsers import yamlnodes
 
     templated = bool(_TEMPLATE.search(text))
     if templated and real_path and _in_helm_chart(real_path):
         raise Skip("skipped: Helm template, render it first (`helm template … | glmlint check -`)")
     try:
-        docs = yamlnodes.compose_all(text)
+        if docs is None:
+            docs = yamlnodes.compose_all(text)
     except yamlnodes.YamlError as exc:
         if templated:
             raise Skip("skipped: template (`{{ }}`/`{% %}`), render it first") from None
@@ -102,16 +107,17 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
     from glmlint.parsers import compose, kubernetes
 
     if any(compose.is_compose(d) for d in docs):
-        problems = _check_yaml(display, text, docs, duplicates=duplicates)
+        problems = _check_yaml(display, text, docs[checked:], duplicates=duplicates)
         source = compose.parse(display, text, docs, real_path)
     elif any(kubernetes.is_kubernetes(d) for d in docs):
-        problems = _check_yaml(display, text, docs, skip=lambda d: kubernetes.is_kubernetes(d)
+        problems = _check_yaml(display, text, docs[checked:], skip=lambda d: kubernetes.is_kubernetes(d)
                                and not kubernetes.may_run(d), duplicates=duplicates)
         source = kubernetes.parse(display, text, docs)
     else:
         from glmlint.parsers import dockerrun
 
-        if dockerrun.MARKER.search(text) and any(dockerrun.is_workflow(d) for d in docs):
+        if (dockerrun.MARKER.search(text) or dockerrun.JOB_CONTAINER.search(text)) \
+                and any(dockerrun.is_workflow(d) for d in docs):
             return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
         return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
     source.problems.extend(problems)
@@ -129,7 +135,9 @@ def _check_yaml(display: str, text: str, docs: list[object],
     from glmlint.parsers import yamlnodes
 
     problems: list[Problem] = []
-    aliases = "*" in text
+    # an alias needs an anchor before it (composing refuses an undefined one): without both `*` and
+    # `&` in the text each document is a tree (a `*` alone is a glob, a cron field, a wildcard)
+    aliases = "*" in text and "&" in text
     if not aliases and not duplicates:
         return problems  # without an alias nothing is refused: only duplicate keys would be found
     for doc in docs:

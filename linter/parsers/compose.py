@@ -63,6 +63,36 @@ class _Files:
 _SHELL_KEYS = frozenset({"command", "entrypoint", "healthcheck"})
 _DOTENV_MAX = 1 << 20
 
+# The project Compose loads when no `-f` is given: the first of `DEFAULT_FILES` that exists in the
+# directory, with the first of `OVERRIDE_FILES` that exists there merged over it (compose-go
+# cli/options.go `DefaultFileNames`, `DefaultOverrideFileNames`, `WithDefaultConfigPath`, v2.x).
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
+                  "docker-compose.override.yaml")
+
+
+def _first_file(directory: str, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        path = os.path.join(directory, name)
+        if path in TEXTS or os.path.isfile(path):
+            return path
+    return None
+
+
+def default_pair(real_path: str) -> tuple[str, str] | None:
+    """(base, override) absolute paths when `real_path` is one of the two files of a default
+    project (`compose.yaml` and the `compose.override.yaml` beside it), else None."""
+    if not real_path or real_path == "-":
+        return None
+    name = os.path.basename(real_path)
+    if name not in DEFAULT_FILES and name not in OVERRIDE_FILES:
+        return None
+    directory = os.path.dirname(os.path.abspath(real_path))
+    base, override = _first_file(directory, DEFAULT_FILES), _first_file(directory, OVERRIDE_FILES)
+    if base is None or override is None or os.path.abspath(real_path) not in (base, override):
+        return None
+    return base, override
+
 
 def dotenv(real_path: str) -> dict[str, str]:
     """The variables of the `.env` file in the compose file's directory (Compose's project directory)."""
@@ -105,6 +135,13 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         env = dotenv(real_path)
     files = _Files(os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else "",
                    os.path.dirname(path), env=env)
+    pair = default_pair(real_path)
+    overrides: dict[str, View] = {}  # this file is the project's base: the override's services
+    in_base: frozenset[str] = frozenset()  # this file is the override: the services the base defines
+    if pair is not None and os.path.abspath(real_path) == pair[0]:
+        overrides = _override_views(pair[1], files)
+    elif pair is not None:
+        in_base = _service_names(pair[0])
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):
@@ -117,9 +154,15 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if not y.is_map(node):
                 continue
             view = _merged(name, table, views, files)
+            if d == 0 and name in overrides:
+                view = _overlay(view, overrides[name])
             w = _service(path, d, name, key, view, lines, done, source.assumed, env)
             depth = views[name][1] - 1
-            source.workloads.append(dataclasses.replace(w, extends_depth=depth) if depth else w)
+            if depth:
+                w = dataclasses.replace(w, extends_depth=depth)
+            if d == 0 and name in in_base:  # Compose merges it over the base's service: judged there
+                w = dataclasses.replace(w, partial=True)
+            source.workloads.append(w)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -161,6 +204,7 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
             if found is None:
                 continue
             node.value = found.text
+            y.replaced()
             at = y.loc(node)
             if found.defaulted and not at.file:  # `assumed` is by position in the file being parsed
                 assumed[(at.line, at.col)] = found.defaulted
@@ -233,6 +277,80 @@ def _external(ext: Any, files: _Files, at: Any) -> tuple[View, int] | None:
     return view, cache[service][1] + len(files.stack)
 
 
+def _compose_doc(path: str, files: _Files) -> Any:
+    """The `services:` mapping of another file of the project, its values located in that file."""
+    text = _read_other(path)
+    if text is None:
+        return None
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return None
+    services = y.get(docs[0], "services") if docs else None
+    if not y.is_map(services):
+        return None
+    display = os.path.normpath(os.path.join(files.display_dir, os.path.basename(path))).replace(os.sep, "/")
+    y.stamp(docs, display)
+    files.kept.append(docs)
+    return services
+
+
+def _override_views(path: str, files: _Files) -> dict[str, View]:
+    """The services of the project's override file, each as merged in that file (its own
+    `extends` applied), interpolated with the project's variables."""
+    services = _compose_doc(path, files)
+    if services is None:
+        return {}
+    files.reads.append(path)
+    _interpolate(services, files.env, {}, files.done)
+    table = y.entries(services)
+    sub = _Files(files.real_dir, files.display_dir, ((path, ""),), files.reads, files.env, files.done, files.kept)
+    cache: dict[str, tuple[View, int]] = {}
+    out: dict[str, View] = {}
+    from glmlint.parsers.base import ParseError
+
+    for name, (_key, node) in table.items():
+        if y.is_map(node):
+            try:
+                out[name] = _merged(name, table, cache, sub)
+            except ParseError:
+                continue  # the override file reports it itself
+    return out
+
+
+def _service_names(path: str) -> frozenset[str]:
+    """The services the project's base file defines."""
+    text = _read_other(path)
+    if text is None:
+        return frozenset()
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return frozenset()
+    services = y.get(docs[0], "services") if docs else None
+    return frozenset(n for n, (_k, v) in y.entries(services).items() if y.is_map(v)) if y.is_map(services) else frozenset()
+
+
+def _overlay(view: View, top: View) -> View:
+    """`top`'s keys merged over `view`'s, as Compose merges one file over another."""
+    out = {k: list(v) for k, v in view.items()}
+    for k, pairs in top.items():
+        for kv in pairs:
+            _merge_key(out, k, kv)
+    return out
+
+
+def _merge_key(view: View, k: str, kv: tuple[Any, Any]) -> None:
+    """Merge one key of a service over `view` as Compose does (compose-go override/merge.go):
+    sequences are appended, mappings merged key by key (`deploy.resources.limits.memory` stays when
+    the other side sets `deploy.replicas`), anything else replaced. An appended mapping is read
+    from the last one that sets the key below it (`_read`)."""
+    if k in view and (k in _LIST_KEYS or (y.is_map(kv[1]) and y.is_map(view[k][-1][1]))):
+        view[k].append(kv)
+    else:
+        view[k] = [kv]
+
+
 def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple[View, int]],
             files: _Files | None = None) -> View:
     """The service's keys with `extends` (same file) applied: base first, then the service.
@@ -270,10 +388,7 @@ def _merged(name: str, table: dict[str, tuple[Any, Any]], cache: dict[str, tuple
                                  f"the `extends` chain of service `{link}` is longer than {MAX_EXTENDS}")
             view = {k: list(v) for k, v in base_view.items()}
         for k, kv in y.entries(table[link][1]).items():
-            if k in _LIST_KEYS and k in view:
-                view[k].append(kv)
-            else:
-                view[k] = [kv]
+            _merge_key(view, k, kv)
         cache[link] = (view, depth)
     return cache[name][0]
 
@@ -323,7 +438,9 @@ def _read(view: View, base: tuple[str | int, ...], row: Key) -> Setting[Any] | N
     pair = _last(view, first)
     if pair is None:
         return None
-    node = y.get(pair[1], *rest) if rest else pair[1]
+    node = pair[1]
+    if rest:  # below a mapping merged across files or `extends`: the last one that sets it
+        node = next((got for _k, n in reversed(view[first]) if (got := y.get(n, *rest)) is not None), None)
     if node is None:
         return None
     if row.read == BOOL:
@@ -415,11 +532,14 @@ def _sysctls(view: View, base: tuple[str | int, ...]) -> list[Item]:
     pair = _last(view, key)
     if pair is None:
         return []
-    node = pair[1]
-    if y.is_map(node):
-        return [Item(name, y.loc(k), (*base, key, name)) for name, (k, _v) in y.entries(node).items()]
-    return [Item((y.text(n) or "").split("=", 1)[0].strip(), y.loc(n), (*base, key, i))
-            for i, n in enumerate(y.items(node)) if y.is_scalar(n) and y.text(n)]
+    out: list[Item] = []
+    for _k, node in view[key] if y.is_map(pair[1]) else [pair]:  # mappings merge (`_merge_key`)
+        if y.is_map(node):
+            out.extend(Item(name, y.loc(k), (*base, key, name)) for name, (k, _v) in y.entries(node).items())
+        else:
+            out.extend(Item((y.text(n) or "").split("=", 1)[0].strip(), y.loc(n), (*base, key, i))
+                       for i, n in enumerate(y.items(node)) if y.is_scalar(n) and y.text(n))
+    return out
 
 
 def security_settings(opts: tuple[Item, ...] | list[Item]) -> dict[str, Setting[Any]]:
@@ -444,12 +564,17 @@ def _build(view: View) -> Build | None:
     pair = _last(view, "build")
     if pair is None:
         return None
-    node = pair[1]
-    if y.is_scalar(node):
-        return Build(y.text(node) or ".", None, y.loc(pair[0]))
-    context = y.text(y.get(node, "context")) or "."
-    dockerfile = y.text(y.get(node, "dockerfile"))
-    return Build(context, dockerfile, y.loc(pair[0]))
+    context: str | None = None
+    dockerfile: str | None = None
+    target: str | None = None
+    for _k, node in view["build"]:  # mappings merged key by key (`_merge_key`)
+        if y.is_scalar(node):
+            context, dockerfile, target = y.text(node), None, None
+        else:
+            context = y.text(y.get(node, "context")) or context
+            dockerfile = y.text(y.get(node, "dockerfile")) or dockerfile
+            target = y.text(y.get(node, "target")) or target
+    return Build(context or ".", dockerfile, y.loc(pair[0]), target)
 
 
 def _argv(view: View, key: str, base: tuple[str | int, ...], lines: list[str]
@@ -582,6 +707,26 @@ def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
                 out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
             elif y.is_scalar(node):
                 out.append(parse_volume(y.text(node) or "", y.loc(node), path))
+    if len(view.get(key, [])) > 1:
+        out = _by_target(out)
+    return out
+
+
+def _by_target(mounts: list[Mount]) -> list[Mount]:
+    """Mounts merged from several files or `extends`, as Compose merges them: one per container
+    path, the later one replacing the earlier (an override's `./fake.sock:/var/run/docker.sock`
+    replaces the base's socket; compose-go merges `volumes` by target)."""
+    out: list[Mount] = []
+    at: dict[str, int] = {}
+    for m in mounts:
+        target = m.target.strip().rstrip("/") or m.target
+        if not target or "$" in target:
+            out.append(m)
+        elif target in at:
+            out[at[target]] = m
+        else:
+            at[target] = len(out)
+            out.append(m)
     return out
 
 
@@ -645,7 +790,11 @@ def _build_args(view: View, base: tuple[str | int, ...], done: dict[int, bool], 
     pair = _last(view, keys[0])
     if pair is None or not y.is_map(pair[1]):
         return []
-    return _variables(y.get(pair[1], *keys[1:]), (*base, *keys), done, assumed)
+    out: list[EnvVar] = []
+    for _k, node in view[keys[0]]:  # `build` mappings merged across files or `extends` (`_merge_key`)
+        if y.is_map(node):
+            out.extend(_variables(y.get(node, *keys[1:]), (*base, *keys), done, assumed))
+    return out
 
 
 def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],

@@ -18,11 +18,12 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
-from glmlint.shell import file_writes, from_argv, parse_script
+from glmlint.shell import file_writes, from_argv, parse_script, shifted
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -32,6 +33,9 @@ _NEEDS_ARGUMENTS = {"ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "MAI
 _HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _ESCAPE_DIRECTIVE = re.compile(r"^\s*#\s*escape\s*=\s*([\\`])\s*$", re.I)
 _DIRECTIVE = re.compile(r"^\s*#\s*[a-zA-Z_]+\s*=")
+_KEYWORD = re.compile(r"\s*\S+\s*")  # an instruction's keyword and the blanks after it
+_NONBLANK = re.compile(r"\S+")
+_RUN_FLAGS = re.compile(r"((?:--[a-z-]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?\s+)*)")
 _VAR = re.compile(r"\$(?:\{(?P<b>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<w>[^}]*))?\}|(?P<n>[A-Za-z_][A-Za-z0-9_]*))")
 
 
@@ -82,9 +86,10 @@ class Stage:
     downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
 
 
-def parse(path: str, text: str, real_path: str = "") -> SourceFile:
+def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
     """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
-    (`CONTEXT_FILES`) can be read from the build context beside it."""
+    (`CONTEXT_FILES`) can be read from the build context beside it. `target`: the stage a
+    `docker build --target` builds (compose `build.target`) instead of the last one."""
     lines = split_lines(text)
     instructions = split_instructions(lines)
     build_args: list[EnvVar] = []
@@ -92,6 +97,8 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
+    if target is not None:
+        final = next((s for s in stages if s.name == target.lower()), None) or final
     chain = []
     stage: Stage | None = final
     while stage is not None:
@@ -188,7 +195,15 @@ def split_instructions(lines: list[str]) -> list[Instruction]:
     escape = escape_char(lines)
     blanked, heredocs = _blank_heredocs(lines, escape)
     # a final newline: dockerfile-parse drops a last line that is one bare word without one (`FROM x\nBOGUS`)
-    parser = DockerfileParser(fileobj=io.BytesIO(("\n".join(blanked) + "\n").encode("utf-8", "surrogatepass")))
+    text = "\n".join(blanked) + "\n"
+    try:
+        text.encode("utf-8")
+        # it reads lines from a text file as they are (split at `\n` only, like bytes); bytes it
+        # would decode line by line, which costs more than its parse of a short file
+        fileobj: io.IOBase = io.StringIO(text)
+    except UnicodeEncodeError:  # lone surrogates: given as before, and its decoding refuses them
+        fileobj = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    parser = DockerfileParser(fileobj=fileobj)
     out: list[Instruction] = []
     for entry in sorted(parser.structure, key=lambda e: e["startline"]):
         name = entry["instruction"]
@@ -214,6 +229,19 @@ def _blank_heredocs(lines: list[str], escape: str) -> tuple[list[str], dict[int,
     """
     out = list(lines)
     found: dict[int, list[tuple[str, str, int]]] = {}
+    if not any("<<" in line for line in lines):
+        # no heredoc (the common case): only the empty lines inside a continuation, that is
+        # after a line (not a comment) that ends in the escape character, and comment or
+        # empty lines since
+        continued = False
+        for i, line in enumerate(lines):
+            bare = line.strip()
+            if not bare:
+                if continued:
+                    out[i] = "#"
+            elif bare[0] != "#":
+                continued = line.rstrip().endswith(escape)
+        return out, found
     n = len(lines)
     i = 0
     while i < n:
@@ -261,27 +289,27 @@ def _blank_heredocs(lines: list[str], escape: str) -> tuple[list[str], dict[int,
 
 def _arguments(lines: list[str], start: int, end: int, escape: str) -> tuple[str, list[tuple[int, int]], str]:
     first = lines[start]
-    m = re.match(r"\s*\S+\s*", first)
+    m = _KEYWORD.match(first)
     offset = m.end() if m else len(first)
-    rows: list[tuple[int, int]] = []
-    parts: list[str] = []
-    for n in range(start, end + 1):
-        line = lines[n]
-        if n != start and (line.lstrip().startswith("#") or not line.strip()):
-            continue  # comment and empty lines inside a continuation are dropped by Docker
-        col = offset if n == start else 0
-        parts.append(line[col:])
-        rows.append((n, col))
+    rows: list[tuple[int, int]] = [(start, offset)]
     joined: list[str] = []
     shell: list[str] = []
-    for p in parts:
-        body = p.rstrip()
+    for n in range(start, end + 1):
+        if n == start:
+            part = first[offset:]
+        else:
+            part = lines[n]
+            bare = part.strip()
+            if not bare or bare[0] == "#":
+                continue  # comment and empty lines inside a continuation are dropped by Docker
+            rows.append((n, 0))
+        body = part.rstrip()
         if body.endswith(escape):
             joined.append(body[:-1])
             shell.append(body[:-1] + "\\")
         else:
-            joined.append(p)
-            shell.append(p)
+            joined.append(part)
+            shell.append(part)
     return "\n".join(shell), rows, "".join(joined).strip()
 
 
@@ -420,7 +448,7 @@ def words_of(inst: Instruction) -> list[tuple[str, Loc]]:
         text = texts[row] if row < len(texts) else ""
         if text.rstrip().endswith("\\") and row < len(inst.rows) - 1:
             text = text.rstrip()[:-1]
-        out.extend((m.group(), Loc(line + 1, col + m.start() + 1)) for m in re.finditer(r"\S+", text))
+        out.extend((m.group(), Loc(line + 1, col + m.start() + 1)) for m in _NONBLANK.finditer(text))
     return out
 
 
@@ -486,19 +514,22 @@ def _context_reader(real_path: str) -> ContextReader:
     """Read `src` (as a COPY source names it) from the first plausible build context: the
     Dockerfile's directory, then its parents up to the repository root (`.git`)."""
     roots: list[str] = []
-    here = os.path.dirname(os.path.abspath(real_path))
-    for _ in range(_CONTEXT_LEVELS + 1):
-        roots.append(here)
-        if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
-            break
-        here = os.path.dirname(here)
+
+    def find_roots() -> list[str]:  # on the first read: most Dockerfiles copy nothing the rules read
+        here = os.path.dirname(os.path.abspath(real_path))
+        for _ in range(_CONTEXT_LEVELS + 1):
+            roots.append(here)
+            if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
+                break
+            here = os.path.dirname(here)
+        return roots
 
     def read(src: str) -> tuple[str, str] | list[tuple[str, str]] | None:
         """(shown path, text) for a file; [(name, text)...] for a directory's files; None if absent."""
         rel = os.path.normpath(src.lstrip("/"))
         if rel.startswith(".."):
             return None  # outside any build context
-        for root in roots:
+        for root in roots or find_roots():
             full = os.path.join(root, rel)
             if os.path.isfile(full):
                 text = _small_text(full)
@@ -597,10 +628,20 @@ def _unknown(written: str | None, scope: dict[str, str]) -> tuple[bool, tuple[st
     return False, found.defaulted
 
 
-def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:
-    """`K=V K2="v 2"` pairs, or the legacy `ENV K value with spaces` form."""
+@lru_cache(maxsize=512)
+def _shell_words(text: str) -> tuple[str, ...]:
+    """`text` split as a POSIX shell splits it (blanks if its quotes do not close); kept,
+    as the same `ENV`/`ARG` lines recur across a tree's Dockerfiles."""
     import shlex
 
+    try:
+        return tuple(shlex.split(text, posix=True))
+    except ValueError:
+        return tuple(text.split())
+
+
+def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:
+    """`K=V K2="v 2"` pairs, or the legacy `ENV K value with spaces` form."""
     text = args.strip()
     if not text:
         return []
@@ -609,11 +650,8 @@ def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:
         if allow_bare:
             return [(first[0], None)]
         return [(first[0], first[1] if len(first) > 1 else "")]
-    try:
-        words = shlex.split(text, posix=True)
-    except ValueError:
-        words = text.split()
     out: list[tuple[str, str | None]] = []
+    words = _shell_words(text)
     for w in words:
         key, eq, value = w.partition("=")
         out.append((key, value if eq else None))
@@ -643,16 +681,19 @@ def _json_array(args: str) -> list[str] | None:
     return None
 
 
-def _locate(inst: Instruction):  # type: ignore[no-untyped-def]
+def _locate(inst: Instruction, skip: int = 0):  # type: ignore[no-untyped-def]
+    """(row, column) in the instruction's shell source -> file location; `skip`: characters
+    dropped from the start of its first row (RUN flags)."""
     rows = inst.rows
+    count = len(rows)
     bodies: list[int] = []
     for _word, body, first in inst.heredocs:
         bodies.extend(range(first, first + body.count("\n") + 1))
 
     def locate(row: int, col: int) -> Loc:
-        if row < len(rows):
+        if row < count:
             line, offset = rows[row]
-            return Loc(line + 1, offset + col + 1)
+            return Loc(line + 1, offset + col + (skip + 1 if row == 0 else 1))
         extra = row - len(rows)
         if extra < len(bodies):
             return Loc(bodies[extra] + 1, col + 1)
@@ -663,7 +704,7 @@ def _locate(inst: Instruction):  # type: ignore[no-untyped-def]
 
 def _strip_run_flags(source: str) -> tuple[str, int]:
     """Drop `--mount=...`/`--network=...` flags before a RUN's command; return the column shift."""
-    m = re.match(r"((?:--[a-z-]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?\s+)*)", source)
+    m = _RUN_FLAGS.match(source)
     skip = m.end() if m else 0
     return source[skip:], skip
 
@@ -675,11 +716,11 @@ def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
     if shell and shell[0].rsplit("/", 1)[-1] not in ("sh", "bash", "ash", "dash", "zsh"):
         return []  # PowerShell/cmd: not a POSIX shell
     source, skip = _strip_run_flags(inst.source)
-    base = _locate(inst)
+    return _memo(("RUN", source, skip), inst, lambda: _run_script(inst, source, skip))
 
-    def locate(row: int, col: int) -> Loc:
-        return base(row, col + skip if row == 0 else col)
 
+def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
+    locate = _locate(inst, skip)
     if inst.heredocs and source.lstrip().startswith("<<"):
         # `RUN <<EOF` with no command: BuildKit runs the body as a script
         commands: list[Command] = []
@@ -690,6 +731,39 @@ def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
     for word, body, _first in inst.heredocs:
         script += "\n" + body + word
     return parse_script(script, locate)
+
+
+# -- the same script, parsed once ------------------------------------------------------
+#
+# Real trees repeat RUN scripts: across the variants of an image (docker-library's
+# Dockerfiles of one version differ in a few lines), and in every re-parse the fix
+# engine makes of a file with one line changed. The commands of a script depend on its
+# text and on where its rows are in the file, and on nothing else: every location in
+# them comes from `_locate` (the rows' lines and columns, the heredoc bodies' first
+# lines, the instruction's last line), or from a word's location (`sh -c '...'`,
+# wrappers). So a script met again with its rows in the same places *relative to its
+# first line* has the same commands, every line moved by the same amount. The key holds
+# the script and that geometry; the value the commands and the first line they were
+# located from. Bounded, so that a long scan or a language server holds a few hundred
+# scripts at most.
+
+_MEMO_SIZE = 256
+_memo_store: dict[tuple[object, ...], tuple[int, list[Command]]] = {}
+
+
+def _memo(what: tuple[object, ...], inst: Instruction, compute: Callable[[], list[Command]]) -> list[Command]:
+    first = inst.start
+    key = (what, tuple((line - first, col) for line, col in inst.rows),
+           tuple((word, body, line - first) for word, body, line in inst.heredocs), inst.end - first)
+    got = _memo_store.get(key)
+    if got is not None:
+        at, commands = got
+        return list(commands) if at == first else shifted(commands, first - at)
+    commands = compute()
+    if len(_memo_store) >= _MEMO_SIZE:
+        del _memo_store[next(iter(_memo_store))]  # the oldest
+    _memo_store[key] = (first, commands)
+    return list(commands)
 
 
 def _argv_setting(inst: Instruction, shell: list[str]) -> Setting[tuple[Word, ...] | None]:
@@ -727,4 +801,4 @@ def _process(final: Stage) -> list[Command]:
 def _shell_process(inst: Instruction) -> list[Command]:
     loc = inst.loc()
     head = Command((Word("/bin/sh", loc), Word("-c", loc), Word(inst.args, loc, "$" in inst.args)), loc)
-    return [head, *parse_script(inst.source, _locate(inst))]
+    return [head, *_memo(("shell", inst.source), inst, lambda: parse_script(inst.source, _locate(inst)))]

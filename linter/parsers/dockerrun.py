@@ -37,6 +37,7 @@ from glmlint.parsers import yamlnodes as y
 
 PROGRAMS = {"docker", "podman", "nerdctl", "nvidia-docker"}
 MARKER = re.compile(r"docker|podman|nerdctl")  # the cheap test a file passes before it is parsed
+JOB_CONTAINER = re.compile(r"^[ \t]+(?:container|services):", re.M)  # a workflow job's containers
 _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
                  "sh-session", "bash-session", "terminal"}
@@ -92,6 +93,7 @@ class Snippet:
         self.cols: list[list[int]] = []  # per row: the 0-based file column of each character
         self.rows: list[int] = []  # per row: the 1-based file line
         self.restore: dict[str, str] = {}  # placeholder -> the text it stands for
+        self.partial = False  # its commands are completed by options written elsewhere
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -203,7 +205,11 @@ def yaml_run(node: Any, lines: list[str]) -> Snippet:
     if style in ("|", ">"):
         last = node.end_mark.line  # 0-based line after the scalar's last line
         rows = range(start.line - 1, min(last + 1, len(lines)))
-        body = [lines[r] for r in rows]
+        body = []
+        for r in rows:  # the scalar's end mark may be on the next key's line: its text ends before that
+            if lines[r].strip() and len(lines[r]) - len(lines[r].lstrip(" ")) < indent:
+                break
+            body.append(lines[r])
         while body and not body[-1].strip():
             body.pop()
         for k, line in enumerate(body):
@@ -250,6 +256,73 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 yield yaml_run(run, lines)
 
 
+def workflow_containers(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
+    """Every job's `container:` and `services:` of a GitHub workflow, as the command line the runner
+    creates it with: `docker run --name <job or service>`, the `options:` (docker create options,
+    written as on a command line), each `volumes:` item as `-v` and `ports:` item as `-p`, then the
+    `image:`. Each word is located where it is written (the name and the verb at the key)."""
+    for doc in docs:
+        jobs = y.get(doc, "jobs")
+        if not y.is_map(jobs):
+            continue
+        for job_name, (_k, job) in y.entries(jobs).items():
+            if not y.is_map(job):
+                continue
+            entries = y.entries(job)
+            found: list[tuple[str, Any, Any]] = []
+            if "container" in entries:
+                found.append((job_name, *entries["container"]))
+            services = y.get(job, "services")
+            if y.is_map(services):
+                found.extend((name, k, v) for name, (k, v) in y.entries(services).items())
+            for name, key, node in found:
+                snip = _container_snippet(name, key, node, lines)
+                if snip is not None:
+                    yield snip
+
+
+def _container_snippet(name: str, key: Any, node: Any, lines: list[str]) -> Snippet | None:
+    image = node if y.is_scalar(node) else y.get(node, "image") if y.is_map(node) else None
+    if not y.is_scalar(image) or not y.text(image) or not _SAFE_NAME.match(name):
+        return None
+    snip = Snippet()
+    snip.partial = True  # the runner adds its own options (`--workdir`, `-v` of the workspace)
+    at = y.loc(key)
+    head = f"docker run --name {name} \\"
+    snip.add(at.line, head, [at.col - 1] * len(head))
+    if y.is_map(node):
+        options = y.get(node, "options")
+        if y.is_scalar(options) and y.text(options):
+            part = yaml_run(options, lines)
+            snip.restore.update(part.restore)
+            for row, cols, line_no in zip(part.lines, part.cols, part.rows):
+                if not row.strip():
+                    continue
+                if not row.rstrip().endswith("\\"):
+                    row += " \\"
+                    cols = cols + [cols[-1] if cols else 0] * (len(row) - len(cols))
+                snip.add(line_no, row, cols)
+        for list_key, flag in (("volumes", "-v"), ("ports", "-p")):
+            items = y.get(node, list_key)
+            for item in y.items(items) if y.is_seq(items) else ():
+                text = y.text(item) if y.is_scalar(item) else None
+                if not text or any(c in text for c in "'\"\\ "):
+                    continue
+                start, _ = y.content(item, lines)
+                row = f"{flag} {text} \\"
+                snip.add(start.line, row, [start.col - 1] * (len(flag) + 1)
+                         + list(range(start.col - 1, start.col - 1 + len(text))) + [start.col - 1 + len(text)] * 2)
+    text = y.text(image) or ""
+    if any(c in text for c in "'\"\\"):
+        return None
+    start, _ = y.content(image, lines)
+    _add_expr(snip, start.line, text, start.col - 1)  # `${{ matrix.image }}`: one word, not known here
+    return snip
+
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
 def is_workflow(doc: Any) -> bool:
     """A GitHub Actions workflow (`jobs:`) or composite action (`runs: {steps: ...}`)."""
     return bool(y.is_map(y.get(doc, "jobs")) or y.is_seq(y.get(doc, "runs", "steps")))
@@ -272,9 +345,9 @@ def kind_of(name: str) -> str | None:
 
 def parse(path: str, text: str) -> SourceFile | None:
     """The docker command lines of a script, Makefile, Markdown file or workflow; None without any."""
-    if not MARKER.search(text):
-        return None
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if not MARKER.search(text) and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
+        return None
     if name.lower().endswith((".yml", ".yaml")):
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind_of(name) or "shell"
@@ -283,7 +356,8 @@ def parse(path: str, text: str) -> SourceFile | None:
 
 
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
-    return _source(path, text, workflow_runs(docs, split_lines(text)))
+    lines = split_lines(text)
+    return _source(path, text, [*workflow_runs(docs, lines), *workflow_containers(docs, lines)])
 
 
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
@@ -295,18 +369,75 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     commands: list[tuple[Command, dict[str, str]]] = []
+    partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
     for snip in snippets:
         if not MARKER.search(snip.text):
             continue
-        commands.extend((cmd, snip.restore) for cmd in parse_script(snip.text, snip.locate))
+        cmds = parse_script(snip.text, snip.locate)
+        if snip.partial:
+            partial.update(id(cmd) for cmd in cmds)
+        commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if cmd.name in PROGRAMS)
+    built = _built_here(commands)
     for cmd, restore in commands:
         w = lift(cmd, path, restore, source.assumed, created_run=started)
-        if w is not None:
-            source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
+        if w is None:
+            continue
+        if id(cmd) in partial:
+            w = dataclasses.replace(w, partial=True)
+        if built and w.pulls and w.pulls[0].resolved and _local_name(w.pulls[0].name) in built:
+            w = dataclasses.replace(w, pulls=())  # the image the file builds: run from the local store, not pulled
+        source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
     return source
+
+
+_BUILD = frozenset({"build"})
+_TAG_FLAGS = ("-t", "--tag")
+
+
+def _built_here(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str]:
+    """The names the file's `docker build -t NAME` (`buildx build`, `image build`, podman, nerdctl)
+    give the images they build: `docker run NAME` then runs that local image (the engine pulls
+    only a missing image, `--pull=missing`), so its tag is not a moving upstream reference."""
+    names: set[str] = set()
+    for cmd, restore in commands:
+        if cmd.name not in PROGRAMS or not cmd.argv:
+            continue
+        argv = _restored(cmd.argv, restore) if restore else cmd.argv
+        i = 1
+        while i < len(argv) and argv[i].text.startswith("-"):
+            i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+        if i < len(argv) and argv[i].text in ("buildx", "image", "builder"):
+            i += 1
+        if i >= len(argv) or argv[i].text not in _BUILD:
+            continue
+        words = argv[i + 1:]
+        for k, w in enumerate(words):
+            t = w.text
+            value = None
+            if t in _TAG_FLAGS and k + 1 < len(words):
+                value = words[k + 1]
+            elif t.startswith(("--tag=", "-t=")) or (t.startswith("-t") and len(t) > 2 and not t.startswith("--")):
+                value = Word(t.split("=", 1)[1] if "=" in t[:6] else t[2:], w.loc, w.dynamic, w.start, w.indent)
+            if value is not None and not value.dynamic and value.text:
+                names.add(_local_name(value.text))
+    return frozenset(names)
+
+
+def _local_name(ref: str) -> str:
+    """An image reference as the engine names it locally: `latest` when it has no tag, Docker
+    Hub's `docker.io/` and `library/` left out."""
+    name = ref.strip()
+    for prefix in ("docker.io/", "index.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            if name.startswith("library/"):
+                name = name[len("library/"):]
+    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
+        name += ":latest"
+    return name
 
 
 # -- one command line -----------------------------------------------------------------

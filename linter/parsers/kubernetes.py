@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from collections.abc import Callable
 
 import dataclasses
 
@@ -66,7 +67,12 @@ CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers", "sidec
 # The name a runtime gives a single container that has none: Argo's main container, KServe's model server.
 SINGLE_NAMES = {"container": "main", "script": "main"}
 _SETTINGS = settings(KUBERNETES)
-_USER, _NON_ROOT, _IMAGE, _APPARMOR = (KUBERNETES[k] for k in ("user", "run_as_non_root", "image", "apparmor"))
+_USER, _NON_ROOT, _IMAGE, _APPARMOR, _SECCOMP = (KUBERNETES[k] for k in ("user", "run_as_non_root", "image", "apparmor",
+                                                                         "seccomp"))
+# the deprecated seccomp annotations' values as the field's types (kubernetes pkg/api/pod
+# `seccompFieldForAnnotation`, which the API server used to fill the field from them until v1.27)
+_SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+_SECCOMP_TYPES = {"unconfined": "Unconfined", "runtime/default": "RuntimeDefault", "docker/default": "RuntimeDefault"}
 _CONTEXT = _USER.keys[:1]  # the container's `securityContext`
 _READ_ONLY, _VOLUMES = KUBERNETES["mount.read_only"].keys, KUBERNETES["volumes"].keys
 _HOST_USERS = KUBERNETES["host_userns"].keys
@@ -84,7 +90,7 @@ def may_run(doc: Any) -> bool:
 
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
-    lines = split_lines(text)
+    lines = _lines(text)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
@@ -96,6 +102,19 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     return source
+
+
+def _lines(text: str) -> Callable[[], list[str]]:
+    """The text's lines, split when first asked for (by a pod's containers): most manifests
+    (Services, RBAC, CRDs) have none."""
+    got: list[list[str]] = []
+
+    def lines() -> list[str]:
+        if not got:
+            got.append(split_lines(text))
+        return got[0]
+
+    return lines
 
 
 _EXPOSING = {"LoadBalancer", "NodePort"}
@@ -448,6 +467,9 @@ class _Spec:
     meta: Any
     context: tuple[Any, Path]
     singles: tuple[str, ...] = ()
+    # the mapping that holds the pod's `volumes` (an Argo containerSet's template); None for a
+    # container template injected into pods written elsewhere (a KServe ClusterStorageContainer)
+    volumes: tuple[Any, Path] | None = None
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
@@ -466,26 +488,65 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             return []
         meta = y.get(obj, *known[:-1], "metadata") if len(known) > 1 else y.get(obj, "metadata")
         full = (*path, *known)
-        return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")))]
+        return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     out = []
-    for sub_path, node in y.walk_maps(obj):
+    for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
         if not singles and not (y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
                                                              for c in y.items(containers))):
             continue
+        sub_path = y.chain_path(chain)
         parent_meta = None
         parents = sub_path[:-1]
         if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
             parent_meta = y.get(y.get(obj, *parents), "metadata")  # a template's own metadata
-        out.append(_Spec(node, (*path, *sub_path), parent_meta, _context(obj, path, sub_path), singles))
+        out.append(_Spec(node, (*path, *sub_path), parent_meta, _context(obj, path, sub_path), singles,
+                         _volumes_place(obj, path, sub_path, node, singles)))
     return out
+
+
+# Mappings that hold one container (`container:`, `script:`, a KServe model) and are a pod spec of
+# their own, with `volumes`: (API group prefix, the key or list that holds the mapping). An Argo
+# template, an item of `templates` (argo-workflows pkg/apis/workflow/v1alpha1 `Template.Volumes`); a
+# KServe v1beta1 component (`PredictorSpec`, `TransformerSpec`, `ExplainerSpec` embed `v1.PodSpec`:
+# kserve pkg/apis/serving/v1beta1/predictor.go, transformer.go, explainer.go). Elsewhere (a
+# ClusterStorageContainer's `spec.container`, KServe v1alpha2's `custom.container`) the container is
+# a template for pods built elsewhere: no place for a volume.
+_SINGLE_POD_HOLDERS = (("argoproj.io/", "templates"), ("serving.kserve.io/v1beta1", "predictor"),
+                       ("serving.kserve.io/v1beta1", "transformer"), ("serving.kserve.io/v1beta1", "explainer"))
+
+
+def _at(node: Any, rel: Path) -> Any:
+    """The node at `rel` (keys and list indexes) below `node`, or None."""
+    for p in rel:
+        node = (y.items(node)[p] if isinstance(p, int) and p < len(y.items(node)) else
+                y.get(node, p) if isinstance(p, str) else None)
+    return node
+
+
+def _volumes_place(obj: Any, path: Path, sub_path: Path, node: Any,
+                   singles: tuple[str, ...]) -> tuple[Any, Path] | None:
+    """The mapping (node, path) that holds the `volumes` of the pod the found containers run in."""
+    if sub_path and sub_path[-1] == "containerSet":
+        # Argo's containerSet has `containers` and `volumeMounts`; `volumes` are its template's
+        parent = _at(obj, sub_path[:-1])
+        return (parent, (*path, *sub_path[:-1])) if y.is_map(parent) else None
+    if not singles or y.is_seq(y.get(node, "containers")):
+        return node, (*path, *sub_path)  # a pod spec (core, Knative, KServe, Kubeflow, Ray, JobSet, ...)
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    holder = next((p for p in reversed(sub_path) if isinstance(p, str)), None)
+    if any(api.startswith(group) and holder == key for group, key in _SINGLE_POD_HOLDERS):
+        return node, (*path, *sub_path)
+    return None
 
 
 def _single_containers(node: Any) -> tuple[str, ...]:
     """Keys of one-container fields: Argo's `container:`/`script:` (a mapping with an `image`) and a
     KServe model (`model:`, `sklearn:`, ...: a mapping with a `storageUri`/`modelFormat`, whose image
     the serving runtime supplies)."""
+    if not any(v.id == "mapping" or (k.id == "scalar" and k.value == "<<" and not k.style) for k, v in node.value):
+        return ()  # no mapping among its values, none merged in: no container
     out = []
     for key, (_k, value) in y.entries(node).items():
         if not y.is_map(value):
@@ -539,12 +600,13 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
-def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list[PodIdentity]) -> list[Workload]:
+def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str]], pods: list[PodIdentity]
+               ) -> list[Workload]:
     out: list[Workload] = []
     namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec.path, obj_path)
-        pod = _Pod(spec, lines, namespace)
+        pod = _Pod(spec, lines(), namespace)
         mine: list[Workload] = []
         for key in spec.singles:
             mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
@@ -552,6 +614,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
                     mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+        if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
+            mine = _pod_purpose(mine)
         out.extend(mine)
         if mine and not spec.singles:
             # a KServe model or Argo template container runs in a pod the controller builds: its
@@ -563,6 +627,20 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: list[str], pods: list
 
         out = [dataclasses.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     return out
+
+
+_HOST_NAMESPACES = tuple(KUBERNETES[k].keys[0] for k in ("host_network", "host_pid", "host_ipc"))
+
+
+def _pod_purpose(containers: list[Workload]) -> list[Workload]:
+    """The pod's containers with the purpose one of them shows (`Workload.pod_purpose`): the host
+    namespace the pod shares is then the purpose of the pod, whichever container is asked."""
+    from glmlint.catalog.purposes import purpose_of
+
+    found = next((p for w in containers if (p := purpose_of(w)) is not None), None)
+    if found is None:
+        return containers
+    return [dataclasses.replace(w, pod_purpose=found.id) for w in containers]
 
 
 def _trigger_images(obj: Any) -> set[str]:
@@ -591,11 +669,14 @@ class _Pod:
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
         self.labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(meta, "labels")).items()
                             if y.is_scalar(v)) if meta is not None else ()
+        # where the pod's `volumes` are (an Argo containerSet's: its template's)
+        self.volumes_node, self.volumes_path = found.volumes or (spec, path)
         self.volumes: dict[str, tuple[Any, Path]] = {}
-        for i, vol in enumerate(y.items(y.get(spec, *_VOLUMES))):
+        for i, vol in enumerate(y.items(y.get(self.volumes_node, *_VOLUMES))):
             name = y.text(y.get(vol, "name"))
             if name:
-                self.volumes[name] = (vol, (*path, *_VOLUMES, i))
+                self.volumes[name] = (vol, (*self.volumes_path, *_VOLUMES, i))
+        self.volumes_at = found.volumes[1] if found.volumes is not None else None
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -603,9 +684,9 @@ class _Pod:
 
     def _facts(self) -> Pod:
         """The pod-level values the Pod Security Standards read, as written."""
-        spec, path = self.spec, self.path
+        spec, path, vpath = self.spec, self.path, self.volumes_path
         volumes = []
-        for i, vol in enumerate(y.items(y.get(spec, "volumes"))):
+        for i, vol in enumerate(y.items(y.get(self.volumes_node, *_VOLUMES))):
             if not y.is_map(vol):
                 continue
             sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
@@ -617,7 +698,7 @@ class _Pod:
                                    or not y.is_scalar(p[1])), sources[0])
             at = y.loc(pair[0]) if pair is not None else y.loc(vol)
             volumes.append(Volume(y.text(y.get(vol, "name")) or "", kind, at,
-                                  (*path, "volumes", i, kind) if pair is not None else (*path, "volumes", i)))
+                                  (*vpath, "volumes", i, kind) if pair is not None else (*vpath, "volumes", i)))
         annotations = tuple((k, Setting(y.text(v) or "", y.loc(v))) for k, (_key, v) in self.annotations.items()
                             if y.is_scalar(v))
         names = tuple(y.text(y.get(c, "name")) or "" for key in CONTAINER_LISTS
@@ -626,7 +707,8 @@ class _Pod:
         return Pod(context=_context_of(self.sc, self.sc_path), loc=y.loc(first[0]) if first else y.loc(spec),
                    os=_scalar_setting(y.get(spec, "os", "name"), (*path, "os", "name")),
                    host_users=_scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS)),
-                   volumes=tuple(volumes), annotations=annotations, containers=names)
+                   volumes=tuple(volumes), annotations=annotations, containers=names,
+                   volumes_path=self.volumes_at)
 
     def read(self, c: Any, cpath: Path, row: Key) -> Setting[Any] | None:
         """The setting `row` (a `glmlint.fields.KUBERNETES` row) reads for container `c`, None when
@@ -693,6 +775,15 @@ class _Pod:
         annotation = self.annotations.get(_APPARMOR.annotation + name)  # type: ignore[operator]
         if annotation is not None:  # the annotation wins (no path: the fix engine spells it there)
             kwargs["apparmor"] = Setting(str(y.text(annotation[1])), y.loc(annotation[1]))
+        if "seccomp" not in kwargs:
+            # no field at either level: the container's annotation, else the pod's (the kubelet's order
+            # while it read them; no path: the fix engine spells `runtime/default` there)
+            found = (self.annotations.get(_SECCOMP.annotation + name)  # type: ignore[operator]
+                     or self.annotations.get(_SECCOMP_POD_ANNOTATION))
+            if found is not None and y.is_scalar(found[1]) and y.text(found[1]):
+                text = y.text(found[1]) or ""
+                kind = _SECCOMP_TYPES.get(text, "Localhost" if text.startswith("localhost/") else text)
+                kwargs["seccomp"] = Setting(kind, y.loc(found[1]))
         image = y.get(c, *_IMAGE.keys)
         if image is not None and y.text(image):
             # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a

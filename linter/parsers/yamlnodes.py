@@ -15,6 +15,7 @@ far more nodes than they hold ("billion laughs").
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,6 +43,7 @@ class YamlError(Exception):
 
 _LOADER: Any = None
 _STR_TAG: Any = None  # the shared default scalar tag, set with the loader
+_NODES: Any = None  # (the C module, its node classes, ours), set with the loader
 
 
 def _loader_class() -> Any:
@@ -52,17 +54,20 @@ def _loader_class() -> Any:
     fresh `Tag` per node (a third of the compose time on a real tree). Returning
     the shared default `Tag` gives the same tags for half the cost.
     """
-    global _LOADER, _STR_TAG
+    global _LOADER, _STR_TAG, _NODES
     if _LOADER is None:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
         from ruamel.yaml.resolver import BaseResolver
+        from ruamel.yaml.tag import Tag
 
         try:
             from ruamel.yaml.cyaml import CBaseLoader as Base
         except ImportError:  # pragma: no cover - C extension missing
             from ruamel.yaml.loader import BaseLoader as Base  # type: ignore[assignment]
+        ours = _node_classes(Tag)
         defaults = {ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG, SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
                     MappingNode: BaseResolver.DEFAULT_MAPPING_TAG}
+        defaults.update({mine: defaults[theirs] for theirs, mine in zip((ScalarNode, SequenceNode, MappingNode), ours)})
 
         class Loader(Base):  # type: ignore[misc, valid-type]
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
@@ -76,7 +81,74 @@ def _loader_class() -> Any:
                 pass
 
         _LOADER, _STR_TAG = Loader, BaseResolver.DEFAULT_SCALAR_TAG
+        parser = next((c for c in Base.__mro__ if c.__name__ == "CParser"), None)
+        module = sys.modules.get(parser.__module__) if parser is not None else None
+        if module is not None and all(getattr(module, n, None) is c for n, c in
+                                      zip(_NODE_NAMES, (ScalarNode, SequenceNode, MappingNode))):
+            _NODES = (module, (ScalarNode, SequenceNode, MappingNode), ours)
     return _LOADER
+
+
+_NODE_NAMES = ("ScalarNode", "SequenceNode", "MappingNode")
+
+
+def _node_classes(tag_type: type) -> tuple[type, type, type]:
+    """Nodes as libyaml's composer builds them, for less: ruamel's `Node` classes run two Python
+    `__init__`s per node (a sixth of the compose time on a real tree). Same attributes and values:
+    `id`, `ctag` (a `Tag`), `tag`, `value`, `start_mark`, `end_mark`, `style` / `flow_style`,
+    `anchor`, `comment`; used only while `_compose_c` composes (ruamel's own constructors, e.g. the
+    catalog's loader, check for their classes)."""
+
+    class Node:
+        __slots__ = ("ctag", "value", "start_mark", "end_mark")
+        comment = None
+
+        @property
+        def tag(self) -> str | None:
+            return None if self.ctag is None else str(self.ctag)
+
+    class ScalarNode(Node):
+        __slots__ = ("style",)
+        id = "scalar"
+        anchor = None
+
+        def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
+                     style: Any = None) -> None:
+            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.style = style
+
+    class SequenceNode(Node):
+        __slots__ = ("flow_style", "anchor")
+        id = "sequence"
+
+        def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
+                     flow_style: Any = None) -> None:
+            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.flow_style = flow_style
+            self.anchor = None
+
+    class MappingNode(Node):
+        __slots__ = ("flow_style", "anchor", "index")
+        id = "mapping"
+        merge = None
+
+        def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
+                     flow_style: Any = None) -> None:
+            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.flow_style = flow_style
+            self.anchor = None
+            self.index = None  # its keys, once looked up (`_lookup`)
+
+    return ScalarNode, SequenceNode, MappingNode
 
 
 def compose_all(text: str) -> list[Node]:
@@ -107,6 +179,10 @@ def _compose_c(text: str) -> list[Node]:
 
     loader = _loader_class()(text)
     docs: list[Node] = []
+    if _NODES is not None:  # our node classes, for this compose only
+        module, theirs, ours = _NODES
+        for name, cls in zip(_NODE_NAMES, ours):
+            setattr(module, name, cls)
     try:
         while loader.check_node():
             docs.append(loader.get_node())
@@ -117,9 +193,15 @@ def _compose_c(text: str) -> list[Node]:
     except YAMLError as exc:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1) from None
     finally:
+        if _NODES is not None:
+            for name, cls in zip(_NODE_NAMES, theirs):
+                setattr(module, name, cls)
         dispose = getattr(loader, "dispose", None)
         if dispose is not None:
             dispose()
+        # ruamel's loader refers to itself (`loader`, `_parser`, `_composer`, ...): a cycle that kept
+        # it, a bytes copy of the text and the anchored nodes alive until the collector ran
+        vars(loader).clear()
     return docs
 
 
@@ -434,9 +516,21 @@ def get(node: Node, *keys: str) -> Node:
 
 
 def _lookup(node: Node, key: str) -> Node:
-    """`entries(node).get(key)`'s value without building the table unless a merge key needs it."""
+    """`entries(node).get(key)`'s value without building the table unless a merge key needs it.
+
+    A mapping composed here keeps its own keys' index, built at its first lookup (a container is
+    asked for some forty keys); a mapping of ruamel's pure composer is searched each time."""
     if node is None or node.id != "mapping":
         return None
+    index = getattr(node, "index", _SEARCHED)
+    if index is not _SEARCHED:
+        if index is None or index[0] != _generation:
+            index = node.index = _index(node)
+        found = index[1].get(key)
+        if found is not None or not index[2]:
+            return found
+        pair = entries(node).get(key)
+        return None if pair is None else pair[1]
     found = None
     merges = False
     for k, value in node.value:
@@ -450,6 +544,32 @@ def _lookup(node: Node, key: str) -> Node:
         return found
     pair = entries(node).get(key)
     return None if pair is None else pair[1]
+
+
+_SEARCHED: Any = object()  # `_lookup`: a node without an index slot
+_generation = 0  # bumped by `replaced`: every index built before is rebuilt at its next lookup
+
+
+def _index(node: Node) -> tuple[int, dict[str, Node], bool]:
+    """(generation, {key: value} of its own scalar keys (the last of duplicates), whether it has
+    a merge key)."""
+    table: dict[str, Node] = {}
+    merges = False
+    for k, value in node.value:
+        if k.id != "scalar":
+            continue
+        if k.value == "<<" and not k.style:
+            merges = True
+        else:
+            table[k.value] = value
+    return _generation, table, merges
+
+
+def replaced() -> None:
+    """A scalar's value was replaced in place (compose interpolation): any key indexes are stale
+    (the scalar may be a key, through an alias)."""
+    global _generation
+    _generation += 1
 
 
 def items(node: Node) -> list[Node]:
@@ -517,6 +637,43 @@ def walk_maps(node: Node, limit: int = 100_000, max_depth: int = 64
         elif is_seq(cur):
             for i in range(len(cur.value) - 1, -1, -1):
                 stack.append(((*path, i), cur.value[i]))
+
+
+Chain = Any  # a key path as a linked list: None (the top), or (parent chain, key)
+
+
+def walk_maps_chained(node: Node, limit: int = 100_000, max_depth: int = 64) -> Iterator[tuple[Chain, Node]]:
+    """`walk_maps`, the same mappings in the same order, each with its key path as a `Chain`
+    (`chain_path` makes it a tuple): for a caller that needs the path of few of them."""
+    seen: set[int] = set()
+    stack: list[tuple[Chain, int, Node]] = [(None, 0, node)]
+    while stack and limit > 0:
+        chain, depth, cur = stack.pop()
+        if cur is None or id(cur) in seen or depth > max_depth:
+            continue
+        seen.add(id(cur))
+        limit -= 1
+        kind = cur.id
+        if kind == "mapping":
+            yield chain, cur
+            below = depth + 1
+            for key, value in reversed(cur.value):
+                if key.id == "scalar" and value.id != "scalar":
+                    stack.append(((chain, key.value), below, value))
+        elif kind == "sequence":
+            below = depth + 1
+            items = cur.value
+            for i in range(len(items) - 1, -1, -1):
+                stack.append(((chain, i), below, items[i]))
+
+
+def chain_path(chain: Chain) -> tuple[str | int, ...]:
+    """A `Chain` as the key path tuple `walk_maps` gives."""
+    keys: list[str | int] = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    return tuple(reversed(keys))
 
 
 def content(node: Node, lines: list[str]) -> tuple[Loc, int]:
