@@ -102,17 +102,9 @@ def cli() -> None:
 @click.option("--pss-namespaces", is_flag=True, default=None,
               help="Also judge each Kubernetes workload by the `pod-security.kubernetes.io/enforce` label "
                    "(and -version) of its Namespace, when a scanned file defines it.")
-def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, output: str | None,
-          fail_on: str | None, select: tuple[str, ...],
-          ignore: tuple[str, ...], config_path: str | None, stdin_filename: str | None,
-          baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
-          sarif_category: str | None, color: bool | None, sort: str, jobs: int,
-          max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None,
-          profile: str | None, pss_version: str | None, pss_namespaces: bool | None) -> None:
+def check(**params: Any) -> None:
     """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
-    checking.check(paths, reports, fmt, output, fail_on, select, ignore, config_path, stdin_filename, baseline,
-                   write_baseline, report_unused_ignores, sarif_category, color, sort, jobs, max_file_size, values,
-                   sets, render, profile, pss_version, pss_namespaces)
+    checking.check(**params)  # the options above are `checking.check`'s parameters, by name
 
 
 @cli.command()

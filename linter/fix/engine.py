@@ -23,7 +23,7 @@ from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, W
 from glmlint.parsers import yamlnodes as y
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
                           Unset, intents_of)
-from glmlint.results import Result, evaluate, result_of
+from glmlint.results import FixEdit, Result, evaluate, result_of
 
 MAX_STEPS = 200
 _HINT = {Format.DOCKERFILE: "dockerfile", Format.COMPOSE: "compose", Format.KUBERNETES: "yaml",
@@ -566,7 +566,7 @@ def fix_report(report: Any, options: Options) -> list[FileFix]:
     # a file glmlint could not read faithfully (a duplicate key: which value does the runtime use?)
     # is reported, never rewritten
     errors = {p.path: p for p in report.problems if p.level == "error"}
-    from glmlint.link import dockerfiles, images_for
+    from glmlint.link import dockerfiles
 
     index = dockerfiles(report.sources + list(getattr(report, "linked", [])))
     out = []
@@ -647,8 +647,6 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
             return FileFix(source, source.text, skipped=[
                 (r, why) for r in report.results
                 if r.path == source.path and r.identity.subject in eligible])
-        import os
-
         text_only = not source.workloads  # parsed in a worker process, which sends back no IR
         stale = compose.TEXTS and any(p in compose.TEXTS for p in source.reads) or (
             source.format is Format.COMPOSE and compose.TEXTS and _reads_others(source) and text_only)
@@ -699,8 +697,6 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     workload, finding of another workload or finding of the file changed; else each member is
     verified alone.
     `batch=False`: every fix alone (the same result, slower)."""
-    from glmlint.results import FixEdit
-
     if source.format not in _HINT:
         return {}
     before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
