@@ -893,28 +893,43 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
 def _options_file(path: str, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
     """The options a YAML file of `name: value` lines the build writes at `path` gives, as the
     command-line words they stand for (`trust-remote-code: true` is `--trust-remote-code`), each
-    located at the step that wrote the file."""
-    found: dict[str, tuple[str, Loc]] = {}
+    located at the step that wrote the file. Read with the scan's YAML reader; a file it cannot
+    read gives nothing."""
+    from glmlint.parsers import yamlnodes as y
+
+    words: list[Word] = []
+    found: dict[str, list[Word]] = {}
+    for write in _counted_writes(path, files):
+        try:
+            docs = y.compose_all(write.text)
+        except y.YamlError:
+            continue
+        if not docs or not y.is_map(docs[0]):
+            continue
+        for key, (_, node) in y.entries(docs[0]).items():
+            if not y.is_scalar(node):
+                continue  # nested values and lists are not one option
+            value, flag = y.scalar(node), Word("--" + key, write.loc)
+            if value is True:
+                found[key] = [flag]
+            elif value not in (False, None, ""):
+                found[key] = [flag, Word(str(y.text(node)), write.loc)]
+    for got in found.values():
+        words += got
+    return tuple(words)
+
+
+def _counted_writes(path: str, files: tuple[FileWrite, ...]) -> list[FileWrite]:
+    """The build's writes to the file at `path` that make what it holds: the last that replaces it
+    and the appends after it (an edit in place is not read)."""
+    out: list[FileWrite] = []
     for write in files:
         if write.path != path or write.mode == "edit":
             continue
         if write.mode == "write":
-            found = {}
-        for line in write.text.splitlines():
-            if not line or line[0] in " \t#-":
-                continue  # nested values, comments, list items
-            key, sep, value = line.partition(":")
-            value = value.split(" #", 1)[0].strip().strip("'\"")
-            if sep and key.strip() and value:
-                found[key.strip()] = (value, write.loc)
-    words: list[Word] = []
-    for key, (value, at) in found.items():
-        flag = "--" + key
-        if value.lower() in ("true", "yes", "on"):
-            words.append(Word(flag, at))
-        elif value.lower() not in ("false", "no", "off", "null", "~"):
-            words += [Word(flag, at), Word(value, at)]
-    return tuple(words)
+            out = []
+        out.append(write)
+    return out
 
 
 def _config_named(match: ServiceMatch) -> str | None:
@@ -934,11 +949,7 @@ def _properties(path: str, files: tuple[FileWrite, ...]) -> dict[str, Resolved]:
     """The `key=value` settings the build writes into the file at `path` (a later write replaces or
     appends as it did), each located at the step that wrote it."""
     out: dict[str, Resolved] = {}
-    for write in files:
-        if write.path != path or write.mode == "edit":
-            continue
-        if write.mode == "write":
-            out = {}
+    for write in _counted_writes(path, files):
         for line in write.text.splitlines():
             line = line.strip()
             if not line or line.startswith(("#", "!")):
