@@ -65,6 +65,9 @@ class Stats:
 # Bytecode is cached as in an installed package (some CI images set PYTHONDONTWRITEBYTECODE,
 # which makes every run of an editable install recompile glmlint: ~15 ms of cold start).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# glmlint's kept dataclass code (glmlint.compiled, ~/.cache/glmlint) in a folder of the benchmark's own:
+# on a machine shared with other checkouts, theirs would be compiled into the same file and read with it
+ENV["XDG_CACHE_HOME"] = str(BENCH / ".cache")
 
 
 def run_once(cmd: list[str], stats: Stats, cwd: str | None = None) -> None:
