@@ -143,6 +143,8 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
         # reported at the workload, naming that file; its fix would edit the other file
         if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
             message += f" (the Service is in `{at.file}:{at.line}`)"
+        elif any(v.env_file == at.file for v in workload.env):  # a compose `env_file:` it reads
+            message += f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
         elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
             from glmlint.parsers.compose import OVERRIDE_FILES
 
