@@ -534,7 +534,7 @@ def _privilege_drop(final: Stage, process: list[Command], context: ContextReader
             for path in candidates:
                 for src in _copied_from(path, final.copies):
                     got = context(src)
-                    if isinstance(got, tuple):
+                    if isinstance(got, tuple) and _shell_script(got[1]):
                         shown, text = got
                         commands = parse_script(text, lambda r, c, f=shown: Loc(r + 1, c + 1, f))
                         user = privilege_drop(commands)
@@ -551,6 +551,17 @@ def _privilege_drop(final: Stage, process: list[Command], context: ContextReader
         final.entrypoint_inst.start + 1 <= at.line <= final.entrypoint_inst.end + 1) else final.cmd_inst
     path = ("instruction", inst.index) if inst is not None else ()
     return Setting(User.parse(user.text), user.loc if origin is None else at, path=path, origin=origin)
+
+
+def _shell_script(text: str) -> bool:
+    """A script a POSIX shell runs: no `#!` line, or one naming a shell (not `python`, `node`)."""
+    if not text.startswith("#!"):
+        return True
+    words = text[2:].split("\n", 1)[0].split()
+    prog = words[0].rsplit("/", 1)[-1] if words else ""
+    if prog == "env" and len(words) > 1:
+        prog = next((w for w in words[1:] if not w.startswith("-")), "")
+    return prog in SHELLS
 
 
 def _runs_arguments(commands: list[Command]) -> bool:
