@@ -151,6 +151,10 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
             how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
                 else "in the service it extends"
             message += f" (set in `{at.file}:{at.line}`, {how})"
+        elif workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
+            message += f" (in `{at.file}:{at.line}`, the script it starts)"
+        elif not _dockerfile_name(at.file):  # the same, in the image a compose service is built from
+            message += f" (in `{at.file}:{at.line}`, the script its image starts)"
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
@@ -168,6 +172,12 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
                   workload.label if workload is not None else None, enabled_by=finding.enabled_by,
                   risk_override=finding.risk, kind_override=finding.kind)
+
+
+def _dockerfile_name(path: str) -> bool:
+    """A Dockerfile's name (`Dockerfile`, `Dockerfile.gpu`, `train.Dockerfile`, `Containerfile`)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name.startswith(("dockerfile", "containerfile")) or name.endswith((".dockerfile", ".containerfile"))
 
 
 def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any], Any] | None = None) -> Result:
