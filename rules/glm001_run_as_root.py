@@ -82,9 +82,22 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
-writable by the new user. No fix is offered where root is the workload's purpose
-(a volume-permissions step that runs `chown` on a mounted volume: the
-[purposes catalog](../images.md)); the finding says so.
+writable by the new user. No fix is offered where root is the workload's purpose,
+and the finding says why:
+
+- a volume-permissions step that runs `chown` on a mounted volume, and node
+  agents recognised by what they mount from the host: a device plugin or CSI
+  node plugin (the kubelet's root-owned plugin directories), a log collector
+  (`/var/log`, `/var/lib/docker/containers`: the runtime writes container logs
+  readable by root only), an agent using the runtime's socket (`/run`,
+  `/var/run`: Docker's, containerd's and CRI-O's sockets are root's), a node
+  sysctl setter (the [purposes catalog](../images.md));
+- a container that runs privileged or adds capabilities (other than
+  `NET_BIND_SERVICE`): the runtime sets no ambient capabilities, so a process
+  that is not uid 0 holds none of them
+  ([kubernetes#56374](https://github.com/kubernetes/kubernetes/issues/56374)),
+  and the fix would strip what the container was given. Reading `/proc` or
+  `/sys` read-only (node-exporter) needs no root: the fix is offered.
 """
 from __future__ import annotations
 
@@ -111,12 +124,22 @@ def check(workload: Workload) -> Iterator[Finding]:
         fix, note = None, (" (no automatic fix: it starts sshd, which needs root to switch to the user "
                            "who logs in; run sshd without root only with its UsePrivilegeSeparation/port "
                            "settings adapted, or drop sshd)")
-    if fix is not None and workload.process:
+    # the user a fix would set is held back for the reasons below; a `runAsNonRoot: true` that only
+    # checks the uid an image already runs as (`_non_root_image_fix`) changes nothing and stays
+    held = False
+    if fix is not None and (workload.process or workload.mounts):
         from glmlint.catalog.purposes import purpose_of
 
+        # `chown` of a mounted volume, a device plugin's socket, a log collector's root-only logs:
+        # as another user it fails, and so does the pod
         purpose = purpose_of(workload, "root")
-        if purpose is not None:  # `chown` of a mounted volume: as another user it fails, and so does the pod
-            fix, note = None, purpose.note()
+        if purpose is not None:
+            fix, note, held = None, purpose.note(), True
+    if fix is not None:
+        powers = _root_powers(workload)
+        if powers:
+            fix, note, held = None, (f" (no automatic fix: it {powers}, which a process that is not root would "
+                                     "not hold: the runtime gives a container's capabilities to uid 0 only)"), True
     root = workload.runs_as_root()
     # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
     # an unprivileged uid of the node, so root there is not root on the host; still root inside the
@@ -146,8 +169,11 @@ def check(workload: Workload) -> Iterator[Finding]:
             return
         else:
             at = workload.anchor
-        if fix is not None:
-            fix = _non_root_image_fix(workload) or fix
+        if fix is not None or held:
+            image_fix = _non_root_image_fix(workload)
+            if image_fix is not None and held:
+                note = ""  # the image's own non-root uid: nothing is held back
+            fix = image_fix or fix
         if workload.windows:
             yield Finding(at=at, fix=None, args={"name": name},
                           message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
@@ -160,6 +186,19 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unprivileged uid on the node "
                 "where user namespaces are on, the default from Kubernetes 1.33)")
+
+
+def _root_powers(workload: Workload) -> str | None:
+    """What the container is given that only uid 0 holds: `privileged`, or capabilities added beyond
+    NET_BIND_SERVICE. The kubelet's runtimes set no ambient capabilities, so a non-root process starts
+    with none of them (kubernetes/kubernetes#56374): a user set by a fix would strip what it was given."""
+    if workload.privileged.value:
+        return "runs privileged"
+    added = [i.value for i in workload.cap_add.value
+             if i.value.upper().removeprefix("CAP_") not in ("NET_BIND_SERVICE", "")]
+    if added:
+        return f"adds {', '.join(f'`{a}`' for a in added)}"
+    return None
 
 
 def _non_root_image_fix(workload: Workload) -> Intent | None:
