@@ -11,7 +11,11 @@ generically: a mapping whose `containers` is a list of mappings with an
 and Argo's `Rollout` are known kinds too. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
-enclosing one (an Argo template's, then the Workflow's). A container without
+enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
+also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
+name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
+when the template sets none; its `container`/`script` values where that container
+writes none). A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
@@ -470,6 +474,9 @@ class _Spec:
     # the mapping that holds the pod's `volumes` (an Argo containerSet's template); None for a
     # container template injected into pods written elsewhere (a KServe ClusterStorageContainer)
     volumes: tuple[Any, Path] | None = None
+    # an Argo template's WorkflowSpec (node, path): its `volumes` are every template's, by name, its
+    # `hostNetwork` every pod's, its `templateDefaults` every template's defaults
+    workflow: tuple[Any, Path] | None = None
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
@@ -501,9 +508,46 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         parents = sub_path[:-1]
         if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
             parent_meta = y.get(y.get(obj, *parents), "metadata")  # a template's own metadata
-        out.append(_Spec(node, (*path, *sub_path), parent_meta, _context(obj, path, sub_path), singles,
-                         _volumes_place(obj, path, sub_path, node, singles)))
+        workflow = _argo_workflow(obj, path, sub_path)
+        context = _context(obj, path, sub_path)
+        if workflow is not None:
+            context = _argo_context(context, node, (*path, *sub_path), workflow)
+        out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
+                         _volumes_place(obj, path, sub_path, node, singles), workflow))
     return out
+
+
+# Argo Workflows (argo-workflows workflow/controller/workflowpod.go, v4.1): a template's pod takes
+# the volumes its containers mount from the template's `volumes`, else the workflow's `spec.volumes`
+# (`addVolumeReferences`); `spec.hostNetwork` is every pod's; the pod's securityContext is the
+# template's, else the workflow's (`pod.Spec.SecurityContext`). `spec.templateDefaults` is merged
+# under every template (operator.go `mergedTemplateDefaultsInto`: a strategic merge, the template's
+# own values winning; its `container`/`script` only into templates of that type).
+_ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
+
+
+def _argo_workflow(obj: Any, path: Path, sub_path: Path) -> tuple[Any, Path] | None:
+    """The WorkflowSpec (node, path) that holds the template at `sub_path`, for an Argo workflow kind."""
+    if not (y.text(y.get(obj, "apiVersion")) or "").startswith("argoproj.io/") or (
+            y.text(y.get(obj, "kind")) or "") not in _ARGO_KINDS or "templates" not in sub_path:
+        return None
+    at = max(i for i, p in enumerate(sub_path) if p == "templates")
+    if at + 1 >= len(sub_path) or not isinstance(sub_path[at + 1], int):
+        return None
+    node = _at(obj, sub_path[:at])
+    return (node, (*path, *sub_path[:at])) if y.is_map(node) else None
+
+
+def _argo_context(context: tuple[Any, Path], node: Any, node_path: Path,
+                  workflow: tuple[Any, Path]) -> tuple[Any, Path]:
+    """A template's pod securityContext: its own, else `templateDefaults.securityContext`, else the
+    workflow's (what `_context` found)."""
+    if y.is_map(y.get(node, "securityContext")):
+        return context
+    sc = y.get(workflow[0], "templateDefaults", "securityContext")
+    if y.is_map(sc):
+        return sc, (*workflow[1], "templateDefaults", "securityContext")
+    return context
 
 
 # Mappings that hold one container (`container:`, `script:`, a KServe model) and are a pod spec of
@@ -677,6 +721,16 @@ class _Pod:
             if name:
                 self.volumes[name] = (vol, (*self.volumes_path, *_VOLUMES, i))
         self.volumes_at = found.volumes[1] if found.volumes is not None else None
+        self.workflow = found.workflow
+        # the workflow's volumes, which a template's containers mount by name when the template has none
+        self.shared: dict[str, tuple[Any, Path]] = {}
+        if found.workflow is not None:
+            wf, wf_path = found.workflow
+            for i, vol in enumerate(y.items(y.get(wf, *_VOLUMES))):
+                name = y.text(y.get(vol, "name"))
+                if name and name not in self.volumes:
+                    self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
+        self.defaults = self._argo_defaults(found)
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -685,20 +739,13 @@ class _Pod:
     def _facts(self) -> Pod:
         """The pod-level values the Pod Security Standards read, as written."""
         spec, path, vpath = self.spec, self.path, self.volumes_path
-        volumes = []
-        for i, vol in enumerate(y.items(y.get(self.volumes_node, *_VOLUMES))):
-            if not y.is_map(vol):
-                continue
-            sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
-            # a volume naming no source is an emptyDir: the API server defaults it so
-            # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
-            kind, pair = sources[0] if sources else ("emptyDir", None)
-            if len(sources) > 1:  # the API allows one source; name the first non-null one
-                kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
-                                   or not y.is_scalar(p[1])), sources[0])
-            at = y.loc(pair[0]) if pair is not None else y.loc(vol)
-            volumes.append(Volume(y.text(y.get(vol, "name")) or "", kind, at,
-                                  (*vpath, "volumes", i, kind) if pair is not None else (*vpath, "volumes", i)))
+        volumes = [_volume(vol, (*vpath, "volumes", i))
+                   for i, vol in enumerate(y.items(y.get(self.volumes_node, *_VOLUMES))) if y.is_map(vol)]
+        if self.shared:
+            # the workflow's volumes the template's containers mount are in its pod too
+            mounted = {y.text(y.get(m, "name")) for c in self._argo_containers() for m in y.items(y.get(c, "volumeMounts"))}
+            volumes += [_volume(vol, vol_path) for name, (vol, vol_path) in self.shared.items()
+                        if name in mounted and y.is_map(vol)]
         annotations = tuple((k, Setting(y.text(v) or "", y.loc(v))) for k, (_key, v) in self.annotations.items()
                             if y.is_scalar(v))
         names = tuple(y.text(y.get(c, "name")) or "" for key in CONTAINER_LISTS
@@ -710,13 +757,36 @@ class _Pod:
                    volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
 
-    def read(self, c: Any, cpath: Path, row: Key) -> Setting[Any] | None:
+    def _argo_containers(self) -> list[Any]:
+        """Every container mapping of an Argo template's pod (and a containerSet's own `volumeMounts`)."""
+        found = [y.get(self.spec, key) for key in ("container", "script")] + [self.spec]
+        found += [c for key in CONTAINER_LISTS for c in y.items(y.get(self.spec, key))]
+        return [c for c in found if y.is_map(c)]
+
+    def _argo_defaults(self, found: _Spec) -> dict[str, tuple[Any, Path]]:
+        """`templateDefaults.container`/`.script` (node, path) by the template key it is merged into."""
+        if found.workflow is None:
+            return {}
+        wf, wf_path = found.workflow
+        out = {}
+        for key in ("container", "script"):
+            node = y.get(wf, "templateDefaults", key)
+            if y.is_map(node):
+                out[key] = (node, (*wf_path, "templateDefaults", key))
+        return out
+
+    def read(self, c: Any, cpath: Path, row: Key, defaults: tuple[Any, Path] | None = None) -> Setting[Any] | None:
         """The setting `row` (a `glmlint.fields.KUBERNETES` row) reads for container `c`, None when
-        absent: in the pod spec for a pod-level row; else the container's own value, and for a row
-        the pod's `securityContext` also sets, the pod's when the container writes none (as the
-        kubelet does); located at its value (a list: at its key)."""
+        absent: in the pod spec for a pod-level row (an Argo template's: the workflow's); else the
+        container's own value (`defaults`' when it writes none: Argo's `templateDefaults.container`),
+        and for a row the pod's `securityContext` also sets, the pod's when the container writes none
+        (as the kubelet does); located at its value (a list: at its key)."""
+        if defaults is not None and y.get(c, *row.keys) is None and y.get(defaults[0], *row.keys) is not None:
+            c, cpath = defaults
         if row.level == POD:
             node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
+            if node is None and self.workflow is not None:
+                node, path = y.get(self.workflow[0], *row.keys), (*self.workflow[1], *row.keys)
         elif row.pod is not None:
             node, path = y.get(c, *row.keys), (*cpath, *row.keys)
             if node is None or y.scalar(node) is None:
@@ -760,13 +830,14 @@ class _Pod:
                 "sidecars": "sidecar"}.get(list_key, "container")
 
         kwargs: dict[str, Any] = {}
+        defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
         for field_name, row in _SETTINGS:
-            value = self.read(c, cpath, row)
+            value = self.read(c, cpath, row, defaults)
             if value is not None:
                 kwargs[field_name] = value
         if "user" not in kwargs and self.facts.windows:
             # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
-            win_user = self.read(c, cpath, _USER.windows)  # type: ignore[arg-type]
+            win_user = self.read(c, cpath, _USER.windows, defaults)  # type: ignore[arg-type]
             if win_user is not None and win_user.value.raw:
                 kwargs["user"] = win_user
         user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
@@ -823,7 +894,7 @@ class _Pod:
             env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))),
             process=tuple(process),
             files=tuple(file_writes(process)),
-            own=_context_of(y.get(c, *_CONTEXT), (*cpath, *_CONTEXT), container=True),
+            own=_own_context(c, cpath, defaults),
             pod=self.facts,
             sysctls=self.sysctls,
             probe_hosts=tuple(_probe_hosts(c, cpath)),
@@ -839,7 +910,7 @@ class _Pod:
             vol_name = y.text(y.get(vm, "name")) or ""
             target = y.text(y.get(vm, "mountPath")) or ""
             ro = y.scalar(y.get(vm, *_READ_ONLY)) is True
-            vol = self.volumes.get(vol_name)
+            vol = self.volumes.get(vol_name) or self.shared.get(vol_name)
             host_path = y.get(vol[0], "hostPath", "path") if vol else None
             entry = (*cpath, *key, i)
             if host_path is not None:
@@ -848,6 +919,27 @@ class _Pod:
             else:
                 out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
         return out
+
+
+def _own_context(c: Any, cpath: Path, defaults: tuple[Any, Path] | None) -> SecurityContext:
+    """The container's own securityContext; with none, an Argo `templateDefaults` one merged into it."""
+    sc = y.get(c, *_CONTEXT)
+    if sc is None and defaults is not None and y.is_map(y.get(defaults[0], *_CONTEXT)):
+        return _context_of(y.get(defaults[0], *_CONTEXT), (*defaults[1], *_CONTEXT), container=True)
+    return _context_of(sc, (*cpath, *_CONTEXT), container=True)
+
+
+def _volume(vol: Any, path: Path) -> Volume:
+    """A pod volume (`path`: the list item) by its source."""
+    sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
+    # a volume naming no source is an emptyDir: the API server defaults it so
+    # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
+    kind, pair = sources[0] if sources else ("emptyDir", None)
+    if len(sources) > 1:  # the API allows one source; name the first non-null one
+        kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
+                           or not y.is_scalar(p[1])), sources[0])
+    at = y.loc(pair[0]) if pair is not None else y.loc(vol)
+    return Volume(y.text(y.get(vol, "name")) or "", kind, at, (*path, kind) if pair is not None else path)
 
 
 def _scalar_setting(node: Any, path: Path) -> Setting[Any] | None:
