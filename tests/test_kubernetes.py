@@ -530,3 +530,39 @@ def test_kuberay_serve_service_reaches_every_serving_pod_on_the_serve_ports_only
         """)
     assert [e.name for e in annotated.exposed_by] == ["c-head-svc", "c-serve-svc"]
     assert _exposures(annotated)[1] == ("NodePort", "c-serve-svc", [("8000", "8000")], 6)
+
+
+def test_kubeflow_trainjob_fragments_are_the_runtime_containers():
+    """A TrainJob's `trainer` runs in the runtime's `node` container and its initializers in
+    `dataset-initializer`/`model-initializer` (kubeflow/trainer pkg/constants): fragments, never fixed
+    where the CRD has no `securityContext`; its overrides name containers without an image."""
+    ws = k8s("""\
+        apiVersion: trainer.kubeflow.org/v1alpha1
+        kind: TrainJob
+        metadata: {name: tj}
+        spec:
+          runtimeRef: {name: torch-distributed}
+          initializer:
+            dataset: {storageUri: "hf://tatsu-lab/alpaca"}
+            model:
+              storageUri: hf://meta-llama/Llama-3.2-1B
+              env: [{name: HF_TOKEN, value: x}]
+          trainer:
+            image: docker.io/acme/train:1.0
+            command: [torchrun, train.py]
+          podTemplateOverrides:
+            - targetJobs: [{name: node}]
+              spec:
+                containers:
+                  - name: node
+                    securityContext: {privileged: true}
+        """)
+    got = {w.label: w for w in ws}
+    assert set(got) == {"container `dataset-initializer` (TrainJob/tj initializer)",
+                        "container `model-initializer` (TrainJob/tj initializer)",
+                        "container `node` (TrainJob/tj)"} and len(ws) == 4
+    assert all(w.partial for w in ws)
+    trainer = next(w for w in ws if w.image.value)
+    assert trainer.image.value == "docker.io/acme/train:1.0" and trainer.pod.volumes_path is None
+    override = next(w for w in ws if w.privileged.value)
+    assert override.privileged.loc.line == 19

@@ -8,7 +8,10 @@ generically: a mapping whose `containers` is a list of mappings with an
 `script:` with an `image`, a KServe model such as `model:` with a
 `storageUri`/`modelFormat`, whose image the serving runtime supplies); its
 `initContainers` and `sidecars` count too. OpenShift's `DeploymentConfig`
-and Argo's `Rollout` are known kinds too. Pod-level `securityContext` is
+and Argo's `Rollout` are known kinds too. A Kubeflow TrainJob's `trainer` and
+`initializer.dataset`/`.model` are the runtime's `node`, `dataset-initializer` and
+`model-initializer` containers (fragments), and its overrides name containers
+without an image. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -477,6 +480,9 @@ class _Spec:
     # an Argo template's WorkflowSpec (node, path): its `volumes` are every template's, by name, its
     # `hostNetwork` every pod's, its `templateDefaults` every template's defaults
     workflow: tuple[Any, Path] | None = None
+    # (key, container name) of single containers whose runtime names them (a TrainJob's `trainer`:
+    # `node`); such a container is a fragment of a pod defined elsewhere
+    names: tuple[tuple[str, str], ...] = ()
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
@@ -497,11 +503,19 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         full = (*path, *known)
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     out = []
+    trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
     for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
-        if not singles and not (y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
-                                                             for c in y.items(containers))):
+        names: tuple[tuple[str, str], ...] = ()
+        if trainer:
+            singles, names = _trainer_singles(node, y.chain_path(chain), singles)
+            # a TrainJob's overrides name the runtime's containers without an image
+            containers_found = y.is_seq(containers) and any(y.is_map(c) for c in y.items(containers))
+        else:
+            containers_found = y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
+                                                            for c in y.items(containers))
+        if not singles and not containers_found:
             continue
         sub_path = y.chain_path(chain)
         parent_meta = None
@@ -513,8 +527,31 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         if workflow is not None:
             context = _argo_context(context, node, (*path, *sub_path), workflow)
         out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
-                         _volumes_place(obj, path, sub_path, node, singles), workflow))
+                         None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names))
     return out
+
+
+# Kubeflow Trainer (kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go, pkg/constants): a
+# TrainJob's `trainer` (image, command, args, env) runs in the runtime's `node` container and its
+# `initializer.dataset`/`.model` (storageUri, env) in the `dataset-initializer`/`model-initializer`
+# containers: fragments of pods the runtime's template defines, with no `securityContext` or `volumes`
+# of their own (nothing absent is judged, no fix writes there). Its overrides
+# (`podTemplateOverrides[].spec`, v2.1; `runtimePatches[]...template.spec`, later) name the
+# runtime's containers without an image (ContainerOverride / ContainerPatch: env, volumeMounts,
+# securityContext).
+_TRAINER_API = "trainer.kubeflow.org/"
+_TRAINER_SINGLES = {("spec",): {"trainer": "node"},
+                    ("spec", "initializer"): {"dataset": "dataset-initializer", "model": "model-initializer"}}
+
+
+def _trainer_singles(node: Any, sub_path: Path, singles: tuple[str, ...]
+                     ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A TrainJob's one-container fragments at `sub_path` and the container names the runtime gives them."""
+    known = _TRAINER_SINGLES.get(tuple(sub_path))
+    if known is None:
+        return singles, ()
+    found = tuple(k for k in known if y.is_map(y.get(node, k)))
+    return found, tuple((k, known[k]) for k in found)
 
 
 # Argo Workflows (argo-workflows workflow/controller/workflowpod.go, v4.1): a template's pod takes
@@ -731,6 +768,7 @@ class _Pod:
                 if name and name not in self.volumes:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = self._argo_defaults(found)
+        self.names = dict(found.names)
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -821,8 +859,8 @@ class _Pod:
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
         single = list_key not in CONTAINER_LISTS
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
-        name = y.text(y.get(c, "name")) or (SINGLE_NAMES.get(list_key, "kserve-container") if single
-                                            else y.text(y.get(c, "image")) or "?")
+        name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
+                                            if single else y.text(y.get(c, "image")) or "?")
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
@@ -884,7 +922,7 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None,
+            partial=image is None or list_key in self.names,
             user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
