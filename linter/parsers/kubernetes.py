@@ -698,7 +698,7 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
             mine = _pod_purpose(mine)
         out.extend(mine)
-        if mine and not spec.singles:
+        if mine and not spec.singles and not _identity_elsewhere(obj):
             # a KServe model or Argo template container runs in a pod the controller builds: its
             # ServiceAccount is set elsewhere (the predictor's, the workflow's)
             pods.append(_pod(obj, obj_path, spec, owner, mine))
@@ -708,6 +708,19 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
 
         out = [dataclasses.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     return out
+
+
+# Templates of containers that the controller puts into pods another object defines: a KServe
+# (Cluster)ServingRuntime's containers run in the pods of the InferenceServices that select it, with
+# their predictor's ServiceAccount; its spec (kserve pkg/apis/serving/v1alpha1 `ServingRuntimePodSpec`)
+# has no `serviceAccountName` or `automountServiceAccountToken` for a fix to write
+_IDENTITY_ELSEWHERE = {("serving.kserve.io/", "ServingRuntime"), ("serving.kserve.io/", "ClusterServingRuntime")}
+
+
+def _identity_elsewhere(obj: Any) -> bool:
+    """Whether the object's pod spec is a template whose pods run with another object's ServiceAccount."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    return any(api.startswith(group) and kind == k for group, k in _IDENTITY_ELSEWHERE)
 
 
 _HOST_NAMESPACES = tuple(KUBERNETES[k].keys[0] for k in ("host_network", "host_pid", "host_ipc"))
