@@ -1,6 +1,7 @@
 """Kubernetes manifests -> IR: one workload per container of every pod spec.
 
-Pod specs are found at the known paths of the core workload kinds, and in any
+Pod specs are found at the known paths of the core workload kinds (of their own API
+group: a Volcano `batch.volcano.sh` Job is not a `batch/v1` Job), and in any
 other kind (custom resources: PyTorchJob, MPIJob, TFJob, RayCluster, RayJob,
 InferenceService, JobSet, LeaderWorkerSet, Argo Workflow, Knative Service, ...)
 generically: a mapping whose `containers` is a list of mappings with an
@@ -61,6 +62,25 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "DeploymentConfig": ("spec", "template", "spec"),  # OpenShift apps.openshift.io/v1
     "Rollout": ("spec", "template", "spec"),  # Argo Rollouts argoproj.io/v1alpha1
 }
+# The API groups of those kinds (a Volcano `batch.volcano.sh` Job, a Kruise `apps.kruise.io` DaemonSet
+# share a name, not the schema: they are searched generically). "v1" is the core group.
+_KNOWN_GROUPS: dict[str, tuple[str, ...]] = {
+    "Pod": ("v1",), "PodTemplate": ("v1",), "ReplicationController": ("v1",),
+    "Deployment": ("apps/", "extensions/"), "StatefulSet": ("apps/",), "DaemonSet": ("apps/", "extensions/"),
+    "ReplicaSet": ("apps/", "extensions/"), "Job": ("batch/",), "CronJob": ("batch/",),
+    "DeploymentConfig": ("apps.openshift.io/", "v1"), "Rollout": ("argoproj.io/",)}
+
+
+def _known_path(obj: Any) -> tuple[str, ...] | None:
+    """The pod spec path of a known kind of its own API group; None for any other object."""
+    kind = y.text(y.get(obj, "kind")) or ""
+    known = POD_SPEC_PATHS.get(kind)
+    if known is None:
+        return None
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    return known if any(api == g if g == "v1" else api.startswith(g) for g in _KNOWN_GROUPS[kind]) else None
+
+
 # Kinds that hold schemas or data, never running pods.
 NOT_WORKLOADS = {"CustomResourceDefinition", "ConfigMap", "Secret", "Service", "Namespace",
                  "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
@@ -494,7 +514,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
     kind = y.text(y.get(obj, "kind")) or ""
     if _is_core_kind(kind, y.text(y.get(obj, "apiVersion")) or ""):
         return []
-    known = POD_SPEC_PATHS.get(kind)
+    known = _known_path(obj)
     if known is not None:
         spec = y.get(obj, *known)
         if not y.is_map(spec):
@@ -663,7 +683,7 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     `PyTorchJob/train Worker`, `RayCluster/r gpu-group`, `JobSet/j workers`, `Workflow/w train`."""
     kind = y.text(y.get(obj, "kind")) or "object"
     name = y.text(y.get(obj, "metadata", "name")) or y.text(y.get(obj, "metadata", "generateName")) or "?"
-    if kind in POD_SPEC_PATHS:
+    if _known_path(obj) is not None:
         return f"{kind}/{name}"
     roles: list[str] = []
     node = obj
