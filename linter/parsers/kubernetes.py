@@ -12,7 +12,9 @@ generically: a mapping whose `containers` is a list of mappings with an
 and Argo's `Rollout` are known kinds too. A Kubeflow TrainJob's `trainer` and
 `initializer.dataset`/`.model` are the runtime's `node`, `dataset-initializer` and
 `model-initializer` containers (fragments), and its overrides name containers
-without an image. Pod-level `securityContext` is
+without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `sidecars`
+are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
+`sh` unless its shebang names another interpreter). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -503,6 +505,12 @@ class _Spec:
     # (key, container name) of single containers whose runtime names them (a TrainJob's `trainer`:
     # `node`); such a container is a fragment of a pod defined elsewhere
     names: tuple[tuple[str, str], ...] = ()
+    # (container list key, (node, path)) of defaults merged under each container of that list
+    # (Tekton's `stepTemplate` under `steps`)
+    defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
+    # (container list key, (node, path)) of defaults merged under each container of that list
+    # (Tekton's `stepTemplate` under `steps`)
+    defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
@@ -524,6 +532,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     out = []
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
+    tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
     for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
@@ -532,6 +541,10 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             singles, names = _trainer_singles(node, y.chain_path(chain), singles)
             # a TrainJob's overrides name the runtime's containers without an image
             containers_found = y.is_seq(containers) and any(y.is_map(c) for c in y.items(containers))
+        elif tekton:
+            steps = y.get(node, "steps")
+            containers_found = y.is_seq(steps) and any(y.is_map(c) and y.get(c, "image") is not None
+                                                       for c in y.items(steps))
         else:
             containers_found = y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
                                                             for c in y.items(containers))
@@ -546,9 +559,20 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         context = _context(obj, path, sub_path)
         if workflow is not None:
             context = _argo_context(context, node, (*path, *sub_path), workflow)
+        defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
+        if tekton and y.is_map(y.get(node, "stepTemplate")):
+            defaults = (("steps", (y.get(node, "stepTemplate"), (*path, *sub_path, "stepTemplate"))),)
         out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
-                         None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names))
+                         None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
+                         defaults))
     return out
+
+
+# Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
+# containers of its TaskRun's pod (named `step-<name>`/`sidecar-<name>` there); `stepTemplate` is
+# every step's defaults, the step's own values winning (`MergeStepsWithStepTemplate`); the pod's
+# ServiceAccount and pod-level settings are the TaskRun's/PipelineRun's (`podTemplate`).
+_TEKTON_API = "tekton.dev/"
 
 
 # Kubeflow Trainer (kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go, pkg/constants): a
@@ -675,7 +699,7 @@ def _context(obj: Any, obj_path: Path, sub_path: Path) -> tuple[Any, Path]:
     return None, (*obj_path, *sub_path, "securityContext")
 
 
-_STRUCTURAL = {"spec", "template", "jobTemplate", "containerSet"}
+_STRUCTURAL = {"spec", "template", "jobTemplate", "containerSet", "taskSpec"}  # taskSpec: Tekton
 
 
 def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
@@ -711,7 +735,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         mine: list[Workload] = []
         for key in spec.singles:
             mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
-        for list_key in CONTAINER_LISTS:
+        for list_key in CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
+                _TEKTON_API) else ()):
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
                     mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
@@ -734,7 +759,10 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
 # (Cluster)ServingRuntime's containers run in the pods of the InferenceServices that select it, with
 # their predictor's ServiceAccount; its spec (kserve pkg/apis/serving/v1alpha1 `ServingRuntimePodSpec`)
 # has no `serviceAccountName` or `automountServiceAccountToken` for a fix to write
-_IDENTITY_ELSEWHERE = {("serving.kserve.io/", "ServingRuntime"), ("serving.kserve.io/", "ClusterServingRuntime")}
+_IDENTITY_ELSEWHERE = {("serving.kserve.io/", "ServingRuntime"), ("serving.kserve.io/", "ClusterServingRuntime"),
+                       # a Tekton Task/Pipeline runs as its TaskRun's/PipelineRun's ServiceAccount
+                       ("tekton.dev/", "Task"), ("tekton.dev/", "ClusterTask"), ("tekton.dev/", "Pipeline"),
+                       ("tekton.dev/", "TaskRun"), ("tekton.dev/", "PipelineRun")}
 
 
 def _identity_elsewhere(obj: Any) -> bool:
@@ -800,7 +828,7 @@ class _Pod:
                 name = y.text(y.get(vol, "name"))
                 if name and name not in self.volumes:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
-        self.defaults = self._argo_defaults(found)
+        self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
         self.names = dict(found.names)
         self.facts = self._facts()
         self.sysctls = tuple(
@@ -890,7 +918,7 @@ class _Pod:
         return None
 
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
-        single = list_key not in CONTAINER_LISTS
+        single = list_key not in CONTAINER_LISTS and list_key != "steps"
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
         name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
                                             if single else y.text(y.get(c, "image")) or "?")
@@ -898,7 +926,7 @@ class _Pod:
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
-                "sidecars": "sidecar"}.get(list_key, "container")
+                "sidecars": "sidecar", "steps": "step"}.get(list_key, "container")
 
         kwargs: dict[str, Any] = {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
@@ -941,9 +969,13 @@ class _Pod:
             kwargs["command"] = args
         words = (command.value or () if command else ()) + (args.value or () if args else ())
         process = from_argv(words, words[0].loc) if words else []
-        source = y.get(c, "source") if list_key == "script" else None
+        source = y.get(c, "source") if list_key == "script" else y.get(c, "script") if list_key == "steps" else None
+        if list_key == "steps" and y.is_scalar(source) and (y.text(source) or "").startswith("#!") and (
+                (y.text(source) or "").split("\n", 1)[0].split()[-1].rsplit("/", 1)[-1] not in SHELLS):
+            source = None  # a Tekton step's script with a shebang of another interpreter (python, node)
         if y.is_scalar(source) and (not words or words[0].text.rsplit("/", 1)[-1] in SHELLS):
-            # Argo runs `command` with the script `source` written to a file: a shell runs it
+            # Argo runs `command` with the script `source` written to a file: a shell runs it (a Tekton
+            # step's `script` likewise, with `sh` when it has no shebang)
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
