@@ -82,8 +82,9 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
-writable by the new user. No fix is offered where root is the workload's purpose,
-and the finding says why:
+writable by the new user. No fix is offered where root is the workload's purpose
+(the finding itself, and its message, are unchanged; a volume-permissions step's
+message says why):
 
 - a volume-permissions step that runs `chown` on a mounted volume, and node
   agents recognised by what they mount from the host: a device plugin or CSI
@@ -134,12 +135,13 @@ def check(workload: Workload) -> Iterator[Finding]:
         # as another user it fails, and so does the pod
         purpose = purpose_of(workload, "root")
         if purpose is not None:
-            fix, note, held = None, purpose.note(), True
-    if fix is not None:
-        powers = _root_powers(workload)
-        if powers:
-            fix, note, held = None, (f" (no automatic fix: it {powers}, which a process that is not root would "
-                                     "not hold: the runtime gives a container's capabilities to uid 0 only)"), True
+            fix, held = None, True
+            if purpose.needs and purpose.commands:
+                note = purpose.note()  # a volume-permissions step: its message has always said so
+    if fix is not None and _root_powers(workload):
+        # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
+        # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
+        fix, held = None, True
     root = workload.runs_as_root()
     # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
     # an unprivileged uid of the node, so root there is not root on the host; still root inside the
@@ -169,11 +171,8 @@ def check(workload: Workload) -> Iterator[Finding]:
             return
         else:
             at = workload.anchor
-        if fix is not None or held:
-            image_fix = _non_root_image_fix(workload)
-            if image_fix is not None and held:
-                note = ""  # the image's own non-root uid: nothing is held back
-            fix = image_fix or fix
+        if fix is not None or (held and not note):
+            fix = _non_root_image_fix(workload) or fix  # the image's own non-root uid: nothing is held back
         if workload.windows:
             yield Finding(at=at, fix=None, args={"name": name},
                           message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
@@ -188,17 +187,12 @@ _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unpr
                 "where user namespaces are on, the default from Kubernetes 1.33)")
 
 
-def _root_powers(workload: Workload) -> str | None:
-    """What the container is given that only uid 0 holds: `privileged`, or capabilities added beyond
+def _root_powers(workload: Workload) -> bool:
+    """Whether the container is given what only uid 0 holds: `privileged`, or capabilities added beyond
     NET_BIND_SERVICE. The kubelet's runtimes set no ambient capabilities, so a non-root process starts
     with none of them (kubernetes/kubernetes#56374): a user set by a fix would strip what it was given."""
-    if workload.privileged.value:
-        return "runs privileged"
-    added = [i.value for i in workload.cap_add.value
-             if i.value.upper().removeprefix("CAP_") not in ("NET_BIND_SERVICE", "")]
-    if added:
-        return f"adds {', '.join(f'`{a}`' for a in added)}"
-    return None
+    return workload.privileged.value or any(
+        i.value.upper().removeprefix("CAP_") not in ("NET_BIND_SERVICE", "") for i in workload.cap_add.value)
 
 
 def _non_root_image_fix(workload: Workload) -> Intent | None:
