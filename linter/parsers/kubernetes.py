@@ -14,7 +14,9 @@ and Argo's `Rollout` are known kinds too. A Kubeflow TrainJob's `trainer` and
 `model-initializer` containers (fragments), and its overrides name containers
 without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `sidecars`
 are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
-`sh` unless its shebang names another interpreter). Pod-level `securityContext` is
+`sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
+`executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
+once (fragments). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -530,6 +532,8 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         meta = y.get(obj, *known[:-1], "metadata") if len(known) > 1 else y.get(obj, "metadata")
         full = (*path, *known)
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
+    if (y.text(y.get(obj, "apiVersion")) or "").startswith(_SPARK_API):
+        return _spark_specs(obj, path)
     out = []
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
     tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
@@ -565,6 +569,31 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
                          None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
                          defaults))
+    return out
+
+
+# Spark operator (kubeflow/spark-operator api/v1beta2 `SparkPodSpec`): a SparkApplication's `driver` and
+# `executor` (a ScheduledSparkApplication's under `spec.template`) each describe a pod and its Spark
+# container at once: the container's `securityContext`, the pod's `podSecurityContext` and
+# `hostNetwork`, its `initContainers` and `sidecars`. The operator names the container
+# `spark-kubernetes-driver` / `spark-kubernetes-executor` (pkg/common/spark.go); its image, user and
+# resources come from the Spark configuration too, so it is a fragment (nothing absent is judged).
+_SPARK_API = "sparkoperator.k8s.io/"
+SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
+_SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
+
+
+def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
+    out = []
+    for base in (("spec",), ("spec", "template")):
+        for role, name in _SPARK_ROLES.items():
+            node = y.get(obj, *base, role)
+            if not y.is_map(node):
+                continue
+            full = (*path, *base, role)
+            sc = y.get(node, "podSecurityContext")
+            out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
+                             (SELF,), None, names=((SELF, name),)))
     return out
 
 
@@ -734,9 +763,15 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         pod = _Pod(spec, lines(), namespace)
         mine: list[Workload] = []
         for key in spec.singles:
-            mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
-        for list_key in CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
-                _TEKTON_API) else ()):
+            if key == SELF:  # the pod spec's mapping is its one container too (a Spark driver)
+                mine.append(pod.container(path, spec.node, spec.path, owner, key))
+            else:
+                mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
+        lists = CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
+            _TEKTON_API) else ())
+        # a Spark driver's/executor's `sidecars`/`initContainers` are left out: its pod-level values sit
+        # in the container's own mapping, where a sibling would report them a second time
+        for list_key in () if SELF in spec.singles else lists:
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
                     mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
