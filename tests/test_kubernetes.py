@@ -330,7 +330,23 @@ def test_knative_service_is_a_workload_and_core_service_is_not():
         spec:
           template: {spec: {containers: [{name: not-a-pod, image: x}]}}
         """)
-    assert [w.label for w in ws] == ["container `ghcr.io/acme/hello:1` (Service/hello)"]
+    # Knative's webhook names an unnamed serving container `user-container` (config-defaults)
+    assert [w.label for w in ws] == ["container `user-container` (Service/hello)"]
+    ws = k8s("""\
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: hello}
+        spec:
+          template:
+            spec:
+              initContainers:
+                - image: ghcr.io/acme/fetch:1
+              containers:
+                - image: ghcr.io/acme/hello:1
+                  ports: [{containerPort: 8080}]
+                - image: ghcr.io/acme/proxy:1
+        """)
+    assert [w.name for w in ws] == ["init-container", "user-container-0", "user-container-1"]
 
 
 def test_crd_schemas_never_yield_workloads():

@@ -510,6 +510,7 @@ class _Spec:
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
+    knative: bool = False  # a Knative Serving object's pod spec (its webhook names unnamed containers)
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -537,6 +538,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
     out = []
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
     tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
+    knative = (y.text(y.get(obj, "apiVersion")) or "").startswith("serving.knative.dev/")
     for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
@@ -568,7 +570,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             defaults = (("steps", (y.get(node, "stepTemplate"), (*path, *sub_path, "stepTemplate"))),)
         out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
                          None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
-                         defaults))
+                         defaults, knative))
     return out
 
 
@@ -865,6 +867,7 @@ class _Pod:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
         self.names = dict(found.names)
+        self.knative = found.knative
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -890,6 +893,18 @@ class _Pod:
                    host_users=_scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS)),
                    volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
+
+    def _default_name(self, c: Any, cpath: Path, list_key: str) -> str:
+        """The name a container without `name` runs under: Knative's webhook names a Service's serving
+        container `user-container` (`user-container-<index>` among several) and an init container
+        `init-container` (knative/serving pkg/apis/config/defaults.go, serving/v1 revision_defaults.go,
+        the default `container-name-template`); elsewhere the API refuses it: its image names it."""
+        if self.knative and list_key == "containers":
+            many = len(y.items(y.get(self.spec, "containers"))) > 1
+            return f"user-container-{cpath[-1]}" if many else "user-container"
+        if self.knative and list_key == "initContainers":
+            return "init-container"
+        return y.text(y.get(c, "image")) or "?"
 
     def _argo_containers(self) -> list[Any]:
         """Every container mapping of an Argo template's pod (and a containerSet's own `volumeMounts`)."""
@@ -956,7 +971,7 @@ class _Pod:
         single = list_key not in CONTAINER_LISTS and list_key != "steps"
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
         name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
-                                            if single else y.text(y.get(c, "image")) or "?")
+                                            if single else self._default_name(c, cpath, list_key))
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
