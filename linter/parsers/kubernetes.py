@@ -565,6 +565,8 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         context = _context(obj, path, sub_path)
         if workflow is not None:
             context = _argo_context(context, node, (*path, *sub_path), workflow)
+        elif tekton and context[0] is None:
+            context = _tekton_context(obj, path, context)
         defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
         if tekton and y.is_map(y.get(node, "stepTemplate")):
             defaults = (("steps", (y.get(node, "stepTemplate"), (*path, *sub_path, "stepTemplate"))),)
@@ -604,6 +606,19 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
 # every step's defaults, the step's own values winning (`MergeStepsWithStepTemplate`); the pod's
 # ServiceAccount and pod-level settings are the TaskRun's/PipelineRun's (`podTemplate`).
 _TEKTON_API = "tekton.dev/"
+# where a TaskRun/PipelineRun sets the pod-level values of the pods it runs (tektoncd/pipeline
+# pkg/apis/pipeline/pod `Template`): TaskRun `spec.podTemplate`; PipelineRun v1
+# `spec.taskRunTemplate.podTemplate`, v1beta1 `spec.podTemplate`
+_TEKTON_POD_TEMPLATES = (("spec", "podTemplate"), ("spec", "taskRunTemplate", "podTemplate"))
+
+
+def _tekton_context(obj: Any, path: Path, context: tuple[Any, Path]) -> tuple[Any, Path]:
+    """The pod securityContext a TaskRun's/PipelineRun's pod template gives the steps it embeds."""
+    for keys in _TEKTON_POD_TEMPLATES:
+        sc = y.get(obj, *keys, "securityContext")
+        if y.is_map(sc):
+            return sc, (*path, *keys, "securityContext")
+    return context
 
 
 # Kubeflow Trainer (kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go, pkg/constants): a
