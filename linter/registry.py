@@ -71,8 +71,9 @@ class IndexedRule(Rule):
         if not isinstance(real, Rule) or real.code != self.code:
             raise RuleError(f"{self.module} does not define {self.code}: regenerate the rule index "
                             "(python -m glmlint.registry)")
-        for name in _FROM_MODULE:
-            self.__dict__.setdefault(name, getattr(real, name))
+        # every field as the module has it: were the index stale (a rule changed and the index not
+        # regenerated, which tests/test_rule_index.py fails on), what the rule reports stays right
+        self.__dict__.update({name: getattr(real, name) for name in _INDEXED + _FROM_MODULE})
 
 
 def _indexed(entry: dict[str, Any]) -> IndexedRule:
