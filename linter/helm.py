@@ -193,6 +193,18 @@ class _Subcharts:
             return ""
 
 
+def is_library(chart_dir: str) -> bool:
+    """Whether the chart is a library chart (`type: library` in its Chart.yaml)."""
+    from glmlint.parsers import yamlnodes as y
+
+    try:
+        with open(os.path.join(chart_dir, CHART_FILE), encoding="utf-8") as fh:
+            docs = y.compose_all(fh.read())
+    except (OSError, UnicodeDecodeError, y.YamlError):
+        return False
+    return bool(docs) and docs[0] is not None and y.text(y.get(docs[0], "type")) == "library"
+
+
 def _chart_name(directory: str) -> str:
     from glmlint.parsers import yamlnodes as y
 

@@ -134,6 +134,9 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
         return Problem(place.path, place.line, f"cannot render the {what} `{cand.display}`: {out} is not "
                        f"YAML: {str(exc).removeprefix('invalid YAML: ')}{fix}", level=opts.failures)
     if source is None:
+        if cand.hint == "helm-chart" and helm.is_library(cand.path):  # Helm refuses to install one
+            return Problem(cand.display, 0, "skipped: a library chart (`type: library`) renders nothing itself; its "
+                           "templates are checked through the charts that use it", level="notice")
         return Problem(cand.display, 0, f"skipped: the {what} renders no Kubernetes manifest", level="notice")
     source.disk_path = cand.path
     source.origins = Mapper(rendered)

@@ -319,3 +319,48 @@ def test_an_image_set_by_the_images_transformer_is_reported_at_its_entry(tmp_pat
     assert [(r["code"], r["path"], r["line"], r["column"]) for r in results] == [
         ("GLM045", "overlays/nightly/kustomization.yaml", 6, 13)]
     assert "`ghcr.io/acme/pytorch:latest`" in results[0]["message"]
+
+
+@needs_helm
+def test_a_library_chart_is_a_notice_and_its_helpers_are_checked_through_the_chart_using_them(tmp_path, capsys):
+    library = {
+        "Chart.yaml": "apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n",
+        "templates/_container.tpl": """
+            {{- define "common.container" -}}
+            - name: {{ .name }}
+              image: {{ .image }}
+              securityContext:
+                privileged: {{ .privileged }}
+            {{- end -}}
+        """,
+    }
+    write(tmp_path / "common", library)
+    write(tmp_path / "worker" / "charts" / "common", library)
+    write(tmp_path / "worker", {
+        "Chart.yaml": """
+            apiVersion: v2
+            name: worker
+            version: 1.0.0
+            dependencies:
+              - name: common
+                version: 1.0.0
+                repository: file://../common
+        """,
+        "values.yaml": "image: busybox:1.36\nprivileged: true\n",
+        "templates/pod.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: worker
+            spec:
+              containers:
+                {{- include "common.container" (dict "name" "worker" "image" .Values.image "privileged" .Values.privileged) | nindent 4 }}
+        """,
+    })
+    code, out, err = run(tmp_path, capsys, "--format", "json", "common", "worker")
+    assert code == 1
+    assert err == ["common: skipped: a library chart (`type: library`) renders nothing itself; its templates are "
+                   "checked through the charts that use it"]
+    privileged = [r for r in json.loads(out) if r["code"] == "GLM003"]
+    assert [(r["path"], r["line"], r["related"][0]["path"], r["related"][0]["line"]) for r in privileged] == [
+        ("worker/templates/pod.yaml", 7, "worker/values.yaml", 2)]
