@@ -23,7 +23,8 @@ enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
 also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
 name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
 when the template sets none; its `container`/`script` values where that container
-writes none). A container without
+writes none); a container its `podSpecPatch` gives a securityContext or resources is a
+fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
