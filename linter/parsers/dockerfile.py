@@ -199,18 +199,26 @@ def escape_char(lines: list[str]) -> str:
 
 
 def split_instructions(lines: list[str]) -> list[Instruction]:
+    from dockerfile_parse import DockerfileParser
+
     escape = escape_char(lines)
     blanked, heredocs = _blank_heredocs(lines, escape)
     # a final newline: dockerfile-parse drops a last line that is one bare word without one (`FROM x\nBOGUS`)
     text = "\n".join(blanked) + "\n"
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: given to dockerfile-parse as bytes, as before
-        spans = _parsed_spans(text)
-    else:
-        spans = _instruction_spans([line + "\n" for line in blanked])
+        # it reads lines from a text file as they are (split at `\n` only, like bytes); bytes it
+        # would decode line by line, which costs more than its parse of a short file
+        fileobj: io.IOBase = io.StringIO(text)
+    except UnicodeEncodeError:  # lone surrogates: given as before, and its decoding refuses them
+        fileobj = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    parser = DockerfileParser(fileobj=fileobj)
     out: list[Instruction] = []
-    for name, start, end in spans:
+    for entry in sorted(parser.structure, key=lambda e: e["startline"]):
+        name = entry["instruction"]
+        if name == "COMMENT":
+            continue
+        start, end = entry["startline"], entry["endline"]
         if name not in KNOWN:
             raise DockerfileError(f"unknown instruction `{lines[start].strip().split()[0]}`", start + 1)
         source, rows, args = _arguments(lines, start, end, escape)
@@ -219,54 +227,6 @@ def split_instructions(lines: list[str]) -> list[Instruction]:
         inst = Instruction(name, start, end, args, source, rows, heredocs.get(start, []), len(out))
         out.append(inst)
     return out
-
-
-# dockerfile-parse's `DockerfileParser.structure` (2.0), its expressions as it has them: which lines
-# are an instruction, where it ends (line continuations), a comment; `# escape=` sets the character
-_DP_INSTRUCTION = re.compile(r"^\s*(\S+)\s+(.*)$")
-_DP_CONTINUES = re.compile(r"^.*\\\s*$")
-_DP_COMMENT = re.compile(r"^\s*#")
-_DP_ESCAPE = re.compile(r"^\s*#\s*escape\s*=\s*(\\|`)\s*$", re.I)
-_DP_SYNTAX = re.compile(r"^\s*#\s*syntax\s*=\s*(.*)\s*$", re.I)
-
-
-def _instruction_spans(lines: list[str]) -> list[tuple[str, int, int]]:
-    """(keyword upper-cased, first line, last line) of each instruction of `lines` (each ending in
-    `\n`), in order: what `DockerfileParser.structure` gives for them, without building its entries
-    (their content and value, a dict per comment line): a third of a Dockerfile's parse before."""
-    out: list[tuple[str, int, int]] = []
-    directive_possible = True
-    continues = _DP_CONTINUES
-    in_continuation = False
-    name = ""
-    start = -1
-    for lineno, line in enumerate(lines):
-        if directive_possible:
-            m = _DP_ESCAPE.match(line)
-            if m:
-                continues = re.compile(r"^.*" + re.escape(m.group(1)) + r"\s*$")
-            elif not _DP_SYNTAX.match(line):
-                directive_possible = False
-        if _DP_COMMENT.match(line):
-            continue  # a comment, also between continuation lines: the instruction goes on after it
-        if not in_continuation:
-            m = _DP_INSTRUCTION.match(line)
-            if not m:
-                continue
-            name, start = m.group(1).upper(), lineno
-        in_continuation = continues.match(line) is not None
-        if not in_continuation:
-            out.append((name, start, lineno))
-    return out  # an instruction still continued at the end of the text is dropped, as it does
-
-
-def _parsed_spans(text: str) -> list[tuple[str, int, int]]:
-    """`_instruction_spans` by dockerfile-parse itself, given the text as bytes (lone surrogates)."""
-    from dockerfile_parse import DockerfileParser
-
-    parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8", "surrogatepass")))
-    return [(e["instruction"], e["startline"], e["endline"])
-            for e in sorted(parser.structure, key=lambda e: e["startline"]) if e["instruction"] != "COMMENT"]
 
 
 def _blank_heredocs(lines: list[str], escape: str) -> tuple[list[str], dict[int, list[tuple[str, str, int]]]]:
