@@ -6,7 +6,8 @@ manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, Open WebUI, JupyterHub, Chroma, Qdrant, Weaviate, Milvus, ...)
+AUTOMATIC1111, text-generation-webui, Open WebUI, JupyterHub, Chroma, Qdrant,
+Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -32,7 +33,9 @@ when it listens on all interfaces **and**
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, k8s
-`command`/`args`) or the official image's own command and defaults (an
+`command`/`args`; a script such as ComfyUI's `main.py` by its path, read from
+the directory the container starts in: the Dockerfile's `WORKDIR`,
+Kubernetes `workingDir`) or the official image's own command and defaults (an
 `ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
 `OLLAMA_HOST`). Where it binds is resolved as the service resolves it
 (flags, then environment, then the image's defaults, then its own default),

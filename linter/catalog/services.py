@@ -193,6 +193,10 @@ class Service:
     # switches naming a config file the scan does not read, which may turn authentication on
     # (LiteLLM's `--config`, whose `general_settings.master_key` sets the key)
     auth_maybe: tuple[Switch, ...] = ()
+    # a KServe serving runtime runs it for models of these formats (`modelFormat.name`), with `runtime_runs`
+    runtime_formats: tuple[str, ...] = ()
+    runtime_runs: tuple[str, ...] = ()
+    runtime_source: str = ""
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -217,7 +221,7 @@ class Service:
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
                *(l.source for l in self.listeners), self.auth_source, *(d.source for d in self.dangerous),
-               *(m.source for m in self.model_stores), (self.options_source or None)]
+               *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -289,7 +293,10 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
         underscores=bool((d.get("options") or {}).get("underscores")),
         options_source=(d.get("options") or {}).get("source", ""), config_file=config_file,
-        auth_maybe=_switches(auth.get("maybe")))
+        auth_maybe=_switches(auth.get("maybe")),
+        runtime_formats=tuple(f.lower() for f in (d.get("runtime") or {}).get("model_formats", ())),
+        runtime_runs=tuple((d.get("runtime") or {}).get("runs", ())),
+        runtime_source=(d.get("runtime") or {}).get("source", ""))
 
 
 def raw() -> dict[str, Any]:
@@ -446,8 +453,9 @@ def _module_args(cmd_words: Sequence[Word]) -> tuple[str, int] | None:
 _PYTHON_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
 
 
-def match_command(service: Service, argv: Sequence[Word]) -> int | None:
-    """The index of the first configuring argument when `argv` starts `service`, else None."""
+def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None) -> int | None:
+    """The index of the first configuring argument when `argv` starts `service`, else None. `cwd`:
+    the directory it starts in, where a relative script path is read from."""
     if not argv:
         return None
     name = argv[0].text.rsplit("/", 1)[-1]
@@ -459,6 +467,10 @@ def match_command(service: Service, argv: Sequence[Word]) -> int | None:
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
+        if cwd and not path.startswith("/") and "$" not in path:
+            import posixpath
+
+            path = posixpath.normpath(posixpath.join(cwd.lower(), path))
         if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
             return at
     if _PYTHON.match(name):
@@ -804,17 +816,18 @@ class _Known:
 
     def __init__(self, services: tuple[Service, ...]) -> None:
         self.services = services
-        self._starts: dict[tuple[str, ...], tuple[Service, int] | None] = {}
+        self._starts: dict[tuple[str | None, ...], tuple[Service, int] | None] = {}
         self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
 
-    def start(self, argv: Sequence[Word]) -> tuple[Service, int] | None:
-        """The first service (in catalog order) `argv` starts and `match_command`'s index, or None."""
-        key = tuple(w.text for w in argv)
+    def start(self, argv: Sequence[Word], cwd: str | None = None) -> tuple[Service, int] | None:
+        """The first service (in catalog order) `argv` starts (in directory `cwd`) and
+        `match_command`'s index, or None."""
+        key = (cwd, *(w.text for w in argv))
         if key in self._starts:
             return self._starts[key]
         got = None
         for s in self.services:
-            start = match_command(s, argv)
+            start = match_command(s, argv, cwd)
             if start is not None:
                 got = (s, start)
                 break
@@ -854,7 +867,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
     for cmd in workload.process:
-        got = known.start(cmd.argv)
+        got = known.start(cmd.argv, workload.workdir)
         if got is not None:
             s, start = got
             out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
@@ -864,6 +877,18 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     # nothing recognisable on the command line: what does the image run?
     if workload.entrypoint.explicit:
         return ()
+    if workload.serving_format and not image_name:
+        # a KServe model: the serving runtime for its format supplies the image and start command,
+        # and the model's `args` are appended to it
+        for s in known.services:
+            if workload.serving_format in s.runtime_formats:
+                own = _synthetic(s.runtime_runs, workload.anchor)
+                words = own + tuple(workload.command.value or ())
+                start = match_command(s, words)
+                start = 1 if start is None else start
+                out.append(_launch(s, workload, workload.anchor, words[start:], "image", env_own, None,
+                                   max(0, len(own) - start)))
+        return tuple(out)
     for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
@@ -1018,6 +1043,7 @@ def render_markdown() -> str:
              "dangerous switches |", "|---|---|---|---|---|---|"]
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
+        rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
                               + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
@@ -1033,7 +1059,7 @@ def render_markdown() -> str:
         stores = ", ".join(f"`{'`/`'.join((*m.flags, *m.env))}`" + (f" ({m.default})" if m.default else "")
                            for m in s.model_stores) or "—"
         dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"
-        lines.append(f"| **{s.name}** | {', '.join(f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
+        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith('KServe') else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
                      f"{stores} | {dangerous} |")
     extra = [s for s in catalog() if s.family or s.settings or s.packages]
     if extra:
