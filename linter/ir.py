@@ -559,8 +559,8 @@ class Workload:
     # container's `args` are appended to that command (aicat)
     serving_format: str | None = None
     # the directory the container starts in, where known: the Dockerfile's `WORKDIR` (a compose service
-    # built from it inherits it), k8s `workingDir`; a start command's relative script path is read
-    # from there (`python main.py` in ComfyUI's directory) (aicat)
+    # built from it inherits it), compose `working_dir`, k8s `workingDir`; a start command's relative
+    # script path is read from there (`python main.py` in ComfyUI's directory) (aicat)
     workdir: str | None = None
 
     def __post_init__(self) -> None:

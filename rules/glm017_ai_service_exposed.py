@@ -35,7 +35,8 @@ The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, k8s
 `command`/`args`; a script such as ComfyUI's `main.py` by its path, read from
 the directory the container starts in: the Dockerfile's `WORKDIR`,
-Kubernetes `workingDir`) or the official image's own command and defaults (an
+compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
+start command) or the official image's own command and defaults (an
 `ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
 `OLLAMA_HOST`). Where it binds is resolved as the service resolves it
 (flags, then environment, then the image's defaults, then its own default),

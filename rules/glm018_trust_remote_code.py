@@ -17,7 +17,8 @@ runtime for that format runs the server and the model's `args` are appended
 (`huggingface`: KServe's Hugging Face server, `--trust_remote_code`; `vllm`:
 `vllm serve`). A script found by its path (text-generation-webui's
 `server.py`) is found from the directory the container starts in (the
-Dockerfile's `WORKDIR`, Kubernetes `workingDir`).
+Dockerfile's `WORKDIR`, compose `working_dir`, Kubernetes `workingDir`, a
+`cd` before it in the start command).
 
 Python code that a build step or start command runs inline (`python -c
 '…'`, a heredoc fed to `python`) and that loads from the Hugging Face Hub

@@ -866,8 +866,15 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     out: list[ServiceMatch] = []
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
+    cwd = workload.workdir
     for cmd in workload.process:
-        got = known.start(cmd.argv, workload.workdir)
+        if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
+            # `cd /opt/ComfyUI && python main.py`: the later commands start there
+            import posixpath
+
+            cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
+            continue
+        got = known.start(cmd.argv, cwd)
         if got is not None:
             s, start = got
             out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
