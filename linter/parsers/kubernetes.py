@@ -23,7 +23,8 @@ enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
 also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
 name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
 when the template sets none; its `container`/`script` values where that container
-writes none). A container without
+writes none); a container its `podSpecPatch` gives a securityContext or resources is a
+fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
@@ -653,6 +654,32 @@ def _trainer_singles(node: Any, sub_path: Path, singles: tuple[str, ...]
 _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
 
 
+def _argo_patched(template: Any, workflow: tuple[Any, Path] | None) -> frozenset[str]:
+    """The containers an Argo `podSpecPatch` (the template's or the workflow's: a JSON or YAML
+    string, applied to the pod last, workflowpod.go `ApplyPodSpecPatch`) may set security or
+    resource settings of: those it names with a `securityContext` or `resources`, or every
+    container (`*`) when it sets the pod's `securityContext`. Their absent settings are not judged."""
+    if workflow is None:
+        return frozenset()
+    found: set[str] = set()
+    for node in (y.get(template, "podSpecPatch"), y.get(workflow[0], "podSpecPatch")):
+        text = y.text(node) if y.is_scalar(node) else None
+        if not text or ("securityContext" not in text and "resources" not in text):
+            continue
+        try:
+            docs = y.compose_all(text)
+        except Exception:  # noqa: BLE001 - a patch Argo cannot read either: left alone
+            continue
+        for doc in docs:
+            if y.is_map(y.get(doc, "securityContext")):
+                found.add("*")
+            for key in CONTAINER_LISTS:
+                for c in y.items(y.get(doc, key)):
+                    if y.get(c, "securityContext") is not None or y.get(c, "resources") is not None:
+                        found.add(y.text(y.get(c, "name")) or "")
+    return frozenset(found)
+
+
 def _argo_workflow(obj: Any, path: Path, sub_path: Path) -> tuple[Any, Path] | None:
     """The WorkflowSpec (node, path) that holds the template at `sub_path`, for an Argo workflow kind."""
     if not (y.text(y.get(obj, "apiVersion")) or "").startswith("argoproj.io/") or (
@@ -881,6 +908,7 @@ class _Pod:
                 if name and name not in self.volumes:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
+        self.patched = _argo_patched(spec, found.workflow)
         self.names = dict(found.names)
         self.knative = found.knative
         self.facts = self._facts()
@@ -1057,7 +1085,7 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None or list_key in self.names,
+            partial=image is None or list_key in self.names or bool({name, "*"} & self.patched),
             user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
