@@ -59,7 +59,9 @@ for a service whose authentication the catalog cannot state from a source
 (NVIDIA NIM; its `NGC_API_KEY` is the key it downloads the model with, not
 one its API checks), or for one started with a config file the scan does not
 read that may turn it on (LiteLLM's `--config`, whose
-`general_settings.master_key` sets the key). An image whose repository
+`general_settings.master_key` sets the key; a Qdrant config file mounted in
+`/qdrant/config` or named by `--config-path`; a Milvus `milvus.yaml` mounted
+in `/milvus/configs`). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`).
 Jupyter is GLM005's and sshd GLM006's.

@@ -47,13 +47,16 @@ class Switch:
     env: str | None = None
     config: str | None = None
     values: tuple[str, ...] = ()
+    mount: str | None = None  # a path the container mounts something at (or under, or above)
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
         return cls(data.get("flag"), data.get("env"), data.get("config"),
-                   tuple(str(v).lower() for v in data.get("values", ())))
+                   tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"))
 
     def describe(self) -> str:
+        if self.mount is not None:
+            return f"a file mounted at `{self.mount}`"
         if self.config is not None and not self.flag and not self.env:
             return "in its configuration file"
         what = self.flag or self.env or "?"
@@ -197,6 +200,7 @@ class Service:
     runtime_formats: tuple[str, ...] = ()
     runtime_runs: tuple[str, ...] = ()
     runtime_source: str = ""
+    auth_sources: tuple[str, ...] = ()  # more sources of `auth` (its `maybe` switches)
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -220,7 +224,8 @@ class Service:
         out = [self.recognize_source, *self.more_sources, *(s for i in self.images for s in (i.source, *i.sources)),
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
-               *(l.source for l in self.listeners), self.auth_source, *(d.source for d in self.dangerous),
+               *(l.source for l in self.listeners), self.auth_source, *self.auth_sources,
+               *(d.source for d in self.dangerous),
                *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
@@ -296,7 +301,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         auth_maybe=_switches(auth.get("maybe")),
         runtime_formats=tuple(f.lower() for f in (d.get("runtime") or {}).get("model_formats", ())),
         runtime_runs=tuple((d.get("runtime") or {}).get("runs", ())),
-        runtime_source=(d.get("runtime") or {}).get("source", ""))
+        runtime_source=(d.get("runtime") or {}).get("source", ""),
+        auth_sources=tuple(auth.get("sources", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -568,6 +574,7 @@ class ServiceMatch:
     env_imported: bool = False  # more variables come from where the scan cannot see (`envFrom`, `env_file`)
     image_args: int = 0  # how many of `args` (the first ones) are the official image's own, not the workload's
     config_args: tuple[Word, ...] = ()  # the words of `args` that stand for options its config file sets
+    mounted: tuple[tuple[str, Loc], ...] = ()  # what the workload mounts: (container path, where)
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -623,6 +630,11 @@ class ServiceMatch:
                     value = w.text.partition("=")[2].lower() if "=" in w.text else ""
                     if value not in ("false", "0", "no"):
                         return w.loc, w, None
+        if switch.mount is not None:
+            want = switch.mount.rstrip("/")
+            for target, at in self.mounted:
+                if target == want or target.startswith(want + "/") or want.startswith(target + "/"):
+                    return at, None, None
         if switch.config is not None:
             regex = re.compile(switch.config)
             found = None
@@ -931,7 +943,8 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
         for k, v in img.env.items():
             env[k] = EnvVar(k, v, loc if via == "image" else image_loc)
     env.update(env_own)
-    match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args)
+    match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
+                         mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target))
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
@@ -1062,7 +1075,8 @@ def render_markdown() -> str:
         if s.auth_off:
             auth += "; off: " + ", ".join(x.describe() for x in s.auth_off)
         if s.auth_maybe:
-            auth += "; may be on in the config file " + ", ".join(x.describe() for x in s.auth_maybe) + " names"
+            auth += "; may be on in a config file the scan does not read (" + ", ".join(
+                x.describe() for x in s.auth_maybe) + ")"
         stores = ", ".join(f"`{'`/`'.join((*m.flags, *m.env))}`" + (f" ({m.default})" if m.default else "")
                            for m in s.model_stores) or "—"
         dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"
