@@ -147,6 +147,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
         runnable=final.entrypoint is not None or final.cmd is not None or not _starts_nothing(root.base),
         pulls=tuple(_pulls(stages)),
         downloads=tuple(d for s in stages for d in s.downloads),
+        workdir=final.workdir if final.workdir != "/" else None,
     )
     source = SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
     for var in (*workload.env, *workload.build_args):
