@@ -749,11 +749,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     place as before and one is skipped only when none of its members is wanted (a batch's outcome for
     one member depends on the others), and a place's first fix that verifies is still looked for in
     order among all its findings.
-
-    A re-parse is made once per distinct text (`holds`): two fixes with the same edits, or a fix
-    alone whose text a failed batch had too, are judged on one parse of that text. Parsing and the
-    rules are functions of the text (and of `source`'s path and `images`, the same for the file's
-    every re-parse), and the judges only read what they are given."""
+    The re-parses' findings are read as `_seen` makes them: their identities, no fixes."""
     if source.format not in _HINT:
         return {}
     before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
@@ -783,24 +779,15 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
 
-    parsed: dict[str, tuple[SourceFile, list[_Found]] | None] = {}  # each re-parsed text's outcome
-
-    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Found]], None]) -> bool:
+    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Seen]], None]) -> bool:
         """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings)."""
         try:
             text = apply(source.text, edits)
-            if text in parsed:
-                got = parsed[text]
-                if got is None:
-                    return False  # it did not parse, or its rules failed
-            else:
-                parsed[text] = None
-                reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
-                new_source = _reparse(source, text, check=False, reuse=reuse)
-                if images:
-                    _relink(new_source, images)
-                got = parsed[text] = (new_source, _seen(new_source, rules))
-            judge(*got)
+            reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
+            new_source = _reparse(source, text, check=False, reuse=reuse)
+            if images:
+                _relink(new_source, images)
+            judge(new_source, _seen(new_source, rules))
         except (FixError, Conflict, RecursionError):
             return False
         return True
