@@ -53,6 +53,9 @@ class Result:
     # a fix through a chart: the value to replace in the values file or template, or why there is
     # none (`glmlint.fix.chart.ChartFix`)
     value_edit: Any = None
+    # found in a rendered chart or overlay but not placed at the line that wrote it (a template packed
+    # in a `.tgz`, a generated resource): its message says where it comes from (`Place.detail`)
+    unmapped: bool = False
 
     @property
     def code(self) -> str:
@@ -143,12 +146,18 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
     """What a finding about a value set in another file adds to its message: where."""
     if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
         return f" (the Service is in `{at.file}:{at.line}`)"
+    if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:` it reads
+        return f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
     if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
         from glmlint.parsers.compose import OVERRIDE_FILES
 
         how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
             else "in the service it extends"
         return f" (set in `{at.file}:{at.line}`, {how})"
+    if workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
+        return f" (in `{at.file}:{at.line}`, the script it starts)"
+    if not _dockerfile_name(at.file):  # the same, in the image a compose service is built from
+        return f" (in `{at.file}:{at.line}`, the script its image starts)"
     return f" (set in its image, built from `{at.file}:{at.line}`)"
 
 
@@ -180,14 +189,23 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
                   risk_override=finding.risk, kind_override=finding.kind)
 
 
+def _dockerfile_name(path: str) -> bool:
+    """A Dockerfile's name (`Dockerfile`, `Dockerfile.gpu`, `train.Dockerfile`, `Containerfile`)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name.startswith(("dockerfile", "containerfile")) or name.endswith((".dockerfile", ".containerfile"))
+
+
 def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any], Any] | None = None) -> Result:
     """A finding in a rendered stream, moved to the file a user edits (the template, the resource).
     `value_edit(r, place, related)`: its fix through a Helm chart (`glmlint.fix.chart`), if any."""
     got = source.origins.locate(r.line, r.col)
     if got is None:
-        return dataclasses.replace(r, fix=None, rendered_from=source.path)
+        where = source.origins.fallback(r.line)
+        return dataclasses.replace(r, path=where.path, line=where.line, col=where.col, fix=None, edits=None,
+                                   message=f"{r.message} ({where.detail})", rendered_from=source.path,
+                                   unmapped=True)
     place, related = got
-    message = r.message
+    message = r.message if not place.detail else f"{r.message} ({place.detail})"
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
     edit = value_edit(r, place, related) if value_edit is not None else None
@@ -195,7 +213,7 @@ def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any]
                                fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
                                value_edit=edit,
                                related=tuple((p.path, p.line, p.col, p.note) for p in related),
-                               rendered_from=source.path)
+                               rendered_from=source.path, unmapped=bool(place.detail))
 
 
 def found(source: SourceFile, rules: Iterable[Rule]) -> list[Result]:

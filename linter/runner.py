@@ -122,8 +122,21 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
     try:
         source = parse(cand.display, text, "yaml") if text else None
     except (ParseError, Skip) as exc:
-        return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
+        from glmlint.rendered import source_line
+
+        # as Helm reports it (`YAML parse error on <template>`), at the template line that wrote it
+        got = source_line(rendered, exc.line) if isinstance(exc, ParseError) and exc.line else None
+        if got is None:
+            return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
+        place, out = got
+        fix = ("" if opts.failures == "notice" else
+               "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
+        return Problem(place.path, place.line, f"cannot render the {what} `{cand.display}`: {out} is not "
+                       f"YAML: {str(exc).removeprefix('invalid YAML: ')}{fix}", level=opts.failures)
     if source is None:
+        if cand.hint == "helm-chart" and helm.is_library(cand.path):  # Helm refuses to install one
+            return Problem(cand.display, 0, "skipped: a library chart (`type: library`) renders nothing itself; its "
+                           "templates are checked through the charts that use it", level="notice")
         return Problem(cand.display, 0, f"skipped: the {what} renders no Kubernetes manifest", level="notice")
     source.disk_path = cand.path
     source.origins = Mapper(rendered)
@@ -400,7 +413,7 @@ def _check_serial(report: Report, cands: list[Any], config: Config | None, max_b
         if progress is not None:
             progress(done, len(cands))
         if isinstance(cand, tuple):
-            report.problems.append(Problem(cand[0], 0, cand[1]))
+            report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
             continue
         if _excluded(cand, config):
             continue
@@ -440,7 +453,7 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
         if progress is not None:
             progress(done, len(cands))
         if isinstance(cand, tuple):
-            report.problems.append(Problem(cand[0], 0, cand[1]))
+            report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
             continue
         if _excluded(cand, config):
             continue
@@ -462,8 +475,9 @@ def _gather(report: Report, per_source: PerSource) -> None:
     for results, problems in per_source:
         report.problems.extend(problems)
         for r in results:
-            # a template or base line rendered into several objects (overlays, loops) is one finding
-            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None else "")
+            # a template or base line rendered into several objects (overlays, loops) is one finding;
+            # one not placed at its line (`Result.unmapped`) is told apart by its message
+            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None or r.unmapped else "")
             if key not in seen:
                 seen.add(key)
                 report.results.append(r)
