@@ -512,6 +512,7 @@ class _Spec:
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
     knative: bool = False  # a Knative Serving object's pod spec (its webhook names unnamed containers)
+    image: Any = None  # the image node a single container runs when it names none (a SparkApplication's `spec.image`)
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -591,14 +592,18 @@ _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernet
 def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
     out = []
     for base in (("spec",), ("spec", "template")):
+        shared = y.get(obj, *base, "image")  # the application's image: reported once, on the first role running it
         for role, name in _SPARK_ROLES.items():
             node = y.get(obj, *base, role)
             if not y.is_map(node):
                 continue
             full = (*path, *base, role)
             sc = y.get(node, "podSecurityContext")
+            runs_shared = y.get(node, "image") is None
             out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
-                             (SELF,), None, names=((SELF, name),)))
+                             (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None))
+            if runs_shared:
+                shared = None
     return out
 
 
@@ -911,6 +916,7 @@ class _Pod:
         self.patched = _argo_patched(spec, found.workflow)
         self.names = dict(found.names)
         self.knative = found.knative
+        self.image = found.image
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -1048,7 +1054,9 @@ class _Pod:
                 kind = _SECCOMP_TYPES.get(text, "Localhost" if text.startswith("localhost/") else text)
                 kwargs["seccomp"] = Setting(kind, y.loc(found[1]))
         image = y.get(c, *_IMAGE.keys)
-        if image is not None and y.text(image):
+        pulled = image if image is not None or list_key != SELF else self.image  # Spark: the application's image
+        if pulled is not None and y.is_scalar(pulled) and y.text(pulled):
+            image = pulled
             # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
             # placeholder something else fills in (a kustomize/envsubst step): unknown
             kwargs["pulls"] = (ImageRef(y.text(image) or "", y.loc(image), f"{role} `{name}` ({owner})",
@@ -1072,6 +1080,11 @@ class _Pod:
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
+        serving_format = None
+        if single and list_key not in ("container", "script"):  # a KServe model (see `_single_containers`)
+            fmt = y.get(c, "modelFormat", "name")
+            serving_format = (y.text(fmt) if y.is_scalar(fmt) else None) or (list_key if list_key != "model" else None)
+            serving_format = serving_format.lower() if serving_format else None
         return Workload(
             name=name,
             label=f"{role} `{name}` ({owner})",
@@ -1096,6 +1109,8 @@ class _Pod:
             probe_hosts=tuple(_probe_hosts(c, cpath)),
             container_list=list_key,
             namespace=self.namespace,
+            serving_format=serving_format,
+            workdir=y.text(y.get(c, "workingDir")) if y.is_scalar(y.get(c, "workingDir")) else None,
             **kwargs,
         )
 
