@@ -239,10 +239,12 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
     return got[1]
 
 
-def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
+def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
               images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
-    edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to)."""
+    edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
+    `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
+    others being findings the scan's policy drops."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -257,7 +259,9 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
     if fix_edits and source.origins is None and any(r.fix is not None for *_, r in found):
         from glmlint.fix.engine import verified_edits
 
-        edits = verified_edits(source, list(rules), found, list(images))
+        shown = fix_edits if callable(fix_edits) else None
+        edits = verified_edits(source, list(rules), found, list(images),
+                               shown=(lambda r: shown(source, r)) if shown is not None else None)
         results = [dataclasses.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -334,6 +338,12 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     cands = _discover(paths, report.root, config, stdin_filename)
     files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
+    if fix_edits and not any(c.path == "-" for c in files):
+        from glmlint import policy
+        from glmlint.config import Config
+
+        # verify only the fixes of findings the policy can report (`policy.Shown`)
+        fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
     if workers > 1:
         per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress)
     else:
@@ -515,7 +525,9 @@ def _shown(path: str, root: str) -> str:
 POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves (docs/benchmarks.md)
 
 _Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem]]
-_WORKER: tuple[list[Rule], int, bool] | None = None  # (rules, max_bytes, fix_edits) in a worker process
+# (rules, max_bytes, fix_edits, the rules a worker runs (not the scan-wide ones), {id(rule): its index
+# in rules}) in a worker process: made once (`_worker_state`), not for each file
+_WORKER: tuple[list[Rule], int, bool, list[Rule], dict[int, int]] | None = None
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -533,9 +545,15 @@ def _workers(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
+def _worker_state(rules: list[Rule], max_bytes: int, fix_edits: bool
+                  ) -> tuple[list[Rule], int, bool, list[Rule], dict[int, int]]:
+    return (rules, max_bytes, fix_edits, [r for r in rules if not r.scan_wide],
+            {id(rule): i for i, rule in enumerate(rules)})
+
+
 def _init_worker(rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
     global _WORKER
-    _WORKER = (rules, max_bytes, fix_edits)
+    _WORKER = _worker_state(rules, max_bytes, fix_edits)
 
 
 def _check_one(cand: Candidate) -> _Outcome:
@@ -543,17 +561,19 @@ def _check_one(cand: Candidate) -> _Outcome:
     from glmlint.link import wanted
 
     assert _WORKER is not None
-    rules, max_bytes, fix_edits = _WORKER
+    _rules, max_bytes, fix_edits, local, index = _WORKER
     got = read_source(cand, max_bytes)
     if not isinstance(got, SourceFile):
         return got, None, []
     if wanted(got):
         return got, None, []  # checked after linking, in the parent
     # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
-    results, problems = run_rules(got, [r for r in rules if not r.scan_wide], fix_edits)
-    index = {id(rule): i for i, rule in enumerate(rules)}
-    packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
-              for r in results]
+    results, problems = run_rules(got, local, fix_edits)
+    packed = []
+    for r in results:
+        row = [getattr(r, f) for f in _RESULT_FIELDS]
+        row[_RULE_AT] = index[id(r.rule)]
+        packed.append(tuple(row))
     return slimmed(got), packed, problems
 
 
@@ -612,6 +632,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
 
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
+_RULE_AT = _RESULT_FIELDS.index("rule")
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule]) -> list[Result]:
@@ -629,9 +650,32 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
     """Each file's outcome, in order, from a pool of `workers` processes."""
     import multiprocessing
 
+    _warm(files, rules, max_bytes, fix_edits)
     chunk = max(1, min(16, len(files) // (workers * 8)))
     with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes, fix_edits)) as pool:
         yield from pool.imap(_check_one, files, chunksize=chunk)
+
+
+def _warm(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
+    """Before the pool forks: check the first file of each kind here, its findings dropped, so that
+    what a worker would import and load at its first file of that kind (the parser, tree-sitter's
+    grammar, the catalogs the rules read: ~40 ms of CPU) is loaded once and inherited, rather than
+    once in every worker. This process loads most of it again anyway to link and check the files
+    that need the whole tree (`_finish_pooled`). Only caches keyed by what they hold stay filled."""
+    global _WORKER
+    kinds: dict[str, Candidate] = {}
+    for cand in files:
+        if cand.hint not in kinds and cand.hint not in RENDERED and cand.path != "-":
+            kinds[cand.hint] = cand
+    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
+    try:
+        for cand in kinds.values():
+            try:
+                _check_one(cand)
+            except Exception:  # noqa: BLE001 - a worker meets (and reports) it again
+                pass
+    finally:
+        _WORKER = saved
 
 
 def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> Iterator[_Outcome]:
@@ -639,7 +683,7 @@ def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_e
     nothing of a file but its `CheckedFile` and findings stays once they are out."""
     global _WORKER
     pump = _pump_builds(files)  # the overlays' builds started ahead go on meanwhile
-    saved, _WORKER = _WORKER, (rules, max_bytes, fix_edits)
+    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
     try:
         for cand in files:
             if pump is not None:
