@@ -7,6 +7,7 @@ with the report.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -52,6 +53,21 @@ def _fix_user(ctx: object, param: object, value: str | None) -> str | None:
 def cli() -> None:
     """Security linter for Dockerfiles, docker-compose files and Kubernetes manifests."""
 
+
+def _rendering(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say how `check` and `fix` render Helm charts and build Kustomize overlays."""
+    for option in reversed((
+            click.option("--values", "-f", "values", multiple=True, type=click.Path(dir_okay=False),
+                         metavar="FILE",
+                         help="Render Helm charts with this values file too, as `helm template -f` (repeatable)."),
+            click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                         help="Render Helm charts with this value, as `helm template --set` (repeatable)."),
+            click.option("--render/--no-render", default=None,
+                         help="Render Helm charts and build Kustomize overlays met in the scan.  "
+                              "[default: the config's, else on]"))):
+        command = option(command)
+    return command
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH", callback=_reports,
@@ -90,12 +106,7 @@ def cli() -> None:
               help="Worker processes for large scans (0: one per CPU; 1: no pool).")
 @click.option("--max-file-size", default="5M", show_default=True, metavar="SIZE", callback=_size,
               help="Skip larger files with a notice (bytes, or with a K/M/G suffix).")
-@click.option("--values", "-f", "values", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Render Helm charts with this values file too, as `helm template -f` (repeatable).")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="Render Helm charts with this value, as `helm template --set` (repeatable).")
-@click.option("--render/--no-render", default=None,
-              help="Render Helm charts and build Kustomize overlays met in the scan.  [default: the config's, else on]")
+@_rendering
 @click.option("--profile", metavar="NAME", default=None,
               help="Rule profile: essential, hardened, pss-baseline, pss-restricted (`glmlint profiles`; "
                    "docs/profiles.md).  [default: the config's, else hardened]")
@@ -124,12 +135,7 @@ def check(**params: Any) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: found upward from the working directory).")
 @click.option("--profile", metavar="NAME", default=None, help="Rule profile (as for `check`).")
-@click.option("--values", "-f", "values", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Render Helm charts with this values file too, as `check --values` (repeatable).")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="Render Helm charts with this value, as `check --set` (repeatable).")
-@click.option("--render/--no-render", default=None,
-              help="Render Helm charts and build Kustomize overlays met in the scan.  [default: the config's, else on]")
+@_rendering
 def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str | None, select: tuple[str, ...],
         ignore: tuple[str, ...], extend_select: tuple[str, ...], config_path: str | None, profile: str | None,
         values: tuple[str, ...], sets: tuple[str, ...], render: bool | None) -> None:
