@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from glmlint import gitignore
 from glmlint.parsers import detect
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
@@ -167,7 +168,7 @@ def _units(cands: list[Candidate], root: str) -> list[Candidate]:
 def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
     ignores: list[tuple[str, Any]] = []  # (directory, compiled spec)
     for dirpath, dirnames, filenames in os.walk(top):
-        spec = _gitignore(dirpath)
+        spec = gitignore.spec(dirpath)
         if spec is not None:
             ignores.append((dirpath, spec))
         active = [(d, s) for d, s in ignores if dirpath == d or dirpath.startswith(d + os.sep)]
@@ -176,7 +177,7 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
             full = os.path.join(dirpath, d)
             if d in SKIP_DIRS or os.path.exists(os.path.join(full, "pyvenv.cfg")):
                 continue
-            if _ignored(full, True, active):
+            if gitignore.ignored(full, True, active):
                 continue
             kept.append(d)
         dirnames[:] = kept
@@ -195,7 +196,7 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
             if hint is None:
                 continue
             full = os.path.join(dirpath, name)
-            if active and _ignored(full, False, active):
+            if active and gitignore.ignored(full, False, active):
                 continue
             if shown_dir == ".":
                 shown = name
@@ -204,26 +205,3 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
             else:
                 shown = f"{shown_dir}/{name}"
             yield Candidate(full, shown, hint, False)
-
-
-def _gitignore(directory: str) -> Any:
-    path = os.path.join(directory, ".gitignore")
-    if not os.path.isfile(path):
-        return None
-    import pathspec
-
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return pathspec.GitIgnoreSpec.from_lines(fh)
-    except OSError:
-        return None
-
-
-def _ignored(full: str, is_dir: bool, active: list[tuple[str, Any]]) -> bool:
-    ignored = False
-    for base, spec in active:
-        rel = os.path.relpath(full, base).replace(os.sep, "/") + ("/" if is_dir else "")
-        result = spec.check_file(rel)
-        if result.include is not None:
-            ignored = bool(result.include)
-    return ignored

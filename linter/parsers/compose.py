@@ -487,27 +487,18 @@ def _raw_env(text: str) -> dict[str, str]:
 def _git_ignored(full: str) -> bool:
     """Whether a `.gitignore` of the file's directory or one above it (up to the repository root)
     ignores the file: a local env file kept out of the repository, where secrets belong."""
-    import pathspec
+    from glmlint import gitignore
 
     here = os.path.dirname(full)
     active = []
     for _ in range(8):
-        path = os.path.join(here, ".gitignore")
-        if os.path.isfile(path):
-            try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    active.insert(0, (here, pathspec.GitIgnoreSpec.from_lines(fh)))
-            except OSError:
-                pass
+        spec = gitignore.spec(here)
+        if spec is not None:
+            active.insert(0, (here, spec))
         if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
             break
         here = os.path.dirname(here)
-    ignored = False
-    for base, spec in active:  # the deepest `.gitignore` that decides wins, as git reads them
-        result = spec.check_file(os.path.relpath(full, base).replace(os.sep, "/"))
-        if result.include is not None:
-            ignored = bool(result.include)
-    return ignored
+    return gitignore.ignored(full, False, active)
 
 
 def _last(view: View, key: str) -> tuple[Any, Any] | None:

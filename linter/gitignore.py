@@ -1,0 +1,35 @@
+"""`.gitignore` files, read as git reads them (pathspec's `GitIgnoreSpec`).
+
+Discovery uses them to leave out what a repository ignores; the compose parser to tell an env
+file kept out of the repository (where secrets belong) from a committed one.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def spec(directory: str) -> Any:
+    """The `.gitignore` of `directory`, or None when it has none (or it cannot be read)."""
+    path = os.path.join(directory, ".gitignore")
+    if not os.path.isfile(path):
+        return None
+    import pathspec
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return pathspec.GitIgnoreSpec.from_lines(fh)
+    except OSError:
+        return None
+
+
+def ignored(full: str, is_dir: bool, active: list[tuple[str, Any]]) -> bool:
+    """Whether the `.gitignore`s in `active` ((directory, spec), outermost first) ignore `full`:
+    the deepest one that decides wins, as git reads them."""
+    out = False
+    for base, one in active:
+        rel = os.path.relpath(full, base).replace(os.sep, "/") + ("/" if is_dir else "")
+        result = one.check_file(rel)
+        if result.include is not None:
+            out = bool(result.include)
+    return out
