@@ -2,7 +2,7 @@
 and reports what a scan that keeps every file's IR reports."""
 from __future__ import annotations
 
-from glmlint import runner
+from glmlint import results, runner
 from glmlint.registry import builtin_rules
 
 from tests.test_pool import as_data, pool_runs  # noqa: F401 (a fixture)
@@ -54,3 +54,47 @@ def test_a_checked_file_holds_no_empty_containers_of_its_own(tmp_path, monkeypat
     shared = tuple()
     assert all(c is shared for c in empty)  # the one shared empty tuple: nothing allocated per file
     assert plain.pod_labels == set()  # none kept: computed (empty) when asked
+
+
+def report_data(report: runner.Report) -> dict[str, object]:
+    """What every reporter reads of a report: findings (fix by title and safety), problems, counts."""
+    return {"results": [(r.path, r.line, r.col, r.code, r.message, r.workload, r.cause, r.edits,
+                         None if r.fix is None else (str(r.fix.safety), r.fix.title)) for r in report.results],
+            "problems": report.problems, "files_scanned": report.files_scanned,
+            "counts": (report.suppressed, report.baselined, report.out_of_context),
+            "sources": [(s.path, s.format, s.disk_path) for s in report.sources]}
+
+
+def test_a_lean_scan_reports_what_a_full_scan_reports(tmp_path, monkeypatch, pool_runs):  # noqa: F811
+    tree(tmp_path)
+    (tmp_path / "k0.yaml").write_text((tmp_path / "k0.yaml").read_text() + "# glmlint: ignore=GLM003\n")
+    rules = builtin_rules()
+    full = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)  # small: every file's IR kept
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for jobs in (1, 2):
+        for edits in (False, True):
+            lean = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs, fix_edits=edits, lean=True)
+            assert report_data(lean) == report_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path),
+                                                                jobs=jobs, fix_edits=edits))
+            if not edits:
+                assert report_data(lean) == report_data(full)
+            assert not any(s.workloads for s in lean.sources) and not lean.linked  # no IR kept
+            fixes = [r.fix for r in lean.results if r.fix is not None]
+            assert fixes and all(isinstance(i, results.FixTitle) for f in fixes for i in f.intents)
+            # one object per distinct fix (title and safety)
+            assert len({id(f) for f in fixes}) == len({(f.title, f.safety) for f in fixes})
+    assert len(pool_runs) == 4  # jobs=2: the lean scans and the full ones
+
+
+def test_a_lean_fix_names_the_fix_user_as_the_full_one_does():
+    from glmlint.ir import Loc, Setting
+    from glmlint.rule import FIX_USER, Fix, FixSafety, set_value
+
+    intent = set_value(Setting(None, Loc(1)), "user", FIX_USER, title=f"Set `USER {FIX_USER}`")
+    fix = Fix((intent, set_value(Setting(None, Loc(2)), "x", 1, title="")), FixSafety.UNSAFE, user="2000")
+    kept: dict = {}
+    lean = results.lean_fix(fix, kept)
+    assert (lean.title, lean.safety, lean.user) == (fix.title, fix.safety, "2000") == ("Set `USER 2000`",
+                                                                                    FixSafety.UNSAFE, "2000")
+    assert lean.title_for("3000") == fix.title_for("3000")
+    assert results.lean_fix(fix, kept) is lean
