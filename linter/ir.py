@@ -515,11 +515,19 @@ class Workload:
     entrypoint: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     command: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     process: tuple[Command, ...] = ()  # commands the container runs at start (shell scripts expanded)
+    # the user the start command switches its main program to when the container starts as root
+    # (`exec gosu app "$@"`, `su-exec`, `setpriv --reuid`, `runuser -u`, `chroot --userspec`, `sudo -u`;
+    # in the ENTRYPOINT/CMD or an entrypoint script a Dockerfile copies from the build context, whose
+    # path is `origin`); None when it switches to no one (glmlint.shell.privilege_drop; dockeraudit2)
+    privilege_drop: Setting[User] | None = None
     build_steps: tuple[Command, ...] = ()  # commands run while building the image (RUN)
     # RUN commands of every stage, also those the final stage does not build on (a builder whose
     # output `COPY --from` takes): what the build runs, not what the image inherits (issue 14)
     all_build_steps: tuple[Command, ...] = ()
     files: tuple[FileWrite, ...] = ()  # files written by build steps and the start command, in order
+    # Dockerfile: the modes `COPY --chmod=`/`ADD --chmod=` of the final stage's chain give what they
+    # copy (the mode as written, build arguments substituted, located at the value; dockeraudit2)
+    copy_modes: tuple[Item, ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no

@@ -71,6 +71,7 @@ class Value:
     statement: str | None = None
     words: int = 1  # command-line words that set it: 2 for `--flag value`
     whole_write: bool = False  # the statement is all the build step at `loc` writes
+    defaulted: tuple[str, ...] = ()  # variables read through their `${VAR:-default}` default
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +153,30 @@ def _config(workload: Workload) -> dict[str, Value]:
     return out
 
 
-def _cli(args: list[Word]) -> dict[str, Value]:
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expanded(word: Word, text: str, env: dict[str, str | None]) -> tuple[str, tuple[str, ...]]:
+    """`text` (from `word`) as the shell or Compose expands it: `${JUPYTER_TOKEN:-}` is the
+    variable's value when the workload sets it, else its default (the empty string); a value
+    with a part that cannot be known (`${TOKEN}` with no default, a variable the workload sets to
+    what the scan cannot read) stays as written, which is not empty. A word with no expansion (an
+    exec-form array) is literal."""
+    if not word.dynamic or "$" not in text:
+        return text, ()
+    from glmlint.interpolate import interpolate
+
+    if any(env.get(name, "") is None for name in _VARIABLE.findall(text)):
+        return text, ()
+    got = interpolate(text, {k: v for k, v in env.items() if v is not None}, shell=True)
+    if got is None:
+        return text, ()
+    return got.text, got.defaulted
+
+
+def _cli(args: list[Word], env: dict[str, str | None] | None = None) -> dict[str, Value]:
     out: dict[str, Value] = {}
+    env = env or {}
     i = 0
     while i < len(args):
         word = args[i]
@@ -171,11 +194,12 @@ def _cli(args: list[Word]) -> dict[str, Value]:
             if cls is None and trait not in ("ip",):
                 continue
             if i < len(args) and not args[i].text.startswith("--"):
-                value = args[i].text
+                text, defaulted = _expanded(args[i], args[i].text, env)
                 i += 1
-                out[trait] = Value(_unquote(value), word.loc, words=2)
+                out[trait] = Value(_unquote(text), word.loc, words=2, defaulted=defaulted)
             continue
-        out[trait] = Value(_unquote(value), word.loc)
+        text, defaulted = _expanded(word, value, env)
+        out[trait] = Value(_unquote(text), word.loc, defaulted=defaulted)
     return out
 
 
@@ -196,6 +220,9 @@ def launches(workload: Workload) -> list[Launch]:
     out = []
     for loc, args, via_stacks in found:
         env = {v.name: v for v in workload.env}
+        # the values a shell-form start command expands its variables to (what the workload sets;
+        # None: set to something the scan cannot read)
+        known_env = {v.name: (None if v.value is None or v.dynamic else v.value) for v in workload.env}
         traits: dict[str, Value] = {}
         token_env = env.get(known.token_env) if known.token_env else None
         if token_env is not None and token_env.value:
@@ -211,10 +238,10 @@ def launches(workload: Workload) -> list[Launch]:
             nb = env[args_env]
             # the variable's words, all located at the variable: `source` "env", not a flag to edit
             extra = _cli(list(split_words(nb.value or "", nb.loc)))
-            traits.update(_cli(args))
+            traits.update(_cli(args, known_env))
             traits.update({k: Value(v.text, nb.loc, "env") for k, v in extra.items()})
         else:
-            traits.update(_cli(args))
+            traits.update(_cli(args, known_env))
         password = traits.get("password") or traits.get("hashed_password")
         allow = traits.get("allow_root")
         out.append(Launch(loc, traits.get("ip"), traits.get(_TOKEN), password,

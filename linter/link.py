@@ -179,6 +179,13 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
             words = ep + (service.command.value or ())
             process = tuple(from_argv(words, words[0].loc))
     changes["process"] = tuple(process)
+    drop = image.privilege_drop
+    if drop is not None and service.privilege_drop is None and not service.entrypoint.explicit and (
+            not service.command.explicit or drop.path == image.entrypoint.path):
+        # the image's ENTRYPOINT (or, with no `command:`, its CMD) still switches to its user
+        changes["privilege_drop"] = Setting(drop.value, service.anchor, explicit=False,
+                                            origin=f"{image.path}:{drop.loc.line}" if drop.origin is None
+                                            else drop.origin)
     changes["files"] = image_files + tuple(file_writes(process))
     return dataclasses.replace(service, **changes)
 

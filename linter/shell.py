@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from glmlint.ir import Command, FileWrite, Loc, Redirect, Word
+from glmlint.ir import Command, FileWrite, Loc, Redirect, User, Word
 
 Locate = Callable[[int, int], Loc]  # (0-based row, 0-based char column) -> file location
 
@@ -629,3 +629,96 @@ def sed_replacement(raw: str) -> str:
         out.append("\\g<0>" if c == "&" else c.replace("\\", "\\\\"))
         i += 1
     return "".join(out)
+
+
+# -- dropping root before the main program -------------------------------------------------
+#
+# Images that must start as root for a moment (to `chown` a mounted volume, fix permissions)
+# switch to an unprivileged user before their main program: the official postgres and redis
+# images' `exec gosu postgres "$@"`, Alpine's `su-exec`, util-linux `setpriv`/`runuser`,
+# coreutils `chroot --userspec`, s6/runit/daemontools `s6-setuidgid`/`chpst -u`/`setuidgid`,
+# `sudo -u`, `su USER -c`. Each takes the user as below; what it runs is not root.
+
+_DROP_FIRST_ARG = {"gosu", "su-exec", "s6-setuidgid", "setuidgid", "s6-applyuidgid"}
+_DROP_OPTION = {"setpriv": ("--reuid",), "runuser": ("-u", "--user"), "chroot": ("--userspec",),
+                "chpst": ("-u",), "sudo": ("-u", "--user")}
+_SU_VALUE = {"-s", "--shell", "-c", "--command", "-g", "--group", "-G", "--supp-group", "-w",
+             "--whitelist-environment", "--session-command"}
+
+
+def dropped_to(cmd: Command) -> Word | None:
+    """The user `cmd` switches to before running the rest of its words, when it is one of the tools
+    above (`gosu app`, `setpriv --reuid=1000`, `su app -c ...`); None for any other command."""
+    name, args = cmd.name, cmd.args
+    if name in _DROP_FIRST_ARG:
+        return args[0] if args and not args[0].text.startswith("-") else None
+    if name in _DROP_OPTION:
+        for i, w in enumerate(args):
+            t = w.text
+            for flag in _DROP_OPTION[name]:
+                if t == flag and i + 1 < len(args):
+                    return args[i + 1]
+                if t.startswith(flag + "=") or (not flag.startswith("--") and t.startswith(flag) and len(t) > 2):
+                    cut = len(flag) + 1 if t.startswith(flag + "=") else len(flag)
+                    return Word(t[cut:], w.loc, w.dynamic)
+            if t == "--" or not t.startswith("-"):
+                if name == "runuser" and not t.startswith("-"):
+                    return w  # `runuser app -c cmd`: the user is the first operand
+                break
+        return None
+    if name == "su":
+        if not any(w.text in ("-c", "--command") or w.text.startswith("--command=") for w in args):
+            return None  # an interactive shell
+        skip = False
+        for w in args:
+            if skip:
+                skip = False
+                continue
+            if w.text in _SU_VALUE:
+                skip = True
+            elif w.text == "-" or w.text.startswith("-"):
+                continue
+            else:
+                return w
+        return Word("root", cmd.loc)  # `su -c cmd`: root's
+    return None
+
+
+def privilege_drop(commands: Sequence[Command]) -> Word | None:
+    """The user the container's main program is switched to, when the start commands drop root
+    before it: a tool above (to a user that is not root) that runs the last top-level command
+    (`tini -- gosu app python x`, a script's final `gosu app "$@"`) or that a script `exec`s
+    (`exec gosu postgres "$@"` in an `if`, with a plain `exec "$@"` after it for other commands)."""
+    drops = [(c, u) for c in commands if (u := dropped_to(c)) is not None]
+    if not drops:
+        return None
+    # a command a wrapper runs shares its words (`expand`): top-level commands share none
+    words_of = {id(c): {id(w) for w in c.argv} for c in commands}
+    # the script `su app -c '...'` runs is su's, not the caller's (`sh -c '...'`'s is the caller's)
+    spans = [_script_span(c) for c in commands if c.name == "su"]
+    top = [c for i, c in enumerate(commands)
+           if c.argv and not any(id(c.argv[0]) in words_of[id(p)] for p in commands[:i])
+           and not any(span is not None and span[0] <= (c.loc.line, c.loc.col) <= span[1] and c.loc.file == span[2]
+                       for span in spans)]
+    last = top[-1] if top else None
+    execs = [c for c in commands if c.name == "exec"]
+    for cmd, user in drops:
+        if user.dynamic and "$" in user.text:
+            pass  # a user named by a variable (`gosu "$PUID"`): the image means to drop root
+        elif User.parse(user.text).is_root() is not False:
+            continue
+        first = id(cmd.argv[0])
+        if (last is not None and first in words_of[id(last)]) or any(first in words_of[id(e)] for e in execs):
+            return user
+    return None
+
+
+def _script_span(cmd: Command) -> tuple[tuple[int, int], tuple[int, int], str] | None:
+    """Where the script a `su -c` runs is written (its commands are located inside it)."""
+    args = list(cmd.args)
+    word = next((args[i + 1] for i, a in enumerate(args[:-1]) if a.text in ("-c", "--command")), None)
+    if word is None:
+        return None
+    lines = word.text.split("\n")
+    end_col = (word.loc.col + len(word.text) + 2) if len(lines) == 1 else len(lines[-1]) + word.indent + 2
+    return (word.loc.line, word.loc.col), (word.loc.line + len(lines) - 1, end_col), word.loc.file

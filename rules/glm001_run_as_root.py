@@ -29,6 +29,22 @@ command; glmlint assumes the former. Any other external base (`python`,
 `nginx`) is assumed to bring a start command, so a stage that only copies files
 onto it still runs as a container and is reported.
 
+An image that starts as root only to switch its main program to another user
+is not reported: the official postgres and redis images' `exec gosu postgres "$@"`,
+and the same with `su-exec`, `setpriv --reuid`, `runuser -u`, `chroot --userspec`,
+`s6-setuidgid`, `chpst -u`, `sudo -u` or `su USER -c`, to a user that is not root
+(a variable counts: the image means to drop root). glmlint finds the switch in the
+`ENTRYPOINT`/`CMD` when it runs the main program (`tini -- gosu app`, a script's
+last command, or one the script `exec`s) and in an entrypoint script the image
+copies from the build context (`COPY docker-entrypoint.sh /usr/local/bin/`), read
+from disk beside the Dockerfile; a script that ends in `exec "$@"` runs the `CMD`,
+which is then looked at. Only the container's first moments run as root there,
+and a `USER` would break the switch (gosu cannot change user unless it is root).
+A `gosu app` used for one setup step, with the server started as root after it,
+is still reported. A compose service built from such an image keeps the switch
+unless its `entrypoint:` (or a `command:`, when the switch is in the `CMD`)
+replaces it. Kubernetes is asked for `runAsNonRoot` whatever the image does.
+
 In a Windows pod (`spec.os.name: windows`) the user is
 `securityContext.windowsOptions.runAsUserName` (pod or container), and
 `ContainerAdministrator` is the administrator; `runAsUser` does not exist there,
@@ -118,6 +134,12 @@ def check(workload: Workload) -> Iterator[Finding]:
         if purpose is not None:  # `chown` of a mounted volume: as another user it fails, and so does the pod
             fix, note = None, purpose.note()
     root = workload.runs_as_root()
+    drop = workload.privilege_drop
+    if root is True and drop is not None and workload.run_as_non_root is None and not drop.value.is_root():
+        # it starts as root only to switch its main program to a user (`exec gosu app "$@"`, the
+        # official postgres/redis images' pattern): that program does not run as root, and a `USER`
+        # would break the switch (gosu as a non-root user cannot change user)
+        return
     # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
     # an unprivileged uid of the node, so root there is not root on the host; still root inside the
     # container (and on a cluster that has user namespaces off, the API server drops the field)

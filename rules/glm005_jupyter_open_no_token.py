@@ -7,7 +7,11 @@ interface (`0.0.0.0`, `*`, `::`, or a docker-stacks image, whose config does
 so) with an empty token and no password. The settings are resolved the way
 Jupyter resolves them: command-line flags (`--ServerApp.token=''`,
 `--NotebookApp.token=''`, `--IdentityProvider.token=''`) over config files
-the build writes (`c.ServerApp.token = ''`) over `JUPYTER_TOKEN`.
+the build writes (`c.ServerApp.token = ''`) over `JUPYTER_TOKEN`. A flag
+value with a variable is read as the shell or Compose expands it:
+`--ServerApp.token=${JUPYTER_TOKEN:-}` is the value the workload gives the
+variable, else its default, here empty (the message says "when
+`JUPYTER_TOKEN` is unset"); `${TOKEN}` with no default is unknown, not empty.
 
 A compose service built from a scanned Dockerfile runs the image's `CMD`
 unless it overrides it (`command:`, or `entrypoint:`, which also clears the
@@ -46,7 +50,9 @@ whole `echo … >> jupyter_server_config.py` step with its `&&`), so that Jupyte
 token; nothing else in the command changes. A token emptied in a JSON config
 file is reported without a fix. When the token is emptied in two places (a
 flag and a config file) the fix is skipped, since removing one would not
-restore authentication.
+restore authentication. Unsafe when the empty token is a variable's default
+(`--ServerApp.token=${JUPYTER_TOKEN:-}`): whoever sets that variable gets a
+random token instead of theirs.
 """
 from __future__ import annotations
 
@@ -60,6 +66,7 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Severity, rule
 @rule(code="GLM005", slug="jupyter-open-no-token", severity=Severity.ERROR,
       message="{name} starts Jupyter on all interfaces with authentication disabled",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.SAFE,
+      fix_unsafe_when="the empty token is a variable's default (`${JUPYTER_TOKEN:-}`)",
       tags=("security", "cwe-306"), security_severity=9.0,
       kind=Kind.EXPOSURE, services=lambda s: s.id == "jupyter")
 def check(workload: Workload) -> Iterator[Finding]:
@@ -72,6 +79,13 @@ def check(workload: Workload) -> Iterator[Finding]:
         if token.loc in seen:
             continue
         seen.add(token.loc)
-        yield Finding(at=token.loc, args={"name": workload.label},
+        message, safety = None, None
+        if token.defaulted:
+            # whoever sets the variable gets no token of theirs after the fix: a random one instead
+            safety = FixSafety.UNSAFE
+            unset = "`, `".join(token.defaulted)
+            message = (f"{workload.label} starts Jupyter on all interfaces with authentication disabled "
+                       f"when `{unset}` is unset (the token defaults to empty)")
+        yield Finding(at=token.loc, args={"name": workload.label}, message=message, fix_safety=safety,
                       fix=RemoveSetting(token.loc, token.source, "Remove the empty Jupyter token", words=token.words,
                                         statement=token.statement, whole_step=token.whole_write))

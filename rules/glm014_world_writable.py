@@ -6,7 +6,10 @@ Flags a `RUN` step whose `chmod` (also `chmod -R`, the `chmod` a `find …
 gives write permission to *others*: a
 numeric mode whose last digit has the write bit (`777`, `0666`, `-R 757`) or a
 symbolic one that adds it for `o` or `a` (`a+w`, `o+rwx`, `ugo=rwx`,
-`go+w`). A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
+`go+w`). A `COPY --chmod=`/`ADD --chmod=` that gives the same (`--chmod=777`,
+`--chmod=0666`, or a symbolic mode, which BuildKit accepts from Dockerfile syntax
+1.14) is reported alike: it sets the mode of every file and directory it copies.
+A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
 directories such as `/tmp` are made, and is not reported; neither is `+w`
 with no `ugoa` prefix, which the umask keeps from reaching others.
 
@@ -56,6 +59,9 @@ def check(workload: Workload) -> Iterator[Finding]:
         mode = mode_word(cmd)
         if mode is not None and not mode.dynamic and world_writable(mode.text):
             yield Finding(at=mode.loc, args={"name": workload.label, "mode": mode.text})
+    for item in workload.copy_modes:  # `COPY --chmod=777`: the mode of every file it copies
+        if "$" not in item.value and world_writable(item.value):
+            yield Finding(at=item.loc, args={"name": workload.label, "mode": f"--chmod={item.value}"})
 
 
 def mode_word(cmd: Command) -> Word | None:

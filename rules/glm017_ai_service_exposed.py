@@ -3,7 +3,8 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, SGLang, lmdeploy, LocalAI, Triton, TorchServe,
+Generation Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
+the LiteLLM proxy, Triton, TorchServe,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, Open WebUI, JupyterHub, Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
@@ -52,7 +53,11 @@ cannot read: a Kubernetes `envFrom`, a compose `env_file`, `docker run
 --env-file`, when the service's key is a variable), for a bind address it cannot read, or
 for a service whose authentication the catalog cannot state from a source
 (NVIDIA NIM; its `NGC_API_KEY` is the key it downloads the model with, not
-one its API checks).
+one its API checks), or for one started with a config file the scan does not
+read that may turn it on (LiteLLM's `--config`, whose
+`general_settings.master_key` sets the key). An image whose repository
+holds several programs is the service only under the tags that run it
+(llama.cpp's `:server*` tags, not `:light` or `:full`).
 Jupyter is GLM005's and sshd GLM006's.
 
 ## Why is this bad?

@@ -62,6 +62,23 @@ def test_image_repository(ref: str, repo: str) -> None:
     assert services.image_repository(ref) == repo
 
 
+@pytest.mark.parametrize("ref,tag", [
+    ("ghcr.io/ggml-org/llama.cpp:server-cuda", "server-cuda"), ("ghcr.io/ggml-org/llama.cpp", "latest"),
+    ("localhost:5000/x/y", "latest"), ("x/y:Server@sha256:abc", "server"),
+])
+def test_image_tag(ref: str, tag: str) -> None:
+    assert services.image_tag(ref) == tag
+
+
+@pytest.mark.parametrize("ref,known", [
+    ("ghcr.io/ggml-org/llama.cpp:server", True), ("ghcr.io/ggml-org/llama.cpp:server-cuda-b4500", True),
+    ("ghcr.io/ggerganov/llama.cpp:server-cuda", True), ("ghcr.io/ggml-org/llama.cpp:light", False),
+    ("ghcr.io/ggml-org/llama.cpp:full-cuda", False), ("ghcr.io/ggml-org/llama.cpp", False),
+])
+def test_an_image_entry_with_tags_matches_only_those_tags(ref: str, known: bool) -> None:
+    assert (services.get("llama-cpp").image(ref) is not None) is known
+
+
 def _workloads(name: str, text: str):
     hint = "dockerfile" if name.startswith("Dockerfile") else "yaml"
     return parse(name, text, hint).workloads

@@ -68,6 +68,7 @@ class Listener:
     port: int
     source: str
     port_flags: tuple[str, ...] = ()
+    port_env: tuple[str, ...] = ()  # variables that set the port (a flag wins)
     bind_flags: tuple[str, ...] = ()
     bind_env: tuple[str, ...] = ()
     bind_config: str | None = None
@@ -89,6 +90,13 @@ class Image:
     config: dict[str, str] = field(default_factory=dict)
     config_path: str | None = None  # the file `config` is in
     sources: tuple[str, ...] = ()  # more sources, besides `source`
+    # globs over the tag, when one repository holds images that run different things (llama.cpp's
+    # `:server*` tags start the server, `:light`/`:full` other programs); empty: every tag
+    tags: tuple[str, ...] = ()
+
+    def has_tag(self, ref: str) -> bool:
+        """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
+        return not self.tags or any(glob_match(image_tag(ref), t) for t in self.tags)
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,9 @@ class Service:
     underscores: bool = False  # its parser reads `--a_b` as `--a-b` (vLLM)
     config_file: ConfigFile | None = None
     options_source: str = ""
+    # switches naming a config file the scan does not read, which may turn authentication on
+    # (LiteLLM's `--config`, whose `general_settings.master_key` sets the key)
+    auth_maybe: tuple[Switch, ...] = ()
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -189,7 +200,7 @@ class Service:
             return None
         repo = image_repository(name)
         for img in self.images:
-            if glob_match(repo, img.name):
+            if glob_match(repo, img.name) and img.has_tag(name):
                 return img
         return None
 
@@ -244,7 +255,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         bind = ld.get("bind", {})
         listeners.append(Listener(
             name=ld["name"], port=int(ld["port"]), source=ld["source"],
-            port_flags=tuple(ld.get("port_flags", ())), bind_flags=tuple(bind.get("flags", ())),
+            port_flags=tuple(ld.get("port_flags", ())), port_env=tuple(ld.get("port_env", ())),
+            bind_flags=tuple(bind.get("flags", ())),
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives")))
@@ -254,7 +266,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          runs=tuple(i["runs"]) if "runs" in i else None, passes_args=bool(i.get("passes_args")),
                          env={k: str(v) for k, v in (i.get("env") or {}).items()},
                          config={k: str(v) for k, v in (i.get("config") or {}).items()},
-                         config_path=i.get("config_path"), sources=tuple(i.get("sources", ())))
+                         config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
+                         tags=tuple(i.get("tags", ())))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -275,7 +288,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         packages=tuple(dict.fromkeys(gathered("packages"))), family=_family(d.get("family")),
         settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
         underscores=bool((d.get("options") or {}).get("underscores")),
-        options_source=(d.get("options") or {}).get("source", ""), config_file=config_file)
+        options_source=(d.get("options") or {}).get("source", ""), config_file=config_file,
+        auth_maybe=_switches(auth.get("maybe")))
 
 
 def raw() -> dict[str, Any]:
@@ -397,6 +411,13 @@ def image_repository(ref: str) -> str:
         if ref.startswith(prefix):
             return ref[len(prefix):]
     return ref
+
+
+def image_tag(ref: str) -> str:
+    """`ghcr.io/x/y:server-cuda@sha256:..` -> `server-cuda`; no tag -> `latest` (what Docker pulls)."""
+    ref = ref.strip().strip("'\"").split("@", 1)[0]
+    slash, colon = ref.rfind("/"), ref.rfind(":")
+    return ref[colon + 1:].lower() if colon > slash else "latest"
 
 
 # -- recognising a launch -------------------------------------------------------------
@@ -621,6 +642,11 @@ class ServiceMatch:
         got = self.option(*listener.port_flags) if listener.port_flags else None
         if got is not None:
             return int(got[0]) if got[0].isdigit() else None
+        for name in listener.port_env:
+            var = self.env_set(name)
+            if var is not None:
+                value = (var.value or "").strip().strip("'\"")
+                return int(value) if value.isdigit() and not var.dynamic else None
         # a bind flag that takes `host:port` (code-server `--bind-addr 0.0.0.0:8443`) sets the port too
         got = self.option(*listener.bind_flags) if listener.bind_flags else None
         if got is not None:
@@ -701,6 +727,8 @@ class ServiceMatch:
                 return AuthState("on", got[0], switch.describe(), got[1])
         if s.auth_default == "on":
             return AuthState("on")
+        if any(self.switched(switch) is not None for switch in s.auth_maybe):
+            return AuthState("unknown")  # a config file the scan does not read may turn it on
         if s.auth_default == "off" and self.env_imported and any(sw.env for sw in s.auth_on):
             # the variable that turns it on may be among those `envFrom`/`env_file` bring in
             return AuthState("unknown")
@@ -1000,6 +1028,8 @@ def render_markdown() -> str:
             auth += "; on: " + ", ".join(x.describe() for x in s.auth_on)
         if s.auth_off:
             auth += "; off: " + ", ".join(x.describe() for x in s.auth_off)
+        if s.auth_maybe:
+            auth += "; may be on in the config file " + ", ".join(x.describe() for x in s.auth_maybe) + " names"
         stores = ", ".join(f"`{'`/`'.join((*m.flags, *m.env))}`" + (f" ({m.default})" if m.default else "")
                            for m in s.model_stores) or "—"
         dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
-from glmlint.ir import (Build, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
+from glmlint.ir import (Build, Command, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
                         User, Word, Workload, has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
-from glmlint.shell import file_writes, from_argv, split_words
+from glmlint.shell import file_writes, from_argv, privilege_drop, split_words
 
 _LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose", "devices"}
 
@@ -515,6 +515,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         env_imports=_env_imports(view),
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
+        privilege_drop=drop_setting(process),
         files=tuple(file_writes(process)),
         build=build,
         # a service with `build:` runs the image it builds; `image:` then names it, nothing is pulled
@@ -620,6 +621,12 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
                     assumed[(at.line, at.col)] = names
                 out.append(port)
     return out
+
+
+def drop_setting(process: list[Command]) -> Setting[User] | None:
+    """The user the service's own `command:`/`entrypoint:` switch to (`gosu app ...`), if any."""
+    word = privilege_drop(process) if process else None
+    return Setting(User.parse(word.text), word.loc) if word is not None else None
 
 
 def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = (), value: str | None = None,

@@ -15,15 +15,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Loc, Port, Problem, Setting,
+from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
-from glmlint.shell import file_writes, from_argv, parse_script, shifted
+from glmlint.shell import SHELLS, file_writes, from_argv, parse_script, privilege_drop, shifted
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -84,6 +85,11 @@ class Stage:
     base_loc: Loc | None = None  # the image reference in the `FROM` line
     base_resolved: bool = True  # False when the `FROM` image holds a build argument with no known value
     downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
+    modes: list[Item] = field(default_factory=list)  # `COPY --chmod=`/`ADD --chmod=` in this stage
+    workdir: str = "/"  # the `WORKDIR` in effect (inherited through `FROM <stage>`)
+    # what `COPY`/`ADD` put where from the build context, in order (inherited through `FROM <stage>`):
+    # (destination as an absolute path, source as written, several sources)
+    copies: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
@@ -112,6 +118,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
     files = [f for s in chain for f in s.files]
     process = _process(final)
     files += file_writes(process)
+    drop = _privilege_drop(final, process, _context_reader(real_path) if real_path else None)
     name = final.name or "final stage"
     workload = Workload(
         name=name,
@@ -128,7 +135,9 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
         entrypoint=final.entrypoint or Setting(None, anchor, explicit=False),
         command=final.cmd or Setting(None, anchor, explicit=False),
         process=tuple(process),
+        privilege_drop=drop,
         build_steps=tuple(steps),
+        copy_modes=tuple(m for s in chain for m in s.modes),
         all_build_steps=tuple(c for s in stages for c in s.steps),
         files=tuple(files),
         base_image=root.base,
@@ -368,6 +377,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.entrypoint_inst = parent.entrypoint_inst
                 stage.cmd = parent.cmd
                 stage.cmd_inst = parent.cmd_inst
+                stage.workdir = parent.workdir
+                stage.copies = list(parent.copies)
             stages.append(stage)
             if name:
                 by_name[name] = stage
@@ -419,6 +430,12 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             stage.files.extend(file_writes(commands))
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
+        if inst.name in ("COPY", "ADD"):
+            stage.modes.extend(_chmod(inst, scope))
+            if not inst.heredocs:
+                stage.copies.extend(_copies(inst, scope, stage.workdir))
+        elif inst.name == "WORKDIR":
+            stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, substitute(inst.args.strip(), scope)))
         if inst.name in ("COPY", "ADD") and inst.heredocs:
             dest = inst.args.split()[-1] if inst.args.split() else ""
             for word, body, _first in inst.heredocs:
@@ -449,6 +466,110 @@ def words_of(inst: Instruction) -> list[tuple[str, Loc]]:
         if text.rstrip().endswith("\\") and row < len(inst.rows) - 1:
             text = text.rstrip()[:-1]
         out.extend((m.group(), Loc(line + 1, col + m.start() + 1)) for m in _NONBLANK.finditer(text))
+    return out
+
+
+def _copies(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tuple[str, str, bool]]:
+    """(destination, source, several sources) of a `COPY`/`ADD` from the build context (not
+    `--from` another stage or image, not a URL); a relative destination is under `WORKDIR`."""
+    array = _json_array(inst.args)
+    words = array if array is not None else [w for w, _at in words_of(inst)]
+    if any(w.startswith("--from") for w in words):
+        return []
+    paths = [substitute(w, scope) for w in words if not w.startswith("--")]
+    if len(paths) < 2 or "$" in paths[-1]:
+        return []
+    *sources, dest = paths
+    trailing = dest.endswith("/")
+    dest = posixpath.normpath(posixpath.join(workdir, dest)) + ("/" if trailing else "")
+    return [(dest, src, len(sources) > 1) for src in sources if "$" not in src and "://" not in src]
+
+
+# a name without `/` is looked up in the image's PATH (the default a Debian/Alpine base sets)
+_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
+    """The build-context paths the image file `path` may have been copied from (latest first)."""
+    import fnmatch
+
+    out = []
+    name = posixpath.basename(path)
+    for dest, src, several in reversed(copies):
+        base = dest.rstrip("/") or "/"
+        src_dir, src_name = posixpath.split(src.rstrip("/"))
+        if not (dest.endswith("/") or several) and path == base and not any(c in src for c in "*?["):
+            out.append(src)  # `COPY run.sh /entrypoint.sh`: the file itself (or a directory's `run.sh`)
+        if posixpath.dirname(path) == base and (fnmatch.fnmatchcase(name, src_name) if any(c in src_name for c in "*?[")
+                                                 else name == src_name):
+            out.append(posixpath.join(src_dir, name))  # `COPY entrypoint.sh /usr/local/bin/`, `COPY *.sh /`
+        if path.startswith(base.rstrip("/") + "/") and not any(c in src for c in "*?["):
+            out.append(posixpath.join(src, path[len(base.rstrip("/")) + 1:]))  # `COPY . /app`, a directory
+    return out
+
+
+def _privilege_drop(final: Stage, process: list[Command], context: ContextReader | None) -> Setting[User] | None:
+    """The user the container's main program is switched to (`glmlint.shell.privilege_drop`), from
+    the ENTRYPOINT/CMD or, when they start a script the image copies from the build context
+    (`COPY docker-entrypoint.sh /usr/local/bin/`), from that script as it is on disk: its own
+    `exec gosu app "$@"`, or, when it ends in `exec "$@"`, the drop of the CMD it then runs."""
+    user = privilege_drop(process)
+    origin = None
+    holder = None
+    if user is None and context is not None and process:
+        head = process[0]
+        words = list(head.argv)
+        if head.name in SHELLS:  # `bash /entrypoint.sh`: the script is its first operand
+            at = next((i for i, w in enumerate(words) if i and not w.text.startswith("-")), len(words))
+            dash_c = any(w.text.startswith("-") and not w.text.startswith("--") and "c" in w.text for w in words[1:at])
+            words = [] if dash_c else words[at:]  # `sh -c '...'`: a script written here, looked at above
+        program = words[0].text if words else ""
+        if program and "$" not in program:
+            if program.startswith("/"):
+                candidates = [posixpath.normpath(program)]
+            elif "/" in program:
+                candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
+            else:
+                candidates = [f"{d}/{program}" for d in _PATH]
+            for path in candidates:
+                for src in _copied_from(path, final.copies):
+                    got = context(src)
+                    if isinstance(got, tuple):
+                        shown, text = got
+                        commands = parse_script(text, lambda r, c, f=shown: Loc(r + 1, c + 1, f))
+                        user = privilege_drop(commands)
+                        if user is None and _runs_arguments(commands) and len(words) > 1:
+                            user = privilege_drop(from_argv(tuple(words[1:]), words[1].loc))
+                        origin, holder = shown, words[0]
+                        break
+                if origin is not None:
+                    break
+    if user is None:
+        return None
+    at = holder.loc if holder is not None else user.loc
+    inst = final.entrypoint_inst if final.entrypoint_inst is not None and (
+        final.entrypoint_inst.start + 1 <= at.line <= final.entrypoint_inst.end + 1) else final.cmd_inst
+    path = ("instruction", inst.index) if inst is not None else ()
+    return Setting(User.parse(user.text), user.loc if origin is None else at, path=path, origin=origin)
+
+
+def _runs_arguments(commands: list[Command]) -> bool:
+    """A script that ends by running its arguments (`exec "$@"`): the CMD is what runs then."""
+    return any(w.text in ("$@", "${@}") for c in commands for w in c.argv[:2] if c.name in ("exec", "$@", "${@}"))
+
+
+def _chmod(inst: Instruction, scope: dict[str, str]) -> list[Item]:
+    """The mode a `COPY`/`ADD` gives what it copies (`--chmod=777`), as BuildKit reads it: a flag
+    before the sources, its build arguments substituted (left as written when unknown), located at
+    the value. Octal, or symbolic from Dockerfile syntax 1.14 (moby/buildkit#5734)."""
+    out = []
+    for word, at in words_of(inst):
+        if not word.startswith("--"):
+            break  # flags come first (`COPY --chmod=755 ["a b", "/x/"]` too)
+        flag, eq, value = word.partition("=")
+        if flag == "--chmod" and eq:
+            mode = substitute(value.strip("\"'"), scope)
+            out.append(Item(mode, Loc(at.line, at.col + len("--chmod="), at.file), ("instruction", inst.index)))
     return out
 
 

@@ -4,7 +4,8 @@ Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
 (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks and
 GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
-and each `docker|podman|nerdctl|nvidia-docker [container] run|create` is read
+and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
+also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
@@ -49,6 +50,13 @@ _EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])
 _INTERPRETER = re.compile(r"^(?:python[0-9.]*|node|perl|ruby|Rscript)$")
 _ALTERNATE_OPTION = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?\+-")
 _OPTION_VAR = re.compile(r"OPT|ARG|FLAG|PARAM|EXTRA|^[@*]$", re.I)
+# A variable that names the container CLI a Makefile or script runs (`DOCKER ?= docker` then
+# `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`): the program word as an expansion of it.
+# Names of other tools that take a `run` verb (`$(DOCKER_COMPOSE) run svc`) are not.
+_PROGRAM_VAR = re.compile(r"^(?:SUDO_)?(?:DOCKER|PODMAN|NERDCTL|CONTAINER_(?:ENGINE|RUNTIME|CLI|TOOL|CMD|BIN)|"
+                          r"DOCKER_(?:CMD|CLI|BIN|EXE)|OCI_(?:ENGINE|BIN|CLI)|ENGINE)$", re.I)
+_PROGRAM_WORD = re.compile(r"^\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([A-Za-z0-9_./-]*))?\}|"
+                           r"([A-Za-z_][A-Za-z0-9_]*))$")
 
 # Options of the docker/podman/nerdctl CLI that take a value. Anything else is a
 # boolean (`--rm`, `--privileged`, `-it`): its value, if any, follows `=`.
@@ -80,6 +88,24 @@ _GLOBAL_VALUE = {"-H", "--host", "-c", "--context", "--config", "-l", "--log-lev
                  "--storage-driver", "--storage-opt", "--cgroup-manager", "--runtime", "--tmpdir",
                  "--namespace", "-n", "--address", "-a", "--cgroup-manager", "--events-backend"}
 _IMAGE = IMAGE_REFERENCE  # [host[:port]/]path[:tag][@digest] (glmlint.ir)
+
+
+def program(cmd: Command) -> str | None:
+    """The container CLI `cmd` runs (`docker`, `podman`, ...), as written: its name, or an expansion
+    of a variable that names it (`$(DOCKER)`, `$DOCKER`, `${DOCKER:-docker}`, `${ENGINE-podman}`:
+    whatever it holds, the words after it are that CLI's); None for any other program."""
+    name = cmd.name
+    if name in PROGRAMS:
+        return name
+    if not cmd.argv or not cmd.argv[0].dynamic:
+        return None
+    m = _PROGRAM_WORD.match(cmd.argv[0].text)
+    if m is None:
+        return None
+    var, default = m.group(1) or m.group(2) or m.group(4), m.group(3)
+    if default:  # `${VAR:-docker}`: the default is the program when the variable is unset
+        return cmd.argv[0].text if default.rsplit("/", 1)[-1] in PROGRAMS else None
+    return cmd.argv[0].text if _PROGRAM_VAR.match(var) else None
 
 
 # -- snippets: shell text with a map back to the file -----------------------------
@@ -379,7 +405,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
-    started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if cmd.name in PROGRAMS)
+    started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
     built = _built_here(commands)
     for cmd, restore in commands:
         w = lift(cmd, path, restore, source.assumed, created_run=started)
@@ -403,7 +429,7 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str
     only a missing image, `--pull=missing`), so its tag is not a moving upstream reference."""
     names: set[str] = set()
     for cmd, restore in commands:
-        if cmd.name not in PROGRAMS or not cmd.argv:
+        if program(cmd) is None:
             continue
         argv = _restored(cmd.argv, restore) if restore else cmd.argv
         i = 1
@@ -546,7 +572,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container)."""
-    if cmd.name not in PROGRAMS or not cmd.argv:
+    if program(cmd) is None:
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
     verb = _verb(argv)
@@ -594,7 +620,7 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload:
-    from glmlint.parsers.compose import parse_device, parse_port, parse_volume, security_settings
+    from glmlint.parsers.compose import drop_setting, parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv
 
     for f in flags:
@@ -654,9 +680,9 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
 
     image = argv[image_at]
     name_flag = last("name")
-    program = f"{cmd.name} {verb}"
-    label = (f"container `{name_flag.value}` (`{program}`)" if name_flag is not None and name_flag.value
-             else f"`{program}` of `{image.text}`")
+    run = f"{program(cmd)} {verb}"
+    label = (f"container `{name_flag.value}` (`{run}`)" if name_flag is not None and name_flag.value
+             else f"`{run}` of `{image.text}`")
     return Workload(
         name=name_flag.value if name_flag is not None and name_flag.value else image.text,
         label=label,
@@ -666,7 +692,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         node_path=("flag", 0),
         partial=partial,  # `$DOCKER_OPTS` may set what is absent here
         image=Setting(image.text, image.loc, path=("flag", image_at)),
-        pulls=(ImageRef(image.text, image.loc, label if name_flag is not None and name_flag.value else f"`{program}`",
+        pulls=(ImageRef(image.text, image.loc, label if name_flag is not None and name_flag.value else f"`{run}`",
                         resolved=not image.dynamic),),
         security_opts=security_opts,
         mounts=tuple(mounts),
@@ -675,6 +701,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         env=tuple(env),
         env_imports=tuple(f.word.loc for f in flags if f.name == "env-file"),
         process=tuple(process),
+        privilege_drop=drop_setting(process),
         files=tuple(file_writes(process)),
         **kwargs,
     )
