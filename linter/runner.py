@@ -325,22 +325,24 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     cands = _discover(paths, report.root, config, stdin_filename)
     files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
+    from glmlint import policy
+    from glmlint.config import Config
+
+    # a lean scan's findings are judged file by file as they come in (`policy.Early`)
+    early = policy.Early(report, config or Config()) if lean else None
     if workers > 1:
-        per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, lean)
+        per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
     else:
         with _builds_ahead(files, jobs):
             if keep_ir or len(files) < POOL_MIN_FILES or any(c.path == "-" for c in files):
                 per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
             else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
-                per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress, lean)
+                per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress, early)
     _gather(report, per_source)
     _checked_through_builds(report, cands)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
-    from glmlint import policy
-    from glmlint.config import Config
-
-    policy.apply(report, config or Config())
+    policy.apply(report, config or Config(), early)
     return report
 
 
@@ -424,13 +426,20 @@ def _pump_builds(cands: list[Any]) -> Callable[[], None] | None:
 
 def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
                   max_bytes: int, workers: int, fix_edits: bool,
-                  progress: Callable[[int, int], None] | None, lean: bool = False) -> PerSource:
+                  progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
     """Stage 2 in `workers` processes (1: in this process, one file after the other): each file is
-    parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`)."""
+    parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`).
+    `early` (a lean scan, `policy.Early`): each file's findings are judged as they come in."""
     outcomes = (_pooled(files, report.rules, max_bytes, workers, fix_edits) if workers > 1
                 else _in_process(files, report.rules, max_bytes, fix_edits))
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
-    fixes: dict[tuple[Any, ...], Any] | None = {} if lean else None  # a lean scan's fixes, one of each
+    fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
+    # the files whose findings wait for the whole scan: met twice, or read by an overlay's build
+    waits: set[str] = set()
+    if early is not None:
+        shown = Counter(c.display for c in files)
+        waits = {d for d, n in shown.items() if n > 1} | {f for c in files for f in c.covers}
+        del shown
     for done, cand in enumerate(cands):
         if progress is not None:
             progress(done, len(cands))
@@ -445,13 +454,16 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
                 out[0].disk_path, out[0].path = cand.path, cand.display
             if out[1] is not None:  # its findings, as they come: the packed rows are not kept
                 # (no problems: the shared `()`, not an empty list per file)
-                out = (out[0], _unpacked(out[1], report.rules, cand.display, fixes), out[2] or ())
+                results = _unpacked(out[1], report.rules, cand.display, fixes)
+                if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+                    results = _judged(early, out[0], results)
+                out = (out[0], results, out[2] or ())
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
         progress(len(cands), len(cands))
     outcomes.close()  # every outcome is in: stop the pool
-    return _finish_pooled(report, checked, max_bytes, fix_edits, fixes)
+    return _finish_pooled(report, checked, max_bytes, fix_edits, fixes, early, waits)
 
 
 def _gather(report: Report, per_source: PerSource) -> None:
@@ -631,6 +643,41 @@ def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None
     return _lean(out, fixes) if fixes is not None else out
 
 
+def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]]) -> set[int]:
+    """The indexes of `sources` that `link.exposed_elsewhere(source, services)` holds for (a Service of
+    another file selects one of their pods), each Service looked up by a label it selects on rather
+    than each file tried against every Service of the tree."""
+    by_label: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    for path, e in services:
+        if e.selector:  # a Service with no selector selects nothing
+            by_label.setdefault(e.selector[0], []).append((path, e))
+    if not by_label:
+        return set()
+    out = set()
+    for i, src in enumerate(sources):
+        if src.format is not Format.KUBERNETES:
+            continue
+        if any(path != src.path and e.selects(ns, labels)
+               for ns, labels in src.pod_labels for label in labels for path, e in by_label.get(label, ())):
+            out.add(i)
+    return out
+
+
+def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
+    """`source`'s findings that the project reports (`policy.Early.judge`), each once; all of them,
+    to be judged at the end of the scan, when one is about another file or not in this file."""
+    mine: set[tuple[str, int, int, str, str]] = set()
+    once = []
+    for r in results:
+        if r.cause is not None or r.path != source.path or r.rendered_from is not None or not r.message:
+            return results  # `policy.apply` decides, once every file's findings are in
+        key = (r.path, r.line, r.col, r.code, r.message)  # one finding once, as `_gather` keeps them
+        if key not in mine:
+            mine.add(key)
+            once.append(r)
+    return early.judge(source, once)
+
+
 def _lean(results: list[Result], fixes: dict[tuple[Any, ...], Any]) -> list[Result]:
     """`results` with their fixes as a lean scan keeps them (`results.lean_fix`)."""
     from glmlint.results import lean_fix
@@ -669,10 +716,11 @@ def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_e
 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
                    max_bytes: int, fix_edits: bool,
-                   fixes: dict[tuple[Any, ...], Any] | None = None) -> list[tuple[list[Result], list[Problem]]]:
+                   fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
+                   waits: set[str] | frozenset[str] = frozenset()) -> list[tuple[list[Result], list[Problem]]]:
     """Link what needs linking, check it here, and rebuild the workers' results; per source, in order.
     `fixes`: a lean scan (`scan(lean=True)`): its fixes, one of each; the linked IR is not kept."""
-    from glmlint.link import (dockerfiles, exposed_elsewhere, exposures, image_key, images_for, link, link_cluster,
+    from glmlint.link import (dockerfiles, exposures, image_key, images_for, link, link_cluster, link_services,
                               wanted)
 
     rules = report.rules
@@ -681,7 +729,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     built: list[SourceFile] = []
     # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
     services = exposures(report.sources)
-    recheck = {i for i, s in enumerate(report.sources) if services and exposed_elsewhere(s, services)}
+    recheck = _exposed_elsewhere(report.sources, services)
     if images or recheck:
         for i, (cand, (got, _packed, _problems)) in enumerate(entries):
             assert isinstance(got, SourceFile)
@@ -691,7 +739,12 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
         built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
-        link(report.sources + built)
+        # `link(report.sources + built)`, by part: a Service exposes only the pods of `recheck`, so
+        # that only those and the files with Services are looked at (not every file against every
+        # Service); the images and the cluster objects as `link` links them
+        link_services([s for i, s in enumerate(report.sources) if i in recheck or s.services])
+        link_cluster(report.sources + built)
+        link([s for s in report.sources + built if s.format in (Format.DOCKERFILE, Format.COMPOSE)])
     else:
         link_cluster(report.sources)
     index = dockerfiles(report.sources + built) if fix_edits and images else {}
@@ -699,6 +752,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     out: list[tuple[list[Result], list[Problem]]] = []
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
         if packed is None or i in recheck:
+            if early is not None and packed is not None:
+                early.forget(source.path)  # its findings as its worker found them, decided about above
             results, problems = run_rules(source, rules, fix_edits, images_for(source, index))
             out.append((_lean(results, fixes) if fixes is not None else results, problems))
             report.sources[i] = slimmed(source, keep_ir=fixes is None)  # linked here: its linked IR is kept
@@ -715,7 +770,11 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 if isinstance(full, SourceFile):
                     link_cluster(report.sources, targets=[full])
                     linked, more = run_rules(full, scan_wide, fix_edits)
-            results.extend(_lean(linked, fixes) if fixes is not None else linked)
+            if fixes is not None:
+                linked = _lean(linked, fixes)
+            if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+                linked = _judged(early, source, linked)
+            results.extend(linked)
             problems = [*problems, *more]
         out.append((results, problems))
     if fixes is not None:
