@@ -319,6 +319,10 @@ class EnvVar:
     # Dockerfile: variables the value was read through the default of (`ENV K=${K:-v}`): the
     # value is literal when they are unset, and a finding says so
     defaulted: tuple[str, ...] = ()
+    # compose: the `env_file:` (as reported) the value was read from, located there (`loc.file`);
+    # `private` when that file is one `.gitignore` keeps out of the repository (dockeraudit2)
+    env_file: str | None = None
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,7 +512,8 @@ class Workload:
     ports: tuple[Port, ...] = ()
     env: tuple[EnvVar, ...] = ()
     # where the container gets more variables than `env` lists, from something the scan does not
-    # read: k8s `envFrom` (a Secret or ConfigMap), compose `env_file`, `docker run --env-file`; a
+    # read: k8s `envFrom` (a Secret or ConfigMap), a compose `env_file` it cannot read (a variable in
+    # its path, absent; a readable one is in `env`), `docker run --env-file`; a
     # service that turns authentication on through a variable may be configured there (aiaudit)
     env_imports: tuple[Loc, ...] = ()
     build_args: tuple[EnvVar, ...] = ()  # build arguments with their defaults (Dockerfile ARG, compose build.args)

@@ -16,7 +16,7 @@ import os
 
 from glmlint import suppress
 from glmlint.config import Config
-from glmlint.ir import Problem, SourceFile
+from glmlint.ir import Format, Problem, SourceFile
 from glmlint.rule import Rule
 from glmlint.results import Report, Result
 
@@ -62,9 +62,16 @@ def _one_per_cause(report: Report, config: Config, early: Early | None = None) -
              if (key := (r.path, r.line, r.col, r.code)) in causes}
     if early is not None:  # the findings dropped as they came in
         fates.update((key, fate) for key, fate in early.fates.items() if key in causes)
+    # a value in a file no scan reports on its own (the entrypoint script a Dockerfile copies from
+    # the build context): the Dockerfile's finding of it is its own, the built service's a copy
+    owners: dict[tuple[object, ...], Result] = {}
+    for r in report.results:
+        if r.cause is not None and (key := (*r.cause, r.code)) not in fates and place.dockerfile(r.path):
+            owners[key] = r
+            fates[key] = place.silenced(r) or place.reported(r)
 
     def stands(r: Result) -> bool:
-        if r.cause is None:
+        if r.cause is None or owners.get((*r.cause, r.code)) is r:
             return True
         fate = fates.get((*r.cause, r.code))
         if fate is None:  # its file does not report it (the combination fires only at the service)
@@ -96,6 +103,10 @@ class _Place:
         self.ignores: dict[str, list[str]] = {}
         self.sources = {s.path: s for s in report.sources}
         self.sups: dict[str, list[suppress.Suppression]] = {}
+
+    def dockerfile(self, path: str) -> bool:
+        got = self.disk.get(path)
+        return got is not None and got[1] is Format.DOCKERFILE
 
     def context(self, r: Result) -> str:
         ctx = self.roles.get(r.path)

@@ -131,22 +131,33 @@ def binds_cluster_admin(binding: Binding) -> bool:
     return binding.role_kind == "ClusterRole" and binding.role_name == CLUSTER_ADMIN
 
 
-def powers(role: Role, namespaced: bool = False) -> list[tuple[PolicyRule, str, str]]:
+def scope(namespaced: bool, namespace: str | None) -> str:
+    """Where a grant holds, for messages: `""` cluster-wide; a RoleBinding's (or a Role's) namespace
+    otherwise ("A RoleBinding grants the permissions ... within a specific namespace": the RBAC
+    reference above)."""
+    if not namespaced:
+        return ""
+    return f" in namespace `{namespace}`" if namespace else " in its namespace"
+
+
+def powers(role: Role, namespaced: bool = False, namespace: str | None = None) -> list[tuple[PolicyRule, str, str]]:
     """Every GLM040–GLM042 power the role's rules (its own, then those it aggregates) grant:
     (rule, where the rule is written, description), the widest first. `namespaced`: granted through a
-    RoleBinding (a Role always is)."""
+    RoleBinding (a Role always is), in `namespace` (the binding's, when written): the description
+    says so, since every secret of a namespace is not every secret of the cluster."""
     found: list[tuple[int, PolicyRule, str, str]] = []
     rules = [(r, role.label) for r in role.rules] + list(role.aggregated)
     namespaced = namespaced or role.kind == "Role"
+    where_ = scope(namespaced, namespace or role.namespace)
     for rule, where in rules:
         wide = wildcard(rule)
         if wide:
-            found.append((0, rule, where, wide))
-        found.extend((1, rule, where, desc) for desc in escalations(rule, namespaced))
+            found.append((0, rule, where, wide + where_))
+        found.extend((1, rule, where, desc + where_) for desc in escalations(rule, namespaced))
         if role.kind == "ClusterRole":
             read = secret_read(rule)
             if read:
-                found.append((2, rule, where, f"reading every secret ({read})"))
+                found.append((2, rule, where, f"reading every secret{where_} ({read})"))
     found.sort(key=lambda f: f[0])
     return [(rule, where, desc) for _p, rule, where, desc in found]
 

@@ -162,12 +162,18 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
         # reported at the workload, naming that file; its fix would edit the other file
         if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
             message += f" (the Service is in `{at.file}:{at.line}`)"
+        elif any(v.env_file == at.file for v in workload.env):  # a compose `env_file:` it reads
+            message += f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
         elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
             from glmlint.parsers.compose import OVERRIDE_FILES
 
             how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
                 else "in the service it extends"
             message += f" (set in `{at.file}:{at.line}`, {how})"
+        elif workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
+            message += f" (in `{at.file}:{at.line}`, the script it starts)"
+        elif not _dockerfile_name(at.file):  # the same, in the image a compose service is built from
+            message += f" (in `{at.file}:{at.line}`, the script its image starts)"
         else:
             message += f" (set in its image, built from `{at.file}:{at.line}`)"
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
@@ -185,6 +191,12 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
     return Result(source.path, finding.at.line, finding.at.col, rule, message, fix,
                   workload.label if workload is not None else None, enabled_by=finding.enabled_by,
                   risk_override=finding.risk, kind_override=finding.kind)
+
+
+def _dockerfile_name(path: str) -> bool:
+    """A Dockerfile's name (`Dockerfile`, `Dockerfile.gpu`, `train.Dockerfile`, `Containerfile`)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name.startswith(("dockerfile", "containerfile")) or name.endswith((".dockerfile", ".containerfile"))
 
 
 def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any], Any] | None = None) -> Result:

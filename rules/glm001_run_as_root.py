@@ -99,8 +99,22 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
 writable by the new user. No fix is offered where root is the workload's purpose
-(a volume-permissions step that runs `chown` on a mounted volume: the
-[purposes catalog](../images.md)); the finding says so.
+(the finding itself, and its message, are unchanged; a volume-permissions step's
+message says why):
+
+- a volume-permissions step that runs `chown` on a mounted volume, and node
+  agents recognised by what they mount from the host: a device plugin or CSI
+  node plugin (the kubelet's root-owned plugin directories), a log collector
+  (`/var/log`, `/var/lib/docker/containers`: the runtime writes container logs
+  readable by root only), an agent using the runtime's socket (`/run`,
+  `/var/run`: Docker's, containerd's and CRI-O's sockets are root's), a node
+  sysctl setter (the [purposes catalog](../images.md));
+- a container that runs privileged or adds capabilities (other than
+  `NET_BIND_SERVICE`): the runtime sets no ambient capabilities, so a process
+  that is not uid 0 holds none of them
+  ([kubernetes#56374](https://github.com/kubernetes/kubernetes/issues/56374)),
+  and the fix would strip what the container was given. Reading `/proc` or
+  `/sys` read-only (node-exporter) needs no root: the fix is offered.
 """
 from __future__ import annotations
 
@@ -127,12 +141,23 @@ def check(workload: Workload) -> Iterator[Finding]:
         fix, note = None, (" (no automatic fix: it starts sshd, which needs root to switch to the user "
                            "who logs in; run sshd without root only with its UsePrivilegeSeparation/port "
                            "settings adapted, or drop sshd)")
-    if fix is not None and workload.process:
+    # the user a fix would set is held back for the reasons below; a `runAsNonRoot: true` that only
+    # checks the uid an image already runs as (`_non_root_image_fix`) changes nothing and stays
+    held = False
+    if fix is not None and (workload.process or workload.mounts):
         from glmlint.catalog.purposes import purpose_of
 
+        # `chown` of a mounted volume, a device plugin's socket, a log collector's root-only logs:
+        # as another user it fails, and so does the pod
         purpose = purpose_of(workload, "root")
-        if purpose is not None:  # `chown` of a mounted volume: as another user it fails, and so does the pod
-            fix, note = None, purpose.note()
+        if purpose is not None:
+            fix, held = None, True
+            if purpose.needs and purpose.commands:
+                note = purpose.note()  # a volume-permissions step: its message has always said so
+    if fix is not None and _root_powers(workload):
+        # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
+        # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
+        fix, held = None, True
     root = workload.runs_as_root()
     drop = workload.privilege_drop
     if root is True and drop is not None and workload.run_as_non_root is None and not drop.value.is_root():
@@ -168,8 +193,8 @@ def check(workload: Workload) -> Iterator[Finding]:
             return
         else:
             at = workload.anchor
-        if fix is not None:
-            fix = _non_root_image_fix(workload) or fix
+        if fix is not None or (held and not note):
+            fix = _non_root_image_fix(workload) or fix  # the image's own non-root uid: nothing is held back
         if workload.windows:
             yield Finding(at=at, fix=None, args={"name": name},
                           message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
@@ -182,6 +207,14 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unprivileged uid on the node "
                 "where user namespaces are on, the default from Kubernetes 1.33)")
+
+
+def _root_powers(workload: Workload) -> bool:
+    """Whether the container is given what only uid 0 holds: `privileged`, or capabilities added beyond
+    NET_BIND_SERVICE. The kubelet's runtimes set no ambient capabilities, so a non-root process starts
+    with none of them (kubernetes/kubernetes#56374): a user set by a fix would strip what it was given."""
+    return workload.privileged.value or any(
+        i.value.upper().removeprefix("CAP_") not in ("NET_BIND_SERVICE", "") for i in workload.cap_add.value)
 
 
 def _non_root_image_fix(workload: Workload) -> Intent | None:

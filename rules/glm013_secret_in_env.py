@@ -15,6 +15,13 @@ is unset, so it is reported as written ("... when `OPENAI_API_KEY` is unset").
 A well-known default credential that the service runs with until someone
 changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too.
 
+A compose service's `env_file:` is read as Compose reads it (paths relative to
+the compose file, later files and then `environment:` winning, a `required: false`
+file that is absent skipped, `format: raw` taken as written): a literal secret in a
+committed env file is reported at the service, naming the file and line. An env file
+that a `.gitignore` (of its directory or one above, up to the repository root) keeps
+out of the repository is where secrets belong, and is not reported.
+
 It never fires for a value that comes from elsewhere: a reference (`${VAR}`,
 `$VAR`, `${VAR:?err}`, Kubernetes `$(VAR)`, `valueFrom`), a value the `.env`
 file beside a compose file supplies, a value taken from the host (compose
@@ -115,6 +122,8 @@ _NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1"}  # a switch,
 def check(workload: Workload) -> Iterator[Finding]:
     name = workload.label
     for var in workload.env:
+        if var.private:
+            continue  # an `env_file` that `.gitignore` keeps out of the repository: where secrets belong
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name})
     for var in workload.build_args:

@@ -7,6 +7,11 @@ Flags a rule of a `ClusterRole` that allows `get`, `list` or `watch` (or
 only, and no binding can make it cluster-wide. A rule limited by
 `resourceNames` (a controller reading its own secret) is not reported.
 
+A RoleBinding grants a ClusterRole's rules within the binding's namespace
+only. When the ClusterRole's own file binds it through RoleBindings and no
+ClusterRoleBinding, the message names those namespaces (every secret *of
+`ml`*), and adds that other files may bind it elsewhere.
+
 ## Why is this bad?
 Bound by a ClusterRoleBinding, the role reads every secret in the cluster:
 registry credentials, cloud keys, database passwords, model-hub tokens and
@@ -53,13 +58,26 @@ from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.MEDIUM, code="GLM042", slug="rbac-secret-read", severity=Severity.WARNING,
-      message="{role} can read every secret wherever it is bound: {what}",
+      message="{role} can read every secret {where}: {what}",
       formats={Format.KUBERNETES}, tags=("security", "rbac", "cwe-522"), since="0.2.0", scope="file")
 def check(source: SourceFile) -> Iterator[Finding]:
     for role in source.roles:
         if role.kind != "ClusterRole":
             continue
+        where = _where(source, role.name)
         for r in role.rules:
             what = secret_read(r)
             if what is not None:
-                yield Finding(at=r.loc, args={"role": role.label, "what": what})
+                yield Finding(at=r.loc, args={"role": role.label, "what": what, "where": where})
+
+
+def _where(source: SourceFile, name: str) -> str:
+    """Where the ClusterRole reads secrets, as far as its own file says: in the namespaces of the
+    RoleBindings that bind it there when no ClusterRoleBinding in the file does (a RoleBinding grants
+    within its namespace only); else wherever it is bound (another file may bind it cluster-wide)."""
+    bound = [b for b in source.bindings if b.role_kind == "ClusterRole" and b.role_name == name]
+    if not bound or any(b.kind != "RoleBinding" for b in bound):
+        return "wherever it is bound"
+    through = ", ".join(f"namespace `{b.namespace}` through {b.label}" if b.namespace else
+                        f"the namespace of {b.label}" for b in bound)
+    return f"in {through} (and wherever else it is bound)"

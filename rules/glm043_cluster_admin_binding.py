@@ -15,7 +15,7 @@ Human users and groups are not reported: binding administrators is what
 sits in every pod that runs as it, so whoever runs code in one of them
 owns the cluster; a group binding gives that to every pod or every caller.
 Through a RoleBinding it is still every verb on everything in the
-namespace, secrets and pods included.
+namespace, secrets and pods included (the message names the namespace).
 
 ## Example
 ```yaml
@@ -58,12 +58,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, SourceFile, Subject
-from glmlint.rbac import binds_cluster_admin, broad_subject
+from glmlint.rbac import binds_cluster_admin, broad_subject, scope
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.CRITICAL, code="GLM043", slug="cluster-admin-binding", severity=Severity.ERROR,
-      message="{binding} gives `cluster-admin` to {who}",
+      message="{binding} gives `cluster-admin`{where} to {who}",
       formats={Format.KUBERNETES}, tags=("security", "rbac", "cwe-269"), since="0.2.0", scope="file")
 def check(source: SourceFile) -> Iterator[Finding]:
     for binding in source.bindings:
@@ -71,7 +71,9 @@ def check(source: SourceFile) -> Iterator[Finding]:
             continue
         for subject in binding.subjects:
             if broad_subject(subject.kind, subject.name):
-                yield Finding(at=subject.loc, args={"binding": binding.label, "who": _who(subject)})
+                # a RoleBinding grants within its own namespace only: every verb on everything there
+                where = scope(binding.kind == "RoleBinding", binding.namespace)
+                yield Finding(at=subject.loc, args={"binding": binding.label, "who": _who(subject), "where": where})
 
 
 def _who(s: Subject) -> str:

@@ -17,7 +17,8 @@ subject, and the roles they bind, aggregated ClusterRoles judged by the
 ClusterRoles in the scan they collect. When a binding gives the
 ServiceAccount a GLM040–GLM043 power (a wildcard grant, an escalation path,
 reading every secret through a ClusterRole, or `cluster-admin`), the message
-names the binding, the role and the power.
+names the binding, the role and the power, and, for a RoleBinding, the
+namespace it holds in (a RoleBinding grants within its own namespace only).
 
 Only what the scan holds is known: a binding or role that is not in the
 scanned files grants nothing glmlint can see, except the built-in
@@ -104,7 +105,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Grant, PodIdentity, SourceFile
-from glmlint.rbac import binds_cluster_admin, powers
+from glmlint.rbac import binds_cluster_admin, powers, scope
 from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, set_value
 
 # the catalog's AI/ML services (`linter/catalog/services.yaml` kinds): model servers, ML control planes
@@ -160,10 +161,11 @@ def _power(pod: PodIdentity, here: str) -> str | None:
 def _grant_powers(grant: Grant, here: str) -> list[str]:
     b = grant.binding
     via = f"{b.label} (line {b.loc.line})" if b.path == here else f"{b.label} (`{b.path}:{b.loc.line}`)"
+    namespaced = b.kind == "RoleBinding"
     if binds_cluster_admin(b):
-        return [f"which {via} binds to `cluster-admin`: every verb on every resource"]
+        return [f"which {via} binds to `cluster-admin`: every verb on every resource{scope(namespaced, b.namespace)}"]
     if grant.role is None:
         return []
     return [f"which {via} binds to {grant.role.label}: {desc}"
             + (f" (aggregated from {where})" if where != grant.role.label else "")
-            for _rule, where, desc in powers(grant.role, namespaced=b.kind == "RoleBinding")]
+            for _rule, where, desc in powers(grant.role, namespaced=namespaced, namespace=b.namespace)]

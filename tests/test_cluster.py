@@ -117,3 +117,68 @@ def test_fixture_folder_links_across_files(tmp_path):
     assert alone.results == []  # its binding is in another file: alone, nothing is known
     together = runner.scan([str(folder)], rules, root=str(folder))
     assert "positive/statefulset.notebook-controller-cross-file.yaml" in {r.path for r in together.results}
+
+
+ROLEBINDING_SCOPE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-reader}
+rules:
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["get", "list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: read-secrets, namespace: ml}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+subjects:
+  - {kind: ServiceAccount, name: trainer, namespace: ml}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: admin, namespace: ml}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+  - {kind: ServiceAccount, name: trainer, namespace: ml}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: train, namespace: ml}
+spec:
+  template:
+    spec:
+      serviceAccountName: trainer
+      containers:
+        - {name: t, image: "pytorch/pytorch:2.3.0"}
+"""
+
+
+def test_a_rolebinding_grants_within_its_namespace_and_messages_say_so(tmp_path):
+    """A RoleBinding grants its role's rules (a ClusterRole's too) within its own namespace only: every
+    secret *of that namespace*, `cluster-admin` *in that namespace* (Kubernetes RBAC reference)."""
+    (tmp_path / "rbac.yaml").write_text(ROLEBINDING_SCOPE)
+    rules = select(builtin_rules(), ["GLM042", "GLM043", "GLM044"])
+    got = {r.code: r.message for r in runner.scan([str(tmp_path)], rules, root=str(tmp_path)).results}
+    assert got["GLM042"].startswith("ClusterRole `secret-reader` can read every secret in namespace `ml` through "
+                                    "RoleBinding `read-secrets` (and wherever else it is bound): ")
+    assert got["GLM043"].startswith("RoleBinding `admin` gives `cluster-admin` in namespace `ml` to ")
+    assert "`secret-reader`: reading every secret in namespace `ml` (`get`, `list` on `secrets`) (and 1 more)" in got["GLM044"]
+    # the ClusterRole's RoleBinding elsewhere grants in that other namespace, to the same ServiceAccount
+    other = ROLEBINDING_SCOPE.replace("name: read-secrets, namespace: ml}", "name: read-secrets, namespace: other}")
+    (tmp_path / "rbac.yaml").write_text(other)
+    got = {r.code: r.message for r in runner.scan([str(tmp_path)], rules, root=str(tmp_path)).results}
+    assert "`secret-reader`: reading every secret in namespace `other` (" in got["GLM044"]
+    docs = ROLEBINDING_SCOPE.split("---\n")
+    alone = "---\n".join(docs[:1] + docs[2:])  # only `cluster-admin`, through a RoleBinding
+    (tmp_path / "rbac.yaml").write_text(alone)
+    got = {r.code: r.message for r in runner.scan([str(tmp_path)], rules, root=str(tmp_path)).results}
+    assert got["GLM044"].endswith("binds to `cluster-admin`: every verb on every resource in namespace `ml`")
+    # bound cluster-wide anywhere in the file: the whole cluster's secrets, said as before
+    (tmp_path / "rbac.yaml").write_text(ROLEBINDING_SCOPE.replace("kind: RoleBinding\nmetadata: {name: read-secrets, "
+                                                                   "namespace: ml}",
+                                                                   "kind: ClusterRoleBinding\nmetadata: {name: "
+                                                                   "read-secrets}"))
+    got = {r.code: r.message for r in runner.scan([str(tmp_path)], rules, root=str(tmp_path)).results}
+    assert "can read every secret wherever it is bound: " in got["GLM042"]
+    assert "reading every secret (`get`, `list` on `secrets`) (and 1 more)" in got["GLM044"]

@@ -330,7 +330,23 @@ def test_knative_service_is_a_workload_and_core_service_is_not():
         spec:
           template: {spec: {containers: [{name: not-a-pod, image: x}]}}
         """)
-    assert [w.label for w in ws] == ["container `ghcr.io/acme/hello:1` (Service/hello)"]
+    # Knative's webhook names an unnamed serving container `user-container` (config-defaults)
+    assert [w.label for w in ws] == ["container `user-container` (Service/hello)"]
+    ws = k8s("""\
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: hello}
+        spec:
+          template:
+            spec:
+              initContainers:
+                - image: ghcr.io/acme/fetch:1
+              containers:
+                - image: ghcr.io/acme/hello:1
+                  ports: [{containerPort: 8080}]
+                - image: ghcr.io/acme/proxy:1
+        """)
+    assert [w.name for w in ws] == ["init-container", "user-container-0", "user-container-1"]
 
 
 def test_crd_schemas_never_yield_workloads():
@@ -530,3 +546,39 @@ def test_kuberay_serve_service_reaches_every_serving_pod_on_the_serve_ports_only
         """)
     assert [e.name for e in annotated.exposed_by] == ["c-head-svc", "c-serve-svc"]
     assert _exposures(annotated)[1] == ("NodePort", "c-serve-svc", [("8000", "8000")], 6)
+
+
+def test_kubeflow_trainjob_fragments_are_the_runtime_containers():
+    """A TrainJob's `trainer` runs in the runtime's `node` container and its initializers in
+    `dataset-initializer`/`model-initializer` (kubeflow/trainer pkg/constants): fragments, never fixed
+    where the CRD has no `securityContext`; its overrides name containers without an image."""
+    ws = k8s("""\
+        apiVersion: trainer.kubeflow.org/v1alpha1
+        kind: TrainJob
+        metadata: {name: tj}
+        spec:
+          runtimeRef: {name: torch-distributed}
+          initializer:
+            dataset: {storageUri: "hf://tatsu-lab/alpaca"}
+            model:
+              storageUri: hf://meta-llama/Llama-3.2-1B
+              env: [{name: HF_TOKEN, value: x}]
+          trainer:
+            image: docker.io/acme/train:1.0
+            command: [torchrun, train.py]
+          podTemplateOverrides:
+            - targetJobs: [{name: node}]
+              spec:
+                containers:
+                  - name: node
+                    securityContext: {privileged: true}
+        """)
+    got = {w.label: w for w in ws}
+    assert set(got) == {"container `dataset-initializer` (TrainJob/tj initializer)",
+                        "container `model-initializer` (TrainJob/tj initializer)",
+                        "container `node` (TrainJob/tj)"} and len(ws) == 4
+    assert all(w.partial for w in ws)
+    trainer = next(w for w in ws if w.image.value)
+    assert trainer.image.value == "docker.io/acme/train:1.0" and trainer.pod.volumes_path is None
+    override = next(w for w in ws if w.privileged.value)
+    assert override.privileged.loc.line == 19

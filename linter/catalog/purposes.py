@@ -52,10 +52,13 @@ def _under(path: str, root: str) -> bool:
 def purpose_of(workload: Workload, need: str | None = None) -> Purpose | None:
     """The purpose that needs `workload`'s privilege, when the workload shows one: a host-level one
     (privileged, host namespaces, dangerous capabilities) by default, else one that needs `need`
-    (`root`, `capabilities`)."""
+    (`root`, `capabilities`). A host-level purpose needs root too: its privilege is uid 0's (a
+    non-root process gets none of the capabilities a privileged container has, kubernetes#56374)."""
     host = [m.source for m in workload.mounts if m.kind in ("host-path", "bind") and m.source]
     for p in purposes():
-        if (need not in p.needs) if p.needs else (need is not None):
+        if p.needs and need not in p.needs:
+            continue
+        if not p.needs and need not in (None, "root"):
             continue
         if any(_under(h, root) for h in host for root in p.host_paths):
             return p

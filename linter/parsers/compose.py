@@ -20,6 +20,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import posixpath
+import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,7 +158,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             view = _merged(name, table, views, files)
             if d == 0 and name in overrides:
                 view = _overlay(view, overrides[name])
-            w = _service(path, d, name, key, view, lines, done, source.assumed, env)
+            w = _service(path, d, name, key, view, lines, done, source.assumed, env, files)
             depth = views[name][1] - 1
             if depth:
                 w = dataclasses.replace(w, extends_depth=depth)
@@ -401,15 +403,111 @@ def _base(table: dict[str, tuple[Any, Any]], name: str) -> str | None:
     return base_name if base_name and other_file is None and base_name in table else None
 
 
-def _env_imports(view: View) -> tuple[Loc, ...]:
-    """The `env_file:` entries (a string, or a list of paths or `{path: ...}` items)."""
+_ENV_FILE_MAX_BYTES = 256 * 1024
+_ENV_LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:]")
+
+
+def _env_files(view: View, files: _Files | None) -> tuple[list[EnvVar], tuple[Loc, ...]]:
+    """The variables the service's `env_file:` entries set, read as Compose reads them (compose-go
+    `loader`/`dotenv`): paths relative to the compose file's directory, later files winning, a
+    `required: false` file that is absent ignored, `format: raw` values taken as written; and the
+    entries that could not be read (a variable in the path, an absent required file, standard
+    input), whose variables stay unknown (`Workload.env_imports`)."""
     pair = _last(view, "env_file")
     if pair is None:
-        return ()
+        return [], ()
     node = pair[1]
-    if y.is_seq(node):
-        return tuple(y.loc(item) for item in y.items(node))
-    return (y.loc(pair[0]),) if node is not None and y.text(node) else ()
+    entries: list[tuple[str, bool, bool, Loc]] = []  # (path, required, raw, where written)
+    for item in (y.items(node) if y.is_seq(node) else [node]):
+        if y.is_map(item):
+            path_node = y.get(item, "path")
+            text = y.text(path_node) if y.is_scalar(path_node) else None
+            required = y.scalar(y.get(item, "required"))
+            raw = (y.text(y.get(item, "format")) or "") == "raw"
+            if text:
+                entries.append((text, not (required is False or str(required).lower() == "false"), raw,
+                                y.loc(item)))
+        elif y.is_scalar(item) and y.text(item):
+            entries.append((y.text(item) or "", True, False, y.loc(item) if y.is_seq(node) else y.loc(pair[0])))
+    out: dict[str, EnvVar] = {}
+    unknown: list[Loc] = []
+    for rel, required, raw, at in entries:
+        if files is None or not files.real_dir or "$" in rel:
+            unknown.append(at)
+            continue
+        full = os.path.normpath(os.path.join(files.real_dir, os.path.expanduser(rel)))
+        text = _env_file_text(full)
+        if text is None:
+            if required:
+                unknown.append(at)  # absent (made at deploy time) or unreadable: not known here
+            continue
+        if files.reads is not None:
+            files.reads.append(full)
+        shown = posixpath.normpath(posixpath.join(files.display_dir.replace(os.sep, "/"), rel.replace(os.sep, "/")))
+        private = _git_ignored(full)
+        values = _raw_env(text) if raw else _read_env_file(text)
+        lines = {}
+        for n, line in enumerate(text.splitlines(), 1):
+            m = _ENV_LINE.match(line)
+            if m:
+                lines[m.group(1)] = n
+        for name, value in values.items():
+            out.pop(name, None)
+            out[name] = EnvVar(name, value, Loc(lines.get(name, 1), 1, shown), (),
+                               dynamic=not raw and has_variable(value), env_file=shown, private=private)
+    return list(out.values()), tuple(unknown)
+
+
+def _env_file_text(full: str) -> str | None:
+    try:
+        if not os.path.isfile(full) or os.path.getsize(full) > _ENV_FILE_MAX_BYTES:
+            return None
+        with open(full, "rb") as fh:
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _read_env_file(text: str) -> dict[str, str]:
+    from glmlint.interpolate import read_dotenv
+
+    return read_dotenv(text)
+
+
+def _raw_env(text: str) -> dict[str, str]:
+    """`format: raw`: `NAME=value` lines taken as written (no quotes removed, no interpolation)."""
+    out = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            name, _, value = line.partition("=")
+            out[name.strip()] = value
+    return out
+
+
+def _git_ignored(full: str) -> bool:
+    """Whether a `.gitignore` of the file's directory or one above it (up to the repository root)
+    ignores the file: a local env file kept out of the repository, where secrets belong."""
+    import pathspec
+
+    here = os.path.dirname(full)
+    active = []
+    for _ in range(8):
+        path = os.path.join(here, ".gitignore")
+        if os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    active.insert(0, (here, pathspec.GitIgnoreSpec.from_lines(fh)))
+            except OSError:
+                pass
+        if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
+            break
+        here = os.path.dirname(here)
+    ignored = False
+    for base, spec in active:  # the deepest `.gitignore` that decides wins, as git reads them
+        result = spec.check_file(os.path.relpath(full, base).replace(os.sep, "/"))
+        if result.include is not None:
+            ignored = bool(result.include)
+    return ignored
 
 
 def _last(view: View, key: str) -> tuple[Any, Any] | None:
@@ -469,7 +567,7 @@ _OPTIONS_ROW = COMPOSE["security_opts"]
 
 def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str],
              done: dict[int, bool] | None = None, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
-             env: dict[str, str] | None = None) -> Workload:
+             env: dict[str, str] | None = None, files: _Files | None = None) -> Workload:
     anchor = y.loc(key)
     base: tuple[str | int, ...] = (d, "services", name)
 
@@ -493,6 +591,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
     elif command is not None and command.value:
         words = command.value
     process = from_argv(words, words[0].loc) if words else []
+    from_files, imports = _env_files(view, files)
 
     if entrypoint is not None:
         kwargs["entrypoint"] = entrypoint
@@ -511,8 +610,8 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
         ports=tuple(_ports(view, base, env or {}, assumed)),
-        env=tuple(_env(view, base, done or {}, assumed)),
-        env_imports=_env_imports(view),
+        env=(*from_files, *_env(view, base, done or {}, assumed)),  # `environment:` wins by name
+        env_imports=imports,
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
         privilege_drop=drop_setting(process),

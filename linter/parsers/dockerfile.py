@@ -117,8 +117,11 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
     process = _process(final)
+    script = _entry_script(final, process, _context_reader(real_path) if real_path else None)
+    drop = _privilege_drop(final, process, script)
+    if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
+        process += script.commands + script.arguments
     files += file_writes(process)
-    drop = _privilege_drop(final, process, _context_reader(real_path) if real_path else None)
     name = final.name or "final stage"
     workload = Workload(
         name=name,
@@ -508,49 +511,77 @@ def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
     return out
 
 
-def _privilege_drop(final: Stage, process: list[Command], context: ContextReader | None) -> Setting[User] | None:
+@dataclass
+class _Script:
+    """An entrypoint script the image copies from the build context, as it is on disk."""
+
+    shown: str  # its path as the `COPY` names it (in the build context)
+    commands: list[Command]  # its commands, located in it (`Loc.file`)
+    holder: Word  # the word of the ENTRYPOINT/CMD that names it
+    arguments: list[Command]  # what it then runs of its arguments (`exec "$@"`: the CMD), located here
+
+
+def _entry_script(final: Stage, process: list[Command], context: ContextReader | None) -> _Script | None:
+    """The script the ENTRYPOINT/CMD starts when the image copies it from the build context
+    (`COPY docker-entrypoint.sh /usr/local/bin/` + `ENTRYPOINT ["docker-entrypoint.sh"]`, found
+    through `WORKDIR`, the default `PATH`, directory copies and globs) and a POSIX shell runs it,
+    read from disk as `CONTEXT_FILES` are; None otherwise."""
+    if context is None or not process:
+        return None
+    head = process[0]
+    words = list(head.argv)
+    if head.name in SHELLS:  # `bash /entrypoint.sh`: the script is its first operand
+        at = next((i for i, w in enumerate(words) if i and not w.text.startswith("-")), len(words))
+        dash_c = any(w.text.startswith("-") and not w.text.startswith("--") and "c" in w.text for w in words[1:at])
+        words = [] if dash_c else words[at:]  # `sh -c '...'`: a script written in the Dockerfile
+    program = words[0].text if words else ""
+    if not program or "$" in program:
+        return None
+    if program.startswith("/"):
+        candidates = [posixpath.normpath(program)]
+    elif "/" in program:
+        candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
+    else:
+        candidates = [f"{d}/{program}" for d in _PATH]
+    for path in candidates:
+        for src in _copied_from(path, final.copies):
+            got = context(src)
+            if isinstance(got, tuple) and _shell_script(got[1]):
+                shown, text = got
+                commands = parse_script(text, lambda r, c, f=shown: Loc(r + 1, c + 1, f))
+                arguments = from_argv(tuple(words[1:]), words[1].loc) if (
+                    len(words) > 1 and _runs_arguments(commands)) else []
+                return _Script(shown, commands, words[0], arguments)
+    return None
+
+
+def _privilege_drop(final: Stage, process: list[Command], script: _Script | None) -> Setting[User] | None:
     """The user the container's main program is switched to (`glmlint.shell.privilege_drop`), from
-    the ENTRYPOINT/CMD or, when they start a script the image copies from the build context
-    (`COPY docker-entrypoint.sh /usr/local/bin/`), from that script as it is on disk: its own
-    `exec gosu app "$@"`, or, when it ends in `exec "$@"`, the drop of the CMD it then runs."""
+    the ENTRYPOINT/CMD or from the entrypoint script they start: its own `exec gosu app "$@"`, or,
+    when it ends in `exec "$@"`, the drop of the CMD it then runs."""
     user = privilege_drop(process)
     origin = None
-    holder = None
-    if user is None and context is not None and process:
-        head = process[0]
-        words = list(head.argv)
-        if head.name in SHELLS:  # `bash /entrypoint.sh`: the script is its first operand
-            at = next((i for i, w in enumerate(words) if i and not w.text.startswith("-")), len(words))
-            dash_c = any(w.text.startswith("-") and not w.text.startswith("--") and "c" in w.text for w in words[1:at])
-            words = [] if dash_c else words[at:]  # `sh -c '...'`: a script written here, looked at above
-        program = words[0].text if words else ""
-        if program and "$" not in program:
-            if program.startswith("/"):
-                candidates = [posixpath.normpath(program)]
-            elif "/" in program:
-                candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
-            else:
-                candidates = [f"{d}/{program}" for d in _PATH]
-            for path in candidates:
-                for src in _copied_from(path, final.copies):
-                    got = context(src)
-                    if isinstance(got, tuple):
-                        shown, text = got
-                        commands = parse_script(text, lambda r, c, f=shown: Loc(r + 1, c + 1, f))
-                        user = privilege_drop(commands)
-                        if user is None and _runs_arguments(commands) and len(words) > 1:
-                            user = privilege_drop(from_argv(tuple(words[1:]), words[1].loc))
-                        origin, holder = shown, words[0]
-                        break
-                if origin is not None:
-                    break
+    if user is None and script is not None:
+        user = privilege_drop(script.commands) or privilege_drop(script.arguments)
+        origin = script.shown
     if user is None:
         return None
-    at = holder.loc if holder is not None else user.loc
+    at = script.holder.loc if origin is not None and script is not None else user.loc
     inst = final.entrypoint_inst if final.entrypoint_inst is not None and (
         final.entrypoint_inst.start + 1 <= at.line <= final.entrypoint_inst.end + 1) else final.cmd_inst
     path = ("instruction", inst.index) if inst is not None else ()
-    return Setting(User.parse(user.text), user.loc if origin is None else at, path=path, origin=origin)
+    return Setting(User.parse(user.text), at, path=path, origin=origin)
+
+
+def _shell_script(text: str) -> bool:
+    """A script a POSIX shell runs: no `#!` line, or one naming a shell (not `python`, `node`)."""
+    if not text.startswith("#!"):
+        return True
+    words = text[2:].split("\n", 1)[0].split()
+    prog = words[0].rsplit("/", 1)[-1] if words else ""
+    if prog == "env" and len(words) > 1:
+        prog = next((w for w in words[1:] if not w.startswith("-")), "")
+    return prog in SHELLS
 
 
 def _runs_arguments(commands: list[Command]) -> bool:

@@ -1,6 +1,7 @@
 """Kubernetes manifests -> IR: one workload per container of every pod spec.
 
-Pod specs are found at the known paths of the core workload kinds, and in any
+Pod specs are found at the known paths of the core workload kinds (of their own API
+group: a Volcano `batch.volcano.sh` Job is not a `batch/v1` Job), and in any
 other kind (custom resources: PyTorchJob, MPIJob, TFJob, RayCluster, RayJob,
 InferenceService, JobSet, LeaderWorkerSet, Argo Workflow, Knative Service, ...)
 generically: a mapping whose `containers` is a list of mappings with an
@@ -8,10 +9,21 @@ generically: a mapping whose `containers` is a list of mappings with an
 `script:` with an `image`, a KServe model such as `model:` with a
 `storageUri`/`modelFormat`, whose image the serving runtime supplies); its
 `initContainers` and `sidecars` count too. OpenShift's `DeploymentConfig`
-and Argo's `Rollout` are known kinds too. Pod-level `securityContext` is
+and Argo's `Rollout` are known kinds too. A Kubeflow TrainJob's `trainer` and
+`initializer.dataset`/`.model` are the runtime's `node`, `dataset-initializer` and
+`model-initializer` containers (fragments), and its overrides name containers
+without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `sidecars`
+are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
+`sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
+`executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
+once (fragments). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
-enclosing one (an Argo template's, then the Workflow's). A container without
+enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
+also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
+name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
+when the template sets none; its `container`/`script` values where that container
+writes none). A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
@@ -54,6 +66,25 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "DeploymentConfig": ("spec", "template", "spec"),  # OpenShift apps.openshift.io/v1
     "Rollout": ("spec", "template", "spec"),  # Argo Rollouts argoproj.io/v1alpha1
 }
+# The API groups of those kinds (a Volcano `batch.volcano.sh` Job, a Kruise `apps.kruise.io` DaemonSet
+# share a name, not the schema: they are searched generically). "v1" is the core group.
+_KNOWN_GROUPS: dict[str, tuple[str, ...]] = {
+    "Pod": ("v1",), "PodTemplate": ("v1",), "ReplicationController": ("v1",),
+    "Deployment": ("apps/", "extensions/"), "StatefulSet": ("apps/",), "DaemonSet": ("apps/", "extensions/"),
+    "ReplicaSet": ("apps/", "extensions/"), "Job": ("batch/",), "CronJob": ("batch/",),
+    "DeploymentConfig": ("apps.openshift.io/", "v1"), "Rollout": ("argoproj.io/",)}
+
+
+def _known_path(obj: Any) -> tuple[str, ...] | None:
+    """The pod spec path of a known kind of its own API group; None for any other object."""
+    kind = y.text(y.get(obj, "kind")) or ""
+    known = POD_SPEC_PATHS.get(kind)
+    if known is None:
+        return None
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    return known if any(api == g if g == "v1" else api.startswith(g) for g in _KNOWN_GROUPS[kind]) else None
+
+
 # Kinds that hold schemas or data, never running pods.
 NOT_WORKLOADS = {"CustomResourceDefinition", "ConfigMap", "Secret", "Service", "Namespace",
                  "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
@@ -470,6 +501,19 @@ class _Spec:
     # the mapping that holds the pod's `volumes` (an Argo containerSet's template); None for a
     # container template injected into pods written elsewhere (a KServe ClusterStorageContainer)
     volumes: tuple[Any, Path] | None = None
+    # an Argo template's WorkflowSpec (node, path): its `volumes` are every template's, by name, its
+    # `hostNetwork` every pod's, its `templateDefaults` every template's defaults
+    workflow: tuple[Any, Path] | None = None
+    # (key, container name) of single containers whose runtime names them (a TrainJob's `trainer`:
+    # `node`); such a container is a fragment of a pod defined elsewhere
+    names: tuple[tuple[str, str], ...] = ()
+    # (container list key, (node, path)) of defaults merged under each container of that list
+    # (Tekton's `stepTemplate` under `steps`)
+    defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
+    knative: bool = False  # a Knative Serving object's pod spec (its webhook names unnamed containers)
+    # (container list key, (node, path)) of defaults merged under each container of that list
+    # (Tekton's `stepTemplate` under `steps`)
+    defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
@@ -481,7 +525,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
     kind = y.text(y.get(obj, "kind")) or ""
     if _is_core_kind(kind, y.text(y.get(obj, "apiVersion")) or ""):
         return []
-    known = POD_SPEC_PATHS.get(kind)
+    known = _known_path(obj)
     if known is not None:
         spec = y.get(obj, *known)
         if not y.is_map(spec):
@@ -489,21 +533,148 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         meta = y.get(obj, *known[:-1], "metadata") if len(known) > 1 else y.get(obj, "metadata")
         full = (*path, *known)
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
+    if (y.text(y.get(obj, "apiVersion")) or "").startswith(_SPARK_API):
+        return _spark_specs(obj, path)
     out = []
+    trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
+    tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
+    knative = (y.text(y.get(obj, "apiVersion")) or "").startswith("serving.knative.dev/")
     for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
-        if not singles and not (y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
-                                                             for c in y.items(containers))):
+        names: tuple[tuple[str, str], ...] = ()
+        if trainer:
+            singles, names = _trainer_singles(node, y.chain_path(chain), singles)
+            # a TrainJob's overrides name the runtime's containers without an image
+            containers_found = y.is_seq(containers) and any(y.is_map(c) for c in y.items(containers))
+        elif tekton:
+            steps = y.get(node, "steps")
+            containers_found = y.is_seq(steps) and any(y.is_map(c) and y.get(c, "image") is not None
+                                                       for c in y.items(steps))
+        else:
+            containers_found = y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
+                                                            for c in y.items(containers))
+        if not singles and not containers_found:
             continue
         sub_path = y.chain_path(chain)
         parent_meta = None
         parents = sub_path[:-1]
         if sub_path and sub_path[-1] == "spec" and all(isinstance(p, str) for p in parents):
             parent_meta = y.get(y.get(obj, *parents), "metadata")  # a template's own metadata
-        out.append(_Spec(node, (*path, *sub_path), parent_meta, _context(obj, path, sub_path), singles,
-                         _volumes_place(obj, path, sub_path, node, singles)))
+        workflow = _argo_workflow(obj, path, sub_path)
+        context = _context(obj, path, sub_path)
+        if workflow is not None:
+            context = _argo_context(context, node, (*path, *sub_path), workflow)
+        elif tekton and context[0] is None:
+            context = _tekton_context(obj, path, context)
+        defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
+        if tekton and y.is_map(y.get(node, "stepTemplate")):
+            defaults = (("steps", (y.get(node, "stepTemplate"), (*path, *sub_path, "stepTemplate"))),)
+        out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
+                         None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
+                         defaults, knative))
     return out
+
+
+# Spark operator (kubeflow/spark-operator api/v1beta2 `SparkPodSpec`): a SparkApplication's `driver` and
+# `executor` (a ScheduledSparkApplication's under `spec.template`) each describe a pod and its Spark
+# container at once: the container's `securityContext`, the pod's `podSecurityContext` and
+# `hostNetwork`, its `initContainers` and `sidecars`. The operator names the container
+# `spark-kubernetes-driver` / `spark-kubernetes-executor` (pkg/common/spark.go); its image, user and
+# resources come from the Spark configuration too, so it is a fragment (nothing absent is judged).
+_SPARK_API = "sparkoperator.k8s.io/"
+SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
+_SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
+
+
+def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
+    out = []
+    for base in (("spec",), ("spec", "template")):
+        for role, name in _SPARK_ROLES.items():
+            node = y.get(obj, *base, role)
+            if not y.is_map(node):
+                continue
+            full = (*path, *base, role)
+            sc = y.get(node, "podSecurityContext")
+            out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
+                             (SELF,), None, names=((SELF, name),)))
+    return out
+
+
+# Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
+# containers of its TaskRun's pod (named `step-<name>`/`sidecar-<name>` there); `stepTemplate` is
+# every step's defaults, the step's own values winning (`MergeStepsWithStepTemplate`); the pod's
+# ServiceAccount and pod-level settings are the TaskRun's/PipelineRun's (`podTemplate`).
+_TEKTON_API = "tekton.dev/"
+# where a TaskRun/PipelineRun sets the pod-level values of the pods it runs (tektoncd/pipeline
+# pkg/apis/pipeline/pod `Template`): TaskRun `spec.podTemplate`; PipelineRun v1
+# `spec.taskRunTemplate.podTemplate`, v1beta1 `spec.podTemplate`
+_TEKTON_POD_TEMPLATES = (("spec", "podTemplate"), ("spec", "taskRunTemplate", "podTemplate"))
+
+
+def _tekton_context(obj: Any, path: Path, context: tuple[Any, Path]) -> tuple[Any, Path]:
+    """The pod securityContext a TaskRun's/PipelineRun's pod template gives the steps it embeds."""
+    for keys in _TEKTON_POD_TEMPLATES:
+        sc = y.get(obj, *keys, "securityContext")
+        if y.is_map(sc):
+            return sc, (*path, *keys, "securityContext")
+    return context
+
+
+# Kubeflow Trainer (kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go, pkg/constants): a
+# TrainJob's `trainer` (image, command, args, env) runs in the runtime's `node` container and its
+# `initializer.dataset`/`.model` (storageUri, env) in the `dataset-initializer`/`model-initializer`
+# containers: fragments of pods the runtime's template defines, with no `securityContext` or `volumes`
+# of their own (nothing absent is judged, no fix writes there). Its overrides
+# (`podTemplateOverrides[].spec`, v2.1; `runtimePatches[]...template.spec`, later) name the
+# runtime's containers without an image (ContainerOverride / ContainerPatch: env, volumeMounts,
+# securityContext).
+_TRAINER_API = "trainer.kubeflow.org/"
+_TRAINER_SINGLES = {("spec",): {"trainer": "node"},
+                    ("spec", "initializer"): {"dataset": "dataset-initializer", "model": "model-initializer"}}
+
+
+def _trainer_singles(node: Any, sub_path: Path, singles: tuple[str, ...]
+                     ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A TrainJob's one-container fragments at `sub_path` and the container names the runtime gives them."""
+    known = _TRAINER_SINGLES.get(tuple(sub_path))
+    if known is None:
+        return singles, ()
+    found = tuple(k for k in known if y.is_map(y.get(node, k)))
+    return found, tuple((k, known[k]) for k in found)
+
+
+# Argo Workflows (argo-workflows workflow/controller/workflowpod.go, v4.1): a template's pod takes
+# the volumes its containers mount from the template's `volumes`, else the workflow's `spec.volumes`
+# (`addVolumeReferences`); `spec.hostNetwork` is every pod's; the pod's securityContext is the
+# template's, else the workflow's (`pod.Spec.SecurityContext`). `spec.templateDefaults` is merged
+# under every template (operator.go `mergedTemplateDefaultsInto`: a strategic merge, the template's
+# own values winning; its `container`/`script` only into templates of that type).
+_ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
+
+
+def _argo_workflow(obj: Any, path: Path, sub_path: Path) -> tuple[Any, Path] | None:
+    """The WorkflowSpec (node, path) that holds the template at `sub_path`, for an Argo workflow kind."""
+    if not (y.text(y.get(obj, "apiVersion")) or "").startswith("argoproj.io/") or (
+            y.text(y.get(obj, "kind")) or "") not in _ARGO_KINDS or "templates" not in sub_path:
+        return None
+    at = max(i for i, p in enumerate(sub_path) if p == "templates")
+    if at + 1 >= len(sub_path) or not isinstance(sub_path[at + 1], int):
+        return None
+    node = _at(obj, sub_path[:at])
+    return (node, (*path, *sub_path[:at])) if y.is_map(node) else None
+
+
+def _argo_context(context: tuple[Any, Path], node: Any, node_path: Path,
+                  workflow: tuple[Any, Path]) -> tuple[Any, Path]:
+    """A template's pod securityContext: its own, else `templateDefaults.securityContext`, else the
+    workflow's (what `_context` found)."""
+    if y.is_map(y.get(node, "securityContext")):
+        return context
+    sc = y.get(workflow[0], "templateDefaults", "securityContext")
+    if y.is_map(sc):
+        return sc, (*workflow[1], "templateDefaults", "securityContext")
+    return context
 
 
 # Mappings that hold one container (`container:`, `script:`, a KServe model) and are a pod spec of
@@ -574,7 +745,7 @@ def _context(obj: Any, obj_path: Path, sub_path: Path) -> tuple[Any, Path]:
     return None, (*obj_path, *sub_path, "securityContext")
 
 
-_STRUCTURAL = {"spec", "template", "jobTemplate", "containerSet"}
+_STRUCTURAL = {"spec", "template", "jobTemplate", "containerSet", "taskSpec"}  # taskSpec: Tekton
 
 
 def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
@@ -582,7 +753,7 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     `PyTorchJob/train Worker`, `RayCluster/r gpu-group`, `JobSet/j workers`, `Workflow/w train`."""
     kind = y.text(y.get(obj, "kind")) or "object"
     name = y.text(y.get(obj, "metadata", "name")) or y.text(y.get(obj, "metadata", "generateName")) or "?"
-    if kind in POD_SPEC_PATHS:
+    if _known_path(obj) is not None:
         return f"{kind}/{name}"
     roles: list[str] = []
     node = obj
@@ -609,15 +780,22 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         pod = _Pod(spec, lines(), namespace)
         mine: list[Workload] = []
         for key in spec.singles:
-            mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
-        for list_key in CONTAINER_LISTS:
+            if key == SELF:  # the pod spec's mapping is its one container too (a Spark driver)
+                mine.append(pod.container(path, spec.node, spec.path, owner, key))
+            else:
+                mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
+        lists = CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
+            _TEKTON_API) else ())
+        # a Spark driver's/executor's `sidecars`/`initContainers` are left out: its pod-level values sit
+        # in the container's own mapping, where a sibling would report them a second time
+        for list_key in () if SELF in spec.singles else lists:
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
                     mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
         if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
             mine = _pod_purpose(mine)
         out.extend(mine)
-        if mine and not spec.singles:
+        if mine and not spec.singles and not _identity_elsewhere(obj):
             # a KServe model or Argo template container runs in a pod the controller builds: its
             # ServiceAccount is set elsewhere (the predictor's, the workflow's)
             pods.append(_pod(obj, obj_path, spec, owner, mine))
@@ -627,6 +805,22 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
 
         out = [dataclasses.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     return out
+
+
+# Templates of containers that the controller puts into pods another object defines: a KServe
+# (Cluster)ServingRuntime's containers run in the pods of the InferenceServices that select it, with
+# their predictor's ServiceAccount; its spec (kserve pkg/apis/serving/v1alpha1 `ServingRuntimePodSpec`)
+# has no `serviceAccountName` or `automountServiceAccountToken` for a fix to write
+_IDENTITY_ELSEWHERE = {("serving.kserve.io/", "ServingRuntime"), ("serving.kserve.io/", "ClusterServingRuntime"),
+                       # a Tekton Task/Pipeline runs as its TaskRun's/PipelineRun's ServiceAccount
+                       ("tekton.dev/", "Task"), ("tekton.dev/", "ClusterTask"), ("tekton.dev/", "Pipeline"),
+                       ("tekton.dev/", "TaskRun"), ("tekton.dev/", "PipelineRun")}
+
+
+def _identity_elsewhere(obj: Any) -> bool:
+    """Whether the object's pod spec is a template whose pods run with another object's ServiceAccount."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    return any(api.startswith(group) and kind == k for group, k in _IDENTITY_ELSEWHERE)
 
 
 _HOST_NAMESPACES = tuple(KUBERNETES[k].keys[0] for k in ("host_network", "host_pid", "host_ipc"))
@@ -677,6 +871,18 @@ class _Pod:
             if name:
                 self.volumes[name] = (vol, (*self.volumes_path, *_VOLUMES, i))
         self.volumes_at = found.volumes[1] if found.volumes is not None else None
+        self.workflow = found.workflow
+        # the workflow's volumes, which a template's containers mount by name when the template has none
+        self.shared: dict[str, tuple[Any, Path]] = {}
+        if found.workflow is not None:
+            wf, wf_path = found.workflow
+            for i, vol in enumerate(y.items(y.get(wf, *_VOLUMES))):
+                name = y.text(y.get(vol, "name"))
+                if name and name not in self.volumes:
+                    self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
+        self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
+        self.names = dict(found.names)
+        self.knative = found.knative
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -685,20 +891,13 @@ class _Pod:
     def _facts(self) -> Pod:
         """The pod-level values the Pod Security Standards read, as written."""
         spec, path, vpath = self.spec, self.path, self.volumes_path
-        volumes = []
-        for i, vol in enumerate(y.items(y.get(self.volumes_node, *_VOLUMES))):
-            if not y.is_map(vol):
-                continue
-            sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
-            # a volume naming no source is an emptyDir: the API server defaults it so
-            # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
-            kind, pair = sources[0] if sources else ("emptyDir", None)
-            if len(sources) > 1:  # the API allows one source; name the first non-null one
-                kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
-                                   or not y.is_scalar(p[1])), sources[0])
-            at = y.loc(pair[0]) if pair is not None else y.loc(vol)
-            volumes.append(Volume(y.text(y.get(vol, "name")) or "", kind, at,
-                                  (*vpath, "volumes", i, kind) if pair is not None else (*vpath, "volumes", i)))
+        volumes = [_volume(vol, (*vpath, "volumes", i))
+                   for i, vol in enumerate(y.items(y.get(self.volumes_node, *_VOLUMES))) if y.is_map(vol)]
+        if self.shared:
+            # the workflow's volumes the template's containers mount are in its pod too
+            mounted = {y.text(y.get(m, "name")) for c in self._argo_containers() for m in y.items(y.get(c, "volumeMounts"))}
+            volumes += [_volume(vol, vol_path) for name, (vol, vol_path) in self.shared.items()
+                        if name in mounted and y.is_map(vol)]
         annotations = tuple((k, Setting(y.text(v) or "", y.loc(v))) for k, (_key, v) in self.annotations.items()
                             if y.is_scalar(v))
         names = tuple(y.text(y.get(c, "name")) or "" for key in CONTAINER_LISTS
@@ -710,13 +909,48 @@ class _Pod:
                    volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
 
-    def read(self, c: Any, cpath: Path, row: Key) -> Setting[Any] | None:
+    def _default_name(self, c: Any, cpath: Path, list_key: str) -> str:
+        """The name a container without `name` runs under: Knative's webhook names a Service's serving
+        container `user-container` (`user-container-<index>` among several) and an init container
+        `init-container` (knative/serving pkg/apis/config/defaults.go, serving/v1 revision_defaults.go,
+        the default `container-name-template`); elsewhere the API refuses it: its image names it."""
+        if self.knative and list_key == "containers":
+            many = len(y.items(y.get(self.spec, "containers"))) > 1
+            return f"user-container-{cpath[-1]}" if many else "user-container"
+        if self.knative and list_key == "initContainers":
+            return "init-container"
+        return y.text(y.get(c, "image")) or "?"
+
+    def _argo_containers(self) -> list[Any]:
+        """Every container mapping of an Argo template's pod (and a containerSet's own `volumeMounts`)."""
+        found = [y.get(self.spec, key) for key in ("container", "script")] + [self.spec]
+        found += [c for key in CONTAINER_LISTS for c in y.items(y.get(self.spec, key))]
+        return [c for c in found if y.is_map(c)]
+
+    def _argo_defaults(self, found: _Spec) -> dict[str, tuple[Any, Path]]:
+        """`templateDefaults.container`/`.script` (node, path) by the template key it is merged into."""
+        if found.workflow is None:
+            return {}
+        wf, wf_path = found.workflow
+        out = {}
+        for key in ("container", "script"):
+            node = y.get(wf, "templateDefaults", key)
+            if y.is_map(node):
+                out[key] = (node, (*wf_path, "templateDefaults", key))
+        return out
+
+    def read(self, c: Any, cpath: Path, row: Key, defaults: tuple[Any, Path] | None = None) -> Setting[Any] | None:
         """The setting `row` (a `glmlint.fields.KUBERNETES` row) reads for container `c`, None when
-        absent: in the pod spec for a pod-level row; else the container's own value, and for a row
-        the pod's `securityContext` also sets, the pod's when the container writes none (as the
-        kubelet does); located at its value (a list: at its key)."""
+        absent: in the pod spec for a pod-level row (an Argo template's: the workflow's); else the
+        container's own value (`defaults`' when it writes none: Argo's `templateDefaults.container`),
+        and for a row the pod's `securityContext` also sets, the pod's when the container writes none
+        (as the kubelet does); located at its value (a list: at its key)."""
+        if defaults is not None and y.get(c, *row.keys) is None and y.get(defaults[0], *row.keys) is not None:
+            c, cpath = defaults
         if row.level == POD:
             node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
+            if node is None and self.workflow is not None:
+                node, path = y.get(self.workflow[0], *row.keys), (*self.workflow[1], *row.keys)
         elif row.pod is not None:
             node, path = y.get(c, *row.keys), (*cpath, *row.keys)
             if node is None or y.scalar(node) is None:
@@ -749,24 +983,25 @@ class _Pod:
         return None
 
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
-        single = list_key not in CONTAINER_LISTS
+        single = list_key not in CONTAINER_LISTS and list_key != "steps"
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
-        name = y.text(y.get(c, "name")) or (SINGLE_NAMES.get(list_key, "kserve-container") if single
-                                            else y.text(y.get(c, "image")) or "?")
+        name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
+                                            if single else self._default_name(c, cpath, list_key))
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
-                "sidecars": "sidecar"}.get(list_key, "container")
+                "sidecars": "sidecar", "steps": "step"}.get(list_key, "container")
 
         kwargs: dict[str, Any] = {}
+        defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
         for field_name, row in _SETTINGS:
-            value = self.read(c, cpath, row)
+            value = self.read(c, cpath, row, defaults)
             if value is not None:
                 kwargs[field_name] = value
         if "user" not in kwargs and self.facts.windows:
             # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
-            win_user = self.read(c, cpath, _USER.windows)  # type: ignore[arg-type]
+            win_user = self.read(c, cpath, _USER.windows, defaults)  # type: ignore[arg-type]
             if win_user is not None and win_user.value.raw:
                 kwargs["user"] = win_user
         user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
@@ -799,9 +1034,13 @@ class _Pod:
             kwargs["command"] = args
         words = (command.value or () if command else ()) + (args.value or () if args else ())
         process = from_argv(words, words[0].loc) if words else []
-        source = y.get(c, "source") if list_key == "script" else None
+        source = y.get(c, "source") if list_key == "script" else y.get(c, "script") if list_key == "steps" else None
+        if list_key == "steps" and y.is_scalar(source) and (y.text(source) or "").startswith("#!") and (
+                (y.text(source) or "").split("\n", 1)[0].split()[-1].rsplit("/", 1)[-1] not in SHELLS):
+            source = None  # a Tekton step's script with a shebang of another interpreter (python, node)
         if y.is_scalar(source) and (not words or words[0].text.rsplit("/", 1)[-1] in SHELLS):
-            # Argo runs `command` with the script `source` written to a file: a shell runs it
+            # Argo runs `command` with the script `source` written to a file: a shell runs it (a Tekton
+            # step's `script` likewise, with `sh` when it has no shebang)
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
@@ -813,7 +1052,7 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None,
+            partial=image is None or list_key in self.names,
             user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
@@ -823,7 +1062,7 @@ class _Pod:
             env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))),
             process=tuple(process),
             files=tuple(file_writes(process)),
-            own=_context_of(y.get(c, *_CONTEXT), (*cpath, *_CONTEXT), container=True),
+            own=_own_context(c, cpath, defaults),
             pod=self.facts,
             sysctls=self.sysctls,
             probe_hosts=tuple(_probe_hosts(c, cpath)),
@@ -839,7 +1078,7 @@ class _Pod:
             vol_name = y.text(y.get(vm, "name")) or ""
             target = y.text(y.get(vm, "mountPath")) or ""
             ro = y.scalar(y.get(vm, *_READ_ONLY)) is True
-            vol = self.volumes.get(vol_name)
+            vol = self.volumes.get(vol_name) or self.shared.get(vol_name)
             host_path = y.get(vol[0], "hostPath", "path") if vol else None
             entry = (*cpath, *key, i)
             if host_path is not None:
@@ -848,6 +1087,27 @@ class _Pod:
             else:
                 out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
         return out
+
+
+def _own_context(c: Any, cpath: Path, defaults: tuple[Any, Path] | None) -> SecurityContext:
+    """The container's own securityContext; with none, an Argo `templateDefaults` one merged into it."""
+    sc = y.get(c, *_CONTEXT)
+    if sc is None and defaults is not None and y.is_map(y.get(defaults[0], *_CONTEXT)):
+        return _context_of(y.get(defaults[0], *_CONTEXT), (*defaults[1], *_CONTEXT), container=True)
+    return _context_of(sc, (*cpath, *_CONTEXT), container=True)
+
+
+def _volume(vol: Any, path: Path) -> Volume:
+    """A pod volume (`path`: the list item) by its source."""
+    sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
+    # a volume naming no source is an emptyDir: the API server defaults it so
+    # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
+    kind, pair = sources[0] if sources else ("emptyDir", None)
+    if len(sources) > 1:  # the API allows one source; name the first non-null one
+        kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
+                           or not y.is_scalar(p[1])), sources[0])
+    at = y.loc(pair[0]) if pair is not None else y.loc(vol)
+    return Volume(y.text(y.get(vol, "name")) or "", kind, at, (*path, kind) if pair is not None else path)
 
 
 def _scalar_setting(node: Any, path: Path) -> Setting[Any] | None:
