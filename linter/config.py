@@ -35,7 +35,7 @@ from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("profile", "select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores",
+KEYS = ("profile", "select", "extend-select", "ignore", "severity", "exclude", "fail-on", "fix-user", "per-file-ignores",
         "contexts", "render", "render-failures", "helm", "require-digest", "pss-version", "pss-namespaces")
 RENDER_FAILURES = ("error", "notice")
 
@@ -56,6 +56,7 @@ class Config:
     path: str | None = None  # the configuration file, if any
     base: str = "."  # directory the globs are relative to
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # rules added to what `select` or the profile chooses (as ruff's)
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()  # (selector, severity), in file order
     exclude: tuple[str, ...] = ()
@@ -79,18 +80,21 @@ class Config:
     report_unused_ignores: bool = False
     _specs: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def rules(self, available: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    def rules(self, available: list[Rule], select: Iterable[str] = (), ignore: Iterable[str] = (),
+              extend_select: Iterable[str] = ()) -> list[Rule]:
         """The rules to run: the named profile's (`self.profile`, already the command line's when
         it named one), narrowed by `select` (the command line's, else the file's); with no profile
-        named, the rules `select` names, else the default profile's. `ignore` (file and command
-        line) takes rules out; severity overrides applied. Raises `registry.RuleError` for an
-        unknown selector, `profiles.ProfileError` for an unknown profile."""
+        named, the rules `select` names, else the default profile's. `extend-select` (file and
+        command line) adds rules to that, opt-in ones too; `ignore` (file and command line) takes
+        rules out; severity overrides applied. Raises `registry.RuleError` for an unknown
+        selector, `profiles.ProfileError` for an unknown profile."""
         from glmlint import profiles
         from glmlint.registry import matches
         from glmlint.registry import select as pick
 
         ignored = [*self.ignore, *ignore]
         chosen_by = list(select) or list(self.select)
+        extend = [*self.extend_select, *extend_select]
         if self.profile is None and chosen_by:
             chosen = pick(available, chosen_by, ignored)  # opt-in rules too, when selected
         else:
@@ -99,6 +103,10 @@ class Config:
             chosen = [r for r in profile.rules(available, self)
                       if (not chosen_by or any(matches(r, s) for s in chosen_by))
                       and not any(matches(r, s) for s in ignored)]
+        if extend:
+            have = {r.code for r in chosen}
+            chosen += [r for r in pick(available, extend, ignored) if r.code not in have]
+            chosen.sort(key=lambda r: r.code)
         out = []
         for rule in chosen:
             for sel, severity in self.severity:  # the last matching override wins
@@ -353,6 +361,7 @@ def _build(path: str, data: dict[str, Any], lines: _Lines, available: list[Rule]
         path=path,
         base=os.path.dirname(os.path.abspath(path)),
         select=selectors("select", data["select"]) if "select" in data else (),
+        extend_select=selectors("extend-select", data["extend-select"]) if "extend-select" in data else (),
         ignore=selectors("ignore", data["ignore"]) if "ignore" in data else (),
         severity=tuple(severity),
         exclude=globs("exclude", data["exclude"]) if "exclude" in data else (),

@@ -53,6 +53,7 @@ def discover(paths: list[str], root: str | None = None,
     its directory reads stands for that chart or kustomization."""
     root = os.path.abspath(root or os.getcwd())
     units: set[str] = set()
+    components: list[Candidate] = []  # Kustomize Components named through one of their files
     for given in paths:
         if given == "-":
             name = stdin_filename or "-"
@@ -65,6 +66,9 @@ def discover(paths: list[str], root: str | None = None,
                     yield cand
         elif os.path.isfile(given):
             unit = _unit_of(given, root) if render else None
+            if unit is not None and unit.hint == "component":
+                components.append(unit)
+                continue
             if unit is not None:
                 if unit.path not in units:
                     units.add(unit.path)
@@ -74,6 +78,25 @@ def discover(paths: list[str], root: str | None = None,
             yield Candidate(given, _display(os.path.abspath(given), root), hint, True)
         else:
             yield (given, "no such file or directory")
+    yield from _components(components, units)
+
+
+def _components(components: list[Candidate], units: set[str]) -> Iterator[tuple[str, str, str]]:
+    """A Kustomize Component cannot be built alone (Kustomize refuses `kind: Component` as the root):
+    one named through its files is checked by the overlays in the scan that use it, or else gets a
+    notice saying so."""
+    if not components:
+        return
+    from glmlint import kustomize
+
+    used: set[str] = set()
+    for unit in units:
+        if os.path.isdir(unit):
+            used |= kustomize.covered(unit)[1]
+    for c in dict((c.path, c) for c in components).values():
+        if c.path not in used:
+            yield (c.display, "not checked: a Kustomize Component is built only into an overlay that uses "
+                   "it (`components:`), and none is in this scan; check that overlay", "notice")
 
 
 def _unit_of(path: str, root: str) -> Candidate | None:
@@ -95,7 +118,8 @@ def _unit_of(path: str, root: str) -> Candidate | None:
 
     k = kustomize.read(directory)
     if k is not None and (os.path.basename(full) in kustomize.FILES or full in k.files or full in k.patches):
-        return Candidate(directory, _display(directory, root), "kustomize", True)
+        return Candidate(directory, _display(directory, root), "component" if k.kind == "Component" else "kustomize",
+                         True)
     return None
 
 

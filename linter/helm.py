@@ -112,18 +112,120 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     files = YamlFiles()
     shown = display_path(chart_dir, root)
     parts = []
-    base = os.path.dirname(os.path.abspath(chart_dir))
-    chart_name = next(iter(manifests), "").split("/", 1)[0]
+    subcharts = _Subcharts()
     for key in sorted(manifests):
         text = manifests[key]
         if not text.strip() or key.endswith("NOTES.txt"):
             continue
         rel = key.split("/", 1)[1] if "/" in key else key
-        disk = os.path.join(os.path.abspath(chart_dir), rel) if key.split("/", 1)[0] == chart_name else os.path.join(base, key)
-        template = Template(key, disk, display_path(disk, root), text, files, _values_chain(chart_dir, rel, values, root))
+        disk, dirs, archive, member = subcharts.resolve(os.path.abspath(chart_dir), rel)
+        template = Template(key, disk, display_path(disk, root), text, files,
+                            _values_chain(dirs, rel, values, root))
+        if archive:
+            template.archive, template.member = display_path(archive, root), member
+            template.source = subcharts.member_text(archive, member)
         for offset, doc in _documents(text):
             parts.append((doc, TemplateOrigin(template, offset)))
     return Rendered.build(shown, parts, "helm"), notices
+
+
+class _Subcharts:
+    """Where Helm's name for a subchart's template (`charts/<name or alias>/templates/x.yaml`) is on
+    disk: a directory in `charts/` (whatever it is called: Helm names it by its `Chart.yaml`), or a
+    packed chart (`charts/redis-17.3.2.tgz`), whose templates glmlint reads but cannot point into."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def _entries(self, chart: str) -> dict[str, tuple[str, str]]:
+        """A chart's subcharts by the name Helm renders them under: ("dir" | "tgz", path)."""
+        got = self._found.get(chart)
+        if got is not None:
+            return got
+        from glmlint.parsers import yamlnodes as y
+
+        got = {}
+        charts = os.path.join(chart, "charts")
+        names = sorted(os.listdir(charts)) if os.path.isdir(charts) else []
+        for entry in names:
+            path = os.path.join(charts, entry)
+            if os.path.isfile(os.path.join(path, CHART_FILE)):
+                got.setdefault(_chart_name(path) or entry, ("dir", path))
+            elif entry.endswith((".tgz", ".tar.gz")) and os.path.isfile(path):
+                top = _archive_top(path)
+                if top:
+                    got.setdefault(top, ("tgz", path))
+        try:
+            with open(os.path.join(chart, CHART_FILE), encoding="utf-8") as fh:
+                docs = y.compose_all(fh.read())
+        except (OSError, UnicodeDecodeError, y.YamlError):
+            docs = []
+        for dep in y.items(y.get(docs[0], "dependencies")) if docs and docs[0] is not None else []:
+            name, alias = y.text(y.get(dep, "name")), y.text(y.get(dep, "alias"))
+            if name and alias and name in got:
+                got.setdefault(alias, got[name])
+        self._found[chart] = got
+        return got
+
+    def resolve(self, chart: str, rel: str) -> tuple[str, list[str], str, str]:
+        """(template path on disk, the chart directories from the top chart down to the template's,
+        the archive holding it or "", its name inside the archive or "")."""
+        parts = rel.split("/")
+        dirs = [chart]
+        i = 0
+        while i + 2 < len(parts) and parts[i] == "charts":
+            kind, path = self._entries(dirs[-1]).get(parts[i + 1], ("", ""))
+            if kind == "tgz":
+                top = _archive_top(path)
+                return os.path.join(dirs[-1], *parts), dirs, path, "/".join([top, *parts[i + 2:]])
+            dirs.append(path or os.path.join(dirs[-1], "charts", parts[i + 1]))
+            i += 2
+        return os.path.join(dirs[-1], *parts[i:]), dirs, "", ""
+
+    def member_text(self, archive: str, member: str) -> str:
+        import tarfile
+
+        try:
+            with tarfile.open(archive, "r:*") as tar:
+                fh = tar.extractfile(member)
+                return fh.read().decode("utf-8") if fh is not None else ""
+        except (OSError, KeyError, tarfile.TarError, UnicodeDecodeError):
+            return ""
+
+
+def is_library(chart_dir: str) -> bool:
+    """Whether the chart is a library chart (`type: library` in its Chart.yaml)."""
+    from glmlint.parsers import yamlnodes as y
+
+    try:
+        with open(os.path.join(chart_dir, CHART_FILE), encoding="utf-8") as fh:
+            docs = y.compose_all(fh.read())
+    except (OSError, UnicodeDecodeError, y.YamlError):
+        return False
+    return bool(docs) and docs[0] is not None and y.text(y.get(docs[0], "type")) == "library"
+
+
+def _chart_name(directory: str) -> str:
+    from glmlint.parsers import yamlnodes as y
+
+    try:
+        with open(os.path.join(directory, CHART_FILE), encoding="utf-8") as fh:
+            docs = y.compose_all(fh.read())
+    except (OSError, UnicodeDecodeError, y.YamlError):
+        return ""
+    return (y.text(y.get(docs[0], "name")) or "") if docs and docs[0] is not None else ""
+
+
+def _archive_top(path: str) -> str:
+    """The directory a packed chart unpacks to (its chart name), or ""."""
+    import tarfile
+
+    try:
+        with tarfile.open(path, "r:*") as tar:
+            first = tar.next()
+    except (OSError, tarfile.TarError):
+        return ""
+    return first.name.lstrip("./").split("/", 1)[0] if first is not None else ""
 
 
 def _documents(text: str) -> list[tuple[int, str]]:
@@ -152,14 +254,14 @@ def _missing_dependencies(chart_dir: str) -> list[str]:
     except (OSError, UnicodeDecodeError, y.YamlError) as exc:
         raise RenderError(f"cannot read {CHART_FILE}: {exc}") from None
     deps = y.get(docs[0], "dependencies") if docs and docs[0] is not None else None
-    present = set(os.listdir(os.path.join(chart_dir, "charts"))) if os.path.isdir(os.path.join(chart_dir, "charts")) else set()
+    present = _Subcharts()._entries(os.path.abspath(chart_dir))  # by chart name, whatever the file is called
     missing = []
     for dep in y.items(deps):
         name = y.text(y.get(dep, "name"))
         if not name:
             continue
         alias = y.text(y.get(dep, "alias"))
-        if name in present or any(p.startswith(name + "-") and p.endswith(".tgz") for p in present):
+        if name in present:
             continue
         missing.append(alias or name)
     if missing:
@@ -240,20 +342,18 @@ def _located(message: str, chart_dir: str) -> RenderError:
     return RenderError(message, disk, int(m.group(2)))
 
 
-def _values_chain(chart_dir: str, rel: str, user_values: list[str], root: str) -> list[tuple[str, str, tuple[str, ...]]]:
+def _values_chain(dirs: list[str], rel: str, user_values: list[str], root: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """Where a template's `.Values` come from, first match wins: (disk path, shown path, key prefix).
 
-    Later `--values` files win over earlier ones and over the chart's own
-    `values.yaml`; a subchart's values are also set in its parent's values under
-    the subchart's name.
+    `dirs`: the chart directories from the top chart down to the template's. Later `--values`
+    files win over earlier ones and over the chart's own `values.yaml`; a subchart's values are
+    also set in its parent's values under the subchart's name (or alias, as Helm names it).
     """
     parts = rel.split("/")
-    subs: list[str] = []  # subchart names from the top chart down
-    dirs = [os.path.abspath(chart_dir)]
+    subs: list[str] = []  # subchart names (as Helm renders them) from the top chart down
     i = 0
     while i + 1 < len(parts) and parts[i] == "charts":
         subs.append(parts[i + 1])
-        dirs.append(os.path.join(dirs[-1], "charts", parts[i + 1]))
         i += 2
     chain: list[tuple[str, str, tuple[str, ...]]] = []
     prefix = tuple(subs)
@@ -286,9 +386,12 @@ class Template:
     files: YamlFiles
     values: list[tuple[str, str, tuple[str, ...]]]
     _align: list[tuple[int | None, bool]] | None = field(default=None, repr=False)
+    archive: str = ""  # a subchart packed in a `.tgz`: the archive, as reported ...
+    member: str = ""  # ... the template's name inside it
+    source: str | None = None  # ... and its text (read from the archive)
 
     def lines(self) -> list[str]:
-        text = self.files.text(self.disk)
+        text = self.source if self.archive else self.files.text(self.disk)
         return text.split("\n") if text else []
 
     def align(self) -> list[tuple[int | None, bool]]:
@@ -379,7 +482,7 @@ class TemplateOrigin:
     def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
         tpl = self.template
         lines = tpl.lines()
-        if not lines:  # a dependency packed in a `.tgz`: no file to point into
+        if not lines:
             return None
         align = tpl.align()
         r = self.offset + node.line - 2  # node lines count the document's `---` line
@@ -391,7 +494,32 @@ class TemplateOrigin:
         text = lines[t]
         col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
         related = self._values(node, t, lines)
+        if tpl.archive:  # no line of the archive to point at: the message says which template line
+            return Place(tpl.archive, 1, 1, detail=f"from `{tpl.member}:{t + 1}` packed in this archive"), related
         return Place(tpl.shown, t + 1, col, disk=tpl.disk), related
+
+    def line_at(self, line: int) -> tuple[Place, str] | None:
+        """The template line that wrote line `line` of this document (1 is its `---`), and where that
+        line is in the template's output, as Helm names it in its own YAML errors."""
+        tpl = self.template
+        r = self.offset + line - 2
+        out = f"line {r + 1} of what `{tpl.key}` renders"
+        align = tpl.align() if tpl.lines() else []
+        t = align[r][0] if 0 <= r < len(align) else None
+        if tpl.archive:
+            return Place(tpl.archive, 1, 1), out + " (packed in this archive)"
+        if t is None:
+            return Place(tpl.shown, 0, 0, disk=tpl.disk), out
+        return Place(tpl.shown, t + 1, 1, disk=tpl.disk), out
+
+    def fallback(self) -> Place | None:
+        tpl = self.template
+        if tpl.archive:
+            return Place(tpl.archive, 1, 1, detail=f"from `{tpl.member}` packed in this archive")
+        if not tpl.lines():
+            return None
+        return Place(tpl.shown, 1, 1, disk=tpl.disk,
+                     detail="rendered from this template; glmlint cannot tell which of its lines wrote it")
 
     def _values(self, node: Node, t: int, lines: list[str]) -> tuple[Place, ...]:
         refs = _refs(lines, t)

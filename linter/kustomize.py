@@ -42,8 +42,13 @@ class Kustomization:
     kind: str = "Kustomization"
     files: list[str] = field(default_factory=list)  # resource files (absolute)
     dirs: list[str] = field(default_factory=list)  # kustomization directories it builds on (absolute)
-    patches: list[str] = field(default_factory=list)  # strategic-merge patch files (absolute)
+    patches: list[str] = field(default_factory=list)  # patch files (absolute): strategic merge or JSON 6902
     inline: list[tuple[int, str]] = field(default_factory=list)  # inline patches: (line of the text, text)
+    # the `target` (kind, name) of each patch given with one, by patch file or inline patch line
+    targets: dict[Any, tuple[str, str]] = field(default_factory=dict)
+    helm_charts: int = 0  # the line of its `helmCharts:` (charts Kustomize renders with `helm`), or 0
+    # its `images:` entries: (image name, {field: (line, column)} of `name`, `newName`, `newTag`, `digest`)
+    images: list[tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
 
 
 def read(directory: str) -> Kustomization | None:
@@ -60,6 +65,14 @@ def read(directory: str) -> Kustomization | None:
         return Kustomization(path)
     doc = docs[0] if docs else None
     k = Kustomization(path, y.text(y.get(doc, "kind")) or "Kustomization")
+    for entry in y.items(y.get(doc, "images")):
+        name = y.text(y.get(entry, "name"))
+        if name and y.is_map(entry):
+            k.images.append((name, {key: (v.start_mark.line + 1, v.start_mark.column + 1)
+                                    for key, (_k, v) in y.entries(entry).items()}))
+    charts = y.entries(doc).get("helmCharts") if y.is_map(doc) else None
+    if charts is not None and y.items(charts[1]):
+        k.helm_charts = charts[0].start_mark.line + 1
     for key in ("resources", "bases", "components"):
         for item in y.items(y.get(doc, key)):
             ref = y.text(item)
@@ -73,13 +86,17 @@ def read(directory: str) -> Kustomization | None:
     for item in y.items(y.get(doc, "patches")) + y.items(y.get(doc, "patchesStrategicMerge")) + \
             y.items(y.get(doc, "patchesJson6902")):
         inline = y.get(item, "patch") if y.is_map(item) else None
+        target = (y.text(y.get(item, "target", "kind")) or "", y.text(y.get(item, "target", "name")) or "") \
+            if y.is_map(item) else ("", "")
         if y.is_scalar(inline):
             k.inline.append((inline.start_mark.line + 1, inline.value))
+            k.targets[inline.start_mark.line + 1] = target
         ref = y.text(y.get(item, "path")) if y.is_map(item) else y.text(item)
         if ref and "\n" not in ref:
             full = os.path.normpath(os.path.join(directory, ref))
             if os.path.isfile(full):
                 k.patches.append(full)
+                k.targets[full] = target
     return k
 
 
@@ -118,6 +135,7 @@ def build(directory: str, root: str) -> Rendered:
         raise RenderError("no Kustomize renderer: put `kustomize` or `kubectl` on PATH "
                           "(or set `render = false` in the configuration to skip overlays)")
     directory = os.path.abspath(directory)
+    _needs_helm(directory)
     ahead = _AHEAD.take(directory, cmd) if _AHEAD is not None else None
     if ahead is not None:
         returncode, stdout, stderr, wrap = ahead
@@ -125,7 +143,7 @@ def build(directory: str, root: str) -> Rendered:
         with tempfile.TemporaryDirectory(prefix="glmlint-kustomize-") as wrap:
             _wrapper(directory, wrap)
             try:
-                done = subprocess.run([*cmd, wrap], capture_output=True, text=True, timeout=TIMEOUT, check=False,
+                done = subprocess.run([*cmd, *_flags(directory), wrap], capture_output=True, text=True, timeout=TIMEOUT, check=False,
                                       env=_environment())
             except (OSError, subprocess.TimeoutExpired) as exc:
                 raise RenderError(f"`{' '.join(cmd)}` failed: {exc}") from None
@@ -133,6 +151,25 @@ def build(directory: str, root: str) -> Rendered:
     if returncode != 0:
         raise RenderError(_error(stderr, wrap, directory, root) or f"`{' '.join(cmd)}` exited {returncode}")
     return _stream(stdout, wrap, directory, root)
+
+
+def _helm_charts(directory: str) -> Kustomization | None:
+    """The kustomization in the build of `directory` that has `helmCharts:`, if any."""
+    return next((k for k in _chain(directory) if k.helm_charts), None)
+
+
+def _flags(directory: str) -> list[str]:
+    """`--enable-helm` for a build with `helmCharts:` (Kustomize then runs `helm template`), when
+    `helm` is on PATH; else nothing (`_needs_helm` says why the build cannot be done)."""
+    return ["--enable-helm"] if shutil.which("helm") is not None and _helm_charts(directory) is not None else []
+
+
+def _needs_helm(directory: str) -> None:
+    """Refuse, in one line at the `helmCharts:` line, a build Kustomize cannot do without `helm`."""
+    k = _helm_charts(directory)
+    if k is not None and shutil.which("helm") is None:
+        raise RenderError("its `helmCharts:` are rendered by Kustomize with the `helm` binary "
+                          "(`--enable-helm`), which is not on PATH; install Helm to check them", k.path, k.helm_charts)
 
 
 class Ahead:
@@ -161,7 +198,7 @@ class Ahead:
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         try:
             _wrapper(directory, wrap.name)
-            proc: Any = subprocess.Popen([*self.cmd, wrap.name], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+            proc: Any = subprocess.Popen([*self.cmd, *_flags(directory), wrap.name], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                          env=_environment())
         except OSError as exc:
             proc = exc  # raised by take(), as subprocess.run would have
@@ -282,8 +319,9 @@ def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
 
     files = YamlFiles()
     chain = _chain(directory)
-    patches = [p for k in chain for p in k.patches]
-    inline = [(k.path, line, text) for k in chain for line, text in k.inline]
+    patches = [(p, k.targets.get(p, ("", ""))) for k in chain for p in k.patches]
+    inline = [(k.path, line, text, k.targets.get(line, ("", ""))) for k in chain for line, text in k.inline]
+    images = [(k.path, name, at) for k in chain for name, at in k.images]
     parts: list[tuple[str, Any]] = []
     for doc_text in _split(text):
         try:
@@ -297,9 +335,19 @@ def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
             for line in annotation.splitlines():
                 if line.startswith("path:"):
                     origin_path = os.path.normpath(os.path.join(wrap, line[5:].strip().strip("'\"")))
+        generated = None  # a resource a generator made (`helmCharts`, `configMapGenerator`): (kustomization, generator)
+        if annotation and origin_path is None:
+            conf = by = ""
+            for line in annotation.splitlines():
+                if line.startswith("configuredIn:"):
+                    conf = os.path.normpath(os.path.join(wrap, line.split(":", 1)[1].strip().strip("'\"")))
+                elif line.strip().startswith("kind:"):
+                    by = line.split(":", 1)[1].strip()
+            if conf:
+                generated = (conf, by)
         kind = y.text(y.get(doc, "kind")) or ""
         name = y.text(y.get(doc, "metadata", "name")) or ""
-        parts.append((doc_text, ResourceOrigin(files, origin_path, root, kind, name, patches, inline)))
+        parts.append((doc_text, ResourceOrigin(files, origin_path, root, kind, name, patches, inline, generated, images)))
     return Rendered.build(display_path(directory, root), parts, "kustomize")
 
 
@@ -347,15 +395,22 @@ class ResourceOrigin:
     """A document of a built overlay: its resource file, and the patches that may have set a value."""
 
     def __init__(self, files: YamlFiles, path: str | None, root: str, kind: str, name: str,
-                 patches: list[str], inline: list[tuple[str, int, str]]) -> None:
+                 patches: list[tuple[str, tuple[str, str]]], inline: list[tuple[str, int, str, tuple[str, str]]],
+                 generated: tuple[str, str] | None = None,
+                 images: list[tuple[str, str, dict[str, tuple[int, int]]]] | None = None) -> None:
         self.files, self.path, self.root = files, path, root
         self.kind, self.name, self.patches, self.inline = kind, name, patches, inline
+        self.generated = generated
+        self.images = images or []  # `images:` entries of the build's kustomizations, outermost first
 
     def _doc(self, path: str) -> Any:
+        return self._pick(self.files.docs(path))
+
+    def _pick(self, docs: list[Any]) -> Any:
         from glmlint.parsers import yamlnodes as y
 
         best = None
-        for doc in self.files.docs(path):
+        for doc in docs:
             if (y.text(y.get(doc, "kind")) or "") != self.kind:
                 continue
             name = y.text(y.get(doc, "metadata", "name")) or ""
@@ -364,6 +419,11 @@ class ResourceOrigin:
             if name and name in self.name and best is None:  # a namePrefix/nameSuffix was added
                 best = doc
         return best
+
+    def _targets(self, target: tuple[str, str]) -> bool:
+        """Whether a JSON 6902 patch's `target` can be this resource (a namePrefix is added after)."""
+        kind, name = target
+        return (not kind or kind == self.kind) and (not name or name == self.name or name in self.name)
 
     def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
         from glmlint.parsers import yamlnodes as y
@@ -377,28 +437,157 @@ class ResourceOrigin:
         got = find(doc, path)
         if got is not None and _same(got[1], node):
             return place(display_path(self.path, self.root), *got, node.is_key), ()
-        for patch in self.patches:  # the outermost overlay's patches first: Kustomize applies them last
-            pdoc = self._doc(patch)
+        for patch, target in self.patches:  # the outermost overlay's patches first: Kustomize applies them last
+            docs = self.files.docs(patch)
+            hit = _in_ops(docs[0], path, node) if len(docs) == 1 and y.is_seq(docs[0]) else None
+            if hit is not None:  # JSON 6902 operations
+                if self._targets(target):
+                    return place(display_path(patch, self.root), None, hit, False, "patch"), ()
+                continue
+            pdoc = self._pick(docs)
             if pdoc is None:
                 continue
             pgot = find(pdoc, path)
             if pgot is not None and _same(pgot[1], node):
                 return place(display_path(patch, self.root), *pgot, node.is_key, "patch"), ()
-        named = next((k[1] for k in reversed(path) if isinstance(k, tuple)), None)
-        for kpath, line, text in self.inline:  # an inline patch in a kustomization (JSON 6902 or merge)
-            for want in (str(node.value) if node.value is not None and not node.is_key else None, named):
-                if want and want in text:
-                    n = next(i for i, ln in enumerate(text.split("\n")) if want in ln)
-                    at = line + 1 + n  # the block scalar's text starts on the line after `patch: |`
-                    raw = (self.files.text(kpath) or "").split("\n")
-                    col = raw[at - 1].find(want) + 1 if at <= len(raw) and want in raw[at - 1] else 1
-                    return Place(display_path(kpath, self.root), at, col, "patch"), ()
+        for kpath, line, text, target in self.inline:  # an inline patch in a kustomization (JSON 6902 or merge)
+            at = self._inline(kpath, line, text, target, path, node)
+            if at is not None:
+                return at, ()
         prefix, key_node, value_node = longest(doc, path)
+        if path and path[-1] == "image" and prefix == path and y.is_scalar(value_node) and node.value is not None:
+            at = self._image(str(value_node.value), str(node.value))
+            if at is not None:
+                return at, ()
         target = key_node if key_node is not None else value_node
         if target is None or not y.is_map(doc):
             return None
+        if prefix == path and node.value is not None and not node.is_key:
+            # the base writes another value and no patch glmlint can read sets this one (a replacement,
+            # a remote component): the base line, saying so
+            return Place(display_path(self.path, self.root), target.start_mark.line + 1, target.start_mark.column + 1,
+                         detail=f"the built overlay has `{node.value}` here; glmlint cannot tell what set it"), ()
         return Place(display_path(self.path, self.root), target.start_mark.line + 1,
                      target.start_mark.column + 1), ()
+
+    def _inline(self, kpath: str, line: int, text: str, target: tuple[str, str], path: tuple[Any, ...],
+                node: Node) -> Place | None:
+        """The line of an inline patch (the text of `patch: |` at `line`) that sets `node`."""
+        from glmlint.parsers import yamlnodes as y
+
+        try:
+            docs = [d for d in y.compose_all(text) if d is not None]
+        except y.YamlError:
+            return None
+        hit = None
+        if len(docs) == 1 and y.is_seq(docs[0]):
+            hit = _in_ops(docs[0], path, node) if self._targets(target) else None
+        else:
+            pdoc = self._pick(docs)
+            if pdoc is None and len(docs) == 1 and y.is_map(docs[0]) and self._targets(target):
+                pdoc = docs[0]  # a merge patch applied through `target`, without kind or name of its own
+            got = find(pdoc, path) if pdoc is not None else None
+            if got is not None and _same(got[1], node):
+                hit = got[0] if node.is_key and got[0] is not None else got[1]
+        if hit is None:
+            return None
+        raw = (self.files.text(kpath) or "").split("\n")
+        at = line + 1 + hit.start_mark.line  # the block scalar's text starts on the line after `patch: |`
+        first = text.split("\n")[hit.start_mark.line] if hit.start_mark.line < len(text.split("\n")) else ""
+        col = 1
+        if at <= len(raw) and first.strip():
+            found = raw[at - 1].find(first.strip())
+            col = (found + 1 + hit.start_mark.column - (len(first) - len(first.lstrip()))) if found >= 0 else 1
+        return Place(display_path(kpath, self.root), at, max(col, 1), "patch")
+
+    def _image(self, written: str, built: str) -> Place | None:
+        """The `images:` entry that turned the resource's `written` image into the `built` one: the
+        line of the field that set what the built reference has (`newTag`, `digest`, `newName`)."""
+        if written == built:
+            return None
+        names = {_image_name(written), _image_name(built)}
+        for kpath, name, at in self.images:  # outermost first: its entries are applied last
+            if name not in names:
+                continue
+            for key in ("digest", "newTag", "newName", "name"):
+                if key in at:
+                    line, col = at[key]
+                    return Place(display_path(kpath, self.root), line, col, "image")
+        return None
+
+    def fallback(self) -> Place | None:
+        if self.generated is not None:
+            conf, by = self.generated
+            key = _GENERATOR_KEYS.get(by, "")
+            line = 1
+            for n, text in enumerate((self.files.text(conf) or "").split("\n"), 1):
+                if key and text.startswith(key + ":"):
+                    line = n
+                    break
+            what = f"`{key}`" if key else f"the {by or 'generator'}"
+            return Place(display_path(conf, self.root), line, 1,
+                         detail=f"{self.kind}/{self.name} is generated by {what}; glmlint cannot point into what it generates")
+        if self.path is not None:
+            return Place(display_path(self.path, self.root), 1, 1,
+                         detail="from this file; glmlint cannot tell which of its lines wrote it")
+        return None
+
+
+# the kustomization field of each builtin generator, as `config.kubernetes.io/origin` names it
+_GENERATOR_KEYS = {"HelmChartInflationGenerator": "helmCharts", "ConfigMapGenerator": "configMapGenerator",
+                   "SecretGenerator": "secretGenerator"}
+
+
+def _image_name(ref: str) -> str:
+    """An image reference without its tag or digest, as `images: - name:` matches it."""
+    ref = ref.split("@", 1)[0]
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    return ref[:colon] if colon > slash else ref
+
+
+def _pointer(path: str) -> list[str] | None:
+    """A JSON pointer (RFC 6901) as its tokens."""
+    if not path.startswith("/"):
+        return None
+    return [t.replace("~1", "/").replace("~0", "~") for t in path[1:].split("/")]
+
+
+def _in_ops(ops: Any, path: tuple[Any, ...], node: Node) -> Any:
+    """The node of a JSON 6902 patch (`add`/`replace` operations) that wrote `path`: the operation's
+    `value` (or inside it, when it adds a whole mapping), or None."""
+    from glmlint.parsers import yamlnodes as y
+
+    for op in reversed(y.items(ops)):  # the last operation that writes it wins
+        if (y.text(y.get(op, "op")) or "") not in ("add", "replace"):
+            continue
+        tokens = _pointer(y.text(y.get(op, "path")) or "")
+        value = y.get(op, "value")
+        if tokens is None or value is None or len(tokens) > len(path):
+            continue
+        if not all(_token_is(t, k) for t, k in zip(tokens, path)):
+            continue
+        rest = path[len(tokens):]
+        got = find(value, rest) if rest else (y.get(op, "path") if node.is_key else None, value)
+        if got is None:
+            continue
+        key_node, value_node = got
+        if rest and node.is_key and key_node is not None:
+            return key_node
+        if not node.is_key and not _same(value_node, node):
+            continue
+        return value_node if not node.is_key or key_node is None else key_node
+    return None
+
+
+def _token_is(token: str, key: Any) -> bool:
+    """Whether a JSON pointer token can name this key path element (a list item by index, `-` the
+    one appended; a named item, by any index: patches see the list before it was merged)."""
+    if isinstance(key, str):
+        return token == key
+    if isinstance(key, int):
+        return token == str(key) or token == "-"
+    return token.isdigit() or token == "-"
 
 
 def _same(value_node: Any, node: Node) -> bool:

@@ -53,9 +53,31 @@ def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:
     """Whether a Service of another file selects a pod of `src` (by the pods' namespaces and labels)."""
-    if src.format is not Format.KUBERNETES:
+    if src.format is not Format.KUBERNETES or not src.pod_labels or not found:
         return False
-    return any(path != src.path and e.selects(ns, labels) for ns, labels in src.pod_labels for path, e in found)
+    by_label = _by_first_label(found)
+    for ns, labels in src.pod_labels:
+        # a Service selects the pod only if the pod has its selector's first label: those are asked
+        for key, value in dict(labels).items():
+            for path, e in by_label.get((key, value), ()):
+                if path != src.path and e.selects(ns, labels):
+                    return True
+    return False
+
+
+_BY_LABEL: list[Any] = [None, {}]  # the last `found` list asked about, and its Services by first label
+
+
+def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], list[tuple[str, Exposure]]]:
+    """`found`'s Services by the first (key, value) of their selector (one with none selects nothing);
+    made once for the list every file of a scan is asked about with."""
+    if _BY_LABEL[0] is not found:
+        index: dict[tuple[str, str], list[tuple[str, Exposure]]] = {}
+        for path, e in found:
+            if e.selector:
+                index.setdefault(e.selector[0], []).append((path, e))
+        _BY_LABEL[:] = [found, index]
+    return _BY_LABEL[1]  # type: ignore[no-any-return]
 
 
 def link_services(sources: list[SourceFile]) -> None:

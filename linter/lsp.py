@@ -8,6 +8,8 @@ fix of the file at once. Hover on a finding shows its rule page. The
 configuration file, suppression comments and cross-file links (a compose file
 and the Dockerfile it builds, read from its open buffer or from disk) behave
 as in `glmlint check`; the configuration is read again when one is saved.
+A file of a Helm chart or Kustomize overlay is checked by rendering the chart
+(building the overlay) from disk, as `glmlint check FILE` does: on open and save.
 
 A buffer is checked the way `glmlint check FILE` checks the file: the same
 reading, parsing, linking, rules and policy (`lint`). A half-typed buffer is
@@ -16,6 +18,7 @@ a parse problem shown as one diagnostic, never a crash.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -70,14 +73,20 @@ class GlmlintServer(LanguageServer):
 
     # -- checking ------------------------------------------------------------------------
 
-    def lint(self, uri: str) -> None:
-        """Check the buffer `uri` and publish its diagnostics."""
+    def lint(self, uri: str, typed: bool = False) -> None:
+        """Check the buffer `uri` and publish its diagnostics. `typed`: after a change, not yet saved;
+        a file of a Helm chart or Kustomize overlay is checked by rendering it from disk, so only
+        when opened or saved (its diagnostics stay as they were while you type)."""
         self.pending.pop(uri, None)
         self.last[uri] = asyncio.get_running_loop().time()
         doc = self.workspace.get_text_document(uri)
         path = _path(uri)
         try:
-            report = lint(path, doc.source, self.root, self.config, self.rules, self.open_text)
+            unit = rendered_unit(path, self.root, self.config)
+            if unit is not None and typed and uri in self.checked:
+                return
+            report = (lint(path, doc.source, self.root, self.config, self.rules, self.open_text) if unit is None
+                      else lint_rendered(unit, path, self.root, self.config, self.rules))
             found = diagnostics(report, path, self.root, doc.source)
         except Exception as exc:  # a bug must cost one diagnostic, never the server
             report = None
@@ -97,7 +106,7 @@ class GlmlintServer(LanguageServer):
             return  # a check is already due; it will read the newest text
         loop = asyncio.get_running_loop()
         wait = max(0.0, self.last.get(uri, 0.0) + DEBOUNCE - loop.time())
-        self.pending[uri] = loop.call_later(wait, self.lint, uri)
+        self.pending[uri] = loop.call_later(wait, self.lint, uri, True)
 
     def open_text(self, path: str) -> str | None:
         """The unsaved text of `path` when it is open in the editor."""
@@ -105,6 +114,39 @@ class GlmlintServer(LanguageServer):
             if _path(uri) == path:
                 return doc.source
         return None
+
+
+def rendered_unit(path: str, root: str, config: Any) -> Any:
+    """The Helm chart or Kustomize overlay the file `path` stands for, as `glmlint check FILE` finds it
+    (a template, a values file, a kustomization, a resource or patch it reads), or None."""
+    if config is None or not config.render or not os.path.isfile(path):
+        return None
+    from glmlint.discovery import RENDERED, _unit_of
+
+    unit = _unit_of(path, root)
+    return unit if unit is not None and unit.hint in RENDERED else None
+
+
+def lint_rendered(unit: Any, path: str, root: str, config: Any, rules: list[Any]) -> Any:
+    """`glmlint check FILE` for a file of a chart or overlay: the unit rendered from disk, the findings
+    and problems placed in this file (a render failure that names no file of the unit is shown on
+    the first line)."""
+    from glmlint.rendered import display_path
+    from glmlint.runner import scan
+
+    report = scan([path], rules, root=root, config=config)
+    display = display_path(path, root)
+    here = []
+    for r in report.results:  # at the template line; in a values file, at the values line it came from
+        at = next(((line, col) for p, line, col, _note in r.related if p == display), None)
+        if r.path == display:
+            here.append(r)
+        elif at is not None:
+            here.append(dataclasses.replace(r, path=display, line=at[0], col=at[1], edits=None))
+    report.results = here
+    report.problems = [p if p.path != unit.display else dataclasses.replace(p, path=display, line=1)
+                       for p in report.problems if p.path in (display, unit.display)]
+    return report
 
 
 def lint(path: str, text: str, root: str, config: Any, rules: list[Any], open_text: Any = lambda p: None) -> Any:

@@ -209,11 +209,7 @@ class Target:
         if lv is None:
             return None
         level, version = lv
-        if level is None:
-            return revision(check, LATEST)
-        if check not in active(level, version):
-            return None
-        return revision(check, version)
+        return _judged(check, level, version)
 
     def judge_level(self, workload: Workload) -> str | None:
         """The level a workload is judged at (None when a rule runs on its own)."""
@@ -222,6 +218,28 @@ class Target:
 
 
 DEFAULT = Target()
+
+
+_JUDGED: dict[tuple[str, str | None, int], int | None] = {}
+
+
+def _judged(check: str, level: str | None, version: int) -> int | None:
+    """`Target.judge` once the level and version are known: a pure function of the three (and
+    the tables above), asked for every container by each of the 17 Pod Security rules, so answered once."""
+    key = (check, level, version)
+    got = _JUDGED.get(key, _UNKNOWN)
+    if got is _UNKNOWN:
+        if level is None:
+            got = revision(check, LATEST)
+        elif check not in active(level, version):
+            got = None
+        else:
+            got = revision(check, version)
+        _JUDGED[key] = got
+    return got  # type: ignore[return-value]
+
+
+_UNKNOWN = object()
 
 
 def profile_rules(level: str, version: int, rules: list[Rule]) -> list[Rule]:

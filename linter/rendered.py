@@ -36,6 +36,9 @@ class Place:
     col: int
     note: str = ""
     disk: str = ""  # the file on disk, for a fix that edits it
+    # not the line that wrote the value (a template packed in a `.tgz`, a resource a generator made):
+    # what the finding's message adds to say where it really comes from
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,10 @@ class Origin(Protocol):
 
     def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
         """The place that wrote `node` and related places (a values line), or None if unknown."""
+
+    def fallback(self) -> Place | None:
+        """Where to report a finding `locate` cannot place: the file the document came from, with a
+        `detail` saying so; None if not even that is known."""
 
 
 @dataclass
@@ -88,6 +95,17 @@ class Rendered:
         return out
 
 
+def source_line(rendered: Rendered, line: int) -> tuple[Place, str] | None:
+    """For stream `line` (a YAML error's), the file line that wrote it and what rendered it, e.g.
+    (`templates/deployment.yaml:34`, "line 34 of what `app/templates/deployment.yaml` renders")."""
+    starts = [d.start for d in rendered.docs]
+    i = bisect.bisect_right(starts, line) - 1
+    if i < 0:
+        return None
+    at = getattr(rendered.docs[i].origin, "line_at", None)
+    return at(line - rendered.docs[i].start + 2) if at is not None else None
+
+
 class Mapper:
     """Moves stream positions to the files a user edits. Built once per rendered source."""
 
@@ -109,6 +127,17 @@ class Mapper:
         if node is None:
             return None
         return doc.origin.locate(node)
+
+    def fallback(self, line: int) -> Place:
+        """Where to report a finding at stream `line` that `locate` cannot place: the file its
+        document came from when known, else the rendered unit itself, with a `detail` that says so
+        (a line of the rendered stream is never passed off as a line of a file)."""
+        i = bisect.bisect_right(self._starts, line) - 1
+        got = self.rendered.docs[i].origin.fallback() if i >= 0 else None
+        if got is not None:
+            return got
+        what = "chart" if self.rendered.kind == "helm" else "overlay"
+        return Place(self.rendered.name, 1, 1, detail=f"in the rendered {what}; glmlint cannot tell which file wrote it")
 
 
 def _first_on_line(index: dict[tuple[int, int], Node], line: int) -> Node | None:

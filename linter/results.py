@@ -72,6 +72,9 @@ class Result:
     # a fix through a chart: the value to replace in the values file or template, or why there is
     # none (`glmlint.fix.chart.ChartFix`)
     value_edit: Any = None
+    # found in a rendered chart or overlay but not placed at the line that wrote it (a template packed
+    # in a `.tgz`, a generated resource): its message says where it comes from (`Place.detail`)
+    unmapped: bool = False
 
     @property
     def code(self) -> str:
@@ -204,9 +207,12 @@ def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any]
     `value_edit(r, place, related)`: its fix through a Helm chart (`glmlint.fix.chart`), if any."""
     got = source.origins.locate(r.line, r.col)
     if got is None:
-        return dataclasses.replace(r, fix=None, rendered_from=source.path)
+        where = source.origins.fallback(r.line)
+        return dataclasses.replace(r, path=where.path, line=where.line, col=where.col, fix=None, edits=None,
+                                   message=f"{r.message} ({where.detail})", rendered_from=source.path,
+                                   unmapped=True)
     place, related = got
-    message = r.message
+    message = r.message if not place.detail else f"{r.message} ({place.detail})"
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
     edit = value_edit(r, place, related) if value_edit is not None else None
@@ -214,7 +220,7 @@ def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any]
                                fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
                                value_edit=edit,
                                related=tuple((p.path, p.line, p.col, p.note) for p in related),
-                               rendered_from=source.path)
+                               rendered_from=source.path, unmapped=bool(place.detail))
 
 
 def found(source: SourceFile, rules: Iterable[Rule]) -> list[Result]:

@@ -123,8 +123,21 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
     try:
         source = parse(cand.display, text, "yaml") if text else None
     except (ParseError, Skip) as exc:
-        return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
+        from glmlint.rendered import source_line
+
+        # as Helm reports it (`YAML parse error on <template>`), at the template line that wrote it
+        got = source_line(rendered, exc.line) if isinstance(exc, ParseError) and exc.line else None
+        if got is None:
+            return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
+        place, out = got
+        fix = ("" if opts.failures == "notice" else
+               "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
+        return Problem(place.path, place.line, f"cannot render the {what} `{cand.display}`: {out} is not "
+                       f"YAML: {str(exc).removeprefix('invalid YAML: ')}{fix}", level=opts.failures)
     if source is None:
+        if cand.hint == "helm-chart" and helm.is_library(cand.path):  # Helm refuses to install one
+            return Problem(cand.display, 0, "skipped: a library chart (`type: library`) renders nothing itself; its "
+                           "templates are checked through the charts that use it", level="notice")
         return Problem(cand.display, 0, f"skipped: the {what} renders no Kubernetes manifest", level="notice")
     source.disk_path = cand.path
     source.origins = Mapper(rendered)
@@ -396,7 +409,7 @@ def _check_serial(report: Report, cands: list[Any], config: Config | None, max_b
         if progress is not None:
             progress(done, len(cands))
         if isinstance(cand, tuple):
-            report.problems.append(Problem(cand[0], 0, cand[1]))
+            report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
             continue
         if _excluded(cand, config):
             continue
@@ -444,7 +457,7 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
         if progress is not None:
             progress(done, len(cands))
         if isinstance(cand, tuple):
-            report.problems.append(Problem(cand[0], 0, cand[1]))
+            report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
             continue
         if _excluded(cand, config):
             continue
@@ -479,9 +492,10 @@ def _gather(report: Report, per_source: PerSource) -> None:
         mine: set[tuple[str, int, int, str, str]] = set()  # this file's own
         twice = paths[source.path] > 1
         for r in results:
-            # a template or base line rendered into several objects (overlays, loops) is one finding
-            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None else "")
-            keys = seen if twice or r.path != source.path or not key[4] else mine
+            # a template or base line rendered into several objects (overlays, loops) is one finding;
+            # one not placed at its line (`Result.unmapped`) is told apart by its message
+            key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None or r.unmapped else "")
+            keys = seen if twice or r.rendered_from is not None or r.path != source.path or not key[4] else mine
             if key not in keys:
                 keys.add(key)
                 report.results.append(r)
@@ -529,7 +543,9 @@ def _shown(path: str, root: str) -> str:
 POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves (docs/benchmarks.md)
 
 _Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem]]
-_WORKER: tuple[list[Rule], int, bool] | None = None  # (rules, max_bytes, fix_edits) in a worker process
+# (rules, max_bytes, fix_edits, the rules a worker runs (not the scan-wide ones), {id(rule): its index
+# in rules}) in a worker process: made once (`_worker_state`), not for each file
+_WORKER: tuple[list[Rule], int, bool, list[Rule], dict[int, int]] | None = None
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -547,9 +563,15 @@ def _workers(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
+def _worker_state(rules: list[Rule], max_bytes: int, fix_edits: bool
+                  ) -> tuple[list[Rule], int, bool, list[Rule], dict[int, int]]:
+    return (rules, max_bytes, fix_edits, [r for r in rules if not r.scan_wide],
+            {id(rule): i for i, rule in enumerate(rules)})
+
+
 def _init_worker(rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
     global _WORKER
-    _WORKER = (rules, max_bytes, fix_edits)
+    _WORKER = _worker_state(rules, max_bytes, fix_edits)
 
 
 def _check_one(cand: Candidate) -> _Outcome:
@@ -557,17 +579,19 @@ def _check_one(cand: Candidate) -> _Outcome:
     from glmlint.link import wanted
 
     assert _WORKER is not None
-    rules, max_bytes, fix_edits = _WORKER
+    _rules, max_bytes, fix_edits, local, index = _WORKER
     got = read_source(cand, max_bytes)
     if not isinstance(got, SourceFile):
         return got, None, []
     if wanted(got):
         return got, None, []  # checked after linking, in the parent
     # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
-    results, problems = run_rules(got, [r for r in rules if not r.scan_wide], fix_edits)
-    index = {id(rule): i for i, rule in enumerate(rules)}
-    packed = [tuple(index[id(v)] if f == "rule" else v for f, v in zip(_RESULT_FIELDS, _values(r)))
-              for r in results]
+    results, problems = run_rules(got, local, fix_edits)
+    packed = []
+    for r in results:
+        row = [getattr(r, f) for f in _RESULT_FIELDS]
+        row[_RULE_AT] = index[id(r.rule)]
+        packed.append(tuple(row))
     return slimmed(got), packed, problems
 
 
@@ -632,6 +656,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
 
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
+_RULE_AT = _RESULT_FIELDS.index("rule")
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
@@ -694,9 +719,32 @@ def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: 
     """Each file's outcome, in order, from a pool of `workers` processes."""
     import multiprocessing
 
+    _warm(files, rules, max_bytes, fix_edits)
     chunk = max(1, min(16, len(files) // (workers * 8)))
     with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes, fix_edits)) as pool:
         yield from pool.imap(_check_one, files, chunksize=chunk)
+
+
+def _warm(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
+    """Before the pool forks: check the first file of each kind here, its findings dropped, so that
+    what a worker would import and load at its first file of that kind (the parser, tree-sitter's
+    grammar, the catalogs the rules read: ~40 ms of CPU) is loaded once and inherited, rather than
+    once in every worker. This process loads most of it again anyway to link and check the files
+    that need the whole tree (`_finish_pooled`). Only caches keyed by what they hold stay filled."""
+    global _WORKER
+    kinds: dict[str, Candidate] = {}
+    for cand in files:
+        if cand.hint not in kinds and cand.hint not in RENDERED and cand.path != "-":
+            kinds[cand.hint] = cand
+    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
+    try:
+        for cand in kinds.values():
+            try:
+                _check_one(cand)
+            except Exception:  # noqa: BLE001 - a worker meets (and reports) it again
+                pass
+    finally:
+        _WORKER = saved
 
 
 def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> Iterator[_Outcome]:
@@ -704,7 +752,7 @@ def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_e
     nothing of a file but its `CheckedFile` and findings stays once they are out."""
     global _WORKER
     pump = _pump_builds(files)  # the overlays' builds started ahead go on meanwhile
-    saved, _WORKER = _WORKER, (rules, max_bytes, fix_edits)
+    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
     try:
         for cand in files:
             if pump is not None:

@@ -37,6 +37,41 @@ def test_services_json_is_generated_from_the_yaml() -> None:
         "services.json is stale: run `python -m glmlint.catalog.services docs/services.md`"
 
 
+@pytest.mark.parametrize("name", ["images.yaml", "purposes.yaml", "standards.yaml"])
+def test_data_files_json_twins_are_generated_from_the_yaml(name: str) -> None:
+    import json
+
+    from glmlint import catalog
+
+    assert name in catalog.COMPILED
+    twin = json.loads(catalog.read_text(catalog.json_twin(name)))
+    fresh = twin["yaml"] == catalog.fingerprint(catalog.read_text(name))
+    assert fresh and twin["data"] == catalog.load_yaml(name), \
+        f"{catalog.json_twin(name)} is stale: run `python -m glmlint.catalog`"
+
+
+def test_a_stale_json_twin_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A twin generated from other YAML text (an edit not yet regenerated) gives way to the YAML."""
+    import json
+
+    from glmlint import catalog
+
+    real = catalog.read_text
+
+    def read_text(name: str) -> str:
+        if name == "purposes.json":
+            twin = json.loads(real(name))
+            twin["data"] = {"purposes": []}
+            return json.dumps(twin)
+        if name == "purposes.yaml":
+            return real(name) + "# edited\n"
+        return real(name)
+
+    monkeypatch.setattr(catalog, "read_text", read_text)
+    assert catalog.load_data("purposes.yaml") == catalog.load_yaml("purposes.yaml")
+    assert catalog.load_data("purposes.yaml")["purposes"]
+
+
 def test_every_service_cites_https_sources() -> None:
     for s in services.catalog():
         assert s.sources and all(u.startswith("https://") for u in s.sources), s.id

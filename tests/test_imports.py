@@ -85,3 +85,33 @@ def test_discovery_knows_the_kustomization_file_names_without_importing_kustomiz
     from glmlint import discovery, kustomize
 
     assert discovery.KUSTOMIZATION_FILES == kustomize.FILES
+
+
+def test_checking_a_root_dockerfile_loads_no_yaml_library(tmp_path):
+    """A Dockerfile that runs as root is looked up in the catalogs (purposes, images): they are read
+    from their JSON twins, not with a YAML library."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nRUN pip install flask\nEXPOSE 8000\n"
+                                         "CMD [\"flask\", \"run\"]\n")
+    code = textwrap.dedent("""\
+        from glmlint.registry import all_rules
+        from glmlint.runner import scan
+        report = scan(["Dockerfile"], all_rules())
+        assert any(r.code == "GLM001" for r in report.results), report
+        """)
+    assert not {m for m in loaded_after(code, tmp_path) if m.startswith("ruamel")}
+
+
+def test_checking_a_dockerfile_imports_neither_dockerfile_parse_nor_logging(tmp_path):
+    """Its instructions' lines are found as dockerfile-parse finds them (tests/test_dockerfile_lines.py),
+    without importing it and the `logging` it imports."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nRUN pip install flask \\\n    gunicorn\nUSER 1000\n")
+    code = textwrap.dedent("""\
+        import sys
+        from glmlint.registry import all_rules
+        from glmlint.runner import scan
+        report = scan(["Dockerfile"], all_rules())
+        assert report.files_scanned == 1 and not report.problems, report
+        print(sorted(m for m in sys.modules if m.startswith(("dockerfile_parse", "logging"))))
+        """)
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

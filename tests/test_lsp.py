@@ -232,3 +232,62 @@ def test_server_without_pygls_says_how_to_install_it(tmp_path: Path):
                           env=env, check=False, timeout=60)
     assert proc.returncode == 2
     assert "pip install 'glmlint[lsp]'" in proc.stderr
+
+
+CHART_FILES = {
+    "Chart.yaml": "apiVersion: v2\nname: vllm\nversion: 0.1.0\n",
+    "values.yaml": "securityContext:\n  privileged: true\n",
+    "templates/deployment.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-vllm
+spec:
+  selector:
+    matchLabels: {app: vllm}
+  template:
+    metadata:
+      labels: {app: vllm}
+    spec:
+      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.6.3
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+""",
+}
+
+
+def _helm_renders() -> bool:
+    try:
+        import helm_python  # noqa: F401
+    except ImportError:
+        return shutil.which("helm") is not None
+    return True
+
+
+@pytest.mark.asyncio
+@pytest.mark.skipif(not _helm_renders(), reason="no Helm renderer (pip install '.[test]')")
+async def test_a_chart_template_and_its_values_file_show_what_check_finds_by_rendering(client: LanguageClient,
+                                                                                         project: Path):
+    """`glmlint check charts/vllm/templates/deployment.yaml` renders the chart; the editor shows the
+    same findings in the template, and in values.yaml at the line the value comes from (it used to
+    show only `skipped: Helm template, render it first`)."""
+    for name, text in CHART_FILES.items():
+        (project / "charts" / "vllm" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "charts" / "vllm" / name).write_text(text)
+    template = project / "charts" / "vllm" / "templates" / "deployment.yaml"
+    diags = await open_doc(client, template)
+    expected = {(r["code"], r["line"], r["column"]) for r in check_json(project, "charts/vllm")
+                if r["path"] == "charts/vllm/templates/deployment.yaml"}
+    assert ("GLM003", 16, 13) in expected and where(diags) == expected
+    assert not [d for d in diags if "skipped" in d.message]
+    values = project / "charts" / "vllm" / "values.yaml"
+    diags = await open_doc(client, values)
+    assert ("GLM003", 2, 15) in where(diags)
+    # rendered from disk: a save is what re-renders it
+    values.write_text("securityContext:\n  privileged: false\n")
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(
+        text_document=lsp.TextDocumentIdentifier(uri=values.as_uri())))
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert "GLM003" not in {d.code for d in client.diagnostics[values.as_uri()]}

@@ -55,3 +55,27 @@ def test_check_gives_the_garbage_collector_back_as_it_found_it(tmp_path, monkeyp
         finally:
             gc.enable()
     assert capsys.readouterr().out.startswith("0 findings")
+
+
+def test_the_console_script_ends_without_teardown_but_as_an_ordinary_exit(tmp_path):
+    """glmlint's own process (`main()` with no argv) ends a `check` with os._exit: the report is
+    complete on a pipe and in `-o` files, the status is the command's, `atexit` functions run."""
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nCMD [\"python\"]\n")
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+            "from glmlint.cli import main\n"
+            "sys.argv = ['glmlint', *sys.argv[1:]]\n"
+            "main()\n")
+    out = subprocess.run([sys.executable, "-c", code, "check", "--format", "json", "Dockerfile"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    assert [r["code"] for r in json.loads(out.stdout)] == ["GLM001"]
+    assert out.stderr == "atexit ran\n"
+    out = subprocess.run([sys.executable, "-c", code, "check", "-o", "report.txt", "--fail-on", "never", "Dockerfile"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == "" and out.stderr == "atexit ran\n"
+    assert "GLM001" in (tmp_path / "report.txt").read_text()

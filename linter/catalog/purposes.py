@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.catalog import load_yaml
+from glmlint.catalog import load_data
 from glmlint.ir import Workload
 
 DATA = "purposes.yaml"
@@ -31,7 +31,7 @@ class Purpose:
 
 @functools.lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
-    data: dict[str, Any] = load_yaml(DATA)
+    data: dict[str, Any] = load_data(DATA)
     return data
 
 

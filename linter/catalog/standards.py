@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from glmlint.catalog import load_yaml
+from glmlint.catalog import load_data
 
 DATA = "standards.yaml"
 
@@ -35,7 +35,7 @@ class Reference:
 @functools.lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
     """The raw data of standards.yaml (for the schema test)."""
-    data: dict[str, Any] = load_yaml(DATA)
+    data: dict[str, Any] = load_data(DATA)
     return data
 
 

@@ -140,11 +140,13 @@ def _verified(chart_dir: str, report: Any, results: list[Any], helm_options: Any
             moved_values.append(os.path.join(tmp, "values-" + str(len(moved_values)) + ".yaml"))
             shutil.copyfile(full, moved_values[-1])
         where: dict[str, str] = {}
+        given = [os.path.abspath(v) for v in helm_options.values]
         for disk in edits:
-            if disk.startswith(chart_dir + os.sep):
+            # a `--values` file is rendered from its copy, even one kept in the chart (values-prod.yaml)
+            if os.path.abspath(disk) in given:
+                where[disk] = moved_values[given.index(os.path.abspath(disk))]
+            elif disk.startswith(chart_dir + os.sep):
                 where[disk] = os.path.join(copy, os.path.relpath(disk, chart_dir))
-            elif os.path.abspath(disk) in [os.path.abspath(v) for v in helm_options.values]:
-                where[disk] = moved_values[[os.path.abspath(v) for v in helm_options.values].index(os.path.abspath(disk))]
             else:
                 return [], "the value comes from a file outside the chart that glmlint does not render with"
         for disk, target in where.items():

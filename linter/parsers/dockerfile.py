@@ -202,26 +202,17 @@ def escape_char(lines: list[str]) -> str:
 
 
 def split_instructions(lines: list[str]) -> list[Instruction]:
-    from dockerfile_parse import DockerfileParser
-
     escape = escape_char(lines)
     blanked, heredocs = _blank_heredocs(lines, escape)
     # a final newline: dockerfile-parse drops a last line that is one bare word without one (`FROM x\nBOGUS`)
     text = "\n".join(blanked) + "\n"
     try:
         text.encode("utf-8")
-        # it reads lines from a text file as they are (split at `\n` only, like bytes); bytes it
-        # would decode line by line, which costs more than its parse of a short file
-        fileobj: io.IOBase = io.StringIO(text)
-    except UnicodeEncodeError:  # lone surrogates: given as before, and its decoding refuses them
-        fileobj = io.BytesIO(text.encode("utf-8", "surrogatepass"))
-    parser = DockerfileParser(fileobj=fileobj)
+        spans = instruction_lines(text)
+    except UnicodeEncodeError:  # lone surrogates: dockerfile-parse's own handling (its decoding refuses them)
+        spans = _dockerfile_parse_lines(text)
     out: list[Instruction] = []
-    for entry in sorted(parser.structure, key=lambda e: e["startline"]):
-        name = entry["instruction"]
-        if name == "COMMENT":
-            continue
-        start, end = entry["startline"], entry["endline"]
+    for name, start, end in spans:
         if name not in KNOWN:
             raise DockerfileError(f"unknown instruction `{lines[start].strip().split()[0]}`", start + 1)
         source, rows, args = _arguments(lines, start, end, escape)
@@ -230,6 +221,66 @@ def split_instructions(lines: list[str]) -> list[Instruction]:
         inst = Instruction(name, start, end, args, source, rows, heredocs.get(start, []), len(out))
         out.append(inst)
     return out
+
+
+def instruction_lines(text: str) -> list[tuple[str, int, int]]:
+    """Each instruction of `text` as (keyword upper-cased, first line, last line), 0-based, in order:
+    the lines dockerfile-parse's `DockerfileParser.structure` gives its instructions (its comments
+    left out), found the same way without importing it (it imports `logging`: ~4 ms of CPU of a
+    one-file check, issue 12). `tests/test_dockerfile_lines.py` compares the two.
+
+    The text is read in lines split at `\\n` only. Until a line is neither an `escape` nor a
+    `syntax` parser directive, an `escape` directive sets the continuation character. A comment
+    line (`#` after blanks) is skipped, inside a continuation too. Outside one, a line starts an
+    instruction when a keyword is followed by a blank (the line's newline counts); any other line
+    is skipped. Inside one, every other line (an empty one too) belongs to the instruction. An
+    instruction goes on while its line ends with the continuation character (blanks after it
+    allowed); one still going on at the end of the text is dropped."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    escape = "\\"
+    directives = True
+    out: list[tuple[str, int, int]] = []
+    keyword, first = "", -1  # the instruction that continues on the next line (first >= 0)
+    for n, line in enumerate(lines):
+        bare = line.lstrip()
+        if directives:
+            if not bare.startswith("#"):
+                directives = False
+            else:
+                m = _PARSE_ESCAPE.match(line)
+                if m:
+                    escape = m.group(1)
+                elif not _PARSE_SYNTAX.match(line):
+                    directives = False
+        if bare.startswith("#"):
+            continue
+        if first < 0:
+            words = bare.split(None, 1)
+            if not words or len(words[0]) == len(bare):  # no keyword, or nothing (not even a newline) after it
+                continue
+            keyword, first = words[0].upper(), n
+        if not line.rstrip().endswith(escape):
+            out.append((keyword, first, n))
+            first = -1
+    return out
+
+
+# dockerfile-parse's parser directives: the continuation character, and `syntax` (which it skips over)
+_PARSE_ESCAPE = re.compile(r"^\s*#\s*escape\s*=\s*(\\|`)\s*$", re.I)
+_PARSE_SYNTAX = re.compile(r"^\s*#\s*syntax\s*=\s*(.*)\s*$", re.I)
+
+
+def _dockerfile_parse_lines(text: str) -> list[tuple[str, int, int]]:
+    """`instruction_lines` by dockerfile-parse itself, for text with lone surrogates: it is given
+    the text as bytes (`surrogatepass`) and decodes each line, refusing those (as it always did)."""
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8", "surrogatepass")))
+    return [(e["instruction"], e["startline"], e["endline"])
+            for e in sorted(parser.structure, key=lambda e: e["startline"]) if e["instruction"] != "COMMENT"]
 
 
 def _blank_heredocs(lines: list[str], escape: str) -> tuple[list[str], dict[int, list[tuple[str, str, int]]]]:

@@ -23,7 +23,8 @@ enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
 also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
 name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
 when the template sets none; its `container`/`script` values where that container
-writes none). A container without
+writes none); a container its `podSpecPatch` gives a securityContext or resources is a
+fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
@@ -511,6 +512,7 @@ class _Spec:
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
     knative: bool = False  # a Knative Serving object's pod spec (its webhook names unnamed containers)
+    image: Any = None  # the image node a single container runs when it names none (a SparkApplication's `spec.image`)
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -590,14 +592,18 @@ _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernet
 def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
     out = []
     for base in (("spec",), ("spec", "template")):
+        shared = y.get(obj, *base, "image")  # the application's image: reported once, on the first role running it
         for role, name in _SPARK_ROLES.items():
             node = y.get(obj, *base, role)
             if not y.is_map(node):
                 continue
             full = (*path, *base, role)
             sc = y.get(node, "podSecurityContext")
+            runs_shared = y.get(node, "image") is None
             out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
-                             (SELF,), None, names=((SELF, name),)))
+                             (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None))
+            if runs_shared:
+                shared = None
     return out
 
 
@@ -651,6 +657,32 @@ def _trainer_singles(node: Any, sub_path: Path, singles: tuple[str, ...]
 # under every template (operator.go `mergedTemplateDefaultsInto`: a strategic merge, the template's
 # own values winning; its `container`/`script` only into templates of that type).
 _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
+
+
+def _argo_patched(template: Any, workflow: tuple[Any, Path] | None) -> frozenset[str]:
+    """The containers an Argo `podSpecPatch` (the template's or the workflow's: a JSON or YAML
+    string, applied to the pod last, workflowpod.go `ApplyPodSpecPatch`) may set security or
+    resource settings of: those it names with a `securityContext` or `resources`, or every
+    container (`*`) when it sets the pod's `securityContext`. Their absent settings are not judged."""
+    if workflow is None:
+        return frozenset()
+    found: set[str] = set()
+    for node in (y.get(template, "podSpecPatch"), y.get(workflow[0], "podSpecPatch")):
+        text = y.text(node) if y.is_scalar(node) else None
+        if not text or ("securityContext" not in text and "resources" not in text):
+            continue
+        try:
+            docs = y.compose_all(text)
+        except Exception:  # noqa: BLE001 - a patch Argo cannot read either: left alone
+            continue
+        for doc in docs:
+            if y.is_map(y.get(doc, "securityContext")):
+                found.add("*")
+            for key in CONTAINER_LISTS:
+                for c in y.items(y.get(doc, key)):
+                    if y.get(c, "securityContext") is not None or y.get(c, "resources") is not None:
+                        found.add(y.text(y.get(c, "name")) or "")
+    return frozenset(found)
 
 
 def _argo_workflow(obj: Any, path: Path, sub_path: Path) -> tuple[Any, Path] | None:
@@ -881,8 +913,10 @@ class _Pod:
                 if name and name not in self.volumes:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
+        self.patched = _argo_patched(spec, found.workflow)
         self.names = dict(found.names)
         self.knative = found.knative
+        self.image = found.image
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -1020,7 +1054,9 @@ class _Pod:
                 kind = _SECCOMP_TYPES.get(text, "Localhost" if text.startswith("localhost/") else text)
                 kwargs["seccomp"] = Setting(kind, y.loc(found[1]))
         image = y.get(c, *_IMAGE.keys)
-        if image is not None and y.text(image):
+        pulled = image if image is not None or list_key != SELF else self.image  # Spark: the application's image
+        if pulled is not None and y.is_scalar(pulled) and y.text(pulled):
+            image = pulled
             # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
             # placeholder something else fills in (a kustomize/envsubst step): unknown
             kwargs["pulls"] = (ImageRef(y.text(image) or "", y.loc(image), f"{role} `{name}` ({owner})",
@@ -1052,7 +1088,7 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None or list_key in self.names,
+            partial=image is None or list_key in self.names or bool({name, "*"} & self.patched),
             user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),

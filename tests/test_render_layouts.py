@@ -1,0 +1,366 @@
+"""Charts and overlays laid out as teams write them, rendered with the real renderers (Helm's SDK or
+`helm`, `kubectl kustomize`): vendored `.tgz` subcharts, aliased dependencies, templates whose
+output is not YAML, JSON 6902 patches (files and inline), Components named through their files,
+`helmCharts:` generators. Each finding must point at a line a user can open, or say why it cannot.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tarfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.test_render import needs_helm, needs_kustomize, run
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+def findings(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[list[dict], list[str]]:
+    code, out, err = run(cwd, capsys, "--format", "json", *args)
+    assert code in (0, 1), err
+    return json.loads(out), err
+
+
+REDIS = {
+    "Chart.yaml": """
+        apiVersion: v2
+        name: redis
+        version: 17.3.2
+    """,
+    "values.yaml": """
+        securityContext:
+          runAsUser: 0
+    """,
+    "templates/statefulset.yaml": """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: {{ .Release.Name }}-redis
+        spec:
+          serviceName: redis
+          selector:
+            matchLabels: {app: redis}
+          template:
+            metadata:
+              labels: {app: redis}
+            spec:
+              containers:
+                - name: redis
+                  image: redis:7.2.4
+                  securityContext:
+                    {{- toYaml .Values.securityContext | nindent 12 }}
+    """,
+}
+
+PARENT = {
+    "Chart.yaml": """
+        apiVersion: v2
+        name: inference
+        version: 0.1.0
+        dependencies:
+          - name: redis
+            version: 17.3.2
+            repository: oci://registry-1.docker.io/bitnamicharts
+            alias: cache
+          - name: postgresql
+            version: 15.5.0
+            repository: https://charts.bitnami.com/bitnami
+    """,
+    "values.yaml": """
+        cache:
+          securityContext:
+            runAsUser: 0
+            privileged: true
+    """,
+    "templates/NOTES.txt": "kubectl port-forward svc/{{ .Release.Name }} 8000\n",
+}
+
+
+@pytest.fixture
+def vendored(tmp_path: Path) -> Path:
+    """A chart whose aliased dependency is vendored as Helm packs it: `charts/redis-17.3.2.tgz`."""
+    write(tmp_path / "inference", PARENT)
+    write(tmp_path / "src" / "redis", REDIS)
+    (tmp_path / "inference" / "charts").mkdir()
+    with tarfile.open(tmp_path / "inference" / "charts" / "redis-17.3.2.tgz", "w:gz") as tar:
+        tar.add(tmp_path / "src" / "redis", arcname="redis")
+    shutil.rmtree(tmp_path / "src")
+    return tmp_path
+
+
+@needs_helm
+def test_a_finding_in_a_packed_subchart_names_the_archive_and_the_template_line_in_it(vendored, capsys):
+    results, err = findings(vendored, capsys, "inference")
+    privileged = [r for r in results if r["code"] == "GLM003"]
+    assert len(privileged) == 1
+    r = privileged[0]
+    # a file the user has, not the chart directory at a line of glmlint's own rendered stream
+    assert (r["path"], r["line"], r["column"]) == ("inference/charts/redis-17.3.2.tgz", 1, 1)
+    assert "from `redis/templates/statefulset.yaml:17` packed in this archive" in r["message"]
+    # the value is the parent's to change: its values line is named
+    assert r["related"][0]["path"] == "inference/values.yaml" and r["related"][0]["line"] == 4
+    assert all(os.path.isfile(vendored / x["path"]) for x in results)
+    # the aliased, vendored dependency is present; only postgresql is missing
+    assert "inference: dependencies not in `charts/`, not rendered: postgresql " \
+           "(run `helm dependency build` to check them too)" in err
+
+
+@needs_helm
+def test_a_subchart_directory_named_otherwise_than_its_chart_and_aliased_maps_to_its_files(tmp_path, capsys):
+    write(tmp_path / "inference", PARENT)
+    write(tmp_path / "inference" / "charts" / "redis-vendored", REDIS)
+    results, err = findings(tmp_path, capsys, "inference")
+    assert {(r["code"], r["path"], r["line"], r["column"]) for r in results if r["code"] in ("GLM001", "GLM003")} == {
+        ("GLM001", "inference/charts/redis-vendored/templates/statefulset.yaml", 17, 13),
+        ("GLM003", "inference/charts/redis-vendored/templates/statefulset.yaml", 17, 13),
+    }
+    assert [x["path"] for r in results for x in r["related"]] == ["inference/values.yaml"] * len(
+        [r for r in results if r["related"]])
+    assert not [e for e in err if "cache" in e]
+
+
+@needs_helm
+def test_a_template_that_renders_invalid_yaml_is_one_line_at_its_template_line(tmp_path, capsys):
+    write(tmp_path / "trainer", {
+        "Chart.yaml": "apiVersion: v2\nname: trainer\nversion: 0.1.0\n",
+        "values.yaml": "resources: {}\ngpus: 1\n",
+        "templates/job.yaml": """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: train
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: train
+                      image: nvcr.io/nvidia/pytorch:24.05-py3
+                      resources:
+                        {{- toYaml .Values.resources | nindent 12 }}
+                        limits:
+                          nvidia.com/gpu: {{ .Values.gpus }}
+        """,
+    })
+    write(tmp_path / "k8s", {"pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+                                         "  containers:\n    - name: c\n      image: busybox:1.36\n"
+                                         "      securityContext: {privileged: true}\n"})
+    code, out, err = run(tmp_path, capsys, "trainer", "k8s")
+    assert code == 2
+    assert err == ["trainer/templates/job.yaml:14: cannot render the Helm chart `trainer`: line 14 of what "
+                   "`trainer/templates/job.yaml` renders is not YAML: did not find expected key; fix it, or set "
+                   "`render-failures = \"notice\"` (or `render = false`) in the configuration"]
+    assert "k8s/pod.yaml:8:" in out  # the scan goes on
+
+
+# -- Kustomize -------------------------------------------------------------------------
+
+BASE = {
+    "base/kustomization.yaml": """
+        resources:
+          - deployment.yaml
+    """,
+    "base/deployment.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: trainer
+        spec:
+          selector:
+            matchLabels: {app: trainer}
+          template:
+            metadata:
+              labels: {app: trainer}
+            spec:
+              containers:
+                - name: trainer
+                  image: pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime
+                  securityContext:
+                    allowPrivilegeEscalation: false
+                    runAsNonRoot: true
+                    readOnlyRootFilesystem: true
+                    capabilities: {drop: [ALL]}
+                  resources:
+                    limits: {memory: 8Gi}
+    """,
+}
+
+
+@needs_kustomize
+def test_a_json6902_patch_file_is_where_its_value_is_reported_not_the_base_line(tmp_path, capsys):
+    write(tmp_path, {**BASE,
+        "overlays/dev/kustomization.yaml": """
+            namePrefix: dev-
+            resources:
+              - ../../base
+            patches:
+              - path: escalate.yaml
+                target: {group: apps, version: v1, kind: Deployment, name: trainer}
+        """,
+        "overlays/dev/escalate.yaml": """
+            - op: replace
+              path: /spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation
+              value: true
+        """,
+    })
+    results, _ = findings(tmp_path, capsys, ".")
+    # the base says `false` on its line 15: blaming it would send the user to the wrong file
+    assert [(r["code"], r["path"], r["line"], r["column"]) for r in results] == [
+        ("GLM007", "overlays/dev/escalate.yaml", 3, 10)]
+
+
+@needs_kustomize
+def test_an_inline_json6902_patch_is_reported_at_the_line_that_sets_the_value(tmp_path, capsys):
+    write(tmp_path, {**BASE,
+        "overlays/prod/kustomization.yaml": """
+            resources:
+              - ../../base
+            patches:
+              - target:
+                  kind: Deployment
+                  name: trainer
+                patch: |-
+                  - op: add
+                    path: /spec/template/spec/containers/0/securityContext
+                    value:
+                      privileged: true
+                      runAsUser: 0
+        """,
+    })
+    results, _ = findings(tmp_path, capsys, ".")
+    got = {(r["code"], r["path"], r["line"], r["column"]) for r in results if r["code"] in ("GLM001", "GLM003")}
+    assert got == {("GLM003", "overlays/prod/kustomization.yaml", 11, 23),
+                   ("GLM001", "overlays/prod/kustomization.yaml", 12, 22)}
+
+
+@needs_kustomize
+def test_a_component_named_through_its_file_is_checked_by_its_overlay_or_gets_a_notice(tmp_path, capsys):
+    write(tmp_path, {**BASE,
+        "components/gpu/kustomization.yaml": """
+            apiVersion: kustomize.config.k8s.io/v1alpha1
+            kind: Component
+            patches:
+              - path: gpu.yaml
+        """,
+        "components/gpu/gpu.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: trainer
+            spec:
+              template:
+                spec:
+                  hostNetwork: true
+        """,
+        "overlays/prod/kustomization.yaml": """
+            resources:
+              - ../../base
+            components:
+              - ../../components/gpu
+        """,
+    })
+    # as pre-commit names changed files: the component's patch alone
+    code, out, err = run(tmp_path, capsys, "components/gpu/gpu.yaml")
+    assert code == 0, err  # Kustomize refuses to build a Component alone: not a failed build
+    assert err == ["components/gpu: not checked: a Kustomize Component is built only into an overlay that uses "
+                   "it (`components:`), and none is in this scan; check that overlay"]
+    # with the overlay that uses it: checked through it, once
+    results, err = findings(tmp_path, capsys, "components/gpu/gpu.yaml", "overlays/prod/kustomization.yaml")
+    assert [(r["code"], r["path"], r["line"]) for r in results] == [("GLM009", "components/gpu/gpu.yaml", 8)]
+    assert not err
+
+
+@needs_kustomize
+@pytest.mark.skipif(shutil.which("helm") is not None, reason="helm is on PATH: Kustomize can render `helmCharts:`")
+def test_helm_charts_without_helm_is_one_line_at_the_helmcharts_key(tmp_path, capsys):
+    write(tmp_path, {**BASE,
+        "apps/kustomization.yaml": """
+            resources:
+              - ../base
+            helmCharts:
+              - name: vllm
+                releaseName: vllm
+                valuesInline:
+                  securityContext: {privileged: true}
+        """,
+    })
+    code, _out, err = run(tmp_path, capsys, "apps")
+    assert code == 2
+    assert err == ["apps/kustomization.yaml:3: cannot render the Kustomize overlay `apps`: its `helmCharts:` are "
+                   "rendered by Kustomize with the `helm` binary (`--enable-helm`), which is not on PATH; install "
+                   "Helm to check them; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the "
+                   "configuration"]
+
+
+@needs_kustomize
+def test_an_image_set_by_the_images_transformer_is_reported_at_its_entry(tmp_path, capsys):
+    """`images:` is how overlays pick a tag (kuberay's apiserver overlays set `newTag: latest`): the
+    finding is the entry's line, not the base's `image:` line, which names another tag."""
+    write(tmp_path, {**BASE,
+        "overlays/nightly/kustomization.yaml": """
+            resources:
+              - ../../base
+            images:
+              - name: pytorch/pytorch
+                newName: ghcr.io/acme/pytorch
+                newTag: latest
+        """,
+    })
+    results, _ = findings(tmp_path, capsys, ".")
+    assert [(r["code"], r["path"], r["line"], r["column"]) for r in results] == [
+        ("GLM045", "overlays/nightly/kustomization.yaml", 6, 13)]
+    assert "`ghcr.io/acme/pytorch:latest`" in results[0]["message"]
+
+
+@needs_helm
+def test_a_library_chart_is_a_notice_and_its_helpers_are_checked_through_the_chart_using_them(tmp_path, capsys):
+    library = {
+        "Chart.yaml": "apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n",
+        "templates/_container.tpl": """
+            {{- define "common.container" -}}
+            - name: {{ .name }}
+              image: {{ .image }}
+              securityContext:
+                privileged: {{ .privileged }}
+            {{- end -}}
+        """,
+    }
+    write(tmp_path / "common", library)
+    write(tmp_path / "worker" / "charts" / "common", library)
+    write(tmp_path / "worker", {
+        "Chart.yaml": """
+            apiVersion: v2
+            name: worker
+            version: 1.0.0
+            dependencies:
+              - name: common
+                version: 1.0.0
+                repository: file://../common
+        """,
+        "values.yaml": "image: busybox:1.36\nprivileged: true\n",
+        "templates/pod.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: worker
+            spec:
+              containers:
+                {{- include "common.container" (dict "name" "worker" "image" .Values.image "privileged" .Values.privileged) | nindent 4 }}
+        """,
+    })
+    code, out, err = run(tmp_path, capsys, "--format", "json", "common", "worker")
+    assert code == 1
+    assert err == ["common: skipped: a library chart (`type: library`) renders nothing itself; its templates are "
+                   "checked through the charts that use it"]
+    privileged = [r for r in json.loads(out) if r["code"] == "GLM003"]
+    assert [(r["path"], r["line"], r["related"][0]["path"], r["related"][0]["line"]) for r in privileged] == [
+        ("worker/templates/pod.yaml", 7, "worker/values.yaml", 2)]
