@@ -559,6 +559,14 @@ class Workload:
     pulls: tuple[ImageRef, ...] = ()  # images pulled to build or run it (every stage's `FROM` for a Dockerfile)
     downloads: tuple[Download, ...] = ()  # remote sources its image build adds (Dockerfile `ADD <url>`, every stage)
     documentation: bool = False  # a command shown in documentation (a Markdown code block), not one a script runs
+    # KServe: the model format a model names (`modelFormat.name`, else its framework key: `huggingface:`),
+    # lowercase; the serving runtime that supports it supplies the image and start command, and the
+    # container's `args` are appended to that command (aicat)
+    serving_format: str | None = None
+    # the directory the container starts in, where known: the Dockerfile's `WORKDIR` (a compose service
+    # built from it inherits it), compose `working_dir`, k8s `workingDir`; a start command's relative
+    # script path is read from there (`python main.py` in ComfyUI's directory) (aicat)
+    workdir: str | None = None
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it (`_ABSENT`).

@@ -47,6 +47,7 @@ class Kustomization:
     # the `target` (kind, name) of each patch given with one, by patch file or inline patch line
     targets: dict[Any, tuple[str, str]] = field(default_factory=dict)
     helm_charts: int = 0  # the line of its `helmCharts:` (charts Kustomize renders with `helm`), or 0
+    refs: dict[str, int] = field(default_factory=dict)  # each `resources`/`bases`/`components` entry: its line
     # its `images:` entries: (image name, {field: (line, column)} of `name`, `newName`, `newTag`, `digest`)
     images: list[tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
 
@@ -76,6 +77,8 @@ def read(directory: str) -> Kustomization | None:
     for key in ("resources", "bases", "components"):
         for item in y.items(y.get(doc, key)):
             ref = y.text(item)
+            if ref and item is not None:
+                k.refs.setdefault(ref, item.start_mark.line + 1)
             if not ref or "://" in ref or ref.startswith(("github.com/", "git@", "gitlab.com/")) or "?ref=" in ref:
                 continue  # a remote resource: Kustomize fetches it, glmlint cannot map into it
             full = os.path.normpath(os.path.join(directory, ref))
@@ -149,7 +152,8 @@ def build(directory: str, root: str) -> Rendered:
                 raise RenderError(f"`{' '.join(cmd)}` failed: {exc}") from None
             returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
     if returncode != 0:
-        raise RenderError(_error(stderr, wrap, directory, root) or f"`{' '.join(cmd)}` exited {returncode}")
+        message = _error(stderr, wrap, directory, root) or f"`{' '.join(cmd)}` exited {returncode}"
+        raise RenderError(message, *_entry(directory, message))
     return _stream(stdout, wrap, directory, root)
 
 
@@ -280,6 +284,21 @@ def ahead(directories: list[str], jobs: int) -> Iterator[None]:
     finally:
         builds, _AHEAD = _AHEAD, None
         builds.close()
+
+
+def _entry(directory: str, message: str) -> tuple[str | None, int]:
+    """The kustomization file and line of the `resources:` (`bases:`, `components:`) entry a build
+    error names (`resource `../../base`: …`), outermost first; else (None, 0)."""
+    import re
+
+    m = re.match(r"resource `([^`]+)`", message)
+    if m is None:
+        return None, 0
+    for k in _chain(directory):
+        line = k.refs.get(m.group(1))
+        if line:
+            return k.path, line
+    return None, 0
 
 
 def _quote(path: str) -> str:

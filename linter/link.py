@@ -188,6 +188,8 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
                                   origin=f"{image.path}:{user.loc.line}")
     if service.base_image is None:
         changes["base_image"] = image.base_image
+    if service.workdir is None and image.workdir is not None:
+        changes["workdir"] = image.workdir  # the image's WORKDIR, unless the service sets its own
     own_files = set(file_writes(image.process))
     image_files = tuple(f for f, raw in zip(img.files, image.files) if raw not in own_files)
     process = service.process

@@ -90,6 +90,44 @@ def _wanted(r: Result, config: Config) -> bool:
         r.rule.kinds_reported is None or r.kind in r.rule.kinds_reported)
 
 
+class Shown:
+    """Whether `apply` can report a result, judged from its own file alone: False only for a result
+    that `apply` surely drops whatever else the scan finds, because the configuration does not ask
+    for it (`_wanted`) or its file's context does not report it (`_in_context`). The scan verifies
+    the fixes of the results this passes only (`runner.run_rules`): a dropped result's edits are
+    never shown (the fix engine's `verified_edits`, docs/fixes.md).
+
+    Sound because every step of `apply` only ever drops results (none is added or given back), the
+    two verdicts read nothing but the result and its file's path, disk path and format, which are
+    the same in the worker that checks the file and in `apply` (`_Place` keys them by the path a
+    result is reported at, which is its file's), and the configuration, the same object. Standard
+    input is the exception: its findings may move to a Helm template before their context is
+    judged (`_map_helm_sources`); the scan passes no `Shown` then."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.table = config.context_table()
+        self.verdicts: dict[tuple[str, object, str], bool] = {}
+        self.contexts: dict[tuple[str, str, object], str] = {}
+
+    def __call__(self, source: SourceFile, r: Result) -> bool:
+        if r.path != source.path:
+            return True  # not this file's place: judged with the others
+        if not _wanted(r, self.config):
+            return False
+        from glmlint import context
+
+        where = (source.path, source.disk_path, source.format)
+        ctx = self.contexts.get(where)
+        if ctx is None:
+            ctx = self.contexts[where] = context.of_file(source.path, source.disk_path, source.format)
+        key = (r.code, r.kind, ctx)
+        ok = self.verdicts.get(key)
+        if ok is None:
+            ok = self.verdicts[key] = context.reports(r.rule, ctx, self.table, r.kind)
+        return ok
+
+
 class _Place:
     """What the project decided about the place of a finding: its file's context, `per-file-ignores`,
     the suppression comments of its file (each file's read once)."""

@@ -148,9 +148,40 @@ def _evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | 
     return out
 
 
+def message_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> str:
+    """The message `result_of` gives the finding (what the fix engine's verification compares, without
+    making the whole result: `glmlint.fix.engine._seen`)."""
+    message = finding.message or rule.message.format(**finding.args)
+    at = finding.at
+    if at.file and at.file != source.path and workload is not None:
+        return message + _elsewhere(source, workload, at)
+    assumed = source.assumed.get((at.line, at.col)) if not at.file else None
+    if assumed:
+        message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
+    return message
+
+
+def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
+    """What a finding about a value set in another file adds to its message: where."""
+    if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
+        return f" (the Service is in `{at.file}:{at.line}`)"
+    if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:` it reads
+        return f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
+    if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
+        from glmlint.parsers.compose import OVERRIDE_FILES
+
+        how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
+            else "in the service it extends"
+        return f" (set in `{at.file}:{at.line}`, {how})"
+    if workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
+        return f" (in `{at.file}:{at.line}`, the script it starts)"
+    if not _dockerfile_name(at.file):  # the same, in the image a compose service is built from
+        return f" (in `{at.file}:{at.line}`, the script its image starts)"
+    return f" (set in its image, built from `{at.file}:{at.line}`)"
+
+
 def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
-    args = finding.args
-    message = finding.message or rule.message.format(**args)
+    message = message_of(source, rule, finding, workload)
     intents = intents_of(finding) if not source.json else ()
     if intents:
         from glmlint.fix.lowering import expand
@@ -162,29 +193,10 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
     at = finding.at
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
-        # reported at the workload, naming that file; its fix would edit the other file
-        if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
-            message += f" (the Service is in `{at.file}:{at.line}`)"
-        elif any(v.env_file == at.file for v in workload.env):  # a compose `env_file:` it reads
-            message += f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
-        elif at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
-            from glmlint.parsers.compose import OVERRIDE_FILES
-
-            how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
-                else "in the service it extends"
-            message += f" (set in `{at.file}:{at.line}`, {how})"
-        elif workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
-            message += f" (in `{at.file}:{at.line}`, the script it starts)"
-        elif not _dockerfile_name(at.file):  # the same, in the image a compose service is built from
-            message += f" (in `{at.file}:{at.line}`, the script its image starts)"
-        else:
-            message += f" (set in its image, built from `{at.file}:{at.line}`)"
+        # reported at the workload, naming that file (`message_of`); its fix would edit the other file
         return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
                       kind_override=finding.kind, enabled_by=finding.enabled_by)
-    assumed = source.assumed.get((at.line, at.col)) if not at.file else None
-    if assumed:
-        message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
     fix = None
     if intents and rule.fix is not None:
         safety = finding.fix_safety or rule.fix

@@ -240,10 +240,12 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
     return got[1]
 
 
-def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
+def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
               images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
-    edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to)."""
+    edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
+    `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
+    others being findings the scan's policy drops."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -258,7 +260,9 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool = False,
     if fix_edits and source.origins is None and any(r.fix is not None for *_, r in found):
         from glmlint.fix.engine import verified_edits
 
-        edits = verified_edits(source, list(rules), found, list(images))
+        shown = fix_edits if callable(fix_edits) else None
+        edits = verified_edits(source, list(rules), found, list(images),
+                               shown=(lambda r: shown(source, r)) if shown is not None else None)
         results = [dataclasses.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -343,6 +347,9 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
 
     # a lean scan's findings are judged file by file as they come in (`policy.Early`)
     early = policy.Early(report, config or Config()) if lean else None
+    if fix_edits and not any(c.path == "-" for c in files):
+        # verify only the fixes of findings the policy can report (`policy.Shown`)
+        fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
     if workers > 1:
         per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
     else:

@@ -6,7 +6,8 @@ manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, Open WebUI, JupyterHub, Chroma, Qdrant, Weaviate, Milvus, ...)
+AUTOMATIC1111, text-generation-webui, Open WebUI, JupyterHub, Chroma, Qdrant,
+Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -32,7 +33,10 @@ when it listens on all interfaces **and**
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, k8s
-`command`/`args`) or the official image's own command and defaults (an
+`command`/`args`; a script such as ComfyUI's `main.py` by its path, read from
+the directory the container starts in: the Dockerfile's `WORKDIR`,
+compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
+start command) or the official image's own command and defaults (an
 `ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
 `OLLAMA_HOST`). Where it binds is resolved as the service resolves it
 (flags, then environment, then the image's defaults, then its own default),
@@ -55,7 +59,9 @@ for a service whose authentication the catalog cannot state from a source
 (NVIDIA NIM; its `NGC_API_KEY` is the key it downloads the model with, not
 one its API checks), or for one started with a config file the scan does not
 read that may turn it on (LiteLLM's `--config`, whose
-`general_settings.master_key` sets the key). An image whose repository
+`general_settings.master_key` sets the key; a Qdrant config file mounted in
+`/qdrant/config` or named by `--config-path`; a Milvus `milvus.yaml` mounted
+in `/milvus/configs`). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`).
 Jupyter is GLM005's and sshd GLM006's.

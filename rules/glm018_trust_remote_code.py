@@ -11,7 +11,14 @@ equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), in a
 Dockerfile's start command, a compose `command:`/`environment:`, a
 Kubernetes `command`/`args`/`env` or a `docker run` line. The server is
 recognised from its start command or its official image (compose
-`command:` words are arguments to `vllm/vllm-openai`'s `vllm serve`).
+`command:` words are arguments to `vllm/vllm-openai`'s `vllm serve`), or,
+for a KServe `InferenceService` model, from its `modelFormat`: the serving
+runtime for that format runs the server and the model's `args` are appended
+(`huggingface`: KServe's Hugging Face server, `--trust_remote_code`; `vllm`:
+`vllm serve`). A script found by its path (text-generation-webui's
+`server.py`) is found from the directory the container starts in (the
+Dockerfile's `WORKDIR`, compose `working_dir`, Kubernetes `workingDir`, a
+`cd` before it in the start command).
 
 Python code that a build step or start command runs inline (`python -c
 '…'`, a heredoc fed to `python`) and that loads from the Hugging Face Hub

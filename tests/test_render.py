@@ -215,7 +215,9 @@ def test_an_overlay_that_cannot_build_is_an_error(overlays, capsys):
     (overlays / "overlays" / "dev" / "kustomization.yaml").write_text("resources:\n  - ../../missing\n")
     code, _out, err = run(overlays, capsys, ".")
     assert code == 2
-    assert [e for e in err if e.startswith("overlays/dev: cannot render the Kustomize overlay `overlays/dev`: ")]
+    # at the entry that names what cannot be built
+    assert [e for e in err if e.startswith("overlays/dev/kustomization.yaml:2: cannot render the Kustomize overlay "
+                                           "`overlays/dev`: resource `../../missing`: ")]
 
 
 @needs_kustomize
@@ -250,7 +252,8 @@ def test_builds_started_ahead_give_what_one_build_at_a_time_gives(overlays, caps
     one_by_one = run(overlays, capsys, "--format", "json", "-j", "1", ".")
     assert ahead == one_by_one
     assert ahead[0] == 2 and json.loads(ahead[1])
-    assert [e for e in ahead[2] if e.startswith("overlays/broken: cannot render the Kustomize overlay")]
+    assert [e for e in ahead[2] if e.startswith("overlays/broken/kustomization.yaml:2: cannot render the Kustomize "
+                                                "overlay `overlays/broken`: resource `../../missing`: ")]
 
 
 @needs_kustomize

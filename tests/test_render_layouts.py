@@ -364,3 +364,37 @@ def test_a_library_chart_is_a_notice_and_its_helpers_are_checked_through_the_cha
     privileged = [r for r in json.loads(out) if r["code"] == "GLM003"]
     assert [(r["path"], r["line"], r["related"][0]["path"], r["related"][0]["line"]) for r in privileged] == [
         ("worker/templates/pod.yaml", 7, "worker/values.yaml", 2)]
+
+
+@needs_kustomize
+def test_a_remote_base_that_cannot_be_fetched_is_one_line_at_its_entry_and_the_scan_goes_on(tmp_path, capsys):
+    # `.invalid` never resolves (RFC 2606): offline or not, Kustomize cannot fetch it
+    write(tmp_path, {**BASE,
+        "overlays/prod/kustomization.yaml": """
+            resources:
+              - ../../base
+              - https://example.invalid/acme/training-operator//manifests/base?ref=v1.7.0
+        """,
+        "overlays/dev/kustomization.yaml": """
+            resources:
+              - ../../base
+            patches:
+              - path: escalate.yaml
+        """,
+        "overlays/dev/escalate.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: trainer
+            spec:
+              template:
+                spec:
+                  hostPID: true
+        """,
+    })
+    code, out, err = run(tmp_path, capsys, "--format", "json", ".")
+    assert code == 2
+    assert len(err) == 1
+    assert err[0].startswith("overlays/prod/kustomization.yaml:3: cannot render the Kustomize overlay `overlays/prod`: "
+                             "resource `https://example.invalid/acme/training-operator//manifests/base?ref=v1.7.0`: ")
+    assert [(r["code"], r["path"], r["line"]) for r in json.loads(out)] == [("GLM009", "overlays/dev/escalate.yaml", 8)]

@@ -47,13 +47,16 @@ class Switch:
     env: str | None = None
     config: str | None = None
     values: tuple[str, ...] = ()
+    mount: str | None = None  # a path the container mounts something at (or under, or above)
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
         return cls(data.get("flag"), data.get("env"), data.get("config"),
-                   tuple(str(v).lower() for v in data.get("values", ())))
+                   tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"))
 
     def describe(self) -> str:
+        if self.mount is not None:
+            return f"a file mounted at `{self.mount}`"
         if self.config is not None and not self.flag and not self.env:
             return "in its configuration file"
         what = self.flag or self.env or "?"
@@ -193,6 +196,11 @@ class Service:
     # switches naming a config file the scan does not read, which may turn authentication on
     # (LiteLLM's `--config`, whose `general_settings.master_key` sets the key)
     auth_maybe: tuple[Switch, ...] = ()
+    # a KServe serving runtime runs it for models of these formats (`modelFormat.name`), with `runtime_runs`
+    runtime_formats: tuple[str, ...] = ()
+    runtime_runs: tuple[str, ...] = ()
+    runtime_source: str = ""
+    auth_sources: tuple[str, ...] = ()  # more sources of `auth` (its `maybe` switches)
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -216,8 +224,9 @@ class Service:
         out = [self.recognize_source, *self.more_sources, *(s for i in self.images for s in (i.source, *i.sources)),
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
-               *(l.source for l in self.listeners), self.auth_source, *(d.source for d in self.dangerous),
-               *(m.source for m in self.model_stores), (self.options_source or None)]
+               *(l.source for l in self.listeners), self.auth_source, *self.auth_sources,
+               *(d.source for d in self.dangerous),
+               *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -289,7 +298,11 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
         underscores=bool((d.get("options") or {}).get("underscores")),
         options_source=(d.get("options") or {}).get("source", ""), config_file=config_file,
-        auth_maybe=_switches(auth.get("maybe")))
+        auth_maybe=_switches(auth.get("maybe")),
+        runtime_formats=tuple(f.lower() for f in (d.get("runtime") or {}).get("model_formats", ())),
+        runtime_runs=tuple((d.get("runtime") or {}).get("runs", ())),
+        runtime_source=(d.get("runtime") or {}).get("source", ""),
+        auth_sources=tuple(auth.get("sources", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -446,8 +459,9 @@ def _module_args(cmd_words: Sequence[Word]) -> tuple[str, int] | None:
 _PYTHON_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
 
 
-def match_command(service: Service, argv: Sequence[Word]) -> int | None:
-    """The index of the first configuring argument when `argv` starts `service`, else None."""
+def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None) -> int | None:
+    """The index of the first configuring argument when `argv` starts `service`, else None. `cwd`:
+    the directory it starts in, where a relative script path is read from."""
     if not argv:
         return None
     name = argv[0].text.rsplit("/", 1)[-1]
@@ -459,6 +473,10 @@ def match_command(service: Service, argv: Sequence[Word]) -> int | None:
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
+        if cwd and not path.startswith("/") and "$" not in path:
+            import posixpath
+
+            path = posixpath.normpath(posixpath.join(cwd.lower(), path))
         if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
             return at
     if _PYTHON.match(name):
@@ -556,6 +574,7 @@ class ServiceMatch:
     env_imported: bool = False  # more variables come from where the scan cannot see (`envFrom`, `env_file`)
     image_args: int = 0  # how many of `args` (the first ones) are the official image's own, not the workload's
     config_args: tuple[Word, ...] = ()  # the words of `args` that stand for options its config file sets
+    mounted: tuple[tuple[str, Loc], ...] = ()  # what the workload mounts: (container path, where)
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -611,6 +630,11 @@ class ServiceMatch:
                     value = w.text.partition("=")[2].lower() if "=" in w.text else ""
                     if value not in ("false", "0", "no"):
                         return w.loc, w, None
+        if switch.mount is not None:
+            want = switch.mount.rstrip("/")
+            for target, at in self.mounted:
+                if target == want or target.startswith(want + "/") or want.startswith(target + "/"):
+                    return at, None, None
         if switch.config is not None:
             regex = re.compile(switch.config)
             found = None
@@ -804,17 +828,18 @@ class _Known:
 
     def __init__(self, services: tuple[Service, ...]) -> None:
         self.services = services
-        self._starts: dict[tuple[str, ...], tuple[Service, int] | None] = {}
+        self._starts: dict[tuple[str | None, ...], tuple[Service, int] | None] = {}
         self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
 
-    def start(self, argv: Sequence[Word]) -> tuple[Service, int] | None:
-        """The first service (in catalog order) `argv` starts and `match_command`'s index, or None."""
-        key = tuple(w.text for w in argv)
+    def start(self, argv: Sequence[Word], cwd: str | None = None) -> tuple[Service, int] | None:
+        """The first service (in catalog order) `argv` starts (in directory `cwd`) and
+        `match_command`'s index, or None."""
+        key = (cwd, *(w.text for w in argv))
         if key in self._starts:
             return self._starts[key]
         got = None
         for s in self.services:
-            start = match_command(s, argv)
+            start = match_command(s, argv, cwd)
             if start is not None:
                 got = (s, start)
                 break
@@ -853,8 +878,15 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     out: list[ServiceMatch] = []
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
+    cwd = workload.workdir
     for cmd in workload.process:
-        got = known.start(cmd.argv)
+        if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
+            # `cd /opt/ComfyUI && python main.py`: the later commands start there
+            import posixpath
+
+            cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
+            continue
+        got = known.start(cmd.argv, cwd)
         if got is not None:
             s, start = got
             out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
@@ -864,6 +896,18 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     # nothing recognisable on the command line: what does the image run?
     if workload.entrypoint.explicit:
         return ()
+    if workload.serving_format and not image_name:
+        # a KServe model: the serving runtime for its format supplies the image and start command,
+        # and the model's `args` are appended to it
+        for s in known.services:
+            if workload.serving_format in s.runtime_formats:
+                own = _synthetic(s.runtime_runs, workload.anchor)
+                words = own + tuple(workload.command.value or ())
+                start = match_command(s, words)
+                start = 1 if start is None else start
+                out.append(_launch(s, workload, workload.anchor, words[start:], "image", env_own, None,
+                                   max(0, len(own) - start)))
+        return tuple(out)
     for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
@@ -899,7 +943,8 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
         for k, v in img.env.items():
             env[k] = EnvVar(k, v, loc if via == "image" else image_loc)
     env.update(env_own)
-    match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args)
+    match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
+                         mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target))
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
@@ -1018,6 +1063,7 @@ def render_markdown() -> str:
              "dangerous switches |", "|---|---|---|---|---|---|"]
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
+        rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
                               + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
@@ -1029,11 +1075,12 @@ def render_markdown() -> str:
         if s.auth_off:
             auth += "; off: " + ", ".join(x.describe() for x in s.auth_off)
         if s.auth_maybe:
-            auth += "; may be on in the config file " + ", ".join(x.describe() for x in s.auth_maybe) + " names"
+            auth += "; may be on in a config file the scan does not read (" + ", ".join(
+                x.describe() for x in s.auth_maybe) + ")"
         stores = ", ".join(f"`{'`/`'.join((*m.flags, *m.env))}`" + (f" ({m.default})" if m.default else "")
                            for m in s.model_stores) or "—"
         dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"
-        lines.append(f"| **{s.name}** | {', '.join(f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
+        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith('KServe') else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
                      f"{stores} | {dangerous} |")
     extra = [s for s in catalog() if s.family or s.settings or s.packages]
     if extra:

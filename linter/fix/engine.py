@@ -91,6 +91,38 @@ def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
     return out
 
 
+class _Seen:
+    """A finding of a re-parse as the verification reads it (`verify`, `_verify_batch`): its workload
+    and identity, and `result` standing for the fields of a `Result` they compare (code, workload,
+    message: an `Identity` has them). No fix or intents are made: a re-parse's are never used."""
+
+    __slots__ = ("workload", "identity", "key", "result")
+
+    def __init__(self, identity: Identity, workload: Workload | None) -> None:
+        self.workload, self.identity, self.result = workload, identity, identity
+        self.key = identity.subject
+
+
+def _seen(source: SourceFile, rules: Iterable[Rule]) -> list[_Seen]:
+    """`findings` as the verification needs them: the same findings, in order, with the identity
+    `result_of` gives each (its message from `message_of`, which `result_of` itself uses)."""
+    from glmlint.results import message_of
+
+    out: list[_Seen] = []
+    if source.format not in _HINT:
+        return out
+    path = source.path
+    for rule in rules:
+        try:
+            found = evaluate(source, rule)
+        except Exception:  # noqa: BLE001 - as `findings`
+            continue
+        code = rule.code
+        out.extend(_Seen(Identity(code, path, w.label if w is not None else None, message_of(source, rule, f, w)), w)
+                   for f, w in found)
+    return out
+
+
 # -- lowering -------------------------------------------------------------------
 
 
@@ -384,7 +416,7 @@ def _touched(found: _Found) -> set[str]:
     return out
 
 
-def _normed(w: Workload, cache: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+def _normed(w: Workload, cache: dict[Any, Any] | None) -> dict[str, Any]:
     """Each `_SNAPSHOT` field of `w`, normalised; once per workload when `cache` is given (the
     workloads before the fixes, compared with each fix's re-parse)."""
     got = cache.get(id(w)) if cache is not None else None
@@ -395,10 +427,21 @@ def _normed(w: Workload, cache: dict[int, dict[str, Any]] | None) -> dict[str, A
     return got
 
 
+def _counts(old: list[_Found], cache: dict[Any, Any] | None) -> tuple[Counter[Key], Counter[Identity]]:
+    """How many findings `old` has by `key` and by identity; once per list when `cache` is given."""
+    got = cache.get(("counts", id(old))) if cache is not None else None
+    if got is None or got[0] is not old:
+        got = (old, Counter(f.key for f in old), Counter(f.identity for f in old))
+        if cache is not None:
+            cache[("counts", id(old))] = got
+    return got[1], got[2]
+
+
 def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Found], new: list[_Found],
-           cache: dict[int, dict[str, Any]] | None = None) -> None:
+           cache: dict[Any, Any] | None = None) -> None:
     """Raise FixError unless `after` (the re-parse) differs from `before` only in what `found`'s fix
-    touches, its finding is gone and no other appears. `cache`: `_normed` of `before`'s workloads."""
+    touches, its finding is gone and no other appears. `cache`: `_normed` of `before`'s workloads and
+    `_counts` of `old`, kept for the next check."""
     if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
         raise FixError("the fix would change which workloads the file defines")
     skip = _touched(found)
@@ -416,11 +459,11 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
             if dup is not None and dup != _duplicate([i.value for i in w0.security_opts]):
                 # Compose merges `extends` lists and refuses a `security_opt` item twice
                 raise FixError(f"Compose would refuse `{dup}` twice in the `security_opt` of {w1.label}")
-    before_count = Counter(f.key for f in old)
+    before_count, before_exact = _counts(old, cache)
     after_count = Counter(f.key for f in new)
     exact = found.identity  # the rule's count on the workload drops, and this very finding is gone
     if after_count[found.key] >= before_count[found.key] or \
-            sum(1 for f in new if f.identity == exact) >= sum(1 for f in old if f.identity == exact):
+            sum(1 for f in new if f.identity == exact) >= before_exact[exact]:
         raise FixError("the finding would remain after the fix")
     grown = [k for k in after_count if after_count[k] > before_count[k]]
     if grown:
@@ -665,7 +708,8 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 
 
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
-                   images: list[SourceFile], batch: bool = True) -> dict[int, tuple[FixEdit, ...]]:
+                   images: list[SourceFile], batch: bool = True,
+                   shown: Callable[[Result], bool] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
     by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
     the corpus, collected when the collector resumes), and the collections the allocations trigger,
@@ -676,14 +720,15 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _verified_edits(source, rules, found, images, batch)
+        return _verified_edits(source, rules, found, images, batch, shown)
     finally:
         if paused:
             gc.enable()
 
 
 def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
-                    images: list[SourceFile], batch: bool = True) -> dict[int, tuple[FixEdit, ...]]:
+                    images: list[SourceFile], batch: bool = True,
+                    shown: Callable[[Result], bool] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
@@ -696,7 +741,15 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     re-parsed and everything else as before (`_verify_batch`). The batch is kept only when no other
     workload, finding of another workload or finding of the file changed; else each member is
     verified alone.
-    `batch=False`: every fix alone (the same result, slower)."""
+    `batch=False`: every fix alone (the same result, slower).
+
+    `shown`: whether a result can be reported at all (`policy.Shown`); the fixes of a place (its
+    findings by one rule) none of whose results it passes are not verified, and get none. Every
+    other place's outcome is the one verifying all of them gives: the batches are formed from every
+    place as before and one is skipped only when none of its members is wanted (a batch's outcome for
+    one member depends on the others), and a place's first fix that verifies is still looked for in
+    order among all its findings.
+    The re-parses' findings are read as `_seen` makes them: their identities, no fixes."""
     if source.format not in _HINT:
         return {}
     before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
@@ -705,12 +758,15 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     for f in before:
         r = f.result
         if r.fix is not None and f.intents:
-            places.setdefault((r.path, r.line, r.col, r.code), []).append(f)
+            places.setdefault(_place(r), []).append(f)
+    every = places
+    if shown is not None:
+        places = {key: fs for key, fs in every.items() if any(shown(f.result) for f in fs)}  # in order
     if not places:
         return {}
     options = Options(unsafe=True)
     docs = text_docs(source, source.text)
-    cache: dict[int, dict[str, Any]] = {}  # the workloads before, normalised once for every check
+    cache: dict[Any, Any] = {}  # the workloads before normalised, the findings before counted: once for every check
     lowered: dict[int, list[Edit] | None] = {}
 
     def lowered_edits(f: _Found) -> list[Edit] | None:
@@ -723,7 +779,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
 
-    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Found]], None]) -> bool:
+    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Seen]], None]) -> bool:
         """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings)."""
         try:
             text = apply(source.text, edits)
@@ -731,7 +787,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
             new_source = _reparse(source, text, check=False, reuse=reuse)
             if images:
                 _relink(new_source, images)
-            judge(new_source, findings(new_source, rules))
+            judge(new_source, _seen(new_source, rules))
         except (FixError, Conflict, RecursionError):
             return False
         return True
@@ -741,9 +797,11 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         # no edit: the same text, the finding stays
         return edits is not None and holds(edits, lambda new, got: verify(source, new, f, before, got, cache))
 
-    firsts = [fs[0] for fs in places.values()]
+    firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
     together: set[int] = set()  # the first findings whose fix verified in a batch
     for members in _batches(source, docs[1], firsts, lowered_edits) if batch else []:
+        if not any(_place(f.result) in places for f in members):
+            continue  # no member is wanted
         owned = sorted((e, i) for i, f in enumerate(members) for e in set(lowered_edits(f) or ()))
         if any(a[1] != b[1] and a[0].end >= b[0].start for a, b in zip(owned, owned[1:])):
             continue  # two fixes' edits meet: each alone, below
@@ -766,6 +824,11 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+def _place(r: Result) -> tuple[str, int, int, str]:
+    """Where a finding is, by which rule: the findings at one place share the first fix that verifies."""
+    return (r.path, r.line, r.col, r.code)
 
 
 def _shared_nodes(roots: list[Any]) -> list[Any]:
@@ -875,7 +938,7 @@ def _inside(ydoc: Any, node: Any, edits: list[Edit]) -> bool:
 
 
 def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], old: list[_Found],
-                  new: list[_Found], cache: dict[int, dict[str, Any]]) -> None:
+                  new: list[_Found], cache: dict[Any, Any]) -> None:
     """Fixes of different workloads, applied together in `after`: each is checked with `verify` as
     if applied alone (its workload as re-parsed, every other workload and finding as before). That
     holds when a fix changes nothing but its own workload, which the batch checks where it can: every

@@ -621,8 +621,15 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         pulls=(ImageRef(kwargs["image"].value, kwargs["image"].loc, f"service `{name}`",
                         resolved="$" not in kwargs["image"].value),)
         if build is None and "image" in kwargs and kwargs["image"].value else (),
+        workdir=_working_dir(view),
         **kwargs,
     )
+
+
+def _working_dir(view: View) -> str | None:
+    """`working_dir:`, the directory the service's command starts in (None: the image's `WORKDIR`)."""
+    pair = _last(view, "working_dir")
+    return (y.text(pair[1]) or None) if pair is not None and y.is_scalar(pair[1]) else None
 
 
 def _sysctls(view: View, base: tuple[str | int, ...]) -> list[Item]:

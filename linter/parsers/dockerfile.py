@@ -90,6 +90,8 @@ class Stage:
     # what `COPY`/`ADD` put where from the build context, in order (inherited through `FROM <stage>`):
     # (destination as an absolute path, source as written, several sources)
     copies: list[tuple[str, str, bool]] = field(default_factory=list)
+    # files a `COPY <<EOF /start.sh` writes: image path -> (body, its first line, 0-based)
+    scripts: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
@@ -147,6 +149,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
         runnable=final.entrypoint is not None or final.cmd is not None or not _starts_nothing(root.base),
         pulls=tuple(_pulls(stages)),
         downloads=tuple(d for s in stages for d in s.downloads),
+        workdir=final.workdir if final.workdir != "/" else None,
     )
     source = SourceFile(path=path, format=Format.DOCKERFILE, text=text, workloads=[workload])
     for var in (*workload.env, *workload.build_args):
@@ -433,6 +436,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.cmd_inst = parent.cmd_inst
                 stage.workdir = parent.workdir
                 stage.copies = list(parent.copies)
+                stage.scripts = dict(parent.scripts)
             stages.append(stage)
             if name:
                 by_name[name] = stage
@@ -492,9 +496,13 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, substitute(inst.args.strip(), scope)))
         if inst.name in ("COPY", "ADD") and inst.heredocs:
             dest = inst.args.split()[-1] if inst.args.split() else ""
-            for word, body, _first in inst.heredocs:
+            for word, body, first in inst.heredocs:
                 target = dest.rstrip("/") + "/" + word if dest.endswith("/") else dest
                 stage.files.append(FileWrite(substitute(target, scope), body, "write", inst.loc()))
+                if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
+                        and f'<<-"{word}"' not in inst.source:  # `<<-` strips tabs: columns would move
+                    written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
+                    stage.scripts[written] = (body, first)
         elif inst.name in ("COPY", "ADD") and context is not None:
             stage.files.extend(_copied(inst, scope, context))
         elif inst.name == "CMD":
@@ -566,7 +574,7 @@ def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
 class _Script:
     """An entrypoint script the image copies from the build context, as it is on disk."""
 
-    shown: str  # its path as the `COPY` names it (in the build context)
+    shown: str  # its path as the `COPY` names it (in the build context); "" for a `COPY <<EOF` here
     commands: list[Command]  # its commands, located in it (`Loc.file`)
     holder: Word  # the word of the ENTRYPOINT/CMD that names it
     arguments: list[Command]  # what it then runs of its arguments (`exec "$@"`: the CMD), located here
@@ -595,6 +603,13 @@ def _entry_script(final: Stage, process: list[Command], context: ContextReader |
     else:
         candidates = [f"{d}/{program}" for d in _PATH]
     for path in candidates:
+        if path in final.scripts:  # `COPY <<EOF /start.sh`: written here, located in this file
+            body, first = final.scripts[path]
+            if _shell_script(body):
+                commands = parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1))
+                arguments = from_argv(tuple(words[1:]), words[1].loc) if (
+                    len(words) > 1 and _runs_arguments(commands)) else []
+                return _Script("", commands, words[0], arguments)
         for src in _copied_from(path, final.copies):
             got = context(src)
             if isinstance(got, tuple) and _shell_script(got[1]):
@@ -614,7 +629,7 @@ def _privilege_drop(final: Stage, process: list[Command], script: _Script | None
     origin = None
     if user is None and script is not None:
         user = privilege_drop(script.commands) or privilege_drop(script.arguments)
-        origin = script.shown
+        origin = script.shown or None
     if user is None:
         return None
     at = script.holder.loc if origin is not None and script is not None else user.loc

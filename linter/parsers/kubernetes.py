@@ -1080,6 +1080,11 @@ class _Pod:
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
+        serving_format = None
+        if single and list_key not in ("container", "script"):  # a KServe model (see `_single_containers`)
+            fmt = y.get(c, "modelFormat", "name")
+            serving_format = (y.text(fmt) if y.is_scalar(fmt) else None) or (list_key if list_key != "model" else None)
+            serving_format = serving_format.lower() if serving_format else None
         return Workload(
             name=name,
             label=f"{role} `{name}` ({owner})",
@@ -1104,6 +1109,8 @@ class _Pod:
             probe_hosts=tuple(_probe_hosts(c, cpath)),
             container_list=list_key,
             namespace=self.namespace,
+            serving_format=serving_format,
+            workdir=y.text(y.get(c, "workingDir")) if y.is_scalar(y.get(c, "workingDir")) else None,
             **kwargs,
         )
 
