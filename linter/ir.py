@@ -516,6 +516,11 @@ class Workload:
     # its path, absent; a readable one is in `env`), `docker run --env-file`; a
     # service that turns authentication on through a variable may be configured there (aiaudit)
     env_imports: tuple[Loc, ...] = ()
+    # compose: the project's variables (its `.env`) that Compose interpolates `command:` and
+    # `entrypoint:` with before the container starts, so a `${VAR}` there is not the container's
+    # variable (`environment:` does not set it; `$$` leaves a `$` for the container's shell); None
+    # where only the container's shell expands the start command
+    start_env: tuple[tuple[str, str], ...] | None = None
     build_args: tuple[EnvVar, ...] = ()  # build arguments with their defaults (Dockerfile ARG, compose build.args)
     entrypoint: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]
     command: Setting[tuple[Word, ...] | None] = None  # type: ignore[assignment]

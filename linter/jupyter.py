@@ -156,25 +156,39 @@ def _config(workload: Workload) -> dict[str, Value]:
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _expanded(word: Word, text: str, env: dict[str, str | None]) -> tuple[str, tuple[str, ...]]:
-    """`text` (from `word`) as the shell or Compose expands it: `${JUPYTER_TOKEN:-}` is the
-    variable's value when the workload sets it, else its default (the empty string); a value
-    with a part that cannot be known (`${TOKEN}` with no default, a variable the workload sets to
-    what the scan cannot read) stays as written, which is not empty. A word with no expansion (an
-    exec-form array) is literal."""
-    if not word.dynamic or "$" not in text:
+def _expanded(word: Word, text: str, env: dict[str, str | None],
+              project: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """`text` (from `word`) as Compose and the shell expand it: `${JUPYTER_TOKEN:-}` is the
+    variable's value when it is set, else its default (the empty string); a value with a part
+    that cannot be known (`${TOKEN}` with no default, a variable set to what the scan cannot read)
+    stays as written, which is not empty.
+
+    `project`: the variables Compose interpolates the start command with first (`.env`; every
+    word, exec form too; `$$` leaves a `$`), not the container's `environment:`. Then, in a word a
+    shell runs, the container's shell expands what is left with `env`, the container's variables.
+    A word no shell runs (an exec-form array) is otherwise literal."""
+    if "$" not in text:
         return text, ()
     from glmlint.interpolate import interpolate
 
+    defaulted: tuple[str, ...] = ()
+    if project is not None:
+        got = interpolate(text, project)
+        if got is None:
+            return text, ()
+        text, defaulted = got.text, got.defaulted
+    if not word.dynamic or "$" not in text:
+        return text, defaulted
     if any(env.get(name, "") is None for name in _VARIABLE.findall(text)):
         return text, ()
     got = interpolate(text, {k: v for k, v in env.items() if v is not None}, shell=True)
     if got is None:
         return text, ()
-    return got.text, got.defaulted
+    return got.text, (*defaulted, *got.defaulted)
 
 
-def _cli(args: list[Word], env: dict[str, str | None] | None = None) -> dict[str, Value]:
+def _cli(args: list[Word], env: dict[str, str | None] | None = None,
+         project: dict[str, str] | None = None) -> dict[str, Value]:
     out: dict[str, Value] = {}
     env = env or {}
     i = 0
@@ -194,11 +208,11 @@ def _cli(args: list[Word], env: dict[str, str | None] | None = None) -> dict[str
             if cls is None and trait not in ("ip",):
                 continue
             if i < len(args) and not args[i].text.startswith("--"):
-                text, defaulted = _expanded(args[i], args[i].text, env)
+                text, defaulted = _expanded(args[i], args[i].text, env, project)
                 i += 1
                 out[trait] = Value(_unquote(text), word.loc, words=2, defaulted=defaulted)
             continue
-        text, defaulted = _expanded(word, value, env)
+        text, defaulted = _expanded(word, value, env, project)
         out[trait] = Value(_unquote(text), word.loc, defaulted=defaulted)
     return out
 
@@ -223,6 +237,7 @@ def launches(workload: Workload) -> list[Launch]:
         # the values a shell-form start command expands its variables to (what the workload sets;
         # None: set to something the scan cannot read)
         known_env = {v.name: (None if v.value is None or v.dynamic else v.value) for v in workload.env}
+        project = dict(workload.start_env) if workload.start_env is not None else None
         traits: dict[str, Value] = {}
         token_env = env.get(known.token_env) if known.token_env else None
         if token_env is not None and token_env.value:
@@ -238,10 +253,10 @@ def launches(workload: Workload) -> list[Launch]:
             nb = env[args_env]
             # the variable's words, all located at the variable: `source` "env", not a flag to edit
             extra = _cli(list(split_words(nb.value or "", nb.loc)))
-            traits.update(_cli(args, known_env))
+            traits.update(_cli(args, known_env, project))
             traits.update({k: Value(v.text, nb.loc, "env") for k, v in extra.items()})
         else:
-            traits.update(_cli(args, known_env))
+            traits.update(_cli(args, known_env, project))
         password = traits.get("password") or traits.get("hashed_password")
         allow = traits.get("allow_root")
         out.append(Launch(loc, traits.get("ip"), traits.get(_TOKEN), password,

@@ -12,6 +12,10 @@ value with a variable is read as the shell or Compose expands it:
 `--ServerApp.token=${JUPYTER_TOKEN:-}` is the value the workload gives the
 variable, else its default, here empty (the message says "when
 `JUPYTER_TOKEN` is unset"); `${TOKEN}` with no default is unknown, not empty.
+In a compose file Compose interpolates `command:` and `entrypoint:` first, exec
+form too, with the project's `.env` (and the shell of `docker compose up`),
+never with the service's `environment:`: a `.env` beside the file that sets
+`JUPYTER_TOKEN` keeps the token.
 
 A compose service built from a scanned Dockerfile runs the image's `CMD`
 unless it overrides it (`command:`, or `entrypoint:`, which also clears the

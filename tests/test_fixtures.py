@@ -49,10 +49,11 @@ def _rule_for(folder: Path) -> Rule:
 
 
 def _inputs(folder: Path) -> list[str]:
-    """Every file in the folder but expected.yaml, golden `*.fixed` outputs and the build-context
-    files a fixture Dockerfile `COPY`s (under a `context/` folder), relative, sorted."""
+    """Every file in the folder but expected.yaml, golden `*.fixed` outputs, the build-context
+    files a fixture Dockerfile `COPY`s (under a `context/` folder) and the `.env` whose variables
+    Compose interpolates a compose file beside it with, relative, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and p.name != EXPECTED and not p.name.endswith(".fixed")
+                  if p.is_file() and p.name not in (EXPECTED, ".env") and not p.name.endswith(".fixed")
                   and CONTEXT not in p.relative_to(folder).parts[:-1])
 
 

@@ -612,6 +612,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         ports=tuple(_ports(view, base, env or {}, assumed)),
         env=(*from_files, *_env(view, base, done or {}, assumed)),  # `environment:` wins by name
         env_imports=imports,
+        start_env=tuple(sorted((env or {}).items())),
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
         privilege_drop=drop_setting(process),
