@@ -84,7 +84,8 @@ def check(paths: tuple[str, ...], reports: list[tuple[str, str]], fmt: str, outp
                                 max_bytes=max_file_size,
                                 fix_edits=bool({fmt, *(f for f, _ in reports)} & NEEDS_FIX_EDITS),
                                 values=values, sets=sets, render=render,
-                                pss=(profile, pss_version, pss_namespaces), extend_select=extend_select)
+                                pss=(profile, pss_version, pss_namespaces), extend_select=extend_select,
+                                lean=True)
     if write_baseline:
         from glmlint import baseline as baseline_file
 
@@ -131,10 +132,12 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
                max_bytes: int | None = None, fix_edits: bool = False, values: tuple[str, ...] = (),
                sets: tuple[str, ...] = (), render: bool | None = None,
                pss: tuple[str | None, str | None, bool | None] = (None, None, None),
-               keep_ir: bool = False, extend_select: tuple[str, ...] = ()) -> tuple[Report, Config]:
+               keep_ir: bool = False, extend_select: tuple[str, ...] = (),
+               lean: bool = False) -> tuple[Report, Config]:
     """Load the configuration, select the rules, scan (with progress on a terminal), and report
     unreadable files on standard error, one line each. Returns the report and the configuration.
-    `keep_ir`: the report's sources keep each file's IR (`runner.scan`)."""
+    `keep_ir`: the report's sources keep each file's IR; `lean`: the report is only written out,
+    nothing is fixed from it (`runner.scan`)."""
     import dataclasses
 
     from glmlint.runner import MAX_BYTES, scan
@@ -147,7 +150,7 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
     _collect_again()  # start-up is over: what the scan allocates per file may be garbage
     try:
         report = scan(list(paths) or ["."], rules, config=config, stdin_filename=stdin_filename,
-                      progress=progress, jobs=jobs, fix_edits=fix_edits, keep_ir=keep_ir,
+                      progress=progress, jobs=jobs, fix_edits=fix_edits, keep_ir=keep_ir, lean=lean,
                       max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
     except Exception as exc:
         if config.baseline is None:  # only a baseline file fails a scan (glmlint.baseline, imported then)

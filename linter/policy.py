@@ -21,16 +21,18 @@ from glmlint.rule import Rule
 from glmlint.results import Report, Result
 
 
-def apply(report: Report, config: Config) -> None:
+def apply(report: Report, config: Config, early: Early | None = None) -> None:
+    """`early`: what was decided file by file as the findings came in (`Early`); the findings it
+    kept are in `report.results`, and pass again."""
     if config.fix_user:
         _name_fix_user(report, config.fix_user)
     if any(r.cause is not None for r in report.results):
-        report.results = _one_per_cause(report, config)
+        report.results = _one_per_cause(report, config, early)
     # opt-in findings (`Finding.enabled_by`), and the kinds a profile takes for some rules only
     # (`essential`: GLM001's explicit root user)
     if any(r.enabled_by is not None or r.rule.kinds_reported is not None for r in report.results):
         report.results = [r for r in report.results if _wanted(r, config)]
-    _suppress(report, config.report_unused_ignores)
+    _suppress(report, config.report_unused_ignores, early)
     if report.stdin is not None:
         _map_helm_sources(report)
     _in_context(report, config)
@@ -47,7 +49,7 @@ def apply(report: Report, config: Config) -> None:
     report.problems.sort(key=lambda p: (p.path, p.line))
 
 
-def _one_per_cause(report: Report, config: Config) -> list[Result]:
+def _one_per_cause(report: Report, config: Config, early: Early | None = None) -> list[Result]:
     """Drop a finding about another file's value (`Result.cause`: the compose service built from a
     Dockerfile that starts Jupyter without a token) when that file's own finding of it is reported,
     or silenced where it is written (a suppression comment; the baseline then takes it as any other):
@@ -58,6 +60,8 @@ def _one_per_cause(report: Report, config: Config) -> list[Result]:
     place = _Place(report, config)
     fates = {key: place.silenced(r) or place.reported(r) for r in report.results
              if (key := (r.path, r.line, r.col, r.code)) in causes}
+    if early is not None:  # the findings dropped as they came in
+        fates.update((key, fate) for key, fate in early.fates.items() if key in causes)
     # a value in a file no scan reports on its own (the entrypoint script a Dockerfile copies from
     # the build context): the Dockerfile's finding of it is its own, the built service's a copy
     owners: dict[tuple[object, ...], Result] = {}
@@ -198,7 +202,7 @@ def _name_fix_user(report: Report, user: str) -> None:
                       for r in report.results]
 
 
-def _suppress(report: Report, report_unused: bool) -> None:
+def _suppress(report: Report, report_unused: bool, early: Early | None = None) -> None:
     by_path: dict[str, list[Result]] = {}
     for r in report.results:
         by_path.setdefault(r.path, []).append(r)
@@ -208,6 +212,9 @@ def _suppress(report: Report, report_unused: bool) -> None:
     for source in report.sources:
         results = by_path.pop(source.path, [])
         sups = suppress.parse(source)
+        if early is not None and source.path in early.used:  # what silenced findings as they came in
+            for s, used in zip(sups, early.used[source.path]):
+                s.used |= used
         if not sups:
             kept.extend(results)
             continue
@@ -323,3 +330,86 @@ def _in_context(report: Report, config: Config) -> None:
             ctx = place.context(r)
             report.out_of_context[ctx] = report.out_of_context.get(ctx, 0) + 1
     report.results = kept
+
+
+class Early:
+    """The project's decisions about a large scan's findings taken file by file, as each file's
+    come in (`runner.scan(lean=True)`), so that the scan keeps only the findings it reports: the
+    same filters as `apply`, in its order (the configuration's opt-in findings and profile kinds,
+    suppression comments, the file's context, `per-file-ignores`), counted as `apply` counts them.
+    What `apply` needs at the end of the scan is kept: the suppressions that silenced something (for
+    unused-suppression reports) and the fate of each dropped finding (silenced where it is, or not
+    reported there), which `_one_per_cause` reads for the findings about another file's value.
+
+    The runner leaves to `apply` the findings whose decision depends on other files: those about
+    another file's value (`Result.cause`) and the others of their file, those moved out of a
+    rendered chart or overlay, those of a file met twice or of a file an overlay's build reads."""
+
+    def __init__(self, report: Report, config: Config) -> None:
+        self.report, self.config = report, config
+        self.fates: dict[tuple[str, int, int, str], bool] = {}  # (path, line, col, code) -> silenced or reported
+        self.used: dict[str, list[set[str]]] = {}  # path -> each suppression's selectors that silenced something
+        self._place = _Place(Report(report.root, report.rules), config)
+        # what was counted for each file whose findings may be worked out again at the end of the scan
+        # (pods a Service of another file may select: `runner._finish_pooled` checks those again)
+        self._counted: dict[str, tuple[int, dict[str, int]]] = {}
+
+    def judge(self, source: SourceFile, results: list[Result]) -> list[Result]:
+        """The findings of `source` (all in it, none with a cause) that the project reports."""
+        if not results:
+            return results
+        place, config, report = self._place, self.config, self.report
+        place.disk[source.path] = (source.disk_path, source.format)
+        place.sources[source.path] = source
+        sups = suppress.parse(source)
+        place.sups[source.path] = sups
+        kept: list[Result] = []
+        fates = self.fates
+        suppressed, contexts = report.suppressed, dict(report.out_of_context)
+        for r in results:
+            key = (r.path, r.line, r.col, r.code)
+            if not _wanted(r, config):
+                fates[key] = place.silenced(r)
+                continue
+            hit = next(((s, sel) for s in sups if (sel := s.covers(r.line, r.rule)) is not None), None)
+            if hit is not None:
+                hit[0].used.add(hit[1])
+                report.suppressed += 1
+                fates[key] = True
+            elif not place.in_context(r):
+                ctx = place.context(r)
+                report.out_of_context[ctx] = report.out_of_context.get(ctx, 0) + 1
+                fates[key] = False
+            elif place.ignored(r):
+                report.suppressed += 1
+                fates[key] = False
+            else:
+                fates.pop(key, None)  # reported: the last finding at a place decides its fate, as in `apply`
+                kept.append(r)
+        if any(s.used for s in sups):
+            used = self.used.setdefault(source.path, [set() for _ in sups])
+            for mine, s in zip(used, sups):
+                mine |= s.used
+        for cache in (place.disk, place.sources, place.sups, place.roles, place.ignores):
+            cache.pop(source.path, None)  # nothing per file is kept
+        if source.pod_labels and (report.suppressed != suppressed or report.out_of_context != contexts):
+            more = {c: n - contexts.get(c, 0) for c, n in report.out_of_context.items() if n != contexts.get(c, 0)}
+            was = self._counted.get(source.path, (0, {}))
+            self._counted[source.path] = (was[0] + report.suppressed - suppressed,
+                                          {c: was[1].get(c, 0) + more.get(c, 0) for c in {*was[1], *more}})
+        return kept
+
+    def forget(self, path: str) -> None:
+        """What was decided about the findings of `path`, undone: they are worked out again and judged
+        at the end of the scan (`apply`)."""
+        suppressed, contexts = self._counted.pop(path, (0, {}))
+        self.report.suppressed -= suppressed
+        for ctx, n in contexts.items():
+            left = self.report.out_of_context[ctx] - n
+            if left:
+                self.report.out_of_context[ctx] = left
+            else:
+                del self.report.out_of_context[ctx]
+        self.used.pop(path, None)
+        for key in [key for key in self.fates if key[0] == path]:
+            del self.fates[key]

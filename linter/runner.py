@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -314,7 +315,7 @@ def _checked_through_builds(report: Report, cands: list[Any]) -> None:
 def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes: int = MAX_BYTES,
          config: Config | None = None, stdin_filename: str | None = None,
          progress: Callable[[int, int], None] | None = None, jobs: int = 1, fix_edits: bool = False,
-         keep_ir: bool = False) -> Report:
+         keep_ir: bool = False, lean: bool = False) -> Report:
     """Scan `paths` (`-` is standard input, reported as `stdin_filename`).
 
     The stages, in order (docs/architecture.md): discover the candidate files;
@@ -333,33 +334,35 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     edits from). Otherwise each file's IR is dropped once its findings are out
     (`slimmed`), in a worker or in this process alike, except for the files the
     cross-file link needs: the scan's memory does not grow with the IR of the tree.
+    `lean` (what `glmlint check` asks: the report is written out and nothing is fixed from it):
+    in a large scan, each finding's fix keeps its title and safety (`results.lean_fix`), not
+    the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     cands = _discover(paths, report.root, config, stdin_filename)
     files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
-    if fix_edits and not any(c.path == "-" for c in files):
-        from glmlint import policy
-        from glmlint.config import Config
+    from glmlint import policy
+    from glmlint.config import Config
 
+    # a lean scan's findings are judged file by file as they come in (`policy.Early`)
+    early = policy.Early(report, config or Config()) if lean else None
+    if fix_edits and not any(c.path == "-" for c in files):
         # verify only the fixes of findings the policy can report (`policy.Shown`)
         fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
     if workers > 1:
-        per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress)
+        per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
     else:
         with _builds_ahead(files, jobs):
             if keep_ir or len(files) < POOL_MIN_FILES or any(c.path == "-" for c in files):
                 per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
             else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
-                per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress)
+                per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress, early)
     _gather(report, per_source)
     _checked_through_builds(report, cands)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
-    from glmlint import policy
-    from glmlint.config import Config
-
-    policy.apply(report, config or Config())
+    policy.apply(report, config or Config(), early)
     return report
 
 
@@ -443,12 +446,20 @@ def _pump_builds(cands: list[Any]) -> Callable[[], None] | None:
 
 def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
                   max_bytes: int, workers: int, fix_edits: bool,
-                  progress: Callable[[int, int], None] | None) -> PerSource:
+                  progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
     """Stage 2 in `workers` processes (1: in this process, one file after the other): each file is
-    parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`)."""
+    parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`).
+    `early` (a lean scan, `policy.Early`): each file's findings are judged as they come in."""
     outcomes = (_pooled(files, report.rules, max_bytes, workers, fix_edits) if workers > 1
                 else _in_process(files, report.rules, max_bytes, fix_edits))
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
+    fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
+    # the files whose findings wait for the whole scan: met twice, or read by an overlay's build
+    waits: set[str] = set()
+    if early is not None:
+        shown = Counter(c.display for c in files)
+        waits = {d for d, n in shown.items() if n > 1} | {f for c in files for f in c.covers}
+        del shown
     for done, cand in enumerate(cands):
         if progress is not None:
             progress(done, len(cands))
@@ -459,27 +470,41 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
             continue
         out = next(outcomes)
         if isinstance(out[0], SourceFile):
+            if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
+                out[0].disk_path, out[0].path = cand.path, cand.display
             if out[1] is not None:  # its findings, as they come: the packed rows are not kept
-                out = (out[0], _unpacked(out[1], report.rules), out[2])
+                # (no problems: the shared `()`, not an empty list per file)
+                results = _unpacked(out[1], report.rules, cand.display, fixes)
+                if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+                    results = _judged(early, out[0], results)
+                out = (out[0], results, out[2] or ())
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
         progress(len(cands), len(cands))
     outcomes.close()  # every outcome is in: stop the pool
-    return _finish_pooled(report, checked, max_bytes, fix_edits)
+    return _finish_pooled(report, checked, max_bytes, fix_edits, fixes, early, waits)
 
 
 def _gather(report: Report, per_source: PerSource) -> None:
-    """Stage 3: every file's findings and problems into the report, each finding once."""
-    seen = set()
-    for results, problems in per_source:
+    """Stage 3: every file's findings and problems into the report, each finding once.
+
+    Only a finding that another file's may repeat is remembered for the whole scan: one moved out
+    of a rendered chart or overlay (`rendered_from`), one of a file met twice; the others, which
+    are in their own file and keyed by their message, only while their file's are gathered."""
+    seen: set[tuple[str, int, int, str, str]] = set()  # for the whole scan
+    paths = Counter(s.path for s in report.sources)
+    for source, (results, problems) in zip(report.sources, per_source):
         report.problems.extend(problems)
+        mine: set[tuple[str, int, int, str, str]] = set()  # this file's own
+        twice = paths[source.path] > 1
         for r in results:
             # a template or base line rendered into several objects (overlays, loops) is one finding;
             # one not placed at its line (`Result.unmapped`) is told apart by its message
             key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None or r.unmapped else "")
-            if key not in seen:
-                seen.add(key)
+            keys = seen if twice or r.rendered_from is not None or r.path != source.path or not key[4] else mine
+            if key not in keys:
+                keys.add(key)
                 report.results.append(r)
 
 
@@ -607,7 +632,12 @@ class CheckedFile(SourceFile):
 
     def __setstate__(self, state: list[Any]) -> None:
         for f, value in zip(dataclasses.fields(self), state):
-            setattr(self, f.name, value)
+            setattr(self, f.name, value if value or f.name != "assumed" else _NO_ASSUMED)
+
+
+# the `assumed` of a CheckedFile that has none (all but a few): one shared empty dict, never written
+# (only the compose parser fills `assumed`, on the SourceFile it builds)
+_NO_ASSUMED: dict[tuple[int, int], tuple[str, ...]] = {}
 
 
 def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
@@ -628,17 +658,63 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
                        bindings=source.bindings or (), accounts=source.accounts or (),  # type: ignore[arg-type]
                        pods=source.pods or (), services=source.services or (),  # type: ignore[arg-type]
                        _labels=source.pod_labels or None, reads=source.reads or (),  # type: ignore[arg-type]
-                       json=source.json, suppressions=sups or ())  # type: ignore[arg-type]
+                       json=source.json, suppressions=sups or (),  # type: ignore[arg-type]
+                       assumed=_NO_ASSUMED)
 
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
 _RULE_AT = _RESULT_FIELDS.index("rule")
 
 
-def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule]) -> list[Result]:
-    """A worker's findings of one file as results (their rule by its index in `rules`)."""
+def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
+              fixes: dict[tuple[Any, ...], Any] | None = None) -> list[Result]:
+    """A worker's findings of one file as results (their rule by its index in `rules`); those at
+    `path` (the file's own name) name it with that string; `fixes`: a lean scan's (`_lean`)."""
     at = _RESULT_FIELDS.index("rule")
-    return [Result(*p[:at], rules[p[at]], *p[at + 1:]) for p in packed]
+    out = [Result(p[0] if p[0] != path else path, *p[1:at], rules[p[at]], *p[at + 1:]) for p in packed]
+    return _lean(out, fixes) if fixes is not None else out
+
+
+def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]]) -> set[int]:
+    """The indexes of `sources` that `link.exposed_elsewhere(source, services)` holds for (a Service of
+    another file selects one of their pods), each Service looked up by a label it selects on rather
+    than each file tried against every Service of the tree."""
+    by_label: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    for path, e in services:
+        if e.selector:  # a Service with no selector selects nothing
+            by_label.setdefault(e.selector[0], []).append((path, e))
+    if not by_label:
+        return set()
+    out = set()
+    for i, src in enumerate(sources):
+        if src.format is not Format.KUBERNETES:
+            continue
+        if any(path != src.path and e.selects(ns, labels)
+               for ns, labels in src.pod_labels for label in labels for path, e in by_label.get(label, ())):
+            out.add(i)
+    return out
+
+
+def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
+    """`source`'s findings that the project reports (`policy.Early.judge`), each once; all of them,
+    to be judged at the end of the scan, when one is about another file or not in this file."""
+    mine: set[tuple[str, int, int, str, str]] = set()
+    once = []
+    for r in results:
+        if r.cause is not None or r.path != source.path or r.rendered_from is not None or not r.message:
+            return results  # `policy.apply` decides, once every file's findings are in
+        key = (r.path, r.line, r.col, r.code, r.message)  # one finding once, as `_gather` keeps them
+        if key not in mine:
+            mine.add(key)
+            once.append(r)
+    return early.judge(source, once)
+
+
+def _lean(results: list[Result], fixes: dict[tuple[Any, ...], Any]) -> list[Result]:
+    """`results` with their fixes as a lean scan keeps them (`results.lean_fix`)."""
+    from glmlint.results import lean_fix
+
+    return [dataclasses.replace(r, fix=lean_fix(r.fix, fixes)) if r.fix is not None else r for r in results]
 
 
 def _values(r: Result) -> tuple[Any, ...]:
@@ -694,9 +770,12 @@ def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_e
 
 
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
-                   max_bytes: int, fix_edits: bool) -> list[tuple[list[Result], list[Problem]]]:
-    """Link what needs linking, check it here, and rebuild the workers' results; per source, in order."""
-    from glmlint.link import (dockerfiles, exposed_elsewhere, exposures, image_key, images_for, link, link_cluster,
+                   max_bytes: int, fix_edits: bool,
+                   fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
+                   waits: set[str] | frozenset[str] = frozenset()) -> list[tuple[list[Result], list[Problem]]]:
+    """Link what needs linking, check it here, and rebuild the workers' results; per source, in order.
+    `fixes`: a lean scan (`scan(lean=True)`): its fixes, one of each; the linked IR is not kept."""
+    from glmlint.link import (dockerfiles, exposures, image_key, images_for, link, link_cluster, link_services,
                               wanted)
 
     rules = report.rules
@@ -705,7 +784,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     built: list[SourceFile] = []
     # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
     services = exposures(report.sources)
-    recheck = {i for i, s in enumerate(report.sources) if services and exposed_elsewhere(s, services)}
+    recheck = _exposed_elsewhere(report.sources, services)
     if images or recheck:
         for i, (cand, (got, _packed, _problems)) in enumerate(entries):
             assert isinstance(got, SourceFile)
@@ -715,7 +794,12 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 if isinstance(full, SourceFile):
                     report.sources[i] = full
         built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
-        link(report.sources + built)
+        # `link(report.sources + built)`, by part: a Service exposes only the pods of `recheck`, so
+        # that only those and the files with Services are looked at (not every file against every
+        # Service); the images and the cluster objects as `link` links them
+        link_services([s for i, s in enumerate(report.sources) if i in recheck or s.services])
+        link_cluster(report.sources + built)
+        link([s for s in report.sources + built if s.format in (Format.DOCKERFILE, Format.COMPOSE)])
     else:
         link_cluster(report.sources)
     index = dockerfiles(report.sources + built) if fix_edits and images else {}
@@ -723,11 +807,14 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     out: list[tuple[list[Result], list[Problem]]] = []
     for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
         if packed is None or i in recheck:
-            out.append(run_rules(source, rules, fix_edits, images_for(source, index)))
-            report.sources[i] = slimmed(source, keep_ir=True)  # linked here: its linked IR is kept
+            if early is not None and packed is not None:
+                early.forget(source.path)  # its findings as its worker found them, decided about above
+            results, problems = run_rules(source, rules, fix_edits, images_for(source, index))
+            out.append((_lean(results, fixes) if fixes is not None else results, problems))
+            report.sources[i] = slimmed(source, keep_ir=fixes is None)  # linked here: its linked IR is kept
             continue
         if source.workloads:  # an image compose files here are built from: kept for their fixes
-            report.sources[i] = slimmed(source, keep_ir=True)
+            report.sources[i] = slimmed(source, keep_ir=fixes is None)
         results = packed  # unpacked as it came (`_check_pooled`)
         if scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
@@ -738,7 +825,13 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 if isinstance(full, SourceFile):
                     link_cluster(report.sources, targets=[full])
                     linked, more = run_rules(full, scan_wide, fix_edits)
+            if fixes is not None:
+                linked = _lean(linked, fixes)
+            if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+                linked = _judged(early, source, linked)
             results.extend(linked)
-            problems = problems + more
+            problems = [*problems, *more]
         out.append((results, problems))
+    if fixes is not None:
+        report.linked = []  # read to link the compose files checked above, nothing to fix from
     return out

@@ -2,7 +2,9 @@
 and reports what a scan that keeps every file's IR reports."""
 from __future__ import annotations
 
-from glmlint import runner
+import pytest
+
+from glmlint import results, runner
 from glmlint.registry import builtin_rules
 
 from tests.test_pool import as_data, pool_runs  # noqa: F401 (a fixture)
@@ -54,3 +56,99 @@ def test_a_checked_file_holds_no_empty_containers_of_its_own(tmp_path, monkeypat
     shared = tuple()
     assert all(c is shared for c in empty)  # the one shared empty tuple: nothing allocated per file
     assert plain.pod_labels == set()  # none kept: computed (empty) when asked
+
+
+def report_data(report: runner.Report) -> dict[str, object]:
+    """What every reporter reads of a report: findings (fix by title and safety), problems, counts."""
+    return {"results": [(r.path, r.line, r.col, r.code, r.message, r.workload, r.cause, r.edits,
+                         None if r.fix is None else (str(r.fix.safety), r.fix.title)) for r in report.results],
+            "problems": report.problems, "files_scanned": report.files_scanned,
+            "counts": (report.suppressed, report.baselined, report.out_of_context),
+            "sources": [(s.path, s.format, s.disk_path) for s in report.sources]}
+
+
+def test_a_lean_scan_reports_what_a_full_scan_reports(tmp_path, monkeypatch, pool_runs):  # noqa: F811
+    tree(tmp_path)
+    (tmp_path / "k0.yaml").write_text((tmp_path / "k0.yaml").read_text() + "# glmlint: ignore=GLM003\n")
+    rules = builtin_rules()
+    full = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)  # small: every file's IR kept
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for jobs in (1, 2):
+        for edits in (False, True):
+            lean = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs, fix_edits=edits, lean=True)
+            assert report_data(lean) == report_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path),
+                                                                jobs=jobs, fix_edits=edits))
+            if not edits:
+                assert report_data(lean) == report_data(full)
+            assert not any(s.workloads for s in lean.sources) and not lean.linked  # no IR kept
+            fixes = [r.fix for r in lean.results if r.fix is not None]
+            assert fixes and all(isinstance(i, results.FixTitle) for f in fixes for i in f.intents)
+            # one object per distinct fix (title and safety)
+            assert len({id(f) for f in fixes}) == len({(f.title, f.safety) for f in fixes})
+    assert len(pool_runs) == 4  # jobs=2: the lean scans and the full ones
+
+
+def test_a_lean_fix_names_the_fix_user_as_the_full_one_does():
+    from glmlint.ir import Loc, Setting
+    from glmlint.rule import FIX_USER, Fix, FixSafety, set_value
+
+    intent = set_value(Setting(None, Loc(1)), "user", FIX_USER, title=f"Set `USER {FIX_USER}`")
+    fix = Fix((intent, set_value(Setting(None, Loc(2)), "x", 1, title="")), FixSafety.UNSAFE, user="2000")
+    kept: dict = {}
+    lean = results.lean_fix(fix, kept)
+    assert (lean.title, lean.safety, lean.user) == (fix.title, fix.safety, "2000") == ("Set `USER 2000`",
+                                                                                    FixSafety.UNSAFE, "2000")
+    assert lean.title_for("3000") == fix.title_for("3000")
+    assert results.lean_fix(fix, kept) is lean
+
+
+JUPYTER_CMD = 'CMD ["jupyter"'
+
+
+@pytest.mark.parametrize("case", ["plain", "ignores", "context", "suppressed", "suppressed-context", "twice",
+                                  "baseline", "unused", "fix-user"])
+def test_a_lean_scan_judges_each_file_as_the_end_of_a_scan_does(tmp_path, monkeypatch, case):
+    """The project's policy taken file by file as findings come in (`policy.Early`) decides what the
+    whole-scan policy decides: counts, one finding per root cause, unused suppressions, baseline."""
+    from glmlint import baseline
+    from glmlint.config import Config
+
+    from tests.test_one_per_cause import JUPYTER
+    from tests.test_one_per_cause import tree as cause_tree
+
+    dockerfile = JUPYTER
+    if case.startswith("suppressed") or case == "unused":
+        dockerfile = JUPYTER.replace(JUPYTER_CMD, "# glmlint: ignore[GLM005]\n    " + JUPYTER_CMD)
+    where = "tests/nb" if case.endswith("context") else "nb"
+    cause_tree(tmp_path, dockerfile, dir=where, more=3)
+    (tmp_path / "more").mkdir()
+    tree(tmp_path / "more")  # pods, a Service, a compose file built from a Dockerfile
+    (tmp_path / "more" / "k1.yaml").write_text((tmp_path / "more" / "k1.yaml").read_text()
+                                               + "# glmlint: ignore[GLM003]\n# glmlint: ignore\n")
+    (tmp_path / "tests").mkdir(exist_ok=True)
+    (tmp_path / "tests" / "k.yaml").write_text((tmp_path / "more" / "k0.yaml").read_text())
+    # pods the LoadBalancer of `more/lb.yaml` selects: checked again once every file is in
+    exposed = ("apiVersion: v1\nkind: Pod\nmetadata: {name: e, labels: {app: x}}\nspec: {containers: [{name: c, "
+               "image: busybox, securityContext: {privileged: true}}]}  # glmlint: ignore[GLM003]\n")
+    (tmp_path / "more" / "exposed.yaml").write_text(exposed)
+    (tmp_path / "tests" / "exposed.yaml").write_text(exposed)
+    settings: dict = {"base": str(tmp_path), "report_unused_ignores": case == "unused"}
+    if case == "ignores":
+        settings["per_file_ignores"] = (("nb/Dockerfile", ("GLM005",)), ("more/k*.yaml", ("GLM003",)))
+    if case.endswith("context"):
+        settings["contexts"] = (("tests", ("misconfiguration",)),)
+    if case == "fix-user":
+        settings["fix_user"] = "2000"
+    paths = [str(tmp_path)] + ([str(tmp_path / "more" / "k0.yaml")] if case == "twice" else [])
+    rules = builtin_rules()
+    if case == "baseline":
+        recorded = runner.scan(paths, rules, root=str(tmp_path), config=Config(**settings))
+        baseline.write(str(tmp_path / "b.json"), recorded.results[::2], str(tmp_path))
+        settings["baseline"] = str(tmp_path / "b.json")
+    config = Config(**settings)
+    full = report_data(runner.scan(paths, rules, root=str(tmp_path), config=config))
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for jobs in (1, 2):
+        lean = runner.scan(paths, rules, root=str(tmp_path), config=config, jobs=jobs, lean=True)
+        assert report_data(lean) == full
+    assert full["results"]
