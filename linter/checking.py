@@ -138,12 +138,12 @@ def scan_paths(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[st
     unreadable files on standard error, one line each. Returns the report and the configuration.
     `keep_ir`: the report's sources keep each file's IR; `lean`: the report is only written out,
     nothing is fixed from it (`runner.scan`)."""
-    import dataclasses
+    from glmlint import records
 
     from glmlint.runner import MAX_BYTES, scan
 
     config, rules = settings(config_path, select, ignore, pss, paths, stdin_filename, extend_select)
-    config = dataclasses.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores,
+    config = records.replace(config, baseline=baseline, report_unused_ignores=report_unused_ignores,
                                  helm_value_files=values, helm_set=config.helm_set + sets,
                                  render=config.render if render is None else render)
     progress = _Progress.on_terminal()
@@ -178,7 +178,7 @@ def settings(config_path: str | None, select: tuple[str, ...] = (),
     """The configuration (`--config`, or found upward from the working directory) and the rules to
     run, for every command that scans; a bad file or selector exits 2 with a one-line error.
     `pss` holds `--profile`, `--pss-version` and `--pss-namespaces` (None: the config's)."""
-    import dataclasses
+    from glmlint import records
 
     from glmlint.config import ConfigError, check_pss_version, resolve
     from glmlint.profiles import ProfileError, get
@@ -195,7 +195,7 @@ def settings(config_path: str | None, select: tuple[str, ...] = (),
         changes = {k: v for k, v in (("profile", profile), ("pss_version", pss_version),
                                      ("pss_namespaces", pss_namespaces)) if v is not None}
         if changes:
-            config = dataclasses.replace(config, **changes)
+            config = records.replace(config, **changes)
         rules = config.rules(available, _split(select), _split(ignore), _split(extend_select))
     except (ConfigError, RuleError, ProfileError) as exc:
         _fail(str(exc))

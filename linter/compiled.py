@@ -1,5 +1,10 @@
 """Start-up: the methods `@dataclass` writes for glmlint's classes, compiled once and kept.
 
+glmlint's own classes no longer use it: they are `glmlint.records` dataclasses, whose
+`__init__`s are compiled ahead of time and which import no `dataclasses` at run time;
+nothing imports this module in a run (it stays for code that still declares classes with
+the standard library's `@dataclass` in a `glmlint.*` module).
+
 `dataclasses` writes the source of each class's `__init__`, `__repr__`, `__eq__`,
 `__hash__`, `__setattr__`... and compiles it with `exec` every time the class is
 defined, that is in every process. glmlint defines about 75 dataclasses on a

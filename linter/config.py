@@ -24,13 +24,13 @@ missing-cap-drop = "error"
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
+from glmlint import records
+from glmlint.records import dataclass, field
 from glmlint.rule import Rule, Severity
 
 CONFIG_NAMES = (".glmlint.toml", ".glmlint.yaml", ".glmlint.yml", "pyproject.toml")
@@ -111,7 +111,7 @@ class Config:
         for rule in chosen:
             for sel, severity in self.severity:  # the last matching override wins
                 if matches(rule, sel):
-                    rule = dataclasses.replace(rule, severity=severity)
+                    rule = records.replace(rule, severity=severity)
             out.append(rule)
         return out
 

@@ -19,8 +19,8 @@ rule and place (each is suppressed, baselined and fixed on its own).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from glmlint.records import dataclass, field
 from glmlint.rule import Kind, Risk
 from glmlint.runner import Result
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from glmlint import gitignore
 from glmlint.parsers import detect
+from glmlint.records import dataclass
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
              ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "site-packages", ".terraform"}
@@ -140,7 +140,7 @@ def _chart_above(path: str) -> bool:
 def _units(cands: list[Candidate], root: str) -> list[Candidate]:
     """Kustomize overlays as candidates: the roots (no other overlay in the walk builds on them), each
     knowing the files its build reads. A base or component is built as part of its overlays."""
-    import dataclasses
+    from glmlint import records
 
     from glmlint import kustomize
 
@@ -160,7 +160,7 @@ def _units(cands: list[Candidate], root: str) -> list[Candidate]:
             k = kustomize.read(c.path)
             if c.path in bases or (k is not None and k.kind == "Component"):
                 continue
-            c = dataclasses.replace(c, covers=tuple(sorted(shown[f] for f in reads[c.path] if f in shown)))
+            c = records.replace(c, covers=tuple(sorted(shown[f] for f in reads[c.path] if f in shown)))
         out.append(c)
     return out
 

@@ -35,7 +35,8 @@ list field (a mount's read-only key).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from glmlint.records import dataclass
+
 
 # -- how a value is read (each parser implements these in its syntax) ----------------------
 BOOL = "bool"  # true when written true (compose also `yes`/`on`/`1` strings; `docker run --x`, `--x=true`)

@@ -51,9 +51,9 @@ class SourceMap:
 import os  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 
+from glmlint.records import dataclass, field  # noqa: E402
 from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find  # noqa: E402
 
 RELEASE = "release-name"

@@ -22,7 +22,8 @@ above.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from glmlint.records import dataclass
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

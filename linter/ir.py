@@ -12,10 +12,9 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-import glmlint.compiled  # noqa: F401  # before any dataclass: their methods compile from kept code
+from glmlint.records import dataclass, field
 
 T = TypeVar("T")
 

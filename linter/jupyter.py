@@ -22,10 +22,10 @@ import ast
 import functools
 import json
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from glmlint.ir import Command, Loc, Word, Workload, is_all_interfaces, truthy
+from glmlint.records import dataclass
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import Family, Service

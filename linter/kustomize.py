@@ -16,10 +16,10 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from glmlint.helm import RenderError
+from glmlint.records import dataclass, field
 from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find, longest, place
 
 FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

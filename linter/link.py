@@ -16,11 +16,11 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import posixpath
 from typing import Any
 
+from glmlint import records
 from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
                         SourceFile, Word, Workload)
 
@@ -211,7 +211,7 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
                                             origin=f"{image.path}:{drop.loc.line}" if drop.origin is None
                                             else drop.origin)
     changes["files"] = image_files + tuple(file_writes(process))
-    return dataclasses.replace(service, **changes)
+    return records.replace(service, **changes)
 
 
 def _shell_form(words: tuple[Word, ...]) -> bool:
@@ -228,8 +228,7 @@ def stamp(value: Any, file: str) -> Any:
     names = _FIELD_NAMES.get(type(value))
     if names is None:
         names = _FIELD_NAMES[type(value)] = (
-            tuple(f.name for f in dataclasses.fields(value))
-            if dataclasses.is_dataclass(value) and not isinstance(value, type) else ())
+            records.fields(value) if records.is_record(value) else ())
     if names:
         changes = {}
         for name in names:
@@ -237,7 +236,7 @@ def stamp(value: Any, file: str) -> Any:
             new = stamp(old, file)
             if new is not old:
                 changes[name] = new
-        return dataclasses.replace(value, **changes) if changes else value
+        return records.replace(value, **changes) if changes else value
     return value
 
 
@@ -315,7 +314,7 @@ def aggregate(roles: list[Role]) -> list[Role]:
                                  for r in other.rules)
                 if other.aggregation is not None:
                     todo.append(other)
-        out.append(dataclasses.replace(role, aggregated=tuple(collected)))
+        out.append(records.replace(role, aggregated=tuple(collected)))
     return out
 
 
@@ -364,4 +363,4 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                      if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
         grants.append(Grant(b, role))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
-    return dataclasses.replace(pod, account=account, grants=tuple(grants))
+    return records.replace(pod, account=account, grants=tuple(grants))

@@ -18,16 +18,16 @@ a parse problem shown as one diagnostic, never a crash.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from glmlint import __version__
+from glmlint import records
+from glmlint.records import dataclass, field
 
 DEBOUNCE = 0.05  # seconds: while typing, a buffer is checked at most once per this (a check takes ~5 ms)
 SOURCE = "glmlint"
@@ -142,9 +142,9 @@ def lint_rendered(unit: Any, path: str, root: str, config: Any, rules: list[Any]
         if r.path == display:
             here.append(r)
         elif at is not None:
-            here.append(dataclasses.replace(r, path=display, line=at[0], col=at[1], edits=None))
+            here.append(records.replace(r, path=display, line=at[0], col=at[1], edits=None))
     report.results = here
-    report.problems = [p if p.path != unit.display else dataclasses.replace(p, path=display, line=1)
+    report.problems = [p if p.path != unit.display else records.replace(p, path=display, line=1)
                        for p in report.problems if p.path in (display, unit.display)]
     return report
 

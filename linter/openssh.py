@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives
+from glmlint.records import dataclass
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import Service

@@ -11,10 +11,10 @@ same findings.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 
 from glmlint import suppress
+from glmlint import records
 from glmlint.config import Config
 from glmlint.ir import Format, Problem, SourceFile
 from glmlint.rule import Rule
@@ -198,7 +198,7 @@ def _name_fix_user(report: Report, user: str) -> None:
 
     if user == DEFAULT_FIX_USER:
         return
-    report.results = [dataclasses.replace(r, fix=dataclasses.replace(r.fix, user=user)) if r.fix is not None else r
+    report.results = [records.replace(r, fix=records.replace(r.fix, user=user)) if r.fix is not None else r
                       for r in report.results]
 
 
@@ -298,7 +298,7 @@ def _map_helm_sources(report: Report) -> None:
     for r in report.results:
         path, line = moved(r.path, r.line)
         # a fix's edits are in the rendered stream, not in the template the finding now points to
-        results.append(dataclasses.replace(r, path=path, line=line, edits=None) if path != r.path else r)
+        results.append(records.replace(r, path=path, line=line, edits=None) if path != r.path else r)
     report.results = results
     problems = []
     for p in report.problems:

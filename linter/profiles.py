@@ -10,10 +10,10 @@ docs/profiles.md is the user's page; docs/architecture.md says how to add one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glmlint.ir import Format
+from glmlint.records import dataclass, field
 from glmlint.rule import Rule
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Profile:
 
     def rules(self, available: list[Rule], config: Config | None = None) -> list[Rule]:
         """The profile's rules among `available`, with the parameters it gives them."""
-        import dataclasses
+        from glmlint import records
 
         if self.build is not None:
             chosen = self.build(available, config)
@@ -62,20 +62,20 @@ class Profile:
         for rule in chosen:
             formats = rule.formats & self.formats
             if formats:
-                out.append(dataclasses.replace(rule, formats=formats) if formats != rule.formats else rule)
+                out.append(records.replace(rule, formats=formats) if formats != rule.formats else rule)
         return out
 
     def _narrowed(self, rule: Rule) -> Rule:
         """A rule taken for some of its findings' kinds only (GLM001, a hardening rule whose
         explicit root user is a misconfiguration, in `essential`) reports only those."""
-        import dataclasses
+        from glmlint import records
 
         from glmlint.registry import matches
 
         if not self.kinds or any(matches(rule, s) for s in self.select):
             return rule
         kinds = frozenset(k for k in rule.kinds if str(k) in self.kinds)
-        return rule if kinds == rule.kinds else dataclasses.replace(rule, kinds_reported=kinds)
+        return rule if kinds == rule.kinds else records.replace(rule, kinds_reported=kinds)
 
     def context_table(self) -> dict[str, tuple[str, ...]]:
         from glmlint.context import CONTEXTS, KINDS

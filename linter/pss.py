@@ -22,8 +22,9 @@ each workload is judged by the `pod-security.kubernetes.io/enforce` level and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from glmlint.records import dataclass
 
 if TYPE_CHECKING:
     from glmlint.ir import Workload
@@ -244,21 +245,21 @@ _UNKNOWN = object()
 
 def profile_rules(level: str, version: int, rules: list[Rule]) -> list[Rule]:
     """The rules (with their target) that reproduce the admission verdict at `level` and `version`."""
-    import dataclasses
+    from glmlint import records
 
     wanted = {RULES[c] for c in active(level, version)}
     target = Target(level, min(version, LATEST))
-    return [dataclasses.replace(r, params=target) if r.params is not None else r
+    return [records.replace(r, params=target) if r.params is not None else r
             for r in rules if r.code in wanted]
 
 
 def namespace_rules(namespaces: tuple[tuple[str, str, int], ...], rules: list[Rule]) -> list[Rule]:
     """Every PSS rule, judging each workload by its namespace's enforce labels."""
-    import dataclasses
+    from glmlint import records
 
     target = Target(namespaces=namespaces)
     codes = set(RULES.values())
-    return [dataclasses.replace(r, params=target) for r in rules if r.code in codes and r.params is not None]
+    return [records.replace(r, params=target) for r in rules if r.code in codes and r.params is not None]
 
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"

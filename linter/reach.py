@@ -17,9 +17,9 @@ loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.l
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from glmlint.ir import Loc, Port, Workload, is_all_interfaces
+from glmlint.records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

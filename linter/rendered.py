@@ -19,8 +19,9 @@ from __future__ import annotations
 import bisect
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from glmlint.records import dataclass, field
 
 # A key path element: a mapping key, a list index, or ("name", value) for a list item with a name.
 Key = Any

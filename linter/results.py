@@ -6,12 +6,12 @@ Below the scan (`glmlint.runner`), the fix engine and the policy, which all take
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from glmlint import records
 from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
+from glmlint.records import dataclass, field
 from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any]
     got = source.origins.locate(r.line, r.col)
     if got is None:
         where = source.origins.fallback(r.line)
-        return dataclasses.replace(r, path=where.path, line=where.line, col=where.col, fix=None, edits=None,
+        return records.replace(r, path=where.path, line=where.line, col=where.col, fix=None, edits=None,
                                    message=f"{r.message} ({where.detail})", rendered_from=source.path,
                                    unmapped=True)
     place, related = got
@@ -228,7 +228,7 @@ def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any]
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""
     edit = value_edit(r, place, related) if value_edit is not None else None
-    return dataclasses.replace(r, path=place.path, line=place.line, col=place.col, message=message,
+    return records.replace(r, path=place.path, line=place.line, col=place.col, message=message,
                                fix=r.fix if edit is not None and edit.edit is not None else None, edits=None,
                                value_edit=edit,
                                related=tuple((p.path, p.line, p.col, p.note) for p in related),

@@ -5,10 +5,10 @@ import enum
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any, Union
 
 from glmlint.ir import Format, Item, Loc, Mount, Port, Setting, SourceFile, Workload, formats_read
+from glmlint.records import dataclass, field
 
 
 class Severity(str, enum.Enum):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import os
 import re
@@ -10,14 +9,15 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from glmlint import records
 from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
+from glmlint.records import dataclass
 from glmlint.results import FixEdit, Report, Result, _evaluate, evaluate, moved, result_of
 from glmlint.rule import Finding, Rule
 
@@ -263,7 +263,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
         shown = fix_edits if callable(fix_edits) else None
         edits = verified_edits(source, list(rules), found, list(images),
                                shown=(lambda r: shown(source, r)) if shown is not None else None)
-        results = [dataclasses.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
+        results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
     if source.origins is not None:  # a rendered chart or overlay: moved to the files a user edits
@@ -296,7 +296,7 @@ def _with_render_options(cands: list[Any], root: str, config: Config | None) -> 
     opts = RenderOptions(root, config.render_failures,
                          HelmOptions(values=config.helm_value_files, set=config.helm_set,
                                      chart_values=config.helm_values))
-    return [dataclasses.replace(c, options=opts) if not isinstance(c, tuple) and c.hint in RENDERED else c
+    return [records.replace(c, options=opts) if not isinstance(c, tuple) and c.hint in RENDERED else c
             for c in cands]
 
 
@@ -628,11 +628,11 @@ class CheckedFile(SourceFile):
 
     # pickled as its fields, the text as kept (not read from disk in the worker)
     def __getstate__(self) -> list[Any]:
-        return [self._text if f.name == "text" else getattr(self, f.name) for f in dataclasses.fields(self)]
+        return [self._text if f == "text" else getattr(self, f) for f in records.fields(self)]
 
     def __setstate__(self, state: list[Any]) -> None:
-        for f, value in zip(dataclasses.fields(self), state):
-            setattr(self, f.name, value if value or f.name != "assumed" else _NO_ASSUMED)
+        for f, value in zip(records.fields(self), state):
+            setattr(self, f, value if value or f != "assumed" else _NO_ASSUMED)
 
 
 # the `assumed` of a CheckedFile that has none (all but a few): one shared empty dict, never written
@@ -662,7 +662,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
                        assumed=_NO_ASSUMED)
 
 
-_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(Result))
+_RESULT_FIELDS = records.fields(Result)
 _RULE_AT = _RESULT_FIELDS.index("rule")
 
 
@@ -714,7 +714,7 @@ def _lean(results: list[Result], fixes: dict[tuple[Any, ...], Any]) -> list[Resu
     """`results` with their fixes as a lean scan keeps them (`results.lean_fix`)."""
     from glmlint.results import lean_fix
 
-    return [dataclasses.replace(r, fix=lean_fix(r.fix, fixes)) if r.fix is not None else r for r in results]
+    return [records.replace(r, fix=lean_fix(r.fix, fixes)) if r.fix is not None else r for r in results]
 
 
 def _values(r: Result) -> tuple[Any, ...]:

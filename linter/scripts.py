@@ -14,9 +14,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from glmlint.ir import Command, Word
+from glmlint.records import dataclass
 from glmlint.shell import SHELLS
 
 _PYTHON = re.compile(r"^(?:python|pypy)[0-9.]*$")

@@ -20,9 +20,9 @@ and `adduser` create. Sources: https://www.sudo.ws/docs/man/sudoers.man/
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from glmlint.ir import Command, FileWrite, Loc, Workload
+from glmlint.records import dataclass
 
 MAIN = "/etc/sudoers"
 DROPIN = "/etc/sudoers.d/"

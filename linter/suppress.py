@@ -19,9 +19,9 @@ own makes the scan skip the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from glmlint.ir import Format, Problem, SourceFile
+from glmlint.records import dataclass, field
 from glmlint.rule import Rule, Severity
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*glmlint:\s*(?P<kind>ignore|skip-file)\b(?:\[(?P<rules>[^\]]*)\])?")

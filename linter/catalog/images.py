@@ -7,10 +7,10 @@ The data file is read once, on the first query, from its generated JSON twin
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 from glmlint.catalog import glob_match, load_data
+from glmlint.records import dataclass
 
 DATA = "images.yaml"
 

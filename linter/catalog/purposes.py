@@ -4,11 +4,11 @@ without a fix for them, saying why. The data is read once, on the first query.""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 from glmlint.catalog import load_data
 from glmlint.ir import Workload
+from glmlint.records import dataclass
 
 DATA = "purposes.yaml"
 

@@ -3,10 +3,10 @@ CIS Docker / Kubernetes Benchmark recommendations and CWE. Read once, on first u
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 from glmlint.catalog import load_data
+from glmlint.records import dataclass
 
 DATA = "standards.yaml"
 

@@ -21,9 +21,9 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from glmlint.records import dataclass
 from glmlint.rule import SetValue, Unset
 
 # A value edit: (path as reported, disk path, line, start col, end col, new text); columns 1-based, end exclusive.

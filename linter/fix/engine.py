@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +20,7 @@ from glmlint.fix.lowering import expand
 from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
 from glmlint.parsers import yamlnodes as y
+from glmlint.records import dataclass, field
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
                           Unset, intents_of)
 from glmlint.results import FixEdit, Result, evaluate, result_of
@@ -360,8 +360,8 @@ def _norm(value: Any) -> Any:
         return tuple(w.text for w in value.argv)
     if isinstance(value, Word):
         return value.text
-    if hasattr(value, "__dataclass_fields__"):
-        return tuple((f, _norm(getattr(value, f))) for f in value.__dataclass_fields__
+    if hasattr(value, "__record__"):
+        return tuple((f, _norm(getattr(value, f))) for f in value.__record__.names
                      if f not in ("loc", "path", "start", "indent", "anchor"))
     return value
 
@@ -574,10 +574,10 @@ def _at_original(f: _Found, text: str, steps: list[list[Edit]], source: SourceFi
     """`f`'s result with its position in the original file (for a `not fixed:` line)."""
     if not steps:
         return f.result
-    import dataclasses
+    from glmlint import records
 
     line, col = _original_position(f, text, steps, source, original, set())
-    return dataclasses.replace(f.result, line=line, col=col)
+    return records.replace(f.result, line=line, col=col)
 
 
 def _relink(source: SourceFile, others: list[SourceFile]) -> None:

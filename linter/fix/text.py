@@ -7,9 +7,9 @@ unit the parsers' columns use.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from glmlint.ir import Loc
+from glmlint.records import dataclass
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -17,20 +17,20 @@ override file: explicit settings are checked, absent ones are not. Which key hol
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import posixpath
 import re
 import stat
-from dataclasses import dataclass, field
 from typing import Any
 
+from glmlint import records
 from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
 from glmlint.ir import (Build, Command, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
                         User, Word, Workload, has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
+from glmlint.records import dataclass, field
 from glmlint.shell import file_writes, from_argv, privilege_drop, split_words
 
 _LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose", "devices"}
@@ -161,9 +161,9 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             w = _service(path, d, name, key, view, lines, done, source.assumed, env, files)
             depth = views[name][1] - 1
             if depth:
-                w = dataclasses.replace(w, extends_depth=depth)
+                w = records.replace(w, extends_depth=depth)
             if d == 0 and name in in_base:  # Compose merges it over the base's service: judged there
-                w = dataclasses.replace(w, partial=True)
+                w = records.replace(w, partial=True)
             source.workloads.append(w)
     source.reads = sorted(set(files.reads))
     return source

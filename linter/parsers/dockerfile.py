@@ -18,12 +18,12 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
+from glmlint.records import dataclass, field
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script, privilege_drop, shifted
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",

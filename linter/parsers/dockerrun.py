@@ -389,7 +389,7 @@ def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
             documentation: bool = False) -> SourceFile:
     """`documentation`: the commands are examples shown in a document (Markdown), not run by a script."""
-    import dataclasses
+    from glmlint import records
 
     from glmlint.shell import parse_script
 
@@ -412,10 +412,10 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if w is None:
             continue
         if id(cmd) in partial:
-            w = dataclasses.replace(w, partial=True)
+            w = records.replace(w, partial=True)
         if built and w.pulls and w.pulls[0].resolved and _local_name(w.pulls[0].name) in built:
-            w = dataclasses.replace(w, pulls=())  # the image the file builds: run from the local store, not pulled
-        source.workloads.append(dataclasses.replace(w, documentation=True) if documentation else w)
+            w = records.replace(w, pulls=())  # the image the file builds: run from the local store, not pulled
+        source.workloads.append(records.replace(w, documentation=True) if documentation else w)
     return source
 
 

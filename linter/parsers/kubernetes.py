@@ -36,12 +36,10 @@ for one level's own securityContext), the table the fixer reads too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable
 
-import dataclasses
-
+from glmlint import records
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
 from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
@@ -49,6 +47,7 @@ from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, It
                         Volume, Word, Workload)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
+from glmlint.records import dataclass
 from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
 
 Path = tuple[str | int, ...]
@@ -240,7 +239,7 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Worklo
                 continue
             found = tuple(e for e in (head_service, serve) if e is not None)
             if found:
-                w = dataclasses.replace(w, exposed_by=(*w.exposed_by, *found))
+                w = records.replace(w, exposed_by=(*w.exposed_by, *found))
             if w.node_path == first and not (overwrite or own):
                 w = _ray_start(w, group, head, cluster)
             out[i] = w
@@ -264,7 +263,7 @@ def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
             e.name == "RAY_AUTH_MODE" for e in env):
         mode = y.get(cluster, "authOptions", "mode")
         env = (*env, EnvVar("RAY_AUTH_MODE", "token", y.loc(mode)))
-    return dataclasses.replace(w, process=(*w.process, Command(tuple(words), anchor)), env=env)
+    return records.replace(w, process=(*w.process, Command(tuple(words), anchor)), env=env)
 
 
 def _ray_type(template: Any, group: Any) -> Any:
@@ -355,7 +354,7 @@ def expose(w: Workload, services: list[Exposure]) -> Workload:
     if not w.pod_labels:
         return w
     found = tuple(e for e in services if e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
-    return dataclasses.replace(w, exposed_by=w.exposed_by + found) if found else w
+    return records.replace(w, exposed_by=w.exposed_by + found) if found else w
 
 
 # -- RBAC objects and ServiceAccounts --------------------------------------------------------
@@ -833,9 +832,9 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             pods.append(_pod(obj, obj_path, spec, owner, mine))
     supplied = _trigger_images(obj)
     if supplied:
-        import dataclasses
+        from glmlint import records
 
-        out = [dataclasses.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
+        out = [records.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     return out
 
 
@@ -866,7 +865,7 @@ def _pod_purpose(containers: list[Workload]) -> list[Workload]:
     found = next((p for w in containers if (p := purpose_of(w)) is not None), None)
     if found is None:
         return containers
-    return [dataclasses.replace(w, pod_purpose=found.id) for w in containers]
+    return [records.replace(w, pod_purpose=found.id) for w in containers]
 
 
 def _trigger_images(obj: Any) -> set[str]:
