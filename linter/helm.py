@@ -417,12 +417,15 @@ def _matcher(line: str) -> re.Pattern[str] | str | None:
     pattern = r"\s*"
     for i, piece in enumerate(pieces):
         if i % 2:
-            pattern += r"\s*.*?\s*" if piece.startswith("{{-") or piece.endswith("-}}") else ".*?"
+            # what an action writes may be empty or start a new line (`nindent`), and rendered lines
+            # are compared stripped: the spaces around it are optional (`command: {{ toYaml .c | nindent 12 }}`
+            # renders `command:` alone on its line)
+            pattern += r"\s*.*?\s*"
         else:
             text = piece
-            if i + 1 < len(pieces) and pieces[i + 1].startswith("{{-"):
-                text = text.rstrip()  # `{{-` trims the whitespace before it
-            if i and pieces[i - 1].endswith("-}}"):
+            if i + 1 < len(pieces):
+                text = text.rstrip()
+            if i:
                 text = text.lstrip()
             pattern += re.escape(text)
     return re.compile(pattern + r"\s*")
@@ -433,28 +436,156 @@ def _outputs(line: str) -> bool:
     return any(not _CONTROL.match(a.group(0)) for a in _ACTION.finditer(line.strip()))
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_ELSE = re.compile(r"^\{\{-?\s*else\b")
+
+
+class _Shape:
+    """What each template line is to Helm: literal text outside actions (then always written, unless a
+    control block around it is skipped), and the control actions on it, in order."""
+
+    def __init__(self, template: list[str]) -> None:
+        n = len(template)
+        self.text = [False] * n  # literal text outside actions
+        self.controls: list[list[str]] = [[] for _ in range(n)]  # "open:<kind>", "else", "end"
+        inside = False  # within an action that spans lines (`{{/* ... */}}`, a long `dict`)
+        for i, line in enumerate(template):
+            rest = line
+            outside = ""
+            while rest:
+                if inside:
+                    j = rest.find("}}")
+                    if j < 0:
+                        rest = ""
+                        break
+                    rest, inside = rest[j + 2:], False
+                    continue
+                j = rest.find("{{")
+                if j < 0:
+                    outside += rest
+                    break
+                outside += rest[:j]
+                k = rest.find("}}", j + 2)
+                if k < 0:
+                    inside, rest = True, ""
+                    break
+                action = rest[j:k + 2]
+                m = _OPEN.match(action)
+                if m is not None:
+                    self.controls[i].append("open:" + action.lstrip("{-").split()[0])
+                elif _ELSE.match(action):
+                    self.controls[i].append("else")
+                elif _END.match(action):
+                    self.controls[i].append("end")
+                rest = rest[k + 2:]
+            self.text[i] = bool(outside.strip())
+
+    def certain(self, i: int, depth: int) -> bool:
+        """Whether line `i`, within `depth` control blocks opened since the search began, is written
+        whenever the lines before it are: text, in no block that may have been skipped."""
+        return self.text[i] and depth == 0 and not self.controls[i]
+
+    def step(self, i: int, depth: int) -> int:
+        """The number of blocks opened since the search began still open after line `i`. An `end`
+        with none open leaves a block the search began in; an `else` then ends the branch it began
+        in: what follows, to its `end`, was skipped."""
+        for c in self.controls[i]:
+            if c == "end":
+                depth = max(0, depth - 1)
+            elif c == "else":
+                depth = max(depth, 1)
+            else:
+                depth += 1
+        return depth
+
+    def ranges(self) -> list[tuple[int, int]]:
+        """Every `range` block: (line of its `range`, line of its `end`)."""
+        out: list[tuple[int, int]] = []
+        stack: list[tuple[str, int]] = []
+        for i, cs in enumerate(self.controls):
+            for c in cs:
+                if c.startswith("open:"):
+                    stack.append((c[5:], i))
+                elif c == "end" and stack:
+                    kind, at = stack.pop()
+                    if kind == "range":
+                        out.append((at, i))
+        return out
+
+
 def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, bool]]:
     matchers = [_matcher(t) for t in template]
+    shape = _Shape(template)
+    for i, text in enumerate(shape.text):
+        if not text and isinstance(matchers[i], str):
+            matchers[i] = None  # a line within an action that spans lines (a comment)
+    ranges = shape.ranges()
+    # a template line that starts with text is written at its own indentation: Helm copies the text
+    # between actions as it is; one that starts with an action that keeps the spaces before it
+    # (`{{ $key }}: {{ $val }}`, not `{{-`) at that indentation or deeper (the action may write spaces)
+    indents = [None if t.lstrip().startswith("{{-") else _indent(t) for t in template]
+    exact = [not t.lstrip().startswith("{{") for t in template]
 
-    def hit(t: int, line: str) -> bool:
+    def hit(t: int, raw: str, line: str) -> bool:
         m = matchers[t]
-        if m is None:
+        want = indents[t]
+        if m is None or (want is not None and (_indent(raw) != want if exact[t] else _indent(raw) < want)):
             return False
         return m == line if isinstance(m, str) else m.fullmatch(line) is not None
 
+    # a line whose only text is punctuation (`{{ $k }}: {{ $v }}`, `- {{ . }}`) matches nearly any
+    # rendered line: past an action that writes lines (`{{ toYaml . | nindent 10 }}`), that action is
+    # the likelier writer
+    weak = [not isinstance(m, str) and m is not None and not any(c.isalnum() for c in _ACTION.sub("", t))
+            for m, t in zip(matchers, template)]
+    emits = [m is None and "{{" in t and _outputs(t) for m, t in zip(matchers, template)]
+
+    def ahead(cur: int, raw: str, line: str) -> int | None:
+        """The next template line that may have written `line`: not past a line that Helm wrote for
+        certain (text in no block skipped since), which would have been met first."""
+        depth = 0
+        passed = False
+        for i in range(cur, min(len(template), cur + 400)):
+            if hit(i, raw, line) and not (passed and weak[i]):
+                return i
+            if shape.certain(i, depth):
+                return None
+            passed = passed or emits[i]
+            depth = shape.step(i, depth)
+        return None
+
+    def again(cur: int, raw: str, line: str) -> int | None:
+        """A line of a `range` body written again: the loop around the last line matched restarts."""
+        last = cur - 1
+        for i in range(last, max(-1, cur - 400), -1):
+            if any(a < i <= last < b for a, b in ranges) and hit(i, raw, line):
+                return i
+        return None
+
     out: list[tuple[int | None, bool]] = []
     cur = 0
+    block = -1  # rendered lines indented deeper than this are what an action writes (a `toYaml` block)
     for raw in rendered:
         line = raw.strip()
         if not line or _DOC_START.match(raw):
             out.append((None, False))
             continue
-        t = next((i for i in range(cur, min(len(template), cur + 400)) if hit(i, line)), None)
-        if t is None:  # a loop body written again (`range`)
-            t = next((i for i in range(cur - 1, max(-1, cur - 400), -1) if hit(i, line)), None)
+        t = ahead(cur, raw, line)
+        if t is None:
+            t = again(cur, raw, line)
+        if t is None and not 0 <= block < _indent(raw):
+            # past a line the template writes but glmlint did not recognise (text a `{{-` joined to
+            # the line before): a literal line, at its indentation, is still the one that wrote it
+            t = next((i for i in range(cur, min(len(template), cur + 400))
+                      if isinstance(matchers[i], str) and hit(i, raw, line)), None)
         if t is not None:
             out.append((t, True))
             cur = t + 1
+            # `key: {{ toYaml .x | nindent 8 }}`: the lines below the key are the action's
+            block = _indent(raw) if line.endswith(":") and _outputs(template[t]) and "{{" in template[t] else -1
             continue
         # written by an action: a line from here on that only holds actions and writes text, before
         # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`)
@@ -468,6 +599,8 @@ def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, b
         if emitter is None:
             last = next((j for j, _ in reversed(out) if j is not None), None)
             emitter = last
+        if block < 0:
+            block = _indent(raw) - 1
         out.append((emitter, False))
     return out
 
