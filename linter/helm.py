@@ -781,7 +781,10 @@ def _resolve(term: str, dot: Any, names: dict[str, Any]) -> Any:
 def _first_term(expr: str, dot: Any, names: dict[str, Any]) -> Any:
     """The values path an action's argument reads (`.Values.x`, `$m.env`, `.securityContext | default
     dict`): its first term, when the argument starts with one."""
-    m = _TERM.match(expr.strip().lstrip("("))
+    expr = expr.strip().lstrip("(")
+    if expr == "$" or expr.startswith(("$ ", "$|")):
+        return _ROOT  # `with $`: the top again
+    m = _TERM.match(expr)
     return _resolve(m.group(1), dot, names) if m is not None else None
 
 

@@ -27,12 +27,12 @@ def charts(tmp_path: Path) -> Path:
 def test_a_toyaml_block_of_list_items_is_not_taken_for_a_later_containers_line(charts, capsys):
     # the init container's `command: {{ toYaml ... | nindent 12 }}` writes `- /bin/sh`, which the main
     # container's `- {{ $modelSpec.modelURL | quote }}` also matches: the init container's
-    # securityContext must stay on its own `toYaml` line, and the main container's finding must not be
-    # folded into it
+    # securityContext must stay on its own `toYaml` line (`.Values` read again within `with $`), and the
+    # main container's finding must not be folded into it
     results = findings(charts, capsys, "--select", "GLM001", "vllm-stack")
     assert place(results, "GLM001") == [
-        ("vllm-stack/templates/deployment.yaml", 19, 13, [("vllm-stack/values.yaml", 16)]),
-        ("vllm-stack/templates/deployment.yaml", 30, 13, [("vllm-stack/values.yaml", 16)]),
+        ("vllm-stack/templates/deployment.yaml", 20, 13, [("vllm-stack/values.yaml", 16)]),
+        ("vllm-stack/templates/deployment.yaml", 32, 13, [("vllm-stack/values.yaml", 16)]),
     ]
 
 
