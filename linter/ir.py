@@ -747,6 +747,9 @@ class PodIdentity:
     grants: tuple[Grant, ...] = ()
     # the cataloged services its containers start, as (name, kind): ("vLLM", "model-server")
     services: tuple[tuple[str, str], ...] = ()
+    # why a container of the pod calls the Kubernetes API with its token (KubeRay's autoscaler
+    # sidecar), so that no fix may stop mounting it; "" when nothing in the scan says so
+    needs_token: str = ""
 
     @property
     def label(self) -> str:

@@ -90,7 +90,11 @@ subjects:
 Unsafe: the fix sets `automountServiceAccountToken: false` on the pod, and a
 workload that calls the Kubernetes API (a controller, an operator, a
 pipeline runner, a Ray or Spark driver starting workers) stops working. For
-those, narrow the role instead (no RBAC rewrite is offered).
+those, narrow the role instead (no RBAC rewrite is offered). No fix is offered
+where the scan shows that the pod calls the API: a KubeRay head pod with
+in-tree autoscaling (`enableInTreeAutoscaling: true`), whose autoscaler sidecar
+scales the cluster with the pod's token (the operator runs that pod as the
+head template's ServiceAccount, else one named after the RayCluster).
 
 ## Compared with other tools
 - Checkov CKV_K8S_38 ("Ensure that Service Account Tokens are only mounted
@@ -124,9 +128,12 @@ def check(source: SourceFile) -> Iterator[Finding]:
             continue
         at = (pod.automount.loc if pod.automount.explicit else
               pod.service_account.loc if pod.service_account.explicit else pod.anchor)
-        yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why},
-                      fix=set_value(pod.automount, "automount_token", False,
-                                    title="Set `automountServiceAccountToken: false` on the pod"))
+        fix = set_value(pod.automount, "automount_token", False,
+                        title="Set `automountServiceAccountToken: false` on the pod")
+        if pod.needs_token:
+            # a container of the pod calls the API with the token: not mounting it would break the pod
+            fix, why = None, f"{why} (no automatic fix: {pod.needs_token})"
+        yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why}, fix=fix)
 
 
 def _why(pod: PodIdentity, here: str) -> str | None:

@@ -16,7 +16,8 @@ without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `si
 are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
-once (fragments). Pod-level `securityContext` is
+once (fragments). A KubeRay head pod with in-tree autoscaling also runs the operator's
+`autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -129,7 +130,9 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             if exposure is not None:
                 source.services.append(exposure)
             else:
-                source.workloads.extend(_kuberay(obj, obj_path, _workloads(path, obj, obj_path, lines, source.pods)))
+                known = len(source.pods)
+                found = _workloads(path, obj, obj_path, lines, source.pods)
+                source.workloads.extend(_kuberay(obj, obj_path, found, source.pods, known))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -208,11 +211,14 @@ _OVERWRITE = "ray.io/overwrite-container-cmd"
 _SERVE_ANNOTATION = "ray.io/enable-serve-service"
 
 
-def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[PodIdentity] | None = None,
+             first_pod: int = 0) -> list[Workload]:
     """The Ray containers of a KubeRay RayCluster/RayJob/RayService as the operator runs them: the
     first container of each group runs `ray start` (`--head` in the head group), the head pod is
     exposed by the head Service and the serving pods by the serve Service when their type is
-    LoadBalancer or NodePort."""
+    LoadBalancer or NodePort. The object's pods (`pods[first_pod:]`) are told the services their
+    containers start so, and a head pod with in-tree autoscaling its ServiceAccount and why it
+    needs its token."""
     if not (y.text(y.get(obj, "apiVersion")) or "").startswith("ray.io/"):
         return workloads
     name = y.text(y.get(obj, "metadata", "name")) or "?"
@@ -244,7 +250,36 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Worklo
             if w.node_path == first and not (overwrite or own):
                 w = _ray_start(w, group, head, cluster)
             out[i] = w
+    if pods is not None:
+        _ray_pods(obj, obj_path, name, out, pods, first_pod)
     return out
+
+
+def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], pods: list[PodIdentity],
+              first: int) -> None:
+    """`pods[first:]` (a Ray object's) with the services their containers start once the operator
+    added `ray start`; with in-tree autoscaling (`enableInTreeAutoscaling: true`), the head pod
+    runs as the head template's ServiceAccount, else one named after the cluster (common/pod.go
+    `DefaultHeadPodTemplate`, utils `GetHeadGroupServiceAccountName`), for which the operator
+    creates a Role to get/list/watch/patch pods and patch the RayCluster (common/rbac.go `BuildRole`):
+    the autoscaler sidecar it injects there calls the API with the pod's token."""
+    by_label = {w.label: w for w in workloads}
+    autoscaled = {w.label for w in workloads for keys in _KUBERAY_HEADS
+                  if w.node_path[len(obj_path):len(obj_path) + len(keys)] == keys
+                  and y.scalar(y.get(obj, *keys[:-1], "enableInTreeAutoscaling")) is True}
+    for i in range(first, len(pods)):
+        pod = pods[i]
+        mine = [by_label[c] for c in pod.containers if c in by_label]
+        pod = dataclasses.replace(pod, services=_services(mine))
+        if autoscaled & set(pod.containers):
+            if not pod.service_account.explicit:
+                kind = y.text(y.get(obj, "kind"))
+                account = name if kind == "RayCluster" else f"{name}-<suffix>"
+                pod = dataclasses.replace(pod, service_account=dataclasses.replace(pod.service_account,
+                                                                                   value=account))
+            pod = dataclasses.replace(pod, needs_token="KubeRay's autoscaler sidecar in this pod calls the "
+                                                       "Kubernetes API with it")
+        pods[i] = pod
 
 
 def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
@@ -513,6 +548,9 @@ class _Spec:
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
     knative: bool = False  # a Knative Serving object's pod spec (its webhook names unnamed containers)
     image: Any = None  # the image node a single container runs when it names none (a SparkApplication's `spec.image`)
+    # (key, container name, node, path) of a container an operator adds to the pod from a mapping
+    # outside it (KubeRay's autoscaler sidecar, from the RayClusterSpec's `autoscalerOptions`)
+    outside: tuple[tuple[str, str, Any, Path], ...] = ()
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -574,8 +612,24 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             defaults = (("steps", (y.get(node, "stepTemplate"), (*path, *sub_path, "stepTemplate"))),)
         out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
                          None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
-                         defaults, knative))
+                         defaults, knative, outside=_ray_autoscaler(obj, path, sub_path)))
     return out
+
+
+def _ray_autoscaler(obj: Any, path: Path, sub_path: Path) -> tuple[tuple[str, str, Any, Path], ...]:
+    """KubeRay's autoscaler sidecar, when the pod spec at `sub_path` is a Ray head's and the cluster
+    enables in-tree autoscaling: the operator appends an `autoscaler` container to the head pod and
+    writes `autoscalerOptions`' image, env, envFrom, volumeMounts, securityContext, resources,
+    command and args over its own defaults (ray-operator common/pod.go `BuildAutoscalerContainer`,
+    `mergeAutoscalerOverrides`). A fragment: what the options do not write is the operator's."""
+    if (tuple(sub_path[-3:]) != ("headGroupSpec", "template", "spec")
+            or not (y.text(y.get(obj, "apiVersion")) or "").startswith("ray.io/")):
+        return ()
+    cluster = _at(obj, sub_path[:-3])
+    options = y.get(cluster, "autoscalerOptions")
+    if y.scalar(y.get(cluster, "enableInTreeAutoscaling")) is not True or not y.is_map(options):
+        return ()
+    return (("autoscalerOptions", "autoscaler", options, (*path, *sub_path[:-3], "autoscalerOptions")),)
 
 
 # Spark operator (kubeflow/spark-operator api/v1beta2 `SparkPodSpec`): a SparkApplication's `driver` and
@@ -816,6 +870,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                 mine.append(pod.container(path, spec.node, spec.path, owner, key))
             else:
                 mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
+        for key, _name, node, cpath in spec.outside:
+            mine.append(pod.container(path, node, cpath, owner, key))
         lists = CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
             _TEKTON_API) else ())
         # a Spark driver's/executor's `sidecars`/`initContainers` are left out: its pod-level values sit
@@ -914,7 +970,7 @@ class _Pod:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
         self.patched = _argo_patched(spec, found.workflow)
-        self.names = dict(found.names)
+        self.names = dict(found.names) | {key: name for key, name, _n, _p in found.outside}
         self.knative = found.knative
         self.image = found.image
         self.facts = self._facts()
@@ -1081,7 +1137,8 @@ class _Pod:
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
         serving_format = None
-        if single and list_key not in ("container", "script"):  # a KServe model (see `_single_containers`)
+        if single and list_key not in ("container", "script") and list_key not in self.names:
+            # a KServe model (see `_single_containers`)
             fmt = y.get(c, "modelFormat", "name")
             serving_format = (y.text(fmt) if y.is_scalar(fmt) else None) or (list_key if list_key != "model" else None)
             serving_format = serving_format.lower() if serving_format else None
