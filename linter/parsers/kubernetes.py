@@ -774,6 +774,14 @@ _SINGLE_POD_HOLDERS = (("argoproj.io/", "templates"), ("serving.kserve.io/v1beta
                        ("serving.kserve.io/v1beta1", "transformer"), ("serving.kserve.io/v1beta1", "explainer"))
 
 
+def _kserve_component(obj: Any, spec_path: Path) -> bool:
+    """Whether `spec_path` is a KServe v1beta1 predictor/transformer/explainer: a pod spec of its own
+    (`serviceAccountName`, `automountServiceAccountToken`, ...) whatever container form it holds."""
+    holder = next((p for p in reversed(spec_path) if isinstance(p, str)), None)
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    return any(api.startswith(group) and holder == key for group, key in _SINGLE_POD_HOLDERS[1:])
+
+
 def _at(node: Any, rel: Path) -> Any:
     """The node at `rel` (keys and list indexes) below `node`, or None."""
     for p in rel:
@@ -883,9 +891,9 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
             mine = _pod_purpose(mine)
         out.extend(mine)
-        if mine and not spec.singles and not _identity_elsewhere(obj):
-            # a KServe model or Argo template container runs in a pod the controller builds: its
-            # ServiceAccount is set elsewhere (the predictor's, the workflow's)
+        if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj):
+            # an Argo template's container runs in a pod the controller builds with the workflow's
+            # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is
             pods.append(_pod(obj, obj_path, spec, owner, mine))
     supplied = _trigger_images(obj)
     if supplied:
