@@ -59,6 +59,11 @@ class Loc:
     file: str = ""
 
 
+# The last element of a `Setting.path` (or `Item.path`) whose value is written inside a string value,
+# at the path before it (a YAML document in an Argo `podSpecPatch`): no fix edits inside a string.
+INSIDE_TEXT = "<inside the text>"
+
+
 @dataclass(frozen=True, slots=True)
 class Setting(Generic[T]):
     """A value with the place that sets it.

@@ -16,7 +16,7 @@ without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `si
 are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
-once (fragments). A KubeRay head pod with in-tree autoscaling also runs the operator's
+once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
@@ -24,8 +24,10 @@ enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
 also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
 name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
 when the template sets none; its `container`/`script` values where that container
-writes none); a container its `podSpecPatch` gives a securityContext or resources is a
-fragment. A container without
+writes none); its `podSpecPatch`es (the workflow's, then the template's: YAML or JSON strings
+Argo merges into the pod last) are read, their values winning and located inside the string (no fix
+edits there); a container a patch with `{{...}}` expressions may give a securityContext or resources
+is a fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
@@ -45,7 +47,8 @@ import dataclasses
 
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
+from glmlint.ir import (INSIDE_TEXT, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+                        PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload)
 from glmlint.parsers.base import split_lines
@@ -551,6 +554,9 @@ class _Spec:
     # (key, container name, node, path) of a container an operator adds to the pod from a mapping
     # outside it (KubeRay's autoscaler sidecar, from the RayClusterSpec's `autoscalerOptions`)
     outside: tuple[tuple[str, str, Any, Path], ...] = ()
+    # the mapping (node, path) whose `volumes` the pod takes by the names its containers mount (a
+    # SparkApplication's `spec`), as an Argo template takes its workflow's
+    shared: tuple[Any, Path] | None = None
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -638,6 +644,9 @@ def _ray_autoscaler(obj: Any, path: Path, sub_path: Path) -> tuple[tuple[str, st
 # `hostNetwork`, its `initContainers` and `sidecars`. The operator names the container
 # `spark-kubernetes-driver` / `spark-kubernetes-executor` (pkg/common/spark.go); its image, user and
 # resources come from the Spark configuration too, so it is a fragment (nothing absent is judged).
+# The operator's pod webhook (internal/webhook/sparkpod_defaulter.go, v2.x) adds the role's `sidecars`
+# and `initContainers` to the pod as written (`addSidecarContainers`, `addInitContainers`: complete
+# containers) and the application's `spec.volumes` that the role's `volumeMounts` name (`addVolumes`).
 _SPARK_API = "sparkoperator.k8s.io/"
 SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
 _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
@@ -655,7 +664,8 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
             sc = y.get(node, "podSecurityContext")
             runs_shared = y.get(node, "image") is None
             out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
-                             (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None))
+                             (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None,
+                             shared=(y.get(obj, *base), (*path, *base))))
             if runs_shared:
                 shared = None
     return out
@@ -713,30 +723,66 @@ def _trainer_singles(node: Any, sub_path: Path, singles: tuple[str, ...]
 _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
 
 
-def _argo_patched(template: Any, workflow: tuple[Any, Path] | None) -> frozenset[str]:
-    """The containers an Argo `podSpecPatch` (the template's or the workflow's: a JSON or YAML
-    string, applied to the pod last, workflowpod.go `ApplyPodSpecPatch`) may set security or
-    resource settings of: those it names with a `securityContext` or `resources`, or every
-    container (`*`) when it sets the pod's `securityContext`. Their absent settings are not judged."""
+@dataclass(frozen=True)
+class _Patch:
+    """An Argo `podSpecPatch` read as YAML (JSON is YAML): its root mapping, the path where the string
+    is written followed by `INSIDE_TEXT` (no fix edits inside a string), and where each of its nodes
+    is in the file."""
+
+    doc: Any
+    path: Path
+    at: Callable[[Any], Loc]
+    templated: bool  # it holds `{{...}}` expressions Argo substitutes first: their values are unknown
+
+
+def _argo_patches(template: Any, template_path: Path, workflow: tuple[Any, Path] | None,
+                  lines: list[str]) -> list[_Patch]:
+    """The `podSpecPatch`es Argo applies to a template's pod last, in order: the workflow's, then the
+    template's (workflow/controller/workflowpod.go `processPodSpecPatch`, then `ApplyPodSpecPatch`: a
+    strategic merge of each onto the pod spec, containers merged by name). A patch Argo could not read
+    either is left out."""
     if workflow is None:
-        return frozenset()
-    found: set[str] = set()
-    for node in (y.get(template, "podSpecPatch"), y.get(workflow[0], "podSpecPatch")):
-        text = y.text(node) if y.is_scalar(node) else None
-        if not text or ("securityContext" not in text and "resources" not in text):
+        return []
+    out = []
+    for node, at in ((y.get(workflow[0], "podSpecPatch"), workflow[1]), (y.get(template, "podSpecPatch"), template_path)):
+        text = y.text(node) if node is not None and y.is_scalar(node) else None
+        if not text:
             continue
+        templated = "{{" in text
+        if templated:
+            # Argo substitutes `{{inputs.parameters.x}}` first: read as a word of the same length
+            text = re.sub(_ARGO_EXPRESSION, lambda m: "x" * len(m.group(0)), text)
         try:
             docs = y.compose_all(text)
         except Exception:  # noqa: BLE001 - a patch Argo cannot read either: left alone
             continue
-        for doc in docs:
-            if y.is_map(y.get(doc, "securityContext")):
-                found.add("*")
-            for key in CONTAINER_LISTS:
-                for c in y.items(y.get(doc, key)):
-                    if y.get(c, "securityContext") is not None or y.get(c, "resources") is not None:
-                        found.add(y.text(y.get(c, "name")) or "")
-    return frozenset(found)
+        if docs and y.is_map(docs[0]):
+            out.append(_Patch(docs[0], (*at, "podSpecPatch", INSIDE_TEXT), _locator(node, lines), templated))
+    return out
+
+
+_ARGO_EXPRESSION = r"\{\{[^{}\n]*\}\}"  # compiled on first use (re's cache), not at import
+
+
+def _locator(node: Any, lines: list[str]) -> Callable[[Any], Loc]:
+    """Where a node of the YAML read from scalar `node`'s text is in the file: exact in a literal block
+    (`|`) or on a single-quoted or plain scalar's first line; elsewhere (a folded block, escapes) the
+    scalar's own place."""
+    style = getattr(node, "style", "") or ""
+    start, indent = y.content(node, lines)
+    whole = y.loc(node)
+
+    def at(n: Any) -> Loc:
+        got = y.loc(n)
+        row, col = got.line - 1, got.col - 1
+        if style == "|":
+            return Loc(start.line + row, (start.col + col) if row == 0 else indent + col + 1)
+        if row == 0 and style in ("", "'"):
+            return Loc(start.line, start.col + col)
+        return whole
+
+    return at
+
 
 
 def _argo_workflow(obj: Any, path: Path, sub_path: Path) -> tuple[Any, Path] | None:
@@ -882,12 +928,13 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             mine.append(pod.container(path, node, cpath, owner, key))
         lists = CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
             _TEKTON_API) else ())
-        # a Spark driver's/executor's `sidecars`/`initContainers` are left out: its pod-level values sit
-        # in the container's own mapping, where a sibling would report them a second time
-        for list_key in () if SELF in spec.singles else lists:
+        for list_key in lists:
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
-                    mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+                    # beside a Spark driver/executor container (`SELF`), whose mapping holds the pod-level
+                    # values too, a sidecar or init container leaves them to it: reported once
+                    mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key,
+                                              pod_rows=SELF not in spec.singles))
         if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
             mine = _pod_purpose(mine)
         out.extend(mine)
@@ -970,14 +1017,14 @@ class _Pod:
         self.workflow = found.workflow
         # the workflow's volumes, which a template's containers mount by name when the template has none
         self.shared: dict[str, tuple[Any, Path]] = {}
-        if found.workflow is not None:
-            wf, wf_path = found.workflow
+        if found.workflow is not None or found.shared is not None:
+            wf, wf_path = found.workflow or found.shared  # type: ignore[misc]
             for i, vol in enumerate(y.items(y.get(wf, *_VOLUMES))):
                 name = y.text(y.get(vol, "name"))
                 if name and name not in self.volumes:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
-        self.patched = _argo_patched(spec, found.workflow)
+        self.patches = _argo_patches(spec, path, found.workflow, lines)
         self.names = dict(found.names) | {key: name for key, name, _n, _p in found.outside}
         self.knative = found.knative
         self.image = found.image
@@ -1006,6 +1053,31 @@ class _Pod:
                    host_users=_scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS)),
                    volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
+
+    def _patched(self, name: str, list_key: str) -> tuple[tuple[Any, _Patch], ...]:
+        """This container's entries in the pod's `podSpecPatch`es (merged by name into `initContainers`
+        or, for every other container of an Argo pod, `containers`), the last applied first."""
+        key = "initContainers" if list_key == "initContainers" else "containers"
+        return tuple((c, patch) for patch in reversed(self.patches) for c in y.items(y.get(patch.doc, key))
+                     if y.is_map(c) and y.text(y.get(c, "name")) == name)
+
+    def _unknown(self, name: str, list_key: str) -> bool:
+        """Whether a patch with `{{...}}` expressions (substituted at run time) may set this container's
+        security or resource settings: the container is then a fragment (absent settings not judged)."""
+        return any(patch.templated and (y.is_map(y.get(patch.doc, "securityContext"))
+                                        or any(y.get(c, "securityContext") is not None or y.get(c, "resources") is not None
+                                               for c, p in self._patched(name, list_key) if p is patch))
+                   for patch in self.patches)
+
+    def _own(self, c: Any, cpath: Path, defaults: tuple[Any, Path] | None,
+             patched: tuple[tuple[Any, _Patch], ...]) -> SecurityContext:
+        """The container's own securityContext, with what its `podSpecPatch` entries write over it."""
+        own = _own_context(c, cpath, defaults)
+        for entry, patch in reversed(patched):  # the first applied first: the last one wins
+            sc = y.get(entry, *_CONTEXT)
+            if y.is_map(sc):
+                own = _over(own, _context_of(sc, patch.path, container=True, at=patch.at))
+        return own
 
     def _default_name(self, c: Any, cpath: Path, list_key: str) -> str:
         """The name a container without `name` runs under: Knative's webhook names a Service's serving
@@ -1037,50 +1109,67 @@ class _Pod:
                 out[key] = (node, (*wf_path, "templateDefaults", key))
         return out
 
-    def read(self, c: Any, cpath: Path, row: Key, defaults: tuple[Any, Path] | None = None) -> Setting[Any] | None:
+    def read(self, c: Any, cpath: Path, row: Key, defaults: tuple[Any, Path] | None = None,
+             patched: tuple[tuple[Any, _Patch], ...] = ()) -> Setting[Any] | None:
         """The setting `row` (a `glmlint.fields.KUBERNETES` row) reads for container `c`, None when
         absent: in the pod spec for a pod-level row (an Argo template's: the workflow's); else the
         container's own value (`defaults`' when it writes none: Argo's `templateDefaults.container`),
         and for a row the pod's `securityContext` also sets, the pod's when the container writes none
-        (as the kubelet does); located at its value (a list: at its key)."""
+        (as the kubelet does); located at its value (a list: at its key). An Argo `podSpecPatch`
+        (`patched`: its entries for this container, the last applied first) wins over what it patches."""
         if defaults is not None and y.get(c, *row.keys) is None and y.get(defaults[0], *row.keys) is not None:
             c, cpath = defaults
+        at: Callable[[Any], Loc] = y.loc
+        parent = c
         if row.level == POD:
             node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
             if node is None and self.workflow is not None:
                 node, path = y.get(self.workflow[0], *row.keys), (*self.workflow[1], *row.keys)
-        elif row.pod is not None:
-            node, path = y.get(c, *row.keys), (*cpath, *row.keys)
-            if node is None or y.scalar(node) is None:
-                node, path = y.get(self.sc, *row.pod), (*self.sc_path, *row.pod)
-                if node is None or y.scalar(node) is None:
-                    return None
+            for patch in reversed(self.patches):
+                if y.get(patch.doc, *row.keys) is not None:
+                    node, path, at, parent = y.get(patch.doc, *row.keys), patch.path, patch.at, patch.doc
+                    break
         else:
             node, path = y.get(c, *row.keys), (*cpath, *row.keys)
+            for own, patch in patched:
+                got = y.get(own, *row.keys)
+                if got is not None and not (y.is_scalar(got) and y.scalar(got) is None):
+                    node, path, at, parent = got, patch.path, patch.at, own
+                    break
+            if row.pod is not None and (node is None or y.scalar(node) is None):
+                node, path = y.get(self.sc, *row.pod), (*self.sc_path, *row.pod)
+                for patch in reversed(self.patches):
+                    got = y.get(patch.doc, "securityContext", *row.pod)
+                    if got is not None and y.scalar(got) is not None:
+                        node, path, at = got, patch.path, patch.at
+                        break
+                if node is None or y.scalar(node) is None:
+                    return None
         if node is None:
             return None
         kind = row.read
         if kind == BOOL:
-            return Setting(y.scalar(node) is True, y.loc(node), path=path)
+            return Setting(y.scalar(node) is True, at(node), path=path)
         if kind == NOT_FALSE:
-            return Setting(y.scalar(node) is not False, y.loc(node), path=path)
+            return Setting(y.scalar(node) is not False, at(node), path=path)
         if kind == IF_TRUE:
-            return Setting(True, y.loc(node), path=path) if y.scalar(node) is True else None
+            return Setting(True, at(node), path=path) if y.scalar(node) is True else None
         if kind == ITEMS:
-            key_pair = y.entries(y.get(c, *row.keys[:-1])).get(row.keys[-1])
+            key_pair = y.entries(y.get(parent, *row.keys[:-1])).get(row.keys[-1])
             if key_pair is None:
                 return None
-            items = tuple(Item(y.text(n) or "", y.loc(n), (*path, i))
+            inside = path[-1:] == (INSIDE_TEXT,)
+            items = tuple(Item(y.text(n) or "", at(n), path if inside else (*path, i))
                           for i, n in enumerate(y.items(node)) if y.is_scalar(n))
-            return Setting(items, y.loc(key_pair[0]), path=path)
+            return Setting(items, at(key_pair[0]), path=path)
         if row.pod is not None:  # an inherited scalar: as the API server reads it
             value = str(y.scalar(node))
-            return Setting(User.parse(value) if kind == USER else value, y.loc(node), path=path)
+            return Setting(User.parse(value) if kind == USER else value, at(node), path=path)
         if kind == TEXT and y.is_scalar(node):
-            return Setting(y.text(node), y.loc(node), path=path)
+            return Setting(y.text(node), at(node), path=path)
         return None
 
-    def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
+    def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str, pod_rows: bool = True) -> Workload:
         single = list_key not in CONTAINER_LISTS and list_key != "steps"
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
         name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
@@ -1093,13 +1182,16 @@ class _Pod:
 
         kwargs: dict[str, Any] = {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
+        patched = self._patched(name, list_key)
         for field_name, row in _SETTINGS:
-            value = self.read(c, cpath, row, defaults)
+            if row.level == POD and not pod_rows:
+                continue
+            value = self.read(c, cpath, row, defaults, patched)
             if value is not None:
                 kwargs[field_name] = value
         if "user" not in kwargs and self.facts.windows:
             # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
-            win_user = self.read(c, cpath, _USER.windows, defaults)  # type: ignore[arg-type]
+            win_user = self.read(c, cpath, _USER.windows, defaults, patched)  # type: ignore[arg-type]
             if win_user is not None and win_user.value.raw:
                 kwargs["user"] = win_user
         user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
@@ -1158,7 +1250,7 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None or list_key in self.names or bool({name, "*"} & self.patched),
+            partial=image is None or list_key in self.names or self._unknown(name, list_key),
             user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
@@ -1168,7 +1260,7 @@ class _Pod:
             env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))),
             process=tuple(process),
             files=tuple(file_writes(process)),
-            own=_own_context(c, cpath, defaults),
+            own=self._own(c, cpath, defaults, patched),
             pod=self.facts,
             sysctls=self.sysctls,
             probe_hosts=tuple(_probe_hosts(c, cpath)),
@@ -1218,42 +1310,52 @@ def _volume(vol: Any, path: Path) -> Volume:
     return Volume(y.text(y.get(vol, "name")) or "", kind, at, (*path, kind) if pair is not None else path)
 
 
-def _scalar_setting(node: Any, path: Path) -> Setting[Any] | None:
+def _scalar_setting(node: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[Any] | None:
     """A scalar as written (None when absent or null, as the API server reads a null)."""
     if node is None or not y.is_scalar(node) or y.scalar(node) is None:
         return None
-    return Setting(y.scalar(node), y.loc(node), path=path)
+    return Setting(y.scalar(node), at(node), path=path)
 
 
-def _profile_type(sc: Any, key: str, path: Path) -> Setting[str] | None:
+def _profile_type(sc: Any, key: str, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[str] | None:
     """`seccompProfile.type` / `appArmorProfile.type`: `""` when the profile is written without one."""
     profile = y.get(sc, key)
     if profile is None or (y.is_scalar(profile) and y.scalar(profile) is None):
         return None
+    inside = path[-1:] == (INSIDE_TEXT,)
     kind = y.get(profile, "type")
     if kind is not None and y.is_scalar(kind) and y.scalar(kind) is not None:
-        return Setting(str(y.scalar(kind)), y.loc(kind), path=(*path, key, "type"))
-    return Setting("", y.loc(profile), path=(*path, key))
+        return Setting(str(y.scalar(kind)), at(kind), path=path if inside else (*path, key, "type"))
+    return Setting("", at(profile), path=path if inside else (*path, key))
 
 
-def _context_of(sc: Any, path: Path, container: bool = False) -> SecurityContext:
+def _context_of(sc: Any, path: Path, container: bool = False, at: Callable[[Any], Loc] = y.loc) -> SecurityContext:
     """One level's own securityContext, as written (`glmlint.fields.SECURITY_CONTEXT`; a pod's
-    holds only the rows written at both levels)."""
+    holds only the rows written at both levels). Inside a string (an Argo `podSpecPatch`: `path`
+    ends with `INSIDE_TEXT`), each value's path is the string's."""
     if not y.is_map(sc):
         return SecurityContext()
+    inside = path[-1:] == (INSIDE_TEXT,)
     values: dict[str, Any] = {}
     for name, row in SECURITY_CONTEXT.items():
         if row.pod is None and not container:
             continue
         if row.read == PROFILE:
-            values[name] = _profile_type(sc, row.keys[0], path)
+            values[name] = _profile_type(sc, row.keys[0], path, at)
         elif row.read == WRITTEN:
             node = y.get(sc, *row.keys)
             values[name] = node is not None and not (y.is_scalar(node) and y.scalar(node) is None)
         else:
-            s = _scalar_setting(y.get(sc, *row.keys), (*path, *row.keys))
+            s = _scalar_setting(y.get(sc, *row.keys), path if inside else (*path, *row.keys), at)
             values[name] = Setting(str(s.value), s.loc, path=s.path) if s is not None and row.read == TEXT else s
     return SecurityContext(**values)
+
+
+def _over(base: SecurityContext, patch: SecurityContext) -> SecurityContext:
+    """`base` with what `patch` writes (a strategic merge of two securityContexts: the patch wins)."""
+    changes = {f: getattr(patch, f) for f in base.__dataclass_fields__  # type: ignore[attr-defined]
+               if getattr(patch, f) not in (None, False)}
+    return dataclasses.replace(base, **changes) if changes else base
 
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
