@@ -585,6 +585,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
     tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
     knative = (y.text(y.get(obj, "apiVersion")) or "").startswith("serving.knative.dev/")
+    supplied = _images_supplied(obj)
     for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
@@ -598,8 +599,9 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             containers_found = y.is_seq(steps) and any(y.is_map(c) and y.get(c, "image") is not None
                                                        for c in y.items(steps))
         else:
-            containers_found = y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
-                                                            for c in y.items(containers))
+            containers_found = y.is_seq(containers) and any(
+                y.is_map(c) and (y.get(c, "image") is not None or (supplied and y.get(c, "name") is not None))
+                for c in y.items(containers))
         if not singles and not containers_found:
             continue
         sub_path = y.chain_path(chain)
@@ -620,6 +622,19 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
                          None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
                          defaults, knative, outside=_ray_autoscaler(obj, path, sub_path)))
     return out
+
+
+# Kinds whose pod specs name containers the controller supplies the image of, written without one
+# to change them (fragments): a SeldonDeployment's `componentSpecs[].spec.containers` named after a
+# graph node that runs a prepackaged server (seldon-core v1 `implementation: SKLEARN_SERVER`, ...); a
+# KServe LLMInferenceService's `template`/`worker`/`prefill` containers (`main`), whose image the
+# LLMInferenceServiceConfig presets give
+_IMAGE_SUPPLIED = (("machinelearning.seldon.io/", "SeldonDeployment"), ("serving.kserve.io/", "LLMInferenceService"))
+
+
+def _images_supplied(obj: Any) -> bool:
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    return any(api.startswith(group) and kind == k for group, k in _IMAGE_SUPPLIED)
 
 
 def _ray_autoscaler(obj: Any, path: Path, sub_path: Path) -> tuple[tuple[str, str, Any, Path], ...]:
