@@ -755,14 +755,22 @@ class PodIdentity:
     # why a container of the pod calls the Kubernetes API with its token (KubeRay's autoscaler
     # sidecar), so that no fix may stop mounting it; "" when nothing in the scan says so
     needs_token: str = ""
+    # a projected `serviceAccountToken` volume for the API server's audience that a container mounts
+    # (it gives the token whatever `automountServiceAccountToken` says); None when there is none
+    projected_token: Loc | None = None
 
     @property
     def label(self) -> str:
         return self.owner if self.owner.startswith("Pod/") else f"the pod of {self.owner}"
 
     def mounts_token(self) -> bool:
-        """Whether the kubelet mounts the ServiceAccount token: the pod's setting wins, then the
-        ServiceAccount's (when it is in the scan); Kubernetes' default is to mount it."""
+        """Whether a container gets the ServiceAccount token: a projected token volume it mounts gives
+        it; else the kubelet's mount: the pod's setting wins, then the ServiceAccount's (when it is in
+        the scan); Kubernetes' default is to mount it."""
+        return self.projected_token is not None or self.mounts_automatically()
+
+    def mounts_automatically(self) -> bool:
+        """Whether the kubelet mounts the ServiceAccount token (`automountServiceAccountToken`)."""
         if self.automount.value is not None:
             return bool(self.automount.value)
         if self.account is not None and self.account.automount is not None:

@@ -27,8 +27,15 @@ scanned files grants nothing glmlint can see, except the built-in
 namespace. Group subjects (`system:serviceaccounts`) are reported at the
 binding by GLM043, once, not at every pod.
 
+A `projected` volume with a `serviceAccountToken` source and no `audience`
+(which defaults to the API server's) that a container mounts gives the same
+token, whatever `automountServiceAccountToken` says: that pod is reported too,
+without a fix (remove the source, or give it the audience of the service the
+token is for).
+
 The finding points at the pod's `automountServiceAccountToken: true`, else
-its `serviceAccountName`, else the pod spec.
+its `serviceAccountName`, else the pod spec (for a token that only a
+projected volume gives: that volume's `serviceAccountToken`).
 
 ## Why is this bad?
 The kubelet mounts the token at
@@ -130,6 +137,11 @@ def check(source: SourceFile) -> Iterator[Finding]:
               pod.service_account.loc if pod.service_account.explicit else pod.anchor)
         fix = set_value(pod.automount, "automount_token", False,
                         title="Set `automountServiceAccountToken: false` on the pod")
+        if pod.projected_token is not None:
+            # a projected volume the pod writes gives the token too: no setting turns that off
+            fix = None
+            if not pod.mounts_automatically():
+                at = pod.projected_token
         if pod.needs_token:
             # a container of the pod calls the API with the token: not mounting it would break the pod
             fix, why = None, f"{why} (no automatic fix: {pod.needs_token})"

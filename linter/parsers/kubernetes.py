@@ -486,7 +486,23 @@ def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Wor
                 path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
         Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
     return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers),
-                       services=_services(containers))
+                       services=_services(containers), projected_token=_projected_token(node, containers))
+
+
+def _projected_token(node: Any, containers: list[Workload]) -> Loc | None:
+    """Where a `projected` volume that a container mounts gives it a ServiceAccount token for the API
+    server: a `serviceAccountToken` source without `audience`, which defaults to the API server's
+    (core/v1 `ServiceAccountTokenProjection`): the token the kubelet would mount, whatever
+    `automountServiceAccountToken` says."""
+    mounted = {m.source for w in containers for m in w.mounts if m.kind == "volume"}
+    for vol in y.items(y.get(node, "volumes")):
+        if y.text(y.get(vol, "name")) not in mounted:
+            continue
+        for src in y.items(y.get(vol, "projected", "sources")):
+            token = y.entries(src).get("serviceAccountToken")
+            if token is not None and y.is_map(token[1]) and not y.text(y.get(token[1], "audience")):
+                return y.loc(token[0])
+    return None
 
 
 def _services(containers: list[Workload]) -> tuple[tuple[str, str], ...]:
