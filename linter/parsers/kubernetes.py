@@ -578,8 +578,17 @@ class _Spec:
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
 
 
+# Custom resources whose pod templates nothing runs: a Kueue `Workload` represents the resource
+# requirements of the Job (JobSet, RayJob, ...) Kueue admits, with copies of its pod templates; Kueue
+# creates no pods from it, the Job's controller does (kueue site/content/en/docs/concepts/workload.md)
+_TEMPLATES_ONLY = (("kueue.x-k8s.io/", "Workload"),)
+
+
 def _is_core_kind(kind: str, api: str) -> bool:
-    """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service)."""
+    """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service), or a
+    custom resource whose pod templates no controller runs (a Kueue `Workload`)."""
+    if any(api.startswith(group) and kind == k for group, k in _TEMPLATES_ONLY):
+        return True
     return kind in NOT_WORKLOADS and not (kind == "Service" and api != "v1")
 
 
