@@ -16,7 +16,8 @@ without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `si
 are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
-once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts. A KubeRay head pod with in-tree autoscaling also runs the operator's
+once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts. An NVIDIA
+NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args). A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
@@ -606,6 +607,8 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     if (y.text(y.get(obj, "apiVersion")) or "").startswith(_SPARK_API):
         return _spark_specs(obj, path)
+    if (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API) and kind == "NIMService":
+        return _nim_specs(obj, path)
     out = []
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
     tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
@@ -709,6 +712,24 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
             if runs_shared:
                 shared = None
     return out
+
+
+# NVIDIA NIM operator (NVIDIA/k8s-nim-operator api/apps/v1alpha1 `NIMServiceSpec`): a NIMService's `spec`
+# describes the NIM container of the Deployment the operator renders, named `<name>-ctr`
+# (`GetContainerName`): its `command`, `args`, `env`; its image is `image.repository`:`image.tag`, its
+# user `userID` (default 1000) and the rest of its pod the operator's: a fragment, whose written env and
+# start words are judged
+_NIM_API = "apps.nvidia.com/"
+
+
+def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
+    node = y.get(obj, "spec")
+    if not y.is_map(node):
+        return []
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    full = (*path, "spec")
+    return [_Spec(node, full, None, (None, (*full, "securityContext")), (SELF,), None,
+                  names=((SELF, f"{name}-ctr"),))]
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
