@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from glmlint import lazyre
 from glmlint import records
 from glmlint.records import dataclass, field
 from glmlint.rule import Rule, Severity
@@ -385,7 +386,7 @@ def check_pss_version(value: str) -> int | None:
     return pss.parse_version(value)
 
 
-_USER = re.compile(r"^[0-9]+(:[0-9]+)?$")
+_USER = lazyre.compile(r"^[0-9]+(:[0-9]+)?$")
 
 
 def check_fix_user(value: Any, fail: Any = None) -> str:

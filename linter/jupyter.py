@@ -18,20 +18,20 @@ token when none is configured; an empty `JUPYTER_TOKEN` does not disable it.
 """
 from __future__ import annotations
 
-import ast
 import functools
 import json
 import re
 from typing import TYPE_CHECKING
 
+from glmlint import lazyre
 from glmlint.ir import Command, Loc, Word, Workload, is_all_interfaces, truthy
 from glmlint.records import dataclass
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import Family, Service
 
-_TRAIT = re.compile(r"^--(?:(?P<cls>[A-Za-z]+)\.)?(?P<trait>[A-Za-z_]+)(?:=(?P<value>.*))?$", re.S)
-_CONFIG_LINE = re.compile(r"^\s*c\.(?P<cls>[A-Za-z]+)\.(?P<trait>[A-Za-z_]+)\s*=\s*(?P<value>.+?)\s*(#.*)?$")
+_TRAIT = lazyre.compile(r"^--(?:(?P<cls>[A-Za-z]+)\.)?(?P<trait>[A-Za-z_]+)(?:=(?P<value>.*))?$", re.S)
+_CONFIG_LINE = lazyre.compile(r"^\s*c\.(?P<cls>[A-Za-z]+)\.(?P<trait>[A-Za-z_]+)\s*=\s*(?P<value>.+?)\s*(#.*)?$")
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,8 @@ def _config(workload: Workload) -> dict[str, Value]:
             if not m or m.group("cls") not in apps:
                 continue
             raw = m.group("value")
+            import ast  # only for a config line: `ast` is ~5 ms of a one-file check's start-up
+
             try:
                 value = ast.literal_eval(raw)
             except (ValueError, SyntaxError):
@@ -153,7 +155,7 @@ def _config(workload: Workload) -> dict[str, Value]:
     return out
 
 
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazyre.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _expanded(word: Word, text: str, env: dict[str, str | None],

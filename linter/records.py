@@ -90,7 +90,8 @@ class _Spec:
     """A record class's fields, as its methods and `fields`/`replace` read them."""
 
     __slots__ = ("cls", "names", "annotations", "defaults", "factories", "repr_names", "compare_names",
-                 "hash_names", "fields", "frozen", "slots", "eq", "order")
+                 "hash_names", "fields", "frozen", "slots", "eq", "order", "getter", "repr_getter", "heads",
+                 "fieldset", "setters")
 
 
 def _tuple_getter(names: tuple[str, ...]) -> Any:
@@ -195,11 +196,6 @@ class _LazyDoc:
         return f"{spec.cls.__name__}({', '.join(parts)})"
 
 
-def _unsupported(annotation: Any) -> bool:
-    text = annotation if isinstance(annotation, str) else repr(annotation)
-    return any(word in text for word in ("ClassVar", "InitVar", "KW_ONLY"))
-
-
 def dataclass(cls: type | None = None, /, *, init: bool = True, repr: bool = True, eq: bool = True,
               order: bool = False, unsafe_hash: bool = False, frozen: bool = False, slots: bool = False) -> Any:
     """As `dataclasses.dataclass` for the options glmlint uses (see the module's docstring)."""
@@ -215,224 +211,227 @@ def dataclass(cls: type | None = None, /, *, init: bool = True, repr: bool = Tru
 def _process(cls: type, eq: bool, order: bool, frozen: bool, slots: bool) -> type:
     if order and not eq:
         raise ValueError("eq must be true if order is true")
-    for base in cls.__mro__[1:]:
+    for base in cls.__mro__[1:-1]:
         if "__record__" in base.__dict__ or "__dataclass_fields__" in base.__dict__:
             raise TypeError(f"glmlint.records: {cls.__name__} cannot inherit the fields of {base.__name__}")
     body = cls.__dict__
-    annotations = body.get("__annotations__", {})
-    spec = _Spec()
+    annotations = body.get("__annotations__") or {}
     names = tuple(annotations)
+    written = "\n".join(map(str, annotations.values()))
+    if "ClassVar" in written or "InitVar" in written or "KW_ONLY" in written:
+        raise TypeError(f"glmlint.records: ClassVar, InitVar and KW_ONLY fields of {cls.__name__} are not supported")
     defaults: dict[str, Any] = {}
     factories: dict[str, Any] = {}
     declared: dict[str, Field] = {}
     for name in names:
-        if _unsupported(annotations[name]):
-            raise TypeError(f"glmlint.records: the field {name!r} of {cls.__name__} is not supported")
         value = body.get(name, MISSING)
-        if isinstance(value, Field):
+        if value is MISSING:
+            if defaults or factories:
+                raise TypeError(f"non-default argument {name!r} follows default argument")
+        elif value.__class__ is Field:
             declared[name] = value
             if value.default_factory is not MISSING:
                 factories[name] = value.default_factory
             elif value.default is not MISSING:
                 defaults[name] = value.default
-            value = value.default
-        elif value is not MISSING:
+            elif defaults or factories:
+                raise TypeError(f"non-default argument {name!r} follows default argument")
+        else:
             if value.__class__.__hash__ is None:
                 raise ValueError(f"mutable default {type(value)} for field {name} is not allowed: "
                                  "use default_factory")
             defaults[name] = value
-        if value is MISSING and (defaults or factories) and name not in factories:
-            raise TypeError(f"non-default argument {name!r} follows default argument")
-    for key, value in body.items():
-        if isinstance(value, Field) and key not in annotations:
-            raise TypeError(f"{key!r} is a field but has no type annotation")
+    if len(declared) < len(body):
+        for key, value in body.items():
+            if value.__class__ is Field and key not in annotations:
+                raise TypeError(f"{key!r} is a field but has no type annotation")
 
+    spec = _Spec()
     spec.names = names
     spec.annotations = annotations
     spec.defaults = defaults
     spec.factories = factories
     spec.fields = declared
     spec.frozen, spec.slots, spec.eq, spec.order = frozen, slots, eq, order
-    spec.repr_names = tuple(n for n in names if n not in declared or declared[n].repr)
-    spec.compare_names = tuple(n for n in names if n not in declared or declared[n].compare)
-    spec.hash_names = tuple(n for n in names if n not in declared
-                            or (declared[n].compare if declared[n].hash is None else declared[n].hash))
+    if declared:
+        spec.repr_names = tuple(n for n in names if n not in declared or declared[n].repr)
+        spec.compare_names = tuple(n for n in names if n not in declared or declared[n].compare)
+        spec.hash_names = tuple(n for n in names if n not in declared
+                                or (declared[n].compare if declared[n].hash is None else declared[n].hash))
+    else:
+        spec.repr_names = spec.compare_names = spec.hash_names = names
+    spec.getter = _tuple_getter(names)
+    spec.repr_getter = spec.getter if spec.repr_names == names else _tuple_getter(spec.repr_names)
+    spec.heads = tuple([f"{n}=" for n in spec.repr_names])
+    spec.fieldset = frozenset(names)
 
     class_hash = body.get("__hash__", MISSING)
     explicit_hash = not (class_hash is MISSING or (class_hash is None and "__eq__" in body))
     post_init = hasattr(cls, "__post_init__")
 
-    namespace = dict(body)
-    for name in names:
-        if name in declared:
-            if declared[name].default is MISSING:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = declared[name].default
+    # the methods (all but __init__, which needs the slots' setters), set as the class is made
+    methods: dict[str, Any] = {"__repr__": _repr}
+    if eq:
+        compare = spec.getter if spec.compare_names == names else _tuple_getter(spec.compare_names)
+        methods["__eq__"] = _eq(compare)
+        if order:
+            for op, fn in _order(compare):
+                if op in body:
+                    raise TypeError(f"Cannot overwrite attribute {op} in class {cls.__name__}. "
+                                    "Consider using functools.total_ordering")
+                methods[op] = fn
+    if frozen:
+        for op in ("__setattr__", "__delattr__"):
+            if op in body:
+                raise TypeError(f"Cannot overwrite attribute {op} in class {cls.__name__}")
+        methods["__setattr__"] = _frozen_setattr
+        methods["__delattr__"] = _frozen_delattr
+    hash_fn: Any = MISSING
+    if eq and not explicit_hash:
+        hash_fn = _hash(spec.getter if spec.hash_names == names else _tuple_getter(spec.hash_names)) \
+            if frozen else None
+    if frozen and slots:
+        methods["__getstate__"] = _getstate
+        methods["__setstate__"] = _setstate
+    extra = {"__record__": spec, "__dataclass_fields__": _LazyFields(spec)}
+    if not body.get("__doc__"):
+        extra["__doc__"] = _LazyDoc(spec)
+    if "__match_args__" not in body:
+        extra["__match_args__"] = names
+
     if slots:
         if "__slots__" in body:
             raise TypeError(f"{cls.__name__} already specifies __slots__")
-        namespace["__slots__"] = names
+        namespace = dict(body)
         for name in names:
             namespace.pop(name, None)
         namespace.pop("__dict__", None)
         namespace.pop("__weakref__", None)
-    namespace["__record__"] = spec
-    namespace["__dataclass_fields__"] = _LazyFields(spec)
-    if not body.get("__doc__"):
-        namespace["__doc__"] = _LazyDoc(spec)
-    if "__match_args__" not in body:
-        namespace["__match_args__"] = names
-    if slots:
+        namespace["__slots__"] = names
+        for key, fn in methods.items():
+            if key not in body:
+                namespace[key] = fn
+        if hash_fn is not MISSING:
+            namespace["__hash__"] = hash_fn
+        namespace.update(extra)
         qualname = cls.__qualname__
         cls = type(cls)(cls.__name__, cls.__bases__, namespace)
         cls.__qualname__ = qualname
     else:
-        for key in ("__record__", "__dataclass_fields__", "__doc__", "__match_args__"):
-            type.__setattr__(cls, key, namespace[key])
-        for name in names:
-            if name in declared:
-                if declared[name].default is MISSING:
-                    delattr(cls, name)
-                else:
-                    type.__setattr__(cls, name, declared[name].default)
+        for name, f in declared.items():
+            if f.default is MISSING:
+                delattr(cls, name)
+            else:
+                type.__setattr__(cls, name, f.default)
+        for key, fn in methods.items():
+            if key not in body:
+                type.__setattr__(cls, key, fn)
+        if hash_fn is not MISSING:
+            type.__setattr__(cls, "__hash__", hash_fn)
+        for key, value in extra.items():
+            type.__setattr__(cls, key, value)
     spec.cls = cls
 
-    def put(name: str, fn: Any) -> bool:
-        if name in body:
-            return True
-        fn.__qualname__ = f"{cls.__qualname__}.{name}"
-        type.__setattr__(cls, name, fn)
-        return False
-
-    # __init__
-    shape = (names, tuple(i for i, n in enumerate(names) if n in factories), frozen, slots, post_init)
     if frozen and slots:
         setters = [cls.__dict__[n].__set__ for n in names]
+        spec.setters = tuple(setters)
     elif frozen:
         setters = [object.__setattr__]
     else:
         setters = []
-    init = _maker(shape)(_HAS_FACTORY, *setters, *(factories[n] for n in names if n in factories))
-    init.__defaults__ = tuple(_HAS_FACTORY if n in factories else defaults[n] for n in names
-                              if n in factories or n in defaults) or None
-    init.__module__ = cls.__module__
-    put("__init__", init)
-
-    # __repr__
-    put("__repr__", _repr_fn(spec.repr_names))
-
-    if eq:
-        put("__eq__", _cmp_fn(cls, spec.compare_names, "__eq__"))
-    if order:
-        for op in ("__lt__", "__le__", "__gt__", "__ge__"):
-            if put(op, _cmp_fn(cls, spec.compare_names, op)):
-                raise TypeError(f"Cannot overwrite attribute {op} in class {cls.__name__}. "
-                                "Consider using functools.total_ordering")
-    if frozen:
-        for name, fn in (("__setattr__", _frozen_setattr(cls, names)), ("__delattr__", _frozen_delattr(cls, names))):
-            if put(name, fn):
-                raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
-    if eq and not explicit_hash:
-        if frozen:
-            getter = _tuple_getter(spec.hash_names)
-
-            def __hash__(self: Any) -> int:
-                return hash(getter(self))
-
-            __hash__.__qualname__ = f"{cls.__qualname__}.__hash__"
-            type.__setattr__(cls, "__hash__", __hash__)
-        else:
-            type.__setattr__(cls, "__hash__", None)
-    if frozen and slots:
-        getstate = _tuple_getter(names)
-        if "__getstate__" not in body:
-            def __getstate__(self: Any) -> list[Any]:
-                return list(getstate(self))
-
-            put("__getstate__", __getstate__)
-        if "__setstate__" not in body:
-            slot_setters = tuple(setters)
-
-            def __setstate__(self: Any, state: Any) -> None:
-                for set_, value in zip(slot_setters, state):
-                    set_(self, value)
-
-            put("__setstate__", __setstate__)
+    if "__init__" not in body:
+        shape = (names, tuple([i for i, n in enumerate(names) if n in factories]), frozen, slots, post_init)
+        init = _maker(shape)(_HAS_FACTORY, *setters, *[factories[n] for n in names if n in factories])
+        if defaults or factories:
+            init.__defaults__ = tuple([_HAS_FACTORY if n in factories else defaults[n] for n in names
+                                       if n in factories or n in defaults])
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        init.__module__ = cls.__module__
+        type.__setattr__(cls, "__init__", init)
     return cls
 
 
-def _repr_fn(names: tuple[str, ...]) -> Any:
-    getter = _tuple_getter(names)
-    heads = tuple(f"{n}=" for n in names)
-    running: set[tuple[int, int]] = set()
+# The methods every record shares: they read the class's fields from its `__record__`.
+
+_repr_running: set[tuple[int, int]] = set()
+
+
+def _repr(self: Any) -> str:
     from _thread import get_ident
 
-    def __repr__(self: Any) -> str:
-        key = id(self), get_ident()
-        if key in running:
-            return "..."
-        running.add(key)
-        try:
-            return (self.__class__.__qualname__ + "("
-                    + ", ".join([h + repr(v) for h, v in zip(heads, getter(self))]) + ")")
-        finally:
-            running.discard(key)
-
-    return __repr__
+    key = id(self), get_ident()
+    if key in _repr_running:
+        return "..."
+    _repr_running.add(key)
+    try:
+        spec = self.__record__
+        return (self.__class__.__qualname__ + "("
+                + ", ".join([h + repr(v) for h, v in zip(spec.heads, spec.repr_getter(self))]) + ")")
+    finally:
+        _repr_running.discard(key)
 
 
-def _cmp_fn(cls: type, names: tuple[str, ...], op: str) -> Any:
-    getter = _tuple_getter(names)
-    if op == "__eq__":
-        def fn(self: Any, other: Any) -> Any:
-            if other.__class__ is self.__class__:
-                return getter(self) == getter(other)
-            return NotImplemented
-    elif op == "__lt__":
-        def fn(self: Any, other: Any) -> Any:
-            if other.__class__ is self.__class__:
-                return getter(self) < getter(other)
-            return NotImplemented
-    elif op == "__le__":
-        def fn(self: Any, other: Any) -> Any:
-            if other.__class__ is self.__class__:
-                return getter(self) <= getter(other)
-            return NotImplemented
-    elif op == "__gt__":
-        def fn(self: Any, other: Any) -> Any:
-            if other.__class__ is self.__class__:
-                return getter(self) > getter(other)
-            return NotImplemented
-    else:
-        def fn(self: Any, other: Any) -> Any:
-            if other.__class__ is self.__class__:
-                return getter(self) >= getter(other)
-            return NotImplemented
-    fn.__name__ = op
-    return fn
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    cls = type(self).__record__.cls
+    if type(self) is cls or name in cls.__record__.fieldset:
+        raise _frozen_error(cls, name, "assign to")
+    super(cls, self).__setattr__(name, value)
 
 
-def _frozen_setattr(cls: type, names: tuple[str, ...]) -> Any:
-    fields_ = frozenset(names)
-
-    def __setattr__(self: Any, name: str, value: Any) -> None:
-        if type(self) is cls or name in fields_:
-            raise _frozen_error(cls, name, "assign to")
-        super(cls, self).__setattr__(name, value)
-
-    return __setattr__
+def _frozen_delattr(self: Any, name: str) -> None:
+    cls = type(self).__record__.cls
+    if type(self) is cls or name in cls.__record__.fieldset:
+        raise _frozen_error(cls, name, "delete")
+    super(cls, self).__delattr__(name)
 
 
-def _frozen_delattr(cls: type, names: tuple[str, ...]) -> Any:
-    fields_ = frozenset(names)
+def _getstate(self: Any) -> list[Any]:
+    return list(self.__record__.getter(self))
 
-    def __delattr__(self: Any, name: str) -> None:
-        if type(self) is cls or name in fields_:
-            raise _frozen_error(cls, name, "delete")
-        super(cls, self).__delattr__(name)
 
-    return __delattr__
+def _setstate(self: Any, state: Any) -> None:
+    for set_, value in zip(self.__record__.setters, state):
+        set_(self, value)
+
+
+def _eq(getter: Any) -> Any:
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return getter(self) == getter(other)
+        return NotImplemented
+
+    return __eq__
+
+
+def _hash(getter: Any) -> Any:
+    def __hash__(self: Any) -> int:
+        return hash(getter(self))
+
+    return __hash__
+
+
+def _order(getter: Any) -> tuple[tuple[str, Any], ...]:
+    def __lt__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return getter(self) < getter(other)
+        return NotImplemented
+
+    def __le__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return getter(self) <= getter(other)
+        return NotImplemented
+
+    def __gt__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return getter(self) > getter(other)
+        return NotImplemented
+
+    def __ge__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return getter(self) >= getter(other)
+        return NotImplemented
+
+    return ("__lt__", __lt__), ("__le__", __le__), ("__gt__", __gt__), ("__ge__", __ge__)
 
 
 def is_record(obj: Any) -> bool:

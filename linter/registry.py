@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 import sys
 from collections.abc import Iterable
 from typing import Any
 
+from glmlint import lazyre
 from glmlint.rule import Rule
 
 ENTRY_POINT_GROUP = "glmlint.rules"
-_PREFIX = re.compile(r"^[A-Z]{2,5}$")
+_PREFIX = lazyre.compile(r"^[A-Z]{2,5}$")
 
 
 class RuleError(Exception):

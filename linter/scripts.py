@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 
+from glmlint import lazyre
 from glmlint.ir import Command, Word
 from glmlint.records import dataclass
 from glmlint.shell import SHELLS
@@ -35,7 +36,7 @@ _SHELL_VALUE = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
 _PYTHON_VALUE = {"-W", "-X", "--check-hash-based-pycs"}
 _PASS_THROUGH = {"tee", "cat"}  # pass their input on (cat without file operands)
 _CHECKSUMS = re.compile(r"^(?:sha(?:1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum|rhash)$")
-_COMMIT_PINNED = re.compile(r"/[0-9a-f]{40}/")  # a URL naming a git commit: its content cannot change
+_COMMIT_PINNED = lazyre.compile(r"/[0-9a-f]{40}/")  # a URL naming a git commit: its content cannot change
 
 
 @dataclass(frozen=True, slots=True)

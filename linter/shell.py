@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from glmlint import lazyre
 from glmlint.ir import Command, FileWrite, Loc, Redirect, User, Word
 
 Locate = Callable[[int, int], Loc]  # (0-based row, 0-based char column) -> file location
@@ -287,8 +288,8 @@ def _substitutions(node: Any) -> Iterable[Any]:
         stack.extend(cur.named_children)
 
 
-_ESC = re.compile(r"\\(.)", re.S)
-_DQ_ESC = re.compile(r"\\([$`\"\\\n])")
+_ESC = lazyre.compile(r"\\(.)", re.S)
+_DQ_ESC = lazyre.compile(r"\\([$`\"\\\n])")
 
 
 def _unescape(text: str) -> str:
@@ -497,8 +498,8 @@ def output_of(cmd: Command) -> str | None:
     return None
 
 
-_SED_S = re.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
-_SED_TEXT = re.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
+_SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
+_SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
 def file_writes(commands: Iterable[Command]) -> list[FileWrite]:

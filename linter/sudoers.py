@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from glmlint import lazyre
 from glmlint.ir import Command, FileWrite, Loc, Workload
 from glmlint.records import dataclass
 
@@ -31,11 +32,11 @@ STOCK = ("root\tALL=(ALL:ALL) ALL", "%sudo\tALL=(ALL:ALL) ALL", "%admin ALL=(ALL
          "%wheel\tALL=(ALL)\tALL", "# %wheel\tALL=(ALL)\tNOPASSWD: ALL", "@includedir /etc/sudoers.d")
 _TAGS = {"NOPASSWD", "PASSWD", "NOEXEC", "EXEC", "SETENV", "NOSETENV", "LOG_INPUT", "NOLOG_INPUT",
          "LOG_OUTPUT", "NOLOG_OUTPUT", "MAIL", "NOMAIL", "FOLLOW", "NOFOLLOW", "INTERCEPT", "NOINTERCEPT"}
-_TAG = re.compile(r"^([A-Z_]+)\s*:\s*")
-_OPTION = re.compile(r"^(?:CWD|CHROOT|ROLE|TYPE|TIMEOUT|NOTBEFORE|NOTAFTER|APPARMOR_PROFILE|PRIVS|LIMITPRIVS)"
+_TAG = lazyre.compile(r"^([A-Z_]+)\s*:\s*")
+_OPTION = lazyre.compile(r"^(?:CWD|CHROOT|ROLE|TYPE|TIMEOUT|NOTBEFORE|NOTAFTER|APPARMOR_PROFILE|PRIVS|LIMITPRIVS)"
                      r"\s*=\s*\S+\s*")
-_INCLUDE = re.compile(r"^[#@]include(dir)?\s+(\S+)")
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_INCLUDE = lazyre.compile(r"^[#@]include(dir)?\s+(\S+)")
+_VAR = lazyre.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass(frozen=True, slots=True)

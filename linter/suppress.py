@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 
+from glmlint import lazyre
 from glmlint.ir import Format, Problem, SourceFile
 from glmlint.records import dataclass, field
 from glmlint.rule import Rule, Severity
 
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*glmlint:\s*(?P<kind>ignore|skip-file)\b(?:\[(?P<rules>[^\]]*)\])?")
-_SKIP_FILE = re.compile(r"^[ \t]*#\s*glmlint:\s*skip-file\b", re.M)
+_DIRECTIVE = lazyre.compile(r"(?:^|\s)#\s*glmlint:\s*(?P<kind>ignore|skip-file)\b(?:\[(?P<rules>[^\]]*)\])?")
+_SKIP_FILE = lazyre.compile(r"^[ \t]*#\s*glmlint:\s*skip-file\b", re.M)
 
 UNUSED_DOC = '''\
 Suppression comment that suppresses nothing.

@@ -68,6 +68,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from glmlint import lazyre
 from glmlint.ir import EnvVar, Format, Workload, has_variable
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
@@ -87,7 +88,7 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     "POLICY", "ROTATION", "AUTH", "METHOD", "ALGORITHM", "ALG", "SIZE", "USER", "USERNAME",
                     "REGION", "AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "LIFETIME", "INTERVAL", "BACKEND",
                     "CLASS", "HANDLER"})
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).

@@ -39,15 +39,15 @@ CMD ["python", "/app/serve.py"]
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from glmlint import lazyre
 from glmlint.ir import Command, Format, Word, Workload
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
-_NUMERIC = re.compile(r"^0*([0-7]{1,4})$")
-_CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=][rwxXst]*)+)$")
-_OP = re.compile(r"([-+=])([rwxXst]*)")
+_NUMERIC = lazyre.compile(r"^0*([0-7]{1,4})$")
+_CLAUSE = lazyre.compile(r"^([ugoa]*)((?:[-+=][rwxXst]*)+)$")
+_OP = lazyre.compile(r"([-+=])([rwxXst]*)")
 
 
 @rule(code="GLM014", slug="world-writable", severity=Severity.WARNING,

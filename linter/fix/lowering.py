@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from glmlint import lazyre
 from glmlint.fix.text import FixError
 from glmlint.ir import INSIDE_TEXT, Item, Mount, Port, Setting, Workload
 from glmlint.rule import (EnsureItem, Intent, MountReadOnly, PublishLoopback, RemoveCommand, RemoveItem,
@@ -86,7 +87,7 @@ def _remove_setting(intent: RemoveSetting) -> Intent | None:
 
 LOOPBACK = "127.0.0.1"
 # `${NAME:-literal}` / `${NAME-literal}`: (name, operator, default)
-_DEFAULT_PARTS = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^${}]*)\}$")
+_DEFAULT_PARTS = lazyre.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^${}]*)\}$")
 
 
 def _publish_loopback(port: Port, title: str) -> ReplaceText | None:

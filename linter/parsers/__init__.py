@@ -6,15 +6,16 @@ import os
 import re
 from collections.abc import Callable
 
+from glmlint import lazyre
 from glmlint.ir import Format, Problem, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
 from glmlint.parsers.base import ParseError, Skip, decode, split_lines
 
 _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
-_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
-_YAML = re.compile(r"\.ya?ml$", re.I)
-_TEMPLATE = re.compile(r"\{\{|\{%")
-_RUN_FILE = re.compile(r"\.(?:sh|bash|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
+_COMPOSE = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
+_YAML = lazyre.compile(r"\.ya?ml$", re.I)
+_TEMPLATE = lazyre.compile(r"\{\{|\{%")
+_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
 
 
 def detect(name: str, rel_path: str = "") -> str | None:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from glmlint import lazyre
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
@@ -31,13 +32,13 @@ KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HE
 # instructions BuildKit refuses without arguments (RUN, CMD, ENTRYPOINT are left to the shell)
 _NEEDS_ARGUMENTS = {"ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "MAINTAINER", "ONBUILD", "STOPSIGNAL",
                     "USER", "VOLUME", "WORKDIR"}
-_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_HEREDOC = lazyre.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _ESCAPE_DIRECTIVE = re.compile(r"^\s*#\s*escape\s*=\s*([\\`])\s*$", re.I)
 _DIRECTIVE = re.compile(r"^\s*#\s*[a-zA-Z_]+\s*=")
 _KEYWORD = re.compile(r"\s*\S+\s*")  # an instruction's keyword and the blanks after it
 _NONBLANK = re.compile(r"\S+")
 _RUN_FLAGS = re.compile(r"((?:--[a-z-]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?\s+)*)")
-_VAR = re.compile(r"\$(?:\{(?P<b>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<w>[^}]*))?\}|(?P<n>[A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazyre.compile(r"\$(?:\{(?P<b>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<w>[^}]*))?\}|(?P<n>[A-Za-z_][A-Za-z0-9_]*))")
 
 
 class DockerfileError(Exception):
@@ -272,8 +273,8 @@ def instruction_lines(text: str) -> list[tuple[str, int, int]]:
 
 
 # dockerfile-parse's parser directives: the continuation character, and `syntax` (which it skips over)
-_PARSE_ESCAPE = re.compile(r"^\s*#\s*escape\s*=\s*(\\|`)\s*$", re.I)
-_PARSE_SYNTAX = re.compile(r"^\s*#\s*syntax\s*=\s*(.*)\s*$", re.I)
+_PARSE_ESCAPE = lazyre.compile(r"^\s*#\s*escape\s*=\s*(\\|`)\s*$", re.I)
+_PARSE_SYNTAX = lazyre.compile(r"^\s*#\s*syntax\s*=\s*(.*)\s*$", re.I)
 
 
 def _dockerfile_parse_lines(text: str) -> list[tuple[str, int, int]]:
@@ -670,8 +671,8 @@ def _chmod(inst: Instruction, scope: dict[str, str]) -> list[Item]:
     return out
 
 
-_GIT_URL = re.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#]*\.git(?:#|/?$))", re.I)
-_HTTP_URL = re.compile(r"^https?://", re.I)
+_GIT_URL = lazyre.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#]*\.git(?:#|/?$))", re.I)
+_HTTP_URL = lazyre.compile(r"^https?://", re.I)
 
 
 def _downloads(inst: Instruction, scope: dict[str, str]) -> list[Download]:

@@ -5,12 +5,11 @@ sshd reads `Keyword value` or `Keyword=value` lines, keywords case-insensitive,
 """
 from __future__ import annotations
 
-import re
-
+from glmlint import lazyre
 from glmlint.ir import Directive, Format, Loc, SourceFile
 from glmlint.parsers.base import split_lines
 
-_LINE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
+_LINE = lazyre.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
 
 
 def directives(text: str, first_line: int = 1, loc: Loc | None = None) -> list[Directive]:
