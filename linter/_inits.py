@@ -143,13 +143,21 @@ def _m12(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m13(_F, _s0, _s1):
+def _m13(_F, _s):
+ def __init__(self, doc, path, at, templated):
+  _s(self, 'doc', doc)
+  _s(self, 'path', path)
+  _s(self, 'at', at)
+  _s(self, 'templated', templated)
+ return __init__
+
+def _m14(_F, _s0, _s1):
  def __init__(self, edit, why):
   _s0(self, edit)
   _s1(self, why)
  return __init__
 
-def _m14(_F, _s):
+def _m15(_F, _s):
  def __init__(self, env, files, dropins, classes, stock, defaults, sources):
   _s(self, 'env', env)
   _s(self, 'files', files)
@@ -160,7 +168,7 @@ def _m14(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m15(_F, _s):
+def _m16(_F, _s):
  def __init__(self, env, flags, cwd, format, source):
   _s(self, 'env', env)
   _s(self, 'flags', flags)
@@ -169,7 +177,7 @@ def _m15(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m16(_F, _s):
+def _m17(_F, _s):
  def __init__(self, flag, env, config, values, mount):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
@@ -178,7 +186,7 @@ def _m16(_F, _s):
   _s(self, 'mount', mount)
  return __init__
 
-def _m17(_F, _s):
+def _m18(_F, _s):
  def __init__(self, flags, env, config, default, source):
   _s(self, 'flags', flags)
   _s(self, 'env', env)
@@ -187,13 +195,13 @@ def _m17(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m18(_F):
+def _m19(_F):
  def __init__(self, format, workloads):
   self.format = format
   self.workloads = workloads
  return __init__
 
-def _m19(_F, _s0, _s1, _s2, _s3, _s4):
+def _m20(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, host, target, loc, path, permissions):
   _s0(self, host)
   _s1(self, target)
@@ -202,14 +210,14 @@ def _m19(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, permissions)
  return __init__
 
-def _m20(_F, _s0, _s1, _s2):
+def _m21(_F, _s0, _s1, _s2):
  def __init__(self, how, loc, port):
   _s0(self, how)
   _s1(self, loc)
   _s2(self, port)
  return __init__
 
-def _m21(_F, _s0, _s1, _s2, _s3):
+def _m22(_F, _s0, _s1, _s2, _s3):
  def __init__(self, id, description, match, facts):
   _s0(self, id)
   _s1(self, description)
@@ -217,7 +225,7 @@ def _m21(_F, _s0, _s1, _s2, _s3):
   _s3(self, facts)
  return __init__
 
-def _m22(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m23(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, id, description, source, host_paths, commands, args, writes, needs):
   _s0(self, id)
   _s1(self, description)
@@ -229,7 +237,7 @@ def _m22(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, needs)
  return __init__
 
-def _m23(_F, _s):
+def _m24(_F, _s):
  def __init__(self, id, level, versions, overrides):
   _s(self, 'id', id)
   _s(self, 'level', level)
@@ -237,7 +245,7 @@ def _m23(_F, _s):
   _s(self, 'overrides', overrides)
  return __init__
 
-def _m24(_F, _s):
+def _m25(_F, _s):
  def __init__(self, id, name, code, what, source):
   _s(self, 'id', id)
   _s(self, 'name', name)
@@ -246,7 +254,7 @@ def _m24(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m25(_F, _s):
+def _m26(_F, _s):
  def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources):
   _s(self, 'id', id)
   _s(self, 'name', name)
@@ -281,7 +289,7 @@ def _m25(_F, _s):
   _s(self, 'auth_sources', auth_sources)
  return __init__
 
-def _m26(_F, _f3):
+def _m27(_F, _f3):
  def __init__(self, index, name, directory, values, line):
   self.index = index
   self.name = name
@@ -290,7 +298,7 @@ def _m26(_F, _f3):
   self.line = line
  return __init__
 
-def _m27(_F, _s0, _s1, _s2, _s3):
+def _m28(_F, _s0, _s1, _s2, _s3):
  def __init__(self, installed, password_set, settings, matched):
   _s0(self, installed)
   _s1(self, password_set)
@@ -298,20 +306,20 @@ def _m27(_F, _s0, _s1, _s2, _s3):
   _s3(self, matched)
  return __init__
 
-def _m28(_F, _s0, _s1, _s2):
+def _m29(_F, _s0, _s1, _s2):
  def __init__(self, intents, safety, user):
   _s0(self, intents)
   _s1(self, safety)
   _s2(self, user)
  return __init__
 
-def _m29(_F, _s0, _s1):
+def _m30(_F, _s0, _s1):
  def __init__(self, item, title):
   _s0(self, item)
   _s1(self, title)
  return __init__
 
-def _m30(_F):
+def _m31(_F):
  def __init__(self, key, disk, shown, rendered, files, values, _align, archive, member, source):
   self.key = key
   self.disk = disk
@@ -325,7 +333,7 @@ def _m30(_F):
   self.source = source
  return __init__
 
-def _m31(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m32(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, keys, read, pod, level, alt, within, windows, group, annotation):
   _s0(self, keys)
   _s1(self, read)
@@ -338,14 +346,14 @@ def _m31(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, annotation)
  return __init__
 
-def _m32(_F, _s0, _s1, _s2):
+def _m33(_F, _s0, _s1, _s2):
  def __init__(self, keyword, value, loc):
   _s0(self, keyword)
   _s1(self, value)
   _s2(self, loc)
  return __init__
 
-def _m33(_F, _s0, _s1, _s2, _s3):
+def _m34(_F, _s0, _s1, _s2, _s3):
  def __init__(self, kind, name, namespace, loc):
   _s0(self, kind)
   _s1(self, name)
@@ -353,7 +361,7 @@ def _m33(_F, _s0, _s1, _s2, _s3):
   _s3(self, loc)
  return __init__
 
-def _m34(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m35(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, role_kind, role_name, subjects, loc, role_loc, path):
   _s0(self, kind)
   _s1(self, name)
@@ -366,7 +374,7 @@ def _m34(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, path)
  return __init__
 
-def _m35(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, rules, loc, path, labels, aggregation, aggregated):
   _s0(self, kind)
   _s1(self, name)
@@ -379,7 +387,7 @@ def _m35(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, kind, name, namespace, selector, ports, loc, operator):
   _s0(self, kind)
   _s1(self, name)
@@ -390,21 +398,21 @@ def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, operator)
  return __init__
 
-def _m37(_F, _s):
+def _m38(_F, _s):
  def __init__(self, level, version, namespaces):
   _s(self, 'level', level)
   _s(self, 'version', version)
   _s(self, 'namespaces', namespaces)
  return __init__
 
-def _m38(_F, _s0, _s1, _s2):
+def _m39(_F, _s0, _s1, _s2):
  def __init__(self, line, col, file):
   _s0(self, line)
   _s1(self, col)
   _s2(self, file)
  return __init__
 
-def _m39(_F, _f4):
+def _m40(_F, _f4):
  def __init__(self, line, col, targets, rules, used):
   self.line = line
   self.col = col
@@ -413,21 +421,21 @@ def _m39(_F, _f4):
   self.used = _f4() if used is _F else used
  return __init__
 
-def _m40(_F, _s):
+def _m41(_F, _s):
  def __init__(self, listener, port, bind):
   _s(self, 'listener', listener)
   _s(self, 'port', port)
   _s(self, 'bind', bind)
  return __init__
 
-def _m41(_F, _s):
+def _m42(_F, _s):
  def __init__(self, loader, at, text):
   _s(self, 'loader', loader)
   _s(self, 'at', at)
   _s(self, 'text', text)
  return __init__
 
-def _m42(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m43(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, loc, how, title, words, statement, whole_step):
   _s0(self, loc)
   _s1(self, how)
@@ -437,7 +445,7 @@ def _m42(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, whole_step)
  return __init__
 
-def _m43(_F, _s0, _s1, _s2, _s3, _s4):
+def _m44(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, ip, token, password, allow_root):
   _s0(self, loc)
   _s1(self, ip)
@@ -446,7 +454,7 @@ def _m43(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, allow_root)
  return __init__
 
-def _m44(_F, _s0, _s1, _s2, _s3, _s4):
+def _m45(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, keyword, value, new, title):
   _s0(self, loc)
   _s1(self, keyword)
@@ -455,7 +463,7 @@ def _m44(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, title)
  return __init__
 
-def _m45(_F, _s0, _s1, _s2, _s3, _s4):
+def _m46(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, old, new, title, before):
   _s0(self, loc)
   _s1(self, old)
@@ -464,26 +472,26 @@ def _m45(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, before)
  return __init__
 
-def _m46(_F, _s0, _s1):
+def _m47(_F, _s0, _s1):
  def __init__(self, loc, title):
   _s0(self, loc)
   _s1(self, title)
  return __init__
 
-def _m47(_F, _s0, _s1, _s2):
+def _m48(_F, _s0, _s1, _s2):
  def __init__(self, loc, title, count):
   _s0(self, loc)
   _s1(self, title)
   _s2(self, count)
  return __init__
 
-def _m48(_F, _s0, _s1):
+def _m49(_F, _s0, _s1):
  def __init__(self, mount, title):
   _s0(self, mount)
   _s1(self, title)
  return __init__
 
-def _m49(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
+def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
  def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts):
   self.name = name
   self.base = base
@@ -511,14 +519,14 @@ def _m49(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
   self.scripts = _f23() if scripts is _F else scripts
  return __init__
 
-def _m50(_F, _f1):
+def _m51(_F, _f1):
  def __init__(self, name, docs, kind):
   self.name = name
   self.docs = _f1() if docs is _F else docs
   self.kind = kind
  return __init__
 
-def _m51(_F, _s):
+def _m52(_F, _s):
  def __init__(self, name, images, scripts, args_env, config, sources):
   _s(self, 'name', name)
   _s(self, 'images', images)
@@ -528,7 +536,7 @@ def _m51(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m52(_F, _s0, _s1, _s2, _s3):
+def _m53(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, kind, loc, path):
   _s0(self, name)
   _s1(self, kind)
@@ -536,7 +544,7 @@ def _m52(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m53(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59):
+def _m54(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59):
  def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir):
   _s0(self, name)
   _s1(self, label)
@@ -601,7 +609,7 @@ def _m53(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   self.__post_init__()
  return __init__
 
-def _m54(_F, _s0, _s1, _s2, _s3):
+def _m55(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, loc, owner, resolved):
   _s0(self, name)
   _s1(self, loc)
@@ -609,7 +617,7 @@ def _m54(_F, _s0, _s1, _s2, _s3):
   _s3(self, resolved)
  return __init__
 
-def _m55(_F, _s0, _s1, _s2, _s3, _s4):
+def _m56(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, namespace, automount, loc, path):
   _s0(self, name)
   _s1(self, namespace)
@@ -618,13 +626,13 @@ def _m55(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, path)
  return __init__
 
-def _m56(_F, _s0, _s1):
+def _m57(_F, _s0, _s1):
  def __init__(self, name, negated):
   _s0(self, name)
   _s1(self, negated)
  return __init__
 
-def _m57(_F, _s, _f9):
+def _m58(_F, _s, _f9):
  def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, gives, requires, auth):
   _s(self, 'name', name)
   _s(self, 'port', port)
@@ -642,7 +650,7 @@ def _m57(_F, _s, _f9):
   _s(self, 'auth', auth)
  return __init__
 
-def _m58(_F, _s, _f6, _f7):
+def _m59(_F, _s, _f6, _f7):
  def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands):
   _s(self, 'name', name)
   _s(self, 'source', source)
@@ -658,7 +666,7 @@ def _m58(_F, _s, _f6, _f7):
   _s(self, 'only_commands', only_commands)
  return __init__
 
-def _m59(_F, _f6):
+def _m60(_F, _f6):
  def __init__(self, name, start, end, args, source, rows, heredocs, index):
   self.name = name
   self.start = start
@@ -670,7 +678,7 @@ def _m59(_F, _f6):
   self.index = index
  return __init__
 
-def _m60(_F, _s, _f5):
+def _m61(_F, _s, _f5):
  def __init__(self, name, summary, kinds, select, ignore, contexts, formats, build):
   _s(self, 'name', name)
   _s(self, 'summary', summary)
@@ -682,7 +690,7 @@ def _m60(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m61(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m62(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, name, value, loc, path, dynamic, defaulted, env_file, private):
   _s0(self, name)
   _s1(self, value)
@@ -694,7 +702,7 @@ def _m61(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, private)
  return __init__
 
-def _m62(_F, _s0, _s1, _s2, _s3, _s4):
+def _m63(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, value, source, entry, note):
   _s0(self, name)
   _s1(self, value)
@@ -703,15 +711,15 @@ def _m62(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, note)
  return __init__
 
-def _m63(_F, _s0, _s1, _s2):
+def _m64(_F, _s0, _s1, _s2):
  def __init__(self, names, uids, groups):
   _s0(self, names)
   _s1(self, uids)
   _s2(self, groups)
  return __init__
 
-def _m64(_F, _s):
- def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image):
+def _m65(_F, _s):
+ def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared):
   _s(self, 'node', node)
   _s(self, 'path', path)
   _s(self, 'meta', meta)
@@ -723,16 +731,18 @@ def _m64(_F, _s):
   _s(self, 'defaults', defaults)
   _s(self, 'knative', knative)
   _s(self, 'image', image)
+  _s(self, 'outside', outside)
+  _s(self, 'shared', shared)
  return __init__
 
-def _m65(_F, _s0, _s1):
+def _m66(_F, _s0, _s1):
  def __init__(self, op, target):
   _s0(self, op)
   _s1(self, target)
  return __init__
 
-def _m66(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
- def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services):
+def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
+ def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token):
   _s0(self, owner)
   _s1(self, namespace)
   _s2(self, service_account)
@@ -742,9 +752,11 @@ def _m66(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s6(self, account)
   _s7(self, grants)
   _s8(self, services)
+  _s9(self, needs_token)
+  _s10(self, projected_token)
  return __init__
 
-def _m67(_F, _s, _f22):
+def _m68(_F, _s, _f22):
  def __init__(self, path, base, select, extend_select, ignore, severity, exclude, fail_on, fix_user, per_file_ignores, contexts, render, render_failures, helm_values, helm_set, profile, pss_version, pss_namespaces, require_digest, helm_value_files, baseline, report_unused_ignores, _specs):
   _s(self, 'path', path)
   _s(self, 'base', base)
@@ -771,7 +783,7 @@ def _m67(_F, _s, _f22):
   _s(self, '_specs', _f22() if _specs is _F else _specs)
  return __init__
 
-def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m69(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, display, hint, explicit, options, covers):
   _s0(self, path)
   _s1(self, display)
@@ -781,7 +793,7 @@ def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m69(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
+def _m70(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
  def __init__(self, path, format, text, workloads, directives, services, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
   self.path = path
   self.format = format
@@ -803,7 +815,7 @@ def _m69(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
   self.suppressions = suppressions
  return __init__
 
-def _m70(_F, _s0, _s1, _s2, _s3, _s4):
+def _m71(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, path, is_key, value, line, col):
   _s0(self, path)
   _s1(self, is_key)
@@ -812,7 +824,7 @@ def _m70(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, col)
  return __init__
 
-def _m71(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
+def _m72(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
  def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images):
   self.path = path
   self.kind = kind
@@ -827,7 +839,7 @@ def _m71(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.images = _f10() if images is _F else images
  return __init__
 
-def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m73(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, line, col, note, disk, detail):
   _s0(self, path)
   _s1(self, line)
@@ -837,7 +849,7 @@ def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, detail)
  return __init__
 
-def _m73(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
+def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
  def __init__(self, path, line, col, rule, message, fix, workload, cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit, unmapped):
   _s0(self, path)
   _s1(self, line)
@@ -857,7 +869,7 @@ def _m73(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s15(self, unmapped)
  return __init__
 
-def _m74(_F, _s0, _s1, _s2, _s3):
+def _m75(_F, _s0, _s1, _s2, _s3):
  def __init__(self, path, line, message, level):
   _s0(self, path)
   _s1(self, line)
@@ -865,7 +877,7 @@ def _m74(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, path, text, mode, loc, pattern, replace, global_, source):
   _s0(self, path)
   _s1(self, text)
@@ -877,20 +889,20 @@ def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, source)
  return __init__
 
-def _m76(_F, _s0, _s1, _s2):
+def _m77(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m77(_F, _s0, _s1):
+def _m78(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m78(_F, _s0, _s1, _s2, _s3, _s4):
+def _m79(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, principal, line, text, file, only):
   _s0(self, principal)
   _s1(self, line)
@@ -899,14 +911,14 @@ def _m78(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, only)
  return __init__
 
-def _m79(_F, _s0, _s1, _s2):
+def _m80(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m80(_F, _f3, _f4, _f5, _f6):
+def _m81(_F, _f3, _f4, _f5, _f6):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -917,7 +929,7 @@ def _m80(_F, _f3, _f4, _f5, _f6):
   self.kept = _f6() if kept is _F else kept
  return __init__
 
-def _m81(_F, _f1):
+def _m82(_F, _f1):
  def __init__(self, results, also, at, repeats):
   self.results = results
   self.also = _f1() if also is _F else also
@@ -925,14 +937,14 @@ def _m81(_F, _f1):
   self.repeats = repeats
  return __init__
 
-def _m82(_F, _s):
+def _m83(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m83(_F, _f2, _f3, _f4, _f9, _f10):
+def _m84(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -947,7 +959,7 @@ def _m83(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m84(_F):
+def _m85(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -955,7 +967,7 @@ def _m84(_F):
   self.intents = intents
  return __init__
 
-def _m85(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m86(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -969,7 +981,7 @@ def _m85(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, capabilities)
  return __init__
 
-def _m86(_F, _s, _f6):
+def _m87(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -985,7 +997,7 @@ def _m86(_F, _s, _f6):
   _s(self, 'mounted', mounted)
  return __init__
 
-def _m87(_F, _s):
+def _m88(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -995,7 +1007,7 @@ def _m87(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m88(_F, _s):
+def _m89(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1004,7 +1016,7 @@ def _m88(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m89(_F, _s0, _s1, _s2, _s3):
+def _m90(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1012,14 +1024,14 @@ def _m89(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m90(_F, _s0, _s1, _s2):
+def _m91(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m91(_F, _s0, _s1, _s2, _s3):
+def _m92(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1027,13 +1039,13 @@ def _m91(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m92(_F, _s0, _s1):
+def _m93(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m93(_F):
+def _m94(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1041,7 +1053,7 @@ def _m93(_F):
   self.arguments = arguments
  return __init__
 
-def _m94(_F, _f2, _f3):
+def _m95(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1049,7 +1061,7 @@ def _m94(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m95(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m96(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1061,7 +1073,7 @@ def _m95(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m96(_F, _s0, _s1, _s2, _s3, _s4):
+def _m97(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1070,21 +1082,21 @@ def _m96(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m97(_F, _s0, _s1, _s2):
+def _m98(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m98(_F):
+def _m99(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m99(_F, _s0, _s1, _s2, _s3, _s4):
+def _m100(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1093,7 +1105,7 @@ def _m99(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m100(_F, _s):
+def _m101(_F, _s):
  def __init__(self, state, loc, switch, word):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1101,21 +1113,21 @@ def _m100(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m101(_F, _s):
+def _m102(_F, _s):
  def __init__(self, switch, what, source):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
   _s(self, 'source', source)
  return __init__
 
-def _m102(_F, _s0, _s1, _s2):
+def _m103(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m103(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m104(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1126,7 +1138,7 @@ def _m103(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m104(_F, _s0, _s1, _s2, _s3):
+def _m105(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1134,7 +1146,7 @@ def _m104(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1145,25 +1157,25 @@ def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m106(_F, _f2):
+def _m107(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m107(_F, _s0):
+def _m108(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m108(_F, _s):
+def _m109(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3, _s4):
+def _m110(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1172,7 +1184,7 @@ def _m109(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m110(_F, _s0, _s1, _s2, _s3, _s4):
+def _m111(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1181,7 +1193,7 @@ def _m110(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m111(_F, _s):
+def _m112(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1189,14 +1201,14 @@ def _m111(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m112(_F, _s0, _s1, _s2):
+def _m113(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m113(_F, _s):
+def _m114(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1217,105 +1229,106 @@ MAKERS = {
     (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path'), (), True, True, False): _m10,
     (('dangerous', 'loc', 'word', 'env'), (), True, False, False): _m11,
     (('default', 'on', 'off', 'source'), (), True, False, False): _m12,
-    (('edit', 'why'), (), True, True, False): _m13,
-    (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m14,
-    (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m15,
-    (('flag', 'env', 'config', 'values', 'mount'), (), True, False, False): _m16,
-    (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m17,
-    (('format', 'workloads'), (), False, False, False): _m18,
-    (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m19,
-    (('how', 'loc', 'port'), (), True, True, False): _m20,
-    (('id', 'description', 'match', 'facts'), (), True, True, False): _m21,
-    (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m22,
-    (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m23,
-    (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m24,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources'), (), True, False, False): _m25,
-    (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m26,
-    (('installed', 'password_set', 'settings', 'matched'), (), True, True, False): _m27,
-    (('intents', 'safety', 'user'), (), True, True, False): _m28,
-    (('item', 'title'), (), True, True, False): _m29,
-    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source'), (), False, False, False): _m30,
-    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m31,
-    (('keyword', 'value', 'loc'), (), True, True, False): _m32,
-    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m33,
-    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m34,
-    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m35,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator'), (), True, True, False): _m36,
-    (('level', 'version', 'namespaces'), (), True, False, False): _m37,
-    (('line', 'col', 'file'), (), True, True, False): _m38,
-    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m39,
-    (('listener', 'port', 'bind'), (), True, False, False): _m40,
-    (('loader', 'at', 'text'), (), True, False, False): _m41,
-    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m42,
-    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m43,
-    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m44,
-    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m45,
-    (('loc', 'title'), (), True, True, False): _m46,
-    (('loc', 'title', 'count'), (), True, True, False): _m47,
-    (('mount', 'title'), (), True, True, False): _m48,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23), False, False, False): _m49,
-    (('name', 'docs', 'kind'), (1,), False, False, False): _m50,
-    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m51,
-    (('name', 'kind', 'loc', 'path'), (), True, True, False): _m52,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir'), (), True, True, True): _m53,
-    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m54,
-    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m55,
-    (('name', 'negated'), (), True, True, False): _m56,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'gives', 'requires', 'auth'), (9,), True, False, False): _m57,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands'), (6, 7), True, False, False): _m58,
-    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m59,
-    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m60,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m61,
-    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m62,
-    (('names', 'uids', 'groups'), (), True, True, False): _m63,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image'), (), True, False, False): _m64,
-    (('op', 'target'), (), True, True, False): _m65,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services'), (), True, True, False): _m66,
-    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m67,
-    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m68,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 8, 9, 10, 11, 12, 14, 16), False, True, False): _m69,
-    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m70,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m71,
-    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m72,
-    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m73,
-    (('path', 'line', 'message', 'level'), (), True, True, False): _m74,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source'), (), True, True, False): _m75,
-    (('port', 'target', 'loc'), (), True, True, False): _m76,
-    (('port', 'title'), (), True, True, False): _m77,
-    (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m78,
-    (('raw', 'name', 'group'), (), True, True, False): _m79,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m80,
-    (('results', 'also', 'at', 'repeats'), (1,), False, False, False): _m81,
-    (('root', 'failures', 'helm'), (), True, False, False): _m82,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m83,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m84,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m85,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m86,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m87,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m88,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m89,
-    (('setting', 'field', 'title'), (), True, True, False): _m90,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m91,
-    (('setting', 'title'), (), True, True, False): _m92,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m93,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m94,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m95,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m96,
-    (('start', 'end', 'text'), (), True, True, False): _m97,
-    (('start', 'text', 'origin'), (), False, False, False): _m98,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m99,
-    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m100,
-    (('switch', 'what', 'source'), (), True, False, False): _m101,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m102,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m103,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m104,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m105,
-    (('text', 'report', 'found'), (2,), False, False, False): _m106,
-    (('title',), (), True, True, False): _m107,
-    (('unsafe', 'user'), (), True, False, False): _m108,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m109,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m110,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m111,
-    (('value', 'loc', 'path'), (), True, True, False): _m112,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m113,
+    (('doc', 'path', 'at', 'templated'), (), True, False, False): _m13,
+    (('edit', 'why'), (), True, True, False): _m14,
+    (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
+    (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
+    (('flag', 'env', 'config', 'values', 'mount'), (), True, False, False): _m17,
+    (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
+    (('format', 'workloads'), (), False, False, False): _m19,
+    (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
+    (('how', 'loc', 'port'), (), True, True, False): _m21,
+    (('id', 'description', 'match', 'facts'), (), True, True, False): _m22,
+    (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
+    (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
+    (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources'), (), True, False, False): _m26,
+    (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
+    (('installed', 'password_set', 'settings', 'matched'), (), True, True, False): _m28,
+    (('intents', 'safety', 'user'), (), True, True, False): _m29,
+    (('item', 'title'), (), True, True, False): _m30,
+    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source'), (), False, False, False): _m31,
+    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m32,
+    (('keyword', 'value', 'loc'), (), True, True, False): _m33,
+    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m34,
+    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m35,
+    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m36,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator'), (), True, True, False): _m37,
+    (('level', 'version', 'namespaces'), (), True, False, False): _m38,
+    (('line', 'col', 'file'), (), True, True, False): _m39,
+    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m40,
+    (('listener', 'port', 'bind'), (), True, False, False): _m41,
+    (('loader', 'at', 'text'), (), True, False, False): _m42,
+    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m43,
+    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m44,
+    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m45,
+    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m46,
+    (('loc', 'title'), (), True, True, False): _m47,
+    (('loc', 'title', 'count'), (), True, True, False): _m48,
+    (('mount', 'title'), (), True, True, False): _m49,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23), False, False, False): _m50,
+    (('name', 'docs', 'kind'), (1,), False, False, False): _m51,
+    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m52,
+    (('name', 'kind', 'loc', 'path'), (), True, True, False): _m53,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir'), (), True, True, True): _m54,
+    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
+    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
+    (('name', 'negated'), (), True, True, False): _m57,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands'), (6, 7), True, False, False): _m59,
+    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
+    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
+    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m63,
+    (('names', 'uids', 'groups'), (), True, True, False): _m64,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared'), (), True, False, False): _m65,
+    (('op', 'target'), (), True, True, False): _m66,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token'), (), True, True, False): _m67,
+    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m68,
+    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m69,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 8, 9, 10, 11, 12, 14, 16), False, True, False): _m70,
+    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m71,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m72,
+    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m73,
+    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m74,
+    (('path', 'line', 'message', 'level'), (), True, True, False): _m75,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source'), (), True, True, False): _m76,
+    (('port', 'target', 'loc'), (), True, True, False): _m77,
+    (('port', 'title'), (), True, True, False): _m78,
+    (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m79,
+    (('raw', 'name', 'group'), (), True, True, False): _m80,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m81,
+    (('results', 'also', 'at', 'repeats'), (1,), False, False, False): _m82,
+    (('root', 'failures', 'helm'), (), True, False, False): _m83,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m84,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m85,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m86,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m87,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m88,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m89,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m90,
+    (('setting', 'field', 'title'), (), True, True, False): _m91,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m92,
+    (('setting', 'title'), (), True, True, False): _m93,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m94,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m95,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m96,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m97,
+    (('start', 'end', 'text'), (), True, True, False): _m98,
+    (('start', 'text', 'origin'), (), False, False, False): _m99,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m100,
+    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m101,
+    (('switch', 'what', 'source'), (), True, False, False): _m102,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m103,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m104,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m105,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m106,
+    (('text', 'report', 'found'), (2,), False, False, False): _m107,
+    (('title',), (), True, True, False): _m108,
+    (('unsafe', 'user'), (), True, False, False): _m109,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m110,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m111,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m112,
+    (('value', 'loc', 'path'), (), True, True, False): _m113,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m114,
 }
