@@ -202,3 +202,21 @@ def test_a_dockerfile_check_imports_neither_dataclasses_nor_inspect(tmp_path) ->
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[] 0"
     assert '"GLM001"' in out.stdout
+
+
+def test_glmlint_declares_its_classes_with_records_not_dataclasses() -> None:
+    """`import dataclasses` anywhere in a run costs every check its `inspect` import; a module that
+    still says `dataclasses.replace` after `import dataclasses` became `from glmlint import records`
+    fails at run time (NameError): use `records.replace`/`records.fields` and `glmlint.records.dataclass`."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in [*(root / "linter").rglob("*.py"), *(root / "rules").rglob("*.py")]:
+        if path.name in ("records.py", "compiled.py"):
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"^\s*(import dataclasses|from dataclasses import)|\bdataclasses\.\w+\(", line):
+                found.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -273,14 +273,14 @@ def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], po
     for i in range(first, len(pods)):
         pod = pods[i]
         mine = [by_label[c] for c in pod.containers if c in by_label]
-        pod = dataclasses.replace(pod, services=_services(mine))
+        pod = records.replace(pod, services=_services(mine))
         if autoscaled & set(pod.containers):
             if not pod.service_account.explicit:
                 kind = y.text(y.get(obj, "kind"))
                 account = name if kind == "RayCluster" else f"{name}-<suffix>"
-                pod = dataclasses.replace(pod, service_account=dataclasses.replace(pod.service_account,
+                pod = records.replace(pod, service_account=records.replace(pod.service_account,
                                                                                    value=account))
-            pod = dataclasses.replace(pod, needs_token="KubeRay's autoscaler sidecar in this pod calls the "
+            pod = records.replace(pod, needs_token="KubeRay's autoscaler sidecar in this pod calls the "
                                                        "Kubernetes API with it")
         pods[i] = pod
 
@@ -1415,7 +1415,7 @@ def _over(base: SecurityContext, patch: SecurityContext) -> SecurityContext:
     """`base` with what `patch` writes (a strategic merge of two securityContexts: the patch wins)."""
     changes = {f: getattr(patch, f) for f in base.__dataclass_fields__  # type: ignore[attr-defined]
                if getattr(patch, f) not in (None, False)}
-    return dataclasses.replace(base, **changes) if changes else base
+    return records.replace(base, **changes) if changes else base
 
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
