@@ -48,7 +48,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
     `text`, already composed, of which the first `checked` were checked (`_check_yaml`) when the
     file was read before (the fix engine's re-parses reuse the documents an edit leaves alone)."""
     if hint == "dockerfile":
-        from glmlint.parsers import dockerfile
+        import glmlint.parsers.dockerfile as dockerfile  # (not `from glmlint.parsers import`: see _parse_yaml)
 
         try:
             return dockerfile.parse(display, text, real_path if real_path != "-" else "")
@@ -90,7 +90,9 @@ def _template_keys(doc: object) -> bool:
 
 def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: bool = True,
                 docs: list[object] | None = None, checked: int = 0) -> SourceFile | None:
-    from glmlint.parsers import yamlnodes
+    # `import a.b as b`, not `from a import b`: importing a name from a package runs importlib's
+    # `_handle_fromlist` (Python code) at every call, here once per file
+    import glmlint.parsers.yamlnodes as yamlnodes
 
     templated = bool(_TEMPLATE.search(text))
     if templated and real_path and _in_helm_chart(real_path):
@@ -104,7 +106,8 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
         raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     if templated and any(_template_keys(d) for d in docs):
         raise Skip("skipped: template (`{{ }}`), render it first")
-    from glmlint.parsers import compose, kubernetes
+    import glmlint.parsers.compose as compose
+    import glmlint.parsers.kubernetes as kubernetes
 
     if any(compose.is_compose(d) for d in docs):
         problems = _check_yaml(display, text, docs[checked:], duplicates=duplicates)
@@ -132,7 +135,7 @@ def _check_yaml(display: str, text: str, docs: list[object],
     manifest; the file is still checked with the last value (what a lenient loader
     applies), so that no finding hides behind the error.
     """
-    from glmlint.parsers import yamlnodes
+    import glmlint.parsers.yamlnodes as yamlnodes
 
     problems: list[Problem] = []
     # an alias needs an anchor before it (composing refuses an undefined one): without both `*` and

@@ -358,6 +358,12 @@ def _arguments(lines: list[str], start: int, end: int, escape: str) -> tuple[str
     m = _KEYWORD.match(first)
     offset = m.end() if m else len(first)
     rows: list[tuple[int, int]] = [(start, offset)]
+    if start == end:  # one line (most instructions): the loop below, unrolled
+        part = first[offset:]
+        body = part.rstrip()
+        if body.endswith(escape):
+            return body[:-1] + "\\", rows, body[:-1].strip()
+        return part, rows, part.strip()
     joined: list[str] = []
     shell: list[str] = []
     for n in range(start, end + 1):
