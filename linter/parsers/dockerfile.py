@@ -239,10 +239,10 @@ def instruction_lines(text: str) -> list[tuple[str, int, int]]:
     is skipped. Inside one, every other line (an empty one too) belongs to the instruction. An
     instruction goes on while its line ends with the continuation character (blanks after it
     allowed); one still going on at the end of the text is dropped."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
+    lines = text.split("\n")  # each line without its newline; every one but the last had one
+    ends = len(lines) - 1  # the last (text after the last newline): has none
+    if not lines[-1]:
+        lines.pop()
     escape = "\\"
     directives = True
     out: list[tuple[str, int, int]] = []
@@ -262,7 +262,8 @@ def instruction_lines(text: str) -> list[tuple[str, int, int]]:
             continue
         if first < 0:
             words = bare.split(None, 1)
-            if not words or len(words[0]) == len(bare):  # no keyword, or nothing (not even a newline) after it
+            # no keyword, or nothing (not even a newline) after it
+            if not words or (n == ends and len(words[0]) == len(bare)):
                 continue
             keyword, first = words[0].upper(), n
         if not line.rstrip().endswith(escape):

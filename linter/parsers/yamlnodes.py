@@ -71,7 +71,17 @@ def _loader_class() -> Any:
                     MappingNode: BaseResolver.DEFAULT_MAPPING_TAG}
         defaults.update({mine: defaults[theirs] for theirs, mine in zip((ScalarNode, SequenceNode, MappingNode), ours)})
 
+        parser = next((c for c in Base.__mro__ if c.__name__ == "CParser"), None)
+
         class Loader(Base):  # type: ignore[misc, valid-type]
+            if parser is not None:
+                def __init__(self, stream: Any) -> None:
+                    # the parser and composer only: `CBaseLoader.__init__` also sets up a constructor
+                    # and a resolver (two Python `__init__`s per file) that composing never reads
+                    # (`resolve`, `descend_resolver`, `ascend_resolver` are below)
+                    parser.__init__(self, stream)
+                    self._parser = self._composer = self
+
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
                 return defaults[kind]
 
@@ -82,7 +92,6 @@ def _loader_class() -> Any:
             ascend_resolver = staticmethod(tuple)  # ()
 
         _LOADER, _STR_TAG = Loader, BaseResolver.DEFAULT_SCALAR_TAG
-        parser = next((c for c in Base.__mro__ if c.__name__ == "CParser"), None)
         module = sys.modules.get(parser.__module__) if parser is not None else None
         if module is not None and all(getattr(module, n, None) is c for n, c in
                                       zip(_NODE_NAMES, (ScalarNode, SequenceNode, MappingNode))):
@@ -90,7 +99,7 @@ def _loader_class() -> Any:
 
             # With our node classes in place, the composer's `self.resolve(kind, value, implicit)`
             # (once per node) need not be a Python call: `slice` is a C callable that takes the same
-            # three arguments, and our nodes read a slice as "the default tag of my kind" (`_TAG`).
+            # three arguments, and our nodes read a slice as "the default tag of my kind" (`_node_classes`).
             # (a compose with ruamel's classes, `_NODES` unset, gives its loader `_RESOLVE` back)
             class FastLoader(Loader):  # type: ignore[misc, valid-type]
                 resolve = staticmethod(slice)
