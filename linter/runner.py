@@ -450,8 +450,18 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
     """Stage 2 in `workers` processes (1: in this process, one file after the other): each file is
     parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`).
     `early` (a lean scan, `policy.Early`): each file's findings are judged as they come in."""
-    outcomes = (_pooled(files, report.rules, max_bytes, workers, fix_edits) if workers > 1
-                else _in_process(files, report.rules, max_bytes, fix_edits))
+    state = _State(report.rules, max_bytes, fix_edits, files, report.root, keep_ir=early is None)
+    rounds = _pooled(files, state, workers) if workers > 1 else _in_process(files, state)
+    try:
+        return _check_all(report, cands, files, config, rounds, max_bytes, fix_edits, progress, early)
+    finally:
+        rounds.close()  # every outcome is in: stop the pool
+
+
+def _check_all(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
+               rounds: _Pool | _InProcess, max_bytes: int, fix_edits: bool,
+               progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
+    outcomes = iter(rounds)
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
     # the files whose findings wait for the whole scan: met twice, or read by an overlay's build
@@ -475,15 +485,14 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
             if out[1] is not None:  # its findings, as they come: the packed rows are not kept
                 # (no problems: the shared `()`, not an empty list per file)
                 results = _unpacked(out[1], report.rules, cand.display, fixes)
-                if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+                if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
                     results = _judged(early, out[0], results)
-                out = (out[0], results, out[2] or ())
+                out = (out[0], results, out[2] or (), out[3])
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
         progress(len(cands), len(cands))
-    outcomes.close()  # every outcome is in: stop the pool
-    return _finish_pooled(report, checked, max_bytes, fix_edits, fixes, early, waits)
+    return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits)
 
 
 def _gather(report: Report, per_source: PerSource) -> None:
@@ -549,10 +558,65 @@ def _shown(path: str, root: str) -> str:
 
 POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves (docs/benchmarks.md)
 
-_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem]]
-# (rules, max_bytes, fix_edits, the rules a worker runs (not the scan-wide ones), {id(rule): its index
-# in rules}) in a worker process: made once (`_worker_state`), not for each file
-_WORKER: tuple[list[Rule], int, bool, list[Rule], dict[int, int]] | None = None
+# What a worker sends back for one file: the file (a `CheckedFile` once checked; the `Problem` or
+# None of a file that is not scanned), its findings packed (`_check_one`; None: checked in this process
+# after linking, `_finish_pooled`), the problems its rules met, and whether its findings depend on
+# another file read to check it (a compose file linked to the Dockerfiles it builds: judged at the end)
+_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool]
+
+
+class _State:
+    """What a worker process checks files with, made once (not for each file): the rules, the limits,
+    whether fixes are verified, the rules a worker runs (not the scan-wide ones) and each rule's
+    index in `rules`; for a compose file's build, the scan's candidates (to find the Dockerfiles it
+    builds as the scan reads them), its root (to name one the scan was not given) and whether the
+    linked IR is sent back (`keep_ir`: a scan that is not lean)."""
+
+    __slots__ = ("rules", "max_bytes", "fix_edits", "local", "index", "files", "root", "keep_ir", "_dockerfiles",
+                 "_images")
+
+    def __init__(self, rules: list[Rule], max_bytes: int, fix_edits: bool, files: list[Candidate] = (),
+                 root: str = "", keep_ir: bool = True) -> None:  # type: ignore[assignment]
+        self.rules, self.max_bytes, self.fix_edits = rules, max_bytes, fix_edits
+        self.local = [r for r in rules if not r.scan_wide]
+        self.index = {id(rule): i for i, rule in enumerate(rules)}
+        self.files, self.root, self.keep_ir = files, root, keep_ir
+        self._dockerfiles: dict[str, list[Candidate]] | None = None  # made when a compose file first builds
+        self._images: dict[str, SourceFile | None] = {}  # the last few Dockerfiles read for a build
+
+    def image(self, key: str) -> SourceFile | None:
+        """The Dockerfile `key` (an `image_key`) as the scan links it: the scanned file of that path
+        (the last one of the scan's names for it that reads as a Dockerfile, as `link` takes the last),
+        none when the scan has it with no stage; else read from disk as `unscanned_images` reads it."""
+        if key in self._images:
+            return self._images[key]
+        from glmlint.link import image_key
+
+        if self._dockerfiles is None:
+            self._dockerfiles = {}
+            for cand in self.files:
+                if cand.hint in ("dockerfile", "yaml-maybe") and cand.path != "-":
+                    self._dockerfiles.setdefault(image_key(cand.path), []).append(cand)
+        got: SourceFile | None = None
+        scanned = False
+        for cand in reversed(self._dockerfiles.get(key, ())):
+            read = read_source(cand, self.max_bytes)
+            if isinstance(read, SourceFile) and read.format is Format.DOCKERFILE:
+                scanned = True
+                if read.workloads:
+                    got = read
+                    break
+        if not scanned and os.path.isfile(key):
+            read = read_source(Candidate(key, _shown(key, self.root), "dockerfile", False), self.max_bytes)
+            if isinstance(read, SourceFile) and read.workloads:
+                got = read
+        if len(self._images) >= 16:  # a worker keeps a few: compose files of one project build the same
+            self._images.clear()
+        self._images[key] = got
+        return got
+
+
+_WORKER: _State | None = None  # in a worker process (and in this one while it checks files as one)
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -570,36 +634,63 @@ def _workers(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
-def _worker_state(rules: list[Rule], max_bytes: int, fix_edits: bool
-                  ) -> tuple[list[Rule], int, bool, list[Rule], dict[int, int]]:
-    return (rules, max_bytes, fix_edits, [r for r in rules if not r.scan_wide],
-            {id(rule): i for i, rule in enumerate(rules)})
-
-
-def _init_worker(rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
+def _init_worker(state: _State) -> None:
     global _WORKER
-    _WORKER = _worker_state(rules, max_bytes, fix_edits)
+    _WORKER = state
 
 
 def _check_one(cand: Candidate) -> _Outcome:
-    """In a worker: parse and check one file; findings travel with their rule's index."""
+    """In a worker: parse and check one file; findings travel with their rule's index. A compose file
+    that builds images is linked here to the Dockerfiles it builds (read here, as the scan reads
+    them) and checked with every rule, as the serial scan checks it."""
     from glmlint.link import wanted
 
-    assert _WORKER is not None
-    _rules, max_bytes, fix_edits, local, index = _WORKER
-    got = read_source(cand, max_bytes)
+    state = _WORKER
+    assert state is not None
+    got = read_source(cand, state.max_bytes)
     if not isinstance(got, SourceFile):
-        return got, None, []
-    if wanted(got):
-        return got, None, []  # checked after linking, in the parent
+        return got, None, [], False
+    keys = wanted(got)
+    if keys:
+        from glmlint.link import image_key, images_for, link
+
+        images = [image for key in sorted(keys) if (image := state.image(key)) is not None]
+        link([*images, got])
+        index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
+        results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
+        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index), problems, True
     # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
-    results, problems = run_rules(got, local, fix_edits)
+    results, problems = run_rules(got, state.local, state.fix_edits)
+    return slimmed(got), _packed(results, state.index), problems, False
+
+
+def _packed(results: list[Result], index: dict[int, int]) -> list[tuple[Any, ...]]:
+    """`results` as rows of their fields, each rule by its index in the scan's rules."""
     packed = []
     for r in results:
         row = [getattr(r, f) for f in _RESULT_FIELDS]
         row[_RULE_AT] = index[id(r.rule)]
         packed.append(tuple(row))
-    return slimmed(got), packed, problems
+    return packed
+
+
+def _check_exposed(task: tuple[Candidate, list[Any], list[Any]]) -> _Outcome | None:
+    """In a worker, once every file is in: a Kubernetes file whose pods a Service of another file
+    selects, read again, its workloads exposed by those Services (`others`, stamped with their file)
+    and its pods linked as the parent linked them (`pods`), checked with every rule. None: it no
+    longer reads (changed since): the parent checks what it kept."""
+    from glmlint.parsers.kubernetes import expose
+
+    state = _WORKER
+    assert state is not None
+    cand, others, pods = task
+    full = read_source(cand, state.max_bytes)
+    if not isinstance(full, SourceFile) or len(full.pods) != len(pods):
+        return None
+    full.pods[:] = pods
+    full.workloads = [expose(w, others) for w in full.workloads]
+    results, problems = run_rules(full, state.rules, state.fix_edits)
+    return slimmed(full, keep_ir=state.keep_ir), _packed(results, state.index), problems, True
 
 
 class CheckedFile(SourceFile):
@@ -721,29 +812,47 @@ def _values(r: Result) -> tuple[Any, ...]:
     return tuple(getattr(r, f) for f in _RESULT_FIELDS)
 
 
-def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: int,
-            fix_edits: bool) -> Iterator[_Outcome]:
-    """Each file's outcome, in order, from a pool of `workers` processes."""
-    import multiprocessing
-
-    _warm(files, rules, max_bytes, fix_edits)
-    chunk = max(1, min(16, len(files) // (workers * 8)))
-    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes, fix_edits)) as pool:
-        yield from pool.imap(_check_one, files, chunksize=chunk)
+def _pooled(files: list[Candidate], state: _State, workers: int) -> _Pool:
+    """Each file's outcome, in order, from a pool of `workers` processes (iterate), then the files
+    that wait for the whole scan (`_Pool.exposed`)."""
+    _warm(files, state)
+    return _Pool(files, state, workers)
 
 
-def _warm(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
+class _Pool:
+    """Stage 2's two rounds in a pool of worker processes: every file checked (iterate: outcomes in
+    order), then, once every file is in, the files a Service of another file exposes (`exposed`:
+    sent to the workers at once, their outcomes read in order while this process goes on)."""
+
+    def __init__(self, files: list[Candidate], state: _State, workers: int) -> None:
+        import multiprocessing
+
+        self.files = files
+        self.chunk = max(1, min(16, len(files) // (workers * 8)))
+        self.pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (state,))
+
+    def __iter__(self) -> Iterator[_Outcome]:
+        return self.pool.imap(_check_one, self.files, chunksize=self.chunk)
+
+    def exposed(self, tasks: list[tuple[Candidate, list[Any], list[Any]]]) -> Iterator[_Outcome | None]:
+        return self.pool.imap(_check_exposed, tasks)
+
+    def close(self) -> None:
+        self.pool.terminate()
+
+
+def _warm(files: list[Candidate], state: _State) -> None:
     """Before the pool forks: check the first file of each kind here, its findings dropped, so that
     what a worker would import and load at its first file of that kind (the parser, tree-sitter's
     grammar, the catalogs the rules read: ~40 ms of CPU) is loaded once and inherited, rather than
-    once in every worker. This process loads most of it again anyway to link and check the files
-    that need the whole tree (`_finish_pooled`). Only caches keyed by what they hold stay filled."""
+    once in every worker. Only caches keyed by what they hold stay filled."""
     global _WORKER
     kinds: dict[str, Candidate] = {}
     for cand in files:
         if cand.hint not in kinds and cand.hint not in RENDERED and cand.path != "-":
             kinds[cand.hint] = cand
-    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
+    saved, _WORKER = _WORKER, _State(state.rules, state.max_bytes, state.fix_edits, state.files, state.root,
+                                     state.keep_ir)
     try:
         for cand in kinds.values():
             try:
@@ -754,69 +863,87 @@ def _warm(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: 
         _WORKER = saved
 
 
-def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> Iterator[_Outcome]:
-    """Each file's outcome, in order, checked in this process as a worker checks it (`_check_one`):
-    nothing of a file but its `CheckedFile` and findings stays once they are out."""
-    global _WORKER
-    pump = _pump_builds(files)  # the overlays' builds started ahead go on meanwhile
-    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
-    try:
-        for cand in files:
-            if pump is not None:
-                pump()
-            yield _check_one(cand)
-    finally:
-        _WORKER = saved
+class _InProcess:
+    """Stage 2's two rounds in this process, each file checked as a worker checks it (`_check_one`,
+    `_check_exposed`): nothing of a file but its `CheckedFile` and findings stays once they are out."""
+
+    def __init__(self, files: list[Candidate], state: _State) -> None:
+        self.files, self.state = files, state
+
+    def __iter__(self) -> Iterator[_Outcome]:
+        global _WORKER
+        pump = _pump_builds(self.files)  # the overlays' builds started ahead go on meanwhile
+        saved, _WORKER = _WORKER, self.state
+        try:
+            for cand in self.files:
+                if pump is not None:
+                    pump()
+                yield _check_one(cand)
+        finally:
+            _WORKER = saved
+
+    def exposed(self, tasks: list[tuple[Candidate, list[Any], list[Any]]]) -> Iterator[_Outcome | None]:
+        global _WORKER
+        saved, _WORKER = _WORKER, self.state
+        try:
+            return iter([_check_exposed(task) for task in tasks])
+        finally:
+            _WORKER = saved
+
+    def close(self) -> None:
+        self.state = None  # type: ignore[assignment]
 
 
-def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
+def _in_process(files: list[Candidate], state: _State) -> _InProcess:
+    return _InProcess(files, state)
+
+
+def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]], rounds: _Pool | _InProcess,
                    max_bytes: int, fix_edits: bool,
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
                    waits: set[str] | frozenset[str] = frozenset()) -> list[tuple[list[Result], list[Problem]]]:
-    """Link what needs linking, check it here, and rebuild the workers' results; per source, in order.
-    `fixes`: a lean scan (`scan(lean=True)`): its fixes, one of each; the linked IR is not kept."""
-    from glmlint.link import (dockerfiles, exposures, image_key, images_for, link, link_cluster, link_services,
-                              wanted)
+    """Once every file is in: link what needs the whole scan and rebuild the workers' results; per
+    source, in order. The pods a LoadBalancer/NodePort Service of another file selects are checked
+    again by the workers (`_check_exposed`, `rounds.exposed`), linked, while this process links the
+    cluster (roles, bindings, ServiceAccounts) and runs the scan-wide rules (GLM044) on every other
+    file with pods. `fixes`: a lean scan (`scan(lean=True)`): its fixes, one of each; the linked IR
+    is not kept."""
+    from glmlint.link import exposures, image_key, link_cluster, stamp, wanted
 
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
-    images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
-    built: list[SourceFile] = []
-    # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
     services = exposures(report.sources)
     recheck = _exposed_elsewhere(report.sources, services)
-    if images or recheck:
-        for i, (cand, (got, _packed, _problems)) in enumerate(entries):
-            assert isinstance(got, SourceFile)
-            if (got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images) \
-                    or i in recheck:
-                full = read_source(cand, max_bytes)
-                if isinstance(full, SourceFile):
-                    report.sources[i] = full
-        built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
-        # `link(report.sources + built)`, by part: a Service exposes only the pods of `recheck`, so
-        # that only those and the files with Services are looked at (not every file against every
-        # Service); the images and the cluster objects as `link` links them
-        link_services([s for i, s in enumerate(report.sources) if i in recheck or s.services])
-        link_cluster(report.sources + built)
-        link([s for s in report.sources + built if s.format in (Format.DOCKERFILE, Format.COMPOSE)])
-    else:
-        link_cluster(report.sources)
-    index = dockerfiles(report.sources + built) if fix_edits and images else {}
+    link_cluster(report.sources)
+    later: Iterator[tuple[int, _Outcome | None]] = iter(())
+    if recheck:
+        # as `link_services` exposes them: every Service of another file, stamped with its file (those
+        # that select none of the file's pods left out: `expose` adds only the ones that select)
+        stamped = [(path, stamp(e, path)) for path, e in services]
+        tasks = []
+        for i in sorted(recheck):
+            src = report.sources[i]
+            others = [e for path, e in stamped
+                      if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
+            tasks.append((entries[i][0], others, list(src.pods)))
+        later = zip(sorted(recheck), rounds.exposed(tasks))
+    if fixes is None:
+        # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
+        # (the compose files came back linked, with theirs), and those the scan was not given are linked
+        images = set().union(*(wanted(s) for s in report.sources if s.format is Format.COMPOSE))
+        if images:
+            for i, (cand, _out) in enumerate(entries):
+                got = report.sources[i]
+                if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
+                    full = read_source(cand, max_bytes)
+                    if isinstance(full, SourceFile):
+                        report.sources[i] = slimmed(full, keep_ir=True) if full.workloads else full
+            report.linked = unscanned_images(report.sources, report.root, max_bytes)
     scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
-    for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
-        if packed is None or i in recheck:
-            if early is not None and packed is not None:
-                early.forget(source.path)  # its findings as its worker found them, decided about above
-            results, problems = run_rules(source, rules, fix_edits, images_for(source, index))
-            out.append((_lean(results, fixes) if fixes is not None else results, problems))
-            report.sources[i] = slimmed(source, keep_ir=fixes is None)  # linked here: its linked IR is kept
-            continue
-        if source.workloads:  # an image compose files here are built from: kept for their fixes
-            report.sources[i] = slimmed(source, keep_ir=fixes is None)
+    for i, (source, (cand, (_got, packed, problems, _linked))) in enumerate(zip(report.sources, entries)):
         results = packed  # unpacked as it came (`_check_pooled`)
-        if scan_wide and source.pods:
+        if scan_wide and source.pods and i not in recheck:
             linked, more = run_rules(source, scan_wide)
             if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
                 # a rendered chart's findings move to its templates, and a fix's edits are verified
@@ -831,7 +958,15 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                 linked = _judged(early, source, linked)
             results.extend(linked)
             problems = [*problems, *more]
-        out.append((results, problems))
-    if fixes is not None:
-        report.linked = []  # read to link the compose files checked above, nothing to fix from
+        out.append((results, problems))  # type: ignore[arg-type]
+    for i, got in later:
+        source = report.sources[i]
+        if early is not None:
+            early.forget(source.path)  # its findings as its worker found them, decided about above
+        if got is None:  # it no longer reads: checked as kept
+            results, problems = run_rules(source, rules, fix_edits)
+            out[i] = (_lean(results, fixes) if fixes is not None else results, problems)
+            continue
+        report.sources[i], rows, problems, _linked = got  # type: ignore[assignment]
+        out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
     return out
