@@ -495,7 +495,7 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                 results = _unpacked(out[1], report.rules, cand.display, fixes)
                 if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
                     results = _judged(early, out[0], results)
-                out = (out[0], results, out[2] or (), out[3])
+                out = (out[0], results, out[2] or (), out[3], out[4])
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
@@ -569,8 +569,11 @@ POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves 
 # What a worker sends back for one file: the file (a `CheckedFile` once checked; the `Problem` or
 # None of a file that is not scanned), its findings packed (`_check_one`; None: checked in this process
 # after linking, `_finish_pooled`), the problems its rules met, and whether its findings depend on
-# another file read to check it (a compose file linked to the Dockerfiles it builds: judged at the end)
-_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool]
+# another file read to check it (a compose file linked to the Dockerfiles it builds: judged at the end);
+# for a file with pods, what the scan-wide rules found with its pods as parsed, the problems they met,
+# and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`)
+_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool,
+                 "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...]] | None"]
 
 
 class _State:
@@ -580,13 +583,14 @@ class _State:
     builds as the scan reads them), its root (to name one the scan was not given) and whether the
     linked IR is sent back (`keep_ir`: a scan that is not lean)."""
 
-    __slots__ = ("rules", "max_bytes", "fix_edits", "local", "index", "files", "root", "keep_ir", "_dockerfiles",
-                 "_images")
+    __slots__ = ("rules", "max_bytes", "fix_edits", "local", "scan_wide", "index", "files", "root", "keep_ir",
+                 "_dockerfiles", "_images")
 
     def __init__(self, rules: list[Rule], max_bytes: int, fix_edits: bool, files: list[Candidate] = (),
                  root: str = "", keep_ir: bool = True) -> None:  # type: ignore[assignment]
         self.rules, self.max_bytes, self.fix_edits = rules, max_bytes, fix_edits
         self.local = [r for r in rules if not r.scan_wide]
+        self.scan_wide = [r for r in rules if r.scan_wide]
         self.index = {id(rule): i for i, rule in enumerate(rules)}
         self.files, self.root, self.keep_ir = files, root, keep_ir
         self._dockerfiles: dict[str, list[Candidate]] | None = None  # made when a compose file first builds
@@ -657,7 +661,7 @@ def _check_one(cand: Candidate) -> _Outcome:
     assert state is not None
     got = read_source(cand, state.max_bytes)
     if not isinstance(got, SourceFile):
-        return got, None, [], False
+        return got, None, [], False, None
     keys = wanted(got)
     if keys:
         from glmlint.link import image_key, images_for, link
@@ -666,10 +670,17 @@ def _check_one(cand: Candidate) -> _Outcome:
         link([*images, got])
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
         results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
-        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index), problems, True
-    # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
+        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index), problems, True, None
     results, problems = run_rules(got, state.local, state.fix_edits)
-    return slimmed(got), _packed(results, state.index), problems, False
+    later = None
+    if state.scan_wide and got.pods and cand.hint not in RENDERED:
+        # the scan-wide rules (GLM044) with the pods as parsed: what they find stands unless a pod
+        # links to a binding or ServiceAccount of the scan, which the parent tells from these keys
+        # (`_finish_pooled`; then the file is checked again, linked); the pods stay here
+        found, more = run_rules(got, state.scan_wide, state.fix_edits)
+        keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
+        later = (_packed(found, state.index), more, keys, None if state.keep_ir else _frozen(got.pods))
+    return slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index), problems, False, later
 
 
 def _packed(results: list[Result], index: dict[int, int]) -> list[tuple[Any, ...]]:
@@ -682,23 +693,35 @@ def _packed(results: list[Result], index: dict[int, int]) -> list[tuple[Any, ...
     return packed
 
 
-def _check_exposed(task: tuple[Candidate, list[Any], list[Any]]) -> _Outcome | None:
+def _frozen(pods: list[Any]) -> bytes:
+    """A file's pods as the parent keeps them in a lean scan: pickled, read back only for a file whose
+    pods link to something of the cluster (~1 in 5 on the corpus): a third of their size as objects."""
+    import pickle
+
+    return pickle.dumps(pods, pickle.HIGHEST_PROTOCOL)
+
+
+def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | None:
     """In a worker, once every file is in: a Kubernetes file whose pods a Service of another file
-    selects, read again, its workloads exposed by those Services (`others`, stamped with their file)
-    and its pods linked as the parent linked them (`pods`), checked with every rule. None: it no
-    longer reads (changed since): the parent checks what it kept."""
+    selects, read again and checked linked: its pods linked with `cluster` (what of the scan's
+    bindings, roles and ServiceAccounts they link to, `link.part_of`), its workloads exposed by
+    `others` (those Services, stamped with their file), every rule run (`exposed`; else only the
+    scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had."""
+    from glmlint.link import link_pods
     from glmlint.parsers.kubernetes import expose
 
     state = _WORKER
     assert state is not None
-    cand, others, pods = task
+    cand, exposed, others, cluster = task
     full = read_source(cand, state.max_bytes)
-    if not isinstance(full, SourceFile) or len(full.pods) != len(pods):
+    if not isinstance(full, SourceFile):
         return None
-    full.pods[:] = pods
-    full.workloads = [expose(w, others) for w in full.workloads]
-    results, problems = run_rules(full, state.rules, state.fix_edits)
-    return slimmed(full, keep_ir=state.keep_ir), _packed(results, state.index), problems, True
+    link_pods(full, cluster)
+    if exposed:
+        full.workloads = [expose(w, others) for w in full.workloads]
+    results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
+    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index),
+            problems, True, None)
 
 
 class CheckedFile(SourceFile):
@@ -739,10 +762,11 @@ class CheckedFile(SourceFile):
 _NO_ASSUMED: dict[tuple[int, int], tuple[str, ...]] = {}
 
 
-def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
+def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> SourceFile:
     """`source` once its findings are out: its per-file state dropped (`CheckedFile`), its
     suppressions read first; `keep_ir`: its linked workloads stay (what another file's fix links
-    to). A file with no path on disk (standard input) is kept whole."""
+    to); `pods`: its pods stay (not in a lean scan once its worker ran the scan-wide rules). A file
+    with no path on disk (standard input) is kept whole."""
     if not source.disk_path:
         return source
     from glmlint import suppress
@@ -755,7 +779,8 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
                        directives=source.directives or (), disk_path=source.disk_path,  # type: ignore[arg-type]
                        problems=source.problems or (), roles=source.roles or (),  # type: ignore[arg-type]
                        bindings=source.bindings or (), accounts=source.accounts or (),  # type: ignore[arg-type]
-                       pods=source.pods or (), services=source.services or (),  # type: ignore[arg-type]
+                       pods=(source.pods or ()) if pods else (),  # type: ignore[arg-type]
+                       services=source.services or (),  # type: ignore[arg-type]
                        _labels=source.pod_labels or None, reads=source.reads or (),  # type: ignore[arg-type]
                        json=source.json, suppressions=sups or (),  # type: ignore[arg-type]
                        assumed=_NO_ASSUMED)
@@ -842,7 +867,7 @@ class _Pool:
     def __iter__(self) -> Iterator[_Outcome]:
         return self.pool.imap(_check_one, self.files, chunksize=self.chunk)
 
-    def exposed(self, tasks: list[tuple[Candidate, list[Any], list[Any]]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
         return self.pool.imap(_check_exposed, tasks)
 
     def close(self) -> None:
@@ -890,7 +915,7 @@ class _InProcess:
         finally:
             _WORKER = saved
 
-    def exposed(self, tasks: list[tuple[Candidate, list[Any], list[Any]]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
         global _WORKER
         saved, _WORKER = _WORKER, self.state
         try:
@@ -911,30 +936,42 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
                    waits: set[str] | frozenset[str] = frozenset()) -> list[tuple[list[Result], list[Problem]]]:
     """Once every file is in: link what needs the whole scan and rebuild the workers' results; per
-    source, in order. The pods a LoadBalancer/NodePort Service of another file selects are checked
-    again by the workers (`_check_exposed`, `rounds.exposed`), linked, while this process links the
-    cluster (roles, bindings, ServiceAccounts) and runs the scan-wide rules (GLM044) on every other
-    file with pods. `fixes`: a lean scan (`scan(lean=True)`): its fixes, one of each; the linked IR
-    is not kept."""
-    from glmlint.link import exposures, image_key, link_cluster, stamp, wanted
+    source, in order. The scan-wide rules (GLM044) ran in the workers with each file's pods as
+    parsed: what they found stands for a file none of whose pods links to a binding or
+    ServiceAccount of the scan (`link.links`, from the pods' keys: the link would leave them as
+    they are). The others' pods (kept pickled by a lean scan, `_frozen`) are linked and checked
+    here; the files a LoadBalancer/NodePort Service of another file selects are read again and
+    checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
+    their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
+    fixes, one of each; the linked IR is not kept."""
+    from glmlint.link import cluster_of, exposures, image_key, link_pods, links, part_of, stamp, wanted
 
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
     services = exposures(report.sources)
     recheck = _exposed_elsewhere(report.sources, services)
-    link_cluster(report.sources)
+    cluster = cluster_of(report.sources)
+    relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
+    for i, (_cand, out) in enumerate(entries):
+        keys = out[4][2] if out[4] is not None else None
+        if keys is not None and cluster is not None and i not in recheck and any(
+                links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
+            relink.add(i)
+    # the files a Service of another file exposes: checked again by the workers, linked
+    again = {i: {p.service_account.value for p in report.sources[i].pods} if entries[i][1][4] is None
+             else {name for name, _ns in entries[i][1][4][2]} for i in recheck}  # type: ignore[index]
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
-    if recheck:
+    if again:
         # as `link_services` exposes them: every Service of another file, stamped with its file (those
         # that select none of the file's pods left out: `expose` adds only the ones that select)
-        stamped = [(path, stamp(e, path)) for path, e in services]
+        stamped = [(path, stamp(e, path)) for path, e in services] if recheck else []
         tasks = []
-        for i in sorted(recheck):
+        for i in sorted(again):
             src = report.sources[i]
             others = [e for path, e in stamped
                       if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
-            tasks.append((entries[i][0], others, list(src.pods)))
-        later = zip(sorted(recheck), rounds.exposed(tasks))
+            tasks.append((entries[i][0], True, others, part_of(cluster, again[i])))
+        later = zip(sorted(again), rounds.exposed(tasks))
     if fixes is None:
         # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
         # (the compose files came back linked, with theirs), and those the scan was not given are linked
@@ -949,32 +986,47 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             report.linked = unscanned_images(report.sources, report.root, max_bytes)
     scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
-    for i, (source, (cand, (_got, packed, problems, _linked))) in enumerate(zip(report.sources, entries)):
+    for i, (source, (cand, (_got, packed, problems, _linked, tentative))) in enumerate(zip(report.sources, entries)):
         results = packed  # unpacked as it came (`_check_pooled`)
-        if scan_wide and source.pods and i not in recheck:
+        if i in again:
+            out.append((results, problems))  # type: ignore[arg-type]  # completed below
+            continue
+        lean_pods = i in relink and tentative[3] is not None  # type: ignore[index]
+        if lean_pods:
+            import pickle
+
+            source.pods = pickle.loads(tentative[3])  # type: ignore[index]
+        link_pods(source, cluster)  # the pods a file kept (a rendered chart or overlay; all but a lean scan)
+        if tentative is not None and i not in relink:  # what the scan-wide rules found in its worker stands
+            linked, more = _unpacked(tentative[0], rules, source.path, fixes), tentative[1]
+        elif scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
             if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
                 # a rendered chart's findings move to its templates, and a fix's edits are verified
                 # against the whole file: read it again here (rare: only files these rules report)
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
-                    link_cluster(report.sources, targets=[full])
+                    link_pods(full, cluster)
                     linked, more = run_rules(full, scan_wide, fix_edits)
             if fixes is not None:
                 linked = _lean(linked, fixes)
-            if early is not None and cand.display not in waits and cand.hint not in RENDERED:
-                linked = _judged(early, source, linked)
-            results.extend(linked)
-            problems = [*problems, *more]
-        out.append((results, problems))  # type: ignore[arg-type]
-    for i, got in later:
+            if lean_pods:
+                source.pods = ()  # type: ignore[assignment]  # (not kept: a lean scan)
+        else:
+            out.append((results, problems))  # type: ignore[arg-type]
+            continue
+        if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+            linked = _judged(early, source, linked)
+        results.extend(linked)  # type: ignore[union-attr]
+        out.append((results, [*problems, *more]))  # type: ignore[arg-type]
+    for i, got in later:  # the files a Service of another file exposes, checked again by the workers
         source = report.sources[i]
         if early is not None:
             early.forget(source.path)  # its findings as its worker found them, decided about above
         if got is None:  # it no longer reads: checked as kept
-            results, problems = run_rules(source, rules, fix_edits)
-            out[i] = (_lean(results, fixes) if fixes is not None else results, problems)
+            found, problems = run_rules(source, rules, fix_edits)
+            out[i] = (_lean(found, fixes) if fixes is not None else found, problems)
             continue
-        report.sources[i], rows, problems, _linked = got  # type: ignore[assignment]
+        report.sources[i], rows, problems, _linked, _ = got  # type: ignore[assignment,misc]
         out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
     return out
