@@ -186,3 +186,18 @@ def test_one_document_on_every_multi_document_corpus_file(monkeypatch: pytest.Mo
         compared += 1
         judged += n
     assert compared >= 100 and judged >= 300
+
+
+def test_the_writer_takes_the_nodes_the_scan_composed() -> None:
+    from glmlint import parsers
+
+    source = parse("app.yaml", STREAM, "yaml", "")
+    assert source is not None and parsers.composed is not None
+    docs = parsers.composed[1]
+    _doc, ydoc = engine.text_docs(source, source.text)
+    assert ydoc.roots is docs and parsers.composed is None  # taken once
+    assert engine.text_docs(source, source.text)[1].roots is not docs  # then composed again
+    # another text with the same characters is not the one composed
+    assert engine.text_docs(source, "".join(list(STREAM)))[1].roots is not docs
+    compose = parse("compose.yaml", "services:\n  web:\n    image: nginx\n", "compose", "")
+    assert compose is not None and parsers.composed is None  # a compose file's nodes are rewritten: never kept

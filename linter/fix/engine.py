@@ -187,7 +187,14 @@ def text_docs(source: SourceFile, text: str) -> tuple[TextDoc, Any]:
     if source.format in (Format.COMPOSE, Format.KUBERNETES):
         from glmlint.fix.yamledit import YamlDoc
 
-        ydoc = YamlDoc(text)
+        roots = None
+        if source.format is Format.KUBERNETES:  # the nodes the scan composed `text` to, taken once
+            from glmlint import parsers
+
+            got = parsers.composed
+            if got is not None and got[0] is text:
+                roots, parsers.composed = got[1], None
+        ydoc = YamlDoc(text, roots)
         return ydoc.doc, ydoc
     return TextDoc(text), None
 
@@ -576,7 +583,9 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
         if w0 is w1:
             continue  # a batch's view: this workload as before
         n0 = _normed(w0, cache)
-        changed = [f for f in _SNAPSHOT if f not in skip and n0[f] != _norm(getattr(w1, f))]
+        # a value equal as it is, places included, is equal without them (`_norm` reads only its fields)
+        changed = [f for f in _SNAPSHOT if f not in skip and (v := getattr(w1, f)) != getattr(w0, f)
+                   and n0[f] != _norm(v)]
         if changed:
             raise FixError(f"the fix would also change {', '.join(changed)} of {w1.label}")
     if after.format is Format.COMPOSE:
