@@ -166,13 +166,15 @@ def _expanded(word: Word, text: str, env: dict[str, str | None],
     `project`: the variables Compose interpolates the start command with first (`.env`; every
     word, exec form too; `$$` leaves a `$`), not the container's `environment:`. Then, in a word a
     shell runs, the container's shell expands what is left with `env`, the container's variables.
-    A word no shell runs (an exec-form array) is otherwise literal."""
+    A word no shell runs (an exec-form array) is otherwise literal. A word the service inherits
+    from its image (the Dockerfile's `CMD`/`ENTRYPOINT`, a script it starts: located in that file)
+    is not in the compose file, so Compose never interpolates it."""
     if "$" not in text:
         return text, ()
     from glmlint.interpolate import interpolate
 
     defaulted: tuple[str, ...] = ()
-    if project is not None:
+    if project is not None and _compose_word(word):
         got = interpolate(text, project)
         if got is None:
             return text, ()
@@ -185,6 +187,13 @@ def _expanded(word: Word, text: str, env: dict[str, str | None],
     if got is None:
         return text, ()
     return got.text, (*defaulted, *got.defaulted)
+
+
+def _compose_word(word: Word) -> bool:
+    """A word written in the compose file (or a compose file it extends or merges), not one
+    inherited from the image it builds (located in the Dockerfile or in a script it starts)."""
+    file = word.loc.file
+    return not file or file.lower().endswith((".yml", ".yaml"))
 
 
 def _cli(args: list[Word], env: dict[str, str | None] | None = None,

@@ -165,7 +165,9 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
     """What a finding about a value set in another file adds to its message: where."""
     if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
         return f" (the Service is in `{at.file}:{at.line}`)"
-    if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:` it reads
+    if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:`, a `--env-file` it reads
+        if workload.format is Format.DOCKER_RUN:
+            return f" (set in `{at.file}:{at.line}`, an `--env-file` it reads)"
         return f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
     if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
         from glmlint.parsers.compose import OVERRIDE_FILES

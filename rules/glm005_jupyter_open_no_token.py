@@ -15,7 +15,10 @@ variable, else its default, here empty (the message says "when
 In a compose file Compose interpolates `command:` and `entrypoint:` first, exec
 form too, with the project's `.env` (and the shell of `docker compose up`),
 never with the service's `environment:`: a `.env` beside the file that sets
-`JUPYTER_TOKEN` keeps the token.
+`JUPYTER_TOKEN` keeps the token. The `CMD`/`ENTRYPOINT` a service inherits from
+the image it builds is not in the compose file: Compose leaves it alone, and the
+container's shell expands it with the container's variables (`environment:`,
+the image's `ENV`).
 
 A compose service built from a scanned Dockerfile runs the image's `CMD`
 unless it overrides it (`command:`, or `entrypoint:`, which also clears the

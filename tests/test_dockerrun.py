@@ -300,3 +300,53 @@ def test_publish_messages_name_only_the_variables_that_decide_the_exposure(tmp_p
     assert messages[("GLM017", 1)].endswith("port 11434 when `BIND` is unset")
     # the host port's default changes nothing: on every interface whatever JUPYTER_PORT is
     assert messages[("GLM016", 2)].endswith("publishes the Jupyter port 8888 on all interfaces")
+
+
+# -- what the container gets from other files -------------------------------------
+
+
+def _on_disk(tmp_path: Path, script: str, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    path = tmp_path / "run.sh"
+    path.write_text(textwrap.dedent(script))
+    source = parse("run.sh", path.read_text(), "docker-run", real_path=str(path))
+    assert source is not None
+    return source
+
+
+def test_env_file_read_as_the_docker_cli_reads_it(tmp_path: Path) -> None:
+    # docker/cli pkg/kvfile: leading blanks dropped, `#` lines skipped, the value as written after the
+    # first `=` (trailing blanks kept, no interpolation), a bare name is the host's; later files and
+    # then every `-e` win, whatever the order on the line
+    source = _on_disk(tmp_path, """\
+        docker run -e MODE=prod --env-file conf/a.env --env-file=conf/b.env python:3.12 python app.py
+        """, {"conf/a.env": "\ufeff  # comment\n\nMODE=dev\nURL=http://x/?a=b \nHOME_DIR=$HOME\nPASSTHROUGH\n",
+              "conf/b.env": "URL=http://y\r\nQUOTED=\"two words\"\n"})
+    w = source.workloads[0]
+    got = [(v.name, v.value, v.dynamic, v.loc.line, v.env_file) for v in w.env]
+    assert got == [("MODE", "dev", False, 3, "conf/a.env"),
+                   ("HOME_DIR", "$HOME", True, 5, "conf/a.env"),  # literal, surely meant as a reference
+                   ("PASSTHROUGH", None, False, 6, "conf/a.env"), ("URL", "http://y", False, 1, "conf/b.env"),
+                   # quotes: kept by older CLIs, dropped by newer ones (docker/cli#6805): not known
+                   ("QUOTED", "two words", True, 2, "conf/b.env"),
+                   ("MODE", "prod", False, 1, None)]
+    assert w.env_value("MODE").value == "prod"  # type: ignore[union-attr]
+    assert w.env_imports == ()
+    assert sorted(source.reads) == [str(tmp_path / "conf/a.env"), str(tmp_path / "conf/b.env")]
+
+
+@pytest.mark.parametrize("line", ["docker run --env-file missing.env nginx:1.27",  # made at run time
+                                  "docker run --env-file \"$ENV_FILE\" nginx:1.27",
+                                  "docker run --env-file bad.env nginx:1.27"])  # the CLI refuses it
+def test_env_file_that_cannot_be_read_stays_unknown(tmp_path: Path, line: str) -> None:
+    w = _on_disk(tmp_path, line + "\n", {"bad.env": "GOOD=1\nBAD NAME=2\n"}).workloads[0]
+    assert w.env == () and w.env_imports == (Loc(1, 12),)
+
+
+def test_workdir_flag_is_the_start_directory() -> None:
+    assert one("docker run -w /opt/ComfyUI img:1 python main.py\n").workdir == "/opt/ComfyUI"
+    assert one("docker run --workdir=/srv/app/ img:1 python main.py\n").workdir == "/srv/app"
+    assert one("docker run -w \"$PWD\" img:1 python main.py\n").workdir is None  # not known here
+    assert one("docker run img:1 python main.py\n").workdir is None  # the image's WORKDIR

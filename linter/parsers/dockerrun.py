@@ -26,13 +26,15 @@ field is `glmlint.fields.DOCKER_RUN`, the table the fixer reads too.
 """
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
 from glmlint.ir import (IMAGE_REFERENCE, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting, SourceFile, User, Word,
-                        Workload, truthy)
+                        Workload, has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 
@@ -369,8 +371,9 @@ def kind_of(name: str) -> str | None:
     return None
 
 
-def parse(path: str, text: str) -> SourceFile | None:
-    """The docker command lines of a script, Makefile, Markdown file or workflow; None without any."""
+def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
+    """The docker command lines of a script, Makefile, Markdown file or workflow; None without any.
+    `real_path`: where the file is on disk, so that an `--env-file` beside it can be read."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     if not MARKER.search(text) and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
         return None
@@ -378,7 +381,7 @@ def parse(path: str, text: str) -> SourceFile | None:
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind_of(name) or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else shell_script(text)
-    return _source(path, text, snippets, documentation=kind == "markdown")
+    return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
 
 
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
@@ -387,13 +390,16 @@ def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
 
 
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
-            documentation: bool = False) -> SourceFile:
-    """`documentation`: the commands are examples shown in a document (Markdown), not run by a script."""
+            documentation: bool = False, real_path: str = "") -> SourceFile:
+    """`documentation`: the commands are examples shown in a document (Markdown), not run by a script.
+    `real_path`: the file on disk (`--env-file` paths are read from its directory; "": not read)."""
     import dataclasses
 
     from glmlint.shell import parse_script
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    env_files = _EnvFiles(os.path.dirname(os.path.abspath(real_path)), os.path.dirname(path), source.reads) \
+        if real_path and real_path != "-" else None
     commands: list[tuple[Command, dict[str, str]]] = []
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
     for snip in snippets:
@@ -408,7 +414,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
     built = _built_here(commands)
     for cmd, restore in commands:
-        w = lift(cmd, path, restore, source.assumed, created_run=started)
+        w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files)
         if w is None:
             continue
         if id(cmd) in partial:
@@ -569,9 +575,11 @@ def plausible_image(text: str) -> bool:
 
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
-         assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True) -> Workload | None:
+         assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
+         env_files: _EnvFiles | None = None) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
-    (and for a `create` when `created_run` is False: its file never starts a container)."""
+    (and for a `create` when `created_run` is False: its file never starts a container).
+    `env_files`: where an `--env-file` is read from (None: not read, its variables unknown)."""
     if program(cmd) is None:
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
@@ -584,7 +592,8 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
-    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed)
+    return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
+                     env_files=env_files)
 
 
 def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:
@@ -619,7 +628,8 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -
 
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
-              path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None) -> Workload:
+              path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
+              env_files: _EnvFiles | None = None) -> Workload:
     from glmlint.parsers.compose import drop_setting, parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv
 
@@ -671,7 +681,8 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     ports = [parse_port(f.written, f.word.loc, ("flag", f.index), f.value if f.value != f.written else None)
              for f in by.get(_PUBLISH_FLAG, ())]
     devices = [parse_device(f.value, f.word.loc, ("flag", f.index)) for f in by.get(_DEVICE_FLAG, ()) if f.value]
-    env = []
+    # the Docker CLI reads every `--env-file` first, in order, then the `-e` flags: later ones win
+    env, imports = _env_files(by.get("env-file", ()), env_files)
     for f in by.get(_ENV_FLAG, ()):
         var, eq, text = f.value.partition("=")
         # `-e NAME` passes the host's value; `-e NAME="$X"` a reference, not a literal
@@ -699,12 +710,85 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         devices=tuple(devices),
         ports=tuple(ports),
         env=tuple(env),
-        env_imports=tuple(f.word.loc for f in flags if f.name == "env-file"),
+        env_imports=imports,
         process=tuple(process),
         privilege_drop=drop_setting(process),
         files=tuple(file_writes(process)),
+        workdir=_workdir(last("workdir")),
         **kwargs,
     )
+
+
+def _workdir(f: _Flag | None) -> str | None:
+    """`-w`/`--workdir`: the directory the command starts in (None: the image's `WORKDIR`). The
+    Docker Engine refuses a relative one; a value with an expansion is not known here."""
+    if f is None or not f.value.startswith("/") or "$" in f.value or "`" in f.value:
+        return None
+    return posixpath.normpath(f.value)
+
+
+class _EnvFiles:
+    """Where a file's `--env-file` paths are read from: the directory of the script, Makefile or
+    document that holds the command line (where it is run from; make runs a recipe there)."""
+
+    def __init__(self, real_dir: str, display_dir: str, reads: list[str]) -> None:
+        self.real_dir = real_dir
+        self.display_dir = display_dir
+        self.reads = reads  # absolute paths of the env files read (`SourceFile.reads`)
+
+
+def _env_files(flags: list[_Flag], where: _EnvFiles | None) -> tuple[list[EnvVar], tuple[Loc, ...]]:
+    """The variables the `--env-file` flags set, read as the Docker CLI reads the file (docker/cli
+    `pkg/kvfile`: leading blanks dropped, `#` lines and empty lines skipped, `KEY=value` with the
+    value as written, trailing blanks kept, `KEY` alone passed from the host, no interpolation),
+    later files winning; and the flags whose file cannot be read here (an expansion in the path,
+    absent, unreadable, too large, or a key the CLI refuses), whose variables stay unknown.
+
+    A value in matching quotes is read without them by newer CLIs and with them by older ones
+    (docker/cli#6805): its text is unknown (`dynamic`), only that it is set."""
+    from glmlint.parsers.compose import _env_file_text, _git_ignored
+
+    out: dict[str, EnvVar] = {}
+    unknown: list[Loc] = []
+    for f in flags:
+        rel = f.value
+        if where is None or not rel or "$" in rel or "`" in rel or rel == "-":
+            unknown.append(f.word.loc)
+            continue
+        full = os.path.normpath(os.path.join(where.real_dir, os.path.expanduser(rel)))
+        text = _env_file_text(full)
+        values = _kv_file(text) if text is not None and "\ufffd" not in text else None  # the CLI refuses bad UTF-8
+        if values is None:
+            unknown.append(f.word.loc)  # made at run time, or one the Docker CLI refuses to start with
+            continue
+        where.reads.append(full)
+        shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel.replace(os.sep, "/")))
+        private = _git_ignored(full)
+        for name, (value, line) in values.items():
+            out.pop(name, None)
+            quoted = value is not None and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\""
+            # `$X` stays literal (no interpolation), but it was surely meant as a reference: not a literal
+            # the rules judge (a secret, a switch)
+            out[name] = EnvVar(name, value[1:-1] if quoted and value is not None else value, Loc(line, 1, shown),
+                               (), dynamic=quoted or (value is not None and has_variable(value)), env_file=shown,
+                               private=private)
+    return list(out.values()), tuple(unknown)
+
+
+def _kv_file(text: str) -> dict[str, tuple[str | None, int]] | None:
+    """`NAME -> (value, line)` of a Docker env file (None as the value: `NAME` alone, the host's
+    variable); None when the Docker CLI refuses the file (a line with no name, a name with blanks)."""
+    out: dict[str, tuple[str | None, int]] = {}
+    for n, raw in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+        line = raw.rstrip("\r").lstrip()
+        if not line or line.startswith("#"):
+            continue
+        name, eq, value = line.partition("=")
+        if not name or " " in name or "\t" in name:
+            return None
+        out.pop(name, None)
+        out[name] = (value if eq else None, n)
+    return out
 
 
 _SETTINGS = settings(DOCKER_RUN)
