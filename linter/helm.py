@@ -722,6 +722,8 @@ class TemplateOrigin:
         text = lines[t]
         col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
         related = self._values(node, t, lines)
+        if not related and literal and node.value is not None:
+            related = self._pieces(node, text, tpl.rendered.split("\n")[r], _refs_scope(lines, t))
         if tpl.archive:  # no line of the archive to point at: the message says which template line
             return Place(tpl.archive, 1, 1, detail=f"from `{tpl.member}:{t + 1}` packed in this archive"), related
         return Place(tpl.shown, t + 1, col, disk=tpl.disk), related
@@ -790,12 +792,44 @@ class TemplateOrigin:
                 return deeper
         text = body[i]
         col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
-        return Place(display_path(path, self.root_of(tpl)), start + i + 1, col, disk=path), \
-            self._related(node, _refs(body, i, dot))
+        related = self._related(node, _refs(body, i, dot))
+        if not related and literal and node.value is not None:
+            related = self._pieces(node, text, run[r - a], _refs_scope(body, i, dot))
+        return Place(display_path(path, self.root_of(tpl)), start + i + 1, col, disk=path), related
 
     @staticmethod
     def root_of(tpl: Template) -> str:
         return tpl.defines.root if tpl.defines is not None else ""
+
+    def _pieces(self, node: Node, text: str, rendered: str, scope: tuple[Any, dict[str, Any]]) -> tuple[Place, ...]:
+        """A value several actions write (`image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`):
+        the values line of each part, when the rendered line splits into the actions' outputs and each
+        is a values file's value as written (`latest` at `tag:`)."""
+        from glmlint.parsers import yamlnodes as y
+
+        pieces = re.split(r"(\{\{.*?\}\})", text.strip())
+        actions = pieces[1::2]
+        if len(actions) < 2 or any(_CONTROL.match(a) for a in actions):
+            return ()
+        pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(pieces))
+        got = re.fullmatch(pattern, rendered.strip())
+        if got is None or str(node.value) not in rendered:
+            return ()
+        dot, names = scope
+        out: list[Place] = []
+        for action, part in zip(actions, got.groups()):
+            term = _TERM.search(action[2:-2])
+            ref = _resolve(term.group(1), dot, names) if term is not None else None
+            if not part or ref is None or ref is _ROOT or part not in str(node.value):
+                continue
+            for disk, shown, prefix in self.template.values:
+                hit = next((v for _k, v in (g for d in self.template.files.docs(disk)
+                                            for g in _find_all(d, prefix + ref))
+                            if y.is_scalar(v) and str(v.value) == part), None)
+                if hit is not None:
+                    out.append(Place(shown, hit.start_mark.line + 1, hit.start_mark.column + 1, "value from", disk))
+                    break
+        return tuple(out)
 
     def _values(self, node: Node, t: int, lines: list[str]) -> tuple[Place, ...]:
         return self._related(node, _refs(lines, t))

@@ -154,3 +154,14 @@ def test_fix_edits_a_plain_line_of_a_define_in_helpers(charts, capsys):
                                 "(found at `notebook/templates/_helpers.tpl:13:17`)"]
     assert helpers.read_text() == before.replace("privileged: true", "privileged: false")
     assert findings(charts, capsys, "--select", "GLM003", "notebook") == []
+
+
+@needs_helm
+def test_a_value_two_values_make_names_both_values_lines(charts, capsys):
+    # `image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"` in the helper: the unpinned tag
+    # is the `tag:` line (and the repository's), each part matched to the value that wrote it
+    values = charts / "notebook" / "values.yaml"
+    values.write_text(values.read_text().replace('tag: "2024-07-01"', "tag: latest"))
+    results = findings(charts, capsys, "--select", "GLM045", "notebook")
+    assert [(r["path"], r["line"], [(x["path"], x["line"]) for x in r["related"]]) for r in results] == [
+        ("notebook/templates/_helpers.tpl", 7, [("notebook/values.yaml", 2), ("notebook/values.yaml", 3)])]
