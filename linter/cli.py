@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"glmlint {__version__}")
         raise SystemExit(0)
+    _closed_streams_discard()
     _young_gc()
     if args[:1] == ["check"]:  # the common case, without click (~10 ms of CPU): the same command
         import gc
@@ -41,6 +42,17 @@ def main(argv: list[str] | None = None) -> None:
     from glmlint.commands import cli
 
     cli(args=args, prog_name="glmlint")
+
+
+def _closed_streams_discard() -> None:
+    """A standard stream the shell closed (`glmlint check . >&-`, `2>&-`) is `None` in Python: what
+    glmlint writes there is discarded, as with `>/dev/null`, and the exit status still tells the
+    outcome (it was a traceback and status 1 whatever the scan found)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            import os
+
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
 
 
 def _exit_now(done: SystemExit) -> None:

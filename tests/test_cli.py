@@ -167,3 +167,20 @@ def test_explain_names_the_cataloged_services_and_their_sources(capsys):
     assert "- Jupyter: " in jupyter and "jupyter_server_config.py" in jupyter and "Ollama" not in jupyter
     _, privileged, _ = run(["explain", "GLM003"], capsys)
     assert "## Services" not in privileged  # reads no catalog
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_closed_output_stream_discards_the_report_and_keeps_the_status(tmp_path, command):
+    # `>&-` closes standard output (Python then has no sys.stdout): the outcome is still the exit
+    # status, as with `>/dev/null` (check: 1 for the finding; fix: 0, its only fix is unsafe).
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nCMD [\"python\", \"app.py\"]\n")
+    run = lambda redirect: subprocess.run(  # noqa: E731
+        ["sh", "-c", f'"$0" -m glmlint {command} Dockerfile {redirect}', sys.executable],
+        cwd=tmp_path, capture_output=True, text=True)
+    closed, discarded = run(">&-"), run(">/dev/null")
+    assert closed.returncode == discarded.returncode == {"check": 1, "fix": 0}[command]
+    assert closed.stderr == discarded.stderr
+    assert "Traceback" not in closed.stderr
+    closed_err = run("2>&-")
+    assert closed_err.returncode == closed.returncode
+    assert closed_err.stdout == run("2>/dev/null").stdout
