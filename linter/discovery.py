@@ -112,13 +112,23 @@ def _unit_of(path: str, root: str) -> Candidate | None:
 
         chart = helm.chart_root(full)
         if chart is not None:
+            # a chart in a kustomization's `chartHome` that its `helmCharts:` names is rendered by that
+            # build, with the values the kustomization gives it
+            home = os.path.dirname(os.path.dirname(chart))
+            if any(os.path.isfile(os.path.join(home, n)) for n in KUSTOMIZATION_FILES):
+                from glmlint import kustomize
+
+                k = kustomize.read(home)
+                if k is not None and k.kind != "Component" and any(c.directory == chart for c in k.charts):
+                    return Candidate(home, _display(home, root), "kustomize", True)
             return Candidate(chart, _display(chart, root), "helm-chart", True)
     if not any(os.path.isfile(os.path.join(directory, n)) for n in KUSTOMIZATION_FILES):
         return None
     from glmlint import kustomize
 
     k = kustomize.read(directory)
-    if k is not None and (os.path.basename(full) in kustomize.FILES or full in k.files or full in k.patches):
+    if k is not None and (os.path.basename(full) in kustomize.FILES or full in k.files or full in k.patches
+                          or any(full in c.values for c in k.charts)):
         return Candidate(directory, _display(directory, root), "component" if k.kind == "Component" else "kustomize",
                          True)
     return None
@@ -153,7 +163,9 @@ def _units(cands: list[Candidate], root: str) -> list[Candidate]:
         files, built_on = kustomize.covered(c.path)
         reads[c.path] = files
         bases |= built_on
-    shown = {os.path.abspath(c.path): c.display for c in cands if c.hint not in RENDERED}
+    # what a build may cover: files, and the charts of its `helmCharts:` (rendered by the build with
+    # the values it gives them, not alone with their defaults)
+    shown = {os.path.abspath(c.path): c.display for c in cands if c.hint not in RENDERED or c.hint == "helm-chart"}
     out = []
     for c in cands:
         if c.hint == "kustomize":

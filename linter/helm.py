@@ -54,6 +54,8 @@ import subprocess  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 
+from collections.abc import Iterator  # noqa: E402
+
 from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find  # noqa: E402
 
 RELEASE = "release-name"
@@ -107,10 +109,27 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     notices = _missing_dependencies(chart_dir)
     values = [v for v in options.values]
     values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
+    manifests = render_manifests(chart_dir, values, options.set)
+    parts = documents(chart_dir, root, manifests,
+                      lambda dirs, rel: _values_chain(dirs, rel, values, root))
+    return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
+
+
+def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,
+                     namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
+    """What `helm template` renders, by template (`<chart>/templates/x.yaml`): the `helm` binary when on
+    PATH, else Helm's SDK in process."""
     helm = shutil.which("helm")
-    manifests = _render_binary(helm, chart_dir, values, options.set) if helm else _render_sdk(chart_dir, values, options.set)
+    if helm:
+        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds)
+    return _render_sdk(chart_dir, values, sets, release, namespace, crds)
+
+
+def documents(chart_dir: str, root: str, manifests: dict[str, str],
+              chain: Any) -> list[tuple[str, TemplateOrigin]]:
+    """Each rendered document with the template it came from; `chain(dirs, rel)` gives a template's
+    values files (`_values_chain`)."""
     files = YamlFiles()
-    shown = display_path(chart_dir, root)
     parts = []
     subcharts = _Subcharts()
     for key in sorted(manifests):
@@ -119,14 +138,13 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
             continue
         rel = key.split("/", 1)[1] if "/" in key else key
         disk, dirs, archive, member = subcharts.resolve(os.path.abspath(chart_dir), rel)
-        template = Template(key, disk, display_path(disk, root), text, files,
-                            _values_chain(dirs, rel, values, root))
+        template = Template(key, disk, display_path(disk, root), text, files, chain(dirs, rel))
         if archive:
             template.archive, template.member = display_path(archive, root), member
             template.source = subcharts.member_text(archive, member)
         for offset, doc in _documents(text):
             parts.append((doc, TemplateOrigin(template, offset)))
-    return Rendered.build(shown, parts, "helm"), notices
+    return parts
 
 
 class _Subcharts:
@@ -270,12 +288,15 @@ def _missing_dependencies(chart_dir: str) -> list[str]:
     return []
 
 
-def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...]) -> dict[str, str]:
-    cmd = [helm, "template", RELEASE, chart_dir, "--namespace", NAMESPACE]
+def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
+                   namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
+    cmd = [helm, "template", release, chart_dir, "--namespace", namespace]
     for v in values:
         cmd += ["--values", v]
     for s in sets:
         cmd += ["--set", s]
+    if crds:
+        cmd.append("--include-crds")
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -295,7 +316,8 @@ def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str
     return {k: "".join(v) for k, v in out.items()}
 
 
-def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...]) -> dict[str, str]:
+def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
+                namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
     try:
         import helm_python
     except ImportError:
@@ -309,7 +331,12 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...]) -> dic
         for expr in sets:
             _merge(user, helm_python.parse_set_string(expr))
         chart = helm_python.Chart.load(chart_dir)
-        return dict(chart.render(user or None, name=RELEASE, namespace=NAMESPACE))
+        out = dict(chart.render(user or None, name=release, namespace=namespace))
+        if crds:  # `--include-crds`: the chart's `crds/` files as they are (Helm does not template them)
+            for crd in chart.crds:
+                data = crd["data"]
+                out.setdefault(crd["filename"], data if isinstance(data, str) else bytes(data).decode("utf-8", "replace"))
+        return out
     except OSError as exc:
         raise RenderError(f"cannot read values: {exc}") from None
     except helm_python.HelmError as exc:
@@ -349,16 +376,22 @@ def _values_chain(dirs: list[str], rel: str, user_values: list[str], root: str) 
     files win over earlier ones and over the chart's own `values.yaml`; a subchart's values are
     also set in its parent's values under the subchart's name (or alias, as Helm names it).
     """
+    return values_chain(dirs, rel, [(v, ()) for v in reversed(user_values)], root)
+
+
+def values_chain(dirs: list[str], rel: str, given: list[tuple[str, tuple[Any, ...]]],
+                 root: str) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """`_values_chain` for values given as (file, key prefix of the values in it), the winning one first:
+    a kustomization's `helmCharts[i].valuesInline` is a values file below a prefix."""
     parts = rel.split("/")
     subs: list[str] = []  # subchart names (as Helm renders them) from the top chart down
     i = 0
     while i + 1 < len(parts) and parts[i] == "charts":
         subs.append(parts[i + 1])
         i += 2
-    chain: list[tuple[str, str, tuple[str, ...]]] = []
-    prefix = tuple(subs)
-    for v in reversed(user_values):
-        chain.append((os.path.abspath(v), display_path(os.path.abspath(v), root), prefix))
+    chain: list[tuple[str, str, tuple[Any, ...]]] = []
+    for v, prefix in given:
+        chain.append((os.path.abspath(v), display_path(os.path.abspath(v), root), (*prefix, *subs)))
     for depth, d in enumerate(dirs):
         chain.append((os.path.join(d, "values.yaml"), display_path(os.path.join(d, "values.yaml"), root),
                       tuple(subs[depth:])))
@@ -417,12 +450,15 @@ def _matcher(line: str) -> re.Pattern[str] | str | None:
     pattern = r"\s*"
     for i, piece in enumerate(pieces):
         if i % 2:
-            pattern += r"\s*.*?\s*" if piece.startswith("{{-") or piece.endswith("-}}") else ".*?"
+            # what an action writes may be empty or start a new line (`nindent`), and rendered lines
+            # are compared stripped: the spaces around it are optional (`command: {{ toYaml .c | nindent 12 }}`
+            # renders `command:` alone on its line)
+            pattern += r"\s*.*?\s*"
         else:
             text = piece
-            if i + 1 < len(pieces) and pieces[i + 1].startswith("{{-"):
-                text = text.rstrip()  # `{{-` trims the whitespace before it
-            if i and pieces[i - 1].endswith("-}}"):
+            if i + 1 < len(pieces):
+                text = text.rstrip()
+            if i:
                 text = text.lstrip()
             pattern += re.escape(text)
     return re.compile(pattern + r"\s*")
@@ -433,28 +469,157 @@ def _outputs(line: str) -> bool:
     return any(not _CONTROL.match(a.group(0)) for a in _ACTION.finditer(line.strip()))
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_ELSE = re.compile(r"^\{\{-?\s*else\b")
+
+
+class _Shape:
+    """What each template line is to Helm: literal text outside actions (then always written, unless a
+    control block around it is skipped), and the control actions on it, in order."""
+
+    def __init__(self, template: list[str]) -> None:
+        n = len(template)
+        self.text = [False] * n  # literal text outside actions
+        self.controls: list[list[str]] = [[] for _ in range(n)]  # "open:<kind>", "else", "end"
+        inside = False  # within an action that spans lines (`{{/* ... */}}`, a long `dict`)
+        for i, line in enumerate(template):
+            rest = line
+            outside = ""
+            while rest:
+                if inside:
+                    j = rest.find("}}")
+                    if j < 0:
+                        rest = ""
+                        break
+                    rest, inside = rest[j + 2:], False
+                    continue
+                j = rest.find("{{")
+                if j < 0:
+                    outside += rest
+                    break
+                outside += rest[:j]
+                k = rest.find("}}", j + 2)
+                if k < 0:
+                    inside, rest = True, ""
+                    break
+                action = rest[j:k + 2]
+                m = _OPEN.match(action)
+                if m is not None:
+                    self.controls[i].append("open:" + action.lstrip("{-").split()[0])
+                elif _ELSE.match(action):
+                    self.controls[i].append("else")
+                elif _END.match(action):
+                    self.controls[i].append("end")
+                rest = rest[k + 2:]
+            self.text[i] = bool(outside.strip())
+
+    def certain(self, i: int, depth: int) -> bool:
+        """Whether line `i`, within `depth` control blocks opened since the search began, is written
+        whenever the lines before it are: text, in no block that may have been skipped."""
+        return self.text[i] and depth == 0 and not self.controls[i]
+
+    def step(self, i: int, depth: int) -> int:
+        """The number of blocks opened since the search began still open after line `i`. An `end`
+        with none open leaves a block the search began in; an `else` then ends the branch it began
+        in: what follows, to its `end`, was skipped."""
+        for c in self.controls[i]:
+            if c == "end":
+                depth = max(0, depth - 1)
+            elif c == "else":
+                depth = max(depth, 1)
+            else:
+                depth += 1
+        return depth
+
+    def ranges(self) -> list[tuple[int, int]]:
+        """Every `range` block: (line of its `range`, line of its `end`)."""
+        out: list[tuple[int, int]] = []
+        stack: list[tuple[str, int]] = []
+        for i, cs in enumerate(self.controls):
+            for c in cs:
+                if c.startswith("open:"):
+                    stack.append((c[5:], i))
+                elif c == "end" and stack:
+                    kind, at = stack.pop()
+                    if kind == "range":
+                        out.append((at, i))
+        return out
+
+
 def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, bool]]:
     matchers = [_matcher(t) for t in template]
+    shape = _Shape(template)
+    for i, text in enumerate(shape.text):
+        if not text and isinstance(matchers[i], str):
+            matchers[i] = None  # a line within an action that spans lines (a comment)
+    ranges = shape.ranges()
+    # a template line that starts with text is written at its own indentation: Helm copies the text
+    # between actions as it is; one that starts with an action that keeps the spaces before it
+    # (`{{ $key }}: {{ $val }}`, not `{{-`) at that indentation or deeper (the action may write spaces)
+    indents = [None if t.lstrip().startswith("{{-") else _indent(t) for t in template]
+    exact = [not t.lstrip().startswith("{{") for t in template]
 
-    def hit(t: int, line: str) -> bool:
+    def hit(t: int, raw: str, line: str) -> bool:
         m = matchers[t]
-        if m is None:
+        want = indents[t]
+        if m is None or (want is not None and (_indent(raw) != want if exact[t] else _indent(raw) < want)):
             return False
         return m == line if isinstance(m, str) else m.fullmatch(line) is not None
 
+    # a line whose only text is punctuation (`{{ $k }}: {{ $v }}`, `- {{ . }}`) matches nearly any
+    # rendered line: past an action that writes lines (`{{ toYaml . | nindent 10 }}`), that action is
+    # the likelier writer
+    weak = [not isinstance(m, str) and m is not None and not any(c.isalnum() for c in _ACTION.sub("", t))
+            for m, t in zip(matchers, template)]
+    emits = [m is None and "{{" in t and _outputs(t) for m, t in zip(matchers, template)]
+
+    def ahead(cur: int, raw: str, line: str) -> int | None:
+        """The next template line that may have written `line`: not past a line that Helm wrote for
+        certain (text in no block skipped since), which would have been met first."""
+        depth = 0
+        passed = False
+        for i in range(cur, min(len(template), cur + 400)):
+            if hit(i, raw, line) and not (passed and weak[i]):
+                return i
+            if shape.certain(i, depth):
+                return None
+            passed = passed or emits[i]
+            depth = shape.step(i, depth)
+        return None
+
+    def again(cur: int, raw: str, line: str) -> int | None:
+        """A line of a `range` body written again: the loop around the last line matched restarts."""
+        last = cur - 1
+        for i in range(last, max(-1, cur - 400), -1):
+            if any(a < i <= last < b for a, b in ranges) and hit(i, raw, line):
+                return i
+        return None
+
     out: list[tuple[int | None, bool]] = []
     cur = 0
+    block = -1  # rendered lines indented deeper than this are what an action writes (a `toYaml` block)
     for raw in rendered:
         line = raw.strip()
         if not line or _DOC_START.match(raw):
             out.append((None, False))
             continue
-        t = next((i for i in range(cur, min(len(template), cur + 400)) if hit(i, line)), None)
-        if t is None:  # a loop body written again (`range`)
-            t = next((i for i in range(cur - 1, max(-1, cur - 400), -1) if hit(i, line)), None)
+        t = ahead(cur, raw, line)
+        inside = 0 <= block < _indent(raw)  # deeper than what an action just began to write: more of it
+        if t is None and not inside:
+            t = again(cur, raw, line)
+        if t is None and not inside:
+            # past a line the template writes but glmlint did not recognise (text a `{{-` joined to
+            # the line before): a literal line, at its indentation, is still the one that wrote it
+            t = next((i for i in range(cur, min(len(template), cur + 400))
+                      if isinstance(matchers[i], str) and hit(i, raw, line)), None)
         if t is not None:
             out.append((t, True))
             cur = t + 1
+            # `key: {{ toYaml .x | nindent 8 }}`: the lines below the key are the action's
+            block = _indent(raw) if line.endswith(":") and _outputs(template[t]) and "{{" in template[t] else -1
             continue
         # written by an action: a line from here on that only holds actions and writes text, before
         # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`)
@@ -468,6 +633,8 @@ def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, b
         if emitter is None:
             last = next((j for j, _ in reversed(out) if j is not None), None)
             emitter = last
+        if block < 0:
+            block = _indent(raw) - 1
         out.append((emitter, False))
     return out
 
@@ -539,18 +706,39 @@ class TemplateOrigin:
 
         for disk, shown, prefix in self.template.values:
             for doc in self.template.files.docs(disk):
-                got = find(doc, prefix + want)
-                if got is None:
-                    continue
-                key_node, value_node = got
-                if node.value is not None:
-                    if not y.is_scalar(value_node) or str(value_node.value) != str(node.value):
+                for got in _find_all(doc, prefix + want):
+                    key_node, value_node = got
+                    if node.value is not None:
+                        if not y.is_scalar(value_node) or str(value_node.value) != str(node.value):
+                            continue
+                    elif y.is_scalar(value_node) and not node.is_key:
                         continue
-                elif y.is_scalar(value_node) and not node.is_key:
-                    continue
-                target = key_node if node.is_key and key_node is not None else value_node
-                return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from", disk)
+                    target = key_node if node.is_key and key_node is not None else value_node
+                    return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from", disk)
         return None
+
+
+def _find_all(root: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
+    """`rendered.find`, where `*` stands for every item of a list or value of a mapping (what a `range`
+    walks over), in order."""
+    from glmlint.parsers import yamlnodes as y
+
+    if ANY not in path:
+        got = find(root, path)
+        if got is not None:
+            yield got
+        return
+    i = path.index(ANY)
+    got = find(root, path[:i]) if i else (None, root)
+    if got is None:
+        return
+    over = got[1]
+    if y.is_seq(over):
+        for n in range(len(over.value)):
+            yield from _find_all(over, (n, *path[i + 1:]))
+    elif y.is_map(over):
+        for key in y.entries(over):
+            yield from _find_all(over, (key, *path[i + 1:]))
 
 
 def _column(text: str, node: Node) -> int:
@@ -560,22 +748,85 @@ def _column(text: str, node: Node) -> int:
     return at + 1 if at >= 0 else len(text) - len(text.lstrip()) + 1
 
 
-def _refs(lines: list[str], t: int) -> list[tuple[str, ...]]:
-    """The `.Values` paths the template line `t` reads: named on it, or the `with` block around it (`toYaml .`)."""
-    refs = [tuple(m.group(1)[1:].split(".")) for m in _VALUES_REF.finditer(lines[t])]
-    if refs:
-        return refs
-    stack: list[tuple[str, ...] | None] = []
+ANY = "*"  # a key path element: any item of what a `range` walks over
+
+# a term an action reads: `.Values.a.b` / `$.Values.a.b`, `$var.a.b`, `.a.b` (below dot), `.` alone
+_TERM = re.compile(r"(?<![\w)\]])(\$?\.Values(?:\.[A-Za-z_][\w-]*)+|\$[A-Za-z_]\w*(?:\.[A-Za-z_][\w-]*)*"
+                   r"|\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*|\.(?=[\s|)}]))")
+_RANGE = re.compile(r"^\{\{-?\s*range\s+(?:(\$\w+)\s*(?:,\s*(\$\w+)\s*)?:?=\s*)?(.*?)\s*-?\}\}$", re.S)
+_WITH_ANY = re.compile(r"^\{\{-?\s*with\s+(?:(\$\w+)\s*:?=\s*)?(.*?)\s*-?\}\}$", re.S)
+_ASSIGN = re.compile(r"^\{\{-?\s*(\$\w+)\s*:?=\s*(.*?)\s*-?\}\}$", re.S)
+
+_Ref = tuple  # a path below `.Values` (ANY for a `range` item), or None: not from the values
+_ROOT: tuple[str, ...] = ("<root>",)  # dot at the top of a template: `.Values.x` and `.Release`, not a values path
+
+
+def _resolve(term: str, dot: Any, names: dict[str, Any]) -> Any:
+    """The values path a term reads, given what dot and each variable stand for, or None."""
+    if term in (".", ""):
+        return dot if dot is not _ROOT else None
+    if term.startswith(("$.Values", ".Values")) and (term.startswith("$") or dot is _ROOT):
+        return tuple(term.split(".")[2:])
+    if term.startswith("$"):
+        head, _, rest = term.partition(".")
+        if head == "$":
+            return None  # `$.Release`, `$.Chart`: not values
+        base = names.get(head)
+        return (*base, *rest.split(".")) if base is not None and rest else base
+    if dot is None or dot is _ROOT:
+        return None
+    return (*dot, *term[1:].split("."))
+
+
+def _first_term(expr: str, dot: Any, names: dict[str, Any]) -> Any:
+    """The values path an action's argument reads (`.Values.x`, `$m.env`, `.securityContext | default
+    dict`): its first term, when the argument starts with one."""
+    expr = expr.strip().lstrip("(")
+    if expr == "$" or expr.startswith(("$ ", "$|")):
+        return _ROOT  # `with $`: the top again
+    m = _TERM.match(expr)
+    return _resolve(m.group(1), dot, names) if m is not None else None
+
+
+def _refs(lines: list[str], t: int) -> list[tuple[Any, ...]]:
+    """The `.Values` paths the template line `t` reads: the terms on it, resolved through the `with`
+    and `range` blocks around it (`toYaml .`, `.args` in a `range .Values.models`, `$m.env`) and
+    the variables set before it (`{{- $container := $modelSpec.initContainer }}`)."""
+    stack: list[tuple[Any, dict[str, Any]]] = [(_ROOT, {})]  # (dot, variables) of each open block
     for line in lines[:t]:
         for action in _ACTION.findall(line):
-            w = _WITH.match(action)
-            if w is not None:
-                stack.append(tuple(w.group(1)[1:].split(".")))
+            dot, names = stack[-1]
+            r = _RANGE.match(action)
+            w = _WITH_ANY.match(action) if r is None else None
+            a = _ASSIGN.match(action) if r is None and w is None else None
+            if r is not None:
+                over = _first_term(r.group(3), dot, names)
+                item = (*over, ANY) if over is not None else None
+                inner = dict(names)
+                if r.group(2):  # `range $i, $v := X`
+                    inner[r.group(2)] = item
+                elif r.group(1):  # `range $v := X`
+                    inner[r.group(1)] = item
+                stack.append((item, inner))
+            elif w is not None:
+                got = _first_term(w.group(2), dot, names)
+                inner = dict(names)
+                if w.group(1):
+                    inner[w.group(1)] = got
+                stack.append((got, inner))
+            elif a is not None:
+                names[a.group(1)] = _first_term(a.group(2), dot, names)
             elif _OPEN.match(action):
-                stack.append(None)
-            elif _END.match(action) and stack:
+                stack.append((None if action.lstrip("{- ").startswith(("define", "block")) else dot, dict(names)))
+            elif _END.match(action) and len(stack) > 1:
                 stack.pop()
-    here = [s for s in stack if s is not None]
-    if here and re.search(r"(?:toYaml|toJson|quote|\{\{-?)\s+\.(?:\s|\}|\|)", lines[t]):
-        return [here[-1]]
-    return []
+    dot, names = stack[-1]
+    refs: list[tuple[Any, ...]] = []
+    for action in _ACTION.findall(lines[t]):
+        if _CONTROL.match(action) and not _ASSIGN.match(action):
+            continue
+        for m in _TERM.finditer(action[2:-2]):
+            got = _resolve(m.group(1), dot, names)
+            if got is not None and got not in refs:
+                refs.append(got)
+    return refs

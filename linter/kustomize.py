@@ -35,6 +35,17 @@ def kustomization_file(directory: str) -> str | None:
 
 
 @dataclass
+class HelmChart:
+    """A `helmCharts:` entry: the chart Kustomize renders with `helm template`, and its values files."""
+
+    index: int  # its place in the list (`valuesInline` is at `helmCharts[index].valuesInline`)
+    name: str
+    directory: str  # where the chart is: `<chartHome>/<name>` (absolute; chartHome `charts` unless set)
+    values: list[str] = field(default_factory=list)  # `valuesFile`, then `additionalValuesFiles` (absolute)
+    line: int = 0  # the line of its `name:`
+
+
+@dataclass
 class Kustomization:
     """What one kustomization file names: local files and directories, and patch files."""
 
@@ -47,6 +58,7 @@ class Kustomization:
     # the `target` (kind, name) of each patch given with one, by patch file or inline patch line
     targets: dict[Any, tuple[str, str]] = field(default_factory=dict)
     helm_charts: int = 0  # the line of its `helmCharts:` (charts Kustomize renders with `helm`), or 0
+    charts: list[HelmChart] = field(default_factory=list)  # its `helmCharts:` entries
     refs: dict[str, int] = field(default_factory=dict)  # each `resources`/`bases`/`components` entry: its line
     # its `images:` entries: (image name, {field: (line, column)} of `name`, `newName`, `newTag`, `digest`)
     images: list[tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
@@ -74,6 +86,16 @@ def read(directory: str) -> Kustomization | None:
     charts = y.entries(doc).get("helmCharts") if y.is_map(doc) else None
     if charts is not None and y.items(charts[1]):
         k.helm_charts = charts[0].start_mark.line + 1
+        home = os.path.join(directory, y.text(y.get(doc, "helmGlobals", "chartHome")) or "charts")
+        for index, entry in enumerate(y.items(charts[1])):
+            name = y.text(y.get(entry, "name")) if y.is_map(entry) else None
+            if not name:
+                continue
+            files = [y.text(y.get(entry, "valuesFile")) or ""] + \
+                [y.text(f) or "" for f in y.items(y.get(entry, "additionalValuesFiles"))]
+            k.charts.append(HelmChart(index, name, os.path.normpath(os.path.join(home, name)),
+                                      [os.path.normpath(os.path.join(directory, f)) for f in files
+                                       if f and "://" not in f], y.get(entry, "name").start_mark.line + 1))
     for key in ("resources", "bases", "components"):
         for item in y.items(y.get(doc, key)):
             ref = y.text(item)
@@ -115,13 +137,20 @@ def command() -> list[str] | None:
 TIMEOUT = 120  # seconds one build may take
 
 
-def _environment() -> dict[str, str]:
+def _environment(wrap: str = "") -> dict[str, str]:
     """The renderer's environment: ours, with the Go collector less eager (GOGC=200 unless the user
     set GOGC): a build is a short process whose start-up allocates a lot, and collecting half as often
-    saves about a fifth of its CPU (docs/benchmarks.md). Output does not depend on it."""
+    saves about a fifth of its CPU (docs/benchmarks.md). Output does not depend on it. `helm template`
+    as glmlint answers it (`glmlint.helmcommand`) records what it rendered in the build's wrapper
+    directory `wrap`."""
     env = dict(os.environ)
     env.setdefault("GOGC", "200")
+    if wrap:
+        env["GLMLINT_HELM_RECORD"] = os.path.join(wrap, _RECORD)
     return env
+
+
+_RECORD = "glmlint-helm.jsonl"  # in a build's wrapper directory: the charts `helm template` rendered
 
 
 def _wrapper(directory: str, wrap: str) -> None:
@@ -141,20 +170,21 @@ def build(directory: str, root: str) -> Rendered:
     _needs_helm(directory)
     ahead = _AHEAD.take(directory, cmd) if _AHEAD is not None else None
     if ahead is not None:
-        returncode, stdout, stderr, wrap = ahead
+        returncode, stdout, stderr, wrap, records = ahead
     else:
         with tempfile.TemporaryDirectory(prefix="glmlint-kustomize-") as wrap:
             _wrapper(directory, wrap)
             try:
-                done = subprocess.run([*cmd, *_flags(directory), wrap], capture_output=True, text=True, timeout=TIMEOUT, check=False,
-                                      env=_environment())
+                done = subprocess.run([*cmd, *_flags(directory, wrap), wrap], capture_output=True, text=True,
+                                      timeout=TIMEOUT, check=False, env=_environment(wrap))
             except (OSError, subprocess.TimeoutExpired) as exc:
                 raise RenderError(f"`{' '.join(cmd)}` failed: {exc}") from None
             returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
+            records = _records(wrap)
     if returncode != 0:
         message = _error(stderr, wrap, directory, root) or f"`{' '.join(cmd)}` exited {returncode}"
         raise RenderError(message, *_entry(directory, message))
-    return _stream(stdout, wrap, directory, root)
+    return _stream(stdout, wrap, directory, root, records)
 
 
 def _helm_charts(directory: str) -> Kustomization | None:
@@ -162,18 +192,66 @@ def _helm_charts(directory: str) -> Kustomization | None:
     return next((k for k in _chain(directory) if k.helm_charts), None)
 
 
-def _flags(directory: str) -> list[str]:
-    """`--enable-helm` for a build with `helmCharts:` (Kustomize then runs `helm template`), when
-    `helm` is on PATH; else nothing (`_needs_helm` says why the build cannot be done)."""
-    return ["--enable-helm"] if shutil.which("helm") is not None and _helm_charts(directory) is not None else []
+def _can_render_charts() -> bool:
+    """Whether `helm template` can be answered here: the `helm` binary, or Helm's SDK (imported only
+    by the command Kustomize runs)."""
+    import importlib.util
+
+    return shutil.which("helm") is not None or importlib.util.find_spec("helm_python") is not None
+
+
+def _flags(directory: str, wrap: str) -> list[str]:
+    """For a build with `helmCharts:`, `--enable-helm` and glmlint as its `helm` (`--helm-command`: a
+    script in the wrapper directory running `glmlint.helmcommand`, which renders as `glmlint check`
+    renders a chart and records what it rendered); else nothing (`_needs_helm` says why a build with
+    `helmCharts:` cannot be done)."""
+    if _helm_charts(directory) is None or not _can_render_charts():
+        return []
+    import sys
+
+    shim = os.path.join(wrap, "helm")
+    with open(shim, "w", encoding="utf-8") as fh:
+        fh.write("#!/bin/sh\nexec " + _sh_quote(sys.executable) + ' -m glmlint.helmcommand "$@"\n')
+    os.chmod(shim, 0o755)
+    return ["--enable-helm", "--helm-command", shim]
+
+
+def _sh_quote(word: str) -> str:
+    return "'" + word.replace("'", "'\\''") + "'"
 
 
 def _needs_helm(directory: str) -> None:
-    """Refuse, in one line at the `helmCharts:` line, a build Kustomize cannot do without `helm`."""
+    """Refuse, in one line at the `helmCharts:` line, a build Kustomize cannot do without `helm`, and at
+    the entry's line one whose chart is not local when only Helm's SDK is here (it renders, never pulls)."""
     k = _helm_charts(directory)
-    if k is not None and shutil.which("helm") is None:
-        raise RenderError("its `helmCharts:` are rendered by Kustomize with the `helm` binary "
-                          "(`--enable-helm`), which is not on PATH; install Helm to check them", k.path, k.helm_charts)
+    if k is None:
+        return
+    if not _can_render_charts():
+        raise RenderError("its `helmCharts:` are rendered by Kustomize with `helm template`, and neither the `helm` "
+                          "binary nor Helm's SDK (`pip install 'glmlint[helm]'`) is here; install one to check them",
+                          k.path, k.helm_charts)
+    if shutil.which("helm") is not None:
+        return  # Kustomize pulls a chart that is not local with it
+    for c in _chain(directory):
+        for chart in c.charts:
+            if not os.path.isfile(os.path.join(chart.directory, "Chart.yaml")):
+                home = os.path.dirname(chart.directory)
+                raise RenderError(f"the chart `{chart.name}` is not in `{os.path.relpath(home, os.path.dirname(c.path))}/` "
+                                  "and Kustomize would pull it with the `helm` binary, which is not on PATH (Helm's "
+                                  "SDK renders local charts only); `helm pull --untar --untardir "
+                                  f"{os.path.relpath(home, os.path.dirname(c.path))}` it there, or install Helm",
+                                  c.path, chart.line)
+
+
+def _records(wrap: str) -> list[dict[str, Any]]:
+    """What `helm template` rendered during a build (`glmlint.helmcommand`), one record per chart."""
+    import json
+
+    try:
+        with open(os.path.join(wrap, _RECORD), encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+    except (OSError, ValueError):
+        return []
 
 
 class Ahead:
@@ -202,8 +280,8 @@ class Ahead:
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         try:
             _wrapper(directory, wrap.name)
-            proc: Any = subprocess.Popen([*self.cmd, *_flags(directory), wrap.name], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                         env=_environment())
+            proc: Any = subprocess.Popen([*self.cmd, *_flags(directory, wrap.name), wrap.name], stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL, env=_environment(wrap.name))
         except OSError as exc:
             proc = exc  # raised by take(), as subprocess.run would have
         self.running[directory] = (proc, wrap, out, err, time.monotonic())
@@ -216,7 +294,7 @@ class Ahead:
             self._start(self.queue.pop(0))
             active += 1
 
-    def take(self, directory: str, cmd: list[str]) -> tuple[int, str, str, str] | None:
+    def take(self, directory: str, cmd: list[str]) -> tuple[int, str, str, str, list[dict[str, Any]]] | None:
         """The finished build of `directory`, or None when it was not started ahead (build it now)."""
         job = self.running.pop(directory, None)
         if job is None or cmd != self.cmd:
@@ -232,7 +310,7 @@ class Ahead:
                 proc.wait()
                 exc = subprocess.TimeoutExpired(proc.args, TIMEOUT)
                 raise RenderError(f"`{' '.join(cmd)}` failed: {exc}") from None
-            return proc.returncode, _text(out), _text(err), wrap.name
+            return proc.returncode, _text(out), _text(err), wrap.name, _records(wrap.name)
         finally:
             out.close()
             err.close()
@@ -333,10 +411,11 @@ def _error(stderr: str, wrap: str, directory: str, root: str) -> str:
     return msg.replace(parent + os.sep, display_path(parent, root) + "/" if display_path(parent, root) != "." else "")
 
 
-def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
+def _stream(text: str, wrap: str, directory: str, root: str, records: list[dict[str, Any]] | None = None) -> Rendered:
     from glmlint.parsers import yamlnodes as y
 
     files = YamlFiles()
+    charts = _Charts(records or [], _chain(directory), root)
     chain = _chain(directory)
     patches = [(p, k.targets.get(p, ("", ""))) for k in chain for p in k.patches]
     inline = [(k.path, line, text, k.targets.get(line, ("", ""))) for k in chain for line, text in k.inline]
@@ -366,7 +445,10 @@ def _stream(text: str, wrap: str, directory: str, root: str) -> Rendered:
                 generated = (conf, by)
         kind = y.text(y.get(doc, "kind")) or ""
         name = y.text(y.get(doc, "metadata", "name")) or ""
-        parts.append((doc_text, ResourceOrigin(files, origin_path, root, kind, name, patches, inline, generated, images)))
+        origin = ResourceOrigin(files, origin_path, root, kind, name, patches, inline, generated, images)
+        if generated is not None and generated[1] == "HelmChartInflationGenerator":
+            origin.chart = charts.find(generated[0], kind, name)
+        parts.append((doc_text, origin))
     return Rendered.build(display_path(directory, root), parts, "kustomize")
 
 
@@ -400,14 +482,101 @@ def _chain(directory: str, limit: int = 200) -> list[Kustomization]:
 
 
 def covered(directory: str) -> tuple[set[str], set[str]]:
-    """(files, kustomization directories) an overlay's build reads, itself excluded."""
+    """(files, kustomization directories) an overlay's build reads, itself excluded. The files include
+    the local charts of its `helmCharts:` (directories) and their values files."""
     files: set[str] = set()
     dirs: set[str] = set()
     for k in _chain(os.path.abspath(directory)):
         files.update(k.files)
         files.update(k.patches)
         dirs.update(k.dirs)
+        for chart in k.charts:
+            files.add(chart.directory)
+            files.update(chart.values)
     return files, dirs
+
+
+class ChartDoc:
+    """A document `helmCharts:` generated, as Helm rendered it from the chart's template: a node of the
+    built document is found by its key path in Helm's, and placed as a chart's finding is."""
+
+    def __init__(self, origin: Any, text: str) -> None:
+        from glmlint.parsers import yamlnodes as y
+
+        self.origin = origin  # glmlint.helm.TemplateOrigin
+        try:
+            self.root = next((d for d in y.compose_all(text) if d is not None), None)
+        except y.YamlError:
+            self.root = None
+
+    def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
+        got = find(self.root, tuple(node.path)) if self.root is not None else None
+        if got is None or not _same(got[1], node):
+            return None  # not what Helm rendered: a patch of the overlay set it
+        key_node, value_node = got
+        path, is_key = tuple(node.path), node.is_key
+        at = key_node if is_key and key_node is not None else value_node
+        if is_key and path:
+            # the first key of its mapping, where Helm wrote it (Kustomize sorts keys: `- image:` comes
+            # first in its output, `- name:` in the template): the mapping, as a chart's own scan takes it
+            parent = find(self.root, path[:-1])
+            if parent is not None and parent[1].start_mark.index == at.start_mark.index:
+                path, is_key, at = path[:-1], False, parent[1]
+        # the template origin counts a document's lines from its `---` line
+        return self.origin.locate(Node(path, is_key, node.value if not is_key else None, at.start_mark.line + 2,
+                                       at.start_mark.column + 1))
+
+
+class _Charts:
+    """The charts a build's `helmCharts:` rendered (`glmlint.helmcommand`'s records), each document
+    with the template and values files it came from: the chart's `values.yaml`, the entry's
+    `valuesFile`/`additionalValuesFiles` and its `valuesInline` (which wins)."""
+
+    def __init__(self, records: list[dict[str, Any]], chain: list[Kustomization], root: str) -> None:
+        self.records, self.chain, self.root = records, chain, root
+        self._docs: dict[str, list[tuple[str, str, ChartDoc]]] = {}  # kustomization -> (kind, name, doc)
+
+    def find(self, conf: str, kind: str, name: str) -> ChartDoc | None:
+        docs = self._docs.get(conf)
+        if docs is None:
+            docs = self._docs[conf] = self._documents(conf)
+        best = None
+        for k, n, doc in docs:
+            if k != kind:
+                continue
+            if n == name:
+                return doc
+            if n and n in name and best is None:  # a namePrefix/nameSuffix was added
+                best = doc
+        return best
+
+    def _documents(self, conf: str) -> list[tuple[str, str, ChartDoc]]:
+        from glmlint import helm
+        from glmlint.parsers import yamlnodes as y
+
+        k = next((k for k in self.chain if os.path.normpath(k.path) == os.path.normpath(conf)), None)
+        if k is None:
+            return []
+        out = []
+        for record in self.records:
+            entry = next((c for c in k.charts if os.path.normpath(c.directory) == os.path.normpath(record["chart"])), None)
+            if entry is None:
+                continue
+            inline = (k.path, ("helmCharts", entry.index, "valuesInline"))
+            files = [inline] + [(f, ()) for f in reversed(entry.values)]
+
+            def chain(dirs: list[str], rel: str, files: list[tuple[str, tuple[str, ...]]] = files) -> list[Any]:
+                return helm.values_chain(dirs, rel, files, self.root)
+
+            for text, origin in helm.documents(entry.directory, self.root, record["manifests"], chain):
+                try:
+                    docs = [d for d in y.compose_all(text) if d is not None]
+                except y.YamlError:
+                    continue
+                doc = docs[0] if docs else None
+                out.append((y.text(y.get(doc, "kind")) or "", y.text(y.get(doc, "metadata", "name")) or "",
+                            ChartDoc(origin, text)))
+        return out
 
 
 class ResourceOrigin:
@@ -421,6 +590,7 @@ class ResourceOrigin:
         self.kind, self.name, self.patches, self.inline = kind, name, patches, inline
         self.generated = generated
         self.images = images or []  # `images:` entries of the build's kustomizations, outermost first
+        self.chart: ChartDoc | None = None  # a document `helmCharts:` generated, as Helm rendered it
 
     def _doc(self, path: str) -> Any:
         return self._pick(self.files.docs(path))
@@ -447,32 +617,24 @@ class ResourceOrigin:
     def locate(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
         from glmlint.parsers import yamlnodes as y
 
+        path = tuple(node.path)
         if self.path is None:
-            return None
+            if self.chart is None:
+                return None
+            got_chart = self.chart.locate(node)
+            if got_chart is not None:
+                return got_chart
+            patched = self._patched(path, node)
+            return (patched, ()) if patched is not None else None
         doc = self._doc(self.path)
         if doc is None:
             return None
-        path = tuple(node.path)
         got = find(doc, path)
         if got is not None and _same(got[1], node):
             return place(display_path(self.path, self.root), *got, node.is_key), ()
-        for patch, target in self.patches:  # the outermost overlay's patches first: Kustomize applies them last
-            docs = self.files.docs(patch)
-            hit = _in_ops(docs[0], path, node) if len(docs) == 1 and y.is_seq(docs[0]) else None
-            if hit is not None:  # JSON 6902 operations
-                if self._targets(target):
-                    return place(display_path(patch, self.root), None, hit, False, "patch"), ()
-                continue
-            pdoc = self._pick(docs)
-            if pdoc is None:
-                continue
-            pgot = find(pdoc, path)
-            if pgot is not None and _same(pgot[1], node):
-                return place(display_path(patch, self.root), *pgot, node.is_key, "patch"), ()
-        for kpath, line, text, target in self.inline:  # an inline patch in a kustomization (JSON 6902 or merge)
-            at = self._inline(kpath, line, text, target, path, node)
-            if at is not None:
-                return at, ()
+        patched = self._patched(path, node)
+        if patched is not None:
+            return patched, ()
         prefix, key_node, value_node = longest(doc, path)
         if path and path[-1] == "image" and prefix == path and y.is_scalar(value_node) and node.value is not None:
             at = self._image(str(value_node.value), str(node.value))
@@ -488,6 +650,29 @@ class ResourceOrigin:
                          detail=f"the built overlay has `{node.value}` here; glmlint cannot tell what set it"), ()
         return Place(display_path(self.path, self.root), target.start_mark.line + 1,
                      target.start_mark.column + 1), ()
+
+    def _patched(self, path: tuple[Any, ...], node: Node) -> Place | None:
+        """The patch (file, or inline in a kustomization) that set `node`, or None."""
+        from glmlint.parsers import yamlnodes as y
+
+        for patch, target in self.patches:  # the outermost overlay's patches first: Kustomize applies them last
+            docs = self.files.docs(patch)
+            hit = _in_ops(docs[0], path, node) if len(docs) == 1 and y.is_seq(docs[0]) else None
+            if hit is not None:  # JSON 6902 operations
+                if self._targets(target):
+                    return place(display_path(patch, self.root), None, hit, False, "patch")
+                continue
+            pdoc = self._pick(docs)
+            if pdoc is None:
+                continue
+            pgot = find(pdoc, path)
+            if pgot is not None and _same(pgot[1], node):
+                return place(display_path(patch, self.root), *pgot, node.is_key, "patch")
+        for kpath, line, text, target in self.inline:  # an inline patch in a kustomization (JSON 6902 or merge)
+            at = self._inline(kpath, line, text, target, path, node)
+            if at is not None:
+                return at
+        return None
 
     def _inline(self, kpath: str, line: int, text: str, target: tuple[str, str], path: tuple[Any, ...],
                 node: Node) -> Place | None:
@@ -535,6 +720,10 @@ class ResourceOrigin:
         return None
 
     def fallback(self) -> Place | None:
+        if self.chart is not None:
+            got = self.chart.origin.fallback()
+            if got is not None:
+                return got
         if self.generated is not None:
             conf, by = self.generated
             key = _GENERATOR_KEYS.get(by, "")

@@ -126,7 +126,16 @@ class Mapper:
         node = index.get((rel, col)) or _first_on_line(index, rel)
         if node is None:
             return None
-        return doc.origin.locate(node)
+        got = doc.origin.locate(node)
+        if got is not None and node.value is None and not node.is_key:
+            # an entry named by its `name:` (an env var, `- name: HF_TOKEN`) whose `value:` a values
+            # file gives (`value: {{ .Values.hfToken | quote }}`, or the whole entry): the values line of
+            # the value
+            child = next((n for n in index.values() if not n.is_key and n.path == (*node.path, "value")), None)
+            more = doc.origin.locate(child) if child is not None and child.value is not None else None
+            if more is not None and more[1]:
+                return got[0], more[1]
+        return got
 
     def fallback(self, line: int) -> Place:
         """Where to report a finding at stream `line` that `locate` cannot place: the file its

@@ -307,8 +307,16 @@ def _checked_through_builds(report: Report, cands: list[Any]) -> None:
     covered = {f for c in cands if not isinstance(c, tuple) and c.covers and c.display in built for f in c.covers}
     if not covered:
         return
-    report.results = [r for r in report.results if r.rendered_from is not None or r.path not in covered]
-    report.problems = [p for p in report.problems if p.path not in covered or p.level == "error"]
+    # a chart an overlay renders (`helmCharts:`) is checked through it: not alone as well, with the
+    # defaults the overlay overrides (its findings there, its render failure, its notices)
+    charts = {c.display for c in cands if not isinstance(c, tuple) and c.hint == "helm-chart" and c.display in covered}
+
+    def in_chart(path: str) -> bool:
+        return path in charts or any(path.startswith(d + "/") for d in charts)
+
+    report.results = [r for r in report.results if (r.rendered_from is not None and r.rendered_from not in charts)
+                      or (r.rendered_from is None and r.path not in covered)]
+    report.problems = [p for p in report.problems if not in_chart(p.path) and (p.path not in covered or p.level == "error")]
     report.files_scanned -= sum(1 for s in report.sources if s.path in covered)
 
 

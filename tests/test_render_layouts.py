@@ -17,6 +17,12 @@ import pytest
 from tests.test_render import needs_helm, needs_kustomize, run
 
 
+def _sdk() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("helm_python") is not None
+
+
 def write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
@@ -279,26 +285,45 @@ def test_a_component_named_through_its_file_is_checked_by_its_overlay_or_gets_a_
     assert not err
 
 
+HELM_CHARTS_REMOTE = {**BASE,
+    "apps/kustomization.yaml": """
+        resources:
+          - ../base
+        helmCharts:
+          - name: vllm
+            releaseName: vllm
+            repo: https://vllm-project.github.io/production-stack
+            valuesInline:
+              securityContext: {privileged: true}
+    """,
+}
+
+
 @needs_kustomize
-@pytest.mark.skipif(shutil.which("helm") is not None, reason="helm is on PATH: Kustomize can render `helmCharts:`")
-def test_helm_charts_without_helm_is_one_line_at_the_helmcharts_key(tmp_path, capsys):
-    write(tmp_path, {**BASE,
-        "apps/kustomization.yaml": """
-            resources:
-              - ../base
-            helmCharts:
-              - name: vllm
-                releaseName: vllm
-                valuesInline:
-                  securityContext: {privileged: true}
-        """,
-    })
+def test_helm_charts_without_any_helm_is_one_line_at_the_helmcharts_key(tmp_path, capsys, monkeypatch):
+    from glmlint import kustomize
+
+    monkeypatch.setattr(kustomize, "_can_render_charts", lambda: False)
+    write(tmp_path, HELM_CHARTS_REMOTE)
     code, _out, err = run(tmp_path, capsys, "apps")
     assert code == 2
     assert err == ["apps/kustomization.yaml:3: cannot render the Kustomize overlay `apps`: its `helmCharts:` are "
-                   "rendered by Kustomize with the `helm` binary (`--enable-helm`), which is not on PATH; install "
-                   "Helm to check them; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the "
-                   "configuration"]
+                   "rendered by Kustomize with `helm template`, and neither the `helm` binary nor Helm's SDK "
+                   "(`pip install 'glmlint[helm]'`) is here; install one to check them; fix it, or set "
+                   "`render-failures = \"notice\"` (or `render = false`) in the configuration"]
+
+
+@needs_kustomize
+@pytest.mark.skipif(shutil.which("helm") is not None, reason="helm is on PATH: Kustomize pulls the chart with it")
+@pytest.mark.skipif(not _sdk(), reason="no Helm SDK (pip install '.[test]')")
+def test_a_helm_chart_not_in_chart_home_is_one_line_at_its_entry_when_only_the_sdk_renders(tmp_path, capsys):
+    write(tmp_path, HELM_CHARTS_REMOTE)
+    code, _out, err = run(tmp_path, capsys, "apps")
+    assert code == 2
+    assert err == ["apps/kustomization.yaml:4: cannot render the Kustomize overlay `apps`: the chart `vllm` is not "
+                   "in `charts/` and Kustomize would pull it with the `helm` binary, which is not on PATH (Helm's SDK "
+                   "renders local charts only); `helm pull --untar --untardir charts` it there, or install Helm; fix "
+                   "it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration"]
 
 
 @needs_kustomize

@@ -1,0 +1,129 @@
+"""Charts written the way ML teams ship them (vLLM production stack, KubeRay, Ollama, Open WebUI,
+MLflow, JupyterHub): each fixture reproduces the shape of a real chart's template that glmlint once
+placed wrong, and pins the template line and values line a user edits."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_render import FIXTURES, findings, needs_helm, needs_kustomize
+
+
+def place(results: list[dict], code: str) -> list[tuple[str, int, int, list[tuple[str, int]]]]:
+    return sorted((r["path"], r["line"], r["column"], [(x["path"], x["line"]) for x in r["related"]])
+                  for r in results if r["code"] == code)
+
+
+@pytest.fixture
+def charts(tmp_path: Path) -> Path:
+    for name in ("vllm-stack", "ray-cluster", "model-fleet"):
+        shutil.copytree(FIXTURES / name, tmp_path / name)
+    return tmp_path
+
+
+@needs_helm
+def test_a_toyaml_block_of_list_items_is_not_taken_for_a_later_containers_line(charts, capsys):
+    # the init container's `command: {{ toYaml ... | nindent 12 }}` writes `- /bin/sh`, which the main
+    # container's `- {{ $modelSpec.modelURL | quote }}` also matches: the init container's
+    # securityContext must stay on its own `toYaml` line (`.Values` read again within `with $`), and the
+    # main container's finding must not be folded into it
+    results = findings(charts, capsys, "--select", "GLM001", "vllm-stack")
+    assert place(results, "GLM001") == [
+        ("vllm-stack/templates/deployment.yaml", 20, 13, [("vllm-stack/values.yaml", 16)]),
+        ("vllm-stack/templates/deployment.yaml", 32, 13, [("vllm-stack/values.yaml", 16)]),
+    ]
+
+
+@needs_helm
+def test_a_key_value_range_line_does_not_swallow_the_lines_after_it(charts, capsys):
+    # `{{ $key }}: {{ $val | quote }}` (rayStartParams) matches any `key: value` line; the worker's
+    # SYS_PTRACE comes from `securityContext: {{- toYaml . }}` and values.yaml, not from the head's
+    # `capabilities:` line
+    results = findings(charts, capsys, "--select", "GLM008", "ray-cluster")
+    assert place(results, "GLM008") == [
+        ("ray-cluster/templates/raycluster.yaml", 47, 13, [("ray-cluster/values.yaml", 17)]),
+    ]
+
+
+@needs_helm
+def test_values_read_through_range_with_and_variables_are_the_related_values_lines(charts, capsys):
+    # one Deployment per entry of `.Values.models` (`range`): `.args`, `with .env`, `with .securityContext`
+    # read the entry's values; an env var's `value: {{ $.Values.hfToken | quote }}` reads the top level.
+    # The secret in a `toYaml`'d env list is the entry's `value:` line, not the next template line that
+    # writes a `value:` (the loop is not restarted inside what an action writes)
+    results = findings(charts, capsys, "--select", "GLM003,GLM013,GLM018", "model-fleet")
+    tpl, values = "model-fleet/templates/deployment.yaml", "model-fleet/values.yaml"
+    assert sorted((r["code"], r["path"], r["line"], r["column"], [(x["path"], x["line"]) for x in r["related"]])
+                  for r in results) == [
+        ("GLM003", tpl, 23, 13, [(values, 13)]),
+        ("GLM013", tpl, 16, 13, [(values, 1)]),
+        ("GLM013", tpl, 19, 13, [(values, 8)]),
+        ("GLM018", tpl, 14, 13, [(values, 5)]),
+    ]
+
+
+@needs_kustomize
+@needs_helm
+def test_helm_charts_in_a_kustomization_point_at_the_chart_and_the_values_the_entry_gives(tmp_path, capsys):
+    # `helmCharts:` with the chart vendored in the overlay's `charts/`: Kustomize renders it with glmlint
+    # as its `helm` (no binary needed), each finding moves to the chart's template line and to the values
+    # line it came from (the entry's `valuesInline`, its `valuesFile`, the chart's values.yaml), a patch of
+    # the overlay to the patch; the chart is not checked again alone with the defaults the overlay
+    # overrides (a `required` value they lack would fail that render)
+    overlay = tmp_path / "deploy"
+    shutil.copytree(FIXTURES / "ray-cluster", overlay / "charts" / "ray-cluster")
+    tpl = overlay / "charts" / "ray-cluster" / "templates" / "raycluster.yaml"
+    tpl.write_text(tpl.read_text().replace("groupName: {{ .Values.worker.groupName }}",
+                                           'groupName: {{ required "worker.groupName" .Values.worker.groupName }}'))
+    values = overlay / "charts" / "ray-cluster" / "values.yaml"
+    values.write_text(values.read_text().replace("  groupName: workergroup\n", ""))
+    (overlay / "values-prod.yaml").write_text("worker:\n  groupName: gpu\n  securityContext:\n"
+                                              "    allowPrivilegeEscalation: true\n")
+    (overlay / "kustomization.yaml").write_text(
+        "namespace: ml\n"
+        "helmCharts:\n"
+        "  - name: ray-cluster\n"
+        "    releaseName: ray\n"
+        "    valuesFile: values-prod.yaml\n"
+        "    valuesInline:\n"
+        "      worker:\n"
+        "        securityContext:\n"
+        "          privileged: true\n"
+        "patches:\n"
+        "  - target: {kind: RayCluster}\n"
+        "    patch: |-\n"
+        "      - op: add\n"
+        "        path: /spec/headGroupSpec/template/spec/hostNetwork\n"
+        "        value: true\n")
+    results = findings(tmp_path, capsys, "--select", "GLM003,GLM007,GLM008,GLM009", ".")
+    got = {(r["code"], r["path"], r["line"], r["column"], tuple((x["path"], x["line"]) for x in r["related"]))
+           for r in results}
+    template = "deploy/charts/ray-cluster/templates/raycluster.yaml"
+    assert got == {
+        ("GLM003", template, 47, 13, (("deploy/kustomization.yaml", 9),)),
+        ("GLM007", template, 47, 13, (("deploy/values-prod.yaml", 4),)),
+        ("GLM008", template, 47, 13, (("deploy/charts/ray-cluster/values.yaml", 16),)),
+        ("GLM009", "deploy/kustomization.yaml", 15, 16, ()),
+    }
+    assert {r["rendered_from"] for r in results} == {"deploy"}
+    assert all("RayCluster/ray-kuberay" in r["message"] for r in results)
+
+
+@needs_kustomize
+@needs_helm
+def test_a_changed_file_of_a_chart_an_overlay_renders_is_checked_through_the_overlay(tmp_path, capsys):
+    # pre-commit and the editor name one changed file: a template of the chart in the overlay's
+    # `charts/`, or the values file its `helmCharts:` entry names, stands for the overlay (the chart
+    # alone, with its defaults, would report what the overlay's values change)
+    overlay = tmp_path / "deploy"
+    shutil.copytree(FIXTURES / "ray-cluster", overlay / "charts" / "ray-cluster")
+    (overlay / "values-prod.yaml").write_text("worker:\n  securityContext:\n    capabilities: null\n")
+    (overlay / "kustomization.yaml").write_text(
+        "helmCharts:\n  - name: ray-cluster\n    releaseName: ray\n    valuesFile: values-prod.yaml\n")
+    for changed in ("deploy/charts/ray-cluster/templates/raycluster.yaml", "deploy/values-prod.yaml"):
+        results = findings(tmp_path, capsys, "--select", "GLM008", changed)
+        assert results == [], changed  # the overlay's values replace the chart's SYS_PTRACE
+    results = findings(tmp_path, capsys, "--select", "GLM008", "deploy/charts/ray-cluster")
+    assert [r["line"] for r in results] == [47]  # the chart named as a directory is the chart alone
