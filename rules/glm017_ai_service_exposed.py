@@ -6,17 +6,23 @@ manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, text-generation-webui, Open WebUI, JupyterHub, Chroma, Qdrant,
-Weaviate, Milvus, ...)
+AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, JupyterHub,
+Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
   `--disable-token-auth`, code-server `--auth none`, Open WebUI
-  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`): any format, a
+  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`, Airflow 3's
+  `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
+  `standalone`, not on a scheduler that serves no UI): any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
   default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
-  Text Generation Inference without `--api-key`/`API_KEY`; or the official
+  Text Generation Inference without `--api-key`/`API_KEY`, Langflow without
+  `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
+  session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
+  OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
+  `--gradio-auth` does not guard; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
@@ -132,25 +138,23 @@ def check(workload: Workload) -> Iterator[Finding]:
         s = match.service
         if not _judged(s):
             continue
-        auth = match.auth()
-        if auth.state in ("on", "unknown"):
-            continue
-        open_listeners = [ls for ls in match.listeners() if ls.all_interfaces and ls.port is not None]
-        if not open_listeners:
-            continue
-        if auth.state == "off":
-            assert auth.loc is not None
-            if auth.loc in seen:
+        for ls in match.listeners():
+            if not ls.all_interfaces or ls.port is None:
                 continue
-            seen.add(auth.loc)
-            ls = open_listeners[0]
-            yield Finding(at=auth.loc, args={"name": workload.label, "service": s.name}, message=(
-                f"{workload.label} turns off {s.name} authentication ({auth.switch}) while its "
-                f"{ls.listener.name} listens on all interfaces: it {ls.listener.gives or s.gives} for anyone "
-                f"who can reach port {ls.port}"))
-            continue
-        for ls in open_listeners:
-            assert ls.port is not None
+            # a listener may have its own authentication (text-generation-webui's API key)
+            auth = match.auth(ls.listener)
+            if auth.state in ("on", "unknown"):
+                continue
+            if auth.state == "off":
+                assert auth.loc is not None
+                if auth.loc in seen:
+                    continue
+                seen.add(auth.loc)
+                yield Finding(at=auth.loc, args={"name": workload.label, "service": s.name}, message=(
+                    f"{workload.label} turns off {s.name} authentication ({auth.switch}) while its "
+                    f"{ls.listener.name} listens on all interfaces: it {ls.listener.gives or s.gives} for anyone "
+                    f"who can reach port {ls.port}"))
+                continue
             for r in reach(workload, ls.port):
                 if r.loc in seen:
                     continue

@@ -79,6 +79,20 @@ class Listener:
     bind_bare: dict[str, str] = field(default_factory=dict)  # flag -> address when given with no value
     default_bind: str = "127.0.0.1"
     gives: str | None = None
+    # switches that must be on for the listener to exist (text-generation-webui's API: `--api`)
+    requires: tuple[Switch, ...] = ()
+    # its own authentication, when it is not the service's (default, on, off, source); None: the service's
+    auth: ListenerAuth | None = None
+
+
+@dataclass(frozen=True)
+class ListenerAuth:
+    """A listener's own authentication (text-generation-webui's API key guards its API, not its UI)."""
+
+    default: str
+    on: tuple[Switch, ...]
+    off: tuple[Switch, ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,9 @@ class Image:
     # globs over the tag, when one repository holds images that run different things (llama.cpp's
     # `:server*` tags start the server, `:light`/`:full` other programs); empty: every tag
     tags: tuple[str, ...] = ()
+    # the image runs the service only when what it starts is one of the service's commands (the
+    # `apache/airflow` entrypoint runs `airflow <command>`: `api-server` is the service, `scheduler` is not)
+    only_commands: bool = False
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -224,7 +241,8 @@ class Service:
         out = [self.recognize_source, *self.more_sources, *(s for i in self.images for s in (i.source, *i.sources)),
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
-               *(l.source for l in self.listeners), self.auth_source, *self.auth_sources,
+               *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
+               self.auth_source, *self.auth_sources,
                *(d.source for d in self.dangerous),
                *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
         return list(dict.fromkeys(s for s in out if s))
@@ -268,7 +286,10 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_flags=tuple(bind.get("flags", ())),
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
-            default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives")))
+            default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
+            requires=_switches(ld.get("requires")),
+            auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
+                              _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
                          entrypoint=tuple(i["entrypoint"]) if "entrypoint" in i else None,
                          cmd=tuple(i["cmd"]) if "cmd" in i else None,
@@ -276,7 +297,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          env={k: str(v) for k, v in (i.get("env") or {}).items()},
                          config={k: str(v) for k, v in (i.get("config") or {}).items()},
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
-                         tags=tuple(i.get("tags", ())))
+                         tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -659,6 +680,8 @@ class ServiceMatch:
     def listeners(self) -> list[ListenerState]:
         out = []
         for listener in self.service.listeners:
+            if listener.requires and not any(self.switched(sw) is not None for sw in listener.requires):
+                continue  # not started for this launch (text-generation-webui without `--api`)
             out.append(ListenerState(listener, self._port(listener), self._bind(listener)))
         return out
 
@@ -731,10 +754,18 @@ class ServiceMatch:
         """Whether `word` is one the official image's own start command gives (not the workload's)."""
         return word is not None and any(w is word for w in self.args[:self.image_args])
 
-    def auth(self) -> AuthState:
+    def auth(self, listener: Listener | None = None) -> AuthState:
+        """The authentication of `listener` (its own when it has one), else the service's."""
+        own = listener.auth if listener is not None else None
+        if own is not None:
+            return self._auth(own.default, own.on, own.off, ())
         s = self.service
+        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe)
+
+    def _auth(self, default: str, auth_on: tuple[Switch, ...], auth_off: tuple[Switch, ...],
+              auth_maybe: tuple[Switch, ...]) -> AuthState:
         image_off = False
-        for switch in s.auth_off:
+        for switch in auth_off:
             got = self.switched(switch)
             if got is not None:
                 if self.from_image(got[1]):
@@ -745,18 +776,23 @@ class ServiceMatch:
                 return AuthState("off", got[0], switch.describe(), got[1])
         if image_off:
             return AuthState("absent")
-        for switch in s.auth_on:
+        for switch in auth_on:
             got = self.switched(switch)
             if got is not None:
                 return AuthState("on", got[0], switch.describe(), got[1])
-        if s.auth_default == "on":
+        if default == "on":
             return AuthState("on")
-        if any(self.switched(switch) is not None for switch in s.auth_maybe):
+        if any(sw.env and sw.values and (v := self.env_set(sw.env)) is not None and (v.value is None or v.dynamic)
+               for sw in auth_on):
+            # the variable that turns it on by its value is set to one the scan cannot read
+            # (`LANGFLOW_AUTO_LOGIN: ${AUTO_LOGIN}`, a `secretKeyRef`)
+            return AuthState("unknown")
+        if any(self.switched(switch) is not None for switch in auth_maybe):
             return AuthState("unknown")  # a config file the scan does not read may turn it on
-        if s.auth_default == "off" and self.env_imported and any(sw.env for sw in s.auth_on):
+        if default == "off" and self.env_imported and any(sw.env for sw in auth_on):
             # the variable that turns it on may be among those `envFrom`/`env_file` bring in
             return AuthState("unknown")
-        if s.auth_default in ("none", "off"):
+        if default in ("none", "off"):
             return AuthState("absent")
         return AuthState("unknown")
 
@@ -930,6 +966,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue
         start = match_command(s, words)
         if start is None:
+            if img.only_commands:
+                continue  # the image's entrypoint starts something else of the same program
             start = 1  # what the official image runs is the service, by the catalog's word
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
     return tuple(out)
@@ -1046,6 +1084,9 @@ def is_loopback(host: str | None) -> bool:
 # -- docs -------------------------------------------------------------------------------
 
 
+_AUTH_WORDS = {"none": "none exists", "off": "off by default", "on": "on by default", "app": "up to the app"}
+
+
 def render_markdown() -> str:
     """docs/services.md: every cataloged service with what glmlint knows of it and the sources."""
     lines = ["# Service catalog", "",
@@ -1067,9 +1108,12 @@ def render_markdown() -> str:
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
                               + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
+                              + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
+                              + (f", its own authentication: {_AUTH_WORDS.get(l.auth.default, 'unknown')}"
+                                 + ("; on: " + ", ".join(x.describe() for x in l.auth.on) if l.auth.on else "")
+                                 if l.auth else "")
                               for l in s.listeners)
-        auth = {"none": "none exists", "off": "off by default", "on": "on by default",
-                "app": "up to the app"}.get(s.auth_default, "unknown")
+        auth = _AUTH_WORDS.get(s.auth_default, "unknown")
         if s.auth_on:
             auth += "; on: " + ", ".join(x.describe() for x in s.auth_on)
         if s.auth_off:
