@@ -59,6 +59,11 @@ class Loc:
     file: str = ""
 
 
+# The last element of a `Setting.path` (or `Item.path`) whose value is written inside a string value,
+# at the path before it (a YAML document in an Argo `podSpecPatch`): no fix edits inside a string.
+INSIDE_TEXT = "<inside the text>"
+
+
 @dataclass(frozen=True, slots=True)
 class Setting(Generic[T]):
     """A value with the place that sets it.
@@ -747,14 +752,25 @@ class PodIdentity:
     grants: tuple[Grant, ...] = ()
     # the cataloged services its containers start, as (name, kind): ("vLLM", "model-server")
     services: tuple[tuple[str, str], ...] = ()
+    # why a container of the pod calls the Kubernetes API with its token (KubeRay's autoscaler
+    # sidecar), so that no fix may stop mounting it; "" when nothing in the scan says so
+    needs_token: str = ""
+    # a projected `serviceAccountToken` volume for the API server's audience that a container mounts
+    # (it gives the token whatever `automountServiceAccountToken` says); None when there is none
+    projected_token: Loc | None = None
 
     @property
     def label(self) -> str:
         return self.owner if self.owner.startswith("Pod/") else f"the pod of {self.owner}"
 
     def mounts_token(self) -> bool:
-        """Whether the kubelet mounts the ServiceAccount token: the pod's setting wins, then the
-        ServiceAccount's (when it is in the scan); Kubernetes' default is to mount it."""
+        """Whether a container gets the ServiceAccount token: a projected token volume it mounts gives
+        it; else the kubelet's mount: the pod's setting wins, then the ServiceAccount's (when it is in
+        the scan); Kubernetes' default is to mount it."""
+        return self.projected_token is not None or self.mounts_automatically()
+
+    def mounts_automatically(self) -> bool:
+        """Whether the kubelet mounts the ServiceAccount token (`automountServiceAccountToken`)."""
         if self.automount.value is not None:
             return bool(self.automount.value)
         if self.account is not None and self.account.automount is not None:

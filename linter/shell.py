@@ -418,6 +418,25 @@ _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "
                             "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"}}
 
 
+# Environment managers that run a command in an environment with a `run` verb (`conda run -n ml
+# python -m jupyter lab`), with their options that take a value: conda run (docs.conda.io
+# commands/run, 24.x: -n/--name, -p/--prefix, --cwd), the same for mamba and micromamba (also
+# -r/--root-prefix, -a/--attach, --label), uv run (docs.astral.sh/uv/reference/cli/#uv-run), poetry
+# run and pipenv run (no options of their own before the command).
+_ENV_RUNNERS: dict[str, frozenset[str]] = {
+    "conda": frozenset({"-n", "--name", "-p", "--prefix", "--cwd"}),
+    "mamba": frozenset({"-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix", "-a", "--attach",
+                        "--label"}),
+    "micromamba": frozenset({"-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix", "-a", "--attach",
+                             "--label"}),
+    "uv": frozenset({"--with", "--with-editable", "--with-requirements", "--python", "-p", "--project",
+                     "--directory", "--env-file", "--extra", "--group", "--package", "--index", "--index-url",
+                     "--extra-index-url", "--only-group", "--no-group"}),
+    "poetry": frozenset(),
+    "pipenv": frozenset(),
+}
+
+
 def expand(cmd: Command, depth: int = 0) -> list[Command]:
     """`cmd` followed by what it runs: the program behind a wrapper, the script of `sh -c`."""
     out = [cmd]
@@ -425,6 +444,19 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     name = cmd.name
     args = list(cmd.args)
+    runner = _ENV_RUNNERS.get(name)
+    if runner is not None:
+        if not args or args[0].text != "run":
+            return out
+        i = 1
+        while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
+            i += 2 if args[i].text in runner else 1
+        if i < len(args) and args[i].text == "--":
+            i += 1
+        if i < len(args):
+            inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream)
+            out.extend(expand(inner, depth + 1))
+        return out
     if name in SHELLS:
         script = _dash_c(args)
         if script is not None:

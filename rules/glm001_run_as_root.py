@@ -107,7 +107,9 @@ message says why):
   node plugin (the kubelet's root-owned plugin directories), a log collector
   (`/var/log`, `/var/lib/docker/containers`: the runtime writes container logs
   readable by root only), an agent using the runtime's socket (`/run`,
-  `/var/run`: Docker's, containerd's and CRI-O's sockets are root's), a node
+  `/var/run`: Docker's, containerd's and CRI-O's sockets are root's), a CNI
+  plugin's installer or agent (`/opt/cni/bin`, `/etc/cni/net.d`: the node's
+  root-owned CNI directories, where it copies its binary and config), a node
   sysctl setter (the [purposes catalog](../images.md));
 - a container that runs privileged or adds capabilities (other than
   `NET_BIND_SERVICE`): the runtime sets no ambient capabilities, so a process

@@ -32,7 +32,7 @@ services:
 Unsafe: workloads that really use host devices (FUSE, raw block devices) may
 stop working.
 No fix is offered for a workload whose privilege is its purpose (a device
-plugin, a kubelet plugin, a node sysctl setter; see [images](../images.md)):
+plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see [images](../images.md)):
 the finding stays and says so.
 """
 from __future__ import annotations

@@ -42,8 +42,10 @@ services:
 Unsafe: a process that really uses the capability (a FUSE mount, `perf`,
 `py-spy`, a VPN sidecar) fails without it.
 No fix is offered for a workload whose privilege is its purpose (a device
-plugin, a kubelet plugin, a node sysctl setter; see [images](../images.md)):
-the finding stays and says so.
+plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see
+[images](../images.md)), or a container of a pod that shares the host's
+namespaces for such a purpose (a CNI plugin's agent on the host network, whose
+installer writes the node's `/opt/cni/bin`): the finding stays and says so.
 Nor for a capability the image exists for (a WireGuard VPN image's
 `NET_ADMIN`, `purpose_capabilities` in the image catalog).
 """
@@ -68,9 +70,11 @@ def check(workload: Workload) -> Iterator[Finding]:
     purpose = fact(workload.image.value, "purpose_capabilities") if workload.cap_add.value else None
     agent = None
     if workload.cap_add.value:
-        from glmlint.catalog.purposes import purpose_of
+        from glmlint.catalog.purposes import purpose as purpose_named, purpose_of
 
-        agent = purpose_of(workload)
+        # the container's own purpose, else the one its pod shares the host's namespaces for (a CNI
+        # plugin's agent on the host network, whose installer mounts /opt/cni/bin)
+        agent = purpose_of(workload) or (purpose_named(workload.pod_purpose) if workload.pod_purpose else None)
     for item in workload.cap_add.value:
         cap = item.value.strip().upper().removeprefix("CAP_")
         if cap in DANGEROUS:

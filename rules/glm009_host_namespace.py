@@ -41,7 +41,7 @@ services:
 Unsafe: the workload loses what it shared. Ports it listened on must be
 published, and tools that inspect host processes stop working.
 No fix is offered for a workload whose privilege is its purpose (a device
-plugin, a kubelet plugin, a node sysctl setter; see [images](../images.md)):
+plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see [images](../images.md)):
 the finding stays and says so.
 """
 from __future__ import annotations

@@ -27,8 +27,15 @@ scanned files grants nothing glmlint can see, except the built-in
 namespace. Group subjects (`system:serviceaccounts`) are reported at the
 binding by GLM043, once, not at every pod.
 
+A `projected` volume with a `serviceAccountToken` source and no `audience`
+(which defaults to the API server's) that a container mounts gives the same
+token, whatever `automountServiceAccountToken` says: that pod is reported too,
+without a fix (remove the source, or give it the audience of the service the
+token is for).
+
 The finding points at the pod's `automountServiceAccountToken: true`, else
-its `serviceAccountName`, else the pod spec.
+its `serviceAccountName`, else the pod spec (for a token that only a
+projected volume gives: that volume's `serviceAccountToken`).
 
 ## Why is this bad?
 The kubelet mounts the token at
@@ -90,7 +97,11 @@ subjects:
 Unsafe: the fix sets `automountServiceAccountToken: false` on the pod, and a
 workload that calls the Kubernetes API (a controller, an operator, a
 pipeline runner, a Ray or Spark driver starting workers) stops working. For
-those, narrow the role instead (no RBAC rewrite is offered).
+those, narrow the role instead (no RBAC rewrite is offered). No fix is offered
+where the scan shows that the pod calls the API: a KubeRay head pod with
+in-tree autoscaling (`enableInTreeAutoscaling: true`), whose autoscaler sidecar
+scales the cluster with the pod's token (the operator runs that pod as the
+head template's ServiceAccount, else one named after the RayCluster).
 
 ## Compared with other tools
 - Checkov CKV_K8S_38 ("Ensure that Service Account Tokens are only mounted
@@ -124,9 +135,17 @@ def check(source: SourceFile) -> Iterator[Finding]:
             continue
         at = (pod.automount.loc if pod.automount.explicit else
               pod.service_account.loc if pod.service_account.explicit else pod.anchor)
-        yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why},
-                      fix=set_value(pod.automount, "automount_token", False,
-                                    title="Set `automountServiceAccountToken: false` on the pod"))
+        fix = set_value(pod.automount, "automount_token", False,
+                        title="Set `automountServiceAccountToken: false` on the pod")
+        if pod.projected_token is not None:
+            # a projected volume the pod writes gives the token too: no setting turns that off
+            fix = None
+            if not pod.mounts_automatically():
+                at = pod.projected_token
+        if pod.needs_token:
+            # a container of the pod calls the API with the token: not mounting it would break the pod
+            fix, why = None, f"{why} (no automatic fix: {pod.needs_token})"
+        yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why}, fix=fix)
 
 
 def _why(pod: PodIdentity, here: str) -> str | None:

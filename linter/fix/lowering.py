@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from glmlint.fix.text import FixError
-from glmlint.ir import Item, Mount, Port, Setting, Workload
+from glmlint.ir import INSIDE_TEXT, Item, Mount, Port, Setting, Workload
 from glmlint.rule import (EnsureItem, Intent, MountReadOnly, PublishLoopback, RemoveCommand, RemoveItem,
                           RemoveSetting, RemoveWord, ReplaceText, RestoreDefault, SetDirective, SetValue, Unset)
 
@@ -38,6 +38,9 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
         # (a container template injected into pods written elsewhere), the fix would break the
         # container: not offered
         intents = tuple(i for i in intents if getattr(i, "field", None) not in _NEEDS_WRITABLE_MOUNTS)
+    if any(_inside_text(i) for i in intents):
+        # a value written inside a string (an Argo `podSpecPatch`): no edit reaches it
+        intents = tuple(i for i in intents if not _inside_text(i))
     if not any(isinstance(i, _RULE_TERMS) for i in intents):
         return intents
     out: list[Intent] = []
@@ -46,6 +49,12 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
         if got is not None:
             out.append(got)
     return tuple(out)
+
+
+def _inside_text(intent: Intent) -> bool:
+    """Whether the intent changes a value written inside a string (its path ends with `INSIDE_TEXT`)."""
+    target = getattr(intent, "setting", None) or getattr(intent, "item", None)
+    return target is not None and target.path[-1:] == (INSIDE_TEXT,)
 
 
 def _expand(intent: Intent, workload: Workload | None) -> Intent | None:

@@ -47,6 +47,8 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
     problems); what cannot be read safely is refused all the same. `docs`: the YAML documents of
     `text`, already composed, of which the first `checked` were checked (`_check_yaml`) when the
     file was read before (the fix engine's re-parses reuse the documents an edit leaves alone)."""
+    global composed
+    composed = None
     if hint == "dockerfile":
         import glmlint.parsers.dockerfile as dockerfile  # (not `from glmlint.parsers import`: see _parse_yaml)
 
@@ -67,6 +69,13 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked)
+
+
+# The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).
+# The fix engine lowers fixes against the same text's nodes (`fix.engine.text_docs`, on the text
+# object the file was read into) and takes these instead of composing the text again: the Kubernetes
+# parser and the rules never change a node once composed (only the compose parser rewrites its own).
+composed: tuple[str, list[object]] | None = None
 
 
 def _in_helm_chart(real_path: str) -> bool:
@@ -94,6 +103,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
     # `_handle_fromlist` (Python code) at every call, here once per file
     import glmlint.parsers.yamlnodes as yamlnodes
 
+    fresh = docs is None
     templated = bool(_TEMPLATE.search(text))
     if templated and real_path and _in_helm_chart(real_path):
         raise Skip("skipped: Helm template, render it first (`helm template … | glmlint check -`)")
@@ -116,6 +126,9 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
         problems = _check_yaml(display, text, docs[checked:], skip=lambda d: kubernetes.is_kubernetes(d)
                                and not kubernetes.may_run(d), duplicates=duplicates)
         source = kubernetes.parse(display, text, docs)
+        if fresh:
+            global composed
+            composed = (text, docs)
     else:
         from glmlint.parsers import dockerrun
 

@@ -16,15 +16,19 @@ without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `si
 are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
-once (fragments). Pod-level `securityContext` is
+once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts. An NVIDIA
+NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args). A KubeRay head pod with in-tree autoscaling also runs the operator's
+`autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
 also takes, as Argo builds it, the workflow's `spec.volumes` its containers mount by
 name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext`
 when the template sets none; its `container`/`script` values where that container
-writes none); a container its `podSpecPatch` gives a securityContext or resources is a
-fragment. A container without
+writes none); its `podSpecPatch`es (the workflow's, then the template's: YAML or JSON strings
+Argo merges into the pod last) are read, their values winning and located inside the string (no fix
+edits there); a container a patch with `{{...}}` expressions may give a securityContext or resources
+is a fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
 `ImageChange` trigger supplies that container's image, which is complete. Messages name the replica role
@@ -44,7 +48,8 @@ import dataclasses
 
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity, PolicyRule, Pod,
+from glmlint.ir import (INSIDE_TEXT, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+                        PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload)
 from glmlint.parsers.base import split_lines
@@ -129,7 +134,9 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             if exposure is not None:
                 source.services.append(exposure)
             else:
-                source.workloads.extend(_kuberay(obj, obj_path, _workloads(path, obj, obj_path, lines, source.pods)))
+                known = len(source.pods)
+                found = _workloads(path, obj, obj_path, lines, source.pods)
+                source.workloads.extend(_kuberay(obj, obj_path, found, source.pods, known))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -208,11 +215,14 @@ _OVERWRITE = "ray.io/overwrite-container-cmd"
 _SERVE_ANNOTATION = "ray.io/enable-serve-service"
 
 
-def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[PodIdentity] | None = None,
+             first_pod: int = 0) -> list[Workload]:
     """The Ray containers of a KubeRay RayCluster/RayJob/RayService as the operator runs them: the
     first container of each group runs `ray start` (`--head` in the head group), the head pod is
     exposed by the head Service and the serving pods by the serve Service when their type is
-    LoadBalancer or NodePort."""
+    LoadBalancer or NodePort. The object's pods (`pods[first_pod:]`) are told the services their
+    containers start so, and a head pod with in-tree autoscaling its ServiceAccount and why it
+    needs its token."""
     if not (y.text(y.get(obj, "apiVersion")) or "").startswith("ray.io/"):
         return workloads
     name = y.text(y.get(obj, "metadata", "name")) or "?"
@@ -244,7 +254,36 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Worklo
             if w.node_path == first and not (overwrite or own):
                 w = _ray_start(w, group, head, cluster)
             out[i] = w
+    if pods is not None:
+        _ray_pods(obj, obj_path, name, out, pods, first_pod)
     return out
+
+
+def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], pods: list[PodIdentity],
+              first: int) -> None:
+    """`pods[first:]` (a Ray object's) with the services their containers start once the operator
+    added `ray start`; with in-tree autoscaling (`enableInTreeAutoscaling: true`), the head pod
+    runs as the head template's ServiceAccount, else one named after the cluster (common/pod.go
+    `DefaultHeadPodTemplate`, utils `GetHeadGroupServiceAccountName`), for which the operator
+    creates a Role to get/list/watch/patch pods and patch the RayCluster (common/rbac.go `BuildRole`):
+    the autoscaler sidecar it injects there calls the API with the pod's token."""
+    by_label = {w.label: w for w in workloads}
+    autoscaled = {w.label for w in workloads for keys in _KUBERAY_HEADS
+                  if w.node_path[len(obj_path):len(obj_path) + len(keys)] == keys
+                  and y.scalar(y.get(obj, *keys[:-1], "enableInTreeAutoscaling")) is True}
+    for i in range(first, len(pods)):
+        pod = pods[i]
+        mine = [by_label[c] for c in pod.containers if c in by_label]
+        pod = dataclasses.replace(pod, services=_services(mine))
+        if autoscaled & set(pod.containers):
+            if not pod.service_account.explicit:
+                kind = y.text(y.get(obj, "kind"))
+                account = name if kind == "RayCluster" else f"{name}-<suffix>"
+                pod = dataclasses.replace(pod, service_account=dataclasses.replace(pod.service_account,
+                                                                                   value=account))
+            pod = dataclasses.replace(pod, needs_token="KubeRay's autoscaler sidecar in this pod calls the "
+                                                       "Kubernetes API with it")
+        pods[i] = pod
 
 
 def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
@@ -448,7 +487,23 @@ def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Wor
                 path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
         Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
     return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers),
-                       services=_services(containers))
+                       services=_services(containers), projected_token=_projected_token(node, containers))
+
+
+def _projected_token(node: Any, containers: list[Workload]) -> Loc | None:
+    """Where a `projected` volume that a container mounts gives it a ServiceAccount token for the API
+    server: a `serviceAccountToken` source without `audience`, which defaults to the API server's
+    (core/v1 `ServiceAccountTokenProjection`): the token the kubelet would mount, whatever
+    `automountServiceAccountToken` says."""
+    mounted = {m.source for w in containers for m in w.mounts if m.kind == "volume"}
+    for vol in y.items(y.get(node, "volumes")):
+        if y.text(y.get(vol, "name")) not in mounted:
+            continue
+        for src in y.items(y.get(vol, "projected", "sources")):
+            token = y.entries(src).get("serviceAccountToken")
+            if token is not None and y.is_map(token[1]) and not y.text(y.get(token[1], "audience")):
+                return y.loc(token[0])
+    return None
 
 
 def _services(containers: list[Workload]) -> tuple[tuple[str, str], ...]:
@@ -513,13 +568,28 @@ class _Spec:
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
     knative: bool = False  # a Knative Serving object's pod spec (its webhook names unnamed containers)
     image: Any = None  # the image node a single container runs when it names none (a SparkApplication's `spec.image`)
+    # (key, container name, node, path) of a container an operator adds to the pod from a mapping
+    # outside it (KubeRay's autoscaler sidecar, from the RayClusterSpec's `autoscalerOptions`)
+    outside: tuple[tuple[str, str, Any, Path], ...] = ()
+    # the mapping (node, path) whose `volumes` the pod takes by the names its containers mount (a
+    # SparkApplication's `spec`), as an Argo template takes its workflow's
+    shared: tuple[Any, Path] | None = None
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
 
 
+# Custom resources whose pod templates nothing runs: a Kueue `Workload` represents the resource
+# requirements of the Job (JobSet, RayJob, ...) Kueue admits, with copies of its pod templates; Kueue
+# creates no pods from it, the Job's controller does (kueue site/content/en/docs/concepts/workload.md)
+_TEMPLATES_ONLY = (("kueue.x-k8s.io/", "Workload"),)
+
+
 def _is_core_kind(kind: str, api: str) -> bool:
-    """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service)."""
+    """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service), or a
+    custom resource whose pod templates no controller runs (a Kueue `Workload`)."""
+    if any(api.startswith(group) and kind == k for group, k in _TEMPLATES_ONLY):
+        return True
     return kind in NOT_WORKLOADS and not (kind == "Service" and api != "v1")
 
 
@@ -537,10 +607,13 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     if (y.text(y.get(obj, "apiVersion")) or "").startswith(_SPARK_API):
         return _spark_specs(obj, path)
+    if (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API) and kind == "NIMService":
+        return _nim_specs(obj, path)
     out = []
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
     tekton = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TEKTON_API)
     knative = (y.text(y.get(obj, "apiVersion")) or "").startswith("serving.knative.dev/")
+    supplied = _images_supplied(obj)
     for chain, node in y.walk_maps_chained(obj):
         singles = _single_containers(node)
         containers = y.get(node, "containers")
@@ -554,8 +627,9 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             containers_found = y.is_seq(steps) and any(y.is_map(c) and y.get(c, "image") is not None
                                                        for c in y.items(steps))
         else:
-            containers_found = y.is_seq(containers) and any(y.is_map(c) and y.get(c, "image") is not None
-                                                            for c in y.items(containers))
+            containers_found = y.is_seq(containers) and any(
+                y.is_map(c) and (y.get(c, "image") is not None or (supplied and y.get(c, "name") is not None))
+                for c in y.items(containers))
         if not singles and not containers_found:
             continue
         sub_path = y.chain_path(chain)
@@ -574,8 +648,37 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
             defaults = (("steps", (y.get(node, "stepTemplate"), (*path, *sub_path, "stepTemplate"))),)
         out.append(_Spec(node, (*path, *sub_path), parent_meta, context, singles,
                          None if names else _volumes_place(obj, path, sub_path, node, singles), workflow, names,
-                         defaults, knative))
+                         defaults, knative, outside=_ray_autoscaler(obj, path, sub_path)))
     return out
+
+
+# Kinds whose pod specs name containers the controller supplies the image of, written without one
+# to change them (fragments): a SeldonDeployment's `componentSpecs[].spec.containers` named after a
+# graph node that runs a prepackaged server (seldon-core v1 `implementation: SKLEARN_SERVER`, ...); a
+# KServe LLMInferenceService's `template`/`worker`/`prefill` containers (`main`), whose image the
+# LLMInferenceServiceConfig presets give
+_IMAGE_SUPPLIED = (("machinelearning.seldon.io/", "SeldonDeployment"), ("serving.kserve.io/", "LLMInferenceService"))
+
+
+def _images_supplied(obj: Any) -> bool:
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    return any(api.startswith(group) and kind == k for group, k in _IMAGE_SUPPLIED)
+
+
+def _ray_autoscaler(obj: Any, path: Path, sub_path: Path) -> tuple[tuple[str, str, Any, Path], ...]:
+    """KubeRay's autoscaler sidecar, when the pod spec at `sub_path` is a Ray head's and the cluster
+    enables in-tree autoscaling: the operator appends an `autoscaler` container to the head pod and
+    writes `autoscalerOptions`' image, env, envFrom, volumeMounts, securityContext, resources,
+    command and args over its own defaults (ray-operator common/pod.go `BuildAutoscalerContainer`,
+    `mergeAutoscalerOverrides`). A fragment: what the options do not write is the operator's."""
+    if (tuple(sub_path[-3:]) != ("headGroupSpec", "template", "spec")
+            or not (y.text(y.get(obj, "apiVersion")) or "").startswith("ray.io/")):
+        return ()
+    cluster = _at(obj, sub_path[:-3])
+    options = y.get(cluster, "autoscalerOptions")
+    if y.scalar(y.get(cluster, "enableInTreeAutoscaling")) is not True or not y.is_map(options):
+        return ()
+    return (("autoscalerOptions", "autoscaler", options, (*path, *sub_path[:-3], "autoscalerOptions")),)
 
 
 # Spark operator (kubeflow/spark-operator api/v1beta2 `SparkPodSpec`): a SparkApplication's `driver` and
@@ -584,6 +687,9 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
 # `hostNetwork`, its `initContainers` and `sidecars`. The operator names the container
 # `spark-kubernetes-driver` / `spark-kubernetes-executor` (pkg/common/spark.go); its image, user and
 # resources come from the Spark configuration too, so it is a fragment (nothing absent is judged).
+# The operator's pod webhook (internal/webhook/sparkpod_defaulter.go, v2.x) adds the role's `sidecars`
+# and `initContainers` to the pod as written (`addSidecarContainers`, `addInitContainers`: complete
+# containers) and the application's `spec.volumes` that the role's `volumeMounts` name (`addVolumes`).
 _SPARK_API = "sparkoperator.k8s.io/"
 SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
 _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
@@ -601,10 +707,29 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
             sc = y.get(node, "podSecurityContext")
             runs_shared = y.get(node, "image") is None
             out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
-                             (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None))
+                             (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None,
+                             shared=(y.get(obj, *base), (*path, *base))))
             if runs_shared:
                 shared = None
     return out
+
+
+# NVIDIA NIM operator (NVIDIA/k8s-nim-operator api/apps/v1alpha1 `NIMServiceSpec`): a NIMService's `spec`
+# describes the NIM container of the Deployment the operator renders, named `<name>-ctr`
+# (`GetContainerName`): its `command`, `args`, `env`; its image is `image.repository`:`image.tag`, its
+# user `userID` (default 1000) and the rest of its pod the operator's: a fragment, whose written env and
+# start words are judged
+_NIM_API = "apps.nvidia.com/"
+
+
+def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
+    node = y.get(obj, "spec")
+    if not y.is_map(node):
+        return []
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    full = (*path, "spec")
+    return [_Spec(node, full, None, (None, (*full, "securityContext")), (SELF,), None,
+                  names=((SELF, f"{name}-ctr"),))]
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
@@ -659,30 +784,66 @@ def _trainer_singles(node: Any, sub_path: Path, singles: tuple[str, ...]
 _ARGO_KINDS = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"}
 
 
-def _argo_patched(template: Any, workflow: tuple[Any, Path] | None) -> frozenset[str]:
-    """The containers an Argo `podSpecPatch` (the template's or the workflow's: a JSON or YAML
-    string, applied to the pod last, workflowpod.go `ApplyPodSpecPatch`) may set security or
-    resource settings of: those it names with a `securityContext` or `resources`, or every
-    container (`*`) when it sets the pod's `securityContext`. Their absent settings are not judged."""
+@dataclass(frozen=True)
+class _Patch:
+    """An Argo `podSpecPatch` read as YAML (JSON is YAML): its root mapping, the path where the string
+    is written followed by `INSIDE_TEXT` (no fix edits inside a string), and where each of its nodes
+    is in the file."""
+
+    doc: Any
+    path: Path
+    at: Callable[[Any], Loc]
+    templated: bool  # it holds `{{...}}` expressions Argo substitutes first: their values are unknown
+
+
+def _argo_patches(template: Any, template_path: Path, workflow: tuple[Any, Path] | None,
+                  lines: list[str]) -> list[_Patch]:
+    """The `podSpecPatch`es Argo applies to a template's pod last, in order: the workflow's, then the
+    template's (workflow/controller/workflowpod.go `processPodSpecPatch`, then `ApplyPodSpecPatch`: a
+    strategic merge of each onto the pod spec, containers merged by name). A patch Argo could not read
+    either is left out."""
     if workflow is None:
-        return frozenset()
-    found: set[str] = set()
-    for node in (y.get(template, "podSpecPatch"), y.get(workflow[0], "podSpecPatch")):
-        text = y.text(node) if y.is_scalar(node) else None
-        if not text or ("securityContext" not in text and "resources" not in text):
+        return []
+    out = []
+    for node, at in ((y.get(workflow[0], "podSpecPatch"), workflow[1]), (y.get(template, "podSpecPatch"), template_path)):
+        text = y.text(node) if node is not None and y.is_scalar(node) else None
+        if not text:
             continue
+        templated = "{{" in text
+        if templated:
+            # Argo substitutes `{{inputs.parameters.x}}` first: read as a word of the same length
+            text = re.sub(_ARGO_EXPRESSION, lambda m: "x" * len(m.group(0)), text)
         try:
             docs = y.compose_all(text)
         except Exception:  # noqa: BLE001 - a patch Argo cannot read either: left alone
             continue
-        for doc in docs:
-            if y.is_map(y.get(doc, "securityContext")):
-                found.add("*")
-            for key in CONTAINER_LISTS:
-                for c in y.items(y.get(doc, key)):
-                    if y.get(c, "securityContext") is not None or y.get(c, "resources") is not None:
-                        found.add(y.text(y.get(c, "name")) or "")
-    return frozenset(found)
+        if docs and y.is_map(docs[0]):
+            out.append(_Patch(docs[0], (*at, "podSpecPatch", INSIDE_TEXT), _locator(node, lines), templated))
+    return out
+
+
+_ARGO_EXPRESSION = r"\{\{[^{}\n]*\}\}"  # compiled on first use (re's cache), not at import
+
+
+def _locator(node: Any, lines: list[str]) -> Callable[[Any], Loc]:
+    """Where a node of the YAML read from scalar `node`'s text is in the file: exact in a literal block
+    (`|`) or on a single-quoted or plain scalar's first line; elsewhere (a folded block, escapes) the
+    scalar's own place."""
+    style = getattr(node, "style", "") or ""
+    start, indent = y.content(node, lines)
+    whole = y.loc(node)
+
+    def at(n: Any) -> Loc:
+        got = y.loc(n)
+        row, col = got.line - 1, got.col - 1
+        if style == "|":
+            return Loc(start.line + row, (start.col + col) if row == 0 else indent + col + 1)
+        if row == 0 and style in ("", "'"):
+            return Loc(start.line, start.col + col)
+        return whole
+
+    return at
+
 
 
 def _argo_workflow(obj: Any, path: Path, sub_path: Path) -> tuple[Any, Path] | None:
@@ -718,6 +879,14 @@ def _argo_context(context: tuple[Any, Path], node: Any, node_path: Path,
 # a template for pods built elsewhere: no place for a volume.
 _SINGLE_POD_HOLDERS = (("argoproj.io/", "templates"), ("serving.kserve.io/v1beta1", "predictor"),
                        ("serving.kserve.io/v1beta1", "transformer"), ("serving.kserve.io/v1beta1", "explainer"))
+
+
+def _kserve_component(obj: Any, spec_path: Path) -> bool:
+    """Whether `spec_path` is a KServe v1beta1 predictor/transformer/explainer: a pod spec of its own
+    (`serviceAccountName`, `automountServiceAccountToken`, ...) whatever container form it holds."""
+    holder = next((p for p in reversed(spec_path) if isinstance(p, str)), None)
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    return any(api.startswith(group) and holder == key for group, key in _SINGLE_POD_HOLDERS[1:])
 
 
 def _at(node: Any, rel: Path) -> Any:
@@ -816,20 +985,23 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                 mine.append(pod.container(path, spec.node, spec.path, owner, key))
             else:
                 mine.append(pod.container(path, y.get(spec.node, key), (*spec.path, key), owner, key))
+        for key, _name, node, cpath in spec.outside:
+            mine.append(pod.container(path, node, cpath, owner, key))
         lists = CONTAINER_LISTS + (("steps",) if (y.text(y.get(obj, "apiVersion")) or "").startswith(
             _TEKTON_API) else ())
-        # a Spark driver's/executor's `sidecars`/`initContainers` are left out: its pod-level values sit
-        # in the container's own mapping, where a sibling would report them a second time
-        for list_key in () if SELF in spec.singles else lists:
+        for list_key in lists:
             for i, container in enumerate(y.items(y.get(spec.node, list_key))):
                 if y.is_map(container):
-                    mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key))
+                    # beside a Spark driver/executor container (`SELF`), whose mapping holds the pod-level
+                    # values too, a sidecar or init container leaves them to it: reported once
+                    mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key,
+                                              pod_rows=SELF not in spec.singles))
         if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
             mine = _pod_purpose(mine)
         out.extend(mine)
-        if mine and not spec.singles and not _identity_elsewhere(obj):
-            # a KServe model or Argo template container runs in a pod the controller builds: its
-            # ServiceAccount is set elsewhere (the predictor's, the workflow's)
+        if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj):
+            # an Argo template's container runs in a pod the controller builds with the workflow's
+            # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is
             pods.append(_pod(obj, obj_path, spec, owner, mine))
     supplied = _trigger_images(obj)
     if supplied:
@@ -906,15 +1078,15 @@ class _Pod:
         self.workflow = found.workflow
         # the workflow's volumes, which a template's containers mount by name when the template has none
         self.shared: dict[str, tuple[Any, Path]] = {}
-        if found.workflow is not None:
-            wf, wf_path = found.workflow
+        if found.workflow is not None or found.shared is not None:
+            wf, wf_path = found.workflow or found.shared  # type: ignore[misc]
             for i, vol in enumerate(y.items(y.get(wf, *_VOLUMES))):
                 name = y.text(y.get(vol, "name"))
                 if name and name not in self.volumes:
                     self.shared[name] = (vol, (*wf_path, *_VOLUMES, i))
         self.defaults = {**self._argo_defaults(found), **dict(found.defaults)}
-        self.patched = _argo_patched(spec, found.workflow)
-        self.names = dict(found.names)
+        self.patches = _argo_patches(spec, path, found.workflow, lines)
+        self.names = dict(found.names) | {key: name for key, name, _n, _p in found.outside}
         self.knative = found.knative
         self.image = found.image
         self.facts = self._facts()
@@ -942,6 +1114,31 @@ class _Pod:
                    host_users=_scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS)),
                    volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
+
+    def _patched(self, name: str, list_key: str) -> tuple[tuple[Any, _Patch], ...]:
+        """This container's entries in the pod's `podSpecPatch`es (merged by name into `initContainers`
+        or, for every other container of an Argo pod, `containers`), the last applied first."""
+        key = "initContainers" if list_key == "initContainers" else "containers"
+        return tuple((c, patch) for patch in reversed(self.patches) for c in y.items(y.get(patch.doc, key))
+                     if y.is_map(c) and y.text(y.get(c, "name")) == name)
+
+    def _unknown(self, name: str, list_key: str) -> bool:
+        """Whether a patch with `{{...}}` expressions (substituted at run time) may set this container's
+        security or resource settings: the container is then a fragment (absent settings not judged)."""
+        return any(patch.templated and (y.is_map(y.get(patch.doc, "securityContext"))
+                                        or any(y.get(c, "securityContext") is not None or y.get(c, "resources") is not None
+                                               for c, p in self._patched(name, list_key) if p is patch))
+                   for patch in self.patches)
+
+    def _own(self, c: Any, cpath: Path, defaults: tuple[Any, Path] | None,
+             patched: tuple[tuple[Any, _Patch], ...]) -> SecurityContext:
+        """The container's own securityContext, with what its `podSpecPatch` entries write over it."""
+        own = _own_context(c, cpath, defaults)
+        for entry, patch in reversed(patched):  # the first applied first: the last one wins
+            sc = y.get(entry, *_CONTEXT)
+            if y.is_map(sc):
+                own = _over(own, _context_of(sc, patch.path, container=True, at=patch.at))
+        return own
 
     def _default_name(self, c: Any, cpath: Path, list_key: str) -> str:
         """The name a container without `name` runs under: Knative's webhook names a Service's serving
@@ -973,50 +1170,67 @@ class _Pod:
                 out[key] = (node, (*wf_path, "templateDefaults", key))
         return out
 
-    def read(self, c: Any, cpath: Path, row: Key, defaults: tuple[Any, Path] | None = None) -> Setting[Any] | None:
+    def read(self, c: Any, cpath: Path, row: Key, defaults: tuple[Any, Path] | None = None,
+             patched: tuple[tuple[Any, _Patch], ...] = ()) -> Setting[Any] | None:
         """The setting `row` (a `glmlint.fields.KUBERNETES` row) reads for container `c`, None when
         absent: in the pod spec for a pod-level row (an Argo template's: the workflow's); else the
         container's own value (`defaults`' when it writes none: Argo's `templateDefaults.container`),
         and for a row the pod's `securityContext` also sets, the pod's when the container writes none
-        (as the kubelet does); located at its value (a list: at its key)."""
+        (as the kubelet does); located at its value (a list: at its key). An Argo `podSpecPatch`
+        (`patched`: its entries for this container, the last applied first) wins over what it patches."""
         if defaults is not None and y.get(c, *row.keys) is None and y.get(defaults[0], *row.keys) is not None:
             c, cpath = defaults
+        at: Callable[[Any], Loc] = y.loc
+        parent = c
         if row.level == POD:
             node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
             if node is None and self.workflow is not None:
                 node, path = y.get(self.workflow[0], *row.keys), (*self.workflow[1], *row.keys)
-        elif row.pod is not None:
-            node, path = y.get(c, *row.keys), (*cpath, *row.keys)
-            if node is None or y.scalar(node) is None:
-                node, path = y.get(self.sc, *row.pod), (*self.sc_path, *row.pod)
-                if node is None or y.scalar(node) is None:
-                    return None
+            for patch in reversed(self.patches):
+                if y.get(patch.doc, *row.keys) is not None:
+                    node, path, at, parent = y.get(patch.doc, *row.keys), patch.path, patch.at, patch.doc
+                    break
         else:
             node, path = y.get(c, *row.keys), (*cpath, *row.keys)
+            for own, patch in patched:
+                got = y.get(own, *row.keys)
+                if got is not None and not (y.is_scalar(got) and y.scalar(got) is None):
+                    node, path, at, parent = got, patch.path, patch.at, own
+                    break
+            if row.pod is not None and (node is None or y.scalar(node) is None):
+                node, path = y.get(self.sc, *row.pod), (*self.sc_path, *row.pod)
+                for patch in reversed(self.patches):
+                    got = y.get(patch.doc, "securityContext", *row.pod)
+                    if got is not None and y.scalar(got) is not None:
+                        node, path, at = got, patch.path, patch.at
+                        break
+                if node is None or y.scalar(node) is None:
+                    return None
         if node is None:
             return None
         kind = row.read
         if kind == BOOL:
-            return Setting(y.scalar(node) is True, y.loc(node), path=path)
+            return Setting(y.scalar(node) is True, at(node), path=path)
         if kind == NOT_FALSE:
-            return Setting(y.scalar(node) is not False, y.loc(node), path=path)
+            return Setting(y.scalar(node) is not False, at(node), path=path)
         if kind == IF_TRUE:
-            return Setting(True, y.loc(node), path=path) if y.scalar(node) is True else None
+            return Setting(True, at(node), path=path) if y.scalar(node) is True else None
         if kind == ITEMS:
-            key_pair = y.entries(y.get(c, *row.keys[:-1])).get(row.keys[-1])
+            key_pair = y.entries(y.get(parent, *row.keys[:-1])).get(row.keys[-1])
             if key_pair is None:
                 return None
-            items = tuple(Item(y.text(n) or "", y.loc(n), (*path, i))
+            inside = path[-1:] == (INSIDE_TEXT,)
+            items = tuple(Item(y.text(n) or "", at(n), path if inside else (*path, i))
                           for i, n in enumerate(y.items(node)) if y.is_scalar(n))
-            return Setting(items, y.loc(key_pair[0]), path=path)
+            return Setting(items, at(key_pair[0]), path=path)
         if row.pod is not None:  # an inherited scalar: as the API server reads it
             value = str(y.scalar(node))
-            return Setting(User.parse(value) if kind == USER else value, y.loc(node), path=path)
+            return Setting(User.parse(value) if kind == USER else value, at(node), path=path)
         if kind == TEXT and y.is_scalar(node):
-            return Setting(y.text(node), y.loc(node), path=path)
+            return Setting(y.text(node), at(node), path=path)
         return None
 
-    def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str) -> Workload:
+    def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str, pod_rows: bool = True) -> Workload:
         single = list_key not in CONTAINER_LISTS and list_key != "steps"
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
         name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
@@ -1029,13 +1243,16 @@ class _Pod:
 
         kwargs: dict[str, Any] = {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
+        patched = self._patched(name, list_key)
         for field_name, row in _SETTINGS:
-            value = self.read(c, cpath, row, defaults)
+            if row.level == POD and not pod_rows:
+                continue
+            value = self.read(c, cpath, row, defaults, patched)
             if value is not None:
                 kwargs[field_name] = value
         if "user" not in kwargs and self.facts.windows:
             # a Windows container runs as `windowsOptions.runAsUserName` (runAsUser is Linux's)
-            win_user = self.read(c, cpath, _USER.windows, defaults)  # type: ignore[arg-type]
+            win_user = self.read(c, cpath, _USER.windows, defaults, patched)  # type: ignore[arg-type]
             if win_user is not None and win_user.value.raw:
                 kwargs["user"] = win_user
         user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
@@ -1081,7 +1298,8 @@ class _Pod:
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
         serving_format = None
-        if single and list_key not in ("container", "script"):  # a KServe model (see `_single_containers`)
+        if single and list_key not in ("container", "script") and list_key not in self.names:
+            # a KServe model (see `_single_containers`)
             fmt = y.get(c, "modelFormat", "name")
             serving_format = (y.text(fmt) if y.is_scalar(fmt) else None) or (list_key if list_key != "model" else None)
             serving_format = serving_format.lower() if serving_format else None
@@ -1093,7 +1311,7 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None or list_key in self.names or bool({name, "*"} & self.patched),
+            partial=image is None or list_key in self.names or self._unknown(name, list_key),
             user=user,
             run_as_non_root=non_root,
             mounts=tuple(self._mounts(c, cpath)),
@@ -1103,7 +1321,7 @@ class _Pod:
             env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))),
             process=tuple(process),
             files=tuple(file_writes(process)),
-            own=_own_context(c, cpath, defaults),
+            own=self._own(c, cpath, defaults, patched),
             pod=self.facts,
             sysctls=self.sysctls,
             probe_hosts=tuple(_probe_hosts(c, cpath)),
@@ -1153,42 +1371,52 @@ def _volume(vol: Any, path: Path) -> Volume:
     return Volume(y.text(y.get(vol, "name")) or "", kind, at, (*path, kind) if pair is not None else path)
 
 
-def _scalar_setting(node: Any, path: Path) -> Setting[Any] | None:
+def _scalar_setting(node: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[Any] | None:
     """A scalar as written (None when absent or null, as the API server reads a null)."""
     if node is None or not y.is_scalar(node) or y.scalar(node) is None:
         return None
-    return Setting(y.scalar(node), y.loc(node), path=path)
+    return Setting(y.scalar(node), at(node), path=path)
 
 
-def _profile_type(sc: Any, key: str, path: Path) -> Setting[str] | None:
+def _profile_type(sc: Any, key: str, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[str] | None:
     """`seccompProfile.type` / `appArmorProfile.type`: `""` when the profile is written without one."""
     profile = y.get(sc, key)
     if profile is None or (y.is_scalar(profile) and y.scalar(profile) is None):
         return None
+    inside = path[-1:] == (INSIDE_TEXT,)
     kind = y.get(profile, "type")
     if kind is not None and y.is_scalar(kind) and y.scalar(kind) is not None:
-        return Setting(str(y.scalar(kind)), y.loc(kind), path=(*path, key, "type"))
-    return Setting("", y.loc(profile), path=(*path, key))
+        return Setting(str(y.scalar(kind)), at(kind), path=path if inside else (*path, key, "type"))
+    return Setting("", at(profile), path=path if inside else (*path, key))
 
 
-def _context_of(sc: Any, path: Path, container: bool = False) -> SecurityContext:
+def _context_of(sc: Any, path: Path, container: bool = False, at: Callable[[Any], Loc] = y.loc) -> SecurityContext:
     """One level's own securityContext, as written (`glmlint.fields.SECURITY_CONTEXT`; a pod's
-    holds only the rows written at both levels)."""
+    holds only the rows written at both levels). Inside a string (an Argo `podSpecPatch`: `path`
+    ends with `INSIDE_TEXT`), each value's path is the string's."""
     if not y.is_map(sc):
         return SecurityContext()
+    inside = path[-1:] == (INSIDE_TEXT,)
     values: dict[str, Any] = {}
     for name, row in SECURITY_CONTEXT.items():
         if row.pod is None and not container:
             continue
         if row.read == PROFILE:
-            values[name] = _profile_type(sc, row.keys[0], path)
+            values[name] = _profile_type(sc, row.keys[0], path, at)
         elif row.read == WRITTEN:
             node = y.get(sc, *row.keys)
             values[name] = node is not None and not (y.is_scalar(node) and y.scalar(node) is None)
         else:
-            s = _scalar_setting(y.get(sc, *row.keys), (*path, *row.keys))
+            s = _scalar_setting(y.get(sc, *row.keys), path if inside else (*path, *row.keys), at)
             values[name] = Setting(str(s.value), s.loc, path=s.path) if s is not None and row.read == TEXT else s
     return SecurityContext(**values)
+
+
+def _over(base: SecurityContext, patch: SecurityContext) -> SecurityContext:
+    """`base` with what `patch` writes (a strategic merge of two securityContexts: the patch wins)."""
+    changes = {f: getattr(patch, f) for f in base.__dataclass_fields__  # type: ignore[attr-defined]
+               if getattr(patch, f) not in (None, False)}
+    return dataclasses.replace(base, **changes) if changes else base
 
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
