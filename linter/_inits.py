@@ -320,7 +320,7 @@ def _m30(_F, _s0, _s1):
  return __init__
 
 def _m31(_F):
- def __init__(self, key, disk, shown, rendered, files, values, _align, archive, member, source):
+ def __init__(self, key, disk, shown, rendered, files, values, _align, archive, member, source, chart, defines):
   self.key = key
   self.disk = disk
   self.shown = shown
@@ -331,6 +331,8 @@ def _m31(_F):
   self.archive = archive
   self.member = member
   self.source = source
+  self.chart = chart
+  self.defines = defines
  return __init__
 
 def _m32(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
@@ -1157,25 +1159,32 @@ def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m107(_F, _f2):
+def _m107(_F, _s):
+ def __init__(self, text, locate, shown):
+  _s(self, 'text', text)
+  _s(self, 'locate', locate)
+  _s(self, 'shown', shown)
+ return __init__
+
+def _m108(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m108(_F, _s0):
+def _m109(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m109(_F, _s):
+def _m110(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m110(_F, _s0, _s1, _s2, _s3, _s4):
+def _m111(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1184,7 +1193,7 @@ def _m110(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m111(_F, _s0, _s1, _s2, _s3, _s4):
+def _m112(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1193,7 +1202,7 @@ def _m111(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m112(_F, _s):
+def _m113(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1201,14 +1210,14 @@ def _m112(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2):
+def _m114(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m114(_F, _s):
+def _m115(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1247,7 +1256,7 @@ MAKERS = {
     (('installed', 'password_set', 'settings', 'matched'), (), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
     (('item', 'title'), (), True, True, False): _m30,
-    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source'), (), False, False, False): _m31,
+    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m31,
     (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m32,
     (('keyword', 'value', 'loc'), (), True, True, False): _m33,
     (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m34,
@@ -1323,12 +1332,13 @@ MAKERS = {
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m104,
     (('text', 'loc', 'file', 'source'), (), True, True, False): _m105,
     (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m106,
-    (('text', 'report', 'found'), (2,), False, False, False): _m107,
-    (('title',), (), True, True, False): _m108,
-    (('unsafe', 'user'), (), True, False, False): _m109,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m110,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m111,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m112,
-    (('value', 'loc', 'path'), (), True, True, False): _m113,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m114,
+    (('text', 'locate', 'shown'), (), True, False, False): _m107,
+    (('text', 'report', 'found'), (2,), False, False, False): _m108,
+    (('title',), (), True, True, False): _m109,
+    (('unsafe', 'user'), (), True, False, False): _m110,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m111,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m112,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m113,
+    (('value', 'loc', 'path'), (), True, True, False): _m114,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m115,
 }

@@ -364,3 +364,49 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
         grants.append(Grant(b, role))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return records.replace(pod, account=account, grants=tuple(grants))
+
+
+def cluster_of(sources: list[SourceFile]) -> _Cluster | None:
+    """The scan's roles (aggregated), bindings and ServiceAccounts, indexed as `link_cluster` links
+    pods with them; None when there is no binding and no ServiceAccount (a pod links to nothing)."""
+    roles = aggregate([r for s in sources for r in s.roles])
+    bindings = [b for s in sources for b in s.bindings]
+    accounts = [a for s in sources for a in s.accounts]
+    if not bindings and not accounts:
+        return None
+    return _Cluster(roles, bindings, accounts)
+
+
+def links(cluster: _Cluster | None, account: str, namespace: str | None, path: str) -> bool:
+    """Whether a pod of `path` in `namespace` with ServiceAccount `account` links to anything of
+    `cluster` (`_link_pod` gives it an account or a grant): when not, the link leaves it as parsed."""
+    if cluster is None:
+        return False
+    if any(_same_ns(namespace, a.namespace, path, a.path) and (a.namespace == namespace or a.path == path)
+           for a in cluster.accounts.get(account, ())):
+        return True
+    return any(s.kind == "ServiceAccount" and s.name == account and _same_ns(namespace, s.namespace, path, b.path)
+               for b in cluster.bindings.get(account, ()) for s in b.subjects)
+
+
+def part_of(cluster: _Cluster | None, accounts: set[str]) -> _Cluster | None:
+    """What of `cluster` pods with these ServiceAccounts link to (their accounts, the bindings naming
+    them and the roles those bindings name): linking with it links them as with the whole."""
+    if cluster is None:
+        return None
+    part = _Cluster([], [], [])
+    for name in accounts:
+        if name in cluster.accounts:
+            part.accounts[name] = cluster.accounts[name]
+        for b in cluster.bindings.get(name, ()):
+            part.bindings.setdefault(name, []).append(b)
+            key = (b.role_kind, b.role_name)
+            if key in cluster.roles:
+                part.roles[key] = cluster.roles[key]
+    return part
+
+
+def link_pods(src: SourceFile, cluster: _Cluster | None) -> None:
+    """`link_cluster` for one file, with a cluster already made (`cluster_of`, `part_of`)."""
+    if cluster is not None and src.pods:
+        src.pods[:] = [_link_pod(pod, src.path, cluster) for pod in src.pods]

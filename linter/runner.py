@@ -234,7 +234,10 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
     (the same list is asked about for every file), checked against the list's current contents."""
     snapshot = tuple(rules)
     got = _APPLICABLE.get((id(rules), fmt))
-    if got is None or got[0] != snapshot:
+    # the same rule objects, not equal ones: a list made again (another `builtin_rules()`, its id
+    # reused) holds rules equal to the last one's, and a finding's rule is found by identity
+    # (`_check_one`'s index)
+    if got is None or len(got[0]) != len(snapshot) or any(a is not b for a, b in zip(got[0], snapshot)):
         if len(_APPLICABLE) >= 64:
             _APPLICABLE.clear()
         got = _APPLICABLE[(id(rules), fmt)] = (snapshot, [r for r in snapshot if r.applies_to(fmt)])
@@ -459,8 +462,18 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
     """Stage 2 in `workers` processes (1: in this process, one file after the other): each file is
     parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`).
     `early` (a lean scan, `policy.Early`): each file's findings are judged as they come in."""
-    outcomes = (_pooled(files, report.rules, max_bytes, workers, fix_edits) if workers > 1
-                else _in_process(files, report.rules, max_bytes, fix_edits))
+    state = _State(report.rules, max_bytes, fix_edits, files, report.root, keep_ir=early is None)
+    rounds = _pooled(files, state, workers) if workers > 1 else _in_process(files, state)
+    try:
+        return _check_all(report, cands, files, config, rounds, max_bytes, fix_edits, progress, early)
+    finally:
+        rounds.close()  # every outcome is in: stop the pool
+
+
+def _check_all(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
+               rounds: _Pool | _InProcess, max_bytes: int, fix_edits: bool,
+               progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
+    outcomes = iter(rounds)
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
     # the files whose findings wait for the whole scan: met twice, or read by an overlay's build
@@ -484,15 +497,14 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
             if out[1] is not None:  # its findings, as they come: the packed rows are not kept
                 # (no problems: the shared `()`, not an empty list per file)
                 results = _unpacked(out[1], report.rules, cand.display, fixes)
-                if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+                if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
                     results = _judged(early, out[0], results)
-                out = (out[0], results, out[2] or ())
+                out = (out[0], results, out[2] or (), out[3], out[4])
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
         progress(len(cands), len(cands))
-    outcomes.close()  # every outcome is in: stop the pool
-    return _finish_pooled(report, checked, max_bytes, fix_edits, fixes, early, waits)
+    return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits)
 
 
 def _gather(report: Report, per_source: PerSource) -> None:
@@ -558,10 +570,69 @@ def _shown(path: str, root: str) -> str:
 
 POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves (docs/benchmarks.md)
 
-_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem]]
-# (rules, max_bytes, fix_edits, the rules a worker runs (not the scan-wide ones), {id(rule): its index
-# in rules}) in a worker process: made once (`_worker_state`), not for each file
-_WORKER: tuple[list[Rule], int, bool, list[Rule], dict[int, int]] | None = None
+# What a worker sends back for one file: the file (a `CheckedFile` once checked; the `Problem` or
+# None of a file that is not scanned), its findings packed (`_check_one`; None: checked in this process
+# after linking, `_finish_pooled`), the problems its rules met, and whether its findings depend on
+# another file read to check it (a compose file linked to the Dockerfiles it builds: judged at the end);
+# for a file with pods, what the scan-wide rules found with its pods as parsed, the problems they met,
+# and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`)
+_Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool,
+                 "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...]] | None"]
+
+
+class _State:
+    """What a worker process checks files with, made once (not for each file): the rules, the limits,
+    whether fixes are verified, the rules a worker runs (not the scan-wide ones) and each rule's
+    index in `rules`; for a compose file's build, the scan's candidates (to find the Dockerfiles it
+    builds as the scan reads them), its root (to name one the scan was not given) and whether the
+    linked IR is sent back (`keep_ir`: a scan that is not lean)."""
+
+    __slots__ = ("rules", "max_bytes", "fix_edits", "local", "scan_wide", "index", "files", "root", "keep_ir",
+                 "_dockerfiles", "_images")
+
+    def __init__(self, rules: list[Rule], max_bytes: int, fix_edits: bool, files: list[Candidate] = (),
+                 root: str = "", keep_ir: bool = True) -> None:  # type: ignore[assignment]
+        self.rules, self.max_bytes, self.fix_edits = rules, max_bytes, fix_edits
+        self.local = [r for r in rules if not r.scan_wide]
+        self.scan_wide = [r for r in rules if r.scan_wide]
+        self.index = {id(rule): i for i, rule in enumerate(rules)}
+        self.files, self.root, self.keep_ir = files, root, keep_ir
+        self._dockerfiles: dict[str, list[Candidate]] | None = None  # made when a compose file first builds
+        self._images: dict[str, SourceFile | None] = {}  # the last few Dockerfiles read for a build
+
+    def image(self, key: str) -> SourceFile | None:
+        """The Dockerfile `key` (an `image_key`) as the scan links it: the scanned file of that path
+        (the last one of the scan's names for it that reads as a Dockerfile, as `link` takes the last),
+        none when the scan has it with no stage; else read from disk as `unscanned_images` reads it."""
+        if key in self._images:
+            return self._images[key]
+        from glmlint.link import image_key
+
+        if self._dockerfiles is None:
+            self._dockerfiles = {}
+            for cand in self.files:
+                if cand.hint in ("dockerfile", "yaml-maybe") and cand.path != "-":
+                    self._dockerfiles.setdefault(image_key(cand.path), []).append(cand)
+        got: SourceFile | None = None
+        scanned = False
+        for cand in reversed(self._dockerfiles.get(key, ())):
+            read = read_source(cand, self.max_bytes)
+            if isinstance(read, SourceFile) and read.format is Format.DOCKERFILE:
+                scanned = True
+                if read.workloads:
+                    got = read
+                    break
+        if not scanned and os.path.isfile(key):
+            read = read_source(Candidate(key, _shown(key, self.root), "dockerfile", False), self.max_bytes)
+            if isinstance(read, SourceFile) and read.workloads:
+                got = read
+        if len(self._images) >= 16:  # a worker keeps a few: compose files of one project build the same
+            self._images.clear()
+        self._images[key] = got
+        return got
+
+
+_WORKER: _State | None = None  # in a worker process (and in this one while it checks files as one)
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -579,36 +650,82 @@ def _workers(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
-def _worker_state(rules: list[Rule], max_bytes: int, fix_edits: bool
-                  ) -> tuple[list[Rule], int, bool, list[Rule], dict[int, int]]:
-    return (rules, max_bytes, fix_edits, [r for r in rules if not r.scan_wide],
-            {id(rule): i for i, rule in enumerate(rules)})
-
-
-def _init_worker(rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
+def _init_worker(state: _State) -> None:
     global _WORKER
-    _WORKER = _worker_state(rules, max_bytes, fix_edits)
+    _WORKER = state
 
 
 def _check_one(cand: Candidate) -> _Outcome:
-    """In a worker: parse and check one file; findings travel with their rule's index."""
+    """In a worker: parse and check one file; findings travel with their rule's index. A compose file
+    that builds images is linked here to the Dockerfiles it builds (read here, as the scan reads
+    them) and checked with every rule, as the serial scan checks it."""
     from glmlint.link import wanted
 
-    assert _WORKER is not None
-    _rules, max_bytes, fix_edits, local, index = _WORKER
-    got = read_source(cand, max_bytes)
+    state = _WORKER
+    assert state is not None
+    got = read_source(cand, state.max_bytes)
     if not isinstance(got, SourceFile):
-        return got, None, []
-    if wanted(got):
-        return got, None, []  # checked after linking, in the parent
-    # scan-wide rules (GLM044) need every file's objects linked: the parent runs them
-    results, problems = run_rules(got, local, fix_edits)
+        return got, None, [], False, None
+    keys = wanted(got)
+    if keys:
+        from glmlint.link import image_key, images_for, link
+
+        images = [image for key in sorted(keys) if (image := state.image(key)) is not None]
+        link([*images, got])
+        index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
+        results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
+        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index), problems, True, None
+    results, problems = run_rules(got, state.local, state.fix_edits)
+    later = None
+    if state.scan_wide and got.pods and cand.hint not in RENDERED:
+        # the scan-wide rules (GLM044) with the pods as parsed: what they find stands unless a pod
+        # links to a binding or ServiceAccount of the scan, which the parent tells from these keys
+        # (`_finish_pooled`; then the file is checked again, linked); the pods stay here
+        found, more = run_rules(got, state.scan_wide, state.fix_edits)
+        keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
+        later = (_packed(found, state.index), more, keys, None if state.keep_ir else _frozen(got.pods))
+    return slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index), problems, False, later
+
+
+def _packed(results: list[Result], index: dict[int, int]) -> list[tuple[Any, ...]]:
+    """`results` as rows of their fields, each rule by its index in the scan's rules."""
     packed = []
     for r in results:
         row = [getattr(r, f) for f in _RESULT_FIELDS]
         row[_RULE_AT] = index[id(r.rule)]
         packed.append(tuple(row))
-    return slimmed(got), packed, problems
+    return packed
+
+
+def _frozen(pods: list[Any]) -> bytes:
+    """A file's pods as the parent keeps them in a lean scan: pickled, read back only for a file whose
+    pods link to something of the cluster (~1 in 5 on the corpus): a third of their size as objects."""
+    import pickle
+
+    return pickle.dumps(pods, pickle.HIGHEST_PROTOCOL)
+
+
+def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | None:
+    """In a worker, once every file is in: a Kubernetes file whose pods a Service of another file
+    selects, read again and checked linked: its pods linked with `cluster` (what of the scan's
+    bindings, roles and ServiceAccounts they link to, `link.part_of`), its workloads exposed by
+    `others` (those Services, stamped with their file), every rule run (`exposed`; else only the
+    scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had."""
+    from glmlint.link import link_pods
+    from glmlint.parsers.kubernetes import expose
+
+    state = _WORKER
+    assert state is not None
+    cand, exposed, others, cluster = task
+    full = read_source(cand, state.max_bytes)
+    if not isinstance(full, SourceFile):
+        return None
+    link_pods(full, cluster)
+    if exposed:
+        full.workloads = [expose(w, others) for w in full.workloads]
+    results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
+    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index),
+            problems, True, None)
 
 
 class CheckedFile(SourceFile):
@@ -649,13 +766,14 @@ class CheckedFile(SourceFile):
 _NO_ASSUMED: dict[tuple[int, int], tuple[str, ...]] = {}
 
 
-def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
+def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> SourceFile:
     """`source` once its findings are out: its per-file state dropped (`CheckedFile`), its
     suppressions read first; `keep_ir`: its linked workloads stay (what another file's fix links
-    to). A file with no path on disk (standard input) is kept whole."""
+    to); `pods`: its pods stay (not in a lean scan once its worker ran the scan-wide rules). A file
+    with no path on disk (standard input) is kept whole."""
     if not source.disk_path:
         return source
-    from glmlint import suppress
+    import glmlint.suppress as suppress  # (once per file: not `from glmlint import`, see parsers._parse_yaml)
 
     sups = suppress.parse(source)
     # most files have none of these: an empty one is the shared `()`, not a list of its own (a
@@ -665,7 +783,8 @@ def slimmed(source: SourceFile, keep_ir: bool = False) -> SourceFile:
                        directives=source.directives or (), disk_path=source.disk_path,  # type: ignore[arg-type]
                        problems=source.problems or (), roles=source.roles or (),  # type: ignore[arg-type]
                        bindings=source.bindings or (), accounts=source.accounts or (),  # type: ignore[arg-type]
-                       pods=source.pods or (), services=source.services or (),  # type: ignore[arg-type]
+                       pods=(source.pods or ()) if pods else (),  # type: ignore[arg-type]
+                       services=source.services or (),  # type: ignore[arg-type]
                        _labels=source.pod_labels or None, reads=source.reads or (),  # type: ignore[arg-type]
                        json=source.json, suppressions=sups or (),  # type: ignore[arg-type]
                        assumed=_NO_ASSUMED)
@@ -730,29 +849,47 @@ def _values(r: Result) -> tuple[Any, ...]:
     return tuple(getattr(r, f) for f in _RESULT_FIELDS)
 
 
-def _pooled(files: list[Candidate], rules: list[Rule], max_bytes: int, workers: int,
-            fix_edits: bool) -> Iterator[_Outcome]:
-    """Each file's outcome, in order, from a pool of `workers` processes."""
-    import multiprocessing
-
-    _warm(files, rules, max_bytes, fix_edits)
-    chunk = max(1, min(16, len(files) // (workers * 8)))
-    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (rules, max_bytes, fix_edits)) as pool:
-        yield from pool.imap(_check_one, files, chunksize=chunk)
+def _pooled(files: list[Candidate], state: _State, workers: int) -> _Pool:
+    """Each file's outcome, in order, from a pool of `workers` processes (iterate), then the files
+    that wait for the whole scan (`_Pool.exposed`)."""
+    _warm(files, state)
+    return _Pool(files, state, workers)
 
 
-def _warm(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> None:
+class _Pool:
+    """Stage 2's two rounds in a pool of worker processes: every file checked (iterate: outcomes in
+    order), then, once every file is in, the files a Service of another file exposes (`exposed`:
+    sent to the workers at once, their outcomes read in order while this process goes on)."""
+
+    def __init__(self, files: list[Candidate], state: _State, workers: int) -> None:
+        import multiprocessing
+
+        self.files = files
+        self.chunk = max(1, min(16, len(files) // (workers * 8)))
+        self.pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (state,))
+
+    def __iter__(self) -> Iterator[_Outcome]:
+        return self.pool.imap(_check_one, self.files, chunksize=self.chunk)
+
+    def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+        return self.pool.imap(_check_exposed, tasks)
+
+    def close(self) -> None:
+        self.pool.terminate()
+
+
+def _warm(files: list[Candidate], state: _State) -> None:
     """Before the pool forks: check the first file of each kind here, its findings dropped, so that
     what a worker would import and load at its first file of that kind (the parser, tree-sitter's
     grammar, the catalogs the rules read: ~40 ms of CPU) is loaded once and inherited, rather than
-    once in every worker. This process loads most of it again anyway to link and check the files
-    that need the whole tree (`_finish_pooled`). Only caches keyed by what they hold stay filled."""
+    once in every worker. Only caches keyed by what they hold stay filled."""
     global _WORKER
     kinds: dict[str, Candidate] = {}
     for cand in files:
         if cand.hint not in kinds and cand.hint not in RENDERED and cand.path != "-":
             kinds[cand.hint] = cand
-    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
+    saved, _WORKER = _WORKER, _State(state.rules, state.max_bytes, state.fix_edits, state.files, state.root,
+                                     state.keep_ir)
     try:
         for cand in kinds.values():
             try:
@@ -763,84 +900,137 @@ def _warm(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: 
         _WORKER = saved
 
 
-def _in_process(files: list[Candidate], rules: list[Rule], max_bytes: int, fix_edits: bool) -> Iterator[_Outcome]:
-    """Each file's outcome, in order, checked in this process as a worker checks it (`_check_one`):
-    nothing of a file but its `CheckedFile` and findings stays once they are out."""
-    global _WORKER
-    pump = _pump_builds(files)  # the overlays' builds started ahead go on meanwhile
-    saved, _WORKER = _WORKER, _worker_state(rules, max_bytes, fix_edits)
-    try:
-        for cand in files:
-            if pump is not None:
-                pump()
-            yield _check_one(cand)
-    finally:
-        _WORKER = saved
+class _InProcess:
+    """Stage 2's two rounds in this process, each file checked as a worker checks it (`_check_one`,
+    `_check_exposed`): nothing of a file but its `CheckedFile` and findings stays once they are out."""
+
+    def __init__(self, files: list[Candidate], state: _State) -> None:
+        self.files, self.state = files, state
+
+    def __iter__(self) -> Iterator[_Outcome]:
+        global _WORKER
+        pump = _pump_builds(self.files)  # the overlays' builds started ahead go on meanwhile
+        saved, _WORKER = _WORKER, self.state
+        try:
+            for cand in self.files:
+                if pump is not None:
+                    pump()
+                yield _check_one(cand)
+        finally:
+            _WORKER = saved
+
+    def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+        global _WORKER
+        saved, _WORKER = _WORKER, self.state
+        try:
+            return iter([_check_exposed(task) for task in tasks])
+        finally:
+            _WORKER = saved
+
+    def close(self) -> None:
+        self.state = None  # type: ignore[assignment]
 
 
-def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]],
+def _in_process(files: list[Candidate], state: _State) -> _InProcess:
+    return _InProcess(files, state)
+
+
+def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]], rounds: _Pool | _InProcess,
                    max_bytes: int, fix_edits: bool,
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
                    waits: set[str] | frozenset[str] = frozenset()) -> list[tuple[list[Result], list[Problem]]]:
-    """Link what needs linking, check it here, and rebuild the workers' results; per source, in order.
-    `fixes`: a lean scan (`scan(lean=True)`): its fixes, one of each; the linked IR is not kept."""
-    from glmlint.link import (dockerfiles, exposures, image_key, images_for, link, link_cluster, link_services,
-                              wanted)
+    """Once every file is in: link what needs the whole scan and rebuild the workers' results; per
+    source, in order. The scan-wide rules (GLM044) ran in the workers with each file's pods as
+    parsed: what they found stands for a file none of whose pods links to a binding or
+    ServiceAccount of the scan (`link.links`, from the pods' keys: the link would leave them as
+    they are). The others' pods (kept pickled by a lean scan, `_frozen`) are linked and checked
+    here; the files a LoadBalancer/NodePort Service of another file selects are read again and
+    checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
+    their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
+    fixes, one of each; the linked IR is not kept."""
+    from glmlint.link import cluster_of, exposures, image_key, link_pods, links, part_of, stamp, wanted
 
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
-    images = set().union(*(wanted(out[0]) for _, out in entries if out[1] is None))  # type: ignore[arg-type]
-    built: list[SourceFile] = []
-    # a pod selected by a LoadBalancer/NodePort Service of another file is checked again here, linked
     services = exposures(report.sources)
     recheck = _exposed_elsewhere(report.sources, services)
-    if images or recheck:
-        for i, (cand, (got, _packed, _problems)) in enumerate(entries):
-            assert isinstance(got, SourceFile)
-            if (got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images) \
-                    or i in recheck:
-                full = read_source(cand, max_bytes)
-                if isinstance(full, SourceFile):
-                    report.sources[i] = full
-        built = report.linked = unscanned_images(report.sources, report.root, max_bytes)
-        # `link(report.sources + built)`, by part: a Service exposes only the pods of `recheck`, so
-        # that only those and the files with Services are looked at (not every file against every
-        # Service); the images and the cluster objects as `link` links them
-        link_services([s for i, s in enumerate(report.sources) if i in recheck or s.services])
-        link_cluster(report.sources + built)
-        link([s for s in report.sources + built if s.format in (Format.DOCKERFILE, Format.COMPOSE)])
-    else:
-        link_cluster(report.sources)
-    index = dockerfiles(report.sources + built) if fix_edits and images else {}
+    cluster = cluster_of(report.sources)
+    relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
+    for i, (_cand, out) in enumerate(entries):
+        keys = out[4][2] if out[4] is not None else None
+        if keys is not None and cluster is not None and i not in recheck and any(
+                links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
+            relink.add(i)
+    # the files a Service of another file exposes: checked again by the workers, linked
+    again = {i: {p.service_account.value for p in report.sources[i].pods} if entries[i][1][4] is None
+             else {name for name, _ns in entries[i][1][4][2]} for i in recheck}  # type: ignore[index]
+    later: Iterator[tuple[int, _Outcome | None]] = iter(())
+    if again:
+        # as `link_services` exposes them: every Service of another file, stamped with its file (those
+        # that select none of the file's pods left out: `expose` adds only the ones that select)
+        stamped = [(path, stamp(e, path)) for path, e in services] if recheck else []
+        tasks = []
+        for i in sorted(again):
+            src = report.sources[i]
+            others = [e for path, e in stamped
+                      if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
+            tasks.append((entries[i][0], True, others, part_of(cluster, again[i])))
+        later = zip(sorted(again), rounds.exposed(tasks))
+    if fixes is None:
+        # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
+        # (the compose files came back linked, with theirs), and those the scan was not given are linked
+        images = set().union(*(wanted(s) for s in report.sources if s.format is Format.COMPOSE))
+        if images:
+            for i, (cand, _out) in enumerate(entries):
+                got = report.sources[i]
+                if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
+                    full = read_source(cand, max_bytes)
+                    if isinstance(full, SourceFile):
+                        report.sources[i] = slimmed(full, keep_ir=True) if full.workloads else full
+            report.linked = unscanned_images(report.sources, report.root, max_bytes)
     scan_wide = [r for r in rules if r.scan_wide]
     out: list[tuple[list[Result], list[Problem]]] = []
-    for i, (source, (cand, (_got, packed, problems))) in enumerate(zip(report.sources, entries)):
-        if packed is None or i in recheck:
-            if early is not None and packed is not None:
-                early.forget(source.path)  # its findings as its worker found them, decided about above
-            results, problems = run_rules(source, rules, fix_edits, images_for(source, index))
-            out.append((_lean(results, fixes) if fixes is not None else results, problems))
-            report.sources[i] = slimmed(source, keep_ir=fixes is None)  # linked here: its linked IR is kept
-            continue
-        if source.workloads:  # an image compose files here are built from: kept for their fixes
-            report.sources[i] = slimmed(source, keep_ir=fixes is None)
+    for i, (source, (cand, (_got, packed, problems, _linked, tentative))) in enumerate(zip(report.sources, entries)):
         results = packed  # unpacked as it came (`_check_pooled`)
-        if scan_wide and source.pods:
+        if i in again:
+            out.append((results, problems))  # type: ignore[arg-type]  # completed below
+            continue
+        lean_pods = i in relink and tentative[3] is not None  # type: ignore[index]
+        if lean_pods:
+            import pickle
+
+            source.pods = pickle.loads(tentative[3])  # type: ignore[index]
+        link_pods(source, cluster)  # the pods a file kept (a rendered chart or overlay; all but a lean scan)
+        if tentative is not None and i not in relink:  # what the scan-wide rules found in its worker stands
+            linked, more = _unpacked(tentative[0], rules, source.path, fixes), tentative[1]
+        elif scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
             if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
                 # a rendered chart's findings move to its templates, and a fix's edits are verified
                 # against the whole file: read it again here (rare: only files these rules report)
                 full = read_source(cand, max_bytes)
                 if isinstance(full, SourceFile):
-                    link_cluster(report.sources, targets=[full])
+                    link_pods(full, cluster)
                     linked, more = run_rules(full, scan_wide, fix_edits)
             if fixes is not None:
                 linked = _lean(linked, fixes)
-            if early is not None and cand.display not in waits and cand.hint not in RENDERED:
-                linked = _judged(early, source, linked)
-            results.extend(linked)
-            problems = [*problems, *more]
-        out.append((results, problems))
-    if fixes is not None:
-        report.linked = []  # read to link the compose files checked above, nothing to fix from
+            if lean_pods:
+                source.pods = ()  # type: ignore[assignment]  # (not kept: a lean scan)
+        else:
+            out.append((results, problems))  # type: ignore[arg-type]
+            continue
+        if early is not None and cand.display not in waits and cand.hint not in RENDERED:
+            linked = _judged(early, source, linked)
+        results.extend(linked)  # type: ignore[union-attr]
+        out.append((results, [*problems, *more]))  # type: ignore[arg-type]
+    for i, got in later:  # the files a Service of another file exposes, checked again by the workers
+        source = report.sources[i]
+        if early is not None:
+            early.forget(source.path)  # its findings as its worker found them, decided about above
+        if got is None:  # it no longer reads: checked as kept
+            found, problems = run_rules(source, rules, fix_edits)
+            out[i] = (_lean(found, fixes) if fixes is not None else found, problems)
+            continue
+        report.sources[i], rows, problems, _linked, _ = got  # type: ignore[assignment,misc]
+        out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
     return out

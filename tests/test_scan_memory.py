@@ -152,3 +152,40 @@ def test_a_lean_scan_judges_each_file_as_the_end_of_a_scan_does(tmp_path, monkey
         lean = runner.scan(paths, rules, root=str(tmp_path), config=config, jobs=jobs, lean=True)
         assert report_data(lean) == full
     assert full["results"]
+
+
+def test_the_scan_wide_rules_run_in_the_workers_and_again_only_where_pods_link(tmp_path, monkeypatch, pool_runs):  # noqa: F811
+    """GLM044 runs in each file's worker with its pods as parsed; a file whose pods link to a binding or a
+    ServiceAccount of another file is checked again, linked, from its pods kept pickled (no file read
+    again); a lean scan keeps no pods once done, and reports what a scan keeping every file's IR reports."""
+    tree(tmp_path)
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\n"
+           "spec: {{serviceAccountName: {sa}, containers: [{{name: c, image: vllm/vllm-openai:v0.6.0}}]}}\n")
+    (tmp_path / "admin.yaml").write_text(pod.format(name="admin", sa="runner"))  # linked: cluster-admin
+    (tmp_path / "alone.yaml").write_text(pod.format(name="alone", sa="nobody"))  # links to nothing
+    (tmp_path / "quiet.yaml").write_text(pod.format(name="quiet", sa="quiet"))  # its account mounts no token
+    (tmp_path / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: admin}\n"
+        "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n"
+        "subjects: [{kind: ServiceAccount, name: runner, namespace: default}]\n---\n"
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: quiet}\nautomountServiceAccountToken: false\n")
+    rules = builtin_rules()
+    full = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)  # small: every file's IR kept
+    found = {r.path: r.message for r in full.results if r.code == "GLM044"}
+    assert set(found) == {"admin.yaml", "alone.yaml"} and "cluster-admin" in found["admin.yaml"], found
+    again = []
+    real = runner._check_exposed
+    monkeypatch.setattr(runner, "_check_exposed", lambda task: again.append(task[0].display) or real(task))
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for jobs in (1, 2):
+        if jobs == 2:  # what a worker runs is pickled by name
+            monkeypatch.setattr(runner, "_check_exposed", real)
+        lean = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs, lean=True)
+        assert report_data(lean) == report_data(full)
+        assert not any(s.pods for s in lean.sources)  # the pods' keys only, while the scan ran
+        pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs)
+        assert report_data(pooled) == report_data(full)
+        linked = {s.path: s.pods for s in pooled.sources if s.pods}
+        assert linked["admin.yaml"][0].grants and linked["quiet.yaml"][0].account is not None
+    assert not again  # nothing exposed by a Service of another file: no file read again
+    assert len(pool_runs) == 2
