@@ -1413,7 +1413,7 @@ def _context_of(sc: Any, path: Path, container: bool = False, at: Callable[[Any]
 
 def _over(base: SecurityContext, patch: SecurityContext) -> SecurityContext:
     """`base` with what `patch` writes (a strategic merge of two securityContexts: the patch wins)."""
-    changes = {f: getattr(patch, f) for f in base.__dataclass_fields__  # type: ignore[attr-defined]
+    changes = {f: getattr(patch, f) for f in base.__record__.names  # type: ignore[attr-defined]
                if getattr(patch, f) not in (None, False)}
     return records.replace(base, **changes) if changes else base
 
