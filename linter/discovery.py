@@ -79,13 +79,15 @@ def discover(paths: list[str], root: str | None = None,
             yield Candidate(given, _display(os.path.abspath(given), root), hint, True)
         else:
             yield (given, "no such file or directory")
-    yield from _components(components, units)
+    yield from _components(components, units, root)
 
 
-def _components(components: list[Candidate], units: set[str]) -> Iterator[tuple[str, str, str]]:
+def _components(components: list[Candidate], units: set[str],
+                root: str) -> Iterator[Candidate | tuple[str, str, str]]:
     """A Kustomize Component cannot be built alone (Kustomize refuses `kind: Component` as the root):
-    one named through its files is checked by the overlays in the scan that use it, or else gets a
-    notice saying so."""
+    one named through its files is checked by the overlays in the scan that use it, else by the
+    overlays under the scan root that use it (found by walking it: pre-commit names only the changed
+    patch), or else gets a notice saying so."""
     if not components:
         return
     from glmlint import kustomize
@@ -94,10 +96,48 @@ def _components(components: list[Candidate], units: set[str]) -> Iterator[tuple[
     for unit in units:
         if os.path.isdir(unit):
             used |= kustomize.covered(unit)[1]
-    for c in dict((c.path, c) for c in components).values():
-        if c.path not in used:
+    pending = [c for c in dict((c.path, c) for c in components).values() if c.path not in used]
+    users = _overlays_using({c.path for c in pending}, root) if pending else {}
+    for c in pending:
+        overlays = users.get(c.path, [])
+        for overlay in overlays:
+            if overlay not in units:
+                units.add(overlay)
+                yield Candidate(overlay, _display(overlay, root), "kustomize", True)
+        if not overlays:
             yield (c.display, "not checked: a Kustomize Component is built only into an overlay that uses "
-                   "it (`components:`), and none is in this scan; check that overlay", "notice")
+                   "it (`components:`), and none is in this scan or under its root; check that overlay", "notice")
+
+
+def _overlays_using(components: set[str], root: str, limit: int = 20_000) -> dict[str, list[str]]:
+    """For each component directory, the overlays under `root` that build it in (roots only: not one
+    another overlay found builds on)."""
+    from glmlint import kustomize
+
+    found: dict[str, set[str]] = {}  # overlay -> the kustomization directories its build reads
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        seen += 1
+        if seen > limit:
+            break
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
+                             and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg")))
+        if not any(n in filenames for n in KUSTOMIZATION_FILES):
+            continue
+        k = kustomize.read(dirpath)
+        if k is None or k.kind == "Component":
+            continue
+        reads = kustomize.covered(dirpath)[1]
+        if reads & components:
+            found[os.path.abspath(dirpath)] = reads
+    bases = set().union(*found.values()) if found else set()
+    out: dict[str, list[str]] = {}
+    for overlay, reads in sorted(found.items()):
+        if overlay in bases:
+            continue
+        for c in sorted(reads & components):
+            out.setdefault(c, []).append(overlay)
+    return out
 
 
 def _unit_of(path: str, root: str) -> Candidate | None:

@@ -132,19 +132,69 @@ def documents(chart_dir: str, root: str, manifests: dict[str, str],
     files = YamlFiles()
     parts = []
     subcharts = _Subcharts()
+    defines = _Defines(files, root)
     for key in sorted(manifests):
         text = manifests[key]
         if not text.strip() or key.endswith("NOTES.txt"):
             continue
         rel = key.split("/", 1)[1] if "/" in key else key
         disk, dirs, archive, member = subcharts.resolve(os.path.abspath(chart_dir), rel)
-        template = Template(key, disk, display_path(disk, root), text, files, chain(dirs, rel))
+        template = Template(key, disk, display_path(disk, root), text, files, chain(dirs, rel),
+                            chart=dirs[-1], defines=defines)
         if archive:
             template.archive, template.member = display_path(archive, root), member
             template.source = subcharts.member_text(archive, member)
         for offset, doc in _documents(text):
             parts.append((doc, TemplateOrigin(template, offset)))
     return parts
+
+
+_DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}")
+_INCLUDE = re.compile(r"\{\{-?\s*(?:include|template)\s+\"([^\"]+)\"\s*([^|}]*?)\s*(?:\||-?\}\})")
+
+
+class _Defines:
+    """The named templates (`{{ define "x" }}`) of a chart's own templates directory, read once: for
+    each, the file and the lines of its body."""
+
+    def __init__(self, files: YamlFiles, root: str) -> None:
+        self.files, self.root = files, root
+        self._charts: dict[str, dict[str, tuple[str, int, list[str]]]] = {}
+
+    def find(self, chart: str, name: str) -> tuple[str, int, list[str]] | None:
+        """(file, index of the body's first line in it, the body's lines) of `name` in `chart`, or None."""
+        got = self._charts.get(chart)
+        if got is None:
+            got = self._charts[chart] = self._read(chart)
+        return got.get(name)
+
+    def _read(self, chart: str) -> dict[str, tuple[str, int, list[str]]]:
+        out: dict[str, tuple[str, int, list[str]]] = {}
+        top = os.path.join(chart, "templates")
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                text = self.files.text(path) if os.path.getsize(path) < 1_000_000 else None
+                if not text or "define" not in text:
+                    continue
+                lines = text.split("\n")
+                for i, line in enumerate(lines):
+                    m = _DEFINE.search(line)
+                    if m is None or m.end() < len(line.rstrip()):
+                        continue  # a define with its body on the same line
+                    depth, j = 1, i + 1
+                    while j < len(lines):
+                        for action in _ACTION.findall(lines[j]):
+                            if _OPEN.match(action):
+                                depth += 1
+                            elif _END.match(action):
+                                depth -= 1
+                        if depth <= 0:
+                            break
+                        j += 1
+                    out.setdefault(m.group(1), (path, i + 1, lines[i + 1:j]))
+        return out
 
 
 class _Subcharts:
@@ -402,6 +452,8 @@ def values_chain(dirs: list[str], rel: str, given: list[tuple[str, tuple[Any, ..
 
 _ACTION = re.compile(r"\{\{.*?\}\}")
 _CONTROL = re.compile(r"^\{\{-?\s*(?:if|else|end|range|with|define|/\*|\$[A-Za-z_0-9]*\s*:?=|-?\s*/\*)")
+ANY = "*"  # a key path element: any item of what a `range` walks over
+_ROOT: tuple[str, ...] = ("<root>",)  # dot at the top of a template: `.Values.x` and `.Release`, not a values path
 _VALUES_REF = re.compile(r"\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)")
 _WITH = re.compile(r"^\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*-?\}\}")
 _OPEN = re.compile(r"^\{\{-?\s*(?:if|range|with|define|block)\b")
@@ -422,6 +474,8 @@ class Template:
     archive: str = ""  # a subchart packed in a `.tgz`: the archive, as reported ...
     member: str = ""  # ... the template's name inside it
     source: str | None = None  # ... and its text (read from the archive)
+    chart: str = ""  # the directory of the chart the template is in
+    defines: _Defines | None = field(default=None, repr=False)  # the named templates of the scan's charts
 
     def lines(self) -> list[str]:
         text = self.source if self.archive else self.files.text(self.disk)
@@ -549,7 +603,10 @@ class _Shape:
         return out
 
 
-def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, bool]]:
+def _align(template: list[str], rendered: list[str], indented: bool = True) -> list[tuple[int | None, bool]]:
+    """For each rendered line: (the template line that wrote it, written literally there). `indented`:
+    the template's text is at the indentation Helm writes it (not a `define` body `include | nindent`
+    moves)."""
     matchers = [_matcher(t) for t in template]
     shape = _Shape(template)
     for i, text in enumerate(shape.text):
@@ -565,7 +622,7 @@ def _align(template: list[str], rendered: list[str]) -> list[tuple[int | None, b
     def hit(t: int, raw: str, line: str) -> bool:
         m = matchers[t]
         want = indents[t]
-        if m is None or (want is not None and (_indent(raw) != want if exact[t] else _indent(raw) < want)):
+        if m is None or (indented and want is not None and (_indent(raw) != want if exact[t] else _indent(raw) < want)):
             return False
         return m == line if isinstance(m, str) else m.fullmatch(line) is not None
 
@@ -658,9 +715,15 @@ class TemplateOrigin:
         t, literal = align[r]
         if t is None:
             return None
+        if not literal and not tpl.archive:
+            inside = self._in_define(node, r, t, lines, align)
+            if inside is not None:
+                return inside
         text = lines[t]
         col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
         related = self._values(node, t, lines)
+        if not related and literal and node.value is not None:
+            related = self._pieces(node, text, tpl.rendered.split("\n")[r], _refs_scope(lines, t))
         if tpl.archive:  # no line of the archive to point at: the message says which template line
             return Place(tpl.archive, 1, 1, detail=f"from `{tpl.member}:{t + 1}` packed in this archive"), related
         return Place(tpl.shown, t + 1, col, disk=tpl.disk), related
@@ -688,8 +751,90 @@ class TemplateOrigin:
         return Place(tpl.shown, 1, 1, disk=tpl.disk,
                      detail="rendered from this template; glmlint cannot tell which of its lines wrote it")
 
+    def _in_define(self, node: Node, r: int, t: int, lines: list[str], align: list[tuple[int | None, bool]],
+                   rendered: list[str] | None = None, top: Any = _ROOT,
+                   depth: int = 0) -> tuple[Place, tuple[Place, ...]] | None:
+        """A line an `include "x"` (`template "x"`) on line `t` of `lines` wrote: the line of the chart's
+        own `define "x"` that wrote it (a pod spec in `_helpers.tpl`; an include there is followed in
+        turn), or None. `top`: what dot is at the start of `lines`."""
+        tpl = self.template
+        m = _INCLUDE.search(lines[t])
+        if m is None or tpl.defines is None or depth > 4:
+            return None
+        found = tpl.defines.find(tpl.chart, m.group(1))
+        if found is None:
+            return None
+        path, start, body = found
+        rendered = tpl.rendered.split("\n") if rendered is None else rendered
+
+        def ours(i: int) -> bool:
+            return align[i] == (t, False) or not rendered[i].strip()
+
+        a, b = r, r
+        while a > 0 and ours(a - 1):
+            a -= 1
+        while b + 1 < len(align) and ours(b + 1):
+            b += 1
+        run = rendered[a:b + 1]
+        shift = min((_indent(x) for x in run if x.strip()), default=0) - \
+            min((_indent(x) for x in body if x.strip() and not x.lstrip().startswith("{{")), default=0)
+        if shift > 0:
+            run = [x[shift:] if not x[:shift].strip() else x for x in run]
+        got = _align(body, run, indented=False)
+        i, literal = got[r - a] if 0 <= r - a < len(got) else (None, False)
+        if i is None:
+            return None
+        arg = m.group(2).strip()
+        dot = _ROOT if arg in (".", "$") and _refs_scope(lines, t, top)[0] is _ROOT else None
+        if not literal:
+            deeper = self._in_define(node, r - a, i, body, got, run, dot, depth + 1)
+            if deeper is not None:
+                return deeper
+        text = body[i]
+        col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
+        related = self._related(node, _refs(body, i, dot))
+        if not related and literal and node.value is not None:
+            related = self._pieces(node, text, run[r - a], _refs_scope(body, i, dot))
+        return Place(display_path(path, self.root_of(tpl)), start + i + 1, col, disk=path), related
+
+    @staticmethod
+    def root_of(tpl: Template) -> str:
+        return tpl.defines.root if tpl.defines is not None else ""
+
+    def _pieces(self, node: Node, text: str, rendered: str, scope: tuple[Any, dict[str, Any]]) -> tuple[Place, ...]:
+        """A value several actions write (`image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`):
+        the values line of each part, when the rendered line splits into the actions' outputs and each
+        is a values file's value as written (`latest` at `tag:`)."""
+        from glmlint.parsers import yamlnodes as y
+
+        pieces = re.split(r"(\{\{.*?\}\})", text.strip())
+        actions = pieces[1::2]
+        if len(actions) < 2 or any(_CONTROL.match(a) for a in actions):
+            return ()
+        pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(pieces))
+        got = re.fullmatch(pattern, rendered.strip())
+        if got is None or str(node.value) not in rendered:
+            return ()
+        dot, names = scope
+        out: list[Place] = []
+        for action, part in zip(actions, got.groups()):
+            term = _TERM.search(action[2:-2])
+            ref = _resolve(term.group(1), dot, names) if term is not None else None
+            if not part or ref is None or ref is _ROOT or part not in str(node.value):
+                continue
+            for disk, shown, prefix in self.template.values:
+                hit = next((v for _k, v in (g for d in self.template.files.docs(disk)
+                                            for g in _find_all(d, prefix + ref))
+                            if y.is_scalar(v) and str(v.value) == part), None)
+                if hit is not None:
+                    out.append(Place(shown, hit.start_mark.line + 1, hit.start_mark.column + 1, "value from", disk))
+                    break
+        return tuple(out)
+
     def _values(self, node: Node, t: int, lines: list[str]) -> tuple[Place, ...]:
-        refs = _refs(lines, t)
+        return self._related(node, _refs(lines, t))
+
+    def _related(self, node: Node, refs: list[tuple[Any, ...]]) -> tuple[Place, ...]:
         if not refs or node.path is None:
             return ()
         path = tuple(node.path)
@@ -748,7 +893,6 @@ def _column(text: str, node: Node) -> int:
     return at + 1 if at >= 0 else len(text) - len(text.lstrip()) + 1
 
 
-ANY = "*"  # a key path element: any item of what a `range` walks over
 
 # a term an action reads: `.Values.a.b` / `$.Values.a.b`, `$var.a.b`, `.a.b` (below dot), `.` alone
 _TERM = re.compile(r"(?<![\w)\]])(\$?\.Values(?:\.[A-Za-z_][\w-]*)+|\$[A-Za-z_]\w*(?:\.[A-Za-z_][\w-]*)*"
@@ -757,8 +901,6 @@ _RANGE = re.compile(r"^\{\{-?\s*range\s+(?:(\$\w+)\s*(?:,\s*(\$\w+)\s*)?:?=\s*)?
 _WITH_ANY = re.compile(r"^\{\{-?\s*with\s+(?:(\$\w+)\s*:?=\s*)?(.*?)\s*-?\}\}$", re.S)
 _ASSIGN = re.compile(r"^\{\{-?\s*(\$\w+)\s*:?=\s*(.*?)\s*-?\}\}$", re.S)
 
-_Ref = tuple  # a path below `.Values` (ANY for a `range` item), or None: not from the values
-_ROOT: tuple[str, ...] = ("<root>",)  # dot at the top of a template: `.Values.x` and `.Release`, not a values path
 
 
 def _resolve(term: str, dot: Any, names: dict[str, Any]) -> Any:
@@ -788,11 +930,26 @@ def _first_term(expr: str, dot: Any, names: dict[str, Any]) -> Any:
     return _resolve(m.group(1), dot, names) if m is not None else None
 
 
-def _refs(lines: list[str], t: int) -> list[tuple[Any, ...]]:
+def _refs(lines: list[str], t: int, top: Any = _ROOT) -> list[tuple[Any, ...]]:
     """The `.Values` paths the template line `t` reads: the terms on it, resolved through the `with`
     and `range` blocks around it (`toYaml .`, `.args` in a `range .Values.models`, `$m.env`) and
-    the variables set before it (`{{- $container := $modelSpec.initContainer }}`)."""
-    stack: list[tuple[Any, dict[str, Any]]] = [(_ROOT, {})]  # (dot, variables) of each open block
+    the variables set before it (`{{- $container := $modelSpec.initContainer }}`). `top`: what dot
+    is on the first line (the top of a template; a `define` body: what the include passed)."""
+    dot, names = _refs_scope(lines, t, top)
+    refs: list[tuple[Any, ...]] = []
+    for action in _ACTION.findall(lines[t]):
+        if _CONTROL.match(action) and not _ASSIGN.match(action):
+            continue
+        for m in _TERM.finditer(action[2:-2]):
+            got = _resolve(m.group(1), dot, names)
+            if got is not None and got is not _ROOT and got not in refs:
+                refs.append(got)
+    return refs
+
+
+def _refs_scope(lines: list[str], t: int, top: Any = _ROOT) -> tuple[Any, dict[str, Any]]:
+    """(what dot stands for, the variables) on template line `t`."""
+    stack: list[tuple[Any, dict[str, Any]]] = [(top, {})]  # (dot, variables) of each open block
     for line in lines[:t]:
         for action in _ACTION.findall(line):
             dot, names = stack[-1]
@@ -820,13 +977,4 @@ def _refs(lines: list[str], t: int) -> list[tuple[Any, ...]]:
                 stack.append((None if action.lstrip("{- ").startswith(("define", "block")) else dot, dict(names)))
             elif _END.match(action) and len(stack) > 1:
                 stack.pop()
-    dot, names = stack[-1]
-    refs: list[tuple[Any, ...]] = []
-    for action in _ACTION.findall(lines[t]):
-        if _CONTROL.match(action) and not _ASSIGN.match(action):
-            continue
-        for m in _TERM.finditer(action[2:-2]):
-            got = _resolve(m.group(1), dot, names)
-            if got is not None and got not in refs:
-                refs.append(got)
-    return refs
+    return stack[-1]

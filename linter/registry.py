@@ -35,7 +35,11 @@ _FROM_MODULE = ("check", "doc", "file_check", "params", "services")
 
 
 class _FromModule:
-    """A field of an `IndexedRule` that its module gives: the module is imported on first read."""
+    """A field of an `IndexedRule` that its module gives: the module is imported on first read.
+
+    A non-data descriptor (no `__set__`): once the module is loaded, or the field set, the value is
+    in the instance's `__dict__`, which Python reads before this descriptor, without a call (every
+    rule's `check` is read for every file: ~250k reads on the corpus)."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -48,9 +52,6 @@ class _FromModule:
         except KeyError:
             obj._load()
             return obj.__dict__[self.name]
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.name] = value
 
 
 class IndexedRule(Rule):

@@ -233,7 +233,10 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
     (the same list is asked about for every file), checked against the list's current contents."""
     snapshot = tuple(rules)
     got = _APPLICABLE.get((id(rules), fmt))
-    if got is None or got[0] != snapshot:
+    # the same rule objects, not equal ones: a list made again (another `builtin_rules()`, its id
+    # reused) holds rules equal to the last one's, and a finding's rule is found by identity
+    # (`_check_one`'s index)
+    if got is None or len(got[0]) != len(snapshot) or any(a is not b for a, b in zip(got[0], snapshot)):
         if len(_APPLICABLE) >= 64:
             _APPLICABLE.clear()
         got = _APPLICABLE[(id(rules), fmt)] = (snapshot, [r for r in snapshot if r.applies_to(fmt)])
@@ -767,7 +770,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> Sou
     with no path on disk (standard input) is kept whole."""
     if not source.disk_path:
         return source
-    from glmlint import suppress
+    import glmlint.suppress as suppress  # (once per file: not `from glmlint import`, see parsers._parse_yaml)
 
     sups = suppress.parse(source)
     # most files have none of these: an empty one is the shared `()`, not a list of its own (a

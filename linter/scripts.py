@@ -34,6 +34,8 @@ _WGET_LONG_VALUE = {"--output-document", "--output-file", "--directory-prefix", 
 _SHELL_VALUE = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
 _PYTHON_VALUE = {"-W", "-X", "--check-hash-based-pycs"}
 _PASS_THROUGH = {"tee", "cat"}  # pass their input on (cat without file operands)
+# the programs `is_check` reads the words of (the others are checksum tools by name, or not checks)
+_VERIFIERS = {"gpg", "gpg2", "gpgv", "cosign", "minisign", "openssl"}
 _CHECKSUMS = re.compile(r"^(?:sha(?:1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum|rhash)$")
 _COMMIT_PINNED = re.compile(r"/[0-9a-f]{40}/")  # a URL naming a git commit: its content cannot change
 
@@ -54,9 +56,10 @@ class Download:
 
 def download(cmd: Command) -> Download | None:
     """The download `cmd` makes, if it is a `curl` or `wget` of a URL."""
-    if cmd.name == "curl":
+    name = cmd.name
+    if name == "curl":
         return _curl(cmd)
-    if cmd.name == "wget":
+    if name == "wget":
         return _wget(cmd)
     return None
 
@@ -176,13 +179,13 @@ class ScriptRun:
 def script_of(cmd: Command) -> ScriptRun | None:
     """Where `cmd`, if it is an interpreter, reads the code it runs."""
     name = cmd.name
-    args = cmd.args
     if name in SHELLS and name != "busybox":
         return _shell_script(cmd)
-    if name in ("source", ".") and args:
-        return ScriptRun(cmd, False, args[0])
-    if name == "eval" and args:
-        return ScriptRun(cmd, False, args[0], inline=True)
+    if name in ("source", ".", "eval"):
+        args = cmd.args
+        if args:
+            return ScriptRun(cmd, False, args[0], inline=name == "eval")
+        return None
     if _PYTHON.match(name) or name in _OTHER_INTERPRETERS:
         return _interpreter_script(cmd)
     return None
@@ -284,9 +287,10 @@ def substituted(word: Word) -> list[Download]:
 def is_check(cmd: Command) -> bool:
     """A checksum or signature verification (`sha256sum -c`, `gpg --verify`, `cosign verify-blob`)."""
     name = cmd.name
+    if name not in _VERIFIERS:
+        # `-c`, or a hash printed to be compared (`[ "$(sha256sum f)" = … ]`)
+        return _CHECKSUMS.match(name) is not None
     words = [w.text for w in cmd.args]
-    if _CHECKSUMS.match(name):
-        return True  # `-c`, or a hash printed to be compared (`[ "$(sha256sum f)" = … ]`)
     if name in ("gpg", "gpg2"):
         return any(w in ("--verify", "--verify-files") for w in words)
     if name == "gpgv":

@@ -26,7 +26,27 @@ _MAX_DEPTH = 8
 def _parser() -> Any:
     import tree_sitter
 
-    return tree_sitter.Parser(tree_sitter.Language(_bash_grammar()))
+    language = tree_sitter.Language(_bash_grammar())
+    # a node's type name by its kind id (`_KINDS[node.kind_id]`): `node.type` makes a new string at
+    # every read (~5x the cost of `node.kind_id`), and the walker asks each node's type a few times.
+    # The type is the name of the node's public symbol, which `kind_id` is.
+    # (an ERROR node's kind id is the error symbol, 65535, past the grammar's own kinds: `_Kinds`)
+    _KINDS.language = language
+    _KINDS.update({i: language.node_kind_for_id(i) for i in range(language.node_kind_count)})
+    return tree_sitter.Parser(language)
+
+
+class _Kinds(dict):  # type: ignore[type-arg]
+    """kind id -> `node.type`; an id not listed yet is asked of the language once."""
+
+    language: Any = None
+
+    def __missing__(self, kind_id: int) -> str:
+        name = self[kind_id] = self.language.node_kind_for_id(kind_id) or ""
+        return name
+
+
+_KINDS = _Kinds()  # filled with the parser
 
 
 def _bash_grammar() -> Any:
@@ -99,7 +119,7 @@ class _Walker:
 
     def visit(self, node: Any, redirects: tuple[Redirect, ...] = (), stdin: str | None = None,
               upstream: tuple[Command, ...] = ()) -> None:
-        kind = node.type
+        kind = _KINDS[node.kind_id]
         if kind == "command":
             self.command(node, redirects, stdin, upstream)
         elif kind == "redirected_statement":
@@ -108,7 +128,7 @@ class _Walker:
             if body is None:  # a bare `<<EOF` with no command
                 return
             # bash binds a trailing redirect to the last command of a list or pipeline
-            if body.type in ("list", "pipeline"):
+            if _KINDS[body.kind_id] in ("list", "pipeline"):
                 self.visit_list(body, extra, here, upstream)
             else:
                 self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
@@ -118,7 +138,7 @@ class _Walker:
             self.visit_list(node, redirects, stdin, upstream)
         else:
             for child in node.named_children:
-                if child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                if _KINDS[child.kind_id] in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                     continue
                 self.visit(child, redirects, stdin, upstream)
 
@@ -127,14 +147,14 @@ class _Walker:
         parts = _list_parts(node)
         for i, child in enumerate(parts):
             last = i == len(parts) - 1
-            if child.type == "pipeline" and not last:
+            if _KINDS[child.kind_id] == "pipeline" and not last:
                 self.pipeline(child, (), None)
             else:
                 self.visit(child, redirects if last else (), stdin if last else None, upstream if last else ())
 
     def pipeline(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
                  upstream: tuple[Command, ...] = ()) -> None:
-        parts = [c for c in node.named_children if c.type != "comment"]
+        parts = [c for c in node.named_children if _KINDS[c.kind_id] != "comment"]
         feed = stdin
         for i, child in enumerate(parts):
             before = len(self.commands)
@@ -147,16 +167,16 @@ class _Walker:
         out: list[Redirect] = []
         stdin: str | None = None
         for child in node.named_children if children is None else children:
-            if child.type == "file_redirect":
+            if _KINDS[child.kind_id] == "file_redirect":
                 out.extend(self.file_redirect(child))
-            elif child.type == "heredoc_redirect":
-                body = next((c for c in child.named_children if c.type == "heredoc_body"), None)
+            elif _KINDS[child.kind_id] == "heredoc_redirect":
+                body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
                 for inner in child.named_children:
-                    if inner.type == "file_redirect":
+                    if _KINDS[inner.kind_id] == "file_redirect":
                         out.extend(self.file_redirect(inner))
-            elif child.type == "herestring_redirect":
+            elif _KINDS[child.kind_id] == "herestring_redirect":
                 arg = child.named_children[-1] if child.named_children else None
                 stdin = (self.word(arg).text + "\n") if arg is not None else ""
         return tuple(out), stdin
@@ -167,7 +187,7 @@ class _Walker:
         for part in node.children:
             if not part.is_named:
                 op += self.text(part)
-            elif part.type != "file_descriptor":
+            elif _KINDS[part.kind_id] != "file_descriptor":
                 target = part
         return [Redirect(op or ">", self.word(target))] if target is not None else []
 
@@ -178,7 +198,7 @@ class _Walker:
         children = node.named_children
         own, here = self.redirects(node, children)
         for child in children:
-            kind = child.type
+            kind = _KINDS[child.kind_id]
             if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
                 continue
             # command substitutions inside arguments run too, before the command (only text
@@ -207,7 +227,7 @@ class _Walker:
     # Words --------------------------------------------------------------------
 
     def word(self, node: Any, runs: tuple[Command, ...] = ()) -> Word:
-        kind = node.type
+        kind = _KINDS[node.kind_id]
         text, dynamic = self.value(node, kind)
         loc = self.loc(node)
         skip = _QUOTE_WIDTH.get(kind, 0)
@@ -216,7 +236,7 @@ class _Walker:
 
     def value(self, node: Any, kind: str | None = None) -> tuple[str, bool]:
         if kind is None:
-            kind = node.type
+            kind = _KINDS[node.kind_id]
         raw = self.text(node)
         if kind == "word" or kind == "number":
             return _unescape(raw), False
@@ -232,7 +252,7 @@ class _Walker:
                 inner = raw[1:-1] if kind == "string" else raw[2:-1]
                 return _unescape_dq(inner), False
             for child in body:
-                if child.type == "string_content":
+                if _KINDS[child.kind_id] == "string_content":
                     parts.append(_unescape_dq(self.text(child)))
                 else:
                     parts.append(self.text(child))
@@ -265,13 +285,13 @@ def _list_parts(node: Any) -> list[Any]:
     Visiting the nesting recursively ran out of Python stack near 500 `&&`s.
     """
     tails: list[list[Any]] = []
-    while node.type == "list":
-        named = [c for c in node.named_children if c.type != "comment"]
+    while _KINDS[node.kind_id] == "list":
+        named = [c for c in node.named_children if _KINDS[c.kind_id] != "comment"]
         if not named:
             break
         tails.append(named[1:])
         node = named[0]
-    parts = [] if node.type == "list" else [node]
+    parts = [] if _KINDS[node.kind_id] == "list" else [node]
     for tail in reversed(tails):
         parts.extend(tail)
     return parts
@@ -281,7 +301,7 @@ def _substitutions(node: Any) -> Iterable[Any]:
     stack = [node]
     while stack:
         cur = stack.pop()
-        if cur.type in ("command_substitution", "process_substitution"):
+        if _KINDS[cur.kind_id] in ("command_substitution", "process_substitution"):
             yield from (c for c in cur.named_children)
             continue
         stack.extend(cur.named_children)
@@ -398,6 +418,25 @@ _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "
                             "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"}}
 
 
+# Environment managers that run a command in an environment with a `run` verb (`conda run -n ml
+# python -m jupyter lab`), with their options that take a value: conda run (docs.conda.io
+# commands/run, 24.x: -n/--name, -p/--prefix, --cwd), the same for mamba and micromamba (also
+# -r/--root-prefix, -a/--attach, --label), uv run (docs.astral.sh/uv/reference/cli/#uv-run), poetry
+# run and pipenv run (no options of their own before the command).
+_ENV_RUNNERS: dict[str, frozenset[str]] = {
+    "conda": frozenset({"-n", "--name", "-p", "--prefix", "--cwd"}),
+    "mamba": frozenset({"-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix", "-a", "--attach",
+                        "--label"}),
+    "micromamba": frozenset({"-n", "--name", "-p", "--prefix", "--cwd", "-r", "--root-prefix", "-a", "--attach",
+                             "--label"}),
+    "uv": frozenset({"--with", "--with-editable", "--with-requirements", "--python", "-p", "--project",
+                     "--directory", "--env-file", "--extra", "--group", "--package", "--index", "--index-url",
+                     "--extra-index-url", "--only-group", "--no-group"}),
+    "poetry": frozenset(),
+    "pipenv": frozenset(),
+}
+
+
 def expand(cmd: Command, depth: int = 0) -> list[Command]:
     """`cmd` followed by what it runs: the program behind a wrapper, the script of `sh -c`."""
     out = [cmd]
@@ -405,6 +444,19 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     name = cmd.name
     args = list(cmd.args)
+    runner = _ENV_RUNNERS.get(name)
+    if runner is not None:
+        if not args or args[0].text != "run":
+            return out
+        i = 1
+        while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
+            i += 2 if args[i].text in runner else 1
+        if i < len(args) and args[i].text == "--":
+            i += 1
+        if i < len(args):
+            inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream)
+            out.extend(expand(inner, depth + 1))
+        return out
     if name in SHELLS:
         script = _dash_c(args)
         if script is not None:

@@ -139,6 +139,7 @@ def holds_literal_secret(var: EnvVar) -> bool:
     return var.name.upper() not in (var.value or "").upper()
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every variable of every workload: names recur
 def is_secret_name(name: str) -> bool:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if w]
     if not words or words[-1] in _ABOUT or name.upper() == "PWD":

@@ -3,10 +3,11 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
+Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, JupyterHub,
+AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
+Workflows server, JupyterHub,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
@@ -14,7 +15,9 @@ when it listens on all interfaces **and**
   `--disable-token-auth`, code-server `--auth none`, Open WebUI
   `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`, Airflow 3's
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
-  `standalone`, not on a scheduler that serves no UI): any format, a
+  `standalone`, not on a scheduler that serves no UI; the Argo Workflows
+  server's `--auth-mode=server`, not the same image running `argo submit`):
+  any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
   default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from glmlint.parsers import parse
+
 from tests.helpers import workloads
 
 
@@ -212,3 +216,18 @@ def test_flow_scalars_with_colons_that_libyaml_rejects_are_read_as_compose_does(
     assert w.allow_privilege_escalation.value is False
     assert w.privileged.value is True  # YAML 1.1 `yes`, typed as before
     assert (w.seccomp.loc.line, w.seccomp.loc.col) == (5, 44)
+
+
+def test_a_file_compose_refuses_alone_is_judged_merged_over_the_base_beside_it() -> None:
+    # `docker compose -f docker-compose.yml -f docker-compose.prod.yml`: the prod file has a service
+    # with no image (Compose refuses it as a project of its own), so its `api`, which changes only
+    # the image, is not judged alone: the base's cap_drop/read_only apply to it
+    from tests import realtools
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures/glm002_missing_cap_drop/negative/prod-override-changes-image"
+    if realtools.compose_binary() is not None:
+        assert realtools.compose_config(str(folder / "docker-compose.prod.yml")) is not None
+        assert realtools.compose_config(str(folder / "docker-compose.yml")) is None
+    path = folder / "docker-compose.prod.yml"
+    source = parse(str(path), path.read_text(), "compose", real_path=str(path))
+    assert source is not None and [(w.name, w.partial) for w in source.workloads] == [("api", True), ("worker", True)]

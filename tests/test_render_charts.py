@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_render import FIXTURES, findings, needs_helm, needs_kustomize
+from tests.test_render import FIXTURES, findings, fix, needs_helm, needs_kustomize
 
 
 def place(results: list[dict], code: str) -> list[tuple[str, int, int, list[tuple[str, int]]]]:
@@ -18,7 +18,7 @@ def place(results: list[dict], code: str) -> list[tuple[str, int, int, list[tupl
 
 @pytest.fixture
 def charts(tmp_path: Path) -> Path:
-    for name in ("vllm-stack", "ray-cluster", "model-fleet"):
+    for name in ("vllm-stack", "ray-cluster", "model-fleet", "notebook"):
         shutil.copytree(FIXTURES / name, tmp_path / name)
     return tmp_path
 
@@ -127,3 +127,41 @@ def test_a_changed_file_of_a_chart_an_overlay_renders_is_checked_through_the_ove
         assert results == [], changed  # the overlay's values replace the chart's SYS_PTRACE
     results = findings(tmp_path, capsys, "--select", "GLM008", "deploy/charts/ray-cluster")
     assert [r["line"] for r in results] == [47]  # the chart named as a directory is the chart alone
+
+
+@needs_helm
+def test_a_container_a_define_in_helpers_writes_is_placed_in_the_define(charts, capsys):
+    # `{{- include "notebook.container" . | nindent 8 }}`: the container is written in `_helpers.tpl`; its
+    # findings point there (the include line says nothing about which setting), values through it too
+    results = findings(charts, capsys, "--select", "GLM004,GLM005,GLM007", "notebook")
+    helpers = "notebook/templates/_helpers.tpl"
+    assert sorted((r["code"], r["path"], r["line"], r["column"], [(x["path"], x["line"]) for x in r["related"]])
+                  for r in results) == [
+        ("GLM004", helpers, 6, 1, []),
+        ("GLM005", helpers, 10, 7, []),
+        ("GLM007", helpers, 13, 5, [("notebook/values.yaml", 6)]),
+    ]
+
+
+@needs_helm
+def test_fix_edits_a_plain_line_of_a_define_in_helpers(charts, capsys):
+    helpers = charts / "notebook" / "templates" / "_helpers.tpl"
+    helpers.write_text(helpers.read_text().replace("  securityContext:\n", "  securityContext:\n    privileged: true\n"))
+    before = helpers.read_text()
+    code, out, _err = fix(charts, capsys, "--write", "--unsafe-fixes", "--select", "GLM003", "notebook")
+    assert code == 1
+    assert out.splitlines() == ["notebook/templates/_helpers.tpl:13:17: GLM003 fixed: Remove `privileged: true` "
+                                "(found at `notebook/templates/_helpers.tpl:13:17`)"]
+    assert helpers.read_text() == before.replace("privileged: true", "privileged: false")
+    assert findings(charts, capsys, "--select", "GLM003", "notebook") == []
+
+
+@needs_helm
+def test_a_value_two_values_make_names_both_values_lines(charts, capsys):
+    # `image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"` in the helper: the unpinned tag
+    # is the `tag:` line (and the repository's), each part matched to the value that wrote it
+    values = charts / "notebook" / "values.yaml"
+    values.write_text(values.read_text().replace('tag: "2024-07-01"', "tag: latest"))
+    results = findings(charts, capsys, "--select", "GLM045", "notebook")
+    assert [(r["path"], r["line"], [(x["path"], x["line"]) for x in r["related"]]) for r in results] == [
+        ("notebook/templates/_helpers.tpl", 7, [("notebook/values.yaml", 2), ("notebook/values.yaml", 3)])]

@@ -274,15 +274,21 @@ def test_a_component_named_through_its_file_is_checked_by_its_overlay_or_gets_a_
               - ../../components/gpu
         """,
     })
-    # as pre-commit names changed files: the component's patch alone
-    code, out, err = run(tmp_path, capsys, "components/gpu/gpu.yaml")
-    assert code == 0, err  # Kustomize refuses to build a Component alone: not a failed build
-    assert err == ["components/gpu: not checked: a Kustomize Component is built only into an overlay that uses "
-                   "it (`components:`), and none is in this scan; check that overlay"]
+    # as pre-commit names changed files: the component's patch alone; the overlay that uses it is found
+    # under the scan root (Kustomize refuses to build a Component alone)
+    results, err = findings(tmp_path, capsys, "components/gpu/gpu.yaml")
+    assert [(r["code"], r["path"], r["line"]) for r in results] == [("GLM009", "components/gpu/gpu.yaml", 8)]
+    assert not err
     # with the overlay that uses it: checked through it, once
     results, err = findings(tmp_path, capsys, "components/gpu/gpu.yaml", "overlays/prod/kustomization.yaml")
     assert [(r["code"], r["path"], r["line"]) for r in results] == [("GLM009", "components/gpu/gpu.yaml", 8)]
     assert not err
+    # no overlay anywhere uses it: a notice, not a failed build
+    (tmp_path / "overlays" / "prod" / "kustomization.yaml").write_text("resources:\n  - ../../base\n")
+    code, out, err = run(tmp_path, capsys, "components/gpu/gpu.yaml")
+    assert code == 0, err
+    assert err == ["components/gpu: not checked: a Kustomize Component is built only into an overlay that uses "
+                   "it (`components:`), and none is in this scan or under its root; check that overlay"]
 
 
 HELM_CHARTS_REMOTE = {**BASE,

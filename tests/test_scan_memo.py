@@ -28,3 +28,15 @@ def test_the_rules_run_follow_the_files_format() -> None:
     assert _codes(source(COMPOSE, "yaml", "compose.yaml"), rules) == ["GLM003"]
     assert _codes(source(DOCKERFILE, "dockerfile", "Dockerfile"), rules) == ["GLM001"]
     assert _codes(source(COMPOSE, "yaml", "compose.yaml"), rules) == ["GLM003"]
+
+
+def test_the_rules_run_are_the_lists_own_objects_not_equal_ones() -> None:
+    """A list refilled with equal rules (another `builtin_rules()`; also a new list that reuses a
+    dropped one's id): the findings name the rule objects the list holds now, which is how a scan's
+    worker finds each finding's rule (`runner._check_one`: by identity)."""
+    compose = source(COMPOSE, "yaml", "compose.yaml")
+    rules = select(builtin_rules(), ["GLM003"])
+    run_rules(compose, rules)
+    rules[:] = select(builtin_rules(), ["GLM003"])  # the same list, an equal rule that is another object
+    assert rules[0] == run_rules(compose, rules)[0][0].rule
+    assert all(r.rule is rules[0] for r in run_rules(compose, rules)[0])

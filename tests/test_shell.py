@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from glmlint.ir import Loc, Word
 from glmlint.shell import file_writes, from_argv, parse_script
 
@@ -72,3 +73,20 @@ def test_words_keep_the_commands_their_substitutions_run():
 def test_a_file_name_that_is_an_expansion_in_a_known_directory_is_written():
     cs = cmds('echo "$U ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/$U && echo x > $HOME/.cfg')
     assert [(w.path, w.text) for w in file_writes(cs)] == [("/etc/sudoers.d/$U", "$U ALL=(ALL) NOPASSWD:ALL\n")]
+
+
+@pytest.mark.parametrize(("script", "program"), [
+    ("conda run --no-capture-output -n ml python -m jupyter lab", ["python", "-m", "jupyter", "lab"]),
+    ("micromamba run -n base -r /opt/conda jupyter lab --ip=0.0.0.0", ["jupyter", "lab", "--ip=0.0.0.0"]),
+    ("mamba run -p /opt/env -- vllm serve m", ["vllm", "serve", "m"]),
+    ("uv run --with torch python train.py", ["python", "train.py"]),
+    ("poetry run gunicorn app:app", ["gunicorn", "app:app"]),
+])
+def test_environment_managers_run_verb_runs_its_command(script: str, program: list[str]) -> None:
+    commands = parse_script(script, lambda r, c: Loc(r + 1, c + 1))
+    assert [c.words() for c in commands][-1] == program
+
+
+def test_environment_manager_without_run_runs_nothing() -> None:
+    commands = parse_script("conda env create -f environment.yml", lambda r, c: Loc(r + 1, c + 1))
+    assert [c.name for c in commands] == ["conda"]

@@ -870,7 +870,7 @@ class _Known:
     def start(self, argv: Sequence[Word], cwd: str | None = None) -> tuple[Service, int] | None:
         """The first service (in catalog order) `argv` starts (in directory `cwd`) and
         `match_command`'s index, or None."""
-        key = (cwd, *(w.text for w in argv))
+        key = (cwd, *[w.text for w in argv])
         if key in self._starts:
             return self._starts[key]
         got = None

@@ -187,7 +187,14 @@ def text_docs(source: SourceFile, text: str) -> tuple[TextDoc, Any]:
     if source.format in (Format.COMPOSE, Format.KUBERNETES):
         from glmlint.fix.yamledit import YamlDoc
 
-        ydoc = YamlDoc(text)
+        roots = None
+        if source.format is Format.KUBERNETES:  # the nodes the scan composed `text` to, taken once
+            from glmlint import parsers
+
+            got = parsers.composed
+            if got is not None and got[0] is text:
+                roots, parsers.composed = got[1], None
+        ydoc = YamlDoc(text, roots)
         return ydoc.doc, ydoc
     return TextDoc(text), None
 
@@ -337,6 +344,132 @@ class _Stream:
         return self.roots[:keep] + docs, keep
 
 
+class _OneDocument:
+    """One fix verified in a multi-document Kubernetes file by re-parsing and re-checking only the
+    document its edits are in (`check`), when that gives the verdict a whole re-parse gives.
+
+    Why it is the same verdict. Take a plain stream (`_Stream`), a fix whose edits all lie inside
+    document k (text inserted at its very end ending with a line break, so that every `---` stays at
+    the start of a line) and whose finding is on a workload of document k. A whole re-parse of the edited text
+    composes documents before k as they were and documents after k as they were, moved down by the
+    edit (every later line moved as a whole: the same values, lines shifted); document k composes
+    from its own text, preceded by blanks that keep every mark (`_Stream`), to the nodes the whole
+    text gives (the composed text must hold exactly one plain document). The Kubernetes parser builds
+    each object's workloads from its own nodes and lines; what crosses documents is: the Services
+    that expose pods (`expose`), the RBAC objects and ServiceAccounts the file-level rules read
+    (GLM040-043), and the pods the scan-wide rules and the cluster link read (GLM044,
+    `link_cluster`). Here there are none of the first (no LoadBalancer/NodePort Service in the file,
+    before or after), none of the second in document k (before or after: the others' are unchanged
+    but for their lines), no scan-wide rule and no link (`images`): so the workloads of the other
+    documents, and their findings, are those of the file as scanned but for their lines. `verify`
+    reads of them only what lines cannot change: the workloads' labels, their settings without
+    locations (`_norm`), the findings' counts by rule and workload (`Identity.subject`); it reads a
+    finding's message only for the fixed finding, whose workload is in document k and, the file's
+    workload labels being unique, shares its identity with no finding of another document. So
+    `verify` given document k's workloads and findings re-parsed, and the others' as they were,
+    decides as it does on the whole re-parse. (`_verify_batch` compares the other workloads'
+    messages, which may name lines: batches are re-parsed whole.)
+    tests/test_fix_batch.py compares the two on every fixture and every corpus file with fixes."""
+
+    def __init__(self, source: SourceFile, stream: _Stream, docs: list[int], lines: list[int]) -> None:
+        self.source, self.stream, self.docs, self.lines = source, stream, docs, lines
+        self.index = {id(w): i for i, w in enumerate(source.workloads)}
+
+    @classmethod
+    def of(cls, source: SourceFile, stream: _Stream | None, rules: list[Rule],
+           images: list[SourceFile]) -> _OneDocument | None:
+        if not ONE_DOCUMENT or stream is None or images or source.services or any(r.scan_wide for r in rules):
+            return None
+        labels = [w.label for w in source.workloads]
+        if len(set(labels)) != len(labels):
+            return None
+        docs: list[int] = []
+        for w in source.workloads:
+            path = w.node_path
+            if not path or not isinstance(path[0], int) or (docs and path[0] < docs[-1]):
+                return None
+            docs.append(path[0])
+        text, lines, line, at = stream.text, [], 1, 0
+        for start in stream.starts:  # each document's first line
+            line += text.count("\n", at, start)
+            lines.append(line)
+            at = start
+        return cls(source, stream, docs, lines)
+
+    def cheaper_alone(self, batch: list[_Found]) -> bool:
+        """Whether re-parsing the documents of `batch`'s members one by one reads less text than
+        re-parsing the batch, from its first document on (the members' documents alone when
+        `check` can judge them; a rough measure, for choosing only)."""
+        starts, size = self.stream.starts, len(self.stream.text)
+        ks = [self.docs[i] for f in batch if (i := self.index.get(id(f.workload))) is not None]
+        if len(ks) != len(batch):
+            return False
+        ends = [*starts[1:], size]
+        return sum(ends[k] - starts[k] for k in ks) < size - starts[min(ks)]
+
+    def _rbac_in(self, k: int) -> bool:
+        """Whether document k of the file as scanned holds an RBAC object or a ServiceAccount."""
+        from bisect import bisect_right
+
+        for obj in (*self.source.roles, *self.source.bindings, *self.source.accounts):
+            if obj.loc.file or bisect_right(self.lines, obj.loc.line) - 1 == k:
+                return True
+        return False
+
+    def check(self, f: _Found, edits: list[Edit], text: str, rules: list[Rule], before: list[_Found],
+              cache: dict[Any, Any]) -> bool | None:
+        """`verify`'s verdict on `f`'s fix (`edits`, giving `text`) from its document alone; None when
+        this cannot tell (then the whole text is re-parsed)."""
+        from glmlint.parsers import compose
+
+        starts, old = self.stream.starts, self.stream.text
+        i = self.index.get(id(f.workload)) if f.workload is not None else None
+        if i is None:
+            return None
+        k = self.docs[i]
+        begin = starts[k] + 1 if old.startswith("---", starts[k]) else starts[k]  # after its `---`'s first byte
+        end = starts[k + 1] if k + 1 < len(starts) else len(old)  # the next document's `---`
+        # inside the document, its last line break kept (text inserted at its very end ends with one)
+        if any(e.start < begin or e.end > end or (e.end == end < len(old) and not e.text.endswith("\n"))
+               for e in edits):
+            return None
+        first, last = self.docs.index(k), len(self.docs) - self.docs[::-1].index(k)
+        piece = text[starts[k]:end + len(text) - len(old)]
+        if not _plain_stream(piece) or self._rbac_in(k):
+            return None
+        pad = self.stream._pads.get(starts[k])
+        if pad is None:
+            pad = self.stream._pads[starts[k]] = _pad(old[:starts[k]])
+        try:
+            roots = y.compose_all(pad + piece)
+        except y.YamlError:
+            return None
+        if len(roots) != 1 or roots[0] is None or compose.is_compose(roots[0]):
+            return None
+        n = len(starts)
+        try:
+            new = _reparse(self.source, text, check=False, reuse=([None] * k + roots + [None] * (n - k - 1), k))
+        except FixError:
+            return None
+        if new.services or new.roles or new.bindings or new.accounts or \
+                any(not w.node_path or w.node_path[0] != k for w in new.workloads):
+            return None
+        ws = self.source.workloads
+        after = _Parsed(Format.KUBERNETES, [*ws[:first], *new.workloads, *ws[last:]])
+        index = self.index
+        found: list[Any] = [o for o in before if o.workload is None
+                            or not first <= index.get(id(o.workload), -1) < last]
+        found += _seen(new, rules)  # type: ignore[arg-type]
+        try:
+            verify(self.source, after, f, before, found, cache)  # type: ignore[arg-type]
+        except FixError:
+            return False
+        return True
+
+
+ONE_DOCUMENT = True  # `_OneDocument` on (tests turn it off to compare with whole re-parses)
+
+
 def _plain_stream(text: str) -> bool:
     return "\ufeff" not in text and not y._odd_breaks(text) and _STREAM_LEVEL.search(text) is None
 
@@ -450,7 +583,9 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
         if w0 is w1:
             continue  # a batch's view: this workload as before
         n0 = _normed(w0, cache)
-        changed = [f for f in _SNAPSHOT if f not in skip and n0[f] != _norm(getattr(w1, f))]
+        # a value equal as it is, places included, is equal without them (`_norm` reads only its fields)
+        changed = [f for f in _SNAPSHOT if f not in skip and (v := getattr(w1, f)) != getattr(w0, f)
+                   and n0[f] != _norm(v)]
         if changed:
             raise FixError(f"the fix would also change {', '.join(changed)} of {w1.label}")
     if after.format is Format.COMPOSE:
@@ -792,16 +927,32 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
             return False
         return True
 
+    one = _OneDocument.of(source, stream, rules, images)
+
     def alone(f: _Found) -> bool:
         edits = lowered_edits(f)
-        # no edit: the same text, the finding stays
-        return edits is not None and holds(edits, lambda new, got: verify(source, new, f, before, got, cache))
+        if edits is None:
+            return False  # no edit: the same text, the finding stays
+        if one is not None:
+            try:
+                got = one.check(f, edits, apply(source.text, edits), rules, before, cache)
+            except (Conflict, RecursionError):
+                got = None
+            if got is not None:
+                return got
+        return holds(edits, lambda new, got: verify(source, new, f, before, got, cache))
 
     firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
     together: set[int] = set()  # the first findings whose fix verified in a batch
+    # where one document's re-parse judges a fix (`_OneDocument`), the members of a batch spread over
+    # documents may each cost less alone than the batch, which composes and checks every document from
+    # the first it edits; a batch's outcome is each member's alone (`_verify_batch`; `batch=False` gives
+    # the same edits, tests/test_fix_batch.py), so that either way is the same verdict
     for members in _batches(source, docs[1], firsts, lowered_edits) if batch else []:
         if not any(_place(f.result) in places for f in members):
             continue  # no member is wanted
+        if one is not None and one.cheaper_alone(members):
+            continue  # each alone, below
         owned = sorted((e, i) for i, f in enumerate(members) for e in set(lowered_edits(f) or ()))
         if any(a[1] != b[1] and a[0].end >= b[0].start for a, b in zip(owned, owned[1:])):
             continue  # two fixes' edits meet: each alone, below
@@ -888,7 +1039,9 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
             candidates.append((f, ("document", path[0]), path[0]))
     if len(candidates) < 2:
         return []
-    shared = [(ydoc.start(n), ydoc.end(n)) for n in _shared_nodes(ydoc.roots)]
+    # a node is reachable twice only through an alias, which needs an anchor (`&`) and a `*`
+    aliases = "&" in source.text and "*" in source.text
+    shared = [(ydoc.start(n), ydoc.end(n)) for n in _shared_nodes(ydoc.roots)] if aliases else []
     if shared:
         candidates = [c for c in candidates if not any(start <= e.end and e.start <= end for e in lowered(c[0])
                                                        for start, end in shared)]

@@ -32,10 +32,11 @@ def _is_null(node: Node) -> bool:
 class YamlDoc:
     """One YAML file's text and nodes, and the edits that change it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, roots: list[Node] | None = None) -> None:
+        """`roots`: `text`'s documents as `yamlnodes.compose_all` composed them, when at hand."""
         self.doc = TextDoc(text)
         self.text = text
-        self.roots: list[Node] = y.compose_all(text)
+        self.roots: list[Node] = y.compose_all(text) if roots is None else roots
         self._by_loc: dict[Loc, list[Node]] | None = None
         self._parents: dict[int, tuple[Node, Node | int]] | None = None
         self._style: tuple[int, int | None] | None = None

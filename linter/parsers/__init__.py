@@ -47,8 +47,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
     problems); what cannot be read safely is refused all the same. `docs`: the YAML documents of
     `text`, already composed, of which the first `checked` were checked (`_check_yaml`) when the
     file was read before (the fix engine's re-parses reuse the documents an edit leaves alone)."""
+    global composed
+    composed = None
     if hint == "dockerfile":
-        from glmlint.parsers import dockerfile
+        import glmlint.parsers.dockerfile as dockerfile  # (not `from glmlint.parsers import`: see _parse_yaml)
 
         try:
             return dockerfile.parse(display, text, real_path if real_path != "-" else "")
@@ -67,6 +69,13 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked)
+
+
+# The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).
+# The fix engine lowers fixes against the same text's nodes (`fix.engine.text_docs`, on the text
+# object the file was read into) and takes these instead of composing the text again: the Kubernetes
+# parser and the rules never change a node once composed (only the compose parser rewrites its own).
+composed: tuple[str, list[object]] | None = None
 
 
 def _in_helm_chart(real_path: str) -> bool:
@@ -90,8 +99,11 @@ def _template_keys(doc: object) -> bool:
 
 def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: bool = True,
                 docs: list[object] | None = None, checked: int = 0) -> SourceFile | None:
-    from glmlint.parsers import yamlnodes
+    # `import a.b as b`, not `from a import b`: importing a name from a package runs importlib's
+    # `_handle_fromlist` (Python code) at every call, here once per file
+    import glmlint.parsers.yamlnodes as yamlnodes
 
+    fresh = docs is None
     templated = bool(_TEMPLATE.search(text))
     if templated and real_path and _in_helm_chart(real_path):
         raise Skip("skipped: Helm template, render it first (`helm template … | glmlint check -`)")
@@ -104,7 +116,8 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
         raise ParseError(exc.line, f"invalid YAML: {exc}") from None
     if templated and any(_template_keys(d) for d in docs):
         raise Skip("skipped: template (`{{ }}`), render it first")
-    from glmlint.parsers import compose, kubernetes
+    import glmlint.parsers.compose as compose
+    import glmlint.parsers.kubernetes as kubernetes
 
     if any(compose.is_compose(d) for d in docs):
         problems = _check_yaml(display, text, docs[checked:], duplicates=duplicates)
@@ -113,6 +126,9 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
         problems = _check_yaml(display, text, docs[checked:], skip=lambda d: kubernetes.is_kubernetes(d)
                                and not kubernetes.may_run(d), duplicates=duplicates)
         source = kubernetes.parse(display, text, docs)
+        if fresh:
+            global composed
+            composed = (text, docs)
     else:
         from glmlint.parsers import dockerrun
 
@@ -132,7 +148,7 @@ def _check_yaml(display: str, text: str, docs: list[object],
     manifest; the file is still checked with the last value (what a lenient loader
     applies), so that no finding hides behind the error.
     """
-    from glmlint.parsers import yamlnodes
+    import glmlint.parsers.yamlnodes as yamlnodes
 
     problems: list[Problem] = []
     # an alias needs an anchor before it (composing refuses an undefined one): without both `*` and

@@ -12,7 +12,8 @@ read for `extends` is interpolated with the same variables (Compose reads it wit
 the project's environment, not a `.env` beside it). Shell strings (`command`,
 `entrypoint`, `healthcheck`) are left to the shell parser; a short-syntax port
 is read interpolated while its text is kept as written (`Port.spec`) for a fix. A service with neither `image`, `build` nor `extends` is a fragment of an
-override file: explicit settings are checked, absent ones are not. Which key holds which field is
+override file: explicit settings are checked, absent ones are not; so is every service of such a file
+(`-f compose.yaml -f compose.prod.yaml`) that the project file beside it defines. Which key holds which field is
 `glmlint.fields.COMPOSE`, the table the fixer reads too.
 """
 from __future__ import annotations
@@ -96,6 +97,26 @@ def default_pair(real_path: str) -> tuple[str, str] | None:
     return base, override
 
 
+def _fragment_of(real_path: str, docs: list[Any]) -> str | None:
+    """The project's base file (`compose.yaml` beside it) when this file is an override merged over
+    it with `-f` (`docker compose -f compose.yaml -f compose.prod.yaml`): a file with another name
+    with a service that cannot run on its own (neither `image`, `build` nor `extends`: Compose
+    refuses it), so the file is never a project by itself. Its services the base defines are
+    judged merged there (as the default override's are); None otherwise."""
+    if not real_path or real_path == "-" or not docs:
+        return None
+    name = os.path.basename(real_path)
+    if name in DEFAULT_FILES or name in OVERRIDE_FILES:
+        return None
+    services = y.get(docs[0], "services")
+    if not y.is_map(services) or not any(
+            y.is_map(node) and all(y.get(node, k) is None for k in ("image", "build", "extends"))
+            for _name, (_k, node) in y.entries(services).items()):
+        return None
+    base = _first_file(os.path.dirname(os.path.abspath(real_path)), DEFAULT_FILES)
+    return base if base is not None and base != os.path.abspath(real_path) else None
+
+
 def dotenv(real_path: str) -> dict[str, str]:
     """The variables of the `.env` file in the compose file's directory (Compose's project directory)."""
     if not real_path or real_path == "-":
@@ -144,6 +165,10 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         overrides = _override_views(pair[1], files)
     elif pair is not None:
         in_base = _service_names(pair[0])
+    else:
+        base = _fragment_of(real_path, docs)
+        if base is not None:
+            in_base = _service_names(base)
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):

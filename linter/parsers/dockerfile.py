@@ -24,7 +24,7 @@ from functools import lru_cache
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
-from glmlint.shell import SHELLS, file_writes, from_argv, parse_script, privilege_drop, shifted
+from glmlint.shell import SHELLS, file_writes, from_argv, output_of, parse_script, privilege_drop, shifted
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -62,6 +62,24 @@ class Instruction:
         return Loc(line + 1, col + offset + 1)
 
 
+@dataclass(frozen=True)
+class _Written:
+    """A file the build writes whose text is known: a script the ENTRYPOINT/CMD may start."""
+
+    text: str
+    locate: Callable[[int, int], Loc]  # (row, column) in `text` -> where it is written
+    shown: str = ""  # "": located in the Dockerfile itself; else the image path (no exact place)
+
+    def then(self, more: _Written) -> _Written:
+        """This text with `more` appended (`echo ... >> /start.sh`)."""
+        rows = self.text.count("\n")
+        first, second = self.locate, more.locate
+
+        def locate(row: int, col: int) -> Loc:
+            return first(row, col) if row < rows else second(row - rows, col)
+        return _Written(self.text + more.text, locate, self.shown or more.shown)
+
+
 @dataclass
 class Stage:
     name: str | None
@@ -90,8 +108,9 @@ class Stage:
     # what `COPY`/`ADD` put where from the build context, in order (inherited through `FROM <stage>`):
     # (destination as an absolute path, source as written, several sources)
     copies: list[tuple[str, str, bool]] = field(default_factory=list)
-    # files a `COPY <<EOF /start.sh` writes: image path -> (body, its first line, 0-based)
-    scripts: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # scripts the build writes (`COPY <<EOF /start.sh`, `RUN cat <<'EOF' > /start.sh`,
+    # `RUN echo '...' > /start.sh`): image path -> its text and where each character is written
+    scripts: dict[str, _Written] = field(default_factory=dict)
 
 
 def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
@@ -239,10 +258,10 @@ def instruction_lines(text: str) -> list[tuple[str, int, int]]:
     is skipped. Inside one, every other line (an empty one too) belongs to the instruction. An
     instruction goes on while its line ends with the continuation character (blanks after it
     allowed); one still going on at the end of the text is dropped."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
+    lines = text.split("\n")  # each line without its newline; every one but the last had one
+    ends = len(lines) - 1  # the last (text after the last newline): has none
+    if not lines[-1]:
+        lines.pop()
     escape = "\\"
     directives = True
     out: list[tuple[str, int, int]] = []
@@ -262,7 +281,8 @@ def instruction_lines(text: str) -> list[tuple[str, int, int]]:
             continue
         if first < 0:
             words = bare.split(None, 1)
-            if not words or len(words[0]) == len(bare):  # no keyword, or nothing (not even a newline) after it
+            # no keyword, or nothing (not even a newline) after it
+            if not words or (n == ends and len(words[0]) == len(bare)):
                 continue
             keyword, first = words[0].upper(), n
         if not line.rstrip().endswith(escape):
@@ -358,6 +378,12 @@ def _arguments(lines: list[str], start: int, end: int, escape: str) -> tuple[str
     m = _KEYWORD.match(first)
     offset = m.end() if m else len(first)
     rows: list[tuple[int, int]] = [(start, offset)]
+    if start == end:  # one line (most instructions): the loop below, unrolled
+        part = first[offset:]
+        body = part.rstrip()
+        if body.endswith(escape):
+            return body[:-1] + "\\", rows, body[:-1].strip()
+        return part, rows, part.strip()
     joined: list[str] = []
     shell: list[str] = []
     for n in range(start, end + 1):
@@ -486,12 +512,17 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             commands = _run_commands(inst, shell)
             stage.steps.extend(commands)
             stage.files.extend(file_writes(commands))
+            _scripts_written(stage, inst, commands, shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
         if inst.name in ("COPY", "ADD"):
             stage.modes.extend(_chmod(inst, scope))
             if not inst.heredocs:
-                stage.copies.extend(_copies(inst, scope, stage.workdir))
+                copied = _copies(inst, scope, stage.workdir)
+                stage.copies.extend(copied)
+                for dest, src, _several in copied:  # a file copied over a script written before
+                    stage.scripts.pop(dest.rstrip("/"), None)
+                    stage.scripts.pop(posixpath.join(dest, posixpath.basename(src.rstrip("/"))), None)
         elif inst.name == "WORKDIR":
             stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, substitute(inst.args.strip(), scope)))
         if inst.name in ("COPY", "ADD") and inst.heredocs:
@@ -502,7 +533,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
                         and f'<<-"{word}"' not in inst.source:  # `<<-` strips tabs: columns would move
                     written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
-                    stage.scripts[written] = (body, first)
+                    stage.scripts[written] = _Written(body, _body_rows(first))
         elif inst.name in ("COPY", "ADD") and context is not None:
             stage.files.extend(_copied(inst, scope, context))
         elif inst.name == "CMD":
@@ -574,7 +605,9 @@ def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
 class _Script:
     """An entrypoint script the image copies from the build context, as it is on disk."""
 
-    shown: str  # its path as the `COPY` names it (in the build context); "" for a `COPY <<EOF` here
+    # its path as the `COPY` names it (in the build context), or in the image for a script a `RUN`
+    # writes with no exact place in the Dockerfile (`printf` with arguments); "" when located here
+    shown: str
     commands: list[Command]  # its commands, located in it (`Loc.file`)
     holder: Word  # the word of the ENTRYPOINT/CMD that names it
     arguments: list[Command]  # what it then runs of its arguments (`exec "$@"`: the CMD), located here
@@ -585,11 +618,20 @@ def _entry_script(final: Stage, process: list[Command], context: ContextReader |
     (`COPY docker-entrypoint.sh /usr/local/bin/` + `ENTRYPOINT ["docker-entrypoint.sh"]`, found
     through `WORKDIR`, the default `PATH`, directory copies and globs) and a POSIX shell runs it,
     read from disk as `CONTEXT_FILES` are; None otherwise."""
-    if context is None or not process:
+    if not process:
         return None
-    head = process[0]
-    words = list(head.argv)
-    if head.name in SHELLS:  # `bash /entrypoint.sh`: the script is its first operand
+    for cmd in process:  # the first one that starts a script: through `tini --`, a shell-form CMD
+        script = _started_script(final, cmd, context)
+        if script is not None:
+            return script
+    return None
+
+
+def _started_script(final: Stage, cmd: Command, context: ContextReader | None) -> _Script | None:
+    """The script `cmd` runs, when the image has it: written by the build (`COPY <<EOF`, `RUN cat
+    <<'EOF' > f`, `RUN echo '...' > f`) or copied from the build context (read with `context`)."""
+    words = list(cmd.argv)
+    if cmd.name in SHELLS:  # `bash /entrypoint.sh`: the script is its first operand
         at = next((i for i, w in enumerate(words) if i and not w.text.startswith("-")), len(words))
         dash_c = any(w.text.startswith("-") and not w.text.startswith("--") and "c" in w.text for w in words[1:at])
         words = [] if dash_c else words[at:]  # `sh -c '...'`: a script written in the Dockerfile
@@ -603,13 +645,16 @@ def _entry_script(final: Stage, process: list[Command], context: ContextReader |
     else:
         candidates = [f"{d}/{program}" for d in _PATH]
     for path in candidates:
-        if path in final.scripts:  # `COPY <<EOF /start.sh`: written here, located in this file
-            body, first = final.scripts[path]
-            if _shell_script(body):
-                commands = parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1))
-                arguments = from_argv(tuple(words[1:]), words[1].loc) if (
-                    len(words) > 1 and _runs_arguments(commands)) else []
-                return _Script("", commands, words[0], arguments)
+        written = final.scripts.get(path)
+        if written is not None:  # written by the build: located where it is written
+            if not _shell_script(written.text):
+                return None
+            commands = parse_script(written.text, written.locate)
+            arguments = from_argv(tuple(words[1:]), words[1].loc) if (
+                len(words) > 1 and _runs_arguments(commands)) else []
+            return _Script(written.shown, commands, words[0], arguments)
+        if context is None:
+            continue
         for src in _copied_from(path, final.copies):
             got = context(src)
             if isinstance(got, tuple) and _shell_script(got[1]):
@@ -949,6 +994,150 @@ def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
     for word, body, _first in inst.heredocs:
         script += "\n" + body + word
     return parse_script(script, locate)
+
+
+# -- scripts a RUN writes --------------------------------------------------------------
+#
+# `RUN cat <<'EOF' > /start.sh` and `RUN echo '#!/bin/sh\njupyter lab ...' > /start.sh` write the
+# script the ENTRYPOINT/CMD then starts. Its text is what the shell writes: a heredoc's body (when
+# the build's shell leaves it alone: a quoted delimiter, or nothing to expand), `echo`/`printf`
+# output (`glmlint.shell.output_of`). Each character is located where it is written in the
+# Dockerfile when that place is exact (a heredoc's line; one single-quoted word on one line), so a
+# finding there is reported (and fixed) there; otherwise the script is located in itself, by its
+# image path (a finding is reported at the `FROM`, naming `/start.sh:LINE`).
+
+_BASH_ECHO = ("bash", "zsh")  # their `echo` writes `\n` as is unless given `-e` (dash's interprets it)
+
+
+def _body_rows(first: int) -> Callable[[int, int], Loc]:
+    """Locations in a heredoc body whose first line is `first` (0-based) in the Dockerfile."""
+    return lambda row, col: Loc(first + row + 1, col + 1)
+
+
+def _scripts_written(stage: Stage, inst: Instruction, commands: list[Command], shell: list[str],
+                     scope: dict[str, str]) -> None:
+    """Record in `stage.scripts` the files `commands` (one RUN's) write whose text is known."""
+    for cmd in commands:
+        name = cmd.name
+        if name not in ("echo", "printf", "cat", "tee"):
+            continue
+        if name == "tee":
+            if cmd.stdin is None:
+                continue
+            append = any(w.text in ("-a", "--append") for w in cmd.args)
+            targets = [(w, append) for w in cmd.args if not w.text.startswith("-")]
+        else:
+            targets = [(r.target, r.op.endswith(">>")) for r in cmd.redirects if r.op in (">", ">|", ">>")]
+        if not targets:
+            continue
+        written = _written_text(stage, inst, cmd, shell)
+        for target, append in targets:
+            if target.dynamic:
+                continue
+            path = posixpath.normpath(posixpath.join(stage.workdir, substitute(target.text, scope)))
+            if written is None:
+                stage.scripts.pop(path, None)  # written with what cannot be known here
+                continue
+            if append and path in stage.scripts:
+                written = stage.scripts[path].then(written)
+            # no exact place in the Dockerfile for some of it: the script is located in itself
+            stage.scripts[path] = _Written(written.text, _in_image(path), path) if written.shown else written
+
+
+def _in_image(path: str) -> Callable[[int, int], Loc]:
+    return lambda row, col: Loc(row + 1, col + 1, path)
+
+
+def _written_text(stage: Stage, inst: Instruction, cmd: Command, shell: list[str]) -> _Written | None:
+    """What `cmd` (echo, printf, cat or tee with a heredoc) writes, located; None when unknown."""
+    if cmd.name in ("cat", "tee"):
+        body = cmd.stdin
+        if body is None or (cmd.name == "cat" and any(not w.text.startswith("-") for w in cmd.args)):
+            return None
+        for word, text, first in inst.heredocs:
+            if text != body:
+                continue
+            quoted = re.search(r"<<-?[ \t]*(['\"])" + re.escape(word) + r"\1|<<-?[ \t]*\\" + re.escape(word), inst.source)
+            if not quoted and any(c in body for c in "$`\\"):
+                return None  # the build's shell expands it: `exec "$@"` is written as `exec ""`
+            if re.search(r"<<-", inst.source):
+                return _Written(body, _in_image(""), "-")  # tabs stripped: no exact column
+            return _Written(body, _body_rows(first))
+        return _Written(body, _in_image(""), "-")  # a heredoc inside a `RUN <<EOF` script
+    text = output_of(cmd)
+    if text is None:
+        return None
+    args = [w.text for w in cmd.args]
+    if cmd.name == "echo":
+        flags = []
+        while args and re.fullmatch(r"-[neE]+", args[0]):
+            flags.append(args.pop(0))
+        interprets = any("e" in f for f in flags) and not any("E" in f for f in flags)
+        root = stage
+        while root.parent is not None:
+            root = root.parent
+        base = root.base.lower()
+        if not interprets and (shell[0].rsplit("/", 1)[-1] in _BASH_ECHO or "alpine" in base) \
+                and any("\\" in a for a in args):
+            return None  # bash's and busybox's echo write `\n` as is: not the script it looks like
+    exact = _echo_places(inst, cmd)
+    if exact is not None and exact.text == text:
+        return exact
+    return _Written(text, _in_image(""), "-")
+
+
+def _raw_char(inst: Instruction, at: Loc) -> str:
+    """The character written at `at` in the instruction (its shell source), "" when not in it."""
+    rows = inst.source.split("\n")
+    for k, (line, offset) in enumerate(inst.rows):
+        if line + 1 == at.line and k < len(rows):
+            i = at.col - 1 - offset
+            return rows[k][i] if 0 <= i < len(rows[k]) else ""
+    return ""
+
+
+def _echo_places(inst: Instruction, cmd: Command) -> _Written | None:
+    """What `echo '...'`/`printf '...'` writes, each character located where it is written, when that is
+    one quoted word on one line, as written (its `\n`, `\t` read as dash's echo and printf read them)."""
+    args = list(cmd.args)
+    newline = cmd.name == "echo"
+    while cmd.name == "echo" and args and re.fullmatch(r"-[neE]+", args[0].text):
+        newline = newline and "n" not in args[0].text
+        args = args[1:]
+    if len(args) != 1 or (cmd.name == "printf" and "%" in args[0].text):
+        return None
+    word = args[0]
+    start = word.start
+    quote = _raw_char(inst, word.loc)
+    if start is None or "\n" in word.text or not (
+            quote == "'" or (quote == '"' and not any(c in word.text for c in '$`\\"'))):
+        return None  # double quotes: literal only without `$`, backquotes, backslashes
+    t = word.text
+    if any(_raw_char(inst, Loc(start.line, start.col + i)) != t[i] for i in (0, len(t) - 1) if t):
+        return None
+    chars: list[str] = []
+    places: list[int] = []
+    i = 0
+    while i < len(t):
+        if t.startswith(("\\n", "\\t"), i):
+            chars.append("\n" if t[i + 1] == "n" else "\t")
+            places.append(i)
+            i += 2
+        else:
+            chars.append(t[i])
+            places.append(i)
+            i += 1
+    if newline:
+        chars.append("\n")
+        places.append(len(t))
+    text = "".join(chars)
+    starts = [0] + [k + 1 for k, c in enumerate(text) if c == "\n"]
+    line, col = start.line, start.col
+
+    def locate(row: int, c: int) -> Loc:
+        k = (starts[row] if row < len(starts) else len(text)) + c
+        return Loc(line, col + (places[k] if k < len(places) else len(t)))
+    return _Written(text, locate)
 
 
 # -- the same script, parsed once ------------------------------------------------------

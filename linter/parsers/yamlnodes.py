@@ -55,7 +55,7 @@ def _loader_class() -> Any:
     fresh `Tag` per node (a third of the compose time on a real tree). Returning
     the shared default `Tag` gives the same tags for half the cost.
     """
-    global _LOADER, _STR_TAG, _NODES
+    global _LOADER, _STR_TAG, _NODES, _RESOLVE
     if _LOADER is None:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
         from ruamel.yaml.resolver import BaseResolver
@@ -65,12 +65,23 @@ def _loader_class() -> Any:
             from ruamel.yaml.cyaml import CBaseLoader as Base
         except ImportError:  # pragma: no cover - C extension missing
             from ruamel.yaml.loader import BaseLoader as Base  # type: ignore[assignment]
-        ours = _node_classes(Tag)
+        ours = _node_classes(Tag, (BaseResolver.DEFAULT_SCALAR_TAG, BaseResolver.DEFAULT_SEQUENCE_TAG,
+                                   BaseResolver.DEFAULT_MAPPING_TAG))
         defaults = {ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG, SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
                     MappingNode: BaseResolver.DEFAULT_MAPPING_TAG}
         defaults.update({mine: defaults[theirs] for theirs, mine in zip((ScalarNode, SequenceNode, MappingNode), ours)})
 
+        parser = next((c for c in Base.__mro__ if c.__name__ == "CParser"), None)
+
         class Loader(Base):  # type: ignore[misc, valid-type]
+            if parser is not None:
+                def __init__(self, stream: Any) -> None:
+                    # the parser and composer only: `CBaseLoader.__init__` also sets up a constructor
+                    # and a resolver (two Python `__init__`s per file) that composing never reads
+                    # (`resolve`, `descend_resolver`, `ascend_resolver` are below)
+                    parser.__init__(self, stream)
+                    self._parser = self._composer = self
+
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
                 return defaults[kind]
 
@@ -81,18 +92,29 @@ def _loader_class() -> Any:
             ascend_resolver = staticmethod(tuple)  # ()
 
         _LOADER, _STR_TAG = Loader, BaseResolver.DEFAULT_SCALAR_TAG
-        parser = next((c for c in Base.__mro__ if c.__name__ == "CParser"), None)
         module = sys.modules.get(parser.__module__) if parser is not None else None
         if module is not None and all(getattr(module, n, None) is c for n, c in
                                       zip(_NODE_NAMES, (ScalarNode, SequenceNode, MappingNode))):
             _NODES = (module, (ScalarNode, SequenceNode, MappingNode), ours)
+
+            # With our node classes in place, the composer's `self.resolve(kind, value, implicit)`
+            # (once per node) need not be a Python call: `slice` is a C callable that takes the same
+            # three arguments, and our nodes read a slice as "the default tag of my kind" (`_node_classes`).
+            # (a compose with ruamel's classes, `_NODES` unset, gives its loader `_RESOLVE` back)
+            class FastLoader(Loader):  # type: ignore[misc, valid-type]
+                resolve = staticmethod(slice)
+
+            _LOADER, _RESOLVE = FastLoader, lambda kind, value, implicit: defaults[kind]
     return _LOADER
+
+
+_RESOLVE: Any = None  # the resolver `_loader_class`'s fast loader replaces
 
 
 _NODE_NAMES = ("ScalarNode", "SequenceNode", "MappingNode")
 
 
-def _node_classes(tag_type: type) -> tuple[type, type, type]:
+def _node_classes(tag_type: type, default_tags: tuple[Any, Any, Any]) -> tuple[type, type, type]:
     """Nodes as libyaml's composer builds them, for less: ruamel's `Node` classes run two Python
     `__init__`s per node (a sixth of the compose time on a real tree). Same attributes and values:
     `id`, `ctag` (a `Tag`), `tag`, `value`, `start_mark`, `end_mark`, `style` / `flow_style`,
@@ -107,6 +129,8 @@ def _node_classes(tag_type: type) -> tuple[type, type, type]:
         def tag(self) -> str | None:
             return None if self.ctag is None else str(self.ctag)
 
+    scalar_tag, seq_tag, map_tag = default_tags
+
     class ScalarNode(Node):
         __slots__ = ("style",)
         id = "scalar"
@@ -114,7 +138,9 @@ def _node_classes(tag_type: type) -> tuple[type, type, type]:
 
         def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
                      style: Any = None) -> None:
-            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            # a `slice`: the fast loader's resolved default tag (`_loader_class`)
+            self.ctag = scalar_tag if tag.__class__ is slice else tag if isinstance(tag, tag_type) \
+                else tag_type(suffix=tag)
             self.value = value
             self.start_mark = start_mark
             self.end_mark = end_mark
@@ -126,7 +152,8 @@ def _node_classes(tag_type: type) -> tuple[type, type, type]:
 
         def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
                      flow_style: Any = None) -> None:
-            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.ctag = seq_tag if tag.__class__ is slice else tag if isinstance(tag, tag_type) \
+                else tag_type(suffix=tag)
             self.value = value
             self.start_mark = start_mark
             self.end_mark = end_mark
@@ -140,7 +167,8 @@ def _node_classes(tag_type: type) -> tuple[type, type, type]:
 
         def __init__(self, tag: Any, value: Any, start_mark: Any = None, end_mark: Any = None,
                      flow_style: Any = None) -> None:
-            self.ctag = tag if isinstance(tag, tag_type) else tag_type(suffix=tag)
+            self.ctag = map_tag if tag.__class__ is slice else tag if isinstance(tag, tag_type) \
+                else tag_type(suffix=tag)
             self.value = value
             self.start_mark = start_mark
             self.end_mark = end_mark
@@ -178,6 +206,8 @@ def _compose_c(text: str) -> list[Node]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     loader = _loader_class()(text)
+    if _NODES is None and _RESOLVE is not None:
+        loader.resolve = _RESOLVE  # ruamel's node classes (`_loader_class`)
     docs: list[Node] = []
     if _NODES is not None:  # our node classes, for this compose only
         module, theirs, ours = _NODES
@@ -617,9 +647,10 @@ def _typed(text: str, kind: str | None) -> Any:
 
 def text(node: Node) -> str | None:
     """A scalar as the string a program would read (ints and bools as written)."""
-    if not is_scalar(node):
+    if node is None or node.id != "scalar":
         return None
-    return str(node.value)
+    value = node.value
+    return value if value.__class__ is str else str(value)
 
 
 def walk_maps(node: Node, limit: int = 100_000, max_depth: int = 64
