@@ -410,3 +410,8 @@ def link_pods(src: SourceFile, cluster: _Cluster | None) -> None:
     """`link_cluster` for one file, with a cluster already made (`cluster_of`, `part_of`)."""
     if cluster is not None and src.pods:
         src.pods[:] = [_link_pod(pod, src.path, cluster) for pod in src.pods]
+
+
+def linked_pods(pods: list[PodIdentity], path: str, cluster: _Cluster | None) -> list[PodIdentity]:
+    """`pods` (of `path`) as `link_cluster` links them, with a cluster already made (`cluster_of`)."""
+    return pods if cluster is None else [_link_pod(pod, path, cluster) for pod in pods]

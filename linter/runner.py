@@ -707,20 +707,18 @@ def _frozen(pods: list[Any]) -> bytes:
 
 def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | None:
     """In a worker, once every file is in: a Kubernetes file whose pods a Service of another file
-    selects, read again and checked linked: its pods linked with `cluster` (what of the scan's
-    bindings, roles and ServiceAccounts they link to, `link.part_of`), its workloads exposed by
+    selects, read again and checked linked: its pods as the parent linked them (`pods`), its workloads exposed by
     `others` (those Services, stamped with their file), every rule run (`exposed`; else only the
     scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had."""
-    from glmlint.link import link_pods
     from glmlint.parsers.kubernetes import expose
 
     state = _WORKER
     assert state is not None
-    cand, exposed, others, cluster = task
+    cand, exposed, others, pods = task
     full = read_source(cand, state.max_bytes)
-    if not isinstance(full, SourceFile):
+    if not isinstance(full, SourceFile) or len(full.pods) != len(pods):
         return None
-    link_pods(full, cluster)
+    full.pods[:] = pods
     if exposed:
         full.workloads = [expose(w, others) for w in full.workloads]
     results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
@@ -948,7 +946,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
     their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
     fixes, one of each; the linked IR is not kept."""
-    from glmlint.link import cluster_of, exposures, image_key, link_pods, links, part_of, stamp, wanted
+    import pickle
+
+    from glmlint.link import cluster_of, exposures, image_key, link_pods, linked_pods, links, stamp, wanted
 
     rules = report.rules
     entries = [checked[id(s)] for s in report.sources]
@@ -961,9 +961,14 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
         if keys is not None and cluster is not None and i not in recheck and any(
                 links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
             relink.add(i)
-    # the files a Service of another file exposes: checked again by the workers, linked
-    again = {i: {p.service_account.value for p in report.sources[i].pods} if entries[i][1][4] is None
-             else {name for name, _ns in entries[i][1][4][2]} for i in recheck}  # type: ignore[index]
+    # the files a Service of another file exposes: checked again by the workers, with their pods as
+    # linked here (their grants name only the bindings and roles they link to: not the cluster)
+    again: dict[int, list[Any]] = {}
+    for i in recheck:
+        tentative = entries[i][1][4]
+        pods = (pickle.loads(tentative[3]) if tentative is not None and tentative[3] is not None
+                else list(report.sources[i].pods))
+        again[i] = linked_pods(pods, report.sources[i].path, cluster)
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
     if again:
         # as `link_services` exposes them: every Service of another file, stamped with its file (those
@@ -974,7 +979,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             src = report.sources[i]
             others = [e for path, e in stamped
                       if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
-            tasks.append((entries[i][0], True, others, part_of(cluster, again[i])))
+            tasks.append((entries[i][0], True, others, again[i]))
         later = zip(sorted(again), rounds.exposed(tasks))
     if fixes is None:
         # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
@@ -997,8 +1002,6 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             continue
         lean_pods = i in relink and tentative[3] is not None  # type: ignore[index]
         if lean_pods:
-            import pickle
-
             source.pods = pickle.loads(tentative[3])  # type: ignore[index]
         link_pods(source, cluster)  # the pods a file kept (a rendered chart or overlay; all but a lean scan)
         if tentative is not None and i not in relink:  # what the scan-wide rules found in its worker stands
