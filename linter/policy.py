@@ -353,6 +353,10 @@ class Early:
         # what was counted for each file whose findings may be worked out again at the end of the scan
         # (pods a Service of another file may select: `runner._finish_pooled` checks those again)
         self._counted: dict[str, tuple[int, dict[str, int]]] = {}
+        # the keys of `fates` set by the findings of each file that may be forgotten (as `_counted`: a
+        # file with pods), so that `forget` does not go through all of them once per file checked
+        # again (that was quadratic in the tree)
+        self._fated: dict[str, list[tuple[str, int, int, str]]] = {}
 
     def judge(self, source: SourceFile, results: list[Result]) -> list[Result]:
         """The findings of `source` (all in it, none with a cause) that the project reports."""
@@ -365,11 +369,14 @@ class Early:
         place.sups[source.path] = sups
         kept: list[Result] = []
         fates = self.fates
+        fated = self._fated if source.pod_labels else None
         suppressed, contexts = report.suppressed, dict(report.out_of_context)
         for r in results:
             key = (r.path, r.line, r.col, r.code)
             if not _wanted(r, config):
                 fates[key] = place.silenced(r)
+                if fated is not None:
+                    fated.setdefault(key[0], []).append(key)
                 continue
             hit = next(((s, sel) for s in sups if (sel := s.covers(r.line, r.rule)) is not None), None)
             if hit is not None:
@@ -386,6 +393,9 @@ class Early:
             else:
                 fates.pop(key, None)  # reported: the last finding at a place decides its fate, as in `apply`
                 kept.append(r)
+                continue
+            if fated is not None:
+                fated.setdefault(key[0], []).append(key)
         if any(s.used for s in sups):
             used = self.used.setdefault(source.path, [set() for _ in sups])
             for mine, s in zip(used, sups):
@@ -411,5 +421,5 @@ class Early:
             else:
                 del self.report.out_of_context[ctx]
         self.used.pop(path, None)
-        for key in [key for key in self.fates if key[0] == path]:
-            del self.fates[key]
+        for key in self._fated.pop(path, ()):
+            self.fates.pop(key, None)
