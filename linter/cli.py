@@ -60,8 +60,8 @@ def _exit_now(done: SystemExit) -> None:
 
     Tearing down the modules and objects of a run (and, after `gc.freeze`, collecting none of
     them) is ~3 ms of CPU of a one-file check (issue 12), for nothing a finished command needs. What
-    an ordinary exit does that matters is still done: the `atexit` functions run (the kept code of
-    `glmlint.compiled`, pool finalizers) and both streams are flushed. Returns (and the caller exits
+    an ordinary exit does that matters is still done: the `atexit` functions run (pool
+    finalizers) and both streams are flushed. Returns (and the caller exits
     as usual) when anything could differ: a status that is not an integer (printed by the
     interpreter), a thread still running (joined at a normal exit), a stream that will not flush."""
     import os
