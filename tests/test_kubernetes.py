@@ -633,3 +633,22 @@ def test_spark_role_template_is_the_pod_and_the_role_writes_over_its_spark_conta
 def test_spark_2_ignores_a_role_template():
     ws = k8s(_SPARK_TEMPLATE.replace("{version}", "2.4.8"))
     assert sorted(w.name for w in ws) == ["proxy", "spark-kubernetes-driver"]
+
+
+def test_nimservice_image_user_and_operator_service():
+    (w,) = k8s("""\
+        apiVersion: apps.nvidia.com/v1alpha1
+        kind: NIMService
+        metadata: {name: llm, namespace: nim}
+        spec:
+          image: {repository: nvcr.io/nim/meta/llama-3.1-8b-instruct, tag: "1.3.3"}
+          authSecret: ngc-api-secret
+          expose:
+            service: {type: LoadBalancer, port: 9000}
+        """)
+    assert w.name == "llm-ctr" and w.partial
+    assert [p.name for p in w.pulls] == ["nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3"]
+    # the operator's default `userID`: 1000
+    assert w.runs_as_root() is False and w.user.value.raw == "1000" and not w.user.explicit
+    (svc,) = w.exposed_by
+    assert (svc.kind, svc.name, [p.target for p in svc.ports], svc.loc.line) == ("LoadBalancer", "llm", ["9000"], 8)

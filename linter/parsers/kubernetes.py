@@ -18,7 +18,8 @@ are its pod's containers (`stepTemplate` their defaults; a step's `script` runs 
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
 once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts; with a pod
 `template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role. An NVIDIA
-NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args). A KubeRay head pod with in-tree autoscaling also runs the operator's
+NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
+`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
@@ -136,7 +137,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             else:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
-                source.workloads.extend(_kuberay(obj, obj_path, found, source.pods, known))
+                source.workloads.extend(_nim_expose(obj, _kuberay(obj, obj_path, found, source.pods, known)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -577,6 +578,9 @@ class _Spec:
     # a SparkApplication role written with a pod `template`: the role's mapping (node, path), the index
     # in the pod's `containers` of the Spark container it writes over, and that container's name
     role: tuple[Any, Path, int, str] | None = None
+    # the user an operator runs the container as when the pod spec names none: (the node that sets it or
+    # None, its path, the default), an NVIDIA NIMService's `userID` (default 1000)
+    run_as: tuple[Any, Path, str] | None = None
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -751,12 +755,16 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
     return out
 
 
-# NVIDIA NIM operator (NVIDIA/k8s-nim-operator api/apps/v1alpha1 `NIMServiceSpec`): a NIMService's `spec`
-# describes the NIM container of the Deployment the operator renders, named `<name>-ctr`
-# (`GetContainerName`): its `command`, `args`, `env`; its image is `image.repository`:`image.tag`, its
-# user `userID` (default 1000) and the rest of its pod the operator's: a fragment, whose written env and
-# start words are judged
+# NVIDIA NIM operator (NVIDIA/k8s-nim-operator api/apps/v1alpha1 `NIMServiceSpec`, commit f63f74d): a
+# NIMService's `spec` describes the NIM container of the Deployment the operator renders, named
+# `<name>-ctr` (`GetContainerName`): its `command`, `args`, `env`; its image is
+# `image.repository`:`image.tag` (`GetImage`); the pod's `securityContext.runAsUser` is `userID`, 1000
+# when unset (`GetUserID`, manifests/deployment.yaml); the rest of its pod is the operator's: a fragment,
+# whose written user, env, image and start words are judged. `expose.service` is the Service the
+# operator creates for it (manifests/service.yaml): of `type` (default ClusterIP), on `port` (default
+# 8000), which is the container's port too (`NIM_SERVER_PORT`, `GetStandardEnv`).
 _NIM_API = "apps.nvidia.com/"
+_NIM_PORT = "8000"
 
 
 def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
@@ -765,8 +773,27 @@ def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
         return []
     name = y.text(y.get(obj, "metadata", "name")) or "?"
     full = (*path, "spec")
+    user = y.get(node, "userID")
     return [_Spec(node, full, None, (None, (*full, "securityContext")), (SELF,), None,
-                  names=((SELF, f"{name}-ctr"),))]
+                  names=((SELF, f"{name}-ctr"),), image=y.get(node, "image"),
+                  run_as=(user if y.is_scalar(user) and y.scalar(user) is not None else None, (*full, "userID"), "1000"))]
+
+
+def _nim_expose(obj: Any, workloads: list[Workload]) -> list[Workload]:
+    """A NIMService's containers with the Service the operator creates for them, when its type reaches outside."""
+    if (y.text(y.get(obj, "kind")) != "NIMService" or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API)
+            or not workloads):
+        return workloads
+    service = y.get(obj, "spec", "expose", "service")
+    node = y.get(service, "type")
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return workloads
+    port = y.text(y.get(service, "port")) or _NIM_PORT
+    name = y.text(y.get(service, "name")) or y.text(y.get(obj, "metadata", "name")) or "?"
+    found = Exposure(kind, name, _namespace(obj), (), (ServicePort(port, port, y.loc(node)),), y.loc(node),
+                     operator="the NIM Operator")
+    return [records.replace(w, exposed_by=(*w.exposed_by, found)) for w in workloads]
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
@@ -1133,6 +1160,7 @@ class _Pod:
         self.knative = found.knative
         self.image = found.image
         self.role = found.role
+        self.run_as = found.run_as
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -1321,6 +1349,10 @@ class _Pod:
             win_user = self.read(c, cpath, _USER.windows, defaults, patched)  # type: ignore[arg-type]
             if win_user is not None and win_user.value.raw:
                 kwargs["user"] = win_user
+        if "user" not in kwargs and self.run_as is not None:  # the operator's (a NIMService's `userID`)
+            node, user_path, default = self.run_as
+            kwargs["user"] = (Setting(User.parse(str(y.scalar(node))), y.loc(node), path=user_path) if node is not None
+                              else Setting(User.parse(default), anchor, explicit=False, path=user_path))
         user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
         non_root = kwargs.pop("run_as_non_root", None) or Setting(False, anchor, explicit=False,
                                                                   path=(*cpath, *_NON_ROOT.keys))
@@ -1341,7 +1373,13 @@ class _Pod:
         if spark and self.role is not None:
             # Spark's configuration names the image (the role's, else the application's), not the template
             pulled = image = y.get(self.role[0], *_IMAGE.keys) or self.image
-        if pulled is not None and y.is_scalar(pulled) and y.text(pulled):
+        if y.is_map(pulled) and y.is_scalar(y.get(pulled, "repository")) and y.text(y.get(pulled, "repository")):
+            # a NIMService's `image: {repository, tag}`, pulled as `repository:tag`
+            repository, tag = y.get(pulled, "repository"), y.text(y.get(pulled, "tag"))
+            ref = f"{y.text(repository)}:{tag}" if tag else y.text(repository) or ""
+            image = repository
+            kwargs["pulls"] = (ImageRef(ref, y.loc(repository), f"{role} `{name}` ({owner})", resolved="$" not in ref),)
+        elif pulled is not None and y.is_scalar(pulled) and y.text(pulled):
             image = pulled
             # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
             # placeholder something else fills in (a kustomize/envsubst step): unknown
