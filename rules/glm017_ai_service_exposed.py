@@ -9,7 +9,7 @@ TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
-master,
+master and Spark Connect, the Kubeflow Pipelines UI and API server,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
@@ -48,7 +48,7 @@ when it listens on all interfaces **and**
   points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
-number: its start command (through `sh -c`, `python -m`, k8s
+number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
 `command`/`args`; a script such as ComfyUI's `main.py` by its path, read from
 the directory the container starts in: the Dockerfile's `WORKDIR`,
 compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
