@@ -5,9 +5,9 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
-Workflows server, JupyterHub,
+TensorFlow Serving, Seldon MLServer, Xinference, Infinity, FastChat, Ray, MLflow, TensorBoard,
+code-server, ComfyUI, InvokeAI, AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Flowise,
+AnythingLLM, Airflow, the Argo Workflows server, JupyterHub,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
@@ -72,7 +72,15 @@ read that may turn it on (LiteLLM's `--config`, whose
 `/qdrant/config` or named by `--config-path`; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`). An image whose repository
 holds several programs is the service only under the tags that run it
-(llama.cpp's `:server*` tags, not `:light` or `:full`).
+(llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
+names the release that runs when authentication changed between releases:
+`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless `FLOWISE_USERNAME`
+and `FLOWISE_PASSWORD`) is judged, `flowiseai/flowise:3.0.4` or `:latest`
+(a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
+`--auth-config`) is, `:v3.*`/`:latest` (a login unless
+`XINFERENCE_AUTH_ADVANCED=false`) is not. A service whose authentication is
+middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
+is not judged.
 Jupyter is GLM005's and sshd GLM006's.
 
 ## Why is this bad?
