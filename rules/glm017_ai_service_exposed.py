@@ -5,11 +5,12 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-TensorFlow Serving, Seldon MLServer, Xinference, Infinity, FastChat, Ray, MLflow, TensorBoard,
-code-server, ComfyUI, InvokeAI, AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Flowise,
-AnythingLLM, Airflow, the Argo Workflows server, JupyterHub, the Dask scheduler and its dashboard, the
-Dagster webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
-master,
+TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
+AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
+Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
+webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
+master and Spark Connect, the Kubeflow Pipelines UI and API server,
+Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
@@ -48,7 +49,7 @@ when it listens on all interfaces **and**
   points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
-number: its start command (through `sh -c`, `python -m`, k8s
+number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
 `command`/`args`; a script such as ComfyUI's `main.py` by its path, read from
 the directory the container starts in: the Dockerfile's `WORKDIR`,
 compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
