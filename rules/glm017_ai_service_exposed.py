@@ -5,12 +5,13 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
+Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
-master and Spark Connect, the Kubeflow Pipelines UI and API server,
-Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
+master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
+Studio,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
@@ -29,7 +30,9 @@ when it listens on all interfaces **and**
   without TLS client certificates (`--tls-ca-file`; its dashboard has no login
   at all), the Dagster webserver, a Prefect server without
   `PREFECT_SERVER_API_AUTH_STRING`, Zeppelin without a `shiro.ini`, a Spark
-  master without `spark.authenticate`, Langflow without
+  master without `spark.authenticate`, Label Studio without
+  `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
+  its organization), Langflow without
   `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
