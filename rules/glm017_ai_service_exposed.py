@@ -5,6 +5,7 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
+Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
@@ -85,7 +86,15 @@ in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
 set `spark.authenticate`). An image whose repository
 holds several programs is the service only under the tags that run it
-(llama.cpp's `:server*` tags, not `:light` or `:full`).
+(llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
+names the release that runs when authentication changed between releases:
+`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless `FLOWISE_USERNAME`
+and `FLOWISE_PASSWORD`) is judged, `flowiseai/flowise:3.0.4` or `:latest`
+(a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
+`--auth-config`) is, `:v3.*`/`:latest` (a login unless
+`XINFERENCE_AUTH_ADVANCED=false`) is not. A service whose authentication is
+middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
+is not judged.
 Jupyter is GLM005's and sshd GLM006's.
 
 ## Why is this bad?
