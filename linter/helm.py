@@ -106,10 +106,20 @@ def chart_root(path: str) -> str | None:
 
 def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()) -> tuple[Rendered, list[str]]:
     """Render the chart at `chart_dir`; the stream and notices (missing dependencies)."""
-    notices = _missing_dependencies(chart_dir)
+    missing = _missing(chart_dir)
+    notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
+               "(run `helm dependency build` to check them too)"] if missing else []
     values = [v for v in options.values]
     values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
-    manifests = render_manifests(chart_dir, values, options.set)
+    try:
+        manifests = render_manifests(chart_dir, values, options.set)
+    except RenderError as exc:
+        if not missing or "charts/" in str(exc):  # `helm template` names them itself
+            raise
+        # a template that includes a dependency's named template (`common.names.fullname`) fails to render
+        # without it: the error says which dependencies are missing
+        raise RenderError(f"{exc} (dependencies not in `charts/`: {', '.join(missing)}; run `helm dependency "
+                          "build`)", exc.path, exc.line) from None
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
@@ -313,7 +323,8 @@ def _documents(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _missing_dependencies(chart_dir: str) -> list[str]:
+def _missing(chart_dir: str) -> list[str]:
+    """The dependencies `Chart.yaml` names (by alias, else name) that `charts/` does not hold."""
     from glmlint.parsers import yamlnodes as y
 
     try:
@@ -332,10 +343,7 @@ def _missing_dependencies(chart_dir: str) -> list[str]:
         if name in present:
             continue
         missing.append(alias or name)
-    if missing:
-        return [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
-                "(run `helm dependency build` to check them too)"]
-    return []
+    return missing
 
 
 def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
@@ -721,7 +729,10 @@ class TemplateOrigin:
                 return inside
         text = lines[t]
         col = _column(text, node) if literal else len(text) - len(text.lstrip()) + 1
-        related = self._values(node, t, lines)
+        # the pass of the `range` around line `t` that wrote line `r`: how often that line was written before
+        # (a line of text once a pass; what an action writes, a run of lines, once a pass)
+        nth = sum(1 for i in range(r) if align[i] == (t, literal) and (literal or i == 0 or align[i - 1] != (t, False)))
+        related = self._values(node, t, lines, nth)
         if not related and literal and node.value is not None:
             related = self._pieces(node, text, tpl.rendered.split("\n")[r], _refs_scope(lines, t))
         if tpl.archive:  # no line of the archive to point at: the message says which template line
@@ -831,35 +842,42 @@ class TemplateOrigin:
                     break
         return tuple(out)
 
-    def _values(self, node: Node, t: int, lines: list[str]) -> tuple[Place, ...]:
-        return self._related(node, _refs(lines, t))
+    def _values(self, node: Node, t: int, lines: list[str], nth: int = 0) -> tuple[Place, ...]:
+        return self._related(node, _refs(lines, t), nth)
 
-    def _related(self, node: Node, refs: list[tuple[Any, ...]]) -> tuple[Place, ...]:
+    def _related(self, node: Node, refs: list[tuple[Any, ...]], nth: int = 0) -> tuple[Place, ...]:
         if not refs or node.path is None:
             return ()
         path = tuple(node.path)
         for ref in refs:
             for k in range(0, len(path) + 1):
                 want = ref + path[len(path) - k:]
-                got = self._find_value(want, node)
+                got = self._find_value(want, node, nth)
                 if got is not None:
                     return (got,)
         return ()
 
-    def _find_value(self, want: tuple[Any, ...], node: Node) -> Place | None:
+    def _find_value(self, want: tuple[Any, ...], node: Node, nth: int = 0) -> Place | None:
+        """The values line of `want` that holds the node's value. Through a `range` (`*` in `want`), the
+        item of the `nth` pass when it holds that value (two items with the same value are each their
+        own line), else the first that does."""
         from glmlint.parsers import yamlnodes as y
+
+        def holds(key_node: Any, value_node: Any) -> bool:
+            if node.value is not None:
+                return y.is_scalar(value_node) and str(value_node.value) == str(node.value)
+            return not y.is_scalar(value_node) or node.is_key
 
         for disk, shown, prefix in self.template.values:
             for doc in self.template.files.docs(disk):
-                for got in _find_all(doc, prefix + want):
-                    key_node, value_node = got
-                    if node.value is not None:
-                        if not y.is_scalar(value_node) or str(value_node.value) != str(node.value):
-                            continue
-                    elif y.is_scalar(value_node) and not node.is_key:
-                        continue
-                    target = key_node if node.is_key and key_node is not None else value_node
-                    return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from", disk)
+                found = list(_find_all(doc, prefix + want))
+                hits = [g for g in found if holds(*g)]
+                if not hits:
+                    continue
+                key_node, value_node = (found[nth] if ANY in want and nth < len(found) and holds(*found[nth])
+                                        else hits[0])
+                target = key_node if node.is_key and key_node is not None else value_node
+                return Place(shown, target.start_mark.line + 1, target.start_mark.column + 1, "value from", disk)
         return None
 
 

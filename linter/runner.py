@@ -278,9 +278,18 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
 def _moved(source: SourceFile, r: Result) -> Result:
     """A finding in a rendered stream, moved to the file a user edits; through a Helm chart, with the
     value its fix replaces (`glmlint.fix.chart`)."""
-    if source.origins.rendered.kind != "helm":
-        return moved(source, r)
     from glmlint.fix import chart
+
+    if source.origins.rendered.kind != "helm":
+        # an overlay's output is its bases, resources and patches put together, which other overlays may
+        # share: the fix is not written into them, and `fix` says so
+        def no_edit(r: Result, place: Any, related: Any) -> Any:
+            return chart.ChartFix(None, f"found in what the Kustomize overlay `{source.path}` builds: glmlint "
+                                        f"does not edit an overlay's files (other overlays may build the same "
+                                        f"base); change `{place.path}:{place.line}` or patch it in the overlay") \
+                if r.fix is not None else None
+
+        return moved(source, r, no_edit)
 
     def value_edit(r: Result, place: Any, related: Any) -> Any:
         new = chart.new_value(r)
@@ -513,11 +522,11 @@ def _gather(report: Report, per_source: PerSource) -> None:
     Only a finding that another file's may repeat is remembered for the whole scan: one moved out
     of a rendered chart or overlay (`rendered_from`), one of a file met twice; the others, which
     are in their own file and keyed by their message, only while their file's are gathered."""
-    seen: set[tuple[str, int, int, str, str]] = set()  # for the whole scan
+    seen: dict[tuple[str, int, int, str, str], int] = {}  # for the whole scan: where in the report
     paths = Counter(s.path for s in report.sources)
     for source, (results, problems) in zip(report.sources, per_source):
         report.problems.extend(problems)
-        mine: set[tuple[str, int, int, str, str]] = set()  # this file's own
+        mine: dict[tuple[str, int, int, str, str], int] = {}  # this file's own
         twice = paths[source.path] > 1
         for r in results:
             # a template or base line rendered into several objects (overlays, loops) is one finding;
@@ -525,8 +534,20 @@ def _gather(report: Report, per_source: PerSource) -> None:
             key = (r.path, r.line, r.col, r.code, r.message if r.rendered_from is None or r.unmapped else "")
             keys = seen if twice or r.rendered_from is not None or r.path != source.path or not key[4] else mine
             if key not in keys:
-                keys.add(key)
+                keys[key] = len(report.results)
                 report.results.append(r)
+            elif r.rendered_from is not None and r.related:
+                _also_from(report.results, keys[key], r)
+
+
+def _also_from(results: list[Result], i: int, r: Result) -> None:
+    """The finding at `results[i]` with the values lines of `r`, the same template line rendered again
+    (another item of a `range`), that it does not name yet."""
+    kept = results[i]
+    extra = tuple(p for p in r.related if p not in kept.related)
+    if extra:
+        results[i] = records.replace(kept, related=kept.related + extra, message=kept.message + "".join(
+            f" ({note} `{path}:{line}`)" for path, line, _col, note in extra if note))
 
 
 def unscanned_images(sources: list[SourceFile], root: str, max_bytes: int = MAX_BYTES) -> list[SourceFile]:

@@ -358,3 +358,27 @@ def test_kustomize_errors_are_one_line_without_klog_noise():
                    "https://github.com/org/app v1`: fatal: unable to access 'https://github.com/org/app/': "
                    "Could not resolve host: github.com)")
     assert "\n" not in msg and "run.go" not in msg
+
+
+@needs_helm
+def test_a_render_error_names_the_dependencies_missing_from_charts(tmp_path, capsys):
+    chart = tmp_path / "inference"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: inference\nversion: 0.1.0\ndependencies:\n"
+                                      "  - {name: common, version: 2.x.x, repository: oci://registry-1.docker.io/bitnamicharts}\n")
+    (chart / "templates" / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"common.names.fullname\" . }}\n")
+    code, _out, err = run(tmp_path, capsys, ".")
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("inference/templates/deployment.yaml:4: cannot render the Helm chart `inference`: ")
+    assert "(dependencies not in `charts/`: common; run `helm dependency build`)" in err[0]
+
+
+@needs_kustomize
+def test_fix_says_why_it_writes_nothing_in_an_overlay(overlays, capsys):
+    code, out, err = fix(overlays, capsys, "--unsafe-fixes", ".")
+    assert code == 0 and out == ""
+    assert [e for e in err if "GLM003" in e] == [
+        "base/deployment.yaml:20:25: GLM003 not fixed: found in what the Kustomize overlay `overlays/dev` builds: "
+        "glmlint does not edit an overlay's files (other overlays may build the same base); change "
+        "`base/deployment.yaml:20` or patch it in the overlay"]

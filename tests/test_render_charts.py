@@ -165,3 +165,18 @@ def test_a_value_two_values_make_names_both_values_lines(charts, capsys):
     results = findings(charts, capsys, "--select", "GLM045", "notebook")
     assert [(r["path"], r["line"], [(x["path"], x["line"]) for x in r["related"]]) for r in results] == [
         ("notebook/templates/_helpers.tpl", 7, [("notebook/values.yaml", 2), ("notebook/values.yaml", 3)])]
+
+
+@needs_helm
+def test_two_range_items_with_the_same_value_each_point_at_their_own_values_line(charts, capsys):
+    # both models of `.Values.models` pass `--trust-remote-code`: the template line is one finding, whose
+    # values lines are each entry's `args:` line (the second Deployment's is not the first entry's, the same
+    # value found first)
+    values = charts / "model-fleet" / "values.yaml"
+    values.write_text(values.read_text().replace('args: ["--model", "Qwen/Qwen2-7B"]',
+                                                 'args: ["--model", "Qwen/Qwen2-7B", "--trust-remote-code"]'))
+    results = findings(charts, capsys, "--select", "GLM018", "model-fleet")
+    (result,) = results
+    assert sorted(x["line"] for x in result["related"]) == [5, 11]
+    assert "(value from `model-fleet/values.yaml:5`)" in result["message"]
+    assert "(value from `model-fleet/values.yaml:11`)" in result["message"]
