@@ -19,7 +19,7 @@ from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
-from glmlint.results import FixEdit, Report, Result, _evaluate, evaluate, moved, result_of
+from glmlint.results import FixEdit, Report, Result, _evaluate, evaluate, lean_fix, moved, result_of
 from glmlint.rule import Finding, Rule
 
 if TYPE_CHECKING:
@@ -585,10 +585,12 @@ class _State:
     whether fixes are verified, the rules a worker runs (not the scan-wide ones) and each rule's
     index in `rules`; for a compose file's build, the scan's candidates (to find the Dockerfiles it
     builds as the scan reads them), its root (to name one the scan was not given) and whether the
-    linked IR is sent back (`keep_ir`: a scan that is not lean)."""
+    linked IR is sent back (`keep_ir`: a scan that is not lean). A lean scan's worker sends each
+    finding's fix as the parent keeps it (`lean`: its titles and safety, `results.lean_fix`), not
+    the intents and the IR settings they name: a third of what it pickled, for the parent to drop."""
 
     __slots__ = ("rules", "max_bytes", "fix_edits", "local", "scan_wide", "index", "files", "root", "keep_ir",
-                 "_dockerfiles", "_images")
+                 "lean", "_dockerfiles", "_images")
 
     def __init__(self, rules: list[Rule], max_bytes: int, fix_edits: bool, files: list[Candidate] = (),
                  root: str = "", keep_ir: bool = True) -> None:  # type: ignore[assignment]
@@ -597,6 +599,8 @@ class _State:
         self.scan_wide = [r for r in rules if r.scan_wide]
         self.index = {id(rule): i for i, rule in enumerate(rules)}
         self.files, self.root, self.keep_ir = files, root, keep_ir
+        # (`_check_pooled` keeps the IR exactly when the scan is not lean: `keep_ir=early is None`)
+        self.lean: dict[tuple[Any, ...], Any] | None = None if keep_ir else {}
         self._dockerfiles: dict[str, list[Candidate]] | None = None  # made when a compose file first builds
         self._images: dict[str, SourceFile | None] = {}  # the last few Dockerfiles read for a build
 
@@ -674,7 +678,7 @@ def _check_one(cand: Candidate) -> _Outcome:
         link([*images, got])
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
         results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
-        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index), problems, True, None
+        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index, state.lean), problems, True, None
     results, problems = run_rules(got, state.local, state.fix_edits)
     later = None
     if state.scan_wide and got.pods and cand.hint not in RENDERED:
@@ -683,16 +687,22 @@ def _check_one(cand: Candidate) -> _Outcome:
         # (`_finish_pooled`; then the file is checked again, linked); the pods stay here
         found, more = run_rules(got, state.scan_wide, state.fix_edits)
         keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
-        later = (_packed(found, state.index), more, keys, None if state.keep_ir else _frozen(got.pods))
-    return slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index), problems, False, later
+        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods))
+    return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
+            False, later)
 
 
-def _packed(results: list[Result], index: dict[int, int]) -> list[tuple[Any, ...]]:
-    """`results` as rows of their fields, each rule by its index in the scan's rules."""
+def _packed(results: list[Result], index: dict[int, int],
+            lean: dict[tuple[Any, ...], Any] | None = None) -> list[tuple[Any, ...]]:
+    """`results` as rows of their fields, each rule by its index in the scan's rules; `lean` (a lean
+    scan's worker: its fixes so far), each fix as the parent keeps it (`results.lean_fix`, which
+    gives the parent's own one of each for these again)."""
     packed = []
     for r in results:
         row = [getattr(r, f) for f in _RESULT_FIELDS]
         row[_RULE_AT] = index[id(r.rule)]
+        if lean is not None and row[_FIX_AT] is not None:
+            row[_FIX_AT] = lean_fix(row[_FIX_AT], lean)
         packed.append(tuple(row))
     return packed
 
@@ -722,7 +732,7 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
     if exposed:
         full.workloads = [expose(w, others) for w in full.workloads]
     results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
-    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index),
+    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index, state.lean),
             problems, True, None)
 
 
@@ -790,6 +800,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> Sou
 
 _RESULT_FIELDS = records.fields(Result)
 _RULE_AT = _RESULT_FIELDS.index("rule")
+_FIX_AT = _RESULT_FIELDS.index("fix")
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
