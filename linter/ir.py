@@ -172,7 +172,10 @@ class Command:
     @property
     def name(self) -> str:
         """Basename of the program (`/usr/sbin/sshd` -> `sshd`)."""
-        return self.argv[0].text.rsplit("/", 1)[-1] if self.argv else ""
+        if not self.argv:
+            return ""
+        text = self.argv[0].text
+        return text[text.rfind("/") + 1:] if "/" in text else text
 
     @property
     def args(self) -> tuple[Word, ...]:
