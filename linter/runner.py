@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import operator
 import os
 import re
 import stat
@@ -237,7 +238,7 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
     # the same rule objects, not equal ones: a list made again (another `builtin_rules()`, its id
     # reused) holds rules equal to the last one's, and a finding's rule is found by identity
     # (`_check_one`'s index)
-    if got is None or len(got[0]) != len(snapshot) or any(a is not b for a, b in zip(got[0], snapshot)):
+    if got is None or len(got[0]) != len(snapshot) or not all(map(operator.is_, got[0], snapshot)):
         if len(_APPLICABLE) >= 64:
             _APPLICABLE.clear()
         got = _APPLICABLE[(id(rules), fmt)] = (snapshot, [r for r in snapshot if r.applies_to(fmt)])
@@ -776,12 +777,15 @@ class CheckedFile(SourceFile):
 
     # pickled as its fields, the text as kept (not read from disk in the worker)
     def __getstate__(self) -> list[Any]:
-        return [self._text if f == "text" else getattr(self, f) for f in records.fields(self)]
+        return list(_CHECKED_STATE(self))
 
     def __setstate__(self, state: list[Any]) -> None:
         for f, value in zip(records.fields(self), state):
             setattr(self, f, value if value or f != "assumed" else _NO_ASSUMED)
 
+
+# a CheckedFile's fields as it is pickled, in order: the text as kept (`_text`), not read from disk
+_CHECKED_STATE = operator.attrgetter(*["_text" if f == "text" else f for f in records.fields(CheckedFile)])
 
 # the `assumed` of a CheckedFile that has none (all but a few): one shared empty dict, never written
 # (only the compose parser fills `assumed`, on the SourceFile it builds)
