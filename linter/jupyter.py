@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from glmlint import lazyre
-from glmlint.ir import Command, Loc, Word, Workload, is_all_interfaces, truthy
+from glmlint.ir import Command, Format, Loc, Word, Workload, is_all_interfaces, truthy
 from glmlint.records import dataclass
 
 if TYPE_CHECKING:
@@ -159,7 +159,8 @@ _VARIABLE = lazyre.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _expanded(word: Word, text: str, env: dict[str, str | None],
-              project: dict[str, str] | None = None) -> tuple[str, tuple[str, ...]]:
+              project: dict[str, str] | None = None,
+              host: frozenset[Word] | None = None) -> tuple[str, tuple[str, ...]]:
     """`text` (from `word`) as Compose and the shell expand it: `${JUPYTER_TOKEN:-}` is the
     variable's value when it is set, else its default (the empty string); a value with a part
     that cannot be known (`${TOKEN}` with no default, a variable set to what the scan cannot read)
@@ -170,18 +171,23 @@ def _expanded(word: Word, text: str, env: dict[str, str | None],
     shell runs, the container's shell expands what is left with `env`, the container's variables.
     A word no shell runs (an exec-form array) is otherwise literal. A word the service inherits
     from its image (the Dockerfile's `CMD`/`ENTRYPOINT`, a script it starts: located in that file)
-    is not in the compose file, so Compose never interpolates it."""
+    is not in the compose file, so Compose never interpolates it.
+
+    `host`: for a `docker run` line, the words of its command that the host's shell expanded
+    before Docker saw them (unquoted or double-quoted `$VAR`): their variables are the host's
+    (`project`, none known: `${VAR:-}` is its default), never the container's `-e` variables,
+    and the container runs them as written (exec form)."""
     if "$" not in text:
         return text, ()
     from glmlint.interpolate import interpolate
 
     defaulted: tuple[str, ...] = ()
-    if project is not None and _compose_word(word):
+    if project is not None and (word in host if host is not None else _compose_word(word)):
         got = interpolate(text, project)
         if got is None:
             return text, ()
         text, defaulted = got.text, got.defaulted
-    if not word.dynamic or "$" not in text:
+    if not word.dynamic or "$" not in text or (host is not None and word in host):
         return text, defaulted
     if any(env.get(name, "") is None for name in _VARIABLE.findall(text)):
         return text, ()
@@ -199,7 +205,7 @@ def _compose_word(word: Word) -> bool:
 
 
 def _cli(args: list[Word], env: dict[str, str | None] | None = None,
-         project: dict[str, str] | None = None) -> dict[str, Value]:
+         project: dict[str, str] | None = None, host: frozenset[Word] | None = None) -> dict[str, Value]:
     out: dict[str, Value] = {}
     env = env or {}
     i = 0
@@ -219,11 +225,11 @@ def _cli(args: list[Word], env: dict[str, str | None] | None = None,
             if cls is None and trait not in ("ip",):
                 continue
             if i < len(args) and not args[i].text.startswith("--"):
-                text, defaulted = _expanded(args[i], args[i].text, env, project)
+                text, defaulted = _expanded(args[i], args[i].text, env, project, host)
                 i += 1
                 out[trait] = Value(_unquote(text), word.loc, words=2, defaulted=defaulted)
             continue
-        text, defaulted = _expanded(word, value, env, project)
+        text, defaulted = _expanded(word, value, env, project, host)
         out[trait] = Value(_unquote(text), word.loc, defaulted=defaulted)
     return out
 
@@ -249,6 +255,11 @@ def launches(workload: Workload) -> list[Launch]:
         # None: set to something the scan cannot read)
         known_env = {v.name: (None if v.value is None or v.dynamic else v.value) for v in workload.env}
         project = dict(workload.start_env) if workload.start_env is not None else None
+        host = None
+        if workload.format is Format.DOCKER_RUN:  # what the host's shell expanded, not the container
+            project = {}
+            host = frozenset(w for w in (*(workload.entrypoint.value or ()), *(workload.command.value or ()))
+                             if w.dynamic)
         traits: dict[str, Value] = {}
         token_env = env.get(known.token_env) if known.token_env else None
         if token_env is not None and token_env.value:
@@ -264,10 +275,10 @@ def launches(workload: Workload) -> list[Launch]:
             nb = env[args_env]
             # the variable's words, all located at the variable: `source` "env", not a flag to edit
             extra = _cli(list(split_words(nb.value or "", nb.loc)))
-            traits.update(_cli(args, known_env, project))
+            traits.update(_cli(args, known_env, project, host))
             traits.update({k: Value(v.text, nb.loc, "env") for k, v in extra.items()})
         else:
-            traits.update(_cli(args, known_env, project))
+            traits.update(_cli(args, known_env, project, host))
         password = traits.get("password") or traits.get("hashed_password")
         allow = traits.get("allow_root")
         out.append(Launch(loc, traits.get("ip"), traits.get(_TOKEN), password,

@@ -17,6 +17,13 @@ them, with the base image's own `ENV` and accounts from the [image
 catalog](../images.md) (in a Jupyter Docker Stacks image, `USER ${NB_UID}`
 is `jovyan`).
 
+A compose service built from a scanned Dockerfile is judged as Compose runs
+it when that differs from the Dockerfile's last stage: with `build.target`
+(`docker build --target`, that stage's user and sudoers files) or with its
+own `user:`. The finding is on the service and names the Dockerfile line;
+a service that runs the last stage's user is the Dockerfile's finding. A
+`docker run` line builds no image and is never reported.
+
 Not reported: a rule limited to named commands
 (`NOPASSWD: /usr/bin/apt-get update`), a rule that asks for a password
 (`dev ALL=(ALL) ALL`), one that runs commands as another non-root user
@@ -65,8 +72,11 @@ from glmlint.sudoers import grants, identity
 
 @rule(kind=Kind.MISCONFIGURATION, risk=Risk.HIGH, code="GLM019", slug="passwordless-sudo", severity=Severity.ERROR,
       message="{name} gives its runtime user `{user}` passwordless sudo for every command",
-      formats={Format.DOCKERFILE}, tags=("security", "cwe-250"))
+      formats={Format.DOCKERFILE, Format.COMPOSE}, tags=("security", "cwe-250"))
 def check(workload: Workload) -> Iterator[Finding]:
+    if workload.format is Format.COMPOSE and (
+            workload.build is None or not (workload.build.target or workload.user.explicit)):
+        return  # the image's last stage as built, with its own user: the Dockerfile's finding
     who = identity(workload)
     if who is None:
         return

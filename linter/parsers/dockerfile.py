@@ -1010,6 +1010,22 @@ def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
 _BASH_ECHO = ("bash", "zsh")  # their `echo` writes `\n` as is unless given `-e` (dash's interprets it)
 
 
+def _busybox_sh(base: str, shell: list[str]) -> bool:
+    """Whether the build's shell is BusyBox's (its `echo` writes `\\n` as is unless given `-e`): an
+    Alpine base, an image the catalog says has BusyBox as `/bin/sh` (`busybox`, `docker:dind`,
+    Wolfi), or a `SHELL` that names a BusyBox binary (distroless `:debug`'s `/busybox/sh`)."""
+    if "busybox" in shell[0]:
+        return True
+    if shell[0].rsplit("/", 1)[-1] not in ("sh", "ash"):
+        return False  # `SHELL ["/bin/dash", "-c"]`: not BusyBox's, whatever the base
+    if "alpine" in base.lower():
+        return True
+    from glmlint.catalog.images import fact
+
+    known = fact(base, "shell")
+    return known is not None and known.value == "busybox"
+
+
 def _body_rows(first: int) -> Callable[[int, int], Loc]:
     """Locations in a heredoc body whose first line is `first` (0-based) in the Dockerfile."""
     return lambda row, col: Loc(first + row + 1, col + 1)
@@ -1077,9 +1093,8 @@ def _written_text(stage: Stage, inst: Instruction, cmd: Command, shell: list[str
         root = stage
         while root.parent is not None:
             root = root.parent
-        base = root.base.lower()
-        if not interprets and (shell[0].rsplit("/", 1)[-1] in _BASH_ECHO or "alpine" in base) \
-                and any("\\" in a for a in args):
+        if not interprets and any("\\" in a for a in args) and (
+                shell[0].rsplit("/", 1)[-1] in _BASH_ECHO or _busybox_sh(root.base, shell)):
             return None  # bash's and busybox's echo write `\n` as is: not the script it looks like
     exact = _echo_places(inst, cmd)
     if exact is not None and exact.text == text:

@@ -27,7 +27,7 @@ name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext
 when the template sets none; its `container`/`script` values where that container
 writes none); its `podSpecPatch`es (the workflow's, then the template's: YAML or JSON strings
 Argo merges into the pod last) are read, their values winning and located inside the string (no fix
-edits there); a container a patch with `{{...}}` expressions may give a securityContext or resources
+edits there), the pod-level ones (securityContext, os, hostUsers, volumes by name) in the pod's facts too; a container a patch with `{{...}}` expressions may give a securityContext or resources
 is a fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
@@ -1108,10 +1108,20 @@ class _Pod:
         names = tuple(y.text(y.get(c, "name")) or "" for key in CONTAINER_LISTS
                       for c in y.items(y.get(spec, key)) if y.is_map(c))
         first = next(iter(y.entries(spec).values()), None)
-        return Pod(context=_context_of(self.sc, self.sc_path), loc=y.loc(first[0]) if first else y.loc(spec),
-                   os=_scalar_setting(y.get(spec, "os", "name"), (*path, "os", "name")),
-                   host_users=_scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS)),
-                   volumes=tuple(volumes), annotations=annotations, containers=names,
+        context = _context_of(self.sc, self.sc_path)
+        os_name = _scalar_setting(y.get(spec, "os", "name"), (*path, "os", "name"))
+        host_users = _scalar_setting(y.get(spec, *_HOST_USERS), (*path, *_HOST_USERS))
+        for patch in self.patches:  # Argo merges each into the pod last, in order: the last one wins
+            context = _over(context, _context_of(y.get(patch.doc, "securityContext"), patch.path, at=patch.at))
+            os_name = _scalar_setting(y.get(patch.doc, "os", "name"), patch.path, patch.at) or os_name
+            host_users = _scalar_setting(y.get(patch.doc, *_HOST_USERS), patch.path, patch.at) or host_users
+            patched = [_volume(vol, patch.path, patch.at) for vol in y.items(y.get(patch.doc, *_VOLUMES))
+                       if y.is_map(vol)]
+            if patched:  # merged by name: a patch's volume replaces the one of that name, or is added
+                names_patched = {v.name for v in patched}
+                volumes = [v for v in volumes if v.name not in names_patched] + patched
+        return Pod(context=context, loc=y.loc(first[0]) if first else y.loc(spec), os=os_name,
+                   host_users=host_users, volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
 
     def _patched(self, name: str, list_key: str) -> tuple[tuple[Any, _Patch], ...]:
@@ -1357,8 +1367,9 @@ def _own_context(c: Any, cpath: Path, defaults: tuple[Any, Path] | None) -> Secu
     return _context_of(sc, (*cpath, *_CONTEXT), container=True)
 
 
-def _volume(vol: Any, path: Path) -> Volume:
-    """A pod volume (`path`: the list item) by its source."""
+def _volume(vol: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Volume:
+    """A pod volume (`path`: the list item; inside a string, an Argo `podSpecPatch`'s, the string's)
+    by its source."""
     sources = [(k, pair) for k, pair in y.entries(vol).items() if k != "name"]
     # a volume naming no source is an emptyDir: the API server defaults it so
     # (kubernetes pkg/apis/core/v1/defaults.go `SetDefaults_Volume`)
@@ -1366,8 +1377,10 @@ def _volume(vol: Any, path: Path) -> Volume:
     if len(sources) > 1:  # the API allows one source; name the first non-null one
         kind, pair = next(((k, p) for k, p in sources if y.scalar(p[1]) is not None
                            or not y.is_scalar(p[1])), sources[0])
-    at = y.loc(pair[0]) if pair is not None else y.loc(vol)
-    return Volume(y.text(y.get(vol, "name")) or "", kind, at, (*path, kind) if pair is not None else path)
+    inside = path[-1:] == (INSIDE_TEXT,)
+    where = at(pair[0]) if pair is not None else at(vol)
+    return Volume(y.text(y.get(vol, "name")) or "", kind, where,
+                  (*path, kind) if pair is not None and not inside else path)
 
 
 def _scalar_setting(node: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[Any] | None:
