@@ -437,6 +437,19 @@ _ENV_RUNNERS: dict[str, frozenset[str]] = {
     "pipenv": frozenset(),
 }
 
+# Tool runners that install a package's tool in a throwaway environment and run it: `uvx marimo edit`
+# and its long form `uv tool run` (docs.astral.sh/uv/reference/cli/#uv-tool-run), `pipx run`
+# (pipx.pypa.io docs, `pipx run [--spec SPEC] APP ...`); the words that start them, and their options
+# that take a value.
+_TOOL_RUNNERS: dict[tuple[str, ...], frozenset[str]] = {
+    ("uvx",): frozenset({"--from", "--with", "--with-editable", "--with-requirements", "--python", "-p",
+                         "--index", "--default-index", "--index-url", "-i", "--extra-index-url", "--find-links",
+                         "-f", "--env-file", "--directory", "--project", "--cache-dir", "--config-file",
+                         "--constraints", "-c", "--overrides"}),
+    ("pipx", "run"): frozenset({"--spec", "--python", "--index-url", "-i", "--pip-args"}),
+}
+_TOOL_RUNNERS[("uv", "tool", "run")] = _TOOL_RUNNERS[("uvx",)]
+
 
 def expand(cmd: Command, depth: int = 0) -> list[Command]:
     """`cmd` followed by what it runs: the program behind a wrapper, the script of `sh -c`."""
@@ -445,6 +458,18 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     name = cmd.name
     args = list(cmd.args)
+    for words, takes_value in _TOOL_RUNNERS.items():
+        if words[0] == name and [a.text for a in args[:len(words) - 1]] == list(words[1:]):
+            i = len(words) - 1
+            while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
+                i += 2 if args[i].text in takes_value else 1
+            if i < len(args) and args[i].text == "--":
+                i += 1
+            if i < len(args):
+                inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin,
+                                cmd.upstream)
+                out.extend(expand(inner, depth + 1))
+            return out
     runner = _ENV_RUNNERS.get(name)
     if runner is not None:
         if not args or args[0].text != "run":

@@ -5,11 +5,13 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
+Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
-master,
+master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
+Studio,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
@@ -28,7 +30,9 @@ when it listens on all interfaces **and**
   without TLS client certificates (`--tls-ca-file`; its dashboard has no login
   at all), the Dagster webserver, a Prefect server without
   `PREFECT_SERVER_API_AUTH_STRING`, Zeppelin without a `shiro.ini`, a Spark
-  master without `spark.authenticate`, Langflow without
+  master without `spark.authenticate`, Label Studio without
+  `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
+  its organization), Langflow without
   `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
@@ -48,7 +52,7 @@ when it listens on all interfaces **and**
   points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
-number: its start command (through `sh -c`, `python -m`, k8s
+number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
 `command`/`args`; a script such as ComfyUI's `main.py` by its path, read from
 the directory the container starts in: the Dockerfile's `WORKDIR`,
 compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
@@ -82,7 +86,15 @@ in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
 set `spark.authenticate`). An image whose repository
 holds several programs is the service only under the tags that run it
-(llama.cpp's `:server*` tags, not `:light` or `:full`).
+(llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
+names the release that runs when authentication changed between releases:
+`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless `FLOWISE_USERNAME`
+and `FLOWISE_PASSWORD`) is judged, `flowiseai/flowise:3.0.4` or `:latest`
+(a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
+`--auth-config`) is, `:v3.*`/`:latest` (a login unless
+`XINFERENCE_AUTH_ADVANCED=false`) is not. A service whose authentication is
+middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
+is not judged.
 Jupyter is GLM005's and sshd GLM006's.
 
 ## Why is this bad?

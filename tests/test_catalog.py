@@ -263,3 +263,37 @@ def test_known_answers_follow_the_catalog(monkeypatch: pytest.MonkeyPatch) -> No
     assert _matches(text) == {"llm": []}
     monkeypatch.undo()
     assert _matches(text) == {"llm": [("ollama", "image", True)]}
+
+
+@pytest.mark.parametrize(("image", "service"), [
+    ("flowiseai/flowise:2.2.8", "flowise-v2"),
+    ("flowiseai/flowise:3.0.0", "flowise-v2"),
+    ("flowiseai/flowise:3.0.1", "flowise"),
+    ("flowiseai/flowise:3.1.3", "flowise"),
+    ("flowiseai/flowise", "flowise"),
+    ("myorg/flowise:2.2.8", "flowise"),  # the release of an image of one's own is unknown: the current one
+])
+def test_the_images_tag_names_the_release_a_start_command_runs(image: str, service: str) -> None:
+    """Flowise before 3.0.1 has its own entry: the same `flowise start`, told apart by the image's tag."""
+    text = f"services:\n  f:\n    image: {image}\n    entrypoint: /bin/sh -c \"sleep 3; flowise start\"\n"
+    assert _ids(text) == [service]
+
+
+@pytest.mark.parametrize(("image", "service"), [
+    ("flowiseai/flowise:2.2.8", ["flowise-v2"]),
+    ("flowiseai/flowise:latest", ["flowise"]),
+    ("flowiseai/flowise:sha-1a2b3c", []),  # neither release's tag: the image is not known to run either
+    ("xprobe/xinference:v1.4.1", []),  # the image runs /bin/bash: the command names the program
+])
+def test_the_images_tag_names_the_release_its_own_command_runs(image: str, service: list[str]) -> None:
+    assert _ids(f"services:\n  f:\n    image: {image}\n") == service
+
+
+def test_xinference_auth_follows_the_release() -> None:
+    cmd = "    command: xinference-local -H 0.0.0.0 --port 9997\n"
+    (old,) = [m for w in _workloads("compose.yaml", "services:\n  x:\n    image: xprobe/xinference:v2.12.0\n" + cmd)
+              for m in services.identify(w)]
+    (new,) = [m for w in _workloads("compose.yaml", "services:\n  x:\n    image: xprobe/xinference:v3.1.0\n" + cmd)
+              for m in services.identify(w)]
+    assert (old.service.id, old.auth().state) == ("xinference-v2", "absent")
+    assert (new.service.id, new.auth().state) == ("xinference", "on")

@@ -87,6 +87,22 @@ def test_environment_managers_run_verb_runs_its_command(script: str, program: li
     assert [c.words() for c in commands][-1] == program
 
 
+@pytest.mark.parametrize(("script", "program"), [
+    ("uvx marimo edit --no-token", ["marimo", "edit", "--no-token"]),
+    ("uvx --from 'marimo[sql]' --python 3.12 marimo edit", ["marimo", "edit"]),
+    ("uv tool run --with pandas marimo edit /nb", ["marimo", "edit", "/nb"]),
+    ("pipx run --spec dagster-webserver dagster-webserver -h 0.0.0.0", ["dagster-webserver", "-h", "0.0.0.0"]),
+])
+def test_tool_runners_run_the_tool_they_install(script: str, program: list[str]) -> None:
+    commands = parse_script(script, lambda r, c: Loc(r + 1, c + 1))
+    assert [c.words() for c in commands][-1] == program
+
+
+def test_tool_runner_verbs_other_than_run_run_nothing() -> None:
+    commands = parse_script("uv tool install marimo && pipx install dagster", lambda r, c: Loc(r + 1, c + 1))
+    assert [c.name for c in commands] == ["uv", "pipx"]
+
+
 def test_environment_manager_without_run_runs_nothing() -> None:
     commands = parse_script("conda env create -f environment.yml", lambda r, c: Loc(r + 1, c + 1))
     assert [c.name for c in commands] == ["conda"]

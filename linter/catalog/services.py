@@ -925,8 +925,16 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         got = known.start(cmd.argv, cwd)
         if got is not None:
             s, start = got
-            out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own,
-                               next((img for svc, img in known.images(image_name) if svc is s), None)))
+            img = next((img for svc, img in known.images(image_name) if svc is s), None)
+            if img is None:
+                # the image names the release that runs: an entry for older releases (Flowise before
+                # 3.0.1, Xinference before 3.0) has the same start command and only those images' tags
+                for svc, other in known.images(image_name):
+                    at = match_command(svc, cmd.argv, cwd)
+                    if at is not None:
+                        s, start, img = svc, at, other
+                        break
+            out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img))
     if out:
         return tuple(out)
     # nothing recognisable on the command line: what does the image run?
