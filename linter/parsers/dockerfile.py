@@ -541,7 +541,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         elif inst.name == "RUN":
             commands = _run_commands(inst, shell)
             stage.steps.extend(commands)
-            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope)))
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, shell)))
             _scripts_written(stage, inst, commands, shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
@@ -1053,6 +1053,24 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
 
     known = fact(base, "shell")
     return known is not None and known.value == "busybox"
+
+
+def _dash_sh(stage: Stage, shell: list[str]) -> bool:
+    """Whether the build's shell is dash: `/bin/sh` of an image the catalog says is Debian's or
+    Ubuntu's (whose `/bin/sh` is dash: https://wiki.ubuntu.com/DashAsBinSh), or a `SHELL` naming
+    dash. Its `echo` takes no `-e` (`echo -e "a\\nb"` writes `-e a`, then `b`)."""
+    name = shell[0].rsplit("/", 1)[-1]
+    if name == "dash":
+        return True
+    root = stage
+    while root.parent is not None:
+        root = root.parent
+    if name != "sh" or _busybox_sh(root.base, shell):
+        return False
+    from glmlint.catalog.images import fact
+
+    known = fact(root.base, "shell")
+    return known is not None and known.value == "dash"
 
 
 def _body_rows(first: int) -> Callable[[int, int], Loc]:
