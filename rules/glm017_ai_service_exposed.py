@@ -5,7 +5,8 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
+Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, InvokeAI, Flowise, AnythingLLM,
+Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
