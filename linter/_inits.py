@@ -1307,7 +1307,7 @@ MAKERS = {
     (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m79,
     (('raw', 'name', 'group'), (), True, True, False): _m80,
     (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m81,
-    (('results', 'also', 'at', 'repeats'), (1,), False, False, False): _m82,
+    (('results', 'also', 'at', 'repeats'), (1,), False, True, False): _m82,
     (('root', 'failures', 'helm'), (), True, False, False): _m83,
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m84,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m85,

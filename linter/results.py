@@ -185,7 +185,8 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
         from glmlint.parsers.compose import OVERRIDE_FILES
 
         how = "the override file Compose merges over it" if at.file.rsplit("/", 1)[-1] in OVERRIDE_FILES \
-            else "in the service it extends"
+            else "in the service it extends" if workload.extends_depth \
+            else "a file Compose merges it over (`-f`)"
         return f" (set in `{at.file}:{at.line}`, {how})"
     if workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
         return f" (in `{at.file}:{at.line}`, the script it starts)"

@@ -231,3 +231,42 @@ def test_a_file_compose_refuses_alone_is_judged_merged_over_the_base_beside_it()
     path = folder / "docker-compose.prod.yml"
     source = parse(str(path), path.read_text(), "compose", real_path=str(path))
     assert source is not None and [(w.name, w.partial) for w in source.workloads] == [("api", True), ("worker", True)]
+
+
+def _layered(tmp_path: Path, script: dict[str, str], layer: str = "compose.gpu.yaml") -> list:
+    """Parse `layer` beside a base compose.yaml (vLLM, unpublished) with the given script files."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: [\"--model\", \"m\"]\n")
+    (tmp_path / layer).write_text("services:\n  vllm:\n    ports:\n      - \"8000:8000\"\n")
+    for name, text in script.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    path = tmp_path / layer
+    source = parse(str(path), path.read_text(), "compose", real_path=str(path))
+    assert source is not None
+    return source.workloads
+
+
+def test_a_layer_a_makefile_merges_over_the_base_is_judged_over_it(tmp_path: Path) -> None:
+    # make runs the recipe in the Makefile's directory; Compose merges each `-f` over the ones before
+    [w] = _layered(tmp_path, {"Makefile": "up:\n\tdocker compose -f compose.yaml \\\n\t  -f compose.gpu.yaml up -d\n"})
+    assert w.partial and w.image.value == "vllm/vllm-openai:v0.6.3" and w.image.loc.file.endswith("compose.yaml")
+    assert [p.host_port for p in w.ports] == ["8000"] and not w.ports[0].loc.file
+
+
+def test_a_layer_named_by_a_script_run_from_the_root_or_by_compose_file(tmp_path: Path) -> None:
+    [w] = _layered(tmp_path, {"scripts/up.sh": "#!/bin/sh\ndocker compose -f compose.yaml -f compose.gpu.yaml up\n"})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    [w] = _layered(tmp_path / "env", {".env": "COMPOSE_FILE=compose.yaml:compose.gpu.yaml\n"})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+
+
+def test_a_layer_not_named_with_certainty_is_a_fragment(tmp_path: Path) -> None:
+    # `logs -f` follows (an option of the subcommand); a variable path is not known; a file that is
+    # not on disk is not a project
+    for script in ("docker compose -f compose.yaml logs -f compose.gpu.yaml\n",
+                   "docker compose -f $BASE -f compose.gpu.yaml up\n",
+                   "docker compose -f compose.yaml -f compose.missing.yaml -f compose.gpu.yaml up\n"):
+        [w] = _layered(tmp_path, {"run.sh": script})
+        assert w.partial and w.image.value is None, script

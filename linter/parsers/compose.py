@@ -106,15 +106,19 @@ def _fragment_of(real_path: str, docs: list[Any]) -> str | None:
     if not real_path or real_path == "-" or not docs:
         return None
     name = os.path.basename(real_path)
-    if name in DEFAULT_FILES or name in OVERRIDE_FILES:
-        return None
-    services = y.get(docs[0], "services")
-    if not y.is_map(services) or not any(
-            y.is_map(node) and all(y.get(node, k) is None for k in ("image", "build", "extends"))
-            for _name, (_k, node) in y.entries(services).items()):
+    if name in DEFAULT_FILES or name in OVERRIDE_FILES or not _refused_alone(docs):
         return None
     base = _first_file(os.path.dirname(os.path.abspath(real_path)), DEFAULT_FILES)
     return base if base is not None and base != os.path.abspath(real_path) else None
+
+
+def _refused_alone(docs: list[Any]) -> bool:
+    """A file with a service that cannot run on its own (neither `image`, `build` nor `extends`):
+    Compose refuses it as a project, so it is a layer merged over other files."""
+    services = y.get(docs[0], "services") if docs else None
+    return y.is_map(services) and any(
+        y.is_map(node) and all(y.get(node, k) is None for k in ("image", "build", "extends"))
+        for _name, (_k, node) in y.entries(services).items())
 
 
 def dotenv(real_path: str) -> dict[str, str]:
@@ -161,14 +165,23 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
     pair = default_pair(real_path)
     overrides: dict[str, View] = {}  # this file is the project's base: the override's services
     in_base: frozenset[str] = frozenset()  # this file is the override: the services the base defines
+    below: dict[str, View] = {}  # this file is merged over others (`-f` in a script): their services
     if pair is not None and os.path.abspath(real_path) == pair[0]:
         overrides = _override_views(pair[1], files)
     elif pair is not None:
         in_base = _service_names(pair[0])
     else:
-        base = _fragment_of(real_path, docs)
-        if base is not None:
-            in_base = _service_names(base)
+        from glmlint.composefiles import chain_for
+
+        # a layer (refused alone) that a script merges over other files (`-f base.yaml -f gpu.yaml`)
+        chain = chain_for(real_path) if _refused_alone(docs) else None
+        if chain is not None:
+            below = _chain_views(chain[0][:chain[1]], files)
+            in_base = frozenset(below)
+        else:
+            base = _fragment_of(real_path, docs)
+            if base is not None:
+                in_base = _service_names(base)
     for d, doc in enumerate(docs):
         services = y.get(doc, "services")
         if not y.is_map(services):
@@ -183,6 +196,8 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             view = _merged(name, table, views, files)
             if d == 0 and name in overrides:
                 view = _overlay(view, overrides[name])
+            if d == 0 and name in below:  # merged over the earlier files' service, as Compose runs it
+                view = _overlay(below[name], view)
             w = _service(path, d, name, key, view, lines, done, source.assumed, env, files)
             depth = views[name][1] - 1
             if depth:
@@ -316,7 +331,8 @@ def _compose_doc(path: str, files: _Files) -> Any:
     services = y.get(docs[0], "services") if docs else None
     if not y.is_map(services):
         return None
-    display = os.path.normpath(os.path.join(files.display_dir, os.path.basename(path))).replace(os.sep, "/")
+    rel = os.path.relpath(path, files.real_dir) if files.real_dir else os.path.basename(path)
+    display = os.path.normpath(os.path.join(files.display_dir, rel)).replace(os.sep, "/")
     y.stamp(docs, display)
     files.kept.append(docs)
     return services
@@ -342,6 +358,16 @@ def _override_views(path: str, files: _Files) -> dict[str, View]:
                 out[name] = _merged(name, table, cache, sub)
             except ParseError:
                 continue  # the override file reports it itself
+    return out
+
+
+def _chain_views(paths: tuple[str, ...], files: _Files) -> dict[str, View]:
+    """The services of the compose files a script names before this one (`-f a.yml -f b.yml`),
+    each merged over the one before, as Compose merges them; their values located in their file."""
+    out: dict[str, View] = {}
+    for path in paths:
+        for name, view in _override_views(path, files).items():
+            out[name] = _overlay(out[name], view) if name in out else view
     return out
 
 

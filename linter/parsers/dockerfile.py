@@ -185,6 +185,35 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
     return source
 
 
+def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, str]) -> list[Command]:
+    """`commands` with each redirect target the build's shell expands (`> /home/$MAMBA_USER/.jupyter/…`)
+    read with the build's variables: the stage's `ARG`s and `ENV`, over its external base image's
+    `ENV` from the image catalog; a target with a variable none of them sets stays as written."""
+    if not any(r.target.dynamic for cmd in commands for r in cmd.redirects):
+        return commands
+    root = stage
+    while root.parent is not None:
+        root = root.parent
+    from glmlint import records
+    from glmlint.catalog.images import fact
+
+    known = fact(root.base, "env")
+    env = {**({str(k): str(v) for k, v in known.value.items()} if known is not None and isinstance(known.value, dict)
+              else {}), **scope}
+    out = []
+    for cmd in commands:
+        redirects = []
+        for r in cmd.redirects:
+            t = r.target
+            if t.dynamic and "`" not in t.text and "$(" not in t.text:
+                text = substitute(t.text, env)
+                if "$" not in text:
+                    r = records.replace(r, target=records.replace(t, text=text, dynamic=False))
+            redirects.append(r)
+        out.append(records.replace(cmd, redirects=tuple(redirects)))
+    return out
+
+
 def _starts_nothing(base: str) -> bool:
     """A base image with neither ENTRYPOINT nor CMD: `scratch`, or one the image catalog lists."""
     if base.strip().lower() == "scratch":
@@ -512,7 +541,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         elif inst.name == "RUN":
             commands = _run_commands(inst, shell)
             stage.steps.extend(commands)
-            stage.files.extend(file_writes(commands))
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope)))
             _scripts_written(stage, inst, commands, shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
@@ -563,11 +592,24 @@ def words_of(inst: Instruction) -> list[tuple[str, Loc]]:
     return out
 
 
+def _word_texts(inst: Instruction) -> list[str]:
+    """`words_of`'s words without their locations."""
+    out: list[str] = []
+    texts = inst.source.split("\n")
+    last = len(inst.rows) - 1
+    for row in range(len(inst.rows)):
+        text = texts[row] if row < len(texts) else ""
+        if row < last and text.rstrip().endswith("\\"):
+            text = text.rstrip()[:-1]
+        out.extend(text.split())
+    return out
+
+
 def _copies(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tuple[str, str, bool]]:
     """(destination, source, several sources) of a `COPY`/`ADD` from the build context (not
     `--from` another stage or image, not a URL); a relative destination is under `WORKDIR`."""
     array = _json_array(inst.args)
-    words = array if array is not None else [w for w, _at in words_of(inst)]
+    words = array if array is not None else _word_texts(inst)
     if any(w.startswith("--from") for w in words):
         return []
     paths = [substitute(w, scope) for w in words if not w.startswith("--")]

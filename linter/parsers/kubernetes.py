@@ -1053,6 +1053,11 @@ def _trigger_images(obj: Any) -> set[str]:
     return names
 
 
+# what a container of each list is called in messages (other lists: "container")
+_ROLES = {"initContainers": "init container", "ephemeralContainers": "ephemeral container", "sidecars": "sidecar",
+          "steps": "step"}
+
+
 class _Pod:
     def __init__(self, found: _Spec, lines: list[str], namespace: str | None = None) -> None:
         spec = found.node
@@ -1247,8 +1252,7 @@ class _Pod:
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
-        role = {"initContainers": "init container", "ephemeralContainers": "ephemeral container",
-                "sidecars": "sidecar", "steps": "step"}.get(list_key, "container")
+        role = _ROLES.get(list_key, "container")
 
         kwargs: dict[str, Any] = {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`

@@ -1,0 +1,185 @@
+"""The compose files a project's scripts name together: `docker compose -f a.yml -f b.yml up`.
+
+Compose merges each `-f` file over the ones before it (compose-go `cli/options.go`: the files
+given in order, later ones override; a relative path is read from the working directory). A
+repository says which files go together where it runs them: a Makefile recipe, a shell script,
+a `justfile`, the README's quick-start, a compose file's own usage comment
+(`#   docker compose -f compose.yaml -f compose.gpu.yaml up`), or `COMPOSE_FILE=a.yml:b.yml` in the project's `.env`
+(Compose reads `COMPOSE_FILE` from there, separated by `COMPOSE_PATH_SEPARATOR`, `:` by default
+on Linux; https://docs.docker.com/compose/how-tos/environment-variables/envvars/). A file merged
+over others is judged with them under it (`glmlint.parsers.compose`).
+
+Only what is certain is used: every `-f` of the command a literal path (a make `$(CURDIR)/` or
+shell `$PWD/` prefix aside) and every file on disk, read from the script's directory (make runs a
+recipe there) or, for a script in a subdirectory, its parent (`./scripts/up.sh` run from the
+repository's root). The script files searched are those in the compose file's directory, its
+`scripts/`, `bin/`, `hack/` and `tools/`, and the two directories above it.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import stat
+
+from glmlint import lazyre
+
+_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile", "README.md",
+                    "readme.md", "README.MD"})
+_SUFFIXES = (".sh", ".bash", ".mk")
+_MAX = 1 << 20
+_UP = 2  # directories above the compose file's whose scripts are read
+_SCRIPT_DIRS = ("scripts", "bin", "hack", "tools")  # and these beside it (run from the repository's root)
+_COMMAND = lazyre.compile(r"(?:docker|podman)[ -]compose\b([^\n;&|`)#]*)")
+_CONTINUED = lazyre.compile(r"\\\r?\n")
+# compose's global options that take a value (`docker compose --help`, v2)
+_VALUED = frozenset({"-p", "--project-name", "--env-file", "--profile", "--project-directory", "--ansi",
+                     "--progress", "--parallel", "--workdir"})
+_PREFIXES = ("$(CURDIR)/", "${CURDIR}/", "$(PWD)/", "${PWD}/", "$PWD/", "$(pwd)/", "$$(pwd)/", "$$PWD/",
+             "${PWD:-.}/", "./")
+
+
+def chain_for(real_path: str) -> tuple[tuple[str, ...], int] | None:
+    """(files, index) when a script of the repository runs `real_path` merged over other compose
+    files (`files[:index]`, index >= 1); None when none does."""
+    if not real_path or real_path == "-":
+        return None
+    me = os.path.abspath(real_path)
+    directory = os.path.dirname(me)
+    found = [c for c in _dotenv_chains(directory) if me in c[1:]]
+    for sub in _SCRIPT_DIRS:
+        here = os.path.join(directory, sub)
+        found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
+    here = directory
+    for _ in range(_UP + 1):
+        found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
+        up = os.path.dirname(here)
+        if up == here:
+            break
+        here = up
+    if not found:
+        return None
+    chain = min(found, key=lambda c: c.index(me))  # the fewest files under it, the first named on a tie
+    return chain, chain.index(me)
+
+
+def reads(real_path: str) -> list[str]:
+    """The script files `chain_for(real_path)` read (for a cache that follows them)."""
+    here = os.path.dirname(os.path.abspath(real_path))
+    out = [p for sub in _SCRIPT_DIRS for p, _size, _mtime in _stamp(os.path.join(here, sub))]
+    for _ in range(_UP + 1):
+        out.extend(p for p, _size, _mtime in _stamp(here))
+        up = os.path.dirname(here)
+        if up == here:
+            break
+        here = up
+    return out
+
+
+def _stamp(directory: str) -> tuple[tuple[str, int, int], ...]:
+    """The script files of `directory` with their size and mtime (what `_chains_in` is cached by)."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return ()
+    out = []
+    for name in names:
+        if name not in _NAMES and not name.endswith(_SUFFIXES) and not (
+                "compose" in name and name.endswith((".yml", ".yaml"))):  # its comments' usage lines
+            continue
+        path = os.path.join(directory, name)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_size <= _MAX:
+            out.append((path, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, ...], ...]:
+    """Every list of two or more compose files a script of `directory` runs together."""
+    out: list[tuple[str, ...]] = []
+    for path, _size, _mtime in stamp:
+        try:
+            with open(path, "rb") as fh:
+                text = fh.read(_MAX).decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "compose" not in text:
+            continue
+        text = _CONTINUED.sub(" ", text)
+        for m in _COMMAND.finditer(text):
+            named = _files_of(m.group(1))
+            if named is None or len(named) < 2:
+                continue
+            got = _resolved(named, os.path.dirname(path))
+            if got is not None and got not in out:
+                out.append(got)
+    return tuple(out)
+
+
+def _dotenv_chains(directory: str) -> list[tuple[str, ...]]:
+    """`COMPOSE_FILE` of the `.env` in `directory` (the project directory Compose reads it from)."""
+    from glmlint.interpolate import read_dotenv
+
+    try:
+        with open(os.path.join(directory, ".env"), "rb") as fh:
+            env = read_dotenv(fh.read(_MAX).decode("utf-8", "replace"))
+    except OSError:
+        return []
+    value = env.get("COMPOSE_FILE")
+    if not value or "$" in value:
+        return []
+    named = [p for p in value.split(env.get("COMPOSE_PATH_SEPARATOR") or ":") if p]
+    if len(named) < 2:
+        return []
+    got = _resolved(named, directory, up=False)
+    return [got] if got is not None else []
+
+
+def _files_of(rest: str) -> list[str] | None:
+    """The `-f`/`--file` values of one compose command line, in order (None: one is not literal)."""
+    try:
+        words = shlex.split(rest, comments=False, posix=True)
+    except ValueError:
+        return None
+    named: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in ("-f", "--file"):
+            if i + 1 >= len(words):
+                return None
+            value = words[i + 1]
+            i += 2
+        elif w.startswith("--file="):
+            value = w[len("--file="):]
+            i += 1
+        elif w in _VALUED:
+            i += 2
+            continue
+        elif w.startswith("-"):
+            i += 1
+            continue
+        else:
+            break  # the subcommand: a later `-f` is its own (`logs -f` follows)
+        for prefix in _PREFIXES:
+            if value.startswith(prefix):
+                value = value[len(prefix):]
+                break
+        if not value or "$" in value or "*" in value or value == "-":
+            return None
+        named.append(value)
+    return named
+
+
+def _resolved(named: list[str], directory: str, up: bool = True) -> tuple[str, ...] | None:
+    """`named` read from `directory` (or, when `up`, its parent) when every file exists there."""
+    bases = [directory] + ([os.path.dirname(directory)] if up else [])
+    for base in bases:
+        paths = tuple(os.path.normpath(os.path.join(base, n)) for n in named)
+        if all(os.path.isfile(p) for p in paths) and len(set(paths)) == len(paths):
+            return paths
+    return None
