@@ -12,7 +12,7 @@ AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
-Studio,
+Studio, Metaflow's metadata service and UI backend,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 
