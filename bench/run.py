@@ -12,10 +12,11 @@ table shows it on one row for comparison. `--editable` times the running venv's
 glmlint everywhere instead (no install step).
 
 TREE defaults to ../shared/corpus/real beside the repository. Every command runs
-as its own process, `--repeat` times, round-robin (so that load from other
+as its own process (started by a small launcher, `LAUNCHER`, so that its peak RSS is its own),
+`--repeat` times, round-robin (so that load from other
 processes on the machine falls on all of them alike); the tables give medians of
 wall time and CPU time (user + system, workers included) and the peak RSS of the
-largest process. Peers that are not installed are reported as such. The
+largest process; the scaling runs also give glmlint's own process's peak RSS (`OWN`). Peers that are not installed are reported as such. The
 Markdown printed is what docs/benchmarks.md records.
 """
 from __future__ import annotations
@@ -46,7 +47,8 @@ DEFAULT_TREE = REPO.parent / "shared" / "corpus" / "real"
 class Stats:
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
-    rss_kb: int = 0
+    rss_kb: int = 0  # the largest process of the command (a Kustomize build, a pool worker, glmlint)
+    own_kb: int = 0  # glmlint's own process (`own_cmd`), 0 when not measured
     out: str = ""
 
     @property
@@ -61,6 +63,10 @@ class Stats:
     def rss_mb(self) -> float:
         return self.rss_kb / 1024
 
+    @property
+    def own_mb(self) -> float:
+        return self.own_kb / 1024
+
 
 # Bytecode is cached as in an installed package (some CI images set PYTHONDONTWRITEBYTECODE,
 # which makes every run of an editable install recompile glmlint: ~15 ms of cold start).
@@ -70,19 +76,59 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["XDG_CACHE_HOME"] = str(BENCH / ".cache")
 
 
+# Each command is started by this small launcher, not by this script. Linux keeps a process's peak
+# RSS across `execve` (the kernel carries the old address space's high-water mark into the
+# process's `maxrss`), and Python starts a command with vfork: a command started from here would
+# report at least this script's own peak (~50 MB once it has imported glmlint's discovery) as its
+# peak RSS, whatever it used (several different commands all showed the same 50.3 MB). The launcher
+# (~10 MB) starts the command as a new process of its own and reports the command's wall time,
+# CPU (user + system, its reaped children included) and peak RSS (the largest of its processes).
+LAUNCHER = """
+import os, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.posix_spawnp(cmd[0], cmd, os.environ)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(out, "w") as fh:
+    fh.write(f"{wall} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+# glmlint's own process (the parent of a pooled scan, or the whole of a serial one): the console
+# script's `main` run in a process that writes its own peak RSS (`getrusage(RUSAGE_SELF)`, KiB) to
+# the file $GLMLINT_BENCH_OWN at exit (after the pool's finalizers: `atexit` runs last what it got first)
+OWN = """
+import atexit, os, resource, sys
+def _own():
+    with open(os.environ["GLMLINT_BENCH_OWN"], "w") as fh:
+        fh.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+atexit.register(_own)
+sys.argv[0] = "glmlint"
+from glmlint.cli import main
+sys.exit(main())
+"""
+
+
 def run_once(cmd: list[str], stats: Stats, cwd: str | None = None) -> None:
-    """Run `cmd`; add its wall time, CPU time (its reaped children included) and peak RSS to `stats`."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=ENV)
-    out = proc.stdout.read() if proc.stdout else b""
-    if proc.stdout:
-        proc.stdout.close()
-    _, _status, usage = os.wait4(proc.pid, 0)
-    stats.walls.append(time.perf_counter() - start)
-    proc.returncode = 0  # reaped by wait4: keep Popen from waiting again
-    stats.cpus.append(usage.ru_utime + usage.ru_stime)
-    stats.rss_kb = max(stats.rss_kb, usage.ru_maxrss)  # KiB on Linux: the largest process of the tree
-    stats.out = out.decode("utf-8", "replace")
+    """Run `cmd` (through `LAUNCHER`); add its wall time, CPU time (its reaped children included) and
+    peak RSS to `stats`; a command made by `own_cmd` adds its own process's peak RSS too."""
+    with tempfile.TemporaryDirectory() as tmp:
+        got, own = os.path.join(tmp, "got"), os.path.join(tmp, "own")
+        proc = subprocess.run([sys.executable, "-c", LAUNCHER, got, *cmd], cwd=cwd, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, env={**ENV, "GLMLINT_BENCH_OWN": own}, check=True)
+        wall, cpu, rss, _code = Path(got).read_text().split()
+        if os.path.exists(own):
+            stats.own_kb = max(stats.own_kb, int(Path(own).read_text()))
+    stats.walls.append(float(wall))
+    stats.cpus.append(float(cpu))
+    stats.rss_kb = max(stats.rss_kb, int(rss))  # KiB on Linux: the largest process of the command
+    stats.out = proc.stdout.decode("utf-8", "replace")
+
+
+def own_cmd(glm: list[str]) -> list[str]:
+    """`glm` (a glmlint console script) as a command that also reports glmlint's own peak RSS (`OWN`)."""
+    return [str(Path(glm[0]).parent / "python"), "-c", OWN] if Path(glm[0]).name == "glmlint" \
+        else [*glm[:-2], "-c", OWN]
 
 
 def measure(commands: dict[str, list[str] | None], repeat: int, cwd: str | None = None,
@@ -374,17 +420,33 @@ def main(argv: list[str] | None = None) -> int:
               "check per 1× tree | peak RSS |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     raw["scaling"] = {}
+    own: dict[int, dict[str, Stats]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in scales:
             views = copies(tree, n, tmp)
             got = measure({"floor": [sys.executable, str(BENCH / "floor.py"), *views],
                            "serial": [*glm, "check", "-j", "1", *views],
-                           "pool": [*glm, "check", *views]}, args.repeat, cwd=tmp)
+                           "pool": [*glm, "check", *views],
+                           # glmlint's own process, like for like with the floor (nothing rendered)
+                           "own serial": [*own_cmd(glm), "check", "-j", "1", "--no-render", *views],
+                           "own pool": [*own_cmd(glm), "check", "--no-render", *views]}, args.repeat, cwd=tmp)
             files = json.loads(got["floor"].out)["files"]
             lines.append(f"| {n}× | {files:,} | {sec(got['floor'].wall)} | {sec(got['serial'].wall)} | "
                          f"{sec(got['pool'].wall)} | {ratio(got['pool'].wall, got['floor'].wall)} | "
                          f"{sec(got['pool'].wall / n)} | {got['pool'].rss_mb:.0f} MB |")
-            raw["scaling"][n] = {k: {"wall": v.wall, "cpu": v.cpu, "rss_mb": v.rss_mb} for k, v in got.items()}
+            raw["scaling"][n] = {k: {"wall": v.wall, "cpu": v.cpu, "rss_mb": v.rss_mb, "own_mb": v.own_mb}
+                                 for k, v in got.items()}
+            own[n] = got
+    lines += ["", "Peak RSS is the largest process of the command: at 1× often a `kubectl kustomize` build, "
+              "not glmlint. glmlint's own process (`getrusage(RUSAGE_SELF)` at exit: the whole of a serial "
+              "scan, the parent of a pooled one), `--no-render`:", "",
+              "| tree | `check -j 1 --no-render` | vs 1× | `check --no-render` (parent) | vs 1× |",
+              "|---|---:|---:|---:|---:|"]
+    for n, got in own.items():
+        base = own[scales[0]]
+        lines.append(f"| {n}× | {got['own serial'].own_mb:.1f} MB | "
+                     f"{got['own serial'].own_mb / base['own serial'].own_mb:.2f}× | "
+                     f"{got['own pool'].own_mb:.1f} MB | {got['own pool'].own_mb / base['own pool'].own_mb:.2f}× |")
     lines += ["", f"Load average after: {load()}"]
     raw["load_after"] = load()
     print("\n".join(lines))

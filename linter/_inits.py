@@ -722,7 +722,7 @@ def _m64(_F, _s0, _s1, _s2):
  return __init__
 
 def _m65(_F, _s):
- def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared):
+ def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared, role, run_as):
   _s(self, 'node', node)
   _s(self, 'path', path)
   _s(self, 'meta', meta)
@@ -736,6 +736,8 @@ def _m65(_F, _s):
   _s(self, 'image', image)
   _s(self, 'outside', outside)
   _s(self, 'shared', shared)
+  _s(self, 'role', role)
+  _s(self, 'run_as', run_as)
  return __init__
 
 def _m66(_F, _s0, _s1):
@@ -1291,7 +1293,7 @@ MAKERS = {
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
     (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m63,
     (('names', 'uids', 'groups'), (), True, True, False): _m64,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared'), (), True, False, False): _m65,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m65,
     (('op', 'target'), (), True, True, False): _m66,
     (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token'), (), True, True, False): _m67,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m68,
@@ -1308,7 +1310,7 @@ MAKERS = {
     (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m79,
     (('raw', 'name', 'group'), (), True, True, False): _m80,
     (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m81,
-    (('results', 'also', 'at', 'repeats'), (1,), False, False, False): _m82,
+    (('results', 'also', 'at', 'repeats'), (1,), False, True, False): _m82,
     (('root', 'failures', 'helm'), (), True, False, False): _m83,
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m84,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m85,

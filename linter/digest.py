@@ -30,7 +30,7 @@ FIX_FIRST = 5  # entries the closing summary names
 FIX_FIRST_AFTER = 10  # the closing summary is shown when the report has more entries than this
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One line of the text report: one finding, or a workload's checklist (several)."""
 

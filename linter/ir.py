@@ -172,7 +172,10 @@ class Command:
     @property
     def name(self) -> str:
         """Basename of the program (`/usr/sbin/sshd` -> `sshd`)."""
-        return self.argv[0].text.rsplit("/", 1)[-1] if self.argv else ""
+        if not self.argv:
+            return ""
+        text = self.argv[0].text
+        return text[text.rfind("/") + 1:] if "/" in text else text
 
     @property
     def args(self) -> tuple[Word, ...]:
@@ -578,11 +581,17 @@ class Workload:
     workdir: str | None = None
 
     def __post_init__(self) -> None:
-        # Defaults that need the anchor: absent settings point at it (`_ABSENT`).
+        # Defaults that need the anchor: absent settings point at it (`_ABSENT`). The absent settings
+        # of one value are one shared `Setting` (frozen, compared by value): up to 18 per workload
+        # were made, now at most one per value (issue 12)
         anchor = self.anchor
-        for name, value in _ABSENT:
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, Setting(value, anchor, explicit=False))
+        for value, setters in _ABSENT_SETTERS:
+            absent = None
+            for get, set_ in setters:
+                if get(self) is None:
+                    if absent is None:
+                        absent = Setting(value, anchor, False)
+                    set_(self, absent)
 
     # -- helpers rules share -------------------------------------------------
 
@@ -639,6 +648,11 @@ _ABSENT: tuple[tuple[str, object], ...] = (
     ("host_network", False), ("host_pid", False), ("host_ipc", False), ("host_userns", False),
     ("seccomp", None), ("apparmor", None), ("selinux", None), ("memory_limit", None),
     ("entrypoint", None), ("command", None), ("publish_all", False))
+# `_ABSENT` by value, each field as its slot's getter and setter: [(value, ((get, set), ...)), ...]
+_ABSENT_SETTERS: tuple[tuple[object, tuple[tuple[Any, Any], ...]], ...] = tuple(
+    (value, tuple((Workload.__dict__[n].__get__, Workload.__dict__[n].__set__) for n, v in _ABSENT if v == value
+                  and type(v) is type(value)))
+    for value in (None, False, ()))
 
 
 # -- the cluster around the containers: RBAC objects, ServiceAccounts, pods ------------------

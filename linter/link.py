@@ -120,7 +120,11 @@ def cluster_peers(src: SourceFile, sources: list[SourceFile]) -> list[SourceFile
     return [s for s in sources if s.path != src.path and (s.bindings or s.accounts or s.roles)]
 
 
-def link(sources: list[SourceFile]) -> None:
+def link(sources: list[SourceFile], memo: dict[str, dict[str, Any]] | None = None) -> None:
+    """Link the compose services of `sources` to the images they build, the Services and the cluster
+    objects. `memo`: the Dockerfiles' stamped final stages and `build.target` stages, kept across
+    calls that link with the same Dockerfile sources (the fix engine relinks each re-parse of a
+    compose file with the same images)."""
     link_services(sources)
     link_cluster(sources)
     images = {}
@@ -131,8 +135,10 @@ def link(sources: list[SourceFile]) -> None:
             by_key[image_key(src.disk_path)] = src
     if not images:
         return
-    stamped: dict[str, Workload] = {}  # each image stamped with its file once, for all services built from it
-    targets: dict[str, Workload | None] = {}  # the image of a `build.target` stage, by Dockerfile and stage
+    # each image stamped with its file once, for all services built from it; the image of a
+    # `build.target` stage, by Dockerfile and stage
+    stamped: dict[str, Workload] = memo.setdefault("stamped", {}) if memo is not None else {}
+    targets: dict[str, Workload | None] = memo.setdefault("targets", {}) if memo is not None else {}
     for src in sources:
         if src.format is not Format.COMPOSE or not src.disk_path:
             continue

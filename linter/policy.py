@@ -61,7 +61,10 @@ def _one_per_cause(report: Report, config: Config, early: Early | None = None) -
     fates = {key: place.silenced(r) or place.reported(r) for r in report.results
              if (key := (r.path, r.line, r.col, r.code)) in causes}
     if early is not None:  # the findings dropped as they came in
-        fates.update((key, fate) for key, fate in early.fates.items() if key in causes)
+        for key in causes:
+            fate = early.fate(key)
+            if fate is not None:
+                fates[key] = fate
     # a value in a file no scan reports on its own (the entrypoint script a Dockerfile copies from
     # the build context): the Dockerfile's finding of it is its own, the built service's a copy
     owners: dict[tuple[object, ...], Result] = {}
@@ -347,16 +350,31 @@ class Early:
 
     def __init__(self, report: Report, config: Config) -> None:
         self.report, self.config = report, config
-        self.fates: dict[tuple[str, int, int, str], bool] = {}  # (path, line, col, code) -> silenced or reported
+        # each file's dropped findings' fates, silenced or reported: path -> {place: fate}, a place
+        # (line, col, code) packed into one int (`_at`); only a file's own judge sets its fates
+        self.fates: dict[str, dict[int, bool]] = {}
+        self._codes: dict[str, int] = {}  # a rule code -> its number in the packed places
         self.used: dict[str, list[set[str]]] = {}  # path -> each suppression's selectors that silenced something
         self._place = _Place(Report(report.root, report.rules), config)
         # what was counted for each file whose findings may be worked out again at the end of the scan
         # (pods a Service of another file may select: `runner._finish_pooled` checks those again)
         self._counted: dict[str, tuple[int, dict[str, int]]] = {}
-        # the keys of `fates` set by the findings of each file that may be forgotten (as `_counted`: a
-        # file with pods), so that `forget` does not go through all of them once per file checked
-        # again (that was quadratic in the tree)
-        self._fated: dict[str, list[tuple[str, int, int, str]]] = {}
+
+    def _at(self, line: int, col: int, code: str) -> int:
+        """A place in a file as one int (a scan keeps one per dropped finding): columns below 2**24
+        (a file is at most a few MB), rule codes numbered below 2**16."""
+        n = self._codes.get(code)
+        if n is None:
+            n = self._codes[code] = len(self._codes)
+        return (line << 40) | (col << 16) | n
+
+    def fate(self, key: tuple[str, int, int, str]) -> bool | None:
+        """The fate of the dropped finding at `key` (path, line, col, code): silenced where it is
+        (True), not reported there (False); None: no finding there was dropped as it came in."""
+        mine = self.fates.get(key[0])
+        if not mine or key[3] not in self._codes:
+            return None
+        return mine.get(self._at(key[1], key[2], key[3]))
 
     def judge(self, source: SourceFile, results: list[Result]) -> list[Result]:
         """The findings of `source` (all in it, none with a cause) that the project reports."""
@@ -368,34 +386,33 @@ class Early:
         sups = suppress.parse(source)
         place.sups[source.path] = sups
         kept: list[Result] = []
-        fates = self.fates
-        fated = self._fated if source.pod_labels else None
+        fates = self.fates.get(source.path)
+        at = self._at
         suppressed, contexts = report.suppressed, dict(report.out_of_context)
         for r in results:
-            key = (r.path, r.line, r.col, r.code)
             if not _wanted(r, config):
-                fates[key] = place.silenced(r)
-                if fated is not None:
-                    fated.setdefault(key[0], []).append(key)
-                continue
-            hit = next(((s, sel) for s in sups if (sel := s.covers(r.line, r.rule)) is not None), None)
-            if hit is not None:
-                hit[0].used.add(hit[1])
-                report.suppressed += 1
-                fates[key] = True
-            elif not place.in_context(r):
-                ctx = place.context(r)
-                report.out_of_context[ctx] = report.out_of_context.get(ctx, 0) + 1
-                fates[key] = False
-            elif place.ignored(r):
-                report.suppressed += 1
-                fates[key] = False
+                fate = place.silenced(r)
             else:
-                fates.pop(key, None)  # reported: the last finding at a place decides its fate, as in `apply`
-                kept.append(r)
-                continue
-            if fated is not None:
-                fated.setdefault(key[0], []).append(key)
+                hit = next(((s, sel) for s in sups if (sel := s.covers(r.line, r.rule)) is not None), None)
+                if hit is not None:
+                    hit[0].used.add(hit[1])
+                    report.suppressed += 1
+                    fate = True
+                elif not place.in_context(r):
+                    ctx = place.context(r)
+                    report.out_of_context[ctx] = report.out_of_context.get(ctx, 0) + 1
+                    fate = False
+                elif place.ignored(r):
+                    report.suppressed += 1
+                    fate = False
+                else:
+                    if fates:  # reported: the last finding at a place decides its fate, as in `apply`
+                        fates.pop(at(r.line, r.col, r.code), None)
+                    kept.append(r)
+                    continue
+            if fates is None:
+                fates = self.fates[source.path] = {}
+            fates[at(r.line, r.col, r.code)] = fate
         if any(s.used for s in sups):
             used = self.used.setdefault(source.path, [set() for _ in sups])
             for mine, s in zip(used, sups):
@@ -421,5 +438,4 @@ class Early:
             else:
                 del self.report.out_of_context[ctx]
         self.used.pop(path, None)
-        for key in self._fated.pop(path, ()):
-            self.fates.pop(key, None)
+        self.fates.pop(path, None)  # (only the file's own findings set its fates)

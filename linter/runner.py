@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import operator
 import os
 import re
 import stat
@@ -19,7 +20,7 @@ from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
-from glmlint.results import FixEdit, Report, Result, _evaluate, evaluate, moved, result_of
+from glmlint.results import FixEdit, Report, Result, _evaluate, evaluate, lean_fix, moved, result_of
 from glmlint.rule import Finding, Rule
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
     # the same rule objects, not equal ones: a list made again (another `builtin_rules()`, its id
     # reused) holds rules equal to the last one's, and a finding's rule is found by identity
     # (`_check_one`'s index)
-    if got is None or len(got[0]) != len(snapshot) or any(a is not b for a, b in zip(got[0], snapshot)):
+    if got is None or len(got[0]) != len(snapshot) or not all(map(operator.is_, got[0], snapshot)):
         if len(_APPLICABLE) >= 64:
             _APPLICABLE.clear()
         got = _APPLICABLE[(id(rules), fmt)] = (snapshot, [r for r in snapshot if r.applies_to(fmt)])
@@ -304,16 +305,34 @@ def _with_render_options(cands: list[Any], root: str, config: Config | None) -> 
             for c in cands]
 
 
-def _checked_through_builds(report: Report, cands: list[Any]) -> None:
+class _Builds:
+    """What `_checked_through_builds` reads of the scan's candidates, taken before the scan (a lean
+    scan drops each candidate once its outcome is in): the files each overlay's or chart's build
+    reads (`Candidate.covers`), and the charts."""
+
+    __slots__ = ("covers", "charts")
+
+    def __init__(self, covers: list[tuple[str, tuple[str, ...]]], charts: set[str]) -> None:
+        self.covers, self.charts = covers, charts
+
+    @classmethod
+    def of(cls, cands: list[Any]) -> _Builds:
+        return cls([(c.display, c.covers) for c in cands if not isinstance(c, tuple) and c.covers],
+                   {c.display for c in cands if not isinstance(c, tuple) and c.hint == "helm-chart"})
+
+
+def _checked_through_builds(report: Report, builds: _Builds) -> None:
     """Files an overlay's build reads are checked through the build: drop their own findings when the
     build succeeded. When it failed (its error is reported), they stand, so that nothing is lost."""
+    if not builds.covers:
+        return
     built = {s.path for s in report.sources if s.origins is not None or s.format is Format.KUBERNETES}
-    covered = {f for c in cands if not isinstance(c, tuple) and c.covers and c.display in built for f in c.covers}
+    covered = {f for display, covers in builds.covers if display in built for f in covers}
     if not covered:
         return
     # a chart an overlay renders (`helmCharts:`) is checked through it: not alone as well, with the
     # defaults the overlay overrides (its findings there, its render failure, its notices)
-    charts = {c.display for c in cands if not isinstance(c, tuple) and c.hint == "helm-chart" and c.display in covered}
+    charts = {c for c in builds.charts if c in covered}
 
     def in_chart(path: str) -> bool:
         return path in charts or any(path.startswith(d + "/") for d in charts)
@@ -353,6 +372,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     cands = _discover(paths, report.root, config, stdin_filename)
     files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
+    builds = _Builds.of(cands)  # what `_checked_through_builds` reads of the candidates, which go as checked
     workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
     from glmlint import policy
     from glmlint.config import Config
@@ -370,15 +390,17 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
                 per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
             else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
                 per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress, early)
+    del cands, files  # (a lean scan dropped each candidate as its outcome came in)
     _gather(report, per_source)
-    _checked_through_builds(report, cands)
+    _checked_through_builds(report, builds)
     report.results.sort(key=Result.sort_key)
     report.problems.sort(key=lambda p: (p.path, p.line))
     policy.apply(report, config or Config(), early)
     return report
 
 
-PerSource = list[tuple[list[Result], list[Problem]]]  # each source's results and problems, in order
+# each source's results and problems, in order (None: a lean scan's file whose findings are in the report)
+PerSource = list["tuple[list[Result], list[Problem]] | None"]
 
 
 def _discover(paths: list[str], root: str, config: Config | None, stdin_filename: str | None) -> list[Any]:
@@ -473,6 +495,10 @@ def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], conf
 def _check_all(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
                rounds: _Pool | _InProcess, max_bytes: int, fix_edits: bool,
                progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
+    """Each file's outcome as it comes in. The candidates go once their outcome is in (`cands` and
+    `files` are emptied as the scan goes), and in a lean scan a file whose findings are judged here
+    and that nothing at the end reads again (`_done`) leaves no outcome behind: its findings go
+    straight to the report, as `_gather` would put them there."""
     outcomes = iter(rounds)
     checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
@@ -482,15 +508,21 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
         shown = Counter(c.display for c in files)
         waits = {d for d, n in shown.items() if n > 1} | {f for c in files for f in c.covers}
         del shown
-    for done, cand in enumerate(cands):
+    total = len(cands)
+    j = 0  # the index of `cand` in `files`
+    for done in range(total):
+        cand = cands[done]
+        cands[done] = None  # (the outcomes iterate `files` ahead of this loop: dropped below)
         if progress is not None:
-            progress(done, len(cands))
+            progress(done, total)
         if isinstance(cand, tuple):
             report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
             continue
         if _excluded(cand, config):
             continue
         out = next(outcomes)
+        files[j] = None  # type: ignore[call-overload]  # its task was taken before its outcome came
+        j += 1
         if isinstance(out[0], SourceFile):
             if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
                 out[0].disk_path, out[0].path = cand.path, cand.display
@@ -498,13 +530,27 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                 # (no problems: the shared `()`, not an empty list per file)
                 results = _unpacked(out[1], report.rules, cand.display, fixes)
                 if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
-                    results = _judged(early, out[0], results)
+                    judged = _judged_here(early, out[0], results)
+                    if judged is not None and _done(out):
+                        report.results.extend(judged)  # as `_gather` keeps them: its own, each once
+                        _add(report, out[0])
+                        continue
+                    results = judged if judged is not None else results
                 out = (out[0], results, out[2] or (), out[3], out[4])
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
-        progress(len(cands), len(cands))
+        progress(total, total)
     return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits)
+
+
+def _done(out: _Outcome) -> bool:
+    """Whether nothing at the end of a lean scan reads a file's outcome again once its findings are
+    judged: no problems of its rules, not linked to another file, no pods (nothing to link or
+    check again: `_finish_pooled`), no pods a Service of another file may select."""
+    source = out[0]
+    return (not out[2] and not out[3] and out[4] is None and not source.pods  # type: ignore[union-attr]
+            and not source.pod_labels)  # type: ignore[union-attr]
 
 
 def _gather(report: Report, per_source: PerSource) -> None:
@@ -515,7 +561,10 @@ def _gather(report: Report, per_source: PerSource) -> None:
     are in their own file and keyed by their message, only while their file's are gathered."""
     seen: set[tuple[str, int, int, str, str]] = set()  # for the whole scan
     paths = Counter(s.path for s in report.sources)
-    for source, (results, problems) in zip(report.sources, per_source):
+    for source, entry in zip(report.sources, per_source):
+        if entry is None:  # a lean scan's file whose findings went to the report as they came in
+            continue
+        results, problems = entry
         report.problems.extend(problems)
         mine: set[tuple[str, int, int, str, str]] = set()  # this file's own
         twice = paths[source.path] > 1
@@ -585,10 +634,12 @@ class _State:
     whether fixes are verified, the rules a worker runs (not the scan-wide ones) and each rule's
     index in `rules`; for a compose file's build, the scan's candidates (to find the Dockerfiles it
     builds as the scan reads them), its root (to name one the scan was not given) and whether the
-    linked IR is sent back (`keep_ir`: a scan that is not lean)."""
+    linked IR is sent back (`keep_ir`: a scan that is not lean). A lean scan's worker sends each
+    finding's fix as the parent keeps it (`lean`: its titles and safety, `results.lean_fix`), not
+    the intents and the IR settings they name: a third of what it pickled, for the parent to drop."""
 
     __slots__ = ("rules", "max_bytes", "fix_edits", "local", "scan_wide", "index", "files", "root", "keep_ir",
-                 "_dockerfiles", "_images")
+                 "lean", "_dockerfiles", "_images")
 
     def __init__(self, rules: list[Rule], max_bytes: int, fix_edits: bool, files: list[Candidate] = (),
                  root: str = "", keep_ir: bool = True) -> None:  # type: ignore[assignment]
@@ -597,8 +648,20 @@ class _State:
         self.scan_wide = [r for r in rules if r.scan_wide]
         self.index = {id(rule): i for i, rule in enumerate(rules)}
         self.files, self.root, self.keep_ir = files, root, keep_ir
+        # (`_check_pooled` keeps the IR exactly when the scan is not lean: `keep_ir=early is None`)
+        self.lean: dict[tuple[Any, ...], Any] | None = None if keep_ir else {}
         self._dockerfiles: dict[str, list[Candidate]] | None = None  # made when a compose file first builds
         self._images: dict[str, SourceFile | None] = {}  # the last few Dockerfiles read for a build
+
+    def index_dockerfiles(self) -> None:
+        """The scan's candidates that may be Dockerfiles, by `image_key`: made before the scan's
+        candidates are dropped as they are checked (`_check_all`), when this process checks them."""
+        from glmlint.link import image_key
+
+        self._dockerfiles = {}
+        for cand in self.files:
+            if cand.hint in ("dockerfile", "yaml-maybe") and cand.path != "-":
+                self._dockerfiles.setdefault(image_key(cand.path), []).append(cand)
 
     def image(self, key: str) -> SourceFile | None:
         """The Dockerfile `key` (an `image_key`) as the scan links it: the scanned file of that path
@@ -609,10 +672,7 @@ class _State:
         from glmlint.link import image_key
 
         if self._dockerfiles is None:
-            self._dockerfiles = {}
-            for cand in self.files:
-                if cand.hint in ("dockerfile", "yaml-maybe") and cand.path != "-":
-                    self._dockerfiles.setdefault(image_key(cand.path), []).append(cand)
+            self.index_dockerfiles()
         got: SourceFile | None = None
         scanned = False
         for cand in reversed(self._dockerfiles.get(key, ())):
@@ -650,9 +710,23 @@ def _workers(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
+# A pool worker's young-generation threshold (the parent's is `cli.YOUNG_GC_THRESHOLD`). A worker
+# holds nothing of a file once its outcome is sent: what it allocates is the file's IR, freed by
+# reference counting, and the few cycles a parse error's traceback makes wait a little longer.
+# With what it inherited set aside (`gc.freeze`: the modules, catalogs and rules forked from the
+# parent, which no collection in the worker can free), the collector cost ~2% of the worker's
+# instructions at 20,000; at 100,000, ~0.5% (issue 12).
+WORKER_GC_THRESHOLD = 100_000
+
+
 def _init_worker(state: _State) -> None:
     global _WORKER
     _WORKER = state
+    import gc
+
+    gc.freeze()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], WORKER_GC_THRESHOLD), *threshold[1:])
 
 
 def _check_one(cand: Candidate) -> _Outcome:
@@ -674,7 +748,7 @@ def _check_one(cand: Candidate) -> _Outcome:
         link([*images, got])
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
         results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
-        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index), problems, True, None
+        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index, state.lean), problems, True, None
     results, problems = run_rules(got, state.local, state.fix_edits)
     later = None
     if state.scan_wide and got.pods and cand.hint not in RENDERED:
@@ -683,16 +757,22 @@ def _check_one(cand: Candidate) -> _Outcome:
         # (`_finish_pooled`; then the file is checked again, linked); the pods stay here
         found, more = run_rules(got, state.scan_wide, state.fix_edits)
         keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
-        later = (_packed(found, state.index), more, keys, None if state.keep_ir else _frozen(got.pods))
-    return slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index), problems, False, later
+        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods))
+    return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
+            False, later)
 
 
-def _packed(results: list[Result], index: dict[int, int]) -> list[tuple[Any, ...]]:
-    """`results` as rows of their fields, each rule by its index in the scan's rules."""
+def _packed(results: list[Result], index: dict[int, int],
+            lean: dict[tuple[Any, ...], Any] | None = None) -> list[tuple[Any, ...]]:
+    """`results` as rows of their fields, each rule by its index in the scan's rules; `lean` (a lean
+    scan's worker: its fixes so far), each fix as the parent keeps it (`results.lean_fix`, which
+    gives the parent's own one of each for these again)."""
     packed = []
     for r in results:
         row = [getattr(r, f) for f in _RESULT_FIELDS]
         row[_RULE_AT] = index[id(r.rule)]
+        if lean is not None and row[_FIX_AT] is not None:
+            row[_FIX_AT] = lean_fix(row[_FIX_AT], lean)
         packed.append(tuple(row))
     return packed
 
@@ -722,7 +802,7 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
     if exposed:
         full.workloads = [expose(w, others) for w in full.workloads]
     results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
-    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index),
+    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index, state.lean),
             problems, True, None)
 
 
@@ -752,12 +832,15 @@ class CheckedFile(SourceFile):
 
     # pickled as its fields, the text as kept (not read from disk in the worker)
     def __getstate__(self) -> list[Any]:
-        return [self._text if f == "text" else getattr(self, f) for f in records.fields(self)]
+        return list(_CHECKED_STATE(self))
 
     def __setstate__(self, state: list[Any]) -> None:
         for f, value in zip(records.fields(self), state):
             setattr(self, f, value if value or f != "assumed" else _NO_ASSUMED)
 
+
+# a CheckedFile's fields as it is pickled, in order: the text as kept (`_text`), not read from disk
+_CHECKED_STATE = operator.attrgetter(*["_text" if f == "text" else f for f in records.fields(CheckedFile)])
 
 # the `assumed` of a CheckedFile that has none (all but a few): one shared empty dict, never written
 # (only the compose parser fills `assumed`, on the SourceFile it builds)
@@ -790,6 +873,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> Sou
 
 _RESULT_FIELDS = records.fields(Result)
 _RULE_AT = _RESULT_FIELDS.index("rule")
+_FIX_AT = _RESULT_FIELDS.index("fix")
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
@@ -824,11 +908,17 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
 def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
     """`source`'s findings that the project reports (`policy.Early.judge`), each once; all of them,
     to be judged at the end of the scan, when one is about another file or not in this file."""
+    got = _judged_here(early, source, results)
+    return results if got is None else got
+
+
+def _judged_here(early: Any, source: SourceFile, results: list[Result]) -> list[Result] | None:
+    """`_judged`, None when the findings wait for the end of the scan."""
     mine: set[tuple[str, int, int, str, str]] = set()
     once = []
     for r in results:
         if r.cause is not None or r.path != source.path or r.rendered_from is not None or not r.message:
-            return results  # `policy.apply` decides, once every file's findings are in
+            return None  # `policy.apply` decides, once every file's findings are in
         key = (r.path, r.line, r.col, r.code, r.message)  # one finding once, as `_gather` keeps them
         if key not in mine:
             mine.add(key)
@@ -930,6 +1020,7 @@ class _InProcess:
 
 
 def _in_process(files: list[Candidate], state: _State) -> _InProcess:
+    state.index_dockerfiles()  # (the compose files this process links find them there)
     return _InProcess(files, state)
 
 
@@ -951,12 +1042,16 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     from glmlint.link import cluster_of, exposures, image_key, link_pods, linked_pods, links, stamp, wanted
 
     rules = report.rules
-    entries = [checked[id(s)] for s in report.sources]
+    # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
+    entries = [checked.pop(id(s), None) for s in report.sources]
     services = exposures(report.sources)
     recheck = _exposed_elsewhere(report.sources, services)
     cluster = cluster_of(report.sources)
     relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
-    for i, (_cand, out) in enumerate(entries):
+    for i, entry in enumerate(entries):
+        if entry is None:
+            continue
+        out = entry[1]
         keys = out[4][2] if out[4] is not None else None
         if keys is not None and cluster is not None and i not in recheck and any(
                 links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
@@ -994,8 +1089,13 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
                         report.sources[i] = slimmed(full, keep_ir=True) if full.workloads else full
             report.linked = unscanned_images(report.sources, report.root, max_bytes)
     scan_wide = [r for r in rules if r.scan_wide]
-    out: list[tuple[list[Result], list[Problem]]] = []
-    for i, (source, (cand, (_got, packed, problems, _linked, tentative))) in enumerate(zip(report.sources, entries)):
+    out: PerSource = []
+    for i, (source, entry) in enumerate(zip(report.sources, entries)):
+        if entry is None:
+            out.append(None)
+            continue
+        cand, (_got, packed, problems, _linked, tentative) = entry
+        entries[i] = None  # type: ignore[call-overload]
         results = packed  # unpacked as it came (`_check_pooled`)
         if i in again:
             out.append((results, problems))  # type: ignore[arg-type]  # completed below
@@ -1036,4 +1136,10 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             continue
         report.sources[i], rows, problems, _linked, _ = got  # type: ignore[assignment,misc]
         out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
+    if fixes is not None:  # a lean scan: the link is done, and nothing after it reads the cluster objects
+        for source in report.sources:
+            if isinstance(source, CheckedFile):
+                source.roles = source.bindings = source.accounts = source.services = ()  # type: ignore[assignment]
+                source.pods = ()  # type: ignore[assignment]
+                source._labels = None
     return out

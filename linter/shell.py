@@ -104,6 +104,9 @@ class _Walker:
         self.commands: list[Command] = []
         self._lines = data.split(b"\n")
         self._ascii = data.isascii()  # then a byte column is the character column
+        # whether any command or process substitution may be in the script (most have none: then no
+        # word is searched for one)
+        self._subs = _SUBSTITUTION.search(data) is not None
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -205,7 +208,8 @@ class _Walker:
             # command substitutions inside arguments run too, before the command (only text
             # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
             runs: tuple[Command, ...] = ()
-            if child.named_child_count and _SUBSTITUTION.search(self.data, child.start_byte, child.end_byte):
+            if self._subs and child.named_child_count and _SUBSTITUTION.search(self.data, child.start_byte,
+                                                                                 child.end_byte):
                 before = len(self.commands)
                 for sub in _substitutions(child):
                     self.visit(sub)
@@ -232,8 +236,7 @@ class _Walker:
         text, dynamic = self.value(node, kind)
         loc = self.loc(node)
         skip = _QUOTE_WIDTH.get(kind, 0)
-        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None,
-                    substitutions=runs)
+        return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None, 0, (), runs)
 
     def value(self, node: Any, kind: str | None = None) -> tuple[str, bool]:
         if kind is None:

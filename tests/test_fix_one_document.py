@@ -196,6 +196,8 @@ def test_the_writer_takes_the_nodes_the_scan_composed() -> None:
     docs = parsers.composed[1]
     _doc, ydoc = engine.text_docs(source, source.text)
     assert ydoc.roots is docs and parsers.composed is None  # taken once
+    assert engine.text_docs(source, source.text)[1] is ydoc  # then kept for that text (the scan-wide call)
+    engine._LAST_DOCS = None
     assert engine.text_docs(source, source.text)[1].roots is not docs  # then composed again
     # another text with the same characters is not the one composed
     assert engine.text_docs(source, "".join(list(STREAM)))[1].roots is not docs

@@ -103,18 +103,20 @@ class _Seen:
         self.key = identity.subject
 
 
-def _seen(source: SourceFile, rules: Iterable[Rule]) -> list[_Seen]:
+def _seen(source: SourceFile, rules: Iterable[Rule], applicable: bool = False) -> list[_Seen]:
     """`findings` as the verification needs them: the same findings, in order, with the identity
-    `result_of` gives each (its message from `message_of`, which `result_of` itself uses)."""
-    from glmlint.results import message_of
+    `result_of` gives each (its message from `message_of`, which `result_of` itself uses).
+    `applicable`: every rule of `rules` applies to the file's format (`evaluate` need not ask)."""
+    from glmlint.results import _evaluate, message_of
 
     out: list[_Seen] = []
     if source.format not in _HINT:
         return out
     path = source.path
+    run = _evaluate if applicable else evaluate
     for rule in rules:
         try:
-            found = evaluate(source, rule)
+            found = run(source, rule)
         except Exception:  # noqa: BLE001 - as `findings`
             continue
         code = rule.code
@@ -183,8 +185,18 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
 
 
 def text_docs(source: SourceFile, text: str) -> tuple[TextDoc, Any]:
-    """The views of `text` lowering reads: lines, and for YAML formats the nodes with their marks."""
+    """The views of `text` lowering reads: lines, and for YAML formats the nodes with their marks.
+
+    The last YAML text's views are kept (`_LAST_DOCS`) and given again for the same text object
+    read as the same format: the scan verifies a file's fixes in two calls of `verified_edits`
+    (its rules, then the scan-wide ones, `runner._check_one`), which would compose it twice. A
+    `YamlDoc` is never changed by lowering (its nodes and text are read only; what it caches,
+    node indexes and ends, are functions of them)."""
+    global _LAST_DOCS
     if source.format in (Format.COMPOSE, Format.KUBERNETES):
+        last = _LAST_DOCS
+        if last is not None and last[0] is text and last[1] is source.format:
+            return last[2]
         from glmlint.fix.yamledit import YamlDoc
 
         roots = None
@@ -195,8 +207,13 @@ def text_docs(source: SourceFile, text: str) -> tuple[TextDoc, Any]:
             if got is not None and got[0] is text:
                 roots, parsers.composed = got[1], None
         ydoc = YamlDoc(text, roots)
-        return ydoc.doc, ydoc
+        views = (ydoc.doc, ydoc)
+        _LAST_DOCS = (text, source.format, views)
+        return views
     return TextDoc(text), None
+
+
+_LAST_DOCS: tuple[str, Format, tuple[TextDoc, Any]] | None = None  # `text_docs`' last YAML text and its views
 
 
 def _field(intent: Intent) -> str:
@@ -459,7 +476,7 @@ class _OneDocument:
         index = self.index
         found: list[Any] = [o for o in before if o.workload is None
                             or not first <= index.get(id(o.workload), -1) < last]
-        found += _seen(new, rules)  # type: ignore[arg-type]
+        found += _seen(new, rules, applicable=True)  # type: ignore[arg-type]
         try:
             verify(self.source, after, f, before, found, cache)  # type: ignore[arg-type]
         except FixError:
@@ -715,7 +732,9 @@ def _at_original(f: _Found, text: str, steps: list[list[Edit]], source: SourceFi
     return records.replace(f.result, line=line, col=col)
 
 
-def _relink(source: SourceFile, others: list[SourceFile]) -> None:
+def _relink(source: SourceFile, others: list[SourceFile], memo: dict[str, Any] | None = None) -> None:
+    """Link a re-parse as the scan linked the file (`memo`: `link.link`'s, for re-parses of one file
+    linked with the same `others`)."""
     if source.format is Format.KUBERNETES and source.pods:
         from glmlint.link import link_cluster
 
@@ -726,7 +745,7 @@ def _relink(source: SourceFile, others: list[SourceFile]) -> None:
         return
     from glmlint.link import link
 
-    link([source, *[o for o in others if o.format is Format.DOCKERFILE]])
+    link([source, *[o for o in others if o.format is Format.DOCKERFILE]], memo)
 
 
 def fix_report(report: Any, options: Options) -> list[FileFix]:
@@ -901,6 +920,9 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return {}
     options = Options(unsafe=True)
     docs = text_docs(source, source.text)
+    # a re-parse is read as the same format (`_reparse`): the rules that apply to it, once
+    fmt = source.format
+    given, rules = rules, [r for r in rules if r.applies_to(fmt)]
     cache: dict[Any, Any] = {}  # the workloads before normalised, the findings before counted: once for every check
     lowered: dict[int, list[Edit] | None] = {}
 
@@ -913,6 +935,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return lowered[id(f)]
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
+    linking: dict[str, Any] = {}  # the images stamped once for every re-parse (`link.link`'s memo)
 
     def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Seen]], None]) -> bool:
         """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings)."""
@@ -921,13 +944,13 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
             reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
             new_source = _reparse(source, text, check=False, reuse=reuse)
             if images:
-                _relink(new_source, images)
-            judge(new_source, _seen(new_source, rules))
+                _relink(new_source, images, linking)
+            judge(new_source, _seen(new_source, rules, applicable=True))
         except (FixError, Conflict, RecursionError):
             return False
         return True
 
-    one = _OneDocument.of(source, stream, rules, images)
+    one = _OneDocument.of(source, stream, given, images)
 
     def alone(f: _Found) -> bool:
         edits = lowered_edits(f)

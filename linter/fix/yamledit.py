@@ -40,6 +40,10 @@ class YamlDoc:
         self._by_loc: dict[Loc, list[Node]] | None = None
         self._parents: dict[int, tuple[Node, Node | int]] | None = None
         self._style: tuple[int, int | None] | None = None
+        # `content_end` of each (node, owner key) asked, by their ids (the nodes kept beside the answer,
+        # so that no id is reused): the nodes and the text never change, and the fixes of one
+        # container, lowered against one `YamlDoc`, ask for the same mappings' ends
+        self._ends: dict[tuple[int, int], tuple[Node, Node | None, int]] = {}
 
     # -- positions -------------------------------------------------------------
 
@@ -51,6 +55,13 @@ class YamlDoc:
 
     def content_end(self, node: Node, owner_key: Node | None = None) -> int:
         """Offset just after the last character that belongs to `node` (comments excluded)."""
+        key = (id(node), id(owner_key))
+        got = self._ends.get(key)
+        if got is None:
+            got = self._ends[key] = (node, owner_key, self._content_end(node, owner_key))
+        return got[2]
+
+    def _content_end(self, node: Node, owner_key: Node | None) -> int:
         if y.is_scalar(node):
             if owner_key is not None and (_is_local_empty(node) or self._aliased(owner_key, node)):
                 return self.end(owner_key)

@@ -29,8 +29,8 @@ def write(report: Report, fmt: str, out: TextIO, color: bool = False, category: 
     elif fmt == "junit":
         from glmlint.output.junit import render
     else:
-        from glmlint.output.text import render
+        from glmlint.output import text
 
-        out.write(render(report, color=color, sort=sort))
+        text.write(report, out, color=color, sort=sort)  # line by line, not the whole report as one string
         return
     out.write(render(report))

@@ -10,6 +10,8 @@ per workload, the order); this module only formats them. docs/profiles.md,
 """
 from __future__ import annotations
 
+from typing import TextIO
+
 from glmlint import digest
 from glmlint.rule import Risk, Severity
 from glmlint.runner import Report
@@ -20,32 +22,42 @@ CHECKLIST_SLUG = "hardening"  # the slug a workload's checklist line shows
 
 
 def render(report: Report, color: bool = False, sort: str = digest.DEFAULT_SORT) -> str:
+    import io
+
+    out = io.StringIO()
+    write(report, out, color, sort)
+    return out.getvalue()
+
+
+def write(report: Report, out: TextIO, color: bool = False, sort: str = digest.DEFAULT_SORT) -> None:
+    """`render(report)` written to `out` line by line, as each is made: a large report is never
+    held whole as text beside its findings (issue 12: peak memory)."""
     entries = digest.entries(report.results, sort)
     # `glmlint fix` leaves a file with an error alone: its fixes wait for that line to be fixed
     blocked = {p.path: p.line for p in reversed(report.errors)}
-    lines: list[str] = []
+    emit = out.write
     previous = None
     for e in entries:
         group = e.risk if sort == "severity" else e.path
         if previous is not None and group != previous:
-            lines.append("")
+            emit("\n")
         previous = group
-        lines.append(line(e, color, blocked=blocked.get(e.path)))
-    if lines:
-        lines.append("")
+        emit(line(e, color, blocked=blocked.get(e.path)) + "\n")
+    if entries:
+        emit("\n")
     if len(entries) > digest.FIX_FIRST_AFTER:
         first, more = digest.fix_first(entries)
         if first:
-            lines.append(_paint("Fix first:", _BOLD, color))
-            lines.extend("  " + line(e, color, short=True) for e in first)
+            emit(_paint("Fix first:", _BOLD, color) + "\n")
+            for e in first:
+                emit("  " + line(e, color, short=True) + "\n")
             if more:
-                lines.append(f"  ... and {more} more {_levels(first[-1].risk)} "
-                             f"{'above' if sort == 'severity' else 'in the report'}")
-            lines.append("")
+                emit(f"  ... and {more} more {_levels(first[-1].risk)} "
+                     f"{'above' if sort == 'severity' else 'in the report'}\n")
+            emit("\n")
     if report.results:
-        lines.append(risk_line(report, entries, color))
-    lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+        emit(risk_line(report, entries, color) + "\n")
+    emit(summary(report) + "\n")
 
 
 def _levels(risk: Risk) -> str:

@@ -592,11 +592,24 @@ def words_of(inst: Instruction) -> list[tuple[str, Loc]]:
     return out
 
 
+def _word_texts(inst: Instruction) -> list[str]:
+    """`words_of`'s words without their locations."""
+    out: list[str] = []
+    texts = inst.source.split("\n")
+    last = len(inst.rows) - 1
+    for row in range(len(inst.rows)):
+        text = texts[row] if row < len(texts) else ""
+        if row < last and text.rstrip().endswith("\\"):
+            text = text.rstrip()[:-1]
+        out.extend(text.split())
+    return out
+
+
 def _copies(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tuple[str, str, bool]]:
     """(destination, source, several sources) of a `COPY`/`ADD` from the build context (not
     `--from` another stage or image, not a URL); a relative destination is under `WORKDIR`."""
     array = _json_array(inst.args)
-    words = array if array is not None else [w for w, _at in words_of(inst)]
+    words = array if array is not None else _word_texts(inst)
     if any(w.startswith("--from") for w in words):
         return []
     paths = [substitute(w, scope) for w in words if not w.startswith("--")]

@@ -260,6 +260,8 @@ def _compose_pure(text: str) -> list[Node]:
 
 def _odd_breaks(text: str) -> bool:
     """True when libyaml counts lines differently from `\n`: a lone CR, NEL, LS or PS."""
+    if text.isascii():  # (one quick pass: most files) only a lone CR can break a line oddly
+        return "\r" in text and text.count("\r") != text.count("\r\n")
     return ("\x85" in text or "\u2028" in text or "\u2029" in text
             or text.count("\r") != text.count("\r\n"))
 

@@ -1,0 +1,129 @@
+"""What the fix verification keeps from one re-parse or call to the next, against computing it again:
+`YamlDoc.content_end` per node, `link.link`'s stamped images (`memo`), and `engine.text_docs`' last
+views of a text. Each must give exactly what a fresh computation gives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from glmlint import records
+from glmlint.fix import engine
+from glmlint.fix.yamledit import YamlDoc
+from glmlint.link import link
+from glmlint.parsers import detect, parse, yamlnodes
+from glmlint.registry import all_rules, select
+from glmlint.runner import _result, evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+
+
+def _yaml_files() -> list[Path]:
+    files = sorted(p for p in FIXTURES.rglob("*.y*ml") if p.name != "expected.yaml")
+    if CORPUS.is_dir():
+        files += sorted(CORPUS.rglob("*.y*ml"))[::20]
+    return files
+
+
+class _Unkept(YamlDoc):
+    """`content_end` computed every time, its parts too."""
+
+    def content_end(self, node, owner_key=None):  # type: ignore[no-untyped-def]
+        return self._content_end(node, owner_key)
+
+
+def test_content_end_kept_is_the_computed_one() -> None:
+    """Every node's end, asked twice of one document (the second from the memo, with and without its
+    owning key), equals the end computed without the memo."""
+    compared = 0
+    for path in _yaml_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            roots = yamlnodes.compose_all(text)
+        except Exception:  # noqa: BLE001 - hostile and broken files: nothing to edit
+            continue
+        kept, unkept = YamlDoc(text, roots), _Unkept(text, roots)
+        pairs = []
+        for node in yamlnodes._each_node(roots):
+            pairs.append((node, None))
+            if yamlnodes.is_map(node):
+                pairs.extend((value, key) for key, value in node.value)
+        for node, key in pairs:
+            try:
+                first = kept.content_end(node, key)
+            except Exception:  # noqa: BLE001 - the same error from a fresh document, below
+                continue
+            assert kept.content_end(node, key) == first
+            assert unkept.content_end(node, key) == first, (path, node.start_mark.line)
+            compared += 1
+    assert compared > 5_000
+
+
+def _parsed(path: str, text: str, hint: str, disk: str):
+    source = parse(path, text, hint, disk)
+    assert source is not None
+    source.disk_path = disk  # as the scan reads a file (`runner.read_source`)
+    return source
+
+
+def _compose_with_images(name: str) -> tuple[object, list[object]]:
+    compose = next(p for p in FIXTURES.rglob(name))
+    source = _parsed(str(compose), compose.read_text(encoding="utf-8"), "compose", str(compose))
+    from glmlint.link import wanted
+
+    images = []
+    for key in sorted(wanted(source)):
+        images.append(_parsed(key, Path(key).read_text(encoding="utf-8"), "dockerfile", key))
+    assert images
+    return source, images
+
+
+def test_link_memo_gives_the_workloads_linking_afresh_gives() -> None:
+    """A compose file built from a Dockerfile (one with `build.target`), linked three times with one
+    memo, gets the workloads linking without it gives, each time."""
+    for name in ("compose.build-target-dev-stage-root.yaml", "compose.build-target-prod-stage-nonroot.yaml"):
+        source, images = _compose_with_images(name)
+        text = source.text
+        memo: dict = {}
+        for _ in range(3):
+            fresh = _parsed(source.path, text, "compose", source.disk_path)
+            kept = _parsed(source.path, text, "compose", source.disk_path)
+            link([fresh, *images])
+            link([kept, *images], memo)
+            assert fresh.workloads == kept.workloads
+            assert [records.fields(w) for w in kept.workloads]
+        assert memo["stamped"] or memo["targets"]
+
+
+def _rules():
+    return [r for r in select(all_rules()) if not r.scan_wide]
+
+
+def test_text_docs_kept_for_the_same_text_only() -> None:
+    """The views of the last YAML text are given again for that very text object, never for another
+    text, even an equal one; and verifying a file twice in a row gives the same edits as once."""
+    path = FIXTURES / "glm001_run_as_root" / "positive" / "compose.user-root.yaml"
+    source = _parsed(str(path), path.read_text(encoding="utf-8"), "compose", str(path))
+    first = engine.text_docs(source, source.text)
+    assert engine.text_docs(source, source.text) is first
+    other = "".join(list(source.text))
+    assert other == source.text and other is not source.text
+    assert engine.text_docs(source, other) is not first
+
+    checked = 0
+    for path in sorted((FIXTURES / "glm002_missing_cap_drop").rglob("*.yaml"))[:20]:
+        text = path.read_text(encoding="utf-8")
+        try:
+            source = parse(str(path), text, detect(path.name, str(path)) or "yaml", "")
+        except Exception:  # noqa: BLE001 - hostile and broken fixtures: nothing to verify
+            continue
+        if source is None:
+            continue
+        found = [(rule, f, w, _result(source, rule, f, w)) for rule in _rules() for f, w in evaluate(source, rule)]
+        once = engine.verified_edits(source, _rules(), found, [])
+        again = engine.verified_edits(source, _rules(), found, [])  # with the views the first call kept
+        engine._LAST_DOCS = None
+        fresh = engine.verified_edits(source, _rules(), found, [])
+        assert once == again == fresh, path
+        checked += bool(once)
+    assert checked >= 3
