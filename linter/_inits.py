@@ -178,12 +178,13 @@ def _m16(_F, _s):
  return __init__
 
 def _m17(_F, _s):
- def __init__(self, flag, env, config, values, mount):
+ def __init__(self, flag, env, config, values, mount, unless):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
   _s(self, 'values', values)
   _s(self, 'mount', mount)
+  _s(self, 'unless', unless)
  return __init__
 
 def _m18(_F, _s):
@@ -721,7 +722,7 @@ def _m64(_F, _s0, _s1, _s2):
  return __init__
 
 def _m65(_F, _s):
- def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared):
+ def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared, role, run_as):
   _s(self, 'node', node)
   _s(self, 'path', path)
   _s(self, 'meta', meta)
@@ -735,6 +736,8 @@ def _m65(_F, _s):
   _s(self, 'image', image)
   _s(self, 'outside', outside)
   _s(self, 'shared', shared)
+  _s(self, 'role', role)
+  _s(self, 'run_as', run_as)
  return __init__
 
 def _m66(_F, _s0, _s1):
@@ -1242,7 +1245,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m14,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless'), (), True, False, False): _m17,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
     (('format', 'workloads'), (), False, False, False): _m19,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
@@ -1290,7 +1293,7 @@ MAKERS = {
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
     (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m63,
     (('names', 'uids', 'groups'), (), True, True, False): _m64,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared'), (), True, False, False): _m65,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m65,
     (('op', 'target'), (), True, True, False): _m66,
     (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token'), (), True, True, False): _m67,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m68,

@@ -582,3 +582,73 @@ def test_kubeflow_trainjob_fragments_are_the_runtime_containers():
     assert trainer.image.value == "docker.io/acme/train:1.0" and trainer.pod.volumes_path is None
     override = next(w for w in ws if w.privileged.value)
     assert override.privileged.loc.line == 19
+
+
+# -- Spark operator v2: a role's pod `template` (Spark >= 3.0) ------------------------------------
+
+_SPARK_TEMPLATE = """\
+    apiVersion: sparkoperator.k8s.io/v1beta2
+    kind: SparkApplication
+    metadata: {name: etl}
+    spec:
+      sparkVersion: {version}
+      image: apache/spark:3.5.3
+      mainApplicationFile: local:///opt/app/etl.py
+      volumes:
+        - {name: data, hostPath: {path: /srv/data}}
+      driver:
+        volumeMounts: [{name: data, mountPath: /data}]
+        env: [{name: MODE, value: batch}]
+        securityContext: {runAsNonRoot: true}
+        sidecars: [{name: proxy, image: envoyproxy/envoy:v1.31.0}]
+        template:
+          spec:
+            securityContext: {runAsUser: 0}
+            containers:
+              - name: log-shipper
+                image: fluent/fluent-bit:3.1.4
+              - name: spark-kubernetes-driver
+                image: ignored/by-spark:1
+                securityContext: {privileged: true}
+"""
+
+
+def test_spark_role_template_is_the_pod_and_the_role_writes_over_its_spark_container():
+    ws = k8s(_SPARK_TEMPLATE.replace("{version}", "3.5.3"))
+    by = {w.name: w for w in ws}
+    assert sorted(by) == ["log-shipper", "proxy", "spark-kubernetes-driver"]
+    driver = by["spark-kubernetes-driver"]
+    # the role's securityContext replaces the template container's; the template's pod context is inherited
+    assert driver.privileged.value is False and driver.partial
+    assert driver.run_as_non_root.value is True and driver.own.run_as_non_root is not None
+    # the image is Spark's configuration; the role's env and mounts (with the application's volumes) are added
+    assert [p.name for p in driver.pulls] == ["apache/spark:3.5.3"]
+    assert [e.name for e in driver.env] == ["MODE"]
+    assert [(m.source, m.kind) for m in driver.mounts] == [("/srv/data", "host-path")]
+    assert [v.kind for v in driver.pod.volumes] == ["hostPath"]
+    assert by["log-shipper"].runs_as_root() is True and not by["log-shipper"].partial
+    assert by["proxy"].label == "sidecar `proxy` (SparkApplication/etl driver)"
+
+
+def test_spark_2_ignores_a_role_template():
+    ws = k8s(_SPARK_TEMPLATE.replace("{version}", "2.4.8"))
+    assert sorted(w.name for w in ws) == ["proxy", "spark-kubernetes-driver"]
+
+
+def test_nimservice_image_user_and_operator_service():
+    (w,) = k8s("""\
+        apiVersion: apps.nvidia.com/v1alpha1
+        kind: NIMService
+        metadata: {name: llm, namespace: nim}
+        spec:
+          image: {repository: nvcr.io/nim/meta/llama-3.1-8b-instruct, tag: "1.3.3"}
+          authSecret: ngc-api-secret
+          expose:
+            service: {type: LoadBalancer, port: 9000}
+        """)
+    assert w.name == "llm-ctr" and w.partial
+    assert [p.name for p in w.pulls] == ["nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3"]
+    # the operator's default `userID`: 1000
+    assert w.runs_as_root() is False and w.user.value.raw == "1000" and not w.user.explicit
+    (svc,) = w.exposed_by
+    assert (svc.kind, svc.name, [p.target for p in svc.ports], svc.loc.line) == ("LoadBalancer", "llm", ["9000"], 8)

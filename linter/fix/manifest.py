@@ -138,6 +138,12 @@ class ManifestFixer(Lowering):
                 _merge(self.tree, self.fields["user"].keys, text)
             return
         row = self.fields["user"]
+        if setting.path and tuple(setting.path[-len(row.keys):]) != row.keys:
+            # an operator's own field for the pod's user (a NIMService's `userID`): replaced where it is
+            # written; the resource has no `securityContext` for anything else
+            if not self._replace(setting, uid):
+                raise FixError(f"no place for the user of {self.w.label}")
+            return
         if not self._replace(setting, uid):
             _merge(self.tree, row.keys, uid)
         if gid is not None and row.group is not None:

@@ -16,8 +16,10 @@ without an image. A Tekton Task's (or a Pipeline's `taskSpec`'s) `steps` and `si
 are its pod's containers (`stepTemplate` their defaults; a step's `script` runs with
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
-once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts. An NVIDIA
-NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args). A KubeRay head pod with in-tree autoscaling also runs the operator's
+once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts; with a pod
+`template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role. An NVIDIA
+NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
+`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
@@ -135,7 +137,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             else:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
-                source.workloads.extend(_kuberay(obj, obj_path, found, source.pods, known))
+                source.workloads.extend(_nim_expose(obj, _kuberay(obj, obj_path, found, source.pods, known)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -573,6 +575,12 @@ class _Spec:
     # the mapping (node, path) whose `volumes` the pod takes by the names its containers mount (a
     # SparkApplication's `spec`), as an Argo template takes its workflow's
     shared: tuple[Any, Path] | None = None
+    # a SparkApplication role written with a pod `template`: the role's mapping (node, path), the index
+    # in the pod's `containers` of the Spark container it writes over, and that container's name
+    role: tuple[Any, Path, int, str] | None = None
+    # the user an operator runs the container as when the pod spec names none: (the node that sets it or
+    # None, its path, the default), an NVIDIA NIMService's `userID` (default 1000)
+    run_as: tuple[Any, Path, str] | None = None
     # (container list key, (node, path)) of defaults merged under each container of that list
     # (Tekton's `stepTemplate` under `steps`)
     defaults: tuple[tuple[str, tuple[Any, Path]], ...] = ()
@@ -689,9 +697,37 @@ def _ray_autoscaler(obj: Any, path: Path, sub_path: Path) -> tuple[tuple[str, st
 # The operator's pod webhook (internal/webhook/sparkpod_defaulter.go, v2.x) adds the role's `sidecars`
 # and `initContainers` to the pod as written (`addSidecarContainers`, `addInitContainers`: complete
 # containers) and the application's `spec.volumes` that the role's `volumeMounts` name (`addVolumes`).
+#
+# A role's `template` (v2, Spark >= 3.0.0: `SparkPodSpec.Template`, a PodTemplateSpec) is the pod Spark
+# starts from (internal/controller/sparkapplication/submission.go `driverPodTemplateOption`, with
+# `spark.kubernetes.{driver,executor}.podTemplateContainerName` set to the names above): its pod
+# securityContext, volumes and other containers are the pod's; the Spark container is the one of that name
+# (an executor's: `executor` or `spark-kubernetes-executor`), else the first (the webhook's
+# `findContainer`). The webhook still mutates that pod (its objectSelector is
+# `sparkoperator.k8s.io/launched-by-spark-operator`): the role's `securityContext` and
+# `podSecurityContext` replace the template's (`addContainerSecurityContext`, `addPodSecurityContext`),
+# its env, volumeMounts (with the application's volumes), sidecars and initContainers are added; the
+# image is Spark's configuration (the role's, else the application's `image`).
 _SPARK_API = "sparkoperator.k8s.io/"
 SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
 _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
+_SPARK_NAMES = {"driver": ("spark-kubernetes-driver",), "executor": ("executor", "spark-kubernetes-executor")}
+
+
+def _spark_template(obj: Any, base: tuple[str, ...], role: str, node: Any, full: Path, shared: Any) -> _Spec | None:
+    """The pod of a role written with a pod `template` (see above); None without one, or for Spark 2."""
+    spec = y.get(node, "template", "spec")
+    version = y.text(y.get(obj, *base, "sparkVersion")) or ""
+    if not y.is_map(spec) or re.match(r"v?[012]\.", version):
+        return None
+    tpath = (*full, "template", "spec")
+    names = [y.text(y.get(c, "name")) for c in y.items(y.get(spec, "containers"))]
+    index = next((i for i, n in enumerate(names) if n in _SPARK_NAMES[role]), 0)
+    pod_sc = y.get(node, "podSecurityContext")
+    context = ((pod_sc, (*full, "podSecurityContext")) if y.is_map(pod_sc) else
+               (y.get(spec, "securityContext"), (*tpath, "securityContext")))
+    return _Spec(spec, tpath, y.get(node, "template", "metadata"), context, (), (spec, tpath),
+                 image=shared, shared=(y.get(obj, *base), (*full[:-1],)), role=(node, full, index, _SPARK_ROLES[role]))
 
 
 def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
@@ -703,8 +739,14 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
             if not y.is_map(node):
                 continue
             full = (*path, *base, role)
-            sc = y.get(node, "podSecurityContext")
             runs_shared = y.get(node, "image") is None
+            templated = _spark_template(obj, base, role, node, full, shared if runs_shared else None)
+            if templated is not None:
+                out.append(templated)
+                if runs_shared:
+                    shared = None
+                continue
+            sc = y.get(node, "podSecurityContext")
             out.append(_Spec(node, full, None, (sc if y.is_map(sc) else None, (*full, "podSecurityContext")),
                              (SELF,), None, names=((SELF, name),), image=shared if runs_shared else None,
                              shared=(y.get(obj, *base), (*path, *base))))
@@ -713,12 +755,16 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
     return out
 
 
-# NVIDIA NIM operator (NVIDIA/k8s-nim-operator api/apps/v1alpha1 `NIMServiceSpec`): a NIMService's `spec`
-# describes the NIM container of the Deployment the operator renders, named `<name>-ctr`
-# (`GetContainerName`): its `command`, `args`, `env`; its image is `image.repository`:`image.tag`, its
-# user `userID` (default 1000) and the rest of its pod the operator's: a fragment, whose written env and
-# start words are judged
+# NVIDIA NIM operator (NVIDIA/k8s-nim-operator api/apps/v1alpha1 `NIMServiceSpec`, commit f63f74d): a
+# NIMService's `spec` describes the NIM container of the Deployment the operator renders, named
+# `<name>-ctr` (`GetContainerName`): its `command`, `args`, `env`; its image is
+# `image.repository`:`image.tag` (`GetImage`); the pod's `securityContext.runAsUser` is `userID`, 1000
+# when unset (`GetUserID`, manifests/deployment.yaml); the rest of its pod is the operator's: a fragment,
+# whose written user, env, image and start words are judged. `expose.service` is the Service the
+# operator creates for it (manifests/service.yaml): of `type` (default ClusterIP), on `port` (default
+# 8000), which is the container's port too (`NIM_SERVER_PORT`, `GetStandardEnv`).
 _NIM_API = "apps.nvidia.com/"
+_NIM_PORT = "8000"
 
 
 def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
@@ -727,8 +773,27 @@ def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
         return []
     name = y.text(y.get(obj, "metadata", "name")) or "?"
     full = (*path, "spec")
+    user = y.get(node, "userID")
     return [_Spec(node, full, None, (None, (*full, "securityContext")), (SELF,), None,
-                  names=((SELF, f"{name}-ctr"),))]
+                  names=((SELF, f"{name}-ctr"),), image=y.get(node, "image"),
+                  run_as=(user if y.is_scalar(user) and y.scalar(user) is not None else None, (*full, "userID"), "1000"))]
+
+
+def _nim_expose(obj: Any, workloads: list[Workload]) -> list[Workload]:
+    """A NIMService's containers with the Service the operator creates for them, when its type reaches outside."""
+    if (y.text(y.get(obj, "kind")) != "NIMService" or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API)
+            or not workloads):
+        return workloads
+    service = y.get(obj, "spec", "expose", "service")
+    node = y.get(service, "type")
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return workloads
+    port = y.text(y.get(service, "port")) or _NIM_PORT
+    name = y.text(y.get(service, "name")) or y.text(y.get(obj, "metadata", "name")) or "?"
+    found = Exposure(kind, name, _namespace(obj), (), (ServicePort(port, port, y.loc(node)),), y.loc(node),
+                     operator="the NIM Operator")
+    return [records.replace(w, exposed_by=(*w.exposed_by, found)) for w in workloads]
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
@@ -995,10 +1060,16 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                     # values too, a sidecar or init container leaves them to it: reported once
                     mine.append(pod.container(path, container, (*spec.path, list_key, i), owner, list_key,
                                               pod_rows=SELF not in spec.singles))
+        if spec.role is not None:  # the webhook adds a Spark role's initContainers and sidecars as written
+            for list_key in ("initContainers", "sidecars"):
+                for i, container in enumerate(y.items(y.get(spec.role[0], list_key))):
+                    if y.is_map(container):
+                        mine.append(pod.container(path, container, (*spec.role[1], list_key, i), owner, list_key))
         if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
             mine = _pod_purpose(mine)
         out.extend(mine)
-        if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj):
+        if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
+                spec.role is None):  # a Spark pod's ServiceAccount is Spark's configuration
             # an Argo template's container runs in a pod the controller builds with the workflow's
             # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is
             pods.append(_pod(obj, obj_path, spec, owner, mine))
@@ -1093,6 +1164,8 @@ class _Pod:
         self.names = dict(found.names) | {key: name for key, name, _n, _p in found.outside}
         self.knative = found.knative
         self.image = found.image
+        self.role = found.role
+        self.run_as = found.run_as
         self.facts = self._facts()
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
@@ -1170,6 +1243,8 @@ class _Pod:
         """Every container mapping of an Argo template's pod (and a containerSet's own `volumeMounts`)."""
         found = [y.get(self.spec, key) for key in ("container", "script")] + [self.spec]
         found += [c for key in CONTAINER_LISTS for c in y.items(y.get(self.spec, key))]
+        if self.role is not None:  # a Spark role's volumeMounts go to its template's Spark container
+            found.append(self.role[0])
         return [c for c in found if y.is_map(c)]
 
     def _argo_defaults(self, found: _Spec) -> dict[str, tuple[Any, Path]]:
@@ -1246,9 +1321,13 @@ class _Pod:
 
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str, pod_rows: bool = True) -> Workload:
         single = list_key not in CONTAINER_LISTS and list_key != "steps"
+        # the Spark container of a role's pod template, which the role's own values write over
+        spark = (self.role is not None and list_key == "containers" and cpath[:-1] == (*self.path, "containers")
+                 and cpath[-1] == self.role[2])
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
         name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
-                                            if single else self._default_name(c, cpath, list_key))
+                                            if single else self.role[3] if spark and self.role is not None
+                                            else self._default_name(c, cpath, list_key))
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
@@ -1257,10 +1336,16 @@ class _Pod:
         kwargs: dict[str, Any] = {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
         patched = self._patched(name, list_key)
+        role_sc = spark and self.role is not None and y.is_map(y.get(self.role[0], *_CONTEXT))
         for field_name, row in _SETTINGS:
             if row.level == POD and not pod_rows:
                 continue
-            value = self.read(c, cpath, row, defaults, patched)
+            if role_sc and row.keys[:1] == _CONTEXT and self.role is not None:
+                # the role's securityContext replaces the template container's (the webhook's
+                # `addContainerSecurityContext`)
+                value = self.read(self.role[0], self.role[1], row)
+            else:
+                value = self.read(c, cpath, row, defaults, patched)
             if value is not None:
                 kwargs[field_name] = value
         if "user" not in kwargs and self.facts.windows:
@@ -1268,6 +1353,10 @@ class _Pod:
             win_user = self.read(c, cpath, _USER.windows, defaults, patched)  # type: ignore[arg-type]
             if win_user is not None and win_user.value.raw:
                 kwargs["user"] = win_user
+        if "user" not in kwargs and self.run_as is not None:  # the operator's (a NIMService's `userID`)
+            node, user_path, default = self.run_as
+            kwargs["user"] = (Setting(User.parse(str(y.scalar(node))), y.loc(node), path=user_path) if node is not None
+                              else Setting(User.parse(default), anchor, explicit=False, path=user_path))
         user = kwargs.pop("user", None) or Setting(None, anchor, explicit=False, path=(*cpath, *_USER.keys))
         non_root = kwargs.pop("run_as_non_root", None) or Setting(False, anchor, explicit=False,
                                                                   path=(*cpath, *_NON_ROOT.keys))
@@ -1285,7 +1374,16 @@ class _Pod:
                 kwargs["seccomp"] = Setting(kind, y.loc(found[1]))
         image = y.get(c, *_IMAGE.keys)
         pulled = image if image is not None or list_key != SELF else self.image  # Spark: the application's image
-        if pulled is not None and y.is_scalar(pulled) and y.text(pulled):
+        if spark and self.role is not None:
+            # Spark's configuration names the image (the role's, else the application's), not the template
+            pulled = image = y.get(self.role[0], *_IMAGE.keys) or self.image
+        if y.is_map(pulled) and y.is_scalar(y.get(pulled, "repository")) and y.text(y.get(pulled, "repository")):
+            # a NIMService's `image: {repository, tag}`, pulled as `repository:tag`
+            repository, tag = y.get(pulled, "repository"), y.text(y.get(pulled, "tag"))
+            ref = f"{y.text(repository)}:{tag}" if tag else y.text(repository) or ""
+            image = repository
+            kwargs["pulls"] = (ImageRef(ref, y.loc(repository), f"{role} `{name}` ({owner})", resolved="$" not in ref),)
+        elif pulled is not None and y.is_scalar(pulled) and y.text(pulled):
             image = pulled
             # the kubelet does not expand variables in `image`; a `$(VAR)` or `${VAR}` left there is a
             # placeholder something else fills in (a kustomize/envsubst step): unknown
@@ -1324,17 +1422,19 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None or list_key in self.names or self._unknown(name, list_key),
+            partial=image is None or list_key in self.names or self._unknown(name, list_key) or spark,
             user=user,
             run_as_non_root=non_root,
-            mounts=tuple(self._mounts(c, cpath)),
+            mounts=tuple(self._mounts(c, cpath)) + (tuple(self._mounts(*self.role[:2])) if spark and self.role else ()),
             ports=tuple(_ports(c, cpath)),
             pod_labels=self.labels,
-            env=tuple(_env(c, cpath)),
-            env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))),
+            env=tuple(_env(c, cpath)) + (tuple(_env(*self.role[:2])) if spark and self.role else ()),
+            env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))) + (
+                tuple(y.loc(e) for e in y.items(y.get(self.role[0], "envFrom"))) if spark and self.role else ()),
             process=tuple(process),
             files=tuple(file_writes(process)),
-            own=self._own(c, cpath, defaults, patched),
+            own=(_own_context(self.role[0], self.role[1], None) if role_sc and self.role is not None
+                 else self._own(c, cpath, defaults, patched)),
             pod=self.facts,
             sysctls=self.sysctls,
             probe_hosts=tuple(_probe_hosts(c, cpath)),
