@@ -518,6 +518,7 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
         waits = {d for d, n in shown.items() if n > 1} | {f for c in files for f in c.covers}
         del shown
     total = len(cands)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # a lean scan's RBAC rules' values, one of each
     j = 0  # the index of `cand` in `files`
     for done in range(total):
         cand = cands[done]
@@ -535,6 +536,8 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
         if isinstance(out[0], SourceFile):
             if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
                 out[0].disk_path, out[0].path = cand.path, cand.display
+            if early is not None and out[0].roles:
+                out[0].roles = _shared_rules(out[0].roles, shared)
             if out[1] is not None:  # its findings, as they come: the packed rows are not kept
                 # (no problems: the shared `()`, not an empty list per file)
                 results = _unpacked(out[1], report.rules, cand.display, fixes)
@@ -551,6 +554,20 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
     if progress is not None:
         progress(total, total)
     return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits)
+
+
+def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
+    """`roles` with each RBAC rule's values (API groups, resources, verbs, names, URLs) one tuple
+    of the scan's for each distinct value: a file's roles come unpickled apart from every other
+    file's (~800 bytes an RBAC rule, most of it the same few strings), and a lean scan keeps them
+    until the link at the end."""
+    def one(values: tuple[str, ...]) -> tuple[str, ...]:
+        return shared.setdefault(values, values)
+
+    return [records.replace(role, rules=tuple(
+        records.replace(r, api_groups=one(r.api_groups), resources=one(r.resources), verbs=one(r.verbs),
+                        resource_names=one(r.resource_names), non_resource_urls=one(r.non_resource_urls))
+        for r in role.rules)) for role in roles]
 
 
 def _done(out: _Outcome) -> bool:

@@ -550,15 +550,20 @@ def _offset(word: Word) -> Locate:
 # -- what commands print and write --------------------------------------------------
 
 
-def output_of(cmd: Command) -> str | None:
-    """The text `cmd` writes to stdout, when it is a plain echo/printf/cat/tee."""
+def output_of(cmd: Command, dash: bool = False) -> str | None:
+    """The text `cmd` writes to stdout, when it is a plain echo/printf/cat/tee. `dash`: the shell is
+    dash (Debian's and Ubuntu's /bin/sh), whose `echo` takes `-n` only: `echo -e x` writes `-e x`
+    (dash(1), "echo [-n] args...")."""
     name = cmd.name
     if name not in ("echo", "printf", "cat", "tee"):
         return None
     words = [w.text for w in cmd.args]
     if name == "echo":
         newline = True
-        while words and re.fullmatch(r"-[neE]+", words[0]):
+        if dash:
+            if words and words[0] == "-n":
+                newline, words = False, words[1:]
+        while not dash and words and re.fullmatch(r"-[neE]+", words[0]):
             newline = newline and "n" not in words[0]
             words = words[1:]
         # dash's echo (Docker's /bin/sh on Debian) interprets backslash escapes
@@ -582,12 +587,12 @@ _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
-def file_writes(commands: Iterable[Command]) -> list[FileWrite]:
-    """Files the commands write, with the text they put there."""
+def file_writes(commands: Iterable[Command], dash: bool = False) -> list[FileWrite]:
+    """Files the commands write, with the text they put there (`dash`: see `output_of`)."""
     out: list[FileWrite] = []
     for cmd in commands:
         name = cmd.name
-        text = output_of(cmd) if cmd.redirects and name != "tee" else None
+        text = output_of(cmd, dash) if cmd.redirects and name != "tee" else None
         for r in cmd.redirects:
             if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
                 mode = "append" if r.op.endswith(">>") else "write"

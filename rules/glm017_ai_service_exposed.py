@@ -5,13 +5,14 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, Xinference, Infinity, FastChat, InvokeAI, Flowise, AnythingLLM,
+Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, InvokeAI, Flowise, AnythingLLM,
+Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
-Studio,
+Studio, Metaflow's metadata service and UI backend,
 Chroma, Qdrant, Weaviate, Milvus, ...)
 when it listens on all interfaces **and**
 

@@ -297,3 +297,15 @@ def test_xinference_auth_follows_the_release() -> None:
               for m in services.identify(w)]
     assert (old.service.id, old.auth().state) == ("xinference-v2", "absent")
     assert (new.service.id, new.auth().state) == ("xinference", "on")
+
+
+@pytest.mark.parametrize(("api_key", "state"), [
+    ("${SANDBOX_API_KEY:-dify-sandbox}", "absent"),  # read as its default: the key every install ships
+    ("dify-sandbox", "absent"),
+    ("${SANDBOX_API_KEY}", "on"),
+    ("s3cr3t-of-our-own", "on"),
+])
+def test_a_key_everyone_knows_turns_nothing_on(api_key: str, state: str) -> None:
+    text = f"services:\n  s:\n    image: langgenius/dify-sandbox:0.2.12\n    environment:\n      API_KEY: \"{api_key}\"\n"
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    assert (m.service.id, m.auth().state) == ("dify-sandbox", state)

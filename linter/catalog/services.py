@@ -48,11 +48,15 @@ class Switch:
     config: str | None = None
     values: tuple[str, ...] = ()
     mount: str | None = None  # a path the container mounts something at (or under, or above)
+    # values that do not count: a variable set to a key everyone knows (dify-sandbox's shipped
+    # `dify-sandbox`) turns nothing on
+    unless: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
         return cls(data.get("flag"), data.get("env"), data.get("config"),
-                   tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"))
+                   tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"),
+                   tuple(str(v) for v in data.get("unless", ())))
 
     def describe(self) -> str:
         if self.mount is not None:
@@ -667,6 +671,9 @@ class ServiceMatch:
                 return found, None, None
         if switch.env is not None:
             var = self.env_set(switch.env)
+            if var is not None and switch.unless and var.value is not None \
+                    and var.value.strip().strip("'\"") in switch.unless:
+                var = None  # `${SANDBOX_API_KEY:-dify-sandbox}` read as its default: the known key
             if var is not None:
                 if not switch.values:
                     return var.loc, None, var

@@ -539,10 +539,11 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if parsed:
                 shell = parsed
         elif inst.name == "RUN":
-            commands = _run_commands(inst, shell)
+            run_shell = _posix_shell(shell) or shell
+            commands = _run_commands(inst, run_shell)
             stage.steps.extend(commands)
-            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope)))
-            _scripts_written(stage, inst, commands, shell, scope)
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, run_shell)))
+            _scripts_written(stage, inst, commands, run_shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
         if inst.name in ("COPY", "ADD"):
@@ -1015,11 +1016,29 @@ def _strip_run_flags(source: str) -> tuple[str, int]:
     return source[skip:], skip
 
 
+_POSIX_SHELLS = ("sh", "bash", "ash", "dash", "zsh")
+_ENV_RUNNERS = ("conda", "mamba", "micromamba", "env")
+
+
+def _posix_shell(shell: list[str]) -> list[str] | None:
+    """The POSIX shell a `SHELL` runs `RUN`'s text with: itself, or the one an environment manager
+    starts (`SHELL ["conda", "run", "--no-capture-output", "-n", "ml", "/bin/bash", "-c"]`, `["/usr/bin/env",
+    "bash", "-c"]`: the text is that shell's last argument); None for another program (PowerShell, cmd)."""
+    name = shell[0].rsplit("/", 1)[-1] if shell else ""
+    if name in _POSIX_SHELLS:
+        return shell
+    if name in _ENV_RUNNERS:
+        for i in range(1, len(shell)):
+            if shell[i].rsplit("/", 1)[-1] in _POSIX_SHELLS:
+                return shell[i:]
+    return None
+
+
 def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
     if _json_array(inst.args) is not None:
         words = tuple(Word(w, inst.loc()) for w in _json_array(inst.args) or [])
         return from_argv(words, inst.loc())
-    if shell and shell[0].rsplit("/", 1)[-1] not in ("sh", "bash", "ash", "dash", "zsh"):
+    if shell and shell[0].rsplit("/", 1)[-1] not in _POSIX_SHELLS:
         return []  # PowerShell/cmd: not a POSIX shell
     source, skip = _strip_run_flags(inst.source)
     return _memo(("RUN", source, skip), inst, lambda: _run_script(inst, source, skip))
@@ -1066,6 +1085,24 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
 
     known = fact(base, "shell")
     return known is not None and known.value == "busybox"
+
+
+def _dash_sh(stage: Stage, shell: list[str]) -> bool:
+    """Whether the build's shell is dash: `/bin/sh` of an image the catalog says is Debian's or
+    Ubuntu's (whose `/bin/sh` is dash: https://wiki.ubuntu.com/DashAsBinSh), or a `SHELL` naming
+    dash. Its `echo` takes no `-e` (`echo -e "a\\nb"` writes `-e a`, then `b`)."""
+    name = shell[0].rsplit("/", 1)[-1]
+    if name == "dash":
+        return True
+    root = stage
+    while root.parent is not None:
+        root = root.parent
+    if name != "sh" or _busybox_sh(root.base, shell):
+        return False
+    from glmlint.catalog.images import fact
+
+    known = fact(root.base, "shell")
+    return known is not None and known.value == "dash"
 
 
 def _body_rows(first: int) -> Callable[[int, int], Loc]:
