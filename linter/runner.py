@@ -707,8 +707,6 @@ class _State:
         none when the scan has it with no stage; else read from disk as `unscanned_images` reads it."""
         if key in self._images:
             return self._images[key]
-        from glmlint.link import image_key
-
         if self._dockerfiles is None:
             self.index_dockerfiles()
         got: SourceFile | None = None
