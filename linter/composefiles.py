@@ -63,19 +63,6 @@ def chain_for(real_path: str) -> tuple[tuple[str, ...], int] | None:
     return chain, chain.index(me)
 
 
-def reads(real_path: str) -> list[str]:
-    """The script files `chain_for(real_path)` read (for a cache that follows them)."""
-    here = os.path.dirname(os.path.abspath(real_path))
-    out = [p for sub in _SCRIPT_DIRS for p, _size, _mtime in _stamp(os.path.join(here, sub))]
-    for _ in range(_UP + 1):
-        out.extend(p for p, _size, _mtime in _stamp(here))
-        up = os.path.dirname(here)
-        if up == here:
-            break
-        here = up
-    return out
-
-
 def _stamp(directory: str) -> tuple[tuple[str, int, int], ...]:
     """The script files of `directory` with their size and mtime (what `_chains_in` is cached by)."""
     try:

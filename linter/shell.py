@@ -563,9 +563,10 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
         if dash:
             if words and words[0] == "-n":
                 newline, words = False, words[1:]
-        while not dash and words and re.fullmatch(r"-[neE]+", words[0]):
-            newline = newline and "n" not in words[0]
-            words = words[1:]
+        else:
+            while words and re.fullmatch(r"-[neE]+", words[0]):
+                newline = newline and "n" not in words[0]
+                words = words[1:]
         # dash's echo (Docker's /bin/sh on Debian) interprets backslash escapes
         text = " ".join(words).replace("\\n", "\n").replace("\\t", "\t")
         return text + ("\n" if newline else "")
