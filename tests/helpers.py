@@ -1,6 +1,8 @@
 """Small helpers shared by the tests: parse text of a given kind into IR, scan a tree."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -37,3 +39,14 @@ def lint(tmp_path: Path, files: dict[str, str], rules: list[str] | None = None) 
 
 def found(report: Report) -> list[tuple[str, str, int]]:
     return [(r.path, r.code, r.line) for r in report.results]
+
+
+def after_a_dockerfile_check(tmp_path: Path, probe: str) -> str:
+    """What `probe` (Python run after it, in the same fresh interpreter) prints once
+    `glmlint check --format json Dockerfile` has run on a small Dockerfile in `tmp_path`: the
+    modules a real one-Dockerfile run loads. The whole output, the check's JSON first."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nRUN pip install flask\nCMD [\"flask\", \"run\"]\n")
+    code = "import sys\nfrom glmlint.cli import main\ntry:\n    main([\"check\", \"--format\", \"json\", \"Dockerfile\"])\n" \
+           "except SystemExit:\n    pass\n" + textwrap.dedent(probe)
+    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          check=True).stdout

@@ -167,25 +167,22 @@ def _multi_document_files(root: Path):
         yield path, source, found
 
 
-def test_one_document_on_every_multi_document_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("root", "files", "fixes"), [
+    pytest.param(FIXTURES, 5, 5, id="fixtures"),
+    pytest.param(CORPUS, 100, 300, id="corpus", marks=pytest.mark.skipif(
+        not CORPUS.is_dir(), reason="../shared/corpus/real is not beside the checkout")),
+])
+def test_one_document_on_every_multi_document_file(monkeypatch: pytest.MonkeyPatch, root, files: int,
+                                                  fixes: int) -> None:
+    """The one-document verification and the whole file's agree on every multi-document file of
+    the tree (at least `files` files and `fixes` fixes judged)."""
     compared = judged = 0
-    for path, source, found in _multi_document_files(FIXTURES):
+    for path, source, found in _multi_document_files(root):
         fast, whole, n = _both(monkeypatch, source, found)
         assert fast == whole, path
         compared += 1
         judged += n
-    assert compared >= 5 and judged >= 5
-
-
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/real is not beside the checkout")
-def test_one_document_on_every_multi_document_corpus_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    compared = judged = 0
-    for path, source, found in _multi_document_files(CORPUS):
-        fast, whole, n = _both(monkeypatch, source, found)
-        assert fast == whole, path
-        compared += 1
-        judged += n
-    assert compared >= 100 and judged >= 300
+    assert compared >= files and judged >= fixes
 
 
 def test_the_writer_takes_the_nodes_the_scan_composed() -> None:

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
-import textwrap
 
 from glmlint import registry
 from glmlint.rules import BUILTIN, MODULES
@@ -32,20 +29,14 @@ def test_each_indexed_rule_is_its_modules_rule_field_for_field() -> None:
 
 
 def test_a_dockerfile_check_imports_only_the_rules_that_read_dockerfiles(tmp_path) -> None:
-    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nRUN pip install flask\nCMD [\"flask\", \"run\"]\n")
-    code = textwrap.dedent("""\
-        import sys
-        from glmlint.cli import main
-        try:
-            main(["check", "--format", "json", "Dockerfile"])
-        except SystemExit:
-            pass
+    from tests.helpers import after_a_dockerfile_check
+
+    out = after_a_dockerfile_check(tmp_path, """\
         print(sorted(m.rpartition(".")[2] for m in sys.modules if m.startswith("glmlint.rules.glm")))
         """)
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    loaded = eval(out.stdout.strip().splitlines()[-1])
+    loaded = eval(out.strip().splitlines()[-1])
     from glmlint.ir import Format
 
     reading = sorted(r.module.rpartition(".")[2] for r in BUILTIN if r.applies_to(Format.DOCKERFILE))
     assert loaded == reading
-    assert '"GLM001"' in out.stdout
+    assert '"GLM001"' in out
