@@ -5,7 +5,7 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, InvokeAI, Flowise, AnythingLLM,
+Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
@@ -13,7 +13,7 @@ Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
 Studio, Metaflow's metadata service and UI backend,
-Chroma, Qdrant, Weaviate, Milvus, ...)
+Chroma, Qdrant, Weaviate, Milvus, Elasticsearch, OpenSearch, PostgreSQL, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -22,7 +22,10 @@ when it listens on all interfaces **and**
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
   `standalone`, not on a scheduler that serves no UI; the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;
-  `marimo edit --no-token`, not `marimo run`, which serves an app):
+  `marimo edit --no-token`, not `marimo run`, which serves an app;
+  PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
+  needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
@@ -37,7 +40,9 @@ when it listens on all interfaces **and**
   `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
-  `--gradio-auth` does not guard; or the official
+  `--gradio-auth` does not guard; KoboldCpp without `--password`;
+  Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
+  unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
