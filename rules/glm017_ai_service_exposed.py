@@ -6,14 +6,15 @@ manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
-Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
+Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
+Pipelines (likewise its README's `0p3n-w3bu!`),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
 Studio, Metaflow's metadata service and UI backend,
-Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -25,7 +26,7 @@ when it listens on all interfaces **and**
   `marimo edit --no-token`, not `marimo run`, which serves an app;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
-  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`):
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
