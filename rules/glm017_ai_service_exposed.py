@@ -14,7 +14,7 @@ Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
 Studio, Metaflow's metadata service and UI backend,
-Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -43,6 +43,7 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
+  Meilisearch without a master key;
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
   unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
