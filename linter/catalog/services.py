@@ -69,7 +69,8 @@ class Switch:
             return "in its configuration file"
         what = self.flag or self.env or "?"
         if self.values:
-            text = f"`{what}={self.values[0]}`" if not self.flag else f"`{what} {self.values[0]}`"
+            # a setting given as `-Ename=value` (Elasticsearch) reads as one word
+            text = f"`{what}={self.values[0]}`" if not self.flag or "." in self.flag else f"`{what} {self.values[0]}`"
         else:
             text = f"`{what}`"
         if self.with_:
