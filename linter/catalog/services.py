@@ -842,9 +842,9 @@ class ServiceMatch:
                 out.append(DangerousState(d, got[0], got[1], got[2]))
             elif d.default_on and not any(
                     sw.env and sw.values and (v := self.env_set(sw.env)) is not None and (v.value is None or v.dynamic)
-                    for sw in d.off):
-                # on by default, and no switch turns it off (one set to a value the scan cannot read
-                # may: then nothing is said)
+                    for sw in d.off) and not (self.env_imported and any(sw.env for sw in d.off)):
+                # on by default, and no switch turns it off (one set to a value the scan cannot read,
+                # or variables brought in from where the scan cannot see, may: then nothing is said)
                 out.append(DangerousState(d, self.loc, None, None))
         return out
 
