@@ -101,11 +101,15 @@ mounted, where an `apiserver.conf` may set fixed users). An image whose reposito
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
 names the release that runs when authentication changed between releases:
-`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless `FLOWISE_USERNAME`
-and `FLOWISE_PASSWORD`) is judged, `flowiseai/flowise:3.0.4` or `:latest`
+`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless both `FLOWISE_USERNAME`
+and `FLOWISE_PASSWORD` are set; a password alone guards nothing) is judged,
+`flowiseai/flowise:3.0.4` or `:latest`
 (a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
 `--auth-config`) is, `:v3.*`/`:latest` (a login unless
-`XINFERENCE_AUTH_ADVANCED=false`) is not. A service whose authentication is
+`XINFERENCE_AUTH_ADVANCED=false`) is not. Without an official image, a
+build that installs the package pinned to an older release (`npm install -g
+flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`) runs that release;
+an unpinned install runs the current one. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
 Jupyter is GLM005's and sshd GLM006's.
