@@ -658,7 +658,7 @@ def _m58(_F, _s, _f9):
  return __init__
 
 def _m59(_F, _s, _f6, _f7):
- def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands):
+ def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env):
   _s(self, 'name', name)
   _s(self, 'source', source)
   _s(self, 'entrypoint', entrypoint)
@@ -671,6 +671,7 @@ def _m59(_F, _s, _f6, _f7):
   _s(self, 'sources', sources)
   _s(self, 'tags', tags)
   _s(self, 'only_commands', only_commands)
+  _s(self, 'args_env', args_env)
  return __init__
 
 def _m60(_F, _f6):
@@ -1300,7 +1301,7 @@ MAKERS = {
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands'), (6, 7), True, False, False): _m59,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,

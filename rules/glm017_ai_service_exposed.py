@@ -5,16 +5,16 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, InvokeAI, Flowise, AnythingLLM,
+Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
+AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server,
-Chroma, Qdrant, Weaviate, Milvus, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -26,7 +26,10 @@ when it listens on all interfaces **and**
   `marimo edit --no-token`, not `marimo run`, which serves an app, nor
   `--no-token` beside a `--token-password`, which marimo then asks for; the
   Dask scheduler's `--jupyter`, a Jupyter server with an empty token on its
-  dashboard address; ClearML's `CLEARML__fileserver__auth__enabled=false`):
+  dashboard address; ClearML's `CLEARML__fileserver__auth__enabled=false`;
+  PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
+  needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
@@ -48,7 +51,10 @@ when it listens on all interfaces **and**
   `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
-  `--gradio-auth` does not guard; or the official
+  `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
+  Stack (its entrypoint turns protected mode off) without a password;
+  Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
+  unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
@@ -92,7 +98,9 @@ for a service whose authentication the catalog cannot state from a source
 one its API checks), or for one started with a config file the scan does not
 read that may turn it on (LiteLLM's `--config`, whose
 `general_settings.master_key` sets the key; a Qdrant config file mounted in
-`/qdrant/config` or named by `--config-path`; a Milvus `milvus.yaml` mounted
+`/qdrant/config` or named by `--config-path`; Redis Stack's `REDIS_ARGS` or a
+mounted `/redis-stack.conf`, either of which may hold `--requirepass`;
+a Fooocus `auth.json` mounted in its directory; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `ZEPPELIN_CONF_DIR`, where a `shiro.ini` turns logins on; a Spark master given
 `SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may

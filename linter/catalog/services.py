@@ -128,6 +128,7 @@ class Image:
     # the image runs the service only when what it starts is one of the service's commands (the
     # `apache/airflow` entrypoint runs `airflow <command>`: `api-server` is the service, `scheduler` is not)
     only_commands: bool = False
+    args_env: str | None = None  # a variable whose words the start script appends to `runs`
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -329,7 +330,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          env={k: str(v) for k, v in (i.get("env") or {}).items()},
                          config={k: str(v) for k, v in (i.get("config") or {}).items()},
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
-                         tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")))
+                         tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
+                         args_env=i.get("args_env"))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -1031,6 +1033,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             words = own + tuple(given)
         else:
             words = own = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
+            if img.args_env is not None:
+                # its start script adds the words of a variable (Fooocus' CMDARGS, `--listen` in the image)
+                var = env_own.get(img.args_env)
+                if var is not None and (var.value is None or var.dynamic):
+                    continue  # set to what the scan cannot read: what runs is unknown
+                text = var.value if var is not None else img.env.get(img.args_env, "")
+                words = own = own + _synthetic(text.split(), var.loc if var is not None else loc)
         if not words:
             continue
         start = match_command(s, words)
