@@ -6,7 +6,8 @@ manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
-Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
+Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
+Pipelines (likewise its README's `0p3n-w3bu!`),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
@@ -14,7 +15,7 @@ webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server,
-Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -29,7 +30,7 @@ when it listens on all interfaces **and**
   dashboard address; ClearML's `CLEARML__fileserver__auth__enabled=false`;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
-  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`):
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
@@ -53,6 +54,7 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
+  Meilisearch without a master key;
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
   unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
