@@ -9,7 +9,9 @@ Memcached 11211, Cassandra 9042, CouchDB 5984, InfluxDB 8086, Neo4j 7687,
 SQL Server 1433, Oracle 1521, etcd 2379, ClickHouse 8123, Qdrant 6333 and
 Milvus 19530, and the data stores of the [service catalog](../services.md)
 (object stores such as MinIO, vector stores such as Chroma, Weaviate,
-Qdrant and Milvus, brokers such as Kafka and RabbitMQ) on their ports. The
+Qdrant, Milvus, Redis Stack and pgvector, search and graph stores such as
+Meilisearch, OpenSearch and Neo4j, brokers such as Kafka and RabbitMQ) on
+their ports. The
 container port decides (`"15432:5432"` is PostgreSQL); a range counts when it
 starts at one of them (`8888-8890`, several notebooks), not when a wide pool
 of ports (`7000-8000`) happens to include one.
