@@ -73,6 +73,8 @@ class Switch:
             text = f"`{what}={self.values[0]}`" if not self.flag or "." in self.flag else f"`{what} {self.values[0]}`"
         else:
             text = f"`{what}`"
+        if self.unless:
+            text += " (not " + " or ".join(f"`{u}`" for u in self.unless) + ")"
         if self.with_:
             text += " with " + " or ".join(w.describe() for w in self.with_)
         return text
