@@ -39,6 +39,9 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
         # (a container template injected into pods written elsewhere), the fix would break the
         # container: not offered
         intents = tuple(i for i in intents if getattr(i, "field", None) not in _NEEDS_WRITABLE_MOUNTS)
+    if workload is not None and workload.words_in_text:
+        # its start words are values inside a string (a RayService's `serveConfigV2`): no word to remove
+        intents = tuple(i for i in intents if not (isinstance(i, RemoveSetting) and i.how == "cli"))
     if any(_inside_text(i) for i in intents):
         # a value written inside a string (an Argo `podSpecPatch`): no edit reaches it
         intents = tuple(i for i in intents if not _inside_text(i))

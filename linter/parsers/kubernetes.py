@@ -20,7 +20,9 @@ once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes
 `template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role. An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeRay head pod with in-tree autoscaling also runs the operator's
-`autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
+`autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
+is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
+configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string). Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -137,7 +139,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             else:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
-                source.workloads.extend(_nim_expose(obj, _kuberay(obj, obj_path, found, source.pods, known)))
+                ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
+                source.workloads.extend(_nim_expose(obj, ray))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -217,7 +220,7 @@ _SERVE_ANNOTATION = "ray.io/enable-serve-service"
 
 
 def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[PodIdentity] | None = None,
-             first_pod: int = 0) -> list[Workload]:
+             first_pod: int = 0, lines: Callable[[], list[str]] | None = None, path: str = "") -> list[Workload]:
     """The Ray containers of a KubeRay RayCluster/RayJob/RayService as the operator runs them: the
     first container of each group runs `ray start` (`--head` in the head group), the head pod is
     exposed by the head Service and the serving pods by the serve Service when their type is
@@ -254,9 +257,68 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
                 w = records.replace(w, exposed_by=(*w.exposed_by, *found))
             if w.node_path == first and not (overwrite or own):
                 w = _ray_start(w, group, head, cluster)
+            if head and w.node_path == first:
+                w = _ray_entrypoint(obj, w, lines)
             out[i] = w
     if pods is not None:
         _ray_pods(obj, obj_path, name, out, pods, first_pod)
+    if lines is not None and y.text(y.get(obj, "kind")) == "RayService":
+        out += _ray_serve_llm(obj, obj_path, name, namespace, lines, path)
+    return out
+
+
+# Ray Serve LLM (ray python/ray/serve/llm, docs.ray.io serve/llm/user-guides/configuration.html, Ray 2.4x):
+# a Serve application whose `import_path` is `ray.serve.llm:build_openai_app` takes `args.llm_configs`,
+# each an `LLMConfig` whose `engine_kwargs` are "forwarded to the inference engine (vLLM)" as its engine
+# arguments (`trust_remote_code: true` is `--trust-remote-code`); its model is
+# `model_loading_config.model_source` (else `model_id`). A RayService's `serveConfigV2` (a YAML string the
+# operator hands to Ray Serve: apis/ray/v1/rayservice_types.go) deploys such applications on the cluster's
+# Ray pods: each LLM config is a fragment workload starting vLLM (no image, no container settings), its
+# words located inside the string, where no fix edits them.
+_SERVE_LLM_BUILDERS = ("ray.serve.llm:build_openai_app",)
+
+
+def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
+                   lines: Callable[[], list[str]], path: str) -> list[Workload]:
+    node = y.get(obj, "spec", "serveConfigV2")
+    text = y.text(node) if y.is_scalar(node) else None
+    if not text or "llm_configs" not in text:
+        return []
+    try:
+        docs = y.compose_all(text)
+    except Exception:  # noqa: BLE001 - a config Ray Serve cannot read either: nothing deployed
+        return []
+    if not docs or not y.is_map(docs[0]):
+        return []
+    at = _locator(node, lines())
+    path_of = (*obj_path, "spec", "serveConfigV2", INSIDE_TEXT)
+    owner = f"RayService/{name}"
+    out = []
+    for app in y.items(y.get(docs[0], "applications")):
+        if (y.text(y.get(app, "import_path")) or "").strip() not in _SERVE_LLM_BUILDERS:
+            continue
+        app_name = y.text(y.get(app, "name")) or "default"
+        for config in y.items(y.get(app, "args", "llm_configs")):
+            if not y.is_map(config):
+                continue  # a path to a YAML file of the config: not in the scan
+            loading = y.get(config, "model_loading_config")
+            model = y.get(loading, "model_source") or y.get(loading, "model_id")
+            anchor = at(config)
+            words = [Word("vllm", anchor), Word("serve", anchor)]
+            if y.is_scalar(model) and y.text(model):
+                words.append(Word(y.text(model) or "", at(model)))
+            for key, (key_node, value) in y.entries(y.get(config, "engine_kwargs")).items():
+                if not y.is_scalar(value) or y.scalar(value) in (False, None):
+                    continue
+                words.append(Word(f"--{key}", at(key_node)))
+                if y.scalar(value) is not True:
+                    words.append(Word(y.text(value) or "", at(value)))
+            model_id = y.text(y.get(loading, "model_id")) or y.text(model) or app_name
+            label = f"Ray Serve LLM deployment `{model_id}` ({owner} app `{app_name}`)"
+            out.append(Workload(name=model_id, label=label, format=Format.KUBERNETES, path=path,
+                                anchor=anchor, node_path=path_of, group=f"the Ray cluster of {owner}", partial=True,
+                                process=(Command(tuple(words), anchor),), namespace=namespace,
+                                container_list="serveConfigV2", words_in_text=True))
     return out
 
 
@@ -285,6 +347,29 @@ def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], po
             pod = records.replace(pod, needs_token="KubeRay's autoscaler sidecar in this pod calls the "
                                                        "Kubernetes API with it")
         pods[i] = pod
+
+
+# A RayJob's `entrypoint` (ray-operator common/job.go `BuildJobSubmitCommand`: `ray job submit ... --
+# <entrypoint>`, by the submitter Job, the head's `ray-job-submitter` sidecar or an HTTP request) is run by
+# Ray's job supervisor with a shell on the head node, unless `entrypointNumCpus`/`-Gpus`/`-Resources`
+# reserve resources for it (ray-project/ray issue 42436); in `InteractiveMode` the operator submits
+# nothing. Its commands are read as a process of the head's Ray container, located inside the string.
+_NOT_SUBMITTED = "InteractiveMode"
+
+
+def _ray_entrypoint(obj: Any, w: Workload, lines: Callable[[], list[str]] | None) -> Workload:
+    """`w` (a RayJob's head Ray container) with the commands of the job's `entrypoint`."""
+    node = y.get(obj, "spec", "entrypoint")
+    if (lines is None or y.text(y.get(obj, "kind")) != "RayJob" or not y.is_scalar(node) or not y.text(node)
+            or y.text(y.get(obj, "spec", "submissionMode")) == _NOT_SUBMITTED):
+        return w
+    script = y.word(node, lines(), "$")
+    shell = Word("sh", script.loc)
+    commands = [c for c in from_argv((shell, Word("-c", script.loc), script), script.loc) if c.argv[0] is not shell]
+    if not commands:
+        return w
+    process = (*w.process, *commands)
+    return records.replace(w, process=process, files=tuple(file_writes(process)))
 
 
 def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
