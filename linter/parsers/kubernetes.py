@@ -17,9 +17,11 @@ are its pod's containers (`stepTemplate` their defaults; a step's `script` runs 
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
 once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts; with a pod
-`template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role. An NVIDIA
+`template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role (and its
+hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
-`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeRay head pod with in-tree autoscaling also runs the operator's
+`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
+scheduler pod is exposed by the Service it makes from `scheduler.service`. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string). Pod-level `securityContext` is
@@ -31,7 +33,8 @@ name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext
 when the template sets none; its `container`/`script` values where that container
 writes none); its `podSpecPatch`es (the workflow's, then the template's: YAML or JSON strings
 Argo merges into the pod last) are read, their values winning and located inside the string (no fix
-edits there), the pod-level ones (securityContext, os, hostUsers, volumes by name) in the pod's facts too; a container a patch with `{{...}}` expressions may give a securityContext or resources
+edits there), the pod-level ones (securityContext, os, hostUsers, volumes by name) in the pod's facts too, a patched
+volume being what a container's `volumeMounts` of that name mount; a container a patch with `{{...}}` expressions may give a securityContext or resources
 is a fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
@@ -140,7 +143,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
                 ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
-                source.workloads.extend(_nim_expose(obj, ray))
+                source.workloads.extend(_dask_expose(obj, obj_path, _nim_expose(obj, ray)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -413,10 +416,11 @@ def _ray_default_ports(group: Any) -> list[tuple[str, str]]:
     return ports
 
 
-def _written_ports(template: Any) -> list[tuple[str, ServicePort]]:
-    """(name, port) of the TCP ports a Service template writes (`targetPort` defaults to `port`)."""
+def _written_ports(template: Any, spec: Any = None) -> list[tuple[str, ServicePort]]:
+    """(name, port) of the TCP ports a Service template (or a ServiceSpec, `spec`) writes (`targetPort`
+    defaults to `port`)."""
     out = []
-    for p in y.items(y.get(template, "spec", "ports")):
+    for p in y.items(y.get(spec, "ports") if spec is not None else y.get(template, "spec", "ports")):
         if not y.is_map(p) or (y.text(y.get(p, "protocol")) or "TCP").upper() != "TCP":
             continue
         port = y.text(y.get(p, "port")) or ""
@@ -797,6 +801,9 @@ _SPARK_API = "sparkoperator.k8s.io/"
 SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
 _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
 _SPARK_NAMES = {"driver": ("spark-kubernetes-driver",), "executor": ("executor", "spark-kubernetes-executor")}
+# a role's `hostNetwork: true` sets its templated pod's (internal/webhook/sparkpod_defaulter.go `addHostNetwork`,
+# spark-operator 38082f3); a `false` leaves the template's value
+_SPARK_HOST_NETWORK = ("hostNetwork",)
 
 
 def _spark_template(obj: Any, base: tuple[str, ...], role: str, node: Any, full: Path, shared: Any) -> _Spec | None:
@@ -879,6 +886,36 @@ def _nim_expose(obj: Any, workloads: list[Workload]) -> list[Workload]:
     found = Exposure(kind, name, _namespace(obj), (), (ServicePort(port, port, y.loc(node)),), y.loc(node),
                      operator="the NIM Operator")
     return [records.replace(w, exposed_by=(*w.exposed_by, found)) for w in workloads]
+
+
+# Dask Kubernetes operator (dask/dask-kubernetes dask_kubernetes/operator/controller/controller.py, commit
+# 1daa175): for a DaskCluster (`kubernetes.dask.org/v1`) it creates the scheduler Deployment from
+# `spec.scheduler.spec` and the Service `<cluster>-scheduler` whose `spec` is `spec.scheduler.service` as
+# written (`build_scheduler_service_spec`, constants.py `SCHEDULER_NAME_TEMPLATE`); a DaskJob creates a
+# DaskCluster named after itself from `spec.cluster.spec` (`daskjob_create_components`). A scheduler
+# Service of type LoadBalancer or NodePort exposes the scheduler pod on the ports it writes.
+_DASK_API = "kubernetes.dask.org/"
+_DASK_SCHEDULERS = {"DaskCluster": ("spec", "scheduler"), "DaskJob": ("spec", "cluster", "spec", "scheduler")}
+
+
+def _dask_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """A Dask cluster's scheduler containers with the Service the operator creates, when its type reaches outside."""
+    keys = _DASK_SCHEDULERS.get(y.text(y.get(obj, "kind")) or "")
+    if keys is None or not workloads or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_DASK_API):
+        return workloads
+    service = y.get(obj, *keys, "service")
+    node = y.get(service, "type")
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return workloads
+    ports = tuple(sp for _n, sp in _written_ports(None, service))
+    if not ports:
+        return workloads
+    name = f"{y.text(y.get(obj, 'metadata', 'name')) or '?'}-scheduler"
+    found = Exposure(kind, name, _namespace(obj), (), ports, y.loc(node), operator="the Dask operator")
+    pod = (*obj_path, *keys, "spec")
+    return [records.replace(w, exposed_by=(*w.exposed_by, found)) if w.node_path[:len(pod)] == pod else w
+            for w in workloads]
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
@@ -1150,7 +1187,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                 for i, container in enumerate(y.items(y.get(spec.role[0], list_key))):
                     if y.is_map(container):
                         mine.append(pod.container(path, container, (*spec.role[1], list_key, i), owner, list_key))
-        if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
+        if mine and any(y.scalar(y.get(node, key)) is True for key in _HOST_NAMESPACES
+                        for node in (spec.node, spec.role[0] if spec.role is not None else None)):
             mine = _pod_purpose(mine)
         out.extend(mine)
         if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
@@ -1360,6 +1398,10 @@ class _Pod:
             node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
             if node is None and self.workflow is not None:
                 node, path = y.get(self.workflow[0], *row.keys), (*self.workflow[1], *row.keys)
+            if self.role is not None and row.keys == _SPARK_HOST_NETWORK and y.scalar(
+                    y.get(self.role[0], *row.keys)) is True:
+                # the webhook sets a templated pod's hostNetwork when the role's is true (`addHostNetwork`)
+                node, path = y.get(self.role[0], *row.keys), (*self.role[1], *row.keys)
             for patch in reversed(self.patches):
                 if y.get(patch.doc, *row.keys) is not None:
                     node, path, at, parent = y.get(patch.doc, *row.keys), patch.path, patch.at, patch.doc
@@ -1530,6 +1572,15 @@ class _Pod:
             **kwargs,
         )
 
+    def _patched_volume(self, name: str) -> tuple[Any, _Patch] | None:
+        """The volume `name` as the pod's `podSpecPatch`es leave it (merged by name, the last one winning)."""
+        found = None
+        for patch in self.patches:
+            for vol in y.items(y.get(patch.doc, *_VOLUMES)):
+                if y.is_map(vol) and y.text(y.get(vol, "name")) == name:
+                    found = (vol, patch)
+        return found
+
     def _mounts(self, c: Any, cpath: Path) -> list[Mount]:
         out = []
         key = KUBERNETES["mounts"].keys
@@ -1540,6 +1591,15 @@ class _Pod:
             vol = self.volumes.get(vol_name) or self.shared.get(vol_name)
             host_path = y.get(vol[0], "hostPath", "path") if vol else None
             entry = (*cpath, *key, i)
+            patched = self._patched_volume(vol_name)
+            if patched is not None:  # an Argo podSpecPatch's volume of that name replaces the pod's
+                node, patch = patched
+                host_path = y.get(node, "hostPath", "path")
+                if host_path is not None and y.is_scalar(host_path):
+                    out.append(Mount(y.text(host_path), target, "host-path", ro, patch.at(host_path), patch.path, entry))
+                else:
+                    out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
+                continue
             if host_path is not None:
                 out.append(Mount(y.text(host_path), target, "host-path", ro, y.loc(host_path),
                                  (*vol[1], "hostPath", "path"), entry))  # type: ignore[index]
