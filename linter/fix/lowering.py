@@ -39,9 +39,6 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
         # (a container template injected into pods written elsewhere), the fix would break the
         # container: not offered
         intents = tuple(i for i in intents if getattr(i, "field", None) not in _NEEDS_WRITABLE_MOUNTS)
-    if workload is not None and workload.words_in_text:
-        # its start words are values inside a string (a RayService's `serveConfigV2`): no word to remove
-        intents = tuple(i for i in intents if not (isinstance(i, RemoveSetting) and i.how == "cli"))
     if any(_inside_text(i) for i in intents):
         # a value written inside a string (an Argo `podSpecPatch`): no edit reaches it
         intents = tuple(i for i in intents if not _inside_text(i))
@@ -63,6 +60,8 @@ def _inside_text(intent: Intent) -> bool:
 
 def _expand(intent: Intent, workload: Workload | None) -> Intent | None:
     if isinstance(intent, RemoveSetting):
+        if intent.how == "cli" and workload is not None and workload.words_in_text:
+            return None  # its start words are values inside a string (a RayService's `serveConfigV2`)
         return _remove_setting(intent)
     if isinstance(intent, SetDirective):
         # `Keyword value`, `Keyword=value` (sshd -o), `s/#Keyword .*/Keyword value/`: the value after

@@ -24,7 +24,8 @@ NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command,
 scheduler pod is exposed by the Service it makes from `scheduler.service`. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
-configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string). Pod-level `securityContext` is
+configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
+`env_vars` of a Ray runtime environment (`runtimeEnvYAML`, a Serve application's `runtime_env`) are env. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -274,7 +275,9 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
 # a Serve application whose `import_path` is `ray.serve.llm:build_openai_app` takes `args.llm_configs`,
 # each an `LLMConfig` whose `engine_kwargs` are "forwarded to the inference engine (vLLM)" as its engine
 # arguments (`trust_remote_code: true` is `--trust-remote-code`); its model is
-# `model_loading_config.model_source` (else `model_id`). A RayService's `serveConfigV2` (a YAML string the
+# `model_loading_config.model_source` (else `model_id`). An application's `runtime_env.env_vars` (and an
+# LLM config's) are set in its replicas (docs.ray.io serve/production-guide/config.html): another
+# application with them is a fragment workload with that environment. A RayService's `serveConfigV2` (a YAML string the
 # operator hands to Ray Serve: apis/ray/v1/rayservice_types.go) deploys such applications on the cluster's
 # Ray pods: each LLM config is a fragment workload starting vLLM (no image, no container settings), its
 # words located inside the string, where no fix edits them.
@@ -285,7 +288,7 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
                    lines: Callable[[], list[str]], path: str) -> list[Workload]:
     node = y.get(obj, "spec", "serveConfigV2")
     text = y.text(node) if y.is_scalar(node) else None
-    if not text or "llm_configs" not in text:
+    if not text or ("llm_configs" not in text and "env_vars" not in text):
         return []
     try:
         docs = y.compose_all(text)
@@ -298,9 +301,15 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
     owner = f"RayService/{name}"
     out = []
     for app in y.items(y.get(docs[0], "applications")):
-        if (y.text(y.get(app, "import_path")) or "").strip() not in _SERVE_LLM_BUILDERS:
-            continue
         app_name = y.text(y.get(app, "name")) or "default"
+        app_env = _runtime_env(None, lines, y.get(app, "runtime_env"), at)
+        if (y.text(y.get(app, "import_path")) or "").strip() not in _SERVE_LLM_BUILDERS:
+            if app_env:  # the application's replicas run with its runtime env
+                out.append(Workload(name=app_name, label=f"Ray Serve application `{app_name}` ({owner})",
+                                    format=Format.KUBERNETES, path=path, anchor=at(app), node_path=path_of,
+                                    group=f"the Ray cluster of {owner}", partial=True, env=app_env,
+                                    namespace=namespace, container_list="serveConfigV2", words_in_text=True))
+            continue
         for config in y.items(y.get(app, "args", "llm_configs")):
             if not y.is_map(config):
                 continue  # a path to a YAML file of the config: not in the scan
@@ -321,6 +330,7 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
             out.append(Workload(name=model_id, label=label, format=Format.KUBERNETES, path=path,
                                 anchor=anchor, node_path=path_of, group=f"the Ray cluster of {owner}", partial=True,
                                 process=(Command(tuple(words), anchor),), namespace=namespace,
+                                env=(*app_env, *_runtime_env(None, lines, y.get(config, "runtime_env"), at)),
                                 container_list="serveConfigV2", words_in_text=True))
     return out
 
@@ -356,7 +366,8 @@ def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], po
 # <entrypoint>`, by the submitter Job, the head's `ray-job-submitter` sidecar or an HTTP request) is run by
 # Ray's job supervisor with a shell on the head node, unless `entrypointNumCpus`/`-Gpus`/`-Resources`
 # reserve resources for it (ray-project/ray issue 42436); in `InteractiveMode` the operator submits
-# nothing. Its commands are read as a process of the head's Ray container, located inside the string.
+# nothing. Its commands are read as a process of the head's Ray container, located inside the string, and
+# the `env_vars` of its `runtimeEnvYAML` (`--runtime-env-json`) as that container's environment.
 _NOT_SUBMITTED = "InteractiveMode"
 
 
@@ -369,10 +380,33 @@ def _ray_entrypoint(obj: Any, w: Workload, lines: Callable[[], list[str]] | None
     script = y.word(node, lines(), "$")
     shell = Word("sh", script.loc)
     commands = [c for c in from_argv((shell, Word("-c", script.loc), script), script.loc) if c.argv[0] is not shell]
-    if not commands:
+    env = _runtime_env(y.get(obj, "spec", "runtimeEnvYAML"), lines)
+    if not commands and not env:
         return w
     process = (*w.process, *commands)
-    return records.replace(w, process=process, files=tuple(file_writes(process)))
+    return records.replace(w, process=process, files=tuple(file_writes(process)), env=(*w.env, *env))
+
+
+def _runtime_env(node: Any, lines: Callable[[], list[str]], doc: Any = None,
+                 at: Callable[[Any], Loc] | None = None) -> tuple[EnvVar, ...]:
+    """The `env_vars` of a Ray runtime environment (`runtime_env`: the job's, an application's, an LLM
+    config's), set in every process of the job or application; read from `doc` (located by `at`), or from
+    the YAML string `node` (a RayJob's `runtimeEnvYAML`), located inside the string."""
+    if doc is None:
+        text = y.text(node) if node is not None and y.is_scalar(node) else None
+        if not text or "env_vars" not in text:
+            return ()
+        try:
+            docs = y.compose_all(text)
+        except Exception:  # noqa: BLE001 - a runtime env Ray cannot read either: nothing set
+            return ()
+        doc, at = (docs[0] if docs else None), _locator(node, lines())
+    out = []
+    for key, (key_node, value) in y.entries(y.get(doc, "env_vars")).items():
+        if y.is_scalar(value) and at is not None:
+            text = y.text(value)
+            out.append(EnvVar(key, text if text is not None else "", at(key_node), dynamic="$" in (text or "")))
+    return tuple(out)
 
 
 def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
