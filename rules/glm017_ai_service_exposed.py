@@ -75,8 +75,10 @@ when it listens on all interfaces **and**
   template's `spec.type`, else `headGroupSpec.serviceType`, and a
   `RayService`'s serve Service (`serveService`), on the ports they carry
   (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
-  pod; `authOptions.mode: token` turns authentication on). The finding
-  points at what makes it reachable.
+  pod; `authOptions.mode: token` turns authentication on), or the
+  scheduler Service `<cluster>-scheduler` the Dask operator creates for a
+  `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
+  written. The finding points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
