@@ -246,11 +246,12 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
 
 
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
-              images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
+              images: Iterable[SourceFile] = (), evidence: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
     edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
     `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
-    others being findings the scan's policy drops."""
+    others being findings the scan's policy drops. `evidence`: filled with what each fix judged alone
+    was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`)."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -267,7 +268,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
 
         shown = fix_edits if callable(fix_edits) else None
         edits = verified_edits(source, list(rules), found, list(images),
-                               shown=(lambda r: shown(source, r)) if shown is not None else None)
+                               shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence)
         results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -674,9 +675,11 @@ POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves 
 # after linking, `_finish_pooled`), the problems its rules met, and whether its findings depend on
 # another file read to check it (a compose file linked to the Dockerfiles it builds: judged at the end);
 # for a file with pods, what the scan-wide rules found with its pods as parsed, the problems they met,
-# and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`)
+# and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`);
+# then the pods pickled (a lean scan) and, when fixes are verified, what each of those findings' fixes
+# was judged on (`fix.engine.Evidence`: judged again if the pods link, without reading the file again)
 _Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool,
-                 "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...]] | None"]
+                 "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...], Any, Any] | None"]
 
 
 class _State:
@@ -803,9 +806,12 @@ def _check_one(cand: Candidate) -> _Outcome:
         # the scan-wide rules (GLM044) with the pods as parsed: what they find stands unless a pod
         # links to a binding or ServiceAccount of the scan, which the parent tells from these keys
         # (`_finish_pooled`; then the file is checked again, linked); the pods stay here
-        found, more = run_rules(got, state.scan_wide, state.fix_edits)
+        # (what each fix was judged on, to judge it again in the parent if the file's pods link: `rejudged`)
+        evidence: list[Any] | None = [] if state.fix_edits else None
+        found, more = run_rules(got, state.scan_wide, state.fix_edits, evidence=evidence)
         keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
-        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods))
+        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods),
+                 evidence or None)
     return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
             False, later)
 
@@ -956,6 +962,17 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
                for ns, labels in src.pod_labels for label in labels for path, e in by_label.get(label, ())):
             out.add(i)
     return out
+
+
+def _rejudged(results: list[Result], evidence: list[Any], source: SourceFile,
+              fix_edits: bool | Callable[[SourceFile, Result], bool]) -> list[Result] | None:
+    """`results` (the scan-wide rules' findings of a file whose pods are now linked) with their fixes'
+    edits, judged from what the file's worker found on each fix's re-parse (`fix.engine.rejudged`);
+    None when some fix was not judged there (then the file is read and verified again)."""
+    from glmlint.fix.engine import rejudged
+
+    shown = (lambda r: fix_edits(source, r)) if callable(fix_edits) else None
+    return rejudged(results, evidence, shown)
 
 
 def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
@@ -1244,7 +1261,13 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             linked, more = _unpacked(tentative[0], rules, source.path, fixes), tentative[1]
         elif scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
-            if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
+            # a fix's edits judged again from what its worker's re-parse gave (`fix.engine.rejudged`)
+            judged = (_rejudged(linked, tentative[4], source, fix_edits)
+                      if fix_edits and linked and tentative is not None and tentative[4] is not None
+                      and cand.hint not in RENDERED else None)
+            if judged is not None:
+                linked = judged
+            elif linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
                 # a rendered chart's findings move to its templates, and a fix's edits are verified
                 # against the whole file: read it again here (rare: only files these rules report)
                 full = read_source(cand, max_bytes)
