@@ -14,7 +14,8 @@ Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
-the ClearML API and file servers, the Feast feature server,
+the ClearML API and file servers, the Feast feature server, RStudio Server,
+the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
@@ -28,6 +29,8 @@ when it listens on all interfaces **and**
   `--no-token` beside a `--token-password`, which marimo then asks for; the
   Dask scheduler's `--jupyter`, a Jupyter server with an empty token on its
   dashboard address; ClearML's `CLEARML__fileserver__auth__enabled=false`;
+  rocker's `DISABLE_AUTH=true` for RStudio Server; ZenML's
+  `ZENML_SERVER_AUTH_SCHEME=NO_AUTH`;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
   OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
@@ -42,9 +45,13 @@ when it listens on all interfaces **and**
   `PREFECT_SERVER_API_AUTH_STRING`, Zeppelin without a `shiro.ini`, a Spark
   master without `spark.authenticate` (bound to a host name, such as its
   compose service's, it listens on the container's own address, which a
-  published port reaches), the ClearML API server without fixed users
+  published port reaches; `-Dspark.authenticate=true` in `SPARK_MASTER_OPTS`
+  turns it on) and its REST submission server
+  (`-Dspark.master.rest.enabled=true`, port 6066), which has none at all, the ClearML API server without fixed users
   (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
-  whose `feature_store.yaml` sets no `auth`, Kubeflow's central dashboard and
+  whose `feature_store.yaml` sets no `auth`, a Jupyter Kernel Gateway without
+  `KG_AUTH_TOKEN`, Phoenix without `PHOENIX_ENABLE_AUTH=true`, Aim's UI and
+  tracking server and Optuna Dashboard (no login at all), Kubeflow's central dashboard and
   the Pipelines API server, which take the user from a header their gateway
   sets, Label Studio without
   `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
@@ -68,8 +75,10 @@ when it listens on all interfaces **and**
   template's `spec.type`, else `headGroupSpec.serviceType`, and a
   `RayService`'s serve Service (`serveService`), on the ports they carry
   (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
-  pod; `authOptions.mode: token` turns authentication on). The finding
-  points at what makes it reachable.
+  pod; `authOptions.mode: token` turns authentication on), or the
+  scheduler Service `<cluster>-scheduler` the Dask operator creates for a
+  `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
+  written. The finding points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
@@ -105,8 +114,7 @@ mounted `/redis-stack.conf`, either of which may hold `--requirepass`;
 a Fooocus `auth.json` mounted in its directory; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `ZEPPELIN_CONF_DIR`, where a `shiro.ini` turns logins on; a Spark master given
-`SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
-set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
+`--properties-file`, which may set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
 mounted, where an `apiserver.conf` may set fixed users). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
