@@ -20,7 +20,11 @@ recognised from its start command or its official image (compose
 for a KServe `InferenceService` model, from its `modelFormat`: the serving
 runtime for that format runs the server and the model's `args` are appended
 (`huggingface`: KServe's Hugging Face server, `--trust_remote_code`; `vllm`:
-`vllm serve`). A script found by its path (text-generation-webui's
+`vllm serve`). A KubeRay `RayJob`'s `entrypoint` is a shell command line the
+Ray head runs (`vllm serve … --trust-remote-code`), and a `RayService`'s
+`serveConfigV2` deploys Ray Serve LLM applications
+(`ray.serve.llm:build_openai_app`) whose `engine_kwargs` are vLLM's options
+(`trust_remote_code: true`, reported inside the string, without a fix). A script found by its path (text-generation-webui's
 `server.py`) is found from the directory the container starts in (the
 Dockerfile's `WORKDIR`, compose `working_dir`, Kubernetes `workingDir`, a
 `cd` before it in the start command).
@@ -68,6 +72,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.services import identify, loader_calls
 from glmlint.ir import Format, Loc, Workload
 from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity, rule
 
@@ -77,8 +82,6 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-94", "ai-ml"), services=lambda s: bool(s.dangerous))
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify, loader_calls
-
     seen: set[Loc] = set()
     for when, commands in (("the build", workload.all_build_steps), ("the container", workload.process)):
         for call in loader_calls(commands):
