@@ -15,7 +15,7 @@ webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
-the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard,
+the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
@@ -51,7 +51,8 @@ when it listens on all interfaces **and**
   (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
   whose `feature_store.yaml` sets no `auth`, a Jupyter Kernel Gateway without
   `KG_AUTH_TOKEN`, Phoenix without `PHOENIX_ENABLE_AUTH=true`, Aim's UI and
-  tracking server and Optuna Dashboard (no login at all), Kubeflow's central dashboard and
+  tracking server and Optuna Dashboard (no login at all), Evidently without
+  `EVIDENTLY_SECRET`/`--secret`, Kubeflow's central dashboard and
   the Pipelines API server, which take the user from a header their gateway
   sets, Label Studio without
   `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
@@ -173,6 +174,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from glmlint.catalog.services import identify
 from glmlint.ir import Format, Loc, Workload
 from glmlint.reach import reach
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
@@ -191,8 +193,6 @@ def _judged(s: Any) -> bool:
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-306", "ai-ml"), security_severity=9.0, services=_judged)
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify
-
     seen: set[Loc] = set()
     for match in identify(workload):
         s = match.service
