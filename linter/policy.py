@@ -15,6 +15,7 @@ import os
 
 from glmlint import suppress
 from glmlint import records
+from glmlint import context
 from glmlint.config import Config
 from glmlint.ir import Format, Problem, SourceFile
 from glmlint.rule import Rule
@@ -118,8 +119,6 @@ class Shown:
             return True  # not this file's place: judged with the others
         if not _wanted(r, self.config):
             return False
-        from glmlint import context
-
         where = (source.path, source.disk_path, source.format)
         ctx = self.contexts.get(where)
         if ctx is None:
@@ -152,8 +151,6 @@ class _Place:
     def context(self, r: Result) -> str:
         ctx = self.roles.get(r.path)
         if ctx is None:
-            from glmlint import context
-
             disk_path, fmt = self.disk.get(r.path, ("", r.rule.formats and next(iter(r.rule.formats))))
             ctx = self.roles[r.path] = context.of_file(r.path, disk_path, fmt)
         return ctx
@@ -163,8 +160,6 @@ class _Place:
         key = (r.code, r.kind, ctx)
         ok = self.verdicts.get(key)
         if ok is None:
-            from glmlint import context
-
             ok = self.verdicts[key] = context.reports(r.rule, ctx, self.table, r.kind)
         return ok
 

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from glmlint import lazyre
 from glmlint import records
+from glmlint import suppress
 from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
+from glmlint.link import wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
@@ -30,6 +32,7 @@ _result = result_of  # its former name
 __all__ = ["FixEdit", "Report", "Result", "evaluate", "read_source", "run_rules", "scan", "unscanned_images"]
 
 MAX_BYTES = 5 * 1024 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # (`_read_bytes`)
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
 _DOCKERFILE_START = lazyre.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
@@ -49,9 +52,7 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         text = decode(data)
     except UnicodeDecodeError as exc:
         return _undecodable(cand, data, exc)
-    from glmlint.suppress import skips_file
-
-    if skips_file(text):
+    if suppress.skips_file(text):
         return None  # `# glmlint: skip-file`
     hint = cand.hint
     if hint == "yaml-maybe":
@@ -155,7 +156,7 @@ def _read_bytes(cand: Candidate, max_bytes: int) -> bytes | Problem:
     would never end. At most `max_bytes` are read, even from a file still growing.
     """
     try:
-        fd = os.open(cand.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(cand.path, _OPEN_FLAGS)
     except OSError as exc:
         return _unreadable(cand, exc)
     try:
@@ -784,8 +785,6 @@ def _check_one(cand: Candidate) -> _Outcome:
     """In a worker: parse and check one file; findings travel with their rule's index. A compose file
     that builds images is linked here to the Dockerfiles it builds (read here, as the scan reads
     them) and checked with every rule, as the serial scan checks it."""
-    from glmlint.link import wanted
-
     state = _WORKER
     assert state is not None
     got = read_source(cand, state.max_bytes)
@@ -908,8 +907,6 @@ def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> Sou
     with no path on disk (standard input) is kept whole."""
     if not source.disk_path:
         return source
-    import glmlint.suppress as suppress  # (once per file: not `from glmlint import`, see parsers._parse_yaml)
-
     sups = suppress.parse(source)
     # most files have none of these: an empty one is the shared `()`, not a list of its own (a
     # scan keeps one CheckedFile per file); the pods' labels are kept only when there are some
