@@ -178,7 +178,7 @@ def _m16(_F, _s):
  return __init__
 
 def _m17(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -186,6 +186,7 @@ def _m17(_F, _s):
   _s(self, 'mount', mount)
   _s(self, 'unless', unless)
   _s(self, 'with_', with_)
+  _s(self, 'contains', contains)
  return __init__
 
 def _m18(_F, _s):
@@ -1268,7 +1269,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m14,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains'), (), True, False, False): _m17,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
     (('format', 'workloads'), (), False, False, False): _m19,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,

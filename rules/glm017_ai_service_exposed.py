@@ -15,7 +15,7 @@ webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
-the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard,
+the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
@@ -45,11 +45,14 @@ when it listens on all interfaces **and**
   `PREFECT_SERVER_API_AUTH_STRING`, Zeppelin without a `shiro.ini`, a Spark
   master without `spark.authenticate` (bound to a host name, such as its
   compose service's, it listens on the container's own address, which a
-  published port reaches), the ClearML API server without fixed users
+  published port reaches; `-Dspark.authenticate=true` in `SPARK_MASTER_OPTS`
+  turns it on) and its REST submission server
+  (`-Dspark.master.rest.enabled=true`, port 6066), which has none at all, the ClearML API server without fixed users
   (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
   whose `feature_store.yaml` sets no `auth`, a Jupyter Kernel Gateway without
   `KG_AUTH_TOKEN`, Phoenix without `PHOENIX_ENABLE_AUTH=true`, Aim's UI and
-  tracking server and Optuna Dashboard (no login at all), Kubeflow's central dashboard and
+  tracking server and Optuna Dashboard (no login at all), Evidently without
+  `EVIDENTLY_SECRET`/`--secret`, Kubeflow's central dashboard and
   the Pipelines API server, which take the user from a header their gateway
   sets, Label Studio without
   `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
@@ -112,8 +115,7 @@ mounted `/redis-stack.conf`, either of which may hold `--requirepass`;
 a Fooocus `auth.json` mounted in its directory; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `ZEPPELIN_CONF_DIR`, where a `shiro.ini` turns logins on; a Spark master given
-`SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
-set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
+`--properties-file`, which may set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
 mounted, where an `apiserver.conf` may set fixed users). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
@@ -172,6 +174,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from glmlint.catalog.services import identify
 from glmlint.ir import Format, Loc, Workload
 from glmlint.reach import reach
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
@@ -190,8 +193,6 @@ def _judged(s: Any) -> bool:
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-306", "ai-ml"), security_severity=9.0, services=_judged)
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify
-
     seen: set[Loc] = set()
     for match in identify(workload):
         s = match.service

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from glmlint import lazyre
+from glmlint.catalog.images import default_user, fact
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
@@ -195,8 +196,6 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
     while root.parent is not None:
         root = root.parent
     from glmlint import records
-    from glmlint.catalog.images import fact
-
     known = fact(root.base, "env")
     env = {**({str(k): str(v) for k, v in known.value.items()} if known is not None and isinstance(known.value, dict)
               else {}), **scope}
@@ -218,8 +217,6 @@ def _starts_nothing(base: str) -> bool:
     """A base image with neither ENTRYPOINT nor CMD: `scratch`, or one the image catalog lists."""
     if base.strip().lower() == "scratch":
         return True
-    from glmlint.catalog.images import fact
-
     known = fact(base, "no_default_command")
     return known is not None and known.value is True
 
@@ -231,8 +228,6 @@ def _image_user(root: Stage, anchor: Loc) -> Setting[User | None]:
     default user (`gcr.io/distroless/*:nonroot`, Chainguard, Jupyter Docker Stacks, ...);
     that setting points at the `FROM` that names the image, root at `anchor`.
     """
-    from glmlint.catalog.images import default_user
-
     known = default_user(root.base)
     if known is not None:
         return Setting(User.parse(str(known.value)), root.from_loc, explicit=False)
@@ -1081,8 +1076,6 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
         return False  # `SHELL ["/bin/dash", "-c"]`: not BusyBox's, whatever the base
     if "alpine" in base.lower():
         return True
-    from glmlint.catalog.images import fact
-
     known = fact(base, "shell")
     return known is not None and known.value == "busybox"
 
@@ -1099,8 +1092,6 @@ def _dash_sh(stage: Stage, shell: list[str]) -> bool:
         root = root.parent
     if name != "sh" or _busybox_sh(root.base, shell):
         return False
-    from glmlint.catalog.images import fact
-
     known = fact(root.base, "shell")
     return known is not None and known.value == "dash"
 
