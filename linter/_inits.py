@@ -11,14 +11,15 @@ def _m0(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, loc)
  return __init__
 
-def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5):
- def __init__(self, argv, loc, assignments, redirects, stdin, upstream):
+def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+ def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell):
   _s0(self, argv)
   _s1(self, loc)
   _s2(self, assignments)
   _s3(self, redirects)
   _s4(self, stdin)
   _s5(self, upstream)
+  _s6(self, shell)
  return __init__
 
 def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
@@ -299,12 +300,13 @@ def _m27(_F, _f3):
   self.line = line
  return __init__
 
-def _m28(_F, _s0, _s1, _s2, _s3):
- def __init__(self, installed, password_set, settings, matched):
+def _m28(_F, _s0, _s1, _s2, _s3, _s4):
+ def __init__(self, installed, password_set, settings, matched, rejected):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
   _s3(self, matched)
+  _s4(self, rejected)
  return __init__
 
 def _m29(_F, _s0, _s1, _s2):
@@ -1229,7 +1231,7 @@ def _m115(_F, _s):
 
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
-    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream'), (), True, True, False): _m1,
+    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell'), (), True, True, False): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
@@ -1256,7 +1258,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
-    (('installed', 'password_set', 'settings', 'matched'), (), True, True, False): _m28,
+    (('installed', 'password_set', 'settings', 'matched', 'rejected'), (), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
     (('item', 'title'), (), True, True, False): _m30,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m31,

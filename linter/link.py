@@ -196,7 +196,7 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
         changes["base_image"] = image.base_image
     if service.workdir is None and image.workdir is not None:
         changes["workdir"] = image.workdir  # the image's WORKDIR, unless the service sets its own
-    own_files = set(file_writes(image.process))
+    own_files = set(file_writes(image.process, image=image.base_image))
     image_files = tuple(f for f, raw in zip(img.files, image.files) if raw not in own_files)
     process = service.process
     if not service.entrypoint.explicit:
@@ -216,7 +216,7 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
         changes["privilege_drop"] = Setting(drop.value, service.anchor, explicit=False,
                                             origin=f"{image.path}:{drop.loc.line}" if drop.origin is None
                                             else drop.origin)
-    changes["files"] = image_files + tuple(file_writes(process))
+    changes["files"] = image_files + tuple(file_writes(process, image=image.base_image))
     return records.replace(service, **changes)
 
 

@@ -13,6 +13,13 @@ is reported once, in the Dockerfile; an `-o` the service's `command:` adds is
 the service's own finding. Also flags a repository
 `sshd_config` file that turns either option on.
 
+Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
+is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication
+yes" >> /etc/ssh/sshd_config'` writes `-e PasswordAuthentication yes` (bash's and
+BusyBox's `echo` write `PasswordAuthentication yes`). sshd refuses to start when
+a line the build writes to its configuration begins with a word that is no
+keyword: nothing listens then, and nothing is reported.
+
 ## Why is this bad?
 Password login makes the container a brute-force target, and the passwords
 baked into images (`root:root`, `mpiuser:mpiuser`) are public as soon as the
@@ -55,6 +62,8 @@ _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmpty
       kind=Kind.EXPOSURE, risk=Risk.HIGH, services=lambda s: s.id == "sshd")
 def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
+    if sshd.rejected is not None:
+        return  # sshd refuses to start with a line it cannot read: nothing listens
     name = workload.label
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = sshd.explicit_yes(key)

@@ -118,6 +118,33 @@ def test_command_string_and_list_and_entrypoint():
     assert ["jupyter", "lab", "--ip", "0.0.0.0"] in [c.words() for c in s["b"].process]
 
 
+def test_a_command_string_over_several_lines_is_located_line_by_line():
+    # compose splits the scalar's value into words; a script in one of them (`sh -c "..."`) keeps the
+    # lines it is written on, whether the scalar is folded (`>`), literal (`|`) or plain
+    s = svc("""\
+        services:
+          folded:
+            image: x
+            command: >
+              sh -c 'pip install -r requirements.txt
+              && exec jupyter lab --ip=0.0.0.0'
+          literal:
+            image: x
+            command: |
+              sh -c 'pip install -r requirements.txt
+                && exec jupyter lab --ip=0.0.0.0'
+          plain:
+            image: x
+            command: sh -c "pip install -r requirements.txt
+              && exec jupyter lab --ip=0.0.0.0"
+        """)
+    at = {name: [(c.name, c.loc.line, c.loc.col) for c in w.process if c.name != "sh"] for name, w in s.items()}
+    assert at == {"folded": [("pip", 5, 14), ("exec", 6, 10), ("jupyter", 6, 15)],
+                  "literal": [("pip", 10, 14), ("exec", 11, 12), ("jupyter", 11, 17)],
+                  "plain": [("pip", 14, 21), ("exec", 15, 10), ("jupyter", 15, 15)]}
+    assert [c.shell for c in s["plain"].process] == ["", "sh", "sh", "sh"]
+
+
 def test_volumes_security_opt_and_namespaces():
     s = svc("""\
         services:

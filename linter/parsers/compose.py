@@ -658,7 +658,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
         privilege_drop=drop_setting(process),
-        files=tuple(file_writes(process)),
+        files=tuple(file_writes(process, image=kwargs["image"].value if "image" in kwargs else None)),
         build=build,
         # a service with `build:` runs the image it builds; `image:` then names it, nothing is pulled
         pulls=(ImageRef(kwargs["image"].value, kwargs["image"].loc, f"service `{name}`",
@@ -736,7 +736,7 @@ def _argv(view: View, key: str, base: tuple[str | int, ...], lines: list[str]
     if y.is_seq(node):
         words = tuple(y.word(n, lines) for n in y.items(node) if y.is_scalar(n))
     elif y.is_scalar(node) and y.scalar(node) is not None:
-        words = split_words(y.text(node) or "", y.content(node, lines)[0])
+        words = split_words(y.text(node) or "", y.content(node, lines)[0], y.word(node, lines))
     else:
         words = ()
     return Setting(words or None, y.loc(node), path=(*base, key))

@@ -143,7 +143,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
         process += script.commands + script.arguments
-    files += file_writes(process)
+    files += file_writes(process, image=root.base)
     name = final.name or "final stage"
     workload = Workload(
         name=name,
@@ -542,7 +542,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             run_shell = _posix_shell(shell) or shell
             commands = _run_commands(inst, run_shell)
             stage.steps.extend(commands)
-            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, run_shell)))
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, run_shell),
+                                           _root(stage).base))
             _scripts_written(stage, inst, commands, run_shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
@@ -1079,12 +1080,15 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
         return True
     if shell[0].rsplit("/", 1)[-1] not in ("sh", "ash"):
         return False  # `SHELL ["/bin/dash", "-c"]`: not BusyBox's, whatever the base
-    if "alpine" in base.lower():
-        return True
-    from glmlint.catalog.images import fact
+    from glmlint.catalog.images import sh
 
-    known = fact(base, "shell")
-    return known is not None and known.value == "busybox"
+    return sh(base) == "busybox"
+
+
+def _root(stage: Stage) -> Stage:
+    while stage.parent is not None:
+        stage = stage.parent
+    return stage
 
 
 def _dash_sh(stage: Stage, shell: list[str]) -> bool:
@@ -1094,15 +1098,11 @@ def _dash_sh(stage: Stage, shell: list[str]) -> bool:
     name = shell[0].rsplit("/", 1)[-1]
     if name == "dash":
         return True
-    root = stage
-    while root.parent is not None:
-        root = root.parent
-    if name != "sh" or _busybox_sh(root.base, shell):
+    if name != "sh" or "busybox" in shell[0]:
         return False
-    from glmlint.catalog.images import fact
+    from glmlint.catalog.images import sh
 
-    known = fact(root.base, "shell")
-    return known is not None and known.value == "dash"
+    return sh(_root(stage).base) == "dash"
 
 
 def _body_rows(first: int) -> Callable[[int, int], Loc]:

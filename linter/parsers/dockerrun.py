@@ -713,7 +713,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         env_imports=imports,
         process=tuple(process),
         privilege_drop=drop_setting(process),
-        files=tuple(file_writes(process)),
+        files=tuple(file_writes(process, image=None if image.dynamic else image.text)),
         workdir=_workdir(last("workdir")),
         **kwargs,
     )
