@@ -289,6 +289,61 @@ def test_a_layer_named_by_a_script_run_from_the_root_or_by_compose_file(tmp_path
     assert w.image.value == "vllm/vllm-openai:v0.6.3"
 
 
+_WORKFLOW = """\
+name: smoke
+on: [push]
+jobs:
+  smoke:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Start the stack
+        run: |
+          docker compose {files} up -d --wait
+          docker compose {files} logs -f vllm
+"""
+
+
+def test_a_layer_named_by_a_workflow_run_step(tmp_path: Path) -> None:
+    # a `run:` step runs in $GITHUB_WORKSPACE, the repository's root, or its `working-directory:`
+    [w] = _layered(tmp_path / "root", {".github/workflows/ci.yml": _WORKFLOW.format(
+        files="-f compose.yaml -f compose.gpu.yaml")})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    [w] = _layered(tmp_path / "workspace", {".github/workflows/ci.yml": _WORKFLOW.format(
+        files="-f ${{ github.workspace }}/compose.yaml -f ${{ github.workspace }}/compose.gpu.yaml")})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    flow = _WORKFLOW.format(files="-f compose.yaml -f compose.gpu.yaml").replace(
+        "      - name: Start the stack\n", "      - name: Start the stack\n        working-directory: deploy\n")
+    [w] = _layered(tmp_path / "wd" / "deploy", {"../.github/workflows/ci.yml": flow})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    # the same step with the stack in deploy/ but no working-directory: nothing there from the root
+    [w] = _layered(tmp_path / "nowd" / "deploy", {"../.github/workflows/ci.yml": _WORKFLOW.format(
+        files="-f compose.yaml -f compose.gpu.yaml")})
+    assert w.partial and w.image.value is None
+
+
+def test_a_layer_outside_the_first_files_directory(tmp_path: Path) -> None:
+    # the root's Makefile names a layer three directories down, next to nothing it runs
+    root = tmp_path / "deep"
+    [w] = _layered(root / "deploy/overrides/gpu", {
+        "../../../Makefile": "up:\n\tdocker compose -f deploy/overrides/gpu/compose.yaml "
+                             "-f deploy/overrides/gpu/compose.gpu.yaml up -d\n"})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    # docker/Makefile runs its compose.yaml with ../overrides/compose.gpu.yaml (a directory beside it)
+    side = tmp_path / "beside"
+    (side / "docker").mkdir(parents=True)
+    (side / "docker" / "compose.yaml").write_text(
+        "services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: [\"--model\", \"m\"]\n")
+    (side / "docker" / "Makefile").write_text("gpu:\n\tdocker compose -f compose.yaml -f ../overrides/compose.gpu.yaml up\n")
+    [w] = _layered(side / "overrides", {})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3" and w.image.loc.file.endswith("docker/compose.yaml")
+    # in a folder of more than 32 projects, the projects beside are not read
+    for i in range(33):
+        (side / f"project{i:02}").mkdir()
+    [w] = _layered(side / "overrides", {})
+    assert w.partial and w.image.value is None
+
+
 def test_a_layer_not_named_with_certainty_is_a_fragment(tmp_path: Path) -> None:
     # `logs -f` follows (an option of the subcommand); a variable path is not known; a file that is
     # not on disk is not a project
