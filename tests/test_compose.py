@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from glmlint.parsers import parse
@@ -342,6 +343,29 @@ def test_a_layer_outside_the_first_files_directory(tmp_path: Path) -> None:
         (side / f"project{i:02}").mkdir()
     [w] = _layered(side / "overrides", {})
     assert w.partial and w.image.value is None
+
+
+def test_a_layer_elsewhere_reads_paths_and_dotenv_from_the_first_files_directory(tmp_path: Path) -> None:
+    # Compose's project directory is the first file's: its `.env`, and every relative path of every
+    # file (`build: .` of the base, `env_file:` of the layer), are read there, not beside the layer
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "docker" / "compose.yml").write_text("services:\n  notebook:\n    build: .\n")
+    (tmp_path / "docker" / "Makefile").write_text("up:\n\tdocker compose -f compose.yml -f ../overrides/public.yml up\n")
+    (tmp_path / "docker" / "notebook.env").write_text("JUPYTER_TOKEN=\n")
+    (tmp_path / "overrides" / ".env").write_text("HOST_BIND=127.0.0.1\n")  # not the project's
+    layer = tmp_path / "overrides" / "public.yml"
+    layer.write_text("services:\n  notebook:\n    env_file: notebook.env\n"
+                     "    ports:\n      - \"${HOST_BIND:-0.0.0.0}:8888:8888\"\n")
+    source = parse(str(layer), layer.read_text(), "compose", real_path=str(layer))
+    assert source is not None
+    [w] = source.workloads
+    assert w.build is not None and w.build.context == os.path.join("..", "docker")
+    assert [p.host_ip for p in w.ports] == ["0.0.0.0"]
+    assert [(e.name, e.value) for e in w.env] == [("JUPYTER_TOKEN", "")]
+    (tmp_path / "docker" / ".env").write_text("HOST_BIND=127.0.0.1\n")
+    [w] = parse(str(layer), layer.read_text(), "compose", real_path=str(layer)).workloads
+    assert [p.host_ip for p in w.ports] == ["127.0.0.1"]
 
 
 def test_a_layer_not_named_with_certainty_is_a_fragment(tmp_path: Path) -> None:
