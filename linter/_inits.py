@@ -496,8 +496,8 @@ def _m49(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts):
+def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -522,6 +522,7 @@ def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
   self.workdir = workdir
   self.copies = _f22() if copies is _F else copies
   self.scripts = _f23() if scripts is _F else scripts
+  self.shell = _f24() if shell is _F else shell
  return __init__
 
 def _m51(_F, _f1):
@@ -1280,7 +1281,7 @@ MAKERS = {
     (('loc', 'title'), (), True, True, False): _m47,
     (('loc', 'title', 'count'), (), True, True, False): _m48,
     (('mount', 'title'), (), True, True, False): _m49,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23), False, False, False): _m50,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23, 24), False, False, False): _m50,
     (('name', 'docs', 'kind'), (1,), False, False, False): _m51,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m52,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m53,

@@ -142,3 +142,13 @@ def sh(image: str | None) -> str | None:
         return "busybox"
     known = fact(image, "shell")
     return None if known is None else str(known.value)
+
+
+def shell_wrapper(program: str) -> list[str] | None:
+    """The shell (`["bash", "-o", "pipefail", "-c"]`) a `SHELL` program the catalog knows runs its
+    argument with (micromamba's `/usr/local/bin/_dockerfile_shell.sh`), whatever the image."""
+    for entry in entries():
+        known = entry.facts.get("shell_wrappers")
+        if known is not None and program in known["value"]:
+            return list(known["value"][program])
+    return None

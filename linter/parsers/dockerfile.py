@@ -112,6 +112,9 @@ class Stage:
     # scripts the build writes (`COPY <<EOF /start.sh`, `RUN cat <<'EOF' > /start.sh`,
     # `RUN echo '...' > /start.sh`): image path -> its text and where each character is written
     scripts: dict[str, _Written] = field(default_factory=dict)
+    # the `SHELL` in effect: the image config's Shell, inherited through `FROM <stage>` (and from an
+    # external base whose Shell the catalog knows); `RUN`'s text is run with it
+    shell: list[str] = field(default_factory=list)
 
 
 def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
@@ -470,7 +473,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     by_name: dict[str, Stage] = {}
     stage: Stage | None = None
     args: dict[str, str] = {}
-    shell = ["/bin/sh", "-c"]
+    shell = _DEFAULT_SHELL
     for inst in instructions:
         if inst.name == "FROM":
             located = [(w, at) for w, at in words_of(inst) if not w.startswith("--")]
@@ -497,7 +500,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if name:
                 by_name[name] = stage
             args = {}
-            shell = ["/bin/sh", "-c"]
+            shell = stage.shell = list(parent.shell) if parent is not None else _base_shell(base)
             continue
         if stage is None:
             if inst.name == "ARG":
@@ -537,7 +540,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         elif inst.name == "SHELL":
             parsed = _json_array(inst.args)
             if parsed:
-                shell = parsed
+                shell = stage.shell = parsed
         elif inst.name == "RUN":
             run_shell = _posix_shell(shell) or shell
             commands = _run_commands(inst, run_shell)
@@ -1019,12 +1022,24 @@ def _strip_run_flags(source: str) -> tuple[str, int]:
 
 _POSIX_SHELLS = ("sh", "bash", "ash", "dash", "zsh")
 _ENV_RUNNERS = ("conda", "mamba", "micromamba", "env")
+_DEFAULT_SHELL = ["/bin/sh", "-c"]  # the Shell of an image config that sets none (Linux)
+
+
+def _base_shell(base: str) -> list[str]:
+    """The Shell an external base image's config sets (micromamba's `_dockerfile_shell.sh`: the
+    catalog's `run_shell`), else `/bin/sh -c`."""
+    from glmlint.catalog.images import fact
+
+    known = fact(base, "run_shell")
+    return list(known.value) if known is not None else _DEFAULT_SHELL
 
 
 def _posix_shell(shell: list[str]) -> list[str] | None:
     """The POSIX shell a `SHELL` runs `RUN`'s text with: itself, or the one an environment manager
     starts (`SHELL ["conda", "run", "--no-capture-output", "-n", "ml", "/bin/bash", "-c"]`, `["/usr/bin/env",
-    "bash", "-c"]`: the text is that shell's last argument); None for another program (PowerShell, cmd)."""
+    "bash", "-c"]`: the text is that shell's last argument), or the one a wrapper script the catalog
+    knows execs (micromamba's `_dockerfile_shell.sh`: `bash -o pipefail -c`); None for another program
+    (PowerShell, cmd)."""
     name = shell[0].rsplit("/", 1)[-1] if shell else ""
     if name in _POSIX_SHELLS:
         return shell
@@ -1032,6 +1047,10 @@ def _posix_shell(shell: list[str]) -> list[str] | None:
         for i in range(1, len(shell)):
             if shell[i].rsplit("/", 1)[-1] in _POSIX_SHELLS:
                 return shell[i:]
+    if len(shell) == 1:  # a script the text is handed to
+        from glmlint.catalog.images import shell_wrapper
+
+        return shell_wrapper(shell[0])
     return None
 
 
