@@ -300,13 +300,14 @@ def _m27(_F, _f3):
   self.line = line
  return __init__
 
-def _m28(_F, _s0, _s1, _s2, _s3, _s4):
- def __init__(self, installed, password_set, settings, matched, rejected):
+def _m28(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
+ def __init__(self, installed, password_set, settings, matched, rejected, copied):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
   _s3(self, matched)
   _s4(self, rejected)
+  _s5(self, _f5() if copied is _F else copied)
  return __init__
 
 def _m29(_F, _s0, _s1, _s2):
@@ -1259,7 +1260,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
-    (('installed', 'password_set', 'settings', 'matched', 'rejected'), (), True, True, False): _m28,
+    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
     (('item', 'title'), (), True, True, False): _m30,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m31,

@@ -18,7 +18,9 @@ base image). `PasswordAuthentication` defaults to yes,
 (`-e PasswordAuthentication yes`, what dash's `echo -e` writes) is a bad
 configuration option: sshd reports it and refuses to start (openssh-portable
 servconf.c: `parse_token` returns `sBadOption`, then "terminating, N bad
-configuration options"), so nothing listens.
+configuration options"), so nothing listens. A `COPY` of a build-context file
+to the main file or a drop-in (read from disk beside the Dockerfile) writes that
+file's lines.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING
 from glmlint import lazyre
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives
-from glmlint.records import dataclass
+from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import Service
@@ -87,6 +89,7 @@ class Sshd:
     settings: dict[str, Directive]  # keyword -> the global value sshd uses
     matched: dict[str, Directive]  # keyword -> first `yes` inside a Match block
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
+    copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
 
     def enabled(self, keyword: str, default: bool | None = None) -> bool:
         """Whether the option is on: as set, else `default` (None: sshd's own, from the catalog);
@@ -193,8 +196,11 @@ def analyse(workload: Workload) -> Sshd:
     known = _knowledge()
     main: list[tuple[str, Loc | None]] = [(line, None) for line in known.stock]
     dropins: dict[str, list[tuple[str, Loc | None]]] = {}
+    copied: dict[Loc, str] = {}
     for write in workload.files:
         path = write.path
+        if write.source is not None and (path == known.main or path.startswith(known.dropins)):
+            copied[write.loc] = write.source
         if path == known.main:
             main = _apply(main, write)
         elif path.startswith(known.dropins) and path.endswith(".conf"):
@@ -223,4 +229,4 @@ def analyse(workload: Workload) -> Sshd:
                     options.extend(directives(opt.replace("=", " ", 1), loc=at))
     sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main)]
     rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources), rejected)
+    return Sshd(installed, password, *first_values(sources), rejected, copied)

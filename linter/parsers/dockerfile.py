@@ -809,7 +809,9 @@ def _pulls(stages: list[Stage]) -> list[ImageRef]:
 # it, and also when a `COPY` takes it from the build context and the scan can read
 # that file. Only these destinations are read, so `COPY . /app` costs nothing.
 
-CONTEXT_FILES = ("/etc/sudoers", "/etc/sudoers.d/")  # exact paths, or directories (ending in `/`)
+# exact paths, or directories (ending in `/`): sudoers, and sshd's main file and drop-ins (the catalog's
+# `sshd` entry, `glmlint.openssh`)
+CONTEXT_FILES = ("/etc/sudoers", "/etc/sudoers.d/", "/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d/")
 _CONTEXT_MAX_BYTES = 64 * 1024
 _CONTEXT_LEVELS = 4  # the Dockerfile's directory and this many above it, up to a repository root
 
