@@ -179,13 +179,14 @@ def _m16(_F, _s):
  return __init__
 
 def _m17(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless):
+ def __init__(self, flag, env, config, values, mount, unless, with_):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
   _s(self, 'values', values)
   _s(self, 'mount', mount)
   _s(self, 'unless', unless)
+  _s(self, 'with_', with_)
  return __init__
 
 def _m18(_F, _s):
@@ -257,7 +258,7 @@ def _m25(_F, _s):
  return __init__
 
 def _m26(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, releases):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -289,6 +290,7 @@ def _m26(_F, _s):
   _s(self, 'runtime_runs', runtime_runs)
   _s(self, 'runtime_source', runtime_source)
   _s(self, 'auth_sources', auth_sources)
+  _s(self, 'releases', releases)
  return __init__
 
 def _m27(_F, _f3):
@@ -658,7 +660,7 @@ def _m58(_F, _s, _f9):
  return __init__
 
 def _m59(_F, _s, _f6, _f7):
- def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands):
+ def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env):
   _s(self, 'name', name)
   _s(self, 'source', source)
   _s(self, 'entrypoint', entrypoint)
@@ -671,6 +673,7 @@ def _m59(_F, _s, _f6, _f7):
   _s(self, 'sources', sources)
   _s(self, 'tags', tags)
   _s(self, 'only_commands', only_commands)
+  _s(self, 'args_env', args_env)
  return __init__
 
 def _m60(_F, _f6):
@@ -765,7 +768,14 @@ def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s10(self, projected_token)
  return __init__
 
-def _m68(_F, _s, _f22):
+def _m68(_F, _s):
+ def __init__(self, packages, versions, source):
+  _s(self, 'packages', packages)
+  _s(self, 'versions', versions)
+  _s(self, 'source', source)
+ return __init__
+
+def _m69(_F, _s, _f22):
  def __init__(self, path, base, select, extend_select, ignore, severity, exclude, fail_on, fix_user, per_file_ignores, contexts, render, render_failures, helm_values, helm_set, profile, pss_version, pss_namespaces, require_digest, helm_value_files, baseline, report_unused_ignores, _specs):
   _s(self, 'path', path)
   _s(self, 'base', base)
@@ -792,7 +802,7 @@ def _m68(_F, _s, _f22):
   _s(self, '_specs', _f22() if _specs is _F else _specs)
  return __init__
 
-def _m69(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m70(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, display, hint, explicit, options, covers):
   _s0(self, path)
   _s1(self, display)
@@ -802,7 +812,7 @@ def _m69(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m70(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
+def _m71(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
  def __init__(self, path, format, text, workloads, directives, services, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
   self.path = path
   self.format = format
@@ -824,7 +834,7 @@ def _m70(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
   self.suppressions = suppressions
  return __init__
 
-def _m71(_F, _s0, _s1, _s2, _s3, _s4):
+def _m72(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, path, is_key, value, line, col):
   _s0(self, path)
   _s1(self, is_key)
@@ -833,7 +843,7 @@ def _m71(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, col)
  return __init__
 
-def _m72(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
+def _m73(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
  def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images):
   self.path = path
   self.kind = kind
@@ -848,7 +858,7 @@ def _m72(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.images = _f10() if images is _F else images
  return __init__
 
-def _m73(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, line, col, note, disk, detail):
   _s0(self, path)
   _s1(self, line)
@@ -858,7 +868,7 @@ def _m73(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, detail)
  return __init__
 
-def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
+def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
  def __init__(self, path, line, col, rule, message, fix, workload, cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit, unmapped):
   _s0(self, path)
   _s1(self, line)
@@ -878,7 +888,7 @@ def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s15(self, unmapped)
  return __init__
 
-def _m75(_F, _s0, _s1, _s2, _s3):
+def _m76(_F, _s0, _s1, _s2, _s3):
  def __init__(self, path, line, message, level):
   _s0(self, path)
   _s1(self, line)
@@ -886,7 +896,7 @@ def _m75(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, path, text, mode, loc, pattern, replace, global_, source):
   _s0(self, path)
   _s1(self, text)
@@ -898,20 +908,20 @@ def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, source)
  return __init__
 
-def _m77(_F, _s0, _s1, _s2):
+def _m78(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m78(_F, _s0, _s1):
+def _m79(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m79(_F, _s0, _s1, _s2, _s3, _s4):
+def _m80(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, principal, line, text, file, only):
   _s0(self, principal)
   _s1(self, line)
@@ -920,14 +930,14 @@ def _m79(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, only)
  return __init__
 
-def _m80(_F, _s0, _s1, _s2):
+def _m81(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m81(_F, _f3, _f4, _f5, _f6):
+def _m82(_F, _f3, _f4, _f5, _f6):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -938,7 +948,7 @@ def _m81(_F, _f3, _f4, _f5, _f6):
   self.kept = _f6() if kept is _F else kept
  return __init__
 
-def _m82(_F, _f1):
+def _m83(_F, _f1):
  def __init__(self, results, also, at, repeats):
   self.results = results
   self.also = _f1() if also is _F else also
@@ -946,14 +956,14 @@ def _m82(_F, _f1):
   self.repeats = repeats
  return __init__
 
-def _m83(_F, _s):
+def _m84(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m84(_F, _f2, _f3, _f4, _f9, _f10):
+def _m85(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -968,7 +978,7 @@ def _m84(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m85(_F):
+def _m86(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -976,7 +986,7 @@ def _m85(_F):
   self.intents = intents
  return __init__
 
-def _m86(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -990,7 +1000,7 @@ def _m86(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, capabilities)
  return __init__
 
-def _m87(_F, _s, _f6):
+def _m88(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1006,7 +1016,7 @@ def _m87(_F, _s, _f6):
   _s(self, 'mounted', mounted)
  return __init__
 
-def _m88(_F, _s):
+def _m89(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1016,7 +1026,7 @@ def _m88(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m89(_F, _s):
+def _m90(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1025,7 +1035,7 @@ def _m89(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m90(_F, _s0, _s1, _s2, _s3):
+def _m91(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1033,14 +1043,14 @@ def _m90(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m91(_F, _s0, _s1, _s2):
+def _m92(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m92(_F, _s0, _s1, _s2, _s3):
+def _m93(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1048,13 +1058,13 @@ def _m92(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m93(_F, _s0, _s1):
+def _m94(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m94(_F):
+def _m95(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1062,7 +1072,7 @@ def _m94(_F):
   self.arguments = arguments
  return __init__
 
-def _m95(_F, _f2, _f3):
+def _m96(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1070,7 +1080,7 @@ def _m95(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m96(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m97(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1082,7 +1092,7 @@ def _m96(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m97(_F, _s0, _s1, _s2, _s3, _s4):
+def _m98(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1091,21 +1101,21 @@ def _m97(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m98(_F, _s0, _s1, _s2):
+def _m99(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m99(_F):
+def _m100(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m100(_F, _s0, _s1, _s2, _s3, _s4):
+def _m101(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1114,7 +1124,7 @@ def _m100(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m101(_F, _s):
+def _m102(_F, _s):
  def __init__(self, state, loc, switch, word):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1122,21 +1132,23 @@ def _m101(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m102(_F, _s):
- def __init__(self, switch, what, source):
+def _m103(_F, _s):
+ def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
   _s(self, 'source', source)
+  _s(self, 'default_on', default_on)
+  _s(self, 'off', off)
  return __init__
 
-def _m103(_F, _s0, _s1, _s2):
+def _m104(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m104(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1147,7 +1159,7 @@ def _m104(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3):
+def _m106(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1155,7 +1167,7 @@ def _m105(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1166,32 +1178,32 @@ def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m107(_F, _s):
+def _m108(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m108(_F, _f2):
+def _m109(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m109(_F, _s0):
+def _m110(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m110(_F, _s):
+def _m111(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m111(_F, _s0, _s1, _s2, _s3, _s4):
+def _m112(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1200,7 +1212,7 @@ def _m111(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m112(_F, _s0, _s1, _s2, _s3, _s4):
+def _m113(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1209,7 +1221,7 @@ def _m112(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m113(_F, _s):
+def _m114(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1217,14 +1229,14 @@ def _m113(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m114(_F, _s0, _s1, _s2):
+def _m115(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m115(_F, _s):
+def _m116(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1249,7 +1261,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m14,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_'), (), True, False, False): _m17,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
     (('format', 'workloads'), (), False, False, False): _m19,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
@@ -1258,7 +1270,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources'), (), True, False, False): _m26,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'releases'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
@@ -1291,7 +1303,7 @@ MAKERS = {
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands'), (6, 7), True, False, False): _m59,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
@@ -1300,52 +1312,53 @@ MAKERS = {
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m65,
     (('op', 'target'), (), True, True, False): _m66,
     (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token'), (), True, True, False): _m67,
-    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m68,
-    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m69,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 8, 9, 10, 11, 12, 14, 16), False, True, False): _m70,
-    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m71,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m72,
-    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m73,
-    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m74,
-    (('path', 'line', 'message', 'level'), (), True, True, False): _m75,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source'), (), True, True, False): _m76,
-    (('port', 'target', 'loc'), (), True, True, False): _m77,
-    (('port', 'title'), (), True, True, False): _m78,
-    (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m79,
-    (('raw', 'name', 'group'), (), True, True, False): _m80,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m81,
-    (('results', 'also', 'at', 'repeats'), (1,), False, True, False): _m82,
-    (('root', 'failures', 'helm'), (), True, False, False): _m83,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m84,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m85,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m86,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m87,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m88,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m89,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m90,
-    (('setting', 'field', 'title'), (), True, True, False): _m91,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m92,
-    (('setting', 'title'), (), True, True, False): _m93,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m94,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m95,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m96,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m97,
-    (('start', 'end', 'text'), (), True, True, False): _m98,
-    (('start', 'text', 'origin'), (), False, False, False): _m99,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m100,
-    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m101,
-    (('switch', 'what', 'source'), (), True, False, False): _m102,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m103,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m104,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m105,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m106,
-    (('text', 'locate', 'shown'), (), True, False, False): _m107,
-    (('text', 'report', 'found'), (2,), False, False, False): _m108,
-    (('title',), (), True, True, False): _m109,
-    (('unsafe', 'user'), (), True, False, False): _m110,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m111,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m112,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m113,
-    (('value', 'loc', 'path'), (), True, True, False): _m114,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m115,
+    (('packages', 'versions', 'source'), (), True, False, False): _m68,
+    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m69,
+    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m70,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 8, 9, 10, 11, 12, 14, 16), False, True, False): _m71,
+    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m72,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m73,
+    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m74,
+    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m75,
+    (('path', 'line', 'message', 'level'), (), True, True, False): _m76,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source'), (), True, True, False): _m77,
+    (('port', 'target', 'loc'), (), True, True, False): _m78,
+    (('port', 'title'), (), True, True, False): _m79,
+    (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m80,
+    (('raw', 'name', 'group'), (), True, True, False): _m81,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m82,
+    (('results', 'also', 'at', 'repeats'), (1,), False, True, False): _m83,
+    (('root', 'failures', 'helm'), (), True, False, False): _m84,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m85,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m86,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m87,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m88,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m89,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m90,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m91,
+    (('setting', 'field', 'title'), (), True, True, False): _m92,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m93,
+    (('setting', 'title'), (), True, True, False): _m94,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m95,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m96,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m97,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m98,
+    (('start', 'end', 'text'), (), True, True, False): _m99,
+    (('start', 'text', 'origin'), (), False, False, False): _m100,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m101,
+    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m102,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m103,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m104,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m105,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m106,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m107,
+    (('text', 'locate', 'shown'), (), True, False, False): _m108,
+    (('text', 'report', 'found'), (2,), False, False, False): _m109,
+    (('title',), (), True, True, False): _m110,
+    (('unsafe', 'user'), (), True, False, False): _m111,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m112,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m113,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m114,
+    (('value', 'loc', 'path'), (), True, True, False): _m115,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m116,
 }

@@ -14,7 +14,8 @@ container port decides (`"15432:5432"` is PostgreSQL); a range counts when it
 starts at one of them (`8888-8890`, several notebooks), not when a wide pool
 of ports (`7000-8000`) happens to include one.
 
-The service is named from what the container runs, not from the port alone:
+The service is named from what the container runs, not from the port alone
+(the port table's name when it is that service's: `Elasticsearch transport`):
 an official image the catalog knows (an OpenTelemetry Collector publishing
 its metrics port 8888 is not Jupyter) or a recognised start command. The
 port table is the fallback for images the catalog does not know.
@@ -59,7 +60,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glmlint.ir import Format, Workload, is_all_interfaces
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
@@ -116,12 +117,21 @@ def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None
                 continue
             s = m.service
             if s.id in _SENSITIVE or s.data_store:
-                return (SERVICES.get(number) if s.id in _SENSITIVE and number in SERVICES else s.name), number
+                return _name(s, number), number
             return None  # a listener of another cataloged service (GLM017 judges those)
     if known_image:
         return None  # an official image the catalog knows, and the port is none of its sensitive ones
     sensitive = sensitive_port(spec)
     return (SERVICES[sensitive], sensitive) if sensitive is not None else None
+
+
+def _name(s: Any, number: int) -> str:
+    """The port table's name for a cataloged service's port when it names that service (`Elasticsearch
+    transport` for Elasticsearch's 9300, also for an entry of older releases), else the service's."""
+    table = SERVICES.get(number)
+    if table is not None and (s.id in _SENSITIVE or table.startswith(s.name.partition(" (")[0])):
+        return table
+    return str(s.name)
 
 
 def sensitive_port(spec: str) -> int | None:

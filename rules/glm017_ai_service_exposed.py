@@ -5,15 +5,15 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, InvokeAI, Flowise, AnythingLLM,
+Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
+AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
 Studio, Metaflow's metadata service and UI backend,
-Chroma, Qdrant, Weaviate, Milvus, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -22,7 +22,10 @@ when it listens on all interfaces **and**
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
   `standalone`, not on a scheduler that serves no UI; the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;
-  `marimo edit --no-token`, not `marimo run`, which serves an app):
+  `marimo edit --no-token`, not `marimo run`, which serves an app;
+  PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
+  needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
@@ -37,7 +40,10 @@ when it listens on all interfaces **and**
   `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
-  `--gradio-auth` does not guard; or the official
+  `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
+  Stack (its entrypoint turns protected mode off) without a password;
+  Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
+  unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
@@ -81,7 +87,9 @@ for a service whose authentication the catalog cannot state from a source
 one its API checks), or for one started with a config file the scan does not
 read that may turn it on (LiteLLM's `--config`, whose
 `general_settings.master_key` sets the key; a Qdrant config file mounted in
-`/qdrant/config` or named by `--config-path`; a Milvus `milvus.yaml` mounted
+`/qdrant/config` or named by `--config-path`; Redis Stack's `REDIS_ARGS` or a
+mounted `/redis-stack.conf`, either of which may hold `--requirepass`;
+a Fooocus `auth.json` mounted in its directory; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `ZEPPELIN_CONF_DIR`, where a `shiro.ini` turns logins on; a Spark master given
 `SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
@@ -89,11 +97,15 @@ set `spark.authenticate`). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
 names the release that runs when authentication changed between releases:
-`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless `FLOWISE_USERNAME`
-and `FLOWISE_PASSWORD`) is judged, `flowiseai/flowise:3.0.4` or `:latest`
+`flowiseai/flowise:2.2.8` (up to 3.0.0: no login unless both `FLOWISE_USERNAME`
+and `FLOWISE_PASSWORD` are set; a password alone guards nothing) is judged,
+`flowiseai/flowise:3.0.4` or `:latest`
 (a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
 `--auth-config`) is, `:v3.*`/`:latest` (a login unless
-`XINFERENCE_AUTH_ADVANCED=false`) is not. A service whose authentication is
+`XINFERENCE_AUTH_ADVANCED=false`) is not. Without an official image, a
+build that installs the package pinned to an older release (`npm install -g
+flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`) runs that release;
+an unpinned install runs the current one. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
 Jupyter is GLM005's and sshd GLM006's.

@@ -7,7 +7,12 @@ the others in the [service catalog](../services.md); vLLM also reads
 `--trust_remote_code`, its parser turning `_` into `-`, and the same options
 from the YAML file its `--config` names, as the build writes it:
 `trust-remote-code: true`) or its environment
-equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), in a
+equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), or a
+server that trusts remote code unless told not to, started without the
+switch that turns it off (the Infinity embeddings server: its
+`--trust-remote-code` is on by default; `--no-trust-remote-code` or
+`INFINITY_TRUST_REMOTE_CODE=false` turns it off; the finding points at its
+start command or image), in a
 Dockerfile's start command, a compose `command:`/`environment:`, a
 Kubernetes `command`/`args`/`env` or a `docker run` line. The server is
 recognised from its start command or its official image (compose
@@ -55,8 +60,9 @@ model to a revision: `--revision <commit>`)
 
 ## Fix safety
 Unsafe: a model whose architecture only ships as remote code stops loading.
-The fix removes the command-line flag; the environment form is reported
-without a fix.
+The fix removes the command-line flag; the environment form, and a server
+that trusts remote code by default (where removing the flag changes
+nothing), are reported without a fix.
 """
 from __future__ import annotations
 
@@ -87,11 +93,17 @@ def check(workload: Workload) -> Iterator[Finding]:
             if d.loc in seen:
                 continue
             seen.add(d.loc)
-            what = f"`{d.word.text}`" if d.word is not None else f"`{d.env.name}={d.env.value}`" if d.env else "it"
+            if d.word is not None:
+                what = f"`{d.word.text}`"
+            elif d.env is not None:
+                what = f"`{d.env.name}={d.env.value}`"
+            else:  # on by default, and nothing turns it off
+                what = "remote code on by default (" + " or ".join(sw.describe() for sw in d.dangerous.off) + \
+                       " turns it off)"
             if match.from_config(d.word):
                 what += " (set in the config file its `--config` names)"
             fix = None
-            if d.word is not None and not match.from_config(d.word) and \
+            if d.word is not None and not match.from_config(d.word) and not d.dangerous.default_on and \
                     match.canonical(d.word.text) == d.dangerous.switch.flag:
                 fix = RemoveSetting(d.word.loc, "cli", f"Remove `{d.word.text}`")
             yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,

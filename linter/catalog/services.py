@@ -51,12 +51,16 @@ class Switch:
     # values that do not count: a variable set to a key everyone knows (dify-sandbox's shipped
     # `dify-sandbox`) turns nothing on
     unless: tuple[str, ...] = ()
+    # switches of which one must be on too for this one to count (Flowise's basic auth needs
+    # FLOWISE_USERNAME besides FLOWISE_PASSWORD)
+    with_: tuple[Switch, ...] = ()
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
         return cls(data.get("flag"), data.get("env"), data.get("config"),
                    tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"),
-                   tuple(str(v) for v in data.get("unless", ())))
+                   tuple(str(v) for v in data.get("unless", ())),
+                   tuple(cls.of(w) for w in data.get("with", ())))
 
     def describe(self) -> str:
         if self.mount is not None:
@@ -65,8 +69,12 @@ class Switch:
             return "in its configuration file"
         what = self.flag or self.env or "?"
         if self.values:
-            return f"`{what}={self.values[0]}`" if not self.flag else f"`{what} {self.values[0]}`"
-        return f"`{what}`"
+            text = f"`{what}={self.values[0]}`" if not self.flag else f"`{what} {self.values[0]}`"
+        else:
+            text = f"`{what}`"
+        if self.with_:
+            text += " with " + " or ".join(w.describe() for w in self.with_)
+        return text
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ class Image:
     # the image runs the service only when what it starts is one of the service's commands (the
     # `apache/airflow` entrypoint runs `airflow <command>`: `api-server` is the service, `scheduler` is not)
     only_commands: bool = False
+    args_env: str | None = None  # a variable whose words the start script appends to `runs`
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -137,8 +146,20 @@ class ConfigFile:
 
 @dataclass(frozen=True)
 class Dangerous:
-    switch: Switch
+    switch: Switch | None  # what turns it on; None when only the default does
     what: str
+    source: str
+    default_on: bool = False  # on unless one of `off` is (Infinity's `--trust-remote-code`)
+    off: tuple[Switch, ...] = ()
+
+
+@dataclass(frozen=True)
+class Releases:
+    """Releases of a service that an entry describes when a build installs the package pinned to
+    one of them (`npm install -g flowise@2.2.8`): the entry is then the one that runs."""
+
+    packages: tuple[str, ...]  # package names as the installer takes them
+    versions: tuple[str, ...]  # globs over the pinned version
     source: str
 
 
@@ -222,6 +243,7 @@ class Service:
     runtime_runs: tuple[str, ...] = ()
     runtime_source: str = ""
     auth_sources: tuple[str, ...] = ()  # more sources of `auth` (its `maybe` switches)
+    releases: Releases | None = None  # the releases this entry is for, by an installed package's version
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -247,7 +269,7 @@ class Service:
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
                *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
                self.auth_source, *self.auth_sources,
-               *(d.source for d in self.dangerous),
+               *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
                *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
@@ -301,7 +323,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          env={k: str(v) for k, v in (i.get("env") or {}).items()},
                          config={k: str(v) for k, v in (i.get("config") or {}).items()},
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
-                         tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")))
+                         tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
+                         args_env=i.get("args_env"))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -315,7 +338,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
         auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
         auth_off=_switches(auth.get("off")), auth_source=auth.get("source"),
-        dangerous=tuple(Dangerous(Switch.of(x["switch"]), x["what"], x["source"]) for x in d.get("dangerous", ())),
+        dangerous=tuple(Dangerous(Switch.of(x["switch"]) if "switch" in x else None, x["what"], x["source"],
+                                  x.get("default") == "on", _switches(x.get("off"))) for x in d.get("dangerous", ())),
         model_stores=tuple(ModelStore(tuple(m.get("flags", ())), tuple(m.get("env", ())), m.get("config"),
                                       m.get("default"), m["source"]) for m in d.get("model_store", ())),
         owner=d.get("owner"), data_store=d.get("kind") == "data-store",
@@ -327,7 +351,9 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         runtime_formats=tuple(f.lower() for f in (d.get("runtime") or {}).get("model_formats", ())),
         runtime_runs=tuple((d.get("runtime") or {}).get("runs", ())),
         runtime_source=(d.get("runtime") or {}).get("source", ""),
-        auth_sources=tuple(auth.get("sources", ())))
+        auth_sources=tuple(auth.get("sources", ())),
+        releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
+        if d.get("releases") else None)
 
 
 def raw() -> dict[str, Any]:
@@ -644,6 +670,8 @@ class ServiceMatch:
 
     def switched(self, switch: Switch) -> tuple[Loc, Word | None, EnvVar | None] | None:
         """Where `switch` is turned on for this launch, if it is."""
+        if switch.with_ and not any(self.switched(w) is not None for w in switch.with_):
+            return None  # on only together with one of these, none of which is
         if switch.flag is not None:
             if switch.values:
                 got = self.option(switch.flag)
@@ -806,9 +834,17 @@ class ServiceMatch:
     def dangerous(self) -> list[DangerousState]:
         out = []
         for d in self.service.dangerous:
-            got = self.switched(d.switch)
+            if any(self.switched(sw) is not None for sw in d.off):
+                continue
+            got = self.switched(d.switch) if d.switch is not None else None
             if got is not None:
                 out.append(DangerousState(d, got[0], got[1], got[2]))
+            elif d.default_on and not any(
+                    sw.env and sw.values and (v := self.env_set(sw.env)) is not None and (v.value is None or v.dynamic)
+                    for sw in d.off):
+                # on by default, and no switch turns it off (one set to a value the scan cannot read
+                # may: then nothing is said)
+                out.append(DangerousState(d, self.loc, None, None))
         return out
 
     def model_stores(self) -> list[Resolved]:
@@ -941,6 +977,12 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
+            if img is None:
+                # no official image names the release: a build that installs the package pinned to an
+                # older release (`npm install -g flowise@2.2.8`) runs that release, anything else the current
+                older = _installed_release(known.services, workload, cmd.argv, cwd)
+                if older is not None:
+                    s, start = older
             out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img))
     if out:
         return tuple(out)
@@ -977,6 +1019,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             words = own + tuple(given)
         else:
             words = own = _synthetic(img.runs or (*(img.entrypoint or ()), *(img.cmd or ())), loc)
+            if img.args_env is not None:
+                # its start script adds the words of a variable (Fooocus' CMDARGS, `--listen` in the image)
+                var = env_own.get(img.args_env)
+                if var is not None and (var.value is None or var.dynamic):
+                    continue  # set to what the scan cannot read: what runs is unknown
+                text = var.value if var is not None else img.env.get(img.args_env, "")
+                words = own = own + _synthetic(text.split(), var.loc if var is not None else loc)
         if not words:
             continue
         start = match_command(s, words)
@@ -986,6 +1035,37 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             start = 1  # what the official image runs is the service, by the catalog's word
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
     return tuple(out)
+
+
+_PINNED = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?(?:==|@)v?([0-9][A-Za-z0-9.+-]*)$")
+_INSTALLS = frozenset({"install", "i", "add"})
+
+
+def _installed_release(services: tuple[Service, ...], workload: Workload, argv: Sequence[Word],
+                       cwd: str | None) -> tuple[Service, int] | None:
+    """The entry for an older release that `argv` starts, when the build installs its package pinned
+    to one of that entry's releases (`pip install "xinference[all]==1.2.0"`, `npm i -g flowise@2.2.8`)."""
+    older = [(s, s.releases) for s in services if s.releases is not None]
+    if not older or not workload.build_steps:
+        return None
+    pinned: dict[str, str] = {}
+    for step in workload.build_steps:  # the image's own (its final stage's chain), a compose `build:`'s too
+        texts = [w.text for w in step.argv]
+        if not _INSTALLS.intersection(texts):
+            continue
+        for t in texts:
+            m = _PINNED.match(t)
+            if m is not None:
+                pinned[m.group(1).lower()] = m.group(2)
+    if not pinned:
+        return None
+    for s, rel in older:
+        version = next((pinned[p] for p in rel.packages if p in pinned), None)
+        if version is not None and any(glob_match(version, v) for v in rel.versions):
+            start = match_command(s, argv, cwd)
+            if start is not None:
+                return s, start
+    return None
 
 
 def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,
@@ -1120,6 +1200,9 @@ def render_markdown() -> str:
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
+        if s.releases:
+            rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
+                       + ", ".join(f"`{v}`" for v in s.releases.versions))
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
                               + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
@@ -1138,8 +1221,10 @@ def render_markdown() -> str:
                 x.describe() for x in s.auth_maybe) + ")"
         stores = ", ".join(f"`{'`/`'.join((*m.flags, *m.env))}`" + (f" ({m.default})" if m.default else "")
                            for m in s.model_stores) or "—"
-        dangerous = ", ".join(d.switch.describe() for d in s.dangerous) or "—"
-        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith('KServe') else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
+        dangerous = ", ".join((d.switch.describe() if d.switch else "") + (
+            " (on by default; off: " + ", ".join(x.describe() for x in d.off) + ")" if d.default_on else "")
+            for d in s.dangerous) or "—"
+        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith(('KServe', 'a build')) else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
                      f"{stores} | {dangerous} |")
     extra = [s for s in catalog() if s.family or s.settings or s.packages]
     if extra:
