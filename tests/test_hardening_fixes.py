@@ -140,7 +140,7 @@ CASES = [
     ("GLM016", "compose.yaml", """\
         services:
           db:
-            image: postgres:16
+            image: ghcr.io/acme/datastack:1.0
             ports:
               - 5432:5432
               - "0.0.0.0:6379:6379"
@@ -148,7 +148,7 @@ CASES = [
         """, """\
         services:
           db:
-            image: postgres:16
+            image: ghcr.io/acme/datastack:1.0
             ports:
               - 127.0.0.1:5432:5432
               - "127.0.0.1:6379:6379"
