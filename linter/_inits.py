@@ -258,7 +258,7 @@ def _m25(_F, _s):
  return __init__
 
 def _m26(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, releases):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -290,6 +290,7 @@ def _m26(_F, _s):
   _s(self, 'runtime_runs', runtime_runs)
   _s(self, 'runtime_source', runtime_source)
   _s(self, 'auth_sources', auth_sources)
+  _s(self, 'auth_on_wins', auth_on_wins)
   _s(self, 'releases', releases)
  return __init__
 
@@ -642,7 +643,7 @@ def _m57(_F, _s0, _s1):
  return __init__
 
 def _m58(_F, _s, _f9):
- def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, gives, requires, auth):
+ def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, auth):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -654,6 +655,7 @@ def _m58(_F, _s, _f9):
   _s(self, 'bind_all_flags', bind_all_flags)
   _s(self, 'bind_bare', _f9() if bind_bare is _F else bind_bare)
   _s(self, 'default_bind', default_bind)
+  _s(self, 'bind_own_address', bind_own_address)
   _s(self, 'gives', gives)
   _s(self, 'requires', requires)
   _s(self, 'auth', auth)
@@ -1270,7 +1272,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'releases'), (), True, False, False): _m26,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
@@ -1302,7 +1304,7 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,

@@ -6,14 +6,16 @@ manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
-Dify's code sandbox (whose shipped key `dify-sandbox` counts as none),
+Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
+Pipelines (likewise its README's `0p3n-w3bu!`),
 TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
-master and Spark Connect, the Kubeflow Pipelines UI and API server, Label
-Studio, Metaflow's metadata service and UI backend,
-Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Elasticsearch, OpenSearch, PostgreSQL, ...)
+master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
+central dashboard, Label Studio, Metaflow's metadata service and UI backend,
+the ClearML API and file servers, the Feast feature server,
+Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -22,19 +24,29 @@ when it listens on all interfaces **and**
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
   `standalone`, not on a scheduler that serves no UI; the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;
-  `marimo edit --no-token`, not `marimo run`, which serves an app;
+  `marimo edit --no-token`, not `marimo run`, which serves an app, nor
+  `--no-token` beside a `--token-password`, which marimo then asks for; the
+  Dask scheduler's `--jupyter`, a Jupyter server with an empty token on its
+  dashboard address; ClearML's `CLEARML__fileserver__auth__enabled=false`;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
-  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`):
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
   default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
   Text Generation Inference without `--api-key`/`API_KEY`, a Dask scheduler
   without TLS client certificates (`--tls-ca-file`; its dashboard has no login
-  at all), the Dagster webserver, a Prefect server without
+  at all, and `--no-dashboard` leaves its HTTP server's info pages on that
+  port), the Dagster webserver, a Prefect server without
   `PREFECT_SERVER_API_AUTH_STRING`, Zeppelin without a `shiro.ini`, a Spark
-  master without `spark.authenticate`, Label Studio without
+  master without `spark.authenticate` (bound to a host name, such as its
+  compose service's, it listens on the container's own address, which a
+  published port reaches), the ClearML API server without fixed users
+  (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
+  whose `feature_store.yaml` sets no `auth`, Kubeflow's central dashboard and
+  the Pipelines API server, which take the user from a header their gateway
+  sets, Label Studio without
   `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
   its organization), Langflow without
   `LANGFLOW_AUTO_LOGIN=false` (its auto-login hands every visitor a superuser
@@ -42,6 +54,7 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
+  Meilisearch without a master key;
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
   unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
@@ -93,7 +106,8 @@ a Fooocus `auth.json` mounted in its directory; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `ZEPPELIN_CONF_DIR`, where a `shiro.ini` turns logins on; a Spark master given
 `SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
-set `spark.authenticate`). An image whose repository
+set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
+mounted, where an `apiserver.conf` may set fixed users). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag
 names the release that runs when authentication changed between releases:

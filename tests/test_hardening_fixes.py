@@ -137,10 +137,12 @@ CASES = [
         FROM python:3.12-slim
         CMD ["jupyter", "lab", "--ip=0.0.0.0"]
         """),
+    # an image the service catalog does not know: the port table names what each port is (a cataloged
+    # `postgres` image listens on 5432 only, so its 6379 and 8888 would name nothing)
     ("GLM016", "compose.yaml", """\
         services:
           db:
-            image: ghcr.io/acme/datastack:1.0
+            image: ghcr.io/example/devbox:1.0
             ports:
               - 5432:5432
               - "0.0.0.0:6379:6379"
@@ -148,7 +150,7 @@ CASES = [
         """, """\
         services:
           db:
-            image: ghcr.io/acme/datastack:1.0
+            image: ghcr.io/example/devbox:1.0
             ports:
               - 127.0.0.1:5432:5432
               - "127.0.0.1:6379:6379"

@@ -90,6 +90,9 @@ class Listener:
     bind_all_flags: tuple[str, ...] = ()  # boolean flags that bind every interface (`--bind_all`)
     bind_bare: dict[str, str] = field(default_factory=dict)  # flag -> address when given with no value
     default_bind: str = "127.0.0.1"
+    # any address but loopback is one of the container's own (a host name resolves to it), which a
+    # published port or a Service reaches: it counts as every interface (Spark's `--host spark-master`)
+    bind_own_address: bool = False
     gives: str | None = None
     # switches that must be on for the listener to exist (text-generation-webui's API: `--api`)
     requires: tuple[Switch, ...] = ()
@@ -243,6 +246,9 @@ class Service:
     runtime_runs: tuple[str, ...] = ()
     runtime_source: str = ""
     auth_sources: tuple[str, ...] = ()  # more sources of `auth` (its `maybe` switches)
+    # a switch that turns authentication on wins over one that turns it off (marimo: a
+    # `--token-password` is used whatever `--no-token` says)
+    auth_on_wins: bool = False
     releases: Releases | None = None  # the releases this entry is for, by an installed package's version
 
     def image(self, name: str | None) -> Image | None:
@@ -313,6 +319,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
+            bind_own_address=bool(bind.get("own_address")),
             requires=_switches(ld.get("requires")),
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
@@ -351,7 +358,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         runtime_formats=tuple(f.lower() for f in (d.get("runtime") or {}).get("model_formats", ())),
         runtime_runs=tuple((d.get("runtime") or {}).get("runs", ())),
         runtime_source=(d.get("runtime") or {}).get("source", ""),
-        auth_sources=tuple(auth.get("sources", ())),
+        auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
         if d.get("releases") else None)
 
@@ -588,6 +595,8 @@ class ListenerState:
         value = self.bind.value.strip()
         if "$" in value:
             return None
+        if self.listener.bind_own_address and value.strip("'\"") and not is_loopback(value):
+            return True
         return is_all_interfaces(value) or value in ("0.0.0.0,::", "[::]")
 
 
@@ -795,10 +804,15 @@ class ServiceMatch:
         if own is not None:
             return self._auth(own.default, own.on, own.off, ())
         s = self.service
-        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe)
+        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins)
 
     def _auth(self, default: str, auth_on: tuple[Switch, ...], auth_off: tuple[Switch, ...],
-              auth_maybe: tuple[Switch, ...]) -> AuthState:
+              auth_maybe: tuple[Switch, ...], on_wins: bool = False) -> AuthState:
+        if on_wins:
+            for switch in auth_on:
+                got = self.switched(switch)
+                if got is not None:
+                    return AuthState("on", got[0], switch.describe(), got[1])
         image_off = False
         for switch in auth_off:
             got = self.switched(switch)
