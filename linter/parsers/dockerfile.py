@@ -117,14 +117,16 @@ class Stage:
     shell: list[str] = field(default_factory=list)
 
 
-def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
+def parse(path: str, text: str, real_path: str = "", target: str | None = None,
+          given: dict[str, str] | None = None) -> SourceFile:
     """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
     (`CONTEXT_FILES`) can be read from the build context beside it. `target`: the stage a
-    `docker build --target` builds (compose `build.target`) instead of the last one."""
+    `docker build --target` builds (compose `build.target`) instead of the last one. `given`: the
+    build arguments it is built with (`docker build --build-arg`, compose `build.args`)."""
     lines = split_lines(text)
     instructions = split_instructions(lines)
     build_args: list[EnvVar] = []
-    stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None)
+    stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None, given)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -464,9 +466,12 @@ def substitute(text: str, scope: dict[str, str]) -> str:
 
 
 def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None = None,
-                 context: ContextReader | None = None) -> list[Stage]:
+                 context: ContextReader | None = None, given: dict[str, str] | None = None) -> list[Stage]:
     """The stages, resolved; every `ARG` declaration (global or in any stage) is added to `arg_vars`.
-    `context` reads the build-context files a `COPY` puts where the rules look (`CONTEXT_FILES`)."""
+    `context` reads the build-context files a `COPY` puts where the rules look (`CONTEXT_FILES`).
+    `given`: build arguments passed to the build; an `ARG` that declares one takes its value instead
+    of its default (an argument no `ARG` declares is not used)."""
+    given = given or {}
     global_args: dict[str, str] = {}
     declared = arg_vars if arg_vars is not None else []
     stages: list[Stage] = []
@@ -505,7 +510,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         if stage is None:
             if inst.name == "ARG":
                 for key, value in _pairs(inst.args, allow_bare=True):
-                    if value is not None:
+                    if key in given:
+                        global_args[key] = given[key]
+                    elif value is not None:
                         global_args[key] = substitute(value, global_args)
                     declared.append(_arg_var(inst, key, value, global_args.get(key) if value is not None else None,
                                              global_args))
@@ -515,7 +522,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         stage.instructions.append(inst)
         if inst.name == "ARG":
             for key, value in _pairs(inst.args, allow_bare=True):
-                if value is not None:
+                if key in given:
+                    args[key] = given[key]
+                elif value is not None:
                     args[key] = substitute(value, scope)
                 elif key in global_args:
                     args[key] = global_args[key]
