@@ -109,6 +109,7 @@ class _Walker:
         # whether any command or process substitution may be in the script (most have none: then no
         # word is searched for one)
         self._subs = _SUBSTITUTION.search(data) is not None
+        self._bodies: dict[str, Any] = {}  # a heredoc's text -> its body node (a shell fed it reads it)
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -178,6 +179,8 @@ class _Walker:
             elif _KINDS[child.kind_id] == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
+                if body is not None:
+                    self._bodies[stdin] = body
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
                 for inner in child.named_children:
                     if _KINDS[inner.kind_id] == "file_redirect":
@@ -230,6 +233,11 @@ class _Walker:
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own,
                       here if here is not None else stdin, upstream, self.shell)
         self.commands.extend(expand(cmd, self.depth))
+        if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
+            # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
+            row, col = self._bodies[cmd.stdin].start_point
+            self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
+                                              self.depth + 1, cmd.name))
 
     # Words --------------------------------------------------------------------
 
@@ -283,6 +291,28 @@ class _Walker:
 
 _SUBSTITUTION = re.compile(rb"\$\(|`|[<>]\(")  # what starts a command or process substitution
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
+
+
+def _script_on_stdin(args: Sequence[Word]) -> bool:
+    """Whether a shell run with `args` reads its script from stdin: no `-c`, no script file operand
+    (`bash`, `sh -e`, `bash -o pipefail`, `bash -s -- x`)."""
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t in ("-o", "+o", "-O", "+O"):
+            i += 2
+            continue
+        if t == "-s":
+            return True
+        if t == "--":
+            return i + 1 >= len(args)
+        if t[:1] in ("-", "+") and len(t) > 1:
+            if not t.startswith("--") and "c" in t[1:]:
+                return False
+            i += 1
+            continue
+        return False  # a script file
+    return True
 
 
 def _list_parts(node: Any) -> list[Any]:

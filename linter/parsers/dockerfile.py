@@ -33,6 +33,7 @@ KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HE
 _NEEDS_ARGUMENTS = {"ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "MAINTAINER", "ONBUILD", "STOPSIGNAL",
                     "USER", "VOLUME", "WORKDIR"}
 _HEREDOC = lazyre.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_LEADING_HEREDOCS = lazyre.compile(r"(?:[ \t]*<<-?[ \t]*(['\"]?)[A-Za-z_][A-Za-z0-9_.-]*\1)+[ \t]*(?=[^\s<])")
 _ESCAPE_DIRECTIVE = re.compile(r"^\s*#\s*escape\s*=\s*([\\`])\s*$", re.I)
 _DIRECTIVE = re.compile(r"^\s*#\s*[a-zA-Z_]+\s*=")
 _KEYWORD = re.compile(r"\s*\S+\s*")  # an instruction's keyword and the blanks after it
@@ -1077,16 +1078,44 @@ def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
 
 def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
     locate = _locate(inst, skip)
-    if inst.heredocs and source.lstrip().startswith("<<"):
-        # `RUN <<EOF` with no command: BuildKit runs the body as a script
+    if inst.heredocs and not _HEREDOC.sub("", source).strip():
+        # `RUN <<EOF` with no command: BuildKit runs the body in the shell, or, when it starts with
+        # `#!`, as an executable file (dockerfile2llb dispatchRun): a Python script is no shell's.
+        # `RUN <<EOF bash` has a command: the shell runs `bash` with the body on its stdin (below)
         commands: list[Command] = []
         for _word, body, first in inst.heredocs:
-            commands.extend(parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1)))
+            runner = _shebang(body)
+            if runner is None or runner in _POSIX_SHELLS:
+                commands.extend(parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1), 0, runner or ""))
         return commands
     script = source
+    lead = _LEADING_HEREDOCS.match(source) if inst.heredocs else None
+    if lead is not None:
+        # `RUN <<EOF bash`: a redirection before the command name (POSIX allows it; the shell parser
+        # reads only `bash <<EOF`): the markers go after the command, its columns kept
+        first, sep, more = source.partition("\n")
+        moved = lead.end()
+        rest = first[moved:]
+        script = rest + " " + first[:moved].rstrip() + sep + more
+        inner = locate
+        locate = lambda r, c: inner(r, c + moved) if r == 0 and c < len(rest) else inner(r, c)  # noqa: E731
     for word, body, _first in inst.heredocs:
         script += "\n" + body + word
     return parse_script(script, locate)
+
+
+def _shebang(body: str) -> str | None:
+    """The program a script's `#!` line names (`#!/usr/bin/env python3`: python3), None without one."""
+    if not body.startswith("#!"):
+        return None
+    words = body[2:].split("\n", 1)[0].split()
+    if not words:
+        return None
+    name = words[0].rsplit("/", 1)[-1]
+    if name == "env":
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        name = rest[0].rsplit("/", 1)[-1] if rest else ""
+    return name
 
 
 # -- scripts a RUN writes --------------------------------------------------------------
