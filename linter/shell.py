@@ -632,10 +632,15 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
     if name == "printf" and words:
         fmt, rest = words[0], words[1:]
         fmt = fmt.replace("\\n", "\n").replace("\\t", "\t")
-        if rest:
-            pieces = iter(rest)
-            fmt = re.sub(r"%[-0-9.]*[sdb]", lambda m: next(pieces, ""), fmt)
-        return fmt.replace("%%", "%")
+        specs = len(_PRINTF_SPEC.findall(fmt))
+        if not rest or not specs:
+            return _PRINTF_SPEC.sub("", fmt).replace("%%", "%") if specs else fmt.replace("%%", "%")
+        # the format is used again while arguments remain (POSIX printf: "reused as often as necessary")
+        out = []
+        for at in range(0, len(rest), specs):
+            pieces = iter(rest[at:at + specs])
+            out.append(_PRINTF_SPEC.sub(lambda m: next(pieces, ""), fmt).replace("%%", "%"))
+        return "".join(out)
     if name in ("cat", "tee") and cmd.stdin is not None:
         if name == "cat" and any(not w.startswith("-") for w in words):
             return None  # cat of a file we cannot see
@@ -643,6 +648,7 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
     return None
 
 
+_PRINTF_SPEC = lazyre.compile(r"%[-0-9.]*[sdb]")
 _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
