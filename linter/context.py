@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 
+from glmlint import lazyre
 from glmlint.ir import Format
 
 MAIN, DOCS, TESTS, DEVCONTAINER, CI = "main", "docs", "tests", "devcontainer", "ci"
@@ -46,6 +47,10 @@ _CI_FILES = {".gitlab-ci.yml", ".gitlab-ci.yaml", ".travis.yml", "jenkinsfile", 
 _CI_NAME = re.compile(r"(?:^|[._-])ci(?:[._-]|$)", re.I)  # docker-compose.ci.yml, Dockerfile.ci
 
 
+_SEPARATORS = lazyre.compile(r"[\\/]+")
+_DRIVE = lazyre.compile(r"^[A-Za-z]:[\\/]")
+
+
 def role(path: str, fmt: Format) -> str:
     """The context of the file at `path` (as reported: relative to the scan root where possible).
 
@@ -55,23 +60,24 @@ def role(path: str, fmt: Format) -> str:
     tests and fixtures (`tests/`, `testdata/`, `fixtures/`, `e2e/`,
     `docker-compose.test.yml`, `Dockerfile.test`), else `main`.
     """
-    parts = [p for p in re.split(r"[\\/]+", path) if p not in ("", ".", "..")]
+    parts = [p for p in _SEPARATORS.split(path) if p not in ("", ".", "..")]
     if not parts:
         return MAIN
-    dirs = [p.lower() for p in parts[:-1]]
+    dirs = {p.lower() for p in parts[:-1]}
     name = parts[-1]
     low = name.lower()
     if ".devcontainer" in dirs or low in ("devcontainer.json", ".devcontainer.json"):
         return DEVCONTAINER
     if low.endswith(_DOC_SUFFIXES) or low.startswith("readme"):
         return DOCS
-    if low in _CI_FILES or any(d in _CI_DIRS for d in dirs):
+    if low in _CI_FILES or not _CI_DIRS.isdisjoint(dirs):
         return CI
     if fmt is Format.DOCKER_RUN and low.endswith((".yml", ".yaml")):
         return CI  # a workflow's or composite action's run: steps, wherever it lives
-    if any(d in _TEST_DIRS for d in dirs) or _TEST_NAME.search(_stem(low)):
+    stem = _stem(low)
+    if not _TEST_DIRS.isdisjoint(dirs) or _TEST_NAME.search(stem):
         return TESTS
-    if _CI_NAME.search(_stem(low)):
+    if _CI_NAME.search(stem):
         return CI
     return MAIN
 
@@ -153,6 +159,6 @@ def of_file(path: str, disk_path: str, fmt: Format) -> str:
     """The context of a scanned file, decided on its path as reported (relative to the working
     directory); a file reported by its absolute path (outside the working directory) is judged by
     its path inside its repository, so that a checkout under `/home/me/tests/` is not tests."""
-    if os.path.isabs(path) or re.match(r"^[A-Za-z]:[\\/]", path):
+    if os.path.isabs(path) or _DRIVE.match(path):
         path = repo_relative(disk_path) or path
     return role(path, fmt)

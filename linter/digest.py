@@ -24,6 +24,7 @@ from glmlint.records import dataclass, field
 from glmlint.rule import Kind, Risk
 from glmlint.runner import Result
 
+_rank = Risk.rank.fget  # type: ignore[attr-defined]
 SORTS = ("severity", "path")
 DEFAULT_SORT = "severity"
 FIX_FIRST = 5  # entries the closing summary names
@@ -57,7 +58,10 @@ class Entry:
 
     @property
     def risk(self) -> Risk:
-        return max((r.risk for r in self.results), key=lambda k: k.rank)
+        results = self.results
+        if len(results) == 1:  # (most entries: asked for ~6 times each in a report)
+            return results[0].risk
+        return max((r.risk for r in results), key=_rank)
 
     @property
     def checklist(self) -> bool:
@@ -73,7 +77,8 @@ class Entry:
         return all(r.kind is Kind.HARDENING for r in self.results)
 
     def place(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.col, self.first.code)
+        first = self.at or self.results[0]  # (`first`, read once: a report sorts by this)
+        return (first.path, first.line, first.col, first.rule.code)
 
     def by_risk(self) -> tuple[int, bool, str, int, int, str]:
         """Most severe first; at one risk, what is set wrong before what is absent (a workload's
@@ -118,12 +123,16 @@ def in_checklist(r: Result) -> bool:
 def _checklists(singles: list[Entry]) -> list[Entry]:
     """A workload's checklist findings, two or more, become one entry at the first of them."""
     groups: dict[tuple[str, str | None], list[Entry]] = {}
+    listed = []  # (entry, its group's key or None)
     for e in singles:
-        if in_checklist(e.first):
-            groups.setdefault((e.path, e.first.workload), []).append(e)
+        first = e.first
+        key = (first.path, first.workload) if in_checklist(first) else None
+        if key is not None:
+            groups.setdefault(key, []).append(e)
+        listed.append((e, key))
     out: list[Entry] = []
-    for e in singles:
-        group = groups.get((e.path, e.first.workload)) if in_checklist(e.first) else None
+    for e, key in listed:
+        group = groups.get(key) if key is not None else None
         if group is None or len(group) < 2:
             out.append(e)
         elif group[0] is e:

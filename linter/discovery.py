@@ -219,24 +219,45 @@ def _units(cands: list[Candidate], root: str) -> list[Candidate]:
 
 def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
     ignores: list[tuple[str, Any]] = []  # (directory, compiled spec)
+    # each directory's path relative to `top`, absolute and as displayed, worked out from its parent's
+    # by appending its name (`relpath` and `abspath` for each were half of discovery's CPU), keyed by
+    # its path as `os.walk` gives it (`os.path.join(dirpath, name)`)
+    known: dict[str, tuple[str, str, str]] = {}
+    below_top = False
     for dirpath, dirnames, filenames in os.walk(top):
-        spec = gitignore.spec(dirpath)
+        # a virtualenv is not walked (below `top`): told by its `pyvenv.cfg` once the walk lists it
+        if below_top and ("pyvenv.cfg" in filenames or "pyvenv.cfg" in dirnames) \
+                and os.path.exists(os.path.join(dirpath, "pyvenv.cfg")):
+            dirnames[:] = []
+            continue
+        below_top = True
+        got = known.pop(dirpath, None)
+        if got is None:
+            rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+            abs_dir = os.path.abspath(dirpath)
+            shown_dir = _display(abs_dir, root)
+        else:
+            rel_dir, abs_dir, shown_dir = got
+        prefix = os.path.join(dirpath, "")  # + a name: `os.path.join(dirpath, name)`
+        spec = gitignore.spec(dirpath) if ".gitignore" in filenames else None  # (none when it is not listed)
         if spec is not None:
             ignores.append((dirpath, spec))
-        active = [(d, s) for d, s in ignores if dirpath == d or dirpath.startswith(d + os.sep)]
+        active = [(d, s) for d, s in ignores if dirpath == d or dirpath.startswith(d + os.sep)] if ignores else ignores
         kept = []
         for d in sorted(dirnames):
-            full = os.path.join(dirpath, d)
-            if d in SKIP_DIRS or os.path.exists(os.path.join(full, "pyvenv.cfg")):
+            if d in SKIP_DIRS:
                 continue
-            if gitignore.ignored(full, True, active):
+            full = prefix + d
+            if active and gitignore.ignored(full, True, active):
                 continue
             kept.append(d)
+            abs_sub = os.path.join(abs_dir, d)
+            if shown_dir == abs_dir:  # outside the root (or the root below it): as `_display` shows it
+                shown_sub = _display(abs_sub, root)
+            else:
+                shown_sub = d if shown_dir == "." else f"{shown_dir}/{d}"
+            known[full] = (d if rel_dir == "." else f"{rel_dir}/{d}", abs_sub, shown_sub)
         dirnames[:] = kept
-        # paths relative to `top` and as displayed, once per directory (relpath per file was 5% of a scan)
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        abs_dir = os.path.abspath(dirpath)
-        shown_dir = _display(abs_dir, root)
         if render and "Chart.yaml" in filenames:
             dirnames[:] = []  # the chart is rendered as one; its templates are not manifests
             yield Candidate(abs_dir, shown_dir, "helm-chart", False)
@@ -247,7 +268,7 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
             hint = detect(name, name if rel_dir == "." else f"{rel_dir}/{name}")
             if hint is None:
                 continue
-            full = os.path.join(dirpath, name)
+            full = prefix + name
             if active and gitignore.ignored(full, False, active):
                 continue
             if shown_dir == ".":

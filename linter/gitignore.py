@@ -28,7 +28,13 @@ def ignored(full: str, is_dir: bool, active: list[tuple[str, Any]]) -> bool:
     the deepest one that decides wins, as git reads them."""
     out = False
     for base, one in active:
-        rel = os.path.relpath(full, base).replace(os.sep, "/") + ("/" if is_dir else "")
+        under = os.path.join(base, "")
+        rel = full[len(under):]
+        # a path below `base` with nothing to normalize (no `.`, `..` or empty part), as the walk finds
+        # them: what `relpath` gives, without normalizing both paths again
+        if not full.startswith(under) or (os.sep + ".") in (os.sep + rel) or (os.sep * 2) in rel:
+            rel = os.path.relpath(full, base)
+        rel = rel.replace(os.sep, "/") + ("/" if is_dir else "")
         result = one.check_file(rel)
         if result.include is not None:
             out = bool(result.include)

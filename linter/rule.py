@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -34,7 +35,7 @@ class Risk(str, enum.Enum):
     @property
     def rank(self) -> int:
         """0 (low) to 3 (critical): sort by it."""
-        return _RISK_ORDER.index(self)
+        return _RISK_RANK[self]
 
     @property
     def score(self) -> float:
@@ -53,6 +54,7 @@ class Risk(str, enum.Enum):
 
 
 _RISK_ORDER = (Risk.LOW, Risk.MEDIUM, Risk.HIGH, Risk.CRITICAL)
+_RISK_RANK = {risk: rank for rank, risk in enumerate(_RISK_ORDER)}
 _RISK_SCORE = {Risk.LOW: 3.0, Risk.MEDIUM: 5.5, Risk.HIGH: 8.0, Risk.CRITICAL: 9.5}
 
 
@@ -408,9 +410,10 @@ class Rule:
             return self.risk_level.score
         return 8.0 if self.severity is Severity.ERROR else 5.0
 
-    @property
+    @functools.cached_property
     def risk(self) -> Risk:
-        """The rule's risk level: the one its `security-severity` falls in."""
+        """The rule's risk level: the one its `security-severity` falls in (worked out once: a report
+        asks for it several times per finding)."""
         return Risk.of_score(self.score)
 
 

@@ -246,11 +246,12 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
 
 
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
-              images: Iterable[SourceFile] = ()) -> tuple[list[Result], list[Problem]]:
+              images: Iterable[SourceFile] = (), evidence: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
     edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
     `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
-    others being findings the scan's policy drops."""
+    others being findings the scan's policy drops. `evidence`: filled with what each fix judged alone
+    was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`)."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -267,7 +268,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
 
         shown = fix_edits if callable(fix_edits) else None
         edits = verified_edits(source, list(rules), found, list(images),
-                               shown=(lambda r: shown(source, r)) if shown is not None else None)
+                               shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence)
         results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -662,9 +663,11 @@ POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves 
 # after linking, `_finish_pooled`), the problems its rules met, and whether its findings depend on
 # another file read to check it (a compose file linked to the Dockerfiles it builds: judged at the end);
 # for a file with pods, what the scan-wide rules found with its pods as parsed, the problems they met,
-# and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`)
+# and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`);
+# then the pods pickled (a lean scan) and, when fixes are verified, what each of those findings' fixes
+# was judged on (`fix.engine.Evidence`: judged again if the pods link, without reading the file again)
 _Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool,
-                 "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...]] | None"]
+                 "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...], Any, Any] | None"]
 
 
 class _State:
@@ -791,9 +794,12 @@ def _check_one(cand: Candidate) -> _Outcome:
         # the scan-wide rules (GLM044) with the pods as parsed: what they find stands unless a pod
         # links to a binding or ServiceAccount of the scan, which the parent tells from these keys
         # (`_finish_pooled`; then the file is checked again, linked); the pods stay here
-        found, more = run_rules(got, state.scan_wide, state.fix_edits)
+        # (what each fix was judged on, to judge it again in the parent if the file's pods link: `rejudged`)
+        evidence: list[Any] | None = [] if state.fix_edits else None
+        found, more = run_rules(got, state.scan_wide, state.fix_edits, evidence=evidence)
         keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
-        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods))
+        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods),
+                 evidence or None)
     return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
             False, later)
 
@@ -910,15 +916,20 @@ def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> Sou
 _RESULT_FIELDS = records.fields(Result)
 _RULE_AT = _RESULT_FIELDS.index("rule")
 _FIX_AT = _RESULT_FIELDS.index("fix")
+assert _RULE_AT < _FIX_AT  # (`_unpacked`)
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
               fixes: dict[tuple[Any, ...], Any] | None = None) -> list[Result]:
     """A worker's findings of one file as results (their rule by its index in `rules`); those at
     `path` (the file's own name) name it with that string; `fixes`: a lean scan's (`_lean`)."""
-    at = _RESULT_FIELDS.index("rule")
-    out = [Result(p[0] if p[0] != path else path, *p[1:at], rules[p[at]], *p[at + 1:]) for p in packed]
-    return _lean(out, fixes) if fixes is not None else out
+    at = _RULE_AT
+    if fixes is None:
+        return [Result(p[0] if p[0] != path else path, *p[1:at], rules[p[at]], *p[at + 1:]) for p in packed]
+    # each fix as a lean scan keeps it (`_lean`), put in as the result is made (not a copy of it made)
+    fx = _FIX_AT
+    return [Result(p[0] if p[0] != path else path, *p[1:at], rules[p[at]], *p[at + 1:fx],
+                   lean_fix(p[fx], fixes) if p[fx] is not None else None, *p[fx + 1:]) for p in packed]
 
 
 def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]]) -> set[int]:
@@ -939,6 +950,17 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
                for ns, labels in src.pod_labels for label in labels for path, e in by_label.get(label, ())):
             out.add(i)
     return out
+
+
+def _rejudged(results: list[Result], evidence: list[Any], source: SourceFile,
+              fix_edits: bool | Callable[[SourceFile, Result], bool]) -> list[Result] | None:
+    """`results` (the scan-wide rules' findings of a file whose pods are now linked) with their fixes'
+    edits, judged from what the file's worker found on each fix's re-parse (`fix.engine.rejudged`);
+    None when some fix was not judged there (then the file is read and verified again)."""
+    from glmlint.fix.engine import rejudged
+
+    shown = (lambda r: fix_edits(source, r)) if callable(fix_edits) else None
+    return rejudged(results, evidence, shown)
 
 
 def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
@@ -1033,8 +1055,15 @@ class _InProcess:
 
     def __iter__(self) -> Iterator[_Outcome]:
         global _WORKER
+        import gc
+
         pump = _pump_builds(self.files)  # the overlays' builds started ahead go on meanwhile
         saved, _WORKER = _WORKER, self.state
+        # the collector as in a pool worker (`WORKER_GC_THRESHOLD`): each file's IR is freed by
+        # reference counting once its outcome is out; at the parent's threshold a large file's IR,
+        # alive while it is checked, was walked by ~12 young collections (~5% of a serial scan)
+        threshold = gc.get_threshold()
+        gc.set_threshold(max(threshold[0], WORKER_GC_THRESHOLD), *threshold[1:])
         try:
             for cand in self.files:
                 if pump is not None:
@@ -1042,6 +1071,7 @@ class _InProcess:
                 yield _check_one(cand)
         finally:
             _WORKER = saved
+            gc.set_threshold(*threshold)
 
     def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
         global _WORKER
@@ -1144,7 +1174,13 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             linked, more = _unpacked(tentative[0], rules, source.path, fixes), tentative[1]
         elif scan_wide and source.pods:
             linked, more = run_rules(source, scan_wide)
-            if linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
+            # a fix's edits judged again from what its worker's re-parse gave (`fix.engine.rejudged`)
+            judged = (_rejudged(linked, tentative[4], source, fix_edits)
+                      if fix_edits and linked and tentative is not None and tentative[4] is not None
+                      and cand.hint not in RENDERED else None)
+            if judged is not None:
+                linked = judged
+            elif linked and (cand.hint in RENDERED or (fix_edits and any(r.fix is not None for r in linked))):
                 # a rendered chart's findings move to its templates, and a fix's edits are verified
                 # against the whole file: read it again here (rare: only files these rules report)
                 full = read_source(cand, max_bytes)

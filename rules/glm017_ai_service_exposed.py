@@ -14,7 +14,8 @@ Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
-the ClearML API and file servers, the Feast feature server,
+the ClearML API and file servers, the Feast feature server, RStudio Server,
+the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
@@ -28,6 +29,8 @@ when it listens on all interfaces **and**
   `--no-token` beside a `--token-password`, which marimo then asks for; the
   Dask scheduler's `--jupyter`, a Jupyter server with an empty token on its
   dashboard address; ClearML's `CLEARML__fileserver__auth__enabled=false`;
+  rocker's `DISABLE_AUTH=true` for RStudio Server; ZenML's
+  `ZENML_SERVER_AUTH_SCHEME=NO_AUTH`;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
   OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
@@ -44,7 +47,9 @@ when it listens on all interfaces **and**
   compose service's, it listens on the container's own address, which a
   published port reaches), the ClearML API server without fixed users
   (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
-  whose `feature_store.yaml` sets no `auth`, Kubeflow's central dashboard and
+  whose `feature_store.yaml` sets no `auth`, a Jupyter Kernel Gateway without
+  `KG_AUTH_TOKEN`, Phoenix without `PHOENIX_ENABLE_AUTH=true`, Aim's UI and
+  tracking server and Optuna Dashboard (no login at all), Kubeflow's central dashboard and
   the Pipelines API server, which take the user from a header their gateway
   sets, Label Studio without
   `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join

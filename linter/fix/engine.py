@@ -592,6 +592,13 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
     """Raise FixError unless `after` (the re-parse) differs from `before` only in what `found`'s fix
     touches, its finding is gone and no other appears. `cache`: `_normed` of `before`'s workloads and
     `_counts` of `old`, kept for the next check."""
+    _verify_ir(before, after, found, cache)
+    _verify_findings(found, old, new, cache)
+
+
+def _verify_ir(before: SourceFile, after: SourceFile, found: _Found, cache: dict[Any, Any] | None = None) -> None:
+    """`verify`'s first half: the re-parse differs from `before` only in what `found`'s fix touches
+    (the findings before the fix are not read)."""
     if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
         raise FixError("the fix would change which workloads the file defines")
     skip = _touched(found)
@@ -611,6 +618,11 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
             if dup is not None and dup != _duplicate([i.value for i in w0.security_opts]):
                 # Compose merges `extends` lists and refuses a `security_opt` item twice
                 raise FixError(f"Compose would refuse `{dup}` twice in the `security_opt` of {w1.label}")
+
+
+def _verify_findings(found: _Found, old: list[Any], new: list[Any], cache: dict[Any, Any] | None = None) -> None:
+    """`verify`'s second half: `found`'s finding is gone from `new` (the re-parse's findings) and no
+    rule finds more on a workload (`key`) in `new` than in `old` (the findings before the fix)."""
     before_count, before_exact = _counts(old, cache)
     after_count = Counter(f.key for f in new)
     exact = found.identity  # the rule's count on the workload drops, and this very finding is gone
@@ -863,7 +875,8 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
                    images: list[SourceFile], batch: bool = True,
-                   shown: Callable[[Result], bool] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                   shown: Callable[[Result], bool] | None = None,
+                   evidence: list[Evidence] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
     by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
     the corpus, collected when the collector resumes), and the collections the allocations trigger,
@@ -874,7 +887,7 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _verified_edits(source, rules, found, images, batch, shown)
+        return _verified_edits(source, rules, found, images, batch, shown, evidence)
     finally:
         if paused:
             gc.enable()
@@ -882,7 +895,8 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
 
 def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
                     images: list[SourceFile], batch: bool = True,
-                    shown: Callable[[Result], bool] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                    shown: Callable[[Result], bool] | None = None,
+                    evidence: list[Evidence] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
@@ -903,7 +917,10 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     place as before and one is skipped only when none of its members is wanted (a batch's outcome for
     one member depends on the others), and a place's first fix that verifies is still looked for in
     order among all its findings.
-    The re-parses' findings are read as `_seen` makes them: their identities, no fixes."""
+    The re-parses' findings are read as `_seen` makes them: their identities, no fixes.
+
+    `evidence`: a list, filled with what each fix verified alone on a whole re-parse was judged on
+    (`Evidence`), so that the fix can be judged again against other findings before it (`rejudged`)."""
     if source.format not in _HINT:
         return {}
     before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
@@ -952,8 +969,12 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
 
     one = _OneDocument.of(source, stream, given, images)
 
+    doc = docs[0]
+
     def alone(f: _Found) -> bool:
         edits = lowered_edits(f)
+        if evidence is not None and one is None:
+            return _recorded(f, edits, evidence)
         if edits is None:
             return False  # no edit: the same text, the finding stays
         if one is not None:
@@ -964,6 +985,25 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
             if got is not None:
                 return got
         return holds(edits, lambda new, got: verify(source, new, f, before, got, cache))
+
+    def _recorded(f: _Found, edits: list[Edit] | None, out: list[Evidence]) -> bool:
+        """`alone`, recording what `f` was judged on."""
+        seen: list[_Seen] = []
+
+        def judge(new: SourceFile, got: list[_Seen]) -> None:
+            _verify_ir(source, new, f, cache)
+            seen.extend(got)
+
+        ok = edits is not None and holds(edits, judge)
+        out.append(Evidence(_place(f.result), f.result.fix.intents,  # type: ignore[union-attr]
+                            _fix_edits(doc, edits) if ok else None, tuple(g.identity for g in seen)))  # type: ignore[arg-type]
+        if not ok:
+            return False
+        try:
+            _verify_findings(f, before, seen, cache)
+        except FixError:
+            return False
+        return True
 
     firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
     together: set[int] = set()  # the first findings whose fix verified in a batch
@@ -982,14 +1022,11 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         edits = [e for e, _i in owned]
         if holds(edits, lambda new, got: _verify_batch(source, new, members, before, got, cache)):
             together.update(id(f) for f in members)  # else each member alone, below
-    doc = docs[0]
     done: dict[tuple[str, int, int, str], tuple[FixEdit, ...]] = {}
     for key, fs in places.items():
         for f in fs:
             if id(f) in together or alone(f):
-                edits = lowered_edits(f) or []
-                done[key] = tuple(FixEdit(*doc.position(e.start), *doc.position(e.end), e.text)
-                                  for e in sorted(set(edits)))
+                done[key] = _fix_edits(doc, lowered_edits(f) or [])
                 break
     out: dict[int, tuple[FixEdit, ...]] = {}
     for i, f in enumerate(before):
@@ -997,6 +1034,72 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         key = (r.path, r.line, r.col, r.code)
         if r.fix is not None and key in done:
             out[i] = done[key]
+    return out
+
+
+def _fix_edits(doc: TextDoc, edits: list[Edit]) -> tuple[FixEdit, ...]:
+    """`edits` as a result carries them: line and column, in order, each once."""
+    return tuple(FixEdit(*doc.position(e.start), *doc.position(e.end), e.text) for e in sorted(set(edits)))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one fix verified alone on a whole re-parse was judged on, apart from the findings before
+    it: its place and intents, its edits when the fixed text re-parses to the same IR but for what
+    the fix touches (`_verify_ir`; None: it does not, or it could not be written), and the findings
+    of that re-parse (`_seen`'s identities). `verify` is `_verify_ir`, then `_verify_findings`,
+    which reads only these identities and the findings before the fix: so `rejudged` gives the
+    verdict the same re-parse would give against other findings before the fix."""
+
+    place: tuple[str, int, int, str]
+    intents: tuple[Intent, ...]
+    edits: tuple[FixEdit, ...] | None
+    after: tuple[Identity, ...]
+
+
+def rejudged(results: list[Result], evidence: list[Evidence],
+             shown: Callable[[Result], bool] | None = None) -> list[Result] | None:
+    """`results` (every finding of some rules in one file, before the fixes) with the edits
+    `verified_edits` would give them, judged from `evidence` (recorded by a `verified_edits` call on
+    the same text, with the same rules, no linked images: each fix re-parsed alone, as it was then)
+    instead of re-parsing; None when some fix to judge has no evidence (then verify as usual).
+
+    The same verdicts as `verified_edits` on the same text, rules and findings: its fixes of no
+    workload (a scan-wide rule's pod-level fix) are neither batched (`_batches` takes workloads'
+    fixes) nor judged on one document (`_OneDocument` refuses scan-wide rules), so each is judged
+    alone: lowered from its intents against the text (the same edits for equal intents), re-parsed
+    (the same re-parse), `_verify_ir` (reads neither the findings before nor after), then
+    `_verify_findings` with the findings before the fix, which are `results` here."""
+    from glmlint import records
+
+    before = [_Seen(r.identity, None) for r in results]
+    places: dict[tuple[str, int, int, str], list[tuple[int, Result]]] = {}
+    for i, r in enumerate(results):
+        if r.fix is not None and r.fix.intents:
+            if r.workload is not None:
+                return None  # a workload's fix: batched with others, or judged on its document
+            places.setdefault(_place(r), []).append((i, r))
+    cache: dict[Any, Any] = {}
+    out = list(results)
+    for key, rs in places.items():
+        if shown is not None and not any(shown(r) for _i, r in rs):
+            continue
+        edits = None
+        for _i, r in rs:
+            got = next((e for e in evidence if e.place == key and e.intents == r.fix.intents), None)  # type: ignore[union-attr]
+            if got is None:
+                return None
+            if got.edits is None:
+                continue
+            try:
+                _verify_findings(before[_i], before, [_Seen(a, None) for a in got.after], cache)  # type: ignore[arg-type]
+            except FixError:
+                continue
+            edits = got.edits
+            break
+        if edits is not None:
+            for i, r in rs:
+                out[i] = records.replace(r, edits=edits)
     return out
 
 
@@ -1151,4 +1254,4 @@ class _Parsed:
     workloads: list[Workload]
 
 
-__all__ = ["Applied", "FileFix", "Options", "fix_report", "fix_source", "lower", "verified_edits"]
+__all__ = ["Applied", "Evidence", "FileFix", "Options", "fix_report", "fix_source", "lower", "rejudged", "verified_edits"]

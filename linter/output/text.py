@@ -71,8 +71,10 @@ def _paint(text: str, tint: str, color: bool) -> str:
 def line(e: digest.Entry, color: bool = False, short: bool = False, blocked: int | None = None) -> str:
     """One entry; `short` (the closing summary) leaves out the fix and the repeats. `blocked`: the
     line of an error in the file (0: the file), which `glmlint fix` waits for before fixing it."""
-    where = _paint(f"{e.path}:{e.line}:{e.col}:", _BOLD, color)
-    risk = _paint(str(e.risk), _TINT[e.risk], color)
+    r = e.first
+    where = _paint(f"{r.path}:{r.line}:{r.col}:", _BOLD, color)
+    level = e.risk
+    risk = _paint(str(level), _TINT[level], color)
     notes = []
     if e.checklist:
         slug = _paint(f"[{CHECKLIST_SLUG}]", _DIM, color)
@@ -80,7 +82,6 @@ def line(e: digest.Entry, color: bool = False, short: bool = False, blocked: int
         if not short:
             notes.extend(_checklist_fix(e))
     else:
-        r = e.first
         slug = _paint(f"[{r.rule.slug}]", _DIM, color)
         text = f"{where} {risk} {r.code} {slug} {r.message}"
         if r.fix is not None and not short:
