@@ -179,7 +179,7 @@ def _m16(_F, _s):
  return __init__
 
 def _m17(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -187,6 +187,7 @@ def _m17(_F, _s):
   _s(self, 'mount', mount)
   _s(self, 'unless', unless)
   _s(self, 'with_', with_)
+  _s(self, 'contains', contains)
  return __init__
 
 def _m18(_F, _s):
@@ -554,8 +555,8 @@ def _m53(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m54(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59):
- def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir):
+def _m54(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -616,6 +617,7 @@ def _m54(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s57(self, documentation)
   _s58(self, serving_format)
   _s59(self, workdir)
+  _s60(self, words_in_text)
   self.__post_init__()
  return __init__
 
@@ -1271,7 +1273,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m14,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains'), (), True, False, False): _m17,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
     (('format', 'workloads'), (), False, False, False): _m19,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
@@ -1308,7 +1310,7 @@ MAKERS = {
     (('name', 'docs', 'kind'), (1,), False, False, False): _m51,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m52,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m53,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir'), (), True, True, True): _m54,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m54,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,

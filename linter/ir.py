@@ -580,6 +580,9 @@ class Workload:
     # built from it inherits it), compose `working_dir`, k8s `workingDir`; a start command's relative
     # script path is read from there (`python main.py` in ComfyUI's directory) (aicat)
     workdir: str | None = None
+    # its start words stand for values written inside a string (a KubeRay RayService's `serveConfigV2`:
+    # a Ray Serve LLM config's `engine_kwargs`), not words of a command line: no fix edits them
+    words_in_text: bool = False
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it (`_ABSENT`). The absent settings

@@ -2,7 +2,10 @@
 
 ## What it does
 Flags an `ENV` or `ARG` (Dockerfile), `environment` or `build.args`
-(compose), or `env` (Kubernetes) entry whose name says it holds a secret
+(compose), or `env` (Kubernetes; and the `env_vars` of a Ray runtime
+environment: a KubeRay `RayJob`'s `runtimeEnvYAML`, a `RayService`'s
+`serveConfigV2` application or Ray Serve LLM config `runtime_env`, read
+inside the string) entry whose name says it holds a secret
 (`PASSWORD`, `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`,
 `PRIVATE_KEY`, `SECRET_KEY`, `CREDENTIALS`, ... as a word of the name, so
 `HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and

@@ -45,7 +45,9 @@ when it listens on all interfaces **and**
   `PREFECT_SERVER_API_AUTH_STRING`, Zeppelin without a `shiro.ini`, a Spark
   master without `spark.authenticate` (bound to a host name, such as its
   compose service's, it listens on the container's own address, which a
-  published port reaches), the ClearML API server without fixed users
+  published port reaches; `-Dspark.authenticate=true` in `SPARK_MASTER_OPTS`
+  turns it on) and its REST submission server
+  (`-Dspark.master.rest.enabled=true`, port 6066), which has none at all, the ClearML API server without fixed users
   (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
   whose `feature_store.yaml` sets no `auth`, a Jupyter Kernel Gateway without
   `KG_AUTH_TOKEN`, Phoenix without `PHOENIX_ENABLE_AUTH=true`, Aim's UI and
@@ -73,8 +75,10 @@ when it listens on all interfaces **and**
   template's `spec.type`, else `headGroupSpec.serviceType`, and a
   `RayService`'s serve Service (`serveService`), on the ports they carry
   (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
-  pod; `authOptions.mode: token` turns authentication on). The finding
-  points at what makes it reachable.
+  pod; `authOptions.mode: token` turns authentication on), or the
+  scheduler Service `<cluster>-scheduler` the Dask operator creates for a
+  `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
+  written. The finding points at what makes it reachable.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
@@ -110,8 +114,7 @@ mounted `/redis-stack.conf`, either of which may hold `--requirepass`;
 a Fooocus `auth.json` mounted in its directory; a Milvus `milvus.yaml` mounted
 in `/milvus/configs`; a Zeppelin conf directory mounted or named by
 `ZEPPELIN_CONF_DIR`, where a `shiro.ini` turns logins on; a Spark master given
-`SPARK_MASTER_OPTS`/`SPARK_DAEMON_JAVA_OPTS` or `--properties-file`, which may
-set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
+`--properties-file`, which may set `spark.authenticate`; a ClearML API server with `/opt/clearml/config`
 mounted, where an `apiserver.conf` may set fixed users). An image whose repository
 holds several programs is the service only under the tags that run it
 (llama.cpp's `:server*` tags, not `:light` or `:full`), and an image's tag

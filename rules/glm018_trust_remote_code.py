@@ -20,7 +20,11 @@ recognised from its start command or its official image (compose
 for a KServe `InferenceService` model, from its `modelFormat`: the serving
 runtime for that format runs the server and the model's `args` are appended
 (`huggingface`: KServe's Hugging Face server, `--trust_remote_code`; `vllm`:
-`vllm serve`). A script found by its path (text-generation-webui's
+`vllm serve`). A KubeRay `RayJob`'s `entrypoint` is a shell command line the
+Ray head runs (`vllm serve … --trust-remote-code`), and a `RayService`'s
+`serveConfigV2` deploys Ray Serve LLM applications
+(`ray.serve.llm:build_openai_app`) whose `engine_kwargs` are vLLM's options
+(`trust_remote_code: true`, reported inside the string, without a fix). A script found by its path (text-generation-webui's
 `server.py`) is found from the directory the container starts in (the
 Dockerfile's `WORKDIR`, compose `working_dir`, Kubernetes `workingDir`, a
 `cd` before it in the start command).

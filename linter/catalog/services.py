@@ -54,13 +54,17 @@ class Switch:
     # switches of which one must be on too for this one to count (Flowise's basic auth needs
     # FLOWISE_USERNAME besides FLOWISE_PASSWORD)
     with_: tuple[Switch, ...] = ()
+    # text the variable's value contains (case-insensitive): a JVM option among others
+    # (SPARK_MASTER_OPTS="-Dspark.authenticate=true -Dspark.deploy.defaultCores=4")
+    contains: str | None = None
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
         return cls(data.get("flag"), data.get("env"), data.get("config"),
                    tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"),
                    tuple(str(v) for v in data.get("unless", ())),
-                   tuple(cls.of(w) for w in data.get("with", ())))
+                   tuple(cls.of(w) for w in data.get("with", ())),
+                   str(data["contains"]).lower() if "contains" in data else None)
 
     def describe(self) -> str:
         if self.mount is not None:
@@ -68,7 +72,9 @@ class Switch:
         if self.config is not None and not self.flag and not self.env:
             return "in its configuration file"
         what = self.flag or self.env or "?"
-        if self.values:
+        if self.contains is not None:
+            text = f"`{self.contains}` in `{what}`"
+        elif self.values:
             text = f"`{what}={self.values[0]}`" if not self.flag else f"`{what} {self.values[0]}`"
         else:
             text = f"`{what}`"
@@ -712,6 +718,10 @@ class ServiceMatch:
                     and var.value.strip().strip("'\"") in switch.unless:
                 var = None  # `${SANDBOX_API_KEY:-dify-sandbox}` read as its default: the known key
             if var is not None:
+                if switch.contains is not None:
+                    if var.value is not None and not var.dynamic and switch.contains in var.value.lower():
+                        return var.loc, None, var
+                    return None
                 if not switch.values:
                     return var.loc, None, var
                 if var.value is not None and not var.dynamic and var.value.strip().strip("'\"").lower() \
@@ -831,8 +841,8 @@ class ServiceMatch:
                 return AuthState("on", got[0], switch.describe(), got[1])
         if default == "on":
             return AuthState("on")
-        if any(sw.env and sw.values and (v := self.env_set(sw.env)) is not None and (v.value is None or v.dynamic)
-               for sw in auth_on):
+        if any(sw.env and (sw.values or sw.contains) and (v := self.env_set(sw.env)) is not None
+               and (v.value is None or v.dynamic) for sw in auth_on):
             # the variable that turns it on by its value is set to one the scan cannot read
             # (`LANGFLOW_AUTO_LOGIN: ${AUTO_LOGIN}`, a `secretKeyRef`)
             return AuthState("unknown")
@@ -854,8 +864,8 @@ class ServiceMatch:
             if got is not None:
                 out.append(DangerousState(d, got[0], got[1], got[2]))
             elif d.default_on and not any(
-                    sw.env and sw.values and (v := self.env_set(sw.env)) is not None and (v.value is None or v.dynamic)
-                    for sw in d.off):
+                    sw.env and (sw.values or sw.contains) and (v := self.env_set(sw.env)) is not None
+                    and (v.value is None or v.dynamic) for sw in d.off):
                 # on by default, and no switch turns it off (one set to a value the scan cannot read
                 # may: then nothing is said)
                 out.append(DangerousState(d, self.loc, None, None))

@@ -60,6 +60,8 @@ def _inside_text(intent: Intent) -> bool:
 
 def _expand(intent: Intent, workload: Workload | None) -> Intent | None:
     if isinstance(intent, RemoveSetting):
+        if intent.how == "cli" and workload is not None and workload.words_in_text:
+            return None  # its start words are values inside a string (a RayService's `serveConfigV2`)
         return _remove_setting(intent)
     if isinstance(intent, SetDirective):
         # `Keyword value`, `Keyword=value` (sshd -o), `s/#Keyword .*/Keyword value/`: the value after

@@ -17,10 +17,15 @@ are its pod's containers (`stepTemplate` their defaults; a step's `script` runs 
 `sh` unless its shebang names another interpreter). A SparkApplication's `driver` and
 `executor` are each a pod and its `spark-kubernetes-driver`/`-executor` container at
 once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes` it mounts; with a pod
-`template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role. An NVIDIA
+`template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role (and its
+hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
-`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeRay head pod with in-tree autoscaling also runs the operator's
-`autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment). Pod-level `securityContext` is
+`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
+scheduler pod is exposed by the Service it makes from `scheduler.service`. A KubeRay head pod with in-tree autoscaling also runs the operator's
+`autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
+is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
+configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
+`env_vars` of a Ray runtime environment (`runtimeEnvYAML`, a Serve application's `runtime_env`) are env. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -29,7 +34,8 @@ name, the workflow's `hostNetwork`, and `templateDefaults` (its `securityContext
 when the template sets none; its `container`/`script` values where that container
 writes none); its `podSpecPatch`es (the workflow's, then the template's: YAML or JSON strings
 Argo merges into the pod last) are read, their values winning and located inside the string (no fix
-edits there), the pod-level ones (securityContext, os, hostUsers, volumes by name) in the pod's facts too; a container a patch with `{{...}}` expressions may give a securityContext or resources
+edits there), the pod-level ones (securityContext, os, hostUsers, volumes by name) in the pod's facts too, a patched
+volume being what a container's `volumeMounts` of that name mount; a container a patch with `{{...}}` expressions may give a securityContext or resources
 is a fragment. A container without
 `image` is a fragment (a kustomize patch, a KServe model): explicit settings
 are checked, absent ones not; except in a `DeploymentConfig` whose
@@ -137,7 +143,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
             else:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
-                source.workloads.extend(_nim_expose(obj, _kuberay(obj, obj_path, found, source.pods, known)))
+                ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
+                source.workloads.extend(_dask_expose(obj, obj_path, _nim_expose(obj, ray)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -217,7 +224,7 @@ _SERVE_ANNOTATION = "ray.io/enable-serve-service"
 
 
 def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[PodIdentity] | None = None,
-             first_pod: int = 0) -> list[Workload]:
+             first_pod: int = 0, lines: Callable[[], list[str]] | None = None, path: str = "") -> list[Workload]:
     """The Ray containers of a KubeRay RayCluster/RayJob/RayService as the operator runs them: the
     first container of each group runs `ray start` (`--head` in the head group), the head pod is
     exposed by the head Service and the serving pods by the serve Service when their type is
@@ -254,9 +261,77 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
                 w = records.replace(w, exposed_by=(*w.exposed_by, *found))
             if w.node_path == first and not (overwrite or own):
                 w = _ray_start(w, group, head, cluster)
+            if head and w.node_path == first:
+                w = _ray_entrypoint(obj, w, lines)
             out[i] = w
     if pods is not None:
         _ray_pods(obj, obj_path, name, out, pods, first_pod)
+    if lines is not None and y.text(y.get(obj, "kind")) == "RayService":
+        out += _ray_serve_llm(obj, obj_path, name, namespace, lines, path)
+    return out
+
+
+# Ray Serve LLM (ray python/ray/serve/llm, docs.ray.io serve/llm/user-guides/configuration.html, Ray 2.4x):
+# a Serve application whose `import_path` is `ray.serve.llm:build_openai_app` takes `args.llm_configs`,
+# each an `LLMConfig` whose `engine_kwargs` are "forwarded to the inference engine (vLLM)" as its engine
+# arguments (`trust_remote_code: true` is `--trust-remote-code`); its model is
+# `model_loading_config.model_source` (else `model_id`). An application's `runtime_env.env_vars` (and an
+# LLM config's) are set in its replicas (docs.ray.io serve/production-guide/config.html): another
+# application with them is a fragment workload with that environment. A RayService's `serveConfigV2` (a YAML string the
+# operator hands to Ray Serve: apis/ray/v1/rayservice_types.go) deploys such applications on the cluster's
+# Ray pods: each LLM config is a fragment workload starting vLLM (no image, no container settings), its
+# words located inside the string, where no fix edits them.
+_SERVE_LLM_BUILDERS = ("ray.serve.llm:build_openai_app",)
+
+
+def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
+                   lines: Callable[[], list[str]], path: str) -> list[Workload]:
+    node = y.get(obj, "spec", "serveConfigV2")
+    text = y.text(node) if y.is_scalar(node) else None
+    if not text or ("llm_configs" not in text and "env_vars" not in text):
+        return []
+    try:
+        docs = y.compose_all(text)
+    except Exception:  # noqa: BLE001 - a config Ray Serve cannot read either: nothing deployed
+        return []
+    if not docs or not y.is_map(docs[0]):
+        return []
+    at = _locator(node, lines())
+    path_of = (*obj_path, "spec", "serveConfigV2", INSIDE_TEXT)
+    owner = f"RayService/{name}"
+    out = []
+    for app in y.items(y.get(docs[0], "applications")):
+        app_name = y.text(y.get(app, "name")) or "default"
+        app_env = _runtime_env(None, lines, y.get(app, "runtime_env"), at)
+        if (y.text(y.get(app, "import_path")) or "").strip() not in _SERVE_LLM_BUILDERS:
+            if app_env:  # the application's replicas run with its runtime env
+                out.append(Workload(name=app_name, label=f"Ray Serve application `{app_name}` ({owner})",
+                                    format=Format.KUBERNETES, path=path, anchor=at(app), node_path=path_of,
+                                    group=f"the Ray cluster of {owner}", partial=True, env=app_env,
+                                    namespace=namespace, container_list="serveConfigV2", words_in_text=True))
+            continue
+        for config in y.items(y.get(app, "args", "llm_configs")):
+            if not y.is_map(config):
+                continue  # a path to a YAML file of the config: not in the scan
+            loading = y.get(config, "model_loading_config")
+            model = y.get(loading, "model_source") or y.get(loading, "model_id")
+            anchor = at(config)
+            words = [Word("vllm", anchor), Word("serve", anchor)]
+            if y.is_scalar(model) and y.text(model):
+                words.append(Word(y.text(model) or "", at(model)))
+            for key, (key_node, value) in y.entries(y.get(config, "engine_kwargs")).items():
+                if not y.is_scalar(value) or y.scalar(value) in (False, None):
+                    continue
+                words.append(Word(f"--{key}", at(key_node)))
+                if y.scalar(value) is not True:
+                    words.append(Word(y.text(value) or "", at(value)))
+            model_id = y.text(y.get(loading, "model_id")) or y.text(model) or app_name
+            label = f"Ray Serve LLM deployment `{model_id}` ({owner} app `{app_name}`)"
+            out.append(Workload(name=model_id, label=label, format=Format.KUBERNETES, path=path,
+                                anchor=anchor, node_path=path_of, group=f"the Ray cluster of {owner}", partial=True,
+                                process=(Command(tuple(words), anchor),), namespace=namespace,
+                                env=(*app_env, *_runtime_env(None, lines, y.get(config, "runtime_env"), at)),
+                                container_list="serveConfigV2", words_in_text=True))
     return out
 
 
@@ -285,6 +360,53 @@ def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], po
             pod = records.replace(pod, needs_token="KubeRay's autoscaler sidecar in this pod calls the "
                                                        "Kubernetes API with it")
         pods[i] = pod
+
+
+# A RayJob's `entrypoint` (ray-operator common/job.go `BuildJobSubmitCommand`: `ray job submit ... --
+# <entrypoint>`, by the submitter Job, the head's `ray-job-submitter` sidecar or an HTTP request) is run by
+# Ray's job supervisor with a shell on the head node, unless `entrypointNumCpus`/`-Gpus`/`-Resources`
+# reserve resources for it (ray-project/ray issue 42436); in `InteractiveMode` the operator submits
+# nothing. Its commands are read as a process of the head's Ray container, located inside the string, and
+# the `env_vars` of its `runtimeEnvYAML` (`--runtime-env-json`) as that container's environment.
+_NOT_SUBMITTED = "InteractiveMode"
+
+
+def _ray_entrypoint(obj: Any, w: Workload, lines: Callable[[], list[str]] | None) -> Workload:
+    """`w` (a RayJob's head Ray container) with the commands of the job's `entrypoint`."""
+    node = y.get(obj, "spec", "entrypoint")
+    if (lines is None or y.text(y.get(obj, "kind")) != "RayJob" or not y.is_scalar(node) or not y.text(node)
+            or y.text(y.get(obj, "spec", "submissionMode")) == _NOT_SUBMITTED):
+        return w
+    script = y.word(node, lines(), "$")
+    shell = Word("sh", script.loc)
+    commands = [c for c in from_argv((shell, Word("-c", script.loc), script), script.loc) if c.argv[0] is not shell]
+    env = _runtime_env(y.get(obj, "spec", "runtimeEnvYAML"), lines)
+    if not commands and not env:
+        return w
+    process = (*w.process, *commands)
+    return records.replace(w, process=process, files=tuple(file_writes(process)), env=(*w.env, *env))
+
+
+def _runtime_env(node: Any, lines: Callable[[], list[str]], doc: Any = None,
+                 at: Callable[[Any], Loc] | None = None) -> tuple[EnvVar, ...]:
+    """The `env_vars` of a Ray runtime environment (`runtime_env`: the job's, an application's, an LLM
+    config's), set in every process of the job or application; read from `doc` (located by `at`), or from
+    the YAML string `node` (a RayJob's `runtimeEnvYAML`), located inside the string."""
+    if doc is None:
+        text = y.text(node) if node is not None and y.is_scalar(node) else None
+        if not text or "env_vars" not in text:
+            return ()
+        try:
+            docs = y.compose_all(text)
+        except Exception:  # noqa: BLE001 - a runtime env Ray cannot read either: nothing set
+            return ()
+        doc, at = (docs[0] if docs else None), _locator(node, lines())
+    out = []
+    for key, (key_node, value) in y.entries(y.get(doc, "env_vars")).items():
+        if y.is_scalar(value) and at is not None:
+            text = y.text(value)
+            out.append(EnvVar(key, text if text is not None else "", at(key_node), dynamic="$" in (text or "")))
+    return tuple(out)
 
 
 def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
@@ -328,10 +450,11 @@ def _ray_default_ports(group: Any) -> list[tuple[str, str]]:
     return ports
 
 
-def _written_ports(template: Any) -> list[tuple[str, ServicePort]]:
-    """(name, port) of the TCP ports a Service template writes (`targetPort` defaults to `port`)."""
+def _written_ports(template: Any, spec: Any = None) -> list[tuple[str, ServicePort]]:
+    """(name, port) of the TCP ports a Service template (or a ServiceSpec, `spec`) writes (`targetPort`
+    defaults to `port`)."""
     out = []
-    for p in y.items(y.get(template, "spec", "ports")):
+    for p in y.items(y.get(spec, "ports") if spec is not None else y.get(template, "spec", "ports")):
         if not y.is_map(p) or (y.text(y.get(p, "protocol")) or "TCP").upper() != "TCP":
             continue
         port = y.text(y.get(p, "port")) or ""
@@ -712,6 +835,9 @@ _SPARK_API = "sparkoperator.k8s.io/"
 SELF = ""  # a `_Spec.singles` key: the pod spec's own mapping is the container
 _SPARK_ROLES = {"driver": "spark-kubernetes-driver", "executor": "spark-kubernetes-executor"}
 _SPARK_NAMES = {"driver": ("spark-kubernetes-driver",), "executor": ("executor", "spark-kubernetes-executor")}
+# a role's `hostNetwork: true` sets its templated pod's (internal/webhook/sparkpod_defaulter.go `addHostNetwork`,
+# spark-operator 38082f3); a `false` leaves the template's value
+_SPARK_HOST_NETWORK = ("hostNetwork",)
 
 
 def _spark_template(obj: Any, base: tuple[str, ...], role: str, node: Any, full: Path, shared: Any) -> _Spec | None:
@@ -794,6 +920,36 @@ def _nim_expose(obj: Any, workloads: list[Workload]) -> list[Workload]:
     found = Exposure(kind, name, _namespace(obj), (), (ServicePort(port, port, y.loc(node)),), y.loc(node),
                      operator="the NIM Operator")
     return [records.replace(w, exposed_by=(*w.exposed_by, found)) for w in workloads]
+
+
+# Dask Kubernetes operator (dask/dask-kubernetes dask_kubernetes/operator/controller/controller.py, commit
+# 1daa175): for a DaskCluster (`kubernetes.dask.org/v1`) it creates the scheduler Deployment from
+# `spec.scheduler.spec` and the Service `<cluster>-scheduler` whose `spec` is `spec.scheduler.service` as
+# written (`build_scheduler_service_spec`, constants.py `SCHEDULER_NAME_TEMPLATE`); a DaskJob creates a
+# DaskCluster named after itself from `spec.cluster.spec` (`daskjob_create_components`). A scheduler
+# Service of type LoadBalancer or NodePort exposes the scheduler pod on the ports it writes.
+_DASK_API = "kubernetes.dask.org/"
+_DASK_SCHEDULERS = {"DaskCluster": ("spec", "scheduler"), "DaskJob": ("spec", "cluster", "spec", "scheduler")}
+
+
+def _dask_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """A Dask cluster's scheduler containers with the Service the operator creates, when its type reaches outside."""
+    keys = _DASK_SCHEDULERS.get(y.text(y.get(obj, "kind")) or "")
+    if keys is None or not workloads or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_DASK_API):
+        return workloads
+    service = y.get(obj, *keys, "service")
+    node = y.get(service, "type")
+    kind = y.text(node)
+    if kind not in _EXPOSING:
+        return workloads
+    ports = tuple(sp for _n, sp in _written_ports(None, service))
+    if not ports:
+        return workloads
+    name = f"{y.text(y.get(obj, 'metadata', 'name')) or '?'}-scheduler"
+    found = Exposure(kind, name, _namespace(obj), (), ports, y.loc(node), operator="the Dask operator")
+    pod = (*obj_path, *keys, "spec")
+    return [records.replace(w, exposed_by=(*w.exposed_by, found)) if w.node_path[:len(pod)] == pod else w
+            for w in workloads]
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
@@ -1065,7 +1221,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                 for i, container in enumerate(y.items(y.get(spec.role[0], list_key))):
                     if y.is_map(container):
                         mine.append(pod.container(path, container, (*spec.role[1], list_key, i), owner, list_key))
-        if mine and any(y.scalar(y.get(spec.node, key)) is True for key in _HOST_NAMESPACES):
+        if mine and any(y.scalar(y.get(node, key)) is True for key in _HOST_NAMESPACES
+                        for node in (spec.node, spec.role[0] if spec.role is not None else None)):
             mine = _pod_purpose(mine)
         out.extend(mine)
         if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
@@ -1275,6 +1432,10 @@ class _Pod:
             node, path = y.get(self.spec, *row.keys), (*self.path, *row.keys)
             if node is None and self.workflow is not None:
                 node, path = y.get(self.workflow[0], *row.keys), (*self.workflow[1], *row.keys)
+            if self.role is not None and row.keys == _SPARK_HOST_NETWORK and y.scalar(
+                    y.get(self.role[0], *row.keys)) is True:
+                # the webhook sets a templated pod's hostNetwork when the role's is true (`addHostNetwork`)
+                node, path = y.get(self.role[0], *row.keys), (*self.role[1], *row.keys)
             for patch in reversed(self.patches):
                 if y.get(patch.doc, *row.keys) is not None:
                     node, path, at, parent = y.get(patch.doc, *row.keys), patch.path, patch.at, patch.doc
@@ -1445,6 +1606,15 @@ class _Pod:
             **kwargs,
         )
 
+    def _patched_volume(self, name: str) -> tuple[Any, _Patch] | None:
+        """The volume `name` as the pod's `podSpecPatch`es leave it (merged by name, the last one winning)."""
+        found = None
+        for patch in self.patches:
+            for vol in y.items(y.get(patch.doc, *_VOLUMES)):
+                if y.is_map(vol) and y.text(y.get(vol, "name")) == name:
+                    found = (vol, patch)
+        return found
+
     def _mounts(self, c: Any, cpath: Path) -> list[Mount]:
         out = []
         key = KUBERNETES["mounts"].keys
@@ -1455,6 +1625,15 @@ class _Pod:
             vol = self.volumes.get(vol_name) or self.shared.get(vol_name)
             host_path = y.get(vol[0], "hostPath", "path") if vol else None
             entry = (*cpath, *key, i)
+            patched = self._patched_volume(vol_name)
+            if patched is not None:  # an Argo podSpecPatch's volume of that name replaces the pod's
+                node, patch = patched
+                host_path = y.get(node, "hostPath", "path")
+                if host_path is not None and y.is_scalar(host_path):
+                    out.append(Mount(y.text(host_path), target, "host-path", ro, patch.at(host_path), patch.path, entry))
+                else:
+                    out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
+                continue
             if host_path is not None:
                 out.append(Mount(y.text(host_path), target, "host-path", ro, y.loc(host_path),
                                  (*vol[1], "hostPath", "path"), entry))  # type: ignore[index]
