@@ -19,6 +19,7 @@ rule and place (each is suppressed, baselined and fixed on its own).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from glmlint.records import dataclass, field
 from glmlint.rule import Kind, Risk
@@ -90,27 +91,61 @@ def entries(results: Iterable[Result], sort: str = DEFAULT_SORT) -> list[Entry]:
     """The text report's entries, in order (`sort`: `severity` or `path`)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    ordered = sorted(results, key=Result.sort_key)
+    # (a report's results come sorted: then neither a sorted copy nor a key per result is made,
+    # each a few MB for a large tree at the report's peak of memory)
+    ordered = results if isinstance(results, list) and _in_order(results, Result.sort_key) \
+        else sorted(results, key=Result.sort_key)
     out = _checklists(_one_per_repeat(ordered))
-    out.sort(key=Entry.by_risk if sort == "severity" else Entry.place)
+    if not _in_order(out, Entry.place):
+        out.sort(key=Entry.by_risk if sort == "severity" else Entry.place)
+    elif sort == "severity":  # in place order already: by risk, then as they are (a small int a key)
+        out.sort(key=_risk_first)
     return out
+
+
+def _in_order(items: list, key: Any) -> bool:
+    """Whether `items` are sorted by `key` (two keys at a time, not one per item at once)."""
+    if not items:
+        return True
+    it = iter(items)
+    last = key(next(it))
+    for item in it:
+        got = key(item)
+        if got < last:
+            return False
+        last = got
+    return True
+
+
+def _risk_first(e: Entry) -> int:
+    """`Entry.by_risk` without the place, as one small int (a list in place order sorted by this
+    is in `by_risk` order: the sort keeps the order of equal keys)."""
+    return -2 * e.risk.rank + e.hardening
 
 
 def _one_per_repeat(results: list[Result]) -> list[Entry]:
     """One entry per distinct finding of a file: the same rule, workload and message at several
     places (the same command written twice) is one entry naming the other lines."""
-    seen: dict[tuple[str, str, str | None, str], Entry] = {}
+    seen: dict[tuple[str, str | None, str], Entry] = {}  # the current file's (the results are in file order)
+    path = None
     out: list[Entry] = []
     for r in results:
-        key = (r.path, r.code, r.workload, r.message)
+        if r.path != path:
+            path = r.path
+            seen = {}
+        key = (r.code, r.workload, r.message)
         entry = seen.get(key)
         if entry is None:
-            entry = seen[key] = Entry([r])
+            entry = seen[key] = Entry((r,), ())  # type: ignore[arg-type]  # (one finding, no other line yet)
             out.append(entry)
             continue
         entry.repeats += 1
-        if r.line != entry.line and r.line not in entry.also:
-            entry.also.append(r.line)
+        also = entry.also
+        if r.line != entry.line and r.line not in also:
+            if also:
+                also.append(r.line)
+            else:
+                entry.also = [r.line]
     return out
 
 
@@ -146,14 +181,14 @@ def _checklists(singles: list[Entry]) -> list[Entry]:
 def fix_first(entries: list[Entry], limit: int = FIX_FIRST) -> tuple[list[Entry], int]:
     """The most severe entries for the closing summary (critical and high; medium when there is
     neither; none when everything is low), and how many more of those levels there are."""
-    ranked = sorted(entries, key=Entry.by_risk)
-    if not ranked:
+    if not entries:
         return [], 0
-    top = ranked[0].risk
-    floor = Risk.HIGH if top.rank >= Risk.HIGH.rank else Risk.MEDIUM
-    if top.rank < floor.rank:
+    top = max(e.risk.rank for e in entries)
+    floor = Risk.HIGH if top >= Risk.HIGH.rank else Risk.MEDIUM
+    if top < floor.rank:
         return [], 0
-    worth = [e for e in ranked if e.risk.rank >= floor.rank]
+    # those of these levels, by risk (sorted alone, they are in the order they have among all)
+    worth = sorted((e for e in entries if e.risk.rank >= floor.rank), key=Entry.by_risk)
     return worth[:limit], max(0, len(worth) - limit)
 
 

@@ -277,4 +277,6 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
                 shown = os.path.join(abs_dir, name)
             else:
                 shown = f"{shown_dir}/{name}"
+                if shown == full:  # (`glmlint check dir`: one string for both names, which a scan keeps)
+                    full = shown
             yield Candidate(full, shown, hint, False)

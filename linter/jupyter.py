@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from glmlint import lazyre
+from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Format, Loc, Word, Workload, is_all_interfaces, truthy
 from glmlint.records import dataclass
 
@@ -47,8 +48,6 @@ class _Knowledge:
 
 @functools.lru_cache(maxsize=1)
 def _knowledge() -> _Knowledge:
-    from glmlint.catalog.services import get
-
     service = get("jupyter")
     assert service.family is not None and service.settings is not None, "the catalog's jupyter entry"
     settings = service.settings
@@ -107,8 +106,6 @@ def _unquote(text: str) -> str:
 def _is_launch(cmd: Command) -> tuple[bool, list[Word]]:
     """Whether `cmd` starts a Jupyter server (as the catalog recognises one), and the arguments
     that configure it."""
-    from glmlint.catalog.services import match_command
-
     start = match_command(_knowledge().service, cmd.argv)
     if start is None:
         return False, []

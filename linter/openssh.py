@@ -29,6 +29,7 @@ import re
 from typing import TYPE_CHECKING
 
 from glmlint import lazyre
+from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives
 from glmlint.records import dataclass, field
@@ -59,8 +60,6 @@ class _Knowledge:
 
 @functools.lru_cache(maxsize=1)
 def _knowledge() -> _Knowledge:
-    from glmlint.catalog.services import get
-
     service = get("sshd")
     settings = service.settings
     assert settings is not None and settings.files and settings.dropins, "the catalog's sshd entry"
@@ -212,8 +211,6 @@ def analyse(workload: Workload) -> Sshd:
             installed = cmd.loc
         if password is None and _sets_password(cmd):
             password = cmd.loc
-    from glmlint.catalog.services import match_command
-
     for cmd in workload.process:
         start = match_command(known.service, cmd.argv)
         if start is not None:

@@ -15,6 +15,7 @@ import os
 
 from glmlint import suppress
 from glmlint import records
+from glmlint import context
 from glmlint.config import Config
 from glmlint.ir import Format, Problem, SourceFile
 from glmlint.rule import Rule
@@ -118,8 +119,6 @@ class Shown:
             return True  # not this file's place: judged with the others
         if not _wanted(r, self.config):
             return False
-        from glmlint import context
-
         where = (source.path, source.disk_path, source.format)
         ctx = self.contexts.get(where)
         if ctx is None:
@@ -152,8 +151,6 @@ class _Place:
     def context(self, r: Result) -> str:
         ctx = self.roles.get(r.path)
         if ctx is None:
-            from glmlint import context
-
             disk_path, fmt = self.disk.get(r.path, ("", r.rule.formats and next(iter(r.rule.formats))))
             ctx = self.roles[r.path] = context.of_file(r.path, disk_path, fmt)
         return ctx
@@ -163,8 +160,6 @@ class _Place:
         key = (r.code, r.kind, ctx)
         ok = self.verdicts.get(key)
         if ok is None:
-            from glmlint import context
-
             ok = self.verdicts[key] = context.reports(r.rule, ctx, self.table, r.kind)
         return ok
 
@@ -351,8 +346,9 @@ class Early:
     def __init__(self, report: Report, config: Config) -> None:
         self.report, self.config = report, config
         # each file's dropped findings' fates, silenced or reported: path -> {place: fate}, a place
-        # (line, col, code) packed into one int (`_at`); only a file's own judge sets its fates
-        self.fates: dict[str, dict[int, bool]] = {}
+        # (line, col, code) packed into one int (`_at`), kept as bytes (`_packed`: 8 bytes a finding,
+        # not a dict per file and an int object per finding); only a file's own judge sets its fates
+        self.fates: dict[str, bytes | dict[int, bool]] = {}
         self._codes: dict[str, int] = {}  # a rule code -> its number in the packed places
         self.used: dict[str, list[set[str]]] = {}  # path -> each suppression's selectors that silenced something
         self._place = _Place(Report(report.root, report.rules), config)
@@ -374,7 +370,7 @@ class Early:
         mine = self.fates.get(key[0])
         if not mine or key[3] not in self._codes:
             return None
-        return mine.get(self._at(key[1], key[2], key[3]))
+        return _unpacked(mine).get(self._at(key[1], key[2], key[3]))
 
     def judge(self, source: SourceFile, results: list[Result]) -> list[Result]:
         """The findings of `source` (all in it, none with a cause) that the project reports."""
@@ -386,7 +382,7 @@ class Early:
         sups = suppress.parse(source)
         place.sups[source.path] = sups
         kept: list[Result] = []
-        fates = self.fates.get(source.path)
+        fates = _unpacked(self.fates[source.path]) if source.path in self.fates else None
         at = self._at
         suppressed, contexts = report.suppressed, dict(report.out_of_context)
         for r in results:
@@ -411,8 +407,10 @@ class Early:
                     kept.append(r)
                     continue
             if fates is None:
-                fates = self.fates[source.path] = {}
+                fates = {}
             fates[at(r.line, r.col, r.code)] = fate
+        if fates is not None:
+            self.fates[source.path] = _packed(fates)
         if any(s.used for s in sups):
             used = self.used.setdefault(source.path, [set() for _ in sups])
             for mine, s in zip(used, sups):
@@ -439,3 +437,24 @@ class Early:
                 del self.report.out_of_context[ctx]
         self.used.pop(path, None)
         self.fates.pop(path, None)  # (only the file's own findings set its fates)
+
+
+def _packed(fates: dict[int, bool]) -> bytes | dict[int, bool]:
+    """`Early`'s fates of one file as it keeps them: each place and its fate one unsigned 64-bit
+    number (a place is below 2**63 unless a line is past 2**23: then the dict itself)."""
+    from array import array
+
+    if fates and max(fates) >> 63:
+        return fates
+    return array("Q", [(place << 1) | fate for place, fate in fates.items()]).tobytes()
+
+
+def _unpacked(packed: bytes | dict[int, bool]) -> dict[int, bool]:
+    """`_packed`, back as a dict."""
+    if isinstance(packed, dict):
+        return packed
+    from array import array
+
+    got = array("Q")
+    got.frombytes(packed)
+    return {n >> 1: bool(n & 1) for n in got}

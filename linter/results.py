@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from glmlint import records
+from glmlint.fix.lowering import expand
 from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
 from glmlint.records import dataclass, field
 from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
@@ -199,8 +200,6 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
     message = message_of(source, rule, finding, workload)
     intents = intents_of(finding) if not source.json else ()
     if intents:
-        from glmlint.fix.lowering import expand
-
         intents = expand(intents, workload)  # in the engine's terms; none when it cannot write them here
     if workload is not None and workload.windows:
         # never write a Linux-only field into a Windows pod: the API server refuses it

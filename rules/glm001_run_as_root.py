@@ -122,6 +122,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.images import default_user
+from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Setting, Workload
 from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value
 
@@ -147,8 +149,6 @@ def check(workload: Workload) -> Iterator[Finding]:
     # checks the uid an image already runs as (`_non_root_image_fix`) changes nothing and stays
     held = False
     if fix is not None and (workload.process or workload.mounts):
-        from glmlint.catalog.purposes import purpose_of
-
         # `chown` of a mounted volume, a device plugin's socket, a log collector's root-only logs:
         # as another user it fails, and so does the pod
         purpose = purpose_of(workload, "root")
@@ -222,8 +222,6 @@ def _root_powers(workload: Workload) -> bool:
 def _non_root_image_fix(workload: Workload) -> Intent | None:
     """An image the catalog knows to run as a numeric non-root uid needs only `runAsNonRoot: true`
     (the kubelet checks the image's uid); forcing another uid could break its file ownership."""
-    from glmlint.catalog.images import default_user
-
     known = default_user(workload.image.value)
     if known is None or not str(known.value).isdigit() or int(known.value) == 0:
         return None  # a user name: the kubelet cannot verify it and refuses to start the container

@@ -53,6 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.images import fact
+from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule
 
@@ -71,8 +73,6 @@ def check(workload: Workload) -> Iterator[Finding]:
     safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
     fix, note = _fix(workload, safety)
     if fix is not None and workload.process:
-        from glmlint.catalog.purposes import purpose_of
-
         purpose = purpose_of(workload, "capabilities")
         if purpose is not None:  # `chown` takes CAP_CHOWN (and DAC_OVERRIDE to walk others' directories)
             fix, note = None, purpose.note()
@@ -92,8 +92,6 @@ def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, 
     drop = ensure_item(workload.cap_drop, "cap_drop", "ALL", title="Drop all capabilities")
     if safety is FixSafety.SAFE:
         return drop, ""
-    from glmlint.catalog.images import fact
-
     needs = fact(workload.image.value, "capabilities")
     if needs is None:
         return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=(

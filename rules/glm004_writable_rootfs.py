@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.images import fact
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
 
@@ -69,8 +70,6 @@ def check(workload: Workload) -> Iterator[Finding]:
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
     mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
-    from glmlint.catalog.images import fact
-
     ro = workload.read_only_rootfs
     paths = fact(workload.image.value, "writable_paths")
     if paths is None:

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.images import fact
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, remove_item, rule
 
@@ -65,8 +66,6 @@ DANGEROUS = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODUL
       fix=FixSafety.UNSAFE, tags=("security", "cwe-250"),
       kind=Kind.MISCONFIGURATION, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.images import fact
-
     purpose = fact(workload.image.value, "purpose_capabilities") if workload.cap_add.value else None
     agent = None
     if workload.cap_add.value:

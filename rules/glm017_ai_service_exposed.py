@@ -173,6 +173,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from glmlint.catalog.services import identify
 from glmlint.ir import Format, Loc, Workload
 from glmlint.reach import reach
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
@@ -191,8 +192,6 @@ def _judged(s: Any) -> bool:
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-306", "ai-ml"), security_severity=9.0, services=_judged)
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify
-
     seen: set[Loc] = set()
     for match in identify(workload):
         s = match.service

@@ -72,6 +72,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.services import identify, loader_calls
 from glmlint.ir import Format, Loc, Workload
 from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity, rule
 
@@ -81,8 +82,6 @@ from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
       tags=("security", "cwe-94", "ai-ml"), services=lambda s: bool(s.dangerous))
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify, loader_calls
-
     seen: set[Loc] = set()
     for when, commands in (("the build", workload.all_build_steps), ("the container", workload.process)):
         for call in loader_calls(commands):

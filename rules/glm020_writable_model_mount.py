@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint.catalog.services import identify
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Kind, MountReadOnly, Risk, Severity, rule
 
@@ -62,8 +63,6 @@ from glmlint.rule import Finding, FixSafety, Kind, MountReadOnly, Risk, Severity
       formats={Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE, tags=("security", "cwe-732", "ai-ml"),
       services=lambda s: bool(s.model_stores))
 def check(workload: Workload) -> Iterator[Finding]:
-    from glmlint.catalog.services import identify
-
     seen = set()
     for match in identify(workload):
         for store in match.model_stores():

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from glmlint import lazyre
+from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
@@ -201,8 +202,6 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
     while root.parent is not None:
         root = root.parent
     from glmlint import records
-    from glmlint.catalog.images import fact
-
     known = fact(root.base, "env")
     env = {**({str(k): str(v) for k, v in known.value.items()} if known is not None and isinstance(known.value, dict)
               else {}), **scope}
@@ -224,8 +223,6 @@ def _starts_nothing(base: str) -> bool:
     """A base image with neither ENTRYPOINT nor CMD: `scratch`, or one the image catalog lists."""
     if base.strip().lower() == "scratch":
         return True
-    from glmlint.catalog.images import fact
-
     known = fact(base, "no_default_command")
     return known is not None and known.value is True
 
@@ -237,8 +234,6 @@ def _image_user(root: Stage, anchor: Loc) -> Setting[User | None]:
     default user (`gcr.io/distroless/*:nonroot`, Chainguard, Jupyter Docker Stacks, ...);
     that setting points at the `FROM` that names the image, root at `anchor`.
     """
-    from glmlint.catalog.images import default_user
-
     known = default_user(root.base)
     if known is not None:
         return Setting(User.parse(str(known.value)), root.from_loc, explicit=False)
@@ -1040,8 +1035,6 @@ _DEFAULT_SHELL = ["/bin/sh", "-c"]  # the Shell of an image config that sets non
 def _base_shell(base: str) -> list[str]:
     """The Shell an external base image's config sets (micromamba's `_dockerfile_shell.sh`: the
     catalog's `run_shell`), else `/bin/sh -c`."""
-    from glmlint.catalog.images import fact
-
     known = fact(base, "run_shell")
     return list(known.value) if known is not None else _DEFAULT_SHELL
 
@@ -1060,8 +1053,6 @@ def _posix_shell(shell: list[str]) -> list[str] | None:
             if shell[i].rsplit("/", 1)[-1] in _POSIX_SHELLS:
                 return shell[i:]
     if len(shell) == 1:  # a script the text is handed to
-        from glmlint.catalog.images import shell_wrapper
-
         return shell_wrapper(shell[0])
     return None
 
@@ -1139,8 +1130,6 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
         return True
     if shell[0].rsplit("/", 1)[-1] not in ("sh", "ash"):
         return False  # `SHELL ["/bin/dash", "-c"]`: not BusyBox's, whatever the base
-    from glmlint.catalog.images import sh
-
     return sh(base) == "busybox"
 
 
@@ -1159,8 +1148,6 @@ def _dash_sh(stage: Stage, shell: list[str]) -> bool:
         return True
     if name != "sh" or "busybox" in shell[0]:
         return False
-    from glmlint.catalog.images import sh
-
     return sh(_root(stage).base) == "dash"
 
 

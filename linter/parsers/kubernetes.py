@@ -52,6 +52,8 @@ from typing import Any
 from collections.abc import Callable
 
 from glmlint import records
+from glmlint.catalog.purposes import purpose_of
+from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
 from glmlint.ir import (INSIDE_TEXT, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
@@ -632,8 +634,6 @@ def _projected_token(node: Any, containers: list[Workload]) -> Loc | None:
 
 def _services(containers: list[Workload]) -> tuple[tuple[str, str], ...]:
     """The cataloged services (name, kind) the pod's containers start (`glmlint.catalog.services`)."""
-    from glmlint.catalog.services import identify
-
     found: dict[tuple[str, str], None] = {}
     for w in containers:
         for match in identify(w):
@@ -1260,8 +1260,6 @@ _HOST_NAMESPACES = tuple(KUBERNETES[k].keys[0] for k in ("host_network", "host_p
 def _pod_purpose(containers: list[Workload]) -> list[Workload]:
     """The pod's containers with the purpose one of them shows (`Workload.pod_purpose`): the host
     namespace the pod shares is then the purpose of the pod, whichever container is asked."""
-    from glmlint.catalog.purposes import purpose_of
-
     found = next((p for w in containers if (p := purpose_of(w)) is not None), None)
     if found is None:
         return containers

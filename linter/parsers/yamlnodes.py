@@ -45,6 +45,7 @@ class YamlError(Exception):
 _LOADER: Any = None
 _STR_TAG: Any = None  # the shared default scalar tag, set with the loader
 _NODES: Any = None  # (the C module, its node classes, ours), set with the loader
+_ERRORS: Any = None  # ruamel's (MarkedYAMLError, YAMLError), set with the loader
 
 
 def _loader_class() -> Any:
@@ -55,8 +56,9 @@ def _loader_class() -> Any:
     fresh `Tag` per node (a third of the compose time on a real tree). Returning
     the shared default `Tag` gives the same tags for half the cost.
     """
-    global _LOADER, _STR_TAG, _NODES, _RESOLVE
+    global _LOADER, _STR_TAG, _NODES, _RESOLVE, _ERRORS
     if _LOADER is None:
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
         from ruamel.yaml.resolver import BaseResolver
         from ruamel.yaml.tag import Tag
@@ -91,8 +93,11 @@ def _loader_class() -> Any:
             descend_resolver = staticmethod(operator.is_)  # (current_node, current_index)
             ascend_resolver = staticmethod(tuple)  # ()
 
-        _LOADER, _STR_TAG = Loader, BaseResolver.DEFAULT_SCALAR_TAG
+        _LOADER, _STR_TAG, _ERRORS = Loader, BaseResolver.DEFAULT_SCALAR_TAG, (MarkedYAMLError, YAMLError)
         module = sys.modules.get(parser.__module__) if parser is not None else None
+        mark = getattr(module, "Mark", None)
+        if isinstance(mark, type) and mark.__dictoffset__ == 0 and not hasattr(mark, "file"):
+            _FILELESS_MARKS.add(mark)  # the C composer's marks: no `file`, and none can be set
         if module is not None and all(getattr(module, n, None) is c for n, c in
                                       zip(_NODE_NAMES, (ScalarNode, SequenceNode, MappingNode))):
             _NODES = (module, (ScalarNode, SequenceNode, MappingNode), ours)
@@ -203,9 +208,8 @@ def compose_all(text: str) -> list[Node]:
 
 
 def _compose_c(text: str) -> list[Node]:
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     loader = _loader_class()(text)
+    MarkedYAMLError, YAMLError = _ERRORS  # noqa: N806 - ruamel's, imported with the loader
     if _NODES is None and _RESOLVE is not None:
         loader.resolve = _RESOLVE  # ruamel's node classes (`_loader_class`)
     docs: list[Node] = []
@@ -273,6 +277,9 @@ class _Mark:
 
     def __init__(self, line: int, column: int, index: int) -> None:
         self.line, self.column, self.index = line, column, index
+
+
+_FILELESS_MARKS: set[type] = {_Mark}  # mark classes without a `file` (`loc`); libyaml's added with the loader
 
 
 def _starts(text: str) -> list[int]:
@@ -463,7 +470,11 @@ def _short(value: str) -> str:
 
 def loc(node: Node) -> Loc:
     mark = node.start_mark
-    return Loc(mark.line + 1, mark.column + 1, getattr(mark, "file", ""))
+    cls = mark.__class__
+    # only a `_FileMark` names a file; libyaml's marks and `_Mark`s have no `file` slot, and asking
+    # them for one failed (~20k times per worker on the corpus, each formatting an AttributeError)
+    file = mark.file if cls is _FileMark else "" if cls in _FILELESS_MARKS else getattr(mark, "file", "")
+    return Loc(mark.line + 1, mark.column + 1, file)
 
 
 class _FileMark:
