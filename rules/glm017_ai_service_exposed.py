@@ -15,7 +15,7 @@ webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
-the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard,
+the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
@@ -51,7 +51,8 @@ when it listens on all interfaces **and**
   (`CLEARML__apiserver__auth__fixed_users__enabled`), a Feast feature server
   whose `feature_store.yaml` sets no `auth`, a Jupyter Kernel Gateway without
   `KG_AUTH_TOKEN`, Phoenix without `PHOENIX_ENABLE_AUTH=true`, Aim's UI and
-  tracking server and Optuna Dashboard (no login at all), Kubeflow's central dashboard and
+  tracking server and Optuna Dashboard (no login at all), Evidently without
+  `EVIDENTLY_SECRET`/`--secret`, Kubeflow's central dashboard and
   the Pipelines API server, which take the user from a header their gateway
   sets, Label Studio without
   `LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true` (anyone can sign up and join
