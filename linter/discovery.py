@@ -242,7 +242,9 @@ def _walk(top: str, root: str, render: bool = True) -> Iterator[Candidate]:
         spec = gitignore.spec(dirpath) if ".gitignore" in filenames else None  # (none when it is not listed)
         if spec is not None:
             ignores.append((dirpath, spec))
-        active = [(d, s) for d, s in ignores if dirpath == d or dirpath.startswith(d + os.sep)] if ignores else ignores
+        # (`os.path.join(d, "")`: a walk of `src/` lists `src/` and `src/app`, both below `src/`'s .gitignore)
+        active = [(d, s) for d, s in ignores if dirpath == d or dirpath.startswith(os.path.join(d, ""))] \
+            if ignores else ignores
         kept = []
         for d in sorted(dirnames):
             if d in SKIP_DIRS:

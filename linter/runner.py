@@ -410,8 +410,8 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     return report
 
 
-# each source's results (a lean scan's held compressed: `_Spill`) and problems, in order (None: none)
-PerSource = list["tuple[list[Result] | _Spill, list[Problem]] | None"]
+# each source's results and problems, in order (None: a lean scan's file whose findings are in the report)
+PerSource = list["tuple[list[Result], list[Problem]] | None"]
 
 
 def _discover(paths: list[str], root: str, config: Config | None, stdin_filename: str | None) -> list[Any]:
@@ -521,10 +521,6 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
         del shown
     total = len(cands)
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # a lean scan's RBAC rules' values, one of each
-    # a lean scan's findings, held compressed until they are gathered (`_Spill`); those of a file
-    # done as it came in (`_done`), by its source's id
-    spill = _Spiller(report.rules, fixes) if fixes is not None else None
-    finished: dict[int, Any] = {}
     j = 0  # the index of `cand` in `files`
     for done in range(total):
         cand = cands[done]
@@ -550,21 +546,16 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                 if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
                     judged = _judged_here(early, out[0], results)
                     if judged is not None and _done(out):
-                        # gathered with the others, in the order of the files (each file's own
-                        # findings, each once: no other file's can sort among them)
-                        if judged:
-                            finished[id(out[0])] = (spill.spill(judged, out[0].path), ())  # type: ignore[union-attr]
+                        report.results.extend(judged)  # as `_gather` keeps them: its own, each once
                         _add(report, out[0])
                         continue
                     results = judged if judged is not None else results
-                if spill is not None:
-                    results = spill.spill(results, out[0].path)
                 out = (out[0], results, out[2] or (), out[3], out[4])
             checked[id(out[0])] = (cand, out)
         _add(report, out[0])
     if progress is not None:
         progress(total, total)
-    return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits, finished)
+    return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits)
 
 
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
@@ -598,13 +589,10 @@ def _gather(report: Report, per_source: PerSource) -> None:
     are in their own file and keyed by their message, only while their file's are gathered."""
     seen: dict[tuple[str, int, int, str, str], int] = {}  # for the whole scan: where in the report
     paths = Counter(s.path for s in report.sources)
-    for i, (source, entry) in enumerate(zip(report.sources, per_source)):
-        if entry is None:  # a file with no finding
+    for source, entry in zip(report.sources, per_source):
+        if entry is None:  # a lean scan's file whose findings went to the report as they came in
             continue
-        per_source[i] = None  # (a lean scan's findings, compressed, are let go as they are gathered)
         results, problems = entry
-        if isinstance(results, _Spill):
-            results = results.restore(source.path)
         report.problems.extend(problems)
         mine: dict[tuple[str, int, int, str, str], int] = {}  # this file's own
         twice = paths[source.path] > 1
@@ -1004,79 +992,6 @@ def _values(r: Result) -> tuple[Any, ...]:
     return tuple(getattr(r, f) for f in _RESULT_FIELDS)
 
 
-_RESULT_VALUES = operator.attrgetter(*_RESULT_FIELDS)
-
-
-class _Spiller:
-    """What a lean scan's findings are held as until they are gathered (`_Spill`): each file's as
-    one compressed bytes of their fields, each rule and each fix by its number in the scan's. The
-    findings that wait for the end of the scan are most of them (those of every file with pods:
-    the cross-file link may check it again), ~1.5 MB of objects per 1x of the corpus, ~0.3 MB so."""
-
-    __slots__ = ("rules", "index", "fixes", "numbers")
-
-    def __init__(self, rules: list[Rule], fixes: dict[tuple[Any, ...], Any]) -> None:
-        self.rules = rules
-        self.index = {id(rule): i for i, rule in enumerate(rules)}
-        self.fixes: list[Any] = []  # each fix met, by its number (the scan's one of each: `results.lean_fix`)
-        self.numbers: dict[int, int] = {}  # id(fix) -> its number (the fixes are kept: ids stay theirs)
-
-    def spill(self, results: list[Result], path: str) -> list[Result] | _Spill:
-        """`results` (of the file `path`) held compressed; as they are when one is of a rule the
-        scan does not run (kept as objects)."""
-        if not results:
-            return results
-        import pickle
-        import zlib
-
-        rows = []
-        index, rules, numbers = self.index, self.rules, self.numbers
-        for r in results:
-            row = list(_RESULT_VALUES(r))
-            rule = row[_RULE_AT]
-            i = index.get(id(rule))
-            if i is None or rules[i] is not rule:
-                return results
-            row[_RULE_AT] = i
-            fix = row[_FIX_AT]
-            if fix is not None:
-                n = numbers.get(id(fix))
-                if n is None:
-                    n = numbers[id(fix)] = len(self.fixes)
-                    self.fixes.append(fix)
-                row[_FIX_AT] = n
-            if row[0] == path:
-                row[0] = None  # (its file's own name, given back on restoring)
-            rows.append(tuple(row))
-        return _Spill(zlib.compress(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL), 1), self)
-
-
-class _Spill:
-    """One file's findings as a lean scan holds them until they are gathered (`_Spiller`), and the
-    findings added to them since (`extend`: the scan-wide rules' once linked)."""
-
-    __slots__ = ("blob", "codec", "more")
-
-    def __init__(self, blob: bytes, codec: _Spiller) -> None:
-        self.blob, self.codec, self.more = blob, codec, ()
-
-    def extend(self, results: list[Result]) -> None:
-        self.more = [*self.more, *results]
-
-    def restore(self, path: str) -> list[Result]:
-        """The findings, as results again (`path`: the name of their file, as when they were held)."""
-        import pickle
-        import zlib
-
-        rules, fixes = self.codec.rules, self.codec.fixes
-        at, fix_at = _RULE_AT, _FIX_AT
-        out = [Result(path if p[0] is None else p[0], *p[1:at], rules[p[at]], *p[at + 1:fix_at],
-                      fixes[p[fix_at]] if p[fix_at] is not None else None, *p[fix_at + 1:])
-               for p in pickle.loads(zlib.decompress(self.blob))]
-        out.extend(self.more)
-        return out
-
-
 def _pooled(files: list[Candidate], state: _State, workers: int) -> _Pool:
     """Each file's outcome, in order, from a pool of `workers` processes (iterate), then the files
     that wait for the whole scan (`_Pool.exposed`)."""
@@ -1175,8 +1090,7 @@ def _in_process(files: list[Candidate], state: _State) -> _InProcess:
 def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]], rounds: _Pool | _InProcess,
                    max_bytes: int, fix_edits: bool,
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
-                   waits: set[str] | frozenset[str] = frozenset(),
-                   done: dict[int, Any] | None = None) -> PerSource:
+                   waits: set[str] | frozenset[str] = frozenset()) -> PerSource:
     """Once every file is in: link what needs the whole scan and rebuild the workers' results; per
     source, in order. The scan-wide rules (GLM044) ran in the workers with each file's pods as
     parsed: what they found stands for a file none of whose pods links to a binding or
@@ -1185,8 +1099,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     here; the files a LoadBalancer/NodePort Service of another file selects are read again and
     checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
     their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
-    fixes, one of each; the linked IR is not kept. `done`: the findings of the files a lean scan
-    was done with as they came in (`_check_all`), by their source's id."""
+    fixes, one of each; the linked IR is not kept."""
     import pickle
 
     from glmlint.link import cluster_of, exposures, image_key, link_pods, linked_pods, links, stamp, wanted
@@ -1242,7 +1155,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     out: PerSource = []
     for i, (source, entry) in enumerate(zip(report.sources, entries)):
         if entry is None:
-            out.append(done.pop(id(source), None) if done else None)
+            out.append(None)
             continue
         cand, (_got, packed, problems, _linked, tentative) = entry
         entries[i] = None  # type: ignore[call-overload]
@@ -1280,7 +1193,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             continue
         if early is not None and cand.display not in waits and cand.hint not in RENDERED:
             linked = _judged(early, source, linked)
-        results.extend(linked)  # type: ignore[union-attr]  # (a list, or a `_Spill`)
+        results.extend(linked)  # type: ignore[union-attr]
         out.append((results, [*problems, *more]))  # type: ignore[arg-type]
     for i, got in later:  # the files a Service of another file exposes, checked again by the workers
         source = report.sources[i]

@@ -104,6 +104,16 @@ def test_discovery_skips_gitignored_vendored_and_fixed_files(tmp_path, capsys):
     assert len(json.loads(out)) == 1
 
 
+def test_a_directory_named_with_a_trailing_slash_keeps_its_gitignore_below_it(tmp_path, capsys):
+    # `glmlint check src/` (a shell completes a directory with its slash): the top .gitignore still
+    # ignores what it names in subdirectories, as for `glmlint check src`
+    write(tmp_path, {".gitignore": "*.gen.Dockerfile\n", "svc/api.gen.Dockerfile": ROOT_DOCKERFILE,
+                     "svc/Dockerfile": ROOT_DOCKERFILE})
+    for given in (str(tmp_path), str(tmp_path) + os.sep):
+        code, out, _ = run(["check", "--format", "json", given], capsys)
+        assert sorted({Path(r["path"]).name for r in json.loads(out)}) == ["Dockerfile"], given
+
+
 def test_explain_and_rules(capsys):
     code, out, _ = run(["explain", "privileged"], capsys)
     assert code == 0 and out.startswith("# GLM003 privileged")

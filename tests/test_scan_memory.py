@@ -191,31 +191,6 @@ def test_the_scan_wide_rules_run_in_the_workers_and_again_only_where_pods_link(t
     assert len(pool_runs) == 2
 
 
-def test_a_lean_scan_holds_a_file_s_findings_compressed_until_gathered(tmp_path, monkeypatch):
-    """What a lean scan holds of a file's findings until `_gather` (`runner._Spill`): the same
-    results come back, each fix the scan's one object; a finding of a rule the scan does not run
-    is held as it is."""
-    tree(tmp_path)
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    rules = builtin_rules()
-    report = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
-    mine = [r for r in report.results if r.path == "k0.yaml"]
-    assert mine
-    fixes: dict = {}
-    lean = [results.Result(*[getattr(r, f) for f in runner._RESULT_FIELDS])
-            if r.fix is None else runner.records.replace(r, fix=results.lean_fix(r.fix, fixes)) for r in mine]
-    spiller = runner._Spiller(rules, fixes)
-    held = spiller.spill(lean, "k0.yaml")
-    assert isinstance(held, runner._Spill) and isinstance(held.blob, bytes)
-    back = held.restore("k0.yaml")
-    assert back == lean
-    assert all(a.fix is b.fix for a, b in zip(back, lean))  # the scan's one of each fix, not a copy
-    from glmlint.suppress import UNUSED_SUPPRESSION
-
-    alien = [results.Result("k0.yaml", 1, 1, UNUSED_SUPPRESSION, "x")]
-    assert spiller.spill(alien, "k0.yaml") is alien
-
-
 def test_a_file_walked_under_a_relative_directory_has_one_string_for_its_names(tmp_path, monkeypatch):
     from glmlint.discovery import discover
 
