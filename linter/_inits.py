@@ -11,14 +11,15 @@ def _m0(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, loc)
  return __init__
 
-def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5):
- def __init__(self, argv, loc, assignments, redirects, stdin, upstream):
+def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+ def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell):
   _s0(self, argv)
   _s1(self, loc)
   _s2(self, assignments)
   _s3(self, redirects)
   _s4(self, stdin)
   _s5(self, upstream)
+  _s6(self, shell)
  return __init__
 
 def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
@@ -303,12 +304,14 @@ def _m27(_F, _f3):
   self.line = line
  return __init__
 
-def _m28(_F, _s0, _s1, _s2, _s3):
- def __init__(self, installed, password_set, settings, matched):
+def _m28(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
+ def __init__(self, installed, password_set, settings, matched, rejected, copied):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
   _s3(self, matched)
+  _s4(self, rejected)
+  _s5(self, _f5() if copied is _F else copied)
  return __init__
 
 def _m29(_F, _s0, _s1, _s2):
@@ -498,8 +501,8 @@ def _m49(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts):
+def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -524,6 +527,7 @@ def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23):
   self.workdir = workdir
   self.copies = _f22() if copies is _F else copies
   self.scripts = _f23() if scripts is _F else scripts
+  self.shell = _f24() if shell is _F else shell
  return __init__
 
 def _m51(_F, _f1):
@@ -1253,7 +1257,7 @@ def _m117(_F, _s):
 
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
-    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream'), (), True, True, False): _m1,
+    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell'), (), True, True, False): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
@@ -1280,7 +1284,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
-    (('installed', 'password_set', 'settings', 'matched'), (), True, True, False): _m28,
+    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
     (('item', 'title'), (), True, True, False): _m30,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m31,
@@ -1302,7 +1306,7 @@ MAKERS = {
     (('loc', 'title'), (), True, True, False): _m47,
     (('loc', 'title', 'count'), (), True, True, False): _m48,
     (('mount', 'title'), (), True, True, False): _m49,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23), False, False, False): _m50,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23, 24), False, False, False): _m50,
     (('name', 'docs', 'kind'), (1,), False, False, False): _m51,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m52,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m53,

@@ -13,12 +13,21 @@ Only what is certain is used: every `-f` of the command a literal path (a make `
 shell `$PWD/` prefix aside) and every file on disk, read from the script's directory (make runs a
 recipe there) or, for a script in a subdirectory, its parent (`./scripts/up.sh` run from the
 repository's root). The script files searched are those in the compose file's directory, its
-`scripts/`, `bin/`, `hack/` and `tools/`, and the two directories above it.
+`scripts/`, `bin/`, `hack/` and `tools/`, and the three directories above it (not above a
+directory holding `.git`: the repository's root) and theirs; then, when none names the file,
+those of the directories beside it and beside its parent (`docker/Makefile` running
+`-f compose.yml -f ../overrides/gpu.yml`; not in a directory of more than 32, a folder of projects). A GitHub Actions workflow
+(`.github/workflows/*.yml` of one of those directories) counts too: its `run:` steps run in
+the repository's root (`$GITHUB_WORKSPACE`, where `actions/checkout` puts it), or in a
+`working-directory:` it names (docs.github.com, "Workflow syntax for GitHub Actions",
+`jobs.<job_id>.steps[*].working-directory`, `defaults.run.working-directory`);
+`${{ github.workspace }}/` before a path is that root.
 """
 from __future__ import annotations
 
 import functools
 import os
+import re
 import shlex
 import stat
 
@@ -28,7 +37,12 @@ _NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile
                     "readme.md", "README.MD"})
 _SUFFIXES = (".sh", ".bash", ".mk")
 _MAX = 1 << 20
-_UP = 2  # directories above the compose file's whose scripts are read
+_UP = 3  # directories above the compose file's whose scripts are read
+_BESIDE = 2  # of the compose file's directory and those above it: how many have their subdirectories read
+_MAX_BESIDE = 32
+_WORKFLOWS = os.path.join(".github", "workflows")
+_WORKSPACE = lazyre.compile(r"\$\{\{\s*github\.workspace\s*\}\}/")
+_WORKING_DIRECTORY = lazyre.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s$]+)['\"]?\s*(?:#.*)?$", re.M)
 _SCRIPT_DIRS = ("scripts", "bin", "hack", "tools")  # and these beside it (run from the repository's root)
 _COMMAND = lazyre.compile(r"(?:docker|podman)[ -]compose\b([^\n;&|`)#]*)")
 _CONTINUED = lazyre.compile(r"\\\r?\n")
@@ -47,24 +61,55 @@ def chain_for(real_path: str) -> tuple[tuple[str, ...], int] | None:
     me = os.path.abspath(real_path)
     directory = os.path.dirname(me)
     found = [c for c in _dotenv_chains(directory) if me in c[1:]]
-    for sub in _SCRIPT_DIRS:
-        here = os.path.join(directory, sub)
+    ancestors = _ancestors(directory)
+    searched = set()
+    for here in (*(os.path.join(directory, sub) for sub in _SCRIPT_DIRS), *ancestors):
+        searched.add(here)
         found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
-    here = directory
-    for _ in range(_UP + 1):
-        found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
-        up = os.path.dirname(here)
-        if up == here:
-            break
-        here = up
+    for here in ancestors:
+        flows = os.path.join(here, _WORKFLOWS)
+        found.extend(c for c in _chains_in(flows, _stamp(flows, True), here) if me in c[1:])
+    if not found:  # a script beside the file's directory that names it (`-f ../overrides/gpu.yml`)
+        for up in ancestors[:_BESIDE]:
+            for here in _subdirectories(up):
+                if here not in searched:
+                    found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
     if not found:
         return None
     chain = min(found, key=lambda c: c.index(me))  # the fewest files under it, the first named on a tie
     return chain, chain.index(me)
 
 
-def _stamp(directory: str) -> tuple[tuple[str, int, int], ...]:
-    """The script files of `directory` with their size and mtime (what `_chains_in` is cached by)."""
+def _ancestors(directory: str) -> tuple[str, ...]:
+    """`directory` and up to `_UP` above it, not above the repository's root (a `.git` in it)."""
+    out = [directory]
+    here = directory
+    for _ in range(_UP):
+        if os.path.exists(os.path.join(here, ".git")):
+            break
+        up = os.path.dirname(here)
+        if up == here:
+            break
+        out.append(up)
+        here = up
+    return tuple(out)
+
+
+def _subdirectories(directory: str) -> list[str]:
+    """The directories in `directory`, none when it holds more than `_MAX_BESIDE` (a folder of
+    projects, not one project's tree)."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return []
+    out = [e.path for e in entries if not e.name.startswith(".") and e.name != "node_modules"
+           and e.is_dir(follow_symlinks=False)]
+    return out if len(out) <= _MAX_BESIDE else []
+
+
+def _stamp(directory: str, workflows: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """The script files of `directory` with their size and mtime (what `_chains_in` is cached by);
+    `workflows`: it is a `.github/workflows`, whose YAML files are the scripts."""
     try:
         names = sorted(os.listdir(directory))
     except OSError:
@@ -72,7 +117,7 @@ def _stamp(directory: str) -> tuple[tuple[str, int, int], ...]:
     out = []
     for name in names:
         if name not in _NAMES and not name.endswith(_SUFFIXES) and not (
-                "compose" in name and name.endswith((".yml", ".yaml"))):  # its comments' usage lines
+                (workflows or "compose" in name) and name.endswith((".yml", ".yaml"))):  # usage comments
             continue
         path = os.path.join(directory, name)
         try:
@@ -85,8 +130,10 @@ def _stamp(directory: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=256)
-def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, ...], ...]:
-    """Every list of two or more compose files a script of `directory` runs together."""
+def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...], workspace: str | None = None
+               ) -> tuple[tuple[str, ...], ...]:
+    """Every list of two or more compose files a script of `directory` runs together. `workspace`:
+    the scripts are the workflows of the repository there, run from it or a `working-directory:`."""
     out: list[tuple[str, ...]] = []
     for path, _size, _mtime in stamp:
         try:
@@ -97,11 +144,17 @@ def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple
         if "compose" not in text:
             continue
         text = _CONTINUED.sub(" ", text)
+        bases = [os.path.dirname(path)]
+        if workspace is not None:
+            text = _WORKSPACE.sub("", text)
+            bases = [workspace, *(os.path.normpath(os.path.join(workspace, d))
+                                  for d in dict.fromkeys(_WORKING_DIRECTORY.findall(text)))]
         for m in _COMMAND.finditer(text):
             named = _files_of(m.group(1))
             if named is None or len(named) < 2:
                 continue
-            got = _resolved(named, os.path.dirname(path))
+            got = next((g for base in bases if (g := _resolved(named, base, up=workspace is None)) is not None),
+                       None)
             if got is not None and got not in out:
                 out.append(got)
     return tuple(out)

@@ -168,6 +168,7 @@ class Command:
     redirects: tuple[Redirect, ...] = ()
     stdin: str | None = None
     upstream: tuple[Command, ...] = ()  # the previous stage of its pipeline (issue 14)
+    shell: str = ""  # the shell whose `-c` script holds it (`sh`, `bash`); "": the context's (a RUN's shell)
 
     @property
     def name(self) -> str:

@@ -194,6 +194,25 @@ def _expanded(word: Word, text: str, env: dict[str, str | None],
     return got.text, (*defaulted, *got.defaulted)
 
 
+def _host_words(workload: Workload) -> frozenset[Word]:
+    """The words of a `docker run` line's command that the host's shell expanded: its own unquoted
+    or double-quoted words with a `$`, and every word of the script such a word holds
+    (`sh -c "jupyter lab --IdentityProvider.token=${JUPYTER_TOKEN:-}"`: the host expands it before
+    the container's shell reads it; a single-quoted script is the container's). A script's words
+    are located inside it, before the line's next word."""
+    words = (*(workload.entrypoint.value or ()), *(workload.command.value or ()))
+    host = {w for w in words if w.dynamic}
+    spans = [(w.loc, words[i + 1].loc if i + 1 < len(words) else None)
+             for i, w in enumerate(words) if w.dynamic and len(w.text.split(None, 1)) > 1]
+    if spans:
+        for cmd in workload.process:
+            for w in cmd.argv:
+                at = (w.loc.line, w.loc.col)
+                if w.dynamic and any((s.line, s.col) < at and (e is None or at < (e.line, e.col)) for s, e in spans):
+                    host.add(w)
+    return frozenset(host)
+
+
 def _compose_word(word: Word) -> bool:
     """A word written in the compose file (or a compose file it extends or merges), not one
     inherited from the image it builds (located in the Dockerfile or in a script it starts)."""
@@ -255,8 +274,7 @@ def launches(workload: Workload) -> list[Launch]:
         host = None
         if workload.format is Format.DOCKER_RUN:  # what the host's shell expanded, not the container
             project = {}
-            host = frozenset(w for w in (*(workload.entrypoint.value or ()), *(workload.command.value or ()))
-                             if w.dynamic)
+            host = _host_words(workload)
         traits: dict[str, Value] = {}
         token_env = env.get(known.token_env) if known.token_env else None
         if token_env is not None and token_env.value:

@@ -145,10 +145,12 @@ def link(sources: list[SourceFile], memo: dict[str, dict[str, Any]] | None = Non
         for i, w in enumerate(src.workloads):
             key = _built_from(src, w)
             image = images.get(key) if key is not None else None
-            if image is not None and key is not None and w.build is not None and w.build.target:
-                dockerfile, key = by_key[key], f"{key}\0{w.build.target}"
+            given = _given_args(w)
+            if image is not None and key is not None and w.build is not None and (w.build.target or given):
+                target = w.build.target
+                dockerfile, key = by_key[key], f"{key}\0{target or ''}\0{sorted(given.items())}"
                 if key not in targets:
-                    targets[key] = _target_stage(dockerfile, w.build.target)
+                    targets[key] = _target_stage(dockerfile, target, given)
                 image = targets[key]  # None: no such stage, `docker compose build` fails and nothing runs
             if image is not None and key is not None:
                 if key not in stamped:
@@ -156,17 +158,26 @@ def link(sources: list[SourceFile], memo: dict[str, dict[str, Any]] | None = Non
                 src.workloads[i] = inherit(w, image, stamped[key])
 
 
-def _target_stage(dockerfile: SourceFile, target: str) -> Workload | None:
-    """The image `docker build --target <target>` builds from `dockerfile`: that stage as the final
-    one (its chain's `USER`, `CMD`, files), or None when the Dockerfile has no such stage."""
+def _target_stage(dockerfile: SourceFile, target: str | None, given: dict[str, str] | None = None
+                  ) -> Workload | None:
+    """The image `docker build --target <target> --build-arg ...` builds from `dockerfile`: that stage
+    (else the last) as the final one (its chain's `USER`, `CMD`, files), with the given build
+    arguments; None when the Dockerfile has no such stage."""
     from glmlint.parsers import dockerfile as parser
 
-    if not any(s.lower() == target.lower() for s in _stage_names(dockerfile.text)):
+    if target and not any(s.lower() == target.lower() for s in _stage_names(dockerfile.text)):
         return None
     try:
-        return parser.parse(dockerfile.path, dockerfile.text, dockerfile.disk_path, target=target).workloads[0]
+        return parser.parse(dockerfile.path, dockerfile.text, dockerfile.disk_path, target=target,
+                            given=given).workloads[0]
     except parser.DockerfileError:
         return None
+
+
+def _given_args(service: Workload) -> dict[str, str]:
+    """The compose service's `build.args` whose value is known (written in the file, not a variable
+    nobody sets here, not a bare name taken from the host), by name; the last one wins."""
+    return {a.name: a.value for a in service.build_args if a.value is not None and not a.dynamic}
 
 
 def _stage_names(text: str) -> list[str]:
@@ -196,7 +207,7 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
         changes["base_image"] = image.base_image
     if service.workdir is None and image.workdir is not None:
         changes["workdir"] = image.workdir  # the image's WORKDIR, unless the service sets its own
-    own_files = set(file_writes(image.process))
+    own_files = set(file_writes(image.process, image=image.base_image))
     image_files = tuple(f for f, raw in zip(img.files, image.files) if raw not in own_files)
     process = service.process
     if not service.entrypoint.explicit:
@@ -216,7 +227,7 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
         changes["privilege_drop"] = Setting(drop.value, service.anchor, explicit=False,
                                             origin=f"{image.path}:{drop.loc.line}" if drop.origin is None
                                             else drop.origin)
-    changes["files"] = image_files + tuple(file_writes(process))
+    changes["files"] = image_files + tuple(file_writes(process, image=image.base_image))
     return records.replace(service, **changes)
 
 

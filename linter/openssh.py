@@ -14,7 +14,13 @@ Debian/Ubuntu/Alpine lines, where the options are commented defaults
 yields `#PasswordAuthentication no` and changes nothing. A substitution that
 turns an option on counts even when it matches nothing here (it may on another
 base image). `PasswordAuthentication` defaults to yes,
-`PermitEmptyPasswords` to no.
+`PermitEmptyPasswords` to no. A written line whose first word is not a keyword
+(`-e PasswordAuthentication yes`, what dash's `echo -e` writes) is a bad
+configuration option: sshd reports it and refuses to start (openssh-portable
+servconf.c: `parse_token` returns `sBadOption`, then "terminating, N bad
+configuration options"), so nothing listens. A `COPY` of a build-context file
+to the main file or a drop-in (read from disk beside the Dockerfile) writes that
+file's lines.
 """
 from __future__ import annotations
 
@@ -22,10 +28,11 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from glmlint import lazyre
 from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives
-from glmlint.records import dataclass
+from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
     from glmlint.catalog.services import Service
@@ -80,6 +87,8 @@ class Sshd:
     password_set: Loc | None  # where a user's password is set
     settings: dict[str, Directive]  # keyword -> the global value sshd uses
     matched: dict[str, Directive]  # keyword -> first `yes` inside a Match block
+    rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
+    copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
 
     def enabled(self, keyword: str, default: bool | None = None) -> bool:
         """Whether the option is on: as set, else `default` (None: sshd's own, from the catalog);
@@ -115,6 +124,18 @@ def first_values(sources: list[list[Directive]]) -> tuple[dict[str, Directive], 
             else:
                 found.setdefault(key, d)
     return found, matched
+
+
+# a line sshd reads: blank, a comment, or a keyword (letters and digits) then `=`, a blank or nothing
+_READABLE = lazyre.compile(r"\s*(?:$|#|[A-Za-z][A-Za-z0-9]*(?:[\s=]|$))")
+
+
+def _rejected(lines: list[tuple[str, Loc | None]]) -> Loc | None:
+    """Where a line the build wrote is one sshd rejects (its first word is no keyword)."""
+    for text, loc in lines:
+        if loc is not None and not _READABLE.match(text):
+            return loc
+    return None
 
 
 def _directive_lines(lines: list[tuple[str, Loc | None]]) -> list[Directive]:
@@ -174,8 +195,11 @@ def analyse(workload: Workload) -> Sshd:
     known = _knowledge()
     main: list[tuple[str, Loc | None]] = [(line, None) for line in known.stock]
     dropins: dict[str, list[tuple[str, Loc | None]]] = {}
+    copied: dict[Loc, str] = {}
     for write in workload.files:
         path = write.path
+        if write.source is not None and (path == known.main or path.startswith(known.dropins)):
+            copied[write.loc] = write.source
         if path == known.main:
             main = _apply(main, write)
         elif path.startswith(known.dropins) and path.endswith(".conf"):
@@ -201,4 +225,5 @@ def analyse(workload: Workload) -> Sshd:
                 if opt:
                     options.extend(directives(opt.replace("=", " ", 1), loc=at))
     sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main)]
-    return Sshd(installed, password, *first_values(sources))
+    rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
+    return Sshd(installed, password, *first_values(sources), rejected, copied)

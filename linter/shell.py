@@ -85,28 +85,31 @@ def _bash_grammar() -> Any:
 # -- scripts ------------------------------------------------------------------
 
 
-def parse_script(script: str, locate: Locate, _depth: int = 0) -> list[Command]:
-    """Every simple command in `script`, in order, wrappers and `sh -c` looked through."""
+def parse_script(script: str, locate: Locate, _depth: int = 0, shell: str = "") -> list[Command]:
+    """Every simple command in `script`, in order, wrappers and `sh -c` looked through. `shell`: the
+    shell that runs the script (`Command.shell`), "" for the context's."""
     if not script.strip() or _depth > _MAX_DEPTH:
         return []
     data = script.encode("utf-8", "surrogatepass")
     tree = _parser().parse(data)
-    walker = _Walker(data, locate, _depth)
+    walker = _Walker(data, locate, _depth, shell)
     walker.visit(tree.root_node)
     return walker.commands
 
 
 class _Walker:
-    def __init__(self, data: bytes, locate: Locate, depth: int) -> None:
+    def __init__(self, data: bytes, locate: Locate, depth: int, shell: str) -> None:
         self.data = data
         self.locate = locate
         self.depth = depth
+        self.shell = shell
         self.commands: list[Command] = []
         self._lines = data.split(b"\n")
         self._ascii = data.isascii()  # then a byte column is the character column
         # whether any command or process substitution may be in the script (most have none: then no
         # word is searched for one)
         self._subs = _SUBSTITUTION.search(data) is not None
+        self._bodies: dict[str, Any] = {}  # a heredoc's text -> its body node (a shell fed it reads it)
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -176,6 +179,8 @@ class _Walker:
             elif _KINDS[child.kind_id] == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
+                if body is not None:
+                    self._bodies[stdin] = body
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
                 for inner in child.named_children:
                     if _KINDS[inner.kind_id] == "file_redirect":
@@ -226,8 +231,13 @@ class _Walker:
         if not argv:
             return
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own,
-                      here if here is not None else stdin, upstream)
+                      here if here is not None else stdin, upstream, self.shell)
         self.commands.extend(expand(cmd, self.depth))
+        if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
+            # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
+            row, col = self._bodies[cmd.stdin].start_point
+            self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
+                                              self.depth + 1, cmd.name))
 
     # Words --------------------------------------------------------------------
 
@@ -281,6 +291,28 @@ class _Walker:
 
 _SUBSTITUTION = re.compile(rb"\$\(|`|[<>]\(")  # what starts a command or process substitution
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
+
+
+def _script_on_stdin(args: Sequence[Word]) -> bool:
+    """Whether a shell run with `args` reads its script from stdin: no `-c`, no script file operand
+    (`bash`, `sh -e`, `bash -o pipefail`, `bash -s -- x`)."""
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t in ("-o", "+o", "-O", "+O"):
+            i += 2
+            continue
+        if t == "-s":
+            return True
+        if t == "--":
+            return i + 1 >= len(args)
+        if t[:1] in ("-", "+") and len(t) > 1:
+            if not t.startswith("--") and "c" in t[1:]:
+                return False
+            i += 1
+            continue
+        return False  # a script file
+    return True
 
 
 def _list_parts(node: Any) -> list[Any]:
@@ -357,7 +389,7 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
             got = done[id(c)] = Command(
                 tuple([word(w) for w in c.argv]), Loc(at.line + lines, at.col, at.file), c.assignments,
                 c.redirects and tuple([redirect(r) for r in c.redirects]), c.stdin,
-                c.upstream and tuple([command(u) for u in c.upstream]))
+                c.upstream and tuple([command(u) for u in c.upstream]), c.shell)
         return got
 
     return [command(c) for c in commands]
@@ -373,11 +405,14 @@ def from_argv(argv: Sequence[Word], loc: Loc, depth: int = 0) -> list[Command]:
     return expand(Command(tuple(argv), loc), depth)
 
 
-def split_words(text: str, loc: Loc) -> tuple[Word, ...]:
-    """Split a one-line command string the way compose does (POSIX quoting, no expansion).
+def split_words(text: str, loc: Loc, within: Word | None = None) -> tuple[Word, ...]:
+    """Split a command string the way compose does (POSIX quoting, no expansion).
 
-    `loc` is where `text` starts; each word gets its own column.
+    `loc` is where `text` starts; each word gets its own column. `within`: the YAML scalar `text`
+    is (a block scalar over several lines, `command: >`): each word is then located through it,
+    and carries its place in it, so that a script inside (`sh -c '...'`) is located line by line.
     """
+    locate = _offset(within) if within is not None and (within.folds or "\n" in text) else None
     words: list[Word] = []
     i, n = 0, len(text)
     while i < n:
@@ -404,10 +439,32 @@ def split_words(text: str, loc: Loc) -> tuple[Word, ...]:
                 buf.append(c)
                 i += 1
         word = "".join(buf)
+        if locate is not None and within is not None:
+            words.append(_located(word, text, begin, quote_at is not None, locate, within))
+            continue
         at = Loc(loc.line, loc.col + begin, loc.file)
         start = Loc(loc.line, loc.col + begin + 1, loc.file) if quote_at is not None else None
         words.append(Word(word, at, "$" in word, start))
     return tuple(words)
+
+
+def _row_col(text: str, i: int) -> tuple[int, int]:
+    return text.count("\n", 0, i), i - (text.rfind("\n", 0, i) + 1)
+
+
+def _located(word: str, text: str, begin: int, quoted: bool, locate: Locate, within: Word) -> Word:
+    """A word split from `within`'s text at `begin`, located through it, with its own fold map
+    (rows and columns from where its content starts) for a script inside it."""
+    row, col = _row_col(text, begin)
+    at = locate(row, col)
+    if quoted:
+        col += 1
+    start = locate(row, col)
+    folds: tuple[tuple[int, int, int, int], ...] = ()
+    if within.folds:
+        folds = ((0, 0, start.line, start.col), *(
+            (r - row, c - col if r == row else c, line, c2) for r, c, line, c2 in within.folds if (r, c) > (row, col)))
+    return Word(word, at, "$" in word, start if quoted else None, within.indent, folds)
 
 
 # -- looking through wrappers ------------------------------------------------------
@@ -470,7 +527,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
                 i += 1
             if i < len(args):
                 inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin,
-                                cmd.upstream)
+                                cmd.upstream, cmd.shell)
                 out.extend(expand(inner, depth + 1))
             return out
     runner = _ENV_RUNNERS.get(name)
@@ -483,18 +540,19 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         if i < len(args) and args[i].text == "--":
             i += 1
         if i < len(args):
-            inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream)
+            inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
+                            cmd.shell)
             out.extend(expand(inner, depth + 1))
         return out
     if name in SHELLS:
         script = _dash_c(args)
         if script is not None:
-            out.extend(parse_script(script.text, _offset(script), depth + 1))
+            out.extend(parse_script(script.text, _offset(script), depth + 1, name))
         return out
     if name == "su":
         for i, a in enumerate(args):
             if a.text in ("-c", "--command") and i + 1 < len(args):
-                out.extend(parse_script(args[i + 1].text, _offset(args[i + 1]), depth + 1))
+                out.extend(parse_script(args[i + 1].text, _offset(args[i + 1]), depth + 1, cmd.shell))
         return out
     if name not in _WRAPPERS:
         return out
@@ -514,7 +572,8 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         break
     i += _WRAPPERS[name]
     if i < len(args):
-        inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream)
+        inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
+                        cmd.shell)
         out.extend(expand(inner, depth + 1))
     return out
 
@@ -573,10 +632,15 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
     if name == "printf" and words:
         fmt, rest = words[0], words[1:]
         fmt = fmt.replace("\\n", "\n").replace("\\t", "\t")
-        if rest:
-            pieces = iter(rest)
-            fmt = re.sub(r"%[-0-9.]*[sdb]", lambda m: next(pieces, ""), fmt)
-        return fmt.replace("%%", "%")
+        specs = len(_PRINTF_SPEC.findall(fmt))
+        if not rest or not specs:
+            return _PRINTF_SPEC.sub("", fmt).replace("%%", "%") if specs else fmt.replace("%%", "%")
+        # the format is used again while arguments remain (POSIX printf: "reused as often as necessary")
+        out = []
+        for at in range(0, len(rest), specs):
+            pieces = iter(rest[at:at + specs])
+            out.append(_PRINTF_SPEC.sub(lambda m: next(pieces, ""), fmt).replace("%%", "%"))
+        return "".join(out)
     if name in ("cat", "tee") and cmd.stdin is not None:
         if name == "cat" and any(not w.startswith("-") for w in words):
             return None  # cat of a file we cannot see
@@ -584,28 +648,46 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
     return None
 
 
+_PRINTF_SPEC = lazyre.compile(r"%[-0-9.]*[sdb]")
 _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
-def file_writes(commands: Iterable[Command], dash: bool = False) -> list[FileWrite]:
-    """Files the commands write, with the text they put there (`dash`: see `output_of`)."""
+def file_writes(commands: Iterable[Command], dash: bool = False, image: str | None = None) -> list[FileWrite]:
+    """Files the commands write, with the text they put there. `dash`: the context's shell (the one
+    running commands whose `Command.shell` is "") is dash (see `output_of`); `image`: the image they
+    run in, whose `/bin/sh` runs the scripts of `sh -c` among them (dash on Debian and Ubuntu:
+    `glmlint.catalog.images.sh`)."""
     out: list[FileWrite] = []
     for cmd in commands:
         name = cmd.name
-        text = output_of(cmd, dash) if cmd.redirects and name != "tee" else None
+        on_dash = dash
+        if cmd.shell and name in ("echo", "tee"):
+            on_dash = cmd.shell == "dash" or (cmd.shell == "sh" and _image_sh(image) == "dash")
+        text = output_of(cmd, on_dash) if cmd.redirects and name != "tee" else None
         for r in cmd.redirects:
             if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
                 mode = "append" if r.op.endswith(">>") else "write"
                 out.append(FileWrite(r.target.text, text, mode, cmd.loc))
         if name == "tee" and cmd.stdin is not None:
+            stdin = cmd.stdin
+            if on_dash and cmd.upstream and cmd.upstream[-1].name == "echo" and stdin == output_of(cmd.upstream[-1]):
+                stdin = output_of(cmd.upstream[-1], True)  # the pipe's text, as dash's `echo` writes it
             append = any(w.text in ("-a", "--append") for w in cmd.args)
             for w in cmd.args:
                 if not w.text.startswith("-"):
-                    out.append(FileWrite(w.text, cmd.stdin, "append" if append else "write", cmd.loc))
+                    out.append(FileWrite(w.text, stdin, "append" if append else "write", cmd.loc))
         if name == "sed":
             out.extend(_sed_writes(cmd))
     return out
+
+
+def _image_sh(image: str | None) -> str | None:
+    if not image:
+        return None
+    from glmlint.catalog.images import sh
+
+    return sh(image)
 
 
 def _known_dir(target: Word) -> bool:

@@ -19,8 +19,9 @@ never with the service's `environment:`: a `.env` beside the file that sets
 the image it builds is not in the compose file: Compose leaves it alone, and the
 container's shell expands it with the container's variables (`environment:`,
 the image's `ENV`). On a `docker run` line the host's shell expands the
-command's words (unquoted or double-quoted `$TOKEN`) before Docker starts
-anything: their variables are the host's, never the container's `-e` ones
+command's words (unquoted or double-quoted `$TOKEN`, a double-quoted script
+`sh -c "… --IdentityProvider.token=${JUPYTER_TOKEN:-}"` included) before Docker
+starts anything: their variables are the host's, never the container's `-e` ones
 (`TOKEN="$(openssl rand -hex 24)"` earlier in the script is a real token even
 with `-e TOKEN=`), and the container runs the result as written; only a
 script in single quotes (`sh -c '… --ServerApp.token=$TOKEN'`) is expanded

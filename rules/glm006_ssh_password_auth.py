@@ -11,7 +11,17 @@ resolved as sshd does: the first one it reads wins, `-o` options and
 scanned Dockerfile inherits its image's sshd setup: a password the image sets
 is reported once, in the Dockerfile; an `-o` the service's `command:` adds is
 the service's own finding. Also flags a repository
-`sshd_config` file that turns either option on.
+`sshd_config` file that turns either option on. A Dockerfile's `COPY` of a
+build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
+disk: its `PasswordAuthentication no` turns password login off, its `yes` is
+reported at the `COPY` (without a fix: the line is changed in that file).
+
+Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
+is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication
+yes" >> /etc/ssh/sshd_config'` writes `-e PasswordAuthentication yes` (bash's and
+BusyBox's `echo` write `PasswordAuthentication yes`). sshd refuses to start when
+a line the build writes to its configuration begins with a word that is no
+keyword: nothing listens then, and nothing is reported.
 
 ## Why is this bad?
 Password login makes the container a brute-force target, and the passwords
@@ -55,10 +65,17 @@ _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmpty
       kind=Kind.EXPOSURE, risk=Risk.HIGH, services=lambda s: s.id == "sshd")
 def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
+    if sshd.rejected is not None:
+        return  # sshd refuses to start with a line it cannot read: nothing listens
     name = workload.label
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = sshd.explicit_yes(key)
         if d is not None:
+            copied = sshd.copied.get(d.loc)
+            if copied is not None:  # the line is in a build-context file: it is changed there, not here
+                yield Finding(at=d.loc, args={"name": name},
+                              message=f"{name} runs sshd with `{_NAMES[key]} {d.value}` (from `{copied}`, copied here)")
+                return
             yield Finding(at=d.loc, args={"name": name},
                           message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`",
                           fix=_set_no(d, key))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from glmlint.parsers import parse
@@ -116,6 +117,33 @@ def test_command_string_and_list_and_entrypoint():
         """)
     assert ["jupyter", "lab", "--ip=0.0.0.0", "--ServerApp.token="] in [c.words() for c in s["a"].process]
     assert ["jupyter", "lab", "--ip", "0.0.0.0"] in [c.words() for c in s["b"].process]
+
+
+def test_a_command_string_over_several_lines_is_located_line_by_line():
+    # compose splits the scalar's value into words; a script in one of them (`sh -c "..."`) keeps the
+    # lines it is written on, whether the scalar is folded (`>`), literal (`|`) or plain
+    s = svc("""\
+        services:
+          folded:
+            image: x
+            command: >
+              sh -c 'pip install -r requirements.txt
+              && exec jupyter lab --ip=0.0.0.0'
+          literal:
+            image: x
+            command: |
+              sh -c 'pip install -r requirements.txt
+                && exec jupyter lab --ip=0.0.0.0'
+          plain:
+            image: x
+            command: sh -c "pip install -r requirements.txt
+              && exec jupyter lab --ip=0.0.0.0"
+        """)
+    at = {name: [(c.name, c.loc.line, c.loc.col) for c in w.process if c.name != "sh"] for name, w in s.items()}
+    assert at == {"folded": [("pip", 5, 14), ("exec", 6, 10), ("jupyter", 6, 15)],
+                  "literal": [("pip", 10, 14), ("exec", 11, 12), ("jupyter", 11, 17)],
+                  "plain": [("pip", 14, 21), ("exec", 15, 10), ("jupyter", 15, 15)]}
+    assert [c.shell for c in s["plain"].process] == ["", "sh", "sh", "sh"]
 
 
 def test_volumes_security_opt_and_namespaces():
@@ -260,6 +288,84 @@ def test_a_layer_named_by_a_script_run_from_the_root_or_by_compose_file(tmp_path
     assert w.image.value == "vllm/vllm-openai:v0.6.3"
     [w] = _layered(tmp_path / "env", {".env": "COMPOSE_FILE=compose.yaml:compose.gpu.yaml\n"})
     assert w.image.value == "vllm/vllm-openai:v0.6.3"
+
+
+_WORKFLOW = """\
+name: smoke
+on: [push]
+jobs:
+  smoke:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Start the stack
+        run: |
+          docker compose {files} up -d --wait
+          docker compose {files} logs -f vllm
+"""
+
+
+def test_a_layer_named_by_a_workflow_run_step(tmp_path: Path) -> None:
+    # a `run:` step runs in $GITHUB_WORKSPACE, the repository's root, or its `working-directory:`
+    [w] = _layered(tmp_path / "root", {".github/workflows/ci.yml": _WORKFLOW.format(
+        files="-f compose.yaml -f compose.gpu.yaml")})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    [w] = _layered(tmp_path / "workspace", {".github/workflows/ci.yml": _WORKFLOW.format(
+        files="-f ${{ github.workspace }}/compose.yaml -f ${{ github.workspace }}/compose.gpu.yaml")})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    flow = _WORKFLOW.format(files="-f compose.yaml -f compose.gpu.yaml").replace(
+        "      - name: Start the stack\n", "      - name: Start the stack\n        working-directory: deploy\n")
+    [w] = _layered(tmp_path / "wd" / "deploy", {"../.github/workflows/ci.yml": flow})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    # the same step with the stack in deploy/ but no working-directory: nothing there from the root
+    [w] = _layered(tmp_path / "nowd" / "deploy", {"../.github/workflows/ci.yml": _WORKFLOW.format(
+        files="-f compose.yaml -f compose.gpu.yaml")})
+    assert w.partial and w.image.value is None
+
+
+def test_a_layer_outside_the_first_files_directory(tmp_path: Path) -> None:
+    # the root's Makefile names a layer three directories down, next to nothing it runs
+    root = tmp_path / "deep"
+    [w] = _layered(root / "deploy/overrides/gpu", {
+        "../../../Makefile": "up:\n\tdocker compose -f deploy/overrides/gpu/compose.yaml "
+                             "-f deploy/overrides/gpu/compose.gpu.yaml up -d\n"})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3"
+    # docker/Makefile runs its compose.yaml with ../overrides/compose.gpu.yaml (a directory beside it)
+    side = tmp_path / "beside"
+    (side / "docker").mkdir(parents=True)
+    (side / "docker" / "compose.yaml").write_text(
+        "services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: [\"--model\", \"m\"]\n")
+    (side / "docker" / "Makefile").write_text("gpu:\n\tdocker compose -f compose.yaml -f ../overrides/compose.gpu.yaml up\n")
+    [w] = _layered(side / "overrides", {})
+    assert w.image.value == "vllm/vllm-openai:v0.6.3" and w.image.loc.file.endswith("docker/compose.yaml")
+    # in a folder of more than 32 projects, the projects beside are not read
+    for i in range(33):
+        (side / f"project{i:02}").mkdir()
+    [w] = _layered(side / "overrides", {})
+    assert w.partial and w.image.value is None
+
+
+def test_a_layer_elsewhere_reads_paths_and_dotenv_from_the_first_files_directory(tmp_path: Path) -> None:
+    # Compose's project directory is the first file's: its `.env`, and every relative path of every
+    # file (`build: .` of the base, `env_file:` of the layer), are read there, not beside the layer
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "docker" / "compose.yml").write_text("services:\n  notebook:\n    build: .\n")
+    (tmp_path / "docker" / "Makefile").write_text("up:\n\tdocker compose -f compose.yml -f ../overrides/public.yml up\n")
+    (tmp_path / "docker" / "notebook.env").write_text("JUPYTER_TOKEN=\n")
+    (tmp_path / "overrides" / ".env").write_text("HOST_BIND=127.0.0.1\n")  # not the project's
+    layer = tmp_path / "overrides" / "public.yml"
+    layer.write_text("services:\n  notebook:\n    env_file: notebook.env\n"
+                     "    ports:\n      - \"${HOST_BIND:-0.0.0.0}:8888:8888\"\n")
+    source = parse(str(layer), layer.read_text(), "compose", real_path=str(layer))
+    assert source is not None
+    [w] = source.workloads
+    assert w.build is not None and w.build.context == os.path.join("..", "docker")
+    assert [p.host_ip for p in w.ports] == ["0.0.0.0"]
+    assert [(e.name, e.value) for e in w.env] == [("JUPYTER_TOKEN", "")]
+    (tmp_path / "docker" / ".env").write_text("HOST_BIND=127.0.0.1\n")
+    [w] = parse(str(layer), layer.read_text(), "compose", real_path=str(layer)).workloads
+    assert [p.host_ip for p in w.ports] == ["127.0.0.1"]
 
 
 def test_a_layer_not_named_with_certainty_is_a_fragment(tmp_path: Path) -> None:

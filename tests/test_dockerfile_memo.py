@@ -220,4 +220,5 @@ def test_shifted_knows_every_field_of_the_shell_ir() -> None:
     assert [f.name for f in fields(Word)] == ["text", "loc", "dynamic", "start", "indent", "folds",
                                               "substitutions"]
     assert [f.name for f in fields(Redirect)] == ["op", "target"]
-    assert [f.name for f in fields(Command)] == ["argv", "loc", "assignments", "redirects", "stdin", "upstream"]
+    assert [f.name for f in fields(Command)] == ["argv", "loc", "assignments", "redirects", "stdin", "upstream",
+                                                 "shell"]

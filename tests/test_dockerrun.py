@@ -176,7 +176,8 @@ def test_makefile_recipes_dollar_dollar_and_prefixes():
         \t   --cap-drop=ALL $(IMAGE):dev pytest
         \t-docker run --user=root $(IMAGE) id
         """, "Makefile")
-    assert [(w.image.value, w.anchor) for w in ws] == [("$(IMAGE):dev", Loc(4, 3)), ("$(IMAGE)", Loc(6, 3))]
+    # make expands `$(IMAGE)` with the Makefile's `IMAGE ?=` (its default) before the shell runs the line
+    assert [(w.image.value, w.anchor) for w in ws] == [("ghcr.io/acme/app:dev", Loc(4, 3)), ("ghcr.io/acme/app", Loc(6, 3))]
     assert ws[0].user.value.raw == "$(id -u)" and at(ws[0].cap_drop) == (5, 5)
     assert ws[1].user.value.raw == "root" and at(ws[1].user) == (6, 14)
 
@@ -350,3 +351,33 @@ def test_workdir_flag_is_the_start_directory() -> None:
     assert one("docker run --workdir=/srv/app/ img:1 python main.py\n").workdir == "/srv/app"
     assert one("docker run -w \"$PWD\" img:1 python main.py\n").workdir is None  # not known here
     assert one("docker run img:1 python main.py\n").workdir is None  # the image's WORKDIR
+
+
+def test_the_image_is_read_with_the_variables_the_file_sets_once() -> None:
+    # a script's top-level `NAME=value` (quoted or not, `${NAME:-x}` its default) and make's
+    # `NAME ?=`/`:=`/`=`, also made of each other; a variable set twice, in a block, or to what
+    # the scan cannot read stays unknown, and so does make's `$$(...)` (the shell's substitution)
+    ws = run("""\
+        REGISTRY="ghcr.io/acme"
+        IMAGE=${IMAGE:-$REGISTRY/trainer:2024.06}
+        TWICE=a:1
+        if [ -n "$GPU" ]; then
+          TWICE=b:2
+          BLOCK=c:3
+        fi
+        TAG=$(git rev-parse --short HEAD)
+        docker run --rm "$IMAGE" train
+        docker run --rm "$TWICE" x
+        docker run --rm "$BLOCK" x
+        docker run --rm "ghcr.io/acme/eval:$TAG" x
+        """)
+    assert [w.image.value for w in ws] == ["ghcr.io/acme/trainer:2024.06", "$TWICE", "$BLOCK", "ghcr.io/acme/eval:$TAG"]
+    ws = run("""\
+        REGISTRY := ghcr.io/acme
+        NAME = vllm
+        IMAGE ?= $(REGISTRY)/$(NAME):0.6.3  # the server
+        serve:
+        \tdocker run --rm -v $$(pwd):/w $(IMAGE) --model m
+        """, "Makefile")
+    assert [w.image.value for w in ws] == ["ghcr.io/acme/vllm:0.6.3"]
+    assert [m.source for m in ws[0].mounts] == ["$(pwd)"]

@@ -106,3 +106,18 @@ def test_tool_runner_verbs_other_than_run_run_nothing() -> None:
 def test_environment_manager_without_run_runs_nothing() -> None:
     commands = parse_script("conda env create -f environment.yml", lambda r, c: Loc(r + 1, c + 1))
     assert [c.name for c in commands] == ["conda"]
+
+
+def test_each_command_knows_the_shell_whose_script_holds_it_and_echo_is_read_by_it() -> None:
+    # dash (Debian's and Ubuntu's /bin/sh) has no `echo -e`: it writes "-e a"; bash's and BusyBox's take it
+    cs = cmds("sh -c 'echo -e \"a\\nb\" > /x' && bash -c 'echo -e \"a\\nb\" > /y'\n"
+              "bash <<'EOF'\necho -e \"c\\nd\" > /z\nEOF\n"
+              "sh -s <<'EOF'\necho -e e | tee /w\nEOF\n"
+              "bash /opt/setup.sh <<'EOF'\necho -e f > /v\nEOF\n")
+    assert [(c.name, c.shell) for c in cs if c.name == "echo"] == [("echo", "sh"), ("echo", "bash"), ("echo", "bash"),
+                                                                     ("echo", "sh")]
+    assert [c.loc.line for c in cs if c.name == "echo"] == [1, 1, 3, 6]  # a heredoc's script where it is written
+    on_debian = {w.path: w.text for w in file_writes(cs, image="ubuntu:24.04")}
+    assert on_debian == {"/x": "-e a\nb\n", "/y": "a\nb\n", "/z": "c\nd\n", "/w": "-e e\n"}
+    elsewhere = {w.path: w.text for w in file_writes(cs, image="ghcr.io/acme/base:1")}
+    assert elsewhere == {"/x": "a\nb\n", "/y": "a\nb\n", "/z": "c\nd\n", "/w": "e\n"}

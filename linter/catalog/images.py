@@ -133,3 +133,22 @@ def fact(image: str | None, name: str) -> Fact | None:
 def default_user(image: str | None) -> Fact | None:
     """The published default user of `image` when the catalog knows it (only non-root users are listed)."""
     return fact(image, "user")
+
+
+def sh(image: str | None) -> str | None:
+    """What `/bin/sh` is in `image`: `busybox` (an `alpine` name, or the catalog says so), `dash`
+    (the catalog's Debian and Ubuntu family), None when not known."""
+    if image and "alpine" in image.lower():
+        return "busybox"
+    known = fact(image, "shell")
+    return None if known is None else str(known.value)
+
+
+def shell_wrapper(program: str) -> list[str] | None:
+    """The shell (`["bash", "-o", "pipefail", "-c"]`) a `SHELL` program the catalog knows runs its
+    argument with (micromamba's `/usr/local/bin/_dockerfile_shell.sh`), whatever the image."""
+    for entry in entries():
+        known = entry.facts.get("shell_wrappers")
+        if known is not None and program in known["value"]:
+            return list(known["value"][program])
+    return None

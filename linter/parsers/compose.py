@@ -121,11 +121,9 @@ def _refused_alone(docs: list[Any]) -> bool:
         for _name, (_k, node) in y.entries(services).items())
 
 
-def dotenv(real_path: str) -> dict[str, str]:
-    """The variables of the `.env` file in the compose file's directory (Compose's project directory)."""
-    if not real_path or real_path == "-":
-        return {}
-    return _dotenv_in(os.path.dirname(os.path.abspath(real_path)))
+def _local(context: str) -> bool:
+    """A build context that is a directory path (not a Git URL, not a variable)."""
+    return "$" not in context and "://" not in context and not context.startswith("git@")
 
 
 def _dotenv_in(directory: str) -> dict[str, str]:
@@ -158,11 +156,25 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
           ) -> SourceFile:
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
     lines = split_lines(text)
-    if env is None:
-        env = dotenv(real_path)
-    files = _Files(os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else "",
-                   os.path.dirname(path), env=env)
     pair = default_pair(real_path)
+    chain = None
+    if pair is None and _refused_alone(docs):
+        from glmlint.composefiles import chain_for
+
+        # a layer (refused alone) that a script merges over other files (`-f base.yaml -f gpu.yaml`)
+        chain = chain_for(real_path)
+    real_dir = os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-" else ""
+    display_dir = os.path.dirname(path)
+    if chain is not None:
+        # the project directory is the first file's: Compose reads its `.env` and every relative path
+        # of every file there (docs.docker.com, "Merge Compose files": paths are evaluated relative to
+        # the base file)
+        first = os.path.dirname(chain[0][0])
+        display_dir = os.path.normpath(os.path.join(display_dir, os.path.relpath(first, real_dir)))
+        real_dir = first
+    if env is None:
+        env = _dotenv_in(real_dir) if real_dir else {}
+    files = _Files(real_dir, display_dir, env=env)
     overrides: dict[str, View] = {}  # this file is the project's base: the override's services
     in_base: frozenset[str] = frozenset()  # this file is the override: the services the base defines
     below: dict[str, View] = {}  # this file is merged over others (`-f` in a script): their services
@@ -171,10 +183,6 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
     elif pair is not None:
         in_base = _service_names(pair[0])
     else:
-        from glmlint.composefiles import chain_for
-
-        # a layer (refused alone) that a script merges over other files (`-f base.yaml -f gpu.yaml`)
-        chain = chain_for(real_path) if _refused_alone(docs) else None
         if chain is not None:
             below = _chain_views(chain[0][:chain[1]], files)
             in_base = frozenset(below)
@@ -199,6 +207,10 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if d == 0 and name in below:  # merged over the earlier files' service, as Compose runs it
                 view = _overlay(below[name], view)
             w = _service(path, d, name, key, view, lines, done, source.assumed, env, files)
+            if chain is not None and w.build is not None and _local(w.build.context):
+                # `build.context` is read from the project directory: as seen from this file's
+                w = records.replace(w, build=records.replace(w.build, context=os.path.relpath(
+                    os.path.join(real_dir, w.build.context), os.path.dirname(os.path.abspath(real_path)))))
             depth = views[name][1] - 1
             if depth:
                 w = records.replace(w, extends_depth=depth)
@@ -658,7 +670,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
         process=tuple(process),
         privilege_drop=drop_setting(process),
-        files=tuple(file_writes(process)),
+        files=tuple(file_writes(process, image=kwargs["image"].value if "image" in kwargs else None)),
         build=build,
         # a service with `build:` runs the image it builds; `image:` then names it, nothing is pulled
         pulls=(ImageRef(kwargs["image"].value, kwargs["image"].loc, f"service `{name}`",
@@ -736,7 +748,7 @@ def _argv(view: View, key: str, base: tuple[str | int, ...], lines: list[str]
     if y.is_seq(node):
         words = tuple(y.word(n, lines) for n in y.items(node) if y.is_scalar(n))
     elif y.is_scalar(node) and y.scalar(node) is not None:
-        words = split_words(y.text(node) or "", y.content(node, lines)[0])
+        words = split_words(y.text(node) or "", y.content(node, lines)[0], y.word(node, lines))
     else:
         words = ()
     return Setting(words or None, y.loc(node), path=(*base, key))

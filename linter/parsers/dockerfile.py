@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from glmlint import lazyre
-from glmlint.catalog.images import default_user, fact
+from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
@@ -34,6 +34,7 @@ KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HE
 _NEEDS_ARGUMENTS = {"ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "MAINTAINER", "ONBUILD", "STOPSIGNAL",
                     "USER", "VOLUME", "WORKDIR"}
 _HEREDOC = lazyre.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_LEADING_HEREDOCS = lazyre.compile(r"(?:[ \t]*<<-?[ \t]*(['\"]?)[A-Za-z_][A-Za-z0-9_.-]*\1)+[ \t]*(?=[^\s<])")
 _ESCAPE_DIRECTIVE = re.compile(r"^\s*#\s*escape\s*=\s*([\\`])\s*$", re.I)
 _DIRECTIVE = re.compile(r"^\s*#\s*[a-zA-Z_]+\s*=")
 _KEYWORD = re.compile(r"\s*\S+\s*")  # an instruction's keyword and the blanks after it
@@ -113,16 +114,21 @@ class Stage:
     # scripts the build writes (`COPY <<EOF /start.sh`, `RUN cat <<'EOF' > /start.sh`,
     # `RUN echo '...' > /start.sh`): image path -> its text and where each character is written
     scripts: dict[str, _Written] = field(default_factory=dict)
+    # the `SHELL` in effect: the image config's Shell, inherited through `FROM <stage>` (and from an
+    # external base whose Shell the catalog knows); `RUN`'s text is run with it
+    shell: list[str] = field(default_factory=list)
 
 
-def parse(path: str, text: str, real_path: str = "", target: str | None = None) -> SourceFile:
+def parse(path: str, text: str, real_path: str = "", target: str | None = None,
+          given: dict[str, str] | None = None) -> SourceFile:
     """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
     (`CONTEXT_FILES`) can be read from the build context beside it. `target`: the stage a
-    `docker build --target` builds (compose `build.target`) instead of the last one."""
+    `docker build --target` builds (compose `build.target`) instead of the last one. `given`: the
+    build arguments it is built with (`docker build --build-arg`, compose `build.args`)."""
     lines = split_lines(text)
     instructions = split_instructions(lines)
     build_args: list[EnvVar] = []
-    stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None)
+    stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None, given)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -144,7 +150,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None) 
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
         process += script.commands + script.arguments
-    files += file_writes(process)
+    files += file_writes(process, image=root.base)
     name = final.name or "final stage"
     workload = Workload(
         name=name,
@@ -456,16 +462,19 @@ def substitute(text: str, scope: dict[str, str]) -> str:
 
 
 def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None = None,
-                 context: ContextReader | None = None) -> list[Stage]:
+                 context: ContextReader | None = None, given: dict[str, str] | None = None) -> list[Stage]:
     """The stages, resolved; every `ARG` declaration (global or in any stage) is added to `arg_vars`.
-    `context` reads the build-context files a `COPY` puts where the rules look (`CONTEXT_FILES`)."""
+    `context` reads the build-context files a `COPY` puts where the rules look (`CONTEXT_FILES`).
+    `given`: build arguments passed to the build; an `ARG` that declares one takes its value instead
+    of its default (an argument no `ARG` declares is not used)."""
+    given = given or {}
     global_args: dict[str, str] = {}
     declared = arg_vars if arg_vars is not None else []
     stages: list[Stage] = []
     by_name: dict[str, Stage] = {}
     stage: Stage | None = None
     args: dict[str, str] = {}
-    shell = ["/bin/sh", "-c"]
+    shell = _DEFAULT_SHELL
     for inst in instructions:
         if inst.name == "FROM":
             located = [(w, at) for w, at in words_of(inst) if not w.startswith("--")]
@@ -492,12 +501,14 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if name:
                 by_name[name] = stage
             args = {}
-            shell = ["/bin/sh", "-c"]
+            shell = stage.shell = list(parent.shell) if parent is not None else _base_shell(base)
             continue
         if stage is None:
             if inst.name == "ARG":
                 for key, value in _pairs(inst.args, allow_bare=True):
-                    if value is not None:
+                    if key in given:
+                        global_args[key] = given[key]
+                    elif value is not None:
                         global_args[key] = substitute(value, global_args)
                     declared.append(_arg_var(inst, key, value, global_args.get(key) if value is not None else None,
                                              global_args))
@@ -507,7 +518,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         stage.instructions.append(inst)
         if inst.name == "ARG":
             for key, value in _pairs(inst.args, allow_bare=True):
-                if value is not None:
+                if key in given:
+                    args[key] = given[key]
+                elif value is not None:
                     args[key] = substitute(value, scope)
                 elif key in global_args:
                     args[key] = global_args[key]
@@ -532,12 +545,13 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         elif inst.name == "SHELL":
             parsed = _json_array(inst.args)
             if parsed:
-                shell = parsed
+                shell = stage.shell = parsed
         elif inst.name == "RUN":
             run_shell = _posix_shell(shell) or shell
             commands = _run_commands(inst, run_shell)
             stage.steps.extend(commands)
-            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, run_shell)))
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, run_shell),
+                                           _root(stage).base))
             _scripts_written(stage, inst, commands, run_shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
@@ -800,7 +814,9 @@ def _pulls(stages: list[Stage]) -> list[ImageRef]:
 # it, and also when a `COPY` takes it from the build context and the scan can read
 # that file. Only these destinations are read, so `COPY . /app` costs nothing.
 
-CONTEXT_FILES = ("/etc/sudoers", "/etc/sudoers.d/")  # exact paths, or directories (ending in `/`)
+# exact paths, or directories (ending in `/`): sudoers, and sshd's main file and drop-ins (the catalog's
+# `sshd` entry, `glmlint.openssh`)
+CONTEXT_FILES = ("/etc/sudoers", "/etc/sudoers.d/", "/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d/")
 _CONTEXT_MAX_BYTES = 64 * 1024
 _CONTEXT_LEVELS = 4  # the Dockerfile's directory and this many above it, up to a repository root
 
@@ -1013,12 +1029,22 @@ def _strip_run_flags(source: str) -> tuple[str, int]:
 
 _POSIX_SHELLS = ("sh", "bash", "ash", "dash", "zsh")
 _ENV_RUNNERS = ("conda", "mamba", "micromamba", "env")
+_DEFAULT_SHELL = ["/bin/sh", "-c"]  # the Shell of an image config that sets none (Linux)
+
+
+def _base_shell(base: str) -> list[str]:
+    """The Shell an external base image's config sets (micromamba's `_dockerfile_shell.sh`: the
+    catalog's `run_shell`), else `/bin/sh -c`."""
+    known = fact(base, "run_shell")
+    return list(known.value) if known is not None else _DEFAULT_SHELL
 
 
 def _posix_shell(shell: list[str]) -> list[str] | None:
     """The POSIX shell a `SHELL` runs `RUN`'s text with: itself, or the one an environment manager
     starts (`SHELL ["conda", "run", "--no-capture-output", "-n", "ml", "/bin/bash", "-c"]`, `["/usr/bin/env",
-    "bash", "-c"]`: the text is that shell's last argument); None for another program (PowerShell, cmd)."""
+    "bash", "-c"]`: the text is that shell's last argument), or the one a wrapper script the catalog
+    knows execs (micromamba's `_dockerfile_shell.sh`: `bash -o pipefail -c`); None for another program
+    (PowerShell, cmd)."""
     name = shell[0].rsplit("/", 1)[-1] if shell else ""
     if name in _POSIX_SHELLS:
         return shell
@@ -1026,6 +1052,8 @@ def _posix_shell(shell: list[str]) -> list[str] | None:
         for i in range(1, len(shell)):
             if shell[i].rsplit("/", 1)[-1] in _POSIX_SHELLS:
                 return shell[i:]
+    if len(shell) == 1:  # a script the text is handed to
+        return shell_wrapper(shell[0])
     return None
 
 
@@ -1041,16 +1069,44 @@ def _run_commands(inst: Instruction, shell: list[str]) -> list[Command]:
 
 def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
     locate = _locate(inst, skip)
-    if inst.heredocs and source.lstrip().startswith("<<"):
-        # `RUN <<EOF` with no command: BuildKit runs the body as a script
+    if inst.heredocs and not _HEREDOC.sub("", source).strip():
+        # `RUN <<EOF` with no command: BuildKit runs the body in the shell, or, when it starts with
+        # `#!`, as an executable file (dockerfile2llb dispatchRun): a Python script is no shell's.
+        # `RUN <<EOF bash` has a command: the shell runs `bash` with the body on its stdin (below)
         commands: list[Command] = []
         for _word, body, first in inst.heredocs:
-            commands.extend(parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1)))
+            runner = _shebang(body)
+            if runner is None or runner in _POSIX_SHELLS:
+                commands.extend(parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1), 0, runner or ""))
         return commands
     script = source
+    lead = _LEADING_HEREDOCS.match(source) if inst.heredocs else None
+    if lead is not None:
+        # `RUN <<EOF bash`: a redirection before the command name (POSIX allows it; the shell parser
+        # reads only `bash <<EOF`): the markers go after the command, its columns kept
+        first, sep, more = source.partition("\n")
+        moved = lead.end()
+        rest = first[moved:]
+        script = rest + " " + first[:moved].rstrip() + sep + more
+        inner = locate
+        locate = lambda r, c: inner(r, c + moved) if r == 0 and c < len(rest) else inner(r, c)  # noqa: E731
     for word, body, _first in inst.heredocs:
         script += "\n" + body + word
     return parse_script(script, locate)
+
+
+def _shebang(body: str) -> str | None:
+    """The program a script's `#!` line names (`#!/usr/bin/env python3`: python3), None without one."""
+    if not body.startswith("#!"):
+        return None
+    words = body[2:].split("\n", 1)[0].split()
+    if not words:
+        return None
+    name = words[0].rsplit("/", 1)[-1]
+    if name == "env":
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        name = rest[0].rsplit("/", 1)[-1] if rest else ""
+    return name
 
 
 # -- scripts a RUN writes --------------------------------------------------------------
@@ -1074,10 +1130,13 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
         return True
     if shell[0].rsplit("/", 1)[-1] not in ("sh", "ash"):
         return False  # `SHELL ["/bin/dash", "-c"]`: not BusyBox's, whatever the base
-    if "alpine" in base.lower():
-        return True
-    known = fact(base, "shell")
-    return known is not None and known.value == "busybox"
+    return sh(base) == "busybox"
+
+
+def _root(stage: Stage) -> Stage:
+    while stage.parent is not None:
+        stage = stage.parent
+    return stage
 
 
 def _dash_sh(stage: Stage, shell: list[str]) -> bool:
@@ -1087,13 +1146,9 @@ def _dash_sh(stage: Stage, shell: list[str]) -> bool:
     name = shell[0].rsplit("/", 1)[-1]
     if name == "dash":
         return True
-    root = stage
-    while root.parent is not None:
-        root = root.parent
-    if name != "sh" or _busybox_sh(root.base, shell):
+    if name != "sh" or "busybox" in shell[0]:
         return False
-    known = fact(root.base, "shell")
-    return known is not None and known.value == "dash"
+    return sh(_root(stage).base) == "dash"
 
 
 def _body_rows(first: int) -> Callable[[int, int], Loc]:

@@ -13,7 +13,10 @@ A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
 value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
-as when `VAR` is unset (the finding says so).
+as when `VAR` is unset (the finding says so), and the image word, read with the variables
+the file sets once to a value known there (a script's top-level `IMAGE=x:1`, make's
+`IMAGE ?= x:latest`, a default the finding names; make expands `$(IMAGE)` before the shell
+runs the recipe), as the names `docker build -t $(IMAGE)` gives are.
 
 Locations are exact in the original file: a snippet (a Markdown block with its
 `$ ` prompts removed, a recipe with make's `$$` unescaped, a YAML `run: |`
@@ -122,6 +125,9 @@ class Snippet:
         self.rows: list[int] = []  # per row: the 1-based file line
         self.restore: dict[str, str] = {}  # placeholder -> the text it stands for
         self.partial = False  # its commands are completed by options written elsewhere
+        # variables the file sets once, to a value known here (make `IMAGE ?= x:latest`, a script's
+        # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
+        self.known: dict[str, tuple[str, bool]] = {}
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -194,12 +200,26 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet
     return snip
 
 
+_MAKE_VAR = re.compile(r"^(?:export[ \t]+|override[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(\?|:{1,3}|\+|!)?=[ \t]*(.*?)[ \t]*$")
+_MAKE_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+_SHELL_VAR = re.compile(r"^(?:export[ \t]+|readonly[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)[ \t]*(?:#.*)?$")
+
+
 def makefile(text: str) -> list[Snippet]:
-    """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`."""
+    """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`; a make
+    reference `$(NAME)` is written `${NAME}` (as long), which the variables the Makefile sets
+    (`Snippet.known`) expand as make does before the shell runs the line."""
     snip = Snippet()
     continued = False
+    defined: dict[str, list[tuple[str, bool]]] = {}
     for k, line in enumerate(split_lines(text)):
         if not (line.startswith("\t") or continued):
+            m = _MAKE_VAR.match(line) if not line.startswith((" ", "#")) else None
+            if m is not None:
+                value = m.group(3).split("#", 1)[0].rstrip() if "#" in m.group(3) else m.group(3)
+                op = m.group(2) or ""
+                defined.setdefault(m.group(1), []).append((value, op == "?") if op in ("", "?", ":", "::", ":::")
+                                                          else ("$", False))  # `+=`, `!=`: not known
             _blank(snip, k + 1)
             continue
         at = len(line) - len(line.lstrip("\t "))
@@ -210,19 +230,60 @@ def makefile(text: str) -> list[Snippet]:
         cols: list[int] = []
         c = at
         while c < len(line):
+            ref = _MAKE_REF.match(line, c) if line[c] == "$" else None
+            if ref is not None:
+                chars.extend("${" + ref.group(1) + "}")
+                cols.extend(range(c, ref.end()))
+                c = ref.end()
+                continue
             chars.append(line[c])
             cols.append(c)
             c += 2 if line.startswith("$$", c) else 1
         snip.add(k + 1, "".join(chars), cols)
         continued = line.endswith("\\")
+    snip.known = _once(defined)
     return [snip]
 
 
 def shell_script(text: str) -> list[Snippet]:
     snip = Snippet()
+    defined: dict[str, list[tuple[str, bool]]] = {}
     for k, line in enumerate(split_lines(text)):
         snip.add(k + 1, line)
+        m = _SHELL_VAR.match(line.strip())
+        if m is not None:
+            value = m.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1] if value[0] == "'" or not any(ch in value[1:-1] for ch in '"\\`') else "$"
+            elif any(ch in value for ch in "'\"\\`"):
+                value = "$"
+            # set at the top level, else in a block it may not run: only a top-level one is certain
+            defined.setdefault(m.group(1), []).append((value, False) if not line[:1].isspace() else ("$", False))
+    snip.known = _once(defined)
     return [snip]
+
+
+def _once(defined: dict[str, list[tuple[str, bool]]]) -> dict[str, tuple[str, bool]]:
+    """The variables set once (or always to the same value) to a value known without the rest:
+    literal, or made of the others' (`REGISTRY ?= ghcr.io/acme` then `IMAGE ?= $(REGISTRY)/x:1`);
+    `NAME=${NAME:-x}` is `x`, a default."""
+    from glmlint.interpolate import interpolate
+
+    out: dict[str, tuple[str, bool]] = {}
+    for _ in range(3):  # values written with others' (a few levels)
+        for name, values in defined.items():
+            if name in out or len({v for v, _d in values}) != 1:
+                continue
+            value, default = values[0]
+            if "$" in value:
+                value = _MAKE_REF.sub(lambda m: "${" + m.group(1) + "}", value)
+                env = {k: v for k, (v, _d) in out.items()}
+                got = interpolate(value, {k: v for k, v in env.items() if k != name}, shell=True)
+                if got is None:
+                    continue
+                value, default = got.text, default or bool(got.defaulted) or any(out[u][1] for u in got.from_env)
+            out[name] = (value, default)
+    return out
 
 
 def yaml_run(node: Any, lines: list[str]) -> Snippet:
@@ -402,19 +463,22 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if real_path and real_path != "-" else None
     commands: list[tuple[Command, dict[str, str]]] = []
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
+    known: dict[int, dict[str, tuple[str, bool]]] = {}  # id of a command -> the variables its file sets
     for snip in snippets:
         if not MARKER.search(snip.text):
             continue
         cmds = parse_script(snip.text, snip.locate)
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
+        if snip.known:
+            known.update((id(cmd), snip.known) for cmd in cmds)
         commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
-    built = _built_here(commands)
+    built = _built_here(commands, known)
     for cmd, restore in commands:
-        w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files)
+        w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)))
         if w is None:
             continue
         if id(cmd) in partial:
@@ -429,10 +493,14 @@ _BUILD = frozenset({"build"})
 _TAG_FLAGS = ("-t", "--tag")
 
 
-def _built_here(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str]:
+def _built_here(commands: list[tuple[Command, dict[str, str]]],
+                known: dict[int, dict[str, tuple[str, bool]]] | None = None) -> frozenset[str]:
     """The names the file's `docker build -t NAME` (`buildx build`, `image build`, podman, nerdctl)
     give the images they build: `docker run NAME` then runs that local image (the engine pulls
-    only a missing image, `--pull=missing`), so its tag is not a moving upstream reference."""
+    only a missing image, `--pull=missing`), so its tag is not a moving upstream reference.
+    `known`: the variables each command's file sets (`-t $(IMAGE)` with `IMAGE ?= x:latest`)."""
+    from glmlint.interpolate import interpolate
+
     names: set[str] = set()
     for cmd, restore in commands:
         if program(cmd) is None:
@@ -453,6 +521,10 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str
                 value = words[k + 1]
             elif t.startswith(("--tag=", "-t=")) or (t.startswith("-t") and len(t) > 2 and not t.startswith("--")):
                 value = Word(t.split("=", 1)[1] if "=" in t[:6] else t[2:], w.loc, w.dynamic, w.start, w.indent)
+            if value is not None and value.dynamic and known and id(cmd) in known:
+                got = interpolate(value.text, {k: v for k, (v, _d) in known[id(cmd)].items()}, shell=True)
+                if got is not None and "$" not in got.text:
+                    value = Word(got.text, value.loc)
             if value is not None and not value.dynamic and value.text:
                 names.add(_local_name(value.text))
     return frozenset(names)
@@ -576,10 +648,11 @@ def plausible_image(text: str) -> bool:
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
-         env_files: _EnvFiles | None = None) -> Workload | None:
+         env_files: _EnvFiles | None = None, known: dict[str, tuple[str, bool]] | None = None) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container).
-    `env_files`: where an `--env-file` is read from (None: not read, its variables unknown)."""
+    `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
+    `known`: the variables the file sets (`Snippet.known`), which the image word is read with."""
     if program(cmd) is None:
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
@@ -589,11 +662,29 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     flags, image_at, opaque = _options(argv, verb[1])
     if image_at is None or any(f.name == "help" for f in flags):
         return None
+    if known and argv[image_at].dynamic:
+        argv = _known_image(argv, image_at, known, assumed)
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
                      env_files=env_files)
+
+
+def _known_image(argv: tuple[Word, ...], at: int, known: dict[str, tuple[str, bool]],
+                 assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> tuple[Word, ...]:
+    """`argv` with its image word (`$(IMAGE)`, `"$IMAGE"`) read with the variables the file sets, when
+    every one it names is known; a default among them (`IMAGE ?= x`) is noted in `assumed`."""
+    from glmlint.interpolate import interpolate
+
+    word = argv[at]
+    got = interpolate(word.text, {k: v for k, (v, _d) in known.items()}, shell=True)
+    if got is None or "$" in got.text:
+        return argv
+    defaults = tuple(n for n in (*got.from_env, *got.defaulted) if n not in known or known[n][1])
+    if defaults and assumed is not None:
+        assumed[(word.loc.line, word.loc.col)] = defaults
+    return (*argv[:at], Word(got.text, word.loc, False, word.start, word.indent), *argv[at + 1:])
 
 
 def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:
@@ -713,7 +804,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         env_imports=imports,
         process=tuple(process),
         privilege_drop=drop_setting(process),
-        files=tuple(file_writes(process)),
+        files=tuple(file_writes(process, image=None if image.dynamic else image.text)),
         workdir=_workdir(last("workdir")),
         **kwargs,
     )

@@ -1591,7 +1591,7 @@ class _Pod:
             env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))) + (
                 tuple(y.loc(e) for e in y.items(y.get(self.role[0], "envFrom"))) if spark and self.role else ()),
             process=tuple(process),
-            files=tuple(file_writes(process)),
+            files=tuple(file_writes(process, image=kwargs["pulls"][0].name if kwargs.get("pulls") else None)),
             own=(_own_context(self.role[0], self.role[1], None) if role_sc and self.role is not None
                  else self._own(c, cpath, defaults, patched)),
             pod=self.facts,

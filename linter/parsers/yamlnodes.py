@@ -743,12 +743,46 @@ def content(node: Node, lines: list[str]) -> tuple[Loc, int]:
     return at, at.col - 1
 
 
+def _plain_folds(node: Node, lines: list[str], value: str) -> tuple[tuple[int, int, int, int], ...]:
+    first, last = node.start_mark.line, node.end_mark.line
+    out: list[tuple[int, int, int, int]] = []
+    built: list[str] = []
+    row = col = 0
+    empties = 0
+    for idx in range(first, min(len(lines), last + 1)):
+        line = lines[idx].rstrip("\r\n")
+        skip = node.start_mark.column if idx == first else len(line) - len(line.lstrip(" \t"))
+        if idx == last:
+            line = line[:node.end_mark.column]
+        piece = line[skip:].rstrip(" \t")
+        if not piece:
+            empties += 1
+            continue
+        if out:
+            if empties:
+                built.append("\n" * empties)
+                row, col = row + empties, 0
+            else:
+                built.append(" ")
+                col += 1
+        out.append((row, col, idx + 1, skip + 1))
+        built.append(piece)
+        col += len(piece)
+        empties = 0
+    return tuple(out) if "".join(built) == value else ()
+
+
 def folds(node: Node, lines: list[str], value: str) -> tuple[tuple[int, int, int, int], ...]:
     """Where each source line of a folded block scalar (`>`) lands in its value: (row, col in the
     value, line, col in the file). Folding joins lines of the base indent with a space; an empty line
     between them is a newline, more-indented lines keep their newlines (YAML 1.2 section 8.1.3).
-    Empty when the lines do not rebuild `value` (an unusual indentation indicator, tabs, ...)."""
-    if (getattr(node, "style", "") or "") != ">":
+    Empty when the lines do not rebuild `value` (an unusual indentation indicator, tabs, ...).
+    A plain scalar over several lines folds the same way, each line's leading blanks dropped
+    (section 7.3.3: `command: sh -c "..."` continued on the next lines)."""
+    style = getattr(node, "style", "") or ""
+    if not style and node.end_mark is not None and node.end_mark.line > node.start_mark.line:
+        return _plain_folds(node, lines, value)
+    if style != ">":
         return ()
     start, base = content(node, lines)
     out: list[tuple[int, int, int, int]] = []
