@@ -62,7 +62,9 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
-  Meilisearch without a master key;
+  Meilisearch without a master key; MinIO without root credentials, or with
+  the built-in `minioadmin` password, which everyone knows (it starts with
+  `minioadmin:minioadmin` and only logs a warning);
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
   unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
