@@ -12,6 +12,7 @@ same findings.
 from __future__ import annotations
 
 import os
+from array import array
 
 from glmlint import suppress
 from glmlint import records
@@ -62,8 +63,9 @@ def _one_per_cause(report: Report, config: Config, early: Early | None = None) -
     fates = {key: place.silenced(r) or place.reported(r) for r in report.results
              if (key := (r.path, r.line, r.col, r.code)) in causes}
     if early is not None:  # the findings dropped as they came in
+        unpacked: dict[str, dict[int, bool]] = {}  # each file's fates, unpacked once
         for key in causes:
-            fate = early.fate(key)
+            fate = early.fate(key, unpacked)
             if fate is not None:
                 fates[key] = fate
     # a value in a file no scan reports on its own (the entrypoint script a Dockerfile copies from
@@ -364,13 +366,18 @@ class Early:
             n = self._codes[code] = len(self._codes)
         return (line << 40) | (col << 16) | n
 
-    def fate(self, key: tuple[str, int, int, str]) -> bool | None:
+    def fate(self, key: tuple[str, int, int, str], unpacked: dict[str, dict[int, bool]] | None = None) -> bool | None:
         """The fate of the dropped finding at `key` (path, line, col, code): silenced where it is
-        (True), not reported there (False); None: no finding there was dropped as it came in."""
+        (True), not reported there (False); None: no finding there was dropped as it came in.
+        `unpacked`: each file's fates as a dict, kept for the next call (a file asked about often)."""
         mine = self.fates.get(key[0])
         if not mine or key[3] not in self._codes:
             return None
-        return _unpacked(mine).get(self._at(key[1], key[2], key[3]))
+        if unpacked is None:
+            places = _unpacked(mine)
+        elif (places := unpacked.get(key[0])) is None:
+            places = unpacked[key[0]] = _unpacked(mine)
+        return places.get(self._at(key[1], key[2], key[3]))
 
     def judge(self, source: SourceFile, results: list[Result]) -> list[Result]:
         """The findings of `source` (all in it, none with a cause) that the project reports."""
@@ -442,8 +449,6 @@ class Early:
 def _packed(fates: dict[int, bool]) -> bytes | dict[int, bool]:
     """`Early`'s fates of one file as it keeps them: each place and its fate one unsigned 64-bit
     number (a place is below 2**63 unless a line is past 2**23: then the dict itself)."""
-    from array import array
-
     if fates and max(fates) >> 63:
         return fates
     return array("Q", [(place << 1) | fate for place, fate in fates.items()]).tobytes()
@@ -453,8 +458,6 @@ def _unpacked(packed: bytes | dict[int, bool]) -> dict[int, bool]:
     """`_packed`, back as a dict."""
     if isinstance(packed, dict):
         return packed
-    from array import array
-
     got = array("Q")
     got.frombytes(packed)
     return {n >> 1: bool(n & 1) for n in got}

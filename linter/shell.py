@@ -663,7 +663,7 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
         name = cmd.name
         on_dash = dash
         if cmd.shell and name in ("echo", "tee"):
-            on_dash = cmd.shell == "dash" or (cmd.shell == "sh" and _image_sh(image) == "dash")
+            on_dash = is_dash(cmd.shell, image)
         text = output_of(cmd, on_dash) if cmd.redirects and name != "tee" else None
         for r in cmd.redirects:
             if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
@@ -682,12 +682,16 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
     return out
 
 
-def _image_sh(image: str | None) -> str | None:
-    if not image:
-        return None
+def is_dash(name: str, image: str | None) -> bool:
+    """Whether the shell `name` (a program's file name) is dash: dash itself, or `sh` in an image
+    whose `/bin/sh` the catalog says is dash (Debian's and Ubuntu's: `glmlint.catalog.images.sh`)."""
+    if name == "dash":
+        return True
+    if name != "sh" or not image:
+        return False
     from glmlint.catalog.images import sh
 
-    return sh(image)
+    return sh(image) == "dash"
 
 
 def _known_dir(target: Word) -> bool:

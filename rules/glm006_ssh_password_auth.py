@@ -71,14 +71,12 @@ def check(workload: Workload) -> Iterator[Finding]:
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = sshd.explicit_yes(key)
         if d is not None:
+            # a line in a build-context file the Dockerfile copies is changed there, not here: no fix
             copied = sshd.copied.get(d.loc)
-            if copied is not None:  # the line is in a build-context file: it is changed there, not here
-                yield Finding(at=d.loc, args={"name": name},
-                              message=f"{name} runs sshd with `{_NAMES[key]} {d.value}` (from `{copied}`, copied here)")
-                return
             yield Finding(at=d.loc, args={"name": name},
-                          message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`",
-                          fix=_set_no(d, key))
+                          message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`"
+                                  + (f" (from `{copied}`, copied here)" if copied is not None else ""),
+                          fix=_set_no(d, key) if copied is None else None)
             return
     if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH):
         yield Finding(at=sshd.password_set, args={"name": name},

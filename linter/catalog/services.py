@@ -819,13 +819,30 @@ class ServiceMatch:
         s = self.service
         return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins)
 
+    def _unreadable(self, switches: tuple[Switch, ...]) -> bool:
+        """Whether a variable that turns one of `switches` on by its value is set to one the scan
+        cannot read (`LANGFLOW_AUTO_LOGIN: ${AUTO_LOGIN}`, a `secretKeyRef`)."""
+        return any(sw.env and (sw.values or sw.contains) and (v := self.env_set(sw.env)) is not None
+                   and (v.value is None or v.dynamic) for sw in switches)
+
+    def _imported(self, switches: tuple[Switch, ...]) -> bool:
+        """Whether a variable of `switches` may be among those `envFrom`/`env_file` bring in."""
+        return self.env_imported and any(sw.env for sw in switches)
+
+    def _first_on(self, auth_on: tuple[Switch, ...]) -> AuthState | None:
+        """Authentication on, by the first of `auth_on` that is switched on; None: none is."""
+        for switch in auth_on:
+            got = self.switched(switch)
+            if got is not None:
+                return AuthState("on", got[0], switch.describe(), got[1])
+        return None
+
     def _auth(self, default: str, auth_on: tuple[Switch, ...], auth_off: tuple[Switch, ...],
               auth_maybe: tuple[Switch, ...], on_wins: bool = False) -> AuthState:
-        if on_wins:
-            for switch in auth_on:
-                got = self.switched(switch)
-                if got is not None:
-                    return AuthState("on", got[0], switch.describe(), got[1])
+        # the first switch that turns it on: looked for before those that turn it off when it wins
+        on = self._first_on(auth_on) if on_wins else None
+        if on is not None:
+            return on
         image_off = False
         for switch in auth_off:
             got = self.switched(switch)
@@ -838,21 +855,17 @@ class ServiceMatch:
                 return AuthState("off", got[0], switch.describe(), got[1])
         if image_off:
             return AuthState("absent")
-        for switch in auth_on:
-            got = self.switched(switch)
-            if got is not None:
-                return AuthState("on", got[0], switch.describe(), got[1])
+        if not on_wins:
+            on = self._first_on(auth_on)
+        if on is not None:
+            return on
         if default == "on":
             return AuthState("on")
-        if any(sw.env and (sw.values or sw.contains) and (v := self.env_set(sw.env)) is not None
-               and (v.value is None or v.dynamic) for sw in auth_on):
-            # the variable that turns it on by its value is set to one the scan cannot read
-            # (`LANGFLOW_AUTO_LOGIN: ${AUTO_LOGIN}`, a `secretKeyRef`)
+        if self._unreadable(auth_on):
             return AuthState("unknown")
         if any(self.switched(switch) is not None for switch in auth_maybe):
             return AuthState("unknown")  # a config file the scan does not read may turn it on
-        if default == "off" and self.env_imported and any(sw.env for sw in auth_on):
-            # the variable that turns it on may be among those `envFrom`/`env_file` bring in
+        if default == "off" and self._imported(auth_on):
             return AuthState("unknown")
         if default in ("none", "off"):
             return AuthState("absent")
@@ -866,10 +879,7 @@ class ServiceMatch:
             got = self.switched(d.switch) if d.switch is not None else None
             if got is not None:
                 out.append(DangerousState(d, got[0], got[1], got[2]))
-            elif d.default_on and not any(
-                    sw.env and (sw.values or sw.contains) and (v := self.env_set(sw.env)) is not None
-                    and (v.value is None or v.dynamic) for sw in d.off) and not (
-                    self.env_imported and any(sw.env for sw in d.off)):
+            elif d.default_on and not self._unreadable(d.off) and not self._imported(d.off):
                 # on by default, and no switch turns it off (one set to a value the scan cannot read,
                 # or variables brought in from where the scan cannot see, may: then nothing is said)
                 out.append(DangerousState(d, self.loc, None, None))

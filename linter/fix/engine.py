@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any
 
+from glmlint import records
 from glmlint.fields import SECURITY_OPTIONS
 from glmlint.fingerprint import Identity
 from glmlint.fix.lowering import expand
@@ -738,8 +739,6 @@ def _at_original(f: _Found, text: str, steps: list[list[Edit]], source: SourceFi
     """`f`'s result with its position in the original file (for a `not fixed:` line)."""
     if not steps:
         return f.result
-    from glmlint import records
-
     line, col = _original_position(f, text, steps, source, original, set())
     return records.replace(f.result, line=line, col=col)
 
@@ -1070,8 +1069,6 @@ def rejudged(results: list[Result], evidence: list[Evidence],
     alone: lowered from its intents against the text (the same edits for equal intents), re-parsed
     (the same re-parse), `_verify_ir` (reads neither the findings before nor after), then
     `_verify_findings` with the findings before the fix, which are `results` here."""
-    from glmlint import records
-
     before = [_Seen(r.identity, None) for r in results]
     places: dict[tuple[str, int, int, str], list[tuple[int, Result]]] = {}
     for i, r in enumerate(results):
@@ -1085,14 +1082,14 @@ def rejudged(results: list[Result], evidence: list[Evidence],
         if shown is not None and not any(shown(r) for _i, r in rs):
             continue
         edits = None
-        for _i, r in rs:
+        for i, r in rs:
             got = next((e for e in evidence if e.place == key and e.intents == r.fix.intents), None)  # type: ignore[union-attr]
             if got is None:
                 return None
             if got.edits is None:
                 continue
             try:
-                _verify_findings(before[_i], before, [_Seen(a, None) for a in got.after], cache)  # type: ignore[arg-type]
+                _verify_findings(before[i], before, [_Seen(a, None) for a in got.after], cache)  # type: ignore[arg-type]
             except FixError:
                 continue
             edits = got.edits

@@ -26,7 +26,7 @@ from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, 
                         SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.records import dataclass, field
-from glmlint.shell import SHELLS, file_writes, from_argv, output_of, parse_script, privilege_drop, shifted
+from glmlint.shell import SHELLS, file_writes, from_argv, is_dash, output_of, parse_script, privilege_drop, shifted
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -198,9 +198,7 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
     `ENV` from the image catalog; a target with a variable none of them sets stays as written."""
     if not any(r.target.dynamic for cmd in commands for r in cmd.redirects):
         return commands
-    root = stage
-    while root.parent is not None:
-        root = root.parent
+    root = _root(stage)
     from glmlint import records
     known = fact(root.base, "env")
     env = {**({str(k): str(v) for k, v in known.value.items()} if known is not None and isinstance(known.value, dict)
@@ -1134,6 +1132,7 @@ def _busybox_sh(base: str, shell: list[str]) -> bool:
 
 
 def _root(stage: Stage) -> Stage:
+    """The first stage of `stage`'s `FROM <stage>` chain: the one whose base is an image."""
     while stage.parent is not None:
         stage = stage.parent
     return stage
@@ -1143,12 +1142,7 @@ def _dash_sh(stage: Stage, shell: list[str]) -> bool:
     """Whether the build's shell is dash: `/bin/sh` of an image the catalog says is Debian's or
     Ubuntu's (whose `/bin/sh` is dash: https://wiki.ubuntu.com/DashAsBinSh), or a `SHELL` naming
     dash. Its `echo` takes no `-e` (`echo -e "a\\nb"` writes `-e a`, then `b`)."""
-    name = shell[0].rsplit("/", 1)[-1]
-    if name == "dash":
-        return True
-    if name != "sh" or "busybox" in shell[0]:
-        return False
-    return sh(_root(stage).base) == "dash"
+    return "busybox" not in shell[0] and is_dash(shell[0].rsplit("/", 1)[-1], _root(stage).base)
 
 
 def _body_rows(first: int) -> Callable[[int, int], Loc]:
@@ -1215,9 +1209,7 @@ def _written_text(stage: Stage, inst: Instruction, cmd: Command, shell: list[str
         while args and re.fullmatch(r"-[neE]+", args[0]):
             flags.append(args.pop(0))
         interprets = any("e" in f for f in flags) and not any("E" in f for f in flags)
-        root = stage
-        while root.parent is not None:
-            root = root.parent
+        root = _root(stage)
         if not interprets and any("\\" in a for a in args) and (
                 shell[0].rsplit("/", 1)[-1] in _BASH_ECHO or _busybox_sh(root.base, shell)):
             return None  # bash's and busybox's echo write `\n` as is: not the script it looks like
