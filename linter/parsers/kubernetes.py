@@ -386,7 +386,9 @@ def _ray_entrypoint(obj: Any, w: Workload, lines: Callable[[], list[str]] | None
     if not commands and not env:
         return w
     process = (*w.process, *commands)
-    return records.replace(w, process=process, files=tuple(file_writes(process)), env=(*w.env, *env))
+    # the image's `/bin/sh` runs the entrypoint, as `container()` reads the container's own commands
+    image = w.pulls[0].name if w.pulls else None
+    return records.replace(w, process=process, files=tuple(file_writes(process, image=image)), env=(*w.env, *env))
 
 
 def _runtime_env(node: Any, lines: Callable[[], list[str]], doc: Any = None,
