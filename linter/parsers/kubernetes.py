@@ -25,7 +25,8 @@ scheduler pod is exposed by the Service it makes from `scheduler.service`. A Kub
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
-`env_vars` of a Ray runtime environment (`runtimeEnvYAML`, a Serve application's `runtime_env`) are env. Pod-level `securityContext` is
+`env_vars` of a Ray runtime environment (`runtimeEnvYAML`, a Serve application's `runtime_env`, a Serve
+deployment's `ray_actor_options.runtime_env`) are env. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -279,7 +280,10 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
 # arguments (`trust_remote_code: true` is `--trust-remote-code`); its model is
 # `model_loading_config.model_source` (else `model_id`). An application's `runtime_env.env_vars` (and an
 # LLM config's) are set in its replicas (docs.ray.io serve/production-guide/config.html): another
-# application with them is a fragment workload with that environment. A RayService's `serveConfigV2` (a YAML string the
+# application with them is a fragment workload with that environment. A deployment's own
+# `ray_actor_options.runtime_env` is its replicas' (ray python/ray/serve/schema.py at 7c360e1b,
+# `RayActorOptionsSchema.runtime_env`; the application's "per-deployment runtime_envs will inherit from
+# this"): a deployment with `env_vars` there is a fragment workload with them. A RayService's `serveConfigV2` (a YAML string the
 # operator hands to Ray Serve: apis/ray/v1/rayservice_types.go) deploys such applications on the cluster's
 # Ray pods: each LLM config is a fragment workload starting vLLM (no image, no container settings), its
 # words located inside the string, where no fix edits them.
@@ -299,6 +303,16 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
     for app in y.items(y.get(config_doc, "applications")):
         app_name = y.text(y.get(app, "name")) or "default"
         app_env = _env_vars(y.get(app, "runtime_env"), at)
+        for deployment in y.items(y.get(app, "deployments")):
+            # a deployment's own runtime env (its replicas take the application's too, reported there)
+            env = _env_vars(y.get(deployment, "ray_actor_options", "runtime_env"), at)
+            if env:
+                deployment_name = y.text(y.get(deployment, "name")) or "?"
+                out.append(Workload(name=deployment_name, format=Format.KUBERNETES, path=path,
+                                    label=f"Ray Serve deployment `{deployment_name}` ({owner} app `{app_name}`)",
+                                    anchor=at(deployment), node_path=path_of, group=f"the Ray cluster of {owner}",
+                                    partial=True, env=env, namespace=namespace, container_list="serveConfigV2",
+                                    words_in_text=True))
         if (y.text(y.get(app, "import_path")) or "").strip() not in _SERVE_LLM_BUILDERS:
             if app_env:  # the application's replicas run with its runtime env
                 out.append(Workload(name=app_name, label=f"Ray Serve application `{app_name}` ({owner})",
