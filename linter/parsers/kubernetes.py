@@ -21,8 +21,8 @@ once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes
 hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
-scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay and the
-LeaderWorkerSet controller give their pods are the pods' labels a written Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
+scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
+LeaderWorkerSet controller and the Dask operator give their pods are the pods' labels a written Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
@@ -148,7 +148,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
                 ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
-                source.workloads.extend(_operator_expose(obj, obj_path, _lws_labels(obj, obj_path, ray)))
+                source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path, ray)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -983,34 +983,46 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
             for w in workloads]
 
 
-# LeaderWorkerSet (kubernetes-sigs/lws at 060ab4d, pkg/controllers/leaderworkerset_controller.go
-# `constructLeaderStatefulSetApplyConfiguration`, pod_controller.go, pkg/webhooks/pod_webhook.go): the
-# controller labels every pod of a LeaderWorkerSet `leaderworkerset.sigs.k8s.io/name: <name>` over the
-# template's labels, a leader (from `leaderTemplate`, else from `workerTemplate`) also `worker-index: "0"`
-# (what selects leaders), a worker its index from 1. A Service the user writes selects the leaders so
-# (the project's vLLM example, `vllm-leader`).
+# Labels controllers give the pods they make, over the template's (theirs win), which a Service the user
+# writes selects them by:
+# - LeaderWorkerSet (kubernetes-sigs/lws 060ab4d, pkg/controllers/leaderworkerset_controller.go
+#   `constructLeaderStatefulSetApplyConfiguration`, pod_controller.go, pkg/webhooks/pod_webhook.go):
+#   `leaderworkerset.sigs.k8s.io/name: <name>` on every pod; a leader (from `leaderTemplate`, else from
+#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 (the
+#   project's vLLM example selects its leader so, `vllm-leader`);
+# - Dask operator (dask/dask-kubernetes 1daa175, operator/controller/controller.py
+#   `build_scheduler_deployment_spec`, `build_worker_deployment_spec`): `dask.org/cluster-name: <cluster>`
+#   and `dask.org/component: scheduler` (a worker's: `worker`) on the pods of a DaskCluster (a DaskJob's
+#   cluster is named after the job).
 _LWS_API = "leaderworkerset.x-k8s.io/"
 _LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
 
 
-def _lws_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
-    """A LeaderWorkerSet's containers with the labels the controller gives their pods."""
-    if not workloads or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_LWS_API):
+def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """A LeaderWorkerSet's or a Dask cluster's containers with the labels the controller gives their pods."""
+    if not workloads:
         return workloads
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    kind = y.text(y.get(obj, "kind")) or ""
     name = y.text(y.get(obj, "metadata", "name")) or ""
-    base = (*obj_path, "spec", "leaderWorkerTemplate")
-    leader = (*base, "leaderTemplate") if y.is_map(y.get(obj, "spec", "leaderWorkerTemplate", "leaderTemplate")) else None
+    places: list[tuple[Path, dict[str, str]]] = []  # (where a pod's containers are, the labels it gets)
+    if api.startswith(_LWS_API):
+        base = (*obj_path, "spec", "leaderWorkerTemplate")
+        worker = (*base, "workerTemplate")
+        if y.is_map(y.get(obj, "spec", "leaderWorkerTemplate", "leaderTemplate")):
+            places = [((*base, "leaderTemplate"), {_LWS_NAME: name, _LWS_INDEX: "0"}), (worker, {_LWS_NAME: name})]
+        else:  # the leader runs the worker template (its workers have indexes from 1)
+            places = [(worker, {_LWS_NAME: name, _LWS_INDEX: "0"})]
+    elif api.startswith(_DASK_API) and kind in _DASK_SCHEDULERS:
+        cluster = _DASK_SCHEDULERS[kind][:-1]
+        places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role})
+                  for role in ("scheduler", "worker")]
+    if not places:
+        return workloads
     out = []
     for w in workloads:
-        if leader is not None and w.node_path[:len(leader)] == leader:
-            added = {_LWS_NAME: name, _LWS_INDEX: "0"}
-        elif w.node_path[:len(base) + 1] == (*base, "workerTemplate"):
-            # a worker's index is 1 or more; with no leaderTemplate the leader runs this template too
-            added = {_LWS_NAME: name} if leader is not None else {_LWS_NAME: name, _LWS_INDEX: "0"}
-        else:
-            out.append(w)
-            continue
-        out.append(records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
+        added = next((labels for at, labels in places if w.node_path[:len(at)] == at), None)
+        out.append(w if added is None else records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
     return out
 
 
