@@ -291,16 +291,29 @@ def _close(a: str, b: str) -> bool:
 
 
 # each file's directory and that directory's parent (`_close`): the scan's link asks about the same
-# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the corpus)
+# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the corpus);
+# one pair per directory (`_parents`), shared by its files; emptied once a scan's link is done
+# (`forget`): at 4x the corpus the table held ~1.5 MB to the end of the scan (issue 12)
 _dirs: dict[str, tuple[str, str]] = {}
+_parents: dict[str, tuple[str, str]] = {}
 
 
 def _dirs_of(path: str) -> tuple[str, str]:
-    d = posixpath.dirname(path.replace("\\", "/"))
     if len(_dirs) >= 4096:
         _dirs.clear()
-    got = _dirs[path] = (d, posixpath.dirname(d))
+        _parents.clear()
+    d = posixpath.dirname(path.replace("\\", "/"))
+    got = _parents.get(d)
+    if got is None:
+        got = _parents[d] = (d, posixpath.dirname(d))
+    _dirs[path] = got
     return got
+
+
+def forget() -> None:
+    """Empty what the link keeps between calls to look things up faster (a scan's link is done)."""
+    _dirs.clear()
+    _parents.clear()
 
 
 def _role_ns(role: str | None, binding: str | None) -> bool:

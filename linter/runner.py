@@ -1186,7 +1186,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     fixes, one of each; the linked IR is not kept."""
     import pickle
 
-    from glmlint.link import cluster_of, exposures, image_key, link_pods, linked_pods, links, stamp, wanted
+    from glmlint.link import cluster_of, exposures, forget, image_key, link_pods, linked_pods, links, stamp, wanted
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
@@ -1290,6 +1290,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
         report.sources[i], rows, problems, _linked, _ = got  # type: ignore[assignment,misc]
         out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
     if fixes is not None:  # a lean scan: the link is done, and nothing after it reads the cluster objects
+        forget()  # (the link's lookup table of the files' directories)
         for source in report.sources:
             if isinstance(source, CheckedFile):
                 source.roles = source.bindings = source.accounts = source.services = ()  # type: ignore[assignment]
