@@ -74,7 +74,7 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
     if source is not None:
         source.disk_path = cand.path if cand.path != "-" else ""
-        source.json = json_manifest
+        source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
     return source
 
 
