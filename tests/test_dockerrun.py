@@ -446,3 +446,15 @@ def test_a_workflow_step_reads_the_env_it_runs_with() -> None:
     assert a.partial  # $FLAGS, and $PID_FLAGS (an expression): options not known
     assert [i.value for i in a.cap_add.value] == ["SYS_ADMIN"] and a.host_network.value is False
     assert b.image.value == "$IMAGE" and b.partial
+
+
+def test_the_command_words_are_read_with_the_variables_when_they_stay_one_word() -> None:
+    w = one("""\
+        PORT := 9000
+        MODEL ?= org/model
+        SCRIPT := python serve.py
+        serve:
+        \tdocker run -p $(PORT):$(PORT) vllm/vllm-openai:v0.6.3 --model "$(MODEL)" --port=$(PORT) $(SCRIPT) $(X)
+        """, "Makefile")
+    assert [c.text for c in w.command.value] == ["--model", "org/model", "--port=9000", "${SCRIPT}", "${X}"]
+    assert not w.command.value[1].dynamic and w.command.value[4].dynamic  # X: not set in the file

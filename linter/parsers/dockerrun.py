@@ -13,7 +13,8 @@ A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
 value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
-as when `VAR` is unset (the finding says so), and the options and the image word, read with
+as when `VAR` is unset (the finding says so), and the options, the image word and the command's
+words (those that stay one word without blanks), read with
 the variables the file sets once to a value known there (a script's top-level `IMAGE=x:1` or
 `GPU_FLAGS="--gpus all --ipc=host"`, outside any `if`/loop/function; make's `IMAGE ?= x:latest`
 or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a workflow's, job's and step's
@@ -816,8 +817,10 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
     if image_at is None or any(f.name == "help" for f in flags):
         return None
-    if known is not None and argv[image_at].dynamic:
-        argv = _known_image(argv, image_at, known, assumed)
+    if known is not None:
+        if argv[image_at].dynamic:
+            argv = _known_image(argv, image_at, known, assumed)
+        argv = argv[:image_at + 1] + tuple(_known_word(w, known, assumed) for w in argv[image_at + 1:])
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
@@ -839,6 +842,24 @@ def _known_image(argv: tuple[Word, ...], at: int, known: _Vars,
     if defaults and assumed is not None:
         assumed[(word.loc.line, word.loc.col)] = defaults
     return (*argv[:at], Word(got.text, word.loc, False, word.start, word.indent), *argv[at + 1:])
+
+
+def _known_word(word: Word, known: _Vars, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> Word:
+    """A word of the container's command (`--port $(PORT)`, `--model "$MODEL"`) read with the variables
+    the file sets when it stays one word with no blank (make pastes the value in, the shell expands
+    it): a script in one word (`sh -c "... $PORT"`) keeps its text, so that its places stay exact."""
+    if not word.dynamic:
+        return word
+    from glmlint import records
+    from glmlint.interpolate import interpolate
+
+    got = interpolate(word.text, known.values, shell=True)
+    if got is None or not got.from_env or "$" in got.text or any(c in got.text for c in " \t\n"):
+        return word
+    defaults = known.assumed(got)
+    if defaults and assumed is not None:
+        assumed[(word.loc.line, word.loc.col)] = defaults
+    return records.replace(word, text=got.text, dynamic=False)
 
 
 def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:
