@@ -64,6 +64,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
 
         return sshd.parse(display, text)
     if hint == "docker-run":
+        if display.replace("\\", "/").rsplit("/", 1)[-1] in ("devcontainer.json", ".devcontainer.json"):
+            from glmlint.parsers import devcontainer
+
+            return devcontainer.parse(display, text)  # the `docker run` its tools start it with
         from glmlint.parsers import dockerrun
         from glmlint.parsers.yamlnodes import YamlError
 

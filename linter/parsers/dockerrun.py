@@ -557,10 +557,6 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     """The docker command lines of a script, Makefile, Markdown file or workflow; None without any.
     `real_path`: where the file is on disk, so that an `--env-file` beside it can be read."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    if name in ("devcontainer.json", ".devcontainer.json"):
-        from glmlint.parsers import devcontainer
-
-        return devcontainer.parse(path, text)
     if not MARKER.search(text) and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
         return None
     if name.lower().endswith((".yml", ".yaml")):
