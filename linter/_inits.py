@@ -259,7 +259,7 @@ def _m25(_F, _s):
  return __init__
 
 def _m26(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases, global_options):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -293,6 +293,7 @@ def _m26(_F, _s):
   _s(self, 'auth_sources', auth_sources)
   _s(self, 'auth_on_wins', auth_on_wins)
   _s(self, 'releases', releases)
+  _s(self, 'global_options', global_options)
  return __init__
 
 def _m27(_F, _f3):
@@ -1282,7 +1283,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases'), (), True, False, False): _m26,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases', 'global_options'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,

@@ -5,7 +5,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from glmlint.ir import Format, Loc
+from glmlint.ir import INSIDE_TEXT, Format, Loc
 from glmlint.parsers import detect, parse
 from glmlint.registry import builtin_rules
 
@@ -381,3 +381,39 @@ def test_the_image_is_read_with_the_variables_the_file_sets_once() -> None:
         """, "Makefile")
     assert [w.image.value for w in ws] == ["ghcr.io/acme/vllm:0.6.3"]
     assert [m.source for m in ws[0].mounts] == ["$(pwd)"]
+
+
+def test_options_are_read_with_the_variables_the_file_sets_once() -> None:
+    # make pastes `$(DOCKER_FLAGS)` in before the shell splits the recipe into words; the shell splits
+    # an unquoted `$GPU_FLAGS` on blanks; an empty value leaves no word; the options a variable gives
+    # are located at it and have no path a fix edits (they are written in the variable)
+    w = one("""\
+        IMAGE := ghcr.io/acme/trainer:2024.11
+        DOCKER_FLAGS := --rm -it --privileged -v /var/run/docker.sock:/var/run/docker.sock
+        EXTRA :=
+        NET ?= host
+        run:
+        \tdocker run $(DOCKER_FLAGS) $(EXTRA) --network=$(NET) $(IMAGE) bash
+        """, "Makefile")
+    assert w.image.value == "ghcr.io/acme/trainer:2024.11" and not w.partial
+    assert w.privileged.value is True and at(w.privileged) == (6, 13) and w.privileged.path[-1] == INSIDE_TEXT
+    assert [m.source for m in w.mounts] == ["/var/run/docker.sock"]
+    assert w.host_network.value is True and at(w.host_network) == (6, 38) and w.host_network.path == ("flag", 7)
+    ws = run("""\
+        GPU_FLAGS="--gpus all --ipc=host"
+        if [ -n "$DEBUG" ]; then
+        DEBUG_FLAGS="--cap-add SYS_PTRACE"
+        fi
+        docker run $GPU_FLAGS "$GPU_FLAGS" img:1
+        docker run $DEBUG_FLAGS img:1
+        """)
+    # quoted, one word: not spread (still an options expansion)
+    assert ws[0].host_ipc.value is True and ws[0].image.value == "img:1" and ws[0].partial
+    assert ws[1].partial and ws[1].image.value == "img:1"  # set in a branch: not known, options maybe
+
+
+def test_a_default_an_option_is_read_through_is_named() -> None:
+    text = "NETWORK ?= host\nFLAGS ?= --pid=host\nrun:\n\tdocker run $(FLAGS) --network=$(NETWORK) i:1\n"
+    source = parse("Makefile", text, "docker-run")
+    assert source is not None
+    assert source.assumed == {(4, 13): ("FLAGS",), (4, 22): ("NETWORK",)}

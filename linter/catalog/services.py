@@ -259,6 +259,8 @@ class Service:
     # `--token-password` is used whatever `--no-token` says)
     auth_on_wins: bool = False
     releases: Releases | None = None  # the releases this entry is for, by an installed package's version
+    # options the program reads before its subcommand, each with a value (`feast -c repo serve`)
+    global_options: tuple[str, ...] = ()
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -369,7 +371,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         runtime_source=(d.get("runtime") or {}).get("source", ""),
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
-        if d.get("releases") else None)
+        if d.get("releases") else None,
+        global_options=tuple((d.get("options") or {}).get("global_options", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -559,22 +562,35 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
         return None
     for pattern in service.commands:
         if pattern[0] == name:
-            got = _match_words(pattern, argv)
+            got = _match_words(pattern, argv, service.global_options)
             if got is not None:
                 return got
     return None
 
 
-def _match_words(pattern: tuple[str, ...], argv: Sequence[Word]) -> int | None:
-    """`pattern` is a program, its leading positional words, and flags that must appear anywhere."""
+def _match_words(pattern: tuple[str, ...], argv: Sequence[Word], global_options: tuple[str, ...] = ()) -> int | None:
+    """`pattern` is a program, its leading positional words, and flags that must appear anywhere;
+    `global_options` (each with a value) may come between the program and its subcommand."""
     words = [w.text for w in argv[1:]]
+    skipped = 0
+    while global_options and skipped < len(words):
+        w = words[skipped]
+        if w in global_options:
+            skipped += 2  # `-c repo`
+        elif any(w.startswith(o + "=") or len(o) == 2 and w.startswith(o) and len(w) > 2 for o in global_options):
+            skipped += 1  # `--chdir=repo`, `-crepo`
+        else:
+            break
+    if skipped > len(words):
+        return None
+    words = words[skipped:]
     positional = [p for p in pattern[1:] if not p.startswith("-")]
     flags = [p for p in pattern[1:] if p.startswith("-")]
     if words[:len(positional)] != positional:
         return None
     if any(not any(w == f or w.startswith(f + "=") for w in words) for f in flags):
         return None
-    return 1 + len(positional)
+    return 1 + skipped + len(positional)
 
 
 def _synthetic(texts: Iterable[str], loc: Loc) -> tuple[Word, ...]:

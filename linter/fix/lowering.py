@@ -53,8 +53,10 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
 
 
 def _inside_text(intent: Intent) -> bool:
-    """Whether the intent changes a value written inside a string (its path ends with `INSIDE_TEXT`)."""
-    target = getattr(intent, "setting", None) or getattr(intent, "item", None)
+    """Whether the intent changes a value written inside a string (its path ends with `INSIDE_TEXT`):
+    an Argo `podSpecPatch`, a `docker run` option a variable's value gives (`$(DOCKER_FLAGS)`)."""
+    target = (getattr(intent, "setting", None) or getattr(intent, "item", None) or getattr(intent, "port", None)
+              or getattr(intent, "mount", None))
     return target is not None and target.path[-1:] == (INSIDE_TEXT,)
 
 

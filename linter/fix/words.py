@@ -65,12 +65,33 @@ def word_end(text: str, start: int) -> int:
                 break
             i += 2
             continue
+        elif c == "$" and text[i + 1:i + 2] == "(":
+            # `$(...)`, a command substitution (make's `$(NAME)` too) is part of the word
+            close = _closing_paren(text, i + 2)
+            if close < 0:
+                break
+            i = close + 1
+            continue
         elif c in _SHELL_STOP:
             break
         i += 1
     if quote:
         return opened
     return i
+
+
+def _closing_paren(text: str, i: int) -> int:
+    """The `)` that closes a `(` before `i`, on the same line; -1 when there is none."""
+    depth = 1
+    while i < len(text) and text[i] != "\n":
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 def _json_context(text: str, start: int) -> bool:

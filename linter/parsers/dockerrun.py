@@ -13,10 +13,13 @@ A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
 value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
-as when `VAR` is unset (the finding says so), and the image word, read with the variables
-the file sets once to a value known there (a script's top-level `IMAGE=x:1`, make's
-`IMAGE ?= x:latest`, a default the finding names; make expands `$(IMAGE)` before the shell
-runs the recipe), as the names `docker build -t $(IMAGE)` gives are.
+as when `VAR` is unset (the finding says so), and the options and the image word, read with
+the variables the file sets once to a value known there (a script's top-level `IMAGE=x:1` or
+`GPU_FLAGS="--gpus all --ipc=host"`, outside any `if`/loop/function; make's `IMAGE ?= x:latest`
+or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a default the finding names):
+make pastes `$(DOCKER_FLAGS)` in before the shell runs the recipe, and the shell splits an
+unquoted `$GPU_FLAGS` into words, so such a variable gives options, located at the variable and
+written there, where no fix edits them. The names `docker build -t $(IMAGE)` gives are read so too.
 
 Locations are exact in the original file: a snippet (a Markdown block with its
 `$ ` prompts removed, a recipe with make's `$$` unescaped, a YAML `run: |`
@@ -36,7 +39,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
-from glmlint.ir import (IMAGE_REFERENCE, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting, SourceFile, User, Word,
+from glmlint.ir import (IMAGE_REFERENCE, INSIDE_TEXT, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting,
+                        SourceFile, User, Word,
                         Workload, has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
@@ -128,6 +132,7 @@ class Snippet:
         # variables the file sets once, to a value known here (make `IMAGE ?= x:latest`, a script's
         # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
         self.known: dict[str, tuple[str, bool]] = {}
+        self.make = False  # a Makefile's recipes: make's `$(NAME)` is written `${NAME}` in the text
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -202,24 +207,50 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet
 
 _MAKE_VAR = re.compile(r"^(?:export[ \t]+|override[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(\?|:{1,3}|\+|!)?=[ \t]*(.*?)[ \t]*$")
 _MAKE_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
-_SHELL_VAR = re.compile(r"^(?:export[ \t]+|readonly[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)[ \t]*(?:#.*)?$")
+_MAKE_IF = re.compile(r"^[ \t]*(?:ifeq|ifneq|ifdef|ifndef)\b")
+_MAKE_ENDIF = re.compile(r"^[ \t]*endif\b")
+_MAKE_DEFINE = re.compile(r"^[ \t]*(?:(?:export|override)[ \t]+)*define[ \t]")
+_MAKE_ENDEF = re.compile(r"^[ \t]*endef\b")
+_SHELL_VAR = re.compile(r"^(?:export[ \t]+|readonly[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)="
+                        r"((?:\"[^\"]*\"|'[^']*'|[^\s'\"])*)[ \t]*(?:#.*)?$")
+# any other assignment of a variable (`NAME+=x`, `local NAME=x`, `declare -x NAME=x`): not known
+_SHELL_SET = re.compile(r"^(?:(?:export|readonly|local|declare|typeset)(?:[ \t]+-[A-Za-z]+)*[ \t]+)?"
+                        r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
+# a line that opens or closes a compound command or function body: an assignment inside may not run
+_SHELL_OPEN = re.compile(r"^(?:if|for|while|until|case|select)\b|^(?:function[ \t]+)?[A-Za-z_][A-Za-z0-9_:.-]*[ \t]*"
+                         r"(?:\(\))?[ \t]*\{[ \t]*$|^\{$")
+_SHELL_CLOSE = re.compile(r"^(?:fi|done|esac|\})\b")
+_SHELL_ONE_LINE = re.compile(r"[;&|][ \t]*(?:fi|done|esac|\})(?:[ \t;&|<>)]|$)")
 
 
 def makefile(text: str) -> list[Snippet]:
     """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`; a make
     reference `$(NAME)` is written `${NAME}` (as long), which the variables the Makefile sets
-    (`Snippet.known`) expand as make does before the shell runs the line."""
+    (`Snippet.known`) expand as make does before the shell runs the line. A variable set inside a
+    conditional (`ifeq`/`ifdef` ... `endif`) may not be set: not known; `define` bodies are text."""
     snip = Snippet()
     continued = False
     defined: dict[str, list[tuple[str, bool]]] = {}
+    depth = 0
+    defining = False
     for k, line in enumerate(split_lines(text)):
+        if defining:
+            defining = not _MAKE_ENDEF.match(line)
+            _blank(snip, k + 1)
+            continue
         if not (line.startswith("\t") or continued):
-            m = _MAKE_VAR.match(line) if not line.startswith((" ", "#")) else None
+            if _MAKE_DEFINE.match(line):
+                defining = True
+            elif _MAKE_IF.match(line):
+                depth += 1
+            elif _MAKE_ENDIF.match(line):
+                depth = max(depth - 1, 0)
+            m = _MAKE_VAR.match(line) if not line.startswith((" ", "#")) and not defining else None
             if m is not None:
                 value = m.group(3).split("#", 1)[0].rstrip() if "#" in m.group(3) else m.group(3)
                 op = m.group(2) or ""
                 defined.setdefault(m.group(1), []).append((value, op == "?") if op in ("", "?", ":", "::", ":::")
-                                                          else ("$", False))  # `+=`, `!=`: not known
+                                                          and not depth else ("$", False))  # `+=`, `!=`: not known
             _blank(snip, k + 1)
             continue
         at = len(line) - len(line.lstrip("\t "))
@@ -242,15 +273,25 @@ def makefile(text: str) -> list[Snippet]:
         snip.add(k + 1, "".join(chars), cols)
         continued = line.endswith("\\")
     snip.known = _once(defined)
+    snip.make = True
     return [snip]
 
 
 def shell_script(text: str) -> list[Snippet]:
+    """The script's lines; `Snippet.known` holds the variables it sets once at its top level, outside
+    any `if`/loop/`case`/function body (which may not run)."""
     snip = Snippet()
     defined: dict[str, list[tuple[str, bool]]] = {}
+    depth = 0
     for k, line in enumerate(split_lines(text)):
         snip.add(k + 1, line)
-        m = _SHELL_VAR.match(line.strip())
+        stripped = line.strip()
+        top = depth == 0 and not line[:1].isspace()
+        if _SHELL_CLOSE.match(stripped):
+            depth = max(depth - 1, 0)
+        elif _SHELL_OPEN.match(stripped) and not _SHELL_ONE_LINE.search(stripped):
+            depth += 1
+        m = _SHELL_VAR.match(stripped)
         if m is not None:
             value = m.group(2)
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
@@ -258,7 +299,9 @@ def shell_script(text: str) -> list[Snippet]:
             elif any(ch in value for ch in "'\"\\`"):
                 value = "$"
             # set at the top level, else in a block it may not run: only a top-level one is certain
-            defined.setdefault(m.group(1), []).append((value, False) if not line[:1].isspace() else ("$", False))
+            defined.setdefault(m.group(1), []).append((value, False) if top else ("$", False))
+        elif (other := _SHELL_SET.match(stripped)) is not None:
+            defined.setdefault(other.group(1), []).append(("$", False))
     snip.known = _once(defined)
     return [snip]
 
@@ -284,6 +327,45 @@ def _once(defined: dict[str, list[tuple[str, bool]]]) -> dict[str, tuple[str, bo
                 value, default = got.text, default or bool(got.defaulted) or any(out[u][1] for u in got.from_env)
             out[name] = (value, default)
     return out
+
+
+class _Vars:
+    """The variables a file sets once (`Snippet.known`), as the expansion of its words reads them."""
+
+    __slots__ = ("values", "defaults", "make")
+
+    def __init__(self, known: dict[str, tuple[str, bool]], make: bool = False) -> None:
+        self.values = {k: v for k, (v, _d) in known.items()}
+        self.defaults = frozenset(k for k, (_v, d) in known.items() if d)  # `?=`, `${X:-x}`: may be overridden
+        self.make = make  # `Snippet.make`: a word's `${NAME}` is `$(NAME)` in the file
+
+    def assumed(self, got: Any) -> tuple[str, ...]:
+        """The variables an expansion (`glmlint.interpolate.Interpolated`) read through a default."""
+        return tuple(n for n in (*got.from_env, *got.defaulted) if n not in self.values or n in self.defaults)
+
+
+# characters a variable's value must not hold to be read as the words an unquoted expansion of it
+# gives: make pastes the text before the shell reads quotes, escapes and operators in it, the shell
+# splits the value of `$NAME` on blanks only; where the two differ, the words are not known
+_NOT_PLAIN = re.compile(r"[\\'\"`$;&|<>()*?\[]")
+_WHOLE_REF = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+
+
+def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | None:
+    """The words an unquoted `$NAME`/`${NAME}` (make's `$(NAME)`) gives when the file sets `NAME` once
+    to plain words (`DOCKER_FLAGS := --gpus all --ipc=host`), each located at the reference, and the
+    variable when it is a default; None for any other word."""
+    if not word.dynamic or word.start is not None:
+        return None  # a quoted `"$NAME"` stays one word
+    m = _WHOLE_REF.match(word.text)
+    if m is None:
+        return None
+    name = m.group(1) or m.group(2)
+    value = known.values.get(name)
+    if value is None or _NOT_PLAIN.search(value):
+        return None
+    words = [Word(part, word.loc) for part in value.split()]
+    return words, ((name,) if name in known.defaults else ())
 
 
 def yaml_run(node: Any, lines: list[str]) -> Snippet:
@@ -463,7 +545,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if real_path and real_path != "-" else None
     commands: list[tuple[Command, dict[str, str]]] = []
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
-    known: dict[int, dict[str, tuple[str, bool]]] = {}  # id of a command -> the variables its file sets
+    known: dict[int, _Vars] = {}  # id of a command -> the variables its file sets
     for snip in snippets:
         if not MARKER.search(snip.text):
             continue
@@ -471,7 +553,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
         if snip.known:
-            known.update((id(cmd), snip.known) for cmd in cmds)
+            variables = _Vars(snip.known, snip.make)
+            known.update((id(cmd), variables) for cmd in cmds)
         commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
@@ -494,7 +577,7 @@ _TAG_FLAGS = ("-t", "--tag")
 
 
 def _built_here(commands: list[tuple[Command, dict[str, str]]],
-                known: dict[int, dict[str, tuple[str, bool]]] | None = None) -> frozenset[str]:
+                known: dict[int, _Vars] | None = None) -> frozenset[str]:
     """The names the file's `docker build -t NAME` (`buildx build`, `image build`, podman, nerdctl)
     give the images they build: `docker run NAME` then runs that local image (the engine pulls
     only a missing image, `--pull=missing`), so its tag is not a moving upstream reference.
@@ -522,7 +605,7 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]],
             elif t.startswith(("--tag=", "-t=")) or (t.startswith("-t") and len(t) > 2 and not t.startswith("--")):
                 value = Word(t.split("=", 1)[1] if "=" in t[:6] else t[2:], w.loc, w.dynamic, w.start, w.indent)
             if value is not None and value.dynamic and known and id(cmd) in known:
-                got = interpolate(value.text, {k: v for k, (v, _d) in known[id(cmd)].items()}, shell=True)
+                got = interpolate(value.text, known[id(cmd)].values, shell=True)
                 if got is not None and "$" not in got.text:
                     value = Word(got.text, value.loc)
             if value is not None and not value.dynamic and value.text:
@@ -548,15 +631,23 @@ def _local_name(ref: str) -> str:
 
 
 class _Flag:
-    __slots__ = ("name", "value", "written", "index", "word", "value_word")
+    __slots__ = ("name", "value", "written", "index", "word", "value_word", "path", "defaults")
 
-    def __init__(self, name: str, value: str, index: int, word: Word, value_word: Word) -> None:
+    def __init__(self, name: str, value: str, index: int, word: Word, value_word: Word,
+                 spread: dict[int, tuple[str, ...]] | None = None, value_at: int = -1) -> None:
         self.name = name
         self.value = value  # as the shell reads it (`${VAR:-x}` as `x`, see `_default`)
         self.written = value  # as written, for a fix to edit
         self.index = index  # the flag word's index in the docker command's argv
         self.word = word
         self.value_word = value_word  # where the value is written (the flag word itself for `--x=v`)
+        from_variable = bool(spread) and (index in spread or value_at in spread)  # type: ignore[operator]
+        # a flag a variable's value gives (`$(DOCKER_FLAGS)`) is written in that variable, where no
+        # edit of the command line reaches it
+        self.path: tuple[str | int, ...] = ("flag", index, INSIDE_TEXT) if from_variable else ("flag", index)
+        # the variables it was read through a default of (`DOCKER_FLAGS ?= ...`)
+        self.defaults: tuple[str, ...] = (*spread.get(index, ()), *spread.get(value_at, ())) \
+            if from_variable and spread else ()
 
 
 _START = frozenset({"start"})
@@ -593,17 +684,37 @@ def _opaque(word: Word) -> bool:
     return m is not None and bool(_OPTION_VAR.search(next(g for g in m.groups() if g)))
 
 
-def _options(argv: tuple[Word, ...], start: int) -> tuple[list[_Flag], int | None, bool]:
-    """The options from `start`, the index of the image word (None when there is none), and
-    whether an expansion that may hold more options is among them."""
+def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
+             ) -> tuple[tuple[Word, ...], list[_Flag], int | None, bool]:
+    """The command's words with the options' and the image's variables spread into the words they
+    give (`known`, `_spread`), the options from `start`, the index of the image word (None when there
+    is none), and whether an expansion that may hold more options is among them."""
     flags: list[_Flag] = []
     opaque = False
+    words = list(argv)
+    spread: dict[int, tuple[str, ...]] = {}  # index of a word a variable gave -> the defaults read
+
+    def expand(at: int) -> bool:
+        """Spread the variable at `at` (words are read left to right: none after it is spread yet),
+        and the next one when its value is empty; whether there is a word at `at`."""
+        while known is not None and at < len(words) and (got := _spread(words[at], known)) is not None:
+            parts, defaults = got
+            words[at:at + 1] = parts
+            spread.update((at + k, defaults) for k in range(len(parts)))
+            if parts:
+                break
+        return at < len(words)
+
+    def flag(name: str, value: str, index: int, word: Word, value_word: Word, value_at: int = -1) -> _Flag:
+        return _Flag(name, value, index, word, value_word, spread, value_at)
+
     i = start
-    while i < len(argv):
-        w = argv[i]
+    while expand(i):
+        w = words[i]
         t = w.text
         if t == "--":
-            return flags, (i + 1 if i + 1 < len(argv) else None), opaque
+            expand(i + 1)
+            return tuple(words), flags, (i + 1 if i + 1 < len(words) else None), opaque
         if w.dynamic and _opaque(w):
             opaque = True
             i += 1
@@ -612,12 +723,12 @@ def _options(argv: tuple[Word, ...], start: int) -> tuple[list[_Flag], int | Non
             name, eq, value = t[2:].partition("=")
             name = _ALIASES.get(name, name)
             if eq:
-                flags.append(_Flag(name, value, i, w, _value_word(w, value, t.index("=") + 1)))
-            elif name in _VALUE_LONG and i + 1 < len(argv):
-                flags.append(_Flag(name, argv[i + 1].text, i, w, argv[i + 1]))
+                flags.append(flag(name, value, i, w, _value_word(w, value, t.index("=") + 1)))
+            elif name in _VALUE_LONG and expand(i + 1):
+                flags.append(flag(name, words[i + 1].text, i, w, words[i + 1], i + 1))
                 i += 1
             else:
-                flags.append(_Flag(name, "true", i, w, w))
+                flags.append(flag(name, "true", i, w, w))
             i += 1
             continue
         if t.startswith("-") and len(t) > 1 and not w.dynamic:
@@ -628,17 +739,17 @@ def _options(argv: tuple[Word, ...], start: int) -> tuple[list[_Flag], int | Non
                     rest = t[k + 1:]
                     if rest:
                         skip = k + 2 if rest.startswith("=") else k + 1
-                        flags.append(_Flag(name, t[skip:], i, w, _value_word(w, t[skip:], skip)))
-                    elif i + 1 < len(argv):
-                        flags.append(_Flag(name, argv[i + 1].text, i, w, argv[i + 1]))
+                        flags.append(flag(name, t[skip:], i, w, _value_word(w, t[skip:], skip)))
+                    elif expand(i + 1):
+                        flags.append(flag(name, words[i + 1].text, i, w, words[i + 1], i + 1))
                         i += 1
                     break
-                flags.append(_Flag(name, "true", i, w, w))
+                flags.append(flag(name, "true", i, w, w))
                 k += 1
             i += 1
             continue
-        return flags, i, opaque
-    return flags, None, opaque
+        return tuple(words), flags, i, opaque
+    return tuple(words), flags, None, opaque
 
 
 def plausible_image(text: str) -> bool:
@@ -648,40 +759,41 @@ def plausible_image(text: str) -> bool:
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
-         env_files: _EnvFiles | None = None, known: dict[str, tuple[str, bool]] | None = None) -> Workload | None:
+         env_files: _EnvFiles | None = None, known: _Vars | None = None) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container).
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
-    `known`: the variables the file sets (`Snippet.known`), which the image word is read with."""
+    `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
+    read with (make expands `$(NAME)` before the shell runs the recipe)."""
     if program(cmd) is None:
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
     verb = _verb(argv)
     if verb is None or (verb[0] == "create" and not created_run):
         return None
-    flags, image_at, opaque = _options(argv, verb[1])
+    argv, flags, image_at, opaque = _options(argv, verb[1], known)
     if image_at is None or any(f.name == "help" for f in flags):
         return None
-    if known and argv[image_at].dynamic:
+    if known is not None and argv[image_at].dynamic:
         argv = _known_image(argv, image_at, known, assumed)
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
-                     env_files=env_files)
+                     env_files=env_files, known=known)
 
 
-def _known_image(argv: tuple[Word, ...], at: int, known: dict[str, tuple[str, bool]],
+def _known_image(argv: tuple[Word, ...], at: int, known: _Vars,
                  assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> tuple[Word, ...]:
     """`argv` with its image word (`$(IMAGE)`, `"$IMAGE"`) read with the variables the file sets, when
     every one it names is known; a default among them (`IMAGE ?= x`) is noted in `assumed`."""
     from glmlint.interpolate import interpolate
 
     word = argv[at]
-    got = interpolate(word.text, {k: v for k, (v, _d) in known.items()}, shell=True)
+    got = interpolate(word.text, known.values, shell=True)
     if got is None or "$" in got.text:
         return argv
-    defaults = tuple(n for n in (*got.from_env, *got.defaulted) if n not in known or known[n][1])
+    defaults = known.assumed(got)
     if defaults and assumed is not None:
         assumed[(word.loc.line, word.loc.col)] = defaults
     return (*argv[:at], Word(got.text, word.loc, False, word.start, word.indent), *argv[at + 1:])
@@ -698,20 +810,21 @@ def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ..
     return tuple(out)
 
 
-def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> None:
-    """A flag value the shell expands from `${VAR:-default}`/`${VAR-default}`: the default, as when
-    `VAR` is unset (recorded in `assumed` at the flag: for `-p`, only the variables that decide
-    where and what it publishes, as for a compose port); anything else unknown stays as written.
-    `f.written` keeps the text as written."""
+def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, known: _Vars | None) -> None:
+    """A flag value the shell expands from `${VAR:-default}`/`${VAR-default}` or from the variables
+    the file sets (`known`): the default, as when `VAR` is unset (recorded in `assumed` at the flag:
+    for `-p`, only the variables that decide where and what it publishes, as for a compose port),
+    and the variables' values; anything else unknown stays as written. `f.written` keeps the text
+    as written."""
     from glmlint.interpolate import interpolate
     from glmlint.parsers.compose import parse_port, port_defaults
 
-    found = interpolate(f.value, shell=True)
-    if found is None:
-        return
+    found = interpolate(f.value, known.values if known is not None else None, shell=True)
+    if found is None or (f.value_word.start is None and found.from_env and any(c in found.text for c in " \t\n")):
+        return  # unknown, or an unquoted expansion the shell splits into more words
     f.value = found.text
     f.value_word = Word(found.text, f.value_word.loc, False, f.value_word.start, f.value_word.indent)
-    names = found.defaulted
+    names = known.assumed(found) if known is not None else found.defaulted
     if f.name == "publish":
         names = port_defaults(parse_port(f.written, f.word.loc, (), f.value), names)
     if assumed is not None and names:
@@ -720,13 +833,16 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
-              env_files: _EnvFiles | None = None) -> Workload:
+              env_files: _EnvFiles | None = None, known: _Vars | None = None) -> Workload:
+    from glmlint import records
     from glmlint.parsers.compose import drop_setting, parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv
 
     for f in flags:
         if f.value_word.dynamic and "$" in f.value:
-            _default(f, assumed)
+            _default(f, assumed, known)
+        elif f.defaults and assumed is not None:
+            assumed[(f.word.loc.line, f.word.loc.col)] = f.defaults
     anchor = argv[0].loc
     by: dict[str, list[_Flag]] = {}
     for f in flags:
@@ -744,7 +860,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     security_opts = _items(by, _OPTIONS_FLAG)
     kwargs.update(security_settings(security_opts))
     # `--sysctl name=value`, repeatable
-    kwargs["sysctls"] = tuple(Item(f.value.split("=", 1)[0].strip(), f.word.loc, ("flag", f.index))
+    kwargs["sysctls"] = tuple(Item(f.value.split("=", 1)[0].strip(), f.word.loc, f.path)
                               for f in by.get(_SYSCTL_FLAG, ()) if f.value.split("=", 1)[0].strip())
 
     entrypoint = last(_ENTRYPOINT_FLAG)
@@ -752,7 +868,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     if entrypoint is not None:
         # `--entrypoint` is one executable (no arguments); "" resets the image's
         entry_words = (entrypoint.value_word,) if entrypoint.value else ()
-        kwargs["entrypoint"] = Setting(entry_words or None, entrypoint.word.loc, path=("flag", entrypoint.index))
+        kwargs["entrypoint"] = Setting(entry_words or None, entrypoint.word.loc, path=entrypoint.path)
     command = argv[image_at + 1:]
     if command:
         kwargs["command"] = Setting(command, command[0].loc, path=("flag", image_at + 1))
@@ -763,21 +879,25 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     volume, mount, tmpfs = _MOUNT_FLAGS
     for f in flags:
         if f.name == volume:
-            mounts.append(parse_volume(f.value, f.word.loc, ("flag", f.index)))
+            mounts.append(parse_volume(f.value, f.word.loc, f.path))
         elif f.name == mount:
             mounts.append(_mount(f))
         elif f.name == tmpfs:
-            mounts.append(Mount(None, f.value.split(":", 1)[0], "tmpfs", False, f.word.loc, ("flag", f.index)))
+            mounts.append(Mount(None, f.value.split(":", 1)[0], "tmpfs", False, f.word.loc, f.path))
     # read as the shell expands it, its text kept as written (`${BIND:-0.0.0.0}:8888:8888`) for a fix
-    ports = [parse_port(f.written, f.word.loc, ("flag", f.index), f.value if f.value != f.written else None)
+    ports = [parse_port(f.written, f.word.loc, f.path, f.value if f.value != f.written else None)
              for f in by.get(_PUBLISH_FLAG, ())]
-    devices = [parse_device(f.value, f.word.loc, ("flag", f.index)) for f in by.get(_DEVICE_FLAG, ()) if f.value]
+    if known is not None and known.make:
+        # a spec make reads from its variables (`$(PORT):8888`) is not written as the shell text shows it
+        # (`${PORT}:8888`): no edit finds it
+        ports = [records.replace(p, spec_editable=False) if "$" in (p.spec or "") else p for p in ports]
+    devices = [parse_device(f.value, f.word.loc, f.path) for f in by.get(_DEVICE_FLAG, ()) if f.value]
     # the Docker CLI reads every `--env-file` first, in order, then the `-e` flags: later ones win
     env, imports = _env_files(by.get("env-file", ()), env_files)
     for f in by.get(_ENV_FLAG, ()):
         var, eq, text = f.value.partition("=")
         # `-e NAME` passes the host's value; `-e NAME="$X"` a reference, not a literal
-        env.append(EnvVar(var, text if eq else None, f.word.loc, ("flag", f.index),
+        env.append(EnvVar(var, text if eq else None, f.word.loc, f.path,
                           dynamic=f.value_word.dynamic and "$" in text))
 
     image = argv[image_at]
@@ -890,7 +1010,7 @@ _MOUNT_FLAGS = DOCKER_RUN["mounts"].keys
 
 def _items(by: dict[str, list[_Flag]], name: str) -> tuple[Item, ...]:
     """Every value of a repeatable list flag (`--cap-add A,B --cap-add C`), each located at its flag."""
-    return tuple(Item(part.strip(), f.word.loc, ("flag", f.index))
+    return tuple(Item(part.strip(), f.word.loc, f.path)
                  for f in by.get(name, ()) for part in f.value.split(",") if part.strip())
 
 
@@ -914,7 +1034,7 @@ def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
         value = User.parse(f.value)
     else:  # TEXT
         value = f.value
-    return Setting(value, f.word.loc, path=("flag", f.index))
+    return Setting(value, f.word.loc, path=f.path)
 
 
 def takes_value(flag: str) -> bool:
@@ -939,5 +1059,4 @@ def _mount(f: _Flag) -> Mount:
     source = fields.get("source") or fields.get("src")
     target = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
     ro = truthy(fields.get("readonly", fields.get("ro", "false")))
-    return Mount(source, target, kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc,
-                 ("flag", f.index))
+    return Mount(source, target, kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)

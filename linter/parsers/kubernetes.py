@@ -25,7 +25,8 @@ scheduler pod is exposed by the Service it makes from `scheduler.service`. A Kub
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
-`env_vars` of a Ray runtime environment (`runtimeEnvYAML`, a Serve application's `runtime_env`) are env. Pod-level `securityContext` is
+`env_vars` of a Ray runtime environment (`runtimeEnvYAML`, a Serve application's `runtime_env`, a Serve
+deployment's `ray_actor_options.runtime_env`) are env. Pod-level `securityContext` is
 inherited by each container and the container's own value wins, as the
 kubelet does; in a custom resource it is the pod spec's own, else the nearest
 enclosing one (an Argo template's, then the Workflow's). An Argo template's pod
@@ -146,7 +147,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
                 ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
-                source.workloads.extend(_dask_expose(obj, obj_path, _nim_expose(obj, ray)))
+                source.workloads.extend(_operator_expose(obj, obj_path, ray))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -279,7 +280,10 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
 # arguments (`trust_remote_code: true` is `--trust-remote-code`); its model is
 # `model_loading_config.model_source` (else `model_id`). An application's `runtime_env.env_vars` (and an
 # LLM config's) are set in its replicas (docs.ray.io serve/production-guide/config.html): another
-# application with them is a fragment workload with that environment. A RayService's `serveConfigV2` (a YAML string the
+# application with them is a fragment workload with that environment. A deployment's own
+# `ray_actor_options.runtime_env` is its replicas' (ray python/ray/serve/schema.py at 7c360e1b,
+# `RayActorOptionsSchema.runtime_env`; the application's "per-deployment runtime_envs will inherit from
+# this"): a deployment with `env_vars` there is a fragment workload with them. A RayService's `serveConfigV2` (a YAML string the
 # operator hands to Ray Serve: apis/ray/v1/rayservice_types.go) deploys such applications on the cluster's
 # Ray pods: each LLM config is a fragment workload starting vLLM (no image, no container settings), its
 # words located inside the string, where no fix edits them.
@@ -288,23 +292,27 @@ _SERVE_LLM_BUILDERS = ("ray.serve.llm:build_openai_app",)
 
 def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
                    lines: Callable[[], list[str]], path: str) -> list[Workload]:
-    node = y.get(obj, "spec", "serveConfigV2")
-    text = y.text(node) if y.is_scalar(node) else None
-    if not text or ("llm_configs" not in text and "env_vars" not in text):
+    # a config Ray Serve cannot read either deploys nothing
+    read = _embedded(y.get(obj, "spec", "serveConfigV2"), lines, ("llm_configs", "env_vars"))
+    if read is None:
         return []
-    try:
-        docs = y.compose_all(text)
-    except Exception:  # noqa: BLE001 - a config Ray Serve cannot read either: nothing deployed
-        return []
-    if not docs or not y.is_map(docs[0]):
-        return []
-    at = _locator(node, lines())
+    config_doc, at = read
     path_of = (*obj_path, "spec", "serveConfigV2", INSIDE_TEXT)
     owner = f"RayService/{name}"
     out = []
-    for app in y.items(y.get(docs[0], "applications")):
+    for app in y.items(y.get(config_doc, "applications")):
         app_name = y.text(y.get(app, "name")) or "default"
-        app_env = _runtime_env(None, lines, y.get(app, "runtime_env"), at)
+        app_env = _env_vars(y.get(app, "runtime_env"), at)
+        for deployment in y.items(y.get(app, "deployments")):
+            # a deployment's own runtime env (its replicas take the application's too, reported there)
+            env = _env_vars(y.get(deployment, "ray_actor_options", "runtime_env"), at)
+            if env:
+                deployment_name = y.text(y.get(deployment, "name")) or "?"
+                out.append(Workload(name=deployment_name, format=Format.KUBERNETES, path=path,
+                                    label=f"Ray Serve deployment `{deployment_name}` ({owner} app `{app_name}`)",
+                                    anchor=at(deployment), node_path=path_of, group=f"the Ray cluster of {owner}",
+                                    partial=True, env=env, namespace=namespace, container_list="serveConfigV2",
+                                    words_in_text=True))
         if (y.text(y.get(app, "import_path")) or "").strip() not in _SERVE_LLM_BUILDERS:
             if app_env:  # the application's replicas run with its runtime env
                 out.append(Workload(name=app_name, label=f"Ray Serve application `{app_name}` ({owner})",
@@ -332,7 +340,7 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
             out.append(Workload(name=model_id, label=label, format=Format.KUBERNETES, path=path,
                                 anchor=anchor, node_path=path_of, group=f"the Ray cluster of {owner}", partial=True,
                                 process=(Command(tuple(words), anchor),), namespace=namespace,
-                                env=(*app_env, *_runtime_env(None, lines, y.get(config, "runtime_env"), at)),
+                                env=(*app_env, *_env_vars(y.get(config, "runtime_env"), at)),
                                 container_list="serveConfigV2", words_in_text=True))
     return out
 
@@ -382,30 +390,23 @@ def _ray_entrypoint(obj: Any, w: Workload, lines: Callable[[], list[str]] | None
     script = y.word(node, lines(), "$")
     shell = Word("sh", script.loc)
     commands = [c for c in from_argv((shell, Word("-c", script.loc), script), script.loc) if c.argv[0] is not shell]
-    env = _runtime_env(y.get(obj, "spec", "runtimeEnvYAML"), lines)
+    # a runtime env Ray cannot read either sets nothing
+    read = _embedded(y.get(obj, "spec", "runtimeEnvYAML"), lines, ("env_vars",))
+    env = _env_vars(*read) if read is not None else ()
     if not commands and not env:
         return w
     process = (*w.process, *commands)
-    return records.replace(w, process=process, files=tuple(file_writes(process)), env=(*w.env, *env))
+    # the image's `/bin/sh` runs the entrypoint, as `container()` reads the container's own commands
+    image = w.pulls[0].name if w.pulls else None
+    return records.replace(w, process=process, files=tuple(file_writes(process, image=image)), env=(*w.env, *env))
 
 
-def _runtime_env(node: Any, lines: Callable[[], list[str]], doc: Any = None,
-                 at: Callable[[Any], Loc] | None = None) -> tuple[EnvVar, ...]:
+def _env_vars(runtime_env: Any, at: Callable[[Any], Loc]) -> tuple[EnvVar, ...]:
     """The `env_vars` of a Ray runtime environment (`runtime_env`: the job's, an application's, an LLM
-    config's), set in every process of the job or application; read from `doc` (located by `at`), or from
-    the YAML string `node` (a RayJob's `runtimeEnvYAML`), located inside the string."""
-    if doc is None:
-        text = y.text(node) if node is not None and y.is_scalar(node) else None
-        if not text or "env_vars" not in text:
-            return ()
-        try:
-            docs = y.compose_all(text)
-        except Exception:  # noqa: BLE001 - a runtime env Ray cannot read either: nothing set
-            return ()
-        doc, at = (docs[0] if docs else None), _locator(node, lines())
+    config's), set in every process of the job or application; located by `at` (inside the string that holds it)."""
     out = []
-    for key, (key_node, value) in y.entries(y.get(doc, "env_vars")).items():
-        if y.is_scalar(value) and at is not None:
+    for key, (key_node, value) in y.entries(y.get(runtime_env, "env_vars")).items():
+        if y.is_scalar(value):
             text = y.text(value)
             out.append(EnvVar(key, text if text is not None else "", at(key_node), dynamic="$" in (text or "")))
     return tuple(out)
@@ -905,21 +906,6 @@ def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
                   run_as=(user if y.is_scalar(user) and y.scalar(user) is not None else None, (*full, "userID"), "1000"))]
 
 
-def _nim_expose(obj: Any, workloads: list[Workload]) -> list[Workload]:
-    """A NIMService's containers with the Service the operator creates for them, when its type reaches outside."""
-    if (y.text(y.get(obj, "kind")) != "NIMService" or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API)
-            or not workloads):
-        return workloads
-    service = y.get(obj, "spec", "expose", "service")
-    node = y.get(service, "type")
-    kind = y.text(node)
-    if kind not in _EXPOSING:
-        return workloads
-    port = y.text(y.get(service, "port")) or _NIM_PORT
-    name = y.text(y.get(service, "name")) or y.text(y.get(obj, "metadata", "name")) or "?"
-    found = Exposure(kind, name, _namespace(obj), (), (ServicePort(port, port, y.loc(node)),), y.loc(node),
-                     operator="the NIM Operator")
-    return [records.replace(w, exposed_by=(*w.exposed_by, found)) for w in workloads]
 
 
 # Dask Kubernetes operator (dask/dask-kubernetes dask_kubernetes/operator/controller/controller.py, commit
@@ -932,22 +918,35 @@ _DASK_API = "kubernetes.dask.org/"
 _DASK_SCHEDULERS = {"DaskCluster": ("spec", "scheduler"), "DaskJob": ("spec", "cluster", "spec", "scheduler")}
 
 
-def _dask_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
-    """A Dask cluster's scheduler containers with the Service the operator creates, when its type reaches outside."""
-    keys = _DASK_SCHEDULERS.get(y.text(y.get(obj, "kind")) or "")
-    if keys is None or not workloads or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_DASK_API):
+def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """An NIMService's containers, or a Dask cluster's scheduler containers, with the Service the operator
+    creates for them, when its type reaches outside: on the port a NIMService's `expose.service` names
+    (default 8000), on the ports a Dask scheduler's `service` writes."""
+    if not workloads:
         return workloads
-    service = y.get(obj, *keys, "service")
+    kind = y.text(y.get(obj, "kind")) or ""
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    pod: Path = ()  # the pod whose containers the Service selects (all the object's when empty)
+    if kind == "NIMService" and api.startswith(_NIM_API):
+        service = y.get(obj, "spec", "expose", "service")
+        name, operator = y.text(y.get(service, "name")) or name, "the NIM Operator"
+        port: str | None = y.text(y.get(service, "port")) or _NIM_PORT
+    elif kind in _DASK_SCHEDULERS and api.startswith(_DASK_API):
+        keys = _DASK_SCHEDULERS[kind]
+        service = y.get(obj, *keys, "service")
+        name, pod, operator, port = f"{name}-scheduler", (*obj_path, *keys, "spec"), "the Dask operator", None
+    else:
+        return workloads
     node = y.get(service, "type")
-    kind = y.text(node)
-    if kind not in _EXPOSING:
+    service_type = y.text(node)
+    if service_type not in _EXPOSING:
         return workloads
-    ports = tuple(sp for _n, sp in _written_ports(None, service))
+    ports = ((ServicePort(port, port, y.loc(node)),) if port is not None
+             else tuple(sp for _n, sp in _written_ports(None, service)))
     if not ports:
         return workloads
-    name = f"{y.text(y.get(obj, 'metadata', 'name')) or '?'}-scheduler"
-    found = Exposure(kind, name, _namespace(obj), (), ports, y.loc(node), operator="the Dask operator")
-    pod = (*obj_path, *keys, "spec")
+    found = Exposure(service_type, name, _namespace(obj), (), ports, y.loc(node), operator=operator)
     return [records.replace(w, exposed_by=(*w.exposed_by, found)) if w.node_path[:len(pod)] == pod else w
             for w in workloads]
 
@@ -1026,23 +1025,37 @@ def _argo_patches(template: Any, template_path: Path, workflow: tuple[Any, Path]
         return []
     out = []
     for node, at in ((y.get(workflow[0], "podSpecPatch"), workflow[1]), (y.get(template, "podSpecPatch"), template_path)):
-        text = y.text(node) if node is not None and y.is_scalar(node) else None
-        if not text:
-            continue
-        templated = "{{" in text
-        if templated:
-            # Argo substitutes `{{inputs.parameters.x}}` first: read as a word of the same length
-            text = re.sub(_ARGO_EXPRESSION, lambda m: "x" * len(m.group(0)), text)
-        try:
-            docs = y.compose_all(text)
-        except Exception:  # noqa: BLE001 - a patch Argo cannot read either: left alone
-            continue
-        if docs and y.is_map(docs[0]):
-            out.append(_Patch(docs[0], (*at, "podSpecPatch", INSIDE_TEXT), _locator(node, lines), templated))
+        read = _embedded(node, lambda: lines, substitute=_argo_substitute)
+        if read is not None:
+            templated = "{{" in (y.text(node) or "")
+            out.append(_Patch(read[0], (*at, "podSpecPatch", INSIDE_TEXT), read[1], templated))
     return out
 
 
+def _argo_substitute(text: str) -> str:
+    """`text` with each `{{inputs.parameters.x}}` Argo substitutes first read as a word of the same length."""
+    return re.sub(_ARGO_EXPRESSION, lambda m: "x" * len(m.group(0)), text) if "{{" in text else text
+
+
 _ARGO_EXPRESSION = r"\{\{[^{}\n]*\}\}"  # compiled on first use (re's cache), not at import
+
+
+def _embedded(node: Any, lines: Callable[[], list[str]], needles: tuple[str, ...] = (),
+              substitute: Callable[[str], str] | None = None) -> tuple[Any, Callable[[Any], Loc]] | None:
+    """The root mapping of the YAML (or JSON) a scalar holds (a Ray runtime env, a Serve config, an Argo
+    `podSpecPatch`) and where each of its nodes is in the file; None when `node` is no scalar, is empty,
+    holds none of `needles` (when given), or is not YAML with a mapping at its root: the service cannot
+    read it either. `substitute` rewrites the text first (same length: locations stay exact)."""
+    text = y.text(node) if node is not None and y.is_scalar(node) else None
+    if not text or (needles and not any(n in text for n in needles)):
+        return None
+    try:
+        docs = y.compose_all(substitute(text) if substitute is not None else text)
+    except Exception:  # noqa: BLE001 - a string the service cannot read either
+        return None
+    if not docs or not y.is_map(docs[0]):
+        return None
+    return docs[0], _locator(node, lines())
 
 
 def _locator(node: Any, lines: list[str]) -> Callable[[Any], Loc]:
@@ -1480,12 +1493,12 @@ class _Pod:
 
     def container(self, path: str, c: Any, cpath: Path, owner: str, list_key: str, pod_rows: bool = True) -> Workload:
         single = list_key not in CONTAINER_LISTS and list_key != "steps"
-        # the Spark container of a role's pod template, which the role's own values write over
-        spark = (self.role is not None and list_key == "containers" and cpath[:-1] == (*self.path, "containers")
-                 and cpath[-1] == self.role[2])
+        # the Spark role whose pod template's Spark container this is: the role's own values write over it
+        spark = self.role if (self.role is not None and list_key == "containers"
+                              and cpath[:-1] == (*self.path, "containers") and cpath[-1] == self.role[2]) else None
         # an unnamed container (Knative's, Argo's `container:`) is called by the name its runtime gives it
         name = y.text(y.get(c, "name")) or (self.names.get(list_key) or SINGLE_NAMES.get(list_key, "kserve-container")
-                                            if single else self.role[3] if spark and self.role is not None
+                                            if single else spark[3] if spark is not None
                                             else self._default_name(c, cpath, list_key))
         name_pair = y.entries(c).get("name")
         key_pair = y.entries(self.spec).get(list_key) if single else None
@@ -1495,14 +1508,13 @@ class _Pod:
         kwargs: dict[str, Any] = {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
         patched = self._patched(name, list_key)
-        role_sc = spark and self.role is not None and y.is_map(y.get(self.role[0], *_CONTEXT))
+        # the role's securityContext replaces the template container's (the webhook's `addContainerSecurityContext`)
+        role_sc = spark if spark is not None and y.is_map(y.get(spark[0], *_CONTEXT)) else None
         for field_name, row in _SETTINGS:
             if row.level == POD and not pod_rows:
                 continue
-            if role_sc and row.keys[:1] == _CONTEXT and self.role is not None:
-                # the role's securityContext replaces the template container's (the webhook's
-                # `addContainerSecurityContext`)
-                value = self.read(self.role[0], self.role[1], row)
+            if role_sc is not None and row.keys[:1] == _CONTEXT:
+                value = self.read(role_sc[0], role_sc[1], row)
             else:
                 value = self.read(c, cpath, row, defaults, patched)
             if value is not None:
@@ -1533,9 +1545,9 @@ class _Pod:
                 kwargs["seccomp"] = Setting(kind, y.loc(found[1]))
         image = y.get(c, *_IMAGE.keys)
         pulled = image if image is not None or list_key != SELF else self.image  # Spark: the application's image
-        if spark and self.role is not None:
+        if spark is not None:
             # Spark's configuration names the image (the role's, else the application's), not the template
-            pulled = image = y.get(self.role[0], *_IMAGE.keys) or self.image
+            pulled = image = y.get(spark[0], *_IMAGE.keys) or self.image
         if y.is_map(pulled) and y.is_scalar(y.get(pulled, "repository")) and y.text(y.get(pulled, "repository")):
             # a NIMService's `image: {repository, tag}`, pulled as `repository:tag`
             repository, tag = y.get(pulled, "repository"), y.text(y.get(pulled, "tag"))
@@ -1573,6 +1585,8 @@ class _Pod:
             fmt = y.get(c, "modelFormat", "name")
             serving_format = (y.text(fmt) if y.is_scalar(fmt) else None) or (list_key if list_key != "model" else None)
             serving_format = serving_format.lower() if serving_format else None
+        # the container's mounts and environment, then (a Spark container) its role's
+        sources = ((c, cpath), *((spark[:2],) if spark is not None else ()))
         return Workload(
             name=name,
             label=f"{role} `{name}` ({owner})",
@@ -1581,18 +1595,17 @@ class _Pod:
             anchor=anchor,
             node_path=cpath,
             group=owner if owner.startswith("Pod/") else f"the pod of {owner}",
-            partial=image is None or list_key in self.names or self._unknown(name, list_key) or spark,
+            partial=image is None or list_key in self.names or self._unknown(name, list_key) or spark is not None,
             user=user,
             run_as_non_root=non_root,
-            mounts=tuple(self._mounts(c, cpath)) + (tuple(self._mounts(*self.role[:2])) if spark and self.role else ()),
+            mounts=tuple(m for node, at in sources for m in self._mounts(node, at)),
             ports=tuple(_ports(c, cpath)),
             pod_labels=self.labels,
-            env=tuple(_env(c, cpath)) + (tuple(_env(*self.role[:2])) if spark and self.role else ()),
-            env_imports=tuple(y.loc(e) for e in y.items(y.get(c, "envFrom"))) + (
-                tuple(y.loc(e) for e in y.items(y.get(self.role[0], "envFrom"))) if spark and self.role else ()),
+            env=tuple(e for node, at in sources for e in _env(node, at)),
+            env_imports=tuple(y.loc(e) for node, _at in sources for e in y.items(y.get(node, "envFrom"))),
             process=tuple(process),
             files=tuple(file_writes(process, image=kwargs["pulls"][0].name if kwargs.get("pulls") else None)),
-            own=(_own_context(self.role[0], self.role[1], None) if role_sc and self.role is not None
+            own=(_own_context(role_sc[0], role_sc[1], None) if role_sc is not None
                  else self._own(c, cpath, defaults, patched)),
             pod=self.facts,
             sysctls=self.sysctls,
