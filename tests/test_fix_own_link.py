@@ -5,7 +5,6 @@ of reading and verifying the file again: the same edits as `verified_edits` on t
 every fixture and corpus file with such pods, and end to end in a pooled scan."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,31 +14,18 @@ from glmlint import link, runner
 from glmlint.fix import engine
 from glmlint.link import cluster_of, links
 from glmlint.parsers import parse
-from glmlint.registry import all_rules, select
-from glmlint.runner import scan
 
-from .test_fix_rejudged import CORPUS, FIXTURES, POD, _binding, _found, _scan_wide, _with_edits
+from .test_fix_rejudged import CORPUS, FIXTURES, POD, _binding, _found, _pod_files, _pooled_sarif, _scan_wide, _with_edits
 
 
 def _own_linked(root: Path):
-    """Each Kubernetes file under `root` with pods, a scan-wide fix, and a pod that links to the
-    file's own cluster objects."""
-    for path in sorted(root.rglob("*")):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file() or path.is_symlink():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if "containers" not in text or "kind: ServiceAccount" not in text and "Binding" not in text:
-            continue
-        try:
-            source = parse(str(path), text, "yaml", "")
-        except Exception:  # noqa: BLE001 - hostile and broken files: nothing to verify
-            continue
-        if source is None or source.format is not engine.Format.KUBERNETES or not source.pods:
-            continue
+    """Each Kubernetes file under `root` with pods, one of which links to the file's own cluster
+    objects."""
+    for path, source in _pod_files(root):
         keys = tuple((p.service_account.value, p.namespace) for p in source.pods)
-        if not any(links(cluster_of([source]), name, ns, source.path) for name, ns in keys):
-            continue
-        yield path, source, keys
+        if (source.bindings or source.accounts) and any(links(cluster_of([source]), name, ns, source.path)
+                                                        for name, ns in keys):
+            yield path, source, keys
 
 
 @pytest.mark.parametrize(("root", "files", "fixes"), [
@@ -80,28 +66,14 @@ def test_a_pooled_scan_rejudges_a_file_bound_by_itself(tmp_path: Path, monkeypat
     """A server whose ServiceAccount a binding in the same file gives `cluster-admin`: its
     worker found no GLM044 finding with the pods as parsed; the parent judges the fix again from
     what the worker recorded, with the SARIF of reading and verifying the file again."""
-    from glmlint.output.sarif import render
-
     pod = POD.replace("vllm/vllm-openai:v0.6.3", "nginx:1.27")  # no AI service: nothing before the link
     (tmp_path / "server.yaml").write_text(pod + "---\n" + _binding([("server", "ml")]))
     (tmp_path / "other.yaml").write_text(pod.replace("server", "other"))
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    calls: list[object] = []
-    real = runner._rejudged
-
-    def watched(*args):
-        got = real(*args)
-        calls.append(got)
-        return got
-
-    monkeypatch.setattr(runner, "_rejudged", watched)
-    report = scan([str(tmp_path)], select(all_rules()), root=str(tmp_path), fix_edits=True, lean=True)
-    fast = json.loads(render(report))
+    fast, calls = _pooled_sarif(tmp_path, monkeypatch)
     assert calls and all(c is not None for c in calls)
     glm044 = [r for r in fast["runs"][0]["results"] if r["ruleId"] == "GLM044"]
     assert len(glm044) == 1 and glm044[0].get("fixes") and "cluster-admin" in glm044[0]["message"]["text"]
     monkeypatch.setattr(runner, "_own_link_evidence", lambda *args: None)  # as before: read and verified again
-    calls.clear()
-    report = scan([str(tmp_path)], select(all_rules()), root=str(tmp_path), fix_edits=True, lean=True)
-    assert calls == []  # no evidence sent back: read and verified again
-    assert json.loads(render(report)) == fast
+    slow, calls = _pooled_sarif(tmp_path, monkeypatch)
+    assert calls == []  # no evidence sent back: nothing to judge again
+    assert slow == fast
