@@ -76,7 +76,8 @@ when it listens on all interfaces **and**
   (by the pod template's labels, or those the operator gives the pods it makes:
   KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
   `leaderworkerset.sigs.k8s.io/name` and a leader's `worker-index: "0"`, the Dask
-  operator's `dask.org/cluster-name` and `dask.org/component`),
+  operator's `dask.org/cluster-name` and `dask.org/component`, KServe's
+  `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
   `RayService`): the head Service, whose type is its `headService`
   template's `spec.type`, else `headGroupSpec.serviceType`, and a
