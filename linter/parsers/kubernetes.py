@@ -21,7 +21,9 @@ once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes
 hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
-scheduler pod is exposed by the Service it makes from `scheduler.service`. A KubeRay head pod with in-tree autoscaling also runs the operator's
+scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
+LeaderWorkerSet controller, the Dask operator and KServe give their pods are the pods' labels a written
+Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
@@ -147,7 +149,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
                 ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
-                source.workloads.extend(_operator_expose(obj, obj_path, ray))
+                source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path, ray)))
             _cluster_object(source, obj)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -256,9 +258,12 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
         first = (*pod_path, "containers", 0)
         own = (y.text(y.get(group, "template", "metadata", "annotations", _OVERWRITE)) or "").lower() == "true"
         head_service = _ray_head_service(obj, name, namespace, group) if head else None
+        labels = None
         for i, w in enumerate(out):
             if w.node_path[:len(pod_path)] != pod_path:
                 continue
+            labels = labels or _ray_labels(obj, group, head, w.pod_labels)
+            w = records.replace(w, pod_labels=labels)
             found = tuple(e for e in (head_service, serve) if e is not None)
             if found:
                 w = records.replace(w, exposed_by=(*w.exposed_by, *found))
@@ -410,6 +415,34 @@ def _env_vars(runtime_env: Any, at: Callable[[Any], Loc]) -> tuple[EnvVar, ...]:
             text = y.text(value)
             out.append(EnvVar(key, text if text is not None else "", at(key_node), dynamic="$" in (text or "")))
     return tuple(out)
+
+
+# The labels the operator gives every Ray pod (common/pod.go `labelPod`, constant.go): `ray.io/is-ray-node:
+# yes`, `ray.io/node-type` (head or worker), `ray.io/group` (`headgroup`, a worker group's `groupName`),
+# `ray.io/cluster` (the RayCluster's name; a RayJob's or RayService's cluster is named `<name>-<random
+# suffix>`, GenerateRayClusterName: unknown), `ray.io/identifier` (`<cluster>-<node type>`),
+# `app.kubernetes.io/name: kuberay`, `app.kubernetes.io/created-by: kuberay-operator`; the template's labels,
+# then the group's `labels` (`mergeLabels`), override them except node-type, group and cluster. A Service
+# the user writes may select the pods by them (a LoadBalancer in front of the head's dashboard).
+_RAY_FIXED_LABELS = ("ray.io/node-type", "ray.io/group", "ray.io/cluster")
+
+
+def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The labels of a Ray group's pods, the template's `written` ones with the operator's."""
+    node_type = "head" if head else "worker"
+    labels = {"ray.io/is-ray-node": "yes", "ray.io/node-type": node_type,
+              "ray.io/group": "headgroup" if head else y.text(y.get(group, "groupName")) or "",
+              "app.kubernetes.io/name": "kuberay", "app.kubernetes.io/created-by": "kuberay-operator"}
+    cluster = y.text(y.get(obj, "metadata", "name")) if y.text(y.get(obj, "kind")) == "RayCluster" else None
+    if cluster:
+        labels["ray.io/cluster"] = cluster
+        if len(cluster) + len(node_type) < 63:  # longer ones are shortened (utils `CheckLabel`)
+            labels["ray.io/identifier"] = f"{cluster}-{node_type}"
+    own = {k: y.text(v) or "" for k, (_kn, v) in y.entries(y.get(group, "labels")).items() if y.is_scalar(v)}
+    for key, value in (*written, *own.items()):
+        if key not in _RAY_FIXED_LABELS:
+            labels[key] = value
+    return tuple(labels.items())
 
 
 def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
@@ -949,6 +982,66 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     found = Exposure(service_type, name, _namespace(obj), (), ports, y.loc(node), operator=operator)
     return [records.replace(w, exposed_by=(*w.exposed_by, found)) if w.node_path[:len(pod)] == pod else w
             for w in workloads]
+
+
+# Labels controllers give the pods they make, over the template's (theirs win), which a Service the user
+# writes selects them by:
+# - LeaderWorkerSet (kubernetes-sigs/lws 060ab4d, pkg/controllers/leaderworkerset_controller.go
+#   `constructLeaderStatefulSetApplyConfiguration`, pod_controller.go, pkg/webhooks/pod_webhook.go):
+#   `leaderworkerset.sigs.k8s.io/name: <name>` on every pod; a leader (from `leaderTemplate`, else from
+#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 (the
+#   project's vLLM example selects its leader so, `vllm-leader`);
+# - Dask operator (dask/dask-kubernetes 1daa175, operator/controller/controller.py
+#   `build_scheduler_deployment_spec`, `build_worker_deployment_spec`): `dask.org/cluster-name: <cluster>`
+#   and `dask.org/component: scheduler` (a worker's: `worker`) on the pods of a DaskCluster (a DaskJob's
+#   cluster is named after the job);
+# - KServe (kserve/kserve aaac4e2, pkg/controller/v1beta1/inferenceservice/components/predictor.go
+#   `buildObjectMeta`, transformer.go, explainer.go): an InferenceService's predictor (transformer, explainer)
+#   pods take the InferenceService's labels, then the component's `labels`, then
+#   `serving.kserve.io/inferenceservice: <name>` and `component: predictor` (`transformer`, `explainer`).
+_LWS_API = "leaderworkerset.x-k8s.io/"
+_KSERVE_API = "serving.kserve.io/"
+_LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
+
+
+def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
+    """A `labels` mapping's scalar entries."""
+    return tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(node).items() if y.is_scalar(v))
+
+
+def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """A LeaderWorkerSet's, Dask cluster's or InferenceService's containers with the labels the controller
+    gives their pods."""
+    if not workloads:
+        return workloads
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    kind = y.text(y.get(obj, "kind")) or ""
+    name = y.text(y.get(obj, "metadata", "name")) or ""
+    places: list[tuple[Path, dict[str, str]]] = []  # (where a pod's containers are, the labels it gets)
+    if api.startswith(_LWS_API):
+        base = (*obj_path, "spec", "leaderWorkerTemplate")
+        worker = (*base, "workerTemplate")
+        if y.is_map(y.get(obj, "spec", "leaderWorkerTemplate", "leaderTemplate")):
+            places = [((*base, "leaderTemplate"), {_LWS_NAME: name, _LWS_INDEX: "0"}), (worker, {_LWS_NAME: name})]
+        else:  # the leader runs the worker template (its workers have indexes from 1)
+            places = [(worker, {_LWS_NAME: name, _LWS_INDEX: "0"})]
+    elif api.startswith(_KSERVE_API) and kind == "InferenceService":
+        own = dict(_label_map(y.get(obj, "metadata", "labels")))
+        places = [((*obj_path, "spec", part), {**own, **dict(_label_map(y.get(obj, "spec", part, "labels"))),
+                                                "serving.kserve.io/inferenceservice": name, "component": part})
+                  for part in ("predictor", "transformer", "explainer")]
+    elif api.startswith(_DASK_API) and kind in _DASK_SCHEDULERS:
+        cluster = _DASK_SCHEDULERS[kind][:-1]
+        places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role})
+                  for role in ("scheduler", "worker")]
+    if not places:
+        return workloads
+    out = []
+    for w in workloads:
+        added = next((labels for at, labels in places if w.node_path[:len(at)] == at), None)
+        out.append(w if added is None
+                   else records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
+    return out
 
 
 # Tekton (tektoncd/pipeline pkg/apis/pipeline/v1 `TaskSpec`): a Task's `steps` and `sidecars` are the
