@@ -309,3 +309,41 @@ def test_a_key_everyone_knows_turns_nothing_on(api_key: str, state: str) -> None
     text = f"services:\n  s:\n    image: langgenius/dify-sandbox:0.2.12\n    environment:\n      API_KEY: \"{api_key}\"\n"
     (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
     assert (m.service.id, m.auth().state) == ("dify-sandbox", state)
+
+
+def test_chroma_auth_follows_the_release() -> None:
+    env = "    environment:\n      CHROMA_SERVER_AUTHN_PROVIDER: chromadb.auth.token_authn.TokenAuthenticationServerProvider\n"
+    (old,) = [m for w in _workloads("compose.yaml", "services:\n  c:\n    image: chromadb/chroma:0.6.3\n" + env)
+              for m in services.identify(w)]
+    (new,) = [m for w in _workloads("compose.yaml", "services:\n  c:\n    image: chromadb/chroma:1.0.15\n" + env)
+              for m in services.identify(w)]
+    assert (old.service.id, old.auth().state) == ("chroma-v0", "on")
+    assert (new.service.id, new.auth().state) == ("chroma", "absent")
+
+
+@pytest.mark.parametrize(("env", "state"), [
+    ("", "absent"),
+    ("      QDRANT__SERVICE__API_KEY: ${QDRANT_API_KEY}\n", "on"),
+    # a read-only key alone: every request needs a key, and none writes
+    ("      QDRANT__SERVICE__READ_ONLY_API_KEY: ${QDRANT_RO_KEY}\n", "on"),
+])
+def test_qdrant_either_key_turns_auth_on(env: str, state: str) -> None:
+    text = "services:\n  q:\n    image: qdrant/qdrant:v1.12.4\n    environment:\n      QDRANT__LOG_LEVEL: INFO\n" + env
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    assert (m.service.id, m.auth().state) == ("qdrant", state)
+
+
+_ARGILLA_OWN = {"OWNER_PASSWORD": "${OWNER_PASSWORD}", "OWNER_API_KEY": "${OWNER_API_KEY}",
+                "ADMIN_PASSWORD": "${ADMIN_PASSWORD}", "ADMIN_API_KEY": "${ADMIN_API_KEY}",
+                "ANNOTATOR_PASSWORD": "${ANNOTATOR_PASSWORD}"}
+
+
+@pytest.mark.parametrize(("left", "state"), [
+    (None, "on"),  # every password and key of its own
+    *((name, "absent") for name in _ARGILLA_OWN),  # one left at the image's published default
+])
+def test_argilla_quickstart_login_needs_every_default_credential_replaced(left: str | None, state: str) -> None:
+    env = "".join(f"      {k}: \"{v}\"\n" for k, v in _ARGILLA_OWN.items() if k != left)
+    text = "services:\n  a:\n    image: argilla/argilla-quickstart:v1.29.0\n    environment:\n" + env
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    assert (m.service.id, m.auth().state) == ("argilla-quickstart", state)
