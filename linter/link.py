@@ -285,9 +285,22 @@ def _same_ns(pod: str | None, subject: str | None, pod_file: str, binding_file: 
 
 def _close(a: str, b: str) -> bool:
     """The same directory, or sibling directories (one common parent)."""
-    da, db = posixpath.dirname(a.replace("\\", "/")), posixpath.dirname(b.replace("\\", "/"))
-    return da == db or posixpath.dirname(da) == posixpath.dirname(db) or posixpath.dirname(da) == db \
-        or da == posixpath.dirname(db)
+    da, pa = _dirs.get(a) or _dirs_of(a)
+    db, pb = _dirs.get(b) or _dirs_of(b)
+    return da == db or pa == pb or pa == db or da == pb
+
+
+# each file's directory and that directory's parent (`_close`): the scan's link asks about the same
+# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the corpus)
+_dirs: dict[str, tuple[str, str]] = {}
+
+
+def _dirs_of(path: str) -> tuple[str, str]:
+    d = posixpath.dirname(path.replace("\\", "/"))
+    if len(_dirs) >= 4096:
+        _dirs.clear()
+    got = _dirs[path] = (d, posixpath.dirname(d))
+    return got
 
 
 def _role_ns(role: str | None, binding: str | None) -> bool:
@@ -313,6 +326,7 @@ def aggregate(roles: list[Role]) -> list[Role]:
     """Each aggregated ClusterRole with the rules of the scanned ClusterRoles its selectors match
     (as the controller does, following aggregated roles that aggregate others)."""
     cluster = [r for r in roles if r.kind == "ClusterRole"]
+    labels: dict[int, dict[str, str]] = {}  # each ClusterRole's labels as a dict, made once (not per selector)
     out = []
     for role in roles:
         if role.aggregation is None:
@@ -324,7 +338,12 @@ def aggregate(roles: list[Role]) -> list[Role]:
         while todo:
             cur = todo.pop()
             for other in cluster:
-                if id(other) in seen or not any(_selects(sel, dict(other.labels)) for sel in cur.aggregation or ()):
+                if id(other) in seen:
+                    continue
+                own = labels.get(id(other))
+                if own is None:
+                    own = labels[id(other)] = dict(other.labels)
+                if not any(_selects(sel, own) for sel in cur.aggregation or ()):
                     continue
                 seen.add(id(other))
                 collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")

@@ -266,7 +266,10 @@ class Service:
         """The cataloged official image `name` is, if any."""
         if not name:
             return None
-        repo = image_repository(name)
+        return self.image_of(image_repository(name), name)
+
+    def image_of(self, repo: str, name: str) -> Image | None:
+        """`image(name)`, `repo` being `image_repository(name)`."""
         for img in self.images:
             if glob_match(repo, img.name) and img.has_tag(name):
                 return img
@@ -963,6 +966,31 @@ class _Known:
         self.services = services
         self._starts: dict[tuple[str | None, ...], tuple[Service, int] | None] = {}
         self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
+        # the services `match_command` may match for a program name (`_may_start`)
+        self._programs: dict[str, tuple[Service, ...]] = {}
+        self._by_program: dict[str, set[int]] = {}
+        for i, s in enumerate(services):
+            for pattern in s.commands:
+                self._by_program.setdefault(pattern[0], set()).add(i)
+        self._scripted = {i for i, s in enumerate(services) if s.scripts}
+        self._imaged = tuple(s for s in services if s.images)
+
+    def _may_start(self, argv: Sequence[Word]) -> tuple[Service, ...]:
+        """The services, in catalog order, that `match_command` may find `argv` starts: those with
+        scripts (any program may run one), and those with a command of its program, or all of
+        them for a Python interpreter (`-m module`); for any other service it is None."""
+        name = argv[0].text.rsplit("/", 1)[-1]
+        got = self._programs.get(name)
+        if got is None:
+            if _PYTHON.match(name):
+                got = self.services
+            else:
+                at = self._scripted | self._by_program.get(name, set())
+                got = tuple(s for i, s in enumerate(self.services) if i in at)
+            if len(self._programs) >= _KNOWN_MAX:
+                self._programs.clear()
+            self._programs[name] = got
+        return got
 
     def start(self, argv: Sequence[Word], cwd: str | None = None) -> tuple[Service, int] | None:
         """The first service (in catalog order) `argv` starts (in directory `cwd`) and
@@ -971,7 +999,7 @@ class _Known:
         if key in self._starts:
             return self._starts[key]
         got = None
-        for s in self.services:
+        for s in (self._may_start(argv) if argv else ()):
             start = match_command(s, argv, cwd)
             if start is not None:
                 got = (s, start)
@@ -987,7 +1015,8 @@ class _Known:
             return ()
         got = self._images.get(name)
         if got is None:
-            got = tuple((s, img) for s in self.services if (img := s.image(name)) is not None)
+            repo = image_repository(name)  # (once, not once per service: `Service.image`)
+            got = tuple((s, img) for s in self._imaged if (img := s.image_of(repo, name)) is not None)
             if len(self._images) >= _KNOWN_MAX:
                 self._images.clear()
             self._images[name] = got
