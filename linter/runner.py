@@ -74,7 +74,7 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
     if source is not None:
         source.disk_path = cand.path if cand.path != "-" else ""
-        source.json = json_manifest
+        source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
     return source
 
 
@@ -812,10 +812,46 @@ def _check_one(cand: Candidate) -> _Outcome:
         evidence: list[Any] | None = [] if state.fix_edits else None
         found, more = run_rules(got, state.scan_wide, state.fix_edits, evidence=evidence)
         keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
+        if evidence is not None:
+            _own_link_evidence(got, state, found, keys, evidence)
         later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods),
                  evidence or None)
     return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
             False, later)
+
+
+def _own_link_evidence(got: SourceFile, state: _State, found: list[Result], keys: tuple[tuple[str, str | None], ...],
+                       evidence: list[Any]) -> None:
+    """In a worker, for a file whose pods link to its own bindings or ServiceAccounts (then the parent
+    links them whatever the other files hold, `_finish_pooled`): add to `evidence` what the fixes the
+    scan-wide rules find on the pods linked with the file's own cluster objects were judged on. What a
+    fix is judged on does not depend on the link (`fix.engine.Evidence`: the same text and rules, the
+    re-parse unlinked, the workloads the same; a fix found by both is matched by its place and
+    intents), so the parent judges them again (`rejudged`) when its link, with the whole scan's
+    objects, finds the same fixes; else it reads and verifies the file as before. The pods and the
+    findings sent back stay as parsed."""
+    if not (got.bindings or got.accounts):
+        return
+    from glmlint.link import cluster_of, linked_pods, links
+
+    cluster = cluster_of([got])
+    if not any(links(cluster, name, ns, got.path) for name, ns in keys):
+        return
+    from glmlint.fix.engine import _place
+
+    judged = {(_place(r), r.fix.intents) for r in found if r.fix is not None}  # the unlinked findings' fixes
+    shown = state.fix_edits
+
+    def wanted(source: SourceFile, r: Result) -> bool:
+        return (r.fix is not None and (_place(r), r.fix.intents) not in judged
+                and (shown(source, r) if callable(shown) else True))
+
+    parsed = got.pods
+    got.pods = linked_pods(list(parsed), got.path, cluster)
+    try:
+        run_rules(got, state.scan_wide, wanted, evidence=evidence)
+    finally:
+        got.pods = parsed
 
 
 def _packed(results: list[Result], index: dict[int, int],

@@ -72,7 +72,12 @@ when it listens on all interfaces **and**
   and is reachable beyond the host: a compose/`docker run` port published
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
-  `NodePort` in the scanned files that selects the pod and targets the port,
+  `NodePort` in the scanned files that selects the pod and targets the port
+  (by the pod template's labels, or those the operator gives the pods it makes:
+  KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
+  `leaderworkerset.sigs.k8s.io/name` and a leader's `worker-index: "0"`, the Dask
+  operator's `dask.org/cluster-name` and `dask.org/component`, KServe's
+  `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
   `RayService`): the head Service, whose type is its `headService`
   template's `spec.type`, else `headGroupSpec.serviceType`, and a

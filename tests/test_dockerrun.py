@@ -417,3 +417,44 @@ def test_a_default_an_option_is_read_through_is_named() -> None:
     source = parse("Makefile", text, "docker-run")
     assert source is not None
     assert source.assumed == {(4, 13): ("FLAGS",), (4, 22): ("NETWORK",)}
+
+
+def test_a_workflow_step_reads_the_env_it_runs_with() -> None:
+    # the workflow's, job's and step's `env:` (the step's wins), not a `${{ }}` value, not one the
+    # script sets to something else; a job whose steps write $GITHUB_ENV: its env is not known
+    ws = run("""\
+        env:
+          IMAGE: ghcr.io/acme/app:1
+          FLAGS: --privileged
+          NET: host
+        jobs:
+          a:
+            env: {NET: bridge, PID_FLAGS: "${{ inputs.pid }}"}
+            steps:
+              - env: {CAPS: --cap-add=SYS_ADMIN}
+                run: |
+                  FLAGS="--pid=host"
+                  docker run $FLAGS $PID_FLAGS $CAPS --network=$NET $IMAGE x
+          b:
+            steps:
+              - run: echo "FLAGS=" >> $GITHUB_ENV
+              - run: docker run $FLAGS $IMAGE x
+        """, "ci.yml")
+    a, b = ws
+    # FLAGS: set in the script to another value than its env's: not known, neither is read
+    assert a.image.value == "ghcr.io/acme/app:1" and a.privileged.value is False and a.host_pid.value is False
+    assert a.partial  # $FLAGS, and $PID_FLAGS (an expression): options not known
+    assert [i.value for i in a.cap_add.value] == ["SYS_ADMIN"] and a.host_network.value is False
+    assert b.image.value == "$IMAGE" and b.partial
+
+
+def test_the_command_words_are_read_with_the_variables_when_they_stay_one_word() -> None:
+    w = one("""\
+        PORT := 9000
+        MODEL ?= org/model
+        SCRIPT := python serve.py
+        serve:
+        \tdocker run -p $(PORT):$(PORT) vllm/vllm-openai:v0.6.3 --model "$(MODEL)" --port=$(PORT) $(SCRIPT) $(X)
+        """, "Makefile")
+    assert [c.text for c in w.command.value] == ["--model", "org/model", "--port=9000", "${SCRIPT}", "${X}"]
+    assert not w.command.value[1].dynamic and w.command.value[4].dynamic  # X: not set in the file

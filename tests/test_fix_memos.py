@@ -127,3 +127,45 @@ def test_text_docs_kept_for_the_same_text_only() -> None:
         assert once == again == fresh, path
         checked += bool(once)
     assert checked >= 3
+
+
+def _norm_chain(value):  # type: ignore[no-untyped-def]
+    """`engine._norm` as an `isinstance` chain, value by value (what its table by class stands for)."""
+    from glmlint.ir import Command, Item, Setting, User, Word
+
+    if isinstance(value, Setting):
+        return _norm_chain(value.value)
+    if isinstance(value, tuple):
+        return tuple(_norm_chain(v) for v in value)
+    if isinstance(value, Item):
+        return value.value
+    if isinstance(value, User):
+        return value.raw
+    if isinstance(value, Command):
+        return tuple(w.text for w in value.argv)
+    if isinstance(value, Word):
+        return value.text
+    if hasattr(value, "__record__"):
+        return tuple((f, _norm_chain(getattr(value, f))) for f in value.__record__.names
+                     if f not in ("loc", "path", "start", "indent", "anchor"))
+    return value
+
+
+def test_norm_by_class_is_the_isinstance_chain() -> None:
+    """`_norm` reads each value as the `isinstance` chain does, for every compared field of every
+    workload of the fixtures and of every 5th corpus file."""
+    files = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.name != "expected.yaml")
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.rglob("*") if p.is_file())[::5]
+    compared = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            source = parse(str(path), text, detect(path.name, str(path)) or "", "")
+        except Exception:  # noqa: BLE001 - hostile and broken files: no workloads
+            continue
+        for w in source.workloads if source is not None else ():
+            for f in engine._SNAPSHOT:
+                assert engine._norm(getattr(w, f)) == _norm_chain(getattr(w, f)), (path, f)
+                compared += 1
+    assert compared > 20_000

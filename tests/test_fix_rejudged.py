@@ -49,7 +49,8 @@ def _binding(accounts) -> str:
     return "---\n".join(docs)
 
 
-def _files(root: Path):
+def _pod_files(root: Path):
+    """Each Kubernetes file under `root` with pods, parsed."""
     for path in sorted(root.rglob("*")):
         if path.suffix not in (".yaml", ".yml") or path.name == "expected.yaml" or not path.is_file() \
                 or path.is_symlink():
@@ -63,6 +64,11 @@ def _files(root: Path):
             continue
         if source is None or source.format is not engine.Format.KUBERNETES or not source.pods:
             continue
+        yield path, source
+
+
+def _files(root: Path):
+    for path, source in _pod_files(root):
         found = _found(source)
         if any(r.fix for *_, r in found):
             yield path, source, found
@@ -123,29 +129,35 @@ POD = textwrap.dedent("""\
 """)
 
 
-def test_a_pooled_scan_rejudges_a_linked_file_and_reports_the_same(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """A model server whose ServiceAccount a binding in another file gives `cluster-admin`: its
-    GLM044 fix is judged again in the parent, not read and verified again, with the same SARIF."""
+def _pooled_sarif(root: Path, monkeypatch: pytest.MonkeyPatch, rejudge: bool = True) -> tuple[dict, list[object]]:
+    """A pooled, lean SARIF scan of `root` (as JSON data), and what each `runner._rejudged` call gave
+    (`rejudge=False`: each gives None, so the file is read and verified again)."""
     from glmlint.output.sarif import render
 
-    (tmp_path / "server.yaml").write_text(POD)
-    (tmp_path / "rbac.yaml").write_text(_binding([("server", "ml")]))
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
     calls: list[object] = []
-    real = runner._rejudged
 
     def watched(*args):
-        got = real(*args)
+        got = _REJUDGED(*args) if rejudge else None
         calls.append(got)
         return got
 
     monkeypatch.setattr(runner, "_rejudged", watched)
-    report = scan([str(tmp_path)], select(all_rules()), root=str(tmp_path), fix_edits=True, lean=True)
-    fast = json.loads(render(report))
+    report = scan([str(root)], select(all_rules()), root=str(root), fix_edits=True, lean=True)
+    return json.loads(render(report)), calls
+
+
+_REJUDGED = runner._rejudged
+
+
+def test_a_pooled_scan_rejudges_a_linked_file_and_reports_the_same(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model server whose ServiceAccount a binding in another file gives `cluster-admin`: its
+    GLM044 fix is judged again in the parent, not read and verified again, with the same SARIF."""
+    (tmp_path / "server.yaml").write_text(POD)
+    (tmp_path / "rbac.yaml").write_text(_binding([("server", "ml")]))
+    fast, calls = _pooled_sarif(tmp_path, monkeypatch)
     assert calls and all(c is not None for c in calls)
     glm044 = [r for r in fast["runs"][0]["results"] if r["ruleId"] == "GLM044"]
     assert glm044 and glm044[0].get("fixes") and "cluster-admin" in glm044[0]["message"]["text"]
-    monkeypatch.setattr(runner, "_rejudged", lambda *args: None)  # read and verified again
-    report = scan([str(tmp_path)], select(all_rules()), root=str(tmp_path), fix_edits=True, lean=True)
-    assert json.loads(render(report)) == fast
+    assert _pooled_sarif(tmp_path, monkeypatch, rejudge=False)[0] == fast  # read and verified again

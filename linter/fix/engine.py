@@ -93,20 +93,39 @@ def findings(source: SourceFile, rules: Iterable[Rule]) -> list[_Found]:
 
 
 class _Seen:
-    """A finding of a re-parse as the verification reads it (`verify`, `_verify_batch`): its workload
-    and identity, and `result` standing for the fields of a `Result` they compare (code, workload,
-    message: an `Identity` has them). No fix or intents are made: a re-parse's are never used."""
+    """A finding of a re-parse as the verification reads it (`verify`, `_verify_batch`): its workload,
+    `key` and identity, and `result` standing for the fields of a `Result` they compare (code,
+    workload, message: an `Identity` has them). No fix or intents are made: a re-parse's are never
+    used. A workload's finding has its `key` (rule, workload label) at once and its identity, whose
+    message `message_of` formats, when first asked: the verification compares the messages of few
+    of them (the fixed finding's rule on its workload, `_verify_findings`)."""
 
-    __slots__ = ("workload", "identity", "key", "result")
+    __slots__ = ("workload", "key", "_identity", "_made")
 
-    def __init__(self, identity: Identity, workload: Workload | None) -> None:
-        self.workload, self.identity, self.result = workload, identity, identity
-        self.key = identity.subject
+    def __init__(self, identity: Identity | None, workload: Workload | None,
+                 made: tuple[SourceFile, Rule, Any] | None = None) -> None:
+        self.workload, self._identity, self._made = workload, identity, made
+        self.key = identity.subject if identity is not None else (made[1].code, workload.label)  # type: ignore[index,union-attr]
+
+    @property
+    def identity(self) -> Identity:
+        got = self._identity
+        if got is None:
+            from glmlint.results import message_of
+
+            source, rule, f = self._made  # type: ignore[misc]
+            w = self.workload
+            got = self._identity = Identity(rule.code, source.path, w.label, message_of(source, rule, f, w))  # type: ignore[union-attr]
+            self._made = None
+        return got
+
+    result = identity
 
 
 def _seen(source: SourceFile, rules: Iterable[Rule], applicable: bool = False) -> list[_Seen]:
     """`findings` as the verification needs them: the same findings, in order, with the identity
-    `result_of` gives each (its message from `message_of`, which `result_of` itself uses).
+    `result_of` gives each (its message from `message_of`, which `result_of` itself uses; a
+    workload's finding's when first asked, `_Seen`).
     `applicable`: every rule of `rules` applies to the file's format (`evaluate` need not ask)."""
     from glmlint.results import _evaluate, message_of
 
@@ -121,8 +140,12 @@ def _seen(source: SourceFile, rules: Iterable[Rule], applicable: bool = False) -
         except Exception:  # noqa: BLE001 - as `findings`
             continue
         code = rule.code
-        out.extend(_Seen(Identity(code, path, w.label if w is not None else None, message_of(source, rule, f, w)), w)
-                   for f, w in found)
+        for f, w in found:
+            if w is not None and w.label is not None:
+                out.append(_Seen(None, w, (source, rule, f)))
+            else:
+                out.append(_Seen(Identity(code, path, w.label if w is not None else None,
+                                          message_of(source, rule, f, w)), w))
     return out
 
 
@@ -498,23 +521,45 @@ def _pad(text: str) -> str:
 
 
 def _norm(value: Any) -> Any:
-    """A setting's value without its locations, for comparing the IR before and after a fix."""
-    if isinstance(value, Setting):
+    """A setting's value without its locations, for comparing the IR before and after a fix.
+
+    By the value's class, what it is read as (`_NORM_AS`, found once per class by `_norm_as`): a
+    `Setting` by its value, a tuple (named ones too) by its elements, an `Item`, `User`, `Command`
+    or `Word` by its text, a record by its fields but its places, anything else as it is."""
+    how = _NORM_AS.get(value.__class__)
+    if how is None:
+        how = _NORM_AS[value.__class__] = _norm_as(value)
+    kind = how[0]
+    if kind == _SETTING:
         return _norm(value.value)
-    if isinstance(value, tuple):
-        return tuple(_norm(v) for v in value)
-    if isinstance(value, Item):
+    if kind == _TUPLE:
+        return tuple([_norm(v) for v in value])
+    if kind == _ITEM:
         return value.value
-    if isinstance(value, User):
+    if kind == _USER:
         return value.raw
-    if isinstance(value, Command):
-        return tuple(w.text for w in value.argv)
-    if isinstance(value, Word):
+    if kind == _COMMAND:
+        return tuple([w.text for w in value.argv])
+    if kind == _WORD:
         return value.text
-    if hasattr(value, "__record__"):
-        return tuple((f, _norm(getattr(value, f))) for f in value.__record__.names
-                     if f not in ("loc", "path", "start", "indent", "anchor"))
+    if kind == _RECORD:
+        return tuple([(f, _norm(getattr(value, f))) for f in how[1]])
     return value
+
+
+_SETTING, _TUPLE, _ITEM, _USER, _COMMAND, _WORD, _RECORD, _ITSELF = range(8)
+_NORM_AS: dict[type, tuple[int, tuple[str, ...]]] = {}
+
+
+def _norm_as(value: Any) -> tuple[int, tuple[str, ...]]:
+    """How `_norm` reads values of `value`'s class (the tests compare it with the `isinstance` chain)."""
+    for cls, kind in ((Setting, _SETTING), (tuple, _TUPLE), (Item, _ITEM), (User, _USER), (Command, _COMMAND),
+                      (Word, _WORD)):
+        if isinstance(value, cls):
+            return kind, ()
+    if hasattr(value, "__record__"):
+        return _RECORD, tuple(f for f in value.__record__.names if f not in ("loc", "path", "start", "indent", "anchor"))
+    return _ITSELF, ()
 
 
 _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_escalation", "cap_add", "cap_drop",
@@ -627,8 +672,9 @@ def _verify_findings(found: _Found, old: list[Any], new: list[Any], cache: dict[
     before_count, before_exact = _counts(old, cache)
     after_count = Counter(f.key for f in new)
     exact = found.identity  # the rule's count on the workload drops, and this very finding is gone
-    if after_count[found.key] >= before_count[found.key] or \
-            sum(1 for f in new if f.identity == exact) >= before_exact[exact]:
+    key = found.key  # (an equal identity has an equal key: only those findings' messages are read)
+    if after_count[key] >= before_count[key] or \
+            sum(1 for f in new if f.key == key and f.identity == exact) >= before_exact[exact]:
         raise FixError("the finding would remain after the fix")
     grown = [k for k in after_count if after_count[k] > before_count[k]]
     if grown:

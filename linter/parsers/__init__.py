@@ -28,8 +28,10 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
-    if _RUN_FILE.search(name):
-        return "docker-run"  # scripts, Makefiles, Markdown: read only if they mention docker/podman
+    if _RUN_FILE.search(name) or name in ("devcontainer.json", ".devcontainer.json"):
+        # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
+        # configuration: the `docker run` its tools start it with
+        return "docker-run"
     if _COMPOSE.match(name):
         return "compose"
     if _YAML.search(name):
@@ -62,6 +64,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
 
         return sshd.parse(display, text)
     if hint == "docker-run":
+        if display.replace("\\", "/").rsplit("/", 1)[-1] in ("devcontainer.json", ".devcontainer.json"):
+            from glmlint.parsers import devcontainer
+
+            return devcontainer.parse(display, text)  # the `docker run` its tools start it with
         from glmlint.parsers import dockerrun
         from glmlint.parsers.yamlnodes import YamlError
 

@@ -473,6 +473,10 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     stage: Stage | None = None
     args: dict[str, str] = {}
     shell = _DEFAULT_SHELL
+    # what `RUN`'s text is run with, worked out when `shell` changes (FROM, SHELL), not per RUN:
+    # the POSIX shell, and whether it is dash
+    run_shell: list[str] = shell
+    dash = False
     for inst in instructions:
         if inst.name == "FROM":
             located = [(w, at) for w, at in words_of(inst) if not w.startswith("--")]
@@ -500,6 +504,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 by_name[name] = stage
             args = {}
             shell = stage.shell = list(parent.shell) if parent is not None else _base_shell(base)
+            run_shell = _posix_shell(shell) or shell
+            dash = _dash_sh(stage, run_shell)
             continue
         if stage is None:
             if inst.name == "ARG":
@@ -544,12 +550,12 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             parsed = _json_array(inst.args)
             if parsed:
                 shell = stage.shell = parsed
+                run_shell = _posix_shell(shell) or shell
+                dash = _dash_sh(stage, run_shell)
         elif inst.name == "RUN":
-            run_shell = _posix_shell(shell) or shell
             commands = _run_commands(inst, run_shell)
             stage.steps.extend(commands)
-            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), _dash_sh(stage, run_shell),
-                                           _root(stage).base))
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base))
             _scripts_written(stage, inst, commands, run_shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))

@@ -13,10 +13,12 @@ A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
 value the shell reads as `${VAR:-default}`/`${VAR-default}`: that is its default,
-as when `VAR` is unset (the finding says so), and the options and the image word, read with
+as when `VAR` is unset (the finding says so), and the options, the image word and the command's
+words (those that stay one word without blanks), read with
 the variables the file sets once to a value known there (a script's top-level `IMAGE=x:1` or
 `GPU_FLAGS="--gpus all --ipc=host"`, outside any `if`/loop/function; make's `IMAGE ?= x:latest`
-or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a default the finding names):
+or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a workflow's, job's and step's
+`env:` for a `run:` step; a default the finding names):
 make pastes `$(DOCKER_FLAGS)` in before the shell runs the recipe, and the shell splits an
 unquoted `$GPU_FLAGS` into words, so such a variable gives options, located at the variable and
 written there, where no fix edits them. The names `docker build -t $(IMAGE)` gives are read so too.
@@ -281,10 +283,20 @@ def shell_script(text: str) -> list[Snippet]:
     """The script's lines; `Snippet.known` holds the variables it sets once at its top level, outside
     any `if`/loop/`case`/function body (which may not run)."""
     snip = Snippet()
-    defined: dict[str, list[tuple[str, bool]]] = {}
-    depth = 0
-    for k, line in enumerate(split_lines(text)):
+    lines = split_lines(text)
+    for k, line in enumerate(lines):
         snip.add(k + 1, line)
+    snip.known = _once(_script_sets(lines))
+    return [snip]
+
+
+def _script_sets(lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None
+                 ) -> dict[str, list[tuple[str, bool]]]:
+    """Every value a script's lines give each variable (`_once` keeps those set once): a top-level
+    `NAME=value`'s value, `"$"` (not known) for one inside a block or any other assignment."""
+    defined = {} if defined is None else defined
+    depth = 0
+    for line in lines:
         stripped = line.strip()
         top = depth == 0 and not line[:1].isspace()
         if _SHELL_CLOSE.match(stripped):
@@ -302,8 +314,7 @@ def shell_script(text: str) -> list[Snippet]:
             defined.setdefault(m.group(1), []).append((value, False) if top else ("$", False))
         elif (other := _SHELL_SET.match(stripped)) is not None:
             defined.setdefault(other.group(1), []).append(("$", False))
-    snip.known = _once(defined)
-    return [snip]
+    return defined
 
 
 def _once(defined: dict[str, list[tuple[str, bool]]]) -> dict[str, tuple[str, bool]]:
@@ -415,7 +426,11 @@ def _add_expr(snip: Snippet, line_no: int, text: str, offset: int) -> None:
 
 
 def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
-    """Every `steps[].run` script of a GitHub workflow or composite action run by a shell."""
+    """Every `steps[].run` script of a GitHub workflow or composite action run by a shell, with the
+    variables it sets once (`Snippet.known`): the workflow's, job's and step's `env:` (the step's
+    over the job's over the workflow's) that hold no `${{ }}` expression, unless a step of the job
+    writes `$GITHUB_ENV` (a later step's environment then depends on it), and the script's own
+    top-level assignments (a variable also set in the script to another value is not known)."""
     for doc in docs:
         for path, node in y.walk_maps(doc):
             if len(path) < 2 or path[-2] != "steps":
@@ -424,7 +439,31 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             shell = (y.text(y.get(node, "shell")) or "bash").split()[0]
             # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
             if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
-                yield yaml_run(run, lines)
+                snip = yaml_run(run, lines)
+                if MARKER.search(snip.text):
+                    env = _step_env(doc, path, node)
+                    defined = {name: [(value, False)] for name, value in env.items()}
+                    snip.known = _once(_script_sets(snip.lines, defined))
+                yield snip
+
+
+def _step_env(doc: Any, path: tuple[str | int, ...], step: Any) -> dict[str, str]:
+    """The `env:` a step runs with that the workflow file gives literally (see `workflow_runs`)."""
+    job = y.get(y.get(doc, "jobs"), path[1]) if len(path) >= 4 and path[0] == "jobs" else None
+    if job is not None and any("GITHUB_ENV" in (y.text(y.get(s, "run")) or "") for s in y.items(y.get(job, "steps"))):
+        return {}
+    env: dict[str, str] = {}
+    for owner in (doc, job, step):
+        block = y.get(owner, "env") if y.is_map(owner) else None
+        if not y.is_map(block):
+            continue
+        for name, (_k, value) in y.entries(block).items():
+            text = y.text(value) if y.is_scalar(value) else None
+            if text is None or "${{" in text:
+                env.pop(str(name), None)
+            else:
+                env[str(name)] = text
+    return env
 
 
 def workflow_containers(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
@@ -774,8 +813,10 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
     if image_at is None or any(f.name == "help" for f in flags):
         return None
-    if known is not None and argv[image_at].dynamic:
-        argv = _known_image(argv, image_at, known, assumed)
+    if known is not None:
+        if argv[image_at].dynamic:
+            argv = _known_image(argv, image_at, known, assumed)
+        argv = argv[:image_at + 1] + tuple(_known_word(w, known, assumed) for w in argv[image_at + 1:])
     image_word = argv[image_at]
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
@@ -797,6 +838,24 @@ def _known_image(argv: tuple[Word, ...], at: int, known: _Vars,
     if defaults and assumed is not None:
         assumed[(word.loc.line, word.loc.col)] = defaults
     return (*argv[:at], Word(got.text, word.loc, False, word.start, word.indent), *argv[at + 1:])
+
+
+def _known_word(word: Word, known: _Vars, assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> Word:
+    """A word of the container's command (`--port $(PORT)`, `--model "$MODEL"`) read with the variables
+    the file sets when it stays one word with no blank (make pastes the value in, the shell expands
+    it): a script in one word (`sh -c "... $PORT"`) keeps its text, so that its places stay exact."""
+    if not word.dynamic:
+        return word
+    from glmlint import records
+    from glmlint.interpolate import interpolate
+
+    got = interpolate(word.text, known.values, shell=True)
+    if got is None or not got.from_env or "$" in got.text or any(c in got.text for c in " \t\n"):
+        return word
+    defaults = known.assumed(got)
+    if defaults and assumed is not None:
+        assumed[(word.loc.line, word.loc.col)] = defaults
+    return records.replace(word, text=got.text, dynamic=False)
 
 
 def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ...]:

@@ -22,7 +22,8 @@ hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
-LeaderWorkerSet controller and the Dask operator give their pods are the pods' labels a written Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
+LeaderWorkerSet controller, the Dask operator and KServe give their pods are the pods' labels a written
+Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
@@ -993,13 +994,24 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 # - Dask operator (dask/dask-kubernetes 1daa175, operator/controller/controller.py
 #   `build_scheduler_deployment_spec`, `build_worker_deployment_spec`): `dask.org/cluster-name: <cluster>`
 #   and `dask.org/component: scheduler` (a worker's: `worker`) on the pods of a DaskCluster (a DaskJob's
-#   cluster is named after the job).
+#   cluster is named after the job);
+# - KServe (kserve/kserve aaac4e2, pkg/controller/v1beta1/inferenceservice/components/predictor.go
+#   `buildObjectMeta`, transformer.go, explainer.go): an InferenceService's predictor (transformer, explainer)
+#   pods take the InferenceService's labels, then the component's `labels`, then
+#   `serving.kserve.io/inferenceservice: <name>` and `component: predictor` (`transformer`, `explainer`).
 _LWS_API = "leaderworkerset.x-k8s.io/"
+_KSERVE_API = "serving.kserve.io/"
 _LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
 
 
+def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
+    """A `labels` mapping's scalar entries."""
+    return tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(node).items() if y.is_scalar(v))
+
+
 def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
-    """A LeaderWorkerSet's or a Dask cluster's containers with the labels the controller gives their pods."""
+    """A LeaderWorkerSet's, Dask cluster's or InferenceService's containers with the labels the controller
+    gives their pods."""
     if not workloads:
         return workloads
     api = y.text(y.get(obj, "apiVersion")) or ""
@@ -1013,6 +1025,11 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
             places = [((*base, "leaderTemplate"), {_LWS_NAME: name, _LWS_INDEX: "0"}), (worker, {_LWS_NAME: name})]
         else:  # the leader runs the worker template (its workers have indexes from 1)
             places = [(worker, {_LWS_NAME: name, _LWS_INDEX: "0"})]
+    elif api.startswith(_KSERVE_API) and kind == "InferenceService":
+        own = dict(_label_map(y.get(obj, "metadata", "labels")))
+        places = [((*obj_path, "spec", part), {**own, **dict(_label_map(y.get(obj, "spec", part, "labels"))),
+                                                "serving.kserve.io/inferenceservice": name, "component": part})
+                  for part in ("predictor", "transformer", "explainer")]
     elif api.startswith(_DASK_API) and kind in _DASK_SCHEDULERS:
         cluster = _DASK_SCHEDULERS[kind][:-1]
         places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role})
@@ -1022,7 +1039,8 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     out = []
     for w in workloads:
         added = next((labels for at, labels in places if w.node_path[:len(at)] == at), None)
-        out.append(w if added is None else records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
+        out.append(w if added is None
+                   else records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
     return out
 
 

@@ -1,0 +1,249 @@
+"""A Dev Container's `devcontainer.json` -> IR: the `docker run` its tools start the container with.
+
+The Dev Containers CLI (and VS Code, Codespaces) starts a container from an `image` or a `build`
+Dockerfile with `docker run`, its arguments made from the file (devcontainers/cli
+`src/spec-node/singleContainer.ts` `spawnDevContainer`, at f683c29): `appPort` as `-p` (a number
+on `127.0.0.1` only), `workspaceMount` and `mounts` as `--mount`, `containerEnv` as `-e`,
+`containerUser` as `-u`, then `runArgs` word for word, then `privileged`, `capAdd` and
+`securityOpt`, and `--entrypoint /bin/sh` (a loop that keeps it running) unless
+`overrideCommand` is false. Those words are read as any `docker run` line is
+(`glmlint.parsers.dockerrun`), each located at the JSON value that gives it. A configuration
+that starts from `dockerComposeFile` is Compose's (`runArgs` does not apply) and is not read here.
+
+The file is JSONC (comments and trailing commas allowed). The CLI and features add options the
+file does not show (a feature's `privileged`, `capAdd`, mounts; podman's `--security-opt`), so
+what is absent here is not known absent: the workload is partial. No fix is offered: the
+arguments are JSON strings, not a command line.
+"""
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from typing import Any
+
+from glmlint.ir import Command, Format, Loc, SourceFile, Word
+
+NAMES = ("devcontainer.json", ".devcontainer.json")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_BLANK = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _Bad(Exception):
+    """Not JSONC the CLI would read."""
+
+
+class _Node:
+    """A JSON value and the offset of its first character."""
+
+    __slots__ = ("value", "at")
+
+    def __init__(self, value: Any, at: int) -> None:
+        self.value = value  # dict[str, tuple[int, _Node]] (key offset, value), list[_Node], or a scalar
+        self.at = at
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+
+    def blank(self) -> None:
+        m = _BLANK.match(self.text, self.i)
+        self.i = m.end() if m else self.i
+
+    def value(self, depth: int = 0) -> _Node:
+        if depth > 64:
+            raise _Bad("nested too deep")
+        self.blank()
+        t, at = self.text, self.i
+        if at >= len(t):
+            raise _Bad("unexpected end")
+        c = t[at]
+        if c == "{":
+            return self.members(depth)
+        if c == "[":
+            return self.items(depth)
+        if c == '"':
+            return _Node(self.string(), at)
+        for word, value in _LITERALS.items():
+            if t.startswith(word, at):
+                self.i = at + len(word)
+                return _Node(value, at)
+        m = _NUMBER.match(t, at)
+        if m is None:
+            raise _Bad(f"unexpected {c!r}")
+        self.i = m.end()
+        return _Node(json.loads(m.group()), at)
+
+    def string(self) -> str:
+        m = _STRING.match(self.text, self.i)
+        if m is None:
+            raise _Bad("bad string")
+        self.i = m.end()
+        try:
+            return str(json.loads(m.group()))
+        except ValueError:
+            raise _Bad("bad string") from None
+
+    def members(self, depth: int) -> _Node:
+        at = self.i
+        self.i += 1
+        out: dict[str, tuple[int, _Node]] = {}
+        while True:
+            self.blank()
+            if self.text.startswith("}", self.i):
+                self.i += 1
+                return _Node(out, at)
+            key_at = self.i
+            if not self.text.startswith('"', key_at):
+                raise _Bad("expected a key")
+            key = self.string()
+            self.blank()
+            if not self.text.startswith(":", self.i):
+                raise _Bad("expected `:`")
+            self.i += 1
+            out[key] = (key_at, self.value(depth + 1))  # a repeated key: the last one, as JSON.parse
+            self.blank()
+            if self.text.startswith(",", self.i):
+                self.i += 1
+            elif not self.text.startswith("}", self.i):
+                raise _Bad("expected `,` or `}`")
+
+    def items(self, depth: int) -> _Node:
+        at = self.i
+        self.i += 1
+        out: list[_Node] = []
+        while True:
+            self.blank()
+            if self.text.startswith("]", self.i):
+                self.i += 1
+                return _Node(out, at)
+            out.append(self.value(depth + 1))
+            self.blank()
+            if self.text.startswith(",", self.i):
+                self.i += 1
+            elif not self.text.startswith("]", self.i):
+                raise _Bad("expected `,` or `]`")
+
+
+def read(text: str) -> _Node | None:
+    """The JSONC document, None when it is not one."""
+    reader = _Reader(text.lstrip("\ufeff"))
+    try:
+        doc = reader.value()
+        reader.blank()
+    except (_Bad, RecursionError):
+        return None
+    return doc if reader.i == len(reader.text) else None
+
+
+def is_devcontainer(name: str) -> bool:
+    return name in NAMES
+
+
+def parse(path: str, text: str) -> SourceFile | None:
+    """The container the file's tools start: none for a configuration not started from an image or
+    a Dockerfile (a Compose one, a template's fragment); None when the file is not JSONC."""
+    from glmlint import records
+    from glmlint.parsers.dockerrun import lift
+
+    doc = read(text)
+    if doc is None or not isinstance(doc.value, dict):
+        return None
+    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    source.json = True  # no fix: the arguments are JSON strings
+    top: dict[str, tuple[int, _Node]] = doc.value
+    if "dockerComposeFile" in top:
+        return source
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def loc(offset: int) -> Loc:
+        line = bisect_right(starts, offset)
+        return Loc(line, offset - starts[line - 1] + 1)
+
+    def word(value: str, offset: int) -> Word:
+        return Word(value, loc(offset), "$" in value)
+
+    def get(key: str) -> tuple[int, _Node] | None:
+        return top.get(key)
+
+    image = get("image")
+    build = get("build") or get("dockerFile")
+    if image is not None and isinstance(image[1].value, str) and image[1].value:
+        image_word = word(image[1].value, image[1].at)
+        built = False
+    elif build is not None:
+        image_word = Word("devcontainer", loc(build[0]))
+        built = True
+    else:
+        return source  # no container of its own (a template's fragment, a features-only file)
+    words: list[Word] = []
+    app = get("appPort")
+    if app is not None:
+        for port in app[1].value if isinstance(app[1].value, list) else [app[1]]:
+            if isinstance(port.value, bool):
+                continue
+            if isinstance(port.value, (int, float)):
+                words += [word("-p", port.at), word(f"127.0.0.1:{port.value}:{port.value}", port.at)]
+            elif isinstance(port.value, str):
+                words += [word("-p", port.at), word(port.value, port.at)]
+    mount = get("workspaceMount")
+    if mount is not None and isinstance(mount[1].value, str) and mount[1].value:
+        words += [word("--mount", mount[1].at), word(mount[1].value, mount[1].at)]
+    mounts = get("mounts")
+    for m in mounts[1].value if mounts is not None and isinstance(mounts[1].value, list) else ():
+        spec = _mount_spec(m)
+        if spec is not None:
+            words += [word("--mount", m.at), word(spec, m.at)]
+    env = get("containerEnv")
+    if env is not None and isinstance(env[1].value, dict):
+        for name, (key_at, value) in env[1].value.items():
+            if isinstance(value.value, str):
+                words += [word("-e", key_at), word(f"{name}={value.value}", value.at)]
+    user = get("containerUser")
+    if user is not None and isinstance(user[1].value, str) and user[1].value:
+        words += [word("-u", user[0]), word(user[1].value, user[1].at)]
+    run_args = get("runArgs")
+    for arg in run_args[1].value if run_args is not None and isinstance(run_args[1].value, list) else ():
+        if isinstance(arg.value, str):
+            words.append(word(arg.value, arg.at))
+    privileged = get("privileged")
+    if privileged is not None and privileged[1].value is True:
+        words.append(word("--privileged", privileged[0]))
+    for key, flag in (("capAdd", "--cap-add"), ("securityOpt", "--security-opt")):
+        listed = get(key)
+        for item in listed[1].value if listed is not None and isinstance(listed[1].value, list) else ():
+            if isinstance(item.value, str):
+                words += [word(flag, item.at), word(item.value, item.at)]
+    override = get("overrideCommand")
+    if override is None or override[1].value is not False:
+        words += [word("--entrypoint", doc.at), word("/bin/sh", doc.at)]  # the CLI's keep-alive loop
+    anchor = loc(run_args[0]) if run_args is not None else image_word.loc
+    argv = (Word("docker", anchor), Word("run", anchor), *words, image_word)
+    w = lift(Command(argv, anchor), path)
+    if w is None:
+        return source
+    name_node = get("name")
+    name = name_node[1].value if name_node is not None and isinstance(name_node[1].value, str) else ""
+    label = f"dev container `{name}`" if name else "the dev container"
+    source.workloads.append(records.replace(w, name=name or "devcontainer", label=label, partial=True,
+                                            pulls=() if built else tuple(
+                                                records.replace(p, owner=label) for p in w.pulls)))
+    return source
+
+
+def _mount_spec(node: _Node) -> str | None:
+    """A `mounts` entry as the `--mount` value the CLI passes: a string as written, an object as
+    `type=…,src=…,dst=…` (devcontainers/cli `generateMountCommand`, src/spec-node/dockerfileUtils.ts)."""
+    if isinstance(node.value, str):
+        return node.value or None
+    if not isinstance(node.value, dict):
+        return None
+    fields = {k: v.value for k, (_at, v) in node.value.items() if isinstance(v.value, str)}
+    if not fields.get("type") or "target" not in fields:
+        return None  # `type=undefined`: the engine refuses it
+    source = f"src={fields['source']}," if fields.get("source") else ""
+    return f"type={fields['type']},{source}dst={fields['target']}"

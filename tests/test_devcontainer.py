@@ -1,0 +1,71 @@
+"""A Dev Container's `devcontainer.json` -> the `docker run` its tools start it with."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from glmlint.ir import Format, Loc
+from glmlint.parsers import detect, parse
+from glmlint.parsers.devcontainer import read
+
+from tests.helpers import found, lint
+
+
+def source(text: str, name: str = "devcontainer.json"):  # type: ignore[no-untyped-def]
+    hint = detect(name, f".devcontainer/{name}")
+    assert hint == "docker-run"
+    return parse(f".devcontainer/{name}", text, hint)
+
+
+def test_jsonc_comments_trailing_commas_and_slashes_inside_strings() -> None:
+    doc = read('// c\n{\n\t"a": "http://x/*y*/", /* c */ "b": [1, 2.5e1, true, null,],\n}\n')
+    assert doc is not None
+    assert {k: v.value for k, (_at, v) in doc.value.items() if k == "a"} == {"a": "http://x/*y*/"}
+    assert [n.value for n in doc.value["b"][1].value] == [1, 25.0, True, None]
+    assert read('{"a": 1} x') is None and read("{'a': 1}") is None and read('{"a": [1 2]}') is None
+
+
+def test_the_arguments_the_cli_passes_in_its_order_each_located() -> None:
+    s = source("""{
+  "name": "dev",
+  "image": "ghcr.io/acme/dev:1",
+  "appPort": [8888, "0.0.0.0:6006:6006"],
+  "mounts": [{"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock"},
+             "source=dev-cache,target=/root/.cache,type=volume"],
+  "containerEnv": {"WANDB_MODE": "offline"},
+  "containerUser": "root",
+  "runArgs": ["--cap-add=SYS_PTRACE", "--security-opt", "seccomp=unconfined"],
+  "privileged": true,
+  "capAdd": ["SYS_ADMIN"]
+}
+""")
+    assert s.json and len(s.workloads) == 1  # no fix: JSON strings
+    w = s.workloads[0]
+    assert w.format is Format.DOCKER_RUN and w.label == "dev container `dev`" and w.partial
+    assert w.image.value == "ghcr.io/acme/dev:1" and w.pulls[0].owner == "dev container `dev`"
+    assert [(p.host_ip, p.host_port, p.container_port) for p in w.ports] == [
+        ("127.0.0.1", "8888", "8888"), ("0.0.0.0", "6006", "6006")]
+    assert [(m.source, m.target, m.kind) for m in w.mounts] == [
+        ("/var/run/docker.sock", "/var/run/docker.sock", "bind"), ("dev-cache", "/root/.cache", "volume")]
+    assert [(e.name, e.value) for e in w.env] == [("WANDB_MODE", "offline")]
+    assert w.user.value.raw == "root" and w.user.loc == Loc(8, 3)
+    assert [i.value for i in w.cap_add.value] == ["SYS_PTRACE", "SYS_ADMIN"]
+    assert w.seccomp.value == "unconfined"
+    assert w.privileged.value is True and w.privileged.loc == Loc(10, 3)
+    assert [c.words() for c in w.process] == [["/bin/sh"]]  # the CLI's keep-alive loop, not the image's CMD
+
+
+def test_a_compose_configuration_a_template_fragment_and_a_built_image() -> None:
+    assert source('{"dockerComposeFile": "c.yaml", "service": "s", "runArgs": ["--privileged"]}').workloads == []
+    assert source('{"features": {"ghcr.io/devcontainers/features/python:1": {}}}').workloads == []
+    assert source("not json") is None
+    s = source('{"build": {"dockerfile": "Dockerfile"}, "runArgs": ["--network=host"], "overrideCommand": false}')
+    w = s.workloads[0]
+    assert w.pulls == () and w.label == "the dev container" and w.host_network.value is True and not w.process
+
+
+def test_found_in_a_scan_without_a_fix(tmp_path: Path) -> None:
+    report = lint(tmp_path, {".devcontainer/devcontainer.json":
+                             '{"image": "python:3.12", "runArgs": ["--privileged", "--pid=host"]}\n'})
+    assert found(report) == [(".devcontainer/devcontainer.json", "GLM003", 1),
+                             (".devcontainer/devcontainer.json", "GLM009", 1)]
+    assert all(r.fix is None for r in report.results)
