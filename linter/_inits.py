@@ -961,22 +961,14 @@ def _m83(_F, _f3, _f4, _f5, _f6):
   self.kept = _f6() if kept is _F else kept
  return __init__
 
-def _m84(_F, _f1):
- def __init__(self, results, also, at, repeats):
-  self.results = results
-  self.also = _f1() if also is _F else also
-  self.at = at
-  self.repeats = repeats
- return __init__
-
-def _m85(_F, _s):
+def _m84(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m86(_F, _f2, _f3, _f4, _f9, _f10):
+def _m85(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -991,7 +983,7 @@ def _m86(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m87(_F):
+def _m86(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -999,7 +991,7 @@ def _m87(_F):
   self.intents = intents
  return __init__
 
-def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -1013,7 +1005,7 @@ def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, capabilities)
  return __init__
 
-def _m89(_F, _s, _f6):
+def _m88(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1029,7 +1021,7 @@ def _m89(_F, _s, _f6):
   _s(self, 'mounted', mounted)
  return __init__
 
-def _m90(_F, _s):
+def _m89(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1039,7 +1031,7 @@ def _m90(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m91(_F, _s):
+def _m90(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1048,7 +1040,7 @@ def _m91(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m92(_F, _s0, _s1, _s2, _s3):
+def _m91(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1056,14 +1048,14 @@ def _m92(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m93(_F, _s0, _s1, _s2):
+def _m92(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m94(_F, _s0, _s1, _s2, _s3):
+def _m93(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1071,13 +1063,13 @@ def _m94(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m95(_F, _s0, _s1):
+def _m94(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m96(_F):
+def _m95(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1085,7 +1077,7 @@ def _m96(_F):
   self.arguments = arguments
  return __init__
 
-def _m97(_F, _f2, _f3):
+def _m96(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1093,7 +1085,7 @@ def _m97(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m98(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m97(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1105,7 +1097,7 @@ def _m98(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m99(_F, _s0, _s1, _s2, _s3, _s4):
+def _m98(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1114,21 +1106,21 @@ def _m99(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m100(_F, _s0, _s1, _s2):
+def _m99(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m101(_F):
+def _m100(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m102(_F, _s0, _s1, _s2, _s3, _s4):
+def _m101(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1137,7 +1129,7 @@ def _m102(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m103(_F, _s):
+def _m102(_F, _s):
  def __init__(self, state, loc, switch, word):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1145,7 +1137,7 @@ def _m103(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m104(_F, _s):
+def _m103(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1154,14 +1146,14 @@ def _m104(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2):
+def _m104(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1172,7 +1164,7 @@ def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2, _s3):
+def _m106(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1180,7 +1172,7 @@ def _m107(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1191,32 +1183,32 @@ def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m109(_F, _s):
+def _m108(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m110(_F, _f2):
+def _m109(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m111(_F, _s0):
+def _m110(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m112(_F, _s):
+def _m111(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2, _s3, _s4):
+def _m112(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1225,7 +1217,7 @@ def _m113(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m114(_F, _s0, _s1, _s2, _s3, _s4):
+def _m113(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1234,7 +1226,7 @@ def _m114(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m115(_F, _s):
+def _m114(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1242,14 +1234,14 @@ def _m115(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m116(_F, _s0, _s1, _s2):
+def _m115(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m117(_F, _s):
+def _m116(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1341,38 +1333,37 @@ MAKERS = {
     (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m81,
     (('raw', 'name', 'group'), (), True, True, False): _m82,
     (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m83,
-    (('results', 'also', 'at', 'repeats'), (1,), False, True, False): _m84,
-    (('root', 'failures', 'helm'), (), True, False, False): _m85,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m86,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m88,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m89,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m90,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m91,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m92,
-    (('setting', 'field', 'title'), (), True, True, False): _m93,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m94,
-    (('setting', 'title'), (), True, True, False): _m95,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m96,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m97,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m98,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m99,
-    (('start', 'end', 'text'), (), True, True, False): _m100,
-    (('start', 'text', 'origin'), (), False, False, False): _m101,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m102,
-    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m103,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m104,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m105,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m106,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m107,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m108,
-    (('text', 'locate', 'shown'), (), True, False, False): _m109,
-    (('text', 'report', 'found'), (2,), False, False, False): _m110,
-    (('title',), (), True, True, False): _m111,
-    (('unsafe', 'user'), (), True, False, False): _m112,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m113,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m114,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m115,
-    (('value', 'loc', 'path'), (), True, True, False): _m116,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m117,
+    (('root', 'failures', 'helm'), (), True, False, False): _m84,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m85,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m86,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m87,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m88,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m89,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m90,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m91,
+    (('setting', 'field', 'title'), (), True, True, False): _m92,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m93,
+    (('setting', 'title'), (), True, True, False): _m94,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m95,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m96,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m97,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m98,
+    (('start', 'end', 'text'), (), True, True, False): _m99,
+    (('start', 'text', 'origin'), (), False, False, False): _m100,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m101,
+    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m102,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m103,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m104,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m105,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m106,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m107,
+    (('text', 'locate', 'shown'), (), True, False, False): _m108,
+    (('text', 'report', 'found'), (2,), False, False, False): _m109,
+    (('title',), (), True, True, False): _m110,
+    (('unsafe', 'user'), (), True, False, False): _m111,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m112,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m113,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m114,
+    (('value', 'loc', 'path'), (), True, True, False): _m115,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m116,
 }

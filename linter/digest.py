@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from glmlint.records import dataclass, field
 from glmlint.rule import Kind, Risk
 from glmlint.runner import Result
 
@@ -32,18 +31,32 @@ FIX_FIRST = 5  # entries the closing summary names
 FIX_FIRST_AFTER = 10  # the closing summary is shown when the report has more entries than this
 
 
-@dataclass(slots=True)
 class Entry:
-    """One line of the text report: one finding, or a workload's checklist (several)."""
+    """One line of the text report: one finding, or a workload's checklist (several).
 
-    results: list[Result]  # a checklist's in code order; a single finding's: one
-    also: list[int] = field(default_factory=list)  # other lines of the file with the same finding(s)
-    at: Result | None = None  # where a checklist entry is reported: its first finding in the file
-    repeats: int = 0  # findings folded into this entry because they repeat one already in it
+    A single finding's entry holds it alone (`results` is made when asked): a large report has
+    one entry per distinct finding at its peak of memory, ~20,000 for 4x the corpus (issue 12)."""
+
+    __slots__ = ("first", "_results", "also", "repeats")
+
+    def __init__(self, results: list[Result] | tuple[Result, ...], also: list[int] | tuple[int, ...] = (),
+                 at: Result | None = None, repeats: int = 0) -> None:
+        self.first = at or results[0]  # where it is reported: a checklist's first finding in the file
+        # a checklist's findings, in code order (None: a single finding's entry, `first`)
+        self._results = results if at is not None or len(results) > 1 else None
+        self.also = also  # other lines of the file with the same finding(s)
+        self.repeats = repeats  # findings folded into this entry because they repeat one already in it
+
+    @classmethod
+    def single(cls, r: Result) -> Entry:
+        """The entry of one finding (no other line yet)."""
+        e = cls.__new__(cls)
+        e.first, e._results, e.also, e.repeats = r, None, (), 0
+        return e
 
     @property
-    def first(self) -> Result:
-        return self.at or self.results[0]
+    def results(self) -> list[Result] | tuple[Result, ...]:
+        return self._results if self._results is not None else (self.first,)
 
     @property
     def path(self) -> str:
@@ -59,14 +72,14 @@ class Entry:
 
     @property
     def risk(self) -> Risk:
-        results = self.results
-        if len(results) == 1:  # (most entries: asked for ~6 times each in a report)
-            return results[0].risk
+        results = self._results
+        if results is None:  # (most entries: asked for ~6 times each in a report)
+            return self.first.risk
         return max((r.risk for r in results), key=_rank)
 
     @property
     def checklist(self) -> bool:
-        return len(self.results) > 1
+        return self._results is not None and len(self._results) > 1
 
     @property
     def codes(self) -> str:
@@ -78,7 +91,7 @@ class Entry:
         return all(r.kind is Kind.HARDENING for r in self.results)
 
     def place(self) -> tuple[str, int, int, str]:
-        first = self.at or self.results[0]  # (`first`, read once: a report sorts by this)
+        first = self.first
         return (first.path, first.line, first.col, first.rule.code)
 
     def by_risk(self) -> tuple[int, bool, str, int, int, str]:
@@ -136,7 +149,7 @@ def _one_per_repeat(results: list[Result]) -> list[Entry]:
         key = (r.code, r.workload, r.message)
         entry = seen.get(key)
         if entry is None:
-            entry = seen[key] = Entry((r,), ())  # type: ignore[arg-type]  # (one finding, no other line yet)
+            entry = seen[key] = Entry.single(r)
             out.append(entry)
             continue
         entry.repeats += 1
@@ -156,26 +169,39 @@ def in_checklist(r: Result) -> bool:
 
 
 def _checklists(singles: list[Entry]) -> list[Entry]:
-    """A workload's checklist findings, two or more, become one entry at the first of them."""
-    groups: dict[tuple[str, str | None], list[Entry]] = {}
-    listed = []  # (entry, its group's key or None)
+    """A workload's checklist findings, two or more, become one entry at the first of them.
+
+    `singles` come in file order: a workload's group is looked up by its name among its file's
+    only, and held in `out` at its first member's place until every single is seen (no key and no
+    pair per entry beside the entries: the report's peak of memory)."""
+    out: list[Any] = []
+    groups: dict[str, list[Entry]] = {}  # the current file's, by workload
+    path = None
     for e in singles:
         first = e.first
-        key = (first.path, first.workload) if in_checklist(first) else None
-        if key is not None:
-            groups.setdefault(key, []).append(e)
-        listed.append((e, key))
-    out: list[Entry] = []
-    for e, key in listed:
-        group = groups.get(key) if key is not None else None
-        if group is None or len(group) < 2:
+        if not in_checklist(first):
             out.append(e)
-        elif group[0] is e:
-            head = min(group, key=lambda m: (m.line, m.col, m.first.code))
-            also = sorted({line for m in group for line in m.also} - {head.line})
-            out.append(Entry(sorted((m.first for m in group), key=lambda r: r.code), also, at=head.first,
-                             repeats=sum(m.repeats for m in group)))
+            continue
+        if first.path != path:
+            path, groups = first.path, {}
+        group = groups.get(first.workload)  # type: ignore[arg-type]
+        if group is None:
+            group = groups[first.workload] = [e]  # type: ignore[index]
+            out.append(group)
+        else:
+            group.append(e)
+    for i, got in enumerate(out):
+        if type(got) is list:
+            out[i] = got[0] if len(got) < 2 else _joined(got)
     return out
+
+
+def _joined(group: list[Entry]) -> Entry:
+    """A workload's checklist entries as one, at the first of them in the file."""
+    head = min(group, key=lambda m: (m.line, m.col, m.first.code))
+    also = sorted({line for m in group for line in m.also} - {head.line})
+    return Entry(sorted((m.first for m in group), key=lambda r: r.code), also, at=head.first,
+                 repeats=sum(m.repeats for m in group))
 
 
 def fix_first(entries: list[Entry], limit: int = FIX_FIRST) -> tuple[list[Entry], int]:

@@ -7,6 +7,7 @@ Below the scan (`glmlint.runner`), the fix engine and the policy, which all take
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from glmlint import records
@@ -106,6 +107,83 @@ class Result:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule.code)
+
+
+# the fields of a `Result` that most findings leave at their default, in order, with the defaults
+_RARE = ("cause", "risk_override", "kind_override", "enabled_by", "edits", "related", "rendered_from", "value_edit",
+         "unmapped")
+_RARE_DEFAULTS = (None, None, None, None, None, (), None, None, False)
+
+
+class LeanResult:
+    """A `Result` as a lean scan (`glmlint check`) keeps it until the report is written: the same
+    fields, read and replaced as a `Result`'s (`records.replace`, `dataclasses.replace`), equal to
+    and hashed as the `Result` of the same fields, but the nine fields most findings leave at their
+    default (`_RARE`) in one slot, None when they all are: 8 slots, not 17 (~96 bytes, not ~176:
+    one per finding reported, issue 12)."""
+
+    __slots__ = ("path", "line", "col", "rule", "message", "fix", "workload", "_rare")
+    __record__ = Result.__record__  # its fields are a Result's (`records.fields`, `records.replace`)
+    __dataclass_fields__ = Result.__dict__["__dataclass_fields__"]
+
+    def __init__(self, path: str, line: int, col: int, rule: Rule, message: str, fix: Fix | None = None,
+                 workload: str | None = None, cause: tuple[str, int, int] | None = None,
+                 risk_override: Risk | None = None, kind_override: Kind | None = None, enabled_by: str | None = None,
+                 edits: tuple[FixEdit, ...] | None = None, related: tuple[tuple[str, int, int, str], ...] = (),
+                 rendered_from: str | None = None, value_edit: Any = None, unmapped: bool = False) -> None:
+        self.path, self.line, self.col, self.rule, self.message, self.fix, self.workload = \
+            path, line, col, rule, message, fix, workload
+        if (cause is None and risk_override is None and kind_override is None and enabled_by is None and edits is None
+                and related == () and rendered_from is None and value_edit is None and unmapped is False):
+            self._rare = None
+        else:
+            self._rare = (cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit,
+                          unmapped)
+
+    @property
+    def risk(self) -> Risk:
+        rare = self._rare
+        return (rare is not None and rare[1]) or self.rule.risk
+
+    @property
+    def kind(self) -> Kind:
+        rare = self._rare
+        return (rare is not None and rare[2]) or self.rule.kind
+
+    code = Result.__dict__["code"]
+    severity = Result.__dict__["severity"]
+    identity = Result.__dict__["identity"]
+    sort_key = Result.__dict__["sort_key"]
+
+    def __eq__(self, other: Any) -> Any:
+        if getattr(other, "__record__", None) is Result.__record__:
+            return _RESULT_VALUES(self) == _RESULT_VALUES(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_RESULT_VALUES(self))
+
+    def __repr__(self) -> str:
+        return "Lean" + repr(Result(*_RESULT_VALUES(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return LeanResult, _RESULT_VALUES(self)
+
+
+def _rare(i: int, default: Any) -> property:
+    def get(self: LeanResult) -> Any:
+        rare = self._rare
+        return default if rare is None else rare[i]
+
+    return property(get)
+
+
+for _i, (_name, _default) in enumerate(zip(_RARE, _RARE_DEFAULTS)):
+    setattr(LeanResult, _name, _rare(_i, _default))
+del _i, _name, _default
+
+_RESULT_VALUES = attrgetter(*records.fields(Result))  # a result's fields, in order (a Result's or a LeanResult's)
+assert records.fields(Result)[7:] == _RARE
 
 
 @dataclass

@@ -289,14 +289,18 @@ def test_the_images_tag_names_the_release_its_own_command_runs(image: str, servi
     assert _ids(f"services:\n  f:\n    image: {image}\n") == service
 
 
-def test_xinference_auth_follows_the_release() -> None:
-    cmd = "    command: xinference-local -H 0.0.0.0 --port 9997\n"
-    (old,) = [m for w in _workloads("compose.yaml", "services:\n  x:\n    image: xprobe/xinference:v2.12.0\n" + cmd)
-              for m in services.identify(w)]
-    (new,) = [m for w in _workloads("compose.yaml", "services:\n  x:\n    image: xprobe/xinference:v3.1.0\n" + cmd)
-              for m in services.identify(w)]
-    assert (old.service.id, old.auth().state) == ("xinference-v2", "absent")
-    assert (new.service.id, new.auth().state) == ("xinference", "on")
+@pytest.mark.parametrize(("rest", "old", "new"), [
+    ("    command: xinference-local -H 0.0.0.0 --port 9997\n",
+     ("xprobe/xinference:v2.12.0", "xinference-v2", "absent"), ("xprobe/xinference:v3.1.0", "xinference", "on")),
+    # the 0.x provider variable: Chroma 1.x runs with the no-op authenticator
+    ("    environment:\n      CHROMA_SERVER_AUTHN_PROVIDER: chromadb.auth.token_authn.TokenAuthenticationServerProvider\n",
+     ("chromadb/chroma:0.6.3", "chroma-v0", "on"), ("chromadb/chroma:1.0.15", "chroma", "absent")),
+])
+def test_auth_follows_the_release(rest: str, old: tuple[str, str, str], new: tuple[str, str, str]) -> None:
+    for image, service, state in (old, new):
+        (m,) = [m for w in _workloads("compose.yaml", f"services:\n  x:\n    image: {image}\n" + rest)
+                for m in services.identify(w)]
+        assert (m.service.id, m.auth().state) == (service, state)
 
 
 @pytest.mark.parametrize(("api_key", "state"), [
@@ -310,15 +314,6 @@ def test_a_key_everyone_knows_turns_nothing_on(api_key: str, state: str) -> None
     (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
     assert (m.service.id, m.auth().state) == ("dify-sandbox", state)
 
-
-def test_chroma_auth_follows_the_release() -> None:
-    env = "    environment:\n      CHROMA_SERVER_AUTHN_PROVIDER: chromadb.auth.token_authn.TokenAuthenticationServerProvider\n"
-    (old,) = [m for w in _workloads("compose.yaml", "services:\n  c:\n    image: chromadb/chroma:0.6.3\n" + env)
-              for m in services.identify(w)]
-    (new,) = [m for w in _workloads("compose.yaml", "services:\n  c:\n    image: chromadb/chroma:1.0.15\n" + env)
-              for m in services.identify(w)]
-    assert (old.service.id, old.auth().state) == ("chroma-v0", "on")
-    assert (new.service.id, new.auth().state) == ("chroma", "absent")
 
 
 @pytest.mark.parametrize(("env", "state"), [
@@ -347,3 +342,17 @@ def test_argilla_quickstart_login_needs_every_default_credential_replaced(left: 
     text = "services:\n  a:\n    image: argilla/argilla-quickstart:v1.29.0\n    environment:\n" + env
     (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
     assert (m.service.id, m.auth().state) == ("argilla-quickstart", state)
+
+
+@pytest.mark.parametrize(("service", "env", "bind"), [
+    # the image's start.sh reads HOST (default 0.0.0.0)
+    ("    image: ghcr.io/open-webui/open-webui:v0.6.5\n", "", "0.0.0.0"),
+    ("    image: ghcr.io/open-webui/open-webui:v0.6.5\n", "      HOST: 127.0.0.1\n", "127.0.0.1"),
+    # `open-webui serve` reads only its `--host` (default 0.0.0.0)
+    ("    image: python:3.11-slim\n    command: open-webui serve\n", "      HOST: 127.0.0.1\n", "0.0.0.0"),
+])
+def test_open_webui_reads_host_only_in_its_image(service: str, env: str, bind: str) -> None:
+    text = "services:\n  w:\n" + service + "    environment:\n      WEBUI_AUTH: \"False\"\n" + env
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    (listener,) = m.listeners()
+    assert (listener.bind.value, m.auth().state) == (bind, "off")
