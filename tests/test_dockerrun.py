@@ -458,3 +458,15 @@ def test_the_command_words_are_read_with_the_variables_when_they_stay_one_word()
         """, "Makefile")
     assert [c.text for c in w.command.value] == ["--model", "org/model", "--port=9000", "${SCRIPT}", "${X}"]
     assert not w.command.value[1].dynamic and w.command.value[4].dynamic  # X: not set in the file
+
+
+def test_a_variable_set_before_an_include_is_not_known() -> None:
+    # `include .env` may set it again (a `?=` after the include stays a default)
+    w = one("""\
+        FLAGS := --privileged
+        -include .env
+        NET ?= host
+        run:
+        \tdocker run $(FLAGS) --network=$(NET) img:1
+        """, "Makefile")
+    assert w.partial and w.privileged.value is False and w.host_network.value is True

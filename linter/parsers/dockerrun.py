@@ -213,6 +213,7 @@ _MAKE_IF = re.compile(r"^[ \t]*(?:ifeq|ifneq|ifdef|ifndef)\b")
 _MAKE_ENDIF = re.compile(r"^[ \t]*endif\b")
 _MAKE_DEFINE = re.compile(r"^[ \t]*(?:(?:export|override)[ \t]+)*define[ \t]")
 _MAKE_ENDEF = re.compile(r"^[ \t]*endef\b")
+_MAKE_INCLUDE = re.compile(r"^[ \t]*-?(?:include|sinclude)[ \t]")
 _SHELL_VAR = re.compile(r"^(?:export[ \t]+|readonly[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)="
                         r"((?:\"[^\"]*\"|'[^']*'|[^\s'\"])*)[ \t]*(?:#.*)?$")
 # any other assignment of a variable (`NAME+=x`, `local NAME=x`, `declare -x NAME=x`): not known
@@ -229,7 +230,8 @@ def makefile(text: str) -> list[Snippet]:
     """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`; a make
     reference `$(NAME)` is written `${NAME}` (as long), which the variables the Makefile sets
     (`Snippet.known`) expand as make does before the shell runs the line. A variable set inside a
-    conditional (`ifeq`/`ifdef` ... `endif`) may not be set: not known; `define` bodies are text."""
+    conditional (`ifeq`/`ifdef` ... `endif`) may not be set, one set before an `include` may be set
+    again by the included file: not known; `define` bodies are text."""
     snip = Snippet()
     continued = False
     defined: dict[str, list[tuple[str, bool]]] = {}
@@ -247,6 +249,10 @@ def makefile(text: str) -> list[Snippet]:
                 depth += 1
             elif _MAKE_ENDIF.match(line):
                 depth = max(depth - 1, 0)
+            elif _MAKE_INCLUDE.match(line):
+                # the included file (`include .env`) may set any variable set before it: those are not known
+                for values in defined.values():
+                    values.append(("$", False))
             m = _MAKE_VAR.match(line) if not line.startswith((" ", "#")) and not defining else None
             if m is not None:
                 value = m.group(3).split("#", 1)[0].rstrip() if "#" in m.group(3) else m.group(3)
