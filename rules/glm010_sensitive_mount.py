@@ -19,7 +19,14 @@ The host's system trees, `/usr`, `/lib` (`/lib32`, `/lib64`, `/libx32`),
 when mounted writable: a writer replaces the binaries and libraries the host
 runs as root, or another container's files. Read-only they hold nothing
 secret, and agents that read them (`/usr/lib` for drivers, `/var/lib/docker`
-for a log shipper) are not reported.
+for a log shipper) are not reported; the exception is the node's Kubernetes
+credentials, reported read-only too: the kubelet's directory
+`/var/lib/kubelet` (its client certificate and key under `pki/`, and under
+`pods/` the mounted Secrets and service account tokens of every pod on the
+node) and `/etc/kubernetes` (kubeadm's `admin.conf`, `super-admin.conf` and
+`kubelet.conf` kubeconfigs and the cluster's CA and keys under `pki/`). Its
+subdirectories for plugins (`/var/lib/kubelet/device-plugins`, `plugins`,
+`plugins_registry`, `pod-resources`) are not reported read-only.
 
 ## Why is this bad?
 The runtime socket is root on the host: whoever reaches it starts a
@@ -66,6 +73,11 @@ HOST_ROOT = frozenset({"/", "/var/run", "/run"})
 # host system trees: harmless to read, a host takeover to write
 WRITABLE_SENSITIVE = frozenset({"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/var/lib",
                                 "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet"})
+# the node's Kubernetes credentials: reading them is enough (kubelet's client key, every pod's Secrets and
+# tokens under pods/, kubeadm's admin kubeconfigs and the cluster CA's keys)
+NODE_CREDENTIALS = frozenset({"/var/lib/kubelet", "/var/lib/kubelet/pki", "/var/lib/kubelet/pods", "/etc/kubernetes",
+                              "/etc/kubernetes/pki", "/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf",
+                              "/etc/kubernetes/kubelet.conf"})
 RUNTIME_SOCKETS = frozenset({"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "cri-dockerd.sock"})
 
 
@@ -89,6 +101,10 @@ def check(workload: Workload) -> Iterator[Finding]:
         elif path in WRITABLE_SENSITIVE and not mount.read_only:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           message=f"{workload.label} mounts the host's `{path}` writable")
+        elif path in NODE_CREDENTIALS:
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
+                          message=f"{workload.label} mounts the host's `{path}`, which holds the node's Kubernetes "
+                                  "credentials")
 
 
 def runtime_socket(mount: Mount) -> str | None:
