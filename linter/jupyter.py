@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from glmlint import lazyre
-from glmlint.catalog.services import get, match_command
+from glmlint.catalog.services import get, match_command, per_workload
 from glmlint.ir import Command, Format, Loc, Word, Workload, is_all_interfaces, truthy
 from glmlint.records import dataclass
 
@@ -252,18 +252,10 @@ def _cli(args: list[Word], env: dict[str, str | None] | None = None,
 
 def launches(workload: Workload) -> list[Launch]:
     """Every Jupyter server the workload starts."""
-    # GLM005 and GLM015 ask about the same workload in turn: worked out once (workloads and launches
-    # are frozen; the entry keeps its workload, so an id is never reused while it is here)
-    known = _knowledge()
-    got = _LAUNCHES.get(id(workload))
-    if got is None or got[0] is not workload or got[1] is not known:
-        if len(_LAUNCHES) >= 256:
-            _LAUNCHES.clear()
-        got = _LAUNCHES[id(workload)] = (workload, known, tuple(_launches(workload)))
-    return list(got[2])
+    return list(per_workload(_LAUNCHES, workload, _launches))  # GLM005 and GLM015 ask in turn
 
 
-_LAUNCHES: dict[int, tuple[Workload, _Knowledge, tuple[Launch, ...]]] = {}
+_LAUNCHES: dict[int, tuple[Workload, tuple[Launch, ...]]] = {}
 
 
 def _launches(workload: Workload) -> list[Launch]:

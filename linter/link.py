@@ -338,8 +338,10 @@ def _selects(selector: tuple[tuple[str, str, tuple[str, ...]], ...], labels: dic
 def aggregate(roles: list[Role]) -> list[Role]:
     """Each aggregated ClusterRole with the rules of the scanned ClusterRoles its selectors match
     (as the controller does, following aggregated roles that aggregate others)."""
+    if all(r.aggregation is None for r in roles):
+        return list(roles)
     cluster = [r for r in roles if r.kind == "ClusterRole"]
-    labels: dict[int, dict[str, str]] = {}  # each ClusterRole's labels as a dict, made once (not per selector)
+    labels = {id(r): dict(r.labels) for r in cluster}  # each ClusterRole's labels as a dict, made once (not per selector)
     out = []
     for role in roles:
         if role.aggregation is None:
@@ -353,10 +355,7 @@ def aggregate(roles: list[Role]) -> list[Role]:
             for other in cluster:
                 if id(other) in seen:
                     continue
-                own = labels.get(id(other))
-                if own is None:
-                    own = labels[id(other)] = dict(other.labels)
-                if not any(_selects(sel, own) for sel in cur.aggregation or ()):
+                if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
                     continue
                 seen.add(id(other))
                 collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")

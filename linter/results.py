@@ -112,7 +112,7 @@ class Result:
 # the fields of a `Result` that most findings leave at their default, in order, with the defaults
 _RARE = ("cause", "risk_override", "kind_override", "enabled_by", "edits", "related", "rendered_from", "value_edit",
          "unmapped")
-_RARE_DEFAULTS = (None, None, None, None, None, (), None, None, False)
+_RARE_DEFAULTS = tuple(Result.__record__.defaults[f] for f in _RARE)  # (`records`: no dataclasses imported)
 
 
 class LeanResult:

@@ -842,14 +842,14 @@ def _own_link_evidence(got: SourceFile, state: _State, found: list[Result], keys
     judged = {(_place(r), r.fix.intents) for r in found if r.fix is not None}  # the unlinked findings' fixes
     shown = state.fix_edits
 
-    def wanted(source: SourceFile, r: Result) -> bool:
+    def unjudged(source: SourceFile, r: Result) -> bool:
         return (r.fix is not None and (_place(r), r.fix.intents) not in judged
                 and (shown(source, r) if callable(shown) else True))
 
     parsed = got.pods
     got.pods = linked_pods(list(parsed), got.path, cluster)
     try:
-        run_rules(got, state.scan_wide, wanted, evidence=evidence)
+        run_rules(got, state.scan_wide, unjudged, evidence=evidence)
     finally:
         got.pods = parsed
 

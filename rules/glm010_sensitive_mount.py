@@ -26,7 +26,7 @@ credentials, reported read-only too: the kubelet's directory
 node) and `/etc/kubernetes` (kubeadm's `admin.conf`, `super-admin.conf` and
 `kubelet.conf` kubeconfigs and the cluster's CA and keys under `pki/`). Its
 subdirectories for plugins (`/var/lib/kubelet/device-plugins`, `plugins`,
-`plugins_registry`, `pod-resources`) are not reported read-only.
+`plugins_registry`, `pod-resources`) are not reported.
 
 ## Why is this bad?
 The runtime socket is root on the host: whoever reaches it starts a

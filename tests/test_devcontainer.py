@@ -5,6 +5,7 @@ from pathlib import Path
 
 from glmlint.ir import Format, Loc
 from glmlint.parsers import detect, parse
+from glmlint.parsers import devcontainer
 from glmlint.parsers.devcontainer import read
 
 from tests.helpers import found, lint
@@ -69,3 +70,10 @@ def test_found_in_a_scan_without_a_fix(tmp_path: Path) -> None:
     assert found(report) == [(".devcontainer/devcontainer.json", "GLM003", 1),
                              (".devcontainer/devcontainer.json", "GLM009", 1)]
     assert all(r.fix is None for r in report.results)
+
+
+def test_a_byte_order_mark_moves_no_location() -> None:
+    text = '{\n  "image": "python:3.12",\n  "runArgs": ["--privileged"]\n}\n'
+    plain, marked = devcontainer.parse("devcontainer.json", text), devcontainer.parse("devcontainer.json", "\ufeff" + text)
+    assert plain is not None and marked is not None
+    assert marked.workloads[0].privileged.loc == plain.workloads[0].privileged.loc == Loc(3, 15)

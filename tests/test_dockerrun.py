@@ -417,6 +417,10 @@ def test_a_default_an_option_is_read_through_is_named() -> None:
     source = parse("Makefile", text, "docker-run")
     assert source is not None
     assert source.assumed == {(4, 13): ("FLAGS",), (4, 22): ("NETWORK",)}
+    # an option and its value from one variable: the variable named once
+    source = parse("Makefile", "F ?= -p 8080:80\nrun:\n\tdocker run $(F) nginx:1\n", "docker-run")
+    assert source is not None
+    assert list(source.assumed.values()) == [("F",)]
 
 
 def test_a_workflow_step_reads_the_env_it_runs_with() -> None:

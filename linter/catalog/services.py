@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from glmlint.catalog import glob_match
@@ -942,18 +942,24 @@ def _split_host_port(value: str) -> tuple[str, str | None]:
 
 def identify(workload: Workload) -> list[ServiceMatch]:
     """The cataloged services `workload` starts, in start order."""
-    # Several rules ask about the same workload in turn (GLM016/017/018/020): the answer is
-    # worked out once. Workloads and matches are frozen; the entry keeps its workload, so an id
-    # is never reused while it is here.
-    got = _IDENTIFIED.get(id(workload))
+    # several rules ask about the same workload in turn (GLM016/017/018/020)
+    return list(per_workload(_IDENTIFIED, workload, _identify))
+
+
+_IDENTIFIED: dict[int, tuple[Workload, tuple[Any, ...]]] = {}
+
+
+def per_workload(table: dict[int, tuple[Workload, tuple[Any, ...]]], workload: Workload,
+                 compute: Callable[[Workload], Iterable[Any]]) -> tuple[Any, ...]:
+    """`compute(workload)` worked out once while rules ask about the same workload in turn, kept in
+    `table` (the last 256 workloads). Workloads and the answers are frozen; an entry keeps its
+    workload, so an id is never reused while it is there."""
+    got = table.get(id(workload))
     if got is None or got[0] is not workload:
-        if len(_IDENTIFIED) >= 256:
-            _IDENTIFIED.clear()
-        got = _IDENTIFIED[id(workload)] = (workload, _identify(workload))
-    return list(got[1])
-
-
-_IDENTIFIED: dict[int, tuple[Workload, tuple[ServiceMatch, ...]]] = {}
+        if len(table) >= 256:
+            table.clear()
+        got = table[id(workload)] = (workload, tuple(compute(workload)))
+    return got[1]
 
 
 class _Known:
@@ -966,13 +972,10 @@ class _Known:
         self.services = services
         self._starts: dict[tuple[str | None, ...], tuple[Service, int] | None] = {}
         self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
-        # the services `match_command` may match for a program name (`_may_start`)
-        self._programs: dict[str, tuple[Service, ...]] = {}
-        self._by_program: dict[str, set[int]] = {}
-        for i, s in enumerate(services):
-            for pattern in s.commands:
-                self._by_program.setdefault(pattern[0], set()).add(i)
-        self._scripted = {i for i, s in enumerate(services) if s.scripts}
+        # the services `match_command` may match for a program name (`_may_start`), in catalog order
+        self._scripted = tuple(s for s in services if s.scripts)
+        self._by_program = {prog: tuple(s for s in services if s.scripts or any(p[0] == prog for p in s.commands))
+                            for prog in {p[0] for s in services for p in s.commands}}
         self._imaged = tuple(s for s in services if s.images)
 
     def _may_start(self, argv: Sequence[Word]) -> tuple[Service, ...]:
@@ -980,17 +983,9 @@ class _Known:
         scripts (any program may run one), and those with a command of its program, or all of
         them for a Python interpreter (`-m module`); for any other service it is None."""
         name = argv[0].text.rsplit("/", 1)[-1]
-        got = self._programs.get(name)
-        if got is None:
-            if _PYTHON.match(name):
-                got = self.services
-            else:
-                at = self._scripted | self._by_program.get(name, set())
-                got = tuple(s for i, s in enumerate(self.services) if i in at)
-            if len(self._programs) >= _KNOWN_MAX:
-                self._programs.clear()
-            self._programs[name] = got
-        return got
+        if _PYTHON.match(name):
+            return self.services
+        return self._by_program.get(name, self._scripted)
 
     def start(self, argv: Sequence[Word], cwd: str | None = None) -> tuple[Service, int] | None:
         """The first service (in catalog order) `argv` starts (in directory `cwd`) and

@@ -16,6 +16,7 @@ _COMPOSE = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = lazyre.compile(r"\{\{|\{%")
 _RUN_FILE = lazyre.compile(r"\.(?:sh|bash|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
+DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
@@ -28,7 +29,7 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
-    if _RUN_FILE.search(name) or name in ("devcontainer.json", ".devcontainer.json"):
+    if _RUN_FILE.search(name) or name in DEVCONTAINERS:
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
         # configuration: the `docker run` its tools start it with
         return "docker-run"
@@ -64,7 +65,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
 
         return sshd.parse(display, text)
     if hint == "docker-run":
-        if display.replace("\\", "/").rsplit("/", 1)[-1] in ("devcontainer.json", ".devcontainer.json"):
+        if display.replace("\\", "/").rsplit("/", 1)[-1] in DEVCONTAINERS:
             from glmlint.parsers import devcontainer
 
             return devcontainer.parse(display, text)  # the `docker run` its tools start it with

@@ -24,7 +24,6 @@ from typing import Any
 
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
 
-NAMES = ("devcontainer.json", ".devcontainer.json")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _BLANK = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
@@ -140,10 +139,6 @@ def read(text: str) -> _Node | None:
     return doc if reader.i == len(reader.text) else None
 
 
-def is_devcontainer(name: str) -> bool:
-    return name in NAMES
-
-
 def parse(path: str, text: str) -> SourceFile | None:
     """The container the file's tools start: none for a configuration not started from an image or
     a Dockerfile (a Compose one, a template's fragment); None when the file is not JSONC."""
@@ -159,8 +154,10 @@ def parse(path: str, text: str) -> SourceFile | None:
     if "dockerComposeFile" in top:
         return source
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    bom = len(text) - len(text.lstrip("\ufeff"))  # `read`'s offsets are past a byte order mark
 
     def loc(offset: int) -> Loc:
+        offset += bom
         line = bisect_right(starts, offset)
         return Loc(line, offset - starts[line - 1] + 1)
 

@@ -691,7 +691,7 @@ class _Flag:
         # edit of the command line reaches it
         self.path: tuple[str | int, ...] = ("flag", index, INSIDE_TEXT) if from_variable else ("flag", index)
         # the variables it was read through a default of (`DOCKER_FLAGS ?= ...`)
-        self.defaults: tuple[str, ...] = (*spread.get(index, ()), *spread.get(value_at, ())) \
+        self.defaults: tuple[str, ...] = tuple(dict.fromkeys((*spread.get(index, ()), *spread.get(value_at, ())))) \
             if from_variable and spread else ()
 
 

@@ -438,8 +438,7 @@ def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str]
         labels["ray.io/cluster"] = cluster
         if len(cluster) + len(node_type) < 63:  # longer ones are shortened (utils `CheckLabel`)
             labels["ray.io/identifier"] = f"{cluster}-{node_type}"
-    own = {k: y.text(v) or "" for k, (_kn, v) in y.entries(y.get(group, "labels")).items() if y.is_scalar(v)}
-    for key, value in (*written, *own.items()):
+    for key, value in (*written, *_label_map(y.get(group, "labels"))):
         if key not in _RAY_FIXED_LABELS:
             labels[key] = value
     return tuple(labels.items())
@@ -589,8 +588,7 @@ def _cluster_object(source: SourceFile, obj: Any) -> None:
                                  _strings(y.get(r, "verbs")), _strings(y.get(r, "resourceNames")),
                                  _strings(y.get(r, "nonResourceURLs")), y.loc(r))
                       for r in y.items(y.get(obj, "rules")) if y.is_map(r))
-        labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(obj, "metadata", "labels")).items()
-                       if y.is_scalar(v))
+        labels = _label_map(y.get(obj, "metadata", "labels"))
         aggregation = None
         rule_node = y.get(obj, "aggregationRule")
         if kind == "ClusterRole" and y.is_map(rule_node):
@@ -937,8 +935,6 @@ def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
     return [_Spec(node, full, None, (None, (*full, "securityContext")), (SELF,), None,
                   names=((SELF, f"{name}-ctr"),), image=y.get(node, "image"),
                   run_as=(user if y.is_scalar(user) and y.scalar(user) is not None else None, (*full, "userID"), "1000"))]
-
-
 
 
 # Dask Kubernetes operator (dask/dask-kubernetes dask_kubernetes/operator/controller/controller.py, commit
@@ -1401,8 +1397,7 @@ class _Pod:
         self.sc, self.sc_path = found.context
         meta = found.meta
         self.annotations = y.entries(y.get(meta, "annotations")) if meta is not None else {}
-        self.labels = tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(meta, "labels")).items()
-                            if y.is_scalar(v)) if meta is not None else ()
+        self.labels = _label_map(y.get(meta, "labels")) if meta is not None else ()
         # where the pod's `volumes` are (an Argo containerSet's: its template's)
         self.volumes_node, self.volumes_path = found.volumes or (spec, path)
         self.volumes: dict[str, tuple[Any, Path]] = {}
