@@ -511,7 +511,7 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
     and that nothing at the end reads again (`_done`) leaves no outcome behind: its findings go
     straight to the report, as `_gather` would put them there."""
     outcomes = iter(rounds)
-    checked: dict[int, tuple[Candidate, _Outcome]] = {}  # id(source) -> what its worker returned
+    checked: dict[int, tuple[Any, ...]] = {}  # id(source) -> (its candidate, *what its worker returned but the file)
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
     # the files whose findings wait for the whole scan: met twice, or read by an overlay's build
     waits: set[str] = set()
@@ -550,8 +550,10 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                     found, more, keys, pods, evidence = out[4]
                     if early is not None:
                         keys = shared.setdefault(keys, tuple(shared.setdefault(k, k) for k in keys))
+                    # (an empty list is the shared `()`: most files with pods have no such findings)
                     out = (out[0], out[1], out[2], out[3],
-                           (_unpacked(found, report.rules, cand.display, fixes), more, keys, pods, evidence))
+                           (_unpacked(found, report.rules, cand.display, fixes) or (), more or (), keys, pods,
+                            evidence))
                 if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
                     judged = _judged_here(early, out[0], results)
                     if judged is not None and _done(out):
@@ -559,8 +561,9 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                         _add(report, DoneFile.of(out[0], under))  # type: ignore[arg-type]
                         continue
                     results = judged if judged is not None else results
-                out = (out[0], results, out[2] or (), out[3], out[4])
-            checked[id(out[0])] = (cand, out)
+                out = (out[0], results or (), out[2] or (), out[3], out[4])
+            # what the end of the scan reads of it, in one tuple (the file itself is `report.sources`')
+            checked[id(out[0])] = (cand, *out[1:])
         _add(report, out[0])
     if progress is not None:
         progress(total, total)
@@ -1129,7 +1132,7 @@ class _Pool:
     def __iter__(self) -> Iterator[_Outcome]:
         return self.pool.imap(_check_one, self.files, chunksize=self.chunk)
 
-    def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
         return self.pool.imap(_check_exposed, tasks)
 
     def close(self) -> None:
@@ -1207,7 +1210,7 @@ class _InProcess:
             _WORKER = saved
             gc.set_threshold(*threshold)
 
-    def exposed(self, tasks: list[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
         """Each file checked again when its outcome is asked for (`_finish_pooled` reads them in order,
         once the other files are finished): one file's IR and findings at a time, not every exposed
         file's outcome at once (at 4x the corpus through symlinks, ~300 files: 2 MB at the serial scan's
@@ -1230,7 +1233,7 @@ def _in_process(files: list[Candidate], state: _State) -> _InProcess:
     return _InProcess(files, state)
 
 
-def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]], rounds: _Pool | _InProcess,
+def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: _Pool | _InProcess,
                    max_bytes: int, fix_edits: bool,
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
                    waits: set[str] | frozenset[str] = frozenset()) -> PerSource:
@@ -1257,38 +1260,40 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
     for i, entry in enumerate(entries):
         if entry is None:
             continue
-        out = entry[1]
-        keys = out[4][2] if out[4] is not None else None
+        keys = entry[4][2] if entry[4] is not None else None
         if keys is not None and cluster is not None and i not in recheck and any(
                 links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
             relink.add(i)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
-    # linked here (their grants name only the bindings and roles they link to: not the cluster)
-    again: dict[int, list[Any]] = {}
-    for i in recheck:
-        tentative = entries[i][1][4]
-        pods = (pickle.loads(tentative[3]) if tentative is not None and tentative[3] is not None
-                else list(report.sources[i].pods))
-        again[i] = linked_pods(pods, report.sources[i].path, cluster)
+    # linked here (their grants name only the bindings and roles they link to: not the cluster). Each
+    # task is made as the pool takes it (in its task thread; `_InProcess.exposed`: as each is checked),
+    # not all before the first is sent: at 4x the corpus through symlinks, ~300 files' linked pods and
+    # Services (~0.7 MB at the pooled parent's peak, issue 12)
+    again = sorted(recheck)
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
     if again:
         # as `link_services` exposes them: every Service of another file, stamped with its file (those
         # that select none of the file's pods left out: `expose` adds only the ones that select)
-        stamped = [(path, stamp(e, path)) for path, e in services] if recheck else []
-        tasks = []
-        for i in sorted(again):
-            src = report.sources[i]
-            others = [e for path, e in stamped
-                      if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
-            tasks.append((entries[i][0], True, others, again[i]))
-        later = zip(sorted(again), rounds.exposed(tasks))
+        stamped = [(path, stamp(e, path)) for path, e in services]
+        # (what of each entry the tasks read: the loop below drops the entries)
+        kept = [(i, entries[i][0], entries[i][4][3] if entries[i][4] is not None else None) for i in again]
+
+        def tasks() -> Iterator[tuple[Candidate, bool, list[Any], Any]]:
+            for i, cand, frozen in kept:
+                src = report.sources[i]
+                pods = pickle.loads(frozen) if frozen is not None else list(src.pods)
+                others = [e for path, e in stamped
+                          if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
+                yield cand, True, others, linked_pods(pods, src.path, cluster)
+
+        later = zip(again, rounds.exposed(tasks()))
     if fixes is None:
         # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
         # (the compose files came back linked, with theirs), and those the scan was not given are linked
         images = set().union(*(wanted(s) for s in report.sources if s.format is Format.COMPOSE))
         if images:
-            for i, (cand, _out) in enumerate(entries):
-                got = report.sources[i]
+            for i, entry in enumerate(entries):
+                cand, got = entry[0], report.sources[i]
                 if got.format is Format.DOCKERFILE and got.disk_path and image_key(got.disk_path) in images:
                     full = read_source(cand, max_bytes)
                     if isinstance(full, SourceFile):
@@ -1300,10 +1305,10 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
         if entry is None:
             out.append(None)
             continue
-        cand, (_got, packed, problems, _linked, tentative) = entry
+        cand, packed, problems, _linked, tentative = entry
         entries[i] = None  # type: ignore[call-overload]
         results = packed  # unpacked as it came (`_check_pooled`)
-        if i in again:
+        if i in recheck:
             out.append((results, problems))  # type: ignore[arg-type]  # completed below
             continue
         lean_pods = i in relink and tentative[3] is not None  # type: ignore[index]
@@ -1336,8 +1341,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Candidate, _Outcome]
             continue
         if early is not None and cand.display not in waits and cand.hint not in RENDERED:
             linked = _judged(early, source, linked)
-        results.extend(linked)  # type: ignore[union-attr]
-        out.append((results, [*problems, *more]))  # type: ignore[arg-type]
+        out.append(([*results, *linked], [*problems, *more]))  # type: ignore[arg-type]
     for i, got in later:  # the files a Service of another file exposes, checked again by the workers
         source = report.sources[i]
         if early is not None:
