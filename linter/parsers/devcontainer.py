@@ -10,17 +10,23 @@ on `127.0.0.1` only), `workspaceMount` and `mounts` as `--mount`, `containerEnv`
 (`glmlint.parsers.dockerrun`), each located at the JSON value that gives it. A configuration
 that starts from `dockerComposeFile` is Compose's (`runArgs` does not apply) and is not read here.
 
-The file is JSONC (comments and trailing commas allowed). The CLI and features add options the
-file does not show (a feature's `privileged`, `capAdd`, mounts; podman's `--security-opt`), so
+The `features` it names may add container options of their own (their devcontainer-feature.json's
+`privileged`, `capAdd`, `securityOpt`, `mounts`), which the CLI merges with the file's
+(`mergeConfiguration`, src/spec-node/imageMetadata.ts): those of the widely used features are
+data (`linter/catalog/features.yaml`, with sources), added located at the feature's key.
+
+The file is JSONC (comments and trailing commas allowed). The CLI, an unlisted feature and the
+image's own metadata label add options the file does not show (podman's `--security-opt`), so
 what is absent here is not known absent: the workload is partial. No fix is offered: the
 arguments are JSON strings, not a command line.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from bisect import bisect_right
-from typing import Any
+from typing import Any, NamedTuple
 
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
 
@@ -190,11 +196,15 @@ def parse(path: str, text: str) -> SourceFile | None:
     mount = get("workspaceMount")
     if mount is not None and isinstance(mount[1].value, str) and mount[1].value:
         words += [word("--mount", mount[1].at), word(mount[1].value, mount[1].at)]
+    added = _added(get("features"))
     mounts = get("mounts")
-    for m in mounts[1].value if mounts is not None and isinstance(mounts[1].value, list) else ():
-        spec = _mount_spec(m)
-        if spec is not None:
-            words += [word("--mount", m.at), word(spec, m.at)]
+    specs = [(spec, at) for spec, at in ((_mount_spec(m), m.at) for m in (
+        mounts[1].value if mounts is not None and isinstance(mounts[1].value, list) else ())) if spec is not None]
+    specs = [(spec, at) for spec, at in added.mounts] + specs
+    targets = [_target(spec) for spec, _at in specs]
+    for i, (spec, at) in enumerate(specs):
+        if targets[i] is None or targets[i] not in targets[i + 1:]:  # a later mount on the same target wins
+            words += [word("--mount", at), word(spec, at)]
     env = get("containerEnv")
     if env is not None and isinstance(env[1].value, dict):
         for name, (key_at, value) in env[1].value.items():
@@ -207,9 +217,13 @@ def parse(path: str, text: str) -> SourceFile | None:
     for arg in run_args[1].value if run_args is not None and isinstance(run_args[1].value, list) else ():
         if isinstance(arg.value, str):
             words.append(word(arg.value, arg.at))
+    words += [word("--privileged", at) for at in added.privileged]
     privileged = get("privileged")
     if privileged is not None and privileged[1].value is True:
         words.append(word("--privileged", privileged[0]))
+    for flag, values in (("--cap-add", added.cap_add), ("--security-opt", added.security_opt)):
+        for value, at in values:
+            words += [word(flag, at), word(value, at)]
     for key, flag in (("capAdd", "--cap-add"), ("securityOpt", "--security-opt")):
         listed = get(key)
         for item in listed[1].value if listed is not None and isinstance(listed[1].value, list) else ():
@@ -244,3 +258,80 @@ def _mount_spec(node: _Node) -> str | None:
         return None  # `type=undefined`: the engine refuses it
     source = f"src={fields['source']}," if fields.get("source") else ""
     return f"type={fields['type']},{source}dst={fields['target']}"
+
+
+def _target(spec: str) -> str | None:
+    """The container path of a `--mount` value, which the CLI keeps one mount for (`mergeMounts`)."""
+    for field in spec.split(","):
+        key, _, value = field.partition("=")
+        if key.strip() in ("target", "dst", "destination"):
+            return value.strip()
+    return None
+
+
+class _Added(NamedTuple):
+    """The container options the listed features add, each with the offset of the feature's key."""
+
+    privileged: list[int]
+    cap_add: list[tuple[str, int]]
+    security_opt: list[tuple[str, int]]
+    mounts: list[tuple[str, int]]
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog() -> dict[str, tuple[dict[str, Any], str | None]]:
+    """Each feature of `features.yaml` by its OCI reference and by each legacy short id (the CLI
+    maps a short id onto the reference at `:1`), with the tag that reference implies."""
+    from glmlint.catalog import load_data
+
+    table: dict[str, tuple[dict[str, Any], str | None]] = {}
+    for entry in load_data("features.yaml")["features"]:
+        table[entry["id"]] = (entry, None)
+        for short in entry.get("legacy") or ():
+            table[short] = (entry, "1")
+    return table
+
+
+def _version(text: str) -> tuple[float, ...] | None:
+    """A tag as the newest release it may stand for (`1` -> 1.inf.inf, `1.6` -> 1.6.inf); None
+    when it names no release order (a tag that is not a version)."""
+    if text == "latest":
+        return (float("inf"),) * 3
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        return None
+    return tuple(float(p) for p in parts) + (float("inf"),) * (3 - len(parts))
+
+
+def _has(fact: Any, version: tuple[float, ...] | None) -> str | None:
+    """The value of a fact (`x`, or `{value: x, since: 1.6.1}`) that the release `version` has."""
+    if not isinstance(fact, dict):
+        return str(fact)
+    since = _version(str(fact["since"]))
+    return str(fact["value"]) if version is not None and since is not None and version >= since else None
+
+
+def _added(features: tuple[int, _Node] | None) -> _Added:
+    """The container options of the `features` the catalog knows, in the file's order."""
+    added = _Added([], [], [], [])
+    if features is None or not isinstance(features[1].value, dict):
+        return added
+    table = _catalog()
+    for ref, (at, _options) in features[1].value.items():
+        name, tag = ref.strip(), None
+        if "@" in name:
+            name, tag = name.split("@", 1)[0], ""  # a digest: which release is not known
+        elif ":" in name.rsplit("/", 1)[-1]:
+            name, tag = name.rsplit(":", 1)
+        known = table.get(name)
+        if known is None:
+            continue
+        entry, implied = known
+        version = _version(tag if tag is not None else implied or "latest")
+        if entry.get("privileged") is True:
+            added.privileged.append(at)
+        for key, out in (("cap_add", added.cap_add), ("security_opt", added.security_opt)):
+            out += [(value, at) for value in (_has(f, version) for f in entry.get(key) or ()) if value]
+        for mount in entry.get("mounts") or ():
+            added.mounts.append((f"type={mount['type']},src={mount['source']},dst={mount['target']}", at))
+    return added
