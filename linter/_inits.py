@@ -11,8 +11,8 @@ def _m0(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, loc)
  return __init__
 
-def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
- def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell):
+def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+ def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell, stdin_lines):
   _s0(self, argv)
   _s1(self, loc)
   _s2(self, assignments)
@@ -20,6 +20,7 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s4(self, stdin)
   _s5(self, upstream)
   _s6(self, shell)
+  _s7(self, stdin_lines)
  return __init__
 
 def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
@@ -901,8 +902,8 @@ def _m76(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, path, text, mode, loc, pattern, replace, global_, source):
+def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, path, text, mode, loc, pattern, replace, global_, source, lines):
   _s0(self, path)
   _s1(self, text)
   _s2(self, mode)
@@ -911,6 +912,7 @@ def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s5(self, replace)
   _s6(self, global_)
   _s7(self, source)
+  _s8(self, lines)
  return __init__
 
 def _m78(_F, _s):
@@ -1250,7 +1252,7 @@ def _m116(_F, _s):
 
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
-    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell'), (), True, True, False): _m1,
+    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines'), (), True, True, False): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
@@ -1326,7 +1328,7 @@ MAKERS = {
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m74,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m75,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m76,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source'), (), True, True, False): _m77,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'lines'), (), True, True, False): _m77,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m78,
     (('port', 'target', 'loc'), (), True, True, False): _m79,
     (('port', 'title'), (), True, True, False): _m80,

@@ -169,6 +169,7 @@ class Command:
     stdin: str | None = None
     upstream: tuple[Command, ...] = ()  # the previous stage of its pipeline (issue 14)
     shell: str = ""  # the shell whose `-c` script holds it (`sh`, `bash`); "": the context's (a RUN's shell)
+    stdin_lines: tuple[Loc, ...] = ()  # where each line of a heredoc `stdin` is written (the first character)
 
     @property
     def name(self) -> str:
@@ -229,6 +230,7 @@ class FileWrite:
     replace: str | None = None
     global_: bool = False
     source: str | None = None  # a build-context file a `COPY` took the text from, as written (issue 14)
+    lines: tuple[Loc, ...] = ()  # where each line of `text` is written, when each is on its own line (a heredoc)
 
 
 @dataclass(frozen=True, slots=True)
