@@ -98,6 +98,22 @@ def test_an_options_expansion_makes_the_workload_partial(opts: str) -> None:
     assert w.missing(w.cap_drop) is False
 
 
+@pytest.mark.parametrize("line, image, partial", [
+    ("docker run $MOUNTS -p 8888:8888 jupyter/base-notebook:2024-07-29", "jupyter/base-notebook:2024-07-29", True),
+    ("docker run --rm ${EXTRA:-} --gpus all ollama/ollama", "ollama/ollama", True),
+    ("docker run $GPUS ollama/ollama:0.3.12", "ollama/ollama:0.3.12", True),
+    ("docker run -it $DEVICES -e A=1 $VOLUMES python:3.12 bash", "python:3.12", True),
+    # its name says image, or nothing after it reads as `docker run` options and an image written out
+    ("docker run $IMAGE_NAME -p 80:80 nginx", "$IMAGE_NAME", False),
+    ("docker run --rm $IMG python train.py", "$IMG", False),
+    ("docker run ${MODEL_SERVER} --port 8000 --host 0.0.0.0", "${MODEL_SERVER}", False),
+    ("docker run --rm $TARGET bash", "$TARGET", False),
+])
+def test_an_unknown_expansion_before_options_and_an_image_is_options(line: str, image: str, partial: bool) -> None:
+    w = one(line + "\n")
+    assert (w.image.value, w.partial) == (image, partial)
+
+
 def test_mounts_security_options_and_entrypoint():
     w = one("""\
         docker run --mount type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock,readonly \\

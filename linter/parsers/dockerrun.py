@@ -60,7 +60,7 @@ _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
 _EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))$")
 _INTERPRETER = re.compile(r"^(?:python[0-9.]*|node|perl|ruby|Rscript)$")
 _ALTERNATE_OPTION = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?\+-")
-_OPTION_VAR = re.compile(r"OPT|ARG|FLAG|PARAM|EXTRA|^[@*]$", re.I)
+_OPTION_VAR = re.compile(r"OPT|ARGS?(?:_|$)|(?:^|_)ARG|FLAG|PARAM|EXTRA|^[@*]$", re.I)  # ARG: not TARGET, LARGE
 # A variable that names the container CLI a Makefile or script runs (`DOCKER ?= docker` then
 # `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`): the program word as an expansion of it.
 # Names of other tools that take a `run` verb (`$(DOCKER_COMPOSE) run svc`) are not.
@@ -722,11 +722,63 @@ def _value_word(word: Word, text: str, skip: int) -> Word:
 
 
 def _opaque(word: Word) -> bool:
-    """An expansion that stands for options (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `"$@"`, make's `$(RUN_FLAGS)`)."""
+    """An expansion that stands for options (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `"$@"`, make's `$(RUN_FLAGS)`,
+    `${EXTRA:-}`)."""
     if _ALTERNATE_OPTION.match(word.text):
         return True  # `${CI:+-e CI="$CI"}`: options when the variable is set
-    m = _EXPANSION.match(word.text)
+    m = _EXPANSION.match(word.text) or _VAR_WORD.match(word.text)
     return m is not None and bool(_OPTION_VAR.search(next(g for g in m.groups() if g)))
+
+
+# a word that is one expansion of a variable, a default or alternative form included (`${GPUS:-}`)
+_VAR_WORD = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?(?::?[-+=?][^{}$]*)?\}|\(([A-Za-z_][A-Za-z0-9_]*)\)"
+                       r"|([A-Za-z_][A-Za-z0-9_]*))$")
+_IMAGE_VAR = re.compile(r"IMAGE|IMG|REPO|REGISTRY|TAG", re.I)
+# options of `docker run` (and podman's) that take no value: with `_VALUE_LONG`, what a word after an
+# expansion must be for the expansion to be taken as options rather than the image
+_BOOL_LONG = frozenset("""
+rm init interactive tty detach privileged read-only read-only-tmpfs publish-all oom-kill-disable
+no-healthcheck sig-proxy disable-content-trust quiet replace env-host http-proxy no-hosts use-api-socket
+tls-verify rmi help
+""".split())
+
+
+def _options_before_image(words: list[Word], at: int) -> bool:
+    """Whether the unknown expansion at `at` (`docker run $MOUNTS -p 80:80 img`, `$GPUS ollama/ollama`)
+    stands for options rather than the image: its name does not say image, and what follows it is
+    `docker run` options (at least one, or none when the next word is a registry or tagged reference)
+    up to an image reference written out. `docker run $IMG python train.py` keeps `$IMG` the image."""
+    m = _VAR_WORD.match(words[at].text)
+    if m is None or _IMAGE_VAR.search(next(g for g in m.groups() if g)):
+        return False
+    i, options = at + 1, 0
+    while i < len(words):
+        w, t = words[i], words[i].text
+        if w.dynamic:
+            if _VAR_WORD.match(t) is None:
+                return False
+            i += 1
+            continue
+        if t.startswith("--"):
+            name, eq, _value = t[2:].partition("=")
+            name = _ALIASES.get(name, name)
+            if name not in _VALUE_LONG and name not in _BOOL_LONG:
+                return False
+            i += 2 if name in _VALUE_LONG and not eq else 1
+            options += 1
+            continue
+        if t.startswith("-") and len(t) > 1:
+            names = [_SHORT.get(c) for c in t[1:]]
+            if names[0] is None:
+                return False
+            value = next((k for k, n in enumerate(names) if n in _VALUE_LONG), None)
+            if value is None and None in names:
+                return False
+            i += 2 if value == len(names) - 1 else 1
+            options += 1
+            continue
+        return bool(_IMAGE.match(t)) and (options > 0 or any(c in t for c in "/:@"))
+    return False
 
 
 def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
@@ -760,7 +812,7 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
         if t == "--":
             expand(i + 1)
             return tuple(words), flags, (i + 1 if i + 1 < len(words) else None), opaque
-        if w.dynamic and _opaque(w):
+        if w.dynamic and (_opaque(w) or _options_before_image(words, i)):
             opaque = True
             i += 1
             continue
