@@ -490,3 +490,11 @@ def test_a_variable_set_before_an_include_is_not_known() -> None:
         \tdocker run $(FLAGS) --network=$(NET) img:1
         """, "Makefile")
     assert w.partial and w.privileged.value is False and w.host_network.value is True
+
+
+def test_a_makefile_shell_variable_is_not_makes_unless_exported() -> None:
+    """`$${IMAGE}` in a recipe is the shell's IMAGE: make's only when make exports it."""
+    text = "IMAGE := acme/app:1\nrun:\n\tdocker run $${IMAGE:-acme/app} x\n\tdocker run $(IMAGE) y\n"
+    assert [w.image.value for w in run(text, "Makefile")] == ["acme/app", "acme/app:1"]
+    for export in ("export IMAGE\n", "export\n", ".EXPORT_ALL_VARIABLES:\n", "export IMAGE := acme/app:1\n"):
+        assert [w.image.value for w in run(export + text, "Makefile")] == ["acme/app:1", "acme/app:1"]

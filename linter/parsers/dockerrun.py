@@ -135,6 +135,9 @@ class Snippet:
         # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
         self.known: dict[str, tuple[str, bool]] = {}
         self.make = False  # a Makefile's recipes: make's `$(NAME)` is written `${NAME}` in the text
+        # a Makefile's recipe lines -> the names read there only as the shell's (`$${NAME}`), which
+        # `known` does not give (make does not export them)
+        self.shell_only: dict[int, set[str]] = {}
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -214,6 +217,9 @@ _MAKE_ENDIF = re.compile(r"^[ \t]*endif\b")
 _MAKE_DEFINE = re.compile(r"^[ \t]*(?:(?:export|override)[ \t]+)*define[ \t]")
 _MAKE_ENDEF = re.compile(r"^[ \t]*endef\b")
 _MAKE_INCLUDE = re.compile(r"^[ \t]*-?(?:include|sinclude)[ \t]")
+# `export NAME OTHER` / a bare `export` (every variable) / `.EXPORT_ALL_VARIABLES:`
+_MAKE_EXPORT = re.compile(r"^(?:(\.EXPORT_ALL_VARIABLES[ \t]*:.*)|export((?:[ \t]+[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*)$")
+_SHELL_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)")
 _SHELL_VAR = re.compile(r"^(?:export[ \t]+|readonly[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)="
                         r"((?:\"[^\"]*\"|'[^']*'|[^\s'\"])*)[ \t]*(?:#.*)?$")
 # any other assignment of a variable (`NAME+=x`, `local NAME=x`, `declare -x NAME=x`): not known
@@ -235,6 +241,10 @@ def makefile(text: str) -> list[Snippet]:
     snip = Snippet()
     continued = False
     defined: dict[str, list[tuple[str, bool]]] = {}
+    shell_refs: dict[int, set[str]] = {}  # line -> `$$NAME`, `$${NAME}`: the shell's variable, from make's environment
+    make_refs: dict[int, set[str]] = {}  # line -> `$(NAME)`, `${NAME}`: make's
+    exported: set[str] = set()
+    export_all = False
     depth = 0
     defining = False
     for k, line in enumerate(split_lines(text)):
@@ -254,6 +264,13 @@ def makefile(text: str) -> list[Snippet]:
                 for values in defined.values():
                     values.append(("$", False))
             m = _MAKE_VAR.match(line) if not line.startswith((" ", "#")) and not defining else None
+            exports = _MAKE_EXPORT.match(line)
+            if exports is not None:
+                names = (exports.group(2) or "").split()
+                exported.update(names)
+                export_all = export_all or not names  # a bare `export`, `.EXPORT_ALL_VARIABLES:`
+            if m is not None and line.startswith("export"):
+                exported.add(m.group(1))
             if m is not None:
                 value = m.group(3).split("#", 1)[0].rstrip() if "#" in m.group(3) else m.group(3)
                 op = m.group(2) or ""
@@ -270,17 +287,36 @@ def makefile(text: str) -> list[Snippet]:
         c = at
         while c < len(line):
             ref = _MAKE_REF.match(line, c) if line[c] == "$" else None
+            if ref is None and line.startswith("${", c):
+                braced = _SHELL_REF.match(line, c + 1)
+                if braced is not None and braced.group(1):
+                    make_refs.setdefault(k + 1, set()).add(braced.group(1))
             if ref is not None:
+                make_refs.setdefault(k + 1, set()).add(ref.group(1))
                 chars.extend("${" + ref.group(1) + "}")
                 cols.extend(range(c, ref.end()))
                 c = ref.end()
                 continue
             chars.append(line[c])
             cols.append(c)
-            c += 2 if line.startswith("$$", c) else 1
+            if line.startswith("$$", c):
+                shell = _SHELL_REF.match(line, c + 2)
+                if shell is not None:
+                    shell_refs.setdefault(k + 1, set()).add(shell.group(1) or shell.group(2))
+                c += 2
+            else:
+                c += 1
         snip.add(k + 1, "".join(chars), cols)
         continued = line.endswith("\\")
+    # make pastes `$(NAME)` in before the shell runs; `$${NAME}` is the shell's NAME, which is make's
+    # only when make exports it (`export NAME`, `.EXPORT_ALL_VARIABLES`), else the caller's environment
+    # (GNU make manual, "Communicating Variables to a Sub-make"): in a command that reads a name only
+    # that way it is not known, whatever the Makefile sets it to (read both ways in one command, the
+    # words cannot tell which is which)
     snip.known = _once(defined)
+    if not export_all:
+        snip.shell_only = {line: names - make_refs.get(line, set()) - exported
+                           for line, names in shell_refs.items()}
     snip.make = True
     return [snip]
 
@@ -599,7 +635,11 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
             partial.update(id(cmd) for cmd in cmds)
         if snip.known:
             variables = _Vars(snip.known, snip.make)
-            known.update((id(cmd), variables) for cmd in cmds)
+            for cmd in cmds:
+                lines = range(cmd.loc.line, max(w.loc.line for w in cmd.argv) + 1) if snip.shell_only else ()
+                hidden = set().union(*(snip.shell_only.get(n, ()) for n in lines)) & variables.values.keys()
+                known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make) \
+                    if hidden else variables
         commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
