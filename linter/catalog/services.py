@@ -141,6 +141,9 @@ class Image:
     # `apache/airflow` entrypoint runs `airflow <command>`: `api-server` is the service, `scheduler` is not)
     only_commands: bool = False
     args_env: str | None = None  # a variable whose words the start script appends to `runs`
+    # defaults the start script sets when the variable is unset (`export EG_IP=${EG_IP:-0.0.0.0}`):
+    # the image's own start command gets them, a command of one's own does not (they are not ENV)
+    script_env: dict[str, str] = field(default_factory=dict)
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -348,7 +351,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          config={k: str(v) for k, v in (i.get("config") or {}).items()},
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
                          tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
-                         args_env=i.get("args_env"))
+                         args_env=i.get("args_env"),
+                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()})
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -819,8 +823,8 @@ class ServiceMatch:
             var = self.env_set(name)
             if var is not None:
                 value = "$unknown" if var.value is None else _split_host_port(var.value)[0]
-                how = "image" if self.image is not None and name in self.image.env and var.loc == self.loc \
-                    else "env"
+                how = "image" if self.image is not None and (name in self.image.env or name in self.image.script_env) \
+                    and var.loc == self.loc else "env"
                 return Resolved(value, var.loc, how)
         if listener.bind_config and listener.bind_config in self.config:
             got = self.config[listener.bind_config]
@@ -1158,6 +1162,9 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
     if img is not None:
         for k, v in img.env.items():
             env[k] = EnvVar(k, v, loc if via == "image" else image_loc)
+        if via == "image":  # its start script runs (a command of one's own replaces it)
+            for k, v in img.script_env.items():
+                env[k] = EnvVar(k, v, loc)
     env.update(env_own)
     match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target))
