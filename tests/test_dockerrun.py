@@ -108,6 +108,9 @@ def test_an_options_expansion_makes_the_workload_partial(opts: str) -> None:
     ("docker run --rm $IMG python train.py", "$IMG", False),
     ("docker run ${MODEL_SERVER} --port 8000 --host 0.0.0.0", "${MODEL_SERVER}", False),
     ("docker run --rm $TARGET bash", "$TARGET", False),
+    # an image never starts with `-`: an expansion in an attached value is the option's
+    ("docker run --rm -v${PWD}/models:/models -e${EXTRA} tritonserver:24.08 x", "tritonserver:24.08", False),
+    ("docker run --rm -$FLAGS tritonserver:24.08 x", "tritonserver:24.08", True),
 ])
 def test_an_unknown_expansion_before_options_and_an_image_is_options(line: str, image: str, partial: bool) -> None:
     w = one(line + "\n")

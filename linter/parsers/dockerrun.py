@@ -868,7 +868,11 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
                 flags.append(flag(name, "true", i, w, w))
             i += 1
             continue
-        if t.startswith("-") and len(t) > 1 and not w.dynamic:
+        if t.startswith("-") and len(t) > 1 and w.dynamic and not t[1].isalpha():
+            opaque = True  # `-$FLAG`: options not known
+            i += 1
+            continue
+        if t.startswith("-") and len(t) > 1:  # an image never starts with `-`: `-v${PWD}/models:/models` is -v
             k = 1
             while k < len(t):
                 name = _SHORT.get(t[k], t[k])
