@@ -133,3 +133,22 @@ def test_the_features_catalog_matches_its_schema_and_is_documented() -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"version": 1, "features": [{"id": "ghcr.io/x/y", "privileged": True,
                                                          "source": "https://github.com/x/y/blob/main/f.json"}]}, schema)
+
+
+def test_lifecycle_commands_run_in_the_container() -> None:
+    """Creation hooks are build steps, start and attach hooks start what it serves; a string runs
+    with `/bin/sh -c`, an array as it is, an object's values each (devcontainers/cli runLifecycleCommand)."""
+    s = source('{"image": "python:3.12",\n'
+               ' "postCreateCommand": "pip install -r r.txt && chmod 777 /w",\n'
+               ' "onCreateCommand": ["bash", "-c", "echo hi > /etc/motd"],\n'
+               ' "postStartCommand": {"a": "jupyter lab --ip=0.0.0.0", "b": ["ollama", "serve"]},\n'
+               ' "postAttachCommand": "echo \\"x\\" && sshd",\n'
+               ' "initializeCommand": "docker pull x"}')
+    w = s.workloads[0]
+    assert [c.words() for c in w.build_steps] == [["bash", "-c", "echo hi > /etc/motd"], ["echo", "hi"],
+                                                  ["pip", "install", "-r", "r.txt"], ["chmod", "777", "/w"]]
+    assert [c.loc for c in w.build_steps[2:]] == [Loc(2, 24), Loc(2, 48)]  # each word where it is written
+    assert [c.words() for c in w.process[1:]] == [["jupyter", "lab", "--ip=0.0.0.0"], ["ollama", "serve"],
+                                                  ["echo", "x"], ["sshd"]]
+    assert w.process[-1].loc == Loc(5, 23)  # an escape in the string: its commands at the string
+    assert [(f.path, f.text) for f in w.files] == [("/etc/motd", "hi\n")]

@@ -15,6 +15,10 @@ The `features` it names may add container options of their own (their devcontain
 (`mergeConfiguration`, src/spec-node/imageMetadata.ts): those of the widely used features are
 data (`linter/catalog/features.yaml`, with sources), added located at the feature's key.
 
+The lifecycle commands the CLI runs in the container are read as shell (`runLifecycleCommand`):
+`onCreateCommand`, `updateContentCommand` and `postCreateCommand` as build steps, `postStartCommand`
+and `postAttachCommand` as what it starts (`initializeCommand` runs on the host).
+
 The file is JSONC (comments and trailing commas allowed). The CLI, an unlisted feature and the
 image's own metadata label add options the file does not show (podman's `--security-opt`), so
 what is absent here is not known absent: the workload is partial. No fix is offered: the
@@ -26,6 +30,7 @@ import functools
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
@@ -240,10 +245,48 @@ def parse(path: str, text: str) -> SourceFile | None:
     name_node = get("name")
     name = name_node[1].value if name_node is not None and isinstance(name_node[1].value, str) else ""
     label = f"dev container `{name}`" if name else "the dev container"
+    plain = text[bom:]
+    created = [c for key in _ON_CREATE if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    started = [c for key in _ON_START if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    extra: dict[str, Any] = {}
+    if created or started:
+        from glmlint.shell import file_writes
+
+        extra = {"build_steps": (*w.build_steps, *created), "all_build_steps": (*w.all_build_steps, *created),
+                 "process": (*w.process, *started),
+                 "files": (*w.files, *file_writes((*created, *started), image=None if built else w.image.value))}
     source.workloads.append(records.replace(w, name=name or "devcontainer", label=label, partial=True,
                                             pulls=() if built else tuple(
-                                                records.replace(p, owner=label) for p in w.pulls)))
+                                                records.replace(p, owner=label) for p in w.pulls), **extra))
     return source
+
+
+# The lifecycle commands the CLI runs in the container (devcontainers/cli src/spec-common/
+# injectHeadless.ts `runLifecycleCommand` at f683c29: a string with `/bin/sh -c`, an array as the
+# program and its arguments, an object's values in parallel). Those run once when it is created
+# change it as a build does; those run at each start or attach start what it serves.
+# (`initializeCommand` runs on the host, not in the container.)
+_ON_CREATE = ("onCreateCommand", "updateContentCommand", "postCreateCommand")
+_ON_START = ("postStartCommand", "postAttachCommand")
+
+
+def _hook(node: _Node, text: str, loc: Callable[[int], Loc]) -> list[Command]:
+    """The commands a lifecycle hook runs, located in the file: a string's words at their columns
+    when the JSON string holds no escape (else at the string), an array's at their items."""
+    from glmlint.shell import from_argv, parse_script
+
+    value = node.value
+    if isinstance(value, dict):
+        return [c for _key, (_at, item) in value.items() for c in _hook(item, text, loc)]
+    if isinstance(value, list):
+        words = [Word(i.value, loc(i.at), "$" in i.value) for i in value if isinstance(i.value, str)]
+        return from_argv(words, loc(node.at)) if len(words) == len(value) else []
+    if not isinstance(value, str):
+        return []
+    at = loc(node.at)
+    raw = json.dumps(value, ensure_ascii=False)
+    exact = "\\" not in raw and text.startswith(raw, node.at)  # no escape: each character where it is written
+    return parse_script(value, (lambda r, c: Loc(at.line, at.col + 1 + c)) if exact else (lambda r, c: at), 0, "sh")
 
 
 def _mount_spec(node: _Node) -> str | None:
