@@ -666,8 +666,8 @@ def _m58(_F, _s, _f9):
   _s(self, 'auth', auth)
  return __init__
 
-def _m59(_F, _s, _f6, _f7):
- def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env):
+def _m59(_F, _s, _f6, _f7, _f13):
+ def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env):
   _s(self, 'name', name)
   _s(self, 'source', source)
   _s(self, 'entrypoint', entrypoint)
@@ -681,6 +681,7 @@ def _m59(_F, _s, _f6, _f7):
   _s(self, 'tags', tags)
   _s(self, 'only_commands', only_commands)
   _s(self, 'args_env', args_env)
+  _s(self, 'script_env', _f13() if script_env is _F else script_env)
  return __init__
 
 def _m60(_F, _f6):
@@ -904,7 +905,7 @@ def _m76(_F, _s0, _s1, _s2, _s3):
  return __init__
 
 def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
- def __init__(self, path, text, mode, loc, pattern, replace, global_, source, lines):
+ def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs):
   _s0(self, path)
   _s1(self, text)
   _s2(self, mode)
@@ -913,7 +914,7 @@ def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s5(self, replace)
   _s6(self, global_)
   _s7(self, source)
-  _s8(self, lines)
+  _s8(self, line_locs)
  return __init__
 
 def _m78(_F, _s):
@@ -1311,7 +1312,7 @@ MAKERS = {
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m58,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
@@ -1329,7 +1330,7 @@ MAKERS = {
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m74,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m75,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m76,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'lines'), (), True, True, False): _m77,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs'), (), True, True, False): _m77,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m78,
     (('port', 'target', 'loc'), (), True, True, False): _m79,
     (('port', 'title'), (), True, True, False): _m80,

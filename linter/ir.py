@@ -230,7 +230,7 @@ class FileWrite:
     replace: str | None = None
     global_: bool = False
     source: str | None = None  # a build-context file a `COPY` took the text from, as written (issue 14)
-    lines: tuple[Loc, ...] = ()  # where each line of `text` is written, when each is on its own line (a heredoc)
+    line_locs: tuple[Loc, ...] = ()  # where each line of `text` is written, when each is on its own line (a heredoc)
 
 
 @dataclass(frozen=True, slots=True)

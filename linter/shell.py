@@ -722,7 +722,7 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
         for r in cmd.redirects:
             if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
                 mode = "append" if r.op.endswith(">>") else "write"
-                out.append(FileWrite(r.target.text, text, mode, cmd.loc, lines=_text_lines(cmd, text)))
+                out.append(FileWrite(r.target.text, text, mode, cmd.loc, line_locs=_text_lines(cmd, text)))
         if name == "tee" and cmd.stdin is not None:
             stdin = cmd.stdin
             # the text is where what feeds it is written: its heredoc, or the command before the pipe
@@ -736,7 +736,7 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
             append = any(w.text in ("-a", "--append") for w in cmd.args)
             for w in cmd.args:
                 if not w.text.startswith("-"):
-                    out.append(FileWrite(w.text, stdin, "append" if append else "write", loc, lines=lines))
+                    out.append(FileWrite(w.text, stdin, "append" if append else "write", loc, line_locs=lines))
         if name == "sed":
             out.extend(_sed_writes(cmd))
     return out

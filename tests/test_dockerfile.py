@@ -129,7 +129,7 @@ def test_several_heredocs_on_a_run_line_each_command_its_last():
         y
         Y
         """)
-    assert [(f.path, f.text, f.lines[0].line if f.lines else None) for f in w.files] == [
+    assert [(f.path, f.text, f.line_locs[0].line if f.line_locs else None) for f in w.files] == [
         ("/a", "one\n", 3), ("/b", "two\n", 5), ("/c", "y\n", 9)]
     assert [(c.words(), c.loc.line, c.loc.col) for c in w.build_steps] == [
         (["cat"], 2, 13), (["cat"], 2, 33), (["chmod", "600", "/b"], 2, 43), (["cat"], 2, 59)]

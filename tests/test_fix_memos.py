@@ -147,7 +147,7 @@ def _norm_chain(value):  # type: ignore[no-untyped-def]
         return value.text
     if hasattr(value, "__record__"):
         return tuple((f, _norm_chain(getattr(value, f))) for f in value.__record__.names
-                     if f not in ("loc", "path", "start", "indent", "anchor"))
+                     if f not in ("loc", "path", "start", "indent", "anchor", "line_locs"))
     return value
 
 

@@ -135,14 +135,14 @@ def test_the_command_line_after_a_heredoc_start_word() -> None:
     assert [c.words() for c in cs] == [["cat", "-n", "/x"]]
     cs = cmds("cat <<'EOF' | tee /f\nA yes\nB yes\nEOF\n")
     assert cs[1].stdin == "A yes\nB yes\n" and cs[0].stdin_lines == (Loc(2, 1), Loc(3, 1))
-    assert [(w.path, w.text, w.loc, w.lines) for w in file_writes(cs)] == [
+    assert [(w.path, w.text, w.loc, w.line_locs) for w in file_writes(cs)] == [
         ("/f", "A yes\nB yes\n", Loc(1, 1), (Loc(2, 1), Loc(3, 1)))]
     cs = cmds("cat > /f <<EOF || exit 1\nx\nEOF\n")
-    assert [c.words() for c in cs] == [["cat"], ["exit", "1"]] and file_writes(cs)[0].lines == (Loc(2, 1),)
+    assert [c.words() for c in cs] == [["cat"], ["exit", "1"]] and file_writes(cs)[0].line_locs == (Loc(2, 1),)
 
 
 def test_piped_text_is_located_where_it_is_written() -> None:
     cs = cmds("echo -e 'PasswordAuthentication yes' | tee -a /etc/ssh/sshd_config")
-    assert [(w.loc, w.lines) for w in file_writes(cs)] == [(Loc(1, 1), (Loc(1, 9),))]
+    assert [(w.loc, w.line_locs) for w in file_writes(cs)] == [(Loc(1, 1), (Loc(1, 9),))]
     cs = cmds("printf 'a\\nb\\n' > /f; echo 'x\ny' > /g")
-    assert [w.lines for w in file_writes(cs)] == [(Loc(1, 8), Loc(1, 8)), ()]  # a word spanning lines: not known
+    assert [w.line_locs for w in file_writes(cs)] == [(Loc(1, 8), Loc(1, 8)), ()]  # a word spanning lines: not known

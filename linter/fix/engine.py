@@ -558,7 +558,7 @@ def _norm_as(value: Any) -> tuple[int, tuple[str, ...]]:
         if isinstance(value, cls):
             return kind, ()
     if hasattr(value, "__record__"):
-        return _RECORD, tuple(f for f in value.__record__.names if f not in ("loc", "path", "start", "indent", "anchor"))
+        return _RECORD, tuple(f for f in value.__record__.names if f not in ("loc", "path", "start", "indent", "anchor", "line_locs"))
     return _ITSELF, ()
 
 
