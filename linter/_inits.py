@@ -648,7 +648,7 @@ def _m57(_F, _s0, _s1):
  return __init__
 
 def _m58(_F, _s, _f9):
- def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, without, auth):
+ def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -663,7 +663,7 @@ def _m58(_F, _s, _f9):
   _s(self, 'bind_own_address', bind_own_address)
   _s(self, 'gives', gives)
   _s(self, 'requires', requires)
-  _s(self, 'without', without)
+  _s(self, 'off', off)
   _s(self, 'auth', auth)
  return __init__
 
@@ -1320,7 +1320,7 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'without', 'auth'), (9,), True, False, False): _m58,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m58,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,

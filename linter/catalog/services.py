@@ -109,8 +109,9 @@ class Listener:
     gives: str | None = None
     # switches that must be on for the listener to exist (text-generation-webui's API: `--api`)
     requires: tuple[Switch, ...] = ()
-    # switches with which the listener is not started (Vespa's `services` argument: no config server)
-    without: tuple[Switch, ...] = ()
+    # switches that turn a listener that is on by default off (Spark 4.1's REST server:
+    # `spark.master.rest.enabled=false`)
+    off: tuple[Switch, ...] = ()
     # its own authentication, when it is not the service's (default, on, off, source); None: the service's
     auth: ListenerAuth | None = None
 
@@ -354,7 +355,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
-            requires=_switches(ld.get("requires")), without=_switches(ld.get("without")),
+            requires=_switches(ld.get("requires")), off=_switches(ld.get("off")),
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
@@ -793,8 +794,8 @@ class ServiceMatch:
         for listener in self.service.listeners:
             if listener.requires and not any(self.switched(sw) is not None for sw in listener.requires):
                 continue  # not started for this launch (text-generation-webui without `--api`)
-            if any(self.switched(sw) is not None for sw in listener.without):
-                continue  # not started for this launch (a Vespa container given `services`)
+            if any(self.switched(sw) is not None for sw in listener.off):
+                continue  # turned off for this launch (Spark 4.1 with `spark.master.rest.enabled=false`)
             out.append(ListenerState(listener, self._port(listener), self._bind(listener)))
         return out
 
@@ -1332,7 +1333,7 @@ def render_markdown() -> str:
                               + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
-                              + (" unless given " + " or ".join(x.describe() for x in l.without) if l.without else "")
+                              + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
                               + (f", its own authentication: {_AUTH_WORDS.get(l.auth.default, 'unknown')}"
                                  + ("; on: " + ", ".join(x.describe() for x in l.auth.on) if l.auth.on else "")
                                  if l.auth else "")
