@@ -103,6 +103,7 @@ def test_an_options_expansion_makes_the_workload_partial(opts: str) -> None:
     ("docker run --rm ${EXTRA:-} --gpus all ollama/ollama", "ollama/ollama", True),
     ("docker run $GPUS ollama/ollama:0.3.12", "ollama/ollama:0.3.12", True),
     ("docker run -it $DEVICES -e A=1 $VOLUMES python:3.12 bash", "python:3.12", True),
+    ('docker run --rm $GPUS -e A=1 "$IMAGE" python train.py', "$IMAGE", True),
     # its name says image, or nothing after it reads as `docker run` options and an image written out
     ("docker run $IMAGE_NAME -p 80:80 nginx", "$IMAGE_NAME", False),
     ("docker run --rm $IMG python train.py", "$IMG", False),

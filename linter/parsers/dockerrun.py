@@ -787,7 +787,7 @@ def _options_before_image(words: list[Word], at: int) -> bool:
     """Whether the unknown expansion at `at` (`docker run $MOUNTS -p 80:80 img`, `$GPUS ollama/ollama`)
     stands for options rather than the image: its name does not say image, and what follows it is
     `docker run` options (at least one, or none when the next word is a registry or tagged reference)
-    up to an image reference written out. `docker run $IMG python train.py` keeps `$IMG` the image."""
+    up to an image reference written out, or up to an expansion whose name says image. `docker run $IMG python train.py` keeps `$IMG` the image."""
     m = _VAR_WORD.match(words[at].text)
     if m is None or _IMAGE_VAR.search(next(g for g in m.groups() if g)):
         return False
@@ -795,8 +795,11 @@ def _options_before_image(words: list[Word], at: int) -> bool:
     while i < len(words):
         w, t = words[i], words[i].text
         if w.dynamic:
-            if _VAR_WORD.match(t) is None:
+            var = _VAR_WORD.match(t)
+            if var is None:
                 return False
+            if _IMAGE_VAR.search(next(g for g in var.groups() if g)):
+                return True  # `docker run $GPUS -e A=1 $IMAGE`: the image is named further on
             i += 1
             continue
         if t.startswith("--"):
