@@ -152,3 +152,16 @@ def test_lifecycle_commands_run_in_the_container() -> None:
                                                   ["echo", "x"], ["sshd"]]
     assert w.process[-1].loc == Loc(5, 23)  # an escape in the string: its commands at the string
     assert [(f.path, f.text) for f in w.files] == [("/etc/motd", "hi\n")]
+
+
+def test_a_compose_configuration_adds_its_options_to_the_service() -> None:
+    """The CLI writes the merged privileged/capAdd/securityOpt/mounts/containerEnv/containerUser into a
+    Compose override for `service` (src/spec-node/dockerCompose.ts); runArgs and appPort do not apply."""
+    s = source('{"name": "n", "dockerComposeFile": "c.yaml", "service": "app", "runArgs": ["--network=host"],\n'
+               ' "appPort": ["0.0.0.0:22:22"], "features": {"ghcr.io/devcontainers/features/go:1": {}},\n'
+               ' "containerEnv": {"A": "1"}}')
+    w = s.workloads[0]
+    assert w.label == "dev container `n` (Compose service `app`)" and w.partial and w.pulls == ()
+    assert [i.value for i in w.cap_add.value] == ["SYS_PTRACE"] and w.seccomp.value == "unconfined"
+    assert not w.host_network.value and not w.ports and [(e.name, e.value) for e in w.env] == [("A", "1")]
+    assert not w.process  # the service's own command runs

@@ -8,7 +8,10 @@ on `127.0.0.1` only), `workspaceMount` and `mounts` as `--mount`, `containerEnv`
 `securityOpt`, and `--entrypoint /bin/sh` (a loop that keeps it running) unless
 `overrideCommand` is false. Those words are read as any `docker run` line is
 (`glmlint.parsers.dockerrun`), each located at the JSON value that gives it. A configuration
-that starts from `dockerComposeFile` is Compose's (`runArgs` does not apply) and is not read here.
+that starts from `dockerComposeFile` runs the Compose service, which is read as Compose's; the CLI
+adds its merged `privileged`, `capAdd`, `securityOpt`, mounts, `containerEnv` and `containerUser`
+(the features' too) to that service in an override file (src/spec-node/dockerCompose.ts), and those
+(not `runArgs`, `appPort`) are read here as a workload of their own.
 
 The `features` it names may add container options of their own (their devcontainer-feature.json's
 `privileged`, `capAdd`, `securityOpt`, `mounts`), which the CLI merges with the file's
@@ -162,8 +165,7 @@ def parse(path: str, text: str) -> SourceFile | None:
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     source.json = True  # no fix: the arguments are JSON strings
     top: dict[str, tuple[int, _Node]] = doc.value
-    if "dockerComposeFile" in top:
-        return source
+    compose = top.get("dockerComposeFile")
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     bom = len(text) - len(text.lstrip("\ufeff"))  # `read`'s offsets are past a byte order mark
 
@@ -180,7 +182,11 @@ def parse(path: str, text: str) -> SourceFile | None:
 
     image = get("image")
     build = get("build") or get("dockerFile")
-    if image is not None and isinstance(image[1].value, str) and image[1].value:
+    if compose is not None:
+        # the CLI adds its options to the Compose service in an override file (dockerCompose.ts)
+        image_word = Word("devcontainer", loc(compose[0]))
+        built = True
+    elif image is not None and isinstance(image[1].value, str) and image[1].value:
         image_word = word(image[1].value, image[1].at)
         built = False
     elif build is not None:
@@ -189,7 +195,7 @@ def parse(path: str, text: str) -> SourceFile | None:
     else:
         return source  # no container of its own (a template's fragment, a features-only file)
     words: list[Word] = []
-    app = get("appPort")
+    app = get("appPort") if compose is None else None
     if app is not None:
         for port in app[1].value if isinstance(app[1].value, list) else [app[1]]:
             if isinstance(port.value, bool):
@@ -198,7 +204,7 @@ def parse(path: str, text: str) -> SourceFile | None:
                 words += [word("-p", port.at), word(f"127.0.0.1:{port.value}:{port.value}", port.at)]
             elif isinstance(port.value, str):
                 words += [word("-p", port.at), word(port.value, port.at)]
-    mount = get("workspaceMount")
+    mount = get("workspaceMount") if compose is None else None
     if mount is not None and isinstance(mount[1].value, str) and mount[1].value:
         words += [word("--mount", mount[1].at), word(mount[1].value, mount[1].at)]
     added = _added(get("features"))
@@ -218,7 +224,7 @@ def parse(path: str, text: str) -> SourceFile | None:
     user = get("containerUser")
     if user is not None and isinstance(user[1].value, str) and user[1].value:
         words += [word("-u", user[0]), word(user[1].value, user[1].at)]
-    run_args = get("runArgs")
+    run_args = get("runArgs") if compose is None else None
     for arg in run_args[1].value if run_args is not None and isinstance(run_args[1].value, list) else ():
         if isinstance(arg.value, str):
             words.append(word(arg.value, arg.at))
@@ -235,8 +241,13 @@ def parse(path: str, text: str) -> SourceFile | None:
             if isinstance(item.value, str):
                 words += [word(flag, item.at), word(item.value, item.at)]
     override = get("overrideCommand")
-    if override is None or override[1].value is not False:
+    if compose is None and (override is None or override[1].value is not False):
         words += [word("--entrypoint", doc.at), word("/bin/sh", doc.at)]  # the CLI's keep-alive loop
+    plain = text[bom:]
+    created = [c for key in _ON_CREATE if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    started = [c for key in _ON_START if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    if compose is not None and not words and not created and not started:
+        return source  # the service is the Compose file's, which is read as such
     anchor = loc(run_args[0]) if run_args is not None else image_word.loc
     argv = (Word("docker", anchor), Word("run", anchor), *words, image_word)
     w = lift(Command(argv, anchor), path)
@@ -245,9 +256,9 @@ def parse(path: str, text: str) -> SourceFile | None:
     name_node = get("name")
     name = name_node[1].value if name_node is not None and isinstance(name_node[1].value, str) else ""
     label = f"dev container `{name}`" if name else "the dev container"
-    plain = text[bom:]
-    created = [c for key in _ON_CREATE if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
-    started = [c for key in _ON_START if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    service = get("service")
+    if compose is not None and service is not None and isinstance(service[1].value, str):
+        label += f" (Compose service `{service[1].value}`)"
     extra: dict[str, Any] = {}
     if created or started:
         from glmlint.shell import file_writes
