@@ -836,6 +836,9 @@ class PodIdentity:
     # a projected `serviceAccountToken` volume for the API server's audience that a container mounts
     # (it gives the token whatever `automountServiceAccountToken` says); None when there is none
     projected_token: Loc | None = None
+    # why no field of the scanned object stops the token mount, when an operator renders the pod from a
+    # custom resource that has none (the NIM operator's NIMService): no fix; "" otherwise
+    no_setting: str = ""
 
     @property
     def label(self) -> str:
@@ -851,8 +854,8 @@ class PodIdentity:
         """Whether the kubelet mounts the ServiceAccount token (`automountServiceAccountToken`)."""
         if self.automount.value is not None:
             return bool(self.automount.value)
-        if self.account is not None and self.account.automount is not None:
-            return self.account.automount
+        if self.account is not None and self.account.automount is not None and not self.no_setting:
+            return self.account.automount  # (an operator that writes the ServiceAccount writes its own)
         return True
 
 

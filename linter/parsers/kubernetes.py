@@ -927,6 +927,34 @@ _NIM_API = "apps.nvidia.com/"
 _NIM_PORT = "8000"
 
 
+def _is_nim(obj: Any) -> bool:
+    return (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API) and y.text(y.get(obj, "kind")) == "NIMService"
+
+
+# The NIM operator runs a NIMService's pod (manifests/deployment.yaml, lws.yaml, inferenceservice.yaml) as the
+# ServiceAccount it creates named after the NIMService (`GetServiceAccountName`, manifests/serviceaccount.yaml),
+# neither of them setting `automountServiceAccountToken`, and the NIMService has no field for either: the pod
+# mounts the token, and nothing written in the NIMService stops it. A ServiceAccount of that name written
+# beforehand does not either: the operator writes its own `automountServiceAccountToken` (unset) over it
+# (internal/utils/utils.go `updateServiceAccount`, on the first reconcile: `IsSpecChanged` finds no hash).
+_NIM_NO_SETTING = ("the NIM operator runs the pod as the ServiceAccount it creates, named after the NIMService, "
+                   "and no NIMService field stops the token mount")
+
+
+def _nim_pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Workload]) -> PodIdentity:
+    """The identity an NIMService's pod runs with: the operator's ServiceAccount named after it; the pod
+    runs NVIDIA NIM (the catalog's `nim`), whatever the image is called."""
+    from glmlint.catalog.services import catalog
+
+    base = _pod(obj, obj_path, spec, owner, containers)
+    name = y.text(y.get(obj, "metadata", "name")) or "default"
+    nim = next(((s.name, s.kind) for s in catalog() if s.id == "nim"), None)
+    services = base.services if nim is None or nim in base.services else (*base.services, nim)
+    return records.replace(base, service_account=Setting(name, base.anchor, explicit=False, path=()),
+                           automount=Setting(None, base.anchor, explicit=False, path=()), no_setting=_NIM_NO_SETTING,
+                           services=services)
+
+
 def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
     node = y.get(obj, "spec")
     if not y.is_map(node):
@@ -1504,6 +1532,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             # an Argo template's container runs in a pod the controller builds with the workflow's
             # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is
             pods.append(_pod(obj, obj_path, spec, owner, mine))
+        elif mine and _is_nim(obj):
+            pods.append(_nim_pod(obj, obj_path, spec, owner, mine))
     supplied = _trigger_images(obj)
     if supplied:
         from glmlint import records
