@@ -80,7 +80,7 @@ when it listens on all interfaces **and**
   (a TrainJob's) `jobset.sigs.k8s.io/jobset-name`, `replicatedjob-name` and `job-index`,
   the Kubeflow training operators' `training.kubeflow.org/job-name`, `replica-type`,
   `replica-index` and `job-role`, KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
-  `leaderworkerset.sigs.k8s.io/name` and a leader's `worker-index: "0"`, the Dask
+  `leaderworkerset.sigs.k8s.io/name`, `group-index` and `worker-index` (a leader's `"0"`), the Dask
   operator's `dask.org/cluster-name` and `dask.org/component`, KServe's
   `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,

@@ -179,3 +179,24 @@ def test_mpi_operator_v2beta1_roles():
     assert _exposed(mpijob, '{training.kubeflow.org/operator-name: mpi-operator, training.kubeflow.org/replica-index: "2"}') \
         == ["container `worker` (MPIJob/hvd Worker)"]
     assert _exposed(mpijob, '{training.kubeflow.org/job-role: worker, training.kubeflow.org/replica-index: "0"}') == []
+
+
+def test_leaderworkerset_group_and_worker_indexes():
+    lws = """\
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata: {name: vllm}
+        spec:
+          replicas: 2
+          leaderWorkerTemplate:
+            size: 4
+            workerTemplate: {spec: {containers: [{name: vllm, image: vllm/vllm-openai:v0.8.5}]}}
+        """
+    pods = ["container `vllm` (LeaderWorkerSet/vllm worker)"]
+    # without a leaderTemplate the worker template is the leader's (index 0) and its workers' (1 to 3)
+    assert _exposed(lws, '{leaderworkerset.sigs.k8s.io/name: vllm, leaderworkerset.sigs.k8s.io/worker-index: "0"}') \
+        == pods
+    assert _exposed(lws, '{leaderworkerset.sigs.k8s.io/worker-index: "3", leaderworkerset.sigs.k8s.io/group-index: "1"}') \
+        == pods
+    assert _exposed(lws, '{leaderworkerset.sigs.k8s.io/worker-index: "4"}') == []
+    assert _exposed(lws, '{leaderworkerset.sigs.k8s.io/group-index: "2"}') == []

@@ -1015,8 +1015,9 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 # - LeaderWorkerSet (kubernetes-sigs/lws 060ab4d, pkg/controllers/leaderworkerset_controller.go
 #   `constructLeaderStatefulSetApplyConfiguration`, pod_controller.go, pkg/webhooks/pod_webhook.go):
 #   `leaderworkerset.sigs.k8s.io/name: <name>` on every pod; a leader (from `leaderTemplate`, else from
-#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 (the
-#   project's vLLM example selects its leader so, `vllm-leader`);
+#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 to `size`
+#   (default 1) (the project's vLLM example selects its leader so, `vllm-leader`); every pod of group i (of
+#   `replicas`, default 1) `group-index: <i>` (pkg/webhooks/pod_webhook.go `Default`, pod_controller.go);
 # - Dask operator (dask/dask-kubernetes 1daa175, operator/controller/controller.py
 #   `build_scheduler_deployment_spec`, `build_worker_deployment_spec`): `dask.org/cluster-name: <cluster>`
 #   and `dask.org/component: scheduler` (a worker's: `worker`) on the pods of a DaskCluster (a DaskJob's
@@ -1028,6 +1029,7 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 _LWS_API = "leaderworkerset.x-k8s.io/"
 _KSERVE_API = "serving.kserve.io/"
 _LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
+_LWS_GROUP = "leaderworkerset.sigs.k8s.io/group-index"
 
 
 def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
@@ -1047,10 +1049,13 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     if api.startswith(_LWS_API):
         base = (*obj_path, "spec", "leaderWorkerTemplate")
         worker = (*base, "workerTemplate")
+        size = _count(y.get(obj, "spec", "leaderWorkerTemplate", "size"))
+        group = {_LWS_NAME: name, _LWS_GROUP: indexed_label("", "group", 0, _count(y.get(obj, "spec", "replicas")))}
         if y.is_map(y.get(obj, "spec", "leaderWorkerTemplate", "leaderTemplate")):
-            places = [((*base, "leaderTemplate"), {_LWS_NAME: name, _LWS_INDEX: "0"}), (worker, {_LWS_NAME: name})]
-        else:  # the leader runs the worker template (its workers have indexes from 1)
-            places = [(worker, {_LWS_NAME: name, _LWS_INDEX: "0"})]
+            places = [((*base, "leaderTemplate"), {**group, _LWS_INDEX: "0"}),
+                      (worker, {**group, _LWS_INDEX: indexed_label("", "worker", 1, size)})]
+        else:  # the leader runs the worker template too (index 0, its workers from 1)
+            places = [(worker, {**group, _LWS_INDEX: indexed_label("", "worker", 0, size)})]
     elif api.startswith(_KSERVE_API) and kind == "InferenceService":
         own = dict(_label_map(y.get(obj, "metadata", "labels")))
         places = [((*obj_path, "spec", part), {**own, **dict(_label_map(y.get(obj, "spec", part, "labels"))),
