@@ -200,3 +200,22 @@ def test_leaderworkerset_group_and_worker_indexes():
         == pods
     assert _exposed(lws, '{leaderworkerset.sigs.k8s.io/worker-index: "4"}') == []
     assert _exposed(lws, '{leaderworkerset.sigs.k8s.io/group-index: "2"}') == []
+
+
+def test_kubeflow_notebook_pod_labels_are_the_controllers_and_the_notebooks():
+    notebook = """\
+        apiVersion: kubeflow.org/v1
+        kind: Notebook
+        metadata: {name: alice-nb, namespace: u, labels: {team: nlp}}
+        spec:
+          template:
+            metadata: {labels: {app: alice-nb}}
+            spec:
+              containers: [{name: alice-nb, image: kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.9.0}]
+        """
+    pod = ["container `alice-nb` (Notebook/alice-nb)"]
+    assert _exposed(notebook, '{notebook-name: alice-nb}') == pod
+    assert _exposed(notebook, '{statefulset: alice-nb, team: nlp}') == pod
+    assert _exposed(notebook, '{statefulset.kubernetes.io/pod-name: alice-nb-0}') == pod
+    # the template's own labels are dropped by the controller
+    assert _exposed(notebook, '{app: alice-nb}') == []

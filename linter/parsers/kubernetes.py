@@ -1105,7 +1105,11 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 #   `defaultLabels`, `newWorker`, `newLauncherPodTemplate`): `training.kubeflow.org/operator-name: mpi-operator`,
 #   `training.kubeflow.org/job-name` and `training.kubeflow.org/job-role: launcher` (`worker`) over the
 #   template's; a worker's `training.kubeflow.org/replica-index` from 0 (from 1 with `runLauncherAsWorker`, the
-#   launcher then 0); the launcher runs as a Job `<job>-launcher`.
+#   launcher then 0); the launcher runs as a Job `<job>-launcher`;
+# - the Kubeflow Notebook controller (kubeflow/kubeflow components/notebook-controller/controllers
+#   notebook_controller.go `generateStatefulSet`): a Notebook's pod is replica 0 of a StatefulSet of its name,
+#   labelled `statefulset: <name>`, `notebook-name: <name>` and the Notebook's own `metadata.labels`; the
+#   template's `metadata` is not copied (its labels are not the pod's).
 _JOBSET_API, _TRAINING_API, _MPI_V2 = "jobset.x-k8s.io/", "kubeflow.org/v1", "kubeflow.org/v2beta1"
 _TRAINING_KINDS = {"PyTorchJob": ("pytorchReplicaSpecs", "pytorchjob-controller", ("Master",)),
                    "TFJob": ("tfReplicaSpecs", "tfjob-controller", ("Chief", "Master")),
@@ -1113,7 +1117,8 @@ _TRAINING_KINDS = {"PyTorchJob": ("pytorchReplicaSpecs", "pytorchjob-controller"
                    "PaddleJob": ("paddleReplicaSpecs", "paddlejob-controller", ("Master",)),
                    "JAXJob": ("jaxReplicaSpecs", "jaxjob-controller", ()),
                    "MPIJob": ("mpiReplicaSpecs", "mpijob-controller", ("Launcher",))}
-_LabelPlace = tuple[Path, dict[str, str], dict[str, str]]  # (a pod's path, labels over its own, labels under them)
+# (a pod's path, labels over its own, labels under them: None when the pod does not get its own)
+_LabelPlace = tuple[Path, dict[str, str], "dict[str, str] | None"]
 
 
 def _count(node: Any, default: int | None = 1) -> int | None:
@@ -1186,6 +1191,11 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
                 for at, key, rjob in ((("spec",), "trainer", "node"),
                                       (("spec", "initializer"), "dataset", "dataset-initializer"),
                                       (("spec", "initializer"), "model", "model-initializer"))]
+    if kind == "Notebook" and api.startswith("kubeflow.org/"):
+        own = dict(_label_map(y.get(obj, "metadata", "labels")))
+        return [((*obj_path, "spec", "template"), {
+            "statefulset": name, "notebook-name": name, **own,
+            "statefulset.kubernetes.io/pod-name": f"{name}-0", "apps.kubernetes.io/pod-index": "0"}, None)]
     if kind == "MPIJob" and api.startswith(_MPI_V2):
         as_worker = (y.text(y.get(spec, "runLauncherAsWorker")) or "").lower() == "true"
         out = []
@@ -1241,7 +1251,8 @@ def _controller_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> l
             out.append(w)
             continue
         over, under = place
-        out.append(records.replace(w, pod_labels=tuple({**under, **dict(w.pod_labels), **over}.items())))
+        labels = over if under is None else {**under, **dict(w.pod_labels), **over}
+        out.append(records.replace(w, pod_labels=tuple(labels.items())))
     return out
 
 
