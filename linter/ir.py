@@ -357,7 +357,8 @@ class Exposure:
 INDEXED_KEYS = frozenset({
     "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index", "batch.kubernetes.io/job-completion-index",
     "job-name", "batch.kubernetes.io/job-name", "jobset.sigs.k8s.io/job-index", "training.kubeflow.org/replica-index",
-    "training.kubeflow.org/job-role", "leaderworkerset.sigs.k8s.io/worker-index", "leaderworkerset.sigs.k8s.io/group-index"})
+    "training.kubeflow.org/job-role", "leaderworkerset.sigs.k8s.io/worker-index", "leaderworkerset.sigs.k8s.io/group-index",
+    "volcano.sh/task-index"})
 
 
 def indexed_label(prefix: str, index: str, start: int, stop: int | None, with_index: bool = True) -> str:

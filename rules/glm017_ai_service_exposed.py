@@ -79,7 +79,8 @@ when it listens on all interfaces **and**
   a Job's `job-name`/`batch.kubernetes.io/job-name` and completion index, a JobSet's
   (a TrainJob's) `jobset.sigs.k8s.io/jobset-name`, `replicatedjob-name` and `job-index`,
   the Kubeflow training operators' `training.kubeflow.org/job-name`, `replica-type`,
-  `replica-index` and `job-role`, a Kubeflow Notebook's `notebook-name` and its own labels
+  `replica-index` and `job-role`, a Volcano Job's `volcano.sh/job-name`, `task-spec`
+  and `task-index`, a Kubeflow Notebook's `notebook-name` and its own labels
   (not its template's), KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
   `leaderworkerset.sigs.k8s.io/name`, `group-index` and `worker-index` (a leader's `"0"`), the Dask
   operator's `dask.org/cluster-name` and `dask.org/component`, KServe's

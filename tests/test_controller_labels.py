@@ -219,3 +219,26 @@ def test_kubeflow_notebook_pod_labels_are_the_controllers_and_the_notebooks():
     assert _exposed(notebook, '{statefulset.kubernetes.io/pod-name: alice-nb-0}') == pod
     # the template's own labels are dropped by the controller
     assert _exposed(notebook, '{app: alice-nb}') == []
+
+
+def test_volcano_job_task_labels():
+    vcjob = """\
+        apiVersion: batch.volcano.sh/v1alpha1
+        kind: Job
+        metadata: {name: tf-dist, namespace: ml}
+        spec:
+          schedulerName: volcano
+          tasks:
+            - name: ps
+              replicas: 1
+              template: {spec: {containers: [{name: tf, image: tensorflow/tensorflow:2.17.0}]}}
+            - replicas: 2
+              template: {spec: {containers: [{name: worker, image: tensorflow/tensorflow:2.17.0}]}}
+        """
+    ps, worker = ["container `tf` (Job/tf-dist ps)"], ["container `worker` (Job/tf-dist)"]
+    assert _exposed(vcjob, '{volcano.sh/job-name: tf-dist, volcano.sh/task-spec: ps}') == ps
+    assert _exposed(vcjob, '{volcano.sh/task-spec: default1, volcano.sh/task-index: "1"}') == worker
+    assert _exposed(vcjob, '{volcano.sh/job-name: tf-dist, volcano.sh/queue-name: default}') == ps + worker
+    assert _exposed(vcjob, '{volcano.sh/task-spec: ps, volcano.sh/task-index: "1"}') == []
+    # a Volcano Job is not a batch/v1 Job: no job-name label
+    assert _exposed(vcjob, '{job-name: tf-dist}') == []

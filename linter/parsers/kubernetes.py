@@ -1106,6 +1106,11 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 #   `training.kubeflow.org/job-name` and `training.kubeflow.org/job-role: launcher` (`worker`) over the
 #   template's; a worker's `training.kubeflow.org/replica-index` from 0 (from 1 with `runLauncherAsWorker`, the
 #   launcher then 0); the launcher runs as a Job `<job>-launcher`;
+# - Volcano (volcano-sh/volcano ed72c7c, pkg/controllers/job/job_controller_util.go `createJobPod`,
+#   job_controller_actions.go, webhooks/admission/jobs/mutate/mutate_job.go): a `batch.volcano.sh` Job's task
+#   pods `volcano.sh/job-name`, `volcano.sh/task-spec: <task>` (a task with no name is `default<i>`),
+#   `volcano.sh/task-index: <i>` (`replicas` of them), `volcano.sh/queue-name` (default `default`) and
+#   `volcano.sh/job-namespace` over the template's;
 # - the Kubeflow Notebook controller (kubeflow/kubeflow components/notebook-controller/controllers
 #   notebook_controller.go `generateStatefulSet`): a Notebook's pod is replica 0 of a StatefulSet of its name,
 #   labelled `statefulset: <name>`, `notebook-name: <name>` and the Notebook's own `metadata.labels`; the
@@ -1191,6 +1196,18 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
                 for at, key, rjob in ((("spec",), "trainer", "node"),
                                       (("spec", "initializer"), "dataset", "dataset-initializer"),
                                       (("spec", "initializer"), "model", "model-initializer"))]
+    if kind == "Job" and api.startswith("batch.volcano.sh/"):
+        out = []
+        namespace = _namespace(obj)
+        for k, task in enumerate(y.items(y.get(spec, "tasks"))):
+            tname = y.text(y.get(task, "name")) or f"default{k}"
+            labels = {"volcano.sh/job-name": name, "volcano.sh/task-spec": tname,
+                      "volcano.sh/task-index": indexed_label("", tname, 0, _count(y.get(task, "replicas"), None)),
+                      "volcano.sh/queue-name": y.text(y.get(spec, "queue")) or "default"}
+            if namespace:
+                labels["volcano.sh/job-namespace"] = namespace
+            out.append(((*obj_path, "spec", "tasks", k, "template"), labels, {}))
+        return out
     if kind == "Notebook" and api.startswith("kubeflow.org/"):
         own = dict(_label_map(y.get(obj, "metadata", "labels")))
         return [((*obj_path, "spec", "template"), {
