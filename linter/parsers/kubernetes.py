@@ -141,6 +141,7 @@ def may_run(doc: Any) -> bool:
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
     lines = _lines(text)
+    limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
@@ -153,9 +154,41 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
+            if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
+                limits = limits or {}
+                limits.setdefault(_namespace(obj), _default_memory_limit(obj))
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
+    if limits:
+        source.workloads = [_limit_range(w, limits) for w in source.workloads]
     return source
+
+
+# The LimitRanger admission plugin (kubernetes plugin/pkg/admission/limitranger/admission.go
+# `defaultContainerResourceRequirements`, `mergeContainerResources`) gives each container (init containers too)
+# of a pod created in a namespace the `default` limits of the namespace's LimitRange items of `type: Container`
+# that the container does not set; an item's `default` is its `max` where it writes none (pkg/apis/core/v1
+# defaults.go `SetDefaults_LimitRangeItem`). A LimitRange of the same file counts: for the workloads of its
+# namespace, or, with none written on either, for those applied with it.
+def _default_memory_limit(obj: Any) -> tuple[str, Loc] | None:
+    """The memory limit a LimitRange gives the containers that set none: (value, where it is written)."""
+    for item in y.items(y.get(obj, "spec", "limits")):
+        if (y.text(y.get(item, "type")) or "") != "Container":
+            continue
+        for key in ("default", "max"):
+            node = y.get(item, key, "memory")
+            if node is not None and y.text(node):
+                return y.text(node) or "", y.loc(node)
+    return None
+
+
+def _limit_range(w: Workload, limits: dict[str | None, tuple[str, Loc] | None]) -> Workload:
+    """`w` with the memory limit its namespace's LimitRange gives it when it sets none."""
+    got = limits.get(w.namespace)
+    if got is None or w.memory_limit.explicit or w.container_list == "ephemeralContainers":
+        return w
+    value, loc = got
+    return records.replace(w, memory_limit=Setting(value, loc, path=()))
 
 
 def _lines(text: str) -> Callable[[], list[str]]:
