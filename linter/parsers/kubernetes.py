@@ -1156,7 +1156,7 @@ _TRAINING_KINDS = {"PyTorchJob": ("pytorchReplicaSpecs", "pytorchjob-controller"
                    "JAXJob": ("jaxReplicaSpecs", "jaxjob-controller", ()),
                    "MPIJob": ("mpiReplicaSpecs", "mpijob-controller", ("Launcher",))}
 # (a pod's path, labels over its own, labels under them: None when the pod does not get its own)
-_LabelPlace = tuple[Path, dict[str, str], "dict[str, str] | None"]
+_LabelPlace = tuple[Path, dict[str, str], dict[str, str] | None]
 
 
 def _count(node: Any, default: int | None = 1) -> int | None:
