@@ -1144,6 +1144,10 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 #   pods `volcano.sh/job-name`, `volcano.sh/task-spec: <task>` (a task with no name is `default<i>`),
 #   `volcano.sh/task-index: <i>` (`replicas` of them), `volcano.sh/queue-name` (default `default`) and
 #   `volcano.sh/job-namespace` over the template's;
+# - KServe (kserve/kserve aaac4e2, pkg/controller/v1beta1/inferenceservice/components/predictor.go
+#   `buildObjectMeta`, `reconcileWorker`; apis/serving/v1alpha1/servingruntime_types.go): a (Cluster)ServingRuntime
+#   has no pods of its own; its containers run in the pods of the InferenceServices that use it, which get its
+#   `spec.labels` (a worker's `spec.workerSpec.labels`) under their own, not its `metadata.labels`;
 # - the Kubeflow Notebook controller (kubeflow/kubeflow components/notebook-controller/controllers
 #   notebook_controller.go `generateStatefulSet`): a Notebook's pod is replica 0 of a StatefulSet of its name,
 #   labelled `statefulset: <name>`, `notebook-name: <name>` and the Notebook's own `metadata.labels`; the
@@ -1241,6 +1245,9 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
                 labels["volcano.sh/job-namespace"] = namespace
             out.append(((*obj_path, "spec", "tasks", k, "template"), labels, {}))
         return out
+    if kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
+        return [((*obj_path, "spec", "workerSpec"), dict(_label_map(y.get(spec, "workerSpec", "labels"))), None),
+                ((*obj_path, "spec"), dict(_label_map(y.get(spec, "labels"))), None)]
     if kind == "Notebook" and api.startswith("kubeflow.org/"):
         own = dict(_label_map(y.get(obj, "metadata", "labels")))
         return [((*obj_path, "spec", "template"), {
