@@ -879,6 +879,9 @@ class SourceFile:
     workloads: list[Workload] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     services: list[Exposure] = field(default_factory=list)  # k8s: LoadBalancer/NodePort Services it defines
+    # k8s: an object of one document gives the workloads of others values (a LimitRange's default memory
+    # limit): a fix is verified on the whole file, not on its document alone
+    cross_document: bool = False
 
 
     @property

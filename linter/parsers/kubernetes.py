@@ -161,6 +161,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
         source.workloads = [_limit_range(w, limits) for w in source.workloads]
+        source.cross_document = True
     return source
 
 
