@@ -3,7 +3,7 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile,
+Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
@@ -13,7 +13,7 @@ AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, th
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
-central dashboard, Label Studio, Metaflow's metadata service and UI backend,
+central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
@@ -62,7 +62,8 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
-  Meilisearch without a master key; MLflow's `--app-name basic-auth` with
+  the Katib UI (its checks are off unless `APP_DISABLE_AUTH=false`, and then
+  it trusts the `kubeflow-userid` header); Meilisearch without a master key; MLflow's `--app-name basic-auth` with
   the admin login its packaged `basic_auth.ini` sets (`admin`/`password1234`,
   which everyone knows, the message says so) unless `MLFLOW_AUTH_CONFIG_PATH`,
   `MLFLOW_AUTH_ADMIN_PASSWORD` or `mlflow --env-file` may set another; MinIO without root credentials, or with
