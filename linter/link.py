@@ -22,7 +22,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
-                        SourceFile, Word, Workload)
+                        SourceFile, Word, Workload, label_keys)
 
 
 def image_key(path: str) -> str:
@@ -58,8 +58,8 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
         # a Service selects the pod only if the pod has its selector's first label: those are asked
-        for key, value in dict(labels).items():
-            for path, e in by_label.get((key, value), ()):
+        for label in dict.fromkeys(label_keys(labels)):
+            for path, e in by_label.get(label, ()):
                 if path != src.path and e.selects(ns, labels):
                     return True
     return False
@@ -75,7 +75,7 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         index: dict[tuple[str, str], list[tuple[str, Exposure]]] = {}
         for path, e in found:
             if e.selector:
-                index.setdefault(e.selector[0], []).append((path, e))
+                index.setdefault(e.index_label, []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]
 

@@ -16,7 +16,7 @@ from glmlint import lazyre
 from glmlint import records
 from glmlint import suppress
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.ir import Format, Problem, SourceFile, Workload
+from glmlint.ir import Format, Problem, SourceFile, Workload, label_keys
 from glmlint.link import wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
@@ -1027,7 +1027,7 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
     by_label: dict[tuple[str, str], list[tuple[str, Any]]] = {}
     for path, e in services:
         if e.selector:  # a Service with no selector selects nothing
-            by_label.setdefault(e.selector[0], []).append((path, e))
+            by_label.setdefault(e.index_label, []).append((path, e))
     if not by_label:
         return set()
     out = set()
@@ -1035,7 +1035,7 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
         if src.format is not Format.KUBERNETES:
             continue
         if any(path != src.path and e.selects(ns, labels)
-               for ns, labels in src.pod_labels for label in labels for path, e in by_label.get(label, ())):
+               for ns, labels in src.pod_labels for label in label_keys(labels) for path, e in by_label.get(label, ())):
             out.add(i)
     return out
 

@@ -3,7 +3,7 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile,
+Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
@@ -13,7 +13,7 @@ AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, th
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
-central dashboard, Label Studio, Metaflow's metadata service and UI backend,
+central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
@@ -62,7 +62,8 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
-  Meilisearch without a master key; MLflow's `--app-name basic-auth` with
+  the Katib UI (its checks are off unless `APP_DISABLE_AUTH=false`, and then
+  it trusts the `kubeflow-userid` header); Meilisearch without a master key; MLflow's `--app-name basic-auth` with
   the admin login its packaged `basic_auth.ini` sets (`admin`/`password1234`,
   which everyone knows, the message says so) unless `MLFLOW_AUTH_CONFIG_PATH`,
   `MLFLOW_AUTH_ADMIN_PASSWORD` or `mlflow --env-file` may set another; MinIO without root credentials, or with
@@ -76,9 +77,16 @@ when it listens on all interfaces **and**
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port
-  (by the pod template's labels, or those the operator gives the pods it makes:
-  KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
-  `leaderworkerset.sigs.k8s.io/name` and a leader's `worker-index: "0"`, the Dask
+  (by the pod template's labels, or those the API server, a controller or the
+  operator gives the pods it makes: a StatefulSet's
+  `statefulset.kubernetes.io/pod-name: <set>-<ordinal>` and `apps.kubernetes.io/pod-index`,
+  a Job's `job-name`/`batch.kubernetes.io/job-name` and completion index, a JobSet's
+  (a TrainJob's) `jobset.sigs.k8s.io/jobset-name`, `replicatedjob-name` and `job-index`,
+  the Kubeflow training operators' `training.kubeflow.org/job-name`, `replica-type`,
+  `replica-index` and `job-role`, a Volcano Job's `volcano.sh/job-name`, `task-spec`
+  and `task-index`, a Kubeflow Notebook's `notebook-name` and its own labels
+  (not its template's), KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
+  `leaderworkerset.sigs.k8s.io/name`, `group-index` and `worker-index` (a leader's `"0"`), the Dask
   operator's `dask.org/cluster-name` and `dask.org/component`, KServe's
   `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
