@@ -200,8 +200,21 @@ class Family:
     def has_image(self, name: str | None) -> bool:
         if not name:
             return False
+        # asked for each workload by the rules in turn, and again on the fix engine's re-parses: a pure
+        # function of the name and this family's patterns, kept (with the family, so that an id is
+        # never taken for another family's)
+        got = _HAS_IMAGE.get((id(self), name))
+        if got is not None and got[0] is self:
+            return got[1]
         repo = image_repository(name)
-        return any(glob_match(repo, p) for p in self.images)
+        found = any(glob_match(repo, p) for p in self.images)
+        if len(_HAS_IMAGE) >= 4096:
+            _HAS_IMAGE.clear()
+        _HAS_IMAGE[(id(self), name)] = (self, found)
+        return found
+
+
+_HAS_IMAGE: dict[tuple[int, str], tuple[Family, bool]] = {}  # `Family.has_image`'s answers
 
 
 @dataclass(frozen=True)
