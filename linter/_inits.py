@@ -179,7 +179,7 @@ def _m16(_F, _s):
  return __init__
 
 def _m17(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_, contains):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -188,6 +188,7 @@ def _m17(_F, _s):
   _s(self, 'unless', unless)
   _s(self, 'with_', with_)
   _s(self, 'contains', contains)
+  _s(self, 'arg', arg)
  return __init__
 
 def _m18(_F, _s):
@@ -259,7 +260,7 @@ def _m25(_F, _s):
  return __init__
 
 def _m26(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases, global_options):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases, global_options, auth_known):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -294,6 +295,7 @@ def _m26(_F, _s):
   _s(self, 'auth_on_wins', auth_on_wins)
   _s(self, 'releases', releases)
   _s(self, 'global_options', global_options)
+  _s(self, 'auth_known', auth_known)
  return __init__
 
 def _m27(_F, _f3):
@@ -646,7 +648,7 @@ def _m57(_F, _s0, _s1):
  return __init__
 
 def _m58(_F, _s, _f9):
- def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, auth):
+ def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -661,6 +663,7 @@ def _m58(_F, _s, _f9):
   _s(self, 'bind_own_address', bind_own_address)
   _s(self, 'gives', gives)
   _s(self, 'requires', requires)
+  _s(self, 'off', off)
   _s(self, 'auth', auth)
  return __init__
 
@@ -1006,7 +1009,7 @@ def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  return __init__
 
 def _m88(_F, _s, _f6):
- def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted):
+ def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
   _s(self, 'args', args)
@@ -1019,6 +1022,7 @@ def _m88(_F, _s, _f6):
   _s(self, 'image_args', image_args)
   _s(self, 'config_args', config_args)
   _s(self, 'mounted', mounted)
+  _s(self, 'before', before)
  return __init__
 
 def _m89(_F, _s):
@@ -1130,14 +1134,23 @@ def _m101(_F, _s0, _s1, _s2, _s3, _s4):
  return __init__
 
 def _m102(_F, _s):
- def __init__(self, state, loc, switch, word):
+ def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
   _s(self, 'switch', switch)
   _s(self, 'word', word)
+  _s(self, 'known', known)
  return __init__
 
 def _m103(_F, _s):
+ def __init__(self, switch, credential, unless, source):
+  _s(self, 'switch', switch)
+  _s(self, 'credential', credential)
+  _s(self, 'unless', unless)
+  _s(self, 'source', source)
+ return __init__
+
+def _m104(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1146,14 +1159,14 @@ def _m103(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m104(_F, _s0, _s1, _s2):
+def _m105(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1164,7 +1177,7 @@ def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2, _s3):
+def _m107(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1172,7 +1185,7 @@ def _m106(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1183,32 +1196,32 @@ def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m108(_F, _s):
+def _m109(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m109(_F, _f2):
+def _m110(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m110(_F, _s0):
+def _m111(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m111(_F, _s):
+def _m112(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m112(_F, _s0, _s1, _s2, _s3, _s4):
+def _m113(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1217,7 +1230,7 @@ def _m112(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2, _s3, _s4):
+def _m114(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1226,7 +1239,7 @@ def _m113(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m114(_F, _s):
+def _m115(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1234,14 +1247,14 @@ def _m114(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m115(_F, _s0, _s1, _s2):
+def _m116(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m116(_F, _s):
+def _m117(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1266,7 +1279,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m14,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg'), (), True, False, False): _m17,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
     (('format', 'workloads'), (), False, False, False): _m19,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
@@ -1275,7 +1288,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases', 'global_options'), (), True, False, False): _m26,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
@@ -1307,7 +1320,7 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m58,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
@@ -1337,7 +1350,7 @@ MAKERS = {
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m85,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m86,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m87,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m88,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before'), (6,), True, False, False): _m88,
     (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m89,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m90,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m91,
@@ -1351,19 +1364,20 @@ MAKERS = {
     (('start', 'end', 'text'), (), True, True, False): _m99,
     (('start', 'text', 'origin'), (), False, False, False): _m100,
     (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m101,
-    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m102,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m103,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m104,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m105,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m106,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m107,
-    (('text', 'locate', 'shown'), (), True, False, False): _m108,
-    (('text', 'report', 'found'), (2,), False, False, False): _m109,
-    (('title',), (), True, True, False): _m110,
-    (('unsafe', 'user'), (), True, False, False): _m111,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m112,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m113,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m114,
-    (('value', 'loc', 'path'), (), True, True, False): _m115,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m116,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m102,
+    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m103,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m104,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m105,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m106,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m107,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m108,
+    (('text', 'locate', 'shown'), (), True, False, False): _m109,
+    (('text', 'report', 'found'), (2,), False, False, False): _m110,
+    (('title',), (), True, True, False): _m111,
+    (('unsafe', 'user'), (), True, False, False): _m112,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m113,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m114,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m115,
+    (('value', 'loc', 'path'), (), True, True, False): _m116,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m117,
 }
