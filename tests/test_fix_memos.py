@@ -151,20 +151,27 @@ def _norm_chain(value):  # type: ignore[no-untyped-def]
     return value
 
 
-def test_norm_by_class_is_the_isinstance_chain() -> None:
-    """`_norm` reads each value as the `isinstance` chain does, for every compared field of every
-    workload of the fixtures and of every 5th corpus file."""
+def _parsed_files():  # type: ignore[no-untyped-def]
+    """(path, source) of every fixture and every 5th corpus file that parses."""
     files = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.name != "expected.yaml")
     if CORPUS.is_dir():
         files += sorted(p for p in CORPUS.rglob("*") if p.is_file())[::5]
-    compared = 0
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             source = parse(str(path), text, detect(path.name, str(path)) or "", "")
         except Exception:  # noqa: BLE001 - hostile and broken files: no workloads
             continue
-        for w in source.workloads if source is not None else ():
+        if source is not None:
+            yield path, source
+
+
+def test_norm_by_class_is_the_isinstance_chain() -> None:
+    """`_norm` reads each value as the `isinstance` chain does, for every compared field of every
+    workload of the fixtures and of every 5th corpus file."""
+    compared = 0
+    for path, source in _parsed_files():
+        for w in source.workloads:
             for f in engine._SNAPSHOT:
                 assert engine._norm(getattr(w, f)) == _norm_chain(getattr(w, f)), (path, f)
                 compared += 1
@@ -192,17 +199,7 @@ def test_same_is_norm_equality_on_the_comparisons_verification_makes(monkeypatch
         return got
 
     monkeypatch.setattr(engine, "_same", checked)
-    files = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.name != "expected.yaml")
-    if CORPUS.is_dir():
-        files += sorted(p for p in CORPUS.rglob("*") if p.is_file())[::5]
-    for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        try:
-            source = parse(str(path), text, detect(path.name, str(path)) or "", "")
-        except Exception:  # noqa: BLE001 - hostile and broken files: nothing to compare
-            continue
-        if source is None:
-            continue
+    for _path, source in _parsed_files():
         for w0 in source.workloads:
             for w1 in source.workloads:
                 for f in engine._SNAPSHOT:
