@@ -761,8 +761,8 @@ def _m66(_F, _s0, _s1):
   _s1(self, target)
  return __init__
 
-def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
- def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token):
+def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+ def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting):
   _s0(self, owner)
   _s1(self, namespace)
   _s2(self, service_account)
@@ -774,6 +774,7 @@ def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s8(self, services)
   _s9(self, needs_token)
   _s10(self, projected_token)
+  _s11(self, no_setting)
  return __init__
 
 def _m68(_F, _s):
@@ -820,25 +821,26 @@ def _m70(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m71(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
- def __init__(self, path, format, text, workloads, directives, services, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
+def _m71(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
+ def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
   self.path = path
   self.format = format
   self.text = text
   self.workloads = _f3() if workloads is _F else workloads
   self.directives = _f4() if directives is _F else directives
   self.services = _f5() if services is _F else services
+  self.cross_document = cross_document
   self._labels = _labels
   self.disk_path = disk_path
-  self.problems = _f8() if problems is _F else problems
-  self.roles = _f9() if roles is _F else roles
-  self.bindings = _f10() if bindings is _F else bindings
-  self.accounts = _f11() if accounts is _F else accounts
-  self.pods = _f12() if pods is _F else pods
+  self.problems = _f9() if problems is _F else problems
+  self.roles = _f10() if roles is _F else roles
+  self.bindings = _f11() if bindings is _F else bindings
+  self.accounts = _f12() if accounts is _F else accounts
+  self.pods = _f13() if pods is _F else pods
   self.origins = origins
-  self.reads = _f14() if reads is _F else reads
+  self.reads = _f15() if reads is _F else reads
   self.json = json
-  self.assumed = _f16() if assumed is _F else assumed
+  self.assumed = _f17() if assumed is _F else assumed
   self.suppressions = suppressions
  return __init__
 
@@ -1329,11 +1331,11 @@ MAKERS = {
     (('names', 'uids', 'groups'), (), True, True, False): _m64,
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m65,
     (('op', 'target'), (), True, True, False): _m66,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token'), (), True, True, False): _m67,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting'), (), True, True, False): _m67,
     (('packages', 'versions', 'source'), (), True, False, False): _m68,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m69,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m70,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 8, 9, 10, 11, 12, 14, 16), False, True, False): _m71,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m71,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m72,
     (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m73,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m74,

@@ -17,12 +17,11 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 from __future__ import annotations
 
 import os
-import posixpath
 from typing import Any
 
 from glmlint import records
 from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
-                        SourceFile, Word, Workload)
+                        SourceFile, Word, Workload, label_keys)
 
 
 def image_key(path: str) -> str:
@@ -58,8 +57,8 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
         # a Service selects the pod only if the pod has its selector's first label: those are asked
-        for key, value in dict(labels).items():
-            for path, e in by_label.get((key, value), ()):
+        for label in dict.fromkeys(label_keys(labels)):
+            for path, e in by_label.get(label, ()):
                 if path != src.path and e.selects(ns, labels):
                     return True
     return False
@@ -75,7 +74,7 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         index: dict[tuple[str, str], list[tuple[str, Exposure]]] = {}
         for path, e in found:
             if e.selector:
-                index.setdefault(e.selector[0], []).append((path, e))
+                index.setdefault(e.index_label, []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]
 
@@ -285,35 +284,48 @@ def _same_ns(pod: str | None, subject: str | None, pod_file: str, binding_file: 
 
 def _close(a: str, b: str) -> bool:
     """The same directory, or sibling directories (one common parent)."""
+    if "\\" in a:
+        a = a.replace("\\", "/")
+    if "\\" in b:
+        b = b.replace("\\", "/")
     da, pa = _dirs.get(a) or _dirs_of(a)
     db, pb = _dirs.get(b) or _dirs_of(b)
-    return da == db or pa == pb or pa == db or da == pb
+    # each directory as the length of the path that names it (`_dirs_of`): compared as prefixes
+    return ((da == db and a[:da] == b[:db]) or (pa == pb and a[:pa] == b[:pb]) or (pa == db and a[:pa] == b[:db])
+            or (da == pb and a[:da] == b[:pb]))
 
 
-# each file's directory and that directory's parent (`_close`): the scan's link asks about the same
-# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the corpus);
-# one pair per directory (`_parents`), shared by its files; emptied once a scan's link is done
-# (`forget`): at 4x the corpus the table held ~1.5 MB to the end of the scan (issue 12)
-_dirs: dict[str, tuple[str, str]] = {}
-_parents: dict[str, tuple[str, str]] = {}
+# each file's directory and that directory's parent (`_close`), as the length of the file's path
+# that names each (`posixpath.dirname`'s, without its strings): the scan's link asks about the same
+# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the
+# corpus); emptied once a scan's link is done (`forget`). As two new strings a directory, the table
+# held ~0.6 MB at 4x the corpus until the link was done (issue 12); one shared pair of ints now
+_dirs: dict[str, tuple[int, int]] = {}
+_pairs: dict[tuple[int, int], tuple[int, int]] = {}
 
 
-def _dirs_of(path: str) -> tuple[str, str]:
+def _dirname_len(path: str, end: int) -> int:
+    """`len(posixpath.dirname(path[:end]))`."""
+    i = path.rfind("/", 0, end) + 1
+    j = i
+    while j and path[j - 1] == "/":
+        j -= 1
+    return j if j else i  # (a head of slashes only is kept whole)
+
+
+def _dirs_of(path: str) -> tuple[int, int]:
     if len(_dirs) >= 4096:
         _dirs.clear()
-        _parents.clear()
-    d = posixpath.dirname(path.replace("\\", "/"))
-    got = _parents.get(d)
-    if got is None:
-        got = _parents[d] = (d, posixpath.dirname(d))
-    _dirs[path] = got
+    d = _dirname_len(path, len(path))
+    pair = (d, _dirname_len(path, d))
+    got = _dirs[path] = _pairs.setdefault(pair, pair)
     return got
 
 
 def forget() -> None:
     """Empty what the link keeps between calls to look things up faster (a scan's link is done)."""
     _dirs.clear()
-    _parents.clear()
+    _pairs.clear()
 
 
 def _role_ns(role: str | None, binding: str | None) -> bool:
@@ -395,6 +407,48 @@ class _Cluster:
         for b in bindings:
             for name in dict.fromkeys(s.name for s in b.subjects if s.kind == "ServiceAccount"):
                 self.bindings.setdefault(name, []).append(b)
+        self._links: dict[str, _Links] = {}  # (`links`) made for a ServiceAccount name when first asked
+
+
+class _Links:
+    """Where a pod with one ServiceAccount name links to something of a cluster (`links`), as sets:
+    the namespaces that link whatever the pod's file, and the files whose directories do (`_close`,
+    through their directories and parents). A pod of a file at `path` links to one of these files
+    exactly when its directory or its parent is the file's directory or parent."""
+
+    __slots__ = ("namespaces", "paths", "default_paths", "near", "near_unset")
+
+    def __init__(self, cluster: _Cluster, account: str) -> None:
+        self.namespaces: set[str] = set()  # a pod in one of these (its namespace set) links
+        self.paths: set[str] = set()  # a pod of one of these files, its namespace set, links
+        self.default_paths: set[str] = set()  # a pod of one of these files, no namespace, links
+        near: list[str] = []  # a pod with a namespace links when close to one of these files
+        near_unset: list[str] = []  # a pod without one links when close to one of these files
+        for a in cluster.accounts.get(account, ()):
+            if a.namespace is not None:
+                self.namespaces.add(a.namespace)
+                if a.namespace == "default":
+                    self.default_paths.add(a.path)
+            else:
+                self.paths.add(a.path)
+                near_unset.append(a.path)
+        for b in cluster.bindings.get(account, ()):
+            for s in b.subjects:
+                if s.kind == "ServiceAccount" and s.name == account:
+                    if s.namespace is not None:
+                        self.namespaces.add(s.namespace)
+                    else:
+                        near.append(b.path)
+                    if s.namespace is None or s.namespace == "default":
+                        near_unset.append(b.path)
+        self.near = _near(near)
+        self.near_unset = _near(near_unset)
+
+
+def _near(paths: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The directories of `paths` and their parents (`_close` with any of them)."""
+    pairs = [_dirs.get(p) or _dirs_of(p) for p in paths]
+    return frozenset(d for d, _p in pairs), frozenset(p for _d, p in pairs)
 
 
 def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
@@ -430,11 +484,26 @@ def links(cluster: _Cluster | None, account: str, namespace: str | None, path: s
     `cluster` (`_link_pod` gives it an account or a grant): when not, the link leaves it as parsed."""
     if cluster is None:
         return False
-    if any(_same_ns(namespace, a.namespace, path, a.path) and (a.namespace == namespace or a.path == path)
-           for a in cluster.accounts.get(account, ())):
-        return True
-    return any(s.kind == "ServiceAccount" and s.name == account and _same_ns(namespace, s.namespace, path, b.path)
-               for b in cluster.bindings.get(account, ()) for s in b.subjects)
+    # what `_same_ns` decides for each ServiceAccount and binding subject of that name, from sets made
+    # once per name (`_Links`): a pod asked about every binding naming `default` (~160 files' pods
+    # on the corpus, in the serial end of a pooled scan)
+    got = cluster._links.get(account)
+    if got is None:
+        if account not in cluster.accounts and account not in cluster.bindings:
+            return False
+        got = cluster._links[account] = _Links(cluster, account)
+    if namespace is not None:
+        if namespace in got.namespaces or path in got.paths:
+            return True
+        dirs, parents = got.near
+    else:
+        if path in got.default_paths:
+            return True
+        dirs, parents = got.near_unset
+    if not dirs:
+        return False
+    d, parent = _dirs.get(path) or _dirs_of(path)
+    return d in dirs or parent in parents or parent in dirs or d in parents
 
 
 def part_of(cluster: _Cluster | None, accounts: set[str]) -> _Cluster | None:

@@ -3,7 +3,7 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM,
+Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
@@ -77,9 +77,16 @@ when it listens on all interfaces **and**
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port
-  (by the pod template's labels, or those the operator gives the pods it makes:
-  KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
-  `leaderworkerset.sigs.k8s.io/name` and a leader's `worker-index: "0"`, the Dask
+  (by the pod template's labels, or those the API server, a controller or the
+  operator gives the pods it makes: a StatefulSet's
+  `statefulset.kubernetes.io/pod-name: <set>-<ordinal>` and `apps.kubernetes.io/pod-index`,
+  a Job's `job-name`/`batch.kubernetes.io/job-name` and completion index, a JobSet's
+  (a TrainJob's) `jobset.sigs.k8s.io/jobset-name`, `replicatedjob-name` and `job-index`,
+  the Kubeflow training operators' `training.kubeflow.org/job-name`, `replica-type`,
+  `replica-index` and `job-role`, a Volcano Job's `volcano.sh/job-name`, `task-spec`
+  and `task-index`, a Kubeflow Notebook's `notebook-name` and its own labels
+  (not its template's), KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
+  `leaderworkerset.sigs.k8s.io/name`, `group-index` and `worker-index` (a leader's `"0"`), the Dask
   operator's `dask.org/cluster-name` and `dask.org/component`, KServe's
   `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,

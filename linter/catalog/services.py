@@ -86,7 +86,9 @@ class Switch:
         if self.unless:
             text += " (not " + " or ".join(f"`{u}`" for u in self.unless) + ")"
         if self.with_:
-            text += " with " + " or ".join(w.describe() for w in self.with_)
+            text += " with " + " or ".join(
+                "its setting in its configuration file" if w.config is not None and not w.flag and not w.env
+                else w.describe() for w in self.with_)
         return text
 
 
@@ -1338,6 +1340,7 @@ def render_markdown() -> str:
              "dangerous switches |", "|---|---|---|---|---|---|"]
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
+        rec += list(s.scripts)  # globs over the script's path (`*.llamafile`)
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         if s.releases:
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "

@@ -397,10 +397,11 @@ class _OneDocument:
     from its own text, preceded by blanks that keep every mark (`_Stream`), to the nodes the whole
     text gives (the composed text must hold exactly one plain document). The Kubernetes parser builds
     each object's workloads from its own nodes and lines; what crosses documents is: the Services
-    that expose pods (`expose`), the RBAC objects and ServiceAccounts the file-level rules read
+    that expose pods (`expose`), a LimitRange's default limits (`SourceFile.cross_document`), the RBAC
+    objects and ServiceAccounts the file-level rules read
     (GLM040-043), and the pods the scan-wide rules and the cluster link read (GLM044,
-    `link_cluster`). Here there are none of the first (no LoadBalancer/NodePort Service in the file,
-    before or after), none of the second in document k (before or after: the others' are unchanged
+    `link_cluster`). Here there are none of the first two (no LoadBalancer/NodePort Service, no LimitRange in the file,
+    before or after), none of the third in document k (before or after: the others' are unchanged
     but for their lines), no scan-wide rule and no link (`images`): so the workloads of the other
     documents, and their findings, are those of the file as scanned but for their lines. `verify`
     reads of them only what lines cannot change: the workloads' labels, their settings without
@@ -419,7 +420,8 @@ class _OneDocument:
     @classmethod
     def of(cls, source: SourceFile, stream: _Stream | None, rules: list[Rule],
            images: list[SourceFile]) -> _OneDocument | None:
-        if not ONE_DOCUMENT or stream is None or images or source.services or any(r.scan_wide for r in rules):
+        if not ONE_DOCUMENT or stream is None or images or source.services or source.cross_document or any(
+                r.scan_wide for r in rules):
             return None
         labels = [w.label for w in source.workloads]
         if len(set(labels)) != len(labels):
