@@ -17,7 +17,6 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 from __future__ import annotations
 
 import os
-import posixpath
 from typing import Any
 
 from glmlint import records
@@ -285,35 +284,48 @@ def _same_ns(pod: str | None, subject: str | None, pod_file: str, binding_file: 
 
 def _close(a: str, b: str) -> bool:
     """The same directory, or sibling directories (one common parent)."""
+    if "\\" in a:
+        a = a.replace("\\", "/")
+    if "\\" in b:
+        b = b.replace("\\", "/")
     da, pa = _dirs.get(a) or _dirs_of(a)
     db, pb = _dirs.get(b) or _dirs_of(b)
-    return da == db or pa == pb or pa == db or da == pb
+    # each directory as the length of the path that names it (`_dirs_of`): compared as prefixes
+    return ((da == db and a[:da] == b[:db]) or (pa == pb and a[:pa] == b[:pb]) or (pa == db and a[:pa] == b[:db])
+            or (da == pb and a[:da] == b[:pb]))
 
 
-# each file's directory and that directory's parent (`_close`): the scan's link asks about the same
-# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the corpus);
-# one pair per directory (`_parents`), shared by its files; emptied once a scan's link is done
-# (`forget`): at 4x the corpus the table held ~1.5 MB to the end of the scan (issue 12)
-_dirs: dict[str, tuple[str, str]] = {}
-_parents: dict[str, tuple[str, str]] = {}
+# each file's directory and that directory's parent (`_close`), as the length of the file's path
+# that names each (`posixpath.dirname`'s, without its strings): the scan's link asks about the same
+# few hundred files for every pod and binding subject they may pair (~12,000 `dirname`s on the
+# corpus); emptied once a scan's link is done (`forget`). As two new strings a directory, the table
+# held ~0.6 MB at 4x the corpus until the link was done (issue 12); one shared pair of ints now
+_dirs: dict[str, tuple[int, int]] = {}
+_pairs: dict[tuple[int, int], tuple[int, int]] = {}
 
 
-def _dirs_of(path: str) -> tuple[str, str]:
+def _dirname_len(path: str, end: int) -> int:
+    """`len(posixpath.dirname(path[:end]))`."""
+    i = path.rfind("/", 0, end) + 1
+    j = i
+    while j and path[j - 1] == "/":
+        j -= 1
+    return j if j else i  # (a head of slashes only is kept whole)
+
+
+def _dirs_of(path: str) -> tuple[int, int]:
     if len(_dirs) >= 4096:
         _dirs.clear()
-        _parents.clear()
-    d = posixpath.dirname(path.replace("\\", "/"))
-    got = _parents.get(d)
-    if got is None:
-        got = _parents[d] = (d, posixpath.dirname(d))
-    _dirs[path] = got
+    d = _dirname_len(path, len(path))
+    pair = (d, _dirname_len(path, d))
+    got = _dirs[path] = _pairs.setdefault(pair, pair)
     return got
 
 
 def forget() -> None:
     """Empty what the link keeps between calls to look things up faster (a scan's link is done)."""
     _dirs.clear()
-    _parents.clear()
+    _pairs.clear()
 
 
 def _role_ns(role: str | None, binding: str | None) -> bool:

@@ -521,6 +521,7 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
         del shown
     total = len(cands)
     shared: dict[Any, Any] = {}  # a lean scan's cluster values (RBAC rules' values, pod labels, pods' keys), one of each
+    under = (os.path.join(report.root, ""),)  # a done file's path on disk, from its reported name (`DoneFile`)
     j = 0  # the index of `cand` in `files`
     for done in range(total):
         cand = cands[done]
@@ -555,7 +556,7 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                     judged = _judged_here(early, out[0], results)
                     if judged is not None and _done(out):
                         report.results.extend(judged)  # as `_gather` keeps them: its own, each once
-                        _add(report, DoneFile.of(out[0]))  # type: ignore[arg-type]
+                        _add(report, DoneFile.of(out[0], under))  # type: ignore[arg-type]
                         continue
                     results = judged if judged is not None else results
                 out = (out[0], results, out[2] or (), out[3], out[4])
@@ -707,7 +708,8 @@ class _State:
         self.files, self.root, self.keep_ir = files, root, keep_ir
         # (`_check_pooled` keeps the IR exactly when the scan is not lean: `keep_ir=early is None`)
         self.lean: dict[tuple[Any, ...], Any] | None = None if keep_ir else {}
-        self._dockerfiles: dict[str, list[Candidate]] | None = None  # made when a compose file first builds
+        # made when a compose file first builds: a candidate, or a list of those of one path
+        self._dockerfiles: dict[str, Candidate | list[Candidate]] | None = None
         self._images: dict[str, SourceFile | None] = {}  # the last few Dockerfiles read for a build
 
     def index_dockerfiles(self) -> None:
@@ -715,10 +717,16 @@ class _State:
         candidates are dropped as they are checked (`_check_all`), when this process checks them."""
         from glmlint.link import image_key
 
-        self._dockerfiles = {}
+        # (a path that is its own key is the key: no second string; one candidate, not a list of one)
+        index: dict[str, Any] = {}
         for cand in self.files:
             if cand.hint in ("dockerfile", "yaml-maybe") and cand.path != "-":
-                self._dockerfiles.setdefault(image_key(cand.path), []).append(cand)
+                key = image_key(cand.path)
+                if key == cand.path:
+                    key = cand.path
+                got = index.get(key)
+                index[key] = cand if got is None else [*got, cand] if isinstance(got, list) else [got, cand]
+        self._dockerfiles = index
 
     def image(self, key: str) -> SourceFile | None:
         """The Dockerfile `key` (an `image_key`) as the scan links it: the scanned file of that path
@@ -730,7 +738,8 @@ class _State:
             self.index_dockerfiles()
         got: SourceFile | None = None
         scanned = False
-        for cand in reversed(self._dockerfiles.get(key, ())):
+        cands = self._dockerfiles.get(key)
+        for cand in reversed(cands if isinstance(cands, list) else () if cands is None else (cands,)):
             read = read_source(cand, self.max_bytes)
             if isinstance(read, SourceFile) and read.format is Format.DOCKERFILE:
                 scanned = True
@@ -944,9 +953,15 @@ class DoneFile:
     `# glmlint: ignore` comments (what `policy.apply` and the reporters read of a file), read as a
     `CheckedFile` reads, in a third of its size (~70 bytes, not ~180 for 18 slots: one per file of
     the tree). No IR, no cluster objects (a file with some stays a `CheckedFile` until the link at
-    the end); `text` read from disk."""
+    the end); `text` read from disk.
 
-    __slots__ = ("path", "format", "disk_path", "problems", "suppressions")
+    Its path on disk is kept as a string of its own only when it is not the scan root's folder
+    followed by the reported name (`under`: one 1-tuple per scan, the root with a separator): a
+    tree named by an absolute path (`glmlint check /abs/dir`, as CI and `bench/run.py` do) reports
+    each file relative to the root but reads it at the absolute path, two strings of ~130
+    characters a file."""
+
+    __slots__ = ("path", "format", "_disk", "problems", "suppressions")
 
     # what a done file has none of: the shared empty values a `CheckedFile` holds
     workloads = directives = services = roles = bindings = accounts = pods = reads = ()
@@ -956,22 +971,30 @@ class DoneFile:
     pod_labels: frozenset[Any] = frozenset()
     text = CheckedFile.text
 
-    def __init__(self, path: str, format: Format, disk_path: str, problems: Any, suppressions: Any) -> None:
-        self.path, self.format, self.disk_path = path, format, disk_path
-        self.problems, self.suppressions = problems, suppressions
+    def __init__(self, path: str, format: Format, disk_path: str, problems: Any, suppressions: Any,
+                 under: tuple[str] | None = None) -> None:
+        self.path, self.format, self.problems, self.suppressions = path, format, problems, suppressions
+        # (the root's folder and the reported name make the path on disk: the shared `under` instead)
+        self._disk = under if under is not None and disk_path == under[0] + path else disk_path
+
+    @property
+    def disk_path(self) -> str:
+        disk = self._disk
+        return disk if disk.__class__ is str else disk[0] + self.path
 
     @property
     def _text(self) -> None:  # (`CheckedFile.text`: read from disk)
         return None
 
     @classmethod
-    def of(cls, source: SourceFile) -> DoneFile | SourceFile:
+    def of(cls, source: SourceFile, under: tuple[str] | None = None) -> DoneFile | SourceFile:
         """`source` (a `CheckedFile`) as a done file; a file with no path on disk, a rendered chart
-        or overlay, or one with RBAC objects or Services for the link, as it is."""
+        or overlay, or one with RBAC objects or Services for the link, as it is. `under`: the scan
+        root's folder, a 1-tuple shared by the scan's done files."""
         if (not isinstance(source, CheckedFile) or source.origins is not None or source.roles or source.bindings
                 or source.accounts or source.services):  # (what `_finish_pooled` links)
             return source
-        return cls(source.path, source.format, source.disk_path, source.problems, source.suppressions)
+        return cls(source.path, source.format, source.disk_path, source.problems, source.suppressions, under)
 
 
 def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> SourceFile:

@@ -157,3 +157,28 @@ def test_a_compose_file_checked_alone_reads_the_dockerfile_it_builds(tmp_path: P
                                                                      ("compose.yaml", "GLM005", 2)]
         assert "built from `nb/Dockerfile:3`" in report.results[1].message  # named, not reported itself
         assert "nb/Dockerfile" not in [s.path for s in report.sources] and report.files_scanned == 5
+
+
+def test_close_directories_as_posixpath_names_them() -> None:
+    """`_close` (the same directory, or sibling ones) keeps each directory as a length of the file's
+    path: the same answers as comparing `posixpath.dirname`s, odd paths included."""
+    import itertools
+    import posixpath
+
+    from glmlint import link
+
+    def dirs(p: str) -> tuple[str, str]:
+        d = posixpath.dirname(p.replace("\\", "/"))
+        return d, posixpath.dirname(d)
+
+    def close(a: str, b: str) -> bool:
+        (da, pa), (db, pb) = dirs(a), dirs(b)
+        return da == db or pa == pb or pa == db or da == pb
+
+    paths = ["", "a", "/a", "//a", "a/b", "a//b", "a/b/", "/a/b/c", "a/b/c", "a/c/d", "b/c/d", "a\\b\\c",
+             "a/b\\c", "///", "x/a/b/c", "a/b/c/d/e", "a/bb/c", "ab/c"]
+    try:
+        for a, b in itertools.product(paths, repeat=2):
+            assert link._close(a, b) == close(a, b), (a, b)
+    finally:
+        link.forget()

@@ -199,3 +199,26 @@ def test_a_file_walked_under_a_relative_directory_has_one_string_for_its_names(t
     got = [c for c in discover(["app"], str(tmp_path)) if not isinstance(c, tuple)]
     assert [c.display for c in got] == ["app/Dockerfile"]
     assert got[0].path is got[0].display
+
+
+def test_a_done_file_under_an_absolute_root_keeps_no_second_name(tmp_path, monkeypatch):
+    """A tree named by an absolute path reports each file relative to the root but reads it at the
+    absolute path: a done file keeps the scan's one root prefix, not a second string of its own,
+    and still names its path on disk (read again for its text)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "Dockerfile").write_text("FROM python:3.12\nUSER root\n")
+    (tmp_path / "b.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    monkeypatch.chdir(tmp_path)
+    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=1, lean=True)
+    done = [s for s in report.sources if isinstance(s, runner.DoneFile)]
+    assert {s.path for s in done} == {"a/Dockerfile", "b.yaml"}
+    assert len({id(s._disk) for s in done}) == 1 and not isinstance(done[0]._disk, str)  # the one prefix
+    for s in done:
+        assert s.disk_path == str(tmp_path / s.path)
+    assert "USER root" in next(s for s in done if s.path == "a/Dockerfile").text
+    # a name the root does not make keeps its own path on disk
+    from glmlint.ir import Format
+
+    odd = runner.DoneFile("x/Dockerfile", Format.DOCKERFILE, "/elsewhere/Dockerfile", (), (), ("/r/",))
+    assert odd.disk_path == "/elsewhere/Dockerfile" and odd._disk == "/elsewhere/Dockerfile"
