@@ -412,6 +412,7 @@ class Build:
 IMAGE_REFERENCE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
                              r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
                              r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+_VALID: dict[str, bool] = {}  # `ImageRef.valid` by name: asked per rule and re-parse of the same images
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,7 +436,12 @@ class ImageRef:
     @property
     def valid(self) -> bool:
         """A well-formed image reference (not a placeholder such as `<your-image>` or `ko://...`)."""
-        return IMAGE_REFERENCE.match(self.name) is not None
+        got = _VALID.get(self.name)
+        if got is None:
+            if len(_VALID) >= 4096:
+                _VALID.clear()
+            got = _VALID[self.name] = IMAGE_REFERENCE.match(self.name) is not None
+        return got
 
     @property
     def digest(self) -> str | None:

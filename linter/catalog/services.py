@@ -86,7 +86,9 @@ class Switch:
         if self.unless:
             text += " (not " + " or ".join(f"`{u}`" for u in self.unless) + ")"
         if self.with_:
-            text += " with " + " or ".join(w.describe() for w in self.with_)
+            text += " with " + " or ".join(
+                "its setting in its configuration file" if w.config is not None and not w.flag and not w.env
+                else w.describe() for w in self.with_)
         return text
 
 
@@ -222,8 +224,21 @@ class Family:
     def has_image(self, name: str | None) -> bool:
         if not name:
             return False
+        # asked for each workload by the rules in turn, and again on the fix engine's re-parses: a pure
+        # function of the name and this family's patterns, kept (with the family, so that an id is
+        # never taken for another family's)
+        got = _HAS_IMAGE.get((id(self), name))
+        if got is not None and got[0] is self:
+            return got[1]
         repo = image_repository(name)
-        return any(glob_match(repo, p) for p in self.images)
+        found = any(glob_match(repo, p) for p in self.images)
+        if len(_HAS_IMAGE) >= 4096:
+            _HAS_IMAGE.clear()
+        _HAS_IMAGE[(id(self), name)] = (self, found)
+        return found
+
+
+_HAS_IMAGE: dict[tuple[int, str], tuple[Family, bool]] = {}  # `Family.has_image`'s answers
 
 
 @dataclass(frozen=True)
@@ -1332,6 +1347,7 @@ def render_markdown() -> str:
              "dangerous switches |", "|---|---|---|---|---|---|"]
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
+        rec += list(s.scripts)  # globs over the script's path (`*.llamafile`)
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         if s.releases:
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "

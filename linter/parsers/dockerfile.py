@@ -119,14 +119,22 @@ class Stage:
     shell: list[str] = field(default_factory=list)
 
 
+# The last text `parse` read and the instructions it split it into: the fix engine lowers a file's
+# fixes against the same text object right after the scan parsed it (`fix.dockerfile`), and takes
+# them instead of splitting it again. Nothing changes an `Instruction` once split.
+last_split: tuple[str, list[Instruction]] | None = None
+
+
 def parse(path: str, text: str, real_path: str = "", target: str | None = None,
           given: dict[str, str] | None = None) -> SourceFile:
     """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
     (`CONTEXT_FILES`) can be read from the build context beside it. `target`: the stage a
     `docker build --target` builds (compose `build.target`) instead of the last one. `given`: the
     build arguments it is built with (`docker build --build-arg`, compose `build.args`)."""
+    global last_split
     lines = split_lines(text)
     instructions = split_instructions(lines)
+    last_split = (text, instructions)
     build_args: list[EnvVar] = []
     stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None, given)
     if not stages:
