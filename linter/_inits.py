@@ -11,8 +11,8 @@ def _m0(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, loc)
  return __init__
 
-def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
- def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell):
+def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+ def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell, stdin_lines):
   _s0(self, argv)
   _s1(self, loc)
   _s2(self, assignments)
@@ -20,6 +20,7 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s4(self, stdin)
   _s5(self, upstream)
   _s6(self, shell)
+  _s7(self, stdin_lines)
  return __init__
 
 def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
@@ -179,7 +180,7 @@ def _m16(_F, _s):
  return __init__
 
 def _m17(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_, contains):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -188,6 +189,7 @@ def _m17(_F, _s):
   _s(self, 'unless', unless)
   _s(self, 'with_', with_)
   _s(self, 'contains', contains)
+  _s(self, 'arg', arg)
  return __init__
 
 def _m18(_F, _s):
@@ -259,7 +261,7 @@ def _m25(_F, _s):
  return __init__
 
 def _m26(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases, global_options):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases, global_options, auth_known):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -294,6 +296,7 @@ def _m26(_F, _s):
   _s(self, 'auth_on_wins', auth_on_wins)
   _s(self, 'releases', releases)
   _s(self, 'global_options', global_options)
+  _s(self, 'auth_known', auth_known)
  return __init__
 
 def _m27(_F, _f3):
@@ -646,7 +649,7 @@ def _m57(_F, _s0, _s1):
  return __init__
 
 def _m58(_F, _s, _f9):
- def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, auth):
+ def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -661,11 +664,12 @@ def _m58(_F, _s, _f9):
   _s(self, 'bind_own_address', bind_own_address)
   _s(self, 'gives', gives)
   _s(self, 'requires', requires)
+  _s(self, 'off', off)
   _s(self, 'auth', auth)
  return __init__
 
-def _m59(_F, _s, _f6, _f7):
- def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env):
+def _m59(_F, _s, _f6, _f7, _f13):
+ def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env):
   _s(self, 'name', name)
   _s(self, 'source', source)
   _s(self, 'entrypoint', entrypoint)
@@ -679,6 +683,7 @@ def _m59(_F, _s, _f6, _f7):
   _s(self, 'tags', tags)
   _s(self, 'only_commands', only_commands)
   _s(self, 'args_env', args_env)
+  _s(self, 'script_env', _f13() if script_env is _F else script_env)
  return __init__
 
 def _m60(_F, _f6):
@@ -758,8 +763,8 @@ def _m66(_F, _s0, _s1):
   _s1(self, target)
  return __init__
 
-def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
- def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token):
+def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+ def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting):
   _s0(self, owner)
   _s1(self, namespace)
   _s2(self, service_account)
@@ -771,6 +776,7 @@ def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s8(self, services)
   _s9(self, needs_token)
   _s10(self, projected_token)
+  _s11(self, no_setting)
  return __init__
 
 def _m68(_F, _s):
@@ -817,25 +823,26 @@ def _m70(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m71(_F, _f3, _f4, _f5, _f8, _f9, _f10, _f11, _f12, _f14, _f16):
- def __init__(self, path, format, text, workloads, directives, services, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
+def _m71(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
+ def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
   self.path = path
   self.format = format
   self.text = text
   self.workloads = _f3() if workloads is _F else workloads
   self.directives = _f4() if directives is _F else directives
   self.services = _f5() if services is _F else services
+  self.cross_document = cross_document
   self._labels = _labels
   self.disk_path = disk_path
-  self.problems = _f8() if problems is _F else problems
-  self.roles = _f9() if roles is _F else roles
-  self.bindings = _f10() if bindings is _F else bindings
-  self.accounts = _f11() if accounts is _F else accounts
-  self.pods = _f12() if pods is _F else pods
+  self.problems = _f9() if problems is _F else problems
+  self.roles = _f10() if roles is _F else roles
+  self.bindings = _f11() if bindings is _F else bindings
+  self.accounts = _f12() if accounts is _F else accounts
+  self.pods = _f13() if pods is _F else pods
   self.origins = origins
-  self.reads = _f14() if reads is _F else reads
+  self.reads = _f15() if reads is _F else reads
   self.json = json
-  self.assumed = _f16() if assumed is _F else assumed
+  self.assumed = _f17() if assumed is _F else assumed
   self.suppressions = suppressions
  return __init__
 
@@ -901,8 +908,8 @@ def _m76(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, path, text, mode, loc, pattern, replace, global_, source):
+def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs):
   _s0(self, path)
   _s1(self, text)
   _s2(self, mode)
@@ -911,6 +918,7 @@ def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s5(self, replace)
   _s6(self, global_)
   _s7(self, source)
+  _s8(self, line_locs)
  return __init__
 
 def _m78(_F, _s):
@@ -1006,7 +1014,7 @@ def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  return __init__
 
 def _m88(_F, _s, _f6):
- def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted):
+ def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
   _s(self, 'args', args)
@@ -1019,6 +1027,7 @@ def _m88(_F, _s, _f6):
   _s(self, 'image_args', image_args)
   _s(self, 'config_args', config_args)
   _s(self, 'mounted', mounted)
+  _s(self, 'before', before)
  return __init__
 
 def _m89(_F, _s):
@@ -1130,14 +1139,23 @@ def _m101(_F, _s0, _s1, _s2, _s3, _s4):
  return __init__
 
 def _m102(_F, _s):
- def __init__(self, state, loc, switch, word):
+ def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
   _s(self, 'switch', switch)
   _s(self, 'word', word)
+  _s(self, 'known', known)
  return __init__
 
 def _m103(_F, _s):
+ def __init__(self, switch, credential, unless, source):
+  _s(self, 'switch', switch)
+  _s(self, 'credential', credential)
+  _s(self, 'unless', unless)
+  _s(self, 'source', source)
+ return __init__
+
+def _m104(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1146,14 +1164,14 @@ def _m103(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m104(_F, _s0, _s1, _s2):
+def _m105(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1164,7 +1182,7 @@ def _m105(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2, _s3):
+def _m107(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1172,7 +1190,7 @@ def _m106(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1183,32 +1201,32 @@ def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m108(_F, _s):
+def _m109(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m109(_F, _f2):
+def _m110(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m110(_F, _s0):
+def _m111(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m111(_F, _s):
+def _m112(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m112(_F, _s0, _s1, _s2, _s3, _s4):
+def _m113(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1217,7 +1235,7 @@ def _m112(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2, _s3, _s4):
+def _m114(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1226,7 +1244,7 @@ def _m113(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m114(_F, _s):
+def _m115(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1234,14 +1252,14 @@ def _m114(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m115(_F, _s0, _s1, _s2):
+def _m116(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m116(_F, _s):
+def _m117(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1250,7 +1268,7 @@ def _m116(_F, _s):
 
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
-    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell'), (), True, True, False): _m1,
+    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines'), (), True, True, False): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
@@ -1266,7 +1284,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m14,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg'), (), True, False, False): _m17,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
     (('format', 'workloads'), (), False, False, False): _m19,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
@@ -1275,7 +1293,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases', 'global_options'), (), True, False, False): _m26,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known'), (), True, False, False): _m26,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
     (('intents', 'safety', 'user'), (), True, True, False): _m29,
@@ -1307,8 +1325,8 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
     (('name', 'negated'), (), True, True, False): _m57,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'auth'), (9,), True, False, False): _m58,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env'), (6, 7), True, False, False): _m59,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m58,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m59,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
@@ -1316,17 +1334,17 @@ MAKERS = {
     (('names', 'uids', 'groups'), (), True, True, False): _m64,
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m65,
     (('op', 'target'), (), True, True, False): _m66,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token'), (), True, True, False): _m67,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting'), (), True, True, False): _m67,
     (('packages', 'versions', 'source'), (), True, False, False): _m68,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m69,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m70,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 8, 9, 10, 11, 12, 14, 16), False, True, False): _m71,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m71,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m72,
     (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m73,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m74,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m75,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m76,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source'), (), True, True, False): _m77,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs'), (), True, True, False): _m77,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m78,
     (('port', 'target', 'loc'), (), True, True, False): _m79,
     (('port', 'title'), (), True, True, False): _m80,
@@ -1337,7 +1355,7 @@ MAKERS = {
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m85,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m86,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m87,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted'), (6,), True, False, False): _m88,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before'), (6,), True, False, False): _m88,
     (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m89,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m90,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m91,
@@ -1351,19 +1369,20 @@ MAKERS = {
     (('start', 'end', 'text'), (), True, True, False): _m99,
     (('start', 'text', 'origin'), (), False, False, False): _m100,
     (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m101,
-    (('state', 'loc', 'switch', 'word'), (), True, False, False): _m102,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m103,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m104,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m105,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m106,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m107,
-    (('text', 'locate', 'shown'), (), True, False, False): _m108,
-    (('text', 'report', 'found'), (2,), False, False, False): _m109,
-    (('title',), (), True, True, False): _m110,
-    (('unsafe', 'user'), (), True, False, False): _m111,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m112,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m113,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m114,
-    (('value', 'loc', 'path'), (), True, True, False): _m115,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m116,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m102,
+    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m103,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m104,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m105,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m106,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m107,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m108,
+    (('text', 'locate', 'shown'), (), True, False, False): _m109,
+    (('text', 'report', 'found'), (2,), False, False, False): _m110,
+    (('title',), (), True, True, False): _m111,
+    (('unsafe', 'user'), (), True, False, False): _m112,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m113,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m114,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m115,
+    (('value', 'loc', 'path'), (), True, True, False): _m116,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m117,
 }

@@ -169,6 +169,7 @@ class Command:
     stdin: str | None = None
     upstream: tuple[Command, ...] = ()  # the previous stage of its pipeline (issue 14)
     shell: str = ""  # the shell whose `-c` script holds it (`sh`, `bash`); "": the context's (a RUN's shell)
+    stdin_lines: tuple[Loc, ...] = ()  # where each line of a heredoc `stdin` is written (the first character)
 
     @property
     def name(self) -> str:
@@ -229,6 +230,7 @@ class FileWrite:
     replace: str | None = None
     global_: bool = False
     source: str | None = None  # a build-context file a `COPY` took the text from, as written (issue 14)
+    line_locs: tuple[Loc, ...] = ()  # where each line of `text` is written, when each is on its own line (a heredoc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,11 +308,73 @@ class Exposure:
     operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
-        """Whether the Service selects a pod with `labels` (a namespace unset on either side may match)."""
+        """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);
+        a label a controller gives each pod by its index (`indexed_label`) matches the value one of the
+        pods has, the same pod for every label of one index."""
         if self.namespace and namespace and self.namespace != namespace:
             return False
+        if not self.selector:
+            return False
         have = dict(labels)
-        return bool(self.selector) and all(have.get(k) == v for k, v in self.selector)
+        bound: dict[str, int] = {}  # index name -> the index of the one pod every label chose so far
+        ranged: list[tuple[str, int, int | None]] = []  # labels only the pods of a range have
+        for k, v in self.selector:
+            got = have.get(k)
+            if got is None:
+                return False
+            if got[:1] != "\0":
+                if got != v:
+                    return False
+                continue
+            _, prefix, index, first, end, with_index = got.split("\0")
+            start, stop = int(first), (int(end) if end else None)
+            if not with_index:
+                if v != prefix:
+                    return False
+                ranged.append((index, start, stop))
+                continue
+            digits = v[len(prefix):] if v.startswith(prefix) else ""
+            # the index as `strconv.Itoa` writes it: decimal digits, no sign, no leading zero
+            if not (digits.isascii() and digits.isdigit()) or (len(digits) > 1 and digits[0] == "0"):
+                return False
+            i = int(digits)
+            if i < start or (stop is not None and i >= stop) or bound.setdefault(index, i) != i:
+                return False
+        for index, start, stop in ranged:
+            i = bound.get(index, start)
+            if i < start or (stop is not None and i >= stop):
+                return False
+        return True
+
+    @property
+    def index_label(self) -> tuple[str, str]:
+        """The (key, value) the Service is looked up by among pods' `label_keys`: its selector's first."""
+        key, value = self.selector[0]
+        return (key, "\0") if key in INDEXED_KEYS else (key, value)
+
+
+# Labels a controller gives each pod it makes by the pod's index, which a Service the user writes may
+# select one pod by (see `linter/parsers/kubernetes.py`): a StatefulSet's, a Job's, a JobSet's, a training
+# operator's. Their value in a workload's `pod_labels` is `indexed_label(...)`.
+INDEXED_KEYS = frozenset({
+    "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index", "batch.kubernetes.io/job-completion-index",
+    "job-name", "batch.kubernetes.io/job-name", "jobset.sigs.k8s.io/job-index", "training.kubeflow.org/replica-index",
+    "training.kubeflow.org/job-role", "leaderworkerset.sigs.k8s.io/worker-index", "leaderworkerset.sigs.k8s.io/group-index",
+    "volcano.sh/task-index"})
+
+
+def indexed_label(prefix: str, index: str, start: int, stop: int | None, with_index: bool = True) -> str:
+    """The value of a label that differs between a workload's pods by their index `index` (a name the
+    pod's other labels by the same index share), from `start` up to `stop` (unknown: None): `prefix`
+    followed by the pod's index (`web-3`), or `prefix` alone on the pods of that range only (a training
+    job's `job-role: master` on worker 0)."""
+    return f"\0{prefix}\0{index}\0{start}\0{'' if stop is None else stop}\0{'i' if with_index else ''}"
+
+
+def label_keys(labels: tuple[tuple[str, str], ...]) -> Iterator[tuple[str, str]]:
+    """The (key, value)s a pod with `labels` is looked up by among Services' `index_label`s."""
+    for key, value in labels:
+        yield (key, "\0") if key in INDEXED_KEYS else (key, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +412,7 @@ class Build:
 IMAGE_REFERENCE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
                              r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
                              r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
+_VALID: dict[str, bool] = {}  # `ImageRef.valid` by name: asked per rule and re-parse of the same images
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +436,12 @@ class ImageRef:
     @property
     def valid(self) -> bool:
         """A well-formed image reference (not a placeholder such as `<your-image>` or `ko://...`)."""
-        return IMAGE_REFERENCE.match(self.name) is not None
+        got = _VALID.get(self.name)
+        if got is None:
+            if len(_VALID) >= 4096:
+                _VALID.clear()
+            got = _VALID[self.name] = IMAGE_REFERENCE.match(self.name) is not None
+        return got
 
     @property
     def digest(self) -> str | None:
@@ -775,6 +845,9 @@ class PodIdentity:
     # a projected `serviceAccountToken` volume for the API server's audience that a container mounts
     # (it gives the token whatever `automountServiceAccountToken` says); None when there is none
     projected_token: Loc | None = None
+    # why no field of the scanned object stops the token mount, when an operator renders the pod from a
+    # custom resource that has none (the NIM operator's NIMService): no fix; "" otherwise
+    no_setting: str = ""
 
     @property
     def label(self) -> str:
@@ -790,8 +863,8 @@ class PodIdentity:
         """Whether the kubelet mounts the ServiceAccount token (`automountServiceAccountToken`)."""
         if self.automount.value is not None:
             return bool(self.automount.value)
-        if self.account is not None and self.account.automount is not None:
-            return self.account.automount
+        if self.account is not None and self.account.automount is not None and not self.no_setting:
+            return self.account.automount  # (an operator that writes the ServiceAccount writes its own)
         return True
 
 
@@ -814,6 +887,9 @@ class SourceFile:
     workloads: list[Workload] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)  # config files (sshd_config)
     services: list[Exposure] = field(default_factory=list)  # k8s: LoadBalancer/NodePort Services it defines
+    # k8s: an object of one document gives the workloads of others values (a LimitRange's default memory
+    # limit): a fix is verified on the whole file, not on its document alone
+    cross_document: bool = False
 
 
     @property

@@ -21,7 +21,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
-                        SourceFile, Word, Workload)
+                        SourceFile, Word, Workload, label_keys)
 
 
 def image_key(path: str) -> str:
@@ -57,8 +57,8 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
         # a Service selects the pod only if the pod has its selector's first label: those are asked
-        for key, value in dict(labels).items():
-            for path, e in by_label.get((key, value), ()):
+        for label in dict.fromkeys(label_keys(labels)):
+            for path, e in by_label.get(label, ()):
                 if path != src.path and e.selects(ns, labels):
                     return True
     return False
@@ -74,7 +74,7 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         index: dict[tuple[str, str], list[tuple[str, Exposure]]] = {}
         for path, e in found:
             if e.selector:
-                index.setdefault(e.selector[0], []).append((path, e))
+                index.setdefault(e.index_label, []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]
 
@@ -407,6 +407,48 @@ class _Cluster:
         for b in bindings:
             for name in dict.fromkeys(s.name for s in b.subjects if s.kind == "ServiceAccount"):
                 self.bindings.setdefault(name, []).append(b)
+        self._links: dict[str, _Links] = {}  # (`links`) made for a ServiceAccount name when first asked
+
+
+class _Links:
+    """Where a pod with one ServiceAccount name links to something of a cluster (`links`), as sets:
+    the namespaces that link whatever the pod's file, and the files whose directories do (`_close`,
+    through their directories and parents). A pod of a file at `path` links to one of these files
+    exactly when its directory or its parent is the file's directory or parent."""
+
+    __slots__ = ("namespaces", "paths", "default_paths", "near", "near_unset")
+
+    def __init__(self, cluster: _Cluster, account: str) -> None:
+        self.namespaces: set[str] = set()  # a pod in one of these (its namespace set) links
+        self.paths: set[str] = set()  # a pod of one of these files, its namespace set, links
+        self.default_paths: set[str] = set()  # a pod of one of these files, no namespace, links
+        near: list[str] = []  # a pod with a namespace links when close to one of these files
+        near_unset: list[str] = []  # a pod without one links when close to one of these files
+        for a in cluster.accounts.get(account, ()):
+            if a.namespace is not None:
+                self.namespaces.add(a.namespace)
+                if a.namespace == "default":
+                    self.default_paths.add(a.path)
+            else:
+                self.paths.add(a.path)
+                near_unset.append(a.path)
+        for b in cluster.bindings.get(account, ()):
+            for s in b.subjects:
+                if s.kind == "ServiceAccount" and s.name == account:
+                    if s.namespace is not None:
+                        self.namespaces.add(s.namespace)
+                    else:
+                        near.append(b.path)
+                    if s.namespace is None or s.namespace == "default":
+                        near_unset.append(b.path)
+        self.near = _near(near)
+        self.near_unset = _near(near_unset)
+
+
+def _near(paths: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The directories of `paths` and their parents (`_close` with any of them)."""
+    pairs = [_dirs.get(p) or _dirs_of(p) for p in paths]
+    return frozenset(d for d, _p in pairs), frozenset(p for _d, p in pairs)
 
 
 def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
@@ -442,11 +484,26 @@ def links(cluster: _Cluster | None, account: str, namespace: str | None, path: s
     `cluster` (`_link_pod` gives it an account or a grant): when not, the link leaves it as parsed."""
     if cluster is None:
         return False
-    if any(_same_ns(namespace, a.namespace, path, a.path) and (a.namespace == namespace or a.path == path)
-           for a in cluster.accounts.get(account, ())):
-        return True
-    return any(s.kind == "ServiceAccount" and s.name == account and _same_ns(namespace, s.namespace, path, b.path)
-               for b in cluster.bindings.get(account, ()) for s in b.subjects)
+    # what `_same_ns` decides for each ServiceAccount and binding subject of that name, from sets made
+    # once per name (`_Links`): a pod asked about every binding naming `default` (~160 files' pods
+    # on the corpus, in the serial end of a pooled scan)
+    got = cluster._links.get(account)
+    if got is None:
+        if account not in cluster.accounts and account not in cluster.bindings:
+            return False
+        got = cluster._links[account] = _Links(cluster, account)
+    if namespace is not None:
+        if namespace in got.namespaces or path in got.paths:
+            return True
+        dirs, parents = got.near
+    else:
+        if path in got.default_paths:
+            return True
+        dirs, parents = got.near_unset
+    if not dirs:
+        return False
+    d, parent = _dirs.get(path) or _dirs_of(path)
+    return d in dirs or parent in parents or parent in dirs or d in parents
 
 
 def part_of(cluster: _Cluster | None, accounts: set[str]) -> _Cluster | None:

@@ -147,7 +147,8 @@ def _directive_lines(lines: list[tuple[str, Loc | None]]) -> list[Directive]:
 
 
 def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[str, Loc | None]]:
-    new = [(line, write.loc) for line in write.text.splitlines()]
+    at = write.line_locs
+    new = [(line, at[i] if i < len(at) else write.loc) for i, line in enumerate(write.text.splitlines())]
     if write.mode == "write":
         return new
     if write.mode == "append":

@@ -16,7 +16,7 @@ from glmlint import lazyre
 from glmlint import records
 from glmlint import suppress
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.ir import Format, Problem, SourceFile, Workload
+from glmlint.ir import Format, Problem, SourceFile, Workload, label_keys
 from glmlint.link import wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
@@ -766,11 +766,10 @@ def _workers(jobs: int, files: int) -> int:
     """How many worker processes to scan `files` files with: 1 means no pool."""
     if jobs == 1 or files < POOL_MIN_FILES:
         return 1
-    import multiprocessing
-
     # Workers inherit the rules (plugin rules need not be picklable) and every
-    # module already imported: fork only. Elsewhere the scan stays serial.
-    if "fork" not in multiprocessing.get_all_start_methods():
+    # module already imported: fork only (where `multiprocessing` lists the "fork"
+    # start method). Elsewhere the scan stays serial.
+    if not hasattr(os, "fork"):
         return 1
     if jobs <= 0:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -1054,7 +1053,7 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
     by_label: dict[tuple[str, str], list[tuple[str, Any]]] = {}
     for path, e in services:
         if e.selector:  # a Service with no selector selects nothing
-            by_label.setdefault(e.selector[0], []).append((path, e))
+            by_label.setdefault(e.index_label, []).append((path, e))
     if not by_label:
         return set()
     out = set()
@@ -1062,7 +1061,7 @@ def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]
         if src.format is not Format.KUBERNETES:
             continue
         if any(path != src.path and e.selects(ns, labels)
-               for ns, labels in src.pod_labels for label in labels for path, e in by_label.get(label, ())):
+               for ns, labels in src.pod_labels for label in label_keys(labels) for path, e in by_label.get(label, ())):
             out.add(i)
     return out
 
@@ -1118,47 +1117,280 @@ def _pooled(files: list[Candidate], state: _State, workers: int) -> _Pool:
 
 
 class _Pool:
-    """Stage 2's two rounds in a pool of worker processes: every file checked (iterate: outcomes in
+    """Stage 2's two rounds in `workers` forked processes: every file checked (iterate: outcomes in
     order), then, once every file is in, the files a Service of another file exposes (`exposed`:
-    sent to the workers at once, their outcomes read in order while this process goes on)."""
+    sent to the workers at once, their outcomes read in order while this process goes on).
+
+    Not `multiprocessing.Pool`: the workers inherit the scan's candidates, so a task is a range of
+    their indices, not the candidates pickled; they take tasks from one pipe (`_Tasks`) as they are
+    free, and each sends its outcomes back on its own pipe, which this process reads in its main
+    thread as it asks for them (no task-handler, result-handler and worker-handler threads, whose
+    turns and hand-offs of the GIL cost ~70 ms of this process's CPU on the corpus beside the
+    unpickling, on the cores the workers need; nor `multiprocessing`'s ~10 ms of imports)."""
 
     def __init__(self, files: list[Candidate], state: _State, workers: int) -> None:
-        import multiprocessing
-
         self.files = files
         self.chunk = max(1, min(16, len(files) // (workers * 8)))
-        self.pool = _quiet_pool()(workers, _init_worker, (state,), context=multiprocessing.get_context("fork"))
+        self.n_workers = workers
+        self.tasks = _Tasks()
+        self.workers: list[tuple[int, int]] = []  # (pid, the read end of its outcomes' pipe)
+        try:
+            for _ in range(workers):
+                self.workers.append(_fork_worker(files, state, self.tasks, self.workers))
+        except BaseException:
+            self.close()
+            raise
+        self.tasks.forked()
 
     def __iter__(self) -> Iterator[_Outcome]:
-        return self.pool.imap(_check_one, self.files, chunksize=self.chunk)
+        for outcomes in self._run([(_FILES, start, end) for start, end in _ranges(len(self.files), self.chunk,
+                                                                                  self.n_workers)]):
+            yield from outcomes
 
     def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
-        return self.pool.imap(_check_exposed, tasks)
+        return self._run([(_EXPOSED, i, task) for i, task in enumerate(tasks)])
+
+    def _run(self, tasks: list[tuple[Any, ...]]) -> Iterator[Any]:
+        """Each task's outcome, in order: the tasks are all queued now (the workers start on them
+        at once), their outcomes read as they are asked for."""
+        import pickle
+        import select
+
+        base = self.tasks.put(tasks)
+        return _outcomes(self.workers, base, len(tasks), pickle.loads, select)
 
     def close(self) -> None:
-        self.pool.terminate()
+        import signal
+
+        for pid, _results in self.workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid, results in self.workers:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            os.close(results)
+        self.workers = []
+        self.tasks.close()
 
 
-_QUIET_POOL: type | None = None
+def _ranges(n: int, chunk: int, workers: int) -> list[tuple[int, int]]:
+    """The files' tasks: ranges of `chunk` files, smaller ones towards the end (down to one file for
+    the last few per worker), so that the workers end together: a worker whose last range took long
+    (a large file) is not waited for while the other idles for most of a range."""
+    out = []
+    start = 0
+    while start < n:
+        size = max(1, min(chunk, (n - start) // (workers * 4)))
+        out.append((start, min(start + size, n)))
+        start += size
+    return out
 
 
-def _quiet_pool() -> type:
-    """`multiprocessing.pool.Pool` whose worker-handler thread wakes only when a worker exits or
-    the pool changes state (close, terminate, the last task done), as `ThreadPool`'s does. The
-    stock one also waits on the results pipe, so it woke at every outcome a worker sent and spun
-    (poll each worker, build a selector, wait again) until the result-handler thread had read it:
-    ~14,000 turns and ~0.2 s of the parent's CPU on the corpus, taken from the workers' 2 cores
-    (issue 12). The results are read by the result-handler thread as before."""
-    global _QUIET_POOL
-    if _QUIET_POOL is None:
-        from multiprocessing.pool import Pool
+_FILES, _EXPOSED = 0, 1  # a task: (_FILES, first, end) indices of the candidates; (_EXPOSED, i, task)
+_PIPE_SIZE = 1 << 20  # a worker's outcomes' pipe holds this much before the worker waits for this process
+_HEADER = 8  # each message on a pipe: its length (8 bytes, little-endian), then its pickle
 
-        class QuietPool(Pool):
-            def _get_sentinels(self) -> list[Any]:
-                return [self._change_notifier._reader]  # type: ignore[attr-defined]
 
-        _QUIET_POOL = QuietPool
-    return _QUIET_POOL
+def _outcomes(workers: list[tuple[int, int]], base: int, count: int, loads: Callable[[bytes], Any],
+              select: Any) -> Iterator[Any]:
+    """The outcomes of tasks `base` .. `base + count - 1`, in order, read from the workers' pipes
+    as they come (a worker's pipe is read whenever it has something: none waits on a full pipe)."""
+    poller = select.poll()
+    for _pid, fd in workers:
+        poller.register(fd, select.POLLIN)
+    done: dict[int, tuple[bool, Any]] = {}
+    for want in range(base, base + count):
+        wait = 0  # what is there is read first, even when `want` came earlier: a worker ahead goes on
+        while True:
+            for fd, _event in poller.poll(wait):
+                message = _read_message(fd)
+                if message is None:
+                    raise RuntimeError("a worker process of the scan ended unexpectedly")
+                i, ok, value = loads(message)
+                done[i] = (ok, value)
+            if want in done:
+                break
+            wait = None
+        ok, value = done.pop(want)
+        if not ok:  # the exception a worker met, with its traceback there
+            exc, text = value
+            exc.__cause__ = _RemoteTraceback(text)
+            raise exc
+        yield value
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    """`n` bytes from `fd` (None at its end)."""
+    data = os.read(fd, n)
+    if len(data) == n or not data:
+        return data or None
+    parts = [data]
+    got = len(data)
+    while got < n:
+        more = os.read(fd, n - got)
+        if not more:
+            return None
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def _read_message(fd: int) -> bytes | None:
+    header = _read_exact(fd, _HEADER)
+    if header is None:
+        return None
+    return _read_exact(fd, int.from_bytes(header, "little")) or b""
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _framed(data: bytes) -> bytes:
+    return len(data).to_bytes(_HEADER, "little") + data
+
+
+class _Tasks:
+    """The tasks of a pool, on one pipe that every worker takes them from when it is free (its
+    messages read whole under a lock: a second pipe holding one byte). This process queues them
+    (`put`): what the pipe does not hold at once is written by a thread as the workers take them."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+        self.lock_read, self.lock_write = os.pipe()
+        os.write(self.lock_write, b"\0")
+        os.set_blocking(self.write, False)  # (this process's end: `put` never waits)
+        self.count = 0  # tasks queued so far (a task's number: its outcome's)
+        self.writer: Any = None  # the thread writing the rest, when the pipe was full
+
+    def put(self, tasks: list[tuple[Any, ...]]) -> int:
+        import pickle
+
+        if self.writer is not None:
+            self.writer.join()
+            self.writer = None
+        base = self.count
+        data = b"".join(_framed(pickle.dumps((base + i, task), pickle.HIGHEST_PROTOCOL))
+                        for i, task in enumerate(tasks))
+        self.count += len(tasks)
+        try:
+            sent = os.write(self.write, data) if data else 0
+        except BlockingIOError:
+            sent = 0
+        if sent < len(data):
+            import threading
+
+            def write_rest(rest: memoryview = memoryview(data)[sent:], fd: int = self.write) -> None:
+                import select
+
+                poller = select.poll()
+                poller.register(fd, select.POLLOUT)
+                while rest:
+                    poller.poll()
+                    try:
+                        written = os.write(fd, rest)
+                    except BlockingIOError:
+                        continue
+                    except OSError:  # no worker is left to take them (the pool is closing)
+                        return
+                    rest = rest[written:]
+
+            self.writer = threading.Thread(target=write_rest, daemon=True)
+            self.writer.start()
+        return base
+
+    def take(self) -> tuple[int, tuple[Any, ...]] | None:
+        """In a worker: the next task (None: no more)."""
+        import pickle
+
+        if not os.read(self.lock_read, 1):
+            return None
+        try:
+            message = _read_message(self.read)
+        finally:
+            os.write(self.lock_write, b"\0")
+        return None if message is None else pickle.loads(message)
+
+    def forked(self) -> None:
+        """In this process, once the workers are forked: only they read the tasks (a thread writing
+        the rest stops when they are gone)."""
+        for fd in (self.read, self.lock_read, self.lock_write):
+            os.close(fd)
+        self.read = self.lock_read = self.lock_write = -1
+
+    def in_worker(self) -> None:
+        os.close(self.write)
+
+    def close(self) -> None:
+        if self.read >= 0:
+            os.close(self.read)
+        if self.writer is not None:  # (no reader is left: it stops)
+            self.writer.join()
+            self.writer = None
+        for fd in (self.write, self.lock_read, self.lock_write):
+            if fd >= 0:
+                os.close(fd)
+        self.read = self.write = self.lock_read = self.lock_write = -1
+
+
+def _fork_worker(files: list[Candidate], state: _State, tasks: _Tasks,
+                 others: list[tuple[int, int]]) -> tuple[int, int]:
+    """A worker process: it takes tasks until there are no more, sending each one's outcome."""
+    results, out = os.pipe()
+    with contextlib.suppress(ImportError, AttributeError, OSError):  # (Linux: a worker ahead waits less)
+        import fcntl
+
+        fcntl.fcntl(out, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    pid = os.fork()
+    if pid:
+        os.close(out)
+        return pid, results
+    status = 1
+    try:
+        os.close(results)
+        for _pid, fd in others:  # (the other workers' pipes: their end is seen when they end)
+            os.close(fd)
+        tasks.in_worker()
+        _serve(files, state, tasks, out)
+        status = 0
+    except BaseException:  # noqa: BLE001 - interrupted, or the pool closed: the parent reports it
+        pass
+    finally:
+        os._exit(status)
+
+
+def _serve(files: list[Candidate], state: _State, tasks: _Tasks, out: int) -> None:
+    import pickle
+
+    _init_worker(state)
+    while (task := tasks.take()) is not None:
+        number, (kind, a, b) = task
+        try:
+            value: Any = [_check_one(files[i]) for i in range(a, b)] if kind == _FILES else _check_exposed(b)
+            data = pickle.dumps((number, True, value), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - raised in the parent, as a serial scan raises it
+            data = pickle.dumps((number, False, _portable(exc)), pickle.HIGHEST_PROTOCOL)
+        _write_all(out, _framed(data))
+
+
+def _portable(exc: Exception) -> tuple[Exception, str]:
+    """`exc` as the parent can unpickle it, and the worker's traceback."""
+    import pickle
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001
+        exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc, text
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return "\n\n" + "".join(self.args) if self.args else ""
 
 
 def _warm(files: list[Candidate], state: _State) -> None:
@@ -1265,10 +1497,10 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                 links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
             relink.add(i)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
-    # linked here (their grants name only the bindings and roles they link to: not the cluster). Each
-    # task is made as the pool takes it (in its task thread; `_InProcess.exposed`: as each is checked),
-    # not all before the first is sent: at 4x the corpus through symlinks, ~300 files' linked pods and
-    # Services (~0.7 MB at the pooled parent's peak, issue 12)
+    # linked here (their grants name only the bindings and roles they link to: not the cluster). The
+    # tasks are a generator: a serial scan makes each as it checks it (`_InProcess.exposed`), not all
+    # first (at 4x the corpus through symlinks, ~300 files' linked pods and Services); the pool
+    # queues them all at once (`_Pool.exposed`)
     again = sorted(recheck)
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
     if again:

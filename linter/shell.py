@@ -110,6 +110,7 @@ class _Walker:
         # word is searched for one)
         self._subs = _SUBSTITUTION.search(data) is not None
         self._bodies: dict[str, Any] = {}  # a heredoc's text -> its body node (a shell fed it reads it)
+        self._here_lines: list[tuple[str, tuple[Loc, ...]]] = []  # a heredoc's text (this object) -> its lines
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -134,11 +135,18 @@ class _Walker:
             extra, here = self.redirects(node)
             if body is None:  # a bare `<<EOF` with no command
                 return
+            before = len(self.commands)
+            rest = self.after_heredoc(node)
             # bash binds a trailing redirect to the last command of a list or pipeline
             if _KINDS[body.kind_id] in ("list", "pipeline"):
                 self.visit_list(body, extra, here, upstream)
+            elif _KINDS[body.kind_id] == "command":
+                self.command(body, redirects + extra, here if here is not None else stdin, upstream,
+                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS])
             else:
                 self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
+            if rest:
+                self.then(rest, self.commands[before:])
         elif kind == "pipeline":
             self.pipeline(node, redirects, stdin, upstream)
         elif kind == "list":
@@ -170,6 +178,37 @@ class _Walker:
             feed = output_of(produced[-1]) if produced else None
             upstream = tuple(produced)  # what the next stage reads from the pipe
 
+    def after_heredoc(self, node: Any) -> list[Any]:
+        """What tree-sitter-bash nests inside a heredoc redirect after its start word, which is the
+        rest of the command line: more arguments of the command (`cat <<EOF -n`), `| tee f`,
+        `&& chmod 777 f`, `|| exit 1` (the grammar's `_heredoc_pipeline`, `_heredoc_expression`,
+        `_heredoc_command`). Its file and herestring redirects are the command's (`redirects`)."""
+        out: list[Any] = []
+        for child in node.named_children:
+            if _KINDS[child.kind_id] == "heredoc_redirect":
+                out.extend(c for c in child.named_children if _KINDS[c.kind_id] not in _HEREDOC_PARTS)
+        return out
+
+    def then(self, rest: list[Any], produced: list[Command]) -> None:
+        """Run what follows a heredoc on its command line: a pipeline stage reads what the command
+        wrote (`cat <<EOF | sudo tee -a f`), a statement after `&&`/`||` runs after it."""
+        for node in rest:
+            kind = _KINDS[node.kind_id]
+            if kind in _LITERALS:
+                continue
+            if kind != "pipeline":
+                self.visit(node)
+                continue
+            stages = [c for c in node.named_children if _KINDS[c.kind_id] != "comment"]
+            for stage in stages:
+                # `a <<EOF | b && c`: the grammar nests `b && c` in the pipe; `b` reads it, `c` runs after
+                parts = _list_parts(stage) if _KINDS[stage.kind_id] == "list" else [stage]
+                before = len(self.commands)
+                self.visit(parts[0], (), output_of(produced[-1]) if produced else None, tuple(produced))
+                produced = self.commands[before:]
+                for part in parts[1:]:
+                    self.visit(part)
+
     def redirects(self, node: Any, children: list[Any] | None = None) -> tuple[tuple[Redirect, ...], str | None]:
         out: list[Redirect] = []
         stdin: str | None = None
@@ -181,6 +220,9 @@ class _Walker:
                 stdin = self.text(body) if body is not None else ""
                 if body is not None:
                     self._bodies[stdin] = body
+                    row, col = body.start_point
+                    self._here_lines.append((stdin, tuple(
+                        self.locate(row + i, col if i == 0 else 0) for i in range(stdin.count("\n") or 1))))
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
                 for inner in child.named_children:
                     if _KINDS[inner.kind_id] == "file_redirect":
@@ -201,7 +243,7 @@ class _Walker:
         return [Redirect(op or ">", self.word(target))] if target is not None else []
 
     def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
-                upstream: tuple[Command, ...] = ()) -> None:
+                upstream: tuple[Command, ...] = (), more: list[Any] | None = None) -> None:
         argv: list[Word] = []
         assigns: list[tuple[str, str]] = []
         children = node.named_children
@@ -228,10 +270,14 @@ class _Walker:
                 argv.append(self.word(inner, runs))
             else:
                 argv.append(self.word(child, runs))
+        if more and argv:
+            argv.extend(self.word(child) for child in more)  # `cat <<EOF -n`: its arguments after the heredoc
         if not argv:
             return
-        cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own,
-                      here if here is not None else stdin, upstream, self.shell)
+        fed = here if here is not None else stdin
+        lines = next((at for text, at in reversed(self._here_lines) if text is fed), ()) if fed else ()
+        cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own, fed, upstream, self.shell,
+                      lines)
         self.commands.extend(expand(cmd, self.depth))
         if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
             # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
@@ -290,6 +336,13 @@ class _Walker:
 
 
 _SUBSTITUTION = re.compile(rb"\$\(|`|[<>]\(")  # what starts a command or process substitution
+# the parts of a heredoc redirect that are its own (the rest is the command line after it)
+_HEREDOC_PARTS = frozenset({"heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "herestring_redirect",
+                            "file_descriptor", "comment", "ERROR"})
+# the nodes that are words of a command line (the grammar's `_literal`)
+_LITERALS = frozenset({"word", "string", "raw_string", "number", "concatenation", "simple_expansion", "expansion",
+                       "command_substitution", "ansi_c_string", "translated_string", "process_substitution",
+                       "arithmetic_expansion", "brace_expression"})
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
 
 
@@ -389,7 +442,8 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
             got = done[id(c)] = Command(
                 tuple([word(w) for w in c.argv]), Loc(at.line + lines, at.col, at.file), c.assignments,
                 c.redirects and tuple([redirect(r) for r in c.redirects]), c.stdin,
-                c.upstream and tuple([command(u) for u in c.upstream]), c.shell)
+                c.upstream and tuple([command(u) for u in c.upstream]), c.shell,
+                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]))
         return got
 
     return [command(c) for c in commands]
@@ -527,7 +581,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
                 i += 1
             if i < len(args):
                 inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin,
-                                cmd.upstream, cmd.shell)
+                                cmd.upstream, cmd.shell, cmd.stdin_lines)
                 out.extend(expand(inner, depth + 1))
             return out
     runner = _ENV_RUNNERS.get(name)
@@ -541,7 +595,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
             i += 1
         if i < len(args):
             inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                            cmd.shell)
+                            cmd.shell, cmd.stdin_lines)
             out.extend(expand(inner, depth + 1))
         return out
     if name in SHELLS:
@@ -573,7 +627,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     i += _WRAPPERS[name]
     if i < len(args):
         inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                        cmd.shell)
+                        cmd.shell, cmd.stdin_lines)
         out.extend(expand(inner, depth + 1))
     return out
 
@@ -668,18 +722,36 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
         for r in cmd.redirects:
             if r.op in (">", ">|", "&>", ">>", "&>>") and text is not None and _known_dir(r.target):
                 mode = "append" if r.op.endswith(">>") else "write"
-                out.append(FileWrite(r.target.text, text, mode, cmd.loc))
+                out.append(FileWrite(r.target.text, text, mode, cmd.loc, line_locs=_text_lines(cmd, text)))
         if name == "tee" and cmd.stdin is not None:
             stdin = cmd.stdin
-            if on_dash and cmd.upstream and cmd.upstream[-1].name == "echo" and stdin == output_of(cmd.upstream[-1]):
-                stdin = output_of(cmd.upstream[-1], True)  # the pipe's text, as dash's `echo` writes it
+            # the text is where what feeds it is written: its heredoc, or the command before the pipe
+            # (`echo "PasswordAuthentication yes" | tee -a …` is read, and fixed, at the `echo`)
+            loc, lines = cmd.loc, cmd.stdin_lines
+            if cmd.upstream and output_of(cmd.upstream[-1]) == stdin:
+                feeder = cmd.upstream[-1]
+                if on_dash and feeder.name == "echo":
+                    stdin = output_of(feeder, True) or ""  # the pipe's text, as dash's `echo` writes it
+                loc, lines = feeder.loc, _text_lines(feeder, stdin)
             append = any(w.text in ("-a", "--append") for w in cmd.args)
             for w in cmd.args:
                 if not w.text.startswith("-"):
-                    out.append(FileWrite(w.text, stdin, "append" if append else "write", cmd.loc))
+                    out.append(FileWrite(w.text, stdin, "append" if append else "write", loc, line_locs=lines))
         if name == "sed":
             out.extend(_sed_writes(cmd))
     return out
+
+
+def _text_lines(cmd: Command, text: str) -> tuple[Loc, ...]:
+    """Where each line of `text`, which `cmd` writes, is written when that is known: a heredoc's
+    lines (`cat <<EOF`), or the word `echo`/`printf` writes (`echo "PasswordAuthentication yes"`:
+    every line of it on that word's line, none of whose words spans lines)."""
+    if cmd.name == "cat":
+        return cmd.stdin_lines if text is cmd.stdin else ()
+    if cmd.name not in ("echo", "printf") or any("\n" in w.text for w in cmd.args):
+        return ()
+    first = next((w for w in cmd.args if not (cmd.name == "echo" and re.fullmatch(r"-[neE]+", w.text))), None)
+    return (first.loc,) * (text.count("\n") or 1) if first is not None else ()
 
 
 def is_dash(name: str, image: str | None) -> bool:

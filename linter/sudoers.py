@@ -110,8 +110,17 @@ def _logical(text: str) -> list[str]:
 
 def grants(workload: Workload) -> list[Grant]:
     """The rules that give someone passwordless root for every command, written by a build step."""
-    resolve = _resolver(workload)
     sudo_lines = lines(workload)
+    if all(line.loc is None for line in sudo_lines):
+        # only stock lines: every grant `_grants` makes needs a line a build step wrote (its own,
+        # or the `Defaults … !authenticate` that turns the password off)
+        return []
+    return _grants(workload, sudo_lines)
+
+
+def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
+    """`grants`, from the lines sudo reads."""
+    resolve = _resolver(workload)
     no_auth: dict[str, Line] = {}  # `Defaults[:user] !authenticate`: principal ("*": everyone) -> its line
     for line in sudo_lines:
         text = _strip_comment(line.text)
@@ -357,8 +366,13 @@ def _created(cmd: Command, resolve) -> tuple[str, str | None, set[str]] | None: 
     return login, uid, groups
 
 
+_MEMBERSHIPS = frozenset({"usermod", "adduser", "addgroup", "gpasswd"})  # the commands `_memberships` reads
+
+
 def _memberships(cmd: Command, resolve) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """(login, group) pairs a command adds: `usermod -aG g u`, `adduser u g`, `gpasswd -a u g`."""
+    if cmd.name not in _MEMBERSHIPS:
+        return []  # (its words not resolved: a build's other commands)
     words = _words(cmd, resolve)
     plain = [w for w in words if not w.startswith("-")]
     if cmd.name == "usermod":

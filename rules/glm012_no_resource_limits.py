@@ -5,7 +5,10 @@ Flags a compose service with neither `mem_limit` nor
 `deploy.resources.limits.memory`, and a Kubernetes container without
 `resources.limits.memory`. A limit of `0` or `-1` means no limit and is
 reported too. An ephemeral container (`kubectl debug`) is not reported: the API
-server refuses `resources` on it, as it runs within what its pod has.
+server refuses `resources` on it, as it runs within what its pod has. A
+container that sets no memory limit in a namespace whose `LimitRange` (in the
+same file) has a `type: Container` item with a `default` (or `max`) memory is
+not reported: the LimitRanger admission plugin gives it that limit.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data

@@ -3,7 +3,7 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server,
+Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
@@ -13,7 +13,7 @@ AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, th
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
-central dashboard, Label Studio, Metaflow's metadata service and UI backend,
+central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
@@ -62,7 +62,11 @@ when it listens on all interfaces **and**
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
   Stack (its entrypoint turns protected mode off) without a password;
-  Meilisearch without a master key; MinIO without root credentials, or with
+  the Katib UI (its checks are off unless `APP_DISABLE_AUTH=false`, and then
+  it trusts the `kubeflow-userid` header); Meilisearch without a master key; MLflow's `--app-name basic-auth` with
+  the admin login its packaged `basic_auth.ini` sets (`admin`/`password1234`,
+  which everyone knows, the message says so) unless `MLFLOW_AUTH_CONFIG_PATH`,
+  `MLFLOW_AUTH_ADMIN_PASSWORD` or `mlflow --env-file` may set another; MinIO without root credentials, or with
   the built-in `minioadmin` password, which everyone knows (it starts with
   `minioadmin:minioadmin` and only logs a warning);
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
@@ -73,9 +77,16 @@ when it listens on all interfaces **and**
   without a loopback host IP, `docker run -P`, host networking; in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port
-  (by the pod template's labels, or those the operator gives the pods it makes:
-  KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
-  `leaderworkerset.sigs.k8s.io/name` and a leader's `worker-index: "0"`, the Dask
+  (by the pod template's labels, or those the API server, a controller or the
+  operator gives the pods it makes: a StatefulSet's
+  `statefulset.kubernetes.io/pod-name: <set>-<ordinal>` and `apps.kubernetes.io/pod-index`,
+  a Job's `job-name`/`batch.kubernetes.io/job-name` and completion index, a JobSet's
+  (a TrainJob's) `jobset.sigs.k8s.io/jobset-name`, `replicatedjob-name` and `job-index`,
+  the Kubeflow training operators' `training.kubeflow.org/job-name`, `replica-type`,
+  `replica-index` and `job-role`, a Volcano Job's `volcano.sh/job-name`, `task-spec`
+  and `task-index`, a Kubeflow Notebook's `notebook-name` and its own labels
+  (not its template's), KubeRay's `ray.io/node-type`, `ray.io/cluster`, ..., LeaderWorkerSet's
+  `leaderworkerset.sigs.k8s.io/name`, `group-index` and `worker-index` (a leader's `"0"`), the Dask
   operator's `dask.org/cluster-name` and `dask.org/component`, KServe's
   `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
@@ -106,7 +117,9 @@ image's `ENTRYPOINT` its arguments runs with those arguments.
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
 at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and
 a `headService` template of `type: ClusterIP` whatever `serviceType` says),
-for a serve Service that carries only Ray Serve's HTTP port, for a port published on
+for a serve Service that carries only Ray Serve's HTTP port, for a Vespa container
+given `services` (its start script then starts no config server), for an MLflow server
+started with another `--app-name` (a plugin's login), for a port published on
 `127.0.0.1`, for a service bound to loopback inside the container, for
 authentication turned on through a secret reference (`VLLM_API_KEY` from a
 `secretKeyRef`, `--api-key ${KEY}`; or possibly, through variables the scan
@@ -227,6 +240,9 @@ def check(workload: Workload) -> Iterator[Finding]:
                     continue
                 seen.add(r.loc)
                 fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None else None
+                # a login everyone knows is none (MLflow's `--app-name basic-auth` and its packaged admin)
+                how = f"with only a login everyone knows ({auth.switch}: {auth.known})" if auth.known else \
+                    "with no authentication"
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
-                    f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} with no authentication: "
+                    f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} {how}: "
                     f"it {ls.listener.gives or s.gives} for anyone who can reach port {ls.port}"))

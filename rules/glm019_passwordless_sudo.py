@@ -77,12 +77,15 @@ def check(workload: Workload) -> Iterator[Finding]:
     if workload.format is Format.COMPOSE and (
             workload.build is None or not (workload.build.target or workload.user.explicit)):
         return  # the image's last stage as built, with its own user: the Dockerfile's finding
+    found = grants(workload)
+    if not found:
+        return  # (no grant: who the user is need not be worked out)
     who = identity(workload)
     if who is None:
         return
     user = workload.user.value.raw if workload.user.value is not None else ""
     seen = set()
-    for grant in grants(workload):
+    for grant in found:
         if not grant.applies(who):
             continue
         line = grant.line

@@ -101,7 +101,11 @@ those, narrow the role instead (no RBAC rewrite is offered). No fix is offered
 where the scan shows that the pod calls the API: a KubeRay head pod with
 in-tree autoscaling (`enableInTreeAutoscaling: true`), whose autoscaler sidecar
 scales the cluster with the pod's token (the operator runs that pod as the
-head template's ServiceAccount, else one named after the RayCluster).
+head template's ServiceAccount, else one named after the RayCluster). Nor where
+no field of the scanned resource stops the mount: an NVIDIA `NIMService`, whose
+pod the NIM operator runs as the ServiceAccount it creates (named after the
+NIMService) with the token mounted; the message says so (narrow what that
+ServiceAccount is bound to, or keep the NIM pod's callers away from its code).
 
 ## Compared with other tools
 - Checkov CKV_K8S_38 ("Ensure that Service Account Tokens are only mounted
@@ -145,6 +149,9 @@ def check(source: SourceFile) -> Iterator[Finding]:
         if pod.needs_token:
             # a container of the pod calls the API with the token: not mounting it would break the pod
             fix, why = None, f"{why} (no automatic fix: {pod.needs_token})"
+        elif pod.no_setting:
+            # an operator renders the pod from a resource with no field that stops the mount
+            fix, why = None, f"{why} (no fix in this manifest: {pod.no_setting})"
         yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why}, fix=fix)
 
 

@@ -37,7 +37,7 @@ def test_services_json_is_generated_from_the_yaml() -> None:
         "services.json is stale: run `python -m glmlint.catalog.services docs/services.md`"
 
 
-@pytest.mark.parametrize("name", ["images.yaml", "purposes.yaml", "standards.yaml"])
+@pytest.mark.parametrize("name", ["images.yaml", "purposes.yaml", "standards.yaml", "features.yaml"])
 def test_data_files_json_twins_are_generated_from_the_yaml(name: str) -> None:
     import json
 

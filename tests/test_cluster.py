@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,19 @@ def test_a_rolebinding_grants_within_its_namespace_and_messages_say_so(tmp_path)
     got = {r.code: r.message for r in runner.scan([str(tmp_path)], rules, root=str(tmp_path)).results}
     assert "can read every secret wherever it is bound: " in got["GLM042"]
     assert "reading every secret (`get`, `list` on `secrets`) (and 1 more)" in got["GLM044"]
+
+
+def test_nimservice_pod_runs_nim_as_the_operators_account_and_no_field_stops_the_mount():
+    src = parse("n.yaml", textwrap.dedent("""\
+        apiVersion: apps.nvidia.com/v1alpha1
+        kind: NIMService
+        metadata: {name: llm, namespace: nim}
+        spec:
+          image: {repository: nvcr.io/nim/meta/llama-3.1-8b-instruct, tag: "1.3.3"}
+          authSecret: ngc-api-secret
+        """), "yaml")
+    assert src is not None
+    (pod,) = src.pods
+    assert pod.service_account.value == "llm" and not pod.service_account.explicit
+    assert pod.services == (("NVIDIA NIM", "model-server"),) and pod.no_setting
+    assert pod.mounts_token()

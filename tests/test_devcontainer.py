@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from glmlint.ir import Format, Loc
 from glmlint.parsers import detect, parse
 from glmlint.parsers import devcontainer
@@ -77,3 +79,89 @@ def test_a_byte_order_mark_moves_no_location() -> None:
     plain, marked = devcontainer.parse("devcontainer.json", text), devcontainer.parse("devcontainer.json", "\ufeff" + text)
     assert plain is not None and marked is not None
     assert marked.workloads[0].privileged.loc == plain.workloads[0].privileged.loc == Loc(3, 15)
+
+
+def _feature_workload(features: str, extra: str = ""):  # type: ignore[no-untyped-def]
+    s = source('{"name": "ml", "image": "python:3.12", ' + extra + '"features": {' + features + '}}')
+    return s.workloads[0]
+
+
+def test_features_add_their_container_options_at_their_key() -> None:
+    w = _feature_workload('"ghcr.io/devcontainers/features/docker-in-docker:2": {},\n'
+                          '"ghcr.io/devcontainers/features/go:1": {},\n'
+                          '"ghcr.io/devcontainers/features/docker-outside-of-docker": {},\n'
+                          '"ghcr.io/acme/features/unknown:1": {"privileged": true}')
+    assert w.partial and w.privileged.value is True and w.privileged.loc == Loc(1, 53)
+    assert [(i.value, i.loc) for i in w.cap_add.value] == [("SYS_PTRACE", Loc(2, 1))]
+    assert w.seccomp.value == "unconfined"
+    assert [(m.source, m.target, m.kind) for m in w.mounts] == [
+        ("/var/run/docker.sock", "/var/run/docker-host.sock", "bind")]
+    assert w.selinux.value == "disable"
+
+
+def test_a_feature_pinned_below_a_release_or_by_digest_lacks_what_that_release_added() -> None:
+    def opts(ref: str) -> list[str]:
+        w = _feature_workload(f'"ghcr.io/devcontainers/features/docker-outside-of-docker{ref}": {{}}')
+        return [o.value for o in w.security_opts]
+    assert opts(":1") == opts(":1.6") == opts(":1.6.1") == opts(":latest") == opts("") == ["label=disable"]
+    assert opts(":1.6.0") == opts(":1.5") == opts("@sha256:" + "0" * 64) == opts(":dev") == []
+    w = _feature_workload('"ghcr.io/devcontainers/features/docker-in-docker@sha256:' + "0" * 64 + '": {}')
+    assert w.privileged.value is True  # in every release
+
+
+def test_legacy_short_ids_and_a_later_mount_on_the_same_target() -> None:
+    w = _feature_workload('"docker-from-docker": "latest", "golang": "1.21", "go-task": "latest"',
+                          '"mounts": ["source=/srv/docker.sock,target=/var/run/docker-host.sock,type=bind"], ')
+    assert [m.source for m in w.mounts] == ["/srv/docker.sock"]  # the file's own mount wins (`mergeMounts`)
+    assert [i.value for i in w.cap_add.value] == ["SYS_PTRACE"]
+    assert not source('{"image": "x:1", "features": {"ghcr.io/devcontainers/features/python:1": {}}}'
+                      ).workloads[0].privileged.value
+
+
+def test_the_features_catalog_matches_its_schema_and_is_documented() -> None:
+    import json
+
+    import jsonschema
+
+    from glmlint.catalog import load_data
+
+    data = load_data("features.yaml")
+    schema = json.loads((Path(__file__).parent / "features.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    page = (Path(__file__).parent.parent / "docs" / "images.md").read_text(encoding="utf-8")
+    assert not [f["id"] for f in data["features"] if f"`{f['id']}`" not in page]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"version": 1, "features": [{"id": "ghcr.io/x/y", "privileged": True,
+                                                         "source": "https://github.com/x/y/blob/main/f.json"}]}, schema)
+
+
+def test_lifecycle_commands_run_in_the_container() -> None:
+    """Creation hooks are build steps, start and attach hooks start what it serves; a string runs
+    with `/bin/sh -c`, an array as it is, an object's values each (devcontainers/cli runLifecycleCommand)."""
+    s = source('{"image": "python:3.12",\n'
+               ' "postCreateCommand": "pip install -r r.txt && chmod 777 /w",\n'
+               ' "onCreateCommand": ["bash", "-c", "echo hi > /etc/motd"],\n'
+               ' "postStartCommand": {"a": "jupyter lab --ip=0.0.0.0", "b": ["ollama", "serve"]},\n'
+               ' "postAttachCommand": "echo \\"x\\" && sshd",\n'
+               ' "initializeCommand": "docker pull x"}')
+    w = s.workloads[0]
+    assert [c.words() for c in w.build_steps] == [["bash", "-c", "echo hi > /etc/motd"], ["echo", "hi"],
+                                                  ["pip", "install", "-r", "r.txt"], ["chmod", "777", "/w"]]
+    assert [c.loc for c in w.build_steps[2:]] == [Loc(2, 24), Loc(2, 48)]  # each word where it is written
+    assert [c.words() for c in w.process[1:]] == [["jupyter", "lab", "--ip=0.0.0.0"], ["ollama", "serve"],
+                                                  ["echo", "x"], ["sshd"]]
+    assert w.process[-1].loc == Loc(5, 23)  # an escape in the string: its commands at the string
+    assert [(f.path, f.text) for f in w.files] == [("/etc/motd", "hi\n")]
+
+
+def test_a_compose_configuration_adds_its_options_to_the_service() -> None:
+    """The CLI writes the merged privileged/capAdd/securityOpt/mounts/containerEnv/containerUser into a
+    Compose override for `service` (src/spec-node/dockerCompose.ts); runArgs and appPort do not apply."""
+    s = source('{"name": "n", "dockerComposeFile": "c.yaml", "service": "app", "runArgs": ["--network=host"],\n'
+               ' "appPort": ["0.0.0.0:22:22"], "features": {"ghcr.io/devcontainers/features/go:1": {}},\n'
+               ' "containerEnv": {"A": "1"}}')
+    w = s.workloads[0]
+    assert w.label == "dev container `n` (Compose service `app`)" and w.partial and w.pulls == ()
+    assert [i.value for i in w.cap_add.value] == ["SYS_PTRACE"] and w.seccomp.value == "unconfined"
+    assert not w.host_network.value and not w.ports and [(e.name, e.value) for e in w.env] == [("A", "1")]
+    assert not w.process  # the service's own command runs

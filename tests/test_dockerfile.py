@@ -114,6 +114,37 @@ def test_heredoc_with_command_and_copy_heredoc_write_files():
     assert paths["/etc/jupyter/jupyter_server_config.py"] == "c.ServerApp.token = ''\n"
 
 
+def test_several_heredocs_on_a_run_line_each_command_its_last():
+    """BuildKit hands the line and the bodies to the shell: each command reads the last heredoc it
+    names, a leading one included (`<<FILE2 cat > f2`); each command is located where it is written."""
+    w = one("""\
+        FROM ubuntu
+        RUN <<FILE1 cat > /a && <<FILE2 cat > /b; chmod 600 /b && cat <<X <<Y >> /c
+        one
+        FILE1
+        two
+        FILE2
+        x
+        X
+        y
+        Y
+        """)
+    assert [(f.path, f.text, f.line_locs[0].line if f.line_locs else None) for f in w.files] == [
+        ("/a", "one\n", 3), ("/b", "two\n", 5), ("/c", "y\n", 9)]
+    assert [(c.words(), c.loc.line, c.loc.col) for c in w.build_steps] == [
+        (["cat"], 2, 13), (["cat"], 2, 33), (["chmod", "600", "/b"], 2, 43), (["cat"], 2, 59)]
+    assert [a.text for c in w.build_steps for r in c.redirects for a in (r.target,)] == ["/a", "/b", "/c"]
+    w = one("""\
+        FROM ubuntu
+        RUN cat /proc/self/fd/5 /proc/self/fd/6 5<<FILE1 6<<FILE2 > /f
+        one
+        FILE1
+        two
+        FILE2
+        """)
+    assert not any(f.path == "/f" for f in w.files)  # other descriptors than stdin: not read this way
+
+
 def test_unterminated_heredoc_is_a_parse_error():
     with pytest.raises(ParseError) as exc:
         one("FROM ubuntu\nRUN <<EOF\necho hi\n")

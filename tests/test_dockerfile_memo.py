@@ -221,4 +221,12 @@ def test_shifted_knows_every_field_of_the_shell_ir() -> None:
                                               "substitutions"]
     assert [f.name for f in fields(Redirect)] == ["op", "target"]
     assert [f.name for f in fields(Command)] == ["argv", "loc", "assignments", "redirects", "stdin", "upstream",
-                                                 "shell"]
+                                                 "shell", "stdin_lines"]
+
+
+def test_shifted_moves_a_heredocs_lines() -> None:
+    from glmlint.ir import Loc
+    from glmlint.shell import parse_script, shifted
+
+    cs = parse_script("cat > /f <<EOF\nx\ny\nEOF\n", lambda r, c: Loc(r + 1, c + 1))
+    assert shifted(cs, 10)[0].stdin_lines == (Loc(12, 1), Loc(13, 1))

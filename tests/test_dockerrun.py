@@ -98,6 +98,26 @@ def test_an_options_expansion_makes_the_workload_partial(opts: str) -> None:
     assert w.missing(w.cap_drop) is False
 
 
+@pytest.mark.parametrize("line, image, partial", [
+    ("docker run $MOUNTS -p 8888:8888 jupyter/base-notebook:2024-07-29", "jupyter/base-notebook:2024-07-29", True),
+    ("docker run --rm ${EXTRA:-} --gpus all ollama/ollama", "ollama/ollama", True),
+    ("docker run $GPUS ollama/ollama:0.3.12", "ollama/ollama:0.3.12", True),
+    ("docker run -it $DEVICES -e A=1 $VOLUMES python:3.12 bash", "python:3.12", True),
+    ('docker run --rm $GPUS -e A=1 "$IMAGE" python train.py', "$IMAGE", True),
+    # its name says image, or nothing after it reads as `docker run` options and an image written out
+    ("docker run $IMAGE_NAME -p 80:80 nginx", "$IMAGE_NAME", False),
+    ("docker run --rm $IMG python train.py", "$IMG", False),
+    ("docker run ${MODEL_SERVER} --port 8000 --host 0.0.0.0", "${MODEL_SERVER}", False),
+    ("docker run --rm $TARGET bash", "$TARGET", False),
+    # an image never starts with `-`: an expansion in an attached value is the option's
+    ("docker run --rm -v${PWD}/models:/models -e${EXTRA} tritonserver:24.08 x", "tritonserver:24.08", False),
+    ("docker run --rm -$FLAGS tritonserver:24.08 x", "tritonserver:24.08", True),
+])
+def test_an_unknown_expansion_before_options_and_an_image_is_options(line: str, image: str, partial: bool) -> None:
+    w = one(line + "\n")
+    assert (w.image.value, w.partial) == (image, partial)
+
+
 def test_mounts_security_options_and_entrypoint():
     w = one("""\
         docker run --mount type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock,readonly \\
@@ -474,3 +494,11 @@ def test_a_variable_set_before_an_include_is_not_known() -> None:
         \tdocker run $(FLAGS) --network=$(NET) img:1
         """, "Makefile")
     assert w.partial and w.privileged.value is False and w.host_network.value is True
+
+
+def test_a_makefile_shell_variable_is_not_makes_unless_exported() -> None:
+    """`$${IMAGE}` in a recipe is the shell's IMAGE: make's only when make exports it."""
+    text = "IMAGE := acme/app:1\nrun:\n\tdocker run $${IMAGE:-acme/app} x\n\tdocker run $(IMAGE) y\n"
+    assert [w.image.value for w in run(text, "Makefile")] == ["acme/app", "acme/app:1"]
+    for export in ("export IMAGE\n", "export\n", ".EXPORT_ALL_VARIABLES:\n", "export IMAGE := acme/app:1\n"):
+        assert [w.image.value for w in run(export + text, "Makefile")] == ["acme/app:1", "acme/app:1"]

@@ -147,25 +147,64 @@ def _norm_chain(value):  # type: ignore[no-untyped-def]
         return value.text
     if hasattr(value, "__record__"):
         return tuple((f, _norm_chain(getattr(value, f))) for f in value.__record__.names
-                     if f not in ("loc", "path", "start", "indent", "anchor"))
+                     if f not in ("loc", "path", "start", "indent", "anchor", "line_locs"))
     return value
 
 
-def test_norm_by_class_is_the_isinstance_chain() -> None:
-    """`_norm` reads each value as the `isinstance` chain does, for every compared field of every
-    workload of the fixtures and of every 5th corpus file."""
+def _parsed_files():  # type: ignore[no-untyped-def]
+    """(path, source) of every fixture and every 5th corpus file that parses."""
     files = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.name != "expected.yaml")
     if CORPUS.is_dir():
         files += sorted(p for p in CORPUS.rglob("*") if p.is_file())[::5]
-    compared = 0
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             source = parse(str(path), text, detect(path.name, str(path)) or "", "")
         except Exception:  # noqa: BLE001 - hostile and broken files: no workloads
             continue
-        for w in source.workloads if source is not None else ():
+        if source is not None:
+            yield path, source
+
+
+def test_norm_by_class_is_the_isinstance_chain() -> None:
+    """`_norm` reads each value as the `isinstance` chain does, for every compared field of every
+    workload of the fixtures and of every 5th corpus file."""
+    compared = 0
+    for path, source in _parsed_files():
+        for w in source.workloads:
             for f in engine._SNAPSHOT:
                 assert engine._norm(getattr(w, f)) == _norm_chain(getattr(w, f)), (path, f)
                 compared += 1
     assert compared > 20_000
+
+
+def test_same_is_norm_equality_on_the_comparisons_verification_makes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`engine._same(a, b)`, which `_verify_ir` and `_verify_batch` ask of each compared field of each
+    workload of each re-parse, is `_norm(a) == _norm(b)` (what they compared before) on every
+    comparison the verification makes for the fixtures and every 5th corpus file, and on each
+    workload's fields against every other workload's of its file."""
+    real = engine._same
+    outcomes = {True: 0, False: 0}
+    depth = [0]
+
+    def checked(a, b):  # type: ignore[no-untyped-def]
+        depth[0] += 1
+        try:
+            got = real(a, b)
+        finally:
+            depth[0] -= 1
+        if depth[0] == 0:
+            assert got == (engine._norm(a) == engine._norm(b)), (a, b)
+            outcomes[got] += 1
+        return got
+
+    monkeypatch.setattr(engine, "_same", checked)
+    for _path, source in _parsed_files():
+        for w0 in source.workloads:
+            for w1 in source.workloads:
+                for f in engine._SNAPSHOT:
+                    engine._same(getattr(w1, f), getattr(w0, f))
+        found = [(rule, f, w, _result(source, rule, f, w)) for rule in _rules() for f, w in evaluate(source, rule)]
+        if any(r.fix is not None for *_, r in found):
+            engine.verified_edits(source, _rules(), found, [])
+    assert outcomes[True] > 20_000 and outcomes[False] > 2_000, outcomes

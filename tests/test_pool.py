@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import textwrap
 from pathlib import Path
 
@@ -110,22 +111,104 @@ def test_pooled_scan_still_gives_sarif_fixes_and_fix_edits(tmp_path, monkeypatch
     assert len([f for f in fixes if f.changed]) == 4
 
 
-def test_the_pools_worker_handler_wakes_only_when_the_pool_changes(tmp_path, monkeypatch) -> None:
-    """The parent's worker-handler thread waits for a worker to exit or the pool to change state, not
-    for each outcome (which the result-handler thread reads): the stock `Pool`'s woke at every outcome
-    and spun until it was read, ~14,000 times on the corpus (`runner._quiet_pool`)."""
-    import multiprocessing.pool
-
-    for i in range(runner.POOL_MIN_FILES + 40):
+def _dockerfiles(tmp_path: Path, count: int) -> None:
+    for i in range(count):
         (tmp_path / f"Dockerfile.{i}").write_text(f"FROM python:3.12\nUSER {1000 + i}\nCMD [\"python\"]\n")
-    turns = []
-    real = multiprocessing.pool.Pool._wait_for_updates
 
-    def counted(*args, **kwargs):
-        turns.append(1)
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "_wait_for_updates", staticmethod(counted))
+def test_a_pooled_scan_starts_no_thread_and_imports_no_multiprocessing(tmp_path) -> None:
+    """The pool is forked workers reading one pipe of tasks and each writing its outcomes on its own
+    pipe, read in the parent's main thread: `multiprocessing.Pool`'s three threads in the parent woke
+    at every task and outcome (and its worker handler spun, ~14,000 turns on the corpus), and its
+    imports were ~10 ms of the scan's serial start."""
+    import subprocess
+    import sys
+
+    _dockerfiles(tmp_path, runner.POOL_MIN_FILES + 40)
+    script = textwrap.dedent(f"""\
+        import sys, threading
+        from glmlint import runner
+        from glmlint.registry import builtin_rules
+        started = []
+        real = threading.Thread.start
+        threading.Thread.start = lambda self: (started.append(self), real(self))[1]
+        pooled = []
+        real_pooled = runner._pooled
+        runner._pooled = lambda *a: (pooled.append(1), real_pooled(*a))[1]
+        report = runner.scan([{str(tmp_path)!r}], builtin_rules(), root={str(tmp_path)!r}, jobs=2, lean=True)
+        assert pooled and report.files_scanned == {runner.POOL_MIN_FILES + 40}, report.files_scanned
+        assert not started, started
+        assert "multiprocessing" not in sys.modules
+        assert not [m for m in sys.modules if m.startswith("multiprocessing.")]
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_pools_workers_are_reaped(tmp_path, monkeypatch) -> None:
+    _dockerfiles(tmp_path, 12)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    forked = []
+    real = runner._fork_worker
+
+    def fork(*args):
+        got = real(*args)
+        forked.append(got[0])
+        return got
+
+    monkeypatch.setattr(runner, "_fork_worker", fork)
     report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
-    assert report.files_scanned == runner.POOL_MIN_FILES + 40
-    assert 1 <= len(turns) <= 10
+    assert report.files_scanned == 12 and len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_workers_exception_is_raised_in_the_scan_with_its_traceback(tmp_path, monkeypatch) -> None:
+    """As a serial scan raises it (an internal error, not a file's problem), with where it happened."""
+    _dockerfiles(tmp_path, 12)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    real = runner._check_one
+
+    def failing(cand):
+        if cand.path.endswith("Dockerfile.7"):
+            raise ValueError(f"cannot check {cand.display}")
+        return real(cand)
+
+    monkeypatch.setattr(runner, "_check_one", failing)  # (the workers are forked after this)
+    with pytest.raises(ValueError, match="cannot check Dockerfile.7") as raised:
+        runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
+    assert "in failing" in str(raised.value.__cause__)
+
+
+def test_a_worker_that_dies_ends_the_scan_with_an_error(tmp_path, monkeypatch) -> None:
+    """`multiprocessing.Pool.imap` waited for ever for the outcome of a worker killed (by the
+    kernel's OOM killer, say): the scan now stops with an error."""
+    _dockerfiles(tmp_path, 12)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    real = runner._check_one
+
+    def dying(cand):
+        if cand.path.endswith("Dockerfile.7"):
+            os._exit(9)
+        return real(cand)
+
+    monkeypatch.setattr(runner, "_check_one", dying)
+    with pytest.raises(RuntimeError, match="a worker process of the scan ended unexpectedly"):
+        runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=2)
+
+
+def test_tasks_more_than_the_pipe_holds_come_in_order() -> None:
+    """`_Tasks.put` queues what the pipe takes and leaves the rest to a thread (the exposed files'
+    tasks carry pods and Services): every task is taken whole, in order, with its number."""
+    tasks = runner._Tasks()
+    try:
+        first = [("a", i, "x" * 200) for i in range(3)]
+        assert tasks.put(first) == 0
+        many = [("b", i, "y" * (i % 500)) for i in range(5000)]  # ~1.3 MB
+        assert tasks.put(many) == 3 and tasks.writer is not None
+        got = [tasks.take() for _ in range(len(first) + len(many))]
+        assert got == list(enumerate(first + many))
+        tasks.writer.join()
+    finally:
+        tasks.close()

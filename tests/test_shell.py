@@ -121,3 +121,28 @@ def test_each_command_knows_the_shell_whose_script_holds_it_and_echo_is_read_by_
     assert on_debian == {"/x": "-e a\nb\n", "/y": "a\nb\n", "/z": "c\nd\n", "/w": "-e e\n"}
     elsewhere = {w.path: w.text for w in file_writes(cs, image="ghcr.io/acme/base:1")}
     assert elsewhere == {"/x": "a\nb\n", "/y": "a\nb\n", "/z": "c\nd\n", "/w": "e\n"}
+
+
+def test_the_command_line_after_a_heredoc_start_word() -> None:
+    """tree-sitter-bash nests the rest of the line (`| b`, `&& c`, more arguments) inside the
+    heredoc redirect: it is read as bash runs it."""
+    cs = cmds("cat <<EOF | sudo tee -a /f > /dev/null && chmod 777 /f\nPasswordAuthentication yes\nEOF\necho done\n")
+    assert [c.words() for c in cs] == [["cat"], ["sudo", "tee", "-a", "/f"], ["tee", "-a", "/f"],
+                                       ["chmod", "777", "/f"], ["echo", "done"]]
+    assert cs[2].stdin == "PasswordAuthentication yes\n" and cs[1].upstream == (cs[0],)
+    assert cs[3].stdin is None and cs[3].upstream == ()  # `b && c` nested in the pipe: `c` runs after it
+    cs = cmds("cat <<EOF -n /x\nx\nEOF\n")
+    assert [c.words() for c in cs] == [["cat", "-n", "/x"]]
+    cs = cmds("cat <<'EOF' | tee /f\nA yes\nB yes\nEOF\n")
+    assert cs[1].stdin == "A yes\nB yes\n" and cs[0].stdin_lines == (Loc(2, 1), Loc(3, 1))
+    assert [(w.path, w.text, w.loc, w.line_locs) for w in file_writes(cs)] == [
+        ("/f", "A yes\nB yes\n", Loc(1, 1), (Loc(2, 1), Loc(3, 1)))]
+    cs = cmds("cat > /f <<EOF || exit 1\nx\nEOF\n")
+    assert [c.words() for c in cs] == [["cat"], ["exit", "1"]] and file_writes(cs)[0].line_locs == (Loc(2, 1),)
+
+
+def test_piped_text_is_located_where_it_is_written() -> None:
+    cs = cmds("echo -e 'PasswordAuthentication yes' | tee -a /etc/ssh/sshd_config")
+    assert [(w.loc, w.line_locs) for w in file_writes(cs)] == [(Loc(1, 1), (Loc(1, 9),))]
+    cs = cmds("printf 'a\\nb\\n' > /f; echo 'x\ny' > /g")
+    assert [w.line_locs for w in file_writes(cs)] == [(Loc(1, 8), Loc(1, 8)), ()]  # a word spanning lines: not known

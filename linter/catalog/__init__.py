@@ -44,7 +44,7 @@ def read_text(name: str) -> str:
 
 # The data files a scan reads through `load_data`, each with a JSON twin generated from it
 # (`python -m glmlint.catalog`; services.yaml has its own, `glmlint.catalog.services.compiled`).
-COMPILED = ("images.yaml", "purposes.yaml", "standards.yaml")
+COMPILED = ("images.yaml", "purposes.yaml", "standards.yaml", "features.yaml")
 
 
 def json_twin(name: str) -> str:

@@ -57,6 +57,8 @@ class Switch:
     # text the variable's value contains (case-insensitive): a JVM option among others
     # (SPARK_MASTER_OPTS="-Dspark.authenticate=true -Dspark.deploy.defaultCores=4")
     contains: str | None = None
+    # the first word the service is given (a start script's mode: Vespa's `services`)
+    arg: str | None = None
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
@@ -64,9 +66,11 @@ class Switch:
                    tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"),
                    tuple(str(v) for v in data.get("unless", ())),
                    tuple(cls.of(w) for w in data.get("with", ())),
-                   str(data["contains"]).lower() if "contains" in data else None)
+                   str(data["contains"]).lower() if "contains" in data else None, data.get("arg"))
 
     def describe(self) -> str:
+        if self.arg is not None:
+            return f"the argument `{self.arg}`"
         if self.mount is not None:
             return f"a file mounted at `{self.mount}`"
         if self.config is not None and not self.flag and not self.env:
@@ -82,7 +86,9 @@ class Switch:
         if self.unless:
             text += " (not " + " or ".join(f"`{u}`" for u in self.unless) + ")"
         if self.with_:
-            text += " with " + " or ".join(w.describe() for w in self.with_)
+            text += " with " + " or ".join(
+                "its setting in its configuration file" if w.config is not None and not w.flag and not w.env
+                else w.describe() for w in self.with_)
         return text
 
 
@@ -105,6 +111,9 @@ class Listener:
     gives: str | None = None
     # switches that must be on for the listener to exist (text-generation-webui's API: `--api`)
     requires: tuple[Switch, ...] = ()
+    # switches that turn a listener that is on by default off (Spark 4.1's REST server:
+    # `spark.master.rest.enabled=false`)
+    off: tuple[Switch, ...] = ()
     # its own authentication, when it is not the service's (default, on, off, source); None: the service's
     auth: ListenerAuth | None = None
 
@@ -116,6 +125,18 @@ class ListenerAuth:
     default: str
     on: tuple[Switch, ...]
     off: tuple[Switch, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class KnownCredential:
+    """A switch that turns authentication on with a credential everyone knows (MLflow's basic-auth
+    app creates its admin with the password its packaged config file sets), unless one of `unless`
+    may give it another (which the scan cannot read)."""
+
+    switch: Switch
+    credential: str  # what everyone knows, for messages
+    unless: tuple[Switch, ...]
     source: str
 
 
@@ -138,6 +159,9 @@ class Image:
     # `apache/airflow` entrypoint runs `airflow <command>`: `api-server` is the service, `scheduler` is not)
     only_commands: bool = False
     args_env: str | None = None  # a variable whose words the start script appends to `runs`
+    # defaults the start script sets when the variable is unset (`export EG_IP=${EG_IP:-0.0.0.0}`):
+    # the image's own start command gets them, a command of one's own does not (they are not ENV)
+    script_env: dict[str, str] = field(default_factory=dict)
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -200,8 +224,21 @@ class Family:
     def has_image(self, name: str | None) -> bool:
         if not name:
             return False
+        # asked for each workload by the rules in turn, and again on the fix engine's re-parses: a pure
+        # function of the name and this family's patterns, kept (with the family, so that an id is
+        # never taken for another family's)
+        got = _HAS_IMAGE.get((id(self), name))
+        if got is not None and got[0] is self:
+            return got[1]
         repo = image_repository(name)
-        return any(glob_match(repo, p) for p in self.images)
+        found = any(glob_match(repo, p) for p in self.images)
+        if len(_HAS_IMAGE) >= 4096:
+            _HAS_IMAGE.clear()
+        _HAS_IMAGE[(id(self), name)] = (self, found)
+        return found
+
+
+_HAS_IMAGE: dict[tuple[int, str], tuple[Family, bool]] = {}  # `Family.has_image`'s answers
 
 
 @dataclass(frozen=True)
@@ -261,6 +298,8 @@ class Service:
     releases: Releases | None = None  # the releases this entry is for, by an installed package's version
     # options the program reads before its subcommand, each with a value (`feast -c repo serve`)
     global_options: tuple[str, ...] = ()
+    # switches that turn authentication on with a credential everyone knows
+    auth_known: tuple[KnownCredential, ...] = ()
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -288,7 +327,7 @@ class Service:
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
                *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
-               self.auth_source, *self.auth_sources,
+               self.auth_source, *self.auth_sources, *(k.source for k in self.auth_known),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
                *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
         return list(dict.fromkeys(s for s in out if s))
@@ -334,7 +373,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
-            requires=_switches(ld.get("requires")),
+            requires=_switches(ld.get("requires")), off=_switches(ld.get("off")),
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
@@ -345,7 +384,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          config={k: str(v) for k, v in (i.get("config") or {}).items()},
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
                          tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
-                         args_env=i.get("args_env"))
+                         args_env=i.get("args_env"),
+                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()})
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -375,7 +415,9 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
         if d.get("releases") else None,
-        global_options=tuple((d.get("options") or {}).get("global_options", ())))
+        global_options=tuple((d.get("options") or {}).get("global_options", ())),
+        auth_known=tuple(KnownCredential(Switch.of(k["switch"]), k["credential"], _switches(k.get("unless")),
+                                         k["source"]) for k in auth.get("known", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -637,6 +679,8 @@ class AuthState:
     loc: Loc | None = None
     switch: str | None = None
     word: Word | None = None
+    # `absent`, though a switch turned it on: with this credential everyone knows
+    known: str | None = None
 
 
 @dataclass(frozen=True)
@@ -663,6 +707,9 @@ class ServiceMatch:
     image_args: int = 0  # how many of `args` (the first ones) are the official image's own, not the workload's
     config_args: tuple[Word, ...] = ()  # the words of `args` that stand for options its config file sets
     mounted: tuple[tuple[str, Loc], ...] = ()  # what the workload mounts: (container path, where)
+    # the words between the program and its subcommand (`mlflow --env-file .env server`): where a
+    # switch whose flag is one of the program's global options is looked for
+    before: tuple[Word, ...] = ()
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -709,6 +756,14 @@ class ServiceMatch:
         """Where `switch` is turned on for this launch, if it is."""
         if switch.with_ and not any(self.switched(w) is not None for w in switch.with_):
             return None  # on only together with one of these, none of which is
+        if switch.arg is not None:
+            first = self.args[0] if self.args else None
+            return (first.loc, first, None) if first is not None and first.text.strip("'\"") == switch.arg else None
+        if switch.flag is not None and switch.flag in self.service.global_options:
+            # the program's own option, given before its subcommand (`mlflow --env-file .env server`)
+            w = next((w for w in reversed(self.before) if w.text == switch.flag or w.text.startswith(switch.flag + "=")),
+                     None)
+            return (w.loc, w, None) if w is not None else None
         if switch.flag is not None:
             if switch.values:
                 got = self.option(switch.flag)
@@ -758,6 +813,8 @@ class ServiceMatch:
         for listener in self.service.listeners:
             if listener.requires and not any(self.switched(sw) is not None for sw in listener.requires):
                 continue  # not started for this launch (text-generation-webui without `--api`)
+            if any(self.switched(sw) is not None for sw in listener.off):
+                continue  # turned off for this launch (Spark 4.1 with `spark.master.rest.enabled=false`)
             out.append(ListenerState(listener, self._port(listener), self._bind(listener)))
         return out
 
@@ -814,8 +871,8 @@ class ServiceMatch:
             var = self.env_set(name)
             if var is not None:
                 value = "$unknown" if var.value is None else _split_host_port(var.value)[0]
-                how = "image" if self.image is not None and name in self.image.env and var.loc == self.loc \
-                    else "env"
+                how = "image" if self.image is not None and (name in self.image.env or name in self.image.script_env) \
+                    and var.loc == self.loc else "env"
                 return Resolved(value, var.loc, how)
         if listener.bind_config and listener.bind_config in self.config:
             got = self.config[listener.bind_config]
@@ -836,7 +893,7 @@ class ServiceMatch:
         if own is not None:
             return self._auth(own.default, own.on, own.off, ())
         s = self.service
-        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins)
+        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins, s.auth_known)
 
     def _unreadable(self, switches: tuple[Switch, ...]) -> bool:
         """Whether a variable that turns one of `switches` on by its value is set to one the scan
@@ -857,7 +914,8 @@ class ServiceMatch:
         return None
 
     def _auth(self, default: str, auth_on: tuple[Switch, ...], auth_off: tuple[Switch, ...],
-              auth_maybe: tuple[Switch, ...], on_wins: bool = False) -> AuthState:
+              auth_maybe: tuple[Switch, ...], on_wins: bool = False,
+              known: tuple[KnownCredential, ...] = ()) -> AuthState:
         # the first switch that turns it on: looked for before those that turn it off when it wins
         on = self._first_on(auth_on) if on_wins else None
         if on is not None:
@@ -880,6 +938,12 @@ class ServiceMatch:
             return on
         if default == "on":
             return AuthState("on")
+        for k in known:
+            got = self.switched(k.switch)
+            if got is not None:
+                if any(self.switched(u) is not None for u in k.unless) or self._imported(k.unless):
+                    return AuthState("unknown")  # another credential may be set where the scan cannot read it
+                return AuthState("absent", got[0], k.switch.describe(), got[1], known=k.credential)
         if self._unreadable(auth_on):
             return AuthState("unknown")
         if any(self.switched(switch) is not None for switch in auth_maybe):
@@ -1061,7 +1125,10 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 older = _installed_release(known.services, workload, cmd.argv, cwd)
                 if older is not None:
                     s, start = older
-            out.append(_launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img))
+            match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img)
+            if s.global_options:
+                match = replace(match, before=tuple(cmd.argv[1:start]))
+            out.append(match)
     if out:
         return tuple(out)
     # nothing recognisable on the command line: what does the image run?
@@ -1153,6 +1220,9 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
     if img is not None:
         for k, v in img.env.items():
             env[k] = EnvVar(k, v, loc if via == "image" else image_loc)
+        if via == "image":  # its start script runs (a command of one's own replaces it)
+            for k, v in img.script_env.items():
+                env[k] = EnvVar(k, v, loc)
     env.update(env_own)
     match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target))
@@ -1277,6 +1347,7 @@ def render_markdown() -> str:
              "dangerous switches |", "|---|---|---|---|---|---|"]
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
+        rec += list(s.scripts)  # globs over the script's path (`*.llamafile`)
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         if s.releases:
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
@@ -1285,6 +1356,7 @@ def render_markdown() -> str:
                               + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
+                              + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
                               + (f", its own authentication: {_AUTH_WORDS.get(l.auth.default, 'unknown')}"
                                  + ("; on: " + ", ".join(x.describe() for x in l.auth.on) if l.auth.on else "")
                                  if l.auth else "")
@@ -1294,6 +1366,9 @@ def render_markdown() -> str:
             auth += "; on: " + ", ".join(x.describe() for x in s.auth_on)
         if s.auth_off:
             auth += "; off: " + ", ".join(x.describe() for x in s.auth_off)
+        for k in s.auth_known:
+            auth += (f"; {k.switch.describe()} turns it on with {k.credential}" + (
+                " unless " + " or ".join(x.describe() for x in k.unless) + " (which may set another)" if k.unless else ""))
         if s.auth_maybe:
             auth += "; may be on in a config file the scan does not read (" + ", ".join(
                 x.describe() for x in s.auth_maybe) + ")"

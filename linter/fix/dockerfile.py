@@ -11,12 +11,22 @@ _BUILD = {"RUN", "COPY", "ADD", "WORKDIR", "USER"}
 SSHD_SED = "sed -i 's/^#\\?{key} .*/{key} {value}/' {path}"  # path: `openssh.main_config()`
 
 
+def _instructions(text: str) -> list[Any]:
+    """`text` split into instructions; the scan's split when it parsed this very text last
+    (`parsers.dockerfile.last_split`: the same function of the same text)."""
+    from glmlint.parsers import dockerfile
+
+    got = dockerfile.last_split
+    if got is not None and got[0] is text:
+        return got[1]
+    return dockerfile.split_instructions(dockerfile.split_lines(text))
+
+
 def _structure(text: str) -> tuple[list[Any], list[Any]]:
-    from glmlint.parsers import split_lines
-    from glmlint.parsers.dockerfile import DockerfileError, build_stages, split_instructions
+    from glmlint.parsers.dockerfile import DockerfileError, build_stages
 
     try:
-        insts = split_instructions(split_lines(text))
+        insts = _instructions(text)
         stages = build_stages(insts)
     except DockerfileError as exc:
         raise FixError(f"cannot read the Dockerfile: {exc}") from None
@@ -30,11 +40,10 @@ def _final_stage(text: str) -> tuple[list[Any], Any, list[Any]]:
     reads, without resolving the stages (`build_stages` parses every RUN script). Fixes are
     lowered against text that parsed, so `build_stages` would not refuse it; its final stage holds
     every instruction after the last FROM."""
-    from glmlint.parsers import split_lines
-    from glmlint.parsers.dockerfile import DockerfileError, split_instructions
+    from glmlint.parsers.dockerfile import DockerfileError
 
     try:
-        insts = split_instructions(split_lines(text))
+        insts = _instructions(text)
     except DockerfileError as exc:
         raise FixError(f"cannot read the Dockerfile: {exc}") from None
     froms = [i for i, inst in enumerate(insts) if inst.name == "FROM"]

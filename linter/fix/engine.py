@@ -397,10 +397,11 @@ class _OneDocument:
     from its own text, preceded by blanks that keep every mark (`_Stream`), to the nodes the whole
     text gives (the composed text must hold exactly one plain document). The Kubernetes parser builds
     each object's workloads from its own nodes and lines; what crosses documents is: the Services
-    that expose pods (`expose`), the RBAC objects and ServiceAccounts the file-level rules read
+    that expose pods (`expose`), a LimitRange's default limits (`SourceFile.cross_document`), the RBAC
+    objects and ServiceAccounts the file-level rules read
     (GLM040-043), and the pods the scan-wide rules and the cluster link read (GLM044,
-    `link_cluster`). Here there are none of the first (no LoadBalancer/NodePort Service in the file,
-    before or after), none of the second in document k (before or after: the others' are unchanged
+    `link_cluster`). Here there are none of the first two (no LoadBalancer/NodePort Service, no LimitRange in the file,
+    before or after), none of the third in document k (before or after: the others' are unchanged
     but for their lines), no scan-wide rule and no link (`images`): so the workloads of the other
     documents, and their findings, are those of the file as scanned but for their lines. `verify`
     reads of them only what lines cannot change: the workloads' labels, their settings without
@@ -419,7 +420,8 @@ class _OneDocument:
     @classmethod
     def of(cls, source: SourceFile, stream: _Stream | None, rules: list[Rule],
            images: list[SourceFile]) -> _OneDocument | None:
-        if not ONE_DOCUMENT or stream is None or images or source.services or any(r.scan_wide for r in rules):
+        if not ONE_DOCUMENT or stream is None or images or source.services or source.cross_document or any(
+                r.scan_wide for r in rules):
             return None
         labels = [w.label for w in source.workloads]
         if len(set(labels)) != len(labels):
@@ -547,6 +549,39 @@ def _norm(value: Any) -> Any:
     return value
 
 
+def _same(a: Any, b: Any) -> bool:
+    """`_norm(a) == _norm(b)`, read in step and left at the first difference, without making either
+    (what `_verify_ir` asks of each field of each workload of each re-parse). Two values of one class
+    are read as `_norm` reads that class: a `Setting` by its value, a tuple by its elements in order,
+    an `Item`, `User`, `Command` or `Word` by its text, a record by its fields but its places (each
+    `_norm` is a tuple of those parts, equal exactly when the parts are); values of two classes, or
+    read as they are, are compared as `_norm` gives them."""
+    if a is b:
+        return True
+    cls = a.__class__
+    if cls is not b.__class__:
+        return _norm(a) == _norm(b)
+    how = _NORM_AS.get(cls)
+    if how is None:
+        how = _NORM_AS[cls] = _norm_as(a)
+    kind = how[0]
+    if kind == _SETTING:
+        return _same(a.value, b.value)
+    if kind == _TUPLE:
+        return len(a) == len(b) and all(map(_same, a, b))
+    if kind == _ITEM:
+        return a.value == b.value
+    if kind == _USER:
+        return a.raw == b.raw
+    if kind == _COMMAND:
+        return len(a.argv) == len(b.argv) and all(x.text == y.text for x, y in zip(a.argv, b.argv))
+    if kind == _WORD:
+        return a.text == b.text
+    if kind == _RECORD:
+        return all(_same(getattr(a, f), getattr(b, f)) for f in how[1])
+    return a == b
+
+
 _SETTING, _TUPLE, _ITEM, _USER, _COMMAND, _WORD, _RECORD, _ITSELF = range(8)
 _NORM_AS: dict[type, tuple[int, tuple[str, ...]]] = {}
 
@@ -558,7 +593,7 @@ def _norm_as(value: Any) -> tuple[int, tuple[str, ...]]:
         if isinstance(value, cls):
             return kind, ()
     if hasattr(value, "__record__"):
-        return _RECORD, tuple(f for f in value.__record__.names if f not in ("loc", "path", "start", "indent", "anchor"))
+        return _RECORD, tuple(f for f in value.__record__.names if f not in ("loc", "path", "start", "indent", "anchor", "line_locs"))
     return _ITSELF, ()
 
 
@@ -612,17 +647,6 @@ def _touched(found: _Found) -> set[str]:
     return out
 
 
-def _normed(w: Workload, cache: dict[Any, Any] | None) -> dict[str, Any]:
-    """Each `_SNAPSHOT` field of `w`, normalised; once per workload when `cache` is given (the
-    workloads before the fixes, compared with each fix's re-parse)."""
-    got = cache.get(id(w)) if cache is not None else None
-    if got is None:
-        got = {f: _norm(getattr(w, f)) for f in _SNAPSHOT}
-        if cache is not None:
-            cache[id(w)] = got
-    return got
-
-
 def _counts(old: list[_Found], cache: dict[Any, Any] | None) -> tuple[Counter[Key], Counter[Identity]]:
     """How many findings `old` has by `key` and by identity; once per list when `cache` is given."""
     got = cache.get(("counts", id(old))) if cache is not None else None
@@ -636,8 +660,8 @@ def _counts(old: list[_Found], cache: dict[Any, Any] | None) -> tuple[Counter[Ke
 def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Found], new: list[_Found],
            cache: dict[Any, Any] | None = None) -> None:
     """Raise FixError unless `after` (the re-parse) differs from `before` only in what `found`'s fix
-    touches, its finding is gone and no other appears. `cache`: `_normed` of `before`'s workloads and
-    `_counts` of `old`, kept for the next check."""
+    touches, its finding is gone and no other appears. `cache`: `_counts` of `old`, kept for the next
+    check."""
     _verify_ir(before, after, found, cache)
     _verify_findings(found, old, new, cache)
 
@@ -652,10 +676,7 @@ def _verify_ir(before: SourceFile, after: SourceFile, found: _Found, cache: dict
         # the same fields may change on other workloads: a pod-level value or a YAML anchor is shared
         if w0 is w1:
             continue  # a batch's view: this workload as before
-        n0 = _normed(w0, cache)
-        # a value equal as it is, places included, is equal without them (`_norm` reads only its fields)
-        changed = [f for f in _SNAPSHOT if f not in skip and (v := getattr(w1, f)) != getattr(w0, f)
-                   and n0[f] != _norm(v)]
+        changed = [f for f in _SNAPSHOT if f not in skip and not _same(getattr(w1, f), getattr(w0, f))]
         if changed:
             raise FixError(f"the fix would also change {', '.join(changed)} of {w1.label}")
     if after.format is Format.COMPOSE:
@@ -1272,8 +1293,7 @@ def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], ol
     members = {index0[id(f.workload)]: f for f in batch}
     for i, (w0, w1) in enumerate(zip(before.workloads, after.workloads)):
         if i not in members:
-            n0 = _normed(w0, cache)
-            if any(n0[f] != _norm(getattr(w1, f)) for f in _SNAPSHOT):
+            if not all(_same(getattr(w1, f), getattr(w0, f)) for f in _SNAPSHOT):
                 raise FixError(f"the fixes would also change {w1.label}")
 
     def others(found: list[_Found], index: dict[int, int]) -> Counter[tuple[Any, ...]]:

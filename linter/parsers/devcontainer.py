@@ -8,19 +8,33 @@ on `127.0.0.1` only), `workspaceMount` and `mounts` as `--mount`, `containerEnv`
 `securityOpt`, and `--entrypoint /bin/sh` (a loop that keeps it running) unless
 `overrideCommand` is false. Those words are read as any `docker run` line is
 (`glmlint.parsers.dockerrun`), each located at the JSON value that gives it. A configuration
-that starts from `dockerComposeFile` is Compose's (`runArgs` does not apply) and is not read here.
+that starts from `dockerComposeFile` runs the Compose service, which is read as Compose's; the CLI
+adds its merged `privileged`, `capAdd`, `securityOpt`, mounts, `containerEnv` and `containerUser`
+(the features' too) to that service in an override file (src/spec-node/dockerCompose.ts), and those
+(not `runArgs`, `appPort`) are read here as a workload of their own.
 
-The file is JSONC (comments and trailing commas allowed). The CLI and features add options the
-file does not show (a feature's `privileged`, `capAdd`, mounts; podman's `--security-opt`), so
+The `features` it names may add container options of their own (their devcontainer-feature.json's
+`privileged`, `capAdd`, `securityOpt`, `mounts`), which the CLI merges with the file's
+(`mergeConfiguration`, src/spec-node/imageMetadata.ts): those of the widely used features are
+data (`linter/catalog/features.yaml`, with sources), added located at the feature's key.
+
+The lifecycle commands the CLI runs in the container are read as shell (`runLifecycleCommand`):
+`onCreateCommand`, `updateContentCommand` and `postCreateCommand` as build steps, `postStartCommand`
+and `postAttachCommand` as what it starts (`initializeCommand` runs on the host).
+
+The file is JSONC (comments and trailing commas allowed). The CLI, an unlisted feature and the
+image's own metadata label add options the file does not show (podman's `--security-opt`), so
 what is absent here is not known absent: the workload is partial. No fix is offered: the
 arguments are JSON strings, not a command line.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from bisect import bisect_right
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
 
@@ -151,8 +165,7 @@ def parse(path: str, text: str) -> SourceFile | None:
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     source.json = True  # no fix: the arguments are JSON strings
     top: dict[str, tuple[int, _Node]] = doc.value
-    if "dockerComposeFile" in top:
-        return source
+    compose = top.get("dockerComposeFile")
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     bom = len(text) - len(text.lstrip("\ufeff"))  # `read`'s offsets are past a byte order mark
 
@@ -169,7 +182,11 @@ def parse(path: str, text: str) -> SourceFile | None:
 
     image = get("image")
     build = get("build") or get("dockerFile")
-    if image is not None and isinstance(image[1].value, str) and image[1].value:
+    if compose is not None:
+        # the CLI adds its options to the Compose service in an override file (dockerCompose.ts)
+        image_word = Word("devcontainer", loc(compose[0]))
+        built = True
+    elif image is not None and isinstance(image[1].value, str) and image[1].value:
         image_word = word(image[1].value, image[1].at)
         built = False
     elif build is not None:
@@ -178,7 +195,7 @@ def parse(path: str, text: str) -> SourceFile | None:
     else:
         return source  # no container of its own (a template's fragment, a features-only file)
     words: list[Word] = []
-    app = get("appPort")
+    app = get("appPort") if compose is None else None
     if app is not None:
         for port in app[1].value if isinstance(app[1].value, list) else [app[1]]:
             if isinstance(port.value, bool):
@@ -187,14 +204,18 @@ def parse(path: str, text: str) -> SourceFile | None:
                 words += [word("-p", port.at), word(f"127.0.0.1:{port.value}:{port.value}", port.at)]
             elif isinstance(port.value, str):
                 words += [word("-p", port.at), word(port.value, port.at)]
-    mount = get("workspaceMount")
+    mount = get("workspaceMount") if compose is None else None
     if mount is not None and isinstance(mount[1].value, str) and mount[1].value:
         words += [word("--mount", mount[1].at), word(mount[1].value, mount[1].at)]
+    added = _added(get("features"))
     mounts = get("mounts")
-    for m in mounts[1].value if mounts is not None and isinstance(mounts[1].value, list) else ():
-        spec = _mount_spec(m)
-        if spec is not None:
-            words += [word("--mount", m.at), word(spec, m.at)]
+    specs = [(spec, at) for spec, at in ((_mount_spec(m), m.at) for m in (
+        mounts[1].value if mounts is not None and isinstance(mounts[1].value, list) else ())) if spec is not None]
+    specs = [(spec, at) for spec, at in added.mounts] + specs
+    targets = [_target(spec) for spec, _at in specs]
+    for i, (spec, at) in enumerate(specs):
+        if targets[i] is None or targets[i] not in targets[i + 1:]:  # a later mount on the same target wins
+            words += [word("--mount", at), word(spec, at)]
     env = get("containerEnv")
     if env is not None and isinstance(env[1].value, dict):
         for name, (key_at, value) in env[1].value.items():
@@ -203,21 +224,30 @@ def parse(path: str, text: str) -> SourceFile | None:
     user = get("containerUser")
     if user is not None and isinstance(user[1].value, str) and user[1].value:
         words += [word("-u", user[0]), word(user[1].value, user[1].at)]
-    run_args = get("runArgs")
+    run_args = get("runArgs") if compose is None else None
     for arg in run_args[1].value if run_args is not None and isinstance(run_args[1].value, list) else ():
         if isinstance(arg.value, str):
             words.append(word(arg.value, arg.at))
+    words += [word("--privileged", at) for at in added.privileged]
     privileged = get("privileged")
     if privileged is not None and privileged[1].value is True:
         words.append(word("--privileged", privileged[0]))
+    for flag, values in (("--cap-add", added.cap_add), ("--security-opt", added.security_opt)):
+        for value, at in values:
+            words += [word(flag, at), word(value, at)]
     for key, flag in (("capAdd", "--cap-add"), ("securityOpt", "--security-opt")):
         listed = get(key)
         for item in listed[1].value if listed is not None and isinstance(listed[1].value, list) else ():
             if isinstance(item.value, str):
                 words += [word(flag, item.at), word(item.value, item.at)]
     override = get("overrideCommand")
-    if override is None or override[1].value is not False:
+    if compose is None and (override is None or override[1].value is not False):
         words += [word("--entrypoint", doc.at), word("/bin/sh", doc.at)]  # the CLI's keep-alive loop
+    plain = text[bom:]
+    created = [c for key in _ON_CREATE if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    started = [c for key in _ON_START if (node := get(key)) is not None for c in _hook(node[1], plain, loc)]
+    if compose is not None and not words and not created and not started:
+        return source  # the service is the Compose file's, which is read as such
     anchor = loc(run_args[0]) if run_args is not None else image_word.loc
     argv = (Word("docker", anchor), Word("run", anchor), *words, image_word)
     w = lift(Command(argv, anchor), path)
@@ -226,10 +256,48 @@ def parse(path: str, text: str) -> SourceFile | None:
     name_node = get("name")
     name = name_node[1].value if name_node is not None and isinstance(name_node[1].value, str) else ""
     label = f"dev container `{name}`" if name else "the dev container"
+    service = get("service")
+    if compose is not None and service is not None and isinstance(service[1].value, str):
+        label += f" (Compose service `{service[1].value}`)"
+    extra: dict[str, Any] = {}
+    if created or started:
+        from glmlint.shell import file_writes
+
+        extra = {"build_steps": (*w.build_steps, *created), "all_build_steps": (*w.all_build_steps, *created),
+                 "process": (*w.process, *started),
+                 "files": (*w.files, *file_writes((*created, *started), image=None if built else w.image.value))}
     source.workloads.append(records.replace(w, name=name or "devcontainer", label=label, partial=True,
                                             pulls=() if built else tuple(
-                                                records.replace(p, owner=label) for p in w.pulls)))
+                                                records.replace(p, owner=label) for p in w.pulls), **extra))
     return source
+
+
+# The lifecycle commands the CLI runs in the container (devcontainers/cli src/spec-common/
+# injectHeadless.ts `runLifecycleCommand` at f683c29: a string with `/bin/sh -c`, an array as the
+# program and its arguments, an object's values in parallel). Those run once when it is created
+# change it as a build does; those run at each start or attach start what it serves.
+# (`initializeCommand` runs on the host, not in the container.)
+_ON_CREATE = ("onCreateCommand", "updateContentCommand", "postCreateCommand")
+_ON_START = ("postStartCommand", "postAttachCommand")
+
+
+def _hook(node: _Node, text: str, loc: Callable[[int], Loc]) -> list[Command]:
+    """The commands a lifecycle hook runs, located in the file: a string's words at their columns
+    when the JSON string holds no escape (else at the string), an array's at their items."""
+    from glmlint.shell import from_argv, parse_script
+
+    value = node.value
+    if isinstance(value, dict):
+        return [c for _key, (_at, item) in value.items() for c in _hook(item, text, loc)]
+    if isinstance(value, list):
+        words = [Word(i.value, loc(i.at), "$" in i.value) for i in value if isinstance(i.value, str)]
+        return from_argv(words, loc(node.at)) if len(words) == len(value) else []
+    if not isinstance(value, str):
+        return []
+    at = loc(node.at)
+    raw = json.dumps(value, ensure_ascii=False)
+    exact = "\\" not in raw and text.startswith(raw, node.at)  # no escape: each character where it is written
+    return parse_script(value, (lambda r, c: Loc(at.line, at.col + 1 + c)) if exact else (lambda r, c: at), 0, "sh")
 
 
 def _mount_spec(node: _Node) -> str | None:
@@ -244,3 +312,80 @@ def _mount_spec(node: _Node) -> str | None:
         return None  # `type=undefined`: the engine refuses it
     source = f"src={fields['source']}," if fields.get("source") else ""
     return f"type={fields['type']},{source}dst={fields['target']}"
+
+
+def _target(spec: str) -> str | None:
+    """The container path of a `--mount` value, which the CLI keeps one mount for (`mergeMounts`)."""
+    for field in spec.split(","):
+        key, _, value = field.partition("=")
+        if key.strip() in ("target", "dst", "destination"):
+            return value.strip()
+    return None
+
+
+class _Added(NamedTuple):
+    """The container options the listed features add, each with the offset of the feature's key."""
+
+    privileged: list[int]
+    cap_add: list[tuple[str, int]]
+    security_opt: list[tuple[str, int]]
+    mounts: list[tuple[str, int]]
+
+
+@functools.lru_cache(maxsize=1)
+def _catalog() -> dict[str, tuple[dict[str, Any], str | None]]:
+    """Each feature of `features.yaml` by its OCI reference and by each legacy short id (the CLI
+    maps a short id onto the reference at `:1`), with the tag that reference implies."""
+    from glmlint.catalog import load_data
+
+    table: dict[str, tuple[dict[str, Any], str | None]] = {}
+    for entry in load_data("features.yaml")["features"]:
+        table[entry["id"]] = (entry, None)
+        for short in entry.get("legacy") or ():
+            table[short] = (entry, "1")
+    return table
+
+
+def _version(text: str) -> tuple[float, ...] | None:
+    """A tag as the newest release it may stand for (`1` -> 1.inf.inf, `1.6` -> 1.6.inf); None
+    when it names no release order (a tag that is not a version)."""
+    if text == "latest":
+        return (float("inf"),) * 3
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        return None
+    return tuple(float(p) for p in parts) + (float("inf"),) * (3 - len(parts))
+
+
+def _has(fact: Any, version: tuple[float, ...] | None) -> str | None:
+    """The value of a fact (`x`, or `{value: x, since: 1.6.1}`) that the release `version` has."""
+    if not isinstance(fact, dict):
+        return str(fact)
+    since = _version(str(fact["since"]))
+    return str(fact["value"]) if version is not None and since is not None and version >= since else None
+
+
+def _added(features: tuple[int, _Node] | None) -> _Added:
+    """The container options of the `features` the catalog knows, in the file's order."""
+    added = _Added([], [], [], [])
+    if features is None or not isinstance(features[1].value, dict):
+        return added
+    table = _catalog()
+    for ref, (at, _options) in features[1].value.items():
+        name, tag = ref.strip(), None
+        if "@" in name:
+            name, tag = name.split("@", 1)[0], ""  # a digest: which release is not known
+        elif ":" in name.rsplit("/", 1)[-1]:
+            name, tag = name.rsplit(":", 1)
+        known = table.get(name)
+        if known is None:
+            continue
+        entry, implied = known
+        version = _version(tag if tag is not None else implied or "latest")
+        if entry.get("privileged") is True:
+            added.privileged.append(at)
+        for key, out in (("cap_add", added.cap_add), ("security_opt", added.security_opt)):
+            out += [(value, at) for value in (_has(f, version) for f in entry.get(key) or ()) if value]
+        for mount in entry.get("mounts") or ():
+            added.mounts.append((f"type={mount['type']},src={mount['source']},dst={mount['target']}", at))
+    return added

@@ -119,14 +119,22 @@ class Stage:
     shell: list[str] = field(default_factory=list)
 
 
+# The last text `parse` read and the instructions it split it into: the fix engine lowers a file's
+# fixes against the same text object right after the scan parsed it (`fix.dockerfile`), and takes
+# them instead of splitting it again. Nothing changes an `Instruction` once split.
+last_split: tuple[str, list[Instruction]] | None = None
+
+
 def parse(path: str, text: str, real_path: str = "", target: str | None = None,
           given: dict[str, str] | None = None) -> SourceFile:
     """`real_path`: where the file is on disk, so that a `COPY` of a file the rules read
     (`CONTEXT_FILES`) can be read from the build context beside it. `target`: the stage a
     `docker build --target` builds (compose `build.target`) instead of the last one. `given`: the
     build arguments it is built with (`docker build --build-arg`, compose `build.args`)."""
+    global last_split
     lines = split_lines(text)
     instructions = split_instructions(lines)
+    last_split = (text, instructions)
     build_args: list[EnvVar] = []
     stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None, given)
     if not stages:
@@ -1083,6 +1091,10 @@ def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
             if runner is None or runner in _POSIX_SHELLS:
                 commands.extend(parse_script(body, lambda r, c, f=first: Loc(f + r + 1, c + 1), 0, runner or ""))
         return commands
+    if len(inst.heredocs) > 1:
+        split = _one_heredoc_a_line(inst, source, locate)
+        if split is not None:
+            return parse_script(*split)
     script = source
     lead = _LEADING_HEREDOCS.match(source) if inst.heredocs else None
     if lead is not None:
@@ -1097,6 +1109,80 @@ def _run_script(inst: Instruction, source: str, skip: int) -> list[Command]:
     for word, body, _first in inst.heredocs:
         script += "\n" + body + word
     return parse_script(script, locate)
+
+
+def _one_heredoc_a_line(inst: Instruction, source: str, locate: Callable[[int, int], Loc]
+                        ) -> tuple[str, Callable[[int, int], Loc]] | None:
+    """A RUN line with several heredocs (`RUN <<FILE1 cat > file1 && <<FILE2 cat > file2`, BuildKit's
+    own example; `RUN <<A cat <<B`) as a script tree-sitter-bash reads, which takes one heredoc a
+    line: each `&&`/`||`/`;` part of the line on its own row, followed by its heredoc's body. BuildKit
+    hands such a line and the bodies to the shell (dockerfile2llb `dispatchRun`), and a command with
+    several heredocs on its stdin reads the last (bash: redirections apply left to right): the others
+    are dropped. A heredoc before the command name goes after it. None for a command continued on
+    more lines, or a line whose heredocs are not all read here."""
+    line, _sep, more = source.partition("\n")
+    if more.strip():
+        return None
+    ops: list[tuple[int, int]] = []  # (start, end) of each `<<WORD` outside quotes
+    cuts: list[tuple[int, int]] = []  # top-level `&&`, `||`, `;`
+    quote = ""
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            i += 1
+        elif line.startswith("<<", i) and not line.startswith("<<<", i):
+            m = _HEREDOC.match(line, i)
+            if m is not None and i and line[i - 1].isdigit():
+                return None  # `5<<FILE1`: another descriptor than stdin (`cat /proc/self/fd/5`)
+            if m is not None:
+                ops.append((i, m.end()))
+                i = m.end()
+                continue
+        elif line.startswith(("&&", "||"), i):
+            cuts.append((i, i + 2))
+            i += 2
+            continue
+        elif c == ";":
+            cuts.append((i, i + 1))
+        i += 1
+    if len(ops) != len(inst.heredocs):
+        return None
+    rows: list[tuple[str, list[int] | int]] = []  # (text, its columns in `line` | the file line of a body row)
+    bounds = [0, *(x for cut in cuts for x in cut), len(line)]
+    for start, end in zip(bounds[0::2], bounds[1::2]):
+        mine = [k for k, (a, _b) in enumerate(ops) if start <= a < end]
+        cols = [c for c in range(start, end)
+                if not any(a <= c < b for k, (a, b) in enumerate(ops) if k in mine)]
+        if mine:
+            a, b = ops[mine[-1]]  # the one its stdin reads
+            cols += [-1, *range(a, b)]  # after the command: a leading one moves there too
+        text = "".join(" " if c < 0 else line[c] for c in cols)
+        rows.append((text, cols))
+        if mine:
+            word, body, first = inst.heredocs[mine[-1]]
+            lines = body.split("\n")[:-1] if body.endswith("\n") else body.split("\n") if body else []
+            rows += [(text, first + r) for r, text in enumerate(lines)]
+            rows.append((word, first + len(lines)))
+
+    def at(row: int, col: int) -> Loc:
+        text, where = rows[min(row, len(rows) - 1)]
+        if isinstance(where, int):
+            return Loc(where + 1, col + 1)
+        real = [c for c in where if c >= 0]
+        if not real:
+            return locate(0, 0)
+        found = where[col] if col < len(where) else real[-1] + 1
+        return locate(0, found if found >= 0 else real[0])
+
+    return "\n".join(text for text, _where in rows) + "\n", at
 
 
 def _shebang(body: str) -> str | None:

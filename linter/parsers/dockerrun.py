@@ -60,7 +60,7 @@ _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
 _EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))$")
 _INTERPRETER = re.compile(r"^(?:python[0-9.]*|node|perl|ruby|Rscript)$")
 _ALTERNATE_OPTION = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?\+-")
-_OPTION_VAR = re.compile(r"OPT|ARG|FLAG|PARAM|EXTRA|^[@*]$", re.I)
+_OPTION_VAR = re.compile(r"OPT|ARGS?(?:_|$)|(?:^|_)ARG|FLAG|PARAM|EXTRA|^[@*]$", re.I)  # ARG: not TARGET, LARGE
 # A variable that names the container CLI a Makefile or script runs (`DOCKER ?= docker` then
 # `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`): the program word as an expansion of it.
 # Names of other tools that take a `run` verb (`$(DOCKER_COMPOSE) run svc`) are not.
@@ -135,6 +135,9 @@ class Snippet:
         # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
         self.known: dict[str, tuple[str, bool]] = {}
         self.make = False  # a Makefile's recipes: make's `$(NAME)` is written `${NAME}` in the text
+        # a Makefile's recipe lines -> the names read there only as the shell's (`$${NAME}`), which
+        # `known` does not give (make does not export them)
+        self.shell_only: dict[int, set[str]] = {}
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -214,6 +217,9 @@ _MAKE_ENDIF = re.compile(r"^[ \t]*endif\b")
 _MAKE_DEFINE = re.compile(r"^[ \t]*(?:(?:export|override)[ \t]+)*define[ \t]")
 _MAKE_ENDEF = re.compile(r"^[ \t]*endef\b")
 _MAKE_INCLUDE = re.compile(r"^[ \t]*-?(?:include|sinclude)[ \t]")
+# `export NAME OTHER` / a bare `export` (every variable) / `.EXPORT_ALL_VARIABLES:`
+_MAKE_EXPORT = re.compile(r"^(?:(\.EXPORT_ALL_VARIABLES[ \t]*:.*)|export((?:[ \t]+[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*)$")
+_SHELL_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)")
 _SHELL_VAR = re.compile(r"^(?:export[ \t]+|readonly[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)="
                         r"((?:\"[^\"]*\"|'[^']*'|[^\s'\"])*)[ \t]*(?:#.*)?$")
 # any other assignment of a variable (`NAME+=x`, `local NAME=x`, `declare -x NAME=x`): not known
@@ -235,6 +241,10 @@ def makefile(text: str) -> list[Snippet]:
     snip = Snippet()
     continued = False
     defined: dict[str, list[tuple[str, bool]]] = {}
+    shell_refs: dict[int, set[str]] = {}  # line -> `$$NAME`, `$${NAME}`: the shell's variable, from make's environment
+    make_refs: dict[int, set[str]] = {}  # line -> `$(NAME)`, `${NAME}`: make's
+    exported: set[str] = set()
+    export_all = False
     depth = 0
     defining = False
     for k, line in enumerate(split_lines(text)):
@@ -254,6 +264,13 @@ def makefile(text: str) -> list[Snippet]:
                 for values in defined.values():
                     values.append(("$", False))
             m = _MAKE_VAR.match(line) if not line.startswith((" ", "#")) and not defining else None
+            exports = _MAKE_EXPORT.match(line)
+            if exports is not None:
+                names = (exports.group(2) or "").split()
+                exported.update(names)
+                export_all = export_all or not names  # a bare `export`, `.EXPORT_ALL_VARIABLES:`
+            if m is not None and line.startswith("export"):
+                exported.add(m.group(1))
             if m is not None:
                 value = m.group(3).split("#", 1)[0].rstrip() if "#" in m.group(3) else m.group(3)
                 op = m.group(2) or ""
@@ -270,17 +287,36 @@ def makefile(text: str) -> list[Snippet]:
         c = at
         while c < len(line):
             ref = _MAKE_REF.match(line, c) if line[c] == "$" else None
+            if ref is None and line.startswith("${", c):
+                braced = _SHELL_REF.match(line, c + 1)
+                if braced is not None and braced.group(1):
+                    make_refs.setdefault(k + 1, set()).add(braced.group(1))
             if ref is not None:
+                make_refs.setdefault(k + 1, set()).add(ref.group(1))
                 chars.extend("${" + ref.group(1) + "}")
                 cols.extend(range(c, ref.end()))
                 c = ref.end()
                 continue
             chars.append(line[c])
             cols.append(c)
-            c += 2 if line.startswith("$$", c) else 1
+            if line.startswith("$$", c):
+                shell = _SHELL_REF.match(line, c + 2)
+                if shell is not None:
+                    shell_refs.setdefault(k + 1, set()).add(shell.group(1) or shell.group(2))
+                c += 2
+            else:
+                c += 1
         snip.add(k + 1, "".join(chars), cols)
         continued = line.endswith("\\")
+    # make pastes `$(NAME)` in before the shell runs; `$${NAME}` is the shell's NAME, which is make's
+    # only when make exports it (`export NAME`, `.EXPORT_ALL_VARIABLES`), else the caller's environment
+    # (GNU make manual, "Communicating Variables to a Sub-make"): in a command that reads a name only
+    # that way it is not known, whatever the Makefile sets it to (read both ways in one command, the
+    # words cannot tell which is which)
     snip.known = _once(defined)
+    if not export_all:
+        snip.shell_only = {line: names - make_refs.get(line, set()) - exported
+                           for line, names in shell_refs.items()}
     snip.make = True
     return [snip]
 
@@ -599,7 +635,11 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
             partial.update(id(cmd) for cmd in cmds)
         if snip.known:
             variables = _Vars(snip.known, snip.make)
-            known.update((id(cmd), variables) for cmd in cmds)
+            for cmd in cmds:
+                lines = range(cmd.loc.line, max(w.loc.line for w in cmd.argv) + 1) if snip.shell_only else ()
+                hidden = set().union(*(snip.shell_only.get(n, ()) for n in lines)) & variables.values.keys()
+                known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make) \
+                    if hidden else variables
         commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
@@ -722,11 +762,66 @@ def _value_word(word: Word, text: str, skip: int) -> Word:
 
 
 def _opaque(word: Word) -> bool:
-    """An expansion that stands for options (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `"$@"`, make's `$(RUN_FLAGS)`)."""
+    """An expansion that stands for options (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `"$@"`, make's `$(RUN_FLAGS)`,
+    `${EXTRA:-}`)."""
     if _ALTERNATE_OPTION.match(word.text):
         return True  # `${CI:+-e CI="$CI"}`: options when the variable is set
-    m = _EXPANSION.match(word.text)
+    m = _EXPANSION.match(word.text) or _VAR_WORD.match(word.text)
     return m is not None and bool(_OPTION_VAR.search(next(g for g in m.groups() if g)))
+
+
+# a word that is one expansion of a variable, a default or alternative form included (`${GPUS:-}`)
+_VAR_WORD = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?(?::?[-+=?][^{}$]*)?\}|\(([A-Za-z_][A-Za-z0-9_]*)\)"
+                       r"|([A-Za-z_][A-Za-z0-9_]*))$")
+_IMAGE_VAR = re.compile(r"IMAGE|IMG|REPO|REGISTRY|TAG", re.I)
+# options of `docker run` (and podman's) that take no value: with `_VALUE_LONG`, what a word after an
+# expansion must be for the expansion to be taken as options rather than the image
+_BOOL_LONG = frozenset("""
+rm init interactive tty detach privileged read-only read-only-tmpfs publish-all oom-kill-disable
+no-healthcheck sig-proxy disable-content-trust quiet replace env-host http-proxy no-hosts use-api-socket
+tls-verify rmi help
+""".split())
+
+
+def _options_before_image(words: list[Word], at: int) -> bool:
+    """Whether the unknown expansion at `at` (`docker run $MOUNTS -p 80:80 img`, `$GPUS ollama/ollama`)
+    stands for options rather than the image: its name does not say image, and what follows it is
+    `docker run` options (at least one, or none when the next word is a registry or tagged reference)
+    up to an image reference written out, or up to an expansion whose name says image. `docker run $IMG python train.py` keeps `$IMG` the image."""
+    m = _VAR_WORD.match(words[at].text)
+    if m is None or _IMAGE_VAR.search(next(g for g in m.groups() if g)):
+        return False
+    i, options = at + 1, 0
+    while i < len(words):
+        w, t = words[i], words[i].text
+        if w.dynamic:
+            var = _VAR_WORD.match(t)
+            if var is None:
+                return False
+            if _IMAGE_VAR.search(next(g for g in var.groups() if g)):
+                return True  # `docker run $GPUS -e A=1 $IMAGE`: the image is named further on
+            i += 1
+            continue
+        if t.startswith("--"):
+            name, eq, _value = t[2:].partition("=")
+            name = _ALIASES.get(name, name)
+            if name not in _VALUE_LONG and name not in _BOOL_LONG:
+                return False
+            i += 2 if name in _VALUE_LONG and not eq else 1
+            options += 1
+            continue
+        if t.startswith("-") and len(t) > 1:
+            names = [_SHORT.get(c) for c in t[1:]]
+            if names[0] is None:
+                return False
+            value = next((k for k, n in enumerate(names) if n in _VALUE_LONG), None)
+            if value is None and None in names:
+                return False
+            i += 2 if value == len(names) - 1 else 1
+            options += 1
+            continue
+        return bool(_IMAGE.match(t)) and (options > 0 or any(c in t for c in "/:@"))
+    return False
 
 
 def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
@@ -760,7 +855,7 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
         if t == "--":
             expand(i + 1)
             return tuple(words), flags, (i + 1 if i + 1 < len(words) else None), opaque
-        if w.dynamic and _opaque(w):
+        if w.dynamic and (_opaque(w) or _options_before_image(words, i)):
             opaque = True
             i += 1
             continue
@@ -776,7 +871,11 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
                 flags.append(flag(name, "true", i, w, w))
             i += 1
             continue
-        if t.startswith("-") and len(t) > 1 and not w.dynamic:
+        if t.startswith("-") and len(t) > 1 and w.dynamic and not t[1].isalpha():
+            opaque = True  # `-$FLAG`: options not known
+            i += 1
+            continue
+        if t.startswith("-") and len(t) > 1:  # an image never starts with `-`: `-v${PWD}/models:/models` is -v
             k = 1
             while k < len(t):
                 name = _SHORT.get(t[k], t[k])

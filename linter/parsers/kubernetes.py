@@ -22,8 +22,9 @@ hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
-LeaderWorkerSet controller, the Dask operator and KServe give their pods are the pods' labels a written
-Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
+LeaderWorkerSet controller, the Dask operator and KServe give their pods, and those the API server and the
+controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob) and a Kubeflow training job (by
+the pod's index too), are the pods' labels a written Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
@@ -62,7 +63,7 @@ from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PR
 from glmlint.ir import (INSIDE_TEXT, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
-                        Volume, Word, Workload)
+                        Volume, Word, Workload, indexed_label)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass
@@ -140,6 +141,7 @@ def may_run(doc: Any) -> bool:
 def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
     lines = _lines(text)
+    limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
@@ -149,11 +151,45 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 known = len(source.pods)
                 found = _workloads(path, obj, obj_path, lines, source.pods)
                 ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
-                source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path, ray)))
+                source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
+                                                                                      _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
+            if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
+                limits = limits or {}
+                limits.setdefault(_namespace(obj), _default_memory_limit(obj))
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
+    if limits:
+        source.workloads = [_limit_range(w, limits) for w in source.workloads]
+        source.cross_document = True
     return source
+
+
+# The LimitRanger admission plugin (kubernetes plugin/pkg/admission/limitranger/admission.go
+# `defaultContainerResourceRequirements`, `mergeContainerResources`) gives each container (init containers too)
+# of a pod created in a namespace the `default` limits of the namespace's LimitRange items of `type: Container`
+# that the container does not set; an item's `default` is its `max` where it writes none (pkg/apis/core/v1
+# defaults.go `SetDefaults_LimitRangeItem`). A LimitRange of the same file counts: for the workloads of its
+# namespace, or, with none written on either, for those applied with it.
+def _default_memory_limit(obj: Any) -> tuple[str, Loc] | None:
+    """The memory limit a LimitRange gives the containers that set none: (value, where it is written)."""
+    for item in y.items(y.get(obj, "spec", "limits")):
+        if (y.text(y.get(item, "type")) or "") != "Container":
+            continue
+        for key in ("default", "max"):
+            node = y.get(item, key, "memory")
+            if node is not None and y.text(node):
+                return y.text(node) or "", y.loc(node)
+    return None
+
+
+def _limit_range(w: Workload, limits: dict[str | None, tuple[str, Loc] | None]) -> Workload:
+    """`w` with the memory limit its namespace's LimitRange gives it when it sets none."""
+    got = limits.get(w.namespace)
+    if got is None or w.memory_limit.explicit or w.container_list == "ephemeralContainers":
+        return w
+    value, loc = got
+    return records.replace(w, memory_limit=Setting(value, loc, path=()))
 
 
 def _lines(text: str) -> Callable[[], list[str]]:
@@ -925,6 +961,34 @@ _NIM_API = "apps.nvidia.com/"
 _NIM_PORT = "8000"
 
 
+def _is_nim(obj: Any) -> bool:
+    return (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API) and y.text(y.get(obj, "kind")) == "NIMService"
+
+
+# The NIM operator runs a NIMService's pod (manifests/deployment.yaml, lws.yaml, inferenceservice.yaml) as the
+# ServiceAccount it creates named after the NIMService (`GetServiceAccountName`, manifests/serviceaccount.yaml),
+# neither of them setting `automountServiceAccountToken`, and the NIMService has no field for either: the pod
+# mounts the token, and nothing written in the NIMService stops it. A ServiceAccount of that name written
+# beforehand does not either: the operator writes its own `automountServiceAccountToken` (unset) over it
+# (internal/utils/utils.go `updateServiceAccount`, on the first reconcile: `IsSpecChanged` finds no hash).
+_NIM_NO_SETTING = ("the NIM operator runs the pod as the ServiceAccount it creates, named after the NIMService, "
+                   "and no NIMService field stops the token mount")
+
+
+def _nim_pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Workload]) -> PodIdentity:
+    """The identity an NIMService's pod runs with: the operator's ServiceAccount named after it; the pod
+    runs NVIDIA NIM (the catalog's `nim`), whatever the image is called."""
+    from glmlint.catalog.services import catalog
+
+    base = _pod(obj, obj_path, spec, owner, containers)
+    name = y.text(y.get(obj, "metadata", "name")) or "default"
+    nim = next(((s.name, s.kind) for s in catalog() if s.id == "nim"), None)
+    services = base.services if nim is None or nim in base.services else (*base.services, nim)
+    return records.replace(base, service_account=Setting(name, base.anchor, explicit=False, path=()),
+                           automount=Setting(None, base.anchor, explicit=False, path=()), no_setting=_NIM_NO_SETTING,
+                           services=services)
+
+
 def _nim_specs(obj: Any, path: Path) -> list[_Spec]:
     node = y.get(obj, "spec")
     if not y.is_map(node):
@@ -985,8 +1049,9 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 # - LeaderWorkerSet (kubernetes-sigs/lws 060ab4d, pkg/controllers/leaderworkerset_controller.go
 #   `constructLeaderStatefulSetApplyConfiguration`, pod_controller.go, pkg/webhooks/pod_webhook.go):
 #   `leaderworkerset.sigs.k8s.io/name: <name>` on every pod; a leader (from `leaderTemplate`, else from
-#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 (the
-#   project's vLLM example selects its leader so, `vllm-leader`);
+#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 to `size`
+#   (default 1) (the project's vLLM example selects its leader so, `vllm-leader`); every pod of group i (of
+#   `replicas`, default 1) `group-index: <i>` (pkg/webhooks/pod_webhook.go `Default`, pod_controller.go);
 # - Dask operator (dask/dask-kubernetes 1daa175, operator/controller/controller.py
 #   `build_scheduler_deployment_spec`, `build_worker_deployment_spec`): `dask.org/cluster-name: <cluster>`
 #   and `dask.org/component: scheduler` (a worker's: `worker`) on the pods of a DaskCluster (a DaskJob's
@@ -998,6 +1063,7 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 _LWS_API = "leaderworkerset.x-k8s.io/"
 _KSERVE_API = "serving.kserve.io/"
 _LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
+_LWS_GROUP = "leaderworkerset.sigs.k8s.io/group-index"
 
 
 def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
@@ -1017,10 +1083,13 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     if api.startswith(_LWS_API):
         base = (*obj_path, "spec", "leaderWorkerTemplate")
         worker = (*base, "workerTemplate")
+        size = _count(y.get(obj, "spec", "leaderWorkerTemplate", "size"))
+        group = {_LWS_NAME: name, _LWS_GROUP: indexed_label("", "group", 0, _count(y.get(obj, "spec", "replicas")))}
         if y.is_map(y.get(obj, "spec", "leaderWorkerTemplate", "leaderTemplate")):
-            places = [((*base, "leaderTemplate"), {_LWS_NAME: name, _LWS_INDEX: "0"}), (worker, {_LWS_NAME: name})]
-        else:  # the leader runs the worker template (its workers have indexes from 1)
-            places = [(worker, {_LWS_NAME: name, _LWS_INDEX: "0"})]
+            places = [((*base, "leaderTemplate"), {**group, _LWS_INDEX: "0"}),
+                      (worker, {**group, _LWS_INDEX: indexed_label("", "worker", 1, size)})]
+        else:  # the leader runs the worker template too (index 0, its workers from 1)
+            places = [(worker, {**group, _LWS_INDEX: indexed_label("", "worker", 0, size)})]
     elif api.startswith(_KSERVE_API) and kind == "InferenceService":
         own = dict(_label_map(y.get(obj, "metadata", "labels")))
         places = [((*obj_path, "spec", part), {**own, **dict(_label_map(y.get(obj, "spec", part, "labels"))),
@@ -1037,6 +1106,211 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         added = next((labels for at, labels in places if w.node_path[:len(at)] == at), None)
         out.append(w if added is None
                    else records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
+    return out
+
+
+# Labels the API server and the controllers give the pods of core workloads and of ML training jobs, which a
+# Service the user writes may select them by (those that differ by the pod's index as `indexed_label`s):
+# - StatefulSet (kubernetes/kubernetes v1.32 pkg/controller/statefulset/stateful_set_utils.go `updateIdentity`):
+#   `statefulset.kubernetes.io/pod-name: <set>-<ordinal>` and `apps.kubernetes.io/pod-index: <ordinal>`
+#   (PodIndexLabel, on by default from 1.28) over the template's, for the ordinals from `spec.ordinals.start`
+#   (default 0), `replicas` (default 1) of them;
+# - Job (pkg/registry/batch/job/strategy.go `generateSelector`): unless `spec.manualSelector: true`, `job-name`
+#   and `batch.kubernetes.io/job-name: <job>` where the template sets neither (`controller-uid` is the Job's UID,
+#   unknown here); an Indexed Job's pods `batch.kubernetes.io/job-completion-index: <index>`
+#   (pkg/controller/job/indexed_job_utils.go `addCompletionIndexLabel`), `completions` of them (1 when neither
+#   `completions` nor `parallelism` is written);
+# - JobSet (kubernetes-sigs/jobset 08dfbdf, pkg/controllers/jobset_controller.go `constructJob`,
+#   `labelAndAnnotateObject`; webhooks/jobset_webhook.go): a replicated job's `replicas` (default 1) Jobs, named
+#   `<jobset>-<name>-<i>` and Indexed unless written otherwise, whose pods get `jobset.sigs.k8s.io/jobset-name`,
+#   `jobset.sigs.k8s.io/replicatedjob-name`, `jobset.sigs.k8s.io/replicatedjob-replicas` and
+#   `jobset.sigs.k8s.io/job-index: <i>` over the template's, and the Job's labels above;
+# - Kubeflow Trainer (kubeflow/trainer 8c0f505, pkg/runtime/framework/plugins/jobset/jobset.go, pkg/constants): a
+#   TrainJob runs as a JobSet of its name, its trainer in the replicated job `node`, its initializers in
+#   `dataset-initializer` and `model-initializer`;
+# - the Kubeflow training operator v1 (kubeflow/trainer release-1.9 3a3a1da, pkg/controller.v1/common/pod.go
+#   `createNewPod`, job_controller.go `GenLabels`, each controller's `IsMasterRole`): each replica's pods
+#   `training.kubeflow.org/operator-name: <kind>-controller`, `training.kubeflow.org/job-name: <job>`,
+#   `training.kubeflow.org/replica-type: <type in lower case>` and `training.kubeflow.org/replica-index: <i>`
+#   (`replicas`, default 1) over the template's, and `training.kubeflow.org/job-role: master` on the master
+#   (a PyTorchJob's Master, a TFJob's Chief or Master, else worker 0; an XGBoostJob's or PaddleJob's Master; a
+#   JAXJob's pod 0); an MPIJob v1's launcher (pkg/controller.v1/mpi `newLauncher`) has no replica index;
+# - the MPI Operator, MPIJob v2beta1 (kubeflow/mpi-operator caa3c47, pkg/controller/mpi_job_controller.go
+#   `defaultLabels`, `newWorker`, `newLauncherPodTemplate`): `training.kubeflow.org/operator-name: mpi-operator`,
+#   `training.kubeflow.org/job-name` and `training.kubeflow.org/job-role: launcher` (`worker`) over the
+#   template's; a worker's `training.kubeflow.org/replica-index` from 0 (from 1 with `runLauncherAsWorker`, the
+#   launcher then 0); the launcher runs as a Job `<job>-launcher`;
+# - Volcano (volcano-sh/volcano ed72c7c, pkg/controllers/job/job_controller_util.go `createJobPod`,
+#   job_controller_actions.go, webhooks/admission/jobs/mutate/mutate_job.go): a `batch.volcano.sh` Job's task
+#   pods `volcano.sh/job-name`, `volcano.sh/task-spec: <task>` (a task with no name is `default<i>`),
+#   `volcano.sh/task-index: <i>` (`replicas` of them), `volcano.sh/queue-name` (default `default`) and
+#   `volcano.sh/job-namespace` over the template's;
+# - KServe (kserve/kserve aaac4e2, pkg/controller/v1beta1/inferenceservice/components/predictor.go
+#   `buildObjectMeta`, `reconcileWorker`; apis/serving/v1alpha1/servingruntime_types.go): a (Cluster)ServingRuntime
+#   has no pods of its own; its containers run in the pods of the InferenceServices that use it, which get its
+#   `spec.labels` (a worker's `spec.workerSpec.labels`) under their own, not its `metadata.labels`;
+# - the Kubeflow Notebook controller (kubeflow/kubeflow components/notebook-controller/controllers
+#   notebook_controller.go `generateStatefulSet`): a Notebook's pod is replica 0 of a StatefulSet of its name,
+#   labelled `statefulset: <name>`, `notebook-name: <name>` and the Notebook's own `metadata.labels`; the
+#   template's `metadata` is not copied (its labels are not the pod's).
+_JOBSET_API, _TRAINING_API, _MPI_V2 = "jobset.x-k8s.io/", "kubeflow.org/v1", "kubeflow.org/v2beta1"
+_TRAINING_KINDS = {"PyTorchJob": ("pytorchReplicaSpecs", "pytorchjob-controller", ("Master",)),
+                   "TFJob": ("tfReplicaSpecs", "tfjob-controller", ("Chief", "Master")),
+                   "XGBoostJob": ("xgbReplicaSpecs", "xgboostjob-controller", ("Master",)),
+                   "PaddleJob": ("paddleReplicaSpecs", "paddlejob-controller", ("Master",)),
+                   "JAXJob": ("jaxReplicaSpecs", "jaxjob-controller", ()),
+                   "MPIJob": ("mpiReplicaSpecs", "mpijob-controller", ("Launcher",))}
+# (a pod's path, labels over its own, labels under them: None when the pod does not get its own)
+_LabelPlace = tuple[Path, dict[str, str], dict[str, str] | None]
+
+
+def _count(node: Any, default: int | None = 1) -> int | None:
+    """A `replicas`/`completions` count as written (`default` when absent; None when not a number)."""
+    if node is None:
+        return default
+    text = y.text(node) or ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _job_labels(name: str, job: Any, index: str) -> dict[str, str]:
+    """The labels a `batch/v1` Job `name` (a JobSpec `job`) gives its pods under the template's: `job-name`
+    unless its selector is manual, the completion index when Indexed (`index` names that index)."""
+    out: dict[str, str] = {}
+    if (y.text(y.get(job, "manualSelector")) or "").lower() != "true" and name:
+        out = {"job-name": name, "batch.kubernetes.io/job-name": name}
+    if (y.text(y.get(job, "completionMode")) or "") == "Indexed":
+        completions = y.get(job, "completions")
+        stop = _count(completions, 1 if y.get(job, "parallelism") is None else None)
+        out["batch.kubernetes.io/job-completion-index"] = indexed_label("", index, 0, stop)
+    return out
+
+
+def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
+    """Where the pods of `obj` are, with the labels their controller writes over the template's and under them."""
+    api = y.text(y.get(obj, "apiVersion")) or ""
+    kind = y.text(y.get(obj, "kind")) or ""
+    name = y.text(y.get(obj, "metadata", "name")) or ""
+    spec = y.get(obj, "spec")
+    if not name:
+        return []  # named by `generateName`: the labels made from the name are unknown
+    if kind == "StatefulSet" and api.startswith("apps/"):
+        start = _count(y.get(spec, "ordinals", "start"), 0)
+        replicas = _count(y.get(spec, "replicas"))
+        if start is None:
+            return []
+        stop = start + replicas if replicas is not None else None
+        return [((*obj_path, "spec", "template"), {
+            "statefulset.kubernetes.io/pod-name": indexed_label(f"{name}-", "pod", start, stop),
+            "apps.kubernetes.io/pod-index": indexed_label("", "pod", start, stop)}, {})]
+    if kind == "Job" and api.startswith("batch/"):
+        job = _job_labels(name, spec, "pod")
+        over = {k: job.pop(k) for k in ("batch.kubernetes.io/job-completion-index",) if k in job}
+        return [((*obj_path, "spec", "template"), over, job)]
+    if kind == "JobSet" and api.startswith(_JOBSET_API):
+        out = []
+        for k, rjob in enumerate(y.items(y.get(spec, "replicatedJobs"))):
+            rname = y.text(y.get(rjob, "name")) or ""
+            replicas = _count(y.get(rjob, "replicas"))
+            job_spec = y.get(rjob, "template", "spec")
+            labels = {"jobset.sigs.k8s.io/jobset-name": name, "jobset.sigs.k8s.io/replicatedjob-name": rname,
+                      "jobset.sigs.k8s.io/job-index": indexed_label("", rname, 0, replicas)}
+            if replicas is not None:
+                labels["jobset.sigs.k8s.io/replicatedjob-replicas"] = str(replicas)
+            job = _job_labels(name, job_spec, f"{rname}/pod") if y.is_map(job_spec) else {}
+            if "job-name" in job:  # each Job of the replicated job is named by its index
+                job["job-name"] = job["batch.kubernetes.io/job-name"] = indexed_label(f"{name}-{rname}-", rname, 0,
+                                                                                     replicas)
+            if (y.text(y.get(job_spec, "completionMode")) or "Indexed") == "Indexed" \
+                    and "batch.kubernetes.io/job-completion-index" not in job:  # the webhook's default
+                stop = _count(y.get(job_spec, "completions"),
+                              1 if y.get(job_spec, "parallelism") is None else None)
+                job["batch.kubernetes.io/job-completion-index"] = indexed_label("", f"{rname}/pod", 0, stop)
+            over = {**labels, **{k: job.pop(k) for k in ("batch.kubernetes.io/job-completion-index",) if k in job}}
+            out.append(((*obj_path, "spec", "replicatedJobs", k, "template", "spec", "template"), over, job))
+        return out
+    if api.startswith(_TRAINER_API) and kind == "TrainJob":
+        return [((*obj_path, *at, key), {"jobset.sigs.k8s.io/jobset-name": name,
+                                          "jobset.sigs.k8s.io/replicatedjob-name": rjob}, {})
+                for at, key, rjob in ((("spec",), "trainer", "node"),
+                                      (("spec", "initializer"), "dataset", "dataset-initializer"),
+                                      (("spec", "initializer"), "model", "model-initializer"))]
+    if kind == "Job" and api.startswith("batch.volcano.sh/"):
+        out = []
+        namespace = _namespace(obj)
+        for k, task in enumerate(y.items(y.get(spec, "tasks"))):
+            tname = y.text(y.get(task, "name")) or f"default{k}"
+            labels = {"volcano.sh/job-name": name, "volcano.sh/task-spec": tname,
+                      "volcano.sh/task-index": indexed_label("", tname, 0, _count(y.get(task, "replicas"), None)),
+                      "volcano.sh/queue-name": y.text(y.get(spec, "queue")) or "default"}
+            if namespace:
+                labels["volcano.sh/job-namespace"] = namespace
+            out.append(((*obj_path, "spec", "tasks", k, "template"), labels, {}))
+        return out
+    if kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
+        return [((*obj_path, "spec", "workerSpec"), dict(_label_map(y.get(spec, "workerSpec", "labels"))), None),
+                ((*obj_path, "spec"), dict(_label_map(y.get(spec, "labels"))), None)]
+    if kind == "Notebook" and api.startswith("kubeflow.org/"):
+        own = dict(_label_map(y.get(obj, "metadata", "labels")))
+        return [((*obj_path, "spec", "template"), {
+            "statefulset": name, "notebook-name": name, **own,
+            "statefulset.kubernetes.io/pod-name": f"{name}-0", "apps.kubernetes.io/pod-index": "0"}, None)]
+    if kind == "MPIJob" and api.startswith(_MPI_V2):
+        as_worker = (y.text(y.get(spec, "runLauncherAsWorker")) or "").lower() == "true"
+        out = []
+        for rtype, node in y.entries(y.get(spec, "mpiReplicaSpecs")).items():
+            role = rtype.lower()
+            labels = {"training.kubeflow.org/operator-name": "mpi-operator", "training.kubeflow.org/job-name": name,
+                      "training.kubeflow.org/job-role": role}
+            under: dict[str, str] = {}
+            if role == "worker":
+                first = 1 if as_worker else 0
+                replicas = _count(y.get(node[1], "replicas"))
+                labels["training.kubeflow.org/replica-index"] = indexed_label(
+                    "", rtype, first, first + replicas if replicas is not None else None)
+            elif role == "launcher":
+                if as_worker:
+                    labels["training.kubeflow.org/replica-index"] = "0"
+                under = {"job-name": f"{name}-launcher", "batch.kubernetes.io/job-name": f"{name}-launcher"}
+            out.append(((*obj_path, "spec", "mpiReplicaSpecs", rtype, "template"), labels, under))
+        return out
+    if kind in _TRAINING_KINDS and api.startswith(_TRAINING_API) and not api.startswith(_MPI_V2):
+        key, controller, masters = _TRAINING_KINDS[kind]
+        replicas_of = y.entries(y.get(spec, key))
+        has_master = any(t in replicas_of for t in masters)
+        out = []
+        for rtype, (_k, node) in replicas_of.items():
+            replicas = _count(y.get(node, "replicas"))
+            labels = {"training.kubeflow.org/operator-name": controller, "training.kubeflow.org/job-name": name,
+                      "training.kubeflow.org/replica-type": rtype.lower()}
+            if not (kind == "MPIJob" and rtype == "Launcher"):
+                labels["training.kubeflow.org/replica-index"] = indexed_label("", rtype, 0, replicas)
+            if rtype in masters:
+                labels["training.kubeflow.org/job-role"] = "master"
+            elif (kind == "JAXJob" or (not has_master and kind in ("PyTorchJob", "TFJob") and rtype == "Worker")) \
+                    and replicas != 0:  # pod 0 is the master
+                labels["training.kubeflow.org/job-role"] = indexed_label("master", rtype, 0, 1, with_index=False)
+            out.append(((*obj_path, "spec", key, rtype, "template"), labels, {}))
+        return out
+    return []
+
+
+def _controller_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """The containers of a StatefulSet, a Job, a JobSet, a TrainJob or a training job with the labels the API
+    server and the controllers give their pods."""
+    if not workloads:
+        return workloads
+    places = _controller_places(obj, obj_path)
+    if not places:
+        return workloads
+    out = []
+    for w in workloads:
+        place = next(((over, under) for at, over, under in places if w.node_path[:len(at)] == at), None)
+        if place is None:
+            out.append(w)
+            continue
+        over, under = place
+        labels = over if under is None else {**under, **dict(w.pod_labels), **over}
+        out.append(records.replace(w, pod_labels=tuple(labels.items())))
     return out
 
 
@@ -1332,6 +1606,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             # an Argo template's container runs in a pod the controller builds with the workflow's
             # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is
             pods.append(_pod(obj, obj_path, spec, owner, mine))
+        elif mine and _is_nim(obj):
+            pods.append(_nim_pod(obj, obj_path, spec, owner, mine))
     supplied = _trigger_images(obj)
     if supplied:
         from glmlint import records

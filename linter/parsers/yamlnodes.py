@@ -371,31 +371,39 @@ def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True) -> list[
     duplicates: list[YamlError] = []
     expanded: dict[int, int] = {}  # id(node) -> nodes it expands to, aliases included
     on_path: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(doc, False)]
+    # (node, None) to visit, (node, its children) once they are: its count is then theirs summed; a
+    # scalar child is counted at once (it holds nothing: it is never on the path below itself)
+    stack: list[tuple[Node, list[Node] | None]] = [(doc, None)]
     while stack:
-        node, done = stack.pop()
+        node, children = stack.pop()
         if node is None:
             continue
         nid = id(node)
-        if done:
+        if children is not None:
             on_path.discard(nid)
-            children = _children(node)
-            expanded[nid] = 1 + sum(expanded[id(c)] for c in children)
+            expanded[nid] = 1 + sum([expanded[id(c)] for c in children])
             continue
         if nid in expanded:
             continue
         if nid in on_path:
             raise YamlError("the node anchored here contains an alias to itself", loc(node).line)
+        children = _children(node)
+        if not children and node.id == "scalar":
+            expanded[nid] = 1
+            continue
         on_path.add(nid)
-        stack.append((node, True))
-        if is_map(node):
+        stack.append((node, children))
+        if node.id == "mapping":
             duplicates.extend(_duplicates(node))
-        for child in _children(node):
+        for child in children:
             cid = id(child)
             if cid in on_path:
                 raise YamlError("the node anchored here contains an alias to itself", loc(child).line)
             if cid not in expanded:
-                stack.append((child, False))
+                if child.id == "scalar":
+                    expanded[cid] = 1
+                else:
+                    stack.append((child, None))
     total, unique = expanded.get(id(doc), 0), len(expanded)
     aliased = total - unique
     if total > max_ratio_nodes and aliased > 100 and aliased / total > _allowed_alias_ratio(total):
@@ -437,16 +445,26 @@ def _allowed_alias_ratio(total: int) -> float:
 def _duplicates_below(doc: Node) -> list[YamlError]:
     """Duplicate keys in a document without aliases (a tree: no node is met twice)."""
     out: list[YamlError] = []
-    stack = [doc] if doc is not None else []
+    if doc is None or doc.id == "scalar":
+        return out
+    stack = [doc]  # mappings and sequences only
+    pop, push = stack.pop, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
+        pairs = node.value
         if node.id == "mapping":
-            keys = [k.value for k, _v in node.value if k.id == "scalar"]
-            if len(set(keys)) != len(keys):
+            # (a set of every key's value: a key that is a collection has a list, unhashable; `_duplicates`
+            # then looks at its scalar keys, as it does for any mapping with two keys alike)
+            try:
+                alike = len({k.value for k, _v in pairs}) != len(pairs)
+                push([v for _k, v in pairs if v.id != "scalar"])  # (every key a scalar)
+            except TypeError:
+                alike = True
+                push([n for pair in pairs for n in pair if n.id != "scalar"])
+            if alike:
                 out.extend(_duplicates(node))
-            stack.extend(n for pair in node.value for n in pair if n.id != "scalar")
-        elif node.id == "sequence":
-            stack.extend(n for n in node.value if n.id != "scalar")
+        else:
+            push([n for n in pairs if n.id != "scalar"])
     return out
 
 
