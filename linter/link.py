@@ -447,8 +447,16 @@ class _Links:
 
 def _near(paths: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     """The directories of `paths` and their parents (`_close` with any of them)."""
-    pairs = [_dirs.get(p) or _dirs_of(p) for p in paths]
+    pairs = [_dir_names(p) for p in paths]
     return frozenset(d for d, _p in pairs), frozenset(p for _d, p in pairs)
+
+
+def _dir_names(path: str) -> tuple[str, str]:
+    """`path`'s directory and that directory's parent, named as `_close` compares them."""
+    if "\\" in path:
+        path = path.replace("\\", "/")
+    d, parent = _dirs.get(path) or _dirs_of(path)
+    return path[:d], path[:parent]
 
 
 def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
@@ -502,7 +510,7 @@ def links(cluster: _Cluster | None, account: str, namespace: str | None, path: s
         dirs, parents = got.near_unset
     if not dirs:
         return False
-    d, parent = _dirs.get(path) or _dirs_of(path)
+    d, parent = _dir_names(path)
     return d in dirs or parent in parents or parent in dirs or d in parents
 
 

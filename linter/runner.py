@@ -767,9 +767,11 @@ def _workers(jobs: int, files: int) -> int:
     if jobs == 1 or files < POOL_MIN_FILES:
         return 1
     # Workers inherit the rules (plugin rules need not be picklable) and every
-    # module already imported: fork only (where `multiprocessing` lists the "fork"
-    # start method). Elsewhere the scan stays serial.
-    if not hasattr(os, "fork"):
+    # module already imported: fork only (`os.fork`), and the parent waits on the
+    # workers' pipes with `select.poll`. Elsewhere the scan stays serial.
+    import select
+
+    if not hasattr(os, "fork") or not hasattr(select, "poll"):
         return 1
     if jobs <= 0:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -1239,7 +1241,8 @@ def _read_message(fd: int) -> bytes | None:
     header = _read_exact(fd, _HEADER)
     if header is None:
         return None
-    return _read_exact(fd, int.from_bytes(header, "little")) or b""
+    n = int.from_bytes(header, "little")
+    return _read_exact(fd, n) if n else b""  # (None: the message was cut short, as a worker ended)
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> None:
@@ -1343,7 +1346,15 @@ def _fork_worker(files: list[Candidate], state: _State, tasks: _Tasks,
         import fcntl
 
         fcntl.fcntl(out, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-    pid = os.fork()
+    for stream in (sys.stdout, sys.stderr):  # (what this process buffered is written once, by it)
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        pid = os.fork()
+    except BaseException:
+        os.close(results)
+        os.close(out)
+        raise
     if pid:
         os.close(out)
         return pid, results
@@ -1352,11 +1363,20 @@ def _fork_worker(files: list[Candidate], state: _State, tasks: _Tasks,
         os.close(results)
         for _pid, fd in others:  # (the other workers' pipes: their end is seen when they end)
             os.close(fd)
+        with contextlib.suppress(OSError):  # (a renderer the worker runs reads no input of the user's)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.close(null)
         tasks.in_worker()
         _serve(files, state, tasks, out)
         status = 0
-    except BaseException:  # noqa: BLE001 - interrupted, or the pool closed: the parent reports it
-        pass
+    except (KeyboardInterrupt, BrokenPipeError, SystemExit):
+        pass  # interrupted, or the pool closed
+    except BaseException:  # noqa: BLE001 - the parent reports that a worker ended; here is why
+        with contextlib.suppress(Exception):
+            import traceback
+
+            os.write(2, traceback.format_exc().encode("utf-8", "replace"))
     finally:
         os._exit(status)
 

@@ -33,7 +33,7 @@ file beside a compose file supplies, a value taken from the host (compose
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
 `{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
 `nvapi-NVKEY`, a value that spells the variable's own name: `HF_TOKEN: HF_TOKEN_VALUE`, and for a
-one-word name only the word itself, `PASSWORD: PASSWORD`), the dummy key a
+one-word name the word itself or an upper-case name with it as one part, `PASSWORD: PASSWORD_VALUE`), the dummy key a
 client is given for a local OpenAI-compatible server that checks none
 (`OPENAI_API_KEY: EMPTY` as vLLM's examples write it, `sk-no-key-required`,
 `ollama`, `lm-studio`), or a name that
@@ -141,10 +141,14 @@ def holds_literal_secret(var: EnvVar) -> bool:
     if not (is_secret_name(var.name) and is_literal(var.value, var.dynamic)):
         return False
     # a value that spells its own variable's name (`HF_TOKEN: HF_TOKEN`, `GOOGLE_API_KEY_VAL`) is a
-    # placeholder; a one-word name only when the value is that word (`TOKEN: token`): `PASSWORD:
-    # password123` and `TOKEN: s3cr3t-token` hold a credential
+    # placeholder; for a one-word name, only when the value is that word (`TOKEN: token`) or an
+    # upper-case variable-like name with it as one part (`PASSWORD: PASSWORD_VALUE`, `MY_SECRET`):
+    # `PASSWORD: password123`, `PASSWORD123` and `TOKEN: s3cr3t-token` hold a credential
     name, value = var.name.upper(), (var.value or "").upper()
     if re.search(r"[^A-Z0-9]", name) is None and not _CAMEL.search(var.name):
+        raw = (var.value or "").strip()
+        if re.fullmatch(r"[A-Z0-9_]+", raw) and name in raw.split("_"):
+            return False
         return re.sub(r"[^A-Z0-9]", "", value) != name
     return name not in value
 

@@ -159,6 +159,12 @@ def test_training_operator_master_role():
     with_master = workers_only.replace(
         "Worker:", "Master:\n              template: {spec: {containers: [{name: m, image: x}]}}\n            Worker:")
     assert _exposed(with_master, '{training.kubeflow.org/job-role: master}') == ["container `m` (PyTorchJob/ft Master)"]
+    # the operator renames replica types written in another case (`master:`, `worker:`) to its own
+    lower = with_master.replace("Master:", "master:").replace("Worker:", "worker:")
+    assert _exposed(lower, '{training.kubeflow.org/job-role: master}') == ["container `m` (PyTorchJob/ft master)"]
+    # an older API's operator named its labels otherwise: not read as v1's
+    assert _exposed(workers_only.replace("kubeflow.org/v1", "kubeflow.org/v1beta2"),
+                    '{training.kubeflow.org/job-name: ft}') == []
 
 
 def test_mpi_operator_v2beta1_roles():

@@ -109,6 +109,12 @@ def test_an_options_expansion_makes_the_workload_partial(opts: str) -> None:
     ("docker run --rm $IMG python train.py", "$IMG", False),
     ("docker run ${MODEL_SERVER} --port 8000 --host 0.0.0.0", "${MODEL_SERVER}", False),
     ("docker run --rm $TARGET bash", "$TARGET", False),
+    # a path after it is the command, not an image; an untagged name needs an options-like name
+    ("docker run --rm --gpus all -v $(pwd):/workspace $CONTAINER ./train.sh --epochs 3", "$CONTAINER", False),
+    ("docker run --rm --privileged $BASE scripts/train.sh", "$BASE", False),
+    ("docker run --rm $CONTAINER /bin/bash", "$CONTAINER", False),
+    ("docker run --rm $GPUS ollama/ollama", "ollama/ollama", True),
+    ("docker run --rm $X ghcr.io/acme/app", "ghcr.io/acme/app", True),
     # an image never starts with `-`: an expansion in an attached value is the option's
     ("docker run --rm -v${PWD}/models:/models -e${EXTRA} tritonserver:24.08 x", "tritonserver:24.08", False),
     ("docker run --rm -$FLAGS tritonserver:24.08 x", "tritonserver:24.08", True),

@@ -182,3 +182,25 @@ def test_close_directories_as_posixpath_names_them() -> None:
             assert link._close(a, b) == close(a, b), (a, b)
     finally:
         link.forget()
+
+
+def test_links_answers_as_close_does() -> None:
+    """`links` (whether a pod may link to a cluster's objects, from sets made once per ServiceAccount
+    name) answers as `_close` does for a binding subject without a namespace: directories compared
+    by name, not by their names' lengths (`x/a/` and `y/b/` are not close)."""
+    import itertools
+
+    from glmlint import link
+    from glmlint.parsers import parse
+
+    binding = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\n"
+               "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n"
+               "subjects: [{kind: ServiceAccount, name: runner}]\n")
+    paths = ["x/a/rb.yaml", "y/b/pod.yaml", "x/a/pod.yaml", "x/c/pod.yaml", "x/pod.yaml", "p/q/r/pod.yaml",
+             "x\\a\\pod.yaml", "pod.yaml"]
+    try:
+        for b, p in itertools.product(paths, repeat=2):
+            cluster = link.cluster_of([parse(b, binding, "yaml")])
+            assert link.links(cluster, "runner", "ml", p) == link._close(p, b), (b, p)
+    finally:
+        link.forget()

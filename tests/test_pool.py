@@ -1,7 +1,6 @@
 """The process pool: a pooled scan reports exactly what a serial scan reports, in the same order."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import textwrap
 from pathlib import Path
@@ -13,8 +12,7 @@ from glmlint.registry import builtin_rules
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                                reason="the pool needs the fork start method")
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool needs os.fork")
 
 
 @pytest.fixture()
@@ -212,3 +210,25 @@ def test_tasks_more_than_the_pipe_holds_come_in_order() -> None:
         tasks.writer.join()
     finally:
         tasks.close()
+
+
+def test_no_fork_no_pool(monkeypatch) -> None:
+    """Where there is no `os.fork` the scan stays serial (one worker: this process)."""
+    assert runner._workers(2, 1000) == 2
+    monkeypatch.delattr(os, "fork")
+    assert runner._workers(2, 1000) == 1
+
+
+def test_a_message_cut_short_reads_as_none() -> None:
+    """A worker that ends while writing an outcome leaves a message cut short: read as None (the
+    worker ended), not as an empty message to unpickle."""
+    read, write = os.pipe()
+    try:
+        os.write(write, runner._framed(b"x" * 10)[:-4])
+        os.close(write)
+        write = -1
+        assert runner._read_message(read) is None
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)

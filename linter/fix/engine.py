@@ -662,11 +662,11 @@ def verify(before: SourceFile, after: SourceFile, found: _Found, old: list[_Foun
     """Raise FixError unless `after` (the re-parse) differs from `before` only in what `found`'s fix
     touches, its finding is gone and no other appears. `cache`: `_counts` of `old`, kept for the next
     check."""
-    _verify_ir(before, after, found, cache)
+    _verify_ir(before, after, found)
     _verify_findings(found, old, new, cache)
 
 
-def _verify_ir(before: SourceFile, after: SourceFile, found: _Found, cache: dict[Any, Any] | None = None) -> None:
+def _verify_ir(before: SourceFile, after: SourceFile, found: _Found) -> None:
     """`verify`'s first half: the re-parse differs from `before` only in what `found`'s fix touches
     (the findings before the fix are not read)."""
     if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
@@ -1006,7 +1006,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     # a re-parse is read as the same format (`_reparse`): the rules that apply to it, once
     fmt = source.format
     given, rules = rules, [r for r in rules if r.applies_to(fmt)]
-    cache: dict[Any, Any] = {}  # the workloads before normalised, the findings before counted: once for every check
+    cache: dict[Any, Any] = {}  # the findings before counted: once for every check
     lowered: dict[int, list[Edit] | None] = {}
 
     def lowered_edits(f: _Found) -> list[Edit] | None:
@@ -1057,7 +1057,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         seen: list[_Seen] = []
 
         def judge(new: SourceFile, got: list[_Seen]) -> None:
-            _verify_ir(source, new, f, cache)
+            _verify_ir(source, new, f)
             seen.extend(got)
 
         ok = edits is not None and holds(edits, judge)

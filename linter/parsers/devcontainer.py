@@ -154,8 +154,10 @@ def read(text: str) -> _Node | None:
 
 
 def parse(path: str, text: str) -> SourceFile | None:
-    """The container the file's tools start: none for a configuration not started from an image or
-    a Dockerfile (a Compose one, a template's fragment); None when the file is not JSONC."""
+    """The container the file's tools start: from its image or Dockerfile, or, for a Compose-based
+    configuration, what the CLI adds to its service (a partial workload: the service's own settings
+    are the Compose file's); none for a template's fragment or a features-only file; None when the
+    file is not JSONC."""
     from glmlint import records
     from glmlint.parsers.dockerrun import lift
 

@@ -774,6 +774,10 @@ def _opaque(word: Word) -> bool:
 _VAR_WORD = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?(?::?[-+=?][^{}$]*)?\}|\(([A-Za-z_][A-Za-z0-9_]*)\)"
                        r"|([A-Za-z_][A-Za-z0-9_]*))$")
 _IMAGE_VAR = re.compile(r"IMAGE|IMG|REPO|REGISTRY|TAG", re.I)
+# names of variables that hold `docker run` options besides `_OPTION_VAR`'s (`$GPUS`, `$MOUNTS`)
+_OPTIONS_NAME = re.compile(r"GPU|MOUNT|VOLUME|DEVICE", re.I)
+# an image reference whose first part is a registry host (`ghcr.io/...`, `localhost/...`)
+_REGISTRY_HOST = re.compile(r"^(?:localhost|[^/]*\.[^/]*)/")
 # options of `docker run` (and podman's) that take no value: with `_VALUE_LONG`, what a word after an
 # expansion must be for the expansion to be taken as options rather than the image
 _BOOL_LONG = frozenset("""
@@ -789,7 +793,7 @@ def _options_before_image(words: list[Word], at: int) -> bool:
     `docker run` options (at least one, or none when the next word is a registry or tagged reference)
     up to an image reference written out, or up to an expansion whose name says image. `docker run $IMG python train.py` keeps `$IMG` the image."""
     m = _VAR_WORD.match(words[at].text)
-    if m is None or _IMAGE_VAR.search(next(g for g in m.groups() if g)):
+    if m is None or _IMAGE_VAR.search(name := next(g for g in m.groups() if g)):
         return False
     i, options = at + 1, 0
     while i < len(words):
@@ -820,7 +824,13 @@ def _options_before_image(words: list[Word], at: int) -> bool:
             i += 2 if value == len(names) - 1 else 1
             options += 1
             continue
-        return bool(_IMAGE.match(t)) and (options > 0 or any(c in t for c in "/:@"))
+        if not _IMAGE.match(t) or t.startswith((".", "/")):
+            return False  # a path (`./train.sh`, `/bin/bash`) is the command after the image
+        # with no option between, the expansion is options only when its name says so or the word is
+        # unmistakably an image (tagged, pinned, or on a registry host); `$BASE scripts/train.sh` keeps
+        # `$BASE` the image and `scripts/train.sh` its command
+        return options > 0 or bool(_OPTION_VAR.search(name) or _OPTIONS_NAME.search(name)) \
+            or any(c in t for c in ":@") or _REGISTRY_HOST.match(t) is not None
     return False
 
 

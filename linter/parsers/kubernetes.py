@@ -23,8 +23,9 @@ NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command,
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
 LeaderWorkerSet controller, the Dask operator and KServe give their pods, and those the API server and the
-controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob) and a Kubeflow training job (by
-the pod's index too), are the pods' labels a written Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
+controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob), a Kubeflow training job and
+MPIJob (by the pod's index too), a Volcano Job, a Kubeflow Notebook, and a (Cluster)ServingRuntime's
+`spec.labels`, are the pods' labels a written Service selects. A KubeRay head pod with in-tree autoscaling also runs the operator's
 `autoscaler` container, written as the cluster's `autoscalerOptions` (a fragment); a RayJob's `entrypoint`
 is a shell command line its head's Ray container runs, and a RayService's `serveConfigV2` Ray Serve LLM
 configs are fragment workloads starting vLLM with their `engine_kwargs` (located inside the string); the
@@ -155,8 +156,10 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
             if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
-                limits = limits or {}
-                limits.setdefault(_namespace(obj), _default_memory_limit(obj))
+                got = _default_memory_limit(obj)
+                if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
+                    limits = limits or {}
+                    limits.setdefault(_namespace(obj), got)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
@@ -172,15 +175,18 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
 # defaults.go `SetDefaults_LimitRangeItem`). A LimitRange of the same file counts: for the workloads of its
 # namespace, or, with none written on either, for those applied with it.
 def _default_memory_limit(obj: Any) -> tuple[str, Loc] | None:
-    """The memory limit a LimitRange gives the containers that set none: (value, where it is written)."""
+    """The memory limit a LimitRange gives the containers that set none: (value, where it is written);
+    of several `type: Container` items the last that gives one, as LimitRanger merges them."""
+    got = None
     for item in y.items(y.get(obj, "spec", "limits")):
         if (y.text(y.get(item, "type")) or "") != "Container":
             continue
         for key in ("default", "max"):
             node = y.get(item, key, "memory")
             if node is not None and y.text(node):
-                return y.text(node) or "", y.loc(node)
-    return None
+                got = y.text(node) or "", y.loc(node)
+                break
+    return got
 
 
 def _limit_range(w: Workload, limits: dict[str | None, tuple[str, Loc] | None]) -> Workload:
@@ -1049,7 +1055,7 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 # - LeaderWorkerSet (kubernetes-sigs/lws 060ab4d, pkg/controllers/leaderworkerset_controller.go
 #   `constructLeaderStatefulSetApplyConfiguration`, pod_controller.go, pkg/webhooks/pod_webhook.go):
 #   `leaderworkerset.sigs.k8s.io/name: <name>` on every pod; a leader (from `leaderTemplate`, else from
-#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 to `size`
+#   `workerTemplate`) also `worker-index: "0"` (what selects leaders), a worker its index from 1 to `size` - 1
 #   (default 1) (the project's vLLM example selects its leader so, `vllm-leader`); every pod of group i (of
 #   `replicas`, default 1) `group-index: <i>` (pkg/webhooks/pod_webhook.go `Default`, pod_controller.go);
 # - Dask operator (dask/dask-kubernetes 1daa175, operator/controller/controller.py
@@ -1160,6 +1166,7 @@ _TRAINING_KINDS = {"PyTorchJob": ("pytorchReplicaSpecs", "pytorchjob-controller"
                    "PaddleJob": ("paddleReplicaSpecs", "paddlejob-controller", ("Master",)),
                    "JAXJob": ("jaxReplicaSpecs", "jaxjob-controller", ()),
                    "MPIJob": ("mpiReplicaSpecs", "mpijob-controller", ("Launcher",))}
+_REPLICA_TYPES = {t.lower(): t for t in ("Master", "Worker", "Chief", "PS", "Evaluator", "Launcher")}
 # (a pod's path, labels over its own, labels under them: None when the pod does not get its own)
 _LabelPlace = tuple[Path, dict[str, str], dict[str, str] | None]
 
@@ -1273,12 +1280,14 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
                 under = {"job-name": f"{name}-launcher", "batch.kubernetes.io/job-name": f"{name}-launcher"}
             out.append(((*obj_path, "spec", "mpiReplicaSpecs", rtype, "template"), labels, under))
         return out
-    if kind in _TRAINING_KINDS and api.startswith(_TRAINING_API) and not api.startswith(_MPI_V2):
+    if kind in _TRAINING_KINDS and api == _TRAINING_API:
         key, controller, masters = _TRAINING_KINDS[kind]
-        replicas_of = y.entries(y.get(spec, key))
+        # the operator's defaulting renames a replica type written in another case to its own
+        # (`master:` -> `Master`: training-operator pkg/apis/kubeflow.org/v1 defaulting_utils.go)
+        replicas_of = {_REPLICA_TYPES.get(t.lower(), t): (t, got) for t, got in y.entries(y.get(spec, key)).items()}
         has_master = any(t in replicas_of for t in masters)
         out = []
-        for rtype, (_k, node) in replicas_of.items():
+        for rtype, (written, (_k, node)) in replicas_of.items():
             replicas = _count(y.get(node, "replicas"))
             labels = {"training.kubeflow.org/operator-name": controller, "training.kubeflow.org/job-name": name,
                       "training.kubeflow.org/replica-type": rtype.lower()}
@@ -1289,14 +1298,14 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
             elif (kind == "JAXJob" or (not has_master and kind in ("PyTorchJob", "TFJob") and rtype == "Worker")) \
                     and replicas != 0:  # pod 0 is the master
                 labels["training.kubeflow.org/job-role"] = indexed_label("master", rtype, 0, 1, with_index=False)
-            out.append(((*obj_path, "spec", key, rtype, "template"), labels, {}))
+            out.append(((*obj_path, "spec", key, written, "template"), labels, {}))
         return out
     return []
 
 
 def _controller_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
-    """The containers of a StatefulSet, a Job, a JobSet, a TrainJob or a training job with the labels the API
-    server and the controllers give their pods."""
+    """The containers of a StatefulSet, a Job, a JobSet, a TrainJob, a training job or MPIJob, a Volcano
+    Job or a Kubeflow Notebook with the labels the API server and the controllers give their pods."""
     if not workloads:
         return workloads
     places = _controller_places(obj, obj_path)
