@@ -16,7 +16,7 @@ from glmlint import lazyre
 from glmlint import records
 from glmlint import suppress
 from glmlint.discovery import RENDERED, Candidate, discover
-from glmlint.ir import Format, Problem, SourceFile, Workload, label_keys
+from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.link import wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
@@ -587,7 +587,7 @@ def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...
 def _shared_labels(labels: Any, shared: dict[Any, Any]) -> tuple[Any, ...]:
     """A file's pods' (namespace, labels) as a lean scan keeps them until the link: a tuple (not a
     set of its own, ~200 bytes a file) of the scan's one tuple for each distinct value; only ever
-    iterated (`link.exposed_elsewhere`, `_exposed_elsewhere`, `_finish_pooled`)."""
+    iterated (`link.exposed_elsewhere`, `_finish_pooled`)."""
     return tuple(shared.setdefault(pair, (pair[0], shared.setdefault(pair[1], pair[1]))) for pair in labels)
 
 
@@ -1048,26 +1048,6 @@ def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None
                        one(p[6], p[6]) if p[6] is not None else None, *p[7:]) for p in packed]
 
 
-def _exposed_elsewhere(sources: list[SourceFile], services: list[tuple[str, Any]]) -> set[int]:
-    """The indexes of `sources` that `link.exposed_elsewhere(source, services)` holds for (a Service of
-    another file selects one of their pods), each Service looked up by a label it selects on rather
-    than each file tried against every Service of the tree."""
-    by_label: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-    for path, e in services:
-        if e.selector:  # a Service with no selector selects nothing
-            by_label.setdefault(e.index_label, []).append((path, e))
-    if not by_label:
-        return set()
-    out = set()
-    for i, src in enumerate(sources):
-        if src.format is not Format.KUBERNETES:
-            continue
-        if any(path != src.path and e.selects(ns, labels)
-               for ns, labels in src.pod_labels for label in label_keys(labels) for path, e in by_label.get(label, ())):
-            out.add(i)
-    return out
-
-
 def _rejudged(results: list[Result], evidence: list[Any], source: SourceFile,
               fix_edits: bool | Callable[[SourceFile, Result], bool]) -> list[Result] | None:
     """`results` (the scan-wide rules' findings of a file whose pods are now linked) with their fixes'
@@ -1500,13 +1480,15 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     fixes, one of each; the linked IR is not kept."""
     import pickle
 
-    from glmlint.link import cluster_of, exposures, forget, image_key, link_pods, linked_pods, links, stamp, wanted
+    from glmlint.link import (cluster_of, exposed_elsewhere, exposures, forget, image_key, link_pods, linked_pods, links,
+                               stamp, wanted)
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
     entries = [checked.pop(id(s), None) for s in report.sources]
     services = exposures(report.sources)
-    recheck = _exposed_elsewhere(report.sources, services)
+    # the files a Service of another file selects a pod of (each Service looked up by its first label)
+    recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}
     cluster = cluster_of(report.sources)
     relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
     for i, entry in enumerate(entries):

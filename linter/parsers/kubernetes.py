@@ -1085,34 +1085,27 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     api = y.text(y.get(obj, "apiVersion")) or ""
     kind = y.text(y.get(obj, "kind")) or ""
     name = y.text(y.get(obj, "metadata", "name")) or ""
-    places: list[tuple[Path, dict[str, str]]] = []  # (where a pod's containers are, the labels it gets)
+    places: list[_LabelPlace] = []  # (where a pod's containers are, the labels it gets over its own, none under)
     if api.startswith(_LWS_API):
         base = (*obj_path, "spec", "leaderWorkerTemplate")
         worker = (*base, "workerTemplate")
         size = _count(y.get(obj, "spec", "leaderWorkerTemplate", "size"))
         group = {_LWS_NAME: name, _LWS_GROUP: indexed_label("", "group", 0, _count(y.get(obj, "spec", "replicas")))}
         if y.is_map(y.get(obj, "spec", "leaderWorkerTemplate", "leaderTemplate")):
-            places = [((*base, "leaderTemplate"), {**group, _LWS_INDEX: "0"}),
-                      (worker, {**group, _LWS_INDEX: indexed_label("", "worker", 1, size)})]
+            places = [((*base, "leaderTemplate"), {**group, _LWS_INDEX: "0"}, {}),
+                      (worker, {**group, _LWS_INDEX: indexed_label("", "worker", 1, size)}, {})]
         else:  # the leader runs the worker template too (index 0, its workers from 1)
-            places = [(worker, {**group, _LWS_INDEX: indexed_label("", "worker", 0, size)})]
+            places = [(worker, {**group, _LWS_INDEX: indexed_label("", "worker", 0, size)}, {})]
     elif api.startswith(_KSERVE_API) and kind == "InferenceService":
         own = dict(_label_map(y.get(obj, "metadata", "labels")))
         places = [((*obj_path, "spec", part), {**own, **dict(_label_map(y.get(obj, "spec", part, "labels"))),
-                                                "serving.kserve.io/inferenceservice": name, "component": part})
+                                                "serving.kserve.io/inferenceservice": name, "component": part}, {})
                   for part in ("predictor", "transformer", "explainer")]
     elif api.startswith(_DASK_API) and kind in _DASK_SCHEDULERS:
         cluster = _DASK_SCHEDULERS[kind][:-1]
-        places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role})
+        places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role}, {})
                   for role in ("scheduler", "worker")]
-    if not places:
-        return workloads
-    out = []
-    for w in workloads:
-        added = next((labels for at, labels in places if w.node_path[:len(at)] == at), None)
-        out.append(w if added is None
-                   else records.replace(w, pod_labels=tuple({**dict(w.pod_labels), **added}.items())))
-    return out
+    return _labelled(workloads, places)
 
 
 # Labels the API server and the controllers give the pods of core workloads and of ML training jobs, which a
@@ -1308,7 +1301,11 @@ def _controller_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> l
     Job or a Kubeflow Notebook with the labels the API server and the controllers give their pods."""
     if not workloads:
         return workloads
-    places = _controller_places(obj, obj_path)
+    return _labelled(workloads, _controller_places(obj, obj_path))
+
+
+def _labelled(workloads: list[Workload], places: list[_LabelPlace]) -> list[Workload]:
+    """`workloads` with the labels of the first of `places` each one's pod is under (`_LabelPlace`)."""
     if not places:
         return workloads
     out = []
