@@ -2,8 +2,8 @@
 
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
-(`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks and
-GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
+(`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
+language whose first word is the container CLI: `docker run ...`) and GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
 the way the Docker CLI reads it: options up to the first positional word (the
@@ -162,7 +162,8 @@ def _blank(snip: Snippet, line_no: int) -> None:
 
 
 def markdown(text: str) -> list[Snippet]:
-    """The shell fenced blocks of a Markdown file; prompts stripped, their output left out."""
+    """The shell fenced blocks of a Markdown file (a shell language, or none and a container CLI command
+    line first: `_runs_container_cli`); prompts stripped, their output left out."""
     out: list[Snippet] = []
     lines = split_lines(text)
     i = 0
@@ -180,10 +181,26 @@ def markdown(text: str) -> list[Snippet]:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 break
             j += 1
-        if lang in _SHELL_FENCES:
+        if lang in _SHELL_FENCES or (not lang and _runs_container_cli(lines[body_start:j])):
             out.append(_shell_block(lines, body_start, j, indent))
         i = j + 1
     return out
+
+
+# the first word of a block that is a command line of the container CLI (`docker run ...`,
+# `$ sudo nvidia-docker run ...`): not `docker:` (the CLI's own error output), not prose
+_CLI_FIRST = re.compile(r"^[ \t]*(?:\$[ \t]+)?(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|nerdctl|nvidia-docker)"
+                        r"(?:[ \t]|$)")
+
+
+def _runs_container_cli(body: list[str]) -> bool:
+    """Whether a fenced block with no language is shell: its first line that is not blank is a command
+    line of the container CLI. A block with no language is plain text to a renderer (CommonMark:
+    the info string only names the language); READMEs put commands in one as often as output, so
+    it is read as a command only when its first word says so (the CLI's output starts otherwise:
+    `docker: Error response from daemon`, `CONTAINER ID`, `Unable to find image`)."""
+    first = next((line for line in body if line.strip()), "")
+    return _CLI_FIRST.match(first) is not None
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
