@@ -632,6 +632,78 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     return out
 
 
+# -- commands run on another host ---------------------------------------------------
+
+# ssh(1)'s options that take a value, and those after which it runs no command of its own (`-N`: no
+# command, `-O`: a control command, `-Q`/`-G`/`-V`: print and exit, `-s`: a subsystem, `-W`: a
+# forwarded stream): OpenSSH ssh.c's getopt string "1246ab:c:e:fgi:kl:m:no:p:qstvxAB:CD:E:F:GI:J:K
+# L:MNO:P:Q:R:S:TVw:W:XYy" (openssh-portable 99a2df5e). ssh reads options after the destination too
+# (its `again:` loop): the command is the first word after the destination that is no option.
+_SSH_VALUE = frozenset("bceilmopBDEFIJLOPQRSwW")
+_SSH_NO_COMMAND = frozenset("NOQGVsW")
+
+
+def remote(cmd: Command, depth: int = 0) -> list[tuple[Command, bool]]:
+    """What `ssh [options] destination [command ...]` runs on the other host, each with whether the
+    local shell expanded its words (a double-quoted or unquoted command: the script's variables
+    are in it; a single-quoted one or a heredoc the remote shell expands, with its own). One
+    command word is a script for the remote shell; several are joined by ssh with blanks, read
+    here as the words they are; none: the remote login shell reads its script from standard input
+    (`ssh host <<EOF ... EOF`), as does a remote shell with no script (`ssh host bash -s <<EOF`).
+    Nested `ssh` (a jump by hand) is followed too."""
+    if cmd.name != "ssh" or depth > _MAX_DEPTH:
+        return []
+    words = _ssh_command(cmd.args)
+    if words is None:
+        return []
+    out: list[tuple[Command, bool]] = []
+    if len(words) == 1:
+        expanded = words[0].dynamic
+        out = [(c, expanded) for c in parse_script(words[0].text, _offset(words[0]), depth + 1)]
+    elif words:
+        inner = Command(tuple(words), words[0].loc)
+        out = [(c, True) for c in expand(inner, depth + 1)]
+    if cmd.stdin and cmd.stdin_lines and (not out or (out[0][0].name in SHELLS and _script_on_stdin(out[0][0].args))):
+        lines = cmd.stdin_lines
+        out.extend((c, False) for c in parse_script(
+            cmd.stdin, lambda r, c: Loc(lines[min(r, len(lines) - 1)].line, lines[min(r, len(lines) - 1)].col + c,
+                                        lines[0].file), depth + 1))
+    for c, expanded in list(out):
+        out.extend((n, expanded and local) for n, local in remote(c, depth + 1))
+    return out
+
+
+def _ssh_command(args: Sequence[Word]) -> tuple[Word, ...] | None:
+    """The words of the command `ssh` runs (empty: none, the login shell), None when it runs none."""
+    host = False
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            i += 1
+            if host:
+                break
+            host = i < len(args)
+            i += 1
+            break
+        if t.startswith("-") and len(t) > 1 and not args[i].dynamic:
+            for k, c in enumerate(t[1:], 1):
+                if c in _SSH_NO_COMMAND:
+                    return None
+                if c in _SSH_VALUE:
+                    i += 0 if k + 1 < len(t) else 1  # `-p2222` or `-p 2222`
+                    break
+            i += 1
+            continue
+        if host:
+            break
+        host = True
+        i += 1
+    if not host:
+        return None
+    return tuple(args[i:])
+
+
 def _dash_c(args: list[Word]) -> Word | None:
     for i, a in enumerate(args):
         t = a.text

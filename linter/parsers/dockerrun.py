@@ -9,6 +9,9 @@ also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
+A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
+too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
+are read in it only where the local shell expands them (double quotes, unquoted words).
 A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
@@ -636,7 +639,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     `real_path`: the file on disk (`--env-file` paths are read from its directory; "": not read)."""
     from glmlint import records
 
-    from glmlint.shell import parse_script
+    from glmlint.shell import parse_script, remote
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     env_files = _EnvFiles(os.path.dirname(os.path.abspath(real_path)), os.path.dirname(path), source.reads) \
@@ -648,11 +651,17 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if not MARKER.search(snip.text):
             continue
         cmds = parse_script(snip.text, snip.locate)
+        # `ssh gpu-box "docker run ..."`: a container started on another host is started all the same
+        ran = [(c, expanded) for cmd in cmds for c, expanded in [(cmd, True), *remote(cmd)]]
+        cmds = [c for c, _ in ran]
+        local = {id(c) for c, expanded in ran if expanded}
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
         if snip.known:
             variables = _Vars(snip.known, snip.make)
             for cmd in cmds:
+                if id(cmd) not in local:
+                    continue  # the remote shell expands its variables (`ssh host 'docker run $IMAGE'`)
                 lines = range(cmd.loc.line, max(w.loc.line for w in cmd.argv) + 1) if snip.shell_only else ()
                 hidden = set().union(*(snip.shell_only.get(n, ()) for n in lines)) & variables.values.keys()
                 known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make) \
