@@ -92,9 +92,54 @@ def parse_script(script: str, locate: Locate, _depth: int = 0, shell: str = "") 
         return []
     data = script.encode("utf-8", "surrogatepass")
     tree = _parser().parse(data)
+    for _ in range(16):  # a glued one hides the ones after it (its body runs on): again, until none
+        if not _GLUED_HEREDOC.search(data):
+            break
+        data, tree, locate, more = _unglued(data, tree, locate)
+        if not more:
+            break
     walker = _Walker(data, locate, _depth, shell)
     walker.visit(tree.root_node)
     return walker.commands
+
+
+# an unquoted heredoc delimiter with an operator right after it (`cat <<EOF; chmod +x f`, `<<EOF&&`): the
+# shell ends the word at the operator (a metacharacter: POSIX XCU 2.2, 2.10.1), tree-sitter-bash reads
+# `EOF;` as the word and never finds its end line
+_GLUED_HEREDOC = re.compile(rb"<<-?[ \t]*[A-Za-z0-9_.-]+[;&|)]")
+
+
+def _unglued(data: bytes, tree: Any, locate: Locate) -> tuple[bytes, Any, Locate, bool]:
+    """The script with a blank between each heredoc's unquoted delimiter and the operator glued to it,
+    parsed again, `locate` reading its columns as the original's, and whether any was found."""
+    cuts: list[int] = []  # byte offsets where a blank goes
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if _KINDS[node.kind_id] == "heredoc_start":
+            m = re.search(rb"[;&|)]", data[node.start_byte:node.end_byte])
+            if m is not None and not re.search(rb"['\"\\]", data[node.start_byte:node.end_byte]):
+                cuts.append(node.start_byte + m.start())
+            continue
+        stack.extend(node.children)
+    if not cuts:
+        return data, tree, locate, False
+    out = bytearray()
+    at = 0
+    moved: dict[int, list[int]] = {}  # row -> the (new) character columns of the blanks put in
+    for cut in sorted(cuts):
+        out += data[at:cut]
+        line = out[out.rfind(b"\n") + 1:]
+        moved.setdefault(out.count(b"\n"), []).append(len(line.decode("utf-8", "replace")))
+        out += b" "
+        at = cut
+    out += data[at:]
+    fixed = bytes(out)
+
+    def unmoved(row: int, col: int) -> Loc:
+        return locate(row, col - sum(1 for c in moved.get(row, ()) if c < col))
+
+    return fixed, _parser().parse(fixed), unmoved, True
 
 
 class _Walker:
@@ -142,7 +187,7 @@ class _Walker:
                 self.visit_list(body, extra, here, upstream)
             elif _KINDS[body.kind_id] == "command":
                 self.command(body, redirects + extra, here if here is not None else stdin, upstream,
-                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS])
+                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS or self.separator(n)])
             else:
                 self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
             if rest:
@@ -186,15 +231,22 @@ class _Walker:
         out: list[Any] = []
         for child in node.named_children:
             if _KINDS[child.kind_id] == "heredoc_redirect":
-                out.extend(c for c in child.named_children if _KINDS[c.kind_id] not in _HEREDOC_PARTS)
+                out.extend(c for c in child.named_children
+                           if _KINDS[c.kind_id] not in _HEREDOC_PARTS or self.separator(c))
         return out
+
+    def separator(self, node: Any) -> bool:
+        """An error tree-sitter-bash makes of `;`/`&` after a heredoc's start word on its line (`cat
+        <<EOF; chmod +x f`, `cat <<EOF | tee f; chmod 600 f`): the grammar takes the rest of the
+        line for the command's, the shell ends the command there."""
+        return _KINDS[node.kind_id] == "ERROR" and self.text(node).strip() in (";", "&")
 
     def then(self, rest: list[Any], produced: list[Command]) -> None:
         """Run what follows a heredoc on its command line: a pipeline stage reads what the command
         wrote (`cat <<EOF | sudo tee -a f`), a statement after `&&`/`||` runs after it."""
         for node in rest:
             kind = _KINDS[node.kind_id]
-            if kind in _LITERALS:
+            if kind in _LITERALS or kind == "ERROR":
                 continue
             if kind != "pipeline":
                 self.visit(node)
@@ -245,12 +297,16 @@ class _Walker:
     def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
                 upstream: tuple[Command, ...] = (), more: list[Any] | None = None) -> None:
         argv: list[Word] = []
+        after: list[list[Word]] = []  # the commands after a `;` tree-sitter-bash left in this one (`separator`)
         assigns: list[tuple[str, str]] = []
         children = node.named_children
         own, here = self.redirects(node, children)
         for child in children:
             kind = _KINDS[child.kind_id]
             if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
+                continue
+            if kind == "ERROR" and self.separator(child):
+                after.append([])
                 continue
             # command substitutions inside arguments run too, before the command (only text
             # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
@@ -269,9 +325,12 @@ class _Walker:
                 inner = child.named_children[0] if child.named_children else child
                 argv.append(self.word(inner, runs))
             else:
-                argv.append(self.word(child, runs))
-        if more and argv:
-            argv.extend(self.word(child) for child in more)  # `cat <<EOF -n`: its arguments after the heredoc
+                (after[-1] if after else argv).append(self.word(child, runs))
+        for child in more or () if argv else ():  # `cat <<EOF -n`: its arguments after the heredoc
+            if self.separator(child):
+                after.append([])
+            else:
+                (after[-1] if after else argv).append(self.word(child))
         if not argv:
             return
         fed = here if here is not None else stdin
@@ -284,6 +343,9 @@ class _Walker:
             row, col = self._bodies[cmd.stdin].start_point
             self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
                                               self.depth + 1, cmd.name))
+        for words in after:
+            if words:
+                self.commands.extend(expand(Command(tuple(words), words[0].loc, shell=self.shell), self.depth))
 
     # Words --------------------------------------------------------------------
 
