@@ -884,8 +884,48 @@ def _text_lines(cmd: Command, text: str) -> tuple[Loc, ...]:
         return cmd.stdin_lines if text is cmd.stdin else ()
     if cmd.name not in ("echo", "printf") or any("\n" in w.text for w in cmd.args):
         return ()
+    if cmd.name == "printf" and cmd.args:
+        return _printf_lines(cmd.args, text)
     first = next((w for w in cmd.args if not (cmd.name == "echo" and re.fullmatch(r"-[neE]+", w.text))), None)
     return (first.loc,) * (text.count("\n") or 1) if first is not None else ()
+
+
+def _printf_lines(args: tuple[Word, ...], text: str) -> tuple[Loc, ...]:
+    """Where each line printf writes is written: the first argument a conversion puts on that line
+    (`printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes'`: each line its argument, the
+    format used again while arguments remain), else the format word (`printf 'Port 22\\n'`)."""
+    fmt_word, rest = args[0], args[1:]
+    fmt = fmt_word.text.replace("\\n", "\n").replace("\\t", "\t")
+    specs = len(_PRINTF_SPEC.findall(fmt))
+    out: list[Loc] = []
+    line: Loc | None = None  # the first argument on the line being written
+    pending = False  # the line has text
+
+    def literal(part: str) -> None:
+        nonlocal line, pending
+        for ch in part:
+            if ch == "\n":
+                out.append(line or fmt_word.loc)
+                line, pending = None, False
+            else:
+                pending = True
+
+    rounds = range(0, len(rest), specs) if rest and specs else range(1)
+    for at in rounds:
+        pieces = iter(rest[at:at + specs] if specs else ())
+        pos = 0
+        for m in _PRINTF_SPEC.finditer(fmt):
+            literal(fmt[pos:m.start()])
+            arg = next(pieces, None)
+            if arg is not None and arg.text:
+                if line is None:
+                    line = arg.loc
+                pending = True
+            pos = m.end()
+        literal(fmt[pos:])
+    if pending:
+        out.append(line or fmt_word.loc)
+    return tuple(out) if len(out) == len(text.splitlines()) else (fmt_word.loc,) * (text.count("\n") or 1)
 
 
 def is_dash(name: str, image: str | None) -> bool:

@@ -163,3 +163,10 @@ def test_an_operator_after_a_heredoc_start_word_ends_the_command():
         (["cat"], "zz\n", 7, 1), (["chmod", "644", "/z"], None, 7, 13),
         (["cat"], "ww\n", 10, 1), (["tee", "/w"], "ww\n", 10, 13), (["chmod", "700", "/w"], None, 10, 21),
         (["echo", "a<<EOF;b", "$((1<<2))"], None, 13, 1)]
+
+
+def test_printf_lines_are_located_at_the_argument_that_writes_them():
+    cs = cmds("printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes' > /a\n"
+              "printf 'Port 22\\nPasswordAuthentication %s\\n' yes > /b\n")
+    got = [(w.path, [(loc.line, loc.col) for loc in w.line_locs]) for w in file_writes(cs)]
+    assert got == [("/a", [(1, 15), (1, 36)]), ("/b", [(2, 8), (2, 47)])]
