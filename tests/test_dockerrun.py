@@ -533,3 +533,8 @@ def test_a_makefile_shell_variable_is_not_makes_unless_exported() -> None:
     assert [w.image.value for w in run(text, "Makefile")] == ["acme/app", "acme/app:1"]
     for export in ("export IMAGE\n", "export\n", ".EXPORT_ALL_VARIABLES:\n", "export IMAGE := acme/app:1\n"):
         assert [w.image.value for w in run(export + text, "Makefile")] == ["acme/app:1", "acme/app:1"]
+    # decided per command, its continued lines together: one that reads IMAGE both ways keeps make's
+    # value (its words cannot tell them apart), on one line or two
+    both = "IMAGE := acme/app:1\nrun:\n\tdocker run -e IMG=$(IMAGE) $${IMAGE:-acme/app} x\n" \
+           "\tdocker run -e IMG=$(IMAGE) \\\n\t  $${IMAGE:-acme/app} y\n"
+    assert [w.image.value for w in run(both, "Makefile")] == ["acme/app:1", "acme/app:1"]

@@ -138,9 +138,19 @@ class Snippet:
         # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
         self.known: dict[str, tuple[str, bool]] = {}
         self.make = False  # a Makefile's recipes: make's `$(NAME)` is written `${NAME}` in the text
-        # a Makefile's recipe lines -> the names read there only as the shell's (`$${NAME}`), which
-        # `known` does not give (make does not export them)
-        self.shell_only: dict[int, set[str]] = {}
+        # a Makefile's recipe lines -> the names read there as the shell's (`$${NAME}`, not exported by
+        # make) and as make's (`$(NAME)`): a command that reads a name only as the shell's does not
+        # get it from `known` (`hidden`)
+        self.shell_refs: dict[int, set[str]] = {}
+        self.make_refs: dict[int, set[str]] = {}
+
+    def hidden(self, first: int, last: int) -> set[str]:
+        """The names the command on lines `first`..`last` reads only as the shell's: all its lines
+        (a recipe line continued with `\\` is one command: the words cannot tell a name's `$${NAME}`
+        from its `$(NAME)`, so one read both ways keeps make's value)."""
+        lines = range(first, last + 1)
+        shell = set().union(*(self.shell_refs.get(n, ()) for n in lines))
+        return shell - set().union(*(self.make_refs.get(n, ()) for n in lines)) if shell else shell
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -335,8 +345,8 @@ def makefile(text: str) -> list[Snippet]:
     # words cannot tell which is which)
     snip.known = _once(defined)
     if not export_all:
-        snip.shell_only = {line: names - make_refs.get(line, set()) - exported
-                           for line, names in shell_refs.items()}
+        snip.shell_refs = {line: names - exported for line, names in shell_refs.items() if names - exported}
+        snip.make_refs = make_refs
     snip.make = True
     return [snip]
 
@@ -662,8 +672,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
             for cmd in cmds:
                 if id(cmd) not in local:
                     continue  # the remote shell expands its variables (`ssh host 'docker run $IMAGE'`)
-                lines = range(cmd.loc.line, max(w.loc.line for w in cmd.argv) + 1) if snip.shell_only else ()
-                hidden = set().union(*(snip.shell_only.get(n, ()) for n in lines)) & variables.values.keys()
+                hidden = snip.hidden(cmd.loc.line, max(w.loc.line for w in cmd.argv)) & variables.values.keys() \
+                    if snip.shell_refs else set()
                 known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make) \
                     if hidden else variables
         commands.extend((cmd, snip.restore) for cmd in cmds)
