@@ -538,3 +538,12 @@ def test_a_makefile_shell_variable_is_not_makes_unless_exported() -> None:
     both = "IMAGE := acme/app:1\nrun:\n\tdocker run -e IMG=$(IMAGE) $${IMAGE:-acme/app} x\n" \
            "\tdocker run -e IMG=$(IMAGE) \\\n\t  $${IMAGE:-acme/app} y\n"
     assert [w.image.value for w in run(both, "Makefile")] == ["acme/app:1", "acme/app:1"]
+
+
+def test_mount_fields_as_the_docker_cli_reads_them() -> None:
+    """docker/cli opts/mount.go: keys case-insensitive, `src`/`dst`/`destination`/`ro` their other names,
+    a later field over an earlier one, one CSV record (a quoted field keeps its comma)."""
+    w = one('docker run --mount Type=Bind,src=/srv,Source=/,DST=/host,ro '
+            '--mount \'type=bind,"source=/data/a,b",target=/data\' img:1\n')
+    assert [(m.source, m.target, m.kind, m.read_only) for m in w.mounts] == [
+        ("/", "/host", "bind", True), ("/data/a,b", "/data", "bind", False)]

@@ -1259,14 +1259,33 @@ def takes_value(flag: str) -> bool:
     return _SHORT.get(flag[1], flag[1]) in _VALUE_LONG
 
 
-def _mount(f: _Flag) -> Mount:
-    """`--mount type=bind,source=/,target=/host,readonly` (CSV fields, as the Docker CLI reads them)."""
+# a `--mount` field's other names (docker/cli opts/mount.go `MountOpt.Set`)
+_MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}
+
+
+def mount_fields(spec: str) -> dict[str, str]:
+    """A `--mount` value's fields as the Docker CLI reads them (docker/cli opts/mount.go `MountOpt.Set`):
+    one CSV record, each field `key=value` with the key case-insensitive and its other names
+    (`src`, `dst`, `destination`, `ro`) as one, a later field over an earlier one, `readonly`/`ro`
+    alone as true."""
+    import csv
+
+    try:
+        record = next(csv.reader([spec]), [])
+    except csv.Error:
+        record = spec.split(",")
     fields: dict[str, str] = {}
-    for part in f.value.split(","):
+    for part in record:
         key, eq, value = part.partition("=")
-        fields[key.strip().lower()] = value.strip() if eq else "true"
-    kind = fields.get("type", "volume")
-    source = fields.get("source") or fields.get("src")
-    target = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
-    ro = truthy(fields.get("readonly", fields.get("ro", "false")))
-    return Mount(source, target, kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)
+        key = key.strip().lower()
+        fields[_MOUNT_KEYS.get(key, key)] = value.strip() if eq else "true"
+    return fields
+
+
+def _mount(f: _Flag) -> Mount:
+    """`--mount type=bind,source=/,target=/host,readonly` (`mount_fields`)."""
+    fields = mount_fields(f.value)
+    kind = fields.get("type", "volume").lower()
+    ro = truthy(fields.get("readonly", "false"))
+    return Mount(fields.get("source") or None, fields.get("target", ""),
+                 kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)
