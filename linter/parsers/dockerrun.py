@@ -842,22 +842,11 @@ def _options_before_image(words: list[Word], at: int) -> bool:
                 return True  # `docker run $GPUS -e A=1 $IMAGE`: the image is named further on
             i += 1
             continue
-        if t.startswith("--"):
-            name, eq, _value = t[2:].partition("=")
-            name = _ALIASES.get(name, name)
-            if name not in _VALUE_LONG and name not in _BOOL_LONG:
-                return False
-            i += 2 if name in _VALUE_LONG and not eq else 1
-            options += 1
-            continue
         if t.startswith("-") and len(t) > 1:
-            names = [_SHORT.get(c) for c in t[1:]]
-            if names[0] is None:
+            span = _option_span(t)
+            if span is None:
                 return False
-            value = next((k for k, n in enumerate(names) if n in _VALUE_LONG), None)
-            if value is None and None in names:
-                return False
-            i += 2 if value == len(names) - 1 else 1
+            i += span
             options += 1
             continue
         if not _IMAGE.match(t) or t.startswith((".", "/")):
@@ -1247,16 +1236,33 @@ def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
     return Setting(value, f.word.loc, path=f.path)
 
 
+def _option_span(word: str) -> int | None:
+    """How many words the `docker run` option word `word` spans as the Docker CLI reads it: 2 when
+    it takes the next word as its value (`--network host`, `-u 0`, `-itp 80:80`), 1 when its value
+    is in it or it takes none (`--x=v`, `-u0`, `--rm`, `-it`); None for a word that is no option
+    the CLI knows (a long name not in `_VALUE_LONG`/`_BOOL_LONG`, a short letter not in `_SHORT`)."""
+    if word.startswith("--"):
+        name, eq, _value = word[2:].partition("=")
+        name = _ALIASES.get(name, name)
+        if name not in _VALUE_LONG and name not in _BOOL_LONG:
+            return None
+        return 2 if name in _VALUE_LONG and not eq else 1
+    names = [_SHORT.get(c) for c in word[1:]]
+    if not names or names[0] is None:
+        return None
+    value = next((k for k, n in enumerate(names) if n in _VALUE_LONG), None)
+    if value is None and None in names:
+        return None
+    return 2 if value == len(names) - 1 else 1
+
+
 def takes_value(flag: str) -> bool:
     """Whether the option word `flag` (`--network`, `-u`, `--privileged`) takes the next word as its
-    value, as the Docker CLI reads it (`--x=v`, `-u0`: the value is in the word)."""
-    if "=" in flag:
+    value, as the Docker CLI reads it (`--x=v`, `-u0`: the value is in the word; `_option_span`).
+    A combined short word (`-itp`) is not one flag a fix edits alone: False."""
+    if not flag.startswith("--") and len(flag) != 2:
         return False
-    if flag.startswith("--"):
-        return _ALIASES.get(flag[2:], flag[2:]) in _VALUE_LONG
-    if len(flag) != 2:
-        return False
-    return _SHORT.get(flag[1], flag[1]) in _VALUE_LONG
+    return _option_span(flag) == 2
 
 
 # a `--mount` field's other names (docker/cli opts/mount.go `MountOpt.Set`)
