@@ -950,36 +950,9 @@ def _known_dir(target: Word) -> bool:
 
 
 def _sed_writes(cmd: Command) -> list[FileWrite]:
-    args = list(cmd.args)
-    in_place = False
-    extended = False
-    scripts: list[str] = []
-    files: list[str] = []
-    i = 0
-    while i < len(args):
-        t = args[i].text
-        if t in ("-e", "--expression") and i + 1 < len(args):
-            scripts.append(args[i + 1].text)
-            i += 2
-            continue
-        if t.startswith("--expression="):
-            scripts.append(t.split("=", 1)[1])
-        elif t.startswith("-i") or t.startswith("--in-place"):
-            in_place = True
-        elif t in ("--regexp-extended",):
-            extended = True
-        elif t.startswith("-") and len(t) > 1:
-            if "i" in t[1:] and not t.startswith("--"):
-                in_place = True
-            if not t.startswith("--") and ("E" in t[1:] or "r" in t[1:]):
-                extended = True
-        else:
-            files.append(t)
-        i += 1
+    in_place, extended, scripts, files = _sed_options([w.text for w in cmd.args])
     if not in_place:
         return []
-    if not scripts and files:
-        scripts.append(files.pop(0))
     writes: list[FileWrite] = []
     for script in scripts:
         for part in re.split(r"\s*;\s*|\n", script):
@@ -1002,6 +975,68 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
                 for f in files:
                     writes.append(FileWrite(f, m.group(2).replace("\\n", "\n") + "\n", "edit", cmd.loc))
     return writes
+
+
+# GNU sed's short options that take an argument (`-e SCRIPT`, `-f FILE`, `-l N`); `-i[SUFFIX]` and
+# `-s`/`-n`/`-E`/`-r`/`-u`/`-z` take none. Options are read as getopt reads them: anywhere among the
+# operands (`sed -i /etc/sudoers -re 's/…/…/'`), short ones clustered (`-ri`, `-ne`), the rest of a
+# cluster after `e`/`f`/`l` being their argument (`-es/a/b/`) and after `i` the backup suffix
+# (`-ie` keeps a backup `FILEe` and takes its script from the first operand). Source: GNU sed 4.9
+# manual, "Command-Line Options" (https://www.gnu.org/software/sed/manual/sed.html#Command_002dLine-Options).
+_SED_TAKES = {"e": "script", "f": "file", "l": "number"}
+_SED_LONG_TAKES = {"--expression": "script", "--file": "file", "--line-length": "number"}
+
+
+def _sed_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
+    """(in place, extended regexes, scripts, files) of a sed command's arguments; a script read from a
+    file (`-f`) is not known, so that command gives no scripts and its first operand stays a file."""
+    in_place = extended = from_file = False
+    scripts: list[str] = []
+    operands: list[str] = []
+    i = 0
+    while i < len(args):
+        t = args[i]
+        i += 1
+        if t == "--":
+            operands.extend(args[i:])
+            break
+        if t.startswith("--"):
+            name, eq, value = t.partition("=")
+            takes = _SED_LONG_TAKES.get(name)
+            if takes is not None and not eq:
+                value = args[i] if i < len(args) else ""
+                i += 1
+            if takes == "script":
+                scripts.append(value)
+            elif takes == "file":
+                from_file = True
+            elif name == "--in-place":
+                in_place = True
+            elif name == "--regexp-extended":
+                extended = True
+            continue
+        if not t.startswith("-") or t == "-":
+            operands.append(t)
+            continue
+        for j, ch in enumerate(t[1:], 1):
+            if ch == "i":
+                in_place = True
+                break  # the rest is the backup suffix
+            if ch in ("E", "r"):
+                extended = True
+            elif ch in _SED_TAKES:
+                value = t[j + 1:]
+                if not value:
+                    value = args[i] if i < len(args) else ""
+                    i += 1
+                if _SED_TAKES[ch] == "script":
+                    scripts.append(value)
+                elif _SED_TAKES[ch] == "file":
+                    from_file = True
+                break
+    if not scripts and not from_file and operands:
+        scripts.append(operands.pop(0))  # no -e/-f: the first operand is the script
+    return in_place, extended, scripts, operands
 
 
 _POSIX_CLASSES = {"[:space:]": r"\s", "[:blank:]": " \t", "[:digit:]": "0-9", "[:alpha:]": "A-Za-z",

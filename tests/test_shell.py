@@ -33,6 +33,22 @@ def test_heredoc_tee_printf_and_sed_writes():
     assert writes["/c"] == ("PasswordAuthentication no\n", "edit")
 
 
+def test_sed_options_are_read_as_getopt_reads_them():
+    """GNU sed permutes its arguments and clusters short options: `-re SCRIPT` after the file is the
+    script, `-ie` is in place with backup suffix `e` (its script the first operand), `-f` a script
+    file the scan cannot read."""
+    def edits(line: str) -> list[tuple[str, str]]:
+        return [(w.path, w.text) for w in file_writes(cmds(line)) if w.mode == "edit"]
+
+    wheel = [w for w in file_writes(cmds("sed -i /etc/sudoers -re 's/^# (%wheel.*)/\\1/'"))]
+    assert [(w.path, w.pattern, w.replace) for w in wheel] == [("/etc/sudoers", "^# (%wheel.*)", "\\g<1>")]
+    assert edits("sed -ie 's/a/b/' /etc/x") == [("/etc/x", "b\n")]
+    assert edits("sed -i.bak -es/a/b/ /etc/x") == [("/etc/x", "b\n")]
+    assert edits("sed -i -f fix.sed /etc/x") == []  # the script is in a file
+    assert edits("sed -n -e 's/a/b/' /etc/x") == []  # not in place
+    assert edits("sed --in-place=.bak --expression 's/a/b/' -- /etc/x") == [("/etc/x", "b\n")]
+
+
 def test_wrappers_and_sh_c_are_looked_through():
     argv = tuple(Word(t, Loc(1, 1)) for t in
                  ["tini", "-g", "--", "gosu", "jovyan", "bash", "-lc", "exec jupyter lab --ip=0.0.0.0"])
