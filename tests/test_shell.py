@@ -162,3 +162,27 @@ def test_piped_text_is_located_where_it_is_written() -> None:
     assert [(w.loc, w.line_locs) for w in file_writes(cs)] == [(Loc(1, 1), (Loc(1, 9),))]
     cs = cmds("printf 'a\\nb\\n' > /f; echo 'x\ny' > /g")
     assert [w.line_locs for w in file_writes(cs)] == [(Loc(1, 8), Loc(1, 8)), ()]  # a word spanning lines: not known
+
+
+def test_an_operator_after_a_heredoc_start_word_ends_the_command():
+    """`;`/`&` and an operator glued to an unquoted delimiter end the word and the command, as the
+    shell reads them (POSIX XCU 2.2, 2.10.1); each command located where it is written."""
+    script = ("cat > /x <<'EOF'; chmod 777 /x\nhi\nEOF\n"
+              "cat <<EOF; chmod 600 /y\nyo\nEOF\n"
+              "cat <<EOF&& chmod 644 /z\nzz\nEOF\n"
+              "cat <<EOF | tee /w; chmod 700 /w\nww\nEOF\n"
+              "echo \"a<<EOF;b\" $((1<<2))\n")
+    got = [(c.words(), c.stdin, c.loc.line, c.loc.col) for c in cmds(script)]
+    assert got == [
+        (["cat"], "hi\n", 1, 1), (["chmod", "777", "/x"], None, 1, 19),
+        (["cat"], "yo\n", 4, 1), (["chmod", "600", "/y"], None, 4, 12),
+        (["cat"], "zz\n", 7, 1), (["chmod", "644", "/z"], None, 7, 13),
+        (["cat"], "ww\n", 10, 1), (["tee", "/w"], "ww\n", 10, 13), (["chmod", "700", "/w"], None, 10, 21),
+        (["echo", "a<<EOF;b", "$((1<<2))"], None, 13, 1)]
+
+
+def test_printf_lines_are_located_at_the_argument_that_writes_them():
+    cs = cmds("printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes' > /a\n"
+              "printf 'Port 22\\nPasswordAuthentication %s\\n' yes > /b\n")
+    got = [(w.path, [(loc.line, loc.col) for loc in w.line_locs]) for w in file_writes(cs)]
+    assert got == [("/a", [(1, 15), (1, 36)]), ("/b", [(2, 8), (2, 47)])]
