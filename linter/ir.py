@@ -462,8 +462,9 @@ class Download:
     """A remote source an image build adds to the image (Dockerfile `ADD <url>`), in any stage.
 
     `kind` is `http` (an `http://`/`https://` file) or `git` (a repository:
-    `git@`, `git://`, `ssh://`, or an http(s) URL ending in `.git`); `ref` is a
-    git URL's `#ref` (without its `:subdir`); `checksum` the `--checksum=` value.
+    `git@`, `git://`, `ssh://`, or an http(s) URL ending in `.git`, with or without
+    `?query`); `ref` is a git URL's `#ref` (without its `:subdir`) or its query's
+    `ref`/`tag`/`branch`; `checksum` the `--checksum=` value or the query's `checksum`/`commit`.
     `url` has the known build arguments substituted; `loc` is the source as written.
     """
 
@@ -897,6 +898,17 @@ class SourceFile:
         """(namespace, labels) of the pods the file's workloads run in, for a Service of another file."""
         return self._labels if self._labels is not None else {
             (w.namespace, w.pod_labels) for w in self.workloads if w.pod_labels}
+
+    def written_at(self, loc: Loc) -> str:
+        """Where `loc` (a place of this file) is written, for a message: `line N`; in a rendered chart or
+        overlay (whose stream lines are no file's) the template or resource line that wrote it, as
+        `` `path:line` ``, or "" when that is not known."""
+        if self.origins is None:
+            return f"line {loc.line}"
+        got = self.origins.locate(loc.line, loc.col)
+        if got is None or got[0].detail:
+            return ""
+        return f"`{got[0].path}:{got[0].line}`"
 
     _labels: set[tuple[str | None, tuple[tuple[str, str], ...]]] | None = None  # kept when workloads are dropped
     disk_path: str = ""  # where it was read from, for cross-file links
