@@ -909,9 +909,21 @@ class ServiceMatch:
         """Authentication on, by the first of `auth_on` that is switched on; None: none is."""
         for switch in auth_on:
             got = self.switched(switch)
-            if got is not None:
+            if got is not None and not (switch.flag is not None and not switch.values and self._empty(got[1])):
                 return AuthState("on", got[0], switch.describe(), got[1])
         return None
+
+    def _empty(self, word: Word | None) -> bool:
+        """Whether the flag `word` is given an empty value (`--api-key ""`, `--api-key=`): an empty
+        key is no key (vLLM drops empty keys before it adds its check, and a key of nothing is one
+        everyone knows), as an empty variable is none (`env_set`)."""
+        if word is None:
+            return False
+        if "=" in word.text:
+            return not word.dynamic and word.text.partition("=")[2].strip("'\"") == ""
+        i = next((i for i, w in enumerate(self.args) if w is word), None)
+        nxt = self.args[i + 1] if i is not None and i + 1 < len(self.args) else None
+        return nxt is not None and not nxt.dynamic and nxt.text.strip("'\"") == ""
 
     def _auth(self, default: str, auth_on: tuple[Switch, ...], auth_off: tuple[Switch, ...],
               auth_maybe: tuple[Switch, ...], on_wins: bool = False,
@@ -1341,6 +1353,8 @@ def render_markdown() -> str:
              "the service resolves its settings, this catalog what they are. `glmlint explain <rule>` lists "
              "the services a rule judges, with their sources.",
              "Every fact has a source; a fact that could not be sourced is not in the catalog.", "",
+             "An empty key is no key: a variable set to nothing, or a flag that turns authentication on given "
+             "an empty value (`--api-key \"\"`, `--api-key=`), turns nothing on.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "
