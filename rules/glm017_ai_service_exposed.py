@@ -3,7 +3,7 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
+Generation Inference, Text Embeddings Inference, SGLang, TensorRT-LLM's `trtllm-serve` (and its gRPC server), lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI

@@ -6,7 +6,8 @@ Flags a cataloged model server or loader started with remote code enabled:
 the others in the [service catalog](../services.md); vLLM also reads
 `--trust_remote_code`, its parser turning `_` into `-`, and the same options
 from the YAML file its `--config` names, as the build writes it:
-`trust-remote-code: true`) or its environment
+`trust-remote-code: true`; TensorRT-LLM's `trtllm-serve` takes
+`--trust_remote_code` only, its click parser knowing no dash spelling) or its environment
 equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), or a
 server that trusts remote code unless told not to, started without the
 switch that turns it off (the Infinity embeddings server: its
