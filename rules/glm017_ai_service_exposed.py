@@ -151,7 +151,15 @@ flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`) runs that release;
 an unpinned install runs the current one. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
-Jupyter is GLM005's and sshd GLM006's.
+Jupyter is GLM005's and sshd GLM006's, except in Kubeflow's notebook server
+images (`kubeflownotebookswg/jupyter-*`, `codeserver-*`, `rstudio-*`, and
+their `ghcr.io/kubeflow/kubeflow/notebook-servers/` names): their start
+scripts run JupyterLab with an empty token (code-server `--auth none`,
+RStudio `--auth-none=1`) on 0.0.0.0:8888 because Kubeflow's gateway logs
+users in, so they are judged under (b), reported only when a published port,
+host networking or a NodePort/LoadBalancer Service goes around that gateway,
+never for a `Notebook` alone (its controller's Service is ClusterIP); a
+`command:` of one's own replaces the image's `/init` and starts none of them.
 
 ## Why is this bad?
 These services do what they are for for anyone who reaches them: the Ray
