@@ -106,7 +106,8 @@ the directory the container starts in: the Dockerfile's `WORKDIR`,
 compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
 start command) or the official image's own command and defaults (an
 `ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
-`OLLAMA_HOST`). Where it binds is resolved as the service resolves it
+`OLLAMA_HOST`; `yanwk/comfyui-boot` starts ComfyUI with `--listen` and the
+words of `CLI_ARGS`). Where it binds is resolved as the service resolves it
 (flags, then environment, then the image's defaults, then its own default),
 and from the config file it reads (TorchServe's `config.properties`: named by
 `--ts-config`, written by the build, or the image's own in its working
