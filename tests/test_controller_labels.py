@@ -377,3 +377,32 @@ def test_every_label_made_by_index_is_looked_up_as_one():
         for w in workloads(textwrap.dedent(manifest), "yaml", "m.yaml"):
             made |= {key for key, value in w.pod_labels if value.startswith("\0")}
     assert made == INDEXED_KEYS, (made - INDEXED_KEYS, INDEXED_KEYS - made)
+
+
+KSVC = """\
+    apiVersion: serving.knative.dev/v1
+    kind: Service
+    metadata: {name: chat, namespace: llm}
+    spec:
+      template:
+        metadata: {name: chat-v2, labels: {team: nlp}}
+        spec: {containers: [{image: vllm/vllm-openai:v0.8.5}]}
+    """
+
+
+def test_knative_revision_pods_labels():
+    pod = ["container `user-container` (Service/chat)"]
+    assert _exposed(KSVC, '{serving.knative.dev/service: chat, team: nlp}') == pod
+    assert _exposed(KSVC, '{serving.knative.dev/configuration: chat}') == pod
+    # the revision named by the template; `app` is the revision's name unless the template sets it
+    assert _exposed(KSVC, '{serving.knative.dev/revision: chat-v2, app: chat-v2}') == pod
+    assert _exposed(KSVC.replace("team: nlp", "app: chat-ui"), '{app: chat-v2}') == []
+    assert _exposed(KSVC.replace("team: nlp", "app: chat-ui"), '{app: chat-ui}') == pod
+    # an unnamed revision is `<name>-<generation>`: not known here
+    unnamed = KSVC.replace("name: chat-v2, ", "")
+    assert _exposed(unnamed, '{serving.knative.dev/revision: chat-00001}') == []
+    assert _exposed(unnamed, '{app: chat}') == []
+    # a Configuration's pods have no Service label
+    config = KSVC.replace("kind: Service", "kind: Configuration")
+    assert _exposed(config, '{serving.knative.dev/service: chat}') == []
+    assert _exposed(config, '{serving.knative.dev/configuration: chat}') == ["container `user-container` (Configuration/chat)"]

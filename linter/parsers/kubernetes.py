@@ -1071,7 +1071,14 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 #   `workflows.argoproj.io/workflow: <workflow>` (a Workflow's name; a template's or a CronWorkflow's
 #   workflows are named when they run), then the workflow's `podMetadata.labels`, then the template's
 #   `metadata.labels` (with `templateDefaults.metadata.labels` merged under them); nothing else of the
-#   template is the pod's metadata.
+#   template is the pod's metadata;
+# - Knative Serving (knative/serving 98e5ef9, pkg/reconciler/service/resources/configuration.go `MakeConfiguration`,
+#   configuration/resources/revision.go `MakeRevision`, `updateRevisionLabels`, revision/resources/meta.go
+#   `makeLabels`): a Service's (a Configuration's) revision pods take the template's labels, then
+#   `serving.knative.dev/configuration: <name>` (a Service's Configuration is named after it),
+#   `serving.knative.dev/service: <name>` (a Service's), `serving.knative.dev/revision: <revision>` and
+#   `app: <revision>` unless the template sets `app`; the revision is the template's `metadata.name`, else
+#   `<name>-<generation>`, unknown here (as are the generation and UID labels).
 _LWS_API = "leaderworkerset.x-k8s.io/"
 _KSERVE_API = "serving.kserve.io/"
 _LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
@@ -1121,6 +1128,17 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
                   for part in ("predictor", "transformer", "explainer")]
     elif api.startswith("argoproj.io/") and kind in _ARGO_KINDS:
         places = _argo_label_places(obj, obj_path, kind, name)
+    elif api.startswith("serving.knative.dev/") and kind in ("Service", "Configuration") and name:
+        template = y.get(obj, "spec", "template")
+        labels = {"serving.knative.dev/configuration": name}
+        if kind == "Service":
+            labels["serving.knative.dev/service"] = name
+        revision = y.text(y.get(template, "metadata", "name"))
+        if revision:
+            labels["serving.knative.dev/revision"] = revision
+            if not any(k == "app" for k, _v in _label_map(y.get(template, "metadata", "labels"))):
+                labels["app"] = revision
+        places = [((*obj_path, "spec", "template", "spec"), labels, {})]
     elif api.startswith(_DASK_API) and kind in _DASK_SCHEDULERS:
         cluster = _DASK_SCHEDULERS[kind][:-1]
         places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role}, {})
