@@ -3,7 +3,7 @@
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
 (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
-language whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
+language and indented code blocks whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
 GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
@@ -58,7 +58,10 @@ _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
                  "sh-session", "bash-session", "terminal"}
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
-_PROMPT = re.compile(r"^([ \t]*)\$( |$)")
+# a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
+# Pygments' shell-session lexer, which GitHub highlights `console` blocks with, reads as a prompt;
+# a bare `# ` is a comment)
+_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?(?:(?:[\w.-]+@[\w.-]+(?::[^\s$#%]*)?|\[[^\]\n]+\])[ \t]*[$#%]|\$)( |$)")
 _PS2 = re.compile(r"^[ \t]*> ")
 _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
 _EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))$")
@@ -184,7 +187,13 @@ def markdown(text: str) -> list[Snippet]:
     while i < len(lines):
         m = _FENCE.match(lines[i])
         if not m:
-            i += 1
+            end = _indented_block(lines, i)
+            if end > i:
+                if _runs_container_cli(lines[i:end]):
+                    out.append(_shell_block(lines, i, end, 4))
+                i = end
+            else:
+                i += 1
             continue
         fence, indent = m.group("fence"), len(m.group("indent"))
         lang = m.group("lang").lower()
@@ -203,8 +212,25 @@ def markdown(text: str) -> list[Snippet]:
 
 # the first word of a block that is a command line of the container CLI (`docker run ...`,
 # `$ sudo nvidia-docker run ...`): not `docker:` (the CLI's own error output), not prose
-_CLI_FIRST = re.compile(r"^[ \t]*(?:\$[ \t]+)?(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|nerdctl|nvidia-docker)"
-                        r"(?:[ \t]|$)")
+_CLI_FIRST = re.compile(r"[ \t]*(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|nerdctl|nvidia-docker)(?:[ \t]|$)")
+
+
+def _indented_block(lines: list[str], i: int) -> int:
+    """The end of the indented code block that starts at line `i` (CommonMark 4.4: lines indented by
+    four columns or more, after a blank line or the start, which a paragraph cannot hold; blank
+    lines inside it), or `i` when none starts there."""
+    if not _INDENTED.match(lines[i]) or (i and lines[i - 1].strip()):
+        return i
+    end = i
+    j = i
+    while j < len(lines) and (not lines[j].strip() or _INDENTED.match(lines[j])):
+        j += 1
+        if lines[j - 1].strip():
+            end = j
+    return end
+
+
+_INDENTED = re.compile(r"^(?: {4}|\t| {1,3}\t)[ \t]*\S")
 
 
 def _runs_container_cli(body: list[str]) -> bool:
@@ -214,7 +240,8 @@ def _runs_container_cli(body: list[str]) -> bool:
     it is read as a command only when its first word says so (the CLI's output starts otherwise:
     `docker: Error response from daemon`, `CONTAINER ID`, `Unable to find image`)."""
     first = next((line for line in body if line.strip()), "")
-    return _CLI_FIRST.match(first) is not None
+    prompt = _PROMPT.match(first)
+    return _CLI_FIRST.match(first, prompt.end() if prompt else 0) is not None
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
