@@ -247,6 +247,31 @@ def test_markdown_indented_blocks_and_session_prompts():
     assert at(ws[0].privileged) == (3, 32)
 
 
+def test_bash_arrays_set_once_give_their_elements_as_words():
+    ws = run("""\
+        ARGS=(--rm --gpus all -v "$PWD/data:/data" --pid=host)
+        docker run --name one "${ARGS[@]}" img:1
+        MORE=(
+          --ipc=host   # shared memory for the dataloader
+          -u 0
+        )
+        docker run --name two ${MORE[*]} img:1
+        docker run --name three "${MORE[*]}" img:1
+        EXTRA=(--rm)
+        if [[ -n "${DEBUG:-}" ]]; then EXTRA+=(--privileged); fi
+        docker run --name four "${EXTRA[@]}" img:1
+        f() { LOCAL=(--privileged); }
+        docker run --name five "${LOCAL[@]}" img:1
+        """)
+    by = {w.name: w for w in ws}
+    one = by["one"]
+    assert not one.partial and one.host_pid.value is True and one.host_pid.path[-1] == INSIDE_TEXT
+    assert at(one.host_pid) == (2, 23) and [(m.source, m.target) for m in one.mounts] == [("$PWD/data", "/data")]
+    assert by["two"].host_ipc.value is True and by["two"].user.value.raw == "0"
+    # quoted `[*]` joins the elements into one word; appended in a block, set in a function: not known
+    assert all(by[n].partial and not by[n].privileged.value for n in ("four", "five"))
+
+
 def test_makefile_recipes_dollar_dollar_and_prefixes():
     ws = run("""\
         IMAGE ?= ghcr.io/acme/app
