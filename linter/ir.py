@@ -898,6 +898,17 @@ class SourceFile:
         return self._labels if self._labels is not None else {
             (w.namespace, w.pod_labels) for w in self.workloads if w.pod_labels}
 
+    def written_at(self, loc: Loc) -> str:
+        """Where `loc` (a place of this file) is written, for a message: `line N`; in a rendered chart or
+        overlay (whose stream lines are no file's) the template or resource line that wrote it, as
+        `` `path:line` ``, or "" when that is not known."""
+        if self.origins is None:
+            return f"line {loc.line}"
+        got = self.origins.locate(loc.line, loc.col)
+        if got is None or got[0].detail:
+            return ""
+        return f"`{got[0].path}:{got[0].line}`"
+
     _labels: set[tuple[str | None, tuple[tuple[str, str], ...]]] | None = None  # kept when workloads are dropped
     disk_path: str = ""  # where it was read from, for cross-file links
     problems: list[Problem] = field(default_factory=list)  # found while parsing a file still checked

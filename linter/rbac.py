@@ -1,7 +1,8 @@
 """What a Kubernetes RBAC rule allows, as the API server's authorizer matches it.
 
 A rule allows a request when its `apiGroups`, `resources` (a subresource is
-`pods/exec`; `pods/*` and `*` match it) and `verbs` all match, and, when
+`pods/exec`; `*` and `*/exec` match it, `pods/*` does not: that names a
+subresource literally called `*`) and `verbs` all match, and, when
 `resourceNames` is set, the object's name is one of them. These predicates
 describe the powers GLM040–GLM043 report; GLM044 asks them about the rules a
 pod's ServiceAccount is bound to. Each returns a short description of the
@@ -30,10 +31,14 @@ def _group(rule: PolicyRule, group: str) -> bool:
     return "*" in rule.api_groups or group in rule.api_groups
 
 
+# The authorizer's match (kubernetes pkg/apis/rbac/v1/evaluation_helpers.go `ResourceMatches`, at
+# 03bf11a309fd1369f5c2dc7f3b31d63a97a14d66): a rule's resource is `*`, the request's `resource/subresource`
+# itself, or `*/<subresource>` (every resource's); no other wildcard: `pods/*` matches only a subresource
+# named `*`, which none is.
 def _resource(rule: PolicyRule, resource: str) -> bool:
-    """Whether the rule names `resource` (`pods/exec`): itself, `pods/*`, or `*`."""
-    base = resource.partition("/")[0]
-    return any(r == resource or r == "*" or (r == f"{base}/*" and "/" in resource) for r in rule.resources)
+    """Whether the rule names `resource` (`pods/exec`): itself, `*/exec`, or `*`."""
+    _base, slash, sub = resource.partition("/")
+    return any(r == resource or r == "*" or (slash and r == f"*/{sub}") for r in rule.resources)
 
 
 def _verbs(rule: PolicyRule, verbs: frozenset[str]) -> list[str]:

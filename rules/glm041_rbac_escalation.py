@@ -10,7 +10,10 @@ Flags a rule of a `Role` or `ClusterRole` that grants, by name:
 - a write on `mutatingwebhookconfigurations` or
   `validatingwebhookconfigurations`.
 
-`pods/*` counts as naming each pod subresource. Wildcards (`*` verbs or
+A subresource is named as the API server's authorizer matches it: `*/exec`
+names the `exec` subresource of every resource (`pods/exec` among them);
+`pods/*` names none (it matches only a subresource literally called `*`),
+so a rule that relies on it grants nothing here. Wildcards (`*` verbs or
 resources) are GLM040's. A `Role` grants only within its namespace, so the
 cluster-scoped paths (`nodes/proxy`, CSR approval, webhook configurations,
 impersonating users or groups) are not reported in a Role: they grant

@@ -18,7 +18,9 @@ ClusterRoles in the scan they collect. When a binding gives the
 ServiceAccount a GLM040–GLM043 power (a wildcard grant, an escalation path,
 reading every secret through a ClusterRole, or `cluster-admin`), the message
 names the binding, the role and the power, and, for a RoleBinding, the
-namespace it holds in (a RoleBinding grants within its own namespace only).
+namespace it holds in (a RoleBinding grants within its own namespace only), and
+where the binding is written: its line, its file's, or, in a rendered chart or
+overlay, the template or resource line that wrote it.
 
 Only what the scan holds is known: a binding or role that is not in the
 scanned files grants nothing glmlint can see, except the built-in
@@ -134,7 +136,7 @@ AI_KINDS = frozenset({"model-server", "control-plane", "notebook", "ui", "app", 
       since="0.2.0", scope="scan")
 def check(source: SourceFile) -> Iterator[Finding]:
     for pod in source.pods:
-        why = _why(pod, source.path) if pod.mounts_token() else None
+        why = _why(pod, source) if pod.mounts_token() else None
         if why is None:
             continue
         at = (pod.automount.loc if pod.automount.explicit else
@@ -155,10 +157,10 @@ def check(source: SourceFile) -> Iterator[Finding]:
         yield Finding(at=at, args={"pod": pod.label, "account": pod.service_account.value, "why": why}, fix=fix)
 
 
-def _why(pod: PodIdentity, here: str) -> str | None:
+def _why(pod: PodIdentity, source: SourceFile) -> str | None:
     """What makes the pod's token matter, for the message: the power a binding gives it and the AI/ML
     services that run code in the pod (either trigger alone, or both); None when neither holds."""
-    power = _power(pod, here)
+    power = _power(pod, source)
     services = [name for name, kind in pod.services if kind in AI_KINDS]
     runs = f"{_and(services)} runs in it" if services else None
     if power is not None:
@@ -173,20 +175,21 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _power(pod: PodIdentity, here: str) -> str | None:
+def _power(pod: PodIdentity, source: SourceFile) -> str | None:
     """Which binding gives the pod's ServiceAccount which power (the widest found, and how many more)."""
     found: list[str] = []
     for grant in pod.grants:
-        found.extend(_grant_powers(grant, here))
+        found.extend(_grant_powers(grant, source))
     if not found:
         return None
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
     return found[0] + more
 
 
-def _grant_powers(grant: Grant, here: str) -> list[str]:
+def _grant_powers(grant: Grant, source: SourceFile) -> list[str]:
     b = grant.binding
-    via = f"{b.label} (line {b.loc.line})" if b.path == here else f"{b.label} (`{b.path}:{b.loc.line}`)"
+    at = source.written_at(b.loc) if b.path == source.path else f"`{b.path}:{b.loc.line}`"
+    via = f"{b.label} ({at})" if at else b.label
     namespaced = b.kind == "RoleBinding"
     if binds_cluster_admin(b):
         return [f"which {via} binds to `cluster-admin`: every verb on every resource{scope(namespaced, b.namespace)}"]

@@ -248,3 +248,161 @@ def test_volcano_job_task_labels():
     assert _exposed(vcjob, '{volcano.sh/task-spec: ps, volcano.sh/task-index: "1"}') == []
     # a Volcano Job is not a batch/v1 Job: no job-name label
     assert _exposed(vcjob, '{job-name: tf-dist}') == []
+
+
+def test_switches_are_read_as_yaml_booleans():
+    # `manualSelector: yes` is true to the API server (YAML 1.1, as kubectl reads it); a quoted "true" is a
+    # string the API refuses for a boolean, not a manual selector
+    manual = JOB.replace("completionMode: Indexed", "manualSelector: yes\n      selector: {matchLabels: {team: ml}}")
+    assert _exposed(manual, '{job-name: eval}') == []
+    assert _exposed(manual.replace("manualSelector: yes", "manualSelector: False"), '{job-name: eval}') \
+        == ["container `c` (Job/eval)"]
+    assert _exposed(manual.replace("manualSelector: yes", 'manualSelector: "true"'), '{job-name: eval}') \
+        == ["container `c` (Job/eval)"]
+    mpijob = """\
+        apiVersion: kubeflow.org/v2beta1
+        kind: MPIJob
+        metadata: {name: hvd}
+        spec:
+          runLauncherAsWorker: True
+          mpiReplicaSpecs:
+            Launcher: {template: {spec: {containers: [{name: launcher, image: mpi}]}}}
+            Worker:
+              replicas: 2
+              template: {spec: {containers: [{name: worker, image: mpi}]}}
+        """
+    assert _exposed(mpijob, '{training.kubeflow.org/job-role: worker, training.kubeflow.org/replica-index: "2"}') \
+        == ["container `worker` (MPIJob/hvd Worker)"]
+    off = mpijob.replace("runLauncherAsWorker: True", "runLauncherAsWorker: off")
+    assert _exposed(off, '{training.kubeflow.org/job-role: worker, training.kubeflow.org/replica-index: "2"}') == []
+
+
+WORKFLOW = """\
+    apiVersion: argoproj.io/v1alpha1
+    kind: Workflow
+    metadata: {name: eval, namespace: ml}
+    spec:
+      entrypoint: main
+      podMetadata: {labels: {team: eval, tier: batch}}
+      templateDefaults: {metadata: {labels: {tier: default}}}
+      templates:
+        - name: main
+          steps: [[{name: serve, template: serve}]]
+        - name: serve
+          daemon: true
+          metadata: {labels: {app: server}}
+          container: {image: vllm/vllm-openai:v0.8.5}
+        - name: client
+          metadata: {labels: {app: client, tier: online}}
+          container: {image: curlimages/curl:8.8.0}
+    """
+
+
+def test_argo_template_pods_take_the_workflows_and_their_templates_labels():
+    serve, client = "container `main` (Workflow/eval serve)", "container `main` (Workflow/eval client)"
+    assert _exposed(WORKFLOW, '{team: eval, app: server}') == [serve]
+    assert _exposed(WORKFLOW, '{workflows.argoproj.io/workflow: eval}') == [serve, client]
+    # templateDefaults' labels go under the template's own, over the workflow's podMetadata
+    assert _exposed(WORKFLOW, '{tier: default}') == [serve]
+    assert _exposed(WORKFLOW, '{tier: online}') == [client]
+    assert _exposed(WORKFLOW, '{tier: batch}') == []
+    # a CronWorkflow's workflows are named when they run; its workflowSpec is the WorkflowSpec
+    cron = """\
+        apiVersion: argoproj.io/v1alpha1
+        kind: CronWorkflow
+        metadata: {name: eval, namespace: ml}
+        spec:
+          schedule: "0 * * * *"
+          workflowSpec:
+            entrypoint: serve
+            podMetadata: {labels: {team: eval}}
+            templates:
+              - name: serve
+                metadata: {labels: {app: server}}
+                container: {image: vllm/vllm-openai:v0.8.5}
+        """
+    assert _exposed(cron, '{team: eval, app: server}') == ["container `main` (CronWorkflow/eval serve)"]
+    assert _exposed(cron, '{workflows.argoproj.io/workflow: eval}') == []
+
+
+def test_every_label_made_by_index_is_looked_up_as_one():
+    """A Service is looked up among pods by its selector's first label, with the keys of `ir.INDEXED_KEYS` by
+    key alone (`label_keys`, `Exposure.index_label`): a controller label written as `indexed_label` under a key
+    missing there would never be found. Every such label of the manifests here (each controller once) is
+    under one of those keys, and each of those keys is made by some controller."""
+    from glmlint.ir import INDEXED_KEYS
+
+    manifests = [STATEFULSET, JOB, WORKFLOW, """\
+        apiVersion: jobset.x-k8s.io/v1alpha2
+        kind: JobSet
+        metadata: {name: js}
+        spec:
+          replicatedJobs:
+            - name: workers
+              replicas: 2
+              template: {spec: {template: {spec: {containers: [{name: c, image: i}]}}}}
+        """, """\
+        apiVersion: kubeflow.org/v1
+        kind: PyTorchJob
+        metadata: {name: ft}
+        spec:
+          pytorchReplicaSpecs:
+            Worker: {replicas: 2, template: {spec: {containers: [{name: pytorch, image: i}]}}}
+        """, """\
+        apiVersion: kubeflow.org/v2beta1
+        kind: MPIJob
+        metadata: {name: hvd}
+        spec:
+          mpiReplicaSpecs:
+            Worker: {replicas: 2, template: {spec: {containers: [{name: worker, image: i}]}}}
+        """, """\
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata: {name: lws}
+        spec:
+          replicas: 2
+          leaderWorkerTemplate:
+            size: 4
+            workerTemplate: {spec: {containers: [{name: c, image: i}]}}
+        """, """\
+        apiVersion: batch.volcano.sh/v1alpha1
+        kind: Job
+        metadata: {name: vc}
+        spec:
+          tasks:
+            - {name: worker, replicas: 2, template: {spec: {containers: [{name: c, image: i}]}}}
+        """]
+    made = set()
+    for manifest in manifests:
+        for w in workloads(textwrap.dedent(manifest), "yaml", "m.yaml"):
+            made |= {key for key, value in w.pod_labels if value.startswith("\0")}
+    assert made == INDEXED_KEYS, (made - INDEXED_KEYS, INDEXED_KEYS - made)
+
+
+KSVC = """\
+    apiVersion: serving.knative.dev/v1
+    kind: Service
+    metadata: {name: chat, namespace: llm}
+    spec:
+      template:
+        metadata: {name: chat-v2, labels: {team: nlp}}
+        spec: {containers: [{image: vllm/vllm-openai:v0.8.5}]}
+    """
+
+
+def test_knative_revision_pods_labels():
+    pod = ["container `user-container` (Service/chat)"]
+    assert _exposed(KSVC, '{serving.knative.dev/service: chat, team: nlp}') == pod
+    assert _exposed(KSVC, '{serving.knative.dev/configuration: chat}') == pod
+    # the revision named by the template; `app` is the revision's name unless the template sets it
+    assert _exposed(KSVC, '{serving.knative.dev/revision: chat-v2, app: chat-v2}') == pod
+    assert _exposed(KSVC.replace("team: nlp", "app: chat-ui"), '{app: chat-v2}') == []
+    assert _exposed(KSVC.replace("team: nlp", "app: chat-ui"), '{app: chat-ui}') == pod
+    # an unnamed revision is `<name>-<generation>`: not known here
+    unnamed = KSVC.replace("name: chat-v2, ", "")
+    assert _exposed(unnamed, '{serving.knative.dev/revision: chat-00001}') == []
+    assert _exposed(unnamed, '{app: chat}') == []
+    # a Configuration's pods have no Service label
+    config = KSVC.replace("kind: Service", "kind: Configuration")
+    assert _exposed(config, '{serving.knative.dev/service: chat}') == []
+    assert _exposed(config, '{serving.knative.dev/configuration: chat}') == ["container `user-container` (Configuration/chat)"]

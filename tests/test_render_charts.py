@@ -180,3 +180,26 @@ def test_two_range_items_with_the_same_value_each_point_at_their_own_values_line
     assert sorted(x["line"] for x in result["related"]) == [5, 11]
     assert "(value from `model-fleet/values.yaml:5`)" in result["message"]
     assert "(value from `model-fleet/values.yaml:11`)" in result["message"]
+
+
+@needs_helm
+def test_a_binding_a_message_names_is_named_by_its_template_line(tmp_path, capsys):
+    # GLM044 names the binding that gives the pod's token its power by where it is written: in a chart
+    # that is the template's line (the rendered stream's lines are no file's)
+    chart = tmp_path / "llm"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: llm\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("rbac: {create: true}\n")
+    (chart / "templates" / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: llm}\nspec:\n"
+        "  selector: {matchLabels: {app: llm}}\n  template:\n    metadata: {labels: {app: llm}}\n    spec:\n"
+        "      serviceAccountName: llm\n      containers:\n        - {name: c, image: 'busybox:1.36'}\n")
+    (chart / "templates" / "rbac.yaml").write_text(
+        "{{- if .Values.rbac.create }}\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+        "metadata: {name: llm}\nrules:\n  - {apiGroups: [''], resources: [pods/exec], verbs: [create]}\n---\n"
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: llm}\n"
+        "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: llm}\n"
+        "subjects: [{kind: ServiceAccount, name: llm, namespace: '{{ .Release.Namespace }}'}]\n{{- end }}\n")
+    results = findings(tmp_path, capsys, "--select", "GLM044", "llm")
+    assert [(r["path"], r["line"]) for r in results] == [("llm/templates/deployment.yaml", 9)]
+    assert "RoleBinding `llm` (`llm/templates/rbac.yaml:9`) binds to Role `llm`" in results[0]["message"]

@@ -1065,11 +1065,36 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 # - KServe (kserve/kserve aaac4e2, pkg/controller/v1beta1/inferenceservice/components/predictor.go
 #   `buildObjectMeta`, transformer.go, explainer.go): an InferenceService's predictor (transformer, explainer)
 #   pods take the InferenceService's labels, then the component's `labels`, then
-#   `serving.kserve.io/inferenceservice: <name>` and `component: predictor` (`transformer`, `explainer`).
+#   `serving.kserve.io/inferenceservice: <name>` and `component: predictor` (`transformer`, `explainer`);
+# - Argo Workflows (argoproj/argo-workflows f016ad8, workflow/controller/workflowpod.go `createWorkflowPod`,
+#   `addMetadata`; operator.go `mergedTemplateDefaultsInto`): a template's pod is labelled
+#   `workflows.argoproj.io/workflow: <workflow>` (a Workflow's name; a template's or a CronWorkflow's
+#   workflows are named when they run), then the workflow's `podMetadata.labels`, then the template's
+#   `metadata.labels` (with `templateDefaults.metadata.labels` merged under them); nothing else of the
+#   template is the pod's metadata;
+# - Knative Serving (knative/serving 98e5ef9, pkg/reconciler/service/resources/configuration.go `MakeConfiguration`,
+#   configuration/resources/revision.go `MakeRevision`, `updateRevisionLabels`, revision/resources/meta.go
+#   `makeLabels`): a Service's (a Configuration's) revision pods take the template's labels, then
+#   `serving.knative.dev/configuration: <name>` (a Service's Configuration is named after it),
+#   `serving.knative.dev/service: <name>` (a Service's), `serving.knative.dev/revision: <revision>` and
+#   `app: <revision>` unless the template sets `app`; the revision is the template's `metadata.name`, else
+#   `<name>-<generation>`, unknown here (as are the generation and UID labels).
 _LWS_API = "leaderworkerset.x-k8s.io/"
 _KSERVE_API = "serving.kserve.io/"
 _LWS_NAME, _LWS_INDEX = "leaderworkerset.sigs.k8s.io/name", "leaderworkerset.sigs.k8s.io/worker-index"
 _LWS_GROUP = "leaderworkerset.sigs.k8s.io/group-index"
+
+
+def _argo_label_places(obj: Any, obj_path: Path, kind: str, name: str) -> list[_LabelPlace]:
+    """Each template of an Argo workflow kind, with the labels its pod gets (and no others)."""
+    at = ("spec", "workflowSpec") if kind == "CronWorkflow" else ("spec",)
+    spec = y.get(obj, *at)
+    workflow = {"workflows.argoproj.io/workflow": name} if kind == "Workflow" and name else {}
+    pod = {**workflow, **dict(_label_map(y.get(spec, "podMetadata", "labels")))}
+    defaults = dict(_label_map(y.get(spec, "templateDefaults", "metadata", "labels")))
+    return [((*obj_path, *at, "templates", k),
+             {**pod, **defaults, **dict(_label_map(y.get(template, "metadata", "labels")))}, None)
+            for k, template in enumerate(y.items(y.get(spec, "templates")))]
 
 
 def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
@@ -1101,6 +1126,19 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         places = [((*obj_path, "spec", part), {**own, **dict(_label_map(y.get(obj, "spec", part, "labels"))),
                                                 "serving.kserve.io/inferenceservice": name, "component": part}, {})
                   for part in ("predictor", "transformer", "explainer")]
+    elif api.startswith("argoproj.io/") and kind in _ARGO_KINDS:
+        places = _argo_label_places(obj, obj_path, kind, name)
+    elif api.startswith("serving.knative.dev/") and kind in ("Service", "Configuration") and name:
+        template = y.get(obj, "spec", "template")
+        labels = {"serving.knative.dev/configuration": name}
+        if kind == "Service":
+            labels["serving.knative.dev/service"] = name
+        revision = y.text(y.get(template, "metadata", "name"))
+        if revision:
+            labels["serving.knative.dev/revision"] = revision
+            if not any(k == "app" for k, _v in _label_map(y.get(template, "metadata", "labels"))):
+                labels["app"] = revision
+        places = [((*obj_path, "spec", "template", "spec"), labels, {})]
     elif api.startswith(_DASK_API) and kind in _DASK_SCHEDULERS:
         cluster = _DASK_SCHEDULERS[kind][:-1]
         places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role}, {})
@@ -1176,7 +1214,7 @@ def _job_labels(name: str, job: Any, index: str) -> dict[str, str]:
     """The labels a `batch/v1` Job `name` (a JobSpec `job`) gives its pods under the template's: `job-name`
     unless its selector is manual, the completion index when Indexed (`index` names that index)."""
     out: dict[str, str] = {}
-    if (y.text(y.get(job, "manualSelector")) or "").lower() != "true" and name:
+    if y.scalar(y.get(job, "manualSelector")) is not True and name:  # a YAML boolean (`yes` too), as the API reads it
         out = {"job-name": name, "batch.kubernetes.io/job-name": name}
     if (y.text(y.get(job, "completionMode")) or "") == "Indexed":
         completions = y.get(job, "completions")
@@ -1255,7 +1293,7 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
             "statefulset": name, "notebook-name": name, **own,
             "statefulset.kubernetes.io/pod-name": f"{name}-0", "apps.kubernetes.io/pod-index": "0"}, None)]
     if kind == "MPIJob" and api.startswith(_MPI_V2):
-        as_worker = (y.text(y.get(spec, "runLauncherAsWorker")) or "").lower() == "true"
+        as_worker = y.scalar(y.get(spec, "runLauncherAsWorker")) is True  # a YAML boolean, not the text
         out = []
         for rtype, node in y.entries(y.get(spec, "mpiReplicaSpecs")).items():
             role = rtype.lower()
