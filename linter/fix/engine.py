@@ -23,7 +23,7 @@ from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, W
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
-                          Unset, intents_of)
+                          Unset, intents_of, own_user)
 from glmlint.results import FixEdit, Result, evaluate, result_of
 
 MAX_STEPS = 200
@@ -192,7 +192,7 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
 
             for intent in structured:
                 if isinstance(intent, SetValue) and intent.field == "user":
-                    edits.extend(set_user(doc, intent.setting, options.user))
+                    edits.extend(set_user(doc, intent.setting, own_user(intent.value) or options.user))
                 else:
                     raise FixError(f"no way to write {type(intent).__name__} `{_field(intent)}` in a Dockerfile")
         elif fmt is Format.DOCKER_RUN:
