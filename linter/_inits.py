@@ -942,13 +942,14 @@ def _m80(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m81(_F, _s0, _s1, _s2, _s3, _s4):
- def __init__(self, principal, line, text, file, only):
+def _m81(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+ def __init__(self, principal, line, text, file, only, blanked):
   _s0(self, principal)
   _s1(self, line)
   _s2(self, text)
   _s3(self, file)
   _s4(self, only)
+  _s5(self, blanked)
  return __init__
 
 def _m82(_F, _s0, _s1, _s2):
@@ -1348,7 +1349,7 @@ MAKERS = {
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m78,
     (('port', 'target', 'loc'), (), True, True, False): _m79,
     (('port', 'title'), (), True, True, False): _m80,
-    (('principal', 'line', 'text', 'file', 'only'), (), True, True, False): _m81,
+    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m81,
     (('raw', 'name', 'group'), (), True, True, False): _m82,
     (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m83,
     (('root', 'failures', 'helm'), (), True, False, False): _m84,

@@ -92,9 +92,54 @@ def parse_script(script: str, locate: Locate, _depth: int = 0, shell: str = "") 
         return []
     data = script.encode("utf-8", "surrogatepass")
     tree = _parser().parse(data)
+    for _ in range(16):  # a glued one hides the ones after it (its body runs on): again, until none
+        if not _GLUED_HEREDOC.search(data):
+            break
+        data, tree, locate, more = _unglued(data, tree, locate)
+        if not more:
+            break
     walker = _Walker(data, locate, _depth, shell)
     walker.visit(tree.root_node)
     return walker.commands
+
+
+# an unquoted heredoc delimiter with an operator right after it (`cat <<EOF; chmod +x f`, `<<EOF&&`): the
+# shell ends the word at the operator (a metacharacter: POSIX XCU 2.2, 2.10.1), tree-sitter-bash reads
+# `EOF;` as the word and never finds its end line
+_GLUED_HEREDOC = re.compile(rb"<<-?[ \t]*[A-Za-z0-9_.-]+[;&|)]")
+
+
+def _unglued(data: bytes, tree: Any, locate: Locate) -> tuple[bytes, Any, Locate, bool]:
+    """The script with a blank between each heredoc's unquoted delimiter and the operator glued to it,
+    parsed again, `locate` reading its columns as the original's, and whether any was found."""
+    cuts: list[int] = []  # byte offsets where a blank goes
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if _KINDS[node.kind_id] == "heredoc_start":
+            m = re.search(rb"[;&|)]", data[node.start_byte:node.end_byte])
+            if m is not None and not re.search(rb"['\"\\]", data[node.start_byte:node.end_byte]):
+                cuts.append(node.start_byte + m.start())
+            continue
+        stack.extend(node.children)
+    if not cuts:
+        return data, tree, locate, False
+    out = bytearray()
+    at = 0
+    moved: dict[int, list[int]] = {}  # row -> the (new) character columns of the blanks put in
+    for cut in sorted(cuts):
+        out += data[at:cut]
+        line = out[out.rfind(b"\n") + 1:]
+        moved.setdefault(out.count(b"\n"), []).append(len(line.decode("utf-8", "replace")))
+        out += b" "
+        at = cut
+    out += data[at:]
+    fixed = bytes(out)
+
+    def unmoved(row: int, col: int) -> Loc:
+        return locate(row, col - sum(1 for c in moved.get(row, ()) if c < col))
+
+    return fixed, _parser().parse(fixed), unmoved, True
 
 
 class _Walker:
@@ -142,7 +187,7 @@ class _Walker:
                 self.visit_list(body, extra, here, upstream)
             elif _KINDS[body.kind_id] == "command":
                 self.command(body, redirects + extra, here if here is not None else stdin, upstream,
-                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS])
+                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS or self.separator(n)])
             else:
                 self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
             if rest:
@@ -186,15 +231,22 @@ class _Walker:
         out: list[Any] = []
         for child in node.named_children:
             if _KINDS[child.kind_id] == "heredoc_redirect":
-                out.extend(c for c in child.named_children if _KINDS[c.kind_id] not in _HEREDOC_PARTS)
+                out.extend(c for c in child.named_children
+                           if _KINDS[c.kind_id] not in _HEREDOC_PARTS or self.separator(c))
         return out
+
+    def separator(self, node: Any) -> bool:
+        """An error tree-sitter-bash makes of `;`/`&` after a heredoc's start word on its line (`cat
+        <<EOF; chmod +x f`, `cat <<EOF | tee f; chmod 600 f`): the grammar takes the rest of the
+        line for the command's, the shell ends the command there."""
+        return _KINDS[node.kind_id] == "ERROR" and self.text(node).strip() in (";", "&")
 
     def then(self, rest: list[Any], produced: list[Command]) -> None:
         """Run what follows a heredoc on its command line: a pipeline stage reads what the command
         wrote (`cat <<EOF | sudo tee -a f`), a statement after `&&`/`||` runs after it."""
         for node in rest:
             kind = _KINDS[node.kind_id]
-            if kind in _LITERALS:
+            if kind in _LITERALS or kind == "ERROR":
                 continue
             if kind != "pipeline":
                 self.visit(node)
@@ -245,12 +297,16 @@ class _Walker:
     def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
                 upstream: tuple[Command, ...] = (), more: list[Any] | None = None) -> None:
         argv: list[Word] = []
+        after: list[list[Word]] = []  # the commands after a `;` tree-sitter-bash left in this one (`separator`)
         assigns: list[tuple[str, str]] = []
         children = node.named_children
         own, here = self.redirects(node, children)
         for child in children:
             kind = _KINDS[child.kind_id]
             if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
+                continue
+            if kind == "ERROR" and self.separator(child):
+                after.append([])
                 continue
             # command substitutions inside arguments run too, before the command (only text
             # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
@@ -269,9 +325,12 @@ class _Walker:
                 inner = child.named_children[0] if child.named_children else child
                 argv.append(self.word(inner, runs))
             else:
-                argv.append(self.word(child, runs))
-        if more and argv:
-            argv.extend(self.word(child) for child in more)  # `cat <<EOF -n`: its arguments after the heredoc
+                (after[-1] if after else argv).append(self.word(child, runs))
+        for child in more or () if argv else ():  # `cat <<EOF -n`: its arguments after the heredoc
+            if self.separator(child):
+                after.append([])
+            else:
+                (after[-1] if after else argv).append(self.word(child))
         if not argv:
             return
         fed = here if here is not None else stdin
@@ -284,6 +343,9 @@ class _Walker:
             row, col = self._bodies[cmd.stdin].start_point
             self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
                                               self.depth + 1, cmd.name))
+        for words in after:
+            if words:
+                self.commands.extend(expand(Command(tuple(words), words[0].loc, shell=self.shell), self.depth))
 
     # Words --------------------------------------------------------------------
 
@@ -632,6 +694,78 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     return out
 
 
+# -- commands run on another host ---------------------------------------------------
+
+# ssh(1)'s options that take a value, and those after which it runs no command of its own (`-N`: no
+# command, `-O`: a control command, `-Q`/`-G`/`-V`: print and exit, `-s`: a subsystem, `-W`: a
+# forwarded stream): OpenSSH ssh.c's getopt string "1246ab:c:e:fgi:kl:m:no:p:qstvxAB:CD:E:F:GI:J:K
+# L:MNO:P:Q:R:S:TVw:W:XYy" (openssh-portable 99a2df5e). ssh reads options after the destination too
+# (its `again:` loop): the command is the first word after the destination that is no option.
+_SSH_VALUE = frozenset("bceilmopBDEFIJLOPQRSwW")
+_SSH_NO_COMMAND = frozenset("NOQGVsW")
+
+
+def remote(cmd: Command, depth: int = 0) -> list[tuple[Command, bool]]:
+    """What `ssh [options] destination [command ...]` runs on the other host, each with whether the
+    local shell expanded its words (a double-quoted or unquoted command: the script's variables
+    are in it; a single-quoted one or a heredoc the remote shell expands, with its own). One
+    command word is a script for the remote shell; several are joined by ssh with blanks, read
+    here as the words they are; none: the remote login shell reads its script from standard input
+    (`ssh host <<EOF ... EOF`), as does a remote shell with no script (`ssh host bash -s <<EOF`).
+    Nested `ssh` (a jump by hand) is followed too."""
+    if cmd.name != "ssh" or depth > _MAX_DEPTH:
+        return []
+    words = _ssh_command(cmd.args)
+    if words is None:
+        return []
+    out: list[tuple[Command, bool]] = []
+    if len(words) == 1:
+        expanded = words[0].dynamic
+        out = [(c, expanded) for c in parse_script(words[0].text, _offset(words[0]), depth + 1)]
+    elif words:
+        inner = Command(tuple(words), words[0].loc)
+        out = [(c, True) for c in expand(inner, depth + 1)]
+    if cmd.stdin and cmd.stdin_lines and (not out or (out[0][0].name in SHELLS and _script_on_stdin(out[0][0].args))):
+        lines = cmd.stdin_lines
+        out.extend((c, False) for c in parse_script(
+            cmd.stdin, lambda r, c: Loc(lines[min(r, len(lines) - 1)].line, lines[min(r, len(lines) - 1)].col + c,
+                                        lines[0].file), depth + 1))
+    for c, expanded in list(out):
+        out.extend((n, expanded and local) for n, local in remote(c, depth + 1))
+    return out
+
+
+def _ssh_command(args: Sequence[Word]) -> tuple[Word, ...] | None:
+    """The words of the command `ssh` runs (empty: none, the login shell), None when it runs none."""
+    host = False
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            i += 1
+            if host:
+                break
+            host = i < len(args)
+            i += 1
+            break
+        if t.startswith("-") and len(t) > 1 and not args[i].dynamic:
+            for k, c in enumerate(t[1:], 1):
+                if c in _SSH_NO_COMMAND:
+                    return None
+                if c in _SSH_VALUE:
+                    i += 0 if k + 1 < len(t) else 1  # `-p2222` or `-p 2222`
+                    break
+            i += 1
+            continue
+        if host:
+            break
+        host = True
+        i += 1
+    if not host:
+        return None
+    return tuple(args[i:])
+
+
 def _dash_c(args: list[Word]) -> Word | None:
     for i, a in enumerate(args):
         t = a.text
@@ -750,8 +884,48 @@ def _text_lines(cmd: Command, text: str) -> tuple[Loc, ...]:
         return cmd.stdin_lines if text is cmd.stdin else ()
     if cmd.name not in ("echo", "printf") or any("\n" in w.text for w in cmd.args):
         return ()
+    if cmd.name == "printf" and cmd.args:
+        return _printf_lines(cmd.args, text)
     first = next((w for w in cmd.args if not (cmd.name == "echo" and re.fullmatch(r"-[neE]+", w.text))), None)
     return (first.loc,) * (text.count("\n") or 1) if first is not None else ()
+
+
+def _printf_lines(args: tuple[Word, ...], text: str) -> tuple[Loc, ...]:
+    """Where each line printf writes is written: the first argument a conversion puts on that line
+    (`printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes'`: each line its argument, the
+    format used again while arguments remain), else the format word (`printf 'Port 22\\n'`)."""
+    fmt_word, rest = args[0], args[1:]
+    fmt = fmt_word.text.replace("\\n", "\n").replace("\\t", "\t")
+    specs = len(_PRINTF_SPEC.findall(fmt))
+    out: list[Loc] = []
+    line: Loc | None = None  # the first argument on the line being written
+    pending = False  # the line has text
+
+    def literal(part: str) -> None:
+        nonlocal line, pending
+        for ch in part:
+            if ch == "\n":
+                out.append(line or fmt_word.loc)
+                line, pending = None, False
+            else:
+                pending = True
+
+    rounds = range(0, len(rest), specs) if rest and specs else range(1)
+    for at in rounds:
+        pieces = iter(rest[at:at + specs] if specs else ())
+        pos = 0
+        for m in _PRINTF_SPEC.finditer(fmt):
+            literal(fmt[pos:m.start()])
+            arg = next(pieces, None)
+            if arg is not None and arg.text:
+                if line is None:
+                    line = arg.loc
+                pending = True
+            pos = m.end()
+        literal(fmt[pos:])
+    if pending:
+        out.append(line or fmt_word.loc)
+    return tuple(out) if len(out) == len(text.splitlines()) else (fmt_word.loc,) * (text.count("\n") or 1)
 
 
 def is_dash(name: str, image: str | None) -> bool:
@@ -776,36 +950,9 @@ def _known_dir(target: Word) -> bool:
 
 
 def _sed_writes(cmd: Command) -> list[FileWrite]:
-    args = list(cmd.args)
-    in_place = False
-    extended = False
-    scripts: list[str] = []
-    files: list[str] = []
-    i = 0
-    while i < len(args):
-        t = args[i].text
-        if t in ("-e", "--expression") and i + 1 < len(args):
-            scripts.append(args[i + 1].text)
-            i += 2
-            continue
-        if t.startswith("--expression="):
-            scripts.append(t.split("=", 1)[1])
-        elif t.startswith("-i") or t.startswith("--in-place"):
-            in_place = True
-        elif t in ("--regexp-extended",):
-            extended = True
-        elif t.startswith("-") and len(t) > 1:
-            if "i" in t[1:] and not t.startswith("--"):
-                in_place = True
-            if not t.startswith("--") and ("E" in t[1:] or "r" in t[1:]):
-                extended = True
-        else:
-            files.append(t)
-        i += 1
+    in_place, extended, scripts, files = _sed_options([w.text for w in cmd.args])
     if not in_place:
         return []
-    if not scripts and files:
-        scripts.append(files.pop(0))
     writes: list[FileWrite] = []
     for script in scripts:
         for part in re.split(r"\s*;\s*|\n", script):
@@ -828,6 +975,68 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
                 for f in files:
                     writes.append(FileWrite(f, m.group(2).replace("\\n", "\n") + "\n", "edit", cmd.loc))
     return writes
+
+
+# GNU sed's short options that take an argument (`-e SCRIPT`, `-f FILE`, `-l N`); `-i[SUFFIX]` and
+# `-s`/`-n`/`-E`/`-r`/`-u`/`-z` take none. Options are read as getopt reads them: anywhere among the
+# operands (`sed -i /etc/sudoers -re 's/…/…/'`), short ones clustered (`-ri`, `-ne`), the rest of a
+# cluster after `e`/`f`/`l` being their argument (`-es/a/b/`) and after `i` the backup suffix
+# (`-ie` keeps a backup `FILEe` and takes its script from the first operand). Source: GNU sed 4.9
+# manual, "Command-Line Options" (https://www.gnu.org/software/sed/manual/sed.html#Command_002dLine-Options).
+_SED_TAKES = {"e": "script", "f": "file", "l": "number"}
+_SED_LONG_TAKES = {"--expression": "script", "--file": "file", "--line-length": "number"}
+
+
+def _sed_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
+    """(in place, extended regexes, scripts, files) of a sed command's arguments; a script read from a
+    file (`-f`) is not known, so that command gives no scripts and its first operand stays a file."""
+    in_place = extended = from_file = False
+    scripts: list[str] = []
+    operands: list[str] = []
+    i = 0
+    while i < len(args):
+        t = args[i]
+        i += 1
+        if t == "--":
+            operands.extend(args[i:])
+            break
+        if t.startswith("--"):
+            name, eq, value = t.partition("=")
+            takes = _SED_LONG_TAKES.get(name)
+            if takes is not None and not eq:
+                value = args[i] if i < len(args) else ""
+                i += 1
+            if takes == "script":
+                scripts.append(value)
+            elif takes == "file":
+                from_file = True
+            elif name == "--in-place":
+                in_place = True
+            elif name == "--regexp-extended":
+                extended = True
+            continue
+        if not t.startswith("-") or t == "-":
+            operands.append(t)
+            continue
+        for j, ch in enumerate(t[1:], 1):
+            if ch == "i":
+                in_place = True
+                break  # the rest is the backup suffix
+            if ch in ("E", "r"):
+                extended = True
+            elif ch in _SED_TAKES:
+                value = t[j + 1:]
+                if not value:
+                    value = args[i] if i < len(args) else ""
+                    i += 1
+                if _SED_TAKES[ch] == "script":
+                    scripts.append(value)
+                elif _SED_TAKES[ch] == "file":
+                    from_file = True
+                break
+    if not scripts and not from_file and operands:
+        scripts.append(operands.pop(0))  # no -e/-f: the first operand is the script
+    return in_place, extended, scripts, operands
 
 
 _POSIX_CLASSES = {"[:space:]": r"\s", "[:blank:]": " \t", "[:digit:]": "0-9", "[:alpha:]": "A-Za-z",

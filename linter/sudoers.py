@@ -56,6 +56,7 @@ class Grant:
     text: str = ""  # the rule, variables resolved and blanks collapsed
     file: str = ""  # its file in the image, variables resolved
     only: tuple[str, ...] | None = None  # passwordless only for these users (`Defaults:user !authenticate`)
+    blanked: str = ""  # the build step that left the password of the users `only` names empty (`passwd -d dev`)
 
     def applies(self, who: Identity) -> bool:
         """Whether the rule gives `who` passwordless root."""
@@ -111,9 +112,11 @@ def _logical(text: str) -> list[str]:
 def grants(workload: Workload) -> list[Grant]:
     """The rules that give someone passwordless root for every command, written by a build step."""
     sudo_lines = lines(workload)
-    if all(line.loc is None for line in sudo_lines):
+    if all(line.loc is None for line in sudo_lines) and not any(
+            c.name in _BLANKERS for c in workload.build_steps):
         # only stock lines: every grant `_grants` makes needs a line a build step wrote (its own,
-        # or the `Defaults … !authenticate` that turns the password off)
+        # or the `Defaults … !authenticate` that turns the password off) or a password a build step
+        # left empty
         return []
     return _grants(workload, sudo_lines)
 
@@ -130,6 +133,7 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
                 no_auth["*"] = line
             elif m.group(1) == ":":
                 no_auth.update((resolve(p), line) for p in m.group(2).split(","))
+    blank = _blank_passwords(workload.build_steps, resolve)
     out: list[Grant] = []
     for line in sudo_lines:
         rule = _user_rule(_strip_comment(line.text))
@@ -145,6 +149,58 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
                 users = None if "*" in no_auth else tuple(no_auth)
                 at = line if line.loc is not None else no_auth.get("*") or next(iter(no_auth.values()))
                 out.append(Grant(who, at, " ".join(resolve(at.text).split()), resolve(at.file), users))
+            elif root_all:
+                # the rule asks for the password of a user whose password a build step deleted: PAM's
+                # pam_unix with `nullok` (Debian's and Fedora's stock PAM stacks, which sudo's include)
+                # authenticates a user with an empty password without asking for one
+                text = " ".join(resolve(line.text).split())
+                for login, step in blank.items():
+                    out.append(Grant(who, Line(line.text, step.loc, line.file), text, resolve(line.file),
+                                     (login,), " ".join(resolve(w) for w in step.words())))
+    return out
+
+
+# the commands `_blank_passwords` reads
+_BLANKERS = frozenset({"passwd", "usermod", "useradd", "chpasswd"})
+_USERMOD_VALUE = {"-c", "--comment", "-d", "--home", "-e", "--expiredate", "-f", "--inactive", "-g", "--gid",
+                  "-G", "--groups", "-l", "--login", "-p", "--password", "-s", "--shell", "-u", "--uid", "-R",
+                  "--root", "-P", "--prefix", "-Z", "--selinux-user", "-v", "--add-subuids", "-V",
+                  "--del-subuids", "-w", "--add-subgids", "-W", "--del-subgids"}
+
+_PASSWD_VALUE = {"-n", "--mindays", "-x", "--maxdays", "-w", "--warndays", "-i", "--inactive", "-r", "--repository",
+                 "-R", "--root", "-P", "--prefix"}
+
+
+def _blank_passwords(steps: list[Command], resolve) -> dict[str, Command]:  # type: ignore[no-untyped-def]
+    """login -> the build step that leaves its password empty (the shadow field blank, not a hash of
+    an empty string): `passwd -d`/`--delete`, `usermod -p ''`, `useradd -p ''`; a later password
+    (`chpasswd`, `usermod -p HASH`) or lock (`passwd -l`) undoes it. Not when `passwd -e` expires it
+    too (sudo then asks for a new one). Sources: passwd(1) and usermod(8) (shadow 4.13)."""
+    out: dict[str, Command] = {}
+    for cmd in steps:
+        if cmd.name not in _BLANKERS:
+            continue
+        if cmd.name == "chpasswd":
+            for row in (cmd.stdin or "").splitlines():
+                out.pop(resolve(row.partition(":")[0].strip()), None)
+            continue
+        takes = {"useradd": _USERADD_VALUE, "usermod": _USERMOD_VALUE}.get(cmd.name, _PASSWD_VALUE)
+        opts, plain = _options(_words(cmd, resolve), takes)
+        if not plain:
+            continue
+        login = plain[-1] if cmd.name != "useradd" else plain[0]
+        flags = dict(opts)
+        if cmd.name == "passwd":
+            if ("-d" in flags or "--delete" in flags) and not ("-e" in flags or "--expire" in flags):
+                out[login] = cmd
+            elif "-l" in flags or "--lock" in flags:
+                out.pop(login, None)
+            continue
+        password = flags.get("-p", flags.get("--password"))
+        if password == "":
+            out[login] = cmd
+        elif password is not None:
+            out.pop(login, None)
     return out
 
 
@@ -290,14 +346,12 @@ def identity(workload: Workload) -> Identity | None:
     if user.group:
         groups.add(resolve(user.group))
     steps = [c for c in workload.build_steps]
-    for cmd in steps:  # uid <-> name from `useradd -u 1000 dev`
-        created = _created(cmd, resolve)
-        if created is not None:
-            login, uid, _groups = created
-            if uid is not None and (uid in names or login in names):
-                names.add(login)
-                uids.add(uid)
-    for login, uid in _image_facts(workload, "accounts").items():  # users the base image created
+    base_accounts = _image_facts(workload, "accounts")
+    for login, uid in _uids(steps, resolve, base_accounts).items():  # `useradd -u 1000 dev`, `useradd dev`
+        if uid in names or login in names:
+            names.add(login)
+            uids.add(uid)
+    for login, uid in base_accounts.items():  # users the base image created
         if uid in names or login in names or uid in uids:
             names.update((login, uid))
             uids.add(uid)
@@ -309,6 +363,55 @@ def identity(workload: Workload) -> Identity | None:
             if login in names:
                 groups.add(group)
     return Identity(frozenset(names), frozenset(uids), frozenset(groups))
+
+
+# The range regular users' uids are taken from: shadow's login.defs UID_MIN/UID_MAX (Debian, Ubuntu,
+# Fedora, RHEL) and Debian adduser.conf's FIRST_UID/LAST_UID (1000-59999); BusyBox `adduser` starts
+# after its last system id, 999.
+_UID_MIN, _UID_MAX = 1000, 59999
+
+
+def _uids(steps: list[Command], resolve, base: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """login -> uid of the users the build steps create, in order. A user created without `-u` gets
+    the uid its tool allocates (shadow `useradd`: one above the highest uid in use in the range, or
+    UID_MIN; `adduser`: the lowest free one), counting the base image's accounts the catalog knows (an
+    image it knows nothing of is taken to have none there, as the distributions' own images: only
+    `nobody`, 65534) and the users `userdel` removed. A system user (`-r`, `--system`) or a tool told
+    another range (`-K UID_MIN=…`, `--firstuid`) gets none."""
+    used: dict[str, int] = {login: int(uid) for login, uid in base.items()
+                            if uid.isdigit() and _UID_MIN <= int(uid) <= _UID_MAX}
+    out: dict[str, str] = {}
+    for cmd in steps:
+        if cmd.name in ("userdel", "deluser"):
+            for w in _words(cmd, resolve):
+                if not w.startswith("-"):
+                    used.pop(w, None)
+            continue
+        created = _created(cmd, resolve)
+        if created is None:
+            continue
+        login, uid, _groups = created
+        if uid is None and not _own_range(cmd, resolve):
+            taken = set(used.values())
+            if cmd.name == "useradd":
+                top = max(taken, default=_UID_MIN - 1) + 1
+                uid = str(top if top <= _UID_MAX else next(i for i in range(_UID_MIN, _UID_MAX + 1) if i not in taken))
+            else:
+                uid = str(next(i for i in range(_UID_MIN, _UID_MAX + 1) if i not in taken))
+        if uid is None:
+            continue
+        out[login] = uid
+        if uid.isdigit() and _UID_MIN <= int(uid) <= _UID_MAX:
+            used[login] = int(uid)
+    return out
+
+
+def _own_range(cmd: Command, resolve) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a `useradd`/`adduser` takes its uid from another range than the regular users': a
+    system user (`-r`, `--system`, BusyBox `-S`), or a range given on the command line."""
+    opts, _plain = _options(_words(cmd, resolve), _USERADD_VALUE)
+    return any(flag in ("-r", "--system", "-S", "-K", "--key", "--firstuid", "--lastuid", "--conf")
+               for flag, _value in opts)
 
 
 def _image_facts(workload: Workload, name: str) -> dict[str, str]:
@@ -325,37 +428,60 @@ def _words(cmd: Command, resolve) -> list[str]:  # type: ignore[no-untyped-def]
     return [resolve(w.text) for w in cmd.args]
 
 
+def _options(words: list[str], takes: set[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(flag, value) pairs and operands of a command's words, split as getopt splits them: `-ms
+    /bin/bash` is `-m` and `-s /bin/bash`, `-u1000` is `-u 1000`, `--uid=1000` is `--uid 1000`;
+    `takes`: the options that take a value."""
+    opts: list[tuple[str, str]] = []
+    plain: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        i += 1
+        if w == "--":
+            plain.extend(words[i:])
+            break
+        if w.startswith("--"):
+            flag, eq, value = w.partition("=")
+            if flag in takes and not eq:
+                value = words[i] if i < len(words) else ""
+                i += 1
+            opts.append((flag, value))
+        elif w.startswith("-") and len(w) > 1:
+            for j, ch in enumerate(w[1:], 1):
+                if "-" + ch in takes:
+                    value = w[j + 1:]
+                    if not value:
+                        value = words[i] if i < len(words) else ""
+                        i += 1
+                    opts.append(("-" + ch, value))
+                    break
+                opts.append(("-" + ch, ""))
+        else:
+            plain.append(w)
+    return opts, plain
+
+
 def _created(cmd: Command, resolve) -> tuple[str, str | None, set[str]] | None:  # type: ignore[no-untyped-def]
     """(login, uid, groups) of a `useradd`/`adduser` that creates a user."""
     if cmd.name not in ("useradd", "adduser"):
         return None
-    words = _words(cmd, resolve)
     uid: str | None = None
     groups: set[str] = set()
-    plain: list[str] = []
     own_group = True
-    i = 0
-    while i < len(words):
-        w = words[i]
-        flag, eq, inline = w.partition("=")
-        takes = flag in _USERADD_VALUE
-        value = inline if eq else (words[i + 1] if takes and i + 1 < len(words) else "")
-        if w.startswith("-") and len(w) > 1:
-            if flag in ("-u", "--uid"):
-                uid = value
-            elif flag in ("-G", "--groups"):
-                groups.update(g for g in value.split(",") if g)
-                if cmd.name == "adduser":  # busybox `adduser -G group`: the primary group
-                    own_group = False
-            elif flag in ("-g", "--gid", "--ingroup"):
-                groups.add(value)
+    opts, plain = _options(_words(cmd, resolve), _USERADD_VALUE)
+    for flag, value in opts:
+        if flag in ("-u", "--uid"):
+            uid = value
+        elif flag in ("-G", "--groups"):
+            groups.update(g for g in value.split(",") if g)
+            if cmd.name == "adduser":  # busybox `adduser -G group`: the primary group
                 own_group = False
-            elif flag in ("-N", "--no-user-group"):
-                own_group = False
-            i += 2 if takes and not eq else 1
-            continue
-        plain.append(w)
-        i += 1
+        elif flag in ("-g", "--gid", "--ingroup") and not (cmd.name == "adduser" and flag == "-g"):
+            groups.add(value)  # (busybox `adduser -g` is the GECOS field)
+            own_group = False
+        elif flag in ("-N", "--no-user-group"):
+            own_group = False
     if not plain:
         return None
     login = plain[0]

@@ -16,7 +16,10 @@ line or a Dockerfile `ENV`/`ARG` whose variable no instruction above sets,
 `${VAR-default}` too) is what the container gets whenever the variable
 is unset, so it is reported as written ("... when `OPENAI_API_KEY` is unset").
 A well-known default credential that the service runs with until someone
-changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too.
+changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too,
+and so is a value the [service catalog](../services.md) knows as the key a
+service's own quick start runs with, even where it reads like a fake key
+(LiteLLM's `LITELLM_MASTER_KEY: sk-1234`, which its examples then send).
 
 A compose service's `env_file:` is read as Compose reads it (paths relative to
 the compose file, later files and then `environment:` winning, a `required: false`
@@ -131,10 +134,27 @@ def check(workload: Workload) -> Iterator[Finding]:
             continue  # an `env_file` that `.gitignore` keeps out of the repository: where secrets belong
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name})
+        elif var.value and not var.dynamic and is_secret_name(var.name):
+            service = _known_credential(var)
+            if service is not None:
+                yield Finding(at=var.loc, args={"name": name, "var": var.name},
+                              message=f"{name} sets `{var.name}` to a default credential of {service} that "
+                                      f"everyone knows (its documentation's example value)")
     for var in workload.build_args:
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name},
                           message=f"the build of {name} gives `{var.name}` a literal secret default")
+
+
+def _known_credential(var: EnvVar) -> str | None:
+    """The service whose well-known default credential `var` is set to, when the value looks like
+    template text (`sk-1234`, the short fake-key form): the service catalog says it is the key the
+    service's own quick start runs with (RULES.md: a well-known default credential set for a real
+    service is reported, template text is not)."""
+    from glmlint.catalog.services import known_env_credentials
+
+    text = (var.value or "").strip().strip("'\"")
+    return known_env_credentials().get((var.name, text.lower()))
 
 
 def holds_literal_secret(var: EnvVar) -> bool:

@@ -11,11 +11,21 @@ writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredo
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the
 Dockerfile. `Defaults !authenticate` makes every rule of its users
-passwordless and counts too. The finding points at the instruction or
+passwordless and counts too, and so does a password a build step deleted
+(`passwd -d dev`, `usermod -p '' dev`) for a user whom a rule lets run
+everything with a password (the stock `%sudo ALL=(ALL:ALL) ALL` once `dev`
+is in `sudo`): the PAM stacks of Debian, Ubuntu, Fedora and RHEL give
+pam_unix `nullok`, which lets a user with an empty password in without
+asking (a later `chpasswd`, `usermod -p HASH` or `passwd -l` undoes it). The finding points at the instruction or
 command that writes the rule. Names are read as the build's shell reads
 them, with the base image's own `ENV` and accounts from the [image
 catalog](../images.md) (in a Jupyter Docker Stacks image, `USER ${NB_UID}`
-is `jovyan`).
+is `jovyan`). A numeric `USER 1000` is the user a build step created with
+that uid: `useradd -u 1000 dev`, or a `useradd dev` without `-u`, which
+takes the next free uid of the regular range (1000 on Debian, Ubuntu 22.04,
+Fedora or Rocky; 1001 on Ubuntu 24.04, whose own user `ubuntu` is 1000,
+unless `userdel ubuntu` ran first). Options are read as the tools read
+them: `useradd -G sudo -ms /bin/bash dev`, `sed -i /etc/sudoers -re …`.
 
 A compose service built from a scanned Dockerfile is judged as Compose runs
 it when that differs from the Dockerfile's last stage: with `build.target`
@@ -29,7 +39,10 @@ Not reported: a rule limited to named commands
 (`dev ALL=(ALL) ALL`), one that runs commands as another non-root user
 (`(postgres) NOPASSWD: ALL`), a drop-in file sudo never reads (its name
 contains a `.` or ends in `~`), and an image whose runtime user is root:
-that is GLM001.
+that is GLM001. So is the Jupyter Docker Stacks' `GRANT_SUDO=yes`: the
+image's start script writes `jovyan ALL=(ALL) NOPASSWD:ALL` only when the
+container starts as root (`user: root`, `runAsUser: 0`), which GLM001
+reports; no build step gives the grant.
 
 ## Why is this bad?
 `USER dev` is the promise that a compromised process in the container is
@@ -97,6 +110,8 @@ def check(workload: Workload) -> Iterator[Finding]:
         via = "" if grant.principal.lstrip("#") in who.names | who.uids else \
             (" as every user does" if grant.principal == "ALL" else f" through group `{grant.principal[1:]}`")
         where = f"`{grant.file}`" + (f", copied from `{line.source}`" if line.source else "")
+        if grant.blanked:
+            where += f", and `{grant.blanked}` left its password empty, which sudo's PAM (`nullok`) accepts unasked"
         yield Finding(at=line.loc, args={"name": workload.label, "user": user},
                       message=f"{workload.label} gives its runtime user `{user}` passwordless sudo for every "
                               f"command{via} (`{grant.text}` in {where}): any code running as "

@@ -2,7 +2,9 @@
 
 ## What it does
 Flags an image that is pulled by a moving name: no tag at all (which means
-`latest`) or the `latest` tag. It reads every image a file pulls: each
+`latest`) or the `latest` tag. Tags are case-sensitive: `:LATEST` is another
+tag, which a registry only has if someone pushed it, and is judged as any
+other tag. It reads every image a file pulls: each
 Dockerfile stage's `FROM`, a compose service's `image:` (not when the service
 has `build:`: `image:` then names the image compose builds), a Kubernetes
 container's `image:` (custom resources' pod templates included) and the image
@@ -105,6 +107,6 @@ def check(workload: Workload) -> Iterator[Finding]:
 def _why(ref: ImageRef) -> str | None:
     if ref.tag is None:
         return "with no tag: it runs whatever `latest` is when it is pulled"
-    if ref.tag.lower() == "latest":
+    if ref.tag == "latest":  # tags are case-sensitive: `LATEST` is another tag, pinned as any other
         return "by its `latest` tag, which moves with every push"
     return None

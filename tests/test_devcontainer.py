@@ -165,3 +165,11 @@ def test_a_compose_configuration_adds_its_options_to_the_service() -> None:
     assert [i.value for i in w.cap_add.value] == ["SYS_PTRACE"] and w.seccomp.value == "unconfined"
     assert not w.host_network.value and not w.ports and [(e.name, e.value) for e in w.env] == [("A", "1")]
     assert not w.process  # the service's own command runs
+
+
+def test_mounts_on_one_target_are_merged_as_the_dev_containers_cli_keys_them() -> None:
+    """devcontainers/cli `parseMount` keys a mount by its `target`/`dst`/`destination` as written (case
+    sensitive), a later field over an earlier one: the later of two mounts on one target is kept."""
+    w = source('{"image": "x:1", "mounts": ["source=/a,target=/t,type=bind", '
+               '"source=/b,dst=/u,destination=/t,type=bind", "source=/c,TARGET=/t,type=bind"]}').workloads[0]
+    assert sorted(m.source for m in w.mounts if m.target == "/t") == ["/b", "/c"]

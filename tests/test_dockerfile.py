@@ -145,6 +145,27 @@ def test_several_heredocs_on_a_run_line_each_command_its_last():
     assert not any(f.path == "/f" for f in w.files)  # other descriptors than stdin: not read this way
 
 
+def test_several_heredocs_on_a_continued_run_line_are_read_in_order():
+    """A RUN continued with `\\` is one line to BuildKit (heredocs found in the joined line, their
+    bodies after its last row) and to the shell: the first command reads the first body."""
+    w = one("""\
+        FROM ubuntu
+        RUN cat <<A > /a \\
+         && <<B cat > /b \\
+            && chmod 600 /b
+        one
+        A
+        two
+        B
+        """)
+    assert [(f.path, f.text, f.line_locs[0].line if f.line_locs else None) for f in w.files] == [
+        ("/a", "one\n", 5), ("/b", "two\n", 7)]
+    assert [(c.words(), c.loc.line, c.loc.col) for c in w.build_steps] == [
+        (["cat"], 2, 5), (["cat"], 3, 9), (["chmod", "600", "/b"], 4, 8)]
+    assert [(r.target.text, r.target.loc.line, r.target.loc.col) for c in w.build_steps for r in c.redirects] == [
+        ("/a", 2, 15), ("/b", 3, 15)]
+
+
 def test_unterminated_heredoc_is_a_parse_error():
     with pytest.raises(ParseError) as exc:
         one("FROM ubuntu\nRUN <<EOF\necho hi\n")

@@ -193,6 +193,31 @@ def test_markdown_shell_blocks_prompts_output_and_continuations():
     assert at(ws[1].user) == (14, 15)
 
 
+def test_ssh_runs_its_command_on_another_host():
+    # ssh(1): options before and after the destination, one word is a script for the remote shell,
+    # several are joined; none (or a remote `bash -s`): the script is ssh's standard input
+    ws = run("""\
+        IMAGE=ghcr.io/acme/llm:1.4
+        ssh -i ~/.ssh/deploy -p 2222 "ubuntu@$HOST" "docker rm -f a || true; docker run --name a --privileged $IMAGE"
+        ssh gpu-02 'docker run --name b $IMAGE'
+        ssh gpu-03 -p22 -- sudo docker run --name c -u 0 "$IMAGE"
+        ssh -T gpu-04 <<EOF
+        \tdocker run --name d --pid=host busybox
+        EOF
+        ssh gpu-05 bash -s <<'EOF'
+          docker run --name e busybox
+        EOF
+        ssh -N -L 8000:localhost:8000 gpu-01 docker run --name tunnel-only busybox
+        ssh -O exit gpu-01
+        """)
+    assert [(w.name, w.image.value, w.anchor) for w in ws] == [
+        ("a", "ghcr.io/acme/llm:1.4", Loc(2, 70)),  # double quotes: the local shell expands `$IMAGE`
+        ("b", "$IMAGE", Loc(3, 13)),  # single quotes: the remote shell does, with its own variables
+        ("c", "ghcr.io/acme/llm:1.4", Loc(4, 25)),
+        ("d", "busybox", Loc(6, 2)), ("e", "busybox", Loc(9, 3))]
+    assert at(ws[0].privileged) == (2, 90) and at(ws[2].user) == (4, 45) and ws[3].host_pid.value is True
+
+
 def test_makefile_recipes_dollar_dollar_and_prefixes():
     ws = run("""\
         IMAGE ?= ghcr.io/acme/app
@@ -508,3 +533,17 @@ def test_a_makefile_shell_variable_is_not_makes_unless_exported() -> None:
     assert [w.image.value for w in run(text, "Makefile")] == ["acme/app", "acme/app:1"]
     for export in ("export IMAGE\n", "export\n", ".EXPORT_ALL_VARIABLES:\n", "export IMAGE := acme/app:1\n"):
         assert [w.image.value for w in run(export + text, "Makefile")] == ["acme/app:1", "acme/app:1"]
+    # decided per command, its continued lines together: one that reads IMAGE both ways keeps make's
+    # value (its words cannot tell them apart), on one line or two
+    both = "IMAGE := acme/app:1\nrun:\n\tdocker run -e IMG=$(IMAGE) $${IMAGE:-acme/app} x\n" \
+           "\tdocker run -e IMG=$(IMAGE) \\\n\t  $${IMAGE:-acme/app} y\n"
+    assert [w.image.value for w in run(both, "Makefile")] == ["acme/app:1", "acme/app:1"]
+
+
+def test_mount_fields_as_the_docker_cli_reads_them() -> None:
+    """docker/cli opts/mount.go: keys case-insensitive, `src`/`dst`/`destination`/`ro` their other names,
+    a later field over an earlier one, one CSV record (a quoted field keeps its comma)."""
+    w = one('docker run --mount Type=Bind,src=/srv,Source=/,DST=/host,ro '
+            '--mount \'type=bind,"source=/data/a,b",target=/data\' img:1\n')
+    assert [(m.source, m.target, m.kind, m.read_only) for m in w.mounts] == [
+        ("/", "/host", "bind", True), ("/data/a,b", "/data", "bind", False)]

@@ -33,6 +33,22 @@ def test_heredoc_tee_printf_and_sed_writes():
     assert writes["/c"] == ("PasswordAuthentication no\n", "edit")
 
 
+def test_sed_options_are_read_as_getopt_reads_them():
+    """GNU sed permutes its arguments and clusters short options: `-re SCRIPT` after the file is the
+    script, `-ie` is in place with backup suffix `e` (its script the first operand), `-f` a script
+    file the scan cannot read."""
+    def edits(line: str) -> list[tuple[str, str]]:
+        return [(w.path, w.text) for w in file_writes(cmds(line)) if w.mode == "edit"]
+
+    wheel = [w for w in file_writes(cmds("sed -i /etc/sudoers -re 's/^# (%wheel.*)/\\1/'"))]
+    assert [(w.path, w.pattern, w.replace) for w in wheel] == [("/etc/sudoers", "^# (%wheel.*)", "\\g<1>")]
+    assert edits("sed -ie 's/a/b/' /etc/x") == [("/etc/x", "b\n")]
+    assert edits("sed -i.bak -es/a/b/ /etc/x") == [("/etc/x", "b\n")]
+    assert edits("sed -i -f fix.sed /etc/x") == []  # the script is in a file
+    assert edits("sed -n -e 's/a/b/' /etc/x") == []  # not in place
+    assert edits("sed --in-place=.bak --expression 's/a/b/' -- /etc/x") == [("/etc/x", "b\n")]
+
+
 def test_wrappers_and_sh_c_are_looked_through():
     argv = tuple(Word(t, Loc(1, 1)) for t in
                  ["tini", "-g", "--", "gosu", "jovyan", "bash", "-lc", "exec jupyter lab --ip=0.0.0.0"])
@@ -146,3 +162,27 @@ def test_piped_text_is_located_where_it_is_written() -> None:
     assert [(w.loc, w.line_locs) for w in file_writes(cs)] == [(Loc(1, 1), (Loc(1, 9),))]
     cs = cmds("printf 'a\\nb\\n' > /f; echo 'x\ny' > /g")
     assert [w.line_locs for w in file_writes(cs)] == [(Loc(1, 8), Loc(1, 8)), ()]  # a word spanning lines: not known
+
+
+def test_an_operator_after_a_heredoc_start_word_ends_the_command():
+    """`;`/`&` and an operator glued to an unquoted delimiter end the word and the command, as the
+    shell reads them (POSIX XCU 2.2, 2.10.1); each command located where it is written."""
+    script = ("cat > /x <<'EOF'; chmod 777 /x\nhi\nEOF\n"
+              "cat <<EOF; chmod 600 /y\nyo\nEOF\n"
+              "cat <<EOF&& chmod 644 /z\nzz\nEOF\n"
+              "cat <<EOF | tee /w; chmod 700 /w\nww\nEOF\n"
+              "echo \"a<<EOF;b\" $((1<<2))\n")
+    got = [(c.words(), c.stdin, c.loc.line, c.loc.col) for c in cmds(script)]
+    assert got == [
+        (["cat"], "hi\n", 1, 1), (["chmod", "777", "/x"], None, 1, 19),
+        (["cat"], "yo\n", 4, 1), (["chmod", "600", "/y"], None, 4, 12),
+        (["cat"], "zz\n", 7, 1), (["chmod", "644", "/z"], None, 7, 13),
+        (["cat"], "ww\n", 10, 1), (["tee", "/w"], "ww\n", 10, 13), (["chmod", "700", "/w"], None, 10, 21),
+        (["echo", "a<<EOF;b", "$((1<<2))"], None, 13, 1)]
+
+
+def test_printf_lines_are_located_at_the_argument_that_writes_them():
+    cs = cmds("printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes' > /a\n"
+              "printf 'Port 22\\nPasswordAuthentication %s\\n' yes > /b\n")
+    got = [(w.path, [(loc.line, loc.col) for loc in w.line_locs]) for w in file_writes(cs)]
+    assert got == [("/a", [(1, 15), (1, 36)]), ("/b", [(2, 8), (2, 47)])]

@@ -446,6 +446,23 @@ def catalog() -> tuple[Service, ...]:
     return tuple(_service(sid, d) for sid, d in compiled()["services"].items())
 
 
+@functools.lru_cache(maxsize=1)
+def known_env_credentials() -> dict[tuple[str, str], str]:
+    """(variable, value) -> the service's name, for each variable value the catalog says is a credential
+    everyone knows: the `known` credentials of `auth` (LiteLLM's quick-start master key `sk-1234`) and
+    the values `unless` excludes from a variable that turns authentication on (MinIO's `minioadmin`).
+    Values compared lower-cased."""
+    out: dict[tuple[str, str], str] = {}
+    for svc in catalog():
+        for k in svc.auth_known:
+            if k.switch.env:
+                out.update(((k.switch.env, v.lower()), svc.name) for v in k.switch.values)
+        for sw in svc.auth_on:
+            if sw.env:
+                out.update(((sw.env, v.lower()), svc.name) for v in sw.unless)
+    return out
+
+
 @dataclass(frozen=True)
 class Loader:
     """A library that runs a model repository's code when the calling code asks (`code`, a regex)."""

@@ -317,12 +317,17 @@ def _mount_spec(node: _Node) -> str | None:
 
 
 def _target(spec: str) -> str | None:
-    """The container path of a `--mount` value, which the CLI keeps one mount for (`mergeMounts`)."""
+    """The container path of a `mounts` string, which the Dev Containers CLI keeps one mount for
+    (`mergeMounts`), read as that CLI reads it, not as Docker does (`dockerrun.mount_fields`):
+    devcontainers/cli `parseMount` (src/spec-configuration/containerFeaturesConfiguration.ts) splits
+    on `,` then `=`, takes the text up to the next `=` as the value, keys as written (case
+    sensitive, blanks kept) with `dst`/`destination` as `target`, a later field over an earlier one."""
+    target: str | None = None
     for field in spec.split(","):
-        key, _, value = field.partition("=")
-        if key.strip() in ("target", "dst", "destination"):
-            return value.strip()
-    return None
+        key, *values = field.split("=")
+        if key in ("target", "dst", "destination"):
+            target = values[0] if values else None
+    return target
 
 
 class _Added(NamedTuple):

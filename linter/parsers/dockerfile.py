@@ -1118,11 +1118,22 @@ def _one_heredoc_a_line(inst: Instruction, source: str, locate: Callable[[int, i
     line: each `&&`/`||`/`;` part of the line on its own row, followed by its heredoc's body. BuildKit
     hands such a line and the bodies to the shell (dockerfile2llb `dispatchRun`), and a command with
     several heredocs on its stdin reads the last (bash: redirections apply left to right): the others
-    are dropped. A heredoc before the command name goes after it. None for a command continued on
-    more lines, or a line whose heredocs are not all read here."""
-    line, _sep, more = source.partition("\n")
-    if more.strip():
-        return None
+    are dropped. A heredoc before the command name goes after it. A command continued on more lines
+    (`RUN cat <<A > a \\` then `&& cat <<B > b`) is one line to BuildKit, which finds the heredocs in
+    the whole instruction and reads their bodies after its last line (parser.go `heredocsFromLine` on
+    the joined line), and to the shell (a backslash-newline is removed before words are read): its
+    rows are joined, each character still located in its row. None for a line whose heredocs are not
+    all read here."""
+    rows_of = source.split("\n")
+    line = ""
+    pos: list[tuple[int, int]] = []  # each character of `line` -> (row, column) in `source`
+    for r, row in enumerate(rows_of):
+        if r + 1 < len(rows_of):
+            if not row.endswith("\\"):
+                return None
+            row = row[:-1]
+        line += row
+        pos += [(r, c) for c in range(len(row))]
     ops: list[tuple[int, int]] = []  # (start, end) of each `<<WORD` outside quotes
     cuts: list[tuple[int, int]] = []  # top-level `&&`, `||`, `;`
     quote = ""
@@ -1179,8 +1190,10 @@ def _one_heredoc_a_line(inst: Instruction, source: str, locate: Callable[[int, i
         real = [c for c in where if c >= 0]
         if not real:
             return locate(0, 0)
-        found = where[col] if col < len(where) else real[-1] + 1
-        return locate(0, found if found >= 0 else real[0])
+        if col < len(where):
+            return locate(*pos[where[col] if where[col] >= 0 else real[0]])
+        r, c = pos[real[-1]]
+        return locate(r, c + 1)
 
     return "\n".join(text for text, _where in rows) + "\n", at
 

@@ -2,13 +2,16 @@
 
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
-(`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks and
-GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
+(`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
+language whose first word is the container CLI: `docker run ...`) and GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
+A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
+too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
+are read in it only where the local shell expands them (double quotes, unquoted words).
 A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
@@ -135,9 +138,19 @@ class Snippet:
         # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
         self.known: dict[str, tuple[str, bool]] = {}
         self.make = False  # a Makefile's recipes: make's `$(NAME)` is written `${NAME}` in the text
-        # a Makefile's recipe lines -> the names read there only as the shell's (`$${NAME}`), which
-        # `known` does not give (make does not export them)
-        self.shell_only: dict[int, set[str]] = {}
+        # a Makefile's recipe lines -> the names read there as the shell's (`$${NAME}`, not exported by
+        # make) and as make's (`$(NAME)`): a command that reads a name only as the shell's does not
+        # get it from `known` (`hidden`)
+        self.shell_refs: dict[int, set[str]] = {}
+        self.make_refs: dict[int, set[str]] = {}
+
+    def hidden(self, first: int, last: int) -> set[str]:
+        """The names the command on lines `first`..`last` reads only as the shell's: all its lines
+        (a recipe line continued with `\\` is one command: the words cannot tell a name's `$${NAME}`
+        from its `$(NAME)`, so one read both ways keeps make's value)."""
+        lines = range(first, last + 1)
+        shell = set().union(*(self.shell_refs.get(n, ()) for n in lines))
+        return shell - set().union(*(self.make_refs.get(n, ()) for n in lines)) if shell else shell
 
     def add(self, line_no: int, text: str, cols: list[int] | int = 0) -> None:
         """A row of text from file line `line_no`; `cols` maps its characters (an int: an offset)."""
@@ -162,7 +175,8 @@ def _blank(snip: Snippet, line_no: int) -> None:
 
 
 def markdown(text: str) -> list[Snippet]:
-    """The shell fenced blocks of a Markdown file; prompts stripped, their output left out."""
+    """The shell fenced blocks of a Markdown file (a shell language, or none and a container CLI command
+    line first: `_runs_container_cli`); prompts stripped, their output left out."""
     out: list[Snippet] = []
     lines = split_lines(text)
     i = 0
@@ -180,10 +194,26 @@ def markdown(text: str) -> list[Snippet]:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 break
             j += 1
-        if lang in _SHELL_FENCES:
+        if lang in _SHELL_FENCES or (not lang and _runs_container_cli(lines[body_start:j])):
             out.append(_shell_block(lines, body_start, j, indent))
         i = j + 1
     return out
+
+
+# the first word of a block that is a command line of the container CLI (`docker run ...`,
+# `$ sudo nvidia-docker run ...`): not `docker:` (the CLI's own error output), not prose
+_CLI_FIRST = re.compile(r"^[ \t]*(?:\$[ \t]+)?(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|nerdctl|nvidia-docker)"
+                        r"(?:[ \t]|$)")
+
+
+def _runs_container_cli(body: list[str]) -> bool:
+    """Whether a fenced block with no language is shell: its first line that is not blank is a command
+    line of the container CLI. A block with no language is plain text to a renderer (CommonMark:
+    the info string only names the language); READMEs put commands in one as often as output, so
+    it is read as a command only when its first word says so (the CLI's output starts otherwise:
+    `docker: Error response from daemon`, `CONTAINER ID`, `Unable to find image`)."""
+    first = next((line for line in body if line.strip()), "")
+    return _CLI_FIRST.match(first) is not None
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
@@ -315,8 +345,8 @@ def makefile(text: str) -> list[Snippet]:
     # words cannot tell which is which)
     snip.known = _once(defined)
     if not export_all:
-        snip.shell_only = {line: names - make_refs.get(line, set()) - exported
-                           for line, names in shell_refs.items()}
+        snip.shell_refs = {line: names - exported for line, names in shell_refs.items() if names - exported}
+        snip.make_refs = make_refs
     snip.make = True
     return [snip]
 
@@ -619,7 +649,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     `real_path`: the file on disk (`--env-file` paths are read from its directory; "": not read)."""
     from glmlint import records
 
-    from glmlint.shell import parse_script
+    from glmlint.shell import parse_script, remote
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     env_files = _EnvFiles(os.path.dirname(os.path.abspath(real_path)), os.path.dirname(path), source.reads) \
@@ -631,13 +661,19 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if not MARKER.search(snip.text):
             continue
         cmds = parse_script(snip.text, snip.locate)
+        # `ssh gpu-box "docker run ..."`: a container started on another host is started all the same
+        ran = [(c, expanded) for cmd in cmds for c, expanded in [(cmd, True), *remote(cmd)]]
+        cmds = [c for c, _ in ran]
+        local = {id(c) for c, expanded in ran if expanded}
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
         if snip.known:
             variables = _Vars(snip.known, snip.make)
             for cmd in cmds:
-                lines = range(cmd.loc.line, max(w.loc.line for w in cmd.argv) + 1) if snip.shell_only else ()
-                hidden = set().union(*(snip.shell_only.get(n, ()) for n in lines)) & variables.values.keys()
+                if id(cmd) not in local:
+                    continue  # the remote shell expands its variables (`ssh host 'docker run $IMAGE'`)
+                hidden = snip.hidden(cmd.loc.line, max(w.loc.line for w in cmd.argv)) & variables.values.keys() \
+                    if snip.shell_refs else set()
                 known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make) \
                     if hidden else variables
         commands.extend((cmd, snip.restore) for cmd in cmds)
@@ -806,22 +842,11 @@ def _options_before_image(words: list[Word], at: int) -> bool:
                 return True  # `docker run $GPUS -e A=1 $IMAGE`: the image is named further on
             i += 1
             continue
-        if t.startswith("--"):
-            name, eq, _value = t[2:].partition("=")
-            name = _ALIASES.get(name, name)
-            if name not in _VALUE_LONG and name not in _BOOL_LONG:
-                return False
-            i += 2 if name in _VALUE_LONG and not eq else 1
-            options += 1
-            continue
         if t.startswith("-") and len(t) > 1:
-            names = [_SHORT.get(c) for c in t[1:]]
-            if names[0] is None:
+            span = _option_span(t)
+            if span is None:
                 return False
-            value = next((k for k, n in enumerate(names) if n in _VALUE_LONG), None)
-            if value is None and None in names:
-                return False
-            i += 2 if value == len(names) - 1 else 1
+            i += span
             options += 1
             continue
         if not _IMAGE.match(t) or t.startswith((".", "/")):
@@ -1211,26 +1236,62 @@ def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
     return Setting(value, f.word.loc, path=f.path)
 
 
+def _option_span(word: str) -> int | None:
+    """How many words the `docker run` option word `word` spans as the Docker CLI reads it: 2 when
+    it takes the next word as its value (`--network host`, `-u 0`, `-itp 80:80`), 1 when its value
+    is in it or it takes none (`--x=v`, `-u0`, `--rm`, `-it`); None for a word that is no option
+    the CLI knows (a long name not in `_VALUE_LONG`/`_BOOL_LONG`, a short letter not in `_SHORT`)."""
+    if word.startswith("--"):
+        name, eq, _value = word[2:].partition("=")
+        name = _ALIASES.get(name, name)
+        if name not in _VALUE_LONG and name not in _BOOL_LONG:
+            return None
+        return 2 if name in _VALUE_LONG and not eq else 1
+    names = [_SHORT.get(c) for c in word[1:]]
+    if not names or names[0] is None:
+        return None
+    value = next((k for k, n in enumerate(names) if n in _VALUE_LONG), None)
+    if value is None and None in names:
+        return None
+    return 2 if value == len(names) - 1 else 1
+
+
 def takes_value(flag: str) -> bool:
     """Whether the option word `flag` (`--network`, `-u`, `--privileged`) takes the next word as its
-    value, as the Docker CLI reads it (`--x=v`, `-u0`: the value is in the word)."""
-    if "=" in flag:
+    value, as the Docker CLI reads it (`--x=v`, `-u0`: the value is in the word; `_option_span`).
+    A combined short word (`-itp`) is not one flag a fix edits alone: False."""
+    if not flag.startswith("--") and len(flag) != 2:
         return False
-    if flag.startswith("--"):
-        return _ALIASES.get(flag[2:], flag[2:]) in _VALUE_LONG
-    if len(flag) != 2:
-        return False
-    return _SHORT.get(flag[1], flag[1]) in _VALUE_LONG
+    return _option_span(flag) == 2
+
+
+# a `--mount` field's other names (docker/cli opts/mount.go `MountOpt.Set`)
+_MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}
+
+
+def mount_fields(spec: str) -> dict[str, str]:
+    """A `--mount` value's fields as the Docker CLI reads them (docker/cli opts/mount.go `MountOpt.Set`):
+    one CSV record, each field `key=value` with the key case-insensitive and its other names
+    (`src`, `dst`, `destination`, `ro`) as one, a later field over an earlier one, `readonly`/`ro`
+    alone as true."""
+    import csv
+
+    try:
+        record = next(csv.reader([spec]), [])
+    except csv.Error:
+        record = spec.split(",")
+    fields: dict[str, str] = {}
+    for part in record:
+        key, eq, value = part.partition("=")
+        key = key.strip().lower()
+        fields[_MOUNT_KEYS.get(key, key)] = value.strip() if eq else "true"
+    return fields
 
 
 def _mount(f: _Flag) -> Mount:
-    """`--mount type=bind,source=/,target=/host,readonly` (CSV fields, as the Docker CLI reads them)."""
-    fields: dict[str, str] = {}
-    for part in f.value.split(","):
-        key, eq, value = part.partition("=")
-        fields[key.strip().lower()] = value.strip() if eq else "true"
-    kind = fields.get("type", "volume")
-    source = fields.get("source") or fields.get("src")
-    target = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
-    ro = truthy(fields.get("readonly", fields.get("ro", "false")))
-    return Mount(source, target, kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)
+    """`--mount type=bind,source=/,target=/host,readonly` (`mount_fields`)."""
+    fields = mount_fields(f.value)
+    kind = fields.get("type", "volume").lower()
+    ro = truthy(fields.get("readonly", "false"))
+    return Mount(fields.get("source") or None, fields.get("target", ""),
+                 kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)
