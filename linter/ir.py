@@ -462,8 +462,9 @@ class Download:
     """A remote source an image build adds to the image (Dockerfile `ADD <url>`), in any stage.
 
     `kind` is `http` (an `http://`/`https://` file) or `git` (a repository:
-    `git@`, `git://`, `ssh://`, or an http(s) URL ending in `.git`); `ref` is a
-    git URL's `#ref` (without its `:subdir`); `checksum` the `--checksum=` value.
+    `git@`, `git://`, `ssh://`, or an http(s) URL ending in `.git`, with or without
+    `?query`); `ref` is a git URL's `#ref` (without its `:subdir`) or its query's
+    `ref`/`tag`/`branch`; `checksum` the `--checksum=` value or the query's `checksum`/`commit`.
     `url` has the known build arguments substituted; `loc` is the source as written.
     """
 

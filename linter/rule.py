@@ -262,6 +262,13 @@ FIX_USER = "{fix_user}"
 DEFAULT_FIX_USER = "10001"
 
 
+def own_user(value: Any) -> str | None:
+    """The user a `set_value(…, "user", …)` names when it is not the configured fix user: the image's
+    own user (GLM001 on an image the catalog knows), written as it is (no group: the image's
+    /etc/passwd gives its primary group)."""
+    return value if isinstance(value, str) and value and value != FIX_USER else None
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     intents: tuple[Intent, ...]

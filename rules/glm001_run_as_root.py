@@ -98,7 +98,12 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
-writable by the new user. No fix is offered where root is the workload's purpose
+writable by the new user. The user the fix sets is the image's own non-root
+user when the [image catalog](../images.md) knows it (a Jupyter Docker Stacks
+image, or a Dockerfile built on one, that is left at `USER root` or started
+with `user: root` gets `1000`, jovyan: its home, conda directory and
+`users` group are that user's, and Jupyter cannot start as another uid),
+else `10001` (or the configured `fix-user`). No fix is offered where root is the workload's purpose
 (the finding itself, and its message, are unchanged; a volume-permissions step's
 message says why):
 
@@ -138,7 +143,7 @@ def check(workload: Workload) -> Iterator[Finding]:
     user = workload.user
     name = workload.label
     # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
-    fix = None if workload.windows else set_value(user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+    fix = None if workload.windows else _user_fix(workload)
     note = ""
     if any(True for _ in workload.runs("sshd")):
         # sshd binds port 22, reads its root-only host keys and switches to the user who logs in
@@ -209,6 +214,18 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unprivileged uid on the node "
                 "where user namespaces are on, the default from Kubernetes 1.33)")
+
+
+def _user_fix(workload: Workload) -> Intent:
+    """Set the image's own non-root user when the image catalog knows it (the Jupyter Docker Stacks'
+    1000, whose home, conda directory and `users` group are that user's: another uid cannot write
+    them and Jupyter fails to start), else the configured fix user."""
+    image = workload.image.value if workload.image is not None else None
+    known = default_user(image) or default_user(workload.base_image)
+    own = str(known.value) if known is not None else ""
+    if own and own != "0" and (own.isdigit() or workload.format is not Format.KUBERNETES):
+        return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
+    return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
 
 
 def _root_powers(workload: Workload) -> bool:

@@ -5,7 +5,9 @@ Flags a Dockerfile `ADD` (in any stage) whose source is a remote file
 (`http://`, `https://`) without `--checksum=sha256:…`, or a git repository
 (`https://…/repo.git#ref`, `git@host:repo.git`, `git://`, `ssh://`) that is
 neither pinned to a full commit id (`#<40-hex sha>`) nor given a
-`--checksum`. `ADD` of a local file or directory, `ADD --checksum=…` and
+`--checksum`. The query form of Dockerfile syntax 1.18
+(`repo.git?tag=v1.2&checksum=<commit>`, also `ref=`, `branch=`, `commit=`)
+is read as BuildKit reads it: `checksum` (or `commit`) pins the source. `ADD` of a local file or directory, `ADD --checksum=…` and
 `COPY` are never reported; a git ref taken from a build argument with no
 known value is not judged (it may be a commit id).
 

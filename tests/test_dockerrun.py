@@ -547,3 +547,34 @@ def test_mount_fields_as_the_docker_cli_reads_them() -> None:
             '--mount \'type=bind,"source=/data/a,b",target=/data\' img:1\n')
     assert [(m.source, m.target, m.kind, m.read_only) for m in w.mounts] == [
         ("/", "/host", "bind", True), ("/data/a,b", "/data", "bind", False)]
+
+
+def test_gitlab_ci_jobs_scripts_defaults_extends_and_variables() -> None:
+    """GitLab CI: each job's before_script/script/after_script (`default:`'s when the job has none),
+    a hidden job read only through `extends:` (its keys, its variables merged under the job's),
+    nested lists flattened, a `!reference` not read here."""
+    ws = run("""\
+        variables:
+          TAG: "1.2"
+        default:
+          before_script:
+            - docker run --name pre --rm alpine:3.20 true
+        .gpu:
+          variables:
+            FLAGS: --gpus all --pid=host
+            IMG: nvcr.io/nvidia/pytorch
+          script:
+            - docker run --name tpl $FLAGS $IMG:$TAG nvidia-smi
+        gpu:
+          extends: .gpu
+          variables:
+            IMG: ghcr.io/acme/torch
+        lint:
+          before_script: []
+          script:
+            - - docker run --name nested -u 0 ruff:1 check .
+            - !reference [.gpu, script]
+        """, ".gitlab-ci.yml")
+    got = [(w.name, w.image.value, w.anchor.line) for w in ws]
+    assert got == [("pre", "alpine:3.20", 5), ("tpl", "ghcr.io/acme/torch:1.2", 11), ("nested", "ruff:1", 19)]
+    assert ws[1].host_pid.value is True and ws[1].host_pid.path[-1] == INSIDE_TEXT  # written in `FLAGS`

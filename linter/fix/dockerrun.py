@@ -15,7 +15,7 @@ from glmlint.fix.text import Edit, FixError, TextDoc
 from glmlint.fix.words import remove_words, replace_text, word_end
 from glmlint.ir import Item, Setting, Workload
 from glmlint.fix.lowering import Lowering
-from glmlint.rule import Intent
+from glmlint.rule import Intent, own_user
 
 
 def _flag(field: str) -> str:
@@ -64,7 +64,7 @@ class DockerRunFixer(Lowering):
     def set_value(self, setting: Setting[Any], field: str, value: Any) -> None:
         if field == "user":
             uid, _, gid = self.user.partition(":")
-            user = f"{uid}:{gid or uid}"
+            user = own_user(value) or f"{uid}:{gid or uid}"
             if setting.explicit and setting.value is not None:
                 self.edits.append(replace_text(self.doc, setting.loc, setting.value.raw, user))
             else:

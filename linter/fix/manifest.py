@@ -16,7 +16,7 @@ from glmlint.fix.yamledit import YamlDoc
 from glmlint.ir import Format, Item, Setting, Workload
 from glmlint.parsers import yamlnodes as y
 from glmlint.fix.lowering import Lowering
-from glmlint.rule import Intent
+from glmlint.rule import Intent, own_user
 
 Keys = tuple[str, ...]
 
@@ -101,7 +101,7 @@ class ManifestFixer(Lowering):
             self.set_mount_read_only(setting, value)
             return
         if field == "user":
-            self.set_user(setting)
+            self.set_user(setting, own_user(value))
             return
         if self.fmt is Format.COMPOSE and field in SECURITY_OPTIONS:
             opt = SECURITY_OPTIONS[field]
@@ -130,8 +130,13 @@ class ManifestFixer(Lowering):
         else:
             self.edits.extend(self.ydoc.set_tree(item, {key: value}))
 
-    def set_user(self, setting: Setting[Any]) -> None:
-        uid, gid = _user_parts(self.user)
+    def set_user(self, setting: Setting[Any], own: str | None = None) -> None:
+        """`own`: the image's own user (`glmlint.rule.own_user`), set as it is, instead of the fix user."""
+        if own is not None and self.fmt is Format.COMPOSE:
+            if not self._replace(setting, own):
+                _merge(self.tree, self.fields["user"].keys, own)
+            return
+        uid, gid = _user_parts(own or self.user)
         if self.fmt is Format.COMPOSE:
             text = f"{uid}:{gid if gid is not None else uid}"
             if not self._replace(setting, text):

@@ -780,8 +780,18 @@ def _chmod(inst: Instruction, scope: dict[str, str]) -> list[Item]:
     return out
 
 
-_GIT_URL = lazyre.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#]*\.git(?:#|/?$))", re.I)
+_GIT_URL = lazyre.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#?]*\.git(?:[#?]|/?$))", re.I)
 _HTTP_URL = lazyre.compile(r"^https?://", re.I)
+
+
+def _git_query(url: str) -> dict[str, str] | None:
+    """The `?key=value&…` options of a git URL (before any `#fragment`), or None when it has none."""
+    head = url.partition("#")[0]
+    if "?" not in head:
+        return None
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(head.partition("?")[2], keep_blank_values=True))
 
 
 def _downloads(inst: Instruction, scope: dict[str, str]) -> list[Download]:
@@ -802,6 +812,12 @@ def _downloads(inst: Instruction, scope: dict[str, str]) -> list[Download]:
         url = substitute(word, scope)
         if _GIT_URL.match(url):
             ref = url.partition("#")[2].partition(":")[0] or None
+            query = _git_query(url)
+            if query is not None:
+                # Dockerfile 1.18's query form (`repo.git?tag=v1&checksum=<commit>`, moby/buildkit#6172):
+                # `checksum` (alias `commit`) pins the commit and BuildKit checks the ref resolves to it
+                ref = query.get("ref") or query.get("tag") or query.get("branch") or ref
+                checksum = checksum or query.get("checksum") or query.get("commit")
             out.append(Download(url, at, "git", checksum, ref))
         elif _HTTP_URL.match(url):
             out.append(Download(url, at, "http", checksum))

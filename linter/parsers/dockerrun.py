@@ -3,7 +3,8 @@
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
 (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
-language whose first word is the container CLI: `docker run ...`) and GitHub workflow `run:` steps, parsed with the shell parser (`glmlint.shell`),
+language whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
+GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
 the way the Docker CLI reads it: options up to the first positional word (the
@@ -538,6 +539,120 @@ def _step_env(doc: Any, path: tuple[str | int, ...], step: Any) -> dict[str, str
     return env
 
 
+# GitLab CI: top-level keys that are not jobs (docs.gitlab.com/ee/ci/yaml, "Global keywords")
+_GITLAB_GLOBAL = frozenset({"default", "include", "stages", "variables", "workflow", "image", "services", "cache",
+                            "before_script", "after_script", "spec"})
+_GITLAB_SCRIPTS = ("before_script", "script", "after_script")
+
+
+def is_gitlab_ci(doc: Any) -> bool:
+    """A GitLab CI configuration: a job (a top-level mapping, not a global keyword) with a `script`."""
+    if not y.is_map(doc):
+        return False
+    for name, (_k, job) in y.entries(doc).items():
+        if name not in _GITLAB_GLOBAL and y.is_map(job) and "script" in y.entries(job):
+            return True
+    return False
+
+
+def gitlab_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
+    """Every job's `before_script`, `script` and `after_script` lines of a GitLab CI configuration (a
+    job without its own `before_script`/`after_script` runs `default:`'s), each line a command line
+    the runner's shell runs, in one shell session for `before_script` and `script` (GitLab CI YAML
+    reference: "script", "before_script"), with the variables it sets once (`Snippet.known`): the
+    global and the job's `variables:` written literally (a job's over the global), and the script's
+    own top-level assignments. A hidden job (`.name`, a template) runs only through `extends`: its
+    lines are read with the job's that extends it, not alone."""
+    for doc in docs:
+        if not is_gitlab_ci(doc):
+            continue
+        entries = y.entries(doc)
+        default = y.get(doc, "default")
+        for name, (_k, job) in entries.items():
+            if name in _GITLAB_GLOBAL or name.startswith(".") or not y.is_map(job):
+                continue
+            parts: list[Any] = []
+            for key in _GITLAB_SCRIPTS:
+                block = _gitlab_key(entries, job, key)
+                if block is None and key != "script" and y.is_map(default):
+                    block = y.get(default, key)
+                parts.extend(_script_lines(block))
+            if not parts:
+                continue
+            snip = Snippet()
+            for node in parts:
+                part = yaml_run(node, lines)
+                snip.restore.update(part.restore)
+                for row, cols, line_no in zip(part.lines, part.cols, part.rows):
+                    snip.add(line_no, row, cols)
+            if MARKER.search(snip.text):
+                env = {**_gitlab_literals(y.get(doc, "variables")), **_gitlab_variables(entries, job)}
+                defined = {key: [(value, False)] for key, value in env.items()}
+                snip.known = _once(_script_sets(snip.lines, defined))
+            yield snip
+
+
+def _gitlab_key(entries: dict[str, tuple[Any, Any]], job: Any, key: str, depth: int = 0) -> Any:
+    """A job's `key` (a whole value: GitLab merges hashes only, a script list is replaced): its own,
+    else that of the last job its `extends:` names that has it (GitLab CI YAML reference, "extends":
+    up to 11 levels), None when none has it."""
+    if not y.is_map(job) or depth > 11:
+        return None
+    own = y.entries(job)
+    if key in own:
+        return own[key][1]
+    for base in reversed(_gitlab_parents(entries, job)):
+        got = _gitlab_key(entries, base, key, depth + 1)
+        if got is not None:
+            return got
+    return None
+
+
+def _gitlab_parents(entries: dict[str, tuple[Any, Any]], job: Any) -> list[Any]:
+    """The jobs a job's `extends:` (a name or a list of names) names, in order, that the file defines."""
+    parents = y.get(job, "extends")
+    names = [parents] if y.is_scalar(parents) else y.items(parents) if y.is_seq(parents) else []
+    return [entries[n][1] for n in (y.text(p) for p in names if y.is_scalar(p)) if n in entries]
+
+
+def _script_lines(block: Any) -> list[Any]:
+    """The scalar lines of a `script` (a string, or a list, nested lists flattened as GitLab does); a
+    `!reference [.job, script]` names another job's lines, not read here."""
+    if block is not None and (getattr(block, "tag", None) or "").startswith("!"):
+        return []
+    if y.is_scalar(block):
+        return [block]
+    out: list[Any] = []
+    for item in y.items(block) if y.is_seq(block) else ():
+        out.extend(_script_lines(item))
+    return out
+
+
+def _gitlab_variables(entries: dict[str, tuple[Any, Any]], job: Any, depth: int = 0) -> dict[str, str]:
+    """The `variables:` a job runs with (`_gitlab_literals`): those of the jobs its `extends:` names,
+    in order, then its own (`extends` merges hashes)."""
+    if not y.is_map(job) or depth > 11:
+        return {}
+    out: dict[str, str] = {}
+    for base in _gitlab_parents(entries, job):
+        out.update(_gitlab_variables(entries, base, depth + 1))
+    out.update(_gitlab_literals(y.get(job, "variables")))
+    return out
+
+
+def _gitlab_literals(block: Any) -> dict[str, str]:
+    """A `variables:` block's values the file gives literally: `NAME: value` or `NAME: {value: ...}`."""
+    out: dict[str, str] = {}
+    if not y.is_map(block):
+        return out
+    for name, (_k, value) in y.entries(block).items():
+        node = y.get(value, "value") if y.is_map(value) else value
+        text = y.text(node) if y.is_scalar(node) else None
+        if text is not None:
+            out[str(name)] = text
+    return out
+
+
 def workflow_containers(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
     """Every job's `container:` and `services:` of a GitHub workflow, as the command line the runner
     creates it with: `docker run --name <job or service>`, the `options:` (docker create options,
@@ -606,8 +721,9 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def is_workflow(doc: Any) -> bool:
-    """A GitHub Actions workflow (`jobs:`) or composite action (`runs: {steps: ...}`)."""
-    return bool(y.is_map(y.get(doc, "jobs")) or y.is_seq(y.get(doc, "runs", "steps")))
+    """A GitHub Actions workflow (`jobs:`) or composite action (`runs: {steps: ...}`), or a GitLab CI
+    configuration (`is_gitlab_ci`)."""
+    return bool(y.is_map(y.get(doc, "jobs")) or y.is_seq(y.get(doc, "runs", "steps"))) or is_gitlab_ci(doc)
 
 
 # -- files ---------------------------------------------------------------------------
@@ -640,7 +756,8 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
 
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
     lines = split_lines(text)
-    return _source(path, text, [*workflow_runs(docs, lines), *workflow_containers(docs, lines)])
+    return _source(path, text, [*workflow_runs(docs, lines), *workflow_containers(docs, lines),
+                                *gitlab_runs(docs, lines)])
 
 
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
