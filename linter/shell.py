@@ -959,7 +959,7 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
             m = _SED_S.match(part.strip())
             if m:
                 raw = m.group("rep")
-                rep = re.sub(r"\\(.)", r"\1", raw.replace("\\n", "\n"))
+                rep = re.sub(r"\\(.)", r"\1", raw.replace("\\n", "\n").replace("\\t", "\t"))
                 flags = part.strip()[m.end("rep") + 1:]
                 try:
                     pattern = sed_regex(m.group("pat"), extended)
@@ -1069,6 +1069,9 @@ def sed_regex(pattern: str, extended: bool) -> str:
     return "".join(out)
 
 
+_SED_ESCAPES = {"n": "\n", "t": "\t"}
+
+
 def sed_replacement(raw: str) -> str:
     """A sed replacement (`&`, `\\1`, `\\n`) as a Python `re.sub` template."""
     out: list[str] = []
@@ -1077,7 +1080,8 @@ def sed_replacement(raw: str) -> str:
         c = raw[i]
         if c == "\\" and i + 1 < len(raw):
             n = raw[i + 1]
-            out.append(f"\\g<{n}>" if n.isdigit() else ("\n" if n == "n" else n.replace("\\", "\\\\")))
+            # GNU sed: `\n` a newline, `\t` a tab (sed 4.9 manual, "Escapes")
+            out.append(f"\\g<{n}>" if n.isdigit() else _SED_ESCAPES.get(n, n.replace("\\", "\\\\")))
             i += 2
             continue
         out.append("\\g<0>" if c == "&" else c.replace("\\", "\\\\"))
