@@ -94,7 +94,15 @@ def _m7(_F, _s0, _s1, _s2):
   _s2(self, output)
  return __init__
 
-def _m8(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
+def _m8(_F, _s):
+ def __init__(self, container, runs, args_env, source):
+  _s(self, 'container', container)
+  _s(self, 'runs', runs)
+  _s(self, 'args_env', args_env)
+  _s(self, 'source', source)
+ return __init__
+
+def _m9(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
  def __init__(self, container_port, loc, host_ip, host_port, protocol, published, path, spec, spec_ip, spec_editable, name):
   _s0(self, container_port)
   _s1(self, loc)
@@ -109,7 +117,7 @@ def _m8(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s10(self, name)
  return __init__
 
-def _m9(_F, _s0, _s1, _s2, _s3):
+def _m10(_F, _s0, _s1, _s2, _s3):
  def __init__(self, context, dockerfile, loc, target):
   _s0(self, context)
   _s1(self, dockerfile)
@@ -117,7 +125,7 @@ def _m9(_F, _s0, _s1, _s2, _s3):
   _s3(self, target)
  return __init__
 
-def _m10(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m11(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, context, loc, os, host_users, volumes, annotations, containers, volumes_path):
   _s0(self, context)
   _s1(self, loc)
@@ -129,7 +137,7 @@ def _m10(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, volumes_path)
  return __init__
 
-def _m11(_F, _s):
+def _m12(_F, _s):
  def __init__(self, dangerous, loc, word, env):
   _s(self, 'dangerous', dangerous)
   _s(self, 'loc', loc)
@@ -137,7 +145,7 @@ def _m11(_F, _s):
   _s(self, 'env', env)
  return __init__
 
-def _m12(_F, _s):
+def _m13(_F, _s):
  def __init__(self, default, on, off, source):
   _s(self, 'default', default)
   _s(self, 'on', on)
@@ -145,7 +153,7 @@ def _m12(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m13(_F, _s):
+def _m14(_F, _s):
  def __init__(self, doc, path, at, templated):
   _s(self, 'doc', doc)
   _s(self, 'path', path)
@@ -153,13 +161,13 @@ def _m13(_F, _s):
   _s(self, 'templated', templated)
  return __init__
 
-def _m14(_F, _s0, _s1):
+def _m15(_F, _s0, _s1):
  def __init__(self, edit, why):
   _s0(self, edit)
   _s1(self, why)
  return __init__
 
-def _m15(_F, _s):
+def _m16(_F, _s):
  def __init__(self, env, files, dropins, classes, stock, defaults, sources):
   _s(self, 'env', env)
   _s(self, 'files', files)
@@ -170,7 +178,7 @@ def _m15(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m16(_F, _s):
+def _m17(_F, _s):
  def __init__(self, env, flags, cwd, format, source):
   _s(self, 'env', env)
   _s(self, 'flags', flags)
@@ -179,7 +187,7 @@ def _m16(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m17(_F, _s):
+def _m18(_F, _s):
  def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
@@ -192,7 +200,7 @@ def _m17(_F, _s):
   _s(self, 'arg', arg)
  return __init__
 
-def _m18(_F, _s):
+def _m19(_F, _s):
  def __init__(self, flags, env, config, default, source):
   _s(self, 'flags', flags)
   _s(self, 'env', env)
@@ -201,13 +209,13 @@ def _m18(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m19(_F):
+def _m20(_F):
  def __init__(self, format, workloads):
   self.format = format
   self.workloads = workloads
  return __init__
 
-def _m20(_F, _s0, _s1, _s2, _s3, _s4):
+def _m21(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, host, target, loc, path, permissions):
   _s0(self, host)
   _s1(self, target)
@@ -216,14 +224,14 @@ def _m20(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, permissions)
  return __init__
 
-def _m21(_F, _s0, _s1, _s2):
+def _m22(_F, _s0, _s1, _s2):
  def __init__(self, how, loc, port):
   _s0(self, how)
   _s1(self, loc)
   _s2(self, port)
  return __init__
 
-def _m22(_F, _s0, _s1, _s2, _s3):
+def _m23(_F, _s0, _s1, _s2, _s3):
  def __init__(self, id, description, match, facts):
   _s0(self, id)
   _s1(self, description)
@@ -231,7 +239,7 @@ def _m22(_F, _s0, _s1, _s2, _s3):
   _s3(self, facts)
  return __init__
 
-def _m23(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m24(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, id, description, source, host_paths, commands, args, writes, needs):
   _s0(self, id)
   _s1(self, description)
@@ -243,7 +251,7 @@ def _m23(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, needs)
  return __init__
 
-def _m24(_F, _s):
+def _m25(_F, _s):
  def __init__(self, id, level, versions, overrides):
   _s(self, 'id', id)
   _s(self, 'level', level)
@@ -251,7 +259,7 @@ def _m24(_F, _s):
   _s(self, 'overrides', overrides)
  return __init__
 
-def _m25(_F, _s):
+def _m26(_F, _s):
  def __init__(self, id, name, code, what, source):
   _s(self, 'id', id)
   _s(self, 'name', name)
@@ -260,8 +268,8 @@ def _m25(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m26(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, auth_sources, auth_on_wins, releases, global_options, auth_known):
+def _m27(_F, _s):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -292,6 +300,7 @@ def _m26(_F, _s):
   _s(self, 'runtime_formats', runtime_formats)
   _s(self, 'runtime_runs', runtime_runs)
   _s(self, 'runtime_source', runtime_source)
+  _s(self, 'presets', presets)
   _s(self, 'auth_sources', auth_sources)
   _s(self, 'auth_on_wins', auth_on_wins)
   _s(self, 'releases', releases)
@@ -299,7 +308,7 @@ def _m26(_F, _s):
   _s(self, 'auth_known', auth_known)
  return __init__
 
-def _m27(_F, _f3):
+def _m28(_F, _f3):
  def __init__(self, index, name, directory, values, line):
   self.index = index
   self.name = name
@@ -308,7 +317,7 @@ def _m27(_F, _f3):
   self.line = line
  return __init__
 
-def _m28(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
+def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
  def __init__(self, installed, password_set, settings, matched, rejected, copied):
   _s0(self, installed)
   _s1(self, password_set)
@@ -318,20 +327,20 @@ def _m28(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
   _s5(self, _f5() if copied is _F else copied)
  return __init__
 
-def _m29(_F, _s0, _s1, _s2):
+def _m30(_F, _s0, _s1, _s2):
  def __init__(self, intents, safety, user):
   _s0(self, intents)
   _s1(self, safety)
   _s2(self, user)
  return __init__
 
-def _m30(_F, _s0, _s1):
+def _m31(_F, _s0, _s1):
  def __init__(self, item, title):
   _s0(self, item)
   _s1(self, title)
  return __init__
 
-def _m31(_F):
+def _m32(_F):
  def __init__(self, key, disk, shown, rendered, files, values, _align, archive, member, source, chart, defines):
   self.key = key
   self.disk = disk
@@ -347,7 +356,7 @@ def _m31(_F):
   self.defines = defines
  return __init__
 
-def _m32(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m33(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, keys, read, pod, level, alt, within, windows, group, annotation):
   _s0(self, keys)
   _s1(self, read)
@@ -360,14 +369,14 @@ def _m32(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, annotation)
  return __init__
 
-def _m33(_F, _s0, _s1, _s2):
+def _m34(_F, _s0, _s1, _s2):
  def __init__(self, keyword, value, loc):
   _s0(self, keyword)
   _s1(self, value)
   _s2(self, loc)
  return __init__
 
-def _m34(_F, _s0, _s1, _s2, _s3):
+def _m35(_F, _s0, _s1, _s2, _s3):
  def __init__(self, kind, name, namespace, loc):
   _s0(self, kind)
   _s1(self, name)
@@ -375,7 +384,7 @@ def _m34(_F, _s0, _s1, _s2, _s3):
   _s3(self, loc)
  return __init__
 
-def _m35(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, role_kind, role_name, subjects, loc, role_loc, path):
   _s0(self, kind)
   _s1(self, name)
@@ -388,7 +397,7 @@ def _m35(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, path)
  return __init__
 
-def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, rules, loc, path, labels, aggregation, aggregated):
   _s0(self, kind)
   _s1(self, name)
@@ -401,7 +410,7 @@ def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, kind, name, namespace, selector, ports, loc, operator):
   _s0(self, kind)
   _s1(self, name)
@@ -412,21 +421,21 @@ def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, operator)
  return __init__
 
-def _m38(_F, _s):
+def _m39(_F, _s):
  def __init__(self, level, version, namespaces):
   _s(self, 'level', level)
   _s(self, 'version', version)
   _s(self, 'namespaces', namespaces)
  return __init__
 
-def _m39(_F, _s0, _s1, _s2):
+def _m40(_F, _s0, _s1, _s2):
  def __init__(self, line, col, file):
   _s0(self, line)
   _s1(self, col)
   _s2(self, file)
  return __init__
 
-def _m40(_F, _f4):
+def _m41(_F, _f4):
  def __init__(self, line, col, targets, rules, used):
   self.line = line
   self.col = col
@@ -435,21 +444,21 @@ def _m40(_F, _f4):
   self.used = _f4() if used is _F else used
  return __init__
 
-def _m41(_F, _s):
+def _m42(_F, _s):
  def __init__(self, listener, port, bind):
   _s(self, 'listener', listener)
   _s(self, 'port', port)
   _s(self, 'bind', bind)
  return __init__
 
-def _m42(_F, _s):
+def _m43(_F, _s):
  def __init__(self, loader, at, text):
   _s(self, 'loader', loader)
   _s(self, 'at', at)
   _s(self, 'text', text)
  return __init__
 
-def _m43(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m44(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, loc, how, title, words, statement, whole_step):
   _s0(self, loc)
   _s1(self, how)
@@ -459,7 +468,7 @@ def _m43(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, whole_step)
  return __init__
 
-def _m44(_F, _s0, _s1, _s2, _s3, _s4):
+def _m45(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, ip, token, password, allow_root):
   _s0(self, loc)
   _s1(self, ip)
@@ -468,7 +477,7 @@ def _m44(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, allow_root)
  return __init__
 
-def _m45(_F, _s0, _s1, _s2, _s3, _s4):
+def _m46(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, keyword, value, new, title):
   _s0(self, loc)
   _s1(self, keyword)
@@ -477,7 +486,7 @@ def _m45(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, title)
  return __init__
 
-def _m46(_F, _s0, _s1, _s2, _s3, _s4):
+def _m47(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, old, new, title, before):
   _s0(self, loc)
   _s1(self, old)
@@ -486,26 +495,26 @@ def _m46(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, before)
  return __init__
 
-def _m47(_F, _s0, _s1):
+def _m48(_F, _s0, _s1):
  def __init__(self, loc, title):
   _s0(self, loc)
   _s1(self, title)
  return __init__
 
-def _m48(_F, _s0, _s1, _s2):
+def _m49(_F, _s0, _s1, _s2):
  def __init__(self, loc, title, count):
   _s0(self, loc)
   _s1(self, title)
   _s2(self, count)
  return __init__
 
-def _m49(_F, _s0, _s1):
+def _m50(_F, _s0, _s1):
  def __init__(self, mount, title):
   _s0(self, mount)
   _s1(self, title)
  return __init__
 
-def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
+def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
  def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
@@ -534,14 +543,14 @@ def _m50(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
   self.shell = _f24() if shell is _F else shell
  return __init__
 
-def _m51(_F, _f1):
+def _m52(_F, _f1):
  def __init__(self, name, docs, kind):
   self.name = name
   self.docs = _f1() if docs is _F else docs
   self.kind = kind
  return __init__
 
-def _m52(_F, _s):
+def _m53(_F, _s):
  def __init__(self, name, images, scripts, args_env, config, sources):
   _s(self, 'name', name)
   _s(self, 'images', images)
@@ -551,7 +560,7 @@ def _m52(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m53(_F, _s0, _s1, _s2, _s3):
+def _m54(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, kind, loc, path):
   _s0(self, name)
   _s1(self, kind)
@@ -559,7 +568,7 @@ def _m53(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m54(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60):
+def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60):
  def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
@@ -625,7 +634,7 @@ def _m54(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   self.__post_init__()
  return __init__
 
-def _m55(_F, _s0, _s1, _s2, _s3):
+def _m56(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, loc, owner, resolved):
   _s0(self, name)
   _s1(self, loc)
@@ -633,7 +642,7 @@ def _m55(_F, _s0, _s1, _s2, _s3):
   _s3(self, resolved)
  return __init__
 
-def _m56(_F, _s0, _s1, _s2, _s3, _s4):
+def _m57(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, namespace, automount, loc, path):
   _s0(self, name)
   _s1(self, namespace)
@@ -642,13 +651,13 @@ def _m56(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, path)
  return __init__
 
-def _m57(_F, _s0, _s1):
+def _m58(_F, _s0, _s1):
  def __init__(self, name, negated):
   _s0(self, name)
   _s1(self, negated)
  return __init__
 
-def _m58(_F, _s, _f9):
+def _m59(_F, _s, _f9):
  def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth):
   _s(self, 'name', name)
   _s(self, 'port', port)
@@ -668,7 +677,7 @@ def _m58(_F, _s, _f9):
   _s(self, 'auth', auth)
  return __init__
 
-def _m59(_F, _s, _f6, _f7, _f13):
+def _m60(_F, _s, _f6, _f7, _f13):
  def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env):
   _s(self, 'name', name)
   _s(self, 'source', source)
@@ -686,7 +695,7 @@ def _m59(_F, _s, _f6, _f7, _f13):
   _s(self, 'script_env', _f13() if script_env is _F else script_env)
  return __init__
 
-def _m60(_F, _f6):
+def _m61(_F, _f6):
  def __init__(self, name, start, end, args, source, rows, heredocs, index):
   self.name = name
   self.start = start
@@ -698,7 +707,7 @@ def _m60(_F, _f6):
   self.index = index
  return __init__
 
-def _m61(_F, _s, _f5):
+def _m62(_F, _s, _f5):
  def __init__(self, name, summary, kinds, select, ignore, contexts, formats, build):
   _s(self, 'name', name)
   _s(self, 'summary', summary)
@@ -710,7 +719,7 @@ def _m61(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m62(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, name, value, loc, path, dynamic, defaulted, env_file, private):
   _s0(self, name)
   _s1(self, value)
@@ -722,7 +731,7 @@ def _m62(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, private)
  return __init__
 
-def _m63(_F, _s0, _s1, _s2, _s3, _s4):
+def _m64(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, value, source, entry, note):
   _s0(self, name)
   _s1(self, value)
@@ -731,14 +740,14 @@ def _m63(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, note)
  return __init__
 
-def _m64(_F, _s0, _s1, _s2):
+def _m65(_F, _s0, _s1, _s2):
  def __init__(self, names, uids, groups):
   _s0(self, names)
   _s1(self, uids)
   _s2(self, groups)
  return __init__
 
-def _m65(_F, _s):
+def _m66(_F, _s):
  def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared, role, run_as):
   _s(self, 'node', node)
   _s(self, 'path', path)
@@ -757,14 +766,14 @@ def _m65(_F, _s):
   _s(self, 'run_as', run_as)
  return __init__
 
-def _m66(_F, _s0, _s1):
+def _m67(_F, _s0, _s1):
  def __init__(self, op, target):
   _s0(self, op)
   _s1(self, target)
  return __init__
 
-def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
- def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting):
+def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
+ def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting, fragment):
   _s0(self, owner)
   _s1(self, namespace)
   _s2(self, service_account)
@@ -777,16 +786,17 @@ def _m67(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s9(self, needs_token)
   _s10(self, projected_token)
   _s11(self, no_setting)
+  _s12(self, fragment)
  return __init__
 
-def _m68(_F, _s):
+def _m69(_F, _s):
  def __init__(self, packages, versions, source):
   _s(self, 'packages', packages)
   _s(self, 'versions', versions)
   _s(self, 'source', source)
  return __init__
 
-def _m69(_F, _s, _f22):
+def _m70(_F, _s, _f22):
  def __init__(self, path, base, select, extend_select, ignore, severity, exclude, fail_on, fix_user, per_file_ignores, contexts, render, render_failures, helm_values, helm_set, profile, pss_version, pss_namespaces, require_digest, helm_value_files, baseline, report_unused_ignores, _specs):
   _s(self, 'path', path)
   _s(self, 'base', base)
@@ -813,7 +823,7 @@ def _m69(_F, _s, _f22):
   _s(self, '_specs', _f22() if _specs is _F else _specs)
  return __init__
 
-def _m70(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m71(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, display, hint, explicit, options, covers):
   _s0(self, path)
   _s1(self, display)
@@ -823,7 +833,7 @@ def _m70(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m71(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
+def _m72(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
  def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
   self.path = path
   self.format = format
@@ -846,7 +856,7 @@ def _m71(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
   self.suppressions = suppressions
  return __init__
 
-def _m72(_F, _s0, _s1, _s2, _s3, _s4):
+def _m73(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, path, is_key, value, line, col):
   _s0(self, path)
   _s1(self, is_key)
@@ -855,7 +865,7 @@ def _m72(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, col)
  return __init__
 
-def _m73(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
+def _m74(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
  def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images):
   self.path = path
   self.kind = kind
@@ -870,7 +880,7 @@ def _m73(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.images = _f10() if images is _F else images
  return __init__
 
-def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, line, col, note, disk, detail):
   _s0(self, path)
   _s1(self, line)
@@ -880,7 +890,7 @@ def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, detail)
  return __init__
 
-def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
+def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
  def __init__(self, path, line, col, rule, message, fix, workload, cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit, unmapped):
   _s0(self, path)
   _s1(self, line)
@@ -900,7 +910,7 @@ def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s15(self, unmapped)
  return __init__
 
-def _m76(_F, _s0, _s1, _s2, _s3):
+def _m77(_F, _s0, _s1, _s2, _s3):
  def __init__(self, path, line, message, level):
   _s0(self, path)
   _s1(self, line)
@@ -908,7 +918,7 @@ def _m76(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs):
   _s0(self, path)
   _s1(self, text)
@@ -921,7 +931,7 @@ def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, line_locs)
  return __init__
 
-def _m78(_F, _s):
+def _m79(_F, _s):
  def __init__(self, place, intents, edits, after):
   _s(self, 'place', place)
   _s(self, 'intents', intents)
@@ -929,20 +939,20 @@ def _m78(_F, _s):
   _s(self, 'after', after)
  return __init__
 
-def _m79(_F, _s0, _s1, _s2):
+def _m80(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m80(_F, _s0, _s1):
+def _m81(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m81(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m82(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, principal, line, text, file, only, blanked):
   _s0(self, principal)
   _s1(self, line)
@@ -952,14 +962,14 @@ def _m81(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, blanked)
  return __init__
 
-def _m82(_F, _s0, _s1, _s2):
+def _m83(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m83(_F, _f3, _f4, _f5, _f6):
+def _m84(_F, _f3, _f4, _f5, _f6):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -970,14 +980,14 @@ def _m83(_F, _f3, _f4, _f5, _f6):
   self.kept = _f6() if kept is _F else kept
  return __init__
 
-def _m84(_F, _s):
+def _m85(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m85(_F, _f2, _f3, _f4, _f9, _f10):
+def _m86(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -992,7 +1002,7 @@ def _m85(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m86(_F):
+def _m87(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -1000,7 +1010,7 @@ def _m86(_F):
   self.intents = intents
  return __init__
 
-def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -1014,8 +1024,8 @@ def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, capabilities)
  return __init__
 
-def _m88(_F, _s, _f6):
- def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before):
+def _m89(_F, _s, _f6):
+ def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
   _s(self, 'args', args)
@@ -1029,9 +1039,10 @@ def _m88(_F, _s, _f6):
   _s(self, 'config_args', config_args)
   _s(self, 'mounted', mounted)
   _s(self, 'before', before)
+  _s(self, 'env_args', env_args)
  return __init__
 
-def _m89(_F, _s):
+def _m90(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1041,7 +1052,7 @@ def _m89(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m90(_F, _s):
+def _m91(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1050,7 +1061,7 @@ def _m90(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m91(_F, _s0, _s1, _s2, _s3):
+def _m92(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1058,14 +1069,14 @@ def _m91(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m92(_F, _s0, _s1, _s2):
+def _m93(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m93(_F, _s0, _s1, _s2, _s3):
+def _m94(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1073,13 +1084,13 @@ def _m93(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m94(_F, _s0, _s1):
+def _m95(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m95(_F):
+def _m96(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1087,7 +1098,7 @@ def _m95(_F):
   self.arguments = arguments
  return __init__
 
-def _m96(_F, _f2, _f3):
+def _m97(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1095,7 +1106,7 @@ def _m96(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m97(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m98(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1107,7 +1118,7 @@ def _m97(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m98(_F, _s0, _s1, _s2, _s3, _s4):
+def _m99(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1116,21 +1127,21 @@ def _m98(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m99(_F, _s0, _s1, _s2):
+def _m100(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m100(_F):
+def _m101(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m101(_F, _s0, _s1, _s2, _s3, _s4):
+def _m102(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1139,7 +1150,7 @@ def _m101(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m102(_F, _s):
+def _m103(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1148,7 +1159,7 @@ def _m102(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m103(_F, _s):
+def _m104(_F, _s):
  def __init__(self, switch, credential, unless, source):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1156,7 +1167,7 @@ def _m103(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m104(_F, _s):
+def _m105(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1165,14 +1176,14 @@ def _m104(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2):
+def _m106(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1183,7 +1194,7 @@ def _m106(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2, _s3):
+def _m108(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1191,7 +1202,7 @@ def _m107(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m109(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1202,32 +1213,32 @@ def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m109(_F, _s):
+def _m110(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m110(_F, _f2):
+def _m111(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m111(_F, _s0):
+def _m112(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m112(_F, _s):
+def _m113(_F, _s):
  def __init__(self, unsafe, user):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2, _s3, _s4):
+def _m114(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1236,7 +1247,7 @@ def _m113(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m114(_F, _s0, _s1, _s2, _s3, _s4):
+def _m115(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1245,7 +1256,7 @@ def _m114(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m115(_F, _s):
+def _m116(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1253,14 +1264,14 @@ def _m115(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m116(_F, _s0, _s1, _s2):
+def _m117(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m117(_F, _s):
+def _m118(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1276,114 +1287,115 @@ MAKERS = {
     (('code', 'slug', 'severity', 'message', 'formats', 'check', 'doc', 'fix', 'tags', 'since', 'security_severity', 'file_check', 'module', 'risk_level', 'kind', 'finding_kinds', 'kinds_reported', 'contexts', 'checklist', 'params', 'opt_in', 'scan_wide', 'fix_unsafe_when', 'services'), (), True, False, False): _m5,
     (('command', 'stdin', 'word', 'inline'), (), True, True, False): _m6,
     (('command', 'url', 'output'), (), True, True, False): _m7,
-    (('container_port', 'loc', 'host_ip', 'host_port', 'protocol', 'published', 'path', 'spec', 'spec_ip', 'spec_editable', 'name'), (), True, True, False): _m8,
-    (('context', 'dockerfile', 'loc', 'target'), (), True, True, False): _m9,
-    (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path'), (), True, True, False): _m10,
-    (('dangerous', 'loc', 'word', 'env'), (), True, False, False): _m11,
-    (('default', 'on', 'off', 'source'), (), True, False, False): _m12,
-    (('doc', 'path', 'at', 'templated'), (), True, False, False): _m13,
-    (('edit', 'why'), (), True, True, False): _m14,
-    (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m15,
-    (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m16,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg'), (), True, False, False): _m17,
-    (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m18,
-    (('format', 'workloads'), (), False, False, False): _m19,
-    (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m20,
-    (('how', 'loc', 'port'), (), True, True, False): _m21,
-    (('id', 'description', 'match', 'facts'), (), True, True, False): _m22,
-    (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m23,
-    (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m24,
-    (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m25,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known'), (), True, False, False): _m26,
-    (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m27,
-    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m28,
-    (('intents', 'safety', 'user'), (), True, True, False): _m29,
-    (('item', 'title'), (), True, True, False): _m30,
-    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m31,
-    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m32,
-    (('keyword', 'value', 'loc'), (), True, True, False): _m33,
-    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m34,
-    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m35,
-    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m36,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator'), (), True, True, False): _m37,
-    (('level', 'version', 'namespaces'), (), True, False, False): _m38,
-    (('line', 'col', 'file'), (), True, True, False): _m39,
-    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m40,
-    (('listener', 'port', 'bind'), (), True, False, False): _m41,
-    (('loader', 'at', 'text'), (), True, False, False): _m42,
-    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m43,
-    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m44,
-    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m45,
-    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m46,
-    (('loc', 'title'), (), True, True, False): _m47,
-    (('loc', 'title', 'count'), (), True, True, False): _m48,
-    (('mount', 'title'), (), True, True, False): _m49,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23, 24), False, False, False): _m50,
-    (('name', 'docs', 'kind'), (1,), False, False, False): _m51,
-    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m52,
-    (('name', 'kind', 'loc', 'path'), (), True, True, False): _m53,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m54,
-    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m55,
-    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m56,
-    (('name', 'negated'), (), True, True, False): _m57,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m58,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m59,
-    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m60,
-    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m61,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m62,
-    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m63,
-    (('names', 'uids', 'groups'), (), True, True, False): _m64,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m65,
-    (('op', 'target'), (), True, True, False): _m66,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting'), (), True, True, False): _m67,
-    (('packages', 'versions', 'source'), (), True, False, False): _m68,
-    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m69,
-    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m70,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m71,
-    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m72,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m73,
-    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m74,
-    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m75,
-    (('path', 'line', 'message', 'level'), (), True, True, False): _m76,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs'), (), True, True, False): _m77,
-    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m78,
-    (('port', 'target', 'loc'), (), True, True, False): _m79,
-    (('port', 'title'), (), True, True, False): _m80,
-    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m81,
-    (('raw', 'name', 'group'), (), True, True, False): _m82,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m83,
-    (('root', 'failures', 'helm'), (), True, False, False): _m84,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m85,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m86,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m87,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before'), (6,), True, False, False): _m88,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m89,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m90,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m91,
-    (('setting', 'field', 'title'), (), True, True, False): _m92,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m93,
-    (('setting', 'title'), (), True, True, False): _m94,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m95,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m96,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m97,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m98,
-    (('start', 'end', 'text'), (), True, True, False): _m99,
-    (('start', 'text', 'origin'), (), False, False, False): _m100,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m101,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m102,
-    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m103,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m104,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m105,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m106,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m107,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m108,
-    (('text', 'locate', 'shown'), (), True, False, False): _m109,
-    (('text', 'report', 'found'), (2,), False, False, False): _m110,
-    (('title',), (), True, True, False): _m111,
-    (('unsafe', 'user'), (), True, False, False): _m112,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m113,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m114,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m115,
-    (('value', 'loc', 'path'), (), True, True, False): _m116,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m117,
+    (('container', 'runs', 'args_env', 'source'), (), True, False, False): _m8,
+    (('container_port', 'loc', 'host_ip', 'host_port', 'protocol', 'published', 'path', 'spec', 'spec_ip', 'spec_editable', 'name'), (), True, True, False): _m9,
+    (('context', 'dockerfile', 'loc', 'target'), (), True, True, False): _m10,
+    (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path'), (), True, True, False): _m11,
+    (('dangerous', 'loc', 'word', 'env'), (), True, False, False): _m12,
+    (('default', 'on', 'off', 'source'), (), True, False, False): _m13,
+    (('doc', 'path', 'at', 'templated'), (), True, False, False): _m14,
+    (('edit', 'why'), (), True, True, False): _m15,
+    (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m16,
+    (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m17,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg'), (), True, False, False): _m18,
+    (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m19,
+    (('format', 'workloads'), (), False, False, False): _m20,
+    (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,
+    (('how', 'loc', 'port'), (), True, True, False): _m22,
+    (('id', 'description', 'match', 'facts'), (), True, True, False): _m23,
+    (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
+    (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
+    (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known'), (), True, False, False): _m27,
+    (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
+    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m29,
+    (('intents', 'safety', 'user'), (), True, True, False): _m30,
+    (('item', 'title'), (), True, True, False): _m31,
+    (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
+    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m33,
+    (('keyword', 'value', 'loc'), (), True, True, False): _m34,
+    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m35,
+    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m36,
+    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m37,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator'), (), True, True, False): _m38,
+    (('level', 'version', 'namespaces'), (), True, False, False): _m39,
+    (('line', 'col', 'file'), (), True, True, False): _m40,
+    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m41,
+    (('listener', 'port', 'bind'), (), True, False, False): _m42,
+    (('loader', 'at', 'text'), (), True, False, False): _m43,
+    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m44,
+    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m45,
+    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m46,
+    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m47,
+    (('loc', 'title'), (), True, True, False): _m48,
+    (('loc', 'title', 'count'), (), True, True, False): _m49,
+    (('mount', 'title'), (), True, True, False): _m50,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23, 24), False, False, False): _m51,
+    (('name', 'docs', 'kind'), (1,), False, False, False): _m52,
+    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m53,
+    (('name', 'kind', 'loc', 'path'), (), True, True, False): _m54,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
+    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m56,
+    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
+    (('name', 'negated'), (), True, True, False): _m58,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m59,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m60,
+    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m61,
+    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m62,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m63,
+    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m64,
+    (('names', 'uids', 'groups'), (), True, True, False): _m65,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
+    (('op', 'target'), (), True, True, False): _m67,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m68,
+    (('packages', 'versions', 'source'), (), True, False, False): _m69,
+    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m70,
+    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m71,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m72,
+    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m73,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m74,
+    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m75,
+    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m76,
+    (('path', 'line', 'message', 'level'), (), True, True, False): _m77,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs'), (), True, True, False): _m78,
+    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m79,
+    (('port', 'target', 'loc'), (), True, True, False): _m80,
+    (('port', 'title'), (), True, True, False): _m81,
+    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m82,
+    (('raw', 'name', 'group'), (), True, True, False): _m83,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m84,
+    (('root', 'failures', 'helm'), (), True, False, False): _m85,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m86,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m88,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args'), (6,), True, False, False): _m89,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m90,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m91,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m92,
+    (('setting', 'field', 'title'), (), True, True, False): _m93,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m94,
+    (('setting', 'title'), (), True, True, False): _m95,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m96,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m97,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m98,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m99,
+    (('start', 'end', 'text'), (), True, True, False): _m100,
+    (('start', 'text', 'origin'), (), False, False, False): _m101,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m102,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m103,
+    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m104,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m105,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m106,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m107,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m108,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m109,
+    (('text', 'locate', 'shown'), (), True, False, False): _m110,
+    (('text', 'report', 'found'), (2,), False, False, False): _m111,
+    (('title',), (), True, True, False): _m112,
+    (('unsafe', 'user'), (), True, False, False): _m113,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m114,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m115,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m116,
+    (('value', 'loc', 'path'), (), True, True, False): _m117,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m118,
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import operator
 import os
 import re
@@ -381,27 +382,40 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
-    cands = _discover(paths, report.root, config, stdin_filename)
-    files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
-    builds = _Builds.of(cands)  # what `_checked_through_builds` reads of the candidates, which go as checked
-    workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
     from glmlint import policy
     from glmlint.config import Config
 
     # a lean scan's findings are judged file by file as they come in (`policy.Early`)
     early = policy.Early(report, config or Config()) if lean else None
-    if fix_edits and not any(c.path == "-" for c in files):
-        # verify only the fixes of findings the policy can report (`policy.Shown`)
-        fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
-    if workers > 1:
-        per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
+    streamed = _streamed(paths, report.root, config, jobs, progress, keep_ir)
+    if streamed is not None and streamed[1] is not None:  # a large scan that names each file once, nothing rendered
+        items, peeked = streamed
+        del streamed
+        if fix_edits:  # verify only the fixes of findings the policy can report (`policy.Shown`)
+            fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
+        per_source = _check_pooled(report, items, peeked, config, max_bytes, _workers(jobs, len(peeked)), fix_edits,
+                                   None, early)
+        del items, peeked
+        builds = _Builds([], set())
     else:
-        with _builds_ahead(files, jobs):
-            if keep_ir or len(files) < POOL_MIN_FILES or any(c.path == "-" for c in files):
-                per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
-            else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
-                per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress, early)
-    del cands, files  # (a lean scan dropped each candidate as its outcome came in)
+        cands = _discover(paths, report.root, config, stdin_filename) if streamed is None else streamed[0]
+        del streamed
+        files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
+        builds = _Builds.of(cands)  # what `_checked_through_builds` reads of the candidates, which go as checked
+        workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
+        if fix_edits and not any(c.path == "-" for c in files):
+            # verify only the fixes of findings the policy can report (`policy.Shown`)
+            fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
+        if workers > 1:
+            per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
+        else:
+            with _builds_ahead(files, jobs):
+                if keep_ir or len(files) < POOL_MIN_FILES or any(c.path == "-" for c in files):
+                    per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
+                else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
+                    per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress,
+                                               early)
+        del cands, files  # (a lean scan dropped each candidate as its outcome came in)
     _gather(report, per_source)
     _checked_through_builds(report, builds)
     report.results.sort(key=Result.sort_key)
@@ -418,6 +432,54 @@ def _discover(paths: list[str], root: str, config: Config | None, stdin_filename
     """Stage 1: the candidate files (and `(path, message)` for paths that cannot be walked)."""
     render = config.render if config is not None else True
     return _with_render_options(list(discover(paths, root, stdin_filename, render=render)), root, config)
+
+
+# how many files a streamed scan reads ahead of its check (`_streamed`): enough to tell whether it is
+# large enough for the pool, and the pool's chunk of files per task (16 for two workers: `_Pool`)
+PEEK_FILES = 256
+
+
+def _streamed(paths: list[str], root: str, config: Config | None, jobs: int,
+              progress: Callable[[int, int], None] | None,
+              keep_ir: bool) -> tuple[Iterator[Any] | list[Any], list[Candidate] | None] | None:
+    """Stage 1 for a scan whose candidates need not all be known before the first is checked: the
+    candidates as discovery walks to them (each dropped once its outcome is in: the scan holds no list
+    of the tree's paths, issue 12), and the first files, read ahead; None when the scan needs the
+    whole list: a progress count (its total), the IR kept, standard input, rendering (an overlay's
+    build covers files met before it), paths given that may name a file twice (one inside another:
+    its findings wait for the whole scan). A small scan (under `PEEK_FILES` files) is all read ahead:
+    its whole list, and None."""
+    render = config.render if config is not None else True
+    if progress is not None or keep_ir or render or "-" in paths or _overlap(paths):
+        return None
+    found = discover(paths, root, None, render=False)
+    if jobs <= 0:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    want = max(POOL_MIN_FILES, PEEK_FILES, jobs)
+    head: list[Any] = []
+    peeked: list[Candidate] = []
+    for item in found:
+        head.append(item)
+        if not isinstance(item, tuple) and not _excluded(item, config):
+            peeked.append(item)
+            if len(peeked) >= want:
+                return itertools.chain(_drained(head), found), peeked
+    return head, None  # a small scan: its whole list
+
+
+def _overlap(paths: list[str]) -> bool:
+    """Whether one path given is another, or inside it (then a file may be met twice). Sorted, a
+    path that holds another holds the one after it."""
+    full = sorted(os.path.join(os.path.abspath(p), "") for p in paths)
+    return any(b.startswith(a) for a, b in zip(full, full[1:]))
+
+
+def _drained(items: list[Any]) -> Iterator[Any]:
+    """The items of `items`, each dropped from it as it is given."""
+    for i in range(len(items)):
+        item = items[i]
+        items[i] = None
+        yield item
 
 
 @contextlib.contextmanager
@@ -489,53 +551,56 @@ def _pump_builds(cands: list[Any]) -> Callable[[], None] | None:
     return kustomize.pump
 
 
-def _check_pooled(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
+def _check_pooled(report: Report, cands: list[Any] | Iterator[Any], files: list[Candidate], config: Config | None,
                   max_bytes: int, workers: int, fix_edits: bool,
                   progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
     """Stage 2 in `workers` processes (1: in this process, one file after the other): each file is
     parsed, checked and slimmed; what the cross-file link needs is finished here (`_finish_pooled`).
-    `early` (a lean scan, `policy.Early`): each file's findings are judged as they come in."""
-    state = _State(report.rules, max_bytes, fix_edits, files, report.root, keep_ir=early is None)
+    `early` (a lean scan, `policy.Early`): each file's findings are judged as they come in. `cands`:
+    the candidates, a list (emptied as the scan goes), or an iterator of them as discovery walks to
+    them (`_streamed`: no file is met twice, nothing is rendered); `files`: the files among them, all
+    of them for a list, the first ones for an iterator (emptied once the workers are started)."""
+    whole = isinstance(cands, list)
+    waits = _waits(files) if early is not None and whole else set()
+    # (a streamed scan's compose files find the Dockerfiles they build on disk: `_State.image`)
+    state = _State(report.rules, max_bytes, fix_edits, files if whole else [], report.root, keep_ir=early is None)
     rounds = _pooled(files, state, workers) if workers > 1 else _in_process(files, state)
+    files.clear()  # (the workers have theirs; this process's Dockerfiles are indexed)
     try:
-        return _check_all(report, cands, files, config, rounds, max_bytes, fix_edits, progress, early)
+        return _check_all(report, _drained(cands) if whole else cands, len(cands) if whole else 0, waits, config,
+                          rounds, max_bytes, fix_edits, progress, early)
     finally:
         rounds.close()  # every outcome is in: stop the pool
 
 
-def _check_all(report: Report, cands: list[Any], files: list[Candidate], config: Config | None,
+def _waits(files: list[Candidate]) -> set[str]:
+    """The files whose findings a lean scan judges only once the whole scan is in: met twice, or read
+    by an overlay's build."""
+    shown = Counter(c.display for c in files)
+    return {d for d, n in shown.items() if n > 1} | {f for c in files for f in c.covers}
+
+
+def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str], config: Config | None,
                rounds: _Pool | _InProcess, max_bytes: int, fix_edits: bool,
                progress: Callable[[int, int], None] | None, early: Any = None) -> PerSource:
-    """Each file's outcome as it comes in. The candidates go once their outcome is in (`cands` and
-    `files` are emptied as the scan goes), and in a lean scan a file whose findings are judged here
-    and that nothing at the end reads again (`_done`) leaves no outcome behind: its findings go
-    straight to the report, as `_gather` would put them there."""
-    outcomes = iter(rounds)
+    """Each file's outcome as it comes in, in the order of `items` (`total` of them, for `progress`).
+    No candidate is kept once its outcome is in, and in a lean scan a file whose findings are judged
+    here and that nothing at the end reads again (`_done`) leaves no outcome behind: its findings go
+    straight to the report, as `_gather` would put them there. `waits`: the files whose findings wait
+    for the whole scan (`_waits`)."""
     checked: dict[int, tuple[Any, ...]] = {}  # id(source) -> (its candidate, *what its worker returned but the file)
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
-    # the files whose findings wait for the whole scan: met twice, or read by an overlay's build
-    waits: set[str] = set()
-    if early is not None:
-        shown = Counter(c.display for c in files)
-        waits = {d for d, n in shown.items() if n > 1} | {f for c in files for f in c.covers}
-        del shown
-    total = len(cands)
     shared: dict[Any, Any] = {}  # a lean scan's cluster values (RBAC rules' values, pod labels, pods' keys), one of each
     under = (os.path.join(report.root, ""),)  # a done file's path on disk, from its reported name (`DoneFile`)
-    j = 0  # the index of `cand` in `files`
-    for done in range(total):
-        cand = cands[done]
-        cands[done] = None  # (the outcomes iterate `files` ahead of this loop: dropped below)
+    spool = _Spool()  # a lean scan's pickled pods, read again only for the files the link changes
+    for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
         if progress is not None:
             progress(done, total)
         if isinstance(cand, tuple):
             report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
             continue
-        if _excluded(cand, config):
+        if out is None:  # excluded
             continue
-        out = next(outcomes)
-        files[j] = None  # type: ignore[call-overload]  # its task was taken before its outcome came
-        j += 1
         if isinstance(out[0], SourceFile):
             if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
                 out[0].disk_path, out[0].path = cand.path, cand.display
@@ -552,8 +617,8 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
                         keys = shared.setdefault(keys, tuple(shared.setdefault(k, k) for k in keys))
                     # (an empty list is the shared `()`: most files with pods have no such findings)
                     out = (out[0], out[1], out[2], out[3],
-                           (_unpacked(found, report.rules, cand.display, fixes) or (), more or (), keys, pods,
-                            evidence))
+                           (_unpacked(found, report.rules, cand.display, fixes) or (), more or (), keys,
+                            spool.put(pods) if pods is not None else None, evidence))
                 if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
                     judged = _judged_here(early, out[0], results)
                     if judged is not None and _done(out):
@@ -567,7 +632,56 @@ def _check_all(report: Report, cands: list[Any], files: list[Candidate], config:
         _add(report, out[0])
     if progress is not None:
         progress(total, total)
-    return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits)
+    try:
+        return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits, spool)
+    finally:
+        spool.close()
+
+
+class _Spool:
+    """Bytes a scan reads again only at its end, and only some of them (a lean scan's pickled pods:
+    ~1 file in 5 is linked to something of another file), kept in a temporary file rather than in
+    this process's memory (~0.35 MB for each copy of the corpus, issue 12): `put` gives a handle,
+    `get` the bytes back. Where no temporary file can be made, the bytes are the handle."""
+
+    def __init__(self) -> None:
+        self.fd = -1
+        self.size = 0  # what was put
+        self.pending = bytearray()  # what was put and is not written yet
+        self.failed = False
+
+    def put(self, data: bytes) -> int | bytes:
+        if self.fd < 0 and not self.failed:
+            try:  # (a file of no name, gone with its descriptor: Linux's O_TMPFILE)
+                self.fd = os.open(os.environ.get("TMPDIR") or "/tmp", os.O_TMPFILE | os.O_RDWR, 0o600)
+            except (AttributeError, OSError):
+                self.failed = True
+        if self.fd < 0:
+            return data
+        at = self.size
+        self.pending += data
+        self.size += len(data)
+        if len(self.pending) >= 1 << 16:
+            self._flush()
+        return at << 32 | len(data)
+
+    def get(self, handle: int | bytes) -> bytes:
+        if isinstance(handle, bytes):
+            return handle
+        self._flush()
+        return os.pread(self.fd, handle & 0xFFFFFFFF, handle >> 32)
+
+    def _flush(self) -> None:
+        view = memoryview(self.pending)
+        while view:
+            view = view[os.write(self.fd, view):]
+        view.release()
+        self.pending.clear()
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
@@ -1092,54 +1206,166 @@ def _values(r: Result) -> tuple[Any, ...]:
 
 
 def _pooled(files: list[Candidate], state: _State, workers: int) -> _Pool:
-    """Each file's outcome, in order, from a pool of `workers` processes (iterate), then the files
-    that wait for the whole scan (`_Pool.exposed`)."""
+    """A pool of `workers` processes: each file's outcome, in order (`_Pool.outcomes`), then the
+    files that wait for the whole scan (`_Pool.exposed`). `files`: the scan's files, or its first
+    ones (the kinds of file the workers load for ahead, `_warm`; the size of a task)."""
     _warm(files, state)
-    return _Pool(files, state, workers)
+    return _Pool(state, workers, len(files))
 
 
 class _Pool:
-    """Stage 2's two rounds in `workers` forked processes: every file checked (iterate: outcomes in
+    """Stage 2's two rounds in `workers` forked processes: every file checked (`outcomes`, in
     order), then, once every file is in, the files a Service of another file exposes (`exposed`:
-    sent to the workers at once, their outcomes read in order while this process goes on).
+    their outcomes read in order while this process goes on).
 
-    Not `multiprocessing.Pool`: the workers inherit the scan's candidates, so a task is a range of
-    their indices, not the candidates pickled; they take tasks from one pipe (`_Tasks`) as they are
-    free, and each sends its outcomes back on its own pipe, which this process reads in its main
-    thread as it asks for them (no task-handler, result-handler and worker-handler threads, whose
-    turns and hand-offs of the GIL cost ~70 ms of this process's CPU on the corpus beside the
-    unpickling, on the cores the workers need; nor `multiprocessing`'s ~10 ms of imports)."""
+    Not `multiprocessing.Pool`: the workers take tasks from one pipe (`_Tasks`) as they are free, and
+    each sends its outcomes back on its own pipe, which this process reads in its main thread as it
+    asks for them (no task-handler, result-handler and worker-handler threads, whose turns and
+    hand-offs of the GIL cost ~70 ms of this process's CPU on the corpus beside the unpickling, on
+    the cores the workers need; nor `multiprocessing`'s ~10 ms of imports). The tasks are made as
+    the outcomes are read, a few ahead (`AHEAD` per worker): this process holds only the candidates
+    and the exposed files' pods in flight, not a list of every file of the tree (issue 12)."""
 
-    def __init__(self, files: list[Candidate], state: _State, workers: int) -> None:
-        self.files = files
-        self.chunk = max(1, min(16, len(files) // (workers * 8)))
+    AHEAD = 4  # tasks queued per worker beyond the one each is on
+
+    def __init__(self, state: _State, workers: int, files: int) -> None:
+        self.chunk = max(1, min(16, files // (workers * 8)))
         self.n_workers = workers
         self.tasks = _Tasks()
         self.workers: list[tuple[int, int]] = []  # (pid, the read end of its outcomes' pipe)
         try:
             for _ in range(workers):
-                self.workers.append(_fork_worker(files, state, self.tasks, self.workers))
+                self.workers.append(_fork_worker(state, self.tasks, self.workers))
         except BaseException:
             self.close()
             raise
         self.tasks.forked()
+        self.done: dict[int, tuple[bool, Any]] = {}  # outcomes read, by task number, not yet asked for
 
-    def __iter__(self) -> Iterator[_Outcome]:
-        for outcomes in self._run([(_FILES, start, end) for start, end in _ranges(len(self.files), self.chunk,
-                                                                                  self.n_workers)]):
-            yield from outcomes
+    def outcomes(self, items: Iterator[Any], config: Config | None) -> Iterator[tuple[Any, _Outcome | None]]:
+        """Each item of `items` (a candidate, or a path that cannot be walked) with its outcome, in
+        order (None: not a file to check, or excluded)."""
+        def tasks() -> Iterator[tuple[Any, Any]]:
+            for item in items:
+                yield (item, None) if isinstance(item, tuple) or _excluded(item, config) else (item, _sent(item))
+
+        return self._stream(tasks(), _FILES, self.chunk)
 
     def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
-        return self._run([(_EXPOSED, i, task) for i, task in enumerate(tasks)])
+        """Each task's outcome, in order; the first ones are queued now (the workers start on them
+        while this process goes on), the others as outcomes are read."""
+        return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1))
 
-    def _run(self, tasks: list[tuple[Any, ...]]) -> Iterator[Any]:
-        """Each task's outcome, in order: the tasks are all queued now (the workers start on them
-        at once), their outcomes read as they are asked for."""
-        import pickle
-        import select
+    def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int) -> Iterator[tuple[Any, Any]]:
+        """(item, outcome) for each (item, payload) of `pairs`, in order: the payloads sent to the
+        workers as tasks of `chunk` (one outcome each, `_EXPOSED`; a list, `_FILES`), up to `AHEAD`
+        tasks per worker ahead of the one asked for; an item with no payload has the outcome None.
+        Towards the end, tasks get smaller (down to one file for the last few per worker), so that
+        the workers end together: a worker whose last task took long (a large file) is not waited for
+        while the other idles."""
+        from collections import deque
 
-        base = self.tasks.put(tasks)
-        return _outcomes(self.workers, base, len(tasks), pickle.loads, select)
+        workers = self.n_workers
+        look: deque[tuple[Any, Any]] = deque()  # pulled from `pairs`, not yet in a task
+        queue: deque[tuple[Any, int, int]] = deque()  # (item, task number or -1, index in the task), in order
+        state = {"files": 0, "more": True, "ahead": 0}  # payloads in `look`, `pairs` not ended, tasks ahead
+        enough = workers * 4 * chunk  # read ahead this many payloads: the tasks are their full size until the end
+
+        def fill() -> None:
+            while state["more"] and state["files"] < enough:
+                got = next(pairs, None)
+                if got is None:
+                    state["more"] = False
+                    break
+                look.append(got)
+                if got[1] is not None:
+                    state["files"] += 1
+
+        def send() -> None:
+            """Queue tasks until `AHEAD` per worker are ahead, or there is no payload left."""
+            fill()
+            while state["files"] and state["ahead"] < workers * (self.AHEAD + 1):
+                size = chunk if state["more"] else max(1, min(chunk, state["files"] // (workers * 4)))
+                number = self.tasks.count
+                payloads: list[Any] = []
+                while look and len(payloads) < size:
+                    item, payload = look.popleft()
+                    if payload is None:
+                        queue.append((item, -1, 0))
+                        continue
+                    queue.append((item, number, len(payloads)))
+                    payloads.append(payload)
+                state["files"] -= len(payloads)
+                self.tasks.send((kind, payloads if kind == _FILES else payloads[0]))
+                state["ahead"] += 1
+                fill()
+            if not state["files"] and not state["more"]:
+                while look:  # what follows the last payload
+                    queue.append((look.popleft()[0], -1, 0))
+
+        def run() -> Iterator[tuple[Any, Any]]:
+            import pickle
+            import select
+
+            poller = select.poll()
+            for _pid, fd in self.workers:
+                poller.register(fd, select.POLLIN)
+            value: Any = None
+            while True:
+                send()
+                if not queue:
+                    while look:  # items with no payload, met before `pairs` ended
+                        queue.append((look.popleft()[0], -1, 0))
+                        send()
+                    if not queue:
+                        return
+                item, number, at = queue.popleft()
+                if number < 0:
+                    yield item, None
+                    continue
+                if at == 0:
+                    value = self._outcome(number, poller, pickle.loads, select)
+                    state["ahead"] -= 1
+                if kind == _EXPOSED:
+                    yield item, value
+                    continue
+                got, value[at] = value[at], None  # (not kept once given)
+                yield item, got
+
+        send()  # the first tasks are queued now
+        return run()
+
+    def _outcome(self, number: int, poller: Any, loads: Callable[[bytes], Any], select: Any) -> Any:
+        """The outcome of task `number`: read from the workers' pipes as they come (a worker's pipe
+        is read whenever it has something: none waits on a full pipe), the rest of the tasks written
+        as the workers take them."""
+        done, tasks = self.done, self.tasks
+        wait = 0  # what is there is read first, even when `number` came earlier: a worker ahead goes on
+        while number not in done:
+            writing = bool(tasks.backlog)  # (then the tasks' pipe is waited on too, for room)
+            if writing:
+                poller.register(tasks.write, select.POLLOUT)
+            try:
+                events = poller.poll(wait)
+            finally:
+                if writing:
+                    poller.unregister(tasks.write)
+            for fd, _event in events:
+                if fd == tasks.write:
+                    tasks.flush()
+                    continue
+                message = _read_message(fd)
+                if message is None:
+                    raise RuntimeError("a worker process of the scan ended unexpectedly")
+                i, ok, value = loads(message)
+                done[i] = (ok, value)
+            wait = None
+        ok, value = done.pop(number)
+        if not ok:  # the exception a worker met, with its traceback there
+            exc, text = value
+            exc.__cause__ = _RemoteTraceback(text)
+            raise exc
+        return value
 
     def close(self) -> None:
         import signal
@@ -1155,50 +1381,19 @@ class _Pool:
         self.tasks.close()
 
 
-def _ranges(n: int, chunk: int, workers: int) -> list[tuple[int, int]]:
-    """The files' tasks: ranges of `chunk` files, smaller ones towards the end (down to one file for
-    the last few per worker), so that the workers end together: a worker whose last range took long
-    (a large file) is not waited for while the other idles for most of a range."""
-    out = []
-    start = 0
-    while start < n:
-        size = max(1, min(chunk, (n - start) // (workers * 4)))
-        out.append((start, min(start + size, n)))
-        start += size
-    return out
+def _sent(cand: Candidate) -> Any:
+    """A candidate as a task carries it to a worker: its four fields (`_received`), or itself when it
+    carries a rendered unit's settings."""
+    return (cand.path, cand.display, cand.hint, cand.explicit) if cand.options is None and not cand.covers else cand
 
 
-_FILES, _EXPOSED = 0, 1  # a task: (_FILES, first, end) indices of the candidates; (_EXPOSED, i, task)
+def _received(sent: Any) -> Candidate:
+    return Candidate(*sent) if isinstance(sent, tuple) else sent
+
+
+_FILES, _EXPOSED = 0, 1  # a task: (_FILES, [candidates as sent, `_sent`]); (_EXPOSED, one exposed file's task)
 _PIPE_SIZE = 1 << 20  # a worker's outcomes' pipe holds this much before the worker waits for this process
 _HEADER = 8  # each message on a pipe: its length (8 bytes, little-endian), then its pickle
-
-
-def _outcomes(workers: list[tuple[int, int]], base: int, count: int, loads: Callable[[bytes], Any],
-              select: Any) -> Iterator[Any]:
-    """The outcomes of tasks `base` .. `base + count - 1`, in order, read from the workers' pipes
-    as they come (a worker's pipe is read whenever it has something: none waits on a full pipe)."""
-    poller = select.poll()
-    for _pid, fd in workers:
-        poller.register(fd, select.POLLIN)
-    done: dict[int, tuple[bool, Any]] = {}
-    for want in range(base, base + count):
-        wait = 0  # what is there is read first, even when `want` came earlier: a worker ahead goes on
-        while True:
-            for fd, _event in poller.poll(wait):
-                message = _read_message(fd)
-                if message is None:
-                    raise RuntimeError("a worker process of the scan ended unexpectedly")
-                i, ok, value = loads(message)
-                done[i] = (ok, value)
-            if want in done:
-                break
-            wait = None
-        ok, value = done.pop(want)
-        if not ok:  # the exception a worker met, with its traceback there
-            exc, text = value
-            exc.__cause__ = _RemoteTraceback(text)
-            raise exc
-        yield value
 
 
 def _read_exact(fd: int, n: int) -> bytes | None:
@@ -1238,51 +1433,39 @@ def _framed(data: bytes) -> bytes:
 class _Tasks:
     """The tasks of a pool, on one pipe that every worker takes them from when it is free (its
     messages read whole under a lock: a second pipe holding one byte). This process queues them
-    (`put`): what the pipe does not hold at once is written by a thread as the workers take them."""
+    (`send`): what the pipe does not take at once waits in `backlog`, written as the workers take
+    tasks (`flush`, when the pipe has room: `_Pool._outcome` waits for that too)."""
 
     def __init__(self) -> None:
         self.read, self.write = os.pipe()
         self.lock_read, self.lock_write = os.pipe()
         os.write(self.lock_write, b"\0")
-        os.set_blocking(self.write, False)  # (this process's end: `put` never waits)
+        os.set_blocking(self.write, False)  # (this process's end: `send` never waits)
         self.count = 0  # tasks queued so far (a task's number: its outcome's)
-        self.writer: Any = None  # the thread writing the rest, when the pipe was full
+        self.backlog = bytearray()  # what the pipe did not take yet
 
-    def put(self, tasks: list[tuple[Any, ...]]) -> int:
+    def send(self, task: Any) -> int:
+        """Queue `task`; its number."""
         import pickle
 
-        if self.writer is not None:
-            self.writer.join()
-            self.writer = None
-        base = self.count
-        data = b"".join(_framed(pickle.dumps((base + i, task), pickle.HIGHEST_PROTOCOL))
-                        for i, task in enumerate(tasks))
-        self.count += len(tasks)
-        try:
-            sent = os.write(self.write, data) if data else 0
-        except BlockingIOError:
-            sent = 0
-        if sent < len(data):
-            import threading
+        number = self.count
+        self.count += 1
+        self.backlog += _framed(pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL))
+        self.flush()
+        return number
 
-            def write_rest(rest: memoryview = memoryview(data)[sent:], fd: int = self.write) -> None:
-                import select
-
-                poller = select.poll()
-                poller.register(fd, select.POLLOUT)
-                while rest:
-                    poller.poll()
-                    try:
-                        written = os.write(fd, rest)
-                    except BlockingIOError:
-                        continue
-                    except OSError:  # no worker is left to take them (the pool is closing)
-                        return
-                    rest = rest[written:]
-
-            self.writer = threading.Thread(target=write_rest, daemon=True)
-            self.writer.start()
-        return base
+    def flush(self) -> None:
+        """Write what the pipe takes of the backlog now."""
+        backlog = self.backlog
+        while backlog:
+            try:
+                written = os.write(self.write, backlog)
+            except BlockingIOError:
+                return
+            except OSError:  # no worker is left to take them (the pool is closing)
+                backlog.clear()
+                return
+            del backlog[:written]
 
     def take(self) -> tuple[int, tuple[Any, ...]] | None:
         """In a worker: the next task (None: no more)."""
@@ -1297,8 +1480,7 @@ class _Tasks:
         return None if message is None else pickle.loads(message)
 
     def forked(self) -> None:
-        """In this process, once the workers are forked: only they read the tasks (a thread writing
-        the rest stops when they are gone)."""
+        """In this process, once the workers are forked: only they read the tasks."""
         for fd in (self.read, self.lock_read, self.lock_write):
             os.close(fd)
         self.read = self.lock_read = self.lock_write = -1
@@ -1307,19 +1489,14 @@ class _Tasks:
         os.close(self.write)
 
     def close(self) -> None:
-        if self.read >= 0:
-            os.close(self.read)
-        if self.writer is not None:  # (no reader is left: it stops)
-            self.writer.join()
-            self.writer = None
-        for fd in (self.write, self.lock_read, self.lock_write):
+        self.backlog.clear()
+        for fd in (self.read, self.write, self.lock_read, self.lock_write):
             if fd >= 0:
                 os.close(fd)
         self.read = self.write = self.lock_read = self.lock_write = -1
 
 
-def _fork_worker(files: list[Candidate], state: _State, tasks: _Tasks,
-                 others: list[tuple[int, int]]) -> tuple[int, int]:
+def _fork_worker(state: _State, tasks: _Tasks, others: list[tuple[int, int]]) -> tuple[int, int]:
     """A worker process: it takes tasks until there are no more, sending each one's outcome."""
     results, out = os.pipe()
     with contextlib.suppress(ImportError, AttributeError, OSError):  # (Linux: a worker ahead waits less)
@@ -1348,7 +1525,7 @@ def _fork_worker(files: list[Candidate], state: _State, tasks: _Tasks,
             os.dup2(null, 0)
             os.close(null)
         tasks.in_worker()
-        _serve(files, state, tasks, out)
+        _serve(state, tasks, out)
         status = 0
     except (KeyboardInterrupt, BrokenPipeError, SystemExit):
         pass  # interrupted, or the pool closed
@@ -1361,14 +1538,14 @@ def _fork_worker(files: list[Candidate], state: _State, tasks: _Tasks,
         os._exit(status)
 
 
-def _serve(files: list[Candidate], state: _State, tasks: _Tasks, out: int) -> None:
+def _serve(state: _State, tasks: _Tasks, out: int) -> None:
     import pickle
 
     _init_worker(state)
     while (task := tasks.take()) is not None:
-        number, (kind, a, b) = task
+        number, (kind, payload) = task
         try:
-            value: Any = [_check_one(files[i]) for i in range(a, b)] if kind == _FILES else _check_exposed(b)
+            value: Any = [_check_one(_received(c)) for c in payload] if kind == _FILES else _check_exposed(payload)
             data = pickle.dumps((number, True, value), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - raised in the parent, as a serial scan raises it
             data = pickle.dumps((number, False, _portable(exc)), pickle.HIGHEST_PROTOCOL)
@@ -1420,13 +1597,15 @@ class _InProcess:
     `_check_exposed`): nothing of a file but its `CheckedFile` and findings stays once they are out."""
 
     def __init__(self, files: list[Candidate], state: _State) -> None:
-        self.files, self.state = files, state
+        self.state = state
+        self.pump = _pump_builds(files)  # the overlays' builds started ahead go on meanwhile
 
-    def __iter__(self) -> Iterator[_Outcome]:
+    def outcomes(self, items: Iterator[Any], config: Config | None) -> Iterator[tuple[Any, _Outcome | None]]:
+        """Each item of `items` (a candidate, or a path that cannot be walked) with its outcome, in
+        order (None: not a file to check, or excluded)."""
         global _WORKER
         import gc
 
-        pump = _pump_builds(self.files)  # the overlays' builds started ahead go on meanwhile
         saved, _WORKER = _WORKER, self.state
         # the collector as in a pool worker (`WORKER_GC_THRESHOLD`): each file's IR is freed by
         # reference counting once its outcome is out; at the parent's threshold a large file's IR,
@@ -1434,10 +1613,13 @@ class _InProcess:
         threshold = gc.get_threshold()
         gc.set_threshold(max(threshold[0], WORKER_GC_THRESHOLD), *threshold[1:])
         try:
-            for cand in self.files:
-                if pump is not None:
-                    pump()
-                yield _check_one(cand)
+            for item in items:
+                if isinstance(item, tuple) or _excluded(item, config):
+                    yield item, None
+                    continue
+                if self.pump is not None:
+                    self.pump()
+                yield item, _check_one(item)
         finally:
             _WORKER = saved
             gc.set_threshold(*threshold)
@@ -1468,12 +1650,12 @@ def _in_process(files: list[Candidate], state: _State) -> _InProcess:
 def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: _Pool | _InProcess,
                    max_bytes: int, fix_edits: bool,
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
-                   waits: set[str] | frozenset[str] = frozenset()) -> PerSource:
+                   waits: set[str] | frozenset[str] = frozenset(), spool: _Spool | None = None) -> PerSource:
     """Once every file is in: link what needs the whole scan and rebuild the workers' results; per
     source, in order. The scan-wide rules (GLM044) ran in the workers with each file's pods as
     parsed: what they found stands for a file none of whose pods links to a binding or
     ServiceAccount of the scan (`link.links`, from the pods' keys: the link would leave them as
-    they are). The others' pods (kept pickled by a lean scan, `_frozen`) are linked and checked
+    they are). The others' pods (kept pickled by a lean scan, `_frozen`, in `spool`) are linked and checked
     here; the files a LoadBalancer/NodePort Service of another file selects are read again and
     checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
     their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
@@ -1500,9 +1682,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             relink.add(i)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
     # linked here (their grants name only the bindings and roles they link to: not the cluster). The
-    # tasks are a generator: a serial scan makes each as it checks it (`_InProcess.exposed`), not all
-    # first (at 4x the corpus through symlinks, ~300 files' linked pods and Services); the pool
-    # queues them all at once (`_Pool.exposed`)
+    # tasks are a generator: each is made as it is checked (`_InProcess.exposed`) or, in a pool, a few
+    # ahead (`_Pool.exposed`), not all first (at 4x the corpus through symlinks, ~300 files' linked
+    # pods and Services)
     again = sorted(recheck)
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
     if again:
@@ -1515,7 +1697,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         def tasks() -> Iterator[tuple[Candidate, bool, list[Any], Any]]:
             for i, cand, frozen in kept:
                 src = report.sources[i]
-                pods = pickle.loads(frozen) if frozen is not None else list(src.pods)
+                pods = pickle.loads(spool.get(frozen)) if frozen is not None else list(src.pods)  # type: ignore[union-attr]
                 others = [e for path, e in stamped
                           if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
@@ -1547,7 +1729,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             continue
         lean_pods = i in relink and tentative[3] is not None  # type: ignore[index]
         if lean_pods:
-            source.pods = pickle.loads(tentative[3])  # type: ignore[index]
+            source.pods = pickle.loads(spool.get(tentative[3]))  # type: ignore[index,union-attr]
         link_pods(source, cluster)  # the pods a file kept (a rendered chart or overlay; all but a lean scan)
         if tentative is not None and i not in relink:  # what the scan-wide rules found in its worker stands
             linked, more = tentative[0], tentative[1]  # (unpacked as it came, `_check_all`)

@@ -3,7 +3,7 @@
 Scripts are parsed with tree-sitter-bash, a real grammar (quoting, heredocs,
 `$(...)`, compound statements), imported only when a file has shell to parse:
 ~20 ms, against ~120 ms for bashlex. Words are quote-removed; expansions are
-kept as written and mark the word `dynamic`. Wrappers (`exec`, `sudo`, `env`,
+kept as written and mark the word `dynamic`. Wrappers (`exec`, `sudo`, `env`, `timeout 2h`,
 `tini --`, `gosu user`, `sh -c '...'`) are looked through, so rules see the
 program that really runs.
 """
@@ -589,10 +589,22 @@ def _located(word: str, text: str, begin: int, quoted: bool, locate: Locate, wit
 _WRAPPERS = {"exec": 0, "nohup": 0, "time": 0, "nice": 0, "stdbuf": 0, "tini": 0, "dumb-init": 0,
              "sudo": 0, "doas": 0, "env": 0, "gosu": 1, "su-exec": 1, "setpriv": 0, "chroot": 1,
              "runuser": 0, "catatonit": 0, "s6-setuidgid": 1, "chpst": 0, "xargs": 0,
-             "start.sh": 0}  # docker-stacks' start.sh execs its arguments
+             "start.sh": 0,  # docker-stacks' start.sh execs its arguments
+             # GNU coreutils timeout(1): `timeout [-s SIG] [-k DUR] DURATION COMMAND`; util-linux
+             # ionice(1) `ionice [-c CLASS] [-n LEVEL] COMMAND`, taskset(1) `taskset [-c] MASK COMMAND`;
+             # numactl(8) `numactl [--cpunodebind=N] [-m N] COMMAND`; the shell's `command [-p] NAME`
+             # (POSIX XCU `command`; `-v`/`-V` only print, `_NOT_RUN`)
+             "timeout": 1, "ionice": 0, "taskset": 1, "numactl": 0, "command": 0}
 _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t"},
                             "runuser": {"-u", "-g", "-G"}, "nice": {"-n"}, "chpst": {"-u", "-U"},
-                            "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"}}
+                            "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"},
+                            "timeout": {"-s", "--signal", "-k", "--kill-after"},
+                            "ionice": {"-c", "--class", "-n", "--classdata"},
+                            "numactl": {"-N", "-m", "-C", "-i", "-p", "--cpunodebind", "--membind",
+                                        "--physcpubind", "--interleave", "--preferred"}}
+# a wrapper's options after which it runs no command (`command -v docker`: is it there; `taskset -p`,
+# `ionice -p`: a running process's setting)
+_NOT_RUN = {"command": {"-v", "-V"}, "taskset": {"-p", "--pid"}, "ionice": {"-p", "--pid", "-P", "--pgid", "-u", "--uid"}}
 
 
 # Environment managers that run a command in an environment with a `run` verb (`conda run -n ml
@@ -679,6 +691,8 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         if t == "--":
             i += 1
             break
+        if t in _NOT_RUN.get(name, ()):
+            return out
         if name == "env" and "=" in t and not t.startswith("-"):
             i += 1
             continue

@@ -3,7 +3,7 @@
 ## What it does
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
-Generation Inference, Text Embeddings Inference, SGLang, lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
+Generation Inference, Text Embeddings Inference, SGLang, TensorRT-LLM's `trtllm-serve` (and its gRPC server), lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
@@ -106,7 +106,8 @@ the directory the container starts in: the Dockerfile's `WORKDIR`,
 compose `working_dir`, Kubernetes `workingDir`, or a `cd` before it in the
 start command) or the official image's own command and defaults (an
 `ollama/ollama` service listens on `0.0.0.0:11434` because the image sets
-`OLLAMA_HOST`). Where it binds is resolved as the service resolves it
+`OLLAMA_HOST`; `yanwk/comfyui-boot` starts ComfyUI with `--listen` and the
+words of `CLI_ARGS`). Where it binds is resolved as the service resolves it
 (flags, then environment, then the image's defaults, then its own default),
 and from the config file it reads (TorchServe's `config.properties`: named by
 `--ts-config`, written by the build, or the image's own in its working
@@ -151,7 +152,15 @@ flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`) runs that release;
 an unpinned install runs the current one. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
-Jupyter is GLM005's and sshd GLM006's.
+Jupyter is GLM005's and sshd GLM006's, except in Kubeflow's notebook server
+images (`kubeflownotebookswg/jupyter-*`, `codeserver-*`, `rstudio-*`, and
+their `ghcr.io/kubeflow/kubeflow/notebook-servers/` names): their start
+scripts run JupyterLab with an empty token (code-server `--auth none`,
+RStudio `--auth-none=1`) on 0.0.0.0:8888 because Kubeflow's gateway logs
+users in, so they are judged under (b), reported only when a published port,
+host networking or a NodePort/LoadBalancer Service goes around that gateway,
+never for a `Notebook` alone (its controller's Service is ClusterIP); a
+`command:` of one's own replaces the image's `/init` and starts none of them.
 
 ## Why is this bad?
 These services do what they are for for anyone who reaches them: the Ray

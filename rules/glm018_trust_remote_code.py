@@ -6,7 +6,8 @@ Flags a cataloged model server or loader started with remote code enabled:
 the others in the [service catalog](../services.md); vLLM also reads
 `--trust_remote_code`, its parser turning `_` into `-`, and the same options
 from the YAML file its `--config` names, as the build writes it:
-`trust-remote-code: true`) or its environment
+`trust-remote-code: true`; TensorRT-LLM's `trtllm-serve` takes
+`--trust_remote_code` only, its click parser knowing no dash spelling) or its environment
 equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), or a
 server that trusts remote code unless told not to, started without the
 switch that turns it off (the Infinity embeddings server: its
@@ -20,7 +21,9 @@ recognised from its start command or its official image (compose
 for a KServe `InferenceService` model, from its `modelFormat`: the serving
 runtime for that format runs the server and the model's `args` are appended
 (`huggingface`: KServe's Hugging Face server, `--trust_remote_code`; `vllm`:
-`vllm serve`). A KubeRay `RayJob`'s `entrypoint` is a shell command line the
+`vllm serve`); a KServe `LLMInferenceService`'s `main` container with no command of its
+own runs its preset's `vllm serve`, to which the preset adds the words of `VLLM_ADDITIONAL_ARGS`
+(reported at that variable, without a fix). A KubeRay `RayJob`'s `entrypoint` is a shell command line the
 Ray head runs (`vllm serve … --trust-remote-code`), and a `RayService`'s
 `serveConfigV2` deploys Ray Serve LLM applications
 (`ray.serve.llm:build_openai_app`) whose `engine_kwargs` are vLLM's options
@@ -105,8 +108,12 @@ def check(workload: Workload) -> Iterator[Finding]:
                        " turns it off)"
             if match.from_config(d.word):
                 what += " (set in the config file its `--config` names)"
+            if match.from_env(d.word):
+                var = next((p.args_env for p in match.service.presets if p.args_env), None)
+                what += f" (in `{var}`, which its controller's preset adds to the command)"
             fix = None
-            if d.word is not None and not match.from_config(d.word) and not d.dangerous.default_on and \
+            if d.word is not None and not match.from_config(d.word) and not match.from_env(d.word) and \
+                    not d.dangerous.default_on and \
                     match.canonical(d.word.text) == d.dangerous.switch.flag:
                 fix = RemoveSetting(d.word.loc, "cli", f"Remove `{d.word.text}`")
             yield Finding(at=d.loc, args={"name": workload.label, "service": match.service.name}, fix=fix,

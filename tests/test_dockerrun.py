@@ -218,6 +218,60 @@ def test_ssh_runs_its_command_on_another_host():
     assert at(ws[0].privileged) == (2, 90) and at(ws[2].user) == (4, 45) and ws[3].host_pid.value is True
 
 
+def test_markdown_indented_blocks_and_session_prompts():
+    """An indented code block (CommonMark 4.4: after a blank line) is read when its first word is the
+    container CLI, as a fenced block with no language is; a session's prompt may name the user, host
+    and directory (`user@host:~$ `, `[root@gpu01 ~]# `, `(venv) $ `)."""
+    ws = run("""\
+        Start it:
+
+            docker run --name indented --privileged \\
+                alpine:3.20 true
+
+        A paragraph
+            docker run --name lazy-continuation alpine:3.20
+
+            pip install x
+            docker run --name not-first alpine:3.20
+
+        ```console
+        user@gpu-box:~/src$ docker run --name user-host alpine:3.20
+        hello
+        [root@gpu01 ~]# docker run --name root-bracket alpine:3.20
+        (venv) $ docker run --name venv alpine:3.20
+        # docker run --name comment alpine:3.20
+        ```
+        """, "README.md")
+    assert [(w.name, w.anchor) for w in ws] == [
+        ("indented", Loc(3, 5)), ("user-host", Loc(13, 21)), ("root-bracket", Loc(15, 17)), ("venv", Loc(16, 10))]
+    assert at(ws[0].privileged) == (3, 32)
+
+
+def test_bash_arrays_set_once_give_their_elements_as_words():
+    ws = run("""\
+        ARGS=(--rm --gpus all -v "$PWD/data:/data" --pid=host)
+        docker run --name one "${ARGS[@]}" img:1
+        MORE=(
+          --ipc=host   # shared memory for the dataloader
+          -u 0
+        )
+        docker run --name two ${MORE[*]} img:1
+        docker run --name three "${MORE[*]}" img:1
+        EXTRA=(--rm)
+        if [[ -n "${DEBUG:-}" ]]; then EXTRA+=(--privileged); fi
+        docker run --name four "${EXTRA[@]}" img:1
+        f() { LOCAL=(--privileged); }
+        docker run --name five "${LOCAL[@]}" img:1
+        """)
+    by = {w.name: w for w in ws}
+    one = by["one"]
+    assert not one.partial and one.host_pid.value is True and one.host_pid.path[-1] == INSIDE_TEXT
+    assert at(one.host_pid) == (2, 23) and [(m.source, m.target) for m in one.mounts] == [("$PWD/data", "/data")]
+    assert by["two"].host_ipc.value is True and by["two"].user.value.raw == "0"
+    # quoted `[*]` joins the elements into one word; appended in a block, set in a function: not known
+    assert all(by[n].partial and not by[n].privileged.value for n in ("four", "five"))
+
+
 def test_makefile_recipes_dollar_dollar_and_prefixes():
     ws = run("""\
         IMAGE ?= ghcr.io/acme/app
@@ -547,3 +601,34 @@ def test_mount_fields_as_the_docker_cli_reads_them() -> None:
             '--mount \'type=bind,"source=/data/a,b",target=/data\' img:1\n')
     assert [(m.source, m.target, m.kind, m.read_only) for m in w.mounts] == [
         ("/", "/host", "bind", True), ("/data/a,b", "/data", "bind", False)]
+
+
+def test_gitlab_ci_jobs_scripts_defaults_extends_and_variables() -> None:
+    """GitLab CI: each job's before_script/script/after_script (`default:`'s when the job has none),
+    a hidden job read only through `extends:` (its keys, its variables merged under the job's),
+    nested lists flattened, a `!reference` not read here."""
+    ws = run("""\
+        variables:
+          TAG: "1.2"
+        default:
+          before_script:
+            - docker run --name pre --rm alpine:3.20 true
+        .gpu:
+          variables:
+            FLAGS: --gpus all --pid=host
+            IMG: nvcr.io/nvidia/pytorch
+          script:
+            - docker run --name tpl $FLAGS $IMG:$TAG nvidia-smi
+        gpu:
+          extends: .gpu
+          variables:
+            IMG: ghcr.io/acme/torch
+        lint:
+          before_script: []
+          script:
+            - - docker run --name nested -u 0 ruff:1 check .
+            - !reference [.gpu, script]
+        """, ".gitlab-ci.yml")
+    got = [(w.name, w.image.value, w.anchor.line) for w in ws]
+    assert got == [("pre", "alpine:3.20", 5), ("tpl", "ghcr.io/acme/torch:1.2", 11), ("nested", "ruff:1", 19)]
+    assert ws[1].host_pid.value is True and ws[1].host_pid.path[-1] == INSIDE_TEXT  # written in `FLAGS`

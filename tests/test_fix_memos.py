@@ -208,3 +208,18 @@ def test_same_is_norm_equality_on_the_comparisons_verification_makes(monkeypatch
         if any(r.fix is not None for *_, r in found):
             engine.verified_edits(source, _rules(), found, [])
     assert outcomes[True] > 20_000 and outcomes[False] > 2_000, outcomes
+
+
+def test_same_reads_a_records_plain_fields_as_norm_does() -> None:
+    """`engine._same` compares a record's fields of plain classes (str, int, float, bool, None) in place:
+    as `_norm` reads them, also beside a value of another class whose `_norm` is equal (a `Setting` of
+    the same value) or a number equal across classes; made to fail once by comparing every plain field
+    in place whatever the other side is."""
+    from glmlint.ir import EnvVar, Item, Loc, Setting
+
+    at, other = Loc(1, 1), Loc(9, 3)
+    pairs = [(None, Setting(None, at)), ("a", Setting("a", other)), ("a", Item("a", at)), (True, 1), (1.0, 1),
+             (0, False), ("a", "b"), (None, ""), (float("nan"), float("nan")), ("x", Setting("y", at))]
+    for x, y in pairs + [(y, x) for x, y in pairs]:
+        a, b = EnvVar("N", x, at), EnvVar("N", y, other)  # (`value` holds any value here)
+        assert engine._same(a, b) == (engine._norm(a) == engine._norm(b)), (x, y)

@@ -197,19 +197,29 @@ def test_a_worker_that_dies_ends_the_scan_with_an_error(tmp_path, monkeypatch) -
 
 
 def test_tasks_more_than_the_pipe_holds_come_in_order() -> None:
-    """`_Tasks.put` queues what the pipe takes and leaves the rest to a thread (the exposed files'
-    tasks carry pods and Services): every task is taken whole, in order, with its number."""
+    """`_Tasks.send` queues what the pipe takes and keeps the rest (`backlog`), written as the workers
+    take tasks (`flush`): every task is taken whole, in order, with its number."""
+    import select
+    import threading
+
     tasks = runner._Tasks()
+    got: list[object] = []
+    many = [("b", i, "y" * (i % 500)) for i in range(5000)]  # ~1.3 MB: more than a pipe holds
+    taker = threading.Thread(target=lambda: got.extend(tasks.take() for _ in range(len(many))))
     try:
-        first = [("a", i, "x" * 200) for i in range(3)]
-        assert tasks.put(first) == 0
-        many = [("b", i, "y" * (i % 500)) for i in range(5000)]  # ~1.3 MB
-        assert tasks.put(many) == 3 and tasks.writer is not None
-        got = [tasks.take() for _ in range(len(first) + len(many))]
-        assert got == list(enumerate(first + many))
-        tasks.writer.join()
+        assert [tasks.send(task) for task in many] == list(range(len(many)))
+        assert tasks.backlog  # the pipe did not take them all
+        taker.start()
+        poller = select.poll()
+        poller.register(tasks.write, select.POLLOUT)
+        while tasks.backlog:
+            poller.poll(1000)
+            tasks.flush()
+        taker.join(30)
+        assert got == list(enumerate(many))
     finally:
         tasks.close()
+        taker.join(5)
 
 
 def test_no_fork_no_pool(monkeypatch) -> None:
@@ -232,3 +242,93 @@ def test_a_message_cut_short_reads_as_none() -> None:
         os.close(read)
         if write >= 0:
             os.close(write)
+
+
+def _tree(tmp_path: Path, pods: int) -> None:
+    """A tree with a compose file building a Dockerfile, a Service selecting pods of other files, RBAC
+    that links to some pods' ServiceAccount, unreadable and excluded files."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM python:3.12\nRUN pip install jupyter\n"
+                                                 "CMD [\"jupyter\", \"notebook\", \"--NotebookApp.token=\"]\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    build: ./app\n    ports: [\"8888:8888\"]\n")
+    from tests.test_reach import DEPLOYMENT, SERVICE
+
+    (tmp_path / "zz-svc.yaml").write_text(SERVICE.format(ns="ml"))
+    (tmp_path / "zz-rbac.yaml").write_text(textwrap.dedent("""\
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: admin}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+        subjects: [{kind: ServiceAccount, name: runner, namespace: default}]
+        """))
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nspec: [\n")
+    (tmp_path / "skipped").mkdir()
+    (tmp_path / "skipped" / "Dockerfile").write_text("FROM alpine\n")
+    for i in range(pods):  # each pod's file is checked before the Service and the binding that change it
+        sa = "runner" if i % 3 == 0 else "default"
+        (tmp_path / f"pod{i:03}.yaml").write_text(
+            DEPLOYMENT if i % 4 == 0 else
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\n"
+            f"spec: {{serviceAccountName: {sa}, containers: [{{name: c, image: busybox}}]}}\n")
+
+
+def test_a_streamed_scan_reports_what_a_listed_scan_reports(tmp_path, monkeypatch, pool_runs) -> None:
+    """A scan that names each file once and renders nothing checks the files as discovery walks to
+    them (`runner._streamed`), in the pool or in this process: the same findings, problems and order
+    as the scan that lists every file first (here, asked for its progress), with a pod's findings
+    changed by a Service and a binding of files checked after it, and a compose file linked to the
+    Dockerfile it builds."""
+    from glmlint.config import Config
+
+    _tree(tmp_path, 40)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 4)
+    monkeypatch.setattr(runner, "PEEK_FILES", 8)
+    config = Config(render=False, exclude=("skipped/",), base=str(tmp_path))
+    streamed: list[object] = []
+    real = runner._streamed
+    monkeypatch.setattr(runner, "_streamed", lambda *a: (streamed.append(got := real(*a)), got)[1])
+    paths = [str(tmp_path), str(tmp_path.parent / "missing")]
+
+    def check(jobs: int, **kw: object) -> tuple[object, ...]:
+        report = runner.scan(paths, builtin_rules(), root=str(tmp_path), config=config, jobs=jobs, lean=True, **kw)
+        return ([(r.path, r.line, r.col, r.code, r.message) for r in report.results], report.problems,
+                report.files_scanned, report.suppressed, report.out_of_context)
+
+    listed = check(1, progress=lambda done, total: None)
+    assert streamed.pop() is None
+    results = listed[0]
+    assert any(c == "GLM001" and p == "compose.yaml" and "built from `app/Dockerfile:1`" in m  # linked
+               for p, _l, _c, c, m in results), results
+    assert any(p == "pod000.yaml" and m.endswith("(the Service is in `zz-svc.yaml:7`)")  # exposed later
+               for p, _l, _c, _code, m in results)
+    assert any(p == "pod003.yaml" and c == "GLM044" for p, _l, _c, c, _m in results)  # bound later
+    assert not any(p.startswith("skipped/") for p, *_ in results)
+    for jobs in (1, 2):
+        assert check(jobs) == listed
+        assert streamed.pop()[1] is not None  # streamed
+    assert len(pool_runs) == 1
+
+
+def test_given_paths_that_may_name_a_file_twice_are_listed() -> None:
+    """A file met twice waits for the whole scan: a scan whose paths overlap lists its files first."""
+    assert runner._overlap(["a", "b/c", "./a/d"])
+    assert runner._overlap(["x", "x"])
+    assert not runner._overlap(["a", "ab", "b/c", "b/cd"])
+
+
+def test_the_spool_gives_back_what_was_put(tmp_path, monkeypatch) -> None:
+    """A lean scan's pickled pods wait in a temporary file (`runner._Spool`), read back in any order,
+    more put after a read; where no temporary file can be made, in memory."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    spool = runner._Spool()
+    items = [bytes([i % 256]) * (i * 997 % 70_000) for i in range(40)]  # more than one write's worth
+    handles = [spool.put(b) for b in items[:30]]
+    assert spool.fd >= 0 and not any(isinstance(h, bytes) for h in handles)
+    assert [spool.get(h) for h in reversed(handles)] == items[:30][::-1]
+    handles += [spool.put(b) for b in items[30:]]
+    assert [spool.get(h) for h in handles] == items
+    spool.close()
+    assert not list(tmp_path.iterdir())  # (a file of no name)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
+    memory = runner._Spool()
+    assert memory.put(b"pods") == b"pods" and memory.get(b"pods") == b"pods" and memory.fd < 0

@@ -56,6 +56,14 @@ def test_wrappers_and_sh_c_are_looked_through():
     assert names == ["tini", "gosu", "bash", "exec", "jupyter"]
 
 
+def test_timeout_taskset_numactl_ionice_command_run_their_command():
+    cs = cmds("timeout -s KILL 2h python train.py\ntimeout --kill-after=10s 30m bash -c 'make test'\n"
+              "taskset -c 0-7 torchrun x.py\nnumactl --cpunodebind=0 -m 0 python y.py\nionice -c3 rsync a b\n"
+              "command -p ls\ncommand -v curl\ntaskset -p 1234\n")
+    assert [c.name for c in cs] == ["timeout", "python", "timeout", "bash", "make", "taskset", "torchrun",
+                                    "numactl", "python", "ionice", "rsync", "command", "ls", "command", "taskset"]
+
+
 def test_command_substitution_runs_too():
     cs = cmds('echo "$(passwd -d root)"')
     assert ["passwd", "-d", "root"] in [c.words() for c in cs]

@@ -257,6 +257,17 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Preset:
+    """A controller's preset command that runs the service in a container it supplies the command of
+    (a KServe LLMInferenceService's `main` container): `runs`, then the words of `args_env`."""
+
+    container: str  # the IR's `serving_format` for such a container (`llminferenceservice`)
+    runs: tuple[str, ...]
+    args_env: str | None
+    source: str
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: str
@@ -291,6 +302,8 @@ class Service:
     runtime_formats: tuple[str, ...] = ()
     runtime_runs: tuple[str, ...] = ()
     runtime_source: str = ""
+    # controllers' preset commands that run it (KServe's LLMInferenceService: `vllm serve`)
+    presets: tuple[Preset, ...] = ()
     auth_sources: tuple[str, ...] = ()  # more sources of `auth` (its `maybe` switches)
     # a switch that turns authentication on wins over one that turns it off (marimo: a
     # `--token-password` is used whatever `--no-token` says)
@@ -329,7 +342,8 @@ class Service:
                *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
                self.auth_source, *self.auth_sources, *(k.source for k in self.auth_known),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
-               *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None)]
+               *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None),
+               *(p.source for p in self.presets)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -412,6 +426,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         runtime_formats=tuple(f.lower() for f in (d.get("runtime") or {}).get("model_formats", ())),
         runtime_runs=tuple((d.get("runtime") or {}).get("runs", ())),
         runtime_source=(d.get("runtime") or {}).get("source", ""),
+        presets=tuple(Preset(p["container"], tuple(p["runs"]), p.get("args_env"), p["source"])
+                      for p in d.get("presets", ())),
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
         if d.get("releases") else None,
@@ -727,6 +743,9 @@ class ServiceMatch:
     # the words between the program and its subcommand (`mlflow --env-file .env server`): where a
     # switch whose flag is one of the program's global options is looked for
     before: tuple[Word, ...] = ()
+    # the words of `args` that a variable's value gives (a preset's VLLM_ADDITIONAL_ARGS), not words of
+    # a command line: no fix removes one
+    env_args: tuple[Word, ...] = ()
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -896,6 +915,10 @@ class ServiceMatch:
             return Resolved(_split_host_port(got.value)[0], got.loc, got.how)
         return Resolved(listener.default_bind, self.loc, "default")
 
+    def from_env(self, word: Word | None) -> bool:
+        """Whether `word` is one of those a variable's value gives (`env_args`)."""
+        return word is not None and any(w is word for w in self.env_args)
+
     def from_config(self, word: Word | None) -> bool:
         """Whether `word` stands for an option the service's config file sets (not a command-line word)."""
         return word is not None and any(w is word for w in self.config_args)
@@ -926,9 +949,21 @@ class ServiceMatch:
         """Authentication on, by the first of `auth_on` that is switched on; None: none is."""
         for switch in auth_on:
             got = self.switched(switch)
-            if got is not None:
+            if got is not None and not (switch.flag is not None and not switch.values and self._empty(got[1])):
                 return AuthState("on", got[0], switch.describe(), got[1])
         return None
+
+    def _empty(self, word: Word | None) -> bool:
+        """Whether the flag `word` is given an empty value (`--api-key ""`, `--api-key=`): an empty
+        key is no key (vLLM drops empty keys before it adds its check, and a key of nothing is one
+        everyone knows), as an empty variable is none (`env_set`)."""
+        if word is None:
+            return False
+        if "=" in word.text:
+            return not word.dynamic and word.text.partition("=")[2].strip("'\"") == ""
+        i = next((i for i, w in enumerate(self.args) if w is word), None)
+        nxt = self.args[i + 1] if i is not None and i + 1 < len(self.args) else None
+        return nxt is not None and not nxt.dynamic and nxt.text.strip("'\"") == ""
 
     def _auth(self, default: str, auth_on: tuple[Switch, ...], auth_off: tuple[Switch, ...],
               auth_maybe: tuple[Switch, ...], on_wins: bool = False,
@@ -1151,6 +1186,30 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     # nothing recognisable on the command line: what does the image run?
     if workload.entrypoint.explicit:
         return ()
+    if workload.serving_format:
+        # a container whose controller supplies its command (a KServe LLMInferenceService's `main`): the
+        # preset's command runs whatever image the container names, with the words of its variable
+        for s in known.services:
+            for preset in s.presets:
+                if preset.container != workload.serving_format:
+                    continue
+                words = _synthetic(preset.runs, workload.anchor)
+                added: tuple[Word, ...] = ()
+                var = env_own.get(preset.args_env) if preset.args_env else None
+                if var is not None and var.value is not None and not var.dynamic:
+                    import shlex
+
+                    try:  # the preset `eval`s the command line it builds: the value's quotes group words
+                        split = shlex.split(var.value)
+                    except ValueError:
+                        split = var.value.split()
+                    added = _synthetic(split, var.loc)
+                start = match_command(s, words)
+                start = 1 if start is None else start
+                out.append(replace(_launch(s, workload, workload.anchor, (*words[start:], *added), "image", env_own,
+                                           None, len(words) - start), env_args=added))
+        if out:
+            return tuple(out)
     if workload.serving_format and not image_name:
         # a KServe model: the serving runtime for its format supplies the image and start command,
         # and the model's `args` are appended to it
@@ -1358,6 +1417,8 @@ def render_markdown() -> str:
              "the service resolves its settings, this catalog what they are. `glmlint explain <rule>` lists "
              "the services a rule judges, with their sources.",
              "Every fact has a source; a fact that could not be sourced is not in the catalog.", "",
+             "An empty key is no key: a variable set to nothing, or a flag that turns authentication on given "
+             "an empty value (`--api-key \"\"`, `--api-key=`), turns nothing on.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "
@@ -1366,6 +1427,8 @@ def render_markdown() -> str:
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
         rec += list(s.scripts)  # globs over the script's path (`*.llamafile`)
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
+        rec += ["a KServe LLMInferenceService's `main` container" + (f" (its `{p.args_env}`)" if p.args_env else "")
+                for p in s.presets if p.container == "llminferenceservice"]
         if s.releases:
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
@@ -1394,7 +1457,7 @@ def render_markdown() -> str:
         dangerous = ", ".join((d.switch.describe() if d.switch else "") + (
             " (on by default; off: " + ", ".join(x.describe() for x in d.off) + ")" if d.default_on else "")
             for d in s.dangerous) or "—"
-        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith(('KServe', 'a build')) else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
+        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith(('KServe', 'a build', 'a KServe')) else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
                      f"{stores} | {dangerous} |")
     extra = [s for s in catalog() if s.family or s.settings or s.packages]
     if extra:

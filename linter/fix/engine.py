@@ -578,10 +578,22 @@ def _same(a: Any, b: Any) -> bool:
     if kind == _WORD:
         return a.text == b.text
     if kind == _RECORD:
-        return all(_same(getattr(a, f), getattr(b, f)) for f in how[1])
+        for f in how[1]:
+            x, y = getattr(a, f), getattr(b, f)
+            if x is y:
+                continue
+            if x.__class__ in _PLAIN and y.__class__ in _PLAIN:
+                if x != y:  # (`_same` of two plain values: their `_norm`s are themselves)
+                    return False
+            elif not _same(x, y):
+                return False
+        return True
     return a == b
 
 
+# values `_norm` reads as they are (`_ITSELF`), compared by `_same` with `==`: a record's fields of these
+# classes are compared in place, not by a call of `_same` each
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _SETTING, _TUPLE, _ITEM, _USER, _COMMAND, _WORD, _RECORD, _ITSELF = range(8)
 _NORM_AS: dict[type, tuple[int, tuple[str, ...]]] = {}
 

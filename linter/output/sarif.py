@@ -83,8 +83,30 @@ def dumps(log: dict[str, Any]) -> str:
         run["results"] = results
     empty = '\n      "results": []'  # the run's last key
     assert head.count(empty) == 1
-    body = ",\n".join("        " + json.dumps(r) for r in results)
+    encode = _one_line()
+    body = ",\n".join(["        " + encode(r) for r in results])
     return head.replace(empty, '\n      "results": [\n' + body + '\n      ]') + "\n"
+
+
+def _one_line() -> Any:
+    """`json.dumps` with its defaults, for many values: `json.dumps(value)` makes a C encoder for each
+    value (through `JSONEncoder.encode` and `iterencode`, Python code, ~10,000 times for the corpus's
+    results); this is one C encoder, made as `iterencode` makes it for those defaults (`check_circular`:
+    a fresh `markers` table, which the encoder leaves empty after each value it writes), called
+    for each. Without the C encoder, `json.dumps` itself."""
+    from json import encoder
+
+    make = encoder.c_make_encoder
+    if make is None or encoder.encode_basestring_ascii is None:
+        return json.dumps
+    default = json.JSONEncoder()
+    run = make({}, default.default, encoder.encode_basestring_ascii, None, default.key_separator,
+               default.item_separator, False, False, True)
+
+    def encode(value: Any) -> str:
+        return "".join(run(value, 0))
+
+    return encode
 
 
 def to_dict(report: Report, category: str | None = None, kept: list[int] | None = None,
@@ -107,8 +129,9 @@ def to_dict(report: Report, category: str | None = None, kept: list[int] | None 
     if kept is None:
         kept = list(range(len(report.results)))
     artifacts: dict[str, dict[str, str]] = {}  # one location object per file, shared by its results
-    results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root, artifacts)
-               for i in kept]
+    titles: dict[int, tuple[Any, str, str]] = {}  # what each fix writes (`_titled`), by the fix
+    results = [_result(report.results[i], index[report.results[i].code], fingerprints[i], report.root, artifacts,
+                       titles) for i in kept]
     notifications = [_notification(p, report.root) for p in report.problems]
     if len(kept) < len(report.results):
         left = len(report.results) - len(kept)
@@ -183,10 +206,22 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 # line by line with those of earlier versions.
 
 
-def _fixes(r: Result, artifact: dict[str, str]) -> list[dict[str, Any]] | None:
+def _titled(fix: Any, titles: dict[int, tuple[Any, str, str]]) -> tuple[Any, str, str]:
+    """(fix, its title, its safety) as written for each result it fixes: worked out once per fix (a
+    lean scan's findings share a few hundred fixes, `results.lean_fix`; the fix is kept, so that its
+    id is not reused while `titles` is read)."""
+    got = titles.get(id(fix))
+    if got is None or got[0] is not fix:
+        got = titles[id(fix)] = (fix, fix.title, str(fix.safety))
+    return got
+
+
+def _fixes(r: Result, artifact: dict[str, str],
+           titles: dict[int, tuple[Any, str, str]] | None = None) -> list[dict[str, Any]] | None:
     """The finding's verified fix (`Result.edits`, computed by the scan) as a SARIF fix."""
     if r.fix is None or r.edits is None:
         return None
+    _fix, title, safety = _titled(r.fix, titles if titles is not None else {})
     replacements = []
     for e in r.edits:
         replacement: dict[str, Any] = {"deletedRegion": {"endColumn": e.end_col, "endLine": e.end_line,
@@ -195,17 +230,17 @@ def _fixes(r: Result, artifact: dict[str, str]) -> list[dict[str, Any]] | None:
             replacement["insertedContent"] = {"text": e.text}
         replacements.append(replacement)
     return [{"artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
-             "description": {"text": f"{r.fix.title} ({r.fix.safety} fix)"}}]
+             "description": {"text": f"{title} ({safety} fix)"}}]
 
 
 def _result(r: Result, rule_index: int, fingerprint: str, root: str,
-            artifacts: dict[str, dict[str, str]]) -> dict[str, Any]:
+            artifacts: dict[str, dict[str, str]], titles: dict[int, tuple[Any, str, str]]) -> dict[str, Any]:
     artifact = artifacts.get(r.path)
     if artifact is None:
         artifact = artifacts[r.path] = _artifact_data(r.path, root)
     level = _level(r.severity)
     out: dict[str, Any] = {"message": {"text": r.message}}
-    fixes = _fixes(r, artifact)
+    fixes = _fixes(r, artifact, titles)
     if fixes:
         out["fixes"] = fixes
     if level != "warning":  # sarif-om's default level: written last (_EXPLICIT)
@@ -218,7 +253,8 @@ def _result(r: Result, rule_index: int, fingerprint: str, root: str,
     properties: dict[str, Any] = {}
     if r.fix is not None:
         # the safety is glmlint's own notion: SARIF's `fix` has no field for it
-        properties["glmlint/fix"] = {"title": r.fix.title, "safety": str(r.fix.safety)}
+        _fix, title, safety = _titled(r.fix, titles)
+        properties["glmlint/fix"] = {"title": title, "safety": safety}
     if r.workload:
         properties["glmlint/workload"] = r.workload
     if r.rendered_from:

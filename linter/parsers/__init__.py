@@ -168,7 +168,7 @@ def _check_yaml(display: str, text: str, docs: list[object],
         if doc is None or skip(doc):
             continue
         try:
-            dups = yamlnodes.check(doc, aliases=aliases)
+            dups = yamlnodes.check(doc, aliases=aliases, duplicates=duplicates)
         except yamlnodes.YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
         problems.extend(Problem(display, d.line, f"invalid YAML: {d}; checked with the last value")

@@ -687,7 +687,9 @@ def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Wor
                 path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
         Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
     return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers),
-                       services=_services(containers), projected_token=_projected_token(node, containers))
+                       services=_services(containers), projected_token=_projected_token(node, containers),
+                       fragment=_known_path(obj) is not None and all(w.partial for w in containers)
+                       and not _trigger_images(obj))  # (an OpenShift trigger supplies the image)
 
 
 def _projected_token(node: Any, containers: list[Workload]) -> Loc | None:
@@ -1657,7 +1659,28 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         from glmlint import records
 
         out = [records.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
+    if _llm_preset(obj):
+        from glmlint import records
+
+        # a KServe LLMInferenceService's `main` container (of `template`, `worker`, `prefill.template`,
+        # `prefill.worker`) with no command or args of its own runs the preset's: the catalog's
+        # `presets` say what that is (kserve config/llmisvcconfig/config-llm-template.yaml)
+        out = [records.replace(w, serving_format="llminferenceservice")
+               if w.name == "main" and w.container_list == "containers" and not w.entrypoint.explicit
+               and not w.command.explicit and _llm_role(w.node_path, obj_path) else w for w in out]
     return out
+
+
+def _llm_preset(obj: Any) -> bool:
+    return (y.text(y.get(obj, "apiVersion")) or "").startswith("serving.kserve.io/") and \
+        y.text(y.get(obj, "kind")) == "LLMInferenceService"
+
+
+def _llm_role(cpath: Path, obj_path: Path) -> bool:
+    """Whether a container at `cpath` is in one of an LLMInferenceService's pod templates."""
+    rel = tuple(cpath[len(obj_path):-2])  # (spec, ..., containers, i) without the last two
+    return rel in (("spec", "template"), ("spec", "worker"), ("spec", "prefill", "template"),
+                   ("spec", "prefill", "worker"))
 
 
 # Templates of containers that the controller puts into pods another object defines: a KServe

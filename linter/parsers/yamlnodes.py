@@ -356,19 +356,20 @@ def _check_depth(text: str) -> None:
             dispose()
 
 
-def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True) -> list[YamlError]:
+def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True, duplicates: bool = True) -> list[YamlError]:
     """The document's duplicate keys; raise `YamlError` for what cannot be read safely.
 
     Raised: an alias inside its own anchor, and "excessive aliasing": the document's
     aliases expand to many more nodes than it holds (go-yaml v3's rule, as Compose and
     kubectl apply it: more than 1000 expanded nodes of which over 99% come from
     aliases, that share shrinking to 10% for documents of millions of nodes).
-    Returned: each duplicate key (the mapping keeps the last value). Every node is
-    visited once; `aliases=False` (the text has no `*`) skips the alias accounting.
+    Returned: each duplicate key (the mapping keeps the last value); none looked for with
+    `duplicates=False` (what is raised is raised all the same). Every node is visited once;
+    `aliases=False` (the text has no `*`) skips the alias accounting.
     """
     if not aliases:
-        return _duplicates_below(doc)
-    duplicates: list[YamlError] = []
+        return _duplicates_below(doc) if duplicates else []
+    found: list[YamlError] = []
     expanded: dict[int, int] = {}  # id(node) -> nodes it expands to, aliases included
     on_path: set[int] = set()
     # (node, None) to visit, (node, its children) once they are: its count is then theirs summed; a
@@ -393,8 +394,8 @@ def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True) -> list[
             continue
         on_path.add(nid)
         stack.append((node, children))
-        if node.id == "mapping":
-            duplicates.extend(_duplicates(node))
+        if duplicates and node.id == "mapping":
+            found.extend(_duplicates(node))
         for child in children:
             cid = id(child)
             if cid in on_path:
@@ -408,7 +409,7 @@ def check(doc: Node, max_ratio_nodes: int = 1000, aliases: bool = True) -> list[
     aliased = total - unique
     if total > max_ratio_nodes and aliased > 100 and aliased / total > _allowed_alias_ratio(total):
         raise YamlError(f"excessive aliasing: {unique} nodes expand to {total}", 1)
-    return duplicates
+    return found
 
 
 def _each_node(docs: list[Node]) -> Iterator[Node]:

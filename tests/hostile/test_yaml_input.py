@@ -220,3 +220,42 @@ def test_a_reused_anchor_prints_no_warning(tmp_path, capsys):
     assert [str(w.message) for w in caught] == []
     assert err == [] and code == 1
     assert "compose.yaml:6:17: critical GLM003" in out
+
+
+def test_check_without_duplicates_refuses_what_check_refuses_and_finds_no_duplicate():
+    """`yamlnodes.check(doc, duplicates=False)` (the fix engine's re-parses: `parse(duplicates=False)`)
+    raises exactly where `check(doc)` raises, with the same message, and otherwise finds nothing: on
+    hostile documents (an alias bomb, a merge chain, an alias inside its own anchor, duplicate keys
+    beside aliases) and on every document of the fixtures and the corpus whose text has an anchor-like
+    `&` and a `*`."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [
+        "a0: &a0 [l, l, l, l, l, l, l, l, l, l]\n" + "".join(
+            f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 6)),
+        "m0: &m0 {k0: 0}\n" + "".join(f"m{i}: &m{i} {{k{i}: {i}, <<: [*m{i - 1}, *m{i - 1}]}}\n" for i in range(1, 30)),
+        "services:\n  web: &w\n    image: x\n    extra: *w\n",
+        "x: &x {a: 1, a: 2}\ny: *x\nz: {b: 1, b: 2}\n",
+    ]
+    files = [p for d in ("fixtures", "../shared/corpus/real") if (root / d).is_dir()
+             for p in sorted((root / d).rglob("*.y*ml"))]
+    texts += [t for t in (p.read_text(encoding="utf-8", errors="replace") for p in files) if "&" in t and "*" in t]
+    raised = found = 0
+    for text in texts:
+        try:
+            docs = yamlnodes.compose_all(text)
+        except (yamlnodes.YamlError, RecursionError):
+            continue
+        for doc in docs:
+            try:
+                full = yamlnodes.check(doc)
+            except yamlnodes.YamlError as exc:
+                with pytest.raises(yamlnodes.YamlError) as got:
+                    yamlnodes.check(doc, duplicates=False)
+                assert (str(got.value), got.value.line) == (str(exc), exc.line)
+                raised += 1
+                continue
+            assert yamlnodes.check(doc, duplicates=False) == []
+            found += bool(full)
+    assert raised >= 3 and found >= 1 and len(texts) > 40, (raised, found, len(texts))
