@@ -35,6 +35,8 @@ from glmlint.parsers.sshd import directives
 from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from glmlint.catalog.services import Service
 
 PASSWORD_AUTH = "passwordauthentication"
@@ -63,10 +65,9 @@ def _knowledge() -> _Knowledge:
     service = get("sshd")
     settings = service.settings
     assert settings is not None and settings.files and settings.dropins, "the catalog's sshd entry"
-    names = "|".join(re.escape(p) for p in sorted(service.packages, key=len, reverse=True))
     return _Knowledge(service, settings.files[0], settings.dropins, settings.stock,
                       {k.lower(): truthy(v) for k, v in settings.defaults.items()},
-                      re.compile(rf"^(?:{names})([=:-][0-9].*|\*)?$"))
+                      package_pattern(service.packages))
 
 
 def main_config() -> str:
@@ -170,15 +171,24 @@ def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[
     return out
 
 
-def _installs(cmd: Command) -> bool:
+def package_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A package argument naming one of `names`, with a version or glob (`sudo`, `sudo=1.9*`,
+    `openssh-server-1:8.7p1`)."""
+    alts = "|".join(re.escape(p) for p in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^(?:{alts})([=:-][0-9].*|\*)?$")
+
+
+def installs(cmd: Command, package: re.Pattern[str]) -> bool:
+    """Whether `cmd` installs a package `package` matches (`apt-get install -y sudo`, `apk add sudo`)."""
     sub = _INSTALLERS.get(cmd.name)
     if sub is None:
         return False
     words = [w.text for w in cmd.args]
-    if sub not in words:
-        return False
-    package = _knowledge().package
-    return any(package.match(w) for w in words)
+    return sub in words and any(package.match(w) for w in words)
+
+
+def _installs(cmd: Command) -> bool:
+    return installs(cmd, _knowledge().package)
 
 
 def _sets_password(cmd: Command) -> bool:

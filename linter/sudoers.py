@@ -110,7 +110,8 @@ def _logical(text: str) -> list[str]:
 
 
 def grants(workload: Workload) -> list[Grant]:
-    """The rules that give someone passwordless root for every command, written by a build step."""
+    """The rules that give someone passwordless root for every command: written by a build step, or
+    a stock rule whose user's password a build step left empty (in an image that has sudo)."""
     sudo_lines = lines(workload)
     if all(line.loc is None for line in sudo_lines) and not any(
             c.name in _BLANKERS for c in workload.build_steps):
@@ -133,7 +134,7 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
                 no_auth["*"] = line
             elif m.group(1) == ":":
                 no_auth.update((resolve(p), line) for p in m.group(2).split(","))
-    blank = _blank_passwords(workload.build_steps, resolve)
+    blank = _blank_passwords(workload.build_steps, resolve) if _has_sudo(workload, sudo_lines) else {}
     out: list[Grant] = []
     for line in sudo_lines:
         rule = _user_rule(_strip_comment(line.text))
@@ -160,13 +161,27 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
     return out
 
 
+def _has_sudo(workload: Workload, sudo_lines: list[Line]) -> bool:
+    """Whether the image has sudo, as far as its build shows: a build step installs the package or
+    writes sudo's rules. The distributions' base images do not ship it (Debian, Ubuntu, Fedora,
+    Alpine), so a stock rule alone grants nothing there."""
+    from glmlint.openssh import installs, package_pattern
+
+    if any(line.loc is not None for line in sudo_lines):
+        return True
+    package = package_pattern(("sudo", "sudo-rs"))
+    return any(installs(cmd, package) for cmd in workload.build_steps)
+
+
 # the commands `_blank_passwords` reads
-_BLANKERS = frozenset({"passwd", "usermod", "useradd", "chpasswd"})
+_BLANKERS = frozenset({"passwd", "usermod", "useradd", "chpasswd", "chage"})
 _USERMOD_VALUE = {"-c", "--comment", "-d", "--home", "-e", "--expiredate", "-f", "--inactive", "-g", "--gid",
                   "-G", "--groups", "-l", "--login", "-p", "--password", "-s", "--shell", "-u", "--uid", "-R",
                   "--root", "-P", "--prefix", "-Z", "--selinux-user", "-v", "--add-subuids", "-V",
                   "--del-subuids", "-w", "--add-subgids", "-W", "--del-subgids"}
 
+_CHAGE_VALUE = {"-d", "--lastday", "-E", "--expiredate", "-I", "--inactive", "-m", "--mindays", "-M",
+                "--maxdays", "-W", "--warndays", "-R", "--root", "-P", "--prefix"}
 _PASSWD_VALUE = {"-n", "--mindays", "-x", "--maxdays", "-w", "--warndays", "-i", "--inactive", "-r", "--repository",
                  "-R", "--root", "-P", "--prefix"}
 
@@ -174,8 +189,9 @@ _PASSWD_VALUE = {"-n", "--mindays", "-x", "--maxdays", "-w", "--warndays", "-i",
 def _blank_passwords(steps: list[Command], resolve) -> dict[str, Command]:  # type: ignore[no-untyped-def]
     """login -> the build step that leaves its password empty (the shadow field blank, not a hash of
     an empty string): `passwd -d`/`--delete`, `usermod -p ''`, `useradd -p ''`; a later password
-    (`chpasswd`, `usermod -p HASH`) or lock (`passwd -l`) undoes it. Not when `passwd -e` expires it
-    too (sudo then asks for a new one). Sources: passwd(1) and usermod(8) (shadow 4.13)."""
+    (`chpasswd`, `usermod -p HASH`), lock (`passwd -l`, `usermod -L`) or expiry (`passwd -e`, `chage
+    -d 0`: sudo then asks for a new one) undoes it. Sources: passwd(1), usermod(8), chage(1) (shadow
+    4.13)."""
     out: dict[str, Command] = {}
     for cmd in steps:
         if cmd.name not in _BLANKERS:
@@ -184,17 +200,25 @@ def _blank_passwords(steps: list[Command], resolve) -> dict[str, Command]:  # ty
             for row in (cmd.stdin or "").splitlines():
                 out.pop(resolve(row.partition(":")[0].strip()), None)
             continue
-        takes = {"useradd": _USERADD_VALUE, "usermod": _USERMOD_VALUE}.get(cmd.name, _PASSWD_VALUE)
+        takes = {"useradd": _USERADD_VALUE, "usermod": _USERMOD_VALUE, "chage": _CHAGE_VALUE}.get(
+            cmd.name, _PASSWD_VALUE)
         opts, plain = _options(_words(cmd, resolve), takes)
         if not plain:
             continue
         login = plain[-1] if cmd.name != "useradd" else plain[0]
         flags = dict(opts)
-        if cmd.name == "passwd":
-            if ("-d" in flags or "--delete" in flags) and not ("-e" in flags or "--expire" in flags):
-                out[login] = cmd
-            elif "-l" in flags or "--lock" in flags:
+        if cmd.name == "chage":
+            if flags.get("-d", flags.get("--lastday")) == "0":
                 out.pop(login, None)
+            continue
+        if cmd.name == "passwd":
+            if "-e" in flags or "--expire" in flags or "-l" in flags or "--lock" in flags:
+                out.pop(login, None)
+            elif "-d" in flags or "--delete" in flags:
+                out[login] = cmd
+            continue
+        if cmd.name == "usermod" and ("-L" in flags or "--lock" in flags):
+            out.pop(login, None)
             continue
         password = flags.get("-p", flags.get("--password"))
         if password == "":
@@ -285,7 +309,7 @@ def _runs_as_root(spec: str) -> bool:
 
 def _resolver(workload: Workload):  # type: ignore[no-untyped-def]
     """`$NAME`/`${NAME}`/`${NAME:-x}` as the build's shell sees them: ENV and ARG defaults."""
-    values: dict[str, str] = dict(_image_facts(workload, "env"))  # the base image's own ENV first
+    values: dict[str, str] = dict(_image_facts(workload, "env") or {})  # the base image's own ENV first
     for var in (*workload.build_args, *workload.env):
         if var.value is not None:
             values[var.name] = var.value
@@ -346,8 +370,9 @@ def identity(workload: Workload) -> Identity | None:
     if user.group:
         groups.add(resolve(user.group))
     steps = [c for c in workload.build_steps]
-    base_accounts = _image_facts(workload, "accounts")
-    for login, uid in _uids(steps, resolve, base_accounts).items():  # `useradd -u 1000 dev`, `useradd dev`
+    known_accounts = _image_facts(workload, "accounts")  # None: the catalog does not know them
+    base_accounts = known_accounts or {}
+    for login, uid in _uids(steps, resolve, known_accounts).items():  # `useradd -u 1000 dev`, `useradd dev`
         if uid in names or login in names:
             names.add(login)
             uids.add(uid)
@@ -371,14 +396,15 @@ def identity(workload: Workload) -> Identity | None:
 _UID_MIN, _UID_MAX = 1000, 59999
 
 
-def _uids(steps: list[Command], resolve, base: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _uids(steps: list[Command], resolve, base: dict[str, str] | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """login -> uid of the users the build steps create, in order. A user created without `-u` gets
     the uid its tool allocates (shadow `useradd`: one above the highest uid in use in the range, or
-    UID_MIN; `adduser`: the lowest free one), counting the base image's accounts the catalog knows (an
-    image it knows nothing of is taken to have none there, as the distributions' own images: only
-    `nobody`, 65534) and the users `userdel` removed. A system user (`-r`, `--system`) or a tool told
-    another range (`-K UID_MIN=…`, `--firstuid`) gets none."""
-    used: dict[str, int] = {login: int(uid) for login, uid in base.items()
+    UID_MIN; `adduser`: the lowest free one), counting the base image's accounts the catalog states
+    (`base`) and the users `userdel` removed. When the catalog does not know the base image's accounts
+    (`base` None: node's `node` and code-server's `coder` already hold 1000), such a user gets none. A
+    system user (`-r`, `--system`) or a tool told another range (`-K UID_MIN=…`, `--firstuid`) gets
+    none either."""
+    used: dict[str, int] = {login: int(uid) for login, uid in (base or {}).items()
                             if uid.isdigit() and _UID_MIN <= int(uid) <= _UID_MAX}
     out: dict[str, str] = {}
     for cmd in steps:
@@ -391,7 +417,7 @@ def _uids(steps: list[Command], resolve, base: dict[str, str]) -> dict[str, str]
         if created is None:
             continue
         login, uid, _groups = created
-        if uid is None and not _own_range(cmd, resolve):
+        if uid is None and base is not None and not _own_range(cmd, resolve):
             taken = set(used.values())
             if cmd.name == "useradd":
                 top = max(taken, default=_UID_MIN - 1) + 1
@@ -414,14 +440,17 @@ def _own_range(cmd: Command, resolve) -> bool:  # type: ignore[no-untyped-def]
                for flag, _value in opts)
 
 
-def _image_facts(workload: Workload, name: str) -> dict[str, str]:
-    """A mapping the image catalog states for the workload's base image (`env`, `accounts`)."""
+def _image_facts(workload: Workload, name: str) -> dict[str, str] | None:
+    """A mapping the image catalog states for the workload's base image (`env`, `accounts`); None
+    when it states none."""
     if not workload.base_image:
-        return {}
+        return None
     from glmlint.catalog.images import fact
 
     got = fact(workload.base_image, name)
-    return {str(k): str(v) for k, v in got.value.items()} if got is not None and isinstance(got.value, dict) else {}
+    if got is None or not isinstance(got.value, dict):
+        return None
+    return {str(k): str(v) for k, v in got.value.items()}
 
 
 def _words(cmd: Command, resolve) -> list[str]:  # type: ignore[no-untyped-def]

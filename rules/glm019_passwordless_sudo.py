@@ -16,15 +16,19 @@ passwordless and counts too, and so does a password a build step deleted
 everything with a password (the stock `%sudo ALL=(ALL:ALL) ALL` once `dev`
 is in `sudo`): the PAM stacks of Debian, Ubuntu, Fedora and RHEL give
 pam_unix `nullok`, which lets a user with an empty password in without
-asking (a later `chpasswd`, `usermod -p HASH` or `passwd -l` undoes it). The finding points at the instruction or
+asking, in an image whose build installs sudo or writes its rules (a later
+`chpasswd`, `usermod -p HASH`, a lock `passwd -l`/`usermod -L` or an expiry
+`passwd -e`/`chage -d 0` undoes it). The finding points at the instruction or
 command that writes the rule. Names are read as the build's shell reads
 them, with the base image's own `ENV` and accounts from the [image
 catalog](../images.md) (in a Jupyter Docker Stacks image, `USER ${NB_UID}`
 is `jovyan`). A numeric `USER 1000` is the user a build step created with
 that uid: `useradd -u 1000 dev`, or a `useradd dev` without `-u`, which
-takes the next free uid of the regular range (1000 on Debian, Ubuntu 22.04,
-Fedora or Rocky; 1001 on Ubuntu 24.04, whose own user `ubuntu` is 1000,
-unless `userdel ubuntu` ran first). Options are read as the tools read
+takes the next free uid of the regular range when the image catalog knows
+the base image's accounts (1000 on Debian, python or Ubuntu 22.04; 1001 on
+Ubuntu 24.04, whose own user `ubuntu` is 1000, unless `userdel ubuntu` ran
+first, or on node, whose `node` is 1000); on another base image that uid is
+not known and `USER 1000` is not taken for that user. Options are read as the tools read
 them: `useradd -G sudo -ms /bin/bash dev`, `sed -i /etc/sudoers -re …`.
 
 A compose service built from a scanned Dockerfile is judged as Compose runs

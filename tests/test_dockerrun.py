@@ -218,6 +218,60 @@ def test_ssh_runs_its_command_on_another_host():
     assert at(ws[0].privileged) == (2, 90) and at(ws[2].user) == (4, 45) and ws[3].host_pid.value is True
 
 
+def test_markdown_indented_blocks_and_session_prompts():
+    """An indented code block (CommonMark 4.4: after a blank line) is read when its first word is the
+    container CLI, as a fenced block with no language is; a session's prompt may name the user, host
+    and directory (`user@host:~$ `, `[root@gpu01 ~]# `, `(venv) $ `)."""
+    ws = run("""\
+        Start it:
+
+            docker run --name indented --privileged \\
+                alpine:3.20 true
+
+        A paragraph
+            docker run --name lazy-continuation alpine:3.20
+
+            pip install x
+            docker run --name not-first alpine:3.20
+
+        ```console
+        user@gpu-box:~/src$ docker run --name user-host alpine:3.20
+        hello
+        [root@gpu01 ~]# docker run --name root-bracket alpine:3.20
+        (venv) $ docker run --name venv alpine:3.20
+        # docker run --name comment alpine:3.20
+        ```
+        """, "README.md")
+    assert [(w.name, w.anchor) for w in ws] == [
+        ("indented", Loc(3, 5)), ("user-host", Loc(13, 21)), ("root-bracket", Loc(15, 17)), ("venv", Loc(16, 10))]
+    assert at(ws[0].privileged) == (3, 32)
+
+
+def test_bash_arrays_set_once_give_their_elements_as_words():
+    ws = run("""\
+        ARGS=(--rm --gpus all -v "$PWD/data:/data" --pid=host)
+        docker run --name one "${ARGS[@]}" img:1
+        MORE=(
+          --ipc=host   # shared memory for the dataloader
+          -u 0
+        )
+        docker run --name two ${MORE[*]} img:1
+        docker run --name three "${MORE[*]}" img:1
+        EXTRA=(--rm)
+        if [[ -n "${DEBUG:-}" ]]; then EXTRA+=(--privileged); fi
+        docker run --name four "${EXTRA[@]}" img:1
+        f() { LOCAL=(--privileged); }
+        docker run --name five "${LOCAL[@]}" img:1
+        """)
+    by = {w.name: w for w in ws}
+    one = by["one"]
+    assert not one.partial and one.host_pid.value is True and one.host_pid.path[-1] == INSIDE_TEXT
+    assert at(one.host_pid) == (2, 23) and [(m.source, m.target) for m in one.mounts] == [("$PWD/data", "/data")]
+    assert by["two"].host_ipc.value is True and by["two"].user.value.raw == "0"
+    # quoted `[*]` joins the elements into one word; appended in a block, set in a function: not known
+    assert all(by[n].partial and not by[n].privileged.value for n in ("four", "five"))
+
+
 def test_makefile_recipes_dollar_dollar_and_prefixes():
     ws = run("""\
         IMAGE ?= ghcr.io/acme/app

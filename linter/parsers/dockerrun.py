@@ -3,7 +3,7 @@
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
 (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
-language whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
+language and indented code blocks whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
 GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
@@ -25,7 +25,9 @@ or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a workflow's, jo
 `env:` for a `run:` step; a default the finding names):
 make pastes `$(DOCKER_FLAGS)` in before the shell runs the recipe, and the shell splits an
 unquoted `$GPU_FLAGS` into words, so such a variable gives options, located at the variable and
-written there, where no fix edits them. The names `docker build -t $(IMAGE)` gives are read so too.
+written there, where no fix edits them; a bash array set once at a script's top level
+(`DOCKER_ARGS=(--gpus all --ipc=host)`, on one line or more, never appended to) gives its elements
+to `"${DOCKER_ARGS[@]}"` so. The names `docker build -t $(IMAGE)` gives are read so too.
 
 Locations are exact in the original file: a snippet (a Markdown block with its
 `$ ` prompts removed, a recipe with make's `$$` unescaped, a YAML `run: |`
@@ -58,7 +60,10 @@ _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
                  "sh-session", "bash-session", "terminal"}
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
-_PROMPT = re.compile(r"^([ \t]*)\$( |$)")
+# a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
+# Pygments' shell-session lexer, which GitHub highlights `console` blocks with, reads as a prompt;
+# a bare `# ` is a comment)
+_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?(?:(?:[\w.-]+@[\w.-]+(?::[^\s$#%]*)?|\[[^\]\n]+\])[ \t]*[$#%]|\$)( |$)")
 _PS2 = re.compile(r"^[ \t]*> ")
 _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
 _EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))$")
@@ -138,6 +143,9 @@ class Snippet:
         # variables the file sets once, to a value known here (make `IMAGE ?= x:latest`, a script's
         # top-level `IMAGE=x:latest`): name -> (value, a default whoever runs it may override)
         self.known: dict[str, tuple[str, bool]] = {}
+        # bash arrays the file sets once at its top level (`DOCKER_ARGS=(--gpus all --ipc=host)`): name ->
+        # its elements, which `"${DOCKER_ARGS[@]}"` gives as words
+        self.arrays: dict[str, tuple[str, ...]] = {}
         self.make = False  # a Makefile's recipes: make's `$(NAME)` is written `${NAME}` in the text
         # a Makefile's recipe lines -> the names read there as the shell's (`$${NAME}`, not exported by
         # make) and as make's (`$(NAME)`): a command that reads a name only as the shell's does not
@@ -184,7 +192,13 @@ def markdown(text: str) -> list[Snippet]:
     while i < len(lines):
         m = _FENCE.match(lines[i])
         if not m:
-            i += 1
+            end = _indented_block(lines, i)
+            if end > i:
+                if _runs_container_cli(lines[i:end]):
+                    out.append(_shell_block(lines, i, end, 4))
+                i = end
+            else:
+                i += 1
             continue
         fence, indent = m.group("fence"), len(m.group("indent"))
         lang = m.group("lang").lower()
@@ -203,8 +217,25 @@ def markdown(text: str) -> list[Snippet]:
 
 # the first word of a block that is a command line of the container CLI (`docker run ...`,
 # `$ sudo nvidia-docker run ...`): not `docker:` (the CLI's own error output), not prose
-_CLI_FIRST = re.compile(r"^[ \t]*(?:\$[ \t]+)?(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|nerdctl|nvidia-docker)"
-                        r"(?:[ \t]|$)")
+_CLI_FIRST = re.compile(r"[ \t]*(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|nerdctl|nvidia-docker)(?:[ \t]|$)")
+
+
+def _indented_block(lines: list[str], i: int) -> int:
+    """The end of the indented code block that starts at line `i` (CommonMark 4.4: lines indented by
+    four columns or more, after a blank line or the start, which a paragraph cannot hold; blank
+    lines inside it), or `i` when none starts there."""
+    if not _INDENTED.match(lines[i]) or (i and lines[i - 1].strip()):
+        return i
+    end = i
+    j = i
+    while j < len(lines) and (not lines[j].strip() or _INDENTED.match(lines[j])):
+        j += 1
+        if lines[j - 1].strip():
+            end = j
+    return end
+
+
+_INDENTED = re.compile(r"^(?: {4}|\t| {1,3}\t)[ \t]*\S")
 
 
 def _runs_container_cli(body: list[str]) -> bool:
@@ -214,7 +245,8 @@ def _runs_container_cli(body: list[str]) -> bool:
     it is read as a command only when its first word says so (the CLI's output starts otherwise:
     `docker: Error response from daemon`, `CONTAINER ID`, `Unable to find image`)."""
     first = next((line for line in body if line.strip()), "")
-    return _CLI_FIRST.match(first) is not None
+    prompt = _PROMPT.match(first)
+    return _CLI_FIRST.match(first, prompt.end() if prompt else 0) is not None
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
@@ -359,19 +391,42 @@ def shell_script(text: str) -> list[Snippet]:
     lines = split_lines(text)
     for k, line in enumerate(lines):
         snip.add(k + 1, line)
-    snip.known = _once(_script_sets(lines))
+    arrays: dict[str, list[tuple[str, ...] | None]] = {}
+    snip.known = _once(_script_sets(lines, arrays=arrays))
+    snip.arrays = _arrays_once(arrays)
     return [snip]
 
 
-def _script_sets(lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None
-                 ) -> dict[str, list[tuple[str, bool]]]:
+def _script_sets(lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None,
+                 arrays: dict[str, list[tuple[str, ...] | None]] | None = None) -> dict[str, list[tuple[str, bool]]]:
     """Every value a script's lines give each variable (`_once` keeps those set once): a top-level
-    `NAME=value`'s value, `"$"` (not known) for one inside a block or any other assignment."""
+    `NAME=value`'s value, `"$"` (not known) for one inside a block or any other assignment. `arrays`:
+    filled with every value each bash array gets (`_arrays_once`): a top-level `NAME=(words)`'s
+    elements (on one line or more), None for one in a block, `NAME+=(...)` or any other assignment."""
     defined = {} if defined is None else defined
+    arrays = {} if arrays is None else arrays
     depth = 0
+    pending: tuple[str, list[str], bool] | None = None  # an array literal that goes on to the next lines
     for line in lines:
         stripped = line.strip()
+        if pending is not None:
+            name, parts, at_top = pending
+            body, closed = _array_rest(stripped)
+            parts.append(body)
+            if closed:
+                arrays.setdefault(name, []).append(_array_words(" ".join(parts)) if at_top else None)
+                pending = None
+            continue
         top = depth == 0 and not line[:1].isspace()
+        array = _SHELL_ARRAY.match(stripped)
+        if array is not None:
+            body, closed = _array_rest(array.group(2))
+            if closed:
+                arrays.setdefault(array.group(1), []).append(_array_words(body) if top else None)
+            else:
+                pending = (array.group(1), [body], top)
+            defined.setdefault(array.group(1), []).append(("$", False))
+            continue
         if _SHELL_CLOSE.match(stripped):
             depth = max(depth - 1, 0)
         elif _SHELL_OPEN.match(stripped) and not _SHELL_ONE_LINE.search(stripped):
@@ -387,7 +442,46 @@ def _script_sets(lines: list[str], defined: dict[str, list[tuple[str, bool]]] | 
             defined.setdefault(m.group(1), []).append((value, False) if top else ("$", False))
         elif (other := _SHELL_SET.match(stripped)) is not None:
             defined.setdefault(other.group(1), []).append(("$", False))
+            arrays.setdefault(other.group(1), []).append(None)  # `NAME+=(--privileged)`, `NAME=x`
+    if arrays:
+        # an array assigned anywhere else (`if [[ $DEBUG ]]; then ARGS+=(--privileged); fi`, `ARGS[3]=x`,
+        # `read -a ARGS`): its elements are not known
+        text = "\n".join(lines)
+        for name, values in arrays.items():
+            if len(re.findall(rf"(?<![\w$]){name}(?:\[[^\]]*\])?\+?=|\b(?:read|mapfile|readarray)\b[^\n]*\b{name}\b",
+                              text)) > len(values):
+                values.append(None)
     return defined
+
+
+_SHELL_ARRAY = re.compile(r"^(?:(?:declare|typeset)[ \t]+-a[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=\((.*)$")
+
+
+def _array_rest(text: str) -> tuple[str, bool]:
+    """The words of an array literal's line (after `(` on its first) and whether its `)` ends it there
+    (a comment after it, or a `#` line, is dropped)."""
+    body = text.split(" #", 1)[0].rstrip() if not text.startswith("#") else ""
+    if body.endswith(")"):
+        return body[:-1], True
+    return body, False
+
+
+def _array_words(body: str) -> tuple[str, ...] | None:
+    """An array literal's elements as bash gives them when they are words it does not expand further
+    (quotes removed; a `$NAME` kept as written); None for a substitution, glob or escape in it."""
+    import shlex
+
+    if any(c in body for c in "`\\*?[") or "$(" in body:
+        return None
+    try:
+        return tuple(shlex.split(body))
+    except ValueError:
+        return None
+
+
+def _arrays_once(arrays: dict[str, list[tuple[str, ...] | None]]) -> dict[str, tuple[str, ...]]:
+    """The arrays set once, to elements known (`_script_sets`)."""
+    return {name: values[0] for name, values in arrays.items() if len(values) == 1 and values[0] is not None}
 
 
 def _once(defined: dict[str, list[tuple[str, bool]]]) -> dict[str, tuple[str, bool]]:
@@ -416,12 +510,14 @@ def _once(defined: dict[str, list[tuple[str, bool]]]) -> dict[str, tuple[str, bo
 class _Vars:
     """The variables a file sets once (`Snippet.known`), as the expansion of its words reads them."""
 
-    __slots__ = ("values", "defaults", "make")
+    __slots__ = ("values", "defaults", "make", "arrays")
 
-    def __init__(self, known: dict[str, tuple[str, bool]], make: bool = False) -> None:
+    def __init__(self, known: dict[str, tuple[str, bool]], make: bool = False,
+                 arrays: dict[str, tuple[str, ...]] | None = None) -> None:
         self.values = {k: v for k, (v, _d) in known.items()}
         self.defaults = frozenset(k for k, (_v, d) in known.items() if d)  # `?=`, `${X:-x}`: may be overridden
         self.make = make  # `Snippet.make`: a word's `${NAME}` is `$(NAME)` in the file
+        self.arrays = arrays or {}  # `Snippet.arrays`
 
     def assumed(self, got: Any) -> tuple[str, ...]:
         """The variables an expansion (`glmlint.interpolate.Interpolated`) read through a default."""
@@ -432,6 +528,7 @@ class _Vars:
 # gives: make pastes the text before the shell reads quotes, escapes and operators in it, the shell
 # splits the value of `$NAME` on blanks only; where the two differ, the words are not known
 _NOT_PLAIN = re.compile(r"[\\'\"`$;&|<>()*?\[]")
+_ARRAY_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\[([@*])\]\}$")
 _WHOLE_REF = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
 
 
@@ -439,6 +536,10 @@ def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | No
     """The words an unquoted `$NAME`/`${NAME}` (make's `$(NAME)`) gives when the file sets `NAME` once
     to plain words (`DOCKER_FLAGS := --gpus all --ipc=host`), each located at the reference, and the
     variable when it is a default; None for any other word."""
+    array = _ARRAY_REF.match(word.text) if word.dynamic else None
+    if array is not None and array.group(1) in known.arrays and (array.group(2) == "@" or word.start is None):
+        # `"${ARGS[@]}"`: each element one word (quoted or not); `${ARGS[*]}` unquoted: split alike
+        return [Word(part, word.loc, "$" in part) for part in known.arrays[array.group(1)]], ()
     if not word.dynamic or word.start is not None:
         return None  # a quoted `"$NAME"` stays one word
     m = _WHOLE_REF.match(word.text)
@@ -516,7 +617,9 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 if MARKER.search(snip.text):
                     env = _step_env(doc, path, node)
                     defined = {name: [(value, False)] for name, value in env.items()}
-                    snip.known = _once(_script_sets(snip.lines, defined))
+                    arrays: dict[str, list[tuple[str, ...] | None]] = {}
+                    snip.known = _once(_script_sets(snip.lines, defined, arrays))
+                    snip.arrays = _arrays_once(arrays)
                 yield snip
 
 
@@ -588,7 +691,9 @@ def gitlab_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             if MARKER.search(snip.text):
                 env = {**_gitlab_literals(y.get(doc, "variables")), **_gitlab_variables(entries, job)}
                 defined = {key: [(value, False)] for key, value in env.items()}
-                snip.known = _once(_script_sets(snip.lines, defined))
+                arrays: dict[str, list[tuple[str, ...] | None]] = {}
+                snip.known = _once(_script_sets(snip.lines, defined, arrays))
+                snip.arrays = _arrays_once(arrays)
             yield snip
 
 
@@ -784,15 +889,15 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         local = {id(c) for c, expanded in ran if expanded}
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
-        if snip.known:
-            variables = _Vars(snip.known, snip.make)
+        if snip.known or snip.arrays:
+            variables = _Vars(snip.known, snip.make, snip.arrays)
             for cmd in cmds:
                 if id(cmd) not in local:
                     continue  # the remote shell expands its variables (`ssh host 'docker run $IMAGE'`)
                 hidden = snip.hidden(cmd.loc.line, max(w.loc.line for w in cmd.argv)) & variables.values.keys() \
                     if snip.shell_refs else set()
-                known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make) \
-                    if hidden else variables
+                known[id(cmd)] = _Vars({k: v for k, v in snip.known.items() if k not in hidden}, snip.make,
+                                       snip.arrays) if hidden else variables
         commands.extend((cmd, snip.restore) for cmd in cmds)
     # `docker create` only makes a container; nothing runs until `docker start`. A file that creates
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
