@@ -127,7 +127,8 @@ def check(**params: Any) -> None:
 @click.option("--unsafe-fixes", is_flag=True,
               help="Also apply fixes that may change how the workload runs (see each rule's fix safety).")
 @click.option("--fix-user", default=None, metavar="UID[:GID]", callback=_fix_user,
-              help="The non-root user run-as-root fixes set.  [default: the config's fix-user, else 10001]")
+              help="The non-root user run-as-root fixes set.  [default: the config's fix-user, else the "
+                   "image's own non-root user when the image catalog knows it, else 10001]")
 @click.option("--select", multiple=True, metavar="RULE", help="Only fix these rules (code, slug or prefix).")
 @click.option("--ignore", multiple=True, metavar="RULE", help="Do not fix these rules.")
 @click.option("--extend-select", multiple=True, metavar="RULE",
@@ -148,8 +149,9 @@ def fix(paths: tuple[str, ...], write: bool, unsafe_fixes: bool, fix_user: str |
     # the fix engine edits from each file's IR: the scan keeps it
     report, config = scan_paths(paths, select, ignore, config_path, pss=(profile, None, None), keep_ir=True,
                                 values=values, sets=sets, render=render, extend_select=extend_select)
-    fix_user = fix_user or config.fix_user or "10001"
-    fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=fix_user))
+    chosen = fix_user or config.fix_user
+    fixes = fixer.fix_report(report, fixer.Options(unsafe=unsafe_fixes, user=chosen or "10001",
+                                                   user_set=chosen is not None))
     if any(r.rendered_from is not None for r in report.results):  # findings in rendered Helm charts
         from glmlint.fix import chart
         from glmlint.helm import HelmOptions

@@ -376,7 +376,8 @@ def fix_all(report: Any, config: Any) -> str | None:
     """The buffer with every safe fix applied, as `glmlint fix` would write it."""
     from glmlint import fix as fixer
 
-    fixes = fixer.fix_report(report, fixer.Options(unsafe=False, user=config.fix_user or "10001"))
+    fixes = fixer.fix_report(report, fixer.Options(unsafe=False, user=config.fix_user or "10001",
+                                                   user_set=config.fix_user is not None))
     return fixes[0].new_text if fixes else None
 
 

@@ -277,11 +277,14 @@ class Fix:
 
     @property
     def title(self) -> str:
-        return self.title_for(self.user)
+        return self.title_for(self.user, self.user != DEFAULT_FIX_USER)  # (another: the project's `fix-user`)
 
-    def title_for(self, user: str) -> str:
-        """The title, naming `user` where the rule wrote FIX_USER."""
-        return "; ".join(i.title.replace(FIX_USER, user) for i in self.intents if i.title)
+    def title_for(self, user: str, chosen: bool = False) -> str:
+        """The title, naming `user` where the rule wrote FIX_USER, and, when the user chose it
+        (`chosen`), where the rule asked for the image's own user too."""
+        return "; ".join((f"Run as the non-root user {user}" if chosen and isinstance(i, SetValue)
+                          and i.field == "user" and own_user(i.value) else i.title.replace(FIX_USER, user))
+                         for i in self.intents if i.title)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,12 +98,13 @@ CMD ["python", "-m", "vllm.entrypoints.openai.api_server"]
 
 ## Fix safety
 Unsafe: files the process writes (caches, model downloads, `/root`) may not be
-writable by the new user. The user the fix sets is the image's own non-root
-user when the [image catalog](../images.md) knows it (a Jupyter Docker Stacks
-image, or a Dockerfile built on one, that is left at `USER root` or started
-with `user: root` gets `1000`, jovyan: its home, conda directory and
-`users` group are that user's, and Jupyter cannot start as another uid),
-else `10001` (or the configured `fix-user`). No fix is offered where root is the workload's purpose
+writable by the new user. The user the fix sets is the one you chose
+(`glmlint fix --fix-user`, or the config's `fix-user`); else the image's own
+non-root user when the [image catalog](../images.md) knows it (a Jupyter
+Docker Stacks image, or a Dockerfile built on one, that is left at `USER root`
+or started with `user: root` gets `1000`, jovyan: its home, conda directory
+and `users` group are that user's, and Jupyter cannot start as another uid);
+else `10001`. No fix is offered where root is the workload's purpose
 (the finding itself, and its message, are unchanged; a volume-permissions step's
 message says why):
 

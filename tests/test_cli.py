@@ -165,6 +165,26 @@ def test_fix_titles_name_the_user_the_fix_writes(tmp_path, capsys, monkeypatch):
     assert finding["fix"]["title"] == "Run as the non-root user 3000:3000"
 
 
+def test_a_chosen_fix_user_wins_over_the_images_own_user(tmp_path, capsys, monkeypatch):
+    """On an image whose own non-root user the catalog knows (docker-stacks' 1000), the run-as-root fix
+    sets that user, unless the user chose one: `--fix-user` or the config's `fix-user` wins, in the
+    edit and in the title."""
+    notebook = "FROM quay.io/jupyter/base-notebook:2024-10-07\nUSER root\nRUN pip install torch\n"
+    write(tmp_path, {"Dockerfile": notebook})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["fix", "--unsafe-fixes", "--select", "GLM001", "."], capsys)
+    assert code == 1 and "+USER 1000\n" in out
+    code, out, _ = run(["fix", "--write", "--unsafe-fixes", "--select", "GLM001", "--fix-user", "2000", "."], capsys)
+    assert code == 1 and "GLM001 fixed: Run as the non-root user 2000" in out
+    assert (tmp_path / "Dockerfile").read_text().endswith("USER 2000\n")
+    write(tmp_path, {"Dockerfile": notebook, "pyproject.toml": '[tool.glmlint]\nfix-user = "3000:3000"\n'})
+    code, out, _ = run(["check", "--format", "json", "--select", "GLM001", "."], capsys)
+    [finding] = json.loads(out)
+    assert finding["fix"]["title"] == "Run as the non-root user 3000:3000"
+    code, out, _ = run(["fix", "--unsafe-fixes", "--select", "GLM001", "."], capsys)
+    assert "+USER 3000:3000\n" in out
+
+
 def test_explain_names_the_cataloged_services_and_their_sources(capsys):
     from glmlint.catalog.services import get
 

@@ -23,7 +23,7 @@ from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, W
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
 from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
-                          Unset, intents_of, own_user)
+                          FIX_USER, Unset, intents_of, own_user)
 from glmlint.results import FixEdit, Result, evaluate, result_of
 
 MAX_STEPS = 200
@@ -36,6 +36,7 @@ _COMMAND_FIELDS = frozenset({"entrypoint", "command", "process", "files", "build
 class Options:
     unsafe: bool = False
     user: str = "10001"
+    user_set: bool = False  # the user chose it (`--fix-user`, the config's `fix-user`): it wins over an image's own user
 
 
 @dataclass
@@ -173,6 +174,8 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
             edits.append(remove_command(doc, intent.loc))
         elif isinstance(intent, SetValue) and intent.field.startswith("sshd."):
             edits.extend(_sshd_option(doc, ydoc, found.workload, intent))
+        elif isinstance(intent, SetValue) and intent.field == "user" and options.user_set and own_user(intent.value):
+            structured.append(SetValue(intent.setting, "user", FIX_USER, intent.title))  # the chosen user wins
         else:
             structured.append(intent)
     if structured:
@@ -759,7 +762,7 @@ def fix_source(source: SourceFile, rules: list[Rule], eligible: Counter[Key] | N
             continue
         line, col = _original_position(f, current.text, steps, source, original, reported)
         result.applied.append(Applied(f.result.code, line, col,
-                                      f.result.fix.title_for(options.user) if f.result.fix else "",
+                                      f.result.fix.title_for(options.user, options.user_set) if f.result.fix else "",
                                       f.result.workload))
         subjects.append(f.key)
         steps.append(sorted(set(edits)))
