@@ -1233,9 +1233,10 @@ def _m112(_F, _s0):
  return __init__
 
 def _m113(_F, _s):
- def __init__(self, unsafe, user):
+ def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
+  _s(self, 'user_set', user_set)
  return __init__
 
 def _m114(_F, _s0, _s1, _s2, _s3, _s4):
@@ -1392,7 +1393,7 @@ MAKERS = {
     (('text', 'locate', 'shown'), (), True, False, False): _m110,
     (('text', 'report', 'found'), (2,), False, False, False): _m111,
     (('title',), (), True, True, False): _m112,
-    (('unsafe', 'user'), (), True, False, False): _m113,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m113,
     (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m114,
     (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m115,
     (('value', 'loc', 'how', 'word'), (), True, False, False): _m116,
