@@ -197,10 +197,51 @@ class _Walker:
         elif kind == "list":
             self.visit_list(node, redirects, stdin, upstream)
         else:
-            for child in node.named_children:
+            children = node.named_children
+            # `cat <<EOF; echo x >> log`: tree-sitter-bash makes `<<EOF` an error and the body lines
+            # statements; the shell reads them as the heredoc's text (the command before it is fed it)
+            broken = {i: b for i, c in enumerate(children) if _KINDS[c.kind_id] == "ERROR"
+                      for b in [self.broken_heredoc(c)] if b is not None}
+            body_rows = [(children[i].end_point[0], b[1]) for i, b in broken.items()]
+            for i, child in enumerate(children):
                 if _KINDS[child.kind_id] in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                     continue
-                self.visit(child, redirects, stdin, upstream)
+                row = child.start_point[0]
+                if any(first < row <= last for first, last in body_rows):
+                    continue  # a line of a heredoc's body: data, not a command
+                fed = broken.get(i + 1)
+                if fed is not None and child.end_point[0] == children[i + 1].start_point[0]:
+                    self.visit(child, redirects, fed[0], upstream)
+                else:
+                    self.visit(child, redirects, stdin, upstream)
+
+    def broken_heredoc(self, node: Any) -> tuple[str, int] | None:
+        """The text and the last row of the heredoc whose start is in the error `node` (tree-sitter-bash
+        did not find its body): the lines after its line up to the one that is its delimiter (POSIX XCU
+        2.7.4; `<<-` strips leading tabs), or to the end of the script."""
+        parts = node.children
+        at = next((k for k, c in enumerate(parts) if _KINDS[c.kind_id] == "heredoc_start"), None)
+        if at is None or at == 0 or self.text(parts[at - 1]) not in ("<<", "<<-"):
+            return None
+        tabs = self.text(parts[at - 1]) == "<<-"
+        delim = re.sub(r"""['"\\]""", "", self.text(parts[at])).encode()
+        first = node.end_point[0] + 1
+        last = first
+        body: list[bytes] = []
+        while last < len(self._lines):
+            line = self._lines[last].lstrip(b"\t") if tabs else self._lines[last]
+            if line == delim:
+                break
+            body.append(line)
+            last += 1
+        if last >= len(self._lines):
+            last = len(self._lines) - 1
+            if body and not body[-1]:  # the script's final newline
+                body.pop()
+        text = b"".join(line + b"\n" for line in body).decode("utf-8", "replace")
+        self._bodies[text] = _At((first, 0))
+        self._here_lines.append((text, tuple(self.locate(first + k, 0) for k in range(len(body) or 1))))
+        return text, last
 
     def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
                    upstream: tuple[Command, ...] = ()) -> None:
@@ -406,6 +447,13 @@ _LITERALS = frozenset({"word", "string", "raw_string", "number", "concatenation"
                        "command_substitution", "ansi_c_string", "translated_string", "process_substitution",
                        "arithmetic_expansion", "brace_expression"})
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
+
+
+class _At:
+    """Where a heredoc body tree-sitter-bash did not find starts (a body node's `start_point`)."""
+
+    def __init__(self, start_point: tuple[int, int]) -> None:
+        self.start_point = start_point
 
 
 def _script_on_stdin(args: Sequence[Word]) -> bool:
