@@ -156,6 +156,7 @@ class _Walker:
         self._subs = _SUBSTITUTION.search(data) is not None
         self._bodies: dict[str, Any] = {}  # a heredoc's text -> its body node (a shell fed it reads it)
         self._here_lines: list[tuple[str, tuple[Loc, ...]]] = []  # a heredoc's text (this object) -> its lines
+        self._quoted: set[int] = set()  # ids of the texts (in `_here_lines`) of heredocs with a quoted delimiter
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -224,7 +225,8 @@ class _Walker:
         if at is None or at == 0 or self.text(parts[at - 1]) not in ("<<", "<<-"):
             return None
         tabs = self.text(parts[at - 1]) == "<<-"
-        delim = re.sub(r"""['"\\]""", "", self.text(parts[at])).encode()
+        written = self.text(parts[at])
+        delim = _QUOTED_DELIMITER.sub("", written).encode()
         first = node.end_point[0] + 1
         last = first
         body: list[bytes] = []
@@ -241,6 +243,8 @@ class _Walker:
         text = b"".join(line + b"\n" for line in body).decode("utf-8", "replace")
         self._bodies[text] = _At((first, 0))
         self._here_lines.append((text, tuple(self.locate(first + k, 0) for k in range(len(body) or 1))))
+        if _QUOTED_DELIMITER.search(written):
+            self._quoted.add(id(text))
         return text, last
 
     def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
@@ -311,6 +315,9 @@ class _Walker:
             elif _KINDS[child.kind_id] == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
+                start = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_start"), None)
+                if body is not None and start is not None and _QUOTED_DELIMITER.search(self.text(start)):
+                    self._quoted.add(id(stdin))
                 if body is not None:
                     self._bodies[stdin] = body
                     row, col = body.start_point
@@ -377,7 +384,7 @@ class _Walker:
         fed = here if here is not None else stdin
         lines = next((at for text, at in reversed(self._here_lines) if text is fed), ()) if fed else ()
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own, fed, upstream, self.shell,
-                      lines)
+                      lines, fed is not None and id(fed) in self._quoted)
         self.commands.extend(expand(cmd, self.depth))
         if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
             # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
@@ -438,6 +445,7 @@ class _Walker:
         return raw, True
 
 
+_QUOTED_DELIMITER = re.compile(r"""['"\\]""")  # a quote in a heredoc's delimiter: its text is not expanded
 _SUBSTITUTION = re.compile(rb"\$\(|`|[<>]\(")  # what starts a command or process substitution
 # the parts of a heredoc redirect that are its own (the rest is the command line after it)
 _HEREDOC_PARTS = frozenset({"heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "herestring_redirect",
@@ -553,7 +561,7 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
                 tuple([word(w) for w in c.argv]), Loc(at.line + lines, at.col, at.file), c.assignments,
                 c.redirects and tuple([redirect(r) for r in c.redirects]), c.stdin,
                 c.upstream and tuple([command(u) for u in c.upstream]), c.shell,
-                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]))
+                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]), c.stdin_quoted)
         return got
 
     return [command(c) for c in commands]
@@ -703,7 +711,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
                 i += 1
             if i < len(args):
                 inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin,
-                                cmd.upstream, cmd.shell, cmd.stdin_lines)
+                                cmd.upstream, cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
                 out.extend(expand(inner, depth + 1))
             return out
     runner = _ENV_RUNNERS.get(name)
@@ -717,7 +725,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
             i += 1
         if i < len(args):
             inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                            cmd.shell, cmd.stdin_lines)
+                            cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
             out.extend(expand(inner, depth + 1))
         return out
     if name in SHELLS:
@@ -751,7 +759,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     i += _WRAPPERS[name]
     if i < len(args):
         inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                        cmd.shell, cmd.stdin_lines)
+                        cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
         out.extend(expand(inner, depth + 1))
     return out
 
@@ -787,9 +795,11 @@ def remote(cmd: Command, depth: int = 0) -> list[tuple[Command, bool]]:
     elif words:
         inner = Command(tuple(words), words[0].loc)
         out = [(c, True) for c in expand(inner, depth + 1)]
-    if cmd.stdin and cmd.stdin_lines and (not out or (out[0][0].name in SHELLS and _script_on_stdin(out[0][0].args))):
+    # the first remote command, or the shell a wrapper of it runs (`sudo bash -s`), reads ssh's stdin
+    if cmd.stdin and cmd.stdin_lines and (not out or any(c.name in SHELLS and _script_on_stdin(c.args)
+                                                         for c in expand(out[0][0], depth + 1))):
         lines = cmd.stdin_lines
-        out.extend((c, False) for c in parse_script(
+        out.extend((c, not cmd.stdin_quoted) for c in parse_script(
             cmd.stdin, lambda r, c: Loc(lines[min(r, len(lines) - 1)].line, lines[min(r, len(lines) - 1)].col + c,
                                         lines[0].file), depth + 1))
     for c, expanded in list(out):
