@@ -188,7 +188,8 @@ class _Walker:
                 self.visit_list(body, extra, here, upstream)
             elif _KINDS[body.kind_id] == "command":
                 self.command(body, redirects + extra, here if here is not None else stdin, upstream,
-                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS or self.separator(n)])
+                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS or _KINDS[n.kind_id] == "file_redirect"
+                              or self.separator(n)])
             else:
                 self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
             if rest:
@@ -276,8 +277,35 @@ class _Walker:
         out: list[Any] = []
         for child in node.named_children:
             if _KINDS[child.kind_id] == "heredoc_redirect":
-                out.extend(c for c in child.named_children
-                           if _KINDS[c.kind_id] not in _HEREDOC_PARTS or self.separator(c))
+                cut = False  # past a `;`/`&`: the file redirects are the next command's
+                for c in child.named_children:
+                    kind = _KINDS[c.kind_id]
+                    if kind == "file_redirect":
+                        if cut:
+                            out.append(c)
+                            continue
+                        inner = c.named_children
+                        at = next((k for k, n in enumerate(inner) if self.separator(n)), None)
+                        if at is not None:  # `cat <<EOF >f; chmod 600 f`: the grammar nests `; chmod 600 f` in `>f`
+                            cut = True
+                            out.extend(inner[at:])
+                    elif kind not in _HEREDOC_PARTS or self.separator(c):
+                        cut = cut or self.separator(c)
+                        out.append(c)
+        return out
+
+    def own_redirects(self, node: Any) -> list[Any]:
+        """The file redirects in the heredoc redirect `node` that are its command's: those before a
+        `;`/`&` tree-sitter-bash left in it (`after_heredoc`)."""
+        out: list[Any] = []
+        for c in node.named_children:
+            kind = _KINDS[c.kind_id]
+            if kind == "file_redirect":
+                out.append(c)
+                if any(self.separator(n) for n in c.named_children):
+                    break
+            elif self.separator(c):
+                break
         return out
 
     def separator(self, node: Any) -> bool:
@@ -291,7 +319,7 @@ class _Walker:
         wrote (`cat <<EOF | sudo tee -a f`), a statement after `&&`/`||` runs after it."""
         for node in rest:
             kind = _KINDS[node.kind_id]
-            if kind in _LITERALS or kind == "ERROR":
+            if kind in _LITERALS or kind == "ERROR" or kind == "file_redirect":
                 continue
             if kind != "pipeline":
                 self.visit(node)
@@ -324,9 +352,8 @@ class _Walker:
                     self._here_lines.append((stdin, tuple(
                         self.locate(row + i, col if i == 0 else 0) for i in range(stdin.count("\n") or 1))))
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
-                for inner in child.named_children:
-                    if _KINDS[inner.kind_id] == "file_redirect":
-                        out.extend(self.file_redirect(inner))
+                for inner in self.own_redirects(child):
+                    out.extend(self.file_redirect(inner))
             elif _KINDS[child.kind_id] == "herestring_redirect":
                 arg = child.named_children[-1] if child.named_children else None
                 stdin = (self.word(arg).text + "\n") if arg is not None else ""
@@ -336,6 +363,8 @@ class _Walker:
         op = ""
         target = None
         for part in node.children:
+            if self.separator(part):
+                break  # `>f; chmod 600 f`: the rest is the next command (`after_heredoc`)
             if not part.is_named:
                 op += self.text(part)
             elif _KINDS[part.kind_id] != "file_descriptor":
@@ -346,6 +375,7 @@ class _Walker:
                 upstream: tuple[Command, ...] = (), more: list[Any] | None = None) -> None:
         argv: list[Word] = []
         after: list[list[Word]] = []  # the commands after a `;` tree-sitter-bash left in this one (`separator`)
+        after_redirects: list[list[Redirect]] = []  # their redirects
         assigns: list[tuple[str, str]] = []
         children = node.named_children
         own, here = self.redirects(node, children)
@@ -355,6 +385,7 @@ class _Walker:
                 continue
             if kind == "ERROR" and self.separator(child):
                 after.append([])
+                after_redirects.append([])
                 continue
             # command substitutions inside arguments run too, before the command (only text
             # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
@@ -377,6 +408,10 @@ class _Walker:
         for child in more or () if argv else ():  # `cat <<EOF -n`: its arguments after the heredoc
             if self.separator(child):
                 after.append([])
+                after_redirects.append([])
+            elif _KINDS[child.kind_id] == "file_redirect":
+                if after:
+                    after_redirects[-1].extend(self.file_redirect(child))
             else:
                 (after[-1] if after else argv).append(self.word(child))
         if not argv:
@@ -391,9 +426,10 @@ class _Walker:
             row, col = self._bodies[cmd.stdin].start_point
             self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
                                               self.depth + 1, cmd.name))
-        for words in after:
+        for words, writes in zip(after, after_redirects):
             if words:
-                self.commands.extend(expand(Command(tuple(words), words[0].loc, shell=self.shell), self.depth))
+                self.commands.extend(expand(Command(tuple(words), words[0].loc, redirects=tuple(writes),
+                                                    shell=self.shell), self.depth))
 
     # Words --------------------------------------------------------------------
 

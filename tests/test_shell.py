@@ -206,6 +206,22 @@ def test_a_heredoc_body_tree_sitter_leaves_as_statements_is_the_heredocs_text():
         "dev ALL=(ALL) NOPASSWD: ALL\n"]
 
 
+def test_a_separator_after_a_heredoc_file_redirect_ends_the_command():
+    """`cat <<EOF >f; cmd >> g`: tree-sitter-bash nests `; cmd` in `>f` and gives `>> g` to the heredoc;
+    bash writes the body to f and runs `cmd` with its own redirect (checked with bash 5)."""
+    script = ("cat <<EOF >/tmp/notes; echo 'dev ALL' >> /etc/sudoers\nhello\nEOF\n"
+              "cat <<EOF >/tmp/f 2>&1; docker run --privileged img && echo done\nx\nEOF\n"
+              "cat <<EOF; chmod 600 /x > /dev/null\nyo\nEOF\n")
+    got = [(c.words(), c.stdin, [(r.op, r.target.text) for r in c.redirects], c.loc.line, c.loc.col)
+           for c in cmds(script)]
+    assert got == [
+        (["cat"], "hello\n", [(">", "/tmp/notes")], 1, 1),
+        (["echo", "dev ALL"], None, [(">>", "/etc/sudoers")], 1, 24),
+        (["cat"], "x\n", [(">", "/tmp/f"), (">&", "1")], 4, 1),
+        (["docker", "run", "--privileged", "img"], None, [], 4, 25), (["echo", "done"], None, [], 4, 56),
+        (["cat"], "yo\n", [], 7, 1), (["chmod", "600", "/x"], None, [(">", "/dev/null")], 7, 12)]
+
+
 def test_printf_lines_are_located_at_the_argument_that_writes_them():
     cs = cmds("printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes' > /a\n"
               "printf 'Port 22\\nPasswordAuthentication %s\\n' yes > /b\n")
