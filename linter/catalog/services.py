@@ -1427,6 +1427,8 @@ def render_markdown() -> str:
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
         rec += list(s.scripts)  # globs over the script's path (`*.llamafile`)
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
+        rec += ["a KServe LLMInferenceService's `main` container" + (f" (its `{p.args_env}`)" if p.args_env else "")
+                for p in s.presets if p.container == "llminferenceservice"]
         if s.releases:
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
@@ -1455,7 +1457,7 @@ def render_markdown() -> str:
         dangerous = ", ".join((d.switch.describe() if d.switch else "") + (
             " (on by default; off: " + ", ".join(x.describe() for x in d.off) + ")" if d.default_on else "")
             for d in s.dangerous) or "—"
-        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith(('KServe', 'a build')) else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
+        lines.append(f"| **{s.name}** | {', '.join(r if r.startswith(('KServe', 'a build', 'a KServe')) else f'`{r}`' for r in rec)} | {listeners or '—'} | {auth} | "
                      f"{stores} | {dangerous} |")
     extra = [s for s in catalog() if s.family or s.settings or s.packages]
     if extra:
