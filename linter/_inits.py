@@ -773,8 +773,8 @@ def _m67(_F, _s0, _s1):
   _s1(self, target)
  return __init__
 
-def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
- def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting):
+def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
+ def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting, fragment):
   _s0(self, owner)
   _s1(self, namespace)
   _s2(self, service_account)
@@ -787,6 +787,7 @@ def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s9(self, needs_token)
   _s10(self, projected_token)
   _s11(self, no_setting)
+  _s12(self, fragment)
  return __init__
 
 def _m69(_F, _s):
@@ -1347,7 +1348,7 @@ MAKERS = {
     (('names', 'uids', 'groups'), (), True, True, False): _m65,
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
     (('op', 'target'), (), True, True, False): _m67,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting'), (), True, True, False): _m68,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m68,
     (('packages', 'versions', 'source'), (), True, False, False): _m69,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m70,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m71,

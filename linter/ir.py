@@ -852,10 +852,19 @@ class PodIdentity:
     # why no field of the scanned object stops the token mount, when an operator renders the pod from a
     # custom resource that has none (the NIM operator's NIMService): no fix; "" otherwise
     no_setting: str = ""
+    # a patch of a pod another file defines (a kustomize patch of a Deployment whose containers name no
+    # image): its ServiceAccount and token mount are the base's unless the patch writes them
+    fragment: bool = False
 
     @property
     def label(self) -> str:
         return self.owner if self.owner.startswith("Pod/") else f"the pod of {self.owner}"
+
+    @property
+    def known(self) -> bool:
+        """Whether the pod's own identity is known here: not a patch that leaves its ServiceAccount and
+        token mount to the pod it patches (a rule judges what a patch writes, never what it lacks)."""
+        return not self.fragment or (self.service_account.explicit and self.automount.explicit)
 
     def mounts_token(self) -> bool:
         """Whether a container gets the ServiceAccount token: a projected token volume it mounts gives

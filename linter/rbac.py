@@ -81,6 +81,13 @@ _ESCALATING_VERBS = {"bind": "`bind` (binding roles it does not hold)",
                      "impersonate": "`impersonate` (acting as other users, groups or ServiceAccounts)"}
 
 
+# Paths a rule limited to named objects (`resourceNames`) grants only on those: binding the named roles (the
+# RBAC reference's own way to let someone grant `view` or `edit` and no more), a token of the named
+# ServiceAccounts (an operator minting its own), a shell in the named pods. Not `escalate` (the named role
+# can be given anything), `impersonate` (a named group may be `system:masters`), a named webhook
+# configuration (rewritten to match every pod) or CSR approval.
+_BY_NAME_ONLY = frozenset({"bind", "serviceaccounts/token", "pods/exec", "pods/attach"})
+
 _CLUSTER_SCOPED = frozenset({"nodes/proxy", "certificatesigningrequests/approval", "mutatingwebhookconfigurations",
                              "validatingwebhookconfigurations"})
 # what `impersonate` acts on: users, groups, user extras and uids are not namespaced (only a ClusterRole
@@ -97,15 +104,16 @@ def escalations(rule: PolicyRule, namespaced: bool = False) -> list[str]:
     if "*" in rule.verbs or "*" in rule.resources:
         return []
     out = []
+    named = bool(rule.resource_names)
     for verb, desc in _ESCALATING_VERBS.items():
-        if verb not in rule.verbs:
+        if verb not in rule.verbs or (named and verb in _BY_NAME_ONLY):
             continue
         if verb == "impersonate" and namespaced and rule.resources and all(
                 r.partition("/")[0] in _IMPERSONATED_CLUSTER_WIDE for r in rule.resources):
             continue  # impersonating users or groups is a cluster-wide grant a namespace cannot give
         out.append(desc)
     for verbs, group, resource, desc in _ESCALATIONS:
-        if namespaced and resource in _CLUSTER_SCOPED:
+        if (namespaced and resource in _CLUSTER_SCOPED) or (named and resource in _BY_NAME_ONLY):
             continue
         if _group(rule, group) and _resource(rule, resource) and (verbs is None or _verbs(rule, verbs)):
             out.append(desc)

@@ -1757,7 +1757,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             continue
         if early is not None and cand.display not in waits and cand.hint not in RENDERED:
             linked = _judged(early, source, linked)
-        out.append(([*results, *linked], [*problems, *more]))  # type: ignore[arg-type]
+        # (most files' scan-wide rules found nothing: their lists as they are, no copy of each made here)
+        out.append((results if not linked else [*results, *linked],  # type: ignore[arg-type]
+                    problems if not more else [*problems, *more]))
     for i, got in later:  # the files a Service of another file exposes, checked again by the workers
         source = report.sources[i]
         if early is not None:

@@ -10,7 +10,7 @@ program that really runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -1067,7 +1067,7 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
             m = _SED_S.match(part.strip())
             if m:
                 raw = m.group("rep")
-                rep = re.sub(r"\\(.)", r"\1", raw.replace("\\n", "\n"))
+                rep = re.sub(r"\\(.)", r"\1", raw.replace("\\n", "\n").replace("\\t", "\t"))
                 flags = part.strip()[m.end("rep") + 1:]
                 try:
                     pattern = sed_regex(m.group("pat"), extended)
@@ -1085,66 +1085,61 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
     return writes
 
 
-# GNU sed's short options that take an argument (`-e SCRIPT`, `-f FILE`, `-l N`); `-i[SUFFIX]` and
-# `-s`/`-n`/`-E`/`-r`/`-u`/`-z` take none. Options are read as getopt reads them: anywhere among the
-# operands (`sed -i /etc/sudoers -re 's/…/…/'`), short ones clustered (`-ri`, `-ne`), the rest of a
-# cluster after `e`/`f`/`l` being their argument (`-es/a/b/`) and after `i` the backup suffix
-# (`-ie` keeps a backup `FILEe` and takes its script from the first operand). Source: GNU sed 4.9
-# manual, "Command-Line Options" (https://www.gnu.org/software/sed/manual/sed.html#Command_002dLine-Options).
-_SED_TAKES = {"e": "script", "f": "file", "l": "number"}
-_SED_LONG_TAKES = {"--expression": "script", "--file": "file", "--line-length": "number"}
+def getopt(words: Sequence[str], takes: Collection[str],
+           optional: Collection[str] = ()) -> tuple[list[tuple[str, str]], list[str]]:
+    """(flag, value) pairs and operands of a command's words, split as GNU getopt_long splits them
+    (options anywhere among the operands, until `--`): `-ms /bin/bash` is `-m` and `-s /bin/bash`,
+    `-u1000` is `-u 1000`, `--uid=1000` is `--uid 1000`. `takes`: the options that take a value;
+    `optional`: those whose value is optional and only attached (`-i.bak`, `--in-place=.bak`)."""
+    opts: list[tuple[str, str]] = []
+    plain: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        i += 1
+        if w == "--":
+            plain.extend(words[i:])
+            break
+        if w.startswith("--"):
+            flag, eq, value = w.partition("=")
+            if flag in takes and not eq:
+                value = words[i] if i < len(words) else ""
+                i += 1
+            opts.append((flag, value))
+        elif w.startswith("-") and len(w) > 1:
+            for j, ch in enumerate(w[1:], 1):
+                flag = "-" + ch
+                if flag in takes or flag in optional:
+                    value = w[j + 1:]
+                    if not value and flag in takes:
+                        value = words[i] if i < len(words) else ""
+                        i += 1
+                    opts.append((flag, value))
+                    break
+                opts.append((flag, ""))
+        else:
+            plain.append(w)
+    return opts, plain
+
+
+# GNU sed's options that take an argument (`-e SCRIPT`, `-f FILE`, `-l N`) and `-i[SUFFIX]`, whose
+# suffix is only attached (`-ie` keeps a backup `FILEe` and takes its script from the first operand).
+# Source: GNU sed 4.9 manual, "Command-Line Options"
+# (https://www.gnu.org/software/sed/manual/sed.html#Command_002dLine-Options).
+_SED_TAKES = frozenset({"-e", "--expression", "-f", "--file", "-l", "--line-length"})
+_SED_OPTIONAL = frozenset({"-i", "--in-place"})
 
 
 def _sed_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
-    """(in place, extended regexes, scripts, files) of a sed command's arguments; a script read from a
-    file (`-f`) is not known, so that command gives no scripts and its first operand stays a file."""
-    in_place = extended = from_file = False
-    scripts: list[str] = []
-    operands: list[str] = []
-    i = 0
-    while i < len(args):
-        t = args[i]
-        i += 1
-        if t == "--":
-            operands.extend(args[i:])
-            break
-        if t.startswith("--"):
-            name, eq, value = t.partition("=")
-            takes = _SED_LONG_TAKES.get(name)
-            if takes is not None and not eq:
-                value = args[i] if i < len(args) else ""
-                i += 1
-            if takes == "script":
-                scripts.append(value)
-            elif takes == "file":
-                from_file = True
-            elif name == "--in-place":
-                in_place = True
-            elif name == "--regexp-extended":
-                extended = True
-            continue
-        if not t.startswith("-") or t == "-":
-            operands.append(t)
-            continue
-        for j, ch in enumerate(t[1:], 1):
-            if ch == "i":
-                in_place = True
-                break  # the rest is the backup suffix
-            if ch in ("E", "r"):
-                extended = True
-            elif ch in _SED_TAKES:
-                value = t[j + 1:]
-                if not value:
-                    value = args[i] if i < len(args) else ""
-                    i += 1
-                if _SED_TAKES[ch] == "script":
-                    scripts.append(value)
-                elif _SED_TAKES[ch] == "file":
-                    from_file = True
-                break
-    if not scripts and not from_file and operands:
+    """(in place, extended regexes, scripts, files) of a sed command's arguments, read as getopt
+    reads them (`sed -i /etc/sudoers -re SCRIPT`); a script read from a file (`-f`) is not known, so
+    that command gives no scripts and its first operand stays a file."""
+    opts, operands = getopt(args, _SED_TAKES, _SED_OPTIONAL)
+    flags = {flag for flag, _value in opts}
+    scripts = [value for flag, value in opts if flag in ("-e", "--expression")]
+    if not scripts and not flags & {"-f", "--file"} and operands:
         scripts.append(operands.pop(0))  # no -e/-f: the first operand is the script
-    return in_place, extended, scripts, operands
+    return (bool(flags & _SED_OPTIONAL), bool(flags & {"-E", "-r", "--regexp-extended"}), scripts, operands)
 
 
 _POSIX_CLASSES = {"[:space:]": r"\s", "[:blank:]": " \t", "[:digit:]": "0-9", "[:alpha:]": "A-Za-z",
@@ -1177,6 +1172,9 @@ def sed_regex(pattern: str, extended: bool) -> str:
     return "".join(out)
 
 
+_SED_ESCAPES = {"n": "\n", "t": "\t"}
+
+
 def sed_replacement(raw: str) -> str:
     """A sed replacement (`&`, `\\1`, `\\n`) as a Python `re.sub` template."""
     out: list[str] = []
@@ -1185,7 +1183,8 @@ def sed_replacement(raw: str) -> str:
         c = raw[i]
         if c == "\\" and i + 1 < len(raw):
             n = raw[i + 1]
-            out.append(f"\\g<{n}>" if n.isdigit() else ("\n" if n == "n" else n.replace("\\", "\\\\")))
+            # GNU sed: `\n` a newline, `\t` a tab (sed 4.9 manual, "Escapes")
+            out.append(f"\\g<{n}>" if n.isdigit() else _SED_ESCAPES.get(n, n.replace("\\", "\\\\")))
             i += 2
             continue
         out.append("\\g<0>" if c == "&" else c.replace("\\", "\\\\"))

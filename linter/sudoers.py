@@ -24,6 +24,7 @@ import re
 from glmlint import lazyre
 from glmlint.ir import Command, FileWrite, Loc, Workload
 from glmlint.records import dataclass
+from glmlint.shell import getopt
 
 MAIN = "/etc/sudoers"
 DROPIN = "/etc/sudoers.d/"
@@ -202,7 +203,7 @@ def _blank_passwords(steps: list[Command], resolve) -> dict[str, Command]:  # ty
             continue
         takes = {"useradd": _USERADD_VALUE, "usermod": _USERMOD_VALUE, "chage": _CHAGE_VALUE}.get(
             cmd.name, _PASSWD_VALUE)
-        opts, plain = _options(_words(cmd, resolve), takes)
+        opts, plain = getopt(_words(cmd, resolve), takes)
         if not plain:
             continue
         login = plain[-1] if cmd.name != "useradd" else plain[0]
@@ -435,7 +436,7 @@ def _uids(steps: list[Command], resolve, base: dict[str, str] | None) -> dict[st
 def _own_range(cmd: Command, resolve) -> bool:  # type: ignore[no-untyped-def]
     """Whether a `useradd`/`adduser` takes its uid from another range than the regular users': a
     system user (`-r`, `--system`, BusyBox `-S`), or a range given on the command line."""
-    opts, _plain = _options(_words(cmd, resolve), _USERADD_VALUE)
+    opts, _plain = getopt(_words(cmd, resolve), _USERADD_VALUE)
     return any(flag in ("-r", "--system", "-S", "-K", "--key", "--firstuid", "--lastuid", "--conf")
                for flag, _value in opts)
 
@@ -457,40 +458,6 @@ def _words(cmd: Command, resolve) -> list[str]:  # type: ignore[no-untyped-def]
     return [resolve(w.text) for w in cmd.args]
 
 
-def _options(words: list[str], takes: set[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    """(flag, value) pairs and operands of a command's words, split as getopt splits them: `-ms
-    /bin/bash` is `-m` and `-s /bin/bash`, `-u1000` is `-u 1000`, `--uid=1000` is `--uid 1000`;
-    `takes`: the options that take a value."""
-    opts: list[tuple[str, str]] = []
-    plain: list[str] = []
-    i = 0
-    while i < len(words):
-        w = words[i]
-        i += 1
-        if w == "--":
-            plain.extend(words[i:])
-            break
-        if w.startswith("--"):
-            flag, eq, value = w.partition("=")
-            if flag in takes and not eq:
-                value = words[i] if i < len(words) else ""
-                i += 1
-            opts.append((flag, value))
-        elif w.startswith("-") and len(w) > 1:
-            for j, ch in enumerate(w[1:], 1):
-                if "-" + ch in takes:
-                    value = w[j + 1:]
-                    if not value:
-                        value = words[i] if i < len(words) else ""
-                        i += 1
-                    opts.append(("-" + ch, value))
-                    break
-                opts.append(("-" + ch, ""))
-        else:
-            plain.append(w)
-    return opts, plain
-
-
 def _created(cmd: Command, resolve) -> tuple[str, str | None, set[str]] | None:  # type: ignore[no-untyped-def]
     """(login, uid, groups) of a `useradd`/`adduser` that creates a user."""
     if cmd.name not in ("useradd", "adduser"):
@@ -498,7 +465,7 @@ def _created(cmd: Command, resolve) -> tuple[str, str | None, set[str]] | None: 
     uid: str | None = None
     groups: set[str] = set()
     own_group = True
-    opts, plain = _options(_words(cmd, resolve), _USERADD_VALUE)
+    opts, plain = getopt(_words(cmd, resolve), _USERADD_VALUE)
     for flag, value in opts:
         if flag in ("-u", "--uid"):
             uid = value

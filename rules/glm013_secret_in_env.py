@@ -41,7 +41,11 @@ client is given for a local OpenAI-compatible server that checks none
 (`OPENAI_API_KEY: EMPTY` as vLLM's examples write it, `sk-no-key-required`,
 `ollama`, `lm-studio`), or a name that
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
-`AWS_ACCESS_KEY_ID`, `SECRET_NAME`). Messages name the variable, never the
+`AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
+`PASSWORD_HASH_ROUNDS`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
+`TOKEN_BUDGET`, `MAX_TOKEN`, `NUM_TOKEN`). A short number in a name that
+holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
+that then guards a real proxy). Messages name the variable, never the
 value.
 
 ## Why is this bad?
@@ -94,7 +98,13 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     "SOURCE", "STORE", "VERSION", "LIMIT", "COUNT", "KEYS", "FIELD", "PREFIX", "SUFFIX",
                     "POLICY", "ROTATION", "AUTH", "METHOD", "ALGORITHM", "ALG", "SIZE", "USER", "USERNAME",
                     "REGION", "AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "LIFETIME", "INTERVAL", "BACKEND",
-                    "CLASS", "HANDLER"})
+                    "CLASS", "HANDLER",
+                    # a quantity about the secret or about LLM tokens (`ACCESS_TOKEN_EXPIRE_MINUTES`,
+                    # `EMBEDDING_TOKEN_MAX`, `TOKEN_BUDGET`, `PASSWORD_HASH_ROUNDS`)
+                    "SECONDS", "SECS", "MINUTES", "MINS", "HOURS", "DAYS", "WEEKS", "MS", "EXPIRE", "MAX", "MIN",
+                    "BUDGET", "OVERLAP", "WINDOW", "THRESHOLD", "ROUNDS", "ITERATIONS", "RETRIES"})
+# a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
+_QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
@@ -178,6 +188,8 @@ def is_secret_name(name: str) -> bool:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if w]
     if not words or words[-1] in _ABOUT or name.upper() == "PWD":
         return False
+    if any(w in _QUANTITY for w in words[:-1]):
+        return False  # how many LLM tokens, not a token: `MAX_TOKEN`, `NUM_TOKEN`
     if any(w in _SECRET_WORDS for w in words):
         return True
     return any(pair in _SECRET_PAIRS for pair in zip(words, words[1:]))

@@ -12,8 +12,9 @@ writes; it does read secrets, which GLM042 reports for a ClusterRole.
 
 ## Why is this bad?
 `*` grants every verb or resource that exists now and every one added later,
-subresources included: `verbs: ["*"]` on pods is `pods/exec`, `*` resources
-with `create` is creating pods, bindings and tokens. `*` on `*` is
+subresources included: `resources: ["*"]` with `create` is creating pods,
+`pods/exec` shells, bindings and tokens, and `verbs: ["*"]` on `pods` is
+every write to every pod. `*` on `*` is
 `cluster-admin` by another name. An operator or notebook controller's
 ClusterRole written this way turns one compromised pod into a compromised
 cluster.

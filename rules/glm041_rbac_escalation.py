@@ -14,7 +14,14 @@ A subresource is named as the API server's authorizer matches it: `*/exec`
 names the `exec` subresource of every resource (`pods/exec` among them);
 `pods/*` names none (it matches only a subresource literally called `*`),
 so a rule that relies on it grants nothing here. Wildcards (`*` verbs or
-resources) are GLM040's. A `Role` grants only within its namespace, so the
+resources) are GLM040's. A rule limited to named objects (`resourceNames`)
+is not reported for `bind` (binding only the named roles: the RBAC
+reference's way to let someone hand out `view` or `edit` and no more),
+`create` on `serviceaccounts/token` (tokens of the named ServiceAccounts
+only: an operator minting its own) or on `pods/exec`/`pods/attach` (the named
+pods only); it still is for `escalate` (the named role can be given any
+permission), `impersonate` (a named group may be `system:masters`), a named
+webhook configuration (rewritten to match every pod) and CSR approval. A `Role` grants only within its namespace, so the
 cluster-scoped paths (`nodes/proxy`, CSR approval, webhook configurations,
 impersonating users or groups) are not reported in a Role: they grant
 nothing there. `create` on `pods` alone is not reported: a job

@@ -35,6 +35,11 @@ token, whatever `automountServiceAccountToken` says: that pod is reported too,
 without a fix (remove the source, or give it the audience of the service the
 token is for).
 
+A kustomize patch of a Deployment (a pod whose containers name no image,
+checked on its own when its overlay is not) is judged only when it writes
+both `serviceAccountName` and `automountServiceAccountToken`: what it leaves
+out is the patched pod's, not the defaults.
+
 The finding points at the pod's `automountServiceAccountToken: true`, else
 its `serviceAccountName`, else the pod spec (for a token that only a
 projected volume gives: that volume's `serviceAccountToken`).
@@ -136,6 +141,8 @@ AI_KINDS = frozenset({"model-server", "control-plane", "notebook", "ui", "app", 
       since="0.2.0", scope="scan")
 def check(source: SourceFile) -> Iterator[Finding]:
     for pod in source.pods:
+        if not pod.known:
+            continue  # a kustomize patch: the ServiceAccount and the mount are the patched pod's
         why = _why(pod, source) if pod.mounts_token() else None
         if why is None:
             continue

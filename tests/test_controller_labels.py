@@ -167,19 +167,22 @@ def test_training_operator_master_role():
                     '{training.kubeflow.org/job-name: ft}') == []
 
 
+MPIJOB = """\
+    apiVersion: kubeflow.org/v2beta1
+    kind: MPIJob
+    metadata: {name: hvd}
+    spec:
+      runLauncherAsWorker: true
+      mpiReplicaSpecs:
+        Launcher: {template: {spec: {containers: [{name: launcher, image: mpi}]}}}
+        Worker:
+          replicas: 2
+          template: {spec: {containers: [{name: worker, image: mpi}]}}
+    """
+
+
 def test_mpi_operator_v2beta1_roles():
-    mpijob = """\
-        apiVersion: kubeflow.org/v2beta1
-        kind: MPIJob
-        metadata: {name: hvd}
-        spec:
-          runLauncherAsWorker: true
-          mpiReplicaSpecs:
-            Launcher: {template: {spec: {containers: [{name: launcher, image: mpi}]}}}
-            Worker:
-              replicas: 2
-              template: {spec: {containers: [{name: worker, image: mpi}]}}
-        """
+    mpijob = MPIJOB
     assert _exposed(mpijob, '{training.kubeflow.org/job-role: launcher, job-name: hvd-launcher}') \
         == ["container `launcher` (MPIJob/hvd Launcher)"]
     assert _exposed(mpijob, '{training.kubeflow.org/operator-name: mpi-operator, training.kubeflow.org/replica-index: "2"}') \
@@ -259,18 +262,7 @@ def test_switches_are_read_as_yaml_booleans():
         == ["container `c` (Job/eval)"]
     assert _exposed(manual.replace("manualSelector: yes", 'manualSelector: "true"'), '{job-name: eval}') \
         == ["container `c` (Job/eval)"]
-    mpijob = """\
-        apiVersion: kubeflow.org/v2beta1
-        kind: MPIJob
-        metadata: {name: hvd}
-        spec:
-          runLauncherAsWorker: True
-          mpiReplicaSpecs:
-            Launcher: {template: {spec: {containers: [{name: launcher, image: mpi}]}}}
-            Worker:
-              replicas: 2
-              template: {spec: {containers: [{name: worker, image: mpi}]}}
-        """
+    mpijob = MPIJOB.replace("runLauncherAsWorker: true", "runLauncherAsWorker: True")
     assert _exposed(mpijob, '{training.kubeflow.org/job-role: worker, training.kubeflow.org/replica-index: "2"}') \
         == ["container `worker` (MPIJob/hvd Worker)"]
     off = mpijob.replace("runLauncherAsWorker: True", "runLauncherAsWorker: off")

@@ -652,3 +652,38 @@ def test_nimservice_image_user_and_operator_service():
     assert w.runs_as_root() is False and w.user.value.raw == "1000" and not w.user.explicit
     (svc,) = w.exposed_by
     assert (svc.kind, svc.name, [p.target for p in svc.ports], svc.loc.line) == ("LoadBalancer", "llm", ["9000"], 8)
+
+
+def test_a_deployment_patch_leaves_its_pod_identity_to_the_base():
+    patch = """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: op, namespace: ml}
+        spec:
+          template:
+            spec:
+              containers:
+                - {name: op, securityContext: {readOnlyRootFilesystem: true}}
+        """
+    pod = source(patch, "yaml").pods[0]
+    assert pod.fragment and not pod.known
+    written = patch.replace("    spec:\n              containers",
+                            "    spec:\n              serviceAccountName: op\n"
+                            "              automountServiceAccountToken: true\n              containers")
+    assert source(written, "yaml").pods[0].known
+    assert source(patch.replace("name: op, securityContext", "name: op, image: 'op:1', securityContext"),
+                  "yaml").pods[0].known
+    # an OpenShift ImageChange trigger supplies the image: the DeploymentConfig is whole
+    dc = """\
+        apiVersion: apps.openshift.io/v1
+        kind: DeploymentConfig
+        metadata: {name: op}
+        spec:
+          triggers:
+            - {type: ImageChange, imageChangeParams: {containerNames: [op], from: {kind: ImageStreamTag, name: 'op:latest'}}}
+          template:
+            spec:
+              containers:
+                - {name: op}
+        """
+    assert not source(dc, "yaml").pods[0].fragment

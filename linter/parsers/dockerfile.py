@@ -548,6 +548,10 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                                              dynamic=dynamic, defaulted=defaulted))
         elif inst.name == "USER":
             raw = substitute(inst.args.strip(), scope)
+            if "'" in raw or '"' in raw:
+                # BuildKit expands USER's word with its shell lexer, which removes quotes (`USER "root"`
+                # is root: UserCommand.Expand, frontend/dockerfile/instructions/commands.go)
+                raw = "".join(_shell_words(raw)) or raw
             stage.user = Setting(User.parse(raw), inst.loc(), path=("instruction", inst.index))
         elif inst.name == "EXPOSE":
             for word in inst.args.split():

@@ -62,8 +62,8 @@ _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
 # a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
 # Pygments' shell-session lexer, which GitHub highlights `console` blocks with, reads as a prompt;
-# a bare `# ` is a comment)
-_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?(?:(?:[\w.-]+@[\w.-]+(?::[^\s$#%]*)?|\[[^\]\n]+\])[ \t]*[$#%]|\$)( |$)")
+# a bare `# ` is a comment, and so is `[ -z "$GPU" ] # …`: a bracketed prompt names `user@host`)
+_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?(?:(?:[\w.-]+@[\w.-]+(?::[^\s$#%]*)?|\[[^\]\n@]*@[^\]\n]*\])[ \t]*[$#%]|\$)( |$)")
 _PS2 = re.compile(r"^[ \t]*> ")
 _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
 _EXPANSION = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([@*])|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))$")
@@ -185,11 +185,19 @@ def _blank(snip: Snippet, line_no: int) -> None:
 
 def markdown(text: str) -> list[Snippet]:
     """The shell fenced blocks of a Markdown file (a shell language, or none and a container CLI command
-    line first: `_runs_container_cli`); prompts stripped, their output left out."""
+    line first: `_runs_container_cli`), and its indented code blocks that start with such a line; not
+    inside an HTML comment; prompts stripped, their output left out."""
     out: list[Snippet] = []
     lines = split_lines(text)
     i = 0
     while i < len(lines):
+        if lines[i].lstrip(" ").startswith("<!--") and len(lines[i]) - len(lines[i].lstrip(" ")) < 4:
+            # an HTML comment (CommonMark 4.6, HTML block of kind 2: through the line holding `-->`,
+            # blank lines included) is not rendered: nothing in it is a code block
+            while i < len(lines) and "-->" not in lines[i]:
+                i += 1
+            i += 1
+            continue
         m = _FENCE.match(lines[i])
         if not m:
             end = _indented_block(lines, i)
@@ -660,12 +668,14 @@ def is_gitlab_ci(doc: Any) -> bool:
 
 def gitlab_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
     """Every job's `before_script`, `script` and `after_script` lines of a GitLab CI configuration (a
-    job without its own `before_script`/`after_script` runs `default:`'s), each line a command line
-    the runner's shell runs, in one shell session for `before_script` and `script` (GitLab CI YAML
-    reference: "script", "before_script"), with the variables it sets once (`Snippet.known`): the
-    global and the job's `variables:` written literally (a job's over the global), and the script's
-    own top-level assignments. A hidden job (`.name`, a template) runs only through `extends`: its
-    lines are read with the job's that extends it, not alone."""
+    job without its own `before_script`/`after_script` runs `default:`'s, or the deprecated top-level
+    ones', unless its `inherit: default:` says no), each line a command line the runner's shell runs:
+    `before_script` and `script` in one shell session, `after_script` in a new one (GitLab CI YAML
+    reference: "script", "before_script", "after_script", "inherit"), each with the variables it sets
+    once (`Snippet.known`): the global (unless `inherit: variables:` says no) and the job's
+    `variables:` written literally (a job's over the global), and the session's own top-level
+    assignments. A hidden job (`.name`, a template) runs only through `extends`: its lines are read
+    with the job's that extends it, not alone."""
     for doc in docs:
         if not is_gitlab_ci(doc):
             continue
@@ -674,27 +684,48 @@ def gitlab_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
         for name, (_k, job) in entries.items():
             if name in _GITLAB_GLOBAL or name.startswith(".") or not y.is_map(job):
                 continue
-            parts: list[Any] = []
+            inherit = _gitlab_key(entries, job, "inherit")
+            sessions: list[list[Any]] = [[], []]
             for key in _GITLAB_SCRIPTS:
                 block = _gitlab_key(entries, job, key)
-                if block is None and key != "script" and y.is_map(default):
-                    block = y.get(default, key)
-                parts.extend(_script_lines(block))
-            if not parts:
-                continue
-            snip = Snippet()
-            for node in parts:
-                part = yaml_run(node, lines)
-                snip.restore.update(part.restore)
-                for row, cols, line_no in zip(part.lines, part.cols, part.rows):
-                    snip.add(line_no, row, cols)
-            if MARKER.search(snip.text):
-                env = {**_gitlab_literals(y.get(doc, "variables")), **_gitlab_variables(entries, job)}
-                defined = {key: [(value, False)] for key, value in env.items()}
-                arrays: dict[str, list[tuple[str, ...] | None]] = {}
-                snip.known = _once(_script_sets(snip.lines, defined, arrays))
-                snip.arrays = _arrays_once(arrays)
-            yield snip
+                if block is None and key != "script" and _gitlab_inherits(inherit, "default", key):
+                    block = y.get(default, key) if y.is_map(default) and key in y.entries(default) \
+                        else y.get(doc, key)
+                sessions[key == "after_script"].extend(_script_lines(block))
+            for parts in sessions:
+                if parts:
+                    yield _gitlab_session(doc, entries, job, inherit, parts, lines)
+
+
+def _gitlab_session(doc: Any, entries: dict[str, tuple[Any, Any]], job: Any, inherit: Any, parts: list[Any],
+                    lines: list[str]) -> Snippet:
+    """The lines of one shell session of a job, with what it knows of its variables."""
+    snip = Snippet()
+    for node in parts:
+        part = yaml_run(node, lines)
+        snip.restore.update(part.restore)
+        for row, cols, line_no in zip(part.lines, part.cols, part.rows):
+            snip.add(line_no, row, cols)
+    if MARKER.search(snip.text):
+        glob = _gitlab_literals(y.get(doc, "variables"))
+        glob = {k: v for k, v in glob.items() if _gitlab_inherits(inherit, "variables", k)}
+        env = {**glob, **_gitlab_variables(entries, job)}
+        defined = {key: [(value, False)] for key, value in env.items()}
+        arrays: dict[str, list[tuple[str, ...] | None]] = {}
+        snip.known = _once(_script_sets(snip.lines, defined, arrays))
+        snip.arrays = _arrays_once(arrays)
+    return snip
+
+
+def _gitlab_inherits(inherit: Any, what: str, name: str) -> bool:
+    """Whether a job's `inherit:` lets it take the global `what` (`default`: the keyword `name`;
+    `variables`: the variable `name`): `true` or absent (all), `false` (none), or a list of names."""
+    if not y.is_map(inherit) or what not in y.entries(inherit):
+        return True
+    value = y.get(inherit, what)
+    if y.is_seq(value):
+        return name in {y.text(i) for i in y.items(value) if y.is_scalar(i)}
+    return y.scalar(value) is not False
 
 
 def _gitlab_key(entries: dict[str, tuple[Any, Any]], job: Any, key: str, depth: int = 0) -> Any:

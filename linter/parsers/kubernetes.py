@@ -687,7 +687,9 @@ def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Wor
                 path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
         Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
     return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers),
-                       services=_services(containers), projected_token=_projected_token(node, containers))
+                       services=_services(containers), projected_token=_projected_token(node, containers),
+                       fragment=_known_path(obj) is not None and all(w.partial for w in containers)
+                       and not _trigger_images(obj))  # (an OpenShift trigger supplies the image)
 
 
 def _projected_token(node: Any, containers: list[Workload]) -> Loc | None:
