@@ -593,46 +593,46 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
     shared: dict[Any, Any] = {}  # a lean scan's cluster values (RBAC rules' values, pod labels, pods' keys), one of each
     under = (os.path.join(report.root, ""),)  # a done file's path on disk, from its reported name (`DoneFile`)
     spool = _Spool()  # a lean scan's pickled pods, read again only for the files the link changes
-    for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
+    try:  # (the spool is closed however the scan ends)
+        for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
+            if progress is not None:
+                progress(done, total)
+            if isinstance(cand, tuple):
+                report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
+                continue
+            if out is None:  # excluded
+                continue
+            if isinstance(out[0], SourceFile):
+                if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
+                    out[0].disk_path, out[0].path = cand.path, cand.display
+                if early is not None and out[0].roles:
+                    out[0].roles = _shared_rules(out[0].roles, shared)
+                if early is not None and out[0]._labels:  # type: ignore[union-attr]
+                    out[0]._labels = _shared_labels(out[0]._labels, shared)  # type: ignore[union-attr]
+                if out[1] is not None:  # its findings, as they come: the packed rows are not kept
+                    # (no problems: the shared `()`, not an empty list per file)
+                    results = _unpacked(out[1], report.rules, cand.display, fixes)
+                    if out[4] is not None:  # what the scan-wide rules found, as results too (smaller than rows)
+                        found, more, keys, pods, evidence = out[4]
+                        if early is not None:
+                            keys = shared.setdefault(keys, tuple(shared.setdefault(k, k) for k in keys))
+                        # (an empty list is the shared `()`: most files with pods have no such findings)
+                        out = (out[0], out[1], out[2], out[3],
+                               (_unpacked(found, report.rules, cand.display, fixes) or (), more or (), keys,
+                                spool.put(pods) if pods is not None else None, evidence))
+                    if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
+                        judged = _judged_here(early, out[0], results)
+                        if judged is not None and _done(out):
+                            report.results.extend(judged)  # as `_gather` keeps them: its own, each once
+                            _add(report, DoneFile.of(out[0], under))  # type: ignore[arg-type]
+                            continue
+                        results = judged if judged is not None else results
+                    out = (out[0], results or (), out[2] or (), out[3], out[4])
+                # what the end of the scan reads of it, in one tuple (the file itself is `report.sources`')
+                checked[id(out[0])] = (cand, *out[1:])
+            _add(report, out[0])
         if progress is not None:
-            progress(done, total)
-        if isinstance(cand, tuple):
-            report.problems.append(Problem(cand[0], 0, cand[1], *cand[2:]))
-            continue
-        if out is None:  # excluded
-            continue
-        if isinstance(out[0], SourceFile):
-            if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
-                out[0].disk_path, out[0].path = cand.path, cand.display
-            if early is not None and out[0].roles:
-                out[0].roles = _shared_rules(out[0].roles, shared)
-            if early is not None and out[0]._labels:  # type: ignore[union-attr]
-                out[0]._labels = _shared_labels(out[0]._labels, shared)  # type: ignore[union-attr]
-            if out[1] is not None:  # its findings, as they come: the packed rows are not kept
-                # (no problems: the shared `()`, not an empty list per file)
-                results = _unpacked(out[1], report.rules, cand.display, fixes)
-                if out[4] is not None:  # what the scan-wide rules found, as results too (smaller than rows)
-                    found, more, keys, pods, evidence = out[4]
-                    if early is not None:
-                        keys = shared.setdefault(keys, tuple(shared.setdefault(k, k) for k in keys))
-                    # (an empty list is the shared `()`: most files with pods have no such findings)
-                    out = (out[0], out[1], out[2], out[3],
-                           (_unpacked(found, report.rules, cand.display, fixes) or (), more or (), keys,
-                            spool.put(pods) if pods is not None else None, evidence))
-                if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
-                    judged = _judged_here(early, out[0], results)
-                    if judged is not None and _done(out):
-                        report.results.extend(judged)  # as `_gather` keeps them: its own, each once
-                        _add(report, DoneFile.of(out[0], under))  # type: ignore[arg-type]
-                        continue
-                    results = judged if judged is not None else results
-                out = (out[0], results or (), out[2] or (), out[3], out[4])
-            # what the end of the scan reads of it, in one tuple (the file itself is `report.sources`')
-            checked[id(out[0])] = (cand, *out[1:])
-        _add(report, out[0])
-    if progress is not None:
-        progress(total, total)
-    try:
+            progress(total, total)
         return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits, spool)
     finally:
         spool.close()
@@ -647,8 +647,9 @@ class _Spool:
     def __init__(self) -> None:
         self.fd = -1
         self.size = 0  # what was put
-        self.pending = bytearray()  # what was put and is not written yet
-        self.failed = False
+        self.written = 0  # what is in the file
+        self.pending = bytearray()  # what was put and is not in the file (all of it after a failed write)
+        self.failed = False  # no file, or it refused a write (a full or size-limited $TMPDIR): memory
 
     def put(self, data: bytes) -> int | bytes:
         if self.fd < 0 and not self.failed:
@@ -656,7 +657,7 @@ class _Spool:
                 self.fd = os.open(os.environ.get("TMPDIR") or "/tmp", os.O_TMPFILE | os.O_RDWR, 0o600)
             except (AttributeError, OSError):
                 self.failed = True
-        if self.fd < 0:
+        if self.fd < 0 or self.failed:
             return data
         at = self.size
         self.pending += data
@@ -668,15 +669,30 @@ class _Spool:
     def get(self, handle: int | bytes) -> bytes:
         if isinstance(handle, bytes):
             return handle
-        self._flush()
-        return os.pread(self.fd, handle & 0xFFFFFFFF, handle >> 32)
+        at, size = handle >> 32, handle & 0xFFFFFFFF
+        if at + size > self.written:
+            self._flush()
+        if at + size <= self.written:
+            return os.pread(self.fd, size, at)
+        # (part of it) kept in memory: the file refused it
+        head = os.pread(self.fd, self.written - at, at) if at < self.written else b""
+        start = max(at - self.written, 0)
+        return head + bytes(self.pending[start:start + size - len(head)])
 
     def _flush(self) -> None:
+        if self.failed:
+            return
         view = memoryview(self.pending)
-        while view:
-            view = view[os.write(self.fd, view):]
+        try:
+            while view:
+                done = os.write(self.fd, view)
+                self.written += done
+                view = view[done:]
+        except OSError:
+            self.failed = True  # what is not written stays in memory, and so does all that follows
+        left = len(view)
         view.release()
-        self.pending.clear()
+        del self.pending[:len(self.pending) - left]
 
     def close(self) -> None:
         if self.fd >= 0:

@@ -332,3 +332,27 @@ def test_the_spool_gives_back_what_was_put(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
     memory = runner._Spool()
     assert memory.put(b"pods") == b"pods" and memory.get(b"pods") == b"pods" and memory.fd < 0
+
+
+def test_a_spool_whose_file_refuses_a_write_keeps_the_rest_in_memory(tmp_path, monkeypatch) -> None:
+    """A full or size-limited $TMPDIR must not end the scan: what the file refused, and everything put
+    after, is kept in memory and given back as put."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    spool = runner._Spool()
+    real_write, calls = os.write, []
+
+    def write(fd, data):  # the first write goes through, part of the second, then the disk is full
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(fd, data)
+        if len(calls) == 2:
+            return real_write(fd, bytes(data[:1000]))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runner.os, "write", write)
+    items = [bytes([i % 256]) * (i * 997 % 70_000 + 1) for i in range(40)]
+    handles = [spool.put(b) for b in items]
+    assert spool.failed and spool.written > 0 and len(calls) >= 3
+    assert any(isinstance(h, bytes) for h in handles)  # put after the failure: the bytes themselves
+    assert [spool.get(h) for h in reversed(handles)] == items[::-1]
+    spool.close()
