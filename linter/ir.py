@@ -170,6 +170,9 @@ class Command:
     upstream: tuple[Command, ...] = ()  # the previous stage of its pipeline (issue 14)
     shell: str = ""  # the shell whose `-c` script holds it (`sh`, `bash`); "": the context's (a RUN's shell)
     stdin_lines: tuple[Loc, ...] = ()  # where each line of a heredoc `stdin` is written (the first character)
+    # a heredoc `stdin` whose delimiter is quoted (`<<'EOF'`): its text as written; the shell expands an
+    # unquoted one's `$VAR`s, `$(...)`s before the command reads it (POSIX XCU 2.7.4)
+    stdin_quoted: bool = False
 
     @property
     def name(self) -> str:

@@ -156,6 +156,7 @@ class _Walker:
         self._subs = _SUBSTITUTION.search(data) is not None
         self._bodies: dict[str, Any] = {}  # a heredoc's text -> its body node (a shell fed it reads it)
         self._here_lines: list[tuple[str, tuple[Loc, ...]]] = []  # a heredoc's text (this object) -> its lines
+        self._quoted: set[int] = set()  # ids of the texts (in `_here_lines`) of heredocs with a quoted delimiter
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -187,7 +188,8 @@ class _Walker:
                 self.visit_list(body, extra, here, upstream)
             elif _KINDS[body.kind_id] == "command":
                 self.command(body, redirects + extra, here if here is not None else stdin, upstream,
-                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS or self.separator(n)])
+                             [n for n in rest if _KINDS[n.kind_id] in _LITERALS or _KINDS[n.kind_id] == "file_redirect"
+                              or self.separator(n)])
             else:
                 self.visit(body, redirects + extra, here if here is not None else stdin, upstream)
             if rest:
@@ -197,10 +199,54 @@ class _Walker:
         elif kind == "list":
             self.visit_list(node, redirects, stdin, upstream)
         else:
-            for child in node.named_children:
+            children = node.named_children
+            # `cat <<EOF; echo x >> log`: tree-sitter-bash makes `<<EOF` an error and the body lines
+            # statements; the shell reads them as the heredoc's text (the command before it is fed it)
+            broken = {i: b for i, c in enumerate(children) if _KINDS[c.kind_id] == "ERROR"
+                      for b in [self.broken_heredoc(c)] if b is not None}
+            body_rows = [(children[i].end_point[0], b[1]) for i, b in broken.items()]
+            for i, child in enumerate(children):
                 if _KINDS[child.kind_id] in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                     continue
-                self.visit(child, redirects, stdin, upstream)
+                row = child.start_point[0]
+                if any(first < row <= last for first, last in body_rows):
+                    continue  # a line of a heredoc's body: data, not a command
+                fed = broken.get(i + 1)
+                if fed is not None and child.end_point[0] == children[i + 1].start_point[0]:
+                    self.visit(child, redirects, fed[0], upstream)
+                else:
+                    self.visit(child, redirects, stdin, upstream)
+
+    def broken_heredoc(self, node: Any) -> tuple[str, int] | None:
+        """The text and the last row of the heredoc whose start is in the error `node` (tree-sitter-bash
+        did not find its body): the lines after its line up to the one that is its delimiter (POSIX XCU
+        2.7.4; `<<-` strips leading tabs), or to the end of the script."""
+        parts = node.children
+        at = next((k for k, c in enumerate(parts) if _KINDS[c.kind_id] == "heredoc_start"), None)
+        if at is None or at == 0 or self.text(parts[at - 1]) not in ("<<", "<<-"):
+            return None
+        tabs = self.text(parts[at - 1]) == "<<-"
+        written = self.text(parts[at])
+        delim = _QUOTED_DELIMITER.sub("", written).encode()
+        first = node.end_point[0] + 1
+        last = first
+        body: list[bytes] = []
+        while last < len(self._lines):
+            line = self._lines[last].lstrip(b"\t") if tabs else self._lines[last]
+            if line == delim:
+                break
+            body.append(line)
+            last += 1
+        if last >= len(self._lines):
+            last = len(self._lines) - 1
+            if body and not body[-1]:  # the script's final newline
+                body.pop()
+        text = b"".join(line + b"\n" for line in body).decode("utf-8", "replace")
+        self._bodies[text] = _At((first, 0))
+        self._here_lines.append((text, tuple(self.locate(first + k, 0) for k in range(len(body) or 1))))
+        if _QUOTED_DELIMITER.search(written):
+            self._quoted.add(id(text))
+        return text, last
 
     def visit_list(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
                    upstream: tuple[Command, ...] = ()) -> None:
@@ -231,8 +277,35 @@ class _Walker:
         out: list[Any] = []
         for child in node.named_children:
             if _KINDS[child.kind_id] == "heredoc_redirect":
-                out.extend(c for c in child.named_children
-                           if _KINDS[c.kind_id] not in _HEREDOC_PARTS or self.separator(c))
+                cut = False  # past a `;`/`&`: the file redirects are the next command's
+                for c in child.named_children:
+                    kind = _KINDS[c.kind_id]
+                    if kind == "file_redirect":
+                        if cut:
+                            out.append(c)
+                            continue
+                        inner = c.named_children
+                        at = next((k for k, n in enumerate(inner) if self.separator(n)), None)
+                        if at is not None:  # `cat <<EOF >f; chmod 600 f`: the grammar nests `; chmod 600 f` in `>f`
+                            cut = True
+                            out.extend(inner[at:])
+                    elif kind not in _HEREDOC_PARTS or self.separator(c):
+                        cut = cut or self.separator(c)
+                        out.append(c)
+        return out
+
+    def own_redirects(self, node: Any) -> list[Any]:
+        """The file redirects in the heredoc redirect `node` that are its command's: those before a
+        `;`/`&` tree-sitter-bash left in it (`after_heredoc`)."""
+        out: list[Any] = []
+        for c in node.named_children:
+            kind = _KINDS[c.kind_id]
+            if kind == "file_redirect":
+                out.append(c)
+                if any(self.separator(n) for n in c.named_children):
+                    break
+            elif self.separator(c):
+                break
         return out
 
     def separator(self, node: Any) -> bool:
@@ -246,7 +319,7 @@ class _Walker:
         wrote (`cat <<EOF | sudo tee -a f`), a statement after `&&`/`||` runs after it."""
         for node in rest:
             kind = _KINDS[node.kind_id]
-            if kind in _LITERALS or kind == "ERROR":
+            if kind in _LITERALS or kind == "ERROR" or kind == "file_redirect":
                 continue
             if kind != "pipeline":
                 self.visit(node)
@@ -270,15 +343,17 @@ class _Walker:
             elif _KINDS[child.kind_id] == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
+                start = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_start"), None)
+                if body is not None and start is not None and _QUOTED_DELIMITER.search(self.text(start)):
+                    self._quoted.add(id(stdin))
                 if body is not None:
                     self._bodies[stdin] = body
                     row, col = body.start_point
                     self._here_lines.append((stdin, tuple(
                         self.locate(row + i, col if i == 0 else 0) for i in range(stdin.count("\n") or 1))))
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
-                for inner in child.named_children:
-                    if _KINDS[inner.kind_id] == "file_redirect":
-                        out.extend(self.file_redirect(inner))
+                for inner in self.own_redirects(child):
+                    out.extend(self.file_redirect(inner))
             elif _KINDS[child.kind_id] == "herestring_redirect":
                 arg = child.named_children[-1] if child.named_children else None
                 stdin = (self.word(arg).text + "\n") if arg is not None else ""
@@ -288,6 +363,8 @@ class _Walker:
         op = ""
         target = None
         for part in node.children:
+            if self.separator(part):
+                break  # `>f; chmod 600 f`: the rest is the next command (`after_heredoc`)
             if not part.is_named:
                 op += self.text(part)
             elif _KINDS[part.kind_id] != "file_descriptor":
@@ -298,6 +375,7 @@ class _Walker:
                 upstream: tuple[Command, ...] = (), more: list[Any] | None = None) -> None:
         argv: list[Word] = []
         after: list[list[Word]] = []  # the commands after a `;` tree-sitter-bash left in this one (`separator`)
+        after_redirects: list[list[Redirect]] = []  # their redirects
         assigns: list[tuple[str, str]] = []
         children = node.named_children
         own, here = self.redirects(node, children)
@@ -307,6 +385,7 @@ class _Walker:
                 continue
             if kind == "ERROR" and self.separator(child):
                 after.append([])
+                after_redirects.append([])
                 continue
             # command substitutions inside arguments run too, before the command (only text
             # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
@@ -329,6 +408,10 @@ class _Walker:
         for child in more or () if argv else ():  # `cat <<EOF -n`: its arguments after the heredoc
             if self.separator(child):
                 after.append([])
+                after_redirects.append([])
+            elif _KINDS[child.kind_id] == "file_redirect":
+                if after:
+                    after_redirects[-1].extend(self.file_redirect(child))
             else:
                 (after[-1] if after else argv).append(self.word(child))
         if not argv:
@@ -336,16 +419,17 @@ class _Walker:
         fed = here if here is not None else stdin
         lines = next((at for text, at in reversed(self._here_lines) if text is fed), ()) if fed else ()
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own, fed, upstream, self.shell,
-                      lines)
+                      lines, fed is not None and id(fed) in self._quoted)
         self.commands.extend(expand(cmd, self.depth))
         if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
             # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
             row, col = self._bodies[cmd.stdin].start_point
             self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
                                               self.depth + 1, cmd.name))
-        for words in after:
+        for words, writes in zip(after, after_redirects):
             if words:
-                self.commands.extend(expand(Command(tuple(words), words[0].loc, shell=self.shell), self.depth))
+                self.commands.extend(expand(Command(tuple(words), words[0].loc, redirects=tuple(writes),
+                                                    shell=self.shell), self.depth))
 
     # Words --------------------------------------------------------------------
 
@@ -397,6 +481,7 @@ class _Walker:
         return raw, True
 
 
+_QUOTED_DELIMITER = re.compile(r"""['"\\]""")  # a quote in a heredoc's delimiter: its text is not expanded
 _SUBSTITUTION = re.compile(rb"\$\(|`|[<>]\(")  # what starts a command or process substitution
 # the parts of a heredoc redirect that are its own (the rest is the command line after it)
 _HEREDOC_PARTS = frozenset({"heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "herestring_redirect",
@@ -406,6 +491,13 @@ _LITERALS = frozenset({"word", "string", "raw_string", "number", "concatenation"
                        "command_substitution", "ansi_c_string", "translated_string", "process_substitution",
                        "arithmetic_expansion", "brace_expression"})
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
+
+
+class _At:
+    """Where a heredoc body tree-sitter-bash did not find starts (a body node's `start_point`)."""
+
+    def __init__(self, start_point: tuple[int, int]) -> None:
+        self.start_point = start_point
 
 
 def _script_on_stdin(args: Sequence[Word]) -> bool:
@@ -505,7 +597,7 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
                 tuple([word(w) for w in c.argv]), Loc(at.line + lines, at.col, at.file), c.assignments,
                 c.redirects and tuple([redirect(r) for r in c.redirects]), c.stdin,
                 c.upstream and tuple([command(u) for u in c.upstream]), c.shell,
-                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]))
+                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]), c.stdin_quoted)
         return got
 
     return [command(c) for c in commands]
@@ -655,7 +747,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
                 i += 1
             if i < len(args):
                 inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin,
-                                cmd.upstream, cmd.shell, cmd.stdin_lines)
+                                cmd.upstream, cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
                 out.extend(expand(inner, depth + 1))
             return out
     runner = _ENV_RUNNERS.get(name)
@@ -669,7 +761,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
             i += 1
         if i < len(args):
             inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                            cmd.shell, cmd.stdin_lines)
+                            cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
             out.extend(expand(inner, depth + 1))
         return out
     if name in SHELLS:
@@ -703,7 +795,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     i += _WRAPPERS[name]
     if i < len(args):
         inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                        cmd.shell, cmd.stdin_lines)
+                        cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
         out.extend(expand(inner, depth + 1))
     return out
 
@@ -739,9 +831,11 @@ def remote(cmd: Command, depth: int = 0) -> list[tuple[Command, bool]]:
     elif words:
         inner = Command(tuple(words), words[0].loc)
         out = [(c, True) for c in expand(inner, depth + 1)]
-    if cmd.stdin and cmd.stdin_lines and (not out or (out[0][0].name in SHELLS and _script_on_stdin(out[0][0].args))):
+    # the first remote command, or the shell a wrapper of it runs (`sudo bash -s`), reads ssh's stdin
+    if cmd.stdin and cmd.stdin_lines and (not out or any(c.name in SHELLS and _script_on_stdin(c.args)
+                                                         for c in expand(out[0][0], depth + 1))):
         lines = cmd.stdin_lines
-        out.extend((c, False) for c in parse_script(
+        out.extend((c, not cmd.stdin_quoted) for c in parse_script(
             cmd.stdin, lambda r, c: Loc(lines[min(r, len(lines) - 1)].line, lines[min(r, len(lines) - 1)].col + c,
                                         lines[0].file), depth + 1))
     for c, expanded in list(out):

@@ -221,7 +221,7 @@ def test_shifted_knows_every_field_of_the_shell_ir() -> None:
                                               "substitutions"]
     assert [f.name for f in fields(Redirect)] == ["op", "target"]
     assert [f.name for f in fields(Command)] == ["argv", "loc", "assignments", "redirects", "stdin", "upstream",
-                                                 "shell", "stdin_lines"]
+                                                 "shell", "stdin_lines", "stdin_quoted"]
 
 
 def test_shifted_moves_a_heredocs_lines() -> None:

@@ -218,6 +218,31 @@ def test_ssh_runs_its_command_on_another_host():
     assert at(ws[0].privileged) == (2, 90) and at(ws[2].user) == (4, 45) and ws[3].host_pid.value is True
 
 
+def test_ssh_heredoc_expanded_by_the_local_shell_unless_quoted_and_a_wrapped_remote_shell():
+    # POSIX XCU 2.7.4: the local shell expands an unquoted heredoc before ssh sends it (bash 5: `$OPTS`
+    # arrives as `--privileged`); `<<'EOF'` leaves `$IMAGE` to the remote shell. ssh(1) feeds its stdin
+    # to the remote command: a shell a wrapper runs (`sudo bash -s`) reads it, `sudo docker ps` does not.
+    ws = run("""\
+        OPTS=--privileged
+        IMAGE=ghcr.io/acme/llm:1.4
+        ssh gpu-01 <<EOF
+        docker run --name f $OPTS $IMAGE
+        EOF
+        ssh gpu-02 <<'EOF'
+        docker run --name g $OPTS $IMAGE
+        EOF
+        ssh gpu-03 sudo bash -s <<'EOF'
+        docker run --name h busybox
+        EOF
+        ssh gpu-04 sudo docker ps <<'EOF'
+        docker run --name not-read busybox
+        EOF
+        """)
+    assert [(w.name, w.image.value, w.anchor) for w in ws] == [
+        ("f", "ghcr.io/acme/llm:1.4", Loc(4, 1)), ("g", "$IMAGE", Loc(7, 1)), ("h", "busybox", Loc(10, 1))]
+    assert ws[0].privileged.value is True and ws[1].privileged.value is False
+
+
 def test_markdown_indented_blocks_and_session_prompts():
     """An indented code block (CommonMark 4.4: after a blank line) is read when its first word is the
     container CLI, as a fenced block with no language is; a session's prompt may name the user, host

@@ -189,6 +189,39 @@ def test_an_operator_after_a_heredoc_start_word_ends_the_command():
         (["echo", "a<<EOF;b", "$((1<<2))"], None, 13, 1)]
 
 
+def test_a_heredoc_body_tree_sitter_leaves_as_statements_is_the_heredocs_text():
+    """`cat <<EOF; echo x >> log` (glued or spaced): a redirect after the `;` makes tree-sitter-bash
+    drop the heredoc (an error node) and read its body as commands; bash reads the lines up to the
+    delimiter line as the text `cat` is fed (checked with bash 5: the body is printed, not run)."""
+    script = ("cat <<EOF; echo shown >> /tmp/log\ndocker run --privileged img\nEOF\n"
+              "cat > /etc/sudoers.d/dev <<EOF ; echo done >> /tmp/log\ndev ALL=(ALL) NOPASSWD: ALL\nEOF\n"
+              "if true; then\n\tbash <<-'X' ; echo ran >> /tmp/log\n\tchmod 777 /x\n\tX\nfi\nchmod 600 /y\n")
+    got = [(c.words(), c.stdin, c.loc.line) for c in cmds(script)]
+    assert got == [
+        (["cat"], "docker run --privileged img\n", 1), (["echo", "shown"], None, 1),
+        (["cat"], "dev ALL=(ALL) NOPASSWD: ALL\n", 4), (["echo", "done"], None, 4),
+        (["true"], None, 7), (["bash"], "chmod 777 /x\n", 8), (["chmod", "777", "/x"], None, 9),
+        (["echo", "ran"], None, 8), (["chmod", "600", "/y"], None, 12)]
+    assert [w.text for w in file_writes(cmds(script)) if w.path == "/etc/sudoers.d/dev"] == [
+        "dev ALL=(ALL) NOPASSWD: ALL\n"]
+
+
+def test_a_separator_after_a_heredoc_file_redirect_ends_the_command():
+    """`cat <<EOF >f; cmd >> g`: tree-sitter-bash nests `; cmd` in `>f` and gives `>> g` to the heredoc;
+    bash writes the body to f and runs `cmd` with its own redirect (checked with bash 5)."""
+    script = ("cat <<EOF >/tmp/notes; echo 'dev ALL' >> /etc/sudoers\nhello\nEOF\n"
+              "cat <<EOF >/tmp/f 2>&1; docker run --privileged img && echo done\nx\nEOF\n"
+              "cat <<EOF; chmod 600 /x > /dev/null\nyo\nEOF\n")
+    got = [(c.words(), c.stdin, [(r.op, r.target.text) for r in c.redirects], c.loc.line, c.loc.col)
+           for c in cmds(script)]
+    assert got == [
+        (["cat"], "hello\n", [(">", "/tmp/notes")], 1, 1),
+        (["echo", "dev ALL"], None, [(">>", "/etc/sudoers")], 1, 24),
+        (["cat"], "x\n", [(">", "/tmp/f"), (">&", "1")], 4, 1),
+        (["docker", "run", "--privileged", "img"], None, [], 4, 25), (["echo", "done"], None, [], 4, 56),
+        (["cat"], "yo\n", [], 7, 1), (["chmod", "600", "/x"], None, [(">", "/dev/null")], 7, 12)]
+
+
 def test_printf_lines_are_located_at_the_argument_that_writes_them():
     cs = cmds("printf '%s\\n' 'PermitRootLogin no' 'PasswordAuthentication yes' > /a\n"
               "printf 'Port 22\\nPasswordAuthentication %s\\n' yes > /b\n")
