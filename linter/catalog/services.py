@@ -39,6 +39,10 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # -- the catalog's data ---------------------------------------------------------------
 
 
+def _squash(name: str) -> str:
+    return name.lower().replace("_", "").replace(".", "").replace("/", "")
+
+
 @dataclass(frozen=True)
 class Switch:
     """A setting that turns something on or off: a flag, a variable, a config key."""
@@ -59,6 +63,11 @@ class Switch:
     contains: str | None = None
     # the first word the service is given (a start script's mode: Vespa's `services`)
     arg: str | None = None
+    # the service compares variable names lower-cased with `_`, `.` and `/` dropped (Milvus reads
+    # COMMON_SECURITY_AUTHORIZATION_ENABLED and COMMON_SECURITY_AUTHORIZATIONENABLED alike), also
+    # behind these prefixes (MILVUS_CONF_)
+    squash: bool = False
+    prefixes: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
@@ -66,7 +75,8 @@ class Switch:
                    tuple(str(v).lower() for v in data.get("values", ())), data.get("mount"),
                    tuple(str(v) for v in data.get("unless", ())),
                    tuple(cls.of(w) for w in data.get("with", ())),
-                   str(data["contains"]).lower() if "contains" in data else None, data.get("arg"))
+                   str(data["contains"]).lower() if "contains" in data else None, data.get("arg"),
+                   bool(data.get("squash", False)), tuple(data.get("prefixes", ())))
 
     def describe(self) -> str:
         if self.arg is not None:
@@ -788,6 +798,18 @@ class ServiceMatch:
             return var  # a reference (valueFrom, `${KEY}`): set, to a value we cannot read
         return var if var.value.strip() != "" else None
 
+    def _squashed_env(self, switch: Switch) -> EnvVar | None:
+        """The last variable set whose name, squashed (`Switch.squash`) and with a prefix of the
+        switch's removed, is the switch's (a later one of the same key wins, as in the service's
+        map of settings)."""
+        want = _squash(switch.env or "")
+        got = None
+        for name in self.env:
+            bare = next((name[len(p):] for p in switch.prefixes if name.startswith(p)), name)
+            if _squash(name) == want or _squash(bare) == want:
+                got = self.env_set(name) or got
+        return got
+
     def switched(self, switch: Switch) -> tuple[Loc, Word | None, EnvVar | None] | None:
         """Where `switch` is turned on for this launch, if it is."""
         if switch.with_ and not any(self.switched(w) is not None for w in switch.with_):
@@ -826,7 +848,7 @@ class ServiceMatch:
             if found is not None:
                 return found, None, None
         if switch.env is not None:
-            var = self.env_set(switch.env)
+            var = self.env_set(switch.env) if not switch.squash else self._squashed_env(switch)
             if var is not None and switch.unless and var.value is not None \
                     and var.value.strip().strip("'\"") in switch.unless:
                 var = None  # `${SANDBOX_API_KEY:-dify-sandbox}` read as its default: the known key
