@@ -189,7 +189,7 @@ def _m17(_F, _s):
  return __init__
 
 def _m18(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -201,6 +201,7 @@ def _m18(_F, _s):
   _s(self, 'arg', arg)
   _s(self, 'squash', squash)
   _s(self, 'prefixes', prefixes)
+  _s(self, 'other_than', other_than)
  return __init__
 
 def _m19(_F, _s):
@@ -1301,7 +1302,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m15,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m16,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m17,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes'), (), True, False, False): _m18,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than'), (), True, False, False): _m18,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m19,
     (('format', 'workloads'), (), False, False, False): _m20,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,

@@ -68,6 +68,9 @@ class Switch:
     # behind these prefixes (MILVUS_CONF_)
     squash: bool = False
     prefixes: tuple[str, ...] = ()
+    # on when the variable is set to any written value but these (lower-cased), the empty one included
+    # (Open WebUI's login is on only for WEBUI_AUTH=true: `1`, `on` and `WEBUI_AUTH=` turn it off)
+    other_than: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
@@ -76,7 +79,8 @@ class Switch:
                    tuple(str(v) for v in data.get("unless", ())),
                    tuple(cls.of(w) for w in data.get("with", ())),
                    str(data["contains"]).lower() if "contains" in data else None, data.get("arg"),
-                   bool(data.get("squash", False)), tuple(data.get("prefixes", ())))
+                   bool(data.get("squash", False)), tuple(data.get("prefixes", ())),
+                   tuple(str(v).lower() for v in data.get("other_than", ())))
 
     def describe(self) -> str:
         if self.arg is not None:
@@ -88,6 +92,8 @@ class Switch:
         what = self.flag or self.env or "?"
         if self.contains is not None:
             text = f"`{self.contains}` in `{what}`"
+        elif self.other_than:
+            text = f"`{what}` set to another value than " + " or ".join(f"`{v}`" for v in self.other_than)
         elif self.values:
             # a setting given as `-Ename=value` (Elasticsearch) reads as one word
             text = f"`{what}={self.values[0]}`" if not self.flag or "." in self.flag else f"`{what} {self.values[0]}`"
@@ -847,6 +853,12 @@ class ServiceMatch:
                         found = write.loc
             if found is not None:
                 return found, None, None
+        if switch.env is not None and switch.other_than:
+            var = self.env.get(switch.env)  # (empty counts: set, and not one of them)
+            if var is not None and var.value is not None and not var.dynamic \
+                    and var.value.strip().strip("'\"").lower() not in switch.other_than:
+                return var.loc, None, var
+            return None
         if switch.env is not None:
             var = self.env_set(switch.env) if not switch.squash else self._squashed_env(switch)
             if var is not None and switch.unless and var.value is not None \
@@ -1003,7 +1015,9 @@ class ServiceMatch:
                     # authentication by default, which is judged like a default (reachable or not)
                     image_off = True
                     continue
-                return AuthState("off", got[0], switch.describe(), got[1])
+                written = got[2] is not None and switch.other_than  # the value as written: `WEBUI_AUTH=1`
+                return AuthState("off", got[0], f"`{switch.env}={got[2].value.strip()}`" if written  # type: ignore[union-attr]
+                                 else switch.describe(), got[1])
         if image_off:
             return AuthState("absent")
         if not on_wins:
