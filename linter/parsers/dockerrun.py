@@ -467,9 +467,22 @@ _SHELL_ARRAY = re.compile(r"^(?:(?:declare|typeset)[ \t]+-a[ \t]+)?([A-Za-z_][A-
 
 def _array_rest(text: str) -> tuple[str, bool]:
     """The words of an array literal's line (after `(` on its first) and whether its `)` ends it there
-    (a comment after it, or a `#` line, is dropped)."""
-    body = text.split(" #", 1)[0].rstrip() if not text.startswith("#") else ""
-    if body.endswith(")"):
+    (a comment after it, or a `#` line, is dropped: a `#` that starts a word outside quotes, as bash
+    reads it; `"ticket #12"` is an element)."""
+    quote = None
+    prev = " "
+    for i, ch in enumerate(text):
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and prev in " \t":
+            text = text[:i]
+            break
+        prev = ch
+    body = text.rstrip()
+    if body.endswith(")") and quote is None:
         return body[:-1], True
     return body, False
 
