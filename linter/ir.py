@@ -10,6 +10,7 @@ it was set explicitly. Inheritance (pod -> container, stage -> stage, compose
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
@@ -352,8 +353,7 @@ class Exposure:
     @property
     def index_label(self) -> tuple[str, str]:
         """The (key, value) the Service is looked up by among pods' `label_keys`: its selector's first."""
-        key, value = self.selector[0]
-        return (key, "\0") if key in INDEXED_KEYS else (key, value)
+        return _lookup_key(*self.selector[0])
 
 
 # Labels a controller gives each pod it makes by the pod's index, which a Service the user writes may
@@ -377,7 +377,12 @@ def indexed_label(prefix: str, index: str, start: int, stop: int | None, with_in
 def label_keys(labels: tuple[tuple[str, str], ...]) -> Iterator[tuple[str, str]]:
     """The (key, value)s a pod with `labels` is looked up by among Services' `index_label`s."""
     for key, value in labels:
-        yield (key, "\0") if key in INDEXED_KEYS else (key, value)
+        yield _lookup_key(key, value)
+
+
+def _lookup_key(key: str, value: str) -> tuple[str, str]:
+    """A label as Services and pods are matched up by it: an indexed label by its key alone."""
+    return (key, "\0") if key in INDEXED_KEYS else (key, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +420,11 @@ class Build:
 IMAGE_REFERENCE = re.compile(r"^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
                              r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
                              r"(?:@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?$")
-_VALID: dict[str, bool] = {}  # `ImageRef.valid` by name: asked per rule and re-parse of the same images
+
+
+@functools.lru_cache(maxsize=4096)  # asked per rule and re-parse of the same images
+def _valid_reference(name: str) -> bool:
+    return IMAGE_REFERENCE.match(name) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,12 +448,7 @@ class ImageRef:
     @property
     def valid(self) -> bool:
         """A well-formed image reference (not a placeholder such as `<your-image>` or `ko://...`)."""
-        got = _VALID.get(self.name)
-        if got is None:
-            if len(_VALID) >= 4096:
-                _VALID.clear()
-            got = _VALID[self.name] = IMAGE_REFERENCE.match(self.name) is not None
-        return got
+        return _valid_reference(self.name)
 
     @property
     def digest(self) -> str | None:

@@ -402,15 +402,16 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
         del streamed
         files = [c for c in cands if not isinstance(c, tuple) and not _excluded(c, config)]
         builds = _Builds.of(cands)  # what `_checked_through_builds` reads of the candidates, which go as checked
-        workers = 1 if any(c.path == "-" for c in files) else _workers(jobs, len(files))
-        if fix_edits and not any(c.path == "-" for c in files):
+        stdin = any(c.path == "-" for c in files)
+        workers = 1 if stdin else _workers(jobs, len(files))
+        if fix_edits and not stdin:
             # verify only the fixes of findings the policy can report (`policy.Shown`)
             fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
         if workers > 1:
             per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
         else:
             with _builds_ahead(files, jobs):
-                if keep_ir or len(files) < POOL_MIN_FILES or any(c.path == "-" for c in files):
+                if keep_ir or len(files) < POOL_MIN_FILES or stdin:
                     per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
                 else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
                     per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress,
@@ -454,7 +455,7 @@ def _streamed(paths: list[str], root: str, config: Config | None, jobs: int,
         return None
     found = discover(paths, root, None, render=False)
     if jobs <= 0:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = _cpus()
     want = max(POOL_MIN_FILES, PEEK_FILES, jobs)
     head: list[Any] = []
     peeked: list[Candidate] = []
@@ -493,7 +494,7 @@ def _builds_ahead(files: list[Candidate], jobs: int) -> Iterator[None]:
     from glmlint import kustomize
 
     if jobs <= 0:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = _cpus()
     with kustomize.ahead(overlays, jobs):
         yield
 
@@ -892,6 +893,11 @@ class _State:
 _WORKER: _State | None = None  # in a worker process (and in this one while it checks files as one)
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on (`-j 0`, the default, uses them all)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def _workers(jobs: int, files: int) -> int:
     """How many worker processes to scan `files` files with: 1 means no pool."""
     if jobs == 1 or files < POOL_MIN_FILES:
@@ -904,7 +910,7 @@ def _workers(jobs: int, files: int) -> int:
     if not hasattr(os, "fork") or not hasattr(select, "poll"):
         return 1
     if jobs <= 0:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = _cpus()
     return max(1, min(jobs, files))
 
 

@@ -154,7 +154,7 @@ class _Walker:
         # whether any command or process substitution may be in the script (most have none: then no
         # word is searched for one)
         self._subs = _SUBSTITUTION.search(data) is not None
-        self._bodies: dict[str, Any] = {}  # a heredoc's text -> its body node (a shell fed it reads it)
+        self._bodies: dict[str, tuple[int, int]] = {}  # a heredoc's text -> where its body starts (a shell fed it reads it)
         self._here_lines: list[tuple[str, tuple[Loc, ...]]] = []  # a heredoc's text (this object) -> its lines
         self._quoted: set[int] = set()  # ids of the texts (in `_here_lines`) of heredocs with a quoted delimiter
 
@@ -242,7 +242,7 @@ class _Walker:
             if body and not body[-1]:  # the script's final newline
                 body.pop()
         text = b"".join(line + b"\n" for line in body).decode("utf-8", "replace")
-        self._bodies[text] = _At((first, 0))
+        self._bodies[text] = (first, 0)
         self._here_lines.append((text, tuple(self.locate(first + k, 0) for k in range(len(body) or 1))))
         if _QUOTED_DELIMITER.search(written):
             self._quoted.add(id(text))
@@ -347,7 +347,7 @@ class _Walker:
                 if body is not None and start is not None and _QUOTED_DELIMITER.search(self.text(start)):
                     self._quoted.add(id(stdin))
                 if body is not None:
-                    self._bodies[stdin] = body
+                    self._bodies[stdin] = body.start_point
                     row, col = body.start_point
                     self._here_lines.append((stdin, tuple(
                         self.locate(row + i, col if i == 0 else 0) for i in range(stdin.count("\n") or 1))))
@@ -423,7 +423,7 @@ class _Walker:
         self.commands.extend(expand(cmd, self.depth))
         if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
             # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
-            row, col = self._bodies[cmd.stdin].start_point
+            row, col = self._bodies[cmd.stdin]
             self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
                                               self.depth + 1, cmd.name))
         for words, writes in zip(after, after_redirects):
@@ -492,12 +492,6 @@ _LITERALS = frozenset({"word", "string", "raw_string", "number", "concatenation"
                        "arithmetic_expansion", "brace_expression"})
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
 
-
-class _At:
-    """Where a heredoc body tree-sitter-bash did not find starts (a body node's `start_point`)."""
-
-    def __init__(self, start_point: tuple[int, int]) -> None:
-        self.start_point = start_point
 
 
 def _script_on_stdin(args: Sequence[Word]) -> bool:

@@ -135,7 +135,9 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
                 no_auth["*"] = line
             elif m.group(1) == ":":
                 no_auth.update((resolve(p), line) for p in m.group(2).split(","))
-    blank = _blank_passwords(workload.build_steps, resolve) if _has_sudo(workload, sudo_lines) else {}
+    blank = _blank_passwords(workload.build_steps, resolve)
+    if blank and not _has_sudo(workload, sudo_lines):
+        blank = {}
     out: list[Grant] = []
     for line in sudo_lines:
         rule = _user_rule(_strip_comment(line.text))
@@ -170,7 +172,7 @@ def _has_sudo(workload: Workload, sudo_lines: list[Line]) -> bool:
 
     if any(line.loc is not None for line in sudo_lines):
         return True
-    package = package_pattern(("sudo", "sudo-rs"))
+    package = package_pattern(("sudo", "sudo-rs"))  # (asked only where a build step emptied a password)
     return any(installs(cmd, package) for cmd in workload.build_steps)
 
 

@@ -106,6 +106,7 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
@@ -177,7 +178,7 @@ def holds_literal_secret(var: EnvVar) -> bool:
     name, value = var.name.upper(), (var.value or "").upper()
     if re.search(r"[^A-Z0-9]", name) is None and not _CAMEL.search(var.name):
         raw = (var.value or "").strip()
-        if re.fullmatch(r"[A-Z0-9_]+", raw) and name in raw.split("_"):
+        if _UPPER_SNAKE.fullmatch(raw) and name in raw.split("_"):
             return False
         return re.sub(r"[^A-Z0-9]", "", value) != name
     return name not in value

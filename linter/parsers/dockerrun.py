@@ -399,20 +399,24 @@ def shell_script(text: str) -> list[Snippet]:
     lines = split_lines(text)
     for k, line in enumerate(lines):
         snip.add(k + 1, line)
-    arrays: dict[str, list[tuple[str, ...] | None]] = {}
-    snip.known = _once(_script_sets(lines, arrays=arrays))
-    snip.arrays = _arrays_once(arrays)
+    _learn(snip, lines)
     return [snip]
 
 
-def _script_sets(lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None,
-                 arrays: dict[str, list[tuple[str, ...] | None]] | None = None) -> dict[str, list[tuple[str, bool]]]:
+def _learn(snip: Snippet, lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None) -> None:
+    """Give `snip` the variables and bash arrays its `lines` set once (`defined`: what is set before them)."""
+    arrays: dict[str, list[tuple[str, ...] | None]] = {}
+    snip.known = _once(_script_sets(lines, arrays, defined))
+    snip.arrays = _arrays_once(arrays)
+
+
+def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None]],
+                 defined: dict[str, list[tuple[str, bool]]] | None = None) -> dict[str, list[tuple[str, bool]]]:
     """Every value a script's lines give each variable (`_once` keeps those set once): a top-level
     `NAME=value`'s value, `"$"` (not known) for one inside a block or any other assignment. `arrays`:
     filled with every value each bash array gets (`_arrays_once`): a top-level `NAME=(words)`'s
     elements (on one line or more), None for one in a block, `NAME+=(...)` or any other assignment."""
     defined = {} if defined is None else defined
-    arrays = {} if arrays is None else arrays
     depth = 0
     pending: tuple[str, list[str], bool] | None = None  # an array literal that goes on to the next lines
     for line in lines:
@@ -637,10 +641,7 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 snip = yaml_run(run, lines)
                 if MARKER.search(snip.text):
                     env = _step_env(doc, path, node)
-                    defined = {name: [(value, False)] for name, value in env.items()}
-                    arrays: dict[str, list[tuple[str, ...] | None]] = {}
-                    snip.known = _once(_script_sets(snip.lines, defined, arrays))
-                    snip.arrays = _arrays_once(arrays)
+                    _learn(snip, snip.lines, {name: [(value, False)] for name, value in env.items()})
                 yield snip
 
 
@@ -694,6 +695,7 @@ def gitlab_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             continue
         entries = y.entries(doc)
         default = y.get(doc, "default")
+        glob = _gitlab_literals(y.get(doc, "variables"))
         for name, (_k, job) in entries.items():
             if name in _GITLAB_GLOBAL or name.startswith(".") or not y.is_map(job):
                 continue
@@ -707,11 +709,11 @@ def gitlab_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 sessions[key == "after_script"].extend(_script_lines(block))
             for parts in sessions:
                 if parts:
-                    yield _gitlab_session(doc, entries, job, inherit, parts, lines)
+                    yield _gitlab_session(glob, entries, job, inherit, parts, lines)
 
 
-def _gitlab_session(doc: Any, entries: dict[str, tuple[Any, Any]], job: Any, inherit: Any, parts: list[Any],
-                    lines: list[str]) -> Snippet:
+def _gitlab_session(glob: dict[str, str], entries: dict[str, tuple[Any, Any]], job: Any, inherit: Any,
+                    parts: list[Any], lines: list[str]) -> Snippet:
     """The lines of one shell session of a job, with what it knows of its variables."""
     snip = Snippet()
     for node in parts:
@@ -720,13 +722,9 @@ def _gitlab_session(doc: Any, entries: dict[str, tuple[Any, Any]], job: Any, inh
         for row, cols, line_no in zip(part.lines, part.cols, part.rows):
             snip.add(line_no, row, cols)
     if MARKER.search(snip.text):
-        glob = _gitlab_literals(y.get(doc, "variables"))
-        glob = {k: v for k, v in glob.items() if _gitlab_inherits(inherit, "variables", k)}
-        env = {**glob, **_gitlab_variables(entries, job)}
-        defined = {key: [(value, False)] for key, value in env.items()}
-        arrays: dict[str, list[tuple[str, ...] | None]] = {}
-        snip.known = _once(_script_sets(snip.lines, defined, arrays))
-        snip.arrays = _arrays_once(arrays)
+        inherited = {k: v for k, v in glob.items() if _gitlab_inherits(inherit, "variables", k)}
+        env = {**inherited, **_gitlab_variables(entries, job)}
+        _learn(snip, snip.lines, {key: [(value, False)] for key, value in env.items()})
     return snip
 
 

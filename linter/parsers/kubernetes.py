@@ -813,7 +813,7 @@ def _pod_specs(obj: Any, path: Path) -> list[_Spec]:
         return [_Spec(spec, full, meta, (y.get(spec, "securityContext"), (*full, "securityContext")), (), (spec, full))]
     if (y.text(y.get(obj, "apiVersion")) or "").startswith(_SPARK_API):
         return _spark_specs(obj, path)
-    if (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API) and kind == "NIMService":
+    if _is_nim(obj):
         return _nim_specs(obj, path)
     out = []
     trainer = (y.text(y.get(obj, "apiVersion")) or "").startswith(_TRAINER_API)
@@ -986,11 +986,15 @@ _NIM_NO_SETTING = ("the NIM operator runs the pod as the ServiceAccount it creat
 def _nim_pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Workload]) -> PodIdentity:
     """The identity an NIMService's pod runs with: the operator's ServiceAccount named after it; the pod
     runs NVIDIA NIM (the catalog's `nim`), whatever the image is called."""
-    from glmlint.catalog.services import catalog
+    from glmlint.catalog.services import get
 
     base = _pod(obj, obj_path, spec, owner, containers)
     name = y.text(y.get(obj, "metadata", "name")) or "default"
-    nim = next(((s.name, s.kind) for s in catalog() if s.id == "nim"), None)
+    try:
+        service = get("nim")
+        nim: tuple[str, str] | None = (service.name, service.kind)
+    except KeyError:
+        nim = None
     services = base.services if nim is None or nim in base.services else (*base.services, nim)
     return records.replace(base, service_account=Setting(name, base.anchor, explicit=False, path=()),
                            automount=Setting(None, base.anchor, explicit=False, path=()), no_setting=_NIM_NO_SETTING,
@@ -1672,7 +1676,7 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
 
 
 def _llm_preset(obj: Any) -> bool:
-    return (y.text(y.get(obj, "apiVersion")) or "").startswith("serving.kserve.io/") and \
+    return (y.text(y.get(obj, "apiVersion")) or "").startswith(_KSERVE_API) and \
         y.text(y.get(obj, "kind")) == "LLMInferenceService"
 
 
