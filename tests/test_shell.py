@@ -64,6 +64,28 @@ def test_timeout_taskset_numactl_ionice_command_run_their_command():
                                     "numactl", "python", "ionice", "rsync", "command", "ls", "command", "taskset"]
 
 
+def test_numactl_options_with_values_as_numactl_c_reads_them():
+    """numactl's option table (numactl 93c1fe5f): `-w`/`-P`/`-c` take a node list; `-s`/`-H` only print."""
+    cs = cmds("numactl -w 0,1 python a.py\nnumactl -P 0 python b.py\nnumactl --cpubind 1 python c.py\n"
+              "numactl -s python d.py\n")
+    assert [c.words() for c in cs if c.name == "python"] == [["python", "a.py"], ["python", "b.py"],
+                                                              ["python", "c.py"]]
+
+
+def test_flock_watch_srun_eval_run_their_command():
+    """flock FILE COMMAND / FILE -c SCRIPT (util-linux flock.c), watch's words or one script for `sh -c`
+    (procps-ng watch.c), srun's options up to the executable (Slurm slurm_opt.c), eval's script."""
+    cs = cmds("flock -w 10 /tmp/gpu.lock python a.py\nflock -n /tmp/x.lock -c 'python b.py && make c'\n"
+              "watch -n 5 python d.py\nwatch -d -n1 'nvidia-smi; python e.py'\nwatch -v python f.py\n"
+              "srun --gres gpu:1 -N 2 --pty python g.py\nsrun -p gpu --ntasks=4 python h.py\n"
+              "eval \"python i.py --lr $LR\"\neval python j.py\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py", "d.py", "e.py", "g.py", "h.py",
+                                                                "i.py", "j.py"]
+    assert "make" in [c.name for c in cs] and "nvidia-smi" in [c.name for c in cs]
+    e = next(c for c in cs if c.words()[1:2] == ["e.py"])
+    assert (e.argv[0].loc.line, e.argv[0].loc.col) == (4, 27)  # inside the quoted script
+
+
 def test_command_substitution_runs_too():
     cs = cmds('echo "$(passwd -d root)"')
     assert ["passwd", "-d", "root"] in [c.words() for c in cs]
