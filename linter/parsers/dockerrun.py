@@ -3,7 +3,8 @@
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
 (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
-language and indented code blocks whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
+language and indented code blocks whose first word is the container CLI: `docker run ...`; `powershell`/`pwsh`
+blocks, their backtick escapes written as the shell's backslash), GitHub workflow `run:` steps and
 GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
@@ -59,6 +60,12 @@ JOB_CONTAINER = re.compile(r"^[ \t]+(?:container|services):", re.M)  # a workflo
 _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
                  "sh-session", "bash-session", "terminal"}
+# PowerShell's fences (Pygments' PowerShellLexer and PowerShellSessionLexer aliases, pygments 2.20
+# lexers/shell.py, which GitHub's linguist names alike): its escape character is the backtick, a
+# backtick ending a line continues it, as `\` does in the shell; its session prompt is `PS C:\src> `
+_POWERSHELL_FENCES = {"powershell", "pwsh", "posh", "ps1", "psm1", "pwsh-session", "ps1con"}
+_PS_PROMPT = re.compile(r"^([ \t]*)(?:\[[^\]]+\]: )?PS[^>\n]*> ?()")
+_PS_PS2 = re.compile(r"^[ \t]*>>? ")  # PowerShell's continuation prompt is `>> ` (Pygments reads `> `)
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
 # a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
 # Pygments' shell-session lexer, which GitHub highlights `console` blocks with, reads as a prompt;
@@ -219,6 +226,8 @@ def markdown(text: str) -> list[Snippet]:
             j += 1
         if lang in _SHELL_FENCES or (not lang and _runs_container_cli(lines[body_start:j])):
             out.append(_shell_block(lines, body_start, j, indent))
+        elif lang in _POWERSHELL_FENCES:
+            out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         i = j + 1
     return out
 
@@ -230,9 +239,10 @@ _CLI_FIRST = re.compile(r"[ \t]*(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|ner
 
 def _indented_block(lines: list[str], i: int) -> int:
     """The end of the indented code block that starts at line `i` (CommonMark 4.4: lines indented by
-    four columns or more, after a blank line or the start, which a paragraph cannot hold; blank
-    lines inside it), or `i` when none starts there."""
-    if not _INDENTED.match(lines[i]) or (i and lines[i - 1].strip()):
+    four columns or more, after a blank line, the start, an ATX heading or a thematic break, where
+    no paragraph goes on (a paragraph's next line continues it); blank lines inside it), or `i`
+    when none starts there."""
+    if not _INDENTED.match(lines[i]) or (i and lines[i - 1].strip() and not _ENDS_PARAGRAPH.match(lines[i - 1])):
         return i
     end = i
     j = i
@@ -244,6 +254,10 @@ def _indented_block(lines: list[str], i: int) -> int:
 
 
 _INDENTED = re.compile(r"^(?: {4}|\t| {1,3}\t)[ \t]*\S")
+# a line after which an indented line starts a code block although it is not blank: an ATX heading
+# (CommonMark 4.2: a single line, no paragraph), a thematic break or a setext heading's `---`
+# underline (4.1, 4.3: either way the paragraph has ended)
+_ENDS_PARAGRAPH = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t].*)?|(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 
 
 def _runs_container_cli(body: list[str]) -> bool:
@@ -257,28 +271,44 @@ def _runs_container_cli(body: list[str]) -> bool:
     return _CLI_FIRST.match(first, prompt.end() if prompt else 0) is not None
 
 
-def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
+def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False) -> Snippet:
+    """A block's commands as shell text; `powershell`: a PowerShell block, its escape character (the
+    backtick: a line continuation at the end of a line) written as the shell's `\\`, and its literal
+    `\\` (a Windows path) doubled, so the shell reads the words PowerShell does."""
     snip = Snippet()
     body = lines[start:end]
-    prompted = any(_PROMPT.match(line) for line in body)
+    prompt = _PS_PROMPT if powershell else _PROMPT
+    add = _add_powershell if powershell else Snippet.add
+    prompted = any(prompt.match(line) for line in body)
     continued = False
     for k, line in enumerate(body):
         line_no = start + k + 1
         cut = min(indent, len(line) - len(line.lstrip(" \t")))
-        m = _PROMPT.match(line)
+        m = prompt.match(line)
         if m:
             at = m.end()
-            snip.add(line_no, line[at:], at)
-        elif continued and prompted and (ps2 := _PS2.match(line)):
-            snip.add(line_no, line[ps2.end():], ps2.end())  # a `> ` continuation prompt
+            add(snip, line_no, line[at:], at)
+        elif continued and prompted and (ps2 := (_PS_PS2 if powershell else _PS2).match(line)):
+            add(snip, line_no, line[ps2.end():], ps2.end())  # a `> ` continuation prompt
         elif not prompted or continued:
-            snip.add(line_no, line[cut:], cut)
+            add(snip, line_no, line[cut:], cut)
         else:
             _blank(snip, line_no)  # a command's output in a console transcript
             continued = False
             continue
-        continued = line.rstrip().endswith("\\")
+        continued = line.rstrip().endswith("`" if powershell else "\\")
     return snip
+
+
+def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
+    """A PowerShell line as the shell would read it (`_shell_block`), each character at its column."""
+    out: list[str] = []
+    cols: list[int] = []
+    for k, ch in enumerate(text):
+        shell = "\\" if ch == "`" else "\\\\" if ch == "\\" else ch
+        out.append(shell)
+        cols.extend([at + k] * len(shell))
+    snip.add(line_no, "".join(out), cols)
 
 
 _MAKE_VAR = re.compile(r"^(?:export[ \t]+|override[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(\?|:{1,3}|\+|!)?=[ \t]*(.*?)[ \t]*$")
