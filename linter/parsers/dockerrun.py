@@ -50,7 +50,7 @@ from typing import Any
 from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
 from glmlint.ir import (IMAGE_REFERENCE, INSIDE_TEXT, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting,
                         SourceFile, User, Word,
-                        Workload, has_variable, truthy)
+                        Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 
@@ -1516,7 +1516,7 @@ def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
     f = found[-1]
     kind = row.read
     if kind == BOOL:
-        value: Any = f.value == "" or truthy(f.value)
+        value: Any = f.value == "" or f.value in _PARSE_BOOL_TRUE
     elif kind == HOST:
         value = f.value.strip().lower() == "host"
     elif kind == ITEMS:
@@ -1559,6 +1559,12 @@ def takes_value(flag: str) -> bool:
     return _option_span(flag) == 2
 
 
+# A boolean flag's value (`--privileged=true`) as the Docker CLI reads it: pflag's boolValue.Set is Go's
+# strconv.ParseBool (docker/cli 28f75608, vendor/github.com/spf13/pflag/bool.go), which takes these
+# spellings, case as written; any other value (`yes`, `on`) is a usage error and starts nothing.
+_PARSE_BOOL_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_PARSE_BOOL_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
 # a `--mount` field's other names (docker/cli opts/mount.go `MountOpt.Set`)
 _MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}
 
@@ -1586,6 +1592,9 @@ def _mount(f: _Flag) -> Mount:
     """`--mount type=bind,source=/,target=/host,readonly` (`mount_fields`)."""
     fields = mount_fields(f.value)
     kind = fields.get("type", "volume").lower()
-    ro = truthy(fields.get("readonly", "false"))
+    # `readonly=VALUE`: docker/cli's parseBoolValue (opts/mount_utils.go, since fe1af920) takes `1`/`true`/
+    # `0`/`false` and fails the command on anything else; the CLIs before it read strconv.ParseBool. The
+    # mount is writable only where a CLI reads false: `readonly=t` is read-only (or no container at all)
+    ro = fields.get("readonly", "false") not in _PARSE_BOOL_FALSE
     return Mount(fields.get("source") or None, fields.get("target", ""),
                  kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)
