@@ -608,9 +608,11 @@ def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | No
     return words, ((name,) if name in known.defaults else ())
 
 
-def yaml_run(node: Any, lines: list[str]) -> Snippet:
-    """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout)."""
+def yaml_run(node: Any, lines: list[str], powershell: bool = False) -> Snippet:
+    """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout);
+    `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`)."""
     snip = Snippet()
+    escape = "`" if powershell else "\\"
     style = getattr(node, "style", "") or ""
     start, indent = y.content(node, lines)
     if style in ("|", ">"):
@@ -628,29 +630,36 @@ def yaml_run(node: Any, lines: list[str]) -> Snippet:
             # `>` folds a line break between two plain lines into a space: join them for the shell
             folds = style == ">" and k + 1 < len(body) and row_text.strip() and body[k + 1][:indent + 1].strip() \
                 and not body[k + 1][indent:indent + 1].isspace()
-            if folds and not row_text.rstrip().endswith("\\"):
-                row_text += " \\"
-            _add_expr(snip, start.line + k, row_text, indent)
+            if folds and not row_text.rstrip().endswith(escape):
+                row_text += " " + escape
+            _add_expr(snip, start.line + k, row_text, indent, powershell)
     else:
-        _add_expr(snip, start.line, y.text(node) or "", start.col - 1)
+        _add_expr(snip, start.line, y.text(node) or "", start.col - 1, powershell)
     return snip
 
 
-def _add_expr(snip: Snippet, line_no: int, text: str, offset: int) -> None:
-    """A row where GitHub `${{ expr }}` (substituted before the shell runs) stands as one word."""
+def _add_expr(snip: Snippet, line_no: int, text: str, offset: int, powershell: bool = False) -> None:
+    """A row where GitHub `${{ expr }}` (substituted before the shell runs) stands as one word;
+    `powershell`: PowerShell's text as the shell would read it (`_add_powershell`)."""
     chars: list[str] = []
     cols: list[int] = []
     pos = 0
+
+    def plain(a: int, b: int) -> None:
+        for k in range(a, b):
+            ch = text[k]
+            shell = ("\\" if ch == "`" else "\\\\" if ch == "\\" else ch) if powershell else ch
+            chars.append(shell)
+            cols.extend([offset + k] * len(shell))
+
     for m in _GHA_EXPR.finditer(text):
-        chars.extend(text[pos:m.start()])
-        cols.extend(range(offset + pos, offset + m.start()))
+        plain(pos, m.start())
         key = f"${{__gha{len(snip.restore)}__}}"
         snip.restore[key] = m.group(0)
         chars.extend(key)
         cols.extend([offset + m.start()] * len(key))
         pos = m.end()
-    chars.extend(text[pos:])
-    cols.extend(range(offset + pos, offset + len(text)))
+    plain(pos, len(text))
     snip.add(line_no, "".join(chars), cols)
 
 
@@ -665,14 +674,32 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             if len(path) < 2 or path[-2] != "steps":
                 continue
             run = y.get(node, "run")
-            shell = (y.text(y.get(node, "shell")) or "bash").split()[0]
+            shell = _step_shell(doc, path, node)
             # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
             if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
-                snip = yaml_run(run, lines)
+                snip = yaml_run(run, lines, shell.rsplit("/", 1)[-1].lower() in ("pwsh", "powershell"))
                 if MARKER.search(snip.text):
                     env = _step_env(doc, path, node)
                     _learn(snip, snip.lines, {name: [(value, False)] for name, value in env.items()})
                 yield snip
+
+
+def _step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
+    """The program a step's `run:` runs with (GitHub Actions workflow syntax, `jobs.<job_id>.steps[*].shell`
+    and `defaults.run.shell`): the step's `shell:`, else its job's `defaults: run: shell:`, else the
+    workflow's, else the runner's default: `pwsh` on a Windows runner (`runs-on: windows-2022`),
+    `bash` elsewhere."""
+    job = y.get(y.get(doc, "jobs"), path[1]) if len(path) >= 4 and path[0] == "jobs" else None
+    for owner, key in ((step, ()), (job, ("defaults", "run")), (doc, ("defaults", "run"))):
+        node = owner
+        for k in key:
+            node = y.get(node, k) if y.is_map(node) else None
+        text = y.text(y.get(node, "shell")) if y.is_map(node) else None
+        if text and text.split():
+            return text.split()[0]
+    runs_on = y.get(job, "runs-on") if y.is_map(job) else None
+    labels = [y.text(n) or "" for n in y.items(runs_on)] if y.is_seq(runs_on) else [y.text(runs_on) or ""]
+    return "pwsh" if any(label.lower().startswith("windows") for label in labels) else "bash"
 
 
 def _step_env(doc: Any, path: tuple[str | int, ...], step: Any) -> dict[str, str]:
