@@ -14,6 +14,9 @@ form and combined short flags (`-itp 80:80`), then the container's command.
 A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
+`docker compose run [OPTIONS] SERVICE` (`docker-compose run`) is a partial workload with no image:
+what its own flags (`--cap-add`, `-v`, `-p`, `-u`, `-e`, `--entrypoint`) add over the service the
+compose file defines (`_lift_compose_run`).
 A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
@@ -1180,11 +1183,12 @@ def _options_before_image(words: list[Word], at: int) -> bool:
     return False
 
 
-def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
-             ) -> tuple[tuple[Word, ...], list[_Flag], int | None, bool]:
+def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None, short: dict[str, str] = _SHORT,
+             valued: frozenset[str] = _VALUE_LONG) -> tuple[tuple[Word, ...], list[_Flag], int | None, bool]:
     """The command's words with the options' and the image's variables spread into the words they
     give (`known`, `_spread`), the options from `start`, the index of the image word (None when there
-    is none), and whether an expansion that may hold more options is among them."""
+    is none), and whether an expansion that may hold more options is among them. `short`, `valued`:
+    the CLI's short letters and options that take a value (`docker run`'s, or `docker compose run`'s)."""
     flags: list[_Flag] = []
     opaque = False
     words = list(argv)
@@ -1220,7 +1224,7 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
             name = _ALIASES.get(name, name)
             if eq:
                 flags.append(flag(name, value, i, w, _value_word(w, value, t.index("=") + 1)))
-            elif name in _VALUE_LONG and expand(i + 1):
+            elif name in valued and expand(i + 1):
                 flags.append(flag(name, words[i + 1].text, i, w, words[i + 1], i + 1))
                 i += 1
             else:
@@ -1234,8 +1238,8 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
         if t.startswith("-") and len(t) > 1:  # an image never starts with `-`: `-v${PWD}/models:/models` is -v
             k = 1
             while k < len(t):
-                name = _SHORT.get(t[k], t[k])
-                if name in _VALUE_LONG:
+                name = short.get(t[k], t[k])
+                if name in valued:
                     rest = t[k + 1:]
                     if rest:
                         skip = k + 2 if rest.startswith("=") else k + 1
@@ -1265,11 +1269,15 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
     read with (make expands `$(NAME)` before the shell runs the recipe)."""
-    if program(cmd) is None:
+    prog = program(cmd)
+    if prog is None and cmd.name != "docker-compose":
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
-    verb = _verb(argv)
-    if verb is None or (verb[0] == "create" and not created_run):
+    verb = _verb(argv) if prog is not None else None
+    if verb is None:
+        at = _compose_run(argv, prog)
+        return None if at is None else _lift_compose_run(cmd, argv, at, path, assumed, env_files, known)
+    if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
     if image_at is None or any(f.name == "help" for f in flags):
@@ -1283,6 +1291,66 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
                      env_files=env_files, known=known)
+
+
+# `docker compose run [OPTIONS] SERVICE [COMMAND]` (and Compose v1's `docker-compose run`): a one-off
+# container of a service, with what its flags add over the service (docker/compose f7297942,
+# cmd/compose/run.go: its flag set, interspersed off, `volumes`/`labels` normalised; `-P` is
+# `--service-ports`, the service's own ports, not `docker run`'s `--publish-all`). Compose's own
+# options before `run` that take a value (`docker compose --help`).
+_COMPOSE_GLOBAL_VALUE = frozenset({"-f", "--file", "-p", "--project-name", "--env-file", "--profile",
+                                   "--project-directory", "--ansi", "--progress", "--parallel", "--workdir"})
+_COMPOSE_RUN_VALUE = frozenset({"env", "env-from-file", "label", "name", "user", "workdir", "entrypoint", "cap-add",
+                                "cap-drop", "volume", "publish", "pull"})
+_COMPOSE_RUN_BOOL = frozenset({"detach", "rm", "no-tty", "no-deps", "use-aliases", "service-ports", "quiet",
+                               "quiet-build", "quiet-pull", "build", "remove-orphans", "interactive", "tty"})
+_COMPOSE_RUN_SHORT = {"d": "detach", "e": "env", "l": "label", "T": "no-tty", "u": "user", "w": "workdir",
+                      "v": "volume", "p": "publish", "P": "service-ports", "q": "quiet", "i": "interactive",
+                      "t": "tty"}
+_COMPOSE_RUN_NAMES = {"volumes": "volume", "labels": "label", "no-TTY": "no-tty"}
+
+
+def _compose_run(argv: tuple[Word, ...], prog: str | None) -> int | None:
+    """The index of the first word after `run` in `docker compose [options] run` / `docker-compose
+    [options] run`, None for any other command."""
+    i = 1
+    if prog is not None:  # `docker [--context x] compose`
+        while i < len(argv) and argv[i].text.startswith("-"):
+            i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+        if prog != "docker" or i >= len(argv) or argv[i].text != "compose":
+            return None
+        i += 1
+    while i < len(argv) and argv[i].text.startswith("-"):
+        i += 2 if argv[i].text in _COMPOSE_GLOBAL_VALUE else 1
+    return i + 1 if i < len(argv) and argv[i].text == "run" else None
+
+
+def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
+                      assumed: dict[tuple[int, int], tuple[str, ...]] | None, env_files: _EnvFiles | None,
+                      known: _Vars | None) -> Workload | None:
+    """The one-off container `docker compose run` starts: what its flags set over the service, a
+    partial workload (the service's own settings are in its compose file), with no image of its own.
+    A flag `compose run` does not take (`--privileged`) stops the CLI: no container."""
+    from glmlint import records
+
+    argv, flags, service_at, opaque = _options(argv, at, known, _COMPOSE_RUN_SHORT, _COMPOSE_RUN_VALUE)
+    for f in flags:
+        f.name = _COMPOSE_RUN_NAMES.get(f.name, f.name)
+    if service_at is None or any(f.name not in _COMPOSE_RUN_VALUE and f.name not in _COMPOSE_RUN_BOOL
+                                 for f in flags):
+        return None
+    service = argv[service_at]
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
+        return None  # a placeholder (`SERVICE`, `<service>`) or an expansion: not a service known here
+    if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags):
+        return None  # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads
+    w = _workload(cmd, argv, "run", flags, service_at, path, partial=True, assumed=assumed, env_files=env_files,
+                  known=known)
+    name = next((f.value for f in reversed(flags) if f.name == "name" and f.value), None)
+    run = f"{argv[0].text} compose run" if argv[0].text != "docker-compose" else "docker-compose run"
+    label = f"container `{name}` (`{run}` of service `{service.text}`)" if name else \
+        f"`{run}` of service `{service.text}`"
+    return records.replace(w, name=name or service.text, label=label, image=None, pulls=(), partial=True)
 
 
 def _known_image(argv: tuple[Word, ...], at: int, known: _Vars,
