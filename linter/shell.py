@@ -5,7 +5,8 @@ Scripts are parsed with tree-sitter-bash, a real grammar (quoting, heredocs,
 ~20 ms, against ~120 ms for bashlex. Words are quote-removed; expansions are
 kept as written and mark the word `dynamic`. Wrappers (`exec`, `sudo`, `env`, `timeout 2h`,
 `tini --`, `gosu user`, `sh -c '...'`, `srun --gres gpu:8`, `flock FILE`, `numactl -w 0`, `watch -n 5`,
-`eval "..."`) are looked through, each with its own options read as its source reads them, so rules
+`eval "..."`, `setsid`, `tmux new -d "..."` and the keys `tmux send-keys` types before `Enter`) are
+looked through, each with its own options read as its source reads them, so rules
 see the program that really runs.
 """
 from __future__ import annotations
@@ -688,7 +689,9 @@ _WRAPPERS = {"exec": 0, "nohup": 0, "time": 0, "nice": 0, "stdbuf": 0, "tini": 0
              # "+bCced::ghq:n:prs:twvx"; its words joined with blanks run by `sh -c`, or exec'd with `-x`);
              # Slurm's srun(1) `srun [options] EXECUTABLE [args]` (src/common/slurm_opt.c, slurm 284c3b95:
              # the "+"-led option string slurm_option_table_create builds from srun's options)
-             "flock": 1, "watch": 0, "srun": 0}
+             "flock": 1, "watch": 0, "srun": 0,
+             # util-linux setsid(1) `setsid [options] PROGRAM` (sys-utils/setsid.c at 39465c78: "+Vhcfw")
+             "setsid": 0}
 # Slurm srun's options that take a value: its short letters with `:` and its long options with
 # required_argument (slurm_opt.c at 284c3b95, the options srun sets); `--pty`, `--exclusive`, ... take
 # theirs only after `=`
@@ -723,6 +726,80 @@ _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "
 _NOT_RUN = {"command": {"-v", "-V"}, "taskset": {"-p", "--pid"}, "ionice": {"-p", "--pid", "-P", "--pgid", "-u", "--uid"},
             "numactl": {"-s", "--show", "-H", "--hardware"}, "flock": {"--fd", "-h", "--help", "-V", "--version"},
             "watch": {"-h", "--help", "-v", "--version"}, "srun": {"-h", "--help", "--usage", "-V", "--version"}}
+# tmux(1) (tmux c1f947a3: tmux.c's getopt "2c:CDdf:hlL:NqS:T:uUvV", each command's args template in
+# cmd-*.c): the commands that start a shell command (`tmux new -d -s train "docker run ..."`: one word is
+# a script for the shell, several are exec'd), with their options that take a value; `send-keys` types
+# its keys into a pane's shell, which runs them at `Enter`/`C-m`; `-c CMD` runs CMD with the shell.
+_TMUX_VALUE = frozenset("cfLST")
+_TMUX_STARTS = {"new-session": "Ac:dDe:EF:f:n:Ps:t:x:Xy:", "new-window": "abc:de:EF:kn:PSt:",
+                "split-window": "bB:c:de:EfF:hIkl:m:p:PR:s:S:t:T:vWZ", "respawn-pane": "c:e:Ekt:",
+                "respawn-window": "c:e:Ekt:"}
+_TMUX_ALIASES = {"new": "new-session", "neww": "new-window", "splitw": "split-window", "respawnp": "respawn-pane",
+                 "respawnw": "respawn-window", "send": "send-keys"}
+_TMUX_SEND = "c:FHKlMN:Rt:X"
+_TMUX_ENTER = frozenset({"Enter", "C-m", "C-j", "KPEnter"})
+
+
+def _getopt(args: Sequence[Word], spec: str) -> int | None:
+    """The index of the first operand of `args` read with getopt's option string `spec` (a letter then
+    `:` takes a value, in the word or the next), None when an option's value is missing."""
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            return i + 1
+        if not t.startswith("-") or t == "-":
+            return i
+        k = 1
+        while k < len(t):
+            at = spec.find(t[k])
+            if at >= 0 and spec[at + 1:at + 2] == ":":
+                if k + 1 == len(t):
+                    i += 1
+                    if i >= len(args):
+                        return None
+                break
+            k += 1
+        i += 1
+    return i
+
+
+def _tmux(cmd: Command, args: list[Word], depth: int) -> list[Command]:
+    """What `tmux [options] command [args] [\\; command ...]` runs in its panes' shells."""
+    out: list[Command] = []
+    i = 0
+    while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
+        t = args[i].text
+        value = next((k for k, c in enumerate(t[1:], 1) if c in _TMUX_VALUE), None)
+        if value is not None:
+            word = (args[i], t[value + 1:]) if value + 1 < len(t) else \
+                ((args[i + 1], args[i + 1].text) if i + 1 < len(args) else (args[i], ""))
+            if t[value] == "c" and word[1] and word[0] is not args[i]:
+                out.extend(parse_script(word[1], _offset(word[0]), depth + 1, cmd.shell))
+            i += 1 if value + 1 < len(t) else 2
+            continue
+        i += 1
+    if i < len(args) and args[i].text == "--":
+        i += 1
+    while i < len(args):
+        end = next((k for k in range(i, len(args)) if args[k].text in (";", "\\;")), len(args))
+        name = _TMUX_ALIASES.get(args[i].text, args[i].text)
+        rest = args[i + 1:end]
+        if name in _TMUX_STARTS:
+            at = _getopt(rest, _TMUX_STARTS[name])
+            if at is not None:
+                out.extend(_joined(cmd, rest[at:], depth))
+        elif name == "send-keys":
+            at = _getopt(rest, _TMUX_SEND)
+            keys = rest[at:] if at is not None and not any(
+                w.text.startswith("-") and "l" in w.text[1:] for w in rest[:at]) else []
+            for k in range(len(keys) - 1):  # `send-keys -t train "docker run ..." Enter`: typed, then run
+                if keys[k + 1].text in _TMUX_ENTER and keys[k].text not in _TMUX_ENTER:
+                    out.extend(parse_script(keys[k].text, _offset(keys[k]), depth + 1, cmd.shell))
+        i = end + 1
+    return out
+
+
 # wrappers that join the words of their command with blanks and hand them to `sh -c` (bash's `eval`
 # builtin: "the args are read and concatenated together into a single command"; watch(1) without `-x`)
 _JOINED = {"watch", "eval"}
@@ -805,6 +882,9 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     if name == "eval":
         out.extend(_joined(cmd, args, depth))
+        return out
+    if name == "tmux":
+        out.extend(_tmux(cmd, args, depth))
         return out
     if name not in _WRAPPERS:
         return out

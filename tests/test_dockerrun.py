@@ -57,7 +57,8 @@ def test_docker_compose_run_is_what_its_flags_add_over_the_service():
     partial workload with no image (the service's settings are in its compose file); `-P` is
     `--service-ports`; a flag it does not take (`--privileged`) stops the CLI; a placeholder is none."""
     ws = run("""\
-        docker compose -f compose.yaml --profile gpu run --rm -P --cap-add SYS_PTRACE -v /srv:/srv -u 0 trainer python x.py
+        docker compose -f compose.yaml --profile gpu run --rm -P --cap-add SYS_PTRACE -v /srv:/srv -u 0 trainer \\
+          python x.py
         docker-compose run --name dbg -e A=1 -p 8888:8888 notebook
         docker compose run --privileged trainer
         docker compose run --rm SERVICE

@@ -86,6 +86,15 @@ def test_flock_watch_srun_eval_run_their_command():
     assert (e.argv[0].loc.line, e.argv[0].loc.col) == (4, 27)  # inside the quoted script
 
 
+def test_tmux_runs_its_shell_commands_and_the_keys_it_types_at_enter():
+    """tmux's commands that start a shell command, with their args templates (tmux c1f947a3 cmd-*.c);
+    `send-keys` runs what it types only at `Enter`/`C-m`, and never with `-l`; setsid runs its program."""
+    cs = cmds("tmux new -d -s t 'python a.py'\ntmux -L gpu neww -n x python b.py \\; splitw -h -l 30 'python c.py'\n"
+              "tmux send-keys -t t:0 'python d.py' C-m\ntmux send -t t 'python e.py'\n"
+              "tmux send -l -t t 'python f.py' Enter\ntmux -c 'python g.py'\nsetsid -w python h.py\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py", "c.py", "d.py", "g.py", "h.py"]
+
+
 def test_command_substitution_runs_too():
     cs = cmds('echo "$(passwd -d root)"')
     assert ["passwd", "-d", "root"] in [c.words() for c in cs]
