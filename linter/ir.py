@@ -299,17 +299,19 @@ class ServicePort:
 
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod:
-    what makes the pod's ports reachable from outside the cluster. `loc` is its `type:` value
-    (in another file when `loc.file` is set)."""
+    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod, or an
+    Ingress that routes to a Service selecting it: what makes the pod's ports reachable from outside
+    the cluster. `loc` is the Service's `type:` value, the Ingress backend's Service name (in another
+    file when `loc.file` is set)."""
 
-    kind: str  # LoadBalancer | NodePort
-    name: str  # the Service's name
+    kind: str  # LoadBalancer | NodePort | Ingress
+    name: str  # the Service's name (the Ingress's)
     namespace: str | None
     selector: tuple[tuple[str, str], ...]
     ports: tuple[ServicePort, ...]
     loc: Loc
     operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
+    route: str | None = None  # an Ingress's: the Service it routes to, whose selector and ports these are
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);

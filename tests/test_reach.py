@@ -71,3 +71,80 @@ def test_a_service_targeting_another_port_does_not_expose_the_dashboard(tmp_path
     (tmp_path / "all.yaml").write_text(DEPLOYMENT + "---\n" + SERVICE.format(ns="ml").replace(
         "- port: 8265", "- port: 80\n      targetPort: 8000"))
     assert _glm017(tmp_path) == []
+
+
+CLUSTER_IP = """apiVersion: v1
+kind: Service
+metadata:
+  name: dashboard
+  namespace: ml
+spec:
+  selector: {app: ray-head}
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8265
+"""
+INGRESS_V1 = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ray
+  namespace: {ns}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: dashboard
+                port: {port}
+"""
+INGRESS_V1BETA1 = """apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: ray
+  namespace: ml
+spec:
+  backend:
+    serviceName: dashboard
+    servicePort: {port}
+"""
+
+
+@pytest.mark.parametrize("ingress, exposed", [
+    (INGRESS_V1.format(ns="ml", port="{number: 80}"), True),
+    (INGRESS_V1.format(ns="ml", port="{name: http}"), True),  # the Service port by its name
+    (INGRESS_V1BETA1.format(port="80"), True),
+    (INGRESS_V1BETA1.format(port="http"), True),
+    (INGRESS_V1.format(ns="ml", port="{number: 8080}"), False),  # no such Service port
+    (INGRESS_V1.format(ns="other", port="{number: 80}"), False),  # a Service of its own namespace only
+])
+def test_an_ingress_routes_to_the_clusterip_service_of_its_file(tmp_path: Path, ingress: str, exposed: bool) -> None:
+    (tmp_path / "all.yaml").write_text("---\n".join((DEPLOYMENT, CLUSTER_IP, ingress)))
+    found = _glm017(tmp_path)
+    assert bool(found) is exposed
+    if exposed:
+        ((path, line, message),) = found
+        assert (path, line) == ("all.yaml", 43 if "v1beta1" not in ingress else 37)  # the backend's Service name
+        assert "exposed by the Ingress `ray` (through the Service `dashboard`)" in message and "port 8265" in message
+
+
+def test_an_ingress_to_a_loadbalancer_service_is_the_services_finding(tmp_path: Path) -> None:
+    """The Service itself exposes the pods: reported once, at its `type:`."""
+    service = CLUSTER_IP.replace("spec:\n", "spec:\n  type: LoadBalancer\n")
+    (tmp_path / "all.yaml").write_text("---\n".join((DEPLOYMENT, service, INGRESS_V1.format(ns="ml", port="{number: 80}"))))
+    ((_path, line, message),) = _glm017(tmp_path)
+    assert line == 24 and "LoadBalancer Service `dashboard`" in message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_ingress_and_its_service_expose_a_pod_of_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                jobs: int) -> None:
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT)
+    (tmp_path / "edge.yaml").write_text(CLUSTER_IP + "---\n" + INGRESS_V1.format(ns="ml", port="{number: 80}"))
+    ((path, line, message),) = _glm017(tmp_path, jobs)
+    assert (path, line) == ("deploy.yaml", 14)
+    assert message.endswith("(the Ingress is in `edge.yaml:26`)")

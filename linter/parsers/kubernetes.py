@@ -143,9 +143,14 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
+    routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
+            if y.text(y.get(obj, "kind")) in ("Ingress", "Service"):
+                if routed is None:
+                    routed = []
+                routed.append(obj)
             if exposure is not None:
                 source.services.append(exposure)
             else:
@@ -160,6 +165,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
                     limits = limits or {}
                     limits.setdefault(_namespace(obj), got)
+    if routed is not None and any(y.text(y.get(o, "kind")) == "Ingress" for o in routed):
+        source.services.extend(_ingress_exposures(routed))
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
@@ -237,6 +244,93 @@ def _exposure(obj: Any) -> Exposure | None:
                     y.loc(kind_node))
 
 
+# -- Ingress: the Services an edge proxy routes outside traffic to ------------------------------
+# An Ingress (networking.k8s.io/v1: a path's `backend.service.name` and `port.number`/`port.name`, and
+# `spec.defaultBackend`; the v1beta1 and extensions/v1beta1 ones: `backend.serviceName`/`servicePort`,
+# `spec.backend`) sends the requests its controller receives to a Service of its own namespace, by the
+# Service's `port` (a number) or that port's `name`, which forwards to the pods the Service selects on
+# its `targetPort` (Kubernetes API reference, Ingress v1 and Service v1, v1.31). Its controller is the
+# cluster's edge: the pods behind it are reached from outside, through a ClusterIP Service too. Only a
+# Service of the same file is known (a chart's or overlay's stream, a multi-document manifest); a
+# Service of type LoadBalancer/NodePort exposes the pods itself (`_exposure`). An Ingress whose
+# annotations may authenticate its requests is not an exposure: a controller's authentication or
+# middleware annotations (ingress-nginx `auth-url`, `auth-type`, `auth-tls-verify-client`; NGINX Inc's
+# `basic-auth-secret`, `jwt-*`; the AWS Load Balancer Controller's `auth-type: cognito|oidc`; Traefik's
+# `router.middlewares`, which may be a basic or forward auth), or a snippet that mentions `auth`.
+_INGRESS_APIS = ("networking.k8s.io/", "extensions/")
+
+
+def _may_authenticate(annotations: Any) -> bool:
+    """Whether an Ingress's annotations may put authentication in front of its routes."""
+    for key, (_kn, value) in y.entries(annotations).items():
+        name = key.rpartition("/")[2].lower()
+        text = (y.text(value) or "").strip().lower()
+        if name.endswith("snippet"):
+            if "auth" in text:
+                return True
+        elif ("auth" in name or name.startswith("jwt") or name == "router.middlewares") \
+                and text not in ("", "none", "off", "false"):
+            return True
+    return False
+
+
+def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, port number or name, the node naming the Service) of each backend an Ingress routes to."""
+    spec = y.get(obj, "spec")
+    backends = [y.get(spec, "defaultBackend"), y.get(spec, "backend")]
+    for rule in y.items(y.get(spec, "rules")):
+        backends += [y.get(p, "backend") for p in y.items(y.get(rule, "http", "paths"))]
+    out = []
+    for b in backends:
+        service = y.get(b, "service")
+        if y.is_map(service):  # v1
+            name_node = y.get(service, "name")
+            port = y.text(y.get(service, "port", "number")) or y.text(y.get(service, "port", "name")) or ""
+        else:  # v1beta1
+            name_node = y.get(b, "serviceName")
+            port = y.text(y.get(b, "servicePort")) or ""
+        name = y.text(name_node)
+        if name and port:
+            out.append((name, port, name_node))
+    return out
+
+
+def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
+    """What the file's Ingresses expose: for each, by the Service of the file it routes to (one of
+    type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports."""
+    services: dict[tuple[str | None, str], Any] = {}
+    for obj in objects:
+        if y.text(y.get(obj, "kind")) == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
+            services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+    out = []
+    for obj in objects:
+        if y.text(y.get(obj, "kind")) != "Ingress" \
+                or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_INGRESS_APIS) \
+                or _may_authenticate(y.get(obj, "metadata", "annotations")):
+            continue
+        namespace = _namespace(obj)
+        name = y.text(y.get(obj, "metadata", "name")) or "?"
+        found: dict[str, tuple[Any, Any, list[ServicePort]]] = {}
+        for service_name, port, node in _ingress_backends(obj):
+            service = services.get((namespace, service_name))
+            if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
+                continue  # not in the file, or it exposes the pods itself
+            selector = y.entries(y.get(service, "spec", "selector"))
+            if not selector:
+                continue
+            for n, sp in _written_ports(service):
+                if port in (n, sp.port) and port:
+                    got = found.setdefault(service_name, (service, node, []))
+                    got[2].append(ServicePort(sp.port, sp.target, y.loc(node)))
+                    break
+        for service_name, (service, node, ports) in found.items():
+            selector = y.entries(y.get(service, "spec", "selector"))
+            out.append(Exposure("Ingress", name, namespace,
+                                tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
+                                y.loc(node), route=service_name))
+    return out
+
+
 # -- KubeRay: the Services and `ray start` the operator creates --------------------------------
 # Facts from ray-project/kuberay ray-operator (commit feeaf72f, Aug 2026):
 # - the head Service `<cluster>-head-svc` the operator creates for the head pod (common/service.go
@@ -300,13 +394,14 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
         first = (*pod_path, "containers", 0)
         own = (y.text(y.get(group, "template", "metadata", "annotations", _OVERWRITE)) or "").lower() == "true"
         head_service = _ray_head_service(obj, name, namespace, group) if head else None
+        ingress = _ray_head_ingress(obj, name, namespace, group) if head else None
         labels = None
         for i, w in enumerate(out):
             if w.node_path[:len(pod_path)] != pod_path:
                 continue
             labels = labels or _ray_labels(obj, group, head, w.pod_labels)
             w = records.replace(w, pod_labels=labels)
-            found = tuple(e for e in (head_service, serve) if e is not None)
+            found = tuple(e for e in (head_service, ingress, serve) if e is not None)
             if found:
                 w = records.replace(w, exposed_by=(*w.exposed_by, *found))
             if w.node_path == first and not (overwrite or own):
@@ -560,6 +655,25 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     else:
         service = f"{name}-head-svc"
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
+
+
+# The head Ingress (ray-operator controllers/ray/common/ingress.go `BuildIngressForHeadService`,
+# raycluster_controller.go `reconcileIngress`, utils `GenerateIngressName`, at feeaf72f): with
+# `headGroupSpec.enableIngress: true` the operator creates the Ingress `<cluster>-head-ingress` (an OpenShift
+# Route instead, on OpenShift), routing `/` (or `ingressOptions.path`) to the head Service's `dashboard` port
+# (the head container's port of that name, else 8265), with the cluster's annotations.
+def _ray_head_ingress(obj: Any, name: str, namespace: str | None, group: Any) -> Exposure | None:
+    """The Ingress the operator creates to the head's dashboard, unless the annotations it copies may authenticate."""
+    node = y.get(group, "enableIngress")
+    if y.scalar(node) is not True or _may_authenticate(y.get(obj, "metadata", "annotations")):
+        return None
+    dashboard = next((p for n, p in _ray_default_ports(group) if n == "dashboard" and p), "8265")
+    at = y.loc(node)
+    cr = y.text(y.get(obj, "kind"))
+    cluster = name if cr == "RayCluster" else f"{name}-<suffix>"
+    own = y.text(y.get(group, "headService", "metadata", "name")) if cr == "RayCluster" else None
+    return Exposure("Ingress", f"{cluster}-head-ingress", namespace, (), (ServicePort(dashboard, dashboard, at),),
+                    at, operator="KubeRay", route=own or f"{cluster}-head-svc")
 
 
 def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: Any) -> Exposure | None:
