@@ -21,8 +21,8 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
-                        SourceFile, Word, Workload, label_keys)
+from glmlint.ir import (LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+                        ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
 def image_key(path: str) -> str:
@@ -47,7 +47,8 @@ def wanted(src: SourceFile) -> set[str]:
 
 
 def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
-    """Every LoadBalancer/NodePort Service the Kubernetes files define, with the file's path."""
+    """Every LoadBalancer/NodePort Service (Ingress, namespace's LimitRange) the Kubernetes files define,
+    with the file's path."""
     return [(src.path, e) for src in sources if src.format is Format.KUBERNETES for e in src.services]
 
 
@@ -57,6 +58,8 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
+        if ns is not None and any(path != src.path for path, _e in by_label.get((LIMIT_RANGE, ns), ())):
+            return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
             for path, e in by_label.get(label, ()):
@@ -76,6 +79,8 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         for path, e in found:
             if e.selector:
                 index.setdefault(e.index_label, []).append((path, e))
+            elif e.kind == LIMIT_RANGE and e.namespace is not None:  # (by its namespace: no label is that)
+                index.setdefault((LIMIT_RANGE, e.namespace), []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]
 

@@ -148,3 +148,58 @@ def test_an_ingress_and_its_service_expose_a_pod_of_another_file(tmp_path: Path,
     ((path, line, message),) = _glm017(tmp_path, jobs)
     assert (path, line) == ("deploy.yaml", 14)
     assert message.endswith("(the Ingress is in `edge.yaml:26`)")
+
+
+LIMIT_RANGE = """apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+{namespace}spec:
+  limits:
+    - type: Container
+      default: {{memory: 8Gi}}
+"""
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: prep
+{namespace}spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - {{name: prep, image: "python:3.12-slim"}}
+"""
+
+
+@pytest.mark.parametrize("jobs, lean", [(1, False), (2, False), (2, True)])
+@pytest.mark.parametrize("limit_ns, job_ns, limited", [
+    ("ml", "ml", True), ("ml", "dev", False),
+    (None, None, False),  # unwritten on both: applied together in one file only (a file of its own is not known)
+    ("ml", None, False),
+])
+def test_a_limitrange_of_another_file_gives_the_pods_of_its_namespace_a_memory_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, lean: bool, limit_ns: str | None,
+        job_ns: str | None, limited: bool) -> None:
+    """LimitRanger gives every container of a pod created in the namespace the LimitRange's default
+    memory limit; the platform team writes the LimitRange in the namespace's own file."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    ns = lambda n: f"  namespace: {n}\n" if n else ""  # noqa: E731
+    (tmp_path / "namespace.yaml").write_text(LIMIT_RANGE.format(namespace=ns(limit_ns)))
+    (tmp_path / "job.yaml").write_text(JOB.format(namespace=ns(job_ns)))
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM012"]), root=str(tmp_path), jobs=jobs, lean=lean)
+    assert [(r.path, r.line) for r in report.results] == ([] if limited else [("job.yaml", 11 if job_ns else 10)])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fixes_of_a_pod_a_limitrange_of_another_file_limits_still_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       jobs: int) -> None:
+    """A fix's re-parse is not linked with other files: it keeps the memory limit the link gave the pod, so the
+    fix changes nothing else and no GLM012 appears (SARIF's verified edits, `glmlint fix`)."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "namespace.yaml").write_text(LIMIT_RANGE.format(namespace="  namespace: ml\n"))
+    (tmp_path / "job.yaml").write_text(JOB.format(namespace="  namespace: ml\n"))
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM002", "GLM012"]), root=str(tmp_path), jobs=jobs,
+                  fix_edits=True)
+    ((code, edits),) = [(r.code, r.edits) for r in report.results]
+    assert code == "GLM002" and edits

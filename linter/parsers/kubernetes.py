@@ -61,7 +61,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INSIDE_TEXT, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -172,6 +172,9 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     if limits:
         source.workloads = [_limit_range(w, limits) for w in source.workloads]
         source.cross_document = True
+        # one of a written namespace reaches that namespace's pods in the scan's other files (`link.link_services`)
+        source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
+                               for ns, got in limits.items() if ns is not None and got is not None)
     return source
 
 
@@ -180,7 +183,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
 # of a pod created in a namespace the `default` limits of the namespace's LimitRange items of `type: Container`
 # that the container does not set; an item's `default` is its `max` where it writes none (pkg/apis/core/v1
 # defaults.go `SetDefaults_LimitRangeItem`). A LimitRange of the same file counts: for the workloads of its
-# namespace, or, with none written on either, for those applied with it.
+# namespace, or, with none written on either, for those applied with it; one of a written namespace counts
+# for the workloads of that namespace in the scan's other files too (`expose`, linked as a Service is).
 def _default_memory_limit(obj: Any) -> tuple[str, Loc] | None:
     """The memory limit a LimitRange gives the containers that set none: (value, where it is written);
     of several `type: Container` items the last that gives one, as LimitRanger merges them."""
@@ -705,10 +709,15 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
 
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
-    """`w` with the Services of `services` that select its pod added to `exposed_by`."""
+    """`w` with the Services of `services` that select its pod added to `exposed_by`, and the memory
+    limit the first LimitRange of its namespace among them gives it when it sets none (`_limit_range`)."""
+    limit = next((e for e in services if e.kind == LIMIT_RANGE and e.selects(w.namespace, w.pod_labels)), None)
+    if limit is not None:
+        w = _limit_range(w, {w.namespace: (limit.default_memory or "", limit.loc)})
     if not w.pod_labels:
         return w
-    found = tuple(e for e in services if e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
+    found = tuple(e for e in services
+                  if e.kind != LIMIT_RANGE and e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
     return records.replace(w, exposed_by=w.exposed_by + found) if found else w
 
 
