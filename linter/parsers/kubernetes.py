@@ -1293,7 +1293,9 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 #   `jobset.sigs.k8s.io/job-index: <i>` over the template's, and the Job's labels above;
 # - Kubeflow Trainer (kubeflow/trainer 8c0f505, pkg/runtime/framework/plugins/jobset/jobset.go, pkg/constants): a
 #   TrainJob runs as a JobSet of its name, its trainer in the replicated job `node`, its initializers in
-#   `dataset-initializer` and `model-initializer`;
+#   `dataset-initializer` and `model-initializer`, each of `replicas: 1` (jobset/builder.go `Trainer`,
+#   `Initializer`), so its one Job is `<name>-<replicated job>-0` (job index 0), Indexed by JobSet's
+#   default, of `trainer.numNodes` pods (jobset.go `SyncParallelCount`; else the runtime's count);
 # - the Kubeflow training operator v1 (kubeflow/trainer release-1.9 3a3a1da, pkg/controller.v1/common/pod.go
 #   `createNewPod`, job_controller.go `GenLabels`, each controller's `IsMasterRole`): each replica's pods
 #   `training.kubeflow.org/operator-name: <kind>-controller`, `training.kubeflow.org/job-name: <job>`,
@@ -1396,11 +1398,19 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
             out.append(((*obj_path, "spec", "replicatedJobs", k, "template", "spec", "template"), over, job))
         return out
     if api.startswith(_TRAINER_API) and kind == "TrainJob":
-        return [((*obj_path, *at, key), {"jobset.sigs.k8s.io/jobset-name": name,
-                                          "jobset.sigs.k8s.io/replicatedjob-name": rjob}, {})
-                for at, key, rjob in ((("spec",), "trainer", "node"),
-                                      (("spec", "initializer"), "dataset", "dataset-initializer"),
-                                      (("spec", "initializer"), "model", "model-initializer"))]
+        out = []
+        for at, key, rjob in ((("spec",), "trainer", "node"),
+                              (("spec", "initializer"), "dataset", "dataset-initializer"),
+                              (("spec", "initializer"), "model", "model-initializer")):
+            # one Job of each replicated job (the trainer sets `replicas: 1`), Indexed (JobSet's default),
+            # of `numNodes` pods for the trainer (else the runtime's: unknown here), one for an initializer
+            pods = _count(y.get(spec, "trainer", "numNodes"), None) if key == "trainer" else 1
+            out.append(((*obj_path, *at, key), {
+                "jobset.sigs.k8s.io/jobset-name": name, "jobset.sigs.k8s.io/replicatedjob-name": rjob,
+                "jobset.sigs.k8s.io/replicatedjob-replicas": "1", "jobset.sigs.k8s.io/job-index": "0",
+                "batch.kubernetes.io/job-completion-index": indexed_label("", f"{rjob}/pod", 0, pods)},
+                {"job-name": f"{name}-{rjob}-0", "batch.kubernetes.io/job-name": f"{name}-{rjob}-0"}))
+        return out
     if kind == "Job" and api.startswith("batch.volcano.sh/"):
         out = []
         namespace = _namespace(obj)
