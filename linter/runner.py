@@ -252,7 +252,8 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
     edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
     `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
-    others being findings the scan's policy drops. `evidence`: filled with what each fix judged alone
+    others being findings the scan's policy drops; its `fix_user` (the config's) is the user the edits
+    write, as `glmlint fix` writes it. `evidence`: filled with what each fix judged alone
     was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`)."""
     results: list[Result] = []
     problems: list[Problem] = []
@@ -270,7 +271,8 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
 
         shown = fix_edits if callable(fix_edits) else None
         edits = verified_edits(source, list(rules), found, list(images),
-                               shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence)
+                               shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence,
+                               user=getattr(fix_edits, "fix_user", None))  # (`policy.Shown`: the config's fix user)
         results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -404,9 +406,9 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
         builds = _Builds.of(cands)  # what `_checked_through_builds` reads of the candidates, which go as checked
         stdin = any(c.path == "-" for c in files)
         workers = 1 if stdin else _workers(jobs, len(files))
-        if fix_edits and not stdin:
-            # verify only the fixes of findings the policy can report (`policy.Shown`)
-            fix_edits = policy.Shown(config or Config())  # type: ignore[assignment]
+        if fix_edits:
+            # verify only the fixes of findings the policy can report (`policy.Shown`; standard input's may move)
+            fix_edits = (policy.Every if stdin else policy.Shown)(config or Config())  # type: ignore[assignment]
         if workers > 1:
             per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
         else:
