@@ -490,9 +490,10 @@ class Download:
 @dataclass(frozen=True, slots=True)
 class StageCopy:
     """A `COPY --from=<stage>` in the final stage's chain that takes files from another stage of the
-    same Dockerfile. BuildKit copies with `cp -a` semantics: modes travel with the files, and a
-    directory it creates gets its source's mode (tonistiigi/fsutil copy/copy.go), unless the `COPY`
-    gives its own `--chmod`. Source paths are absolute in that stage (a relative one is read from
+    same Dockerfile. BuildKit copies a source file with its mode and a source directory's contents
+    with theirs, not the directory itself: the destination is created 0755 or kept as it is
+    (tonistiigi/fsutil copy/copy.go since 2da0fc3: prepareTargetDir, copyDirectoryOnly), unless
+    the `COPY` gives its own `--chmod`. Source paths are absolute in that stage (a relative one is read from
     its root, not its WORKDIR, as `docker build` does)."""
 
     stage: str  # the stage as named in `--from` (`builder`, `0`)
