@@ -1029,7 +1029,8 @@ class ServiceMatch:
             # switched on, or (no switch) the login it starts with by default
             got = self.switched(k.switch) if k.switch is not None else (self.loc, None, None)
             if got is not None:
-                if any(self.switched(u) is not None for u in k.unless) or self._imported(k.unless):
+                if any(self.switched(u) is not None for u in k.unless) or self._unreadable(k.unless) \
+                        or self._imported(k.unless):
                     return AuthState("unknown")  # another credential may be set where the scan cannot read it
                 return AuthState("absent", got[0], k.switch.describe() if k.switch is not None else None, got[1],
                                  known=k.credential)
