@@ -149,12 +149,15 @@ class KnownCredential:
     """A switch that turns authentication on with a credential everyone knows (MLflow's basic-auth
     app creates its admin with the password its packaged config file sets), or, with no switch, the
     login the service starts with by default (OpenSearch's demo `admin`/`admin` before 2.12), unless
-    one of `unless` may give it another (which the scan cannot read)."""
+    one of `unless` may give it another (which the scan cannot read). `listeners` names the
+    listeners the credential logs in to (OpenSearch's `admin`/`admin` is the REST API's HTTP login,
+    not the transport port's, whose nodes authenticate with certificates); empty: every one."""
 
     switch: Switch | None
     credential: str  # what everyone knows, for messages
     unless: tuple[Switch, ...]
     source: str
+    listeners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -450,7 +453,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
-                                         k["source"]) for k in auth.get("known", ())))
+                                         k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -968,7 +971,9 @@ class ServiceMatch:
         if own is not None:
             return self._auth(own.default, own.on, own.off, ())
         s = self.service
-        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins, s.auth_known)
+        known = s.auth_known if listener is None else tuple(
+            k for k in s.auth_known if not k.listeners or listener.name in k.listeners)
+        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins, known)
 
     def _unreadable(self, switches: tuple[Switch, ...]) -> bool:
         """Whether a variable that turns one of `switches` on by its value is set to one the scan
@@ -1489,6 +1494,7 @@ def render_markdown() -> str:
         for k in s.auth_known:
             auth += ((f"; {k.switch.describe()} turns it on with {k.credential}" if k.switch is not None
                       else f"; with {k.credential}") + (
+                f" on its {' and '.join(k.listeners)}" if k.listeners else "") + (
                 " unless " + " or ".join(x.describe() for x in k.unless) + " (which may set another)" if k.unless else ""))
         if s.auth_maybe:
             auth += "; may be on in a config file the scan does not read (" + ", ".join(
