@@ -24,8 +24,8 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, stdin_quoted)
  return __init__
 
-def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
- def __init__(self, at, args, fix, fix_safety, message, risk, kind, enabled_by):
+def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _f1):
+ def __init__(self, at, args, fix, fix_safety, message, risk, kind, enabled_by, assumed):
   _s0(self, at)
   _s1(self, _f1() if args is _F else args)
   _s2(self, fix)
@@ -34,6 +34,7 @@ def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
   _s5(self, risk)
   _s6(self, kind)
   _s7(self, enabled_by)
+  _s8(self, assumed)
  return __init__
 
 def _m3(_F, _s0, _s1):
@@ -726,16 +727,17 @@ def _m62(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, name, value, loc, path, dynamic, defaulted, env_file, private):
+def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, name, value, loc, path, dynamic, defaulted, written, env_file, private):
   _s0(self, name)
   _s1(self, value)
   _s2(self, loc)
   _s3(self, path)
   _s4(self, dynamic)
   _s5(self, defaulted)
-  _s6(self, env_file)
-  _s7(self, private)
+  _s6(self, written)
+  _s7(self, env_file)
+  _s8(self, private)
  return __init__
 
 def _m64(_F, _s0, _s1, _s2, _s3, _s4):
@@ -976,15 +978,16 @@ def _m83(_F, _s0, _s1, _s2):
   _s2(self, group)
  return __init__
 
-def _m84(_F, _f3, _f4, _f5, _f6):
- def __init__(self, real_dir, display_dir, stack, reads, env, done, kept):
+def _m84(_F, _f3, _f4, _f5, _f6, _f7):
+ def __init__(self, real_dir, display_dir, stack, reads, env, done, written, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
   self.stack = stack
   self.reads = _f3() if reads is _F else reads
   self.env = _f4() if env is _F else env
   self.done = _f5() if done is _F else done
-  self.kept = _f6() if kept is _F else kept
+  self.written = _f6() if written is _F else written
+  self.kept = _f7() if kept is _F else kept
  return __init__
 
 def _m85(_F, _s):
@@ -1176,11 +1179,12 @@ def _m104(_F, _s):
  return __init__
 
 def _m105(_F, _s):
- def __init__(self, switch, credential, unless, source):
+ def __init__(self, switch, credential, unless, source, listeners):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
   _s(self, 'unless', unless)
   _s(self, 'source', source)
+  _s(self, 'listeners', listeners)
  return __init__
 
 def _m106(_F, _s):
@@ -1298,7 +1302,7 @@ def _m119(_F, _s):
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
     (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted'), (), True, True, False): _m1,
-    (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by'), (1,), True, True, False): _m2,
+    (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
     (('code', 'slug', 'severity', 'message', 'formats', 'check', 'doc', 'fix', 'tags', 'since', 'security_severity', 'file_check', 'module', 'risk_level', 'kind', 'finding_kinds', 'kinds_reported', 'contexts', 'checklist', 'params', 'opt_in', 'scan_wide', 'fix_unsafe_when', 'services'), (), True, False, False): _m5,
@@ -1359,7 +1363,7 @@ MAKERS = {
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m60,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m61,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m62,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m63,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m63,
     (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m64,
     (('names', 'uids', 'groups'), (), True, True, False): _m65,
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
@@ -1380,7 +1384,7 @@ MAKERS = {
     (('port', 'title'), (), True, True, False): _m81,
     (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m82,
     (('raw', 'name', 'group'), (), True, True, False): _m83,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m84,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m84,
     (('root', 'failures', 'helm'), (), True, False, False): _m85,
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m86,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
@@ -1401,7 +1405,7 @@ MAKERS = {
     (('start', 'text', 'origin'), (), False, False, False): _m102,
     (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m103,
     (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m104,
-    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m105,
+    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m105,
     (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m106,
     (('text', 'defaulted', 'from_env'), (), True, True, False): _m107,
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m108,

@@ -399,6 +399,9 @@ class EnvVar:
     # Dockerfile: variables the value was read through the default of (`ENV K=${K:-v}`): the
     # value is literal when they are unset, and a finding says so
     defaulted: tuple[str, ...] = ()
+    # the value as written when a variable's default was read into it (`postgresql://${DB_USER:-app}:…`),
+    # else None: a rule may ask which variables give the part it reports (compose, Dockerfile)
+    written: str | None = None
     # compose: the `env_file:` (as reported) the value was read from, located there (`loc.file`);
     # `private` when that file is one `.gitignore` keeps out of the repository (dockeraudit2)
     env_file: str | None = None

@@ -550,7 +550,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 scope[key] = value
                 stage.env_vars = [v for v in stage.env_vars if v.name != key]
                 stage.env_vars.append(EnvVar(key, value, _find(inst, key), ("instruction", inst.index),
-                                             dynamic=dynamic, defaulted=defaulted))
+                                             dynamic=dynamic, defaulted=defaulted,
+                                             written=written if defaulted else None))
         elif inst.name == "USER":
             raw = substitute(inst.args.strip(), scope)
             if "'" in raw or '"' in raw:
@@ -1013,7 +1014,8 @@ def _arg_var(inst: Instruction, key: str, written: str | None, value: str | None
              scope: dict[str, str] | None = None) -> EnvVar:
     """An `ARG` declaration: its default (None when it has none) as substituted."""
     dynamic, defaulted = _unknown(written, scope or {})
-    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index), dynamic=dynamic, defaulted=defaulted)
+    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index), dynamic=dynamic, defaulted=defaulted,
+                  written=written if defaulted else None)
 
 
 def _unknown(written: str | None, scope: dict[str, str]) -> tuple[bool, tuple[str, ...]]:
