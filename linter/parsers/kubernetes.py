@@ -1887,7 +1887,7 @@ class _Pod:
                     node, path, at, parent = y.get(patch.doc, *row.keys), patch.path, patch.at, patch.doc
                     break
         else:
-            node, path = y.get(c, *row.keys), (*cpath, *row.keys)
+            node, path = y.get(c, *row.keys), None  # (the container's own path, made once it is needed)
             for own, patch in patched:
                 got = y.get(own, *row.keys)
                 if got is not None and not (y.is_scalar(got) and y.scalar(got) is None):
@@ -1902,6 +1902,10 @@ class _Pod:
                         break
                 if node is None or y.scalar(node) is None:
                     return None
+            if node is None:
+                return None  # (most rows of most containers: nothing written)
+            if path is None:
+                path = (*cpath, *row.keys)
         if node is None:
             return None
         kind = row.read
@@ -2162,15 +2166,18 @@ def _over(base: SecurityContext, patch: SecurityContext) -> SecurityContext:
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HANDLERS = ("postStart", "preStop")
+_PROBE_PLACES = tuple([(p,) for p in _PROBES] + [("lifecycle", h) for h in _HANDLERS])
 
 
 def _probe_hosts(c: Any, cpath: Path) -> list[Item]:
     """The `host` of every httpGet/tcpSocket probe and lifecycle handler (empty ones left out)."""
     out = []
-    places = [(p,) for p in _PROBES] + [("lifecycle", h) for h in _HANDLERS]
-    for place in places:
+    for place in _PROBE_PLACES:
+        handler = y.get(c, *place)
+        if handler is None:
+            continue  # (most containers have no probe or handler there)
         for action in ("httpGet", "tcpSocket"):
-            node = y.get(c, *place, action, "host")
+            node = y.get(handler, action, "host")
             if node is not None and y.is_scalar(node) and y.text(node):
                 out.append(Item(y.text(node) or "", y.loc(node), (*cpath, *place, action, "host")))
     return out
