@@ -647,6 +647,10 @@ class Workload:
     copy_modes: tuple[Item, ...] = ()
     # Dockerfile: the files the final stage's chain takes from other stages (`COPY --from=builder`)
     stage_copies: tuple[StageCopy, ...] = ()
+    # Dockerfile (and a compose service built from one): the image paths its build's `COPY`/`ADD` from the
+    # build context write (a file's path, or the directory a directory's contents go into), with where:
+    # a file of one's own where the service reads its configuration, as a mount of it would be
+    copied_in: tuple[tuple[str, Loc], ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no

@@ -1371,7 +1371,8 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
                 env[k] = EnvVar(k, v, loc)
     env.update(env_own)
     match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
-                         mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target))
+                         mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
+                         + workload.copied_in)  # a file its image's build copies in counts as one mounted there
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
