@@ -321,7 +321,20 @@ def _reparse(source: SourceFile, text: str, check: bool = True,
     if new is None or new.format is not source.format:
         raise FixError("the fixed text would no longer be read as the same kind of file")
     new.disk_path = source.disk_path
+    if source.format is Format.KUBERNETES and source.workloads:
+        _keep_linked_limits(source, new)
     return new
+
+
+def _keep_linked_limits(source: SourceFile, new: SourceFile) -> None:
+    """Give `new`'s workloads the memory limits the link gave `source`'s from a LimitRange of another file
+    (`parsers.kubernetes.expose`): a re-parse is not linked with the Services and LimitRanges of other files,
+    and without them it would seem to lose its limit (and find GLM012) where the fix changed nothing."""
+    linked = {w.label: w.memory_limit for w in source.workloads
+              if w.memory_limit.loc.file and not w.memory_limit.path and w.memory_limit.value}
+    if linked:
+        new.workloads = [records.replace(w, memory_limit=linked[w.label])
+                         if w.label in linked and not w.memory_limit.explicit else w for w in new.workloads]
 
 
 _MARKER = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)  # a document start, as libyaml scans it
