@@ -1210,12 +1210,13 @@ def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3):
- def __init__(self, text, loc, file, source):
+def _m109(_F, _s0, _s1, _s2, _s3, _s4):
+ def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
   _s2(self, file)
   _s3(self, source)
+  _s4(self, base)
  return __init__
 
 def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
@@ -1405,7 +1406,7 @@ MAKERS = {
     (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m106,
     (('text', 'defaulted', 'from_env'), (), True, True, False): _m107,
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m108,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m109,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m109,
     (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m110,
     (('text', 'locate', 'shown'), (), True, False, False): _m111,
     (('text', 'report', 'found'), (2,), False, False, False): _m112,

@@ -940,6 +940,8 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
 
 _PRINTF_SPEC = lazyre.compile(r"%[-0-9.]*[sdb]")
 _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
+# `/regex/d`: delete the lines that match (GNU sed 4.9 manual, "Selecting lines", "Common commands")
+_SED_DELETE = lazyre.compile(r"^/(?P<pat>(?:\\.|[^/])*)/\s*d$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
@@ -1071,6 +1073,15 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
                 for f in files:
                     writes.append(FileWrite(f, rep + "\n", "edit", cmd.loc, pattern, sed_replacement(raw),
                                             "g" in flags))
+                continue
+            m = _SED_DELETE.match(part.strip())
+            if m:  # `sed -i '/^dev ALL/d' /etc/sudoers`: the lines that match are gone
+                try:
+                    pattern = sed_regex(m.group("pat"), extended)
+                    re.compile(pattern)
+                except re.error:
+                    continue
+                writes.extend(FileWrite(f, "", "delete", cmd.loc, pattern) for f in files)
                 continue
             m = _SED_TEXT.match(part.strip())
             if m and m.group(2):
