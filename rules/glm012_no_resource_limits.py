@@ -8,7 +8,10 @@ reported too. An ephemeral container (`kubectl debug`) is not reported: the API
 server refuses `resources` on it, as it runs within what its pod has. A
 container that sets no memory limit in a namespace whose `LimitRange` (in the
 same file) has a `type: Container` item with a `default` (or `max`) memory is
-not reported: the LimitRanger admission plugin gives it that limit.
+not reported: the LimitRanger admission plugin gives it that limit. Nor is a
+container of a pod that sets a pod-level memory limit
+(`spec.resources.limits.memory`, Pod Level Resources, beta and on by default
+from Kubernetes 1.34): the pod's containers share that limit.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data
