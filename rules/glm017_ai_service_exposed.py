@@ -70,7 +70,13 @@ when it listens on all interfaces **and**
   the built-in `minioadmin` password, which everyone knows (it starts with
   `minioadmin:minioadmin` and only logs a warning);
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
-  unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
+  unless `xpack.security.enabled=true`, unlike 8.0 and later; OpenSearch
+  before 2.12 (`opensearchproject/opensearch:2.11.1`), whose image installs
+  the demo security configuration with the login `admin`/`admin` unless
+  `DISABLE_INSTALL_DEMO_CONFIG=true` or a mounted config directory sets other
+  users; Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
+  `COMMON_SECURITY_DEFAULTROOTPASSWORD` of its own (it creates `root` with the
+  password `Milvus`); or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
@@ -250,7 +256,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                 seen.add(r.loc)
                 fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None else None
                 # a login everyone knows is none (MLflow's `--app-name basic-auth` and its packaged admin)
-                how = f"with only a login everyone knows ({auth.switch}: {auth.known})" if auth.known else \
+                how = ("with only a login everyone knows ("
+                       + (f"{auth.switch}: " if auth.switch else "") + f"{auth.known})") if auth.known else \
                     "with no authentication"
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} {how}: "

@@ -147,10 +147,11 @@ class ListenerAuth:
 @dataclass(frozen=True)
 class KnownCredential:
     """A switch that turns authentication on with a credential everyone knows (MLflow's basic-auth
-    app creates its admin with the password its packaged config file sets), unless one of `unless`
-    may give it another (which the scan cannot read)."""
+    app creates its admin with the password its packaged config file sets), or, with no switch, the
+    login the service starts with by default (OpenSearch's demo `admin`/`admin` before 2.12), unless
+    one of `unless` may give it another (which the scan cannot read)."""
 
-    switch: Switch
+    switch: Switch | None
     credential: str  # what everyone knows, for messages
     unless: tuple[Switch, ...]
     source: str
@@ -448,7 +449,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
         if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())),
-        auth_known=tuple(KnownCredential(Switch.of(k["switch"]), k["credential"], _switches(k.get("unless")),
+        auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"]) for k in auth.get("known", ())))
 
 
@@ -487,7 +488,7 @@ def known_env_credentials() -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for svc in catalog():
         for k in svc.auth_known:
-            if k.switch.env:
+            if k.switch is not None and k.switch.env:
                 out.update(((k.switch.env, v.lower()), svc.name) for v in k.switch.values)
         for sw in svc.auth_on:
             if sw.env:
@@ -1024,14 +1025,16 @@ class ServiceMatch:
             on = self._first_on(auth_on)
         if on is not None:
             return on
-        if default == "on":
-            return AuthState("on")
         for k in known:
-            got = self.switched(k.switch)
+            # switched on, or (no switch) the login it starts with by default
+            got = self.switched(k.switch) if k.switch is not None else (self.loc, None, None)
             if got is not None:
                 if any(self.switched(u) is not None for u in k.unless) or self._imported(k.unless):
                     return AuthState("unknown")  # another credential may be set where the scan cannot read it
-                return AuthState("absent", got[0], k.switch.describe(), got[1], known=k.credential)
+                return AuthState("absent", got[0], k.switch.describe() if k.switch is not None else None, got[1],
+                                 known=k.credential)
+        if default == "on":
+            return AuthState("on")
         if self._unreadable(auth_on):
             return AuthState("unknown")
         if any(self.switched(switch) is not None for switch in auth_maybe):
@@ -1483,7 +1486,8 @@ def render_markdown() -> str:
         if s.auth_off:
             auth += "; off: " + ", ".join(x.describe() for x in s.auth_off)
         for k in s.auth_known:
-            auth += (f"; {k.switch.describe()} turns it on with {k.credential}" + (
+            auth += ((f"; {k.switch.describe()} turns it on with {k.credential}" if k.switch is not None
+                      else f"; with {k.credential}") + (
                 " unless " + " or ".join(x.describe() for x in k.unless) + " (which may set another)" if k.unless else ""))
         if s.auth_maybe:
             auth += "; may be on in a config file the scan does not read (" + ", ".join(
