@@ -485,6 +485,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     declared = arg_vars if arg_vars is not None else []
     stages: list[Stage] = []
     by_name: dict[str, Stage] = {}
+    names: set[str] | None = None  # every stage's name, read when a COPY or RUN first needs them
     stage: Stage | None = None
     args: dict[str, str] = {}
     shell = _DEFAULT_SHELL
@@ -584,7 +585,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if taken is not None:
                 stage.stage_copies.append(taken)
         if inst.name in ("COPY", "RUN"):
-            stage.image_uses.extend(_images_used(inst, scope, stages, by_name))
+            if names is None:
+                names = _all_stage_names(instructions)
+            stage.image_uses.extend(_images_used(inst, scope, names))
         if inst.name in ("COPY", "ADD"):
             stage.modes.extend(_chmod(inst, scope))
             if not inst.heredocs:
@@ -690,10 +693,20 @@ def _from_stage(inst: Instruction, scope: dict[str, str], stages: list[Stage], b
     return taken, source, sources, inst.loc(), chmod
 
 
-def _images_used(inst: Instruction, scope: dict[str, str], stages: list[Stage], by_name: dict[str, Stage]
-                 ) -> list[tuple[str, Loc, bool, str]]:
+def _all_stage_names(instructions: list[Instruction]) -> set[str]:
+    """The `AS` names of every stage of the file, lowercased: a `--from` may name a later stage too."""
+    out = set()
+    for inst in instructions:
+        if inst.name == "FROM":
+            words = [w for w in inst.args.split() if not w.startswith("--")]
+            if len(words) >= 3 and words[1].lower() == "as":
+                out.add(words[2].lower())
+    return out
+
+
+def _images_used(inst: Instruction, scope: dict[str, str], names: set[str]) -> list[tuple[str, Loc, bool, str]]:
     """The images a `COPY --from=<image>` or `RUN --mount=…,from=<image>` pulls: a `from` that names no
-    earlier stage (by name, case-insensitively, or index) is an image reference, as BuildKit reads it
+    stage of the file (by name, case-insensitively, or index) is an image reference, as BuildKit reads it
     (dockerfile2llb: a name not among the stages is pulled as an image). (reference, where, resolved,
     the flag)."""
     out = []
@@ -713,7 +726,7 @@ def _images_used(inst: Instruction, scope: dict[str, str], stages: list[Stage], 
         for raw, offset in pieces:
             value = substitute(raw.strip("\"'"), scope)
             name = value.lower()
-            if not value or name in by_name or (name.isdigit() and int(name) < len(stages)) or name == "scratch":
+            if not value or name in names or name.isdigit() or name == "scratch":
                 continue
             out.append((value, Loc(at.line, at.col + offset, at.file), not has_variable(value), word.partition("=")[0]))
     return out
