@@ -86,6 +86,15 @@ def lines(workload: Workload) -> list[Line]:
     return out
 
 
+def _base_sudoers(workload: Workload) -> bool:
+    """Whether the image catalog states sudoers lines for the workload's base image."""
+    if not workload.base_image:
+        return False
+    from glmlint.catalog.images import fact
+
+    return fact(workload.base_image, "sudoers") is not None
+
+
 def _base_lines(workload: Workload) -> dict[str, list[Line]]:
     """The sudoers lines the base image's own build wrote (the image catalog's `sudoers`: path -> lines),
     located at the `FROM` that pulls it (a compose service: at the service), unless a build step
@@ -159,6 +168,12 @@ def _logical(text: str) -> list[str]:
 def grants(workload: Workload) -> list[Grant]:
     """The rules that give someone passwordless root for every command: written by a build step, or
     a stock rule whose user's password a build step left empty (in an image that has sudo)."""
+    if not any(c.name in _BLANKERS for c in workload.build_steps) and not any(
+            w.path == MAIN or w.path.startswith(DROPIN) for w in workload.files) and not _base_sudoers(workload):
+        # (most workloads, asked by GLM019 for every Dockerfile and built service) no build step writes
+        # a file sudo reads, nor did the base image's: `lines` would give the stock lines only, and the
+        # test below says []
+        return []
     sudo_lines = lines(workload)
     if all(line.loc is None for line in sudo_lines) and not any(
             c.name in _BLANKERS for c in workload.build_steps):
