@@ -297,24 +297,35 @@ class ServicePort:
     loc: Loc
 
 
+LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+
+
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod:
-    what makes the pod's ports reachable from outside the cluster. `loc` is its `type:` value
-    (in another file when `loc.file` is set)."""
+    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod, or an
+    Ingress that routes to a Service selecting it: what makes the pod's ports reachable from outside
+    the cluster. `loc` is the Service's `type:` value, the Ingress backend's Service name (in another
+    file when `loc.file` is set). A namespace's LimitRange rides along (kind `LimitRange`): like a
+    Service it is an object of one file that changes the pods of others, linked the same way."""
 
-    kind: str  # LoadBalancer | NodePort
-    name: str  # the Service's name
+    kind: str  # LoadBalancer | NodePort | Ingress
+    name: str  # the Service's name (the Ingress's)
     namespace: str | None
     selector: tuple[tuple[str, str], ...]
     ports: tuple[ServicePort, ...]
     loc: Loc
     operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
+    route: str | None = None  # an Ingress's: the Service it routes to, whose selector and ports these are
+    # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange of a written namespace, which reaches the pods of that
+    # namespace in other files too; the memory limit it gives the containers that set none (`loc` is its value)
+    default_memory: str | None = None
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);
         a label a controller gives each pod by its index (`indexed_label`) matches the value one of the
         pods has, the same pod for every label of one index."""
+        if self.kind == LIMIT_RANGE:  # every pod of its (written) namespace
+            return namespace is not None and namespace == self.namespace
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:
@@ -488,6 +499,23 @@ class Download:
 
 
 @dataclass(frozen=True, slots=True)
+class StageCopy:
+    """A `COPY --from=<stage>` in the final stage's chain that takes files from another stage of the
+    same Dockerfile. BuildKit copies with `cp -a` semantics: modes travel with the files, and a
+    directory it creates gets its source's mode (tonistiigi/fsutil copy/copy.go), unless the `COPY`
+    gives its own `--chmod`. Source paths are absolute in that stage (a relative one is read from
+    its root, not its WORKDIR, as `docker build` does)."""
+
+    stage: str  # the stage as named in `--from` (`builder`, `0`)
+    sources: tuple[str, ...]
+    # the commands that stage's chain ran and the final chain did not, each with the WORKDIR it
+    # ran in ("" where a `cd` in the stage makes relative paths unknown)
+    steps: tuple[tuple[str, Command], ...]
+    loc: Loc  # the `COPY`
+    chmod: bool = False  # `--chmod=` sets the copies' mode: the stage's modes do not reach the image
+
+
+@dataclass(frozen=True, slots=True)
 class SecurityContext:
     """What one level of a Kubernetes pod writes in its own `securityContext`, before the
     container inherits the pod's values (the Pod Security Standards judge each level on its own:
@@ -624,6 +652,8 @@ class Workload:
     # Dockerfile: the modes `COPY --chmod=`/`ADD --chmod=` of the final stage's chain give what they
     # copy (the mode as written, build arguments substituted, located at the value; dockeraudit2)
     copy_modes: tuple[Item, ...] = ()
+    # Dockerfile: the files the final stage's chain takes from other stages (`COPY --from=builder`)
+    stage_copies: tuple[StageCopy, ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no

@@ -70,7 +70,13 @@ when it listens on all interfaces **and**
   the built-in `minioadmin` password, which everyone knows (it starts with
   `minioadmin:minioadmin` and only logs a warning);
   Elasticsearch 6.x/7.x (`elasticsearch:7.17.24`), whose security is off
-  unless `xpack.security.enabled=true`, unlike 8.0 and later; or the official
+  unless `xpack.security.enabled=true`, unlike 8.0 and later; OpenSearch
+  before 2.12 (`opensearchproject/opensearch:2.11.1`), whose image installs
+  the demo security configuration with the login `admin`/`admin` unless
+  `DISABLE_INSTALL_DEMO_CONFIG=true` or a mounted config directory sets other
+  users; Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
+  `COMMON_SECURITY_DEFAULTROOTPASSWORD` of its own (it creates `root` with the
+  password `Milvus`); or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
@@ -97,7 +103,17 @@ when it listens on all interfaces **and**
   pod; `authOptions.mode: token` turns authentication on), or the
   scheduler Service `<cluster>-scheduler` the Dask operator creates for a
   `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
-  written. The finding points at what makes it reachable.
+  written; or an Ingress (`networking.k8s.io/v1`, and the `v1beta1` ones) that
+  routes to a Service of its own file and namespace selecting the pod, a
+  ClusterIP one too (its controller is the cluster's edge), on the port that
+  Service targets, unless the Ingress's annotations may authenticate its
+  requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
+  NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
+  `auth-type`, Traefik's `router.middlewares`, a snippet that mentions
+  `auth`), and the Ingress KubeRay creates to the head's dashboard for
+  `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its).
+  The finding points at what makes it reachable (an Ingress: the backend's
+  Service name).
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
@@ -116,8 +132,9 @@ service built from a scanned Dockerfile whose `CMD` only gives the official
 image's `ENTRYPOINT` its arguments runs with those arguments.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and
-a `headService` template of `type: ClusterIP` whatever `serviceType` says),
+at run time), for a ClusterIP-only Service no Ingress of its file routes to (KubeRay's
+default head Service type, and a `headService` template of `type: ClusterIP` whatever
+`serviceType` says; an Ingress and a Service in separate files are not paired),
 for a serve Service that carries only Ray Serve's HTTP port, for a Vespa container
 given `services` (its start script then starts no config server), for an MLflow server
 started with another `--app-name` (a plugin's login), for a port published on
@@ -250,7 +267,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                 seen.add(r.loc)
                 fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None else None
                 # a login everyone knows is none (MLflow's `--app-name basic-auth` and its packaged admin)
-                how = f"with only a login everyone knows ({auth.switch}: {auth.known})" if auth.known else \
+                how = ("with only a login everyone knows ("
+                       + (f"{auth.switch}: " if auth.switch else "") + f"{auth.known})") if auth.known else \
                     "with no authentication"
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} {how}: "
