@@ -95,6 +95,14 @@ def test_tmux_runs_its_shell_commands_and_the_keys_it_types_at_enter():
     assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py", "c.py", "d.py", "g.py", "h.py"]
 
 
+def test_screen_runs_the_program_of_a_new_window():
+    """GNU screen's option loop (screen.c): `-S`/`-t`/`-h` take the next word, `-dm` detaches; `-r`,
+    `-X`, `-ls` start no window."""
+    cs = cmds("screen -dmS train python a.py\nscreen -L -Logfile x.log -S t -h 100 -d -m bash -c 'python b.py'\n"
+              "screen -r train python c.py\nscreen -S t -X stuff 'python d.py'\nscreen -ls python e.py\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py"]
+
+
 def test_command_substitution_runs_too():
     cs = cmds('echo "$(passwd -d root)"')
     assert ["passwd", "-d", "root"] in [c.words() for c in cs]
