@@ -521,8 +521,8 @@ def _m50(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f21, _f22, _f23, _f25, _f26, _f27):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell):
+def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f26, _f27, _f28):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -540,17 +540,18 @@ def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f21, _f22, _f23, _f25
   self.steps = _f14() if steps is _F else steps
   self.step_dirs = _f15() if step_dirs is _F else step_dirs
   self.stage_copies = _f16() if stage_copies is _F else stage_copies
-  self.files = _f17() if files is _F else files
+  self.image_uses = _f17() if image_uses is _F else image_uses
+  self.files = _f18() if files is _F else files
   self.cmd_set_here = cmd_set_here
   self.base_loc = base_loc
   self.base_resolved = base_resolved
-  self.downloads = _f21() if downloads is _F else downloads
-  self.modes = _f22() if modes is _F else modes
-  self.copied_in = _f23() if copied_in is _F else copied_in
+  self.downloads = _f22() if downloads is _F else downloads
+  self.modes = _f23() if modes is _F else modes
+  self.copied_in = _f24() if copied_in is _F else copied_in
   self.workdir = workdir
-  self.copies = _f25() if copies is _F else copies
-  self.scripts = _f26() if scripts is _F else scripts
-  self.shell = _f27() if shell is _F else shell
+  self.copies = _f26() if copies is _F else copies
+  self.scripts = _f27() if scripts is _F else scripts
+  self.shell = _f28() if shell is _F else shell
  return __init__
 
 def _m52(_F, _f1):
@@ -1218,12 +1219,13 @@ def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3):
- def __init__(self, text, loc, file, source):
+def _m109(_F, _s0, _s1, _s2, _s3, _s4):
+ def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
   _s2(self, file)
   _s3(self, source)
+  _s4(self, base)
  return __init__
 
 def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
@@ -1355,7 +1357,7 @@ MAKERS = {
     (('loc', 'title'), (), True, True, False): _m48,
     (('loc', 'title', 'count'), (), True, True, False): _m49,
     (('mount', 'title'), (), True, True, False): _m50,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 21, 22, 23, 25, 26, 27), False, False, False): _m51,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28), False, False, False): _m51,
     (('name', 'docs', 'kind'), (1,), False, False, False): _m52,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m53,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m54,
@@ -1413,7 +1415,7 @@ MAKERS = {
     (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m106,
     (('text', 'defaulted', 'from_env'), (), True, True, False): _m107,
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m108,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m109,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m109,
     (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m110,
     (('text', 'locate', 'shown'), (), True, False, False): _m111,
     (('text', 'report', 'found'), (2,), False, False, False): _m112,

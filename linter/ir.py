@@ -220,9 +220,10 @@ class Command:
 class FileWrite:
     """Text a build step or start command puts into a file.
 
-    mode: `write` (replaces the file), `append`, or `edit` (an in-place edit such
-    as `sed -i 's/a/b/'`, whose `text` is the replacement it writes). A `sed`
-    substitution also keeps its `pattern` (as a Python regex) and `replace`
+    mode: `write` (replaces the file), `append`, `edit` (an in-place edit such
+    as `sed -i 's/a/b/'`, whose `text` is the replacement it writes), or `delete`
+    (`sed -i '/regex/d'`: the lines `pattern` matches are removed; `text` is empty). A
+    `sed` substitution also keeps its `pattern` (as a Python regex) and `replace`
     (as a Python replacement template), so a model of the file can apply it.
     """
 

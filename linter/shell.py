@@ -596,7 +596,12 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
                 c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]), c.stdin_quoted)
         return got
 
-    return [command(c) for c in commands]
+    try:
+        return [command(c) for c in commands]
+    finally:
+        # the three call one another: a reference cycle, which held `done` and every object made
+        # here until a full collection of the garbage collector (~5 MB at 4x the corpus, serial)
+        del word, redirect, command
 
 
 # -- exec form ------------------------------------------------------------------
@@ -1123,6 +1128,8 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
 
 _PRINTF_SPEC = lazyre.compile(r"%[-0-9.]*[sdb]")
 _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
+# `/regex/d`: delete the lines that match (GNU sed 4.9 manual, "Selecting lines", "Common commands")
+_SED_DELETE = lazyre.compile(r"^/(?P<pat>(?:\\.|[^/])*)/\s*d$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
@@ -1254,6 +1261,15 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
                 for f in files:
                     writes.append(FileWrite(f, rep + "\n", "edit", cmd.loc, pattern, sed_replacement(raw),
                                             "g" in flags))
+                continue
+            m = _SED_DELETE.match(part.strip())
+            if m:  # `sed -i '/^dev ALL/d' /etc/sudoers`: the lines that match are gone
+                try:
+                    pattern = sed_regex(m.group("pat"), extended)
+                    re.compile(pattern)
+                except re.error:
+                    continue
+                writes.extend(FileWrite(f, "", "delete", cmd.loc, pattern) for f in files)
                 continue
             m = _SED_TEXT.match(part.strip())
             if m and m.group(2):

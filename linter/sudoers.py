@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from glmlint import lazyre
-from glmlint.ir import Command, FileWrite, Loc, Workload
+from glmlint.ir import Command, FileWrite, Format, Loc, Workload
 from glmlint.records import dataclass
 from glmlint.shell import getopt
 
@@ -46,6 +46,7 @@ class Line:
     loc: Loc | None  # None for a stock line no build step wrote
     file: str  # the path in the image
     source: str | None = None  # the build-context file a COPY took it from
+    base: str | None = None  # the base image whose own build wrote it (the image catalog's `sudoers`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class Grant:
 def lines(workload: Workload) -> list[Line]:
     """The lines sudo reads in the image, in order (stock lines included)."""
     files: dict[str, list[Line]] = {MAIN: [Line(t, None, MAIN) for t in STOCK]}
+    for path, written in _base_lines(workload).items():
+        files[path] = files.get(path, []) + written
     for write in workload.files:
         if write.path == MAIN or (write.path.startswith(DROPIN) and "/" not in write.path[len(DROPIN):]):
             files[write.path] = _apply(files.get(write.path, []), write)
@@ -83,7 +86,59 @@ def lines(workload: Workload) -> list[Line]:
     return out
 
 
+def _base_sudoers(workload: Workload) -> bool:
+    """Whether the image catalog states sudoers lines for the workload's base image."""
+    if not workload.base_image:
+        return False
+    from glmlint.catalog.images import fact
+
+    return fact(workload.base_image, "sudoers") is not None
+
+
+def _base_lines(workload: Workload) -> dict[str, list[Line]]:
+    """The sudoers lines the base image's own build wrote (the image catalog's `sudoers`: path -> lines),
+    located at the `FROM` that pulls it (a compose service: at the service), unless a build step
+    removes the sudo package."""
+    if not workload.base_image:
+        return {}
+    from glmlint.catalog.images import fact
+
+    got = fact(workload.base_image, "sudoers")
+    if got is None or not isinstance(got.value, dict) or _removes_sudo(workload):
+        return {}
+    image = workload.image
+    at = image.loc if workload.format is Format.DOCKERFILE and image is not None else workload.anchor
+    return {str(path): [Line(str(t), at, str(path), base=workload.base_image) for t in texts]
+            for path, texts in got.value.items()}
+
+
+_REMOVERS = {"apt-get": ("remove", "purge"), "apt": ("remove", "purge"), "apk": ("del",),
+             "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",)}
+
+
+def _removes_sudo(workload: Workload) -> bool:
+    """Whether the build's last word on the sudo package removes it (`apt-get purge -y sudo`): the
+    rules then have no program to read them."""
+    from glmlint.openssh import installs, package_pattern
+
+    package = package_pattern(("sudo",))
+    removed = False
+    for cmd in workload.build_steps:
+        subs = _REMOVERS.get(cmd.name)
+        words = [w.text for w in cmd.args]
+        if subs is not None and any(s in words for s in subs) and any(package.match(w) for w in words):
+            removed = True
+        elif installs(cmd, package):
+            removed = False
+    return removed
+
+
 def _apply(old: list[Line], write: FileWrite) -> list[Line]:
+    if write.mode == "delete":  # `sed -i '/^ray ALL/d' /etc/sudoers`
+        if write.pattern is None:
+            return old
+        regex = re.compile(write.pattern)
+        return [line for line in old if not regex.search(line.text)]
     new = [Line(t, write.loc, write.path, write.source) for t in _logical(write.text)]
     if write.mode == "write":
         return new
@@ -114,9 +169,10 @@ def grants(workload: Workload) -> list[Grant]:
     """The rules that give someone passwordless root for every command: written by a build step, or
     a stock rule whose user's password a build step left empty (in an image that has sudo)."""
     if not any(c.name in _BLANKERS for c in workload.build_steps) and not any(
-            w.path == MAIN or w.path.startswith(DROPIN) for w in workload.files):
+            w.path == MAIN or w.path.startswith(DROPIN) for w in workload.files) and not _base_sudoers(workload):
         # (most workloads, asked by GLM019 for every Dockerfile and built service) no build step writes
-        # a file sudo reads: `lines` would give the stock lines only, and the test below says []
+        # a file sudo reads, nor did the base image's: `lines` would give the stock lines only, and the
+        # test below says []
         return []
     sudo_lines = lines(workload)
     if all(line.loc is None for line in sudo_lines) and not any(

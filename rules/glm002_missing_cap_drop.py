@@ -37,7 +37,15 @@ Adds `ALL` to the drop list (`cap_drop: [ALL]`, or `capabilities: {drop:
 `cap_add`/`add:` the workload already declares.
 
 Safe when the workload is known to run as a non-root user: such a process
-holds no capabilities to lose. Unsafe otherwise: entrypoints that start as
+holds no capabilities to lose. Two things it runs still need the bounding
+set that `ALL` empties, and the fix accounts for them. A program the image's
+build gives file capabilities (`setcap cap_net_bind_service=+ep
+/usr/sbin/sshd`, to bind port 22 as a non-root user) no longer starts: the
+kernel refuses to exec it when it cannot get all of them (capabilities(7),
+"safety checking for capability-dumb binaries"), so the fix adds those back
+with `cap_add` (no fix when one is a capability GLM008 flags). A start
+command that runs `sudo`, `su` or `doas` as the non-root user needs `SETUID`
+and `SETGID` to change user: the fix is then unsafe, and its title says so. Unsafe otherwise: entrypoints that start as
 root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
 `gosu`/`su-exec` to a service user, as the official postgres, redis and
 nginx images do) or `NET_BIND_SERVICE`, and would fail until those are added
@@ -53,6 +61,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glmlint import lazyre
 from glmlint.catalog.images import fact
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Workload
@@ -71,7 +80,16 @@ def check(workload: Workload) -> Iterator[Finding]:
         return
     # a root entrypoint may need CHOWN/SETUID/NET_BIND_SERVICE: safe only for a known non-root process
     safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
-    fix, note = _fix(workload, safety)
+    switch = next((c.name for c in workload.process if c.name in _SETUID_SWITCHES), None)
+    if switch is not None and safety is FixSafety.SAFE:
+        # a non-root user's `sudo service ssh start`: the setuid program changes uid with SETUID/SETGID
+        # from the bounding set, which ALL empties ("unable to change to root gid: Operation not permitted")
+        fix, note = ensure_item(workload.cap_drop, "cap_drop", "ALL", title=(
+            f"Drop all capabilities (stops the `{switch}` its start command runs as a non-root user: "
+            f"it needs SETUID and SETGID to change user)")), ""
+        safety = FixSafety.UNSAFE
+    else:
+        fix, note = _fix(workload, safety)
     if fix is not None and workload.process:
         purpose = purpose_of(workload, "capabilities")
         if purpose is not None:  # `chown` takes CAP_CHOWN (and DAC_OVERRIDE to walk others' directories)
@@ -86,10 +104,20 @@ def check(workload: Workload) -> Iterator[Finding]:
                       message=f"{workload.label} does not drop all capabilities{note}" if note else None)
 
 
+# setuid-root programs a non-root start command runs to change user
+_SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
+
+
 def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, ...] | None, str]:
     """The drop-ALL fix, with what a known image needs to start added back (images.yaml), or no fix
     when what it needs is itself a capability GLM008 flags."""
     drop = ensure_item(workload.cap_drop, "cap_drop", "ALL", title="Drop all capabilities")
+    filecaps = file_capabilities(workload)
+    if filecaps:
+        return _add_back(workload, filecaps, "what `setcap` gives the image's programs", (
+            "its build gives its programs the file capabilities {wanted} with `setcap`, which the kernel refuses "
+            "to start them without, and {flagged} is a capability GLM008 flags; drop ALL and add those back "
+            "yourself, or remove the need"))
     if safety is FixSafety.SAFE:
         return drop, ""
     needs = fact(workload.image.value, "capabilities")
@@ -97,21 +125,68 @@ def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, 
         return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=(
             "Drop all capabilities (may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID "
             "or NET_BIND_SERVICE: add those back with cap_add)")), ""
+    return _add_back(workload, [str(c).upper() for c in needs.value], f"what the `{needs.entry}` image needs to start",
+                     f"the `{needs.entry}` image's entrypoint starts as root and needs {{wanted}} to start, and "
+                     f"{{flagged}} is a capability GLM008 flags; run it as its service user, or drop ALL and add "
+                     f"those back yourself")
+
+
+def _add_back(workload: Workload, wanted: list[str], what: str, refused: str
+              ) -> tuple[Intent | tuple[Intent, ...] | None, str]:
+    """Drop ALL and add `wanted` back; no fix when one of them is a capability GLM008 flags (`refused`
+    says why, with `{wanted}` and `{flagged}` filled in)."""
     from glmlint.rules.glm008_dangerous_capability import DANGEROUS
 
-    wanted = [str(c).upper() for c in needs.value]
     flagged = [c for c in wanted if c in DANGEROUS]
-    image = needs.entry
     if flagged:
-        return None, (f" (no automatic fix: the `{image}` image's entrypoint starts as root and needs "
-                      f"{', '.join(wanted)} to start, and {', '.join(flagged)} is a capability GLM008 flags;"
-                      f" run it as its service user, or drop ALL and add those back yourself)")
+        return None, f" (no automatic fix: {refused.format(wanted=', '.join(wanted), flagged=', '.join(flagged))})"
     have = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
     missing = [c for c in wanted if c not in have]
-    title = (f"Drop all capabilities and add back what the `{image}` image needs to start "
-             f"({', '.join(wanted)})")
+    title = f"Drop all capabilities and add back {what} ({', '.join(wanted)})"
     adds = tuple(ensure_item(workload.cap_add, "cap_add", c, title=title) for c in missing)
     if not adds:
         return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=title), ""
     return (ensure_item(workload.cap_drop, "cap_drop", "ALL", title=""), *adds[:1],
             *(ensure_item(workload.cap_add, "cap_add", c, title="") for c in missing[1:])), ""
+
+
+def file_capabilities(workload: Workload) -> list[str]:
+    """The capabilities the image's build gives its programs with `setcap` (`setcap
+    cap_net_bind_service=+ep /usr/sbin/sshd`), upper-case without `CAP_`, in order. A program whose
+    file capabilities are not all in the bounding set fails to start (execve returns EPERM when the
+    file's effective bit is set: capabilities(7), "Safety checking for capability-dumb binaries"),
+    whoever runs it, so dropping ALL must add them back."""
+    out: list[str] = []
+    for cmd in workload.build_steps:
+        if cmd.name != "setcap":
+            continue
+        words = [w.text for w in cmd.args]
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if word in ("-q", "-v"):
+                i += 1
+                continue
+            if word == "-n":
+                i += 2
+                continue
+            if word in ("-r", "-"):
+                i += 2  # removes a file's capabilities / reads them from stdin: nothing named here
+                continue
+            for clause in word.split():
+                m = _CAP_CLAUSE.match(clause)
+                if m is None:
+                    continue
+                names, ops = m.group(1), _CAP_OPS.findall(m.group(2))
+                if any(op in "=+" and flags for op, flags in ops):
+                    for name in (names or "all").split(","):
+                        cap = name.strip().upper().removeprefix("CAP_")
+                        if cap and cap not in out:
+                            out.append(cap)
+            i += 2  # the capabilities, then the file
+    return out
+
+
+# one clause of cap_from_text(3): `cap_a,cap_b+ep`, `cap_net_raw=ep`, `=ep` (all)
+_CAP_CLAUSE = lazyre.compile(r"^([A-Za-z_,0-9]*)((?:[=+-][eip]*)+)$")
+_CAP_OPS = lazyre.compile(r"([=+-])([eip]*)")

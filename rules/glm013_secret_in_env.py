@@ -15,10 +15,10 @@ A URL with a password in it (`DATABASE_URL: postgresql://mlflow:s3cret@db/mlflow
 `redis://:s3cret@redis:6379`, `PIP_INDEX_URL=https://__token__:glpat-…@gitlab…`) or
 with a hosting service's token as its user (`https://ghp_…@github.com/…`) holds the
 secret whatever the variable is called, and is reported too; the message says a
-URL holds it. Its password is judged as any value is (a `${VAR}`, template text);
-so are the words a connection-string template writes for it
-(`postgresql://user:password@host/db`, `<password>`, `{password}`, `PASSWORD`,
-`mypass`).
+URL holds it. A password taken from elsewhere (`${POSTGRES_PASSWORD}`, Kubernetes
+`$(DB_PASSWORD)`) or written as template text is not reported, and neither are
+the words a connection-string template puts there (`postgresql://user:password@host/db`,
+`<password>`, `{password}`, `DB_PASSWORD`, `mypass`).
 
 A literal default (`${OPENAI_API_KEY:-sk-...}` in compose, a `docker run`
 line or a Dockerfile `ENV`/`ARG` whose variable no instruction above sets,

@@ -31,6 +31,14 @@ first, or on node, whose `node` is 1000); on another base image that uid is
 not known and `USER 1000` is not taken for that user. Options are read as the tools read
 them: `useradd -G sudo -ms /bin/bash dev`, `sed -i /etc/sudoers -re …`.
 
+A base image whose own build gives its user such a rule is known from the
+[image catalog](../images.md) (Ray's images: `ray ALL=NOPASSWD: ALL`;
+code-server's: `coder ALL=(ALL) NOPASSWD:ALL`): a Dockerfile built `FROM` one
+that runs as that user (its own default, or `USER ray`) is reported at the
+`FROM`, unless a build step deletes the line (`sed -i '/^ray ALL/d'
+/etc/sudoers`, as sudo's files are replayed) or removes the sudo package
+(`apt-get purge -y sudo`).
+
 A compose service built from a scanned Dockerfile is judged as Compose runs
 it when that differs from the Dockerfile's last stage: with `build.target`
 (`docker build --target`, that stage's user and sudoers files) or with its
@@ -114,6 +122,8 @@ def check(workload: Workload) -> Iterator[Finding]:
         via = "" if grant.principal.lstrip("#") in who.names | who.uids else \
             (" as every user does" if grant.principal == "ALL" else f" through group `{grant.principal[1:]}`")
         where = f"`{grant.file}`" + (f", copied from `{line.source}`" if line.source else "")
+        if line.base:
+            where += f" of the base image `{line.base}`, whose own build wrote it"
         if grant.blanked:
             where += f", and `{grant.blanked}` left its password empty, which sudo's PAM (`nullok`) accepts unasked"
         yield Finding(at=line.loc, args={"name": workload.label, "user": user},

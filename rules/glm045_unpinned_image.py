@@ -5,7 +5,9 @@ Flags an image that is pulled by a moving name: no tag at all (which means
 `latest`) or the `latest` tag. Tags are case-sensitive: `:LATEST` is another
 tag, which a registry only has if someone pushed it, and is judged as any
 other tag. It reads every image a file pulls: each
-Dockerfile stage's `FROM`, a compose service's `image:` (not when the service
+Dockerfile stage's `FROM`, the image a `COPY --from=` or `RUN --mount=…,from=`
+takes files from (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`; a name
+that is a stage of the file, in any case, or a stage's index is not an image), a compose service's `image:` (not when the service
 has `build:`: `image:` then names the image compose builds), a Kubernetes
 container's `image:` (custom resources' pod templates included) and the image
 of a `docker run` in a script, Makefile or CI step.

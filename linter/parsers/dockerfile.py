@@ -105,6 +105,8 @@ class Stage:
     step_dirs: list[str] = field(default_factory=list)  # the WORKDIR each of `steps` ran in
     # `COPY --from=<stage>` here: (the stage, `--from` as written, absolute sources, the COPY, `--chmod` given)
     stage_copies: list[tuple[Stage, str, tuple[str, ...], Loc, bool]] = field(default_factory=list)
+    # images `COPY --from=<image>` and `RUN --mount=…,from=<image>` pull: (reference, where, resolved, flag)
+    image_uses: list[tuple[str, Loc, bool, str]] = field(default_factory=list)
     files: list[FileWrite] = field(default_factory=list)
     cmd_set_here: bool = False
     base_loc: Loc | None = None  # the image reference in the `FROM` line
@@ -486,6 +488,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     declared = arg_vars if arg_vars is not None else []
     stages: list[Stage] = []
     by_name: dict[str, Stage] = {}
+    names: set[str] | None = None  # every stage's name, read when a COPY or RUN first needs them
     stage: Stage | None = None
     args: dict[str, str] = {}
     shell = _DEFAULT_SHELL
@@ -585,6 +588,10 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             taken = _from_stage(inst, scope, stages, by_name)
             if taken is not None:
                 stage.stage_copies.append(taken)
+        if inst.name in ("COPY", "RUN"):
+            if names is None:
+                names = _all_stage_names(instructions)
+            stage.image_uses.extend(_images_used(inst, scope, names))
         if inst.name in ("COPY", "ADD"):
             stage.modes.extend(_chmod(inst, scope))
             if not inst.heredocs:
@@ -701,6 +708,45 @@ def _from_stage(inst: Instruction, scope: dict[str, str], stages: list[Stage], b
     sources = tuple(posixpath.normpath(posixpath.join("/", p)) for p in paths[:-1] if "$" not in p)
     chmod = any(w.startswith("--chmod=") for w in flags)
     return taken, source, sources, inst.loc(), chmod
+
+
+def _all_stage_names(instructions: list[Instruction]) -> set[str]:
+    """The `AS` names of every stage of the file, lowercased: a `--from` may name a later stage too."""
+    out = set()
+    for inst in instructions:
+        if inst.name == "FROM":
+            words = [w for w in inst.args.split() if not w.startswith("--")]
+            if len(words) >= 3 and words[1].lower() == "as":
+                out.add(words[2].lower())
+    return out
+
+
+def _images_used(inst: Instruction, scope: dict[str, str], names: set[str]) -> list[tuple[str, Loc, bool, str]]:
+    """The images a `COPY --from=<image>` or `RUN --mount=…,from=<image>` pulls: a `from` that names no
+    stage of the file (by name, case-insensitively, or index) is an image reference, as BuildKit reads it
+    (dockerfile2llb: a name not among the stages is pulled as an image). (reference, where, resolved,
+    the flag)."""
+    out = []
+    for word, at in words_of(inst):
+        if not word.startswith("--"):
+            break  # the flags come first
+        if inst.name == "COPY" and word.startswith("--from="):
+            pieces = [(word[len("--from="):], len("--from="))]
+        elif inst.name == "RUN" and word.startswith("--mount="):
+            pieces, offset = [], len("--mount=")
+            for part in word[offset:].split(","):
+                if part.startswith("from="):
+                    pieces.append((part[len("from="):], offset + len("from=")))
+                offset += len(part) + 1
+        else:
+            continue
+        for raw, offset in pieces:
+            value = substitute(raw.strip("\"'"), scope)
+            name = value.lower()
+            if not value or name in names or name.isdigit() or name == "scratch":
+                continue
+            out.append((value, Loc(at.line, at.col + offset, at.file), not has_variable(value), word.partition("=")[0]))
+    return out
 
 
 def _stage_copies(chain: list[Stage]) -> tuple[StageCopy, ...]:
@@ -903,7 +949,8 @@ def _downloads(inst: Instruction, scope: dict[str, str]) -> list[Download]:
 
 
 def _pulls(stages: list[Stage]) -> list[ImageRef]:
-    """The images the build pulls: each stage's `FROM` that names neither an earlier stage nor `scratch`."""
+    """The images the build pulls: each stage's `FROM` that names neither an earlier stage nor `scratch`,
+    then the images its `COPY --from=` and `RUN --mount=from=` take files from."""
     out = []
     for stage in stages:
         if stage.parent is not None or stage.base.lower() == "scratch" or stage.base_loc is None:
@@ -911,6 +958,12 @@ def _pulls(stages: list[Stage]) -> list[ImageRef]:
         owner = f"stage `{stage.name}`" if stage.name else (
             "the final stage" if stage is stages[-1] else f"stage {stage.index}")
         out.append(ImageRef(stage.base, stage.base_loc, owner, stage.base_resolved))
+    for stage in stages:  # `COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`: pulled too
+        owner = f"stage `{stage.name}`" if stage.name else (
+            "the final stage" if stage is stages[-1] else f"stage {stage.index}")
+        for ref, at, resolved, flag in stage.image_uses:
+            used = "COPY --from" if flag == "--from" else "RUN --mount"
+            out.append(ImageRef(ref, at, f"{owner}'s `{used}`", resolved))
     return out
 
 

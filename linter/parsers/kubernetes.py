@@ -200,6 +200,20 @@ def _default_memory_limit(obj: Any) -> tuple[str, Loc] | None:
     return got
 
 
+def _pod_memory_limit(spec: Any, workloads: list[Workload]) -> list[Workload]:
+    """The containers of a pod spec with a pod-level memory limit (`spec.resources.limits.memory`), which
+    bounds all of them together: the pod's cgroup gets that limit, and a container that sets none of its
+    own runs within it (Pod Level Resources, KEP-2837: beta and on by default from Kubernetes 1.34,
+    https://kubernetes.io/blog/2025/09/22/kubernetes-v1-34-pod-level-resources/)."""
+    node = y.get(spec, "resources", "limits", "memory")
+    value = y.text(node) if node is not None else None
+    if not value or value.strip() in ("0", "-1"):
+        return workloads  # no limit: each container is judged on its own
+    return [records.replace(w, memory_limit=Setting(value, y.loc(node), path=()))
+            if not w.memory_limit.explicit and w.container_list != "ephemeralContainers" else w
+            for w in workloads]
+
+
 def _limit_range(w: Workload, limits: dict[str | None, tuple[str, Loc] | None]) -> Workload:
     """`w` with the memory limit its namespace's LimitRange gives it when it sets none."""
     got = limits.get(w.namespace)
@@ -1783,6 +1797,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         if mine and any(y.scalar(y.get(node, key)) is True for key in _HOST_NAMESPACES
                         for node in (spec.node, spec.role[0] if spec.role is not None else None)):
             mine = _pod_purpose(mine)
+        if mine and not spec.singles and y.is_seq(y.get(spec.node, "containers")):
+            mine = _pod_memory_limit(spec.node, mine)
         out.extend(mine)
         if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
                 spec.role is None):  # a Spark pod's ServiceAccount is Spark's configuration
