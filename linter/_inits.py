@@ -518,8 +518,8 @@ def _m50(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts, shell):
+def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f21, _f22, _f24, _f25, _f26):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -535,16 +535,18 @@ def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f19, _f20, _f22, _f23, _f24):
   self.entrypoint_inst = entrypoint_inst
   self.ports = _f13() if ports is _F else ports
   self.steps = _f14() if steps is _F else steps
-  self.files = _f15() if files is _F else files
+  self.step_dirs = _f15() if step_dirs is _F else step_dirs
+  self.stage_copies = _f16() if stage_copies is _F else stage_copies
+  self.files = _f17() if files is _F else files
   self.cmd_set_here = cmd_set_here
   self.base_loc = base_loc
   self.base_resolved = base_resolved
-  self.downloads = _f19() if downloads is _F else downloads
-  self.modes = _f20() if modes is _F else modes
+  self.downloads = _f21() if downloads is _F else downloads
+  self.modes = _f22() if modes is _F else modes
   self.workdir = workdir
-  self.copies = _f22() if copies is _F else copies
-  self.scripts = _f23() if scripts is _F else scripts
-  self.shell = _f24() if shell is _F else shell
+  self.copies = _f24() if copies is _F else copies
+  self.scripts = _f25() if scripts is _F else scripts
+  self.shell = _f26() if shell is _F else shell
  return __init__
 
 def _m52(_F, _f1):
@@ -572,8 +574,8 @@ def _m54(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60):
- def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, stage_copies, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -614,27 +616,28 @@ def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s37(self, all_build_steps)
   _s38(self, files)
   _s39(self, copy_modes)
-  _s40(self, build)
-  _s41(self, base_image)
-  _s42(self, runnable)
-  _s43(self, group)
-  _s44(self, publish_all)
-  _s45(self, pod_labels)
-  _s46(self, exposed_by)
-  _s47(self, extends_depth)
-  _s48(self, own)
-  _s49(self, pod)
-  _s50(self, sysctls)
-  _s51(self, probe_hosts)
-  _s52(self, container_list)
-  _s53(self, namespace)
-  _s54(self, pod_purpose)
-  _s55(self, pulls)
-  _s56(self, downloads)
-  _s57(self, documentation)
-  _s58(self, serving_format)
-  _s59(self, workdir)
-  _s60(self, words_in_text)
+  _s40(self, stage_copies)
+  _s41(self, build)
+  _s42(self, base_image)
+  _s43(self, runnable)
+  _s44(self, group)
+  _s45(self, publish_all)
+  _s46(self, pod_labels)
+  _s47(self, exposed_by)
+  _s48(self, extends_depth)
+  _s49(self, own)
+  _s50(self, pod)
+  _s51(self, sysctls)
+  _s52(self, probe_hosts)
+  _s53(self, container_list)
+  _s54(self, namespace)
+  _s55(self, pod_purpose)
+  _s56(self, pulls)
+  _s57(self, downloads)
+  _s58(self, documentation)
+  _s59(self, serving_format)
+  _s60(self, workdir)
+  _s61(self, words_in_text)
   self.__post_init__()
  return __init__
 
@@ -1123,6 +1126,15 @@ def _m98(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  return __init__
 
 def _m99(_F, _s0, _s1, _s2, _s3, _s4):
+ def __init__(self, stage, sources, steps, loc, chmod):
+  _s0(self, stage)
+  _s1(self, sources)
+  _s2(self, steps)
+  _s3(self, loc)
+  _s4(self, chmod)
+ return __init__
+
+def _m100(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1131,21 +1143,21 @@ def _m99(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m100(_F, _s0, _s1, _s2):
+def _m101(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m101(_F):
+def _m102(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m102(_F, _s0, _s1, _s2, _s3, _s4):
+def _m103(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1154,7 +1166,7 @@ def _m102(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m103(_F, _s):
+def _m104(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1163,7 +1175,7 @@ def _m103(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m104(_F, _s):
+def _m105(_F, _s):
  def __init__(self, switch, credential, unless, source):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1171,7 +1183,7 @@ def _m104(_F, _s):
   _s(self, 'source', source)
  return __init__
 
-def _m105(_F, _s):
+def _m106(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1180,14 +1192,14 @@ def _m105(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2):
+def _m107(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1198,7 +1210,7 @@ def _m107(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m108(_F, _s0, _s1, _s2, _s3):
+def _m109(_F, _s0, _s1, _s2, _s3):
  def __init__(self, text, loc, file, source):
   _s0(self, text)
   _s1(self, loc)
@@ -1206,7 +1218,7 @@ def _m108(_F, _s0, _s1, _s2, _s3):
   _s3(self, source)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1217,33 +1229,33 @@ def _m109(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m110(_F, _s):
+def _m111(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m111(_F, _f2):
+def _m112(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m112(_F, _s0):
+def _m113(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m113(_F, _s):
+def _m114(_F, _s):
  def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
   _s(self, 'user_set', user_set)
  return __init__
 
-def _m114(_F, _s0, _s1, _s2, _s3, _s4):
+def _m115(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1252,7 +1264,7 @@ def _m114(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m115(_F, _s0, _s1, _s2, _s3, _s4):
+def _m116(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1261,7 +1273,7 @@ def _m115(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m116(_F, _s):
+def _m117(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1269,14 +1281,14 @@ def _m116(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m117(_F, _s0, _s1, _s2):
+def _m118(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m118(_F, _s):
+def _m119(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1335,11 +1347,11 @@ MAKERS = {
     (('loc', 'title'), (), True, True, False): _m48,
     (('loc', 'title', 'count'), (), True, True, False): _m49,
     (('mount', 'title'), (), True, True, False): _m50,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 19, 20, 22, 23, 24), False, False, False): _m51,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 21, 22, 24, 25, 26), False, False, False): _m51,
     (('name', 'docs', 'kind'), (1,), False, False, False): _m52,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m53,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m54,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m56,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
     (('name', 'negated'), (), True, True, False): _m58,
@@ -1383,24 +1395,25 @@ MAKERS = {
     (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m96,
     (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m97,
     (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m98,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m99,
-    (('start', 'end', 'text'), (), True, True, False): _m100,
-    (('start', 'text', 'origin'), (), False, False, False): _m101,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m102,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m103,
-    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m104,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m105,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m106,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m107,
-    (('text', 'loc', 'file', 'source'), (), True, True, False): _m108,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m109,
-    (('text', 'locate', 'shown'), (), True, False, False): _m110,
-    (('text', 'report', 'found'), (2,), False, False, False): _m111,
-    (('title',), (), True, True, False): _m112,
-    (('unsafe', 'user', 'user_set'), (), True, False, False): _m113,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m114,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m115,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m116,
-    (('value', 'loc', 'path'), (), True, True, False): _m117,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m118,
+    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m99,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m100,
+    (('start', 'end', 'text'), (), True, True, False): _m101,
+    (('start', 'text', 'origin'), (), False, False, False): _m102,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m103,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m104,
+    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m105,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m106,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m107,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m108,
+    (('text', 'loc', 'file', 'source'), (), True, True, False): _m109,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m110,
+    (('text', 'locate', 'shown'), (), True, False, False): _m111,
+    (('text', 'report', 'found'), (2,), False, False, False): _m112,
+    (('title',), (), True, True, False): _m113,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m114,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m115,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m116,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m117,
+    (('value', 'loc', 'path'), (), True, True, False): _m118,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m119,
 }

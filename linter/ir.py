@@ -488,6 +488,23 @@ class Download:
 
 
 @dataclass(frozen=True, slots=True)
+class StageCopy:
+    """A `COPY --from=<stage>` in the final stage's chain that takes files from another stage of the
+    same Dockerfile. BuildKit copies with `cp -a` semantics: modes travel with the files, and a
+    directory it creates gets its source's mode (tonistiigi/fsutil copy/copy.go), unless the `COPY`
+    gives its own `--chmod`. Source paths are absolute in that stage (a relative one is read from
+    its root, not its WORKDIR, as `docker build` does)."""
+
+    stage: str  # the stage as named in `--from` (`builder`, `0`)
+    sources: tuple[str, ...]
+    # the commands that stage's chain ran and the final chain did not, each with the WORKDIR it
+    # ran in ("" where a `cd` in the stage makes relative paths unknown)
+    steps: tuple[tuple[str, Command], ...]
+    loc: Loc  # the `COPY`
+    chmod: bool = False  # `--chmod=` sets the copies' mode: the stage's modes do not reach the image
+
+
+@dataclass(frozen=True, slots=True)
 class SecurityContext:
     """What one level of a Kubernetes pod writes in its own `securityContext`, before the
     container inherits the pod's values (the Pod Security Standards judge each level on its own:
@@ -624,6 +641,8 @@ class Workload:
     # Dockerfile: the modes `COPY --chmod=`/`ADD --chmod=` of the final stage's chain give what they
     # copy (the mode as written, build arguments substituted, located at the value; dockeraudit2)
     copy_modes: tuple[Item, ...] = ()
+    # Dockerfile: the files the final stage's chain takes from other stages (`COPY --from=builder`)
+    stage_copies: tuple[StageCopy, ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no

@@ -11,6 +11,15 @@ inside the string) entry whose name says it holds a secret
 `HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and
 whose value is written out literally.
 
+A URL with a password in it (`DATABASE_URL: postgresql://mlflow:s3cret@db/mlflow`,
+`redis://:s3cret@redis:6379`, `PIP_INDEX_URL=https://__token__:glpat-…@gitlab…`) or
+with a hosting service's token as its user (`https://ghp_…@github.com/…`) holds the
+secret whatever the variable is called, and is reported too; the message says a
+URL holds it. Its password is judged as any value is (a `${VAR}`, template text);
+so are the words a connection-string template writes for it
+(`postgresql://user:password@host/db`, `<password>`, `{password}`, `PASSWORD`,
+`mypass`).
+
 A literal default (`${OPENAI_API_KEY:-sk-...}` in compose, a `docker run`
 line or a Dockerfile `ENV`/`ARG` whose variable no instruction above sets,
 `${VAR-default}` too) is what the container gets whenever the variable
@@ -148,6 +157,9 @@ def check(workload: Workload) -> Iterator[Finding]:
             continue  # an `env_file` that `.gitignore` keeps out of the repository: where secrets belong
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name})
+        elif (held := url_credential(var)) is not None:
+            yield Finding(at=var.loc, args={"name": name, "var": var.name},
+                          message=f"{name} sets `{var.name}` to a URL with a literal {held} in it")
         elif var.value and not var.dynamic and is_secret_name(var.name):
             service = _known_credential(var)
             if service is not None:
@@ -158,6 +170,37 @@ def check(workload: Workload) -> Iterator[Finding]:
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name},
                           message=f"the build of {name} gives `{var.name}` a literal secret default")
+        elif (held := url_credential(var)) is not None:
+            yield Finding(at=var.loc, args={"name": name, "var": var.name},
+                          message=f"the build of {name} gives `{var.name}` a default URL with a literal "
+                                  f"{held} in it")
+
+
+# `scheme://user:password@host`: the userinfo of a URL (RFC 3986 3.2.1) up to the authority's last `@`
+_URL_USERINFO = lazyre.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#@:]*)(?::([^\s/?#]*))?@")
+# a hosting service's token written as the URL's user (`https://ghp_…@github.com/org/repo.git`):
+# GitHub's documented prefixes (ghp_, gho_, ghu_, ghs_, github_pat_), GitLab's glpat-, Hugging Face's hf_
+_TOKEN_USER = lazyre.compile(r"^(ghp_|gho_|ghu_|ghs_|github_pat_|glpat-|hf_)[A-Za-z0-9_-]{16,}$")
+# the words a connection-string template writes where the password goes (`user:password@host`)
+_TEMPLATE_PASSWORD = lazyre.compile(r"^(my|the|db|some)?[-_]?(password|passwd|pass|pwd|pw|secret|token)$", re.I)
+
+
+def url_credential(var: EnvVar) -> str | None:
+    """`"password"` or `"token"` when `var`'s value holds a URL with a literal credential in its userinfo
+    (`postgresql://app:s3cret@db/app`, `https://ghp_…@github.com/…`), else None."""
+    value = var.value
+    if not value or var.dynamic or "://" not in value:
+        return None
+    for m in _URL_USERINFO.finditer(value):
+        user, password = m.group(1), m.group(2)
+        if password:
+            if "{" in password or "%(" in password or _TEMPLATE_PASSWORD.match(password) \
+                    or (_UPPER_SNAKE.fullmatch(password) and is_secret_name(password)) or not is_literal(password):
+                continue
+            return "password"
+        if _TOKEN_USER.match(user):
+            return "token"
+    return None
 
 
 def _known_credential(var: EnvVar) -> str | None:

@@ -9,6 +9,12 @@ symbolic one that adds it for `o` or `a` (`a+w`, `o+rwx`, `ugo=rwx`,
 `go+w`). A `COPY --chmod=`/`ADD --chmod=` that gives the same (`--chmod=777`,
 `--chmod=0666`, or a symbolic mode, which BuildKit accepts from Dockerfile syntax
 1.14) is reported alike: it sets the mode of every file and directory it copies.
+A builder stage's `chmod` is reported when the final stage's `COPY --from`
+takes what it changed (`RUN chmod -R 777 /opt/venv` in `build`, then `COPY
+--from=build /opt/venv /opt/venv`): BuildKit copies with `cp -a` semantics, so
+the modes come along, and a directory the copy creates gets its source's
+mode. A stage's files the image does not copy, and a `COPY --from` that gives
+its own `--chmod`, are not reported.
 A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
 directories such as `/tmp` are made, and is not reported; neither is `+w`
 with no `ugoa` prefix, which the umask keeps from reaching others.
@@ -39,6 +45,8 @@ CMD ["python", "/app/serve.py"]
 """
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 from collections.abc import Iterator
 
 from glmlint import lazyre
@@ -62,6 +70,61 @@ def check(workload: Workload) -> Iterator[Finding]:
     for item in workload.copy_modes:  # `COPY --chmod=777`: the mode of every file it copies
         if "$" not in item.value and world_writable(item.value):
             yield Finding(at=item.loc, args={"name": workload.label, "mode": f"--chmod={item.value}"})
+    seen = set()
+    for taken in workload.stage_copies:
+        if taken.chmod:
+            continue  # `COPY --from=build --chmod=755`: the copies get that mode, not the stage's
+        for workdir, cmd in taken.steps:
+            mode = mode_word(cmd)
+            if mode is None or mode.dynamic or mode.loc in seen or not world_writable(mode.text):
+                continue
+            path = _copied(cmd, workdir, taken.sources)
+            if path is not None:
+                seen.add(mode.loc)
+                yield Finding(at=mode.loc, args={"name": workload.label, "mode": mode.text},
+                              message=f"stage `{taken.stage}` makes `{path}` world-writable (`{mode.text}`), and "
+                                      f"{workload.label} copies it (`COPY --from={taken.stage}`, line "
+                                      f"{taken.loc.line})")
+
+
+def _copied(cmd: Command, workdir: str, sources: tuple[str, ...]) -> str | None:
+    """The path `cmd` changes the mode of that a `COPY --from` takes with its mode (a source, a path
+    inside one, or, for a recursive change, a path holding one), else None."""
+    recursive = cmd.name == "find" or (cmd.name == "chmod" and any(
+        w.text in ("-R", "--recursive") or (w.text.startswith("-") and not w.text.startswith("--")
+                                            and "R" in w.text) for w in cmd.args))
+    for target in _targets(cmd):
+        if target.dynamic or "$" in target.text or (not target.text.startswith("/") and not workdir):
+            continue
+        path = posixpath.normpath(posixpath.join(workdir or "/", target.text))
+        for source in sources:
+            if path == source or path.startswith(source.rstrip("/") + "/") or fnmatch.fnmatchcase(path, source):
+                return path
+            if recursive and (source.startswith(path.rstrip("/") + "/") or path == "/"):
+                return source  # `chmod -R 777 /models`, and `/models/llama` is copied
+    return None
+
+
+def _targets(cmd: Command) -> list[Word]:
+    """The paths whose mode `cmd` sets: a `chmod`'s operands after the mode, the starting points of
+    a `find … -exec chmod`, the directories `mkdir -m` makes, the last operand of `install -m`."""
+    if cmd.name == "find":
+        out = []
+        for w in cmd.args:
+            if w.text.startswith(("-", "(", "!")):
+                break
+            out.append(w)
+        return out
+    mode = mode_word(cmd)
+    words = [w for w in cmd.args if w is not mode and not (w.text.startswith("-") and w.text != "-")]
+    if cmd.name == "chmod":
+        after = [w for w in cmd.args[cmd.args.index(mode) + 1:]] if mode in cmd.args else []
+        return [w for w in after if not w.text.startswith("-")]
+    if cmd.name == "install":
+        return words[-1:] if not cmd.has_flag("-d", "--directory") else words
+    if cmd.name == "mkdir":
+        return words
+    return []
 
 
 def mode_word(cmd: Command) -> Word | None:

@@ -12,9 +12,12 @@ Milvus 19530, and the data stores of the [service catalog](../services.md)
 Qdrant, Milvus, Redis Stack and pgvector, search and graph stores such as
 Meilisearch, OpenSearch and Neo4j, brokers such as Kafka and RabbitMQ) on
 their ports. The
-container port decides (`"15432:5432"` is PostgreSQL); a range counts when it
-starts at one of them (`8888-8890`, several notebooks), not when a wide pool
-of ports (`7000-8000`) happens to include one.
+container port decides (`"15432:5432"` is PostgreSQL). A range publishes every
+port in it: it counts when it holds a port where what the container runs is
+known to listen (`8880-8890` for a Jupyter image, or one started with
+`--port 8888`), and, for what the catalog does not know, when it starts at one
+of the ports above (`8888-8890`, several notebooks), not when a wide pool of
+ports (`7000-8000`) happens to include one.
 
 The service is named from what the container runs, not from the port alone
 (the port table's name when it is that service's: `Elasticsearch transport`):
@@ -107,21 +110,23 @@ _SENSITIVE = {"jupyter", "sshd"}  # besides the data stores
 def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None:
     """(service, port) when the container port is a sensitive listener of what the workload runs;
     the port table when the catalog does not know what runs; None when it knows it is something else."""
-    low = spec.strip().partition("-")[0]
-    if not low.isdigit():
+    low, _, high = spec.strip().partition("-")
+    if not low.isdigit() or not (high or low).isdigit():
         return None
-    number = int(low)
-    known_image = False
+    first, last = int(low), int(high or low)
+    known_image = other = False
     for m in matches:
         known_image = known_image or m.via == "image"
         for ls in m.listeners():
-            if ls.port != number:
-                continue
+            if not first <= ls.port <= last:
+                continue  # Docker publishes every port of a range (`8880-8890`), not only its first
             s = m.service
             if s.id in _SENSITIVE or s.data_store:
-                return _name(s, number), number
-            return None  # a listener of another cataloged service (GLM017 judges those)
-    if known_image:
+                return _name(s, ls.port), ls.port
+            if first == last:
+                return None  # a listener of another cataloged service (GLM017 judges those)
+            other = True
+    if known_image or other:
         return None  # an official image the catalog knows, and the port is none of its sensitive ones
     sensitive = sensitive_port(spec)
     return (SERVICES[sensitive], sensitive) if sensitive is not None else None

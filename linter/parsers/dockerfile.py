@@ -13,6 +13,7 @@ USER, ENV, ARG, EXPOSE and FROM.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import posixpath
@@ -23,7 +24,7 @@ from functools import lru_cache
 from glmlint import lazyre
 from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
 from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
-                        SourceFile, User, Word, Workload, has_variable)
+                        SourceFile, StageCopy, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.records import dataclass, field
 from glmlint.shell import SHELLS, file_writes, from_argv, is_dash, output_of, parse_script, privilege_drop, shifted
@@ -101,6 +102,9 @@ class Stage:
     entrypoint_inst: Instruction | None = None
     ports: list[Port] = field(default_factory=list)
     steps: list[Command] = field(default_factory=list)
+    step_dirs: list[str] = field(default_factory=list)  # the WORKDIR each of `steps` ran in
+    # `COPY --from=<stage>` here: (the stage, `--from` as written, absolute sources, the COPY, `--chmod` given)
+    stage_copies: list[tuple[Stage, str, tuple[str, ...], Loc, bool]] = field(default_factory=list)
     files: list[FileWrite] = field(default_factory=list)
     cmd_set_here: bool = False
     base_loc: Loc | None = None  # the image reference in the `FROM` line
@@ -178,6 +182,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
         privilege_drop=drop,
         build_steps=tuple(steps),
         copy_modes=tuple(m for s in chain for m in s.modes),
+        stage_copies=_stage_copies(chain),
         all_build_steps=tuple(c for s in stages for c in s.steps),
         files=tuple(files),
         base_image=root.base,
@@ -567,10 +572,15 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         elif inst.name == "RUN":
             commands = _run_commands(inst, run_shell)
             stage.steps.extend(commands)
+            stage.step_dirs.extend([stage.workdir] * len(commands))
             stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base))
             _scripts_written(stage, inst, commands, run_shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
+        if inst.name == "COPY" and not inst.heredocs:
+            taken = _from_stage(inst, scope, stages, by_name)
+            if taken is not None:
+                stage.stage_copies.append(taken)
         if inst.name in ("COPY", "ADD"):
             stage.modes.extend(_chmod(inst, scope))
             if not inst.heredocs:
@@ -645,6 +655,53 @@ def _copies(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tupl
     trailing = dest.endswith("/")
     dest = posixpath.normpath(posixpath.join(workdir, dest)) + ("/" if trailing else "")
     return [(dest, src, len(sources) > 1) for src in sources if "$" not in src and "://" not in src]
+
+
+def _from_stage(inst: Instruction, scope: dict[str, str], stages: list[Stage], by_name: dict[str, Stage]
+                ) -> tuple[Stage, str, tuple[str, ...], Loc, bool] | None:
+    """What a `COPY --from=<stage>` takes from an earlier stage of this Dockerfile (not from an image):
+    the stage, `--from` as written, its sources as absolute paths there (a relative source is read
+    from the stage's root, not its WORKDIR, as `docker build` does), the COPY, and whether it gives
+    its own `--chmod`."""
+    words = inst.args.split()
+    flags = list(itertools.takewhile(lambda w: w.startswith("--"), words))
+    rest = inst.args.strip()
+    for flag in flags:  # the flags come first (`COPY --from=build ["a b", "/x/"]` too)
+        rest = rest[len(flag):].lstrip()
+    array = _json_array(rest)
+    source = next((substitute(w.partition("=")[2], scope) for w in flags if w.startswith("--from=")), None)
+    if source is None:
+        return None
+    name = source.strip("\"'").lower()
+    taken = by_name.get(name)
+    if taken is None and name.isdigit() and int(name) < len(stages):
+        taken = stages[int(name)]
+    if taken is None:
+        return None  # an image (`--from=nginx:1.27`), or a stage not known here
+    paths = [substitute(w, scope) for w in (array if array is not None else words[len(flags):])]
+    if len(paths) < 2:
+        return None
+    sources = tuple(posixpath.normpath(posixpath.join("/", p)) for p in paths[:-1] if "$" not in p)
+    chmod = any(w.startswith("--chmod=") for w in flags)
+    return taken, source, sources, inst.loc(), chmod
+
+
+def _stage_copies(chain: list[Stage]) -> tuple[StageCopy, ...]:
+    """The final chain's `COPY --from=<stage>`s, each with the commands of the stage it copies from
+    (and of that stage's own chain) that the final chain did not run."""
+    own = {id(s) for s in chain}
+    out = []
+    for stage in chain:
+        for taken, written, sources, loc, chmod in stage.stage_copies:
+            steps: list[tuple[str, Command]] = []
+            at: Stage | None = taken
+            while at is not None and id(at) not in own:
+                moved = any(c.name in ("cd", "pushd") for c in at.steps)  # relative paths then unknown
+                steps[:0] = [("" if moved else d, c) for d, c in zip(at.step_dirs, at.steps)]
+                at = at.parent
+            if steps and sources:
+                out.append(StageCopy(written, sources, tuple(steps), loc, chmod))
+    return tuple(out)
 
 
 # a name without `/` is looked up in the image's PATH (the default a Debian/Alpine base sets)
