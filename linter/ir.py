@@ -297,24 +297,35 @@ class ServicePort:
     loc: Loc
 
 
+LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+
+
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod:
-    what makes the pod's ports reachable from outside the cluster. `loc` is its `type:` value
-    (in another file when `loc.file` is set)."""
+    """A Kubernetes Service of type `LoadBalancer` or `NodePort` that selects a workload's pod, or an
+    Ingress that routes to a Service selecting it: what makes the pod's ports reachable from outside
+    the cluster. `loc` is the Service's `type:` value, the Ingress backend's Service name (in another
+    file when `loc.file` is set). A namespace's LimitRange rides along (kind `LimitRange`): like a
+    Service it is an object of one file that changes the pods of others, linked the same way."""
 
-    kind: str  # LoadBalancer | NodePort
-    name: str  # the Service's name
+    kind: str  # LoadBalancer | NodePort | Ingress
+    name: str  # the Service's name (the Ingress's)
     namespace: str | None
     selector: tuple[tuple[str, str], ...]
     ports: tuple[ServicePort, ...]
     loc: Loc
     operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
+    route: str | None = None  # an Ingress's: the Service it routes to, whose selector and ports these are
+    # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange of a written namespace, which reaches the pods of that
+    # namespace in other files too; the memory limit it gives the containers that set none (`loc` is its value)
+    default_memory: str | None = None
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);
         a label a controller gives each pod by its index (`indexed_label`) matches the value one of the
         pods has, the same pod for every label of one index."""
+        if self.kind == LIMIT_RANGE:  # every pod of its (written) namespace
+            return namespace is not None and namespace == self.namespace
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:

@@ -20,8 +20,9 @@ import os
 from typing import Any
 
 from glmlint import records
-from glmlint.ir import (Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role, ServiceAccount, Setting,
-                        SourceFile, Word, Workload, label_keys)
+from glmlint.rbac import accounts_group, one_account
+from glmlint.ir import (LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+                        ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
 def image_key(path: str) -> str:
@@ -46,7 +47,8 @@ def wanted(src: SourceFile) -> set[str]:
 
 
 def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
-    """Every LoadBalancer/NodePort Service the Kubernetes files define, with the file's path."""
+    """Every LoadBalancer/NodePort Service (Ingress, namespace's LimitRange) the Kubernetes files define,
+    with the file's path."""
     return [(src.path, e) for src in sources if src.format is Format.KUBERNETES for e in src.services]
 
 
@@ -56,6 +58,8 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
+        if ns is not None and any(path != src.path for path, _e in by_label.get((LIMIT_RANGE, ns), ())):
+            return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
             for path, e in by_label.get(label, ()):
@@ -75,6 +79,8 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         for path, e in found:
             if e.selector:
                 index.setdefault(e.index_label, []).append((path, e))
+            elif e.kind == LIMIT_RANGE and e.namespace is not None:  # (by its namespace: no label is that)
+                index.setdefault((LIMIT_RANGE, e.namespace), []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]
 
@@ -237,18 +243,23 @@ def _shell_form(words: tuple[Word, ...]) -> bool:
 
 def stamp(value: Any, file: str) -> Any:
     """`value` with every location in it marked as being in `file`."""
+    cls = type(value)
+    if cls in _LEAVES:  # (most fields: no call for them, ~half of the calls on the corpus)
+        return value
     if isinstance(value, Loc):
         return value if value.file else Loc(value.line, value.col, file)
     if isinstance(value, tuple):
-        return tuple(stamp(v, file) for v in value)
-    names = _FIELD_NAMES.get(type(value))
+        return tuple([v if v.__class__ in _LEAVES else stamp(v, file) for v in value])
+    names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[type(value)] = (
+        names = _FIELD_NAMES[cls] = (
             records.fields(value) if records.is_record(value) else ())
     if names:
         changes = {}
         for name in names:
             old = getattr(value, name)
+            if old.__class__ in _LEAVES:
+                continue
             new = stamp(old, file)
             if new is not old:
                 changes[name] = new
@@ -257,6 +268,9 @@ def stamp(value: Any, file: str) -> Any:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass type's fields (none: not a dataclass instance)
+# values with no location in them, returned as they are (not subclasses: an `IntEnum`, a `str` enum go
+# through `stamp` as before)
+_LEAVES = frozenset({str, int, bool, float, type(None)})
 
 
 # -- the cluster: bindings -> roles and subjects, pods -> ServiceAccounts ----------------------
@@ -402,11 +416,16 @@ class _Cluster:
         self.accounts: dict[str, list[ServiceAccount]] = {}
         for a in accounts:
             self.accounts.setdefault(a.name, []).append(a)
-        # ServiceAccount name -> the bindings with a ServiceAccount subject of that name, each once
+        # ServiceAccount name -> the bindings with a subject naming a ServiceAccount of that name, each once
         self.bindings: dict[str, list[Binding]] = {}
+        # the bindings with a group subject that ServiceAccounts are in (`system:serviceaccounts[:<ns>]`,
+        # `system:authenticated`), whatever their names
+        self.groups: list[Binding] = []
         for b in bindings:
-            for name in dict.fromkeys(s.name for s in b.subjects if s.kind == "ServiceAccount"):
+            for name in dict.fromkeys(a[0] for s in b.subjects if (a := one_account(s.kind, s.name, s.namespace))):
                 self.bindings.setdefault(name, []).append(b)
+            if any(accounts_group(s.kind, s.name) for s in b.subjects):
+                self.groups.append(b)
         self._links: dict[str, _Links] = {}  # (`links`) made for a ServiceAccount name when first asked
 
 
@@ -434,12 +453,13 @@ class _Links:
                 near_unset.append(a.path)
         for b in cluster.bindings.get(account, ()):
             for s in b.subjects:
-                if s.kind == "ServiceAccount" and s.name == account:
-                    if s.namespace is not None:
-                        self.namespaces.add(s.namespace)
+                one = one_account(s.kind, s.name, s.namespace)
+                if one is not None and one[0] == account:
+                    if one[1] is not None:
+                        self.namespaces.add(one[1])
                     else:
                         near.append(b.path)
-                    if s.namespace is None or s.namespace == "default":
+                    if one[1] is None or one[1] == "default":
                         near_unset.append(b.path)
         self.near = _near(near)
         self.near_unset = _near(near_unset)
@@ -459,15 +479,34 @@ def _dir_names(path: str) -> tuple[str, str]:
     return path[:d], path[:parent]
 
 
+def _in_group(b: Binding, namespace: str | None, path: str) -> bool:
+    """Whether a group subject of `b` holds the ServiceAccounts of a pod of `path` in `namespace`: a group of one
+    namespace's ServiceAccounts, as a ServiceAccount subject of that namespace (`_same_ns`); a group of every
+    ServiceAccount, for the pods of the binding's own namespace and, as the scan cannot know which pods share a
+    cluster, those of files close to the binding's (`_close`)."""
+    for s in b.subjects:
+        group = accounts_group(s.kind, s.name)
+        if group is None:
+            continue
+        ns = group[0]
+        if ns is not None and _same_ns(namespace, ns, path, b.path):
+            return True
+        if ns is None and ((namespace is not None and namespace == b.namespace) or _close(path, b.path)):
+            return True
+    return False
+
+
 def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
     name = pod.service_account.value
     account = next((a for a in cluster.accounts.get(name, ())
                     if _same_ns(pod.namespace, a.namespace, path, a.path)
                     and (a.namespace == pod.namespace or a.path == path)), None)
     grants = []
-    for b in cluster.bindings.get(name, ()):
-        if not any(s.kind == "ServiceAccount" and s.name == name and _same_ns(pod.namespace, s.namespace, path, b.path)
-                   for s in b.subjects):
+    named = cluster.bindings.get(name, [])
+    for b in (named + [b for b in cluster.groups if b not in named]) if cluster.groups else named:
+        if not (any((one := one_account(s.kind, s.name, s.namespace)) is not None and one[0] == name
+                    and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
+                or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
         role = next((r for r in cluster.roles.get((b.role_kind, b.role_name), ())
                      if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
@@ -495,6 +534,8 @@ def links(cluster: _Cluster | None, account: str, namespace: str | None, path: s
     # what `_same_ns` decides for each ServiceAccount and binding subject of that name, from sets made
     # once per name (`_Links`): a pod asked about every binding naming `default` (~160 files' pods
     # on the corpus, in the serial end of a pooled scan)
+    if cluster.groups and any(_in_group(b, namespace, path) for b in cluster.groups):
+        return True
     got = cluster._links.get(account)
     if got is None:
         if account not in cluster.accounts and account not in cluster.bindings:
@@ -520,6 +561,11 @@ def part_of(cluster: _Cluster | None, accounts: set[str]) -> _Cluster | None:
     if cluster is None:
         return None
     part = _Cluster([], [], [])
+    part.groups = cluster.groups
+    for b in cluster.groups:
+        key = (b.role_kind, b.role_name)
+        if key in cluster.roles:
+            part.roles[key] = cluster.roles[key]
     for name in accounts:
         if name in cluster.accounts:
             part.accounts[name] = cluster.accounts[name]

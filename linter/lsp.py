@@ -179,13 +179,16 @@ def lint(path: str, text: str, root: str, config: Any, rules: list[Any], open_te
         if isinstance(df, SourceFile):
             images.append(df)
     link([*images, got])
-    results, problems = run_rules(got, rules, fix_edits=True, images=images_for(got, dockerfiles(images)))
+    from glmlint import policy
+
+    # every fix verified, its edits writing the configuration's fix user as `glmlint fix` does
+    results, problems = run_rules(got, rules, fix_edits=policy.Every(config),
+                                  images=images_for(got, dockerfiles(images)))
     for image in images:  # what the Dockerfiles report themselves is not repeated on the service
         results += run_rules(image, rules)[0]
     report.results.extend(results)
     report.problems.extend(problems)
     report.sources.extend(images)  # the policy judges their findings where they are (`policy._one_per_cause`)
-    from glmlint import policy
 
     policy.apply(report, config)
     others = {image.path for image in images} - {display}

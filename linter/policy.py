@@ -112,6 +112,9 @@ class Shown:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        # the user run-as-root fixes write, as `glmlint fix` takes it (`fix.Options`): the edits the scan
+        # verifies for a report (SARIF's fixes) are those `fix` writes
+        self.fix_user = config.fix_user
         self.table = config.context_table()
         self.verdicts: dict[tuple[str, object, str], bool] = {}
         self.contexts: dict[tuple[str, str, object], str] = {}
@@ -130,6 +133,14 @@ class Shown:
         if ok is None:
             ok = self.verdicts[key] = context.reports(r.rule, ctx, self.table, r.kind)
         return ok
+
+
+class Every(Shown):
+    """`Shown` passing every result: where a result may still move before its context is judged
+    (standard input), or every fix is wanted (the language server). It carries the fix user all the same."""
+
+    def __call__(self, source: SourceFile, r: Result) -> bool:
+        return True
 
 
 class _Place:

@@ -25,6 +25,15 @@ READ_SECRET_VERBS = frozenset({"get", "list", "watch"})
 CLUSTER_ADMIN = "cluster-admin"
 # subjects a cluster-admin binding must never name: every ServiceAccount, every (un)authenticated caller
 BROAD_GROUPS = frozenset({"system:authenticated", "system:unauthenticated", "system:serviceaccounts"})
+# A ServiceAccount's token authenticates as the user `system:serviceaccount:<namespace>:<name>` in the groups
+# `system:serviceaccounts` and `system:serviceaccounts:<namespace>` (kubernetes pkg/serviceaccount/util.go
+# `MakeUsername`, `MakeGroupNames`), and, as every authenticated caller, `system:authenticated` (apiserver
+# pkg/authentication/group `AuthenticatedGroupAdder`); the authorizer applies a binding to it when a subject is
+# that ServiceAccount, that user name or one of those groups (pkg/registry/rbac/validation/rule.go `appliesToUser`,
+# kubernetes 01aa0f3f6052c9866dcb69054d8924fa8c96e3cb)
+SA_USER_PREFIX = "system:serviceaccount:"
+SA_GROUP = "system:serviceaccounts"
+_EVERY_ACCOUNT = frozenset({SA_GROUP, "system:authenticated"})
 
 
 def _group(rule: PolicyRule, group: str) -> bool:
@@ -136,8 +145,39 @@ def broad_subject(kind: str, name: str) -> bool:
     if kind == "ServiceAccount":
         return True
     if kind == "Group":
-        return name in BROAD_GROUPS or name.startswith("system:serviceaccounts:")
-    return kind == "User" and name == "system:anonymous"  # the unauthenticated caller's user name
+        return name in BROAD_GROUPS or name.startswith(SA_GROUP + ":")
+    # the unauthenticated caller's user name, or a ServiceAccount's
+    return kind == "User" and (name == "system:anonymous" or account_user(name) is not None)
+
+
+def account_user(name: str) -> tuple[str, str] | None:
+    """(namespace, name) of the ServiceAccount whose user name `name` is (`system:serviceaccount:<ns>:<name>`)."""
+    if not name.startswith(SA_USER_PREFIX):
+        return None
+    ns, colon, account = name[len(SA_USER_PREFIX):].partition(":")
+    return (ns, account) if colon and ns and account and ":" not in account else None
+
+
+def one_account(kind: str, name: str, namespace: str | None) -> tuple[str, str | None] | None:
+    """(name, namespace) of the one ServiceAccount a binding subject names: a `ServiceAccount` subject, or a
+    `User` subject whose name is a ServiceAccount's user name; None for any other subject."""
+    if kind == "ServiceAccount":
+        return name, namespace
+    got = account_user(name) if kind == "User" else None
+    return (got[1], got[0]) if got is not None else None
+
+
+def accounts_group(kind: str, name: str) -> tuple[str | None] | None:
+    """For a `Group` subject every ServiceAccount of a namespace is in (`system:serviceaccounts:<ns>`): that
+    namespace, as a 1-tuple; `(None,)` for a group every ServiceAccount is in (`system:serviceaccounts`,
+    `system:authenticated`); None for any other subject."""
+    if kind != "Group":
+        return None
+    if name in _EVERY_ACCOUNT:
+        return (None,)
+    if name.startswith(SA_GROUP + ":") and len(name) > len(SA_GROUP) + 1:
+        return (name[len(SA_GROUP) + 1:],)
+    return None
 
 
 def binds_cluster_admin(binding: Binding) -> bool:

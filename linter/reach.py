@@ -10,7 +10,11 @@
   outside traffic to its `targetPort` (a number, or the name of a container port); so do the
   head and serve Services the KubeRay operator creates for a RayCluster/RayJob/RayService when
   their type (the `headService`/`serveService` template's, else `headGroupSpec.serviceType`) is
-  `LoadBalancer` or `NodePort` (filled in by the Kubernetes parser).
+  `LoadBalancer` or `NodePort` (filled in by the Kubernetes parser);
+- an Ingress routes the requests its controller (the cluster's edge) receives to a Service of the
+  same file that selects the pod, a ClusterIP one too, on that Service's `targetPort`, unless its
+  annotations may authenticate them; so does the Ingress KubeRay creates for a head group with
+  `enableIngress: true`, to the head's dashboard port.
 
 Rules ask `reach(workload, port)`; the fix that publishes a compose/`docker run` port on the
 loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.lowering`).
@@ -75,7 +79,11 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
         for sp in exposure.ports:
             if (sp.target.isdigit() and int(sp.target) == number) or sp.target in names:
                 made = f" that {exposure.operator} creates" if exposure.operator else ""
-                out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`{made}", exposure.loc))
+                if exposure.kind == "Ingress":
+                    via = f" (through the Service `{exposure.route}`)" if exposure.route else ""
+                    out.append(Reach(f"exposed by the Ingress `{exposure.name}`{made}{via}", exposure.loc))
+                else:
+                    out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`{made}", exposure.loc))
                 break
     return out
 

@@ -254,8 +254,9 @@ def message_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workl
 
 def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
     """What a finding about a value set in another file adds to its message: where."""
-    if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod
-        return f" (the Service is in `{at.file}:{at.line}`)"
+    if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod (an Ingress to one)
+        what = "Ingress" if any(e.kind == "Ingress" and e.loc == at for e in workload.exposed_by) else "Service"
+        return f" (the {what} is in `{at.file}:{at.line}`)"
     if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:`, a `--env-file` it reads
         if workload.format is Format.DOCKER_RUN:
             return f" (set in `{at.file}:{at.line}`, an `--env-file` it reads)"

@@ -4,8 +4,10 @@ Scripts are parsed with tree-sitter-bash, a real grammar (quoting, heredocs,
 `$(...)`, compound statements), imported only when a file has shell to parse:
 ~20 ms, against ~120 ms for bashlex. Words are quote-removed; expansions are
 kept as written and mark the word `dynamic`. Wrappers (`exec`, `sudo`, `env`, `timeout 2h`,
-`tini --`, `gosu user`, `sh -c '...'`) are looked through, so rules see the
-program that really runs.
+`tini --`, `gosu user`, `sh -c '...'`, `srun --gres gpu:8`, `flock FILE`, `numactl -w 0`, `watch -n 5`,
+`eval "..."`, `setsid`, `screen -dmS NAME`, `tmux new -d "..."` and the keys `tmux send-keys` types
+before `Enter`) are looked through, each with its own options read as its source reads them, so
+rules see the program that really runs.
 """
 from __future__ import annotations
 
@@ -680,17 +682,161 @@ _WRAPPERS = {"exec": 0, "nohup": 0, "time": 0, "nice": 0, "stdbuf": 0, "tini": 0
              # ionice(1) `ionice [-c CLASS] [-n LEVEL] COMMAND`, taskset(1) `taskset [-c] MASK COMMAND`;
              # numactl(8) `numactl [--cpunodebind=N] [-m N] COMMAND`; the shell's `command [-p] NAME`
              # (POSIX XCU `command`; `-v`/`-V` only print, `_NOT_RUN`)
-             "timeout": 1, "ionice": 0, "taskset": 1, "numactl": 0, "command": 0}
+             "timeout": 1, "ionice": 0, "taskset": 1, "numactl": 0, "command": 0,
+             # util-linux flock(1) `flock [options] FILE COMMAND...` or `FILE -c COMMAND` (sys-utils/flock.c,
+             # util-linux 39465c78: getopt "+:sexnoFuw:E:hV?", `-c`/`--command` after FILE is `sh -c`);
+             # procps-ng watch(1) `watch [options] COMMAND` (src/watch.c, procps 91ca3d56: getopt
+             # "+bCced::ghq:n:prs:twvx"; its words joined with blanks run by `sh -c`, or exec'd with `-x`);
+             # Slurm's srun(1) `srun [options] EXECUTABLE [args]` (src/common/slurm_opt.c, slurm 284c3b95:
+             # the "+"-led option string slurm_option_table_create builds from srun's options)
+             "flock": 1, "watch": 0, "srun": 0,
+             # util-linux setsid(1) `setsid [options] PROGRAM` (sys-utils/setsid.c at 39465c78: "+Vhcfw")
+             "setsid": 0}
+# Slurm srun's options that take a value: its short letters with `:` and its long options with
+# required_argument (slurm_opt.c at 284c3b95, the options srun sets); `--pty`, `--exclusive`, ... take
+# theirs only after `=`
+_SRUN_VALUE = frozenset({"-" + c for c in "AbDMCScdmexBGiJLTFwNnopqrtW"} | {"--" + n for n in """
+accel-bind account acctg-freq autocomplete bb bbf bcast-exclude begin chdir cluster cluster-constraint clusters
+comment constraint container container-id context core-spec cores-per-socket cpu-bind cpu-freq cpu_bind
+cpus-per-gpu cpus-per-task deadline delay-boot dependency distribution epilog error exclude export extra
+extra-node-info gpu-bind gpu-freq gpus gpus-per-node gpus-per-socket gpus-per-task gres gres-flags het-group hint
+ignore-signals input job-name jobid licenses mail-type mail-user mcs-label mem mem-bind mem-per-cpu mem-per-gpu
+mem-update mincpus mpi msg-timeout network nodefile nodelist nodes ntasks ntasks-per-core ntasks-per-gpu
+ntasks-per-node ntasks-per-socket ntasks-per-tres open-mode output pack-group partition prefer priority profile
+prolog qos relative reservation resources runtime segment signal slurmd-debug sockets-per-node switches
+task-epilog task-prolog tasks-per-node thread-spec threads threads-per-core time time-min tmp treewidth tres-bind
+tres-per-task wait wckey""".split()})
 _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t"},
                             "runuser": {"-u", "-g", "-G"}, "nice": {"-n"}, "chpst": {"-u", "-U"},
                             "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"},
                             "timeout": {"-s", "--signal", "-k", "--kill-after"},
                             "ionice": {"-c", "--class", "-n", "--classdata"},
-                            "numactl": {"-N", "-m", "-C", "-i", "-p", "--cpunodebind", "--membind",
-                                        "--physcpubind", "--interleave", "--preferred"}}
+                            # numactl.c's option table (numactl 93c1fe5f): `-w`/`--weighted-interleave`,
+                            # `-P`/`--preferred-many`, `-c`/`--cpubind` and the shm options take one too
+                            "numactl": {"-N", "-m", "-C", "-i", "-p", "-w", "-P", "-c", "-S", "-f", "-o", "-L",
+                                        "-M", "-I", "--cpunodebind", "--membind", "--physcpubind", "--interleave",
+                                        "--preferred", "--weighted-interleave", "--preferred-many", "--cpubind",
+                                        "--shm", "--file", "--offset", "--length", "--shmmode", "--shmid"},
+                            "flock": {"-w", "--wait", "--timeout", "-E", "--conflict-exit-code", "--start",
+                                      "--length", "--fd"},
+                            "watch": {"-n", "--interval", "-q", "--equexit", "-s", "--shotsdir"},
+                            "srun": _SRUN_VALUE}
 # a wrapper's options after which it runs no command (`command -v docker`: is it there; `taskset -p`,
 # `ionice -p`: a running process's setting)
-_NOT_RUN = {"command": {"-v", "-V"}, "taskset": {"-p", "--pid"}, "ionice": {"-p", "--pid", "-P", "--pgid", "-u", "--uid"}}
+_NOT_RUN = {"command": {"-v", "-V"}, "taskset": {"-p", "--pid"}, "ionice": {"-p", "--pid", "-P", "--pgid", "-u", "--uid"},
+            "numactl": {"-s", "--show", "-H", "--hardware"}, "flock": {"--fd", "-h", "--help", "-V", "--version"},
+            "watch": {"-h", "--help", "-v", "--version"}, "srun": {"-h", "--help", "--usage", "-V", "--version"}}
+# tmux(1) (tmux c1f947a3: tmux.c's getopt "2c:CDdf:hlL:NqS:T:uUvV", each command's args template in
+# cmd-*.c): the commands that start a shell command (`tmux new -d -s train "docker run ..."`: one word is
+# a script for the shell, several are exec'd), with their options that take a value; `send-keys` types
+# its keys into a pane's shell, which runs them at `Enter`/`C-m`; `-c CMD` runs CMD with the shell.
+_TMUX_VALUE = frozenset("cfLST")
+_TMUX_STARTS = {"new-session": "Ac:dDe:EF:f:n:Ps:t:x:Xy:", "new-window": "abc:de:EF:kn:PSt:",
+                "split-window": "bB:c:de:EfF:hIkl:m:p:PR:s:S:t:T:vWZ", "respawn-pane": "c:e:Ekt:",
+                "respawn-window": "c:e:Ekt:"}
+_TMUX_ALIASES = {"new": "new-session", "neww": "new-window", "splitw": "split-window", "respawnp": "respawn-pane",
+                 "respawnw": "respawn-window", "send": "send-keys"}
+_TMUX_SEND = "c:FHKlMN:Rt:X"
+_TMUX_ENTER = frozenset({"Enter", "C-m", "C-j", "KPEnter"})
+
+
+def _getopt(args: Sequence[Word], spec: str) -> int | None:
+    """The index of the first operand of `args` read with getopt's option string `spec` (a letter then
+    `:` takes a value, in the word or the next), None when an option's value is missing."""
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            return i + 1
+        if not t.startswith("-") or t == "-":
+            return i
+        k = 1
+        while k < len(t):
+            at = spec.find(t[k])
+            if at >= 0 and spec[at + 1:at + 2] == ":":
+                if k + 1 == len(t):
+                    i += 1
+                    if i >= len(args):
+                        return None
+                break
+            k += 1
+        i += 1
+    return i
+
+
+def _tmux(cmd: Command, args: list[Word], depth: int) -> list[Command]:
+    """What `tmux [options] command [args] [\\; command ...]` runs in its panes' shells."""
+    out: list[Command] = []
+    i = 0
+    while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
+        t = args[i].text
+        value = next((k for k, c in enumerate(t[1:], 1) if c in _TMUX_VALUE), None)
+        if value is not None:
+            word = (args[i], t[value + 1:]) if value + 1 < len(t) else \
+                ((args[i + 1], args[i + 1].text) if i + 1 < len(args) else (args[i], ""))
+            if t[value] == "c" and word[1] and word[0] is not args[i]:
+                out.extend(parse_script(word[1], _offset(word[0]), depth + 1, cmd.shell))
+            i += 1 if value + 1 < len(t) else 2
+            continue
+        i += 1
+    if i < len(args) and args[i].text == "--":
+        i += 1
+    while i < len(args):
+        end = next((k for k in range(i, len(args)) if args[k].text in (";", "\\;")), len(args))
+        name = _TMUX_ALIASES.get(args[i].text, args[i].text)
+        rest = args[i + 1:end]
+        if name in _TMUX_STARTS:
+            at = _getopt(rest, _TMUX_STARTS[name])
+            if at is not None:
+                out.extend(_joined(cmd, rest[at:], depth))
+        elif name == "send-keys":
+            at = _getopt(rest, _TMUX_SEND)
+            keys = rest[at:] if at is not None and not any(
+                w.text.startswith("-") and "l" in w.text[1:] for w in rest[:at]) else []
+            for k in range(len(keys) - 1):  # `send-keys -t train "docker run ..." Enter`: typed, then run
+                if keys[k + 1].text in _TMUX_ENTER and keys[k].text not in _TMUX_ENTER:
+                    out.extend(parse_script(keys[k].text, _offset(keys[k]), depth + 1, cmd.shell))
+        i = end + 1
+    return out
+
+
+def _screen(args: Sequence[Word]) -> int | None:
+    """The index of the program GNU screen starts in a new window (`screen -dmS train docker run ...`:
+    exec'd, not through the shell), None when it starts none (it reattaches, lists, sends a command:
+    `-r`, `-R`, `-x`, `-X`, `-Q`, `-ls`, `-list`, `-wipe`, `-v`). Its option loop (screen.c main(),
+    GNU screen 4.9 as the mirror/dd-wrt src/router/screen tree 044bcd2c has it): `-h`, `-t`, `-T`,
+    `-s`, `-S` take the next word, `-p`, `-c`, `-e` the rest of theirs or the next, `-Logfile` the
+    next, `-l`/`-f` a letter of their own."""
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            return i + 1
+        if not t.startswith("-") or len(t) < 2:
+            return i
+        if t in ("--version", "--help") or t.startswith(("-ls", "-list", "-wipe")):
+            return None
+        if t == "-Logfile":
+            i += 2
+            continue
+        take = 0
+        for k, c in enumerate(t[1:], 1):
+            if c in "rRxXQv":
+                return None
+            if c in "pce":
+                take += 0 if k + 1 < len(t) else 1
+                break
+            if c in "lf":
+                break
+            if c in "htTsS":
+                take += 1
+        i += 1 + take
+    return None
+
+
+# wrappers that join the words of their command with blanks and hand them to `sh -c` (bash's `eval`
+# builtin: "the args are read and concatenated together into a single command"; watch(1) without `-x`)
+_JOINED = {"watch", "eval"}
 
 
 # Environment managers that run a command in an environment with a `run` verb (`conda run -n ml
@@ -768,30 +914,67 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
             if a.text in ("-c", "--command") and i + 1 < len(args):
                 out.extend(parse_script(args[i + 1].text, _offset(args[i + 1]), depth + 1, cmd.shell))
         return out
+    if name == "eval":
+        out.extend(_joined(cmd, args, depth))
+        return out
+    if name == "tmux":
+        out.extend(_tmux(cmd, args, depth))
+        return out
+    if name == "screen":
+        at = _screen(args)
+        if at is not None and at < len(args):
+            inner = Command(tuple(args[at:]), args[at].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
+                            cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+            out.extend(expand(inner, depth + 1))
+        return out
     if name not in _WRAPPERS:
         return out
     takes = _WRAPPER_OPTS_WITH_VALUE.get(name, set())
+    joined = name in _JOINED
     i = 0
     while i < len(args):
         t = args[i].text
         if t == "--":
             i += 1
             break
-        if t in _NOT_RUN.get(name, ()):
+        if t in _NOT_RUN.get(name, ()) or (t.startswith("--") and t.split("=", 1)[0] in _NOT_RUN.get(name, ())):
             return out
         if name == "env" and "=" in t and not t.startswith("-"):
             i += 1
             continue
         if t.startswith("-") and len(t) > 1:
+            if name == "watch" and (t in ("-x", "--exec") or (not t.startswith("--") and "x" in t[1:])):
+                joined = False  # `watch -x`: exec'd as words
             i += 2 if t in takes else 1
             continue
         break
     i += _WRAPPERS[name]
+    if name == "flock" and i < len(args) and args[i].text in ("-c", "--command"):
+        if i + 1 < len(args):
+            out.extend(parse_script(args[i + 1].text, _offset(args[i + 1]), depth + 1, cmd.shell))
+        return out
+    if joined:
+        out.extend(_joined(cmd, args[i:], depth))
+        return out
     if i < len(args):
         inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
                         cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
         out.extend(expand(inner, depth + 1))
     return out
+
+
+def _joined(cmd: Command, words: Sequence[Word], depth: int) -> list[Command]:
+    """What a wrapper that joins its words with blanks for the shell runs (`eval "docker run ..."`,
+    `watch -n 5 'nvidia-smi; docker ps'`): one word is a script, read where it is written; several
+    are read as the words they are (joined and split again by the shell, the same words but for
+    quoting inside them)."""
+    if not words:
+        return []
+    if len(words) == 1:
+        return parse_script(words[0].text, _offset(words[0]), depth + 1, cmd.shell)
+    inner = Command(tuple(words), words[0].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
+                    cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+    return expand(inner, depth + 1)
 
 
 # -- commands run on another host ---------------------------------------------------
@@ -850,7 +1033,7 @@ def _ssh_command(args: Sequence[Word]) -> tuple[Word, ...] | None:
             host = i < len(args)
             i += 1
             break
-        if t.startswith("-") and len(t) > 1 and not args[i].dynamic:
+        if t.startswith("-") and len(t) > 1:  # `-p$PORT` too: an option and its value, whatever it holds
             for k, c in enumerate(t[1:], 1):
                 if c in _SSH_NO_COMMAND:
                     return None

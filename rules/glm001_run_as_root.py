@@ -103,7 +103,9 @@ writable by the new user. The user the fix sets is the one you chose
 non-root user when the [image catalog](../images.md) knows it (a Jupyter
 Docker Stacks image, or a Dockerfile built on one, that is left at `USER root`
 or started with `user: root` gets `1000`, jovyan: its home, conda directory
-and `users` group are that user's, and Jupyter cannot start as another uid);
+and `users` group are that user's, and Jupyter cannot start as another uid;
+a Kubernetes `runAsUser` takes a uid, so an image whose user is a name gets its
+account's uid where the catalog knows it: micromamba's `mambauser` is `57439`);
 else `10001`. No fix is offered where root is the workload's purpose
 (the finding itself, and its message, are unchanged; a volume-permissions step's
 message says why):
@@ -128,7 +130,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.catalog.images import default_user
+from glmlint.catalog.images import default_user, fact
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Setting, Workload
 from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value
@@ -224,6 +226,12 @@ def _user_fix(workload: Workload) -> Intent:
     image = workload.image.value if workload.image is not None else None
     known = default_user(image) or default_user(workload.base_image)
     own = str(known.value) if known is not None else ""
+    if own and not own.isdigit() and workload.format is Format.KUBERNETES:
+        # `runAsUser` takes a uid only: the image's user name as the uid the catalog knows its account has
+        # (micromamba's `mambauser`, 57439)
+        accounts = fact(image, "accounts") or fact(workload.base_image, "accounts")
+        uid = accounts.value.get(own) if accounts is not None and isinstance(accounts.value, dict) else None
+        own = str(uid) if uid is not None else ""
     if own and own != "0" and (own.isdigit() or workload.format is not Format.KUBERNETES):
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")

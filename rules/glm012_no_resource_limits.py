@@ -6,9 +6,12 @@ Flags a compose service with neither `mem_limit` nor
 `resources.limits.memory`. A limit of `0` or `-1` means no limit and is
 reported too. An ephemeral container (`kubectl debug`) is not reported: the API
 server refuses `resources` on it, as it runs within what its pod has. A
-container that sets no memory limit in a namespace whose `LimitRange` (in the
-same file) has a `type: Container` item with a `default` (or `max`) memory is
-not reported: the LimitRanger admission plugin gives it that limit.
+container that sets no memory limit in a namespace whose `LimitRange` has a
+`type: Container` item with a `default` (or `max`) memory is not reported: the
+LimitRanger admission plugin gives it that limit. The LimitRange counts in the
+same file (for the workloads of its namespace, or, with no namespace written on
+either, for all of the file's), and in any other scanned file when both write
+the same `metadata.namespace` (the namespace's own manifest beside the apps').
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data

@@ -104,7 +104,17 @@ when it listens on all interfaces **and**
   pod; `authOptions.mode: token` turns authentication on), or the
   scheduler Service `<cluster>-scheduler` the Dask operator creates for a
   `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
-  written. The finding points at what makes it reachable.
+  written; or an Ingress (`networking.k8s.io/v1`, and the `v1beta1` ones) that
+  routes to a Service of its own file and namespace selecting the pod, a
+  ClusterIP one too (its controller is the cluster's edge), on the port that
+  Service targets, unless the Ingress's annotations may authenticate its
+  requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
+  NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
+  `auth-type`, Traefik's `router.middlewares`, a snippet that mentions
+  `auth`), and the Ingress KubeRay creates to the head's dashboard for
+  `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its).
+  The finding points at what makes it reachable (an Ingress: the backend's
+  Service name).
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
@@ -123,8 +133,9 @@ service built from a scanned Dockerfile whose `CMD` only gives the official
 image's `ENTRYPOINT` its arguments runs with those arguments.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service (KubeRay's default head Service type, and
-a `headService` template of `type: ClusterIP` whatever `serviceType` says),
+at run time), for a ClusterIP-only Service no Ingress of its file routes to (KubeRay's
+default head Service type, and a `headService` template of `type: ClusterIP` whatever
+`serviceType` says; an Ingress and a Service in separate files are not paired),
 for a serve Service that carries only Ray Serve's HTTP port, for a Vespa container
 given `services` (its start script then starts no config server), for an MLflow server
 started with another `--app-name` (a plugin's login), for a port published on

@@ -3,7 +3,8 @@
 ## What it does
 Flags each subject of a `ClusterRoleBinding` or `RoleBinding` whose
 `roleRef` is the ClusterRole `cluster-admin` when the subject is a
-`ServiceAccount`, the group `system:authenticated` (every authenticated
+`ServiceAccount` (or the `User` `system:serviceaccount:<namespace>:<name>`,
+the name a ServiceAccount's token authenticates as), the group `system:authenticated` (every authenticated
 caller), `system:unauthenticated` or the user `system:anonymous` (every
 caller), or `system:serviceaccounts` / `system:serviceaccounts:<namespace>`
 (every ServiceAccount, of a namespace). The finding points at the subject.
@@ -83,4 +84,6 @@ def _who(s: Subject) -> str:
         return "group `system:authenticated` (every authenticated caller)"
     if s.name in ("system:unauthenticated", "system:anonymous"):
         return f"`{s.name}` (every caller, without credentials)"
+    if s.kind == "User":  # a ServiceAccount's user name (`broad_subject`)
+        return f"user `{s.name}`, ServiceAccount `{s.name.split(':', 2)[2].replace(':', '/')}` (every pod that runs as it)"
     return f"group `{s.name}` (every ServiceAccount{' of the namespace' if s.name.count(':') > 1 else ''})"

@@ -26,8 +26,14 @@ Only what the scan holds is known: a binding or role that is not in the
 scanned files grants nothing glmlint can see, except the built-in
 `cluster-admin`, whose meaning is fixed (the built-in `admin`, `edit` and
 `view` are not judged). An object without a namespace matches any
-namespace. Group subjects (`system:serviceaccounts`) are reported at the
-binding by GLM043, once, not at every pod.
+namespace. A binding holds the ServiceAccount as the API server's
+authorizer matches it: a `ServiceAccount` subject, the `User`
+`system:serviceaccount:<namespace>:<name>` (the name its token
+authenticates as), or a group its token is in:
+`system:serviceaccounts:<namespace>` (its namespace's ServiceAccounts),
+`system:serviceaccounts` and `system:authenticated` (every ServiceAccount:
+for the pods of the binding's namespace and of files close to the
+binding's, since the scan cannot tell which pods share its cluster).
 
 A `projected` volume with a `serviceAccountToken` source and no `audience`
 (which defaults to the API server's) that a container mounts gives the same

@@ -199,3 +199,54 @@ def test_nimservice_pod_runs_nim_as_the_operators_account_and_no_field_stops_the
     assert pod.service_account.value == "llm" and not pod.service_account.explicit
     assert pod.services == (("NVIDIA NIM", "model-server"),) and pod.no_setting
     assert pod.mounts_token()
+
+
+EVERY_ACCOUNT = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: every-sa-execs}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: part}
+subjects:
+  - {kind: Group, apiGroup: rbac.authorization.k8s.io, name: GROUP}
+"""
+
+
+@pytest.mark.parametrize("group, granted", [("system:serviceaccounts", True), ("system:authenticated", True),
+                                            ("system:serviceaccounts:ml", True), ("system:serviceaccounts:dev", False),
+                                            ("ml-engineers", False)])
+def test_a_group_subject_holds_the_serviceaccounts_in_it(group, granted):
+    """The authorizer applies a binding to a ServiceAccount's token through the groups it is in
+    (`system:serviceaccounts`, `system:serviceaccounts:<ns>`, `system:authenticated`); a group of people holds none."""
+    rbac = parse("rbac/rbac.yaml", RBAC.split("---\n")[1] + "---\n" + EVERY_ACCOUNT.replace("GROUP", group), "yaml")
+    job = parse("rbac/job.yaml", pods_yaml("ml"), "yaml")
+    assert rbac is not None and job is not None
+    link_cluster([rbac, job])
+    (pod,) = job.pods
+    assert [g.binding.name for g in pod.grants] == (["every-sa-execs"] if granted else [])
+
+
+def test_a_group_of_every_serviceaccount_links_the_pods_of_files_close_to_it():
+    """A binding to every ServiceAccount holds cluster-wide, but a scan cannot tell which pods share its cluster:
+    those of files close to it (as a ServiceAccount subject without a namespace), not a far part of the tree."""
+    rbac = parse("app/rbac/rbac.yaml", RBAC.split("---\n")[1] + "---\n"
+                 + EVERY_ACCOUNT.replace("GROUP", "system:serviceaccounts"), "yaml")
+    near = parse("app/manager/job.yaml", pods_yaml("ml"), "yaml")
+    far = parse("other/team/deploy/job.yaml", pods_yaml("ml"), "yaml")
+    assert rbac is not None and near is not None and far is not None
+    link_cluster([rbac, near, far])
+    assert [bool(s.pods[0].grants) for s in (near, far)] == [True, False]
+
+
+@pooled_only
+def test_pooled_scan_links_pods_to_a_group_binding_in_another_file(tmp_path, monkeypatch):
+    (tmp_path / "rbac.yaml").write_text(RBAC.split("---\n")[1] + "---\n"
+                                        + EVERY_ACCOUNT.replace("GROUP", "system:serviceaccounts:ml"))
+    (tmp_path / "job.yaml").write_text(pods_yaml("ml"))
+    rules = select(builtin_rules(), ["GLM044"])
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)
+    got = [(r.path, r.line, r.code, r.message) for r in pooled.results]
+    assert got == [(r.path, r.line, r.code, r.message) for r in serial.results]
+    assert [(p, line, code) for p, line, code, _m in got] == [("job.yaml", 7, "GLM044")]
+    assert "ClusterRoleBinding `every-sa-execs`" in got[0][3]

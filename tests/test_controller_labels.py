@@ -132,6 +132,16 @@ def test_trainjob_runs_as_a_jobset_of_its_name():
         == ["container `node` (TrainJob/ft)"]
     assert _exposed(trainjob, '{jobset.sigs.k8s.io/jobset-name: ft, jobset.sigs.k8s.io/replicatedjob-name: launcher}') \
         == []
+    # its one Job of each replicated job (replicas 1: job index 0), Indexed by JobSet's default
+    node = ["container `node` (TrainJob/ft)"]
+    assert _exposed(trainjob, '{jobset.sigs.k8s.io/jobset-name: ft, jobset.sigs.k8s.io/job-index: "0"}') == node
+    assert _exposed(trainjob, '{jobset.sigs.k8s.io/job-index: "1"}') == []
+    assert _exposed(trainjob, '{job-name: ft-node-0, jobset.sigs.k8s.io/replicatedjob-replicas: "1"}') == node
+    # numNodes pods: completion indexes 0..numNodes-1 (the runtime's count, unknown without numNodes)
+    assert _exposed(trainjob, '{batch.kubernetes.io/job-completion-index: "5"}') == node
+    two = trainjob.replace("command:", "numNodes: 2\n            command:")
+    assert _exposed(two, '{batch.kubernetes.io/job-completion-index: "1"}') == node
+    assert _exposed(two, '{batch.kubernetes.io/job-completion-index: "2"}') == []
 
 
 def test_training_operator_master_role():

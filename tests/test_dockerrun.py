@@ -52,6 +52,29 @@ def test_flag_forms_find_the_image_and_locate_each_flag():
     assert w.user.path == ("flag", 10) and w.image.path == ("flag", 17)
 
 
+def test_docker_compose_run_is_what_its_flags_add_over_the_service():
+    """`docker compose run` (docker/compose cmd/compose/run.go): its own flags, up to the service; a
+    partial workload with no image (the service's settings are in its compose file); `-P` is
+    `--service-ports`; a flag it does not take (`--privileged`) stops the CLI; a placeholder is none."""
+    ws = run("""\
+        docker compose -f compose.yaml --profile gpu run --rm -P --cap-add SYS_PTRACE -v /srv:/srv -u 0 trainer \\
+          python x.py
+        docker-compose run --name dbg -e A=1 -p 8888:8888 notebook
+        docker compose run --privileged trainer
+        docker compose run --rm SERVICE
+        docker compose up -d trainer
+        """)
+    assert [w.label for w in ws] == ["`docker compose run` of service `trainer`",
+                                     "container `dbg` (`docker-compose run` of service `notebook`)"]
+    first, second = ws
+    assert first.partial and first.image.value is None and first.pulls == ()
+    assert [i.value for i in first.cap_add.value] == ["SYS_PTRACE"] and at(first.cap_add) == (1, 58)
+    assert [m.source for m in first.mounts] == ["/srv"] and first.user.value.raw == "0"
+    assert first.publish_all.value is False and [c.words() for c in first.process] == [["python", "x.py"]]
+    assert [(p.host_port, p.container_port) for p in second.ports] == [("8888", "8888")]
+    assert [(e.name, e.value) for e in second.env] == [("A", "1")]
+
+
 def test_the_program_options_container_subcommand_and_wrappers():
     ws = run("""\
         sudo -E docker --context prod container create --privileged busybox

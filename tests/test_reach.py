@@ -71,3 +71,135 @@ def test_a_service_targeting_another_port_does_not_expose_the_dashboard(tmp_path
     (tmp_path / "all.yaml").write_text(DEPLOYMENT + "---\n" + SERVICE.format(ns="ml").replace(
         "- port: 8265", "- port: 80\n      targetPort: 8000"))
     assert _glm017(tmp_path) == []
+
+
+CLUSTER_IP = """apiVersion: v1
+kind: Service
+metadata:
+  name: dashboard
+  namespace: ml
+spec:
+  selector: {app: ray-head}
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8265
+"""
+INGRESS_V1 = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ray
+  namespace: {ns}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: dashboard
+                port: {port}
+"""
+INGRESS_V1BETA1 = """apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: ray
+  namespace: ml
+spec:
+  backend:
+    serviceName: dashboard
+    servicePort: {port}
+"""
+
+
+@pytest.mark.parametrize("ingress, exposed", [
+    (INGRESS_V1.format(ns="ml", port="{number: 80}"), True),
+    (INGRESS_V1.format(ns="ml", port="{name: http}"), True),  # the Service port by its name
+    (INGRESS_V1BETA1.format(port="80"), True),
+    (INGRESS_V1BETA1.format(port="http"), True),
+    (INGRESS_V1.format(ns="ml", port="{number: 8080}"), False),  # no such Service port
+    (INGRESS_V1.format(ns="other", port="{number: 80}"), False),  # a Service of its own namespace only
+])
+def test_an_ingress_routes_to_the_clusterip_service_of_its_file(tmp_path: Path, ingress: str, exposed: bool) -> None:
+    (tmp_path / "all.yaml").write_text("---\n".join((DEPLOYMENT, CLUSTER_IP, ingress)))
+    found = _glm017(tmp_path)
+    assert bool(found) is exposed
+    if exposed:
+        ((path, line, message),) = found
+        assert (path, line) == ("all.yaml", 43 if "v1beta1" not in ingress else 37)  # the backend's Service name
+        assert "exposed by the Ingress `ray` (through the Service `dashboard`)" in message and "port 8265" in message
+
+
+def test_an_ingress_to_a_loadbalancer_service_is_the_services_finding(tmp_path: Path) -> None:
+    """The Service itself exposes the pods: reported once, at its `type:`."""
+    service = CLUSTER_IP.replace("spec:\n", "spec:\n  type: LoadBalancer\n")
+    (tmp_path / "all.yaml").write_text("---\n".join((DEPLOYMENT, service, INGRESS_V1.format(ns="ml", port="{number: 80}"))))
+    ((_path, line, message),) = _glm017(tmp_path)
+    assert line == 24 and "LoadBalancer Service `dashboard`" in message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_ingress_and_its_service_expose_a_pod_of_another_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                jobs: int) -> None:
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT)
+    (tmp_path / "edge.yaml").write_text(CLUSTER_IP + "---\n" + INGRESS_V1.format(ns="ml", port="{number: 80}"))
+    ((path, line, message),) = _glm017(tmp_path, jobs)
+    assert (path, line) == ("deploy.yaml", 14)
+    assert message.endswith("(the Ingress is in `edge.yaml:26`)")
+
+
+LIMIT_RANGE = """apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+{namespace}spec:
+  limits:
+    - type: Container
+      default: {{memory: 8Gi}}
+"""
+JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: prep
+{namespace}spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - {{name: prep, image: "python:3.12-slim"}}
+"""
+
+
+@pytest.mark.parametrize("jobs, lean", [(1, False), (2, False), (2, True)])
+@pytest.mark.parametrize("limit_ns, job_ns, limited", [
+    ("ml", "ml", True), ("ml", "dev", False),
+    (None, None, False),  # unwritten on both: applied together in one file only (a file of its own is not known)
+    ("ml", None, False),
+])
+def test_a_limitrange_of_another_file_gives_the_pods_of_its_namespace_a_memory_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, lean: bool, limit_ns: str | None,
+        job_ns: str | None, limited: bool) -> None:
+    """LimitRanger gives every container of a pod created in the namespace the LimitRange's default
+    memory limit; the platform team writes the LimitRange in the namespace's own file."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    ns = lambda n: f"  namespace: {n}\n" if n else ""  # noqa: E731
+    (tmp_path / "namespace.yaml").write_text(LIMIT_RANGE.format(namespace=ns(limit_ns)))
+    (tmp_path / "job.yaml").write_text(JOB.format(namespace=ns(job_ns)))
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM012"]), root=str(tmp_path), jobs=jobs, lean=lean)
+    assert [(r.path, r.line) for r in report.results] == ([] if limited else [("job.yaml", 11 if job_ns else 10)])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fixes_of_a_pod_a_limitrange_of_another_file_limits_still_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       jobs: int) -> None:
+    """A fix's re-parse is not linked with other files: it keeps the memory limit the link gave the pod, so the
+    fix changes nothing else and no GLM012 appears (SARIF's verified edits, `glmlint fix`)."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "namespace.yaml").write_text(LIMIT_RANGE.format(namespace="  namespace: ml\n"))
+    (tmp_path / "job.yaml").write_text(JOB.format(namespace="  namespace: ml\n"))
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM002", "GLM012"]), root=str(tmp_path), jobs=jobs,
+                  fix_edits=True)
+    ((code, edits),) = [(r.code, r.edits) for r in report.results]
+    assert code == "GLM002" and edits

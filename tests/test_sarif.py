@@ -337,6 +337,42 @@ def test_sarif_fixes_apply_and_remove_their_finding(tmp_path: Path, validator) -
     (tmp_path / "k8s.yaml").write_text(original)
 
 
+def test_sarif_fixes_write_the_configured_fix_user_as_fix_does(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A config's `fix-user` is the user SARIF's run-as-root fixes write, as `glmlint fix` writes it
+    (a Dockerfile's `USER`, a Kubernetes container's `runAsUser`/`runAsGroup`), also from standard
+    input: the title named it, the edit wrote the default user 10001."""
+    from glmlint.cli import main
+
+    def run(args: list[str], stdin: str | None = None) -> str:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", type("In", (), {"buffer": __import__("io").BytesIO(stdin.encode())})())
+        with pytest.raises(SystemExit):
+            main(args)
+        return capsys.readouterr().out
+
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: api}\nspec:\n"
+                                       "  containers:\n  - name: api\n    image: api:1.0\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.glmlint]\nfix-user = "3000:4000"\n')
+    monkeypatch.chdir(tmp_path)
+    diff = run(["fix", "--unsafe-fixes", "--select", "GLM001", "."])
+    assert "+USER 3000:4000" in diff and "+      runAsUser: 3000" in diff and "+      runAsGroup: 4000" in diff
+    log = json.loads(run(["check", "--format", "sarif", "--select", "GLM001", "."]))
+    fixed = {}
+    for res in log["runs"][0]["results"]:
+        [fix] = res["fixes"]
+        assert fix["description"]["text"].startswith("Run as the non-root user 3000:4000")
+        [change] = fix["artifactChanges"]
+        name = change["artifactLocation"]["uri"]
+        fixed[name] = _apply_replacements((tmp_path / name).read_text(), change["replacements"])
+    assert fixed["Dockerfile"] == DOCKERFILE + "USER 3000:4000\n"
+    assert "runAsUser: 3000" in fixed["pod.yaml"] and "runAsGroup: 4000" in fixed["pod.yaml"]
+    piped = json.loads(run(["check", "--format", "sarif", "--select", "GLM001", "--stdin-filename", "Dockerfile", "-"],
+                           stdin=DOCKERFILE))
+    [res] = piped["runs"][0]["results"]
+    assert res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "USER 3000:4000\n"
+
+
 # -- GitHub's upload limits ---------------------------------------------------
 
 

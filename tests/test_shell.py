@@ -64,6 +64,45 @@ def test_timeout_taskset_numactl_ionice_command_run_their_command():
                                     "numactl", "python", "ionice", "rsync", "command", "ls", "command", "taskset"]
 
 
+def test_numactl_options_with_values_as_numactl_c_reads_them():
+    """numactl's option table (numactl 93c1fe5f): `-w`/`-P`/`-c` take a node list; `-s`/`-H` only print."""
+    cs = cmds("numactl -w 0,1 python a.py\nnumactl -P 0 python b.py\nnumactl --cpubind 1 python c.py\n"
+              "numactl -s python d.py\n")
+    assert [c.words() for c in cs if c.name == "python"] == [["python", "a.py"], ["python", "b.py"],
+                                                              ["python", "c.py"]]
+
+
+def test_flock_watch_srun_eval_run_their_command():
+    """flock FILE COMMAND / FILE -c SCRIPT (util-linux flock.c), watch's words or one script for `sh -c`
+    (procps-ng watch.c), srun's options up to the executable (Slurm slurm_opt.c), eval's script."""
+    cs = cmds("flock -w 10 /tmp/gpu.lock python a.py\nflock -n /tmp/x.lock -c 'python b.py && make c'\n"
+              "watch -n 5 python d.py\nwatch -d -n1 'nvidia-smi; python e.py'\nwatch -v python f.py\n"
+              "srun --gres gpu:1 -N 2 --pty python g.py\nsrun -p gpu --ntasks=4 python h.py\n"
+              "eval \"python i.py --lr $LR\"\neval python j.py\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py", "d.py", "e.py", "g.py", "h.py",
+                                                                "i.py", "j.py"]
+    assert "make" in [c.name for c in cs] and "nvidia-smi" in [c.name for c in cs]
+    e = next(c for c in cs if c.words()[1:2] == ["e.py"])
+    assert (e.argv[0].loc.line, e.argv[0].loc.col) == (4, 27)  # inside the quoted script
+
+
+def test_tmux_runs_its_shell_commands_and_the_keys_it_types_at_enter():
+    """tmux's commands that start a shell command, with their args templates (tmux c1f947a3 cmd-*.c);
+    `send-keys` runs what it types only at `Enter`/`C-m`, and never with `-l`; setsid runs its program."""
+    cs = cmds("tmux new -d -s t 'python a.py'\ntmux -L gpu neww -n x python b.py \\; splitw -h -l 30 'python c.py'\n"
+              "tmux send-keys -t t:0 'python d.py' C-m\ntmux send -t t 'python e.py'\n"
+              "tmux send -l -t t 'python f.py' Enter\ntmux -c 'python g.py'\nsetsid -w python h.py\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py", "c.py", "d.py", "g.py", "h.py"]
+
+
+def test_screen_runs_the_program_of_a_new_window():
+    """GNU screen's option loop (screen.c): `-S`/`-t`/`-h` take the next word, `-dm` detaches; `-r`,
+    `-X`, `-ls` start no window."""
+    cs = cmds("screen -dmS train python a.py\nscreen -L -Logfile x.log -S t -h 100 -d -m bash -c 'python b.py'\n"
+              "screen -r train python c.py\nscreen -S t -X stuff 'python d.py'\nscreen -ls python e.py\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py"]
+
+
 def test_command_substitution_runs_too():
     cs = cmds('echo "$(passwd -d root)"')
     assert ["passwd", "-d", "root"] in [c.words() for c in cs]

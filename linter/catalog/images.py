@@ -123,16 +123,38 @@ def _may_match(repo: str, tag: str | None) -> bool:
     return wild.matches(repo, tag)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=1)
+def _by_repository() -> tuple[dict[str, list[tuple[int, str | None]]], list[tuple[int, str, str | None]]]:
+    """Every `match:` pattern as (its entry's place in `entries()`, tag) under its literal repository,
+    and (place, repository, tag) for the repositories with a wildcard: `entries_for` then tries the
+    few patterns that can match instead of every entry's (~4 ms of a corpus scan's 765 images)."""
+    literal: dict[str, list[tuple[int, str | None]]] = {}
+    wild: list[tuple[int, str, str | None]] = []
+    for i, e in enumerate(entries()):
+        for p in e.match:
+            repo, tag = split_reference(p)
+            if "*" in repo or "?" in repo or "[" in repo:
+                wild.append((i, repo, tag))
+            else:
+                literal.setdefault(repo, []).append((i, tag))
+    return literal, wild
+
+
+@functools.lru_cache(maxsize=2048)
 def entries_for(image: str) -> tuple[Entry, ...]:
-    """Every entry whose pattern matches `image`, in file order."""
+    """Every entry whose pattern matches `image`, in file order (those whose `Entry.matches` is true)."""
     ref = normalise(image)
     if ref is None:
         return ()
     repo, tag = ref
-    if not _may_match(repo, tag):
+    literal, wild = _by_repository()
+    hits = {i for i, t in literal.get(repo, ()) if t is None or (tag is not None and glob_match(tag, t))}
+    hits.update(i for i, r, t in wild if i not in hits and glob_match(repo, r)
+                and (t is None or (tag is not None and glob_match(tag, t))))
+    if not hits:
         return ()
-    return tuple(e for e in entries() if e.matches(repo, tag))
+    every = entries()
+    return tuple(every[i] for i in sorted(hits))
 
 
 def fact(image: str | None, name: str) -> Fact | None:
@@ -142,12 +164,26 @@ def fact(image: str | None, name: str) -> Fact | None:
     a `static` image); for each fact the first matching entry that states it wins."""
     if not image:
         return None
-    for entry in entries_for(image):
-        if name in entry.facts:
-            data = entry.facts[name]
-            return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id,
-                        note=data.get("note"))
-    return None
+    key = (image, name)
+    got = _FACTS.get(key, _UNASKED)
+    if got is _UNASKED:  # (asked ~11k times on the corpus, for ~1.5k distinct questions: GLM001 twice a workload)
+        got = None
+        for entry in entries_for(image):
+            if name in entry.facts:
+                data = entry.facts[name]
+                got = Fact(name=name, value=data["value"], source=data["source"], entry=entry.id,
+                           note=data.get("note"))
+                break
+        if len(_FACTS) >= 4096:
+            _FACTS.clear()
+        _FACTS[key] = got
+    return got
+
+
+# `fact`'s answers by (image, fact name): each a pure function of the two and the catalog, read once per
+# process (`entries`); a `Fact` is frozen, so the same one is handed out again
+_FACTS: dict[tuple[str, str], Fact | None] = {}
+_UNASKED = object()
 
 
 def default_user(image: str | None) -> Fact | None:

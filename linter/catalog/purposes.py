@@ -55,6 +55,7 @@ def purpose_of(workload: Workload, need: str | None = None) -> Purpose | None:
     (`root`, `capabilities`). A host-level purpose needs root too: its privilege is uid 0's (a
     non-root process gets none of the capabilities a privileged container has, kubernetes#56374)."""
     host = [m.source for m in workload.mounts if m.kind in ("host-path", "bind") and m.source]
+    names: list[str] | None = None  # each command's program, once (not once per purpose: GLM001 asks for every workload)
     for p in purposes():
         if p.needs and need not in p.needs:
             continue
@@ -64,9 +65,12 @@ def purpose_of(workload: Workload, need: str | None = None) -> Purpose | None:
             return p
         if any(_under(f.path, root) for f in workload.files for root in p.writes):
             return p
-        for cmd in workload.process:
-            if cmd.name in p.commands and any(a in w.text for w in cmd.args for a in p.args):
-                return p
+        if p.commands:
+            if names is None:
+                names = [cmd.name for cmd in workload.process]
+            for cmd, name in zip(workload.process, names):
+                if name in p.commands and any(a in w.text for w in cmd.args for a in p.args):
+                    return p
     return None
 
 

@@ -22,8 +22,8 @@ from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
-from glmlint.rule import (FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText, Rule, SetValue,
-                          FIX_USER, Unset, intents_of, own_user)
+from glmlint.rule import (DEFAULT_FIX_USER, FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText,
+                          Rule, SetValue, FIX_USER, Unset, intents_of, own_user)
 from glmlint.results import FixEdit, Result, evaluate, result_of
 
 MAX_STEPS = 200
@@ -321,7 +321,20 @@ def _reparse(source: SourceFile, text: str, check: bool = True,
     if new is None or new.format is not source.format:
         raise FixError("the fixed text would no longer be read as the same kind of file")
     new.disk_path = source.disk_path
+    if source.format is Format.KUBERNETES and source.workloads:
+        _keep_linked_limits(source, new)
     return new
+
+
+def _keep_linked_limits(source: SourceFile, new: SourceFile) -> None:
+    """Give `new`'s workloads the memory limits the link gave `source`'s from a LimitRange of another file
+    (`parsers.kubernetes.expose`): a re-parse is not linked with the Services and LimitRanges of other files,
+    and without them it would seem to lose its limit (and find GLM012) where the fix changed nothing."""
+    linked = {w.label: w.memory_limit for w in source.workloads
+              if w.memory_limit.loc.file and not w.memory_limit.path and w.memory_limit.value}
+    if linked:
+        new.workloads = [records.replace(w, memory_limit=linked[w.label])
+                         if w.label in linked and not w.memory_limit.explicit else w for w in new.workloads]
 
 
 _MARKER = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)  # a document start, as libyaml scans it
@@ -957,17 +970,20 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
                    images: list[SourceFile], batch: bool = True,
                    shown: Callable[[Result], bool] | None = None,
-                   evidence: list[Evidence] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                   evidence: list[Evidence] | None = None, user: str | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
     by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
     the corpus, collected when the collector resumes), and the collections the allocations trigger,
     each traversing the whole heap's younger generations and now and then all of it, took ~40% of
-    the verification's CPU."""
+    the verification's CPU. `user`: the fix user the user chose (the config's `fix-user`), which the
+    edits write as `glmlint fix` writes it; None, the default user."""
     import gc
 
     paused = gc.isenabled()
     gc.disable()
     try:
+        if user is not None:  # the chosen user travels with the predicate (`_Chosen`)
+            shown = _Chosen(shown, user)
         return _verified_edits(source, rules, found, images, batch, shown, evidence)
     finally:
         if paused:
@@ -1001,7 +1017,9 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     The re-parses' findings are read as `_seen` makes them: their identities, no fixes.
 
     `evidence`: a list, filled with what each fix verified alone on a whole re-parse was judged on
-    (`Evidence`), so that the fix can be judged again against other findings before it (`rejudged`)."""
+    (`Evidence`), so that the fix can be judged again against other findings before it (`rejudged`).
+    `shown` may be a `_Chosen`: its user (the config's `fix-user`) is the one the edits write, as
+    `glmlint fix` writes it (`Options`); else the default user."""
     if source.format not in _HINT:
         return {}
     before = [_Found(rule, r, w, expand(intents_of(f), w)) for rule, f, w, r in found]
@@ -1016,7 +1034,8 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         places = {key: fs for key, fs in every.items() if any(shown(f.result) for f in fs)}  # in order
     if not places:
         return {}
-    options = Options(unsafe=True)
+    user = shown.user if isinstance(shown, _Chosen) else None
+    options = Options(unsafe=True, user=user or DEFAULT_FIX_USER, user_set=user is not None)
     docs = text_docs(source, source.text)
     # a re-parse is read as the same format (`_reparse`): the rules that apply to it, once
     fmt = source.format
@@ -1116,6 +1135,19 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+class _Chosen:
+    """`verified_edits`' `shown` (None: every result) with the fix user the user chose, which the
+    edits write (`Options.user`, `user_set`)."""
+
+    __slots__ = ("shown", "user")
+
+    def __init__(self, shown: Callable[[Result], bool] | None, user: str) -> None:
+        self.shown, self.user = shown, user
+
+    def __call__(self, r: Result) -> bool:
+        return self.shown is None or self.shown(r)
 
 
 def _fix_edits(doc: TextDoc, edits: list[Edit]) -> tuple[FixEdit, ...]:

@@ -27,8 +27,8 @@ from typing import Any
 
 from glmlint import records
 from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
-from glmlint.ir import (Build, Command, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting, SourceFile,
-                        User, Word, Workload, has_variable, truthy)
+from glmlint.ir import (INSIDE_TEXT, Build, Command, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting,
+                        SourceFile, User, Word, Workload, has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
@@ -217,8 +217,43 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if d == 0 and name in in_base:  # Compose merges it over the base's service: judged there
                 w = records.replace(w, partial=True)
             source.workloads.append(w)
+        _join_namespaces(source.workloads, views, d)
     source.reads = sorted(set(files.reads))
     return source
+
+
+# `network_mode: service:vpn`, `ipc: service:x`, `pid: service:x`: the container joins that service's
+# namespace (docker/compose f7297942, pkg/compose/convergence.go resolveSharedNamespaces: each becomes
+# `container:<id>` of the service's container), so it is on the host's network when that service is
+_SHARED_NAMESPACES = (("host_network", "network_mode"), ("host_ipc", "ipc"), ("host_pid", "pid"))
+
+
+def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+    """The host namespaces a service shares through another service of the same file (`service:NAME`),
+    followed through a chain of them, each located at the service's own key, where no fix edits it
+    (the host's namespace is the other service's setting: `INSIDE_TEXT`)."""
+    mine = {w.name: i for i, w in enumerate(workloads) if w.node_path == (doc, "services", w.name) and w.name in views}
+    if not mine:
+        return
+    for field_name, key in _SHARED_NAMESPACES:
+        joins: dict[str, tuple[str, Any]] = {}
+        for name in mine:
+            pair = _last(views[name][0], key)
+            text = (y.text(pair[1]) or "").strip() if pair is not None else ""
+            if text.startswith("service:"):
+                joins[name] = (text[len("service:"):].strip(), pair[1])
+        for name, (target, node) in joins.items():
+            seen = {name}
+            while target in joins and target not in seen:  # `a` joins `b`, which joins `c`
+                seen.add(target)
+                target = joins[target][0]
+            owner = workloads[mine[target]] if target in mine else None
+            got = getattr(owner, field_name) if owner is not None else None
+            if got is not None and got.value is True:
+                i = mine[name]
+                w = workloads[i]
+                path = (*w.node_path, key, INSIDE_TEXT)
+                workloads[i] = records.replace(w, **{field_name: Setting(True, y.loc(node), path=path)})
 
 
 View = dict[str, list[tuple[Any, Any]]]

@@ -3,7 +3,8 @@
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
 (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
-language and indented code blocks whose first word is the container CLI: `docker run ...`), GitHub workflow `run:` steps and
+language and indented code blocks whose first word is the container CLI: `docker run ...`; `powershell`/`pwsh`
+blocks, their backtick escapes written as the shell's backslash), GitHub workflow `run:` steps and
 GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
@@ -13,6 +14,9 @@ form and combined short flags (`-itp 80:80`), then the container's command.
 A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
+`docker compose run [OPTIONS] SERVICE` (`docker-compose run`) is a partial workload with no image:
+what its own flags (`--cap-add`, `-v`, `-p`, `-u`, `-e`, `--entrypoint`) add over the service the
+compose file defines (`_lift_compose_run`).
 A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
@@ -49,7 +53,7 @@ from typing import Any
 from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
 from glmlint.ir import (IMAGE_REFERENCE, INSIDE_TEXT, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting,
                         SourceFile, User, Word,
-                        Workload, has_variable, truthy)
+                        Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 
@@ -59,6 +63,12 @@ JOB_CONTAINER = re.compile(r"^[ \t]+(?:container|services):", re.M)  # a workflo
 _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
                  "sh-session", "bash-session", "terminal"}
+# PowerShell's fences (Pygments' PowerShellLexer and PowerShellSessionLexer aliases, pygments 2.20
+# lexers/shell.py, which GitHub's linguist names alike): its escape character is the backtick, a
+# backtick ending a line continues it, as `\` does in the shell; its session prompt is `PS C:\src> `
+_POWERSHELL_FENCES = {"powershell", "pwsh", "posh", "ps1", "psm1", "pwsh-session", "ps1con"}
+_PS_PROMPT = re.compile(r"^([ \t]*)(?:\[[^\]]+\]: )?PS[^>\n]*> ?()")
+_PS_PS2 = re.compile(r"^[ \t]*>>? ")  # PowerShell's continuation prompt is `>> ` (Pygments reads `> `)
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
 # a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
 # Pygments' shell-session lexer, which GitHub highlights `console` blocks with, reads as a prompt;
@@ -219,6 +229,8 @@ def markdown(text: str) -> list[Snippet]:
             j += 1
         if lang in _SHELL_FENCES or (not lang and _runs_container_cli(lines[body_start:j])):
             out.append(_shell_block(lines, body_start, j, indent))
+        elif lang in _POWERSHELL_FENCES:
+            out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         i = j + 1
     return out
 
@@ -230,9 +242,10 @@ _CLI_FIRST = re.compile(r"[ \t]*(?:sudo[ \t]+(?:-E[ \t]+)?)?(?:docker|podman|ner
 
 def _indented_block(lines: list[str], i: int) -> int:
     """The end of the indented code block that starts at line `i` (CommonMark 4.4: lines indented by
-    four columns or more, after a blank line or the start, which a paragraph cannot hold; blank
-    lines inside it), or `i` when none starts there."""
-    if not _INDENTED.match(lines[i]) or (i and lines[i - 1].strip()):
+    four columns or more, after a blank line, the start, an ATX heading or a thematic break, where
+    no paragraph goes on (a paragraph's next line continues it); blank lines inside it), or `i`
+    when none starts there."""
+    if not _INDENTED.match(lines[i]) or (i and lines[i - 1].strip() and not _ENDS_PARAGRAPH.match(lines[i - 1])):
         return i
     end = i
     j = i
@@ -244,6 +257,10 @@ def _indented_block(lines: list[str], i: int) -> int:
 
 
 _INDENTED = re.compile(r"^(?: {4}|\t| {1,3}\t)[ \t]*\S")
+# a line after which an indented line starts a code block although it is not blank: an ATX heading
+# (CommonMark 4.2: a single line, no paragraph), a thematic break or a setext heading's `---`
+# underline (4.1, 4.3: either way the paragraph has ended)
+_ENDS_PARAGRAPH = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t].*)?|(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 
 
 def _runs_container_cli(body: list[str]) -> bool:
@@ -257,28 +274,44 @@ def _runs_container_cli(body: list[str]) -> bool:
     return _CLI_FIRST.match(first, prompt.end() if prompt else 0) is not None
 
 
-def _shell_block(lines: list[str], start: int, end: int, indent: int) -> Snippet:
+def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False) -> Snippet:
+    """A block's commands as shell text; `powershell`: a PowerShell block, its escape character (the
+    backtick: a line continuation at the end of a line) written as the shell's `\\`, and its literal
+    `\\` (a Windows path) doubled, so the shell reads the words PowerShell does."""
     snip = Snippet()
     body = lines[start:end]
-    prompted = any(_PROMPT.match(line) for line in body)
+    prompt = _PS_PROMPT if powershell else _PROMPT
+    add = _add_powershell if powershell else Snippet.add
+    prompted = any(prompt.match(line) for line in body)
     continued = False
     for k, line in enumerate(body):
         line_no = start + k + 1
         cut = min(indent, len(line) - len(line.lstrip(" \t")))
-        m = _PROMPT.match(line)
+        m = prompt.match(line)
         if m:
             at = m.end()
-            snip.add(line_no, line[at:], at)
-        elif continued and prompted and (ps2 := _PS2.match(line)):
-            snip.add(line_no, line[ps2.end():], ps2.end())  # a `> ` continuation prompt
+            add(snip, line_no, line[at:], at)
+        elif continued and prompted and (ps2 := (_PS_PS2 if powershell else _PS2).match(line)):
+            add(snip, line_no, line[ps2.end():], ps2.end())  # a `> ` continuation prompt
         elif not prompted or continued:
-            snip.add(line_no, line[cut:], cut)
+            add(snip, line_no, line[cut:], cut)
         else:
             _blank(snip, line_no)  # a command's output in a console transcript
             continued = False
             continue
-        continued = line.rstrip().endswith("\\")
+        continued = line.rstrip().endswith("`" if powershell else "\\")
     return snip
+
+
+def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
+    """A PowerShell line as the shell would read it (`_shell_block`), each character at its column."""
+    out: list[str] = []
+    cols: list[int] = []
+    for k, ch in enumerate(text):
+        shell = "\\" if ch == "`" else "\\\\" if ch == "\\" else ch
+        out.append(shell)
+        cols.extend([at + k] * len(shell))
+    snip.add(line_no, "".join(out), cols)
 
 
 _MAKE_VAR = re.compile(r"^(?:export[ \t]+|override[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(\?|:{1,3}|\+|!)?=[ \t]*(.*?)[ \t]*$")
@@ -578,9 +611,11 @@ def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | No
     return words, ((name,) if name in known.defaults else ())
 
 
-def yaml_run(node: Any, lines: list[str]) -> Snippet:
-    """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout)."""
+def yaml_run(node: Any, lines: list[str], powershell: bool = False) -> Snippet:
+    """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout);
+    `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`)."""
     snip = Snippet()
+    escape = "`" if powershell else "\\"
     style = getattr(node, "style", "") or ""
     start, indent = y.content(node, lines)
     if style in ("|", ">"):
@@ -598,29 +633,36 @@ def yaml_run(node: Any, lines: list[str]) -> Snippet:
             # `>` folds a line break between two plain lines into a space: join them for the shell
             folds = style == ">" and k + 1 < len(body) and row_text.strip() and body[k + 1][:indent + 1].strip() \
                 and not body[k + 1][indent:indent + 1].isspace()
-            if folds and not row_text.rstrip().endswith("\\"):
-                row_text += " \\"
-            _add_expr(snip, start.line + k, row_text, indent)
+            if folds and not row_text.rstrip().endswith(escape):
+                row_text += " " + escape
+            _add_expr(snip, start.line + k, row_text, indent, powershell)
     else:
-        _add_expr(snip, start.line, y.text(node) or "", start.col - 1)
+        _add_expr(snip, start.line, y.text(node) or "", start.col - 1, powershell)
     return snip
 
 
-def _add_expr(snip: Snippet, line_no: int, text: str, offset: int) -> None:
-    """A row where GitHub `${{ expr }}` (substituted before the shell runs) stands as one word."""
+def _add_expr(snip: Snippet, line_no: int, text: str, offset: int, powershell: bool = False) -> None:
+    """A row where GitHub `${{ expr }}` (substituted before the shell runs) stands as one word;
+    `powershell`: PowerShell's text as the shell would read it (`_add_powershell`)."""
     chars: list[str] = []
     cols: list[int] = []
     pos = 0
+
+    def plain(a: int, b: int) -> None:
+        for k in range(a, b):
+            ch = text[k]
+            shell = ("\\" if ch == "`" else "\\\\" if ch == "\\" else ch) if powershell else ch
+            chars.append(shell)
+            cols.extend([offset + k] * len(shell))
+
     for m in _GHA_EXPR.finditer(text):
-        chars.extend(text[pos:m.start()])
-        cols.extend(range(offset + pos, offset + m.start()))
+        plain(pos, m.start())
         key = f"${{__gha{len(snip.restore)}__}}"
         snip.restore[key] = m.group(0)
         chars.extend(key)
         cols.extend([offset + m.start()] * len(key))
         pos = m.end()
-    chars.extend(text[pos:])
-    cols.extend(range(offset + pos, offset + len(text)))
+    plain(pos, len(text))
     snip.add(line_no, "".join(chars), cols)
 
 
@@ -635,14 +677,32 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             if len(path) < 2 or path[-2] != "steps":
                 continue
             run = y.get(node, "run")
-            shell = (y.text(y.get(node, "shell")) or "bash").split()[0]
+            shell = _step_shell(doc, path, node)
             # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
             if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
-                snip = yaml_run(run, lines)
+                snip = yaml_run(run, lines, shell.rsplit("/", 1)[-1].lower() in ("pwsh", "powershell"))
                 if MARKER.search(snip.text):
                     env = _step_env(doc, path, node)
                     _learn(snip, snip.lines, {name: [(value, False)] for name, value in env.items()})
                 yield snip
+
+
+def _step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
+    """The program a step's `run:` runs with (GitHub Actions workflow syntax, `jobs.<job_id>.steps[*].shell`
+    and `defaults.run.shell`): the step's `shell:`, else its job's `defaults: run: shell:`, else the
+    workflow's, else the runner's default: `pwsh` on a Windows runner (`runs-on: windows-2022`),
+    `bash` elsewhere."""
+    job = y.get(y.get(doc, "jobs"), path[1]) if len(path) >= 4 and path[0] == "jobs" else None
+    for owner, key in ((step, ()), (job, ("defaults", "run")), (doc, ("defaults", "run"))):
+        node = owner
+        for k in key:
+            node = y.get(node, k) if y.is_map(node) else None
+        text = y.text(y.get(node, "shell")) if y.is_map(node) else None
+        if text and text.split():
+            return text.split()[0]
+    runs_on = y.get(job, "runs-on") if y.is_map(job) else None
+    labels = [y.text(n) or "" for n in y.items(runs_on)] if y.is_seq(runs_on) else [y.text(runs_on) or ""]
+    return "pwsh" if any(label.lower().startswith("windows") for label in labels) else "bash"
 
 
 def _step_env(doc: Any, path: tuple[str | int, ...], step: Any) -> dict[str, str]:
@@ -1123,11 +1183,12 @@ def _options_before_image(words: list[Word], at: int) -> bool:
     return False
 
 
-def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
-             ) -> tuple[tuple[Word, ...], list[_Flag], int | None, bool]:
+def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None, short: dict[str, str] = _SHORT,
+             valued: frozenset[str] = _VALUE_LONG) -> tuple[tuple[Word, ...], list[_Flag], int | None, bool]:
     """The command's words with the options' and the image's variables spread into the words they
     give (`known`, `_spread`), the options from `start`, the index of the image word (None when there
-    is none), and whether an expansion that may hold more options is among them."""
+    is none), and whether an expansion that may hold more options is among them. `short`, `valued`:
+    the CLI's short letters and options that take a value (`docker run`'s, or `docker compose run`'s)."""
     flags: list[_Flag] = []
     opaque = False
     words = list(argv)
@@ -1163,7 +1224,7 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
             name = _ALIASES.get(name, name)
             if eq:
                 flags.append(flag(name, value, i, w, _value_word(w, value, t.index("=") + 1)))
-            elif name in _VALUE_LONG and expand(i + 1):
+            elif name in valued and expand(i + 1):
                 flags.append(flag(name, words[i + 1].text, i, w, words[i + 1], i + 1))
                 i += 1
             else:
@@ -1177,8 +1238,8 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None
         if t.startswith("-") and len(t) > 1:  # an image never starts with `-`: `-v${PWD}/models:/models` is -v
             k = 1
             while k < len(t):
-                name = _SHORT.get(t[k], t[k])
-                if name in _VALUE_LONG:
+                name = short.get(t[k], t[k])
+                if name in valued:
                     rest = t[k + 1:]
                     if rest:
                         skip = k + 2 if rest.startswith("=") else k + 1
@@ -1208,11 +1269,15 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
     read with (make expands `$(NAME)` before the shell runs the recipe)."""
-    if program(cmd) is None:
+    prog = program(cmd)
+    if prog is None and cmd.name != "docker-compose":
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
-    verb = _verb(argv)
-    if verb is None or (verb[0] == "create" and not created_run):
+    verb = _verb(argv) if prog is not None else None
+    if verb is None:
+        at = _compose_run(argv, prog)
+        return None if at is None else _lift_compose_run(cmd, argv, at, path, assumed, env_files, known)
+    if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
     if image_at is None or any(f.name == "help" for f in flags):
@@ -1226,6 +1291,66 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
                      env_files=env_files, known=known)
+
+
+# `docker compose run [OPTIONS] SERVICE [COMMAND]` (and Compose v1's `docker-compose run`): a one-off
+# container of a service, with what its flags add over the service (docker/compose f7297942,
+# cmd/compose/run.go: its flag set, interspersed off, `volumes`/`labels` normalised; `-P` is
+# `--service-ports`, the service's own ports, not `docker run`'s `--publish-all`). Compose's own
+# options before `run` that take a value (`docker compose --help`).
+_COMPOSE_GLOBAL_VALUE = frozenset({"-f", "--file", "-p", "--project-name", "--env-file", "--profile",
+                                   "--project-directory", "--ansi", "--progress", "--parallel", "--workdir"})
+_COMPOSE_RUN_VALUE = frozenset({"env", "env-from-file", "label", "name", "user", "workdir", "entrypoint", "cap-add",
+                                "cap-drop", "volume", "publish", "pull"})
+_COMPOSE_RUN_BOOL = frozenset({"detach", "rm", "no-tty", "no-deps", "use-aliases", "service-ports", "quiet",
+                               "quiet-build", "quiet-pull", "build", "remove-orphans", "interactive", "tty"})
+_COMPOSE_RUN_SHORT = {"d": "detach", "e": "env", "l": "label", "T": "no-tty", "u": "user", "w": "workdir",
+                      "v": "volume", "p": "publish", "P": "service-ports", "q": "quiet", "i": "interactive",
+                      "t": "tty"}
+_COMPOSE_RUN_NAMES = {"volumes": "volume", "labels": "label", "no-TTY": "no-tty"}
+
+
+def _compose_run(argv: tuple[Word, ...], prog: str | None) -> int | None:
+    """The index of the first word after `run` in `docker compose [options] run` / `docker-compose
+    [options] run`, None for any other command."""
+    i = 1
+    if prog is not None:  # `docker [--context x] compose`
+        while i < len(argv) and argv[i].text.startswith("-"):
+            i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+        if prog != "docker" or i >= len(argv) or argv[i].text != "compose":
+            return None
+        i += 1
+    while i < len(argv) and argv[i].text.startswith("-"):
+        i += 2 if argv[i].text in _COMPOSE_GLOBAL_VALUE else 1
+    return i + 1 if i < len(argv) and argv[i].text == "run" else None
+
+
+def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
+                      assumed: dict[tuple[int, int], tuple[str, ...]] | None, env_files: _EnvFiles | None,
+                      known: _Vars | None) -> Workload | None:
+    """The one-off container `docker compose run` starts: what its flags set over the service, a
+    partial workload (the service's own settings are in its compose file), with no image of its own.
+    A flag `compose run` does not take (`--privileged`) stops the CLI: no container."""
+    from glmlint import records
+
+    argv, flags, service_at, opaque = _options(argv, at, known, _COMPOSE_RUN_SHORT, _COMPOSE_RUN_VALUE)
+    for f in flags:
+        f.name = _COMPOSE_RUN_NAMES.get(f.name, f.name)
+    if service_at is None or any(f.name not in _COMPOSE_RUN_VALUE and f.name not in _COMPOSE_RUN_BOOL
+                                 for f in flags):
+        return None
+    service = argv[service_at]
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
+        return None  # a placeholder (`SERVICE`, `<service>`) or an expansion: not a service known here
+    if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags):
+        return None  # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads
+    w = _workload(cmd, argv, "run", flags, service_at, path, partial=True, assumed=assumed, env_files=env_files,
+                  known=known)
+    name = next((f.value for f in reversed(flags) if f.name == "name" and f.value), None)
+    run = f"{argv[0].text} compose run" if argv[0].text != "docker-compose" else "docker-compose run"
+    label = f"container `{name}` (`{run}` of service `{service.text}`)" if name else \
+        f"`{run}` of service `{service.text}`"
+    return records.replace(w, name=name or service.text, label=label, image=None, pulls=(), partial=True)
 
 
 def _known_image(argv: tuple[Word, ...], at: int, known: _Vars,
@@ -1486,7 +1611,7 @@ def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
     f = found[-1]
     kind = row.read
     if kind == BOOL:
-        value: Any = f.value == "" or truthy(f.value)
+        value: Any = f.value == "" or f.value in _PARSE_BOOL_TRUE
     elif kind == HOST:
         value = f.value.strip().lower() == "host"
     elif kind == ITEMS:
@@ -1529,6 +1654,12 @@ def takes_value(flag: str) -> bool:
     return _option_span(flag) == 2
 
 
+# A boolean flag's value (`--privileged=true`) as the Docker CLI reads it: pflag's boolValue.Set is Go's
+# strconv.ParseBool (docker/cli 28f75608, vendor/github.com/spf13/pflag/bool.go), which takes these
+# spellings, case as written; any other value (`yes`, `on`) is a usage error and starts nothing.
+_PARSE_BOOL_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_PARSE_BOOL_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
 # a `--mount` field's other names (docker/cli opts/mount.go `MountOpt.Set`)
 _MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target", "ro": "readonly"}
 
@@ -1556,6 +1687,9 @@ def _mount(f: _Flag) -> Mount:
     """`--mount type=bind,source=/,target=/host,readonly` (`mount_fields`)."""
     fields = mount_fields(f.value)
     kind = fields.get("type", "volume").lower()
-    ro = truthy(fields.get("readonly", "false"))
+    # `readonly=VALUE`: docker/cli's parseBoolValue (opts/mount_utils.go, since fe1af920) takes `1`/`true`/
+    # `0`/`false` and fails the command on anything else; the CLIs before it read strconv.ParseBool. The
+    # mount is writable only where a CLI reads false: `readonly=t` is read-only (or no container at all)
+    ro = fields.get("readonly", "false") not in _PARSE_BOOL_FALSE
     return Mount(fields.get("source") or None, fields.get("target", ""),
                  kind if kind in ("bind", "volume", "tmpfs") else "other", ro, f.word.loc, f.path)

@@ -61,7 +61,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INSIDE_TEXT, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -143,9 +143,14 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
+    routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
+            if y.text(y.get(obj, "kind")) in ("Ingress", "Service"):
+                if routed is None:
+                    routed = []
+                routed.append(obj)
             if exposure is not None:
                 source.services.append(exposure)
             else:
@@ -160,11 +165,16 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
                     limits = limits or {}
                     limits.setdefault(_namespace(obj), got)
+    if routed is not None and any(y.text(y.get(o, "kind")) == "Ingress" for o in routed):
+        source.services.extend(_ingress_exposures(routed))
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
         source.workloads = [_limit_range(w, limits) for w in source.workloads]
         source.cross_document = True
+        # one of a written namespace reaches that namespace's pods in the scan's other files (`link.link_services`)
+        source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
+                               for ns, got in limits.items() if ns is not None and got is not None)
     return source
 
 
@@ -173,7 +183,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
 # of a pod created in a namespace the `default` limits of the namespace's LimitRange items of `type: Container`
 # that the container does not set; an item's `default` is its `max` where it writes none (pkg/apis/core/v1
 # defaults.go `SetDefaults_LimitRangeItem`). A LimitRange of the same file counts: for the workloads of its
-# namespace, or, with none written on either, for those applied with it.
+# namespace, or, with none written on either, for those applied with it; one of a written namespace counts
+# for the workloads of that namespace in the scan's other files too (`expose`, linked as a Service is).
 def _default_memory_limit(obj: Any) -> tuple[str, Loc] | None:
     """The memory limit a LimitRange gives the containers that set none: (value, where it is written);
     of several `type: Container` items the last that gives one, as LimitRanger merges them."""
@@ -235,6 +246,93 @@ def _exposure(obj: Any) -> Exposure | None:
     return Exposure(kind, y.text(y.get(meta, "name")) or "?", y.text(y.get(meta, "namespace")),
                     tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
                     y.loc(kind_node))
+
+
+# -- Ingress: the Services an edge proxy routes outside traffic to ------------------------------
+# An Ingress (networking.k8s.io/v1: a path's `backend.service.name` and `port.number`/`port.name`, and
+# `spec.defaultBackend`; the v1beta1 and extensions/v1beta1 ones: `backend.serviceName`/`servicePort`,
+# `spec.backend`) sends the requests its controller receives to a Service of its own namespace, by the
+# Service's `port` (a number) or that port's `name`, which forwards to the pods the Service selects on
+# its `targetPort` (Kubernetes API reference, Ingress v1 and Service v1, v1.31). Its controller is the
+# cluster's edge: the pods behind it are reached from outside, through a ClusterIP Service too. Only a
+# Service of the same file is known (a chart's or overlay's stream, a multi-document manifest); a
+# Service of type LoadBalancer/NodePort exposes the pods itself (`_exposure`). An Ingress whose
+# annotations may authenticate its requests is not an exposure: a controller's authentication or
+# middleware annotations (ingress-nginx `auth-url`, `auth-type`, `auth-tls-verify-client`; NGINX Inc's
+# `basic-auth-secret`, `jwt-*`; the AWS Load Balancer Controller's `auth-type: cognito|oidc`; Traefik's
+# `router.middlewares`, which may be a basic or forward auth), or a snippet that mentions `auth`.
+_INGRESS_APIS = ("networking.k8s.io/", "extensions/")
+
+
+def _may_authenticate(annotations: Any) -> bool:
+    """Whether an Ingress's annotations may put authentication in front of its routes."""
+    for key, (_kn, value) in y.entries(annotations).items():
+        name = key.rpartition("/")[2].lower()
+        text = (y.text(value) or "").strip().lower()
+        if name.endswith("snippet"):
+            if "auth" in text:
+                return True
+        elif ("auth" in name or name.startswith("jwt") or name == "router.middlewares") \
+                and text not in ("", "none", "off", "false"):
+            return True
+    return False
+
+
+def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, port number or name, the node naming the Service) of each backend an Ingress routes to."""
+    spec = y.get(obj, "spec")
+    backends = [y.get(spec, "defaultBackend"), y.get(spec, "backend")]
+    for rule in y.items(y.get(spec, "rules")):
+        backends += [y.get(p, "backend") for p in y.items(y.get(rule, "http", "paths"))]
+    out = []
+    for b in backends:
+        service = y.get(b, "service")
+        if y.is_map(service):  # v1
+            name_node = y.get(service, "name")
+            port = y.text(y.get(service, "port", "number")) or y.text(y.get(service, "port", "name")) or ""
+        else:  # v1beta1
+            name_node = y.get(b, "serviceName")
+            port = y.text(y.get(b, "servicePort")) or ""
+        name = y.text(name_node)
+        if name and port:
+            out.append((name, port, name_node))
+    return out
+
+
+def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
+    """What the file's Ingresses expose: for each, by the Service of the file it routes to (one of
+    type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports."""
+    services: dict[tuple[str | None, str], Any] = {}
+    for obj in objects:
+        if y.text(y.get(obj, "kind")) == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
+            services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+    out = []
+    for obj in objects:
+        if y.text(y.get(obj, "kind")) != "Ingress" \
+                or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_INGRESS_APIS) \
+                or _may_authenticate(y.get(obj, "metadata", "annotations")):
+            continue
+        namespace = _namespace(obj)
+        name = y.text(y.get(obj, "metadata", "name")) or "?"
+        found: dict[str, tuple[Any, Any, list[ServicePort]]] = {}
+        for service_name, port, node in _ingress_backends(obj):
+            service = services.get((namespace, service_name))
+            if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
+                continue  # not in the file, or it exposes the pods itself
+            selector = y.entries(y.get(service, "spec", "selector"))
+            if not selector:
+                continue
+            for n, sp in _written_ports(service):
+                if port in (n, sp.port) and port:
+                    got = found.setdefault(service_name, (service, node, []))
+                    got[2].append(ServicePort(sp.port, sp.target, y.loc(node)))
+                    break
+        for service_name, (service, node, ports) in found.items():
+            selector = y.entries(y.get(service, "spec", "selector"))
+            out.append(Exposure("Ingress", name, namespace,
+                                tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
+                                y.loc(node), route=service_name))
+    return out
 
 
 # -- KubeRay: the Services and `ray start` the operator creates --------------------------------
@@ -300,13 +398,14 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
         first = (*pod_path, "containers", 0)
         own = (y.text(y.get(group, "template", "metadata", "annotations", _OVERWRITE)) or "").lower() == "true"
         head_service = _ray_head_service(obj, name, namespace, group) if head else None
+        ingress = _ray_head_ingress(obj, name, namespace, group) if head else None
         labels = None
         for i, w in enumerate(out):
             if w.node_path[:len(pod_path)] != pod_path:
                 continue
             labels = labels or _ray_labels(obj, group, head, w.pod_labels)
             w = records.replace(w, pod_labels=labels)
-            found = tuple(e for e in (head_service, serve) if e is not None)
+            found = tuple(e for e in (head_service, ingress, serve) if e is not None)
             if found:
                 w = records.replace(w, exposed_by=(*w.exposed_by, *found))
             if w.node_path == first and not (overwrite or own):
@@ -562,6 +661,25 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
+# The head Ingress (ray-operator controllers/ray/common/ingress.go `BuildIngressForHeadService`,
+# raycluster_controller.go `reconcileIngress`, utils `GenerateIngressName`, at feeaf72f): with
+# `headGroupSpec.enableIngress: true` the operator creates the Ingress `<cluster>-head-ingress` (an OpenShift
+# Route instead, on OpenShift), routing `/` (or `ingressOptions.path`) to the head Service's `dashboard` port
+# (the head container's port of that name, else 8265), with the cluster's annotations.
+def _ray_head_ingress(obj: Any, name: str, namespace: str | None, group: Any) -> Exposure | None:
+    """The Ingress the operator creates to the head's dashboard, unless the annotations it copies may authenticate."""
+    node = y.get(group, "enableIngress")
+    if y.scalar(node) is not True or _may_authenticate(y.get(obj, "metadata", "annotations")):
+        return None
+    dashboard = next((p for n, p in _ray_default_ports(group) if n == "dashboard" and p), "8265")
+    at = y.loc(node)
+    cr = y.text(y.get(obj, "kind"))
+    cluster = name if cr == "RayCluster" else f"{name}-<suffix>"
+    own = y.text(y.get(group, "headService", "metadata", "name")) if cr == "RayCluster" else None
+    return Exposure("Ingress", f"{cluster}-head-ingress", namespace, (), (ServicePort(dashboard, dashboard, at),),
+                    at, operator="KubeRay", route=own or f"{cluster}-head-svc")
+
+
 def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: Any) -> Exposure | None:
     """The serve Service the operator creates for a RayService (or an annotated RayCluster), when
     its type reaches outside."""
@@ -591,10 +709,15 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
 
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
-    """`w` with the Services of `services` that select its pod added to `exposed_by`."""
+    """`w` with the Services of `services` that select its pod added to `exposed_by`, and the memory
+    limit the first LimitRange of its namespace among them gives it when it sets none (`_limit_range`)."""
+    limit = next((e for e in services if e.kind == LIMIT_RANGE and e.selects(w.namespace, w.pod_labels)), None)
+    if limit is not None:
+        w = _limit_range(w, {w.namespace: (limit.default_memory or "", limit.loc)})
     if not w.pod_labels:
         return w
-    found = tuple(e for e in services if e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
+    found = tuple(e for e in services
+                  if e.kind != LIMIT_RANGE and e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
     return records.replace(w, exposed_by=w.exposed_by + found) if found else w
 
 
@@ -1170,7 +1293,9 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
 #   `jobset.sigs.k8s.io/job-index: <i>` over the template's, and the Job's labels above;
 # - Kubeflow Trainer (kubeflow/trainer 8c0f505, pkg/runtime/framework/plugins/jobset/jobset.go, pkg/constants): a
 #   TrainJob runs as a JobSet of its name, its trainer in the replicated job `node`, its initializers in
-#   `dataset-initializer` and `model-initializer`;
+#   `dataset-initializer` and `model-initializer`, each of `replicas: 1` (jobset/builder.go `Trainer`,
+#   `Initializer`), so its one Job is `<name>-<replicated job>-0` (job index 0), Indexed by JobSet's
+#   default, of `trainer.numNodes` pods (jobset.go `SyncParallelCount`; else the runtime's count);
 # - the Kubeflow training operator v1 (kubeflow/trainer release-1.9 3a3a1da, pkg/controller.v1/common/pod.go
 #   `createNewPod`, job_controller.go `GenLabels`, each controller's `IsMasterRole`): each replica's pods
 #   `training.kubeflow.org/operator-name: <kind>-controller`, `training.kubeflow.org/job-name: <job>`,
@@ -1273,11 +1398,19 @@ def _controller_places(obj: Any, obj_path: Path) -> list[_LabelPlace]:
             out.append(((*obj_path, "spec", "replicatedJobs", k, "template", "spec", "template"), over, job))
         return out
     if api.startswith(_TRAINER_API) and kind == "TrainJob":
-        return [((*obj_path, *at, key), {"jobset.sigs.k8s.io/jobset-name": name,
-                                          "jobset.sigs.k8s.io/replicatedjob-name": rjob}, {})
-                for at, key, rjob in ((("spec",), "trainer", "node"),
-                                      (("spec", "initializer"), "dataset", "dataset-initializer"),
-                                      (("spec", "initializer"), "model", "model-initializer"))]
+        out = []
+        for at, key, rjob in ((("spec",), "trainer", "node"),
+                              (("spec", "initializer"), "dataset", "dataset-initializer"),
+                              (("spec", "initializer"), "model", "model-initializer")):
+            # one Job of each replicated job (the trainer sets `replicas: 1`), Indexed (JobSet's default),
+            # of `numNodes` pods for the trainer (else the runtime's: unknown here), one for an initializer
+            pods = _count(y.get(spec, "trainer", "numNodes"), None) if key == "trainer" else 1
+            out.append(((*obj_path, *at, key), {
+                "jobset.sigs.k8s.io/jobset-name": name, "jobset.sigs.k8s.io/replicatedjob-name": rjob,
+                "jobset.sigs.k8s.io/replicatedjob-replicas": "1", "jobset.sigs.k8s.io/job-index": "0",
+                "batch.kubernetes.io/job-completion-index": indexed_label("", f"{rjob}/pod", 0, pods)},
+                {"job-name": f"{name}-{rjob}-0", "batch.kubernetes.io/job-name": f"{name}-{rjob}-0"}))
+        return out
     if kind == "Job" and api.startswith("batch.volcano.sh/"):
         out = []
         namespace = _namespace(obj)
@@ -1887,7 +2020,7 @@ class _Pod:
                     node, path, at, parent = y.get(patch.doc, *row.keys), patch.path, patch.at, patch.doc
                     break
         else:
-            node, path = y.get(c, *row.keys), (*cpath, *row.keys)
+            node, path = y.get(c, *row.keys), None  # (the container's own path, made once it is needed)
             for own, patch in patched:
                 got = y.get(own, *row.keys)
                 if got is not None and not (y.is_scalar(got) and y.scalar(got) is None):
@@ -1902,6 +2035,10 @@ class _Pod:
                         break
                 if node is None or y.scalar(node) is None:
                     return None
+            if node is None:
+                return None  # (most rows of most containers: nothing written)
+            if path is None:
+                path = (*cpath, *row.keys)
         if node is None:
             return None
         kind = row.read
@@ -2162,15 +2299,18 @@ def _over(base: SecurityContext, patch: SecurityContext) -> SecurityContext:
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HANDLERS = ("postStart", "preStop")
+_PROBE_PLACES = tuple([(p,) for p in _PROBES] + [("lifecycle", h) for h in _HANDLERS])
 
 
 def _probe_hosts(c: Any, cpath: Path) -> list[Item]:
     """The `host` of every httpGet/tcpSocket probe and lifecycle handler (empty ones left out)."""
     out = []
-    places = [(p,) for p in _PROBES] + [("lifecycle", h) for h in _HANDLERS]
-    for place in places:
+    for place in _PROBE_PLACES:
+        handler = y.get(c, *place)
+        if handler is None:
+            continue  # (most containers have no probe or handler there)
         for action in ("httpGet", "tcpSocket"):
-            node = y.get(c, *place, action, "host")
+            node = y.get(handler, action, "host")
             if node is not None and y.is_scalar(node) and y.text(node):
                 out.append(Item(y.text(node) or "", y.loc(node), (*cpath, *place, action, "host")))
     return out
