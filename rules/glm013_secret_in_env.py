@@ -107,10 +107,13 @@ _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY")
 _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HOST", "PORT", "LENGTH", "LEN",
                     "EXPIRY", "EXPIRES", "EXPIRATION", "TTL", "TIMEOUT", "TYPE", "HEADER", "ENABLED",
                     "DISABLED", "REQUIRED", "ID", "IDS", "FORMAT", "MODE", "LOCATION", "REF", "PROVIDER",
-                    "SOURCE", "STORE", "VERSION", "LIMIT", "COUNT", "KEYS", "FIELD", "PREFIX", "SUFFIX",
+                    "SOURCE", "STORE", "VERSION", "LIMIT", "COUNT", "FIELD", "PREFIX", "SUFFIX",
                     "POLICY", "ROTATION", "AUTH", "METHOD", "ALGORITHM", "ALG", "SIZE", "USER", "USERNAME",
                     "REGION", "AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "LIFETIME", "INTERVAL", "BACKEND",
                     "CLASS", "HANDLER",
+                    # whose keys they are, not the keys (Weaviate's AUTHENTICATION_APIKEY_USERS lists the
+                    # users of AUTHENTICATION_APIKEY_ALLOWED_KEYS, which holds the keys themselves)
+                    "USERS",
                     # a quantity about the secret or about LLM tokens (`ACCESS_TOKEN_EXPIRE_MINUTES`,
                     # `EMBEDDING_TOKEN_MAX`, `TOKEN_BUDGET`, `PASSWORD_HASH_ROUNDS`)
                     "SECONDS", "SECS", "MINUTES", "MINS", "HOURS", "DAYS", "WEEKS", "MS", "EXPIRE", "MAX", "MIN",

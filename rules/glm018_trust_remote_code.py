@@ -8,7 +8,8 @@ the others in the [service catalog](../services.md); vLLM also reads
 from the YAML file its `--config` names, as the build writes it:
 `trust-remote-code: true`; TensorRT-LLM's `trtllm-serve` takes
 `--trust_remote_code` only, its click parser knowing no dash spelling) or its environment
-equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`), or a
+equivalent (Text Generation Inference's `TRUST_REMOTE_CODE=true`, and
+LoRAX's, its fork's), or a
 server that trusts remote code unless told not to, started without the
 switch that turns it off (the Infinity embeddings server: its
 `--trust-remote-code` is on by default; `--no-trust-remote-code` or
