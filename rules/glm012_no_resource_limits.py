@@ -11,7 +11,10 @@ container that sets no memory limit in a namespace whose `LimitRange` has a
 LimitRanger admission plugin gives it that limit. The LimitRange counts in the
 same file (for the workloads of its namespace, or, with no namespace written on
 either, for all of the file's), and in any other scanned file when both write
-the same `metadata.namespace` (the namespace's own manifest beside the apps').
+the same `metadata.namespace` (the namespace's own manifest beside the apps'),
+and then only for the workloads of that namespace: the same Job written for
+two namespaces in one file gets the limit in one of them, and the fixes of
+both still apply.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data
