@@ -24,8 +24,8 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, stdin_quoted)
  return __init__
 
-def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
- def __init__(self, at, args, fix, fix_safety, message, risk, kind, enabled_by):
+def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _f1):
+ def __init__(self, at, args, fix, fix_safety, message, risk, kind, enabled_by, assumed):
   _s0(self, at)
   _s1(self, _f1() if args is _F else args)
   _s2(self, fix)
@@ -34,6 +34,7 @@ def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f1):
   _s5(self, risk)
   _s6(self, kind)
   _s7(self, enabled_by)
+  _s8(self, assumed)
  return __init__
 
 def _m3(_F, _s0, _s1):
@@ -520,8 +521,8 @@ def _m50(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f21, _f22, _f24, _f25, _f26):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, files, cmd_set_here, base_loc, base_resolved, downloads, modes, workdir, copies, scripts, shell):
+def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f21, _f22, _f23, _f25, _f26, _f27):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -545,10 +546,11 @@ def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f21, _f22, _f24, _f25
   self.base_resolved = base_resolved
   self.downloads = _f21() if downloads is _F else downloads
   self.modes = _f22() if modes is _F else modes
+  self.copied_in = _f23() if copied_in is _F else copied_in
   self.workdir = workdir
-  self.copies = _f24() if copies is _F else copies
-  self.scripts = _f25() if scripts is _F else scripts
-  self.shell = _f26() if shell is _F else shell
+  self.copies = _f25() if copies is _F else copies
+  self.scripts = _f26() if scripts is _F else scripts
+  self.shell = _f27() if shell is _F else shell
  return __init__
 
 def _m52(_F, _f1):
@@ -576,8 +578,8 @@ def _m54(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61):
- def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, stage_copies, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -619,27 +621,28 @@ def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s38(self, files)
   _s39(self, copy_modes)
   _s40(self, stage_copies)
-  _s41(self, build)
-  _s42(self, base_image)
-  _s43(self, runnable)
-  _s44(self, group)
-  _s45(self, publish_all)
-  _s46(self, pod_labels)
-  _s47(self, exposed_by)
-  _s48(self, extends_depth)
-  _s49(self, own)
-  _s50(self, pod)
-  _s51(self, sysctls)
-  _s52(self, probe_hosts)
-  _s53(self, container_list)
-  _s54(self, namespace)
-  _s55(self, pod_purpose)
-  _s56(self, pulls)
-  _s57(self, downloads)
-  _s58(self, documentation)
-  _s59(self, serving_format)
-  _s60(self, workdir)
-  _s61(self, words_in_text)
+  _s41(self, copied_in)
+  _s42(self, build)
+  _s43(self, base_image)
+  _s44(self, runnable)
+  _s45(self, group)
+  _s46(self, publish_all)
+  _s47(self, pod_labels)
+  _s48(self, exposed_by)
+  _s49(self, extends_depth)
+  _s50(self, own)
+  _s51(self, pod)
+  _s52(self, sysctls)
+  _s53(self, probe_hosts)
+  _s54(self, container_list)
+  _s55(self, namespace)
+  _s56(self, pod_purpose)
+  _s57(self, pulls)
+  _s58(self, downloads)
+  _s59(self, documentation)
+  _s60(self, serving_format)
+  _s61(self, workdir)
+  _s62(self, words_in_text)
   self.__post_init__()
  return __init__
 
@@ -728,16 +731,17 @@ def _m62(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, name, value, loc, path, dynamic, defaulted, env_file, private):
+def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, name, value, loc, path, dynamic, defaulted, written, env_file, private):
   _s0(self, name)
   _s1(self, value)
   _s2(self, loc)
   _s3(self, path)
   _s4(self, dynamic)
   _s5(self, defaulted)
-  _s6(self, env_file)
-  _s7(self, private)
+  _s6(self, written)
+  _s7(self, env_file)
+  _s8(self, private)
  return __init__
 
 def _m64(_F, _s0, _s1, _s2, _s3, _s4):
@@ -978,15 +982,16 @@ def _m83(_F, _s0, _s1, _s2):
   _s2(self, group)
  return __init__
 
-def _m84(_F, _f3, _f4, _f5, _f6):
- def __init__(self, real_dir, display_dir, stack, reads, env, done, kept):
+def _m84(_F, _f3, _f4, _f5, _f6, _f7):
+ def __init__(self, real_dir, display_dir, stack, reads, env, done, written, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
   self.stack = stack
   self.reads = _f3() if reads is _F else reads
   self.env = _f4() if env is _F else env
   self.done = _f5() if done is _F else done
-  self.kept = _f6() if kept is _F else kept
+  self.written = _f6() if written is _F else written
+  self.kept = _f7() if kept is _F else kept
  return __init__
 
 def _m85(_F, _s):
@@ -1178,11 +1183,12 @@ def _m104(_F, _s):
  return __init__
 
 def _m105(_F, _s):
- def __init__(self, switch, credential, unless, source):
+ def __init__(self, switch, credential, unless, source, listeners):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
   _s(self, 'unless', unless)
   _s(self, 'source', source)
+  _s(self, 'listeners', listeners)
  return __init__
 
 def _m106(_F, _s):
@@ -1300,7 +1306,7 @@ def _m119(_F, _s):
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
     (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted'), (), True, True, False): _m1,
-    (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by'), (1,), True, True, False): _m2,
+    (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
     (('code', 'slug', 'severity', 'message', 'formats', 'check', 'doc', 'fix', 'tags', 'since', 'security_severity', 'file_check', 'module', 'risk_level', 'kind', 'finding_kinds', 'kinds_reported', 'contexts', 'checklist', 'params', 'opt_in', 'scan_wide', 'fix_unsafe_when', 'services'), (), True, False, False): _m5,
@@ -1349,11 +1355,11 @@ MAKERS = {
     (('loc', 'title'), (), True, True, False): _m48,
     (('loc', 'title', 'count'), (), True, True, False): _m49,
     (('mount', 'title'), (), True, True, False): _m50,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 21, 22, 24, 25, 26), False, False, False): _m51,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 21, 22, 23, 25, 26, 27), False, False, False): _m51,
     (('name', 'docs', 'kind'), (1,), False, False, False): _m52,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m53,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m54,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m56,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
     (('name', 'negated'), (), True, True, False): _m58,
@@ -1361,7 +1367,7 @@ MAKERS = {
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m60,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m61,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m62,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'env_file', 'private'), (), True, True, False): _m63,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m63,
     (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m64,
     (('names', 'uids', 'groups'), (), True, True, False): _m65,
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
@@ -1382,7 +1388,7 @@ MAKERS = {
     (('port', 'title'), (), True, True, False): _m81,
     (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m82,
     (('raw', 'name', 'group'), (), True, True, False): _m83,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'kept'), (3, 4, 5, 6), False, False, False): _m84,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m84,
     (('root', 'failures', 'helm'), (), True, False, False): _m85,
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m86,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
@@ -1403,7 +1409,7 @@ MAKERS = {
     (('start', 'text', 'origin'), (), False, False, False): _m102,
     (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m103,
     (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m104,
-    (('switch', 'credential', 'unless', 'source'), (), True, False, False): _m105,
+    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m105,
     (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m106,
     (('text', 'defaulted', 'from_env'), (), True, True, False): _m107,
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m108,

@@ -410,6 +410,9 @@ class EnvVar:
     # Dockerfile: variables the value was read through the default of (`ENV K=${K:-v}`): the
     # value is literal when they are unset, and a finding says so
     defaulted: tuple[str, ...] = ()
+    # the value as written when a variable's default was read into it (`postgresql://${DB_USER:-app}:…`),
+    # else None: a rule may ask which variables give the part it reports (compose, Dockerfile)
+    written: str | None = None
     # compose: the `env_file:` (as reported) the value was read from, located there (`loc.file`);
     # `private` when that file is one `.gitignore` keeps out of the repository (dockeraudit2)
     env_file: str | None = None
@@ -501,9 +504,10 @@ class Download:
 @dataclass(frozen=True, slots=True)
 class StageCopy:
     """A `COPY --from=<stage>` in the final stage's chain that takes files from another stage of the
-    same Dockerfile. BuildKit copies with `cp -a` semantics: modes travel with the files, and a
-    directory it creates gets its source's mode (tonistiigi/fsutil copy/copy.go), unless the `COPY`
-    gives its own `--chmod`. Source paths are absolute in that stage (a relative one is read from
+    same Dockerfile. BuildKit copies a source file with its mode and a source directory's contents
+    with theirs, not the directory itself: the destination is created 0755 or kept as it is
+    (tonistiigi/fsutil copy/copy.go since 2da0fc3: prepareTargetDir, copyDirectoryOnly), unless
+    the `COPY` gives its own `--chmod`. Source paths are absolute in that stage (a relative one is read from
     its root, not its WORKDIR, as `docker build` does)."""
 
     stage: str  # the stage as named in `--from` (`builder`, `0`)
@@ -654,6 +658,10 @@ class Workload:
     copy_modes: tuple[Item, ...] = ()
     # Dockerfile: the files the final stage's chain takes from other stages (`COPY --from=builder`)
     stage_copies: tuple[StageCopy, ...] = ()
+    # Dockerfile (and a compose service built from one): the image paths its build's `COPY`/`ADD` from the
+    # build context write (a file's path, or the directory a directory's contents go into), with where:
+    # a file of one's own where the service reads its configuration, as a mount of it would be
+    copied_in: tuple[tuple[str, Loc], ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no

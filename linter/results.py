@@ -247,6 +247,8 @@ def message_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workl
     if at.file and at.file != source.path and workload is not None:
         return message + _elsewhere(source, workload, at)
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
+    if assumed and finding.assumed is not None:
+        assumed = tuple(v for v in assumed if v in finding.assumed)
     if assumed:
         message += " when " + " and ".join(f"`{v}`" for v in assumed) + (" is" if len(assumed) == 1 else " are") + " unset"
     return message

@@ -304,6 +304,9 @@ class Finding:
     # stricter policy some projects want, that the rule's default does not impose. Not `Rule.opt_in`,
     # which keeps a whole rule off unless a selection or profile names it.
     enabled_by: str | None = None
+    # the variables whose defaults the finding rests on, where fewer than every one its value was read
+    # through (`postgresql://${DB_USER:-app}:s3cret@db`: none, the password is literal); None: all
+    assumed: tuple[str, ...] | None = None
 
 
 _READS: dict[frozenset[Format], frozenset[Format]] = {}  # Rule.formats -> Rule.reads

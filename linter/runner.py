@@ -595,7 +595,10 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
     shared: dict[Any, Any] = {}  # a lean scan's cluster values (RBAC rules' values, pod labels, pods' keys), one of each
     under = (os.path.join(report.root, ""),)  # a done file's path on disk, from its reported name (`DoneFile`)
-    spool = _Spool()  # a lean scan's pickled pods, read again only for the files the link changes
+    # a lean scan's pickled pods, read again only for the files the link changes, and what the end of
+    # the scan reads of each file that waits for it (`_Parked`)
+    spool = _Spool()
+    index = {id(rule): i for i, rule in enumerate(report.rules)}  # (`_packed`)
     try:  # (the spool is closed however the scan ends)
         for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
             if progress is not None:
@@ -631,8 +634,9 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                             continue
                         results = judged if judged is not None else results
                     out = (out[0], results or (), out[2] or (), out[3], out[4])
-                # what the end of the scan reads of it, in one tuple (the file itself is `report.sources`')
-                checked[id(out[0])] = (cand, *out[1:])
+                # what the end of the scan reads of it, in one tuple (the file itself is `report.sources`'):
+                # a lean scan's in the spool until then (`_Parked`)
+                checked[id(out[0])] = (cand, *out[1:]) if early is None else _Parked(cand, out, spool, index)
             _add(report, out[0])
         if progress is not None:
             progress(total, total)
@@ -701,6 +705,42 @@ class _Spool:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+class _Parked:
+    """What the end of a lean scan reads of a file that waits for the cross-file link (`_Outcome`
+    but the file: its candidate, its findings judged so far, its rules' problems, whether it was
+    linked, what the scan-wide rules found), pickled into the scan's spool as it comes in and read
+    back once, when the link reaches it (`_finish_pooled`): ~1 file in 3 of the corpus waits (every
+    Kubernetes file with pods, which a Service of another file may select), and their findings as
+    objects were ~0.8 MB for each copy of the corpus (issue 12). In memory stay only the pods' keys
+    (ServiceAccount, namespace) the link asks about for every such file."""
+
+    __slots__ = ("handle", "keys")
+
+    def __init__(self, cand: Candidate, out: _Outcome, spool: _Spool, index: dict[int, int]) -> None:
+        import pickle
+
+        _file, results, problems, linked, tentative = out
+        self.keys = None
+        if tentative is not None:
+            found, more, self.keys, pods, evidence = tentative
+            tentative = (_packed(found, index) if found else (), more, None, pods, evidence)
+        data = pickle.dumps((_sent(cand), _packed(results, index) if results else (), problems, linked, tentative),
+                            pickle.HIGHEST_PROTOCOL)
+        self.handle = spool.put(data)
+
+    def entry(self, spool: _Spool, source: SourceFile, rules: list[Rule],
+              fixes: dict[tuple[Any, ...], Any] | None) -> tuple[Any, ...]:
+        """The file's entry as `_check_all` made it: its findings as results again (naming the file
+        with `source.path`, their fixes and messages the scan's one of each, `fixes`)."""
+        import pickle
+
+        sent, rows, problems, linked, tentative = pickle.loads(spool.get(self.handle))
+        if tentative is not None:
+            found, more, _keys, pods, evidence = tentative
+            tentative = (_unpacked(found, rules, source.path, fixes) or (), more, self.keys, pods, evidence)
+        return _received(sent), _unpacked(rows, rules, source.path, fixes) or (), problems, linked, tentative
 
 
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
@@ -1722,6 +1762,11 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
     entries = [checked.pop(id(s), None) for s in report.sources]
     services = exposures(report.sources)
+
+    def unparked(i: int) -> tuple[Any, ...]:
+        entry = entries[i]
+        return entry.entry(spool, report.sources[i], rules, fixes) if isinstance(entry, _Parked) else entry
+
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}
     cluster = cluster_of(report.sources)
@@ -1729,7 +1774,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     for i, entry in enumerate(entries):
         if entry is None:
             continue
-        keys = entry[4][2] if entry[4] is not None else None
+        keys = entry.keys if isinstance(entry, _Parked) else entry[4][2] if entry[4] is not None else None
         if keys is not None and cluster is not None and i not in recheck and any(
                 links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
             relink.add(i)
@@ -1745,7 +1790,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         # that select none of the file's pods left out: `expose` adds only the ones that select)
         stamped = [(path, stamp(e, path)) for path, e in services]
         # (what of each entry the tasks read: the loop below drops the entries)
-        kept = [(i, entries[i][0], entries[i][4][3] if entries[i][4] is not None else None) for i in again]
+        kept = [(i, entry[0], entry[4][3] if entry[4] is not None else None)
+                for i, entry in ((i, unparked(i)) for i in again)]
 
         def tasks() -> Iterator[tuple[Candidate, bool, list[Any], Any]]:
             for i, cand, frozen in kept:
@@ -1774,7 +1820,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         if entry is None:
             out.append(None)
             continue
-        cand, packed, problems, _linked, tentative = entry
+        cand, packed, problems, _linked, tentative = unparked(i)
         entries[i] = None  # type: ignore[call-overload]
         results = packed  # unpacked as it came (`_check_pooled`)
         if i in recheck:

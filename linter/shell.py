@@ -596,7 +596,12 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
                 c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]), c.stdin_quoted)
         return got
 
-    return [command(c) for c in commands]
+    try:
+        return [command(c) for c in commands]
+    finally:
+        # the three call one another: a reference cycle, which held `done` and every object made
+        # here until a full collection of the garbage collector (~5 MB at 4x the corpus, serial)
+        del word, redirect, command
 
 
 # -- exec form ------------------------------------------------------------------

@@ -24,6 +24,9 @@ A literal default (`${OPENAI_API_KEY:-sk-...}` in compose, a `docker run`
 line or a Dockerfile `ENV`/`ARG` whose variable no instruction above sets,
 `${VAR-default}` too) is what the container gets whenever the variable
 is unset, so it is reported as written ("... when `OPENAI_API_KEY` is unset").
+In a URL, only the variables whose defaults give the password (or the token
+user) are named: `postgresql://${DB_USER:-app}:s3cret@${DB_HOST:-db}/app`
+holds the password whatever those two are set to, and says so with no "when".
 A well-known default credential that the service runs with until someone
 changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too,
 and so is a value the [service catalog](../services.md) knows as the key a
@@ -155,7 +158,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name})
         elif (held := url_credential(var)) is not None:
-            yield Finding(at=var.loc, args={"name": name, "var": var.name},
+            yield Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
                           message=f"{name} sets `{var.name}` to a URL with a literal {held} in it")
         elif var.value and not var.dynamic and is_secret_name(var.name):
             service = _known_credential(var)
@@ -168,7 +171,7 @@ def check(workload: Workload) -> Iterator[Finding]:
             yield Finding(at=var.loc, args={"name": name, "var": var.name},
                           message=f"the build of {name} gives `{var.name}` a literal secret default")
         elif (held := url_credential(var)) is not None:
-            yield Finding(at=var.loc, args={"name": name, "var": var.name},
+            yield Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
                           message=f"the build of {name} gives `{var.name}` a default URL with a literal "
                                   f"{held} in it")
 
@@ -185,8 +188,15 @@ _TEMPLATE_PASSWORD = lazyre.compile(r"^(my|the|db|some)?[-_]?(password|passwd|pa
 def url_credential(var: EnvVar) -> str | None:
     """`"password"` or `"token"` when `var`'s value holds a URL with a literal credential in its userinfo
     (`postgresql://app:s3cret@db/app`, `https://ghp_…@github.com/…`), else None."""
-    value = var.value
-    if not value or var.dynamic or "://" not in value:
+    if var.dynamic:
+        return None
+    got = _url_secret(var.value)
+    return got[0] if got is not None else None
+
+
+def _url_secret(value: str | None) -> tuple[str, str] | None:
+    """(`"password"` or `"token"`, the credential) of the first URL in `value` with a literal one."""
+    if not value or "://" not in value:
         return None
     for m in _URL_USERINFO.finditer(value):
         user, password = m.group(1), m.group(2)
@@ -194,10 +204,33 @@ def url_credential(var: EnvVar) -> str | None:
             if "{" in password or "%(" in password or _TEMPLATE_PASSWORD.match(password) \
                     or (_UPPER_SNAKE.fullmatch(password) and is_secret_name(password)) or not is_literal(password):
                 continue
-            return "password"
+            return "password", password
         if _TOKEN_USER.match(user):
-            return "token"
+            return "token", user
     return None
+
+
+def _url_resting_on(var: EnvVar) -> tuple[str, ...] | None:
+    """The variables read through their defaults (`${DB_PASS:-s3cret}`) that give the URL's credential,
+    for the message's "when `X` is unset": a variable set to another value changes the credential
+    found; one that gives the user or the host (`${DB_USER:-app}`, `${DB_HOST:-db}`) does not.
+    None (every one) when the value as written is not known or cannot be read again here."""
+    from glmlint.interpolate import interpolate
+
+    if var.written is None:
+        return None
+    read = interpolate(var.written)
+    if read is None:
+        return None
+    found = _url_secret(read.text)
+    out = []
+    for name in read.defaulted:
+        other = interpolate(var.written, {name: "\x01"})
+        if other is None:
+            return None
+        if _url_secret(other.text) != found:
+            out.append(name)
+    return tuple(out)
 
 
 def _known_credential(var: EnvVar) -> str | None:

@@ -11,10 +11,14 @@ symbolic one that adds it for `o` or `a` (`a+w`, `o+rwx`, `ugo=rwx`,
 1.14) is reported alike: it sets the mode of every file and directory it copies.
 A builder stage's `chmod` is reported when the final stage's `COPY --from`
 takes what it changed (`RUN chmod -R 777 /opt/venv` in `build`, then `COPY
---from=build /opt/venv /opt/venv`): BuildKit copies with `cp -a` semantics, so
-the modes come along, and a directory the copy creates gets its source's
-mode. A stage's files the image does not copy, and a `COPY --from` that gives
-its own `--chmod`, are not reported.
+--from=build /opt/venv /opt/venv`): BuildKit copies the files and directories
+inside a source directory with their modes, and a source file with its own.
+The source directory itself is not copied, only its contents (BuildKit makes the
+destination 0755, or keeps the one there), so a non-recursive `chmod 777
+/models` or `mkdir -m 777 /models` on the directory `COPY --from=fetch /models
+/models` names is not reported; `chmod -R 777 /models` is. A stage's files the
+image does not copy, and a `COPY --from` that gives its own `--chmod`, are not
+reported.
 A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
 directories such as `/tmp` are made, and is not reported; neither is `+w`
 with no `ugoa` prefix, which the umask keeps from reaching others.
@@ -74,11 +78,12 @@ def check(workload: Workload) -> Iterator[Finding]:
     for taken in workload.stage_copies:
         if taken.chmod:
             continue  # `COPY --from=build --chmod=755`: the copies get that mode, not the stage's
+        directories = _directories(taken.steps)
         for workdir, cmd in taken.steps:
             mode = mode_word(cmd)
             if mode is None or mode.dynamic or mode.loc in seen or not world_writable(mode.text):
                 continue
-            path = _copied(cmd, workdir, taken.sources)
+            path = _copied(cmd, workdir, taken.sources, directories)
             if path is not None:
                 seen.add(mode.loc)
                 yield Finding(at=mode.loc, args={"name": workload.label, "mode": mode.text},
@@ -87,9 +92,11 @@ def check(workload: Workload) -> Iterator[Finding]:
                                       f"{taken.loc.line})")
 
 
-def _copied(cmd: Command, workdir: str, sources: tuple[str, ...]) -> str | None:
-    """The path `cmd` changes the mode of that a `COPY --from` takes with its mode (a source, a path
-    inside one, or, for a recursive change, a path holding one), else None."""
+def _copied(cmd: Command, workdir: str, sources: tuple[str, ...], directories: set[str]) -> str | None:
+    """The path `cmd` changes the mode of that a `COPY --from` takes with its mode (a source file, a
+    path inside a source, or, for a recursive change, a path holding one), else None. A source
+    directory's own mode stays behind: BuildKit copies its contents into a destination it creates
+    0755 (or keeps), as `docker build`'s COPY reference says."""
     recursive = cmd.name == "find" or (cmd.name == "chmod" and any(
         w.text in ("-R", "--recursive") or (w.text.startswith("-") and not w.text.startswith("--")
                                             and "R" in w.text) for w in cmd.args))
@@ -98,11 +105,40 @@ def _copied(cmd: Command, workdir: str, sources: tuple[str, ...]) -> str | None:
             continue
         path = posixpath.normpath(posixpath.join(workdir or "/", target.text))
         for source in sources:
-            if path == source or path.startswith(source.rstrip("/") + "/") or fnmatch.fnmatchcase(path, source):
+            if path.startswith(source.rstrip("/") + "/"):
                 return path
+            if path == source or fnmatch.fnmatchcase(path, source):
+                if recursive:
+                    return path  # `chmod -R 777 /models`: everything in it is copied with that mode
+                if cmd.name != "mkdir" and path not in directories:
+                    return path  # a file (or what the stage does not show to be a directory)
+                continue  # `chmod 777 /models`, `mkdir -m 777 /models`: only its contents are copied
             if recursive and (source.startswith(path.rstrip("/") + "/") or path == "/"):
                 return source  # `chmod -R 777 /models`, and `/models/llama` is copied
     return None
+
+
+def _directories(steps: tuple[tuple[str, Command], ...]) -> set[str]:
+    """The paths a stage's commands show to be directories: what a `mkdir` or `install -d` makes, and
+    the parents of every absolute path its commands name (`-d /models/wheels`: `/models`)."""
+    out: set[str] = set()
+    for workdir, cmd in steps:
+        made = cmd.name == "mkdir" or (cmd.name == "install" and cmd.has_flag("-d", "--directory"))
+        for w in cmd.args:
+            text = w.text.split("=", 1)[1] if w.text.startswith("--") and "=" in w.text else w.text
+            if w.dynamic or "$" in text or text.startswith("-"):
+                continue
+            if not text.startswith("/"):
+                if not (made and workdir):
+                    continue
+                text = posixpath.join(workdir, text)
+            path = posixpath.normpath(text)
+            if made:
+                out.add(path)
+            while path not in ("/", ""):
+                path = posixpath.dirname(path)
+                out.add(path)
+    return out
 
 
 def _targets(cmd: Command) -> list[Word]:

@@ -73,8 +73,11 @@ when it listens on all interfaces **and**
   unless `xpack.security.enabled=true`, unlike 8.0 and later; OpenSearch
   before 2.12 (`opensearchproject/opensearch:2.11.1`), whose image installs
   the demo security configuration with the login `admin`/`admin` unless
-  `DISABLE_INSTALL_DEMO_CONFIG=true` or a mounted config directory sets other
-  users; Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
+  `DISABLE_INSTALL_DEMO_CONFIG=true` or a config directory mounted (or a file
+  the image's own Dockerfile copies into it) sets other
+  users (a switch set to a value the scan cannot read, `${DISABLE_DEMO}` or a
+  `configMapKeyRef`, may: then nothing is said), on its REST API (9200; the
+  transport port 9300 takes node certificates, not that login); Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
   `COMMON_SECURITY_DEFAULTROOTPASSWORD` of its own (it creates `root` with the
   password `Milvus`); or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`

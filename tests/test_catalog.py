@@ -356,3 +356,19 @@ def test_open_webui_reads_host_only_in_its_image(service: str, env: str, bind: s
     (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
     (listener,) = m.listeners()
     assert (listener.bind.value, m.auth().state) == (bind, "off")
+
+
+def test_a_known_credential_names_listeners_its_service_has() -> None:
+    named = [(s.id, name) for s in services.catalog() for k in s.auth_known for name in k.listeners]
+    assert named  # OpenSearch's demo login is the REST API's
+    assert [(sid, n) for sid, n in named
+            if n not in {l.name for l in next(s for s in services.catalog() if s.id == sid).listeners}] == []
+
+
+@pytest.mark.parametrize(("port", "state"), [("9200", "absent"), ("9300", "on")])
+def test_opensearch_demo_login_is_the_rest_apis_not_the_transports(port: str, state: str) -> None:
+    text = ("services:\n  o:\n    image: opensearchproject/opensearch:2.11.1\n"
+            f"    ports: [\"{port}:{port}\"]\n")
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    (listener,) = [ls.listener for ls in m.listeners() if ls.port == int(port)]
+    assert m.auth(listener).state == state

@@ -24,3 +24,34 @@ from glmlint.rules.glm013_secret_in_env import holds_literal_secret
 ])
 def test_quantities_about_a_secret_are_not_secrets(name: str, value: str, secret: bool) -> None:
     assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
+
+
+def test_a_url_password_message_names_only_the_variables_that_give_the_credential(tmp_path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {"compose.yaml": """\
+        services:
+          mlflow:
+            image: ghcr.io/mlflow/mlflow:v2.16.2
+            environment:
+              USER_DEFAULTED_URI: postgresql://${DB_USER:-mlflow}:Zq8s7d6fK@db:5432/mlflow
+              HOST_DEFAULTED_URI: postgresql://mlflow:Zq8s7d6fK@${DB_HOST:-db}:5432/mlflow
+              PASS_DEFAULTED_URI: postgresql://mlflow:${DB_PASS:-Zq8s7d6fK}@${DB_HOST:-db}:5432/mlflow
+              - placeholder
+          worker:
+            image: python:3.11-slim
+            environment:
+              - BROKER_URL=amqp://${MQ_USER:-guest}:Zq8s7d6fK@${MQ_HOST:-rabbit}:5672//
+              - REPO_URL=https://${GH_TOKEN:-ghp_abcdefghijklmnopqrstuvwxyz0123456789}@github.com/org/repo.git
+        """.replace("              - placeholder\n", ""),
+        "Dockerfile": """\
+        FROM python:3.11-slim
+        ENV STORE_URI=postgresql://${DBU:-mlflow}:Zq8s7d6fK@db:5432/mlflow
+        ENV OTHER_URI=postgresql://mlflow:${DB_PASS:-Zq8s7d6fK}@${DBH:-db}:5432/mlflow
+        CMD ["python"]
+        """}, ["GLM013"])
+    got = {r.message.split("`")[3] if r.message.startswith("service") else r.message.split("`")[1]:
+           r.message.partition(" in it")[2] for r in report.results}
+    assert got == {"USER_DEFAULTED_URI": "", "HOST_DEFAULTED_URI": "", "PASS_DEFAULTED_URI": " when `DB_PASS` is unset",
+                   "BROKER_URL": "", "REPO_URL": " when `GH_TOKEN` is unset",
+                   "STORE_URI": "", "OTHER_URI": " when `DB_PASS` is unset"}

@@ -149,12 +149,15 @@ class KnownCredential:
     """A switch that turns authentication on with a credential everyone knows (MLflow's basic-auth
     app creates its admin with the password its packaged config file sets), or, with no switch, the
     login the service starts with by default (OpenSearch's demo `admin`/`admin` before 2.12), unless
-    one of `unless` may give it another (which the scan cannot read)."""
+    one of `unless` may give it another (which the scan cannot read). `listeners` names the
+    listeners the credential logs in to (OpenSearch's `admin`/`admin` is the REST API's HTTP login,
+    not the transport port's, whose nodes authenticate with certificates); empty: every one."""
 
     switch: Switch | None
     credential: str  # what everyone knows, for messages
     unless: tuple[Switch, ...]
     source: str
+    listeners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -450,7 +453,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
-                                         k["source"]) for k in auth.get("known", ())))
+                                         k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -968,7 +971,9 @@ class ServiceMatch:
         if own is not None:
             return self._auth(own.default, own.on, own.off, ())
         s = self.service
-        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins, s.auth_known)
+        known = s.auth_known if listener is None else tuple(
+            k for k in s.auth_known if not k.listeners or listener.name in k.listeners)
+        return self._auth(s.auth_default, s.auth_on, s.auth_off, s.auth_maybe, s.auth_on_wins, known)
 
     def _unreadable(self, switches: tuple[Switch, ...]) -> bool:
         """Whether a variable that turns one of `switches` on by its value is set to one the scan
@@ -1029,7 +1034,8 @@ class ServiceMatch:
             # switched on, or (no switch) the login it starts with by default
             got = self.switched(k.switch) if k.switch is not None else (self.loc, None, None)
             if got is not None:
-                if any(self.switched(u) is not None for u in k.unless) or self._imported(k.unless):
+                if any(self.switched(u) is not None for u in k.unless) or self._unreadable(k.unless) \
+                        or self._imported(k.unless):
                     return AuthState("unknown")  # another credential may be set where the scan cannot read it
                 return AuthState("absent", got[0], k.switch.describe() if k.switch is not None else None, got[1],
                                  known=k.credential)
@@ -1365,7 +1371,8 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
                 env[k] = EnvVar(k, v, loc)
     env.update(env_own)
     match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
-                         mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target))
+                         mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
+                         + workload.copied_in)  # a file its image's build copies in counts as one mounted there
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
@@ -1513,6 +1520,7 @@ def render_markdown() -> str:
         for k in s.auth_known:
             auth += ((f"; {k.switch.describe()} turns it on with {k.credential}" if k.switch is not None
                       else f"; with {k.credential}") + (
+                f" on its {' and '.join(k.listeners)}" if k.listeners else "") + (
                 " unless " + " or ".join(x.describe() for x in k.unless) + " (which may set another)" if k.unless else ""))
         if s.auth_maybe:
             auth += "; may be on in a config file the scan does not read (" + ", ".join(

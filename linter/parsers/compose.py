@@ -58,6 +58,7 @@ class _Files:
     # `extends` with them too (compose-go loader/extends.go loads it with the project's options)
     env: dict[str, str] = field(default_factory=dict)
     done: dict[int, bool] = field(default_factory=dict)  # see `_interpolate`, shared by every file read
+    written: dict[int, str] = field(default_factory=dict)  # see `_interpolate`: a value as written
     kept: list[Any] = field(default_factory=list)  # the other files' documents: `done` is by node id
 
 
@@ -195,7 +196,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         if not y.is_map(services):
             continue
         done = files.done
-        _interpolate(services, env, source.assumed, done)
+        _interpolate(services, env, source.assumed, done, files.written)
         table = y.entries(services)
         views: dict[str, tuple[View, int]] = {}
         for name, (key, node) in table.items():
@@ -260,11 +261,12 @@ View = dict[str, list[tuple[Any, Any]]]
 
 
 def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, int], tuple[str, ...]],
-                 done: dict[int, bool]) -> None:
+                 done: dict[int, bool], written: dict[int, str] | None = None) -> None:
     """Replace each scalar's value under `services:` by what Compose reads (see the module doc).
 
     `done` gets the id of every node replaced, with True when a part of its value came from
-    `.env` (so it is not written in the file).
+    `.env` (so it is not written in the file); `written`, the text as written of each one read
+    through a variable's default (a rule may ask which part of the value the default gave).
 
     Shared (aliased) nodes are visited once: a second pass would read `$$`'s `$` as an expansion.
     """
@@ -289,7 +291,8 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
         elif y.is_seq(node):
             stack.extend(node.value)
         elif y.is_scalar(node) and "$" in node.value:
-            found = interpolate(node.value, env)
+            raw = node.value
+            found = interpolate(raw, env)
             if found is None:
                 continue
             node.value = found.text
@@ -297,6 +300,8 @@ def _interpolate(services: Any, env: dict[str, str], assumed: dict[tuple[int, in
             at = y.loc(node)
             if found.defaulted and not at.file:  # `assumed` is by position in the file being parsed
                 assumed[(at.line, at.col)] = found.defaulted
+            if found.defaulted and written is not None:
+                written[id(node)] = raw
             done[id(node)] = bool(found.from_env)
 
 
@@ -355,7 +360,7 @@ def _external(ext: Any, files: _Files, at: Any) -> tuple[View, int] | None:
         return None
     # Compose interpolates the other file with the project's variables, not that file's `.env`
     files.kept.append(docs)
-    _interpolate(services, files.env, {}, files.done)
+    _interpolate(services, files.env, {}, files.done, files.written)
     table = y.entries(services)
     if service not in table or not y.is_map(table[service][1]):
         return None
@@ -392,7 +397,7 @@ def _override_views(path: str, files: _Files) -> dict[str, View]:
     if services is None:
         return {}
     files.reads.append(path)
-    _interpolate(services, files.env, {}, files.done)
+    _interpolate(services, files.env, {}, files.done, files.written)
     table = y.entries(services)
     sub = _Files(files.real_dir, files.display_dir, ((path, ""),), files.reads, files.env, files.done, files.kept)
     cache: dict[str, tuple[View, int]] = {}
@@ -699,7 +704,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
         ports=tuple(_ports(view, base, env or {}, assumed)),
-        env=(*from_files, *_env(view, base, done or {}, assumed)),  # `environment:` wins by name
+        env=(*from_files, *_env(view, base, done or {}, assumed, files.written if files is not None else None)),  # `environment:` wins by name
         env_imports=imports,
         start_env=tuple(sorted((env or {}).items())),
         build_args=tuple(_build_args(view, base, done or {}, assumed)),
@@ -979,11 +984,12 @@ def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount
 Assumed = dict[tuple[int, int], tuple[str, ...]]
 
 
-def _env(view: View, base: tuple[str | int, ...], done: dict[int, bool], assumed: Assumed | None) -> list[EnvVar]:
+def _env(view: View, base: tuple[str | int, ...], done: dict[int, bool], assumed: Assumed | None,
+         written: dict[int, str] | None = None) -> list[EnvVar]:
     out: list[EnvVar] = []
     key = COMPOSE["env"].keys[0]
     for _key, node in view.get(key, []):
-        out.extend(_variables(node, (*base, key), done, assumed))
+        out.extend(_variables(node, (*base, key), done, assumed, written))
     return out
 
 
@@ -1001,7 +1007,7 @@ def _build_args(view: View, base: tuple[str | int, ...], done: dict[int, bool], 
 
 
 def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],
-               assumed: Assumed | None = None) -> list[EnvVar]:
+               assumed: Assumed | None = None, written: dict[int, str] | None = None) -> list[EnvVar]:
     """`environment:`/`build.args:` as a mapping or a list of `NAME=value` (bare `NAME`: from the host).
 
     A value interpolated by `_interpolate` is written in the file (a default, `$$` for `$`)
@@ -1018,7 +1024,8 @@ def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],
             value = y.text(v) if y.is_scalar(v) and y.scalar(v) is not None else None
             if y.is_scalar(v) and (v.style or id(v) in done):
                 value = v.value  # quoted, or interpolated: Compose reads `${X:-}` as the string "", not null
-            out.append(EnvVar(name, value, y.loc(k), (*path, name), dynamic=dynamic(v, value or "")))
+            raw = written.get(id(v)) if written else None
+            out.append(EnvVar(name, value, y.loc(k), (*path, name), dynamic=dynamic(v, value or ""), written=raw))
             at, key_at = y.loc(v), y.loc(k)
             if assumed is not None and (at.line, at.col) in assumed:
                 assumed[(key_at.line, key_at.col)] = assumed[(at.line, at.col)]  # findings about a variable point at its name
@@ -1028,6 +1035,7 @@ def _variables(node: Any, path: tuple[str | int, ...], done: dict[int, bool],
             if text is None:
                 continue
             name, eq, value = text.partition("=")
+            raw = written.get(id(item)) if written else None
             out.append(EnvVar(name, value if eq else None, y.loc(item), (*path, i),
-                              dynamic=dynamic(item, value)))
+                              dynamic=dynamic(item, value), written=raw.partition("=")[2] if raw else None))
     return out

@@ -111,6 +111,8 @@ class Stage:
     base_resolved: bool = True  # False when the `FROM` image holds a build argument with no known value
     downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
     modes: list[Item] = field(default_factory=list)  # `COPY --chmod=`/`ADD --chmod=` in this stage
+    # image paths this stage's `COPY`/`ADD` from the build context (or a heredoc) writes, with the instruction
+    copied_in: list[tuple[str, Loc]] = field(default_factory=list)
     workdir: str = "/"  # the `WORKDIR` in effect (inherited through `FROM <stage>`)
     # what `COPY`/`ADD` put where from the build context, in order (inherited through `FROM <stage>`):
     # (destination as an absolute path, source as written, several sources)
@@ -182,6 +184,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
         privilege_drop=drop,
         build_steps=tuple(steps),
         copy_modes=tuple(m for s in chain for m in s.modes),
+        copied_in=tuple(c for s in chain for c in s.copied_in),
         stage_copies=_stage_copies(chain),
         all_build_steps=tuple(c for s in stages for c in s.steps),
         files=tuple(files),
@@ -550,7 +553,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 scope[key] = value
                 stage.env_vars = [v for v in stage.env_vars if v.name != key]
                 stage.env_vars.append(EnvVar(key, value, _find(inst, key), ("instruction", inst.index),
-                                             dynamic=dynamic, defaulted=defaulted))
+                                             dynamic=dynamic, defaulted=defaulted,
+                                             written=written if defaulted else None))
         elif inst.name == "USER":
             raw = substitute(inst.args.strip(), scope)
             if "'" in raw or '"' in raw:
@@ -586,6 +590,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if not inst.heredocs:
                 copied = _copies(inst, scope, stage.workdir)
                 stage.copies.extend(copied)
+                stage.copied_in.extend((_copy_target(dest, src, several), inst.loc()) for dest, src, several in copied)
                 for dest, src, _several in copied:  # a file copied over a script written before
                     stage.scripts.pop(dest.rstrip("/"), None)
                     stage.scripts.pop(posixpath.join(dest, posixpath.basename(src.rstrip("/"))), None)
@@ -596,6 +601,8 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             for word, body, first in inst.heredocs:
                 target = dest.rstrip("/") + "/" + word if dest.endswith("/") else dest
                 stage.files.append(FileWrite(substitute(target, scope), body, "write", inst.loc()))
+                stage.copied_in.append((posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope))),
+                                        inst.loc()))
                 if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
                         and f'<<-"{word}"' not in inst.source:  # `<<-` strips tabs: columns would move
                     written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
@@ -655,6 +662,16 @@ def _copies(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tupl
     trailing = dest.endswith("/")
     dest = posixpath.normpath(posixpath.join(workdir, dest)) + ("/" if trailing else "")
     return [(dest, src, len(sources) > 1) for src in sources if "$" not in src and "://" not in src]
+
+
+def _copy_target(dest: str, src: str, several: bool) -> str:
+    """Where a `COPY`/`ADD` from the build context puts `src`: a file (a name with an extension) into
+    `dest/` under its own name, else at `dest`; a directory's contents go into `dest` itself."""
+    name = posixpath.basename(src.rstrip("/"))
+    file = not src.endswith("/") and "." in name.strip(".") and not any(c in name for c in "*?[")
+    if file and (dest.endswith("/") or several):
+        return posixpath.join(dest, name)
+    return dest.rstrip("/") or "/"
 
 
 def _from_stage(inst: Instruction, scope: dict[str, str], stages: list[Stage], by_name: dict[str, Stage]
@@ -1013,7 +1030,8 @@ def _arg_var(inst: Instruction, key: str, written: str | None, value: str | None
              scope: dict[str, str] | None = None) -> EnvVar:
     """An `ARG` declaration: its default (None when it has none) as substituted."""
     dynamic, defaulted = _unknown(written, scope or {})
-    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index), dynamic=dynamic, defaulted=defaulted)
+    return EnvVar(key, value, _find(inst, key), ("instruction", inst.index), dynamic=dynamic, defaulted=defaulted,
+                  written=written if defaulted else None)
 
 
 def _unknown(written: str | None, scope: dict[str, str]) -> tuple[bool, tuple[str, ...]]:

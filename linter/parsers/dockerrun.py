@@ -1611,7 +1611,8 @@ def _read(by: dict[str, list[_Flag]], row: Key) -> Setting[Any] | None:
     f = found[-1]
     kind = row.read
     if kind == BOOL:
-        value: Any = f.value == "" or f.value in _PARSE_BOOL_TRUE
+        # a bare flag reads "true"; `--privileged=` hands ParseBool "", a usage error: no container
+        value: Any = f.value in _PARSE_BOOL_TRUE
     elif kind == HOST:
         value = f.value.strip().lower() == "host"
     elif kind == ITEMS:
@@ -1656,7 +1657,8 @@ def takes_value(flag: str) -> bool:
 
 # A boolean flag's value (`--privileged=true`) as the Docker CLI reads it: pflag's boolValue.Set is Go's
 # strconv.ParseBool (docker/cli 28f75608, vendor/github.com/spf13/pflag/bool.go), which takes these
-# spellings, case as written; any other value (`yes`, `on`) is a usage error and starts nothing.
+# spellings, case as written; any other value (`yes`, `on`, and the empty one of `--privileged=`: pflag's
+# parseLongArg passes what follows `=`, even nothing) is a usage error and starts nothing.
 _PARSE_BOOL_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _PARSE_BOOL_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
