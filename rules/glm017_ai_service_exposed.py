@@ -118,7 +118,11 @@ when it listens on all interfaces **and**
   annotations, unless `alb.ingress.kubernetes.io/scheme: internet-facing`: its
   default scheme is `internal`; GKE's `gce-internal` class), or the backend
   Service's `cloud.google.com/backend-config` names a BackendConfig with
-  `iap.enabled: true` or one not in the file (Identity-Aware Proxy); and the
+  `iap.enabled: true` or one not in the file (Identity-Aware Proxy), or its
+  own `konghq.com/plugins` or ALB `auth-type` annotations may authenticate. An
+  Ingress without `metadata.namespace` exposes the pods of files close to its
+  own only (the same directory or a sibling one), not those of another part of
+  the tree; and the
   Ingress KubeRay creates to the head's dashboard for
   `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its).
   The finding points at what makes it reachable (an Ingress: the backend's

@@ -219,3 +219,25 @@ def test_fixes_verify_when_a_job_of_another_namespace_shares_the_limited_jobs_ki
                   fix_edits=True)
     found = sorted((r.code, r.line, bool(r.edits)) for r in report.results)
     assert found == [("GLM002", 11, True), ("GLM002", 23, True), ("GLM012", 23, False)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("deploy_dir, exposed", [
+    ("team1/web/k8s", True),  # the Ingress's own directory
+    ("team1/web/deploy", True),  # a sibling directory (a kustomize base's parts)
+    ("team2/llm/deploy", False),  # another team's part of the tree
+])
+def test_an_ingress_of_no_written_namespace_exposes_the_pods_of_close_files_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, deploy_dir: str, exposed: bool) -> None:
+    """An Ingress and its Service without `metadata.namespace` go to whatever namespace they are applied to:
+    they pair with the pods of files close to theirs, as a group binding does (GLM044), not with every
+    pod of the scan that has the Service's labels."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "team1/web/k8s").mkdir(parents=True)
+    (tmp_path / deploy_dir).mkdir(parents=True, exist_ok=True)
+    unwritten = lambda text: text.replace("  namespace: ml\n", "")  # noqa: E731
+    (tmp_path / "team1/web/k8s/ingress.yaml").write_text(
+        unwritten(CLUSTER_IP + "---\n" + INGRESS_V1.format(ns="ml", port="{number: 80}")))
+    (tmp_path / deploy_dir / "ray.yaml").write_text(DEPLOYMENT)
+    found = [(p, line) for p, line, _m in _glm017(tmp_path, jobs)]
+    assert found == ([(f"{deploy_dir}/ray.yaml", 14)] if exposed else [])

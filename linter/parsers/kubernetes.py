@@ -270,10 +270,16 @@ _CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
 # Annotations of an Ingress that may authenticate its routes whatever their value (but empty).
 _AUTH_ANNOTATIONS = {
-    # Kong Ingress Controller: the KongPlugins run on the Ingress's routes, among them key-auth, basic-auth,
-    # jwt, openid-connect (docs.konghq.com/kubernetes-ingress-controller/3.4/reference/annotations/#konghqcomplugins)
+    # Kong Ingress Controller: the KongPlugins named run on the Ingress's routes, among them key-auth,
+    # basic-auth, jwt, openid-connect (kubernetes-sigs/ingress2gateway pkg/i2gw/providers/kong/README.md;
+    # developer.konghq.com/kubernetes-ingress-controller/get-started/key-authentication)
     "konghq.com/plugins": "Kong plugins",
 }
+# Annotations of the backend Service that may authenticate the routes to it, with the values that do not:
+# Kong reads its plugins on the Service too (its getting-started puts key-auth there, page above); the AWS
+# Load Balancer Controller reads `auth-type` (`none` | `oidc` | `cognito`) on the Service too, before the
+# Ingress's (docs/guide/ingress/annotations.md at 48b4a7dd, Location `Ingress,Service`).
+_SERVICE_AUTH = {"konghq.com/plugins": ("",), "alb.ingress.kubernetes.io/auth-type": ("", "none")}
 # Ingress classes (annotation `kubernetes.io/ingress.class` or `spec.ingressClassName`) no one outside the
 # private network reaches.
 _INTERNAL_CLASSES = {
@@ -405,6 +411,9 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
             service = services.get((namespace, service_name))
             if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
                 continue  # not in the file, or it exposes the pods itself
+            if any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
+                   for k, off in _SERVICE_AUTH.items()):
+                continue  # the routes to it may authenticate
             selector = y.entries(y.get(service, "spec", "selector"))
             if not selector:
                 continue
