@@ -63,9 +63,18 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
             for path, e in by_label.get(label, ()):
-                if path != src.path and e.selects(ns, labels):
+                if path != src.path and e.selects(ns, labels) and reaches(e, path, src.path):
                     return True
     return False
+
+
+def reaches(e: Exposure, path: str, pod_file: str) -> bool:
+    """Whether what the file `path` exposes may reach the pods of the file `pod_file` it selects
+    (`Exposure.selects`). An Ingress whose namespace is unwritten goes, with its Service, to whatever
+    namespace it is applied to: it pairs only with the pods of files close to its own (`_close`), as a
+    binding to every ServiceAccount does (`_in_group`), never across unrelated parts of a tree (one
+    team's Ingress and another team's Deployment)."""
+    return e.kind != "Ingress" or e.namespace is not None or _close(path, pod_file)
 
 
 _BY_LABEL: list[Any] = [None, {}]  # the last `found` list asked about, and its Services by first label
@@ -99,7 +108,7 @@ def link_services(sources: list[SourceFile]) -> None:
             continue
         if stamped is None:
             stamped = [(path, stamp(e, path)) for path, e in found]
-        others = [e for path, e in stamped if path != src.path]
+        others = [e for path, e in stamped if path != src.path and reaches(e, path, src.path)]
         src.workloads = [expose(w, others) for w in src.workloads]
 
 

@@ -1756,7 +1756,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     import pickle
 
     from glmlint.link import (cluster_of, exposed_elsewhere, exposures, forget, image_key, link_pods, linked_pods, links,
-                               stamp, wanted)
+                               reaches, stamp, wanted)
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
@@ -1798,7 +1798,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                 src = report.sources[i]
                 pods = pickle.loads(spool.get(frozen)) if frozen is not None else list(src.pods)  # type: ignore[union-attr]
                 others = [e for path, e in stamped
-                          if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)]
+                          if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)
+                          and reaches(e, path, src.path)]
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
 
         later = zip(again, rounds.exposed(tasks()))

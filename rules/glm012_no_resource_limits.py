@@ -11,8 +11,10 @@ container that sets no memory limit in a namespace whose `LimitRange` has a
 LimitRanger admission plugin gives it that limit. The LimitRange counts in the
 same file (for the workloads of its namespace, or, with no namespace written on
 either, for all of the file's), and in any other scanned file when both write
-the same `metadata.namespace` (the namespace's own manifest beside the apps'). Nor is a
-container of a pod that sets a pod-level memory limit
+the same `metadata.namespace` (the namespace's own manifest beside the apps'),
+and then only for the workloads of that namespace: the same Job written for
+two namespaces in one file gets the limit in one of them, and the fixes of
+both still apply. Nor is a container of a pod that sets a pod-level memory limit
 (`spec.resources.limits.memory`, Pod Level Resources, beta and on by default
 from Kubernetes 1.34): the pod's containers share that limit.
 

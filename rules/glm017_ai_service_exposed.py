@@ -113,8 +113,18 @@ when it listens on all interfaces **and**
   Service targets, unless the Ingress's annotations may authenticate its
   requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
   NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
-  `auth-type`, Traefik's `router.middlewares`, a snippet that mentions
-  `auth`), and the Ingress KubeRay creates to the head's dashboard for
+  `auth-type`, Traefik's `router.middlewares`, Kong's `konghq.com/plugins`, a
+  snippet that mentions `auth`), its load balancer is internal (the AWS Load
+  Balancer Controller's, `alb` class or `alb.ingress.kubernetes.io/`
+  annotations, unless `alb.ingress.kubernetes.io/scheme: internet-facing`: its
+  default scheme is `internal`; GKE's `gce-internal` class), or the backend
+  Service's `cloud.google.com/backend-config` names a BackendConfig with
+  `iap.enabled: true` or one not in the file (Identity-Aware Proxy), or its
+  own `konghq.com/plugins` or ALB `auth-type` annotations may authenticate. An
+  Ingress without `metadata.namespace` exposes the pods of files close to its
+  own only (the same directory or a sibling one), not those of another part of
+  the tree; and the
+  Ingress KubeRay creates to the head's dashboard for
   `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its).
   The finding points at what makes it reachable (an Ingress: the backend's
   Service name).

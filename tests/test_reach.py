@@ -203,3 +203,41 @@ def test_fixes_of_a_pod_a_limitrange_of_another_file_limits_still_verify(tmp_pat
                   fix_edits=True)
     ((code, edits),) = [(r.code, r.edits) for r in report.results]
     assert code == "GLM002" and edits
+
+
+@pytest.mark.parametrize("other_name", ["prep", "prep-dev"])
+def test_fixes_verify_when_a_job_of_another_namespace_shares_the_limited_jobs_kind_and_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other_name: str) -> None:
+    """The same Job in two namespaces of one file (an overlay's stream, a per-team manifest): only the one
+    in the LimitRange's namespace gets its limit; a re-parse must not give it to the other too, which
+    would refuse every fix of the file."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "namespace.yaml").write_text(LIMIT_RANGE.format(namespace="  namespace: ml\n"))
+    other = JOB.format(namespace="  namespace: dev\n").replace("name: prep\n", f"name: {other_name}\n", 1)
+    (tmp_path / "job.yaml").write_text(JOB.format(namespace="  namespace: ml\n") + "---\n" + other)
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM002", "GLM012"]), root=str(tmp_path), jobs=1,
+                  fix_edits=True)
+    found = sorted((r.code, r.line, bool(r.edits)) for r in report.results)
+    assert found == [("GLM002", 11, True), ("GLM002", 23, True), ("GLM012", 23, False)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("deploy_dir, exposed", [
+    ("team1/web/k8s", True),  # the Ingress's own directory
+    ("team1/web/deploy", True),  # a sibling directory (a kustomize base's parts)
+    ("team2/llm/deploy", False),  # another team's part of the tree
+])
+def test_an_ingress_of_no_written_namespace_exposes_the_pods_of_close_files_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, deploy_dir: str, exposed: bool) -> None:
+    """An Ingress and its Service without `metadata.namespace` go to whatever namespace they are applied to:
+    they pair with the pods of files close to theirs, as a group binding does (GLM044), not with every
+    pod of the scan that has the Service's labels."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    (tmp_path / "team1/web/k8s").mkdir(parents=True)
+    (tmp_path / deploy_dir).mkdir(parents=True, exist_ok=True)
+    unwritten = lambda text: text.replace("  namespace: ml\n", "")  # noqa: E731
+    (tmp_path / "team1/web/k8s/ingress.yaml").write_text(
+        unwritten(CLUSTER_IP + "---\n" + INGRESS_V1.format(ns="ml", port="{number: 80}")))
+    (tmp_path / deploy_dir / "ray.yaml").write_text(DEPLOYMENT)
+    found = [(p, line) for p, line, _m in _glm017(tmp_path, jobs)]
+    assert found == ([(f"{deploy_dir}/ray.yaml", 14)] if exposed else [])

@@ -329,12 +329,16 @@ def _reparse(source: SourceFile, text: str, check: bool = True,
 def _keep_linked_limits(source: SourceFile, new: SourceFile) -> None:
     """Give `new`'s workloads the memory limits the link gave `source`'s from a LimitRange of another file
     (`parsers.kubernetes.expose`): a re-parse is not linked with the Services and LimitRanges of other files,
-    and without them it would seem to lose its limit (and find GLM012) where the fix changed nothing."""
-    linked = {w.label: w.memory_limit for w in source.workloads
+    and without them it would seem to lose its limit (and find GLM012) where the fix changed nothing.
+    A workload is known by where its mapping is (`node_path`: document, keys) with its label: two workloads
+    of one file may share a label (the same kind and name in two namespaces) and only one of them be in
+    the LimitRange's namespace."""
+    linked = {(w.node_path, w.label): w.memory_limit for w in source.workloads
               if w.memory_limit.loc.file and not w.memory_limit.path and w.memory_limit.value}
     if linked:
-        new.workloads = [records.replace(w, memory_limit=linked[w.label])
-                         if w.label in linked and not w.memory_limit.explicit else w for w in new.workloads]
+        new.workloads = [records.replace(w, memory_limit=linked[(w.node_path, w.label)])
+                         if (w.node_path, w.label) in linked and not w.memory_limit.explicit else w
+                         for w in new.workloads]
 
 
 _MARKER = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)  # a document start, as libyaml scans it

@@ -52,6 +52,7 @@ for one level's own securityContext), the table the fixer reads too.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from collections.abc import Callable
@@ -147,7 +148,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
-            if y.text(y.get(obj, "kind")) in ("Ingress", "Service"):
+            if y.text(y.get(obj, "kind")) in ("Ingress", "Service", "BackendConfig"):
                 if routed is None:
                     routed = []
                 routed.append(obj)
@@ -274,8 +275,95 @@ def _exposure(obj: Any) -> Exposure | None:
 # annotations may authenticate its requests is not an exposure: a controller's authentication or
 # middleware annotations (ingress-nginx `auth-url`, `auth-type`, `auth-tls-verify-client`; NGINX Inc's
 # `basic-auth-secret`, `jwt-*`; the AWS Load Balancer Controller's `auth-type: cognito|oidc`; Traefik's
-# `router.middlewares`, which may be a basic or forward auth), or a snippet that mentions `auth`.
+# `router.middlewares`, which may be a basic or forward auth), or a snippet that mentions `auth`; or an
+# annotation of `_AUTH_ANNOTATIONS`. Nor is an Ingress whose controller makes a load balancer only the private
+# network reaches (`_INTERNAL_CLASSES`, `_SCHEMES`), nor a backend whose Service puts GKE's Identity-Aware
+# Proxy in front of it (`_BACKEND_CONFIG`).
 _INGRESS_APIS = ("networking.k8s.io/", "extensions/")
+_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+
+# Annotations of an Ingress that may authenticate its routes whatever their value (but empty).
+_AUTH_ANNOTATIONS = {
+    # Kong Ingress Controller: the KongPlugins named run on the Ingress's routes, among them key-auth,
+    # basic-auth, jwt, openid-connect (kubernetes-sigs/ingress2gateway pkg/i2gw/providers/kong/README.md;
+    # developer.konghq.com/kubernetes-ingress-controller/get-started/key-authentication)
+    "konghq.com/plugins": "Kong plugins",
+}
+# Annotations of the backend Service that may authenticate the routes to it, with the values that do not:
+# Kong reads its plugins on the Service too (its getting-started puts key-auth there, page above); the AWS
+# Load Balancer Controller reads `auth-type` (`none` | `oidc` | `cognito`) on the Service too, before the
+# Ingress's (docs/guide/ingress/annotations.md at 48b4a7dd, Location `Ingress,Service`).
+_SERVICE_AUTH = {"konghq.com/plugins": ("",), "alb.ingress.kubernetes.io/auth-type": ("", "none")}
+# Ingress classes (annotation `kubernetes.io/ingress.class` or `spec.ingressClassName`) no one outside the
+# private network reaches.
+_INTERNAL_CLASSES = {
+    # ingress-gce (GKE): the annotation `gce-internal` makes an internal Application Load Balancer (pkg/utils
+    # IsGCEL7ILBIngress, pkg/annotations GceL7ILBIngressClass, at 154c8861); it serves no Ingress whose
+    # `spec.ingressClassName` is set (IsGCEIngress), so an Ingress naming `gce-internal` there gets no GKE
+    # load balancer at all.
+    "gce-internal": "GKE internal Application Load Balancer",
+}
+# Controllers whose scheme annotation decides whether the load balancer is public: (the classes that name the
+# controller, the prefix of its annotations (an Ingress carrying one is the controller's), the scheme
+# annotation, its public values). Unset, the scheme is not public.
+_SCHEMES = (
+    # AWS Load Balancer Controller: `alb.ingress.kubernetes.io/scheme`, `internal` | `internet-facing`, default
+    # `internal` (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md at 48b4a7dd).
+    (("alb",), "alb.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/scheme", ("internet-facing",)),
+)
+# GKE: a Service's annotation names the BackendConfig (of its namespace) of its ports, `{"default": name}` or
+# `{"ports": {port number or name: name}}`; a BackendConfig with `spec.iap.enabled: true` puts Identity-Aware
+# Proxy (Google sign-in) in front of that backend (cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration
+# "Associating BackendConfig with your Ingress", cloud.google.com/iap/docs/enabling-kubernetes-howto). A
+# BackendConfig not in the file may do so.
+_BACKEND_CONFIG = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
+
+
+def _ingress_private(obj: Any) -> bool:
+    """Whether an Ingress's controller makes a load balancer only the private network reaches, or its
+    annotations may authenticate its routes."""
+    annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
+    classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
+    if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
+        return True
+    for names, prefix, key, public in _SCHEMES:
+        if (classes & set(names) or any(k.startswith(prefix) for k in annotations)) \
+                and annotations.get(key, "").lower() not in public:
+            return True
+    return _may_authenticate(y.get(obj, "metadata", "annotations"))
+
+
+def _backend_configs(service: Any) -> dict[str, str] | None:
+    """The BackendConfig a GKE Service names for each port (`""`: the default), None when it names none."""
+    for key in _BACKEND_CONFIG:
+        text = y.text(y.get(service, "metadata", "annotations", key))
+        if text:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                return {"": ""}  # unreadable: it may name one
+            if not isinstance(value, dict):
+                return {"": ""}
+            out = {"": str(value["default"])} if value.get("default") else {}
+            ports = value.get("ports")
+            if isinstance(ports, dict):
+                out.update({str(k): str(v) for k, v in ports.items()})
+            return out
+    return None
+
+
+def _behind_iap(service: Any, name: str, port: str, configs: dict[tuple[str | None, str], Any],
+                namespace: str | None) -> bool:
+    """Whether GKE may put Identity-Aware Proxy in front of a Service's port (`name`, `port`): the
+    BackendConfig it names for it enables IAP, or is not in the file."""
+    named = _backend_configs(service)
+    if named is None:
+        return False
+    config_name = named.get(port) or named.get(name) or named.get("")
+    if config_name is None:
+        return False
+    config = configs.get((namespace, config_name))
+    return config is None or y.scalar(y.get(config, "spec", "iap", "enabled")) is True
 
 
 def _may_authenticate(annotations: Any) -> bool:
@@ -317,14 +405,18 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
     """What the file's Ingresses expose: for each, by the Service of the file it routes to (one of
     type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports."""
     services: dict[tuple[str | None, str], Any] = {}
+    configs: dict[tuple[str | None, str], Any] = {}
     for obj in objects:
-        if y.text(y.get(obj, "kind")) == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
+        kind = y.text(y.get(obj, "kind"))
+        if kind == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
             services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+        elif kind == "BackendConfig" and (y.text(y.get(obj, "apiVersion")) or "").startswith("cloud.google.com/"):
+            configs.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
     out = []
     for obj in objects:
         if y.text(y.get(obj, "kind")) != "Ingress" \
                 or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_INGRESS_APIS) \
-                or _may_authenticate(y.get(obj, "metadata", "annotations")):
+                or _ingress_private(obj):
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
@@ -333,11 +425,16 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
             service = services.get((namespace, service_name))
             if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
                 continue  # not in the file, or it exposes the pods itself
+            if any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
+                   for k, off in _SERVICE_AUTH.items()):
+                continue  # the routes to it may authenticate
             selector = y.entries(y.get(service, "spec", "selector"))
             if not selector:
                 continue
             for n, sp in _written_ports(service):
                 if port in (n, sp.port) and port:
+                    if _behind_iap(service, n, sp.port, configs, namespace):
+                        break
                     got = found.setdefault(service_name, (service, node, []))
                     got[2].append(ServicePort(sp.port, sp.target, y.loc(node)))
                     break
@@ -681,9 +778,10 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
 # Route instead, on OpenShift), routing `/` (or `ingressOptions.path`) to the head Service's `dashboard` port
 # (the head container's port of that name, else 8265), with the cluster's annotations.
 def _ray_head_ingress(obj: Any, name: str, namespace: str | None, group: Any) -> Exposure | None:
-    """The Ingress the operator creates to the head's dashboard, unless the annotations it copies may authenticate."""
+    """The Ingress the operator creates to the head's dashboard, unless the annotations it copies may authenticate
+    or make its load balancer internal."""
     node = y.get(group, "enableIngress")
-    if y.scalar(node) is not True or _may_authenticate(y.get(obj, "metadata", "annotations")):
+    if y.scalar(node) is not True or _ingress_private(obj):
         return None
     dashboard = next((p for n, p in _ray_default_ports(group) if n == "dashboard" and p), "8265")
     at = y.loc(node)
