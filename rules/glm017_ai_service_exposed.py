@@ -117,7 +117,9 @@ when it listens on all interfaces **and**
   snippet that mentions `auth`), its load balancer is internal (the AWS Load
   Balancer Controller's, `alb` class or `alb.ingress.kubernetes.io/`
   annotations, unless `alb.ingress.kubernetes.io/scheme: internet-facing`: its
-  default scheme is `internal`; GKE's `gce-internal` class), or the backend
+  default scheme is `internal`; GKE's `gce-internal` class), its ingress-nginx
+  source allowlist (`allowlist-source-range`, `whitelist-source-range`) names
+  private ranges only (RFC 1918, loopback, IPv6 ULA: a VPN's), or the backend
   Service's `cloud.google.com/backend-config` names a BackendConfig with
   `iap.enabled: true` or one not in the file (Identity-Aware Proxy), or its
   own `konghq.com/plugins` or ALB `auth-type` annotations may authenticate. An

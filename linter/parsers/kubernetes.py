@@ -278,7 +278,8 @@ def _exposure(obj: Any) -> Exposure | None:
 # `router.middlewares`, which may be a basic or forward auth), or a snippet that mentions `auth`; or an
 # annotation of `_AUTH_ANNOTATIONS`. Nor is an Ingress whose controller makes a load balancer only the private
 # network reaches (`_INTERNAL_CLASSES`, `_SCHEMES`), nor a backend whose Service puts GKE's Identity-Aware
-# Proxy in front of it (`_BACKEND_CONFIG`).
+# Proxy in front of it (`_BACKEND_CONFIG`), nor an Ingress whose source allowlist names private ranges only
+# (`_SOURCE_ALLOWLISTS`).
 _INGRESS_APIS = ("networking.k8s.io/", "extensions/")
 _CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
@@ -311,6 +312,15 @@ _SCHEMES = (
     # `internal` (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md at 48b4a7dd).
     (("alb",), "alb.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/scheme", ("internet-facing",)),
 )
+# ingress-nginx: an Ingress's source allowlist, comma-separated CIDRs or addresses (`allowlist-source-range`,
+# and its older name `whitelist-source-range`, which it still reads; user-guide/nginx-configuration/annotations
+# "Allowlist source range"): a client outside every range gets 403. An allowlist of private ranges only
+# (`_PRIVATE_RANGES`: RFC 1918, loopback, RFC 6598 shared space, IPv6 ULA and loopback) is reached from the
+# private network alone. A public range (an office's address) is not judged: it stays an exposure.
+_SOURCE_ALLOWLISTS = ("nginx.ingress.kubernetes.io/allowlist-source-range",
+                      "nginx.ingress.kubernetes.io/whitelist-source-range")
+_PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "100.64.0.0/10",
+                   "fc00::/7", "::1/128")
 # GKE: a Service's annotation names the BackendConfig (of its namespace) of its ports, `{"default": name}` or
 # `{"ports": {port number or name: name}}`; a BackendConfig with `spec.iap.enabled: true` puts Identity-Aware
 # Proxy (Google sign-in) in front of that backend (cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration
@@ -330,7 +340,28 @@ def _ingress_private(obj: Any) -> bool:
         if (classes & set(names) or any(k.startswith(prefix) for k in annotations)) \
                 and annotations.get(key, "").lower() not in public:
             return True
+    if any(_private_only(annotations.get(k, "")) for k in _SOURCE_ALLOWLISTS):
+        return True
     return _may_authenticate(y.get(obj, "metadata", "annotations"))
+
+
+def _private_only(ranges: str) -> bool:
+    """Whether a source allowlist (`_SOURCE_ALLOWLISTS`) names ranges and each lies in a private one; an
+    entry that is no address or network (a variable, a typo) is not judged (False)."""
+    import ipaddress
+
+    entries = [e.strip() for e in ranges.split(",") if e.strip()]
+    if not entries:
+        return False
+    private = [ipaddress.ip_network(r) for r in _PRIVATE_RANGES]
+    for entry in entries:
+        try:
+            net = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            return False
+        if not any(net.version == p.version and net.subnet_of(p) for p in private):  # type: ignore[arg-type]
+            return False
+    return True
 
 
 def _backend_configs(service: Any) -> dict[str, str] | None:
