@@ -103,11 +103,15 @@ _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "S
 _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
                            ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
                            ("CLIENT", "SECRET")})
+# last two words that hold the secrets although the last alone describes them (`REDACT_SECRET_KEYS` lists
+# field names): Weaviate's AUTHENTICATION_APIKEY_ALLOWED_KEYS is the API keys themselves
+# (weaviate.io/developers/weaviate/configuration/authentication)
+_HOLDING = frozenset({("ALLOWED", "KEYS")})
 # a last word that makes the name describe the secret rather than hold it
 _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HOST", "PORT", "LENGTH", "LEN",
                     "EXPIRY", "EXPIRES", "EXPIRATION", "TTL", "TIMEOUT", "TYPE", "HEADER", "ENABLED",
                     "DISABLED", "REQUIRED", "ID", "IDS", "FORMAT", "MODE", "LOCATION", "REF", "PROVIDER",
-                    "SOURCE", "STORE", "VERSION", "LIMIT", "COUNT", "FIELD", "PREFIX", "SUFFIX",
+                    "SOURCE", "STORE", "VERSION", "LIMIT", "COUNT", "KEYS", "FIELD", "PREFIX", "SUFFIX",
                     "POLICY", "ROTATION", "AUTH", "METHOD", "ALGORITHM", "ALG", "SIZE", "USER", "USERNAME",
                     "REGION", "AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "LIFETIME", "INTERVAL", "BACKEND",
                     "CLASS", "HANDLER",
@@ -266,7 +270,7 @@ def holds_literal_secret(var: EnvVar) -> bool:
 @functools.lru_cache(maxsize=4096)  # asked for every variable of every workload: names recur
 def is_secret_name(name: str) -> bool:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if w]
-    if not words or words[-1] in _ABOUT or name.upper() == "PWD":
+    if not words or (words[-1] in _ABOUT and tuple(words[-2:]) not in _HOLDING) or name.upper() == "PWD":
         return False
     if any(w in _QUANTITY for w in words[:-1]):
         return False  # how many LLM tokens, not a token: `MAX_TOKEN`, `NUM_TOKEN`

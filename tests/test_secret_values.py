@@ -26,6 +26,20 @@ def test_quantities_about_a_secret_are_not_secrets(name: str, value: str, secret
     assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
 
 
+@pytest.mark.parametrize(("name", "value", "secret"), [
+    # lists of field names to redact or mask name secrets, they do not hold them
+    ("REDACT_SECRET_KEYS", "password,token,api_key", False),
+    ("REDACT_SECRET", "password,token,api_key", True),
+    ("LOG_MASK_TOKEN_KEYS", "authorization,x-api-key", False),
+    ("PASSWORD_KEYS", "password,passwd", False),
+    # Weaviate's allowed API keys are the keys; its users list is who they belong to
+    ("AUTHENTICATION_APIKEY_ALLOWED_KEYS", "rag-ingest-9d2f81c4e7", True),
+    ("AUTHENTICATION_APIKEY_USERS", "ingest@example.com", False),
+])
+def test_key_lists_hold_keys_only_when_they_are_the_allowed_keys(name: str, value: str, secret: bool) -> None:
+    assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
+
+
 def test_a_url_password_message_names_only_the_variables_that_give_the_credential(tmp_path) -> None:
     from tests.helpers import lint
 
