@@ -79,8 +79,7 @@ when it listens on all interfaces **and**
   `configMapKeyRef`, may: then nothing is said), on its REST API (9200; the
   transport port 9300 takes node certificates, not that login); Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
   `COMMON_SECURITY_DEFAULTROOTPASSWORD` of its own (it creates `root` with the
-  password `Milvus`); TorchServe before 0.11.1 (`pytorch/torchserve:0.9.0-cpu`),
-  which checks no token unless `--plugins-path` loads the token plugin; or the official
+  password `Milvus`); or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
