@@ -43,7 +43,10 @@ build gives file capabilities (`setcap cap_net_bind_service=+ep
 /usr/sbin/sshd`, to bind port 22 as a non-root user) no longer starts: the
 kernel refuses to exec it when it cannot get all of them (capabilities(7),
 "safety checking for capability-dumb binaries"), so the fix adds those back
-with `cap_add` (no fix when one is a capability GLM008 flags). A start
+with `cap_add` (only those the container holds now, from the runtime's
+default set or its own `cap_add`: a program given `cap_ipc_lock` does not start
+today either, and adding it would widen the container; no fix when one is a
+capability GLM008 flags). A start
 command that runs `sudo`, `su` or `doas` as the non-root user needs `SETUID`
 and `SETGID` to change user: the fix is then unsafe, and its title says so. Unsafe otherwise: entrypoints that start as
 root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
@@ -65,6 +68,7 @@ from glmlint import lazyre
 from glmlint.catalog.images import fact
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Workload
+from glmlint.pss import CAPABILITIES_BASELINE
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule
 
 
@@ -112,7 +116,7 @@ def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, 
     """The drop-ALL fix, with what a known image needs to start added back (images.yaml), or no fix
     when what it needs is itself a capability GLM008 flags."""
     drop = ensure_item(workload.cap_drop, "cap_drop", "ALL", title="Drop all capabilities")
-    filecaps = file_capabilities(workload)
+    filecaps = _held(workload, file_capabilities(workload))
     if filecaps:
         return _add_back(workload, filecaps, "what `setcap` gives the image's programs", (
             "its build gives its programs the file capabilities {wanted} with `setcap`, which the kernel refuses "
@@ -129,6 +133,21 @@ def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, 
                      f"the `{needs.entry}` image's entrypoint starts as root and needs {{wanted}} to start, and "
                      f"{{flagged}} is a capability GLM008 flags; run it as its service user, or drop ALL and add "
                      f"those back yourself")
+
+
+# the capabilities a container holds unless its file says otherwise: the container runtime's default set
+# (Docker's and containerd's: the Pod Security baseline list, with NET_RAW)
+_RUNTIME_DEFAULT = CAPABILITIES_BASELINE | {"NET_RAW"}
+
+
+def _held(workload: Workload, wanted: list[str]) -> list[str]:
+    """Those of `wanted` the container holds now (the runtime's default set and its own `cap_add`): a
+    program whose file capabilities the bounding set lacks does not start today either, so the fix
+    adds back only what it would take away; adding another would widen what the container may do."""
+    have = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
+    if "ALL" in have:
+        return wanted
+    return [c for c in wanted if c in _RUNTIME_DEFAULT or c in have]
 
 
 def _add_back(workload: Workload, wanted: list[str], what: str, refused: str
