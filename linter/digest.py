@@ -83,7 +83,7 @@ class Entry:
 
     @property
     def codes(self) -> str:
-        return ",".join(r.code for r in self.results)
+        return ",".join(dict.fromkeys(r.code for r in self.results))
 
     @property
     def hardening(self) -> bool:

@@ -108,7 +108,7 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 def _why(ref: ImageRef) -> str | None:
     if ref.tag is None:
-        return "with no tag: it runs whatever `latest` is when it is pulled"
+        return "with no tag: it gets whatever `latest` is when it is pulled"
     if ref.tag == "latest":  # tags are case-sensitive: `LATEST` is another tag, pinned as any other
         return "by its `latest` tag, which moves with every push"
     return None

@@ -440,3 +440,21 @@ def test_a_file_with_an_error_says_its_fixes_wait_for_it(tmp_path, capsys, monke
         in out
     _, _, err = run(["fix", "--write", "--unsafe-fixes", "."], capsys)
     assert "compose.yaml:5:17: GLM003 not fixed: the file has an error to fix first (line 4:" in err
+
+
+def test_a_checklist_with_one_rule_on_several_images_names_it_once(tmp_path, capsys, monkeypatch):
+    """Two untagged images a stage copies from are two GLM045 findings of one workload: its checklist
+    line names the code and the setting once, not `GLM045,GLM045 ... a pinned image version and a
+    pinned image version`."""
+    dockerfile = """\
+        FROM python:3.12-slim
+        COPY --from=ghcr.io/astral-sh/uv /uv /bin/uv
+        COPY --from=busybox /bin/busybox /bin/busybox
+        USER 1000
+        CMD ["python", "-m", "http.server"]
+        """
+    code, out, _ = _check(tmp_path, capsys, monkeypatch, {"Dockerfile": dockerfile}, "--no-color")
+    assert code == 1
+    assert out.splitlines()[0] == ("Dockerfile:2:13: low GLM045 [hardening] the final stage lacks a pinned "
+                                   "image version")
+    assert "2 findings" in out

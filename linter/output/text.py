@@ -96,6 +96,9 @@ def line(e: digest.Entry, color: bool = False, short: bool = False, blocked: int
 
 
 def _and(items: list[str]) -> str:
+    """`a, b and c`, each named once (a workload's checklist may hold one rule's finding on several
+    of its images: `a pinned image version` once)."""
+    items = list(dict.fromkeys(items))
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
