@@ -70,9 +70,19 @@ def lines(workload: Workload) -> list[Line]:
     files: dict[str, list[Line]] = {MAIN: [Line(t, None, MAIN) for t in STOCK]}
     for path, written in _base_lines(workload).items():
         files[path] = files.get(path, []) + written
-    for write in workload.files:
-        if write.path == MAIN or (write.path.startswith(DROPIN) and "/" not in write.path[len(DROPIN):]):
-            files[write.path] = _apply(files.get(write.path, []), write)
+    for step in _steps(workload):
+        if isinstance(step, FileWrite):
+            if step.path == MAIN or (step.path.startswith(DROPIN) and "/" not in step.path[len(DROPIN):]):
+                files[step.path] = _apply(files.get(step.path, []), step)
+            continue
+        for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its rules are gone
+            if path == MAIN:
+                files[MAIN] = []
+            elif path.rstrip("/") + "/" == DROPIN or path == DROPIN + "*":
+                for name in [p for p in files if p.startswith(DROPIN)]:
+                    del files[name]
+            else:
+                files.pop(path, None)
     out: list[Line] = []
     for line in files[MAIN]:
         m = _INCLUDE.match(line.text.strip())
@@ -84,6 +94,29 @@ def lines(workload: Workload) -> list[Line]:
         elif not m:
             out.append(line)
     return out
+
+
+def _steps(workload: Workload) -> list[FileWrite | list[str]]:
+    """The build's writes to files (`workload.files`) and its `rm` of sudo's files (each a list of the
+    paths it names), in the order the build runs them (by place in the file). Without places to order
+    them by, the writes alone."""
+    removals: list[tuple[Loc, list[str]]] = []
+    for cmd in workload.build_steps:
+        if cmd.name != "rm":
+            continue
+        words = [w.text for w in cmd.args]
+        paths = words[words.index("--") + 1:] if "--" in words else [w for w in words if not w.startswith("-")]
+        paths = [p for p in paths if p == MAIN or p.startswith(DROPIN) or p == DROPIN.rstrip("/")]
+        if paths:
+            removals.append((cmd.loc, paths))
+    if not removals:
+        return list(workload.files)
+    if any(w.loc is None for w in workload.files):
+        return list(workload.files)
+    steps: list[tuple[tuple[int, int, int], FileWrite | list[str]]] = [
+        ((w.loc.line, w.loc.col, 1), w) for w in workload.files]  # type: ignore[union-attr]
+    steps += [((loc.line, loc.col, 0), paths) for loc, paths in removals]
+    return [s for _k, s in sorted(steps, key=lambda pair: pair[0])]
 
 
 def _base_sudoers(workload: Workload) -> bool:

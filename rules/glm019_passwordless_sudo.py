@@ -36,8 +36,10 @@ A base image whose own build gives its user such a rule is known from the
 code-server's: `coder ALL=(ALL) NOPASSWD:ALL`): a Dockerfile built `FROM` one
 that runs as that user (its own default, or `USER ray`) is reported at the
 `FROM`, unless a build step deletes the line (`sed -i '/^ray ALL/d'
-/etc/sudoers`, as sudo's files are replayed) or removes the sudo package
-(`apt-get purge -y sudo`).
+/etc/sudoers`, as sudo's files are replayed), removes the file that holds it
+(`rm -f /etc/sudoers.d/nopasswd`; replayed in build order with the writes: a
+file written after its `rm` stays) or removes the sudo package (`apt-get
+purge -y sudo`).
 
 A compose service built from a scanned Dockerfile is judged as Compose runs
 it when that differs from the Dockerfile's last stage: with `build.target`
