@@ -815,8 +815,6 @@ def unscanned_images(sources: list[SourceFile], root: str, max_bytes: int = MAX_
     given, read from disk: a compose file checked alone (`glmlint check compose.yaml`, a pre-commit
     run where only it is staged) still sees the image it builds. They are linked, never reported:
     a finding they cause is the service's, naming the Dockerfile line."""
-    from glmlint.link import image_key, wanted
-
     have = {image_key(s.disk_path) for s in sources if s.format is Format.DOCKERFILE and s.disk_path}
     want = set().union(*(wanted(s) for s in sources if s.format is Format.COMPOSE)) - have
     out: list[SourceFile] = []
@@ -916,8 +914,6 @@ class _State:
     def index_dockerfiles(self) -> None:
         """The scan's candidates that may be Dockerfiles, by `image_key`: made before the scan's
         candidates are dropped as they are checked (`_check_all`), when this process checks them."""
-        from glmlint.link import image_key
-
         # (a path that is its own key is the key: no second string; one candidate, not a list of one)
         index: dict[str, Any] = {}
         for cand in self.files:
@@ -1015,7 +1011,7 @@ def _check_one(cand: Candidate) -> _Outcome:
         return got, None, [], False, None
     keys = wanted(got)
     if keys:
-        from glmlint.link import image_key, images_for, link
+        from glmlint.link import images_for, link
 
         images = [image for key in sorted(keys) if (image := state.image(key)) is not None]
         link([*images, got])
@@ -1755,8 +1751,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     fixes, one of each; the linked IR is not kept."""
     import pickle
 
-    from glmlint.link import (cluster_of, exposed_elsewhere, exposures, forget, image_key, link_pods, linked_pods, links,
-                               reaches, stamp, wanted)
+    from glmlint.link import (cluster_of, exposed_elsewhere, exposures, forget, link_pods, linked_pods, links,
+                               reaches, stamp)
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)

@@ -98,23 +98,19 @@ def lines(workload: Workload) -> list[Line]:
 
 def _steps(workload: Workload) -> list[FileWrite | list[str]]:
     """The build's writes to files (`workload.files`) and its `rm` of sudo's files (each a list of the
-    paths it names), in the order the build runs them (by place in the file). Without places to order
-    them by, the writes alone."""
+    paths it names), in the order the build runs them (by place in the file)."""
     removals: list[tuple[Loc, list[str]]] = []
     for cmd in workload.build_steps:
         if cmd.name != "rm":
             continue
-        words = [w.text for w in cmd.args]
-        paths = words[words.index("--") + 1:] if "--" in words else [w for w in words if not w.startswith("-")]
-        paths = [p for p in paths if p == MAIN or p.startswith(DROPIN) or p == DROPIN.rstrip("/")]
+        _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
+        paths = [p for p in operands if p == MAIN or p.startswith(DROPIN) or p == DROPIN.rstrip("/")]
         if paths:
             removals.append((cmd.loc, paths))
     if not removals:
         return list(workload.files)
-    if any(w.loc is None for w in workload.files):
-        return list(workload.files)
     steps: list[tuple[tuple[int, int, int], FileWrite | list[str]]] = [
-        ((w.loc.line, w.loc.col, 1), w) for w in workload.files]  # type: ignore[union-attr]
+        ((w.loc.line, w.loc.col, 1), w) for w in workload.files]
     steps += [((loc.line, loc.col, 0), paths) for loc, paths in removals]
     return [s for _k, s in sorted(steps, key=lambda pair: pair[0])]
 

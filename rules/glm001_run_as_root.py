@@ -232,7 +232,7 @@ def _user_fix(workload: Workload) -> Intent:
         accounts = fact(image, "accounts") or fact(workload.base_image, "accounts")
         uid = accounts.value.get(own) if accounts is not None and isinstance(accounts.value, dict) else None
         own = str(uid) if uid is not None else ""
-    if own and own != "0" and (own.isdigit() or workload.format is not Format.KUBERNETES):
+    if own and own != "0":
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
 

@@ -140,11 +140,16 @@ def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, 
 _RUNTIME_DEFAULT = CAPABILITIES_BASELINE | {"NET_RAW"}
 
 
+def _added(workload: Workload) -> set[str]:
+    """The capabilities the workload's own `cap_add` names, upper-case without `CAP_`."""
+    return {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
+
+
 def _held(workload: Workload, wanted: list[str]) -> list[str]:
     """Those of `wanted` the container holds now (the runtime's default set and its own `cap_add`): a
     program whose file capabilities the bounding set lacks does not start today either, so the fix
     adds back only what it would take away; adding another would widen what the container may do."""
-    have = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
+    have = _added(workload)
     if "ALL" in have:
         return wanted
     return [c for c in wanted if c in _RUNTIME_DEFAULT or c in have]
@@ -159,7 +164,7 @@ def _add_back(workload: Workload, wanted: list[str], what: str, refused: str
     flagged = [c for c in wanted if c in DANGEROUS]
     if flagged:
         return None, f" (no automatic fix: {refused.format(wanted=', '.join(wanted), flagged=', '.join(flagged))})"
-    have = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
+    have = _added(workload)
     missing = [c for c in wanted if c not in have]
     title = f"Drop all capabilities and add back {what} ({', '.join(wanted)})"
     adds = tuple(ensure_item(workload.cap_add, "cap_add", c, title=title) for c in missing)

@@ -98,7 +98,7 @@ def _copied(cmd: Command, workdir: str, sources: tuple[str, ...], directories: s
     directory's own mode stays behind: BuildKit copies its contents into a destination it creates
     0755 (or keeps), as `docker build`'s COPY reference says."""
     recursive = cmd.name == "find" or (cmd.name == "chmod" and any(
-        w.text in ("-R", "--recursive") or (w.text.startswith("-") and not w.text.startswith("--")
+        w.text == "--recursive" or (w.text.startswith("-") and not w.text.startswith("--")
                                             and "R" in w.text) for w in cmd.args))
     for target in _targets(cmd):
         if target.dynamic or "$" in target.text or (not target.text.startswith("/") and not workdir):
@@ -152,10 +152,10 @@ def _targets(cmd: Command) -> list[Word]:
             out.append(w)
         return out
     mode = mode_word(cmd)
-    words = [w for w in cmd.args if w is not mode and not (w.text.startswith("-") and w.text != "-")]
     if cmd.name == "chmod":
-        after = [w for w in cmd.args[cmd.args.index(mode) + 1:]] if mode in cmd.args else []
+        after = cmd.args[cmd.args.index(mode) + 1:] if mode in cmd.args else ()
         return [w for w in after if not w.text.startswith("-")]
+    words = [w for w in cmd.args if w is not mode and not (w.text.startswith("-") and w.text != "-")]
     if cmd.name == "install":
         return words[-1:] if not cmd.has_flag("-d", "--directory") else words
     if cmd.name == "mkdir":

@@ -59,7 +59,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Format, SourceFile, Subject
-from glmlint.rbac import binds_cluster_admin, broad_subject, scope
+from glmlint.rbac import account_user, binds_cluster_admin, broad_subject, scope
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 
@@ -84,6 +84,7 @@ def _who(s: Subject) -> str:
         return "group `system:authenticated` (every authenticated caller)"
     if s.name in ("system:unauthenticated", "system:anonymous"):
         return f"`{s.name}` (every caller, without credentials)"
-    if s.kind == "User":  # a ServiceAccount's user name (`broad_subject`)
-        return f"user `{s.name}`, ServiceAccount `{s.name.split(':', 2)[2].replace(':', '/')}` (every pod that runs as it)"
+    user = account_user(s.name) if s.kind == "User" else None  # a ServiceAccount's user name (`broad_subject`)
+    if user is not None:
+        return f"user `{s.name}`, ServiceAccount `{user[0]}/{user[1]}` (every pod that runs as it)"
     return f"group `{s.name}` (every ServiceAccount{' of the namespace' if s.name.count(':') > 1 else ''})"

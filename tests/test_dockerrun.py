@@ -318,6 +318,8 @@ def test_bash_arrays_set_once_give_their_elements_as_words():
     assert by["two"].host_ipc.value is True and by["two"].user.value.raw == "0"
     # quoted `[*]` joins the elements into one word; appended in a block, set in a function: not known
     assert all(by[n].partial and not by[n].privileged.value for n in ("four", "five"))
+    # `"${MORE[*]}"` is one word, `--ipc=host -u 0`, not an option docker reads as the IPC mode
+    assert by["three"].partial and by["three"].host_ipc.value is False and by["three"].user.value is None
 
 
 def test_makefile_recipes_dollar_dollar_and_prefixes():

@@ -97,33 +97,6 @@ def load() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
-def _patterns() -> tuple[dict[str, list[str | None]], Entry]:
-    """Every `match:` pattern of images.yaml, for a cheap first test, as most images (`python:3.12`)
-    match none, before the entries are built: the tags of the patterns of each literal repository
-    (`nvidia/cuda`: a dictionary look-up, not a test of each pattern), and the patterns whose
-    repository has a wildcard (`gcr.io/distroless/*`, `*:*ubuntu*`) as one entry."""
-    literal: dict[str, list[str | None]] = {}
-    wild = []
-    for e in load()["images"]:
-        for p in e["match"]:
-            repo, tag = split_reference(p)
-            if "*" in repo or "?" in repo or "[" in repo:
-                wild.append(p)
-            else:
-                literal.setdefault(repo, []).append(tag)
-    return literal, Entry(id="", description="", match=tuple(wild), facts={})
-
-
-def _may_match(repo: str, tag: str | None) -> bool:
-    """Whether some pattern of images.yaml matches (`Entry.matches`)."""
-    literal, wild = _patterns()
-    tags = literal.get(repo)
-    if tags is not None and any(t is None or (tag is not None and glob_match(tag, t)) for t in tags):
-        return True
-    return wild.matches(repo, tag)
-
-
-@functools.lru_cache(maxsize=1)
 def _by_repository() -> tuple[dict[str, list[tuple[int, str | None]]], list[tuple[int, str, str | None]]]:
     """Every `match:` pattern as (its entry's place in `entries()`, tag) under its literal repository,
     and (place, repository, tag) for the repositories with a wildcard: `entries_for` then tries the

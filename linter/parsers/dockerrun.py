@@ -303,12 +303,18 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell
     return snip
 
 
+def _ps_char(ch: str) -> str:
+    """A character of a PowerShell line as the POSIX shell reader takes it: the backtick (PowerShell's
+    escape and line continuation) is the shell's backslash, a backslash (a plain character there) doubled."""
+    return "\\" if ch == "`" else "\\\\" if ch == "\\" else ch
+
+
 def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
     """A PowerShell line as the shell would read it (`_shell_block`), each character at its column."""
     out: list[str] = []
     cols: list[int] = []
     for k, ch in enumerate(text):
-        shell = "\\" if ch == "`" else "\\\\" if ch == "\\" else ch
+        shell = _ps_char(ch)
         out.append(shell)
         cols.extend([at + k] * len(shell))
     snip.add(line_no, "".join(out), cols)
@@ -651,7 +657,7 @@ def _add_expr(snip: Snippet, line_no: int, text: str, offset: int, powershell: b
     def plain(a: int, b: int) -> None:
         for k in range(a, b):
             ch = text[k]
-            shell = ("\\" if ch == "`" else "\\\\" if ch == "\\" else ch) if powershell else ch
+            shell = _ps_char(ch) if powershell else ch
             chars.append(shell)
             cols.extend([offset + k] * len(shell))
 
