@@ -64,7 +64,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
     if hint == "sshd":
         from glmlint.parsers import sshd
 
-        return sshd.parse(display, text)
+        return sshd.parse(display, text, real_path)
     if hint == "docker-run":
         if display.replace("\\", "/").rsplit("/", 1)[-1] in DEVCONTAINERS:
             from glmlint.parsers import devcontainer

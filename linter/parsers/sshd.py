@@ -2,14 +2,34 @@
 
 sshd reads `Keyword value` or `Keyword=value` lines, keywords case-insensitive,
 `#` comments; `Match` blocks hold directives for some connections only.
+
+For each keyword sshd uses the first value it obtains (sshd_config(5), openssh-portable
+0ef0f5a83: "Unless noted otherwise, for each keyword, the first obtained value will be used"), and
+an `Include` reads its files where it stands, a glob's matches "in lexical order" (relative paths
+are under /etc/ssh). A repository's `sshd_config` beside an `sshd_config.d/` of drop-ins is read
+that way: a drop-in's global line for a keyword that the main file sets before its `Include`, or
+an earlier drop-in sets (`00-hardening.conf` before cloud-init's `50-cloud-init.conf`), is never
+used, and neither is a main-file line after the `Include` that a drop-in already set. Those lines
+are left out of the file's directives (`shadowed`). A directory of drop-ins with no main file
+beside it is read as the stock `Include /etc/ssh/sshd_config.d/*.conf` reads it (Debian, Ubuntu,
+Fedora put it first in their sshd_config).
 """
 from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
 
 from glmlint import lazyre
 from glmlint.ir import Directive, Format, Loc, SourceFile
 from glmlint.parsers.base import split_lines
 
 _LINE = lazyre.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
+# keywords whose every line counts (they add to a list), or that structure the file: never shadowed
+_MANY = frozenset({"acceptenv", "allowgroups", "allowusers", "denygroups", "denyusers", "hostkey",
+                   "hostcertificate", "listenaddress", "port", "setenv", "subsystem", "include", "match"})
+_DROP_INS = "sshd_config.d"
+_MAX = 1 << 20
 
 
 def directives(text: str, first_line: int = 1, loc: Loc | None = None) -> list[Directive]:
@@ -26,5 +46,105 @@ def directives(text: str, first_line: int = 1, loc: Loc | None = None) -> list[D
     return out
 
 
-def parse(path: str, text: str) -> SourceFile:
-    return SourceFile(path=path, format=Format.SSHD_CONFIG, text=text, directives=directives(text))
+def parse(path: str, text: str, real_path: str = "") -> SourceFile:
+    """`real_path`: where the file is on disk, to read the main file and the drop-ins beside it."""
+    found = directives(text)
+    if real_path and real_path != "-":
+        before, after = shadowed(real_path)
+        if before or after:
+            found = [d for d in found if not _global_shadowed(d, found, before, after)]
+    return SourceFile(path=path, format=Format.SSHD_CONFIG, text=text, directives=found)
+
+
+def _global_shadowed(d: Directive, found: list[Directive], before: frozenset[str],
+                     after: tuple[int, frozenset[str]] | None) -> bool:
+    key = d.keyword.lower()
+    if key in _MANY or _in_match(d, found):
+        return False
+    if key in before:
+        return True
+    return after is not None and d.loc.line > after[0] and key in after[1]
+
+
+def _in_match(d: Directive, found: list[Directive]) -> bool:
+    return any(m.keyword.lower() == "match" and m.loc.line < d.loc.line for m in found)
+
+
+def _globals(ds: list[Directive], until: int | None = None) -> set[str]:
+    """The keywords `ds` sets outside a Match block (before line `until`)."""
+    out: set[str] = set()
+    for d in ds:
+        key = d.keyword.lower()
+        if key == "match" or (until is not None and d.loc.line >= until):
+            break
+        out.add(key)
+    return out
+
+
+def _read(path: str) -> list[Directive] | None:
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > _MAX:
+            return None
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return directives(f.read())
+    except OSError:
+        return None
+
+
+def _include(main: list[Directive], name: str) -> tuple[int, str] | None:
+    """The line of the main file's global `Include` that reads the drop-in directory, and its pattern
+    for the files in it (`*.conf`)."""
+    for d in main:
+        key = d.keyword.lower()
+        if key == "match":
+            return None
+        if key != "include":
+            continue
+        for pattern in d.value.split():
+            full = pattern if pattern.startswith("/") else posixpath.join("/etc/ssh", pattern)
+            directory, base = posixpath.split(posixpath.normpath(full))
+            if directory == posixpath.join("/etc/ssh", name):
+                return d.loc.line, base
+    return None
+
+
+def shadowed(real_path: str) -> tuple[frozenset[str], tuple[int, frozenset[str]] | None]:
+    """(keywords sshd has a global value for before it reads `real_path`, and, for a main file, the line
+    of its `Include` of the drop-ins with the keywords they set globally)."""
+    me = os.path.abspath(real_path)
+    directory, name = os.path.split(me)
+    if os.path.basename(directory) == _DROP_INS:
+        main_path = os.path.join(os.path.dirname(directory), "sshd_config")
+        main = _read(main_path)
+        include = _include(main, _DROP_INS) if main else None
+        if main and include is None:
+            return frozenset(), None  # the main file reads no drop-in: not known how this one is read
+        line, pattern = include if include is not None else (0, "*.conf")
+        if not fnmatch.fnmatchcase(name, pattern):
+            return frozenset(), None
+        before = _globals(main, line) if main else set()
+        for other in _drop_ins(directory, pattern):
+            if other >= name:
+                break
+            before |= _globals(_read(os.path.join(directory, other)) or [])
+        return frozenset(before), None
+    if name != "sshd_config":
+        return frozenset(), None
+    main = _read(me)
+    include = _include(main, _DROP_INS) if main else None
+    drop_dir = os.path.join(directory, _DROP_INS)
+    if include is None or not os.path.isdir(drop_dir):
+        return frozenset(), None
+    line, pattern = include
+    set_there: set[str] = set()
+    for other in _drop_ins(drop_dir, pattern):
+        set_there |= _globals(_read(os.path.join(drop_dir, other)) or [])
+    return frozenset(), (line, frozenset(set_there))
+
+
+def _drop_ins(directory: str, pattern: str) -> list[str]:
+    try:
+        return sorted(n for n in os.listdir(directory) if fnmatch.fnmatchcase(n, pattern)
+                      and os.path.isfile(os.path.join(directory, n)))
+    except OSError:
+        return []
