@@ -263,6 +263,8 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
         if workload.format is Format.DOCKER_RUN:
             return f" (set in `{at.file}:{at.line}`, an `--env-file` it reads)"
         return f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
+    if workload.format is Format.DOCKER_RUN and at.file.lower().endswith((".yml", ".yaml")):
+        return f" (set in `{at.file}:{at.line}`, the service's compose file)"  # `docker compose run SERVICE`
     if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file
         from glmlint.parsers.compose import OVERRIDE_FILES
 

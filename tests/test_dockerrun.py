@@ -696,3 +696,33 @@ def test_a_boolean_option_with_a_value_parsebool_refuses_starts_nothing(tmp_path
     assert one("docker run -d --privileged=$PRIV docker:27-dind\n").image.value == "docker:27-dind"
     assert found(lint(tmp_path / "a", {"run.sh": "docker run -d --read-only=on -p 8888:8888 jupyter/base-notebook\n"})) == []
     assert found(lint(tmp_path / "b", {"run.sh": "docker run -d --read-only=1 -p 8888:8888 jupyter/base-notebook\n"}))
+
+
+def test_compose_run_is_the_service_its_compose_file_defines(tmp_path: Path):
+    """`docker compose run SERVICE`: the service of Compose's default file (found upwards from the
+    script's directory) or of the last `-f` file that defines it; the run's command replaces the
+    service's `command:` after its `entrypoint:`, its `-e` overrides, the service's ports only with
+    `--service-ports`; what comes from the compose file is located there."""
+    (tmp_path / "compose.yaml").write_text(textwrap.dedent("""\
+        services:
+          api:
+            image: ghcr.io/acme/api:1.2
+            entrypoint: ["python", "-m", "api"]
+            command: ["--port", "8000"]
+            environment: {LOG_LEVEL: info, MODE: prod}
+            ports: ["8000:8000"]
+        """))
+    (tmp_path / "gpu.yaml").write_text("services:\n  api:\n    image: ghcr.io/acme/api:1.2-gpu\n")
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "run.sh"
+    script.write_text("docker compose run -e MODE=dev -p 9000:8000 api --port 9000\n"
+                      "docker compose -f compose.yaml -f gpu.yaml run -p 9001:8000 api\n"
+                      "docker compose run --service-ports -e A=1 api\n")
+    w, gpu, ports = parse("scripts/run.sh", script.read_text(), "docker-run", str(script)).workloads
+    assert w.image.value == "ghcr.io/acme/api:1.2" and w.image.loc.file == "compose.yaml" and w.partial
+    assert [c.words() for c in w.process] == [["python", "-m", "api", "--port", "9000"]]
+    assert {(v.name, v.value) for v in w.env} == {("LOG_LEVEL", "info"), ("MODE", "dev")}
+    assert [(p.host_port, p.container_port, p.loc.file) for p in w.ports] == [("9000", "8000", "")]
+    # the last `-f` file that defines it, read from the repository's root (`./scripts/run.sh` run from there)
+    assert gpu.image.value == "ghcr.io/acme/api:1.2-gpu" and gpu.image.loc.file == "gpu.yaml"
+    assert [(p.host_port, p.loc.file) for p in ports.ports] == [("8000", "compose.yaml")]

@@ -15,9 +15,12 @@ form and combined short flags (`-itp 80:80`), then the container's command.
 A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
-`docker compose run [OPTIONS] SERVICE` (`docker-compose run`) is a partial workload with no image:
-what its own flags (`--cap-add`, `-v`, `-p`, `-u`, `-e`, `--entrypoint`) add over the service the
-compose file defines (`_lift_compose_run`).
+`docker compose run [OPTIONS] SERVICE` (`docker-compose run`) is a partial workload: the service
+its compose file defines (the last `-f` file that defines it, else Compose's default file in the
+command's directory or above; `_linked_service`), with what the run's own flags (`--cap-add`, `-v`,
+`-p`, `-u`, `-e`, `--entrypoint`, a command) change (`_over_service`), each value from the compose file
+located there (a finding about it is that file's, reported once); with no compose file found, only
+what its flags add (`_lift_compose_run`).
 A `create` counts only when the file also starts a container (`docker start`):
 `docker create` + `docker cp` + `docker rm` copies files out of an image and
 runs nothing. `$(...)` and variables stay as written (the word is `dynamic`), except an option
@@ -1428,7 +1431,128 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     run = f"{argv[0].text} compose run" if argv[0].text != "docker-compose" else "docker-compose run"
     label = f"container `{name}` (`{run}` of service `{service.text}`)" if name else \
         f"`{run}` of service `{service.text}`"
-    return records.replace(w, name=name or service.text, label=label, image=None, pulls=(), partial=True)
+    w = records.replace(w, name=name or service.text, label=label, image=None, pulls=(), partial=True)
+    linked = _linked_service(argv, at, service.text, env_files) if env_files is not None and not opaque else None
+    return _over_service(w, *linked, flags) if linked is not None else w
+
+
+# Compose's default file names, looked up in the working directory and then its parents (compose-go
+# cli/options.go DefaultFileNames and its search upwards, docker/compose f7297942)
+_COMPOSE_DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+_COMPOSE_UP = 3
+
+
+def _compose_files(argv: tuple[Word, ...], at: int) -> list[str] | None:
+    """The `-f`/`--file` files of `docker compose [options] run` before `run` (`at`: the word after
+    it), as written; None when one holds an expansion or is standard input (not known here)."""
+    files: list[str] = []
+    i = 1
+    while i < at - 1:
+        t = argv[i].text
+        if t in ("-f", "--file") and i + 1 < at - 1:
+            files.append(argv[i + 1].text)
+            i += 2
+            continue
+        if t.startswith("--file="):
+            files.append(t[len("--file="):])
+        i += 1
+    if any(not f or f == "-" or "$" in f or "`" in f for f in files):
+        return None
+    return files
+
+
+def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
+    """The service `docker compose run SERVICE` starts, as its compose file defines it, and that file
+    as the scan shows it: the last `-f` file that defines it, or the first of Compose's default names
+    in the command's directory or the three above it (not above a `.git`); None when none is found."""
+    from glmlint.parsers import compose
+    from glmlint.parsers.compose import _env_file_text
+
+    files = _compose_files(argv, at)
+    if files is None:
+        return None
+    found: list[tuple[str, str]] = []  # (on disk, as shown)
+    if files:
+        # read from the script's directory, or for a script in a subdirectory from its parent
+        # (`./scripts/up.sh` run from the repository's root), as `glmlint.composefiles` reads `-f`
+        shown_dir = where.display_dir.replace(os.sep, "/")
+        base, shown_base = where.real_dir, shown_dir
+        if not all(os.path.isfile(os.path.join(base, os.path.expanduser(f))) for f in files):
+            base, shown_base = os.path.dirname(base), posixpath.dirname(shown_dir) if shown_dir else ".."
+        for f in files:
+            found.append((os.path.normpath(os.path.join(base, os.path.expanduser(f))),
+                          posixpath.normpath(posixpath.join(shown_base, f))))
+    else:
+        here = where.real_dir
+        for _ in range(_COMPOSE_UP + 1):
+            name = next((n for n in _COMPOSE_DEFAULTS if os.path.isfile(os.path.join(here, n))), None)
+            if name is not None:
+                rel = os.path.relpath(os.path.join(here, name), where.real_dir).replace(os.sep, "/")
+                found.append((os.path.join(here, name),
+                              posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))))
+                break
+            if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
+                break
+            here = os.path.dirname(here)
+    for real, shown in reversed(found):
+        key = os.path.abspath(real)
+        if key not in where.composed:
+            text = _env_file_text(key)
+            source = None
+            if text is not None:
+                try:
+                    docs = y.compose_all(text)
+                    source = compose.parse(shown, text, docs, key) if any(compose.is_compose(d) for d in docs) else None
+                except (y.YamlError, ValueError):
+                    source = None
+            where.composed[key] = source
+        source = where.composed[key]
+        if source is None:
+            continue
+        w = next((w for w in source.workloads if w.name == service and w.node_path[1:] == ("services", service)), None)
+        if w is not None:
+            where.reads.append(key)
+            return w, shown
+    return None
+
+
+def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Flag]) -> Workload:
+    """The one-off container of `service` (located in its file, `shown`) with what the `compose run`
+    flags change (docker compose run reference, docs.docker.com: the command replaces the service's
+    `command`, `--entrypoint` its entrypoint, `-e`/`-v`/`-u`/`-w`/`--cap-add`/`--cap-drop` add or
+    override; its ports are published only with `--service-ports`, `-p` adds more)."""
+    from glmlint import records
+    from glmlint.link import stamp
+    from glmlint.shell import from_argv
+
+    s = stamp(service, shown)
+    given = {f.name for f in flags}
+    changes: dict[str, Any] = {}
+    changes["ports"] = (s.ports if "service-ports" in given else ()) + run.ports
+    names = {v.name for v in run.env}
+    changes["env"] = tuple(v for v in s.env if v.name not in names) + run.env
+    changes["env_imports"] = s.env_imports + run.env_imports
+    changes["mounts"] = s.mounts + run.mounts
+    for name, field_name in (("cap-add", "cap_add"), ("cap-drop", "cap_drop")):
+        if name in given:
+            mine, theirs = getattr(run, field_name), getattr(s, field_name)
+            items = (theirs.value or ()) + (mine.value or ()) if theirs is not None else mine.value
+            changes[field_name] = records.replace(mine, value=items)
+    if "user" in given:
+        changes["user"] = run.user
+    if "workdir" in given:
+        changes["workdir"] = run.workdir
+    if "entrypoint" in given or run.command.explicit:
+        changes["entrypoint"] = run.entrypoint if "entrypoint" in given else s.entrypoint
+        changes["command"] = run.command if run.command.explicit else s.command
+        entry = changes["entrypoint"].value or ()
+        words = tuple(entry) + tuple(changes["command"].value or ())
+        changes["process"] = tuple(from_argv(words, words[0].loc)) if words else ()
+        changes["privilege_drop"] = run.privilege_drop
+        changes["files"] = run.files
+    for field_name in ("name", "label", "format", "path", "anchor", "node_path", "documentation"):
+        changes[field_name] = getattr(run, field_name)
+    return records.replace(s, partial=True, pulls=(), build=None, exposed_by=s.exposed_by, **changes)
 
 
 def _known_image(argv: tuple[Word, ...], at: int, known: _Vars,
@@ -1612,6 +1736,7 @@ class _EnvFiles:
         self.real_dir = real_dir
         self.display_dir = display_dir
         self.reads = reads  # absolute paths of the env files read (`SourceFile.reads`)
+        self.composed: dict[str, SourceFile | None] = {}  # compose files read for `compose run` (`_linked_service`)
 
 
 def _env_files(flags: list[_Flag], where: _EnvFiles | None) -> tuple[list[EnvVar], tuple[Loc, ...]]:
