@@ -239,11 +239,19 @@ def _joined(mine: dict[str, int], views: dict[str, tuple[View, int]], key: str) 
     """The services that join another's namespace with `key: service:NAME`: name -> (the service that
     owns the namespace, a chain of joins followed, and the joining value's node)."""
     joins: dict[str, tuple[str, Any]] = {}
+    # `container:NAME` of a service's `container_name: NAME` joins that service's container as well
+    named: dict[str, str] = {}
+    for name in mine:
+        pair = _last(views[name][0], "container_name")
+        if pair is not None and (y.text(pair[1]) or "").strip():
+            named[(y.text(pair[1]) or "").strip()] = name
     for name in mine:
         pair = _last(views[name][0], key)
         text = (y.text(pair[1]) or "").strip() if pair is not None else ""
         if text.startswith("service:"):
             joins[name] = (text[len("service:"):].strip(), pair[1])
+        elif text.startswith("container:") and text[len("container:"):].strip() in named:
+            joins[name] = (named[text[len("container:"):].strip()], pair[1])
     owners: dict[str, tuple[str, Any]] = {}
     for name, (target, node) in joins.items():
         seen = {name}

@@ -55,9 +55,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
-from glmlint.ir import (IMAGE_REFERENCE, INSIDE_TEXT, Command, EnvVar, Format, ImageRef, Item, Loc, Mount, Setting,
-                        SourceFile, User, Word,
-                        Workload, has_variable)
+from glmlint.ir import (IMAGE_REFERENCE, INSIDE_TEXT, JOINED_NETWORK, Command, EnvVar, Exposure, Format, ImageRef, Item,
+                        Loc, Mount, ServicePort, Setting, SourceFile, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 
@@ -361,6 +360,14 @@ def _add_cmd(snip: Snippet, line_no: int, text: str, at: int) -> None:
     quoted = False
     while k < len(text):
         ch = text[k]
+        expr = _GHA_EXPR.match(text, k) if ch == "$" else None
+        if expr is not None:  # a workflow's `${{ expr }}`, substituted before cmd.exe reads the script
+            key = f"${{__gha{len(snip.restore)}__}}"
+            snip.restore[key] = expr.group(0)
+            out.append(key)
+            cols.extend([at + k] * len(key))
+            k = expr.end()
+            continue
         var = _CMD_VARIABLE.match(text, k) if ch == "%" else None
         if var is not None:
             shell = "${" + (var.group(1) or var.group(2).replace("*", "@")) + "}"
@@ -682,11 +689,13 @@ def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | No
     return words, ((name,) if name in known.defaults else ())
 
 
-def yaml_run(node: Any, lines: list[str], powershell: bool = False) -> Snippet:
+def yaml_run(node: Any, lines: list[str], powershell: bool = False, cmd: bool = False) -> Snippet:
     """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout);
-    `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`)."""
+    `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`);
+    `cmd`: a cmd.exe script (`_add_cmd`)."""
     snip = Snippet()
-    escape = "`" if powershell else "\\"
+    escape = "`" if powershell else "^" if cmd else "\\"
+    add = (lambda snip, line, text, at, _ps: _add_cmd(snip, line, text, at)) if cmd else _add_expr
     style = getattr(node, "style", "") or ""
     start, indent = y.content(node, lines)
     if style in ("|", ">"):
@@ -706,9 +715,9 @@ def yaml_run(node: Any, lines: list[str], powershell: bool = False) -> Snippet:
                 and not body[k + 1][indent:indent + 1].isspace()
             if folds and not row_text.rstrip().endswith(escape):
                 row_text += " " + escape
-            _add_expr(snip, start.line + k, row_text, indent, powershell)
+            add(snip, start.line + k, row_text, indent, powershell)
     else:
-        _add_expr(snip, start.line, y.text(node) or "", start.col - 1, powershell)
+        add(snip, start.line, y.text(node) or "", start.col - 1, powershell)
     return snip
 
 
@@ -750,8 +759,11 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             run = y.get(node, "run")
             shell = _step_shell(doc, path, node)
             # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
+            program_name = shell.rsplit("/", 1)[-1].lower()
             if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
-                snip = yaml_run(run, lines, shell.rsplit("/", 1)[-1].lower() in ("pwsh", "powershell"))
+                # `shell: cmd` runs the script as a .cmd file (GitHub Actions workflow syntax, `shell`:
+                # `%ComSpec% /D /E:ON /V:OFF /S /C "CALL "{0}""`)
+                snip = yaml_run(run, lines, program_name in ("pwsh", "powershell"), cmd=program_name == "cmd")
                 if MARKER.search(snip.text):
                     env = _step_env(doc, path, node)
                     _learn(snip, snip.lines, {name: [(value, False)] for name, value in env.items()})
@@ -1085,7 +1097,45 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if built and w.pulls and w.pulls[0].resolved and _local_name(w.pulls[0].name) in built:
             w = records.replace(w, pulls=())  # the image the file builds: run from the local store, not pulled
         source.workloads.append(records.replace(w, documentation=True) if documentation else w)
+    if any(e.kind == JOINED_NETWORK for w in source.workloads for e in w.exposed_by):
+        source.workloads = _join_containers(source.workloads)
     return source
+
+
+def _join_containers(workloads: list[Workload]) -> list[Workload]:
+    """`docker run --network container:NAME` joins the network namespace of the container `NAME`, which
+    publishes the ports (moby runconfig validateNetContainerMode refuses `-p` on the joining one): the
+    ports a `docker run --name NAME` of the same file publishes on all interfaces reach its listeners
+    (a chain of joins followed); a container started elsewhere publishes what is not known here."""
+    from glmlint import records
+    from glmlint.reach import on_all_interfaces
+
+    named = {w.name: w for w in workloads if w.label.startswith("container `")}  # `--name` given
+
+    def owner(w: Workload) -> Workload | None:
+        seen: set[str] = set()
+        while True:
+            joined = next((e.name for e in w.exposed_by if e.kind == JOINED_NETWORK and not e.ports), None)
+            if joined is None:
+                return w
+            if joined in seen or joined not in named:
+                return None
+            seen.add(joined)
+            w = named[joined]
+
+    out = []
+    for w in workloads:
+        joins = [e for e in w.exposed_by if e.kind == JOINED_NETWORK and not e.ports]
+        if joins:
+            kept = tuple(e for e in w.exposed_by if e not in joins)
+            got = owner(w)
+            ports = tuple(ServicePort(p.host_port or p.container_port, p.container_port, p.loc) for p in got.ports
+                          if p.published and p.protocol.lower() == "tcp" and on_all_interfaces(p) is True) \
+                if got is not None and got is not w else ()
+            w = records.replace(w, exposed_by=kept + ((records.replace(joins[0], name=got.name, ports=ports),)
+                                                      if ports and got is not None else ()))
+        out.append(w)
+    return out
 
 
 _BUILD = frozenset({"build"})
@@ -1690,6 +1740,10 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         env.append(EnvVar(var, text if eq else None, f.word.loc, f.path,
                           dynamic=f.value_word.dynamic and "$" in text))
 
+    # `--network container:NAME`: the ports of the container it joins, filled in by `_join_containers`
+    network = last("network")
+    joins = (Exposure(JOINED_NETWORK, network.value.split(":", 1)[1].strip(), None, (), (), network.word.loc),) \
+        if network is not None and network.value.startswith("container:") and network.value[10:].strip() else ()
     image = argv[image_at]
     name_flag = last("name")
     run = f"{program(cmd)} {verb}"
@@ -1716,6 +1770,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
         privilege_drop=drop_setting(process),
         files=tuple(file_writes(process, image=None if image.dynamic else image.text)),
         workdir=_workdir(last("workdir")),
+        exposed_by=joins,
         **kwargs,
     )
 
