@@ -15,8 +15,9 @@ _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docke
 _COMPOSE = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = lazyre.compile(r"\{\{|\{%")
-# Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too
-_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
+# Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too, and
+# Windows batch files (`run.bat`, `start.cmd`) are cmd.exe's
+_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 
 

@@ -2,7 +2,8 @@
 
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts `*.sbatch`,
-`*.slurm`), Makefile recipes (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
+`*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them), Makefile recipes (`Makefile`,
+`*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
 blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
 `powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
 blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
@@ -511,6 +512,14 @@ def shell_script(text: str) -> list[Snippet]:
     for k, line in enumerate(lines):
         snip.add(k + 1, line)
     _learn(snip, lines)
+    return [snip]
+
+
+def batch_script(text: str) -> list[Snippet]:
+    """A Windows batch file's lines (`run.bat`, `start.cmd`), each read as cmd.exe reads it (`_add_cmd`)."""
+    snip = Snippet()
+    for k, line in enumerate(split_lines(text)):
+        _add_cmd(snip, k + 1, line, 0)
     return [snip]
 
 
@@ -1028,6 +1037,8 @@ def kind_of(name: str) -> str | None:
         return "make"
     if low.endswith((".sh", ".bash", ".sbatch", ".slurm")):
         return "shell"
+    if low.endswith((".bat", ".cmd")):
+        return "batch"
     return None
 
 
@@ -1040,7 +1051,8 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     if name.lower().endswith((".yml", ".yaml")):
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind_of(name) or "shell"
-    snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else shell_script(text)
+    snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else \
+        batch_script(text) if kind == "batch" else shell_script(text)
     return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
 
 
