@@ -171,7 +171,9 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
-        source.workloads = [_limit_range(w, limits) for w in source.workloads]
+        # (the memory limit its namespace's LimitRange gives each workload that sets none)
+        source.workloads = [_given_memory_limit(w, *got) if (got := limits.get(w.namespace)) is not None else w
+                            for w in source.workloads]
         source.cross_document = True
         # one of a written namespace reaches that namespace's pods in the scan's other files (`link.link_services`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
@@ -210,17 +212,14 @@ def _pod_memory_limit(spec: Any, workloads: list[Workload]) -> list[Workload]:
     value = y.text(node) if node is not None else None
     if not value or value.strip() in ("0", "-1"):
         return workloads  # no limit: each container is judged on its own
-    return [records.replace(w, memory_limit=Setting(value, y.loc(node), path=()))
-            if not w.memory_limit.explicit and w.container_list != "ephemeralContainers" else w
-            for w in workloads]
+    return [_given_memory_limit(w, value, y.loc(node)) for w in workloads]
 
 
-def _limit_range(w: Workload, limits: dict[str | None, tuple[str, Loc] | None]) -> Workload:
-    """`w` with the memory limit its namespace's LimitRange gives it when it sets none."""
-    got = limits.get(w.namespace)
-    if got is None or w.memory_limit.explicit or w.container_list == "ephemeralContainers":
+def _given_memory_limit(w: Workload, value: str, loc: Loc) -> Workload:
+    """`w` with a memory limit something outside its container gives it (its pod's, a LimitRange's, at
+    `loc`), unless it sets its own or is an ephemeral container (which runs within what its pod has)."""
+    if w.memory_limit.explicit or w.container_list == "ephemeralContainers":
         return w
-    value, loc = got
     return records.replace(w, memory_limit=Setting(value, loc, path=()))
 
 
@@ -853,10 +852,10 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
     """`w` with the Services of `services` that select its pod added to `exposed_by`, and the memory
-    limit the first LimitRange of its namespace among them gives it when it sets none (`_limit_range`)."""
+    limit the first LimitRange of its namespace among them gives it when it sets none (`_given_memory_limit`)."""
     limit = next((e for e in services if e.kind == LIMIT_RANGE and e.selects(w.namespace, w.pod_labels)), None)
     if limit is not None:
-        w = _limit_range(w, {w.namespace: (limit.default_memory or "", limit.loc)})
+        w = _given_memory_limit(w, limit.default_memory or "", limit.loc)
     if not w.pod_labels:
         return w
     found = tuple(e for e in services
