@@ -73,7 +73,9 @@ class Setting(Generic[T]):
     `path` locates the value in its document for the fix engine: for YAML the
     key path from the document root (ints index sequences), for a Dockerfile
     `("instruction", n)`. `origin` names another file when the value is
-    inherited from it (compose `build:` -> Dockerfile).
+    inherited from it (compose `build:` -> Dockerfile); on a default (not
+    `explicit`), what supplies the value in its place (the TrainJob that runs
+    a training runtime's container gives it its resources).
     """
 
     value: T
@@ -717,8 +719,8 @@ class Workload:
     # -- helpers rules share -------------------------------------------------
 
     def missing(self, setting: Setting[object]) -> bool:
-        """True when `setting` is absent here and no other file can supply it."""
-        return not setting.explicit and not self.partial
+        """True when `setting` is absent here and no other file or object can supply it."""
+        return not setting.explicit and not self.partial and setting.origin is None
 
     def owner(self, setting: Setting[object]) -> str:
         """Who a finding about `setting` names: the group when the value is written for the whole

@@ -1940,6 +1940,7 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         from glmlint import records
 
         out = [records.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
+    out = _resources_elsewhere(obj, obj_path, out)
     if _llm_preset(obj):
         from glmlint import records
 
@@ -1950,6 +1951,46 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                if w.name == "main" and w.container_list == "containers" and not w.entrypoint.explicit
                and not w.command.explicit and _llm_role(w.node_path, obj_path) else w for w in out]
     return out
+
+
+# Containers of a runtime template whose resources the object that runs it writes over: the one a KServe
+# InferenceService's model (`predictor.model`, `resources` among its container fields) or its
+# `transformer-container` is merged into by strategic merge (kserve pkg/controller/v1beta1/inferenceservice
+# utils.go `MergeServingRuntimeAndInferenceServiceSpecs`, `MergeRuntimeContainers`, components/predictor.go, at
+# aaac4e29; constants `InferenceServiceContainerName`, `TransformerContainerName`); and a Kubeflow Trainer
+# runtime's `node` container of the trainer's replicated job (label `trainer.kubeflow.org/trainjob-ancestor-step:
+# trainer`, with an `mlPolicy`), or of the job `node` when MPI runs the launcher as a node, whose resources a
+# TrainJob's `trainer.resourcesPerNode` is merged over (kubeflow/trainer pkg/runtime/core/trainingruntime.go, at
+# 8c0f5059). Such a container without a memory limit of its own gets the one its user writes: not missing here.
+_KSERVE_MERGED = ("kserve-container", "transformer-container")
+_TRAINER_API = "trainer.kubeflow.org/"
+_ANCESTOR = "trainer.kubeflow.org/trainjob-ancestor-step"
+
+
+def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """`workloads` with the memory limit of a runtime template's container that the object running it
+    supplies (`origin`) when it writes none."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    if kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
+        by = "the InferenceService's model `resources`"
+        places = {(*obj_path, "spec", "containers", i) for i, c in enumerate(y.items(y.get(obj, "spec", "containers")))
+                  if y.text(y.get(c, "name")) in _KSERVE_MERGED}
+    elif kind in ("TrainingRuntime", "ClusterTrainingRuntime") and api.startswith(_TRAINER_API):
+        by = "the TrainJob's `trainer.resourcesPerNode`"
+        policy = y.get(obj, "spec", "mlPolicy")
+        launcher_as_node = y.scalar(y.get(policy, "mpi", "runLauncherAsNode")) is True
+        places = set()
+        jobs = ("spec", "template", "spec", "replicatedJobs")
+        for i, job in enumerate(y.items(y.get(obj, *jobs))):
+            trainer = policy is not None and y.text(y.get(job, "template", "metadata", "labels", _ANCESTOR)) == "trainer"
+            if trainer or (launcher_as_node and y.text(y.get(job, "name")) == "node"):
+                pod = ("template", "spec", "template", "spec", "containers")
+                places |= {(*obj_path, *jobs, i, *pod, k) for k, c in enumerate(y.items(y.get(job, *pod)))
+                           if y.text(y.get(c, "name")) == "node"}
+    else:
+        return workloads
+    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by))
+            if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
 
 
 def _llm_preset(obj: Any) -> bool:
