@@ -301,6 +301,10 @@ class ServicePort:
 
 
 LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+# the `Exposure.kind` of an Ingress's route to a Service its file does not define (name: the Ingress's, `route`:
+# the Service's, one port: the Service port it names, `loc`: where the backend names the Service); it selects
+# no pod until a Service of another file completes it (`glmlint.link.exposures`)
+INGRESS_ROUTE = "IngressRoute"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -48,8 +48,42 @@ def wanted(src: SourceFile) -> set[str]:
 
 def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
     """Every LoadBalancer/NodePort Service (Ingress, namespace's LimitRange) the Kubernetes files define,
-    with the file's path."""
-    return [(src.path, e) for src in sources if src.format is Format.KUBERNETES for e in src.services]
+    with the file's path; an Ingress's routes to a Service of another file completed by the Services of
+    the files close to its own (`routed`)."""
+    found = []
+    routes: dict[str, list[Exposure]] = {}
+    for src in sources:
+        if src.format is Format.KUBERNETES:
+            for e in src.services:
+                if e.kind == INGRESS_ROUTE:
+                    routes.setdefault(src.path, []).append(e)
+                else:
+                    found.append((src.path, e))
+    if routes:
+        found += routed(routes, sources)
+    return found
+
+
+def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+    """What the Ingress routes of each file (by its path) expose through a Service of another file: one
+    close to the Ingress's (`_close`: its directory, or a sibling: a Helm chart's `templates/`, a kustomize
+    base, a directory `kubectl apply -f` applies), of the same namespace (both unwritten, or the same).
+    An Ingress and its Service are written side by side; matching a name across unrelated parts of a tree
+    would pair one team's Ingress with another's Service. Only those files are read again, and only
+    when an Ingress routes to a Service its own file does not define: nothing is kept for the others."""
+    from glmlint.parsers.kubernetes import routed_elsewhere
+
+    out = []
+    for path, mine in routes.items():
+        texts = []
+        for s in sources:
+            if s.format is Format.KUBERNETES and s.path != path and _close(path, s.path):
+                try:
+                    texts.append(s.text)
+                except OSError:
+                    continue
+        out += [(path, e) for e in routed_elsewhere(mine, texts)]
+    return out
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:

@@ -107,8 +107,10 @@ when it listens on all interfaces **and**
   scheduler Service `<cluster>-scheduler` the Dask operator creates for a
   `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
   written; or an Ingress (`networking.k8s.io/v1`, and the `v1beta1` ones) that
-  routes to a Service of its own file and namespace selecting the pod, a
-  ClusterIP one too (its controller is the cluster's edge), on the port that
+  routes to a Service of its namespace selecting the pod, in its own file or
+  one close to it (the same directory or a sibling one: a directory of
+  `deployment.yaml`, `service.yaml` and `ingress.yaml`, a chart's templates),
+  a ClusterIP one too (its controller is the cluster's edge), on the port that
   Service targets, unless the Ingress's annotations may authenticate its
   requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
   NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
@@ -147,9 +149,9 @@ service built from a scanned Dockerfile whose `CMD` only gives the official
 image's `ENTRYPOINT` its arguments runs with those arguments.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service no Ingress of its file routes to (KubeRay's
+at run time), for a ClusterIP-only Service no Ingress routes to (KubeRay's
 default head Service type, and a `headService` template of `type: ClusterIP` whatever
-`serviceType` says; an Ingress and a Service in separate files are not paired),
+`serviceType` says; an Ingress and a Service in files far apart in the tree are not paired),
 for a serve Service that carries only Ray Serve's HTTP port, for a Vespa container
 given `services` (its start script then starts no config server), for an MLflow server
 started with another `--app-name` (a plugin's login), for a port published on

@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -433,15 +433,10 @@ def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
 
 def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
     """What the file's Ingresses expose: for each, by the Service of the file it routes to (one of
-    type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports."""
-    services: dict[tuple[str | None, str], Any] = {}
-    configs: dict[tuple[str | None, str], Any] = {}
-    for obj in objects:
-        kind = y.text(y.get(obj, "kind"))
-        if kind == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
-            services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
-        elif kind == "BackendConfig" and (y.text(y.get(obj, "apiVersion")) or "").startswith("cloud.google.com/"):
-            configs.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+    type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports; a
+    route to a Service the file does not define, as an `INGRESS_ROUTE` a Service of another file may
+    complete (`routed`)."""
+    services, configs = _routed_objects(objects)
     out = []
     for obj in objects:
         if y.text(y.get(obj, "kind")) != "Ingress" \
@@ -450,30 +445,82 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
-        found: dict[str, tuple[Any, Any, list[ServicePort]]] = {}
+        backends = []
         for service_name, port, node in _ingress_backends(obj):
-            service = services.get((namespace, service_name))
-            if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
-                continue  # not in the file, or it exposes the pods itself
-            if any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
-                   for k, off in _SERVICE_AUTH.items()):
-                continue  # the routes to it may authenticate
-            selector = y.entries(y.get(service, "spec", "selector"))
-            if not selector:
-                continue
-            for n, sp in _written_ports(service):
-                if port in (n, sp.port) and port:
-                    if _behind_iap(service, n, sp.port, configs, namespace):
-                        break
-                    got = found.setdefault(service_name, (service, node, []))
-                    got[2].append(ServicePort(sp.port, sp.target, y.loc(node)))
-                    break
-        for service_name, (service, node, ports) in found.items():
-            selector = y.entries(y.get(service, "spec", "selector"))
-            out.append(Exposure("Ingress", name, namespace,
-                                tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
-                                y.loc(node), route=service_name))
+            if (namespace, service_name) in services:
+                backends.append((service_name, port, y.loc(node)))
+            else:  # (one Exposure a route, as `routed` completes it)
+                out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
+                                    y.loc(node), route=service_name))
+        out.extend(routed(name, namespace, backends, services, configs))
     return out
+
+
+def _routed_objects(objects: list[Any]) -> tuple[dict[tuple[str | None, str], Any], dict[tuple[str | None, str], Any]]:
+    """The core Services and GKE BackendConfigs among `objects`, by (namespace, name)."""
+    services: dict[tuple[str | None, str], Any] = {}
+    configs: dict[tuple[str | None, str], Any] = {}
+    for obj in objects:
+        kind = y.text(y.get(obj, "kind"))
+        if kind == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
+            services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+        elif kind == "BackendConfig" and (y.text(y.get(obj, "apiVersion")) or "").startswith("cloud.google.com/"):
+            configs.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+    return services, configs
+
+
+def routed(name: str, namespace: str | None, backends: list[tuple[str, str, Loc]],
+           services: dict[tuple[str | None, str], Any], configs: dict[tuple[str | None, str], Any]) -> list[Exposure]:
+    """What the Ingress `name` exposes through its `backends` (Service name, port number or name, where the
+    backend names the Service) to the `services` (`_routed_objects`) of its namespace: each Service of type
+    ClusterIP with a selector whose routes may not authenticate, its pods on the target ports of the routed
+    ports (those GKE puts Identity-Aware Proxy in front of left out)."""
+    found: dict[str, tuple[Any, Loc, list[ServicePort]]] = {}
+    for service_name, port, at in backends:
+        service = services.get((namespace, service_name))
+        if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
+            continue  # not there, or it exposes the pods itself
+        if any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
+               for k, off in _SERVICE_AUTH.items()):
+            continue  # the routes to it may authenticate
+        if not y.entries(y.get(service, "spec", "selector")):
+            continue
+        for n, sp in _written_ports(service):
+            if port in (n, sp.port) and port:
+                if _behind_iap(service, n, sp.port, configs, namespace):
+                    break
+                got = found.setdefault(service_name, (service, at, []))
+                got[2].append(ServicePort(sp.port, sp.target, at))
+                break
+    out = []
+    for service_name, (service, at, ports) in found.items():
+        selector = y.entries(y.get(service, "spec", "selector"))
+        out.append(Exposure("Ingress", name, namespace,
+                            tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
+                            at, route=service_name))
+    return out
+
+
+def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]:
+    """What the Ingress routes of one file (`INGRESS_ROUTE`s) expose through the Services of the manifests
+    `texts` (other files, close to it: `glmlint.link`)."""
+    objects = []
+    for text in texts:
+        if "Service" not in text and "BackendConfig" not in text:
+            continue
+        try:
+            docs = y.compose_all(text)
+        except y.YamlError:
+            continue
+        objects += [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))]
+    services, configs = _routed_objects(objects)
+    if not services:
+        return []
+    by_ingress: dict[tuple[str, str | None], list[tuple[str, str, Loc]]] = {}
+    for r in routes:
+        by_ingress.setdefault((r.name, r.namespace), []).append((r.route or "", r.ports[0].port, r.loc))
+    return [e for (name, namespace), backends in by_ingress.items()
+            for e in routed(name, namespace, backends, services, configs)]
 
 
 # -- KubeRay: the Services and `ray start` the operator creates --------------------------------
