@@ -305,6 +305,7 @@ LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
 # the Service's, one port: the Service port it names, `loc`: where the backend names the Service); it selects
 # no pod until a Service of another file completes it (`glmlint.link.exposures`)
 INGRESS_ROUTE = "IngressRoute"
+ROUTE_KINDS = frozenset({"Ingress", "HTTPRoute", "GRPCRoute"})  # the `Exposure.kind`s of a route to a Service
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +316,7 @@ class Exposure:
     file when `loc.file` is set). A namespace's LimitRange rides along (kind `LimitRange`): like a
     Service it is an object of one file that changes the pods of others, linked the same way."""
 
-    kind: str  # LoadBalancer | NodePort | Ingress
+    kind: str  # LoadBalancer | NodePort | Ingress | HTTPRoute | GRPCRoute
     name: str  # the Service's name (the Ingress's)
     namespace: str | None
     selector: tuple[tuple[str, str], ...]
@@ -326,6 +327,10 @@ class Exposure:
     # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange of a written namespace, which reaches the pods of that
     # namespace in other files too; the memory limit it gives the containers that set none (`loc` is its value)
     default_memory: str | None = None
+    # an HTTPRoute's/GRPCRoute's (kind): the Gateway (namespace, name) it attaches to that makes it an exposure;
+    # an `INGRESS_ROUTE`'s: the route's kind (`via`: Ingress, HTTPRoute, GRPCRoute) and the Gateways it names
+    gateways: tuple[tuple[str | None, str], ...] = ()
+    via: str | None = None
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);

@@ -21,7 +21,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -65,7 +65,8 @@ def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
 
 
 def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
-    """What the Ingress routes of each file (by its path) expose through a Service of another file: one
+    """What the Ingress (HTTPRoute, GRPCRoute) routes of each file (by its path) expose through a Service
+    of another file (with its Gateway there or in another: in the route's file or one close to it): one
     close to the Ingress's (`_close`: its directory, or a sibling: a Helm chart's `templates/`, a kustomize
     base, a directory `kubectl apply -f` applies), of the same namespace (both unwritten, or the same).
     An Ingress and its Service are written side by side; matching a name across unrelated parts of a tree
@@ -76,8 +77,8 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     out = []
     for path, mine in routes.items():
         texts = []
-        for s in sources:
-            if s.format is Format.KUBERNETES and s.path != path and _close(path, s.path):
+        for s in sources:  # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+            if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
                 try:
                     texts.append(s.text)
                 except OSError:
@@ -108,7 +109,7 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
     namespace it is applied to: it pairs only with the pods of files close to its own (`_close`), as a
     binding to every ServiceAccount does (`_in_group`), never across unrelated parts of a tree (one
     team's Ingress and another team's Deployment)."""
-    return e.kind != "Ingress" or e.namespace is not None or _close(path, pod_file)
+    return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
 
 
 _BY_LABEL: list[Any] = [None, {}]  # the last `found` list asked about, and its Services by first label

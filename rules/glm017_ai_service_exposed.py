@@ -128,9 +128,21 @@ when it listens on all interfaces **and**
   own only (the same directory or a sibling one), not those of another part of
   the tree; and the
   Ingress KubeRay creates to the head's dashboard for
-  `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its).
-  The finding points at what makes it reachable (an Ingress: the backend's
-  Service name).
+  `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its);
+  or a Gateway API `HTTPRoute`/`GRPCRoute` attached (`parentRefs`) to a
+  Gateway of the scan, in its file or one close to it, whose listeners admit
+  the route's namespace, routing (`backendRefs`) to such a Service of its
+  namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, an
+  internal load balancer asked for through `spec.infrastructure.annotations`
+  or Istio's `networking.istio.io/service-type: ClusterIP`) or something may
+  authenticate the route: a rule's `ExtensionRef` filter, Kong's
+  `konghq.com/plugins`, or a policy that targets the route, its Gateway or
+  the Service (Envoy Gateway's `SecurityPolicy`, Kuadrant's `AuthPolicy`,
+  GKE's `GCPBackendPolicy` with IAP) or an Istio `AuthorizationPolicy`/
+  `RequestAuthentication` of their namespace. A route whose Gateway is not in
+  the scan (a platform team's shared Gateway) is not judged.
+  The finding points at what makes it reachable (an Ingress, a route: the
+  backend's Service name).
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s

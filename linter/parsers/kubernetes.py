@@ -148,7 +148,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
-            if y.text(y.get(obj, "kind")) in ("Ingress", "Service", "BackendConfig"):
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS:
                 if routed is None:
                     routed = []
                 routed.append(obj)
@@ -166,7 +166,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
                     limits = limits or {}
                     limits.setdefault(_namespace(obj), got)
-    if routed is not None and any(y.text(y.get(o, "kind")) == "Ingress" for o in routed):
+    if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS for o in routed):
         source.services.extend(_ingress_exposures(routed))
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
@@ -432,95 +432,245 @@ def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
 
 
 def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
-    """What the file's Ingresses expose: for each, by the Service of the file it routes to (one of
-    type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports; a
-    route to a Service the file does not define, as an `INGRESS_ROUTE` a Service of another file may
-    complete (`routed`)."""
-    services, configs = _routed_objects(objects)
+    """What the file's Ingresses and Gateway API routes expose: for each, by the Service of the file it
+    routes to (one of type ClusterIP, with a selector), that Service's pods on the target ports of the
+    routed ports; a route to a Service (a route's Gateway) the file does not define, as an
+    `INGRESS_ROUTE` the objects of another file may complete (`routed_elsewhere`)."""
+    found = _Routed(objects)
     out = []
     for obj in objects:
-        if y.text(y.get(obj, "kind")) != "Ingress" \
-                or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_INGRESS_APIS) \
-                or _ingress_private(obj):
+        kind = y.text(y.get(obj, "kind")) or ""
+        api = y.text(y.get(obj, "apiVersion")) or ""
+        if kind == "Ingress" and api.startswith(_INGRESS_APIS) and not _ingress_private(obj):
+            gateways: tuple[tuple[str | None, str], ...] = ()
+            backends = _ingress_backends(obj)
+        elif kind in _GATEWAY_ROUTES and api.startswith(_GATEWAY_API) and not _route_may_authenticate(obj):
+            gateways = _parent_gateways(obj)
+            backends = _route_backends(obj)
+        else:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
-        backends = []
-        for service_name, port, node in _ingress_backends(obj):
-            if (namespace, service_name) in services:
-                backends.append((service_name, port, y.loc(node)))
-            else:  # (one Exposure a route, as `routed` completes it)
+        here = []
+        for service_name, port, node in backends:
+            if (namespace, service_name) in found.services and all(g in found.gateways for g in gateways):
+                here.append((service_name, port, y.loc(node)))
+            else:  # (one Exposure a route, as `routed_elsewhere` completes it)
                 out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
-                                    y.loc(node), route=service_name))
-        out.extend(routed(name, namespace, backends, services, configs))
+                                    y.loc(node), route=service_name, via=kind, gateways=gateways))
+        out.extend(found.routed(kind, name, namespace, gateways, here))
     return out
 
 
-def _routed_objects(objects: list[Any]) -> tuple[dict[tuple[str | None, str], Any], dict[tuple[str | None, str], Any]]:
-    """The core Services and GKE BackendConfigs among `objects`, by (namespace, name)."""
-    services: dict[tuple[str | None, str], Any] = {}
-    configs: dict[tuple[str | None, str], Any] = {}
-    for obj in objects:
-        kind = y.text(y.get(obj, "kind"))
-        if kind == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
-            services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
-        elif kind == "BackendConfig" and (y.text(y.get(obj, "apiVersion")) or "").startswith("cloud.google.com/"):
-            configs.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
-    return services, configs
+# -- Gateway API: an HTTPRoute/GRPCRoute sends what its Gateways receive to Services ------------------
+# (gateway-api apis/v1 httproute_types.go, grpcroute_types.go, gateway_types.go, shared_types.go, v1.3):
+# a route attaches to the Gateways of its `spec.parentRefs` (`kind` defaults to Gateway, `group` to
+# gateway.networking.k8s.io, `namespace` to the route's) whose listeners allow routes of its namespace
+# (`allowedRoutes.namespaces.from`, default `Same`); each rule sends requests to its `backendRefs` (`kind`
+# defaults to Service of the core group, `namespace` to the route's: one of another namespace needs that
+# namespace's ReferenceGrant, and is not followed here), on the Service `port`. A Gateway is the cluster's
+# edge unless its class makes a load balancer only the private network reaches (`_INTERNAL_GATEWAYS`), or
+# its infrastructure or annotations ask its controller for an internal one. A route is no exposure when
+# something may authenticate it: a rule's `ExtensionRef` filter (a Traefik Middleware, a Kong plugin, an
+# implementation's auth filter), Kong's `konghq.com/plugins` on the route, or a policy of `_AUTH_POLICIES`
+# that targets the route, its Gateway or the Service (or, Istio's, that has no target: it selects by labels
+# or covers its namespace) among the objects the route is judged with.
+_GATEWAY_API = "gateway.networking.k8s.io/"
+_GATEWAY_ROUTES = ("HTTPRoute", "GRPCRoute")
+_ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
+# GKE Gateway classes of internal Application Load Balancers (cloud.google.com/kubernetes-engine/docs/how-to/
+# gatewayclass-capabilities: `gke-l7-rilb`, `-rilb-mc`, `-cross-regional-internal-managed-mc`)
+_INTERNAL_GATEWAYS = {"gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc"}
+# Annotations a Gateway's controller copies to the load balancer Service it makes (`spec.infrastructure.annotations`,
+# Istio from `metadata.annotations` too) that ask the cloud for an internal load balancer, or Istio for no load
+# balancer (`networking.istio.io/service-type`), with the values that do
+_PRIVATE_GATEWAY_ANNOTATIONS = {
+    "networking.gke.io/load-balancer-type": ("internal",),
+    "cloud.google.com/load-balancer-type": ("internal",),
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": ("internal",),
+    "service.beta.kubernetes.io/aws-load-balancer-internal": ("true",),
+    "service.beta.kubernetes.io/azure-load-balancer-internal": ("true",),
+    "networking.istio.io/service-type": ("clusterip",),
+}
+# Policies that may put authentication in front of a route, by kind and API group: Envoy Gateway's
+# SecurityPolicy (basic auth, JWT, OIDC, API keys, external auth), Kuadrant's AuthPolicy, GKE's
+# GCPBackendPolicy (with `default.iap.enabled`: Identity-Aware Proxy), Istio's AuthorizationPolicy and
+# RequestAuthentication
+_AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kuadrant.io/",
+                  "GCPBackendPolicy": "networking.gke.io/", "AuthorizationPolicy": "security.istio.io/",
+                  "RequestAuthentication": "security.istio.io/"}
+_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES})
 
 
-def routed(name: str, namespace: str | None, backends: list[tuple[str, str, Loc]],
-           services: dict[tuple[str | None, str], Any], configs: dict[tuple[str | None, str], Any]) -> list[Exposure]:
-    """What the Ingress `name` exposes through its `backends` (Service name, port number or name, where the
-    backend names the Service) to the `services` (`_routed_objects`) of its namespace: each Service of type
-    ClusterIP with a selector whose routes may not authenticate, its pods on the target ports of the routed
-    ports (those GKE puts Identity-Aware Proxy in front of left out)."""
-    found: dict[str, tuple[Any, Loc, list[ServicePort]]] = {}
-    for service_name, port, at in backends:
-        service = services.get((namespace, service_name))
-        if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
-            continue  # not there, or it exposes the pods itself
-        if any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
-               for k, off in _SERVICE_AUTH.items()):
-            continue  # the routes to it may authenticate
-        if not y.entries(y.get(service, "spec", "selector")):
-            continue
-        for n, sp in _written_ports(service):
-            if port in (n, sp.port) and port:
-                if _behind_iap(service, n, sp.port, configs, namespace):
-                    break
-                got = found.setdefault(service_name, (service, at, []))
-                got[2].append(ServicePort(sp.port, sp.target, at))
-                break
+def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
+    """The Gateways (namespace, name) a route's `parentRefs` attach it to."""
+    namespace = _namespace(route)
     out = []
-    for service_name, (service, at, ports) in found.items():
-        selector = y.entries(y.get(service, "spec", "selector"))
-        out.append(Exposure("Ingress", name, namespace,
-                            tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
-                            at, route=service_name))
+    for ref in y.items(y.get(route, "spec", "parentRefs")):
+        kind = y.text(y.get(ref, "kind")) or "Gateway"
+        group = y.text(y.get(ref, "group"))
+        if kind == "Gateway" and group in (None, "gateway.networking.k8s.io") and y.text(y.get(ref, "name")):
+            out.append((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or ""))
+    return tuple(out)
+
+
+def _route_backends(route: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, port number, the node naming the Service) of each backend of a route's rules that no
+    filter of its may authenticate; Services of the route's namespace only."""
+    namespace = _namespace(route)
+    out = []
+    for rule in y.items(y.get(route, "spec", "rules")):
+        for ref in y.items(y.get(rule, "backendRefs")):
+            if (y.text(y.get(ref, "kind")) or "Service") != "Service" or (y.text(y.get(ref, "group")) or "") != "":
+                continue
+            if (y.text(y.get(ref, "namespace")) or namespace) != namespace:
+                continue  # another namespace's: only with its ReferenceGrant
+            if any(y.text(y.get(f, "type")) == "ExtensionRef" for f in y.items(y.get(ref, "filters"))):
+                continue
+            name_node = y.get(ref, "name")
+            port = y.text(y.get(ref, "port")) or ""
+            if y.text(name_node) and port:
+                out.append((y.text(name_node) or "", port, name_node))
     return out
+
+
+def _route_may_authenticate(route: Any) -> bool:
+    """Whether a filter of a route's rules (an `ExtensionRef`) or Kong's plugins annotation may authenticate
+    its requests; a route with such a rule is judged whole (its other rules share the hosts)."""
+    if (y.text(y.get(route, "metadata", "annotations", "konghq.com/plugins")) or "").strip():
+        return True
+    return any(y.text(y.get(f, "type")) == "ExtensionRef"
+               for rule in y.items(y.get(route, "spec", "rules")) for f in y.items(y.get(rule, "filters")))
+
+
+def _gateway_private(gateway: Any) -> bool:
+    """Whether a Gateway's load balancer is reached from the private network only (`_INTERNAL_GATEWAYS`,
+    `_PRIVATE_GATEWAY_ANNOTATIONS`), or it has no listener for HTTP traffic."""
+    if (y.text(y.get(gateway, "spec", "gatewayClassName")) or "") in _INTERNAL_GATEWAYS:
+        return True
+    for node in (y.get(gateway, "spec", "infrastructure", "annotations"), y.get(gateway, "metadata", "annotations")):
+        for key, (_kn, value) in y.entries(node).items():
+            if (y.text(value) or "").strip().lower() in _PRIVATE_GATEWAY_ANNOTATIONS.get(key, ()):
+                return True
+    return not y.items(y.get(gateway, "spec", "listeners"))
+
+
+def _admits(gateway: Any, gateway_ns: str | None, route_ns: str | None) -> bool:
+    """Whether a listener of a Gateway allows routes of the namespace `route_ns` (`from: Same` by default;
+    `All`; `Selector`, by labels of the namespace the scan does not know: taken as allowing)."""
+    for listener in y.items(y.get(gateway, "spec", "listeners")):
+        allowed = y.text(y.get(listener, "allowedRoutes", "namespaces", "from")) or "Same"
+        if allowed in ("All", "Selector") or (allowed == "Same" and gateway_ns == route_ns):
+            return True
+    return False
+
+
+class _Routed:
+    """The core Services, GKE BackendConfigs, Gateways and authenticating policies among some objects (one
+    file's, or a route's file's with those of the files close to it), by (namespace, name)."""
+
+    def __init__(self, objects: list[Any]) -> None:
+        self.services: dict[tuple[str | None, str], Any] = {}
+        self.configs: dict[tuple[str | None, str], Any] = {}
+        self.gateways: dict[tuple[str | None, str], Any] = {}
+        # what a policy that may authenticate targets, by (namespace, name): the policy's namespace (a
+        # target reference names an object of its own namespace)
+        self.guarded: set[tuple[str | None, str]] = set()
+        # the namespaces of Istio policies that target nothing: they apply by labels or to the whole
+        # namespace (the root namespace `istio-system`: to the mesh)
+        self.istio: set[str | None] = set()
+        for obj in objects:
+            kind = y.text(y.get(obj, "kind")) or ""
+            api = y.text(y.get(obj, "apiVersion")) or ""
+            key = (_namespace(obj), y.text(y.get(obj, "metadata", "name")) or "")
+            if kind == "Service" and api == "v1":
+                self.services.setdefault(key, obj)
+            elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
+                self.configs.setdefault(key, obj)
+            elif kind == "Gateway" and api.startswith(_GATEWAY_API):
+                self.gateways.setdefault(key, obj)
+            elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
+                if kind == "GCPBackendPolicy" and y.scalar(y.get(obj, "spec", "default", "iap", "enabled")) is not True:
+                    continue
+                spec = y.get(obj, "spec")
+                targets = [y.get(spec, "targetRef"), *y.items(y.get(spec, "targetRefs"))]
+                names = {t for n in targets if n is not None and (t := y.text(y.get(n, "name")))}
+                if api.startswith("security.istio.io/") and not names:
+                    self.istio.add(key[0])
+                self.guarded |= {(key[0], n) for n in names}
+
+    def _istio(self, namespace: str | None) -> bool:
+        """Whether an Istio policy that targets nothing may apply to requests in `namespace`."""
+        return bool(self.istio) and (namespace in self.istio or None in self.istio or namespace is None
+                                     or "istio-system" in self.istio)
+
+    def routed(self, kind: str, name: str, namespace: str | None, gateways: tuple[tuple[str | None, str], ...],
+               backends: list[tuple[str, str, Loc]]) -> list[Exposure]:
+        """What the Ingress (the Gateway API route of `kind`, attached to `gateways`) `name` exposes through
+        its `backends` (Service name, port number or name, where the backend names the Service) to the
+        Services of its namespace: each of type ClusterIP with a selector whose routes may not authenticate,
+        its pods on the target ports of the routed ports (those GKE puts Identity-Aware Proxy in front of
+        left out). A route's Gateway is one of those here, public and admitting it."""
+        gateway = None
+        if kind != "Ingress":
+            if (namespace, name) in self.guarded or self._istio(namespace):
+                return []
+            gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
+                            and not self._istio(g[0])
+                            and not _gateway_private(self.gateways[g]) and _admits(self.gateways[g], g[0], namespace)),
+                           None)
+            if gateway is None:
+                return []
+        found: dict[str, tuple[Any, Loc, list[ServicePort]]] = {}
+        for service_name, port, at in backends:
+            service = self.services.get((namespace, service_name))
+            if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
+                continue  # not there, or it exposes the pods itself
+            if (namespace, service_name) in self.guarded or any(
+                    (y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
+                    for k, off in _SERVICE_AUTH.items()):
+                continue  # the routes to it may authenticate
+            if not y.entries(y.get(service, "spec", "selector")):
+                continue
+            for n, sp in _written_ports(service):
+                if port in (n, sp.port) and port:
+                    if _behind_iap(service, n, sp.port, self.configs, namespace):
+                        break
+                    got = found.setdefault(service_name, (service, at, []))
+                    got[2].append(ServicePort(sp.port, sp.target, at))
+                    break
+        out = []
+        for service_name, (service, at, ports) in found.items():
+            selector = y.entries(y.get(service, "spec", "selector"))
+            out.append(Exposure(kind, name, namespace,
+                                tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
+                                at, route=service_name, gateways=(gateway,) if gateway is not None else ()))
+        return out
 
 
 def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]:
-    """What the Ingress routes of one file (`INGRESS_ROUTE`s) expose through the Services of the manifests
-    `texts` (other files, close to it: `glmlint.link`)."""
+    """What the Ingress and Gateway API routes of one file (`INGRESS_ROUTE`s) expose through the Services
+    (and Gateways) of the manifests `texts` (that file's own, and those of the files close to it:
+    `glmlint.link`)."""
     objects = []
     for text in texts:
-        if "Service" not in text and "BackendConfig" not in text:
+        if "Service" not in text and "Gateway" not in text:
             continue
         try:
             docs = y.compose_all(text)
         except y.YamlError:
             continue
-        objects += [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))]
-    services, configs = _routed_objects(objects)
-    if not services:
+        objects += [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
+                    if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
+    found = _Routed(objects)
+    if not found.services:
         return []
-    by_ingress: dict[tuple[str, str | None], list[tuple[str, str, Loc]]] = {}
+    by_route: dict[tuple[str, str, str | None, tuple[tuple[str | None, str], ...]], list[tuple[str, str, Loc]]] = {}
     for r in routes:
-        by_ingress.setdefault((r.name, r.namespace), []).append((r.route or "", r.ports[0].port, r.loc))
-    return [e for (name, namespace), backends in by_ingress.items()
-            for e in routed(name, namespace, backends, services, configs)]
+        by_route.setdefault((r.via or "Ingress", r.name, r.namespace, r.gateways), []).append(
+            (r.route or "", r.ports[0].port, r.loc))
+    return [e for (kind, name, namespace, gateways), backends in by_route.items()
+            for e in found.routed(kind, name, namespace, gateways, backends)]
 
 
 # -- KubeRay: the Services and `ray start` the operator creates --------------------------------
