@@ -324,8 +324,9 @@ class Exposure:
     loc: Loc
     operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
     route: str | None = None  # an Ingress's: the Service it routes to, whose selector and ports these are
-    # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange of a written namespace, which reaches the pods of that
-    # namespace in other files too; the memory limit it gives the containers that set none (`loc` is its value)
+    # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange, which reaches the pods of its namespace in other files
+    # too (one of no written namespace, those of no written namespace in the files applied with it:
+    # `glmlint.link.reaches`); the memory limit it gives the containers that set none (`loc` is its value)
     default_memory: str | None = None
     # an HTTPRoute's/GRPCRoute's (kind): the Gateway (namespace, name) it attaches to that makes it an exposure;
     # an `INGRESS_ROUTE`'s: the route's kind (`via`: Ingress, HTTPRoute, GRPCRoute) and the Gateways it names
@@ -336,8 +337,8 @@ class Exposure:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);
         a label a controller gives each pod by its index (`indexed_label`) matches the value one of the
         pods has, the same pod for every label of one index."""
-        if self.kind == LIMIT_RANGE:  # every pod of its (written) namespace
-            return namespace is not None and namespace == self.namespace
+        if self.kind == LIMIT_RANGE:  # every pod of its namespace (both unwritten: those applied with it)
+            return namespace == self.namespace
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:

@@ -93,7 +93,7 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
-        if ns is not None and any(path != src.path for path, _e in by_label.get((LIMIT_RANGE, ns), ())):
+        if any(path != src.path and reaches(e, path, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
             return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
@@ -108,8 +108,19 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
     (`Exposure.selects`). An Ingress whose namespace is unwritten goes, with its Service, to whatever
     namespace it is applied to: it pairs only with the pods of files close to its own (`_close`), as a
     binding to every ServiceAccount does (`_in_group`), never across unrelated parts of a tree (one
-    team's Ingress and another team's Deployment)."""
+    team's Ingress and another team's Deployment). A LimitRange whose namespace is unwritten goes to the
+    namespace `kubectl apply -f DIR` (`-R`, `-k`) puts the objects of one directory in: it gives its default
+    memory limit to the pods of no written namespace of files of its own directory only (a sibling directory
+    is applied on its own, maybe into another namespace)."""
+    if e.kind == LIMIT_RANGE:
+        return e.namespace is not None or _same_dir(path, pod_file)
     return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
+
+
+def _same_dir(a: str, b: str) -> bool:
+    """Whether the files `a` and `b` are in one directory."""
+    a, b = a.replace("\\", "/"), b.replace("\\", "/")
+    return a[:a.rfind("/") + 1] == b[:b.rfind("/") + 1]
 
 
 _BY_LABEL: list[Any] = [None, {}]  # the last `found` list asked about, and its Services by first label
@@ -123,7 +134,7 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         for path, e in found:
             if e.selector:
                 index.setdefault(e.index_label, []).append((path, e))
-            elif e.kind == LIMIT_RANGE and e.namespace is not None:  # (by its namespace: no label is that)
+            elif e.kind == LIMIT_RANGE:  # (by its namespace: no label is that)
                 index.setdefault((LIMIT_RANGE, e.namespace), []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]

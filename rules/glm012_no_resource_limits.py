@@ -14,7 +14,10 @@ either, for all of the file's), and in any other scanned file when both write
 the same `metadata.namespace` (the namespace's own manifest beside the apps'),
 and then only for the workloads of that namespace: the same Job written for
 two namespaces in one file gets the limit in one of them, and the fixes of
-both still apply. Nor is a container of a pod that sets a pod-level memory limit
+both still apply. A LimitRange with no `metadata.namespace` in another file
+counts for the workloads with none of the files of its own directory, which
+`kubectl apply -f DIR` (or `-k`) puts into the same namespace; not for those
+of another directory. Nor is a container of a pod that sets a pod-level memory limit
 (`spec.resources.limits.memory`, Pod Level Resources, beta and on by default
 from Kubernetes 1.34): the pod's containers share that limit. Nor is a
 runtime template's container whose resources the object that runs it writes

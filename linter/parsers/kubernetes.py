@@ -175,9 +175,10 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
         source.workloads = [_given_memory_limit(w, *got) if (got := limits.get(w.namespace)) is not None else w
                             for w in source.workloads]
         source.cross_document = True
-        # one of a written namespace reaches that namespace's pods in the scan's other files (`link.link_services`)
+        # it reaches the pods of its namespace in the scan's other files (one of no written namespace: those of
+        # the files applied with it, `link.reaches`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
-                               for ns, got in limits.items() if ns is not None and got is not None)
+                               for ns, got in limits.items() if got is not None)
     return source
 
 
