@@ -117,8 +117,12 @@ when it listens on all interfaces **and**
   `auth-type`, Traefik's `router.middlewares`, Kong's `konghq.com/plugins`, a
   snippet that mentions `auth`), its load balancer is internal (the AWS Load
   Balancer Controller's, `alb` class or `alb.ingress.kubernetes.io/`
-  annotations, unless `alb.ingress.kubernetes.io/scheme: internet-facing`: its
-  default scheme is `internal`; GKE's `gce-internal` class), its ingress-nginx
+  annotations, or an IngressClass of the file with controller
+  `ingress.k8s.aws/alb` or EKS Auto Mode's `eks.amazonaws.com/alb`, unless its
+  scheme is `internet-facing`: the `spec.scheme` of the IngressClassParams the
+  class's `parameters` name, which wins over the Ingress's
+  `alb.ingress.kubernetes.io/scheme`; the default scheme is `internal`; GKE's
+  `gce-internal` class), its ingress-nginx
   source allowlist (`allowlist-source-range`, `whitelist-source-range`) names
   private ranges only (RFC 1918, loopback, IPv6 ULA: a VPN's), or the backend
   Service's `cloud.google.com/backend-config` names a BackendConfig with

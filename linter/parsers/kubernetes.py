@@ -304,14 +304,22 @@ _INTERNAL_CLASSES = {
     # load balancer at all.
     "gce-internal": "GKE internal Application Load Balancer",
 }
-# Controllers whose scheme annotation decides whether the load balancer is public: (the classes that name the
-# controller, the prefix of its annotations (an Ingress carrying one is the controller's), the scheme
-# annotation, its public values). Unset, the scheme is not public.
+# Controllers whose scheme decides whether the load balancer is public: (the classes that name the controller,
+# the prefix of its annotations (an Ingress carrying one is the controller's), the scheme annotation, its public
+# values, the `spec.controller` of an IngressClass of the controller, the API groups of its parameters'
+# IngressClassParams, whose `spec.scheme` wins over the annotation). Unset, the scheme is not public.
 _SCHEMES = (
     # AWS Load Balancer Controller: `alb.ingress.kubernetes.io/scheme`, `internal` | `internet-facing`, default
-    # `internal` (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md at 48b4a7dd).
-    (("alb",), "alb.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/scheme", ("internet-facing",)),
+    # `internal` (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md at 48b4a7dd); an
+    # IngressClass of controller `ingress.k8s.aws/alb` whose `parameters` name an IngressClassParams
+    # (elbv2.k8s.aws) with `spec.scheme`: every Ingress of the class has that scheme, the annotation ignored
+    # (docs/guide/ingress/ingress_class.md, pkg/ingress/model_build_load_balancer.go `buildLoadBalancerScheme`,
+    # at 225f4456); EKS Auto Mode's built-in one: controller `eks.amazonaws.com/alb`, IngressClassParams of
+    # eks.amazonaws.com (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html)
+    (("alb",), "alb.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/scheme", ("internet-facing",),
+     ("ingress.k8s.aws/alb", "eks.amazonaws.com/alb"), ("elbv2.k8s.aws", "eks.amazonaws.com")),
 )
+_DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class"
 # ingress-nginx: an Ingress's source allowlist, comma-separated CIDRs or addresses (`allowlist-source-range`,
 # and its older name `whitelist-source-range`, which it still reads; user-guide/nginx-configuration/annotations
 # "Allowlist source range"): a client outside every range gets 403. An allowlist of private ranges only
@@ -329,16 +337,21 @@ _PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8
 _BACKEND_CONFIG = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
 
 
-def _ingress_private(obj: Any) -> bool:
+def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     """Whether an Ingress's controller makes a load balancer only the private network reaches, or its
-    annotations may authenticate its routes."""
+    annotations may authenticate its routes; `found`: the IngressClasses (and their parameters) it may
+    name, of its file."""
     annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
+    named = annotations.get(_CLASS_ANNOTATION) or y.text(y.get(obj, "spec", "ingressClassName")) or ""
     classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
-    for names, prefix, key, public in _SCHEMES:
-        if (classes & set(names) or any(k.startswith(prefix) for k in annotations)) \
-                and annotations.get(key, "").lower() not in public:
+    ingress_class = found.ingress_class(named) if found is not None else None
+    controller = y.text(y.get(ingress_class, "spec", "controller")) or ""
+    for names, prefix, key, public, controllers, groups in _SCHEMES:
+        scheme = found.class_scheme(ingress_class, groups) if found is not None and controller in controllers else None
+        if (classes & set(names) or any(k.startswith(prefix) for k in annotations) or controller in controllers) \
+                and (scheme or annotations.get(key, "")).lower() not in public:
             return True
     if any(_private_only(annotations.get(k, "")) for k in _SOURCE_ALLOWLISTS):
         return True
@@ -442,7 +455,7 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
     for obj in objects:
         kind = y.text(y.get(obj, "kind")) or ""
         api = y.text(y.get(obj, "apiVersion")) or ""
-        if kind == "Ingress" and api.startswith(_INGRESS_APIS) and not _ingress_private(obj):
+        if kind == "Ingress" and api.startswith(_INGRESS_APIS) and not _ingress_private(obj, found):
             gateways: tuple[tuple[str | None, str], ...] = ()
             backends = _ingress_backends(obj)
         elif kind in _GATEWAY_ROUTES and api.startswith(_GATEWAY_API) and not _route_may_authenticate(obj):
@@ -500,7 +513,8 @@ _PRIVATE_GATEWAY_ANNOTATIONS = {
 _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kuadrant.io/",
                   "GCPBackendPolicy": "networking.gke.io/", "AuthorizationPolicy": "security.istio.io/",
                   "RequestAuthentication": "security.istio.io/"}
-_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES})
+_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
+                           "IngressClassParams"})
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -580,6 +594,8 @@ class _Routed:
         # the namespaces of Istio policies that target nothing: they apply by labels or to the whole
         # namespace (the root namespace `istio-system`: to the mesh)
         self.istio: set[str | None] = set()
+        self.classes: dict[str, Any] = {}  # IngressClasses by name (cluster-scoped)
+        self.params: dict[tuple[str, str], Any] = {}  # IngressClassParams by (API group, name)
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
@@ -590,6 +606,10 @@ class _Routed:
                 self.configs.setdefault(key, obj)
             elif kind == "Gateway" and api.startswith(_GATEWAY_API):
                 self.gateways.setdefault(key, obj)
+            elif kind == "IngressClass" and api.startswith("networking.k8s.io/"):
+                self.classes.setdefault(key[1], obj)
+            elif kind == "IngressClassParams":
+                self.params.setdefault((api.partition("/")[0], key[1]), obj)
             elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
                 if kind == "GCPBackendPolicy" and y.scalar(y.get(obj, "spec", "default", "iap", "enabled")) is not True:
                     continue
@@ -599,6 +619,23 @@ class _Routed:
                 if api.startswith("security.istio.io/") and not names:
                     self.istio.add(key[0])
                 self.guarded |= {(key[0], n) for n in names}
+
+    def ingress_class(self, name: str) -> Any:
+        """The IngressClass `name` names (none: the one annotated as the cluster's default), if here."""
+        if name:
+            return self.classes.get(name)
+        return next((c for c in self.classes.values()
+                     if (y.text(y.get(c, "metadata", "annotations", _DEFAULT_CLASS)) or "").strip() == "true"), None)
+
+    def class_scheme(self, ingress_class: Any, groups: tuple[str, ...]) -> str | None:
+        """The `spec.scheme` of the IngressClassParams (of one of `groups`) an IngressClass's parameters name,
+        if here and set."""
+        ref = y.get(ingress_class, "spec", "parameters")
+        group = y.text(y.get(ref, "apiGroup")) or ""
+        if y.text(y.get(ref, "kind")) != "IngressClassParams" or group not in groups:
+            return None
+        params = self.params.get((group, y.text(y.get(ref, "name")) or ""))
+        return (y.text(y.get(params, "spec", "scheme")) or "").strip() or None
 
     def _istio(self, namespace: str | None) -> bool:
         """Whether an Istio policy that targets nothing may apply to requests in `namespace`."""
