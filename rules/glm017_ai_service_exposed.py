@@ -110,7 +110,8 @@ when it listens on all interfaces **and**
   routes to a Service of its namespace selecting the pod, in its own file or
   one close to it (the same directory or a sibling one: a directory of
   `deployment.yaml`, `service.yaml` and `ingress.yaml`, a chart's templates),
-  a ClusterIP one too (its controller is the cluster's edge), on the port that
+  a ClusterIP one too (its controller is the cluster's edge; the head Service
+  `<cluster>-head-svc` KubeRay makes for a `RayCluster` too), on the port that
   Service targets, unless the Ingress's annotations may authenticate its
   requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
   NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's

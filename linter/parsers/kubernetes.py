@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, NamedTuple
 from collections.abc import Callable
 
 from glmlint import records
@@ -396,11 +396,10 @@ def _backend_configs(service: Any) -> dict[str, str] | None:
     return None
 
 
-def _behind_iap(service: Any, name: str, port: str, configs: dict[tuple[str | None, str], Any],
+def _behind_iap(named: dict[str, str] | None, name: str, port: str, configs: dict[tuple[str | None, str], Any],
                 namespace: str | None) -> bool:
     """Whether GKE may put Identity-Aware Proxy in front of a Service's port (`name`, `port`): the
-    BackendConfig it names for it enables IAP, or is not in the file."""
-    named = _backend_configs(service)
+    BackendConfig it names for it (`named`: `_backend_configs`) enables IAP, or is not in the file."""
     if named is None:
         return False
     config_name = named.get(port) or named.get(name) or named.get("")
@@ -514,7 +513,7 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
                   "GCPBackendPolicy": "networking.gke.io/", "AuthorizationPolicy": "security.istio.io/",
                   "RequestAuthentication": "security.istio.io/"}
 _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
-                           "IngressClassParams"})
+                           "IngressClassParams", "RayCluster"})
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -580,12 +579,49 @@ def _admits(gateway: Any, gateway_ns: str | None, route_ns: str | None) -> bool:
     return False
 
 
+class _Target(NamedTuple):
+    """A Service a route may send requests to, as far as routing needs it."""
+
+    type: str  # ClusterIP, LoadBalancer, NodePort, ...
+    selector: tuple[tuple[str, str], ...]
+    ports: list[tuple[str, ServicePort]]  # (name, port)
+    guarded: bool  # its own annotations may authenticate the routes to it (`_SERVICE_AUTH`)
+    backend_configs: dict[str, str] | None  # the GKE BackendConfigs it names (`_backend_configs`)
+
+    @classmethod
+    def of(cls, service: Any) -> _Target:
+        return cls(y.text(y.get(service, "spec", "type")) or "ClusterIP",
+                   tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(service, "spec", "selector")).items()),
+                   _written_ports(service),
+                   any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
+                       for k, off in _SERVICE_AUTH.items()),
+                   _backend_configs(service))
+
+
+def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
+    """The head Service the KubeRay operator makes for a RayCluster (`_ray_head_service`: its name, type and
+    ports), whatever its type, as a route's target: it selects the cluster's head pod (common/service.go
+    `BuildServiceForHeadPod`: `ray.io/cluster` and `ray.io/node-type: head`). A RayJob's or RayService's cluster
+    has a generated name: not followed."""
+    name = y.text(y.get(obj, "metadata", "name"))
+    group = y.get(obj, "spec", "headGroupSpec")
+    if not name or not y.is_map(group):
+        return []
+    template = y.get(group, "headService")
+    kind = y.text(_ray_type(template, group)) or "ClusterIP"
+    ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
+    service = y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
+    return [((_namespace(obj), service),
+             _Target(kind, (("ray.io/cluster", name), ("ray.io/node-type", "head")), ports, False, None))]
+
+
 class _Routed:
-    """The core Services, GKE BackendConfigs, Gateways and authenticating policies among some objects (one
-    file's, or a route's file's with those of the files close to it), by (namespace, name)."""
+    """The core Services (and those KubeRay makes), GKE BackendConfigs, Gateways and authenticating policies
+    among some objects (one file's, or a route's file's with those of the files close to it), by (namespace,
+    name)."""
 
     def __init__(self, objects: list[Any]) -> None:
-        self.services: dict[tuple[str | None, str], Any] = {}
+        self.services: dict[tuple[str | None, str], _Target] = {}
         self.configs: dict[tuple[str | None, str], Any] = {}
         self.gateways: dict[tuple[str | None, str], Any] = {}
         # what a policy that may authenticate targets, by (namespace, name): the policy's namespace (a
@@ -601,7 +637,10 @@ class _Routed:
             api = y.text(y.get(obj, "apiVersion")) or ""
             key = (_namespace(obj), y.text(y.get(obj, "metadata", "name")) or "")
             if kind == "Service" and api == "v1":
-                self.services.setdefault(key, obj)
+                self.services.setdefault(key, _Target.of(obj))
+            elif kind == "RayCluster" and api.startswith("ray.io/"):
+                for k, target in _ray_head_targets(obj):
+                    self.services.setdefault(k, target)
             elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
                 self.configs.setdefault(key, obj)
             elif kind == "Gateway" and api.startswith(_GATEWAY_API):
@@ -659,31 +698,25 @@ class _Routed:
                            None)
             if gateway is None:
                 return []
-        found: dict[str, tuple[Any, Loc, list[ServicePort]]] = {}
+        found: dict[str, tuple[_Target, Loc, list[ServicePort]]] = {}
         for service_name, port, at in backends:
             service = self.services.get((namespace, service_name))
-            if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
+            if service is None or service.type in _EXPOSING:
                 continue  # not there, or it exposes the pods itself
-            if (namespace, service_name) in self.guarded or any(
-                    (y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
-                    for k, off in _SERVICE_AUTH.items()):
+            if (namespace, service_name) in self.guarded or service.guarded:
                 continue  # the routes to it may authenticate
-            if not y.entries(y.get(service, "spec", "selector")):
+            if not service.selector:
                 continue
-            for n, sp in _written_ports(service):
+            for n, sp in service.ports:
                 if port in (n, sp.port) and port:
-                    if _behind_iap(service, n, sp.port, self.configs, namespace):
+                    if _behind_iap(service.backend_configs, n, sp.port, self.configs, namespace):
                         break
                     got = found.setdefault(service_name, (service, at, []))
                     got[2].append(ServicePort(sp.port, sp.target, at))
                     break
-        out = []
-        for service_name, (service, at, ports) in found.items():
-            selector = y.entries(y.get(service, "spec", "selector"))
-            out.append(Exposure(kind, name, namespace,
-                                tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
-                                at, route=service_name, gateways=(gateway,) if gateway is not None else ()))
-        return out
+        return [Exposure(kind, name, namespace, service.selector, tuple(ports), at, route=service_name,
+                         gateways=(gateway,) if gateway is not None else ())
+                for service_name, (service, at, ports) in found.items()]
 
 
 def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]:
@@ -692,7 +725,7 @@ def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]
     `glmlint.link`)."""
     objects = []
     for text in texts:
-        if "Service" not in text and "Gateway" not in text:
+        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text:
             continue
         try:
             docs = y.compose_all(text)
