@@ -135,8 +135,9 @@ when it listens on all interfaces **and**
   Ingress KubeRay creates to the head's dashboard for
   `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its);
   or a Gateway API `HTTPRoute`/`GRPCRoute` attached (`parentRefs`) to a
-  Gateway of the scan, in its file or one close to it, whose listeners admit
-  the route's namespace, routing (`backendRefs`) to such a Service of its
+  Gateway of the scan, in its file or one close to it, with an HTTP or HTTPS
+  listener that admits the route (its kind, by `allowedRoutes.kinds`; its
+  namespace, by `allowedRoutes.namespaces`), routing (`backendRefs`) to such a Service of its
   namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, an
   internal load balancer asked for through `spec.infrastructure.annotations`
   or Istio's `networking.istio.io/service-type: ClusterIP`) or something may

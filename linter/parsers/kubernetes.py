@@ -569,10 +569,17 @@ def _gateway_private(gateway: Any) -> bool:
     return not y.items(y.get(gateway, "spec", "listeners"))
 
 
-def _admits(gateway: Any, gateway_ns: str | None, route_ns: str | None) -> bool:
-    """Whether a listener of a Gateway allows routes of the namespace `route_ns` (`from: Same` by default;
+def _admits(gateway: Any, gateway_ns: str | None, route_ns: str | None, kind: str) -> bool:
+    """Whether a listener of a Gateway takes routes of `kind` (an HTTP or HTTPS listener, whose
+    `allowedRoutes.kinds`, when written, name it) of the namespace `route_ns` (`from: Same` by default;
     `All`; `Selector`, by labels of the namespace the scan does not know: taken as allowing)."""
     for listener in y.items(y.get(gateway, "spec", "listeners")):
+        if (y.text(y.get(listener, "protocol")) or "").upper() not in ("HTTP", "HTTPS"):
+            continue  # a TLS passthrough, TCP or UDP listener takes other routes
+        kinds = y.items(y.get(listener, "allowedRoutes", "kinds"))
+        if kinds and not any(y.text(y.get(k, "kind")) == kind and (y.text(y.get(k, "group")) or "gateway.networking.k8s.io")
+                             == "gateway.networking.k8s.io" for k in kinds):
+            continue
         allowed = y.text(y.get(listener, "allowedRoutes", "namespaces", "from")) or "Same"
         if allowed in ("All", "Selector") or (allowed == "Same" and gateway_ns == route_ns):
             return True
@@ -694,7 +701,7 @@ class _Routed:
                 return []
             gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
                             and not self._istio(g[0])
-                            and not _gateway_private(self.gateways[g]) and _admits(self.gateways[g], g[0], namespace)),
+                            and not _gateway_private(self.gateways[g]) and _admits(self.gateways[g], g[0], namespace, kind)),
                            None)
             if gateway is None:
                 return []
