@@ -169,7 +169,7 @@ def _copies(cmd: Command) -> list[_Copy]:
     """`cp SRC DST`, `mv SRC... DIR/`, `install -m 0440 SRC DST`: one `_Copy` per file it writes."""
     opts, operands = getopt([w.text for w in cmd.args], _COPIERS[cmd.name])
     flags = {f for f, _v in opts}
-    if "-d" in flags or "--directory" in flags and cmd.name == "install":
+    if cmd.name == "install" and flags & {"-d", "--directory"}:
         return []
     target = next((v for f, v in opts if f in ("-t", "--target-directory")), None)
     if target is None:
