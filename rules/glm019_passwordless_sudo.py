@@ -43,7 +43,7 @@ file written after its `rm` stays) or removes sudo.
 Sudo's files are replayed as the build's commands change them, whoever
 wrote the rule: a `sed` substitution limited by an address (`sed -i
 '/NOPASSWD/ s/^/# /'` comments the rule out), an address with its own
-delimiter (`sed -i '\|^dev ALL|d'`), a `grep -v PATTERN FILE > COPY` put back
+delimiter (`sed -i '\\|^dev ALL|d'`), a `grep -v PATTERN FILE > COPY` put back
 with `cp`/`mv`/`cat COPY > FILE`, and a rule written elsewhere and moved in
 (`install -m 0440 /tmp/dev /etc/sudoers.d/dev`, `mv /tmp/dev
 /etc/sudoers.d/`). A file another program writes (`envsubst < t > f`) holds
