@@ -350,8 +350,6 @@ def grants(workload: Workload) -> list[Grant]:
         # a file sudo reads, nor did the base image's: `lines` would give the stock lines only, and the
         # test below says []
         return []
-    if _removes_sudo(workload):
-        return []
     sudo_lines = lines(workload)
     if all(line.loc is None for line in sudo_lines) and not any(
             c.name in _BLANKERS for c in workload.build_steps):
@@ -364,6 +362,8 @@ def grants(workload: Workload) -> list[Grant]:
 
 def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
     """`grants`, from the lines sudo reads."""
+    if _removes_sudo(workload):
+        return []  # no program reads the rules
     resolve = _resolver(workload)
     no_auth: dict[str, Line] = {}  # `Defaults[:user] !authenticate`: principal ("*": everyone) -> its line
     for line in sudo_lines:
