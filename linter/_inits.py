@@ -332,11 +332,12 @@ def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
   _s5(self, _f5() if copied is _F else copied)
  return __init__
 
-def _m30(_F, _s0, _s1, _s2):
- def __init__(self, intents, safety, user):
+def _m30(_F, _s0, _s1, _s2, _s3):
+ def __init__(self, intents, safety, user, chosen):
   _s0(self, intents)
   _s1(self, safety)
   _s2(self, user)
+  _s3(self, chosen)
  return __init__
 
 def _m31(_F, _s0, _s1):
@@ -415,8 +416,8 @@ def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
- def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory):
+def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
+ def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via):
   _s0(self, kind)
   _s1(self, name)
   _s2(self, namespace)
@@ -426,6 +427,8 @@ def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s6(self, operator)
   _s7(self, route)
   _s8(self, default_memory)
+  _s9(self, gateways)
+  _s10(self, via)
  return __init__
 
 def _m39(_F, _s):
@@ -1336,7 +1339,7 @@ MAKERS = {
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m29,
-    (('intents', 'safety', 'user'), (), True, True, False): _m30,
+    (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
     (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m33,
@@ -1344,7 +1347,7 @@ MAKERS = {
     (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m35,
     (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m36,
     (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m37,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory'), (), True, True, False): _m38,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via'), (), True, True, False): _m38,
     (('level', 'version', 'namespaces'), (), True, False, False): _m39,
     (('line', 'col', 'file'), (), True, True, False): _m40,
     (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m41,
