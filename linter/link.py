@@ -21,7 +21,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -48,8 +48,43 @@ def wanted(src: SourceFile) -> set[str]:
 
 def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
     """Every LoadBalancer/NodePort Service (Ingress, namespace's LimitRange) the Kubernetes files define,
-    with the file's path."""
-    return [(src.path, e) for src in sources if src.format is Format.KUBERNETES for e in src.services]
+    with the file's path; an Ingress's routes to a Service of another file completed by the Services of
+    the files close to its own (`routed`)."""
+    found = []
+    routes: dict[str, list[Exposure]] = {}
+    for src in sources:
+        if src.format is Format.KUBERNETES:
+            for e in src.services:
+                if e.kind == INGRESS_ROUTE:
+                    routes.setdefault(src.path, []).append(e)
+                else:
+                    found.append((src.path, e))
+    if routes:
+        found += routed(routes, sources)
+    return found
+
+
+def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+    """What the Ingress (HTTPRoute, GRPCRoute) routes of each file (by its path) expose through a Service
+    of another file (with its Gateway there or in another: in the route's file or one close to it): one
+    close to the Ingress's (`_close`: its directory, or a sibling: a Helm chart's `templates/`, a kustomize
+    base, a directory `kubectl apply -f` applies), of the same namespace (both unwritten, or the same).
+    An Ingress and its Service are written side by side; matching a name across unrelated parts of a tree
+    would pair one team's Ingress with another's Service. Only those files are read again, and only
+    when an Ingress routes to a Service its own file does not define: nothing is kept for the others."""
+    from glmlint.parsers.kubernetes import routed_elsewhere
+
+    out = []
+    for path, mine in routes.items():
+        texts = []
+        for s in sources:  # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+            if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
+                try:
+                    texts.append(s.text)
+                except OSError:
+                    continue
+        out += [(path, e) for e in routed_elsewhere(mine, texts)]
+    return out
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:
@@ -58,7 +93,7 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
-        if ns is not None and any(path != src.path for path, _e in by_label.get((LIMIT_RANGE, ns), ())):
+        if any(path != src.path and reaches(e, path, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
             return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
@@ -73,8 +108,19 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
     (`Exposure.selects`). An Ingress whose namespace is unwritten goes, with its Service, to whatever
     namespace it is applied to: it pairs only with the pods of files close to its own (`_close`), as a
     binding to every ServiceAccount does (`_in_group`), never across unrelated parts of a tree (one
-    team's Ingress and another team's Deployment)."""
-    return e.kind != "Ingress" or e.namespace is not None or _close(path, pod_file)
+    team's Ingress and another team's Deployment). A LimitRange whose namespace is unwritten goes to the
+    namespace `kubectl apply -f DIR` (`-R`, `-k`) puts the objects of one directory in: it gives its default
+    memory limit to the pods of no written namespace of files of its own directory only (a sibling directory
+    is applied on its own, maybe into another namespace)."""
+    if e.kind == LIMIT_RANGE:
+        return e.namespace is not None or _same_dir(path, pod_file)
+    return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
+
+
+def _same_dir(a: str, b: str) -> bool:
+    """Whether the files `a` and `b` are in one directory."""
+    a, b = a.replace("\\", "/"), b.replace("\\", "/")
+    return a[:a.rfind("/") + 1] == b[:b.rfind("/") + 1]
 
 
 _BY_LABEL: list[Any] = [None, {}]  # the last `found` list asked about, and its Services by first label
@@ -88,7 +134,7 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         for path, e in found:
             if e.selector:
                 index.setdefault(e.index_label, []).append((path, e))
-            elif e.kind == LIMIT_RANGE and e.namespace is not None:  # (by its namespace: no label is that)
+            elif e.kind == LIMIT_RANGE:  # (by its namespace: no label is that)
                 index.setdefault((LIMIT_RANGE, e.namespace), []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]
@@ -377,28 +423,28 @@ def aggregate(roles: list[Role]) -> list[Role]:
         return list(roles)
     cluster = [r for r in roles if r.kind == "ClusterRole"]
     labels = {id(r): dict(r.labels) for r in cluster}  # each ClusterRole's labels as a dict, made once (not per selector)
-    out = []
-    for role in roles:
-        if role.aggregation is None:
-            out.append(role)
-            continue
-        collected: list[tuple[PolicyRule, str]] = []
-        seen = {id(role)}
-        todo = [role]
-        while todo:
-            cur = todo.pop()
-            for other in cluster:
-                if id(other) in seen:
-                    continue
-                if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
-                    continue
-                seen.add(id(other))
-                collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")
-                                 for r in other.rules)
-                if other.aggregation is not None:
-                    todo.append(other)
-        out.append(records.replace(role, aggregated=tuple(collected)))
-    return out
+    return [role if role.aggregation is None else _aggregated(role, cluster, labels) for role in roles]
+
+
+def _aggregated(role: Role, cluster: list[Role], labels: dict[int, dict[str, str]]) -> Role:
+    """`role` (an aggregated ClusterRole) with the rules of the ClusterRoles of `cluster` (their
+    `labels` by id) its selectors match, following those that aggregate others."""
+    collected: list[tuple[PolicyRule, str]] = []
+    seen = {id(role)}
+    todo = [role]
+    while todo:
+        cur = todo.pop()
+        for other in cluster:
+            if id(other) in seen:
+                continue
+            if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
+                continue
+            seen.add(id(other))
+            collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")
+                             for r in other.rules)
+            if other.aggregation is not None:
+                todo.append(other)
+    return records.replace(role, aggregated=tuple(collected))
 
 
 def link_cluster(sources: list[SourceFile], targets: list[SourceFile] | None = None) -> None:
@@ -418,10 +464,16 @@ class _Cluster:
     """The scan's roles, bindings and ServiceAccounts, indexed by the names a pod is linked by
     (each list in scan order, so that the first match is the one a linear search finds)."""
 
-    def __init__(self, roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount]) -> None:
+    def __init__(self, roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount],
+                 lazy: bool = False) -> None:
         self.roles: dict[tuple[str, str], list[Role]] = {}
         for r in roles:
             self.roles.setdefault((r.kind, r.name), []).append(r)
+        # `lazy`: `roles` as parsed, each aggregated ClusterRole aggregated when first asked for (`roles_of`)
+        self._pending: set[tuple[str, str]] = {
+            key for key, got in self.roles.items() if any(r.aggregation is not None for r in got)} if lazy else set()
+        self._cluster_roles = [r for r in roles if r.kind == "ClusterRole"] if self._pending else []
+        self._labels: dict[int, dict[str, str]] | None = None
         self.accounts: dict[str, list[ServiceAccount]] = {}
         for a in accounts:
             self.accounts.setdefault(a.name, []).append(a)
@@ -436,6 +488,17 @@ class _Cluster:
             if any(accounts_group(s.kind, s.name) for s in b.subjects):
                 self.groups.append(b)
         self._links: dict[str, _Links] = {}  # (`links`) made for a ServiceAccount name when first asked
+
+    def roles_of(self, key: tuple[str, str]) -> list[Role] | tuple[()]:
+        """The roles of this (kind, name), aggregated (`aggregate`)."""
+        got = self.roles.get(key, ())
+        if key in self._pending:
+            self._pending.discard(key)
+            if self._labels is None:
+                self._labels = {id(r): dict(r.labels) for r in self._cluster_roles}
+            got = self.roles[key] = [r if r.aggregation is None else _aggregated(r, self._cluster_roles, self._labels)
+                                     for r in got]
+        return got
 
 
 class _Links:
@@ -517,7 +580,7 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
                 or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
-        role = next((r for r in cluster.roles.get((b.role_kind, b.role_name), ())
+        role = next((r for r in cluster.roles_of((b.role_kind, b.role_name))
                      if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
         grants.append(Grant(b, role))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
@@ -527,12 +590,14 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
 def cluster_of(sources: list[SourceFile]) -> _Cluster | None:
     """The scan's roles (aggregated), bindings and ServiceAccounts, indexed as `link_cluster` links
     pods with them; None when there is no binding and no ServiceAccount (a pod links to nothing)."""
-    roles = aggregate([r for s in sources for r in s.roles])
     bindings = [b for s in sources for b in s.bindings]
     accounts = [a for s in sources for a in s.accounts]
     if not bindings and not accounts:
         return None
-    return _Cluster(roles, bindings, accounts)
+    # each aggregated ClusterRole aggregated when a binding a pod links to names it (`_Cluster.roles_of`),
+    # not all first: at 4x the corpus through symlinks, each collects the rules of four copies'
+    # ClusterRoles (~0.35 MB that no pod linked to, issue 12)
+    return _Cluster([r for s in sources for r in s.roles], bindings, accounts, lazy=True)
 
 
 def links(cluster: _Cluster | None, account: str, namespace: str | None, path: str) -> bool:
@@ -573,16 +638,16 @@ def part_of(cluster: _Cluster | None, accounts: set[str]) -> _Cluster | None:
     part.groups = cluster.groups
     for b in cluster.groups:
         key = (b.role_kind, b.role_name)
-        if key in cluster.roles:
-            part.roles[key] = cluster.roles[key]
+        if got := cluster.roles_of(key):
+            part.roles[key] = got  # type: ignore[assignment]
     for name in accounts:
         if name in cluster.accounts:
             part.accounts[name] = cluster.accounts[name]
         for b in cluster.bindings.get(name, ()):
             part.bindings.setdefault(name, []).append(b)
             key = (b.role_kind, b.role_name)
-            if key in cluster.roles:
-                part.roles[key] = cluster.roles[key]
+            if got := cluster.roles_of(key):
+                part.roles[key] = got  # type: ignore[assignment]
     return part
 
 
