@@ -161,22 +161,50 @@ def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...], workspac
 
 
 def _dotenv_chains(directory: str) -> list[tuple[str, ...]]:
-    """`COMPOSE_FILE` of the `.env` in `directory` (the project directory Compose reads it from)."""
+    """`COMPOSE_FILE` of the `.env` in `directory` when it names two files or more."""
+    got = _dotenv_files(directory)
+    return [got] if got is not None and len(got) >= 2 else []
+
+
+def _dotenv_files(directory: str) -> tuple[str, ...] | None:
+    """The files `COMPOSE_FILE` of the `.env` in `directory` (the project directory Compose reads it
+    from) names; None when it sets none, () when they are not known here (a variable, a file absent)."""
     from glmlint.interpolate import read_dotenv
 
     try:
         with open(os.path.join(directory, ".env"), "rb") as fh:
             env = read_dotenv(fh.read(_MAX).decode("utf-8", "replace"))
     except OSError:
-        return []
+        return None
     value = env.get("COMPOSE_FILE")
-    if not value or "$" in value:
-        return []
+    if not value:
+        return None
+    if "$" in value:
+        return ()
     named = [p for p in value.split(env.get("COMPOSE_PATH_SEPARATOR") or ":") if p]
-    if len(named) < 2:
-        return []
-    got = _resolved(named, directory, up=False)
-    return [got] if got is not None else []
+    return _resolved(named, directory, up=False) or ()
+
+
+def project(named: list[str], directory: str) -> tuple[str, ...] | None:
+    """The compose files a `docker compose` command run in `directory` loads, in merge order: its
+    `-f` files (`named`, read from `directory` or, for a script in a subdirectory, its parent, as
+    `-f` is read above); with none, `COMPOSE_FILE` of the `.env` there; with none, Compose's default
+    file found in `directory` or the `_UP` above it (not above a `.git`) with the first default
+    override file beside it (compose-go cli/options.go `DefaultFileNames`,
+    `DefaultOverrideFileNames`, `WithDefaultConfigPath`). None when they are not known here."""
+    from glmlint.parsers.compose import DEFAULT_FILES, OVERRIDE_FILES, _first_file
+
+    if named:
+        return _resolved(named, directory)
+    dotenv = _dotenv_files(directory)
+    if dotenv is not None:
+        return dotenv or None
+    for here in _ancestors(directory):
+        base = _first_file(here, DEFAULT_FILES)
+        if base is not None:
+            override = _first_file(here, OVERRIDE_FILES)
+            return (base,) if override is None else (base, override)
+    return None
 
 
 def _files_of(rest: str) -> list[str] | None:

@@ -153,13 +153,17 @@ def _read_dotenv(path: str, mtime_ns: int, size: int, inode: int) -> dict[str, s
     return read_dotenv(data.decode("utf-8", "replace"))
 
 
-def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[str, str] | None = None
-          ) -> SourceFile:
+def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[str, str] | None = None,
+          below: tuple[str, ...] | None = None) -> SourceFile:
+    """`below`: the files (absolute paths) Compose merges this one over, when the caller knows them
+    (`docker compose -f a.yml -f b.yml run`); else they are found as the project's scripts name them."""
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
     lines = split_lines(text)
-    pair = default_pair(real_path)
+    pair = default_pair(real_path) if below is None else None
     chain = None
-    if pair is None and _refused_alone(docs):
+    if below is not None:
+        chain = ((*below, os.path.abspath(real_path)), len(below))
+    elif pair is None and _refused_alone(docs):
         from glmlint.composefiles import chain_for
 
         # a layer (refused alone) that a script merges over other files (`-f base.yaml -f gpu.yaml`)

@@ -17,9 +17,9 @@ A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host 
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
 `docker compose run [OPTIONS] SERVICE` (`docker-compose run`) is a partial workload: the service
-its compose file defines (the last `-f` file that defines it, else Compose's default file in the
-command's directory or above; `_linked_service`), with what the run's own flags (`--cap-add`, `-v`,
-`-p`, `-u`, `-e`, `--entrypoint`, a command) change (`_over_service`), each value from the compose file
+as Compose loads it (its `-f` files, else `COMPOSE_FILE` of the `.env`, else the default file in the
+command's directory or above with its override, merged in order; `_linked_service`), with what the run's
+own flags (`--cap-add`, `-v`, `-p`, `-u`, `-e`, `--entrypoint`, a command) change (`_over_service`), each value from the compose file
 located there (a finding about it is that file's, reported once); with no compose file found, only
 what its flags add (`_lift_compose_run`).
 A `create` counts only when the file also starts a container (`docker start`):
@@ -1488,7 +1488,7 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags):
         return None  # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads
     w = _workload(cmd, argv, "run", flags, service_at, path, partial=True, assumed=assumed, env_files=env_files,
-                  known=known)
+                  known=known, compose=True)
     name = next((f.value for f in reversed(flags) if f.name == "name" and f.value), None)
     run = f"{argv[0].text} compose run" if argv[0].text != "docker-compose" else "docker-compose run"
     label = f"container `{name}` (`{run}` of service `{service.text}`)" if name else \
@@ -1496,12 +1496,6 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     w = records.replace(w, name=name or service.text, label=label, image=None, pulls=(), partial=True)
     linked = _linked_service(argv, at, service.text, env_files) if env_files is not None and not opaque else None
     return _over_service(w, *linked, flags) if linked is not None else w
-
-
-# Compose's default file names, looked up in the working directory and then its parents (compose-go
-# cli/options.go DefaultFileNames and its search upwards, docker/compose f7297942)
-_COMPOSE_DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-_COMPOSE_UP = 3
 
 
 def _compose_files(argv: tuple[Word, ...], at: int) -> list[str] | None:
@@ -1524,64 +1518,51 @@ def _compose_files(argv: tuple[Word, ...], at: int) -> list[str] | None:
 
 
 def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
-    """The service `docker compose run SERVICE` starts, as its compose file defines it, and that file
-    as the scan shows it: the last `-f` file that defines it, or the first of Compose's default names
-    in the command's directory or the three above it (not above a `.git`); None when none is found."""
+    """The service `docker compose run SERVICE` starts, as Compose loads it, and the file that
+    defines it last as the scan shows it. The project's files are those `glmlint.composefiles.project`
+    finds (the `-f` files, else `COMPOSE_FILE` of the `.env`, else the default file with its
+    override), each merged over the ones before (docs.docker.com, "Merge Compose files"): the
+    service is read from the last file that defines it, with the files before it merged under it.
+    None when none is found."""
+    from glmlint.composefiles import project
     from glmlint.parsers import compose
-    from glmlint.parsers.compose import _env_file_text
 
-    files = _compose_files(argv, at)
-    if files is None:
+    named = _compose_files(argv, at)
+    files = project(named, where.real_dir) if named is not None else None
+    if not files:
         return None
-    found: list[tuple[str, str]] = []  # (on disk, as shown)
-    if files:
-        # read from the script's directory, or for a script in a subdirectory from its parent
-        # (`./scripts/up.sh` run from the repository's root), as `glmlint.composefiles` reads `-f`
-        shown_dir = where.display_dir.replace(os.sep, "/")
-        base, shown_base = where.real_dir, shown_dir
-        if not all(os.path.isfile(os.path.join(base, os.path.expanduser(f))) for f in files):
-            base, shown_base = os.path.dirname(base), posixpath.dirname(shown_dir) if shown_dir else ".."
-        for f in files:
-            found.append((os.path.normpath(os.path.join(base, os.path.expanduser(f))),
-                          posixpath.normpath(posixpath.join(shown_base, f))))
-    else:
-        here = where.real_dir
-        for _ in range(_COMPOSE_UP + 1):
-            name = next((n for n in _COMPOSE_DEFAULTS if os.path.isfile(os.path.join(here, n))), None)
-            if name is not None:
-                rel = os.path.relpath(os.path.join(here, name), where.real_dir).replace(os.sep, "/")
-                found.append((os.path.join(here, name),
-                              posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))))
-                break
-            if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
-                break
-            here = os.path.dirname(here)
-    for real, shown in reversed(found):
-        key = os.path.abspath(real)
-        if key not in where.composed:
-            text = _env_file_text(key)
-            source = None
-            if text is not None:
-                try:
-                    docs = y.compose_all(text)
-                    source = compose.parse(shown, text, docs, key) if any(compose.is_compose(d) for d in docs) else None
-                except (y.YamlError, ValueError):
-                    source = None
-            where.composed[key] = source
-        source = where.composed[key]
-        if source is None:
-            continue
-        w = next((w for w in source.workloads if w.name == service and w.node_path[1:] == ("services", service)), None)
-        if w is not None:
-            where.reads.append(key)
-            return w, shown
-    return None
+    last = next((i for i in range(len(files) - 1, -1, -1) if service in compose._service_names(files[i])), None)
+    if last is None:
+        return None
+    key = files[:last + 1]
+    real = key[-1]
+    rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
+    shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
+    if key not in where.composed:
+        text = compose._read_other(real)
+        source = None
+        if text is not None:
+            try:
+                docs = y.compose_all(text)
+                source = compose.parse(shown, text, docs, real, below=key[:-1]) \
+                    if any(compose.is_compose(d) for d in docs) else None
+            except (y.YamlError, ValueError):
+                source = None
+        where.composed[key] = source
+    source = where.composed[key]
+    if source is None:
+        return None
+    w = next((w for w in source.workloads if w.name == service and w.node_path[1:] == ("services", service)), None)
+    if w is None:
+        return None
+    where.reads.extend((real, *source.reads))
+    return w, shown
 
 
 def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Flag]) -> Workload:
     """The one-off container of `service` (located in its file, `shown`) with what the `compose run`
     flags change (docker compose run reference, docs.docker.com: the command replaces the service's
-    `command`, `--entrypoint` its entrypoint, `-e`/`-v`/`-u`/`-w`/`--cap-add`/`--cap-drop` add or
+    `command`, `--entrypoint` its entrypoint (and its `command` when the run gives none), `-e`/`-v`/`-u`/`-w`/`--cap-add`/`--cap-drop` add or
     override; its ports are published only with `--service-ports`, `-p` adds more)."""
     from glmlint import records
     from glmlint.link import stamp
@@ -1606,7 +1587,9 @@ def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Fla
         changes["workdir"] = run.workdir
     if "entrypoint" in given or run.command.explicit:
         changes["entrypoint"] = run.entrypoint if "entrypoint" in given else s.entrypoint
-        changes["command"] = run.command if run.command.explicit else s.command
+        # `--entrypoint` with no command clears the service's `command` (docker/compose f7297942,
+        # pkg/compose/run.go applyRunOptions: `service.Command = []string{}` when none is given)
+        changes["command"] = run.command if run.command.explicit or "entrypoint" in given else s.command
         entry = changes["entrypoint"].value or ()
         words = tuple(entry) + tuple(changes["command"].value or ())
         changes["process"] = tuple(from_argv(words, words[0].loc)) if words else ()
@@ -1685,10 +1668,10 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, k
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
-              env_files: _EnvFiles | None = None, known: _Vars | None = None) -> Workload:
+              env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False) -> Workload:
     from glmlint import records
     from glmlint.parsers.compose import drop_setting, parse_device, parse_port, parse_volume, security_settings
-    from glmlint.shell import file_writes, from_argv
+    from glmlint.shell import file_writes, from_argv, split_words
 
     for f in flags:
         if f.value_word.dynamic and "$" in f.value:
@@ -1718,8 +1701,12 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     entrypoint = last(_ENTRYPOINT_FLAG)
     entry_words: tuple[Word, ...] = ()
     if entrypoint is not None:
-        # `--entrypoint` is one executable (no arguments); "" resets the image's
+        # `--entrypoint` is one executable (no arguments); "" resets the image's. `compose run`'s is
+        # split into words (docker/compose f7297942 cmd/compose/run.go: `shellwords.Parse`)
         entry_words = (entrypoint.value_word,) if entrypoint.value else ()
+        if compose and entry_words and not entry_words[0].dynamic:
+            word = entry_words[0]
+            entry_words = split_words(word.text, word.start or word.loc)
         kwargs["entrypoint"] = Setting(entry_words or None, entrypoint.word.loc, path=entrypoint.path)
     command = argv[image_at + 1:]
     if command:
@@ -1803,7 +1790,7 @@ class _EnvFiles:
         self.real_dir = real_dir
         self.display_dir = display_dir
         self.reads = reads  # absolute paths of the env files read (`SourceFile.reads`)
-        self.composed: dict[str, SourceFile | None] = {}  # compose files read for `compose run` (`_linked_service`)
+        self.composed: dict[tuple[str, ...], SourceFile | None] = {}  # compose files read for `compose run` (`_linked_service`)
 
 
 def _env_files(flags: list[_Flag], where: _EnvFiles | None) -> tuple[list[EnvVar], tuple[Loc, ...]]:
