@@ -726,3 +726,36 @@ def test_compose_run_is_the_service_its_compose_file_defines(tmp_path: Path):
     # the last `-f` file that defines it, read from the repository's root (`./scripts/run.sh` run from there)
     assert gpu.image.value == "ghcr.io/acme/api:1.2-gpu" and gpu.image.loc.file == "gpu.yaml"
     assert [(p.host_port, p.loc.file) for p in ports.ports] == [("8000", "compose.yaml")]
+
+
+def test_batch_file_compound_commands_run_their_command_as_cmd_exe_reads_them():
+    # `if /?`, `for /?`: the command after an `if` head (`not`, `/i`, `exist`, `defined`, `errorlevel`,
+    # a `==` or `EQU` comparison), after `else` and `for ... do`, on its line or in a `( ... )` block
+    text = textwrap.dedent('''\
+        @echo off
+        if not "%1"=="" (
+          docker run --rm img1:1 a
+        ) else (
+          docker run --rm img2:1 b
+        )
+        if exist models\\ docker run --rm img3:1 c
+        if defined GPU docker run --rm img4:1 d
+        if errorlevel 1 docker run --rm img5:1 e
+        if /i "%MODE%" EQU "debug" (docker run --rm img6:1 f)
+        if "%1"=="a" (echo a) else docker run --rm img7:1 g
+        for %%m in (llama mistral) do docker run --rm img8:1 %%m
+        for /f "tokens=*" %%i in ('docker run --rm not-run:1') do (
+            docker run --rm ^
+              img9:1 %%~nxi
+        )
+        for /l %%n in (1,1,3) do @docker run --rm img10:1 %%n
+        for /r "C:\\data" %%f in (*.json) do docker run --rm img11:1 %%f
+        if "%1"=="gpu"(docker run --rm img12:1 j)
+        if "%1"=="docker" echo docker run --rm echoed:1
+        echo (if "%1"=="x" docker run --rm echoed:2)
+        ''')
+    ws = run(text, "run.bat")
+    assert [w.image.value for w in ws] == [f"img{n}:1" for n in range(1, 13)]
+    assert [at(w.image) for w in ws][:3] == [(3, 19), (5, 19), (7, 34)]
+    assert [w.text for w in ws[7].command.value] == ["${m}"]  # a `for` variable: an expansion
+    assert ws[7].command.value[0].dynamic

@@ -84,6 +84,7 @@ _CMD_FENCES = {"cmd", "bat", "batch", "batchfile", "dosbatch", "winbatch", "dosc
 _CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
 _CMD_PS2 = re.compile(r"^[ \t]*More\? ")
 _CMD_COMMENT = re.compile(r"^[ \t]*@?(?:(?i:rem)(?:[ \t]|$)|::)")
+_CMD_FOR_VARIABLE = re.compile(r"%%(?:~[fdpnxsatz]*)?([A-Za-z])")  # a batch file's `for` variable, `%%~nxi`
 _CMD_VARIABLE = re.compile(r"%(?:([A-Za-z_][A-Za-z0-9_]*)(?::[^%\n]*)?%|~?[a-z]*([0-9*]))")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
 # a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
@@ -178,6 +179,8 @@ class Snippet:
         # get it from `known` (`hidden`)
         self.shell_refs: dict[int, set[str]] = {}
         self.make_refs: dict[int, set[str]] = {}
+        self.cmd_depth = 0  # cmd.exe: the `(` blocks open before the next line (`_add_cmd`)
+        self.continued_cmd = False  # cmd.exe: the last line ended in `^`, the next goes on with its command
 
     def hidden(self, first: int, last: int) -> set[str]:
         """The names the command on lines `first`..`last` reads only as the shell's: all its lines
@@ -342,12 +345,162 @@ def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
     snip.add(line_no, "".join(out), cols)
 
 
+# cmd.exe's compound commands (`if /?`, `for /?`, Microsoft Learn "if" and "for"): the head before the
+# command they run, `(` that opens a block of commands over lines, `)` that closes it, `else`
+_CMD_BLANK = " \t"
+_CMD_IF_ONE = frozenset({"exist", "defined", "errorlevel", "cmdextversion"})  # `if [not] exist FILE command`
+_CMD_COMPARE = frozenset({"equ", "neq", "lss", "leq", "gtr", "geq"})  # `if [/i] A EQU B command`
+
+
+def _cmd_skip(text: str, k: int) -> int:
+    while k < len(text) and text[k] in _CMD_BLANK:
+        k += 1
+    return k
+
+
+def _cmd_token(text: str, k: int, stop: str = "") -> int:
+    """The end of the cmd.exe token at `k`: up to a blank (or a character of `stop`) outside double quotes."""
+    quoted = False
+    while k < len(text):
+        ch = text[k]
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and (ch in _CMD_BLANK or ch in stop or (stop and text.startswith("==", k))):
+            break
+        elif ch == "^" and not quoted:
+            k += 1
+        k += 1
+    return k
+
+
+def _cmd_word(text: str, k: int) -> str:
+    end = k
+    while end < len(text) and (text[end].isalnum() or text[end] in "/"):
+        end += 1
+    return text[k:end].lower()
+
+
+def _cmd_head(text: str, k: int) -> int | None:
+    """The end of an `if`/`for ... do`/`else` head that starts at `k` (the command it runs follows), or
+    None when none starts there. `IF [/I] [NOT] ERRORLEVEL n|EXIST file|DEFINED var|CMDEXTVERSION n
+    command`, `IF [/I] [NOT] a==b command`, `IF [/I] a EQU|NEQ|LSS|LEQ|GTR|GEQ b command`;
+    `FOR [/D|/R [path]|/L|/F ["options"]] %%v IN (set) DO command`."""
+    word = _cmd_word(text, k)
+    after = k + len(word)
+    if word == "else" and (after == len(text) or text[after] in _CMD_BLANK + "("):
+        return after
+    if word not in ("if", "for") or after >= len(text) or text[after] not in _CMD_BLANK:
+        return None
+    k = _cmd_skip(text, after)
+    if word == "if":
+        if _cmd_word(text, k) == "/i":
+            k = _cmd_skip(text, k + 2)
+        if _cmd_word(text, k) == "not" and text[k + 3:k + 4] in tuple(_CMD_BLANK):
+            k = _cmd_skip(text, k + 3)
+        one = _cmd_word(text, k)
+        if one in _CMD_IF_ONE and text[k + len(one):k + len(one) + 1] in tuple(_CMD_BLANK):
+            k = _cmd_token(text, _cmd_skip(text, k + len(one)), "(")
+        else:
+            end = _cmd_token(text, k, "(")
+            if end == k:
+                return None
+            k = _cmd_skip(text, end)
+            if text.startswith("==", k):
+                k = _cmd_skip(text, k + 2)
+            elif _cmd_word(text, k) in _CMD_COMPARE:
+                k = _cmd_skip(text, k + 3)
+            else:
+                return None
+            end = _cmd_token(text, k, "(")
+            if end == k:
+                return None
+            k = end
+        return k
+    while text.startswith("/", k):  # `for`'s switches, `/R`'s path and `/F`'s options
+        switch = _cmd_word(text, k)
+        k = _cmd_skip(text, k + len(switch))
+        if switch in ("/r", "/f") and k < len(text) and text[k] != "%":
+            k = _cmd_skip(text, _cmd_token(text, k))
+    if not text.startswith("%", k):
+        return None
+    k = _cmd_skip(text, _cmd_token(text, k))
+    if _cmd_word(text, k) != "in":
+        return None
+    k = _cmd_skip(text, k + 2)
+    if not text.startswith("(", k):
+        return None
+    quote = None
+    while k < len(text):
+        ch = text[k]
+        if quote is not None:
+            quote = None if ch == quote else quote
+        elif ch in "\"'`":
+            quote = ch
+        elif ch == ")":
+            break
+        k += 1
+    k = _cmd_skip(text, k + 1)
+    if _cmd_word(text, k) != "do":
+        return None
+    return k + 2
+
+
+def _cmd_control(text: str, k: int, depth: int, going_on: bool = False) -> tuple[dict[int, str], int]:
+    """The places of a cmd.exe line from `k` that are control, not a command's words (an `if`/`for`/
+    `else` head, the `@` before a command, the `(` that opens a block, the `)` that closes one: inside
+    a block an unquoted `)` ends it, whatever command it is in), with what the shell reads there: a
+    blank, or `;` for a `)` that ends a command on the line (`(echo a) else docker run ...`); and the
+    block depth after the line. `going_on`: the line goes on with the command of the line before
+    (that ended in `^`)."""
+    blank: dict[int, str] = {}
+    ran = False  # a command was read on this line
+    while k < len(text):
+        k = _cmd_skip(text, k)  # a command starts here
+        while k < len(text) and not going_on:
+            if text[k] in "(@":
+                blank[k] = " "
+                depth += text[k] == "("
+                k = _cmd_skip(text, k + 1)
+            elif text[k] == ")" and depth:
+                blank[k] = " "
+                depth -= 1
+                k = _cmd_skip(text, k + 1)
+            elif (end := _cmd_head(text, k)) is not None:
+                blank.update(dict.fromkeys(range(k, end), " "))
+                k = _cmd_skip(text, end)
+            else:
+                break
+        quoted = False
+        while k < len(text):  # the command, up to a block's `)` or a command separator
+            ch = text[k]
+            ran = ran or ch not in _CMD_BLANK
+            if ch == '"':
+                quoted = not quoted
+            elif quoted:
+                pass
+            elif ch == "^":
+                k += 1
+            elif ch == ")" and depth:
+                blank[k] = ";" if ran else " "
+                depth -= 1
+                k += 1
+                break
+            elif ch in "&|":
+                while k < len(text) and text[k] in "&|":
+                    k += 1
+                break
+            k += 1
+        going_on = False
+    return blank, depth
+
+
 def _add_cmd(snip: Snippet, line_no: int, text: str, at: int) -> None:
     """A cmd.exe line as the shell would read it (`_shell_block`), each character at its column: the
     caret that escapes outside double quotes (a line's last: its continuation) as the shell's
-    backslash, `%NAME%` as `${NAME}` (a batch file's `%1`, `%~dp0` as a positional parameter), a
-    `REM`/`::` comment and the `@` that hides a command's echo left out, and the characters plain
-    to cmd.exe that the shell reads otherwise (`\\`, `'`, `$`, `` ` ``, `#`, `~`) escaped."""
+    backslash, `%NAME%` as `${NAME}` (a batch file's `%1`, `%~dp0` as a positional parameter, a `for`
+    loop's `%%i` as `${i}`), a `REM`/`::` comment, the `@` that hides a command's echo and the control
+    of `if`/`else`/`for ... do` and their `(...)` blocks (`_cmd_control`) left out, and the characters
+    plain to cmd.exe that the shell reads otherwise (`\\`, `'`, `$`, `` ` ``, `#`, `~`) escaped."""
     out: list[str] = []
     cols: list[int] = []
     if _CMD_COMMENT.match(text):
@@ -358,9 +511,23 @@ def _add_cmd(snip: Snippet, line_no: int, text: str, at: int) -> None:
     if k:
         out.extend(text[:lead])
         cols.extend(range(at, at + lead))
+    blank, snip.cmd_depth = _cmd_control(text, k, snip.cmd_depth, snip.continued_cmd)
+    snip.continued_cmd = text.rstrip().endswith("^")
     quoted = False
     while k < len(text):
         ch = text[k]
+        if k in blank:
+            out.append(blank[k])
+            cols.append(at + k)
+            k += 1
+            continue
+        loop_var = _CMD_FOR_VARIABLE.match(text, k) if text.startswith("%%", k) else None
+        if loop_var is not None:
+            shell = "${" + loop_var.group(1) + "}"
+            out.append(shell)
+            cols.extend([at + k] * len(shell))
+            k = loop_var.end()
+            continue
         expr = _GHA_EXPR.match(text, k) if ch == "$" else None
         if expr is not None:  # a workflow's `${{ expr }}`, substituted before cmd.exe reads the script
             key = f"${{__gha{len(snip.restore)}__}}"
@@ -516,7 +683,8 @@ def shell_script(text: str) -> list[Snippet]:
 
 
 def batch_script(text: str) -> list[Snippet]:
-    """A Windows batch file's lines (`run.bat`, `start.cmd`), each read as cmd.exe reads it (`_add_cmd`)."""
+    """A Windows batch file's lines (`run.bat`, `start.cmd`), each read as cmd.exe reads it (`_add_cmd`:
+    the command an `if`, `else` or `for ... do` runs, on its line or in a `( ... )` block, is a command)."""
     snip = Snippet()
     for k, line in enumerate(split_lines(text)):
         _add_cmd(snip, k + 1, line, 0)
