@@ -11,7 +11,15 @@ resolved as sshd does: the first one it reads wins, `-o` options and
 scanned Dockerfile inherits its image's sshd setup: a password the image sets
 is reported once, in the Dockerfile; an `-o` the service's `command:` adds is
 the service's own finding. Also flags a repository
-`sshd_config` file that turns either option on. A Dockerfile's `COPY` of a
+`sshd_config` file that turns either option on, read with the `sshd_config.d/`
+beside it as sshd reads them (sshd_config(5)): its `Include` reads the drop-ins
+where it stands, in lexical order, and the first value obtained for a keyword
+wins. Cloud-init's `50-cloud-init.conf` with `PasswordAuthentication yes` is
+reported unless an earlier drop-in (`00-hardening.conf`) or the main file before
+its `Include` sets the keyword; a main-file line after the `Include` counts only
+when no drop-in sets it. A `sshd_config.d/` with no main file beside it is read
+as the stock `Include /etc/ssh/sshd_config.d/*.conf` (first in Debian's,
+Ubuntu's and Fedora's `sshd_config`) reads it. A Dockerfile's `COPY` of a
 build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
 disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).

@@ -71,3 +71,17 @@ def test_workflow_uploads_sarif_with_the_permissions_and_inputs_it_needs():
     # the action's own verdict comes after the upload, so findings are uploaded even when they fail the job
     names = [s.get("name") for s in action["runs"]["steps"]]
     assert names.index("Upload SARIF to code scanning") < names.index("Result")
+
+
+def test_glm006_page_says_how_a_scanned_sshd_config_reads_the_drop_ins_beside_it(tmp_path):
+    from tests.helpers import found, lint
+
+    page = (DOCS / "rules" / "GLM006.md").read_text(encoding="utf-8")
+    assert "`sshd_config.d/`" in page and "lexical order" in page and "first value obtained" in page
+    # as the page says: the main file's line after its `Include` counts only when no drop-in sets it
+    main = "Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication yes\n"
+    alone = lint(tmp_path / "a", {"sshd_config": main, "sshd_config.d/10-banner.conf": "Banner none\n"}, ["GLM006"])
+    assert [(f[0], f[2]) for f in found(alone)] == [("sshd_config", 2)]
+    keys = lint(tmp_path / "b", {"sshd_config": main, "sshd_config.d/00-keys-only.conf": "PasswordAuthentication no\n"},
+                ["GLM006"])
+    assert found(keys) == []
