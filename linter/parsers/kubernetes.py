@@ -55,7 +55,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, NamedTuple
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from glmlint import records
 from glmlint.catalog.purposes import purpose_of
@@ -732,7 +732,7 @@ class _Routed:
                 for service_name, (service, at, ports) in found.items()]
 
 
-def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]:
+def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Exposure]:
     """What the Ingress and Gateway API routes of one file (`INGRESS_ROUTE`s) expose through the Services
     (and Gateways) of the manifests `texts` (that file's own, and those of the files close to it:
     `glmlint.link`)."""
