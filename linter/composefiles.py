@@ -28,10 +28,16 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shlex
 import stat
 
 from glmlint import lazyre
+
+# The project Compose loads when no `-f` is given: the first of `DEFAULT_FILES` that exists in the
+# directory, with the first of `OVERRIDE_FILES` that exists there merged over it (compose-go
+# cli/options.go `DefaultFileNames`, `DefaultOverrideFileNames`, `WithDefaultConfigPath`, v2.x).
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
+                  "docker-compose.override.yaml")
 
 _NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile", "README.md",
                     "readme.md", "README.MD"})
@@ -192,23 +198,23 @@ def project(named: list[str], directory: str) -> tuple[str, ...] | None:
     file found in `directory` or the `_UP` above it (not above a `.git`) with the first default
     override file beside it (compose-go cli/options.go `DefaultFileNames`,
     `DefaultOverrideFileNames`, `WithDefaultConfigPath`). None when they are not known here."""
-    from glmlint.parsers.compose import DEFAULT_FILES, OVERRIDE_FILES, _first_file
-
     if named:
         return _resolved(named, directory)
     dotenv = _dotenv_files(directory)
     if dotenv is not None:
         return dotenv or None
     for here in _ancestors(directory):
-        base = _first_file(here, DEFAULT_FILES)
+        base = next((p for n in DEFAULT_FILES if os.path.isfile(p := os.path.join(here, n))), None)
         if base is not None:
-            override = _first_file(here, OVERRIDE_FILES)
+            override = next((p for n in OVERRIDE_FILES if os.path.isfile(p := os.path.join(here, n))), None)
             return (base,) if override is None else (base, override)
     return None
 
 
 def _files_of(rest: str) -> list[str] | None:
     """The `-f`/`--file` values of one compose command line, in order (None: one is not literal)."""
+    import shlex
+
     try:
         words = shlex.split(rest, comments=False, posix=True)
     except ValueError:

@@ -26,6 +26,7 @@ import stat
 from typing import Any
 
 from glmlint import records
+from glmlint.composefiles import DEFAULT_FILES, OVERRIDE_FILES
 from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
 from glmlint.ir import (INSIDE_TEXT, JOINED_NETWORK, Build, Command, Device, EnvVar, Exposure, Format, ImageRef, Item,
                         Loc, Mount, Port, ServicePort, Setting, SourceFile, User, Word, Workload, has_variable, truthy)
@@ -66,13 +67,6 @@ class _Files:
 # them matter); a short-syntax port is read interpolated by `_ports`, its text kept for a fix
 _SHELL_KEYS = frozenset({"command", "entrypoint", "healthcheck"})
 _DOTENV_MAX = 1 << 20
-
-# The project Compose loads when no `-f` is given: the first of `DEFAULT_FILES` that exists in the
-# directory, with the first of `OVERRIDE_FILES` that exists there merged over it (compose-go
-# cli/options.go `DefaultFileNames`, `DefaultOverrideFileNames`, `WithDefaultConfigPath`, v2.x).
-DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-OVERRIDE_FILES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
-                  "docker-compose.override.yaml")
 
 
 def _first_file(directory: str, names: tuple[str, ...]) -> str | None:
