@@ -372,3 +372,17 @@ def test_opensearch_demo_login_is_the_rest_apis_not_the_transports(port: str, st
     (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
     (listener,) = [ls.listener for ls in m.listeners() if ls.port == int(port)]
     assert m.auth(listener).state == state
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("COMMON_SECURITY_AUTHORIZATIONENABLED", "true"),  # the catalog's own spelling
+    ("COMMON_SECURITY_AUTHORIZATIONENABLED", "1"),
+    ("COMMON_SECURITY_AUTHORIZATION_ENABLED", "1"),  # Milvus squashes the name; a Go bool
+    ("MILVUS_CONF_COMMON_SECURITY_AUTHORIZATIONENABLED", "t"),
+])
+def test_a_known_login_names_the_variable_as_written(name: str, value: str) -> None:
+    text = ("services:\n  m:\n    image: milvusdb/milvus:v2.5.4\n    command: [milvus, run, standalone]\n"
+            f"    environment:\n      {name}: \"{value}\"\n")
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    auth = m.auth()
+    assert (auth.state, auth.switch) == ("absent", f"`{name}={value}`")

@@ -1023,7 +1023,7 @@ class ServiceMatch:
                     continue
                 written = got[2] is not None and switch.other_than  # the value as written: `WEBUI_AUTH=1`
                 return AuthState("off", got[0], f"`{switch.env}={got[2].value.strip()}`" if written  # type: ignore[union-attr]
-                                 else switch.describe(), got[1])
+                                 else _said(switch, got[2]), got[1])
         if image_off:
             return AuthState("absent")
         if not on_wins:
@@ -1037,7 +1037,7 @@ class ServiceMatch:
                 if any(self.switched(u) is not None for u in k.unless) or self._unreadable(k.unless) \
                         or self._imported(k.unless):
                     return AuthState("unknown")  # another credential may be set where the scan cannot read it
-                return AuthState("absent", got[0], k.switch.describe() if k.switch is not None else None, got[1],
+                return AuthState("absent", got[0], _said(k.switch, got[2]) if k.switch is not None else None, got[1],
                                  known=k.credential)
         if default == "on":
             return AuthState("on")
@@ -1083,6 +1083,17 @@ class ServiceMatch:
             if store.default:
                 out.append(Resolved(store.default, self.loc, "default"))
         return [r for r in out if r.value.startswith("/") and "$" not in r.value]
+
+
+def _said(switch: Switch, var: EnvVar | None) -> str:
+    """`switch` as the workload wrote it: a variable the service reads under another name than the
+    catalog's (Milvus squashes names and strips MILVUS_CONF_), or set to another of the values that
+    count (`1` for `true`), is quoted as set (`MILVUS_CONF_COMMON_SECURITY_AUTHORIZATION_ENABLED=1`)."""
+    if var is not None and var.value is not None and not var.dynamic:
+        value = var.value.strip().strip("'\"")
+        if var.name != switch.env or switch.values and value.lower() != switch.values[0]:
+            return f"`{var.name}={value}`"
+    return switch.describe()
 
 
 def _split_host_port(value: str) -> tuple[str, str | None]:
