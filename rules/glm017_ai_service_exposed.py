@@ -79,7 +79,10 @@ when it listens on all interfaces **and**
   `configMapKeyRef`, may: then nothing is said), on its REST API (9200; the
   transport port 9300 takes node certificates, not that login); Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
   `COMMON_SECURITY_DEFAULTROOTPASSWORD` of its own (it creates `root` with the
-  password `Milvus`); or the official
+  password `Milvus`); TorchServe before 0.11.1 (`pytorch/torchserve:0.9.0-cpu`),
+  which checks no token unless `--plugins-path` loads the token plugin (0.10.0
+  and 0.11.0), and then not on its gRPC APIs (7070, 7071), which before 0.11.0
+  listen on every interface whatever its config says; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
@@ -178,10 +181,16 @@ and `FLOWISE_PASSWORD` are set; a password alone guards nothing) is judged,
 `flowiseai/flowise:3.0.4` or `:latest`
 (a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
 `--auth-config`) is, `:v3.*`/`:latest` (a login unless
-`XINFERENCE_AUTH_ADVANCED=false`) is not. Without an official image, a
-build that installs the package pinned to an older release (`npm install -g
-flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`) runs that release;
-an unpinned install runs the current one. A service whose authentication is
+`XINFERENCE_AUTH_ADVANCED=false`) is not. A build that installs the
+package names the release that runs, over the image's tag: a pin (`npm
+install -g flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`,
+`pip install torchserve==0.9.0` on `pytorch/torchserve:0.12.0-gpu`) that
+release; an upgrade (`pip install -U torchserve` on
+`pytorch/torchserve:0.8.2-gpu`, whose own `serve` then runs a torchserve that
+checks tokens), or an unpinned install on an image without it, the newest; a
+plain `pip install torchserve` keeps the release the image holds (pip finds it
+already there); a version range, or one the scan cannot read, counts as the
+current release. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
 Jupyter is GLM005's and sshd GLM006's, except in Kubeflow's notebook server

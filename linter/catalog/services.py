@@ -217,6 +217,7 @@ class Releases:
     packages: tuple[str, ...]  # package names as the installer takes them
     versions: tuple[str, ...]  # globs over the pinned version
     source: str
+    newer: str | None = None  # the id of the entry for the releases after these (the current one)
 
 
 @dataclass(frozen=True)
@@ -449,8 +450,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         presets=tuple(Preset(p["container"], tuple(p["runs"]), p.get("args_env"), p["source"])
                       for p in d.get("presets", ())),
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
-        releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
-        if d.get("releases") else None,
+        releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"],
+                          d["releases"].get("newer")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
@@ -1252,12 +1253,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
-            if img is None:
-                # no official image names the release: a build that installs the package pinned to an
-                # older release (`npm install -g flowise@2.2.8`) runs that release, anything else the current
-                older = _installed_release(known.services, workload, cmd.argv, cwd)
-                if older is not None:
-                    s, start = older
+            # the build's install of the package names the release that runs, over the image's tag
+            # (`FROM pytorch/torchserve:0.8.2-gpu` + `pip install -U torchserve` runs the newest)
+            built = _built_release(known.services, s, workload, img is not None and s.releases is not None)
+            if built is not s:
+                at = match_command(built, cmd.argv, cwd)
+                if at is not None:
+                    s, start = built, at
             match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img)
             if s.global_options:
                 match = replace(match, before=tuple(cmd.argv[1:start]))
@@ -1335,39 +1337,72 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             if img.only_commands:
                 continue  # the image's entrypoint starts something else of the same program
             start = 1  # what the official image runs is the service, by the catalog's word
+        built = _built_release(known.services, s, workload, s.releases is not None)
+        if built is not s and any(m.service is built for m in out):
+            continue  # (the same image named by the entries of both releases)
+        if built is not s and (at := match_command(built, words)) is not None:
+            s, start = built, at  # the build installs another release of it than the image's tag names
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
     return tuple(out)
 
 
-_PINNED = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?(?:==|@)v?([0-9][A-Za-z0-9.+-]*)$")
-_INSTALLS = frozenset({"install", "i", "add"})
+# a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`)
+# or another version specifier (`>=0.11`, `~=0.9`)
+_REQUIREMENT = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?"
+                          r"(?:(===?|@|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*)?$")
+_INSTALLS = frozenset({"install", "i", "add", "update", "upgrade"})
+_NODE = frozenset({"npm", "yarn", "pnpm", "npx"})
 
 
-def _installed_release(services: tuple[Service, ...], workload: Workload, argv: Sequence[Word],
-                       cwd: str | None) -> tuple[Service, int] | None:
-    """The entry for an older release that `argv` starts, when the build installs its package pinned
-    to one of that entry's releases (`pip install "xinference[all]==1.2.0"`, `npm i -g flowise@2.2.8`)."""
-    older = [(s, s.releases) for s in services if s.releases is not None]
-    if not older or not workload.build_steps:
-        return None
-    pinned: dict[str, str] = {}
+def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool] | None:
+    """How the build installs one of `packages`, the last install winning: (the version it pins, or
+    None; whether it installs the newest release the version allows whatever the image holds). None
+    when it installs none of them. pip keeps a release already installed unless `-U`/`--upgrade`/
+    `--force-reinstall` (the official TorchServe image's PATH is its venv's, where `pip` finds it),
+    `conda update` updates, and `npm install -g PKG` installs the newest; a version range or a pin the
+    scan cannot read names no release."""
+    found: tuple[str | None, bool] | None = None
     for step in workload.build_steps:  # the image's own (its final stage's chain), a compose `build:`'s too
         texts = [w.text for w in step.argv]
         if not _INSTALLS.intersection(texts):
             continue
-        for t in texts:
-            m = _PINNED.match(t)
-            if m is not None:
-                pinned[m.group(1).lower()] = m.group(2)
-    if not pinned:
-        return None
-    for s, rel in older:
-        version = next((pinned[p] for p in rel.packages if p in pinned), None)
-        if version is not None and any(glob_match(version, v) for v in rel.versions):
-            start = match_command(s, argv, cwd)
-            if start is not None:
-                return s, start
-    return None
+        node = step.name in _NODE
+        upgrade = node or any(t in ("--upgrade", "--force-reinstall", "update", "upgrade") or t.startswith("-")
+                              and not t.startswith("--") and "U" in t for t in texts)
+        for w in step.argv[1:]:
+            m = _REQUIREMENT.match(w.text)
+            if m is None or m.group(1).lower() not in packages or w.dynamic:
+                if m is not None and w.dynamic and m.group(1).lower() in packages:
+                    found = (None, True)  # a pin the scan cannot read (`torchserve==${TS_VERSION}`)
+                continue
+            if m.group(3) is not None:
+                found = (m.group(3), True)
+            else:
+                # unpinned: the newest with an upgrade; pip keeps what is there without one; a range: unknown
+                found = (None, upgrade or m.group(4) is not None)
+    return found
+
+
+def _built_release(services: tuple[Service, ...], s: Service, workload: Workload, old_image: bool) -> Service:
+    """The entry of the release of `s`'s program the build installs, when it installs its package
+    (`pip install torchserve==0.9.0`, `npm i -g flowise@2.2.8`, `pip install -U torchserve`), else `s`.
+    `old_image`: the image's tag names an older release (a plain `pip install` keeps it). A version
+    the scan cannot name is the current release's entry (the one that asks for a login, if either does)."""
+    if not workload.build_steps:
+        return s
+    current = s.releases.newer if s.releases is not None and s.releases.newer else s.id
+    group = [t for t in services if t.releases is not None and t.releases.newer == current]
+    if not group:
+        return s
+    got = _installed(workload, {p for t in group for p in t.releases.packages})  # type: ignore[union-attr]
+    if got is None:
+        return s
+    version, upgrade = got
+    newest = next((t for t in services if t.id == current), s)
+    if version is not None:
+        return next((t for t in group if any(glob_match(version, v) for v in t.releases.versions)),  # type: ignore[union-attr]
+                    newest)
+    return newest if upgrade or not old_image else s
 
 
 def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,
