@@ -16,7 +16,7 @@ master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
-Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -61,7 +61,11 @@ when it listens on all interfaces **and**
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
-  Stack (its entrypoint turns protected mode off) without a password;
+  Stack (its entrypoint turns protected mode off) without a password; the
+  official `redis` image (its build turns protected mode off) without
+  `--requirepass`, where a config file given as its first argument,
+  `--include`, `--aclfile` or `--user` may set one (then nothing is said; a
+  `redis-server` installed from a distribution's package keeps protected mode on);
   the Katib UI (its checks are off unless `APP_DISABLE_AUTH=false`, and then
   it trusts the `kubeflow-userid` header); Meilisearch without a master key; MLflow's `--app-name basic-auth` with
   the admin login its packaged `basic_auth.ini` sets (`admin`/`password1234`,

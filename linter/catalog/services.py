@@ -84,6 +84,8 @@ class Switch:
 
     def describe(self) -> str:
         if self.arg is not None:
+            if not _literal(self.arg):
+                return f"a first argument matching `{self.arg}`"
             return f"the argument `{self.arg}`"
         if self.mount is not None:
             return f"a file mounted at `{self.mount}`"
@@ -334,6 +336,9 @@ class Service:
     global_options: tuple[str, ...] = ()
     # switches that turn authentication on with a credential everyone knows
     auth_known: tuple[KnownCredential, ...] = ()
+    # its start command is the service only in its official images (elsewhere the program's defaults
+    # differ: Redis' protected mode, which the official image turns off)
+    image_only: bool = False
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -452,7 +457,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"],
                           d["releases"].get("newer")) if d.get("releases") else None,
-        global_options=tuple((d.get("options") or {}).get("global_options", ())),
+        global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -827,7 +832,8 @@ class ServiceMatch:
             return None  # on only together with one of these, none of which is
         if switch.arg is not None:
             first = self.args[0] if self.args else None
-            return (first.loc, first, None) if first is not None and first.text.strip("'\"") == switch.arg else None
+            return (first.loc, first, None) if first is not None and glob_match(first.text.strip("'\""), switch.arg) \
+                else None
         if switch.flag is not None and switch.flag in self.service.global_options:
             # the program's own option, given before its subcommand (`mlflow --env-file .env server`)
             w = next((w for w in reversed(self.before) if w.text == switch.flag or w.text.startswith(switch.flag + "=")),
@@ -1253,6 +1259,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
+            if s.image_only and img is None:
+                continue  # the program outside its official image, whose defaults it does not have
             # the build's install of the package names the release that runs, over the image's tag
             # (`FROM pytorch/torchserve:0.8.2-gpu` + `pip install -U torchserve` runs the newest)
             built = _built_release(known.services, s, workload, img is not None and s.releases is not None)
