@@ -33,7 +33,8 @@ when it listens on all interfaces **and**
   `ZENML_SERVER_AUTH_SCHEME=NO_AUTH`;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
-  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`;
+  Bitnami Redis's `ALLOW_EMPTY_PASSWORD=yes` without a `REDIS_PASSWORD`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
