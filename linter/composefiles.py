@@ -35,7 +35,7 @@ from glmlint import lazyre
 
 _NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile", "README.md",
                     "readme.md", "README.MD"})
-_SUFFIXES = (".sh", ".bash", ".mk")
+_SUFFIXES = (".sh", ".bash", ".sbatch", ".slurm", ".mk")
 _MAX = 1 << 20
 _UP = 3  # directories above the compose file's whose scripts are read
 _BESIDE = 2  # of the compose file's directory and those above it: how many have their subdirectories read

@@ -85,7 +85,7 @@ def role(path: str, fmt: Format) -> str:
 def _stem(name: str) -> str:
     """`docker-compose.test.yml` -> `docker-compose.test`; `Dockerfile.test` stays whole."""
     base, ext = os.path.splitext(name)
-    return base if ext in (".yml", ".yaml", ".json", ".sh", ".bash", ".mk") else name
+    return base if ext in (".yml", ".yaml", ".json", ".sh", ".bash", ".sbatch", ".slurm", ".mk") else name
 
 
 def parse_table(value: object) -> dict[str, tuple[str, ...]] | str:

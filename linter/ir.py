@@ -299,6 +299,9 @@ class ServicePort:
 
 
 LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+# the `Exposure.kind` of the compose service whose network namespace a service joins (`network_mode:
+# service:vpn`): its published ports reach the joining service's listeners (`parsers.compose`)
+JOINED_NETWORK = "network_mode"
 
 
 @dataclass(frozen=True, slots=True)
@@ -673,7 +676,9 @@ class Workload:
     group: str | None = None  # what shares settings with other workloads ("the pod of Deployment/api")
     publish_all: Setting[bool] = None  # type: ignore[assignment]  # `docker run -P`: every EXPOSEd port, all interfaces
     pod_labels: tuple[tuple[str, str], ...] = ()  # k8s: the pod template's labels (what a Service selects)
-    exposed_by: tuple[Exposure, ...] = ()  # k8s: LoadBalancer/NodePort Services in the scan that select the pod
+    # k8s: LoadBalancer/NodePort Services in the scan that select the pod; compose: the service whose network
+    # namespace it joins (`JOINED_NETWORK`)
+    exposed_by: tuple[Exposure, ...] = ()
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
     own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)

@@ -5,6 +5,8 @@
 - `docker run -P` publishes every port the image EXPOSEs, on every interface;
 - host networking (`network_mode: host`, `--network host`, k8s `hostNetwork: true`)
   puts the container's listeners on the host's interfaces;
+- a compose service that joins another's network namespace (`network_mode: service:vpn`) cannot
+  publish ports of its own: the ports the other service publishes reach its listeners;
 - a Kubernetes `hostPort` publishes the container port on the node;
 - a Kubernetes Service of type `LoadBalancer` or `NodePort` that selects the pod sends
   outside traffic to its `targetPort` (a number, or the name of a container port); so do the
@@ -22,7 +24,7 @@ loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.l
 from __future__ import annotations
 
 
-from glmlint.ir import Loc, Port, Workload, is_all_interfaces
+from glmlint.ir import JOINED_NETWORK, Loc, Port, Workload, is_all_interfaces
 from glmlint.records import dataclass
 
 
@@ -76,6 +78,11 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
         out.append(Reach("on the host's network", workload.host_network.loc))
     names = {p.name for p in workload.ports if p.name and _covers(p.container_port, number)}
     for exposure in workload.exposed_by:
+        if exposure.kind == JOINED_NETWORK:  # compose `network_mode: service:NAME`: NAME's published ports
+            out.extend(Reach(f"published on all interfaces by the service `{exposure.name}` whose network it joins "
+                             f"(`network_mode: service:{exposure.name}`)", sp.loc)
+                       for sp in exposure.ports if _covers(sp.target, number))
+            continue
         for sp in exposure.ports:
             if (sp.target.isdigit() and int(sp.target) == number) or sp.target in names:
                 made = f" that {exposure.operator} creates" if exposure.operator else ""

@@ -4,7 +4,7 @@ Scripts are parsed with tree-sitter-bash, a real grammar (quoting, heredocs,
 `$(...)`, compound statements), imported only when a file has shell to parse:
 ~20 ms, against ~120 ms for bashlex. Words are quote-removed; expansions are
 kept as written and mark the word `dynamic`. Wrappers (`exec`, `sudo`, `env`, `timeout 2h`,
-`tini --`, `gosu user`, `sh -c '...'`, `srun --gres gpu:8`, `flock FILE`, `numactl -w 0`, `watch -n 5`,
+`tini --`, `gosu user`, `sh -c '...'`, `srun --gres gpu:8`, `salloc -N 1`, `sbatch --wrap '...'`, `flock FILE`, `numactl -w 0`, `watch -n 5`,
 `eval "..."`, `setsid`, `screen -dmS NAME`, `tmux new -d "..."` and the keys `tmux send-keys` types
 before `Enter`) are looked through, each with its own options read as its source reads them, so
 rules see the program that really runs.
@@ -423,11 +423,13 @@ class _Walker:
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own, fed, upstream, self.shell,
                       lines, fed is not None and id(fed) in self._quoted)
         self.commands.extend(expand(cmd, self.depth))
-        if cmd.stdin and cmd.name in SHELLS and cmd.stdin in self._bodies and _script_on_stdin(cmd.args):
-            # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc
+        if cmd.stdin and cmd.stdin in self._bodies and (cmd.name in SHELLS and _script_on_stdin(cmd.args)
+                                                         or cmd.name == "sbatch" and _sbatch(cmd.args) is True):
+            # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc; `sbatch <<EOF`
+            # submits it as the job's batch script
             row, col = self._bodies[cmd.stdin]
             self.commands.extend(parse_script(cmd.stdin, lambda r, c: self.locate(row + r, col + c if r == 0 else c),
-                                              self.depth + 1, cmd.name))
+                                              self.depth + 1, cmd.name if cmd.name in SHELLS else ""))
         for words, writes in zip(after, after_redirects):
             if words:
                 self.commands.extend(expand(Command(tuple(words), words[0].loc, redirects=tuple(writes),
@@ -695,6 +697,10 @@ _WRAPPERS = {"exec": 0, "nohup": 0, "time": 0, "nice": 0, "stdbuf": 0, "tini": 0
              # Slurm's srun(1) `srun [options] EXECUTABLE [args]` (src/common/slurm_opt.c, slurm 284c3b95:
              # the "+"-led option string slurm_option_table_create builds from srun's options)
              "flock": 1, "watch": 0, "srun": 0,
+             # salloc(1) `salloc [OPTIONS(0)...] [ : [OPTIONS(N)...]] [command(0) [args(0)...]]`: it runs
+             # the command once the allocation is granted (none: the user's shell); the same "+"-led
+             # option string, with salloc's own options (slurm_opt.c at 284c3b95)
+             "salloc": 0,
              # util-linux setsid(1) `setsid [options] PROGRAM` (sys-utils/setsid.c at 39465c78: "+Vhcfw")
              "setsid": 0}
 # Slurm srun's options that take a value: its short letters with `:` and its long options with
@@ -711,6 +717,28 @@ ntasks-per-node ntasks-per-socket ntasks-per-tres open-mode output pack-group pa
 prolog qos relative reservation resources runtime segment signal slurmd-debug sockets-per-node switches
 task-epilog task-prolog tasks-per-node thread-spec threads threads-per-core time time-min tmp treewidth tres-bind
 tres-per-task wait wckey""".split()})
+# salloc's (the options slurm_opt.c at 284c3b95 gives salloc a setter for, required_argument)
+_SALLOC_VALUE = frozenset({"-" + c for c in "AbDMCScdmxBGJLFwNnpqt"} | {"--" + n for n in """
+account acctg-freq autocomplete bb bbf begin chdir cluster cluster-constraint clusters comment constraint container
+container-id context core-spec cores-per-socket cpu-freq cpus-per-gpu cpus-per-task deadline delay-boot dependency
+distribution exclude extra extra-node-info gpu-bind gpu-freq gpus gpus-per-node gpus-per-socket gpus-per-task gres
+gres-flags hint job-name licenses mail-type mail-user mcs-label mem mem-bind mem-per-cpu mem-per-gpu mem-update
+mincpus network nodefile nodelist nodes ntasks ntasks-per-core ntasks-per-gpu ntasks-per-node ntasks-per-socket
+ntasks-per-tres partition prefer priority profile qos reservation resources runtime segment signal sockets-per-node
+switches tasks-per-node thread-spec threads-per-core time time-min tmp tres-bind tres-per-task wait-all-nodes
+wckey""".split()})
+# sbatch's: it runs no command of its own but a batch script, read from a file operand, from standard
+# input when it has none, or made of `--wrap`'s string (`_sbatch`)
+_SBATCH_VALUE = frozenset({"-" + c for c in "AabDMCScdmexBGiJLFwNnopqt"} | {"--" + n for n in """
+account acctg-freq array autocomplete batch bb bbf begin chdir cluster cluster-constraint clusters comment constraint
+container container-id context core-spec cores-per-socket cpu-freq cpus-per-gpu cpus-per-task deadline delay-boot
+dependency distribution error exclude export export-file extra extra-node-info gid gpu-bind gpu-freq gpus
+gpus-per-node gpus-per-socket gpus-per-task gres gres-flags hint input job-name kill-on-invalid-dep licenses mail-type
+mail-user mcs-label mem mem-bind mem-per-cpu mem-per-gpu mem-update mincpus network nodefile nodelist nodes ntasks
+ntasks-per-core ntasks-per-gpu ntasks-per-node ntasks-per-socket ntasks-per-tres open-mode output partition prefer
+priority profile qos reservation resources runtime segment signal sockets-per-node switches tasks-per-node
+thread-spec threads-per-core time time-min tmp tres-bind tres-per-task uid wait-all-nodes wckey wrap""".split()})
+_SLURM_NO_RUN = {"-h", "--help", "--usage", "-V", "--version"}
 _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t"},
                             "runuser": {"-u", "-g", "-G"}, "nice": {"-n"}, "chpst": {"-u", "-U"},
                             "env": {"-u", "-C", "-S"}, "tini": {"-p", "-e"},
@@ -725,12 +753,14 @@ _WRAPPER_OPTS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-h", "-p", "-U", "-r", "
                             "flock": {"-w", "--wait", "--timeout", "-E", "--conflict-exit-code", "--start",
                                       "--length", "--fd"},
                             "watch": {"-n", "--interval", "-q", "--equexit", "-s", "--shotsdir"},
-                            "srun": _SRUN_VALUE}
+                            "srun": _SRUN_VALUE, "salloc": _SALLOC_VALUE}
 # a wrapper's options after which it runs no command (`command -v docker`: is it there; `taskset -p`,
 # `ionice -p`: a running process's setting)
 _NOT_RUN = {"command": {"-v", "-V"}, "taskset": {"-p", "--pid"}, "ionice": {"-p", "--pid", "-P", "--pgid", "-u", "--uid"},
             "numactl": {"-s", "--show", "-H", "--hardware"}, "flock": {"--fd", "-h", "--help", "-V", "--version"},
-            "watch": {"-h", "--help", "-v", "--version"}, "srun": {"-h", "--help", "--usage", "-V", "--version"}}
+            "watch": {"-h", "--help", "-v", "--version"}, "srun": _SLURM_NO_RUN,
+            # `salloc --no-shell`: it exits once the allocation is made, running nothing
+            "salloc": _SLURM_NO_RUN | {"--no-shell"}}
 # tmux(1) (tmux c1f947a3: tmux.c's getopt "2c:CDdf:hlL:NqS:T:uUvV", each command's args template in
 # cmd-*.c): the commands that start a shell command (`tmux new -d -s train "docker run ..."`: one word is
 # a script for the shell, several are exec'd), with their options that take a value; `send-keys` types
@@ -932,6 +962,12 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
                             cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
             out.extend(expand(inner, depth + 1))
         return out
+    if name == "sbatch":
+        wrap = _sbatch(args)
+        if isinstance(wrap, tuple):
+            word, skip = wrap
+            out.extend(parse_script(word.text[skip:], _shifted(word, skip), depth + 1, "sh"))
+        return out
     if name not in _WRAPPERS:
         return out
     takes = _WRAPPER_OPTS_WITH_VALUE.get(name, set())
@@ -944,6 +980,9 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
             break
         if t in _NOT_RUN.get(name, ()) or (t.startswith("--") and t.split("=", 1)[0] in _NOT_RUN.get(name, ())):
             return out
+        if name == "salloc" and t == ":":  # a hetjob's next component's options
+            i += 1
+            continue
         if name == "env" and "=" in t and not t.startswith("-"):
             i += 1
             continue
@@ -966,6 +1005,40 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
                         cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
         out.extend(expand(inner, depth + 1))
     return out
+
+
+def _sbatch(args: Sequence[Word]) -> tuple[Word, int] | bool:
+    """The batch script `sbatch [options] [script [args]]` submits (src/sbatch/opt.c, sbatch.c at slurm
+    284c3b95; the "+"-led option string stops at the script operand): `--wrap`'s string (the word and
+    where the string starts in it), which sbatch puts in a `#!/bin/sh` script of its own; True when it
+    reads the script from standard input (no operand, no `--wrap`: `sbatch <<EOF`); False for a
+    script file, or when it submits nothing (`--help`, `--usage`, `--version`)."""
+    i = 0
+    while i < len(args):
+        t = args[i].text
+        if t == "--":
+            return False
+        if t in _SLURM_NO_RUN:
+            return False
+        if t == "--wrap" and i + 1 < len(args):
+            return args[i + 1], 0
+        if t.startswith("--wrap="):
+            return args[i], len("--wrap=")
+        if not t.startswith("-") or t == "-":
+            return False
+        i += 2 if t in _SBATCH_VALUE else 1
+    return True
+
+
+def _shifted(word: Word, skip: int) -> Locate:
+    """Locations inside the part of `word` after its first `skip` characters (`--wrap="docker run ..."`:
+    the string starts after the option and the quote that opens it, where the word holds blanks)."""
+    if not skip:
+        return _offset(word)
+    if word.start is None and any(c in word.text[skip:] for c in " \t\n;&|"):
+        skip += 1  # `--wrap="..."`: a blank in the word is quoted, by a quote right after `=`
+    inner = _offset(word)
+    return lambda row, col: inner(row, col + skip if row == 0 else col)
 
 
 def _joined(cmd: Command, words: Sequence[Word], depth: int) -> list[Command]:

@@ -27,6 +27,11 @@ Not reported:
   a plain `docker build` uses;
 - what is not an image reference: a placeholder (`<your-image>`) or a build
   tool's URL (`ko://…`, which `ko` replaces with a digest);
+- a `FROM`, `COPY --from=` or `RUN --mount=from=` name that a build of the
+  Dockerfile gives a named context (compose `build.additional_contexts`,
+  `docker buildx build --build-context NAME=…`, a bake target's `contexts`,
+  found beside the Dockerfile or in the three directories above it): BuildKit
+  takes that context instead of pulling an image by the name;
 - a `docker run` shown in a Markdown code block (a README quick-start): that is
   an example a reader adapts, not a deployment, and documentation that pins a
   digest goes stale with every release. Scripts, Makefiles and CI steps that

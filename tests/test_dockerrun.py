@@ -682,3 +682,17 @@ def test_gitlab_ci_jobs_scripts_defaults_extends_and_variables() -> None:
     got = [(w.name, w.image.value, w.anchor.line) for w in ws]
     assert got == [("pre", "alpine:3.20", 5), ("tpl", "ghcr.io/acme/torch:1.2", 11), ("nested", "ruff:1", 19)]
     assert ws[1].host_pid.value is True and ws[1].host_pid.path[-1] == INSIDE_TEXT  # written in `FLAGS`
+
+
+def test_a_boolean_option_with_a_value_parsebool_refuses_starts_nothing(tmp_path: Path):
+    """pflag hands `--privileged=yes` to strconv.ParseBool, which refuses it: a usage error, exit 125, no
+    container (docker/cli 28f75608, vendor/github.com/spf13/pflag/bool.go); nothing of the line is judged.
+    `=true`/`=0` and a value from a variable are read."""
+    assert run("docker run -d --privileged=yes -v certs:/certs docker:27-dind\n") == []
+    assert run("docker run --rm= -p 8888:8888 jupyter/base-notebook\n") == []
+    assert run("docker compose run --service-ports=on trainer python train.py\n") == []
+    assert one("docker run -d --privileged=true -v certs:/certs docker:27-dind\n").privileged.value is True
+    assert one("docker run -d --privileged=0 docker:27-dind\n").privileged.value is False
+    assert one("docker run -d --privileged=$PRIV docker:27-dind\n").image.value == "docker:27-dind"
+    assert found(lint(tmp_path / "a", {"run.sh": "docker run -d --read-only=on -p 8888:8888 jupyter/base-notebook\n"})) == []
+    assert found(lint(tmp_path / "b", {"run.sh": "docker run -d --read-only=1 -p 8888:8888 jupyter/base-notebook\n"}))

@@ -86,6 +86,19 @@ def test_flock_watch_srun_eval_run_their_command():
     assert (e.argv[0].loc.line, e.argv[0].loc.col) == (4, 27)  # inside the quoted script
 
 
+def test_slurm_salloc_and_sbatch_run_their_command_or_script():
+    """salloc runs its command once allocated (hetjob `:` components too; `--no-shell` none); sbatch
+    submits `--wrap`'s string as a `#!/bin/sh` script, or the script on standard input when it names no
+    file (Slurm 284c3b95 slurm_opt.c, src/sbatch/sbatch.c); a script operand's arguments are not run."""
+    cs = cmds("salloc -N 1 --gres=gpu:1 -t 60 python a.py\nsalloc -N1 : -N2 -p gpu python b.py\n"
+              "salloc --no-shell -N1 python x.py\nsbatch -p gpu -J t --wrap='python c.py && python d.py'\n"
+              "sbatch --wrap \"python e.py\"\nsbatch -p gpu job.sh python y.py\nsbatch -J t <<EOF\n#!/bin/bash\n"
+              "python f.py\nEOF\nsbatch job.sh <<EOF\npython z.py\nEOF\nsbatch --version --wrap 'python w.py'\n")
+    assert [c.words()[1] for c in cs if c.name == "python"] == ["a.py", "b.py", "c.py", "d.py", "e.py", "f.py"]
+    c = next(c for c in cs if c.words()[1:2] == ["c.py"])
+    assert (c.argv[0].loc.line, c.argv[0].loc.col) == (4, 28)  # inside `--wrap='...'`
+
+
 def test_tmux_runs_its_shell_commands_and_the_keys_it_types_at_enter():
     """tmux's commands that start a shell command, with their args templates (tmux c1f947a3 cmd-*.c);
     `send-keys` runs what it types only at `Enter`/`C-m`, and never with `-l`; setsid runs its program."""

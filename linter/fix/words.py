@@ -103,7 +103,7 @@ def _json_context(text: str, start: int) -> bool:
 
 def remove_words(doc: TextDoc, loc: Loc, count: int = 1) -> list[Edit]:
     """Remove `count` consecutive words starting at `loc`, with one separator; a continuation
-    line left holding only `\\` (PowerShell's backtick) goes too."""
+    line left holding only `\\` (PowerShell's backtick, cmd.exe's caret) goes too."""
     edits = _remove_words(doc, loc, count)
     if len(edits) == 1:
         e = edits[0]
@@ -111,8 +111,8 @@ def remove_words(doc: TextDoc, loc: Loc, count: int = 1) -> list[Edit]:
         line_start, line_end = doc.line_start(e.start), doc.line_end(e.end)
         rest = text[line_start:e.start] + text[e.end:line_end]
         prev = text[doc.line_start(line_start - 1):doc.line_end(line_start - 1)] if line_start > 0 else ""
-        # (PowerShell's continuation is a backtick: a Markdown `powershell` block)
-        if rest.strip() in ("\\", "`") and prev.rstrip().endswith(rest.strip()):
+        # (PowerShell's continuation is a backtick: a Markdown `powershell` block; cmd.exe's a caret)
+        if rest.strip() in ("\\", "`", "^") and prev.rstrip().endswith(rest.strip()):
             return [Edit(line_start, doc.after_line(e.end), "")]
         if not rest.strip() and line_start > 0:
             # a line of a YAML block scalar holding only this word (a workflow job container's

@@ -15,7 +15,8 @@ _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docke
 _COMPOSE = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = lazyre.compile(r"\{\{|\{%")
-_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
+# Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too
+_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 
 

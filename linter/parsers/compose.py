@@ -27,8 +27,8 @@ from typing import Any
 
 from glmlint import records
 from glmlint.fields import BOOL, COMPOSE, HOST, ITEMS, OPTION_FIELDS, SECURITY_OPTIONS, TEXT, USER, Key, settings
-from glmlint.ir import (INSIDE_TEXT, Build, Command, Device, EnvVar, Format, ImageRef, Item, Loc, Mount, Port, Setting,
-                        SourceFile, User, Word, Workload, has_variable, truthy)
+from glmlint.ir import (INSIDE_TEXT, JOINED_NETWORK, Build, Command, Device, EnvVar, Exposure, Format, ImageRef, Item,
+                        Loc, Mount, Port, ServicePort, Setting, SourceFile, User, Word, Workload, has_variable, truthy)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
@@ -219,6 +219,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
                 w = records.replace(w, partial=True)
             source.workloads.append(w)
         _join_namespaces(source.workloads, views, d)
+        _join_published_ports(source.workloads, views, d)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -229,25 +230,39 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
 _SHARED_NAMESPACES = (("host_network", "network_mode"), ("host_ipc", "ipc"), ("host_pid", "pid"))
 
 
+def _mine(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> dict[str, int]:
+    """The services of document `doc`: name -> index in `workloads`."""
+    return {w.name: i for i, w in enumerate(workloads) if w.node_path == (doc, "services", w.name) and w.name in views}
+
+
+def _joined(mine: dict[str, int], views: dict[str, tuple[View, int]], key: str) -> dict[str, tuple[str, Any]]:
+    """The services that join another's namespace with `key: service:NAME`: name -> (the service that
+    owns the namespace, a chain of joins followed, and the joining value's node)."""
+    joins: dict[str, tuple[str, Any]] = {}
+    for name in mine:
+        pair = _last(views[name][0], key)
+        text = (y.text(pair[1]) or "").strip() if pair is not None else ""
+        if text.startswith("service:"):
+            joins[name] = (text[len("service:"):].strip(), pair[1])
+    owners: dict[str, tuple[str, Any]] = {}
+    for name, (target, node) in joins.items():
+        seen = {name}
+        while target in joins and target not in seen:  # `a` joins `b`, which joins `c`
+            seen.add(target)
+            target = joins[target][0]
+        owners[name] = (target, node)
+    return owners
+
+
 def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
     """The host namespaces a service shares through another service of the same file (`service:NAME`),
     followed through a chain of them, each located at the service's own key, where no fix edits it
     (the host's namespace is the other service's setting: `INSIDE_TEXT`)."""
-    mine = {w.name: i for i, w in enumerate(workloads) if w.node_path == (doc, "services", w.name) and w.name in views}
+    mine = _mine(workloads, views, doc)
     if not mine:
         return
     for field_name, key in _SHARED_NAMESPACES:
-        joins: dict[str, tuple[str, Any]] = {}
-        for name in mine:
-            pair = _last(views[name][0], key)
-            text = (y.text(pair[1]) or "").strip() if pair is not None else ""
-            if text.startswith("service:"):
-                joins[name] = (text[len("service:"):].strip(), pair[1])
-        for name, (target, node) in joins.items():
-            seen = {name}
-            while target in joins and target not in seen:  # `a` joins `b`, which joins `c`
-                seen.add(target)
-                target = joins[target][0]
+        for name, (target, node) in _joined(mine, views, key).items():
             owner = workloads[mine[target]] if target in mine else None
             got = getattr(owner, field_name) if owner is not None else None
             if got is not None and got.value is True:
@@ -255,6 +270,34 @@ def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int
                 w = workloads[i]
                 path = (*w.node_path, key, INSIDE_TEXT)
                 workloads[i] = records.replace(w, **{field_name: Setting(True, y.loc(node), path=path)})
+
+
+# Ports are published on a container's network namespace; one that joins another's
+# (`network_mode: service:vpn`, run as `container:<id>`) cannot publish its own (moby runconfig
+# hostconfig_unix.go validateNetContainerMode: "conflicting options: port publishing and the container
+# type network mode"): what it listens on is reached through the owner's published ports.
+
+
+def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+    """A service that joins another's network namespace (`network_mode: service:vpn`) is reached through
+    the ports that service publishes on all interfaces: an `Exposure` of kind `JOINED_NETWORK` per owner,
+    each port located at the owner's entry (its fix is the owner's)."""
+    mine = _mine(workloads, views, doc)
+    if not mine:
+        return
+    from glmlint.reach import on_all_interfaces
+
+    for name, (target, _node) in _joined(mine, views, "network_mode").items():
+        owner = workloads[mine[target]] if target in mine else None
+        if owner is None:
+            continue
+        ports = tuple(ServicePort(p.host_port or p.container_port, p.container_port, p.loc) for p in owner.ports
+                      if p.published and p.protocol.lower() == "tcp" and on_all_interfaces(p) is True)
+        if ports:
+            i = mine[name]
+            w = workloads[i]
+            exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc)
+            workloads[i] = records.replace(w, exposed_by=(*w.exposed_by, exposure))
 
 
 View = dict[str, list[tuple[Any, Any]]]

@@ -192,7 +192,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
         files=tuple(files),
         base_image=root.base,
         runnable=final.entrypoint is not None or final.cmd is not None or not _starts_nothing(root.base),
-        pulls=tuple(_pulls(stages)),
+        pulls=tuple(_pulls(stages, real_path)),
         downloads=tuple(d for s in stages for d in s.downloads),
         workdir=final.workdir if final.workdir != "/" else None,
     )
@@ -948,9 +948,33 @@ def _downloads(inst: Instruction, scope: dict[str, str]) -> list[Download]:
     return out
 
 
-def _pulls(stages: list[Stage]) -> list[ImageRef]:
+def _pulls(stages: list[Stage], real_path: str = "") -> list[ImageRef]:
     """The images the build pulls: each stage's `FROM` that names neither an earlier stage nor `scratch`,
-    then the images its `COPY --from=` and `RUN --mount=from=` take files from."""
+    then the images its `COPY --from=` and `RUN --mount=from=` take files from; not a name a build of it
+    gives a named context (`glmlint.buildcontexts`: compose `additional_contexts`, `--build-context`,
+    bake `contexts`), which BuildKit takes instead of pulling that image."""
+    out = _all_pulls(stages)
+    if real_path and any(_may_be_context(ref.name) for ref in out):
+        from glmlint.buildcontexts import familiar, named_contexts
+
+        contexts = named_contexts(real_path)
+        if contexts:
+            out = [ref for ref in out if familiar(ref.name) not in contexts]
+    return out
+
+
+def _may_be_context(ref: str) -> bool:
+    """A reference a named context is written for, looked up (on disk) only then: a name with no tag
+    and no digest, or `:latest` (`COPY --from=models`, `FROM base`); a context replaces a pinned one
+    too, which is reported only with `require-digest`."""
+    name = ref.strip()
+    if "@" in name:
+        return False
+    last = name.rsplit("/", 1)[-1]
+    return ":" not in last or last.endswith(":latest")
+
+
+def _all_pulls(stages: list[Stage]) -> list[ImageRef]:
     out = []
     for stage in stages:
         if stage.parent is not None or stage.base.lower() == "scratch" or stage.base_loc is None:

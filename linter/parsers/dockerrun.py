@@ -1,10 +1,11 @@
 """`docker run` command lines -> IR: one workload per `docker run`/`create` a file holds.
 
 Teams write a container's security settings as flags as often as in YAML. The
-command lines are found in shell scripts (`*.sh`, `*.bash`), Makefile recipes
-(`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and blocks with no
-language and indented code blocks whose first word is the container CLI: `docker run ...`; `powershell`/`pwsh`
-blocks, their backtick escapes written as the shell's backslash), GitHub workflow `run:` steps and
+command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts `*.sbatch`,
+`*.slurm`), Makefile recipes (`Makefile`, `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
+blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
+`powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
+blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
 GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
 also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
@@ -69,6 +70,18 @@ _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session"
 _POWERSHELL_FENCES = {"powershell", "pwsh", "posh", "ps1", "psm1", "pwsh-session", "ps1con"}
 _PS_PROMPT = re.compile(r"^([ \t]*)(?:\[[^\]]+\]: )?PS[^>\n]*> ?()")
 _PS_PS2 = re.compile(r"^[ \t]*>>? ")  # PowerShell's continuation prompt is `>> ` (Pygments reads `> `)
+# cmd.exe's fences: GitHub linguist's Batchfile (aliases bat, batch, dosbatch, winbatch; files `.bat`,
+# `.cmd`) and Pygments' BatchLexer (the same aliases) and MSDOSSessionLexer (`doscon`, prompt `...>`),
+# and `cmd`, the name Microsoft's docs give their command-prompt blocks (pygments 2.21 lexers/shell.py). cmd.exe's escape character is
+# the caret (outside double quotes); a caret ending a line continues the command on the next, where an
+# interactive prompt shows `More? `; `%NAME%` expands a variable; `REM` and `::` lines are comments;
+# `'`, `\`, `$`, `#`, `~` and the backtick are plain characters (Microsoft Learn, "cmd" and "rem")
+_CMD_FENCES = {"cmd", "bat", "batch", "batchfile", "dosbatch", "winbatch", "doscon"}
+# its prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`)
+_CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
+_CMD_PS2 = re.compile(r"^[ \t]*More\? ")
+_CMD_COMMENT = re.compile(r"^[ \t]*@?(?:(?i:rem)(?:[ \t]|$)|::)")
+_CMD_VARIABLE = re.compile(r"%(?:([A-Za-z_][A-Za-z0-9_]*)(?::[^%\n]*)?%|~?[a-z]*([0-9*]))")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[A-Za-z0-9_+-]*)")
 # a shell session's prompt (`$ `; `user@host:~/src$ `, `[root@gpu01 ~]# `, `(venv) $ `: the forms
 # Pygments' shell-session lexer, which GitHub highlights `console` blocks with, reads as a prompt;
@@ -231,6 +244,8 @@ def markdown(text: str) -> list[Snippet]:
             out.append(_shell_block(lines, body_start, j, indent))
         elif lang in _POWERSHELL_FENCES:
             out.append(_shell_block(lines, body_start, j, indent, powershell=True))
+        elif lang in _CMD_FENCES:
+            out.append(_shell_block(lines, body_start, j, indent, cmd=True))
         i = j + 1
     return out
 
@@ -274,14 +289,18 @@ def _runs_container_cli(body: list[str]) -> bool:
     return _CLI_FIRST.match(first, prompt.end() if prompt else 0) is not None
 
 
-def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False) -> Snippet:
+def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False,
+                 cmd: bool = False) -> Snippet:
     """A block's commands as shell text; `powershell`: a PowerShell block, its escape character (the
     backtick: a line continuation at the end of a line) written as the shell's `\\`, and its literal
-    `\\` (a Windows path) doubled, so the shell reads the words PowerShell does."""
+    `\\` (a Windows path) doubled, so the shell reads the words PowerShell does; `cmd`: a cmd.exe
+    block, read so too (`_add_cmd`)."""
     snip = Snippet()
     body = lines[start:end]
-    prompt = _PS_PROMPT if powershell else _PROMPT
-    add = _add_powershell if powershell else Snippet.add
+    prompt = _PS_PROMPT if powershell else _CMD_PROMPT if cmd else _PROMPT
+    ps2_prompt = _PS_PS2 if powershell else _CMD_PS2 if cmd else _PS2
+    add = _add_powershell if powershell else _add_cmd if cmd else Snippet.add
+    escape = "`" if powershell else "^" if cmd else "\\"
     prompted = any(prompt.match(line) for line in body)
     continued = False
     for k, line in enumerate(body):
@@ -291,7 +310,7 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell
         if m:
             at = m.end()
             add(snip, line_no, line[at:], at)
-        elif continued and prompted and (ps2 := (_PS_PS2 if powershell else _PS2).match(line)):
+        elif continued and prompted and (ps2 := ps2_prompt.match(line)):
             add(snip, line_no, line[ps2.end():], ps2.end())  # a `> ` continuation prompt
         elif not prompted or continued:
             add(snip, line_no, line[cut:], cut)
@@ -299,7 +318,7 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell
             _blank(snip, line_no)  # a command's output in a console transcript
             continued = False
             continue
-        continued = line.rstrip().endswith("`" if powershell else "\\")
+        continued = line.rstrip().endswith(escape) and not (cmd and _CMD_COMMENT.match(line[m.end() if m else cut:]))
     return snip
 
 
@@ -317,6 +336,49 @@ def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
         shell = _ps_char(ch)
         out.append(shell)
         cols.extend([at + k] * len(shell))
+    snip.add(line_no, "".join(out), cols)
+
+
+def _add_cmd(snip: Snippet, line_no: int, text: str, at: int) -> None:
+    """A cmd.exe line as the shell would read it (`_shell_block`), each character at its column: the
+    caret that escapes outside double quotes (a line's last: its continuation) as the shell's
+    backslash, `%NAME%` as `${NAME}` (a batch file's `%1`, `%~dp0` as a positional parameter), a
+    `REM`/`::` comment and the `@` that hides a command's echo left out, and the characters plain
+    to cmd.exe that the shell reads otherwise (`\\`, `'`, `$`, `` ` ``, `#`, `~`) escaped."""
+    out: list[str] = []
+    cols: list[int] = []
+    if _CMD_COMMENT.match(text):
+        snip.add(line_no, "", at)
+        return
+    lead = len(text) - len(text.lstrip(" \t"))
+    k = lead + 1 if text[lead:lead + 1] == "@" else 0
+    if k:
+        out.extend(text[:lead])
+        cols.extend(range(at, at + lead))
+    quoted = False
+    while k < len(text):
+        ch = text[k]
+        var = _CMD_VARIABLE.match(text, k) if ch == "%" else None
+        if var is not None:
+            shell = "${" + (var.group(1) or var.group(2).replace("*", "@")) + "}"
+            out.append(shell)
+            cols.extend([at + k] * len(shell))
+            k = var.end()
+            continue
+        if ch == '"':
+            quoted = not quoted
+            shell = ch
+        elif ch == "^" and not quoted:
+            shell = "\\"  # escapes the next character, or (last) the line's end
+        elif ch in "\\$`":
+            shell = "\\" + ch
+        elif ch in "'#~" and not quoted:
+            shell = "\\" + ch
+        else:
+            shell = ch
+        out.append(shell)
+        cols.extend([at + k] * len(shell))
+        k += 1
     snip.add(line_no, "".join(out), cols)
 
 
@@ -949,7 +1011,7 @@ def kind_of(name: str) -> str | None:
         return "markdown"
     if low in ("makefile", "gnumakefile") or low.endswith(".mk"):
         return "make"
-    if low.endswith((".sh", ".bash")):
+    if low.endswith((".sh", ".bash", ".sbatch", ".slurm")):
         return "shell"
     return None
 
@@ -1262,6 +1324,16 @@ def _options(argv: tuple[Word, ...], start: int, known: _Vars | None = None, sho
     return tuple(words), flags, None, opaque
 
 
+def _rejected_bool(f: _Flag, bools: frozenset[str] = _BOOL_LONG) -> bool:
+    """A boolean option given a value the CLI refuses (`--privileged=yes`, `--rm=`, `--read-only=on`):
+    pflag hands what follows `=` to strconv.ParseBool (`_PARSE_BOOL_TRUE`), and a value it does not
+    take is a usage error (`invalid argument "yes" for "--privileged" flag`): the CLI exits 125 and
+    starts no container, so nothing of the line is run. A value with an expansion is not known here."""
+    return f.name in bools and f.word.text.startswith("--") and "=" in f.word.text \
+        and "$" not in f.value and "`" not in f.value \
+        and f.value not in _PARSE_BOOL_TRUE and f.value not in _PARSE_BOOL_FALSE
+
+
 def plausible_image(text: str) -> bool:
     """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`)."""
     return "$" in text or bool(_IMAGE.match(text))
@@ -1286,7 +1358,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
-    if image_at is None or any(f.name == "help" for f in flags):
+    if image_at is None or any(f.name == "help" or _rejected_bool(f) for f in flags):
         return None
     if known is not None:
         if argv[image_at].dynamic:
@@ -1343,7 +1415,7 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     for f in flags:
         f.name = _COMPOSE_RUN_NAMES.get(f.name, f.name)
     if service_at is None or any(f.name not in _COMPOSE_RUN_VALUE and f.name not in _COMPOSE_RUN_BOOL
-                                 for f in flags):
+                                 or _rejected_bool(f, _COMPOSE_RUN_BOOL) for f in flags):
         return None
     service = argv[service_at]
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
