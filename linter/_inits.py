@@ -333,11 +333,12 @@ def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
   _s5(self, _f5() if copied is _F else copied)
  return __init__
 
-def _m30(_F, _s0, _s1, _s2):
- def __init__(self, intents, safety, user):
+def _m30(_F, _s0, _s1, _s2, _s3):
+ def __init__(self, intents, safety, user, chosen):
   _s0(self, intents)
   _s1(self, safety)
   _s2(self, user)
+  _s3(self, chosen)
  return __init__
 
 def _m31(_F, _s0, _s1):
@@ -1338,7 +1339,7 @@ MAKERS = {
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m29,
-    (('intents', 'safety', 'user'), (), True, True, False): _m30,
+    (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
     (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m33,

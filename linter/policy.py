@@ -207,12 +207,9 @@ class _Place:
 
 
 def _name_fix_user(report: Report, user: str) -> None:
-    """Fix titles name the non-root user the project's `fix-user` sets (`rule.FIX_USER`)."""
-    from glmlint.rule import DEFAULT_FIX_USER
-
-    if user == DEFAULT_FIX_USER:
-        return
-    report.results = [records.replace(r, fix=records.replace(r.fix, user=user)) if r.fix is not None else r
+    """Fix titles name the non-root user the project's `fix-user` sets (`rule.FIX_USER`), also where a
+    rule asked for the image's own user: the chosen one wins, even when it is the default 10001."""
+    report.results = [records.replace(r, fix=records.replace(r.fix, user=user, chosen=True)) if r.fix is not None else r
                       for r in report.results]
 
 

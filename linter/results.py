@@ -44,10 +44,10 @@ def lean_fix(fix: Fix, kept: dict[tuple[Any, ...], Fix]) -> Fix:
     """`fix` as `glmlint check` reports it: its titles and safety (`Fix.title`, `Fix.safety`), not
     the intents and the IR settings they name (`scan(lean=True)`). Equal ones are one object, from
     `kept` (a scan's ~9,000 findings have a few hundred distinct fixes)."""
-    key = (tuple(i.title for i in fix.intents), fix.safety, fix.user)
+    key = (tuple(i.title for i in fix.intents), fix.safety, fix.user, fix.chosen)
     got = kept.get(key)
     if got is None:
-        got = kept[key] = Fix(tuple(FixTitle(t) for t in key[0]), fix.safety, fix.user)  # type: ignore[misc]
+        got = kept[key] = Fix(tuple(FixTitle(t) for t in key[0]), fix.safety, fix.user, fix.chosen)  # type: ignore[misc]
     return got
 
 

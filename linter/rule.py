@@ -274,10 +274,13 @@ class Fix:
     intents: tuple[Intent, ...]
     safety: FixSafety
     user: str = DEFAULT_FIX_USER  # what FIX_USER stands for in titles
+    # the project chose `user` (its `fix-user`, even one equal to the default): it wins over an image's own
+    # user, as the edits `glmlint fix` writes have it (`fix.engine.Options.user_set`)
+    chosen: bool = False
 
     @property
     def title(self) -> str:
-        return self.title_for(self.user, self.user != DEFAULT_FIX_USER)  # (another: the project's `fix-user`)
+        return self.title_for(self.user, self.chosen)
 
     def title_for(self, user: str, chosen: bool = False) -> str:
         """The title, naming `user` where the rule wrote FIX_USER, and, when the user chose it

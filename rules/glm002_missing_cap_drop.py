@@ -48,7 +48,10 @@ default set or its own `cap_add`: a program given `cap_ipc_lock` does not start
 today either, and adding it would widen the container; no fix when one is a
 capability GLM008 flags). A start
 command that runs `sudo`, `su` or `doas` as the non-root user needs `SETUID`
-and `SETGID` to change user: the fix is then unsafe, and its title says so. Unsafe otherwise: entrypoints that start as
+and `SETGID` to change user: the fix is then unsafe, and its title says so
+(what `setcap` gives is still added back). For an image that may start as
+root, those file capabilities are added back beside what the catalog says its
+entrypoint needs, or beside the title's warning. Unsafe otherwise: entrypoints that start as
 root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
 `gosu`/`su-exec` to a service user, as the official postgres, redis and
 nginx images do) or `NET_BIND_SERVICE`, and would fail until those are added
@@ -84,13 +87,13 @@ def check(workload: Workload) -> Iterator[Finding]:
         return
     # a root entrypoint may need CHOWN/SETUID/NET_BIND_SERVICE: safe only for a known non-root process
     safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
-    switch = next((c.name for c in workload.process if c.name in _SETUID_SWITCHES), None)
+    switch = next((c.name for c in workload.process if c.name in SETUID_SWITCHES), None)
     if switch is not None and safety is FixSafety.SAFE:
         # a non-root user's `sudo service ssh start`: the setuid program changes uid with SETUID/SETGID
         # from the bounding set, which ALL empties ("unable to change to root gid: Operation not permitted")
-        fix, note = ensure_item(workload.cap_drop, "cap_drop", "ALL", title=(
-            f"Drop all capabilities (stops the `{switch}` its start command runs as a non-root user: "
-            f"it needs SETUID and SETGID to change user)")), ""
+        fix, note = _fix(workload, FixSafety.SAFE, warn=(
+            f"stops the `{switch}` its start command runs as a non-root user: it needs SETUID and SETGID "
+            f"to change user"))
         safety = FixSafety.UNSAFE
     else:
         fix, note = _fix(workload, safety)
@@ -109,30 +112,35 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 
 # setuid-root programs a non-root start command runs to change user
-_SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
+SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
 
 
-def _fix(workload: Workload, safety: FixSafety) -> tuple[Intent | tuple[Intent, ...] | None, str]:
-    """The drop-ALL fix, with what a known image needs to start added back (images.yaml), or no fix
-    when what it needs is itself a capability GLM008 flags."""
-    drop = ensure_item(workload.cap_drop, "cap_drop", "ALL", title="Drop all capabilities")
-    filecaps = _held(workload, file_capabilities(workload))
-    if filecaps:
-        return _add_back(workload, filecaps, "what `setcap` gives the image's programs", (
-            "its build gives its programs the file capabilities {wanted} with `setcap`, which the kernel refuses "
-            "to start them without, and {flagged} is a capability GLM008 flags; drop ALL and add those back "
-            "yourself, or remove the need"))
-    if safety is FixSafety.SAFE:
-        return drop, ""
-    needs = fact(workload.image.value, "capabilities")
-    if needs is None:
-        return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=(
-            "Drop all capabilities (may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID "
-            "or NET_BIND_SERVICE: add those back with cap_add)")), ""
-    return _add_back(workload, [str(c).upper() for c in needs.value], f"what the `{needs.entry}` image needs to start",
-                     f"the `{needs.entry}` image's entrypoint starts as root and needs {{wanted}} to start, and "
-                     f"{{flagged}} is a capability GLM008 flags; run it as its service user, or drop ALL and add "
-                     f"those back yourself")
+def _fix(workload: Workload, safety: FixSafety, warn: str = ""
+         ) -> tuple[Intent | tuple[Intent, ...] | None, str]:
+    """The drop-ALL fix, with what the image's programs get from `setcap` and what a known image needs
+    to start as root (images.yaml) added back, or no fix when one of those is a capability GLM008
+    flags. `warn`: what the fix stops, for its title (an unknown image that may start as root: what
+    its entrypoint may use)."""
+    wanted = _held(workload, file_capabilities(workload))
+    what = ["what `setcap` gives the image's programs"] if wanted else []
+    refused = [(list(wanted), (
+        "its build gives its programs the file capabilities {wanted} with `setcap`, which the kernel refuses "
+        "to start them without, and {flagged} is a capability GLM008 flags; drop ALL and add those back "
+        "yourself, or remove the need"))]
+    if safety is FixSafety.UNSAFE and not warn:
+        needs = fact(workload.image.value, "capabilities")
+        if needs is None:
+            warn = ("may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID or NET_BIND_SERVICE: "
+                    "add those back with cap_add")
+        else:
+            own = [str(c).upper() for c in needs.value]
+            refused.insert(0, (own, (
+                f"the `{needs.entry}` image's entrypoint starts as root and needs {{wanted}} to start, and "
+                f"{{flagged}} is a capability GLM008 flags; run it as its service user, or drop ALL and add "
+                f"those back yourself")))
+            what.insert(0, f"what the `{needs.entry}` image needs to start")
+            wanted = own + [c for c in wanted if c not in own]
+    return _add_back(workload, wanted, " and ".join(what), refused, warn)
 
 
 # the capabilities a container holds unless its file says otherwise: the container runtime's default set
@@ -155,18 +163,22 @@ def _held(workload: Workload, wanted: list[str]) -> list[str]:
     return [c for c in wanted if c in _RUNTIME_DEFAULT or c in have]
 
 
-def _add_back(workload: Workload, wanted: list[str], what: str, refused: str
-              ) -> tuple[Intent | tuple[Intent, ...] | None, str]:
-    """Drop ALL and add `wanted` back; no fix when one of them is a capability GLM008 flags (`refused`
-    says why, with `{wanted}` and `{flagged}` filled in)."""
+def _add_back(workload: Workload, wanted: list[str], what: str, refused: list[tuple[list[str], str]],
+              warn: str) -> tuple[Intent | tuple[Intent, ...] | None, str]:
+    """Drop ALL and add `wanted` back (`what` they are); no fix when one of them is a capability GLM008
+    flags: the first of `refused`'s (capabilities, why) that holds one says why, with `{wanted}` and
+    `{flagged}` filled in."""
     from glmlint.rules.glm008_dangerous_capability import DANGEROUS
 
-    flagged = [c for c in wanted if c in DANGEROUS]
-    if flagged:
-        return None, f" (no automatic fix: {refused.format(wanted=', '.join(wanted), flagged=', '.join(flagged))})"
+    for caps, why in refused:
+        flagged = [c for c in caps if c in DANGEROUS]
+        if flagged:
+            return None, f" (no automatic fix: {why.format(wanted=', '.join(caps), flagged=', '.join(flagged))})"
     have = _added(workload)
     missing = [c for c in wanted if c not in have]
-    title = f"Drop all capabilities and add back {what} ({', '.join(wanted)})"
+    title = f"Drop all capabilities and add back {what} ({', '.join(wanted)})" if wanted else "Drop all capabilities"
+    if warn:
+        title += f"; this {warn}" if wanted else f" ({warn})"
     adds = tuple(ensure_item(workload.cap_add, "cap_add", c, title=title) for c in missing)
     if not adds:
         return ensure_item(workload.cap_drop, "cap_drop", "ALL", title=title), ""

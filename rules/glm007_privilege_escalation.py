@@ -67,7 +67,12 @@ Unsafe: with `no_new_privs` set, setuid binaries and file capabilities stop
 working. A non-root process that calls `sudo` or `su` (notebook images with
 `GRANT_SUDO`, dev containers), a server binary given `setcap
 cap_net_bind_service+ep` to bind port 80, or `ping` where it is installed
-setuid fails instead of gaining the privilege.
+setuid fails instead of gaining the privilege. Where the workload is known to
+need one (its non-root start command runs `sudo`, `su` or `doas`, or its
+image's build gives programs file capabilities with `setcap` and it may run
+as a non-root user) no fix is offered and the finding says why: the fix
+would stop it (GLM002's fix adds those file capabilities back to the
+bounding set, which `no_new_privs` would make useless).
 """
 from __future__ import annotations
 
@@ -89,18 +94,41 @@ def check(workload: Workload) -> Iterator[Finding]:
         return
     name = workload.label
     fix = None
-    if not _escalates_anyway(workload):
+    needs = _needs_escalation(workload)
+    if not _escalates_anyway(workload) and not needs:
         fix = set_value(ape, "allow_privilege_escalation", False,
                         title="Forbid privilege escalation (`no_new_privs`)")
+    note = f" (no automatic fix: {needs})" if needs else ""
     if ape.explicit:
         yield Finding(at=ape.loc, args={"name": name}, fix=fix,
-                      message=f"{name} explicitly allows privilege escalation")
+                      message=f"{name} explicitly allows privilege escalation{note}")
     elif workload.missing(ape):
         yield Finding(at=workload.anchor, args={"name": name}, fix=fix,
-                      message=f"{name} does not forbid privilege escalation (`no_new_privs` is not set)")
+                      message=f"{name} does not forbid privilege escalation (`no_new_privs` is not set){note}")
 
 
 def _escalates_anyway(workload: Workload) -> bool:
     """Privileged or `SYS_ADMIN`: Kubernetes rejects `allowPrivilegeEscalation: false` beside either."""
     added = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
     return bool(workload.privileged.value) or "SYS_ADMIN" in added
+
+
+def _needs_escalation(workload: Workload) -> str:
+    """Why `no_new_privs` would stop what the workload runs, or "": a non-root start command's `sudo`
+    (setuid root, which execve then ignores), or programs the build gives file capabilities with
+    `setcap` (execve then starts a non-root user's program without them: capabilities(7), "Effect of
+    user ID changes"; the kernel's `LSM_UNSAFE_NO_NEW_PRIVS` in `cap_bprm_creds_from_file`)."""
+    from glmlint.rules.glm002_missing_cap_drop import SETUID_SWITCHES, file_capabilities
+
+    if workload.runs_as_root() is True:
+        return ""  # root's own capabilities stay; it needs neither setuid nor file capabilities
+    if workload.runs_as_root() is False:
+        switch = next((c.name for c in workload.process if c.name in SETUID_SWITCHES), None)
+        if switch is not None:
+            return (f"its start command runs `{switch}` as a non-root user, whose setuid bit execve ignores "
+                    f"under `no_new_privs`")
+    caps = file_capabilities(workload)
+    if caps:
+        return (f"its build gives its programs the file capabilities {', '.join(caps)} with `setcap`, which "
+                f"execve ignores under `no_new_privs`: run by a non-root user they would start without them")
+    return ""

@@ -198,3 +198,34 @@ def test_secret_messages_never_echo_the_value(tmp_path):
     report = scan([str(tmp_path)], select(builtin_rules(), ["GLM013"]), root=str(tmp_path))
     assert len(report.results) == 3
     assert all(secret not in r.message for r in report.results)
+
+
+def _titles(tmp_path, dockerfile: str, code: str) -> list[tuple[str, str | None]]:
+    """(message, fix title) of `code`'s findings on a compose service built from `dockerfile`."""
+    (tmp_path / "Dockerfile").write_text(textwrap.dedent(dockerfile))
+    (tmp_path / "compose.yaml").write_text("services:\n  box:\n    build: .\n")
+    report = scan([str(tmp_path)], select(builtin_rules(), [code]), root=str(tmp_path))
+    return [(r.message, r.fix.title if r.fix else None) for r in report.results]
+
+
+SETCAP = "RUN apt-get update && apt-get install -y libcap2-bin && setcap cap_net_raw+ep /usr/bin/ping\n"
+
+
+def test_cap_drop_fix_adds_back_file_capabilities_beside_its_warnings(tmp_path):
+    """The setcap add-back joins the fix's other reasons instead of replacing them: a non-root start
+    command's `sudo`, an unknown image that starts as root."""
+    [(_, sudo)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + "RUN useradd -m -u 1000 dev\nUSER dev\n"
+                          'CMD ["sudo", "ping", "-c1", "gpu-node-1"]\n', "GLM002")
+    assert sudo.startswith("Drop all capabilities and add back what `setcap` gives the image's programs (NET_RAW)")
+    assert "stops the `sudo`" in sudo
+    [(_, root)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + 'CMD ["python", "serve.py"]\n', "GLM002")
+    assert "(NET_RAW)" in root and "may stop an entrypoint that starts as root" in root
+
+
+def test_no_new_privileges_fix_is_not_offered_where_it_stops_the_start(tmp_path):
+    """`no_new_privs`: execve ignores file capabilities (a non-root user's setcap'd program starts without
+    them) and setuid bits (`sudo`); root needs neither."""
+    [(message, fix)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + "USER 1000\n", "GLM007")
+    assert fix is None and "file capabilities NET_RAW with `setcap`" in message
+    [(message, fix)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + "USER root\n", "GLM007")
+    assert fix is not None and "no automatic fix" not in message

@@ -373,6 +373,29 @@ def test_sarif_fixes_write_the_configured_fix_user_as_fix_does(tmp_path: Path, m
     assert res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "USER 3000:4000\n"
 
 
+def test_sarif_fix_title_names_a_configured_fix_user_equal_to_the_default(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A config's `fix-user = "10001"` (the default's value) still wins over the image's own user
+    (code-server's 1000), as `glmlint fix` writes it: the title named the image's user."""
+    from glmlint.cli import main
+
+    def run(args: list[str]) -> str:
+        with pytest.raises(SystemExit):
+            main(args)
+        return capsys.readouterr().out
+
+    (tmp_path / "compose.yaml").write_text("services:\n  ide:\n    image: codercom/code-server:4.20.0\n"
+                                           "    user: root\n")
+    monkeypatch.chdir(tmp_path)
+    for config, title, written in (("", "Run as the image's own non-root user 1000", '"1000"'),
+                                   ('fix-user = "10001"\n', "Run as the non-root user 10001", '"10001:10001"')):
+        (tmp_path / "pyproject.toml").write_text("[tool.glmlint]\n" + config)
+        assert f'user: {written}' in run(["fix", "--unsafe-fixes", "--select", "GLM001", "."])
+        [res] = json.loads(run(["check", "--format", "sarif", "--select", "GLM001", "."]))["runs"][0]["results"]
+        [fix] = res["fixes"]
+        assert fix["description"]["text"].startswith(title)
+        assert fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == written
+
+
 # -- GitHub's upload limits ---------------------------------------------------
 
 
