@@ -418,3 +418,14 @@ def test_an_older_release_names_the_entry_of_the_newer() -> None:
     ids = {s.id for s in services.catalog()}
     older = [s for s in services.catalog() if s.releases is not None]
     assert older and all(s.releases.newer in ids and services.get(s.releases.newer).releases is None for s in older)
+
+
+@pytest.mark.parametrize(("run", "service"), [
+    ("npm install -g flowise@2.2.8", "flowise-v2"),
+    ("npm install -g flowise@latest", "flowise"),  # a dist-tag: the newest
+    ("npm install -g flowise", "flowise"),
+])
+def test_an_npm_install_names_the_release_over_the_tag(run: str, service: str) -> None:
+    text = f"FROM flowiseai/flowise:2.2.8\nRUN {run}\nCMD [\"flowise\", \"start\"]\n"
+    (m,) = [m for w in _workloads("Dockerfile", text) for m in services.identify(w)]
+    assert m.service.id == service

@@ -1316,6 +1316,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
+        if given and img.cmd is not None and tuple(w.text for w in given) == img.cmd:
+            given = None  # the image's own CMD written out (`docker run pytorch/torchserve serve`): it runs as is
         if given is None and workload.process and workload.process[0].argv[:1] and \
                 workload.process[0].argv[0].text.startswith("-"):
             # no `command:` of its own, and what it runs starts with an option: the `CMD` of the image
@@ -1357,7 +1359,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
 # a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`)
 # or another version specifier (`>=0.11`, `~=0.9`)
 _REQUIREMENT = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?"
-                          r"(?:(===?|@|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*)?$")
+                          r"(?:(===?|@|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*|(@[A-Za-z][A-Za-z0-9._-]*))?$")
 _INSTALLS = frozenset({"install", "i", "add", "update", "upgrade"})
 _NODE = frozenset({"npm", "yarn", "pnpm", "npx"})
 
@@ -1386,8 +1388,9 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
             if m.group(3) is not None:
                 found = (m.group(3), True)
             else:
-                # unpinned: the newest with an upgrade; pip keeps what is there without one; a range: unknown
-                found = (None, upgrade or m.group(4) is not None)
+                # unpinned: the newest with an upgrade; pip keeps what is there without one; a range or an
+                # npm dist-tag (`flowise@latest`): no release the scan can name
+                found = (None, upgrade or m.group(4) is not None or m.group(5) is not None)
     return found
 
 
