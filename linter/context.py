@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from glmlint import lazyre
 from glmlint.ir import Format
@@ -60,12 +61,12 @@ def role(path: str, fmt: Format) -> str:
     tests and fixtures (`tests/`, `testdata/`, `fixtures/`, `e2e/`,
     `docker-compose.test.yml`, `Dockerfile.test`), else `main`.
     """
-    parts = [p for p in _SEPARATORS.split(path) if p not in ("", ".", "..")]
+    # (the path lowered once, not each part: `str.lower` maps each character on its own)
+    parts = [p for p in _SEPARATORS.split(path.lower()) if p not in ("", ".", "..")]
     if not parts:
         return MAIN
-    dirs = {p.lower() for p in parts[:-1]}
-    name = parts[-1]
-    low = name.lower()
+    dirs = set(parts[:-1])
+    low = parts[-1]
     if ".devcontainer" in dirs or low in ("devcontainer.json", ".devcontainer.json"):
         return DEVCONTAINER
     if low.endswith(_DOC_SUFFIXES) or low.startswith("readme"):
@@ -126,6 +127,7 @@ def reports(rule: object, ctx: str, table: Mapping[str, Iterable[str]], kind: ob
 
 
 _REPO_ROOTS: dict[str, str | None] = {}
+_UNSEEN: Any = object()
 
 
 def repo_relative(disk_path: str) -> str | None:
@@ -133,11 +135,18 @@ def repo_relative(disk_path: str) -> str | None:
     so that a checkout under `/home/me/tests/` is not taken for tests; None outside a repository."""
     if not disk_path:
         return None
+    # an absolute path's directory is most often one already seen, as it is written: no `abspath`
+    # (a key of `_REPO_ROOTS` is a normalised directory, which a path that is not normalised never is)
+    root = _REPO_ROOTS.get(os.path.dirname(disk_path), _UNSEEN) if os.path.isabs(disk_path) else _UNSEEN
+    if root is None:
+        return None
     full = os.path.abspath(disk_path)
+    if root is not _UNSEEN:
+        return os.path.relpath(full, root).replace(os.sep, "/")
     start = os.path.dirname(full)
     seen = []
     directory = start
-    root: str | None = None
+    root = None
     while True:
         if directory in _REPO_ROOTS:
             root = _REPO_ROOTS[directory]

@@ -73,7 +73,9 @@ class Setting(Generic[T]):
     `path` locates the value in its document for the fix engine: for YAML the
     key path from the document root (ints index sequences), for a Dockerfile
     `("instruction", n)`. `origin` names another file when the value is
-    inherited from it (compose `build:` -> Dockerfile).
+    inherited from it (compose `build:` -> Dockerfile); on a default (not
+    `explicit`), what supplies the value in its place (the TrainJob that runs
+    a training runtime's container gives it its resources).
     """
 
     value: T
@@ -299,6 +301,11 @@ class ServicePort:
 
 
 LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+# the `Exposure.kind` of an Ingress's route to a Service its file does not define (name: the Ingress's, `route`:
+# the Service's, one port: the Service port it names, `loc`: where the backend names the Service); it selects
+# no pod until a Service of another file completes it (`glmlint.link.exposures`)
+INGRESS_ROUTE = "IngressRoute"
+ROUTE_KINDS = frozenset({"Ingress", "HTTPRoute", "GRPCRoute"})  # the `Exposure.kind`s of a route to a Service
 # the `Exposure.kind` of the compose service whose network namespace a service joins (`network_mode:
 # service:vpn`): its published ports reach the joining service's listeners (`parsers.compose`)
 JOINED_NETWORK = "network_mode"
@@ -312,7 +319,7 @@ class Exposure:
     file when `loc.file` is set). A namespace's LimitRange rides along (kind `LimitRange`): like a
     Service it is an object of one file that changes the pods of others, linked the same way."""
 
-    kind: str  # LoadBalancer | NodePort | Ingress
+    kind: str  # LoadBalancer | NodePort | Ingress | HTTPRoute | GRPCRoute
     name: str  # the Service's name (the Ingress's)
     namespace: str | None
     selector: tuple[tuple[str, str], ...]
@@ -320,16 +327,21 @@ class Exposure:
     loc: Loc
     operator: str | None = None  # the operator that creates the Service from a custom resource (KubeRay)
     route: str | None = None  # an Ingress's: the Service it routes to, whose selector and ports these are
-    # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange of a written namespace, which reaches the pods of that
-    # namespace in other files too; the memory limit it gives the containers that set none (`loc` is its value)
+    # kind `LimitRange` (`LIMIT_RANGE`): a LimitRange, which reaches the pods of its namespace in other files
+    # too (one of no written namespace, those of no written namespace in the files applied with it:
+    # `glmlint.link.reaches`); the memory limit it gives the containers that set none (`loc` is its value)
     default_memory: str | None = None
+    # an HTTPRoute's/GRPCRoute's (kind): the Gateway (namespace, name) it attaches to that makes it an exposure;
+    # an `INGRESS_ROUTE`'s: the route's kind (`via`: Ingress, HTTPRoute, GRPCRoute) and the Gateways it names
+    gateways: tuple[tuple[str | None, str], ...] = ()
+    via: str | None = None
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);
         a label a controller gives each pod by its index (`indexed_label`) matches the value one of the
         pods has, the same pod for every label of one index."""
-        if self.kind == LIMIT_RANGE:  # every pod of its (written) namespace
-            return namespace is not None and namespace == self.namespace
+        if self.kind == LIMIT_RANGE:  # every pod of its namespace (both unwritten: those applied with it)
+            return namespace == self.namespace
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:
@@ -722,8 +734,8 @@ class Workload:
     # -- helpers rules share -------------------------------------------------
 
     def missing(self, setting: Setting[object]) -> bool:
-        """True when `setting` is absent here and no other file can supply it."""
-        return not setting.explicit and not self.partial
+        """True when `setting` is absent here and no other file or object can supply it."""
+        return not setting.explicit and not self.partial and setting.origin is None
 
     def owner(self, setting: Setting[object]) -> str:
         """Who a finding about `setting` names: the group when the value is written for the whole

@@ -21,7 +21,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (LIMIT_RANGE, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -48,8 +48,43 @@ def wanted(src: SourceFile) -> set[str]:
 
 def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
     """Every LoadBalancer/NodePort Service (Ingress, namespace's LimitRange) the Kubernetes files define,
-    with the file's path."""
-    return [(src.path, e) for src in sources if src.format is Format.KUBERNETES for e in src.services]
+    with the file's path; an Ingress's routes to a Service of another file completed by the Services of
+    the files close to its own (`routed`)."""
+    found = []
+    routes: dict[str, list[Exposure]] = {}
+    for src in sources:
+        if src.format is Format.KUBERNETES:
+            for e in src.services:
+                if e.kind == INGRESS_ROUTE:
+                    routes.setdefault(src.path, []).append(e)
+                else:
+                    found.append((src.path, e))
+    if routes:
+        found += routed(routes, sources)
+    return found
+
+
+def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+    """What the Ingress (HTTPRoute, GRPCRoute) routes of each file (by its path) expose through a Service
+    of another file (with its Gateway there or in another: in the route's file or one close to it): one
+    close to the Ingress's (`_close`: its directory, or a sibling: a Helm chart's `templates/`, a kustomize
+    base, a directory `kubectl apply -f` applies), of the same namespace (both unwritten, or the same).
+    An Ingress and its Service are written side by side; matching a name across unrelated parts of a tree
+    would pair one team's Ingress with another's Service. Only those files are read again, and only
+    when an Ingress routes to a Service its own file does not define: nothing is kept for the others."""
+    from glmlint.parsers.kubernetes import routed_elsewhere
+
+    out = []
+    for path, mine in routes.items():
+        texts = []
+        for s in sources:  # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+            if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
+                try:
+                    texts.append(s.text)
+                except OSError:
+                    continue
+        out += [(path, e) for e in routed_elsewhere(mine, texts)]
+    return out
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:
@@ -58,7 +93,7 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
-        if ns is not None and any(path != src.path for path, _e in by_label.get((LIMIT_RANGE, ns), ())):
+        if any(path != src.path and reaches(e, path, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
             return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
@@ -73,8 +108,19 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
     (`Exposure.selects`). An Ingress whose namespace is unwritten goes, with its Service, to whatever
     namespace it is applied to: it pairs only with the pods of files close to its own (`_close`), as a
     binding to every ServiceAccount does (`_in_group`), never across unrelated parts of a tree (one
-    team's Ingress and another team's Deployment)."""
-    return e.kind != "Ingress" or e.namespace is not None or _close(path, pod_file)
+    team's Ingress and another team's Deployment). A LimitRange whose namespace is unwritten goes to the
+    namespace `kubectl apply -f DIR` (`-R`, `-k`) puts the objects of one directory in: it gives its default
+    memory limit to the pods of no written namespace of files of its own directory only (a sibling directory
+    is applied on its own, maybe into another namespace)."""
+    if e.kind == LIMIT_RANGE:
+        return e.namespace is not None or _same_dir(path, pod_file)
+    return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
+
+
+def _same_dir(a: str, b: str) -> bool:
+    """Whether the files `a` and `b` are in one directory."""
+    a, b = a.replace("\\", "/"), b.replace("\\", "/")
+    return a[:a.rfind("/") + 1] == b[:b.rfind("/") + 1]
 
 
 _BY_LABEL: list[Any] = [None, {}]  # the last `found` list asked about, and its Services by first label
@@ -88,7 +134,7 @@ def _by_first_label(found: list[tuple[str, Exposure]]) -> dict[tuple[str, str], 
         for path, e in found:
             if e.selector:
                 index.setdefault(e.index_label, []).append((path, e))
-            elif e.kind == LIMIT_RANGE and e.namespace is not None:  # (by its namespace: no label is that)
+            elif e.kind == LIMIT_RANGE:  # (by its namespace: no label is that)
                 index.setdefault((LIMIT_RANGE, e.namespace), []).append((path, e))
         _BY_LABEL[:] = [found, index]
     return _BY_LABEL[1]  # type: ignore[no-any-return]

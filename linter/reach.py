@@ -24,7 +24,7 @@ loopback address only is the `PublishLoopback` intent (written by `glmlint.fix.l
 from __future__ import annotations
 
 
-from glmlint.ir import JOINED_NETWORK, Loc, Port, Workload, is_all_interfaces
+from glmlint.ir import JOINED_NETWORK, ROUTE_KINDS, Loc, Port, Workload, is_all_interfaces
 from glmlint.records import dataclass
 
 
@@ -86,9 +86,10 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
         for sp in exposure.ports:
             if (sp.target.isdigit() and int(sp.target) == number) or sp.target in names:
                 made = f" that {exposure.operator} creates" if exposure.operator else ""
-                if exposure.kind == "Ingress":
+                if exposure.kind in ROUTE_KINDS:
                     via = f" (through the Service `{exposure.route}`)" if exposure.route else ""
-                    out.append(Reach(f"exposed by the Ingress `{exposure.name}`{made}{via}", exposure.loc))
+                    of = f" of the Gateway `{exposure.gateways[0][1]}`" if exposure.gateways else ""
+                    out.append(Reach(f"exposed by the {exposure.kind} `{exposure.name}`{of}{made}{via}", exposure.loc))
                 else:
                     out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`{made}", exposure.loc))
                 break

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from glmlint import records
 from glmlint.fix.lowering import expand
-from glmlint.ir import LINUX_ONLY_FIELDS, Format, Problem, SourceFile, Workload
+from glmlint.ir import LINUX_ONLY_FIELDS, ROUTE_KINDS, Format, Problem, SourceFile, Workload
 from glmlint.records import dataclass, field
 from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
 
@@ -257,7 +257,7 @@ def message_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workl
 def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
     """What a finding about a value set in another file adds to its message: where."""
     if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod (an Ingress to one)
-        what = "Ingress" if any(e.kind == "Ingress" and e.loc == at for e in workload.exposed_by) else "Service"
+        what = next((e.kind for e in workload.exposed_by if e.kind in ROUTE_KINDS and e.loc == at), "Service")
         return f" (the {what} is in `{at.file}:{at.line}`)"
     if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:`, a `--env-file` it reads
         if workload.format is Format.DOCKER_RUN:

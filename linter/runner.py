@@ -1313,13 +1313,18 @@ class _Pool:
     hand-offs of the GIL cost ~70 ms of this process's CPU on the corpus beside the unpickling, on
     the cores the workers need; nor `multiprocessing`'s ~10 ms of imports). The tasks are made as
     the outcomes are read, a few ahead (`AHEAD` per worker): this process holds only the candidates
-    and the exposed files' pods in flight, not a list of every file of the tree (issue 12)."""
+    and the exposed files' pods in flight, not a list of every file of the tree (issue 12).
+
+    A worker that dies (the kernel's OOM killer, a signal) stops the pool, and the scan goes on in
+    this process, nothing lost (`_lost`)."""
 
     AHEAD = 4  # tasks queued per worker beyond the one each is on
 
     def __init__(self, state: _State, workers: int, files: int) -> None:
         self.chunk = max(1, min(16, files // (workers * 8)))
         self.n_workers = workers
+        self.state = state  # (what this process checks files with once a worker died: `_lost`)
+        self.broken = False  # a worker died: every task is checked in this process (`_queue`)
         self.tasks = _Tasks()
         self.workers: list[tuple[int, int]] = []  # (pid, the read end of its outcomes' pipe)
         try:
@@ -1341,14 +1346,20 @@ class _Pool:
         return self._stream(tasks(), _FILES, self.chunk)
 
     def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
-        """Each task's outcome, in order; the first ones are queued now (the workers start on them
-        while this process goes on), the others as outcomes are read."""
-        return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1))
+        """Each task's outcome, in order. Every task is queued now, each made as it is written (the
+        tasks' pipe holds them: ~1.3 KB a file, 80 KB for the corpus), so that the workers check them
+        while this process finishes the other files: a few ahead, the rest queued only as this process
+        read their outcomes at the end, kept the workers idle through it (~30 ms of the scan's wall).
+        The last round: once its tasks are written the tasks' pipe is closed, and each worker ends as
+        it finds it empty (while this process finishes the scan), not when the pool is closed."""
+        return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1, ahead=False))
 
-    def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int) -> Iterator[tuple[Any, Any]]:
+    def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int,
+                ahead: bool = True) -> Iterator[tuple[Any, Any]]:
         """(item, outcome) for each (item, payload) of `pairs`, in order: the payloads sent to the
         workers as tasks of `chunk` (one outcome each, `_EXPOSED`; a list, `_FILES`), up to `AHEAD`
-        tasks per worker ahead of the one asked for; an item with no payload has the outcome None.
+        tasks per worker ahead of the one asked for (all of them at once when not `ahead`); an item
+        with no payload has the outcome None.
         Towards the end, tasks get smaller (down to one file for the last few per worker), so that
         the workers end together: a worker whose last task took long (a large file) is not waited for
         while the other idles."""
@@ -1373,7 +1384,7 @@ class _Pool:
         def send() -> None:
             """Queue tasks until `AHEAD` per worker are ahead, or there is no payload left."""
             fill()
-            while state["files"] and state["ahead"] < workers * (self.AHEAD + 1):
+            while state["files"] and (not ahead or state["ahead"] < workers * (self.AHEAD + 1)):
                 size = chunk if state["more"] else max(1, min(chunk, state["files"] // (workers * 4)))
                 number = self.tasks.count
                 payloads: list[Any] = []
@@ -1385,12 +1396,14 @@ class _Pool:
                     queue.append((item, number, len(payloads)))
                     payloads.append(payload)
                 state["files"] -= len(payloads)
-                self.tasks.send((kind, payloads if kind == _FILES else payloads[0]))
+                self._queue((kind, payloads if kind == _FILES else payloads[0]))
                 state["ahead"] += 1
                 fill()
             if not state["files"] and not state["more"]:
                 while look:  # what follows the last payload
                     queue.append((look.popleft()[0], -1, 0))
+                if not ahead:  # the last round's tasks are all written (`exposed`)
+                    self.tasks.end()
 
         def run() -> Iterator[tuple[Any, Any]]:
             import pickle
@@ -1431,6 +1444,8 @@ class _Pool:
         done, tasks = self.done, self.tasks
         wait = 0  # what is there is read first, even when `number` came earlier: a worker ahead goes on
         while number not in done:
+            if not self.workers:  # (each ends only once every task is taken and answered: `_ended`)
+                raise RuntimeError("the scan's worker processes ended before every outcome was in")
             writing = bool(tasks.backlog)  # (then the tasks' pipe is waited on too, for room)
             if writing:
                 poller.register(tasks.write, select.POLLOUT)
@@ -1444,10 +1459,14 @@ class _Pool:
                     tasks.flush()
                     continue
                 message = _read_message(fd)
-                if message is None:
-                    raise RuntimeError("a worker process of the scan ended unexpectedly")
+                if message is None:  # its end: every task taken (`_Tasks.end`), or it died
+                    self._ended(fd, poller)
+                    if self.broken:  # (the others' pipes are closed: every outcome is in `done`)
+                        break
+                    continue
                 i, ok, value = loads(message)
                 done[i] = (ok, value)
+                del tasks.sent[i]
             wait = None
         ok, value = done.pop(number)
         if not ok:  # the exception a worker met, with its traceback there
@@ -1455,6 +1474,64 @@ class _Pool:
             exc.__cause__ = _RemoteTraceback(text)
             raise exc
         return value
+
+    def _ended(self, fd: int, poller: Any) -> None:
+        """The worker whose outcomes' pipe is `fd` has ended (its pipe is read to its end): reaped."""
+        poller.unregister(fd)
+        pid = next(pid for pid, results in self.workers if results == fd)
+        self.workers.remove((pid, fd))
+        os.close(fd)
+        _pid, status = os.waitpid(pid, 0)
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and self.tasks.write < 0):
+            self._lost(status, poller)
+
+    def _lost(self, status: int, poller: Any) -> None:
+        """A worker died (`status`) with tasks undone: said on standard error in one line; the other
+        workers are stopped (the tasks' pipe may hold half a message the dead one was reading, and its
+        lock), what they sent is kept, and every task without an outcome is checked here, as are the
+        tasks to come (`_queue`): the scan's outcomes are what the pool would have given."""
+        import pickle
+        import signal
+
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            try:
+                how = f"was killed by {signal.Signals(number).name}"
+            except ValueError:
+                how = f"was killed by signal {number}"
+        else:
+            how = f"ended with status {os.waitstatus_to_exitcode(status)}"
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"glmlint: a worker process of the scan {how}; the scan goes on in this process "
+                             "(nothing is lost)\n")
+            sys.stderr.flush()
+        for pid, _fd in self.workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid, fd in self.workers:  # what they sent whole before they were stopped
+            poller.unregister(fd)
+            while (message := _read_message(fd)) is not None:
+                i, ok, value = pickle.loads(message)
+                self.done[i] = (ok, value)
+                del self.tasks.sent[i]
+            os.close(fd)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.workers = []
+        self.broken = True
+        sent, self.tasks.sent = self.tasks.sent, {}
+        self.tasks.close()
+        for i in sorted(sent):
+            self.done[i] = _task_here(self.state, pickle.loads(sent.pop(i))[1])
+
+    def _queue(self, task: tuple[int, Any]) -> None:
+        """Give `task` to the workers; once one died (`_lost`), check it here."""
+        if not self.broken:
+            self.tasks.send(task)
+            return
+        number = self.tasks.count
+        self.tasks.count += 1
+        self.done[number] = _task_here(self.state, task)
 
     def close(self) -> None:
         import signal
@@ -1527,11 +1604,17 @@ class _Tasks:
 
     def __init__(self) -> None:
         self.read, self.write = os.pipe()
+        with contextlib.suppress(ImportError, AttributeError, OSError):  # (Linux: `_Pool.exposed` queues all)
+            import fcntl
+
+            fcntl.fcntl(self.write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
         self.lock_read, self.lock_write = os.pipe()
         os.write(self.lock_write, b"\0")
         os.set_blocking(self.write, False)  # (this process's end: `send` never waits)
         self.count = 0  # tasks queued so far (a task's number: its outcome's)
         self.backlog = bytearray()  # what the pipe did not take yet
+        self.sent: dict[int, bytes] = {}  # each task (pickled) until its outcome is in (`_Pool._lost`)
+        self.ending = False  # no more tasks: the pipe is closed once the backlog is written (`end`)
 
     def send(self, task: Any) -> int:
         """Queue `task`; its number."""
@@ -1539,7 +1622,8 @@ class _Tasks:
 
         number = self.count
         self.count += 1
-        self.backlog += _framed(pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL))
+        data = self.sent[number] = pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL)
+        self.backlog += _framed(data)
         self.flush()
         return number
 
@@ -1553,8 +1637,16 @@ class _Tasks:
                 return
             except OSError:  # no worker is left to take them (the pool is closing)
                 backlog.clear()
-                return
+                break
             del backlog[:written]
+        if self.ending and self.write >= 0:
+            os.close(self.write)  # (each worker ends once the pipe is empty: `take` gives None)
+            self.write = -1
+
+    def end(self) -> None:
+        """No more tasks: the pipe is closed once what is queued is written."""
+        self.ending = True
+        self.flush()
 
     def take(self) -> tuple[int, tuple[Any, ...]] | None:
         """In a worker: the next task (None: no more)."""
@@ -1634,11 +1726,28 @@ def _serve(state: _State, tasks: _Tasks, out: int) -> None:
     while (task := tasks.take()) is not None:
         number, (kind, payload) = task
         try:
-            value: Any = [_check_one(_received(c)) for c in payload] if kind == _FILES else _check_exposed(payload)
-            data = pickle.dumps((number, True, value), pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((number, True, _task(kind, payload)), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - raised in the parent, as a serial scan raises it
             data = pickle.dumps((number, False, _portable(exc)), pickle.HIGHEST_PROTOCOL)
         _write_all(out, _framed(data))
+
+
+def _task(kind: int, payload: Any) -> Any:
+    """What a task's outcome is (in a worker, or in this process as one)."""
+    return [_check_one(_received(c)) for c in payload] if kind == _FILES else _check_exposed(payload)
+
+
+def _task_here(state: _State, task: tuple[int, Any]) -> tuple[bool, Any]:
+    """`task` checked in this process as a worker checks it (`_serve`): (True, its outcome), or
+    (False, the exception it raised and its traceback)."""
+    global _WORKER
+    saved, _WORKER = _WORKER, state
+    try:
+        return True, _task(*task)
+    except Exception as exc:  # noqa: BLE001 - raised when its outcome is asked for, as a worker's
+        return False, _portable(exc)
+    finally:
+        _WORKER = saved
 
 
 def _portable(exc: Exception) -> tuple[Exception, str]:
@@ -1766,20 +1875,14 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}
     cluster = cluster_of(report.sources)
-    relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
-    for i, entry in enumerate(entries):
-        if entry is None:
-            continue
-        keys = entry.keys if isinstance(entry, _Parked) else entry[4][2] if entry[4] is not None else None
-        if keys is not None and cluster is not None and i not in recheck and any(
-                links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
-            relink.add(i)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
-    # linked here (their grants name only the bindings and roles they link to: not the cluster). The
-    # tasks are a generator: each is made as it is checked (`_InProcess.exposed`) or, in a pool, a few
-    # ahead (`_Pool.exposed`), not all first (at 4x the corpus through symlinks, ~300 files' linked
+    # linked here (their grants name only the bindings and roles they link to: not the cluster), first:
+    # the workers check them while this process finishes the other files. The tasks are a generator:
+    # each is made as it is checked (`_InProcess.exposed`) or, in a pool, as it is written to the
+    # workers (`_Pool.exposed`), not all first (at 4x the corpus through symlinks, ~300 files' linked
     # pods and Services)
     again = sorted(recheck)
+    relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
     if again:
         # as `link_services` exposes them: every Service of another file, stamped with its file (those
@@ -1799,6 +1902,15 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
 
         later = zip(again, rounds.exposed(tasks()))
+    else:
+        rounds.exposed(())  # (no file to check again: a pool's workers end now, `_Pool.exposed`)
+    for i, entry in enumerate(entries):
+        if entry is None:
+            continue
+        keys = entry.keys if isinstance(entry, _Parked) else entry[4][2] if entry[4] is not None else None
+        if keys is not None and cluster is not None and i not in recheck and any(
+                links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
+            relink.add(i)
     if fixes is None:
         # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
         # (the compose files came back linked, with theirs), and those the scan was not given are linked

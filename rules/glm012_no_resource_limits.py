@@ -14,9 +14,19 @@ either, for all of the file's), and in any other scanned file when both write
 the same `metadata.namespace` (the namespace's own manifest beside the apps'),
 and then only for the workloads of that namespace: the same Job written for
 two namespaces in one file gets the limit in one of them, and the fixes of
-both still apply. Nor is a container of a pod that sets a pod-level memory limit
+both still apply. A LimitRange with no `metadata.namespace` in another file
+counts for the workloads with none of the files of its own directory, which
+`kubectl apply -f DIR` (or `-k`) puts into the same namespace; not for those
+of another directory. Nor is a container of a pod that sets a pod-level memory limit
 (`spec.resources.limits.memory`, Pod Level Resources, beta and on by default
-from Kubernetes 1.34): the pod's containers share that limit.
+from Kubernetes 1.34): the pod's containers share that limit. Nor is a
+runtime template's container whose resources the object that runs it writes
+over: a Kubeflow Trainer (Cluster)TrainingRuntime's `node` container of the
+trainer's job (each TrainJob's `trainer.resourcesPerNode`), a KServe
+(Cluster)ServingRuntime's `kserve-container` or `transformer-container` (each
+InferenceService's model or transformer container, `resources` included, is
+merged over it). Its other containers (an initializer, a sidecar) get nothing
+from there and are reported.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data

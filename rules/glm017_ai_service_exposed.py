@@ -115,16 +115,23 @@ when it listens on all interfaces **and**
   scheduler Service `<cluster>-scheduler` the Dask operator creates for a
   `DaskCluster` (or a `DaskJob`'s cluster) from `scheduler.service` as
   written; or an Ingress (`networking.k8s.io/v1`, and the `v1beta1` ones) that
-  routes to a Service of its own file and namespace selecting the pod, a
-  ClusterIP one too (its controller is the cluster's edge), on the port that
+  routes to a Service of its namespace selecting the pod, in its own file or
+  one close to it (the same directory or a sibling one: a directory of
+  `deployment.yaml`, `service.yaml` and `ingress.yaml`, a chart's templates),
+  a ClusterIP one too (its controller is the cluster's edge; the head Service
+  `<cluster>-head-svc` KubeRay makes for a `RayCluster` too), on the port that
   Service targets, unless the Ingress's annotations may authenticate its
   requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
   NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
   `auth-type`, Traefik's `router.middlewares`, Kong's `konghq.com/plugins`, a
   snippet that mentions `auth`), its load balancer is internal (the AWS Load
   Balancer Controller's, `alb` class or `alb.ingress.kubernetes.io/`
-  annotations, unless `alb.ingress.kubernetes.io/scheme: internet-facing`: its
-  default scheme is `internal`; GKE's `gce-internal` class), its ingress-nginx
+  annotations, or an IngressClass of the file with controller
+  `ingress.k8s.aws/alb` or EKS Auto Mode's `eks.amazonaws.com/alb`, unless its
+  scheme is `internet-facing`: the `spec.scheme` of the IngressClassParams the
+  class's `parameters` name, which wins over the Ingress's
+  `alb.ingress.kubernetes.io/scheme`; the default scheme is `internal`; GKE's
+  `gce-internal` class), its ingress-nginx
   source allowlist (`allowlist-source-range`, `whitelist-source-range`) names
   private ranges only (RFC 1918, loopback, IPv6 ULA: a VPN's), or the backend
   Service's `cloud.google.com/backend-config` names a BackendConfig with
@@ -134,9 +141,22 @@ when it listens on all interfaces **and**
   own only (the same directory or a sibling one), not those of another part of
   the tree; and the
   Ingress KubeRay creates to the head's dashboard for
-  `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its).
-  The finding points at what makes it reachable (an Ingress: the backend's
-  Service name).
+  `headGroupSpec.enableIngress: true` (the RayCluster's annotations are its);
+  or a Gateway API `HTTPRoute`/`GRPCRoute` attached (`parentRefs`) to a
+  Gateway of the scan, in its file or one close to it, with an HTTP or HTTPS
+  listener that admits the route (its kind, by `allowedRoutes.kinds`; its
+  namespace, by `allowedRoutes.namespaces`), routing (`backendRefs`) to such a Service of its
+  namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, an
+  internal load balancer asked for through `spec.infrastructure.annotations`
+  or Istio's `networking.istio.io/service-type: ClusterIP`) or something may
+  authenticate the route: a rule's `ExtensionRef` filter, Kong's
+  `konghq.com/plugins`, or a policy that targets the route, its Gateway or
+  the Service (Envoy Gateway's `SecurityPolicy`, Kuadrant's `AuthPolicy`,
+  GKE's `GCPBackendPolicy` with IAP) or an Istio `AuthorizationPolicy`/
+  `RequestAuthentication` of their namespace. A route whose Gateway is not in
+  the scan (a platform team's shared Gateway) is not judged.
+  The finding points at what makes it reachable (an Ingress, a route: the
+  backend's Service name).
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s
@@ -155,9 +175,9 @@ service built from a scanned Dockerfile whose `CMD` only gives the official
 image's `ENTRYPOINT` its arguments runs with those arguments.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
-at run time), for a ClusterIP-only Service no Ingress of its file routes to (KubeRay's
+at run time), for a ClusterIP-only Service no Ingress routes to (KubeRay's
 default head Service type, and a `headService` template of `type: ClusterIP` whatever
-`serviceType` says; an Ingress and a Service in separate files are not paired),
+`serviceType` says; an Ingress and a Service in files far apart in the tree are not paired),
 for a serve Service that carries only Ray Serve's HTTP port, for a Vespa container
 given `services` (its start script then starts no config server), for an MLflow server
 started with another `--app-name` (a plugin's login), for a port published on

@@ -175,7 +175,7 @@ metadata:
 @pytest.mark.parametrize("jobs, lean", [(1, False), (2, False), (2, True)])
 @pytest.mark.parametrize("limit_ns, job_ns, limited", [
     ("ml", "ml", True), ("ml", "dev", False),
-    (None, None, False),  # unwritten on both: applied together in one file only (a file of its own is not known)
+    (None, None, True),  # unwritten on both: `kubectl apply -f DIR` puts a directory's files in one namespace
     ("ml", None, False),
 ])
 def test_a_limitrange_of_another_file_gives_the_pods_of_its_namespace_a_memory_limit(
@@ -189,6 +189,24 @@ def test_a_limitrange_of_another_file_gives_the_pods_of_its_namespace_a_memory_l
     (tmp_path / "job.yaml").write_text(JOB.format(namespace=ns(job_ns)))
     report = scan([str(tmp_path)], select(builtin_rules(), ["GLM012"]), root=str(tmp_path), jobs=jobs, lean=lean)
     assert [(r.path, r.line) for r in report.results] == ([] if limited else [("job.yaml", 11 if job_ns else 10)])
+
+
+@pytest.mark.parametrize("jobs, lean", [(1, False), (2, False), (2, True)])
+@pytest.mark.parametrize("job_dir, limited", [(".", True), ("sub", False), ("../other", False)])
+def test_a_limitrange_of_no_namespace_limits_the_pods_of_its_directory_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, lean: bool, job_dir: str, limited: bool) -> None:
+    """A LimitRange and a Job of no written namespace go where they are applied: together when `kubectl apply -f`
+    applies their directory; a subdirectory or a sibling one is applied on its own (maybe elsewhere)."""
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    root = tmp_path / "apps"
+    (root / "team").mkdir(parents=True)
+    (root / "team" / "limits.yaml").write_text(LIMIT_RANGE.format(namespace=""))
+    jobs_dir = (root / "team" / job_dir).resolve()
+    jobs_dir.mkdir(parents=True, exist_ok=True)
+    (jobs_dir / "job.yaml").write_text(JOB.format(namespace=""))
+    report = scan([str(root)], select(builtin_rules(), ["GLM012"]), root=str(root), jobs=jobs, lean=lean)
+    where = (jobs_dir / "job.yaml").relative_to(root).as_posix()
+    assert [(r.path, r.line) for r in report.results] == ([] if limited else [(where, 10)])
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -1160,6 +1160,8 @@ class _Known:
             for prog in programs if s.scripts else {p[0] for p in s.commands}:
                 programs[prog].append(s)
         self._by_program = {prog: tuple(found) for prog, found in programs.items()}
+        # for a Python interpreter, by the module it runs (`_may_start`: made at its first question)
+        self._by_module: dict[str, tuple[Service, ...]] = {}
         self._imaged = tuple(s for s in services if s.images)
         # the services that may have an image of a repository (`images`): those with an image of that
         # literal name, and those with an image name that has a wildcard (tried for every repository)
@@ -1176,11 +1178,26 @@ class _Known:
 
     def _may_start(self, argv: Sequence[Word]) -> tuple[Service, ...]:
         """The services, in catalog order, that `match_command` may find `argv` starts: those with
-        scripts (any program may run one), and those with a command of its program, or all of
-        them for a Python interpreter (`-m module`); for any other service it is None."""
+        scripts (any program may run one), and those with a command of its program, or for a Python
+        interpreter those with the module it runs (`-m module`, as a module or a command's program);
+        for any other service it is None."""
         name = argv[0].text.rsplit("/", 1)[-1]
         if _PYTHON.match(name):
-            return self.services
+            # those with scripts (the script it runs may be one), and for `python -m X` those with a module
+            # X or a command of program X (`python -m jupyter lab`): every service was tried for each
+            # distinct command (~95% of them can never match it: ~1% of a scan's CPU)
+            got = _module_args(argv)
+            if got is None:
+                return self._scripted
+            found = self._by_module.get(got[0])
+            if found is None:
+                module = got[0]
+                if len(self._by_module) >= _KNOWN_MAX:
+                    self._by_module.clear()
+                found = self._by_module[module] = tuple(
+                    s for s in self.services
+                    if s.scripts or module in s.modules or any(p[0] == module for p in s.commands))
+            return found
         return self._by_program.get(name, self._scripted)
 
     def start(self, argv: Sequence[Word], cwd: str | None = None) -> tuple[Service, int] | None:

@@ -726,6 +726,8 @@ def _images_used(inst: Instruction, scope: dict[str, str], names: set[str]) -> l
     stage of the file (by name, case-insensitively, or index) is an image reference, as BuildKit reads it
     (dockerfile2llb: a name not among the stages is pulled as an image). (reference, where, resolved,
     the flag)."""
+    if ("--from=" if inst.name == "COPY" else "--mount=") not in inst.source:
+        return []  # (each word is a piece of the source: most COPY and RUN lines, no words made)
     out = []
     for word, at in words_of(inst):
         if not word.startswith("--"):

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, NamedTuple
 from collections.abc import Callable
 
 from glmlint import records
@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -148,7 +148,7 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             exposure = _exposure(obj)
-            if y.text(y.get(obj, "kind")) in ("Ingress", "Service", "BackendConfig"):
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS:
                 if routed is None:
                     routed = []
                 routed.append(obj)
@@ -166,16 +166,19 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
                     limits = limits or {}
                     limits.setdefault(_namespace(obj), got)
-    if routed is not None and any(y.text(y.get(o, "kind")) == "Ingress" for o in routed):
+    if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS for o in routed):
         source.services.extend(_ingress_exposures(routed))
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
-        source.workloads = [_limit_range(w, limits) for w in source.workloads]
+        # (the memory limit its namespace's LimitRange gives each workload that sets none)
+        source.workloads = [_given_memory_limit(w, *got) if (got := limits.get(w.namespace)) is not None else w
+                            for w in source.workloads]
         source.cross_document = True
-        # one of a written namespace reaches that namespace's pods in the scan's other files (`link.link_services`)
+        # it reaches the pods of its namespace in the scan's other files (one of no written namespace: those of
+        # the files applied with it, `link.reaches`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
-                               for ns, got in limits.items() if ns is not None and got is not None)
+                               for ns, got in limits.items() if got is not None)
     return source
 
 
@@ -210,17 +213,14 @@ def _pod_memory_limit(spec: Any, workloads: list[Workload]) -> list[Workload]:
     value = y.text(node) if node is not None else None
     if not value or value.strip() in ("0", "-1"):
         return workloads  # no limit: each container is judged on its own
-    return [records.replace(w, memory_limit=Setting(value, y.loc(node), path=()))
-            if not w.memory_limit.explicit and w.container_list != "ephemeralContainers" else w
-            for w in workloads]
+    return [_given_memory_limit(w, value, y.loc(node)) for w in workloads]
 
 
-def _limit_range(w: Workload, limits: dict[str | None, tuple[str, Loc] | None]) -> Workload:
-    """`w` with the memory limit its namespace's LimitRange gives it when it sets none."""
-    got = limits.get(w.namespace)
-    if got is None or w.memory_limit.explicit or w.container_list == "ephemeralContainers":
+def _given_memory_limit(w: Workload, value: str, loc: Loc) -> Workload:
+    """`w` with a memory limit something outside its container gives it (its pod's, a LimitRange's, at
+    `loc`), unless it sets its own or is an ephemeral container (which runs within what its pod has)."""
+    if w.memory_limit.explicit or w.container_list == "ephemeralContainers":
         return w
-    value, loc = got
     return records.replace(w, memory_limit=Setting(value, loc, path=()))
 
 
@@ -304,14 +304,22 @@ _INTERNAL_CLASSES = {
     # load balancer at all.
     "gce-internal": "GKE internal Application Load Balancer",
 }
-# Controllers whose scheme annotation decides whether the load balancer is public: (the classes that name the
-# controller, the prefix of its annotations (an Ingress carrying one is the controller's), the scheme
-# annotation, its public values). Unset, the scheme is not public.
+# Controllers whose scheme decides whether the load balancer is public: (the classes that name the controller,
+# the prefix of its annotations (an Ingress carrying one is the controller's), the scheme annotation, its public
+# values, the `spec.controller` of an IngressClass of the controller, the API groups of its parameters'
+# IngressClassParams, whose `spec.scheme` wins over the annotation). Unset, the scheme is not public.
 _SCHEMES = (
     # AWS Load Balancer Controller: `alb.ingress.kubernetes.io/scheme`, `internal` | `internet-facing`, default
-    # `internal` (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md at 48b4a7dd).
-    (("alb",), "alb.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/scheme", ("internet-facing",)),
+    # `internal` (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md at 48b4a7dd); an
+    # IngressClass of controller `ingress.k8s.aws/alb` whose `parameters` name an IngressClassParams
+    # (elbv2.k8s.aws) with `spec.scheme`: every Ingress of the class has that scheme, the annotation ignored
+    # (docs/guide/ingress/ingress_class.md, pkg/ingress/model_build_load_balancer.go `buildLoadBalancerScheme`,
+    # at 225f4456); EKS Auto Mode's built-in one: controller `eks.amazonaws.com/alb`, IngressClassParams of
+    # eks.amazonaws.com (docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html)
+    (("alb",), "alb.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/scheme", ("internet-facing",),
+     ("ingress.k8s.aws/alb", "eks.amazonaws.com/alb"), ("elbv2.k8s.aws", "eks.amazonaws.com")),
 )
+_DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class"
 # ingress-nginx: an Ingress's source allowlist, comma-separated CIDRs or addresses (`allowlist-source-range`,
 # and its older name `whitelist-source-range`, which it still reads; user-guide/nginx-configuration/annotations
 # "Allowlist source range"): a client outside every range gets 403. An allowlist of private ranges only
@@ -329,16 +337,21 @@ _PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8
 _BACKEND_CONFIG = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
 
 
-def _ingress_private(obj: Any) -> bool:
+def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     """Whether an Ingress's controller makes a load balancer only the private network reaches, or its
-    annotations may authenticate its routes."""
+    annotations may authenticate its routes; `found`: the IngressClasses (and their parameters) it may
+    name, of its file."""
     annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
+    named = annotations.get(_CLASS_ANNOTATION) or y.text(y.get(obj, "spec", "ingressClassName")) or ""
     classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
-    for names, prefix, key, public in _SCHEMES:
-        if (classes & set(names) or any(k.startswith(prefix) for k in annotations)) \
-                and annotations.get(key, "").lower() not in public:
+    ingress_class = found.ingress_class(named) if found is not None else None
+    controller = y.text(y.get(ingress_class, "spec", "controller")) or ""
+    for names, prefix, key, public, controllers, groups in _SCHEMES:
+        scheme = found.class_scheme(ingress_class, groups) if found is not None and controller in controllers else None
+        if (classes & set(names) or any(k.startswith(prefix) for k in annotations) or controller in controllers) \
+                and (scheme or annotations.get(key, "")).lower() not in public:
             return True
     if any(_private_only(annotations.get(k, "")) for k in _SOURCE_ALLOWLISTS):
         return True
@@ -383,11 +396,10 @@ def _backend_configs(service: Any) -> dict[str, str] | None:
     return None
 
 
-def _behind_iap(service: Any, name: str, port: str, configs: dict[tuple[str | None, str], Any],
+def _behind_iap(named: dict[str, str] | None, name: str, port: str, configs: dict[tuple[str | None, str], Any],
                 namespace: str | None) -> bool:
     """Whether GKE may put Identity-Aware Proxy in front of a Service's port (`name`, `port`): the
-    BackendConfig it names for it enables IAP, or is not in the file."""
-    named = _backend_configs(service)
+    BackendConfig it names for it (`named`: `_backend_configs`) enables IAP, or is not in the file."""
     if named is None:
         return False
     config_name = named.get(port) or named.get(name) or named.get("")
@@ -433,48 +445,310 @@ def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
 
 
 def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
-    """What the file's Ingresses expose: for each, by the Service of the file it routes to (one of
-    type ClusterIP, with a selector), that Service's pods on the target ports of the routed ports."""
-    services: dict[tuple[str | None, str], Any] = {}
-    configs: dict[tuple[str | None, str], Any] = {}
-    for obj in objects:
-        kind = y.text(y.get(obj, "kind"))
-        if kind == "Service" and (y.text(y.get(obj, "apiVersion")) or "") == "v1":
-            services.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
-        elif kind == "BackendConfig" and (y.text(y.get(obj, "apiVersion")) or "").startswith("cloud.google.com/"):
-            configs.setdefault((_namespace(obj), y.text(y.get(obj, "metadata", "name")) or ""), obj)
+    """What the file's Ingresses and Gateway API routes expose: for each, by the Service of the file it
+    routes to (one of type ClusterIP, with a selector), that Service's pods on the target ports of the
+    routed ports; a route to a Service (a route's Gateway) the file does not define, as an
+    `INGRESS_ROUTE` the objects of another file may complete (`routed_elsewhere`)."""
+    found = _Routed(objects)
     out = []
     for obj in objects:
-        if y.text(y.get(obj, "kind")) != "Ingress" \
-                or not (y.text(y.get(obj, "apiVersion")) or "").startswith(_INGRESS_APIS) \
-                or _ingress_private(obj):
+        kind = y.text(y.get(obj, "kind")) or ""
+        api = y.text(y.get(obj, "apiVersion")) or ""
+        if kind == "Ingress" and api.startswith(_INGRESS_APIS) and not _ingress_private(obj, found):
+            gateways: tuple[tuple[str | None, str], ...] = ()
+            backends = _ingress_backends(obj)
+        elif kind in _GATEWAY_ROUTES and api.startswith(_GATEWAY_API) and not _route_may_authenticate(obj):
+            gateways = _parent_gateways(obj)
+            backends = _route_backends(obj)
+        else:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
-        found: dict[str, tuple[Any, Any, list[ServicePort]]] = {}
-        for service_name, port, node in _ingress_backends(obj):
-            service = services.get((namespace, service_name))
-            if service is None or (y.text(y.get(service, "spec", "type")) or "ClusterIP") in _EXPOSING:
-                continue  # not in the file, or it exposes the pods itself
-            if any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
-                   for k, off in _SERVICE_AUTH.items()):
-                continue  # the routes to it may authenticate
-            selector = y.entries(y.get(service, "spec", "selector"))
-            if not selector:
-                continue
-            for n, sp in _written_ports(service):
-                if port in (n, sp.port) and port:
-                    if _behind_iap(service, n, sp.port, configs, namespace):
-                        break
-                    got = found.setdefault(service_name, (service, node, []))
-                    got[2].append(ServicePort(sp.port, sp.target, y.loc(node)))
-                    break
-        for service_name, (service, node, ports) in found.items():
-            selector = y.entries(y.get(service, "spec", "selector"))
-            out.append(Exposure("Ingress", name, namespace,
-                                tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
-                                y.loc(node), route=service_name))
+        here = []
+        for service_name, port, node in backends:
+            if (namespace, service_name) in found.services and all(g in found.gateways for g in gateways):
+                here.append((service_name, port, y.loc(node)))
+            else:  # (one Exposure a route, as `routed_elsewhere` completes it)
+                out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
+                                    y.loc(node), route=service_name, via=kind, gateways=gateways))
+        out.extend(found.routed(kind, name, namespace, gateways, here))
     return out
+
+
+# -- Gateway API: an HTTPRoute/GRPCRoute sends what its Gateways receive to Services ------------------
+# (gateway-api apis/v1 httproute_types.go, grpcroute_types.go, gateway_types.go, shared_types.go, v1.3):
+# a route attaches to the Gateways of its `spec.parentRefs` (`kind` defaults to Gateway, `group` to
+# gateway.networking.k8s.io, `namespace` to the route's) whose listeners allow routes of its namespace
+# (`allowedRoutes.namespaces.from`, default `Same`); each rule sends requests to its `backendRefs` (`kind`
+# defaults to Service of the core group, `namespace` to the route's: one of another namespace needs that
+# namespace's ReferenceGrant, and is not followed here), on the Service `port`. A Gateway is the cluster's
+# edge unless its class makes a load balancer only the private network reaches (`_INTERNAL_GATEWAYS`), or
+# its infrastructure or annotations ask its controller for an internal one. A route is no exposure when
+# something may authenticate it: a rule's `ExtensionRef` filter (a Traefik Middleware, a Kong plugin, an
+# implementation's auth filter), Kong's `konghq.com/plugins` on the route, or a policy of `_AUTH_POLICIES`
+# that targets the route, its Gateway or the Service (or, Istio's, that has no target: it selects by labels
+# or covers its namespace) among the objects the route is judged with.
+_GATEWAY_API = "gateway.networking.k8s.io/"
+_GATEWAY_ROUTES = ("HTTPRoute", "GRPCRoute")
+_ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
+# GKE Gateway classes of internal Application Load Balancers (cloud.google.com/kubernetes-engine/docs/how-to/
+# gatewayclass-capabilities: `gke-l7-rilb`, `-rilb-mc`, `-cross-regional-internal-managed-mc`)
+_INTERNAL_GATEWAYS = {"gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc"}
+# Annotations a Gateway's controller copies to the load balancer Service it makes (`spec.infrastructure.annotations`,
+# Istio from `metadata.annotations` too) that ask the cloud for an internal load balancer, or Istio for no load
+# balancer (`networking.istio.io/service-type`), with the values that do
+_PRIVATE_GATEWAY_ANNOTATIONS = {
+    "networking.gke.io/load-balancer-type": ("internal",),
+    "cloud.google.com/load-balancer-type": ("internal",),
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": ("internal",),
+    "service.beta.kubernetes.io/aws-load-balancer-internal": ("true",),
+    "service.beta.kubernetes.io/azure-load-balancer-internal": ("true",),
+    "networking.istio.io/service-type": ("clusterip",),
+}
+# Policies that may put authentication in front of a route, by kind and API group: Envoy Gateway's
+# SecurityPolicy (basic auth, JWT, OIDC, API keys, external auth), Kuadrant's AuthPolicy, GKE's
+# GCPBackendPolicy (with `default.iap.enabled`: Identity-Aware Proxy), Istio's AuthorizationPolicy and
+# RequestAuthentication
+_AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kuadrant.io/",
+                  "GCPBackendPolicy": "networking.gke.io/", "AuthorizationPolicy": "security.istio.io/",
+                  "RequestAuthentication": "security.istio.io/"}
+_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
+                           "IngressClassParams", "RayCluster"})
+
+
+def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
+    """The Gateways (namespace, name) a route's `parentRefs` attach it to."""
+    namespace = _namespace(route)
+    out = []
+    for ref in y.items(y.get(route, "spec", "parentRefs")):
+        kind = y.text(y.get(ref, "kind")) or "Gateway"
+        group = y.text(y.get(ref, "group"))
+        if kind == "Gateway" and group in (None, "gateway.networking.k8s.io") and y.text(y.get(ref, "name")):
+            out.append((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or ""))
+    return tuple(out)
+
+
+def _route_backends(route: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, port number, the node naming the Service) of each backend of a route's rules that no
+    filter of its may authenticate; Services of the route's namespace only."""
+    namespace = _namespace(route)
+    out = []
+    for rule in y.items(y.get(route, "spec", "rules")):
+        for ref in y.items(y.get(rule, "backendRefs")):
+            if (y.text(y.get(ref, "kind")) or "Service") != "Service" or (y.text(y.get(ref, "group")) or "") != "":
+                continue
+            if (y.text(y.get(ref, "namespace")) or namespace) != namespace:
+                continue  # another namespace's: only with its ReferenceGrant
+            if any(y.text(y.get(f, "type")) == "ExtensionRef" for f in y.items(y.get(ref, "filters"))):
+                continue
+            name_node = y.get(ref, "name")
+            port = y.text(y.get(ref, "port")) or ""
+            if y.text(name_node) and port:
+                out.append((y.text(name_node) or "", port, name_node))
+    return out
+
+
+def _route_may_authenticate(route: Any) -> bool:
+    """Whether a filter of a route's rules (an `ExtensionRef`) or Kong's plugins annotation may authenticate
+    its requests; a route with such a rule is judged whole (its other rules share the hosts)."""
+    if (y.text(y.get(route, "metadata", "annotations", "konghq.com/plugins")) or "").strip():
+        return True
+    return any(y.text(y.get(f, "type")) == "ExtensionRef"
+               for rule in y.items(y.get(route, "spec", "rules")) for f in y.items(y.get(rule, "filters")))
+
+
+def _gateway_private(gateway: Any) -> bool:
+    """Whether a Gateway's load balancer is reached from the private network only (`_INTERNAL_GATEWAYS`,
+    `_PRIVATE_GATEWAY_ANNOTATIONS`), or it has no listener for HTTP traffic."""
+    if (y.text(y.get(gateway, "spec", "gatewayClassName")) or "") in _INTERNAL_GATEWAYS:
+        return True
+    for node in (y.get(gateway, "spec", "infrastructure", "annotations"), y.get(gateway, "metadata", "annotations")):
+        for key, (_kn, value) in y.entries(node).items():
+            if (y.text(value) or "").strip().lower() in _PRIVATE_GATEWAY_ANNOTATIONS.get(key, ()):
+                return True
+    return not y.items(y.get(gateway, "spec", "listeners"))
+
+
+def _admits(gateway: Any, gateway_ns: str | None, route_ns: str | None, kind: str) -> bool:
+    """Whether a listener of a Gateway takes routes of `kind` (an HTTP or HTTPS listener, whose
+    `allowedRoutes.kinds`, when written, name it) of the namespace `route_ns` (`from: Same` by default;
+    `All`; `Selector`, by labels of the namespace the scan does not know: taken as allowing)."""
+    for listener in y.items(y.get(gateway, "spec", "listeners")):
+        if (y.text(y.get(listener, "protocol")) or "").upper() not in ("HTTP", "HTTPS"):
+            continue  # a TLS passthrough, TCP or UDP listener takes other routes
+        kinds = y.items(y.get(listener, "allowedRoutes", "kinds"))
+        if kinds and not any(y.text(y.get(k, "kind")) == kind and (y.text(y.get(k, "group")) or "gateway.networking.k8s.io")
+                             == "gateway.networking.k8s.io" for k in kinds):
+            continue
+        allowed = y.text(y.get(listener, "allowedRoutes", "namespaces", "from")) or "Same"
+        if allowed in ("All", "Selector") or (allowed == "Same" and gateway_ns == route_ns):
+            return True
+    return False
+
+
+class _Target(NamedTuple):
+    """A Service a route may send requests to, as far as routing needs it."""
+
+    type: str  # ClusterIP, LoadBalancer, NodePort, ...
+    selector: tuple[tuple[str, str], ...]
+    ports: list[tuple[str, ServicePort]]  # (name, port)
+    guarded: bool  # its own annotations may authenticate the routes to it (`_SERVICE_AUTH`)
+    backend_configs: dict[str, str] | None  # the GKE BackendConfigs it names (`_backend_configs`)
+
+    @classmethod
+    def of(cls, service: Any) -> _Target:
+        return cls(y.text(y.get(service, "spec", "type")) or "ClusterIP",
+                   tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(service, "spec", "selector")).items()),
+                   _written_ports(service),
+                   any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
+                       for k, off in _SERVICE_AUTH.items()),
+                   _backend_configs(service))
+
+
+def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
+    """The head Service the KubeRay operator makes for a RayCluster (`_ray_head_service`: its name, type and
+    ports), whatever its type, as a route's target: it selects the cluster's head pod (common/service.go
+    `BuildServiceForHeadPod`: `ray.io/cluster` and `ray.io/node-type: head`). A RayJob's or RayService's cluster
+    has a generated name: not followed."""
+    name = y.text(y.get(obj, "metadata", "name"))
+    group = y.get(obj, "spec", "headGroupSpec")
+    if not name or not y.is_map(group):
+        return []
+    template = y.get(group, "headService")
+    kind = y.text(_ray_type(template, group)) or "ClusterIP"
+    ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
+    service = y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
+    return [((_namespace(obj), service),
+             _Target(kind, (("ray.io/cluster", name), ("ray.io/node-type", "head")), ports, False, None))]
+
+
+class _Routed:
+    """The core Services (and those KubeRay makes), GKE BackendConfigs, Gateways and authenticating policies
+    among some objects (one file's, or a route's file's with those of the files close to it), by (namespace,
+    name)."""
+
+    def __init__(self, objects: list[Any]) -> None:
+        self.services: dict[tuple[str | None, str], _Target] = {}
+        self.configs: dict[tuple[str | None, str], Any] = {}
+        self.gateways: dict[tuple[str | None, str], Any] = {}
+        # what a policy that may authenticate targets, by (namespace, name): the policy's namespace (a
+        # target reference names an object of its own namespace)
+        self.guarded: set[tuple[str | None, str]] = set()
+        # the namespaces of Istio policies that target nothing: they apply by labels or to the whole
+        # namespace (the root namespace `istio-system`: to the mesh)
+        self.istio: set[str | None] = set()
+        self.classes: dict[str, Any] = {}  # IngressClasses by name (cluster-scoped)
+        self.params: dict[tuple[str, str], Any] = {}  # IngressClassParams by (API group, name)
+        for obj in objects:
+            kind = y.text(y.get(obj, "kind")) or ""
+            api = y.text(y.get(obj, "apiVersion")) or ""
+            key = (_namespace(obj), y.text(y.get(obj, "metadata", "name")) or "")
+            if kind == "Service" and api == "v1":
+                self.services.setdefault(key, _Target.of(obj))
+            elif kind == "RayCluster" and api.startswith("ray.io/"):
+                for k, target in _ray_head_targets(obj):
+                    self.services.setdefault(k, target)
+            elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
+                self.configs.setdefault(key, obj)
+            elif kind == "Gateway" and api.startswith(_GATEWAY_API):
+                self.gateways.setdefault(key, obj)
+            elif kind == "IngressClass" and api.startswith("networking.k8s.io/"):
+                self.classes.setdefault(key[1], obj)
+            elif kind == "IngressClassParams":
+                self.params.setdefault((api.partition("/")[0], key[1]), obj)
+            elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
+                if kind == "GCPBackendPolicy" and y.scalar(y.get(obj, "spec", "default", "iap", "enabled")) is not True:
+                    continue
+                spec = y.get(obj, "spec")
+                targets = [y.get(spec, "targetRef"), *y.items(y.get(spec, "targetRefs"))]
+                names = {t for n in targets if n is not None and (t := y.text(y.get(n, "name")))}
+                if api.startswith("security.istio.io/") and not names:
+                    self.istio.add(key[0])
+                self.guarded |= {(key[0], n) for n in names}
+
+    def ingress_class(self, name: str) -> Any:
+        """The IngressClass `name` names (none: the one annotated as the cluster's default), if here."""
+        if name:
+            return self.classes.get(name)
+        return next((c for c in self.classes.values()
+                     if (y.text(y.get(c, "metadata", "annotations", _DEFAULT_CLASS)) or "").strip() == "true"), None)
+
+    def class_scheme(self, ingress_class: Any, groups: tuple[str, ...]) -> str | None:
+        """The `spec.scheme` of the IngressClassParams (of one of `groups`) an IngressClass's parameters name,
+        if here and set."""
+        ref = y.get(ingress_class, "spec", "parameters")
+        group = y.text(y.get(ref, "apiGroup")) or ""
+        if y.text(y.get(ref, "kind")) != "IngressClassParams" or group not in groups:
+            return None
+        params = self.params.get((group, y.text(y.get(ref, "name")) or ""))
+        return (y.text(y.get(params, "spec", "scheme")) or "").strip() or None
+
+    def _istio(self, namespace: str | None) -> bool:
+        """Whether an Istio policy that targets nothing may apply to requests in `namespace`."""
+        return bool(self.istio) and (namespace in self.istio or None in self.istio or namespace is None
+                                     or "istio-system" in self.istio)
+
+    def routed(self, kind: str, name: str, namespace: str | None, gateways: tuple[tuple[str | None, str], ...],
+               backends: list[tuple[str, str, Loc]]) -> list[Exposure]:
+        """What the Ingress (the Gateway API route of `kind`, attached to `gateways`) `name` exposes through
+        its `backends` (Service name, port number or name, where the backend names the Service) to the
+        Services of its namespace: each of type ClusterIP with a selector whose routes may not authenticate,
+        its pods on the target ports of the routed ports (those GKE puts Identity-Aware Proxy in front of
+        left out). A route's Gateway is one of those here, public and admitting it."""
+        gateway = None
+        if kind != "Ingress":
+            if (namespace, name) in self.guarded or self._istio(namespace):
+                return []
+            gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
+                            and not self._istio(g[0])
+                            and not _gateway_private(self.gateways[g]) and _admits(self.gateways[g], g[0], namespace, kind)),
+                           None)
+            if gateway is None:
+                return []
+        found: dict[str, tuple[_Target, Loc, list[ServicePort]]] = {}
+        for service_name, port, at in backends:
+            service = self.services.get((namespace, service_name))
+            if service is None or service.type in _EXPOSING:
+                continue  # not there, or it exposes the pods itself
+            if (namespace, service_name) in self.guarded or service.guarded:
+                continue  # the routes to it may authenticate
+            if not service.selector:
+                continue
+            for n, sp in service.ports:
+                if port in (n, sp.port) and port:
+                    if _behind_iap(service.backend_configs, n, sp.port, self.configs, namespace):
+                        break
+                    got = found.setdefault(service_name, (service, at, []))
+                    got[2].append(ServicePort(sp.port, sp.target, at))
+                    break
+        return [Exposure(kind, name, namespace, service.selector, tuple(ports), at, route=service_name,
+                         gateways=(gateway,) if gateway is not None else ())
+                for service_name, (service, at, ports) in found.items()]
+
+
+def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]:
+    """What the Ingress and Gateway API routes of one file (`INGRESS_ROUTE`s) expose through the Services
+    (and Gateways) of the manifests `texts` (that file's own, and those of the files close to it:
+    `glmlint.link`)."""
+    objects = []
+    for text in texts:
+        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text:
+            continue
+        try:
+            docs = y.compose_all(text)
+        except y.YamlError:
+            continue
+        objects += [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
+                    if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
+    found = _Routed(objects)
+    if not found.services:
+        return []
+    by_route: dict[tuple[str, str, str | None, tuple[tuple[str | None, str], ...]], list[tuple[str, str, Loc]]] = {}
+    for r in routes:
+        by_route.setdefault((r.via or "Ingress", r.name, r.namespace, r.gateways), []).append(
+            (r.route or "", r.ports[0].port, r.loc))
+    return [e for (kind, name, namespace, gateways), backends in by_route.items()
+            for e in found.routed(kind, name, namespace, gateways, backends)]
 
 
 # -- KubeRay: the Services and `ray start` the operator creates --------------------------------
@@ -853,10 +1127,10 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
     """`w` with the Services of `services` that select its pod added to `exposed_by`, and the memory
-    limit the first LimitRange of its namespace among them gives it when it sets none (`_limit_range`)."""
+    limit the first LimitRange of its namespace among them gives it when it sets none (`_given_memory_limit`)."""
     limit = next((e for e in services if e.kind == LIMIT_RANGE and e.selects(w.namespace, w.pod_labels)), None)
     if limit is not None:
-        w = _limit_range(w, {w.namespace: (limit.default_memory or "", limit.loc)})
+        w = _given_memory_limit(w, limit.default_memory or "", limit.loc)
     if not w.pod_labels:
         return w
     found = tuple(e for e in services
@@ -1941,6 +2215,7 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         from glmlint import records
 
         out = [records.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
+    out = _resources_elsewhere(obj, obj_path, out)
     if _llm_preset(obj):
         from glmlint import records
 
@@ -1951,6 +2226,46 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
                if w.name == "main" and w.container_list == "containers" and not w.entrypoint.explicit
                and not w.command.explicit and _llm_role(w.node_path, obj_path) else w for w in out]
     return out
+
+
+# Containers of a runtime template whose resources the object that runs it writes over: the one a KServe
+# InferenceService's model (`predictor.model`, `resources` among its container fields) or its
+# `transformer-container` is merged into by strategic merge (kserve pkg/controller/v1beta1/inferenceservice
+# utils.go `MergeServingRuntimeAndInferenceServiceSpecs`, `MergeRuntimeContainers`, components/predictor.go, at
+# aaac4e29; constants `InferenceServiceContainerName`, `TransformerContainerName`); and a Kubeflow Trainer
+# runtime's `node` container of the trainer's replicated job (label `trainer.kubeflow.org/trainjob-ancestor-step:
+# trainer`, with an `mlPolicy`), or of the job `node` when MPI runs the launcher as a node, whose resources a
+# TrainJob's `trainer.resourcesPerNode` is merged over (kubeflow/trainer pkg/runtime/core/trainingruntime.go, at
+# 8c0f5059). Such a container without a memory limit of its own gets the one its user writes: not missing here.
+_KSERVE_MERGED = ("kserve-container", "transformer-container")
+_TRAINER_API = "trainer.kubeflow.org/"
+_ANCESTOR = "trainer.kubeflow.org/trainjob-ancestor-step"
+
+
+def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
+    """`workloads` with the memory limit of a runtime template's container that the object running it
+    supplies (`origin`) when it writes none."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    if kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
+        by = "the InferenceService's model `resources`"
+        places = {(*obj_path, "spec", "containers", i) for i, c in enumerate(y.items(y.get(obj, "spec", "containers")))
+                  if y.text(y.get(c, "name")) in _KSERVE_MERGED}
+    elif kind in ("TrainingRuntime", "ClusterTrainingRuntime") and api.startswith(_TRAINER_API):
+        by = "the TrainJob's `trainer.resourcesPerNode`"
+        policy = y.get(obj, "spec", "mlPolicy")
+        launcher_as_node = y.scalar(y.get(policy, "mpi", "runLauncherAsNode")) is True
+        places = set()
+        jobs = ("spec", "template", "spec", "replicatedJobs")
+        for i, job in enumerate(y.items(y.get(obj, *jobs))):
+            trainer = policy is not None and y.text(y.get(job, "template", "metadata", "labels", _ANCESTOR)) == "trainer"
+            if trainer or (launcher_as_node and y.text(y.get(job, "name")) == "node"):
+                pod = ("template", "spec", "template", "spec", "containers")
+                places |= {(*obj_path, *jobs, i, *pod, k) for k, c in enumerate(y.items(y.get(job, *pod)))
+                           if y.text(y.get(c, "name")) == "node"}
+    else:
+        return workloads
+    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by))
+            if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
 
 
 def _llm_preset(obj: Any) -> bool:
