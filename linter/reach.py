@@ -80,9 +80,12 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
     names = {p.name for p in workload.ports if p.name and _covers(p.container_port, number)}
     for exposure in workload.exposed_by:
         if exposure.kind == JOINED_NETWORK:  # `network_mode: service:NAME`, `--network container:NAME`
-            how = f"the container `{exposure.name}` whose network it joins (`--network container:{exposure.name}`)" \
-                if workload.format is Format.DOCKER_RUN else \
-                f"the service `{exposure.name}` whose network it joins (its `network_mode`)"
+            if workload.format is Format.DOCKER_RUN:
+                how = f"the container `{exposure.name}` whose network it joins (`--network container:{exposure.name}`)"
+            else:
+                written = exposure.via or exposure.name  # the key the service writes, a chain's first join
+                through = f", which joins `{exposure.name}`'s" if written != exposure.name else ""
+                how = f"the service `{exposure.name}` whose network it joins (`network_mode: service:{written}`{through})"
             out.extend(Reach(f"published on all interfaces by {how}", sp.loc)
                        for sp in exposure.ports if _covers(sp.target, number))
             continue
