@@ -146,13 +146,14 @@ when it listens on all interfaces **and**
   Gateway of the scan, in its file or one close to it, with an HTTP or HTTPS
   listener that admits the route (its kind, by `allowedRoutes.kinds`; its
   namespace, by `allowedRoutes.namespaces`), routing (`backendRefs`) to such a Service of its
-  namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, an
+  namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, AWS
+  VPC Lattice's `amazon-vpc-lattice`, Istio's `istio-waypoint`, an
   internal load balancer asked for through `spec.infrastructure.annotations`
   or Istio's `networking.istio.io/service-type: ClusterIP`) or something may
   authenticate the route: a rule's `ExtensionRef` filter, Kong's
   `konghq.com/plugins`, or a policy that targets the route, its Gateway or
   the Service (Envoy Gateway's `SecurityPolicy`, Kuadrant's `AuthPolicy`,
-  GKE's `GCPBackendPolicy` with IAP) or an Istio `AuthorizationPolicy`/
+  GKE's `GCPBackendPolicy` with IAP, VPC Lattice's `IAMAuthPolicy`) or an Istio `AuthorizationPolicy`/
   `RequestAuthentication` of their namespace. A route whose Gateway is not in
   the scan (a platform team's shared Gateway) is not judged.
   The finding points at what makes it reachable (an Ingress, a route: the
