@@ -91,7 +91,11 @@ when it listens on all interfaces **and**
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
-  without a loopback host IP, `docker run -P`, host networking; in Kubernetes
+  without a loopback host IP, `docker run -P`, host networking, or a compose
+  port such a sidecar publishes for it (`network_mode: service:vpn`: the
+  service joins `vpn`'s network namespace, cannot publish ports of its own,
+  and is reached through `vpn`'s, a chain of joins followed; the finding
+  points at the sidecar's port entry); in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port
   (by the pod template's labels, or those the API server, a controller or the
