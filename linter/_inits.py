@@ -935,8 +935,8 @@ def _m77(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
- def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs):
+def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+ def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs, address):
   _s0(self, path)
   _s1(self, text)
   _s2(self, mode)
@@ -946,6 +946,7 @@ def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s6(self, global_)
   _s7(self, source)
   _s8(self, line_locs)
+  _s9(self, address)
  return __init__
 
 def _m79(_F, _s):
@@ -1387,7 +1388,7 @@ MAKERS = {
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m75,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m76,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m77,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs'), (), True, True, False): _m78,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m78,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m79,
     (('port', 'target', 'loc'), (), True, True, False): _m80,
     (('port', 'title'), (), True, True, False): _m81,

@@ -18,10 +18,11 @@ rule and place (each is suppressed, baselined and fixed on its own).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from glmlint.rule import Kind, Risk
+from glmlint.results import sort_results
 from glmlint.runner import Result
 
 _rank = Risk.rank.fget  # type: ignore[attr-defined]
@@ -100,27 +101,72 @@ class Entry:
         return (-self.risk.rank, self.hardening, *self.place())
 
 
-def entries(results: Iterable[Result], sort: str = DEFAULT_SORT) -> list[Entry]:
+class Entries(list):  # type: ignore[type-arg]
+    """The text report's entries, in order: a list of `Entry`. Most entries are one finding alone
+    (no other line, not in a checklist): the list holds that finding itself, and gives it as an
+    `Entry` when read (`Entry.single`), so that a large report does not hold an `Entry` beside each
+    of its ~20,000 findings at its peak of memory (4x the corpus: ~1.3 MB, issue 12)."""
+
+    def __iter__(self) -> Iterator[Entry]:
+        for item in list.__iter__(self):
+            yield item if type(item) is Entry else Entry.single(item)
+
+    def __getitem__(self, i: Any) -> Any:
+        got = list.__getitem__(self, i)
+        if isinstance(i, slice):
+            return [e if type(e) is Entry else Entry.single(e) for e in got]
+        return got if type(got) is Entry else Entry.single(got)
+
+    def grouped(self) -> bool:
+        """Whether some entry is a workload's checklist."""
+        return any(type(e) is Entry and e.checklist for e in list.__iter__(self))
+
+    def folded(self) -> bool:
+        """Whether some entry folds repeats of its finding."""
+        return any(type(e) is Entry and e.repeats for e in list.__iter__(self))
+
+
+def entries(results: Iterable[Result], sort: str = DEFAULT_SORT) -> Entries:
     """The text report's entries, in order (`sort`: `severity` or `path`)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     # (a report's results come sorted: then neither a sorted copy nor a key per result is made,
     # each a few MB for a large tree at the report's peak of memory)
-    ordered = results if isinstance(results, list) and _in_order(results, Result.sort_key) \
-        else sorted(results, key=Result.sort_key)
-    out = _checklists(_one_per_repeat(ordered))
-    if not _in_order(out, Entry.place):
-        out.sort(key=Entry.by_risk if sort == "severity" else Entry.place)
+    ordered = results if isinstance(results, list) and _in_order(results, Result.sort_key) else list(results)
+    if ordered is not results:  # a sorted copy (no key tuple per result: `sort_results`)
+        sort_results(ordered)
+    out = Entries(_checklists(_one_per_repeat(ordered)))
+    if not _in_order(out, _place):
+        out.sort(key=_by_risk if sort == "severity" else _place)
     elif sort == "severity":  # in place order already: by risk, then as they are (a small int a key)
         out.sort(key=_risk_first)
     return out
+
+
+def _entry(item: Entry | Result) -> Entry:
+    """An item of `Entries` as an `Entry`."""
+    return item if type(item) is Entry else Entry.single(item)  # type: ignore[arg-type]
+
+
+def _place(item: Entry | Result) -> tuple[str, int, int, str]:
+    """`Entry.place` of an item of `Entries`."""
+    if type(item) is Entry:
+        return item.place()
+    return (item.path, item.line, item.col, item.rule.code)  # type: ignore[union-attr]
+
+
+def _by_risk(item: Entry | Result) -> tuple[int, bool, str, int, int, str]:
+    """`Entry.by_risk` of an item of `Entries`."""
+    if type(item) is Entry:
+        return item.by_risk()
+    return (-item.risk.rank, item.kind is Kind.HARDENING, *_place(item))  # type: ignore[union-attr]
 
 
 def _in_order(items: list, key: Any) -> bool:
     """Whether `items` are sorted by `key` (two keys at a time, not one per item at once)."""
     if not items:
         return True
-    it = iter(items)
+    it = list.__iter__(items)
     last = key(next(it))
     for item in it:
         got = key(item)
@@ -130,28 +176,34 @@ def _in_order(items: list, key: Any) -> bool:
     return True
 
 
-def _risk_first(e: Entry) -> int:
+def _risk_first(e: Entry | Result) -> int:
     """`Entry.by_risk` without the place, as one small int (a list in place order sorted by this
     is in `by_risk` order: the sort keeps the order of equal keys)."""
+    if type(e) is not Entry:  # a finding alone (`Entries`)
+        return -2 * e.risk.rank + (e.kind is Kind.HARDENING)
     return -2 * e.risk.rank + e.hardening
 
 
-def _one_per_repeat(results: list[Result]) -> list[Entry]:
+def _one_per_repeat(results: list[Result]) -> list[Entry | Result]:
     """One entry per distinct finding of a file: the same rule, workload and message at several
-    places (the same command written twice) is one entry naming the other lines."""
-    seen: dict[tuple[str, str | None, str], Entry] = {}  # the current file's (the results are in file order)
+    places (the same command written twice) is one entry naming the other lines. A finding with
+    no repeat is its own entry (`Entries`)."""
+    seen: dict[tuple[str, str | None, str], int] = {}  # the current file's (the results are in file order)
     path = None
-    out: list[Entry] = []
+    out: list[Entry | Result] = []
     for r in results:
         if r.path != path:
             path = r.path
             seen = {}
         key = (r.code, r.workload, r.message)
-        entry = seen.get(key)
-        if entry is None:
-            entry = seen[key] = Entry.single(r)
-            out.append(entry)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
+            out.append(r)
             continue
+        entry = out[at]
+        if type(entry) is not Entry:  # its first repeat
+            entry = out[at] = Entry.single(entry)  # type: ignore[arg-type]
         entry.repeats += 1
         also = entry.also
         if r.line != entry.line and r.line not in also:
@@ -178,7 +230,7 @@ def _checklists(singles: list[Entry]) -> list[Entry]:
     groups: dict[str, list[Entry]] = {}  # the current file's, by workload
     path = None
     for e in singles:
-        first = e.first
+        first = e.first if type(e) is Entry else e
         if not in_checklist(first):
             out.append(e)
             continue
@@ -196,8 +248,9 @@ def _checklists(singles: list[Entry]) -> list[Entry]:
     return out
 
 
-def _joined(group: list[Entry]) -> Entry:
+def _joined(group: list[Entry | Result]) -> Entry:
     """A workload's checklist entries as one, at the first of them in the file."""
+    group = [_entry(m) for m in group]
     head = min(group, key=lambda m: (m.line, m.col, m.first.code))
     also = sorted({line for m in group for line in m.also} - {head.line})
     return Entry(sorted((m.first for m in group), key=lambda r: r.code), also, at=head.first,

@@ -238,6 +238,8 @@ class FileWrite:
     global_: bool = False
     source: str | None = None  # a build-context file a `COPY` took the text from, as written (issue 14)
     line_locs: tuple[Loc, ...] = ()  # where each line of `text` is written, when each is on its own line (a heredoc)
+    # a sed substitution's address (`/^dev/ s/^/#/`, as a Python regex): it edits only the lines that match
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -423,28 +423,28 @@ def aggregate(roles: list[Role]) -> list[Role]:
         return list(roles)
     cluster = [r for r in roles if r.kind == "ClusterRole"]
     labels = {id(r): dict(r.labels) for r in cluster}  # each ClusterRole's labels as a dict, made once (not per selector)
-    out = []
-    for role in roles:
-        if role.aggregation is None:
-            out.append(role)
-            continue
-        collected: list[tuple[PolicyRule, str]] = []
-        seen = {id(role)}
-        todo = [role]
-        while todo:
-            cur = todo.pop()
-            for other in cluster:
-                if id(other) in seen:
-                    continue
-                if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
-                    continue
-                seen.add(id(other))
-                collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")
-                                 for r in other.rules)
-                if other.aggregation is not None:
-                    todo.append(other)
-        out.append(records.replace(role, aggregated=tuple(collected)))
-    return out
+    return [role if role.aggregation is None else _aggregated(role, cluster, labels) for role in roles]
+
+
+def _aggregated(role: Role, cluster: list[Role], labels: dict[int, dict[str, str]]) -> Role:
+    """`role` (an aggregated ClusterRole) with the rules of the ClusterRoles of `cluster` (their
+    `labels` by id) its selectors match, following those that aggregate others."""
+    collected: list[tuple[PolicyRule, str]] = []
+    seen = {id(role)}
+    todo = [role]
+    while todo:
+        cur = todo.pop()
+        for other in cluster:
+            if id(other) in seen:
+                continue
+            if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
+                continue
+            seen.add(id(other))
+            collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")
+                             for r in other.rules)
+            if other.aggregation is not None:
+                todo.append(other)
+    return records.replace(role, aggregated=tuple(collected))
 
 
 def link_cluster(sources: list[SourceFile], targets: list[SourceFile] | None = None) -> None:
@@ -464,10 +464,16 @@ class _Cluster:
     """The scan's roles, bindings and ServiceAccounts, indexed by the names a pod is linked by
     (each list in scan order, so that the first match is the one a linear search finds)."""
 
-    def __init__(self, roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount]) -> None:
+    def __init__(self, roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount],
+                 lazy: bool = False) -> None:
         self.roles: dict[tuple[str, str], list[Role]] = {}
         for r in roles:
             self.roles.setdefault((r.kind, r.name), []).append(r)
+        # `lazy`: `roles` as parsed, each aggregated ClusterRole aggregated when first asked for (`roles_of`)
+        self._pending: set[tuple[str, str]] = {
+            key for key, got in self.roles.items() if any(r.aggregation is not None for r in got)} if lazy else set()
+        self._cluster_roles = [r for r in roles if r.kind == "ClusterRole"] if self._pending else []
+        self._labels: dict[int, dict[str, str]] | None = None
         self.accounts: dict[str, list[ServiceAccount]] = {}
         for a in accounts:
             self.accounts.setdefault(a.name, []).append(a)
@@ -482,6 +488,17 @@ class _Cluster:
             if any(accounts_group(s.kind, s.name) for s in b.subjects):
                 self.groups.append(b)
         self._links: dict[str, _Links] = {}  # (`links`) made for a ServiceAccount name when first asked
+
+    def roles_of(self, key: tuple[str, str]) -> list[Role] | tuple[()]:
+        """The roles of this (kind, name), aggregated (`aggregate`)."""
+        got = self.roles.get(key, ())
+        if key in self._pending:
+            self._pending.discard(key)
+            if self._labels is None:
+                self._labels = {id(r): dict(r.labels) for r in self._cluster_roles}
+            got = self.roles[key] = [r if r.aggregation is None else _aggregated(r, self._cluster_roles, self._labels)
+                                     for r in got]
+        return got
 
 
 class _Links:
@@ -563,7 +580,7 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
                 or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
-        role = next((r for r in cluster.roles.get((b.role_kind, b.role_name), ())
+        role = next((r for r in cluster.roles_of((b.role_kind, b.role_name))
                      if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
         grants.append(Grant(b, role))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
@@ -573,12 +590,14 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
 def cluster_of(sources: list[SourceFile]) -> _Cluster | None:
     """The scan's roles (aggregated), bindings and ServiceAccounts, indexed as `link_cluster` links
     pods with them; None when there is no binding and no ServiceAccount (a pod links to nothing)."""
-    roles = aggregate([r for s in sources for r in s.roles])
     bindings = [b for s in sources for b in s.bindings]
     accounts = [a for s in sources for a in s.accounts]
     if not bindings and not accounts:
         return None
-    return _Cluster(roles, bindings, accounts)
+    # each aggregated ClusterRole aggregated when a binding a pod links to names it (`_Cluster.roles_of`),
+    # not all first: at 4x the corpus through symlinks, each collects the rules of four copies'
+    # ClusterRoles (~0.35 MB that no pod linked to, issue 12)
+    return _Cluster([r for s in sources for r in s.roles], bindings, accounts, lazy=True)
 
 
 def links(cluster: _Cluster | None, account: str, namespace: str | None, path: str) -> bool:
@@ -619,16 +638,16 @@ def part_of(cluster: _Cluster | None, accounts: set[str]) -> _Cluster | None:
     part.groups = cluster.groups
     for b in cluster.groups:
         key = (b.role_kind, b.role_name)
-        if key in cluster.roles:
-            part.roles[key] = cluster.roles[key]
+        if got := cluster.roles_of(key):
+            part.roles[key] = got  # type: ignore[assignment]
     for name in accounts:
         if name in cluster.accounts:
             part.accounts[name] = cluster.accounts[name]
         for b in cluster.bindings.get(name, ()):
             part.bindings.setdefault(name, []).append(b)
             key = (b.role_kind, b.role_name)
-            if key in cluster.roles:
-                part.roles[key] = cluster.roles[key]
+            if got := cluster.roles_of(key):
+                part.roles[key] = got  # type: ignore[assignment]
     return part
 
 

@@ -20,7 +20,7 @@ from glmlint import context
 from glmlint.config import Config
 from glmlint.ir import Format, Problem, SourceFile
 from glmlint.rule import Rule
-from glmlint.results import Report, Result
+from glmlint.results import Report, Result, sort_results
 
 
 def apply(report: Report, config: Config, early: Early | None = None) -> None:
@@ -40,7 +40,7 @@ def apply(report: Report, config: Config, early: Early | None = None) -> None:
     _in_context(report, config)
     if config.per_file_ignores:
         _per_file_ignores(report, config)
-    report.results.sort(key=Result.sort_key)  # baseline occurrence numbers follow report order
+    sort_results(report.results)  # baseline occurrence numbers follow report order
     if config.baseline is not None:
         from glmlint import baseline
 

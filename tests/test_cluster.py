@@ -250,3 +250,19 @@ def test_pooled_scan_links_pods_to_a_group_binding_in_another_file(tmp_path, mon
     assert got == [(r.path, r.line, r.code, r.message) for r in serial.results]
     assert [(p, line, code) for p, line, code, _m in got] == [("job.yaml", 7, "GLM044")]
     assert "ClusterRoleBinding `every-sa-execs`" in got[0][3]
+
+
+def test_the_scan_s_cluster_aggregates_a_role_only_when_a_link_asks_for_it_as_link_cluster_does():
+    from glmlint.link import cluster_of, linked_pods
+
+    rbac = parse("rbac.yaml", RBAC, "yaml")
+    job = parse("job.yaml", pods_yaml("ml"), "yaml")
+    assert rbac is not None and job is not None
+    cluster = cluster_of([rbac, job])
+    assert cluster is not None
+    # nothing aggregated until a pod's binding names the role (issue 12: no copy of every aggregated role)
+    assert all(not r.aggregated for got in cluster.roles.values() for r in got)
+    got = linked_pods(list(job.pods), job.path, cluster)
+    link_cluster([rbac, job])
+    assert got == job.pods and [r.resources for r, _where in got[0].grants[0].role.aggregated] == [("pods/exec",)]
+    assert cluster.roles_of(("ClusterRole", "agg")) is cluster.roles_of(("ClusterRole", "agg"))  # made once

@@ -76,6 +76,7 @@ CASES = [
         services:
           ray:
             image: rayproject/ray
+            shm_size: "16g"
         """),
     ("GLM009", "deploy.yaml", """\
         apiVersion: apps/v1

@@ -222,3 +222,32 @@ def test_a_done_file_under_an_absolute_root_keeps_no_second_name(tmp_path, monke
 
     odd = runner.DoneFile("x/Dockerfile", Format.DOCKERFILE, "/elsewhere/Dockerfile", (), (), ("/r/",))
     assert odd.disk_path == "/elsewhere/Dockerfile" and odd._disk == "/elsewhere/Dockerfile"
+
+
+def test_results_sorted_without_a_key_per_result_are_in_the_order_of_the_keyed_sort():
+    import random
+
+    from glmlint.results import LeanResult, sort_results
+
+    rules = builtin_rules()[:4]
+    rng = random.Random(12)
+    for _ in range(200):
+        got = [LeanResult(rng.choice(["a/b.yaml", "a-b.yaml", "a/b/c", "z"]), rng.randint(1, 4), rng.randint(1, 3),
+                          rng.choice(rules), str(i)) for i in range(rng.randint(0, 30))]
+        want = sorted(got, key=results.Result.sort_key)
+        sort_results(got)
+        assert [r.message for r in got] == [r.message for r in want]  # the same order, ties included
+
+
+def test_the_text_report_s_entries_hold_a_lone_finding_as_itself_and_give_it_as_an_entry(tmp_path):
+    from glmlint import digest
+
+    rules = {r.code: r for r in builtin_rules()}
+    found = [results.LeanResult("d", 3, 1, rules["GLM001"], "runs as root", workload="w"),
+             results.LeanResult("d", 5, 1, rules["GLM001"], "runs as root", workload="w"),  # a repeat
+             results.LeanResult("e", 1, 1, rules["GLM003"], "m")]
+    got = digest.entries(found, "path")
+    assert [type(e) for e in list.__iter__(got)] == [digest.Entry, results.LeanResult]  # no Entry for a lone one
+    assert [(e.path, e.line, e.also, e.repeats) for e in got] == [("d", 3, [5], 1), ("e", 1, (), 0)]
+    assert [e.first for e in got[:]] == [found[0], found[2]] and got[1].first is found[2]
+    assert got.folded() and not got.grouped()

@@ -131,9 +131,9 @@ def risk_line(report: Report, entries: list[digest.Entry], color: bool = False) 
     text = "risk: " + ", ".join(_paint(f"{n} {k}", _TINT[k], color) for k, n in counts.items() if n)
     if len(entries) < len(report.results):
         grouped = []
-        if any(e.checklist for e in entries):
+        if entries.grouped() if isinstance(entries, digest.Entries) else any(e.checklist for e in entries):
             grouped.append("one checklist line per workload")
-        if any(e.repeats for e in entries):
+        if entries.folded() if isinstance(entries, digest.Entries) else any(e.repeats for e in entries):
             grouped.append("repeats folded")
         text += f"; {_n(len(report.results), 'finding')} on {_n(len(entries), 'line')} ({', '.join(grouped)})"
     return text
