@@ -274,7 +274,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known, image_only):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -311,6 +311,7 @@ def _m27(_F, _s):
   _s(self, 'releases', releases)
   _s(self, 'global_options', global_options)
   _s(self, 'auth_known', auth_known)
+  _s(self, 'image_only', image_only)
  return __init__
 
 def _m28(_F, _f3):
@@ -807,10 +808,11 @@ def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12)
  return __init__
 
 def _m69(_F, _s):
- def __init__(self, packages, versions, source):
+ def __init__(self, packages, versions, source, newer):
   _s(self, 'packages', packages)
   _s(self, 'versions', versions)
   _s(self, 'source', source)
+  _s(self, 'newer', newer)
  return __init__
 
 def _m70(_F, _s, _f22):
@@ -935,8 +937,8 @@ def _m77(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
- def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs):
+def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+ def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs, address):
   _s0(self, path)
   _s1(self, text)
   _s2(self, mode)
@@ -946,6 +948,7 @@ def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s6(self, global_)
   _s7(self, source)
   _s8(self, line_locs)
+  _s9(self, address)
  return __init__
 
 def _m79(_F, _s):
@@ -1336,7 +1339,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1378,7 +1381,7 @@ MAKERS = {
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
     (('op', 'target'), (), True, True, False): _m67,
     (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m68,
-    (('packages', 'versions', 'source'), (), True, False, False): _m69,
+    (('packages', 'versions', 'source', 'newer'), (), True, False, False): _m69,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m70,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m71,
     (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m72,
@@ -1387,7 +1390,7 @@ MAKERS = {
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m75,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m76,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m77,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs'), (), True, True, False): _m78,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m78,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m79,
     (('port', 'target', 'loc'), (), True, True, False): _m80,
     (('port', 'title'), (), True, True, False): _m81,

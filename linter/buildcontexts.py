@@ -4,36 +4,68 @@ BuildKit resolves a `FROM NAME`, `COPY --from=NAME` or `RUN --mount=from=NAME` t
 against the build's named contexts before it pulls NAME as an image (docs.docker.com "Build
 context", "Named contexts": `docker buildx build --build-context NAME=VALUE`; a context named after
 an image, `alpine`, replaces that image; buildkit frontend/dockerui namedcontext.go matches the
-reference in its familiar form, `:latest` dropped). A build is given its named contexts by:
+reference in its familiar form, `:latest` dropped). A context's value `docker-image://IMAGE` is
+that image, pulled instead (`FROM base` built with `base=docker-image://pytorch/pytorch` pulls
+`pytorch/pytorch:latest`); another value (a directory, a Git or HTTP URL, `target:`, `oci-layout://`)
+is no image. A build is given its named contexts by:
 
 - compose `build.additional_contexts` (a mapping, or a list of `NAME=VALUE`; compose-spec
-  build.md), for the service whose `build.context` and `build.dockerfile` are this Dockerfile;
-- `docker buildx build --build-context NAME=VALUE` (also `docker build` with BuildKit) in a
-  script, Makefile or CI workflow;
+  build.md), for the service whose `build.context` and `build.dockerfile` are this Dockerfile,
+  an override file's (`compose.override.yaml`, which Compose merges over `compose.yaml`) with the
+  context and Dockerfile the service's build has there;
+- `docker buildx build --build-context NAME=VALUE` (also `docker build` with BuildKit, `podman
+  build`) in a script, Makefile or CI workflow, for the Dockerfile that command reads (`-f`, else
+  `Dockerfile` in its context argument; from the script's directory or its parent, a workflow's
+  from the repository's root or a `working-directory:`); a `--build-context` outside a command
+  read so is taken for every Dockerfile;
+- GitHub Actions' `docker/build-push-action` `build-contexts:` (lines of `NAME=VALUE`;
+  docs.docker.com "Named contexts with GitHub Actions"), for its `file:`, else `Dockerfile` in its
+  `context:`, else the repository's root;
 - a bake file's target `contexts = { NAME = "VALUE" }` (`docker-bake.hcl`, `docker-bake.json`;
-  docs.docker.com "Bake file reference", `target.contexts`).
+  docs.docker.com "Bake file reference", `target.contexts`), for any Dockerfile.
 
 The files searched are those of the Dockerfile's directory and the three above it (not above a
-directory holding `.git`), and their `.github/workflows/`; a compose file names the Dockerfile it
-builds exactly, the other files are taken whole (a name one of them gives any build is not read as
-an image pulled here: precision first).
+directory holding `.git`), and their `.github/workflows/`. A path or value with a variable is taken
+as it may be: the context applies, and its value is no image known (precision first).
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import shlex
 
 from glmlint import lazyre
+from glmlint.composefiles import CONTINUED, PREFIXES, ancestors
+from glmlint.parsers.base import COMPOSE_NAME
 
-_UP = 3
 _MAX = 1 << 20
-_COMPOSE = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _BAKE = lazyre.compile(r"^docker-bake(?:\.[\w-]+)*\.(?:hcl|json)$", re.I)
 _SCRIPT = lazyre.compile(r"\.(?:sh|bash|mk|ya?ml)$|^(?:GNU)?[Mm]akefile$|^[Jj]ustfile$")
-_BUILD_CONTEXT = lazyre.compile(r"--build-context[= \t]+[\"']?([A-Za-z0-9][A-Za-z0-9_./:@-]*)=")
-_HCL_CONTEXTS = lazyre.compile(r"\bcontexts\s*=\s*\{([^{}]*)\}")
-_HCL_KEY = lazyre.compile(r"^\s*\"?([A-Za-z0-9][A-Za-z0-9_./:@-]*)\"?\s*=", re.M)
+_OVERRIDE = lazyre.compile(r"^(?:docker-)?compose\.override\.ya?ml$", re.I)
+# the files Compose reads by default, in its order of preference, an override file merged over the first
+_COMPOSE_DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+_NAME = r"[A-Za-z0-9][A-Za-z0-9_./:@-]*"
+_BUILD_CONTEXT = lazyre.compile(rf"--build-context[= \t]+[\"']?({_NAME})=([^\s\"']*)")
+# a build command of the container CLI, to the end of its command (`&&`, `;`, a pipe, a subshell's end; a
+# make `$(VAR)` kept)
+_BUILD = lazyre.compile(r"\b(?:docker|podman|nerdctl)(?:[ \t]+(?:buildx|image))?[ \t]+build\b"
+                        r"((?:\$\([^()\n]*\)|[^\n;&|`)])*)")
+# `docker buildx build` options that take a value (`docker buildx build --help`, buildx v0.17); the
+# rest are flags
+_VALUED = frozenset({
+    "--add-host", "--allow", "--annotation", "--attest", "--build-arg", "--builder", "--cache-from", "--cache-to",
+    "--call", "--cgroup-parent", "--iidfile", "--label", "--metadata-file", "--network", "--no-cache-filter",
+    "-o", "--output", "--platform", "--progress", "--provenance", "--sbom", "--secret", "--shm-size", "--ssh",
+    "-t", "--tag", "--target", "--ulimit", "--isolation", "--memory", "-m", "--cpu-shares", "--cpuset-cpus",
+    "--cpu-quota", "--cpu-period", "--memory-swap", "--security-opt", "--format", "--volume", "-v", "--authfile", "--creds", "--arch", "--os", "--variant", "--jobs", "--timestamp"})
+_HCL_CONTEXTS = lazyre.compile(r"\bcontexts\s*=\s*\{")
+# `NAME = "VALUE"` (or `NAME: ...`; a value not quoted is an expression, a variable's: not known)
+_HCL_PAIR = lazyre.compile(rf"(?:^|[\s,{{])\"?({_NAME})\"?\s*[=:]\s*(?:\"((?:[^\"\\]|\\.)*)\"|([^\s,}}]+))")
+_IMAGE = "docker-image://"
+UNKNOWN = ""  # a context's value that is not known (a variable)
+
+Contexts = dict[str, frozenset[str]]  # a context's name (`familiar`) -> the values builds give it
 
 
 def familiar(ref: str) -> str:
@@ -48,30 +80,37 @@ def familiar(ref: str) -> str:
     return name[:-len(":latest")] if name.endswith(":latest") else name
 
 
-def named_contexts(real_path: str) -> frozenset[str]:
-    """The names (`familiar`) of the named contexts the builds near `real_path` give a build of it."""
+def image_of(values: frozenset[str]) -> tuple[str, ...] | None:
+    """The images a named context pulls when every value builds give it is `docker-image://IMAGE` with
+    no variable; None when one is another kind of context or not known."""
+    if not values or any(not v.startswith(_IMAGE) or "$" in v or len(v) == len(_IMAGE) for v in values):
+        return None
+    return tuple(sorted({v[len(_IMAGE):] for v in values}))
+
+
+def named_contexts(real_path: str) -> Contexts:
+    """The named contexts (name in its `familiar` form -> values) the builds near `real_path` give a
+    build of it."""
     if not real_path or real_path == "-":
-        return frozenset()
+        return {}
     me = os.path.abspath(real_path)
-    names: set[str] = set()
-    here = os.path.dirname(me)
-    for _ in range(_UP + 1):
-        _read_dir(here, me, names)
-        _read_dir(os.path.join(here, ".github", "workflows"), me, names)
-        if os.path.exists(os.path.join(here, ".git")) or os.path.dirname(here) == here:
-            break
-        here = os.path.dirname(here)
-    return frozenset(familiar(n) for n in names)
+    found: dict[str, set[str]] = {}
+    for here in ancestors(os.path.dirname(me)):
+        _read_dir(here, me, found, None)
+        _read_dir(os.path.join(here, ".github", "workflows"), me, found, here)
+    return {familiar(n): frozenset(v) for n, v in found.items()}
 
 
-def _read_dir(directory: str, me: str, names: set[str]) -> None:
+def _read_dir(directory: str, me: str, found: dict[str, set[str]], workspace: str | None) -> None:
+    """The contexts the files of `directory` give `me`; `workspace`: they are the workflows of the
+    repository there."""
     try:
         entries = sorted(os.listdir(directory))
     except OSError:
         return
     for entry in entries:
-        kind = "compose" if _COMPOSE.match(entry) else "bake" if _BAKE.match(entry) else \
-            "script" if _SCRIPT.search(entry) else None
+        kind = "compose" if COMPOSE_NAME.match(entry) and workspace is None else "bake" if _BAKE.match(entry) \
+            else "script" if _SCRIPT.search(entry) else None
         if kind is None:
             continue
         text = _text(os.path.join(directory, entry))
@@ -79,11 +118,14 @@ def _read_dir(directory: str, me: str, names: set[str]) -> None:
             continue
         if kind == "compose":
             if "additional_contexts" in text:
-                names.update(_compose(text, directory, me))
+                _compose(text, entry, directory, me, found)
         elif kind == "bake":
-            names.update(_bake(text, entry.lower().endswith(".json")))
+            _bake(text, entry.lower().endswith(".json"), found)
         if kind != "compose" or "--build-context" in text:
-            names.update(_BUILD_CONTEXT.findall(text))
+            bases = [directory, os.path.dirname(directory)] if workspace is None else [workspace]
+            _scripts(text, bases, me, found)
+        if workspace is not None and "build-contexts" in text:
+            _build_push_action(text, workspace, me, found)
 
 
 def _text(path: str) -> str | None:
@@ -96,63 +138,224 @@ def _text(path: str) -> str | None:
         return None
 
 
-def _compose(text: str, directory: str, me: str) -> set[str]:
-    """The `additional_contexts` names of the services of a compose file that build `me`."""
+def _add(found: dict[str, set[str]], name: str, value: str) -> None:
+    if name:
+        found.setdefault(name, set()).add(UNKNOWN if "$" in value else value.strip())
+
+
+def _services(text: str) -> dict[str, object]:
+    """A compose file's services (name -> node) across its documents; none when Compose cannot read it."""
     from glmlint.parsers import yamlnodes as y
 
-    out: set[str] = set()
+    out: dict[str, object] = {}
     try:
         docs = y.compose_all(text)
-    except y.YamlError:  # a file Compose cannot read builds nothing
+    except y.YamlError:
         return out
     for doc in docs:
         services = y.get(doc, "services") if y.is_map(doc) else None
-        if not y.is_map(services):
-            continue
-        for _key, service in services.value:
-            build = y.get(service, "build") if y.is_map(service) else None
-            if not y.is_map(build):
-                continue
-            extra = y.get(build, "additional_contexts")
-            if extra is None or not _builds(build, directory, me):
-                continue
-            if y.is_map(extra):
-                out.update(str(y.text(k)) for k, _v in extra.value if y.is_scalar(k))
-            elif y.is_seq(extra):
-                out.update((y.text(item) or "").partition("=")[0].strip() for item in extra.value if y.is_scalar(item))
-    out.discard("")
+        if y.is_map(services):
+            out.update((str(y.text(k)), v) for k, v in services.value if y.is_scalar(k))
     return out
 
 
-def _builds(build: object, directory: str, me: str) -> bool:
-    """Whether a compose `build:` builds the Dockerfile `me` (a context or file name with a variable:
-    taken as it may)."""
+def _compose(text: str, entry: str, directory: str, me: str, found: dict[str, set[str]]) -> None:
+    """The `additional_contexts` of the services of a compose file that build `me`; an override file's
+    service builds with the context and Dockerfile its build has in the file it is merged over."""
     from glmlint.parsers import yamlnodes as y
 
-    context = y.text(y.get(build, "context")) or "."
-    dockerfile = y.text(y.get(build, "dockerfile")) or "Dockerfile"
+    base: dict[str, object] | None = None
+    for name, service in _services(text).items():
+        build = y.get(service, "build") if y.is_map(service) else None
+        extra = y.get(build, "additional_contexts") if y.is_map(build) else None
+        if extra is None:
+            continue
+        context, dockerfile = _build_paths(build)
+        if (context is None or dockerfile is None) and _OVERRIDE.match(entry):
+            if base is None:
+                base = next((_services(t) for n in _COMPOSE_DEFAULTS
+                             if (t := _text(os.path.join(directory, n))) is not None), {})
+            under = base.get(name)
+            under_build = y.get(under, "build") if y.is_map(under) else None
+            if under_build is not None:
+                below = _build_paths(under_build)
+                context, dockerfile = context or below[0], dockerfile or below[1]
+        if not _builds(context or ".", dockerfile or "Dockerfile", directory, me):
+            continue
+        if y.is_map(extra):
+            for k, v in extra.value:
+                if y.is_scalar(k):
+                    _add(found, str(y.text(k)), y.text(v) or "" if y.is_scalar(v) else UNKNOWN)
+        elif y.is_seq(extra):
+            for item in extra.value:
+                if y.is_scalar(item):
+                    key, _eq, value = (y.text(item) or "").partition("=")
+                    _add(found, key.strip(), value)
+
+
+def _build_paths(build: object) -> tuple[str | None, str | None]:
+    """A compose `build:`'s context and Dockerfile as written (None: not written)."""
+    from glmlint.parsers import yamlnodes as y
+
+    if y.is_scalar(build):
+        return y.text(build), None
+    if not y.is_map(build):
+        return None, None
+    return y.text(y.get(build, "context")), y.text(y.get(build, "dockerfile"))
+
+
+def _builds(context: str, dockerfile: str, base: str, me: str) -> bool:
+    """Whether a build of `context` and `dockerfile` (the Dockerfile's path within the context) read from
+    `base` builds `me` (a path with a variable: taken as it may)."""
     if "$" in context or "$" in dockerfile:
         return True
     if "://" in context or context.startswith("git@"):
         return False
-    path = os.path.normpath(os.path.join(directory, context, dockerfile))
-    return path == me
+    return os.path.normpath(os.path.join(base, context, dockerfile)) == me
 
 
-def _bake(text: str, is_json: bool) -> set[str]:
-    """The names of the `contexts` of a bake file's targets."""
-    out: set[str] = set()
+def _scripts(text: str, bases: list[str], me: str, found: dict[str, set[str]]) -> None:
+    """`--build-context NAME=VALUE` of the build commands of a script that build `me` (read from one of
+    `bases`), and those outside a build command read (a variable holding options): for every Dockerfile."""
+    text = CONTINUED.sub(" ", text)
+    read: list[tuple[int, int]] = []
+    for m in _BUILD.finditer(text):
+        if "--build-context" not in m.group(1):
+            continue
+        got = _build_command(m.group(1))
+        if got is None:
+            continue
+        read.append(m.span(1))
+        contexts, context, dockerfile = got
+        if any(_reads(context, dockerfile, base, me) for base in bases):
+            for name, value in contexts:
+                _add(found, name, value)
+    for m in _BUILD_CONTEXT.finditer(text):
+        if not any(start <= m.start() < end for start, end in read):
+            _add(found, m.group(1), m.group(2))
+
+
+def _build_command(rest: str) -> tuple[list[tuple[str, str]], str, str | None] | None:
+    """(named contexts, context argument, `-f` value) of one build command's words; None when they are not
+    literal words or name no context argument."""
+    try:
+        words = shlex.split(rest, comments=True, posix=True)
+    except ValueError:
+        return None
+    contexts: list[tuple[str, str]] = []
+    context = dockerfile = None
+    i = 0
+    while i < len(words):
+        w = words[i]
+        option, eq, value = w.partition("=") if w.startswith("--") else (w, "", "")
+        if w.startswith("-f") and len(w) > 2 and not w.startswith("--"):
+            option, eq, value = "-f", "=", w[2:]
+        if option in ("--build-context", "-f", "--file") or option in _VALUED:
+            if not eq:
+                if i + 1 >= len(words):
+                    return None
+                value = words[i + 1]
+                i += 1
+            if option == "--build-context":
+                name, _eq, given = value.partition("=")
+                contexts.append((name, given))
+            elif option in ("-f", "--file"):
+                dockerfile = value
+        elif not w.startswith("-") and context is None:
+            context = w
+        i += 1
+    if context is None:
+        return None
+    return contexts, context, dockerfile
+
+
+def _reads(context: str, dockerfile: str | None, base: str, me: str) -> bool:
+    """Whether a build command run in `base` with context argument `context` and `-f dockerfile` reads
+    the Dockerfile `me` (`-f` is read from the working directory; `-`: standard input, no file)."""
+    context, dockerfile = _stripped(context), _stripped(dockerfile) if dockerfile else dockerfile
+    if dockerfile == "-" or (context == "-" and dockerfile is None):
+        return False
+    if "$" in context or (dockerfile is not None and "$" in dockerfile):
+        return True
+    if dockerfile is not None:
+        return os.path.normpath(os.path.join(base, dockerfile)) == me
+    return _builds(context, "Dockerfile", base, me)
+
+
+def _stripped(path: str) -> str:
+    for prefix in PREFIXES:
+        if path.startswith(prefix) and prefix != "./":
+            return path[len(prefix):]
+    return path
+
+
+def _build_push_action(text: str, workspace: str, me: str, found: dict[str, set[str]]) -> None:
+    """`build-contexts:` of a workflow's `docker/build-push-action` steps that build `me`: `file:`, else
+    `Dockerfile` in `context:`, else in the repository's root (the action's Git context)."""
+    from glmlint.parsers import yamlnodes as y
+
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return
+    for doc in docs:
+        jobs = y.get(doc, "jobs") if y.is_map(doc) else None
+        for _k, job in (jobs.value if y.is_map(jobs) else ()):
+            steps = y.get(job, "steps") if y.is_map(job) else None
+            for step in (steps.value if y.is_seq(steps) else ()):
+                uses = y.text(y.get(step, "uses")) if y.is_map(step) else None
+                given = y.get(step, "with") if uses and uses.startswith("docker/build-push-action@") else None
+                lines = y.text(y.get(given, "build-contexts")) if y.is_map(given) else None
+                if not lines:
+                    continue
+                # the default, Git context is the repository (`{{defaultContext}}:docker` a directory of it)
+                context = (y.text(y.get(given, "context")) or ".").replace("{{defaultContext}}:", "").replace(
+                    "{{defaultContext}}", ".") or "."
+                if _reads(context, y.text(y.get(given, "file")), workspace, me):
+                    for line in lines.splitlines():
+                        name, eq, value = line.strip().partition("=")
+                        if eq:
+                            _add(found, name.strip(), value)
+
+
+def _bake(text: str, is_json: bool, found: dict[str, set[str]]) -> None:
+    """The `contexts` of a bake file's targets."""
     if is_json:
         try:
             data = json.loads(text)
         except ValueError:
-            return out
+            return
         targets = data.get("target") if isinstance(data, dict) else None
         for target in (targets.values() if isinstance(targets, dict) else ()):
             contexts = target.get("contexts") if isinstance(target, dict) else None
             if isinstance(contexts, dict):
-                out.update(str(k) for k in contexts)
-        return out
-    for block in _HCL_CONTEXTS.findall(text):
-        out.update(_HCL_KEY.findall(block))
-    return out
+                for k, v in contexts.items():
+                    _add(found, str(k), v if isinstance(v, str) else UNKNOWN)
+        return
+    for m in _HCL_CONTEXTS.finditer(text):
+        block = _hcl_block(text, m.end())
+        for name, value, expression in _HCL_PAIR.findall(block):
+            _add(found, name, "$" if expression else value)
+
+
+def _hcl_block(text: str, start: int) -> str:
+    """The text of an HCL object from `start` (after its `{`) to its closing `}`, strings (and the
+    `${...}` in them) skipped over."""
+    depth, i, quoted = 1, start, False
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start:i]
+        i += 1
+    return text[start:]

@@ -45,11 +45,11 @@ _WORKSPACE = lazyre.compile(r"\$\{\{\s*github\.workspace\s*\}\}/")
 _WORKING_DIRECTORY = lazyre.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s$]+)['\"]?\s*(?:#.*)?$", re.M)
 _SCRIPT_DIRS = ("scripts", "bin", "hack", "tools")  # and these beside it (run from the repository's root)
 _COMMAND = lazyre.compile(r"(?:docker|podman)[ -]compose\b([^\n;&|`)#]*)")
-_CONTINUED = lazyre.compile(r"\\\r?\n")
+CONTINUED = lazyre.compile(r"\\\r?\n")  # a line a `\` continues (shell, make)
 # compose's global options that take a value (`docker compose --help`, v2)
 _VALUED = frozenset({"-p", "--project-name", "--env-file", "--profile", "--project-directory", "--ansi",
                      "--progress", "--parallel", "--workdir"})
-_PREFIXES = ("$(CURDIR)/", "${CURDIR}/", "$(PWD)/", "${PWD}/", "$PWD/", "$(pwd)/", "$$(pwd)/", "$$PWD/",
+PREFIXES = ("$(CURDIR)/", "${CURDIR}/", "$(PWD)/", "${PWD}/", "$PWD/", "$(pwd)/", "$$(pwd)/", "$$PWD/",
              "${PWD:-.}/", "./")
 
 
@@ -61,16 +61,16 @@ def chain_for(real_path: str) -> tuple[tuple[str, ...], int] | None:
     me = os.path.abspath(real_path)
     directory = os.path.dirname(me)
     found = [c for c in _dotenv_chains(directory) if me in c[1:]]
-    ancestors = _ancestors(directory)
+    ups = ancestors(directory)
     searched = set()
-    for here in (*(os.path.join(directory, sub) for sub in _SCRIPT_DIRS), *ancestors):
+    for here in (*(os.path.join(directory, sub) for sub in _SCRIPT_DIRS), *ups):
         searched.add(here)
         found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
-    for here in ancestors:
+    for here in ups:
         flows = os.path.join(here, _WORKFLOWS)
         found.extend(c for c in _chains_in(flows, _stamp(flows, True), here) if me in c[1:])
     if not found:  # a script beside the file's directory that names it (`-f ../overrides/gpu.yml`)
-        for up in ancestors[:_BESIDE]:
+        for up in ups[:_BESIDE]:
             for here in _subdirectories(up):
                 if here not in searched:
                     found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
@@ -80,7 +80,7 @@ def chain_for(real_path: str) -> tuple[tuple[str, ...], int] | None:
     return chain, chain.index(me)
 
 
-def _ancestors(directory: str) -> tuple[str, ...]:
+def ancestors(directory: str) -> tuple[str, ...]:
     """`directory` and up to `_UP` above it, not above the repository's root (a `.git` in it)."""
     out = [directory]
     here = directory
@@ -143,7 +143,7 @@ def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...], workspac
             continue
         if "compose" not in text:
             continue
-        text = _CONTINUED.sub(" ", text)
+        text = CONTINUED.sub(" ", text)
         bases = [os.path.dirname(path)]
         if workspace is not None:
             text = _WORKSPACE.sub("", text)
@@ -205,7 +205,7 @@ def _files_of(rest: str) -> list[str] | None:
             continue
         else:
             break  # the subcommand: a later `-f` is its own (`logs -f` follows)
-        for prefix in _PREFIXES:
+        for prefix in PREFIXES:
             if value.startswith(prefix):
                 value = value[len(prefix):]
                 break

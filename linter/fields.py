@@ -123,6 +123,7 @@ COMPOSE: dict[str, Key] = {
     "build_args": Key(("build", "args"), ENTRIES),
     "sysctls": Key(("sysctls",), ENTRIES),
     "writable_paths": Key(("tmpfs",), None),  # a tmpfs at each path a read-only root filesystem needs
+    "shared_memory": Key(("shm_size",), None),  # the size of /dev/shm, once the host's IPC namespace is not shared
 }
 
 _SC = ("securityContext",)
@@ -199,6 +200,7 @@ DOCKER_RUN: dict[str, Key] = {
     "env": Key(("env",), ENTRIES),  # -e
     "sysctls": Key(("sysctl",), ENTRIES),
     "writable_paths": Key(("tmpfs",), None),  # a tmpfs at each path a read-only root filesystem needs
+    "shared_memory": Key(("shm-size",), None),  # the size of /dev/shm, once the host's IPC namespace is not shared
 }
 
 # Workload fields a table row reads as one `Setting` (the rest are lists or read by the parser's own code).

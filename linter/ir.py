@@ -238,6 +238,8 @@ class FileWrite:
     global_: bool = False
     source: str | None = None  # a build-context file a `COPY` took the text from, as written (issue 14)
     line_locs: tuple[Loc, ...] = ()  # where each line of `text` is written, when each is on its own line (a heredoc)
+    # a sed substitution's address (`/^dev/ s/^/#/`, as a Python regex): it edits only the lines that match
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +335,8 @@ class Exposure:
     default_memory: str | None = None
     # an HTTPRoute's/GRPCRoute's (kind): the Gateway (namespace, name) it attaches to that makes it an exposure;
     # an `INGRESS_ROUTE`'s: the route's kind (`via`: Ingress, HTTPRoute, GRPCRoute) and the Gateways it names
+    # a `JOINED_NETWORK`'s `via`: the service the workload's own `network_mode: service:` names (the first of a
+    # chain of joins; `name` is the last, whose ports these are)
     gateways: tuple[tuple[str | None, str], ...] = ()
     via: str | None = None
 

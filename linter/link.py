@@ -17,7 +17,7 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from glmlint import records
@@ -75,17 +75,16 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     when an Ingress routes to a Service its own file does not define: nothing is kept for the others."""
     from glmlint.parsers.kubernetes import routed_elsewhere
 
-    out = []
-    for path, mine in routes.items():
-        texts = []
+    def texts(path: str) -> Iterator[str]:
+        """The texts of the route file's Kubernetes files, one at a time (each read from disk when asked)."""
         for s in sources:  # (its own too: an HTTPRoute's Gateway may be there, its Service here)
             if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
                 try:
-                    texts.append(s.text)
+                    yield s.text
                 except OSError:
                     continue
-        out += [(path, e) for e in routed_elsewhere(mine, texts)]
-    return out
+
+    return [(path, e) for path, mine in routes.items() for e in routed_elsewhere(mine, texts(path))]
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:

@@ -157,10 +157,11 @@ def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[
     if write.pattern is None or write.replace is None:
         return new + lines  # an edit we cannot replay (`sed '/x/a ...'`): its text takes effect
     regex = re.compile(write.pattern)
+    address = re.compile(write.address) if write.address is not None else None
     out: list[tuple[str, Loc | None]] = []
     matched = False
     for text, loc in lines:
-        if regex.search(text):
+        if regex.search(text) and (address is None or address.search(text)):
             matched = True
             text = regex.sub(write.replace, text, count=0 if write.global_ else 1)
             loc = write.loc

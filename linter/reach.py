@@ -79,8 +79,10 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
     names = {p.name for p in workload.ports if p.name and _covers(p.container_port, number)}
     for exposure in workload.exposed_by:
         if exposure.kind == JOINED_NETWORK:  # compose `network_mode: service:NAME`: NAME's published ports
+            written = exposure.via or exposure.name  # the key the service writes, a chain's first join
+            through = f", which joins `{exposure.name}`'s" if written != exposure.name else ""
             out.extend(Reach(f"published on all interfaces by the service `{exposure.name}` whose network it joins "
-                             f"(`network_mode: service:{exposure.name}`)", sp.loc)
+                             f"(`network_mode: service:{written}`{through})", sp.loc)
                        for sp in exposure.ports if _covers(sp.target, number))
             continue
         for sp in exposure.ports:

@@ -1202,7 +1202,12 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
 _PRINTF_SPEC = lazyre.compile(r"%[-0-9.]*[sdb]")
 _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
 # `/regex/d`: delete the lines that match (GNU sed 4.9 manual, "Selecting lines", "Common commands")
-_SED_DELETE = lazyre.compile(r"^/(?P<pat>(?:\\.|[^/])*)/\s*d$", re.S)
+_SED_DELETE = lazyre.compile(r"^(?:/(?P<pat>(?:\\.|[^/])*)/|\\(?P<delim>[^\\\n])(?P<cpat>(?:\\.|(?!(?P=delim)).)*)"
+                             r"(?P=delim))\s*d$", re.S)
+# `/regex/ s/a/b/`, `\|regex| s/a/b/`: a substitution only on the lines the address matches (GNU sed 4.9
+# manual, "Regexp Addresses": `\%regexp%` takes any delimiter)
+_SED_ADDRESSED = lazyre.compile(r"^(?:/(?P<pat>(?:\\.|[^/])*)/|\\(?P<delim>[^\\\n])(?P<cpat>(?:\\.|(?!(?P=delim)).)*)"
+                                r"(?P=delim))\s*(?P<cmd>s.*)$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
@@ -1321,6 +1326,15 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
     writes: list[FileWrite] = []
     for script in scripts:
         for part in re.split(r"\s*;\s*|\n", script):
+            address = None
+            a = _SED_ADDRESSED.match(part.strip())
+            if a:
+                try:
+                    address = sed_regex(a.group("pat") if a.group("pat") is not None else a.group("cpat"), extended)
+                    re.compile(address)
+                except re.error:
+                    continue
+                part = a.group("cmd")
             m = _SED_S.match(part.strip())
             if m:
                 raw = m.group("rep")
@@ -1331,14 +1345,18 @@ def _sed_writes(cmd: Command) -> list[FileWrite]:
                     re.compile(pattern)
                 except re.error:
                     pattern = None
+                if address is not None and pattern is None:
+                    continue  # only some lines change, and how is not known
                 for f in files:
                     writes.append(FileWrite(f, rep + "\n", "edit", cmd.loc, pattern, sed_replacement(raw),
-                                            "g" in flags))
+                                            "g" in flags, address=address))
+                continue
+            if address is not None:
                 continue
             m = _SED_DELETE.match(part.strip())
             if m:  # `sed -i '/^dev ALL/d' /etc/sudoers`: the lines that match are gone
                 try:
-                    pattern = sed_regex(m.group("pat"), extended)
+                    pattern = sed_regex(m.group("pat") if m.group("pat") is not None else m.group("cpat"), extended)
                     re.compile(pattern)
                 except re.error:
                     continue

@@ -20,11 +20,13 @@ and `adduser` create. Sources: https://www.sudo.ws/docs/man/sudoers.man/
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from glmlint import lazyre
 from glmlint.ir import Command, FileWrite, Format, Loc, Workload
 from glmlint.records import dataclass
-from glmlint.shell import getopt
+from glmlint.shell import getopt, sed_regex
 
 MAIN = "/etc/sudoers"
 DROPIN = "/etc/sudoers.d/"
@@ -72,47 +74,185 @@ def lines(workload: Workload) -> list[Line]:
         files[path] = files.get(path, []) + written
     for step in _steps(workload):
         if isinstance(step, FileWrite):
-            if step.path == MAIN or (step.path.startswith(DROPIN) and "/" not in step.path[len(DROPIN):]):
-                files[step.path] = _apply(files.get(step.path, []), step)
-            continue
-        for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its rules are gone
-            if path == MAIN:
-                files[MAIN] = []
-            elif path.rstrip("/") + "/" == DROPIN or path == DROPIN + "*":
-                for name in [p for p in files if p.startswith(DROPIN)]:
-                    del files[name]
-            else:
-                files.pop(path, None)
+            # every file the build writes, so that a later `cp`/`mv` of it into sudoers.d is replayed
+            files[step.path] = _apply(files.get(step.path, []), step)
+        elif isinstance(step, _Copy):
+            _copy(files, step)
+        else:
+            for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its rules are gone
+                if path == MAIN:
+                    files[MAIN] = []
+                elif path.rstrip("/") + "/" == DROPIN or path == DROPIN + "*":
+                    for name in [p for p in files if p.startswith(DROPIN)]:
+                        del files[name]
+                else:
+                    files.pop(path, None)
     out: list[Line] = []
     for line in files[MAIN]:
         m = _INCLUDE.match(line.text.strip())
         if m and m.group(1) and m.group(2).rstrip("/") + "/" == DROPIN:
             for path in sorted(p for p in files if p.startswith(DROPIN)):
                 name = path[len(DROPIN):]
-                if name and "." not in name and not name.endswith("~"):  # sudo skips those names
+                if name and "/" not in name and "." not in name and not name.endswith("~"):  # sudo skips those
                     out.extend(files[path])
         elif not m:
             out.append(line)
     return out
 
 
-def _steps(workload: Workload) -> list[FileWrite | list[str]]:
-    """The build's writes to files (`workload.files`) and its `rm` of sudo's files (each a list of the
-    paths it names), in the order the build runs them (by place in the file)."""
-    removals: list[tuple[Loc, list[str]]] = []
+class _Copy(NamedTuple):
+    """A build step that gives the file `dst` what other files hold: `cp`/`mv`/`install SRC DST`, `cat
+    SRC > DST` (`srcs`, in order; `move`: they are gone after), `grep [-v] PAT SRC > DST` (`keep`: the
+    lines it prints); `srcs` None: text glmlint cannot read (another program's output), so no rule in
+    it is known (`>>`, `append`: the file's own lines stay)."""
+
+    dst: str
+    srcs: tuple[str, ...] | None
+    append: bool = False
+    move: bool = False
+    keep: Callable[[str], bool] | None = None
+
+
+def _copy(files: dict[str, list[Line]], step: _Copy) -> None:
+    got: list[Line] | None = [] if step.srcs is not None else None
+    for src in step.srcs or ():
+        if src not in files or got is None:
+            got = None  # a file the build did not write: its text is not known
+            break
+        got += [Line(line.text, line.loc, step.dst, line.source, line.base) for line in files[src]]
+    if got is not None and step.keep is not None:
+        got = [line for line in got if step.keep(line.text)]
+    if step.move:
+        for src in step.srcs or ():
+            files.pop(src, None)
+    files[step.dst] = files.get(step.dst, []) + (got or []) if step.append else (got or [])
+
+
+def _sudoers_path(path: str) -> bool:
+    return path == MAIN or path.startswith(DROPIN)
+
+
+def _steps(workload: Workload) -> list[FileWrite | list[str] | _Copy]:
+    """The build's writes to files (`workload.files`), its `rm` of files (each a list of the paths it
+    names) and the steps that fill a file from others (`_Copy`), in the order the build runs them (by
+    place in the file)."""
+    written = {w.loc for w in workload.files}
+    others: list[tuple[Loc, list[str] | _Copy]] = []
     for cmd in workload.build_steps:
-        if cmd.name != "rm":
-            continue
-        _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
-        paths = [p for p in operands if p == MAIN or p.startswith(DROPIN) or p == DROPIN.rstrip("/")]
-        if paths:
-            removals.append((cmd.loc, paths))
-    if not removals:
+        name = cmd.name
+        if name == "rm":
+            _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
+            if operands:
+                others.append((cmd.loc, operands))
+        elif name in _COPIERS:
+            others.extend((cmd.loc, c) for c in _copies(cmd))
+        elif cmd.loc not in written and cmd.stdin is None and not any(u.loc in written for u in cmd.upstream):
+            # (a file write of the shell model stands for `echo … > f`, `cat <<EOF > f`, `echo … | tee f`)
+            others.extend((cmd.loc, c) for c in _output(cmd))
+    if not others:
         return list(workload.files)
-    steps: list[tuple[tuple[int, int, int], FileWrite | list[str]]] = [
+    steps: list[tuple[tuple[int, int, int], FileWrite | list[str] | _Copy]] = [
         ((w.loc.line, w.loc.col, 1), w) for w in workload.files]
-    steps += [((loc.line, loc.col, 0), paths) for loc, paths in removals]
+    steps += [((loc.line, loc.col, 0), step) for loc, step in others]
     return [s for _k, s in sorted(steps, key=lambda pair: pair[0])]
+
+
+# `cp`, `mv` and `install` (GNU coreutils 9): the options that take a value, and `-d` (install: make
+# directories, copy nothing)
+_COPIERS = {"cp": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
+            "mv": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
+            "install": frozenset({"-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner",
+                                  "-g", "--group"})}
+
+
+def _copies(cmd: Command) -> list[_Copy]:
+    """`cp SRC DST`, `mv SRC... DIR/`, `install -m 0440 SRC DST`: one `_Copy` per file it writes."""
+    opts, operands = getopt([w.text for w in cmd.args], _COPIERS[cmd.name])
+    flags = {f for f, _v in opts}
+    if cmd.name == "install" and flags & {"-d", "--directory"}:
+        return []
+    target = next((v for f, v in opts if f in ("-t", "--target-directory")), None)
+    if target is None:
+        if len(operands) < 2:
+            return []
+        target, operands = operands[-1], operands[:-1]
+        if len(operands) == 1 and not (target.endswith("/") or target.rstrip("/") + "/" == DROPIN):
+            return [_Copy(target, (operands[0],), move=cmd.name == "mv")]
+    folder = target.rstrip("/") + "/"
+    return [_Copy(folder + src.rstrip("/").rsplit("/", 1)[-1], (src,), move=cmd.name == "mv") for src in operands]
+
+
+def _output(cmd: Command) -> list[_Copy]:
+    """What a command's output redirection (`> DST`, `>> DST`) or `tee DST` writes, when no file write
+    of the shell model (`workload.files`) stands for it: `cat SRC`, `grep PAT SRC`, else text glmlint
+    cannot read (kept only where sudo reads it)."""
+    if cmd.name == "tee":
+        opts, targets = getopt([w.text for w in cmd.args], ())
+        append = any(f in ("-a", "--append") for f, _v in opts)
+        source = cmd.upstream[-1] if len(cmd.upstream) == 1 else None
+        filled = _filled(source) if source is not None and not source.redirects else None
+        srcs, keep = filled if filled is not None else (None, None)
+        return [_Copy(t, srcs, append, False, keep) for t in targets if filled is not None or _sudoers_path(t)]
+    out: list[_Copy] = []
+    for r in cmd.redirects:
+        if r.op not in (">", ">>", ">|", "&>", "&>>") or r.target.dynamic:
+            continue
+        filled = _filled(cmd) if not cmd.upstream else None
+        if filled is not None or _sudoers_path(r.target.text):
+            out.append(_Copy(r.target.text, filled[0] if filled else None, r.op.endswith(">>"), False,
+                             filled[1] if filled else None))
+    return out
+
+
+def _filled(cmd: Command) -> tuple[tuple[str, ...], Callable[[str], bool] | None] | None:
+    """(the files whose lines `cmd` prints, which of them it keeps) for `cat FILE...` and `grep [-v]
+    PATTERN FILE`; None for another command."""
+    words = [w.text for w in cmd.args]
+    if cmd.name == "cat":
+        opts, operands = getopt(words, ())
+        return (tuple(operands), None) if operands and not opts and "-" not in operands else None
+    if cmd.name != "grep":
+        return None
+    opts, operands = getopt(words, _GREP_TAKES)
+    flags = {f for f, _v in opts}
+    if flags - _GREP_FLAGS:
+        return None  # counts, context lines, file names, patterns from a file: not lines of the file
+    patterns = [v for f, v in opts if f in ("-e", "--regexp")]
+    if not patterns:
+        if not operands:
+            return None
+        patterns, operands = operands[:1], operands[1:]
+    if len(operands) != 1 or operands[0] == "-":
+        return None  # stdin; several files' lines carry their names
+    fixed = bool(flags & {"-F", "--fixed-strings"})
+    extended = bool(flags & {"-E", "--extended-regexp", "-P", "--perl-regexp"})
+    try:
+        regexes = [re.compile(_grep_regex(p, fixed, extended, flags), re.I if flags & {"-i", "--ignore-case"} else 0)
+                   for text in patterns for p in text.split("\n")]
+    except re.error:
+        return None
+    invert = bool(flags & {"-v", "--invert-match"})
+    return (operands[0],), (lambda line: any(r.search(line) for r in regexes) != invert)
+
+
+def _grep_regex(pattern: str, fixed: bool, extended: bool, flags: set[str]) -> str:
+    """A grep pattern as a Python regex (GNU grep 3: BRE by default, `-E` ERE, `-F` a string; `-x` the
+    whole line, `-w` a whole word)."""
+    regex = re.escape(pattern) if fixed else sed_regex(pattern, extended)
+    if flags & {"-x", "--line-regexp"}:
+        return rf"^(?:{regex})$"
+    if flags & {"-w", "--word-regexp"}:
+        return rf"(?<!\w)(?:{regex})(?!\w)"
+    return regex
+
+
+# GNU grep's options that take a value, and those `_filled` knows the output of
+_GREP_TAKES = frozenset({"-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C", "--context",
+                         "--after-context", "--before-context", "--label", "-d", "-D", "--color", "--colour"})
+_GREP_FLAGS = frozenset({"-v", "--invert-match", "-E", "--extended-regexp", "-F", "--fixed-strings", "-G",
+                         "--basic-regexp", "-P", "--perl-regexp", "-i", "--ignore-case", "-x", "--line-regexp",
+                         "-w", "--word-regexp", "-e", "--regexp", "-s", "--no-messages", "-h", "--no-filename",
+                         "--color", "--colour"})
 
 
 def _base_sudoers(workload: Workload) -> bool:
@@ -142,12 +282,15 @@ def _base_lines(workload: Workload) -> dict[str, list[Line]]:
 
 
 _REMOVERS = {"apt-get": ("remove", "purge"), "apt": ("remove", "purge"), "apk": ("del",),
-             "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",)}
+             "yum": ("remove", "erase"), "dnf": ("remove", "erase"), "microdnf": ("remove",),
+             "dpkg": ("-r", "--remove", "-P", "--purge")}
+# where the distributions' sudo packages put the program (Debian/Ubuntu, Fedora/RHEL, Alpine: /usr/bin)
+_SUDO_PROGRAMS = frozenset({"/usr/bin/sudo", "/bin/sudo", "/usr/local/bin/sudo"})
 
 
 def _removes_sudo(workload: Workload) -> bool:
-    """Whether the build's last word on the sudo package removes it (`apt-get purge -y sudo`): the
-    rules then have no program to read them."""
+    """Whether the build's last word on sudo removes it: the package (`apt-get purge -y sudo`, `dpkg -P
+    sudo`) or the program (`rm -f /usr/bin/sudo`); the rules then have no program to read them."""
     from glmlint.openssh import installs, package_pattern
 
     package = package_pattern(("sudo",))
@@ -156,6 +299,8 @@ def _removes_sudo(workload: Workload) -> bool:
         subs = _REMOVERS.get(cmd.name)
         words = [w.text for w in cmd.args]
         if subs is not None and any(s in words for s in subs) and any(package.match(w) for w in words):
+            removed = True
+        elif cmd.name == "rm" and any(w in _SUDO_PROGRAMS for w in words):
             removed = True
         elif installs(cmd, package):
             removed = False
@@ -179,9 +324,10 @@ def _apply(old: list[Line], write: FileWrite) -> list[Line]:
         regex = re.compile(write.pattern)
     except re.error:
         return old
+    address = re.compile(write.address) if write.address is not None else None
     out = []
     for line in old:
-        if regex.search(line.text):
+        if regex.search(line.text) and (address is None or address.search(line.text)):
             text = regex.sub(write.replace or "", line.text, count=0 if write.global_ else 1)
             out.extend(Line(t, write.loc, write.path, write.source) for t in text.split("\n"))
         else:
@@ -198,7 +344,8 @@ def grants(workload: Workload) -> list[Grant]:
     """The rules that give someone passwordless root for every command: written by a build step, or
     a stock rule whose user's password a build step left empty (in an image that has sudo)."""
     if not any(c.name in _BLANKERS for c in workload.build_steps) and not any(
-            w.path == MAIN or w.path.startswith(DROPIN) for w in workload.files) and not _base_sudoers(workload):
+            w.path == MAIN or w.path.startswith(DROPIN) for w in workload.files) and not _base_sudoers(workload) \
+            and not any(_fills_sudoers(c) for c in workload.build_steps):
         # (most workloads, asked by GLM019 for every Dockerfile and built service) no build step writes
         # a file sudo reads, nor did the base image's: `lines` would give the stock lines only, and the
         # test below says []
@@ -215,6 +362,8 @@ def grants(workload: Workload) -> list[Grant]:
 
 def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
     """`grants`, from the lines sudo reads."""
+    if _removes_sudo(workload):
+        return []  # no program reads the rules
     resolve = _resolver(workload)
     no_auth: dict[str, Line] = {}  # `Defaults[:user] !authenticate`: principal ("*": everyone) -> its line
     for line in sudo_lines:
@@ -252,6 +401,14 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
                     out.append(Grant(who, Line(line.text, step.loc, line.file), text, resolve(line.file),
                                      (login,), " ".join(resolve(w) for w in step.words())))
     return out
+
+
+def _fills_sudoers(cmd: Command) -> bool:
+    """Whether `cmd` may put another file's lines into a file sudo reads (`cp /tmp/sudoers
+    /etc/sudoers.d/dev`, `cat rules > /etc/sudoers.d/dev`, `… | tee /etc/sudoers.d/dev`)."""
+    if cmd.name in _COPIERS or cmd.name == "tee":
+        return any(_sudoers_path(w.text) or w.text.rstrip("/") + "/" == DROPIN for w in cmd.args)
+    return any(_sudoers_path(r.target.text) for r in cmd.redirects)
 
 
 def _has_sudo(workload: Workload, sudo_lines: list[Line]) -> bool:

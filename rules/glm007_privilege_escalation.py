@@ -120,8 +120,10 @@ def _needs_escalation(workload: Workload) -> str:
     user ID changes"; the kernel's `LSM_UNSAFE_NO_NEW_PRIVS` in `cap_bprm_creds_from_file`)."""
     from glmlint.rules.glm002_missing_cap_drop import SETUID_SWITCHES, file_capabilities
 
-    if workload.runs_as_root() is True:
-        return ""  # root's own capabilities stay; it needs neither setuid nor file capabilities
+    if workload.runs_as_root() is True and workload.privilege_drop is None:
+        # root's own capabilities stay; it needs neither setuid nor file capabilities (but a program it
+        # starts as another user through `gosu app sshd` runs as that user)
+        return ""
     if workload.runs_as_root() is False:
         switch = next((c.name for c in workload.process if c.name in SETUID_SWITCHES), None)
         if switch is not None:

@@ -39,7 +39,14 @@ services:
 
 ## Fix safety
 Unsafe: the workload loses what it shared. Ports it listened on must be
-published, and tools that inspect host processes stop working.
+published, and tools that inspect host processes stop working. Out of the
+host's IPC namespace a container gets the runtime's own `/dev/shm`, 64 MB
+under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
+workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
+fix that removes `ipc: host` gives it `shm_size` (`--shm-size`) as large as
+the container's memory limit, or 16g without one, and `hostIPC` a
+memory-backed `emptyDir` mounted at `/dev/shm` (its memory counts against the
+container's limit), unless the workload already sizes or mounts `/dev/shm`.
 No fix is offered for a workload whose privilege is its purpose (a device
 plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see [images](../images.md)):
 the finding stays and says so.
@@ -48,8 +55,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.ir import Format, Workload
-from glmlint.rule import Finding, FixSafety, Kind, Risk, Severity, rule, unset
+from glmlint import lazyre
+from glmlint.ir import Format, Setting, Workload
+from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value, unset
 
 _NAMESPACES = (("host_network", "network"), ("host_pid", "PID"), ("host_ipc", "IPC"), ("host_userns", "user"))
 
@@ -69,6 +77,33 @@ def check(workload: Workload) -> Iterator[Finding]:
             # every container's finding says so, and none offers a fix that would break that one
             purpose_ = purpose(workload.pod_purpose) if shared and workload.pod_purpose else purpose_of(workload)
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns},
-                          fix=None if purpose_ is not None else unset(setting, title=f"Stop sharing the host's {ns} namespace"),
+                          fix=None if purpose_ is not None else _fix(workload, setting, field_name, ns),
                           message=None if purpose_ is None else
                           f"{workload.owner(setting)} shares the host's {ns} namespace{purpose_.note()}")
+
+
+def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -> Intent | tuple[Intent, ...]:
+    """Stop sharing the namespace; for IPC, give /dev/shm a size of its own: out of the host's IPC
+    namespace the container gets the runtime's /dev/shm, 64 MB under Docker (`--shm-size`'s default),
+    which NCCL's shared-memory transport and PyTorch DataLoader workers outgrow (`Bus error`)."""
+    title = f"Stop sharing the host's {ns} namespace"
+    if field_name != "host_ipc":
+        return unset(setting, title=title)
+    size = _size(workload.memory_limit.value)
+    absent: Setting[None] = Setting(None, workload.anchor, False)
+    return (unset(setting, title=f"{title}, with a memory-backed /dev/shm of the container's own (Docker's "
+                                 f"default is 64 MB)"),
+            set_value(absent, "shared_memory", size, title=""))
+
+
+# a memory limit written as a plain size (`32g`, `16Gi` is Kubernetes' and has no shm_size to go in)
+_PLAIN_SIZE = lazyre.compile(r"^[0-9]+(?:\.[0-9]+)?[bkmgBKMG]?[bB]?$")
+# with no memory limit: the host's /dev/shm it shared is a tmpfs of half the node's memory (the kernel's
+# default size); 16 GB keeps what a multi-GPU node's jobs commonly put there
+_DEFAULT_SHM = "16g"
+
+
+def _size(limit: str | None) -> str:
+    """The /dev/shm size: the container's memory limit (tmpfs pages count against it, so /dev/shm can
+    hold no more), else `_DEFAULT_SHM`."""
+    return limit.strip() if limit and _PLAIN_SIZE.match(limit.strip()) else _DEFAULT_SHM

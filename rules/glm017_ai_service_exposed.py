@@ -16,7 +16,7 @@ master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
 central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
-Chroma, Qdrant, Weaviate, Milvus, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
+Chroma, Qdrant, Weaviate, Milvus, Redis, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
 when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
@@ -33,7 +33,8 @@ when it listens on all interfaces **and**
   `ZENML_SERVER_AUTH_SCHEME=NO_AUTH`;
   PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust` (its image, pgvector's too,
   needs a password otherwise); Elasticsearch's `xpack.security.enabled=false`;
-  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`):
+  OpenSearch's `DISABLE_SECURITY_PLUGIN=true`; Neo4j's `NEO4J_AUTH=none`;
+  Bitnami Redis's `ALLOW_EMPTY_PASSWORD=yes` without a `REDIS_PASSWORD`):
   any format, a
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
@@ -61,7 +62,11 @@ when it listens on all interfaces **and**
   session, whatever `LANGFLOW_SUPERUSER` says), text-generation-webui's
   OpenAI-compatible API (`--api`, port 5000) without `--api-key`, which
   `--gradio-auth` does not guard; KoboldCpp without `--password`; Redis
-  Stack (its entrypoint turns protected mode off) without a password;
+  Stack (its entrypoint turns protected mode off) without a password; the
+  official `redis` image (its build turns protected mode off) without
+  `--requirepass`, where a config file given as its first argument,
+  `--include`, `--aclfile` or `--user` may set one (then nothing is said; a
+  `redis-server` installed from a distribution's package keeps protected mode on);
   the Katib UI (its checks are off unless `APP_DISABLE_AUTH=false`, and then
   it trusts the `kubeflow-userid` header); Meilisearch without a master key; MLflow's `--app-name basic-auth` with
   the admin login its packaged `basic_auth.ini` sets (`admin`/`password1234`,
@@ -79,11 +84,18 @@ when it listens on all interfaces **and**
   `configMapKeyRef`, may: then nothing is said), on its REST API (9200; the
   transport port 9300 takes node certificates, not that login); Milvus with `COMMON_SECURITY_AUTHORIZATIONENABLED=true` and no
   `COMMON_SECURITY_DEFAULTROOTPASSWORD` of its own (it creates `root` with the
-  password `Milvus`); or the official
+  password `Milvus`); TorchServe before 0.11.1 (`pytorch/torchserve:0.9.0-cpu`),
+  which checks no token unless `--plugins-path` loads the token plugin (0.10.0
+  and 0.11.0), and then not on its gRPC APIs (7070, 7071), which before 0.11.0
+  listen on every interface whatever its config says; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
-  without a loopback host IP, `docker run -P`, host networking; in Kubernetes
+  without a loopback host IP, `docker run -P`, host networking, or a compose
+  port such a sidecar publishes for it (`network_mode: service:vpn`: the
+  service joins `vpn`'s network namespace, cannot publish ports of its own,
+  and is reached through `vpn`'s, a chain of joins followed; the finding
+  points at the sidecar's port entry); in Kubernetes
   `hostNetwork`, a `hostPort`, or a Service of type `LoadBalancer` or
   `NodePort` in the scanned files that selects the pod and targets the port
   (by the pod template's labels, or those the API server, a controller or the
@@ -138,13 +150,14 @@ when it listens on all interfaces **and**
   Gateway of the scan, in its file or one close to it, with an HTTP or HTTPS
   listener that admits the route (its kind, by `allowedRoutes.kinds`; its
   namespace, by `allowedRoutes.namespaces`), routing (`backendRefs`) to such a Service of its
-  namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, an
+  namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, AWS
+  VPC Lattice's `amazon-vpc-lattice`, Istio's `istio-waypoint`, an
   internal load balancer asked for through `spec.infrastructure.annotations`
   or Istio's `networking.istio.io/service-type: ClusterIP`) or something may
   authenticate the route: a rule's `ExtensionRef` filter, Kong's
   `konghq.com/plugins`, or a policy that targets the route, its Gateway or
   the Service (Envoy Gateway's `SecurityPolicy`, Kuadrant's `AuthPolicy`,
-  GKE's `GCPBackendPolicy` with IAP) or an Istio `AuthorizationPolicy`/
+  GKE's `GCPBackendPolicy` with IAP, VPC Lattice's `IAMAuthPolicy`) or an Istio `AuthorizationPolicy`/
   `RequestAuthentication` of their namespace. A route whose Gateway is not in
   the scan (a platform team's shared Gateway) is not judged.
   The finding points at what makes it reachable (an Ingress, a route: the
@@ -198,10 +211,16 @@ and `FLOWISE_PASSWORD` are set; a password alone guards nothing) is judged,
 `flowiseai/flowise:3.0.4` or `:latest`
 (a login always) is not; `xprobe/xinference:v1.*`/`v2.*` (open unless
 `--auth-config`) is, `:v3.*`/`:latest` (a login unless
-`XINFERENCE_AUTH_ADVANCED=false`) is not. Without an official image, a
-build that installs the package pinned to an older release (`npm install -g
-flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`) runs that release;
-an unpinned install runs the current one. A service whose authentication is
+`XINFERENCE_AUTH_ADVANCED=false`) is not. A build that installs the
+package names the release that runs, over the image's tag: a pin (`npm
+install -g flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`,
+`pip install torchserve==0.9.0` on `pytorch/torchserve:0.12.0-gpu`) that
+release; an upgrade (`pip install -U torchserve` on
+`pytorch/torchserve:0.8.2-gpu`, whose own `serve` then runs a torchserve that
+checks tokens), or an unpinned install on an image without it, the newest; a
+plain `pip install torchserve` keeps the release the image holds (pip finds it
+already there); a version range, or one the scan cannot read, counts as the
+current release. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
 Jupyter is GLM005's and sshd GLM006's, except in Kubeflow's notebook server

@@ -38,8 +38,18 @@ that runs as that user (its own default, or `USER ray`) is reported at the
 `FROM`, unless a build step deletes the line (`sed -i '/^ray ALL/d'
 /etc/sudoers`, as sudo's files are replayed), removes the file that holds it
 (`rm -f /etc/sudoers.d/nopasswd`; replayed in build order with the writes: a
-file written after its `rm` stays) or removes the sudo package (`apt-get
-purge -y sudo`).
+file written after its `rm` stays) or removes sudo.
+
+Sudo's files are replayed as the build's commands change them, whoever
+wrote the rule: a `sed` substitution limited by an address (`sed -i
+'/NOPASSWD/ s/^/# /'` comments the rule out), an address with its own
+delimiter (`sed -i '\\|^dev ALL|d'`), a `grep -v PATTERN FILE > COPY` put back
+with `cp`/`mv`/`cat COPY > FILE`, and a rule written elsewhere and moved in
+(`install -m 0440 /tmp/dev /etc/sudoers.d/dev`, `mv /tmp/dev
+/etc/sudoers.d/`). A file another program writes (`envsubst < t > f`) holds
+no rule glmlint can read. A build whose last word on sudo removes it (`apt-get
+purge -y sudo`, `dpkg -P sudo`, `rm -f /usr/bin/sudo`; a later install
+brings it back) grants nothing.
 
 A compose service built from a scanned Dockerfile is judged as Compose runs
 it when that differs from the Dockerfile's last stage: with `build.target`

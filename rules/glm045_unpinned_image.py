@@ -28,10 +28,17 @@ Not reported:
 - what is not an image reference: a placeholder (`<your-image>`) or a build
   tool's URL (`ko://…`, which `ko` replaces with a digest);
 - a `FROM`, `COPY --from=` or `RUN --mount=from=` name that a build of the
-  Dockerfile gives a named context (compose `build.additional_contexts`,
-  `docker buildx build --build-context NAME=…`, a bake target's `contexts`,
-  found beside the Dockerfile or in the three directories above it): BuildKit
-  takes that context instead of pulling an image by the name;
+  Dockerfile gives a named context (BuildKit takes that context instead of
+  pulling an image by the name), read beside the Dockerfile and in the three
+  directories above it: compose `build.additional_contexts` of the service
+  that builds this Dockerfile (an override file's too, merged over
+  `compose.yaml`); `docker buildx build --build-context NAME=…` of the command
+  that builds it (its `-f`, else `Dockerfile` in its context argument);
+  `docker/build-push-action`'s `build-contexts:` of the step that builds it;
+  a bake target's `contexts`. A context whose value is `docker-image://IMAGE`
+  is that image, pulled instead: `FROM base` with
+  `base: docker-image://pytorch/pytorch` is reported as
+  `pytorch/pytorch` with no tag, at the `FROM`;
 - a `docker run` shown in a Markdown code block (a README quick-start): that is
   an example a reader adapts, not a deployment, and documentation that pins a
   digest goes stale with every release. Scripts, Makefiles and CI steps that

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from glmlint.buildcontexts import familiar, named_contexts
 from glmlint.parsers import parse
+from glmlint.registry import builtin_rules, select
+from glmlint.runner import scan
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> None:
@@ -13,6 +15,16 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> None:
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(textwrap.dedent(text))
+
+
+def _pulls(dockerfile: Path) -> list[str]:
+    source = parse(dockerfile.name, dockerfile.read_text(), "dockerfile", str(dockerfile))
+    return [p.name for p in source.workloads[0].pulls]
+
+
+def _glm045(root: Path) -> list[tuple[str, int, str]]:
+    report = scan([str(root)], select(builtin_rules(), ["GLM045"]), root=str(root), jobs=1)
+    return [(r.path, r.line, r.message) for r in report.results]
 
 
 def test_familiar_form_drops_docker_hub_and_latest():
@@ -30,9 +42,9 @@ def test_compose_names_only_for_the_dockerfile_it_builds(tmp_path: Path):
               b: {build: {context: ./b, dockerfile: gpu.Dockerfile, additional_contexts: {cuda: ../cuda}}}
             """,
         "a/Dockerfile": "FROM x:1\n", "b/gpu.Dockerfile": "FROM cuda\n", "b/Dockerfile": "FROM cuda\n"})
-    assert named_contexts(str(tmp_path / "a" / "Dockerfile")) == {"models", "wheels"}
-    assert named_contexts(str(tmp_path / "b" / "gpu.Dockerfile")) == {"cuda"}
-    assert named_contexts(str(tmp_path / "b" / "Dockerfile")) == frozenset()
+    assert named_contexts(str(tmp_path / "a" / "Dockerfile")) == {"models": {"../models"}, "wheels": {"docker-image://w:1"}}
+    assert named_contexts(str(tmp_path / "b" / "gpu.Dockerfile")) == {"cuda": {"../cuda"}}
+    assert named_contexts(str(tmp_path / "b" / "Dockerfile")) == {}
 
 
 def test_bake_hcl_contexts_and_workflow_build_context(tmp_path: Path):
@@ -42,14 +54,97 @@ def test_bake_hcl_contexts_and_workflow_build_context(tmp_path: Path):
         ".github/workflows/build.yml": "jobs:\n  b:\n    steps:\n      - run: docker buildx build "
                                        "--build-context=models=./models .\n",
         "Dockerfile": "FROM base\nCOPY --from=models /m /m\nCOPY --from=src /s /s\nCOPY --from=other /o /o\n"})
-    assert named_contexts(str(tmp_path / "Dockerfile")) == {"base", "src", "models"}
-    source = parse("Dockerfile", (tmp_path / "Dockerfile").read_text(), "dockerfile", str(tmp_path / "Dockerfile"))
-    assert [p.name for p in source.workloads[0].pulls] == ["other"]
+    assert named_contexts(str(tmp_path / "Dockerfile")).keys() == {"base", "src", "models"}
+    assert _pulls(tmp_path / "Dockerfile") == ["python:3.12-slim", "other"]
 
 
 def test_bake_json_contexts(tmp_path: Path):
     """docker-bake.json: `target.<name>.contexts` (the HCL file's JSON form)."""
     _tree(tmp_path, {"docker-bake.json": '{"target": {"t": {"contexts": {"cuda-base": "docker-image://nvidia/cuda:12.4.1"}}}}',
                      "Dockerfile": "FROM cuda-base\nUSER 1000\n"})
-    source = parse("Dockerfile", (tmp_path / "Dockerfile").read_text(), "dockerfile", str(tmp_path / "Dockerfile"))
-    assert source.workloads[0].pulls == ()
+    assert _pulls(tmp_path / "Dockerfile") == ["nvidia/cuda:12.4.1"]
+
+
+def test_a_docker_image_context_is_the_image_pulled_judged_at_the_name(tmp_path: Path):
+    """`base: docker-image://pytorch/pytorch` pulls pytorch/pytorch:latest for `FROM base` (BuildKit
+    dockerui namedcontext.go); a tagged one is pinned by tag; a local directory pulls nothing."""
+    _tree(tmp_path, {
+        "compose.yaml": """\
+            services:
+              a: {build: {context: ./a, additional_contexts: {base: "docker-image://pytorch/pytorch"}}}
+              b: {build: {context: ./b, additional_contexts: {base: "docker-image://pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime"}}}
+              c: {build: {context: ./c, additional_contexts: {base: ../base}}}
+            """,
+        "a/Dockerfile": "FROM base\nUSER 1000\n", "b/Dockerfile": "FROM base\nUSER 1000\n",
+        "c/Dockerfile": "FROM base\nUSER 1000\n"})
+    assert _pulls(tmp_path / "a" / "Dockerfile") == ["pytorch/pytorch"]
+    assert _pulls(tmp_path / "b" / "Dockerfile") == ["pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime"]
+    assert _pulls(tmp_path / "c" / "Dockerfile") == []
+    assert _glm045(tmp_path) == [("a/Dockerfile", 1, "the final stage, through the named context `base`, uses "
+                                  "`pytorch/pytorch` with no tag: it gets whatever `latest` is when it is pulled")]
+
+
+def test_a_build_context_is_given_to_the_dockerfile_its_command_builds(tmp_path: Path):
+    """A Makefile building tools/Dockerfile with `--build-context alpine=...` does not name services/api's
+    `FROM alpine`; `-f` is read from the working directory, else `Dockerfile` in the context argument."""
+    _tree(tmp_path, {
+        "Makefile": "tools:\n\tdocker buildx build -f tools/Dockerfile \\\n"
+                    "\t\t--build-context \\\n\t\talpine=docker-image://alpine:3.20 -t acme/tools:1.0 tools\n"
+                    "web:\n\tdocker build --build-context models=./models web\n",
+        "tools/Dockerfile": "FROM alpine\nUSER 1000\n",
+        "services/api/Dockerfile": "FROM alpine\nUSER 1000\n",
+        "web/Dockerfile": "FROM python:3.12\nCOPY --from=models /m /m\n",
+        "build.sh": "BUILD_OPTS='--build-context wheels=../wheels'\ndocker buildx build $BUILD_OPTS .\n",
+        "Dockerfile": "FROM python:3.12\nCOPY --from=wheels /w /w\nCOPY --from=models /m /m\n"})
+    assert _pulls(tmp_path / "tools" / "Dockerfile") == ["alpine:3.20"]
+    assert _pulls(tmp_path / "services" / "api" / "Dockerfile") == ["alpine"]
+    assert _pulls(tmp_path / "web" / "Dockerfile") == ["python:3.12"]
+    # a --build-context outside a command read (a variable of options): for every Dockerfile
+    assert _pulls(tmp_path / "Dockerfile") == ["python:3.12", "models"]
+
+
+def test_build_push_action_build_contexts(tmp_path: Path):
+    """docker/build-push-action `build-contexts:` lines of NAME=VALUE, for its `file:` (docs.docker.com
+    "Named contexts with GitHub Actions")."""
+    _tree(tmp_path, {
+        ".github/workflows/image.yml": """\
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      context: .
+                      file: docker/Dockerfile.gpu
+                      build-contexts: |
+                        models=./models
+                        base=docker-image://nvcr.io/nvidia/pytorch:24.08-py3
+            """,
+        "docker/Dockerfile.gpu": "FROM base\nCOPY --from=models /m /m\n",
+        "docker/Dockerfile.cpu": "FROM python:3.12\nCOPY --from=models /m /m\n"})
+    assert _pulls(tmp_path / "docker" / "Dockerfile.gpu") == ["nvcr.io/nvidia/pytorch:24.08-py3"]
+    assert _pulls(tmp_path / "docker" / "Dockerfile.cpu") == ["python:3.12", "models"]
+
+
+def test_bake_hcl_variables_and_one_line_contexts(tmp_path: Path):
+    """`${BASE_IMAGE}` in a value (not known: no image judged), and every key of a one-line object."""
+    _tree(tmp_path, {
+        "docker-bake.hcl": 'variable "BASE_IMAGE" { default = "python:3.12" }\n'
+                           'target "a" {\n  contexts = {\n    base = "docker-image://${BASE_IMAGE}"\n  }\n}\n'
+                           'target "b" {\n  contexts = { wheels = "./wheels", models = "./models" }\n}\n',
+        "Dockerfile": "FROM base\nCOPY --from=wheels /w /w\nCOPY --from=models /m /m\nCOPY --from=other /o /o\n"})
+    assert named_contexts(str(tmp_path / "Dockerfile")).keys() == {"base", "wheels", "models"}
+    assert _pulls(tmp_path / "Dockerfile") == ["other"]
+
+
+def test_an_override_file_gives_contexts_to_the_build_of_the_file_under_it(tmp_path: Path):
+    """compose.override.yaml merged over compose.yaml: its additional_contexts join the build whose
+    context compose.yaml gives."""
+    _tree(tmp_path, {
+        "compose.yaml": "services:\n  api:\n    build: ./api\n  worker:\n    build: {context: ./worker}\n",
+        "compose.override.yaml": "services:\n  api:\n    build:\n      additional_contexts:\n"
+                                 "        models: ./models\n",
+        "api/Dockerfile": "FROM python:3.12\nCOPY --from=models /m /m\n",
+        "worker/Dockerfile": "FROM python:3.12\nCOPY --from=models /m /m\n"})
+    assert _pulls(tmp_path / "api" / "Dockerfile") == ["python:3.12"]
+    assert _pulls(tmp_path / "worker" / "Dockerfile") == ["python:3.12", "models"]

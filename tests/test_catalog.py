@@ -187,7 +187,7 @@ def test_torchserve_image_default_binds_all_interfaces_from_its_config() -> None
     (w,) = _workloads("compose.yaml", "services:\n  ts:\n    image: pytorch/torchserve\n")
     (m,) = services.identify(w)
     assert {ls.listener.name: ls.all_interfaces for ls in m.listeners()} == {
-        "management API": True, "inference API": True}
+        "management API": True, "inference API": True, "gRPC management API": True, "gRPC inference API": True}
     assert [r.value for r in m.model_stores()] == ["/home/model-server/model-store"]
 
 
@@ -372,3 +372,60 @@ def test_opensearch_demo_login_is_the_rest_apis_not_the_transports(port: str, st
     (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
     (listener,) = [ls.listener for ls in m.listeners() if ls.port == int(port)]
     assert m.auth(listener).state == state
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("COMMON_SECURITY_AUTHORIZATIONENABLED", "true"),  # the catalog's own spelling
+    ("COMMON_SECURITY_AUTHORIZATIONENABLED", "1"),
+    ("COMMON_SECURITY_AUTHORIZATION_ENABLED", "1"),  # Milvus squashes the name; a Go bool
+    ("MILVUS_CONF_COMMON_SECURITY_AUTHORIZATIONENABLED", "t"),
+])
+def test_a_known_login_names_the_variable_as_written(name: str, value: str) -> None:
+    text = ("services:\n  m:\n    image: milvusdb/milvus:v2.5.4\n    command: [milvus, run, standalone]\n"
+            f"    environment:\n      {name}: \"{value}\"\n")
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    auth = m.auth()
+    assert (auth.state, auth.switch) == ("absent", f"`{name}={value}`")
+
+
+@pytest.mark.parametrize(("base", "run", "service"), [
+    # a pin names the release, over the base image's tag either way
+    ("pytorch/torchserve:0.8.2-gpu", "pip install torchserve==0.12.0", "torchserve"),
+    ("pytorch/torchserve:0.12.0-gpu", "pip install 'torchserve==0.9.0'", "torchserve-v0-10"),
+    ("pytorch/torchserve:0.12.0-gpu", "pip install torchserve==0.11.0", "torchserve-v0-11-0"),
+    ("python:3.11-slim", "pip install torchserve==0.10.0 torch-model-archiver", "torchserve-v0-10"),
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.9.0", "torchserve-v0-10"),
+    # an upgrade installs the newest; pip keeps a release already there without one
+    ("pytorch/torchserve:0.8.2-gpu", "pip install -qU torchserve", "torchserve"),
+    ("pytorch/torchserve:0.8.2-gpu", "python3 -m pip install --force-reinstall torchserve", "torchserve"),
+    ("pytorch/torchserve:0.8.2-gpu", "pip install torchserve", "torchserve-v0-10"),
+    ("python:3.11-slim", "pip install torchserve", "torchserve"),
+    # a version the scan cannot name: the current release's entry (the one that asks for a token)
+    ("pytorch/torchserve:0.8.2-gpu", "pip install 'torchserve>=0.11.1'", "torchserve"),
+    ("pytorch/torchserve:0.8.2-gpu", "pip install torchserve==${TS_VERSION}", "torchserve"),
+    # the last install wins
+    ("python:3.11-slim", "pip install torchserve==0.9.0 && pip install -U torchserve", "torchserve"),
+    # another package's pin names nothing
+    ("pytorch/torchserve:0.8.2-gpu", "pip install torch-model-archiver==0.12.0", "torchserve-v0-10"),
+])
+def test_the_build_names_the_release_that_runs(base: str, run: str, service: str) -> None:
+    text = f"FROM {base}\nRUN {run}\nCMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n"
+    (m,) = [m for w in _workloads("Dockerfile", text) for m in services.identify(w)]
+    assert m.service.id == service
+
+
+def test_an_older_release_names_the_entry_of_the_newer() -> None:
+    ids = {s.id for s in services.catalog()}
+    older = [s for s in services.catalog() if s.releases is not None]
+    assert older and all(s.releases.newer in ids and services.get(s.releases.newer).releases is None for s in older)
+
+
+@pytest.mark.parametrize(("run", "service"), [
+    ("npm install -g flowise@2.2.8", "flowise-v2"),
+    ("npm install -g flowise@latest", "flowise"),  # a dist-tag: the newest
+    ("npm install -g flowise", "flowise"),
+])
+def test_an_npm_install_names_the_release_over_the_tag(run: str, service: str) -> None:
+    text = f"FROM flowiseai/flowise:2.2.8\nRUN {run}\nCMD [\"flowise\", \"start\"]\n"
+    (m,) = [m for w in _workloads("Dockerfile", text) for m in services.identify(w)]
+    assert m.service.id == service

@@ -76,6 +76,7 @@ CASES = [
         services:
           ray:
             image: rayproject/ray
+            shm_size: "16g"
         """),
     ("GLM009", "deploy.yaml", """\
         apiVersion: apps/v1
@@ -229,3 +230,6 @@ def test_no_new_privileges_fix_is_not_offered_where_it_stops_the_start(tmp_path)
     assert fix is None and "file capabilities NET_RAW with `setcap`" in message
     [(message, fix)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + "USER root\n", "GLM007")
     assert fix is not None and "no automatic fix" not in message
+    [(message, fix)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + 'ENTRYPOINT ["gosu", "app", "ping", "x"]\n',
+                               "GLM007")
+    assert fix is None and "file capabilities NET_RAW" in message  # root steps down to `app` before it runs

@@ -259,3 +259,26 @@ def test_an_ingress_of_no_written_namespace_exposes_the_pods_of_close_files_only
     (tmp_path / deploy_dir / "ray.yaml").write_text(DEPLOYMENT)
     found = [(p, line) for p, line, _m in _glm017(tmp_path, jobs)]
     assert found == ([(f"{deploy_dir}/ray.yaml", 14)] if exposed else [])
+
+
+def test_a_chain_of_network_joins_names_the_service_the_file_writes(tmp_path: Path) -> None:
+    """vllm joins ollama's network, which joins vpn's: vllm is reached through vpn's ports, and its message
+    quotes the `network_mode` vllm writes (`service:ollama`), not one the file does not say."""
+    (tmp_path / "compose.yaml").write_text("""services:
+  vpn:
+    image: qmcgaw/gluetun:v3.39.1
+    cap_add: [NET_ADMIN]
+    ports: ["8000:8000", "11434:11434"]
+  ollama:
+    image: ollama/ollama:0.5.7
+    network_mode: service:vpn
+  vllm:
+    image: vllm/vllm-openai:v0.6.4
+    command: ["--model", "Qwen/Qwen2.5-7B-Instruct"]
+    network_mode: service:ollama
+""")
+    found = _glm017(tmp_path)
+    vllm = [m for _p, _l, m in found if "vLLM" in m]
+    ollama = [m for _p, _l, m in found if "Ollama" in m]
+    assert vllm and all("(`network_mode: service:ollama`, which joins `vpn`'s)" in m for m in vllm), found
+    assert ollama and all("(`network_mode: service:vpn`)" in m for m in ollama), found

@@ -84,6 +84,8 @@ class Switch:
 
     def describe(self) -> str:
         if self.arg is not None:
+            if not _literal(self.arg):
+                return f"a first argument matching `{self.arg}`"
             return f"the argument `{self.arg}`"
         if self.mount is not None:
             return f"a file mounted at `{self.mount}`"
@@ -217,6 +219,7 @@ class Releases:
     packages: tuple[str, ...]  # package names as the installer takes them
     versions: tuple[str, ...]  # globs over the pinned version
     source: str
+    newer: str | None = None  # the id of the entry for the releases after these (the current one)
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,9 @@ class Service:
     global_options: tuple[str, ...] = ()
     # switches that turn authentication on with a credential everyone knows
     auth_known: tuple[KnownCredential, ...] = ()
+    # its start command is the service only in its official images (elsewhere the program's defaults
+    # differ: Redis' protected mode, which the official image turns off)
+    image_only: bool = False
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -449,9 +455,9 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         presets=tuple(Preset(p["container"], tuple(p["runs"]), p.get("args_env"), p["source"])
                       for p in d.get("presets", ())),
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
-        releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"])
-        if d.get("releases") else None,
-        global_options=tuple((d.get("options") or {}).get("global_options", ())),
+        releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"],
+                          d["releases"].get("newer")) if d.get("releases") else None,
+        global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -826,7 +832,8 @@ class ServiceMatch:
             return None  # on only together with one of these, none of which is
         if switch.arg is not None:
             first = self.args[0] if self.args else None
-            return (first.loc, first, None) if first is not None and first.text.strip("'\"") == switch.arg else None
+            return (first.loc, first, None) if first is not None and glob_match(first.text.strip("'\""), switch.arg) \
+                else None
         if switch.flag is not None and switch.flag in self.service.global_options:
             # the program's own option, given before its subcommand (`mlflow --env-file .env server`)
             w = next((w for w in reversed(self.before) if w.text == switch.flag or w.text.startswith(switch.flag + "=")),
@@ -1023,7 +1030,7 @@ class ServiceMatch:
                     continue
                 written = got[2] is not None and switch.other_than  # the value as written: `WEBUI_AUTH=1`
                 return AuthState("off", got[0], f"`{switch.env}={got[2].value.strip()}`" if written  # type: ignore[union-attr]
-                                 else switch.describe(), got[1])
+                                 else _said(switch, got[2]), got[1])
         if image_off:
             return AuthState("absent")
         if not on_wins:
@@ -1037,7 +1044,7 @@ class ServiceMatch:
                 if any(self.switched(u) is not None for u in k.unless) or self._unreadable(k.unless) \
                         or self._imported(k.unless):
                     return AuthState("unknown")  # another credential may be set where the scan cannot read it
-                return AuthState("absent", got[0], k.switch.describe() if k.switch is not None else None, got[1],
+                return AuthState("absent", got[0], _said(k.switch, got[2]) if k.switch is not None else None, got[1],
                                  known=k.credential)
         if default == "on":
             return AuthState("on")
@@ -1083,6 +1090,17 @@ class ServiceMatch:
             if store.default:
                 out.append(Resolved(store.default, self.loc, "default"))
         return [r for r in out if r.value.startswith("/") and "$" not in r.value]
+
+
+def _said(switch: Switch, var: EnvVar | None) -> str:
+    """`switch` as the workload wrote it: a variable the service reads under another name than the
+    catalog's (Milvus squashes names and strips MILVUS_CONF_), or set to another of the values that
+    count (`1` for `true`), is quoted as set (`MILVUS_CONF_COMMON_SECURITY_AUTHORIZATION_ENABLED=1`)."""
+    if var is not None and var.value is not None and not var.dynamic:
+        value = var.value.strip().strip("'\"")
+        if var.name != switch.env or switch.values and value.lower() != switch.values[0]:
+            return f"`{var.name}={value}`"
+    return switch.describe()
 
 
 def _split_host_port(value: str) -> tuple[str, str | None]:
@@ -1258,12 +1276,15 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
-            if img is None:
-                # no official image names the release: a build that installs the package pinned to an
-                # older release (`npm install -g flowise@2.2.8`) runs that release, anything else the current
-                older = _installed_release(known.services, workload, cmd.argv, cwd)
-                if older is not None:
-                    s, start = older
+            if s.image_only and img is None:
+                continue  # the program outside its official image, whose defaults it does not have
+            # the build's install of the package names the release that runs, over the image's tag
+            # (`FROM pytorch/torchserve:0.8.2-gpu` + `pip install -U torchserve` runs the newest)
+            built = _built_release(known.services, s, workload, img is not None and s.releases is not None)
+            if built is not s:
+                at = match_command(built, cmd.argv, cwd)
+                if at is not None:
+                    s, start = built, at
             match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img)
             if s.global_options:
                 match = replace(match, before=tuple(cmd.argv[1:start]))
@@ -1312,6 +1333,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
+        if given and img.cmd is not None and tuple(w.text for w in given) == img.cmd:
+            given = None  # the image's own CMD written out (`docker run pytorch/torchserve serve`): it runs as is
         if given is None and workload.process and workload.process[0].argv[:1] and \
                 workload.process[0].argv[0].text.startswith("-"):
             # no `command:` of its own, and what it runs starts with an option: the `CMD` of the image
@@ -1341,39 +1364,73 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             if img.only_commands:
                 continue  # the image's entrypoint starts something else of the same program
             start = 1  # what the official image runs is the service, by the catalog's word
+        built = _built_release(known.services, s, workload, s.releases is not None)
+        if built is not s and any(m.service is built for m in out):
+            continue  # (the same image named by the entries of both releases)
+        if built is not s and (at := match_command(built, words)) is not None:
+            s, start = built, at  # the build installs another release of it than the image's tag names
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
     return tuple(out)
 
 
-_PINNED = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?(?:==|@)v?([0-9][A-Za-z0-9.+-]*)$")
-_INSTALLS = frozenset({"install", "i", "add"})
+# a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`)
+# or another version specifier (`>=0.11`, `~=0.9`)
+_REQUIREMENT = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?"
+                          r"(?:(===?|@|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*|(@[A-Za-z][A-Za-z0-9._-]*))?$")
+_INSTALLS = frozenset({"install", "i", "add", "update", "upgrade"})
+_NODE = frozenset({"npm", "yarn", "pnpm", "npx"})
 
 
-def _installed_release(services: tuple[Service, ...], workload: Workload, argv: Sequence[Word],
-                       cwd: str | None) -> tuple[Service, int] | None:
-    """The entry for an older release that `argv` starts, when the build installs its package pinned
-    to one of that entry's releases (`pip install "xinference[all]==1.2.0"`, `npm i -g flowise@2.2.8`)."""
-    older = [(s, s.releases) for s in services if s.releases is not None]
-    if not older or not workload.build_steps:
-        return None
-    pinned: dict[str, str] = {}
+def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool] | None:
+    """How the build installs one of `packages`, the last install winning: (the version it pins, or
+    None; whether it installs the newest release the version allows whatever the image holds). None
+    when it installs none of them. pip keeps a release already installed unless `-U`/`--upgrade`/
+    `--force-reinstall` (the official TorchServe image's PATH is its venv's, where `pip` finds it),
+    `conda update` updates, and `npm install -g PKG` installs the newest; a version range or a pin the
+    scan cannot read names no release."""
+    found: tuple[str | None, bool] | None = None
     for step in workload.build_steps:  # the image's own (its final stage's chain), a compose `build:`'s too
         texts = [w.text for w in step.argv]
         if not _INSTALLS.intersection(texts):
             continue
-        for t in texts:
-            m = _PINNED.match(t)
-            if m is not None:
-                pinned[m.group(1).lower()] = m.group(2)
-    if not pinned:
-        return None
-    for s, rel in older:
-        version = next((pinned[p] for p in rel.packages if p in pinned), None)
-        if version is not None and any(glob_match(version, v) for v in rel.versions):
-            start = match_command(s, argv, cwd)
-            if start is not None:
-                return s, start
-    return None
+        node = step.name in _NODE
+        upgrade = node or any(t in ("--upgrade", "--force-reinstall", "update", "upgrade") or t.startswith("-")
+                              and not t.startswith("--") and "U" in t for t in texts)
+        for w in step.argv[1:]:
+            m = _REQUIREMENT.match(w.text)
+            if m is None or m.group(1).lower() not in packages or w.dynamic:
+                if m is not None and w.dynamic and m.group(1).lower() in packages:
+                    found = (None, True)  # a pin the scan cannot read (`torchserve==${TS_VERSION}`)
+                continue
+            if m.group(3) is not None:
+                found = (m.group(3), True)
+            else:
+                # unpinned: the newest with an upgrade; pip keeps what is there without one; a range or an
+                # npm dist-tag (`flowise@latest`): no release the scan can name
+                found = (None, upgrade or m.group(4) is not None or m.group(5) is not None)
+    return found
+
+
+def _built_release(services: tuple[Service, ...], s: Service, workload: Workload, old_image: bool) -> Service:
+    """The entry of the release of `s`'s program the build installs, when it installs its package
+    (`pip install torchserve==0.9.0`, `npm i -g flowise@2.2.8`, `pip install -U torchserve`), else `s`.
+    `old_image`: the image's tag names an older release (a plain `pip install` keeps it). A version
+    the scan cannot name is the current release's entry (the one that asks for a login, if either does)."""
+    if not workload.build_steps:
+        return s
+    current = s.releases.newer if s.releases is not None and s.releases.newer else s.id
+    group = [t for t in services if t.releases is not None and t.releases.newer == current]
+    if not group:
+        return s
+    got = _installed(workload, {p for t in group for p in t.releases.packages})  # type: ignore[union-attr]
+    if got is None:
+        return s
+    version, upgrade = got
+    newest = next((t for t in services if t.id == current), s)
+    if version is not None:
+        return next((t for t in group if any(glob_match(version, v) for v in t.releases.versions)),  # type: ignore[union-attr]
+                    newest)
+    return newest if upgrade or not old_image else s
 
 
 def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,

@@ -87,6 +87,11 @@ class DockerRunFixer(Lowering):
                 self.flags.append(f"{_flag('security_opts')} {_NO_NEW_PRIVILEGES}")
         elif field == "privileged" and value is False:
             self.unset(setting)
+        elif field == "shared_memory":
+            image = self.doc.at(self.w.image.loc) if self.w.image.explicit else len(self.doc.text)
+            given = _flag(field) in self.doc.text[self.doc.at(self.w.anchor):image]
+            if not given and not any(m.target.rstrip("/") == "/dev/shm" for m in self.w.mounts):
+                self.flags.append(f"{_flag(field)} {value}")
         else:
             raise FixError(f"no flag for `{field}`")
 

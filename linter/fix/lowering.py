@@ -42,6 +42,8 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
     if any(_inside_text(i) for i in intents):
         # a value written inside a string (an Argo `podSpecPatch`): no edit reaches it
         intents = tuple(i for i in intents if not _inside_text(i))
+        if not any(i.title for i in intents):
+            return ()  # what is left only goes with it (the /dev/shm size of GLM009's `ipc: host` removal)
     if not any(isinstance(i, _RULE_TERMS) for i in intents):
         return intents
     out: list[Intent] = []

@@ -97,6 +97,9 @@ class ManifestFixer(Lowering):
         return row.keys
 
     def set_value(self, setting: Setting[Any], field: str, value: Any) -> None:
+        if field == "shared_memory":
+            self.shared_memory(str(value))
+            return
         if field == "mount.read_only":
             self.set_mount_read_only(setting, value)
             return
@@ -177,6 +180,20 @@ class ManifestFixer(Lowering):
         if paths:
             _merge(self.tree, tmpfs, paths)
 
+    def shared_memory(self, size: str) -> None:
+        """A /dev/shm of the container's own, where it shared the host's: compose `shm_size: size`, a
+        Kubernetes memory-backed `emptyDir` mounted there (its size is the pod's memory limit); nothing
+        when the workload already sizes or mounts it."""
+        if self._unmounted(["/dev/shm"]) == []:
+            return
+        if self.fmt is Format.COMPOSE:
+            mapping = self.ydoc.node(self.w.node_path)
+            key = self.fields["shared_memory"].keys
+            if not (y.is_map(mapping) and key[0] in y.entries(mapping)):
+                _merge(self.tree, key, size)
+            return
+        self._empty_dirs(["/dev/shm"], medium="Memory")
+
     def _volumes_path(self) -> tuple[str | int, ...]:
         """Where the pod's `volumes` go (the IR's `Pod.volumes_path`: a pod spec, an Argo template, a
         KServe predictor)."""
@@ -185,7 +202,7 @@ class ManifestFixer(Lowering):
             raise FixError(f"cannot find the pod of {self.w.label} to add an emptyDir")
         return pod.volumes_path
 
-    def _empty_dirs(self, paths: list[str]) -> None:
+    def _empty_dirs(self, paths: list[str], medium: str | None = None) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
         nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
         paths = self._unmounted(paths)
@@ -202,7 +219,7 @@ class ManifestFixer(Lowering):
                 name = f"{base[:57]}-{n}"
             taken.add(name)
             _merge(self.tree, mounts, [{"name": name, "mountPath": path}])
-            _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {}}])
+            _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {"medium": medium} if medium else {}}])
 
     def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
         if field == "writable_paths":

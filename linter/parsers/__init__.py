@@ -9,10 +9,9 @@ from collections.abc import Callable
 from glmlint import lazyre
 from glmlint.ir import Format, Problem, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
-from glmlint.parsers.base import ParseError, Skip, decode, split_lines
+from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_lines
 
 _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
-_COMPOSE = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = lazyre.compile(r"\{\{|\{%")
 # Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too
@@ -34,7 +33,7 @@ def detect(name: str, rel_path: str = "") -> str | None:
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
         # configuration: the `docker run` its tools start it with
         return "docker-run"
-    if _COMPOSE.match(name):
+    if COMPOSE_NAME.match(name):
         return "compose"
     if _YAML.search(name):
         return "yaml"

@@ -6,6 +6,14 @@ that nothing in `glmlint.parsers` imports back up into the package.
 """
 from __future__ import annotations
 
+import re
+
+from glmlint import lazyre
+
+# a compose file's name (`compose.yaml`, `docker-compose.gpu.yml`, `compose-dev.yaml`): format detection's,
+# and what `glmlint.buildcontexts` reads a build's `additional_contexts` from
+COMPOSE_NAME = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
+
 
 class ParseError(Exception):
     def __init__(self, line: int, message: str) -> None:

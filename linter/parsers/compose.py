@@ -287,16 +287,17 @@ def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View
         return
     from glmlint.reach import on_all_interfaces
 
-    for name, (target, _node) in _joined(mine, views, "network_mode").items():
+    for name, (target, node) in _joined(mine, views, "network_mode").items():
         owner = workloads[mine[target]] if target in mine else None
         if owner is None:
             continue
+        written = (y.text(node) or "").strip()[len("service:"):].strip()  # the service it names, first of a chain
         ports = tuple(ServicePort(p.host_port or p.container_port, p.container_port, p.loc) for p in owner.ports
                       if p.published and p.protocol.lower() == "tcp" and on_all_interfaces(p) is True)
         if ports:
             i = mine[name]
             w = workloads[i]
-            exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc)
+            exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc, via=written)
             workloads[i] = records.replace(w, exposed_by=(*w.exposed_by, exposure))
 
 

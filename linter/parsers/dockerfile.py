@@ -954,14 +954,23 @@ def _pulls(stages: list[Stage], real_path: str = "") -> list[ImageRef]:
     """The images the build pulls: each stage's `FROM` that names neither an earlier stage nor `scratch`,
     then the images its `COPY --from=` and `RUN --mount=from=` take files from; not a name a build of it
     gives a named context (`glmlint.buildcontexts`: compose `additional_contexts`, `--build-context`,
-    bake `contexts`), which BuildKit takes instead of pulling that image."""
+    bake `contexts`), which BuildKit takes instead of pulling that image: the image a
+    `docker-image://IMAGE` context is, located at the name (`FROM base`), nothing for another context."""
     out = _all_pulls(stages)
     if real_path and any(_may_be_context(ref.name) for ref in out):
-        from glmlint.buildcontexts import familiar, named_contexts
+        from glmlint.buildcontexts import familiar, image_of, named_contexts
 
         contexts = named_contexts(real_path)
         if contexts:
-            out = [ref for ref in out if familiar(ref.name) not in contexts]
+            pulls = []
+            for ref in out:
+                values = contexts.get(familiar(ref.name)) if _may_be_context(ref.name) else None
+                if values is None:
+                    pulls.append(ref)
+                    continue
+                owner = f"{ref.owner}, through the named context `{ref.name}`,"
+                pulls.extend(ImageRef(image, ref.loc, owner) for image in image_of(values) or ())
+            out = pulls
     return out
 
 

@@ -77,7 +77,11 @@ _PS_PS2 = re.compile(r"^[ \t]*>>? ")  # PowerShell's continuation prompt is `>> 
 # interactive prompt shows `More? `; `%NAME%` expands a variable; `REM` and `::` lines are comments;
 # `'`, `\`, `$`, `#`, `~` and the backtick are plain characters (Microsoft Learn, "cmd" and "rem")
 _CMD_FENCES = {"cmd", "bat", "batch", "batchfile", "dosbatch", "winbatch", "doscon"}
-# its prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`)
+# of those, the console sessions, whose lines may start with the interactive prompt: `doscon` (Pygments'
+# MSDOSSessionLexer) and `cmd` (Microsoft's command-prompt blocks); a batch file's fence (BatchLexer) has no
+# prompt, so its `C:\tools\nvidia-smi.exe -q > gpu-info.txt` is a command, not a prompt and its output
+_CMD_CONSOLES = {"cmd", "doscon"}
+# the prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`)
 _CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
 _CMD_PS2 = re.compile(r"^[ \t]*More\? ")
 _CMD_COMMENT = re.compile(r"^[ \t]*@?(?:(?i:rem)(?:[ \t]|$)|::)")
@@ -245,7 +249,7 @@ def markdown(text: str) -> list[Snippet]:
         elif lang in _POWERSHELL_FENCES:
             out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         elif lang in _CMD_FENCES:
-            out.append(_shell_block(lines, body_start, j, indent, cmd=True))
+            out.append(_shell_block(lines, body_start, j, indent, cmd=True, prompts=lang in _CMD_CONSOLES))
         i = j + 1
     return out
 
@@ -290,23 +294,23 @@ def _runs_container_cli(body: list[str]) -> bool:
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False,
-                 cmd: bool = False) -> Snippet:
+                 cmd: bool = False, prompts: bool = True) -> Snippet:
     """A block's commands as shell text; `powershell`: a PowerShell block, its escape character (the
     backtick: a line continuation at the end of a line) written as the shell's `\\`, and its literal
     `\\` (a Windows path) doubled, so the shell reads the words PowerShell does; `cmd`: a cmd.exe
-    block, read so too (`_add_cmd`)."""
+    block, read so too (`_add_cmd`); `prompts`: its lines may start with a prompt (a console session's)."""
     snip = Snippet()
     body = lines[start:end]
     prompt = _PS_PROMPT if powershell else _CMD_PROMPT if cmd else _PROMPT
     ps2_prompt = _PS_PS2 if powershell else _CMD_PS2 if cmd else _PS2
     add = _add_powershell if powershell else _add_cmd if cmd else Snippet.add
     escape = "`" if powershell else "^" if cmd else "\\"
-    prompted = any(prompt.match(line) for line in body)
+    prompted = prompts and any(prompt.match(line) for line in body)
     continued = False
     for k, line in enumerate(body):
         line_no = start + k + 1
         cut = min(indent, len(line) - len(line.lstrip(" \t")))
-        m = prompt.match(line)
+        m = prompt.match(line) if prompted else None
         if m:
             at = m.end()
             add(snip, line_no, line[at:], at)

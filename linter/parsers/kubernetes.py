@@ -55,7 +55,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, NamedTuple
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from glmlint import records
 from glmlint.catalog.purposes import purpose_of
@@ -491,9 +491,14 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
 _GATEWAY_API = "gateway.networking.k8s.io/"
 _GATEWAY_ROUTES = ("HTTPRoute", "GRPCRoute")
 _ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
-# GKE Gateway classes of internal Application Load Balancers (cloud.google.com/kubernetes-engine/docs/how-to/
-# gatewayclass-capabilities: `gke-l7-rilb`, `-rilb-mc`, `-cross-regional-internal-managed-mc`)
-_INTERNAL_GATEWAYS = {"gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc"}
+# Gateway classes no one outside the private network reaches: GKE's internal Application Load Balancers
+# (cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities: `gke-l7-rilb`, `-rilb-mc`,
+# `-cross-regional-internal-managed-mc`); the AWS Gateway API Controller's VPC Lattice service network, reached
+# from the VPCs associated with it (aws/aws-application-networking-k8s docs/api-types/gateway.md:
+# `amazon-vpc-lattice`); Istio's ambient waypoint, a proxy inside the mesh (istio.io ambient "Configure
+# waypoint proxies": `istio-waypoint`)
+_INTERNAL_GATEWAYS = {"gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc",
+                      "amazon-vpc-lattice", "istio-waypoint"}
 # Annotations a Gateway's controller copies to the load balancer Service it makes (`spec.infrastructure.annotations`,
 # Istio from `metadata.annotations` too) that ask the cloud for an internal load balancer, or Istio for no load
 # balancer (`networking.istio.io/service-type`), with the values that do
@@ -508,8 +513,9 @@ _PRIVATE_GATEWAY_ANNOTATIONS = {
 # Policies that may put authentication in front of a route, by kind and API group: Envoy Gateway's
 # SecurityPolicy (basic auth, JWT, OIDC, API keys, external auth), Kuadrant's AuthPolicy, GKE's
 # GCPBackendPolicy (with `default.iap.enabled`: Identity-Aware Proxy), Istio's AuthorizationPolicy and
-# RequestAuthentication
+# RequestAuthentication, the AWS Gateway API Controller's IAMAuthPolicy (VPC Lattice's SigV4 authentication)
 _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kuadrant.io/",
+                  "IAMAuthPolicy": "application-networking.k8s.aws/",
                   "GCPBackendPolicy": "networking.gke.io/", "AuthorizationPolicy": "security.istio.io/",
                   "RequestAuthentication": "security.istio.io/"}
 _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
@@ -726,7 +732,7 @@ class _Routed:
                 for service_name, (service, at, ports) in found.items()]
 
 
-def routed_elsewhere(routes: list[Exposure], texts: list[str]) -> list[Exposure]:
+def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Exposure]:
     """What the Ingress and Gateway API routes of one file (`INGRESS_ROUTE`s) expose through the Services
     (and Gateways) of the manifests `texts` (that file's own, and those of the files close to it:
     `glmlint.link`)."""
