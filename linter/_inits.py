@@ -808,11 +808,13 @@ def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12)
  return __init__
 
 def _m69(_F, _s):
- def __init__(self, packages, versions, source, newer):
+ def __init__(self, packages, versions, source, newer, rejects, rejects_source):
   _s(self, 'packages', packages)
   _s(self, 'versions', versions)
   _s(self, 'source', source)
   _s(self, 'newer', newer)
+  _s(self, 'rejects', rejects)
+  _s(self, 'rejects_source', rejects_source)
  return __init__
 
 def _m70(_F, _s, _f22):
@@ -1381,7 +1383,7 @@ MAKERS = {
     (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
     (('op', 'target'), (), True, True, False): _m67,
     (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m68,
-    (('packages', 'versions', 'source', 'newer'), (), True, False, False): _m69,
+    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m69,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m70,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m71,
     (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m72,

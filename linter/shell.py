@@ -1201,13 +1201,13 @@ def output_of(cmd: Command, dash: bool = False) -> str | None:
 
 _PRINTF_SPEC = lazyre.compile(r"%[-0-9.]*[sdb]")
 _SED_S = lazyre.compile(r"^s(.)(?P<pat>(?:\\.|(?!\1).)*)\1(?P<rep>(?:\\.|(?!\1).)*)\1[a-zA-Z0-9]*$", re.S)
+# a regexp address: `/regex/`, or `\%regex%` with any delimiter (GNU sed 4.9 manual, "Regexp Addresses")
+_SED_ADDRESS = (r"^(?:/(?P<pat>(?:\\.|[^/])*)/|\\(?P<delim>[^\\\n])(?P<cpat>(?:\\.|(?!(?P=delim)).)*)"
+                r"(?P=delim))\s*")
 # `/regex/d`: delete the lines that match (GNU sed 4.9 manual, "Selecting lines", "Common commands")
-_SED_DELETE = lazyre.compile(r"^(?:/(?P<pat>(?:\\.|[^/])*)/|\\(?P<delim>[^\\\n])(?P<cpat>(?:\\.|(?!(?P=delim)).)*)"
-                             r"(?P=delim))\s*d$", re.S)
-# `/regex/ s/a/b/`, `\|regex| s/a/b/`: a substitution only on the lines the address matches (GNU sed 4.9
-# manual, "Regexp Addresses": `\%regexp%` takes any delimiter)
-_SED_ADDRESSED = lazyre.compile(r"^(?:/(?P<pat>(?:\\.|[^/])*)/|\\(?P<delim>[^\\\n])(?P<cpat>(?:\\.|(?!(?P=delim)).)*)"
-                                r"(?P=delim))\s*(?P<cmd>s.*)$", re.S)
+_SED_DELETE = lazyre.compile(_SED_ADDRESS + r"d$", re.S)
+# `/regex/ s/a/b/`, `\|regex| s/a/b/`: a substitution only on the lines the address matches
+_SED_ADDRESSED = lazyre.compile(_SED_ADDRESS + r"(?P<cmd>s.*)$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 

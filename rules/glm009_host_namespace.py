@@ -45,8 +45,9 @@ under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
 workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
 fix that removes `ipc: host` gives it `shm_size` (`--shm-size`) as large as
 the container's memory limit, or 16g without one, and `hostIPC` a
-memory-backed `emptyDir` mounted at `/dev/shm` (its memory counts against the
-container's limit), unless the workload already sizes or mounts `/dev/shm`.
+memory-backed `emptyDir` mounted at `/dev/shm` in every container of the pod
+(its memory counts against the container's limit), unless the container
+already sizes or mounts `/dev/shm` (`shm_size`, a `tmpfs` or volume there).
 No fix is offered for a workload whose privilege is its purpose (a device
 plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see [images](../images.md)):
 the finding stays and says so.

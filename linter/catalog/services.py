@@ -220,6 +220,10 @@ class Releases:
     versions: tuple[str, ...]  # globs over the pinned version
     source: str
     newer: str | None = None  # the id of the entry for the releases after these (the current one)
+    # options these releases' command line exits on (it does not know them): a start command that
+    # passes one (the newer image's own entrypoint) starts nothing
+    rejects: tuple[str, ...] = ()
+    rejects_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -368,6 +372,7 @@ class Service:
                *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
                self.auth_source, *self.auth_sources, *(k.source for k in self.auth_known),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
+               self.releases.rejects_source if self.releases else None,
                *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None),
                *(p.source for p in self.presets)]
         return list(dict.fromkeys(s for s in out if s))
@@ -456,7 +461,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                       for p in d.get("presets", ())),
         auth_sources=tuple(auth.get("sources", ())), auth_on_wins=bool(auth.get("on_wins")),
         releases=Releases(tuple(d["releases"]["packages"]), tuple(d["releases"]["versions"]), d["releases"]["source"],
-                          d["releases"].get("newer")) if d.get("releases") else None,
+                          d["releases"].get("newer"), tuple((d["releases"].get("rejects") or {}).get("options", ())),
+                          (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
@@ -1285,6 +1291,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 at = match_command(built, cmd.argv, cwd)
                 if at is not None:
                     s, start = built, at
+            if _rejected(s, cmd.argv[start:]):
+                continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img)
             if s.global_options:
                 match = replace(match, before=tuple(cmd.argv[1:start]))
@@ -1369,6 +1377,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue  # (the same image named by the entries of both releases)
         if built is not s and (at := match_command(built, words)) is not None:
             s, start = built, at  # the build installs another release of it than the image's tag names
+        if _rejected(s, words[start:]):
+            continue  # (the newer image's entrypoint passes an option the installed release exits on)
         out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
     return tuple(out)
 
@@ -1403,12 +1413,26 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
                     found = (None, True)  # a pin the scan cannot read (`torchserve==${TS_VERSION}`)
                 continue
             if m.group(3) is not None:
-                found = (m.group(3), True)
+                found = (_padded(m.group(3)) if m.group(2) in ("==", "=") else m.group(3), True)
             else:
                 # unpinned: the newest with an upgrade; pip keeps what is there without one; a range or an
                 # npm dist-tag (`flowise@latest`): no release the scan can name
                 found = (None, upgrade or m.group(4) is not None or m.group(5) is not None)
     return found
+
+
+_RELEASE = re.compile(r"^([0-9]+(?:\.[0-9]+)*)(.*)$")
+
+
+def _padded(version: str) -> str:
+    """A pip (`==`) or conda (`=`) pin with its release zero-padded to three segments, as PEP 440
+    compares releases (`==0.10` installs 0.10.0: https://peps.python.org/pep-0440/#version-matching,
+    whose release segments are compared zero-padded); a prefix match (`==0.10.*`) as it is."""
+    m = _RELEASE.match(version)
+    if m is None or "*" in version:
+        return version
+    parts = m.group(1).split(".")
+    return ".".join(parts + ["0"] * (3 - len(parts))) + m.group(2)
 
 
 def _built_release(services: tuple[Service, ...], s: Service, workload: Workload, old_image: bool) -> Service:
@@ -1431,6 +1455,12 @@ def _built_release(services: tuple[Service, ...], s: Service, workload: Workload
         return next((t for t in group if any(glob_match(version, v) for v in t.releases.versions)),  # type: ignore[union-attr]
                     newest)
     return newest if upgrade or not old_image else s
+
+
+def _rejected(s: Service, args: tuple[Word, ...] | list[Word]) -> bool:
+    """Whether `args` pass an option `s`'s releases exit on (`Releases.rejects`)."""
+    rejects = s.releases.rejects if s.releases is not None else ()
+    return bool(rejects) and any(w.text.split("=", 1)[0] in rejects for w in args)
 
 
 def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,

@@ -205,10 +205,19 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
         elif ydoc is not None:
             from glmlint.fix.manifest import ManifestFixer
 
-            edits.extend(ManifestFixer(ydoc, w, options.user).lower(tuple(structured)))
+            edits.extend(ManifestFixer(ydoc, w, options.user, _siblings(source, w)).lower(tuple(structured)))
         else:
             raise FixError(f"no structured edits in a {fmt} file")
     return edits
+
+
+def _siblings(source: SourceFile, w: Workload) -> tuple[Workload, ...]:
+    """The other containers of `w`'s Kubernetes pod (the workloads whose pod has its volumes where
+    `w`'s has)."""
+    if w.pod is None or w.pod.volumes_path is None:
+        return ()
+    return tuple(x for x in source.workloads
+                 if x is not w and x.pod is not None and x.pod.volumes_path == w.pod.volumes_path)
 
 
 def text_docs(source: SourceFile, text: str) -> tuple[TextDoc, Any]:

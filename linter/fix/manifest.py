@@ -36,6 +36,12 @@ def _merge(tree: dict[str, Any], keys: Keys, value: Any) -> None:
         tree[keys[-1]] = value
 
 
+def _nested(keys: Keys, value: Any) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    _merge(tree, keys, value)
+    return tree
+
+
 def _user_parts(user: str) -> tuple[int, int | None]:
     uid, _, gid = user.partition(":")
     if not uid.isdigit() or (gid and not gid.isdigit()):
@@ -44,9 +50,11 @@ def _user_parts(user: str) -> tuple[int, int | None]:
 
 
 class ManifestFixer(Lowering):
-    def __init__(self, ydoc: YamlDoc, workload: Workload, fix_user: str) -> None:
+    def __init__(self, ydoc: YamlDoc, workload: Workload, fix_user: str,
+                 siblings: tuple[Workload, ...] = ()) -> None:
         self.ydoc = ydoc
         self.w = workload
+        self.siblings = siblings  # Kubernetes: the other containers of its pod
         self.fmt = workload.format
         self.fields = TABLES[self.fmt]
         self.user = fix_user
@@ -160,39 +168,61 @@ class ManifestFixer(Lowering):
         if non_root is None or not self._replace(non_root, True):
             _merge(self.tree, self.fields["run_as_non_root"].keys, True)
 
-    def _unmounted(self, paths: list[str]) -> list[str]:
-        mounted = {m.target.rstrip("/") or "/" for m in self.w.mounts}
+    def _unmounted(self, paths: list[str], w: Workload | None = None) -> list[str]:
+        mounted = {m.target.rstrip("/") or "/" for m in (w or self.w).mounts}
         return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted]
+
+    def _tmpfs_entry(self) -> tuple[Any, Any, set[str]] | None:
+        """Compose: the service's own `tmpfs` (key, value, the paths it mounts), None without one."""
+        mapping = self.ydoc.node(self.w.node_path)
+        tmpfs = self.fields["writable_paths"].keys
+        if not (y.is_map(mapping) and tmpfs[0] in y.entries(mapping)):
+            return None
+        key, node = y.entries(mapping)[tmpfs[0]]
+        have = {(y.text(n) or "").split(":")[0].rstrip("/") for n in (y.items(node) if y.is_seq(node) else [node])}
+        return key, node, have
 
     def _compose_tmpfs(self, paths: list[str]) -> None:
         """`read_only: true` needs a writable /tmp (and the paths the image writes): a `tmpfs` at each
         that nothing mounts yet."""
-        mapping = self.ydoc.node(self.w.node_path)
         paths = self._unmounted(paths)
-        tmpfs = self.fields["writable_paths"].keys
-        if y.is_map(mapping) and tmpfs[0] in y.entries(mapping):
-            key, node = y.entries(mapping)[tmpfs[0]]
-            have = {(y.text(n) or "").split(":")[0].rstrip("/") for n in (y.items(node) if y.is_seq(node) else [node])}
+        entry = self._tmpfs_entry()
+        if entry is not None:
+            key, node, have = entry
             rest = [p for p in paths if p.rstrip("/") not in have]
             if rest and y.is_seq(node) and node.value and not self.ydoc._aliased(key, node):
                 self.edits.extend(self.ydoc.append_item(node, p) for p in rest)
             return
         if paths:
-            _merge(self.tree, tmpfs, paths)
+            _merge(self.tree, self.fields["writable_paths"].keys, paths)
 
     def shared_memory(self, size: str) -> None:
         """A /dev/shm of the container's own, where it shared the host's: compose `shm_size: size`, a
-        Kubernetes memory-backed `emptyDir` mounted there (its size is the pod's memory limit); nothing
-        when the workload already sizes or mounts it."""
-        if self._unmounted(["/dev/shm"]) == []:
-            return
+        Kubernetes memory-backed `emptyDir` mounted there (its size is the pod's memory limit) in every
+        container of the pod (they all shared the host's IPC namespace); nothing for a workload (a
+        container) that already sizes or mounts it (a volume or a compose `tmpfs` at /dev/shm)."""
         if self.fmt is Format.COMPOSE:
+            entry = self._tmpfs_entry()
+            if self._unmounted(["/dev/shm"]) == [] or (entry is not None and "/dev/shm" in entry[2]):
+                return
             mapping = self.ydoc.node(self.w.node_path)
             key = self.fields["shared_memory"].keys
             if not (y.is_map(mapping) and key[0] in y.entries(mapping)):
                 _merge(self.tree, key, size)
             return
-        self._empty_dirs(["/dev/shm"], medium="Memory")
+        bare = [w for w in (self.w, *self.siblings) if self._unmounted(["/dev/shm"], w)]
+        if not bare:
+            return
+        name = self._empty_dir_volume("/dev/shm", "Memory")
+        for w in bare:
+            if w is self.w:
+                _merge(self.tree, self.fields["mounts"].keys, [{"name": name, "mountPath": "/dev/shm"}])
+                continue
+            node = self.ydoc.node(w.node_path)
+            if not y.is_map(node):
+                raise FixError(f"cannot find {w.label}")
+            self.edits.extend(self.ydoc.set_tree(node, _nested(self.fields["mounts"].keys,
+                                                               [{"name": name, "mountPath": "/dev/shm"}])))
 
     def _volumes_path(self) -> tuple[str | int, ...]:
         """Where the pod's `volumes` go (the IR's `Pod.volumes_path`: a pod spec, an Argo template, a
@@ -205,21 +235,27 @@ class ManifestFixer(Lowering):
     def _empty_dirs(self, paths: list[str], medium: str | None = None) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
         nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
-        paths = self._unmounted(paths)
-        if not paths:
-            return
+        for path in self._unmounted(paths):
+            name = self._empty_dir_volume(path, medium)
+            _merge(self.tree, self.fields["mounts"].keys, [{"name": name, "mountPath": path}])
+
+    def _empty_dir_volume(self, path: str, medium: str | None = None) -> str:
+        """Add an `emptyDir` volume for `path` to the pod, named after the path and unlike any other
+        volume's name; returns the name."""
         pod = self.ydoc.node(self._volumes_path())
-        mounts, volumes = self.fields["mounts"].keys, self.fields["volumes"].keys
+        volumes = self.fields["volumes"].keys
         taken = {y.text(y.get(v, "name")) for v in y.items(y.get(pod, *volumes))} if y.is_map(pod) else set()
-        for path in paths:
-            base = "tmp" if path.rstrip("/") == "/tmp" else path.strip("/").replace("/", "-").replace("_", "-").lower()
-            name, n = base[:60], 1
-            while name in taken:
-                n += 1
-                name = f"{base[:57]}-{n}"
-            taken.add(name)
-            _merge(self.tree, mounts, [{"name": name, "mountPath": path}])
-            _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {"medium": medium} if medium else {}}])
+        added: Any = self.pod_tree
+        for k in volumes:
+            added = added.get(k, {}) if isinstance(added, dict) else {}
+        taken |= {v["name"] for v in added} if isinstance(added, list) else set()  # this fix's own
+        base = "tmp" if path.rstrip("/") == "/tmp" else path.strip("/").replace("/", "-").replace("_", "-").lower()
+        name, n = base[:60], 1
+        while name in taken:
+            n += 1
+            name = f"{base[:57]}-{n}"
+        _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {"medium": medium} if medium else {}}])
+        return name
 
     def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
         if field == "writable_paths":

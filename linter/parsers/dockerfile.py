@@ -489,6 +489,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     stages: list[Stage] = []
     by_name: dict[str, Stage] = {}
     names: set[str] | None = None  # every stage's name, read when a COPY or RUN first needs them
+    staged: frozenset[str] | None = None  # `_staged`, read when a COPY from the context first needs it
     stage: Stage | None = None
     args: dict[str, str] = {}
     shell = _DEFAULT_SHELL
@@ -615,7 +616,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                     written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
                     stage.scripts[written] = _Written(body, _body_rows(first))
         elif inst.name in ("COPY", "ADD") and context is not None:
-            stage.files.extend(_copied(inst, scope, context))
+            if staged is None:
+                staged = _staged(instructions)
+            stage.files.extend(_copied(inst, scope, context, staged))
         elif inst.name == "CMD":
             stage.cmd = _argv_setting(inst, shell)
             stage.cmd_inst = inst
@@ -1069,8 +1072,25 @@ def _small_text(path: str) -> str | None:
         return None
 
 
-def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader) -> list[FileWrite]:
-    """The files of `CONTEXT_FILES` a `COPY`/`ADD` from the build context writes, read from disk."""
+_RUN_WORD = lazyre.compile(r"[^\s'\";&|()<>]+")
+
+
+def _staged(instructions: list[Instruction]) -> frozenset[str]:
+    """The absolute paths named by a `RUN` that also names a `CONTEXT_FILES` path: where a COPY may
+    stage a file that the RUN then moves into place (`COPY sudoers-dev /tmp/dev` then `RUN install -m
+    0440 /tmp/dev /etc/sudoers.d/dev`)."""
+    roots = tuple(p.rstrip("/") for p in CONTEXT_FILES)
+    out: set[str] = set()
+    for inst in instructions:
+        if inst.name == "RUN" and any(r in inst.source for r in roots):
+            out.update(w for w in _RUN_WORD.findall(inst.source) if w.startswith("/") and not _wanted(w))
+    return frozenset(out)
+
+
+def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader,
+            staged: frozenset[str] = frozenset()) -> list[FileWrite]:
+    """The files of `CONTEXT_FILES` a `COPY`/`ADD` from the build context writes, read from disk, and
+    the files it stages where a `RUN` takes them into those places (`staged`)."""
     array = _json_array(inst.args)
     words = array if array is not None else inst.args.split()
     if any(w.startswith("--from") for w in words):
@@ -1091,11 +1111,11 @@ def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader) ->
             continue
         name = src.rstrip("/").rsplit("/", 1)[-1]
         target = f"{base}/{name}" if into_dir else dest
-        if not _wanted(target) and not related:
+        if not _wanted(target) and not related and target not in staged:
             continue
         got = context(src)
         if isinstance(got, tuple):  # a file
-            if _wanted(target):
+            if _wanted(target) or target in staged:
                 out.append(FileWrite(target, got[1], "write", inst.loc(), source=got[0]))
             continue
         if got is None:
