@@ -17,7 +17,7 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from glmlint import records
@@ -465,7 +465,7 @@ class _Cluster:
     (each list in scan order, so that the first match is the one a linear search finds)."""
 
     def __init__(self, roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount],
-                 lazy: bool = False) -> None:
+                 lazy: bool = False, loader: Callable[[tuple[str, str] | None], list[Role]] | None = None) -> None:
         self.roles: dict[tuple[str, str], list[Role]] = {}
         for r in roles:
             self.roles.setdefault((r.kind, r.name), []).append(r)
@@ -474,6 +474,9 @@ class _Cluster:
             key for key, got in self.roles.items() if any(r.aggregation is not None for r in got)} if lazy else set()
         self._cluster_roles = [r for r in roles if r.kind == "ClusterRole"] if self._pending else []
         self._labels: dict[int, dict[str, str]] | None = None
+        # the roles of a (kind, name) when first asked for, as parsed (None: every ClusterRole of the
+        # scan), each role one object whenever asked; None: `roles` are all of them
+        self._load = loader
         self.accounts: dict[str, list[ServiceAccount]] = {}
         for a in accounts:
             self.accounts.setdefault(a.name, []).append(a)
@@ -491,6 +494,12 @@ class _Cluster:
 
     def roles_of(self, key: tuple[str, str]) -> list[Role] | tuple[()]:
         """The roles of this (kind, name), aggregated (`aggregate`)."""
+        if self._load is not None and key not in self.roles:
+            loaded = self.roles[key] = self._load(key)
+            if any(r.aggregation is not None for r in loaded):
+                self._pending.add(key)
+                if not self._cluster_roles:
+                    self._cluster_roles = self._load(None)
         got = self.roles.get(key, ())
         if key in self._pending:
             self._pending.discard(key)
@@ -590,14 +599,28 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
 def cluster_of(sources: list[SourceFile]) -> _Cluster | None:
     """The scan's roles (aggregated), bindings and ServiceAccounts, indexed as `link_cluster` links
     pods with them; None when there is no binding and no ServiceAccount (a pod links to nothing)."""
-    bindings = [b for s in sources for b in s.bindings]
-    accounts = [a for s in sources for a in s.accounts]
+    return cluster_from([r for s in sources for r in s.roles], [b for s in sources for b in s.bindings],
+                        [a for s in sources for a in s.accounts])
+
+
+def cluster_from(roles: list[Role], bindings: list[Binding], accounts: list[ServiceAccount],
+                 loader: Callable[[tuple[str, str] | None], list[Role]] | None = None) -> _Cluster | None:
+    """`cluster_of` the scan's roles (as parsed), bindings and ServiceAccounts, in the scan's order;
+    `loader`: the roles instead, each (kind, name)'s when first asked for (`_Cluster.roles_of`)."""
     if not bindings and not accounts:
         return None
     # each aggregated ClusterRole aggregated when a binding a pod links to names it (`_Cluster.roles_of`),
     # not all first: at 4x the corpus through symlinks, each collects the rules of four copies'
     # ClusterRoles (~0.35 MB that no pod linked to, issue 12)
-    return _Cluster([r for s in sources for r in s.roles], bindings, accounts, lazy=True)
+    return _Cluster(roles, bindings, accounts, lazy=True, loader=loader)
+
+
+def may_grant(b: Binding, accounts: set[str]) -> bool:
+    """Whether `b` may grant a pod whose ServiceAccount's name is one of `accounts` (`_link_pod`): a
+    subject naming one of them, or a group of ServiceAccounts. A binding that may not is never read
+    by the link of such pods: linking them with a cluster without it links them as with it."""
+    return any((one := one_account(s.kind, s.name, s.namespace)) is not None and one[0] in accounts
+               or accounts_group(s.kind, s.name) is not None for s in b.subjects)
 
 
 def links(cluster: _Cluster | None, account: str, namespace: str | None, path: str) -> bool:

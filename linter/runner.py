@@ -594,11 +594,12 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
     for the whole scan (`_waits`)."""
     checked: dict[int, tuple[Any, ...]] = {}  # id(source) -> (its candidate, *what its worker returned but the file)
     fixes: dict[tuple[Any, ...], Any] | None = {} if early is not None else None  # a lean scan's fixes, one of each
-    shared: dict[Any, Any] = {}  # a lean scan's cluster values (RBAC rules' values, pod labels, pods' keys), one of each
+    shared: dict[Any, Any] = {}  # a lean scan's cluster values (pod labels, pods' keys), one of each
     under = (os.path.join(report.root, ""),)  # a done file's path on disk, from its reported name (`DoneFile`)
     # a lean scan's pickled pods, read again only for the files the link changes, and what the end of
     # the scan reads of each file that waits for it (`_Parked`)
     spool = _Spool()
+    rbac = _ParkedRBAC(spool) if early is not None else None  # a lean scan's RBAC objects
     index = {id(rule): i for i, rule in enumerate(report.rules)}  # (`_packed`)
     try:  # (the spool is closed however the scan ends)
         for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
@@ -612,8 +613,14 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
             if isinstance(out[0], SourceFile):
                 if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
                     out[0].disk_path, out[0].path = cand.path, cand.display
-                if early is not None and out[0].roles:
-                    out[0].roles = _shared_rules(out[0].roles, shared)
+                if early is not None and (out[0].roles or out[0].bindings or out[0].accounts):
+                    # parked until the link, which takes back only what a pod of the scan may link to
+                    # (`_parked_cluster`): the bindings and ServiceAccounts, then the roles they name
+                    for key in {(r.kind, r.name) for r in out[0].roles}:  # (the file's roles of each)
+                        rbac.roles.setdefault(shared.setdefault(key, key), []).append(len(rbac.files))
+                    rbac.files.append((spool.put(_pickled((out[0].bindings, out[0].accounts))),
+                                       spool.put(_pickled(out[0].roles))))
+                    out[0].roles = out[0].bindings = out[0].accounts = ()  # type: ignore[assignment]
                 if early is not None and out[0]._labels:  # type: ignore[union-attr]
                     out[0]._labels = _shared_labels(out[0]._labels, shared)  # type: ignore[union-attr]
                 if out[1] is not None:  # its findings, as they come: the packed rows are not kept
@@ -641,7 +648,7 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
             _add(report, out[0])
         if progress is not None:
             progress(total, total)
-        return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits, spool)
+        return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits, spool, rbac)
     finally:
         spool.close()
 
@@ -747,8 +754,7 @@ class _Parked:
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
     """`roles` with each RBAC rule's values (API groups, resources, verbs, names, URLs) one tuple
     of the scan's for each distinct value: a file's roles come unpickled apart from every other
-    file's (~800 bytes an RBAC rule, most of it the same few strings), and a lean scan keeps them
-    until the link at the end."""
+    file's (~800 bytes an RBAC rule, most of it the same few strings)."""
     def one(values: tuple[str, ...]) -> tuple[str, ...]:
         return shared.setdefault(values, values)
 
@@ -756,6 +762,62 @@ def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...
         records.replace(r, api_groups=one(r.api_groups), resources=one(r.resources), verbs=one(r.verbs),
                         resource_names=one(r.resource_names), non_resource_urls=one(r.non_resource_urls))
         for r in role.rules)) for role in roles]
+
+
+def _pickled(value: Any) -> bytes:
+    import pickle
+
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+class _ParkedRBAC:
+    """A lean scan's RBAC objects, parked in its spool as each file comes in (`_check_all`): ~0.5 MB
+    for each copy of the corpus that the scan held to its end (issue 12), of which the link needs
+    only what a pod of the scan may link to (`cluster`). `files`: each file's (bindings and
+    ServiceAccounts, roles), pickled, in the scan's order; `roles`: which of them hold the roles of
+    each (kind, name)."""
+
+    def __init__(self, spool: _Spool) -> None:
+        self.spool = spool
+        self.files: list[tuple[int | bytes, int | bytes]] = []
+        self.roles: dict[tuple[str, str], list[int]] = {}
+        self._loaded: dict[int, list[Any]] = {}  # a file's roles, taken back (one object each)
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # (`_shared_rules`)
+
+    def cluster(self, sources: list[SourceFile], entries: list[Any]) -> Any:
+        """The link's cluster (`link.cluster_of`): the ServiceAccounts a pod of the scan names, the
+        bindings that may grant such a pod (`link.may_grant`), and the roles a binding names, taken
+        back when the link first asks for them (`_Cluster.roles_of`). The link reads nothing else of
+        the cluster for the scan's pods (their ServiceAccounts' names: the waiting files' pods'
+        keys, the pods kept in memory), so it links them as the whole cluster would."""
+        import pickle
+
+        from glmlint.link import cluster_from, may_grant
+
+        names: set[str] = set()
+        for source, entry in zip(sources, entries):
+            keys = entry.keys if isinstance(entry, _Parked) else entry[4][2] if entry is not None and \
+                entry[4] is not None else None
+            names.update(name for name, _ns in keys or ())
+            names.update(pod.service_account.value for pod in source.pods)
+        bindings, accounts = [], []
+        for handle, _roles in self.files:
+            got_bindings, got_accounts = pickle.loads(self.spool.get(handle))
+            bindings.extend(b for b in got_bindings if may_grant(b, names))
+            accounts.extend(a for a in got_accounts if a.name in names)
+        return cluster_from([], bindings, accounts, self._roles_of)
+
+    def _roles_of(self, key: tuple[str, str] | None) -> list[Any]:
+        """The roles of this (kind, name), in the scan's order; None: every ClusterRole."""
+        import pickle
+
+        out = []
+        for i in range(len(self.files)) if key is None else self.roles.get(key, ()):
+            roles = self._loaded.get(i)
+            if roles is None:
+                roles = self._loaded[i] = _shared_rules(pickle.loads(self.spool.get(self.files[i][1])), self._shared)
+            out.extend(r for r in roles if (r.kind == "ClusterRole" if key is None else (r.kind, r.name) == key))
+        return out
 
 
 def _shared_labels(labels: Any, shared: dict[Any, Any]) -> tuple[Any, ...]:
@@ -1860,7 +1922,8 @@ def _in_process(files: list[Candidate], state: _State) -> _InProcess:
 def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: _Pool | _InProcess,
                    max_bytes: int, fix_edits: bool,
                    fixes: dict[tuple[Any, ...], Any] | None = None, early: Any = None,
-                   waits: set[str] | frozenset[str] = frozenset(), spool: _Spool | None = None) -> PerSource:
+                   waits: set[str] | frozenset[str] = frozenset(), spool: _Spool | None = None,
+                   rbac: _ParkedRBAC | None = None) -> PerSource:
     """Once every file is in: link what needs the whole scan and rebuild the workers' results; per
     source, in order. The scan-wide rules (GLM044) ran in the workers with each file's pods as
     parsed: what they found stands for a file none of whose pods links to a binding or
@@ -1869,7 +1932,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     here; the files a LoadBalancer/NodePort Service of another file selects are read again and
     checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
     their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
-    fixes, one of each; the linked IR is not kept."""
+    fixes, one of each; the linked IR is not kept; `rbac`: its RBAC objects, parked (`_ParkedRBAC`)."""
     import pickle
 
     from glmlint.link import (cluster_of, exposed_elsewhere, exposures, forget, link_pods, linked_pods, links,
@@ -1886,7 +1949,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}
-    cluster = cluster_of(report.sources)
+    # (a lean scan's RBAC objects are parked: what its pods may link to is taken back)
+    cluster = cluster_of(report.sources) if rbac is None else rbac.cluster(report.sources, entries)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
     # linked here (their grants name only the bindings and roles they link to: not the cluster), first:
     # the workers check them while this process finishes the other files. The tasks are a generator:

@@ -153,7 +153,10 @@ when it listens on all interfaces **and**
   namespace, unless the Gateway is internal (GKE's `gke-l7-rilb` classes, AWS
   VPC Lattice's `amazon-vpc-lattice`, Istio's `istio-waypoint`, an
   internal load balancer asked for through `spec.infrastructure.annotations`
-  or Istio's `networking.istio.io/service-type: ClusterIP`) or something may
+  or Istio's `networking.istio.io/service-type: ClusterIP`, an Envoy Gateway
+  `EnvoyProxy` named by `spec.infrastructure.parametersRef` whose
+  `envoyService` is a ClusterIP or internal one; parameters the scan does not
+  hold leave the Gateway unjudged) or something may
   authenticate the route: a rule's `ExtensionRef` filter, Kong's
   `konghq.com/plugins`, or a policy that targets the route, its Gateway or
   the Service (Envoy Gateway's `SecurityPolicy`, Kuadrant's `AuthPolicy`,

@@ -266,3 +266,23 @@ def test_the_scan_s_cluster_aggregates_a_role_only_when_a_link_asks_for_it_as_li
     link_cluster([rbac, job])
     assert got == job.pods and [r.resources for r, _where in got[0].grants[0].role.aggregated] == [("pods/exec",)]
     assert cluster.roles_of(("ClusterRole", "agg")) is cluster.roles_of(("ClusterRole", "agg"))  # made once
+
+
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pooled_only)])
+def test_a_lean_scan_parks_the_rbac_objects_and_links_its_pods_as_the_whole_cluster_does(tmp_path, monkeypatch, jobs):
+    # a binding and role for a ServiceAccount no pod runs as, beside the ones the job links to
+    other = RBAC.replace("name: agg", "name: agg2").replace("name: part", "name: part2").replace(
+        "name: b,", "name: b2,").replace("name: runner", "name: nobody")
+    (tmp_path / "rbac.yaml").write_text(RBAC)
+    (tmp_path / "other.yaml").write_text(other)
+    (tmp_path / "job.yaml").write_text(pods_yaml("ml"))
+    rules = builtin_rules()
+    full = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)  # small: linked as a whole
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    lean = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs, lean=True)
+    got = [(r.path, r.line, r.col, r.code, r.message) for r in lean.results]
+    assert got == [(r.path, r.line, r.col, r.code, r.message) for r in full.results]
+    # the aggregated role collects from every ClusterRole of the scan, those no pod's binding names too
+    assert any(code == "GLM044" and "aggregated from ClusterRole `part2` in `other.yaml`" in m
+               for _p, _l, _c, code, m in got)
+    assert not any(s.roles or s.bindings or s.accounts for s in lean.sources)  # parked, not kept

@@ -518,8 +518,14 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
                   "IAMAuthPolicy": "application-networking.k8s.aws/",
                   "GCPBackendPolicy": "networking.gke.io/", "AuthorizationPolicy": "security.istio.io/",
                   "RequestAuthentication": "security.istio.io/"}
+# A Gateway's `spec.infrastructure.parametersRef` names an object of its namespace that configures what its
+# controller deploys (gateway-api apis/v1 GatewayInfrastructure): Envoy Gateway's EnvoyProxy (gateway.envoyproxy.io,
+# "Customize EnvoyProxy": `spec.provider.kubernetes.envoyService.type`, LoadBalancer by default, and
+# `.annotations` copied to that Service) is read when the scan has it; any other, or one not here, may make the
+# load balancer internal or none, and its Gateway is not judged (precision)
+_ENVOY_PROXY = ("EnvoyProxy", "gateway.envoyproxy.io")
 _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
-                           "IngressClassParams", "RayCluster"})
+                           "IngressClassParams", "RayCluster", _ENVOY_PROXY[0]})
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -563,15 +569,30 @@ def _route_may_authenticate(route: Any) -> bool:
                for rule in y.items(y.get(route, "spec", "rules")) for f in y.items(y.get(rule, "filters")))
 
 
-def _gateway_private(gateway: Any) -> bool:
+def _private_annotations(node: Any) -> bool:
+    """Whether annotations (a mapping node) ask for a load balancer only the private network reaches."""
+    return any((y.text(value) or "").strip().lower() in _PRIVATE_GATEWAY_ANNOTATIONS.get(key, ())
+               for key, (_kn, value) in y.entries(node).items())
+
+
+def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any]) -> bool:
     """Whether a Gateway's load balancer is reached from the private network only (`_INTERNAL_GATEWAYS`,
-    `_PRIVATE_GATEWAY_ANNOTATIONS`), or it has no listener for HTTP traffic."""
+    `_PRIVATE_GATEWAY_ANNOTATIONS`, its infrastructure's parameters: `_ENVOY_PROXY`, of `proxies` by
+    (namespace, name)), or it has no listener for HTTP traffic."""
     if (y.text(y.get(gateway, "spec", "gatewayClassName")) or "") in _INTERNAL_GATEWAYS:
         return True
-    for node in (y.get(gateway, "spec", "infrastructure", "annotations"), y.get(gateway, "metadata", "annotations")):
-        for key, (_kn, value) in y.entries(node).items():
-            if (y.text(value) or "").strip().lower() in _PRIVATE_GATEWAY_ANNOTATIONS.get(key, ()):
-                return True
+    if any(_private_annotations(node) for node in (y.get(gateway, "spec", "infrastructure", "annotations"),
+                                                   y.get(gateway, "metadata", "annotations"))):
+        return True
+    ref = y.get(gateway, "spec", "infrastructure", "parametersRef")
+    if ref is not None:
+        proxy = None
+        if (y.text(y.get(ref, "kind")), y.text(y.get(ref, "group"))) == _ENVOY_PROXY:
+            proxy = proxies.get((_namespace(gateway), y.text(y.get(ref, "name")) or ""))
+        service = y.get(proxy, "spec", "provider", "kubernetes", "envoyService")
+        if proxy is None or (y.text(y.get(service, "type")) or "LoadBalancer") == "ClusterIP" \
+                or _private_annotations(y.get(service, "annotations")):
+            return True
     return not y.items(y.get(gateway, "spec", "listeners"))
 
 
@@ -637,6 +658,7 @@ class _Routed:
         self.services: dict[tuple[str | None, str], _Target] = {}
         self.configs: dict[tuple[str | None, str], Any] = {}
         self.gateways: dict[tuple[str | None, str], Any] = {}
+        self.proxies: dict[tuple[str | None, str], Any] = {}  # Envoy Gateway's EnvoyProxy objects
         # what a policy that may authenticate targets, by (namespace, name): the policy's namespace (a
         # target reference names an object of its own namespace)
         self.guarded: set[tuple[str | None, str]] = set()
@@ -658,6 +680,8 @@ class _Routed:
                 self.configs.setdefault(key, obj)
             elif kind == "Gateway" and api.startswith(_GATEWAY_API):
                 self.gateways.setdefault(key, obj)
+            elif kind == _ENVOY_PROXY[0] and api.startswith(_ENVOY_PROXY[1] + "/"):
+                self.proxies.setdefault(key, obj)
             elif kind == "IngressClass" and api.startswith("networking.k8s.io/"):
                 self.classes.setdefault(key[1], obj)
             elif kind == "IngressClassParams":
@@ -707,7 +731,7 @@ class _Routed:
                 return []
             gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
                             and not self._istio(g[0])
-                            and not _gateway_private(self.gateways[g]) and _admits(self.gateways[g], g[0], namespace, kind)),
+                            and not _gateway_private(self.gateways[g], self.proxies) and _admits(self.gateways[g], g[0], namespace, kind)),
                            None)
             if gateway is None:
                 return []
