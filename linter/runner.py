@@ -727,15 +727,12 @@ class _Parked:
     __slots__ = ("handle", "keys")
 
     def __init__(self, cand: Candidate, out: _Outcome, spool: _Spool, index: dict[int, int]) -> None:
-        import pickle
-
         _file, results, problems, linked, tentative = out
         self.keys = None
         if tentative is not None:
             found, more, self.keys, pods, evidence = tentative
             tentative = (_packed(found, index) if found else (), more, None, pods, evidence)
-        data = pickle.dumps((_sent(cand), _packed(results, index) if results else (), problems, linked, tentative),
-                            pickle.HIGHEST_PROTOCOL)
+        data = _pickled((_sent(cand), _packed(results, index) if results else (), problems, linked, tentative))
         self.handle = spool.put(data)
 
     def entry(self, spool: _Spool, source: SourceFile, rules: list[Rule],
@@ -765,6 +762,8 @@ def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...
 
 
 def _pickled(value: Any) -> bytes:
+    """`value` as the parent of a lean scan keeps it in its spool (a file's pods, its RBAC objects, a
+    parked file): pickled, a third of its size as objects, read back only when the link needs it."""
     import pickle
 
     return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
@@ -1093,7 +1092,7 @@ def _check_one(cand: Candidate) -> _Outcome:
         keys = tuple((p.service_account.value, p.namespace) for p in got.pods)
         if evidence is not None:
             _own_link_evidence(got, state, found, keys, evidence)
-        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _frozen(got.pods),
+        later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _pickled(got.pods),
                  evidence or None)
     return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
             False, later)
@@ -1148,12 +1147,6 @@ def _packed(results: list[Result], index: dict[int, int],
     return packed
 
 
-def _frozen(pods: list[Any]) -> bytes:
-    """A file's pods as the parent keeps them in a lean scan: pickled, read back only for a file whose
-    pods link to something of the cluster (~1 in 5 on the corpus): a third of their size as objects."""
-    import pickle
-
-    return pickle.dumps(pods, pickle.HIGHEST_PROTOCOL)
 
 
 def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | None:
@@ -1258,25 +1251,19 @@ class DoneFile:
         return None
 
     @classmethod
-    def of(cls, source: SourceFile, under: tuple[str] | None = None) -> DoneFile | SourceFile:
-        """`source` (a `CheckedFile`) as a done file; a file with no path on disk, a rendered chart
-        or overlay, or one with RBAC objects or Services for the link, as it is. `under`: the scan
-        root's folder, a 1-tuple shared by the scan's done files."""
-        if (not isinstance(source, CheckedFile) or source.origins is not None or source.roles or source.bindings
-                or source.accounts or source.services):  # (what `_finish_pooled` links)
+    def of(cls, source: SourceFile, under: tuple[str] | None = None, linked: bool = False) -> DoneFile | SourceFile:
+        """`source` (a `CheckedFile`) as a done file; a rendered chart or overlay, or one with RBAC
+        objects or Services for the link, as it is. `under`: the scan root's folder, a 1-tuple shared
+        by the scan's done files. `linked`: the cross-file link has read it (`_finish_pooled`): its
+        cluster objects (in the link's cluster until the link ends), pods' labels and path on disk are
+        not kept to the end of the scan (~0.3 MB for each copy of the corpus: ~1 file in 3 has pods,
+        issue 12); a file with no path on disk stays as it is."""
+        if not isinstance(source, CheckedFile) or source.origins is not None:
+            return source
+        if (not source.disk_path) if linked else (source.roles or source.bindings or source.accounts
+                                                    or source.services):  # (what `_finish_pooled` links)
             return source
         return cls(source.path, source.format, source.disk_path, source.problems, source.suppressions, under)
-
-
-def _linked_done(source: SourceFile, under: tuple[str]) -> DoneFile | SourceFile:
-    """A lean scan's `CheckedFile` once the cross-file link has read it (`_finish_pooled`): a
-    `DoneFile`, as a file done as it came in is, its cluster objects (in the link's cluster until
-    the link ends), pods' labels and path on disk not kept to the end of the scan (~0.3 MB for each
-    copy of the corpus: ~1 file in 3 has pods, issue 12). A rendered chart or overlay, or a file
-    with no path on disk, as it is."""
-    if not isinstance(source, CheckedFile) or source.origins is not None or not source.disk_path:
-        return source
-    return DoneFile(source.path, source.format, source.disk_path, source.problems, source.suppressions, under)
 
 
 def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> SourceFile:
@@ -1928,7 +1915,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     source, in order. The scan-wide rules (GLM044) ran in the workers with each file's pods as
     parsed: what they found stands for a file none of whose pods links to a binding or
     ServiceAccount of the scan (`link.links`, from the pods' keys: the link would leave them as
-    they are). The others' pods (kept pickled by a lean scan, `_frozen`, in `spool`) are linked and checked
+    they are). The others' pods (kept pickled by a lean scan, `_pickled`, in `spool`) are linked and checked
     here; the files a LoadBalancer/NodePort Service of another file selects are read again and
     checked by the workers (`_check_exposed`, `rounds.exposed`), linked with what of the cluster
     their pods link to, while this process goes on. `fixes`: a lean scan (`scan(lean=True)`): its
@@ -2000,7 +1987,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                         report.sources[i] = slimmed(full, keep_ir=True) if full.workloads else full
             report.linked = unscanned_images(report.sources, report.root, max_bytes)
     scan_wide = [r for r in rules if r.scan_wide]
-    under = (os.path.join(report.root, ""),)  # (`_linked_done`)
+    under = (os.path.join(report.root, ""),)  # (`DoneFile.of`)
     out: PerSource = []
     for i, (source, entry) in enumerate(zip(report.sources, entries)):
         if entry is None:
@@ -2040,7 +2027,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         else:
             out.append((results, problems))  # type: ignore[arg-type]
             if fixes is not None:
-                report.sources[i] = _linked_done(source, under)
+                report.sources[i] = DoneFile.of(source, under, linked=True)
             continue
         if early is not None and cand.display not in waits and cand.hint not in RENDERED:
             linked = _judged(early, source, linked)
@@ -2048,7 +2035,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         out.append((results if not linked else [*results, *linked],  # type: ignore[arg-type]
                     problems if not more else [*problems, *more]))
         if fixes is not None:
-            report.sources[i] = _linked_done(source, under)
+            report.sources[i] = DoneFile.of(source, under, linked=True)
     for i, got in later:  # the files a Service of another file exposes, checked again by the workers
         source = report.sources[i]
         if early is not None:
@@ -2060,7 +2047,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         report.sources[i], rows, problems, _linked, _ = got  # type: ignore[assignment,misc]
         out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
         if fixes is not None:
-            report.sources[i] = _linked_done(report.sources[i], under)
+            report.sources[i] = DoneFile.of(report.sources[i], under, linked=True)
     if fixes is not None:  # a lean scan: the link is done, and nothing after it reads the cluster objects
         forget()  # (the link's lookup table of the files' directories)
         for source in report.sources:

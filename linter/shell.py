@@ -799,6 +799,12 @@ def _getopt(args: Sequence[Word], spec: str) -> int | None:
     return i
 
 
+def _rest(cmd: Command, args: Sequence[Word], i: int) -> Command:
+    """The command a wrapper `cmd` runs from its word `args[i]` on, with `cmd`'s redirects, input and shell."""
+    return Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
+                   cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+
+
 def _tmux(cmd: Command, args: list[Word], depth: int) -> list[Command]:
     """What `tmux [options] command [args] [\\; command ...]` runs in its panes' shells."""
     out: list[Command] = []
@@ -921,8 +927,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
             if i < len(args) and args[i].text == "--":
                 i += 1
             if i < len(args):
-                inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin,
-                                cmd.upstream, cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+                inner = _rest(cmd, args, i)
                 out.extend(expand(inner, depth + 1))
             return out
     runner = _ENV_RUNNERS.get(name)
@@ -935,8 +940,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         if i < len(args) and args[i].text == "--":
             i += 1
         if i < len(args):
-            inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                            cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+            inner = _rest(cmd, args, i)
             out.extend(expand(inner, depth + 1))
         return out
     if name in SHELLS:
@@ -958,8 +962,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     if name == "screen":
         at = _screen(args)
         if at is not None and at < len(args):
-            inner = Command(tuple(args[at:]), args[at].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                            cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+            inner = _rest(cmd, args, at)
             out.extend(expand(inner, depth + 1))
         return out
     if name == "sbatch":
@@ -1001,8 +1004,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         out.extend(_joined(cmd, args[i:], depth))
         return out
     if i < len(args):
-        inner = Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                        cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+        inner = _rest(cmd, args, i)
         out.extend(expand(inner, depth + 1))
     return out
 

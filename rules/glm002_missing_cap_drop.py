@@ -87,7 +87,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         return
     # a root entrypoint may need CHOWN/SETUID/NET_BIND_SERVICE: safe only for a known non-root process
     safety = FixSafety.SAFE if workload.runs_as_root() is False else FixSafety.UNSAFE
-    switch = next((c.name for c in workload.process if c.name in SETUID_SWITCHES), None)
+    switch = setuid_switch(workload)
     if switch is not None and safety is FixSafety.SAFE:
         # a non-root user's `sudo service ssh start`: the setuid program changes uid with SETUID/SETGID
         # from the bounding set, which ALL empties ("unable to change to root gid: Operation not permitted")
@@ -113,6 +113,11 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 # setuid-root programs a non-root start command runs to change user
 SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
+
+
+def setuid_switch(workload: Workload) -> str | None:
+    """The setuid program (`SETUID_SWITCHES`) the workload's start command runs, if any."""
+    return next((c.name for c in workload.process if c.name in SETUID_SWITCHES), None)
 
 
 def _fix(workload: Workload, safety: FixSafety, warn: str = ""
@@ -148,7 +153,7 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
 _RUNTIME_DEFAULT = CAPABILITIES_BASELINE | {"NET_RAW"}
 
 
-def _added(workload: Workload) -> set[str]:
+def added_capabilities(workload: Workload) -> set[str]:
     """The capabilities the workload's own `cap_add` names, upper-case without `CAP_`."""
     return {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
 
@@ -157,7 +162,7 @@ def _held(workload: Workload, wanted: list[str]) -> list[str]:
     """Those of `wanted` the container holds now (the runtime's default set and its own `cap_add`): a
     program whose file capabilities the bounding set lacks does not start today either, so the fix
     adds back only what it would take away; adding another would widen what the container may do."""
-    have = _added(workload)
+    have = added_capabilities(workload)
     if "ALL" in have:
         return wanted
     return [c for c in wanted if c in _RUNTIME_DEFAULT or c in have]
@@ -174,7 +179,7 @@ def _add_back(workload: Workload, wanted: list[str], what: str, refused: list[tu
         flagged = [c for c in caps if c in DANGEROUS]
         if flagged:
             return None, f" (no automatic fix: {why.format(wanted=', '.join(caps), flagged=', '.join(flagged))})"
-    have = _added(workload)
+    have = added_capabilities(workload)
     missing = [c for c in wanted if c not in have]
     title = f"Drop all capabilities and add back {what} ({', '.join(wanted)})" if wanted else "Drop all capabilities"
     if warn:

@@ -109,8 +109,9 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 def _escalates_anyway(workload: Workload) -> bool:
     """Privileged or `SYS_ADMIN`: Kubernetes rejects `allowPrivilegeEscalation: false` beside either."""
-    added = {i.value.strip().upper().removeprefix("CAP_") for i in workload.cap_add.value}
-    return bool(workload.privileged.value) or "SYS_ADMIN" in added
+    from glmlint.rules.glm002_missing_cap_drop import added_capabilities
+
+    return bool(workload.privileged.value) or "SYS_ADMIN" in added_capabilities(workload)
 
 
 def _needs_escalation(workload: Workload) -> str:
@@ -118,14 +119,15 @@ def _needs_escalation(workload: Workload) -> str:
     (setuid root, which execve then ignores), or programs the build gives file capabilities with
     `setcap` (execve then starts a non-root user's program without them: capabilities(7), "Effect of
     user ID changes"; the kernel's `LSM_UNSAFE_NO_NEW_PRIVS` in `cap_bprm_creds_from_file`)."""
-    from glmlint.rules.glm002_missing_cap_drop import SETUID_SWITCHES, file_capabilities
+    from glmlint.rules.glm002_missing_cap_drop import file_capabilities, setuid_switch
 
-    if workload.runs_as_root() is True and workload.privilege_drop is None:
+    root = workload.runs_as_root()
+    if root is True and workload.privilege_drop is None:
         # root's own capabilities stay; it needs neither setuid nor file capabilities (but a program it
         # starts as another user through `gosu app sshd` runs as that user)
         return ""
-    if workload.runs_as_root() is False:
-        switch = next((c.name for c in workload.process if c.name in SETUID_SWITCHES), None)
+    if root is False:
+        switch = setuid_switch(workload)
         if switch is not None:
             return (f"its start command runs `{switch}` as a non-root user, whose setuid bit execve ignores "
                     f"under `no_new_privs`")

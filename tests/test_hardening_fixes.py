@@ -233,3 +233,6 @@ def test_no_new_privileges_fix_is_not_offered_where_it_stops_the_start(tmp_path)
     [(message, fix)] = _titles(tmp_path, "FROM python:3.11-slim\n" + SETCAP + 'ENTRYPOINT ["gosu", "app", "ping", "x"]\n',
                                "GLM007")
     assert fix is None and "file capabilities NET_RAW" in message  # root steps down to `app` before it runs
+    [(message, fix)] = _titles(tmp_path, "FROM python:3.11-slim\nRUN useradd -m -u 1000 dev\nUSER dev\n"
+                               'CMD ["sudo", "service", "ssh", "start"]\n', "GLM007")
+    assert fix is None and "runs `sudo` as a non-root user" in message

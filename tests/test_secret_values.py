@@ -51,13 +51,12 @@ def test_a_url_password_message_names_only_the_variables_that_give_the_credentia
               USER_DEFAULTED_URI: postgresql://${DB_USER:-mlflow}:Zq8s7d6fK@db:5432/mlflow
               HOST_DEFAULTED_URI: postgresql://mlflow:Zq8s7d6fK@${DB_HOST:-db}:5432/mlflow
               PASS_DEFAULTED_URI: postgresql://mlflow:${DB_PASS:-Zq8s7d6fK}@${DB_HOST:-db}:5432/mlflow
-              - placeholder
           worker:
             image: python:3.11-slim
             environment:
               - BROKER_URL=amqp://${MQ_USER:-guest}:Zq8s7d6fK@${MQ_HOST:-rabbit}:5672//
               - REPO_URL=https://${GH_TOKEN:-ghp_abcdefghijklmnopqrstuvwxyz0123456789}@github.com/org/repo.git
-        """.replace("              - placeholder\n", ""),
+        """,
         "Dockerfile": """\
         FROM python:3.11-slim
         ENV STORE_URI=postgresql://${DBU:-mlflow}:Zq8s7d6fK@db:5432/mlflow

@@ -457,4 +457,5 @@ def test_a_checklist_with_one_rule_on_several_images_names_it_once(tmp_path, cap
     assert code == 1
     assert out.splitlines()[0] == ("Dockerfile:2:13: low GLM045 [hardening] the final stage lacks a pinned "
                                    "image version")
+    assert "GLM045,GLM045" not in out and "a pinned image version and a pinned image version" not in out
     assert "2 findings" in out

@@ -232,11 +232,11 @@ class ManifestFixer(Lowering):
             raise FixError(f"cannot find the pod of {self.w.label} to add an emptyDir")
         return pod.volumes_path
 
-    def _empty_dirs(self, paths: list[str], medium: str | None = None) -> None:
+    def _empty_dirs(self, paths: list[str]) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
         nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
         for path in self._unmounted(paths):
-            name = self._empty_dir_volume(path, medium)
+            name = self._empty_dir_volume(path)
             _merge(self.tree, self.fields["mounts"].keys, [{"name": name, "mountPath": path}])
 
     def _empty_dir_volume(self, path: str, medium: str | None = None) -> str:
