@@ -1406,13 +1406,16 @@ class _Pool:
 
         return self._stream(tasks(), _FILES, self.chunk)
 
-    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]],
+                spool: _Spool | None = None) -> Iterator[_Outcome | None]:
         """Each task's outcome, in order. Every task is queued now, each made as it is written (the
         tasks' pipe holds them: ~1.3 KB a file, 80 KB for the corpus), so that the workers check them
         while this process finishes the other files: a few ahead, the rest queued only as this process
         read their outcomes at the end, kept the workers idle through it (~30 ms of the scan's wall).
         The last round: once its tasks are written the tasks' pipe is closed, and each worker ends as
-        it finds it empty (while this process finishes the scan), not when the pool is closed."""
+        it finds it empty (while this process finishes the scan), not when the pool is closed.
+        `spool`: where the tasks are kept until their outcomes are in (`_Tasks.keep`), not in memory."""
+        self.tasks.keep = spool
         return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1, ahead=False))
 
     def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int,
@@ -1582,8 +1585,10 @@ class _Pool:
         self.broken = True
         sent, self.tasks.sent = self.tasks.sent, {}
         self.tasks.close()
+        keep = self.tasks.keep
         for i in sorted(sent):
-            self.done[i] = _task_here(self.state, pickle.loads(sent.pop(i))[1])
+            data = sent.pop(i)
+            self.done[i] = _task_here(self.state, pickle.loads(data if keep is None else keep.get(data))[1])
 
     def _queue(self, task: tuple[int, Any]) -> None:
         """Give `task` to the workers; once one died (`_lost`), check it here."""
@@ -1674,7 +1679,11 @@ class _Tasks:
         os.set_blocking(self.write, False)  # (this process's end: `send` never waits)
         self.count = 0  # tasks queued so far (a task's number: its outcome's)
         self.backlog = bytearray()  # what the pipe did not take yet
-        self.sent: dict[int, bytes] = {}  # each task (pickled) until its outcome is in (`_Pool._lost`)
+        self.sent: dict[int, bytes | int] = {}  # each task (pickled) until its outcome is in (`_Pool._lost`)
+        # where `sent` keeps the tasks (`get` gives them back), once they wait long for their outcomes: the
+        # exposed files' tasks, all queued at once and answered only once this process finished the other
+        # files (~2.6 KB each, ~300 at 4x the corpus, where a Service of one copy selects pods of all four)
+        self.keep: _Spool | None = None
         self.ending = False  # no more tasks: the pipe is closed once the backlog is written (`end`)
 
     def send(self, task: Any) -> int:
@@ -1683,7 +1692,8 @@ class _Tasks:
 
         number = self.count
         self.count += 1
-        data = self.sent[number] = pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL)
+        self.sent[number] = data if self.keep is None else self.keep.put(data)
         self.backlog += _framed(data)
         self.flush()
         return number
@@ -1883,11 +1893,12 @@ class _InProcess:
             _WORKER = saved
             gc.set_threshold(*threshold)
 
-    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]],
+                spool: _Spool | None = None) -> Iterator[_Outcome | None]:
         """Each file checked again when its outcome is asked for (`_finish_pooled` reads them in order,
         once the other files are finished): one file's IR and findings at a time, not every exposed
         file's outcome at once (at 4x the corpus through symlinks, ~300 files: 2 MB at the serial scan's
-        peak)."""
+        peak). (`spool`: nothing is queued, nothing kept.)"""
         global _WORKER
         for task in tasks:
             saved, _WORKER = _WORKER, self.state
@@ -1964,7 +1975,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                           and reaches(e, path, src.path)]
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
 
-        later = zip(again, rounds.exposed(tasks()))
+        later = zip(again, rounds.exposed(tasks(), spool))
     else:
         rounds.exposed(())  # (no file to check again: a pool's workers end now, `_Pool.exposed`)
     for i, entry in enumerate(entries):
