@@ -339,6 +339,9 @@ class Exposure:
     # chain of joins; `name` is the last, whose ports these are)
     gateways: tuple[tuple[str | None, str], ...] = ()
     via: str | None = None
+    # an Ingress's or route's, completed by a Service (or Gateway) of another file (`glmlint.link.routed`): it
+    # exposes the pods of its own file too, which the parse of that file could not link it to
+    completed: bool = False
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);

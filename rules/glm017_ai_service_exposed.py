@@ -165,6 +165,25 @@ when it listens on all interfaces **and**
   the scan (a platform team's shared Gateway) is not judged.
   The finding points at what makes it reachable (an Ingress, a route: the
   backend's Service name).
+  A `LoadBalancer` Service (the operators' ones too, from their templates'
+  annotations and `loadBalancerClass`) whose cloud controller makes an
+  internal load balancer, reached from the private network only, exposes
+  nothing by itself (an Ingress or route to it still does): AWS's in-tree
+  `service.beta.kubernetes.io/aws-load-balancer-internal` with any value but
+  `false`, or `aws-load-balancer-scheme: internal`; a Service the AWS Load
+  Balancer Controller takes (class `service.k8s.aws/nlb`, EKS Auto Mode's
+  `eks.amazonaws.com/nlb`, `aws-load-balancer-type: nlb-ip`, or `external`
+  with an `aws-load-balancer-nlb-target-type`) unless its scheme is
+  `internet-facing` (its default is `internal`); GKE's
+  `networking.gke.io/load-balancer-type: Internal` (or the older
+  `cloud.google.com/load-balancer-type`) or class
+  `networking.gke.io/l4-regional-internal`, an `-external` class winning over
+  the annotation; AKS's `service.beta.kubernetes.io/azure-load-balancer-internal:
+  "true"` (exactly); OCI's `service.beta.kubernetes.io/oci-load-balancer-internal:
+  "true"`, or with `oci.oraclecloud.com/load-balancer-type: nlb` its
+  `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
+  `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`.
+  A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s

@@ -239,16 +239,111 @@ def _lines(text: str) -> Callable[[], list[str]]:
 
 _EXPOSING = {"LoadBalancer", "NodePort"}
 
+# -- Internal load balancers: a LoadBalancer Service the private network alone reaches ---------------------
+# The cloud controller that makes a LoadBalancer Service's load balancer reads the Service's annotations (and
+# `spec.loadBalancerClass`, which names the controller) to decide whether it gets a public address or one of the
+# cluster's private network (its VPC/VNet and the networks peered with it). Such a Service is no exposure
+# beyond the private network, as an internal Ingress or Gateway is not: `_internal_load_balancer`.
+# Per cloud:
+# Azure (kubernetes-sigs/cloud-provider-azure 7b31c76c, pkg/provider/azure_loadbalancer.go
+# `requiresInternalLoadBalancer`): `service.beta.kubernetes.io/azure-load-balancer-internal`, exactly `true`
+_AZURE_INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal"
+# Go's strconv.ParseBool spellings of true and false (the OCI controller and the AWS Load Balancer Controller
+# parse booleans so; another value is an error, and no load balancer is made)
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+# GKE (kubernetes/cloud-provider-gcp 4e245312, providers/gce/gce_annotations.go `GetLoadBalancerAnnotationType`;
+# cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters): the class
+# `networking.gke.io/l4-regional-internal` (or `-internal-legacy`) makes an internal passthrough Network Load
+# Balancer and an `-external` class an external one, whatever the annotations; without a class the first of
+# `networking.gke.io/load-balancer-type` and its deprecated name `cloud.google.com/load-balancer-type` that is
+# written decides: `Internal` (or the deprecated `internal`) is internal
+_GKE_TYPES = ("networking.gke.io/load-balancer-type", "cloud.google.com/load-balancer-type")
+_GKE_INTERNAL_CLASSES = ("networking.gke.io/l4-regional-internal", "networking.gke.io/l4-regional-internal-legacy")
+# AWS, two controllers:
+# - the AWS Load Balancer Controller (kubernetes-sigs/aws-load-balancer-controller 225f4456,
+#   pkg/service/service_utils.go `IsServiceSupported`, model_build_load_balancer.go `buildLoadBalancerScheme`,
+#   docs/guide/service/annotations.md) takes a Service of its class `service.k8s.aws/nlb`, or without a class one
+#   whose `aws-load-balancer-type` is `nlb-ip`, or `external` with an `aws-load-balancer-nlb-target-type` of
+#   `ip`/`instance`; EKS Auto Mode's built-in one the class `eks.amazonaws.com/nlb`
+#   (docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html). Its scheme: `aws-load-balancer-scheme`
+#   when written (`internet-facing` public; `internal`; anything else an error, no load balancer), else the
+#   deprecated `aws-load-balancer-internal` (a Go boolean), else the controller's default, `internal`;
+# - the in-tree controller (kubernetes/cloud-provider-aws 63ec440c, pkg/providers/v1/aws.go
+#   `EnsureLoadBalancer`) takes the others without a class: `aws-load-balancer-internal` with any value but
+#   empty or `false` (its docs' `0.0.0.0/0` too) is internal; it does not read `aws-load-balancer-scheme`, which
+#   is taken as internal here too when `internal` (written for the Load Balancer Controller, whose webhook gives
+#   new Services its class)
+_AWS = "service.beta.kubernetes.io/aws-load-balancer-"
+_AWS_LBC_CLASSES = ("service.k8s.aws/nlb", "eks.amazonaws.com/nlb")
+# OCI (oracle/oci-cloud-controller-manager 1100ac36, pkg/cloudprovider/providers/oci/load_balancer_spec.go
+# `isInternalLB`, `getLoadBalancerType`): `oci.oraclecloud.com/load-balancer-type: nlb` (any case) reads
+# `oci-network-load-balancer.oraclecloud.com/internal`, any other the load balancer's
+# `service.beta.kubernetes.io/oci-load-balancer-internal`; a Go boolean
+_OCI_TYPE = "oci.oraclecloud.com/load-balancer-type"
+_OCI_INTERNAL = {"nlb": "oci-network-load-balancer.oraclecloud.com/internal",
+                 "lb": "service.beta.kubernetes.io/oci-load-balancer-internal"}
+# Alibaba Cloud (kubernetes/cloud-provider-alibaba-cloud eeb0ddc6, pkg/controller/service/reconcile/annotation/
+# annotations.go `Get`, pkg/model/load_balancer.go, pkg/model/nlb/nlb.go `GetAddressType`): the address type
+# `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type` (else its legacy `alicloud-` name) is
+# `intranet` (default `internet`); for a Service of the NLB class `alibabacloud.com/nlb`, in any case
+_ALIBABA_TYPES = ("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
+                  "service.beta.kubernetes.io/alicloud-loadbalancer-address-type")
+
+
+def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
+    """Whether a LoadBalancer Service with these annotations (text values) and `spec.loadBalancerClass` gets a
+    load balancer only the private network reaches, from the cloud controller that takes it (the tables above).
+    A class no controller above names is not judged (False)."""
+    if lb_class in _GKE_INTERNAL_CLASSES:
+        return True
+    if lb_class in _AWS_LBC_CLASSES or not lb_class and (
+            annotations.get(_AWS + "type") == "nlb-ip" or annotations.get(_AWS + "type") == "external"
+            and annotations.get(_AWS + "nlb-target-type") in ("ip", "instance")):
+        if _AWS + "scheme" in annotations:
+            return annotations[_AWS + "scheme"] != "internet-facing"
+        if _AWS + "internal" in annotations:
+            return annotations[_AWS + "internal"] not in _GO_FALSE
+        return True
+    if lb_class == "alibabacloud.com/nlb":
+        return _first(annotations, _ALIBABA_TYPES).lower() == "intranet"
+    if lb_class:
+        return False
+    if annotations.get(_AWS + "internal", "") not in ("", "false") or annotations.get(_AWS + "scheme") == "internal":
+        return True
+    if _first(annotations, _GKE_TYPES) in ("Internal", "internal") or _first(annotations, _ALIBABA_TYPES) == "intranet":
+        return True
+    oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
+    return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true"
+
+
+def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
+    """The value of the first of `keys` the annotations hold (`""`: none)."""
+    return next((annotations[k] for k in keys if k in annotations), "")
+
+
+def _annotations(node: Any) -> dict[str, str]:
+    """An annotations mapping's text values by key."""
+    return {k: y.text(v) or "" for k, (_kn, v) in y.entries(node).items()}
+
+
+def _internal_service(annotations: Any, spec: Any) -> bool:
+    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None) and spec (a
+    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`)."""
+    return _internal_load_balancer(_annotations(annotations), (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
+
 
 def _exposure(obj: Any) -> Exposure | None:
-    """A core `v1` Service of type LoadBalancer or NodePort with a selector: it makes the pods it
-    selects reachable from outside the cluster."""
+    """A core `v1` Service of type LoadBalancer (one the public network reaches: `_internal_service`) or
+    NodePort with a selector: it makes the pods it selects reachable from outside the cluster."""
     if y.text(y.get(obj, "kind")) != "Service" or (y.text(y.get(obj, "apiVersion")) or "") != "v1":
         return None
     kind_node = y.get(obj, "spec", "type")
     kind = y.text(kind_node)
     selector = y.entries(y.get(obj, "spec", "selector"))
     if kind not in _EXPOSING or not selector:
+        return None
+    if kind == "LoadBalancer" and _internal_service(y.get(obj, "metadata", "annotations"), y.get(obj, "spec")):
         return None
     ports = []
     for p in y.items(y.get(obj, "spec", "ports")):
@@ -499,17 +594,10 @@ _ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
 # waypoint proxies": `istio-waypoint`)
 _INTERNAL_GATEWAYS = {"gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc",
                       "amazon-vpc-lattice", "istio-waypoint"}
-# Annotations a Gateway's controller copies to the load balancer Service it makes (`spec.infrastructure.annotations`,
-# Istio from `metadata.annotations` too) that ask the cloud for an internal load balancer, or Istio for no load
-# balancer (`networking.istio.io/service-type`), with the values that do
-_PRIVATE_GATEWAY_ANNOTATIONS = {
-    "networking.gke.io/load-balancer-type": ("internal",),
-    "cloud.google.com/load-balancer-type": ("internal",),
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": ("internal",),
-    "service.beta.kubernetes.io/aws-load-balancer-internal": ("true",),
-    "service.beta.kubernetes.io/azure-load-balancer-internal": ("true",),
-    "networking.istio.io/service-type": ("clusterip",),
-}
+# A Gateway's controller copies annotations to the load balancer Service it makes (`spec.infrastructure.annotations`,
+# Istio from `metadata.annotations` too): those that ask the cloud for an internal load balancer
+# (`_internal_load_balancer`), or Istio for no load balancer (`networking.istio.io/service-type: ClusterIP`, any case)
+_ISTIO_SERVICE_TYPE = "networking.istio.io/service-type"
 # Policies that may put authentication in front of a route, by kind and API group: Envoy Gateway's
 # SecurityPolicy (basic auth, JWT, OIDC, API keys, external auth), Kuadrant's AuthPolicy, GKE's
 # GCPBackendPolicy (with `default.iap.enabled`: Identity-Aware Proxy), Istio's AuthorizationPolicy and
@@ -570,14 +658,16 @@ def _route_may_authenticate(route: Any) -> bool:
 
 
 def _private_annotations(node: Any) -> bool:
-    """Whether annotations (a mapping node) ask for a load balancer only the private network reaches."""
-    return any((y.text(value) or "").strip().lower() in _PRIVATE_GATEWAY_ANNOTATIONS.get(key, ())
-               for key, (_kn, value) in y.entries(node).items())
+    """Whether annotations (a mapping node) a Gateway's controller copies to its Service ask for a load balancer
+    only the private network reaches, or none."""
+    annotations = _annotations(node)
+    return annotations.get(_ISTIO_SERVICE_TYPE, "").strip().lower() == "clusterip" \
+        or _internal_load_balancer(annotations, "")
 
 
 def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any]) -> bool:
     """Whether a Gateway's load balancer is reached from the private network only (`_INTERNAL_GATEWAYS`,
-    `_PRIVATE_GATEWAY_ANNOTATIONS`, its infrastructure's parameters: `_ENVOY_PROXY`, of `proxies` by
+    `_private_annotations`, its infrastructure's parameters: `_ENVOY_PROXY`, of `proxies` by
     (namespace, name)), or it has no listener for HTTP traffic."""
     if (y.text(y.get(gateway, "spec", "gatewayClassName")) or "") in _INTERNAL_GATEWAYS:
         return True
@@ -621,15 +711,19 @@ class _Target(NamedTuple):
     ports: list[tuple[str, ServicePort]]  # (name, port)
     guarded: bool  # its own annotations may authenticate the routes to it (`_SERVICE_AUTH`)
     backend_configs: dict[str, str] | None  # the GKE BackendConfigs it names (`_backend_configs`)
+    internal: bool = False  # of type LoadBalancer, with an internal load balancer (`_internal_service`)
 
     @classmethod
     def of(cls, service: Any) -> _Target:
-        return cls(y.text(y.get(service, "spec", "type")) or "ClusterIP",
+        kind = y.text(y.get(service, "spec", "type")) or "ClusterIP"
+        return cls(kind,
                    tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(service, "spec", "selector")).items()),
                    _written_ports(service),
                    any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
                        for k, off in _SERVICE_AUTH.items()),
-                   _backend_configs(service))
+                   _backend_configs(service),
+                   kind == "LoadBalancer" and _internal_service(y.get(service, "metadata", "annotations"),
+                                                                y.get(service, "spec")))
 
 
 def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
@@ -645,8 +739,10 @@ def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
     kind = y.text(_ray_type(template, group)) or "ClusterIP"
     ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
     service = y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
+    internal = kind == "LoadBalancer" and _internal_service(y.get(template, "metadata", "annotations"),
+                                                            y.get(template, "spec"))
     return [((_namespace(obj), service),
-             _Target(kind, (("ray.io/cluster", name), ("ray.io/node-type", "head")), ports, False, None))]
+             _Target(kind, (("ray.io/cluster", name), ("ray.io/node-type", "head")), ports, False, None, internal))]
 
 
 class _Routed:
@@ -738,7 +834,7 @@ class _Routed:
         found: dict[str, tuple[_Target, Loc, list[ServicePort]]] = {}
         for service_name, port, at in backends:
             service = self.services.get((namespace, service_name))
-            if service is None or service.type in _EXPOSING:
+            if service is None or service.type in _EXPOSING and not service.internal:
                 continue  # not there, or it exposes the pods itself
             if (namespace, service_name) in self.guarded or service.guarded:
                 continue  # the routes to it may authenticate
@@ -777,7 +873,7 @@ def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Expos
     for r in routes:
         by_route.setdefault((r.via or "Ingress", r.name, r.namespace, r.gateways), []).append(
             (r.route or "", r.ports[0].port, r.loc))
-    return [e for (kind, name, namespace, gateways), backends in by_route.items()
+    return [records.replace(e, completed=True) for (kind, name, namespace, gateways), backends in by_route.items()
             for e in found.routed(kind, name, namespace, gateways, backends)]
 
 
@@ -1089,7 +1185,8 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     template = y.get(group, "headService")
     node = _ray_type(template, group)
     kind = y.text(node)
-    if kind not in _EXPOSING:
+    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
+            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
         return None
     at = y.loc(node)
     ports = [sp for _n, sp in _written_ports(template)]
@@ -1139,7 +1236,8 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
         return None
     node = _ray_type(template, head_group)
     kind = y.text(node)
-    if kind not in _EXPOSING:
+    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
+            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
         return None
     at = y.loc(node)
     serving = [(n, p) for n, p in _ray_default_ports(head_group) if p and (n == "serve" or n.startswith("serve-"))]
@@ -1615,7 +1713,9 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         return workloads
     node = y.get(service, "type")
     service_type = y.text(node)
-    if service_type not in _EXPOSING:
+    # a NIMService's `expose.service` carries the Service's `annotations`; a Dask scheduler's is a ServiceSpec
+    if service_type not in _EXPOSING or service_type == "LoadBalancer" and _internal_service(
+            y.get(service, "annotations"), service):
         return workloads
     ports = ((ServicePort(port, port, y.loc(node)),) if port is not None
              else tuple(sp for _n, sp in _written_ports(None, service)))
