@@ -76,8 +76,10 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     from glmlint.parsers.kubernetes import routed_elsewhere
 
     def texts(path: str) -> Iterator[str]:
-        """The texts of the route file's Kubernetes files, one at a time (each read from disk when asked)."""
-        for s in sources:  # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+        """The texts of the route file's Kubernetes files, one at a time (each read from disk when asked), its
+        own first: its objects win over another file's of the same name."""
+        # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+        for s in [*(s for s in sources if s.path == path), *(s for s in sources if s.path != path)]:
             if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
                 try:
                     yield s.text

@@ -130,7 +130,8 @@ when it listens on all interfaces **and**
   `auth-type`, Traefik's `router.middlewares`, Kong's `konghq.com/plugins`, a
   snippet that mentions `auth`), its load balancer is internal (the AWS Load
   Balancer Controller's, `alb` class or `alb.ingress.kubernetes.io/`
-  annotations, or an IngressClass of the file with controller
+  annotations, or an IngressClass, of its file or one close to it (a
+  platform team's, cluster-wide), with controller
   `ingress.k8s.aws/alb` or EKS Auto Mode's `eks.amazonaws.com/alb`, unless its
   scheme is `internet-facing`: the `spec.scheme` of the IngressClassParams the
   class's `parameters` name, which wins over the Ingress's

@@ -432,12 +432,18 @@ _PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8
 _BACKEND_CONFIG = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
 
 
+def _ingress_class_name(obj: Any) -> str:
+    """The IngressClass an Ingress names (the annotation wins over `spec.ingressClassName`); `""`: none."""
+    return (y.text(y.get(obj, "metadata", "annotations", _CLASS_ANNOTATION)) or "").strip() \
+        or y.text(y.get(obj, "spec", "ingressClassName")) or ""
+
+
 def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     """Whether an Ingress's controller makes a load balancer only the private network reaches, or its
     annotations may authenticate its routes; `found`: the IngressClasses (and their parameters) it may
-    name, of its file."""
+    name, of its file (of the files close to it, when the link completes its routes)."""
     annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
-    named = annotations.get(_CLASS_ANNOTATION) or y.text(y.get(obj, "spec", "ingressClassName")) or ""
+    named = _ingress_class_name(obj)
     classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
@@ -542,16 +548,20 @@ def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
 def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
     """What the file's Ingresses and Gateway API routes expose: for each, by the Service of the file it
     routes to (one of type ClusterIP, with a selector), that Service's pods on the target ports of the
-    routed ports; a route to a Service (a route's Gateway) the file does not define, as an
-    `INGRESS_ROUTE` the objects of another file may complete (`routed_elsewhere`)."""
+    routed ports; a route to a Service (a route's Gateway) the file does not define, and an Ingress whose
+    IngressClass (the one it names, else the default one) the file does not define (an IngressClass of
+    another file may make it internal), as an `INGRESS_ROUTE` the objects of another file may complete
+    (`routed_elsewhere`)."""
     found = _Routed(objects)
     out = []
     for obj in objects:
         kind = y.text(y.get(obj, "kind")) or ""
         api = y.text(y.get(obj, "apiVersion")) or ""
+        elsewhere = False  # every backend is a route the link completes
         if kind == "Ingress" and api.startswith(_INGRESS_APIS) and not _ingress_private(obj, found):
             gateways: tuple[tuple[str | None, str], ...] = ()
             backends = _ingress_backends(obj)
+            elsewhere = found.ingress_class(_ingress_class_name(obj)) is None
         elif kind in _GATEWAY_ROUTES and api.startswith(_GATEWAY_API) and not _route_may_authenticate(obj):
             gateways = _parent_gateways(obj)
             backends = _route_backends(obj)
@@ -561,7 +571,7 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
         name = y.text(y.get(obj, "metadata", "name")) or "?"
         here = []
         for service_name, port, node in backends:
-            if (namespace, service_name) in found.services and all(g in found.gateways for g in gateways):
+            if not elsewhere and (namespace, service_name) in found.services and all(g in found.gateways for g in gateways):
                 here.append((service_name, port, y.loc(node)))
             else:  # (one Exposure a route, as `routed_elsewhere` completes it)
                 out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
@@ -763,6 +773,7 @@ class _Routed:
         self.istio: set[str | None] = set()
         self.classes: dict[str, Any] = {}  # IngressClasses by name (cluster-scoped)
         self.params: dict[tuple[str, str], Any] = {}  # IngressClassParams by (API group, name)
+        self.ingresses: dict[tuple[str | None, str], Any] = {}  # the Ingresses, by (namespace, name)
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
@@ -780,6 +791,8 @@ class _Routed:
                 self.proxies.setdefault(key, obj)
             elif kind == "IngressClass" and api.startswith("networking.k8s.io/"):
                 self.classes.setdefault(key[1], obj)
+            elif kind == "Ingress" and api.startswith(_INGRESS_APIS):
+                self.ingresses.setdefault(key, obj)
             elif kind == "IngressClassParams":
                 self.params.setdefault((api.partition("/")[0], key[1]), obj)
             elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
@@ -858,7 +871,7 @@ def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Expos
     `glmlint.link`)."""
     objects = []
     for text in texts:
-        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text:
+        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
             continue
         try:
             docs = y.compose_all(text)
@@ -873,7 +886,10 @@ def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Expos
     for r in routes:
         by_route.setdefault((r.via or "Ingress", r.name, r.namespace, r.gateways), []).append(
             (r.route or "", r.ports[0].port, r.loc))
+    # an Ingress judged again with the IngressClasses (and their parameters) of the files close to it
     return [records.replace(e, completed=True) for (kind, name, namespace, gateways), backends in by_route.items()
+            if kind != "Ingress" or (namespace, name) not in found.ingresses
+            or not _ingress_private(found.ingresses[(namespace, name)], found)
             for e in found.routed(kind, name, namespace, gateways, backends)]
 
 
