@@ -155,8 +155,9 @@ when it listens on all interfaces **and**
   VPC Lattice's `amazon-vpc-lattice`, Istio's `istio-waypoint`, an
   internal load balancer asked for through `spec.infrastructure.annotations`
   or Istio's `networking.istio.io/service-type: ClusterIP`, an Envoy Gateway
-  `EnvoyProxy` named by `spec.infrastructure.parametersRef` whose
-  `envoyService` is a ClusterIP or internal one; parameters the scan does not
+  `EnvoyProxy` named by `spec.infrastructure.parametersRef` (else by its
+  GatewayClass's `parametersRef`) whose `envoyService` is a ClusterIP or
+  internal one; parameters the scan does not
   hold leave the Gateway unjudged) or something may
   authenticate the route: a rule's `ExtensionRef` filter, Kong's
   `konghq.com/plugins`, or a policy that targets the route, its Gateway or

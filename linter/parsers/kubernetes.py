@@ -622,7 +622,7 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
 # `.annotations` copied to that Service) is read when the scan has it; any other, or one not here, may make the
 # load balancer internal or none, and its Gateway is not judged (precision)
 _ENVOY_PROXY = ("EnvoyProxy", "gateway.envoyproxy.io")
-_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
+_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", "GatewayClass", *_AUTH_POLICIES, "IngressClass",
                            "IngressClassParams", "RayCluster", _ENVOY_PROXY[0]})
 
 
@@ -675,23 +675,33 @@ def _private_annotations(node: Any) -> bool:
         or _internal_load_balancer(annotations, "")
 
 
-def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any]) -> bool:
+def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any],
+                     classes: dict[str, Any] | None = None) -> bool:
     """Whether a Gateway's load balancer is reached from the private network only (`_INTERNAL_GATEWAYS`,
-    `_private_annotations`, its infrastructure's parameters: `_ENVOY_PROXY`, of `proxies` by
-    (namespace, name)), or it has no listener for HTTP traffic."""
-    if (y.text(y.get(gateway, "spec", "gatewayClassName")) or "") in _INTERNAL_GATEWAYS:
+    `_private_annotations`, its infrastructure's parameters, else those of its GatewayClass (of `classes`, by
+    name): `_ENVOY_PROXY`, of `proxies` by (namespace, name)), or it has no listener for HTTP traffic."""
+    class_name = y.text(y.get(gateway, "spec", "gatewayClassName")) or ""
+    if class_name in _INTERNAL_GATEWAYS:
         return True
     if any(_private_annotations(node) for node in (y.get(gateway, "spec", "infrastructure", "annotations"),
                                                    y.get(gateway, "metadata", "annotations"))):
         return True
     ref = y.get(gateway, "spec", "infrastructure", "parametersRef")
+    namespace = _namespace(gateway)  # a Gateway's parameters are of its namespace
+    if ref is None and classes is not None and class_name in classes:
+        # a GatewayClass's parameters (cluster-wide: its reference names their namespace), for every Gateway of
+        # the class that names none of its own (Envoy Gateway "Customize EnvoyProxy": ParametersRef in a
+        # Gateway and GatewayClass)
+        ref = y.get(classes[class_name], "spec", "parametersRef")
+        namespace = y.text(y.get(ref, "namespace"))
     if ref is not None:
         proxy = None
         if (y.text(y.get(ref, "kind")), y.text(y.get(ref, "group"))) == _ENVOY_PROXY:
-            proxy = proxies.get((_namespace(gateway), y.text(y.get(ref, "name")) or ""))
+            proxy = proxies.get((namespace, y.text(y.get(ref, "name")) or ""))
         service = y.get(proxy, "spec", "provider", "kubernetes", "envoyService")
-        if proxy is None or (y.text(y.get(service, "type")) or "LoadBalancer") == "ClusterIP" \
-                or _private_annotations(y.get(service, "annotations")):
+        kind = y.text(y.get(service, "type")) or "LoadBalancer"
+        if proxy is None or kind == "ClusterIP" or _private_annotations(y.get(service, "annotations")) \
+                or kind == "LoadBalancer" and _internal_service(None, service):
             return True
     return not y.items(y.get(gateway, "spec", "listeners"))
 
@@ -774,6 +784,7 @@ class _Routed:
         self.classes: dict[str, Any] = {}  # IngressClasses by name (cluster-scoped)
         self.params: dict[tuple[str, str], Any] = {}  # IngressClassParams by (API group, name)
         self.ingresses: dict[tuple[str | None, str], Any] = {}  # the Ingresses, by (namespace, name)
+        self.gateway_classes: dict[str, Any] = {}  # GatewayClasses by name (cluster-scoped)
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
@@ -787,6 +798,8 @@ class _Routed:
                 self.configs.setdefault(key, obj)
             elif kind == "Gateway" and api.startswith(_GATEWAY_API):
                 self.gateways.setdefault(key, obj)
+            elif kind == "GatewayClass" and api.startswith(_GATEWAY_API):
+                self.gateway_classes.setdefault(key[1], obj)
             elif kind == _ENVOY_PROXY[0] and api.startswith(_ENVOY_PROXY[1] + "/"):
                 self.proxies.setdefault(key, obj)
             elif kind == "IngressClass" and api.startswith("networking.k8s.io/"):
@@ -840,7 +853,7 @@ class _Routed:
                 return []
             gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
                             and not self._istio(g[0])
-                            and not _gateway_private(self.gateways[g], self.proxies) and _admits(self.gateways[g], g[0], namespace, kind)),
+                            and not _gateway_private(self.gateways[g], self.proxies, self.gateway_classes) and _admits(self.gateways[g], g[0], namespace, kind)),
                            None)
             if gateway is None:
                 return []
