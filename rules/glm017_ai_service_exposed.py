@@ -165,6 +165,19 @@ when it listens on all interfaces **and**
   GKE's `GCPBackendPolicy` with IAP, VPC Lattice's `IAMAuthPolicy`) or an Istio `AuthorizationPolicy`/
   `RequestAuthentication` of their namespace. A route whose Gateway is not in
   the scan (a platform team's shared Gateway) is not judged.
+  Or an OpenShift `Route` (`route.openshift.io`: the router is the
+  cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
+  name such a Service, on the port its `port.targetPort` names (the Service
+  port's name, or the pods' port number; every port when it names none),
+  unless its HAProxy source allowlist (`haproxy.router.openshift.io/ip_allowlist`,
+  `ip_whitelist`) names private ranges only. Or an Istio `VirtualService`
+  whose `gateways` name an Istio `Gateway` of the scan (in its file or one
+  close to it; `mesh`, or no `gateways`, is the sidecars only) and whose
+  `http`/`tcp`/`tls` routes' `destination.host` is such a Service of its
+  namespace (a short name, or `<name>.<namespace>.svc.cluster.local`), on
+  `destination.port.number` (not needed for a Service of one port), unless an
+  Istio `AuthorizationPolicy`/`RequestAuthentication` of its namespace, the
+  Gateway's or `istio-system` may authenticate.
   The finding points at what makes it reachable (an Ingress, a route: the
   backend's Service name).
   A `LoadBalancer` Service (the operators' ones too, from their templates'

@@ -565,13 +565,19 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
         elif kind in _GATEWAY_ROUTES and api.startswith(_GATEWAY_API) and not _route_may_authenticate(obj):
             gateways = _parent_gateways(obj)
             backends = _route_backends(obj)
+        elif kind == "Route" and api.startswith(_OPENSHIFT_ROUTE_API) and not _openshift_route_private(obj):
+            gateways = ()
+            backends = _openshift_route_backends(obj)
+        elif kind == "VirtualService" and api.startswith(_ISTIO_API) and (gateways := _istio_gateways(obj)):
+            backends = _istio_destinations(obj)
         else:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
         here = []
         for service_name, port, node in backends:
-            if not elsewhere and (namespace, service_name) in found.services and all(g in found.gateways for g in gateways):
+            known = found.istio_gateways if kind == "VirtualService" else found.gateways
+            if not elsewhere and (namespace, service_name) in found.services and all(g in known for g in gateways):
                 here.append((service_name, port, y.loc(node)))
             else:  # (one Exposure a route, as `routed_elsewhere` completes it)
                 out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
@@ -595,7 +601,7 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
 # or covers its namespace) among the objects the route is judged with.
 _GATEWAY_API = "gateway.networking.k8s.io/"
 _GATEWAY_ROUTES = ("HTTPRoute", "GRPCRoute")
-_ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
+_ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES, "Route", "VirtualService")
 # Gateway classes no one outside the private network reaches: GKE's internal Application Load Balancers
 # (cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities: `gke-l7-rilb`, `-rilb-mc`,
 # `-cross-regional-internal-managed-mc`); the AWS Gateway API Controller's VPC Lattice service network, reached
@@ -655,6 +661,39 @@ def _route_backends(route: Any) -> list[tuple[str, str, Any]]:
             port = y.text(y.get(ref, "port")) or ""
             if y.text(name_node) and port:
                 out.append((y.text(name_node) or "", port, name_node))
+    return out
+
+
+# -- OpenShift Route: the cluster's router sends outside traffic to a Service ----------------------------------
+# (openshift/api 1456ef82 route/v1/types.go `RouteSpec`): `spec.to` (kind Service, the default) and up to three
+# `spec.alternateBackends` name Services of the Route's namespace; a backend of `weight: 0` gets no requests;
+# `spec.port.targetPort` names the endpoints' port (the Service port's name, or the pods' port number), and
+# with no `port` the router uses every port of the Service. The default router is the cluster's edge, as an
+# Ingress controller is. HAProxy's source allowlist annotation (`haproxy.router.openshift.io/ip_allowlist`, its
+# older name `ip_whitelist`: space-separated addresses and CIDRs, docs.openshift.com "Route configuration",
+# route-specific annotations) naming private ranges only (`_PRIVATE_RANGES`) makes it reached from the private
+# network alone.
+_OPENSHIFT_ROUTE_API = "route.openshift.io/"
+_ROUTE_ALLOWLISTS = ("haproxy.router.openshift.io/ip_allowlist", "haproxy.router.openshift.io/ip_whitelist")
+
+
+def _openshift_route_private(route: Any) -> bool:
+    """Whether an OpenShift Route's source allowlist names private ranges only."""
+    return any(_private_only(",".join((y.text(y.get(route, "metadata", "annotations", key)) or "").split()))
+               for key in _ROUTE_ALLOWLISTS)
+
+
+def _openshift_route_backends(route: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, the endpoints' port name or number (`""`: every port), the node naming the Service) of
+    each backend of an OpenShift Route that gets requests."""
+    port = y.text(y.get(route, "spec", "port", "targetPort")) or ""
+    out = []
+    for ref in (y.get(route, "spec", "to"), *y.items(y.get(route, "spec", "alternateBackends"))):
+        if (y.text(y.get(ref, "kind")) or "Service") != "Service" or y.text(y.get(ref, "weight")) == "0":
+            continue
+        name_node = y.get(ref, "name")
+        if y.text(name_node):
+            out.append((y.text(name_node) or "", port, name_node))
     return out
 
 
@@ -785,6 +824,7 @@ class _Routed:
         self.params: dict[tuple[str, str], Any] = {}  # IngressClassParams by (API group, name)
         self.ingresses: dict[tuple[str | None, str], Any] = {}  # the Ingresses, by (namespace, name)
         self.gateway_classes: dict[str, Any] = {}  # GatewayClasses by name (cluster-scoped)
+        self.istio_gateways: dict[tuple[str | None, str], Any] = {}  # Istio's Gateways, by (namespace, name)
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
@@ -798,6 +838,8 @@ class _Routed:
                 self.configs.setdefault(key, obj)
             elif kind == "Gateway" and api.startswith(_GATEWAY_API):
                 self.gateways.setdefault(key, obj)
+            elif kind == "Gateway" and api.startswith(_ISTIO_API):
+                self.istio_gateways.setdefault(key, obj)
             elif kind == "GatewayClass" and api.startswith(_GATEWAY_API):
                 self.gateway_classes.setdefault(key[1], obj)
             elif kind == _ENVOY_PROXY[0] and api.startswith(_ENVOY_PROXY[1] + "/"):
@@ -848,7 +890,16 @@ class _Routed:
         its pods on the target ports of the routed ports (those GKE puts Identity-Aware Proxy in front of
         left out). A route's Gateway is one of those here, public and admitting it."""
         gateway = None
-        if kind != "Ingress":
+        if kind == "VirtualService":
+            # an Istio Gateway of the scan (whatever its gateway workload: Istio's ingress gateway is the cluster's
+            # edge) with a server, unless an Istio policy may authenticate at the gateway or the service
+            if self._istio(namespace):
+                return []
+            gateway = next((g for g in gateways if g in self.istio_gateways and not self._istio(g[0])
+                            and y.items(y.get(self.istio_gateways[g], "spec", "servers"))), None)
+            if gateway is None:
+                return []
+        elif kind in _GATEWAY_ROUTES:
             if (namespace, name) in self.guarded or self._istio(namespace):
                 return []
             gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
@@ -866,16 +917,70 @@ class _Routed:
                 continue  # the routes to it may authenticate
             if not service.selector:
                 continue
+            if kind == "VirtualService" and not port and len(service.ports) == 1:
+                port = service.ports[0][1].port  # a Service of one port needs none named
             for n, sp in service.ports:
-                if port in (n, sp.port) and port:
+                if _routes_to(kind, port, n, sp):
                     if _behind_iap(service.backend_configs, n, sp.port, self.configs, namespace):
                         break
                     got = found.setdefault(service_name, (service, at, []))
                     got[2].append(ServicePort(sp.port, sp.target, at))
-                    break
+                    if port:
+                        break
         return [Exposure(kind, name, namespace, service.selector, tuple(ports), at, route=service_name,
                          gateways=(gateway,) if gateway is not None else ())
                 for service_name, (service, at, ports) in found.items()]
+
+
+# -- Istio: a VirtualService bound to a Gateway sends what the gateway receives to Services ----------------------
+# (istio/api 3e169507 networking/v1alpha3/virtual_service.proto): `spec.gateways` names the Gateways whose
+# servers take its routes (`<namespace>/<name>`, or a name of its own namespace; the reserved `mesh`, and an
+# omitted list, mean the sidecars only: inside the mesh); each `http`/`tcp`/`tls` route's `route[].destination`
+# names a `host` (a short name is a Service of the VirtualService's namespace, as is `<name>.<namespace>.svc.cluster.local`
+# of that namespace; another host is not followed) and its `port.number`, needed only when the Service has more
+# than one port. Istio's ingress gateway is the cluster's edge; an Istio AuthorizationPolicy or
+# RequestAuthentication of the namespace, the gateway's or the root one may authenticate (`_Routed._istio`).
+_ISTIO_API = "networking.istio.io/"
+
+
+def _istio_gateways(vs: Any) -> tuple[tuple[str | None, str], ...]:
+    """The Gateways (namespace, name) a VirtualService's routes are bound to (none: the mesh only)."""
+    namespace = _namespace(vs)
+    out = []
+    for node in y.items(y.get(vs, "spec", "gateways")):
+        text = (y.text(node) or "").strip()
+        if text and text != "mesh":
+            ns, _, name = text.rpartition("/")
+            out.append((ns or namespace, name))
+    return tuple(out)
+
+
+def _istio_destinations(vs: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, port number (`""`: unnamed), the node naming the host) of each destination of a
+    VirtualService's routes that is a Service of its namespace."""
+    namespace = _namespace(vs)
+    out = []
+    for key in ("http", "tcp", "tls"):
+        for rule in y.items(y.get(vs, "spec", key)):
+            for dest in y.items(y.get(rule, "route")):
+                host_node = y.get(dest, "destination", "host")
+                host = (y.text(host_node) or "").strip()
+                name, _, rest = host.partition(".")
+                if rest and not (rest.startswith(f"{namespace}.svc") and namespace and rest.rstrip(".") in (
+                        f"{namespace}.svc", f"{namespace}.svc.cluster.local")):
+                    continue  # another namespace's Service, or a host outside the cluster
+                if name:
+                    out.append((name, y.text(y.get(dest, "destination", "port", "number")) or "", host_node))
+    return out
+
+
+def _routes_to(kind: str, port: str, name: str, sp: ServicePort) -> bool:
+    """Whether a route of `kind` to `port` reaches the Service port `sp` named `name`: an Ingress's or a Gateway
+    route's port is the Service port's number or name; an OpenShift Route's the endpoints' (the Service port's
+    name, or its target port), and one with none reaches every port."""
+    if kind == "Route":
+        return not port or port in (name, sp.target)
+    return bool(port) and port in (name, sp.port)
 
 
 def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Exposure]:
