@@ -123,7 +123,8 @@ when it listens on all interfaces **and**
   one close to it (the same directory or a sibling one: a directory of
   `deployment.yaml`, `service.yaml` and `ingress.yaml`, a chart's templates),
   a ClusterIP one too (its controller is the cluster's edge; the head Service
-  `<cluster>-head-svc` KubeRay makes for a `RayCluster` too), on the port that
+  `<cluster>-head-svc` KubeRay makes for a `RayCluster` too, and the
+  `<name>-head-svc` a `RayService` keeps for itself), on the port that
   Service targets, unless the Ingress's annotations may authenticate its
   requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
   NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
@@ -198,6 +199,10 @@ when it listens on all interfaces **and**
   "true"`, or with `oci.oraclecloud.com/load-balancer-type: nlb` its
   `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
   `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`.
+  Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
+  annotation `service.beta.kubernetes.io/load-balancer-source-ranges`) are all
+  private (RFC 1918, loopback, RFC 6598, IPv6 ULA): a public range among them
+  (an office's) is not judged and the Service stays an exposure.
   A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port

@@ -327,10 +327,22 @@ def _annotations(node: Any) -> dict[str, str]:
     return {k: y.text(v) or "" for k, (_kn, v) in y.entries(node).items()}
 
 
+# A LoadBalancer Service's source ranges: `spec.loadBalancerSourceRanges`, else the comma-separated annotation
+# `service.beta.kubernetes.io/load-balancer-source-ranges`; neither: every address (kubernetes/kubernetes v1.34.2
+# pkg/api/v1/service/util.go `GetLoadBalancerSourceRanges`). The cloud's load balancer (and kube-proxy, for its
+# address) lets in only those clients: ranges all private (`_PRIVATE_RANGES`) are the private network alone.
+_SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
 def _internal_service(annotations: Any, spec: Any) -> bool:
     """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None) and spec (a
-    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`)."""
-    return _internal_load_balancer(_annotations(annotations), (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
+    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`), or one that lets in
+    clients of private ranges only (`_SOURCE_RANGES`)."""
+    texts = _annotations(annotations)
+    ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
+    if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")):
+        return True
+    return _internal_load_balancer(texts, (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
 
 
 def _exposure(obj: Any) -> Exposure | None:
@@ -629,7 +641,7 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
 # load balancer internal or none, and its Gateway is not judged (precision)
 _ENVOY_PROXY = ("EnvoyProxy", "gateway.envoyproxy.io")
 _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", "GatewayClass", *_AUTH_POLICIES, "IngressClass",
-                           "IngressClassParams", "RayCluster", _ENVOY_PROXY[0]})
+                           "IngressClassParams", "RayCluster", "RayService", _ENVOY_PROXY[0]})
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -788,20 +800,23 @@ class _Target(NamedTuple):
 def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
     """The head Service the KubeRay operator makes for a RayCluster (`_ray_head_service`: its name, type and
     ports), whatever its type, as a route's target: it selects the cluster's head pod (common/service.go
-    `BuildServiceForHeadPod`: `ray.io/cluster` and `ray.io/node-type: head`). A RayJob's or RayService's cluster
-    has a generated name: not followed."""
+    `BuildServiceForHeadPod`: `ray.io/cluster` and `ray.io/node-type: head`); and the one a RayService keeps for
+    itself, `<name>-head-svc` whatever the template's name (utils `GenerateHeadServiceName`), which selects the head
+    of its cluster (of a generated name: `_ray_cluster_name`). A RayJob's cluster's is not followed."""
     name = y.text(y.get(obj, "metadata", "name"))
-    group = y.get(obj, "spec", "headGroupSpec")
+    cr = y.text(y.get(obj, "kind"))
+    group = y.get(obj, "spec", "rayClusterConfig", "headGroupSpec") if cr == "RayService" \
+        else y.get(obj, "spec", "headGroupSpec")
     if not name or not y.is_map(group):
         return []
     template = y.get(group, "headService")
     kind = y.text(_ray_type(template, group)) or "ClusterIP"
     ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
-    service = y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
+    service = f"{name}-head-svc" if cr == "RayService" else y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
     internal = kind == "LoadBalancer" and _internal_service(y.get(template, "metadata", "annotations"),
                                                             y.get(template, "spec"))
-    return [((_namespace(obj), service),
-             _Target(kind, (("ray.io/cluster", name), ("ray.io/node-type", "head")), ports, False, None, internal))]
+    return [((_namespace(obj), service), _Target(kind, (("ray.io/cluster", _ray_cluster_name(obj) or name),
+                                                        ("ray.io/node-type", "head")), ports, False, None, internal))]
 
 
 class _Routed:
@@ -831,7 +846,7 @@ class _Routed:
             key = (_namespace(obj), y.text(y.get(obj, "metadata", "name")) or "")
             if kind == "Service" and api == "v1":
                 self.services.setdefault(key, _Target.of(obj))
-            elif kind == "RayCluster" and api.startswith("ray.io/"):
+            elif kind in ("RayCluster", "RayService") and api.startswith("ray.io/"):
                 for k, target in _ray_head_targets(obj):
                     self.services.setdefault(k, target)
             elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
@@ -1244,6 +1259,14 @@ def _env_vars(runtime_env: Any, at: Callable[[Any], Loc]) -> tuple[EnvVar, ...]:
 _RAY_FIXED_LABELS = ("ray.io/node-type", "ray.io/group", "ray.io/cluster")
 
 
+def _ray_cluster_name(obj: Any) -> str | None:
+    """A RayService's or RayJob's cluster's name as the pods' `ray.io/cluster` label: `<name>-<suffix>`, a value
+    no label a user writes can equal (`<` is no label character), so that only what the operator makes for the
+    object (a RayService's own head Service) selects its pods by it; None for another kind."""
+    name = y.text(y.get(obj, "metadata", "name"))
+    return f"{name}-<suffix>" if name and y.text(y.get(obj, "kind")) in ("RayService", "RayJob") else None
+
+
 def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """The labels of a Ray group's pods, the template's `written` ones with the operator's."""
     node_type = "head" if head else "worker"
@@ -1255,6 +1278,8 @@ def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str]
         labels["ray.io/cluster"] = cluster
         if len(cluster) + len(node_type) < 63:  # longer ones are shortened (utils `CheckLabel`)
             labels["ray.io/identifier"] = f"{cluster}-{node_type}"
+    elif _ray_cluster_name(obj):
+        labels["ray.io/cluster"] = _ray_cluster_name(obj) or ""
     for key, value in (*written, *_label_map(y.get(group, "labels"))):
         if key not in _RAY_FIXED_LABELS:
             labels[key] = value
