@@ -198,7 +198,9 @@ when it listens on all interfaces **and**
   "true"` (exactly); OCI's `service.beta.kubernetes.io/oci-load-balancer-internal:
   "true"`, or with `oci.oraclecloud.com/load-balancer-type: nlb` its
   `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
-  `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`.
+  `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`;
+  Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
+  `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
   annotation `service.beta.kubernetes.io/load-balancer-source-ranges`) are all
   private (RFC 1918, loopback, RFC 6598, IPv6 ULA): a public range among them

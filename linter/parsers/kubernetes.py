@@ -289,13 +289,19 @@ _OCI_INTERNAL = {"nlb": "oci-network-load-balancer.oraclecloud.com/internal",
 # `intranet` (default `internet`); for a Service of the NLB class `alibabacloud.com/nlb`, in any case
 _ALIBABA_TYPES = ("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
                   "service.beta.kubernetes.io/alicloud-loadbalancer-address-type")
+# Tailscale's Kubernetes operator (tailscale/tailscale 03ddd1b0 cmd/k8s-operator/svc.go
+# `isTailscaleLoadBalancerService`): a LoadBalancer Service of the class `tailscale` is exposed on the tailnet (the
+# private network of the Tailscale devices) by a proxy the operator runs; an Ingress of its class `tailscale` too,
+# unless `tailscale.com/funnel` is a true Go boolean (ingress.go: Funnel publishes it on the internet)
+_TAILSCALE = "tailscale"
+_TAILSCALE_FUNNEL = "tailscale.com/funnel"
 
 
 def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
     """Whether a LoadBalancer Service with these annotations (text values) and `spec.loadBalancerClass` gets a
     load balancer only the private network reaches, from the cloud controller that takes it (the tables above).
     A class no controller above names is not judged (False)."""
-    if lb_class in _GKE_INTERNAL_CLASSES:
+    if lb_class in _GKE_INTERNAL_CLASSES or lb_class == _TAILSCALE:
         return True
     if lb_class in _AWS_LBC_CLASSES or not lb_class and (
             annotations.get(_AWS + "type") == "nlb-ip" or annotations.get(_AWS + "type") == "external"
@@ -459,6 +465,8 @@ def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
+    if _TAILSCALE in classes and annotations.get(_TAILSCALE_FUNNEL, "") not in _GO_TRUE:
+        return True  # the tailnet only
     ingress_class = found.ingress_class(named) if found is not None else None
     controller = y.text(y.get(ingress_class, "spec", "controller")) or ""
     for names, prefix, key, public, controllers, groups in _SCHEMES:
