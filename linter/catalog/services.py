@@ -117,6 +117,7 @@ class Listener:
     source: str
     port_flags: tuple[str, ...] = ()
     port_env: tuple[str, ...] = ()  # variables that set the port (a flag wins)
+    port_config: str | None = None  # the config-file setting that sets the port (TorchServe's `grpc_inference_port`)
     bind_flags: tuple[str, ...] = ()
     bind_env: tuple[str, ...] = ()
     bind_config: str | None = None
@@ -413,6 +414,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         listeners.append(Listener(
             name=ld["name"], port=int(ld["port"]), source=ld["source"],
             port_flags=tuple(ld.get("port_flags", ())), port_env=tuple(ld.get("port_env", ())),
+            port_config=ld.get("port_config"),
             bind_flags=tuple(bind.get("flags", ())),
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
@@ -930,6 +932,9 @@ class ServiceMatch:
             _host, port = _split_host_port(self.config[listener.bind_config].value)
             if port is not None and port.isdigit():
                 return int(port)
+        if listener.port_config and listener.port_config in self.config:
+            value = self.config[listener.port_config].value.strip()
+            return int(value) if value.isdigit() else None
         return listener.port
 
     def _bind(self, listener: Listener) -> Resolved:
