@@ -222,8 +222,10 @@ release; an upgrade (`pip install -U torchserve` on
 `pytorch/torchserve:0.8.2-gpu`, whose own `serve` then runs a torchserve that
 checks tokens), or an unpinned install on an image without it, the newest; a
 plain `pip install torchserve` keeps the release the image holds (pip finds it
-already there); a version range, or one the scan cannot read, counts as the
-current release. A service whose authentication is
+already there); a range whose releases are all one entry's names it (npm's
+`flowise@^2.2.8` or `flowise@2` is 2.x, pip's `torchserve~=0.9.0` 0.9.x,
+conda's fuzzy `torchserve=0.11` the newest 0.11.x); any other range, or a
+version the scan cannot read, counts as the current release. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
 Jupyter is GLM005's and sshd GLM006's, except in Kubeflow's notebook server

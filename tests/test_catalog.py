@@ -395,6 +395,13 @@ def test_a_known_login_names_the_variable_as_written(name: str, value: str) -> N
     ("pytorch/torchserve:0.12.0-gpu", "pip install torchserve==0.11.0", "torchserve-v0-11-0"),
     ("python:3.11-slim", "pip install torchserve==0.10.0 torch-model-archiver", "torchserve-v0-10"),
     ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.9.0", "torchserve-v0-10"),
+    # conda's `=` is fuzzy (`=0.11` is 0.11*: the newest 0.11.x, 0.11.1); pip's `~=0.9.0` is 0.9.*
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.11", "torchserve"),
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.10", "torchserve-v0-10"),
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve==0.11", "torchserve-v0-11-0"),
+    ("python:3.11-slim", "pip install 'torchserve~=0.9.0'", "torchserve-v0-10"),
+    ("python:3.11-slim", "pip install 'torchserve~=0.11.0'", "torchserve"),
+    ("python:3.11-slim", "pip install 'torchserve~=0.9'", "torchserve"),
     # an upgrade installs the newest; pip keeps a release already there without one
     ("pytorch/torchserve:0.8.2-gpu", "pip install -qU torchserve", "torchserve"),
     ("pytorch/torchserve:0.8.2-gpu", "python3 -m pip install --force-reinstall torchserve", "torchserve"),
@@ -424,6 +431,15 @@ def test_an_older_release_names_the_entry_of_the_newer() -> None:
     ("npm install -g flowise@2.2.8", "flowise-v2"),
     ("npm install -g flowise@latest", "flowise"),  # a dist-tag: the newest
     ("npm install -g flowise", "flowise"),
+    # a range (node-semver): the releases it allows, when they are all one entry's
+    ("npm install -g flowise@2", "flowise-v2"),
+    ("npm install -g flowise@2.x", "flowise-v2"),
+    ("npm install -g flowise@^2.2.8", "flowise-v2"),
+    ("npm install -g flowise@~2.2.0", "flowise-v2"),
+    ("npm install -g 'flowise@^3.0.0'", "flowise"),  # 3.x: the newest
+    ("npm install -g flowise@~3.0.0", "flowise"),  # 3.0.x: the newest (3.0.1 on asks for a login)
+    ("npm install -g flowise@3.0", "flowise"),
+    ("npm install -g flowise@3.0.0", "flowise-v2"),
 ])
 def test_an_npm_install_names_the_release_over_the_tag(run: str, service: str) -> None:
     text = f"FROM flowiseai/flowise:2.2.8\nRUN {run}\nCMD [\"flowise\", \"start\"]\n"

@@ -1388,10 +1388,12 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     return tuple(out)
 
 
-# a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`)
-# or another version specifier (`>=0.11`, `~=0.9`)
+# a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`),
+# a range the scan reads as the releases it allows (npm's `@2.2`, `@^2.2.8`, `@~2.2.8`; pip's `~=0.9.0`)
+# or another version specifier (`>=0.11`)
 _REQUIREMENT = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?"
-                          r"(?:(===?|@|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*|(@[A-Za-z][A-Za-z0-9._-]*))?$")
+                          r"(?:(===?|@[~^]?|~=|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*"
+                          r"|(@[A-Za-z][A-Za-z0-9._-]*))?$")
 _INSTALLS = frozenset({"install", "i", "add", "update", "upgrade"})
 _NODE = frozenset({"npm", "yarn", "pnpm", "npx"})
 
@@ -1418,7 +1420,7 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
                     found = (None, True)  # a pin the scan cannot read (`torchserve==${TS_VERSION}`)
                 continue
             if m.group(3) is not None:
-                found = (_padded(m.group(3)) if m.group(2) in ("==", "=") else m.group(3), True)
+                found = (_pinned(m.group(2), m.group(3)), True)
             else:
                 # unpinned: the newest with an upgrade; pip keeps what is there without one; a range or an
                 # npm dist-tag (`flowise@latest`): no release the scan can name
@@ -1427,6 +1429,48 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
 
 
 _RELEASE = re.compile(r"^([0-9]+(?:\.[0-9]+)*)(.*)$")
+
+
+_PARTS = re.compile(r"^([0-9]+)(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?(.*)$")
+
+
+def _pinned(op: str, version: str) -> str | None:
+    """The releases a version specifier allows, as a version (`0.9.0`) or a prefix glob (`2.*`: every
+    2.x release), the form an entry's `releases.versions` globs are matched against; None when the
+    scan cannot say. pip's `==` pins one release (zero-padded, `_padded`), `~=0.9.0` allows 0.9.*
+    (PEP 440 compatible release: https://peps.python.org/pep-0440/#compatible-release). conda's `=0.11`
+    is fuzzy, 0.11* (`numpy=1.11` matches 1.11.0, 1.11.1, ...: conda/conda e3f7606
+    docs/source/user-guide/concepts/pkg-specs.rst); a full `=0.9.0` names that release. npm's partial
+    version is an X-range (`@2.2` is 2.2.x), `@~2.2.8` allows 2.2.*, `@^2.2.8` 2.* (`^0.2.3` 0.2.*,
+    `^0.0.3` that release): npm/node-semver 100f07a README.md, "Advanced Range Syntax". npm and pip
+    install the newest release a range allows, which is in the range however new it is."""
+    if op in ("==", "==="):
+        return _padded(version)
+    m = _PARTS.match(version)
+    if m is None:
+        return None
+    major, minor, patch, rest = m.groups()
+    given = [p for p in (major, minor, patch) if p is not None]
+    wild = next((i for i, p in enumerate(given) if p in ("x", "X", "*")), len(given))
+    fixed = given[:wild]
+    exact = len(fixed) == 3
+    if op == "~=":
+        return ".".join(fixed[:-1]) + ".*" if len(fixed) >= 2 and not rest else None
+    if op == "=":  # conda
+        return version if exact or rest else ".".join(fixed) + ".*"
+    if op == "@":
+        return version if exact else ".".join(fixed) + ".*" if fixed else None
+    if op == "@~":
+        return ".".join(fixed[:2]) + ".*" if fixed else None
+    if op == "@^":
+        # the left-most non-zero part stays; a missing part is any
+        if not fixed:
+            return None
+        keep = next((i + 1 for i, p in enumerate(fixed) if p != "0"), len(fixed))
+        if keep == 3:
+            return version
+        return ".".join(fixed[:keep]) + ".*"
+    return None
 
 
 def _padded(version: str) -> str:
