@@ -445,3 +445,23 @@ def test_an_npm_install_names_the_release_over_the_tag(run: str, service: str) -
     text = f"FROM flowiseai/flowise:2.2.8\nRUN {run}\nCMD [\"flowise\", \"start\"]\n"
     (m,) = [m for w in _workloads("Dockerfile", text) for m in services.identify(w)]
     assert m.service.id == service
+
+
+@pytest.mark.parametrize(("extra", "auth", "listens"), [
+    # the image's entrypoint appends VALKEY_EXTRA_FLAGS' words to what it runs (valkey-container 8.0)
+    ("--save 60 1", "absent", True),
+    ("--save 60 1 --requirepass hunter2-from-vault", "on", True),
+    ("--protected-mode yes", "on", True),
+    ("--include /etc/valkey/extra.conf", "unknown", True),
+    ("${VALKEY_ARGS}", "unknown", True),
+    # another address or port: the published 6379 may reach nothing
+    ("--bind 127.0.0.1 -::1", "absent", False),
+    ("--port 7000", "absent", False),
+])
+def test_valkey_reads_its_extra_flags(extra: str, auth: str, listens: bool) -> None:
+    text = ("services:\n  cache:\n    image: valkey/valkey:8.0\n    ports: [\"6379:6379\"]\n"
+            f"    environment:\n      VALKEY_EXTRA_FLAGS: \"{extra}\"\n")
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    assert m.service.id == "valkey"
+    assert m.auth().state == auth
+    assert bool(m.listeners()) is listens
