@@ -217,8 +217,9 @@ and `FLOWISE_PASSWORD` are set; a password alone guards nothing) is judged,
 `XINFERENCE_AUTH_ADVANCED=false`) is not. A build that installs the
 package names the release that runs, over the image's tag: a pin (`npm
 install -g flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`,
-`pip install torchserve==0.9.0` on `pytorch/torchserve:0.12.0-gpu`) that
-release; an upgrade (`pip install -U torchserve` on
+`pip install torchserve==0.9.0` on `pytorch/torchserve:0.12.0-gpu`, or
+`torchserve==0.9.0` in the requirements file a `pip install -r` reads,
+copied in from the build context) that release; an upgrade (`pip install -U torchserve` on
 `pytorch/torchserve:0.8.2-gpu`, whose own `serve` then runs a torchserve that
 checks tokens), or an unpinned install on an image without it, the newest; a
 plain `pip install torchserve` keeps the release the image holds (pip finds it

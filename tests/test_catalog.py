@@ -465,3 +465,27 @@ def test_valkey_reads_its_extra_flags(extra: str, auth: str, listens: bool) -> N
     assert m.service.id == "valkey"
     assert m.auth().state == auth
     assert bool(m.listeners()) is listens
+
+
+@pytest.mark.parametrize(("copy", "install", "service"), [
+    # the requirements file a `pip install -r` reads, copied in from the build context, pins the release
+    ("COPY requirements.txt .", "pip install -r requirements.txt", "torchserve-v0-10"),
+    ("COPY requirements.txt /tmp/", "python3 -m pip install --requirement=/tmp/requirements.txt", "torchserve-v0-10"),
+    ("COPY requirements*.txt ./", "pip install -r requirements.txt", "torchserve-v0-10"),
+    ("COPY . .", "pip install -r requirements.txt", "torchserve-v0-10"),
+    ("COPY reqs/ /app/reqs/", "pip install -r reqs/serve.txt", "torchserve-v0-10"),
+    # a file the RUN does not read, or one the context does not hold, names nothing
+    ("COPY requirements.txt .", "pip install -r requirements-dev.txt", "torchserve"),
+    ("COPY requirements.txt .", "pip install torch", "torchserve"),
+])
+def test_a_requirements_file_names_the_release(tmp_path: Path, copy: str, install: str, service: str) -> None:
+    (tmp_path / "reqs").mkdir()
+    for path in ("requirements.txt", "reqs/serve.txt"):
+        (tmp_path / path).write_text("torch==2.1.2\ntorchserve == 0.9.0 ; python_version >= '3.8'  # 0.9 handlers\n"
+                                     "--extra-index-url https://download.pytorch.org/whl/cpu\n", encoding="utf-8")
+    text = (f"FROM python:3.11-slim\nWORKDIR /app\n{copy}\nRUN {install}\n"
+            "CMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n")
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
+    (m,) = services.identify(w)
+    assert m.service.id == service

@@ -24,6 +24,7 @@ loader; a rule that never asks costs nothing.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -1413,7 +1414,7 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
         node = step.name in _NODE
         upgrade = node or any(t in ("--upgrade", "--force-reinstall", "update", "upgrade") or t.startswith("-")
                               and not t.startswith("--") and "U" in t for t in texts)
-        for w in step.argv[1:]:
+        for w in (*step.argv[1:], *_requirements_read(step, workload.files)):
             m = _REQUIREMENT.match(w.text)
             if m is None or m.group(1).lower() not in packages or w.dynamic:
                 if m is not None and w.dynamic and m.group(1).lower() in packages:
@@ -1426,6 +1427,35 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
                 # npm dist-tag (`flowise@latest`): no release the scan can name
                 found = (None, upgrade or m.group(4) is not None or m.group(5) is not None)
     return found
+
+
+def _requirements_read(step: Command, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
+    """The requirements of the files a `pip install -r FILE` reads that the build copied in from its
+    context (`COPY requirements.txt .`), one word each, located at the step: a line's comment,
+    environment marker and spaces dropped, option lines (`--extra-index-url`, a nested `-r`) skipped
+    (https://pip.pypa.io/en/stable/reference/requirements-file-format/). A relative FILE is matched
+    against the end of the path the file was copied to."""
+    if not files or not step.name.startswith(("pip", "python", "uv")):
+        return ()
+    argv = step.argv
+    named: list[str] = []
+    for i, w in enumerate(argv):
+        if w.text in ("-r", "--requirement") and i + 1 < len(argv) and not argv[i + 1].dynamic:
+            named.append(argv[i + 1].text)
+        elif w.text.startswith("--requirement=") and not w.dynamic:
+            named.append(w.text.partition("=")[2])
+    out: list[Word] = []
+    for name in named:
+        want = posixpath.normpath(name)
+        write = next((f for f in reversed(files) if f.mode == "write" and (
+            f.path == want or not want.startswith("/") and f.path.endswith("/" + want))), None)
+        if write is None:
+            continue
+        for line in write.text.splitlines():
+            line = line.split(" #", 1)[0].split(";", 1)[0].strip()
+            if line and not line.startswith(("#", "-")):
+                out.append(Word(line.replace(" ", ""), step.loc))
+    return tuple(out)
 
 
 _RELEASE = re.compile(r"^([0-9]+(?:\.[0-9]+)*)(.*)$")
