@@ -182,6 +182,13 @@ directory; vLLM's `--config` YAML file, as the build writes it). A compose
 service built from a scanned Dockerfile whose `CMD` only gives the official
 image's `ENTRYPOINT` its arguments runs with those arguments.
 
+A public tunnel the start command opens reaches the service wherever it binds,
+from any format, the Dockerfile's start command included: Gradio's share link
+(AUTOMATIC1111's and text-generation-webui's `--share`, AUTOMATIC1111's
+`--ngrok`; the AUTOMATIC1111 REST API `--api` mounts on the same server goes
+with it) and text-generation-webui's `--public-api` (a Cloudflare tunnel to its
+API); the finding points at the switch.
+
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
 at run time), for a ClusterIP-only Service no Ingress routes to (KubeRay's
 default head Service type, and a `headService` template of `type: ClusterIP` whatever
@@ -282,7 +289,7 @@ from typing import Any
 
 from glmlint.catalog.services import identify
 from glmlint.ir import Format, Loc, Workload
-from glmlint.reach import reach
+from glmlint.reach import Reach, reach
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
 
 _LOOPBACK = "Publish the port on 127.0.0.1 only"
@@ -305,13 +312,15 @@ def check(workload: Workload) -> Iterator[Finding]:
         if not _judged(s):
             continue
         for ls in match.listeners():
-            if not ls.all_interfaces or ls.port is None:
+            # a public tunnel (Gradio's `--share`) reaches it wherever it binds
+            tunnel = match.tunneled(ls.listener)
+            if (not ls.all_interfaces and tunnel is None) or ls.port is None:
                 continue
             # a listener may have its own authentication (text-generation-webui's API key)
             auth = match.auth(ls.listener)
             if auth.state in ("on", "unknown"):
                 continue
-            if auth.state == "off":
+            if auth.state == "off" and ls.all_interfaces:
                 assert auth.loc is not None
                 if auth.loc in seen:
                     continue
@@ -321,7 +330,10 @@ def check(workload: Workload) -> Iterator[Finding]:
                     f"{ls.listener.name} listens on all interfaces: it {ls.listener.gives or s.gives} for anyone "
                     f"who can reach port {ls.port}"))
                 continue
-            for r in reach(workload, ls.port):
+            reaches = reach(workload, ls.port) if ls.all_interfaces else []
+            if tunnel is not None:
+                reaches.append(Reach(f"shared through a public tunnel ({tunnel[1]})", tunnel[0]))
+            for r in reaches:
                 if r.loc in seen:
                     continue
                 seen.add(r.loc)

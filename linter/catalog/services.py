@@ -136,6 +136,9 @@ class Listener:
     off: tuple[Switch, ...] = ()
     # its own authentication, when it is not the service's (default, on, off, source); None: the service's
     auth: ListenerAuth | None = None
+    # switches that forward it through a public tunnel (Gradio's share link, a Cloudflare tunnel): reachable
+    # from the internet wherever it binds
+    tunnel: tuple[Switch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -421,7 +424,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
-            requires=_switches(ld.get("requires")), off=_switches(ld.get("off")),
+            requires=_switches(ld.get("requires")), off=_switches(ld.get("off")), tunnel=_switches(ld.get("tunnel")),
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
@@ -1070,6 +1073,14 @@ class ServiceMatch:
             return AuthState("absent")
         return AuthState("unknown")
 
+    def tunneled(self, listener: Listener) -> tuple[Loc, str] | None:
+        """Where a switch forwards `listener` through a public tunnel (`--share`), and the switch."""
+        for switch in listener.tunnel:
+            got = self.switched(switch)
+            if got is not None:
+                return got[0], switch.describe()
+        return None
+
     def dangerous(self) -> list[DangerousState]:
         out = []
         for d in self.service.dangerous:
@@ -1691,6 +1702,8 @@ def render_markdown() -> str:
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
                               + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
+                              + (", shared through a public tunnel by " + " or ".join(x.describe() for x in l.tunnel)
+                                 if l.tunnel else "")
                               + (f", its own authentication: {_AUTH_WORDS.get(l.auth.default, 'unknown')}"
                                  + ("; on: " + ", ".join(x.describe() for x in l.auth.on) if l.auth.on else "")
                                  if l.auth else "")
