@@ -140,8 +140,11 @@ def may_run(doc: Any) -> bool:
     return (y.text(y.get(doc, "kind")) or "") not in NOT_WORKLOADS
 
 
-def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
+def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFile:
+    """The file's IR. `pods=False`: `source.pods` left empty (the pods' identities, which only the
+    scan-wide rules and the cluster link read: the fix engine's re-parses for the other rules)."""
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
+    identities = source.pods if pods else None
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
@@ -156,8 +159,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 source.services.append(exposure)
             else:
                 known = len(source.pods)
-                found = _workloads(path, obj, obj_path, lines, source.pods)
-                ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
+                found = _workloads(path, obj, obj_path, lines, identities)
+                ray = _kuberay(obj, obj_path, found, identities, known, lines, path)
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
@@ -2198,8 +2201,9 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
-def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str]], pods: list[PodIdentity]
+def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str]], pods: list[PodIdentity] | None
                ) -> list[Workload]:
+    """The containers of `obj`'s pod specs; each pod's identity appended to `pods` (None: not made)."""
     out: list[Workload] = []
     namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
@@ -2233,7 +2237,9 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         if mine and not spec.singles and y.is_seq(y.get(spec.node, "containers")):
             mine = _pod_memory_limit(spec.node, mine)
         out.extend(mine)
-        if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
+        if pods is None:
+            pass
+        elif mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
                 spec.role is None):  # a Spark pod's ServiceAccount is Spark's configuration
             # an Argo template's container runs in a pod the controller builds with the workflow's
             # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is
