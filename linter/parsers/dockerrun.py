@@ -9,14 +9,17 @@ blocks with no language and indented code blocks whose first word is the contain
 blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
 GitLab CI jobs' `script:` lines, parsed with the shell parser (`glmlint.shell`),
 and each `docker|podman|nerdctl|nvidia-docker [container] run|create` (the CLI
-also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`) is read
+also named by a variable: `$(DOCKER) run`, `${CONTAINER_ENGINE:-podman} run`; a Makefile's recipes
+are read when one names such a variable, which its assignment names: `ENGINE ?= podman`) is read
 the way the Docker CLI reads it: options up to the first positional word (the
 image, or the word after `--`), every `--flag=value`/`--flag value`/`-fvalue`
 form and combined short flags (`-itp 80:80`), then the container's command.
 A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
-`docker compose run [OPTIONS] SERVICE` (`docker-compose run`) is a partial workload: the service
+`docker compose run [OPTIONS] SERVICE` (`docker-compose run`, `$(DOCKER) compose run`, and a variable
+the file sets once to `docker compose`, with the global options a variable gives: `$(DOCKER_COMPOSE)
+$(COMPOSE_FILES) run`; one named for Compose, `$(DOCKER_COMPOSE)`, when its value is not known) is a partial workload: the service
 as Compose loads it (its `-f` files, else `COMPOSE_FILE` of the `.env`, else the default file in the
 command's directory or above with its override, merged in order; `_linked_service`), with what the run's
 own flags (`--cap-add`, `-v`, `-p`, `-u`, `-e`, `--entrypoint`, a command) change (`_over_service`), each value from the compose file
@@ -1249,7 +1252,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
     known: dict[int, _Vars] = {}  # id of a command -> the variables its file sets
     for snip in snippets:
-        if not MARKER.search(snip.text):
+        if not _mentions_cli(snip):
             continue
         cmds = parse_script(snip.text, snip.locate)
         # `ssh gpu-box "docker run ..."`: a container started on another host is started all the same
@@ -1284,6 +1287,24 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     if any(e.kind == JOINED_NETWORK for w in source.workloads for e in w.exposed_by):
         source.workloads = _join_containers(source.workloads)
     return source
+
+
+_VAR_REFS = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _mentions_cli(snip: Snippet) -> bool:
+    """The snippet may run a container CLI: it names one, or a variable that holds one (a Makefile's
+    recipes, whose `DOCKER ?= docker` is not in them: `$(DOCKER) run`, `$(DOCKER_COMPOSE) run`)."""
+    if MARKER.search(snip.text):
+        return True
+    if not snip.make:
+        return False
+    for m in _VAR_REFS.finditer(snip.text):
+        name = m.group(1)
+        value = snip.known.get(name)
+        if value is not None and MARKER.search(value[0]) or _PROGRAM_VAR.match(name) or _COMPOSE_VAR.match(name):
+            return True
+    return False
 
 
 def _join_containers(workloads: list[Workload]) -> list[Workload]:
@@ -1571,6 +1592,48 @@ def _rejected_bool(f: _Flag, bools: frozenset[str] = _BOOL_LONG) -> bool:
         and f.value not in _PARSE_BOOL_TRUE and f.value not in _PARSE_BOOL_FALSE
 
 
+# A variable that names Compose (`DOCKER_COMPOSE ?= docker compose` then `$(DOCKER_COMPOSE) run svc`): the
+# words after it are Compose's when the file does not say what it holds (set by a `$(shell ...)`, in an `ifeq`)
+_COMPOSE_VAR = re.compile(r"^(?:DOCKER_)?COMPOSE(?:_(?:CMD|CLI|BIN|EXE|COMMAND))?$", re.I)
+_COMPOSE_PROGRAMS = frozenset({"docker-compose", "podman-compose"})
+
+
+def _program_spread(cmd: Command, known: _Vars) -> Command:
+    """`cmd` with its program word, an unquoted variable the file sets once to plain words that name a
+    container CLI or Compose (`DOCKER_COMPOSE ?= docker compose`, `DC="docker-compose"`; make pastes the
+    text in, the shell splits an unquoted `$DC`), as those words; `cmd` itself for any other."""
+    from glmlint import records
+
+    got = _spread(cmd.argv[0], known)
+    if got is None or not got[0]:
+        return cmd
+    words = got[0]
+    name = words[0].text.rsplit("/", 1)[-1]
+    if name not in PROGRAMS and name not in _COMPOSE_PROGRAMS or (len(words) == 1 and name in PROGRAMS):
+        return cmd  # a one-word CLI (`DOCKER ?= docker`) is read through `program`, its word as written
+    rest = list(cmd.argv[1:])
+    k = 0
+    while k < len(rest) and (rest[k].dynamic or rest[k].text.startswith("-")):
+        # its global options (`$(COMPOSE_FILES)`: `-f compose.yaml -f compose.gpu.yaml`) up to the subcommand
+        if not rest[k].dynamic:
+            k += 2 if rest[k].text in _COMPOSE_GLOBAL_VALUE or rest[k].text in _GLOBAL_VALUE else 1
+            continue
+        more = _spread(rest[k], known)
+        if more is None:
+            break
+        rest[k:k + 1] = more[0]
+        k += len(more[0])
+    return records.replace(cmd, argv=(*words, *rest))
+
+
+def _compose_program(cmd: Command) -> bool:
+    """`cmd` runs Compose v1 (`docker-compose`, `podman-compose`) or a variable named for Compose."""
+    if cmd.name in _COMPOSE_PROGRAMS:
+        return True
+    m = _PROGRAM_WORD.match(cmd.argv[0].text) if cmd.argv and cmd.argv[0].dynamic else None
+    return m is not None and not m.group(3) and bool(_COMPOSE_VAR.match(m.group(1) or m.group(2) or m.group(4)))
+
+
 def plausible_image(text: str) -> bool:
     """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`)."""
     return "$" in text or bool(_IMAGE.match(text))
@@ -1584,8 +1647,10 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
     read with (make expands `$(NAME)` before the shell runs the recipe)."""
+    if known is not None and cmd.argv and cmd.argv[0].dynamic:
+        cmd = _program_spread(cmd, known)
     prog = program(cmd)
-    if prog is None and cmd.name != "docker-compose":
+    if prog is None and not _compose_program(cmd):
         return None
     argv = _restored(cmd.argv, restore) if restore else cmd.argv
     verb = _verb(argv) if prog is not None else None
@@ -1629,10 +1694,10 @@ def _compose_run(argv: tuple[Word, ...], prog: str | None) -> int | None:
     """The index of the first word after `run` in `docker compose [options] run` / `docker-compose
     [options] run`, None for any other command."""
     i = 1
-    if prog is not None:  # `docker [--context x] compose`
+    if prog is not None:  # `docker [--context x] compose`, `$(DOCKER) compose`, `podman compose`
         while i < len(argv) and argv[i].text.startswith("-"):
             i += 2 if argv[i].text in _GLOBAL_VALUE else 1
-        if prog != "docker" or i >= len(argv) or argv[i].text != "compose":
+        if prog == "nerdctl" or i >= len(argv) or argv[i].text != "compose":
             return None
         i += 1
     while i < len(argv) and argv[i].text.startswith("-"):
@@ -1662,7 +1727,7 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     w = _workload(cmd, argv, "run", flags, service_at, path, partial=True, assumed=assumed, env_files=env_files,
                   known=known, compose=True)
     name = next((f.value for f in reversed(flags) if f.name == "name" and f.value), None)
-    run = f"{argv[0].text} compose run" if argv[0].text != "docker-compose" else "docker-compose run"
+    run = f"{argv[0].text} run" if _compose_program(cmd) else f"{argv[0].text} compose run"
     label = f"container `{name}` (`{run}` of service `{service.text}`)" if name else \
         f"`{run}` of service `{service.text}`"
     w = records.replace(w, name=name or service.text, label=label, image=None, pulls=(), partial=True)
