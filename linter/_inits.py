@@ -420,8 +420,8 @@ def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
- def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via):
+def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+ def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via, completed):
   _s0(self, kind)
   _s1(self, name)
   _s2(self, namespace)
@@ -433,6 +433,7 @@ def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s8(self, default_memory)
   _s9(self, gateways)
   _s10(self, via)
+  _s11(self, completed)
  return __init__
 
 def _m39(_F, _s):
@@ -1356,7 +1357,7 @@ MAKERS = {
     (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m35,
     (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m36,
     (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m37,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via'), (), True, True, False): _m38,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via', 'completed'), (), True, True, False): _m38,
     (('level', 'version', 'namespaces'), (), True, False, False): _m39,
     (('line', 'col', 'file'), (), True, True, False): _m40,
     (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m41,

@@ -90,14 +90,15 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     memo: dict[int, list[Any]] = {}
 
     def objects(path: str) -> Iterator[list[Any]]:
-        """The routed objects of the route file's Kubernetes files (its own too: an HTTPRoute's Gateway
-        may be there, its Service here), in the scan's order."""
+        """The routed objects of the route file's Kubernetes files, one file at a time, its own first: its
+        objects win over another file's of the same name (its own too: an HTTPRoute's Gateway may be
+        there, its Service here); the others in the scan's order."""
         d, p = _dir_keys(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
         near = sorted({*by_dir.get(d, ()), *by_parent.get(p, ()), *by_dir.get(p, ()), *by_parent.get(d, ())})
         keep = set(near)
         for i in [i for i in memo if i not in keep]:
             del memo[i]
-        for i in near:
+        for i in [*(i for i in near if kube[i].path == path), *(i for i in near if kube[i].path != path)]:
             got = memo.get(i)
             if got is None:
                 try:
@@ -123,14 +124,21 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
-        if any(path != src.path and reaches(e, path, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
+        if any(foreign(path, e, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
             return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
             for path, e in by_label.get(label, ()):
-                if path != src.path and e.selects(ns, labels) and reaches(e, path, src.path):
+                if e.selects(ns, labels) and foreign(path, e, src.path):
                     return True
     return False
+
+
+def foreign(e_path: str, e: Exposure, pod_file: str) -> bool:
+    """Whether what the file `e_path` exposes (`e`) is linked to the pods of `pod_file`: one of another file
+    that `reaches` them, or a route of that file whose Service another file defines (`Exposure.completed`), which
+    the parse of its file could not link to its pods."""
+    return (e_path != pod_file or e.completed) and reaches(e, e_path, pod_file)
 
 
 def reaches(e: Exposure, path: str, pod_file: str) -> bool:
@@ -184,7 +192,7 @@ def link_services(sources: list[SourceFile]) -> None:
             continue
         if stamped is None:
             stamped = [(path, stamp(e, path)) for path, e in found]
-        others = [e for path, e in stamped if path != src.path and reaches(e, path, src.path)]
+        others = [e for path, e in stamped if foreign(path, e, src.path)]
         src.workloads = [expose(w, others) for w in src.workloads]
 
 
