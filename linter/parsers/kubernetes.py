@@ -1009,21 +1009,24 @@ def _routes_to(kind: str, port: str, name: str, sp: ServicePort) -> bool:
     return bool(port) and port in (name, sp.port)
 
 
-def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Exposure]:
+def routed_objects(text: str) -> list[Any]:
+    """The objects of the manifest `text` a route of another file may be completed by (`routed_elsewhere`):
+    Services, Gateways, IngressClasses, ... (`_ROUTED_KINDS`), in order."""
+    if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
+        return []
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return []
+    return [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
+
+
+def routed_elsewhere(routes: list[Exposure], objects: Iterable[list[Any]]) -> list[Exposure]:
     """What the Ingress and Gateway API routes of one file (`INGRESS_ROUTE`s) expose through the Services
-    (and Gateways) of the manifests `texts` (that file's own, and those of the files close to it:
-    `glmlint.link`)."""
-    objects = []
-    for text in texts:
-        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
-            continue
-        try:
-            docs = y.compose_all(text)
-        except y.YamlError:
-            continue
-        objects += [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
-                    if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
-    found = _Routed(objects)
+    (and Gateways) of some manifests, given as their `routed_objects` (that file's own, and those of the
+    files close to it: `glmlint.link`)."""
+    found = _Routed([obj for some in objects for obj in some])
     if not found.services:
         return []
     by_route: dict[tuple[str, str, str | None, tuple[tuple[str | None, str], ...]], list[tuple[str, str, Loc]]] = {}
