@@ -2,7 +2,8 @@
 
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts `*.sbatch`,
-`*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them), Makefile recipes (`Makefile`,
+`*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them, the CLI's name in any case, with
+`.exe` or a path, as cmd.exe and PowerShell find it: `_windows_program`), Makefile recipes (`Makefile`,
 `*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
 blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
 `powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
@@ -66,6 +67,8 @@ from glmlint.parsers import yamlnodes as y
 
 PROGRAMS = {"docker", "podman", "nerdctl", "nvidia-docker"}
 MARKER = re.compile(r"docker|podman|nerdctl")  # the cheap test a file passes before it is parsed
+# cmd.exe and PowerShell find a program whatever the case of its name (`DOCKER run`, `Docker.exe run`)
+_WINDOWS_MARKER = re.compile(MARKER.pattern, re.I)
 JOB_CONTAINER = re.compile(r"^[ \t]+(?:container|services):", re.M)  # a workflow job's containers
 _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
@@ -87,8 +90,13 @@ _CMD_FENCES = {"cmd", "bat", "batch", "batchfile", "dosbatch", "winbatch", "dosc
 # MSDOSSessionLexer) and `cmd` (Microsoft's command-prompt blocks); a batch file's fence (BatchLexer) has no
 # prompt, so its `C:\tools\nvidia-smi.exe -q > gpu-info.txt` is a command, not a prompt and its output
 _CMD_CONSOLES = {"cmd", "doscon"}
-# the prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`)
-_CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
+# the prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`),
+# right after the directory's name, which never ends in a blank (Win32 drops trailing spaces from a name:
+# learn.microsoft.com, "Naming Files, Paths, and Namespaces"): `C:\tools\x.exe -q > out.txt` is a command
+_CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\(?:[^>\n]*[^>\s])?>[ \t]?()")
+# a `doscon` block's, as Pygments' MSDOSSessionLexer reads it (2.20, `_ps1rgx`): the text through the first
+# `>`, which GitHub's and the docs sites' highlighters show as the prompt, the rest of the block as output
+_DOSCON_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
 _CMD_PS2 = re.compile(r"^[ \t]*More\? ")
 _CMD_COMMENT = re.compile(r"^[ \t]*@?(?:(?i:rem)(?:[ \t]|$)|::)")
 _CMD_FOR_VARIABLE = re.compile(r"%%(?:~[fdpnxsatz]*)?([A-Za-z])")  # a batch file's `for` variable, `%%~nxi`
@@ -188,6 +196,7 @@ class Snippet:
         self.make_refs: dict[int, set[str]] = {}
         self.cmd_depth = 0  # cmd.exe: the `(` blocks open before the next line (`_add_cmd`)
         self.continued_cmd = False  # cmd.exe: the last line ended in `^`, the next goes on with its command
+        self.windows = False  # run by cmd.exe or PowerShell: a program's name in any case, `.exe` optional
 
     def hidden(self, first: int, last: int) -> set[str]:
         """The names the command on lines `first`..`last` reads only as the shell's: all its lines
@@ -258,7 +267,8 @@ def markdown(text: str) -> list[Snippet]:
         elif lang in _POWERSHELL_FENCES:
             out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         elif lang in _CMD_FENCES:
-            out.append(_shell_block(lines, body_start, j, indent, cmd=True, prompts=lang in _CMD_CONSOLES))
+            out.append(_shell_block(lines, body_start, j, indent, cmd=True, prompts=lang in _CMD_CONSOLES,
+                                    doscon=lang == "doscon"))
         i = j + 1
     return out
 
@@ -303,14 +313,16 @@ def _runs_container_cli(body: list[str]) -> bool:
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False,
-                 cmd: bool = False, prompts: bool = True) -> Snippet:
+                 cmd: bool = False, prompts: bool = True, doscon: bool = False) -> Snippet:
     """A block's commands as shell text; `powershell`: a PowerShell block, its escape character (the
     backtick: a line continuation at the end of a line) written as the shell's `\\`, and its literal
     `\\` (a Windows path) doubled, so the shell reads the words PowerShell does; `cmd`: a cmd.exe
-    block, read so too (`_add_cmd`); `prompts`: its lines may start with a prompt (a console session's)."""
+    block, read so too (`_add_cmd`); `prompts`: its lines may start with a prompt (a console session's);
+    `doscon`: a cmd.exe session as Pygments reads one (`_DOSCON_PROMPT`)."""
     snip = Snippet()
+    snip.windows = powershell or cmd
     body = lines[start:end]
-    prompt = _PS_PROMPT if powershell else _CMD_PROMPT if cmd else _PROMPT
+    prompt = _PS_PROMPT if powershell else (_DOSCON_PROMPT if doscon else _CMD_PROMPT) if cmd else _PROMPT
     ps2_prompt = _PS_PS2 if powershell else _CMD_PS2 if cmd else _PS2
     add = _add_powershell if powershell else _add_cmd if cmd else Snippet.add
     escape = "`" if powershell else "^" if cmd else "\\"
@@ -693,6 +705,7 @@ def batch_script(text: str) -> list[Snippet]:
     """A Windows batch file's lines (`run.bat`, `start.cmd`), each read as cmd.exe reads it (`_add_cmd`:
     the command an `if`, `else` or `for ... do` runs, on its line or in a `( ... )` block, is a command)."""
     snip = Snippet()
+    snip.windows = True
     for k, line in enumerate(split_lines(text)):
         _add_cmd(snip, k + 1, line, 0)
     return [snip]
@@ -878,6 +891,7 @@ def yaml_run(node: Any, lines: list[str], powershell: bool = False, cmd: bool = 
     `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`);
     `cmd`: a cmd.exe script (`_add_cmd`)."""
     snip = Snippet()
+    snip.windows = powershell or cmd
     escape = "`" if powershell else "^" if cmd else "\\"
     add = (lambda snip, line, text, at, _ps: _add_cmd(snip, line, text, at)) if cmd else _add_expr
     style = getattr(node, "style", "") or ""
@@ -1221,11 +1235,13 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     """The docker command lines of a script, Makefile, Markdown file or workflow; None without any.
     `real_path`: where the file is on disk, so that an `--env-file` beside it can be read."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    if not MARKER.search(text) and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
+    kind = kind_of(name)
+    if not (MARKER.search(text) or kind in ("batch", "markdown") and _WINDOWS_MARKER.search(text)) \
+            and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
         return None
     if name.lower().endswith((".yml", ".yaml")):
         return parse_workflow(path, text, y.compose_all(text))
-    kind = kind_of(name) or "shell"
+    kind = kind or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else \
         batch_script(text) if kind == "batch" else shell_script(text)
     return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
@@ -1255,6 +1271,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if not _mentions_cli(snip):
             continue
         cmds = parse_script(snip.text, snip.locate)
+        if snip.windows:
+            cmds = [_windows_program(c) for c in cmds]
         # `ssh gpu-box "docker run ..."`: a container started on another host is started all the same
         ran = [(c, expanded) for cmd in cmds for c, expanded in [(cmd, True), *remote(cmd)]]
         cmds = [c for c, _ in ran]
@@ -1289,13 +1307,31 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     return source
 
 
+def _windows_program(cmd: Command) -> Command:
+    """`cmd` with its program word named as on Linux when it is the container CLI or Compose in another case,
+    with `.exe`, or by its Windows path (`DOCKER`, `docker.exe`, `"C:\\Program Files\\Docker\\...\\docker.exe"`):
+    cmd.exe and PowerShell look a program up on a case-insensitive file system, adding `PATHEXT`'s `.EXE`
+    (learn.microsoft.com, "Command search sequence" for cmd; "about_Command_Precedence" for PowerShell).
+    The CLI's own words stay as written: its subcommands and flags are case-sensitive (`docker RUN` fails)."""
+    from glmlint import records
+
+    if not cmd.argv or cmd.argv[0].dynamic:
+        return cmd
+    text = cmd.argv[0].text
+    name = text.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    name = name[:-4] if name.endswith(".exe") else name
+    if name == text or name not in PROGRAMS and name not in _COMPOSE_PROGRAMS:
+        return cmd
+    return records.replace(cmd, argv=(records.replace(cmd.argv[0], text=name), *cmd.argv[1:]))
+
+
 _VAR_REFS = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _mentions_cli(snip: Snippet) -> bool:
     """The snippet may run a container CLI: it names one, or a variable that holds one (a Makefile's
     recipes, whose `DOCKER ?= docker` is not in them: `$(DOCKER) run`, `$(DOCKER_COMPOSE) run`)."""
-    if MARKER.search(snip.text):
+    if MARKER.search(snip.text) or snip.windows and _WINDOWS_MARKER.search(snip.text):
         return True
     if not snip.make:
         return False
@@ -1337,7 +1373,8 @@ def _join_containers(workloads: list[Workload]) -> list[Workload]:
             ports = tuple(ServicePort(p.host_port or p.container_port, p.container_port, p.loc) for p in got.ports
                           if p.published and p.protocol.lower() == "tcp" and on_all_interfaces(p) is True) \
                 if got is not None and got is not w else ()
-            w = records.replace(w, exposed_by=kept + ((records.replace(joins[0], name=got.name, ports=ports),)
+            w = records.replace(w, exposed_by=kept + ((records.replace(joins[0], name=got.name, ports=ports,
+                                                                       via=joins[0].name),)
                                                       if ports and got is not None else ()))
         out.append(w)
     return out
@@ -1719,6 +1756,11 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     if service_at is None or any(f.name not in _COMPOSE_RUN_VALUE and f.name not in _COMPOSE_RUN_BOOL
                                  or _rejected_bool(f, _COMPOSE_RUN_BOOL) for f in flags):
         return None
+    given = {f.name: f.value for f in flags}  # pflag: the last of a repeated option wins
+    if given.get("service-ports") in _PARSE_BOOL_TRUE and "publish" in given or "tty" in given and "no-tty" in given:
+        # usage errors Compose refuses before it creates anything (docker/compose f7297942 cmd/compose/run.go
+        # PreRunE: "--service-ports and --publish are incompatible", "--tty and --no-tty can't be used together")
+        return None
     service = argv[service_at]
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
         return None  # a placeholder (`SERVICE`, `<service>`) or an expansion: not a service known here
@@ -1765,7 +1807,9 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     from glmlint.parsers import compose
 
     named = _compose_files(argv, at)
-    files = project(named, where.real_dir) if named is not None else None
+    dotenv: list[str] = []  # the `.env` whose `COMPOSE_FILE` names the files, a file the command reads
+    files = project(named, where.real_dir, dotenv) if named is not None else None
+    where.reads.extend(dotenv)
     if not files:
         return None
     last = next((i for i in range(len(files) - 1, -1, -1) if service in compose._service_names(files[i])), None)
@@ -1808,7 +1852,8 @@ def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Fla
     s = stamp(service, shown)
     given = {f.name for f in flags}
     changes: dict[str, Any] = {}
-    changes["ports"] = (s.ports if "service-ports" in given else ()) + run.ports
+    service_ports = next((f.value for f in reversed(flags) if f.name == "service-ports"), "false") in _PARSE_BOOL_TRUE
+    changes["ports"] = (s.ports if service_ports else ()) + run.ports
     names = {v.name for v in run.env}
     changes["env"] = tuple(v for v in s.env if v.name not in names) + run.env
     changes["env_imports"] = s.env_imports + run.env_imports
