@@ -808,3 +808,59 @@ def test_batch_file_compound_commands_run_their_command_as_cmd_exe_reads_them():
     assert [at(w.image) for w in ws][:3] == [(3, 19), (5, 19), (7, 34)]
     assert [w.text for w in ws[7].command.value] == ["${m}"]  # a `for` variable: an expansion
     assert ws[7].command.value[0].dynamic
+
+
+def test_justfile_recipes_are_read_as_just_runs_them():
+    """just pastes `{{ name }}` in before `sh -cu` runs each recipe line (just.systems manual: "Variables and
+    Substitution"); `NAME := "string"` is known, any other expression is not; lines outside recipes
+    (settings, assignments, comments) run nothing; `@`/`-` before a line are just's, not the shell's."""
+    text = textwrap.dedent("""\
+        set dotenv-load
+        export image := "ghcr.io/acme/llm:2.1"
+        port := env_var_or_default("PORT", "8000")
+        docker-flags := '--gpus all --ipc=host'
+
+        # docker run --privileged in a comment
+        serve model="m":
+            @echo "{{{{literal}}"
+            docker run -d {{docker-flags}} -p {{port}}:8000 {{ image }} --model {{model}}
+
+        debug: serve
+            -docker run --rm --privileged \\
+              {{image}} bash
+        """)
+    serve, debug = run(text, "justfile")
+    assert serve.image.value == "ghcr.io/acme/llm:2.1" and at(serve.image) == (9, 53)
+    assert [p.spec for p in serve.ports] == ["${port}:8000"]  # an expression: not known here
+    assert serve.host_ipc.value is True  # from `docker-flags`
+    assert debug.privileged.value is True and at(debug.privileged) == (12, 22) and debug.image.loc.line == 13
+
+
+def test_taskfile_commands_are_read_with_their_vars():
+    """go-task pastes `{{.NAME}}` from the task's `vars:` over the file's before its shell runs a `cmds` line
+    (taskfile.dev, "Schema Reference"); `cmd:` entries are lines too, `task:` entries call another task; a
+    `sh:` (dynamic) variable is not known. A Taskfile's tasks are a developer's, not a CI job's."""
+    from glmlint.context import MAIN, role
+
+    text = textwrap.dedent("""\
+        version: '3'
+        vars:
+          IMAGE: ghcr.io/acme/llm:2.1
+          TAG: {sh: git rev-parse --short HEAD}
+        tasks:
+          serve:
+            cmds:
+              - docker run -d --privileged {{.IMAGE}}
+              - task: shell
+          shell:
+            vars: {IMAGE: 'ubuntu:24.04'}
+            cmds:
+              - cmd: docker run --rm -it ghcr.io/acme/tools:{{.TAG}} bash
+              - |
+                docker run --rm \\
+                  {{.IMAGE}} bash
+        """)
+    ws = run(text, "Taskfile.yml")
+    assert [w.image.value for w in ws] == ["ghcr.io/acme/llm:2.1", "ghcr.io/acme/tools:${TAG}", "ubuntu:24.04"]
+    assert at(ws[0].privileged) == (8, 23) and at(ws[2].image) == (16, 11)
+    assert role("Taskfile.yml", Format.DOCKER_RUN) == MAIN

@@ -156,7 +156,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
     pair = default_pair(real_path) if below is None else None
     # a service another file of the project defines, which one of this file's joins (`network_mode:
     # service:vpn`); not looked for when this file is read as part of another's project (`below`)
-    elsewhere = _Elsewhere(real_path, path, pair) if below is None and real_path and real_path != "-" else None
+    elsewhere = _Elsewhere(real_path, path, pair, docs) if below is None and real_path and real_path != "-" else None
     chain = None
     if below is not None:
         chain = ((*below, os.path.abspath(real_path)), len(below))
@@ -268,13 +268,16 @@ class _Elsewhere:
     this file does not define: Compose merges the files a script runs together (`-f compose.yaml -f
     compose.vpn.yaml`, `COMPOSE_FILE`, the default override file) into one project, where `vpn` is the
     merged service of the last file that defines it (docs.docker.com, "Merge Compose files";
-    compose-go loader: a `service:` network mode of a service no file defines is refused)."""
+    compose-go loader: a `service:` network mode of a service no file defines is refused); and the
+    files its `include:` names, whose services are the project's too (docs.docker.com, "Include":
+    each entry a path or a list of paths merged in order, relative to this file's directory)."""
 
-    __slots__ = ("real_path", "path", "pair", "found")
+    __slots__ = ("real_path", "path", "pair", "found", "includes")
 
-    def __init__(self, real_path: str, path: str, pair: tuple[str, str] | None) -> None:
+    def __init__(self, real_path: str, path: str, pair: tuple[str, str] | None, docs: list[Any]) -> None:
         self.real_path, self.path, self.pair = real_path, path, pair
         self.found: dict[str, Workload | None] = {}
+        self.includes = _includes(docs, real_path)
 
     def __call__(self, name: str) -> Workload | None:
         """The service `name` as the project of another file defines it, its locations in that file."""
@@ -287,7 +290,7 @@ class _Elsewhere:
         from glmlint.link import stamp
 
         me = os.path.abspath(self.real_path)
-        chains = chains_with(self.real_path) + ([self.pair] if self.pair is not None else [])
+        chains = [*self.includes, *chains_with(self.real_path), *([self.pair] if self.pair is not None else [])]
         for chain in chains:
             at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
                       None)
@@ -311,6 +314,25 @@ class _Elsewhere:
             if w is not None:
                 return stamp(w, shown)  # type: ignore[no-any-return]
         return None
+
+
+def _includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:
+    """The files the first document's `include:` names (a path, `path:` a path or a list of them), each
+    entry's in merge order, absolute; those on disk only."""
+    node = y.get(docs[0], "include") if docs else None
+    if not y.is_seq(node):
+        return []
+    base = os.path.dirname(os.path.abspath(real_path))
+    out: list[tuple[str, ...]] = []
+    for item in y.items(node):
+        paths = y.get(item, "path") if y.is_map(item) else item
+        named = [y.text(p) or "" for p in (y.items(paths) if y.is_seq(paths) else [paths])]
+        if not named or any(not n or "$" in n or "://" in n for n in named):
+            continue  # an expansion, a remote (`oci://`, `git`) include: not read here
+        got = tuple(os.path.normpath(os.path.join(base, n)) for n in named)
+        if all(os.path.isfile(p) for p in got):
+            out.append(got)
+    return out
 
 
 def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int,

@@ -4,7 +4,8 @@ Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts `*.sbatch`,
 `*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them, the CLI's name in any case, with
 `.exe` or a path, as cmd.exe and PowerShell find it: `_windows_program`), Makefile recipes (`Makefile`,
-`*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
+`*.mk`), justfile recipes (`justfile`, `.justfile`, `*.just`: `{{ name }}` read as make's `$(NAME)`), go-task
+Taskfiles' `cmds` (`{{.NAME}}` from their `vars:`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
 blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
 `powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
 blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
@@ -690,6 +691,74 @@ def makefile(text: str) -> list[Snippet]:
     return [snip]
 
 
+# just (just.systems/man/en, 1.x): `NAME := expression` (`export`ed or not) outside recipes; a recipe is a
+# header `name params: deps` and its indented lines, each run by its own `sh -cu` once `{{ expression }}` is
+# pasted in (`{{{{` is a literal `{{`), an `@` or `-` before a line quiet or ignore-errors; a recipe whose
+# first line is a shebang (`#!/usr/bin/env bash`) is one script
+_JUST_VAR = re.compile(r"^(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:=[ \t]*(.*?)[ \t]*$")
+_JUST_STRING = re.compile(r"^(?:'([^'\n]*)'|\"((?:[^\"\\\n]|\\.)*)\")[ \t]*(?:#.*)?$")
+_JUST_INTERPOLATION = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}|\{\{(?!\{)")
+
+
+def justfile(text: str) -> list[Snippet]:
+    """A justfile's recipe lines (indented under a recipe header), `@`/`-` prefixes dropped; `{{ NAME }}`
+    written `${NAME}` (as long), which the variables the justfile sets to a string (`IMAGE := "x:1"`,
+    `Snippet.known`) expand as just does before the shell runs the line; any other `{{ ... }}` an
+    expansion not known here. Lines outside recipes are blank."""
+    snip = Snippet()
+    defined: dict[str, list[tuple[str, bool]]] = {}
+    in_recipe = False
+    continued = False
+    for k, line in enumerate(split_lines(text)):
+        if line[:1] in (" ", "\t") and line.strip() and in_recipe or continued and in_recipe:
+            at = len(line) - len(line.lstrip(" \t"))
+            if not continued:
+                while at < len(line) and line[at] in "@-":
+                    at += 1
+            chars: list[str] = []
+            cols: list[int] = []
+            c = at
+            while c < len(line):
+                m = _JUST_INTERPOLATION.match(line, c) if line.startswith("{{", c) else None
+                if line.startswith("{{{{", c):
+                    chars.extend("{{")
+                    cols.extend((c, c + 1))
+                    c += 4
+                    continue
+                if m is not None:
+                    end = line.find("}}", c + 2)
+                    end = len(line) if end < 0 else end + 2
+                    ref = "${" + (m.group(1) or "__just_expression__").replace("-", "_") + "}"
+                    chars.extend(ref)
+                    cols.extend([c] * len(ref))
+                    c = end
+                    continue
+                chars.append(line[c])
+                cols.append(c)
+                c += 1
+            snip.add(k + 1, "".join(chars), cols)
+            continued = line.endswith("\\")
+            continue
+        continued = False
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            _blank(snip, k + 1)
+            continue
+        var = _JUST_VAR.match(line)
+        if var is not None:
+            literal = _JUST_STRING.match(var.group(2))
+            value = (literal.group(1) if literal.group(1) is not None else literal.group(2)) if literal else "$"
+            defined.setdefault(var.group(1).replace("-", "_"), []).append((value, False))
+            in_recipe = False
+        else:
+            # a recipe header (`serve port="8000": build`), a setting (`set shell := [...]`), an alias, an import
+            in_recipe = not stripped.startswith(("set ", "alias ", "import ", "mod ", "[")) and ":" in stripped
+        _blank(snip, k + 1)
+    snip.known = _once(defined)
+    snip.make = True
+    return [snip]
+
+
 def shell_script(text: str) -> list[Snippet]:
     """The script's lines; `Snippet.known` holds the variables it sets once at its top level, outside
     any `if`/loop/`case`/function body (which may not run)."""
@@ -886,14 +955,14 @@ def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | No
     return words, ((name,) if name in known.defaults else ())
 
 
-def yaml_run(node: Any, lines: list[str], powershell: bool = False, cmd: bool = False) -> Snippet:
+def yaml_run(node: Any, lines: list[str], powershell: bool = False, cmd: bool = False, task: bool = False) -> Snippet:
     """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout);
     `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`);
-    `cmd`: a cmd.exe script (`_add_cmd`)."""
+    `cmd`: a cmd.exe script (`_add_cmd`); `task`: a Taskfile command, its `{{.NAME}}` a variable (`_add_task`)."""
     snip = Snippet()
     snip.windows = powershell or cmd
     escape = "`" if powershell else "^" if cmd else "\\"
-    add = (lambda snip, line, text, at, _ps: _add_cmd(snip, line, text, at)) if cmd else _add_expr
+    add = (lambda snip, line, text, at, _ps: _add_cmd(snip, line, text, at)) if cmd else _add_task if task else _add_expr
     style = getattr(node, "style", "") or ""
     start, indent = y.content(node, lines)
     if style in ("|", ">"):
@@ -942,6 +1011,68 @@ def _add_expr(snip: Snippet, line_no: int, text: str, offset: int, powershell: b
         pos = m.end()
     plain(pos, len(text))
     snip.add(line_no, "".join(chars), cols)
+
+
+# go-task's Taskfile (taskfile.dev "Schema Reference", v3): `tasks.<name>.cmds` lines run by its shell
+# interpreter (mvdan/sh), each after Go's text/template pastes in `{{.NAME}}` from `vars:` (the task's over
+# the file's); a `cmd:` entry is the same, `task:`/`defer:` entries run no shell line of their own
+_TASK_TEMPLATE = re.compile(r"\{\{-?\s*(?:\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}|.*?\}\})")
+
+
+def _add_task(snip: Snippet, line_no: int, text: str, offset: int, _powershell: bool = False) -> None:
+    """A Taskfile command row, `{{.NAME}}` written `${NAME}` (as long); any other template action
+    (`{{if ...}}`, `{{.CLI_ARGS | ...}}`) an expansion not known here."""
+    chars: list[str] = []
+    cols: list[int] = []
+    k = 0
+    while k < len(text):
+        m = _TASK_TEMPLATE.match(text, k) if text.startswith("{{", k) else None
+        if m is not None:
+            ref = "${" + (m.group(1) or "__task_template__") + "}"
+            chars.extend(ref)
+            cols.extend([offset + k] * len(ref))
+            k = m.end()
+            continue
+        chars.append(text[k])
+        cols.append(offset + k)
+        k += 1
+    snip.add(line_no, "".join(chars), cols)
+
+
+def is_taskfile(doc: Any) -> bool:
+    """A go-task Taskfile: `version:` and a `tasks:` mapping."""
+    return y.is_map(y.get(doc, "tasks")) and y.get(doc, "version") is not None
+
+
+def _task_vars(node: Any) -> dict[str, str]:
+    """The `vars:` of a Taskfile or a task that are literal strings (not `sh:`, `ref:`, a template)."""
+    out: dict[str, str] = {}
+    for name, (_key, value) in (y.entries(node).items() if y.is_map(node) else ()):
+        text = y.text(value) if y.is_scalar(value) else None
+        if text is not None and "{{" not in text:
+            out[name] = text
+    return out
+
+
+def taskfile_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
+    """Every command line of a Taskfile's tasks, with the literal `vars:` it reads (`Snippet.known`)."""
+    for doc in docs:
+        if not is_taskfile(doc):
+            continue
+        top = _task_vars(y.get(doc, "vars"))
+        for _name, (_key, task) in y.entries(y.get(doc, "tasks")).items():
+            cmds = y.get(task, "cmds") if y.is_map(task) else task if y.is_seq(task) else None
+            if not y.is_seq(cmds):
+                continue
+            known = {**top, **(_task_vars(y.get(task, "vars")) if y.is_map(task) else {})}
+            for item in y.items(cmds):
+                line = y.get(item, "cmd") if y.is_map(item) else item
+                if not y.is_scalar(line):
+                    continue
+                snip = yaml_run(line, lines, task=True)
+                if MARKER.search(snip.text):
+                    _learn(snip, snip.lines, {name: [(value, False)] for name, value in known.items()})
+                yield snip
 
 
 def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
@@ -1224,6 +1355,8 @@ def kind_of(name: str) -> str | None:
         return "markdown"
     if low in ("makefile", "gnumakefile") or low.endswith(".mk"):
         return "make"
+    if low in ("justfile", ".justfile") or low.endswith(".just"):
+        return "just"
     if low.endswith((".sh", ".bash", ".sbatch", ".slurm")):
         return "shell"
     if low.endswith((".bat", ".cmd")):
@@ -1243,6 +1376,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else \
+        justfile(text) if kind == "just" else \
         batch_script(text) if kind == "batch" else shell_script(text)
     return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
 
@@ -1250,7 +1384,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
     lines = split_lines(text)
     return _source(path, text, [*workflow_runs(docs, lines), *workflow_containers(docs, lines),
-                                *gitlab_runs(docs, lines)])
+                                *gitlab_runs(docs, lines), *taskfile_runs(docs, lines)])
 
 
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
