@@ -285,12 +285,17 @@ class _Elsewhere:
             self.found[name] = self._find(name)
         return self.found[name]
 
-    def _find(self, name: str) -> Workload | None:
+    def included(self, name: str) -> Workload | None:
+        """The service `name` as a file this one includes defines it (`docker compose run NAME`)."""
+        return self._find(name, self.includes)
+
+    def _find(self, name: str, chains: list[tuple[str, ...]] | None = None) -> Workload | None:
         from glmlint.composefiles import chains_with
         from glmlint.link import stamp
 
         me = os.path.abspath(self.real_path)
-        chains = [*self.includes, *chains_with(self.real_path), *([self.pair] if self.pair is not None else [])]
+        if chains is None:
+            chains = [*self.includes, *chains_with(self.real_path), *([self.pair] if self.pair is not None else [])]
         for chain in chains:
             at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
                       None)

@@ -1948,7 +1948,7 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
         return None
     last = next((i for i in range(len(files) - 1, -1, -1) if service in compose._service_names(files[i])), None)
     if last is None:
-        return None
+        return _included_service(files, service, where)
     key = files[:last + 1]
     real = key[-1]
     rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
@@ -1972,6 +1972,28 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
         return None
     where.reads.extend((real, *source.reads))
     return w, shown
+
+
+def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
+    """The service a file of the project includes (`include:`, Compose 2.20+), as `compose._Elsewhere`
+    reads it, and the included file as the scan shows it."""
+    from glmlint.parsers import compose
+
+    for real in reversed(files):
+        text = compose._read_other(real)
+        if text is None or "include" not in text:
+            continue
+        try:
+            docs = y.compose_all(text)
+        except y.YamlError:
+            continue
+        rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
+        shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
+        w = compose._Elsewhere(real, shown, None, docs).included(service)
+        if w is not None:
+            where.reads.append(real)
+            return w, w.anchor.file or shown
+    return None
 
 
 def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Flag]) -> Workload:
