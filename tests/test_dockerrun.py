@@ -864,3 +864,17 @@ def test_taskfile_commands_are_read_with_their_vars():
     assert [w.image.value for w in ws] == ["ghcr.io/acme/llm:2.1", "ghcr.io/acme/tools:${TAG}", "ubuntu:24.04"]
     assert at(ws[0].privileged) == (8, 23) and at(ws[2].image) == (16, 11)
     assert role("Taskfile.yml", Format.DOCKER_RUN) == MAIN
+
+
+def test_batch_file_variables_set_at_its_top_level_are_known():
+    """cmd.exe: `set NAME=value` (to the line's end) and `set "NAME=value"` at the top level are known to the
+    lines after, whatever the case of the reference; in an `if`, a block, or as `set /p` they are not."""
+    bat = ('@echo off\r\nset IMAGE=ghcr.io/acme/llm:2.1\r\nset "FLAGS=--privileged --ipc=host"\r\n'
+           'if "%1"=="cpu" set IMAGE=ghcr.io/acme/llm:2.1-cpu\r\nset /p TAG=Tag? \r\n'
+           'docker run -d %FLAGS% %image%\r\ndocker run -d ghcr.io/acme/tools:%TAG%\r\n')
+    first, second = run(bat, "start.bat")
+    assert first.image.value == "${image}"  # set twice, once in an `if`: not known
+    assert first.privileged.value is True and first.host_ipc.value is True
+    assert second.image.value == "ghcr.io/acme/tools:${TAG}"
+    known = run('@echo off\r\nset IMAGE=ghcr.io/acme/llm:2.1\r\ndocker run -d %Image%\r\n', "start.bat")
+    assert [w.image.value for w in known] == ["ghcr.io/acme/llm:2.1"]

@@ -35,7 +35,8 @@ as when `VAR` is unset (the finding says so), and the options, the image word an
 words (those that stay one word without blanks), read with
 the variables the file sets once to a value known there (a script's top-level `IMAGE=x:1` or
 `GPU_FLAGS="--gpus all --ipc=host"`, outside any `if`/loop/function; make's `IMAGE ?= x:latest`
-or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a workflow's, job's and step's
+or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a batch file's top-level `set IMAGE=x:1`,
+read as `%Image%` in any case; a justfile's `image := "x:1"`; a Taskfile's `vars:`; a workflow's, job's and step's
 `env:` for a `run:` step; a default the finding names):
 make pastes `$(DOCKER_FLAGS)` in before the shell runs the recipe, and the shell splits an
 unquoted `$GPU_FLAGS` into words, so such a variable gives options, located at the variable and
@@ -775,9 +776,48 @@ def batch_script(text: str) -> list[Snippet]:
     the command an `if`, `else` or `for ... do` runs, on its line or in a `( ... )` block, is a command)."""
     snip = Snippet()
     snip.windows = True
+    defined: dict[str, list[tuple[str, bool]]] = {}
     for k, line in enumerate(split_lines(text)):
+        top = snip.cmd_depth == 0 and not snip.continued_cmd  # not in a `( ... )` block, not a continued line
         _add_cmd(snip, k + 1, line, 0)
+        _cmd_sets(line, top, defined)
+    _cmd_known(snip, defined)
     return [snip]
+
+
+# `set NAME=value` (the value to the line's end, trailing blanks kept) and `set "NAME=value"` (to the last
+# quote) at the top of a batch file set NAME for what follows; in a block, after `if`/`for`, or as
+# `set /a` (arithmetic) and `set /p` (a prompt) it is not known here (Microsoft Learn, "set")
+_CMD_SET = re.compile(r'^[ \t]*@?set[ \t]+(?:"([A-Za-z_][A-Za-z0-9_.-]*)=(.*)"[^"]*|([A-Za-z_][A-Za-z0-9_.-]*)=(.*))$', re.I)
+_CMD_ANY_SET = re.compile(r'(?i)(?:^|[\s(&|@])set[ \t]+(?:/[ap][ \t]+)?"?([A-Za-z_][A-Za-z0-9_.-]*)=')
+
+
+def _cmd_sets(line: str, top: bool, defined: dict[str, list[tuple[str, bool]]]) -> None:
+    """The variables a batch file's line sets (names in lower case: cmd.exe's are case-insensitive), a
+    value known only for a plain `set` at the top level, its `%OTHER%` read as the shell's `${other}`."""
+    if "set" not in line.lower():
+        return
+    m = _CMD_SET.match(line) if top else None
+    if m is not None:
+        name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if "!" not in value:  # delayed expansion: not known
+            value = _CMD_VARIABLE.sub(lambda v: "${" + (v.group(1) or "_").lower() + "}" if v.group(1) else "$_",
+                                      value)
+            defined.setdefault(name.lower(), []).append((value, False))
+            return
+    for other in _CMD_ANY_SET.finditer(line):
+        defined.setdefault(other.group(1).lower(), []).append(("$", False))
+
+
+def _cmd_known(snip: Snippet, defined: dict[str, list[tuple[str, bool]]]) -> None:
+    """`Snippet.known` of a batch file: its variables as its lines write them (`%Image%` is `image`'s)."""
+    if not defined:
+        return
+    known = _once(defined)
+    for m in _VAR_REFS.finditer(snip.text):
+        got = known.get(m.group(1).lower())
+        if got is not None:
+            snip.known[m.group(1)] = got
 
 
 def _learn(snip: Snippet, lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None) -> None:
