@@ -292,6 +292,10 @@ _OCI_INTERNAL = {"nlb": "oci-network-load-balancer.oraclecloud.com/internal",
 # `intranet` (default `internet`); for a Service of the NLB class `alibabacloud.com/nlb`, in any case
 _ALIBABA_TYPES = ("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
                   "service.beta.kubernetes.io/alicloud-loadbalancer-address-type")
+# Hetzner Cloud (hetznercloud/hcloud-cloud-controller-manager ff929b2c internal/annotation/load_balancer.go
+# `LBDisablePublicNetwork`, name.go `BoolFromService`: a Go boolean): `load-balancer.hetzner.cloud/disable-public-network`
+# true gives the load balancer no public interface, only the private network's
+_HETZNER_PRIVATE = "load-balancer.hetzner.cloud/disable-public-network"
 # Tailscale's Kubernetes operator (tailscale/tailscale 03ddd1b0 cmd/k8s-operator/svc.go
 # `isTailscaleLoadBalancerService`): a LoadBalancer Service of the class `tailscale` is exposed on the tailnet (the
 # private network of the Tailscale devices) by a proxy the operator runs; an Ingress of its class `tailscale` too,
@@ -323,7 +327,8 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
     if _first(annotations, _GKE_TYPES) in ("Internal", "internal") or _first(annotations, _ALIBABA_TYPES) == "intranet":
         return True
     oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
-    return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true"
+    return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
+        or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
