@@ -2911,7 +2911,7 @@ class _Pod:
         if args is not None:
             kwargs["command"] = args
         words = (command.value or () if command else ()) + (args.value or () if args else ())
-        process = from_argv(words, words[0].loc) if words else []
+        process = _process(words) if words else []
         source = y.get(c, "source") if list_key == "script" else y.get(c, "script") if list_key == "steps" else None
         if list_key == "steps" and y.is_scalar(source) and (y.text(source) or "").startswith("#!") and (
                 (y.text(source) or "").split("\n", 1)[0].split()[-1].rsplit("/", 1)[-1] not in SHELLS):
@@ -2994,6 +2994,23 @@ class _Pod:
             else:
                 out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
         return out
+
+
+# The commands of a container's `command` + `args` (`from_argv`), kept for the last 64 word tuples: the fix
+# verification re-parses a file once per fix (`fix.engine`), and a fix that writes a `securityContext` leaves
+# the container's words as they were, places included. `from_argv` is a function of the words' values (the
+# first one's place included), and its commands are frozen records.
+_PROCESSES: dict[tuple[Word, ...], tuple[Command, ...]] = {}
+
+
+def _process(words: tuple[Word, ...]) -> list[Command]:
+    got = _PROCESSES.get(words)
+    if got is None:
+        got = tuple(from_argv(words, words[0].loc))
+        if len(_PROCESSES) >= 64:
+            del _PROCESSES[next(iter(_PROCESSES))]  # the oldest
+        _PROCESSES[words] = got
+    return list(got)
 
 
 def _own_context(c: Any, cpath: Path, defaults: tuple[Any, Path] | None) -> SecurityContext:
