@@ -1054,7 +1054,7 @@ def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  return __init__
 
 def _m89(_F, _s, _f6):
- def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args):
+ def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
   _s(self, 'args', args)
@@ -1069,6 +1069,7 @@ def _m89(_F, _s, _f6):
   _s(self, 'mounted', mounted)
   _s(self, 'before', before)
   _s(self, 'env_args', env_args)
+  _s(self, 'homes', homes)
  return __init__
 
 def _m90(_F, _s):
@@ -1410,7 +1411,7 @@ MAKERS = {
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m86,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m88,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args'), (6,), True, False, False): _m89,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m89,
     (('service', 'main', 'dropins', 'stock', 'stock_on', 'defaults', 'package'), (), True, False, False): _m90,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m91,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m92,

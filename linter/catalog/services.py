@@ -52,7 +52,11 @@ class Switch:
     env: str | None = None
     config: str | None = None
     values: tuple[str, ...] = ()
-    mount: str | None = None  # a path the container mounts something at (or under, or above)
+    # a path the container mounts something at (or under, or above), or its build copies in; a
+    # relative path is read in the directory the service runs in: its working directory, or the
+    # directory of the script it starts (Fooocus' `entry_with_update.py` and `launch.py` change into
+    # their own directory and read `auth.json` there)
+    mount: str | None = None
     # values that do not count: a variable set to a key everyone knows (dify-sandbox's shipped
     # `dify-sandbox`) turns nothing on
     unless: tuple[str, ...] = ()
@@ -784,6 +788,8 @@ class ServiceMatch:
     # the words of `args` that a variable's value gives (a preset's VLLM_ADDITIONAL_ARGS), not words of
     # a command line: no fix removes one
     env_args: tuple[Word, ...] = ()
+    # the directories a relative `mount` switch is read in (`Switch.mount`)
+    homes: tuple[str, ...] = ()
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -863,10 +869,14 @@ class ServiceMatch:
                     if value not in ("false", "0", "no"):
                         return w.loc, w, None
         if switch.mount is not None:
-            want = switch.mount.rstrip("/")
-            for target, at in self.mounted:
-                if target == want or target.startswith(want + "/") or want.startswith(target + "/"):
-                    return at, None, None
+            import posixpath
+
+            wants = [switch.mount.rstrip("/")] if switch.mount.startswith("/") else \
+                [posixpath.join(home, switch.mount).rstrip("/") for home in self.homes]
+            for want in wants:
+                for target, at in self.mounted:
+                    if target == want or target.startswith(want + "/") or want.startswith(target + "/"):
+                        return at, None, None
         if switch.config is not None:
             regex = re.compile(switch.config)
             found = None
@@ -1310,7 +1320,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     s, start = built, at
             if _rejected(s, cmd.argv[start:]):
                 continue  # the release exits on an option it does not know: nothing listens
-            match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img)
+            match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img,
+                            homes=_homes(cmd.argv, cwd))
             if s.global_options:
                 match = replace(match, before=tuple(cmd.argv[1:start]))
             out.append(match)
@@ -1396,8 +1407,23 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             s, start = built, at  # the build installs another release of it than the image's tag names
         if _rejected(s, words[start:]):
             continue  # (the newer image's entrypoint passes an option the installed release exits on)
-        out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start)))
+        out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start),
+                           homes=_homes(words, workload.workdir)))
     return tuple(out)
+
+
+def _homes(words: Sequence[Word], cwd: str | None) -> tuple[str, ...]:
+    """The directories a service started by `words` may run in: `cwd`, and the directory of the
+    script it names by path (`python /content/app/launch.py`, `python app/main.py` in `cwd`)."""
+    import posixpath
+
+    out = [cwd] if cwd and cwd.startswith("/") else []
+    script = next((w for w in words[1:] if w.text.endswith((".py", ".sh"))), None)
+    if script is not None and not script.dynamic:
+        path = posixpath.normpath(posixpath.join(cwd or "", script.text))
+        if path.startswith("/"):
+            out.append(posixpath.dirname(path))
+    return tuple(dict.fromkeys(out))
 
 
 # a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`),
@@ -1554,7 +1580,8 @@ def _rejected(s: Service, args: tuple[Word, ...] | list[Word]) -> bool:
 
 
 def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], via: str,
-            env_own: dict[str, EnvVar], img: Image | None, image_args: int = 0) -> ServiceMatch:
+            env_own: dict[str, EnvVar], img: Image | None, image_args: int = 0,
+            homes: tuple[str, ...] = ()) -> ServiceMatch:
     env: dict[str, EnvVar] = {}
     image_loc = workload.image.loc if workload.image.value else workload.anchor
     if img is not None:
@@ -1566,7 +1593,8 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
     env.update(env_own)
     match = ServiceMatch(s, loc, args, env, img, via, {}, workload.files, bool(workload.env_imports), image_args,
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
-                         + workload.copied_in)  # a file its image's build copies in counts as one mounted there
+                         + workload.copied_in,  # a file its image's build copies in counts as one mounted there
+                         homes=homes)
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
