@@ -55,7 +55,7 @@ class Switch:
     # a path the container mounts something at (or under, or above), or its build copies in; a
     # relative path is read in the directory the service runs in: its working directory, or the
     # directory of the script it starts (Fooocus' `entry_with_update.py` and `launch.py` change into
-    # their own directory and read `auth.json` there)
+    # their own directory and read `auth.json` there), and only that path or under it counts
     mount: str | None = None
     # values that do not count: a variable set to a key everyone knows (dify-sandbox's shipped
     # `dify-sandbox`) turns nothing on
@@ -93,6 +93,8 @@ class Switch:
                 return f"a first argument matching `{self.arg}`"
             return f"the argument `{self.arg}`"
         if self.mount is not None:
+            if not self.mount.startswith("/"):
+                return f"a file `{self.mount}` mounted or copied into the directory it runs in"
             return f"a file mounted at `{self.mount}`"
         if self.config is not None and not self.flag and not self.env:
             return "in its configuration file"
@@ -871,11 +873,14 @@ class ServiceMatch:
         if switch.mount is not None:
             import posixpath
 
-            wants = [switch.mount.rstrip("/")] if switch.mount.startswith("/") else \
+            # a relative path names a file in the service's own directory: a directory mounted above it is
+            # the program's files (a clone mounted at its WORKDIR), not its settings
+            above = switch.mount.startswith("/")
+            wants = [switch.mount.rstrip("/")] if above else \
                 [posixpath.join(home, switch.mount).rstrip("/") for home in self.homes]
             for want in wants:
                 for target, at in self.mounted:
-                    if target == want or target.startswith(want + "/") or want.startswith(target + "/"):
+                    if target == want or target.startswith(want + "/") or above and want.startswith(target + "/"):
                         return at, None, None
         if switch.config is not None:
             regex = re.compile(switch.config)
