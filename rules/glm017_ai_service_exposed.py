@@ -178,7 +178,12 @@ when it listens on all interfaces **and**
   namespace (a short name, or `<name>.<namespace>.svc.cluster.local`), on
   `destination.port.number` (not needed for a Service of one port), unless an
   Istio `AuthorizationPolicy`/`RequestAuthentication` of its namespace, the
-  Gateway's or `istio-system` may authenticate.
+  Gateway's or `istio-system` may authenticate, or the Services of the scan
+  that select the Gateway's pods (a selector that agrees with the Gateway's
+  `selector` labels) are all ClusterIP or internal `LoadBalancer` ones (as
+  below). With no such Service in the scan, the Gateway is taken as the
+  cluster's edge (Istio's default ingress gateway Service is a public
+  `LoadBalancer`).
   The finding points at what makes it reachable (an Ingress, a route: the
   backend's Service name).
   A `LoadBalancer` Service (the operators' ones too, from their templates'

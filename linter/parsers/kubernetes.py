@@ -913,6 +913,20 @@ class _Routed:
         return bool(self.istio) and (namespace in self.istio or None in self.istio or namespace is None
                                      or "istio-system" in self.istio)
 
+    def _istio_gateway_private(self, gateway: Any) -> bool:
+        """Whether an Istio Gateway's gateway pods (those its `spec.selector` labels select) are reached through
+        Services of the scan none of which is public: each selecting them (a selector that agrees with the
+        Gateway's on every label both name, and shares one) is a ClusterIP one, or of type LoadBalancer with an
+        internal load balancer (`_internal_service`). With no such Service here, the gateway is the cluster's edge
+        (Istio's own ingress gateway Service is a public LoadBalancer)."""
+        wanted = {k: y.text(v) or "" for k, (_kn, v) in y.entries(y.get(gateway, "spec", "selector")).items()}
+        if not wanted:
+            return False
+        fronts = [t for t in self.services.values() if t.selector
+                  and all(wanted.get(k, v) == v for k, v in t.selector)
+                  and any(wanted.get(k) == v for k, v in t.selector)]
+        return bool(fronts) and all(t.type not in _EXPOSING or t.internal for t in fronts)
+
     def routed(self, kind: str, name: str, namespace: str | None, gateways: tuple[tuple[str | None, str], ...],
                backends: list[tuple[str, str, Loc]]) -> list[Exposure]:
         """What the Ingress (the Gateway API route of `kind`, attached to `gateways`) `name` exposes through
@@ -922,12 +936,14 @@ class _Routed:
         left out). A route's Gateway is one of those here, public and admitting it."""
         gateway = None
         if kind == "VirtualService":
-            # an Istio Gateway of the scan (whatever its gateway workload: Istio's ingress gateway is the cluster's
-            # edge) with a server, unless an Istio policy may authenticate at the gateway or the service
+            # an Istio Gateway of the scan with a server whose gateway pods a public Service of the scan fronts (none
+            # here selects them: Istio's ingress gateway is the cluster's edge), unless an Istio policy may
+            # authenticate at the gateway or the service
             if self._istio(namespace):
                 return []
             gateway = next((g for g in gateways if g in self.istio_gateways and not self._istio(g[0])
-                            and y.items(y.get(self.istio_gateways[g], "spec", "servers"))), None)
+                            and y.items(y.get(self.istio_gateways[g], "spec", "servers"))
+                            and not self._istio_gateway_private(self.istio_gateways[g])), None)
             if gateway is None:
                 return []
         elif kind in _GATEWAY_ROUTES:
@@ -969,7 +985,8 @@ class _Routed:
 # omitted list, mean the sidecars only: inside the mesh); each `http`/`tcp`/`tls` route's `route[].destination`
 # names a `host` (a short name is a Service of the VirtualService's namespace, as is `<name>.<namespace>.svc.cluster.local`
 # of that namespace; another host is not followed) and its `port.number`, needed only when the Service has more
-# than one port. Istio's ingress gateway is the cluster's edge; an Istio AuthorizationPolicy or
+# than one port. Istio's ingress gateway is the cluster's edge, unless the Services of the scan that select its
+# pods (the Gateway's `spec.selector` labels) are all internal (`_Routed._istio_gateway_private`); an Istio AuthorizationPolicy or
 # RequestAuthentication of the namespace, the gateway's or the root one may authenticate (`_Routed._istio`).
 _ISTIO_API = "networking.istio.io/"
 
