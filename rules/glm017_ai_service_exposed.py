@@ -138,7 +138,10 @@ when it listens on all interfaces **and**
   class's `parameters` name, which wins over the Ingress's
   `alb.ingress.kubernetes.io/scheme`; the default scheme is `internal`; GKE's
   `gce-internal` class), its ingress-nginx
-  source allowlist (`allowlist-source-range`, `whitelist-source-range`) names
+  source allowlist (`allowlist-source-range`, `whitelist-source-range`), or the
+  AWS Load Balancer Controller's `alb.ingress.kubernetes.io/inbound-cidrs`
+  (unless `alb.ingress.kubernetes.io/security-groups` is set, which makes the
+  controller ignore it), names
   private ranges only (RFC 1918, loopback, IPv6 ULA: a VPN's), or the backend
   Service's `cloud.google.com/backend-config` names a BackendConfig with
   `iap.enabled: true` or one not in the file (Identity-Aware Proxy), or its

@@ -445,9 +445,14 @@ _DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class"
 # and its older name `whitelist-source-range`, which it still reads; user-guide/nginx-configuration/annotations
 # "Allowlist source range"): a client outside every range gets 403. An allowlist of private ranges only
 # (`_PRIVATE_RANGES`: RFC 1918, loopback, RFC 6598 shared space, IPv6 ULA and loopback) is reached from the
-# private network alone. A public range (an office's address) is not judged: it stays an exposure.
-_SOURCE_ALLOWLISTS = ("nginx.ingress.kubernetes.io/allowlist-source-range",
-                      "nginx.ingress.kubernetes.io/whitelist-source-range")
+# private network alone. A public range (an office's address) is not judged: it stays an exposure. The AWS Load
+# Balancer Controller's `alb.ingress.kubernetes.io/inbound-cidrs` (comma-separated CIDRs; default every address)
+# is what the security group it makes for the load balancer lets in, an `internet-facing` one too; it is ignored
+# when `alb.ingress.kubernetes.io/security-groups` names groups of one's own (docs/guide/ingress/annotations.md
+# at 00175c1e, "Access control"), which the scan cannot read. By allowlist: the annotation that voids it ("": none).
+_SOURCE_ALLOWLISTS = {"nginx.ingress.kubernetes.io/allowlist-source-range": "",
+                      "nginx.ingress.kubernetes.io/whitelist-source-range": "",
+                      "alb.ingress.kubernetes.io/inbound-cidrs": "alb.ingress.kubernetes.io/security-groups"}
 _PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "100.64.0.0/10",
                    "fc00::/7", "::1/128")
 # GKE: a Service's annotation names the BackendConfig (of its namespace) of its ports, `{"default": name}` or
@@ -482,7 +487,7 @@ def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
         if (classes & set(names) or any(k.startswith(prefix) for k in annotations) or controller in controllers) \
                 and (scheme or annotations.get(key, "")).lower() not in public:
             return True
-    if any(_private_only(annotations.get(k, "")) for k in _SOURCE_ALLOWLISTS):
+    if any(_private_only(annotations.get(k, "")) and not annotations.get(unless) for k, unless in _SOURCE_ALLOWLISTS.items()):
         return True
     return _may_authenticate(y.get(obj, "metadata", "annotations"))
 
