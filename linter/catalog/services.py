@@ -1456,7 +1456,13 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
         node = step.name in _NODE
         upgrade = node or any(t in ("--upgrade", "--force-reinstall", "update", "upgrade") or t.startswith("-")
                               and not t.startswith("--") and "U" in t for t in texts)
-        for w in (*step.argv[1:], *_requirements_read(step, workload.files)):
+        read, maybe = _requirements_read(step, workload.files)
+        if found is None and any((m := _REQUIREMENT.match(w.text)) is not None and m.group(1).lower() in packages
+                                 for w in maybe):
+            # a line whose environment marker may not hold here (`; sys_platform == "win32"`): no release the
+            # scan can name, and it overrides no other install
+            found = (None, True)
+        for w in (*step.argv[1:], *read):
             m = _REQUIREMENT.match(w.text)
             if m is None or m.group(1).lower() not in packages or w.dynamic:
                 if m is not None and w.dynamic and m.group(1).lower() in packages:
@@ -1471,14 +1477,17 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
     return found
 
 
-def _requirements_read(step: Command, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
+def _requirements_read(step: Command, files: tuple[FileWrite, ...]) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
     """The requirements of the files a `pip install -r FILE` reads that the build copied in from its
-    context (`COPY requirements.txt .`), one word each, located at the step: a line's comment,
-    environment marker and spaces dropped, option lines (`--extra-index-url`, a nested `-r`) skipped
-    (https://pip.pypa.io/en/stable/reference/requirements-file-format/). A relative FILE is matched
-    against the end of the path the file was copied to."""
+    context (`COPY requirements.txt .`), one word each, located at the step: lines ending in a backslash
+    joined to the next, a line's comment, per-requirement options (pip-compile's `--hash=...`) and spaces
+    dropped, option lines (`--extra-index-url`, a nested `-r`) skipped
+    (https://pip.pypa.io/en/stable/reference/requirements-file-format/, pip 24.0: "Line continuations",
+    "Per-requirement options"). A relative FILE is matched against the end of the path the file was
+    copied to. Returned as (the requirements that apply, those whose environment marker (`; ...`, PEP 508)
+    may not hold in a Linux container: `_linux_marker`)."""
     if not files or not step.name.startswith(("pip", "python", "uv")):
-        return ()
+        return (), ()
     argv = step.argv
     named: list[str] = []
     for i, w in enumerate(argv):
@@ -1487,17 +1496,41 @@ def _requirements_read(step: Command, files: tuple[FileWrite, ...]) -> tuple[Wor
         elif w.text.startswith("--requirement=") and not w.dynamic:
             named.append(w.text.partition("=")[2])
     out: list[Word] = []
+    maybe: list[Word] = []
     for name in named:
         want = posixpath.normpath(name)
         write = next((f for f in reversed(files) if f.mode == "write" and (
             f.path == want or not want.startswith("/") and f.path.endswith("/" + want))), None)
         if write is None:
             continue
-        for line in write.text.splitlines():
-            line = line.split(" #", 1)[0].split(";", 1)[0].strip()
-            if line and not line.startswith(("#", "-")):
-                out.append(Word(line.replace(" ", ""), step.loc))
-    return tuple(out)
+        for line in re.sub(r"\\\r?\n", " ", write.text).splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if not line or line.startswith(("#", "-")):
+                continue
+            line = re.split(r"\s-", line, maxsplit=1)[0]  # its options (`--hash=sha256:...`)
+            requirement, semi, marker = line.partition(";")
+            word = Word(requirement.replace(" ", ""), step.loc)
+            (out if not semi or _linux_marker(marker) else maybe).append(word)
+    return tuple(out), tuple(maybe)
+
+
+# PEP 508 environment markers a Linux container certainly meets (https://peps.python.org/pep-0508/#environment-markers):
+# the platform's names as Python reports them on Linux (`sys.platform`, `platform.system()`, `os.name`)
+_LINUX_MARKERS = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}
+_MARKER_CLAUSE = re.compile(r"""^\s*(\w+)\s*(==|!=)\s*["']([^"']*)["']\s*$""")
+
+
+def _linux_marker(marker: str) -> bool:
+    """Whether an environment marker holds in any Linux container: clauses joined by `and`, each comparing
+    a platform name of `_LINUX_MARKERS` with `==` to Linux's or with `!=` to another's. A Python version,
+    an `or`, parentheses, anything else: not known to hold."""
+    for clause in re.split(r"\s+and\s+", marker.strip()):
+        m = _MARKER_CLAUSE.match(clause)
+        if m is None or m.group(1) not in _LINUX_MARKERS or "(" in clause or " or " in clause:
+            return False
+        if (m.group(3) == _LINUX_MARKERS[m.group(1)]) != (m.group(2) == "=="):
+            return False
+    return bool(marker.strip())
 
 
 _RELEASE = re.compile(r"^([0-9]+(?:\.[0-9]+)*)(.*)$")
