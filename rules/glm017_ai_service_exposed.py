@@ -194,7 +194,12 @@ when it listens on all interfaces **and**
   internal load balancer, reached from the private network only, exposes
   nothing by itself (an Ingress or route to it still does): AWS's in-tree
   `service.beta.kubernetes.io/aws-load-balancer-internal` with any value but
-  `false`, or `aws-load-balancer-scheme: internal`; a Service the AWS Load
+  `false`, or `aws-load-balancer-scheme: internal` (a Service without a class
+  that writes `aws-load-balancer-scheme` is taken as the AWS Load Balancer
+  Controller's, whose chart's webhook makes it the controller of every new
+  LoadBalancer Service, and that controller gives the scheme precedence:
+  `aws-load-balancer-internal: "true"` with `scheme: internet-facing` is
+  public); a Service the AWS Load
   Balancer Controller takes (class `service.k8s.aws/nlb`, EKS Auto Mode's
   `eks.amazonaws.com/nlb`, `aws-load-balancer-type: nlb-ip`, or `external`
   with an `aws-load-balancer-nlb-target-type`) unless its scheme is

@@ -274,9 +274,13 @@ _GKE_INTERNAL_CLASSES = ("networking.gke.io/l4-regional-internal", "networking.g
 #   deprecated `aws-load-balancer-internal` (a Go boolean), else the controller's default, `internal`;
 # - the in-tree controller (kubernetes/cloud-provider-aws 63ec440c, pkg/providers/v1/aws.go
 #   `EnsureLoadBalancer`) takes the others without a class: `aws-load-balancer-internal` with any value but
-#   empty or `false` (its docs' `0.0.0.0/0` too) is internal; it does not read `aws-load-balancer-scheme`, which
-#   is taken as internal here too when `internal` (written for the Load Balancer Controller, whose webhook gives
-#   new Services its class)
+#   empty or `false` (its docs' `0.0.0.0/0` too) is internal; it does not read `aws-load-balancer-scheme`.
+#   A Service without a class that writes `aws-load-balancer-scheme` (an annotation only the Load Balancer
+#   Controller reads) is taken as that controller's: its chart's default `enableServiceMutatorWebhook: true` makes it
+#   "the default for all new services of type LoadBalancer" (helm/aws-load-balancer-controller/values.yaml at
+#   00793771), and it gives the scheme precedence over `aws-load-balancer-internal` "in case of ties"
+#   (docs/guide/service/annotations.md at 00681b8b, `lb-internal`): `internal: "true"` with
+#   `scheme: internet-facing` is public; the scheme `internal` is internal
 _AWS = "service.beta.kubernetes.io/aws-load-balancer-"
 _AWS_LBC_CLASSES = ("service.k8s.aws/nlb", "eks.amazonaws.com/nlb")
 # OCI (oracle/oci-cloud-controller-manager 1100ac36, pkg/cloudprovider/providers/oci/load_balancer_spec.go
@@ -322,7 +326,9 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
         return _first(annotations, _ALIBABA_TYPES).lower() == "intranet"
     if lb_class:
         return False
-    if annotations.get(_AWS + "internal", "") not in ("", "false") or annotations.get(_AWS + "scheme") == "internal":
+    if _AWS + "scheme" in annotations:  # the Load Balancer Controller's, by its webhook
+        return annotations[_AWS + "scheme"] != "internet-facing"
+    if annotations.get(_AWS + "internal", "") not in ("", "false"):
         return True
     if _first(annotations, _GKE_TYPES) in ("Internal", "internal") or _first(annotations, _ALIBABA_TYPES) == "intranet":
         return True
