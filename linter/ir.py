@@ -336,8 +336,8 @@ class Exposure:
     default_memory: str | None = None
     # an HTTPRoute's/GRPCRoute's (kind): the Gateway (namespace, name) it attaches to that makes it an exposure;
     # an `INGRESS_ROUTE`'s: the route's kind (`via`: Ingress, HTTPRoute, GRPCRoute) and the Gateways it names
-    # a `JOINED_NETWORK`'s `via`: the service the workload's own `network_mode: service:` names (the first of a
-    # chain of joins; `name` is the last, whose ports these are)
+    # a `JOINED_NETWORK`'s `via`: the workload's own `network_mode` value (`service:NAME`, `container:NAME`), the
+    # first of a chain of joins; `name` is the last service, whose ports these are
     gateways: tuple[tuple[str | None, str], ...] = ()
     via: str | None = None
     # an Ingress's or route's, completed by a Service (or Gateway) of another file (`glmlint.link.routed`): it
