@@ -20,6 +20,7 @@ from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.link import image_key, wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
+from glmlint.parsers.base import scanning
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
@@ -384,6 +385,14 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     in a large scan, each finding's fix keeps its title and safety (`results.lean_fix`), not
     the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
+    with scanning():  # (what parses may keep for the next ones until the scan ends: `parsers.base.scan_memo`)
+        return _scan(paths, rules, root, max_bytes, config, stdin_filename, progress, jobs, fix_edits, keep_ir, lean)
+
+
+def _scan(paths: list[str], rules: list[Rule], root: str | None, max_bytes: int, config: Config | None,
+          stdin_filename: str | None, progress: Callable[[int, int], None] | None, jobs: int, fix_edits: bool,
+          keep_ir: bool, lean: bool) -> Report:
+    """`scan`'s stages, in order."""
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     from glmlint import policy
     from glmlint.config import Config

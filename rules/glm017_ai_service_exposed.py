@@ -199,6 +199,7 @@ when it listens on all interfaces **and**
   "true"`, or with `oci.oraclecloud.com/load-balancer-type: nlb` its
   `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
   `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`;
+  Hetzner Cloud's `load-balancer.hetzner.cloud/disable-public-network: "true"`;
   Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
   `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the

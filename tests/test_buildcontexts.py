@@ -150,6 +150,32 @@ def test_an_override_file_gives_contexts_to_the_build_of_the_file_under_it(tmp_p
     assert _pulls(tmp_path / "worker" / "Dockerfile") == ["python:3.12", "models"]
 
 
+def test_a_scan_lists_each_directory_once_and_the_next_scan_again(tmp_path: Path, monkeypatch):
+    """While a scan runs, the directories the builds' named contexts are read from are listed once
+    (`parsers.base.scan_memo`); a parse outside a scan, and the next scan, see a file added since."""
+    import os
+
+    from glmlint import buildcontexts
+    from glmlint.parsers.base import scan_memo, scanning
+
+    _tree(tmp_path, {"a/Dockerfile": "FROM base\nUSER 1000\n", "b/Dockerfile": "FROM base\nUSER 1000\n"})
+    listed: list[str] = []
+    real = os.listdir
+    monkeypatch.setattr(buildcontexts.os, "listdir", lambda d: listed.append(d) or real(d))
+    assert scan_memo("buildcontexts") is None  # no scan runs
+    with scanning():
+        assert _pulls(tmp_path / "a" / "Dockerfile") == ["base"]
+        assert _pulls(tmp_path / "b" / "Dockerfile") == ["base"]
+        assert listed.count(str(tmp_path)) == 1  # the common parent: once
+        (tmp_path / "docker-bake.hcl").write_text(
+            'target "a" {\n  context = "a"\n  contexts = { base = "./base" }\n}\n'
+            'target "b" {\n  context = "b"\n  contexts = { base = "./base" }\n}\n')
+    assert _pulls(tmp_path / "a" / "Dockerfile") == []  # outside a scan: read afresh
+    assert _glm045(tmp_path) == []  # a scan of its own: sees it too
+    (tmp_path / "docker-bake.hcl").unlink()
+    assert [p for p, _line, _m in _glm045(tmp_path)] == ["a/Dockerfile", "b/Dockerfile"]
+
+
 def test_bake_contexts_are_the_dockerfile_their_target_builds(tmp_path: Path):
     """A bake target gives its `contexts` to `dockerfile` (default `Dockerfile`) of its `context` (default
     the bake file's directory), the path read from the context (docs.docker.com "Bake file reference";
