@@ -489,3 +489,24 @@ def test_a_requirements_file_names_the_release(tmp_path: Path, copy: str, instal
     (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
     (m,) = services.identify(w)
     assert m.service.id == service
+
+
+@pytest.mark.parametrize(("requirements", "service"), [
+    # pip-compile --generate-hashes: the requirement continues onto its `--hash` options
+    ("torchserve==0.9.0 \\\n    --hash=sha256:" + "a" * 64 + " \\\n    --hash=sha256:" + "b" * 64 + "\n", "torchserve-v0-10"),
+    # a marker that holds in a Linux container pins; one that may not names nothing and overrides no other pin
+    ("torchserve==0.12.0\ntorchserve==0.9.0 ; sys_platform == 'win32'\n", "torchserve"),
+    ("torchserve==0.9.0 ; sys_platform == 'win32'\ntorchserve==0.12.0\n", "torchserve"),
+    ("torchserve==0.12.0\ntorchserve==0.9.0 ; platform_system != 'Windows' and python_version >= '3.8'\n",
+     "torchserve-v0-10"),
+    ("torchserve==0.9.0 ; python_version < '3.12'\n", "torchserve"),
+    ("torchserve==0.9.0 ; sys_platform == 'linux' or sys_platform == 'win32'\n", "torchserve"),
+])
+def test_requirements_continuations_and_markers(tmp_path: Path, requirements: str, service: str) -> None:
+    (tmp_path / "requirements.txt").write_text(requirements, encoding="utf-8")
+    text = ("FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+            "CMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n")
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
+    (m,) = services.identify(w)
+    assert m.service.id == service

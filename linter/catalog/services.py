@@ -1517,16 +1517,24 @@ def _requirements_read(step: Command, files: tuple[FileWrite, ...]) -> tuple[tup
 # PEP 508 environment markers a Linux container certainly meets (https://peps.python.org/pep-0508/#environment-markers):
 # the platform's names as Python reports them on Linux (`sys.platform`, `platform.system()`, `os.name`)
 _LINUX_MARKERS = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}
-_MARKER_CLAUSE = re.compile(r"""^\s*(\w+)\s*(==|!=)\s*["']([^"']*)["']\s*$""")
+_MARKER_CLAUSE = re.compile(r"""^\s*(\w+)\s*(==|!=|>=|>)\s*["']([^"']*)["']\s*$""")
+# a lower bound on the Python (`python_version >= "3.8"`) is taken to hold: where it does not, pip installs nothing
+# from the line, so it names no other release either (and pip refuses two pins of one name that both apply)
+_PYTHON_MARKERS = ("python_version", "python_full_version")
 
 
 def _linux_marker(marker: str) -> bool:
     """Whether an environment marker holds in any Linux container: clauses joined by `and`, each comparing
-    a platform name of `_LINUX_MARKERS` with `==` to Linux's or with `!=` to another's. A Python version,
-    an `or`, parentheses, anything else: not known to hold."""
+    a platform name of `_LINUX_MARKERS` with `==` to Linux's or with `!=` to another's, or a lower bound on
+    the Python's version (`_PYTHON_MARKERS`). An upper bound, an `or`, parentheses, anything else: not known
+    to hold."""
     for clause in re.split(r"\s+and\s+", marker.strip()):
         m = _MARKER_CLAUSE.match(clause)
-        if m is None or m.group(1) not in _LINUX_MARKERS or "(" in clause or " or " in clause:
+        if m is None or "(" in clause or " or " in clause:
+            return False
+        if m.group(1) in _PYTHON_MARKERS and m.group(2) in (">=", ">"):
+            continue
+        if m.group(1) not in _LINUX_MARKERS or m.group(2) not in ("==", "!="):
             return False
         if (m.group(3) == _LINUX_MARKERS[m.group(1)]) != (m.group(2) == "=="):
             return False
