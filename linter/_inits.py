@@ -11,8 +11,8 @@ def _m0(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, loc)
  return __init__
 
-def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
- def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell, stdin_lines, stdin_quoted):
+def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+ def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell, stdin_lines, stdin_quoted, name):
   _s0(self, argv)
   _s1(self, loc)
   _s2(self, assignments)
@@ -22,6 +22,8 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s6(self, shell)
   _s7(self, stdin_lines)
   _s8(self, stdin_quoted)
+  _s9(self, name)
+  self.__post_init__()
  return __init__
 
 def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _f1):
@@ -675,24 +677,26 @@ def _m58(_F, _s0, _s1):
   _s1(self, negated)
  return __init__
 
-def _m59(_F, _s, _f9):
- def __init__(self, name, port, source, port_flags, port_env, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth):
+def _m59(_F, _s, _f10):
+ def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth, tunnel):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
   _s(self, 'port_flags', port_flags)
   _s(self, 'port_env', port_env)
+  _s(self, 'port_config', port_config)
   _s(self, 'bind_flags', bind_flags)
   _s(self, 'bind_env', bind_env)
   _s(self, 'bind_config', bind_config)
   _s(self, 'bind_all_flags', bind_all_flags)
-  _s(self, 'bind_bare', _f9() if bind_bare is _F else bind_bare)
+  _s(self, 'bind_bare', _f10() if bind_bare is _F else bind_bare)
   _s(self, 'default_bind', default_bind)
   _s(self, 'bind_own_address', bind_own_address)
   _s(self, 'gives', gives)
   _s(self, 'requires', requires)
   _s(self, 'off', off)
   _s(self, 'auth', auth)
+  _s(self, 'tunnel', tunnel)
  return __init__
 
 def _m60(_F, _s, _f6, _f7, _f13):
@@ -1316,7 +1320,7 @@ def _m119(_F, _s):
 
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
-    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted'), (), True, True, False): _m1,
+    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted', 'name'), (), True, True, True): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
@@ -1374,7 +1378,7 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m56,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
     (('name', 'negated'), (), True, True, False): _m58,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth'), (9,), True, False, False): _m59,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (10,), True, False, False): _m59,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m60,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m61,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m62,

@@ -22,7 +22,9 @@ is no image. A build is given its named contexts by:
   docs.docker.com "Named contexts with GitHub Actions"), for its `file:`, else `Dockerfile` in its
   `context:`, else the repository's root;
 - a bake file's target `contexts = { NAME = "VALUE" }` (`docker-bake.hcl`, `docker-bake.json`;
-  docs.docker.com "Bake file reference", `target.contexts`), for any Dockerfile.
+  docs.docker.com "Bake file reference", `target.contexts`), for the Dockerfile the target builds
+  (its `dockerfile`, default `Dockerfile`, in its `context`, default the bake file's directory; with
+  what it `inherits`).
 
 The files searched are those of the Dockerfile's directory and the three above it (not above a
 directory holding `.git`), and their `.github/workflows/`. A path or value with a variable is taken
@@ -37,7 +39,7 @@ import shlex
 
 from glmlint import lazyre
 from glmlint.composefiles import CONTINUED, PREFIXES, ancestors
-from glmlint.parsers.base import COMPOSE_NAME
+from glmlint.parsers.base import COMPOSE_NAME, scan_memo
 
 _MAX = 1 << 20
 _BAKE = lazyre.compile(r"^docker-bake(?:\.[\w-]+)*\.(?:hcl|json)$", re.I)
@@ -104,28 +106,52 @@ def named_contexts(real_path: str) -> Contexts:
 def _read_dir(directory: str, me: str, found: dict[str, set[str]], workspace: str | None) -> None:
     """The contexts the files of `directory` give `me`; `workspace`: they are the workflows of the
     repository there."""
-    try:
-        entries = sorted(os.listdir(directory))
-    except OSError:
-        return
-    for entry in entries:
-        kind = "compose" if COMPOSE_NAME.match(entry) and workspace is None else "bake" if _BAKE.match(entry) \
-            else "script" if _SCRIPT.search(entry) else None
-        if kind is None:
-            continue
-        text = _text(os.path.join(directory, entry))
-        if text is None or "context" not in text:
-            continue
+    for entry, kind, text in _entries(directory, workspace is not None):
         if kind == "compose":
             if "additional_contexts" in text:
                 _compose(text, entry, directory, me, found)
         elif kind == "bake":
-            _bake(text, entry.lower().endswith(".json"), found)
-        if kind != "compose" or "--build-context" in text:
-            bases = [directory, os.path.dirname(directory)] if workspace is None else [workspace]
-            _scripts(text, bases, me, found)
+            _bake(text, entry.lower().endswith(".json"), directory, me, found)
+        if workspace is not None and "--build-context" in text:
+            _workflow_scripts(text, workspace, me, found)
+        elif kind != "compose" or "--build-context" in text:
+            _scripts(text, [directory, os.path.dirname(directory)], me, found)
         if workspace is not None and "build-contexts" in text:
             _build_push_action(text, workspace, me, found)
+
+
+def _entries(directory: str, workflows: bool) -> list[tuple[str, str, str]]:
+    """The compose, bake and script files of `directory` that may name a context (a compose file's name
+    in workflows is no compose file), by name, each with its kind and text; none when it cannot be
+    listed. While a scan runs, each directory is read once (`parsers.base.scan_memo`): the Dockerfiles
+    of one part of a tree ask about the same directories (on the corpus 1,096 listings of 318
+    directories), and few of their files name a context (the texts kept)."""
+    listed = scan_memo("buildcontexts")
+    key = (directory, workflows)
+    got = listed.get(key) if listed is not None else None
+    if got is not None:
+        return got
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        names = []
+    got = []
+    for entry in names:
+        kind = "compose" if COMPOSE_NAME.match(entry) and not workflows else "bake" if _BAKE.match(entry) \
+            else "script" if _SCRIPT.search(entry) else None
+        if kind is None:
+            continue
+        text = _text(os.path.join(directory, entry))
+        if text is not None and "context" in text:
+            got.append((entry, kind, text))
+    if listed is not None:
+        if len(listed) >= _LISTED_KEPT:
+            listed.clear()
+        listed[key] = got
+    return got
+
+
+_LISTED_KEPT = 1024  # directories a scan keeps listed (`_entries`)
 
 
 def _text(path: str) -> str | None:
@@ -235,6 +261,49 @@ def _scripts(text: str, bases: list[str], me: str, found: dict[str, set[str]]) -
             _add(found, m.group(1), m.group(2))
 
 
+def _workflow_scripts(text: str, workspace: str, me: str, found: dict[str, set[str]]) -> None:
+    """`_scripts` of a workflow's `run:` steps, each run in the repository's root (`workspace`) or in the
+    `working-directory:` of the step, else of its job's `defaults.run`, else of the workflow's (docs.github.com
+    "Workflow syntax for GitHub Actions"); a file that is not YAML is read from the root."""
+    from glmlint.parsers import yamlnodes as y
+
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        _scripts(text, [workspace], me, found)
+        return
+
+    def directory(owner: object) -> str | None:
+        got = y.get(owner, "working-directory") if y.is_map(owner) else None
+        return y.text(got) if y.is_scalar(got) else None
+
+    read: list[tuple[int, int]] = []  # where the steps' scripts read above are written
+    for doc in docs:
+        if not y.is_map(doc):
+            continue
+        top = directory(y.get(doc, "defaults", "run"))
+        jobs = y.get(doc, "jobs")
+        for _k, job in (jobs.value if y.is_map(jobs) else ()):
+            if not y.is_map(job):
+                continue
+            job_dir = directory(y.get(job, "defaults", "run")) or top
+            steps = y.get(job, "steps")
+            for step in (steps.value if y.is_seq(steps) else ()):
+                run = y.get(step, "run") if y.is_map(step) else None
+                script = y.text(run) if y.is_scalar(run) else None
+                if not script or "--build-context" not in script:
+                    continue
+                where = directory(step) or job_dir
+                where = (where or "").replace("${{ github.workspace }}", ".").strip()
+                _scripts(script, [os.path.normpath(os.path.join(workspace, where or "."))], me, found)
+                read.append((run.start_mark.index, run.end_mark.index))
+    # a `--build-context` elsewhere (a job's `env:` of options a step passes on): for every Dockerfile
+    rest = "".join(text[end:start] for end, start in zip([0, *(e for _s, e in sorted(read))],
+                                                        [*(s for s, _e in sorted(read)), len(text)]))
+    for m in _BUILD_CONTEXT.finditer(rest):
+        _add(found, m.group(1), m.group(2))
+
+
 def _build_command(rest: str) -> tuple[list[tuple[str, str]], str, str | None] | None:
     """(named contexts, context argument, `-f` value) of one build command's words; None when they are not
     literal words or name no context argument."""
@@ -318,24 +387,108 @@ def _build_push_action(text: str, workspace: str, me: str, found: dict[str, set[
                             _add(found, name.strip(), value)
 
 
-def _bake(text: str, is_json: bool, found: dict[str, set[str]]) -> None:
-    """The `contexts` of a bake file's targets."""
-    if is_json:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return
-        targets = data.get("target") if isinstance(data, dict) else None
-        for target in (targets.values() if isinstance(targets, dict) else ()):
-            contexts = target.get("contexts") if isinstance(target, dict) else None
-            if isinstance(contexts, dict):
-                for k, v in contexts.items():
-                    _add(found, str(k), v if isinstance(v, str) else UNKNOWN)
-        return
-    for m in _HCL_CONTEXTS.finditer(text):
+_HCL_TARGET = lazyre.compile(r"\btarget\s+\"([^\"]+)\"\s*\{")
+_HCL_ATTRIBUTE = lazyre.compile(r"(?m)^\s*\"?(context|dockerfile|dockerfile-inline)\"?\s*=\s*(?:\"((?:[^\"\\]|\\.)*)\"|(\S+))")
+_HCL_INHERITS = lazyre.compile(r"\binherits\s*=\s*\[([^\]]*)\]")
+# a target as `_bake` reads it: context, Dockerfile (None: not written; "$": an expression), its named
+# contexts (name, value), the targets it inherits from, a Dockerfile written inline
+_Target = tuple[str | None, str | None, list[tuple[str, str]], list[str], bool]
+
+
+def _bake(text: str, is_json: bool, directory: str, me: str, found: dict[str, set[str]]) -> None:
+    """The `contexts` of a bake file's targets that build `me`: a target builds `dockerfile` (default
+    `Dockerfile`) of its `context` (default `.`, the bake file's directory where `docker buildx bake` runs),
+    the Dockerfile's path read from the context (docs.docker.com "Bake file reference", `target.context`,
+    `target.dockerfile`; docker/docs#22199), with what it `inherits` from other targets under its own
+    attributes (`target.inherits`), and none when its Dockerfile is written inline (`dockerfile-inline`)."""
+    targets = _json_targets(text) if is_json else _hcl_targets(text)
+    for name in targets:
+        context, dockerfile, contexts, _parents, inline = _inherited(name, targets, 0)
+        if inline or not _builds(context or ".", dockerfile or "Dockerfile", directory, me):
+            continue
+        for key, value in contexts:
+            _add(found, key, value)
+
+
+def _inherited(name: str, targets: dict[str, _Target], depth: int) -> _Target:
+    """A target with what it inherits filled in (its own attributes over its parents', in order)."""
+    context, dockerfile, contexts, parents, inline = targets[name]
+    if depth > 8:
+        return targets[name]
+    merged: dict[str, str] = {}
+    for parent in parents:
+        if parent in targets and parent != name:
+            up = _inherited(parent, targets, depth + 1)
+            context, dockerfile, inline = context or up[0], dockerfile or up[1], inline or up[4]
+            merged.update(up[2])
+    merged.update(contexts)
+    return context, dockerfile, list(merged.items()), parents, inline
+
+
+def _json_targets(text: str) -> dict[str, _Target]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    targets = data.get("target") if isinstance(data, dict) else None
+    out: dict[str, _Target] = {}
+    for name, target in (targets.items() if isinstance(targets, dict) else ()):
+        if not isinstance(target, dict):
+            continue
+        contexts = target.get("contexts")
+        pairs = [(str(k), v if isinstance(v, str) else UNKNOWN) for k, v in contexts.items()] \
+            if isinstance(contexts, dict) else []
+        context, dockerfile = target.get("context"), target.get("dockerfile")
+        inherits = target.get("inherits")
+        out[str(name)] = (context if isinstance(context, str) else None,
+                          dockerfile if isinstance(dockerfile, str) else None, pairs,
+                          [str(p) for p in inherits] if isinstance(inherits, list) else [],
+                          "dockerfile-inline" in target)
+    return out
+
+
+def _hcl_targets(text: str) -> dict[str, _Target]:
+    out: dict[str, _Target] = {}
+    for m in _HCL_TARGET.finditer(text):
         block = _hcl_block(text, m.end())
-        for name, value, expression in _HCL_PAIR.findall(block):
-            _add(found, name, "$" if expression else value)
+        pairs: list[tuple[str, str]] = []
+        for c in _HCL_CONTEXTS.finditer(block):
+            for name, value, expression in _HCL_PAIR.findall(_hcl_block(block, c.end())):
+                pairs.append((name, "$" if expression else value))
+        top = _hcl_top(block)
+        attributes = {k: ("$" if expression else value) for k, value, expression in _HCL_ATTRIBUTE.findall(top)}
+        inherits = _HCL_INHERITS.search(top)
+        out[m.group(1)] = (attributes.get("context"), attributes.get("dockerfile"), pairs,
+                           re.findall(r"\"([^\"]+)\"", inherits.group(1)) if inherits else [],
+                           "dockerfile-inline" in attributes)
+    return out
+
+
+def _hcl_top(block: str) -> str:
+    """An HCL block's own attributes: the text of the objects nested in it left out."""
+    out: list[str] = []
+    depth, i, quoted = 0, 0, False
+    while i < len(block):
+        ch = block[i]
+        if quoted:
+            if ch == "\\":
+                if depth == 0:
+                    out.append(block[i:i + 2])
+                i += 2
+                continue
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+            i += 1
+            continue
+        if depth == 0:
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _hcl_block(text: str, start: int) -> str:

@@ -29,6 +29,7 @@ import functools
 import os
 import re
 import stat
+from collections.abc import Callable
 
 from glmlint import lazyre
 
@@ -48,7 +49,7 @@ _BESIDE = 2  # of the compose file's directory and those above it: how many have
 _MAX_BESIDE = 32
 _WORKFLOWS = os.path.join(".github", "workflows")
 _WORKSPACE = lazyre.compile(r"\$\{\{\s*github\.workspace\s*\}\}/")
-_WORKING_DIRECTORY = lazyre.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s$]+)['\"]?\s*(?:#.*)?$", re.M)
+WORKING_DIRECTORY = lazyre.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s$]+)['\"]?\s*(?:#.*)?$", re.M)
 _SCRIPT_DIRS = ("scripts", "bin", "hack", "tools")  # and these beside it (run from the repository's root)
 _COMMAND = lazyre.compile(r"(?:docker|podman)[ -]compose\b([^\n;&|`)#]*)")
 CONTINUED = lazyre.compile(r"\\\r?\n")  # a line a `\` continues (shell, make)
@@ -65,25 +66,42 @@ def chain_for(real_path: str) -> tuple[tuple[str, ...], int] | None:
     if not real_path or real_path == "-":
         return None
     me = os.path.abspath(real_path)
-    directory = os.path.dirname(me)
-    found = [c for c in _dotenv_chains(directory) if me in c[1:]]
-    ups = ancestors(directory)
-    searched = set()
-    for here in (*(os.path.join(directory, sub) for sub in _SCRIPT_DIRS), *ups):
-        searched.add(here)
-        found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
-    for here in ups:
-        flows = os.path.join(here, _WORKFLOWS)
-        found.extend(c for c in _chains_in(flows, _stamp(flows, True), here) if me in c[1:])
-    if not found:  # a script beside the file's directory that names it (`-f ../overrides/gpu.yml`)
-        for up in ups[:_BESIDE]:
-            for here in _subdirectories(up):
-                if here not in searched:
-                    found.extend(c for c in _chains_in(here, _stamp(here)) if me in c[1:])
+    found = _chains_naming(me, lambda c: me in c[1:])
     if not found:
         return None
     chain = min(found, key=lambda c: c.index(me))  # the fewest files under it, the first named on a tie
     return chain, chain.index(me)
+
+
+def chains_with(real_path: str) -> list[tuple[str, ...]]:
+    """Every list of compose files a script of the repository (or the `.env`) runs `real_path` in, in
+    merge order, wherever it is among them."""
+    if not real_path or real_path == "-":
+        return []
+    me = os.path.abspath(real_path)
+    return _chains_naming(me, lambda c: me in c)
+
+
+def _chains_naming(me: str, wanted: Callable[[tuple[str, ...]], bool]) -> list[tuple[str, ...]]:
+    """The chains of the scripts around `me` (an absolute path) that `wanted` keeps: the `.env`'s, those
+    of the file's directory, its script directories and the ones above it, their workflows, and when
+    none is kept, those of the directories beside it."""
+    directory = os.path.dirname(me)
+    found = [c for c in _dotenv_chains(directory) if wanted(c)]
+    ups = ancestors(directory)
+    searched = set()
+    for here in (*(os.path.join(directory, sub) for sub in _SCRIPT_DIRS), *ups):
+        searched.add(here)
+        found.extend(c for c in _chains_in(here, _stamp(here)) if wanted(c))
+    for here in ups:
+        flows = os.path.join(here, _WORKFLOWS)
+        found.extend(c for c in _chains_in(flows, _stamp(flows, True), here) if wanted(c))
+    if not found:  # a script beside the file's directory that names it (`-f ../overrides/gpu.yml`)
+        for up in ups[:_BESIDE]:
+            for here in _subdirectories(up):
+                if here not in searched:
+                    found.extend(c for c in _chains_in(here, _stamp(here)) if wanted(c))
+    return found
 
 
 def ancestors(directory: str) -> tuple[str, ...]:
@@ -154,7 +172,7 @@ def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...], workspac
         if workspace is not None:
             text = _WORKSPACE.sub("", text)
             bases = [workspace, *(os.path.normpath(os.path.join(workspace, d))
-                                  for d in dict.fromkeys(_WORKING_DIRECTORY.findall(text)))]
+                                  for d in dict.fromkeys(WORKING_DIRECTORY.findall(text)))]
         for m in _COMMAND.finditer(text):
             named = _files_of(m.group(1))
             if named is None or len(named) < 2:
@@ -172,16 +190,20 @@ def _dotenv_chains(directory: str) -> list[tuple[str, ...]]:
     return [got] if got is not None and len(got) >= 2 else []
 
 
-def _dotenv_files(directory: str) -> tuple[str, ...] | None:
+def _dotenv_files(directory: str, reads: list[str] | None = None) -> tuple[str, ...] | None:
     """The files `COMPOSE_FILE` of the `.env` in `directory` (the project directory Compose reads it
-    from) names; None when it sets none, () when they are not known here (a variable, a file absent)."""
+    from) names; None when it sets none, () when they are not known here (a variable, a file absent).
+    `reads` gets the `.env`'s path when there is one (what it says decides the project)."""
     from glmlint.interpolate import read_dotenv
 
+    path = os.path.join(directory, ".env")
     try:
-        with open(os.path.join(directory, ".env"), "rb") as fh:
+        with open(path, "rb") as fh:
             env = read_dotenv(fh.read(_MAX).decode("utf-8", "replace"))
     except OSError:
         return None
+    if reads is not None:
+        reads.append(path)
     value = env.get("COMPOSE_FILE")
     if not value:
         return None
@@ -191,16 +213,17 @@ def _dotenv_files(directory: str) -> tuple[str, ...] | None:
     return _resolved(named, directory, up=False) or ()
 
 
-def project(named: list[str], directory: str) -> tuple[str, ...] | None:
+def project(named: list[str], directory: str, reads: list[str] | None = None) -> tuple[str, ...] | None:
     """The compose files a `docker compose` command run in `directory` loads, in merge order: its
     `-f` files (`named`, read from `directory` or, for a script in a subdirectory, its parent, as
     `-f` is read above); with none, `COMPOSE_FILE` of the `.env` there; with none, Compose's default
     file found in `directory` or the `_UP` above it (not above a `.git`) with the first default
     override file beside it (compose-go cli/options.go `DefaultFileNames`,
-    `DefaultOverrideFileNames`, `WithDefaultConfigPath`). None when they are not known here."""
+    `DefaultOverrideFileNames`, `WithDefaultConfigPath`). None when they are not known here. `reads`
+    gets the `.env` read for `COMPOSE_FILE`."""
     if named:
         return _resolved(named, directory)
-    dotenv = _dotenv_files(directory)
+    dotenv = _dotenv_files(directory, reads)
     if dotenv is not None:
         return dotenv or None
     for here in ancestors(directory):

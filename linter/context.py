@@ -45,6 +45,8 @@ _CI_DIRS = {".github", ".gitlab", ".circleci", ".buildkite", ".ci", "ci", ".wood
 _CI_FILES = {".gitlab-ci.yml", ".gitlab-ci.yaml", ".travis.yml", "jenkinsfile", "azure-pipelines.yml",
              "azure-pipelines.yaml", "bitbucket-pipelines.yml", "cloudbuild.yaml", "cloudbuild.yml",
              ".drone.yml", "appveyor.yml"}
+# go-task's default Taskfiles (taskfile.dev "Usage": the names `task` looks for): a developer's task runner
+_TASKFILES = frozenset({"taskfile.yml", "taskfile.yaml", "taskfile.dist.yml", "taskfile.dist.yaml"})
 _CI_NAME = re.compile(r"(?:^|[._-])ci(?:[._-]|$)", re.I)  # docker-compose.ci.yml, Dockerfile.ci
 
 
@@ -73,8 +75,8 @@ def role(path: str, fmt: Format) -> str:
         return DOCS
     if low in _CI_FILES or not _CI_DIRS.isdisjoint(dirs):
         return CI
-    if fmt is Format.DOCKER_RUN and low.endswith((".yml", ".yaml")):
-        return CI  # a workflow's or composite action's run: steps, wherever it lives
+    if fmt is Format.DOCKER_RUN and low.endswith((".yml", ".yaml")) and low not in _TASKFILES:
+        return CI  # a workflow's or composite action's run: steps, wherever it lives (not a Taskfile's tasks)
     stem = _stem(low)
     if not _TEST_DIRS.isdisjoint(dirs) or _TEST_NAME.search(stem):
         return TESTS

@@ -176,14 +176,14 @@ class Command:
     # a heredoc `stdin` whose delimiter is quoted (`<<'EOF'`): its text as written; the shell expands an
     # unquoted one's `$VAR`s, `$(...)`s before the command reads it (POSIX XCU 2.7.4)
     stdin_quoted: bool = False
+    # the basename of the program (`/usr/sbin/sshd` -> `sshd`), made from `argv` (`__post_init__`): ~15
+    # readers ask every command for it, ~226k times on the corpus (a property was ~1% of a scan's CPU,
+    # issue 12); not compared, not shown
+    name: str = field(default="", compare=False, repr=False)
 
-    @property
-    def name(self) -> str:
-        """Basename of the program (`/usr/sbin/sshd` -> `sshd`)."""
-        if not self.argv:
-            return ""
-        text = self.argv[0].text
-        return text[text.rfind("/") + 1:] if "/" in text else text
+    def __post_init__(self) -> None:
+        text = self.argv[0].text if self.argv else ""
+        _SET_COMMAND_NAME(self, text[text.rfind("/") + 1:])
 
     @property
     def args(self) -> tuple[Word, ...]:
@@ -216,6 +216,9 @@ class Command:
                 elif t == f and i + 1 < len(args):
                     found = (args[i + 1].text, w)
         return found
+
+
+_SET_COMMAND_NAME = Command.name.__set__  # type: ignore[attr-defined]  # (its slot's setter: frozen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,8 +339,8 @@ class Exposure:
     default_memory: str | None = None
     # an HTTPRoute's/GRPCRoute's (kind): the Gateway (namespace, name) it attaches to that makes it an exposure;
     # an `INGRESS_ROUTE`'s: the route's kind (`via`: Ingress, HTTPRoute, GRPCRoute) and the Gateways it names
-    # a `JOINED_NETWORK`'s `via`: the service the workload's own `network_mode: service:` names (the first of a
-    # chain of joins; `name` is the last, whose ports these are)
+    # a `JOINED_NETWORK`'s `via`: the workload's own `network_mode` value (`service:NAME`, `container:NAME`), the
+    # first of a chain of joins; `name` is the last service, whose ports these are
     gateways: tuple[tuple[str | None, str], ...] = ()
     via: str | None = None
     # an Ingress's or route's, completed by a Service (or Gateway) of another file (`glmlint.link.routed`): it

@@ -73,20 +73,49 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     An Ingress and its Service are written side by side; matching a name across unrelated parts of a tree
     would pair one team's Ingress with another's Service. Only those files are read again, and only
     when an Ingress routes to a Service its own file does not define: nothing is kept for the others."""
-    from glmlint.parsers.kubernetes import routed_elsewhere
+    from glmlint.parsers.kubernetes import routed_elsewhere, routed_objects
 
-    def texts(path: str) -> Iterator[str]:
-        """The texts of the route file's Kubernetes files, one at a time (each read from disk when asked), its
-        own first: its objects win over another file's of the same name."""
-        # (its own too: an HTTPRoute's Gateway may be there, its Service here)
-        for s in [*(s for s in sources if s.path == path), *(s for s in sources if s.path != path)]:
-            if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
+    # the Kubernetes files by their directory and by its parent (`_close` compares those of two files),
+    # so that the files close to a route file are looked up, not each file of the scan asked about
+    kube = [s for s in sources if s.format is Format.KUBERNETES]
+    by_dir: dict[str, list[int]] = {}
+    by_parent: dict[str, list[int]] = {}
+    for i, s in enumerate(kube):
+        d, p = _dir_keys(s.path)
+        by_dir.setdefault(d, []).append(i)
+        by_parent.setdefault(p, []).append(i)
+    # each close file's routed objects, read (from disk) and composed once for the route files of one
+    # neighbourhood (routes come in the scan's order: a directory's route files one after another);
+    # what is no longer close to the route file asked about is dropped
+    memo: dict[int, list[Any]] = {}
+
+    def objects(path: str) -> Iterator[list[Any]]:
+        """The routed objects of the route file's Kubernetes files, one file at a time, its own first: its
+        objects win over another file's of the same name (its own too: an HTTPRoute's Gateway may be
+        there, its Service here); the others in the scan's order."""
+        d, p = _dir_keys(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
+        near = sorted({*by_dir.get(d, ()), *by_parent.get(p, ()), *by_dir.get(p, ()), *by_parent.get(d, ())})
+        keep = set(near)
+        for i in [i for i in memo if i not in keep]:
+            del memo[i]
+        for i in [*(i for i in near if kube[i].path == path), *(i for i in near if kube[i].path != path)]:
+            got = memo.get(i)
+            if got is None:
                 try:
-                    yield s.text
+                    got = memo[i] = routed_objects(kube[i].text)
                 except OSError:
                     continue
+            yield got
 
-    return [(path, e) for path, mine in routes.items() for e in routed_elsewhere(mine, texts(path))]
+    return [(path, e) for path, mine in routes.items() for e in routed_elsewhere(mine, objects(path))]
+
+
+def _dir_keys(path: str) -> tuple[str, str]:
+    """The directory of the file `path` and that directory's parent, as `_close` compares them."""
+    if "\\" in path:
+        path = path.replace("\\", "/")
+    d, p = _dirs.get(path) or _dirs_of(path)
+    return path[:d], path[:p]
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:

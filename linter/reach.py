@@ -81,11 +81,16 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
     for exposure in workload.exposed_by:
         if exposure.kind == JOINED_NETWORK:  # `network_mode: service:NAME`, `--network container:NAME`
             if workload.format is Format.DOCKER_RUN:
-                how = f"the container `{exposure.name}` whose network it joins (`--network container:{exposure.name}`)"
-            else:
-                written = exposure.via or exposure.name  # the key the service writes, a chain's first join
+                written = exposure.via or exposure.name  # the container it names, a chain's first join
                 through = f", which joins `{exposure.name}`'s" if written != exposure.name else ""
-                how = f"the service `{exposure.name}` whose network it joins (`network_mode: service:{written}`{through})"
+                how = f"the container `{exposure.name}` whose network it joins (`--network container:{written}`{through})"
+            else:
+                # the value the service writes (`service:NAME`, `container:NAME`), a chain's first join
+                written = exposure.via or f"service:{exposure.name}"
+                # `container:NAME` names a `container_name` (of that service, or of one joining it): as written
+                through = f", which joins `{exposure.name}`'s" if written.startswith("service:") \
+                    and written[len("service:"):].strip() != exposure.name else ""
+                how = f"the service `{exposure.name}` whose network it joins (`network_mode: {written}`{through})"
             out.extend(Reach(f"published on all interfaces by {how}", sp.loc)
                        for sp in exposure.ports if _covers(sp.target, number))
             continue

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from glmlint import records
 from glmlint.fix.lowering import expand
-from glmlint.ir import LINUX_ONLY_FIELDS, ROUTE_KINDS, Format, Problem, SourceFile, Workload
+from glmlint.ir import JOINED_NETWORK, LINUX_ONLY_FIELDS, ROUTE_KINDS, Format, Problem, SourceFile, Workload
 from glmlint.records import dataclass, field
 from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
 
@@ -298,6 +298,10 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
         if workload.format is Format.DOCKER_RUN:
             return f" (set in `{at.file}:{at.line}`, an `--env-file` it reads)"
         return f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
+    joined = next((e.name for e in workload.exposed_by if e.kind == JOINED_NETWORK and any(p.loc == at for p in e.ports)),
+                  None)
+    if joined is not None and workload.format is Format.COMPOSE:  # `network_mode: service:vpn`, vpn in another -f file
+        return f" (`{joined}`'s port is in `{at.file}:{at.line}`, a file Compose merges with this one)"
     if workload.format is Format.DOCKER_RUN and at.file.lower().endswith((".yml", ".yaml")):
         return f" (set in `{at.file}:{at.line}`, the service's compose file)"  # `docker compose run SERVICE`
     if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file

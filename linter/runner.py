@@ -20,6 +20,7 @@ from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.link import image_key, wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
+from glmlint.parsers.base import scanning
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
@@ -384,6 +385,14 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     in a large scan, each finding's fix keeps its title and safety (`results.lean_fix`), not
     the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
+    with scanning():  # (what parses may keep for the next ones until the scan ends: `parsers.base.scan_memo`)
+        return _scan(paths, rules, root, max_bytes, config, stdin_filename, progress, jobs, fix_edits, keep_ir, lean)
+
+
+def _scan(paths: list[str], rules: list[Rule], root: str | None, max_bytes: int, config: Config | None,
+          stdin_filename: str | None, progress: Callable[[int, int], None] | None, jobs: int, fix_edits: bool,
+          keep_ir: bool, lean: bool) -> Report:
+    """`scan`'s stages, in order."""
     report = Report(root=os.path.abspath(root or os.getcwd()), rules=rules)
     from glmlint import policy
     from glmlint.config import Config
@@ -421,6 +430,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
                                                early)
         del cands, files  # (a lean scan dropped each candidate as its outcome came in)
     _gather(report, per_source)
+    del per_source  # (a lean scan's spool, which its parked files' findings were read back from, is closed)
     _checked_through_builds(report, builds)
     sort_results(report.results)
     report.problems.sort(key=lambda p: (p.path, p.line))
@@ -428,7 +438,8 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     return report
 
 
-# each source's results and problems, in order (None: a lean scan's file whose findings are in the report)
+# each source's results (a parked file's: `_Rows`) and problems, in order (None: a lean scan's file whose
+# findings are in the report)
 PerSource = list["tuple[list[Result], list[Problem]] | None"]
 
 
@@ -601,7 +612,7 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
     spool = _Spool()
     rbac = _ParkedRBAC(spool) if early is not None else None  # a lean scan's RBAC objects
     index = {id(rule): i for i, rule in enumerate(report.rules)}  # (`_packed`)
-    try:  # (the spool is closed however the scan ends)
+    try:  # (the spool is closed if the scan fails; else once nothing reads it: a parked file's `_Rows`)
         for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
             if progress is not None:
                 progress(done, total)
@@ -649,15 +660,18 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
         if progress is not None:
             progress(total, total)
         return _finish_pooled(report, checked, rounds, max_bytes, fix_edits, fixes, early, waits, spool, rbac)
-    finally:
+    except BaseException:
         spool.close()
+        raise
 
 
 class _Spool:
     """Bytes a scan reads again only at its end, and only some of them (a lean scan's pickled pods:
     ~1 file in 5 is linked to something of another file), kept in a temporary file rather than in
     this process's memory (~0.35 MB for each copy of the corpus, issue 12): `put` gives a handle,
-    `get` the bytes back. Where no temporary file can be made, the bytes are the handle."""
+    `get` the bytes back. Where no temporary file can be made, the bytes are the handle. Its file is
+    closed by `close`, or with it, once nothing reads it (a parked file's findings are read back only
+    as they are gathered into the report, `_Rows`)."""
 
     def __init__(self) -> None:
         self.fd = -1
@@ -714,6 +728,9 @@ class _Spool:
             os.close(self.fd)
             self.fd = -1
 
+    def __del__(self) -> None:
+        self.close()
+
 
 class _Parked:
     """What the end of a lean scan reads of a file that waits for the cross-file link (`_Outcome`
@@ -722,9 +739,10 @@ class _Parked:
     back once, when the link reaches it (`_finish_pooled`): ~1 file in 3 of the corpus waits (every
     Kubernetes file with pods, which a Service of another file may select), and their findings as
     objects were ~0.8 MB for each copy of the corpus (issue 12). In memory stay only the pods' keys
-    (ServiceAccount, namespace) the link asks about for every such file."""
+    (ServiceAccount, namespace) the link asks about for every such file. Its findings are pickled
+    apart (`rows`), read back only when the report gathers them (`_Rows`)."""
 
-    __slots__ = ("handle", "keys")
+    __slots__ = ("handle", "keys", "rows")
 
     def __init__(self, cand: Candidate, out: _Outcome, spool: _Spool, index: dict[int, int]) -> None:
         _file, results, problems, linked, tentative = out
@@ -732,20 +750,41 @@ class _Parked:
         if tentative is not None:
             found, more, self.keys, pods, evidence = tentative
             tentative = (_packed(found, index) if found else (), more, None, pods, evidence)
-        data = _pickled((_sent(cand), _packed(results, index) if results else (), problems, linked, tentative))
-        self.handle = spool.put(data)
+        self.handle = spool.put(_pickled((_sent(cand), problems, linked, tentative)))
+        self.rows = spool.put(_pickled(_packed(results, index))) if results else None
 
-    def entry(self, spool: _Spool, source: SourceFile, rules: list[Rule],
-              fixes: dict[tuple[Any, ...], Any] | None) -> tuple[Any, ...]:
-        """The file's entry as `_check_all` made it: its findings as results again (naming the file
-        with `source.path`, their fixes and messages the scan's one of each, `fixes`)."""
+    def entry(self, spool: _Spool, source: SourceFile, how: tuple[_Spool, list[Rule], Any]) -> tuple[Any, ...]:
+        """The file's entry as `_check_all` made it: its findings (`_Rows`: results again when
+        gathered, naming the file with `source.path`), what the scan-wide rules found as results
+        again (their fixes and messages the scan's one of each). `how`: (the spool, the scan's
+        rules, its fixes and messages: `_unpacked`'s `fixes`)."""
         import pickle
 
-        sent, rows, problems, linked, tentative = pickle.loads(spool.get(self.handle))
+        sent, problems, linked, tentative = pickle.loads(spool.get(self.handle))
         if tentative is not None:
             found, more, _keys, pods, evidence = tentative
-            tentative = (_unpacked(found, rules, source.path, fixes) or (), more, self.keys, pods, evidence)
-        return _received(sent), _unpacked(rows, rules, source.path, fixes) or (), problems, linked, tentative
+            tentative = (_unpacked(found, how[1], source.path, how[2]) or (), more, self.keys, pods, evidence)
+        rows = _Rows(self.rows, source.path, how) if self.rows is not None else ()
+        return _received(sent), rows, problems, linked, tentative
+
+
+class _Rows:
+    """A parked file's findings (`_Parked`), still pickled in the scan's spool once the link has
+    passed the file: made results (`_unpacked`) only as `_gather` puts them into the report, once
+    the link's objects are gone. The pooled parent's peak was the end of the link, with every
+    waiting file's findings made beside its cluster objects and the files it checked again
+    (~0.6 MB of findings for each copy of the corpus, issue 12). Iterated once."""
+
+    __slots__ = ("handle", "path", "how")
+
+    def __init__(self, handle: int | bytes, path: str, how: tuple[_Spool, list[Rule], Any]) -> None:
+        self.handle, self.path, self.how = handle, path, how
+
+    def __iter__(self) -> Iterator[Result]:
+        import pickle
+
+        spool, rules, fixes = self.how
+        return iter(_unpacked(pickle.loads(spool.get(self.handle)), rules, self.path, fixes))
 
 
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
@@ -842,7 +881,10 @@ def _gather(report: Report, per_source: PerSource) -> None:
     of a rendered chart or overlay (`rendered_from`), one of a file met twice; the others, which
     are in their own file and keyed by their message, only while their file's are gathered."""
     seen: dict[tuple[str, int, int, str, str], int] = {}  # for the whole scan: where in the report
-    paths = Counter(s.path for s in report.sources)
+    # the files met twice: each time with its entry (a lean scan's file that is, `_waits`, is never
+    # done as it came in), so the sources without one are not counted (at 4x the corpus ~12,800
+    # names, ~0.6 MB of table at the pooled parent's peak, issue 12)
+    paths = Counter(s.path for s, entry in zip(report.sources, per_source) if entry is not None)
     for source, entry in zip(report.sources, per_source):
         if entry is None:  # a lean scan's file whose findings went to the report as they came in
             continue
@@ -1406,13 +1448,16 @@ class _Pool:
 
         return self._stream(tasks(), _FILES, self.chunk)
 
-    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]],
+                spool: _Spool | None = None) -> Iterator[_Outcome | None]:
         """Each task's outcome, in order. Every task is queued now, each made as it is written (the
         tasks' pipe holds them: ~1.3 KB a file, 80 KB for the corpus), so that the workers check them
         while this process finishes the other files: a few ahead, the rest queued only as this process
         read their outcomes at the end, kept the workers idle through it (~30 ms of the scan's wall).
         The last round: once its tasks are written the tasks' pipe is closed, and each worker ends as
-        it finds it empty (while this process finishes the scan), not when the pool is closed."""
+        it finds it empty (while this process finishes the scan), not when the pool is closed.
+        `spool`: where the tasks are kept until their outcomes are in (`_Tasks.keep`), not in memory."""
+        self.tasks.keep = spool
         return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1, ahead=False))
 
     def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int,
@@ -1582,8 +1627,10 @@ class _Pool:
         self.broken = True
         sent, self.tasks.sent = self.tasks.sent, {}
         self.tasks.close()
+        keep = self.tasks.keep
         for i in sorted(sent):
-            self.done[i] = _task_here(self.state, pickle.loads(sent.pop(i))[1])
+            data = sent.pop(i)
+            self.done[i] = _task_here(self.state, pickle.loads(data if keep is None else keep.get(data))[1])
 
     def _queue(self, task: tuple[int, Any]) -> None:
         """Give `task` to the workers; once one died (`_lost`), check it here."""
@@ -1674,7 +1721,11 @@ class _Tasks:
         os.set_blocking(self.write, False)  # (this process's end: `send` never waits)
         self.count = 0  # tasks queued so far (a task's number: its outcome's)
         self.backlog = bytearray()  # what the pipe did not take yet
-        self.sent: dict[int, bytes] = {}  # each task (pickled) until its outcome is in (`_Pool._lost`)
+        self.sent: dict[int, bytes | int] = {}  # each task (pickled) until its outcome is in (`_Pool._lost`)
+        # where `sent` keeps the tasks (`get` gives them back), once they wait long for their outcomes: the
+        # exposed files' tasks, all queued at once and answered only once this process finished the other
+        # files (~2.6 KB each, ~300 at 4x the corpus, where a Service of one copy selects pods of all four)
+        self.keep: _Spool | None = None
         self.ending = False  # no more tasks: the pipe is closed once the backlog is written (`end`)
 
     def send(self, task: Any) -> int:
@@ -1683,7 +1734,8 @@ class _Tasks:
 
         number = self.count
         self.count += 1
-        data = self.sent[number] = pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((number, task), pickle.HIGHEST_PROTOCOL)
+        self.sent[number] = data if self.keep is None else self.keep.put(data)
         self.backlog += _framed(data)
         self.flush()
         return number
@@ -1883,11 +1935,12 @@ class _InProcess:
             _WORKER = saved
             gc.set_threshold(*threshold)
 
-    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]]) -> Iterator[_Outcome | None]:
+    def exposed(self, tasks: Iterable[tuple[Candidate, bool, list[Any], Any]],
+                spool: _Spool | None = None) -> Iterator[_Outcome | None]:
         """Each file checked again when its outcome is asked for (`_finish_pooled` reads them in order,
         once the other files are finished): one file's IR and findings at a time, not every exposed
         file's outcome at once (at 4x the corpus through symlinks, ~300 files: 2 MB at the serial scan's
-        peak)."""
+        peak). (`spool`: nothing is queued, nothing kept.)"""
         global _WORKER
         for task in tasks:
             saved, _WORKER = _WORKER, self.state
@@ -1930,9 +1983,11 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     entries = [checked.pop(id(s), None) for s in report.sources]
     services = exposures(report.sources)
 
+    how = (spool, rules, fixes)  # (`_Parked.entry`)
+
     def unparked(i: int) -> tuple[Any, ...]:
         entry = entries[i]
-        return entry.entry(spool, report.sources[i], rules, fixes) if isinstance(entry, _Parked) else entry
+        return entry.entry(spool, report.sources[i], how) if isinstance(entry, _Parked) else entry
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}
@@ -1963,7 +2018,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                           if any(e.selects(ns, labels) for ns, labels in src.pod_labels) and foreign(path, e, src.path)]
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
 
-        later = zip(again, rounds.exposed(tasks()))
+        later = zip(again, rounds.exposed(tasks(), spool))
     else:
         rounds.exposed(())  # (no file to check again: a pool's workers end now, `_Pool.exposed`)
     for i, entry in enumerate(entries):
@@ -1994,7 +2049,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             continue
         cand, packed, problems, _linked, tentative = unparked(i)
         entries[i] = None  # type: ignore[call-overload]
-        results = packed  # unpacked as it came (`_check_pooled`)
+        results = packed  # unpacked as it came (`_check_pooled`), or when gathered (a parked file's `_Rows`)
         if i in recheck:
             out.append((results, problems))  # type: ignore[arg-type]  # completed below
             continue

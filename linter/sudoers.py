@@ -377,13 +377,14 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
     blank = _blank_passwords(workload.build_steps, resolve)
     if blank and not _has_sudo(workload, sudo_lines):
         blank = {}
+    aliases = _user_aliases(sudo_lines)
     out: list[Grant] = []
     for line in sudo_lines:
         rule = _user_rule(_strip_comment(line.text))
         if rule is None:
             continue
         principals, nopasswd_all, root_all = rule
-        for principal in principals:
+        for principal in _expand(principals, aliases):
             who = resolve(principal)
             if nopasswd_all and line.loc is not None:
                 out.append(Grant(who, line, " ".join(resolve(line.text).split()), resolve(line.file)))
@@ -400,6 +401,41 @@ def _grants(workload: Workload, sudo_lines: list[Line]) -> list[Grant]:
                 for login, step in blank.items():
                     out.append(Grant(who, Line(line.text, step.loc, line.file), text, resolve(line.file),
                                      (login,), " ".join(resolve(w) for w in step.words())))
+    return out
+
+
+# sudoers(5): `User_Alias NAME = User_List [: NAME = User_List]…`, NAME upper-case letters, digits and `_`
+_USER_ALIAS = lazyre.compile(r"^User_Alias\s+(.*)$")
+_ALIAS_DEF = lazyre.compile(r"^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$")
+
+
+def _user_aliases(sudo_lines: list[Line]) -> dict[str, list[str]]:
+    """The `User_Alias` definitions of the lines sudo reads: name -> its members as written."""
+    out: dict[str, list[str]] = {}
+    for line in sudo_lines:
+        m = _USER_ALIAS.match(_strip_comment(line.text))
+        if m is None:
+            continue
+        for part in re.split(r"(?<!\\):", m.group(1)):
+            d = _ALIAS_DEF.match(part)
+            if d is not None:
+                out.setdefault(d.group(1), []).extend(
+                    w.strip() for w in d.group(2).split(",") if w.strip() and not w.strip().startswith("!"))
+    return out
+
+
+def _expand(principals: list[str], aliases: dict[str, list[str]]) -> list[str]:
+    """`principals` with each User_Alias replaced by its members (an alias may name another)."""
+    out: list[str] = []
+    todo, seen = list(principals), set()
+    while todo:
+        p = todo.pop(0)
+        if p in aliases:
+            if p not in seen:
+                seen.add(p)
+                todo.extend(aliases[p])
+        elif p not in out:
+            out.append(p)
     return out
 
 

@@ -54,7 +54,9 @@ client is given for a local OpenAI-compatible server that checks none
 `ollama`, `lm-studio`), or a name that
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
-`PASSWORD_HASH_ROUNDS`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
+`PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
+`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a switch (`true`, `off`,
+`enabled`, `disabled`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
 `TOKEN_BUDGET`, `MAX_TOKEN`, `NUM_TOKEN`). A short number in a name that
 holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
 that then guards a real proxy). Messages name the variable, never the
@@ -121,7 +123,11 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     # a quantity about the secret or about LLM tokens (`ACCESS_TOKEN_EXPIRE_MINUTES`,
                     # `EMBEDDING_TOKEN_MAX`, `TOKEN_BUDGET`, `PASSWORD_HASH_ROUNDS`)
                     "SECONDS", "SECS", "MINUTES", "MINS", "HOURS", "DAYS", "WEEKS", "MS", "EXPIRE", "MAX", "MIN",
-                    "BUDGET", "OVERLAP", "WINDOW", "THRESHOLD", "ROUNDS", "ITERATIONS", "RETRIES"})
+                    "BUDGET", "OVERLAP", "WINDOW", "THRESHOLD", "ROUNDS", "ITERATIONS", "RETRIES",
+                    # how the secret is made, checked or kept (`PASSWORD_HASH_ALGO: argon2`,
+                    # `PASSWORD_SCHEME: SSHA`, `TOKEN_STRATEGY: jwt`), or where a program finds it (`HF_TOKEN_ENV: HF_TOKEN`)
+                    "ALGO", "HASHER", "HASHERS", "ENCODER", "SCHEME", "STRENGTH", "COMPLEXITY", "STRATEGY", "KIND",
+                    "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR"})
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -149,7 +155,7 @@ _FAKE_KEY = (
     r"""^(sk(-proj|-ant)?|hf|nvapi|ghp|gho|github_pat|glpat|xox[abpr]|pk|rk|AKIA)[-_]
          ([x*.#_-]+|.{0,7}|[A-Z_-]+|.*(your|here|xxxx|\.\.\.).*)$""",
     re.X)
-_NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1"}  # a switch, not a secret
+_NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled"}  # a switch, not a secret
 
 
 @rule(code="GLM013", slug="secret-in-env", severity=Severity.ERROR,

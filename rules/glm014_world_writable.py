@@ -20,7 +20,12 @@ destination 0755, or keeps the one there), so a non-recursive `chmod 777
 image does not copy, and a `COPY --from` that gives its own `--chmod`, are not
 reported.
 A mode with the sticky bit (`1777`, `a+rwxt`) is how shared
-directories such as `/tmp` are made, and is not reported; neither is `+w`
+directories such as `/tmp` are made, and is not reported where it goes on
+directories (`chmod 1777 /tmp/ray`, `mkdir -m 1777`, `install -d -m 1777`,
+`find … -type d -exec chmod 1777`, and `COPY --chmod=1777 scratch/ /scratch/`,
+a shared directory shipped with the image); `chmod -R 1777 /scratch` and
+`install -m 1777 file` give it to files, where it does nothing, and are
+reported. Neither is `+w`
 with no `ugoa` prefix, which the umask keeps from reaching others.
 
 ## Why is this bad?
@@ -69,7 +74,7 @@ _OP = lazyre.compile(r"([-+=])([rwxXst]*)")
 def check(workload: Workload) -> Iterator[Finding]:
     for cmd in workload.build_steps:
         mode = mode_word(cmd)
-        if mode is not None and not mode.dynamic and world_writable(mode.text):
+        if mode is not None and not mode.dynamic and world_writable(mode.text, directories_only(cmd)):
             yield Finding(at=mode.loc, args={"name": workload.label, "mode": mode.text})
     for item in workload.copy_modes:  # `COPY --chmod=777`: the mode of every file it copies
         if "$" not in item.value and world_writable(item.value):
@@ -81,7 +86,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         directories = _directories(taken.steps)
         for workdir, cmd in taken.steps:
             mode = mode_word(cmd)
-            if mode is None or mode.dynamic or mode.loc in seen or not world_writable(mode.text):
+            if mode is None or mode.dynamic or mode.loc in seen or not world_writable(mode.text, directories_only(cmd)):
                 continue
             path = _copied(cmd, workdir, taken.sources, directories)
             if path is not None:
@@ -203,12 +208,32 @@ def _find_exec(cmd: Command) -> Word | None:
     return None
 
 
-def world_writable(mode: str) -> bool:
-    """Whether a chmod mode gives others write permission without the sticky bit."""
+def directories_only(cmd: Command) -> bool:
+    """Whether `cmd` sets its mode on directories only, where the sticky bit keeps others from removing
+    what they do not own: `mkdir -m`, `install -d -m`, `find -type d -exec chmod`, and a `chmod` that is
+    not recursive (the sticky bit goes on a shared directory such as `/tmp`). A recursive `chmod -R 1777`,
+    a `find` of files and `install -m` of a file give the mode to files, where the sticky bit does
+    nothing (chmod(1): it is for directories; Linux ignores it on files)."""
+    if cmd.name == "mkdir":
+        return True
+    if cmd.name == "install":
+        return cmd.has_flag("-d", "--directory")
+    words = [w.text for w in cmd.args]
+    if cmd.name == "find":  # `-type d`, or `-maxdepth 0`: the directories named, not their files
+        return any((w == "-type" and words[i + 1:i + 2] == ["d"]) or (w == "-maxdepth" and words[i + 1:i + 2] == ["0"])
+                   for i, w in enumerate(words))
+    return not any(w == "--recursive" or (w.startswith("-") and not w.startswith("--") and "R" in w)
+                   for w in words)
+
+
+def world_writable(mode: str, directories: bool = True) -> bool:
+    """Whether a chmod mode gives others write permission without the sticky bit (`directories`: the
+    mode goes on directories only, where the sticky bit makes a shared directory; on files it does
+    nothing)."""
     numeric = _NUMERIC.match(mode)
     if numeric:
         digits = numeric.group(1).rjust(4, "0")
-        return bool(int(digits[3]) & 2) and not int(digits[0]) & 1
+        return bool(int(digits[3]) & 2) and not (directories and int(digits[0]) & 1)
     others_write = sticky = False
     for clause in mode.split(","):
         m = _CLAUSE.match(clause)
@@ -226,4 +251,4 @@ def world_writable(mode: str) -> bool:
                 others_write = "w" in perms
             elif "w" in perms:
                 others_write = op == "+"
-    return others_write and not sticky
+    return others_write and not (directories and sticky)

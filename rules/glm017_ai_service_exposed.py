@@ -199,6 +199,7 @@ when it listens on all interfaces **and**
   "true"`, or with `oci.oraclecloud.com/load-balancer-type: nlb` its
   `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
   `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`;
+  Hetzner Cloud's `load-balancer.hetzner.cloud/disable-public-network: "true"`;
   Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
   `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
@@ -222,6 +223,13 @@ and from the config file it reads (TorchServe's `config.properties`: named by
 directory; vLLM's `--config` YAML file, as the build writes it). A compose
 service built from a scanned Dockerfile whose `CMD` only gives the official
 image's `ENTRYPOINT` its arguments runs with those arguments.
+
+A public tunnel the start command opens reaches the service wherever it binds,
+from any format, the Dockerfile's start command included: Gradio's share link
+(AUTOMATIC1111's and text-generation-webui's `--share`, AUTOMATIC1111's
+`--ngrok`; the AUTOMATIC1111 REST API `--api` mounts on the same server goes
+with it) and text-generation-webui's `--public-api` (a Cloudflare tunnel to its
+API); the finding points at the switch.
 
 It does **not** fire for a Dockerfile alone under (b) (publishing is decided
 at run time), for a ClusterIP-only Service no Ingress routes to (KubeRay's
@@ -258,13 +266,16 @@ and `FLOWISE_PASSWORD` are set; a password alone guards nothing) is judged,
 `XINFERENCE_AUTH_ADVANCED=false`) is not. A build that installs the
 package names the release that runs, over the image's tag: a pin (`npm
 install -g flowise@2.2.8`, `pip install "xinference[all]==1.2.0"`,
-`pip install torchserve==0.9.0` on `pytorch/torchserve:0.12.0-gpu`) that
-release; an upgrade (`pip install -U torchserve` on
+`pip install torchserve==0.9.0` on `pytorch/torchserve:0.12.0-gpu`, or
+`torchserve==0.9.0` in the requirements file a `pip install -r` reads,
+copied in from the build context) that release; an upgrade (`pip install -U torchserve` on
 `pytorch/torchserve:0.8.2-gpu`, whose own `serve` then runs a torchserve that
 checks tokens), or an unpinned install on an image without it, the newest; a
 plain `pip install torchserve` keeps the release the image holds (pip finds it
-already there); a version range, or one the scan cannot read, counts as the
-current release. A service whose authentication is
+already there); a range whose releases are all one entry's names it (npm's
+`flowise@^2.2.8` or `flowise@2` is 2.x, pip's `torchserve~=0.9.0` 0.9.x,
+conda's fuzzy `torchserve=0.11` the newest 0.11.x); any other range, or a
+version the scan cannot read, counts as the current release. A service whose authentication is
 middleware in its own code (a BentoML service, like a Streamlit or Gradio app)
 is not judged.
 Jupyter is GLM005's and sshd GLM006's, except in Kubeflow's notebook server
@@ -320,7 +331,7 @@ from typing import Any
 
 from glmlint.catalog.services import identify
 from glmlint.ir import Format, Loc, Workload
-from glmlint.reach import reach
+from glmlint.reach import Reach, reach
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
 
 _LOOPBACK = "Publish the port on 127.0.0.1 only"
@@ -343,13 +354,15 @@ def check(workload: Workload) -> Iterator[Finding]:
         if not _judged(s):
             continue
         for ls in match.listeners():
-            if not ls.all_interfaces or ls.port is None:
+            # a public tunnel (Gradio's `--share`) reaches it wherever it binds
+            tunnel = match.tunneled(ls.listener)
+            if (not ls.all_interfaces and tunnel is None) or ls.port is None:
                 continue
             # a listener may have its own authentication (text-generation-webui's API key)
             auth = match.auth(ls.listener)
             if auth.state in ("on", "unknown"):
                 continue
-            if auth.state == "off":
+            if auth.state == "off" and ls.all_interfaces:
                 assert auth.loc is not None
                 if auth.loc in seen:
                     continue
@@ -359,7 +372,10 @@ def check(workload: Workload) -> Iterator[Finding]:
                     f"{ls.listener.name} listens on all interfaces: it {ls.listener.gives or s.gives} for anyone "
                     f"who can reach port {ls.port}"))
                 continue
-            for r in reach(workload, ls.port):
+            reaches = reach(workload, ls.port) if ls.all_interfaces else []
+            if tunnel is not None:
+                reaches.append(Reach(f"shared through a public tunnel ({tunnel[1]})", tunnel[0]))
+            for r in reaches:
                 if r.loc in seen:
                     continue
                 seen.add(r.loc)

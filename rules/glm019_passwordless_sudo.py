@@ -3,7 +3,7 @@
 ## What it does
 Flags an image whose build gives its runtime user passwordless sudo for every
 command: a sudoers rule `… NOPASSWD: ALL` (as root, or as `ALL`) for that
-user, for `ALL`, or for a group it is in (`%sudo`, `%wheel`, a group given by
+user (by name, or through a `User_Alias` that lists it), for `ALL`, or for a group it is in (`%sudo`, `%wheel`, a group given by
 `useradd -G`, `usermod -aG`, `adduser user group`, `gpasswd -a`, or the group
 of its own name that `useradd` creates). The rule is read where a build step
 writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredoc,

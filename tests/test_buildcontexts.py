@@ -148,3 +148,103 @@ def test_an_override_file_gives_contexts_to_the_build_of_the_file_under_it(tmp_p
         "worker/Dockerfile": "FROM python:3.12\nCOPY --from=models /m /m\n"})
     assert _pulls(tmp_path / "api" / "Dockerfile") == ["python:3.12"]
     assert _pulls(tmp_path / "worker" / "Dockerfile") == ["python:3.12", "models"]
+
+
+def test_a_scan_lists_each_directory_once_and_the_next_scan_again(tmp_path: Path, monkeypatch):
+    """While a scan runs, the directories the builds' named contexts are read from are listed once
+    (`parsers.base.scan_memo`); a parse outside a scan, and the next scan, see a file added since."""
+    import os
+
+    from glmlint import buildcontexts
+    from glmlint.parsers.base import scan_memo, scanning
+
+    _tree(tmp_path, {"a/Dockerfile": "FROM base\nUSER 1000\n", "b/Dockerfile": "FROM base\nUSER 1000\n"})
+    listed: list[str] = []
+    real = os.listdir
+    monkeypatch.setattr(buildcontexts.os, "listdir", lambda d: listed.append(d) or real(d))
+    assert scan_memo("buildcontexts") is None  # no scan runs
+    with scanning():
+        assert _pulls(tmp_path / "a" / "Dockerfile") == ["base"]
+        assert _pulls(tmp_path / "b" / "Dockerfile") == ["base"]
+        assert listed.count(str(tmp_path)) == 1  # the common parent: once
+        (tmp_path / "docker-bake.hcl").write_text(
+            'target "a" {\n  context = "a"\n  contexts = { base = "./base" }\n}\n'
+            'target "b" {\n  context = "b"\n  contexts = { base = "./base" }\n}\n')
+    assert _pulls(tmp_path / "a" / "Dockerfile") == []  # outside a scan: read afresh
+    assert _glm045(tmp_path) == []  # a scan of its own: sees it too
+    (tmp_path / "docker-bake.hcl").unlink()
+    assert [p for p, _line, _m in _glm045(tmp_path)] == ["a/Dockerfile", "b/Dockerfile"]
+
+
+def test_bake_contexts_are_the_dockerfile_their_target_builds(tmp_path: Path):
+    """A bake target gives its `contexts` to `dockerfile` (default `Dockerfile`) of its `context` (default
+    the bake file's directory), the path read from the context (docs.docker.com "Bake file reference";
+    docker/docs#22199), with what it `inherits`; an inline Dockerfile is no file's."""
+    _tree(tmp_path, {
+        "docker-bake.hcl": """\
+            target "_gpu" {
+              context = "serving"
+              contexts = {
+                base = "docker-image://nvcr.io/nvidia/pytorch:24.08-py3"
+              }
+            }
+            target "serve" {
+              inherits = ["_gpu"]
+              dockerfile = "Dockerfile.gpu"
+              contexts = { models = "./models" }
+            }
+            target "tools" {
+              context = "tools"
+              contexts = { alpine = "docker-image://alpine:3.20" }
+            }
+            target "inline" {
+              dockerfile-inline = "FROM wheels\\n"
+              contexts = { wheels = "./wheels" }
+            }
+            """,
+        "serving/Dockerfile.gpu": "FROM base\nCOPY --from=models /m /m\n",
+        "serving/Dockerfile": "FROM base\nUSER 1000\n",
+        "tools/Dockerfile": "FROM alpine\nUSER 1000\n",
+        "Dockerfile": "FROM alpine\nCOPY --from=wheels /w /w\n"})
+    assert _pulls(tmp_path / "serving" / "Dockerfile.gpu") == ["nvcr.io/nvidia/pytorch:24.08-py3"]
+    assert named_contexts(str(tmp_path / "serving" / "Dockerfile.gpu")).keys() == {"base", "models"}
+    # `_gpu` itself builds serving/Dockerfile with `base`; `tools` builds tools/Dockerfile only
+    assert _pulls(tmp_path / "serving" / "Dockerfile") == ["nvcr.io/nvidia/pytorch:24.08-py3"]
+    assert _pulls(tmp_path / "tools" / "Dockerfile") == ["alpine:3.20"]
+    assert _pulls(tmp_path / "Dockerfile") == ["alpine", "wheels"]
+
+
+def test_a_workflow_working_directory_is_where_its_build_command_runs(tmp_path: Path):
+    """A `run:` step runs in its `working-directory:` (docs.github.com "Workflow syntax"): `docker buildx
+    build --build-context base=... .` there builds that directory's Dockerfile."""
+    _tree(tmp_path, {
+        ".github/workflows/image.yml": """\
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                defaults:
+                  run:
+                    working-directory: serving
+                steps:
+                  - run: docker buildx build --build-context base=docker-image://python:3.12-slim -t acme/serve:1 .
+            """,
+        "serving/Dockerfile": "FROM base\nUSER 1000\n",
+        "Dockerfile": "FROM base\nUSER 1000\n"})
+    assert _pulls(tmp_path / "serving" / "Dockerfile") == ["python:3.12-slim"]
+    assert _pulls(tmp_path / "Dockerfile") == ["base"]
+
+
+def test_a_workflow_build_context_outside_its_steps_scripts_is_for_every_dockerfile(tmp_path: Path):
+    """Options a job keeps in its `env:` and a step passes on (`$BUILD_OPTS`): not read with a command."""
+    _tree(tmp_path, {
+        ".github/workflows/image.yml": """\
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                env:
+                  BUILD_OPTS: --build-context base=docker-image://python:3.12-slim
+                steps:
+                  - run: docker buildx build $BUILD_OPTS --build-context models=./models -t acme/serve:1 serving
+            """,
+        "Dockerfile": "FROM base\nCOPY --from=models /m /m\n"})
+    assert "base" in named_contexts(str(tmp_path / "Dockerfile"))

@@ -395,6 +395,13 @@ def test_a_known_login_names_the_variable_as_written(name: str, value: str) -> N
     ("pytorch/torchserve:0.12.0-gpu", "pip install torchserve==0.11.0", "torchserve-v0-11-0"),
     ("python:3.11-slim", "pip install torchserve==0.10.0 torch-model-archiver", "torchserve-v0-10"),
     ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.9.0", "torchserve-v0-10"),
+    # conda's `=` is fuzzy (`=0.11` is 0.11*: the newest 0.11.x, 0.11.1); pip's `~=0.9.0` is 0.9.*
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.11", "torchserve"),
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve=0.10", "torchserve-v0-10"),
+    ("python:3.11-slim", "conda install -y -c pytorch torchserve==0.11", "torchserve-v0-11-0"),
+    ("python:3.11-slim", "pip install 'torchserve~=0.9.0'", "torchserve-v0-10"),
+    ("python:3.11-slim", "pip install 'torchserve~=0.11.0'", "torchserve"),
+    ("python:3.11-slim", "pip install 'torchserve~=0.9'", "torchserve"),
     # an upgrade installs the newest; pip keeps a release already there without one
     ("pytorch/torchserve:0.8.2-gpu", "pip install -qU torchserve", "torchserve"),
     ("pytorch/torchserve:0.8.2-gpu", "python3 -m pip install --force-reinstall torchserve", "torchserve"),
@@ -424,8 +431,61 @@ def test_an_older_release_names_the_entry_of_the_newer() -> None:
     ("npm install -g flowise@2.2.8", "flowise-v2"),
     ("npm install -g flowise@latest", "flowise"),  # a dist-tag: the newest
     ("npm install -g flowise", "flowise"),
+    # a range (node-semver): the releases it allows, when they are all one entry's
+    ("npm install -g flowise@2", "flowise-v2"),
+    ("npm install -g flowise@2.x", "flowise-v2"),
+    ("npm install -g flowise@^2.2.8", "flowise-v2"),
+    ("npm install -g flowise@~2.2.0", "flowise-v2"),
+    ("npm install -g 'flowise@^3.0.0'", "flowise"),  # 3.x: the newest
+    ("npm install -g flowise@~3.0.0", "flowise"),  # 3.0.x: the newest (3.0.1 on asks for a login)
+    ("npm install -g flowise@3.0", "flowise"),
+    ("npm install -g flowise@3.0.0", "flowise-v2"),
 ])
 def test_an_npm_install_names_the_release_over_the_tag(run: str, service: str) -> None:
     text = f"FROM flowiseai/flowise:2.2.8\nRUN {run}\nCMD [\"flowise\", \"start\"]\n"
     (m,) = [m for w in _workloads("Dockerfile", text) for m in services.identify(w)]
+    assert m.service.id == service
+
+
+@pytest.mark.parametrize(("extra", "auth", "listens"), [
+    # the image's entrypoint appends VALKEY_EXTRA_FLAGS' words to what it runs (valkey-container 8.0)
+    ("--save 60 1", "absent", True),
+    ("--save 60 1 --requirepass hunter2-from-vault", "on", True),
+    ("--protected-mode yes", "on", True),
+    ("--include /etc/valkey/extra.conf", "unknown", True),
+    ("${VALKEY_ARGS}", "unknown", True),
+    # another address or port: the published 6379 may reach nothing
+    ("--bind 127.0.0.1 -::1", "absent", False),
+    ("--port 7000", "absent", False),
+])
+def test_valkey_reads_its_extra_flags(extra: str, auth: str, listens: bool) -> None:
+    text = ("services:\n  cache:\n    image: valkey/valkey:8.0\n    ports: [\"6379:6379\"]\n"
+            f"    environment:\n      VALKEY_EXTRA_FLAGS: \"{extra}\"\n")
+    (m,) = [m for w in _workloads("compose.yaml", text) for m in services.identify(w)]
+    assert m.service.id == "valkey"
+    assert m.auth().state == auth
+    assert bool(m.listeners()) is listens
+
+
+@pytest.mark.parametrize(("copy", "install", "service"), [
+    # the requirements file a `pip install -r` reads, copied in from the build context, pins the release
+    ("COPY requirements.txt .", "pip install -r requirements.txt", "torchserve-v0-10"),
+    ("COPY requirements.txt /tmp/", "python3 -m pip install --requirement=/tmp/requirements.txt", "torchserve-v0-10"),
+    ("COPY requirements*.txt ./", "pip install -r requirements.txt", "torchserve-v0-10"),
+    ("COPY . .", "pip install -r requirements.txt", "torchserve-v0-10"),
+    ("COPY reqs/ /app/reqs/", "pip install -r reqs/serve.txt", "torchserve-v0-10"),
+    # a file the RUN does not read, or one the context does not hold, names nothing
+    ("COPY requirements.txt .", "pip install -r requirements-dev.txt", "torchserve"),
+    ("COPY requirements.txt .", "pip install torch", "torchserve"),
+])
+def test_a_requirements_file_names_the_release(tmp_path: Path, copy: str, install: str, service: str) -> None:
+    (tmp_path / "reqs").mkdir()
+    for path in ("requirements.txt", "reqs/serve.txt"):
+        (tmp_path / path).write_text("torch==2.1.2\ntorchserve == 0.9.0 ; python_version >= '3.8'  # 0.9 handlers\n"
+                                     "--extra-index-url https://download.pytorch.org/whl/cpu\n", encoding="utf-8")
+    text = (f"FROM python:3.11-slim\nWORKDIR /app\n{copy}\nRUN {install}\n"
+            "CMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n")
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
+    (m,) = services.identify(w)
     assert m.service.id == service

@@ -728,6 +728,55 @@ def test_compose_run_is_the_service_its_compose_file_defines(tmp_path: Path):
     assert [(p.host_port, p.loc.file) for p in ports.ports] == [("8000", "compose.yaml")]
 
 
+def test_compose_run_usage_errors_start_nothing():
+    """Compose refuses `--service-ports` with `--publish`, and `--tty` with `--no-tty`, before it creates
+    anything (docker/compose f7297942 cmd/compose/run.go PreRunE); `--service-ports=false` with `-p` is fine."""
+    assert run("docker compose run --service-ports -p 9000:8000 api\n") == []
+    assert run("docker compose run -P --publish=9000:8000 api\n") == []
+    assert run("docker compose run -t -T -p 9000:8000 api\n") == []
+    w = one("docker compose run --service-ports=false -p 9000:8000 api\n")
+    assert [p.host_port for p in w.ports] == ["9000"]
+
+
+def test_compose_run_records_the_dotenv_that_names_the_project_files(tmp_path: Path) -> None:
+    """`COMPOSE_FILE` of the `.env` decides which files `compose run` loads: the script reads it."""
+    source = _on_disk(tmp_path, "docker compose run -p 8000:8000 api\n", {
+        ".env": "COMPOSE_FILE=compose.yaml:compose.dev.yaml\n",
+        "compose.yaml": "services:\n  api:\n    image: ghcr.io/acme/api:1.2\n",
+        "compose.dev.yaml": "services:\n  api:\n    command: [--reload]\n"})
+    assert str(tmp_path / ".env") in source.reads
+    assert str(tmp_path / "compose.dev.yaml") in source.reads
+
+
+def test_the_cli_named_through_a_variable_runs_compose():
+    """make pastes `$(DOCKER_COMPOSE)` in before the shell splits the recipe; the shell splits an unquoted
+    `$DC`: `docker compose run`. A variable named for Compose runs it when its value is not known here;
+    a quoted `"$DC"` is one word, a program named `docker compose` (none)."""
+    make = "DOCKER_COMPOSE ?= docker compose\nDOCKER ?= docker\n\na:\n\t$(DOCKER_COMPOSE) run -p 1:1 web\n" \
+           "\nb:\n\t$(DOCKER) compose run -p 2:2 web\n"
+    assert [w.label for w in run(make, "Makefile")] == ["`docker compose run` of service `web`",
+                                                      "`${DOCKER} compose run` of service `web`"]
+    unknown = "DOCKER_COMPOSE := $(shell command -v docker-compose)\n\na:\n\t$(DOCKER_COMPOSE) run -p 1:1 web\n"
+    assert [w.label for w in run(unknown, "Makefile")] == ["`${DOCKER_COMPOSE} run` of service `web`"]
+    script = 'DC="docker compose"\n$DC run -p 1:1 web\n"$DC" run -p 2:2 web\n'
+    assert [w.label for w in run(script)] == ["`docker compose run` of service `web`"]
+    assert [w.privileged.value for w in run("ENGINE ?= podman\n\na:\n\t$(ENGINE) run --privileged x:1\n",
+                                            "Makefile")] == [True]
+
+
+def test_windows_shells_find_the_cli_whatever_the_case_of_its_name():
+    """cmd.exe and PowerShell look the program up on a case-insensitive file system, with `.exe` optional;
+    the CLI's own subcommand stays case-sensitive (`docker RUN` is an unknown command)."""
+    bat = ('@echo off\r\nDOCKER run --privileged a:1\r\nDocker.exe run --privileged b:1\r\n'
+           '"C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe" run --privileged c:1\r\n'
+           'DOCKER RUN --privileged d:1\r\n')
+    assert [w.image.value for w in run(bat, "start.bat")] == ["a:1", "b:1", "c:1"]
+    linux = parse("start.sh", "DOCKER run --privileged a:1\ndocker ps\n", "docker-run")
+    assert linux is not None and linux.workloads == []  # a Linux shell: no program `DOCKER`
+    ps = "# GPU\n\n```powershell\nDocker run --privileged a:1\n```\n"
+    assert [w.image.value for w in run(ps, "README.md")] == ["a:1"]
+
+
 def test_batch_file_compound_commands_run_their_command_as_cmd_exe_reads_them():
     # `if /?`, `for /?`: the command after an `if` head (`not`, `/i`, `exist`, `defined`, `errorlevel`,
     # a `==` or `EQU` comparison), after `else` and `for ... do`, on its line or in a `( ... )` block
@@ -759,3 +808,73 @@ def test_batch_file_compound_commands_run_their_command_as_cmd_exe_reads_them():
     assert [at(w.image) for w in ws][:3] == [(3, 19), (5, 19), (7, 34)]
     assert [w.text for w in ws[7].command.value] == ["${m}"]  # a `for` variable: an expansion
     assert ws[7].command.value[0].dynamic
+
+
+def test_justfile_recipes_are_read_as_just_runs_them():
+    """just pastes `{{ name }}` in before `sh -cu` runs each recipe line (just.systems manual: "Variables and
+    Substitution"); `NAME := "string"` is known, any other expression is not; lines outside recipes
+    (settings, assignments, comments) run nothing; `@`/`-` before a line are just's, not the shell's."""
+    text = textwrap.dedent("""\
+        set dotenv-load
+        export image := "ghcr.io/acme/llm:2.1"
+        port := env_var_or_default("PORT", "8000")
+        docker-flags := '--gpus all --ipc=host'
+
+        # docker run --privileged in a comment
+        serve model="m":
+            @echo "{{{{literal}}"
+            docker run -d {{docker-flags}} -p {{port}}:8000 {{ image }} --model {{model}}
+
+        debug: serve
+            -docker run --rm --privileged \\
+              {{image}} bash
+        """)
+    serve, debug = run(text, "justfile")
+    assert serve.image.value == "ghcr.io/acme/llm:2.1" and at(serve.image) == (9, 53)
+    assert [p.spec for p in serve.ports] == ["${port}:8000"]  # an expression: not known here
+    assert serve.host_ipc.value is True  # from `docker-flags`
+    assert debug.privileged.value is True and at(debug.privileged) == (12, 22) and debug.image.loc.line == 13
+
+
+def test_taskfile_commands_are_read_with_their_vars():
+    """go-task pastes `{{.NAME}}` from the task's `vars:` over the file's before its shell runs a `cmds` line
+    (taskfile.dev, "Schema Reference"); `cmd:` entries are lines too, `task:` entries call another task; a
+    `sh:` (dynamic) variable is not known. A Taskfile's tasks are a developer's, not a CI job's."""
+    from glmlint.context import MAIN, role
+
+    text = textwrap.dedent("""\
+        version: '3'
+        vars:
+          IMAGE: ghcr.io/acme/llm:2.1
+          TAG: {sh: git rev-parse --short HEAD}
+        tasks:
+          serve:
+            cmds:
+              - docker run -d --privileged {{.IMAGE}}
+              - task: shell
+          shell:
+            vars: {IMAGE: 'ubuntu:24.04'}
+            cmds:
+              - cmd: docker run --rm -it ghcr.io/acme/tools:{{.TAG}} bash
+              - |
+                docker run --rm \\
+                  {{.IMAGE}} bash
+        """)
+    ws = run(text, "Taskfile.yml")
+    assert [w.image.value for w in ws] == ["ghcr.io/acme/llm:2.1", "ghcr.io/acme/tools:${TAG}", "ubuntu:24.04"]
+    assert at(ws[0].privileged) == (8, 23) and at(ws[2].image) == (16, 11)
+    assert role("Taskfile.yml", Format.DOCKER_RUN) == MAIN
+
+
+def test_batch_file_variables_set_at_its_top_level_are_known():
+    """cmd.exe: `set NAME=value` (to the line's end) and `set "NAME=value"` at the top level are known to the
+    lines after, whatever the case of the reference; in an `if`, a block, or as `set /p` they are not."""
+    bat = ('@echo off\r\nset IMAGE=ghcr.io/acme/llm:2.1\r\nset "FLAGS=--privileged --ipc=host"\r\n'
+           'if "%1"=="cpu" set IMAGE=ghcr.io/acme/llm:2.1-cpu\r\nset /p TAG=Tag? \r\n'
+           'docker run -d %FLAGS% %image%\r\ndocker run -d ghcr.io/acme/tools:%TAG%\r\n')
+    first, second = run(bat, "start.bat")
+    assert first.image.value == "${image}"  # set twice, once in an `if`: not known
+    assert first.privileged.value is True and first.host_ipc.value is True
+    assert second.image.value == "ghcr.io/acme/tools:${TAG}"
+    known = run('@echo off\r\nset IMAGE=ghcr.io/acme/llm:2.1\r\ndocker run -d %Image%\r\n', "start.bat")
+    assert [w.image.value for w in known] == ["ghcr.io/acme/llm:2.1"]

@@ -70,3 +70,20 @@ def test_the_verification_without_pod_identities_gives_the_same_edits(monkeypatc
             assert engine.verified_edits(source, given, mine, []) == lean, path
             compared += bool(lean)
     assert compared >= 50
+
+
+def test_kept_container_processes_are_the_computed_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container's commands taken from `kubernetes._PROCESSES` (a file parsed again, as the fix
+    verification re-parses it) are those `from_argv` computes."""
+    from glmlint.parsers import kubernetes
+    from glmlint.shell import from_argv
+
+    kept = []
+    for path, text in FILES:
+        parse(str(path), text, "yaml", "")
+        kept.append(parse(str(path), text, "yaml", ""))  # the containers' words met just before: kept
+    hits = sum(1 for source in kept for w in source.workloads if w.process)
+    monkeypatch.setattr(kubernetes, "_process", lambda words: from_argv(words, words[0].loc))
+    for (path, text), source in zip(FILES, kept):
+        assert parse(str(path), text, "yaml", "") == source, path
+    assert hits >= 100

@@ -282,3 +282,32 @@ def test_a_chain_of_network_joins_names_the_service_the_file_writes(tmp_path: Pa
     ollama = [m for _p, _l, m in found if "Ollama" in m]
     assert vllm and all("(`network_mode: service:ollama`, which joins `vpn`'s)" in m for m in vllm), found
     assert ollama and all("(`network_mode: service:vpn`)" in m for m in ollama), found
+
+
+def test_a_join_of_a_container_name_quotes_the_network_mode_the_file_writes(tmp_path: Path) -> None:
+    """ollama's `network_mode: container:ts-llm` joins the service whose `container_name` is `ts-llm`: the
+    message quotes that value as written, not a `service:` key the file does not hold."""
+    (tmp_path / "compose.yaml").write_text("""services:
+  tailscale:
+    image: tailscale/tailscale:v1.76.6
+    container_name: ts-llm
+    ports: ["11434:11434"]
+  ollama:
+    image: ollama/ollama:0.5.7
+    network_mode: container:ts-llm
+""")
+    found = [m for _p, _l, m in _glm017(tmp_path)]
+    assert found and all("the service `tailscale` whose network it joins (`network_mode: container:ts-llm`)" in m
+                         for m in found), found
+
+
+def test_a_chain_of_container_joins_names_the_container_the_command_writes(tmp_path: Path) -> None:
+    """`--network container:ollama` where ollama joins vpn: reached through vpn's ports, and the message quotes
+    the container the command names, then the one it ends at."""
+    (tmp_path / "serve.sh").write_text("""#!/bin/sh
+docker run -d --name vpn --cap-add NET_ADMIN -p 8000:8000 qmcgaw/gluetun:v3.39.1
+docker run -d --name ollama --network container:vpn ollama/ollama:0.5.7
+docker run -d --network container:ollama vllm/vllm-openai:v0.6.4 --model Qwen/Qwen2.5-7B-Instruct
+""")
+    vllm = [m for _p, _l, m in _glm017(tmp_path) if "vLLM" in m]
+    assert vllm and all("(`--network container:ollama`, which joins `vpn`'s)" in m for m in vllm), vllm

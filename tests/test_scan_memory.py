@@ -2,6 +2,8 @@
 and reports what a scan that keeps every file's IR reports."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from glmlint import results, runner
@@ -189,6 +191,32 @@ def test_the_scan_wide_rules_run_in_the_workers_and_again_only_where_pods_link(t
         assert linked["admin.yaml"][0].grants and linked["quiet.yaml"][0].account is not None
     assert not again  # nothing exposed by a Service of another file: no file read again
     assert len(pool_runs) == 2
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="lists the open descriptors")
+def test_a_lean_scan_reads_the_parked_findings_back_as_gathered_and_closes_its_spool(tmp_path, monkeypatch,
+                                                                                     pool_runs):  # noqa: F811
+    """The findings of a file that waits for the link (its pods) stay pickled in the scan's spool
+    until the report gathers them (`runner._Rows`, read once the link's objects are gone), as the
+    scan reports them whether pooled or not; the spool's file is closed once they are read."""
+    tree(tmp_path)
+    rules = builtin_rules()
+    full = report_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1))  # every file's IR kept
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    gathered: list[type] = []
+    real = runner._gather
+
+    def gather(report, per_source):
+        gathered.extend(type(entry[0]) for entry in per_source if entry is not None)
+        real(report, per_source)
+
+    monkeypatch.setattr(runner, "_gather", gather)
+    open_before = sorted(os.listdir("/proc/self/fd"))
+    for jobs in (1, 2):
+        assert report_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs, lean=True)) == full
+        assert sorted(os.listdir("/proc/self/fd")) == open_before  # the spool's file too
+    assert gathered.count(runner._Rows) == 10  # the four pods' files and the linked compose file, twice
+    assert len(pool_runs) == 1
 
 
 def test_a_file_walked_under_a_relative_directory_has_one_string_for_its_names(tmp_path, monkeypatch):

@@ -279,3 +279,18 @@ def test_printf_lines_are_located_at_the_argument_that_writes_them():
               "printf 'Port 22\\nPasswordAuthentication %s\\n' yes > /b\n")
     got = [(w.path, [(loc.line, loc.col) for loc in w.line_locs]) for w in file_writes(cs)]
     assert got == [("/a", [(1, 15), (1, 36)]), ("/b", [(2, 8), (2, 47)])]
+
+
+def test_a_command_name_is_made_from_its_argv() -> None:
+    """`Command.name` (argv[0]'s basename) is made from argv when the command is made, again when
+    `records.replace` gives it another argv; it is not compared nor shown."""
+    from glmlint import records
+    from glmlint.ir import Command, Loc, Word
+
+    at = Loc(1, 1)
+    cmd = Command((Word("/usr/sbin/sshd", at), Word("-D", at)), at)
+    assert cmd.name == "sshd" and Command((Word("sshd", at),), at).name == "sshd"
+    assert records.replace(cmd, argv=(Word("python3", at),)).name == "python3"
+    assert Command((), at).name == ""
+    assert cmd == Command((Word("/usr/sbin/sshd", at), Word("-D", at)), at, name="x")
+    assert "name=" not in repr(cmd)

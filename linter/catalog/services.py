@@ -24,6 +24,7 @@ loader; a rule that never asks costs nothing.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -117,6 +118,7 @@ class Listener:
     source: str
     port_flags: tuple[str, ...] = ()
     port_env: tuple[str, ...] = ()  # variables that set the port (a flag wins)
+    port_config: str | None = None  # the config-file setting that sets the port (TorchServe's `grpc_inference_port`)
     bind_flags: tuple[str, ...] = ()
     bind_env: tuple[str, ...] = ()
     bind_config: str | None = None
@@ -134,6 +136,9 @@ class Listener:
     off: tuple[Switch, ...] = ()
     # its own authentication, when it is not the service's (default, on, off, source); None: the service's
     auth: ListenerAuth | None = None
+    # switches that forward it through a public tunnel (Gradio's share link, a Cloudflare tunnel): reachable
+    # from the internet wherever it binds
+    tunnel: tuple[Switch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -413,12 +418,13 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         listeners.append(Listener(
             name=ld["name"], port=int(ld["port"]), source=ld["source"],
             port_flags=tuple(ld.get("port_flags", ())), port_env=tuple(ld.get("port_env", ())),
+            port_config=ld.get("port_config"),
             bind_flags=tuple(bind.get("flags", ())),
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
-            requires=_switches(ld.get("requires")), off=_switches(ld.get("off")),
+            requires=_switches(ld.get("requires")), off=_switches(ld.get("off")), tunnel=_switches(ld.get("tunnel")),
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
@@ -930,6 +936,9 @@ class ServiceMatch:
             _host, port = _split_host_port(self.config[listener.bind_config].value)
             if port is not None and port.isdigit():
                 return int(port)
+        if listener.port_config and listener.port_config in self.config:
+            value = self.config[listener.port_config].value.strip()
+            return int(value) if value.isdigit() else None
         return listener.port
 
     def _bind(self, listener: Listener) -> Resolved:
@@ -1063,6 +1072,14 @@ class ServiceMatch:
         if default in ("none", "off"):
             return AuthState("absent")
         return AuthState("unknown")
+
+    def tunneled(self, listener: Listener) -> tuple[Loc, str] | None:
+        """Where a switch forwards `listener` through a public tunnel (`--share`), and the switch."""
+        for switch in listener.tunnel:
+            got = self.switched(switch)
+            if got is not None:
+                return got[0], switch.describe()
+        return None
 
     def dangerous(self) -> list[DangerousState]:
         out = []
@@ -1383,10 +1400,12 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     return tuple(out)
 
 
-# a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`)
-# or another version specifier (`>=0.11`, `~=0.9`)
+# a package as an installer takes it: a name, extras, then a pin (`==1.2`, npm's `@2.2.8`, conda's `=0.8.2`),
+# a range the scan reads as the releases it allows (npm's `@2.2`, `@^2.2.8`, `@~2.2.8`; pip's `~=0.9.0`)
+# or another version specifier (`>=0.11`)
 _REQUIREMENT = re.compile(r"^(@?[A-Za-z0-9_.-]+?)(?:\[[^\]]*\])?"
-                          r"(?:(===?|@|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*|(@[A-Za-z][A-Za-z0-9._-]*))?$")
+                          r"(?:(===?|@[~^]?|~=|=)v?([0-9][A-Za-z0-9.*+-]*)|\s*([<>!~]=?|==)\s*[^ ]*"
+                          r"|(@[A-Za-z][A-Za-z0-9._-]*))?$")
 _INSTALLS = frozenset({"install", "i", "add", "update", "upgrade"})
 _NODE = frozenset({"npm", "yarn", "pnpm", "npx"})
 
@@ -1406,14 +1425,14 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
         node = step.name in _NODE
         upgrade = node or any(t in ("--upgrade", "--force-reinstall", "update", "upgrade") or t.startswith("-")
                               and not t.startswith("--") and "U" in t for t in texts)
-        for w in step.argv[1:]:
+        for w in (*step.argv[1:], *_requirements_read(step, workload.files)):
             m = _REQUIREMENT.match(w.text)
             if m is None or m.group(1).lower() not in packages or w.dynamic:
                 if m is not None and w.dynamic and m.group(1).lower() in packages:
                     found = (None, True)  # a pin the scan cannot read (`torchserve==${TS_VERSION}`)
                 continue
             if m.group(3) is not None:
-                found = (_padded(m.group(3)) if m.group(2) in ("==", "=") else m.group(3), True)
+                found = (_pinned(m.group(2), m.group(3)), True)
             else:
                 # unpinned: the newest with an upgrade; pip keeps what is there without one; a range or an
                 # npm dist-tag (`flowise@latest`): no release the scan can name
@@ -1421,7 +1440,78 @@ def _installed(workload: Workload, packages: set[str]) -> tuple[str | None, bool
     return found
 
 
+def _requirements_read(step: Command, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
+    """The requirements of the files a `pip install -r FILE` reads that the build copied in from its
+    context (`COPY requirements.txt .`), one word each, located at the step: a line's comment,
+    environment marker and spaces dropped, option lines (`--extra-index-url`, a nested `-r`) skipped
+    (https://pip.pypa.io/en/stable/reference/requirements-file-format/). A relative FILE is matched
+    against the end of the path the file was copied to."""
+    if not files or not step.name.startswith(("pip", "python", "uv")):
+        return ()
+    argv = step.argv
+    named: list[str] = []
+    for i, w in enumerate(argv):
+        if w.text in ("-r", "--requirement") and i + 1 < len(argv) and not argv[i + 1].dynamic:
+            named.append(argv[i + 1].text)
+        elif w.text.startswith("--requirement=") and not w.dynamic:
+            named.append(w.text.partition("=")[2])
+    out: list[Word] = []
+    for name in named:
+        want = posixpath.normpath(name)
+        write = next((f for f in reversed(files) if f.mode == "write" and (
+            f.path == want or not want.startswith("/") and f.path.endswith("/" + want))), None)
+        if write is None:
+            continue
+        for line in write.text.splitlines():
+            line = line.split(" #", 1)[0].split(";", 1)[0].strip()
+            if line and not line.startswith(("#", "-")):
+                out.append(Word(line.replace(" ", ""), step.loc))
+    return tuple(out)
+
+
 _RELEASE = re.compile(r"^([0-9]+(?:\.[0-9]+)*)(.*)$")
+
+
+_PARTS = re.compile(r"^([0-9]+)(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?(.*)$")
+
+
+def _pinned(op: str, version: str) -> str | None:
+    """The releases a version specifier allows, as a version (`0.9.0`) or a prefix glob (`2.*`: every
+    2.x release), the form an entry's `releases.versions` globs are matched against; None when the
+    scan cannot say. pip's `==` pins one release (zero-padded, `_padded`), `~=0.9.0` allows 0.9.*
+    (PEP 440 compatible release: https://peps.python.org/pep-0440/#compatible-release). conda's `=0.11`
+    is fuzzy, 0.11* (`numpy=1.11` matches 1.11.0, 1.11.1, ...: conda/conda e3f7606
+    docs/source/user-guide/concepts/pkg-specs.rst); a full `=0.9.0` names that release. npm's partial
+    version is an X-range (`@2.2` is 2.2.x), `@~2.2.8` allows 2.2.*, `@^2.2.8` 2.* (`^0.2.3` 0.2.*,
+    `^0.0.3` that release): npm/node-semver 100f07a README.md, "Advanced Range Syntax". npm and pip
+    install the newest release a range allows, which is in the range however new it is."""
+    if op in ("==", "==="):
+        return _padded(version)
+    m = _PARTS.match(version)
+    if m is None:
+        return None
+    major, minor, patch, rest = m.groups()
+    given = [p for p in (major, minor, patch) if p is not None]
+    wild = next((i for i, p in enumerate(given) if p in ("x", "X", "*")), len(given))
+    fixed = given[:wild]
+    exact = len(fixed) == 3
+    if op == "~=":
+        return ".".join(fixed[:-1]) + ".*" if len(fixed) >= 2 and not rest else None
+    if op == "=":  # conda
+        return version if exact or rest else ".".join(fixed) + ".*"
+    if op == "@":
+        return version if exact else ".".join(fixed) + ".*" if fixed else None
+    if op == "@~":
+        return ".".join(fixed[:2]) + ".*" if fixed else None
+    if op == "@^":
+        # the left-most non-zero part stays; a missing part is any
+        if not fixed:
+            return None
+        keep = next((i + 1 for i, p in enumerate(fixed) if p != "0"), len(fixed))
+        if keep == 3:
+            return version
+        return ".".join(fixed[:keep]) + ".*"
+    return None
 
 
 def _padded(version: str) -> str:
@@ -1612,6 +1702,8 @@ def render_markdown() -> str:
                                  if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
                               + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
+                              + (", shared through a public tunnel by " + " or ".join(x.describe() for x in l.tunnel)
+                                 if l.tunnel else "")
                               + (f", its own authentication: {_AUTH_WORDS.get(l.auth.default, 'unknown')}"
                                  + ("; on: " + ", ".join(x.describe() for x in l.auth.on) if l.auth.on else "")
                                  if l.auth else "")

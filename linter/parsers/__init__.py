@@ -14,9 +14,11 @@ from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_l
 _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = lazyre.compile(r"\{\{|\{%")
-# Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too, and
-# Windows batch files (`run.bat`, `start.cmd`) are cmd.exe's
-_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk)$|^(?:GNU)?[Mm]akefile$")
+# Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too,
+# Windows batch files (`run.bat`, `start.cmd`) are cmd.exe's, and a justfile's recipes (just finds
+# `justfile`/`.justfile` in any case; modules `*.just`) are shell lines
+_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk|just)$|^(?:GNU)?[Mm]akefile$"
+                           r"|^\.?[Jj][Uu][Ss][Tt][Ff][Ii][Ll][Ee]$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 
 
@@ -143,7 +145,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
         from glmlint.parsers import dockerrun
 
         if (dockerrun.MARKER.search(text) or dockerrun.JOB_CONTAINER.search(text)) \
-                and any(dockerrun.is_workflow(d) for d in docs):
+                and any(dockerrun.is_workflow(d) or dockerrun.is_taskfile(d) for d in docs):
             return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
         return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
     source.problems.extend(problems)

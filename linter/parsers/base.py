@@ -6,13 +6,39 @@ that nothing in `glmlint.parsers` imports back up into the package.
 """
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from glmlint import lazyre
 
 # a compose file's name (`compose.yaml`, `docker-compose.gpu.yml`, `compose-dev.yaml`): format detection's,
 # and what `glmlint.buildcontexts` reads a build's `additional_contexts` from
 COMPOSE_NAME = lazyre.compile(r"^(?:docker-)?compose(?:[._-].*)?\.ya?ml$", re.I)
+
+
+# what a parse may keep for the next ones while a scan runs (`runner.scan`, which takes the files on disk
+# as unchanged until it ends; its workers inherit it), by name; None outside a scan: a parse of its
+# own reads the disk afresh
+_SCAN_MEMOS: dict[str, dict[Any, Any]] | None = None
+
+
+def scan_memo(name: str) -> dict[Any, Any] | None:
+    """The scan's memo `name` (empty at first), None when no scan runs."""
+    memos = _SCAN_MEMOS
+    return None if memos is None else memos.setdefault(name, {})
+
+
+@contextlib.contextmanager
+def scanning() -> Iterator[None]:
+    """The memos of one scan (`scan_memo`): empty when it starts, dropped when it ends."""
+    global _SCAN_MEMOS
+    was, _SCAN_MEMOS = _SCAN_MEMOS, {}
+    try:
+        yield
+    finally:
+        _SCAN_MEMOS = was
 
 
 class ParseError(Exception):

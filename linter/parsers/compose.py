@@ -154,6 +154,9 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
     source = SourceFile(path=path, format=Format.COMPOSE, text=text)
     lines = split_lines(text)
     pair = default_pair(real_path) if below is None else None
+    # a service another file of the project defines, which one of this file's joins (`network_mode:
+    # service:vpn`); not looked for when this file is read as part of another's project (`below`)
+    elsewhere = _Elsewhere(real_path, path, pair, docs) if below is None and real_path and real_path != "-" else None
     chain = None
     if below is not None:
         chain = ((*below, os.path.abspath(real_path)), len(below))
@@ -216,8 +219,8 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if d == 0 and name in in_base:  # Compose merges it over the base's service: judged there
                 w = records.replace(w, partial=True)
             source.workloads.append(w)
-        _join_namespaces(source.workloads, views, d)
-        _join_published_ports(source.workloads, views, d)
+        _join_namespaces(source.workloads, views, d, elsewhere)
+        _join_published_ports(source.workloads, views, d, elsewhere)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -260,16 +263,96 @@ def _joined(mine: dict[str, int], views: dict[str, tuple[View, int]], key: str) 
     return owners
 
 
-def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+class _Elsewhere:
+    """The services of the project's other files, for a join (`network_mode: service:vpn`) whose service
+    this file does not define: Compose merges the files a script runs together (`-f compose.yaml -f
+    compose.vpn.yaml`, `COMPOSE_FILE`, the default override file) into one project, where `vpn` is the
+    merged service of the last file that defines it (docs.docker.com, "Merge Compose files";
+    compose-go loader: a `service:` network mode of a service no file defines is refused); and the
+    files its `include:` names, whose services are the project's too (docs.docker.com, "Include":
+    each entry a path or a list of paths merged in order, relative to this file's directory)."""
+
+    __slots__ = ("real_path", "path", "pair", "found", "includes")
+
+    def __init__(self, real_path: str, path: str, pair: tuple[str, str] | None, docs: list[Any]) -> None:
+        self.real_path, self.path, self.pair = real_path, path, pair
+        self.found: dict[str, Workload | None] = {}
+        self.includes = _includes(docs, real_path)
+
+    def __call__(self, name: str) -> Workload | None:
+        """The service `name` as the project of another file defines it, its locations in that file."""
+        if name not in self.found:
+            self.found[name] = self._find(name)
+        return self.found[name]
+
+    def included(self, name: str) -> Workload | None:
+        """The service `name` as a file this one includes defines it (`docker compose run NAME`)."""
+        return self._find(name, self.includes)
+
+    def _find(self, name: str, chains: list[tuple[str, ...]] | None = None) -> Workload | None:
+        from glmlint.composefiles import chains_with
+        from glmlint.link import stamp
+
+        me = os.path.abspath(self.real_path)
+        if chains is None:
+            chains = [*self.includes, *chains_with(self.real_path), *([self.pair] if self.pair is not None else [])]
+        for chain in chains:
+            at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
+                      None)
+            if at is None:
+                continue
+            other = chain[at]
+            text = _read_other(other)
+            if text is None:
+                continue
+            try:
+                docs = y.compose_all(text)
+            except y.YamlError:
+                continue
+            rel = os.path.relpath(other, os.path.dirname(me)).replace(os.sep, "/")
+            shown = posixpath.normpath(posixpath.join(posixpath.dirname(self.path.replace(os.sep, "/")), rel))
+            try:
+                got = parse(shown, text, docs, other, below=tuple(chain[:at]))
+            except (ValueError, y.YamlError):
+                continue
+            w = next((w for w in got.workloads if w.name == name and w.node_path[1:] == ("services", name)), None)
+            if w is not None:
+                return stamp(w, shown)  # type: ignore[no-any-return]
+        return None
+
+
+def _includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:
+    """The files the first document's `include:` names (a path, `path:` a path or a list of them), each
+    entry's in merge order, absolute; those on disk only."""
+    node = y.get(docs[0], "include") if docs else None
+    if not y.is_seq(node):
+        return []
+    base = os.path.dirname(os.path.abspath(real_path))
+    out: list[tuple[str, ...]] = []
+    for item in y.items(node):
+        paths = y.get(item, "path") if y.is_map(item) else item
+        named = [y.text(p) or "" for p in (y.items(paths) if y.is_seq(paths) else [paths])]
+        if not named or any(not n or "$" in n or "://" in n for n in named):
+            continue  # an expansion, a remote (`oci://`, `git`) include: not read here
+        got = tuple(os.path.normpath(os.path.join(base, n)) for n in named)
+        if all(os.path.isfile(p) for p in got):
+            out.append(got)
+    return out
+
+
+def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int,
+                     elsewhere: _Elsewhere | None = None) -> None:
     """The host namespaces a service shares through another service of the same file (`service:NAME`),
-    followed through a chain of them, each located at the service's own key, where no fix edits it
-    (the host's namespace is the other service's setting: `INSIDE_TEXT`)."""
+    or of another file of its project (`elsewhere`), followed through a chain of them, each located at
+    the service's own key, where no fix edits it (the host's namespace is the other service's setting:
+    `INSIDE_TEXT`)."""
     mine = _mine(workloads, views, doc)
     if not mine:
         return
     for field_name, key in _SHARED_NAMESPACES:
         for name, (target, node) in _joined(mine, views, key).items():
-            owner = workloads[mine[target]] if target in mine else None
+            owner = workloads[mine[target]] if target in mine else \
+                elsewhere(target) if elsewhere is not None and _names_service(node) else None
             got = getattr(owner, field_name) if owner is not None else None
             if got is not None and got.value is True:
                 i = mine[name]
@@ -284,20 +367,23 @@ def _join_namespaces(workloads: list[Workload], views: dict[str, tuple[View, int
 # type network mode"): what it listens on is reached through the owner's published ports.
 
 
-def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int,
+                          elsewhere: _Elsewhere | None = None) -> None:
     """A service that joins another's network namespace (`network_mode: service:vpn`) is reached through
     the ports that service publishes on all interfaces: an `Exposure` of kind `JOINED_NETWORK` per owner,
-    each port located at the owner's entry (its fix is the owner's)."""
+    each port located at the owner's entry (its fix is the owner's), in another file of the project
+    when that file defines the owner (`elsewhere`)."""
     mine = _mine(workloads, views, doc)
     if not mine:
         return
     from glmlint.reach import on_all_interfaces
 
     for name, (target, node) in _joined(mine, views, "network_mode").items():
-        owner = workloads[mine[target]] if target in mine else None
+        owner = workloads[mine[target]] if target in mine else \
+            elsewhere(target) if elsewhere is not None and _names_service(node) else None
         if owner is None:
             continue
-        written = (y.text(node) or "").strip()[len("service:"):].strip()  # the service it names, first of a chain
+        written = (y.text(node) or "").strip()  # `service:NAME` or `container:NAME`, the first of a chain
         ports = tuple(ServicePort(p.host_port or p.container_port, p.container_port, p.loc) for p in owner.ports
                       if p.published and p.protocol.lower() == "tcp" and on_all_interfaces(p) is True)
         if ports:
@@ -305,6 +391,11 @@ def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View
             w = workloads[i]
             exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc, via=written)
             workloads[i] = records.replace(w, exposed_by=(*w.exposed_by, exposure))
+
+
+def _names_service(node: Any) -> bool:
+    """A join's value names a service (`service:vpn`), not a `container_name` (`container:ts-llm`)."""
+    return (y.text(node) or "").strip().startswith("service:")
 
 
 View = dict[str, list[tuple[Any, Any]]]

@@ -20,7 +20,8 @@ data (`linter/catalog/features.yaml`, with sources), added located at the featur
 
 The lifecycle commands the CLI runs in the container are read as shell (`runLifecycleCommand`):
 `onCreateCommand`, `updateContentCommand` and `postCreateCommand` as build steps, `postStartCommand`
-and `postAttachCommand` as what it starts (`initializeCommand` runs on the host).
+and `postAttachCommand` as what it starts; `initializeCommand` runs on the host: a `docker run` there
+is a container of its own.
 
 The file is JSONC (comments and trailing commas allowed). The CLI, an unlisted feature and the
 image's own metadata label add options the file does not show (podman's `--security-opt`), so
@@ -181,6 +182,13 @@ def parse(path: str, text: str) -> SourceFile | None:
 
     def get(key: str) -> tuple[int, _Node] | None:
         return top.get(key)
+
+    # `initializeCommand` runs on the host before the container is made (containers.dev JSON reference,
+    # "initializeCommand": run on the host machine at each creation and start): a `docker run` there starts a
+    # container beside the dev container, read as any `docker run` line
+    init = get("initializeCommand")
+    if init is not None:
+        source.workloads.extend(w for c in _hook(init[1], text[bom:], loc) if (w := lift(c, path)) is not None)
 
     image = get("image")
     build = get("build") or get("dockerFile")

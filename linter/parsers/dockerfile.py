@@ -490,6 +490,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
     by_name: dict[str, Stage] = {}
     names: set[str] | None = None  # every stage's name, read when a COPY or RUN first needs them
     staged: frozenset[str] | None = None  # `_staged`, read when a COPY from the context first needs it
+    requirements: frozenset[str] | None = None  # `_requirement_files`, read likewise
     stage: Stage | None = None
     args: dict[str, str] = {}
     shell = _DEFAULT_SHELL
@@ -620,6 +621,10 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if staged is None:
                 staged = _staged(instructions)
             stage.files.extend(_copied(inst, scope, context, staged, stage.workdir))
+            if requirements is None:
+                requirements = _requirement_files(instructions)
+            if requirements:
+                stage.files.extend(_requirements_copied(inst, scope, context, stage.workdir, requirements))
         elif inst.name == "CMD":
             stage.cmd = _argv_setting(inst, shell)
             stage.cmd_inst = inst
@@ -1086,6 +1091,71 @@ def _staged(instructions: list[Instruction]) -> frozenset[str]:
         if inst.name == "RUN" and any(r in inst.source for r in roots):
             out.update(w for w in _RUN_WORD.findall(inst.source) if w.startswith("/") and not _wanted(w))
     return frozenset(out)
+
+
+# `pip install -r FILE` / `--requirement FILE` (`=FILE`): the file whose pins decide a release
+_PIP_REQUIREMENT = lazyre.compile(r"(?:^|\s)(?:-r|--requirement)(?:\s+|=)([^\s'\";&|()<>]+)")
+
+
+def _requirement_files(instructions: list[Instruction]) -> frozenset[str]:
+    """The requirements files a `RUN pip install -r FILE` names, as absolute paths (a relative one
+    against the WORKDIR the RUN runs in): a COPY from the context that puts one there is read, so the
+    catalog knows the release of a service the file pins (`torchserve==0.9.0`)."""
+    out: set[str] = set()
+    workdir, name = "/", ""
+    dirs: dict[str, str] = {}
+    for inst in instructions:
+        if inst.name == "FROM":
+            words = [w for w in inst.args.split() if not w.startswith("--")]
+            workdir = dirs.get(words[0].lower(), "/") if words else "/"  # a stage's WORKDIR carries on
+            name = words[2].lower() if len(words) > 2 and words[1].lower() == "as" else ""
+        elif inst.name == "WORKDIR" and "$" not in inst.args:
+            workdir = posixpath.normpath(posixpath.join(workdir, inst.args.strip()))
+        elif inst.name == "RUN" and "pip" in inst.source:
+            for m in _PIP_REQUIREMENT.finditer(inst.source):
+                if "$" not in m.group(1):
+                    out.add(posixpath.normpath(posixpath.join(workdir, m.group(1))))
+        if name:
+            dirs[name] = workdir
+    return frozenset(out)
+
+
+def _requirements_copied(inst: Instruction, scope: dict[str, str], context: ContextReader, workdir: str,
+                         wanted: frozenset[str]) -> list[FileWrite]:
+    """The requirements files of `wanted` a `COPY`/`ADD` from the build context puts in place, read from
+    disk: a file copied to one (`COPY requirements.txt .`, also by a glob), or one inside a directory
+    copied over it (`COPY . /app`). Only those paths are read, never a whole directory."""
+    import fnmatch
+
+    array = _json_array(inst.args)
+    words = array if array is not None else inst.args.split()
+    if any(w.startswith("--from") for w in words):
+        return []
+    paths = [substitute(w, scope) for w in words if not w.startswith("--")]
+    if len(paths) < 2:
+        return []
+    *sources, dest = paths
+    base = posixpath.normpath(posixpath.join(workdir, dest))
+    out: list[FileWrite] = []
+    for src in sources:
+        if "$" in src or "://" in src:
+            continue
+        name = posixpath.basename(src.rstrip("/"))
+        for target in sorted(wanted):
+            if posixpath.dirname(target) == base and (fnmatch.fnmatchcase(posixpath.basename(target), name)
+                                                      if any(c in name for c in "*?[") else
+                                                      posixpath.basename(target) == name):
+                got = context(posixpath.join(posixpath.dirname(src), posixpath.basename(target))
+                              if any(c in name for c in "*?[") else src)  # a file copied into `dest`
+            elif target == base and not any(c in src for c in "*?["):
+                got = context(src)  # a file copied to `dest`
+            elif target.startswith(base.rstrip("/") + "/") and not any(c in src for c in "*?["):
+                got = context(posixpath.join(src, target[len(base.rstrip("/")) + 1:]))  # inside a directory
+            else:
+                continue
+            if isinstance(got, tuple):
+                out.append(FileWrite(target, got[1], "write", inst.loc(), source=got[0]))
+    return out
 
 
 def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader,

@@ -2,8 +2,10 @@
 
 Teams write a container's security settings as flags as often as in YAML. The
 command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts `*.sbatch`,
-`*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them), Makefile recipes (`Makefile`,
-`*.mk`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
+`*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them, the CLI's name in any case, with
+`.exe` or a path, as cmd.exe and PowerShell find it: `_windows_program`), Makefile recipes (`Makefile`,
+`*.mk`), justfile recipes (`justfile`, `.justfile`, `*.just`: `{{ name }}` read as make's `$(NAME)`), go-task
+Taskfiles' `cmds` (`{{.NAME}}` from their `vars:`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
 blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
 `powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
 blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
@@ -33,7 +35,8 @@ as when `VAR` is unset (the finding says so), and the options, the image word an
 words (those that stay one word without blanks), read with
 the variables the file sets once to a value known there (a script's top-level `IMAGE=x:1` or
 `GPU_FLAGS="--gpus all --ipc=host"`, outside any `if`/loop/function; make's `IMAGE ?= x:latest`
-or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a workflow's, job's and step's
+or `DOCKER_FLAGS := --rm --privileged`, outside `ifeq`/`ifdef`; a batch file's top-level `set IMAGE=x:1`,
+read as `%Image%` in any case; a justfile's `image := "x:1"`; a Taskfile's `vars:`; a workflow's, job's and step's
 `env:` for a `run:` step; a default the finding names):
 make pastes `$(DOCKER_FLAGS)` in before the shell runs the recipe, and the shell splits an
 unquoted `$GPU_FLAGS` into words, so such a variable gives options, located at the variable and
@@ -66,6 +69,8 @@ from glmlint.parsers import yamlnodes as y
 
 PROGRAMS = {"docker", "podman", "nerdctl", "nvidia-docker"}
 MARKER = re.compile(r"docker|podman|nerdctl")  # the cheap test a file passes before it is parsed
+# cmd.exe and PowerShell find a program whatever the case of its name (`DOCKER run`, `Docker.exe run`)
+_WINDOWS_MARKER = re.compile(MARKER.pattern, re.I)
 JOB_CONTAINER = re.compile(r"^[ \t]+(?:container|services):", re.M)  # a workflow job's containers
 _VERBS = {"run", "create"}
 _SHELL_FENCES = {"bash", "sh", "shell", "console", "zsh", "ksh", "shell-session", "shellsession",
@@ -87,8 +92,13 @@ _CMD_FENCES = {"cmd", "bat", "batch", "batchfile", "dosbatch", "winbatch", "dosc
 # MSDOSSessionLexer) and `cmd` (Microsoft's command-prompt blocks); a batch file's fence (BatchLexer) has no
 # prompt, so its `C:\tools\nvidia-smi.exe -q > gpu-info.txt` is a command, not a prompt and its output
 _CMD_CONSOLES = {"cmd", "doscon"}
-# the prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`)
-_CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
+# the prompt: the working directory and `>` (`C:\src\llm>`, a conda environment's `(base) C:\Users\me>`),
+# right after the directory's name, which never ends in a blank (Win32 drops trailing spaces from a name:
+# learn.microsoft.com, "Naming Files, Paths, and Namespaces"): `C:\tools\x.exe -q > out.txt` is a command
+_CMD_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\(?:[^>\n]*[^>\s])?>[ \t]?()")
+# a `doscon` block's, as Pygments' MSDOSSessionLexer reads it (2.20, `_ps1rgx`): the text through the first
+# `>`, which GitHub's and the docs sites' highlighters show as the prompt, the rest of the block as output
+_DOSCON_PROMPT = re.compile(r"^([ \t]*)(?:\([\w.-]+\)[ \t]*)?[A-Za-z]:\\[^>\n]*>[ \t]?()")
 _CMD_PS2 = re.compile(r"^[ \t]*More\? ")
 _CMD_COMMENT = re.compile(r"^[ \t]*@?(?:(?i:rem)(?:[ \t]|$)|::)")
 _CMD_FOR_VARIABLE = re.compile(r"%%(?:~[fdpnxsatz]*)?([A-Za-z])")  # a batch file's `for` variable, `%%~nxi`
@@ -188,6 +198,7 @@ class Snippet:
         self.make_refs: dict[int, set[str]] = {}
         self.cmd_depth = 0  # cmd.exe: the `(` blocks open before the next line (`_add_cmd`)
         self.continued_cmd = False  # cmd.exe: the last line ended in `^`, the next goes on with its command
+        self.windows = False  # run by cmd.exe or PowerShell: a program's name in any case, `.exe` optional
 
     def hidden(self, first: int, last: int) -> set[str]:
         """The names the command on lines `first`..`last` reads only as the shell's: all its lines
@@ -258,7 +269,8 @@ def markdown(text: str) -> list[Snippet]:
         elif lang in _POWERSHELL_FENCES:
             out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         elif lang in _CMD_FENCES:
-            out.append(_shell_block(lines, body_start, j, indent, cmd=True, prompts=lang in _CMD_CONSOLES))
+            out.append(_shell_block(lines, body_start, j, indent, cmd=True, prompts=lang in _CMD_CONSOLES,
+                                    doscon=lang == "doscon"))
         i = j + 1
     return out
 
@@ -303,14 +315,16 @@ def _runs_container_cli(body: list[str]) -> bool:
 
 
 def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell: bool = False,
-                 cmd: bool = False, prompts: bool = True) -> Snippet:
+                 cmd: bool = False, prompts: bool = True, doscon: bool = False) -> Snippet:
     """A block's commands as shell text; `powershell`: a PowerShell block, its escape character (the
     backtick: a line continuation at the end of a line) written as the shell's `\\`, and its literal
     `\\` (a Windows path) doubled, so the shell reads the words PowerShell does; `cmd`: a cmd.exe
-    block, read so too (`_add_cmd`); `prompts`: its lines may start with a prompt (a console session's)."""
+    block, read so too (`_add_cmd`); `prompts`: its lines may start with a prompt (a console session's);
+    `doscon`: a cmd.exe session as Pygments reads one (`_DOSCON_PROMPT`)."""
     snip = Snippet()
+    snip.windows = powershell or cmd
     body = lines[start:end]
-    prompt = _PS_PROMPT if powershell else _CMD_PROMPT if cmd else _PROMPT
+    prompt = _PS_PROMPT if powershell else (_DOSCON_PROMPT if doscon else _CMD_PROMPT) if cmd else _PROMPT
     ps2_prompt = _PS_PS2 if powershell else _CMD_PS2 if cmd else _PS2
     add = _add_powershell if powershell else _add_cmd if cmd else Snippet.add
     escape = "`" if powershell else "^" if cmd else "\\"
@@ -678,6 +692,74 @@ def makefile(text: str) -> list[Snippet]:
     return [snip]
 
 
+# just (just.systems/man/en, 1.x): `NAME := expression` (`export`ed or not) outside recipes; a recipe is a
+# header `name params: deps` and its indented lines, each run by its own `sh -cu` once `{{ expression }}` is
+# pasted in (`{{{{` is a literal `{{`), an `@` or `-` before a line quiet or ignore-errors; a recipe whose
+# first line is a shebang (`#!/usr/bin/env bash`) is one script
+_JUST_VAR = re.compile(r"^(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:=[ \t]*(.*?)[ \t]*$")
+_JUST_STRING = re.compile(r"^(?:'([^'\n]*)'|\"((?:[^\"\\\n]|\\.)*)\")[ \t]*(?:#.*)?$")
+_JUST_INTERPOLATION = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}|\{\{(?!\{)")
+
+
+def justfile(text: str) -> list[Snippet]:
+    """A justfile's recipe lines (indented under a recipe header), `@`/`-` prefixes dropped; `{{ NAME }}`
+    written `${NAME}` (as long), which the variables the justfile sets to a string (`IMAGE := "x:1"`,
+    `Snippet.known`) expand as just does before the shell runs the line; any other `{{ ... }}` an
+    expansion not known here. Lines outside recipes are blank."""
+    snip = Snippet()
+    defined: dict[str, list[tuple[str, bool]]] = {}
+    in_recipe = False
+    continued = False
+    for k, line in enumerate(split_lines(text)):
+        if line[:1] in (" ", "\t") and line.strip() and in_recipe or continued and in_recipe:
+            at = len(line) - len(line.lstrip(" \t"))
+            if not continued:
+                while at < len(line) and line[at] in "@-":
+                    at += 1
+            chars: list[str] = []
+            cols: list[int] = []
+            c = at
+            while c < len(line):
+                m = _JUST_INTERPOLATION.match(line, c) if line.startswith("{{", c) else None
+                if line.startswith("{{{{", c):
+                    chars.extend("{{")
+                    cols.extend((c, c + 1))
+                    c += 4
+                    continue
+                if m is not None:
+                    end = line.find("}}", c + 2)
+                    end = len(line) if end < 0 else end + 2
+                    ref = "${" + (m.group(1) or "__just_expression__").replace("-", "_") + "}"
+                    chars.extend(ref)
+                    cols.extend([c] * len(ref))
+                    c = end
+                    continue
+                chars.append(line[c])
+                cols.append(c)
+                c += 1
+            snip.add(k + 1, "".join(chars), cols)
+            continued = line.endswith("\\")
+            continue
+        continued = False
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            _blank(snip, k + 1)
+            continue
+        var = _JUST_VAR.match(line)
+        if var is not None:
+            literal = _JUST_STRING.match(var.group(2))
+            value = (literal.group(1) if literal.group(1) is not None else literal.group(2)) if literal else "$"
+            defined.setdefault(var.group(1).replace("-", "_"), []).append((value, False))
+            in_recipe = False
+        else:
+            # a recipe header (`serve port="8000": build`), a setting (`set shell := [...]`), an alias, an import
+            in_recipe = not stripped.startswith(("set ", "alias ", "import ", "mod ", "[")) and ":" in stripped
+        _blank(snip, k + 1)
+    snip.known = _once(defined)
+    snip.make = True
+    return [snip]
+
+
 def shell_script(text: str) -> list[Snippet]:
     """The script's lines; `Snippet.known` holds the variables it sets once at its top level, outside
     any `if`/loop/`case`/function body (which may not run)."""
@@ -693,9 +775,49 @@ def batch_script(text: str) -> list[Snippet]:
     """A Windows batch file's lines (`run.bat`, `start.cmd`), each read as cmd.exe reads it (`_add_cmd`:
     the command an `if`, `else` or `for ... do` runs, on its line or in a `( ... )` block, is a command)."""
     snip = Snippet()
+    snip.windows = True
+    defined: dict[str, list[tuple[str, bool]]] = {}
     for k, line in enumerate(split_lines(text)):
+        top = snip.cmd_depth == 0 and not snip.continued_cmd  # not in a `( ... )` block, not a continued line
         _add_cmd(snip, k + 1, line, 0)
+        _cmd_sets(line, top, defined)
+    _cmd_known(snip, defined)
     return [snip]
+
+
+# `set NAME=value` (the value to the line's end, trailing blanks kept) and `set "NAME=value"` (to the last
+# quote) at the top of a batch file set NAME for what follows; in a block, after `if`/`for`, or as
+# `set /a` (arithmetic) and `set /p` (a prompt) it is not known here (Microsoft Learn, "set")
+_CMD_SET = re.compile(r'^[ \t]*@?set[ \t]+(?:"([A-Za-z_][A-Za-z0-9_.-]*)=(.*)"[^"]*|([A-Za-z_][A-Za-z0-9_.-]*)=(.*))$', re.I)
+_CMD_ANY_SET = re.compile(r'(?i)(?:^|[\s(&|@])set[ \t]+(?:/[ap][ \t]+)?"?([A-Za-z_][A-Za-z0-9_.-]*)=')
+
+
+def _cmd_sets(line: str, top: bool, defined: dict[str, list[tuple[str, bool]]]) -> None:
+    """The variables a batch file's line sets (names in lower case: cmd.exe's are case-insensitive), a
+    value known only for a plain `set` at the top level, its `%OTHER%` read as the shell's `${other}`."""
+    if "set" not in line.lower():
+        return
+    m = _CMD_SET.match(line) if top else None
+    if m is not None:
+        name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if "!" not in value:  # delayed expansion: not known
+            value = _CMD_VARIABLE.sub(lambda v: "${" + (v.group(1) or "_").lower() + "}" if v.group(1) else "$_",
+                                      value)
+            defined.setdefault(name.lower(), []).append((value, False))
+            return
+    for other in _CMD_ANY_SET.finditer(line):
+        defined.setdefault(other.group(1).lower(), []).append(("$", False))
+
+
+def _cmd_known(snip: Snippet, defined: dict[str, list[tuple[str, bool]]]) -> None:
+    """`Snippet.known` of a batch file: its variables as its lines write them (`%Image%` is `image`'s)."""
+    if not defined:
+        return
+    known = _once(defined)
+    for m in _VAR_REFS.finditer(snip.text):
+        got = known.get(m.group(1).lower())
+        if got is not None:
+            snip.known[m.group(1)] = got
 
 
 def _learn(snip: Snippet, lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None) -> None:
@@ -873,13 +995,14 @@ def _spread(word: Word, known: _Vars) -> tuple[list[Word], tuple[str, ...]] | No
     return words, ((name,) if name in known.defaults else ())
 
 
-def yaml_run(node: Any, lines: list[str], powershell: bool = False, cmd: bool = False) -> Snippet:
+def yaml_run(node: Any, lines: list[str], powershell: bool = False, cmd: bool = False, task: bool = False) -> Snippet:
     """A workflow step's `run:` script, from the file's own lines (block scalars keep their layout);
     `powershell`: a PowerShell script, its backticks read as the shell's backslash (`_shell_block`);
-    `cmd`: a cmd.exe script (`_add_cmd`)."""
+    `cmd`: a cmd.exe script (`_add_cmd`); `task`: a Taskfile command, its `{{.NAME}}` a variable (`_add_task`)."""
     snip = Snippet()
+    snip.windows = powershell or cmd
     escape = "`" if powershell else "^" if cmd else "\\"
-    add = (lambda snip, line, text, at, _ps: _add_cmd(snip, line, text, at)) if cmd else _add_expr
+    add = (lambda snip, line, text, at, _ps: _add_cmd(snip, line, text, at)) if cmd else _add_task if task else _add_expr
     style = getattr(node, "style", "") or ""
     start, indent = y.content(node, lines)
     if style in ("|", ">"):
@@ -928,6 +1051,68 @@ def _add_expr(snip: Snippet, line_no: int, text: str, offset: int, powershell: b
         pos = m.end()
     plain(pos, len(text))
     snip.add(line_no, "".join(chars), cols)
+
+
+# go-task's Taskfile (taskfile.dev "Schema Reference", v3): `tasks.<name>.cmds` lines run by its shell
+# interpreter (mvdan/sh), each after Go's text/template pastes in `{{.NAME}}` from `vars:` (the task's over
+# the file's); a `cmd:` entry is the same, `task:`/`defer:` entries run no shell line of their own
+_TASK_TEMPLATE = re.compile(r"\{\{-?\s*(?:\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}|.*?\}\})")
+
+
+def _add_task(snip: Snippet, line_no: int, text: str, offset: int, _powershell: bool = False) -> None:
+    """A Taskfile command row, `{{.NAME}}` written `${NAME}` (as long); any other template action
+    (`{{if ...}}`, `{{.CLI_ARGS | ...}}`) an expansion not known here."""
+    chars: list[str] = []
+    cols: list[int] = []
+    k = 0
+    while k < len(text):
+        m = _TASK_TEMPLATE.match(text, k) if text.startswith("{{", k) else None
+        if m is not None:
+            ref = "${" + (m.group(1) or "__task_template__") + "}"
+            chars.extend(ref)
+            cols.extend([offset + k] * len(ref))
+            k = m.end()
+            continue
+        chars.append(text[k])
+        cols.append(offset + k)
+        k += 1
+    snip.add(line_no, "".join(chars), cols)
+
+
+def is_taskfile(doc: Any) -> bool:
+    """A go-task Taskfile: `version:` and a `tasks:` mapping."""
+    return y.is_map(y.get(doc, "tasks")) and y.get(doc, "version") is not None
+
+
+def _task_vars(node: Any) -> dict[str, str]:
+    """The `vars:` of a Taskfile or a task that are literal strings (not `sh:`, `ref:`, a template)."""
+    out: dict[str, str] = {}
+    for name, (_key, value) in (y.entries(node).items() if y.is_map(node) else ()):
+        text = y.text(value) if y.is_scalar(value) else None
+        if text is not None and "{{" not in text:
+            out[name] = text
+    return out
+
+
+def taskfile_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
+    """Every command line of a Taskfile's tasks, with the literal `vars:` it reads (`Snippet.known`)."""
+    for doc in docs:
+        if not is_taskfile(doc):
+            continue
+        top = _task_vars(y.get(doc, "vars"))
+        for _name, (_key, task) in y.entries(y.get(doc, "tasks")).items():
+            cmds = y.get(task, "cmds") if y.is_map(task) else task if y.is_seq(task) else None
+            if not y.is_seq(cmds):
+                continue
+            known = {**top, **(_task_vars(y.get(task, "vars")) if y.is_map(task) else {})}
+            for item in y.items(cmds):
+                line = y.get(item, "cmd") if y.is_map(item) else item
+                if not y.is_scalar(line):
+                    continue
+                snip = yaml_run(line, lines, task=True)
+                if MARKER.search(snip.text):
+                    _learn(snip, snip.lines, {name: [(value, False)] for name, value in known.items()})
+                yield snip
 
 
 def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
@@ -1210,6 +1395,8 @@ def kind_of(name: str) -> str | None:
         return "markdown"
     if low in ("makefile", "gnumakefile") or low.endswith(".mk"):
         return "make"
+    if low in ("justfile", ".justfile") or low.endswith(".just"):
+        return "just"
     if low.endswith((".sh", ".bash", ".sbatch", ".slurm")):
         return "shell"
     if low.endswith((".bat", ".cmd")):
@@ -1221,12 +1408,15 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     """The docker command lines of a script, Makefile, Markdown file or workflow; None without any.
     `real_path`: where the file is on disk, so that an `--env-file` beside it can be read."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    if not MARKER.search(text) and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
+    kind = kind_of(name)
+    if not (MARKER.search(text) or kind in ("batch", "markdown") and _WINDOWS_MARKER.search(text)) \
+            and not (name.lower().endswith((".yml", ".yaml")) and JOB_CONTAINER.search(text)):
         return None
     if name.lower().endswith((".yml", ".yaml")):
         return parse_workflow(path, text, y.compose_all(text))
-    kind = kind_of(name) or "shell"
+    kind = kind or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else \
+        justfile(text) if kind == "just" else \
         batch_script(text) if kind == "batch" else shell_script(text)
     return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
 
@@ -1234,7 +1424,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
 def parse_workflow(path: str, text: str, docs: list[Any]) -> SourceFile:
     lines = split_lines(text)
     return _source(path, text, [*workflow_runs(docs, lines), *workflow_containers(docs, lines),
-                                *gitlab_runs(docs, lines)])
+                                *gitlab_runs(docs, lines), *taskfile_runs(docs, lines)])
 
 
 def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
@@ -1255,6 +1445,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if not _mentions_cli(snip):
             continue
         cmds = parse_script(snip.text, snip.locate)
+        if snip.windows:
+            cmds = [_windows_program(c) for c in cmds]
         # `ssh gpu-box "docker run ..."`: a container started on another host is started all the same
         ran = [(c, expanded) for cmd in cmds for c, expanded in [(cmd, True), *remote(cmd)]]
         cmds = [c for c, _ in ran]
@@ -1289,13 +1481,31 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     return source
 
 
+def _windows_program(cmd: Command) -> Command:
+    """`cmd` with its program word named as on Linux when it is the container CLI or Compose in another case,
+    with `.exe`, or by its Windows path (`DOCKER`, `docker.exe`, `"C:\\Program Files\\Docker\\...\\docker.exe"`):
+    cmd.exe and PowerShell look a program up on a case-insensitive file system, adding `PATHEXT`'s `.EXE`
+    (learn.microsoft.com, "Command search sequence" for cmd; "about_Command_Precedence" for PowerShell).
+    The CLI's own words stay as written: its subcommands and flags are case-sensitive (`docker RUN` fails)."""
+    from glmlint import records
+
+    if not cmd.argv or cmd.argv[0].dynamic:
+        return cmd
+    text = cmd.argv[0].text
+    name = text.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    name = name[:-4] if name.endswith(".exe") else name
+    if name == text or name not in PROGRAMS and name not in _COMPOSE_PROGRAMS:
+        return cmd
+    return records.replace(cmd, argv=(records.replace(cmd.argv[0], text=name), *cmd.argv[1:]))
+
+
 _VAR_REFS = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _mentions_cli(snip: Snippet) -> bool:
     """The snippet may run a container CLI: it names one, or a variable that holds one (a Makefile's
     recipes, whose `DOCKER ?= docker` is not in them: `$(DOCKER) run`, `$(DOCKER_COMPOSE) run`)."""
-    if MARKER.search(snip.text):
+    if MARKER.search(snip.text) or snip.windows and _WINDOWS_MARKER.search(snip.text):
         return True
     if not snip.make:
         return False
@@ -1337,7 +1547,8 @@ def _join_containers(workloads: list[Workload]) -> list[Workload]:
             ports = tuple(ServicePort(p.host_port or p.container_port, p.container_port, p.loc) for p in got.ports
                           if p.published and p.protocol.lower() == "tcp" and on_all_interfaces(p) is True) \
                 if got is not None and got is not w else ()
-            w = records.replace(w, exposed_by=kept + ((records.replace(joins[0], name=got.name, ports=ports),)
+            w = records.replace(w, exposed_by=kept + ((records.replace(joins[0], name=got.name, ports=ports,
+                                                                       via=joins[0].name),)
                                                       if ports and got is not None else ()))
         out.append(w)
     return out
@@ -1719,6 +1930,11 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     if service_at is None or any(f.name not in _COMPOSE_RUN_VALUE and f.name not in _COMPOSE_RUN_BOOL
                                  or _rejected_bool(f, _COMPOSE_RUN_BOOL) for f in flags):
         return None
+    given = {f.name: f.value for f in flags}  # pflag: the last of a repeated option wins
+    if given.get("service-ports") in _PARSE_BOOL_TRUE and "publish" in given or "tty" in given and "no-tty" in given:
+        # usage errors Compose refuses before it creates anything (docker/compose f7297942 cmd/compose/run.go
+        # PreRunE: "--service-ports and --publish are incompatible", "--tty and --no-tty can't be used together")
+        return None
     service = argv[service_at]
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
         return None  # a placeholder (`SERVICE`, `<service>`) or an expansion: not a service known here
@@ -1765,12 +1981,14 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     from glmlint.parsers import compose
 
     named = _compose_files(argv, at)
-    files = project(named, where.real_dir) if named is not None else None
+    dotenv: list[str] = []  # the `.env` whose `COMPOSE_FILE` names the files, a file the command reads
+    files = project(named, where.real_dir, dotenv) if named is not None else None
+    where.reads.extend(dotenv)
     if not files:
         return None
     last = next((i for i in range(len(files) - 1, -1, -1) if service in compose._service_names(files[i])), None)
     if last is None:
-        return None
+        return _included_service(files, service, where)
     key = files[:last + 1]
     real = key[-1]
     rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
@@ -1796,6 +2014,28 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     return w, shown
 
 
+def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
+    """The service a file of the project includes (`include:`, Compose 2.20+), as `compose._Elsewhere`
+    reads it, and the included file as the scan shows it."""
+    from glmlint.parsers import compose
+
+    for real in reversed(files):
+        text = compose._read_other(real)
+        if text is None or "include" not in text:
+            continue
+        try:
+            docs = y.compose_all(text)
+        except y.YamlError:
+            continue
+        rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
+        shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
+        w = compose._Elsewhere(real, shown, None, docs).included(service)
+        if w is not None:
+            where.reads.append(real)
+            return w, w.anchor.file or shown
+    return None
+
+
 def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Flag]) -> Workload:
     """The one-off container of `service` (located in its file, `shown`) with what the `compose run`
     flags change (docker compose run reference, docs.docker.com: the command replaces the service's
@@ -1808,7 +2048,8 @@ def _over_service(run: Workload, service: Workload, shown: str, flags: list[_Fla
     s = stamp(service, shown)
     given = {f.name for f in flags}
     changes: dict[str, Any] = {}
-    changes["ports"] = (s.ports if "service-ports" in given else ()) + run.ports
+    service_ports = next((f.value for f in reversed(flags) if f.name == "service-ports"), "false") in _PARSE_BOOL_TRUE
+    changes["ports"] = (s.ports if service_ports else ()) + run.ports
     names = {v.name for v in run.env}
     changes["env"] = tuple(v for v in s.env if v.name not in names) + run.env
     changes["env_imports"] = s.env_imports + run.env_imports

@@ -292,6 +292,10 @@ _OCI_INTERNAL = {"nlb": "oci-network-load-balancer.oraclecloud.com/internal",
 # `intranet` (default `internet`); for a Service of the NLB class `alibabacloud.com/nlb`, in any case
 _ALIBABA_TYPES = ("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
                   "service.beta.kubernetes.io/alicloud-loadbalancer-address-type")
+# Hetzner Cloud (hetznercloud/hcloud-cloud-controller-manager ff929b2c internal/annotation/load_balancer.go
+# `LBDisablePublicNetwork`, name.go `BoolFromService`: a Go boolean): `load-balancer.hetzner.cloud/disable-public-network`
+# true gives the load balancer no public interface, only the private network's
+_HETZNER_PRIVATE = "load-balancer.hetzner.cloud/disable-public-network"
 # Tailscale's Kubernetes operator (tailscale/tailscale 03ddd1b0 cmd/k8s-operator/svc.go
 # `isTailscaleLoadBalancerService`): a LoadBalancer Service of the class `tailscale` is exposed on the tailnet (the
 # private network of the Tailscale devices) by a proxy the operator runs; an Ingress of its class `tailscale` too,
@@ -323,7 +327,8 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
     if _first(annotations, _GKE_TYPES) in ("Internal", "internal") or _first(annotations, _ALIBABA_TYPES) == "intranet":
         return True
     oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
-    return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true"
+    return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
+        or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
@@ -1009,21 +1014,24 @@ def _routes_to(kind: str, port: str, name: str, sp: ServicePort) -> bool:
     return bool(port) and port in (name, sp.port)
 
 
-def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Exposure]:
+def routed_objects(text: str) -> list[Any]:
+    """The objects of the manifest `text` a route of another file may be completed by (`routed_elsewhere`):
+    Services, Gateways, IngressClasses, ... (`_ROUTED_KINDS`), in order."""
+    if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
+        return []
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return []
+    return [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
+
+
+def routed_elsewhere(routes: list[Exposure], objects: Iterable[list[Any]]) -> list[Exposure]:
     """What the Ingress and Gateway API routes of one file (`INGRESS_ROUTE`s) expose through the Services
-    (and Gateways) of the manifests `texts` (that file's own, and those of the files close to it:
-    `glmlint.link`)."""
-    objects = []
-    for text in texts:
-        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
-            continue
-        try:
-            docs = y.compose_all(text)
-        except y.YamlError:
-            continue
-        objects += [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
-                    if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
-    found = _Routed(objects)
+    (and Gateways) of some manifests, given as their `routed_objects` (that file's own, and those of the
+    files close to it: `glmlint.link`)."""
+    found = _Routed([obj for some in objects for obj in some])
     if not found.services:
         return []
     by_route: dict[tuple[str, str, str | None, tuple[tuple[str | None, str], ...]], list[tuple[str, str, Loc]]] = {}
@@ -2903,7 +2911,7 @@ class _Pod:
         if args is not None:
             kwargs["command"] = args
         words = (command.value or () if command else ()) + (args.value or () if args else ())
-        process = from_argv(words, words[0].loc) if words else []
+        process = _process(words) if words else []
         source = y.get(c, "source") if list_key == "script" else y.get(c, "script") if list_key == "steps" else None
         if list_key == "steps" and y.is_scalar(source) and (y.text(source) or "").startswith("#!") and (
                 (y.text(source) or "").split("\n", 1)[0].split()[-1].rsplit("/", 1)[-1] not in SHELLS):
@@ -2986,6 +2994,23 @@ class _Pod:
             else:
                 out.append(Mount(vol_name, target, "volume", ro, y.loc(vm), entry, entry))
         return out
+
+
+# The commands of a container's `command` + `args` (`from_argv`), kept for the last 64 word tuples: the fix
+# verification re-parses a file once per fix (`fix.engine`), and a fix that writes a `securityContext` leaves
+# the container's words as they were, places included. `from_argv` is a function of the words' values (the
+# first one's place included), and its commands are frozen records.
+_PROCESSES: dict[tuple[Word, ...], tuple[Command, ...]] = {}
+
+
+def _process(words: tuple[Word, ...]) -> list[Command]:
+    got = _PROCESSES.get(words)
+    if got is None:
+        got = tuple(from_argv(words, words[0].loc))
+        if len(_PROCESSES) >= 64:
+            del _PROCESSES[next(iter(_PROCESSES))]  # the oldest
+        _PROCESSES[words] = got
+    return list(got)
 
 
 def _own_context(c: Any, cpath: Path, defaults: tuple[Any, Path] | None) -> SecurityContext:
