@@ -325,15 +325,14 @@ def _m28(_F, _f3):
   self.line = line
  return __init__
 
-def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _f5):
- def __init__(self, installed, password_set, settings, matched, rejected, copied, stock):
+def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
+ def __init__(self, installed, password_set, settings, blocks, rejected, copied):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
-  _s3(self, matched)
+  _s3(self, blocks)
   _s4(self, rejected)
   _s5(self, _f5() if copied is _F else copied)
-  _s6(self, stock)
  return __init__
 
 def _m30(_F, _s0, _s1, _s2, _s3):
@@ -1072,12 +1071,11 @@ def _m89(_F, _s, _f6):
  return __init__
 
 def _m90(_F, _s):
- def __init__(self, service, main, dropins, stock, stock_on, defaults, package):
+ def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
   _s(self, 'dropins', dropins)
   _s(self, 'stock', stock)
-  _s(self, 'stock_on', stock_on)
   _s(self, 'defaults', defaults)
   _s(self, 'package', package)
  return __init__
@@ -1350,7 +1348,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
-    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied', 'stock'), (5,), True, True, False): _m29,
+    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
@@ -1411,7 +1409,7 @@ MAKERS = {
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m88,
     (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args'), (6,), True, False, False): _m89,
-    (('service', 'main', 'dropins', 'stock', 'stock_on', 'defaults', 'package'), (), True, False, False): _m90,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m90,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m91,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m92,
     (('setting', 'field', 'title'), (), True, True, False): _m93,

@@ -11,7 +11,13 @@ file. Text appended with `>>` lands after the distribution's lines. A `sed -i`
 substitution is replayed on a model of the file that starts from the stock
 Debian/Ubuntu/Alpine lines, where the options are commented defaults
 (`#PasswordAuthentication yes`): `s/PasswordAuthentication yes/... no/` only
-yields `#PasswordAuthentication no` and changes nothing. A substitution that
+yields `#PasswordAuthentication no` and changes nothing. The stock file's uncommented lines
+(`KbdInteractiveAuthentication no`, `UsePAM yes`: Debian's debian-config.patch, as Ubuntu 22.04/24.04
+and Debian 12 ship it, e.g. yaobinwen/openssh-ubuntu 13dd805, puts `Include
+/etc/ssh/sshd_config.d/*.conf` first and those lines below) take part in the first-value lookup where
+they stand: after the drop-ins, before lines appended to the file. A build that writes or copies the
+whole main file replaces them (then `UsePAM` is sshd's `no`, openssh-portable V_9_6_P1 servconf.c
+`fill_default_server_options`). A substitution that
 turns an option on counts even when it matches nothing here (it may on another
 base image). `PasswordAuthentication` defaults to yes,
 `PermitEmptyPasswords` to no. A written line whose first word is not a keyword
@@ -44,6 +50,13 @@ PASSWORD_AUTH = "passwordauthentication"
 EMPTY_PASSWORDS = "permitemptypasswords"
 KBD_INTERACTIVE = "kbdinteractiveauthentication"  # ChallengeResponseAuthentication is its old name
 USE_PAM = "usepam"
+AUTH_METHODS = "authenticationmethods"
+# the methods that take a password (keyboard-interactive's PAM stack asks for it): a list of them alone is a
+# password login; a list with another method (`publickey,keyboard-interactive`) makes the password a second
+# factor (sshd_config(5) `AuthenticationMethods`: every method of one list must succeed)
+_PASSWORD_METHODS = frozenset({"password", "keyboard-interactive"})
+# where the stock file's uncommented lines are (they have no place in a file the build wrote)
+STOCK = Loc(0, 0, "<stock sshd_config>")
 # how package managers install (`apt-get install`, `apk add`, `pacman -S`): which packages, the catalog says
 _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
                "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
@@ -59,7 +72,6 @@ class _Knowledge:
     main: str  # the main config file
     dropins: str  # the directory of `*.conf` files read first
     stock: tuple[str, ...]  # the option lines of a distribution's stock sshd_config
-    stock_on: dict[str, bool]  # keyword -> its value in the stock file, where a line there sets it
     defaults: dict[str, bool]  # lowercased keyword -> on by default
     package: re.Pattern[str]  # a package that installs the server, with a version or glob
 
@@ -69,8 +81,7 @@ def _knowledge() -> _Knowledge:
     service = get("sshd")
     settings = service.settings
     assert settings is not None and settings.files and settings.dropins, "the catalog's sshd entry"
-    stock_on = {key(d.keyword): truthy(d.value) for line in settings.stock for d in directives(line)}
-    return _Knowledge(service, settings.files[0], settings.dropins, settings.stock, stock_on,
+    return _Knowledge(service, settings.files[0], settings.dropins, settings.stock,
                       {key(k): truthy(v) for k, v in settings.defaults.items()},
                       package_pattern(service.packages))
 
@@ -91,72 +102,125 @@ class Sshd:
 
     installed: Loc | None  # where sshd is installed or started
     password_set: Loc | None  # where a user's password is set
-    settings: dict[str, Directive]  # keyword -> the global value sshd uses
-    matched: dict[str, Directive]  # keyword -> first `yes` inside a Match block
+    # keyword -> the global value sshd uses: the stock file's uncommented lines (Debian's `UsePAM yes`,
+    # at `STOCK`) take part where the image's sshd reads that file
+    settings: dict[str, Directive]
+    blocks: tuple[dict[str, Directive], ...]  # each Match block a remote connection can meet: keyword -> value
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
     copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
-    # whether the image's sshd reads the distribution's stock file, whose uncommented lines (Debian's
-    # `UsePAM yes`) hold where nothing the build writes sets the keyword: not on an Alpine base, whose
-    # openssh-server is built without PAM
-    stock: bool = False
+
+    def enabled_global(self, keyword: str) -> bool:
+        """Whether an option is on globally: as set (or as the stock file sets it), else sshd's default."""
+        d = self.settings.get(keyword)
+        return truthy(d.value) if d is not None else default_on(keyword)
 
     def enabled(self, keyword: str, default: bool | None = None) -> bool:
         """Whether the option is on: as set, else `default` (None: sshd's own, from the catalog);
         or turned on in a Match block."""
-        d = self.settings.get(keyword)
-        if d is not None:
-            on = truthy(d.value)
-        elif default is not None:
+        if default is not None and keyword not in self.settings:
             on = default
-        elif self.stock and keyword in _knowledge().stock_on:
-            on = _knowledge().stock_on[keyword]
         else:
-            on = default_on(keyword)
-        return on or keyword in self.matched
+            on = self.enabled_global(keyword)
+        return on or any(keyword in b and truthy(b[keyword].value) for b in self.blocks)
+
+    def password_alone(self, keyword: str) -> tuple[bool, Directive | None]:
+        """Whether a connection can log in by the password method `keyword` turns on, with no other factor,
+        and the directive that turns it on there (None: sshd's default)."""
+        return alone(self.settings, self.blocks, keyword, self.enabled_global(keyword))
+
+    def fix_breaks(self, keyword: str) -> bool:
+        """Whether `keyword no` would leave an `AuthenticationMethods` unsatisfiable (`needed`)."""
+        return needed(self.settings, self.blocks, keyword)
 
     def pam_prompt(self) -> Directive | None:
         """The directive that turns keyboard-interactive authentication on while sshd uses PAM, whose
         stack then asks for the account's password (sshd_config(5) `UsePAM`): what `PasswordAuthentication
         yes` gives, by another method. `UsePAM` is global only (a Match block may not hold it)."""
-        d = self.explicit_yes(KBD_INTERACTIVE)
-        if d is None or not self.enabled_global(USE_PAM):
+        if not self.enabled_global(USE_PAM):
             return None
-        return d
-
-    def enabled_global(self, keyword: str) -> bool:
-        """Whether a global-only option (`UsePAM`) is on: as set, else as the stock file or sshd sets it."""
-        d = self.settings.get(keyword)
-        if d is not None:
-            return truthy(d.value)
-        if self.stock and keyword in _knowledge().stock_on:
-            return _knowledge().stock_on[keyword]
-        return default_on(keyword)
-
-    def explicit_yes(self, keyword: str) -> Directive | None:
-        """The directive that turns `keyword` on, if the configuration says so."""
-        d = self.settings.get(keyword)
-        if d is not None and truthy(d.value):
-            return d
-        return self.matched.get(keyword)
+        return explicit(*self.password_alone(KBD_INTERACTIVE))
 
 
-def first_values(sources: list[list[Directive]]) -> tuple[dict[str, Directive], dict[str, Directive]]:
-    """(keyword -> first global value, keyword -> first `yes` inside a Match block that a connection
-    from another host can meet)."""
+def explicit(alone_: bool, d: Directive | None) -> Directive | None:
+    """The `yes` line of a `password_alone`/`alone` answer, when the configuration writes one."""
+    return d if alone_ and d is not None and truthy(d.value) else None
+
+
+def second_factor(methods: Directive | None) -> bool:
+    """Whether an `AuthenticationMethods` value makes every login need a method that takes no password
+    (`publickey,keyboard-interactive`, `gssapi-with-mic,password`): each of its space-separated lists
+    must hold one (`publickey password` allows the password alone; `any`, the default, too)."""
+    if methods is None:
+        return False
+    lists = methods.value.split()
+    if not lists or any(methods_.lower() == "any" for methods_ in lists):
+        return False
+    return all(any(m and m.split(":", 1)[0].lower() not in _PASSWORD_METHODS for m in methods_.split(","))
+               for methods_ in lists)
+
+
+_METHOD = {PASSWORD_AUTH: "password", KBD_INTERACTIVE: "keyboard-interactive"}
+
+
+def needed(settings: dict[str, Directive], blocks: Iterable[dict[str, Directive]], keyword: str) -> bool:
+    """Whether turning `keyword` off leaves an `AuthenticationMethods` value (global, or a Match block's)
+    with no list it can satisfy, every list naming the method it enables: sshd then refuses to start
+    (openssh-portable V_9_6_P1 sshd.c: "AuthenticationMethods cannot be satisfied by enabled
+    authentication methods"), or, in a Match block, lets nobody it matches log in (auth2.c
+    `auth2_setup_methods_lists` drops the lists it cannot satisfy)."""
+    method = _METHOD.get(keyword)
+    if method is None:
+        return False
+    for d in (settings.get(AUTH_METHODS), *(b.get(AUTH_METHODS) for b in blocks)):
+        lists = d.value.split() if d is not None else []
+        if lists and all(any(m.split(":", 1)[0].lower() == method for m in methods.split(","))
+                         for methods in lists):
+            return True
+    return False
+
+
+def alone(settings: dict[str, Directive], blocks: Iterable[dict[str, Directive]], keyword: str,
+          on: bool) -> tuple[bool, Directive | None]:
+    """Whether some connection can log in by the method `keyword` turns on (`on`: its global value) with
+    the password alone, and where it is turned on. `AuthenticationMethods` holds in a Match block too:
+    the block's own, else the global one."""
+    g = settings.get(keyword)
+    methods = settings.get(AUTH_METHODS)
+    blocks = tuple(blocks)
+    if on:
+        if not second_factor(methods):
+            return True, g
+        for b in blocks:
+            d = b.get(keyword)
+            if AUTH_METHODS in b and not second_factor(b[AUTH_METHODS]) and (d is None or truthy(d.value)):
+                return True, d or g
+    for b in blocks:
+        d = b.get(keyword)
+        if d is not None and truthy(d.value) and not second_factor(b.get(AUTH_METHODS, methods)):
+            return True, d
+    return False, None
+
+
+def first_values(sources: list[list[Directive]], tunnel: bool = False
+                 ) -> tuple[dict[str, Directive], tuple[dict[str, Directive], ...]]:
+    """(keyword -> first global value, the Match blocks a connection from another host can meet, each
+    keyword -> its first value there). A block for loopback clients only counts when `tunnel`: a forwarder
+    in the container hands sshd the internet's connections from 127.0.0.1."""
     found: dict[str, Directive] = {}
-    matched: dict[str, Directive] = {}
+    blocks: list[dict[str, Directive]] = []
     for directives_ in sources:
-        in_match = local = False
+        block: dict[str, Directive] | None = None
         for d in directives_:
             k = key(d.keyword)
             if k == "match":
-                in_match, local = True, local_only(d.value)
-            elif in_match:
-                if truthy(d.value) and not local:
-                    matched.setdefault(k, d)
+                block = {}
+                if tunnel or not local_only(d.value):
+                    blocks.append(block)
+            elif block is not None:
+                block.setdefault(k, d)
             else:
                 found.setdefault(k, d)
-    return found, matched
+    return found, tuple(blocks)
 
 
 _LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
@@ -202,11 +266,14 @@ def _rejected(lines: list[tuple[str, Loc | None]]) -> Loc | None:
     return None
 
 
-def _directive_lines(lines: list[tuple[str, Loc | None]]) -> list[Directive]:
+def _directive_lines(lines: list[tuple[str, Loc | None]], stock: bool = False) -> list[Directive]:
+    """The directives of a modelled file in order; the stock file's own lines (no place) when `stock`."""
     out: list[Directive] = []
     for text, loc in lines:
         if loc is not None:
             out.extend(directives(text, loc=loc))
+        elif stock:
+            out.extend(directives(text, loc=STOCK))
     return out
 
 
@@ -299,9 +366,33 @@ def analyse(workload: Workload) -> Sshd:
                     opt, at = w.text[2:], w.loc
                 if opt:
                     options.extend(directives(opt.replace("=", " ", 1), loc=at))
-    sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main)]
+    # the stock file's lines hold where they stand (after the drop-ins its `Include` reads first, before
+    # lines appended to it); not on an Alpine base, whose sshd_config is upstream's, all commented
+    stock = not _alpine(workload)
+    sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main, stock)]
     rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources), rejected, copied, stock=not _alpine(workload))
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied)
+
+
+# forwarders that carry connections from elsewhere to a port of the container, so sshd sees them come from
+# 127.0.0.1 (the program -> a word of its command line that makes it forward; None: any use). Narrow on
+# purpose: cloudflared's `--url ssh://`/`tcp://` origin (Cloudflare's docs, "Connect with SSH"), `ngrok tcp`,
+# a reverse tunnel `ssh -R`/`autossh -R`, `socat TCP-LISTEN:`, frp's client `frpc`
+_FORWARDERS: dict[str, re.Pattern[str] | None] = {
+    "cloudflared": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"), "ngrok": re.compile(r"^tcp$"),
+    "ssh": re.compile(r"^-[A-Za-z]*R"), "autossh": re.compile(r"^-[A-Za-z]*R"),
+    "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
+
+
+def _tunnel(workload: Workload) -> bool:
+    """Whether the workload's start runs a forwarder (`_FORWARDERS`) beside sshd."""
+    for cmd in workload.process:
+        name = cmd.name.rsplit("/", 1)[-1]
+        if name in _FORWARDERS:
+            word = _FORWARDERS[name]
+            if word is None or any(word.match(w.text) for w in cmd.args):
+                return True
+    return False
 
 
 def _alpine(workload: Workload) -> bool:

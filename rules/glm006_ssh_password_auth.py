@@ -30,9 +30,30 @@ yes` (or its old name `ChallengeResponseAuthentication yes`) is reported when
 PAM is on: Debian's and Ubuntu's stock `sshd_config` sets `UsePAM yes` (and
 `KbdInteractiveAuthentication no`), Alpine's sshd is built without PAM, and a
 repository `sshd_config` counts when it says `UsePAM yes` itself (sshd's default
-is `no`). A `Match` block that applies only to connections from the host itself
+is `no`); a repository drop-in (`sshd_config.d/x.conf`) when it, or the main
+file beside it that `Include`s it, or another drop-in says so. A drop-in with
+no main file beside it is not reported for this: which distribution's main file
+reads it is not known. The stock file's uncommented lines are sshd's lines too:
+Ubuntu 22.04/24.04 and Debian 12 put their `Include /etc/ssh/sshd_config.d/*.conf`
+at the top and `KbdInteractiveAuthentication no` below it, so a drop-in's `yes`
+wins, and a `yes` appended to the main file (`echo ... >> /etc/ssh/sshd_config`)
+comes after the stock `no` and is not used. A build that writes or copies the
+whole main file replaces those lines: without its own `UsePAM yes`, PAM is off.
+
+`AuthenticationMethods` decides whether a password alone logs in: when each of
+its lists holds a method that takes no password (`publickey,keyboard-interactive`
+for a TOTP after the key, `publickey,password`), the password is a second
+factor and nothing is reported. A `Match` block's own `AuthenticationMethods`
+holds for its connections. Where a fix's `no` would leave an
+`AuthenticationMethods` with no list it can satisfy (every list names the
+method), sshd would refuse to start: the finding has no fix.
+
+A `Match` block that applies only to connections from the host itself
 (`Match Address 127.0.0.1,::1`, `LocalAddress 127.0.0.1`) is no remote login and
-is not reported.
+is not reported, unless the workload's start runs a forwarder that hands sshd
+other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
+`tcp://` origin URL, `ngrok tcp`, a reverse tunnel (`ssh -R`, `autossh -R`),
+`socat TCP-LISTEN:...`, or frp's `frpc`.
 
 Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
 is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication
@@ -63,14 +84,16 @@ CMD ["/usr/sbin/sshd", "-D"]
 ```
 
 ## Fix safety
-Safe: key-based logins keep working; only password logins stop.
+Safe: key-based logins keep working; only password logins stop. No fix is
+offered where `AuthenticationMethods` needs the method turned off.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
-from glmlint.openssh import EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, USE_PAM, analyse, first_values
+from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, USE_PAM, alone, analyse, explicit,
+                             first_values, needed)
 from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
@@ -87,14 +110,14 @@ def check(workload: Workload) -> Iterator[Finding]:
         return  # sshd refuses to start with a line it cannot read: nothing listens
     name = workload.label
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
-        d = sshd.explicit_yes(key)
+        d = explicit(*sshd.password_alone(key))
         if d is not None:
             # a line in a build-context file the Dockerfile copies is changed there, not here: no fix
             copied = sshd.copied.get(d.loc)
             yield Finding(at=d.loc, args={"name": name},
                           message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`"
                                   + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                          fix=_set_no(d, key) if copied is None else None)
+                          fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
             return
     d = sshd.pam_prompt()
     if d is not None:
@@ -102,37 +125,38 @@ def check(workload: Workload) -> Iterator[Finding]:
         yield Finding(at=d.loc, args={"name": name},
                       message=f"{name} runs sshd with `{d.keyword} {d.value}` and PAM on, which asks for "
                               "the password" + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                      fix=_set_no(d, KBD_INTERACTIVE) if copied is None else None)
+                      fix=_set_no(d, KBD_INTERACTIVE) if copied is None and not sshd.fix_breaks(KBD_INTERACTIVE)
+                      else None)
         return
-    if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH):
+    if sshd.installed and sshd.password_set and sshd.password_alone(PASSWORD_AUTH)[0]:
         yield Finding(at=sshd.password_set, args={"name": name},
                       message=f"{name} sets a password for an sshd that allows password login "
                               "(OpenSSH's default `PasswordAuthentication yes`)",
-                      fix=set_value(Setting(None, sshd.password_set, explicit=False),
-                                    "sshd.PasswordAuthentication", "no",
-                                    title="Turn off `PasswordAuthentication`"))
+                      fix=None if sshd.fix_breaks(PASSWORD_AUTH) else
+                      set_value(Setting(None, sshd.password_set, explicit=False), "sshd.PasswordAuthentication", "no",
+                                title="Turn off `PasswordAuthentication`"))
 
 
 @check.on_file
 def check_config(source: SourceFile) -> Iterator[Finding]:
-    found, matched = first_values([source.directives])
+    found, blocks = first_values([source.directives])
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
-        d = found.get(key)
-        if d is None or d.value.lower() != "yes":
-            d = matched.get(key)
+        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
         if d is not None:
             yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
-                          fix=_set_no(d, key))
-    # keyboard-interactive through PAM asks for the password: counted when the file itself turns PAM on
-    # (a file without `UsePAM` replaces one and gets sshd's `no`; `UsePAM` is global only)
-    pam = found.get(USE_PAM)
-    if pam is not None and pam.value.lower() == "yes":
-        d = found.get(KBD_INTERACTIVE)
-        if d is None or d.value.lower() != "yes":
-            d = matched.get(KBD_INTERACTIVE)
+                          fix=None if needed(found, blocks, key) else _set_no(d, key))
+    # keyboard-interactive through PAM asks for the password: counted when the file, or for a drop-in the
+    # main file beside it, turns PAM on (a main file without `UsePAM` gets sshd's `no`; `UsePAM` is global only)
+    if _yes(found.get(USE_PAM)):
+        d = explicit(*alone(found, blocks, KBD_INTERACTIVE, _yes(found.get(KBD_INTERACTIVE))))
         if d is not None:
             yield Finding(at=d.loc, message=f"`{source.path}` sets `{d.keyword} {d.value}` with `UsePAM yes`, "
-                                            "which asks for the password", fix=_set_no(d, KBD_INTERACTIVE))
+                                            "which asks for the password",
+                          fix=None if needed(found, blocks, KBD_INTERACTIVE) else _set_no(d, KBD_INTERACTIVE))
+
+
+def _yes(d: Directive | None) -> bool:
+    return d is not None and d.value.lower() == "yes"
 
 
 def _set_no(d: Directive, key: str) -> SetDirective:

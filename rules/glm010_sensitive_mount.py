@@ -11,7 +11,11 @@ Docker Desktop's `~/.docker/run/docker.sock`). Paths are normalised (`//etc/` an
 `/etc`); a path below these (`/etc/localtime`,
 `/dev/shm`, `/dev/nvidia0`) is not reported, with one exception: the host's
 D-Bus system bus (`/var/run/dbus`, `/run/dbus`, or its `system_bus_socket`),
-the socket of a host daemon that is root's to command. A host `/dev/shm` is
+the socket of a host daemon that is root's to command, when the container may
+run as root (as GLM001 judges it: no non-root `USER`/`user:`/`runAsUser`, no
+`runAsNonRoot: true`). The bus knows a client by its uid: a non-root one
+(node-exporter's 65534 reading systemd's unit states) gets only what the
+bus policy and polkit grant an unprivileged user, and is not reported. A host `/dev/shm` is
 shared memory, not a device (sharing the host's IPC namespace is GLM009's).
 A read-only mount is reported
 too: `:ro` does not stop a client from using a socket, nor anyone from
@@ -40,7 +44,8 @@ and `/dev` expose every process's environment, kernel tunables and raw
 devices; `/var/run` holds the sockets of every host daemon. The system bus
 authenticates a client by its uid, and a container's root is the host's uid 0
 (without user namespaces): its policy lets root call systemd's
-`StartTransientUnit`, a command run as root on the host.
+`StartTransientUnit`, a command run as root on the host (a non-root uid is
+asked for polkit's authorization instead).
 
 ## Risk
 High; critical for a runtime socket, `/`, `/var/run` and `/run` (the host at
@@ -109,9 +114,11 @@ def check(workload: Workload) -> Iterator[Finding]:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           risk=Risk.CRITICAL if path in HOST_ROOT else None)
         elif path in SYSTEM_BUS:
+            if not may_run_as_root(workload):
+                continue  # the bus knows a client by its uid: a non-root one gets what polkit grants it
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
-                          message=f"{workload.label} mounts the host's D-Bus system bus `{path}`, through which "
-                                  "a root process in it can have the host's systemd run anything")
+                          message=f"{workload.label} mounts the host's D-Bus system bus `{path}` and may run as root, "
+                                  "which the bus lets have the host's systemd run anything")
         elif path in WRITABLE_SENSITIVE and not mount.read_only:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           message=f"{workload.label} mounts the host's `{path}` writable")
@@ -119,6 +126,17 @@ def check(workload: Workload) -> Iterator[Finding]:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           message=f"{workload.label} mounts the host's `{path}`, which holds the node's Kubernetes "
                                   "credentials")
+
+
+def may_run_as_root(workload: Workload) -> bool:
+    """Whether the container's process may be uid 0, as GLM001 judges it: not when its user is a non-root
+    one or `runAsNonRoot` is true, nor when it starts as root only to switch to a non-root user (gosu)."""
+    root = workload.runs_as_root()
+    if root is False:
+        return False
+    drop = workload.privilege_drop
+    return not (root is True and drop is not None and workload.run_as_non_root is None
+                and not drop.value.is_root())
 
 
 def runtime_socket(mount: Mount) -> str | None:

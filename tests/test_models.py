@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from glmlint.jupyter import launches
-from glmlint.openssh import analyse
+from glmlint.openssh import analyse, explicit
 from tests.helpers import one, workloads
 
 
@@ -48,7 +48,7 @@ def test_sshd_default_is_password_yes_and_first_value_wins():
         RUN echo 'PasswordAuthentication yes' >> /etc/ssh/sshd_config \\
          && echo 'PasswordAuthentication no' >> /etc/ssh/sshd_config
         """)
-    assert s.explicit_yes("passwordauthentication") is not None  # sshd keeps the first value
+    assert explicit(*s.password_alone("passwordauthentication")) is not None  # sshd keeps the first value
     s = sshd("""\
         FROM ubuntu
         RUN echo 'PasswordAuthentication yes' >> /etc/ssh/sshd_config \\
@@ -69,7 +69,7 @@ def test_sshd_command_line_options_and_match_blocks():
         FROM ubuntu
         RUN printf 'PasswordAuthentication no\\nMatch User mpi\\n  PasswordAuthentication yes\\n' > /etc/ssh/sshd_config
         """)
-    assert s.explicit_yes("passwordauthentication") is not None
+    assert explicit(*s.password_alone("passwordauthentication")) is not None
 
 
 @pytest.mark.parametrize("install", ["apt-get install -y --no-install-recommends openssh-server",

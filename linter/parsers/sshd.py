@@ -13,6 +13,12 @@ used, and neither is a main-file line after the `Include` that a drop-in already
 are left out of the file's directives (`shadowed`). A directory of drop-ins with no main file
 beside it is read as the stock `Include /etc/ssh/sshd_config.d/*.conf` reads it (Debian, Ubuntu,
 Fedora put it first in their sshd_config).
+
+`UsePAM` (global only) decides whether keyboard-interactive asks for the password. A drop-in that does
+not set it takes the value sshd reads from the other files: the main file beside it that `Include`s it
+(before and after the `Include`) and the other drop-ins, in sshd's order; that line is added to the
+drop-in's directives (first, at line 0 of the file it is in). With no main file beside it, nothing is
+added: the distribution is not known (Debian's stock file says `UsePAM yes`, upstream's default is no).
 """
 from __future__ import annotations
 
@@ -29,8 +35,8 @@ _LINE = lazyre.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
 _MANY = frozenset({"acceptenv", "allowgroups", "allowusers", "denygroups", "denyusers", "hostkey",
                    "hostcertificate", "listenaddress", "port", "setenv", "subsystem", "include", "match"})
 # deprecated spellings sshd reads as another keyword, which share its first value (openssh-portable
-# 0ef0f5a83 servconf.h `SSHCONF_ALIAS`: ChallengeResponseAuthentication and SKeyAuthentication are
-# KbdInteractiveAuthentication)
+# V_9_6_P1 8241b9c05 servconf.c, the `/* alias */` rows of its `keywords[]` table: challengeresponseauthentication
+# and skeyauthentication are sKbdInteractiveAuthentication)
 _ALIASES = {"challengeresponseauthentication": "kbdinteractiveauthentication",
             "skeyauthentication": "kbdinteractiveauthentication"}
 _DROP_INS = "sshd_config.d"
@@ -65,6 +71,10 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
         before, after = shadowed(real_path)
         if before or after:
             found = [d for d in found if not _global_shadowed(d, found, before, after)]
+        if not any(key(d.keyword) == _PAM for d in _until_match(found)):
+            pam = _context(path, real_path, _PAM)
+            if pam is not None:
+                found.insert(0, pam)
     return SourceFile(path=path, format=Format.SSHD_CONFIG, text=text, directives=found)
 
 
@@ -76,6 +86,48 @@ def _global_shadowed(d: Directive, found: list[Directive], before: frozenset[str
     if k in before:
         return True
     return after is not None and d.loc.line > after[0] and k in after[1]
+
+
+_PAM = "usepam"
+
+
+def _until_match(ds: list[Directive]) -> list[Directive]:
+    for i, d in enumerate(ds):
+        if d.keyword.lower() == "match":
+            return ds[:i]
+    return ds
+
+
+def _first(ds: list[Directive], keyword: str, after: int = 0, until: int | None = None) -> Directive | None:
+    """The first global value of `keyword` in `ds` between lines `after` and `until`."""
+    for d in _until_match(ds):
+        if d.loc.line > after and (until is None or d.loc.line < until) and key(d.keyword) == keyword:
+            return d
+    return None
+
+
+def _context(path: str, real_path: str, keyword: str) -> Directive | None:
+    """For a drop-in beside a main file that `Include`s it: the global value of `keyword` sshd reads in
+    the other files (main file before its `Include`, the other drop-ins by name, main file after), located
+    in the file it is in (`path`: the drop-in as reported)."""
+    directory, name = os.path.split(os.path.abspath(real_path))
+    if os.path.basename(directory) != _DROP_INS:
+        return None
+    main = _read(os.path.join(os.path.dirname(directory), "sshd_config"))
+    include = _include(main, _DROP_INS) if main else None
+    if main is None or include is None or not fnmatch.fnmatchcase(name, include[1]):
+        return None
+    line, pattern = include
+    shown = posixpath.dirname(path)
+    main_shown = posixpath.join(posixpath.dirname(shown), "sshd_config")
+    order = [(main_shown, _first(main, keyword, until=line))]
+    order += [(posixpath.join(shown, other), _first(_read(os.path.join(directory, other)) or [], keyword))
+              for other in _drop_ins(directory, pattern) if other != name]
+    order.append((main_shown, _first(main, keyword, after=line)))
+    for where, d in order:
+        if d is not None:
+            return Directive(d.keyword, d.value, Loc(0, 0, where))
+    return None
 
 
 def _in_match(d: Directive, found: list[Directive]) -> bool:
