@@ -5,7 +5,8 @@ command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts 
 `*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them, the CLI's name in any case, with
 `.exe` or a path, as cmd.exe and PowerShell find it: `_windows_program`), Makefile recipes (`Makefile`,
 `*.mk`), justfile recipes (`justfile`, `.justfile`, `*.just`: `{{ name }}` read as make's `$(NAME)`), go-task
-Taskfiles' `cmds` (`{{.NAME}}` from their `vars:`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
+Taskfiles' `cmds` (`{{.NAME}}` from their `vars:`), systemd units' `ExecStart=` lines (`*.service`, with
+their `Environment=`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
 blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
 `powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
 blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
@@ -760,6 +761,43 @@ def justfile(text: str) -> list[Snippet]:
     return [snip]
 
 
+# a systemd unit's command lines (systemd.service(5), "Command lines"): `ExecStart=` and the commands run
+# around it, the first word after the prefixes `@`, `-`, `:`, `+`, `!`, `!!`, quoted and escaped as the shell
+# does, `$NAME`/`${NAME}` from `Environment=`; a line ending in a backslash goes on (systemd.syntax(7))
+_UNIT_EXEC = re.compile(r"^[ \t]*(?:ExecStart|ExecStartPre|ExecStartPost|ExecCondition)[ \t]*=[ \t]*([-@:+!]*)")
+_UNIT_ENV = re.compile(r"^[ \t]*Environment[ \t]*=[ \t]*(.*)$")
+
+
+def systemd_unit(text: str) -> list[Snippet]:
+    """A systemd service's `ExecStart=` (and `ExecStartPre=`, `ExecStartPost=`, `ExecCondition=`) command
+    lines, their prefixes left out, continued lines joined; `Snippet.known` its `Environment=` values."""
+    import shlex
+
+    snip = Snippet()
+    defined: dict[str, list[tuple[str, bool]]] = {}
+    continued = False
+    for k, line in enumerate(split_lines(text)):
+        m = _UNIT_EXEC.match(line) if not continued else None
+        if m is not None or continued:
+            at = m.end() if m is not None else 0
+            snip.add(k + 1, line[at:], at)
+            continued = line.rstrip().endswith("\\")
+            continue
+        env = _UNIT_ENV.match(line)
+        if env is not None:
+            try:
+                pairs = shlex.split(env.group(1), posix=True)
+            except ValueError:
+                pairs = []
+            for pair in pairs:
+                name, eq, value = pair.partition("=")
+                if eq and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+                    defined.setdefault(name, []).append((value, False))
+        _blank(snip, k + 1)
+    snip.known = _once(defined)
+    return [snip]
+
+
 def shell_script(text: str) -> list[Snippet]:
     """The script's lines; `Snippet.known` holds the variables it sets once at its top level, outside
     any `if`/loop/`case`/function body (which may not run)."""
@@ -1397,6 +1435,8 @@ def kind_of(name: str) -> str | None:
         return "make"
     if low in ("justfile", ".justfile") or low.endswith(".just"):
         return "just"
+    if low.endswith(".service"):
+        return "systemd"
     if low.endswith((".sh", ".bash", ".sbatch", ".slurm")):
         return "shell"
     if low.endswith((".bat", ".cmd")):
@@ -1416,7 +1456,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else \
-        justfile(text) if kind == "just" else \
+        justfile(text) if kind == "just" else systemd_unit(text) if kind == "systemd" else \
         batch_script(text) if kind == "batch" else shell_script(text)
     return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
 
