@@ -1978,8 +1978,11 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     service = argv[service_at]
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
         return None  # a placeholder (`SERVICE`, `<service>`) or an expansion: not a service known here
-    if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags):
-        return None  # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads
+    if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags) \
+            and not any(w.text.startswith("--env-file") for w in argv[1:at]):
+        # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads (not
+        # with `--env-file`, which its variables come from instead of the `.env`)
+        return None
     w = _workload(cmd, argv, "run", flags, service_at, path, partial=True, assumed=assumed, env_files=env_files,
                   known=known, compose=True)
     name = next((f.value for f in reversed(flags) if f.name == "name" and f.value), None)
@@ -1991,23 +1994,48 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     return _over_service(w, *linked, flags) if linked is not None else w
 
 
-def _compose_files(argv: tuple[Word, ...], at: int) -> list[str] | None:
+def _compose_files(argv: tuple[Word, ...], at: int, short: str = "-f", long: str = "--file") -> list[str] | None:
     """The `-f`/`--file` files of `docker compose [options] run` before `run` (`at`: the word after
-    it), as written; None when one holds an expansion or is standard input (not known here)."""
+    it), as written; None when one holds an expansion or is standard input (not known here).
+    (`short`, `long`: another option that names files, `--env-file`.)"""
     files: list[str] = []
     i = 1
     while i < at - 1:
         t = argv[i].text
-        if t in ("-f", "--file") and i + 1 < at - 1:
+        if t in (short, long) and i + 1 < at - 1:
             files.append(argv[i + 1].text)
             i += 2
             continue
-        if t.startswith("--file="):
-            files.append(t[len("--file="):])
+        if t.startswith(long + "="):
+            files.append(t[len(long) + 1:])
         i += 1
     if any(not f or f == "-" or "$" in f or "`" in f for f in files):
         return None
     return files
+
+
+def _compose_env(argv: tuple[Word, ...], at: int, where: _EnvFiles) -> dict[str, str] | None | bool:
+    """The variables the `--env-file` files of `docker compose [options] run` set (later ones win), which
+    Compose interpolates its files with instead of the project's `.env` (docs.docker.com, "Set environment
+    variables: use --env-file"); None when none is given, False when one is not known here (a variable,
+    a file not on disk: Compose refuses to start)."""
+    from glmlint.interpolate import read_dotenv
+
+    named = _compose_files(argv, at, "", "--env-file")
+    if named is None:
+        return False
+    if not named:
+        return None
+    env: dict[str, str] = {}
+    for name in named:
+        path = os.path.normpath(os.path.join(where.real_dir, name))
+        try:
+            with open(path, "rb") as fh:
+                env.update(read_dotenv(fh.read(1 << 20).decode("utf-8", "replace")))
+        except OSError:
+            return False
+        where.reads.append(path)
+    return env
 
 
 def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
@@ -2021,6 +2049,9 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     from glmlint.parsers import compose
 
     named = _compose_files(argv, at)
+    env = _compose_env(argv, at, where)
+    if env is False:
+        return None
     dotenv: list[str] = []  # the `.env` whose `COMPOSE_FILE` names the files, a file the command reads
     files = project(named, where.real_dir, dotenv) if named is not None else None
     where.reads.extend(dotenv)
@@ -2033,18 +2064,19 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     real = key[-1]
     rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
     shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
-    if key not in where.composed:
+    cached = (*key, *((f"{k}={v}" for k, v in sorted(env.items())) if isinstance(env, dict) else ()))  # and --env-file's
+    if cached not in where.composed:
         text = compose._read_other(real)
         source = None
         if text is not None:
             try:
                 docs = y.compose_all(text)
-                source = compose.parse(shown, text, docs, real, below=key[:-1]) \
-                    if any(compose.is_compose(d) for d in docs) else None
+                source = compose.parse(shown, text, docs, real, env=env if isinstance(env, dict) else None,
+                                       below=key[:-1]) if any(compose.is_compose(d) for d in docs) else None
             except (y.YamlError, ValueError):
                 source = None
-        where.composed[key] = source
-    source = where.composed[key]
+        where.composed[cached] = source
+    source = where.composed[cached]
     if source is None:
         return None
     w = next((w for w in source.workloads if w.name == service and w.node_path[1:] == ("services", service)), None)
