@@ -604,6 +604,16 @@ _SHELL_CLOSE = re.compile(r"^(?:fi|done|esac|\})\b")
 _SHELL_ONE_LINE = re.compile(r"[;&|][ \t]*(?:fi|done|esac|\})(?:[ \t;&|<>)]|$)")
 
 
+def _recipe_start(line: str, continued: bool, prefixes: str) -> int:
+    """Where a recipe line's command starts: after its indentation and, unless it goes on from the line
+    before, the tool's own prefixes (make's `@`/`-`/`+`, just's `@`/`-`)."""
+    at = len(line) - len(line.lstrip(" \t"))
+    if not continued:
+        while at < len(line) and line[at] in prefixes:
+            at += 1
+    return at
+
+
 def makefile(text: str) -> list[Snippet]:
     """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`; a make
     reference `$(NAME)` is written `${NAME}` (as long), which the variables the Makefile sets
@@ -650,10 +660,7 @@ def makefile(text: str) -> list[Snippet]:
                                                           and not depth else ("$", False))  # `+=`, `!=`: not known
             _blank(snip, k + 1)
             continue
-        at = len(line) - len(line.lstrip("\t "))
-        if not continued:
-            while at < len(line) and line[at] in "@-+":
-                at += 1
+        at = _recipe_start(line, continued, "@-+")
         chars: list[str] = []
         cols: list[int] = []
         c = at
@@ -713,10 +720,7 @@ def justfile(text: str) -> list[Snippet]:
     continued = False
     for k, line in enumerate(split_lines(text)):
         if line[:1] in (" ", "\t") and line.strip() and in_recipe or continued and in_recipe:
-            at = len(line) - len(line.lstrip(" \t"))
-            if not continued:
-                while at < len(line) and line[at] in "@-":
-                    at += 1
+            at = _recipe_start(line, continued, "@-")
             chars: list[str] = []
             cols: list[int] = []
             c = at
