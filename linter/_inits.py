@@ -323,14 +323,15 @@ def _m28(_F, _f3):
   self.line = line
  return __init__
 
-def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
- def __init__(self, installed, password_set, settings, matched, rejected, copied):
+def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _f5):
+ def __init__(self, installed, password_set, settings, matched, rejected, copied, stock):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
   _s3(self, matched)
   _s4(self, rejected)
   _s5(self, _f5() if copied is _F else copied)
+  _s6(self, stock)
  return __init__
 
 def _m30(_F, _s0, _s1, _s2, _s3):
@@ -417,8 +418,8 @@ def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
- def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via):
+def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+ def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via, completed):
   _s0(self, kind)
   _s1(self, name)
   _s2(self, namespace)
@@ -430,6 +431,7 @@ def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   _s8(self, default_memory)
   _s9(self, gateways)
   _s10(self, via)
+  _s11(self, completed)
  return __init__
 
 def _m39(_F, _s):
@@ -1066,11 +1068,12 @@ def _m89(_F, _s, _f6):
  return __init__
 
 def _m90(_F, _s):
- def __init__(self, service, main, dropins, stock, defaults, package):
+ def __init__(self, service, main, dropins, stock, stock_on, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
   _s(self, 'dropins', dropins)
   _s(self, 'stock', stock)
+  _s(self, 'stock_on', stock_on)
   _s(self, 'defaults', defaults)
   _s(self, 'package', package)
  return __init__
@@ -1343,7 +1346,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
-    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied'), (5,), True, True, False): _m29,
+    (('installed', 'password_set', 'settings', 'matched', 'rejected', 'copied', 'stock'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
@@ -1352,7 +1355,7 @@ MAKERS = {
     (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m35,
     (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m36,
     (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m37,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via'), (), True, True, False): _m38,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via', 'completed'), (), True, True, False): _m38,
     (('level', 'version', 'namespaces'), (), True, False, False): _m39,
     (('line', 'col', 'file'), (), True, True, False): _m40,
     (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m41,
@@ -1404,7 +1407,7 @@ MAKERS = {
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m88,
     (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args'), (6,), True, False, False): _m89,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m90,
+    (('service', 'main', 'dropins', 'stock', 'stock_on', 'defaults', 'package'), (), True, False, False): _m90,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m91,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m92,
     (('setting', 'field', 'title'), (), True, True, False): _m93,

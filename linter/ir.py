@@ -307,7 +307,8 @@ LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
 # the Service's, one port: the Service port it names, `loc`: where the backend names the Service); it selects
 # no pod until a Service of another file completes it (`glmlint.link.exposures`)
 INGRESS_ROUTE = "IngressRoute"
-ROUTE_KINDS = frozenset({"Ingress", "HTTPRoute", "GRPCRoute"})  # the `Exposure.kind`s of a route to a Service
+# the `Exposure.kind`s of a route to a Service (`Route`: an OpenShift Route; `VirtualService`: Istio's)
+ROUTE_KINDS = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "Route", "VirtualService"})
 # the `Exposure.kind` of the compose service whose network namespace a service joins (`network_mode:
 # service:vpn`): its published ports reach the joining service's listeners (`parsers.compose`)
 JOINED_NETWORK = "network_mode"
@@ -321,7 +322,7 @@ class Exposure:
     file when `loc.file` is set). A namespace's LimitRange rides along (kind `LimitRange`): like a
     Service it is an object of one file that changes the pods of others, linked the same way."""
 
-    kind: str  # LoadBalancer | NodePort | Ingress | HTTPRoute | GRPCRoute
+    kind: str  # LoadBalancer | NodePort | Ingress | HTTPRoute | GRPCRoute | Route | VirtualService
     name: str  # the Service's name (the Ingress's)
     namespace: str | None
     selector: tuple[tuple[str, str], ...]
@@ -339,6 +340,9 @@ class Exposure:
     # first of a chain of joins; `name` is the last service, whose ports these are
     gateways: tuple[tuple[str | None, str], ...] = ()
     via: str | None = None
+    # an Ingress's or route's, completed by a Service (or Gateway) of another file (`glmlint.link.routed`): it
+    # exposes the pods of its own file too, which the parse of that file could not link it to
+    completed: bool = False
 
     def selects(self, namespace: str | None, labels: tuple[tuple[str, str], ...]) -> bool:
         """Whether the Service selects a pod with `labels` (a namespace unset on either side may match);

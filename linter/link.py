@@ -76,8 +76,10 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     from glmlint.parsers.kubernetes import routed_elsewhere
 
     def texts(path: str) -> Iterator[str]:
-        """The texts of the route file's Kubernetes files, one at a time (each read from disk when asked)."""
-        for s in sources:  # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+        """The texts of the route file's Kubernetes files, one at a time (each read from disk when asked), its
+        own first: its objects win over another file's of the same name."""
+        # (its own too: an HTTPRoute's Gateway may be there, its Service here)
+        for s in [*(s for s in sources if s.path == path), *(s for s in sources if s.path != path)]:
             if s.format is Format.KUBERNETES and (s.path == path or _close(path, s.path)):
                 try:
                     yield s.text
@@ -93,14 +95,21 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
         return False
     by_label = _by_first_label(found)
     for ns, labels in src.pod_labels:
-        if any(path != src.path and reaches(e, path, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
+        if any(foreign(path, e, src.path) for path, e in by_label.get((LIMIT_RANGE, ns), ())):
             return True  # a LimitRange of another file gives the pods of its namespace their defaults
         # a Service selects the pod only if the pod has its selector's first label: those are asked
         for label in dict.fromkeys(label_keys(labels)):
             for path, e in by_label.get(label, ()):
-                if path != src.path and e.selects(ns, labels) and reaches(e, path, src.path):
+                if e.selects(ns, labels) and foreign(path, e, src.path):
                     return True
     return False
+
+
+def foreign(e_path: str, e: Exposure, pod_file: str) -> bool:
+    """Whether what the file `e_path` exposes (`e`) is linked to the pods of `pod_file`: one of another file
+    that `reaches` them, or a route of that file whose Service another file defines (`Exposure.completed`), which
+    the parse of its file could not link to its pods."""
+    return (e_path != pod_file or e.completed) and reaches(e, e_path, pod_file)
 
 
 def reaches(e: Exposure, path: str, pod_file: str) -> bool:
@@ -154,7 +163,7 @@ def link_services(sources: list[SourceFile]) -> None:
             continue
         if stamped is None:
             stamped = [(path, stamp(e, path)) for path, e in found]
-        others = [e for path, e in stamped if path != src.path and reaches(e, path, src.path)]
+        others = [e for path, e in stamped if foreign(path, e, src.path)]
         src.workloads = [expose(w, others) for w in src.workloads]
 
 

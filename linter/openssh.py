@@ -25,13 +25,14 @@ file's lines.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from typing import TYPE_CHECKING
 
 from glmlint import lazyre
 from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
-from glmlint.parsers.sshd import directives
+from glmlint.parsers.sshd import directives, key
 from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 PASSWORD_AUTH = "passwordauthentication"
 EMPTY_PASSWORDS = "permitemptypasswords"
+KBD_INTERACTIVE = "kbdinteractiveauthentication"  # ChallengeResponseAuthentication is its old name
+USE_PAM = "usepam"
 # how package managers install (`apt-get install`, `apk add`, `pacman -S`): which packages, the catalog says
 _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
                "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
@@ -56,6 +59,7 @@ class _Knowledge:
     main: str  # the main config file
     dropins: str  # the directory of `*.conf` files read first
     stock: tuple[str, ...]  # the option lines of a distribution's stock sshd_config
+    stock_on: dict[str, bool]  # keyword -> its value in the stock file, where a line there sets it
     defaults: dict[str, bool]  # lowercased keyword -> on by default
     package: re.Pattern[str]  # a package that installs the server, with a version or glob
 
@@ -65,8 +69,9 @@ def _knowledge() -> _Knowledge:
     service = get("sshd")
     settings = service.settings
     assert settings is not None and settings.files and settings.dropins, "the catalog's sshd entry"
-    return _Knowledge(service, settings.files[0], settings.dropins, settings.stock,
-                      {k.lower(): truthy(v) for k, v in settings.defaults.items()},
+    stock_on = {key(d.keyword): truthy(d.value) for line in settings.stock for d in directives(line)}
+    return _Knowledge(service, settings.files[0], settings.dropins, settings.stock, stock_on,
+                      {key(k): truthy(v) for k, v in settings.defaults.items()},
                       package_pattern(service.packages))
 
 
@@ -90,16 +95,42 @@ class Sshd:
     matched: dict[str, Directive]  # keyword -> first `yes` inside a Match block
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
     copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
+    # whether the image's sshd reads the distribution's stock file, whose uncommented lines (Debian's
+    # `UsePAM yes`) hold where nothing the build writes sets the keyword: not on an Alpine base, whose
+    # openssh-server is built without PAM
+    stock: bool = False
 
     def enabled(self, keyword: str, default: bool | None = None) -> bool:
         """Whether the option is on: as set, else `default` (None: sshd's own, from the catalog);
         or turned on in a Match block."""
         d = self.settings.get(keyword)
-        if d is None:
-            on = default_on(keyword) if default is None else default
-        else:
+        if d is not None:
             on = truthy(d.value)
+        elif default is not None:
+            on = default
+        elif self.stock and keyword in _knowledge().stock_on:
+            on = _knowledge().stock_on[keyword]
+        else:
+            on = default_on(keyword)
         return on or keyword in self.matched
+
+    def pam_prompt(self) -> Directive | None:
+        """The directive that turns keyboard-interactive authentication on while sshd uses PAM, whose
+        stack then asks for the account's password (sshd_config(5) `UsePAM`): what `PasswordAuthentication
+        yes` gives, by another method. `UsePAM` is global only (a Match block may not hold it)."""
+        d = self.explicit_yes(KBD_INTERACTIVE)
+        if d is None or not self.enabled_global(USE_PAM):
+            return None
+        return d
+
+    def enabled_global(self, keyword: str) -> bool:
+        """Whether a global-only option (`UsePAM`) is on: as set, else as the stock file or sshd sets it."""
+        d = self.settings.get(keyword)
+        if d is not None:
+            return truthy(d.value)
+        if self.stock and keyword in _knowledge().stock_on:
+            return _knowledge().stock_on[keyword]
+        return default_on(keyword)
 
     def explicit_yes(self, keyword: str) -> Directive | None:
         """The directive that turns `keyword` on, if the configuration says so."""
@@ -110,21 +141,53 @@ class Sshd:
 
 
 def first_values(sources: list[list[Directive]]) -> tuple[dict[str, Directive], dict[str, Directive]]:
-    """(keyword -> first global value, keyword -> first `yes` inside a Match block)."""
+    """(keyword -> first global value, keyword -> first `yes` inside a Match block that a connection
+    from another host can meet)."""
     found: dict[str, Directive] = {}
     matched: dict[str, Directive] = {}
     for directives_ in sources:
-        in_match = False
+        in_match = local = False
         for d in directives_:
-            key = d.keyword.lower()
-            if key == "match":
-                in_match = True
+            k = key(d.keyword)
+            if k == "match":
+                in_match, local = True, local_only(d.value)
             elif in_match:
-                if truthy(d.value):
-                    matched.setdefault(key, d)
+                if truthy(d.value) and not local:
+                    matched.setdefault(k, d)
             else:
-                found.setdefault(key, d)
+                found.setdefault(k, d)
     return found, matched
+
+
+_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+def local_only(criteria: str) -> bool:
+    """Whether a `Match` line applies only to connections from this host: an `Address` (client) or
+    `LocalAddress` (the address connected to) criterion whose every non-negated entry is a loopback
+    address or network (`127.0.0.1`, `127.0.0.0/8`, `::1`, `127.*`). All criteria of a line must match
+    (openssh-portable 0ef0f5a83 servconf.c `match_cfg_line`, both `Address x` and `Address=x`), and an
+    entry is a CIDR network, else a wildcard pattern, a `!` one excluding (addrmatch.c `addr_match_list`)."""
+    words = criteria.split()
+    i = 0
+    while i < len(words):
+        name, _, arg = words[i].partition("=")
+        i += 1
+        if not arg and name.lower() not in ("all", "invalid-user") and i < len(words):
+            arg, i = words[i], i + 1
+        if name.lower() in ("address", "localaddress") and all(
+                _loopback(e) for e in arg.split(",") if e and not e.startswith("!")):
+            return True
+    return False
+
+
+def _loopback(entry: str) -> bool:
+    try:
+        net = ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        # a wildcard pattern over the address text: `127.*` and `127.0.0.?` stay in 127.0.0.0/8
+        return entry.startswith("127.") and all(c.isdigit() or c in ".*?" for c in entry)
+    return any(net.version == lo.version and net.subnet_of(lo) for lo in _LOOPBACK)  # type: ignore[arg-type]
 
 
 # a line sshd reads: blank, a comment, or a keyword (letters and digits) then `=`, a blank or nothing
@@ -238,4 +301,15 @@ def analyse(workload: Workload) -> Sshd:
                     options.extend(directives(opt.replace("=", " ", 1), loc=at))
     sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main)]
     rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources), rejected, copied)
+    return Sshd(installed, password, *first_values(sources), rejected, copied, stock=not _alpine(workload))
+
+
+def _alpine(workload: Workload) -> bool:
+    """Whether the image builds on Alpine (its `/bin/sh` is BusyBox's, the image catalog says), whose
+    `openssh-server` is built without PAM and whose stock sshd_config is upstream's (`#UsePAM no`)."""
+    image = workload.base_image or (workload.image.value if workload.image is not None else None)
+    if not image:
+        return False
+    from glmlint.catalog.images import sh
+
+    return sh(image) == "busybox"

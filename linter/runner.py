@@ -1922,8 +1922,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     fixes, one of each; the linked IR is not kept; `rbac`: its RBAC objects, parked (`_ParkedRBAC`)."""
     import pickle
 
-    from glmlint.link import (cluster_of, exposed_elsewhere, exposures, forget, link_pods, linked_pods, links,
-                               reaches, stamp)
+    from glmlint.link import (cluster_of, exposed_elsewhere, exposures, foreign, forget, link_pods, linked_pods,
+                               links, stamp)
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
@@ -1960,8 +1960,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
                 src = report.sources[i]
                 pods = pickle.loads(spool.get(frozen)) if frozen is not None else list(src.pods)  # type: ignore[union-attr]
                 others = [e for path, e in stamped
-                          if path != src.path and any(e.selects(ns, labels) for ns, labels in src.pod_labels)
-                          and reaches(e, path, src.path)]
+                          if any(e.selects(ns, labels) for ns, labels in src.pod_labels) and foreign(path, e, src.path)]
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
 
         later = zip(again, rounds.exposed(tasks()))

@@ -57,7 +57,9 @@ root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
 nginx images do) or `NET_BIND_SERVICE`, and would fail until those are added
 back with `cap_add`. For an image the catalog knows ([images](../images.md):
 nginx, redis, rabbitmq) the fix adds back exactly the capabilities its
-entrypoint needs; for one that needs a capability GLM008 flags (postgres) no
+entrypoint needs (a compose service built from a scanned Dockerfile runs the
+image its final stage builds on: `FROM nginx` is nginx whatever name
+`image:` tags the build with); for one that needs a capability GLM008 flags (postgres) no
 fix is offered and the finding says why; for an unknown image that may start
 as root the fix title warns what may break. A workload whose start command runs
 `chown` on a mounted path (a volume-permissions init container) gets no fix:
@@ -111,6 +113,15 @@ def check(workload: Workload) -> Iterator[Finding]:
                       message=f"{workload.label} does not drop all capabilities{note}" if note else None)
 
 
+def built_from(workload: Workload) -> str | None:
+    """The image whose entrypoint the container runs: for a compose service built from a scanned
+    Dockerfile, the external image its final stage builds on (the service's `image:` then only names
+    what the build produces: Compose tags the built image with it); else the workload's image."""
+    if workload.build is not None and workload.base_image:
+        return workload.base_image
+    return workload.image.value
+
+
 # setuid-root programs a non-root start command runs to change user
 SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
 
@@ -133,7 +144,7 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
         "to start them without, and {flagged} is a capability GLM008 flags; drop ALL and add those back "
         "yourself, or remove the need"))]
     if safety is FixSafety.UNSAFE and not warn:
-        needs = fact(workload.image.value, "capabilities")
+        needs = fact(built_from(workload), "capabilities")
         if needs is None:
             warn = ("may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID or NET_BIND_SERVICE: "
                     "add those back with cap_add")

@@ -24,6 +24,16 @@ build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
 disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).
 
+Keyboard-interactive authentication with PAM on asks for the account's password
+through the PAM stack (sshd_config(5) `UsePAM`), so `KbdInteractiveAuthentication
+yes` (or its old name `ChallengeResponseAuthentication yes`) is reported when
+PAM is on: Debian's and Ubuntu's stock `sshd_config` sets `UsePAM yes` (and
+`KbdInteractiveAuthentication no`), Alpine's sshd is built without PAM, and a
+repository `sshd_config` counts when it says `UsePAM yes` itself (sshd's default
+is `no`). A `Match` block that applies only to connections from the host itself
+(`Match Address 127.0.0.1,::1`, `LocalAddress 127.0.0.1`) is no remote login and
+is not reported.
+
 Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
 is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication
 yes" >> /etc/ssh/sshd_config'` writes `-e PasswordAuthentication yes` (bash's and
@@ -60,7 +70,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
-from glmlint.openssh import EMPTY_PASSWORDS, PASSWORD_AUTH, analyse, first_values
+from glmlint.openssh import EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, USE_PAM, analyse, first_values
 from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
@@ -86,6 +96,14 @@ def check(workload: Workload) -> Iterator[Finding]:
                                   + (f" (from `{copied}`, copied here)" if copied is not None else ""),
                           fix=_set_no(d, key) if copied is None else None)
             return
+    d = sshd.pam_prompt()
+    if d is not None:
+        copied = sshd.copied.get(d.loc)
+        yield Finding(at=d.loc, args={"name": name},
+                      message=f"{name} runs sshd with `{d.keyword} {d.value}` and PAM on, which asks for "
+                              "the password" + (f" (from `{copied}`, copied here)" if copied is not None else ""),
+                      fix=_set_no(d, KBD_INTERACTIVE) if copied is None else None)
+        return
     if sshd.installed and sshd.password_set and sshd.enabled(PASSWORD_AUTH):
         yield Finding(at=sshd.password_set, args={"name": name},
                       message=f"{name} sets a password for an sshd that allows password login "
@@ -105,7 +123,19 @@ def check_config(source: SourceFile) -> Iterator[Finding]:
         if d is not None:
             yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
                           fix=_set_no(d, key))
+    # keyboard-interactive through PAM asks for the password: counted when the file itself turns PAM on
+    # (a file without `UsePAM` replaces one and gets sshd's `no`; `UsePAM` is global only)
+    pam = found.get(USE_PAM)
+    if pam is not None and pam.value.lower() == "yes":
+        d = found.get(KBD_INTERACTIVE)
+        if d is None or d.value.lower() != "yes":
+            d = matched.get(KBD_INTERACTIVE)
+        if d is not None:
+            yield Finding(at=d.loc, message=f"`{source.path}` sets `{d.keyword} {d.value}` with `UsePAM yes`, "
+                                            "which asks for the password", fix=_set_no(d, KBD_INTERACTIVE))
 
 
 def _set_no(d: Directive, key: str) -> SetDirective:
-    return SetDirective(d.loc, _NAMES[key], d.value, "no", title=f"Set `{_NAMES[key]} no`")
+    # the keyword as written: `ChallengeResponseAuthentication` is KbdInteractiveAuthentication's old name
+    name = _NAMES.get(key, d.keyword)
+    return SetDirective(d.loc, name, d.value, "no", title=f"Set `{name} no`")

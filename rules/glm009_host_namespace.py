@@ -48,6 +48,9 @@ the container's memory limit, or 16g without one, and `hostIPC` a
 memory-backed `emptyDir` mounted at `/dev/shm` in every container of the pod
 (its memory counts against the container's limit), unless the container
 already sizes or mounts `/dev/shm` (`shm_size`, a `tmpfs` or volume there).
+When one container already mounts a memory-backed `emptyDir` there (the
+common `dshm`), the others mount that same volume: they shared one
+`/dev/shm`, the host's, and keep sharing one.
 No fix is offered for a workload whose privilege is its purpose (a device
 plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see [images](../images.md)):
 the finding stays and says so.

@@ -9,7 +9,11 @@ to), `/dev` or `/boot`. A socket is known by its file name wherever it lives,
 also below `~` or a variable (rootless Docker's `$XDG_RUNTIME_DIR/docker.sock`,
 Docker Desktop's `~/.docker/run/docker.sock`). Paths are normalised (`//etc/` and `/etc/.` are
 `/etc`); a path below these (`/etc/localtime`,
-`/dev/shm`, `/dev/nvidia0`) is not reported. A read-only mount is reported
+`/dev/shm`, `/dev/nvidia0`) is not reported, with one exception: the host's
+D-Bus system bus (`/var/run/dbus`, `/run/dbus`, or its `system_bus_socket`),
+the socket of a host daemon that is root's to command. A host `/dev/shm` is
+shared memory, not a device (sharing the host's IPC namespace is GLM009's).
+A read-only mount is reported
 too: `:ro` does not stop a client from using a socket, nor anyone from
 reading `/etc/shadow` or `/proc/*/environ`.
 
@@ -33,7 +37,10 @@ The runtime socket is root on the host: whoever reaches it starts a
 privileged container with `/` mounted. `/`, `/etc`, `/root` and `/boot`
 expose host credentials and let a writer plant a backdoor; `/proc`, `/sys`
 and `/dev` expose every process's environment, kernel tunables and raw
-devices; `/var/run` holds the sockets of every host daemon.
+devices; `/var/run` holds the sockets of every host daemon. The system bus
+authenticates a client by its uid, and a container's root is the host's uid 0
+(without user namespaces): its policy lets root call systemd's
+`StartTransientUnit`, a command run as root on the host.
 
 ## Risk
 High; critical for a runtime socket, `/`, `/var/run` and `/run` (the host at
@@ -79,6 +86,9 @@ NODE_CREDENTIALS = frozenset({"/var/lib/kubelet", "/var/lib/kubelet/pki", "/var/
                               "/etc/kubernetes/pki", "/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf",
                               "/etc/kubernetes/kubelet.conf"})
 RUNTIME_SOCKETS = frozenset({"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "cri-dockerd.sock"})
+# the host's D-Bus system bus (its socket, and the directory that holds it; /var/run links to /run): the bus
+# knows a client by its uid, and uid 0 may ask systemd (org.freedesktop.systemd1) to start any unit
+SYSTEM_BUS = frozenset({"/var/run/dbus", "/run/dbus", "/var/run/dbus/system_bus_socket", "/run/dbus/system_bus_socket"})
 
 
 @rule(code="GLM010", slug="sensitive-mount", severity=Severity.ERROR,
@@ -98,6 +108,10 @@ def check(workload: Workload) -> Iterator[Finding]:
         if path in SENSITIVE_DIRS:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           risk=Risk.CRITICAL if path in HOST_ROOT else None)
+        elif path in SYSTEM_BUS:
+            yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
+                          message=f"{workload.label} mounts the host's D-Bus system bus `{path}`, through which "
+                                  "a root process in it can have the host's systemd run anything")
         elif path in WRITABLE_SENSITIVE and not mount.read_only:
             yield Finding(at=mount.loc, args={"name": workload.label, "path": path},
                           message=f"{workload.label} mounts the host's `{path}` writable")

@@ -123,14 +123,16 @@ when it listens on all interfaces **and**
   one close to it (the same directory or a sibling one: a directory of
   `deployment.yaml`, `service.yaml` and `ingress.yaml`, a chart's templates),
   a ClusterIP one too (its controller is the cluster's edge; the head Service
-  `<cluster>-head-svc` KubeRay makes for a `RayCluster` too), on the port that
+  `<cluster>-head-svc` KubeRay makes for a `RayCluster` too, and the
+  `<name>-head-svc` a `RayService` keeps for itself), on the port that
   Service targets, unless the Ingress's annotations may authenticate its
   requests (ingress-nginx `auth-url`/`auth-type`/`auth-tls-verify-client`,
   NGINX Inc's `basic-auth-secret`/`jwt-*`, the AWS Load Balancer Controller's
   `auth-type`, Traefik's `router.middlewares`, Kong's `konghq.com/plugins`, a
   snippet that mentions `auth`), its load balancer is internal (the AWS Load
   Balancer Controller's, `alb` class or `alb.ingress.kubernetes.io/`
-  annotations, or an IngressClass of the file with controller
+  annotations, or an IngressClass, of its file or one close to it (a
+  platform team's, cluster-wide), with controller
   `ingress.k8s.aws/alb` or EKS Auto Mode's `eks.amazonaws.com/alb`, unless its
   scheme is `internet-facing`: the `spec.scheme` of the IngressClassParams the
   class's `parameters` name, which wins over the Ingress's
@@ -154,8 +156,9 @@ when it listens on all interfaces **and**
   VPC Lattice's `amazon-vpc-lattice`, Istio's `istio-waypoint`, an
   internal load balancer asked for through `spec.infrastructure.annotations`
   or Istio's `networking.istio.io/service-type: ClusterIP`, an Envoy Gateway
-  `EnvoyProxy` named by `spec.infrastructure.parametersRef` whose
-  `envoyService` is a ClusterIP or internal one; parameters the scan does not
+  `EnvoyProxy` named by `spec.infrastructure.parametersRef` (else by its
+  GatewayClass's `parametersRef`) whose `envoyService` is a ClusterIP or
+  internal one; parameters the scan does not
   hold leave the Gateway unjudged) or something may
   authenticate the route: a rule's `ExtensionRef` filter, Kong's
   `konghq.com/plugins`, or a policy that targets the route, its Gateway or
@@ -163,8 +166,46 @@ when it listens on all interfaces **and**
   GKE's `GCPBackendPolicy` with IAP, VPC Lattice's `IAMAuthPolicy`) or an Istio `AuthorizationPolicy`/
   `RequestAuthentication` of their namespace. A route whose Gateway is not in
   the scan (a platform team's shared Gateway) is not judged.
+  Or an OpenShift `Route` (`route.openshift.io`: the router is the
+  cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
+  name such a Service, on the port its `port.targetPort` names (the Service
+  port's name, or the pods' port number; every port when it names none),
+  unless its HAProxy source allowlist (`haproxy.router.openshift.io/ip_allowlist`,
+  `ip_whitelist`) names private ranges only. Or an Istio `VirtualService`
+  whose `gateways` name an Istio `Gateway` of the scan (in its file or one
+  close to it; `mesh`, or no `gateways`, is the sidecars only) and whose
+  `http`/`tcp`/`tls` routes' `destination.host` is such a Service of its
+  namespace (a short name, or `<name>.<namespace>.svc.cluster.local`), on
+  `destination.port.number` (not needed for a Service of one port), unless an
+  Istio `AuthorizationPolicy`/`RequestAuthentication` of its namespace, the
+  Gateway's or `istio-system` may authenticate.
   The finding points at what makes it reachable (an Ingress, a route: the
   backend's Service name).
+  A `LoadBalancer` Service (the operators' ones too, from their templates'
+  annotations and `loadBalancerClass`) whose cloud controller makes an
+  internal load balancer, reached from the private network only, exposes
+  nothing by itself (an Ingress or route to it still does): AWS's in-tree
+  `service.beta.kubernetes.io/aws-load-balancer-internal` with any value but
+  `false`, or `aws-load-balancer-scheme: internal`; a Service the AWS Load
+  Balancer Controller takes (class `service.k8s.aws/nlb`, EKS Auto Mode's
+  `eks.amazonaws.com/nlb`, `aws-load-balancer-type: nlb-ip`, or `external`
+  with an `aws-load-balancer-nlb-target-type`) unless its scheme is
+  `internet-facing` (its default is `internal`); GKE's
+  `networking.gke.io/load-balancer-type: Internal` (or the older
+  `cloud.google.com/load-balancer-type`) or class
+  `networking.gke.io/l4-regional-internal`, an `-external` class winning over
+  the annotation; AKS's `service.beta.kubernetes.io/azure-load-balancer-internal:
+  "true"` (exactly); OCI's `service.beta.kubernetes.io/oci-load-balancer-internal:
+  "true"`, or with `oci.oraclecloud.com/load-balancer-type: nlb` its
+  `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
+  `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`;
+  Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
+  `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
+  Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
+  annotation `service.beta.kubernetes.io/load-balancer-source-ranges`) are all
+  private (RFC 1918, loopback, RFC 6598, IPv6 ULA): a public range among them
+  (an office's) is not judged and the Service stays an exposure.
+  A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port
 number: its start command (through `sh -c`, `python -m`, `uvx`/`pipx run`, k8s

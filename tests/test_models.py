@@ -83,3 +83,17 @@ def test_sshd_install_forms(install):
 def test_client_only_and_locking_passwords_do_not_count():
     s = sshd("FROM x\nRUN apt-get install -y openssh-client && passwd -l root\n")
     assert s.installed is None and s.password_set is None
+
+
+@pytest.mark.parametrize(("criteria", "local"), [
+    ("Address 127.0.0.1", True), ("Address=127.0.0.1,::1", True), ("User ml Address 127.0.0.0/8", True),
+    ("LocalAddress 127.0.0.1", True), ("Address 127.*", True), ("Address !10.0.0.1,127.0.0.1", True),
+    ("Address 10.0.0.0/8", False), ("Address 127.0.0.1,10.0.0.0/8", False), ("Address *,!127.0.0.1", False),
+    ("User ml", False), ("all", False), ("Address 0.0.0.0/0", False), ("Host localhost", False),
+])
+def test_match_local_only(criteria: str, local: bool) -> None:
+    # sshd applies a Match line when every criterion matches; an address list entry is a CIDR network
+    # or a wildcard pattern, `!` ones excluding (openssh-portable 0ef0f5a83 servconf.c, addrmatch.c)
+    from glmlint.openssh import local_only
+
+    assert local_only(criteria) is local

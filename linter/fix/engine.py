@@ -312,17 +312,19 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
 
 
 def _reparse(source: SourceFile, text: str, check: bool = True,
-             reuse: tuple[list[Any], int] | None = None) -> SourceFile:
+             reuse: tuple[list[Any], int] | None = None, pods: bool = True) -> SourceFile:
     """`text` parsed as `source` was. `check=False` leaves out the duplicate-key pass (its problems
     are not part of the verification; what it refuses, aliases that contain themselves or expand too
     far, is still refused). `reuse`: `text`'s YAML documents and how many of them, unchanged, were
-    checked when `source` was read (`_Stream.documents`)."""
+    checked when `source` was read (`_Stream.documents`). `pods=False`: a Kubernetes re-parse without
+    its pods' identities, which only the scan-wide rules (GLM044) and the cluster link (`_relink`)
+    read (`kubernetes.parse`)."""
     from glmlint.parsers import ParseError, Skip, parse
 
     docs, checked = reuse if reuse is not None else (None, 0)
     try:
         new = parse(source.path, text, _HINT[source.format], source.disk_path, duplicates=check,
-                    docs=docs, checked=checked)
+                    docs=docs, checked=checked, pods=pods)
     except ParseError as exc:
         raise FixError(f"the fixed text would not parse (line {exc.line}: {exc})") from None
     except Skip as exc:
@@ -520,7 +522,9 @@ class _OneDocument:
             return None
         n = len(starts)
         try:
-            new = _reparse(self.source, text, check=False, reuse=([None] * k + roots + [None] * (n - k - 1), k))
+            # (no scan-wide rule, no link: no pod identity is read)
+            new = _reparse(self.source, text, check=False, reuse=([None] * k + roots + [None] * (n - k - 1), k),
+                           pods=False)
         except FixError:
             return None
         if new.services or new.roles or new.bindings or new.accounts or \
@@ -1066,13 +1070,15 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
     linking: dict[str, Any] = {}  # the images stamped once for every re-parse (`link.link`'s memo)
+    # a re-parse's pod identities are read only by the scan-wide rules (GLM044) and the cluster link
+    pods = bool(images) or any(r.scan_wide for r in rules)
 
     def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Seen]], None]) -> bool:
         """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings)."""
         try:
             text = apply(source.text, edits)
             reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
-            new_source = _reparse(source, text, check=False, reuse=reuse)
+            new_source = _reparse(source, text, check=False, reuse=reuse, pods=pods)
             if images:
                 _relink(new_source, images, linking)
             judge(new_source, _seen(new_source, rules, applicable=True))

@@ -213,7 +213,7 @@ class ManifestFixer(Lowering):
         bare = [w for w in (self.w, *self.siblings) if self._unmounted(["/dev/shm"], w)]
         if not bare:
             return
-        name = self._empty_dir_volume("/dev/shm", "Memory")
+        name = self._shm_volume() or self._empty_dir_volume("/dev/shm", "Memory")
         for w in bare:
             if w is self.w:
                 _merge(self.tree, self.fields["mounts"].keys, [{"name": name, "mountPath": "/dev/shm"}])
@@ -223,6 +223,23 @@ class ManifestFixer(Lowering):
                 raise FixError(f"cannot find {w.label}")
             self.edits.extend(self.ydoc.set_tree(node, _nested(self.fields["mounts"].keys,
                                                                [{"name": name, "mountPath": "/dev/shm"}])))
+
+    def _shm_volume(self) -> str | None:
+        """The pod's memory-backed `emptyDir` that one of its containers already mounts at /dev/shm (the
+        common `dshm`): the containers shared one /dev/shm, the host's, so the others mount that one too
+        rather than a second volume of the same kind."""
+        names = {m.source for w in (self.w, *self.siblings) for m in w.mounts
+                 if m.source and m.target.rstrip("/") == "/dev/shm"}
+        if not names:
+            return None
+        pod = self.ydoc.node(self._volumes_path())
+        if not y.is_map(pod):
+            return None
+        for v in y.items(y.get(pod, *self.fields["volumes"].keys)):
+            name = y.text(y.get(v, "name"))
+            if name in names and y.text(y.get(v, "emptyDir", "medium")) == "Memory":
+                return name
+        return None
 
     def _volumes_path(self) -> tuple[str | int, ...]:
         """Where the pod's `volumes` go (the IR's `Pod.volumes_path`: a pod spec, an Argo template, a

@@ -49,12 +49,13 @@ def detect(name: str, rel_path: str = "") -> str | None:
 
 
 def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: bool = True,
-          docs: list[object] | None = None, checked: int = 0) -> SourceFile | None:
+          docs: list[object] | None = None, checked: int = 0, pods: bool = True) -> SourceFile | None:
     """Parse one file. Raises `ParseError` for bad input, `Skip` for files not ours.
     `duplicates=False`: no problems for duplicate YAML keys (the fix engine's re-parses, which ignore
     problems); what cannot be read safely is refused all the same. `docs`: the YAML documents of
     `text`, already composed, of which the first `checked` were checked (`_check_yaml`) when the
-    file was read before (the fix engine's re-parses reuse the documents an edit leaves alone)."""
+    file was read before (the fix engine's re-parses reuse the documents an edit leaves alone).
+    `pods=False`: a Kubernetes file's pod identities are not made (`kubernetes.parse`)."""
     global composed
     composed = None
     if hint == "dockerfile":
@@ -80,7 +81,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             return dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
-    return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked)
+    return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
 
 # The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).
@@ -110,7 +111,7 @@ def _template_keys(doc: object) -> bool:
 
 
 def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: bool = True,
-                docs: list[object] | None = None, checked: int = 0) -> SourceFile | None:
+                docs: list[object] | None = None, checked: int = 0, pods: bool = True) -> SourceFile | None:
     # `import a.b as b`, not `from a import b`: importing a name from a package runs importlib's
     # `_handle_fromlist` (Python code) at every call, here once per file
     import glmlint.parsers.yamlnodes as yamlnodes
@@ -137,7 +138,7 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
     elif any(kubernetes.is_kubernetes(d) for d in docs):
         problems = _check_yaml(display, text, docs[checked:], skip=lambda d: kubernetes.is_kubernetes(d)
                                and not kubernetes.may_run(d), duplicates=duplicates)
-        source = kubernetes.parse(display, text, docs)
+        source = kubernetes.parse(display, text, docs, pods)
         if fresh:
             global composed
             composed = (text, docs)

@@ -607,10 +607,11 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         if inst.name in ("COPY", "ADD") and inst.heredocs:
             dest = inst.args.split()[-1] if inst.args.split() else ""
             for word, body, first in inst.heredocs:
-                target = dest.rstrip("/") + "/" + word if dest.endswith("/") else dest
-                stage.files.append(FileWrite(substitute(target, scope), body, "write", inst.loc()))
-                stage.copied_in.append((posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope))),
-                                        inst.loc()))
+                # `.` is the WORKDIR itself (BuildKit dispatchCopy adds the separator), as `dir/` is a directory
+                target = dest.rstrip("/") + "/" + word if dest.endswith("/") or dest == "." else dest
+                in_image = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
+                stage.files.append(FileWrite(in_image, body, "write", inst.loc()))
+                stage.copied_in.append((in_image, inst.loc()))
                 if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
                         and f'<<-"{word}"' not in inst.source:  # `<<-` strips tabs: columns would move
                     written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
@@ -618,7 +619,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
         elif inst.name in ("COPY", "ADD") and context is not None:
             if staged is None:
                 staged = _staged(instructions)
-            stage.files.extend(_copied(inst, scope, context, staged))
+            stage.files.extend(_copied(inst, scope, context, staged, stage.workdir))
         elif inst.name == "CMD":
             stage.cmd = _argv_setting(inst, shell)
             stage.cmd_inst = inst
@@ -1088,9 +1089,10 @@ def _staged(instructions: list[Instruction]) -> frozenset[str]:
 
 
 def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader,
-            staged: frozenset[str] = frozenset()) -> list[FileWrite]:
+            staged: frozenset[str] = frozenset(), workdir: str = "/") -> list[FileWrite]:
     """The files of `CONTEXT_FILES` a `COPY`/`ADD` from the build context writes, read from disk, and
-    the files it stages where a `RUN` takes them into those places (`staged`)."""
+    the files it stages where a `RUN` takes them into those places (`staged`); a relative destination
+    is under `workdir` (`WORKDIR /etc/sudoers.d` + `COPY dev-sudo ./dev`), `.` being that directory."""
     array = _json_array(inst.args)
     words = array if array is not None else inst.args.split()
     if any(w.startswith("--from") for w in words):
@@ -1099,6 +1101,8 @@ def _copied(inst: Instruction, scope: dict[str, str], context: ContextReader,
     if len(paths) < 2:
         return []
     *sources, dest = paths
+    if not dest.startswith("/") and "$" not in dest:
+        dest = posixpath.normpath(posixpath.join(workdir, dest)) + ("/" if dest == "." or dest.endswith("/") else "")
     base = dest.rstrip("/")
     # Docker copies a file into `dest` when it ends in `/`, for several sources, or when `dest`
     # is a directory in the image (`/etc/sudoers.d` is, once sudo is installed)

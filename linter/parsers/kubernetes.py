@@ -140,8 +140,11 @@ def may_run(doc: Any) -> bool:
     return (y.text(y.get(doc, "kind")) or "") not in NOT_WORKLOADS
 
 
-def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
+def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFile:
+    """The file's IR. `pods=False`: `source.pods` left empty (the pods' identities, which only the
+    scan-wide rules and the cluster link read: the fix engine's re-parses for the other rules)."""
     source = SourceFile(path=path, format=Format.KUBERNETES, text=text)
+    identities = source.pods if pods else None
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
@@ -156,8 +159,8 @@ def parse(path: str, text: str, docs: list[Any]) -> SourceFile:
                 source.services.append(exposure)
             else:
                 known = len(source.pods)
-                found = _workloads(path, obj, obj_path, lines, source.pods)
-                ray = _kuberay(obj, obj_path, found, source.pods, known, lines, path)
+                found = _workloads(path, obj, obj_path, lines, identities)
+                ray = _kuberay(obj, obj_path, found, identities, known, lines, path)
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
@@ -239,16 +242,129 @@ def _lines(text: str) -> Callable[[], list[str]]:
 
 _EXPOSING = {"LoadBalancer", "NodePort"}
 
+# -- Internal load balancers: a LoadBalancer Service the private network alone reaches ---------------------
+# The cloud controller that makes a LoadBalancer Service's load balancer reads the Service's annotations (and
+# `spec.loadBalancerClass`, which names the controller) to decide whether it gets a public address or one of the
+# cluster's private network (its VPC/VNet and the networks peered with it). Such a Service is no exposure
+# beyond the private network, as an internal Ingress or Gateway is not: `_internal_load_balancer`.
+# Per cloud:
+# Azure (kubernetes-sigs/cloud-provider-azure 7b31c76c, pkg/provider/azure_loadbalancer.go
+# `requiresInternalLoadBalancer`): `service.beta.kubernetes.io/azure-load-balancer-internal`, exactly `true`
+_AZURE_INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal"
+# Go's strconv.ParseBool spellings of true and false (the OCI controller and the AWS Load Balancer Controller
+# parse booleans so; another value is an error, and no load balancer is made)
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+# GKE (kubernetes/cloud-provider-gcp 4e245312, providers/gce/gce_annotations.go `GetLoadBalancerAnnotationType`;
+# cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters): the class
+# `networking.gke.io/l4-regional-internal` (or `-internal-legacy`) makes an internal passthrough Network Load
+# Balancer and an `-external` class an external one, whatever the annotations; without a class the first of
+# `networking.gke.io/load-balancer-type` and its deprecated name `cloud.google.com/load-balancer-type` that is
+# written decides: `Internal` (or the deprecated `internal`) is internal
+_GKE_TYPES = ("networking.gke.io/load-balancer-type", "cloud.google.com/load-balancer-type")
+_GKE_INTERNAL_CLASSES = ("networking.gke.io/l4-regional-internal", "networking.gke.io/l4-regional-internal-legacy")
+# AWS, two controllers:
+# - the AWS Load Balancer Controller (kubernetes-sigs/aws-load-balancer-controller 225f4456,
+#   pkg/service/service_utils.go `IsServiceSupported`, model_build_load_balancer.go `buildLoadBalancerScheme`,
+#   docs/guide/service/annotations.md) takes a Service of its class `service.k8s.aws/nlb`, or without a class one
+#   whose `aws-load-balancer-type` is `nlb-ip`, or `external` with an `aws-load-balancer-nlb-target-type` of
+#   `ip`/`instance`; EKS Auto Mode's built-in one the class `eks.amazonaws.com/nlb`
+#   (docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html). Its scheme: `aws-load-balancer-scheme`
+#   when written (`internet-facing` public; `internal`; anything else an error, no load balancer), else the
+#   deprecated `aws-load-balancer-internal` (a Go boolean), else the controller's default, `internal`;
+# - the in-tree controller (kubernetes/cloud-provider-aws 63ec440c, pkg/providers/v1/aws.go
+#   `EnsureLoadBalancer`) takes the others without a class: `aws-load-balancer-internal` with any value but
+#   empty or `false` (its docs' `0.0.0.0/0` too) is internal; it does not read `aws-load-balancer-scheme`, which
+#   is taken as internal here too when `internal` (written for the Load Balancer Controller, whose webhook gives
+#   new Services its class)
+_AWS = "service.beta.kubernetes.io/aws-load-balancer-"
+_AWS_LBC_CLASSES = ("service.k8s.aws/nlb", "eks.amazonaws.com/nlb")
+# OCI (oracle/oci-cloud-controller-manager 1100ac36, pkg/cloudprovider/providers/oci/load_balancer_spec.go
+# `isInternalLB`, `getLoadBalancerType`): `oci.oraclecloud.com/load-balancer-type: nlb` (any case) reads
+# `oci-network-load-balancer.oraclecloud.com/internal`, any other the load balancer's
+# `service.beta.kubernetes.io/oci-load-balancer-internal`; a Go boolean
+_OCI_TYPE = "oci.oraclecloud.com/load-balancer-type"
+_OCI_INTERNAL = {"nlb": "oci-network-load-balancer.oraclecloud.com/internal",
+                 "lb": "service.beta.kubernetes.io/oci-load-balancer-internal"}
+# Alibaba Cloud (kubernetes/cloud-provider-alibaba-cloud eeb0ddc6, pkg/controller/service/reconcile/annotation/
+# annotations.go `Get`, pkg/model/load_balancer.go, pkg/model/nlb/nlb.go `GetAddressType`): the address type
+# `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type` (else its legacy `alicloud-` name) is
+# `intranet` (default `internet`); for a Service of the NLB class `alibabacloud.com/nlb`, in any case
+_ALIBABA_TYPES = ("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
+                  "service.beta.kubernetes.io/alicloud-loadbalancer-address-type")
+# Tailscale's Kubernetes operator (tailscale/tailscale 03ddd1b0 cmd/k8s-operator/svc.go
+# `isTailscaleLoadBalancerService`): a LoadBalancer Service of the class `tailscale` is exposed on the tailnet (the
+# private network of the Tailscale devices) by a proxy the operator runs; an Ingress of its class `tailscale` too,
+# unless `tailscale.com/funnel` is a true Go boolean (ingress.go: Funnel publishes it on the internet)
+_TAILSCALE = "tailscale"
+_TAILSCALE_FUNNEL = "tailscale.com/funnel"
+
+
+def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
+    """Whether a LoadBalancer Service with these annotations (text values) and `spec.loadBalancerClass` gets a
+    load balancer only the private network reaches, from the cloud controller that takes it (the tables above).
+    A class no controller above names is not judged (False)."""
+    if lb_class in _GKE_INTERNAL_CLASSES or lb_class == _TAILSCALE:
+        return True
+    if lb_class in _AWS_LBC_CLASSES or not lb_class and (
+            annotations.get(_AWS + "type") == "nlb-ip" or annotations.get(_AWS + "type") == "external"
+            and annotations.get(_AWS + "nlb-target-type") in ("ip", "instance")):
+        if _AWS + "scheme" in annotations:
+            return annotations[_AWS + "scheme"] != "internet-facing"
+        if _AWS + "internal" in annotations:
+            return annotations[_AWS + "internal"] not in _GO_FALSE
+        return True
+    if lb_class == "alibabacloud.com/nlb":
+        return _first(annotations, _ALIBABA_TYPES).lower() == "intranet"
+    if lb_class:
+        return False
+    if annotations.get(_AWS + "internal", "") not in ("", "false") or annotations.get(_AWS + "scheme") == "internal":
+        return True
+    if _first(annotations, _GKE_TYPES) in ("Internal", "internal") or _first(annotations, _ALIBABA_TYPES) == "intranet":
+        return True
+    oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
+    return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true"
+
+
+def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
+    """The value of the first of `keys` the annotations hold (`""`: none)."""
+    return next((annotations[k] for k in keys if k in annotations), "")
+
+
+def _annotations(node: Any) -> dict[str, str]:
+    """An annotations mapping's text values by key."""
+    return {k: y.text(v) or "" for k, (_kn, v) in y.entries(node).items()}
+
+
+# A LoadBalancer Service's source ranges: `spec.loadBalancerSourceRanges`, else the comma-separated annotation
+# `service.beta.kubernetes.io/load-balancer-source-ranges`; neither: every address (kubernetes/kubernetes v1.34.2
+# pkg/api/v1/service/util.go `GetLoadBalancerSourceRanges`). The cloud's load balancer (and kube-proxy, for its
+# address) lets in only those clients: ranges all private (`_PRIVATE_RANGES`) are the private network alone.
+_SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
+def _internal_service(annotations: Any, spec: Any) -> bool:
+    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None) and spec (a
+    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`), or one that lets in
+    clients of private ranges only (`_SOURCE_RANGES`)."""
+    texts = _annotations(annotations)
+    ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
+    if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")):
+        return True
+    return _internal_load_balancer(texts, (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
+
 
 def _exposure(obj: Any) -> Exposure | None:
-    """A core `v1` Service of type LoadBalancer or NodePort with a selector: it makes the pods it
-    selects reachable from outside the cluster."""
+    """A core `v1` Service of type LoadBalancer (one the public network reaches: `_internal_service`) or
+    NodePort with a selector: it makes the pods it selects reachable from outside the cluster."""
     if y.text(y.get(obj, "kind")) != "Service" or (y.text(y.get(obj, "apiVersion")) or "") != "v1":
         return None
     kind_node = y.get(obj, "spec", "type")
     kind = y.text(kind_node)
     selector = y.entries(y.get(obj, "spec", "selector"))
     if kind not in _EXPOSING or not selector:
+        return None
+    if kind == "LoadBalancer" and _internal_service(y.get(obj, "metadata", "annotations"), y.get(obj, "spec")):
         return None
     ports = []
     for p in y.items(y.get(obj, "spec", "ports")):
@@ -337,15 +453,23 @@ _PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8
 _BACKEND_CONFIG = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
 
 
+def _ingress_class_name(obj: Any) -> str:
+    """The IngressClass an Ingress names (the annotation wins over `spec.ingressClassName`); `""`: none."""
+    return (y.text(y.get(obj, "metadata", "annotations", _CLASS_ANNOTATION)) or "").strip() \
+        or y.text(y.get(obj, "spec", "ingressClassName")) or ""
+
+
 def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     """Whether an Ingress's controller makes a load balancer only the private network reaches, or its
     annotations may authenticate its routes; `found`: the IngressClasses (and their parameters) it may
-    name, of its file."""
+    name, of its file (of the files close to it, when the link completes its routes)."""
     annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
-    named = annotations.get(_CLASS_ANNOTATION) or y.text(y.get(obj, "spec", "ingressClassName")) or ""
+    named = _ingress_class_name(obj)
     classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
+    if _TAILSCALE in classes and annotations.get(_TAILSCALE_FUNNEL, "") not in _GO_TRUE:
+        return True  # the tailnet only
     ingress_class = found.ingress_class(named) if found is not None else None
     controller = y.text(y.get(ingress_class, "spec", "controller")) or ""
     for names, prefix, key, public, controllers, groups in _SCHEMES:
@@ -447,26 +571,36 @@ def _ingress_backends(obj: Any) -> list[tuple[str, str, Any]]:
 def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
     """What the file's Ingresses and Gateway API routes expose: for each, by the Service of the file it
     routes to (one of type ClusterIP, with a selector), that Service's pods on the target ports of the
-    routed ports; a route to a Service (a route's Gateway) the file does not define, as an
-    `INGRESS_ROUTE` the objects of another file may complete (`routed_elsewhere`)."""
+    routed ports; a route to a Service (a route's Gateway) the file does not define, and an Ingress whose
+    IngressClass (the one it names, else the default one) the file does not define (an IngressClass of
+    another file may make it internal), as an `INGRESS_ROUTE` the objects of another file may complete
+    (`routed_elsewhere`)."""
     found = _Routed(objects)
     out = []
     for obj in objects:
         kind = y.text(y.get(obj, "kind")) or ""
         api = y.text(y.get(obj, "apiVersion")) or ""
+        elsewhere = False  # every backend is a route the link completes
         if kind == "Ingress" and api.startswith(_INGRESS_APIS) and not _ingress_private(obj, found):
             gateways: tuple[tuple[str | None, str], ...] = ()
             backends = _ingress_backends(obj)
+            elsewhere = found.ingress_class(_ingress_class_name(obj)) is None
         elif kind in _GATEWAY_ROUTES and api.startswith(_GATEWAY_API) and not _route_may_authenticate(obj):
             gateways = _parent_gateways(obj)
             backends = _route_backends(obj)
+        elif kind == "Route" and api.startswith(_OPENSHIFT_ROUTE_API) and not _openshift_route_private(obj):
+            gateways = ()
+            backends = _openshift_route_backends(obj)
+        elif kind == "VirtualService" and api.startswith(_ISTIO_API) and (gateways := _istio_gateways(obj)):
+            backends = _istio_destinations(obj)
         else:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
         here = []
         for service_name, port, node in backends:
-            if (namespace, service_name) in found.services and all(g in found.gateways for g in gateways):
+            known = found.istio_gateways if kind == "VirtualService" else found.gateways
+            if not elsewhere and (namespace, service_name) in found.services and all(g in known for g in gateways):
                 here.append((service_name, port, y.loc(node)))
             else:  # (one Exposure a route, as `routed_elsewhere` completes it)
                 out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
@@ -490,7 +624,7 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
 # or covers its namespace) among the objects the route is judged with.
 _GATEWAY_API = "gateway.networking.k8s.io/"
 _GATEWAY_ROUTES = ("HTTPRoute", "GRPCRoute")
-_ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
+_ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES, "Route", "VirtualService")
 # Gateway classes no one outside the private network reaches: GKE's internal Application Load Balancers
 # (cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities: `gke-l7-rilb`, `-rilb-mc`,
 # `-cross-regional-internal-managed-mc`); the AWS Gateway API Controller's VPC Lattice service network, reached
@@ -499,17 +633,10 @@ _ROUTE_KINDS = ("Ingress", *_GATEWAY_ROUTES)
 # waypoint proxies": `istio-waypoint`)
 _INTERNAL_GATEWAYS = {"gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc",
                       "amazon-vpc-lattice", "istio-waypoint"}
-# Annotations a Gateway's controller copies to the load balancer Service it makes (`spec.infrastructure.annotations`,
-# Istio from `metadata.annotations` too) that ask the cloud for an internal load balancer, or Istio for no load
-# balancer (`networking.istio.io/service-type`), with the values that do
-_PRIVATE_GATEWAY_ANNOTATIONS = {
-    "networking.gke.io/load-balancer-type": ("internal",),
-    "cloud.google.com/load-balancer-type": ("internal",),
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": ("internal",),
-    "service.beta.kubernetes.io/aws-load-balancer-internal": ("true",),
-    "service.beta.kubernetes.io/azure-load-balancer-internal": ("true",),
-    "networking.istio.io/service-type": ("clusterip",),
-}
+# A Gateway's controller copies annotations to the load balancer Service it makes (`spec.infrastructure.annotations`,
+# Istio from `metadata.annotations` too): those that ask the cloud for an internal load balancer
+# (`_internal_load_balancer`), or Istio for no load balancer (`networking.istio.io/service-type: ClusterIP`, any case)
+_ISTIO_SERVICE_TYPE = "networking.istio.io/service-type"
 # Policies that may put authentication in front of a route, by kind and API group: Envoy Gateway's
 # SecurityPolicy (basic auth, JWT, OIDC, API keys, external auth), Kuadrant's AuthPolicy, GKE's
 # GCPBackendPolicy (with `default.iap.enabled`: Identity-Aware Proxy), Istio's AuthorizationPolicy and
@@ -524,8 +651,8 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
 # `.annotations` copied to that Service) is read when the scan has it; any other, or one not here, may make the
 # load balancer internal or none, and its Gateway is not judged (precision)
 _ENVOY_PROXY = ("EnvoyProxy", "gateway.envoyproxy.io")
-_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", *_AUTH_POLICIES, "IngressClass",
-                           "IngressClassParams", "RayCluster", _ENVOY_PROXY[0]})
+_ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", "GatewayClass", *_AUTH_POLICIES, "IngressClass",
+                           "IngressClassParams", "RayCluster", "RayService", _ENVOY_PROXY[0]})
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -560,6 +687,39 @@ def _route_backends(route: Any) -> list[tuple[str, str, Any]]:
     return out
 
 
+# -- OpenShift Route: the cluster's router sends outside traffic to a Service ----------------------------------
+# (openshift/api 1456ef82 route/v1/types.go `RouteSpec`): `spec.to` (kind Service, the default) and up to three
+# `spec.alternateBackends` name Services of the Route's namespace; a backend of `weight: 0` gets no requests;
+# `spec.port.targetPort` names the endpoints' port (the Service port's name, or the pods' port number), and
+# with no `port` the router uses every port of the Service. The default router is the cluster's edge, as an
+# Ingress controller is. HAProxy's source allowlist annotation (`haproxy.router.openshift.io/ip_allowlist`, its
+# older name `ip_whitelist`: space-separated addresses and CIDRs, docs.openshift.com "Route configuration",
+# route-specific annotations) naming private ranges only (`_PRIVATE_RANGES`) makes it reached from the private
+# network alone.
+_OPENSHIFT_ROUTE_API = "route.openshift.io/"
+_ROUTE_ALLOWLISTS = ("haproxy.router.openshift.io/ip_allowlist", "haproxy.router.openshift.io/ip_whitelist")
+
+
+def _openshift_route_private(route: Any) -> bool:
+    """Whether an OpenShift Route's source allowlist names private ranges only."""
+    return any(_private_only(",".join((y.text(y.get(route, "metadata", "annotations", key)) or "").split()))
+               for key in _ROUTE_ALLOWLISTS)
+
+
+def _openshift_route_backends(route: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, the endpoints' port name or number (`""`: every port), the node naming the Service) of
+    each backend of an OpenShift Route that gets requests."""
+    port = y.text(y.get(route, "spec", "port", "targetPort")) or ""
+    out = []
+    for ref in (y.get(route, "spec", "to"), *y.items(y.get(route, "spec", "alternateBackends"))):
+        if (y.text(y.get(ref, "kind")) or "Service") != "Service" or y.text(y.get(ref, "weight")) == "0":
+            continue
+        name_node = y.get(ref, "name")
+        if y.text(name_node):
+            out.append((y.text(name_node) or "", port, name_node))
+    return out
+
+
 def _route_may_authenticate(route: Any) -> bool:
     """Whether a filter of a route's rules (an `ExtensionRef`) or Kong's plugins annotation may authenticate
     its requests; a route with such a rule is judged whole (its other rules share the hosts)."""
@@ -570,28 +730,40 @@ def _route_may_authenticate(route: Any) -> bool:
 
 
 def _private_annotations(node: Any) -> bool:
-    """Whether annotations (a mapping node) ask for a load balancer only the private network reaches."""
-    return any((y.text(value) or "").strip().lower() in _PRIVATE_GATEWAY_ANNOTATIONS.get(key, ())
-               for key, (_kn, value) in y.entries(node).items())
+    """Whether annotations (a mapping node) a Gateway's controller copies to its Service ask for a load balancer
+    only the private network reaches, or none."""
+    annotations = _annotations(node)
+    return annotations.get(_ISTIO_SERVICE_TYPE, "").strip().lower() == "clusterip" \
+        or _internal_load_balancer(annotations, "")
 
 
-def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any]) -> bool:
+def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any],
+                     classes: dict[str, Any] | None = None) -> bool:
     """Whether a Gateway's load balancer is reached from the private network only (`_INTERNAL_GATEWAYS`,
-    `_PRIVATE_GATEWAY_ANNOTATIONS`, its infrastructure's parameters: `_ENVOY_PROXY`, of `proxies` by
-    (namespace, name)), or it has no listener for HTTP traffic."""
-    if (y.text(y.get(gateway, "spec", "gatewayClassName")) or "") in _INTERNAL_GATEWAYS:
+    `_private_annotations`, its infrastructure's parameters, else those of its GatewayClass (of `classes`, by
+    name): `_ENVOY_PROXY`, of `proxies` by (namespace, name)), or it has no listener for HTTP traffic."""
+    class_name = y.text(y.get(gateway, "spec", "gatewayClassName")) or ""
+    if class_name in _INTERNAL_GATEWAYS:
         return True
     if any(_private_annotations(node) for node in (y.get(gateway, "spec", "infrastructure", "annotations"),
                                                    y.get(gateway, "metadata", "annotations"))):
         return True
     ref = y.get(gateway, "spec", "infrastructure", "parametersRef")
+    namespace = _namespace(gateway)  # a Gateway's parameters are of its namespace
+    if ref is None and classes is not None and class_name in classes:
+        # a GatewayClass's parameters (cluster-wide: its reference names their namespace), for every Gateway of
+        # the class that names none of its own (Envoy Gateway "Customize EnvoyProxy": ParametersRef in a
+        # Gateway and GatewayClass)
+        ref = y.get(classes[class_name], "spec", "parametersRef")
+        namespace = y.text(y.get(ref, "namespace"))
     if ref is not None:
         proxy = None
         if (y.text(y.get(ref, "kind")), y.text(y.get(ref, "group"))) == _ENVOY_PROXY:
-            proxy = proxies.get((_namespace(gateway), y.text(y.get(ref, "name")) or ""))
+            proxy = proxies.get((namespace, y.text(y.get(ref, "name")) or ""))
         service = y.get(proxy, "spec", "provider", "kubernetes", "envoyService")
-        if proxy is None or (y.text(y.get(service, "type")) or "LoadBalancer") == "ClusterIP" \
-                or _private_annotations(y.get(service, "annotations")):
+        kind = y.text(y.get(service, "type")) or "LoadBalancer"
+        if proxy is None or kind == "ClusterIP" or _private_annotations(y.get(service, "annotations")) \
+                or kind == "LoadBalancer" and _internal_service(None, service):
             return True
     return not y.items(y.get(gateway, "spec", "listeners"))
 
@@ -621,32 +793,41 @@ class _Target(NamedTuple):
     ports: list[tuple[str, ServicePort]]  # (name, port)
     guarded: bool  # its own annotations may authenticate the routes to it (`_SERVICE_AUTH`)
     backend_configs: dict[str, str] | None  # the GKE BackendConfigs it names (`_backend_configs`)
+    internal: bool = False  # of type LoadBalancer, with an internal load balancer (`_internal_service`)
 
     @classmethod
     def of(cls, service: Any) -> _Target:
-        return cls(y.text(y.get(service, "spec", "type")) or "ClusterIP",
+        kind = y.text(y.get(service, "spec", "type")) or "ClusterIP"
+        return cls(kind,
                    tuple((k, y.text(v) or "") for k, (_kn, v) in y.entries(y.get(service, "spec", "selector")).items()),
                    _written_ports(service),
                    any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
                        for k, off in _SERVICE_AUTH.items()),
-                   _backend_configs(service))
+                   _backend_configs(service),
+                   kind == "LoadBalancer" and _internal_service(y.get(service, "metadata", "annotations"),
+                                                                y.get(service, "spec")))
 
 
 def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
     """The head Service the KubeRay operator makes for a RayCluster (`_ray_head_service`: its name, type and
     ports), whatever its type, as a route's target: it selects the cluster's head pod (common/service.go
-    `BuildServiceForHeadPod`: `ray.io/cluster` and `ray.io/node-type: head`). A RayJob's or RayService's cluster
-    has a generated name: not followed."""
+    `BuildServiceForHeadPod`: `ray.io/cluster` and `ray.io/node-type: head`); and the one a RayService keeps for
+    itself, `<name>-head-svc` whatever the template's name (utils `GenerateHeadServiceName`), which selects the head
+    of its cluster (of a generated name: `_ray_cluster_name`). A RayJob's cluster's is not followed."""
     name = y.text(y.get(obj, "metadata", "name"))
-    group = y.get(obj, "spec", "headGroupSpec")
+    cr = y.text(y.get(obj, "kind"))
+    group = y.get(obj, "spec", "rayClusterConfig", "headGroupSpec") if cr == "RayService" \
+        else y.get(obj, "spec", "headGroupSpec")
     if not name or not y.is_map(group):
         return []
     template = y.get(group, "headService")
     kind = y.text(_ray_type(template, group)) or "ClusterIP"
     ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
-    service = y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
-    return [((_namespace(obj), service),
-             _Target(kind, (("ray.io/cluster", name), ("ray.io/node-type", "head")), ports, False, None))]
+    service = f"{name}-head-svc" if cr == "RayService" else y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
+    internal = kind == "LoadBalancer" and _internal_service(y.get(template, "metadata", "annotations"),
+                                                            y.get(template, "spec"))
+    return [((_namespace(obj), service), _Target(kind, (("ray.io/cluster", _ray_cluster_name(obj) or name),
+                                                        ("ray.io/node-type", "head")), ports, False, None, internal))]
 
 
 class _Routed:
@@ -667,23 +848,32 @@ class _Routed:
         self.istio: set[str | None] = set()
         self.classes: dict[str, Any] = {}  # IngressClasses by name (cluster-scoped)
         self.params: dict[tuple[str, str], Any] = {}  # IngressClassParams by (API group, name)
+        self.ingresses: dict[tuple[str | None, str], Any] = {}  # the Ingresses, by (namespace, name)
+        self.gateway_classes: dict[str, Any] = {}  # GatewayClasses by name (cluster-scoped)
+        self.istio_gateways: dict[tuple[str | None, str], Any] = {}  # Istio's Gateways, by (namespace, name)
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
             key = (_namespace(obj), y.text(y.get(obj, "metadata", "name")) or "")
             if kind == "Service" and api == "v1":
                 self.services.setdefault(key, _Target.of(obj))
-            elif kind == "RayCluster" and api.startswith("ray.io/"):
+            elif kind in ("RayCluster", "RayService") and api.startswith("ray.io/"):
                 for k, target in _ray_head_targets(obj):
                     self.services.setdefault(k, target)
             elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
                 self.configs.setdefault(key, obj)
             elif kind == "Gateway" and api.startswith(_GATEWAY_API):
                 self.gateways.setdefault(key, obj)
+            elif kind == "Gateway" and api.startswith(_ISTIO_API):
+                self.istio_gateways.setdefault(key, obj)
+            elif kind == "GatewayClass" and api.startswith(_GATEWAY_API):
+                self.gateway_classes.setdefault(key[1], obj)
             elif kind == _ENVOY_PROXY[0] and api.startswith(_ENVOY_PROXY[1] + "/"):
                 self.proxies.setdefault(key, obj)
             elif kind == "IngressClass" and api.startswith("networking.k8s.io/"):
                 self.classes.setdefault(key[1], obj)
+            elif kind == "Ingress" and api.startswith(_INGRESS_APIS):
+                self.ingresses.setdefault(key, obj)
             elif kind == "IngressClassParams":
                 self.params.setdefault((api.partition("/")[0], key[1]), obj)
             elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
@@ -726,34 +916,97 @@ class _Routed:
         its pods on the target ports of the routed ports (those GKE puts Identity-Aware Proxy in front of
         left out). A route's Gateway is one of those here, public and admitting it."""
         gateway = None
-        if kind != "Ingress":
+        if kind == "VirtualService":
+            # an Istio Gateway of the scan (whatever its gateway workload: Istio's ingress gateway is the cluster's
+            # edge) with a server, unless an Istio policy may authenticate at the gateway or the service
+            if self._istio(namespace):
+                return []
+            gateway = next((g for g in gateways if g in self.istio_gateways and not self._istio(g[0])
+                            and y.items(y.get(self.istio_gateways[g], "spec", "servers"))), None)
+            if gateway is None:
+                return []
+        elif kind in _GATEWAY_ROUTES:
             if (namespace, name) in self.guarded or self._istio(namespace):
                 return []
             gateway = next((g for g in gateways if g in self.gateways and g not in self.guarded
                             and not self._istio(g[0])
-                            and not _gateway_private(self.gateways[g], self.proxies) and _admits(self.gateways[g], g[0], namespace, kind)),
+                            and not _gateway_private(self.gateways[g], self.proxies, self.gateway_classes) and _admits(self.gateways[g], g[0], namespace, kind)),
                            None)
             if gateway is None:
                 return []
         found: dict[str, tuple[_Target, Loc, list[ServicePort]]] = {}
         for service_name, port, at in backends:
             service = self.services.get((namespace, service_name))
-            if service is None or service.type in _EXPOSING:
+            if service is None or service.type in _EXPOSING and not service.internal:
                 continue  # not there, or it exposes the pods itself
             if (namespace, service_name) in self.guarded or service.guarded:
                 continue  # the routes to it may authenticate
             if not service.selector:
                 continue
+            if kind == "VirtualService" and not port and len(service.ports) == 1:
+                port = service.ports[0][1].port  # a Service of one port needs none named
             for n, sp in service.ports:
-                if port in (n, sp.port) and port:
+                if _routes_to(kind, port, n, sp):
                     if _behind_iap(service.backend_configs, n, sp.port, self.configs, namespace):
                         break
                     got = found.setdefault(service_name, (service, at, []))
                     got[2].append(ServicePort(sp.port, sp.target, at))
-                    break
+                    if port:
+                        break
         return [Exposure(kind, name, namespace, service.selector, tuple(ports), at, route=service_name,
                          gateways=(gateway,) if gateway is not None else ())
                 for service_name, (service, at, ports) in found.items()]
+
+
+# -- Istio: a VirtualService bound to a Gateway sends what the gateway receives to Services ----------------------
+# (istio/api 3e169507 networking/v1alpha3/virtual_service.proto): `spec.gateways` names the Gateways whose
+# servers take its routes (`<namespace>/<name>`, or a name of its own namespace; the reserved `mesh`, and an
+# omitted list, mean the sidecars only: inside the mesh); each `http`/`tcp`/`tls` route's `route[].destination`
+# names a `host` (a short name is a Service of the VirtualService's namespace, as is `<name>.<namespace>.svc.cluster.local`
+# of that namespace; another host is not followed) and its `port.number`, needed only when the Service has more
+# than one port. Istio's ingress gateway is the cluster's edge; an Istio AuthorizationPolicy or
+# RequestAuthentication of the namespace, the gateway's or the root one may authenticate (`_Routed._istio`).
+_ISTIO_API = "networking.istio.io/"
+
+
+def _istio_gateways(vs: Any) -> tuple[tuple[str | None, str], ...]:
+    """The Gateways (namespace, name) a VirtualService's routes are bound to (none: the mesh only)."""
+    namespace = _namespace(vs)
+    out = []
+    for node in y.items(y.get(vs, "spec", "gateways")):
+        text = (y.text(node) or "").strip()
+        if text and text != "mesh":
+            ns, _, name = text.rpartition("/")
+            out.append((ns or namespace, name))
+    return tuple(out)
+
+
+def _istio_destinations(vs: Any) -> list[tuple[str, str, Any]]:
+    """(Service name, port number (`""`: unnamed), the node naming the host) of each destination of a
+    VirtualService's routes that is a Service of its namespace."""
+    namespace = _namespace(vs)
+    out = []
+    for key in ("http", "tcp", "tls"):
+        for rule in y.items(y.get(vs, "spec", key)):
+            for dest in y.items(y.get(rule, "route")):
+                host_node = y.get(dest, "destination", "host")
+                host = (y.text(host_node) or "").strip()
+                name, _, rest = host.partition(".")
+                if rest and not (rest.startswith(f"{namespace}.svc") and namespace and rest.rstrip(".") in (
+                        f"{namespace}.svc", f"{namespace}.svc.cluster.local")):
+                    continue  # another namespace's Service, or a host outside the cluster
+                if name:
+                    out.append((name, y.text(y.get(dest, "destination", "port", "number")) or "", host_node))
+    return out
+
+
+def _routes_to(kind: str, port: str, name: str, sp: ServicePort) -> bool:
+    """Whether a route of `kind` to `port` reaches the Service port `sp` named `name`: an Ingress's or a Gateway
+    route's port is the Service port's number or name; an OpenShift Route's the endpoints' (the Service port's
+    name, or its target port), and one with none reaches every port."""
+    if kind == "Route":
+        return not port or port in (name, sp.target)
+    return bool(port) and port in (name, sp.port)
 
 
 def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Exposure]:
@@ -762,7 +1015,7 @@ def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Expos
     `glmlint.link`)."""
     objects = []
     for text in texts:
-        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text:
+        if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
             continue
         try:
             docs = y.compose_all(text)
@@ -777,7 +1030,10 @@ def routed_elsewhere(routes: list[Exposure], texts: Iterable[str]) -> list[Expos
     for r in routes:
         by_route.setdefault((r.via or "Ingress", r.name, r.namespace, r.gateways), []).append(
             (r.route or "", r.ports[0].port, r.loc))
-    return [e for (kind, name, namespace, gateways), backends in by_route.items()
+    # an Ingress judged again with the IngressClasses (and their parameters) of the files close to it
+    return [records.replace(e, completed=True) for (kind, name, namespace, gateways), backends in by_route.items()
+            if kind != "Ingress" or (namespace, name) not in found.ingresses
+            or not _ingress_private(found.ingresses[(namespace, name)], found)
             for e in found.routed(kind, name, namespace, gateways, backends)]
 
 
@@ -1014,6 +1270,14 @@ def _env_vars(runtime_env: Any, at: Callable[[Any], Loc]) -> tuple[EnvVar, ...]:
 _RAY_FIXED_LABELS = ("ray.io/node-type", "ray.io/group", "ray.io/cluster")
 
 
+def _ray_cluster_name(obj: Any) -> str | None:
+    """A RayService's or RayJob's cluster's name as the pods' `ray.io/cluster` label: `<name>-<suffix>`, a value
+    no label a user writes can equal (`<` is no label character), so that only what the operator makes for the
+    object (a RayService's own head Service) selects its pods by it; None for another kind."""
+    name = y.text(y.get(obj, "metadata", "name"))
+    return f"{name}-<suffix>" if name and y.text(y.get(obj, "kind")) in ("RayService", "RayJob") else None
+
+
 def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """The labels of a Ray group's pods, the template's `written` ones with the operator's."""
     node_type = "head" if head else "worker"
@@ -1025,6 +1289,8 @@ def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str]
         labels["ray.io/cluster"] = cluster
         if len(cluster) + len(node_type) < 63:  # longer ones are shortened (utils `CheckLabel`)
             labels["ray.io/identifier"] = f"{cluster}-{node_type}"
+    elif _ray_cluster_name(obj):
+        labels["ray.io/cluster"] = _ray_cluster_name(obj) or ""
     for key, value in (*written, *_label_map(y.get(group, "labels"))):
         if key not in _RAY_FIXED_LABELS:
             labels[key] = value
@@ -1089,7 +1355,8 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     template = y.get(group, "headService")
     node = _ray_type(template, group)
     kind = y.text(node)
-    if kind not in _EXPOSING:
+    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
+            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
         return None
     at = y.loc(node)
     ports = [sp for _n, sp in _written_ports(template)]
@@ -1139,7 +1406,8 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
         return None
     node = _ray_type(template, head_group)
     kind = y.text(node)
-    if kind not in _EXPOSING:
+    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
+            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
         return None
     at = y.loc(node)
     serving = [(n, p) for n, p in _ray_default_ports(head_group) if p and (n == "serve" or n.startswith("serve-"))]
@@ -1615,7 +1883,9 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         return workloads
     node = y.get(service, "type")
     service_type = y.text(node)
-    if service_type not in _EXPOSING:
+    # a NIMService's `expose.service` carries the Service's `annotations`; a Dask scheduler's is a ServiceSpec
+    if service_type not in _EXPOSING or service_type == "LoadBalancer" and _internal_service(
+            y.get(service, "annotations"), service):
         return workloads
     ports = ((ServicePort(port, port, y.loc(node)),) if port is not None
              else tuple(sp for _n, sp in _written_ports(None, service)))
@@ -2198,8 +2468,9 @@ def _owner(obj: Any, spec_path: Path, obj_path: Path) -> str:
     return f"{kind}/{name}" + (f" {roles[-1]}" if roles else "")
 
 
-def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str]], pods: list[PodIdentity]
+def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str]], pods: list[PodIdentity] | None
                ) -> list[Workload]:
+    """The containers of `obj`'s pod specs; each pod's identity appended to `pods` (None: not made)."""
     out: list[Workload] = []
     namespace = y.text(y.get(obj, "metadata", "namespace"))
     for spec in _pod_specs(obj, obj_path):
@@ -2233,7 +2504,9 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         if mine and not spec.singles and y.is_seq(y.get(spec.node, "containers")):
             mine = _pod_memory_limit(spec.node, mine)
         out.extend(mine)
-        if mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
+        if pods is None:
+            pass
+        elif mine and (not spec.singles or _kserve_component(obj, spec.path)) and not _identity_elsewhere(obj) and (
                 spec.role is None):  # a Spark pod's ServiceAccount is Spark's configuration
             # an Argo template's container runs in a pod the controller builds with the workflow's
             # ServiceAccount; a KServe model runs in its component's pod, whose spec the component is

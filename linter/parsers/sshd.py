@@ -28,8 +28,20 @@ _LINE = lazyre.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*=\s*|\s+)(.*?)\s*$")
 # keywords whose every line counts (they add to a list), or that structure the file: never shadowed
 _MANY = frozenset({"acceptenv", "allowgroups", "allowusers", "denygroups", "denyusers", "hostkey",
                    "hostcertificate", "listenaddress", "port", "setenv", "subsystem", "include", "match"})
+# deprecated spellings sshd reads as another keyword, which share its first value (openssh-portable
+# 0ef0f5a83 servconf.h `SSHCONF_ALIAS`: ChallengeResponseAuthentication and SKeyAuthentication are
+# KbdInteractiveAuthentication)
+_ALIASES = {"challengeresponseauthentication": "kbdinteractiveauthentication",
+            "skeyauthentication": "kbdinteractiveauthentication"}
 _DROP_INS = "sshd_config.d"
 _MAX = 1 << 20
+
+
+def key(keyword: str) -> str:
+    """The keyword sshd reads a line as, lowercased (`ChallengeResponseAuthentication` is
+    `kbdinteractiveauthentication`)."""
+    k = keyword.lower()
+    return _ALIASES.get(k, k)
 
 
 def directives(text: str, first_line: int = 1, loc: Loc | None = None) -> list[Directive]:
@@ -58,12 +70,12 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
 
 def _global_shadowed(d: Directive, found: list[Directive], before: frozenset[str],
                      after: tuple[int, frozenset[str]] | None) -> bool:
-    key = d.keyword.lower()
-    if key in _MANY or _in_match(d, found):
+    k = key(d.keyword)
+    if k in _MANY or _in_match(d, found):
         return False
-    if key in before:
+    if k in before:
         return True
-    return after is not None and d.loc.line > after[0] and key in after[1]
+    return after is not None and d.loc.line > after[0] and k in after[1]
 
 
 def _in_match(d: Directive, found: list[Directive]) -> bool:
@@ -74,10 +86,10 @@ def _globals(ds: list[Directive], until: int | None = None) -> set[str]:
     """The keywords `ds` sets outside a Match block (before line `until`)."""
     out: set[str] = set()
     for d in ds:
-        key = d.keyword.lower()
-        if key == "match" or (until is not None and d.loc.line >= until):
+        k = key(d.keyword)
+        if k == "match" or (until is not None and d.loc.line >= until):
             break
-        out.add(key)
+        out.add(k)
     return out
 
 
@@ -95,10 +107,10 @@ def _include(main: list[Directive], name: str) -> tuple[int, str] | None:
     """The line of the main file's global `Include` that reads the drop-in directory, and its pattern
     for the files in it (`*.conf`)."""
     for d in main:
-        key = d.keyword.lower()
-        if key == "match":
+        kw = d.keyword.lower()
+        if kw == "match":
             return None
-        if key != "include":
+        if kw != "include":
             continue
         for pattern in d.value.split():
             full = pattern if pattern.startswith("/") else posixpath.join("/etc/ssh", pattern)
