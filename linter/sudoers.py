@@ -561,10 +561,25 @@ def _user_rule(text: str) -> tuple[list[str], bool, bool] | None:
                 item = item[o.end():]
                 continue
             break
-        if item.strip() == "ALL" and runas_root:
+        if (item.strip() == "ALL" or _any_command(item)) and runas_root:
             root_all = True
             nopasswd_all = nopasswd_all or nopasswd
     return principals, nopasswd_all, root_all
+
+
+# Programs that run whatever command they are given: a shell, `su`, `env`, `sudo` itself. Named in
+# a rule with no arguments, sudo lets them take any (sudoers(5) of sudo 1.9.15, "Cmnd_List": a
+# command named without arguments may be run with any), so `sudo bash -c CMD` runs every command
+# as root; with its arguments written, only those (`/bin/bash /opt/start.sh`).
+_COMMAND_RUNNERS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh", "tcsh",
+                              "su", "env", "sudo"})
+
+
+def _any_command(item: str) -> bool:
+    """A Cmnd that is a program running any command it is given, with any arguments."""
+    words = item.split()
+    return (len(words) == 1 or (len(words) == 2 and words[1] == "*")) and words[0].startswith("/") \
+        and words[0].rsplit("/", 1)[1] in _COMMAND_RUNNERS
 
 
 def _split_commands(text: str) -> list[str]:

@@ -58,8 +58,12 @@ own `user:`. The finding is on the service and names the Dockerfile line;
 a service that runs the last stage's user is the Dockerfile's finding. A
 `docker run` line builds no image and is never reported.
 
+A shell, `su`, `env` or `sudo` named with no arguments
+(`NOPASSWD: /bin/bash`) is every command: sudo lets a command named without
+arguments take any, and `sudo bash -c CMD` runs CMD as root.
+
 Not reported: a rule limited to named commands
-(`NOPASSWD: /usr/bin/apt-get update`), a rule that asks for a password
+(`NOPASSWD: /usr/bin/apt-get update`, `/bin/bash /opt/start.sh`), a rule that asks for a password
 (`dev ALL=(ALL) ALL`), one that runs commands as another non-root user
 (`(postgres) NOPASSWD: ALL`), a drop-in file sudo never reads (its name
 contains a `.` or ends in `~`), and an image whose runtime user is root:

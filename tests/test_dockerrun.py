@@ -878,3 +878,19 @@ def test_batch_file_variables_set_at_its_top_level_are_known():
     assert second.image.value == "ghcr.io/acme/tools:${TAG}"
     known = run('@echo off\r\nset IMAGE=ghcr.io/acme/llm:2.1\r\ndocker run -d %Image%\r\n', "start.bat")
     assert [w.image.value for w in known] == ["ghcr.io/acme/llm:2.1"]
+
+
+def test_systemd_unit_command_lines():
+    """systemd.service(5): `ExecStart=` after its prefixes (`-`, `@`, `+`, `!`, ...), continued with a
+    backslash, `${NAME}`/`$NAME` from `Environment=`; other keys run nothing."""
+    unit = textwrap.dedent("""\
+        [Service]
+        Environment="IMAGE=ghcr.io/acme/llm:2.1" FLAGS=--privileged
+        ExecStartPre=-/usr/bin/docker rm -f llm
+        ExecStart=/usr/bin/docker run --rm --name llm $FLAGS \\
+          ${IMAGE}
+        ExecStop=/usr/bin/docker run --rm --privileged ghcr.io/acme/never:1
+        Description=docker run --privileged x:1
+        """)
+    (w,) = run(unit, "llm.service")
+    assert w.image.value == "ghcr.io/acme/llm:2.1" and w.privileged.value is True and at(w.image) == (5, 3)

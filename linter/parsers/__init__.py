@@ -16,8 +16,9 @@ _YAML = lazyre.compile(r"\.ya?ml$", re.I)
 _TEMPLATE = lazyre.compile(r"\{\{|\{%")
 # Slurm batch scripts (`train.sbatch`, `job.slurm`: shell scripts `sbatch` submits) are shell too,
 # Windows batch files (`run.bat`, `start.cmd`) are cmd.exe's, and a justfile's recipes (just finds
-# `justfile`/`.justfile` in any case; modules `*.just`) are shell lines
-_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk|just)$|^(?:GNU)?[Mm]akefile$"
+# `justfile`/`.justfile` in any case; modules `*.just`) are shell lines, as are a systemd service's
+# `ExecStart=` lines (`ollama.service` running `docker run ...` on a GPU box)
+_RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk|just|service)$|^(?:GNU)?[Mm]akefile$"
                            r"|^\.?[Jj][Uu][Ss][Tt][Ff][Ii][Ll][Ee]$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 

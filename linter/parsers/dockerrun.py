@@ -5,7 +5,8 @@ command lines are found in shell scripts (`*.sh`, `*.bash`, Slurm batch scripts 
 `*.slurm`; Windows batch files `*.bat`, `*.cmd`, read as cmd.exe reads them, the CLI's name in any case, with
 `.exe` or a path, as cmd.exe and PowerShell find it: `_windows_program`), Makefile recipes (`Makefile`,
 `*.mk`), justfile recipes (`justfile`, `.justfile`, `*.just`: `{{ name }}` read as make's `$(NAME)`), go-task
-Taskfiles' `cmds` (`{{.NAME}}` from their `vars:`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
+Taskfiles' `cmds` (`{{.NAME}}` from their `vars:`), systemd units' `ExecStart=` lines (`*.service`, with
+their `Environment=`), Markdown fenced `bash`/`sh`/`shell`/`console` blocks (and
 blocks with no language and indented code blocks whose first word is the container CLI: `docker run ...`;
 `powershell`/`pwsh` blocks, their backtick escapes written as the shell's backslash; cmd.exe's `cmd`/`bat`
 blocks, their caret escapes so and `%NAME%` as a variable), GitHub workflow `run:` steps and
@@ -603,6 +604,16 @@ _SHELL_CLOSE = re.compile(r"^(?:fi|done|esac|\})\b")
 _SHELL_ONE_LINE = re.compile(r"[;&|][ \t]*(?:fi|done|esac|\})(?:[ \t;&|<>)]|$)")
 
 
+def _recipe_start(line: str, continued: bool, prefixes: str) -> int:
+    """Where a recipe line's command starts: after its indentation and, unless it goes on from the line
+    before, the tool's own prefixes (make's `@`/`-`/`+`, just's `@`/`-`)."""
+    at = len(line) - len(line.lstrip(" \t"))
+    if not continued:
+        while at < len(line) and line[at] in prefixes:
+            at += 1
+    return at
+
+
 def makefile(text: str) -> list[Snippet]:
     """Recipe lines (tab-indented), `@`/`-`/`+` prefixes dropped and make's `$$` made `$`; a make
     reference `$(NAME)` is written `${NAME}` (as long), which the variables the Makefile sets
@@ -649,10 +660,7 @@ def makefile(text: str) -> list[Snippet]:
                                                           and not depth else ("$", False))  # `+=`, `!=`: not known
             _blank(snip, k + 1)
             continue
-        at = len(line) - len(line.lstrip("\t "))
-        if not continued:
-            while at < len(line) and line[at] in "@-+":
-                at += 1
+        at = _recipe_start(line, continued, "@-+")
         chars: list[str] = []
         cols: list[int] = []
         c = at
@@ -712,10 +720,7 @@ def justfile(text: str) -> list[Snippet]:
     continued = False
     for k, line in enumerate(split_lines(text)):
         if line[:1] in (" ", "\t") and line.strip() and in_recipe or continued and in_recipe:
-            at = len(line) - len(line.lstrip(" \t"))
-            if not continued:
-                while at < len(line) and line[at] in "@-":
-                    at += 1
+            at = _recipe_start(line, continued, "@-")
             chars: list[str] = []
             cols: list[int] = []
             c = at
@@ -757,6 +762,43 @@ def justfile(text: str) -> list[Snippet]:
         _blank(snip, k + 1)
     snip.known = _once(defined)
     snip.make = True
+    return [snip]
+
+
+# a systemd unit's command lines (systemd.service(5), "Command lines"): `ExecStart=` and the commands run
+# around it, the first word after the prefixes `@`, `-`, `:`, `+`, `!`, `!!`, quoted and escaped as the shell
+# does, `$NAME`/`${NAME}` from `Environment=`; a line ending in a backslash goes on (systemd.syntax(7))
+_UNIT_EXEC = re.compile(r"^[ \t]*(?:ExecStart|ExecStartPre|ExecStartPost|ExecCondition)[ \t]*=[ \t]*([-@:+!]*)")
+_UNIT_ENV = re.compile(r"^[ \t]*Environment[ \t]*=[ \t]*(.*)$")
+
+
+def systemd_unit(text: str) -> list[Snippet]:
+    """A systemd service's `ExecStart=` (and `ExecStartPre=`, `ExecStartPost=`, `ExecCondition=`) command
+    lines, their prefixes left out, continued lines joined; `Snippet.known` its `Environment=` values."""
+    import shlex
+
+    snip = Snippet()
+    defined: dict[str, list[tuple[str, bool]]] = {}
+    continued = False
+    for k, line in enumerate(split_lines(text)):
+        m = _UNIT_EXEC.match(line) if not continued else None
+        if m is not None or continued:
+            at = m.end() if m is not None else 0
+            snip.add(k + 1, line[at:], at)
+            continued = line.rstrip().endswith("\\")
+            continue
+        env = _UNIT_ENV.match(line)
+        if env is not None:
+            try:
+                pairs = shlex.split(env.group(1), posix=True)
+            except ValueError:
+                pairs = []
+            for pair in pairs:
+                name, eq, value = pair.partition("=")
+                if eq and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+                    defined.setdefault(name, []).append((value, False))
+        _blank(snip, k + 1)
+    snip.known = _once(defined)
     return [snip]
 
 
@@ -1397,6 +1439,8 @@ def kind_of(name: str) -> str | None:
         return "make"
     if low in ("justfile", ".justfile") or low.endswith(".just"):
         return "just"
+    if low.endswith(".service"):
+        return "systemd"
     if low.endswith((".sh", ".bash", ".sbatch", ".slurm")):
         return "shell"
     if low.endswith((".bat", ".cmd")):
@@ -1416,7 +1460,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
         return parse_workflow(path, text, y.compose_all(text))
     kind = kind or "shell"
     snippets = markdown(text) if kind == "markdown" else makefile(text) if kind == "make" else \
-        justfile(text) if kind == "just" else \
+        justfile(text) if kind == "just" else systemd_unit(text) if kind == "systemd" else \
         batch_script(text) if kind == "batch" else shell_script(text)
     return _source(path, text, snippets, documentation=kind == "markdown", real_path=real_path)
 
@@ -1938,8 +1982,11 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     service = argv[service_at]
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", service.text) or service.text.isupper():
         return None  # a placeholder (`SERVICE`, `<service>`) or an expansion: not a service known here
-    if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags):
-        return None  # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads
+    if service_at + 1 == len(argv) and all(f.name in _COMPOSE_RUN_BOOL for f in flags) \
+            and not any(w.text.startswith("--env-file") for w in argv[1:at]):
+        # `docker compose run --rm web`: the service as its file has it, which the file's own scan reads (not
+        # with `--env-file`, which its variables come from instead of the `.env`)
+        return None
     w = _workload(cmd, argv, "run", flags, service_at, path, partial=True, assumed=assumed, env_files=env_files,
                   known=known, compose=True)
     name = next((f.value for f in reversed(flags) if f.name == "name" and f.value), None)
@@ -1951,23 +1998,48 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     return _over_service(w, *linked, flags) if linked is not None else w
 
 
-def _compose_files(argv: tuple[Word, ...], at: int) -> list[str] | None:
+def _compose_files(argv: tuple[Word, ...], at: int, short: str = "-f", long: str = "--file") -> list[str] | None:
     """The `-f`/`--file` files of `docker compose [options] run` before `run` (`at`: the word after
-    it), as written; None when one holds an expansion or is standard input (not known here)."""
+    it), as written; None when one holds an expansion or is standard input (not known here).
+    (`short`, `long`: another option that names files, `--env-file`.)"""
     files: list[str] = []
     i = 1
     while i < at - 1:
         t = argv[i].text
-        if t in ("-f", "--file") and i + 1 < at - 1:
+        if t in (short, long) and i + 1 < at - 1:
             files.append(argv[i + 1].text)
             i += 2
             continue
-        if t.startswith("--file="):
-            files.append(t[len("--file="):])
+        if t.startswith(long + "="):
+            files.append(t[len(long) + 1:])
         i += 1
     if any(not f or f == "-" or "$" in f or "`" in f for f in files):
         return None
     return files
+
+
+def _compose_env(argv: tuple[Word, ...], at: int, where: _EnvFiles) -> dict[str, str] | None | bool:
+    """The variables the `--env-file` files of `docker compose [options] run` set (later ones win), which
+    Compose interpolates its files with instead of the project's `.env` (docs.docker.com, "Set environment
+    variables: use --env-file"); None when none is given, False when one is not known here (a variable,
+    a file not on disk: Compose refuses to start)."""
+    from glmlint.interpolate import read_dotenv
+
+    named = _compose_files(argv, at, "", "--env-file")
+    if named is None:
+        return False
+    if not named:
+        return None
+    env: dict[str, str] = {}
+    for name in named:
+        path = os.path.normpath(os.path.join(where.real_dir, name))
+        try:
+            with open(path, "rb") as fh:
+                env.update(read_dotenv(fh.read(1 << 20).decode("utf-8", "replace")))
+        except OSError:
+            return False
+        where.reads.append(path)
+    return env
 
 
 def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
@@ -1981,6 +2053,9 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     from glmlint.parsers import compose
 
     named = _compose_files(argv, at)
+    env = _compose_env(argv, at, where)
+    if env is False:
+        return None
     dotenv: list[str] = []  # the `.env` whose `COMPOSE_FILE` names the files, a file the command reads
     files = project(named, where.real_dir, dotenv) if named is not None else None
     where.reads.extend(dotenv)
@@ -1993,18 +2068,19 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     real = key[-1]
     rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
     shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
-    if key not in where.composed:
+    cached = (*key, *((f"{k}={v}" for k, v in sorted(env.items())) if isinstance(env, dict) else ()))  # and --env-file's
+    if cached not in where.composed:
         text = compose._read_other(real)
         source = None
         if text is not None:
             try:
                 docs = y.compose_all(text)
-                source = compose.parse(shown, text, docs, real, below=key[:-1]) \
-                    if any(compose.is_compose(d) for d in docs) else None
+                source = compose.parse(shown, text, docs, real, env=env if isinstance(env, dict) else None,
+                                       below=key[:-1]) if any(compose.is_compose(d) for d in docs) else None
             except (y.YamlError, ValueError):
                 source = None
-        where.composed[key] = source
-    source = where.composed[key]
+        where.composed[cached] = source
+    source = where.composed[cached]
     if source is None:
         return None
     w = next((w for w in source.workloads if w.name == service and w.node_path[1:] == ("services", service)), None)
