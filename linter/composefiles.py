@@ -49,7 +49,7 @@ _BESIDE = 2  # of the compose file's directory and those above it: how many have
 _MAX_BESIDE = 32
 _WORKFLOWS = os.path.join(".github", "workflows")
 _WORKSPACE = lazyre.compile(r"\$\{\{\s*github\.workspace\s*\}\}/")
-WORKING_DIRECTORY = lazyre.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s$]+)['\"]?\s*(?:#.*)?$", re.M)
+_WORKING_DIRECTORY = lazyre.compile(r"^\s*working-directory:\s*['\"]?([^'\"#\s$]+)['\"]?\s*(?:#.*)?$", re.M)
 _SCRIPT_DIRS = ("scripts", "bin", "hack", "tools")  # and these beside it (run from the repository's root)
 _COMMAND = lazyre.compile(r"(?:docker|podman)[ -]compose\b([^\n;&|`)#]*)")
 CONTINUED = lazyre.compile(r"\\\r?\n")  # a line a `\` continues (shell, make)
@@ -172,7 +172,7 @@ def _chains_in(directory: str, stamp: tuple[tuple[str, int, int], ...], workspac
         if workspace is not None:
             text = _WORKSPACE.sub("", text)
             bases = [workspace, *(os.path.normpath(os.path.join(workspace, d))
-                                  for d in dict.fromkeys(WORKING_DIRECTORY.findall(text)))]
+                                  for d in dict.fromkeys(_WORKING_DIRECTORY.findall(text)))]
         for m in _COMMAND.finditer(text):
             named = _files_of(m.group(1))
             if named is None or len(named) < 2:

@@ -81,7 +81,7 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
     by_dir: dict[str, list[int]] = {}
     by_parent: dict[str, list[int]] = {}
     for i, s in enumerate(kube):
-        d, p = _dir_keys(s.path)
+        d, p = _dir_names(s.path)
         by_dir.setdefault(d, []).append(i)
         by_parent.setdefault(p, []).append(i)
     # each close file's routed objects, read (from disk) and composed once for the route files of one
@@ -93,7 +93,7 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
         """The routed objects of the route file's Kubernetes files, one file at a time, its own first: its
         objects win over another file's of the same name (its own too: an HTTPRoute's Gateway may be
         there, its Service here); the others in the scan's order."""
-        d, p = _dir_keys(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
+        d, p = _dir_names(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
         near = sorted({*by_dir.get(d, ()), *by_parent.get(p, ()), *by_dir.get(p, ()), *by_parent.get(d, ())})
         keep = set(near)
         for i in [i for i in memo if i not in keep]:
@@ -108,14 +108,6 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
             yield got
 
     return [(path, e) for path, mine in routes.items() for e in routed_elsewhere(mine, objects(path))]
-
-
-def _dir_keys(path: str) -> tuple[str, str]:
-    """The directory of the file `path` and that directory's parent, as `_close` compares them."""
-    if "\\" in path:
-        path = path.replace("\\", "/")
-    d, p = _dirs.get(path) or _dirs_of(path)
-    return path[:d], path[:p]
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:

@@ -387,9 +387,8 @@ _FORWARDERS: dict[str, re.Pattern[str] | None] = {
 def _tunnel(workload: Workload) -> bool:
     """Whether the workload's start runs a forwarder (`_FORWARDERS`) beside sshd."""
     for cmd in workload.process:
-        name = cmd.name.rsplit("/", 1)[-1]
-        if name in _FORWARDERS:
-            word = _FORWARDERS[name]
+        if cmd.name in _FORWARDERS:
+            word = _FORWARDERS[cmd.name]
             if word is None or any(word.match(w.text) for w in cmd.args):
                 return True
     return False

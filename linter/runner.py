@@ -753,14 +753,14 @@ class _Parked:
         self.handle = spool.put(_pickled((_sent(cand), problems, linked, tentative)))
         self.rows = spool.put(_pickled(_packed(results, index))) if results else None
 
-    def entry(self, spool: _Spool, source: SourceFile, how: tuple[_Spool, list[Rule], Any]) -> tuple[Any, ...]:
+    def entry(self, source: SourceFile, how: tuple[_Spool, list[Rule], Any]) -> tuple[Any, ...]:
         """The file's entry as `_check_all` made it: its findings (`_Rows`: results again when
         gathered, naming the file with `source.path`), what the scan-wide rules found as results
         again (their fixes and messages the scan's one of each). `how`: (the spool, the scan's
         rules, its fixes and messages: `_unpacked`'s `fixes`)."""
         import pickle
 
-        sent, problems, linked, tentative = pickle.loads(spool.get(self.handle))
+        sent, problems, linked, tentative = pickle.loads(how[0].get(self.handle))
         if tentative is not None:
             found, more, _keys, pods, evidence = tentative
             tentative = (_unpacked(found, how[1], source.path, how[2]) or (), more, self.keys, pods, evidence)
@@ -1987,7 +1987,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
 
     def unparked(i: int) -> tuple[Any, ...]:
         entry = entries[i]
-        return entry.entry(spool, report.sources[i], how) if isinstance(entry, _Parked) else entry
+        return entry.entry(report.sources[i], how) if isinstance(entry, _Parked) else entry
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}

@@ -181,7 +181,7 @@ def test_close_directories_as_posixpath_names_them() -> None:
         for a, b in itertools.product(paths, repeat=2):
             assert link._close(a, b) == close(a, b), (a, b)
             # the keys `routed` looks the files close to a route file up by: the same answers
-            (da, pa), (db, pb) = link._dir_keys(a), link._dir_keys(b)
+            (da, pa), (db, pb) = link._dir_names(a), link._dir_names(b)
             assert (da == db or pa == pb or pa == db or da == pb) == close(a, b), (a, b)
     finally:
         link.forget()

@@ -666,7 +666,6 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
             at += 1
         path = script.text.lower()
         if cwd and not path.startswith("/") and "$" not in path:
-            import posixpath
 
             path = posixpath.normpath(posixpath.join(cwd.lower(), path))
         if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
@@ -871,7 +870,6 @@ class ServiceMatch:
                     if value not in ("false", "0", "no"):
                         return w.loc, w, None
         if switch.mount is not None:
-            import posixpath
 
             # a relative path names a file in the service's own directory: a directory mounted above it is
             # the program's files (a clone mounted at its WORKDIR), not its settings
@@ -1298,7 +1296,6 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     for cmd in workload.process:
         if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
             # `cd /opt/ComfyUI && python main.py`: the later commands start there
-            import posixpath
 
             cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
             continue
@@ -1420,7 +1417,6 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
 def _homes(words: Sequence[Word], cwd: str | None) -> tuple[str, ...]:
     """The directories a service started by `words` may run in: `cwd`, and the directory of the
     script it names by path (`python /content/app/launch.py`, `python app/main.py` in `cwd`)."""
-    import posixpath
 
     out = [cwd] if cwd and cwd.startswith("/") else []
     script = next((w for w in words[1:] if w.text.endswith((".py", ".sh"))), None)

@@ -2066,8 +2066,7 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
         return _included_service(files, service, where)
     key = files[:last + 1]
     real = key[-1]
-    rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
-    shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
+    shown = _shown(real, where)
     cached = (*key, *((f"{k}={v}" for k, v in sorted(env.items())) if isinstance(env, dict) else ()))  # and --env-file's
     if cached not in where.composed:
         text = compose._read_other(real)
@@ -2090,6 +2089,12 @@ def _linked_service(argv: tuple[Word, ...], at: int, service: str, where: _EnvFi
     return w, shown
 
 
+def _shown(real: str, where: _EnvFiles) -> str:
+    """The path the scan shows for the project file `real`, beside the script as it is shown."""
+    rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
+    return posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
+
+
 def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
     """The service a file of the project includes (`include:`, Compose 2.20+), as `compose._Elsewhere`
     reads it, and the included file as the scan shows it."""
@@ -2103,8 +2108,7 @@ def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) ->
             docs = y.compose_all(text)
         except y.YamlError:
             continue
-        rel = os.path.relpath(real, where.real_dir).replace(os.sep, "/")
-        shown = posixpath.normpath(posixpath.join(where.display_dir.replace(os.sep, "/"), rel))
+        shown = _shown(real, where)
         w = compose._Elsewhere(real, shown, None, docs).included(service)
         if w is not None:
             where.reads.append(real)

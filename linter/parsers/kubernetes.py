@@ -1325,8 +1325,8 @@ def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str]
         labels["ray.io/cluster"] = cluster
         if len(cluster) + len(node_type) < 63:  # longer ones are shortened (utils `CheckLabel`)
             labels["ray.io/identifier"] = f"{cluster}-{node_type}"
-    elif _ray_cluster_name(obj):
-        labels["ray.io/cluster"] = _ray_cluster_name(obj) or ""
+    elif cluster_name := _ray_cluster_name(obj):
+        labels["ray.io/cluster"] = cluster_name
     for key, value in (*written, *_label_map(y.get(group, "labels"))):
         if key not in _RAY_FIXED_LABELS:
             labels[key] = value

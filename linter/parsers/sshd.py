@@ -71,7 +71,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
         before, after = shadowed(real_path)
         if before or after:
             found = [d for d in found if not _global_shadowed(d, found, before, after)]
-        if not any(key(d.keyword) == _PAM for d in _until_match(found)):
+        if _PAM not in _globals(found):
             pam = _context(path, real_path, _PAM)
             if pam is not None:
                 found.insert(0, pam)
