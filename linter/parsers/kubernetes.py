@@ -148,8 +148,14 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
+    runtimes: list[tuple[str, str, str | None, Path]] = []  # the file's runtime templates (`_runtime_key`)
+    unlimited: list[tuple[tuple[str, ...], str, str | None]] = []  # runtimes run with no limit over theirs (`_runtime_run`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
+            if (key := _runtime_key(obj)) is not None:
+                runtimes.append((*key, obj_path))
+            elif (run := _runtime_run(obj)) is not None:
+                unlimited.append(run)
             exposure = _exposure(obj)
             if y.text(y.get(obj, "kind")) in _ROUTED_KINDS:
                 if routed is None:
@@ -171,6 +177,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                     limits.setdefault(_namespace(obj), got)
     if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS for o in routed):
         source.services.extend(_ingress_exposures(routed))
+    if runtimes and unlimited:
+        source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
     if limits:
@@ -2581,16 +2589,50 @@ _TRAINER_API = "trainer.kubeflow.org/"
 _ANCESTOR = "trainer.kubeflow.org/trainjob-ancestor-step"
 
 
+_BY_ISVC = "the InferenceService's model `resources`"
+_BY_TRAINJOB = "the TrainJob's `trainer.resourcesPerNode`"
+# KServe's InferenceService defaulter (kserve pkg/apis/serving/v1beta1 inference_service_defaults.go
+# `setResourceRequirementDefaults`, predictor_custom.go, transformer_custom.go, explainer_custom.go
+# `Default`, at aaac4e29; the webhook serves v1beta1) gives the first container of a custom component (a
+# predictor, transformer or explainer that writes `containers` and no model or framework) the limits of
+# the `inferenceservice-config` ConfigMap's `resource` that it does not write: `memoryLimit: 2Gi` as KServe
+# ships it (config/configmap/inferenceservice.yaml; earlier releases hard-coded 2Gi). A `model:` (the
+# framework keys are turned into one first) gets none (`ModelSpec.Default` is empty): its runtime's
+# container and its own `resources` decide. A ModelMesh predictor is not defaulted.
+_BY_KSERVE_DEFAULT = "KServe's InferenceService defaulter (`inferenceservice-config` `resource.memoryLimit`, 2Gi as shipped)"
+_KSERVE_IMPLEMENTATIONS = {"predictor": ("model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
+                                         "huggingface", "pmml", "lightgbm", "paddle"),
+                           "transformer": (), "explainer": ("art",)}
+
+
+def _kserve_custom_first(obj: Any, obj_path: Path) -> set[tuple[Any, ...]]:
+    """The paths of the containers KServe's defaulter gives a memory limit: each custom component's first."""
+    if not (y.text(y.get(obj, "apiVersion")) or "").startswith(_KSERVE_API + "v1beta1") or \
+            y.text(y.get(obj, "kind")) != "InferenceService":
+        return set()
+    modelmesh = y.text(y.get(obj, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+    places = set()
+    for component, implementations in _KSERVE_IMPLEMENTATIONS.items():
+        node = y.get(obj, "spec", component)
+        if not y.items(y.get(node, "containers")) or any(y.get(node, k) is not None for k in implementations) or \
+                modelmesh and component == "predictor":
+            continue
+        places.add((*obj_path, "spec", component, "containers", 0))
+    return places
+
+
 def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
     """`workloads` with the memory limit of a runtime template's container that the object running it
-    supplies (`origin`) when it writes none."""
+    supplies (`origin`) when it writes none, and the one KServe's defaulter gives (`_BY_KSERVE_DEFAULT`)."""
     api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
-    if kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
-        by = "the InferenceService's model `resources`"
+    if kind == "InferenceService":
+        by, places = _BY_KSERVE_DEFAULT, _kserve_custom_first(obj, obj_path)
+    elif kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
+        by = _BY_ISVC
         places = {(*obj_path, "spec", "containers", i) for i, c in enumerate(y.items(y.get(obj, "spec", "containers")))
                   if y.text(y.get(c, "name")) in _KSERVE_MERGED}
     elif kind in ("TrainingRuntime", "ClusterTrainingRuntime") and api.startswith(_TRAINER_API):
-        by = "the TrainJob's `trainer.resourcesPerNode`"
+        by = _BY_TRAINJOB
         policy = y.get(obj, "spec", "mlPolicy")
         launcher_as_node = y.scalar(y.get(policy, "mpi", "runLauncherAsNode")) is True
         places = set()
@@ -2605,6 +2647,65 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
         return workloads
     return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by))
             if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
+
+
+# The object that runs a runtime names it: a TrainJob's `spec.runtimeRef` (`kind` defaults to
+# ClusterTrainingRuntime and `apiGroup` to trainer.kubeflow.org; a TrainingRuntime is one of the TrainJob's
+# namespace: kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go `RuntimeRef`, at 8c0f5059); an
+# InferenceService's `predictor.model.runtime` (the ServingRuntime of its namespace, else the
+# ClusterServingRuntime of that name: kserve pkg/controller/v1beta1/inferenceservice/utils/utils.go
+# `GetServingRuntime`, at aaac4e29). Both merge their own limits over the runtime container's one resource
+# at a time (trainer pkg/util/trainingruntime `MergeResourceRequirements`; KServe's strategic merge,
+# `MergeRuntimeContainers`): one that writes no memory limit leaves the runtime's, and with none written
+# there either the container runs with no limit. Such a runtime of the same file is reported at its container.
+_TRAINER_RUNTIMES = ("TrainingRuntime", "ClusterTrainingRuntime")
+_SERVING_RUNTIMES = ("ServingRuntime", "ClusterServingRuntime")
+
+
+def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
+    """(kind, name, namespace) of a Kubeflow Trainer or KServe runtime template."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    if kind in _TRAINER_RUNTIMES and api.startswith(_TRAINER_API) or kind in _SERVING_RUNTIMES and api.startswith(_KSERVE_API):
+        return kind, y.text(y.get(obj, "metadata", "name")) or "", _namespace(obj)
+    return None
+
+
+def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None] | None:
+    """The runtime (the kinds it may be, its name, the object's namespace) that a TrainJob or InferenceService
+    runs without writing a memory limit over the runtime container's."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    if kind == "TrainJob" and api.startswith(_TRAINER_API):
+        ref = y.get(obj, "spec", "runtimeRef")
+        if (y.text(y.get(ref, "apiGroup")) or "trainer.kubeflow.org") != "trainer.kubeflow.org":
+            return None
+        runtime, limit = (y.text(y.get(ref, "kind")) or "ClusterTrainingRuntime",), \
+            y.get(obj, "spec", "trainer", "resourcesPerNode", "limits", "memory")
+        ref = y.get(ref, "name")
+    elif kind == "InferenceService" and api.startswith(_KSERVE_API + "v1beta1"):
+        model = y.get(obj, "spec", "predictor", "model")
+        runtime, limit, ref = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), y.get(model, "runtime")
+    else:
+        return None
+    name = y.text(ref)
+    if not name or limit is not None and y.text(limit):
+        return None
+    return runtime, name, _namespace(obj)
+
+
+def _runtimes_unlimited(workloads: list[Workload], runtimes: list[tuple[str, str, str | None, Path]],
+                        unlimited: list[tuple[tuple[str, ...], str, str | None]]) -> list[Workload]:
+    """`workloads` without the memory limit a runtime's container was told the objects that run it give
+    (`_resources_elsewhere`), for each runtime of the file one of them runs without one."""
+    bare: set[tuple[Any, ...]] = set()
+    for kinds, name, namespace in unlimited:
+        found = [(kind, tuple(path)) for kind, runtime, runtime_ns, path in runtimes if kind in kinds and runtime == name
+                 and (kind.startswith("Cluster") or runtime_ns == namespace)]
+        # a namespaced runtime is its namespace's, and a ServingRuntime of the namespace wins over a cluster one
+        own = [path for kind, path in found if not kind.startswith("Cluster")]
+        bare.update(own[:1] if own else [path for _kind, path in found])
+    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=None))
+            if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(tuple(w.node_path[:len(p)]) == p for p in bare)
+            else w for w in workloads]
 
 
 def _llm_preset(obj: Any) -> bool:
