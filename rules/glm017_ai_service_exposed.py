@@ -213,12 +213,22 @@ when it listens on all interfaces **and**
   `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
   `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`;
   Hetzner Cloud's `load-balancer.hetzner.cloud/disable-public-network: "true"`;
+  IBM Cloud's `service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type:
+  private`; OpenStack's `service.beta.kubernetes.io/openstack-internal-load-balancer:
+  "true"` (exactly); Tencent Cloud's
+  `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` (a subnet);
   Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
   `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
   annotation `service.beta.kubernetes.io/load-balancer-source-ranges`) are all
   private (RFC 1918, loopback, RFC 6598, IPv6 ULA): a public range among them
-  (an office's) is not judged and the Service stays an exposure.
+  (an office's) is not judged and the Service stays an exposure. The AWS Load
+  Balancer Controller applies the ranges at its NLB's security group; with
+  `aws-load-balancer-disable-nlb-sg: "true"` there is none, and it ignores them
+  unless the targets preserve the client's address
+  (`aws-load-balancer-target-group-attributes: preserve_client_ip.enabled=true`,
+  the default for `instance` targets, not for `ip` ones): such a Service is
+  judged by its scheme alone.
   A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port

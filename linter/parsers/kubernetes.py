@@ -314,6 +314,19 @@ _HETZNER_PRIVATE = "load-balancer.hetzner.cloud/disable-public-network"
 # unless `tailscale.com/funnel` is a true Go boolean (ingress.go: Funnel publishes it on the internet)
 _TAILSCALE = "tailscale"
 _TAILSCALE_FUNNEL = "tailscale.com/funnel"
+# IBM Cloud (IBM-Cloud/cloud-provider-ibm 568c208b, pkg/vpcctl/vpc_sdk_base.go `isPublic`: public when the annotation
+# is unwritten or `public`): `service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type: private` makes a
+# private load balancer (the classic clusters' portable private address too: kubernetes.io/docs/concepts/
+# services-networking/service/#internal-load-balancer)
+_IBM_IP_TYPE = "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type"
+# OpenStack (kubernetes/cloud-provider-openstack c453fb7c, pkg/openstack/loadbalancer.go
+# `ServiceAnnotationLoadBalancerInternal`, `getBoolFromServiceAnnotation`): `service.beta.kubernetes.io/
+# openstack-internal-load-balancer`, exactly `true`, gives the load balancer no floating IP (another value: the
+# cloud config's `internal-lb`, which is not in the manifest; judged public)
+_OPENSTACK_INTERNAL = "service.beta.kubernetes.io/openstack-internal-load-balancer"
+# Tencent Cloud TKE (tencentyun/qcloud-documents 4e4812f7, 容器服务/控制台指南（新版）/Service管理/ServiceAnnotation说明.md):
+# `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` names the subnet of a private-network CLB
+_TENCENT_INTERNAL = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
 
 
 def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
@@ -342,7 +355,8 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
         return True
     oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
     return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
-        or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE
+        or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE or annotations.get(_IBM_IP_TYPE) == "private" \
+        or annotations.get(_OPENSTACK_INTERNAL) == "true" or bool(annotations.get(_TENCENT_INTERNAL, "").strip())
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
@@ -367,10 +381,37 @@ def _internal_service(annotations: Any, spec: Any) -> bool:
     ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`), or one that lets in
     clients of private ranges only (`_SOURCE_RANGES`)."""
     texts = _annotations(annotations)
+    lb_class = (y.text(y.get(spec, "loadBalancerClass")) or "").strip()
     ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
-    if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")):
+    if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")) and \
+            not _aws_ranges_ignored(texts, lb_class):
         return True
-    return _internal_load_balancer(texts, (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
+    return _internal_load_balancer(texts, lb_class)
+
+
+# The AWS Load Balancer Controller (kubernetes-sigs/aws-load-balancer-controller 225f4456) applies the source
+# ranges to the security group it makes for the NLB (pkg/service/model_build_managed_sg.go); with
+# `aws-load-balancer-disable-nlb-sg` true the NLB has none (model_build_load_balancer.go
+# `buildLoadBalancerSecurityGroups`) and the ranges go to the targets' security group only when the target
+# group preserves the client's address (model_build_target_group.go `buildTargetGroupBindingNetworkingLegacy`:
+# else the NLB's subnets are let in, whoever the client): `preserve_client_ip.enabled` of
+# `aws-load-balancer-target-group-attributes`, else on for `instance` targets and off for `ip` ones
+# (`buildPreserveClientIPFlag`, `buildTargetType`: `aws-load-balancer-type: nlb-ip` or `nlb-target-type: ip`).
+# docs/guide/service/annotations.md: the source ranges are "ignored in case preserve client IP is not enabled".
+def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
+    """Whether the AWS Load Balancer Controller takes the Service and lets in every client its NLB gets,
+    whatever source ranges it writes."""
+    kind, target = annotations.get(_AWS + "type"), annotations.get(_AWS + "nlb-target-type")
+    if not (lb_class in _AWS_LBC_CLASSES or not lb_class and (kind == "nlb-ip" or kind == "external" and target in (
+            "ip", "instance") or _AWS + "scheme" in annotations)):
+        return False
+    if annotations.get(_AWS + "disable-nlb-sg") not in _GO_TRUE:
+        return False
+    attributes = dict(a.strip().partition("=")[::2] for a in annotations.get(_AWS + "target-group-attributes", "").split(","))
+    preserve = attributes.get("preserve_client_ip.enabled")
+    if preserve in _GO_TRUE or preserve in _GO_FALSE:
+        return preserve in _GO_FALSE
+    return kind == "nlb-ip" or target == "ip"
 
 
 def _exposure(obj: Any) -> Exposure | None:
