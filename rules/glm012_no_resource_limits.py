@@ -28,7 +28,10 @@ InferenceService's model or transformer container, `resources` included, is
 merged over it). Its other containers (an initializer, a sidecar) get nothing
 from there and are reported. Such a runtime is reported after all when a
 TrainJob (an InferenceService's `predictor.model`) of the same file runs it
-(`runtimeRef`, the model's `runtime`) without a memory limit of its own: both
+(`runtimeRef`, the model's `runtime`; a model that names none, the only
+ServingRuntime of its namespace in the file that auto-selects its format,
+which KServe tries before any ClusterServingRuntime) without a memory limit
+of its own: both
 merge their limits over the runtime's one resource at a time, so that runtime
 container's own, none, is what its pods get. Nor is the first container of a
 KServe InferenceService's custom predictor, transformer or explainer

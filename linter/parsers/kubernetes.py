@@ -148,12 +148,12 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
-    runtimes: list[tuple[str, str, str | None, Path]] = []  # the file's runtime templates (`_runtime_key`)
-    unlimited: list[tuple[tuple[str, ...], str, str | None]] = []  # runtimes run with no limit over theirs (`_runtime_run`)
+    runtimes: list[tuple[str, str, str | None, Path, Any]] = []  # the file's runtime templates (`_runtime_key`)
+    unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []  # runtimes run with no limit over theirs (`_runtime_run`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             if (key := _runtime_key(obj)) is not None:
-                runtimes.append((*key, obj_path))
+                runtimes.append((*key, obj_path, obj))
             elif (run := _runtime_run(obj)) is not None:
                 unlimited.append(run)
             exposure = _exposure(obj)
@@ -2695,10 +2695,16 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
 # namespace: kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go `RuntimeRef`, at 8c0f5059); an
 # InferenceService's `predictor.model.runtime` (the ServingRuntime of its namespace, else the
 # ClusterServingRuntime of that name: kserve pkg/controller/v1beta1/inferenceservice/utils/utils.go
-# `GetServingRuntime`, at aaac4e29). Both merge their own limits over the runtime container's one resource
-# at a time (trainer pkg/util/trainingruntime `MergeResourceRequirements`; KServe's strategic merge,
+# `GetServingRuntime`, at aaac4e29). A model that names none runs the first runtime that supports it, the
+# ServingRuntimes of its namespace before any ClusterServingRuntime (predictor_model.go
+# `GetSupportingRuntimes`): one not `disabled`, multi-model only for ModelMesh, with a `workerSpec` only for a
+# model with one, listing the model's `protocolVersion` (v1, v2 for `triton`/`vllm`: inference_service_defaults.go
+# `setPredictorModelDefaults`) or none, and a `supportedModelFormats` entry of its format's name (and version)
+# with `autoSelect: true` (`RuntimeSupportsModel`). Both merge their own limits over the runtime container's one
+# resource at a time (trainer pkg/util/trainingruntime `MergeResourceRequirements`; KServe's strategic merge,
 # `MergeRuntimeContainers`): one that writes no memory limit leaves the runtime's, and with none written
-# there either the container runs with no limit. Such a runtime of the same file is reported at its container.
+# there either the container runs with no limit. Such a runtime of the same file is reported at its container
+# (one a model selects by its format: when it is the only ServingRuntime of the file that supports it).
 _TRAINER_RUNTIMES = ("TrainingRuntime", "ClusterTrainingRuntime")
 _SERVING_RUNTIMES = ("ServingRuntime", "ClusterServingRuntime")
 
@@ -2711,9 +2717,10 @@ def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
     return None
 
 
-def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None] | None:
-    """The runtime (the kinds it may be, its name, the object's namespace) that a TrainJob or InferenceService
-    runs without writing a memory limit over the runtime container's."""
+def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | None:
+    """The runtime (the kinds it may be, its name: "" for the one a model's format selects, the object's
+    namespace, the InferenceService) that a TrainJob or InferenceService runs without writing a memory limit
+    over the runtime container's."""
     api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
     if kind == "TrainJob" and api.startswith(_TRAINER_API):
         ref = y.get(obj, "spec", "runtimeRef")
@@ -2721,29 +2728,53 @@ def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None] | None:
             return None
         runtime, limit = (y.text(y.get(ref, "kind")) or "ClusterTrainingRuntime",), \
             y.get(obj, "spec", "trainer", "resourcesPerNode", "limits", "memory")
-        ref = y.get(ref, "name")
+        name = y.text(y.get(ref, "name"))
     elif kind == "InferenceService" and api.startswith(_KSERVE_API + "v1beta1"):
         model = y.get(obj, "spec", "predictor", "model")
-        runtime, limit, ref = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), y.get(model, "runtime")
+        if not y.is_map(model):
+            return None
+        runtime, limit, name = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), \
+            y.text(y.get(model, "runtime")) or ""
     else:
         return None
-    name = y.text(ref)
-    if not name or limit is not None and y.text(limit):
+    if name is None or limit is not None and y.text(limit):
         return None
-    return runtime, name, _namespace(obj)
+    return runtime, name, _namespace(obj), obj
 
 
-def _runtimes_unlimited(workloads: list[Workload], runtimes: list[tuple[str, str, str | None, Path]],
-                        unlimited: list[tuple[tuple[str, ...], str, str | None]]) -> list[Workload]:
+def _auto_selects(runtime: Any, isvc: Any) -> bool:
+    """Whether a ServingRuntime supports the model of an InferenceService that names no runtime."""
+    model = y.get(isvc, "spec", "predictor", "model")
+    fmt, version = y.text(y.get(model, "modelFormat", "name")) or "", y.text(y.get(model, "modelFormat", "version"))
+    protocol = y.text(y.get(model, "protocolVersion")) or ("v2" if fmt in ("triton", "vllm") else "v1")
+    modelmesh = y.text(y.get(isvc, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+    spec = y.get(runtime, "spec")
+    protocols = [y.text(p) for p in y.items(y.get(spec, "protocolVersions"))]
+    return bool(fmt) and y.scalar(y.get(spec, "disabled")) is not True \
+        and (y.scalar(y.get(spec, "multiModel")) is True) == modelmesh \
+        and (y.get(spec, "workerSpec") is not None) == (y.get(isvc, "spec", "predictor", "workerSpec") is not None) \
+        and (not protocols or protocol in protocols) \
+        and any(y.scalar(y.get(f, "autoSelect")) is True and y.text(y.get(f, "name")) == fmt
+                and (version is None or y.text(y.get(f, "version")) == version)
+                for f in y.items(y.get(spec, "supportedModelFormats")))
+
+
+def _runtimes_unlimited(workloads: list[Workload], runtimes: list[tuple[str, str, str | None, Path, Any]],
+                        unlimited: list[tuple[tuple[str, ...], str, str | None, Any]]) -> list[Workload]:
     """`workloads` without the memory limit a runtime's container was told the objects that run it give
     (`_resources_elsewhere`), for each runtime of the file one of them runs without one."""
     bare: set[tuple[Any, ...]] = set()
-    for kinds, name, namespace in unlimited:
-        found = [(kind, tuple(path)) for kind, runtime, runtime_ns, path in runtimes if kind in kinds and runtime == name
-                 and (kind.startswith("Cluster") or runtime_ns == namespace)]
+    for kinds, name, namespace, user in unlimited:
+        if not name:  # a model's format selects it: the one ServingRuntime of its namespace here that supports it
+            found = [tuple(path) for kind, _n, runtime_ns, path, runtime in runtimes
+                     if kind == "ServingRuntime" and runtime_ns == namespace and _auto_selects(runtime, user)]
+            bare.update(found if len(found) == 1 else ())
+            continue
+        named = [(kind, tuple(path)) for kind, runtime, runtime_ns, path, _obj in runtimes if kind in kinds
+                 and runtime == name and (kind.startswith("Cluster") or runtime_ns == namespace)]
         # a namespaced runtime is its namespace's, and a ServingRuntime of the namespace wins over a cluster one
-        own = [path for kind, path in found if not kind.startswith("Cluster")]
-        bare.update(own[:1] if own else [path for _kind, path in found])
+        own = [path for kind, path in named if not kind.startswith("Cluster")]
+        bare.update(own[:1] if own else [path for _kind, path in named])
     return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=None))
             if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(tuple(w.node_path[:len(p)]) == p for p in bare)
             else w for w in workloads]
