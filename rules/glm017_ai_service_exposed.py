@@ -187,6 +187,12 @@ when it listens on all interfaces **and**
   below). With no such Service in the scan, the Gateway is taken as the
   cluster's edge (Istio's default ingress gateway Service is a public
   `LoadBalancer`).
+  Or a Knative `DomainMapping` whose `spec.ref` names a Knative Service of
+  its file and namespace: Knative's ingress routes the mapped domain to it
+  with external visibility, even to a `cluster-local` Service, on the user
+  container's `containerPort` (8080 when it writes none). A Knative Service
+  alone is not judged exposed: its address is under the cluster's
+  `config-domain`, `svc.cluster.local` unless an operator configures one.
   The finding points at what makes it reachable (an Ingress, a route: the
   backend's Service name).
   A `LoadBalancer` Service (the operators' ones too, from their templates'

@@ -150,8 +150,12 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
     runtimes: list[tuple[str, str, str | None, Path, Any]] = []  # the file's runtime templates (`_runtime_key`)
     unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []  # runtimes run with no limit over theirs (`_runtime_run`)
+    knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
+            if (y.text(y.get(obj, "apiVersion")) or "").startswith(_KNATIVE_API) and \
+                    y.text(y.get(obj, "kind")) in ("Service", _DOMAIN_MAPPING):
+                knative.append(obj)
             if (key := _runtime_key(obj)) is not None:
                 runtimes.append((*key, obj_path, obj))
             elif (run := _runtime_run(obj)) is not None:
@@ -179,8 +183,12 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         source.services.extend(_ingress_exposures(routed))
     if runtimes and unlimited:
         source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
+        source.cross_document = True  # (a TrainJob's, an InferenceService's document decides its runtime's)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
+    if knative and (mapped := _domain_mappings(knative)):
+        source.workloads = [expose(w, mapped) for w in source.workloads]
+        source.cross_document = True  # (a DomainMapping's document exposes a Knative Service's)
     if limits:
         # (the memory limit its namespace's LimitRange gives each workload that sets none)
         source.workloads = [_given_memory_limit(w, *got) if (got := limits.get(w.namespace)) is not None else w
@@ -437,6 +445,42 @@ def _exposure(obj: Any) -> Exposure | None:
     return Exposure(kind, y.text(y.get(meta, "name")) or "?", y.text(y.get(meta, "namespace")),
                     tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
                     y.loc(kind_node))
+
+
+# Knative DomainMapping (knative/serving 98e5ef9 pkg/reconciler/domainmapping/resources/ingress.go `MakeIngress`):
+# a DomainMapping (serving.knative.dev/v1beta1; v1alpha1 before) named after a domain makes the cluster's
+# Knative ingress route that host, with `ExternalIP` visibility, to what its `spec.ref` names in its namespace: a
+# Knative Service's pods (labelled `serving.knative.dev/service: <name>`, `_operator_labels`), whatever that
+# Service's own visibility (a `cluster-local` one too). Those get the requests on the user container's port: the
+# `containerPort` it writes, else 8080 (pkg/apis/serving/v1/revision_helpers.go `DefaultUserPort`). Only a
+# Knative Service of the same file is judged (its port is read there). Without a DomainMapping a Knative
+# Service's address is under the cluster's `config-domain`, `svc.cluster.local` unless configured
+# (pkg/reconciler/route/config/domain.go `DefaultDomain`): no exposure is assumed.
+_KNATIVE_API = "serving.knative.dev/"
+_DOMAIN_MAPPING = "DomainMapping"
+
+
+def _domain_mappings(objects: list[Any]) -> list[Exposure]:
+    """The DomainMappings among a file's Knative objects that route a domain to a Knative Service of the file."""
+    services = {(_namespace(o), y.text(y.get(o, "metadata", "name"))): o for o in objects
+                if y.text(y.get(o, "kind")) == "Service"}
+    out = []
+    for dm in objects:
+        ref = y.get(dm, "spec", "ref")
+        if y.text(y.get(dm, "kind")) != _DOMAIN_MAPPING or y.text(y.get(ref, "kind")) != "Service" or \
+                not (y.text(y.get(ref, "apiVersion")) or "").startswith(_KNATIVE_API):
+            continue
+        namespace, name = _namespace(dm), y.text(y.get(ref, "name")) or ""
+        if (y.text(y.get(ref, "namespace")) or namespace) != namespace or (namespace, name) not in services:
+            continue
+        containers = y.items(y.get(services[namespace, name], "spec", "template", "spec", "containers"))
+        # the user container: the one with a port (several containers), else the only one
+        port = next((y.text(y.get(p, "containerPort")) for c in containers for p in y.items(y.get(c, "ports"))), None)
+        target = port or "8080"
+        out.append(Exposure(_DOMAIN_MAPPING, y.text(y.get(dm, "metadata", "name")) or "?", namespace,
+                            (("serving.knative.dev/service", name),), (ServicePort("80", target, y.loc(ref)),),
+                            y.loc(y.get(ref, "name")), route=name))
+    return out
 
 
 # -- Ingress: the Services an edge proxy routes outside traffic to ------------------------------
