@@ -335,6 +335,10 @@ _OPENSTACK_INTERNAL = "service.beta.kubernetes.io/openstack-internal-load-balanc
 # Tencent Cloud TKE (tencentyun/qcloud-documents 4e4812f7, 容器服务/控制台指南（新版）/Service管理/ServiceAnnotation说明.md):
 # `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` names the subnet of a private-network CLB
 _TENCENT_INTERNAL = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
+# DigitalOcean (digitalocean/digitalocean-cloud-controller-manager 70d527e3, cloud-controller-manager/do/
+# loadbalancers.go `getNetwork`, lb_annotations.go `annDONetwork`): `service.beta.kubernetes.io/do-loadbalancer-network:
+# INTERNAL` (exactly; default EXTERNAL, another value an error: no load balancer) makes a VPC-only load balancer
+_DO_NETWORK = "service.beta.kubernetes.io/do-loadbalancer-network"
 
 
 def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
@@ -364,7 +368,8 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
     oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
     return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
         or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE or annotations.get(_IBM_IP_TYPE) == "private" \
-        or annotations.get(_OPENSTACK_INTERNAL) == "true" or bool(annotations.get(_TENCENT_INTERNAL, "").strip())
+        or annotations.get(_OPENSTACK_INTERNAL) == "true" or bool(annotations.get(_TENCENT_INTERNAL, "").strip()) \
+        or annotations.get(_DO_NETWORK) == "INTERNAL"
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
