@@ -112,7 +112,9 @@ when it listens on all interfaces **and**
   `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
   `RayService`): the head Service, whose type is its `headService`
-  template's `spec.type`, else `headGroupSpec.serviceType`, and a
+  template's `spec.type`, else `headGroupSpec.serviceType` (its annotations
+  the template's, with the cluster's `headServiceAnnotations` over them; a
+  RayService's own head Service the template's only), and a
   `RayService`'s serve Service (`serveService`), on the ports they carry
   (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
   pod; `authOptions.mode: token` turns authentication on), or the

@@ -389,11 +389,11 @@ def _annotations(node: Any) -> dict[str, str]:
 _SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def _internal_service(annotations: Any, spec: Any) -> bool:
-    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None) and spec (a
-    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`), or one that lets in
-    clients of private ranges only (`_SOURCE_RANGES`)."""
-    texts = _annotations(annotations)
+def _internal_service(annotations: Any, spec: Any, over: Any = None) -> bool:
+    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None; those of `over`,
+    another, win) and spec (a ServiceSpec node, or None) gets an internal load balancer
+    (`_internal_load_balancer`), or one that lets in clients of private ranges only (`_SOURCE_RANGES`)."""
+    texts = {**_annotations(annotations), **_annotations(over)} if over is not None else _annotations(annotations)
     lb_class = (y.text(y.get(spec, "loadBalancerClass")) or "").strip()
     ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
     if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")) and \
@@ -1489,14 +1489,19 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     template = y.get(group, "headService")
     node = _ray_type(template, group)
     kind = y.text(node)
+    cr = y.text(y.get(obj, "kind"))
+    # the cluster's `headServiceAnnotations` are written over the template's on the cluster's head Service
+    # (ray-operator raycluster_controller.go `reconcileHeadService`, common/service.go `BuildServiceForHeadPod`, at
+    # feeaf72f); a RayService's own head Service gets the template's only (`BuildHeadServiceForRayService`)
+    over = y.get(obj, "spec", "headServiceAnnotations") if cr == "RayCluster" else \
+        y.get(obj, "spec", "rayClusterSpec", "headServiceAnnotations") if cr == "RayJob" else None
     if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
-            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
+            y.get(template, "metadata", "annotations"), y.get(template, "spec"), over):
         return None
     at = y.loc(node)
     ports = [sp for _n, sp in _written_ports(template)]
     ports += [ServicePort(p, p, at) for _n, p in _ray_default_ports(group) if p]
     own_name = y.text(y.get(template, "metadata", "name"))
-    cr = y.text(y.get(obj, "kind"))
     # the cluster's head Service takes the template's name when it has one, else `<cluster>-head-svc`
     # (a RayJob's cluster is named `<job>-<random suffix>`); a RayService also creates `<name>-head-svc`
     if own_name and cr != "RayService":
