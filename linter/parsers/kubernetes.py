@@ -149,7 +149,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
     runtimes: list[tuple[str, str, str | None, Path, Any]] = []  # the file's runtime templates (`_runtime_key`)
-    unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []  # runtimes run with no limit over theirs (`_runtime_run`)
+    # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
+    unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
@@ -332,7 +333,8 @@ _IBM_IP_TYPE = "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type"
 # openstack-internal-load-balancer`, exactly `true`, gives the load balancer no floating IP (another value: the
 # cloud config's `internal-lb`, which is not in the manifest; judged public)
 _OPENSTACK_INTERNAL = "service.beta.kubernetes.io/openstack-internal-load-balancer"
-# Tencent Cloud TKE (tencentyun/qcloud-documents 4e4812f7, 容器服务/控制台指南（新版）/Service管理/ServiceAnnotation说明.md):
+# Tencent Cloud TKE (tencentyun/qcloud-documents 4e4812f7,
+# product/计算与网络/容器服务/控制台指南（新版）/Service管理/ServiceAnnotation说明.md):
 # `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` names the subnet of a private-network CLB
 _TENCENT_INTERNAL = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
 # DigitalOcean (digitalocean/digitalocean-cloud-controller-manager 70d527e3, cloud-controller-manager/do/
@@ -420,7 +422,8 @@ def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
         return False
     if annotations.get(_AWS + "disable-nlb-sg") not in _GO_TRUE:
         return False
-    attributes = dict(a.strip().partition("=")[::2] for a in annotations.get(_AWS + "target-group-attributes", "").split(","))
+    attributes = {k.strip(): v.strip() for k, _eq, v in (a.partition("=") for a in annotations.get(
+        _AWS + "target-group-attributes", "").split(","))}
     preserve = attributes.get("preserve_client_ip.enabled")
     if preserve in _GO_TRUE or preserve in _GO_FALSE:
         return preserve in _GO_FALSE
@@ -2694,7 +2697,8 @@ _BY_TRAINJOB = "the TrainJob's `trainer.resourcesPerNode`"
 # ships it (config/configmap/inferenceservice.yaml; earlier releases hard-coded 2Gi). A `model:` (the
 # framework keys are turned into one first) gets none (`ModelSpec.Default` is empty): its runtime's
 # container and its own `resources` decide. A ModelMesh predictor is not defaulted.
-_BY_KSERVE_DEFAULT = "KServe's InferenceService defaulter (`inferenceservice-config` `resource.memoryLimit`, 2Gi as shipped)"
+_BY_KSERVE_DEFAULT = ("KServe's InferenceService defaulter (`inferenceservice-config` `resource.memoryLimit`, "
+                      "2Gi as shipped)")
 _KSERVE_IMPLEMENTATIONS = {"predictor": ("model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
                                          "huggingface", "pmml", "lightgbm", "paddle"),
                            "transformer": (), "explainer": ("art",)}
@@ -2766,7 +2770,8 @@ _SERVING_RUNTIMES = ("ServingRuntime", "ClusterServingRuntime")
 def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
     """(kind, name, namespace) of a Kubeflow Trainer or KServe runtime template."""
     api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
-    if kind in _TRAINER_RUNTIMES and api.startswith(_TRAINER_API) or kind in _SERVING_RUNTIMES and api.startswith(_KSERVE_API):
+    if kind in _TRAINER_RUNTIMES and api.startswith(_TRAINER_API) or \
+            kind in _SERVING_RUNTIMES and api.startswith(_KSERVE_API):
         return kind, y.text(y.get(obj, "metadata", "name")) or "", _namespace(obj)
     return None
 
