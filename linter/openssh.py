@@ -108,6 +108,9 @@ class Sshd:
     blocks: tuple[dict[str, Directive], ...]  # each Match block a remote connection can meet: keyword -> value
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
     copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
+    # nothing in the image runs sshd: the build installs no OpenSSH server and its start, known to the end,
+    # starts neither sshd nor a service manager that could (`dormant`)
+    dormant: bool = False
 
     def enabled_global(self, keyword: str) -> bool:
         """Whether an option is on globally: as set (or as the stock file sets it), else sshd's default."""
@@ -387,7 +390,33 @@ def analyse(workload: Workload) -> Sshd:
     stock = distro is not None or not _alpine(workload)
     sources = [options, *(_directive_lines(dropins[k], stock) for k in sorted(dropins)), _directive_lines(main, stock)]
     rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied)
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied,
+                installed is None and dormant(workload))
+
+
+# what starts services other than by running their program: a service manager or init (whose own files say
+# what it starts: `supervisord.conf`, s6/runit service directories, systemd units), the distributions'
+# service commands (`service ssh start`), an init script (`/etc/init.d/ssh start`)
+_SERVICE_STARTERS = frozenset({"supervisord", "supervisorctl", "s6-svscan", "s6-rc", "runsvdir", "runsv", "sv", "init",
+                               "systemd", "systemctl", "service", "rc-service", "openrc", "openrc-init", "ssh",
+                               "sshd.sh", "start-sshd", "dropbear"})
+
+
+def dormant(workload: Workload) -> bool:
+    """Whether the container's start is known to the end and starts no sshd: it has a start command,
+    none of whose commands is sshd or a `_SERVICE_STARTERS` program, and every script it runs was read
+    (an entrypoint script the scan could not read may start anything)."""
+    if not workload.process:
+        return False  # the base image's start: not known here
+    known = _knowledge()
+    read = {c.loc.file.rsplit("/", 1)[-1] for c in workload.process if c.loc.file}
+    for cmd in workload.process:
+        name = cmd.name
+        if name in _SERVICE_STARTERS or match_command(known.service, cmd.argv) is not None:
+            return False
+        if (name.endswith(".sh") or (cmd.argv and cmd.argv[0].text.startswith("./"))) and name not in read:
+            return False  # a script whose commands were not read
+    return True
 
 
 # forwarders that carry connections from elsewhere to a port of the container, so sshd sees them come from

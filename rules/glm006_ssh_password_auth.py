@@ -24,6 +24,14 @@ build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
 disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).
 
+The configuration a build writes or copies counts only where an sshd can read it:
+an image that installs no OpenSSH server and whose start, known to the end,
+runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
+s6, runit, systemd) nor a script the scan could not read, has nothing listening,
+and is not reported; the repository's `sshd_config` is still reported on its own.
+A compose service or pod that starts sshd from such an image is reported there,
+pointing at the image's line.
+
 Keyboard-interactive authentication with PAM on asks for the account's password
 through the PAM stack (sshd_config(5) `UsePAM`), so `KbdInteractiveAuthentication
 yes` (or its old name `ChallengeResponseAuthentication yes`) is reported when
@@ -122,6 +130,8 @@ def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
     if sshd.rejected is not None:
         return  # sshd refuses to start with a line it cannot read: nothing listens
+    if sshd.dormant:
+        return  # no sshd in the image, and its start runs none: the configuration is never read
     name = workload.label
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = explicit(*sshd.password_alone(key))
