@@ -68,6 +68,8 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
+        if cand.hint == "yaml-maybe" and hint == "yaml" and _foreign_name(cand.display):
+            return None  # `glmlint check requirements.txt`: another tool's file, skipped as other YAML is
         return Problem(cand.display, exc.line, f"cannot parse: {exc}")
     except Skip as exc:
         return Problem(cand.display, 1, str(exc), level="notice")
@@ -79,6 +81,17 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         source.disk_path = cand.path if cand.path != "-" else ""
         source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
     return source
+
+
+def _foreign_name(display: str) -> bool:
+    """A file named on the command line whose name says another format (`requirements.txt`,
+    `pyproject.toml`, `train.py`): its extension is none of those glmlint reads by name. Such a
+    file that is neither a Dockerfile nor YAML is skipped silently, as ruff skips a file whose
+    extension is not Python's (astral-sh/ruff#12250); one with no extension (`pod`) is still
+    read as YAML and its syntax errors reported."""
+    name = display.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot and stem.strip(".") and ext)
 
 
 def _kubernetes_json(text: str) -> bool:

@@ -21,6 +21,7 @@ _TEMPLATE = lazyre.compile(r"\{\{|\{%")
 _RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk|just|service)$|^(?:GNU)?[Mm]akefile$"
                            r"|^\.?[Jj][Uu][Ss][Tt][Ff][Ii][Ll][Ee]$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
+QUADLET = ".container"  # a Podman Quadlet unit (`ollama.container`): the `podman run` it generates (`quadlet`)
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
@@ -33,9 +34,9 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
-    if _RUN_FILE.search(name) or name in DEVCONTAINERS:
+    if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith(QUADLET):
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
-        # configuration: the `docker run` its tools start it with
+        # configuration: the `docker run` its tools start it with; a Quadlet unit: the `podman run`
         return "docker-run"
     if COMPOSE_NAME.match(name):
         return "compose"
@@ -70,6 +71,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
 
         return sshd.parse(display, text, real_path)
     if hint == "docker-run":
+        if display.endswith(QUADLET):
+            from glmlint.parsers import quadlet
+
+            return quadlet.parse(display, text, real_path)  # the `podman run` Quadlet generates
         if display.replace("\\", "/").rsplit("/", 1)[-1] in DEVCONTAINERS:
             from glmlint.parsers import devcontainer
 
