@@ -92,3 +92,18 @@ def test_image_and_build_units_and_drop_ins_read_beside_the_unit(tmp_path: Path)
     built.write_text("[Container]\nImage=trainer.build\n")
     w = source(built.read_text(), "trainer.container", str(built)).workloads[0]
     assert w.image.value == "localhost/trainer:dev" and w.pulls == ()  # built on the host, not pulled
+
+
+def test_a_pod_publishes_its_containers_ports_and_the_message_names_the_pod_or_drop_in(tmp_path: Path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "ai.pod": "[Pod]\nPublishPort=11434:11434\nPublishPort=127.0.0.1:3000:8080\n",
+        "ollama.container": "[Container]\nImage=docker.io/ollama/ollama:0.5.7\nPod=ai.pod\n",
+        "webui.container": "[Container]\nImage=ghcr.io/open-webui/open-webui:v0.5.4\nPod=ai.pod\n",
+        "lab.container": "[Container]\nImage=quay.io/jupyter/base-notebook:2024-10-02\n",
+        "lab.container.d/10-ports.conf": "[Container]\nPublishPort=8888:8888\n",
+    }, ["GLM016", "GLM017"])
+    assert sorted((r.path, r.code, r.message.rsplit("(", 1)[-1]) for r in report.results) == [
+        ("lab.container", "GLM016", "set in `lab.container.d/10-ports.conf:2`, a drop-in Quadlet merges into the unit)"),
+        ("ollama.container", "GLM017", "set in `ai.pod:2`, the Quadlet pod it joins)")]

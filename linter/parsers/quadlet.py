@@ -8,7 +8,8 @@ options podman-systemd.unit(5) names, in the generator's order (containers/podma
 `.build` unit's `ImageTag=`: built locally), `PublishPort=` as `--publish`, `Volume=` as `-v` (a
 `.volume` unit as its `systemd-` volume), `Mount=`, `AddCapability=`/`DropCapability=` as
 `--cap-add`/`--cap-drop`, `NoNewPrivileges=`, `ReadOnly=`, `User=`/`Group=` as `--user`,
-`UserNS=`, `SecurityLabelDisable=` as `--security-opt label=disable`, `SeccompProfile=`,
+`UserNS=`, `SecurityLabelDisable=` as `--security-opt label=disable`, `SeccompProfile=`, `Pod=` (the
+`.pod` unit's `PublishPort=`: its containers share the pod's network namespace),
 `AddDevice=`, `Network=` (a `.container` unit as `container:systemd-NAME`), `Environment=`,
 `EnvironmentFile=`, `Secret=`, `Tmpfs=`, `Memory=`, `PidsLimit=`, then `PodmanArgs=` word for word
 (so `PodmanArgs=--privileged` or a later `--user` is read as the CLI reads it: last flag wins),
@@ -45,8 +46,8 @@ class _Entry:
     locs: tuple[Loc, ...]  # each character of `value`, located in its file
 
 
-def _entries(text: str, file: str = "") -> Iterator[_Entry]:
-    """The `[Container]` section's keys in order, each value with a location per character."""
+def _entries(text: str, file: str = "", section: str = GROUP) -> Iterator[_Entry]:
+    """The keys of a section (`[Container]`) in order, each value with a location per character."""
     group = ""
     pending: list[tuple[str, Loc]] = []  # a logical line being continued: (char, loc)
     lines = text.removesuffix("\n").split("\n")
@@ -71,7 +72,7 @@ def _entries(text: str, file: str = "") -> Iterator[_Entry]:
                 group = line[1:end]
             continue
         eq = line.find("=")
-        if eq <= 0 or group != GROUP:
+        if eq <= 0 or group != section:
             continue
         start = eq + 1
         while start < len(line) and line[start].isspace():
@@ -212,6 +213,17 @@ def _unit_value(real_path: str, unit: str, key: str, group: str) -> str | None:
     return None
 
 
+def _pod_entries(real_path: str, display: str, pod: str) -> Iterator[_Entry]:
+    """The `[Pod]` keys of the `.pod` unit `pod` beside the unit, located in it."""
+    try:
+        with open(os.path.join(os.path.dirname(real_path), pod), encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return iter(())
+    shown = "/".join(p for p in (os.path.dirname(display), pod) if p)
+    return _entries(text, shown, "Pod")
+
+
 _NAME = re.compile(r"\.container$")
 _SIMPLE = (("Timezone", "--tz"), ("PidsLimit", "--pids-limit"), ("ShmSize", "--shm-size"),
            ("WorkingDir", "--workdir"), ("IP", "--ip"), ("IP6", "--ip6"), ("HostName", "--hostname"),
@@ -335,6 +347,13 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
         add(k, "--expose", value=Word(v.text.strip(), v.loc))
     for k, v in unit.all("PublishPort"):
         add(k, "--publish", value=v)
+    pod = unit.last("Pod")
+    if pod is not None and pod[1].text.endswith(".pod") and on_disk:
+        # a container in a Quadlet pod shares its network namespace: the pod publishes the ports
+        # (podman refuses `--publish` on a container that joins a pod), read from its `[Pod]` section
+        pod_unit = _Unit(list(_pod_entries(real_path, path, pod[1].text)), unit.anchor)
+        for k, v in pod_unit.all("PublishPort"):
+            add(k, "--publish", value=v)
     for key, flag in (("Environment", "--env"), ("Label", "--label"), ("Annotation", "--annotation")):
         for k, v in unit.split(key):
             add(k, flag, value=v)
