@@ -622,10 +622,12 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 in_image = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
                 stage.files.append(FileWrite(in_image, body, "write", inst.loc()))
                 stage.copied_in.append((in_image, inst.loc()))
+                written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
                 if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
-                        and f'<<-"{word}"' not in inst.source:  # `<<-` strips tabs: columns would move
-                    written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
+                        and f'<<-"{word}"' not in inst.source:
                     stage.scripts[written] = _Written(body, _body_rows(first))
+                else:  # `<<-` strips the body's leading tabs: its columns moved, so it is shown by its path
+                    stage.scripts[written] = _Written(body, _in_image(written), written)
         elif inst.name in ("COPY", "ADD") and context is not None:
             if staged is None:
                 staged = _staged(instructions)
