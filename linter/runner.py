@@ -37,6 +37,7 @@ __all__ = ["FixEdit", "Report", "Result", "evaluate", "read_source", "run_rules"
 MAX_BYTES = 5 * 1024 * 1024
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # (`_read_bytes`)
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
+_CLI_BYTES = re.compile(rb"docker|podman|nerdctl")  # (`parsers.dockerrun.MARKER`, in bytes)
 _DOCKERFILE_START = lazyre.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
 
@@ -227,8 +228,10 @@ def _unreadable(cand: Candidate, exc: OSError) -> Problem:
     return Problem(cand.display, 0, f"cannot read: {exc.strerror or exc}")
 
 
-def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem:
+def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem | None:
     """Binary content, or text in a legacy encoding."""
+    if not cand.explicit and cand.path.endswith(".py") and not _CLI_BYTES.search(data):
+        return None  # a Python file in a legacy encoding (PEP 263) met while walking that starts no container
     if exc.reason == "binary file":
         if cand.explicit:
             return Problem(cand.display, 0, "cannot parse: a binary file (NUL bytes), not text")

@@ -1,6 +1,8 @@
 """Python scripts -> the `docker run` lines they start through `subprocess`/`os.system`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from glmlint.ir import Loc
 from glmlint.parsers import detect, parse
 
@@ -73,3 +75,17 @@ async def main():
     subprocess.check_call(shlex.split("podman run --pid=host alpine:3.20 top"))
 ''')
     assert [(w.host_network.value, w.host_pid.value) for w in ws] == [(True, False), (False, True)]
+
+
+def test_a_lambda_is_read_and_a_legacy_encoded_file_without_the_cli_is_skipped(tmp_path: Path) -> None:
+    from glmlint.registry import builtin_rules, select
+    from glmlint.runner import scan
+
+    (tmp_path / "jobs.py").write_text('import os\nrun = lambda: os.system("docker run --privileged alpine:3.20")\n')
+    (tmp_path / "legacy.py").write_bytes("# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n".encode("latin-1"))
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
+    assert [(r.path, r.line) for r in report.results] == [("jobs.py", 2)]
+    assert report.problems == []  # PEP 263 latin-1 source that starts no container: not ours
+    (tmp_path / "legacy.py").write_bytes(b"# -*- coding: latin-1 -*-\nos.system('docker run caf\xe9')\n")
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
+    assert [p.message for p in report.problems] == ["cannot parse: not UTF-8 or UTF-16 text (byte 0xe9)"]

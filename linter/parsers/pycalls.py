@@ -95,7 +95,7 @@ def _imports(tree: ast.AST) -> dict[str, tuple[str, str]]:
     return names
 
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)  # a lambda's body is walked with its scope's
 
 
 def _walk(body: list[ast.stmt]) -> Any:
