@@ -700,7 +700,7 @@ def _m59(_F, _s, _f10):
  return __init__
 
 def _m60(_F, _s, _f6, _f7, _f13):
- def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env):
+ def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env, port_env):
   _s(self, 'name', name)
   _s(self, 'source', source)
   _s(self, 'entrypoint', entrypoint)
@@ -715,6 +715,7 @@ def _m60(_F, _s, _f6, _f7, _f13):
   _s(self, 'only_commands', only_commands)
   _s(self, 'args_env', args_env)
   _s(self, 'script_env', _f13() if script_env is _F else script_env)
+  _s(self, 'port_env', port_env)
  return __init__
 
 def _m61(_F, _f6):
@@ -1380,7 +1381,7 @@ MAKERS = {
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
     (('name', 'negated'), (), True, True, False): _m58,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (10,), True, False, False): _m59,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m60,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env'), (6, 7, 13), True, False, False): _m60,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m61,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m62,
     (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m63,

@@ -195,6 +195,9 @@ class Image:
     # defaults the start script sets when the variable is unset (`export EG_IP=${EG_IP:-0.0.0.0}`):
     # the image's own start command gets them, a command of one's own does not (they are not ENV)
     script_env: dict[str, str] = field(default_factory=dict)
+    # variables the start script writes into the service's config file as the port setting a listener
+    # reads (`port_config`), when set (linuxserver/openssh-server's LISTEN_PORT, else its `Port 2222`)
+    port_env: tuple[str, ...] = ()
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -442,7 +445,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
                          tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
                          args_env=i.get("args_env"),
-                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()})
+                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()},
+                         port_env=tuple(i.get("port_env", ())))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -949,6 +953,12 @@ class ServiceMatch:
             _host, port = _split_host_port(self.config[listener.bind_config].value)
             if port is not None and port.isdigit():
                 return int(port)
+        if listener.port_config and self.image is not None and self.via == "image":
+            for name in self.image.port_env:  # its start script writes the variable into the config file
+                var = self.env_set(name)
+                if var is not None:
+                    value = (var.value or "").strip().strip("'\"")
+                    return int(value) if value.isdigit() and not var.dynamic else None
         if listener.port_config and listener.port_config in self.config:
             value = self.config[listener.port_config].value.strip()
             return int(value) if value.isdigit() else None
