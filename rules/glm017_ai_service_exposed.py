@@ -8,7 +8,7 @@ the LiteLLM proxy, Triton, TorchServe,
 Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
 Pipelines (likewise its README's `0p3n-w3bu!`),
-TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
+TensorFlow Serving, Ray, H2O-3 (`java -jar h2o.jar`), MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111 (its `COMMANDLINE_ARGS` read as options too), SD.Next, the kohya_ss GUI, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone

@@ -675,6 +675,11 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
             at = next((i for i, w in enumerate(argv[1:], start=1) if not w.text.startswith("-")), 0)
             script = argv[at] if at else argv[0]
             at += 1
+        elif name == "java":
+            # `java [JVM options] -jar app.jar [its arguments]`: the jar is what runs
+            at = next((i + 1 for i, w in enumerate(argv[1:-1], start=1) if w.text == "-jar"), 0)
+            script = argv[at] if at else argv[0]
+            at += 1
         path = script.text.lower()
         if cwd and not path.startswith("/") and "$" not in path:
 
