@@ -225,7 +225,8 @@ when it listens on all interfaces **and**
   private`; OpenStack's `service.beta.kubernetes.io/openstack-internal-load-balancer:
   "true"` (exactly); Tencent Cloud's
   `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` (a subnet);
-  DigitalOcean's `service.beta.kubernetes.io/do-loadbalancer-network: INTERNAL`;
+  DigitalOcean's `service.beta.kubernetes.io/do-loadbalancer-network: INTERNAL` (any
+  value but `EXTERNAL` or empty, `internal` too, is refused: no load balancer at all);
   Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
   `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the

@@ -359,7 +359,8 @@ _OPENSTACK_INTERNAL = "service.beta.kubernetes.io/openstack-internal-load-balanc
 _TENCENT_INTERNAL = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
 # DigitalOcean (digitalocean/digitalocean-cloud-controller-manager 70d527e3, cloud-controller-manager/do/
 # loadbalancers.go `getNetwork`, lb_annotations.go `annDONetwork`): `service.beta.kubernetes.io/do-loadbalancer-network:
-# INTERNAL` (exactly; default EXTERNAL, another value an error: no load balancer) makes a VPC-only load balancer
+# INTERNAL` makes a VPC-only load balancer; empty or absent is EXTERNAL, and any other value (`internal`: the
+# test is exact) is an error, so no load balancer is made at all: only `EXTERNAL` (or none) is public
 _DO_NETWORK = "service.beta.kubernetes.io/do-loadbalancer-network"
 
 
@@ -391,7 +392,7 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
     return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
         or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE or annotations.get(_IBM_IP_TYPE) == "private" \
         or annotations.get(_OPENSTACK_INTERNAL) == "true" or bool(annotations.get(_TENCENT_INTERNAL, "").strip()) \
-        or annotations.get(_DO_NETWORK) == "INTERNAL"
+        or annotations.get(_DO_NETWORK, "") not in ("", "EXTERNAL")
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
