@@ -21,6 +21,7 @@ from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.link import image_key, wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.parsers.base import scanning
+from glmlint.recache import preload
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
@@ -385,6 +386,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     in a large scan, each finding's fix keeps its title and safety (`results.lean_fix`), not
     the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
+    preload()  # (the regular expressions compiled ahead of time: `glmlint.recache`; once per process)
     with scanning():  # (what parses may keep for the next ones until the scan ends: `parsers.base.scan_memo`)
         return _scan(paths, rules, root, max_bytes, config, stdin_filename, progress, jobs, fix_edits, keep_ir, lean)
 
