@@ -237,8 +237,10 @@ when it listens on all interfaces **and**
   `aws-load-balancer-disable-nlb-sg: "true"` there is none, and it ignores them
   unless the targets preserve the client's address
   (`aws-load-balancer-target-group-attributes: preserve_client_ip.enabled=true`,
-  the default for `instance` targets, not for `ip` ones): such a Service is
-  judged by its scheme alone.
+  the default for `instance` targets, not for `ip` ones); given frontend security
+  groups of your own (`aws-load-balancer-security-groups`) it makes none and
+  applies the ranges nowhere (your groups decide, and glmlint does not read
+  them): such a Service is judged by its scheme alone.
   A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port

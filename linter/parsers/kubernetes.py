@@ -434,6 +434,9 @@ def _internal_service(annotations: Any, spec: Any, over: Any = None) -> bool:
 # `aws-load-balancer-target-group-attributes`, else on for `instance` targets and off for `ip` ones
 # (`buildPreserveClientIPFlag`, `buildTargetType`: `aws-load-balancer-type: nlb-ip` or `nlb-target-type: ip`).
 # docs/guide/service/annotations.md: the source ranges are "ignored in case preserve client IP is not enabled".
+# Custom frontend security groups (`aws-load-balancer-security-groups`) replace the one the controller makes
+# (docs deploy/security_groups.md, v2.7: they "disable automatic generation of frontend security groups"):
+# the ranges are applied nowhere and the user's groups, not read here, decide; the scheme judges it.
 def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
     """Whether the AWS Load Balancer Controller takes the Service and lets in every client its NLB gets,
     whatever source ranges it writes."""
@@ -442,7 +445,7 @@ def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
             "ip", "instance") or _AWS + "scheme" in annotations)):
         return False
     if annotations.get(_AWS + "disable-nlb-sg") not in _GO_TRUE:
-        return False
+        return bool(annotations.get(_AWS + "security-groups", "").strip())
     attributes = {k.strip(): v.strip() for k, _eq, v in (a.partition("=") for a in annotations.get(
         _AWS + "target-group-attributes", "").split(","))}
     preserve = attributes.get("preserve_client_ip.enabled")
