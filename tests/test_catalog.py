@@ -108,7 +108,7 @@ def test_image_tag(ref: str, tag: str) -> None:
 @pytest.mark.parametrize("ref,known", [
     ("ghcr.io/ggml-org/llama.cpp:server", True), ("ghcr.io/ggml-org/llama.cpp:server-cuda-b4500", True),
     ("ghcr.io/ggerganov/llama.cpp:server-cuda", True), ("ghcr.io/ggml-org/llama.cpp:light", False),
-    ("ghcr.io/ggml-org/llama.cpp:full-cuda", False), ("ghcr.io/ggml-org/llama.cpp", False),
+    ("ghcr.io/ggml-org/llama.cpp:full-cuda", True), ("ghcr.io/ggml-org/llama.cpp", False),
 ])
 def test_an_image_entry_with_tags_matches_only_those_tags(ref: str, known: bool) -> None:
     assert (services.get("llama-cpp").image(ref) is not None) is known

@@ -195,6 +195,12 @@ class Image:
     # defaults the start script sets when the variable is unset (`export EG_IP=${EG_IP:-0.0.0.0}`):
     # the image's own start command gets them, a command of one's own does not (they are not ENV)
     script_env: dict[str, str] = field(default_factory=dict)
+    # variables the start script writes into the service's config file as the port setting a listener
+    # reads (`port_config`), when set (linuxserver/openssh-server's LISTEN_PORT, else its `Port 2222`)
+    port_env: tuple[str, ...] = ()
+    # the image's WORKDIR, where a relative script its command names is read when the workload sets none
+    # (`bash webui.sh --share` in siutin/stable-diffusion-webui-docker)
+    workdir: str | None = None
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -354,6 +360,9 @@ class Service:
     # its start command is the service only in its official images (elsewhere the program's defaults
     # differ: Redis' protected mode, which the official image turns off)
     image_only: bool = False
+    # a variable whose words the service adds to its own command line wherever it starts (AUTOMATIC1111's
+    # COMMANDLINE_ARGS: `sys.argv += shlex.split(...)`)
+    args_env: str | None = None
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -455,7 +464,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
                          tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
                          args_env=i.get("args_env"),
-                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()})
+                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()},
+                         port_env=tuple(i.get("port_env", ())), workdir=i.get("workdir"))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -488,6 +498,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                           d["releases"].get("newer"), tuple((d["releases"].get("rejects") or {}).get("options", ())),
                           (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
+        args_env=(d.get("options") or {}).get("args_env"),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -707,6 +718,11 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
         at = 1
         if _PYTHON.match(name) or name in ("sh", "bash"):
             at = next((i for i, w in enumerate(argv[1:], start=1) if not w.text.startswith("-")), 0)
+            script = argv[at] if at else argv[0]
+            at += 1
+        elif name == "java":
+            # `java [JVM options] -jar app.jar [its arguments]`: the jar is what runs
+            at = next((i + 1 for i, w in enumerate(argv[1:-1], start=1) if w.text == "-jar"), 0)
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
@@ -994,6 +1010,12 @@ class ServiceMatch:
             _host, port = _split_host_port(self.config[listener.bind_config].value)
             if port is not None and port.isdigit():
                 return int(port)
+        if listener.port_config and self.image is not None and self.via == "image":
+            for name in self.image.port_env:  # its start script writes the variable into the config file
+                var = self.env_set(name)
+                if var is not None:
+                    value = (var.value or "").strip().strip("'\"")
+                    return int(value) if value.isdigit() and not var.dynamic else None
         if listener.port_config and listener.port_config in self.config:
             value = self.config[listener.port_config].value.strip()
             return int(value) if value.isdigit() else None
@@ -1136,7 +1158,7 @@ class ServiceMatch:
         for switch in listener.tunnel:
             got = self.switched(switch)
             if got is not None:
-                return got[0], switch.describe()
+                return got[0], _said(switch, got[2])  # as written (`SD_SHARE=true`)
         return None
 
     def dangerous(self) -> list[DangerousState]:
@@ -1359,6 +1381,9 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
     cwd = workload.workdir
+    if cwd is None and image_name:
+        # none of its own: the WORKDIR of the cataloged image it runs (`bash webui.sh` is read there)
+        cwd = next((img.workdir for _s, img in known.images(image_name) if img.workdir), None)
     for cmd in workload.process:
         if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
             # `cd /opt/ComfyUI && python main.py`: the later commands start there
@@ -1409,13 +1434,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 added: tuple[Word, ...] = ()
                 var = env_own.get(preset.args_env) if preset.args_env else None
                 if var is not None and var.value is not None and not var.dynamic:
-                    import shlex
-
-                    try:  # the preset `eval`s the command line it builds: the value's quotes group words
-                        split = shlex.split(var.value)
-                    except ValueError:
-                        split = var.value.split()
-                    added = _synthetic(split, var.loc)
+                    added = _env_words(var)  # the preset `eval`s the command line it builds: quotes group words
                 start = match_command(s, words)
                 start = 1 if start is None else start
                 out.append(replace(_launch(s, workload, workload.anchor, (*words[start:], *added), "image", env_own,
@@ -1703,6 +1722,12 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
                          + workload.copied_in,  # a file its image's build copies in counts as one mounted there
                          homes=homes)
+    if s.args_env is not None:
+        # the service adds the variable's words to its own command line (after the words it was given)
+        var = match.env.get(s.args_env)
+        if var is not None and var.value and not var.dynamic:
+            added = _env_words(var)
+            match = replace(match, args=(*args, *added), env_args=added)
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
@@ -1717,8 +1742,20 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
         # the file holds command-line options by their long names; the command line wins (a later word)
         written = _options_file(named, workload.files)
         if written:
-            match = replace(match, args=(*args[:image_args], *written, *args[image_args:]), config_args=written)
+            match = replace(match, args=(*match.args[:image_args], *written, *match.args[image_args:]),
+                            config_args=written)
     return replace(match, config=config) if config else match
+
+
+def _env_words(var: EnvVar) -> tuple[Word, ...]:
+    """The words of a variable's value as a shell (or Python's `shlex`) splits them, located at the variable."""
+    import shlex
+
+    try:
+        split = shlex.split(var.value or "")
+    except ValueError:
+        split = (var.value or "").split()
+    return _synthetic(split, var.loc)
 
 
 def _options_file(path: str, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
