@@ -257,6 +257,8 @@ def link(sources: list[SourceFile], memo: dict[str, dict[str, Any]] | None = Non
             key = _built_from(src, w)
             image = images.get(key) if key is not None else None
             given = _given_args(w)
+            if image is not None and w.build is not None and not w.user.explicit:
+                given.update(_not_passed(w, image))
             if image is not None and key is not None and w.build is not None and (w.build.target or given):
                 target = w.build.target
                 dockerfile, key = by_key[key], f"{key}\0{target or ''}\0{sorted(given.items())}"
@@ -289,6 +291,22 @@ def _given_args(service: Workload) -> dict[str, str]:
     """The compose service's `build.args` whose value is known (written in the file, not a variable
     nobody sets here, not a bare name taken from the host), by name; the last one wins."""
     return {a.name: a.value for a in service.build_args if a.value is not None and not a.dynamic}
+
+
+def _not_passed(service: Workload, image: Workload) -> dict[str, str]:
+    """The build arguments the image's `USER` reads (`ARG UID` with no default, `USER $UID`) that the
+    compose service does not pass, each empty: Compose passes a build exactly its `build.args`
+    (a bare name's value from the environment; docker/compose `build.args`), so an `ARG` with no
+    default that it does not name is empty in the build, and so is the `USER` word."""
+    user = image.user.value
+    if user is None or "$" not in user.raw:
+        return {}
+    from glmlint.parsers.dockerfile import _VAR
+
+    passed = {a.name for a in service.build_args}
+    bare = {a.name for a in image.build_args if a.value is None and not a.dynamic}
+    return {name: "" for m in _VAR.finditer(user.raw)
+            if (name := m.group("b") or m.group("n")) in bare and name not in passed}
 
 
 def _stage_names(text: str) -> list[str]:

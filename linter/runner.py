@@ -38,6 +38,7 @@ __all__ = ["FixEdit", "Report", "Result", "evaluate", "read_source", "run_rules"
 MAX_BYTES = 5 * 1024 * 1024
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # (`_read_bytes`)
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
+_CLI_BYTES = re.compile(rb"docker|podman|nerdctl")  # (`parsers.dockerrun.MARKER`, in bytes)
 _DOCKERFILE_START = lazyre.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
 
@@ -69,6 +70,8 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
+        if cand.hint == "yaml-maybe" and hint == "yaml" and _foreign_name(cand.display):
+            return None  # `glmlint check requirements.txt`: another tool's file, skipped as other YAML is
         return Problem(cand.display, exc.line, f"cannot parse: {exc}")
     except Skip as exc:
         return Problem(cand.display, 1, str(exc), level="notice")
@@ -80,6 +83,17 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         source.disk_path = cand.path if cand.path != "-" else ""
         source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
     return source
+
+
+def _foreign_name(display: str) -> bool:
+    """A file named on the command line whose name says another format (`requirements.txt`,
+    `pyproject.toml`, `train.py`): its extension is none of those glmlint reads by name. Such a
+    file that is neither a Dockerfile nor YAML is skipped silently, as ruff skips a file whose
+    extension is not Python's (astral-sh/ruff#12250); one with no extension (`pod`) is still
+    read as YAML and its syntax errors reported."""
+    name = display.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot and stem.strip(".") and ext)
 
 
 def _kubernetes_json(text: str) -> bool:
@@ -215,8 +229,10 @@ def _unreadable(cand: Candidate, exc: OSError) -> Problem:
     return Problem(cand.display, 0, f"cannot read: {exc.strerror or exc}")
 
 
-def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem:
+def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem | None:
     """Binary content, or text in a legacy encoding."""
+    if not cand.explicit and cand.path.endswith(".py") and not _CLI_BYTES.search(data):
+        return None  # a Python file in a legacy encoding (PEP 263) met while walking that starts no container
     if exc.reason == "binary file":
         if cand.explicit:
             return Problem(cand.display, 0, "cannot parse: a binary file (NUL bytes), not text")

@@ -374,7 +374,7 @@ def test_yaml_that_is_not_a_workflow_is_not_read():
     ("run.sh", "docker-run"), ("train.bash", "docker-run"), ("Makefile", "docker-run"),
     ("GNUmakefile", "docker-run"), ("docker.mk", "docker-run"), ("README.md", "docker-run"),
     ("Dockerfile.md", "docker-run"), ("notes.txt", None), ("Dockerfile", "dockerfile"),
-    ("ci.yml", "yaml"), ("script.py", None),
+    ("ci.yml", "yaml"), ("script.py", "docker-run"), ("ollama.container", "docker-run"), ("Dockerfile.py", None),
 ])
 def test_detect_by_name(name: str, hint: str | None) -> None:
     assert detect(name, name) == hint

@@ -590,7 +590,13 @@ def _merge_key(view: View, k: str, kv: tuple[Any, Any]) -> None:
     """Merge one key of a service over `view` as Compose does (compose-go override/merge.go):
     sequences are appended, mappings merged key by key (`deploy.resources.limits.memory` stays when
     the other side sets `deploy.replicas`), anything else replaced. An appended mapping is read
-    from the last one that sets the key below it (`_read`)."""
+    from the last one that sets the key below it (`_read`). A value tagged `!override` replaces the
+    key whole, and so does one tagged `!reset`, which drops what the base or an earlier file set
+    (compose-go v2.13.0 loader/reset.go: the tagged paths are deleted from the base before the
+    merge); it is read as the empty value it is written with (`ports: !reset []`)."""
+    if getattr(kv[1], "tag", None) in ("!reset", "!override"):
+        view[k] = [kv]
+        return
     if k in view and (k in _LIST_KEYS or (y.is_map(kv[1]) and y.is_map(view[k][-1][1]))):
         view[k].append(kv)
     else:
@@ -949,7 +955,15 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
             if y.is_map(node):
                 target = y.text(y.get(node, "target")) or ""
                 published = y.text(y.get(node, "published"))
-                out.append(Port(target, y.loc(node), host_ip=y.text(y.get(node, "host_ip")),
+                ip_node = y.get(node, "host_ip")
+                if ip_node is not None and assumed:
+                    # `host_ip: ${BIND:-0.0.0.0}`, read as its default (`_interpolate`): a finding about
+                    # the port, located at the entry, says when (as for the short syntax)
+                    ip_at, at = y.loc(ip_node), y.loc(node)
+                    names = assumed.get((ip_at.line, ip_at.col))
+                    if names and not at.file:
+                        assumed.setdefault((at.line, at.col), names)
+                out.append(Port(target, y.loc(node), host_ip=y.text(ip_node),
                                 host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
                                 published=True, path=path))
             elif y.is_scalar(node):

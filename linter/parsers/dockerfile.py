@@ -566,7 +566,16 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 # BuildKit expands USER's word with its shell lexer, which removes quotes (`USER "root"`
                 # is root: UserCommand.Expand, frontend/dockerfile/instructions/commands.go)
                 raw = "".join(_shell_words(raw)) or raw
-            stage.user = Setting(User.parse(raw), inst.loc(), path=("instruction", inst.index))
+            user = User.parse(raw)
+            written = inst.args.strip()
+            if not user.raw and "$" in written and all((m.group("b") or m.group("n")) in scope
+                                                       for m in _VAR.finditer(written)):
+                # `ARG UID=` (or a build that does not pass an `ARG UID` with no default), then `USER
+                # $UID`: BuildKit writes the expanded word, "", as the image's User (moby/buildkit
+                # v0.29.0 dockerfile2llb `dispatchUser`), and a container whose image names no user
+                # runs as root
+                user = User(raw=written, name="root")
+            stage.user = Setting(user, inst.loc(), path=("instruction", inst.index))
         elif inst.name == "EXPOSE":
             for word in inst.args.split():
                 port, _, proto = substitute(word, scope).partition("/")
@@ -613,10 +622,12 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 in_image = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
                 stage.files.append(FileWrite(in_image, body, "write", inst.loc()))
                 stage.copied_in.append((in_image, inst.loc()))
+                written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
                 if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
-                        and f'<<-"{word}"' not in inst.source:  # `<<-` strips tabs: columns would move
-                    written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
+                        and f'<<-"{word}"' not in inst.source:
                     stage.scripts[written] = _Written(body, _body_rows(first))
+                else:  # `<<-` strips the body's leading tabs: its columns moved, so it is shown by its path
+                    stage.scripts[written] = _Written(body, _in_image(written), written)
         elif inst.name in ("COPY", "ADD") and context is not None:
             if staged is None:
                 staged = _staged(instructions)
