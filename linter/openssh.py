@@ -432,10 +432,13 @@ _SERVICE_STARTERS = frozenset({"supervisord", "supervisorctl", "s6-svscan", "s6-
 
 def dormant(workload: Workload) -> bool:
     """Whether the container's start is known to the end and starts no sshd: it has a start command,
-    none of whose commands is sshd or a `_SERVICE_STARTERS` program, and every script it runs was read
-    (an entrypoint script the scan could not read may start anything)."""
+    none of whose commands is sshd or a `_SERVICE_STARTERS` program, every script it runs was read
+    (an entrypoint script the scan could not read may start anything), and no ENTRYPOINT of its image
+    runs first (one is written in the scanned files, or the image catalog knows the base sets none)."""
     if not workload.process:
         return False  # the base image's start: not known here
+    if not workload.entrypoint.explicit and not _no_entrypoint(_base(workload)):
+        return False  # the image's own ENTRYPOINT runs before the CMD written here, and may start sshd
     known = _knowledge()
     read = {c.loc.file.rsplit("/", 1)[-1] for c in workload.process if c.loc.file}
     for cmd in workload.process:
@@ -484,6 +487,14 @@ def _distribution(workload: Workload) -> dict[str, Any] | None:
 
     known = fact(_base(workload), "sshd_config")
     return known.value if known is not None and isinstance(known.value, dict) else None
+
+
+def _no_entrypoint(image: str | None) -> bool:
+    """Whether the image catalog knows `image` to set no ENTRYPOINT (its `entrypoint` fact is `[]`)."""
+    from glmlint.catalog.images import fact
+
+    known = fact(image, "entrypoint")
+    return known is not None and known.value == []
 
 
 def _removed(workload: Workload, dropins: str) -> dict[str, Loc]:

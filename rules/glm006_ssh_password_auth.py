@@ -34,7 +34,9 @@ file the scan does not see leaves OpenSSH's defaults.
 The configuration a build writes or copies counts only where an sshd can read it:
 an image that installs no OpenSSH server and whose start, known to the end,
 runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
-s6, runit, systemd) nor a script the scan could not read, has nothing listening,
+s6, runit, systemd) nor a script the scan could not read, and no ENTRYPOINT of
+its base image first (one written in the scanned files replaces it; the image
+catalog knows `python` and `ubuntu` set none), has nothing listening,
 and is not reported; the repository's `sshd_config` is still reported on its own.
 A compose service or pod that starts sshd from such an image is reported there,
 pointing at the image's line.
