@@ -24,10 +24,19 @@ build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
 disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).
 
+`sshd -f FILE` reads that file instead of `/etc/ssh/sshd_config` (sshd(8)), as
+Kubeflow's MPI and DeepSpeed runtimes start it (`sshd -De -f /home/mpiuser/.sshd_config`):
+the distribution's stock lines and the drop-ins (unless the file `Include`s them)
+do not apply, the lines the build writes to FILE do (`PasswordAuthentication no`
+there turns password login off; without its own `UsePAM yes`, PAM is off), and a
+file the scan does not see leaves OpenSSH's defaults.
+
 The configuration a build writes or copies counts only where an sshd can read it:
 an image that installs no OpenSSH server and whose start, known to the end,
 runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
-s6, runit, systemd) nor a script the scan could not read, has nothing listening,
+s6, runit, systemd) nor a script the scan could not read, and no ENTRYPOINT of
+its base image first (one written in the scanned files replaces it; the image
+catalog knows `python` and `ubuntu` set none), has nothing listening,
 and is not reported; the repository's `sshd_config` is still reported on its own.
 A compose service or pod that starts sshd from such an image is reported there,
 pointing at the image's line.
@@ -65,7 +74,10 @@ other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
 another container of the pod (a sidecar, or an init container with `restartPolicy:
 Always`): the pod's containers share one network namespace, so its connections
 reach sshd from 127.0.0.1 too. An init container that runs to completion before
-sshd starts forwards nothing.
+sshd starts forwards nothing. In compose the same holds for a service that joins
+sshd's network namespace (`network_mode: service:devbox`, the `cloudflare/cloudflared`
+image's `command: tunnel --url ssh://localhost:22`); a tunnel in its own container
+that dials `devbox:22` comes from that container's address.
 
 The base image decides the stock files (the image catalog's `sshd_config`): on
 Rocky, Alma, CentOS Stream and RHEL 9 (UBI 9), Fedora, and `nvidia/cuda:…-rockylinux9`
@@ -159,7 +171,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                               + ("(the base image's stock `PasswordAuthentication yes`, read before lines "
                                  "appended to `sshd_config`)" if where is not None and where.loc == STOCK
                                  else "(OpenSSH's default `PasswordAuthentication yes`)"),
-                      fix=None if sshd.fix_breaks(PASSWORD_AUTH) else
+                      # the fix edits the main file: no use where sshd reads another (`-f`)
+                      fix=None if sshd.fix_breaks(PASSWORD_AUTH) or sshd.config is not None else
                       set_value(Setting(None, sshd.password_set, explicit=False), "sshd.PasswordAuthentication", "no",
                                 title="Turn off `PasswordAuthentication`"))
 

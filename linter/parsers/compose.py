@@ -221,6 +221,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             source.workloads.append(w)
         _join_namespaces(source.workloads, views, d, elsewhere)
         _join_published_ports(source.workloads, views, d, elsewhere)
+        _join_neighbours(source.workloads, views, d)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -391,6 +392,25 @@ def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View
             w = workloads[i]
             exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc, via=written)
             workloads[i] = records.replace(w, exposed_by=(*w.exposed_by, exposure))
+
+
+def _join_neighbours(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+    """The services of one network namespace (an owner and those that join it with `network_mode:
+    service:NAME` in this file) each get the others' start commands as `neighbours`: what one forwards to
+    127.0.0.1 (a `cloudflared` tunnel's `--url ssh://localhost:22`) reaches the others' listeners."""
+    mine = _mine(workloads, views, doc)
+    if not mine:
+        return
+    groups: dict[str, list[str]] = {}
+    for name, (target, _node) in _joined(mine, views, "network_mode").items():
+        if target in mine:
+            groups.setdefault(target, [target]).append(name)
+    for names in groups.values():
+        for name in names:
+            i = mine[name]
+            others = tuple(c for o in names if o != name for c in workloads[mine[o]].process)
+            if others:
+                workloads[i] = records.replace(workloads[i], neighbours=(*workloads[i].neighbours, *others))
 
 
 def _names_service(node: Any) -> bool:
