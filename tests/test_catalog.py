@@ -491,6 +491,26 @@ def test_a_requirements_file_names_the_release(tmp_path: Path, copy: str, instal
     assert m.service.id == service
 
 
+@pytest.mark.parametrize(("copies", "service"), [
+    # two COPYs put a requirements file at /app/requirements.txt: the later one is what pip reads
+    (("COPY requirements.txt .", "COPY serve/ ."), "torchserve"),
+    (("COPY serve/ .", "COPY requirements.txt ."), "torchserve-v0-10"),
+    (("COPY requirements.txt ./", "COPY serve/requirements.txt ./"), "torchserve"),
+    (("COPY serve/requirements.txt ./", "COPY requirements.txt ./"), "torchserve-v0-10"),
+])
+def test_the_later_copy_of_a_requirements_file_names_the_release(tmp_path: Path, copies: tuple[str, str],
+                                                                 service: str) -> None:
+    (tmp_path / "serve").mkdir()
+    (tmp_path / "requirements.txt").write_text("torchserve==0.9.0\n", encoding="utf-8")
+    (tmp_path / "serve" / "requirements.txt").write_text("torchserve==0.12.0\n", encoding="utf-8")
+    text = ("FROM python:3.11-slim\nWORKDIR /app\n" + "\n".join(copies) + "\nRUN pip install -r requirements.txt\n"
+            "CMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n")
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
+    (m,) = services.identify(w)
+    assert m.service.id == service
+
+
 @pytest.mark.parametrize(("requirements", "service"), [
     # pip-compile --generate-hashes: the requirement continues onto its `--hash` options
     ("torchserve==0.9.0 \\\n    --hash=sha256:" + "a" * 64 + " \\\n    --hash=sha256:" + "b" * 64 + "\n", "torchserve-v0-10"),
