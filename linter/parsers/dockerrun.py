@@ -2005,15 +2005,16 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     return _over_service(w, *linked, flags) if linked is not None else w
 
 
-def _compose_files(argv: tuple[Word, ...], at: int, short: str = "-f", long: str = "--file") -> list[str] | None:
+def _compose_files(argv: tuple[Word, ...], at: int, names: tuple[str, ...] = ("-f", "--file")) -> list[str] | None:
     """The `-f`/`--file` files of `docker compose [options] run` before `run` (`at`: the word after
     it), as written; None when one holds an expansion or is standard input (not known here).
-    (`short`, `long`: another option that names files, `--env-file`.)"""
+    (`names`: another option that names files, `--env-file`, its long name last.)"""
+    long = names[-1]
     files: list[str] = []
     i = 1
     while i < at - 1:
         t = argv[i].text
-        if t in (short, long) and i + 1 < at - 1:
+        if t in names and i + 1 < at - 1:
             files.append(argv[i + 1].text)
             i += 2
             continue
@@ -2032,7 +2033,7 @@ def _compose_env(argv: tuple[Word, ...], at: int, where: _EnvFiles) -> dict[str,
     a file not on disk: Compose refuses to start)."""
     from glmlint.interpolate import read_dotenv
 
-    named = _compose_files(argv, at, "", "--env-file")
+    named = _compose_files(argv, at, ("--env-file",))
     if named is None:
         return False
     if not named:
