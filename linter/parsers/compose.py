@@ -272,53 +272,56 @@ class _Elsewhere:
     files its `include:` names, whose services are the project's too (docs.docker.com, "Include":
     each entry a path or a list of paths merged in order, relative to this file's directory)."""
 
-    __slots__ = ("real_path", "path", "pair", "found", "includes")
+    __slots__ = ("real_path", "path", "pair", "found", "includes", "chains")
 
     def __init__(self, real_path: str, path: str, pair: tuple[str, str] | None, docs: list[Any]) -> None:
         self.real_path, self.path, self.pair = real_path, path, pair
         self.found: dict[str, Workload | None] = {}
         self.includes = _includes(docs, real_path)
+        self.chains: list[tuple[str, ...]] | None = None  # the project's lists of files, found at the first join
 
     def __call__(self, name: str) -> Workload | None:
         """The service `name` as the project of another file defines it, its locations in that file."""
         if name not in self.found:
-            self.found[name] = self._find(name)
+            if self.chains is None:
+                from glmlint.composefiles import chains_with
+
+                pair = [self.pair] if self.pair is not None else []
+                self.chains = [*self.includes, *chains_with(self.real_path), *pair]
+            self.found[name] = defined_elsewhere(name, self.chains, self.real_path, self.path)
         return self.found[name]
 
-    def included(self, name: str) -> Workload | None:
-        """The service `name` as a file this one includes defines it (`docker compose run NAME`)."""
-        return self._find(name, self.includes)
 
-    def _find(self, name: str, chains: list[tuple[str, ...]] | None = None) -> Workload | None:
-        from glmlint.composefiles import chains_with
-        from glmlint.link import stamp
+def defined_elsewhere(name: str, chains: list[tuple[str, ...]], real_path: str, path: str) -> Workload | None:
+    """The service `name` as a file other than `real_path` (shown as `path`) defines it: in the first of
+    `chains` (lists of the project's files, in merge order) where one does, read from the last that does
+    with the files before it merged under it, located there as the scan shows that file beside `path`."""
+    from glmlint.link import stamp
 
-        me = os.path.abspath(self.real_path)
-        if chains is None:
-            chains = [*self.includes, *chains_with(self.real_path), *([self.pair] if self.pair is not None else [])]
-        for chain in chains:
-            at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
-                      None)
-            if at is None:
-                continue
-            other = chain[at]
-            text = _read_other(other)
-            if text is None:
-                continue
-            try:
-                docs = y.compose_all(text)
-            except y.YamlError:
-                continue
-            rel = os.path.relpath(other, os.path.dirname(me)).replace(os.sep, "/")
-            shown = posixpath.normpath(posixpath.join(posixpath.dirname(self.path.replace(os.sep, "/")), rel))
-            try:
-                got = parse(shown, text, docs, other, below=tuple(chain[:at]))
-            except (ValueError, y.YamlError):
-                continue
-            w = next((w for w in got.workloads if w.name == name and w.node_path[1:] == ("services", name)), None)
-            if w is not None:
-                return stamp(w, shown)  # type: ignore[no-any-return]
-        return None
+    me = os.path.abspath(real_path)
+    for chain in chains:
+        at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
+                  None)
+        if at is None:
+            continue
+        other = chain[at]
+        text = _read_other(other)
+        if text is None:
+            continue
+        try:
+            docs = y.compose_all(text)
+        except y.YamlError:
+            continue
+        rel = os.path.relpath(other, os.path.dirname(me)).replace(os.sep, "/")
+        shown = posixpath.normpath(posixpath.join(posixpath.dirname(path.replace(os.sep, "/")), rel))
+        try:
+            got = parse(shown, text, docs, other, below=tuple(chain[:at]))
+        except (ValueError, y.YamlError):
+            continue
+        w = next((w for w in got.workloads if w.name == name and w.node_path[1:] == ("services", name)), None)
+        if w is not None:
+            return stamp(w, shown)  # type: ignore[no-any-return]
+    return None
 
 
 def _includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:

@@ -2104,8 +2104,8 @@ def _shown(real: str, where: _EnvFiles) -> str:
 
 
 def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
-    """The service a file of the project includes (`include:`, Compose 2.20+), as `compose._Elsewhere`
-    reads it, and the included file as the scan shows it."""
+    """The service a file of the project includes (`include:`, Compose 2.20+), as
+    `compose.defined_elsewhere` reads it, and the included file as the scan shows it."""
     from glmlint.parsers import compose
 
     for real in reversed(files):
@@ -2117,7 +2117,7 @@ def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) ->
         except y.YamlError:
             continue
         shown = _shown(real, where)
-        w = compose._Elsewhere(real, shown, None, docs).included(service)
+        w = compose.defined_elsewhere(service, compose._includes(docs, real), real, shown)
         if w is not None:
             where.reads.append(real)
             return w, w.anchor.file or shown
