@@ -343,7 +343,7 @@ def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
 
 
 def _annotations(node: Any) -> dict[str, str]:
-    """An annotations mapping's text values by key."""
+    """An annotations mapping's (or a label selector's) text values by key."""
     return {k: y.text(v) or "" for k, (_kn, v) in y.entries(node).items()}
 
 
@@ -354,15 +354,22 @@ def _annotations(node: Any) -> dict[str, str]:
 _SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def _internal_service(annotations: Any, spec: Any) -> bool:
-    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None) and spec (a
-    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`), or one that lets in
-    clients of private ranges only (`_SOURCE_RANGES`)."""
+def _internal_service(kind: str | None, annotations: Any, spec: Any) -> bool:
+    """Whether a Service of type `kind` is a LoadBalancer that, with these annotations (a mapping node, or None)
+    and spec (a ServiceSpec node, or None), gets an internal load balancer (`_internal_load_balancer`), or one
+    that lets in clients of private ranges only (`_SOURCE_RANGES`)."""
+    if kind != "LoadBalancer":
+        return False
     texts = _annotations(annotations)
     ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
     if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")):
         return True
     return _internal_load_balancer(texts, (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
+
+
+def _internal(kind: str | None, service: Any) -> bool:
+    """`_internal_service` of a Service or a Service template (its `metadata.annotations` and `spec`)."""
+    return _internal_service(kind, y.get(service, "metadata", "annotations"), y.get(service, "spec"))
 
 
 def _exposure(obj: Any) -> Exposure | None:
@@ -375,7 +382,7 @@ def _exposure(obj: Any) -> Exposure | None:
     selector = y.entries(y.get(obj, "spec", "selector"))
     if kind not in _EXPOSING or not selector:
         return None
-    if kind == "LoadBalancer" and _internal_service(y.get(obj, "metadata", "annotations"), y.get(obj, "spec")):
+    if _internal(kind, obj):
         return None
     ports = []
     for p in y.items(y.get(obj, "spec", "ports")):
@@ -480,8 +487,9 @@ def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     annotations may authenticate its routes; `found`: the IngressClasses (and their parameters) it may
     name, of its file (of the files close to it, when the link completes its routes)."""
     annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
-    named = _ingress_class_name(obj)
-    classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
+    written = annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""
+    named = written[0] or written[1]  # `_ingress_class_name`
+    classes = set(written)
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
     if _TAILSCALE in classes and annotations.get(_TAILSCALE_FUNNEL, "") not in _GO_TRUE:
@@ -779,7 +787,7 @@ def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any],
         service = y.get(proxy, "spec", "provider", "kubernetes", "envoyService")
         kind = y.text(y.get(service, "type")) or "LoadBalancer"
         if proxy is None or kind == "ClusterIP" or _private_annotations(y.get(service, "annotations")) \
-                or kind == "LoadBalancer" and _internal_service(None, service):
+                or _internal_service(kind, None, service):
             return True
     return not y.items(y.get(gateway, "spec", "listeners"))
 
@@ -820,8 +828,7 @@ class _Target(NamedTuple):
                    any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
                        for k, off in _SERVICE_AUTH.items()),
                    _backend_configs(service),
-                   kind == "LoadBalancer" and _internal_service(y.get(service, "metadata", "annotations"),
-                                                                y.get(service, "spec")))
+                   _internal(kind, service))
 
 
 def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
@@ -840,8 +847,7 @@ def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
     kind = y.text(_ray_type(template, group)) or "ClusterIP"
     ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
     service = f"{name}-head-svc" if cr == "RayService" else y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
-    internal = kind == "LoadBalancer" and _internal_service(y.get(template, "metadata", "annotations"),
-                                                            y.get(template, "spec"))
+    internal = _internal(kind, template)
     return [((_namespace(obj), service), _Target(kind, (("ray.io/cluster", _ray_cluster_name(obj) or name),
                                                         ("ray.io/node-type", "head")), ports, False, None, internal))]
 
@@ -930,7 +936,7 @@ class _Routed:
         Gateway's on every label both name, and shares one) is a ClusterIP one, or of type LoadBalancer with an
         internal load balancer (`_internal_service`). With no such Service here, the gateway is the cluster's edge
         (Istio's own ingress gateway Service is a public LoadBalancer)."""
-        wanted = {k: y.text(v) or "" for k, (_kn, v) in y.entries(y.get(gateway, "spec", "selector")).items()}
+        wanted = _annotations(y.get(gateway, "spec", "selector"))
         if not wanted:
             return False
         fronts = [t for t in self.services.values() if t.selector
@@ -1391,8 +1397,7 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     template = y.get(group, "headService")
     node = _ray_type(template, group)
     kind = y.text(node)
-    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
-            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
+    if kind not in _EXPOSING or _internal(kind, template):
         return None
     at = y.loc(node)
     ports = [sp for _n, sp in _written_ports(template)]
@@ -1442,8 +1447,7 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
         return None
     node = _ray_type(template, head_group)
     kind = y.text(node)
-    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
-            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
+    if kind not in _EXPOSING or _internal(kind, template):
         return None
     at = y.loc(node)
     serving = [(n, p) for n, p in _ray_default_ports(head_group) if p and (n == "serve" or n.startswith("serve-"))]
@@ -1920,8 +1924,7 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     node = y.get(service, "type")
     service_type = y.text(node)
     # a NIMService's `expose.service` carries the Service's `annotations`; a Dask scheduler's is a ServiceSpec
-    if service_type not in _EXPOSING or service_type == "LoadBalancer" and _internal_service(
-            y.get(service, "annotations"), service):
+    if service_type not in _EXPOSING or _internal_service(service_type, y.get(service, "annotations"), service):
         return workloads
     ports = ((ServicePort(port, port, y.loc(node)),) if port is not None
              else tuple(sp for _n, sp in _written_ports(None, service)))
