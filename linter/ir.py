@@ -778,6 +778,14 @@ class Workload:
             return False
         return None
 
+    def drops_root(self) -> bool:
+        """Whether it starts as root only to switch its main program to a user that is not root
+        (`privilege_drop`: `exec gosu app "$@"`) and no `runAsNonRoot` is set: that program does not run
+        as root (GLM001, GLM010)."""
+        drop = self.privilege_drop
+        return drop is not None and self.run_as_non_root is None and not drop.value.is_root() \
+            and self.runs_as_root() is True
+
     def runs(self, program: str) -> Iterator[Command]:
         """The start commands that run `program`."""
         return (c for c in self.process if c.name == program)
