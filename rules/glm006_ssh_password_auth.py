@@ -92,8 +92,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
-from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, USE_PAM, alone, analyse, explicit,
-                             first_values, needed)
+from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, USE_PAM, Sshd, alone, analyse,
+                             explicit, first_values, needed)
 from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
@@ -112,21 +112,11 @@ def check(workload: Workload) -> Iterator[Finding]:
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = explicit(*sshd.password_alone(key))
         if d is not None:
-            # a line in a build-context file the Dockerfile copies is changed there, not here: no fix
-            copied = sshd.copied.get(d.loc)
-            yield Finding(at=d.loc, args={"name": name},
-                          message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`"
-                                  + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                          fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
+            yield _line(sshd, d, key, name, f"`{_NAMES[key]} {d.value}`")
             return
     d = sshd.pam_prompt()
     if d is not None:
-        copied = sshd.copied.get(d.loc)
-        yield Finding(at=d.loc, args={"name": name},
-                      message=f"{name} runs sshd with `{d.keyword} {d.value}` and PAM on, which asks for "
-                              "the password" + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                      fix=_set_no(d, KBD_INTERACTIVE) if copied is None and not sshd.fix_breaks(KBD_INTERACTIVE)
-                      else None)
+        yield _line(sshd, d, KBD_INTERACTIVE, name, f"`{d.keyword} {d.value}` and PAM on, which asks for the password")
         return
     if sshd.installed and sshd.password_set and sshd.password_alone(PASSWORD_AUTH)[0]:
         yield Finding(at=sshd.password_set, args={"name": name},
@@ -135,6 +125,15 @@ def check(workload: Workload) -> Iterator[Finding]:
                       fix=None if sshd.fix_breaks(PASSWORD_AUTH) else
                       set_value(Setting(None, sshd.password_set, explicit=False), "sshd.PasswordAuthentication", "no",
                                 title="Turn off `PasswordAuthentication`"))
+
+
+def _line(sshd: Sshd, d: Directive, key: str, name: str, said: str) -> Finding:
+    """The finding that `name` runs sshd with the line `d` (`said`) that turns `key` on: a line in a
+    build-context file the Dockerfile copies is changed there, not here (no fix, the file named)."""
+    copied = sshd.copied.get(d.loc)
+    where = f" (from `{copied}`, copied here)" if copied is not None else ""
+    return Finding(at=d.loc, args={"name": name}, message=f"{name} runs sshd with {said}{where}",
+                   fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
 
 
 @check.on_file
