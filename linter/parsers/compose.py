@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import stat
+from collections.abc import Iterator
 from typing import Any
 
 from glmlint import records
@@ -945,27 +946,32 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
     from glmlint.interpolate import interpolate
 
     out: list[Port] = []
-    key = COMPOSE["ports"].keys[0]
+    for path, node in _listed(view, base, "ports"):
+        if y.is_map(node):
+            target = y.text(y.get(node, "target")) or ""
+            published = y.text(y.get(node, "published"))
+            out.append(Port(target, y.loc(node), host_ip=y.text(y.get(node, "host_ip")),
+                            host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
+                            published=True, path=path))
+        elif y.is_scalar(node):
+            written = y.text(node) or ""
+            at = y.loc(node)
+            found = interpolate(written, env) if "$" in written else None
+            port = parse_port(written, at, path, found.text if found is not None else None,
+                              bool(found and found.from_env))
+            names = port_defaults(port, found.defaulted) if found is not None else ()
+            if names and assumed is not None and not at.file:
+                assumed[(at.line, at.col)] = names
+            out.append(port)
+    return out
+
+
+def _listed(view: View, base: tuple[str | int, ...], name: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The entries of the service's list setting `name` (`COMPOSE[name]`'s key), each with its node path."""
+    key = COMPOSE[name].keys[0]
     for _key, seq in view.get(key, []):
         for i, node in enumerate(y.items(seq)):
-            path = (*base, key, i)
-            if y.is_map(node):
-                target = y.text(y.get(node, "target")) or ""
-                published = y.text(y.get(node, "published"))
-                out.append(Port(target, y.loc(node), host_ip=y.text(y.get(node, "host_ip")),
-                                host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
-                                published=True, path=path))
-            elif y.is_scalar(node):
-                written = y.text(node) or ""
-                at = y.loc(node)
-                found = interpolate(written, env) if "$" in written else None
-                port = parse_port(written, at, path, found.text if found is not None else None,
-                                  bool(found and found.from_env))
-                names = port_defaults(port, found.defaulted) if found is not None else ()
-                if names and assumed is not None and not at.file:
-                    assumed[(at.line, at.col)] = names
-                out.append(port)
-    return out
+            yield (*base, key, i), node
 
 
 def drop_setting(process: list[Command]) -> Setting[User] | None:
@@ -1046,20 +1052,17 @@ def _colon_split(spec: str) -> list[str]:
 
 def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
     out: list[Mount] = []
-    key = COMPOSE["mounts"].keys[0]
     read_only = COMPOSE["mount.read_only"].keys
-    for _key, seq in view.get(key, []):
-        for i, node in enumerate(y.items(seq)):
-            path = (*base, key, i)
-            if y.is_map(node):
-                kind = y.text(y.get(node, "type")) or "volume"
-                source = y.text(y.get(node, "source"))
-                target = y.text(y.get(node, "target")) or ""
-                ro = y.scalar(y.get(node, *read_only)) is True
-                out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
-            elif y.is_scalar(node):
-                out.append(parse_volume(y.text(node) or "", y.loc(node), path))
-    if len(view.get(key, [])) > 1:
+    for path, node in _listed(view, base, "mounts"):
+        if y.is_map(node):
+            kind = y.text(y.get(node, "type")) or "volume"
+            source = y.text(y.get(node, "source"))
+            target = y.text(y.get(node, "target")) or ""
+            ro = y.scalar(y.get(node, *read_only)) is True
+            out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
+        elif y.is_scalar(node):
+            out.append(parse_volume(y.text(node) or "", y.loc(node), path))
+    if len(view.get(COMPOSE["mounts"].keys[0], [])) > 1:
         out = _by_target(out)
     return out
 
@@ -1085,17 +1088,14 @@ def _by_target(mounts: list[Mount]) -> list[Mount]:
 def _devices(view: View, base: tuple[str | int, ...]) -> list[Device]:
     """`devices:` entries: `host[:container[:permissions]]`, a CDI name, or the long syntax."""
     out: list[Device] = []
-    key = COMPOSE["devices"].keys[0]
-    for _key, seq in view.get(key, []):
-        for i, node in enumerate(y.items(seq)):
-            path = (*base, key, i)
-            if y.is_map(node):
-                source = y.text(y.get(node, "source"))
-                if source:
-                    out.append(Device(source, y.text(y.get(node, "target")), y.loc(node), path,
-                                      y.text(y.get(node, "permissions"))))
-            elif y.is_scalar(node) and y.text(node):
-                out.append(parse_device(y.text(node) or "", y.loc(node), path))
+    for path, node in _listed(view, base, "devices"):
+        if y.is_map(node):
+            source = y.text(y.get(node, "source"))
+            if source:
+                out.append(Device(source, y.text(y.get(node, "target")), y.loc(node), path,
+                                  y.text(y.get(node, "permissions"))))
+        elif y.is_scalar(node) and y.text(node):
+            out.append(parse_device(y.text(node) or "", y.loc(node), path))
     return out
 
 
