@@ -624,7 +624,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if requirements is None:
                 requirements = _requirement_files(instructions)
             if requirements:
-                stage.files.extend(_requirements_copied(inst, scope, context, stage.workdir, requirements))
+                stage.files.extend(_requirements_copied(inst, copied, context, requirements))
         elif inst.name == "CMD":
             stage.cmd = _argv_setting(inst, shell)
             stage.cmd_inst = inst
@@ -1120,14 +1120,14 @@ def _requirement_files(instructions: list[Instruction]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _requirements_copied(inst: Instruction, scope: dict[str, str], context: ContextReader, workdir: str,
+def _requirements_copied(inst: Instruction, copies: list[tuple[str, str, bool]], context: ContextReader,
                          wanted: frozenset[str]) -> list[FileWrite]:
-    """The requirements files of `wanted` a `COPY`/`ADD` from the build context puts in place, read from
-    disk where `_copied_from` says they come from: a file copied to one (`COPY requirements.txt .`, also
-    by a glob), or one inside a directory copied over it (`COPY . /app`). Only those paths are read,
-    never a whole directory."""
+    """The requirements files of `wanted` a `COPY`/`ADD` from the build context (its `_copies`) puts in
+    place, read from disk where `_copied_from` says they come from: a file copied to one (`COPY
+    requirements.txt .`, also by a glob), or one inside a directory copied over it (`COPY . /app`). Only
+    those paths are read, never a whole directory."""
     out: list[FileWrite] = []
-    for copy in _copies(inst, scope, workdir):
+    for copy in copies:
         for target in sorted(wanted):
             for src in _copied_from(target, [copy]):
                 got = context(src)
