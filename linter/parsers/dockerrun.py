@@ -2008,7 +2008,7 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
 def _compose_files(argv: tuple[Word, ...], at: int, names: tuple[str, ...] = ("-f", "--file")) -> list[str] | None:
     """The `-f`/`--file` files of `docker compose [options] run` before `run` (`at`: the word after
     it), as written; None when one holds an expansion or is standard input (not known here).
-    (`names`: another option that names files, `--env-file`, its long name last.)"""
+    (`names`: the option's names, the long one last; another option that names files: `("--env-file",)`.)"""
     long = names[-1]
     files: list[str] = []
     i = 1
