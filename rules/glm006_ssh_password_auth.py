@@ -139,19 +139,15 @@ def _line(sshd: Sshd, d: Directive, key: str, name: str, said: str) -> Finding:
 @check.on_file
 def check_config(source: SourceFile) -> Iterator[Finding]:
     found, blocks = first_values([source.directives])
-    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
-        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
-        if d is not None:
-            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
-                          fix=None if needed(found, blocks, key) else _set_no(d, key))
     # keyboard-interactive through PAM asks for the password: counted when the file, or for a drop-in the
     # main file beside it, turns PAM on (a main file without `UsePAM` gets sshd's `no`; `UsePAM` is global only)
-    if _yes(found.get(USE_PAM)):
-        d = explicit(*alone(found, blocks, KBD_INTERACTIVE, _yes(found.get(KBD_INTERACTIVE))))
+    pam = _yes(found.get(USE_PAM))
+    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS, *((KBD_INTERACTIVE,) if pam else ())):
+        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
         if d is not None:
-            yield Finding(at=d.loc, message=f"`{source.path}` sets `{d.keyword} {d.value}` with `UsePAM yes`, "
-                                            "which asks for the password",
-                          fix=None if needed(found, blocks, KBD_INTERACTIVE) else _set_no(d, KBD_INTERACTIVE))
+            why = " with `UsePAM yes`, which asks for the password" if key == KBD_INTERACTIVE else ""
+            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES.get(key, d.keyword)} {d.value}`{why}",
+                          fix=None if needed(found, blocks, key) else _set_no(d, key))
 
 
 def _yes(d: Directive | None) -> bool:
