@@ -325,14 +325,15 @@ def _m28(_F, _f3):
   self.line = line
  return __init__
 
-def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _f5):
- def __init__(self, installed, password_set, settings, blocks, rejected, copied):
+def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _f5):
+ def __init__(self, installed, password_set, settings, blocks, rejected, copied, dormant):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
   _s3(self, blocks)
   _s4(self, rejected)
   _s5(self, _f5() if copied is _F else copied)
+  _s6(self, dormant)
  return __init__
 
 def _m30(_F, _s0, _s1, _s2, _s3):
@@ -586,8 +587,8 @@ def _m54(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62):
- def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -624,33 +625,34 @@ def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s33(self, command)
   _s34(self, process)
   _s35(self, privilege_drop)
-  _s36(self, build_steps)
-  _s37(self, all_build_steps)
-  _s38(self, files)
-  _s39(self, copy_modes)
-  _s40(self, stage_copies)
-  _s41(self, copied_in)
-  _s42(self, build)
-  _s43(self, base_image)
-  _s44(self, runnable)
-  _s45(self, group)
-  _s46(self, publish_all)
-  _s47(self, pod_labels)
-  _s48(self, exposed_by)
-  _s49(self, extends_depth)
-  _s50(self, own)
-  _s51(self, pod)
-  _s52(self, sysctls)
-  _s53(self, probe_hosts)
-  _s54(self, container_list)
-  _s55(self, namespace)
-  _s56(self, pod_purpose)
-  _s57(self, pulls)
-  _s58(self, downloads)
-  _s59(self, documentation)
-  _s60(self, serving_format)
-  _s61(self, workdir)
-  _s62(self, words_in_text)
+  _s36(self, neighbours)
+  _s37(self, build_steps)
+  _s38(self, all_build_steps)
+  _s39(self, files)
+  _s40(self, copy_modes)
+  _s41(self, stage_copies)
+  _s42(self, copied_in)
+  _s43(self, build)
+  _s44(self, base_image)
+  _s45(self, runnable)
+  _s46(self, group)
+  _s47(self, publish_all)
+  _s48(self, pod_labels)
+  _s49(self, exposed_by)
+  _s50(self, extends_depth)
+  _s51(self, own)
+  _s52(self, pod)
+  _s53(self, sysctls)
+  _s54(self, probe_hosts)
+  _s55(self, container_list)
+  _s56(self, namespace)
+  _s57(self, pod_purpose)
+  _s58(self, pulls)
+  _s59(self, downloads)
+  _s60(self, documentation)
+  _s61(self, serving_format)
+  _s62(self, workdir)
+  _s63(self, words_in_text)
   self.__post_init__()
  return __init__
 
@@ -1349,7 +1351,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
-    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied'), (5,), True, True, False): _m29,
+    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'dormant'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
@@ -1375,7 +1377,7 @@ MAKERS = {
     (('name', 'docs', 'kind'), (1,), False, False, False): _m52,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m53,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m54,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m56,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
     (('name', 'negated'), (), True, True, False): _m58,

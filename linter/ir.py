@@ -681,6 +681,10 @@ class Workload:
     # in the ENTRYPOINT/CMD or an entrypoint script a Dockerfile copies from the build context, whose
     # path is `origin`); None when it switches to no one (glmlint.shell.privilege_drop; dockeraudit2)
     privilege_drop: Setting[User] | None = None
+    # k8s: the start commands of the containers running beside it in its pod (`containers`, native
+    # sidecars: `initContainers` with `restartPolicy: Always`), which share its network namespace: what one
+    # forwards to 127.0.0.1 reaches this container's listeners from the pod's own loopback
+    neighbours: tuple[Command, ...] = ()
     build_steps: tuple[Command, ...] = ()  # commands run while building the image (RUN)
     # RUN commands of every stage, also those the final stage does not build on (a builder whose
     # output `COPY --from` takes): what the build runs, not what the image inherits (issue 14)

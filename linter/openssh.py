@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glmlint import lazyre
 from glmlint.catalog.services import get, match_command
@@ -108,6 +108,9 @@ class Sshd:
     blocks: tuple[dict[str, Directive], ...]  # each Match block a remote connection can meet: keyword -> value
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
     copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
+    # nothing in the image runs sshd: the build installs no OpenSSH server and its start, known to the end,
+    # starts neither sshd nor a service manager that could (`dormant`)
+    dormant: bool = False
 
     def enabled_global(self, keyword: str) -> bool:
         """Whether an option is on globally: as set (or as the stock file sets it), else sshd's default."""
@@ -142,8 +145,9 @@ class Sshd:
 
 
 def explicit(alone_: bool, d: Directive | None) -> Directive | None:
-    """The `yes` line of a `password_alone`/`alone` answer, when the configuration writes one."""
-    return d if alone_ and d is not None and truthy(d.value) else None
+    """The `yes` line of a `password_alone`/`alone` answer, when the configuration writes one (a
+    distribution's stock line, at `STOCK`, is no line of the scanned files)."""
+    return d if alone_ and d is not None and truthy(d.value) and d.loc != STOCK else None
 
 
 def second_factor(methods: Directive | None) -> bool:
@@ -335,17 +339,32 @@ def _sets_password(cmd: Command) -> bool:
 
 def analyse(workload: Workload) -> Sshd:
     known = _knowledge()
-    main: list[tuple[str, Loc | None]] = [(line, None) for line in known.stock]
-    dropins: dict[str, list[tuple[str, Loc | None]]] = {}
+    # the base image's distribution's stock files (the image catalog's `sshd_config`), else Debian's
+    distro = _distribution(workload)
+    main: list[tuple[str, Loc | None]] = [(line, None) for line in (known.stock if distro is None
+                                                                     else distro.get("main", ()))]
+    dropins: dict[str, list[tuple[str, Loc | None]]] = {
+        known.dropins + name: [(line, None) for line in lines]
+        for name, lines in (distro.get("dropins") or {}).items()} if distro is not None else {}
+    removed = _removed(workload, known.dropins)
+    for path in [p for p in dropins if p in removed]:
+        del dropins[path]  # `rm -f /etc/ssh/sshd_config.d/50-redhat.conf`
     copied: dict[Loc, str] = {}
+    rewritten = False
     for write in workload.files:
         path = write.path
         if write.source is not None and (path == known.main or path.startswith(known.dropins)):
             copied[write.loc] = write.source
         if path == known.main:
             main = _apply(main, write)
+            rewritten = rewritten or write.mode == "write"
         elif path.startswith(known.dropins) and path.endswith(".conf"):
+            if path in removed and _before(write.loc, removed[path]):
+                continue  # written, then removed
             dropins[path] = _apply(dropins.get(path, []), write)
+    if distro is not None and not rewritten and not any(
+            line.split(None, 1)[:1] == ["Include"] for line, loc in main if loc is None):
+        dropins = {}  # the stock main file includes no drop-in (RHEL 7/8): sshd never reads them
     options: list[Directive] = []
     installed = password = None
     for cmd in (*workload.build_steps, *workload.process):
@@ -368,10 +387,36 @@ def analyse(workload: Workload) -> Sshd:
                     options.extend(directives(opt.replace("=", " ", 1), loc=at))
     # the stock file's lines hold where they stand (after the drop-ins its `Include` reads first, before
     # lines appended to it); not on an Alpine base, whose sshd_config is upstream's, all commented
-    stock = not _alpine(workload)
-    sources = [options, *(_directive_lines(dropins[k]) for k in sorted(dropins)), _directive_lines(main, stock)]
+    stock = distro is not None or not _alpine(workload)
+    sources = [options, *(_directive_lines(dropins[k], stock) for k in sorted(dropins)), _directive_lines(main, stock)]
     rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied)
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied,
+                installed is None and dormant(workload))
+
+
+# what starts services other than by running their program: a service manager or init (whose own files say
+# what it starts: `supervisord.conf`, s6/runit service directories, systemd units), the distributions'
+# service commands (`service ssh start`), an init script (`/etc/init.d/ssh start`)
+_SERVICE_STARTERS = frozenset({"supervisord", "supervisorctl", "s6-svscan", "s6-rc", "runsvdir", "runsv", "sv", "init",
+                               "systemd", "systemctl", "service", "rc-service", "openrc", "openrc-init", "ssh",
+                               "sshd.sh", "start-sshd", "dropbear"})
+
+
+def dormant(workload: Workload) -> bool:
+    """Whether the container's start is known to the end and starts no sshd: it has a start command,
+    none of whose commands is sshd or a `_SERVICE_STARTERS` program, and every script it runs was read
+    (an entrypoint script the scan could not read may start anything)."""
+    if not workload.process:
+        return False  # the base image's start: not known here
+    known = _knowledge()
+    read = {c.loc.file.rsplit("/", 1)[-1] for c in workload.process if c.loc.file}
+    for cmd in workload.process:
+        name = cmd.name
+        if name in _SERVICE_STARTERS or match_command(known.service, cmd.argv) is not None:
+            return False
+        if (name.endswith(".sh") or (cmd.argv and cmd.argv[0].text.startswith("./"))) and name not in read:
+            return False  # a script whose commands were not read
+    return True
 
 
 # forwarders that carry connections from elsewhere to a port of the container, so sshd sees them come from
@@ -385,8 +430,9 @@ _FORWARDERS: dict[str, re.Pattern[str] | None] = {
 
 
 def _tunnel(workload: Workload) -> bool:
-    """Whether the workload's start runs a forwarder (`_FORWARDERS`) beside sshd."""
-    for cmd in workload.process:
+    """Whether the workload's start, or a container beside it in its pod (sharing its loopback), runs a
+    forwarder (`_FORWARDERS`)."""
+    for cmd in (*workload.process, *workload.neighbours):
         if cmd.name in _FORWARDERS:
             word = _FORWARDERS[cmd.name]
             if word is None or any(word.match(w.text) for w in cmd.args):
@@ -394,10 +440,39 @@ def _tunnel(workload: Workload) -> bool:
     return False
 
 
+def _base(workload: Workload) -> str | None:
+    return workload.base_image or (workload.image.value if workload.image is not None else None)
+
+
+def _distribution(workload: Workload) -> dict[str, Any] | None:
+    """The stock sshd files of the image's distribution where the image catalog knows them (its
+    `sshd_config` fact: the main file's lines, `Include` where it stands, and the drop-ins the package
+    installs, RHEL 9's `50-redhat.conf`); None: Debian's and Ubuntu's (the service catalog's `stock`)."""
+    from glmlint.catalog.images import fact
+
+    known = fact(_base(workload), "sshd_config")
+    return known.value if known is not None and isinstance(known.value, dict) else None
+
+
+def _removed(workload: Workload, dropins: str) -> dict[str, Loc]:
+    """The drop-ins a build step deletes (`rm -f /etc/ssh/sshd_config.d/50-redhat.conf`) -> where."""
+    out: dict[str, Loc] = {}
+    for cmd in workload.build_steps:
+        if cmd.name == "rm":
+            for w in cmd.args:
+                if w.text.startswith(dropins) and w.text.endswith(".conf"):
+                    out[w.text] = cmd.loc
+    return out
+
+
+def _before(a: Loc, b: Loc) -> bool:
+    return (a.file, a.line, a.col) < (b.file, b.line, b.col) if a.file == b.file else False
+
+
 def _alpine(workload: Workload) -> bool:
     """Whether the image builds on Alpine (its `/bin/sh` is BusyBox's, the image catalog says), whose
     `openssh-server` is built without PAM and whose stock sshd_config is upstream's (`#UsePAM no`)."""
-    image = workload.base_image or (workload.image.value if workload.image is not None else None)
+    image = _base(workload)
     if not image:
         return False
     from glmlint.catalog.images import sh

@@ -24,6 +24,14 @@ build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
 disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).
 
+The configuration a build writes or copies counts only where an sshd can read it:
+an image that installs no OpenSSH server and whose start, known to the end,
+runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
+s6, runit, systemd) nor a script the scan could not read, has nothing listening,
+and is not reported; the repository's `sshd_config` is still reported on its own.
+A compose service or pod that starts sshd from such an image is reported there,
+pointing at the image's line.
+
 Keyboard-interactive authentication with PAM on asks for the account's password
 through the PAM stack (sshd_config(5) `UsePAM`), so `KbdInteractiveAuthentication
 yes` (or its old name `ChallengeResponseAuthentication yes`) is reported when
@@ -53,7 +61,21 @@ A `Match` block that applies only to connections from the host itself
 is not reported, unless the workload's start runs a forwarder that hands sshd
 other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
 `tcp://` origin URL, `ngrok tcp`, a reverse tunnel (`ssh -R`, `autossh -R`),
-`socat TCP-LISTEN:...`, or frp's `frpc`.
+`socat TCP-LISTEN:...`, or frp's `frpc`. In Kubernetes the forwarder may run in
+another container of the pod (a sidecar, or an init container with `restartPolicy:
+Always`): the pod's containers share one network namespace, so its connections
+reach sshd from 127.0.0.1 too. An init container that runs to completion before
+sshd starts forwards nothing.
+
+The base image decides the stock files (the image catalog's `sshd_config`): on
+Rocky, Alma, CentOS Stream and RHEL 9 (UBI 9), Fedora, and `nvidia/cuda:…-rockylinux9`
+the package's own drop-in `50-redhat.conf` says `ChallengeResponseAuthentication
+no` and `UsePAM yes`, and drop-ins are read in lexical order, so a `99-kbd.conf`
+that turns keyboard-interactive on comes too late while a `10-kbd.conf` wins; a
+build that deletes `50-redhat.conf` leaves PAM off. CentOS 7, RHEL/Rocky/Alma 8
+(UBI 8) and `nvidia/cuda:…-centos7` ship a main file that sets `PasswordAuthentication
+yes` itself and reads no drop-in: a `no` appended to it or written to
+`sshd_config.d/` is never used, and a password the build sets logs in.
 
 Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
 is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication
@@ -92,8 +114,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
-from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, USE_PAM, Sshd, alone, analyse,
-                             explicit, first_values, needed)
+from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, STOCK, USE_PAM, Sshd, alone,
+                             analyse, explicit, first_values, needed)
 from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
@@ -108,6 +130,8 @@ def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
     if sshd.rejected is not None:
         return  # sshd refuses to start with a line it cannot read: nothing listens
+    if sshd.dormant:
+        return  # no sshd in the image, and its start runs none: the configuration is never read
     name = workload.label
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = explicit(*sshd.password_alone(key))
@@ -118,10 +142,13 @@ def check(workload: Workload) -> Iterator[Finding]:
     if d is not None:
         yield _line(sshd, d, KBD_INTERACTIVE, name, f"`{d.keyword} {d.value}` and PAM on, which asks for the password")
         return
-    if sshd.installed and sshd.password_set and sshd.password_alone(PASSWORD_AUTH)[0]:
+    on, where = sshd.password_alone(PASSWORD_AUTH)
+    if sshd.installed and sshd.password_set and on:
         yield Finding(at=sshd.password_set, args={"name": name},
                       message=f"{name} sets a password for an sshd that allows password login "
-                              "(OpenSSH's default `PasswordAuthentication yes`)",
+                              + ("(the base image's stock `PasswordAuthentication yes`, read before lines "
+                                 "appended to `sshd_config`)" if where is not None and where.loc == STOCK
+                                 else "(OpenSSH's default `PasswordAuthentication yes`)"),
                       fix=None if sshd.fix_breaks(PASSWORD_AUTH) else
                       set_value(Setting(None, sshd.password_set, explicit=False), "sshd.PasswordAuthentication", "no",
                                 title="Turn off `PasswordAuthentication`"))

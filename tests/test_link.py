@@ -117,6 +117,45 @@ def test_sshd_from_the_image_and_an_option_from_the_service(tmp_path: Path) -> N
     assert rows(report) == [("Dockerfile", "GLM006", 2, 79), ("compose.yaml", "GLM006", 6, 45)]
 
 
+COPIED_SSHD_CONFIG = {"sshd_config": "PasswordAuthentication yes\n", "Dockerfile": """\
+    FROM python:3.11-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends openssh-client
+    COPY sshd_config /etc/ssh/sshd_config
+    CMD ["python", "train.py"]
+    """}
+
+
+def test_a_copied_sshd_config_in_an_image_that_never_runs_sshd(tmp_path: Path) -> None:
+    # no OpenSSH server installed, and the start (known to the end) runs none: the copied file is never
+    # read, so the Dockerfile has no finding; the repository's sshd_config is still its own finding
+    report = lint(tmp_path, dict(COPIED_SSHD_CONFIG), ["GLM006"])
+    assert rows(report) == [("sshd_config", "GLM006", 1, 1)]
+
+
+def test_a_copied_sshd_config_read_by_an_image_that_runs_sshd(tmp_path: Path) -> None:
+    # one switch: the image installs openssh-server (its start may come from elsewhere)
+    files = dict(COPIED_SSHD_CONFIG)
+    files["Dockerfile"] = files["Dockerfile"].replace("openssh-client", "openssh-server")
+    report = lint(tmp_path, files, ["GLM006"])
+    assert rows(report) == [("Dockerfile", "GLM006", 3, 6), ("sshd_config", "GLM006", 1, 1)]
+
+
+def test_a_copied_sshd_config_read_by_an_entrypoint_not_scanned(tmp_path: Path) -> None:
+    # an entrypoint script the scan cannot read may start sshd: reported
+    files = dict(COPIED_SSHD_CONFIG)
+    files["Dockerfile"] = files["Dockerfile"].replace('CMD ["python"', 'ENTRYPOINT ["/entrypoint.sh"]\n    CMD ["python"')
+    report = lint(tmp_path, files, ["GLM006"])
+    assert rows(report) == [("Dockerfile", "GLM006", 3, 6), ("sshd_config", "GLM006", 1, 1)]
+
+
+def test_a_copied_sshd_config_in_an_image_a_service_starts_sshd_from(tmp_path: Path) -> None:
+    # the image never runs sshd, the compose service does: its finding, pointing at the image's COPY
+    files = dict(COPIED_SSHD_CONFIG)
+    files["compose.yaml"] = "services:\n  trainer:\n    build: .\n    command: [/usr/sbin/sshd, -D]\n"
+    report = lint(tmp_path, files, ["GLM006"])
+    assert rows(report) == [("compose.yaml", "GLM006", 2, 3), ("sshd_config", "GLM006", 1, 1)]
+
+
 def test_run_as_root_is_reported_in_both_places(tmp_path: Path) -> None:
     report = lint(tmp_path, {"Dockerfile": "FROM python:3.12-slim\nCMD [\"python\"]\n",
                              "compose.yaml": "services:\n  app:\n    build: .\n  ok:\n    build: .\n    user: '1000'\n"},

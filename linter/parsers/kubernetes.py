@@ -219,6 +219,26 @@ def _pod_memory_limit(spec: Any, workloads: list[Workload]) -> list[Workload]:
     return [_given_memory_limit(w, value, y.loc(node)) for w in workloads]
 
 
+def _neighbours(spec: Any, workloads: list[Workload]) -> list[Workload]:
+    """The containers of a pod spec, each with the start commands of the others that run while it runs
+    (`Workload.neighbours`): the app containers and native sidecars (an init container with
+    `restartPolicy: Always` keeps running, Kubernetes 1.29+); an init container that runs to completion
+    first, or an ephemeral one, forwards nothing to the others."""
+    sidecars = {i for i, c in enumerate(y.items(y.get(spec, "initContainers")))
+                if y.text(y.get(c, "restartPolicy")) == "Always"}
+
+    def running(w: Workload) -> bool:
+        if w.container_list == "initContainers":
+            return bool(w.node_path) and w.node_path[-1] in sidecars
+        return w.container_list != "ephemeralContainers"
+
+    live = [w for w in workloads if running(w) and w.process]
+    if not live:
+        return workloads
+    return [records.replace(w, neighbours=tuple(c for o in live if o is not w for c in o.process))
+            if running(w) else w for w in workloads]
+
+
 def _given_memory_limit(w: Workload, value: str, loc: Loc) -> Workload:
     """`w` with a memory limit something outside its container gives it (its pod's, a LimitRange's, at
     `loc`), unless it sets its own or is an ephemeral container (which runs within what its pod has)."""
@@ -2542,6 +2562,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             mine = _pod_purpose(mine)
         if mine and not spec.singles and y.is_seq(y.get(spec.node, "containers")):
             mine = _pod_memory_limit(spec.node, mine)
+        if len(mine) > 1:
+            mine = _neighbours(spec.node, mine)
         out.extend(mine)
         if pods is None:
             pass
