@@ -126,8 +126,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
-from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, STOCK, USE_PAM, alone, analyse,
-                             explicit, first_values, needed)
+from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, STOCK, USE_PAM, Sshd, alone,
+                             analyse, explicit, first_values, needed)
 from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
@@ -148,21 +148,11 @@ def check(workload: Workload) -> Iterator[Finding]:
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = explicit(*sshd.password_alone(key))
         if d is not None:
-            # a line in a build-context file the Dockerfile copies is changed there, not here: no fix
-            copied = sshd.copied.get(d.loc)
-            yield Finding(at=d.loc, args={"name": name},
-                          message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`"
-                                  + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                          fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
+            yield _line(sshd, d, key, name, f"`{_NAMES[key]} {d.value}`")
             return
     d = sshd.pam_prompt()
     if d is not None:
-        copied = sshd.copied.get(d.loc)
-        yield Finding(at=d.loc, args={"name": name},
-                      message=f"{name} runs sshd with `{d.keyword} {d.value}` and PAM on, which asks for "
-                              "the password" + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                      fix=_set_no(d, KBD_INTERACTIVE) if copied is None and not sshd.fix_breaks(KBD_INTERACTIVE)
-                      else None)
+        yield _line(sshd, d, KBD_INTERACTIVE, name, f"`{d.keyword} {d.value}` and PAM on, which asks for the password")
         return
     on, where = sshd.password_alone(PASSWORD_AUTH)
     if sshd.installed and sshd.password_set and on:
@@ -177,22 +167,27 @@ def check(workload: Workload) -> Iterator[Finding]:
                                 title="Turn off `PasswordAuthentication`"))
 
 
+def _line(sshd: Sshd, d: Directive, key: str, name: str, said: str) -> Finding:
+    """The finding that `name` runs sshd with the line `d` (`said`) that turns `key` on: a line in a
+    build-context file the Dockerfile copies is changed there, not here (no fix, the file named)."""
+    copied = sshd.copied.get(d.loc)
+    where = f" (from `{copied}`, copied here)" if copied is not None else ""
+    return Finding(at=d.loc, args={"name": name}, message=f"{name} runs sshd with {said}{where}",
+                   fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
+
+
 @check.on_file
 def check_config(source: SourceFile) -> Iterator[Finding]:
     found, blocks = first_values([source.directives])
-    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
-        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
-        if d is not None:
-            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
-                          fix=None if needed(found, blocks, key) else _set_no(d, key))
     # keyboard-interactive through PAM asks for the password: counted when the file, or for a drop-in the
     # main file beside it, turns PAM on (a main file without `UsePAM` gets sshd's `no`; `UsePAM` is global only)
-    if _yes(found.get(USE_PAM)):
-        d = explicit(*alone(found, blocks, KBD_INTERACTIVE, _yes(found.get(KBD_INTERACTIVE))))
+    pam = _yes(found.get(USE_PAM))
+    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS, *((KBD_INTERACTIVE,) if pam else ())):
+        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
         if d is not None:
-            yield Finding(at=d.loc, message=f"`{source.path}` sets `{d.keyword} {d.value}` with `UsePAM yes`, "
-                                            "which asks for the password",
-                          fix=None if needed(found, blocks, KBD_INTERACTIVE) else _set_no(d, KBD_INTERACTIVE))
+            why = " with `UsePAM yes`, which asks for the password" if key == KBD_INTERACTIVE else ""
+            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES.get(key, d.keyword)} {d.value}`{why}",
+                          fix=None if needed(found, blocks, key) else _set_no(d, key))
 
 
 def _yes(d: Directive | None) -> bool:
