@@ -31,7 +31,6 @@ file's lines.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -228,9 +227,6 @@ def first_values(sources: list[list[Directive]], tunnel: bool = False
     return found, tuple(blocks)
 
 
-_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
-
-
 def local_only(criteria: str) -> bool:
     """Whether a `Match` line applies only to connections from this host: an `Address` (client) or
     `LocalAddress` (the address connected to) criterion whose every non-negated entry is a loopback
@@ -250,13 +246,21 @@ def local_only(criteria: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _loopbacks() -> tuple[Any, ...]:
+    import ipaddress  # (only for a `Match Address` line: ~1 ms of a one-Dockerfile check's imports)
+
+    return ipaddress, (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
 def _loopback(entry: str) -> bool:
+    ipaddress, loopback = _loopbacks()
     try:
         net = ipaddress.ip_network(entry, strict=False)
     except ValueError:
         # a wildcard pattern over the address text: `127.*` and `127.0.0.?` stay in 127.0.0.0/8
         return entry.startswith("127.") and all(c.isdigit() or c in ".*?" for c in entry)
-    return any(net.version == lo.version and net.subnet_of(lo) for lo in _LOOPBACK)  # type: ignore[arg-type]
+    return any(net.version == lo.version and net.subnet_of(lo) for lo in loopback)  # type: ignore[arg-type]
 
 
 # a line sshd reads: blank, a comment, or a keyword (letters and digits) then `=`, a blank or nothing

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from glmlint.catalog import glob_match
@@ -412,12 +412,25 @@ def _settings(d: dict[str, Any] | None) -> Settings | None:
                     {k: str(v) for k, v in (d.get("defaults") or {}).items()}, _sources(d))
 
 
+def _gathered(d: dict[str, Any], key: str) -> list[Any]:
+    """An entry's `recognize` values of `key`, its own then those of each `more`."""
+    rec = d.get("recognize", {})
+    return [*rec.get(key, ()), *(x for m in rec.get("more", ()) for x in m.get(key, ()))]
+
+
+def _recognized(d: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """An entry's `Service.scripts`, `commands` and `modules`, from the catalog's data."""
+    return (tuple(p.lower() for p in d.get("recognize", {}).get("scripts", ())),
+            tuple(tuple(c) for c in _gathered(d, "commands")), tuple(_gathered(d, "modules")))
+
+
 def _service(sid: str, d: dict[str, Any]) -> Service:
     rec = d.get("recognize", {})
     more = rec.get("more", ())
+    scripts, commands, modules = _recognized(d)
 
     def gathered(key: str) -> list[Any]:
-        return [*rec.get(key, ()), *(x for m in more for x in m.get(key, ()))]
+        return _gathered(d, key)
     listeners = []
     for ld in d.get("listeners", ()):
         bind = ld.get("bind", {})
@@ -450,8 +463,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     auth = d.get("auth", {})
     return Service(
         id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
-        commands=tuple(tuple(c) for c in gathered("commands")),
-        modules=tuple(gathered("modules")), scripts=tuple(p.lower() for p in rec.get("scripts", ())),
+        commands=commands, modules=modules, scripts=scripts,
         image_patterns=tuple(gathered("images")),
         recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
         auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
@@ -501,9 +513,39 @@ def compiled() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    """`compiled()`, read once."""
+    return compiled()
+
+
+_BUILT: dict[str, Service] = {}  # each entry's `Service`, made at its first question (`_built`)
+
+
+def _built(sid: str) -> Service:
+    """The `Service` of the entry `sid`, made once: the one `catalog()` holds. A one-Dockerfile check
+    asks about a handful of the ~110 entries, and making them all was ~5 ms of its ~50 (issue 12)."""
+    got = _BUILT.get(sid)
+    if got is None:
+        got = _BUILT[sid] = _service(sid, _data()["services"][sid])
+    return got
+
+
+@functools.lru_cache(maxsize=1)
 def catalog() -> tuple[Service, ...]:
     """Every cataloged service, read once, on the first question."""
-    return tuple(_service(sid, d) for sid, d in compiled()["services"].items())
+    return tuple(_built(sid) for sid in _data()["services"])
+
+
+_CATALOG = catalog  # (`_known`: whether a test stands another catalog in)
+
+
+def reload() -> None:
+    """Read the catalog again at the next question (after `services.json` is written)."""
+    _data.cache_clear()
+    _BUILT.clear()
+    catalog.cache_clear()
+    loaders.cache_clear()
+    known_env_credentials.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -538,7 +580,7 @@ class Loader:
 def loaders() -> tuple[Loader, ...]:
     """Every cataloged loader, read once."""
     return tuple(Loader(lid, d["name"], re.compile(d["code"]), d["what"], d["source"])
-                 for lid, d in (compiled().get("loaders") or {}).items())
+                 for lid, d in (_data().get("loaders") or {}).items())
 
 
 @dataclass(frozen=True)
@@ -591,10 +633,13 @@ def _inline_code(cmd: Command) -> tuple[str | None, Loc]:
 
 
 def get(service_id: str) -> Service:
-    for s in catalog():
-        if s.id == service_id:
-            return s
-    raise KeyError(service_id)
+    """The cataloged service `service_id` (made alone: not the whole catalog)."""
+    if catalog is not _CATALOG:  # (a test's catalog)
+        for s in catalog():
+            if s.id == service_id:
+                return s
+        raise KeyError(service_id)
+    return _built(service_id)
 
 
 # -- images ---------------------------------------------------------------------------
@@ -1181,39 +1226,59 @@ class _Known:
     """What the catalog answers about words and image names, asked once per distinct question:
     the same start commands and images recur across a tree's workloads (and across the fix
     engine's re-parses of a file), and each answer is a pure function of the strings asked about
-    and the catalog, which it is tied to (`catalog()` read again gives a fresh `_Known`)."""
+    and the catalog, which it is tied to (`catalog()` read again gives a fresh `_Known`).
 
-    def __init__(self, services: tuple[Service, ...]) -> None:
-        self.services = services
+    `services`: a catalog (`catalog()`, or one a test stands in); None: the cataloged entries, indexed
+    from the catalog's data, each made a `Service` only when an answer may name it (`_built`): a
+    one-Dockerfile check asks about a handful of them."""
+
+    def __init__(self, services: tuple[Service, ...] | None = None) -> None:
+        self._given = services
+        self.source: Any = _data() if services is None else services  # (what `_known` compares)
+        if services is None:
+            entries = _data()["services"]
+            ids = tuple(entries)
+            rows = [(*_recognized(d), tuple(i["name"] for i in d.get("images", ()))) for d in entries.values()]
+            self._of: Callable[[int], Service] = lambda i: _built(ids[i])
+        else:
+            rows = [(s.scripts, s.commands, s.modules, tuple(img.name for img in s.images)) for s in services]
+            self._of = services.__getitem__
+        self._rows = rows  # each entry's (scripts, commands, modules, image names), in catalog order
         self._starts: dict[tuple[str | None, ...], tuple[Service, int] | None] = {}
         self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
-        # the services `match_command` may match for a program name (`_may_start`), in catalog order
-        self._scripted = tuple(s for s in services if s.scripts)
-        # (one pass over the services, in catalog order: trying each program against every service's
+        # the entries `match_command` may match for a program name (`_may_start`), in catalog order
+        self._scripted = tuple(i for i, row in enumerate(rows) if row[0])
+        # (one pass over the entries, in catalog order: trying each program against every service's
         # commands was ~2.4 ms, of a one-Dockerfile check's ~45)
-        programs: dict[str, list[Service]] = {p[0]: [] for s in services for p in s.commands}
-        for s in services:
-            for prog in programs if s.scripts else {p[0] for p in s.commands}:
-                programs[prog].append(s)
+        programs: dict[str, list[int]] = {p[0]: [] for row in rows for p in row[1]}
+        for i, (scripts, commands, _m, _n) in enumerate(rows):
+            for prog in programs if scripts else {p[0] for p in commands}:
+                programs[prog].append(i)
         self._by_program = {prog: tuple(found) for prog, found in programs.items()}
         # for a Python interpreter, by the module it runs (`_may_start`: made at its first question)
-        self._by_module: dict[str, tuple[Service, ...]] = {}
-        self._imaged = tuple(s for s in services if s.images)
-        # the services that may have an image of a repository (`images`): those with an image of that
+        self._by_module: dict[str, tuple[int, ...]] = {}
+        imaged = [i for i, row in enumerate(rows) if row[3]]
+        # the entries that may have an image of a repository (`images`): those with an image of that
         # literal name, and those with an image name that has a wildcard (tried for every repository)
-        wild = [s for s in self._imaged if any(not _literal(img.name) for img in s.images)]
-        named: dict[str, list[Service]] = {}
-        for s in self._imaged:
-            for repo in dict.fromkeys(img.name for img in s.images if _literal(img.name)):
-                named.setdefault(repo, []).append(s)
+        wild = [i for i in imaged if any(not _literal(name) for name in rows[i][3])]
+        named: dict[str, list[int]] = {}
+        for i in imaged:
+            for repo in dict.fromkeys(name for name in rows[i][3] if _literal(name)):
+                named.setdefault(repo, []).append(i)
         self._wild_imaged = tuple(wild)
-        self._imaged_as = {}
-        for repo, found in named.items():
-            ids = {id(s) for s in (*found, *wild)}
-            self._imaged_as[repo] = tuple(s for s in self._imaged if id(s) in ids)
+        self._imaged_as = {repo: tuple(sorted({*found, *wild})) for repo, found in named.items()}
 
-    def _may_start(self, argv: Sequence[Word]) -> tuple[Service, ...]:
-        """The services, in catalog order, that `match_command` may find `argv` starts: those with
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """The whole catalog (made whole when asked for: a KServe runtime's or preset's command, a
+        build's installed release)."""
+        return self._given if self._given is not None else catalog()
+
+    def _services(self, found: tuple[int, ...]) -> Iterator[Service]:
+        return (self._of(i) for i in found)
+
+    def _may_start(self, argv: Sequence[Word]) -> tuple[int, ...]:
+        """The entries, in catalog order, that `match_command` may find `argv` starts: those with
         scripts (any program may run one), and those with a command of its program, or for a Python
         interpreter those with the module it runs (`-m module`, as a module or a command's program);
         for any other service it is None."""
@@ -1231,8 +1296,8 @@ class _Known:
                 if len(self._by_module) >= _KNOWN_MAX:
                     self._by_module.clear()
                 found = self._by_module[module] = tuple(
-                    s for s in self.services
-                    if s.scripts or module in s.modules or any(p[0] == module for p in s.commands))
+                    i for i, (scripts, commands, modules, _n) in enumerate(self._rows)
+                    if scripts or module in modules or any(p[0] == module for p in commands))
             return found
         return self._by_program.get(name, self._scripted)
 
@@ -1243,7 +1308,7 @@ class _Known:
         if key in self._starts:
             return self._starts[key]
         got = None
-        for s in (self._may_start(argv) if argv else ()):
+        for s in self._services(self._may_start(argv) if argv else ()):
             start = match_command(s, argv, cwd)
             if start is not None:
                 got = (s, start)
@@ -1263,7 +1328,7 @@ class _Known:
             # (only the services that may have it, in catalog order: a question about one of the
             # corpus's 765 images tried every service's images, ~62k pattern tests)
             may = self._imaged_as.get(repo, self._wild_imaged)
-            got = tuple((s, img) for s in may if (img := s.image_of(repo, name)) is not None)
+            got = tuple((s, img) for s in self._services(may) if (img := s.image_of(repo, name)) is not None)
             if len(self._images) >= _KNOWN_MAX:
                 self._images.clear()
             self._images[name] = got
@@ -1281,9 +1346,10 @@ _KNOWN: _Known | None = None
 
 def _known() -> _Known:
     global _KNOWN
-    services = catalog()
-    if _KNOWN is None or _KNOWN.services is not services:
-        _KNOWN = _Known(services)
+    # the catalog's entries (each made a `Service` when an answer names it), or a catalog a test stands in
+    source = _data() if catalog is _CATALOG else catalog()
+    if _KNOWN is None or _KNOWN.source is not source:
+        _KNOWN = _Known(None if catalog is _CATALOG else source)
     return _KNOWN
 
 
@@ -1854,7 +1920,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     Path(__file__).with_name("services.json").write_text(compile_json(), encoding="utf-8")
-    catalog.cache_clear()
+    reload()
     text = render_markdown()
     if args:
         with open(args[0], "w", encoding="utf-8") as fh:
