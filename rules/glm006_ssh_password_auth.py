@@ -77,6 +77,14 @@ build that deletes `50-redhat.conf` leaves PAM off. CentOS 7, RHEL/Rocky/Alma 8
 yes` itself and reads no drop-in: a `no` appended to it or written to
 `sshd_config.d/` is never used, and a password the build sets logs in.
 
+The build's steps are replayed on those files in the order it runs them (as
+GLM019 replays sudo's): `sed -i '/^PasswordAuthentication/d'` and `grep -v ... >
+tmp && mv tmp sshd_config` delete the stock line, `rm -rf /etc/ssh/sshd_config.d/*`
+removes the package's drop-ins, `cp`/`mv`/`cat ... >` move text between files.
+sshd reads the drop-ins only where the main file's `Include` line stands
+(sshd_config(5) `Include`): a main file the build writes or copies without one
+reads none, whatever the distribution.
+
 Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
 is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication
 yes" >> /etc/ssh/sshd_config'` writes `-e PasswordAuthentication yes` (bash's and
