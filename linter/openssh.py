@@ -410,28 +410,65 @@ def analyse(workload: Workload) -> Sshd:
 
 
 # what starts services other than by running their program: a service manager or init (whose own files say
-# what it starts: `supervisord.conf`, s6/runit service directories, systemd units), the distributions'
+# what it starts: `supervisord.conf`, s6/runit service directories, systemd units; phusion/baseimage's
+# `my_init` runs runit, which starts `/etc/service/sshd` once its `down` file is gone), the distributions'
 # service commands (`service ssh start`), an init script (`/etc/init.d/ssh start`)
 _SERVICE_STARTERS = frozenset({"supervisord", "supervisorctl", "s6-svscan", "s6-rc", "runsvdir", "runsv", "sv", "init",
                                "systemd", "systemctl", "service", "rc-service", "openrc", "openrc-init", "ssh",
-                               "sshd.sh", "start-sshd", "dropbear"})
+                               "sshd.sh", "start-sshd", "my_init"})
+# programs that run a command given on their own command line (the scan reads that command too) or change
+# only the shell's state, and programs known to serve or compute without starting other services: what a
+# start may run and still be known to start no sshd. Anything else (an image's own `/start.sh`,
+# `/usr/local/bin/entrypoint`, `honcho`) may start anything.
+_WRAPPERS = frozenset({"exec", "env", "nohup", "nice", "tini", "dumb-init", "gosu", "su-exec", "setpriv", "time",
+                       "cd", "export", "set", "umask", "ulimit", "source", ".", "true", ":", "echo", "printf",
+                       "sleep", "mkdir", "chmod", "chown", "ln", "cp", "mv", "rm", "touch", "cat", "tail", "test",
+                       "[", "wait", "trap", "conda", "micromamba", "mamba", "pip", "pip3"})
+_QUIET = frozenset({"python", "python3", "ipython", "jupyter", "jupyter-lab", "jupyter-notebook", "node", "npm",
+                    "java", "uvicorn", "gunicorn", "hypercorn", "fastapi", "flask", "streamlit", "gradio",
+                    "tensorboard", "mlflow", "torchrun", "accelerate", "nginx"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+_PYTHON = lazyre.compile(r"^python[23](?:\.\d+)?$")
 
 
 def dormant(workload: Workload) -> bool:
-    """Whether the container's start is known to the end and starts no sshd: it has a start command,
-    none of whose commands is sshd or a `_SERVICE_STARTERS` program, and every script it runs was read
-    (an entrypoint script the scan could not read may start anything)."""
-    if not workload.process:
-        return False  # the base image's start: not known here
+    """Whether the container's start is known to the end and starts no sshd: the start is this scan's
+    own (an `ENTRYPOINT`, a Kubernetes `command:`, a compose `entrypoint:`, or a `CMD` on a base image
+    the catalog knows sets no `ENTRYPOINT`), and every command it runs is a wrapper, a shell running a
+    script the scan read, or a program known not to start services (`_QUIET`); never a service manager."""
+    if not workload.process or not _start_known(workload):
+        return False  # the base image's start, or arguments to it: not known here
     known = _knowledge()
     read = {c.loc.file.rsplit("/", 1)[-1] for c in workload.process if c.loc.file}
     for cmd in workload.process:
         name = cmd.name
         if name in _SERVICE_STARTERS or match_command(known.service, cmd.argv) is not None:
             return False
-        if (name.endswith(".sh") or (cmd.argv and cmd.argv[0].text.startswith("./"))) and name not in read:
-            return False  # a script whose commands were not read
+        if name in _SHELLS:
+            words = [w.text for w in cmd.args]
+            first = next((i for i, w in enumerate(words) if not w.startswith("-")), len(words))
+            if first == len(words) or any(not w.startswith("--") and "c" in w[1:] for w in words[:first]):
+                continue  # `sh -c '...'` (its commands are read) or a bare shell
+            if words[first].rsplit("/", 1)[-1] not in read:
+                return False  # a script whose commands were not read
+        elif name.endswith(".sh") or (cmd.argv and cmd.argv[0].text.startswith("./")):
+            if name not in read:
+                return False  # a script whose commands were not read
+        elif name not in _WRAPPERS and name not in _QUIET and not _PYTHON.match(name):
+            return False  # a program that may start anything
     return True
+
+
+def _start_known(workload: Workload) -> bool:
+    """Whether the container's start is what this scan shows: it sets the entrypoint itself, or its image
+    sets none (the image catalog's `entrypoint` fact)."""
+    entrypoint = workload.entrypoint
+    if entrypoint is not None and entrypoint.value is not None:
+        return True
+    from glmlint.catalog.images import fact
+
+    known = fact(_base(workload), "entrypoint")
+    return known is not None and known.value == []
 
 
 # forwarders that carry connections from elsewhere to a port of the container, so sshd sees them come from

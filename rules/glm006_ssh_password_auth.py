@@ -25,12 +25,20 @@ disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).
 
 The configuration a build writes or copies counts only where an sshd can read it:
-an image that installs no OpenSSH server and whose start, known to the end,
-runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
-s6, runit, systemd) nor a script the scan could not read, has nothing listening,
-and is not reported; the repository's `sshd_config` is still reported on its own.
-A compose service or pod that starts sshd from such an image is reported there,
-pointing at the image's line.
+an image that installs no OpenSSH server (`openssh-server`, Debian's `ssh`
+metapackage) and whose start the scan sees to the end runs no sshd, and is not
+reported there; the repository's `sshd_config` is still reported on its own. The
+start is seen to the end when the image sets its own `ENTRYPOINT` (a Kubernetes
+`command:`, a compose `entrypoint:`), or its `CMD` runs on a base image known to
+set none (the image catalog's `entrypoint`: ubuntu, debian, python,
+pytorch/pytorch), and every program it runs is known not to start services
+(python, jupyter, uvicorn, gunicorn, node, ...; wrappers such as `tini`,
+`gosu`, `exec`; a shell running a script the scan read). A service manager
+(`supervisord`, `service ssh start`, s6, runit, systemd, phusion/baseimage's
+`my_init`), a script the scan could not read, an unknown program, or a `CMD` that
+is arguments to the base image's own entrypoint (`atmoz/sftp`) may start sshd: the
+image is reported. A compose service or pod that starts sshd from such an image is
+reported there, pointing at the image's line.
 
 Keyboard-interactive authentication with PAM on asks for the account's password
 through the PAM stack (sshd_config(5) `UsePAM`), so `KbdInteractiveAuthentication
