@@ -405,7 +405,8 @@ def analyse(workload: Workload) -> Sshd:
     stock = distro is not None or not _alpine(workload)
     sources = [options, *(_directive_lines(lines, stock) for lines in read)]
     rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied,
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload))),
+                rejected, copied,
                 installed is None and dormant(workload))
 
 
@@ -481,15 +482,66 @@ _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
 
-def _tunnel(workload: Workload) -> bool:
+def _tunnel(workload: Workload, ports: frozenset[str]) -> bool:
     """Whether the workload's start, or a container beside it in its pod (sharing its loopback), runs a
-    forwarder (`_FORWARDERS`)."""
+    forwarder (`_FORWARDERS`) whose target is one of sshd's `ports` (or is not known: frp's config file,
+    a `tcp://` origin without a port)."""
     for cmd in (*workload.process, *workload.neighbours):
         if cmd.name in _FORWARDERS:
             word = _FORWARDERS[cmd.name]
             if word is None or any(word.match(w.text) for w in cmd.args):
-                return True
+                target = _target(cmd)
+                if target is None or target in ports:
+                    return True
     return False
+
+
+_PORT = lazyre.compile(r":(\d+)/?$")
+
+
+def _target(cmd: Command) -> str | None:
+    """The port of this host a forwarder hands its connections to, when its command line says:
+    cloudflared's `--url ssh://localhost:22` (`ssh://` without a port: 22), `ngrok tcp 22` /
+    `localhost:22`, `ssh -R 2222:localhost:22`, socat's other address `TCP:127.0.0.1:22`."""
+    words = [w.text for w in cmd.args]
+    if cmd.name == "cloudflared":
+        for w in words:
+            url = w[len("--url="):] if w.startswith("--url=") else w
+            if url.startswith(("ssh://", "tcp://")):
+                m = _PORT.search(url)
+                return m.group(1) if m else "22" if url.startswith("ssh://") else None
+        return None
+    if cmd.name == "ngrok":
+        after = words[words.index("tcp") + 1:] if "tcp" in words else []
+        addr = next((w for w in after if not w.startswith("-")), "")
+        return addr.rsplit(":", 1)[-1] if addr.rsplit(":", 1)[-1].isdigit() else None
+    if cmd.name in ("ssh", "autossh"):
+        for i, w in enumerate(words):
+            if re.match(r"^-[A-Za-z]*R", w):
+                spec = w[w.index("R") + 1:] or (words[i + 1] if i + 1 < len(words) else "")
+                parts = spec.split(":")
+                return parts[-1] if len(parts) >= 3 and parts[-1].isdigit() else None
+        return None
+    if cmd.name == "socat":
+        for w in words:
+            m = re.match(r"^tcp[46]?(?:-connect)?:[^,]*:(\d+)(?:,|$)", w, re.I)
+            if m:
+                return m.group(1)
+        return None
+    return None
+
+
+def _ports(sources: list[list[Directive]], workload: Workload) -> frozenset[str]:
+    """The ports sshd listens on: its `Port` lines and `-p` options (each adds one), else 22."""
+    ports = {d.value.strip() for src in sources for d in src if key(d.keyword) == "port"}
+    known = _knowledge()
+    for cmd in workload.process:
+        start = match_command(known.service, cmd.argv)
+        if start is not None:
+            args = [w.text for w in cmd.argv[start:]]
+            ports.update(args[i + 1] for i, w in enumerate(args[:-1]) if w == "-p")
+            ports.update(w[2:] for w in args if w.startswith("-p") and w[2:].isdigit())
+    return frozenset(ports or {"22"})
 
 
 def _base(workload: Workload) -> str | None:

@@ -69,10 +69,15 @@ A `Match` block that applies only to connections from the host itself
 is not reported, unless the workload's start runs a forwarder that hands sshd
 other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
 `tcp://` origin URL, `ngrok tcp`, a reverse tunnel (`ssh -R`, `autossh -R`),
-`socat TCP-LISTEN:...`, or frp's `frpc`. In Kubernetes the forwarder may run in
+`socat TCP-LISTEN:...`, or frp's `frpc`, when it forwards to sshd's port (22, or
+its `Port`/`-p`; a forwarder to another port, `socat ... TCP:127.0.0.1:8265`,
+brings sshd nothing). In Kubernetes the forwarder may run in
 another container of the pod (a sidecar, or an init container with `restartPolicy:
 Always`): the pod's containers share one network namespace, so its connections
-reach sshd from 127.0.0.1 too. An init container that runs to completion before
+reach sshd from 127.0.0.1 too; a sidecar that sets only `args:` runs them as its
+image's entrypoint's arguments where the image catalog knows it (`cloudflare/cloudflared`).
+A compose service that joins another's namespace (`network_mode: service:devbox`)
+shares its loopback the same way. An init container that runs to completion before
 sshd starts forwards nothing.
 
 The base image decides the stock files (the image catalog's `sshd_config`): on

@@ -221,6 +221,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             source.workloads.append(w)
         _join_namespaces(source.workloads, views, d, elsewhere)
         _join_published_ports(source.workloads, views, d, elsewhere)
+        _network_neighbours(source.workloads, views, d)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -391,6 +392,27 @@ def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View
             w = workloads[i]
             exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc, via=written)
             workloads[i] = records.replace(w, exposed_by=(*w.exposed_by, exposure))
+
+
+def _network_neighbours(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+    """The services of this file that share one network namespace (`network_mode: service:devbox`, both
+    the owner and the services that join it) see each other's start commands (`Workload.neighbours`), as
+    the containers of a Kubernetes pod do: a tunnel in one reaches the others' loopback."""
+    mine = _mine(workloads, views, doc)
+    if not mine:
+        return
+    from glmlint.catalog.images import start_commands
+
+    groups: dict[str, list[str]] = {}
+    for name, (target, _node) in _joined(mine, views, "network_mode").items():
+        if target in mine:
+            groups.setdefault(target, [target]).append(name)
+    for members in groups.values():
+        for name in members:
+            w = workloads[mine[name]]
+            others = tuple(c for o in members if o != name for c in start_commands(workloads[mine[o]]))
+            if others:
+                workloads[mine[name]] = records.replace(w, neighbours=(*w.neighbours, *others))
 
 
 def _names_service(node: Any) -> bool:

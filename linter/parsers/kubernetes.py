@@ -235,7 +235,10 @@ def _neighbours(spec: Any, workloads: list[Workload]) -> list[Workload]:
     live = [w for w in workloads if running(w) and w.process]
     if not live:
         return workloads
-    return [records.replace(w, neighbours=tuple(c for o in live if o is not w for c in o.process))
+    from glmlint.catalog.images import start_commands
+
+    starts = {id(o): start_commands(o) for o in live}
+    return [records.replace(w, neighbours=tuple(c for o in live if o is not w for c in starts[id(o)]))
             if running(w) else w for w in workloads]
 
 
