@@ -310,8 +310,9 @@ LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
 # the Service's, one port: the Service port it names, `loc`: where the backend names the Service); it selects
 # no pod until a Service of another file completes it (`glmlint.link.exposures`)
 INGRESS_ROUTE = "IngressRoute"
-# the `Exposure.kind`s of a route to a Service (`Route`: an OpenShift Route; `VirtualService`: Istio's)
-ROUTE_KINDS = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "Route", "VirtualService"})
+# the `Exposure.kind`s of a route to a Service (`Route`: an OpenShift Route; `VirtualService`: Istio's;
+# `DomainMapping`: Knative's, to a Knative Service)
+ROUTE_KINDS = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "Route", "VirtualService", "DomainMapping"})
 # the `Exposure.kind` of the compose service whose network namespace a service joins (`network_mode:
 # service:vpn`): its published ports reach the joining service's listeners (`parsers.compose`)
 JOINED_NETWORK = "network_mode"

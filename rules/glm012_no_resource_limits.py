@@ -26,7 +26,18 @@ trainer's job (each TrainJob's `trainer.resourcesPerNode`), a KServe
 (Cluster)ServingRuntime's `kserve-container` or `transformer-container` (each
 InferenceService's model or transformer container, `resources` included, is
 merged over it). Its other containers (an initializer, a sidecar) get nothing
-from there and are reported.
+from there and are reported. Such a runtime is reported after all when a
+TrainJob (an InferenceService's `predictor.model`) of the same file runs it
+(`runtimeRef`, the model's `runtime`; a model that names none, the only
+ServingRuntime of its namespace in the file that auto-selects its format,
+which KServe tries before any ClusterServingRuntime) without a memory limit
+of its own: both
+merge their limits over the runtime's one resource at a time, so that runtime
+container's own, none, is what its pods get. Nor is the first container of a
+KServe InferenceService's custom predictor, transformer or explainer
+(`containers`, no model) reported: KServe's defaulter gives it the
+`inferenceservice-config` ConfigMap's `resource.memoryLimit` (2Gi as shipped)
+when it writes none; its other containers get nothing and are reported.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data

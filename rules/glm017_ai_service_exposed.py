@@ -112,7 +112,9 @@ when it listens on all interfaces **and**
   `serving.kserve.io/inferenceservice` and `component: predictor`),
   or a Service the KubeRay operator creates for a `RayCluster` (`RayJob`,
   `RayService`): the head Service, whose type is its `headService`
-  template's `spec.type`, else `headGroupSpec.serviceType`, and a
+  template's `spec.type`, else `headGroupSpec.serviceType` (its annotations
+  the template's, with the cluster's `headServiceAnnotations` over them; a
+  RayService's own head Service the template's only), and a
   `RayService`'s serve Service (`serveService`), on the ports they carry
   (the operator starts Ray's dashboard and job API on 0.0.0.0 in the head
   pod; `authOptions.mode: token` turns authentication on), or the
@@ -187,6 +189,12 @@ when it listens on all interfaces **and**
   below). With no such Service in the scan, the Gateway is taken as the
   cluster's edge (Istio's default ingress gateway Service is a public
   `LoadBalancer`).
+  Or a Knative `DomainMapping` whose `spec.ref` names a Knative Service of
+  its file and namespace: Knative's ingress routes the mapped domain to it
+  with external visibility, even to a `cluster-local` Service, on the user
+  container's `containerPort` (8080 when it writes none). A Knative Service
+  alone is not judged exposed: its address is under the cluster's
+  `config-domain`, `svc.cluster.local` unless an operator configures one.
   The finding points at what makes it reachable (an Ingress, a route: the
   backend's Service name).
   A `LoadBalancer` Service (the operators' ones too, from their templates'
@@ -213,12 +221,23 @@ when it listens on all interfaces **and**
   `oci-network-load-balancer.oraclecloud.com/internal: "true"`; Alibaba Cloud's
   `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet`;
   Hetzner Cloud's `load-balancer.hetzner.cloud/disable-public-network: "true"`;
+  IBM Cloud's `service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type:
+  private`; OpenStack's `service.beta.kubernetes.io/openstack-internal-load-balancer:
+  "true"` (exactly); Tencent Cloud's
+  `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` (a subnet);
+  DigitalOcean's `service.beta.kubernetes.io/do-loadbalancer-network: INTERNAL`;
   Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
   `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
   annotation `service.beta.kubernetes.io/load-balancer-source-ranges`) are all
   private (RFC 1918, loopback, RFC 6598, IPv6 ULA): a public range among them
-  (an office's) is not judged and the Service stays an exposure.
+  (an office's) is not judged and the Service stays an exposure. The AWS Load
+  Balancer Controller applies the ranges at its NLB's security group; with
+  `aws-load-balancer-disable-nlb-sg: "true"` there is none, and it ignores them
+  unless the targets preserve the client's address
+  (`aws-load-balancer-target-group-attributes: preserve_client_ip.enabled=true`,
+  the default for `instance` targets, not for `ip` ones): such a Service is
+  judged by its scheme alone.
   A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port

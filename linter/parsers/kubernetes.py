@@ -148,8 +148,19 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     lines = _lines(text)
     limits: dict[str | None, tuple[str, Loc] | None] | None = None  # the LimitRanges' default memory limits
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
+    runtimes: list[tuple[str, str, str | None, Path, Any]] = []  # the file's runtime templates (`_runtime_key`)
+    # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
+    unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []
+    knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
+            if (y.text(y.get(obj, "apiVersion")) or "").startswith(_KNATIVE_API) and \
+                    y.text(y.get(obj, "kind")) in ("Service", _DOMAIN_MAPPING):
+                knative.append(obj)
+            if (key := _runtime_key(obj)) is not None:
+                runtimes.append((*key, obj_path, obj))
+            elif (run := _runtime_run(obj)) is not None:
+                unlimited.append(run)
             exposure = _exposure(obj)
             if y.text(y.get(obj, "kind")) in _ROUTED_KINDS:
                 if routed is None:
@@ -171,8 +182,14 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                     limits.setdefault(_namespace(obj), got)
     if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS for o in routed):
         source.services.extend(_ingress_exposures(routed))
+    if runtimes and unlimited:
+        source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
+        source.cross_document = True  # (a TrainJob's, an InferenceService's document decides its runtime's)
     if source.services:
         source.workloads = [expose(w, source.services) for w in source.workloads]
+    if knative and (mapped := _domain_mappings(knative)):
+        source.workloads = [expose(w, mapped) for w in source.workloads]
+        source.cross_document = True  # (a DomainMapping's document exposes a Knative Service's)
     if limits:
         # (the memory limit its namespace's LimitRange gives each workload that sets none)
         source.workloads = [_given_memory_limit(w, *got) if (got := limits.get(w.namespace)) is not None else w
@@ -329,6 +346,24 @@ _HETZNER_PRIVATE = "load-balancer.hetzner.cloud/disable-public-network"
 # unless `tailscale.com/funnel` is a true Go boolean (ingress.go: Funnel publishes it on the internet)
 _TAILSCALE = "tailscale"
 _TAILSCALE_FUNNEL = "tailscale.com/funnel"
+# IBM Cloud (IBM-Cloud/cloud-provider-ibm 568c208b, pkg/vpcctl/vpc_sdk_base.go `isPublic`: public when the annotation
+# is unwritten or `public`): `service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type: private` makes a
+# private load balancer (the classic clusters' portable private address too: kubernetes.io/docs/concepts/
+# services-networking/service/#internal-load-balancer)
+_IBM_IP_TYPE = "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type"
+# OpenStack (kubernetes/cloud-provider-openstack c453fb7c, pkg/openstack/loadbalancer.go
+# `ServiceAnnotationLoadBalancerInternal`, `getBoolFromServiceAnnotation`): `service.beta.kubernetes.io/
+# openstack-internal-load-balancer`, exactly `true`, gives the load balancer no floating IP (another value: the
+# cloud config's `internal-lb`, which is not in the manifest; judged public)
+_OPENSTACK_INTERNAL = "service.beta.kubernetes.io/openstack-internal-load-balancer"
+# Tencent Cloud TKE (tencentyun/qcloud-documents 4e4812f7,
+# product/计算与网络/容器服务/控制台指南（新版）/Service管理/ServiceAnnotation说明.md):
+# `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` names the subnet of a private-network CLB
+_TENCENT_INTERNAL = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
+# DigitalOcean (digitalocean/digitalocean-cloud-controller-manager 70d527e3, cloud-controller-manager/do/
+# loadbalancers.go `getNetwork`, lb_annotations.go `annDONetwork`): `service.beta.kubernetes.io/do-loadbalancer-network:
+# INTERNAL` (exactly; default EXTERNAL, another value an error: no load balancer) makes a VPC-only load balancer
+_DO_NETWORK = "service.beta.kubernetes.io/do-loadbalancer-network"
 
 
 def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
@@ -357,7 +392,9 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
         return True
     oci = _OCI_INTERNAL["nlb" if annotations.get(_OCI_TYPE, "").lower() == "nlb" else "lb"]
     return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
-        or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE
+        or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE or annotations.get(_IBM_IP_TYPE) == "private" \
+        or annotations.get(_OPENSTACK_INTERNAL) == "true" or bool(annotations.get(_TENCENT_INTERNAL, "").strip()) \
+        or annotations.get(_DO_NETWORK) == "INTERNAL"
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
@@ -377,15 +414,43 @@ def _annotations(node: Any) -> dict[str, str]:
 _SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def _internal_service(annotations: Any, spec: Any) -> bool:
-    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None) and spec (a
-    ServiceSpec node, or None) gets an internal load balancer (`_internal_load_balancer`), or one that lets in
-    clients of private ranges only (`_SOURCE_RANGES`)."""
-    texts = _annotations(annotations)
+def _internal_service(annotations: Any, spec: Any, over: Any = None) -> bool:
+    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None; those of `over`,
+    another, win) and spec (a ServiceSpec node, or None) gets an internal load balancer
+    (`_internal_load_balancer`), or one that lets in clients of private ranges only (`_SOURCE_RANGES`)."""
+    texts = {**_annotations(annotations), **_annotations(over)} if over is not None else _annotations(annotations)
+    lb_class = (y.text(y.get(spec, "loadBalancerClass")) or "").strip()
     ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
-    if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")):
+    if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")) and \
+            not _aws_ranges_ignored(texts, lb_class):
         return True
-    return _internal_load_balancer(texts, (y.text(y.get(spec, "loadBalancerClass")) or "").strip())
+    return _internal_load_balancer(texts, lb_class)
+
+
+# The AWS Load Balancer Controller (kubernetes-sigs/aws-load-balancer-controller 225f4456) applies the source
+# ranges to the security group it makes for the NLB (pkg/service/model_build_managed_sg.go); with
+# `aws-load-balancer-disable-nlb-sg` true the NLB has none (model_build_load_balancer.go
+# `buildLoadBalancerSecurityGroups`) and the ranges go to the targets' security group only when the target
+# group preserves the client's address (model_build_target_group.go `buildTargetGroupBindingNetworkingLegacy`:
+# else the NLB's subnets are let in, whoever the client): `preserve_client_ip.enabled` of
+# `aws-load-balancer-target-group-attributes`, else on for `instance` targets and off for `ip` ones
+# (`buildPreserveClientIPFlag`, `buildTargetType`: `aws-load-balancer-type: nlb-ip` or `nlb-target-type: ip`).
+# docs/guide/service/annotations.md: the source ranges are "ignored in case preserve client IP is not enabled".
+def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
+    """Whether the AWS Load Balancer Controller takes the Service and lets in every client its NLB gets,
+    whatever source ranges it writes."""
+    kind, target = annotations.get(_AWS + "type"), annotations.get(_AWS + "nlb-target-type")
+    if not (lb_class in _AWS_LBC_CLASSES or not lb_class and (kind == "nlb-ip" or kind == "external" and target in (
+            "ip", "instance") or _AWS + "scheme" in annotations)):
+        return False
+    if annotations.get(_AWS + "disable-nlb-sg") not in _GO_TRUE:
+        return False
+    attributes = {k.strip(): v.strip() for k, _eq, v in (a.partition("=") for a in annotations.get(
+        _AWS + "target-group-attributes", "").split(","))}
+    preserve = attributes.get("preserve_client_ip.enabled")
+    if preserve in _GO_TRUE or preserve in _GO_FALSE:
+        return preserve in _GO_FALSE
+    return kind == "nlb-ip" or target == "ip"
 
 
 def _exposure(obj: Any) -> Exposure | None:
@@ -411,6 +476,42 @@ def _exposure(obj: Any) -> Exposure | None:
     return Exposure(kind, y.text(y.get(meta, "name")) or "?", y.text(y.get(meta, "namespace")),
                     tuple((k, y.text(v) or "") for k, (_kn, v) in selector.items()), tuple(ports),
                     y.loc(kind_node))
+
+
+# Knative DomainMapping (knative/serving 98e5ef9 pkg/reconciler/domainmapping/resources/ingress.go `MakeIngress`):
+# a DomainMapping (serving.knative.dev/v1beta1; v1alpha1 before) named after a domain makes the cluster's
+# Knative ingress route that host, with `ExternalIP` visibility, to what its `spec.ref` names in its namespace: a
+# Knative Service's pods (labelled `serving.knative.dev/service: <name>`, `_operator_labels`), whatever that
+# Service's own visibility (a `cluster-local` one too). Those get the requests on the user container's port: the
+# `containerPort` it writes, else 8080 (pkg/apis/serving/v1/revision_helpers.go `DefaultUserPort`). Only a
+# Knative Service of the same file is judged (its port is read there). Without a DomainMapping a Knative
+# Service's address is under the cluster's `config-domain`, `svc.cluster.local` unless configured
+# (pkg/reconciler/route/config/domain.go `DefaultDomain`): no exposure is assumed.
+_KNATIVE_API = "serving.knative.dev/"
+_DOMAIN_MAPPING = "DomainMapping"
+
+
+def _domain_mappings(objects: list[Any]) -> list[Exposure]:
+    """The DomainMappings among a file's Knative objects that route a domain to a Knative Service of the file."""
+    services = {(_namespace(o), y.text(y.get(o, "metadata", "name"))): o for o in objects
+                if y.text(y.get(o, "kind")) == "Service"}
+    out = []
+    for dm in objects:
+        ref = y.get(dm, "spec", "ref")
+        if y.text(y.get(dm, "kind")) != _DOMAIN_MAPPING or y.text(y.get(ref, "kind")) != "Service" or \
+                not (y.text(y.get(ref, "apiVersion")) or "").startswith(_KNATIVE_API):
+            continue
+        namespace, name = _namespace(dm), y.text(y.get(ref, "name")) or ""
+        if (y.text(y.get(ref, "namespace")) or namespace) != namespace or (namespace, name) not in services:
+            continue
+        containers = y.items(y.get(services[namespace, name], "spec", "template", "spec", "containers"))
+        # the user container: the one with a port (several containers), else the only one
+        port = next((y.text(y.get(p, "containerPort")) for c in containers for p in y.items(y.get(c, "ports"))), None)
+        target = port or "8080"
+        out.append(Exposure(_DOMAIN_MAPPING, y.text(y.get(dm, "metadata", "name")) or "?", namespace,
+                            (("serving.knative.dev/service", name),), (ServicePort("80", target, y.loc(ref)),),
+                            y.loc(y.get(ref, "name")), route=name))
+    return out
 
 
 # -- Ingress: the Services an edge proxy routes outside traffic to ------------------------------
@@ -1414,14 +1515,19 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     template = y.get(group, "headService")
     node = _ray_type(template, group)
     kind = y.text(node)
+    cr = y.text(y.get(obj, "kind"))
+    # the cluster's `headServiceAnnotations` are written over the template's on the cluster's head Service
+    # (ray-operator raycluster_controller.go `reconcileHeadService`, common/service.go `BuildServiceForHeadPod`, at
+    # feeaf72f); a RayService's own head Service gets the template's only (`BuildHeadServiceForRayService`)
+    over = y.get(obj, "spec", "headServiceAnnotations") if cr == "RayCluster" else \
+        y.get(obj, "spec", "rayClusterSpec", "headServiceAnnotations") if cr == "RayJob" else None
     if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
-            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
+            y.get(template, "metadata", "annotations"), y.get(template, "spec"), over):
         return None
     at = y.loc(node)
     ports = [sp for _n, sp in _written_ports(template)]
     ports += [ServicePort(p, p, at) for _n, p in _ray_default_ports(group) if p]
     own_name = y.text(y.get(template, "metadata", "name"))
-    cr = y.text(y.get(obj, "kind"))
     # the cluster's head Service takes the template's name when it has one, else `<cluster>-head-svc`
     # (a RayJob's cluster is named `<job>-<random suffix>`); a RayService also creates `<name>-head-svc`
     if own_name and cr != "RayService":
@@ -2606,16 +2712,51 @@ _TRAINER_API = "trainer.kubeflow.org/"
 _ANCESTOR = "trainer.kubeflow.org/trainjob-ancestor-step"
 
 
+_BY_ISVC = "the InferenceService's model `resources`"
+_BY_TRAINJOB = "the TrainJob's `trainer.resourcesPerNode`"
+# KServe's InferenceService defaulter (kserve pkg/apis/serving/v1beta1 inference_service_defaults.go
+# `setResourceRequirementDefaults`, predictor_custom.go, transformer_custom.go, explainer_custom.go
+# `Default`, at aaac4e29; the webhook serves v1beta1) gives the first container of a custom component (a
+# predictor, transformer or explainer that writes `containers` and no model or framework) the limits of
+# the `inferenceservice-config` ConfigMap's `resource` that it does not write: `memoryLimit: 2Gi` as KServe
+# ships it (config/configmap/inferenceservice.yaml; earlier releases hard-coded 2Gi). A `model:` (the
+# framework keys are turned into one first) gets none (`ModelSpec.Default` is empty): its runtime's
+# container and its own `resources` decide. A ModelMesh predictor is not defaulted.
+_BY_KSERVE_DEFAULT = ("KServe's InferenceService defaulter (`inferenceservice-config` `resource.memoryLimit`, "
+                      "2Gi as shipped)")
+_KSERVE_IMPLEMENTATIONS = {"predictor": ("model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
+                                         "huggingface", "pmml", "lightgbm", "paddle"),
+                           "transformer": (), "explainer": ("art",)}
+
+
+def _kserve_custom_first(obj: Any, obj_path: Path) -> set[tuple[Any, ...]]:
+    """The paths of the containers KServe's defaulter gives a memory limit: each custom component's first."""
+    if not (y.text(y.get(obj, "apiVersion")) or "").startswith(_KSERVE_API + "v1beta1") or \
+            y.text(y.get(obj, "kind")) != "InferenceService":
+        return set()
+    modelmesh = y.text(y.get(obj, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+    places = set()
+    for component, implementations in _KSERVE_IMPLEMENTATIONS.items():
+        node = y.get(obj, "spec", component)
+        if not y.items(y.get(node, "containers")) or any(y.get(node, k) is not None for k in implementations) or \
+                modelmesh and component == "predictor":
+            continue
+        places.add((*obj_path, "spec", component, "containers", 0))
+    return places
+
+
 def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
     """`workloads` with the memory limit of a runtime template's container that the object running it
-    supplies (`origin`) when it writes none."""
+    supplies (`origin`) when it writes none, and the one KServe's defaulter gives (`_BY_KSERVE_DEFAULT`)."""
     api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
-    if kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
-        by = "the InferenceService's model `resources`"
+    if kind == "InferenceService":
+        by, places = _BY_KSERVE_DEFAULT, _kserve_custom_first(obj, obj_path)
+    elif kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
+        by = _BY_ISVC
         places = {(*obj_path, "spec", "containers", i) for i, c in enumerate(y.items(y.get(obj, "spec", "containers")))
                   if y.text(y.get(c, "name")) in _KSERVE_MERGED}
     elif kind in ("TrainingRuntime", "ClusterTrainingRuntime") and api.startswith(_TRAINER_API):
-        by = "the TrainJob's `trainer.resourcesPerNode`"
+        by = _BY_TRAINJOB
         policy = y.get(obj, "spec", "mlPolicy")
         launcher_as_node = y.scalar(y.get(policy, "mpi", "runLauncherAsNode")) is True
         places = set()
@@ -2630,6 +2771,97 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
         return workloads
     return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by))
             if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
+
+
+# The object that runs a runtime names it: a TrainJob's `spec.runtimeRef` (`kind` defaults to
+# ClusterTrainingRuntime and `apiGroup` to trainer.kubeflow.org; a TrainingRuntime is one of the TrainJob's
+# namespace: kubeflow/trainer pkg/apis/trainer/v1alpha1/trainjob_types.go `RuntimeRef`, at 8c0f5059); an
+# InferenceService's `predictor.model.runtime` (the ServingRuntime of its namespace, else the
+# ClusterServingRuntime of that name: kserve pkg/controller/v1beta1/inferenceservice/utils/utils.go
+# `GetServingRuntime`, at aaac4e29). A model that names none runs the first runtime that supports it, the
+# ServingRuntimes of its namespace before any ClusterServingRuntime (predictor_model.go
+# `GetSupportingRuntimes`): one not `disabled`, multi-model only for ModelMesh, with a `workerSpec` only for a
+# model with one, listing the model's `protocolVersion` (v1, v2 for `triton`/`vllm`: inference_service_defaults.go
+# `setPredictorModelDefaults`) or none, and a `supportedModelFormats` entry of its format's name (and version)
+# with `autoSelect: true` (`RuntimeSupportsModel`). Both merge their own limits over the runtime container's one
+# resource at a time (trainer pkg/util/trainingruntime `MergeResourceRequirements`; KServe's strategic merge,
+# `MergeRuntimeContainers`): one that writes no memory limit leaves the runtime's, and with none written
+# there either the container runs with no limit. Such a runtime of the same file is reported at its container
+# (one a model selects by its format: when it is the only ServingRuntime of the file that supports it).
+_TRAINER_RUNTIMES = ("TrainingRuntime", "ClusterTrainingRuntime")
+_SERVING_RUNTIMES = ("ServingRuntime", "ClusterServingRuntime")
+
+
+def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
+    """(kind, name, namespace) of a Kubeflow Trainer or KServe runtime template."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    if kind in _TRAINER_RUNTIMES and api.startswith(_TRAINER_API) or \
+            kind in _SERVING_RUNTIMES and api.startswith(_KSERVE_API):
+        return kind, y.text(y.get(obj, "metadata", "name")) or "", _namespace(obj)
+    return None
+
+
+def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | None:
+    """The runtime (the kinds it may be, its name: "" for the one a model's format selects, the object's
+    namespace, the InferenceService) that a TrainJob or InferenceService runs without writing a memory limit
+    over the runtime container's."""
+    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    if kind == "TrainJob" and api.startswith(_TRAINER_API):
+        ref = y.get(obj, "spec", "runtimeRef")
+        if (y.text(y.get(ref, "apiGroup")) or "trainer.kubeflow.org") != "trainer.kubeflow.org":
+            return None
+        runtime, limit = (y.text(y.get(ref, "kind")) or "ClusterTrainingRuntime",), \
+            y.get(obj, "spec", "trainer", "resourcesPerNode", "limits", "memory")
+        name = y.text(y.get(ref, "name"))
+    elif kind == "InferenceService" and api.startswith(_KSERVE_API + "v1beta1"):
+        model = y.get(obj, "spec", "predictor", "model")
+        if not y.is_map(model):
+            return None
+        runtime, limit, name = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), \
+            y.text(y.get(model, "runtime")) or ""
+    else:
+        return None
+    if name is None or limit is not None and y.text(limit):
+        return None
+    return runtime, name, _namespace(obj), obj
+
+
+def _auto_selects(runtime: Any, isvc: Any) -> bool:
+    """Whether a ServingRuntime supports the model of an InferenceService that names no runtime."""
+    model = y.get(isvc, "spec", "predictor", "model")
+    fmt, version = y.text(y.get(model, "modelFormat", "name")) or "", y.text(y.get(model, "modelFormat", "version"))
+    protocol = y.text(y.get(model, "protocolVersion")) or ("v2" if fmt in ("triton", "vllm") else "v1")
+    modelmesh = y.text(y.get(isvc, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+    spec = y.get(runtime, "spec")
+    protocols = [y.text(p) for p in y.items(y.get(spec, "protocolVersions"))]
+    return bool(fmt) and y.scalar(y.get(spec, "disabled")) is not True \
+        and (y.scalar(y.get(spec, "multiModel")) is True) == modelmesh \
+        and (y.get(spec, "workerSpec") is not None) == (y.get(isvc, "spec", "predictor", "workerSpec") is not None) \
+        and (not protocols or protocol in protocols) \
+        and any(y.scalar(y.get(f, "autoSelect")) is True and y.text(y.get(f, "name")) == fmt
+                and (version is None or y.text(y.get(f, "version")) == version)
+                for f in y.items(y.get(spec, "supportedModelFormats")))
+
+
+def _runtimes_unlimited(workloads: list[Workload], runtimes: list[tuple[str, str, str | None, Path, Any]],
+                        unlimited: list[tuple[tuple[str, ...], str, str | None, Any]]) -> list[Workload]:
+    """`workloads` without the memory limit a runtime's container was told the objects that run it give
+    (`_resources_elsewhere`), for each runtime of the file one of them runs without one."""
+    bare: set[tuple[Any, ...]] = set()
+    for kinds, name, namespace, user in unlimited:
+        if not name:  # a model's format selects it: the one ServingRuntime of its namespace here that supports it
+            found = [tuple(path) for kind, _n, runtime_ns, path, runtime in runtimes
+                     if kind == "ServingRuntime" and runtime_ns == namespace and _auto_selects(runtime, user)]
+            bare.update(found if len(found) == 1 else ())
+            continue
+        named = [(kind, tuple(path)) for kind, runtime, runtime_ns, path, _obj in runtimes if kind in kinds
+                 and runtime == name and (kind.startswith("Cluster") or runtime_ns == namespace)]
+        # a namespaced runtime is its namespace's, and a ServingRuntime of the namespace wins over a cluster one
+        own = [path for kind, path in named if not kind.startswith("Cluster")]
+        bare.update(own[:1] if own else [path for _kind, path in named])
+    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=None))
+            if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(tuple(w.node_path[:len(p)]) == p for p in bare)
+            else w for w in workloads]
 
 
 def _llm_preset(obj: Any) -> bool:
