@@ -7,13 +7,10 @@ The data file is read once, on the first query, from its generated JSON twin
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from glmlint.catalog import glob_match, load_data
 from glmlint.records import dataclass
-
-if TYPE_CHECKING:
-    from glmlint.ir import Command, Workload
 
 DATA = "images.yaml"
 
@@ -173,20 +170,3 @@ def shell_wrapper(program: str) -> list[str] | None:
         if known is not None and program in known["value"]:
             return list(known["value"][program])
     return None
-
-
-def start_commands(workload: Workload) -> tuple[Command, ...]:
-    """The commands a container runs: when it sets only a command (Kubernetes `args:`, compose `command:`),
-    they are arguments to its image's own `ENTRYPOINT`, which the `entrypoint` fact states for some images
-    (`cloudflare/cloudflared`'s `cloudflared --no-autoupdate`)."""
-    if (workload.entrypoint is not None and workload.entrypoint.value is not None) or workload.command is None \
-            or not workload.command.value or workload.image is None:
-        return workload.process
-    known = fact(workload.image.value, "entrypoint")
-    if known is None or not isinstance(known.value, list) or not known.value:
-        return workload.process
-    from glmlint.ir import Word
-    from glmlint.shell import from_argv
-
-    at = workload.command.loc
-    return tuple(from_argv((*(Word(str(t), at) for t in known.value), *workload.command.value), at))

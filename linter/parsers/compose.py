@@ -33,7 +33,7 @@ from glmlint.ir import (INSIDE_TEXT, JOINED_NETWORK, Build, Command, Device, Env
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
-from glmlint.shell import file_writes, from_argv, privilege_drop, split_words
+from glmlint.shell import file_writes, from_argv, privilege_drop, split_words, start_commands
 
 _LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose", "devices"}
 
@@ -401,8 +401,6 @@ def _network_neighbours(workloads: list[Workload], views: dict[str, tuple[View, 
     mine = _mine(workloads, views, doc)
     if not mine:
         return
-    from glmlint.catalog.images import start_commands
-
     groups: dict[str, list[str]] = {}
     for name, (target, _node) in _joined(mine, views, "network_mode").items():
         if target in mine:
