@@ -276,7 +276,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known, image_only):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known, image_only, args_env):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -314,6 +314,7 @@ def _m27(_F, _s):
   _s(self, 'global_options', global_options)
   _s(self, 'auth_known', auth_known)
   _s(self, 'image_only', image_only)
+  _s(self, 'args_env', args_env)
  return __init__
 
 def _m28(_F, _f3):
@@ -325,8 +326,8 @@ def _m28(_F, _f3):
   self.line = line
  return __init__
 
-def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _f5):
- def __init__(self, installed, password_set, settings, blocks, rejected, copied, dormant):
+def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f5):
+ def __init__(self, installed, password_set, settings, blocks, rejected, copied, dormant, config):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
@@ -334,6 +335,7 @@ def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _f5):
   _s4(self, rejected)
   _s5(self, _f5() if copied is _F else copied)
   _s6(self, dormant)
+  _s7(self, config)
  return __init__
 
 def _m30(_F, _s0, _s1, _s2, _s3):
@@ -366,7 +368,15 @@ def _m32(_F):
   self.defines = defines
  return __init__
 
-def _m33(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m33(_F, _s0, _s1, _s2, _s3):
+ def __init__(self, key, key_loc, value, locs):
+  _s0(self, key)
+  _s1(self, key_loc)
+  _s2(self, value)
+  _s3(self, locs)
+ return __init__
+
+def _m34(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, keys, read, pod, level, alt, within, windows, group, annotation):
   _s0(self, keys)
   _s1(self, read)
@@ -379,14 +389,14 @@ def _m33(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, annotation)
  return __init__
 
-def _m34(_F, _s0, _s1, _s2):
+def _m35(_F, _s0, _s1, _s2):
  def __init__(self, keyword, value, loc):
   _s0(self, keyword)
   _s1(self, value)
   _s2(self, loc)
  return __init__
 
-def _m35(_F, _s0, _s1, _s2, _s3):
+def _m36(_F, _s0, _s1, _s2, _s3):
  def __init__(self, kind, name, namespace, loc):
   _s0(self, kind)
   _s1(self, name)
@@ -394,7 +404,7 @@ def _m35(_F, _s0, _s1, _s2, _s3):
   _s3(self, loc)
  return __init__
 
-def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, role_kind, role_name, subjects, loc, role_loc, path):
   _s0(self, kind)
   _s1(self, name)
@@ -407,7 +417,7 @@ def _m36(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, path)
  return __init__
 
-def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, kind, name, namespace, rules, loc, path, labels, aggregation, aggregated):
   _s0(self, kind)
   _s1(self, name)
@@ -420,7 +430,7 @@ def _m37(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, aggregated)
  return __init__
 
-def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+def _m39(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
  def __init__(self, kind, name, namespace, selector, ports, loc, operator, route, default_memory, gateways, via, completed):
   _s0(self, kind)
   _s1(self, name)
@@ -436,21 +446,21 @@ def _m38(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s11(self, completed)
  return __init__
 
-def _m39(_F, _s):
+def _m40(_F, _s):
  def __init__(self, level, version, namespaces):
   _s(self, 'level', level)
   _s(self, 'version', version)
   _s(self, 'namespaces', namespaces)
  return __init__
 
-def _m40(_F, _s0, _s1, _s2):
+def _m41(_F, _s0, _s1, _s2):
  def __init__(self, line, col, file):
   _s0(self, line)
   _s1(self, col)
   _s2(self, file)
  return __init__
 
-def _m41(_F, _f4):
+def _m42(_F, _f4):
  def __init__(self, line, col, targets, rules, used):
   self.line = line
   self.col = col
@@ -459,21 +469,21 @@ def _m41(_F, _f4):
   self.used = _f4() if used is _F else used
  return __init__
 
-def _m42(_F, _s):
+def _m43(_F, _s):
  def __init__(self, listener, port, bind):
   _s(self, 'listener', listener)
   _s(self, 'port', port)
   _s(self, 'bind', bind)
  return __init__
 
-def _m43(_F, _s):
+def _m44(_F, _s):
  def __init__(self, loader, at, text):
   _s(self, 'loader', loader)
   _s(self, 'at', at)
   _s(self, 'text', text)
  return __init__
 
-def _m44(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m45(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, loc, how, title, words, statement, whole_step):
   _s0(self, loc)
   _s1(self, how)
@@ -483,7 +493,7 @@ def _m44(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, whole_step)
  return __init__
 
-def _m45(_F, _s0, _s1, _s2, _s3, _s4):
+def _m46(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, ip, token, password, allow_root):
   _s0(self, loc)
   _s1(self, ip)
@@ -492,7 +502,7 @@ def _m45(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, allow_root)
  return __init__
 
-def _m46(_F, _s0, _s1, _s2, _s3, _s4):
+def _m47(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, keyword, value, new, title):
   _s0(self, loc)
   _s1(self, keyword)
@@ -501,7 +511,7 @@ def _m46(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, title)
  return __init__
 
-def _m47(_F, _s0, _s1, _s2, _s3, _s4):
+def _m48(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, loc, old, new, title, before):
   _s0(self, loc)
   _s1(self, old)
@@ -510,26 +520,26 @@ def _m47(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, before)
  return __init__
 
-def _m48(_F, _s0, _s1):
+def _m49(_F, _s0, _s1):
  def __init__(self, loc, title):
   _s0(self, loc)
   _s1(self, title)
  return __init__
 
-def _m49(_F, _s0, _s1, _s2):
+def _m50(_F, _s0, _s1, _s2):
  def __init__(self, loc, title, count):
   _s0(self, loc)
   _s1(self, title)
   _s2(self, count)
  return __init__
 
-def _m50(_F, _s0, _s1):
+def _m51(_F, _s0, _s1):
  def __init__(self, mount, title):
   _s0(self, mount)
   _s1(self, title)
  return __init__
 
-def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f26, _f27, _f28):
+def _m52(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f26, _f27, _f28):
  def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell):
   self.name = name
   self.base = base
@@ -562,14 +572,14 @@ def _m51(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24
   self.shell = _f28() if shell is _F else shell
  return __init__
 
-def _m52(_F, _f1):
+def _m53(_F, _f1):
  def __init__(self, name, docs, kind):
   self.name = name
   self.docs = _f1() if docs is _F else docs
   self.kind = kind
  return __init__
 
-def _m53(_F, _s):
+def _m54(_F, _s):
  def __init__(self, name, images, scripts, args_env, config, sources):
   _s(self, 'name', name)
   _s(self, 'images', images)
@@ -579,7 +589,7 @@ def _m53(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m54(_F, _s0, _s1, _s2, _s3):
+def _m55(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, kind, loc, path):
   _s0(self, name)
   _s1(self, kind)
@@ -587,7 +597,7 @@ def _m54(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63):
+def _m56(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63):
  def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
@@ -656,7 +666,7 @@ def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   self.__post_init__()
  return __init__
 
-def _m56(_F, _s0, _s1, _s2, _s3):
+def _m57(_F, _s0, _s1, _s2, _s3):
  def __init__(self, name, loc, owner, resolved):
   _s0(self, name)
   _s1(self, loc)
@@ -664,7 +674,7 @@ def _m56(_F, _s0, _s1, _s2, _s3):
   _s3(self, resolved)
  return __init__
 
-def _m57(_F, _s0, _s1, _s2, _s3, _s4):
+def _m58(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, namespace, automount, loc, path):
   _s0(self, name)
   _s1(self, namespace)
@@ -673,13 +683,13 @@ def _m57(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, path)
  return __init__
 
-def _m58(_F, _s0, _s1):
+def _m59(_F, _s0, _s1):
  def __init__(self, name, negated):
   _s0(self, name)
   _s1(self, negated)
  return __init__
 
-def _m59(_F, _s, _f10):
+def _m60(_F, _s, _f10):
  def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_bare, default_bind, bind_own_address, gives, requires, off, auth, tunnel):
   _s(self, 'name', name)
   _s(self, 'port', port)
@@ -701,8 +711,8 @@ def _m59(_F, _s, _f10):
   _s(self, 'tunnel', tunnel)
  return __init__
 
-def _m60(_F, _s, _f6, _f7, _f13):
- def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env):
+def _m61(_F, _s, _f6, _f7, _f13):
+ def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env, port_env, workdir):
   _s(self, 'name', name)
   _s(self, 'source', source)
   _s(self, 'entrypoint', entrypoint)
@@ -717,9 +727,11 @@ def _m60(_F, _s, _f6, _f7, _f13):
   _s(self, 'only_commands', only_commands)
   _s(self, 'args_env', args_env)
   _s(self, 'script_env', _f13() if script_env is _F else script_env)
+  _s(self, 'port_env', port_env)
+  _s(self, 'workdir', workdir)
  return __init__
 
-def _m61(_F, _f6):
+def _m62(_F, _f6):
  def __init__(self, name, start, end, args, source, rows, heredocs, index):
   self.name = name
   self.start = start
@@ -731,7 +743,7 @@ def _m61(_F, _f6):
   self.index = index
  return __init__
 
-def _m62(_F, _s, _f5):
+def _m63(_F, _s, _f5):
  def __init__(self, name, summary, kinds, select, ignore, contexts, formats, build):
   _s(self, 'name', name)
   _s(self, 'summary', summary)
@@ -743,7 +755,7 @@ def _m62(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m64(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, name, value, loc, path, dynamic, defaulted, written, env_file, private):
   _s0(self, name)
   _s1(self, value)
@@ -756,7 +768,7 @@ def _m63(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, private)
  return __init__
 
-def _m64(_F, _s0, _s1, _s2, _s3, _s4):
+def _m65(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, value, source, entry, note):
   _s0(self, name)
   _s1(self, value)
@@ -765,14 +777,14 @@ def _m64(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, note)
  return __init__
 
-def _m65(_F, _s0, _s1, _s2):
+def _m66(_F, _s0, _s1, _s2):
  def __init__(self, names, uids, groups):
   _s0(self, names)
   _s1(self, uids)
   _s2(self, groups)
  return __init__
 
-def _m66(_F, _s):
+def _m67(_F, _s):
  def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared, role, run_as):
   _s(self, 'node', node)
   _s(self, 'path', path)
@@ -791,13 +803,13 @@ def _m66(_F, _s):
   _s(self, 'run_as', run_as)
  return __init__
 
-def _m67(_F, _s0, _s1):
+def _m68(_F, _s0, _s1):
  def __init__(self, op, target):
   _s0(self, op)
   _s1(self, target)
  return __init__
 
-def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
+def _m69(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
  def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting, fragment):
   _s0(self, owner)
   _s1(self, namespace)
@@ -814,7 +826,7 @@ def _m68(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12)
   _s12(self, fragment)
  return __init__
 
-def _m69(_F, _s):
+def _m70(_F, _s):
  def __init__(self, packages, versions, source, newer, rejects, rejects_source):
   _s(self, 'packages', packages)
   _s(self, 'versions', versions)
@@ -824,7 +836,7 @@ def _m69(_F, _s):
   _s(self, 'rejects_source', rejects_source)
  return __init__
 
-def _m70(_F, _s, _f22):
+def _m71(_F, _s, _f22):
  def __init__(self, path, base, select, extend_select, ignore, severity, exclude, fail_on, fix_user, per_file_ignores, contexts, render, render_failures, helm_values, helm_set, profile, pss_version, pss_namespaces, require_digest, helm_value_files, baseline, report_unused_ignores, _specs):
   _s(self, 'path', path)
   _s(self, 'base', base)
@@ -851,7 +863,7 @@ def _m70(_F, _s, _f22):
   _s(self, '_specs', _f22() if _specs is _F else _specs)
  return __init__
 
-def _m71(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, display, hint, explicit, options, covers):
   _s0(self, path)
   _s1(self, display)
@@ -861,7 +873,7 @@ def _m71(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m72(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
+def _m73(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
  def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
   self.path = path
   self.format = format
@@ -884,7 +896,7 @@ def _m72(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
   self.suppressions = suppressions
  return __init__
 
-def _m73(_F, _s0, _s1, _s2, _s3, _s4):
+def _m74(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, path, is_key, value, line, col):
   _s0(self, path)
   _s1(self, is_key)
@@ -893,7 +905,7 @@ def _m73(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, col)
  return __init__
 
-def _m74(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
+def _m75(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
  def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images):
   self.path = path
   self.kind = kind
@@ -908,7 +920,7 @@ def _m74(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.images = _f10() if images is _F else images
  return __init__
 
-def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, line, col, note, disk, detail):
   _s0(self, path)
   _s1(self, line)
@@ -918,7 +930,7 @@ def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, detail)
  return __init__
 
-def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
+def _m77(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
  def __init__(self, path, line, col, rule, message, fix, workload, cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit, unmapped):
   _s0(self, path)
   _s1(self, line)
@@ -938,7 +950,7 @@ def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s15(self, unmapped)
  return __init__
 
-def _m77(_F, _s0, _s1, _s2, _s3):
+def _m78(_F, _s0, _s1, _s2, _s3):
  def __init__(self, path, line, message, level):
   _s0(self, path)
   _s1(self, line)
@@ -946,7 +958,7 @@ def _m77(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs, address):
   _s0(self, path)
   _s1(self, text)
@@ -960,7 +972,7 @@ def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, address)
  return __init__
 
-def _m79(_F, _s):
+def _m80(_F, _s):
  def __init__(self, place, intents, edits, after):
   _s(self, 'place', place)
   _s(self, 'intents', intents)
@@ -968,20 +980,20 @@ def _m79(_F, _s):
   _s(self, 'after', after)
  return __init__
 
-def _m80(_F, _s0, _s1, _s2):
+def _m81(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m81(_F, _s0, _s1):
+def _m82(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m82(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m83(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, principal, line, text, file, only, blanked):
   _s0(self, principal)
   _s1(self, line)
@@ -991,14 +1003,14 @@ def _m82(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, blanked)
  return __init__
 
-def _m83(_F, _s0, _s1, _s2):
+def _m84(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m84(_F, _f3, _f4, _f5, _f6, _f7):
+def _m85(_F, _f3, _f4, _f5, _f6, _f7):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, written, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -1010,14 +1022,14 @@ def _m84(_F, _f3, _f4, _f5, _f6, _f7):
   self.kept = _f7() if kept is _F else kept
  return __init__
 
-def _m85(_F, _s):
+def _m86(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m86(_F, _f2, _f3, _f4, _f9, _f10):
+def _m87(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -1032,7 +1044,7 @@ def _m86(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m87(_F):
+def _m88(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -1040,7 +1052,7 @@ def _m87(_F):
   self.intents = intents
  return __init__
 
-def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m89(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -1054,7 +1066,7 @@ def _m88(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, capabilities)
  return __init__
 
-def _m89(_F, _s, _f6):
+def _m90(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1073,7 +1085,7 @@ def _m89(_F, _s, _f6):
   _s(self, 'homes', homes)
  return __init__
 
-def _m90(_F, _s):
+def _m91(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1083,7 +1095,7 @@ def _m90(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m91(_F, _s):
+def _m92(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1092,7 +1104,7 @@ def _m91(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m92(_F, _s0, _s1, _s2, _s3):
+def _m93(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1100,14 +1112,14 @@ def _m92(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m93(_F, _s0, _s1, _s2):
+def _m94(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m94(_F, _s0, _s1, _s2, _s3):
+def _m95(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1115,13 +1127,13 @@ def _m94(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m95(_F, _s0, _s1):
+def _m96(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m96(_F):
+def _m97(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1129,7 +1141,7 @@ def _m96(_F):
   self.arguments = arguments
  return __init__
 
-def _m97(_F, _f2, _f3):
+def _m98(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1137,7 +1149,7 @@ def _m97(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m98(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m99(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1149,7 +1161,7 @@ def _m98(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m99(_F, _s0, _s1, _s2, _s3, _s4):
+def _m100(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, stage, sources, steps, loc, chmod):
   _s0(self, stage)
   _s1(self, sources)
@@ -1158,7 +1170,7 @@ def _m99(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, chmod)
  return __init__
 
-def _m100(_F, _s0, _s1, _s2, _s3, _s4):
+def _m101(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1167,21 +1179,21 @@ def _m100(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m101(_F, _s0, _s1, _s2):
+def _m102(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m102(_F):
+def _m103(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m103(_F, _s0, _s1, _s2, _s3, _s4):
+def _m104(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1190,7 +1202,7 @@ def _m103(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m104(_F, _s):
+def _m105(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1199,7 +1211,7 @@ def _m104(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m105(_F, _s):
+def _m106(_F, _s):
  def __init__(self, switch, credential, unless, source, listeners):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1208,7 +1220,7 @@ def _m105(_F, _s):
   _s(self, 'listeners', listeners)
  return __init__
 
-def _m106(_F, _s):
+def _m107(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1217,14 +1229,14 @@ def _m106(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m107(_F, _s0, _s1, _s2):
+def _m108(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m109(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1235,7 +1247,7 @@ def _m108(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3, _s4):
+def _m110(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
@@ -1244,7 +1256,7 @@ def _m109(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, base)
  return __init__
 
-def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m111(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1255,33 +1267,33 @@ def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m111(_F, _s):
+def _m112(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m112(_F, _f2):
+def _m113(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m113(_F, _s0):
+def _m114(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m114(_F, _s):
+def _m115(_F, _s):
  def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
   _s(self, 'user_set', user_set)
  return __init__
 
-def _m115(_F, _s0, _s1, _s2, _s3, _s4):
+def _m116(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1290,7 +1302,7 @@ def _m115(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m116(_F, _s0, _s1, _s2, _s3, _s4):
+def _m117(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1299,7 +1311,7 @@ def _m116(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m117(_F, _s):
+def _m118(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1307,14 +1319,14 @@ def _m117(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m118(_F, _s0, _s1, _s2):
+def _m119(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m119(_F, _s):
+def _m120(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1349,97 +1361,98 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only', 'args_env'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
-    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'dormant'), (5,), True, True, False): _m29,
+    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'dormant', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,
-    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m33,
-    (('keyword', 'value', 'loc'), (), True, True, False): _m34,
-    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m35,
-    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m36,
-    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m37,
-    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via', 'completed'), (), True, True, False): _m38,
-    (('level', 'version', 'namespaces'), (), True, False, False): _m39,
-    (('line', 'col', 'file'), (), True, True, False): _m40,
-    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m41,
-    (('listener', 'port', 'bind'), (), True, False, False): _m42,
-    (('loader', 'at', 'text'), (), True, False, False): _m43,
-    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m44,
-    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m45,
-    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m46,
-    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m47,
-    (('loc', 'title'), (), True, True, False): _m48,
-    (('loc', 'title', 'count'), (), True, True, False): _m49,
-    (('mount', 'title'), (), True, True, False): _m50,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28), False, False, False): _m51,
-    (('name', 'docs', 'kind'), (1,), False, False, False): _m52,
-    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m53,
-    (('name', 'kind', 'loc', 'path'), (), True, True, False): _m54,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m55,
-    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m56,
-    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m57,
-    (('name', 'negated'), (), True, True, False): _m58,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (10,), True, False, False): _m59,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env'), (6, 7, 13), True, False, False): _m60,
-    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m61,
-    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m62,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m63,
-    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m64,
-    (('names', 'uids', 'groups'), (), True, True, False): _m65,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m66,
-    (('op', 'target'), (), True, True, False): _m67,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m68,
-    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m69,
-    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m70,
-    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m71,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m72,
-    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m73,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m74,
-    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m75,
-    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m76,
-    (('path', 'line', 'message', 'level'), (), True, True, False): _m77,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m78,
-    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m79,
-    (('port', 'target', 'loc'), (), True, True, False): _m80,
-    (('port', 'title'), (), True, True, False): _m81,
-    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m82,
-    (('raw', 'name', 'group'), (), True, True, False): _m83,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m84,
-    (('root', 'failures', 'helm'), (), True, False, False): _m85,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m86,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m87,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m88,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m89,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m90,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m91,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m92,
-    (('setting', 'field', 'title'), (), True, True, False): _m93,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m94,
-    (('setting', 'title'), (), True, True, False): _m95,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m96,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m97,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m98,
-    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m99,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m100,
-    (('start', 'end', 'text'), (), True, True, False): _m101,
-    (('start', 'text', 'origin'), (), False, False, False): _m102,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m103,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m104,
-    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m105,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m106,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m107,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m108,
-    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m109,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m110,
-    (('text', 'locate', 'shown'), (), True, False, False): _m111,
-    (('text', 'report', 'found'), (2,), False, False, False): _m112,
-    (('title',), (), True, True, False): _m113,
-    (('unsafe', 'user', 'user_set'), (), True, False, False): _m114,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m115,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m116,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m117,
-    (('value', 'loc', 'path'), (), True, True, False): _m118,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m119,
+    (('key', 'key_loc', 'value', 'locs'), (), True, True, False): _m33,
+    (('keys', 'read', 'pod', 'level', 'alt', 'within', 'windows', 'group', 'annotation'), (), True, True, False): _m34,
+    (('keyword', 'value', 'loc'), (), True, True, False): _m35,
+    (('kind', 'name', 'namespace', 'loc'), (), True, True, False): _m36,
+    (('kind', 'name', 'namespace', 'role_kind', 'role_name', 'subjects', 'loc', 'role_loc', 'path'), (), True, True, False): _m37,
+    (('kind', 'name', 'namespace', 'rules', 'loc', 'path', 'labels', 'aggregation', 'aggregated'), (), True, True, False): _m38,
+    (('kind', 'name', 'namespace', 'selector', 'ports', 'loc', 'operator', 'route', 'default_memory', 'gateways', 'via', 'completed'), (), True, True, False): _m39,
+    (('level', 'version', 'namespaces'), (), True, False, False): _m40,
+    (('line', 'col', 'file'), (), True, True, False): _m41,
+    (('line', 'col', 'targets', 'rules', 'used'), (4,), False, False, False): _m42,
+    (('listener', 'port', 'bind'), (), True, False, False): _m43,
+    (('loader', 'at', 'text'), (), True, False, False): _m44,
+    (('loc', 'how', 'title', 'words', 'statement', 'whole_step'), (), True, True, False): _m45,
+    (('loc', 'ip', 'token', 'password', 'allow_root'), (), True, True, False): _m46,
+    (('loc', 'keyword', 'value', 'new', 'title'), (), True, True, False): _m47,
+    (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m48,
+    (('loc', 'title'), (), True, True, False): _m49,
+    (('loc', 'title', 'count'), (), True, True, False): _m50,
+    (('mount', 'title'), (), True, True, False): _m51,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28), False, False, False): _m52,
+    (('name', 'docs', 'kind'), (1,), False, False, False): _m53,
+    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m54,
+    (('name', 'kind', 'loc', 'path'), (), True, True, False): _m55,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m56,
+    (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m57,
+    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m58,
+    (('name', 'negated'), (), True, True, False): _m59,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (10,), True, False, False): _m60,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m61,
+    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m62,
+    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m63,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m64,
+    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m65,
+    (('names', 'uids', 'groups'), (), True, True, False): _m66,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m67,
+    (('op', 'target'), (), True, True, False): _m68,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m69,
+    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m70,
+    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m71,
+    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m72,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m73,
+    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m74,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m75,
+    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m76,
+    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m77,
+    (('path', 'line', 'message', 'level'), (), True, True, False): _m78,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m79,
+    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m80,
+    (('port', 'target', 'loc'), (), True, True, False): _m81,
+    (('port', 'title'), (), True, True, False): _m82,
+    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m83,
+    (('raw', 'name', 'group'), (), True, True, False): _m84,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m85,
+    (('root', 'failures', 'helm'), (), True, False, False): _m86,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m87,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m88,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m89,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m90,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m91,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m92,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m93,
+    (('setting', 'field', 'title'), (), True, True, False): _m94,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m95,
+    (('setting', 'title'), (), True, True, False): _m96,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m97,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m98,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m99,
+    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m100,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m101,
+    (('start', 'end', 'text'), (), True, True, False): _m102,
+    (('start', 'text', 'origin'), (), False, False, False): _m103,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m104,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m105,
+    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m106,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m107,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m108,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m109,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m110,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m111,
+    (('text', 'locate', 'shown'), (), True, False, False): _m112,
+    (('text', 'report', 'found'), (2,), False, False, False): _m113,
+    (('title',), (), True, True, False): _m114,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m115,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m116,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m117,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m118,
+    (('value', 'loc', 'path'), (), True, True, False): _m119,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m120,
 }

@@ -13,6 +13,9 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"glmlint {__version__}")
         raise SystemExit(0)
+    from glmlint.recache import preload
+
+    preload()  # the regular expressions glmlint compiles, compiled ahead of time (`glmlint.recache`)
     _closed_streams_discard()
     _young_gc()
     if args[:1] == ["check"]:  # the common case, without click (~10 ms of CPU): the same command

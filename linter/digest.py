@@ -38,7 +38,7 @@ class Entry:
     A single finding's entry holds it alone (`results` is made when asked): a large report has
     one entry per distinct finding at its peak of memory, ~20,000 for 4x the corpus (issue 12)."""
 
-    __slots__ = ("first", "_results", "also", "repeats")
+    __slots__ = ("first", "_results", "also", "repeats", "_risk")
 
     def __init__(self, results: list[Result] | tuple[Result, ...], also: list[int] | tuple[int, ...] = (),
                  at: Result | None = None, repeats: int = 0) -> None:
@@ -47,12 +47,13 @@ class Entry:
         self._results = results if at is not None or len(results) > 1 else None
         self.also = also  # other lines of the file with the same finding(s)
         self.repeats = repeats  # findings folded into this entry because they repeat one already in it
+        self._risk: Risk | None = None  # a checklist's, once worked out (`risk`: asked ~6 times an entry)
 
     @classmethod
     def single(cls, r: Result) -> Entry:
         """The entry of one finding (no other line yet)."""
         e = cls.__new__(cls)
-        e.first, e._results, e.also, e.repeats = r, None, (), 0
+        e.first, e._results, e.also, e.repeats, e._risk = r, None, (), 0, None
         return e
 
     @property
@@ -76,7 +77,10 @@ class Entry:
         results = self._results
         if results is None:  # (most entries: asked for ~6 times each in a report)
             return self.first.risk
-        return max((r.risk for r in results), key=_rank)
+        risk = self._risk
+        if risk is None:
+            risk = self._risk = max((r.risk for r in results), key=_rank)
+        return risk
 
     @property
     def checklist(self) -> bool:
@@ -257,15 +261,27 @@ def _joined(group: list[Entry | Result]) -> Entry:
                  repeats=sum(m.repeats for m in group))
 
 
-def fix_first(entries: list[Entry], limit: int = FIX_FIRST) -> tuple[list[Entry], int]:
+def fix_first(entries: list[Entry], limit: int = FIX_FIRST, ordered: bool = False) -> tuple[list[Entry], int]:
     """The most severe entries for the closing summary (critical and high; medium when there is
-    neither; none when everything is low), and how many more of those levels there are."""
+    neither; none when everything is low), and how many more of those levels there are. `ordered`:
+    `entries` are in `Entry.by_risk` order (`entries(..., "severity")`): those of these levels are the
+    first ones, as they are (not every entry looked at and sorted again)."""
     if not entries:
         return [], 0
-    top = max(e.risk.rank for e in entries)
+    top = entries[0].risk.rank if ordered else max(e.risk.rank for e in entries)
     floor = Risk.HIGH if top >= Risk.HIGH.rank else Risk.MEDIUM
     if top < floor.rank:
         return [], 0
+    if ordered:
+        first: list[Entry] = []
+        count = 0
+        for e in entries:
+            if e.risk.rank < floor.rank:
+                break
+            if count < limit:
+                first.append(e)
+            count += 1
+        return first, max(0, count - limit)
     # those of these levels, by risk (sorted alone, they are in the order they have among all)
     worth = sorted((e for e in entries if e.risk.rank >= floor.rank), key=Entry.by_risk)
     return worth[:limit], max(0, len(worth) - limit)

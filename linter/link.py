@@ -47,10 +47,11 @@ def wanted(src: SourceFile) -> set[str]:
     return {key for w in src.workloads if (key := _built_from(src, w)) is not None}
 
 
-def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[str, Exposure]]] | None = None
+              ) -> list[tuple[str, Exposure]]:
     """Every LoadBalancer/NodePort Service (Ingress, namespace's LimitRange) the Kubernetes files define,
     with the file's path; an Ingress's routes to a Service of another file completed by the Services of
-    the files close to its own (`routed`)."""
+    the files close to its own (`routed`; `through`: what works that out elsewhere, a pool's workers)."""
     found = []
     routes: dict[str, list[Exposure]] = {}
     for src in sources:
@@ -61,20 +62,26 @@ def exposures(sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
                 else:
                     found.append((src.path, e))
     if routes:
-        found += routed(routes, sources)
+        found += routed(routes, sources, through)
     return found
 
 
-def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+# each route file (its path), its routes (`INGRESS_ROUTE`s) and the Kubernetes files close to it, its own
+# first (`routed`): what `routed_through` works out, as files of the scan or as the keys a pool sends
+Routes = list[tuple[str, list[Exposure], list[Any]]]
+
+
+def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
+           through: Callable[[Routes], list[tuple[str, Exposure]]] | None = None) -> list[tuple[str, Exposure]]:
     """What the Ingress (HTTPRoute, GRPCRoute) routes of each file (by its path) expose through a Service
     of another file (with its Gateway there or in another: in the route's file or one close to it): one
     close to the Ingress's (`_close`: its directory, or a sibling: a Helm chart's `templates/`, a kustomize
     base, a directory `kubectl apply -f` applies), of the same namespace (both unwritten, or the same).
     An Ingress and its Service are written side by side; matching a name across unrelated parts of a tree
     would pair one team's Ingress with another's Service. Only those files are read again, and only
-    when an Ingress routes to a Service its own file does not define: nothing is kept for the others."""
-    from glmlint.parsers.kubernetes import routed_elsewhere, routed_objects
-
+    when an Ingress routes to a Service its own file does not define: nothing is kept for the others.
+    `through`: given each route file with its close files (`Routes`), works out the same elsewhere (a
+    pool's workers, `runner._Pool.routed`: reading and composing the close files is the bulk of it)."""
     # the Kubernetes files by their directory and by its parent (`_close` compares those of two files),
     # so that the files close to a route file are looked up, not each file of the scan asked about
     kube = [s for s in sources if s.format is Format.KUBERNETES]
@@ -84,30 +91,44 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile]) -> list
         d, p = _dir_names(s.path)
         by_dir.setdefault(d, []).append(i)
         by_parent.setdefault(p, []).append(i)
-    # each close file's routed objects, read (from disk) and composed once for the route files of one
-    # neighbourhood (routes come in the scan's order: a directory's route files one after another);
-    # what is no longer close to the route file asked about is dropped
-    memo: dict[int, list[Any]] = {}
 
-    def objects(path: str) -> Iterator[list[Any]]:
-        """The routed objects of the route file's Kubernetes files, one file at a time, its own first: its
-        objects win over another file's of the same name (its own too: an HTTPRoute's Gateway may be
-        there, its Service here); the others in the scan's order."""
+    def close(path: str) -> list[int]:
+        """The route file's Kubernetes files, its own first: its objects win over another file's of the
+        same name (its own too: an HTTPRoute's Gateway may be there, its Service here); the others in
+        the scan's order."""
         d, p = _dir_names(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
         near = sorted({*by_dir.get(d, ()), *by_parent.get(p, ()), *by_dir.get(p, ()), *by_parent.get(d, ())})
+        return [*(i for i in near if kube[i].path == path), *(i for i in near if kube[i].path != path)]
+
+    plan = [(path, mine, close(path)) for path, mine in routes.items()]
+    if through is not None:
+        return through([(path, mine, [kube[i] for i in near]) for path, mine, near in plan])
+    return routed_through(plan, lambda i: kube[i].text)
+
+
+def routed_through(plan: Routes, text_of: Callable[[Any], str]) -> list[tuple[str, Exposure]]:
+    """`routed`'s answer for each route file of `plan` in turn, its close files given as keys (`text_of`:
+    a file's text). Each close file's routed objects are read and composed once for the route files of
+    one neighbourhood (routes come in the scan's order: a directory's route files one after another);
+    what is no longer close to the route file asked about is dropped."""
+    from glmlint.parsers.kubernetes import routed_elsewhere, routed_objects
+
+    memo: dict[Any, list[Any]] = {}
+
+    def objects(near: list[Any]) -> Iterator[list[Any]]:
         keep = set(near)
-        for i in [i for i in memo if i not in keep]:
-            del memo[i]
-        for i in [*(i for i in near if kube[i].path == path), *(i for i in near if kube[i].path != path)]:
-            got = memo.get(i)
+        for k in [k for k in memo if k not in keep]:
+            del memo[k]
+        for k in near:
+            got = memo.get(k)
             if got is None:
                 try:
-                    got = memo[i] = routed_objects(kube[i].text)
+                    got = memo[k] = routed_objects(text_of(k))
                 except OSError:
                     continue
             yield got
 
-    return [(path, e) for path, mine in routes.items() for e in routed_elsewhere(mine, objects(path))]
+    return [(path, e) for path, mine, near in plan for e in routed_elsewhere(mine, objects(near))]
 
 
 def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> bool:
@@ -236,6 +257,8 @@ def link(sources: list[SourceFile], memo: dict[str, dict[str, Any]] | None = Non
             key = _built_from(src, w)
             image = images.get(key) if key is not None else None
             given = _given_args(w)
+            if image is not None and w.build is not None and not w.user.explicit:
+                given.update(_not_passed(w, image))
             if image is not None and key is not None and w.build is not None and (w.build.target or given):
                 target = w.build.target
                 dockerfile, key = by_key[key], f"{key}\0{target or ''}\0{sorted(given.items())}"
@@ -268,6 +291,22 @@ def _given_args(service: Workload) -> dict[str, str]:
     """The compose service's `build.args` whose value is known (written in the file, not a variable
     nobody sets here, not a bare name taken from the host), by name; the last one wins."""
     return {a.name: a.value for a in service.build_args if a.value is not None and not a.dynamic}
+
+
+def _not_passed(service: Workload, image: Workload) -> dict[str, str]:
+    """The build arguments the image's `USER` reads (`ARG UID` with no default, `USER $UID`) that the
+    compose service does not pass, each empty: Compose passes a build exactly its `build.args`
+    (a bare name's value from the environment; docker/compose `build.args`), so an `ARG` with no
+    default that it does not name is empty in the build, and so is the `USER` word."""
+    user = image.user.value
+    if user is None or "$" not in user.raw:
+        return {}
+    from glmlint.parsers.dockerfile import _VAR
+
+    passed = {a.name for a in service.build_args}
+    bare = {a.name for a in image.build_args if a.value is None and not a.dynamic}
+    return {name: "" for m in _VAR.finditer(user.raw)
+            if (name := m.group("b") or m.group("n")) in bare and name not in passed}
 
 
 def _stage_names(text: str) -> list[str]:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import ipaddress
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +113,7 @@ class Sshd:
     # nothing in the image runs sshd: the build installs no OpenSSH server and its start, known to the end,
     # starts neither sshd nor a service manager that could (`dormant`)
     dormant: bool = False
+    config: str | None = None  # the file `sshd -f FILE` reads instead of the main file
 
     def enabled_global(self, keyword: str) -> bool:
         """Whether an option is on globally: as set (or as the stock file sets it), else sshd's default."""
@@ -230,9 +230,6 @@ def first_values(sources: list[list[Directive]], tunnel: bool = False
     return found, tuple(blocks)
 
 
-_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
-
-
 def local_only(criteria: str) -> bool:
     """Whether a `Match` line applies only to connections from this host: an `Address` (client) or
     `LocalAddress` (the address connected to) criterion whose every non-negated entry is a loopback
@@ -252,13 +249,21 @@ def local_only(criteria: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _loopbacks() -> tuple[Any, ...]:
+    import ipaddress  # (only for a `Match Address` line: ~1 ms of a one-Dockerfile check's imports)
+
+    return ipaddress, (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
 def _loopback(entry: str) -> bool:
+    ipaddress, loopback = _loopbacks()
     try:
         net = ipaddress.ip_network(entry, strict=False)
     except ValueError:
         # a wildcard pattern over the address text: `127.*` and `127.0.0.?` stay in 127.0.0.0/8
         return entry.startswith("127.") and all(c.isdigit() or c in ".*?" for c in entry)
-    return any(net.version == lo.version and net.subnet_of(lo) for lo in _LOOPBACK)  # type: ignore[arg-type]
+    return any(net.version == lo.version and net.subnet_of(lo) for lo in loopback)  # type: ignore[arg-type]
 
 
 # a line sshd reads: blank, a comment, or a keyword (letters and digits) then `=`, a blank or nothing
@@ -378,6 +383,12 @@ def analyse(workload: Workload) -> Sshd:
         files[known.dropins + name] = [Line(t, None, known.dropins + name) for t in lines]
     replay(workload, files, Files(known.main, known.dropins), _apply, unknown_empties=False)
     read = _read(files, known.main)
+    config = _config_file(workload)
+    if config is not None and config != known.main:
+        # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
+        # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
+        # sshd's defaults, as for a main file the scan cannot read)
+        read = _read({**files, config: files.get(config, [])}, config)
     copied = {line.loc: line.source for lines in read for line in lines
               if line.loc is not None and line.source is not None}
     options: list[Directive] = []
@@ -407,7 +418,23 @@ def analyse(workload: Workload) -> Sshd:
     rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
     return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload))),
                 rejected, copied,
-                installed is None and dormant(workload))
+                installed is None and dormant(workload), config if config != known.main else None)
+
+
+def _config_file(workload: Workload) -> str | None:
+    """The file the container's sshd is told to read with `-f FILE` (`-f/path` too), if any."""
+    known = _knowledge()
+    for cmd in workload.process:
+        start = match_command(known.service, cmd.argv)
+        if start is None:
+            continue
+        args = cmd.argv[start:]
+        for i, w in enumerate(args):
+            if w.text == "-f" and i + 1 < len(args):
+                return args[i + 1].text
+            if w.text.startswith("-f") and len(w.text) > 2 and w.text[2] in "/.~$":
+                return w.text[2:]
+    return None
 
 
 # what starts services other than by running their program: a service manager or init (whose own files say
@@ -478,6 +505,10 @@ def _start_known(workload: Workload) -> bool:
 # a reverse tunnel `ssh -R`/`autossh -R`, `socat TCP-LISTEN:`, frp's client `frpc`
 _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "cloudflared": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"), "ngrok": re.compile(r"^tcp$"),
+    # `cloudflare/cloudflared`'s image runs `cloudflared --no-autoupdate` and takes the rest as its command
+    # (cloudflare/cloudflared 01287e2 Dockerfile: `ENTRYPOINT ["cloudflared", "--no-autoupdate"]`): `command: tunnel
+    # --url ssh://localhost:22` starts with the subcommand
+    "tunnel": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"),
     "ssh": re.compile(r"^-[A-Za-z]*R"), "autossh": re.compile(r"^-[A-Za-z]*R"),
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
@@ -504,7 +535,7 @@ def _target(cmd: Command) -> str | None:
     cloudflared's `--url ssh://localhost:22` (`ssh://` without a port: 22), `ngrok tcp 22` /
     `localhost:22`, `ssh -R 2222:localhost:22`, socat's other address `TCP:127.0.0.1:22`."""
     words = [w.text for w in cmd.args]
-    if cmd.name == "cloudflared":
+    if cmd.name in ("cloudflared", "tunnel"):
         for w in words:
             url = w[len("--url="):] if w.startswith("--url=") else w
             if url.startswith(("ssh://", "tcp://")):

@@ -21,6 +21,7 @@ from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.link import image_key, wanted
 from glmlint.parsers import ParseError, Skip, decode, parse
 from glmlint.parsers.base import scanning
+from glmlint.recache import preload
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
@@ -37,6 +38,7 @@ __all__ = ["FixEdit", "Report", "Result", "evaluate", "read_source", "run_rules"
 MAX_BYTES = 5 * 1024 * 1024
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # (`_read_bytes`)
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
+_CLI_BYTES = re.compile(rb"docker|podman|nerdctl")  # (`parsers.dockerrun.MARKER`, in bytes)
 _DOCKERFILE_START = lazyre.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
 
@@ -68,6 +70,8 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
+        if cand.hint == "yaml-maybe" and hint == "yaml" and _foreign_name(cand.display):
+            return None  # `glmlint check requirements.txt`: another tool's file, skipped as other YAML is
         return Problem(cand.display, exc.line, f"cannot parse: {exc}")
     except Skip as exc:
         return Problem(cand.display, 1, str(exc), level="notice")
@@ -79,6 +83,17 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         source.disk_path = cand.path if cand.path != "-" else ""
         source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
     return source
+
+
+def _foreign_name(display: str) -> bool:
+    """A file named on the command line whose name says another format (`requirements.txt`,
+    `pyproject.toml`, `train.py`): its extension is none of those glmlint reads by name. Such a
+    file that is neither a Dockerfile nor YAML is skipped silently, as ruff skips a file whose
+    extension is not Python's (astral-sh/ruff#12250); one with no extension (`pod`) is still
+    read as YAML and its syntax errors reported."""
+    name = display.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot and stem.strip(".") and ext)
 
 
 def _kubernetes_json(text: str) -> bool:
@@ -214,8 +229,10 @@ def _unreadable(cand: Candidate, exc: OSError) -> Problem:
     return Problem(cand.display, 0, f"cannot read: {exc.strerror or exc}")
 
 
-def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem:
+def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem | None:
     """Binary content, or text in a legacy encoding."""
+    if not cand.explicit and cand.path.endswith(".py") and not _CLI_BYTES.search(data):
+        return None  # a Python file in a legacy encoding (PEP 263) met while walking that starts no container
     if exc.reason == "binary file":
         if cand.explicit:
             return Problem(cand.display, 0, "cannot parse: a binary file (NUL bytes), not text")
@@ -385,6 +402,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     in a large scan, each finding's fix keeps its title and safety (`results.lean_fix`), not
     the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
+    preload()  # (the regular expressions compiled ahead of time: `glmlint.recache`; once per process)
     with scanning():  # (what parses may keep for the next ones until the scan ends: `parsers.base.scan_memo`)
         return _scan(paths, rules, root, max_bytes, config, stdin_filename, progress, jobs, fix_edits, keep_ir, lean)
 
@@ -1224,13 +1242,7 @@ class CheckedFile(SourceFile):
     def text(self) -> str:
         if self._text is not None:
             return self._text
-        from glmlint.parsers import decode
-
-        try:
-            with open(self.disk_path, "rb") as fh:
-                return decode(fh.read())
-        except (OSError, UnicodeDecodeError):
-            return ""
+        return _disk_text(self.disk_path)
 
     @text.setter
     def text(self, value: str | None) -> None:
@@ -1243,6 +1255,15 @@ class CheckedFile(SourceFile):
     def __setstate__(self, state: list[Any]) -> None:
         for f, value in zip(records.fields(self), state):
             setattr(self, f, value if value or f != "assumed" else _NO_ASSUMED)
+
+
+def _disk_text(path: str) -> str:
+    """A checked file's text read again from disk ("" when it no longer reads)."""
+    try:
+        with open(path, "rb") as fh:
+            return decode(fh.read())
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 # a CheckedFile's fields as it is pickled, in order: the text as kept (`_text`), not read from disk
@@ -1460,6 +1481,30 @@ class _Pool:
         self.tasks.keep = spool
         return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1, ahead=False))
 
+    def routed(self, plan: Any) -> list[tuple[str, Any]]:
+        """`link.routed` worked out by the workers (`link.Routes`: each route file with its close files):
+        reading and composing the close files (~170 for the corpus's ~20 route files) was ~30 ms of this
+        process's serial end of the scan. The route files are split in one run for each worker, in order
+        (a run's files read once for its route files that are close to each other: `link.routed_through`),
+        of about as many close files each; each close file goes as (its number, its path on disk, its text
+        when the scan kept it: a rendered chart's)."""
+        numbers: dict[int, int] = {}
+
+        def key(src: Any) -> tuple[int, str, str | None]:
+            kept = src._text if isinstance(src, CheckedFile) else None if isinstance(src, DoneFile) else src.text
+            return numbers.setdefault(id(src), len(numbers)), src.disk_path, kept
+
+        items = [(path, mine, [key(src) for src in near]) for path, mine, near in plan]
+        total = sum(len(near) for _p, _m, near in items)
+        runs: list[list[Any]] = [[]]
+        count = 0
+        for item in items:
+            if runs[-1] and count >= total * len(runs) / self.n_workers:
+                runs.append([])
+            runs[-1].append(item)
+            count += len(item[2])
+        return [found for _item, got in self._stream(((None, run) for run in runs), _ROUTED, 1) for found in got]
+
     def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int,
                 ahead: bool = True) -> Iterator[tuple[Any, Any]]:
         """(item, outcome) for each (item, payload) of `pairs`, in order: the payloads sent to the
@@ -1534,7 +1579,7 @@ class _Pool:
                 if at == 0:
                     value = self._outcome(number, poller, pickle.loads, select)
                     state["ahead"] -= 1
-                if kind == _EXPOSED:
+                if kind != _FILES:  # (one outcome a task)
                     yield item, value
                     continue
                 got, value[at] = value[at], None  # (not kept once given)
@@ -1665,7 +1710,8 @@ def _received(sent: Any) -> Candidate:
     return Candidate(*sent) if isinstance(sent, tuple) else sent
 
 
-_FILES, _EXPOSED = 0, 1  # a task: (_FILES, [candidates as sent, `_sent`]); (_EXPOSED, one exposed file's task)
+_FILES, _EXPOSED, _ROUTED = 0, 1, 2  # a task: (_FILES, [candidates as sent, `_sent`]); (_EXPOSED, one exposed
+# file's task); (_ROUTED, some route files with their close files, `_Pool.routed`)
 _PIPE_SIZE = 1 << 20  # a worker's outcomes' pipe holds this much before the worker waits for this process
 _HEADER = 8  # each message on a pipe: its length (8 bytes, little-endian), then its pickle
 
@@ -1847,7 +1893,17 @@ def _serve(state: _State, tasks: _Tasks, out: int) -> None:
 
 def _task(kind: int, payload: Any) -> Any:
     """What a task's outcome is (in a worker, or in this process as one)."""
+    if kind == _ROUTED:
+        from glmlint.link import routed_through
+
+        return routed_through(payload, _close_text)
     return [_check_one(_received(c)) for c in payload] if kind == _FILES else _check_exposed(payload)
+
+
+def _close_text(key: tuple[int, str, str | None]) -> str:
+    """The text of a route file's close file as `_Pool.routed` sends it: (its number, its path on disk,
+    its text when the scan kept it, else None: read from disk as `CheckedFile.text` reads it)."""
+    return key[2] if key[2] is not None else _disk_text(key[1])
 
 
 def _task_here(state: _State, task: tuple[int, Any]) -> tuple[bool, Any]:
@@ -1981,7 +2037,8 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
     entries = [checked.pop(id(s), None) for s in report.sources]
-    services = exposures(report.sources)
+    # (a pool's workers read and compose the files close to a route file: `_Pool.routed`)
+    services = exposures(report.sources, rounds.routed if isinstance(rounds, _Pool) else None)
 
     how = (spool, rules, fixes)  # (`_Parked.entry`)
 

@@ -11,7 +11,8 @@ Milvus 19530, and the data stores of the [service catalog](../services.md)
 (object stores such as MinIO, vector stores such as Chroma, Weaviate,
 Qdrant, Milvus, Redis Stack and pgvector, search and graph stores such as
 Meilisearch, OpenSearch and Neo4j, brokers such as Kafka and RabbitMQ) on
-their ports. The
+their ports, and an SSH server on the port its image sets
+(`linuxserver/openssh-server` listens on 2222, or on its `LISTEN_PORT`). The
 container port decides (`"15432:5432"` is PostgreSQL). A range publishes every
 port in it: it counts when it holds a port where what the container runs is
 known to listen (`8880-8890` for a Jupyter image, or one started with

@@ -5,11 +5,11 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, TensorRT-LLM's `trtllm-serve` (and its gRPC server), lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
+Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
 Pipelines (likewise its README's `0p3n-w3bu!`),
-TensorFlow Serving, Ray, MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
+TensorFlow Serving, Ray, H2O-3 (`java -jar h2o.jar`), MLflow, TensorBoard, code-server, ComfyUI,
+AUTOMATIC1111 (its `COMMANDLINE_ARGS` read as options too), SD.Next, the kohya_ss GUI, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's

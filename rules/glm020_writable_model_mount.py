@@ -3,7 +3,8 @@
 ## What it does
 Flags a mount of the model repository or model store that a cataloged
 server only reads (Triton `--model-repository`, TensorFlow Serving
-`--model_base_path`/`MODEL_BASE_PATH`, TorchServe `--model-store`, and the
+`--model_base_path`/`MODEL_BASE_PATH`, TorchServe `--model-store`, OpenVINO
+Model Server `--model_path`, and the
 others in the [service catalog](../services.md), with the official images'
 defaults) that is not read-only: a compose or `docker run` bind mount or
 named volume without `:ro`/`read_only: true`, or a Kubernetes volume

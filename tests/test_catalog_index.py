@@ -3,6 +3,8 @@ patterns in turn (`Entry.matches`) answers, on every pattern images.yaml holds m
 references, and on references no pattern matches."""
 from __future__ import annotations
 
+import pytest
+
 from glmlint.catalog import images
 
 
@@ -32,13 +34,15 @@ def test_entries_for_answers_as_every_entry_tried_in_turn() -> None:
     assert matched > 500  # (the references do reach the entries)
 
 
-def test_the_service_catalogs_images_are_asked_of_the_services_that_may_have_them() -> None:
+@pytest.mark.parametrize("lazy", [False, True])
+def test_the_service_catalogs_images_are_asked_of_the_services_that_may_have_them(lazy: bool) -> None:
     """`_Known.images` tries the services with an image of the repository's literal name and those
-    with a wildcard image name: it answers what trying every service with images in turn answers."""
+    with a wildcard image name: it answers what trying every service with images in turn answers;
+    indexed from the catalog's data (`lazy`), with the very `Service`s of `catalog()`."""
     from glmlint.catalog import services
 
+    known = services._Known() if lazy else services._Known(services.catalog())
     cat = services.catalog()
-    known = services._Known(cat)
     names = {"python:3.12", "nginx", "ghcr.io/x/y:1", "registry.local:5000/ollama/ollama:0.5", ""}
     for service in cat:
         for img in service.images:
@@ -52,16 +56,38 @@ def test_the_service_catalogs_images_are_asked_of_the_services_that_may_have_the
         repo = services.image_repository(name) if name else ""
         expected = tuple((s, img) for s in cat if s.images and (img := s.image_of(repo, name)) is not None) \
             if name else ()
-        assert known.images(name) == expected, name
+        got = known.images(name)
+        assert got == expected and all(a[0] is b[0] and a[1] is b[1] for a, b in zip(got, expected)), name
         found += bool(expected)
     assert found > 1000
 
 
-def test_the_services_a_program_may_start_are_those_with_its_command_or_scripts() -> None:
+@pytest.mark.parametrize("lazy", [False, True])
+def test_the_services_a_program_may_start_are_those_with_its_command_or_scripts(lazy: bool) -> None:
+    from glmlint.catalog import services
+    from glmlint.ir import Loc, Word
+
+    known = services._Known() if lazy else services._Known(services.catalog())
+    cat = services.catalog()
+    programs = {p[0] for s in cat for p in s.commands}
+    assert {prog: tuple(known._services(found)) for prog, found in known._by_program.items()} == {
+        prog: tuple(s for s in cat if s.scripts or any(p[0] == prog for p in s.commands)) for prog in programs}
+    # a Python interpreter: the services with scripts, or with the module it runs as a module or a program
+    modules = {m for s in cat for m in s.modules} | programs | {"http.server"}
+    for module in modules:
+        argv = [Word(t, Loc(1, 1)) for t in ("python3", "-m", module)]
+        assert tuple(known._services(known._may_start(argv))) == tuple(
+            s for s in cat if s.scripts or module in s.modules or any(p[0] == module for p in s.commands)), module
+
+
+def test_a_service_asked_for_alone_is_the_catalogs() -> None:
+    """`get` makes one entry's `Service` without the whole catalog, the same object `catalog()` holds."""
     from glmlint.catalog import services
 
-    cat = services.catalog()
-    known = services._Known(cat)
-    programs = {p[0] for s in cat for p in s.commands}
-    assert known._by_program == {prog: tuple(s for s in cat if s.scripts or any(p[0] == prog for p in s.commands))
-                                 for prog in programs}
+    services.reload()
+    jupyter = services.get("jupyter")
+    assert len(services._BUILT) == 1
+    assert services.catalog()[[s.id for s in services.catalog()].index("jupyter")] is jupyter
+    assert services.get("sshd") is next(s for s in services.catalog() if s.id == "sshd")
+    with pytest.raises(KeyError):
+        services.get("no-such-service")

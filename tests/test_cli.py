@@ -104,6 +104,20 @@ def test_discovery_skips_gitignored_vendored_and_fixed_files(tmp_path, capsys):
     assert len(json.loads(out)) == 1
 
 
+def test_a_file_of_another_format_named_explicitly_is_skipped_and_an_extensionless_one_read(tmp_path, capsys):
+    # `glmlint check requirements.txt` (a hook whose `files:` matches too much): not YAML, not a
+    # Dockerfile, its name says another tool's format: skipped silently as other YAML is, not
+    # reported as invalid YAML; a file with no extension may be a manifest: its YAML error stays
+    text = ("torch==2.1.0 \\\n    --hash=sha256:0d4e \\\n    --hash=sha256:9b5c\n    # via\n"
+            "    #   -r requirements.in\naccelerate==0.25.0\n")  # pip-compile's output
+    write(tmp_path, {"requirements.txt": text, "pod": text, "pyproject.toml": '[project]\nname = "trainer"\n'})
+    for name in ("requirements.txt", "pyproject.toml"):
+        code, out, err = run(["check", str(tmp_path / name)], capsys)
+        assert code == 0 and err == "" and "0 files scanned" in out, name
+    code, out, err = run(["check", str(tmp_path / "pod")], capsys)
+    assert code == 2 and "cannot parse: invalid YAML" in err
+
+
 def test_a_directory_named_with_a_trailing_slash_keeps_its_gitignore_below_it(tmp_path, capsys):
     # `glmlint check src/` (a shell completes a directory with its slash): the top .gitignore still
     # ignores what it names in subdirectories, as for `glmlint check src`

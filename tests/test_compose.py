@@ -376,3 +376,53 @@ def test_a_layer_not_named_with_certainty_is_a_fragment(tmp_path: Path) -> None:
                    "docker compose -f compose.yaml -f compose.missing.yaml -f compose.gpu.yaml up\n"):
         [w] = _layered(tmp_path, {"run.sh": script})
         assert w.partial and w.image.value is None, script
+
+
+def test_reset_and_override_tags_replace_what_extends_and_an_override_file_merge(tmp_path: Path) -> None:
+    # compose-go v2.13.0 loader/reset.go: a `!reset`/`!override` path is deleted from the base before the
+    # merge; without a tag, ports lists are merged (each kept by host_ip:published:target)
+    from tests.helpers import found, lint
+
+    ws = {w.name: w for w in workloads("""services:
+  base:
+    image: ollama/ollama:0.5.7
+    ports: ["11434:11434"]
+  reset:
+    extends: base
+    ports: !reset []
+  loopback:
+    extends: base
+    ports: !override ["127.0.0.1:11434:11434"]
+  merged:
+    extends: base
+    ports: ["127.0.0.1:11434:11434"]
+""", "compose", "compose.yaml")}
+    assert [(p.host_ip, p.host_port) for p in ws["reset"].ports] == []
+    assert [(p.host_ip, p.host_port) for p in ws["loopback"].ports] == [("127.0.0.1", "11434")]
+    assert [(p.host_ip, p.host_port) for p in ws["merged"].ports] == [(None, "11434"), ("127.0.0.1", "11434")]
+    base = "services:\n  ollama:\n    image: ollama/ollama:0.5.7\n    ports: [\"11434:11434\"]\n"
+    for tag, expected in (("!reset []", []), ("!override [\"127.0.0.1:11434:11434\"]", []),
+                          ("[\"127.0.0.1:11434:11434\"]", [("compose.yaml", "GLM017", 4)])):
+        project = tmp_path / tag.split()[0].strip("![\"")
+        report = lint(project, {"compose.yaml": base,
+                                "compose.override.yaml": f"services:\n  ollama:\n    ports: {tag}\n"}, ["GLM017"])
+        assert found(report) == expected, tag
+
+
+def test_a_long_syntax_host_ip_read_from_its_default_says_when() -> None:
+    from glmlint.registry import builtin_rules, select
+    from glmlint.runner import scan
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "compose.yaml").write_text("""services:
+  ollama:
+    image: ollama/ollama:0.5.7
+    ports:
+      - target: 11434
+        published: "11434"
+        host_ip: ${HOST_IP:-0.0.0.0}
+""")
+        report = scan([d], select(builtin_rules(), ["GLM017"]), root=d)
+    assert [(r.line, r.message.endswith("when `HOST_IP` is unset")) for r in report.results] == [(5, True)]

@@ -374,7 +374,7 @@ def test_yaml_that_is_not_a_workflow_is_not_read():
     ("run.sh", "docker-run"), ("train.bash", "docker-run"), ("Makefile", "docker-run"),
     ("GNUmakefile", "docker-run"), ("docker.mk", "docker-run"), ("README.md", "docker-run"),
     ("Dockerfile.md", "docker-run"), ("notes.txt", None), ("Dockerfile", "dockerfile"),
-    ("ci.yml", "yaml"), ("script.py", None),
+    ("ci.yml", "yaml"), ("script.py", "docker-run"), ("ollama.container", "docker-run"), ("Dockerfile.py", None),
 ])
 def test_detect_by_name(name: str, hint: str | None) -> None:
     assert detect(name, name) == hint
@@ -746,6 +746,18 @@ def test_compose_run_records_the_dotenv_that_names_the_project_files(tmp_path: P
         "compose.dev.yaml": "services:\n  api:\n    command: [--reload]\n"})
     assert str(tmp_path / ".env") in source.reads
     assert str(tmp_path / "compose.dev.yaml") in source.reads
+
+
+@pytest.mark.parametrize("options", ['-p "" -f compose.yaml --env-file conf.env', "-p '' --env-file=conf.env",
+                                     "--env-file conf.env -p ''"])
+def test_an_empty_word_before_compose_run_names_no_env_file(tmp_path: Path, options: str) -> None:
+    """An empty word (`-p ""`) is not the `--env-file` option (it has no short name): the `--env-file`
+    given is read, and the service is the project file's with its variables."""
+    source = _on_disk(tmp_path, f"docker compose {options} run -e A=1 api\n", {
+        "conf.env": "TAG=1.2\n", "compose.yaml": "services:\n  api:\n    image: ghcr.io/acme/api:${TAG:-0}\n"})
+    (w,) = source.workloads
+    assert w.image is not None and w.image.value == "ghcr.io/acme/api:1.2"
+    assert str(tmp_path / "conf.env") in source.reads
 
 
 def test_the_cli_named_through_a_variable_runs_compose():

@@ -383,3 +383,61 @@ def test_a_worker_that_dies_loses_nothing(tmp_path, monkeypatch, capfd, round, h
     assert pooled.files_scanned == 42
     assert as_data(pooled) == as_data(serial)
     assert any(r.code == "GLM017" and "(the Service is in `svc.yaml:4`)" in r.message for r in pooled.results)
+
+
+def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp_path, monkeypatch, pool_runs) -> None:
+    """`link.routed` (an Ingress's Service in a file beside its own) in a pool: the route files are split
+    between the workers (`_Pool.routed`), who read and compose the files close to them; the scan reports
+    what a serial scan reports."""
+    app = textwrap.dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: ollama, namespace: llm}
+        spec:
+          selector: {matchLabels: {app: ollama}}
+          template:
+            metadata: {labels: {app: ollama}}
+            spec:
+              containers:
+                - {name: ollama, image: "ollama/ollama:0.3.12", ports: [{name: http, containerPort: 11434}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: ollama, namespace: llm}
+        spec: {selector: {app: ollama}, ports: [{name: http, port: 80, targetPort: http}]}
+        """)
+    ingress = textwrap.dedent("""\
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: ollama, namespace: llm}
+        spec:
+          rules:
+            - http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: ollama, port: {number: 80}}}}
+        """)
+    for i in range(5):
+        (tmp_path / f"team{i}" / "deploy").mkdir(parents=True)
+        (tmp_path / f"team{i}" / "app.yaml").write_text(app)
+        # one route beside its Service, one in a directory below it (a sibling's child: not close)
+        (tmp_path / f"team{i}" / ("ingress.yaml" if i % 2 else "deploy/ingress.yaml")).write_text(ingress)
+        (tmp_path / f"team{i}" / "pod.yaml").write_text(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\n"
+                                                       "spec: {containers: [{name: c, image: busybox}]}\n")
+    runs = []
+    real = runner._Pool.routed
+
+    def counted(self, plan):
+        runs.append([path for path, _mine, _near in plan])
+        return real(self, plan)
+
+    monkeypatch.setattr(runner._Pool, "routed", counted)
+    rules = builtin_rules()
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    assert sorted({r.path for r in serial.results if r.code == "GLM017"}) == [f"team{i}/app.yaml" for i in range(5)]
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)) == as_data(serial)
+    # as `glmlint check` scans (lean), each file checked in this process as a worker does, and pooled
+    alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
+    assert len(runs) == 1 and len(pool_runs) == 1  # (not pooled: its routes worked out here)
+    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
+    assert len(pool_runs) == 2 and len(runs) == 2 and len(runs[0]) == 5

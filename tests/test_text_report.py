@@ -395,7 +395,7 @@ def test_glm001_fixtures_explicit_root_is_a_misconfiguration():
     report = scan([str(folder)], select(all_rules(), ["GLM001"]), root=str(folder), config=Config(contexts=EVERYWHERE))
     kinds = {(r.path, r.line): str(r.kind) for r in report.results}
     explicit = {p for p, _ in kinds if re.search(r"user-0|user-root|uid0|runasuser-0|administrator", p)}
-    assert len(explicit) == 23  # one per file: the explicit root users of fixtures/glm001_run_as_root
+    assert len(explicit) == 25  # one per file: the explicit root users of fixtures/glm001_run_as_root
     assert {p for (p, _), k in kinds.items() if k == "misconfiguration"} == explicit
 
 
@@ -459,3 +459,27 @@ def test_a_checklist_with_one_rule_on_several_images_names_it_once(tmp_path, cap
                                    "image version")
     assert "GLM045,GLM045" not in out and "a pinned image version and a pinned image version" not in out
     assert "2 findings" in out
+
+
+def test_what_to_fix_first_of_entries_in_risk_order_is_read_off_their_head():
+    """`digest.fix_first(..., ordered=True)` (the default sort) gives what looking at every entry and
+    sorting those of the top levels gives, at every limit; and a checklist's risk is its worst finding's."""
+    from pathlib import Path
+
+    from glmlint import digest
+    from glmlint.runner import scan
+
+    repo = Path(__file__).resolve().parent.parent
+    report = scan([str(repo / "fixtures"), str(repo / "examples")], all_rules(), root=str(repo))
+    entries = digest.entries(report.results, "severity")
+    assert len(entries) > 100 and entries.grouped()
+    def shown(got):
+        first, more = got
+        return [(e.place(), e.risk, e.codes, e.also, e.repeats) for e in first], more
+
+    for limit in (0, 1, 5, 50, 10_000):
+        assert shown(digest.fix_first(entries, limit, ordered=True)) == shown(digest.fix_first(entries, limit))
+    for e in entries:
+        assert e.risk is max((r.risk for r in e.results), key=lambda k: k.rank)
+    lows = digest.entries([r for r in report.results if r.risk.rank == 0], "severity")
+    assert lows and digest.fix_first(lows, ordered=True) == digest.fix_first(lows) == ([], 0)

@@ -26,11 +26,11 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from glmlint.catalog import glob_match
-from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
+from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces, last_option
 from glmlint.records import dataclass, field, replace
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
@@ -195,6 +195,12 @@ class Image:
     # defaults the start script sets when the variable is unset (`export EG_IP=${EG_IP:-0.0.0.0}`):
     # the image's own start command gets them, a command of one's own does not (they are not ENV)
     script_env: dict[str, str] = field(default_factory=dict)
+    # variables the start script writes into the service's config file as the port setting a listener
+    # reads (`port_config`), when set (linuxserver/openssh-server's LISTEN_PORT, else its `Port 2222`)
+    port_env: tuple[str, ...] = ()
+    # the image's WORKDIR, where a relative script its command names is read when the workload sets none
+    # (`bash webui.sh --share` in siutin/stable-diffusion-webui-docker)
+    workdir: str | None = None
 
     def has_tag(self, ref: str) -> bool:
         """Whether the image reference `ref` names one of this entry's tags (no tag is `latest`)."""
@@ -354,6 +360,9 @@ class Service:
     # its start command is the service only in its official images (elsewhere the program's defaults
     # differ: Redis' protected mode, which the official image turns off)
     image_only: bool = False
+    # a variable whose words the service adds to its own command line wherever it starts (AUTOMATIC1111's
+    # COMMANDLINE_ARGS: `sys.argv += shlex.split(...)`)
+    args_env: str | None = None
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -412,12 +421,25 @@ def _settings(d: dict[str, Any] | None) -> Settings | None:
                     {k: str(v) for k, v in (d.get("defaults") or {}).items()}, _sources(d))
 
 
+def _gathered(d: dict[str, Any], key: str) -> list[Any]:
+    """An entry's `recognize` values of `key`, its own then those of each `more`."""
+    rec = d.get("recognize", {})
+    return [*rec.get(key, ()), *(x for m in rec.get("more", ()) for x in m.get(key, ()))]
+
+
+def _recognized(d: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """An entry's `Service.scripts`, `commands` and `modules`, from the catalog's data."""
+    return (tuple(p.lower() for p in d.get("recognize", {}).get("scripts", ())),
+            tuple(tuple(c) for c in _gathered(d, "commands")), tuple(_gathered(d, "modules")))
+
+
 def _service(sid: str, d: dict[str, Any]) -> Service:
     rec = d.get("recognize", {})
     more = rec.get("more", ())
+    scripts, commands, modules = _recognized(d)
 
     def gathered(key: str) -> list[Any]:
-        return [*rec.get(key, ()), *(x for m in more for x in m.get(key, ()))]
+        return _gathered(d, key)
     listeners = []
     for ld in d.get("listeners", ()):
         bind = ld.get("bind", {})
@@ -442,7 +464,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                          config_path=i.get("config_path"), sources=tuple(i.get("sources", ())),
                          tags=tuple(i.get("tags", ())), only_commands=bool(i.get("only_commands")),
                          args_env=i.get("args_env"),
-                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()})
+                         script_env={k: str(v) for k, v in (i.get("script_env") or {}).items()},
+                         port_env=tuple(i.get("port_env", ())), workdir=i.get("workdir"))
                    for i in d.get("images", ()))
     cf = d.get("config_file")
     config_file = ConfigFile(tuple(cf.get("env", ())), tuple(cf.get("flags", ())), cf.get("cwd"), cf["format"],
@@ -450,8 +473,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     auth = d.get("auth", {})
     return Service(
         id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
-        commands=tuple(tuple(c) for c in gathered("commands")),
-        modules=tuple(gathered("modules")), scripts=tuple(p.lower() for p in rec.get("scripts", ())),
+        commands=commands, modules=modules, scripts=scripts,
         image_patterns=tuple(gathered("images")),
         recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
         auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
@@ -476,6 +498,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                           d["releases"].get("newer"), tuple((d["releases"].get("rejects") or {}).get("options", ())),
                           (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
+        args_env=(d.get("options") or {}).get("args_env"),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -501,9 +524,39 @@ def compiled() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    """`compiled()`, read once."""
+    return compiled()
+
+
+_BUILT: dict[str, Service] = {}  # each entry's `Service`, made at its first question (`_built`)
+
+
+def _built(sid: str) -> Service:
+    """The `Service` of the entry `sid`, made once: the one `catalog()` holds. A one-Dockerfile check
+    asks about a handful of the ~110 entries, and making them all was ~5 ms of its ~50 (issue 12)."""
+    got = _BUILT.get(sid)
+    if got is None:
+        got = _BUILT[sid] = _service(sid, _data()["services"][sid])
+    return got
+
+
+@functools.lru_cache(maxsize=1)
 def catalog() -> tuple[Service, ...]:
     """Every cataloged service, read once, on the first question."""
-    return tuple(_service(sid, d) for sid, d in compiled()["services"].items())
+    return tuple(_built(sid) for sid in _data()["services"])
+
+
+_CATALOG = catalog  # (`_known`: whether a test stands another catalog in)
+
+
+def reload() -> None:
+    """Read the catalog again at the next question (after `services.json` is written)."""
+    _data.cache_clear()
+    _BUILT.clear()
+    catalog.cache_clear()
+    loaders.cache_clear()
+    known_env_credentials.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -538,7 +591,7 @@ class Loader:
 def loaders() -> tuple[Loader, ...]:
     """Every cataloged loader, read once."""
     return tuple(Loader(lid, d["name"], re.compile(d["code"]), d["what"], d["source"])
-                 for lid, d in (compiled().get("loaders") or {}).items())
+                 for lid, d in (_data().get("loaders") or {}).items())
 
 
 @dataclass(frozen=True)
@@ -591,10 +644,13 @@ def _inline_code(cmd: Command) -> tuple[str | None, Loc]:
 
 
 def get(service_id: str) -> Service:
-    for s in catalog():
-        if s.id == service_id:
-            return s
-    raise KeyError(service_id)
+    """The cataloged service `service_id` (made alone: not the whole catalog)."""
+    if catalog is not _CATALOG:  # (a test's catalog)
+        for s in catalog():
+            if s.id == service_id:
+                return s
+        raise KeyError(service_id)
+    return _built(service_id)
 
 
 # -- images ---------------------------------------------------------------------------
@@ -662,6 +718,11 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
         at = 1
         if _PYTHON.match(name) or name in ("sh", "bash"):
             at = next((i for i, w in enumerate(argv[1:], start=1) if not w.text.startswith("-")), 0)
+            script = argv[at] if at else argv[0]
+            at += 1
+        elif name == "java":
+            # `java [JVM options] -jar app.jar [its arguments]`: the jar is what runs
+            at = next((i + 1 for i, w in enumerate(argv[1:-1], start=1) if w.text == "-jar"), 0)
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
@@ -805,17 +866,9 @@ class ServiceMatch:
         return "--" + head.replace("_", "-") + dot + rest + eq + value
 
     def option(self, *flags: str) -> tuple[str, Word] | None:
-        """The last value given to any of `flags` (`--f=v`, `--f v`, `-fv` for one-letter flags)."""
-        found: tuple[str, Word] | None = None
-        args = self.args
-        for i, w in enumerate(args):
-            t = self.canonical(w.text)
-            for f in flags:
-                if t.startswith(f + "="):
-                    found = (t[len(f) + 1:], w)
-                elif t == f and i + 1 < len(args):
-                    found = (args[i + 1].text, w)
-        return found
+        """The last value given to any of `flags` (`--f=v`, `--f v`), words read as the service's parser
+        reads them (`canonical`)."""
+        return last_option(self.args, flags, self.canonical)
 
     def flag(self, *flags: str) -> Word | None:
         found = None
@@ -949,6 +1002,12 @@ class ServiceMatch:
             _host, port = _split_host_port(self.config[listener.bind_config].value)
             if port is not None and port.isdigit():
                 return int(port)
+        if listener.port_config and self.image is not None and self.via == "image":
+            for name in self.image.port_env:  # its start script writes the variable into the config file
+                var = self.env_set(name)
+                if var is not None:
+                    value = (var.value or "").strip().strip("'\"")
+                    return int(value) if value.isdigit() and not var.dynamic else None
         if listener.port_config and listener.port_config in self.config:
             value = self.config[listener.port_config].value.strip()
             return int(value) if value.isdigit() else None
@@ -1091,7 +1150,7 @@ class ServiceMatch:
         for switch in listener.tunnel:
             got = self.switched(switch)
             if got is not None:
-                return got[0], switch.describe()
+                return got[0], _said(switch, got[2])  # as written (`SD_SHARE=true`)
         return None
 
     def dangerous(self) -> list[DangerousState]:
@@ -1181,39 +1240,59 @@ class _Known:
     """What the catalog answers about words and image names, asked once per distinct question:
     the same start commands and images recur across a tree's workloads (and across the fix
     engine's re-parses of a file), and each answer is a pure function of the strings asked about
-    and the catalog, which it is tied to (`catalog()` read again gives a fresh `_Known`)."""
+    and the catalog, which it is tied to (`catalog()` read again gives a fresh `_Known`).
 
-    def __init__(self, services: tuple[Service, ...]) -> None:
-        self.services = services
+    `services`: a catalog (`catalog()`, or one a test stands in); None: the cataloged entries, indexed
+    from the catalog's data, each made a `Service` only when an answer may name it (`_built`): a
+    one-Dockerfile check asks about a handful of them."""
+
+    def __init__(self, services: tuple[Service, ...] | None = None) -> None:
+        self._given = services
+        self.source: Any = _data() if services is None else services  # (what `_known` compares)
+        if services is None:
+            entries = _data()["services"]
+            ids = tuple(entries)
+            rows = [(*_recognized(d), tuple(i["name"] for i in d.get("images", ()))) for d in entries.values()]
+            self._of: Callable[[int], Service] = lambda i: _built(ids[i])
+        else:
+            rows = [(s.scripts, s.commands, s.modules, tuple(img.name for img in s.images)) for s in services]
+            self._of = services.__getitem__
+        self._rows = rows  # each entry's (scripts, commands, modules, image names), in catalog order
         self._starts: dict[tuple[str | None, ...], tuple[Service, int] | None] = {}
         self._images: dict[str, tuple[tuple[Service, Image], ...]] = {}
-        # the services `match_command` may match for a program name (`_may_start`), in catalog order
-        self._scripted = tuple(s for s in services if s.scripts)
-        # (one pass over the services, in catalog order: trying each program against every service's
+        # the entries `match_command` may match for a program name (`_may_start`), in catalog order
+        self._scripted = tuple(i for i, row in enumerate(rows) if row[0])
+        # (one pass over the entries, in catalog order: trying each program against every service's
         # commands was ~2.4 ms, of a one-Dockerfile check's ~45)
-        programs: dict[str, list[Service]] = {p[0]: [] for s in services for p in s.commands}
-        for s in services:
-            for prog in programs if s.scripts else {p[0] for p in s.commands}:
-                programs[prog].append(s)
+        programs: dict[str, list[int]] = {p[0]: [] for row in rows for p in row[1]}
+        for i, (scripts, commands, _m, _n) in enumerate(rows):
+            for prog in programs if scripts else {p[0] for p in commands}:
+                programs[prog].append(i)
         self._by_program = {prog: tuple(found) for prog, found in programs.items()}
         # for a Python interpreter, by the module it runs (`_may_start`: made at its first question)
-        self._by_module: dict[str, tuple[Service, ...]] = {}
-        self._imaged = tuple(s for s in services if s.images)
-        # the services that may have an image of a repository (`images`): those with an image of that
+        self._by_module: dict[str, tuple[int, ...]] = {}
+        imaged = [i for i, row in enumerate(rows) if row[3]]
+        # the entries that may have an image of a repository (`images`): those with an image of that
         # literal name, and those with an image name that has a wildcard (tried for every repository)
-        wild = [s for s in self._imaged if any(not _literal(img.name) for img in s.images)]
-        named: dict[str, list[Service]] = {}
-        for s in self._imaged:
-            for repo in dict.fromkeys(img.name for img in s.images if _literal(img.name)):
-                named.setdefault(repo, []).append(s)
+        wild = [i for i in imaged if any(not _literal(name) for name in rows[i][3])]
+        named: dict[str, list[int]] = {}
+        for i in imaged:
+            for repo in dict.fromkeys(name for name in rows[i][3] if _literal(name)):
+                named.setdefault(repo, []).append(i)
         self._wild_imaged = tuple(wild)
-        self._imaged_as = {}
-        for repo, found in named.items():
-            ids = {id(s) for s in (*found, *wild)}
-            self._imaged_as[repo] = tuple(s for s in self._imaged if id(s) in ids)
+        self._imaged_as = {repo: tuple(sorted({*found, *wild})) for repo, found in named.items()}
 
-    def _may_start(self, argv: Sequence[Word]) -> tuple[Service, ...]:
-        """The services, in catalog order, that `match_command` may find `argv` starts: those with
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """The whole catalog (made whole when asked for: a KServe runtime's or preset's command, a
+        build's installed release)."""
+        return self._given if self._given is not None else catalog()
+
+    def _services(self, found: tuple[int, ...]) -> Iterator[Service]:
+        return (self._of(i) for i in found)
+
+    def _may_start(self, argv: Sequence[Word]) -> tuple[int, ...]:
+        """The entries, in catalog order, that `match_command` may find `argv` starts: those with
         scripts (any program may run one), and those with a command of its program, or for a Python
         interpreter those with the module it runs (`-m module`, as a module or a command's program);
         for any other service it is None."""
@@ -1231,8 +1310,8 @@ class _Known:
                 if len(self._by_module) >= _KNOWN_MAX:
                     self._by_module.clear()
                 found = self._by_module[module] = tuple(
-                    s for s in self.services
-                    if s.scripts or module in s.modules or any(p[0] == module for p in s.commands))
+                    i for i, (scripts, commands, modules, _n) in enumerate(self._rows)
+                    if scripts or module in modules or any(p[0] == module for p in commands))
             return found
         return self._by_program.get(name, self._scripted)
 
@@ -1243,7 +1322,7 @@ class _Known:
         if key in self._starts:
             return self._starts[key]
         got = None
-        for s in (self._may_start(argv) if argv else ()):
+        for s in self._services(self._may_start(argv) if argv else ()):
             start = match_command(s, argv, cwd)
             if start is not None:
                 got = (s, start)
@@ -1263,7 +1342,7 @@ class _Known:
             # (only the services that may have it, in catalog order: a question about one of the
             # corpus's 765 images tried every service's images, ~62k pattern tests)
             may = self._imaged_as.get(repo, self._wild_imaged)
-            got = tuple((s, img) for s in may if (img := s.image_of(repo, name)) is not None)
+            got = tuple((s, img) for s in self._services(may) if (img := s.image_of(repo, name)) is not None)
             if len(self._images) >= _KNOWN_MAX:
                 self._images.clear()
             self._images[name] = got
@@ -1281,9 +1360,10 @@ _KNOWN: _Known | None = None
 
 def _known() -> _Known:
     global _KNOWN
-    services = catalog()
-    if _KNOWN is None or _KNOWN.services is not services:
-        _KNOWN = _Known(services)
+    # the catalog's entries (each made a `Service` when an answer names it), or a catalog a test stands in
+    source = _data() if catalog is _CATALOG else catalog()
+    if _KNOWN is None or _KNOWN.source is not source:
+        _KNOWN = _Known(None if catalog is _CATALOG else source)
     return _KNOWN
 
 
@@ -1293,6 +1373,9 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     image_name = workload.image.value or workload.base_image
     env_own = {v.name: v for v in workload.env}
     cwd = workload.workdir
+    if cwd is None and image_name:
+        # none of its own: the WORKDIR of the cataloged image it runs (`bash webui.sh` is read there)
+        cwd = next((img.workdir for _s, img in known.images(image_name) if img.workdir), None)
     for cmd in workload.process:
         if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
             # `cd /opt/ComfyUI && python main.py`: the later commands start there
@@ -1343,13 +1426,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 added: tuple[Word, ...] = ()
                 var = env_own.get(preset.args_env) if preset.args_env else None
                 if var is not None and var.value is not None and not var.dynamic:
-                    import shlex
-
-                    try:  # the preset `eval`s the command line it builds: the value's quotes group words
-                        split = shlex.split(var.value)
-                    except ValueError:
-                        split = var.value.split()
-                    added = _synthetic(split, var.loc)
+                    added = _env_words(var)  # the preset `eval`s the command line it builds: quotes group words
                 start = match_command(s, words)
                 start = 1 if start is None else start
                 out.append(replace(_launch(s, workload, workload.anchor, (*words[start:], *added), "image", env_own,
@@ -1637,6 +1714,12 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
                          + workload.copied_in,  # a file its image's build copies in counts as one mounted there
                          homes=homes)
+    if s.args_env is not None:
+        # the service adds the variable's words to its own command line (after the words it was given)
+        var = match.env.get(s.args_env)
+        if var is not None and var.value and not var.dynamic:
+            added = _env_words(var)
+            match = replace(match, args=(*args, *added), env_args=added)
     config: dict[str, Resolved] = {}
     named = _config_named(match)
     # the image's config file: what its own command reads; a command of one's own reads it when it
@@ -1651,8 +1734,20 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
         # the file holds command-line options by their long names; the command line wins (a later word)
         written = _options_file(named, workload.files)
         if written:
-            match = replace(match, args=(*args[:image_args], *written, *args[image_args:]), config_args=written)
+            match = replace(match, args=(*match.args[:image_args], *written, *match.args[image_args:]),
+                            config_args=written)
     return replace(match, config=config) if config else match
+
+
+def _env_words(var: EnvVar) -> tuple[Word, ...]:
+    """The words of a variable's value as a shell (or Python's `shlex`) splits them, located at the variable."""
+    import shlex
+
+    try:
+        split = shlex.split(var.value or "")
+    except ValueError:
+        split = (var.value or "").split()
+    return _synthetic(split, var.loc)
 
 
 def _options_file(path: str, files: tuple[FileWrite, ...]) -> tuple[Word, ...]:
@@ -1854,7 +1949,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     Path(__file__).with_name("services.json").write_text(compile_json(), encoding="utf-8")
-    catalog.cache_clear()
+    reload()
     text = render_markdown()
     if args:
         with open(args[0], "w", encoding="utf-8") as fh:

@@ -46,7 +46,7 @@ def write(report: Report, out: TextIO, color: bool = False, sort: str = digest.D
     if entries:
         emit("\n")
     if len(entries) > digest.FIX_FIRST_AFTER:
-        first, more = digest.fix_first(entries)
+        first, more = digest.fix_first(entries, ordered=sort == "severity")
         if first:
             emit(_paint("Fix first:", _BOLD, color) + "\n")
             for e in first:

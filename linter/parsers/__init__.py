@@ -21,6 +21,8 @@ _TEMPLATE = lazyre.compile(r"\{\{|\{%")
 _RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|mk|just|service)$|^(?:GNU)?[Mm]akefile$"
                            r"|^\.?[Jj][Uu][Ss][Tt][Ff][Ii][Ll][Ee]$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
+QUADLET = ".container"  # a Podman Quadlet unit (`ollama.container`): the `podman run` it generates (`quadlet`)
+PYTHON = ".py"  # a Python script: the `docker run` it starts through a subprocess (`pycalls`)
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
@@ -33,9 +35,9 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
-    if _RUN_FILE.search(name) or name in DEVCONTAINERS:
+    if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith((QUADLET, PYTHON)):
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
-        # configuration: the `docker run` its tools start it with
+        # configuration: the `docker run` its tools start it with; a Quadlet unit: the `podman run`
         return "docker-run"
     if COMPOSE_NAME.match(name):
         return "compose"
@@ -70,6 +72,15 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
 
         return sshd.parse(display, text, real_path)
     if hint == "docker-run":
+        if display.endswith(QUADLET):
+            from glmlint.parsers import quadlet
+
+            return quadlet.parse(display, text, real_path)  # the `podman run` Quadlet generates
+        if display.endswith(PYTHON):
+            from glmlint.parsers import dockerrun, pycalls
+
+            # read only if it mentions the container CLI (most Python files do not: no parse)
+            return pycalls.parse(display, text) if dockerrun.MARKER.search(text) else None
         if display.replace("\\", "/").rsplit("/", 1)[-1] in DEVCONTAINERS:
             from glmlint.parsers import devcontainer
 

@@ -1,0 +1,310 @@
+"""Python scripts -> IR: the `docker run` / `podman run` command lines they start through a subprocess.
+
+ML teams start containers from Python as often as from shell: a launcher or a test harness calls
+`subprocess.run(["docker", "run", "--gpus", "all", "-p", "8000:8000", image])`, or hands a command
+line to a shell with `os.system("docker run ...")`. Those are read here, with Python's own parser
+(`ast`), in the forms that run a program (Python 3.13 library reference, `subprocess` and `os`):
+
+- an argument list, the program its first item: `subprocess.run`/`call`/`check_call`/`check_output`/
+  `Popen` (by any name the file imports them as: `import subprocess as sp`, `from subprocess import
+  run`) and `asyncio.create_subprocess_exec(program, *args)` (its positional arguments);
+- a command line run by `/bin/sh -c`: `os.system(...)`, `os.popen(...)`, `subprocess.getoutput`/
+  `getstatusoutput`, `asyncio.create_subprocess_shell`, and the `subprocess` calls above given a
+  string with `shell=True`, parsed with the shell parser (`glmlint.shell`).
+
+Each string item is one word, located at its literal; a name the function or module assigns a string
+once (`IMAGE = "vllm/vllm-openai:v0.6.3"`) is that string; an f-string is its text with each field a
+value not known here (`{port}` as `${port}`), and so is any other item (a name, a call: `dynamic`);
+a `*args` item may hold more options, which makes the workload partial (what it lacks is not known
+absent). A list built elsewhere (`cmd = [...]; subprocess.run(cmd)`) is read when the name is
+assigned a literal list once in the same function or module body and never appended to;
+`shlex.split("docker run ...")` gives the words a shell would. A command line string (a literal, an
+f-string, a `+` of them) has each character located in its literal. The words are then read as any
+`docker run` line is (`glmlint.parsers.dockerrun.lift`). No fix is offered: the words are Python
+string literals, not a command line.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from glmlint.ir import Command, Format, Loc, SourceFile, Word
+
+_ARGV_CALLS = {"run", "call", "check_call", "check_output", "Popen"}  # subprocess's, an argument list
+_SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), ("subprocess", "getstatusoutput"),
+                ("asyncio", "create_subprocess_shell")}
+
+
+class _Lines:
+    """Columns of `ast`'s UTF-8 byte offsets as characters (1-based), per line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+
+    def loc(self, node: Any) -> Loc:
+        line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
+        return Loc(node.lineno, len(line.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1)
+
+    def render(self, node: Any) -> tuple[str, list[Loc], bool] | None:
+        """A string expression as text: a literal, an f-string (`{x}` written `${x}`), or a `+` of
+        strings and other values (written `${name}`); each character located; whether any part is not
+        known here. None when no part is a string."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.render(node.left), self.render(node.right)
+            if left is None and right is None:
+                return None
+            parts = [p if p is not None else self._unknown(n) for p, n in ((left, node.left), (right, node.right))]
+            return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1], parts[0][2] or parts[1][2]
+        if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            start = self.loc(node)
+            got = _literal(node, self.text, start)
+            if got is not None:
+                return got
+            if isinstance(node, ast.Constant):
+                return node.value, [start] * len(node.value), False
+            return None
+        return None
+
+    def _unknown(self, node: Any) -> tuple[str, list[Loc], bool]:
+        field = _placeholder(node)
+        return field, [self.loc(node)] * len(field), True
+
+
+def _callee(func: Any, names: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """(module, function) the call names: `subprocess.run`, `sp.run` (`import subprocess as sp`),
+    `run` (`from subprocess import run`)."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        module = names.get(func.value.id, (func.value.id, ""))
+        return (module[0], func.attr) if module[1] == "" else None
+    if isinstance(func, ast.Name):
+        return names.get(func.id)
+    return None
+
+
+def _imports(tree: ast.AST) -> dict[str, tuple[str, str]]:
+    """Local name -> (module, "") for a module, (module, function) for a function imported by name."""
+    names: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                names[a.asname or a.name] = (a.name, "")
+        elif isinstance(node, ast.ImportFrom) and node.module in ("subprocess", "os", "asyncio"):
+            for a in node.names:
+                names[a.asname or a.name] = (node.module, a.name)
+    return names
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)  # a lambda's body is walked with its scope's
+
+
+def _walk(body: list[ast.stmt]) -> Any:
+    """The nodes of a module's or function's body, not those of the functions defined in it (their own
+    scopes, walked on their own)."""
+    todo: list[ast.AST] = list(reversed(body))
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, _SCOPES):
+            todo.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _assigned(body: list[ast.stmt]) -> dict[str, Any]:
+    """Names a body assigns a literal list or string once (None: assigned more than once, or changed)."""
+    found: dict[str, Any] = {}
+    for node in _walk(body):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    literal = isinstance(node.value, (ast.List, ast.Tuple)) or (
+                        isinstance(node.value, ast.Constant) and isinstance(node.value.value, str))
+                    found[target.id] = None if target.id in found or not literal else node.value
+            for target in node.targets:
+                for name in ast.walk(target):  # `a, b = ...`, `x[0] = ...`: changed
+                    if isinstance(name, ast.Name) and not isinstance(target, ast.Name):
+                        found[name.id] = None
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+            found[node.target.id] = None
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.attr in ("append", "extend", "insert"):
+            found[node.func.value.id] = None
+    return found
+
+
+def _words(items: list[Any], lines: _Lines, known: dict[str, Any]) -> tuple[list[Word], bool]:
+    """The words of an argument list, and whether a `*args` item may hold more of them. A name the
+    scope assigns a string once (`IMAGE = "vllm/vllm-openai:v0.6.3"`) is that string, located at the
+    name; an f-string is its text with each replacement field a value not known here."""
+    words: list[Word] = []
+    spread = False
+    for item in items:
+        loc = lines.loc(item)
+        if isinstance(item, ast.Name) and isinstance(known.get(item.id), ast.Constant):
+            item = ast.copy_location(ast.Constant(known[item.id].value), item)
+        if isinstance(item, ast.Constant) and isinstance(item.value, (int, float)) \
+                and not isinstance(item.value, bool):
+            words.append(Word(str(item.value), loc))
+        elif isinstance(item, ast.Starred):
+            spread = True
+            words.append(Word("$@", loc, dynamic=True))  # as a shell's `"$@"`: more words, maybe options
+        elif (got := lines.render(item)) is not None:
+            words.append(Word(got[0], loc, dynamic=got[2]))
+        else:
+            words.append(Word(_placeholder(item), loc, dynamic=True))
+    return words, spread
+
+
+def _placeholder(node: Any) -> str:
+    return "${" + (node.id if isinstance(node, ast.Name) else "value") + "}"
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "r": "\r", "a": "\a", "b": "\b", "f": "\f",
+            "v": "\v", "0": "\0"}
+
+
+def _literal(node: Any, text: str, start: Loc) -> tuple[str, list[Loc], bool] | None:
+    """A string literal or f-string read from its source: its text, each character's location, and
+    whether it has a replacement field (written `${name}`); None for an implicit concatenation or
+    an escape this reader does not know (the caller locates the value at the literal)."""
+    seg = ast.get_source_segment(text, node) or ""
+    i = 0
+    while i < len(seg) and seg[i] in "rRuUbBfF":
+        i += 1
+    prefix = seg[:i].lower()
+    quote = seg[i:i + 3] if seg[i:i + 3] in ('"""', "'''") else seg[i:i + 1]
+    if not quote or not seg.endswith(quote) or len(seg) < i + 2 * len(quote):
+        return None
+    body = seg[i + len(quote):len(seg) - len(quote)]
+    fmt, raw = "f" in prefix, "r" in prefix
+    out: list[str] = []
+    locs: list[Loc] = []
+    fields = False
+    line, col = start.line, start.col + i + len(quote)
+    k = 0
+
+    def advance(chunk: str) -> None:
+        nonlocal line, col
+        for c in chunk:
+            line, col = (line + 1, 1) if c == "\n" else (line, col + 1)
+
+    while k < len(body):
+        ch = body[k]
+        here = Loc(line, col)
+        if fmt and ch in "{}" and body[k + 1:k + 2] == ch:
+            out.append(ch)
+            locs.append(here)
+            advance(body[k:k + 2])
+            k += 2
+            continue
+        if fmt and ch == "{":
+            depth, j = 1, k + 1
+            while j < len(body) and depth:
+                depth += {"{": 1, "}": -1}.get(body[j], 0)
+                j += 1
+            expr = body[k + 1:j - 1].split("!")[0].split(":")[0].strip()
+            field = "${" + (expr if expr.isidentifier() else "value") + "}"
+            out.append(field)
+            locs += [here] * len(field)
+            fields = True
+            advance(body[k:j])
+            k = j
+            continue
+        if ch == "\\" and not raw:
+            nxt = body[k + 1:k + 2]
+            if nxt == "\n":  # a backslash-newline continues the literal
+                advance(body[k:k + 2])
+                k += 2
+                continue
+            if nxt not in _ESCAPES:
+                return None
+            out.append(_ESCAPES[nxt])
+            locs.append(here)
+            advance(body[k:k + 2])
+            k += 2
+            continue
+        out.append(ch)
+        locs.append(here)
+        advance(ch)
+        k += 1
+    rendered = "".join(out)
+    if isinstance(node, ast.Constant) and rendered != node.value:
+        return None
+    return rendered, locs, fields
+
+
+def _string_commands(node: Any, lines: _Lines) -> list[Command]:
+    """The commands of a command line given as a string (a literal, an f-string, a `+` of them and of
+    other values), each word located in the literal it comes from."""
+    from glmlint.shell import parse_script
+
+    got = lines.render(node)
+    if got is None:
+        return []
+    value, locs = got[0], got[1]
+    starts = [0]
+    for n, ch in enumerate(value):
+        if ch == "\n":
+            starts.append(n + 1)
+    end = locs[-1] if locs else lines.loc(node)
+
+    def locate(row: int, col: int) -> Loc:
+        at = starts[min(row, len(starts) - 1)] + col
+        return locs[at] if 0 <= at < len(locs) else end
+
+    return parse_script(value, locate)
+
+
+def parse(path: str, text: str) -> SourceFile | None:
+    """The containers a Python script starts with `docker`/`podman run` through a subprocess; None when
+    it is not Python this interpreter parses."""
+    from glmlint import records
+    from glmlint.parsers.dockerrun import lift
+    from glmlint.shell import from_argv
+
+    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    source.json = True  # no fix: the words are Python string literals
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    lines = _Lines(text)
+    names = _imports(tree)
+    scopes: list[list[ast.stmt]] = [tree.body] + [n.body for n in ast.walk(tree)
+                                                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    module = _assigned(tree.body)
+    for body in scopes:
+        known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
+                                                  **_assigned(body)}
+        for node in _walk(body):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            callee = _callee(node.func, names)
+            if callee is None:
+                continue
+            first = node.args[0]
+            shell = callee in _SHELL_CALLS or (callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and any(
+                k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in node.keywords))
+            commands: list[Command] = []
+            partial = False
+            if shell:
+                commands = _string_commands(first, lines)
+            elif callee == ("asyncio", "create_subprocess_exec"):
+                words, partial = _words(list(node.args), lines, known)
+                commands = from_argv(words, words[0].loc)
+            elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and isinstance(first, ast.Call) \
+                    and _callee(first.func, names) == ("shlex", "split") and first.args:
+                # `subprocess.run(shlex.split("docker run ..."))`: the words a shell would give, unexpanded
+                commands = _string_commands(first.args[0], lines)
+            elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS:
+                items = first
+                if isinstance(first, ast.Name) and isinstance(known.get(first.id), (ast.List, ast.Tuple)):
+                    items = known[first.id]  # type: ignore[assignment]
+                if isinstance(items, (ast.List, ast.Tuple)) and items.elts:
+                    words, partial = _words(list(items.elts), lines, known)
+                    commands = from_argv(words, words[0].loc)
+            for cmd in commands:
+                w = lift(cmd, path)
+                if w is not None:
+                    source.workloads.append(records.replace(w, partial=True) if partial else w)
+    return source

@@ -1,0 +1,91 @@
+"""Python scripts -> the `docker run` lines they start through `subprocess`/`os.system`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from glmlint.ir import Loc
+from glmlint.parsers import detect, parse
+
+
+def workloads(text: str, name: str = "launch.py"):  # type: ignore[no-untyped-def]
+    hint = detect(name, name)
+    assert hint == "docker-run"
+    source = parse(name, text, hint)
+    return [] if source is None else source.workloads
+
+
+def test_an_argument_list_each_item_located_and_a_constant_name_read() -> None:
+    (w,) = workloads('''import subprocess as sp
+
+IMAGE = "vllm/vllm-openai:v0.6.3"
+
+
+def serve(model):
+    cmd = ["docker", "run", "--gpus", "all", "-p", "8000:8000", "--cap-add=SYS_ADMIN", IMAGE, "--model", model]
+    sp.Popen(cmd)
+''')
+    assert w.image.value == "vllm/vllm-openai:v0.6.3" and w.image.loc == Loc(7, 88)
+    assert [(p.host_ip, p.host_port, p.loc) for p in w.ports] == [(None, "8000", Loc(7, 46))]
+    assert [(i.value, i.loc) for i in w.cap_add.value] == [("SYS_ADMIN", Loc(7, 65))]
+    assert [word.text for word in w.command.value] == ["--model", "${model}"] and w.command.value[1].dynamic
+    assert not w.partial
+
+
+def test_shell_strings_f_strings_and_concatenation_located_in_their_literal() -> None:
+    ws = workloads('''import os
+from subprocess import run
+
+
+def go(port, image, extra):
+    os.system(f"docker run -d --privileged -p {port}:8000 {image}")
+    os.system("docker run --rm " + "--cap-add SYS_ADMIN " + image)
+    run("docker run -u 0 alpine:3.20 sh", shell=True)
+    run(["docker", "run", *extra, "alpine:3.20"])
+''')
+    assert [w.privileged.loc for w in ws if w.privileged.value] == [Loc(6, 31)]
+    assert [i.loc for w in ws for i in w.cap_add.value] == [Loc(7, 37)]
+    assert [(w.user.value.raw, w.user.loc) for w in ws if w.user.explicit] == [("0", Loc(8, 21))]
+    assert [w.ports[0].host_port for w in ws if w.ports] == ["${port}"]
+    assert [w.partial for w in ws] == [False, False, False, True]  # `*extra` may hold options
+
+
+def test_what_is_not_run_or_not_known_is_not_read() -> None:
+    assert workloads('''import subprocess
+import sys
+
+print("docker run --privileged alpine:3.20")
+CMD = ["docker", "run", "--privileged", "alpine:3.20"]
+CMD.append("sh")
+subprocess.run(CMD)
+subprocess.run("docker run --privileged alpine:3.20")  # no shell: a program named so, which fails
+logger.info(["docker", "run", "--privileged", "alpine:3.20"])
+''') == []
+    assert workloads("def broken(:\n    os.system('docker run --privileged x')\n") == []
+    assert workloads("import json\n") == []
+
+
+def test_asyncio_exec_arguments_and_shlex_split() -> None:
+    ws = workloads('''import asyncio
+import shlex
+import subprocess
+
+
+async def main():
+    await asyncio.create_subprocess_exec("docker", "run", "--network", "host", "redis:7.4")
+    subprocess.check_call(shlex.split("podman run --pid=host alpine:3.20 top"))
+''')
+    assert [(w.host_network.value, w.host_pid.value) for w in ws] == [(True, False), (False, True)]
+
+
+def test_a_lambda_is_read_and_a_legacy_encoded_file_without_the_cli_is_skipped(tmp_path: Path) -> None:
+    from glmlint.registry import builtin_rules, select
+    from glmlint.runner import scan
+
+    (tmp_path / "jobs.py").write_text('import os\nrun = lambda: os.system("docker run --privileged alpine:3.20")\n')
+    (tmp_path / "legacy.py").write_bytes("# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n".encode("latin-1"))
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
+    assert [(r.path, r.line) for r in report.results] == [("jobs.py", 2)]
+    assert report.problems == []  # PEP 263 latin-1 source that starts no container: not ours
+    (tmp_path / "legacy.py").write_bytes(b"# -*- coding: latin-1 -*-\nos.system('docker run caf\xe9')\n")
+    report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
+    assert [p.message for p in report.problems] == ["cannot parse: not UTF-8 or UTF-16 text (byte 0xe9)"]

@@ -1,0 +1,109 @@
+"""Podman Quadlet `.container` units -> the `podman run` the Quadlet generator writes for them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from glmlint.ir import Format, Loc
+from glmlint.parsers import detect, parse
+
+
+def source(text: str, name: str = "ollama.container", real_path: str = ""):  # type: ignore[no-untyped-def]
+    hint = detect(name, name)
+    assert hint == "docker-run"
+    return parse(name, text, hint, real_path)
+
+
+def test_keys_read_as_the_options_the_generator_writes_each_located_at_its_value() -> None:
+    s = source("""[Unit]
+Description=Ollama
+
+[Container]
+Image=docker.io/ollama/ollama:0.5.7
+PublishPort=11434:11434
+Volume=/srv/models:/root/.ollama:Z
+AddCapability=SYS_ADMIN  net_admin
+DropCapability=ALL
+NoNewPrivileges=yes
+ReadOnly=true
+User=1000
+Group=1000
+Environment=OLLAMA_HOST=0.0.0.0 "OLLAMA_ORIGINS=*"
+Exec=serve
+
+[Service]
+Environment=IGNORED=1
+ExecStart=/bin/true
+""")
+    assert s.json and len(s.workloads) == 1  # no fix: the settings are Quadlet keys
+    w = s.workloads[0]
+    assert w.format is Format.DOCKER_RUN and w.label == "Quadlet container `ollama`" and w.name == "systemd-ollama"
+    assert w.image.value == "docker.io/ollama/ollama:0.5.7" and w.pulls[0].owner == w.label
+    assert [(p.host_ip, p.host_port, p.container_port, p.loc) for p in w.ports] == [
+        (None, "11434", "11434", Loc(6, 13))]
+    assert [(m.source, m.target) for m in w.mounts] == [("/srv/models", "/root/.ollama")]
+    assert [(i.value, i.loc) for i in w.cap_add.value] == [("SYS_ADMIN", Loc(8, 15)), ("net_admin", Loc(8, 26))]
+    assert [i.value for i in w.cap_drop.value] == ["ALL"]
+    assert w.allow_privilege_escalation.value is False and w.read_only_rootfs.value is True
+    assert w.user.value.raw == "1000:1000" and w.user.loc == Loc(12, 6)
+    assert [(e.name, e.value) for e in w.env] == [("OLLAMA_HOST", "0.0.0.0"), ("OLLAMA_ORIGINS", "*")]
+    assert [c.words() for c in w.process] == [["serve"]]
+
+
+def test_continued_lines_comments_inside_them_a_reset_list_and_podman_args_last() -> None:
+    w = source("""[Container]
+Image=ghcr.io/acme/trainer:1
+PublishPort=0.0.0.0:8888:8888
+PublishPort=
+PublishPort=127.0.0.1:6006:6006
+User=1000
+PodmanArgs=--shm-size=8g \\
+# a comment inside the continued value is left out
+  --user 0 --cap-add=SYS_PTRACE
+""").workloads[0]
+    assert [(p.host_ip, p.host_port) for p in w.ports] == [("127.0.0.1", "6006")]
+    assert w.user.value.raw == "0" and w.user.loc == Loc(9, 3)  # PodmanArgs come after `--user 1000`
+    assert [(i.value, i.loc) for i in w.cap_add.value] == [("SYS_PTRACE", Loc(9, 12))]
+
+
+def test_no_container_without_an_image_or_a_container_section() -> None:
+    assert source("[Container]\nRootfs=/srv/rootfs\n").workloads == []
+    assert source("[Unit]\nDescription=not a Quadlet unit\n").workloads == []
+    assert source("some other tool's .container file\n").workloads == []
+    assert detect("Dockerfile.container") == "dockerfile"
+
+
+def test_image_and_build_units_and_drop_ins_read_beside_the_unit(tmp_path: Path) -> None:
+    (tmp_path / "lab.image").write_text("[Image]\nImage=quay.io/jupyter/base-notebook:2024-10-02\n")
+    (tmp_path / "trainer.build").write_text("[Build]\nImageTag=localhost/trainer:dev\nFile=Containerfile\n")
+    unit = tmp_path / "lab-gpu.container"
+    unit.write_text("[Container]\nImage=lab.image\nPublishPort=127.0.0.1:8888:8888\n")
+    for folder, conf, body in (("container.d", "10-a.conf", "ReadOnly=true\nUser=0\n"),
+                               ("lab-.container.d", "20-b.conf", "PublishPort=8889:8888\n"),
+                               ("lab-gpu.container.d", "10-a.conf", "User=1000\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / conf).write_text("[Container]\n" + body)
+    w = source(unit.read_text(), "lab-gpu.container", str(unit)).workloads[0]
+    assert w.image.value == "quay.io/jupyter/base-notebook:2024-10-02" and w.pulls
+    # `lab-gpu.container.d/10-a.conf` replaces `container.d/10-a.conf`: its `User=`, not ReadOnly
+    assert w.user.value.raw == "1000" and w.user.loc == Loc(2, 6, "lab-gpu.container.d/10-a.conf")
+    assert not w.read_only_rootfs.value
+    assert [(p.host_ip, p.host_port) for p in w.ports] == [("127.0.0.1", "8888"), (None, "8889")]
+    built = tmp_path / "trainer.container"
+    built.write_text("[Container]\nImage=trainer.build\n")
+    w = source(built.read_text(), "trainer.container", str(built)).workloads[0]
+    assert w.image.value == "localhost/trainer:dev" and w.pulls == ()  # built on the host, not pulled
+
+
+def test_a_pod_publishes_its_containers_ports_and_the_message_names_the_pod_or_drop_in(tmp_path: Path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "ai.pod": "[Pod]\nPublishPort=11434:11434\nPublishPort=127.0.0.1:3000:8080\n",
+        "ollama.container": "[Container]\nImage=docker.io/ollama/ollama:0.5.7\nPod=ai.pod\n",
+        "webui.container": "[Container]\nImage=ghcr.io/open-webui/open-webui:v0.5.4\nPod=ai.pod\n",
+        "lab.container": "[Container]\nImage=quay.io/jupyter/base-notebook:2024-10-02\n",
+        "lab.container.d/10-ports.conf": "[Container]\nPublishPort=8888:8888\n",
+    }, ["GLM016", "GLM017"])
+    assert sorted((r.path, r.code, r.message.rsplit("(", 1)[-1]) for r in report.results) == [
+        ("lab.container", "GLM016", "set in `lab.container.d/10-ports.conf:2`, a drop-in Quadlet merges into the unit)"),
+        ("ollama.container", "GLM017", "set in `ai.pod:2`, the Quadlet pod it joins)")]

@@ -1,0 +1,52 @@
+"""`glmlint.recache`: the regular expressions compiled ahead of time are the ones `re` compiles."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from glmlint import recache, recodes
+from glmlint._recodes import BYTEORDER, CODES, CODESIZE, MAGIC, VERSION
+
+usable = pytest.mark.skipif(not recache._usable(VERSION, MAGIC, CODESIZE, BYTEORDER),
+                            reason="the table was made for another Python")
+
+
+@usable
+def test_each_pattern_of_the_table_is_the_one_re_compiles() -> None:
+    """A compiled pattern equals another only with the same pattern, flags and engine code; the groups
+    and their names are compared too."""
+    import _sre
+
+    assert len(CODES) > 100
+    for (pattern, flags), (final, code, groups, names) in CODES.items():
+        index = dict(names)
+        indexgroup = [None] * (groups + 1)
+        for name, i in names:
+            indexgroup[i] = name
+        made = _sre.compile(pattern, final, memoryview(code).cast("I").tolist(), groups, index, tuple(indexgroup))
+        re.purge()
+        want = re.compile(pattern, flags)
+        assert (made, made.groupindex, made.groups, made.flags) == (want, want.groupindex, want.groups, want.flags), \
+            pattern
+        assert recodes.compiled(pattern, flags) == (final, code, groups, names)
+
+
+@usable
+def test_preloaded_patterns_are_what_re_compile_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recache, "_PRELOADED", False)
+    re.purge()
+    recache.preload()
+    (pattern, flags), _ = next(iter(CODES.items()))
+    got = re.compile(pattern, flags)
+    assert got is re._cache[type(pattern), pattern, flags]  # type: ignore[attr-defined]
+    re.purge()
+    assert got == re.compile(pattern, flags) and got is not re.compile(pattern, flags)
+    recache.preload()  # once per process: nothing again
+    assert re.compile(pattern, flags) is not got
+
+
+def test_nothing_is_preloaded_on_another_python() -> None:
+    assert not recache._usable((2, 7), MAGIC, CODESIZE, BYTEORDER)
+    assert not recache._usable(VERSION, MAGIC + 1, CODESIZE, BYTEORDER)
+    assert not recache._usable(VERSION, MAGIC, CODESIZE, "big" if BYTEORDER == "little" else "little")
