@@ -40,6 +40,8 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 # The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
 _CLI_BYTES = re.compile(rb"docker|podman|nerdctl")  # (`parsers.dockerrun.MARKER`, in bytes)
 _DOCKERFILE_START = lazyre.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
+# A top-level key of a manifest or compose file: text that is meant as one of them, even misnamed.
+_MANIFEST_KEY = lazyre.compile(r"^(?:apiVersion|kind|services)[ \t]*:", re.M)
 
 
 def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> SourceFile | Problem | None:
@@ -70,8 +72,8 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
     try:
         source = parse(cand.display, text, hint, cand.path)
     except ParseError as exc:
-        if cand.hint == "yaml-maybe" and hint == "yaml" and _foreign_name(cand.display):
-            return None  # `glmlint check requirements.txt`: another tool's file, skipped as other YAML is
+        if _foreign(cand, hint) and not _MANIFEST_KEY.search(text):  # (`pod.yaml.bak` keeps its YAML error)
+            return _not_ours(cand)  # `glmlint check requirements.txt`
         return Problem(cand.display, exc.line, f"cannot parse: {exc}")
     except Skip as exc:
         return Problem(cand.display, 1, str(exc), level="notice")
@@ -79,18 +81,32 @@ def read_source(cand: Candidate, max_bytes: int = MAX_BYTES, data: bytes | None 
         return Problem(cand.display, 1, "cannot parse: nesting too deep")
     except Exception as exc:  # a parser bug must not stop the scan
         return Problem(cand.display, 1, f"internal error while parsing: {type(exc).__name__}: {exc}")
-    if source is not None:
-        source.disk_path = cand.path if cand.path != "-" else ""
-        source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
+    if source is None:
+        return _not_ours(cand) if _foreign(cand, hint) else None  # (`torch==2.4` is YAML too: a scalar)
+    source.disk_path = cand.path if cand.path != "-" else ""
+    source.json = json_manifest or source.json  # (a Dev Container's JSONC is set by its parser)
     return source
+
+
+def _foreign(cand: Candidate, hint: str) -> bool:
+    """A file named on the command line, read as YAML for want of a known name, whose name says
+    another format (`_foreign_name`)."""
+    return cand.hint == "yaml-maybe" and hint == "yaml" and _foreign_name(cand.display)
+
+
+def _not_ours(cand: Candidate) -> Problem:
+    return Problem(cand.display, 0, "skipped: not a format glmlint reads (a Dockerfile, Kubernetes manifest, "
+                   "compose file, ...)", level="notice")
 
 
 def _foreign_name(display: str) -> bool:
     """A file named on the command line whose name says another format (`requirements.txt`,
-    `pyproject.toml`, `train.py`): its extension is none of those glmlint reads by name. Such a
-    file that is neither a Dockerfile nor YAML is skipped silently, as ruff skips a file whose
-    extension is not Python's (astral-sh/ruff#12250); one with no extension (`pod`) is still
-    read as YAML and its syntax errors reported."""
+    `pyproject.toml`): its extension is none of those glmlint reads by name. Such a file that is
+    neither a Dockerfile nor YAML is skipped with a notice naming it (a path the user typed never
+    vanishes), not reported as invalid YAML (an error, exit 2); ruff likewise does not lint a file
+    whose extension is not Python's (astral-sh/ruff#12250). One with no extension (`pod`), or whose
+    text has a manifest's or compose file's top-level key (`pod.yaml.bak`), is still read as YAML
+    and its syntax errors reported."""
     name = display.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, ext = name.rpartition(".")
     return bool(dot and stem.strip(".") and ext)

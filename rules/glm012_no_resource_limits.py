@@ -37,7 +37,8 @@ container's own, none, is what its pods get. Nor is the first container of a
 KServe InferenceService's custom predictor, transformer or explainer
 (`containers`, no model) reported: KServe's defaulter gives it the
 `inferenceservice-config` ConfigMap's `resource.memoryLimit` (2Gi as shipped)
-when it writes none; its other containers get nothing and are reported.
+when it writes none (KServe's predecessor KFServing, `serving.kubeflow.org/v1beta1`,
+gives it 2Gi, hard-coded); its other containers get nothing and are reported.
 
 ## Why is this bad?
 Without a limit one container can take all of the node's memory: a data

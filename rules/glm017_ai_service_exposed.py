@@ -225,7 +225,8 @@ when it listens on all interfaces **and**
   private`; OpenStack's `service.beta.kubernetes.io/openstack-internal-load-balancer:
   "true"` (exactly); Tencent Cloud's
   `service.kubernetes.io/qcloud-loadbalancer-internal-subnetid` (a subnet);
-  DigitalOcean's `service.beta.kubernetes.io/do-loadbalancer-network: INTERNAL`;
+  DigitalOcean's `service.beta.kubernetes.io/do-loadbalancer-network: INTERNAL` (any
+  value but `EXTERNAL` or empty, `internal` too, is refused: no load balancer at all);
   Tailscale's operator's class `tailscale` (the tailnet: its Ingress class
   `tailscale` too, unless `tailscale.com/funnel: "true"` publishes it).
   Nor does one whose source ranges (`spec.loadBalancerSourceRanges`, else the
@@ -236,8 +237,10 @@ when it listens on all interfaces **and**
   `aws-load-balancer-disable-nlb-sg: "true"` there is none, and it ignores them
   unless the targets preserve the client's address
   (`aws-load-balancer-target-group-attributes: preserve_client_ip.enabled=true`,
-  the default for `instance` targets, not for `ip` ones): such a Service is
-  judged by its scheme alone.
+  the default for `instance` targets, not for `ip` ones); given frontend security
+  groups of your own (`aws-load-balancer-security-groups`) it makes none and
+  applies the ranges nowhere (your groups decide, and glmlint does not read
+  them): such a Service is judged by its scheme alone.
   A Gateway's `spec.infrastructure.annotations` are read the same way.
 
 The service is recognised from what the container runs, not from a port

@@ -104,18 +104,25 @@ def test_discovery_skips_gitignored_vendored_and_fixed_files(tmp_path, capsys):
     assert len(json.loads(out)) == 1
 
 
-def test_a_file_of_another_format_named_explicitly_is_skipped_and_an_extensionless_one_read(tmp_path, capsys):
+def test_a_file_of_another_format_named_explicitly_is_skipped_with_a_notice_and_a_manifest_read(tmp_path, capsys):
     # `glmlint check requirements.txt` (a hook whose `files:` matches too much): not YAML, not a
-    # Dockerfile, its name says another tool's format: skipped silently as other YAML is, not
-    # reported as invalid YAML; a file with no extension may be a manifest: its YAML error stays
+    # Dockerfile, its name says another tool's format: skipped with a notice naming it (a path the
+    # user typed never vanishes), not reported as invalid YAML (exit 2); a file with no extension,
+    # or a misnamed one whose text is a manifest's (`pod.yaml.bak`), keeps its YAML error
     text = ("torch==2.1.0 \\\n    --hash=sha256:0d4e \\\n    --hash=sha256:9b5c\n    # via\n"
             "    #   -r requirements.in\naccelerate==0.25.0\n")  # pip-compile's output
-    write(tmp_path, {"requirements.txt": text, "pod": text, "pyproject.toml": '[project]\nname = "trainer"\n'})
-    for name in ("requirements.txt", "pyproject.toml"):
+    broken = "apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec:\n  containers: [\n"
+    write(tmp_path, {"requirements.txt": text, "pod": text, "pyproject.toml": '[project]\nname = "trainer"\n',
+                     "constraints.txt": "torch==2.4\nvllm\n",  # (valid YAML: one scalar)
+                     "pod.yaml.bak": broken, "manifest.bak": broken.replace("apiVersion: v1\nkind: Pod", "services:")})
+    for name in ("requirements.txt", "pyproject.toml", "constraints.txt"):
         code, out, err = run(["check", str(tmp_path / name)], capsys)
-        assert code == 0 and err == "" and "0 files scanned" in out, name
-    code, out, err = run(["check", str(tmp_path / "pod")], capsys)
-    assert code == 2 and "cannot parse: invalid YAML" in err
+        assert code == 0 and "1 file scanned" in out, name
+        assert err == f"{tmp_path / name}: skipped: not a format glmlint reads (a Dockerfile, Kubernetes manifest, " \
+                      "compose file, ...)\n", name
+    for name in ("pod", "pod.yaml.bak", "manifest.bak"):
+        code, out, err = run(["check", str(tmp_path / name)], capsys)
+        assert code == 2 and f"{tmp_path / name}:" in err and "cannot parse: invalid YAML" in err, name
 
 
 def test_a_directory_named_with_a_trailing_slash_keeps_its_gitignore_below_it(tmp_path, capsys):

@@ -89,3 +89,34 @@ def test_a_lambda_is_read_and_a_legacy_encoded_file_without_the_cli_is_skipped(t
     (tmp_path / "legacy.py").write_bytes(b"# -*- coding: latin-1 -*-\nos.system('docker run caf\xe9')\n")
     report = scan([str(tmp_path)], select(builtin_rules(), ["GLM003"]), root=str(tmp_path))
     assert [p.message for p in report.problems] == ["cannot parse: not UTF-8 or UTF-16 text (byte 0xe9)"]
+
+
+def test_str_split_words_and_a_name_assigned_a_command_string() -> None:
+    # `str.split()` splits at runs of whitespace: no quoting (`"A=b` and `c"` are two words), no
+    # expansion; an f-string's field may hold spaces: partial. A name assigned a command string once
+    # is that string in a shell call, located in its literal; assigned twice, or without a shell: not read
+    ws = workloads('''import os
+import subprocess
+
+CMD = "docker run --privileged alpine:3.20"
+
+
+def go(tag):
+    subprocess.run("docker  run -e HF_HOME -p 8000:8000 vllm/vllm-openai:v0.6.3".split())
+    subprocess.run('docker run --label "a b" --privileged alpine:3.20'.split())  # image `b"`: not read
+    subprocess.run(f"docker run --cap-add {tag} alpine:3.20".split())
+    subprocess.run(CMD, shell=True)
+    os.system(CMD)
+    subprocess.run(CMD)
+    cmd = "docker run --network host alpine:3.20"
+    cmd = "docker run alpine:3.20"
+    os.system(cmd)
+    subprocess.run("docker run --pid=host alpine:3.20".split(" "))
+''')
+    first, second, third, fourth = ws
+    assert [(p.host_port, p.loc) for p in first.ports] == [("8000", Loc(8, 44))]
+    assert first.image.value == "vllm/vllm-openai:v0.6.3" and first.image.loc == Loc(8, 57)
+    assert [c.value for c in second.cap_add.value] == ["${tag}"] and second.partial  # `{tag}` may be words
+    assert (third.privileged.value, third.privileged.loc) == (True, Loc(4, 19)) and not first.partial
+    assert fourth.privileged.loc == Loc(4, 19)
+    assert all(not w.host_network.value and not w.host_pid.value for w in ws)

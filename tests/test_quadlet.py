@@ -107,3 +107,26 @@ def test_a_pod_publishes_its_containers_ports_and_the_message_names_the_pod_or_d
     assert sorted((r.path, r.code, r.message.rsplit("(", 1)[-1]) for r in report.results) == [
         ("lab.container", "GLM016", "set in `lab.container.d/10-ports.conf:2`, a drop-in Quadlet merges into the unit)"),
         ("ollama.container", "GLM017", "set in `ai.pod:2`, the Quadlet pod it joins)")]
+
+
+def test_a_referenced_unit_read_as_podman_reads_it_last_value_continuation_drop_ins(tmp_path: Path) -> None:
+    # Podman's unit file `Lookup` takes a key's last value (pkg/systemd/parser/unitfile.go, searched
+    # backwards), a `\` line goes on with the next, and the `.image` unit's own drop-ins (`image.d/`,
+    # `NAME.image.d/`, as GetUnitDropinPaths names them for any unit type) are merged
+    unit = tmp_path / "llm.container"
+    unit.write_text("[Container]\nImage=llm.image\nPublishPort=11434:11434\n")
+    cases = (("[Image]\nImage=docker.io/library/alpine:3.20\nImage=docker.io/ollama/ollama:0.5.7\n", {},
+              "docker.io/ollama/ollama:0.5.7"),
+             ("[Image]\nImage=docker.io/ollama/ollama:0.5.7\nImage=docker.io/library/alpine:3.20\n", {},
+              "docker.io/library/alpine:3.20"),
+             ('[Image]\nImage=\\\n  "docker.io/ollama/ollama:0.5.7"\n', {}, "docker.io/ollama/ollama:0.5.7"),
+             ("[Image]\nImage=docker.io/library/alpine:3.20\n",
+              {"llm.image.d/10-pin.conf": "[Image]\nImage=docker.io/ollama/ollama:0.5.7\n"},
+              "docker.io/ollama/ollama:0.5.7"))
+    for text, drop_ins, image in cases:
+        (tmp_path / "llm.image").write_text(text)
+        for rel, body in drop_ins.items():
+            (tmp_path / rel).parent.mkdir(exist_ok=True)
+            (tmp_path / rel).write_text(body)
+        w = source(unit.read_text(), "llm.container", str(unit)).workloads[0]
+        assert w.image.value == image, text

@@ -360,7 +360,8 @@ _OPENSTACK_INTERNAL = "service.beta.kubernetes.io/openstack-internal-load-balanc
 _TENCENT_INTERNAL = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
 # DigitalOcean (digitalocean/digitalocean-cloud-controller-manager 70d527e3, cloud-controller-manager/do/
 # loadbalancers.go `getNetwork`, lb_annotations.go `annDONetwork`): `service.beta.kubernetes.io/do-loadbalancer-network:
-# INTERNAL` (exactly; default EXTERNAL, another value an error: no load balancer) makes a VPC-only load balancer
+# INTERNAL` makes a VPC-only load balancer; empty or absent is EXTERNAL, and any other value (`internal`: the
+# test is exact) is an error, so no load balancer is made at all: only `EXTERNAL` (or none) is public
 _DO_NETWORK = "service.beta.kubernetes.io/do-loadbalancer-network"
 
 
@@ -392,7 +393,7 @@ def _internal_load_balancer(annotations: dict[str, str], lb_class: str) -> bool:
     return annotations.get(oci) in _GO_TRUE or annotations.get(_AZURE_INTERNAL) == "true" \
         or annotations.get(_HETZNER_PRIVATE) in _GO_TRUE or annotations.get(_IBM_IP_TYPE) == "private" \
         or annotations.get(_OPENSTACK_INTERNAL) == "true" or bool(annotations.get(_TENCENT_INTERNAL, "").strip()) \
-        or annotations.get(_DO_NETWORK) == "INTERNAL"
+        or annotations.get(_DO_NETWORK, "") not in ("", "EXTERNAL")
 
 
 def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
@@ -436,6 +437,9 @@ def _internal_service(kind: str | None, annotations: Any, spec: Any, over: Any =
 # `aws-load-balancer-target-group-attributes`, else on for `instance` targets and off for `ip` ones
 # (`buildPreserveClientIPFlag`, `buildTargetType`: `aws-load-balancer-type: nlb-ip` or `nlb-target-type: ip`).
 # docs/guide/service/annotations.md: the source ranges are "ignored in case preserve client IP is not enabled".
+# Custom frontend security groups (`aws-load-balancer-security-groups`) replace the one the controller makes
+# (docs deploy/security_groups.md, v2.7: they "disable automatic generation of frontend security groups"):
+# the ranges are applied nowhere and the user's groups, not read here, decide; the scheme judges it.
 def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
     """Whether the AWS Load Balancer Controller takes the Service and lets in every client its NLB gets,
     whatever source ranges it writes."""
@@ -444,7 +448,7 @@ def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
             "ip", "instance") or _AWS + "scheme" in annotations)):
         return False
     if annotations.get(_AWS + "disable-nlb-sg") not in _GO_TRUE:
-        return False
+        return bool(annotations.get(_AWS + "security-groups", "").strip())
     attributes = {k.strip(): v.strip() for k, _eq, v in (a.partition("=") for a in annotations.get(
         _AWS + "target-group-attributes", "").split(","))}
     preserve = attributes.get("preserve_client_ip.enabled")
@@ -1872,7 +1876,7 @@ _IMAGE_SUPPLIED = (("machinelearning.seldon.io/", "SeldonDeployment"), ("serving
 
 
 def _images_supplied(obj: Any) -> bool:
-    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    api, kind = _api_kind(obj)
     return any(api.startswith(group) and kind == k for group, k in _IMAGE_SUPPLIED)
 
 
@@ -2709,7 +2713,6 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
 # TrainJob's `trainer.resourcesPerNode` is merged over (kubeflow/trainer pkg/runtime/core/trainingruntime.go, at
 # 8c0f5059). Such a container without a memory limit of its own gets the one its user writes: not missing here.
 _KSERVE_MERGED = ("kserve-container", "transformer-container")
-_TRAINER_API = "trainer.kubeflow.org/"
 _ANCESTOR = "trainer.kubeflow.org/trainjob-ancestor-step"
 
 
@@ -2728,30 +2731,57 @@ _BY_KSERVE_DEFAULT = ("KServe's InferenceService defaulter (`inferenceservice-co
 _KSERVE_IMPLEMENTATIONS = {"predictor": ("model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx",
                                          "huggingface", "pmml", "lightgbm", "paddle"),
                            "transformer": (), "explainer": ("art",)}
+# KServe's predecessor KFServing (`serving.kubeflow.org/v1beta1`, kubeflow/kfserving v0.6.0 b684b2ec, the last
+# release: pkg/apis/serving/v1beta1 inference_service_defaults.go `defaultResource`, predictor_custom.go,
+# transformer_custom.go, explainer_custom.go `Default`) gives a custom component's first container the
+# `defaultResource` limits it does not write: cpu 1, memory 2Gi, hard-coded. Its components' implementations
+# (predictor.go, explainer.go `PredictorSpec`/`ExplainerSpec`): no `model`, no ModelMesh.
+_KFSERVING_API = "serving.kubeflow.org/"
+_BY_KFSERVING_DEFAULT = "KFServing's InferenceService defaulter (2Gi, hard-coded)"
+_KFSERVING_IMPLEMENTATIONS = {"predictor": ("sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "pmml",
+                                            "lightgbm", "paddle"),
+                              "transformer": (), "explainer": ("alibi", "aix", "art")}
 
 
-def _kserve_custom_first(obj: Any, obj_path: Path) -> set[tuple[Any, ...]]:
-    """The paths of the containers KServe's defaulter gives a memory limit: each custom component's first."""
-    if not (y.text(y.get(obj, "apiVersion")) or "").startswith(_KSERVE_API + "v1beta1") or \
-            y.text(y.get(obj, "kind")) != "InferenceService":
-        return set()
-    modelmesh = y.text(y.get(obj, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+def _api_kind(obj: Any) -> tuple[str, str]:
+    """An object's `apiVersion` and `kind` ("" when absent)."""
+    return y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+
+
+def _modelmesh(isvc: Any) -> bool:
+    """Whether ModelMesh serves a KServe InferenceService (`serving.kserve.io/deploymentMode: ModelMesh`)."""
+    return y.text(y.get(isvc, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+
+
+def _kserve_custom_first(obj: Any, obj_path: Path) -> tuple[str, set[tuple[Any, ...]]]:
+    """Which defaulter gives a memory limit to the containers of an InferenceService, and the paths of those
+    containers: each custom component's first (KServe's, or KFServing's for its `serving.kubeflow.org`)."""
+    api, kind = _api_kind(obj)
+    if kind != "InferenceService":
+        return "", set()
+    if api.startswith(_KSERVE_API + "v1beta1"):
+        by, table, modelmesh = _BY_KSERVE_DEFAULT, _KSERVE_IMPLEMENTATIONS, _modelmesh(obj)
+    elif api == _KFSERVING_API + "v1beta1":
+        by, table, modelmesh = _BY_KFSERVING_DEFAULT, _KFSERVING_IMPLEMENTATIONS, False
+    else:
+        return "", set()
     places = set()
-    for component, implementations in _KSERVE_IMPLEMENTATIONS.items():
+    for component, implementations in table.items():
         node = y.get(obj, "spec", component)
         if not y.items(y.get(node, "containers")) or any(y.get(node, k) is not None for k in implementations) or \
                 modelmesh and component == "predictor":
             continue
         places.add((*obj_path, "spec", component, "containers", 0))
-    return places
+    return by, places
 
 
 def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
     """`workloads` with the memory limit of a runtime template's container that the object running it
-    supplies (`origin`) when it writes none, and the one KServe's defaulter gives (`_BY_KSERVE_DEFAULT`)."""
-    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    supplies (`origin`) when it writes none, and the one KServe's or KFServing's defaulter gives
+    (`_kserve_custom_first`)."""
+    api, kind = _api_kind(obj)
     if kind == "InferenceService":
-        by, places = _BY_KSERVE_DEFAULT, _kserve_custom_first(obj, obj_path)
+        by, places = _kserve_custom_first(obj, obj_path)
     elif kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
         by = _BY_ISVC
         places = {(*obj_path, "spec", "containers", i) for i, c in enumerate(y.items(y.get(obj, "spec", "containers")))
@@ -2795,7 +2825,7 @@ _SERVING_RUNTIMES = ("ServingRuntime", "ClusterServingRuntime")
 
 def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
     """(kind, name, namespace) of a Kubeflow Trainer or KServe runtime template."""
-    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    api, kind = _api_kind(obj)
     if kind in _TRAINER_RUNTIMES and api.startswith(_TRAINER_API) or \
             kind in _SERVING_RUNTIMES and api.startswith(_KSERVE_API):
         return kind, y.text(y.get(obj, "metadata", "name")) or "", _namespace(obj)
@@ -2806,7 +2836,7 @@ def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | Non
     """The runtime (the kinds it may be, its name: "" for the one a model's format selects, the object's
     namespace, the InferenceService) that a TrainJob or InferenceService runs without writing a memory limit
     over the runtime container's."""
-    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    api, kind = _api_kind(obj)
     if kind == "TrainJob" and api.startswith(_TRAINER_API):
         ref = y.get(obj, "spec", "runtimeRef")
         if (y.text(y.get(ref, "apiGroup")) or "trainer.kubeflow.org") != "trainer.kubeflow.org":
@@ -2832,7 +2862,7 @@ def _auto_selects(runtime: Any, isvc: Any) -> bool:
     model = y.get(isvc, "spec", "predictor", "model")
     fmt, version = y.text(y.get(model, "modelFormat", "name")) or "", y.text(y.get(model, "modelFormat", "version"))
     protocol = y.text(y.get(model, "protocolVersion")) or ("v2" if fmt in ("triton", "vllm") else "v1")
-    modelmesh = y.text(y.get(isvc, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
+    modelmesh = _modelmesh(isvc)
     spec = y.get(runtime, "spec")
     protocols = [y.text(p) for p in y.items(y.get(spec, "protocolVersions"))]
     return bool(fmt) and y.scalar(y.get(spec, "disabled")) is not True \
@@ -2889,7 +2919,7 @@ _IDENTITY_ELSEWHERE = {("serving.kserve.io/", "ServingRuntime"), ("serving.kserv
 
 def _identity_elsewhere(obj: Any) -> bool:
     """Whether the object's pod spec is a template whose pods run with another object's ServiceAccount."""
-    api, kind = y.text(y.get(obj, "apiVersion")) or "", y.text(y.get(obj, "kind")) or ""
+    api, kind = _api_kind(obj)
     return any(api.startswith(group) and kind == k for group, k in _IDENTITY_ELSEWHERE)
 
 

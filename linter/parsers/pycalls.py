@@ -18,14 +18,17 @@ value not known here (`{port}` as `${port}`), and so is any other item (a name, 
 a `*args` item may hold more options, which makes the workload partial (what it lacks is not known
 absent). A list built elsewhere (`cmd = [...]; subprocess.run(cmd)`) is read when the name is
 assigned a literal list once in the same function or module body and never appended to;
-`shlex.split("docker run ...")` gives the words a shell would. A command line string (a literal, an
-f-string, a `+` of them) has each character located in its literal. The words are then read as any
+`shlex.split("docker run ...")` gives the words a shell would, `"docker run ...".split()` those between
+runs of whitespace (`str.split`: no quoting, no expansion). A command line string (a literal, an
+f-string, a `+` of them, or a name assigned one once: `cmd = "docker run ..."; os.system(cmd)`) has each
+character located in its literal. The words are then read as any
 `docker run` line is (`glmlint.parsers.dockerrun.lift`). No fix is offered: the words are Python
 string literals, not a command line.
 """
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
@@ -232,6 +235,38 @@ def _literal(node: Any, text: str, start: Loc) -> tuple[str, list[Loc], bool] | 
     return rendered, locs, fields
 
 
+def _resolved(node: Any, known: dict[str, Any]) -> Any:
+    """A name the scope assigns a string once (`cmd = "docker run ..."`) is that literal; else the node."""
+    if isinstance(node, ast.Name) and isinstance(known.get(node.id), ast.Constant):
+        return known[node.id]
+    return node
+
+
+def _split(node: Any) -> bool:
+    """`<string>.split()` with no arguments (a literal, an f-string or a name)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" \
+        and not node.args and not node.keywords \
+        and isinstance(node.func.value, (ast.Constant, ast.JoinedStr, ast.Name, ast.BinOp))
+
+
+def _split_words(node: Any, lines: _Lines) -> tuple[list[Word], bool]:
+    """The words `str.split()` gives (runs of whitespace separate them; no quoting, no expansion), each
+    located at its first character; with a value not known here (an f-string's field, which may hold
+    spaces) the list may hold more words: partial, and a word with such a field is dynamic."""
+    got = lines.render(node)
+    if got is None:
+        return [], False
+    value, locs, unknown = got
+    words: list[Word] = []
+    for m in _NON_SPACE.finditer(value):
+        text = m.group()
+        words.append(Word(text, locs[m.start()], dynamic=unknown and "${" in text))
+    return words, unknown
+
+
+_NON_SPACE = re.compile(r"\S+")  # str.split's separators: `\s` is `str.isspace` in a str pattern
+
+
 def _string_commands(node: Any, lines: _Lines) -> list[Command]:
     """The commands of a command line given as a string (a literal, an f-string, a `+` of them and of
     other values), each word located in the literal it comes from."""
@@ -287,15 +322,19 @@ def parse(path: str, text: str) -> SourceFile | None:
                 for k in node.keywords))
             commands: list[Command] = []
             partial = False
-            if shell:
-                commands = _string_commands(first, lines)
+            if shell:  # a name the scope assigns a command string once is that string, located in its literal
+                commands = _string_commands(_resolved(first, known), lines)
             elif callee == ("asyncio", "create_subprocess_exec"):
                 words, partial = _words(list(node.args), lines, known)
                 commands = from_argv(words, words[0].loc)
             elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and isinstance(first, ast.Call) \
                     and _callee(first.func, names) == ("shlex", "split") and first.args:
                 # `subprocess.run(shlex.split("docker run ..."))`: the words a shell would give, unexpanded
-                commands = _string_commands(first.args[0], lines)
+                commands = _string_commands(_resolved(first.args[0], known), lines)
+            elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and _split(first):
+                # `subprocess.run("docker run ...".split())`: str.split's words, split at whitespace
+                words, partial = _split_words(_resolved(first.func.value, known), lines)  # type: ignore[attr-defined]
+                commands = from_argv(words, words[0].loc) if words else []
             elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS:
                 items = first
                 if isinstance(first, ast.Name) and isinstance(known.get(first.id), (ast.List, ast.Tuple)):

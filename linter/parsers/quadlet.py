@@ -22,7 +22,9 @@ counts (an empty one resets a list key such as `PublishPort=`), surrounding doub
 removed from a single value, list keys (`AddCapability=`) split on blanks, `PodmanArgs=`/`Exec=`
 split as systemd splits a command line. Drop-ins (`NAME.container.d/*.conf`, `container.d/*.conf`
 beside the unit, merged in name order, a later directory's file of the same name replacing an
-earlier one's) are read when the unit is on disk; what they set is located in them.
+earlier one's) are read when the unit is on disk; what they set is located in them. A unit it names
+(`Image=ollama.image`, `Network=db.container`, `Volume=models.volume:/models`) is read the same way, with
+its own drop-ins (`image.d/`, `NAME.image.d/`, ...).
 
 No fix is offered: a fix would write Quadlet keys, not `podman run` flags.
 """
@@ -55,9 +57,7 @@ def _entries(text: str, file: str = "", section: str = GROUP) -> Iterator[_Entry
         stripped = raw.strip()
         lead = len(raw) - len(raw.lstrip())
         if not stripped or stripped[0] in "#;":
-            if pending:
-                continue  # a comment inside a continuation is left out
-            continue
+            continue  # (a comment inside a continuation is left out too)
         chars = [(ch, Loc(n, lead + i + 1, file)) for i, ch in enumerate(stripped)]
         if stripped.endswith("\\") and n != len(lines):
             pending += chars[:-1]
@@ -166,15 +166,15 @@ def _split(e: _Entry) -> list[Word]:
     return words
 
 
-def _drop_ins(real_path: str, display: str) -> list[_Entry]:
-    """The `[Container]` keys of the unit's drop-ins, in the order the generator merges them: the
-    `.conf` files of `container.d/`, then of each `PREFIX-.container.d/` the unit's name starts with,
-    then of `NAME.container.d/`, a file replacing one of the same name before it, in name order."""
+def _drop_ins(real_path: str, display: str, section: str = GROUP) -> list[_Entry]:
+    """The `[section]` keys of the unit's drop-ins, in the order the generator merges them (for
+    `a-b.container`: the `.conf` files of `container.d/`, then of each `PREFIX-.container.d/` the
+    unit's name starts with, then of `a-b.container.d/`; a `.image` unit's `image.d/`, ...), a file
+    replacing one of the same name before it, in name order."""
     folder, name = os.path.split(real_path)
     shown = os.path.dirname(display)
-    stem = name[:-len(".container")]
-    dirs = ["container.d"] + [stem[:i + 1] + ".container.d" for i, ch in enumerate(stem) if ch == "-"] \
-        + [name + ".d"]
+    stem, _, ext = name.rpartition(".")
+    dirs = [ext + ".d"] + [f"{stem[:i + 1]}.{ext}.d" for i, ch in enumerate(stem) if ch == "-"] + [name + ".d"]
     chosen: dict[str, tuple[str, str]] = {}
     for d in dirs:
         try:
@@ -189,28 +189,24 @@ def _drop_ins(real_path: str, display: str) -> list[_Entry]:
         disk, shown_path = chosen[conf]
         try:
             with open(disk, encoding="utf-8") as fh:
-                entries.extend(_entries(fh.read(), shown_path))
+                entries.extend(_entries(fh.read(), shown_path, section))
         except (OSError, UnicodeDecodeError):
             continue
     return entries
 
 
 def _unit_value(real_path: str, unit: str, key: str, group: str) -> str | None:
-    """The value of `key` in the `[group]` section of the Quadlet unit `unit` beside `real_path`."""
+    """The value of `key` in the `[group]` section of the Quadlet unit `unit` beside `real_path`
+    (`ollama.image`'s `Image=`), its drop-ins merged, read as the unit itself is: the last value
+    counts, continuations joined, one pair of double quotes removed."""
+    path = os.path.join(os.path.dirname(real_path), unit)
     try:
-        with open(os.path.join(os.path.dirname(real_path), unit), encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except (OSError, UnicodeDecodeError):
         return None
-    found = None
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("["):
-            found = line == f"[{group}]"
-        elif found and line.partition("=")[0].strip() == key:
-            value = line.partition("=")[2].strip()
-            return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
-    return None
+    entries = [*_entries(text, unit, group), *_drop_ins(path, unit, group)]
+    return _Unit(entries, Loc(1, 1)).text(key)
 
 
 def _pod_entries(real_path: str, display: str, pod: str) -> Iterator[_Entry]:
