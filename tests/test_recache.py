@@ -50,3 +50,16 @@ def test_nothing_is_preloaded_on_another_python() -> None:
     assert not recache._usable((2, 7), MAGIC, CODESIZE, BYTEORDER)
     assert not recache._usable(VERSION, MAGIC + 1, CODESIZE, BYTEORDER)
     assert not recache._usable(VERSION, MAGIC, CODESIZE, "big" if BYTEORDER == "little" else "little")
+
+
+@usable
+def test_the_table_holds_the_patterns_glmlint_compiles() -> None:
+    """A pattern added or changed on a common path needs `python -m glmlint.recodes` (a stale table
+    never changes an answer, only costs start-up): the table is what the generator records, in a
+    fresh process (a pattern this one already compiled would not be seen again)."""
+    import subprocess
+    import sys
+
+    code = "from glmlint import recodes; print('\\n'.join(sorted(map(repr, recodes._recorded()))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == sorted(map(repr, CODES)), "run `python -m glmlint.recodes`"
