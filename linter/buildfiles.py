@@ -92,7 +92,7 @@ def remove(files: dict[str, list[Line]], path: str, where: Files) -> None:
 def copy(files: dict[str, list[Line]], step: Copy, unknown_empties: bool = True) -> None:
     got: list[Line] | None = [] if step.srcs is not None else None
     for src in step.srcs or ():
-        if src not in files or got is None:
+        if src not in files:
             got = None  # a file the build did not write: its text is not known
             break
         got += [Line(line.text, line.loc, step.dst, line.source, line.base) for line in files[src]]

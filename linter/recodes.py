@@ -46,7 +46,7 @@ def _recorded() -> dict[tuple[str | bytes, int], Any]:
     try:
         re.purge()
         modules = [m.name for m in pkgutil.walk_packages(glmlint.__path__, "glmlint.")
-                   if m.name not in ("glmlint.__main__", "glmlint._recodes", "glmlint.recodes") and not m.name.endswith(".__main__")]
+                   if m.name not in ("glmlint._recodes", "glmlint.recodes") and not m.name.endswith(".__main__")]
         for name in sorted(modules):
             try:
                 module = importlib.import_module(name)

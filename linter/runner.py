@@ -19,7 +19,7 @@ from glmlint import suppress
 from glmlint.discovery import RENDERED, Candidate, discover
 from glmlint.ir import Format, Problem, SourceFile, Workload
 from glmlint.link import image_key, wanted
-from glmlint.parsers import ParseError, Skip, decode, parse
+from glmlint.parsers import PYTHON, ParseError, Skip, decode, parse
 from glmlint.parsers.base import scanning
 from glmlint.recache import preload
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
@@ -37,8 +37,8 @@ __all__ = ["FixEdit", "Report", "Result", "evaluate", "read_source", "run_rules"
 
 MAX_BYTES = 5 * 1024 * 1024
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # (`_read_bytes`)
-# The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
 _CLI_BYTES = re.compile(rb"docker|podman|nerdctl")  # (`parsers.dockerrun.MARKER`, in bytes)
+# The first instruction of a Dockerfile is FROM or ARG (after comments and parser directives).
 _DOCKERFILE_START = lazyre.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 # A top-level key of a manifest or compose file: text that is meant as one of them, even misnamed.
 _MANIFEST_KEY = lazyre.compile(r"^(?:apiVersion|kind|services)[ \t]*:", re.M)
@@ -247,7 +247,7 @@ def _unreadable(cand: Candidate, exc: OSError) -> Problem:
 
 def _undecodable(cand: Candidate, data: bytes, exc: UnicodeDecodeError) -> Problem | None:
     """Binary content, or text in a legacy encoding."""
-    if not cand.explicit and cand.path.endswith(".py") and not _CLI_BYTES.search(data):
+    if not cand.explicit and cand.path.endswith(PYTHON) and not _CLI_BYTES.search(data):
         return None  # a Python file in a legacy encoding (PEP 263) met while walking that starts no container
     if exc.reason == "binary file":
         if cand.explicit:

@@ -169,7 +169,7 @@ def grants(workload: Workload) -> list[Grant]:
     a stock rule whose user's password a build step left empty (in an image that has sudo)."""
     if not any(c.name in _BLANKERS for c in workload.build_steps) and not any(
             w.path == MAIN or w.path.startswith(DROPIN) for w in workload.files) and not _base_sudoers(workload) \
-            and not any(_fills_sudoers(c) for c in workload.build_steps):
+            and not any(fills(c, _WHERE) for c in workload.build_steps):
         # (most workloads, asked by GLM019 for every Dockerfile and built service) no build step writes
         # a file sudo reads, nor did the base image's: `lines` would give the stock lines only, and the
         # test below says []
@@ -261,12 +261,6 @@ def _expand(principals: list[str], aliases: dict[str, list[str]]) -> list[str]:
         elif p not in out:
             out.append(p)
     return out
-
-
-def _fills_sudoers(cmd: Command) -> bool:
-    """Whether `cmd` may put another file's lines into a file sudo reads (`cp /tmp/sudoers
-    /etc/sudoers.d/dev`, `cat rules > /etc/sudoers.d/dev`, `… | tee /etc/sudoers.d/dev`)."""
-    return fills(cmd, _WHERE)
 
 
 def _has_sudo(workload: Workload, sudo_lines: list[Line]) -> bool:

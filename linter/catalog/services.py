@@ -437,9 +437,6 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     rec = d.get("recognize", {})
     more = rec.get("more", ())
     scripts, commands, modules = _recognized(d)
-
-    def gathered(key: str) -> list[Any]:
-        return _gathered(d, key)
     listeners = []
     for ld in d.get("listeners", ()):
         bind = ld.get("bind", {})
@@ -474,7 +471,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
     return Service(
         id=sid, name=d["name"], kind=d["kind"], gives=d["gives"],
         commands=commands, modules=modules, scripts=scripts,
-        image_patterns=tuple(gathered("images")),
+        image_patterns=tuple(_gathered(d, "images")),
         recognize_source=rec.get("source", ""), images=images, listeners=tuple(listeners),
         auth_default=str(auth.get("default", "unknown")), auth_on=_switches(auth.get("on")),
         auth_off=_switches(auth.get("off")), auth_source=auth.get("source"),
@@ -483,7 +480,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         model_stores=tuple(ModelStore(tuple(m.get("flags", ())), tuple(m.get("env", ())), m.get("config"),
                                       m.get("default"), m["source"]) for m in d.get("model_store", ())),
         owner=d.get("owner"), data_store=d.get("kind") == "data-store",
-        packages=tuple(dict.fromkeys(gathered("packages"))), family=_family(d.get("family")),
+        packages=tuple(dict.fromkeys(_gathered(d, "packages"))), family=_family(d.get("family")),
         settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
         underscores=bool((d.get("options") or {}).get("underscores")),
         options_source=(d.get("options") or {}).get("source", ""), config_file=config_file,

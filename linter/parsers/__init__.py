@@ -37,7 +37,8 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return None
     if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith((QUADLET, PYTHON)):
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
-        # configuration: the `docker run` its tools start it with; a Quadlet unit: the `podman run`
+        # configuration: the `docker run` its tools start it with; a Python script: the `docker run` it
+        # starts through subprocess (read only if it mentions docker/podman); a Quadlet unit: the `podman run`
         return "docker-run"
     if COMPOSE_NAME.match(name):
         return "compose"

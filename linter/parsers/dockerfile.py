@@ -622,7 +622,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 in_image = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
                 stage.files.append(FileWrite(in_image, body, "write", inst.loc()))
                 stage.copied_in.append((in_image, inst.loc()))
-                written = posixpath.normpath(posixpath.join(stage.workdir, substitute(target, scope)))
+                written = in_image
                 if f"<<-{word}" not in inst.source and f"<<-'{word}'" not in inst.source \
                         and f'<<-"{word}"' not in inst.source:
                     stage.scripts[written] = _Written(body, _body_rows(first))

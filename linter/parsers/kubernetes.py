@@ -419,7 +419,7 @@ def _internal_service(kind: str | None, annotations: Any, spec: Any, over: Any =
     (`_internal_load_balancer`), or one that lets in clients of private ranges only (`_SOURCE_RANGES`)."""
     if kind != "LoadBalancer":
         return False
-    texts = {**_annotations(annotations), **_annotations(over)} if over is not None else _annotations(annotations)
+    texts = {**_annotations(annotations), **_annotations(over)}
     lb_class = (y.text(y.get(spec, "loadBalancerClass")) or "").strip()
     ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
     if _private_only(",".join(ranges) if ranges else texts.get(_SOURCE_RANGES, "")) and \
@@ -2753,12 +2753,10 @@ def _modelmesh(isvc: Any) -> bool:
     return y.text(y.get(isvc, "metadata", "annotations", "serving.kserve.io/deploymentMode")) == "ModelMesh"
 
 
-def _kserve_custom_first(obj: Any, obj_path: Path) -> tuple[str, set[tuple[Any, ...]]]:
-    """Which defaulter gives a memory limit to the containers of an InferenceService, and the paths of those
-    containers: each custom component's first (KServe's, or KFServing's for its `serving.kubeflow.org`)."""
-    api, kind = _api_kind(obj)
-    if kind != "InferenceService":
-        return "", set()
+def _kserve_custom_first(api: str, obj: Any, obj_path: Path) -> tuple[str, set[tuple[Any, ...]]]:
+    """Which defaulter gives a memory limit to the containers of an InferenceService (of `api`), and the
+    paths of those containers: each custom component's first (KServe's, or KFServing's for its
+    `serving.kubeflow.org`)."""
     if api.startswith(_KSERVE_API + "v1beta1"):
         by, table, modelmesh = _BY_KSERVE_DEFAULT, _KSERVE_IMPLEMENTATIONS, _modelmesh(obj)
     elif api == _KFSERVING_API + "v1beta1":
@@ -2781,7 +2779,7 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
     (`_kserve_custom_first`)."""
     api, kind = _api_kind(obj)
     if kind == "InferenceService":
-        by, places = _kserve_custom_first(obj, obj_path)
+        by, places = _kserve_custom_first(api, obj, obj_path)
     elif kind in ("ServingRuntime", "ClusterServingRuntime") and api.startswith(_KSERVE_API):
         by = _BY_ISVC
         places = {(*obj_path, "spec", "containers", i) for i, c in enumerate(y.items(y.get(obj, "spec", "containers")))

@@ -305,7 +305,7 @@ def parse(path: str, text: str) -> SourceFile | None:
     lines = _Lines(text)
     names = _imports(tree)
     scopes: list[list[ast.stmt]] = [tree.body] + [n.body for n in ast.walk(tree)
-                                                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                                                  if isinstance(n, _SCOPES)]
     module = _assigned(tree.body)
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
@@ -317,7 +317,8 @@ def parse(path: str, text: str) -> SourceFile | None:
             if callee is None:
                 continue
             first = node.args[0]
-            shell = callee in _SHELL_CALLS or (callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and any(
+            argv_call = callee[0] == "subprocess" and callee[1] in _ARGV_CALLS
+            shell = callee in _SHELL_CALLS or (argv_call and any(
                 k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value is True
                 for k in node.keywords))
             commands: list[Command] = []
@@ -327,15 +328,15 @@ def parse(path: str, text: str) -> SourceFile | None:
             elif callee == ("asyncio", "create_subprocess_exec"):
                 words, partial = _words(list(node.args), lines, known)
                 commands = from_argv(words, words[0].loc)
-            elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and isinstance(first, ast.Call) \
+            elif argv_call and isinstance(first, ast.Call) \
                     and _callee(first.func, names) == ("shlex", "split") and first.args:
                 # `subprocess.run(shlex.split("docker run ..."))`: the words a shell would give, unexpanded
                 commands = _string_commands(_resolved(first.args[0], known), lines)
-            elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS and _split(first):
+            elif argv_call and _split(first):
                 # `subprocess.run("docker run ...".split())`: str.split's words, split at whitespace
                 words, partial = _split_words(_resolved(first.func.value, known), lines)  # type: ignore[attr-defined]
                 commands = from_argv(words, words[0].loc) if words else []
-            elif callee[0] == "subprocess" and callee[1] in _ARGV_CALLS:
+            elif argv_call:
                 items = first
                 if isinstance(first, ast.Name) and isinstance(known.get(first.id), (ast.List, ast.Tuple)):
                     items = known[first.id]  # type: ignore[assignment]

@@ -31,9 +31,9 @@ No fix is offered: a fix would write Quadlet keys, not `podman run` flags.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
+from glmlint import records
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
 from glmlint.records import dataclass
 
@@ -220,7 +220,6 @@ def _pod_entries(real_path: str, display: str, pod: str) -> Iterator[_Entry]:
     return _entries(text, shown, "Pod")
 
 
-_NAME = re.compile(r"\.container$")
 _SIMPLE = (("Timezone", "--tz"), ("PidsLimit", "--pids-limit"), ("ShmSize", "--shm-size"),
            ("WorkingDir", "--workdir"), ("IP", "--ip"), ("IP6", "--ip6"), ("HostName", "--hostname"),
            ("StopSignal", "--stop-signal"), ("StopTimeout", "--stop-timeout"), ("Pull", "--pull"),
@@ -236,7 +235,6 @@ _LABELS = (("SecurityLabelType", "label=type:"), ("SecurityLabelFileType", "labe
 
 def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     """The container a Quadlet `.container` unit starts (none without an `Image=`)."""
-    from glmlint import records
     from glmlint.parsers.dockerrun import lift
 
     source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
@@ -253,7 +251,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     if image is None or not image[1].text:
         return source  # a `Rootfs=` container or a fragment: no image to read
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = _NAME.sub("", name)
+    stem = name.removesuffix(".container")
     image_word, built = image[1], False
     for suffix, group, key in ((".image", "Image", "Image"), (".build", "Build", "ImageTag")):
         if image_word.text.endswith(suffix):
