@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from glmlint.records import dataclass, field
@@ -206,16 +206,22 @@ class Command:
 
     def option(self, *flags: str) -> tuple[str, Word] | None:
         """Value of the last `--flag=value` / `--flag value` among `flags`."""
-        found: tuple[str, Word] | None = None
-        args = self.args
-        for i, w in enumerate(args):
-            t = w.text
-            for f in flags:
-                if t.startswith(f + "="):
-                    found = (t[len(f) + 1:], w)
-                elif t == f and i + 1 < len(args):
-                    found = (args[i + 1].text, w)
-        return found
+        return last_option(self.args, flags)
+
+
+def last_option(args: tuple[Word, ...], flags: tuple[str, ...], spell: Callable[[str], str] | None = None
+                ) -> tuple[str, Word] | None:
+    """The value of the last `--flag=value` / `--flag value` of `flags` among `args`, with the flag's word;
+    `spell`: how the program reads a word (`glmlint.catalog.services.ServiceMatch.canonical`)."""
+    found: tuple[str, Word] | None = None
+    for i, w in enumerate(args):
+        t = w.text if spell is None else spell(w.text)
+        for f in flags:
+            if t.startswith(f + "="):
+                found = (t[len(f) + 1:], w)
+            elif t == f and i + 1 < len(args):
+                found = (args[i + 1].text, w)
+    return found
 
 
 _SET_COMMAND_NAME = Command.name.__set__  # type: ignore[attr-defined]  # (its slot's setter: frozen)
@@ -676,9 +682,10 @@ class Workload:
     # in the ENTRYPOINT/CMD or an entrypoint script a Dockerfile copies from the build context, whose
     # path is `origin`); None when it switches to no one (glmlint.shell.privilege_drop; dockeraudit2)
     privilege_drop: Setting[User] | None = None
-    # k8s: the start commands of the containers running beside it in its pod (`containers`, native
-    # sidecars: `initContainers` with `restartPolicy: Always`), which share its network namespace: what one
-    # forwards to 127.0.0.1 reaches this container's listeners from the pod's own loopback
+    # the start commands of the containers that share its network namespace: k8s, the others running in its
+    # pod (`containers`, native sidecars: `initContainers` with `restartPolicy: Always`); compose, the services
+    # of its `network_mode: service:NAME` group. What one forwards to 127.0.0.1 reaches this container's
+    # listeners from their common loopback
     neighbours: tuple[Command, ...] = ()
     build_steps: tuple[Command, ...] = ()  # commands run while building the image (RUN)
     # RUN commands of every stage, also those the final stage does not build on (a builder whose
@@ -782,6 +789,14 @@ class Workload:
         if self.run_as_non_root is not None and self.run_as_non_root.value:
             return False
         return None
+
+    def drops_root(self) -> bool:
+        """Whether it starts as root only to switch its main program to a user that is not root
+        (`privilege_drop`: `exec gosu app "$@"`) and no `runAsNonRoot` is set: that program does not run
+        as root (GLM001, GLM010)."""
+        drop = self.privilege_drop
+        return drop is not None and self.run_as_non_root is None and not drop.value.is_root() \
+            and self.runs_as_root() is True
 
     def runs(self, program: str) -> Iterator[Command]:
         """The start commands that run `program`."""

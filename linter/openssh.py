@@ -110,6 +110,7 @@ class Sshd:
     # nothing in the image runs sshd: the build installs no OpenSSH server and its start, known to the end,
     # starts neither sshd nor a service manager that could (`dormant`)
     dormant: bool = False
+    config: str | None = None  # the file `sshd -f FILE` reads instead of the main file
 
     def enabled_global(self, keyword: str) -> bool:
         """Whether an option is on globally: as set (or as the stock file sets it), else sshd's default."""
@@ -369,6 +370,17 @@ def analyse(workload: Workload) -> Sshd:
     if distro is not None and not rewritten and not any(
             line.split(None, 1)[:1] == ["Include"] for line, loc in main if loc is None):
         dropins = {}  # the stock main file includes no drop-in (RHEL 7/8): sshd never reads them
+    config = _config_file(workload)
+    if config is not None and config != known.main:
+        # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
+        # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
+        # sshd's defaults, as for a main file the scan cannot read)
+        main = []
+        for write in workload.files:
+            if write.path == config:
+                main = _apply(main, write)
+        if not any(text.split(None, 1)[:1] == ["Include"] for text, _loc in main):
+            dropins = {}
     options: list[Directive] = []
     installed = password = None
     for cmd in (*workload.build_steps, *workload.process):
@@ -395,7 +407,23 @@ def analyse(workload: Workload) -> Sshd:
     sources = [options, *(_directive_lines(dropins[k], stock) for k in sorted(dropins)), _directive_lines(main, stock)]
     rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
     return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied,
-                installed is None and dormant(workload))
+                installed is None and dormant(workload), config if config != known.main else None)
+
+
+def _config_file(workload: Workload) -> str | None:
+    """The file the container's sshd is told to read with `-f FILE` (`-f/path` too), if any."""
+    known = _knowledge()
+    for cmd in workload.process:
+        start = match_command(known.service, cmd.argv)
+        if start is None:
+            continue
+        args = cmd.argv[start:]
+        for i, w in enumerate(args):
+            if w.text == "-f" and i + 1 < len(args):
+                return args[i + 1].text
+            if w.text.startswith("-f") and len(w.text) > 2 and w.text[2] in "/.~$":
+                return w.text[2:]
+    return None
 
 
 # what starts services other than by running their program: a service manager or init (whose own files say
@@ -408,10 +436,13 @@ _SERVICE_STARTERS = frozenset({"supervisord", "supervisorctl", "s6-svscan", "s6-
 
 def dormant(workload: Workload) -> bool:
     """Whether the container's start is known to the end and starts no sshd: it has a start command,
-    none of whose commands is sshd or a `_SERVICE_STARTERS` program, and every script it runs was read
-    (an entrypoint script the scan could not read may start anything)."""
+    none of whose commands is sshd or a `_SERVICE_STARTERS` program, every script it runs was read
+    (an entrypoint script the scan could not read may start anything), and no ENTRYPOINT of its image
+    runs first (one is written in the scanned files, or the image catalog knows the base sets none)."""
     if not workload.process:
         return False  # the base image's start: not known here
+    if not workload.entrypoint.explicit and not _no_entrypoint(_base(workload)):
+        return False  # the image's own ENTRYPOINT runs before the CMD written here, and may start sshd
     known = _knowledge()
     read = {c.loc.file.rsplit("/", 1)[-1] for c in workload.process if c.loc.file}
     for cmd in workload.process:
@@ -429,6 +460,10 @@ def dormant(workload: Workload) -> bool:
 # a reverse tunnel `ssh -R`/`autossh -R`, `socat TCP-LISTEN:`, frp's client `frpc`
 _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "cloudflared": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"), "ngrok": re.compile(r"^tcp$"),
+    # `cloudflare/cloudflared`'s image runs `cloudflared --no-autoupdate` and takes the rest as its command
+    # (cloudflare/cloudflared 01287e2 Dockerfile: `ENTRYPOINT ["cloudflared", "--no-autoupdate"]`): `command: tunnel
+    # --url ssh://localhost:22` starts with the subcommand
+    "tunnel": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"),
     "ssh": re.compile(r"^-[A-Za-z]*R"), "autossh": re.compile(r"^-[A-Za-z]*R"),
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
@@ -456,6 +491,14 @@ def _distribution(workload: Workload) -> dict[str, Any] | None:
 
     known = fact(_base(workload), "sshd_config")
     return known.value if known is not None and isinstance(known.value, dict) else None
+
+
+def _no_entrypoint(image: str | None) -> bool:
+    """Whether the image catalog knows `image` to set no ENTRYPOINT (its `entrypoint` fact is `[]`)."""
+    from glmlint.catalog.images import fact
+
+    known = fact(image, "entrypoint")
+    return known is not None and known.value == []
 
 
 def _removed(workload: Workload, dropins: str) -> dict[str, Loc]:

@@ -912,6 +912,17 @@ _TOOL_RUNNERS: dict[tuple[str, ...], frozenset[str]] = {
 _TOOL_RUNNERS[("uv", "tool", "run")] = _TOOL_RUNNERS[("uvx",)]
 
 
+def _runs_after_options(cmd: Command, args: Sequence[Word], i: int, takes_value: frozenset[str], depth: int
+                        ) -> list[Command]:
+    """What a runner (`uv run`, `uvx`, `pipx run`) runs, expanded: the command from `args[i]` on, past the
+    runner's options (`takes_value`: those that take the next word) and a `--`; none when nothing follows."""
+    while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
+        i += 2 if args[i].text in takes_value else 1
+    if i < len(args) and args[i].text == "--":
+        i += 1
+    return expand(_rest(cmd, args, i), depth + 1) if i < len(args) else []
+
+
 def expand(cmd: Command, depth: int = 0) -> list[Command]:
     """`cmd` followed by what it runs: the program behind a wrapper, the script of `sh -c`."""
     out = [cmd]
@@ -921,27 +932,12 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     args = list(cmd.args)
     for words, takes_value in _TOOL_RUNNERS.items():
         if words[0] == name and [a.text for a in args[:len(words) - 1]] == list(words[1:]):
-            i = len(words) - 1
-            while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
-                i += 2 if args[i].text in takes_value else 1
-            if i < len(args) and args[i].text == "--":
-                i += 1
-            if i < len(args):
-                inner = _rest(cmd, args, i)
-                out.extend(expand(inner, depth + 1))
+            out.extend(_runs_after_options(cmd, args, len(words) - 1, takes_value, depth))
             return out
     runner = _ENV_RUNNERS.get(name)
     if runner is not None:
-        if not args or args[0].text != "run":
-            return out
-        i = 1
-        while i < len(args) and args[i].text.startswith("-") and args[i].text != "--":
-            i += 2 if args[i].text in runner else 1
-        if i < len(args) and args[i].text == "--":
-            i += 1
-        if i < len(args):
-            inner = _rest(cmd, args, i)
-            out.extend(expand(inner, depth + 1))
+        if args and args[0].text == "run":
+            out.extend(_runs_after_options(cmd, args, 1, runner, depth))
         return out
     if name in SHELLS:
         script = _dash_c(args)

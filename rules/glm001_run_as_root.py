@@ -169,8 +169,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
         fix, held = None, True
     root = workload.runs_as_root()
-    drop = workload.privilege_drop
-    if root is True and drop is not None and workload.run_as_non_root is None and not drop.value.is_root():
+    if workload.drops_root():
         # it starts as root only to switch its main program to a user (`exec gosu app "$@"`, the
         # official postgres/redis images' pattern): that program does not run as root, and a `USER`
         # would break the switch (gosu as a non-root user cannot change user)

@@ -24,10 +24,19 @@ build-context file to `/etc/ssh/sshd_config` or `sshd_config.d/` is read from
 disk: its `PasswordAuthentication no` turns password login off, its `yes` is
 reported at the `COPY` (without a fix: the line is changed in that file).
 
+`sshd -f FILE` reads that file instead of `/etc/ssh/sshd_config` (sshd(8)), as
+Kubeflow's MPI and DeepSpeed runtimes start it (`sshd -De -f /home/mpiuser/.sshd_config`):
+the distribution's stock lines and the drop-ins (unless the file `Include`s them)
+do not apply, the lines the build writes to FILE do (`PasswordAuthentication no`
+there turns password login off; without its own `UsePAM yes`, PAM is off), and a
+file the scan does not see leaves OpenSSH's defaults.
+
 The configuration a build writes or copies counts only where an sshd can read it:
 an image that installs no OpenSSH server and whose start, known to the end,
 runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
-s6, runit, systemd) nor a script the scan could not read, has nothing listening,
+s6, runit, systemd) nor a script the scan could not read, and no ENTRYPOINT of
+its base image first (one written in the scanned files replaces it; the image
+catalog knows `python` and `ubuntu` set none), has nothing listening,
 and is not reported; the repository's `sshd_config` is still reported on its own.
 A compose service or pod that starts sshd from such an image is reported there,
 pointing at the image's line.
@@ -65,7 +74,10 @@ other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
 another container of the pod (a sidecar, or an init container with `restartPolicy:
 Always`): the pod's containers share one network namespace, so its connections
 reach sshd from 127.0.0.1 too. An init container that runs to completion before
-sshd starts forwards nothing.
+sshd starts forwards nothing. In compose the same holds for a service that joins
+sshd's network namespace (`network_mode: service:devbox`, the `cloudflare/cloudflared`
+image's `command: tunnel --url ssh://localhost:22`); a tunnel in its own container
+that dials `devbox:22` comes from that container's address.
 
 The base image decides the stock files (the image catalog's `sshd_config`): on
 Rocky, Alma, CentOS Stream and RHEL 9 (UBI 9), Fedora, and `nvidia/cuda:…-rockylinux9`
@@ -114,8 +126,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.ir import Directive, Format, Setting, SourceFile, Workload
-from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, STOCK, USE_PAM, alone, analyse,
-                             explicit, first_values, needed)
+from glmlint.openssh import (EMPTY_PASSWORDS, KBD_INTERACTIVE, PASSWORD_AUTH, STOCK, USE_PAM, Sshd, alone,
+                             analyse, explicit, first_values, needed)
 from glmlint.rule import Finding, FixSafety, Kind, Risk, SetDirective, Severity, rule, set_value
 
 _NAMES = {PASSWORD_AUTH: "PasswordAuthentication", EMPTY_PASSWORDS: "PermitEmptyPasswords"}
@@ -136,21 +148,11 @@ def check(workload: Workload) -> Iterator[Finding]:
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
         d = explicit(*sshd.password_alone(key))
         if d is not None:
-            # a line in a build-context file the Dockerfile copies is changed there, not here: no fix
-            copied = sshd.copied.get(d.loc)
-            yield Finding(at=d.loc, args={"name": name},
-                          message=f"{name} runs sshd with `{_NAMES[key]} {d.value}`"
-                                  + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                          fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
+            yield _line(sshd, d, key, name, f"`{_NAMES[key]} {d.value}`")
             return
     d = sshd.pam_prompt()
     if d is not None:
-        copied = sshd.copied.get(d.loc)
-        yield Finding(at=d.loc, args={"name": name},
-                      message=f"{name} runs sshd with `{d.keyword} {d.value}` and PAM on, which asks for "
-                              "the password" + (f" (from `{copied}`, copied here)" if copied is not None else ""),
-                      fix=_set_no(d, KBD_INTERACTIVE) if copied is None and not sshd.fix_breaks(KBD_INTERACTIVE)
-                      else None)
+        yield _line(sshd, d, KBD_INTERACTIVE, name, f"`{d.keyword} {d.value}` and PAM on, which asks for the password")
         return
     on, where = sshd.password_alone(PASSWORD_AUTH)
     if sshd.installed and sshd.password_set and on:
@@ -159,27 +161,33 @@ def check(workload: Workload) -> Iterator[Finding]:
                               + ("(the base image's stock `PasswordAuthentication yes`, read before lines "
                                  "appended to `sshd_config`)" if where is not None and where.loc == STOCK
                                  else "(OpenSSH's default `PasswordAuthentication yes`)"),
-                      fix=None if sshd.fix_breaks(PASSWORD_AUTH) else
+                      # the fix edits the main file: no use where sshd reads another (`-f`)
+                      fix=None if sshd.fix_breaks(PASSWORD_AUTH) or sshd.config is not None else
                       set_value(Setting(None, sshd.password_set, explicit=False), "sshd.PasswordAuthentication", "no",
                                 title="Turn off `PasswordAuthentication`"))
+
+
+def _line(sshd: Sshd, d: Directive, key: str, name: str, said: str) -> Finding:
+    """The finding that `name` runs sshd with the line `d` (`said`) that turns `key` on: a line in a
+    build-context file the Dockerfile copies is changed there, not here (no fix, the file named)."""
+    copied = sshd.copied.get(d.loc)
+    where = f" (from `{copied}`, copied here)" if copied is not None else ""
+    return Finding(at=d.loc, args={"name": name}, message=f"{name} runs sshd with {said}{where}",
+                   fix=_set_no(d, key) if copied is None and not sshd.fix_breaks(key) else None)
 
 
 @check.on_file
 def check_config(source: SourceFile) -> Iterator[Finding]:
     found, blocks = first_values([source.directives])
-    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):
-        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
-        if d is not None:
-            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES[key]} {d.value}`",
-                          fix=None if needed(found, blocks, key) else _set_no(d, key))
     # keyboard-interactive through PAM asks for the password: counted when the file, or for a drop-in the
     # main file beside it, turns PAM on (a main file without `UsePAM` gets sshd's `no`; `UsePAM` is global only)
-    if _yes(found.get(USE_PAM)):
-        d = explicit(*alone(found, blocks, KBD_INTERACTIVE, _yes(found.get(KBD_INTERACTIVE))))
+    pam = _yes(found.get(USE_PAM))
+    for key in (PASSWORD_AUTH, EMPTY_PASSWORDS, *((KBD_INTERACTIVE,) if pam else ())):
+        d = explicit(*alone(found, blocks, key, _yes(found.get(key))))
         if d is not None:
-            yield Finding(at=d.loc, message=f"`{source.path}` sets `{d.keyword} {d.value}` with `UsePAM yes`, "
-                                            "which asks for the password",
-                          fix=None if needed(found, blocks, KBD_INTERACTIVE) else _set_no(d, KBD_INTERACTIVE))
+            why = " with `UsePAM yes`, which asks for the password" if key == KBD_INTERACTIVE else ""
+            yield Finding(at=d.loc, message=f"`{source.path}` sets `{_NAMES.get(key, d.keyword)} {d.value}`{why}",
+                          fix=None if needed(found, blocks, key) else _set_no(d, key))
 
 
 def _yes(d: Directive | None) -> bool:

@@ -131,12 +131,7 @@ def check(workload: Workload) -> Iterator[Finding]:
 def may_run_as_root(workload: Workload) -> bool:
     """Whether the container's process may be uid 0, as GLM001 judges it: not when its user is a non-root
     one or `runAsNonRoot` is true, nor when it starts as root only to switch to a non-root user (gosu)."""
-    root = workload.runs_as_root()
-    if root is False:
-        return False
-    drop = workload.privilege_drop
-    return not (root is True and drop is not None and workload.run_as_non_root is None
-                and not drop.value.is_root())
+    return workload.runs_as_root() is not False and not workload.drops_root()
 
 
 def runtime_socket(mount: Mount) -> str | None:

@@ -479,16 +479,37 @@ def test_valkey_reads_its_extra_flags(extra: str, auth: str, listens: bool) -> N
     ("COPY requirements.txt .", "pip install torch", "torchserve"),
 ])
 def test_a_requirements_file_names_the_release(tmp_path: Path, copy: str, install: str, service: str) -> None:
-    (tmp_path / "reqs").mkdir()
-    for path in ("requirements.txt", "reqs/serve.txt"):
-        (tmp_path / path).write_text("torch==2.1.2\ntorchserve == 0.9.0 ; python_version >= '3.8'  # 0.9 handlers\n"
-                                     "--extra-index-url https://download.pytorch.org/whl/cpu\n", encoding="utf-8")
-    text = (f"FROM python:3.11-slim\nWORKDIR /app\n{copy}\nRUN {install}\n"
+    pins = ("torch==2.1.2\ntorchserve == 0.9.0 ; python_version >= '3.8'  # 0.9 handlers\n"
+            "--extra-index-url https://download.pytorch.org/whl/cpu\n")
+    assert _torchserve_built(tmp_path, {"requirements.txt": pins, "reqs/serve.txt": pins},
+                             f"{copy}\nRUN {install}") == service
+
+
+def _torchserve_built(context: Path, files: dict[str, str], steps: str) -> str:
+    """The catalog's service id for TorchServe started in an image built in `context` (holding `files`)
+    from `python:3.11-slim` with `steps` after `WORKDIR /app`."""
+    for name, body in files.items():
+        (context / name).parent.mkdir(parents=True, exist_ok=True)
+        (context / name).write_text(body, encoding="utf-8")
+    text = (f"FROM python:3.11-slim\nWORKDIR /app\n{steps}\n"
             "CMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n")
-    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
-    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
+    (context / "Dockerfile").write_text(text, encoding="utf-8")
+    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(context / "Dockerfile")).workloads
     (m,) = services.identify(w)
-    assert m.service.id == service
+    return m.service.id
+
+
+@pytest.mark.parametrize(("copies", "service"), [
+    # two COPYs put a requirements file at /app/requirements.txt: the later one is what pip reads
+    (("COPY requirements.txt .", "COPY serve/ ."), "torchserve"),
+    (("COPY serve/ .", "COPY requirements.txt ."), "torchserve-v0-10"),
+    (("COPY requirements.txt ./", "COPY serve/requirements.txt ./"), "torchserve"),
+    (("COPY serve/requirements.txt ./", "COPY requirements.txt ./"), "torchserve-v0-10"),
+])
+def test_the_later_copy_of_a_requirements_file_names_the_release(tmp_path: Path, copies: tuple[str, str],
+                                                                 service: str) -> None:
+    files = {"requirements.txt": "torchserve==0.9.0\n", "serve/requirements.txt": "torchserve==0.12.0\n"}
+    assert _torchserve_built(tmp_path, files, "\n".join(copies) + "\nRUN pip install -r requirements.txt") == service
 
 
 @pytest.mark.parametrize(("requirements", "service"), [
@@ -503,10 +524,5 @@ def test_a_requirements_file_names_the_release(tmp_path: Path, copy: str, instal
     ("torchserve==0.9.0 ; sys_platform == 'linux' or sys_platform == 'win32'\n", "torchserve"),
 ])
 def test_requirements_continuations_and_markers(tmp_path: Path, requirements: str, service: str) -> None:
-    (tmp_path / "requirements.txt").write_text(requirements, encoding="utf-8")
-    text = ("FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
-            "CMD [\"torchserve\", \"--start\", \"--model-store\", \"/models\"]\n")
-    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
-    (w,) = parse("Dockerfile", text, "dockerfile", real_path=str(tmp_path / "Dockerfile")).workloads
-    (m,) = services.identify(w)
-    assert m.service.id == service
+    assert _torchserve_built(tmp_path, {"requirements.txt": requirements},
+                             "COPY requirements.txt .\nRUN pip install -r requirements.txt") == service

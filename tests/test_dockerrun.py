@@ -748,6 +748,18 @@ def test_compose_run_records_the_dotenv_that_names_the_project_files(tmp_path: P
     assert str(tmp_path / "compose.dev.yaml") in source.reads
 
 
+@pytest.mark.parametrize("options", ['-p "" -f compose.yaml --env-file conf.env', "-p '' --env-file=conf.env",
+                                     "--env-file conf.env -p ''"])
+def test_an_empty_word_before_compose_run_names_no_env_file(tmp_path: Path, options: str) -> None:
+    """An empty word (`-p ""`) is not the `--env-file` option (it has no short name): the `--env-file`
+    given is read, and the service is the project file's with its variables."""
+    source = _on_disk(tmp_path, f"docker compose {options} run -e A=1 api\n", {
+        "conf.env": "TAG=1.2\n", "compose.yaml": "services:\n  api:\n    image: ghcr.io/acme/api:${TAG:-0}\n"})
+    (w,) = source.workloads
+    assert w.image is not None and w.image.value == "ghcr.io/acme/api:1.2"
+    assert str(tmp_path / "conf.env") in source.reads
+
+
 def test_the_cli_named_through_a_variable_runs_compose():
     """make pastes `$(DOCKER_COMPOSE)` in before the shell splits the recipe; the shell splits an unquoted
     `$DC`: `docker compose run`. A variable named for Compose runs it when its value is not known here;

@@ -148,6 +148,14 @@ def test_a_copied_sshd_config_read_by_an_entrypoint_not_scanned(tmp_path: Path) 
     assert rows(report) == [("Dockerfile", "GLM006", 3, 6), ("sshd_config", "GLM006", 1, 1)]
 
 
+def test_a_copied_sshd_config_on_a_base_whose_entrypoint_is_not_known(tmp_path: Path) -> None:
+    # one switch: a base image whose own ENTRYPOINT (not known here) runs before the CMD may start sshd
+    files = dict(COPIED_SSHD_CONFIG)
+    files["Dockerfile"] = files["Dockerfile"].replace("python:3.11-slim", "nvidia/cuda:12.4.1-runtime-ubuntu22.04")
+    report = lint(tmp_path, files, ["GLM006"])
+    assert rows(report) == [("Dockerfile", "GLM006", 3, 6), ("sshd_config", "GLM006", 1, 1)]
+
+
 def test_a_copied_sshd_config_in_an_image_a_service_starts_sshd_from(tmp_path: Path) -> None:
     # the image never runs sshd, the compose service does: its finding, pointing at the image's COPY
     files = dict(COPIED_SSHD_CONFIG)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from glmlint.catalog import glob_match
-from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces
+from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces, last_option
 from glmlint.records import dataclass, field, replace
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
@@ -866,17 +866,9 @@ class ServiceMatch:
         return "--" + head.replace("_", "-") + dot + rest + eq + value
 
     def option(self, *flags: str) -> tuple[str, Word] | None:
-        """The last value given to any of `flags` (`--f=v`, `--f v`, `-fv` for one-letter flags)."""
-        found: tuple[str, Word] | None = None
-        args = self.args
-        for i, w in enumerate(args):
-            t = self.canonical(w.text)
-            for f in flags:
-                if t.startswith(f + "="):
-                    found = (t[len(f) + 1:], w)
-                elif t == f and i + 1 < len(args):
-                    found = (args[i + 1].text, w)
-        return found
+        """The last value given to any of `flags` (`--f=v`, `--f v`), words read as the service's parser
+        reads them (`canonical`)."""
+        return last_option(self.args, flags, self.canonical)
 
     def flag(self, *flags: str) -> Word | None:
         found = None

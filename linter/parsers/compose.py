@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import stat
+from collections.abc import Iterator
 from typing import Any
 
 from glmlint import records
@@ -221,6 +222,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             source.workloads.append(w)
         _join_namespaces(source.workloads, views, d, elsewhere)
         _join_published_ports(source.workloads, views, d, elsewhere)
+        _join_neighbours(source.workloads, views, d)
     source.reads = sorted(set(files.reads))
     return source
 
@@ -272,53 +274,56 @@ class _Elsewhere:
     files its `include:` names, whose services are the project's too (docs.docker.com, "Include":
     each entry a path or a list of paths merged in order, relative to this file's directory)."""
 
-    __slots__ = ("real_path", "path", "pair", "found", "includes")
+    __slots__ = ("real_path", "path", "pair", "found", "includes", "chains")
 
     def __init__(self, real_path: str, path: str, pair: tuple[str, str] | None, docs: list[Any]) -> None:
         self.real_path, self.path, self.pair = real_path, path, pair
         self.found: dict[str, Workload | None] = {}
         self.includes = _includes(docs, real_path)
+        self.chains: list[tuple[str, ...]] | None = None  # the project's lists of files, found at the first join
 
     def __call__(self, name: str) -> Workload | None:
         """The service `name` as the project of another file defines it, its locations in that file."""
         if name not in self.found:
-            self.found[name] = self._find(name)
+            if self.chains is None:
+                from glmlint.composefiles import chains_with
+
+                pair = [self.pair] if self.pair is not None else []
+                self.chains = [*self.includes, *chains_with(self.real_path), *pair]
+            self.found[name] = defined_elsewhere(name, self.chains, self.real_path, self.path)
         return self.found[name]
 
-    def included(self, name: str) -> Workload | None:
-        """The service `name` as a file this one includes defines it (`docker compose run NAME`)."""
-        return self._find(name, self.includes)
 
-    def _find(self, name: str, chains: list[tuple[str, ...]] | None = None) -> Workload | None:
-        from glmlint.composefiles import chains_with
-        from glmlint.link import stamp
+def defined_elsewhere(name: str, chains: list[tuple[str, ...]], real_path: str, path: str) -> Workload | None:
+    """The service `name` as a file other than `real_path` (shown as `path`) defines it: in the first of
+    `chains` (lists of the project's files, in merge order) where one does, read from the last that does
+    with the files before it merged under it, located there as the scan shows that file beside `path`."""
+    from glmlint.link import stamp
 
-        me = os.path.abspath(self.real_path)
-        if chains is None:
-            chains = [*self.includes, *chains_with(self.real_path), *([self.pair] if self.pair is not None else [])]
-        for chain in chains:
-            at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
-                      None)
-            if at is None:
-                continue
-            other = chain[at]
-            text = _read_other(other)
-            if text is None:
-                continue
-            try:
-                docs = y.compose_all(text)
-            except y.YamlError:
-                continue
-            rel = os.path.relpath(other, os.path.dirname(me)).replace(os.sep, "/")
-            shown = posixpath.normpath(posixpath.join(posixpath.dirname(self.path.replace(os.sep, "/")), rel))
-            try:
-                got = parse(shown, text, docs, other, below=tuple(chain[:at]))
-            except (ValueError, y.YamlError):
-                continue
-            w = next((w for w in got.workloads if w.name == name and w.node_path[1:] == ("services", name)), None)
-            if w is not None:
-                return stamp(w, shown)  # type: ignore[no-any-return]
-        return None
+    me = os.path.abspath(real_path)
+    for chain in chains:
+        at = next((k for k in range(len(chain) - 1, -1, -1) if chain[k] != me and name in _service_names(chain[k])),
+                  None)
+        if at is None:
+            continue
+        other = chain[at]
+        text = _read_other(other)
+        if text is None:
+            continue
+        try:
+            docs = y.compose_all(text)
+        except y.YamlError:
+            continue
+        rel = os.path.relpath(other, os.path.dirname(me)).replace(os.sep, "/")
+        shown = posixpath.normpath(posixpath.join(posixpath.dirname(path.replace(os.sep, "/")), rel))
+        try:
+            got = parse(shown, text, docs, other, below=tuple(chain[:at]))
+        except (ValueError, y.YamlError):
+            continue
+        w = next((w for w in got.workloads if w.name == name and w.node_path[1:] == ("services", name)), None)
+        if w is not None:
+            return stamp(w, shown)  # type: ignore[no-any-return]
+    return None
 
 
 def _includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:
@@ -391,6 +396,25 @@ def _join_published_ports(workloads: list[Workload], views: dict[str, tuple[View
             w = workloads[i]
             exposure = Exposure(JOINED_NETWORK, target, None, (), ports, ports[0].loc, via=written)
             workloads[i] = records.replace(w, exposed_by=(*w.exposed_by, exposure))
+
+
+def _join_neighbours(workloads: list[Workload], views: dict[str, tuple[View, int]], doc: int) -> None:
+    """The services of one network namespace (an owner and those that join it with `network_mode:
+    service:NAME` in this file) each get the others' start commands as `neighbours`: what one forwards to
+    127.0.0.1 (a `cloudflared` tunnel's `--url ssh://localhost:22`) reaches the others' listeners."""
+    mine = _mine(workloads, views, doc)
+    if not mine:
+        return
+    groups: dict[str, list[str]] = {}
+    for name, (target, _node) in _joined(mine, views, "network_mode").items():
+        if target in mine:
+            groups.setdefault(target, [target]).append(name)
+    for names in groups.values():
+        for name in names:
+            i = mine[name]
+            others = tuple(c for o in names if o != name for c in workloads[mine[o]].process)
+            if others:
+                workloads[i] = records.replace(workloads[i], neighbours=(*workloads[i].neighbours, *others))
 
 
 def _names_service(node: Any) -> bool:
@@ -948,35 +972,40 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
     from glmlint.interpolate import interpolate
 
     out: list[Port] = []
-    key = COMPOSE["ports"].keys[0]
+    for path, node in _listed(view, base, "ports"):
+        if y.is_map(node):
+            target = y.text(y.get(node, "target")) or ""
+            published = y.text(y.get(node, "published"))
+            ip_node = y.get(node, "host_ip")
+            if ip_node is not None and assumed:
+                # `host_ip: ${BIND:-0.0.0.0}`, read as its default (`_interpolate`): a finding about
+                # the port, located at the entry, says when (as for the short syntax)
+                ip_at, at = y.loc(ip_node), y.loc(node)
+                names = assumed.get((ip_at.line, ip_at.col))
+                if names and not at.file:
+                    assumed.setdefault((at.line, at.col), names)
+            out.append(Port(target, y.loc(node), host_ip=y.text(ip_node),
+                            host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
+                            published=True, path=path))
+        elif y.is_scalar(node):
+            written = y.text(node) or ""
+            at = y.loc(node)
+            found = interpolate(written, env) if "$" in written else None
+            port = parse_port(written, at, path, found.text if found is not None else None,
+                              bool(found and found.from_env))
+            names = port_defaults(port, found.defaulted) if found is not None else ()
+            if names and assumed is not None and not at.file:
+                assumed[(at.line, at.col)] = names
+            out.append(port)
+    return out
+
+
+def _listed(view: View, base: tuple[str | int, ...], name: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The entries of the service's list setting `name` (`COMPOSE[name]`'s key), each with its node path."""
+    key = COMPOSE[name].keys[0]
     for _key, seq in view.get(key, []):
         for i, node in enumerate(y.items(seq)):
-            path = (*base, key, i)
-            if y.is_map(node):
-                target = y.text(y.get(node, "target")) or ""
-                published = y.text(y.get(node, "published"))
-                ip_node = y.get(node, "host_ip")
-                if ip_node is not None and assumed:
-                    # `host_ip: ${BIND:-0.0.0.0}`, read as its default (`_interpolate`): a finding about
-                    # the port, located at the entry, says when (as for the short syntax)
-                    ip_at, at = y.loc(ip_node), y.loc(node)
-                    names = assumed.get((ip_at.line, ip_at.col))
-                    if names and not at.file:
-                        assumed.setdefault((at.line, at.col), names)
-                out.append(Port(target, y.loc(node), host_ip=y.text(ip_node),
-                                host_port=published, protocol=y.text(y.get(node, "protocol")) or "tcp",
-                                published=True, path=path))
-            elif y.is_scalar(node):
-                written = y.text(node) or ""
-                at = y.loc(node)
-                found = interpolate(written, env) if "$" in written else None
-                port = parse_port(written, at, path, found.text if found is not None else None,
-                                  bool(found and found.from_env))
-                names = port_defaults(port, found.defaulted) if found is not None else ()
-                if names and assumed is not None and not at.file:
-                    assumed[(at.line, at.col)] = names
-                out.append(port)
-    return out
+            yield (*base, key, i), node
 
 
 def drop_setting(process: list[Command]) -> Setting[User] | None:
@@ -1057,20 +1086,17 @@ def _colon_split(spec: str) -> list[str]:
 
 def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
     out: list[Mount] = []
-    key = COMPOSE["mounts"].keys[0]
     read_only = COMPOSE["mount.read_only"].keys
-    for _key, seq in view.get(key, []):
-        for i, node in enumerate(y.items(seq)):
-            path = (*base, key, i)
-            if y.is_map(node):
-                kind = y.text(y.get(node, "type")) or "volume"
-                source = y.text(y.get(node, "source"))
-                target = y.text(y.get(node, "target")) or ""
-                ro = y.scalar(y.get(node, *read_only)) is True
-                out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
-            elif y.is_scalar(node):
-                out.append(parse_volume(y.text(node) or "", y.loc(node), path))
-    if len(view.get(key, [])) > 1:
+    for path, node in _listed(view, base, "mounts"):
+        if y.is_map(node):
+            kind = y.text(y.get(node, "type")) or "volume"
+            source = y.text(y.get(node, "source"))
+            target = y.text(y.get(node, "target")) or ""
+            ro = y.scalar(y.get(node, *read_only)) is True
+            out.append(Mount(source, target, "bind" if kind == "bind" else kind, ro, y.loc(node), path))
+        elif y.is_scalar(node):
+            out.append(parse_volume(y.text(node) or "", y.loc(node), path))
+    if len(view.get(COMPOSE["mounts"].keys[0], [])) > 1:
         out = _by_target(out)
     return out
 
@@ -1096,17 +1122,14 @@ def _by_target(mounts: list[Mount]) -> list[Mount]:
 def _devices(view: View, base: tuple[str | int, ...]) -> list[Device]:
     """`devices:` entries: `host[:container[:permissions]]`, a CDI name, or the long syntax."""
     out: list[Device] = []
-    key = COMPOSE["devices"].keys[0]
-    for _key, seq in view.get(key, []):
-        for i, node in enumerate(y.items(seq)):
-            path = (*base, key, i)
-            if y.is_map(node):
-                source = y.text(y.get(node, "source"))
-                if source:
-                    out.append(Device(source, y.text(y.get(node, "target")), y.loc(node), path,
-                                      y.text(y.get(node, "permissions"))))
-            elif y.is_scalar(node) and y.text(node):
-                out.append(parse_device(y.text(node) or "", y.loc(node), path))
+    for path, node in _listed(view, base, "devices"):
+        if y.is_map(node):
+            source = y.text(y.get(node, "source"))
+            if source:
+                out.append(Device(source, y.text(y.get(node, "target")), y.loc(node), path,
+                                  y.text(y.get(node, "permissions"))))
+        elif y.is_scalar(node) and y.text(node):
+            out.append(parse_device(y.text(node) or "", y.loc(node), path))
     return out
 
 

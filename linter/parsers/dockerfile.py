@@ -635,7 +635,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             if requirements is None:
                 requirements = _requirement_files(instructions)
             if requirements:
-                stage.files.extend(_requirements_copied(inst, scope, context, stage.workdir, requirements))
+                stage.files.extend(_requirements_copied(inst, copied, context, requirements))
         elif inst.name == "CMD":
             stage.cmd = _argv_setting(inst, shell)
             stage.cmd_inst = inst
@@ -1131,41 +1131,20 @@ def _requirement_files(instructions: list[Instruction]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _requirements_copied(inst: Instruction, scope: dict[str, str], context: ContextReader, workdir: str,
+def _requirements_copied(inst: Instruction, copies: list[tuple[str, str, bool]], context: ContextReader,
                          wanted: frozenset[str]) -> list[FileWrite]:
-    """The requirements files of `wanted` a `COPY`/`ADD` from the build context puts in place, read from
-    disk: a file copied to one (`COPY requirements.txt .`, also by a glob), or one inside a directory
-    copied over it (`COPY . /app`). Only those paths are read, never a whole directory."""
-    import fnmatch
-
-    array = _json_array(inst.args)
-    words = array if array is not None else inst.args.split()
-    if any(w.startswith("--from") for w in words):
-        return []
-    paths = [substitute(w, scope) for w in words if not w.startswith("--")]
-    if len(paths) < 2:
-        return []
-    *sources, dest = paths
-    base = posixpath.normpath(posixpath.join(workdir, dest))
+    """The requirements files of `wanted` a `COPY`/`ADD` from the build context (its `_copies`) puts in
+    place, read from disk where `_copied_from` says they come from: a file copied to one (`COPY
+    requirements.txt .`, also by a glob), or one inside a directory copied over it (`COPY . /app`). Only
+    those paths are read, never a whole directory."""
     out: list[FileWrite] = []
-    for src in sources:
-        if "$" in src or "://" in src:
-            continue
-        name = posixpath.basename(src.rstrip("/"))
+    for copy in copies:
         for target in sorted(wanted):
-            if posixpath.dirname(target) == base and (fnmatch.fnmatchcase(posixpath.basename(target), name)
-                                                      if any(c in name for c in "*?[") else
-                                                      posixpath.basename(target) == name):
-                got = context(posixpath.join(posixpath.dirname(src), posixpath.basename(target))
-                              if any(c in name for c in "*?[") else src)  # a file copied into `dest`
-            elif target == base and not any(c in src for c in "*?["):
-                got = context(src)  # a file copied to `dest`
-            elif target.startswith(base.rstrip("/") + "/") and not any(c in src for c in "*?["):
-                got = context(posixpath.join(src, target[len(base.rstrip("/")) + 1:]))  # inside a directory
-            else:
-                continue
-            if isinstance(got, tuple):
-                out.append(FileWrite(target, got[1], "write", inst.loc(), source=got[0]))
+            for src in _copied_from(target, [copy]):
+                got = context(src)
+                if isinstance(got, tuple):
+                    out.append(FileWrite(target, got[1], "write", inst.loc(), source=got[0]))
+                    break
     return out
 
 

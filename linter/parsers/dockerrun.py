@@ -59,7 +59,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from glmlint.fields import BOOL, DOCKER_RUN, HOST, ITEMS, USER, Key, settings
@@ -720,29 +720,7 @@ def justfile(text: str) -> list[Snippet]:
     continued = False
     for k, line in enumerate(split_lines(text)):
         if line[:1] in (" ", "\t") and line.strip() and in_recipe or continued and in_recipe:
-            at = _recipe_start(line, continued, "@-")
-            chars: list[str] = []
-            cols: list[int] = []
-            c = at
-            while c < len(line):
-                m = _JUST_INTERPOLATION.match(line, c) if line.startswith("{{", c) else None
-                if line.startswith("{{{{", c):
-                    chars.extend("{{")
-                    cols.extend((c, c + 1))
-                    c += 4
-                    continue
-                if m is not None:
-                    end = line.find("}}", c + 2)
-                    end = len(line) if end < 0 else end + 2
-                    ref = "${" + (m.group(1) or "__just_expression__").replace("-", "_") + "}"
-                    chars.extend(ref)
-                    cols.extend([c] * len(ref))
-                    c = end
-                    continue
-                chars.append(line[c])
-                cols.append(c)
-                c += 1
-            snip.add(k + 1, "".join(chars), cols)
+            _add_templated(snip, k + 1, line, _recipe_start(line, continued, "@-"), 0, _just_action, escaped=True)
             continued = line.endswith("\\")
             continue
         continued = False
@@ -1104,17 +1082,46 @@ _TASK_TEMPLATE = re.compile(r"\{\{-?\s*(?:\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}|.*
 def _add_task(snip: Snippet, line_no: int, text: str, offset: int, _powershell: bool = False) -> None:
     """A Taskfile command row, `{{.NAME}}` written `${NAME}` (as long); any other template action
     (`{{if ...}}`, `{{.CLI_ARGS | ...}}`) an expansion not known here."""
+    _add_templated(snip, line_no, text, 0, offset, _task_action)
+
+
+def _task_action(text: str, at: int) -> tuple[str, int] | None:
+    """The Taskfile template action at `at`: the variable it names (or a stand-in) and where it ends."""
+    m = _TASK_TEMPLATE.match(text, at)
+    return None if m is None else (m.group(1) or "__task_template__", m.end())
+
+
+def _just_action(line: str, at: int) -> tuple[str, int] | None:
+    """The justfile interpolation at `at`: the variable it names (or a stand-in) and where it ends."""
+    m = _JUST_INTERPOLATION.match(line, at)
+    if m is None:
+        return None
+    end = line.find("}}", at + 2)
+    return (m.group(1) or "__just_expression__").replace("-", "_"), len(line) if end < 0 else end + 2
+
+
+def _add_templated(snip: Snippet, line_no: int, text: str, start: int, offset: int,
+                   action: Callable[[str, int], tuple[str, int] | None], escaped: bool = False) -> None:
+    """`text` from `start` as a row of `snip`, each template action `action` finds at a `{{` (a justfile's
+    `{{ NAME }}`, a Taskfile's `{{.NAME}}`) written `${NAME}` located at its first column; with
+    `escaped`, `{{{{` is a literal `{{` (just). Columns are `offset` on."""
     chars: list[str] = []
     cols: list[int] = []
-    k = 0
+    k = start
     while k < len(text):
-        m = _TASK_TEMPLATE.match(text, k) if text.startswith("{{", k) else None
-        if m is not None:
-            ref = "${" + (m.group(1) or "__task_template__") + "}"
-            chars.extend(ref)
-            cols.extend([offset + k] * len(ref))
-            k = m.end()
-            continue
+        if text.startswith("{{", k):
+            if escaped and text.startswith("{{{{", k):
+                chars.extend("{{")
+                cols.extend((offset + k, offset + k + 1))
+                k += 4
+                continue
+            got = action(text, k)
+            if got is not None:
+                ref = "${" + got[0] + "}"
+                chars.extend(ref)
+                cols.extend([offset + k] * len(ref))
+                k = got[1]
+                continue
         chars.append(text[k])
         cols.append(offset + k)
         k += 1
@@ -1998,15 +2005,16 @@ def _lift_compose_run(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
     return _over_service(w, *linked, flags) if linked is not None else w
 
 
-def _compose_files(argv: tuple[Word, ...], at: int, short: str = "-f", long: str = "--file") -> list[str] | None:
+def _compose_files(argv: tuple[Word, ...], at: int, names: tuple[str, ...] = ("-f", "--file")) -> list[str] | None:
     """The `-f`/`--file` files of `docker compose [options] run` before `run` (`at`: the word after
     it), as written; None when one holds an expansion or is standard input (not known here).
-    (`short`, `long`: another option that names files, `--env-file`.)"""
+    (`names`: the option's names, the long one last; another option that names files: `("--env-file",)`.)"""
+    long = names[-1]
     files: list[str] = []
     i = 1
     while i < at - 1:
         t = argv[i].text
-        if t in (short, long) and i + 1 < at - 1:
+        if t in names and i + 1 < at - 1:
             files.append(argv[i + 1].text)
             i += 2
             continue
@@ -2025,7 +2033,7 @@ def _compose_env(argv: tuple[Word, ...], at: int, where: _EnvFiles) -> dict[str,
     a file not on disk: Compose refuses to start)."""
     from glmlint.interpolate import read_dotenv
 
-    named = _compose_files(argv, at, "", "--env-file")
+    named = _compose_files(argv, at, ("--env-file",))
     if named is None:
         return False
     if not named:
@@ -2096,8 +2104,8 @@ def _shown(real: str, where: _EnvFiles) -> str:
 
 
 def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) -> tuple[Workload, str] | None:
-    """The service a file of the project includes (`include:`, Compose 2.20+), as `compose._Elsewhere`
-    reads it, and the included file as the scan shows it."""
+    """The service a file of the project includes (`include:`, Compose 2.20+), as
+    `compose.defined_elsewhere` reads it, and the included file as the scan shows it."""
     from glmlint.parsers import compose
 
     for real in reversed(files):
@@ -2109,7 +2117,7 @@ def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) ->
         except y.YamlError:
             continue
         shown = _shown(real, where)
-        w = compose._Elsewhere(real, shown, None, docs).included(service)
+        w = compose.defined_elsewhere(service, compose._includes(docs, real), real, shown)
         if w is not None:
             where.reads.append(real)
             return w, w.anchor.file or shown

@@ -401,7 +401,7 @@ def _first(annotations: dict[str, str], keys: tuple[str, ...]) -> str:
 
 
 def _annotations(node: Any) -> dict[str, str]:
-    """An annotations mapping's text values by key."""
+    """An annotations mapping's (or a label selector's) text values by key."""
     return {k: y.text(v) or "" for k, (_kn, v) in y.entries(node).items()}
 
 
@@ -412,10 +412,12 @@ def _annotations(node: Any) -> dict[str, str]:
 _SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def _internal_service(annotations: Any, spec: Any, over: Any = None) -> bool:
-    """Whether a Service of type LoadBalancer with these annotations (a mapping node, or None; those of `over`,
-    another, win) and spec (a ServiceSpec node, or None) gets an internal load balancer
+def _internal_service(kind: str | None, annotations: Any, spec: Any, over: Any = None) -> bool:
+    """Whether a Service of type `kind` is a LoadBalancer that, with these annotations (a mapping node, or None;
+    those of `over`, another, win) and spec (a ServiceSpec node, or None), gets an internal load balancer
     (`_internal_load_balancer`), or one that lets in clients of private ranges only (`_SOURCE_RANGES`)."""
+    if kind != "LoadBalancer":
+        return False
     texts = {**_annotations(annotations), **_annotations(over)} if over is not None else _annotations(annotations)
     lb_class = (y.text(y.get(spec, "loadBalancerClass")) or "").strip()
     ranges = [y.text(r) or "" for r in y.items(y.get(spec, "loadBalancerSourceRanges"))]
@@ -454,6 +456,11 @@ def _aws_ranges_ignored(annotations: dict[str, str], lb_class: str) -> bool:
     return kind == "nlb-ip" or target == "ip"
 
 
+def _internal(kind: str | None, service: Any, over: Any = None) -> bool:
+    """`_internal_service` of a Service or a Service template (its `metadata.annotations` and `spec`)."""
+    return _internal_service(kind, y.get(service, "metadata", "annotations"), y.get(service, "spec"), over)
+
+
 def _exposure(obj: Any) -> Exposure | None:
     """A core `v1` Service of type LoadBalancer (one the public network reaches: `_internal_service`) or
     NodePort with a selector: it makes the pods it selects reachable from outside the cluster."""
@@ -464,7 +471,7 @@ def _exposure(obj: Any) -> Exposure | None:
     selector = y.entries(y.get(obj, "spec", "selector"))
     if kind not in _EXPOSING or not selector:
         return None
-    if kind == "LoadBalancer" and _internal_service(y.get(obj, "metadata", "annotations"), y.get(obj, "spec")):
+    if _internal(kind, obj):
         return None
     ports = []
     for p in y.items(y.get(obj, "spec", "ports")):
@@ -605,8 +612,9 @@ def _ingress_private(obj: Any, found: _Routed | None = None) -> bool:
     annotations may authenticate its routes; `found`: the IngressClasses (and their parameters) it may
     name, of its file (of the files close to it, when the link completes its routes)."""
     annotations = {k: (y.text(v) or "").strip() for k, (_kn, v) in y.entries(y.get(obj, "metadata", "annotations")).items()}
-    named = _ingress_class_name(obj)
-    classes = {annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""}
+    written = annotations.get(_CLASS_ANNOTATION, ""), y.text(y.get(obj, "spec", "ingressClassName")) or ""
+    named = written[0] or written[1]  # `_ingress_class_name`
+    classes = set(written)
     if classes & _INTERNAL_CLASSES.keys() or any(annotations.get(k) for k in _AUTH_ANNOTATIONS):
         return True
     if _TAILSCALE in classes and annotations.get(_TAILSCALE_FUNNEL, "") not in _GO_TRUE:
@@ -904,7 +912,7 @@ def _gateway_private(gateway: Any, proxies: dict[tuple[str | None, str], Any],
         service = y.get(proxy, "spec", "provider", "kubernetes", "envoyService")
         kind = y.text(y.get(service, "type")) or "LoadBalancer"
         if proxy is None or kind == "ClusterIP" or _private_annotations(y.get(service, "annotations")) \
-                or kind == "LoadBalancer" and _internal_service(None, service):
+                or _internal_service(kind, None, service):
             return True
     return not y.items(y.get(gateway, "spec", "listeners"))
 
@@ -945,8 +953,7 @@ class _Target(NamedTuple):
                    any((y.text(y.get(service, "metadata", "annotations", k)) or "").strip().lower() not in off
                        for k, off in _SERVICE_AUTH.items()),
                    _backend_configs(service),
-                   kind == "LoadBalancer" and _internal_service(y.get(service, "metadata", "annotations"),
-                                                                y.get(service, "spec")))
+                   _internal(kind, service))
 
 
 def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
@@ -965,8 +972,7 @@ def _ray_head_targets(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
     kind = y.text(_ray_type(template, group)) or "ClusterIP"
     ports = _written_ports(template) + [(n, ServicePort(p, p, y.loc(group))) for n, p in _ray_default_ports(group) if p]
     service = f"{name}-head-svc" if cr == "RayService" else y.text(y.get(template, "metadata", "name")) or f"{name}-head-svc"
-    internal = kind == "LoadBalancer" and _internal_service(y.get(template, "metadata", "annotations"),
-                                                            y.get(template, "spec"))
+    internal = _internal(kind, template)
     return [((_namespace(obj), service), _Target(kind, (("ray.io/cluster", _ray_cluster_name(obj) or name),
                                                         ("ray.io/node-type", "head")), ports, False, None, internal))]
 
@@ -1055,7 +1061,7 @@ class _Routed:
         Gateway's on every label both name, and shares one) is a ClusterIP one, or of type LoadBalancer with an
         internal load balancer (`_internal_service`). With no such Service here, the gateway is the cluster's edge
         (Istio's own ingress gateway Service is a public LoadBalancer)."""
-        wanted = {k: y.text(v) or "" for k, (_kn, v) in y.entries(y.get(gateway, "spec", "selector")).items()}
+        wanted = _annotations(y.get(gateway, "spec", "selector"))
         if not wanted:
             return False
         fronts = [t for t in self.services.values() if t.selector
@@ -1522,8 +1528,7 @@ def _ray_head_service(obj: Any, name: str, namespace: str | None, group: Any) ->
     # feeaf72f); a RayService's own head Service gets the template's only (`BuildHeadServiceForRayService`)
     over = y.get(obj, "spec", "headServiceAnnotations") if cr == "RayCluster" else \
         y.get(obj, "spec", "rayClusterSpec", "headServiceAnnotations") if cr == "RayJob" else None
-    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
-            y.get(template, "metadata", "annotations"), y.get(template, "spec"), over):
+    if kind not in _EXPOSING or _internal(kind, template, over):
         return None
     at = y.loc(node)
     ports = [sp for _n, sp in _written_ports(template)]
@@ -1572,8 +1577,7 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
         return None
     node = _ray_type(template, head_group)
     kind = y.text(node)
-    if kind not in _EXPOSING or kind == "LoadBalancer" and _internal_service(
-            y.get(template, "metadata", "annotations"), y.get(template, "spec")):
+    if kind not in _EXPOSING or _internal(kind, template):
         return None
     at = y.loc(node)
     serving = [(n, p) for n, p in _ray_default_ports(head_group) if p and (n == "serve" or n.startswith("serve-"))]
@@ -2050,8 +2054,7 @@ def _operator_expose(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
     node = y.get(service, "type")
     service_type = y.text(node)
     # a NIMService's `expose.service` carries the Service's `annotations`; a Dask scheduler's is a ServiceSpec
-    if service_type not in _EXPOSING or service_type == "LoadBalancer" and _internal_service(
-            y.get(service, "annotations"), service):
+    if service_type not in _EXPOSING or _internal_service(service_type, y.get(service, "annotations"), service):
         return workloads
     ports = ((ServicePort(port, port, y.loc(node)),) if port is not None
              else tuple(sp for _n, sp in _written_ports(None, service)))

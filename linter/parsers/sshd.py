@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+from typing import NamedTuple
 
 from glmlint import lazyre
 from glmlint.ir import Directive, Format, Loc, SourceFile
@@ -68,11 +69,12 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
     """`real_path`: where the file is on disk, to read the main file and the drop-ins beside it."""
     found = directives(text)
     if real_path and real_path != "-":
-        before, after = shadowed(real_path)
+        drop_in = _drop_in(real_path)
+        before, after = shadowed(real_path, drop_in)
         if before or after:
             found = [d for d in found if not _global_shadowed(d, found, before, after)]
-        if _PAM not in _globals(found):
-            pam = _context(path, real_path, _PAM)
+        if _PAM not in _globals(found) and drop_in is not None:
+            pam = _context(path, drop_in, _PAM)
             if pam is not None:
                 found.insert(0, pam)
     return SourceFile(path=path, format=Format.SSHD_CONFIG, text=text, directives=found)
@@ -106,23 +108,18 @@ def _first(ds: list[Directive], keyword: str, after: int = 0, until: int | None 
     return None
 
 
-def _context(path: str, real_path: str, keyword: str) -> Directive | None:
+def _context(path: str, drop_in: _DropIn, keyword: str) -> Directive | None:
     """For a drop-in beside a main file that `Include`s it: the global value of `keyword` sshd reads in
     the other files (main file before its `Include`, the other drop-ins by name, main file after), located
     in the file it is in (`path`: the drop-in as reported)."""
-    directory, name = os.path.split(os.path.abspath(real_path))
-    if os.path.basename(directory) != _DROP_INS:
+    main, include = drop_in.main, drop_in.include
+    if main is None or include is None or not fnmatch.fnmatchcase(drop_in.name, include[1]):
         return None
-    main = _read(os.path.join(os.path.dirname(directory), "sshd_config"))
-    include = _include(main, _DROP_INS) if main else None
-    if main is None or include is None or not fnmatch.fnmatchcase(name, include[1]):
-        return None
-    line, pattern = include
+    line = include[0]
     shown = posixpath.dirname(path)
     main_shown = posixpath.join(posixpath.dirname(shown), "sshd_config")
     order = [(main_shown, _first(main, keyword, until=line))]
-    order += [(posixpath.join(shown, other), _first(_read(os.path.join(directory, other)) or [], keyword))
-              for other in _drop_ins(directory, pattern) if other != name]
+    order += [(posixpath.join(shown, other), _first(ds, keyword)) for other, ds in drop_in.others]
     order.append((main_shown, _first(main, keyword, after=line)))
     for where, d in order:
         if d is not None:
@@ -172,26 +169,50 @@ def _include(main: list[Directive], name: str) -> tuple[int, str] | None:
     return None
 
 
-def shadowed(real_path: str) -> tuple[frozenset[str], tuple[int, frozenset[str]] | None]:
+class _DropIn(NamedTuple):
+    """A file of an `sshd_config.d/` and what sshd reads around it, read once for `shadowed` and `_context`."""
+
+    name: str
+    main: list[Directive] | None  # the `sshd_config` beside the directory (None: none there)
+    include: tuple[int, str] | None  # the line and pattern of the main file's `Include` of the drop-ins
+    # the other drop-ins that pattern (`*.conf` with no main file) reads, by name in sshd's order, with their
+    # directives; empty when sshd does not read this one through them
+    others: tuple[tuple[str, list[Directive]], ...]
+
+
+def _drop_in(real_path: str) -> _DropIn | None:
+    """`real_path` as a drop-in (`_DropIn`), or None when it is not in an `sshd_config.d/`."""
+    directory, name = os.path.split(os.path.abspath(real_path))
+    if os.path.basename(directory) != _DROP_INS:
+        return None
+    main = _read(os.path.join(os.path.dirname(directory), "sshd_config"))
+    include = _include(main, _DROP_INS) if main else None
+    pattern = include[1] if include is not None else "*.conf"
+    others: tuple[tuple[str, list[Directive]], ...] = ()
+    if (not main or include is not None) and fnmatch.fnmatchcase(name, pattern):
+        others = tuple((other, _read(os.path.join(directory, other)) or [])
+                       for other in _drop_ins(directory, pattern) if other != name)
+    return _DropIn(name, main, include, others)
+
+
+def shadowed(real_path: str, drop_in: _DropIn | None) -> tuple[frozenset[str], tuple[int, frozenset[str]] | None]:
     """(keywords sshd has a global value for before it reads `real_path`, and, for a main file, the line
-    of its `Include` of the drop-ins with the keywords they set globally)."""
-    me = os.path.abspath(real_path)
-    directory, name = os.path.split(me)
-    if os.path.basename(directory) == _DROP_INS:
-        main_path = os.path.join(os.path.dirname(directory), "sshd_config")
-        main = _read(main_path)
-        include = _include(main, _DROP_INS) if main else None
+    of its `Include` of the drop-ins with the keywords they set globally); `drop_in`: `_drop_in(real_path)`."""
+    if drop_in is not None:
+        main, include, name = drop_in.main, drop_in.include, drop_in.name
         if main and include is None:
             return frozenset(), None  # the main file reads no drop-in: not known how this one is read
         line, pattern = include if include is not None else (0, "*.conf")
         if not fnmatch.fnmatchcase(name, pattern):
             return frozenset(), None
         before = _globals(main, line) if main else set()
-        for other in _drop_ins(directory, pattern):
-            if other >= name:
+        for other, ds in drop_in.others:
+            if other > name:
                 break
-            before |= _globals(_read(os.path.join(directory, other)) or [])
+            before |= _globals(ds)
         return frozenset(before), None
+    me = os.path.abspath(real_path)
+    directory, name = os.path.split(me)
     if name != "sshd_config":
         return frozenset(), None
     main = _read(me)
