@@ -5,36 +5,39 @@ fact with its source) says how it is started (`sshd`) and installed (the
 distributions' package names), where its configuration lives (the main file and
 the drop-in directory), the stock lines distributions ship and the defaults.
 This module is the behaviour: sshd takes, for each keyword, the *first* value it reads: `-o` options on its
-command line, then the files `Include`d at the top of Debian's and Alpine's
-`/etc/ssh/sshd_config` (`sshd_config.d/*.conf`, in name order), then the main
-file. Text appended with `>>` lands after the distribution's lines. A `sed -i`
-substitution is replayed on a model of the file that starts from the stock
-Debian/Ubuntu/Alpine lines, where the options are commented defaults
-(`#PasswordAuthentication yes`): `s/PasswordAuthentication yes/... no/` only
-yields `#PasswordAuthentication no` and changes nothing. The stock file's uncommented lines
-(`KbdInteractiveAuthentication no`, `UsePAM yes`: Debian's debian-config.patch, as Ubuntu 22.04/24.04
-and Debian 12 ship it, e.g. yaobinwen/openssh-ubuntu 13dd805, puts `Include
-/etc/ssh/sshd_config.d/*.conf` first and those lines below) take part in the first-value lookup where
-they stand: after the drop-ins, before lines appended to the file. A build that writes or copies the
-whole main file replaces them (then `UsePAM` is sshd's `no`, openssh-portable V_9_6_P1 servconf.c
-`fill_default_server_options`). A substitution that
-turns an option on counts even when it matches nothing here (it may on another
-base image). `PasswordAuthentication` defaults to yes,
-`PermitEmptyPasswords` to no. A written line whose first word is not a keyword
-(`-e PasswordAuthentication yes`, what dash's `echo -e` writes) is a bad
-configuration option: sshd reports it and refuses to start (openssh-portable
-servconf.c: `parse_token` returns `sBadOption`, then "terminating, N bad
-configuration options"), so nothing listens. A `COPY` of a build-context file
-to the main file or a drop-in (read from disk beside the Dockerfile) writes that
-file's lines.
+command line, then its main file `/etc/ssh/sshd_config`, whose `Include` line reads the drop-ins
+(`sshd_config.d/*.conf`, in name order) where it stands (sshd_config(5) `Include`; a main file without
+one reads no drop-in). The model starts from the stock files of the base image's distribution (the image
+catalog's `sshd_config` fact: RHEL 9's main file with its `Include` at the top and the package's
+`50-redhat.conf` drop-in; RHEL 7/8's main file, which turns `PasswordAuthentication yes` on itself and
+has no `Include`), else from Debian's and Ubuntu's (the service catalog's `stock`: Debian's
+debian-config.patch, as Ubuntu 22.04/24.04 and Debian 12 ship it, e.g. yaobinwen/openssh-ubuntu 13dd805,
+puts `Include /etc/ssh/sshd_config.d/*.conf` first, the options as commented defaults
+(`#PasswordAuthentication yes`) and `KbdInteractiveAuthentication no`, `UsePAM yes` uncommented below).
+The build's steps are replayed on those files in build order (`glmlint.buildfiles`, shared with sudo's
+model): text written with `>` replaces a file, `>>` lands after its lines, a `sed -i` substitution is
+replayed on the modelled lines (`s/PasswordAuthentication yes/... no/` on `#PasswordAuthentication yes`
+only yields `#PasswordAuthentication no` and changes nothing), `sed -i '/re/d'` and `grep -v re f > t &&
+mv t f` delete lines, `rm` removes files (`rm -rf /etc/ssh/sshd_config.d/*`), `cp`/`mv`/`cat` move text
+between them, and a `COPY` of a build-context file to the main file or a drop-in (read from disk beside
+the Dockerfile) writes that file's lines. The stock lines take part in the first-value lookup where they
+stand; a main file the build writes or copies replaces them (then `UsePAM` is sshd's `no`,
+openssh-portable V_9_6_P1 servconf.c `fill_default_server_options`). A substitution that turns an option
+on counts even when it matches nothing here (it may on another base image). `PasswordAuthentication`
+defaults to yes, `PermitEmptyPasswords` to no. A written line whose first word is not a keyword (`-e
+PasswordAuthentication yes`, what dash's `echo -e` writes) is a bad configuration option: sshd reports
+it and refuses to start (openssh-portable servconf.c: `parse_token` returns `sBadOption`, then
+"terminating, N bad configuration options"), so nothing listens.
 """
 from __future__ import annotations
 
+import fnmatch
 import functools
 import re
 from typing import TYPE_CHECKING, Any
 
 from glmlint import lazyre
+from glmlint.buildfiles import Files, Line, replay
 from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives, key
@@ -267,28 +270,57 @@ def _loopback(entry: str) -> bool:
 _READABLE = lazyre.compile(r"\s*(?:$|#|[A-Za-z][A-Za-z0-9]*(?:[\s=]|$))")
 
 
-def _rejected(lines: list[tuple[str, Loc | None]]) -> Loc | None:
+def _rejected(lines: list[Line]) -> Loc | None:
     """Where a line the build wrote is one sshd rejects (its first word is no keyword)."""
-    for text, loc in lines:
-        if loc is not None and not _READABLE.match(text):
-            return loc
+    for line in lines:
+        if line.loc is not None and not _READABLE.match(line.text):
+            return line.loc
     return None
 
 
-def _directive_lines(lines: list[tuple[str, Loc | None]], stock: bool = False) -> list[Directive]:
+def _directive_lines(lines: list[Line], stock: bool = False) -> list[Directive]:
     """The directives of a modelled file in order; the stock file's own lines (no place) when `stock`."""
     out: list[Directive] = []
-    for text, loc in lines:
-        if loc is not None:
-            out.extend(directives(text, loc=loc))
+    for line in lines:
+        if line.loc is not None:
+            out.extend(directives(line.text, loc=line.loc))
         elif stock:
-            out.extend(directives(text, loc=STOCK))
+            out.extend(directives(line.text, loc=STOCK))
     return out
 
 
-def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[str, Loc | None]]:
+_INCLUDE = lazyre.compile(r"^\s*include(?:\s+|\s*=\s*)(.*)$", re.I)
+
+
+def _read(files: dict[str, list[Line]], main: str) -> list[list[Line]]:
+    """The files sshd reads, in order, as runs of lines: the main file, split where an `Include` line
+    reads other files there (sshd_config(5) `Include`: glob(3) patterns, each expanded in lexical order;
+    a relative one is under /etc/ssh). A main file without an `Include` reads no drop-in."""
+    runs: list[list[Line]] = [[]]
+    for line in files.get(main, []):
+        m = _INCLUDE.match(line.text)
+        if m is None:
+            runs[-1].append(line)
+            continue
+        for pattern in m.group(1).split():
+            path = pattern if pattern.startswith("/") else "/etc/ssh/" + pattern
+            folder, _, name = path.rpartition("/")
+            runs.extend(files[p] for p in sorted(files) if p.rpartition("/")[0] == folder
+                        and fnmatch.fnmatchcase(p.rpartition("/")[2], name) and p != main)
+        runs.append([])
+    return runs
+
+
+def _apply(lines: list[Line], write: FileWrite) -> list[Line]:
+    """A build step's write replayed on a modelled file (`buildfiles.replay`)."""
+    if write.mode == "delete":  # `sed -i '/^PasswordAuthentication/d'`: the lines that match are gone
+        if write.pattern is None:
+            return lines
+        regex = re.compile(write.pattern)
+        return [line for line in lines if not regex.search(line.text)]
     at = write.line_locs
-    new = [(line, at[i] if i < len(at) else write.loc) for i, line in enumerate(write.text.splitlines())]
+    new = [Line(text, at[i] if i < len(at) else write.loc, write.path, write.source)
+           for i, text in enumerate(write.text.splitlines())]
     if write.mode == "write":
         return new
     if write.mode == "append":
@@ -297,14 +329,13 @@ def _apply(lines: list[tuple[str, Loc | None]], write: FileWrite) -> list[tuple[
         return new + lines  # an edit we cannot replay (`sed '/x/a ...'`): its text takes effect
     regex = re.compile(write.pattern)
     address = re.compile(write.address) if write.address is not None else None
-    out: list[tuple[str, Loc | None]] = []
+    out: list[Line] = []
     matched = False
-    for text, loc in lines:
-        if regex.search(text) and (address is None or address.search(text)):
+    for line in lines:
+        if regex.search(line.text) and (address is None or address.search(line.text)):
             matched = True
-            text = regex.sub(write.replace, text, count=0 if write.global_ else 1)
-            loc = write.loc
-        out.append((text, loc))
+            line = Line(regex.sub(write.replace, line.text, count=0 if write.global_ else 1), write.loc, write.path)
+        out.append(line)
     if not matched and any(truthy(d.value) for d in directives(write.text)):
         # a substitution meant to turn an option on: on another base image it may match; flag the intent
         out = new + out
@@ -346,41 +377,20 @@ def analyse(workload: Workload) -> Sshd:
     known = _knowledge()
     # the base image's distribution's stock files (the image catalog's `sshd_config`), else Debian's
     distro = _distribution(workload)
-    main: list[tuple[str, Loc | None]] = [(line, None) for line in (known.stock if distro is None
-                                                                     else distro.get("main", ()))]
-    dropins: dict[str, list[tuple[str, Loc | None]]] = {
-        known.dropins + name: [(line, None) for line in lines]
-        for name, lines in (distro.get("dropins") or {}).items()} if distro is not None else {}
-    removed = _removed(workload, known.dropins)
-    for path in [p for p in dropins if p in removed]:
-        del dropins[path]  # `rm -f /etc/ssh/sshd_config.d/50-redhat.conf`
-    copied: dict[Loc, str] = {}
-    rewritten = False
-    for write in workload.files:
-        path = write.path
-        if write.source is not None and (path == known.main or path.startswith(known.dropins)):
-            copied[write.loc] = write.source
-        if path == known.main:
-            main = _apply(main, write)
-            rewritten = rewritten or write.mode == "write"
-        elif path.startswith(known.dropins) and path.endswith(".conf"):
-            if path in removed and _before(write.loc, removed[path]):
-                continue  # written, then removed
-            dropins[path] = _apply(dropins.get(path, []), write)
-    if distro is not None and not rewritten and not any(
-            line.split(None, 1)[:1] == ["Include"] for line, loc in main if loc is None):
-        dropins = {}  # the stock main file includes no drop-in (RHEL 7/8): sshd never reads them
+    files: dict[str, list[Line]] = {known.main: [Line(t, None, known.main) for t in (
+        known.stock if distro is None else distro.get("main", ()))]}
+    for name, lines in ((distro or {}).get("dropins") or {}).items():
+        files[known.dropins + name] = [Line(t, None, known.dropins + name) for t in lines]
+    replay(workload, files, Files(known.main, known.dropins), _apply, unknown_empties=False)
+    read = _read(files, known.main)
     config = _config_file(workload)
     if config is not None and config != known.main:
         # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
         # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
         # sshd's defaults, as for a main file the scan cannot read)
-        main = []
-        for write in workload.files:
-            if write.path == config:
-                main = _apply(main, write)
-        if not any(text.split(None, 1)[:1] == ["Include"] for text, _loc in main):
-            dropins = {}
+        read = _read({**files, config: files.get(config, [])}, config)
+    copied = {line.loc: line.source for lines in read for line in lines
+              if line.loc is not None and line.source is not None}
     options: list[Directive] = []
     installed = password = None
     for cmd in (*workload.build_steps, *workload.process):
@@ -404,9 +414,10 @@ def analyse(workload: Workload) -> Sshd:
     # the stock file's lines hold where they stand (after the drop-ins its `Include` reads first, before
     # lines appended to it); not on an Alpine base, whose sshd_config is upstream's, all commented
     stock = distro is not None or not _alpine(workload)
-    sources = [options, *(_directive_lines(dropins[k], stock) for k in sorted(dropins)), _directive_lines(main, stock)]
-    rejected = next((at for lines in (*dropins.values(), main) if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload)), rejected, copied,
+    sources = [options, *(_directive_lines(lines, stock) for lines in read)]
+    rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload))),
+                rejected, copied,
                 installed is None and dormant(workload), config if config != known.main else None)
 
 
@@ -427,31 +438,65 @@ def _config_file(workload: Workload) -> str | None:
 
 
 # what starts services other than by running their program: a service manager or init (whose own files say
-# what it starts: `supervisord.conf`, s6/runit service directories, systemd units), the distributions'
+# what it starts: `supervisord.conf`, s6/runit service directories, systemd units; phusion/baseimage's
+# `my_init` runs runit, which starts `/etc/service/sshd` once its `down` file is gone), the distributions'
 # service commands (`service ssh start`), an init script (`/etc/init.d/ssh start`)
 _SERVICE_STARTERS = frozenset({"supervisord", "supervisorctl", "s6-svscan", "s6-rc", "runsvdir", "runsv", "sv", "init",
                                "systemd", "systemctl", "service", "rc-service", "openrc", "openrc-init", "ssh",
-                               "sshd.sh", "start-sshd", "dropbear"})
+                               "sshd.sh", "start-sshd", "my_init"})
+# programs that run a command given on their own command line (the scan reads that command too) or change
+# only the shell's state, and programs known to serve or compute without starting other services: what a
+# start may run and still be known to start no sshd. Anything else (an image's own `/start.sh`,
+# `/usr/local/bin/entrypoint`, `honcho`) may start anything.
+_WRAPPERS = frozenset({"exec", "env", "nohup", "nice", "tini", "dumb-init", "gosu", "su-exec", "setpriv", "time",
+                       "cd", "export", "set", "umask", "ulimit", "source", ".", "true", ":", "echo", "printf",
+                       "sleep", "mkdir", "chmod", "chown", "ln", "cp", "mv", "rm", "touch", "cat", "tail", "test",
+                       "[", "wait", "trap", "conda", "micromamba", "mamba", "pip", "pip3"})
+_QUIET = frozenset({"python", "python3", "ipython", "jupyter", "jupyter-lab", "jupyter-notebook", "node", "npm",
+                    "java", "uvicorn", "gunicorn", "hypercorn", "fastapi", "flask", "streamlit", "gradio",
+                    "tensorboard", "mlflow", "torchrun", "accelerate", "nginx"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+_PYTHON = lazyre.compile(r"^python[23](?:\.\d+)?$")
 
 
 def dormant(workload: Workload) -> bool:
-    """Whether the container's start is known to the end and starts no sshd: it has a start command,
-    none of whose commands is sshd or a `_SERVICE_STARTERS` program, every script it runs was read
-    (an entrypoint script the scan could not read may start anything), and no ENTRYPOINT of its image
-    runs first (one is written in the scanned files, or the image catalog knows the base sets none)."""
-    if not workload.process:
-        return False  # the base image's start: not known here
-    if not workload.entrypoint.explicit and not _no_entrypoint(_base(workload)):
-        return False  # the image's own ENTRYPOINT runs before the CMD written here, and may start sshd
+    """Whether the container's start is known to the end and starts no sshd: the start is this scan's
+    own (an `ENTRYPOINT`, a Kubernetes `command:`, a compose `entrypoint:`, or a `CMD` on a base image
+    the catalog knows sets no `ENTRYPOINT`), and every command it runs is a wrapper, a shell running a
+    script the scan read, or a program known not to start services (`_QUIET`); never a service manager."""
+    if not workload.process or not _start_known(workload):
+        return False  # the base image's start, or arguments to it: not known here
     known = _knowledge()
     read = {c.loc.file.rsplit("/", 1)[-1] for c in workload.process if c.loc.file}
     for cmd in workload.process:
         name = cmd.name
         if name in _SERVICE_STARTERS or match_command(known.service, cmd.argv) is not None:
             return False
-        if (name.endswith(".sh") or (cmd.argv and cmd.argv[0].text.startswith("./"))) and name not in read:
-            return False  # a script whose commands were not read
+        if name in _SHELLS:
+            words = [w.text for w in cmd.args]
+            first = next((i for i, w in enumerate(words) if not w.startswith("-")), len(words))
+            if first == len(words) or any(not w.startswith("--") and "c" in w[1:] for w in words[:first]):
+                continue  # `sh -c '...'` (its commands are read) or a bare shell
+            if words[first].rsplit("/", 1)[-1] not in read:
+                return False  # a script whose commands were not read
+        elif name.endswith(".sh") or (cmd.argv and cmd.argv[0].text.startswith("./")):
+            if name not in read:
+                return False  # a script whose commands were not read
+        elif name not in _WRAPPERS and name not in _QUIET and not _PYTHON.match(name):
+            return False  # a program that may start anything
     return True
+
+
+def _start_known(workload: Workload) -> bool:
+    """Whether the container's start is what this scan shows: it sets the entrypoint itself, or its image
+    sets none (the image catalog's `entrypoint` fact)."""
+    entrypoint = workload.entrypoint
+    if entrypoint is not None and entrypoint.value is not None:
+        return True
+    from glmlint.catalog.images import fact
+
+    known = fact(_base(workload), "entrypoint")
+    return known is not None and known.value == []
 
 
 # forwarders that carry connections from elsewhere to a port of the container, so sshd sees them come from
@@ -468,15 +513,66 @@ _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
 
-def _tunnel(workload: Workload) -> bool:
+def _tunnel(workload: Workload, ports: frozenset[str]) -> bool:
     """Whether the workload's start, or a container beside it in its pod (sharing its loopback), runs a
-    forwarder (`_FORWARDERS`)."""
+    forwarder (`_FORWARDERS`) whose target is one of sshd's `ports` (or is not known: frp's config file,
+    a `tcp://` origin without a port)."""
     for cmd in (*workload.process, *workload.neighbours):
         if cmd.name in _FORWARDERS:
             word = _FORWARDERS[cmd.name]
             if word is None or any(word.match(w.text) for w in cmd.args):
-                return True
+                target = _target(cmd)
+                if target is None or target in ports:
+                    return True
     return False
+
+
+_PORT = lazyre.compile(r":(\d+)/?$")
+
+
+def _target(cmd: Command) -> str | None:
+    """The port of this host a forwarder hands its connections to, when its command line says:
+    cloudflared's `--url ssh://localhost:22` (`ssh://` without a port: 22), `ngrok tcp 22` /
+    `localhost:22`, `ssh -R 2222:localhost:22`, socat's other address `TCP:127.0.0.1:22`."""
+    words = [w.text for w in cmd.args]
+    if cmd.name in ("cloudflared", "tunnel"):
+        for w in words:
+            url = w[len("--url="):] if w.startswith("--url=") else w
+            if url.startswith(("ssh://", "tcp://")):
+                m = _PORT.search(url)
+                return m.group(1) if m else "22" if url.startswith("ssh://") else None
+        return None
+    if cmd.name == "ngrok":
+        after = words[words.index("tcp") + 1:] if "tcp" in words else []
+        addr = next((w for w in after if not w.startswith("-")), "")
+        return addr.rsplit(":", 1)[-1] if addr.rsplit(":", 1)[-1].isdigit() else None
+    if cmd.name in ("ssh", "autossh"):
+        for i, w in enumerate(words):
+            if re.match(r"^-[A-Za-z]*R", w):
+                spec = w[w.index("R") + 1:] or (words[i + 1] if i + 1 < len(words) else "")
+                parts = spec.split(":")
+                return parts[-1] if len(parts) >= 3 and parts[-1].isdigit() else None
+        return None
+    if cmd.name == "socat":
+        for w in words:
+            m = re.match(r"^tcp[46]?(?:-connect)?:[^,]*:(\d+)(?:,|$)", w, re.I)
+            if m:
+                return m.group(1)
+        return None
+    return None
+
+
+def _ports(sources: list[list[Directive]], workload: Workload) -> frozenset[str]:
+    """The ports sshd listens on: its `Port` lines and `-p` options (each adds one), else 22."""
+    ports = {d.value.strip() for src in sources for d in src if key(d.keyword) == "port"}
+    known = _knowledge()
+    for cmd in workload.process:
+        start = match_command(known.service, cmd.argv)
+        if start is not None:
+            args = [w.text for w in cmd.argv[start:]]
+            ports.update(args[i + 1] for i, w in enumerate(args[:-1]) if w == "-p")
+            ports.update(w[2:] for w in args if w.startswith("-p") and w[2:].isdigit())
+    return frozenset(ports or {"22"})
 
 
 def _base(workload: Workload) -> str | None:
@@ -491,29 +587,6 @@ def _distribution(workload: Workload) -> dict[str, Any] | None:
 
     known = fact(_base(workload), "sshd_config")
     return known.value if known is not None and isinstance(known.value, dict) else None
-
-
-def _no_entrypoint(image: str | None) -> bool:
-    """Whether the image catalog knows `image` to set no ENTRYPOINT (its `entrypoint` fact is `[]`)."""
-    from glmlint.catalog.images import fact
-
-    known = fact(image, "entrypoint")
-    return known is not None and known.value == []
-
-
-def _removed(workload: Workload, dropins: str) -> dict[str, Loc]:
-    """The drop-ins a build step deletes (`rm -f /etc/ssh/sshd_config.d/50-redhat.conf`) -> where."""
-    out: dict[str, Loc] = {}
-    for cmd in workload.build_steps:
-        if cmd.name == "rm":
-            for w in cmd.args:
-                if w.text.startswith(dropins) and w.text.endswith(".conf"):
-                    out[w.text] = cmd.loc
-    return out
-
-
-def _before(a: Loc, b: Loc) -> bool:
-    return (a.file, a.line, a.col) < (b.file, b.line, b.col) if a.file == b.file else False
 
 
 def _alpine(workload: Workload) -> bool:

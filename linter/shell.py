@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from glmlint import lazyre
-from glmlint.ir import Command, FileWrite, Loc, Redirect, User, Word
+from glmlint.ir import Command, FileWrite, Loc, Redirect, User, Word, Workload
 
 Locate = Callable[[int, int], Loc]  # (0-based row, 0-based char column) -> file location
 
@@ -1565,3 +1565,19 @@ def _script_span(cmd: Command) -> tuple[tuple[int, int], tuple[int, int], str] |
     lines = word.text.split("\n")
     end_col = (word.loc.col + len(word.text) + 2) if len(lines) == 1 else len(lines[-1]) + word.indent + 2
     return (word.loc.line, word.loc.col), (word.loc.line + len(lines) - 1, end_col), word.loc.file
+
+
+def start_commands(workload: Workload) -> tuple[Command, ...]:
+    """The commands a container runs: when it sets only a command (Kubernetes `args:`, compose `command:`),
+    they are arguments to its image's own `ENTRYPOINT`, which the image catalog's `entrypoint` fact states
+    for some images (`cloudflare/cloudflared`'s `cloudflared --no-autoupdate`)."""
+    if (workload.entrypoint is not None and workload.entrypoint.value is not None) or workload.command is None \
+            or not workload.command.value or workload.image is None:
+        return workload.process
+    from glmlint.catalog.images import fact
+
+    known = fact(workload.image.value, "entrypoint")
+    if known is None or not isinstance(known.value, list) or not known.value:
+        return workload.process
+    at = workload.command.loc
+    return tuple(from_argv((*(Word(str(t), at) for t in known.value), *workload.command.value), at))

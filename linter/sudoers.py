@@ -20,13 +20,12 @@ and `adduser` create. Sources: https://www.sudo.ws/docs/man/sudoers.man/
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import NamedTuple
 
 from glmlint import lazyre
-from glmlint.ir import Command, FileWrite, Format, Loc, Workload
+from glmlint.buildfiles import Files, Line, fills, replay
+from glmlint.ir import Command, FileWrite, Format, Workload
 from glmlint.records import dataclass
-from glmlint.shell import getopt, sed_regex
+from glmlint.shell import getopt
 
 MAIN = "/etc/sudoers"
 DROPIN = "/etc/sudoers.d/"
@@ -40,15 +39,6 @@ _OPTION = lazyre.compile(r"^(?:CWD|CHROOT|ROLE|TYPE|TIMEOUT|NOTBEFORE|NOTAFTER|A
                      r"\s*=\s*\S+\s*")
 _INCLUDE = lazyre.compile(r"^[#@]include(dir)?\s+(\S+)")
 _VAR = lazyre.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    text: str
-    loc: Loc | None  # None for a stock line no build step wrote
-    file: str  # the path in the image
-    source: str | None = None  # the build-context file a COPY took it from
-    base: str | None = None  # the base image whose own build wrote it (the image catalog's `sudoers`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +62,7 @@ def lines(workload: Workload) -> list[Line]:
     files: dict[str, list[Line]] = {MAIN: [Line(t, None, MAIN) for t in STOCK]}
     for path, written in _base_lines(workload).items():
         files[path] = files.get(path, []) + written
-    for step in _steps(workload):
-        if isinstance(step, FileWrite):
-            # every file the build writes, so that a later `cp`/`mv` of it into sudoers.d is replayed
-            files[step.path] = _apply(files.get(step.path, []), step)
-        elif isinstance(step, _Copy):
-            _copy(files, step)
-        else:
-            for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its rules are gone
-                if path == MAIN:
-                    files[MAIN] = []
-                elif path.rstrip("/") + "/" == DROPIN or path == DROPIN + "*":
-                    for name in [p for p in files if p.startswith(DROPIN)]:
-                        del files[name]
-                else:
-                    files.pop(path, None)
+    replay(workload, files, _WHERE, _apply)
     out: list[Line] = []
     for line in files[MAIN]:
         m = _INCLUDE.match(line.text.strip())
@@ -100,159 +76,7 @@ def lines(workload: Workload) -> list[Line]:
     return out
 
 
-class _Copy(NamedTuple):
-    """A build step that gives the file `dst` what other files hold: `cp`/`mv`/`install SRC DST`, `cat
-    SRC > DST` (`srcs`, in order; `move`: they are gone after), `grep [-v] PAT SRC > DST` (`keep`: the
-    lines it prints); `srcs` None: text glmlint cannot read (another program's output), so no rule in
-    it is known (`>>`, `append`: the file's own lines stay)."""
-
-    dst: str
-    srcs: tuple[str, ...] | None
-    append: bool = False
-    move: bool = False
-    keep: Callable[[str], bool] | None = None
-
-
-def _copy(files: dict[str, list[Line]], step: _Copy) -> None:
-    got: list[Line] | None = [] if step.srcs is not None else None
-    for src in step.srcs or ():
-        if src not in files or got is None:
-            got = None  # a file the build did not write: its text is not known
-            break
-        got += [Line(line.text, line.loc, step.dst, line.source, line.base) for line in files[src]]
-    if got is not None and step.keep is not None:
-        got = [line for line in got if step.keep(line.text)]
-    if step.move:
-        for src in step.srcs or ():
-            files.pop(src, None)
-    files[step.dst] = files.get(step.dst, []) + (got or []) if step.append else (got or [])
-
-
-def _sudoers_path(path: str) -> bool:
-    return path == MAIN or path.startswith(DROPIN)
-
-
-def _steps(workload: Workload) -> list[FileWrite | list[str] | _Copy]:
-    """The build's writes to files (`workload.files`), its `rm` of files (each a list of the paths it
-    names) and the steps that fill a file from others (`_Copy`), in the order the build runs them (by
-    place in the file)."""
-    written = {w.loc for w in workload.files}
-    others: list[tuple[Loc, list[str] | _Copy]] = []
-    for cmd in workload.build_steps:
-        name = cmd.name
-        if name == "rm":
-            _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
-            if operands:
-                others.append((cmd.loc, operands))
-        elif name in _COPIERS:
-            others.extend((cmd.loc, c) for c in _copies(cmd))
-        elif cmd.loc not in written and cmd.stdin is None and not any(u.loc in written for u in cmd.upstream):
-            # (a file write of the shell model stands for `echo … > f`, `cat <<EOF > f`, `echo … | tee f`)
-            others.extend((cmd.loc, c) for c in _output(cmd))
-    if not others:
-        return list(workload.files)
-    steps: list[tuple[tuple[int, int, int], FileWrite | list[str] | _Copy]] = [
-        ((w.loc.line, w.loc.col, 1), w) for w in workload.files]
-    steps += [((loc.line, loc.col, 0), step) for loc, step in others]
-    return [s for _k, s in sorted(steps, key=lambda pair: pair[0])]
-
-
-# `cp`, `mv` and `install` (GNU coreutils 9): the options that take a value, and `-d` (install: make
-# directories, copy nothing)
-_COPIERS = {"cp": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
-            "mv": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
-            "install": frozenset({"-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner",
-                                  "-g", "--group"})}
-
-
-def _copies(cmd: Command) -> list[_Copy]:
-    """`cp SRC DST`, `mv SRC... DIR/`, `install -m 0440 SRC DST`: one `_Copy` per file it writes."""
-    opts, operands = getopt([w.text for w in cmd.args], _COPIERS[cmd.name])
-    flags = {f for f, _v in opts}
-    if cmd.name == "install" and flags & {"-d", "--directory"}:
-        return []
-    target = next((v for f, v in opts if f in ("-t", "--target-directory")), None)
-    if target is None:
-        if len(operands) < 2:
-            return []
-        target, operands = operands[-1], operands[:-1]
-        if len(operands) == 1 and not (target.endswith("/") or target.rstrip("/") + "/" == DROPIN):
-            return [_Copy(target, (operands[0],), move=cmd.name == "mv")]
-    folder = target.rstrip("/") + "/"
-    return [_Copy(folder + src.rstrip("/").rsplit("/", 1)[-1], (src,), move=cmd.name == "mv") for src in operands]
-
-
-def _output(cmd: Command) -> list[_Copy]:
-    """What a command's output redirection (`> DST`, `>> DST`) or `tee DST` writes, when no file write
-    of the shell model (`workload.files`) stands for it: `cat SRC`, `grep PAT SRC`, else text glmlint
-    cannot read (kept only where sudo reads it)."""
-    if cmd.name == "tee":
-        opts, targets = getopt([w.text for w in cmd.args], ())
-        append = any(f in ("-a", "--append") for f, _v in opts)
-        source = cmd.upstream[-1] if len(cmd.upstream) == 1 else None
-        filled = _filled(source) if source is not None and not source.redirects else None
-        srcs, keep = filled if filled is not None else (None, None)
-        return [_Copy(t, srcs, append, False, keep) for t in targets if filled is not None or _sudoers_path(t)]
-    out: list[_Copy] = []
-    for r in cmd.redirects:
-        if r.op not in (">", ">>", ">|", "&>", "&>>") or r.target.dynamic:
-            continue
-        filled = _filled(cmd) if not cmd.upstream else None
-        if filled is not None or _sudoers_path(r.target.text):
-            out.append(_Copy(r.target.text, filled[0] if filled else None, r.op.endswith(">>"), False,
-                             filled[1] if filled else None))
-    return out
-
-
-def _filled(cmd: Command) -> tuple[tuple[str, ...], Callable[[str], bool] | None] | None:
-    """(the files whose lines `cmd` prints, which of them it keeps) for `cat FILE...` and `grep [-v]
-    PATTERN FILE`; None for another command."""
-    words = [w.text for w in cmd.args]
-    if cmd.name == "cat":
-        opts, operands = getopt(words, ())
-        return (tuple(operands), None) if operands and not opts and "-" not in operands else None
-    if cmd.name != "grep":
-        return None
-    opts, operands = getopt(words, _GREP_TAKES)
-    flags = {f for f, _v in opts}
-    if flags - _GREP_FLAGS:
-        return None  # counts, context lines, file names, patterns from a file: not lines of the file
-    patterns = [v for f, v in opts if f in ("-e", "--regexp")]
-    if not patterns:
-        if not operands:
-            return None
-        patterns, operands = operands[:1], operands[1:]
-    if len(operands) != 1 or operands[0] == "-":
-        return None  # stdin; several files' lines carry their names
-    fixed = bool(flags & {"-F", "--fixed-strings"})
-    extended = bool(flags & {"-E", "--extended-regexp", "-P", "--perl-regexp"})
-    try:
-        regexes = [re.compile(_grep_regex(p, fixed, extended, flags), re.I if flags & {"-i", "--ignore-case"} else 0)
-                   for text in patterns for p in text.split("\n")]
-    except re.error:
-        return None
-    invert = bool(flags & {"-v", "--invert-match"})
-    return (operands[0],), (lambda line: any(r.search(line) for r in regexes) != invert)
-
-
-def _grep_regex(pattern: str, fixed: bool, extended: bool, flags: set[str]) -> str:
-    """A grep pattern as a Python regex (GNU grep 3: BRE by default, `-E` ERE, `-F` a string; `-x` the
-    whole line, `-w` a whole word)."""
-    regex = re.escape(pattern) if fixed else sed_regex(pattern, extended)
-    if flags & {"-x", "--line-regexp"}:
-        return rf"^(?:{regex})$"
-    if flags & {"-w", "--word-regexp"}:
-        return rf"(?<!\w)(?:{regex})(?!\w)"
-    return regex
-
-
-# GNU grep's options that take a value, and those `_filled` knows the output of
-_GREP_TAKES = frozenset({"-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C", "--context",
-                         "--after-context", "--before-context", "--label", "-d", "-D", "--color", "--colour"})
-_GREP_FLAGS = frozenset({"-v", "--invert-match", "-E", "--extended-regexp", "-F", "--fixed-strings", "-G",
-                         "--basic-regexp", "-P", "--perl-regexp", "-i", "--ignore-case", "-x", "--line-regexp",
-                         "-w", "--word-regexp", "-e", "--regexp", "-s", "--no-messages", "-h", "--no-filename",
-                         "--color", "--colour"})
+_WHERE = Files(MAIN, DROPIN)
 
 
 def _base_sudoers(workload: Workload) -> bool:
@@ -442,9 +266,7 @@ def _expand(principals: list[str], aliases: dict[str, list[str]]) -> list[str]:
 def _fills_sudoers(cmd: Command) -> bool:
     """Whether `cmd` may put another file's lines into a file sudo reads (`cp /tmp/sudoers
     /etc/sudoers.d/dev`, `cat rules > /etc/sudoers.d/dev`, `… | tee /etc/sudoers.d/dev`)."""
-    if cmd.name in _COPIERS or cmd.name == "tee":
-        return any(_sudoers_path(w.text) or w.text.rstrip("/") + "/" == DROPIN for w in cmd.args)
-    return any(_sudoers_path(r.target.text) for r in cmd.redirects)
+    return fills(cmd, _WHERE)
 
 
 def _has_sudo(workload: Workload, sudo_lines: list[Line]) -> bool:

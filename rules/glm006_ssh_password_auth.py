@@ -32,14 +32,20 @@ there turns password login off; without its own `UsePAM yes`, PAM is off), and a
 file the scan does not see leaves OpenSSH's defaults.
 
 The configuration a build writes or copies counts only where an sshd can read it:
-an image that installs no OpenSSH server and whose start, known to the end,
-runs neither sshd nor a service manager (`supervisord`, `service ssh start`,
-s6, runit, systemd) nor a script the scan could not read, and no ENTRYPOINT of
-its base image first (one written in the scanned files replaces it; the image
-catalog knows `python` and `ubuntu` set none), has nothing listening,
-and is not reported; the repository's `sshd_config` is still reported on its own.
-A compose service or pod that starts sshd from such an image is reported there,
-pointing at the image's line.
+an image that installs no OpenSSH server (`openssh-server`, Debian's `ssh`
+metapackage) and whose start the scan sees to the end runs no sshd, and is not
+reported there; the repository's `sshd_config` is still reported on its own. The
+start is seen to the end when the image sets its own `ENTRYPOINT` (a Kubernetes
+`command:`, a compose `entrypoint:`), or its `CMD` runs on a base image known to
+set none (the image catalog's `entrypoint`: ubuntu, debian, python,
+pytorch/pytorch), and every program it runs is known not to start services
+(python, jupyter, uvicorn, gunicorn, node, ...; wrappers such as `tini`,
+`gosu`, `exec`; a shell running a script the scan read). A service manager
+(`supervisord`, `service ssh start`, s6, runit, systemd, phusion/baseimage's
+`my_init`), a script the scan could not read, an unknown program, or a `CMD` that
+is arguments to the base image's own entrypoint (`atmoz/sftp`) may start sshd: the
+image is reported. A compose service or pod that starts sshd from such an image is
+reported there, pointing at the image's line.
 
 Keyboard-interactive authentication with PAM on asks for the account's password
 through the PAM stack (sshd_config(5) `UsePAM`), so `KbdInteractiveAuthentication
@@ -70,14 +76,18 @@ A `Match` block that applies only to connections from the host itself
 is not reported, unless the workload's start runs a forwarder that hands sshd
 other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
 `tcp://` origin URL, `ngrok tcp`, a reverse tunnel (`ssh -R`, `autossh -R`),
-`socat TCP-LISTEN:...`, or frp's `frpc`. In Kubernetes the forwarder may run in
+`socat TCP-LISTEN:...`, or frp's `frpc`, when it forwards to sshd's port (22, or
+its `Port`/`-p`; a forwarder to another port, `socat ... TCP:127.0.0.1:8265`,
+brings sshd nothing). In Kubernetes the forwarder may run in
 another container of the pod (a sidecar, or an init container with `restartPolicy:
 Always`): the pod's containers share one network namespace, so its connections
-reach sshd from 127.0.0.1 too. An init container that runs to completion before
-sshd starts forwards nothing. In compose the same holds for a service that joins
-sshd's network namespace (`network_mode: service:devbox`, the `cloudflare/cloudflared`
-image's `command: tunnel --url ssh://localhost:22`); a tunnel in its own container
-that dials `devbox:22` comes from that container's address.
+reach sshd from 127.0.0.1 too; a sidecar that sets only `args:` runs them as its
+image's entrypoint's arguments where the image catalog knows it (`cloudflare/cloudflared`).
+An init container that runs to completion before sshd starts forwards nothing. In
+compose the same holds for a service that joins sshd's network namespace
+(`network_mode: service:devbox`, the `cloudflare/cloudflared` image's `command:
+tunnel --url ssh://localhost:22`); a tunnel in its own container that dials
+`devbox:22` comes from that container's address.
 
 The base image decides the stock files (the image catalog's `sshd_config`): on
 Rocky, Alma, CentOS Stream and RHEL 9 (UBI 9), Fedora, and `nvidia/cuda:…-rockylinux9`
@@ -88,6 +98,14 @@ build that deletes `50-redhat.conf` leaves PAM off. CentOS 7, RHEL/Rocky/Alma 8
 (UBI 8) and `nvidia/cuda:…-centos7` ship a main file that sets `PasswordAuthentication
 yes` itself and reads no drop-in: a `no` appended to it or written to
 `sshd_config.d/` is never used, and a password the build sets logs in.
+
+The build's steps are replayed on those files in the order it runs them (as
+GLM019 replays sudo's): `sed -i '/^PasswordAuthentication/d'` and `grep -v ... >
+tmp && mv tmp sshd_config` delete the stock line, `rm -rf /etc/ssh/sshd_config.d/*`
+removes the package's drop-ins, `cp`/`mv`/`cat ... >` move text between files.
+sshd reads the drop-ins only where the main file's `Include` line stands
+(sshd_config(5) `Include`): a main file the build writes or copies without one
+reads none, whatever the distribution.
 
 Lines are read as the shell writes them: on Debian and Ubuntu images `/bin/sh`
 is dash, whose `echo` takes no `-e`, so `sh -c 'echo -e "PasswordAuthentication

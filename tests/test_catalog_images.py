@@ -134,3 +134,18 @@ def test_purposes_match_their_schema_and_are_documented() -> None:
     assert not [p.id for p in purposes.purposes() if f"`{p.id}`" not in page]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"version": 1, "purposes": [{"id": "x", "description": "d", "host_paths": ["/x"]}]}, schema)
+
+
+@pytest.mark.parametrize("image,family", [
+    ("centos", "el8-family-sshd"),  # `latest` was CentOS 8
+    ("quay.io/centos/centos:stream8", "el8-family-sshd"),  # openssh 8.0: no Include
+    ("registry.redhat.io/ubi10/ubi:10.0", "el9-family-sshd"),
+    ("registry.fedoraproject.org/fedora:40", "el9-family-sshd"),
+    ("quay.io/fedora/fedora:39", "el9-family-sshd"),
+    ("quay.io/fedora/fedora:32", None),  # before Fedora 33's drop-ins
+])
+def test_sshd_config_families(image: str, family: str | None) -> None:
+    from glmlint.catalog.images import fact
+
+    got = fact(image, "sshd_config")
+    assert (got.entry if got is not None else None) == family

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from glmlint.ir import Loc
 
 from tests.helpers import lint
@@ -162,6 +164,53 @@ def test_a_copied_sshd_config_in_an_image_a_service_starts_sshd_from(tmp_path: P
     files["compose.yaml"] = "services:\n  trainer:\n    build: .\n    command: [/usr/sbin/sshd, -D]\n"
     report = lint(tmp_path, files, ["GLM006"])
     assert rows(report) == [("compose.yaml", "GLM006", 2, 3), ("sshd_config", "GLM006", 1, 1)]
+
+
+@pytest.mark.parametrize("dockerfile", [
+    # CMD is arguments to atmoz/sftp's own ENTRYPOINT (/entrypoint), which execs sshd
+    "FROM atmoz/sftp:alpine\nCOPY sshd_config /etc/ssh/sshd_config\nCMD [\"user:pass:1001\"]\n",
+    # an entrypoint program the scan cannot read may start anything
+    "FROM python:3.11-slim\nCOPY sshd_config /etc/ssh/sshd_config\nENTRYPOINT [\"/usr/local/bin/entrypoint\"]\n"
+    "CMD [\"python\", \"train.py\"]\n",
+    # a shell running the base image's own script
+    "FROM python:3.11-slim\nCOPY sshd_config /etc/ssh/sshd_config\nCMD [\"bash\", \"/start.sh\"]\n",
+    # a CMD on a base image whose ENTRYPOINT the catalog does not know
+    "FROM myorg/gpu-dev-base:cuda12\nCOPY sshd_config /etc/ssh/sshd_config\nCMD [\"python\", \"train.py\"]\n",
+])
+def test_a_copied_sshd_config_in_an_image_whose_start_is_not_known_to_the_end(tmp_path: Path, dockerfile: str) -> None:
+    report = lint(tmp_path, {"sshd_config": "PasswordAuthentication yes\n", "Dockerfile": dockerfile}, ["GLM006"])
+    assert rows(report) == [("Dockerfile", "GLM006", 2, 6), ("sshd_config", "GLM006", 1, 1)]
+
+
+@pytest.mark.parametrize("start", ['CMD ["python", "train.py"]', 'ENTRYPOINT ["python", "train.py"]',
+                                   'CMD ["bash", "-c", "cd /app && exec python3 train.py"]'])
+def test_a_copied_sshd_config_in_an_image_whose_start_is_known_to_run_no_sshd(tmp_path: Path, start: str) -> None:
+    # one switch from the cases above: a start this scan sees to the end, running no service
+    dockerfile = f"FROM python:3.11-slim\nCOPY sshd_config /etc/ssh/sshd_config\n{start}\n"
+    report = lint(tmp_path, {"sshd_config": "PasswordAuthentication yes\n", "Dockerfile": dockerfile}, ["GLM006"])
+    assert rows(report) == [("sshd_config", "GLM006", 1, 1)]
+
+
+BASEIMAGE_SSHD = """\
+    FROM {base}
+    RUN rm -f /etc/service/sshd/down && passwd -d root \\
+     && echo 'PermitEmptyPasswords yes' >> /etc/ssh/sshd_config
+    CMD ["{start}"]
+    """
+
+
+def test_phusion_baseimage_my_init_starts_sshd(tmp_path: Path) -> None:
+    # baseimage-docker's documented way: remove /etc/service/sshd/down; my_init runs runit, which starts sshd
+    report = lint(tmp_path, {"Dockerfile": BASEIMAGE_SSHD.format(base="phusion/baseimage:jammy-1.0.1",
+                                                                 start="/sbin/my_init")}, ["GLM006"])
+    assert rows(report) == [("Dockerfile", "GLM006", 3, 10)]
+
+
+def test_an_image_that_installs_no_sshd_and_runs_python(tmp_path: Path) -> None:
+    # one switch: a plain python base (no ENTRYPOINT, no OpenSSH server) whose start runs python: no sshd
+    report = lint(tmp_path, {"Dockerfile": BASEIMAGE_SSHD.format(base="python:3.11-slim", start="python3")},
+                  ["GLM006"])
+    assert rows(report) == []
 
 
 def test_run_as_root_is_reported_in_both_places(tmp_path: Path) -> None:

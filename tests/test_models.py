@@ -97,3 +97,26 @@ def test_match_local_only(criteria: str, local: bool) -> None:
     from glmlint.openssh import local_only
 
     assert local_only(criteria) is local
+
+
+@pytest.mark.parametrize("forwarder,port,tunnel", [
+    ("cloudflared tunnel --url ssh://localhost:22", "22", True),
+    ("cloudflared tunnel --url ssh://localhost", "22", True),  # ssh:// without a port is 22
+    ("cloudflared tunnel --url=tcp://localhost:2222", "22", False),
+    ("cloudflared tunnel --url tcp://localhost", "2222", True),  # no port: not known, counted
+    ("ngrok tcp 22", "22", True),
+    ("ngrok tcp localhost:8888", "22", False),
+    ("ssh -fNR 2222:localhost:22 relay@example.com", "22", True),
+    ("autossh -M 0 -R 0.0.0.0:8080:127.0.0.1:8080 relay@example.com", "22", False),
+    ("socat TCP-LISTEN:2222,fork TCP:127.0.0.1:2200", "2200", True),
+    ("socat TCP-LISTEN:9090,fork TCP:127.0.0.1:8265", "22", False),
+])
+def test_forwarder_reaches_sshd_port(forwarder: str, port: str, tunnel: bool) -> None:
+    # sshd on `port` with passwords on for loopback clients only: a forwarder to that port makes it remote
+    w = one(f"""\
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y openssh-server \\
+         && printf 'Port {port}\\nPasswordAuthentication no\\nMatch Address 127.0.0.1\\n  PasswordAuthentication yes\\n' > /etc/ssh/sshd_config.d/t.conf
+        CMD /usr/sbin/sshd && {forwarder}
+        """)
+    assert analyse(w).password_alone("passwordauthentication")[0] is tunnel

@@ -34,7 +34,7 @@ from glmlint.ir import (INSIDE_TEXT, JOINED_NETWORK, Build, Command, Device, Env
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
-from glmlint.shell import file_writes, from_argv, privilege_drop, split_words
+from glmlint.shell import file_writes, from_argv, privilege_drop, split_words, start_commands
 
 _LIST_KEYS = {"cap_add", "cap_drop", "security_opt", "ports", "volumes", "tmpfs", "environment", "expose", "devices"}
 
@@ -412,7 +412,7 @@ def _join_neighbours(workloads: list[Workload], views: dict[str, tuple[View, int
     for names in groups.values():
         for name in names:
             i = mine[name]
-            others = tuple(c for o in names if o != name for c in workloads[mine[o]].process)
+            others = tuple(c for o in names if o != name for c in start_commands(workloads[mine[o]]))
             if others:
                 workloads[i] = records.replace(workloads[i], neighbours=(*workloads[i].neighbours, *others))
 

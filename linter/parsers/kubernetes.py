@@ -69,7 +69,7 @@ from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, Binding, Comman
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass
-from glmlint.shell import SHELLS, file_writes, from_argv, parse_script
+from glmlint.shell import SHELLS, file_writes, from_argv, parse_script, start_commands
 
 Path = tuple[str | int, ...]
 
@@ -252,7 +252,8 @@ def _neighbours(spec: Any, workloads: list[Workload]) -> list[Workload]:
     live = [w for w in workloads if running(w) and w.process]
     if not live:
         return workloads
-    return [records.replace(w, neighbours=tuple(c for o in live if o is not w for c in o.process))
+    starts = {id(o): start_commands(o) for o in live}
+    return [records.replace(w, neighbours=tuple(c for o in live if o is not w for c in starts[id(o)]))
             if running(w) else w for w in workloads]
 
 

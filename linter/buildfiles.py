@@ -1,0 +1,236 @@
+"""The files a build writes, replayed in the order the build runs its steps.
+
+A model of a configuration file (sudo's `/etc/sudoers`, sshd's `/etc/ssh/sshd_config`) starts from
+its stock lines and is replayed through the build's steps, in build order (by place in the file):
+text the shell model says a step writes (`workload.files`: `echo`/`printf`/heredocs/`COPY`, `sed -i`
+edits and deletions, applied by the reader's own `apply`), `rm` of files, a directory's contents or a
+glob of them, and the steps that fill a file from others (`Copy`): `cp`/`mv`/`install SRC DST`,
+`cat SRC > DST`, `grep [-v] PAT SRC > DST` (GNU coreutils 9, GNU grep 3). Each reader says which
+paths it watches (`Files`): a step whose output glmlint cannot read (`envsubst < t > f`) matters only
+there.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from glmlint.ir import Command, FileWrite, Loc, Workload
+from glmlint.records import dataclass
+from glmlint.shell import getopt, sed_regex
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    loc: Loc | None  # None for a stock line no build step wrote
+    file: str  # the path in the image
+    source: str | None = None  # the build-context file a COPY took it from
+    base: str | None = None  # the base image whose own build wrote it (the image catalog's `sudoers`)
+
+
+class Files(NamedTuple):
+    """The files a reader watches: its main file and its drop-in directory (`/etc/sudoers.d/`)."""
+
+    main: str
+    dropins: str
+
+    def watched(self, path: str) -> bool:
+        return path == self.main or path.startswith(self.dropins)
+
+
+class Copy(NamedTuple):
+    """A build step that gives the file `dst` what other files hold: `cp`/`mv`/`install SRC DST`, `cat
+    SRC > DST` (`srcs`, in order; `move`: they are gone after), `grep [-v] PAT SRC > DST` (`keep`: the
+    lines it prints); `srcs` None: text glmlint cannot read (another program's output), so no rule in
+    it is known (`>>`, `append`: the file's own lines stay)."""
+
+    dst: str
+    srcs: tuple[str, ...] | None
+    append: bool = False
+    move: bool = False
+    keep: Callable[[str], bool] | None = None
+
+
+Step = FileWrite | list[str] | Copy
+
+
+def replay(workload: Workload, files: dict[str, list[Line]], where: Files,
+           apply: Callable[[list[Line], FileWrite], list[Line]], unknown_empties: bool = True) -> None:
+    """Replay the build's steps on `files` (path -> lines, the stock ones already there), in place.
+    `unknown_empties`: a file filled with text glmlint cannot read holds no known line (sudo: no rule
+    is known); False: it keeps its lines (sshd: the stock ones stand for what is not known)."""
+    for step in steps(workload, where):
+        if isinstance(step, FileWrite):
+            # every file the build writes, so that a later `cp`/`mv` of it into a watched place is replayed
+            files[step.path] = apply(files.get(step.path, []), step)
+        elif isinstance(step, Copy):
+            copy(files, step, unknown_empties)
+        else:
+            for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its lines are gone
+                remove(files, path, where)
+
+
+def remove(files: dict[str, list[Line]], path: str, where: Files) -> None:
+    """`rm` of `path`: a file, the drop-in directory (`rm -rf /etc/sudoers.d`), or a glob (`…/*`,
+    `…/*.conf`, the shell expands it over the files there)."""
+    if path == where.main:
+        files[where.main] = []
+    elif path.rstrip("/") + "/" == where.dropins:
+        for name in [p for p in files if p.startswith(where.dropins)]:
+            del files[name]
+    elif any(c in path for c in "*?["):
+        folder, _, pattern = path.rpartition("/")
+        for name in [p for p in files if p.rpartition("/")[0] == folder
+                     and fnmatch.fnmatchcase(p.rpartition("/")[2], pattern)]:
+            del files[name]
+    else:
+        files.pop(path, None)
+
+
+def copy(files: dict[str, list[Line]], step: Copy, unknown_empties: bool = True) -> None:
+    got: list[Line] | None = [] if step.srcs is not None else None
+    for src in step.srcs or ():
+        if src not in files or got is None:
+            got = None  # a file the build did not write: its text is not known
+            break
+        got += [Line(line.text, line.loc, step.dst, line.source, line.base) for line in files[src]]
+    if got is not None and step.keep is not None:
+        got = [line for line in got if step.keep(line.text)]
+    if step.move:
+        for src in step.srcs or ():
+            files.pop(src, None)
+    if got is None and not unknown_empties:
+        return
+    files[step.dst] = files.get(step.dst, []) + (got or []) if step.append else (got or [])
+
+
+def steps(workload: Workload, where: Files) -> list[Step]:
+    """The build's writes to files (`workload.files`), its `rm` of files (each a list of the paths it
+    names) and the steps that fill a file from others (`Copy`), in the order the build runs them (by
+    place in the file)."""
+    written = {w.loc for w in workload.files}
+    others: list[tuple[Loc, list[str] | Copy]] = []
+    for cmd in workload.build_steps:
+        name = cmd.name
+        if name == "rm":
+            _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
+            if operands:
+                others.append((cmd.loc, operands))
+        elif name in COPIERS:
+            others.extend((cmd.loc, c) for c in copies(cmd, where))
+        elif cmd.loc not in written and cmd.stdin is None and not any(u.loc in written for u in cmd.upstream):
+            # (a file write of the shell model stands for `echo … > f`, `cat <<EOF > f`, `echo … | tee f`)
+            others.extend((cmd.loc, c) for c in output(cmd, where))
+    if not others:
+        return list(workload.files)
+    ordered: list[tuple[tuple[int, int, int], Step]] = [((w.loc.line, w.loc.col, 1), w) for w in workload.files]
+    ordered += [((loc.line, loc.col, 0), step) for loc, step in others]
+    return [s for _k, s in sorted(ordered, key=lambda pair: pair[0])]
+
+
+# `cp`, `mv` and `install` (GNU coreutils 9): the options that take a value, and `-d` (install: make
+# directories, copy nothing)
+COPIERS = {"cp": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
+           "mv": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
+           "install": frozenset({"-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner",
+                                 "-g", "--group"})}
+
+
+def copies(cmd: Command, where: Files) -> list[Copy]:
+    """`cp SRC DST`, `mv SRC... DIR/`, `install -m 0440 SRC DST`: one `Copy` per file it writes."""
+    opts, operands = getopt([w.text for w in cmd.args], COPIERS[cmd.name])
+    flags = {f for f, _v in opts}
+    if cmd.name == "install" and flags & {"-d", "--directory"}:
+        return []
+    target = next((v for f, v in opts if f in ("-t", "--target-directory")), None)
+    if target is None:
+        if len(operands) < 2:
+            return []
+        target, operands = operands[-1], operands[:-1]
+        if len(operands) == 1 and not (target.endswith("/") or target.rstrip("/") + "/" == where.dropins):
+            return [Copy(target, (operands[0],), move=cmd.name == "mv")]
+    folder = target.rstrip("/") + "/"
+    return [Copy(folder + src.rstrip("/").rsplit("/", 1)[-1], (src,), move=cmd.name == "mv") for src in operands]
+
+
+def output(cmd: Command, where: Files) -> list[Copy]:
+    """What a command's output redirection (`> DST`, `>> DST`) or `tee DST` writes, when no file write
+    of the shell model (`workload.files`) stands for it: `cat SRC`, `grep PAT SRC`, else text glmlint
+    cannot read (kept only where the reader reads it)."""
+    if cmd.name == "tee":
+        opts, targets = getopt([w.text for w in cmd.args], ())
+        append = any(f in ("-a", "--append") for f, _v in opts)
+        source = cmd.upstream[-1] if len(cmd.upstream) == 1 else None
+        filled_ = filled(source) if source is not None and not source.redirects else None
+        srcs, keep = filled_ if filled_ is not None else (None, None)
+        return [Copy(t, srcs, append, False, keep) for t in targets if filled_ is not None or where.watched(t)]
+    out: list[Copy] = []
+    for r in cmd.redirects:
+        if r.op not in (">", ">>", ">|", "&>", "&>>") or r.target.dynamic:
+            continue
+        filled_ = filled(cmd) if not cmd.upstream else None
+        if filled_ is not None or where.watched(r.target.text):
+            out.append(Copy(r.target.text, filled_[0] if filled_ else None, r.op.endswith(">>"), False,
+                            filled_[1] if filled_ else None))
+    return out
+
+
+def fills(cmd: Command, where: Files) -> bool:
+    """Whether `cmd` may put another file's lines into a watched file (`cp /tmp/sudoers
+    /etc/sudoers.d/dev`, `cat rules > /etc/sudoers.d/dev`, `… | tee /etc/sudoers.d/dev`)."""
+    if cmd.name in COPIERS or cmd.name == "tee":
+        return any(where.watched(w.text) or w.text.rstrip("/") + "/" == where.dropins for w in cmd.args)
+    return any(where.watched(r.target.text) for r in cmd.redirects)
+
+
+def filled(cmd: Command) -> tuple[tuple[str, ...], Callable[[str], bool] | None] | None:
+    """(the files whose lines `cmd` prints, which of them it keeps) for `cat FILE...` and `grep [-v]
+    PATTERN FILE`; None for another command."""
+    words = [w.text for w in cmd.args]
+    if cmd.name == "cat":
+        opts, operands = getopt(words, ())
+        return (tuple(operands), None) if operands and not opts and "-" not in operands else None
+    if cmd.name != "grep":
+        return None
+    opts, operands = getopt(words, _GREP_TAKES)
+    flags = {f for f, _v in opts}
+    if flags - _GREP_FLAGS:
+        return None  # counts, context lines, file names, patterns from a file: not lines of the file
+    patterns = [v for f, v in opts if f in ("-e", "--regexp")]
+    if not patterns:
+        if not operands:
+            return None
+        patterns, operands = operands[:1], operands[1:]
+    if len(operands) != 1 or operands[0] == "-":
+        return None  # stdin; several files' lines carry their names
+    fixed = bool(flags & {"-F", "--fixed-strings"})
+    extended = bool(flags & {"-E", "--extended-regexp", "-P", "--perl-regexp"})
+    try:
+        regexes = [re.compile(_grep_regex(p, fixed, extended, flags), re.I if flags & {"-i", "--ignore-case"} else 0)
+                   for text in patterns for p in text.split("\n")]
+    except re.error:
+        return None
+    invert = bool(flags & {"-v", "--invert-match"})
+    return (operands[0],), (lambda line: any(r.search(line) for r in regexes) != invert)
+
+
+def _grep_regex(pattern: str, fixed: bool, extended: bool, flags: set[str]) -> str:
+    """A grep pattern as a Python regex (GNU grep 3: BRE by default, `-E` ERE, `-F` a string; `-x` the
+    whole line, `-w` a whole word)."""
+    regex = re.escape(pattern) if fixed else sed_regex(pattern, extended)
+    if flags & {"-x", "--line-regexp"}:
+        return rf"^(?:{regex})$"
+    if flags & {"-w", "--word-regexp"}:
+        return rf"(?<!\w)(?:{regex})(?!\w)"
+    return regex
+
+
+# GNU grep's options that take a value, and those `filled` knows the output of
+_GREP_TAKES = frozenset({"-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C", "--context",
+                         "--after-context", "--before-context", "--label", "-d", "-D", "--color", "--colour"})
+_GREP_FLAGS = frozenset({"-v", "--invert-match", "-E", "--extended-regexp", "-F", "--fixed-strings", "-G",
+                         "--basic-regexp", "-P", "--perl-regexp", "-i", "--ignore-case", "-x", "--line-regexp",
+                         "-w", "--word-regexp", "-e", "--regexp", "-s", "--no-messages", "-h", "--no-filename",
+                         "--color", "--colour"})
