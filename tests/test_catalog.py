@@ -526,3 +526,18 @@ def test_the_later_copy_of_a_requirements_file_names_the_release(tmp_path: Path,
 def test_requirements_continuations_and_markers(tmp_path: Path, requirements: str, service: str) -> None:
     assert _torchserve_built(tmp_path, {"requirements.txt": requirements},
                              "COPY requirements.txt .\nRUN pip install -r requirements.txt") == service
+
+
+@pytest.mark.parametrize("words,at", [
+    ("java -Xmx4g -jar h2o.jar -port 54321", 4),  # JVM options before `-jar`: the jar runs, its options after
+    ("java -jar /opt/h2o/h2o.jar", 3),
+    ("java -jar launcher.jar h2o.jar", None),  # the jar that runs is launcher.jar; h2o.jar is its argument
+    ("java -Dh2o.jar=x -version", None),
+    ("java h2o.jar", None),  # not `-jar`: a main class named so
+])
+def test_a_java_jar_is_the_program_java_runs(words: str, at: int | None) -> None:
+    # `java [JVM options] -jar FILE [arguments]` runs FILE (services.match_command; H2O-3's `*/h2o.jar`)
+    from glmlint.ir import Loc, Word
+
+    argv = [Word(t, Loc(1, 1)) for t in words.split()]
+    assert services.match_command(services.get("h2o"), argv) == at
