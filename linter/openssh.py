@@ -382,13 +382,14 @@ def analyse(workload: Workload) -> Sshd:
     for name, lines in ((distro or {}).get("dropins") or {}).items():
         files[known.dropins + name] = [Line(t, None, known.dropins + name) for t in lines]
     replay(workload, files, Files(known.main, known.dropins), _apply, unknown_empties=False)
-    read = _read(files, known.main)
     config = _config_file(workload)
     if config is not None and config != known.main:
         # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
         # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
         # sshd's defaults, as for a main file the scan cannot read)
         read = _read({**files, config: files.get(config, [])}, config)
+    else:
+        read = _read(files, known.main)
     copied = {line.loc: line.source for lines in read for line in lines
               if line.loc is not None and line.source is not None}
     options: list[Directive] = []

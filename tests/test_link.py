@@ -207,7 +207,7 @@ def test_phusion_baseimage_my_init_starts_sshd(tmp_path: Path) -> None:
 
 
 def test_an_image_that_installs_no_sshd_and_runs_python(tmp_path: Path) -> None:
-    # one switch: a plain python base (no ENTRYPOINT, no OpenSSH server) whose start runs python: no sshd
+    # two switches: a plain python base (no ENTRYPOINT, no OpenSSH server) whose start runs python: no sshd
     report = lint(tmp_path, {"Dockerfile": BASEIMAGE_SSHD.format(base="python:3.11-slim", start="python3")},
                   ["GLM006"])
     assert rows(report) == []

@@ -419,7 +419,7 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     for i in range(5):
         (tmp_path / f"team{i}" / "deploy").mkdir(parents=True)
         (tmp_path / f"team{i}" / "app.yaml").write_text(app)
-        # one route beside its Service, one in a directory below it (a sibling's child: not close)
+        # one route beside its Service, one in the directory below it (close: its parent's)
         (tmp_path / f"team{i}" / ("ingress.yaml" if i % 2 else "deploy/ingress.yaml")).write_text(ingress)
         (tmp_path / f"team{i}" / "pod.yaml").write_text(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\n"
                                                        "spec: {containers: [{name: c, image: busybox}]}\n")
@@ -440,4 +440,4 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
     assert len(runs) == 1 and len(pool_runs) == 1  # (not pooled: its routes worked out here)
     assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
-    assert len(pool_runs) == 2 and len(runs) == 2 and len(runs[0]) == 5
+    assert len(pool_runs) == 2 and len(runs) == 2 and len(runs[0]) == len(runs[1]) == 5
