@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -150,7 +150,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
     runtimes: list[tuple[str, str, str | None, Path, Any]] = []  # the file's runtime templates (`_runtime_key`)
     # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
-    unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []
+    unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
@@ -199,6 +199,10 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         # the files applied with it, `link.reaches`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
                                for ns, got in limits.items() if got is not None)
+    # a runtime it names reaches that runtime's containers in the scan's other files (`link.reaches`)
+    source.services.extend(Exposure(RUNTIME_RUN, name, None if kind.startswith("Cluster") else namespace,
+                                    (runtime_label(kind, name),), (), at, via=kind)
+                           for kinds, name, namespace, _user, at in unlimited if name for kind in kinds)
     return source
 
 
@@ -1594,16 +1598,25 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
+_NOT_EXPOSING = (LIMIT_RANGE, RUNTIME_RUN)  # (`Exposure`s that make no port reachable)
+
+
 def expose(w: Workload, services: list[Exposure]) -> Workload:
     """`w` with the Services of `services` that select its pod added to `exposed_by`, and the memory
-    limit the first LimitRange of its namespace among them gives it when it sets none (`_given_memory_limit`)."""
+    limit the first LimitRange of its namespace among them gives it when it sets none (`_given_memory_limit`);
+    a runtime template's container whose memory limit a TrainJob (InferenceService) was told to give
+    (`_resources_elsewhere`) without it when one of them runs it without writing one (`RUNTIME_RUN`)."""
     limit = next((e for e in services if e.kind == LIMIT_RANGE and e.selects(w.namespace, w.pod_labels)), None)
     if limit is not None:
         w = _given_memory_limit(w, limit.default_memory or "", limit.loc)
     if not w.pod_labels:
         return w
-    found = tuple(e for e in services
-                  if e.kind != LIMIT_RANGE and e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
+    if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(
+            e.kind == RUNTIME_RUN and e.selects(w.namespace, w.pod_labels) for e in services):
+        # a TrainJob (InferenceService) of another file runs its runtime without a memory limit of its own
+        w = records.replace(w, memory_limit=records.replace(w.memory_limit, origin=None))
+    found = tuple(e for e in services if e.kind not in _NOT_EXPOSING
+                  and e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
     return records.replace(w, exposed_by=w.exposed_by + found) if found else w
 
 
@@ -2380,7 +2393,9 @@ def _labelled(workloads: list[Workload], places: list[_LabelPlace]) -> list[Work
             continue
         over, under = place
         labels = over if under is None else {**under, **dict(w.pod_labels), **over}
-        out.append(records.replace(w, pod_labels=tuple(labels.items())))
+        # (a runtime template's container keeps what the objects that run it find it by: `RUNTIME_RUN`)
+        kept = tuple(p for p in w.pod_labels if p[0] == RUNTIME_LABEL) if under is None and w.pod_labels else ()
+        out.append(records.replace(w, pod_labels=tuple(labels.items()) + kept))
     return out
 
 
@@ -2798,7 +2813,12 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
                            if y.text(y.get(c, "name")) == "node"}
     else:
         return workloads
-    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by))
+    if by == _BY_KSERVE_DEFAULT or by == _BY_KFSERVING_DEFAULT or not places:
+        label: tuple[tuple[str, str], ...] = ()
+    else:  # (what the objects that run it in the scan's other files find it by: `RUNTIME_RUN`)
+        label = (runtime_label(kind, y.text(y.get(obj, "metadata", "name")) or ""),)
+    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by),
+                            pod_labels=w.pod_labels + label)
             if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
 
 
@@ -2830,10 +2850,10 @@ def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
     return None
 
 
-def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | None:
+def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any, Loc] | None:
     """The runtime (the kinds it may be, its name: "" for the one a model's format selects, the object's
-    namespace, the InferenceService) that a TrainJob or InferenceService runs without writing a memory limit
-    over the runtime container's."""
+    namespace, the InferenceService, where the object names it) that a TrainJob or InferenceService runs
+    without writing a memory limit over the runtime container's."""
     api, kind = _api_kind(obj)
     if kind == "TrainJob" and api.startswith(_TRAINER_API):
         ref = y.get(obj, "spec", "runtimeRef")
@@ -2841,18 +2861,19 @@ def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | Non
             return None
         runtime, limit = (y.text(y.get(ref, "kind")) or "ClusterTrainingRuntime",), \
             y.get(obj, "spec", "trainer", "resourcesPerNode", "limits", "memory")
-        name = y.text(y.get(ref, "name"))
+        named = y.get(ref, "name")
+        name = y.text(named)
     elif kind == "InferenceService" and api.startswith(_KSERVE_API + "v1beta1"):
         model = y.get(obj, "spec", "predictor", "model")
         if not y.is_map(model):
             return None
-        runtime, limit, name = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), \
-            y.text(y.get(model, "runtime")) or ""
+        named = y.get(model, "runtime")
+        runtime, limit, name = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), y.text(named) or ""
     else:
         return None
     if name is None or limit is not None and y.text(limit):
         return None
-    return runtime, name, _namespace(obj), obj
+    return runtime, name, _namespace(obj), obj, y.loc(named if named is not None else model)
 
 
 def _auto_selects(runtime: Any, isvc: Any) -> bool:
@@ -2873,11 +2894,11 @@ def _auto_selects(runtime: Any, isvc: Any) -> bool:
 
 
 def _runtimes_unlimited(workloads: list[Workload], runtimes: list[tuple[str, str, str | None, Path, Any]],
-                        unlimited: list[tuple[tuple[str, ...], str, str | None, Any]]) -> list[Workload]:
+                        unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]]) -> list[Workload]:
     """`workloads` without the memory limit a runtime's container was told the objects that run it give
     (`_resources_elsewhere`), for each runtime of the file one of them runs without one."""
     bare: set[tuple[Any, ...]] = set()
-    for kinds, name, namespace, user in unlimited:
+    for kinds, name, namespace, user, _at in unlimited:
         if not name:  # a model's format selects it: the one ServingRuntime of its namespace here that supports it
             found = [tuple(path) for kind, _n, runtime_ns, path, runtime in runtimes
                      if kind == "ServingRuntime" and runtime_ns == namespace and _auto_selects(runtime, user)]
