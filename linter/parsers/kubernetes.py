@@ -180,7 +180,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
                     limits = limits or {}
                     limits.setdefault(_namespace(obj), got)
-    if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS for o in routed):
+    if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS or _llm_route(o) is not None for o in routed):
         source.services.extend(_ingress_exposures(routed))
     if runtimes and unlimited:
         source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
@@ -747,10 +747,16 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
             backends = _openshift_route_backends(obj)
         elif kind == "VirtualService" and api.startswith(_ISTIO_API) and (gateways := _istio_gateways(obj)):
             backends = _istio_destinations(obj)
+        elif kind == "LLMInferenceService" and (llm := _llm_route(obj)) is not None and not _filters_may_authenticate(
+                y.get(obj, "spec", "router", "route", "http", "spec", "rules")):
+            backend, gateways, node = llm
+            backends, kind = [(backend, _LLM_PORT, node)], "HTTPRoute"  # (the HTTPRoute the controller makes)
         else:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
+        if y.text(y.get(obj, "kind")) == "LLMInferenceService":
+            name = f"{name}-kserve-route"
         here = []
         for service_name, port, node in backends:
             known = found.istio_gateways if kind == "VirtualService" else found.gateways
@@ -806,7 +812,51 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
 # load balancer internal or none, and its Gateway is not judged (precision)
 _ENVOY_PROXY = ("EnvoyProxy", "gateway.envoyproxy.io")
 _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", "GatewayClass", *_AUTH_POLICIES, "IngressClass",
-                           "IngressClassParams", "RayCluster", "RayService", _ENVOY_PROXY[0]})
+                           "IngressClassParams", "RayCluster", "RayService", _ENVOY_PROXY[0], "LLMInferenceService"})
+
+
+# KServe's LLMInferenceService (kserve pkg/controller/v1alpha1/llmisvc, at 0217bdab): with `spec.router.route`
+# and no `route.http.refs` the controller makes the HTTPRoute `<name>-kserve-route` (router.go
+# `expectedHTTPRoute`), which `spec.router.gateway.refs` attach to the Gateways they name (`toGatewayRef`; a ref
+# without a namespace: the LLMInferenceService's, `CollectReferencedGateways`); without refs it attaches to the
+# cluster's default gateway, which `inferenceservice-config` names (the `kserve-config-llm-router-route` preset's
+# parentRefs): not the manifest's to say, and not followed. The route sends to the service's single-node workload
+# pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
+# `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
+# workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
+# `expectedPrefillMainDeployment`; multi-node workers are labelled otherwise and are not followed).
+_LLM_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "kserve.io/component")
+_LLM_PORT = "8000"
+
+
+def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] | None:
+    """An LLMInferenceService's managed HTTPRoute: (the Service-like backend name `_Routed` knows its pods by,
+    the Gateways its `router.gateway.refs` attach it to, the node that asks for the route); None when the
+    manifest does not decide where it attaches."""
+    if not _llm_preset(obj):
+        return None
+    name, router = y.text(y.get(obj, "metadata", "name")), y.get(obj, "spec", "router")
+    route = y.get(router, "route")
+    if not name or not y.is_map(route) or y.items(y.get(route, "http", "refs")):
+        return None
+    namespace = _namespace(obj)
+    gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
+                     for ref in y.items(y.get(router, "gateway", "refs")) if y.text(y.get(ref, "name")))
+    pair = y.entries(router).get("route")
+    return (f"{name}-kserve-workload-svc", gateways, pair[0] if pair else route) if gateways else None
+
+
+def _llm_target(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
+    """The backend an LLMInferenceService's managed route sends to (`_llm_route`), as a route's target: its
+    workload pods, on port 8000."""
+    got = _llm_route(obj)
+    if got is None:
+        return []
+    name = y.text(y.get(obj, "metadata", "name")) or ""
+    at = y.loc(got[2])
+    selector = tuple(zip(_LLM_LABELS, (name, "llminferenceservice", "workload")))
+    return [((_namespace(obj), got[0]), _Target("ClusterIP", selector, [("", ServicePort(_LLM_PORT, _LLM_PORT, at))],
+                                               False, None))]
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -879,8 +929,12 @@ def _route_may_authenticate(route: Any) -> bool:
     its requests; a route with such a rule is judged whole (its other rules share the hosts)."""
     if (y.text(y.get(route, "metadata", "annotations", "konghq.com/plugins")) or "").strip():
         return True
-    return any(y.text(y.get(f, "type")) == "ExtensionRef"
-               for rule in y.items(y.get(route, "spec", "rules")) for f in y.items(y.get(rule, "filters")))
+    return _filters_may_authenticate(y.get(route, "spec", "rules"))
+
+
+def _filters_may_authenticate(rules: Any) -> bool:
+    """Whether a filter of a route's `rules` (an `ExtensionRef`) may authenticate its requests."""
+    return any(y.text(y.get(f, "type")) == "ExtensionRef" for rule in y.items(rules) for f in y.items(y.get(rule, "filters")))
 
 
 def _private_annotations(node: Any) -> bool:
@@ -1011,6 +1065,9 @@ class _Routed:
                 self.services.setdefault(key, _Target.of(obj))
             elif kind in ("RayCluster", "RayService") and api.startswith("ray.io/"):
                 for k, target in _ray_head_targets(obj):
+                    self.services.setdefault(k, target)
+            elif kind == "LLMInferenceService":
+                for k, target in _llm_target(obj):
                     self.services.setdefault(k, target)
             elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
                 self.configs.setdefault(key, obj)
@@ -2132,7 +2189,7 @@ def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
-    """A LeaderWorkerSet's, Dask cluster's or InferenceService's containers with the labels the controller
+    """A LeaderWorkerSet's, Dask cluster's, InferenceService's or LLMInferenceService's containers with the labels the controller
     gives their pods."""
     if not workloads:
         return workloads
@@ -2172,6 +2229,20 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         cluster = _DASK_SCHEDULERS[kind][:-1]
         places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role}, {})
                   for role in ("scheduler", "worker")]
+    elif _llm_preset(obj):
+        # the single-node Deployments' pod labels (`_llm_route`): the main one's (`decode` beside a prefill), the
+        # prefill one's; a multi-node (`worker`) one's pods are LeaderWorkerSet's, labelled otherwise
+        spec = y.get(obj, "spec")
+        base = {_LLM_LABELS[0]: name, _LLM_LABELS[1]: "llminferenceservice", _LLM_LABELS[2]: "workload"}
+        prefill = y.get(spec, "prefill")
+        if y.get(spec, "worker") is None:
+            places.append(((*obj_path, "spec", "template"), {
+                "app.kubernetes.io/component": "llminferenceservice-workload", **base,
+                "llm-d.ai/role": "both" if prefill is None else "decode"}, None))
+        if prefill is not None and y.get(prefill, "worker") is None:
+            places.append(((*obj_path, "spec", "prefill", "template"), {
+                "app.kubernetes.io/component": "llminferenceservice-workload-prefill", **base, "llm-d.ai/role": "prefill"},
+                None))
     return _labelled(workloads, places)
 
 
