@@ -489,10 +489,6 @@ def _start_known(workload: Workload) -> bool:
 # a reverse tunnel `ssh -R`/`autossh -R`, `socat TCP-LISTEN:`, frp's client `frpc`
 _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "cloudflared": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"), "ngrok": re.compile(r"^tcp$"),
-    # `cloudflare/cloudflared`'s image runs `cloudflared --no-autoupdate` and takes the rest as its command
-    # (cloudflare/cloudflared 01287e2 Dockerfile: `ENTRYPOINT ["cloudflared", "--no-autoupdate"]`): `command: tunnel
-    # --url ssh://localhost:22` starts with the subcommand
-    "tunnel": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"),
     "ssh": re.compile(r"^-[A-Za-z]*R"), "autossh": re.compile(r"^-[A-Za-z]*R"),
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
@@ -519,7 +515,7 @@ def _target(cmd: Command) -> str | None:
     cloudflared's `--url ssh://localhost:22` (`ssh://` without a port: 22), `ngrok tcp 22` /
     `localhost:22`, `ssh -R 2222:localhost:22`, socat's other address `TCP:127.0.0.1:22`."""
     words = [w.text for w in cmd.args]
-    if cmd.name in ("cloudflared", "tunnel"):
+    if cmd.name == "cloudflared":
         for w in words:
             url = w[len("--url="):] if w.startswith("--url=") else w
             if url.startswith(("ssh://", "tcp://")):
