@@ -10,6 +10,8 @@ import pytest
 from glmlint import runner
 from glmlint.registry import builtin_rules
 
+from tests.helpers import OLLAMA_BEHIND_INGRESS
+
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool needs os.fork")
@@ -389,33 +391,7 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     """`link.routed` (an Ingress's Service in a file beside its own) in a pool: the route files are split
     between the workers (`_Pool.routed`), who read and compose the files close to them; the scan reports
     what a serial scan reports."""
-    app = textwrap.dedent("""\
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: ollama, namespace: llm}
-        spec:
-          selector: {matchLabels: {app: ollama}}
-          template:
-            metadata: {labels: {app: ollama}}
-            spec:
-              containers:
-                - {name: ollama, image: "ollama/ollama:0.3.12", ports: [{name: http, containerPort: 11434}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: ollama, namespace: llm}
-        spec: {selector: {app: ollama}, ports: [{name: http, port: 80, targetPort: http}]}
-        """)
-    ingress = textwrap.dedent("""\
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: ollama, namespace: llm}
-        spec:
-          rules:
-            - http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: ollama, port: {number: 80}}}}
-        """)
+    app, ingress = OLLAMA_BEHIND_INGRESS.rsplit("---\n", 1)  # the Deployment and its Service; the Ingress
     for i in range(5):
         (tmp_path / f"team{i}" / "deploy").mkdir(parents=True)
         (tmp_path / f"team{i}" / "app.yaml").write_text(app)
