@@ -1423,7 +1423,7 @@ _STRUCTURED = (ReplaceText, RemoveWord, RemoveCommand)  # (intents `_row_groups`
 def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) -> list[list[_Found]]:
     """The fixes of one Kubernetes container (two or more, each the first of its place) that `_rows`
     may judge in one re-parse: each writes settings (no text replaced, no word removed, no sshd
-    option), every edit inside the container's own mapping or its pod (`_pod_part`), the fields each
+    option), every edit inside the container's own mapping or its pod spec (`_in_pod`), the fields each
     touches (`_touched`) shared with no other; in a file whose workloads' labels are unique."""
     if ydoc is None or len(firsts) < 2:
         return []
@@ -1431,7 +1431,6 @@ def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: An
     if len(set(labels)) != len(labels):
         return []
     own = {id(w) for w in source.workloads}
-    paths = [w.node_path for w in source.workloads]
     by: dict[int, list[_Found]] = {}
     for f in firsts:
         w = f.workload
@@ -1453,7 +1452,7 @@ def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: An
             edits = lowered(f)
             if not edits or any(isinstance(i, _STRUCTURED) or _field(i).startswith("sshd.") for i in f.intents):
                 continue
-            if not _inside(ydoc, node, edits) and _pod_part(ydoc, path, paths, edits) is None:
+            if not _inside(ydoc, node, edits) and not _in_pod(ydoc, path, edits):
                 continue
             t = _touched(f)
             if t & touched:
@@ -1463,6 +1462,16 @@ def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: An
         if len(members) > 1:
             out.append(members)
     return out
+
+
+def _in_pod(ydoc: Any, path: tuple[Any, ...], edits: list[Edit]) -> bool:
+    """Whether every edit is inside the pod spec of the Kubernetes container at `path` (GLM004's
+    emptyDir in its `volumes`, which the pod's other containers share: `_owners` lets them change
+    there only)."""
+    if len(path) < 3 or not isinstance(path[-1], int) or path[-2] not in ("containers", "initContainers"):
+        return False
+    node = ydoc.node(path[:-2])
+    return node is not None and y.is_map(node) and _inside(ydoc, node, edits)
 
 
 # what a field of a container's own `securityContext` (`Workload.own`) or of its pod (`Workload.pod`)
@@ -1510,10 +1519,12 @@ def _rows(before: SourceFile, after: SourceFile, members: list[_Found], old: lis
     Why it is the verdict alone. The Kubernetes parser reads each field through its row
     (`glmlint.fields`), so a fix's rows change only the fields it touches (`_touched`), and of
     `own`/`pod` the parts of those (`_OWNED_AS`); fixes of one container with disjoint touched fields
-    and edits inside the container's mapping or its pod (of no other container) change nothing of
-    each other's. Checked here, else no verdict: every other workload is as before (`_same`) with the
-    same findings (rule, workload, message) and so are the file's own findings; the container's
-    changed fields (`_changed`) each owned by exactly one member. Then the container re-parsed with
+    and edits inside the container's mapping or its pod spec change nothing of each other's. Checked
+    here (`_owners`), else no verdict: every other workload is as before (`_changed`: every field), but
+    for its pod's `volumes` when it shares the container's pod and the one fix that owns them changed
+    them (then it is as `after` has it with that fix alone, as before with any other), with the same
+    findings (rule, workload, message) in `after`, and so are the file's own findings; the
+    container's changed fields (`_changed`) each owned by exactly one member. Then the container re-parsed with
     fix i alone, W_i, is as before but for the fields fix i owns, which are as `after` has them
     (places aside, which `verify` does not read but in messages). So `_verify_ir` passes for each
     member; of `_verify_findings`, every count but the container's is as before, and each rule's
@@ -1573,9 +1584,19 @@ def _owners(before: SourceFile, after: SourceFile, members: list[_Found], old: l
     w0 = members[0].workload
     k = next(i for i, w in enumerate(before.workloads) if w is w0)
     w1 = after.workloads[k]
+    changed = _changed(w0, w1)  # type: ignore[arg-type]
+    if changed is None:
+        return None
+    # every field of every other workload as before (not only `_SNAPSHOT`), but the volumes of the pod
+    # it shares with the container: one fix owns them (below), and that fix alone changes them for both
+    pod = w1.pod.volumes_path if "pod.volumes" in changed and w1.pod is not None else None
     for i, (a, b) in enumerate(zip(before.workloads, after.workloads)):
-        if i != k and _changed(a, b) != []:
-            return None  # (every field, not only `_SNAPSHOT`: a pod's volumes are its other containers' too)
+        if i == k:
+            continue
+        got = _changed(a, b)
+        if got is None or got and not (got == ["pod.volumes"] and pod is not None and b.pod is not None
+                                       and b.pod.volumes_path == pod):
+            return None
     index0 = {id(w): i for i, w in enumerate(before.workloads)}
     index1 = {id(w): i for i, w in enumerate(after.workloads)}
 
@@ -1585,9 +1606,6 @@ def _owners(before: SourceFile, after: SourceFile, members: list[_Found], old: l
                        for f in found if f.workload is None or index.get(id(f.workload)) != k)
 
     if others(old, index0) != others(new, index1):
-        return None
-    changed = _changed(w0, w1)  # type: ignore[arg-type]
-    if changed is None:
         return None
     touched = [_touched(f) for f in members]
     owned: list[set[str]] = [set() for _ in members]
