@@ -659,6 +659,12 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                 continue
             # what its worker's judge decided (`_check_one`: a lean scan); the outcome as the end of the scan reads it
             judged, out = out[5], out[:5]
+            if out[0].__class__ is tuple:  # judged in its worker, and done: kept as a `DoneFile`, its findings reported
+                early.take(cand.display, judged)
+                report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes))
+                fmt, parse_problems, sups = out[0]
+                _add(report, DoneFile(cand.display, fmt, cand.path, parse_problems, sups, under))  # type: ignore[arg-type]
+                continue
             if isinstance(out[0], SourceFile):
                 if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
                     out[0].disk_path, out[0].path = cand.path, cand.display
@@ -1225,10 +1231,18 @@ def _check_one(cand: Candidate) -> _Outcome:
         else:
             judged = None
     rows: Any = _packed(results, state.index, state.lean)
-    if judged and not _done((checked, rows, problems, False, later)):
+    if judged is None or judged is False:
+        return checked, rows, problems, False, later, judged
+    if not _done((checked, rows, problems, False, later)):
         # judged here, and it waits for the cross-file link in the parent's spool (`_Parked.ready`):
         # its findings go there as this process pickles them, not made results there and packed again
         rows = _pickled(rows) if rows else b""
+    elif (checked.__class__ is CheckedFile and checked.origins is None and checked.path == cand.display
+          and checked.disk_path == cand.path and not (checked.roles or checked.bindings or checked.accounts
+                                                      or checked.services)):
+        # judged here, and nothing at the end of the scan reads it again: what the parent keeps of it
+        # (`DoneFile`, as `DoneFile.of` makes it), not a `CheckedFile` to unpickle and drop
+        checked = (checked.format, checked.problems, checked.suppressions)  # type: ignore[assignment]
     return checked, rows, problems, False, later, judged
 
 
