@@ -49,12 +49,15 @@ class _Lines:
         line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
         return Loc(node.lineno, len(line.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1)
 
-    def render(self, node: Any) -> tuple[str, list[Loc], bool] | None:
+    def render(self, node: Any, known: dict[str, Any] | None = None) -> tuple[str, list[Loc], bool] | None:
         """A string expression as text: a literal, an f-string (`{x}` written `${x}`), or a `+` of
-        strings and other values (written `${name}`); each character located; whether any part is not
-        known here. None when no part is a string."""
+        strings and other values (written `${name}`; a name `known` has assigned a string once is that
+        string); each character located; whether any part is not known here. None when no part is a
+        string."""
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.render(node.left), self.render(node.right)
+            if known:
+                node = ast.BinOp(_resolved(node.left, known), node.op, _resolved(node.right, known))
+            left, right = self.render(node.left, known), self.render(node.right, known)
             if left is None and right is None:
                 return None
             parts = [p if p is not None else self._unknown(n) for p, n in ((left, node.left), (right, node.right))]
@@ -150,7 +153,7 @@ def _words(items: list[Any], lines: _Lines, known: dict[str, Any]) -> tuple[list
         elif isinstance(item, ast.Starred):
             spread = True
             words.append(Word("$@", loc, dynamic=True))  # as a shell's `"$@"`: more words, maybe options
-        elif (got := lines.render(item)) is not None:
+        elif (got := lines.render(item, known)) is not None:
             words.append(Word(got[0], loc, dynamic=got[2]))
         else:
             words.append(Word(_placeholder(item), loc, dynamic=True))
