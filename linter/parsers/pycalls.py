@@ -292,6 +292,180 @@ def _string_commands(node: Any, lines: _Lines) -> list[Command]:
     return parse_script(value, locate)
 
 
+# The Docker SDK for Python (docker-py 7.1.0, a3652028, docker/models/containers.py `ContainerCollection.run`
+# and its docstring; `_create_container_args`, RUN_HOST_CONFIG_KWARGS): `client.containers.run(image,
+# command=None, **kwargs)` starts a container as `docker run` does; each keyword as the CLI flag that sets the
+# same HostConfig field. `ports` is {container port (int or "port/proto"): host port (int), None (a random
+# one), (address, port), (address,), or a list of those} (utils.convert_port_bindings); `volumes` a list of
+# "src:dst[:mode]" or {source: {"bind": dst, "mode": "ro"|"rw", or "ro": bool}} (utils.convert_volume_binds:
+# mode rw by default); `environment` a dict or "K=V" list; `command` a string is split as the shell's
+# words (utils.split_command, shlex), a list is the words.
+_SDK_BOOL = {"privileged": "--privileged", "read_only": "--read-only", "publish_all_ports": "--publish-all",
+             "init": "--init"}
+_SDK_VALUE = {"network_mode": "--network", "network": "--network", "pid_mode": "--pid", "ipc_mode": "--ipc",
+              "userns_mode": "--userns", "uts_mode": "--uts", "user": "--user", "name": "--name",
+              "mem_limit": "--memory", "working_dir": "--workdir", "runtime": "--runtime", "shm_size": "--shm-size"}
+_SDK_LIST = {"cap_add": "--cap-add", "cap_drop": "--cap-drop", "security_opt": "--security-opt",
+             "devices": "--device", "group_add": "--group-add"}
+
+
+def _sdk_run(call: Any, lines: _Lines, known: dict[str, Any]) -> tuple[list[Word], bool] | None:
+    """The `docker run` words a Docker SDK `<client>.containers.run(image, ...)` call stands for, and
+    whether a value not known here may add more (`**kwargs`); None when its image is not given."""
+    args = list(call.args)
+    kw = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    partial = any(k.arg is None for k in call.keywords)
+    image = args[0] if args else kw.get("image")
+    if image is None:
+        return None
+    command = args[1] if len(args) > 1 else kw.get("command")
+    at = lines.loc(call)
+    words = [Word("docker", at), Word("run", at)]
+
+    def value(node: Any) -> Word:
+        return _words([node], lines, known)[0][0]
+
+    def flag(name: str, node: Any, text: str | None = None) -> None:
+        word = value(node) if text is None else Word(text, lines.loc(node))
+        words.append(Word(f"{name}={word.text}", word.loc, dynamic=word.dynamic))
+
+    for key, node in kw.items():
+        node = _resolved(node, known)
+        if key in _SDK_BOOL:
+            if isinstance(node, ast.Constant) and node.value is True:
+                words.append(Word(_SDK_BOOL[key], lines.loc(node)))
+            elif not isinstance(node, ast.Constant):
+                partial = True  # `privileged=args.privileged`: not known
+        elif key in _SDK_VALUE and not (isinstance(node, ast.Constant) and node.value is None):
+            flag(_SDK_VALUE[key], node)
+        elif key in _SDK_LIST:
+            if isinstance(node, (ast.List, ast.Tuple)):
+                for item in node.elts:
+                    flag(_SDK_LIST[key], item)
+            else:
+                partial = True
+        elif key == "ports":
+            partial |= not _sdk_ports(node, lines, flag, words)
+        elif key == "volumes":
+            partial |= not _sdk_volumes(node, lines, known, words)
+        elif key == "environment":
+            if isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values):
+                    if k is None:
+                        partial = True
+                        continue
+                    name, val = value(k), value(_resolved(v, known))
+                    words.append(Word(f"--env={name.text}={val.text}", val.loc, dynamic=name.dynamic or val.dynamic))
+            elif isinstance(node, (ast.List, ast.Tuple)):
+                for item in node.elts:
+                    flag("--env", item)
+            else:
+                partial = True
+    # `entrypoint` (a string or list) is the executable and its first arguments, before `command`'s words
+    entry = _sdk_words(kw["entrypoint"], lines, known) if kw.get("entrypoint") is not None else []
+    if entry is None:
+        partial, entry = True, []
+    if entry:
+        words.append(Word(f"--entrypoint={entry[0].text}", entry[0].loc, entry[0].dynamic))
+    words.append(value(_resolved(image, known)))
+    words.extend(entry[1:])
+    if command is not None:
+        got = _sdk_words(command, lines, known)
+        if got is None:
+            partial = True
+        else:
+            words.extend(got)
+    return words, partial
+
+
+def _sdk_words(node: Any, lines: _Lines, known: dict[str, Any]) -> list[Word] | None:
+    """A `command`/`entrypoint` value's words: a list's items, a string split as the shell's words; None
+    when not known here."""
+    import shlex
+
+    node = _resolved(node, known)
+    if isinstance(node, ast.Name) and isinstance(known.get(node.id), (ast.List, ast.Tuple)):
+        node = known[node.id]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return _words(list(node.elts), lines, known)[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return [Word(part, lines.loc(node)) for part in shlex.split(node.value)]
+        except ValueError:
+            return None
+    return None
+
+
+def _sdk_ports(node: Any, lines: _Lines, flag: Any, words: list[Word]) -> bool:
+    """`ports={...}` as `--publish` words; False when a part is not known here."""
+    if not isinstance(node, ast.Dict):
+        return False
+    known_all = True
+    for k, v in zip(node.keys, node.values):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, (int, str))) or isinstance(k.value, bool):
+            known_all = False
+            continue
+        target = str(k.value)
+        bindings = v.elts if isinstance(v, ast.List) else [v]
+        for b in bindings:
+            if isinstance(b, ast.Constant) and b.value is None:
+                spec = target
+            elif isinstance(b, ast.Constant) and isinstance(b.value, (int, str)) and not isinstance(b.value, bool):
+                spec = f"{b.value}:{target}"
+            elif isinstance(b, ast.Tuple) and b.elts and all(isinstance(e, ast.Constant) for e in b.elts):
+                parts = [e.value for e in b.elts]  # type: ignore[attr-defined]
+                spec = f"{parts[0]}:{parts[1] if len(parts) > 1 and parts[1] is not None else ''}:{target}"
+            else:
+                known_all = False  # a host port or address from a variable: where it binds is not known
+                continue
+            words.append(Word(f"--publish={spec}", lines.loc(k)))
+    return known_all
+
+
+def _sdk_volumes(node: Any, lines: _Lines, known: dict[str, Any], words: list[Word]) -> bool:
+    """`volumes=` (a list of `src:dst[:mode]` or a dict source -> {bind, mode|ro}) as `--volume` words;
+    False when a part is not known here."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        for item in node.elts:
+            got = _words([item], lines, known)[0][0]
+            words.append(Word(f"--volume={got.text}", got.loc, got.dynamic))
+        return True
+    if not isinstance(node, ast.Dict):
+        return False
+    known_all = True
+    for k, v in zip(node.keys, node.values):
+        if k is None or not isinstance(v, ast.Dict):
+            known_all = False
+            continue
+        opts = {o.value: val for o, val in zip(v.keys, v.values) if isinstance(o, ast.Constant)}
+        bind = opts.get("bind")
+        if bind is None:
+            known_all = False
+            continue
+        source, target = _words([k], lines, known)[0][0], _words([bind], lines, known)[0][0]
+        mode = opts.get("mode")
+        ro = opts.get("ro")
+        if isinstance(ro, ast.Constant) and isinstance(ro.value, bool):
+            suffix = ":ro" if ro.value else ":rw"
+        elif isinstance(mode, ast.Constant) and isinstance(mode.value, str):
+            suffix = ":" + mode.value
+        elif mode is None and ro is None:
+            suffix = ""  # read-write
+        else:
+            known_all = False
+            continue
+        words.append(Word(f"--volume={source.text}:{target.text}{suffix}", source.loc,
+                          source.dynamic or target.dynamic))
+    return known_all
+
+
+def _sdk_call(node: Any, docker: bool) -> bool:
+    """`<anything>.containers.run(...)` in a file that imports `docker` (the SDK)."""
+    func = node.func
+    return docker and isinstance(func, ast.Attribute) and func.attr == "run" \
+        and isinstance(func.value, ast.Attribute) and func.value.attr == "containers"
+
+
 def parse(path: str, text: str) -> SourceFile | None:
     """The containers a Python script starts with `docker`/`podman run` through a subprocess; None when
     it is not Python this interpreter parses."""
@@ -310,11 +484,26 @@ def parse(path: str, text: str) -> SourceFile | None:
     scopes: list[list[ast.stmt]] = [tree.body] + [n.body for n in ast.walk(tree)
                                                   if isinstance(n, _SCOPES)]
     module = _assigned(tree.body)
+    docker = any((isinstance(n, ast.Import) and any(a.name.split(".")[0] == "docker" for a in n.names))
+                 or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "docker")
+                 for n in ast.walk(tree))  # the Docker SDK (`import docker`, `from docker import DockerClient`)
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
                                                   **_assigned(body)}
         for node in _walk(body):
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
+                continue
+            if _sdk_call(node, docker):
+                got = _sdk_run(node, lines, known)
+                if got is not None:
+                    sdk = lift(from_argv(got[0], got[0][0].loc)[0], path)
+                    if sdk is not None:
+                        named = sdk.label.startswith("container ")
+                        label = f"container `{sdk.name}` (`containers.run`)" if named \
+                            else f"`containers.run` of `{sdk.name}`"
+                        source.workloads.append(records.replace(sdk, partial=sdk.partial or got[1], label=label))
+                continue
+            if not node.args:
                 continue
             callee = _callee(node.func, names)
             if callee is None:
