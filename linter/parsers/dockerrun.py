@@ -1563,6 +1563,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         source.workloads.append(records.replace(w, documentation=True) if documentation else w)
     if any(e.kind == JOINED_NETWORK for w in source.workloads for e in w.exposed_by):
         source.workloads = _join_containers(source.workloads)
+    source.workloads.extend(_builds(commands, path, source.assumed))
     return source
 
 
@@ -1653,17 +1654,9 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]],
 
     names: set[str] = set()
     for cmd, restore in commands:
-        if program(cmd) is None:
+        words = _build_words(cmd, restore)
+        if words is None:
             continue
-        argv = _restored(cmd.argv, restore) if restore else cmd.argv
-        i = 1
-        while i < len(argv) and argv[i].text.startswith("-"):
-            i += 2 if argv[i].text in _GLOBAL_VALUE else 1
-        if i < len(argv) and argv[i].text in ("buildx", "image", "builder"):
-            i += 1
-        if i >= len(argv) or argv[i].text not in _BUILD:
-            continue
-        words = argv[i + 1:]
         for k, w in enumerate(words):
             t = w.text
             value = None
@@ -1678,6 +1671,67 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]],
             if value is not None and not value.dynamic and value.text:
                 names.add(_local_name(value.text))
     return frozenset(names)
+
+
+def _build_words(cmd: Command, restore: dict[str, str]) -> tuple[Word, ...] | None:
+    """The words after `build` of a `docker [buildx|image|builder] build` (podman, nerdctl) command
+    line, or None for any other command."""
+    if program(cmd) is None:
+        return None
+    argv = _restored(cmd.argv, restore) if restore else cmd.argv
+    i = 1
+    while i < len(argv) and argv[i].text.startswith("-"):
+        i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+    if i < len(argv) and argv[i].text in ("buildx", "image", "builder"):
+        i += 1
+    if i >= len(argv) or argv[i].text not in _BUILD:
+        return None
+    return argv[i + 1:]
+
+
+def _builds(commands: list[tuple[Command, dict[str, str]]], path: str,
+            assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> list[Workload]:
+    """A partial workload for each `docker build` that passes `--build-arg NAME=value`: the build
+    arguments it gives (a value the shell reads from `${VAR:-default}` is the default, as when `VAR` is
+    unset; `--build-arg NAME` alone passes the caller's `NAME`). The Docker docs warn that build
+    arguments are kept in the image's history and provenance, so they are no place for secrets
+    (docs.docker.com, "Build variables", 2026: use `--secret`)."""
+    from glmlint.interpolate import interpolate
+
+    out: list[Workload] = []
+    for cmd, restore in commands:
+        words = _build_words(cmd, restore)
+        if not words:
+            continue
+        args: list[EnvVar] = []
+        tag = None
+        for k, w in enumerate(words):
+            if w.text in _TAG_FLAGS and k + 1 < len(words) and tag is None:
+                tag = words[k + 1].text
+            if w.text == "--build-arg" and k + 1 < len(words):
+                arg = words[k + 1]
+                text = arg.text
+            elif w.text.startswith("--build-arg="):
+                arg, text = w, w.text[len("--build-arg="):]
+            else:
+                continue
+            name, eq, value = text.partition("=")
+            if not name or "$" in name:
+                continue
+            dynamic = arg.dynamic and "$" in value
+            if dynamic:
+                got = interpolate(value, None, shell=True)
+                if got is not None and got.defaulted:  # `HF_TOKEN=${HF_TOKEN:-hf_...}`: the default when unset
+                    value, dynamic = got.text, False
+                    if assumed is not None:
+                        assumed[(arg.loc.line, arg.loc.col)] = got.defaulted
+            args.append(EnvVar(name, value if eq else None, arg.loc, dynamic=dynamic))
+        if not args:
+            continue
+        name = tag or "the build context"
+        out.append(Workload(name=name, label=f"image `{name}` (`{program(cmd)} build`)", format=Format.DOCKER_RUN,
+                            path=path, anchor=cmd.argv[0].loc, partial=True, build_args=tuple(args)))
+    return out
 
 
 def _local_name(ref: str) -> str:
