@@ -161,3 +161,12 @@ from kubernetes import client
 client.containers.run("ollama/ollama:0.3.12", ports={"11434/tcp": 11434})
 subprocess.run(["echo", "docker"])
 ''') == []
+
+
+def test_podman_py_containers_run_reads_alike() -> None:
+    (w,) = workloads('''from podman import PodmanClient
+
+with PodmanClient() as client:
+    client.containers.run("docker.io/ollama/ollama:0.3.12", ports={"11434/tcp": 11434}, privileged=True)
+''')
+    assert w.privileged.value and [(p.host_ip, p.host_port) for p in w.ports] == [(None, "11434")]

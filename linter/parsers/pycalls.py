@@ -300,6 +300,9 @@ def _string_commands(node: Any, lines: _Lines) -> list[Command]:
 # "src:dst[:mode]" or {source: {"bind": dst, "mode": "ro"|"rw", or "ro": bool}} (utils.convert_volume_binds:
 # mode rw by default); `environment` a dict or "K=V" list; `command` a string is split as the shell's
 # words (utils.split_command, shlex), a list is the words.
+# podman-py (containers/podman-py 2f8b45ab, podman/domain/containers_create.py `create`, which `run` calls)
+# takes the same keywords, documented alike (`ports`, `volumes`, `privileged`, `network_mode`, ...)
+_SDKS = ("docker", "podman")
 _SDK_BOOL = {"privileged": "--privileged", "read_only": "--read-only", "publish_all_ports": "--publish-all",
              "init": "--init"}
 _SDK_VALUE = {"network_mode": "--network", "network": "--network", "pid_mode": "--pid", "ipc_mode": "--ipc",
@@ -460,7 +463,7 @@ def _sdk_volumes(node: Any, lines: _Lines, known: dict[str, Any], words: list[Wo
 
 
 def _sdk_call(node: Any, docker: bool) -> bool:
-    """`<anything>.containers.run(...)` in a file that imports `docker` (the SDK)."""
+    """`<anything>.containers.run(...)` in a file that imports `docker` or `podman` (their SDKs)."""
     func = node.func
     return docker and isinstance(func, ast.Attribute) and func.attr == "run" \
         and isinstance(func.value, ast.Attribute) and func.value.attr == "containers"
@@ -484,8 +487,8 @@ def parse(path: str, text: str) -> SourceFile | None:
     scopes: list[list[ast.stmt]] = [tree.body] + [n.body for n in ast.walk(tree)
                                                   if isinstance(n, _SCOPES)]
     module = _assigned(tree.body)
-    docker = any((isinstance(n, ast.Import) and any(a.name.split(".")[0] == "docker" for a in n.names))
-                 or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "docker")
+    docker = any((isinstance(n, ast.Import) and any(a.name.split(".")[0] in _SDKS for a in n.names))
+                 or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in _SDKS)
                  for n in ast.walk(tree))  # the Docker SDK (`import docker`, `from docker import DockerClient`)
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
