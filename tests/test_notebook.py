@@ -41,3 +41,18 @@ def test_not_a_notebook_or_no_container_cli_reads_nothing() -> None:
     assert parse("x.ipynb", '{"cells": []}', "docker-run") is None  # no docker/podman word: not parsed
     _text, ws = workloads([code("import docker_helpers\n", "print('podman')\n")])
     assert ws == []
+
+
+def test_python_cells_read_as_one_module_magics_inert_and_a_non_python_cell_left_out() -> None:
+    text, ws = workloads([
+        code("%pip install docker\n", "import docker, subprocess\n", 'IMAGE = "vllm/vllm-openai:v0.6.3"\n'),
+        code("client = docker.from_env()\n", 'client.containers.run(IMAGE, ports={"8000/tcp": 8000})\n'),
+        code("client?\n"),
+        code("%%time\n", 'subprocess.run(["docker", "run", "--privileged", "priv:1"])\n'),
+        code("%%writefile launch.py\n", 'subprocess.run(["docker", "run", "--privileged", "written:1"])\n'),
+    ])
+    assert [w.image.value for w in ws] == ["vllm/vllm-openai:v0.6.3", "priv:1"]
+    rows = text.splitlines()
+    line = next(n for n, row in enumerate(rows, 1) if "client.containers.run" in row)
+    assert ws[0].ports[0].loc == Loc(line, rows[line - 1].index('\\"8000/tcp') + 1)  # at the key's quote
+    assert ws[1].privileged.value

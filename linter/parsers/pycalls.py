@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from typing import Any
 
-from glmlint.ir import Command, Format, Loc, SourceFile, Word
+from glmlint.ir import Command, Format, Loc, SourceFile, Word, Workload
 
 _ARGV_CALLS = {"run", "call", "check_call", "check_output", "Popen"}  # subprocess's, an argument list
 _SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), ("subprocess", "getstatusoutput"),
@@ -41,11 +42,16 @@ _SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), 
 class _Lines:
     """Columns of `ast`'s UTF-8 byte offsets as characters (1-based), per line."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, place: Callable[[Loc], Loc] | None = None) -> None:
         self.text = text
         self.lines = text.split("\n")
+        self.place = place  # where a position of `text` is in the file (a notebook's cells), else itself
 
     def loc(self, node: Any) -> Loc:
+        at = self._loc(node)
+        return self.place(at) if self.place is not None else at
+
+    def _loc(self, node: Any) -> Loc:
         line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
         return Loc(node.lineno, len(line.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1)
 
@@ -63,12 +69,13 @@ class _Lines:
             parts = [p if p is not None else self._unknown(n) for p, n in ((left, node.left), (right, node.right))]
             return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1], parts[0][2] or parts[1][2]
         if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            start = self.loc(node)
+            start = self._loc(node)
             got = _literal(node, self.text, start)
+            place = self.place
             if got is not None:
-                return got
+                return (got[0], [place(at) for at in got[1]], got[2]) if place is not None else got
             if isinstance(node, ast.Constant):
-                return node.value, [start] * len(node.value), False
+                return node.value, [self.loc(node)] * len(node.value), False
             return None
         return None
 
@@ -472,17 +479,29 @@ def _sdk_call(node: Any, docker: bool) -> bool:
 def parse(path: str, text: str) -> SourceFile | None:
     """The containers a Python script starts with `docker`/`podman run` through a subprocess; None when
     it is not Python this interpreter parses."""
+    found = started(path, text)
+    if found is None:
+        return None
+    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    source.json = True  # no fix: the words are Python string literals
+    source.workloads.extend(found)
+    return source
+
+
+def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> list[Workload] | None:
+    """The workloads the Python code `text` starts (`parse`), each located through `place` when the code
+    is assembled from another file (a notebook's cells); None when it is not Python this interpreter
+    parses."""
     from glmlint import records
     from glmlint.parsers.dockerrun import lift
     from glmlint.shell import from_argv
 
-    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
-    source.json = True  # no fix: the words are Python string literals
+    out: list[Workload] = []
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = _Lines(text)
+    lines = _Lines(text, place)
     names = _imports(tree)
     scopes: list[list[ast.stmt]] = [tree.body] + [n.body for n in ast.walk(tree)
                                                   if isinstance(n, _SCOPES)]
@@ -504,7 +523,7 @@ def parse(path: str, text: str) -> SourceFile | None:
                         named = sdk.label.startswith("container ")
                         label = f"container `{sdk.name}` (`containers.run`)" if named \
                             else f"`containers.run` of `{sdk.name}`"
-                        source.workloads.append(records.replace(sdk, partial=sdk.partial or got[1], label=label))
+                        out.append(records.replace(sdk, partial=sdk.partial or got[1], label=label))
                 continue
             if not node.args:
                 continue
@@ -541,5 +560,5 @@ def parse(path: str, text: str) -> SourceFile | None:
             for cmd in commands:
                 w = lift(cmd, path)
                 if w is not None:
-                    source.workloads.append(records.replace(w, partial=True) if partial else w)
-    return source
+                    out.append(records.replace(w, partial=True) if partial else w)
+    return out
