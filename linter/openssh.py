@@ -37,16 +37,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from glmlint import lazyre
-from glmlint.buildfiles import Files, Line, replay
+from glmlint.buildfiles import Files, Line, installs, package_pattern, replay
 from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives, key
 from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from glmlint.catalog.services import Service
+    from glmlint.ir import Word
 
 PASSWORD_AUTH = "passwordauthentication"
 EMPTY_PASSWORDS = "permitemptypasswords"
@@ -59,9 +60,6 @@ AUTH_METHODS = "authenticationmethods"
 _PASSWORD_METHODS = frozenset({"password", "keyboard-interactive"})
 # where the stock file's uncommented lines are (they have no place in a file the build wrote)
 STOCK = Loc(0, 0, "<stock sshd_config>")
-# how package managers install (`apt-get install`, `apk add`, `pacman -S`): which packages, the catalog says
-_INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
-               "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
 _PASSWD_NO_SET = {"-l", "--lock", "-d", "--delete", "-S", "--status", "-e", "--expire", "-u", "--unlock",
                   "-n", "-x", "-w", "-i", "--mindays", "--maxdays", "--warndays", "--inactive"}
 
@@ -111,8 +109,8 @@ class Sshd:
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
     copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
     # nothing in the image runs sshd: the build installs no OpenSSH server and its start, known to the end,
-    # starts neither sshd nor a service manager that could (`dormant`)
-    dormant: bool = False
+    # starts neither sshd nor a service manager that could (`_start_runs_no_sshd`)
+    absent: bool = False
     config: str | None = None  # the file `sshd -f FILE` reads instead of the main file
 
     def enabled_global(self, keyword: str) -> bool:
@@ -208,25 +206,35 @@ def alone(settings: dict[str, Directive], blocks: Iterable[dict[str, Directive]]
     return False, None
 
 
-def first_values(sources: list[list[Directive]], tunnel: bool = False
+def first_values(sources: list[list[Directive]], tunnel: bool = False, nested: frozenset[int] = frozenset()
                  ) -> tuple[dict[str, Directive], tuple[dict[str, Directive], ...]]:
     """(keyword -> first global value, the Match blocks a connection from another host can meet, each
     keyword -> its first value there). A block for loopback clients only counts when `tunnel`: a forwarder
-    in the container hands sshd the internet's connections from 127.0.0.1."""
+    in the container hands sshd the internet's connections from 127.0.0.1. `sources` are the runs of one
+    file and of the files its `Include` lines read there (`nested`: their indexes): an `Include` inside a
+    `Match` block reads its files as part of that block, a `Match` in an included file ends with that
+    file, and the including file's block goes on after it (openssh-portable V_9_9_P1 servconf.c, `case
+    sInclude`: "Don't let included files clobber the containing file's Match state"; an included file read
+    in a block that does not match the connection never matches, `SSHCFG_NEVERMATCH`)."""
     found: dict[str, Directive] = {}
     blocks: list[dict[str, Directive]] = []
-    for directives_ in sources:
-        block: dict[str, Directive] | None = None
+    outer: dict[str, Directive] | None = None  # the including file's block where its run ends (None: global)
+    outer_remote = True  # whether a connection from another host can meet that block
+    for i, directives_ in enumerate(sources):
+        block, remote = outer, outer_remote
         for d in directives_:
             k = key(d.keyword)
             if k == "match":
                 block = {}
-                if tunnel or not local_only(d.value):
+                remote = (outer_remote or i not in nested) and (tunnel or not local_only(d.value))
+                if remote:
                     blocks.append(block)
             elif block is not None:
                 block.setdefault(k, d)
             else:
                 found.setdefault(k, d)
+        if i not in nested:
+            outer, outer_remote = block, remote
     return found, tuple(blocks)
 
 
@@ -292,11 +300,13 @@ def _directive_lines(lines: list[Line], stock: bool = False) -> list[Directive]:
 _INCLUDE = lazyre.compile(r"^\s*include(?:\s+|\s*=\s*)(.*)$", re.I)
 
 
-def _read(files: dict[str, list[Line]], main: str) -> list[list[Line]]:
+def _read(files: dict[str, list[Line]], main: str) -> tuple[list[list[Line]], frozenset[int]]:
     """The files sshd reads, in order, as runs of lines: the main file, split where an `Include` line
     reads other files there (sshd_config(5) `Include`: glob(3) patterns, each expanded in lexical order;
-    a relative one is under /etc/ssh). A main file without an `Include` reads no drop-in."""
+    a relative one is under /etc/ssh), and the indexes of the included files' runs. A main file without
+    an `Include` reads no drop-in."""
     runs: list[list[Line]] = [[]]
+    nested: set[int] = set()
     for line in files.get(main, []):
         m = _INCLUDE.match(line.text)
         if m is None:
@@ -305,10 +315,12 @@ def _read(files: dict[str, list[Line]], main: str) -> list[list[Line]]:
         for pattern in m.group(1).split():
             path = pattern if pattern.startswith("/") else "/etc/ssh/" + pattern
             folder, _, name = path.rpartition("/")
-            runs.extend(files[p] for p in sorted(files) if p.rpartition("/")[0] == folder
-                        and fnmatch.fnmatchcase(p.rpartition("/")[2], name) and p != main)
+            for p in sorted(files):
+                if p.rpartition("/")[0] == folder and fnmatch.fnmatchcase(p.rpartition("/")[2], name) and p != main:
+                    nested.add(len(runs))
+                    runs.append(files[p])
         runs.append([])
-    return runs
+    return runs, frozenset(nested)
 
 
 def _apply(lines: list[Line], write: FileWrite) -> list[Line]:
@@ -342,22 +354,6 @@ def _apply(lines: list[Line], write: FileWrite) -> list[Line]:
     return out
 
 
-def package_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    """A package argument naming one of `names`, with a version or glob (`sudo`, `sudo=1.9*`,
-    `openssh-server-1:8.7p1`)."""
-    alts = "|".join(re.escape(p) for p in sorted(names, key=len, reverse=True))
-    return re.compile(rf"^(?:{alts})([=:-][0-9].*|\*)?$")
-
-
-def installs(cmd: Command, package: re.Pattern[str]) -> bool:
-    """Whether `cmd` installs a package `package` matches (`apt-get install -y sudo`, `apk add sudo`)."""
-    sub = _INSTALLERS.get(cmd.name)
-    if sub is None:
-        return False
-    words = [w.text for w in cmd.args]
-    return sub in words and any(package.match(w) for w in words)
-
-
 def _installs(cmd: Command) -> bool:
     return installs(cmd, _knowledge().package)
 
@@ -387,9 +383,9 @@ def analyse(workload: Workload) -> Sshd:
         # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
         # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
         # sshd's defaults, as for a main file the scan cannot read)
-        read = _read({**files, config: files.get(config, [])}, config)
+        read, nested = _read({**files, config: files.get(config, [])}, config)
     else:
-        read = _read(files, known.main)
+        read, nested = _read(files, known.main)
     copied = {line.loc: line.source for lines in read for line in lines
               if line.loc is not None and line.source is not None}
     options: list[Directive] = []
@@ -399,37 +395,39 @@ def analyse(workload: Workload) -> Sshd:
             installed = cmd.loc
         if password is None and _sets_password(cmd):
             password = cmd.loc
-    for cmd in workload.process:
-        start = match_command(known.service, cmd.argv)
-        if start is not None:
-            installed = installed or cmd.loc
-            args = cmd.argv[start:]
-            for i, w in enumerate(args):
-                opt = None
-                if w.text == "-o" and i + 1 < len(args):
-                    opt, at = args[i + 1].text, args[i + 1].loc
-                elif w.text.startswith("-o") and len(w.text) > 2:
-                    opt, at = w.text[2:], w.loc
-                if opt:
-                    options.extend(directives(opt.replace("=", " ", 1), loc=at))
+    for cmd, args in _sshd_args(workload):
+        installed = installed or cmd.loc
+        for i, w in enumerate(args):
+            opt = None
+            if w.text == "-o" and i + 1 < len(args):
+                opt, at = args[i + 1].text, args[i + 1].loc
+            elif w.text.startswith("-o") and len(w.text) > 2:
+                opt, at = w.text[2:], w.loc
+            if opt:
+                options.extend(directives(opt.replace("=", " ", 1), loc=at))
     # the stock file's lines hold where they stand (after the drop-ins its `Include` reads first, before
     # lines appended to it); not on an Alpine base, whose sshd_config is upstream's, all commented
     stock = distro is not None or not _alpine(workload)
     sources = [options, *(_directive_lines(lines, stock) for lines in read)]
     rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload))),
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload)),
+                                                   nested=frozenset(i + 1 for i in nested)),
                 rejected, copied,
-                installed is None and dormant(workload), config if config != known.main else None)
+                installed is None and _start_runs_no_sshd(workload), config if config != known.main else None)
+
+
+def _sshd_args(workload: Workload) -> Iterator[tuple[Command, tuple[Word, ...]]]:
+    """Each command of the container's start that runs sshd, with the arguments sshd gets."""
+    service = _knowledge().service
+    for cmd in workload.process:
+        start = match_command(service, cmd.argv)
+        if start is not None:
+            yield cmd, cmd.argv[start:]
 
 
 def _config_file(workload: Workload) -> str | None:
     """The file the container's sshd is told to read with `-f FILE` (`-f/path` too), if any."""
-    known = _knowledge()
-    for cmd in workload.process:
-        start = match_command(known.service, cmd.argv)
-        if start is None:
-            continue
-        args = cmd.argv[start:]
+    for _cmd, args in _sshd_args(workload):
         for i, w in enumerate(args):
             if w.text == "-f" and i + 1 < len(args):
                 return args[i + 1].text
@@ -460,7 +458,7 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 _PYTHON = lazyre.compile(r"^python[23](?:\.\d+)?$")
 
 
-def dormant(workload: Workload) -> bool:
+def _start_runs_no_sshd(workload: Workload) -> bool:
     """Whether the container's start is known to the end and starts no sshd: the start is this scan's
     own (an `ENTRYPOINT`, a Kubernetes `command:`, a compose `entrypoint:`, or a `CMD` on a base image
     the catalog knows sets no `ENTRYPOINT`), and every command it runs is a wrapper, a shell running a
@@ -506,10 +504,6 @@ def _start_known(workload: Workload) -> bool:
 # a reverse tunnel `ssh -R`/`autossh -R`, `socat TCP-LISTEN:`, frp's client `frpc`
 _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "cloudflared": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"), "ngrok": re.compile(r"^tcp$"),
-    # `cloudflare/cloudflared`'s image runs `cloudflared --no-autoupdate` and takes the rest as its command
-    # (cloudflare/cloudflared 01287e2 Dockerfile: `ENTRYPOINT ["cloudflared", "--no-autoupdate"]`): `command: tunnel
-    # --url ssh://localhost:22` starts with the subcommand
-    "tunnel": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"),
     "ssh": re.compile(r"^-[A-Za-z]*R"), "autossh": re.compile(r"^-[A-Za-z]*R"),
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
@@ -536,7 +530,7 @@ def _target(cmd: Command) -> str | None:
     cloudflared's `--url ssh://localhost:22` (`ssh://` without a port: 22), `ngrok tcp 22` /
     `localhost:22`, `ssh -R 2222:localhost:22`, socat's other address `TCP:127.0.0.1:22`."""
     words = [w.text for w in cmd.args]
-    if cmd.name in ("cloudflared", "tunnel"):
+    if cmd.name == "cloudflared":
         for w in words:
             url = w[len("--url="):] if w.startswith("--url=") else w
             if url.startswith(("ssh://", "tcp://")):
@@ -566,13 +560,10 @@ def _target(cmd: Command) -> str | None:
 def _ports(sources: list[list[Directive]], workload: Workload) -> frozenset[str]:
     """The ports sshd listens on: its `Port` lines and `-p` options (each adds one), else 22."""
     ports = {d.value.strip() for src in sources for d in src if key(d.keyword) == "port"}
-    known = _knowledge()
-    for cmd in workload.process:
-        start = match_command(known.service, cmd.argv)
-        if start is not None:
-            args = [w.text for w in cmd.argv[start:]]
-            ports.update(args[i + 1] for i, w in enumerate(args[:-1]) if w == "-p")
-            ports.update(w[2:] for w in args if w.startswith("-p") and w[2:].isdigit())
+    for _cmd, args in _sshd_args(workload):
+        words = [w.text for w in args]
+        ports.update(words[i + 1] for i, w in enumerate(words[:-1]) if w == "-p")
+        ports.update(w[2:] for w in words if w.startswith("-p") and w[2:].isdigit())
     return frozenset(ports or {"22"})
 
 
