@@ -206,25 +206,35 @@ def alone(settings: dict[str, Directive], blocks: Iterable[dict[str, Directive]]
     return False, None
 
 
-def first_values(sources: list[list[Directive]], tunnel: bool = False
+def first_values(sources: list[list[Directive]], tunnel: bool = False, nested: frozenset[int] = frozenset()
                  ) -> tuple[dict[str, Directive], tuple[dict[str, Directive], ...]]:
     """(keyword -> first global value, the Match blocks a connection from another host can meet, each
     keyword -> its first value there). A block for loopback clients only counts when `tunnel`: a forwarder
-    in the container hands sshd the internet's connections from 127.0.0.1."""
+    in the container hands sshd the internet's connections from 127.0.0.1. `sources` are the runs of one
+    file and of the files its `Include` lines read there (`nested`: their indexes): an `Include` inside a
+    `Match` block reads its files as part of that block, a `Match` in an included file ends with that
+    file, and the including file's block goes on after it (openssh-portable V_9_9_P1 servconf.c, `case
+    sInclude`: "Don't let included files clobber the containing file's Match state"; an included file read
+    in a block that does not match the connection never matches, `SSHCFG_NEVERMATCH`)."""
     found: dict[str, Directive] = {}
     blocks: list[dict[str, Directive]] = []
-    for directives_ in sources:
-        block: dict[str, Directive] | None = None
+    outer: dict[str, Directive] | None = None  # the including file's block where its run ends (None: global)
+    outer_remote = True  # whether a connection from another host can meet that block
+    for i, directives_ in enumerate(sources):
+        block, remote = outer, outer_remote
         for d in directives_:
             k = key(d.keyword)
             if k == "match":
                 block = {}
-                if tunnel or not local_only(d.value):
+                remote = (outer_remote or i not in nested) and (tunnel or not local_only(d.value))
+                if remote:
                     blocks.append(block)
             elif block is not None:
                 block.setdefault(k, d)
             else:
                 found.setdefault(k, d)
+        if i not in nested:
+            outer, outer_remote = block, remote
     return found, tuple(blocks)
 
 
@@ -290,11 +300,13 @@ def _directive_lines(lines: list[Line], stock: bool = False) -> list[Directive]:
 _INCLUDE = lazyre.compile(r"^\s*include(?:\s+|\s*=\s*)(.*)$", re.I)
 
 
-def _read(files: dict[str, list[Line]], main: str) -> list[list[Line]]:
+def _read(files: dict[str, list[Line]], main: str) -> tuple[list[list[Line]], frozenset[int]]:
     """The files sshd reads, in order, as runs of lines: the main file, split where an `Include` line
     reads other files there (sshd_config(5) `Include`: glob(3) patterns, each expanded in lexical order;
-    a relative one is under /etc/ssh). A main file without an `Include` reads no drop-in."""
+    a relative one is under /etc/ssh), and the indexes of the included files' runs. A main file without
+    an `Include` reads no drop-in."""
     runs: list[list[Line]] = [[]]
+    nested: set[int] = set()
     for line in files.get(main, []):
         m = _INCLUDE.match(line.text)
         if m is None:
@@ -303,10 +315,12 @@ def _read(files: dict[str, list[Line]], main: str) -> list[list[Line]]:
         for pattern in m.group(1).split():
             path = pattern if pattern.startswith("/") else "/etc/ssh/" + pattern
             folder, _, name = path.rpartition("/")
-            runs.extend(files[p] for p in sorted(files) if p.rpartition("/")[0] == folder
-                        and fnmatch.fnmatchcase(p.rpartition("/")[2], name) and p != main)
+            for p in sorted(files):
+                if p.rpartition("/")[0] == folder and fnmatch.fnmatchcase(p.rpartition("/")[2], name) and p != main:
+                    nested.add(len(runs))
+                    runs.append(files[p])
         runs.append([])
-    return runs
+    return runs, frozenset(nested)
 
 
 def _apply(lines: list[Line], write: FileWrite) -> list[Line]:
@@ -369,9 +383,9 @@ def analyse(workload: Workload) -> Sshd:
         # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
         # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
         # sshd's defaults, as for a main file the scan cannot read)
-        read = _read({**files, config: files.get(config, [])}, config)
+        read, nested = _read({**files, config: files.get(config, [])}, config)
     else:
-        read = _read(files, known.main)
+        read, nested = _read(files, known.main)
     copied = {line.loc: line.source for lines in read for line in lines
               if line.loc is not None and line.source is not None}
     options: list[Directive] = []
@@ -396,7 +410,8 @@ def analyse(workload: Workload) -> Sshd:
     stock = distro is not None or not _alpine(workload)
     sources = [options, *(_directive_lines(lines, stock) for lines in read)]
     rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload))),
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload)),
+                                                   nested=frozenset(i + 1 for i in nested)),
                 rejected, copied,
                 installed is None and _start_runs_no_sshd(workload), config if config != known.main else None)
 

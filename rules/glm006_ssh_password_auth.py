@@ -73,7 +73,8 @@ method), sshd would refuse to start: the finding has no fix.
 
 A `Match` block that applies only to connections from the host itself
 (`Match Address 127.0.0.1,::1`, `LocalAddress 127.0.0.1`) is no remote login and
-is not reported, unless the workload's start runs a forwarder that hands sshd
+is not reported (an `Include` inside it reads its files as part of the block, and the
+lines after that `Include` stay in it: sshd_config(5) `Include`), unless the workload's start runs a forwarder that hands sshd
 other hosts' connections from 127.0.0.1: `cloudflared` with an `ssh://` or
 `tcp://` origin URL, `ngrok tcp`, a reverse tunnel (`ssh -R`, `autossh -R`),
 `socat TCP-LISTEN:...`, or frp's `frpc`, when it forwards to sshd's port (22, or
