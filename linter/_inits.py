@@ -327,14 +327,14 @@ def _m28(_F, _f3):
  return __init__
 
 def _m29(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _f5):
- def __init__(self, installed, password_set, settings, blocks, rejected, copied, dormant, config):
+ def __init__(self, installed, password_set, settings, blocks, rejected, copied, absent, config):
   _s0(self, installed)
   _s1(self, password_set)
   _s2(self, settings)
   _s3(self, blocks)
   _s4(self, rejected)
   _s5(self, _f5() if copied is _F else copied)
-  _s6(self, dormant)
+  _s6(self, absent)
   _s7(self, config)
  return __init__
 
@@ -1363,7 +1363,7 @@ MAKERS = {
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
     (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only', 'args_env'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
-    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'dormant', 'config'), (5,), True, True, False): _m29,
+    (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
     (('item', 'title'), (), True, True, False): _m31,
     (('key', 'disk', 'shown', 'rendered', 'files', 'values', '_align', 'archive', 'member', 'source', 'chart', 'defines'), (), False, False, False): _m32,

@@ -4,7 +4,7 @@ A model of a configuration file (sudo's `/etc/sudoers`, sshd's `/etc/ssh/sshd_co
 its stock lines and is replayed through the build's steps, in build order (by place in the file):
 text the shell model says a step writes (`workload.files`: `echo`/`printf`/heredocs/`COPY`, `sed -i`
 edits and deletions, applied by the reader's own `apply`), `rm` of files, a directory's contents or a
-glob of them, and the steps that fill a file from others (`Copy`): `cp`/`mv`/`install SRC DST`,
+glob of them, and the steps that fill a file from others (`_Copy`): `cp`/`mv`/`install SRC DST`,
 `cat SRC > DST`, `grep [-v] PAT SRC > DST` (GNU coreutils 9, GNU grep 3). Each reader says which
 paths it watches (`Files`): a step whose output glmlint cannot read (`envsubst < t > f`) matters only
 there.
@@ -13,12 +13,34 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from glmlint.ir import Command, FileWrite, Loc, Workload
 from glmlint.records import dataclass
 from glmlint.shell import getopt, sed_regex
+
+
+# how package managers install (`apt-get install`, `apk add`, `pacman -S`): which packages, the
+# caller's catalog says (sshd's, sudo's)
+_INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
+               "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
+
+
+def package_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A package argument naming one of `names`, with a version or glob (`sudo`, `sudo=1.9*`,
+    `openssh-server-1:8.7p1`)."""
+    alts = "|".join(re.escape(p) for p in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^(?:{alts})([=:-][0-9].*|\*)?$")
+
+
+def installs(cmd: Command, package: re.Pattern[str]) -> bool:
+    """Whether `cmd` installs a package `package` matches (`apt-get install -y sudo`, `apk add sudo`)."""
+    sub = _INSTALLERS.get(cmd.name)
+    if sub is None:
+        return False
+    words = [w.text for w in cmd.args]
+    return sub in words and any(package.match(w) for w in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +62,7 @@ class Files(NamedTuple):
         return path == self.main or path.startswith(self.dropins)
 
 
-class Copy(NamedTuple):
+class _Copy(NamedTuple):
     """A build step that gives the file `dst` what other files hold: `cp`/`mv`/`install SRC DST`, `cat
     SRC > DST` (`srcs`, in order; `move`: they are gone after), `grep [-v] PAT SRC > DST` (`keep`: the
     lines it prints); `srcs` None: text glmlint cannot read (another program's output), so no rule in
@@ -53,7 +75,7 @@ class Copy(NamedTuple):
     keep: Callable[[str], bool] | None = None
 
 
-Step = FileWrite | list[str] | Copy
+_Step = FileWrite | list[str] | _Copy
 
 
 def replay(workload: Workload, files: dict[str, list[Line]], where: Files,
@@ -61,18 +83,18 @@ def replay(workload: Workload, files: dict[str, list[Line]], where: Files,
     """Replay the build's steps on `files` (path -> lines, the stock ones already there), in place.
     `unknown_empties`: a file filled with text glmlint cannot read holds no known line (sudo: no rule
     is known); False: it keeps its lines (sshd: the stock ones stand for what is not known)."""
-    for step in steps(workload, where):
+    for step in _steps(workload, where):
         if isinstance(step, FileWrite):
             # every file the build writes, so that a later `cp`/`mv` of it into a watched place is replayed
             files[step.path] = apply(files.get(step.path, []), step)
-        elif isinstance(step, Copy):
-            copy(files, step, unknown_empties)
+        elif isinstance(step, _Copy):
+            _copy(files, step, unknown_empties)
         else:
             for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its lines are gone
-                remove(files, path, where)
+                _remove(files, path, where)
 
 
-def remove(files: dict[str, list[Line]], path: str, where: Files) -> None:
+def _remove(files: dict[str, list[Line]], path: str, where: Files) -> None:
     """`rm` of `path`: a file, the drop-in directory (`rm -rf /etc/sudoers.d`), or a glob (`…/*`,
     `…/*.conf`, the shell expands it over the files there)."""
     if path == where.main:
@@ -89,7 +111,7 @@ def remove(files: dict[str, list[Line]], path: str, where: Files) -> None:
         files.pop(path, None)
 
 
-def copy(files: dict[str, list[Line]], step: Copy, unknown_empties: bool = True) -> None:
+def _copy(files: dict[str, list[Line]], step: _Copy, unknown_empties: bool = True) -> None:
     got: list[Line] | None = [] if step.srcs is not None else None
     for src in step.srcs or ():
         if src not in files:
@@ -106,41 +128,41 @@ def copy(files: dict[str, list[Line]], step: Copy, unknown_empties: bool = True)
     files[step.dst] = files.get(step.dst, []) + (got or []) if step.append else (got or [])
 
 
-def steps(workload: Workload, where: Files) -> list[Step]:
+def _steps(workload: Workload, where: Files) -> list[_Step]:
     """The build's writes to files (`workload.files`), its `rm` of files (each a list of the paths it
-    names) and the steps that fill a file from others (`Copy`), in the order the build runs them (by
+    names) and the steps that fill a file from others (`_Copy`), in the order the build runs them (by
     place in the file)."""
     written = {w.loc for w in workload.files}
-    others: list[tuple[Loc, list[str] | Copy]] = []
+    others: list[tuple[Loc, list[str] | _Copy]] = []
     for cmd in workload.build_steps:
         name = cmd.name
         if name == "rm":
             _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
             if operands:
                 others.append((cmd.loc, operands))
-        elif name in COPIERS:
-            others.extend((cmd.loc, c) for c in copies(cmd, where))
+        elif name in _COPIERS:
+            others.extend((cmd.loc, c) for c in _copies(cmd, where))
         elif cmd.loc not in written and cmd.stdin is None and not any(u.loc in written for u in cmd.upstream):
             # (a file write of the shell model stands for `echo … > f`, `cat <<EOF > f`, `echo … | tee f`)
-            others.extend((cmd.loc, c) for c in output(cmd, where))
+            others.extend((cmd.loc, c) for c in _output(cmd, where))
     if not others:
         return list(workload.files)
-    ordered: list[tuple[tuple[int, int, int], Step]] = [((w.loc.line, w.loc.col, 1), w) for w in workload.files]
+    ordered: list[tuple[tuple[int, int, int], _Step]] = [((w.loc.line, w.loc.col, 1), w) for w in workload.files]
     ordered += [((loc.line, loc.col, 0), step) for loc, step in others]
     return [s for _k, s in sorted(ordered, key=lambda pair: pair[0])]
 
 
 # `cp`, `mv` and `install` (GNU coreutils 9): the options that take a value, and `-d` (install: make
 # directories, copy nothing)
-COPIERS = {"cp": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
-           "mv": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
-           "install": frozenset({"-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner",
-                                 "-g", "--group"})}
+_COPIERS = {"cp": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
+            "mv": frozenset({"-t", "--target-directory", "-S", "--suffix"}),
+            "install": frozenset({"-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner",
+                                  "-g", "--group"})}
 
 
-def copies(cmd: Command, where: Files) -> list[Copy]:
-    """`cp SRC DST`, `mv SRC... DIR/`, `install -m 0440 SRC DST`: one `Copy` per file it writes."""
-    opts, operands = getopt([w.text for w in cmd.args], COPIERS[cmd.name])
+def _copies(cmd: Command, where: Files) -> list[_Copy]:
+    """`cp SRC DST`, `mv SRC... DIR/`, `install -m 0440 SRC DST`: one `_Copy` per file it writes."""
+    opts, operands = getopt([w.text for w in cmd.args], _COPIERS[cmd.name])
     flags = {f for f, _v in opts}
     if cmd.name == "install" and flags & {"-d", "--directory"}:
         return []
@@ -150,12 +172,12 @@ def copies(cmd: Command, where: Files) -> list[Copy]:
             return []
         target, operands = operands[-1], operands[:-1]
         if len(operands) == 1 and not (target.endswith("/") or target.rstrip("/") + "/" == where.dropins):
-            return [Copy(target, (operands[0],), move=cmd.name == "mv")]
+            return [_Copy(target, (operands[0],), move=cmd.name == "mv")]
     folder = target.rstrip("/") + "/"
-    return [Copy(folder + src.rstrip("/").rsplit("/", 1)[-1], (src,), move=cmd.name == "mv") for src in operands]
+    return [_Copy(folder + src.rstrip("/").rsplit("/", 1)[-1], (src,), move=cmd.name == "mv") for src in operands]
 
 
-def output(cmd: Command, where: Files) -> list[Copy]:
+def _output(cmd: Command, where: Files) -> list[_Copy]:
     """What a command's output redirection (`> DST`, `>> DST`) or `tee DST` writes, when no file write
     of the shell model (`workload.files`) stands for it: `cat SRC`, `grep PAT SRC`, else text glmlint
     cannot read (kept only where the reader reads it)."""
@@ -163,29 +185,29 @@ def output(cmd: Command, where: Files) -> list[Copy]:
         opts, targets = getopt([w.text for w in cmd.args], ())
         append = any(f in ("-a", "--append") for f, _v in opts)
         source = cmd.upstream[-1] if len(cmd.upstream) == 1 else None
-        filled_ = filled(source) if source is not None and not source.redirects else None
-        srcs, keep = filled_ if filled_ is not None else (None, None)
-        return [Copy(t, srcs, append, False, keep) for t in targets if filled_ is not None or where.watched(t)]
-    out: list[Copy] = []
+        printed = _printed(source) if source is not None and not source.redirects else None
+        srcs, keep = printed if printed is not None else (None, None)
+        return [_Copy(t, srcs, append, False, keep) for t in targets if printed is not None or where.watched(t)]
+    out: list[_Copy] = []
     for r in cmd.redirects:
         if r.op not in (">", ">>", ">|", "&>", "&>>") or r.target.dynamic:
             continue
-        filled_ = filled(cmd) if not cmd.upstream else None
-        if filled_ is not None or where.watched(r.target.text):
-            out.append(Copy(r.target.text, filled_[0] if filled_ else None, r.op.endswith(">>"), False,
-                            filled_[1] if filled_ else None))
+        printed = _printed(cmd) if not cmd.upstream else None
+        if printed is not None or where.watched(r.target.text):
+            out.append(_Copy(r.target.text, printed[0] if printed else None, r.op.endswith(">>"), False,
+                             printed[1] if printed else None))
     return out
 
 
 def fills(cmd: Command, where: Files) -> bool:
     """Whether `cmd` may put another file's lines into a watched file (`cp /tmp/sudoers
     /etc/sudoers.d/dev`, `cat rules > /etc/sudoers.d/dev`, `… | tee /etc/sudoers.d/dev`)."""
-    if cmd.name in COPIERS or cmd.name == "tee":
+    if cmd.name in _COPIERS or cmd.name == "tee":
         return any(where.watched(w.text) or w.text.rstrip("/") + "/" == where.dropins for w in cmd.args)
     return any(where.watched(r.target.text) for r in cmd.redirects)
 
 
-def filled(cmd: Command) -> tuple[tuple[str, ...], Callable[[str], bool] | None] | None:
+def _printed(cmd: Command) -> tuple[tuple[str, ...], Callable[[str], bool] | None] | None:
     """(the files whose lines `cmd` prints, which of them it keeps) for `cat FILE...` and `grep [-v]
     PATTERN FILE`; None for another command."""
     words = [w.text for w in cmd.args]
@@ -227,7 +249,7 @@ def _grep_regex(pattern: str, fixed: bool, extended: bool, flags: set[str]) -> s
     return regex
 
 
-# GNU grep's options that take a value, and those `filled` knows the output of
+# GNU grep's options that take a value, and those `_printed` knows the output of
 _GREP_TAKES = frozenset({"-e", "--regexp", "-f", "--file", "-m", "--max-count", "-A", "-B", "-C", "--context",
                          "--after-context", "--before-context", "--label", "-d", "-D", "--color", "--colour"})
 _GREP_FLAGS = frozenset({"-v", "--invert-match", "-E", "--extended-regexp", "-F", "--fixed-strings", "-G",

@@ -312,6 +312,19 @@ class ServicePort:
 
 
 LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+# the `Exposure.kind` of a runtime template (a Kubeflow Trainer (Cluster)TrainingRuntime, a KServe
+# (Cluster)ServingRuntime) that a TrainJob or InferenceService runs without a memory limit of its own (`name`:
+# the runtime's, `via`: its kind, `loc`: where the runner names it). It selects the runtime's containers by
+# `RUNTIME_LABEL`, which only they have: `selector` is that label, its value `runtime_label(kind, name)`
+RUNTIME_RUN = "RuntimeRun"
+RUNTIME_LABEL = "\0runtime"  # (not a label Kubernetes allows: no Service selects it)
+
+
+def runtime_label(kind: str, name: str) -> tuple[str, str]:
+    """The pseudo-label the containers of the runtime template `kind`/`name` carry in `Workload.pod_labels`."""
+    return RUNTIME_LABEL, f"{kind}\0{name}"
+
+
 # the `Exposure.kind` of an Ingress's route to a Service its file does not define (name: the Ingress's, `route`:
 # the Service's, one port: the Service port it names, `loc`: where the backend names the Service); it selects
 # no pod until a Service of another file completes it (`glmlint.link.exposures`)
@@ -360,6 +373,8 @@ class Exposure:
         pods has, the same pod for every label of one index."""
         if self.kind == LIMIT_RANGE:  # every pod of its namespace (both unwritten: those applied with it)
             return namespace == self.namespace
+        if self.kind == RUNTIME_RUN:  # a cluster-scoped runtime by its name alone, a namespaced one in its namespace
+            return self.selector[0] in labels and ((self.via or "").startswith("Cluster") or namespace == self.namespace)
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:

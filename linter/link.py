@@ -22,7 +22,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_RUN, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -162,9 +162,13 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
     team's Ingress and another team's Deployment). A LimitRange whose namespace is unwritten goes to the
     namespace `kubectl apply -f DIR` (`-R`, `-k`) puts the objects of one directory in: it gives its default
     memory limit to the pods of no written namespace of files of its own directory only (a sibling directory
-    is applied on its own, maybe into another namespace)."""
+    is applied on its own, maybe into another namespace). A TrainJob's (InferenceService's) run of a runtime
+    template reaches a cluster-scoped runtime of that name anywhere in the scan, and a namespaced one of its
+    written namespace; with neither namespace written, one of a file close to its own, as an Ingress."""
     if e.kind == LIMIT_RANGE:
         return e.namespace is not None or _same_dir(path, pod_file)
+    if e.kind == RUNTIME_RUN:
+        return (e.via or "").startswith("Cluster") or e.namespace is not None or _close(path, pod_file)
     return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
 
 

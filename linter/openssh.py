@@ -37,16 +37,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from glmlint import lazyre
-from glmlint.buildfiles import Files, Line, replay
+from glmlint.buildfiles import Files, Line, installs, package_pattern, replay
 from glmlint.catalog.services import get, match_command
 from glmlint.ir import Command, Directive, FileWrite, Loc, Workload, truthy
 from glmlint.parsers.sshd import directives, key
 from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from glmlint.catalog.services import Service
+    from glmlint.ir import Word
 
 PASSWORD_AUTH = "passwordauthentication"
 EMPTY_PASSWORDS = "permitemptypasswords"
@@ -59,9 +60,6 @@ AUTH_METHODS = "authenticationmethods"
 _PASSWORD_METHODS = frozenset({"password", "keyboard-interactive"})
 # where the stock file's uncommented lines are (they have no place in a file the build wrote)
 STOCK = Loc(0, 0, "<stock sshd_config>")
-# how package managers install (`apt-get install`, `apk add`, `pacman -S`): which packages, the catalog says
-_INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install", "dnf": "install",
-               "microdnf": "install", "zypper": "install", "tdnf": "install", "pacman": "-S"}
 _PASSWD_NO_SET = {"-l", "--lock", "-d", "--delete", "-S", "--status", "-e", "--expire", "-u", "--unlock",
                   "-n", "-x", "-w", "-i", "--mindays", "--maxdays", "--warndays", "--inactive"}
 
@@ -111,8 +109,8 @@ class Sshd:
     rejected: Loc | None = None  # a written line sshd cannot read: it refuses to start
     copied: dict[Loc, str] = field(default_factory=dict)  # a `COPY` line -> the build-context file it copied
     # nothing in the image runs sshd: the build installs no OpenSSH server and its start, known to the end,
-    # starts neither sshd nor a service manager that could (`dormant`)
-    dormant: bool = False
+    # starts neither sshd nor a service manager that could (`_start_runs_no_sshd`)
+    absent: bool = False
     config: str | None = None  # the file `sshd -f FILE` reads instead of the main file
 
     def enabled_global(self, keyword: str) -> bool:
@@ -356,22 +354,6 @@ def _apply(lines: list[Line], write: FileWrite) -> list[Line]:
     return out
 
 
-def package_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    """A package argument naming one of `names`, with a version or glob (`sudo`, `sudo=1.9*`,
-    `openssh-server-1:8.7p1`)."""
-    alts = "|".join(re.escape(p) for p in sorted(names, key=len, reverse=True))
-    return re.compile(rf"^(?:{alts})([=:-][0-9].*|\*)?$")
-
-
-def installs(cmd: Command, package: re.Pattern[str]) -> bool:
-    """Whether `cmd` installs a package `package` matches (`apt-get install -y sudo`, `apk add sudo`)."""
-    sub = _INSTALLERS.get(cmd.name)
-    if sub is None:
-        return False
-    words = [w.text for w in cmd.args]
-    return sub in words and any(package.match(w) for w in words)
-
-
 def _installs(cmd: Command) -> bool:
     return installs(cmd, _knowledge().package)
 
@@ -413,19 +395,16 @@ def analyse(workload: Workload) -> Sshd:
             installed = cmd.loc
         if password is None and _sets_password(cmd):
             password = cmd.loc
-    for cmd in workload.process:
-        start = match_command(known.service, cmd.argv)
-        if start is not None:
-            installed = installed or cmd.loc
-            args = cmd.argv[start:]
-            for i, w in enumerate(args):
-                opt = None
-                if w.text == "-o" and i + 1 < len(args):
-                    opt, at = args[i + 1].text, args[i + 1].loc
-                elif w.text.startswith("-o") and len(w.text) > 2:
-                    opt, at = w.text[2:], w.loc
-                if opt:
-                    options.extend(directives(opt.replace("=", " ", 1), loc=at))
+    for cmd, args in _sshd_args(workload):
+        installed = installed or cmd.loc
+        for i, w in enumerate(args):
+            opt = None
+            if w.text == "-o" and i + 1 < len(args):
+                opt, at = args[i + 1].text, args[i + 1].loc
+            elif w.text.startswith("-o") and len(w.text) > 2:
+                opt, at = w.text[2:], w.loc
+            if opt:
+                options.extend(directives(opt.replace("=", " ", 1), loc=at))
     # the stock file's lines hold where they stand (after the drop-ins its `Include` reads first, before
     # lines appended to it); not on an Alpine base, whose sshd_config is upstream's, all commented
     stock = distro is not None or not _alpine(workload)
@@ -434,17 +413,21 @@ def analyse(workload: Workload) -> Sshd:
     return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload)),
                                                    nested=frozenset(i + 1 for i in nested)),
                 rejected, copied,
-                installed is None and dormant(workload), config if config != known.main else None)
+                installed is None and _start_runs_no_sshd(workload), config if config != known.main else None)
+
+
+def _sshd_args(workload: Workload) -> Iterator[tuple[Command, tuple[Word, ...]]]:
+    """Each command of the container's start that runs sshd, with the arguments sshd gets."""
+    service = _knowledge().service
+    for cmd in workload.process:
+        start = match_command(service, cmd.argv)
+        if start is not None:
+            yield cmd, cmd.argv[start:]
 
 
 def _config_file(workload: Workload) -> str | None:
     """The file the container's sshd is told to read with `-f FILE` (`-f/path` too), if any."""
-    known = _knowledge()
-    for cmd in workload.process:
-        start = match_command(known.service, cmd.argv)
-        if start is None:
-            continue
-        args = cmd.argv[start:]
+    for _cmd, args in _sshd_args(workload):
         for i, w in enumerate(args):
             if w.text == "-f" and i + 1 < len(args):
                 return args[i + 1].text
@@ -475,7 +458,7 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 _PYTHON = lazyre.compile(r"^python[23](?:\.\d+)?$")
 
 
-def dormant(workload: Workload) -> bool:
+def _start_runs_no_sshd(workload: Workload) -> bool:
     """Whether the container's start is known to the end and starts no sshd: the start is this scan's
     own (an `ENTRYPOINT`, a Kubernetes `command:`, a compose `entrypoint:`, or a `CMD` on a base image
     the catalog knows sets no `ENTRYPOINT`), and every command it runs is a wrapper, a shell running a
@@ -521,10 +504,6 @@ def _start_known(workload: Workload) -> bool:
 # a reverse tunnel `ssh -R`/`autossh -R`, `socat TCP-LISTEN:`, frp's client `frpc`
 _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "cloudflared": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"), "ngrok": re.compile(r"^tcp$"),
-    # `cloudflare/cloudflared`'s image runs `cloudflared --no-autoupdate` and takes the rest as its command
-    # (cloudflare/cloudflared 01287e2 Dockerfile: `ENTRYPOINT ["cloudflared", "--no-autoupdate"]`): `command: tunnel
-    # --url ssh://localhost:22` starts with the subcommand
-    "tunnel": re.compile(r"^(?:--url=)?(?:ssh|tcp)://"),
     "ssh": re.compile(r"^-[A-Za-z]*R"), "autossh": re.compile(r"^-[A-Za-z]*R"),
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
@@ -551,7 +530,7 @@ def _target(cmd: Command) -> str | None:
     cloudflared's `--url ssh://localhost:22` (`ssh://` without a port: 22), `ngrok tcp 22` /
     `localhost:22`, `ssh -R 2222:localhost:22`, socat's other address `TCP:127.0.0.1:22`."""
     words = [w.text for w in cmd.args]
-    if cmd.name in ("cloudflared", "tunnel"):
+    if cmd.name == "cloudflared":
         for w in words:
             url = w[len("--url="):] if w.startswith("--url=") else w
             if url.startswith(("ssh://", "tcp://")):
@@ -581,13 +560,10 @@ def _target(cmd: Command) -> str | None:
 def _ports(sources: list[list[Directive]], workload: Workload) -> frozenset[str]:
     """The ports sshd listens on: its `Port` lines and `-p` options (each adds one), else 22."""
     ports = {d.value.strip() for src in sources for d in src if key(d.keyword) == "port"}
-    known = _knowledge()
-    for cmd in workload.process:
-        start = match_command(known.service, cmd.argv)
-        if start is not None:
-            args = [w.text for w in cmd.argv[start:]]
-            ports.update(args[i + 1] for i, w in enumerate(args[:-1]) if w == "-p")
-            ports.update(w[2:] for w in args if w.startswith("-p") and w[2:].isdigit())
+    for _cmd, args in _sshd_args(workload):
+        words = [w.text for w in args]
+        ports.update(words[i + 1] for i, w in enumerate(words[:-1]) if w == "-p")
+        ports.update(w[2:] for w in words if w.startswith("-p") and w[2:].isdigit())
     return frozenset(ports or {"22"})
 
 

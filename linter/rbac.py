@@ -54,8 +54,19 @@ def _verbs(rule: PolicyRule, verbs: frozenset[str]) -> list[str]:
     return [v for v in rule.verbs if v in verbs]
 
 
+# API groups whose servers serve reads only: a wildcard over them grants `get`/`list`/`watch` and no write.
+# `metrics.k8s.io` (kubernetes/metrics pkg/apis/metrics/types.go at f7c3a667: NodeMetrics and PodMetrics are
+# `+genclient:readonly`, metrics-server serves no other); `custom.metrics.k8s.io` and `external.metrics.k8s.io`
+# (kubernetes-sigs/custom-metrics-apiserver pkg/registry/custom_metrics/reststorage.go at 04f8dc2d: a
+# `rest.Lister` only, as its external_metrics storage; prometheus-adapter and KEDA serve them with it)
+READ_ONLY_GROUPS = frozenset({"metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io"})
+
+
 def wildcard(rule: PolicyRule) -> str | None:
-    """GLM040: `*` in verbs, or `*` in resources with a write verb or with `*` apiGroups."""
+    """GLM040: `*` in verbs, or `*` in resources with a write verb or with `*` apiGroups; not over API groups
+    that serve reads only (`READ_ONLY_GROUPS`)."""
+    if rule.api_groups and all(g in READ_ONLY_GROUPS for g in rule.api_groups) and not rule.non_resource_urls:
+        return None  # (`*` there is `get`, `list` and `watch` of metrics)
     if "*" in rule.verbs:
         what = "every resource" if "*" in rule.resources else _list(rule.resources or rule.non_resource_urls)
         return f"every verb (`*`) on {what}"

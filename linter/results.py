@@ -302,9 +302,15 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
                   None)
     if joined is not None and workload.format is Format.COMPOSE:  # `network_mode: service:vpn`, vpn in another -f file
         return f" (`{joined}`'s port is in `{at.file}:{at.line}`, a file Compose merges with this one)"
-    if workload.format is Format.DOCKER_RUN and at.file.endswith((".pod", ".conf")):  # Quadlet (parsers/quadlet.py)
-        how = "the Quadlet pod it joins" if at.file.endswith(".pod") else "a drop-in Quadlet merges into the unit"
-        return f" (set in `{at.file}:{at.line}`, {how})"
+    if workload.format is Format.DOCKER_RUN:
+        from glmlint.parsers import QUADLET
+
+        if source.path.endswith(QUADLET):  # a Quadlet unit's value set in its pod or a drop-in
+            from glmlint.parsers.quadlet import merged_from
+
+            how = merged_from(at.file)
+            if how is not None:
+                return f" (set in `{at.file}:{at.line}`, {how})"
     if workload.format is Format.DOCKER_RUN and at.file.lower().endswith((".yml", ".yaml")):
         return f" (set in `{at.file}:{at.line}`, the service's compose file)"  # `docker compose run SERVICE`
     if at.file.lower().endswith((".yml", ".yaml")):  # a compose service it `extends`, or the override file

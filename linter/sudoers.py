@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from glmlint import lazyre
-from glmlint.buildfiles import Files, Line, fills, replay
+from glmlint.buildfiles import Files, Line, fills, installs, package_pattern, replay
 from glmlint.ir import Command, FileWrite, Format, Workload
 from glmlint.records import dataclass
 from glmlint.shell import getopt
@@ -115,8 +115,6 @@ _SUDO_PROGRAMS = frozenset({"/usr/bin/sudo", "/bin/sudo", "/usr/local/bin/sudo"}
 def _removes_sudo(workload: Workload) -> bool:
     """Whether the build's last word on sudo removes it: the package (`apt-get purge -y sudo`, `dpkg -P
     sudo`) or the program (`rm -f /usr/bin/sudo`); the rules then have no program to read them."""
-    from glmlint.openssh import installs, package_pattern
-
     package = package_pattern(("sudo",))
     removed = False
     for cmd in workload.build_steps:
@@ -267,8 +265,6 @@ def _has_sudo(workload: Workload, sudo_lines: list[Line]) -> bool:
     """Whether the image has sudo, as far as its build shows: a build step installs the package or
     writes sudo's rules. The distributions' base images do not ship it (Debian, Ubuntu, Fedora,
     Alpine), so a stock rule alone grants nothing there."""
-    from glmlint.openssh import installs, package_pattern
-
     if any(line.loc is not None for line in sudo_lines):
         return True
     package = package_pattern(("sudo", "sudo-rs"))  # (asked only where a build step emptied a password)

@@ -54,6 +54,16 @@ A Kubernetes container is still asked for `runAsNonRoot: true` or a
 non-zero `runAsUser` whatever its image: only those make the kubelet refuse to
 start it as root.
 
+A container whose effective `runAsUser` is 0 while its effective
+`runAsNonRoot` is true (one set on the pod, the other on the container, is
+the usual way to get there) does not run as root: the kubelet refuses to
+create it (`CreateContainerConfigError`, "container's runAsUser breaks
+non-root policy") and the pod never becomes ready. It is still reported, at
+the `runAsUser: 0`, with risk `low` and a message that says the kubelet
+refuses it: the written uid asks for root, and the edit that makes the pod
+start by removing the check (`runAsNonRoot: false`) would run it as root.
+The fix sets a non-zero uid, which makes it start as a non-root user.
+
 A pod with `hostUsers: false` runs in a user namespace (KEP-127): uid 0 inside is
 an unprivileged uid on the node, so its root is not the host's root. Its
 containers are still reported (root inside the container can still change every
@@ -186,6 +196,15 @@ def check(workload: Workload) -> Iterator[Finding]:
             yield Finding(at=workload.anchor, fix=fix, args={"name": name},
                           message=f"{name} runs as root: its image, built from `{user.origin}`, "
                                   f"sets no non-root `USER` and the service sets no `user:`{note}")
+        elif user.explicit and workload.format is Format.KUBERNETES and not workload.windows and \
+                workload.run_as_non_root is not None and workload.run_as_non_root.value is True:
+            # the kubelet checks the effective `runAsNonRoot` before it creates the container and refuses a
+            # `runAsUser` of 0 (kubernetes pkg/kubelet/kuberuntime/security_context_others.go
+            # `verifyRunAsNonRoot`, at 1f671eec): it never starts, as root or at all. The root it asks for
+            # is one edit away (`runAsNonRoot: false` to make it start), so the written uid is reported
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
+                          risk=Risk.LOW, message=f"{name} asks to run as root (`runAsUser: {user.value.raw}`) under "  # type: ignore[union-attr]
+                                                 f"`runAsNonRoot: true`: the kubelet refuses to start it{note}")
         elif user.explicit:
             # written in the file: a setting that weakens isolation, not an absent protection
             yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,

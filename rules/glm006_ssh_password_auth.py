@@ -164,7 +164,7 @@ def check(workload: Workload) -> Iterator[Finding]:
     sshd = analyse(workload)
     if sshd.rejected is not None:
         return  # sshd refuses to start with a line it cannot read: nothing listens
-    if sshd.dormant:
+    if sshd.absent:
         return  # no sshd in the image, and its start runs none: the configuration is never read
     name = workload.label
     for key in (PASSWORD_AUTH, EMPTY_PASSWORDS):

@@ -27,13 +27,19 @@ trainer's job (each TrainJob's `trainer.resourcesPerNode`), a KServe
 InferenceService's model or transformer container, `resources` included, is
 merged over it). Its other containers (an initializer, a sidecar) get nothing
 from there and are reported. Such a runtime is reported after all when a
-TrainJob (an InferenceService's `predictor.model`) of the same file runs it
-(`runtimeRef`, the model's `runtime`; a model that names none, the only
-ServingRuntime of its namespace in the file that auto-selects its format,
-which KServe tries before any ClusterServingRuntime) without a memory limit
-of its own: both
-merge their limits over the runtime's one resource at a time, so that runtime
-container's own, none, is what its pods get. Nor is the first container of a
+TrainJob (an InferenceService's `predictor.model`) runs it without a memory
+limit of its own: both merge their limits over the runtime's one resource at
+a time, so that runtime container's own, none, is what its pods get. The
+TrainJob (InferenceService) may be in the same file or in another file of the
+scan: it runs the runtime it names (`runtimeRef`, the model's `runtime`), a
+cluster-scoped ClusterTrainingRuntime or ClusterServingRuntime of that name
+wherever the scan has it, a namespaced TrainingRuntime or ServingRuntime of
+that name in its own namespace (both written the same, or, with neither
+written, in files of one directory or of sibling directories, which are
+applied together). A model that names no runtime runs the only ServingRuntime
+of its namespace in its own file that auto-selects its format (which KServe
+tries before any ClusterServingRuntime); one of another file is not guessed.
+The finding is at the runtime's container. Nor is the first container of a
 KServe InferenceService's custom predictor, transformer or explainer
 (`containers`, no model) reported: KServe's defaulter gives it the
 `inferenceservice-config` ConfigMap's `resource.memoryLimit` (2Gi as shipped)

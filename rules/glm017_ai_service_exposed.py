@@ -170,7 +170,14 @@ when it listens on all interfaces **and**
   the Service (Envoy Gateway's `SecurityPolicy`, Kuadrant's `AuthPolicy`,
   GKE's `GCPBackendPolicy` with IAP, VPC Lattice's `IAMAuthPolicy`) or an Istio `AuthorizationPolicy`/
   `RequestAuthentication` of their namespace. A route whose Gateway is not in
-  the scan (a platform team's shared Gateway) is not judged.
+  the scan (a platform team's shared Gateway) is not judged. A KServe
+  `LLMInferenceService` with `spec.router.route` (and no `route.http.refs`) is
+  such a route too: KServe makes the HTTPRoute `<name>-kserve-route`, attached
+  to the Gateways its `spec.router.gateway.refs` name (a ref without a
+  namespace: the service's own), to its single-node workload pods on port 8000
+  (a rule's `ExtensionRef` filter in `route.http.spec` may authenticate). With
+  `gateway: {}` (no refs) the route goes to the cluster's default gateway,
+  which KServe's `inferenceservice-config` names, not the manifest: not judged.
   Or an OpenShift `Route` (`route.openshift.io`: the router is the
   cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
   name such a Service, on the port its `port.targetPort` names (the Service

@@ -10,6 +10,13 @@ A read-only rule over every resource of one API group (`resources: ["*"]`,
 `verbs: [get, list, watch]`, `apiGroups: [""]`) is not a wildcard grant of
 writes; it does read secrets, which GLM042 reports for a ClusterRole.
 
+Nor is a rule whose API groups all serve reads only: the metrics APIs
+`metrics.k8s.io` (metrics-server), `custom.metrics.k8s.io` and
+`external.metrics.k8s.io` (prometheus-adapter, KEDA) have no write to grant,
+so `verbs: ["*"]` there (as kube-prometheus's prometheus-adapter roles write
+it) is `get`, `list` and `watch` of metrics. The same rule naming another
+group beside them is reported.
+
 ## Why is this bad?
 `*` grants every verb or resource that exists now and every one added later,
 subresources included: `resources: ["*"]` with `create` is creating pods,

@@ -11,6 +11,40 @@ from glmlint.parsers import parse
 from glmlint.registry import builtin_rules, select
 from glmlint.runner import Report, scan
 
+# an Ollama Deployment, its Service and an Ingress of no class to it (test_link: the default IngressClass
+# decides; test_pool: the Ingress in a file of its own, its route worked out by the workers)
+OLLAMA_BEHIND_INGRESS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ollama, namespace: llm}
+spec:
+  selector: {matchLabels: {app: ollama}}
+  template:
+    metadata: {labels: {app: ollama}}
+    spec:
+      containers:
+        - name: ollama
+          image: ollama/ollama:0.3.12
+          ports: [{name: http, containerPort: 11434}]
+          resources: {limits: {memory: 16Gi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ollama, namespace: llm}
+spec:
+  selector: {app: ollama}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ollama, namespace: llm}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: ollama, port: {number: 80}}}}
+"""
+
 
 def workloads(text: str, kind: str = "dockerfile", name: str = "Dockerfile") -> list[Workload]:
     source = parse(name, textwrap.dedent(text), kind)

@@ -7,7 +7,7 @@ import pytest
 
 from glmlint.ir import Loc
 
-from tests.helpers import lint
+from tests.helpers import OLLAMA_BEHIND_INGRESS, lint
 
 JUPYTER_CMD = """\
     FROM python:3.12-slim
@@ -305,39 +305,6 @@ def test_links_answers_as_close_does() -> None:
         link.forget()
 
 
-_OLLAMA_BEHIND_INGRESS = """\
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata: {name: ollama, namespace: llm}
-    spec:
-      selector: {matchLabels: {app: ollama}}
-      template:
-        metadata: {labels: {app: ollama}}
-        spec:
-          containers:
-            - name: ollama
-              image: ollama/ollama:0.3.12
-              ports: [{name: http, containerPort: 11434}]
-              resources: {limits: {memory: 16Gi}}
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata: {name: ollama, namespace: llm}
-    spec:
-      selector: {app: ollama}
-      ports: [{name: http, port: 80, targetPort: http}]
-    ---
-    apiVersion: networking.k8s.io/v1
-    kind: Ingress
-    metadata: {name: ollama, namespace: llm}
-    spec:
-      rules:
-        - http:
-            paths:
-              - {path: /, pathType: Prefix, backend: {service: {name: ollama, port: {number: 80}}}}
-    """
-
-
 def test_an_ingress_of_no_class_takes_the_default_ingressclass_of_a_file_beside_it(tmp_path: Path) -> None:
     """The cluster's default IngressClass (a platform team's file) decides the controller of an Ingress that
     names none: the AWS Load Balancer Controller's ALB, internal unless its scheme is internet-facing."""
@@ -349,8 +316,8 @@ def test_an_ingress_of_no_class_takes_the_default_ingressclass_of_a_file_beside_
           annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
         spec: {controller: eks.amazonaws.com/alb}
         """
-    report = lint(tmp_path, {"app.yaml": _OLLAMA_BEHIND_INGRESS, "class.yaml": default}, ["GLM017"])
+    report = lint(tmp_path, {"app.yaml": OLLAMA_BEHIND_INGRESS, "class.yaml": default}, ["GLM017"])
     assert rows(report) == []
-    report = lint(tmp_path, {"app.yaml": _OLLAMA_BEHIND_INGRESS,
+    report = lint(tmp_path, {"app.yaml": OLLAMA_BEHIND_INGRESS,
                              "class.yaml": default.replace('"true"', '"false"')}, ["GLM017"])
     assert rows(report) == [("app.yaml", "GLM017", 29, 67)]

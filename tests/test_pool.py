@@ -10,6 +10,8 @@ import pytest
 from glmlint import runner
 from glmlint.registry import builtin_rules
 
+from tests.helpers import OLLAMA_BEHIND_INGRESS
+
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the pool needs os.fork")
@@ -389,33 +391,7 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     """`link.routed` (an Ingress's Service in a file beside its own) in a pool: the route files are split
     between the workers (`_Pool.routed`), who read and compose the files close to them; the scan reports
     what a serial scan reports."""
-    app = textwrap.dedent("""\
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: ollama, namespace: llm}
-        spec:
-          selector: {matchLabels: {app: ollama}}
-          template:
-            metadata: {labels: {app: ollama}}
-            spec:
-              containers:
-                - {name: ollama, image: "ollama/ollama:0.3.12", ports: [{name: http, containerPort: 11434}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: ollama, namespace: llm}
-        spec: {selector: {app: ollama}, ports: [{name: http, port: 80, targetPort: http}]}
-        """)
-    ingress = textwrap.dedent("""\
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: ollama, namespace: llm}
-        spec:
-          rules:
-            - http:
-                paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: ollama, port: {number: 80}}}}
-        """)
+    app, ingress = OLLAMA_BEHIND_INGRESS.rsplit("---\n", 1)  # the Deployment and its Service; the Ingress
     for i in range(5):
         (tmp_path / f"team{i}" / "deploy").mkdir(parents=True)
         (tmp_path / f"team{i}" / "app.yaml").write_text(app)
@@ -441,3 +417,48 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     assert len(runs) == 1 and len(pool_runs) == 1  # (not pooled: its routes worked out here)
     assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
     assert len(pool_runs) == 2 and len(runs) == 2 and len(runs[0]) == len(runs[1]) == 5
+
+
+def test_a_runtime_run_by_a_trainjob_of_another_file_is_reported_pooled_as_serial(tmp_path, monkeypatch, pool_runs) -> None:
+    """A ClusterTrainingRuntime's `node` container is given its memory limit by each TrainJob that runs it
+    (`trainer.resourcesPerNode`); a TrainJob of another file that writes none reports it (`RUNTIME_RUN`,
+    linked as a Service of another file is): the same in a pool, and in a lean scan, as in a serial one."""
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "platform" / "runtime.yaml").write_text(textwrap.dedent("""\
+        apiVersion: trainer.kubeflow.org/v1alpha1
+        kind: ClusterTrainingRuntime
+        metadata: {name: shared-torch}
+        spec:
+          mlPolicy: {numNodes: 1, torch: {numProcPerNode: auto}}
+          template:
+            spec:
+              replicatedJobs:
+                - name: node
+                  template:
+                    metadata: {labels: {trainer.kubeflow.org/trainjob-ancestor-step: trainer}}
+                    spec:
+                      template:
+                        spec:
+                          containers:
+                            - {name: node, image: "pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime"}
+        """))
+    for i in range(5):
+        (tmp_path / f"team{i}").mkdir()
+        memory = "" if i == 3 else ", memory: 64Gi"  # one team's TrainJob writes no memory limit
+        (tmp_path / f"team{i}" / "trainjob.yaml").write_text(textwrap.dedent(f"""\
+            apiVersion: trainer.kubeflow.org/v1alpha1
+            kind: TrainJob
+            metadata: {{name: job{i}, namespace: team{i}}}
+            spec:
+              runtimeRef: {{name: shared-torch}}
+              trainer: {{image: "ghcr.io/acme/train:1.0", resourcesPerNode: {{limits: {{nvidia.com/gpu: 1{memory}}}}}}}
+            """))
+    rules = [r for r in builtin_rules() if r.code == "GLM012"]
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    assert [(r.path, r.line) for r in serial.results] == [("platform/runtime.yaml", 16)]
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)) == as_data(serial)
+    alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
+    assert [(r.path, r.line) for r in alone.results] == [("platform/runtime.yaml", 16)]
+    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
+    assert len(pool_runs) == 2

@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -150,7 +150,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     routed: list[Any] | None = None  # the file's Ingresses and Services, when it has an Ingress (`_ingress_exposures`)
     runtimes: list[tuple[str, str, str | None, Path, Any]] = []  # the file's runtime templates (`_runtime_key`)
     # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
-    unlimited: list[tuple[tuple[str, ...], str, str | None, Any]] = []
+    unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
@@ -180,7 +180,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
                     limits = limits or {}
                     limits.setdefault(_namespace(obj), got)
-    if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS for o in routed):
+    if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS or _llm_route(o) is not None for o in routed):
         source.services.extend(_ingress_exposures(routed))
     if runtimes and unlimited:
         source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
@@ -199,6 +199,10 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         # the files applied with it, `link.reaches`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
                                for ns, got in limits.items() if got is not None)
+    # a runtime it names reaches that runtime's containers in the scan's other files (`link.reaches`)
+    source.services.extend(Exposure(RUNTIME_RUN, name, None if kind.startswith("Cluster") else namespace,
+                                    (runtime_label(kind, name),), (), at, via=kind)
+                           for kinds, name, namespace, _user, at in unlimited if name for kind in kinds)
     return source
 
 
@@ -743,10 +747,16 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
             backends = _openshift_route_backends(obj)
         elif kind == "VirtualService" and api.startswith(_ISTIO_API) and (gateways := _istio_gateways(obj)):
             backends = _istio_destinations(obj)
+        elif kind == "LLMInferenceService" and (llm := _llm_route(obj)) is not None and not _filters_may_authenticate(
+                y.get(obj, "spec", "router", "route", "http", "spec", "rules")):
+            backend, gateways, node = llm
+            backends, kind = [(backend, _LLM_PORT, node)], "HTTPRoute"  # (the HTTPRoute the controller makes)
         else:
             continue
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
+        if y.text(y.get(obj, "kind")) == "LLMInferenceService":
+            name = f"{name}-kserve-route"
         here = []
         for service_name, port, node in backends:
             known = found.istio_gateways if kind == "VirtualService" else found.gateways
@@ -802,7 +812,51 @@ _AUTH_POLICIES = {"SecurityPolicy": "gateway.envoyproxy.io/", "AuthPolicy": "kua
 # load balancer internal or none, and its Gateway is not judged (precision)
 _ENVOY_PROXY = ("EnvoyProxy", "gateway.envoyproxy.io")
 _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway", "GatewayClass", *_AUTH_POLICIES, "IngressClass",
-                           "IngressClassParams", "RayCluster", "RayService", _ENVOY_PROXY[0]})
+                           "IngressClassParams", "RayCluster", "RayService", _ENVOY_PROXY[0], "LLMInferenceService"})
+
+
+# KServe's LLMInferenceService (kserve pkg/controller/v1alpha1/llmisvc, at 0217bdab): with `spec.router.route`
+# and no `route.http.refs` the controller makes the HTTPRoute `<name>-kserve-route` (router.go
+# `expectedHTTPRoute`), which `spec.router.gateway.refs` attach to the Gateways they name (`toGatewayRef`; a ref
+# without a namespace: the LLMInferenceService's, `CollectReferencedGateways`); without refs it attaches to the
+# cluster's default gateway, which `inferenceservice-config` names (the `kserve-config-llm-router-route` preset's
+# parentRefs): not the manifest's to say, and not followed. The route sends to the service's single-node workload
+# pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
+# `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
+# workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
+# `expectedPrefillMainDeployment`; multi-node workers are labelled otherwise and are not followed).
+_LLM_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "kserve.io/component")
+_LLM_PORT = "8000"
+
+
+def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] | None:
+    """An LLMInferenceService's managed HTTPRoute: (the Service-like backend name `_Routed` knows its pods by,
+    the Gateways its `router.gateway.refs` attach it to, the node that asks for the route); None when the
+    manifest does not decide where it attaches."""
+    if not _llm_preset(obj):
+        return None
+    name, router = y.text(y.get(obj, "metadata", "name")), y.get(obj, "spec", "router")
+    route = y.get(router, "route")
+    if not name or not y.is_map(route) or y.items(y.get(route, "http", "refs")):
+        return None
+    namespace = _namespace(obj)
+    gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
+                     for ref in y.items(y.get(router, "gateway", "refs")) if y.text(y.get(ref, "name")))
+    pair = y.entries(router).get("route")
+    return (f"{name}-kserve-workload-svc", gateways, pair[0] if pair else route) if gateways else None
+
+
+def _llm_target(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
+    """The backend an LLMInferenceService's managed route sends to (`_llm_route`), as a route's target: its
+    workload pods, on port 8000."""
+    got = _llm_route(obj)
+    if got is None:
+        return []
+    name = y.text(y.get(obj, "metadata", "name")) or ""
+    at = y.loc(got[2])
+    selector = tuple(zip(_LLM_LABELS, (name, "llminferenceservice", "workload")))
+    return [((_namespace(obj), got[0]), _Target("ClusterIP", selector, [("", ServicePort(_LLM_PORT, _LLM_PORT, at))],
+                                               False, None))]
 
 
 def _parent_gateways(route: Any) -> tuple[tuple[str | None, str], ...]:
@@ -875,8 +929,12 @@ def _route_may_authenticate(route: Any) -> bool:
     its requests; a route with such a rule is judged whole (its other rules share the hosts)."""
     if (y.text(y.get(route, "metadata", "annotations", "konghq.com/plugins")) or "").strip():
         return True
-    return any(y.text(y.get(f, "type")) == "ExtensionRef"
-               for rule in y.items(y.get(route, "spec", "rules")) for f in y.items(y.get(rule, "filters")))
+    return _filters_may_authenticate(y.get(route, "spec", "rules"))
+
+
+def _filters_may_authenticate(rules: Any) -> bool:
+    """Whether a filter of a route's `rules` (an `ExtensionRef`) may authenticate its requests."""
+    return any(y.text(y.get(f, "type")) == "ExtensionRef" for rule in y.items(rules) for f in y.items(y.get(rule, "filters")))
 
 
 def _private_annotations(node: Any) -> bool:
@@ -1007,6 +1065,9 @@ class _Routed:
                 self.services.setdefault(key, _Target.of(obj))
             elif kind in ("RayCluster", "RayService") and api.startswith("ray.io/"):
                 for k, target in _ray_head_targets(obj):
+                    self.services.setdefault(k, target)
+            elif kind == "LLMInferenceService":
+                for k, target in _llm_target(obj):
                     self.services.setdefault(k, target)
             elif kind == "BackendConfig" and api.startswith("cloud.google.com/"):
                 self.configs.setdefault(key, obj)
@@ -1594,16 +1655,25 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
+_NOT_EXPOSING = (LIMIT_RANGE, RUNTIME_RUN)  # (`Exposure`s that make no port reachable)
+
+
 def expose(w: Workload, services: list[Exposure]) -> Workload:
     """`w` with the Services of `services` that select its pod added to `exposed_by`, and the memory
-    limit the first LimitRange of its namespace among them gives it when it sets none (`_given_memory_limit`)."""
+    limit the first LimitRange of its namespace among them gives it when it sets none (`_given_memory_limit`);
+    a runtime template's container whose memory limit a TrainJob (InferenceService) was told to give
+    (`_resources_elsewhere`) without it when one of them runs it without writing one (`RUNTIME_RUN`)."""
     limit = next((e for e in services if e.kind == LIMIT_RANGE and e.selects(w.namespace, w.pod_labels)), None)
     if limit is not None:
         w = _given_memory_limit(w, limit.default_memory or "", limit.loc)
     if not w.pod_labels:
         return w
-    found = tuple(e for e in services
-                  if e.kind != LIMIT_RANGE and e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
+    if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(
+            e.kind == RUNTIME_RUN and e.selects(w.namespace, w.pod_labels) for e in services):
+        # a TrainJob (InferenceService) of another file runs its runtime without a memory limit of its own
+        w = records.replace(w, memory_limit=records.replace(w.memory_limit, origin=None))
+    found = tuple(e for e in services if e.kind not in _NOT_EXPOSING
+                  and e.selects(w.namespace, w.pod_labels) and e not in w.exposed_by)
     return records.replace(w, exposed_by=w.exposed_by + found) if found else w
 
 
@@ -2119,7 +2189,7 @@ def _label_map(node: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> list[Workload]:
-    """A LeaderWorkerSet's, Dask cluster's or InferenceService's containers with the labels the controller
+    """A LeaderWorkerSet's, Dask cluster's, InferenceService's or LLMInferenceService's containers with the labels the controller
     gives their pods."""
     if not workloads:
         return workloads
@@ -2159,6 +2229,20 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         cluster = _DASK_SCHEDULERS[kind][:-1]
         places = [((*obj_path, *cluster, role), {"dask.org/cluster-name": name, "dask.org/component": role}, {})
                   for role in ("scheduler", "worker")]
+    elif _llm_preset(obj):
+        # the single-node Deployments' pod labels (`_llm_route`): the main one's (`decode` beside a prefill), the
+        # prefill one's; a multi-node (`worker`) one's pods are LeaderWorkerSet's, labelled otherwise
+        spec = y.get(obj, "spec")
+        base = {_LLM_LABELS[0]: name, _LLM_LABELS[1]: "llminferenceservice", _LLM_LABELS[2]: "workload"}
+        prefill = y.get(spec, "prefill")
+        if y.get(spec, "worker") is None:
+            places.append(((*obj_path, "spec", "template"), {
+                "app.kubernetes.io/component": "llminferenceservice-workload", **base,
+                "llm-d.ai/role": "both" if prefill is None else "decode"}, None))
+        if prefill is not None and y.get(prefill, "worker") is None:
+            places.append(((*obj_path, "spec", "prefill", "template"), {
+                "app.kubernetes.io/component": "llminferenceservice-workload-prefill", **base, "llm-d.ai/role": "prefill"},
+                None))
     return _labelled(workloads, places)
 
 
@@ -2380,7 +2464,9 @@ def _labelled(workloads: list[Workload], places: list[_LabelPlace]) -> list[Work
             continue
         over, under = place
         labels = over if under is None else {**under, **dict(w.pod_labels), **over}
-        out.append(records.replace(w, pod_labels=tuple(labels.items())))
+        # (a runtime template's container keeps what the objects that run it find it by: `RUNTIME_RUN`)
+        kept = tuple(p for p in w.pod_labels if p[0] == RUNTIME_LABEL) if under is None and w.pod_labels else ()
+        out.append(records.replace(w, pod_labels=tuple(labels.items()) + kept))
     return out
 
 
@@ -2798,7 +2884,12 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
                            if y.text(y.get(c, "name")) == "node"}
     else:
         return workloads
-    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by))
+    if by == _BY_KSERVE_DEFAULT or by == _BY_KFSERVING_DEFAULT or not places:
+        label: tuple[tuple[str, str], ...] = ()
+    else:  # (what the objects that run it in the scan's other files find it by: `RUNTIME_RUN`)
+        label = (runtime_label(kind, y.text(y.get(obj, "metadata", "name")) or ""),)
+    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by),
+                            pod_labels=w.pod_labels + label)
             if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
 
 
@@ -2830,10 +2921,10 @@ def _runtime_key(obj: Any) -> tuple[str, str, str | None] | None:
     return None
 
 
-def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | None:
+def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any, Loc] | None:
     """The runtime (the kinds it may be, its name: "" for the one a model's format selects, the object's
-    namespace, the InferenceService) that a TrainJob or InferenceService runs without writing a memory limit
-    over the runtime container's."""
+    namespace, the InferenceService, where the object names it) that a TrainJob or InferenceService runs
+    without writing a memory limit over the runtime container's."""
     api, kind = _api_kind(obj)
     if kind == "TrainJob" and api.startswith(_TRAINER_API):
         ref = y.get(obj, "spec", "runtimeRef")
@@ -2841,18 +2932,19 @@ def _runtime_run(obj: Any) -> tuple[tuple[str, ...], str, str | None, Any] | Non
             return None
         runtime, limit = (y.text(y.get(ref, "kind")) or "ClusterTrainingRuntime",), \
             y.get(obj, "spec", "trainer", "resourcesPerNode", "limits", "memory")
-        name = y.text(y.get(ref, "name"))
+        named = y.get(ref, "name")
+        name = y.text(named)
     elif kind == "InferenceService" and api.startswith(_KSERVE_API + "v1beta1"):
         model = y.get(obj, "spec", "predictor", "model")
         if not y.is_map(model):
             return None
-        runtime, limit, name = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), \
-            y.text(y.get(model, "runtime")) or ""
+        named = y.get(model, "runtime")
+        runtime, limit, name = _SERVING_RUNTIMES, y.get(model, "resources", "limits", "memory"), y.text(named) or ""
     else:
         return None
     if name is None or limit is not None and y.text(limit):
         return None
-    return runtime, name, _namespace(obj), obj
+    return runtime, name, _namespace(obj), obj, y.loc(named if named is not None else model)
 
 
 def _auto_selects(runtime: Any, isvc: Any) -> bool:
@@ -2873,11 +2965,11 @@ def _auto_selects(runtime: Any, isvc: Any) -> bool:
 
 
 def _runtimes_unlimited(workloads: list[Workload], runtimes: list[tuple[str, str, str | None, Path, Any]],
-                        unlimited: list[tuple[tuple[str, ...], str, str | None, Any]]) -> list[Workload]:
+                        unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]]) -> list[Workload]:
     """`workloads` without the memory limit a runtime's container was told the objects that run it give
     (`_resources_elsewhere`), for each runtime of the file one of them runs without one."""
     bare: set[tuple[Any, ...]] = set()
-    for kinds, name, namespace, user in unlimited:
+    for kinds, name, namespace, user, _at in unlimited:
         if not name:  # a model's format selects it: the one ServingRuntime of its namespace here that supports it
             found = [tuple(path) for kind, _n, runtime_ns, path, runtime in runtimes
                      if kind == "ServingRuntime" and runtime_ns == namespace and _auto_selects(runtime, user)]

@@ -38,6 +38,18 @@ from glmlint.ir import Command, Format, Loc, SourceFile, Word
 from glmlint.records import dataclass
 
 GROUP = "Container"
+_POD = ".pod"  # a Quadlet pod unit (`Pod=llm.pod`): its containers share its network namespace
+_DROP_IN = ".conf"  # a drop-in of a unit (`ollama.container.d/10-gpu.conf`)
+
+
+def merged_from(file: str) -> str | None:
+    """What `file`, where a value of a unit's `podman run` is set when not in the unit itself, is to
+    the unit: the `.pod` unit its container joins, or a drop-in merged into it (None: neither)."""
+    if file.endswith(_POD):
+        return "the Quadlet pod it joins"
+    if file.endswith(_DROP_IN):
+        return "a drop-in Quadlet merges into the unit"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +194,7 @@ def _drop_ins(real_path: str, display: str, section: str = GROUP) -> list[_Entry
         except OSError:
             continue
         for conf in names:
-            if conf.endswith(".conf"):
+            if conf.endswith(_DROP_IN):
                 chosen[conf] = (os.path.join(folder, d, conf), "/".join(p for p in (shown, d, conf) if p))
     entries: list[_Entry] = []
     for conf in sorted(chosen):
@@ -342,7 +354,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     for k, v in unit.all("PublishPort"):
         add(k, "--publish", value=v)
     pod = unit.last("Pod")
-    if pod is not None and pod[1].text.endswith(".pod") and on_disk:
+    if pod is not None and pod[1].text.endswith(_POD) and on_disk:
         # a container in a Quadlet pod shares its network namespace: the pod publishes the ports
         # (podman refuses `--publish` on a container that joins a pod), read from its `[Pod]` section
         pod_unit = _Unit(list(_pod_entries(real_path, path, pod[1].text)), unit.anchor)

@@ -10,7 +10,7 @@ are under /etc/ssh). A repository's `sshd_config` beside an `sshd_config.d/` of 
 that way: a drop-in's global line for a keyword that the main file sets before its `Include`, or
 an earlier drop-in sets (`00-hardening.conf` before cloud-init's `50-cloud-init.conf`), is never
 used, and neither is a main-file line after the `Include` that a drop-in already set. Those lines
-are left out of the file's directives (`shadowed`). A directory of drop-ins with no main file
+are left out of the file's directives (`_shadowed`). A directory of drop-ins with no main file
 beside it is read as the stock `Include /etc/ssh/sshd_config.d/*.conf` reads it (Debian, Ubuntu,
 Fedora put it first in their sshd_config).
 
@@ -70,9 +70,9 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
     found = directives(text)
     if real_path and real_path != "-":
         drop_in = _drop_in(real_path)
-        before, after = shadowed(real_path, drop_in)
+        before, after = _shadowing(real_path, drop_in)
         if before or after:
-            found = [d for d in found if not _global_shadowed(d, found, before, after)]
+            found = [d for d in found if not _shadowed(d, found, before, after)]
         if _PAM not in _globals(found) and drop_in is not None:
             pam = _context(path, drop_in, _PAM)
             if pam is not None:
@@ -80,8 +80,10 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile:
     return SourceFile(path=path, format=Format.SSHD_CONFIG, text=text, directives=found)
 
 
-def _global_shadowed(d: Directive, found: list[Directive], before: frozenset[str],
-                     after: tuple[int, frozenset[str]] | None) -> bool:
+def _shadowed(d: Directive, found: list[Directive], before: frozenset[str],
+              after: tuple[int, frozenset[str]] | None) -> bool:
+    """Whether sshd never uses the global line `d` of the file (`found`): a value for its keyword is read
+    before it (`before`), or after the main file's `Include` (`after`: its line, the drop-ins' keywords)."""
     k = key(d.keyword)
     if k in _MANY or _in_match(d, found):
         return False
@@ -170,7 +172,7 @@ def _include(main: list[Directive], name: str) -> tuple[int, str] | None:
 
 
 class _DropIn(NamedTuple):
-    """A file of an `sshd_config.d/` and what sshd reads around it, read once for `shadowed` and `_context`."""
+    """A file of an `sshd_config.d/` and what sshd reads around it, read once for `_shadowing` and `_context`."""
 
     name: str
     main: list[Directive] | None  # the `sshd_config` beside the directory (None: none there)
@@ -195,7 +197,7 @@ def _drop_in(real_path: str) -> _DropIn | None:
     return _DropIn(name, main, include, others)
 
 
-def shadowed(real_path: str, drop_in: _DropIn | None) -> tuple[frozenset[str], tuple[int, frozenset[str]] | None]:
+def _shadowing(real_path: str, drop_in: _DropIn | None) -> tuple[frozenset[str], tuple[int, frozenset[str]] | None]:
     """(keywords sshd has a global value for before it reads `real_path`, and, for a main file, the line
     of its `Include` of the drop-ins with the keywords they set globally); `drop_in`: `_drop_in(real_path)`."""
     if drop_in is not None:
