@@ -154,6 +154,14 @@ def test_purposes_match_their_schema_and_are_documented() -> None:
     ("amazonlinux", "el9-family-sshd"),  # `latest` is Amazon Linux 2023
     ("public.ecr.aws/amazonlinux/amazonlinux:2023.5.20240708.0", "el9-family-sshd"),
     ("amazonlinux:2", None),  # Amazon Linux 2: not listed
+    ("ubuntu:18.04", "ubuntu-bionic-debian-buster-sshd"),
+    ("nvidia/cuda:11.8.0-cudnn8-devel-ubuntu18.04", "ubuntu-bionic-debian-buster-sshd"),
+    ("python:3.9-slim-buster", "ubuntu-bionic-debian-buster-sshd"),
+    ("debian:10.13-slim", "ubuntu-bionic-debian-buster-sshd"),
+    ("ubuntu:20.04", None),  # the `Include` first, as the service catalog's stock file
+    ("nvidia/cuda:12.1.0-devel-ubuntu22.04", None),
+    ("python:3.9-bullseye", None),
+    ("debian:100", None),
     ("alpine:3.16", "alpine-before-3-17-sshd"),
     ("alpine:3.9.6", "alpine-before-3-17-sshd"),
     ("alpine:3.1", None),  # not listed: the newest patterns are not prefixes of it
