@@ -122,7 +122,8 @@ def entries_for(image: str) -> tuple[Entry, ...]:
     repo, tag = ref
     literal, wild = _by_repository()
     hits = {i for i, t in literal.get(repo, ()) if t is None or (tag is not None and glob_match(tag, t))}
-    hits.update(i for i, r, t in wild if i not in hits and glob_match(repo, r)
+    # (a repository pattern `*`, which 2 in 3 of the wildcard ones are, matches every repository)
+    hits.update(i for i, r, t in wild if i not in hits and (r == "*" or glob_match(repo, r))
                 and (t is None or (tag is not None and glob_match(tag, t))))
     if not hits:
         return ()
