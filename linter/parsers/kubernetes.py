@@ -2886,11 +2886,17 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
         return workloads
     if by == _BY_KSERVE_DEFAULT or by == _BY_KFSERVING_DEFAULT or not places:
         label: tuple[tuple[str, str], ...] = ()
-    else:  # (what the objects that run it in the scan's other files find it by: `RUNTIME_RUN`)
+    else:  # (what the objects that run it in the scan's other files find it by: `RUNTIME_RUN`; one with a
+        # limit of its own too: a ServingRuntime of the namespace wins over a cluster one, `link.exposures`)
         label = (runtime_label(kind, y.text(y.get(obj, "metadata", "name")) or ""),)
-    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by),
-                            pod_labels=w.pod_labels + label)
-            if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
+    out = []
+    for w in workloads:
+        if tuple(w.node_path) in places and not w.memory_limit.explicit:
+            w = records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by), pod_labels=w.pod_labels + label)
+        elif tuple(w.node_path) in places and label:
+            w = records.replace(w, pod_labels=w.pod_labels + label)
+        out.append(w)
+    return out
 
 
 # The object that runs a runtime names it: a TrainJob's `spec.runtimeRef` (`kind` defaults to
