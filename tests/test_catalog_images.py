@@ -151,7 +151,11 @@ def test_purposes_match_their_schema_and_are_documented() -> None:
     ("quay.io/fedora/fedora:39", "el9-family-sshd"),
     ("quay.io/fedora/fedora:32", None),  # before Fedora 33's drop-ins
     ("amazonlinux:2023", "el9-family-sshd"),
-    ("amazonlinux", "el9-family-sshd"),  # `latest` is Amazon Linux 2023
+    # `latest` is Amazon Linux 2023 since docker-library/docs#2301 (it was Amazon Linux 2 until then, and the next
+    # release will take it): the entry matches `latest` on that fact, to be checked again when `latest` moves
+    ("amazonlinux", "el9-family-sshd"),
+    ("amazonlinux:latest", "el9-family-sshd"),
+    ("public.ecr.aws/amazonlinux/amazonlinux:latest", "el9-family-sshd"),
     ("public.ecr.aws/amazonlinux/amazonlinux:2023.5.20240708.0", "el9-family-sshd"),
     ("amazonlinux:2", None),  # Amazon Linux 2: not listed
     ("alpine:3.16", "alpine-before-3-19-sshd"),
