@@ -938,3 +938,20 @@ def test_an_unset_host_ip_variable_is_not_known_under_nounset(tmp_path: Path, he
                                                               reported: bool) -> None:
     report = lint(tmp_path, {"run.sh": head + f"docker run -d -p {publish} ollama/ollama:0.5.7\n"}, ["GLM017"])
     assert [r.code for r in report.results] == (["GLM017"] if reported else [])
+
+
+def test_a_secret_passed_to_a_build_is_worded_as_passed_not_as_an_arg_default(tmp_path: Path) -> None:
+    """`--build-arg NAME=value` and compose `build.args` pass a value to the build; only a Dockerfile `ARG`'s
+    own value is a default (review A17 L2)."""
+    token = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    report = lint(tmp_path, {
+        "Dockerfile": f"FROM python:3.12-slim\nARG HF_TOKEN={token}\nUSER 1000\nCMD [\"python\"]\n",
+        "build.sh": f"docker build --build-arg HF_TOKEN={token} -t app .\n",
+        "compose.yaml": f"services:\n  app:\n    build:\n      context: .\n      args:\n        HF_TOKEN: {token}\n",
+    }, ["GLM013"])
+    messages = {r.path: r.message for r in report.results}
+    assert messages["Dockerfile"] == "the build of the final stage gives `HF_TOKEN` a literal secret default"
+    assert messages["build.sh"] == ("the build of image `app` (`docker build`) passes `HF_TOKEN` a literal secret "
+                                    "(`--build-arg`): kept in the image's history and provenance")
+    assert messages["compose.yaml"] == ("the build of service `app` passes `HF_TOKEN` a literal secret "
+                                        "(`build.args`): kept in the image's history and provenance")
