@@ -22,7 +22,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_RUN, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -63,7 +63,32 @@ def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[
                     found.append((src.path, e))
     if routes:
         found += routed(routes, sources, through)
+    if any(e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING for _path, e in found):
+        found = _without_shadowed(found, sources)
     return found
+
+
+_CLUSTER_SERVING = "ClusterServingRuntime"
+_SERVING = "ServingRuntime"
+
+
+def _without_shadowed(found: list[tuple[str, Exposure]], sources: list[SourceFile]) -> list[tuple[str, Exposure]]:
+    """`found` without an InferenceService's run of the ClusterServingRuntime it names when the scan has a
+    ServingRuntime of that name in the InferenceService's namespace: KServe gets the namespaced one first and
+    the cluster one only when that is not found (kserve pkg/controller/v1beta1/inferenceservice/utils/utils.go
+    `GetServingRuntime`, at aaac4e29). A runtime's containers carry its `runtime_label` (a limited one's too);
+    the namespaced run the same InferenceService makes (same file, place and name) says which it reaches."""
+    own = {(path, e.name, e.loc): e for path, e in found if e.kind == RUNTIME_RUN and e.via == _SERVING}
+    prefix = _SERVING + "\0"
+    runtimes = [(s.path, ns, labels) for s in sources if s.format is Format.KUBERNETES
+                for ns, labels in s.pod_labels if any(k == RUNTIME_LABEL and v.startswith(prefix) for k, v in labels)]
+
+    def shadowed(path: str, e: Exposure) -> bool:
+        run = own.get((path, e.name, e.loc))
+        return run is not None and any(run.selects(ns, labels) and reaches(run, path, at) for at, ns, labels in runtimes)
+
+    return [(path, e) for path, e in found
+            if not (e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING and runtimes and shadowed(path, e))]
 
 
 # each route file (its path), its routes (`INGRESS_ROUTE`s) and the Kubernetes files close to it, its own

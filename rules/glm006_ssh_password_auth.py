@@ -98,10 +98,10 @@ that turns keyboard-interactive on comes too late while a `10-kbd.conf` wins; a
 build that deletes `50-redhat.conf` leaves PAM off. CentOS 7, RHEL/Rocky/Alma 8
 (UBI 8) and `nvidia/cuda:…-centos7` ship a main file that sets `PasswordAuthentication
 yes` itself and reads no drop-in: a `no` appended to it or written to
-`sshd_config.d/` is never used, and a password the build sets logs in. Alpine 3.16
+`sshd_config.d/` is never used, and a password the build sets logs in. Alpine 3.18
 and older install upstream's `sshd_config`, and Ubuntu 18.04 and Debian 10 (and
 `nvidia/cuda:…-ubuntu18.04`) their own, which have no `Include` either: a drop-in
-written there is never read (Alpine 3.20 and later put the `Include` near the top).
+written there is never read (Alpine 3.19 and later put the `Include` near the top).
 
 The build's steps are replayed on those files in the order it runs them (as
 GLM019 replays sudo's): `sed -i '/^PasswordAuthentication/d'` and `grep -v ... >

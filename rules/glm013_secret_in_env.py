@@ -180,13 +180,29 @@ def check(workload: Workload) -> Iterator[Finding]:
                               message=f"{name} sets `{var.name}` to a default credential of {service} that "
                                       f"everyone knows (its documentation's example value)")
     for var in workload.build_args:
+        passed = _passed_by(workload, var)
         if holds_literal_secret(var):
             yield Finding(at=var.loc, args={"name": name, "var": var.name},
-                          message=f"the build of {name} gives `{var.name}` a literal secret default")
+                          message=f"the build of {name} gives `{var.name}` a literal secret default" if passed is None
+                          else f"the build of {name} passes `{var.name}` a literal secret ({passed}): kept in "
+                               f"the image's history and provenance")
         elif (held := url_credential(var)) is not None:
             yield Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
                           message=f"the build of {name} gives `{var.name}` a default URL with a literal "
-                                  f"{held} in it")
+                                  f"{held} in it" if passed is None
+                          else f"the build of {name} passes `{var.name}` a URL with a literal {held} in it "
+                               f"({passed})")
+
+
+def _passed_by(workload: Workload, var: EnvVar) -> str | None:
+    """How a build argument's value is given to the build when it is not a Dockerfile `ARG`'s default: the
+    `--build-arg` of a `docker build` line, a compose service's `build.args` (one of the service's own file:
+    a Dockerfile's `ARG` it builds from is located there); None for an `ARG` default."""
+    if workload.format is Format.DOCKER_RUN:
+        return "`--build-arg`"
+    if workload.format is Format.COMPOSE and not var.loc.file:
+        return "`build.args`"
+    return None
 
 
 # `scheme://user:password@host`: the userinfo of a URL (RFC 3986 3.2.1) up to the authority's last `@`

@@ -151,7 +151,11 @@ def test_purposes_match_their_schema_and_are_documented() -> None:
     ("quay.io/fedora/fedora:39", "el9-family-sshd"),
     ("quay.io/fedora/fedora:32", None),  # before Fedora 33's drop-ins
     ("amazonlinux:2023", "el9-family-sshd"),
-    ("amazonlinux", "el9-family-sshd"),  # `latest` is Amazon Linux 2023
+    # `latest` is Amazon Linux 2023 since docker-library/docs#2301 (it was Amazon Linux 2 until then, and the next
+    # release will take it): the entry matches `latest` on that fact, to be checked again when `latest` moves
+    ("amazonlinux", "el9-family-sshd"),
+    ("amazonlinux:latest", "el9-family-sshd"),
+    ("public.ecr.aws/amazonlinux/amazonlinux:latest", "el9-family-sshd"),
     ("public.ecr.aws/amazonlinux/amazonlinux:2023.5.20240708.0", "el9-family-sshd"),
     ("amazonlinux:2", None),  # Amazon Linux 2: not listed
     ("ubuntu:18.04", "ubuntu-bionic-debian-buster-sshd"),
@@ -162,12 +166,15 @@ def test_purposes_match_their_schema_and_are_documented() -> None:
     ("nvidia/cuda:12.1.0-devel-ubuntu22.04", None),
     ("python:3.9-bullseye", None),
     ("debian:100", None),
-    ("alpine:3.16", "alpine-before-3-17-sshd"),
-    ("alpine:3.9.6", "alpine-before-3-17-sshd"),
+    ("alpine:3.16", "alpine-before-3-19-sshd"),
+    ("alpine:3.9.6", "alpine-before-3-19-sshd"),
     ("alpine:3.1", None),  # not listed: the newest patterns are not prefixes of it
-    ("python:3.11-alpine3.16", "alpine-before-3-17-sshd"),
+    ("python:3.11-alpine3.16", "alpine-before-3-19-sshd"),
+    ("alpine:3.17", "alpine-before-3-19-sshd"),  # openssh 9.1_p1: no include-config-dir.patch
+    ("alpine:3.18.4", "alpine-before-3-19-sshd"),  # 9.3_p2: none either
+    ("python:3.12-alpine3.18", "alpine-before-3-19-sshd"),
     ("alpine:3.20", None),  # include-config-dir.patch: the Debian-like `Include` at the top
-    ("python:3.12-alpine3.19", None),
+    ("python:3.12-alpine3.19", None),  # 9.6_p1-r2 has the patch too
     ("alpine", None),
 ])
 def test_sshd_config_families(image: str, family: str | None) -> None:

@@ -918,3 +918,40 @@ def test_docker_build_args_as_a_partial_workload_of_the_build() -> None:
     assert w.partial and w.label == "image `app:1` (`docker build`)" and not w.ports and w.image.value is None
     assert [(a.name, a.value, a.dynamic, a.loc.col) for a in w.build_args] == [
         ("A", "1", False, 33), ("B", "x", False, 37), ("C", None, False, 73), ("D", "$D", True, 87)]
+
+
+@pytest.mark.parametrize("head, publish, reported", [
+    ("", '"${BIND}:11434:11434"', True),  # BIND unset: `:11434:11434`, every interface
+    ("set -e\n", '"${BIND}:11434:11434"', True),
+    ("set -eo pipefail\n", '"${BIND}:11434:11434"', True),
+    # nounset: the shell stops at `${BIND}` ("BIND: unbound variable"); docker never runs with it empty
+    ("set -euo pipefail\n", '"${BIND}:11434:11434"', False),
+    ("set -u\n", "${BIND}:11434:11434", False),
+    ("set -o nounset\n", '"${BIND}:11434:11434"', False),
+    ("set -e -o pipefail -o nounset\n", '"${BIND}:11434:11434"', False),
+    ("#!/bin/bash -eu\n", '"${BIND}:11434:11434"', False),
+    ("#!/usr/bin/env -S bash -euo pipefail\n", '"${BIND}:11434:11434"', False),
+    # `${BIND:-}` expands under nounset too: empty, every interface
+    ("set -euo pipefail\n", '"${BIND:-}:11434:11434"', True),
+])
+def test_an_unset_host_ip_variable_is_not_known_under_nounset(tmp_path: Path, head: str, publish: str,
+                                                              reported: bool) -> None:
+    report = lint(tmp_path, {"run.sh": head + f"docker run -d -p {publish} ollama/ollama:0.5.7\n"}, ["GLM017"])
+    assert [r.code for r in report.results] == (["GLM017"] if reported else [])
+
+
+def test_a_secret_passed_to_a_build_is_worded_as_passed_not_as_an_arg_default(tmp_path: Path) -> None:
+    """`--build-arg NAME=value` and compose `build.args` pass a value to the build; only a Dockerfile `ARG`'s
+    own value is a default (review A17 L2)."""
+    token = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    report = lint(tmp_path, {
+        "Dockerfile": f"FROM python:3.12-slim\nARG HF_TOKEN={token}\nUSER 1000\nCMD [\"python\"]\n",
+        "build.sh": f"docker build --build-arg HF_TOKEN={token} -t app .\n",
+        "compose.yaml": f"services:\n  app:\n    build:\n      context: .\n      args:\n        HF_TOKEN: {token}\n",
+    }, ["GLM013"])
+    messages = {r.path: r.message for r in report.results}
+    assert messages["Dockerfile"] == "the build of the final stage gives `HF_TOKEN` a literal secret default"
+    assert messages["build.sh"] == ("the build of image `app` (`docker build`) passes `HF_TOKEN` a literal secret "
+                                    "(`--build-arg`): kept in the image's history and provenance")
+    assert messages["compose.yaml"] == ("the build of service `app` passes `HF_TOKEN` a literal secret "
+                                        "(`build.args`): kept in the image's history and provenance")

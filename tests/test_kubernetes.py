@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from tests.helpers import source, workloads
+import pytest
+
+from tests.helpers import lint, source, workloads
 
 
 def k8s(text: str):
@@ -687,3 +689,41 @@ def test_a_deployment_patch_leaves_its_pod_identity_to_the_base():
                 - {name: op}
         """
     assert not source(dc, "yaml").pods[0].fragment
+
+
+LLM_ISVC_PUBLIC = """\
+    apiVersion: serving.kserve.io/v1alpha1
+    kind: LLMInferenceService
+    metadata: {{name: {name}, namespace: llm}}
+    spec:
+      model: {{uri: "hf://Qwen/Qwen2.5-72B-Instruct-AWQ"}}
+      router:
+        route: {{}}
+        gateway: {{refs: [{{name: edge}}]}}
+      template:
+        containers: [{{name: main, resources: {{limits: {{nvidia.com/gpu: "1", memory: 64Gi}}}}}}]
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {{name: edge, namespace: llm}}
+    spec:
+      gatewayClassName: gke-l7-global-external-managed
+      listeners: [{{name: http, protocol: HTTP, port: 80}}]
+    """
+
+
+@pytest.mark.parametrize("name, route, service", [
+    # 50 characters: the route's name fits in 63 as it is; the Service's (a longer suffix) is cut and hashed
+    ("qwen2-5-72b-instruct-awq-tensor-parallel-4-europe1", "qwen2-5-72b-instruct-awq-tensor-parallel-4-europe1-kserve-route",
+     "qwen2-5-72bc4eb138564ef8a545a454e1f4d7191a4-kserve-workload-svc"),
+    # one character more: the route's is too (18 characters of the name, then its MD5 in hex)
+    ("qwen2-5-72b-instruct-awq-tensor-parallel-4-europe12", "qwen2-5-72b-instru3760dba851587f3aa50bb17835c041d4-kserve-route",
+     "qwen2-5-72b3760dba851587f3aa50bb17835c041d4-kserve-workload-svc"),
+])
+def test_the_route_and_service_kserve_makes_for_a_long_llminferenceservice_name(tmp_path, name, route, service):
+    """KServe names the HTTPRoute and workload Service it makes for an LLMInferenceService with kmeta.ChildName
+    (kserve llmisvc router.go, workload.go at aaac4e29; knative.dev/pkg kmeta/names.go at 4a022ed9): where the name
+    and the suffix are longer than 63 characters, the name is cut and its MD5 put after it."""
+    report = lint(tmp_path, {"llm.yaml": LLM_ISVC_PUBLIC.format(name=name)}, ["GLM017"])
+    (r,) = report.results
+    assert f"the HTTPRoute `{route}` of the Gateway `edge` (through the Service `{service}`)" in r.message

@@ -56,3 +56,19 @@ def test_python_cells_read_as_one_module_magics_inert_and_a_non_python_cell_left
     line = next(n for n, row in enumerate(rows, 1) if "client.containers.run" in row)
     assert ws[0].ports[0].loc == Loc(line, rows[line - 1].index('\\"8000/tcp') + 1)  # at the key's quote
     assert ws[1].privileged.value
+
+
+def test_bang_lines_of_a_cell_another_program_runs_are_not_run_and_values_do_not_cross_bang_lines() -> None:
+    """A `%%writefile`/`%%html`/`%%python` cell's body is a file's text, HTML or another interpreter's script:
+    its `!` lines are not run; `%%capture` and `%%time` run their body in IPython (`run_cell`,
+    `transform_cell`: IPython 8 core/magics/execution.py), `!` lines included. Each `!` line is its own shell:
+    what one sets is not known in the next (review A17 L3)."""
+    _text, ws = workloads([
+        code("%%writefile run.sh\n", "!docker run --privileged written:1\n"),
+        code("%%html\n", "!docker run --privileged html:1\n"),
+        code("%%python\n", "!docker run --privileged python:1\n"),
+        code("%%capture\n", "!docker run --privileged captured:1\n"),
+        code("%%time\n", "!docker run --privileged timed:1\n"),
+        code("!IMG=vllm/vllm-openai:v0.6.3\n", "!docker run --privileged $IMG\n"),
+    ])
+    assert [w.image.value for w in ws] == ["captured:1", "timed:1", "$IMG"]

@@ -526,3 +526,69 @@ def test_a_runtime_run_by_a_trainjob_of_another_file_is_reported_pooled_as_seria
     assert [(r.path, r.line) for r in alone.results] == [("platform/runtime.yaml", 16)]
     assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
     assert len(pool_runs) == 2
+
+
+_CLUSTER_TGI = """\
+    apiVersion: serving.kserve.io/v1alpha1
+    kind: ClusterServingRuntime
+    metadata: {name: tgi}
+    spec:
+      supportedModelFormats: [{name: huggingface}]
+      containers:
+        - {name: kserve-container, image: "ghcr.io/huggingface/text-generation-inference:3.3.4"}
+    """
+
+
+@pytest.mark.parametrize("runtime_ns, isvc_ns, where, reported", [
+    ("llm", "llm", "platform", False),  # the namespace's ServingRuntime `tgi` is what KServe runs
+    ("llm-eval", "llm", "platform", True),  # one switch: none in the InferenceService's namespace
+    ("llm", "llm", "app", False),  # the namespace's runtime beside the InferenceService, in its file
+    (None, None, "app", False),  # neither namespace written: applied together, into one namespace
+])
+def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
+        tmp_path, monkeypatch, pool_runs, runtime_ns, isvc_ns, where, reported) -> None:
+    """KServe gets the ServingRuntime of the InferenceService's namespace first and the ClusterServingRuntime
+    of that name only when there is none (kserve utils.go `GetServingRuntime`, at aaac4e29): the cluster
+    runtime's container, with no memory limit, is not what an InferenceService runs that names `tgi` in a
+    namespace whose own `tgi` (with a limit) the scan has, in a file of its own or the InferenceService's."""
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "platform" / "cluster-runtime.yaml").write_text(textwrap.dedent(_CLUSTER_TGI))
+    meta = f"{{name: tgi, namespace: {runtime_ns}}}" if runtime_ns else "{name: tgi}"
+    namespaced = textwrap.dedent(f"""\
+        apiVersion: serving.kserve.io/v1alpha1
+        kind: ServingRuntime
+        metadata: {meta}
+        spec:
+          supportedModelFormats: [{{name: huggingface}}]
+          containers:
+            - name: kserve-container
+              image: "ghcr.io/huggingface/text-generation-inference:3.3.4"
+              resources: {{limits: {{memory: 48Gi}}}}
+        """)
+    meta = f"{{name: chat, namespace: {isvc_ns}}}" if isvc_ns else "{name: chat}"
+    isvc = textwrap.dedent(f"""\
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {meta}
+        spec:
+          predictor:
+            model: {{runtime: tgi, modelFormat: {{name: huggingface}}, storageUri: "hf://Qwen/Qwen2.5-7B-Instruct"}}
+        """)
+    if where == "app":
+        (tmp_path / "app" / "isvc.yaml").write_text(namespaced + "---\n" + isvc)
+    else:
+        (tmp_path / "platform" / "runtime.yaml").write_text(namespaced)
+        (tmp_path / "app" / "isvc.yaml").write_text(isvc)
+    for i in range(3):  # (enough files for a pool)
+        (tmp_path / "app" / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    rules = [r for r in builtin_rules() if r.code == "GLM012"]
+    want = [("platform/cluster-runtime.yaml", 7)] if reported else []
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    assert [(r.path, r.line) for r in serial.results] == want
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)) == as_data(serial)
+    alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
+    assert [(r.path, r.line) for r in alone.results] == want
+    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
+    assert len(pool_runs) == 2

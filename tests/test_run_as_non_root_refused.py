@@ -13,8 +13,9 @@ from pathlib import Path
 
 from glmlint.config import Config
 from glmlint.context import EVERYWHERE
+from glmlint.fix import Options, fix_report
 from glmlint.registry import builtin_rules, select
-from glmlint.rule import Kind, Risk
+from glmlint.rule import FixSafety, Kind, Risk
 from glmlint.runner import scan
 
 DEPLOYMENT = """\
@@ -50,7 +51,17 @@ def test_uid_0_under_run_as_non_root_is_refused_by_the_kubelet(tmp_path: Path) -
     assert (r.line, r.col) == (18, 24)
     assert "the kubelet refuses to start it" in r.message and "`runAsNonRoot: true`" in r.message
     assert r.risk is Risk.LOW and r.kind is Kind.MISCONFIGURATION
-    assert r.fix is not None  # a non-zero uid: it starts, as that user
+    assert r.fix is not None and r.fix.safety is FixSafety.UNSAFE
+    # what the fix writes: a non-zero uid in place of the 0, at 18:24; it starts, as that user, and is not reported
+    [fixed] = fix_report(scan([str(tmp_path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path),
+                              config=Config(contexts=EVERYWHERE)), Options(unsafe=True))
+    before = textwrap.dedent(DEPLOYMENT.format(non_root="true")).splitlines()
+    after = fixed.new_text.splitlines()
+    assert after[:17] == before[:17] and after[18:] == before[18:]
+    assert after[17] == " " * 12 + "runAsUser: 10001"
+    (tmp_path / "deployment.yaml").write_text(fixed.new_text)
+    assert scan([str(tmp_path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path),
+                config=Config(contexts=EVERYWHERE)).results == []
 
 
 def test_uid_0_without_run_as_non_root_runs_as_root(tmp_path: Path) -> None:

@@ -852,15 +852,24 @@ _SETS_ELSEWHERE = re.compile(r"(?:^|[\s;&|({])(?:source|\.|eval)[ \t]|\bset[ \t]
 
 
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*$", re.M)  # a shell comment: `#` starting a word, to the line's end
+# a script that turns the shell's nounset on (`set -u`, `set -eu`, `set -euo pipefail`, `set -o nounset`, or `-u` on
+# its `#!/bin/bash -eu` line) stops at the expansion of a variable it never set (bash: "BIND: unbound variable",
+# exit 1; dash: "parameter not set"): the command never runs with it empty (POSIX `set -u`; the bash manual's
+# The Set Builtin). `${BIND:-}` and `${BIND-x}` still expand, and are read as any default is
+_NOUNSET = re.compile(r"(?:^|[\s;&|({])set(?:[ \t]+[-+][A-Za-z]+|[ \t]+[a-z]+)*?[ \t]+"
+                      r"(?:-[A-Za-z]*u[A-Za-z]*|-[A-Za-z]*o[ \t]+nounset)(?![\w-])", re.M)
+_SHEBANG_NOUNSET = re.compile(r"#![^\n]*[ \t]-[A-Za-z]*u[A-Za-z]*(?:[ \t]|$)", re.M)
 
 
 def _may_set(name: str, script: str | None) -> bool:
     """Whether `script` may give `name` a value: an assignment anywhere (`NAME=`, `NAME+=`, in any branch
     or function, `export`/`local`/`declare`/`readonly NAME`), `read`/`getopts`/`for NAME in`/`printf -v`,
     or a source of others' (`_SETS_ELSEWHERE`); None: not known."""
-    if script is None:
+    if script is None or _SHEBANG_NOUNSET.match(script):
         return True
     script = _COMMENT.sub("", script)  # `# BIND=127.0.0.1 ./run.sh keeps it local` sets nothing
+    if _NOUNSET.search(script):
+        return True  # unset, its expansion stops the script: whenever the command runs, the variable is set
     if _SETS_ELSEWHERE.search(script):
         return True
     return re.search(rf"(?<![\w$]){name}\+?=|\b(?:read|getopts|mapfile|readarray|for|export|local|declare|typeset|"

@@ -756,7 +756,7 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
         namespace = _namespace(obj)
         name = y.text(y.get(obj, "metadata", "name")) or "?"
         if y.text(y.get(obj, "kind")) == "LLMInferenceService":
-            name = f"{name}-kserve-route"
+            name = _child_name(name, "-kserve-route")
         here = []
         for service_name, port, node in backends:
             known = found.istio_gateways if kind == "VirtualService" else found.gateways
@@ -816,7 +816,7 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 
 
 # KServe's LLMInferenceService (kserve pkg/controller/v1alpha1/llmisvc, at 0217bdab): with `spec.router.route`
-# and no `route.http.refs` the controller makes the HTTPRoute `<name>-kserve-route` (router.go
+# and no `route.http.refs` the controller makes the HTTPRoute `<name>-kserve-route` (`_child_name`; router.go
 # `expectedHTTPRoute`), which `spec.router.gateway.refs` attach to the Gateways they name (`toGatewayRef`; a ref
 # without a namespace: the LLMInferenceService's, `CollectReferencedGateways`); without refs it attaches to the
 # cluster's default gateway, which `inferenceservice-config` names (the `kserve-config-llm-router-route` preset's
@@ -843,7 +843,19 @@ def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] 
     gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
                      for ref in y.items(y.get(router, "gateway", "refs")) if y.text(y.get(ref, "name")))
     pair = y.entries(router).get("route")
-    return (f"{name}-kserve-workload-svc", gateways, pair[0] if pair else route) if gateways else None
+    return (_child_name(name, "-kserve-workload-svc"), gateways, pair[0] if pair else route) if gateways else None
+
+
+def _child_name(parent: str, suffix: str) -> str:
+    """The name KServe gives an object it makes for `parent` (knative.dev/pkg kmeta `ChildName`, at 4a022ed9, the
+    version kserve's go.mod pins at aaac4e29): `parent` and `suffix`, or where that is longer than the 63
+    characters of a name, the first 31 less the suffix's characters of `parent`, the MD5 of `parent` in hex
+    (32) and `suffix` (a suffix of 31 characters or more is hashed otherwise: none here is)."""
+    if len(parent) + len(suffix) <= 63:
+        return parent + suffix
+    import hashlib
+
+    return parent[:31 - len(suffix)] + hashlib.md5(parent.encode(), usedforsecurity=False).hexdigest() + suffix
 
 
 def _llm_target(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
@@ -2886,11 +2898,17 @@ def _resources_elsewhere(obj: Any, obj_path: Path, workloads: list[Workload]) ->
         return workloads
     if by == _BY_KSERVE_DEFAULT or by == _BY_KFSERVING_DEFAULT or not places:
         label: tuple[tuple[str, str], ...] = ()
-    else:  # (what the objects that run it in the scan's other files find it by: `RUNTIME_RUN`)
+    else:  # (what the objects that run it in the scan's other files find it by: `RUNTIME_RUN`; one with a
+        # limit of its own too: a ServingRuntime of the namespace wins over a cluster one, `link.exposures`)
         label = (runtime_label(kind, y.text(y.get(obj, "metadata", "name")) or ""),)
-    return [records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by),
-                            pod_labels=w.pod_labels + label)
-            if tuple(w.node_path) in places and not w.memory_limit.explicit else w for w in workloads]
+    out = []
+    for w in workloads:
+        if tuple(w.node_path) in places and not w.memory_limit.explicit:
+            w = records.replace(w, memory_limit=records.replace(w.memory_limit, origin=by), pod_labels=w.pod_labels + label)
+        elif tuple(w.node_path) in places and label:
+            w = records.replace(w, pod_labels=w.pod_labels + label)
+        out.append(w)
+    return out
 
 
 # The object that runs a runtime names it: a TrainJob's `spec.runtimeRef` (`kind` defaults to
