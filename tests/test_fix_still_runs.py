@@ -46,6 +46,16 @@ def _mounts(tmp_path: Path, name: str, text: str) -> dict[str, list[str]]:
     # `ollama serve` writes ~/.ollama/id_ed25519 before it listens, and exits when it cannot
     ("ollama/ollama:0.5.7", "", ["/root/.ollama", "/tmp"]),
     ("ollama/ollama:0.5.7", "    volumes: [\"ollama:/root/.ollama\"]\n", ["/root/.ollama", "/tmp"]),
+    # a Jupyter server creates ~/.local/share/jupyter/runtime at start (jupyter_core's ensure_dir_exists)
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "", ["/home/jovyan/.local", "/tmp"]),
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"./work:/home/jovyan/work\"]\n",
+     ["/home/jovyan/.local", "/home/jovyan/work", "/tmp"]),
+    # a writable volume over the home already makes ~/.local writable: no tmpfs hides what it keeps
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"home:/home/jovyan\"]\n", ["/home/jovyan", "/tmp"]),
+    # a read-only one does not
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"./home:/home/jovyan:ro\"]\n",
+     ["/home/jovyan", "/home/jovyan/.local", "/tmp"]),
+    ("vllm/vllm-openai:v0.7.2", "    volumes: [\"root:/root\"]\n", ["/root", "/tmp"]),
     # an image the catalog knows nothing about: /tmp alone, as before
     ("ghcr.io/example/llm-server:1.4", "", ["/tmp"]),
 ])
@@ -80,3 +90,27 @@ def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
     new, _ = _fixed(tmp_path, "deploy.yaml", text)
     assert "readOnlyRootFilesystem: true" in new
     assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/tmp"]
+
+
+def test_kubernetes_notebook_with_its_home_on_a_claim_gets_no_empty_dir_over_it(tmp_path) -> None:
+    """Kubeflow's and JupyterHub's way: the user's home is a PersistentVolumeClaim at /home/jovyan."""
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nb}
+        spec:
+          containers:
+          - name: notebook
+            image: quay.io/jupyter/scipy-notebook:2024-12-09
+            volumeMounts:
+            - {name: home, mountPath: /home/jovyan}
+          volumes:
+          - name: home
+            persistentVolumeClaim: {claimName: nb-home}
+        """
+    new, _ = _fixed(tmp_path, "pod.yaml", text)
+    assert _mounts(tmp_path, "pod.yaml", new)["notebook"] == ["/home/jovyan", "/tmp"]
+    bare = text.replace("            volumeMounts:\n            - {name: home, mountPath: /home/jovyan}\n", "")
+    (tmp_path / "bare").mkdir()
+    new, _ = _fixed(tmp_path / "bare", "pod.yaml", bare)
+    assert _mounts(tmp_path, "pod.yaml", new)["notebook"] == ["/home/jovyan/.local", "/tmp"]

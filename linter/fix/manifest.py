@@ -168,9 +168,15 @@ class ManifestFixer(Lowering):
         if non_root is None or not self._replace(non_root, True):
             _merge(self.tree, self.fields["run_as_non_root"].keys, True)
 
-    def _unmounted(self, paths: list[str], w: Workload | None = None) -> list[str]:
-        mounted = {m.target.rstrip("/") or "/" for m in (w or self.w).mounts}
-        return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted]
+    def _unmounted(self, paths: list[str], w: Workload | None = None, *, nested: bool = False) -> list[str]:
+        """The paths nothing mounts; with `nested`, also leaving out a path under a writable mount (a
+        volume at /home/jovyan already makes /home/jovyan/.local writable: a tmpfs or emptyDir there
+        would hide what the volume keeps)."""
+        mounts = (w or self.w).mounts
+        mounted = {m.target.rstrip("/") or "/" for m in mounts}
+        parents = [m.target.rstrip("/") + "/" for m in mounts if nested and not m.read_only and m.target.rstrip("/")]
+        return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted
+                and not any(p.startswith(parent) for parent in parents)]
 
     def _tmpfs_entry(self) -> tuple[Any, Any, set[str]] | None:
         """Compose: the service's own `tmpfs` (key, value, the paths it mounts), None without one."""
@@ -185,7 +191,7 @@ class ManifestFixer(Lowering):
     def _compose_tmpfs(self, paths: list[str]) -> None:
         """`read_only: true` needs a writable /tmp (and the paths the image writes): a `tmpfs` at each
         that nothing mounts yet."""
-        paths = self._unmounted(paths)
+        paths = self._unmounted(paths, nested=True)
         entry = self._tmpfs_entry()
         if entry is not None:
             key, node, have = entry
@@ -252,7 +258,7 @@ class ManifestFixer(Lowering):
     def _empty_dirs(self, paths: list[str]) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
         nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
-        for path in self._unmounted(paths):
+        for path in self._unmounted(paths, nested=True):
             name = self._empty_dir_volume(path)
             _merge(self.tree, self.fields["mounts"].keys, [{"name": name, "mountPath": path}])
 
