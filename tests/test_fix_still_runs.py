@@ -2,6 +2,7 @@
 `writable_paths`), read from the image's own start, so the fixed workload still starts and serves."""
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -90,6 +91,15 @@ def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
     new, _ = _fixed(tmp_path, "deploy.yaml", text)
     assert "readOnlyRootFilesystem: true" in new
     assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/tmp"]
+    _assert_volume_names_are_dns_labels(new)
+
+
+def _assert_volume_names_are_dns_labels(text: str) -> None:
+    """The API server refuses a volume whose name is not a DNS-1123 label (`root-.cache`)."""
+    doc = yaml.safe_load(text)
+    spec = doc["spec"]["template"]["spec"] if doc["kind"] == "Deployment" else doc["spec"]
+    names = [v["name"] for v in spec["volumes"]] + [m["name"] for c in spec["containers"] for m in c["volumeMounts"]]
+    assert names and all(re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", n) for n in names), names
 
 
 def test_kubernetes_notebook_with_its_home_on_a_claim_gets_no_empty_dir_over_it(tmp_path) -> None:
@@ -114,3 +124,4 @@ def test_kubernetes_notebook_with_its_home_on_a_claim_gets_no_empty_dir_over_it(
     (tmp_path / "bare").mkdir()
     new, _ = _fixed(tmp_path / "bare", "pod.yaml", bare)
     assert _mounts(tmp_path, "pod.yaml", new)["notebook"] == ["/home/jovyan/.local", "/tmp"]
+    _assert_volume_names_are_dns_labels(new)

@@ -272,11 +272,11 @@ class ManifestFixer(Lowering):
         for k in volumes:
             added = added.get(k, {}) if isinstance(added, dict) else {}
         taken |= {v["name"] for v in added} if isinstance(added, list) else set()  # this fix's own
-        base = "tmp" if path.rstrip("/") == "/tmp" else path.strip("/").replace("/", "-").replace("_", "-").lower()
-        name, n = base[:60], 1
+        base = "tmp" if path.rstrip("/") == "/tmp" else _volume_name(path)
+        name, n = base[:60].rstrip("-"), 1
         while name in taken:
             n += 1
-            name = f"{base[:57]}-{n}"
+            name = f"{base[:57].rstrip('-')}-{n}"
         _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {"medium": medium} if medium else {}}])
         return name
 
@@ -338,3 +338,10 @@ def set_at_path(ydoc: YamlDoc, setting: Setting[Any], value: Any) -> list[Edit]:
     if not y.is_map(mapping):
         raise FixError("cannot find the mapping the setting belongs in")
     return list(ydoc.set_tree(mapping, {str(setting.path[-1]): value}))
+
+
+def _volume_name(path: str) -> str:
+    """A volume name for a mount path: the API server takes a DNS label (lowercase letters, digits and
+    `-`, starting and ending with a letter or digit), so `/root/.cache` is `root-cache`, not `root-.cache`."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in path.lower()).split()
+    return "-".join(words) or "data"
