@@ -36,7 +36,10 @@ Unsafe: a process that writes outside its volumes fails until those paths get
 a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
-`/var/cache/nginx`, `/var/run`). The `emptyDir` goes where the pod keeps its
+`/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
+`/home/jovyan/.local`), unless a writable volume already covers it. No fix is offered for an image
+whose start writes a file among its own code unless a variable is set (Open WebUI's
+`.webui_secret_key` without `WEBUI_SECRET_KEY`): the finding says which. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -60,11 +63,30 @@ def check(workload: Workload) -> Iterator[Finding]:
     ro = workload.read_only_rootfs
     if ro.value:
         return
-    fix = _fix(workload)
+    note = _start_writes(workload)
+    fix = None if note else _fix(workload)
+    message = f"{workload.label} has a writable root filesystem{note}" if note else None
     if ro.explicit:
-        yield Finding(at=ro.loc, fix=fix, args={"name": workload.label})
+        yield Finding(at=ro.loc, fix=fix, args={"name": workload.label}, message=message)
     elif workload.missing(ro):
-        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label})
+        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label}, message=message)
+
+
+def _start_writes(workload: Workload) -> str:
+    """Why no read-only fix is offered, else "": the image's start writes a file among its own code
+    unless a variable is set (images.yaml `start_writes_unless_env`: Open WebUI's secret key file), and
+    the workload sets none of them. A variable from elsewhere (the host, `valueFrom`) counts as set; an
+    empty one does not; with variables the scan cannot read (`envFrom`, an unread `env_file`), the fix
+    stays."""
+    writes = fact(workload.image.value, "start_writes_unless_env")
+    if writes is None or workload.env_imports:
+        return ""
+    for path, names in writes.value.items():
+        if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+            return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                    f"files, unless {' or '.join(names)} is set, and cannot start on a read-only root without "
+                    f"it: set {names[0]} (from a secret), then make the root filesystem read-only)")
+    return ""
 
 
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:

@@ -125,3 +125,45 @@ def test_kubernetes_notebook_with_its_home_on_a_claim_gets_no_empty_dir_over_it(
     new, _ = _fixed(tmp_path / "bare", "pod.yaml", bare)
     assert _mounts(tmp_path, "pod.yaml", new)["notebook"] == ["/home/jovyan/.local", "/tmp"]
     _assert_volume_names_are_dns_labels(new)
+
+
+def _glm004(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM004"]), root=str(tmp_path))
+    (result,) = report.results
+    return result
+
+
+@pytest.mark.parametrize(("environment", "fixable"), [
+    ("", False),  # start.sh writes /app/backend/.webui_secret_key: on a read-only root the key is empty
+    ("    environment: [\"WEBUI_SECRET_KEY=\"]\n", False),  # empty: start.sh still writes the file
+    ("    environment: [\"WEBUI_SECRET_KEY=${WEBUI_SECRET_KEY}\"]\n", True),
+    ("    environment:\n      WEBUI_SECRET_KEY:\n", True),  # from the shell that runs compose
+    ("    environment: [\"WEBUI_JWT_SECRET_KEY=x7Gq\"]\n", True),
+    ("    env_file: [\"${ENV_FILE}\"]\n", True),  # variables the scan cannot read: may set it
+])
+def test_open_webui_gets_no_read_only_fix_until_its_secret_key_is_set(tmp_path, environment, fixable) -> None:
+    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n{environment}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable
+    assert ("no automatic fix" in result.message) != fixable
+    if not fixable:
+        assert "/app/backend/.webui_secret_key" in result.message and "WEBUI_SECRET_KEY" in result.message
+
+
+def test_open_webui_in_kubernetes_with_its_key_from_a_secret_is_fixed(tmp_path) -> None:
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: webui}
+        spec:
+          containers:
+          - name: webui
+            image: ghcr.io/open-webui/open-webui:v0.5.4
+            {env}
+        """
+    keyed = text.replace("{env}", "env: [{name: WEBUI_SECRET_KEY, valueFrom: {secretKeyRef: {name: w, key: k}}}]")
+    assert _glm004(tmp_path, "pod.yaml", keyed).fix is not None
+    bare = text.replace("{env}", "")
+    assert _glm004(tmp_path, "pod.yaml", bare).fix is None
