@@ -37,7 +37,9 @@ a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`), unless a writable volume already covers it. No fix is offered for an image
+`/home/jovyan/.local`; TGI: `/data`), unless a writable volume already covers it. A compose
+service built from a scanned Dockerfile writes where the image its final stage builds on writes
+(`FROM nginx`). No fix is offered for an image
 whose start writes a file among its own code unless a variable is set (Open WebUI's
 `.webui_secret_key` without `WEBUI_SECRET_KEY`): the finding says which. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
@@ -49,6 +51,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.catalog.images import fact
+from glmlint.rules.glm002_missing_cap_drop import built_from
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
 
@@ -78,7 +81,7 @@ def _start_writes(workload: Workload) -> str:
     the workload sets none of them. A variable from elsewhere (the host, `valueFrom`) counts as set; an
     empty one does not; with variables the scan cannot read (`envFrom`, an unread `env_file`), the fix
     stays."""
-    writes = fact(workload.image.value, "start_writes_unless_env")
+    writes = fact(built_from(workload), "start_writes_unless_env")
     if writes is None or workload.env_imports:
         return ""
     for path, names in writes.value.items():
@@ -93,7 +96,7 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
     mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
     ro = workload.read_only_rootfs
-    paths = fact(workload.image.value, "writable_paths")
+    paths = fact(built_from(workload), "writable_paths")
     if paths is None:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     listed = [str(p) for p in paths.value]

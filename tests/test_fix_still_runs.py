@@ -57,6 +57,9 @@ def _mounts(tmp_path: Path, name: str, text: str) -> dict[str, list[str]]:
     ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"./home:/home/jovyan:ro\"]\n",
      ["/home/jovyan", "/home/jovyan/.local", "/tmp"]),
     ("vllm/vllm-openai:v0.7.2", "    volumes: [\"root:/root\"]\n", ["/root", "/tmp"]),
+    # TGI downloads `--model-id` into /data (HUGGINGFACE_HUB_CACHE/HF_HOME), no VOLUME
+    ("ghcr.io/huggingface/text-generation-inference:3.0.1", "", ["/data", "/tmp"]),
+    ("ghcr.io/huggingface/text-generation-inference:3.0.1", "    volumes: [\"./data:/data\"]\n", ["/data", "/tmp"]),
     # an image the catalog knows nothing about: /tmp alone, as before
     ("ghcr.io/example/llm-server:1.4", "", ["/tmp"]),
 ])
@@ -167,3 +170,11 @@ def test_open_webui_in_kubernetes_with_its_key_from_a_secret_is_fixed(tmp_path) 
     assert _glm004(tmp_path, "pod.yaml", keyed).fix is not None
     bare = text.replace("{env}", "")
     assert _glm004(tmp_path, "pod.yaml", bare).fix is None
+
+
+def test_compose_service_built_from_a_known_image_writes_where_that_image_does(tmp_path) -> None:
+    """`image:` only tags what the build produces: the start is the base image's (FROM vllm/vllm-openai)."""
+    (tmp_path / "Dockerfile").write_text("FROM vllm/vllm-openai:v0.7.2\nRUN pip install flash-attn\n")
+    text = "services:\n  llm:\n    build: .\n    image: acme/llm:1\n"
+    new, _ = _fixed(tmp_path, "compose.yaml", text)
+    assert _compose_writable(new, "llm") == ["/root/.cache", "/tmp"]
