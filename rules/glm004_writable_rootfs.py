@@ -37,7 +37,7 @@ a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`; TGI: `/data`), unless a writable volume already covers it. A compose
+`/home/jovyan/.local`; TGI: `/data`; MinIO: `/root/.minio`), unless a writable volume already covers it. A compose
 service built from a scanned Dockerfile writes where the image its final stage builds on writes
 (`FROM nginx`). No fix is offered for an image
 whose start writes a file among its own code unless a variable is set (Open WebUI's
