@@ -91,14 +91,16 @@ tunnel --url ssh://localhost:22`); a tunnel in its own container that dials
 `devbox:22` comes from that container's address.
 
 The base image decides the stock files (the image catalog's `sshd_config`): on
-Rocky, Alma, CentOS Stream and RHEL 9 (UBI 9), Fedora, and `nvidia/cuda:…-rockylinux9`
+Rocky, Alma, CentOS Stream and RHEL 9 (UBI 9), Fedora, Amazon Linux 2023 and `nvidia/cuda:…-rockylinux9`
 the package's own drop-in `50-redhat.conf` says `ChallengeResponseAuthentication
 no` and `UsePAM yes`, and drop-ins are read in lexical order, so a `99-kbd.conf`
 that turns keyboard-interactive on comes too late while a `10-kbd.conf` wins; a
 build that deletes `50-redhat.conf` leaves PAM off. CentOS 7, RHEL/Rocky/Alma 8
 (UBI 8) and `nvidia/cuda:…-centos7` ship a main file that sets `PasswordAuthentication
 yes` itself and reads no drop-in: a `no` appended to it or written to
-`sshd_config.d/` is never used, and a password the build sets logs in.
+`sshd_config.d/` is never used, and a password the build sets logs in. Alpine 3.16
+and older install upstream's `sshd_config`, which has no `Include` either: a drop-in
+written there is never read (Alpine 3.20 and later put the `Include` near the top).
 
 The build's steps are replayed on those files in the order it runs them (as
 GLM019 replays sudo's): `sed -i '/^PasswordAuthentication/d'` and `grep -v ... >

@@ -64,6 +64,13 @@ def test_normalise(ref: str, normal: tuple[str, str | None] | None) -> None:
     ("nginxinc/nginx-unprivileged:1.27-alpine", "101"),
     ("nginx:1.27", None),
     ("rayproject/ray:2.31.0-py310-gpu", "1000"),
+    ("kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.8.0", "1000"),
+    ("kubeflownotebookswg/rstudio-tidyverse:v1.8.0", "1000"),
+    ("spark:3.5.1-python3", "185"),
+    ("apache/spark:3.5.0", "185"),
+    ("apache/spark-py:v3.1.3", None),  # built by Spark's own kubernetes Dockerfile: not listed
+    ("apache/spark:v3.1.3", None),
+    ("apache/airflow:2.9.1-python3.11", "50000"),
     ("python:3.12-slim", None),
     (None, None),
 ])
@@ -143,6 +150,17 @@ def test_purposes_match_their_schema_and_are_documented() -> None:
     ("registry.fedoraproject.org/fedora:40", "el9-family-sshd"),
     ("quay.io/fedora/fedora:39", "el9-family-sshd"),
     ("quay.io/fedora/fedora:32", None),  # before Fedora 33's drop-ins
+    ("amazonlinux:2023", "el9-family-sshd"),
+    ("amazonlinux", "el9-family-sshd"),  # `latest` is Amazon Linux 2023
+    ("public.ecr.aws/amazonlinux/amazonlinux:2023.5.20240708.0", "el9-family-sshd"),
+    ("amazonlinux:2", None),  # Amazon Linux 2: not listed
+    ("alpine:3.16", "alpine-before-3-17-sshd"),
+    ("alpine:3.9.6", "alpine-before-3-17-sshd"),
+    ("alpine:3.1", None),  # not listed: the newest patterns are not prefixes of it
+    ("python:3.11-alpine3.16", "alpine-before-3-17-sshd"),
+    ("alpine:3.20", None),  # include-config-dir.patch: the Debian-like `Include` at the top
+    ("python:3.12-alpine3.19", None),
+    ("alpine", None),
 ])
 def test_sshd_config_families(image: str, family: str | None) -> None:
     from glmlint.catalog.images import fact
