@@ -181,3 +181,14 @@ def test_compose_service_built_from_a_known_image_writes_where_that_image_does(t
     text = "services:\n  llm:\n    build: .\n    image: acme/llm:1\n"
     new, _ = _fixed(tmp_path, "compose.yaml", text)
     assert _compose_writable(new, "llm") == ["/root/.cache", "/tmp"]
+
+
+@pytest.mark.parametrize(("mount", "want"), [
+    ("", "--read-only --tmpfs /tmp --tmpfs /root/.cache vllm/vllm-openai"),
+    ("-v hf:/root/.cache ", "--read-only --tmpfs /tmp vllm/vllm-openai"),
+])
+def test_docker_run_read_only_fix_adds_a_tmpfs_where_the_image_writes(tmp_path, mount, want) -> None:
+    """Before, a `docker run` of an image with known writable paths (nginx too) got no fix at all."""
+    text = f"#!/bin/sh\ndocker run --gpus all {mount}-p 127.0.0.1:8000:8000 vllm/vllm-openai --model Qwen/Qwen2.5-1.5B\n"
+    new, _ = _fixed(tmp_path, "serve.sh", text)
+    assert want in new

@@ -15,7 +15,7 @@ from glmlint.fix.text import Edit, FixError
 from glmlint.fix.yamledit import YamlDoc
 from glmlint.ir import Format, Item, Setting, Workload
 from glmlint.parsers import yamlnodes as y
-from glmlint.fix.lowering import Lowering
+from glmlint.fix.lowering import Lowering, unmounted
 from glmlint.rule import Intent, own_user
 
 Keys = tuple[str, ...]
@@ -169,14 +169,7 @@ class ManifestFixer(Lowering):
             _merge(self.tree, self.fields["run_as_non_root"].keys, True)
 
     def _unmounted(self, paths: list[str], w: Workload | None = None, *, nested: bool = False) -> list[str]:
-        """The paths nothing mounts; with `nested`, also leaving out a path under a writable mount (a
-        volume at /home/jovyan already makes /home/jovyan/.local writable: a tmpfs or emptyDir there
-        would hide what the volume keeps)."""
-        mounts = (w or self.w).mounts
-        mounted = {m.target.rstrip("/") or "/" for m in mounts}
-        parents = [m.target.rstrip("/") + "/" for m in mounts if nested and not m.read_only and m.target.rstrip("/")]
-        return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted
-                and not any(p.startswith(parent) for parent in parents)]
+        return unmounted(paths, (w or self.w).mounts, nested=nested)
 
     def _tmpfs_entry(self) -> tuple[Any, Any, set[str]] | None:
         """Compose: the service's own `tmpfs` (key, value, the paths it mounts), None without one."""
