@@ -75,7 +75,9 @@ def main() -> None:
             (engine, "_seen", "rules on the re-parses (_seen)"), (engine, "lower", "lowering (lower)"),
             (engine, "verify", "verify"), (engine, "_verify_batch", "_verify_batch"),
             (engine, "_batches", "_batches"), (engine, "text_docs", "text_docs"),
-            (engine._OneDocument, "check", "_OneDocument.check")]
+            (engine._OneDocument, "check", "_OneDocument.check"),
+            (engine, "_row_groups", "_row_groups"), (engine, "_rows", "_rows (a container's fixes together)"),
+            (engine, "_owners", "  _owners"), (engine, "_with", "  _with")]
     for owner, name, label in parts:
         timed(owner, name, label)
     for _ in range(args.rounds):

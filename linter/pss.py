@@ -205,18 +205,28 @@ class Target:
 
     def judge(self, workload: Workload, check: str) -> int | None:
         """The version at which `check` judges `workload`, or None when it does not apply (another
-        format, a level or version that does not run it, a namespace without labels)."""
+        format, a level or version that does not run it, a namespace without labels, a Windows pod the
+        check's revision exempts: `WINDOWS_EXEMPT`)."""
         lv = self.level_version(workload)
         if lv is None:
             return None
         level, version = lv
-        return _judged(check, level, version)
+        got = _judged(check, level, version)
+        if got is not None and got >= WINDOWS_EXEMPT.get(check, _NEVER) and workload.windows:
+            return None
+        return got
 
     def judge_level(self, workload: Workload) -> str | None:
         """The level a workload is judged at (None when a rule runs on its own)."""
         lv = self.level_version(workload)
         return lv[0] if lv is not None else None
 
+
+# the restricted checks a Windows pod (`spec.os.name: windows`) is exempt from, from the revision given on
+# (check_allowPrivilegeEscalation.go, check_capabilities_restricted.go, check_seccompProfile_restricted.go:
+# their v1.25 revisions allow a pod whose `os.name` is windows)
+WINDOWS_EXEMPT = {"allowPrivilegeEscalation": 25, "capabilities_restricted": 25, "seccompProfile_restricted": 25}
+_NEVER = 1 << 30
 
 DEFAULT = Target()
 

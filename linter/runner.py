@@ -613,6 +613,8 @@ def _check_pooled(report: Report, cands: list[Any] | Iterator[Any], files: list[
     waits = _waits(files) if early is not None and whole else set()
     # (a streamed scan's compose files find the Dockerfiles they build on disk: `_State.image`)
     state = _State(report.rules, max_bytes, fix_edits, files if whole else [], report.root, keep_ir=early is None)
+    if early is not None:  # each file's findings judged where they are found (`_check_one`)
+        state.judge, state.waits = early.for_worker(), waits
     rounds = _pooled(files, state, workers) if workers > 1 else _in_process(files, state)
     files.clear()  # (the workers have theirs; this process's Dockerfiles are indexed)
     try:
@@ -655,6 +657,14 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                 continue
             if out is None:  # excluded
                 continue
+            # what its worker's judge decided (`_check_one`: a lean scan); the outcome as the end of the scan reads it
+            judged, out = out[5], out[:5]
+            if out[0].__class__ is tuple:  # judged in its worker, and done: kept as a `DoneFile`, its findings reported
+                early.take(cand.display, judged)
+                report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes))
+                fmt, parse_problems, sups = out[0]
+                _add(report, DoneFile(cand.display, fmt, cand.path, parse_problems, sups, under))  # type: ignore[arg-type]
+                continue
             if isinstance(out[0], SourceFile):
                 if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
                     out[0].disk_path, out[0].path = cand.path, cand.display
@@ -668,6 +678,16 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                     out[0].roles = out[0].bindings = out[0].accounts = ()  # type: ignore[assignment]
                 if early is not None and out[0]._labels:  # type: ignore[union-attr]
                     out[0]._labels = _shared_labels(out[0]._labels, shared)  # type: ignore[union-attr]
+                if out[1].__class__ is bytes:  # judged in its worker, and it waits for the link: parked as sent
+                    early.take(cand.display, judged)
+                    tentative = out[4]
+                    if tentative is not None:
+                        found, more, keys, pods, evidence = tentative
+                        keys = shared.setdefault(keys, tuple(shared.setdefault(k, k) for k in keys))
+                        tentative = (found, more or (), keys, spool.put(pods) if pods is not None else None, evidence)
+                    checked[id(out[0])] = _Parked.ready(cand, out[1], out[2] or (), out[3], tentative, spool)
+                    _add(report, out[0])
+                    continue
                 if out[1] is not None:  # its findings, as they come: the packed rows are not kept
                     # (no problems: the shared `()`, not an empty list per file)
                     results = _unpacked(out[1], report.rules, cand.display, fixes)
@@ -680,7 +700,13 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                                (_unpacked(found, report.rules, cand.display, fixes) or (), more or (), keys,
                                 spool.put(pods) if pods is not None else None, evidence))
                     if early is not None and cand.display not in waits and cand.hint not in RENDERED and not out[3]:
-                        judged = _judged_here(early, out[0], results)
+                        if judged is None:  # not judged in its worker
+                            judged = _judged_here(early, out[0], results)
+                        elif judged is False:  # they wait for the end of the scan
+                            judged = None
+                        else:  # judged in its worker: the findings reported came
+                            early.take(cand.display, judged)
+                            judged = results
                         if judged is not None and _done(out):
                             report.results.extend(judged)  # as `_gather` keeps them: its own, each once
                             _add(report, DoneFile.of(out[0], under))  # type: ignore[arg-type]
@@ -800,6 +826,20 @@ class _Parked:
             tentative = (_unpacked(found, how[1], source.path, how[2]) or (), more, self.keys, pods, evidence)
         rows = _Rows(self.rows, source.path, how) if self.rows is not None else ()
         return _received(sent), rows, problems, linked, tentative
+
+    @classmethod
+    def ready(cls, cand: Candidate, rows: bytes, problems: Any, linked: bool, tentative: Any,
+              spool: _Spool) -> _Parked:
+        """A file parked as its worker packed and pickled its findings (`rows`, judged there:
+        `_check_one`) and what its scan-wide rules found (`tentative`, its pods already in `spool`)."""
+        parked = cls.__new__(cls)
+        parked.keys = None
+        if tentative is not None:
+            found, more, parked.keys, pods, evidence = tentative
+            tentative = (found or (), more, None, pods, evidence)
+        parked.handle = spool.put(_pickled((_sent(cand), problems, linked, tentative)))
+        parked.rows = spool.put(rows) if rows else None
+        return parked
 
 
 class _Rows:
@@ -994,7 +1034,10 @@ POOL_MIN_FILES = 200  # below this the pool's start-up costs more than it saves 
 # for a file with pods, what the scan-wide rules found with its pods as parsed, the problems they met,
 # and each pod's (ServiceAccount, namespace): the parent keeps these, not the pods (`_finish_pooled`);
 # then the pods pickled (a lean scan) and, when fixes are verified, what each of those findings' fixes
-# was judged on (`fix.engine.Evidence`: judged again if the pods link, without reading the file again)
+# was judged on (`fix.engine.Evidence`: judged again if the pods link, without reading the file again).
+# `_check_one` adds what a lean scan's worker decided about the findings (`policy.Early.apart`: then
+# only those reported are sent; False: they wait for the end of the scan; None: not judged there),
+# which `_check_all` takes off.
 _Outcome = tuple["SourceFile | Problem | None", "list[tuple[Any, ...]] | None", list[Problem], bool,
                  "tuple[list[tuple[Any, ...]], list[Problem], tuple[tuple[str, str | None], ...], Any, Any] | None"]
 
@@ -1009,7 +1052,7 @@ class _State:
     the intents and the IR settings they name: a third of what it pickled, for the parent to drop."""
 
     __slots__ = ("rules", "max_bytes", "fix_edits", "local", "scan_wide", "index", "files", "root", "keep_ir",
-                 "lean", "_dockerfiles", "_images", "_reads")
+                 "lean", "judge", "waits", "_dockerfiles", "_images", "_reads")
 
     def __init__(self, rules: list[Rule], max_bytes: int, fix_edits: bool, files: list[Candidate] = (),
                  root: str = "", keep_ir: bool = True) -> None:  # type: ignore[assignment]
@@ -1020,6 +1063,10 @@ class _State:
         self.files, self.root, self.keep_ir = files, root, keep_ir
         # (`_check_pooled` keeps the IR exactly when the scan is not lean: `keep_ir=early is None`)
         self.lean: dict[tuple[Any, ...], Any] | None = None if keep_ir else {}
+        # a lean scan: its worker's own `policy.Early` (`Early.for_worker`), which judges each file's
+        # findings as the parent would (`_check_one`), and the files whose findings wait for the end
+        self.judge: Any = None
+        self.waits: set[str] | frozenset[str] = frozenset()
         # made when a compose file first builds: a candidate, or a list of those of one path
         self._dockerfiles: dict[str, Candidate | list[Candidate]] | None = None
         self._images: dict[str, SourceFile | None] = {}  # the last few Dockerfiles read for a build
@@ -1146,7 +1193,7 @@ def _check_one(cand: Candidate) -> _Outcome:
     assert state is not None
     got = state.read(cand)
     if not isinstance(got, SourceFile):
-        return got, None, [], False, None
+        return got, None, [], False, None, None
     keys = wanted(got)
     if keys:
         from glmlint.link import images_for, link
@@ -1155,7 +1202,8 @@ def _check_one(cand: Candidate) -> _Outcome:
         link([*images, got])
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
         results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
-        return slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index, state.lean), problems, True, None
+        return (slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index, state.lean), problems, True, None,
+                None)
     results, problems = run_rules(got, state.local, state.fix_edits)
     later = None
     if state.scan_wide and got.pods and cand.hint not in RENDERED:
@@ -1170,8 +1218,32 @@ def _check_one(cand: Candidate) -> _Outcome:
             _own_link_evidence(got, state, found, keys, evidence)
         later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _pickled(got.pods),
                  evidence or None)
-    return (slimmed(got, pods=later is None or state.keep_ir), _packed(results, state.index, state.lean), problems,
-            False, later)
+    checked = slimmed(got, pods=later is None or state.keep_ir)
+    judged = None
+    if state.judge is not None and cand.display not in state.waits and cand.hint not in RENDERED:
+        # a lean scan: only the findings the project reports are sent (`policy.Early.apart`), with
+        # what judging them decided; False: they wait for the end of the scan (`_judged_here`)
+        judged = _judged_here(state.judge, checked, results, apart=True)
+        if judged is None:
+            judged = False
+        elif judged[1] is not None:
+            results, judged = judged
+        else:
+            judged = None
+    rows: Any = _packed(results, state.index, state.lean)
+    if judged is None or judged is False:
+        return checked, rows, problems, False, later, judged
+    if not _done((checked, rows, problems, False, later)):
+        # judged here, and it waits for the cross-file link in the parent's spool (`_Parked.ready`):
+        # its findings go there as this process pickles them, not made results there and packed again
+        rows = _pickled(rows) if rows else b""
+    elif (checked.__class__ is CheckedFile and checked.origins is None and checked.path == cand.display
+          and checked.disk_path == cand.path and not (checked.roles or checked.bindings or checked.accounts
+                                                      or checked.services)):
+        # judged here, and nothing at the end of the scan reads it again: what the parent keeps of it
+        # (`DoneFile`, as `DoneFile.of` makes it), not a `CheckedFile` to unpickle and drop
+        checked = (checked.format, checked.problems, checked.suppressions)  # type: ignore[assignment]
+    return checked, rows, problems, False, later, judged
 
 
 def _own_link_evidence(got: SourceFile, state: _State, found: list[Result], keys: tuple[tuple[str, str | None], ...],
@@ -1409,8 +1481,10 @@ def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Resul
     return results if got is None else got
 
 
-def _judged_here(early: Any, source: SourceFile, results: list[Result]) -> list[Result] | None:
-    """`_judged`, None when the findings wait for the end of the scan."""
+def _judged_here(early: Any, source: SourceFile, results: list[Result], apart: bool = False) -> Any:
+    """`_judged`, None when the findings wait for the end of the scan; `apart`: in a worker, with its
+    own `Early` (`policy.Early.apart`): (the findings reported, what judging them decided, None when
+    nothing was judged)."""
     mine: set[tuple[str, int, int, str, str]] = set()
     once = []
     for r in results:
@@ -1420,6 +1494,8 @@ def _judged_here(early: Any, source: SourceFile, results: list[Result]) -> list[
         if key not in mine:
             mine.add(key)
             once.append(r)
+    if apart:
+        return early.apart(source, once) or (results, None)
     return early.judge(source, once)
 
 

@@ -51,10 +51,7 @@ from glmlint.rule import Finding, Severity, rule
       formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-250"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
-    version = target.judge(workload, "capabilities_restricted")
-    if version is None:
-        return
-    if version >= 25 and workload.pod is not None and workload.pod.windows:
+    if target.judge(workload, "capabilities_restricted") is None:  # (a Windows pod is exempt from v1.25)
         return
     drop = workload.cap_drop
     if not any(pss.capability(c.value, workload) == "ALL" for c in drop.value) and (drop.explicit or not workload.partial):

@@ -51,16 +51,13 @@ from glmlint.rule import Finding, Severity, rule
       formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-693"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
-    version = target.judge(workload, "seccompProfile_restricted")
-    if version is None:
+    if target.judge(workload, "seccompProfile_restricted") is None:  # (a Windows pod is exempt from v1.25)
         return
     if workload.own is None or workload.pod is None:
         # compose, `docker run`: Docker applies its default profile (RuntimeDefault) unless told not to
         s = workload.seccomp
         if s.explicit and (s.value or "").strip().lower() == "unconfined":
             yield Finding(at=s.loc, args={"name": workload.label, "what": "sets `seccomp=unconfined`"})
-        return
-    if version >= 25 and workload.pod.windows:
         return
     pod, own = workload.pod.context.seccomp, workload.own.seccomp
     for s in (pod, own):

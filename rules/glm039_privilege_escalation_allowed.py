@@ -47,10 +47,7 @@ from glmlint.rule import Finding, Severity, rule
       formats={Format.COMPOSE, Format.KUBERNETES}, tags=("security", "pss-restricted", "cwe-269"), since="0.2.0",
       params=pss.DEFAULT, opt_in=True)
 def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
-    version = target.judge(workload, "allowPrivilegeEscalation")
-    if version is None:
-        return
-    if version >= 25 and workload.pod is not None and workload.pod.windows:
+    if target.judge(workload, "allowPrivilegeEscalation") is None:  # (a Windows pod is exempt from v1.25)
         return
     ape = workload.allow_privilege_escalation
     pod = workload.pod is not None

@@ -534,6 +534,10 @@ def test_requirements_continuations_and_markers(tmp_path: Path, requirements: st
     ("java -jar launcher.jar h2o.jar", None),  # the jar that runs is launcher.jar; h2o.jar is its argument
     ("java -Dh2o.jar=x -version", None),
     ("java h2o.jar", None),  # not `-jar`: a main class named so
+    ("java -cp h2o.jar water.H2OApp -port 54321", 4),  # the main class runs, its options after
+    ("java -Xmx4g -classpath h2o.jar:hive-jdbc.jar water.H2OApp", 5),
+    ("java -cp water.H2OApp other.Main", None),  # `-cp`'s value is a class path, not the class that runs
+    ("java -m h2o/water.H2OApp", None),  # a module's main class: not named as the class
 ])
 def test_a_java_jar_is_the_program_java_runs(words: str, at: int | None) -> None:
     # `java [JVM options] -jar FILE [arguments]` runs FILE (services.match_command; H2O-3's `*/h2o.jar`)

@@ -38,3 +38,34 @@ def test_a_walk_that_holds_the_root_names_what_is_inside_it_relative(tmp_path: P
     assert sorted(shown.values()) == sorted([
         "Dockerfile", str(top / "inner" / "deep" / "Dockerfile"),
         str(top / "side" / "deep" / "Dockerfile"), str(top / "inner-not" / "Dockerfile")])
+
+
+def test_the_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:
+    """`discovery._tree` gives what `os.walk` gives, in its order: symbolic links to directories listed
+    but not walked into (a link to a file, and a dangling one, among the files), a directory that
+    cannot be listed left out, the directories the caller prunes or reorders walked as it left them."""
+    from glmlint.discovery import _tree as walk
+
+    top = _tree(tmp_path)
+    (top / "inner" / "to-side").symlink_to(top / "side")
+    (top / "inner" / "to-file").symlink_to(top / "side" / "deep" / "Dockerfile")
+    (top / "inner" / "dangling").symlink_to(top / "missing")
+    (top / "z" / "y").mkdir(parents=True)
+    os.symlink(top, tmp_path / "view")  # a walk of a link given as the top goes through it
+    for start in (str(top), str(tmp_path / "view"), str(top / "missing")):
+        assert list(walk(start)) == list(os.walk(start))
+
+    def pruned(listing):
+        for dirpath, dirnames, filenames in listing:
+            dirnames[:] = sorted((d for d in dirnames if d != "deep"), reverse=True)
+            yield dirpath, list(dirnames), filenames
+
+    got = list(pruned(walk(str(top))))
+    assert got == list(pruned(os.walk(str(top))))
+    assert any(path.endswith("z/y") for path, _d, _f in got) and not any("deep" in path for path, _d, _f in got)
+    if os.geteuid() != 0:  # (root lists any directory)
+        (top / "z").chmod(0)
+        try:
+            assert list(walk(str(top))) == list(os.walk(str(top)))
+        finally:
+            (top / "z").chmod(0o755)

@@ -906,3 +906,15 @@ def test_systemd_unit_command_lines():
         """)
     (w,) = run(unit, "llm.service")
     assert w.image.value == "ghcr.io/acme/llm:2.1" and w.privileged.value is True and at(w.image) == (5, 3)
+
+
+def test_docker_build_args_as_a_partial_workload_of_the_build() -> None:
+    """`docker build --build-arg NAME=value` (buildx, podman): the arguments it passes, nothing else."""
+    from glmlint.parsers import parse
+
+    text = ('docker buildx build --build-arg A=1 --build-arg=B="${B:-x}" --build-arg C --build-arg D="$D" '
+            '-t app:1 .\npodman build -t other .\n')
+    (w,) = parse("build.sh", text, "docker-run").workloads
+    assert w.partial and w.label == "image `app:1` (`docker build`)" and not w.ports and w.image.value is None
+    assert [(a.name, a.value, a.dynamic, a.loc.col) for a in w.build_args] == [
+        ("A", "1", False, 33), ("B", "x", False, 37), ("C", None, False, 73), ("D", "$D", True, 87)]

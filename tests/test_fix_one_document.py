@@ -60,6 +60,13 @@ def _found(path: str, text: str):
     return source, found
 
 
+@pytest.fixture(autouse=True)
+def _each_fix_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-document path judges fixes verified alone: a container's fixes judged together
+    (`engine._rows`, tests/test_fix_rows.py) left out."""
+    monkeypatch.setattr(engine, "ROWS", False)
+
+
 def _both(monkeypatch: pytest.MonkeyPatch, source, found) -> tuple[dict, dict, int]:
     """The verified edits with the one-document path, without it, and how many fixes it judged."""
     judged = []

@@ -55,11 +55,16 @@ def _rule_for(folder: Path) -> Rule:
 
 def _inputs(folder: Path) -> list[str]:
     """Every file in the folder but expected.yaml, golden `*.fixed` outputs, the build-context
-    files a fixture Dockerfile `COPY`s (under a `context/` folder) and the `.env` whose variables
-    Compose interpolates a compose file beside it with, relative, sorted."""
+    files a fixture Dockerfile `COPY`s (under a `context/` folder), the `.env` whose variables
+    Compose interpolates a compose file beside it with, and the Quadlet units a `.container` names
+    (`Pod=llm.pod`, `Image=x.image`: read with it, not scanned), relative, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                   if p.is_file() and p.name not in (EXPECTED, ".env") and not p.name.endswith(".fixed")
+                  and not p.name.endswith(_QUADLET_REFERENCED)
                   and CONTEXT not in p.relative_to(folder).parts[:-1])
+
+
+_QUADLET_REFERENCED = (".pod", ".network", ".image", ".build", ".volume")
 
 
 def _load(folder: Path) -> dict[str, list[Row]]:

@@ -419,6 +419,70 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     assert len(pool_runs) == 2 and len(runs) == 2 and len(runs[0]) == len(runs[1]) == 5
 
 
+def test_a_lean_scans_workers_judge_the_findings_as_the_end_of_the_scan_would(tmp_path, monkeypatch,
+                                                                              pool_runs) -> None:
+    """A lean scan's workers judge each file's findings (`policy.Early.apart`) and send only those the
+    project reports: the same findings, counts of silenced and out-of-context ones, and unused
+    suppressions as a scan that judges them all at its end, with suppression comments used and unused,
+    `per-file-ignores`, files in the tests and documentation contexts, a pod's file whose findings are
+    worked out again once a Service of another file selects it, and a file met twice."""
+    from glmlint.config import Config
+
+    _tree(tmp_path, 24)
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {{name: q{i}, labels: {{app: {app}}}}}\n{comment}\n" \
+          "spec: {{containers: [{{name: c, image: busybox}}]}}\n"
+    for i, comment in enumerate(["# glmlint: ignore", "# glmlint: ignore[GLM001]", "# glmlint: ignore[GLM999, GLM003]",
+                                 "# nothing"]):  # (the first two selected by no Service, the others by `web`)
+        (tmp_path / f"sup{i}.yaml").write_text(pod.format(i=i, comment=comment, app="db" if i < 2 else "web"))
+    # a compose service built from a Dockerfile whose own finding is silenced there: not reported twice
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "quiet" / "Dockerfile").write_text(
+        "FROM python:3.12-slim\nRUN pip install jupyterlab && useradd -u 1000 nb\nUSER 1000\n# glmlint: ignore\n"
+        "CMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\", \"--ServerApp.token=\"]\n")
+    (tmp_path / "quiet" / "compose.yaml").write_text("services:\n  nb:\n    build: .\n    ports: [\"8888:8888\"]\n")
+    (tmp_path / "svc-web.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+        "spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}\n")
+    for where in ("tests", "docs", "ignored"):
+        (tmp_path / where).mkdir()
+        (tmp_path / where / "Dockerfile").write_text("FROM python:3.12\nRUN pip install jupyter\n"
+                                                     "CMD [\"jupyter\", \"notebook\", \"--NotebookApp.token=\"]\n")
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 4)
+    monkeypatch.setattr(runner, "PEEK_FILES", 8)
+    config = Config(render=False, base=str(tmp_path), report_unused_ignores=True,
+                    per_file_ignores=(("ignored/*", ("GLM005",)), ("sup3.yaml", ("GLM001",))))
+    judged: list[int] = []
+    from glmlint.policy import Early
+
+    real = Early.apart
+
+    def apart(self, source, results):  # (counted in this process: `jobs=1` checks the files here)
+        judged.append(len(results))
+        return real(self, source, results)
+
+    monkeypatch.setattr("glmlint.policy.Early.apart", apart)
+
+    def check(paths: list[str], jobs: int, lean: bool) -> tuple[object, ...]:
+        report = runner.scan(paths, builtin_rules(), root=str(tmp_path), config=config, jobs=jobs, lean=lean)
+        return ([(r.path, r.line, r.col, r.code, r.message) for r in report.results], report.problems,
+                report.files_scanned, report.suppressed, report.out_of_context)
+
+    for paths in ([str(tmp_path)], [str(tmp_path), str(tmp_path / "sup0.yaml")]):
+        judged.clear()
+        whole = check(paths, 1, False)  # every finding judged at the end of the scan (`policy.apply`)
+        assert not judged
+        results = whole[0]
+        assert whole[3] and whole[4], whole  # silenced, and not reported in their context
+        assert any(p == "sup2.yaml" and c == "GLM100" for p, _l, _c, c, _m in results), results  # an unused one
+        assert not any(p == "sup1.yaml" and c == "GLM001" for p, _l, _c, c, _m in results)
+        assert not any(p.startswith("ignored/") and c == "GLM005" for p, _l, _c, c, _m in results)
+        assert not any(p.startswith("quiet/") and c == "GLM005" for p, _l, _c, c, _m in results)
+        assert check(paths, 1, True) == whole
+        assert sum(judged) > len(results) / 2  # judged where they were found
+        assert check(paths, 2, True) == whole
+    assert len(pool_runs) == 2
+
+
 def test_a_runtime_run_by_a_trainjob_of_another_file_is_reported_pooled_as_serial(tmp_path, monkeypatch, pool_runs) -> None:
     """A ClusterTrainingRuntime's `node` container is given its memory limit by each TrainJob that runs it
     (`trainer.resourcesPerNode`); a TrainJob of another file that writes none reports it (`RUNTIME_RUN`,

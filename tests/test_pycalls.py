@@ -120,3 +120,53 @@ def go(tag):
     assert (third.privileged.value, third.privileged.loc) == (True, Loc(4, 19)) and not first.partial
     assert fourth.privileged.loc == Loc(4, 19)
     assert all(not w.host_network.value and not w.host_pid.value for w in ws)
+
+
+def test_docker_sdk_containers_run_keywords_as_the_cli_flags() -> None:
+    """docker-py 7.1.0 `ContainerCollection.run`: each keyword sets what the `docker run` flag sets."""
+    (w, v, x) = workloads('''import docker
+from docker.types import DeviceRequest
+
+client = docker.from_env()
+client.containers.run("ollama/ollama:0.3.12", detach=True, name="ollama",
+                      ports={"11434/tcp": None, 8080: ("127.0.0.1", 8080), "9000/udp": [9000, ("::1",)]},
+                      environment={"OLLAMA_HOST": "0.0.0.0", "HF_TOKEN": token},
+                      network_mode="host", user=1000, cap_add=["SYS_ADMIN"], read_only=True,
+                      device_requests=[DeviceRequest(count=-1, capabilities=[["gpu"]])])
+client.containers.run(image="trainer:1", command="python train.py --epochs 3", entrypoint=["/bin/sh", "-c"],
+                      volumes={"/data": {"bind": "/data", "ro": True}, "cache": {"bind": "/root/.cache"}}, **extra)
+client.containers.run(IMAGE, privileged=flags.privileged)
+''')
+    assert w.label == "container `ollama` (`containers.run`)" and not w.partial
+    assert [(p.host_ip, p.host_port, p.container_port, p.protocol) for p in w.ports] == [
+        (None, None, "11434", "tcp"), ("127.0.0.1", "8080", "8080", "tcp"),
+        (None, "9000", "9000", "udp"), ("::1", "", "9000", "udp")]
+    assert w.ports[0].loc == Loc(6, 30)
+    assert [(e.name, e.value, e.dynamic) for e in w.env] == [("OLLAMA_HOST", "0.0.0.0", False),
+                                                             ("HF_TOKEN", "${token}", True)]
+    assert w.host_network.value and w.user.value is not None and w.user.value.name == "1000"
+    assert [i.value for i in w.cap_add.value] == ["SYS_ADMIN"] and w.read_only_rootfs.value
+    assert v.image.value == "trainer:1" and v.partial  # `**extra` may hold more
+    assert [word.text for word in v.entrypoint.value] == ["/bin/sh"]
+    assert [word.text for word in v.command.value] == ["-c", "python", "train.py", "--epochs", "3"]
+    assert [(m.source, m.target, m.read_only) for m in v.mounts] == [("/data", "/data", True),
+                                                                     ("cache", "/root/.cache", False)]
+    assert x.partial and not x.privileged.value  # a value not known here is not `True`
+
+
+def test_docker_sdk_run_only_where_the_sdk_is_imported() -> None:
+    assert workloads('''import subprocess
+from kubernetes import client
+
+client.containers.run("ollama/ollama:0.3.12", ports={"11434/tcp": 11434})
+subprocess.run(["echo", "docker"])
+''') == []
+
+
+def test_podman_py_containers_run_reads_alike() -> None:
+    (w,) = workloads('''from podman import PodmanClient
+
+with PodmanClient() as client:
+    client.containers.run("docker.io/ollama/ollama:0.3.12", ports={"11434/tcp": 11434}, privileged=True)
+''')
+    assert w.privileged.value and [(p.host_ip, p.host_port) for p in w.ports] == [(None, "11434")]

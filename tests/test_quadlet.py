@@ -130,3 +130,23 @@ def test_a_referenced_unit_read_as_podman_reads_it_last_value_continuation_drop_
             (tmp_path / rel).write_text(body)
         w = source(unit.read_text(), "llm.container", str(unit)).workloads[0]
         assert w.image.value == image, text
+
+
+def test_a_pods_drop_ins_and_host_network_reach_the_containers_that_join_it(tmp_path: Path) -> None:
+    """podman v5.8.2 quadlet.go ConvertPod: the `.pod` unit's `PublishPort=` and `Network=` go to
+    `podman pod create` (handlePublishPorts, addNetworks); its drop-ins merge as any unit's do."""
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "ai.pod": "[Pod]\nPublishPort=127.0.0.1:11434:11434\n",
+        "ai.pod.d/10-lan.conf": "[Pod]\nPublishPort=\nPublishPort=11434:11434\n",
+        "ollama.container": "[Container]\nImage=docker.io/ollama/ollama:0.5.7\nPod=ai.pod\n",
+        "gpu.pod": "[Pod]\nNetwork=host\n",
+        "vllm.container": "[Container]\nImage=docker.io/vllm/vllm-openai:v0.6.3\nPod=gpu.pod\nExec=--model m\n",
+        "local.pod": "[Pod]\nPublishPort=127.0.0.1:8000:8000\n",
+        "pod.d/50-net.conf": "[Pod]\nNetwork=ai.network\n",
+        "tgi.container": "[Container]\nImage=docker.io/vllm/vllm-openai:v0.6.3\nPod=local.pod\nExec=--model m\n",
+    }, ["GLM017"])
+    assert sorted((r.path, r.line, r.message.rsplit("(", 1)[-1]) for r in report.results) == [
+        ("ollama.container", 1, "set in `ai.pod.d/10-lan.conf:3`, a drop-in Quadlet merges into the unit)"),
+        ("vllm.container", 1, "set in `gpu.pod:2`, the Quadlet pod it joins)")]

@@ -129,6 +129,9 @@ class Listener:
     bind_env: tuple[str, ...] = ()
     bind_config: str | None = None
     bind_all_flags: tuple[str, ...] = ()  # boolean flags that bind every interface (`--bind_all`)
+    # variables that bind every interface when on, below an address a flag or variable names (SD.Next's
+    # SD_LISTEN=true, the default of its `--listen`)
+    bind_all_env: tuple[Switch, ...] = ()
     bind_bare: dict[str, str] = field(default_factory=dict)  # flag -> address when given with no value
     default_bind: str = "127.0.0.1"
     # any address but loopback is one of the container's own (a host name resolves to it), which a
@@ -447,6 +450,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_flags=tuple(bind.get("flags", ())),
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
+            bind_all_env=_switches(bind.get("all_env")),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
             requires=_switches(ld.get("requires")), off=_switches(ld.get("off")), tunnel=_switches(ld.get("tunnel")),
@@ -703,6 +707,36 @@ def _module_args(cmd_words: Sequence[Word]) -> tuple[str, int] | None:
 # the interpreter's options that take the next word as their value (`python -W ignore -m x`)
 _PYTHON_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
 
+# the Java launcher's options that take the next word as their value (`java -cp h2o.jar water.H2OApp`;
+# the java(1) manual of JDK 21: https://docs.oracle.com/en/java/javase/21/docs/specs/man/java.html)
+_JAVA_VALUE_OPTIONS = {"-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path",
+                       "--add-modules", "--limit-modules", "--add-reads", "--add-exports", "--add-opens",
+                       "--patch-module", "--enable-native-access"}
+
+
+def _main_class(argv: Sequence[Word]) -> int:
+    """The index of the main class `java [options] MainClass [arguments]` runs, else 0 (`-m module`,
+    `--module`, `-jar`, `--version`: no class named on the command line)."""
+    skip = False
+    for i, w in enumerate(argv[1:], start=1):
+        if skip:
+            skip = False
+            continue
+        if w.text in _JAVA_VALUE_OPTIONS:
+            skip = True
+            continue
+        if w.text in ("-m", "--module", "-jar") or w.text.startswith("--module="):
+            return 0
+        if not w.text.startswith("-"):
+            return i
+    return 0
+
+
+def _is_class(argv: Sequence[Word], word: Word) -> bool:
+    """Whether `word` is the main class `java` runs (a class name, not a path in the working directory)."""
+    return argv[0].text.rsplit("/", 1)[-1] == "java" and word is not argv[0] \
+        and not any(w.text == "-jar" for w in argv[1:])
+
 
 def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None) -> int | None:
     """The index of the first configuring argument when `argv` starts `service`, else None. `cwd`:
@@ -718,16 +752,23 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
             script = argv[at] if at else argv[0]
             at += 1
         elif name == "java":
-            # `java [JVM options] -jar app.jar [its arguments]`: the jar is what runs
-            at = next((i + 1 for i, w in enumerate(argv[1:-1], start=1) if w.text == "-jar"), 0)
+            # `java [JVM options] -jar app.jar [its arguments]`: the jar is what runs; else `java [JVM
+            # options] MainClass [its arguments]` runs the class (H2O-3's `java -cp h2o.jar water.H2OApp`)
+            at = next((i + 1 for i, w in enumerate(argv[1:-1], start=1) if w.text == "-jar"), 0) \
+                or _main_class(argv)
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
-        if cwd and not path.startswith("/") and "$" not in path:
+        if _is_class(argv, script):
+            # a class name (`water.H2OApp`), matched by a pattern with no `/`, never a file's
+            if any("/" not in p and glob_match(path, p) for p in service.scripts):
+                return at
+        else:
+            if cwd and not path.startswith("/") and "$" not in path:
 
-            path = posixpath.normpath(posixpath.join(cwd.lower(), path))
-        if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
-            return at
+                path = posixpath.normpath(posixpath.join(cwd.lower(), path))
+            if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
+                return at
     if _PYTHON.match(name):
         got = _module_args(argv)
         if got is not None:
@@ -1039,6 +1080,10 @@ class ServiceMatch:
                 how = "image" if self.image is not None and (name in self.image.env or name in self.image.script_env) \
                     and var.loc == self.loc else "env"
                 return Resolved(value, var.loc, how)
+        for switch in listener.bind_all_env:
+            got = self.switched(switch)
+            if got is not None:
+                return Resolved("0.0.0.0", got[0], "env")
         if listener.bind_config and listener.bind_config in self.config:
             got = self.config[listener.bind_config]
             return Resolved(_split_host_port(got.value)[0], got.loc, got.how)
@@ -1833,6 +1878,12 @@ def is_loopback(host: str | None) -> bool:
 _AUTH_WORDS = {"none": "none exists", "off": "off by default", "on": "on by default", "app": "up to the app"}
 
 
+def _bind_names(listener: Listener) -> tuple[str, ...]:
+    """The flags and variables that set where `listener` binds, for the catalog's page."""
+    return (*listener.bind_flags, *listener.bind_all_flags, *listener.bind_env,
+            *(sw.env or sw.flag or "" for sw in listener.bind_all_env))
+
+
 def render_markdown() -> str:
     """docs/services.md: every cataloged service with what glmlint knows of it and the sources."""
     lines = ["# Service catalog", "",
@@ -1860,8 +1911,7 @@ def render_markdown() -> str:
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
-                              + (f", `{'`/`'.join((*l.bind_flags, *l.bind_all_flags, *l.bind_env))}`"
-                                 if (l.bind_flags or l.bind_env or l.bind_all_flags) else "") + ")"
+                              + (f", `{'`/`'.join(_bind_names(l))}`" if _bind_names(l) else "") + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
                               + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
                               + (", shared through a public tunnel by " + " or ".join(x.describe() for x in l.tunnel)

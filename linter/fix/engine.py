@@ -494,10 +494,24 @@ class _OneDocument:
               cache: dict[Any, Any]) -> bool | None:
         """`verify`'s verdict on `f`'s fix (`edits`, giving `text`) from its document alone; None when
         this cannot tell (then the whole text is re-parsed)."""
+        got = self.reparsed(f.workload, edits, text, rules, before)
+        if got is None:
+            return None
+        try:
+            verify(self.source, got[0], f, before, got[1], cache)  # type: ignore[arg-type]
+        except FixError:
+            return False
+        return True
+
+    def reparsed(self, w: Workload | None, edits: list[Edit], text: str, rules: list[Rule],
+                 before: list[_Found]) -> tuple[_Parsed, list[Any]] | None:
+        """What `verify` reads of the file with `edits` (giving `text`, every edit in the document of
+        workload `w`) re-parsed, from that document alone: the workloads (the others as scanned) and
+        the findings (the others' as before); None when the document alone cannot tell (`check`)."""
         from glmlint.parsers import compose
 
         starts, old = self.stream.starts, self.stream.text
-        i = self.index.get(id(f.workload)) if f.workload is not None else None
+        i = self.index.get(id(w)) if w is not None else None
         if i is None:
             return None
         k = self.docs[i]
@@ -536,11 +550,7 @@ class _OneDocument:
         found: list[Any] = [o for o in before if o.workload is None
                             or not first <= index.get(id(o.workload), -1) < last]
         found += _seen(new, rules, applicable=True)  # type: ignore[arg-type]
-        try:
-            verify(self.source, after, f, before, found, cache)  # type: ignore[arg-type]
-        except FixError:
-            return False
-        return True
+        return after, found
 
 
 ONE_DOCUMENT = True  # `_OneDocument` on (tests turn it off to compare with whole re-parses)
@@ -627,6 +637,9 @@ def _same(a: Any, b: Any) -> bool:
 # values `_norm` reads as they are (`_ITSELF`), compared by `_same` with `==`: a record's fields of these
 # classes are compared in place, not by a call of `_same` each
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+# places, which an edit before them moves and `_norm` leaves out: a record's `loc`, a workload's `anchor`
+# (where its findings about absent settings point), ...
+_PLACES = frozenset({"loc", "path", "start", "indent", "anchor", "line_locs"})
 _SETTING, _TUPLE, _ITEM, _USER, _COMMAND, _WORD, _RECORD, _ITSELF = range(8)
 _NORM_AS: dict[type, tuple[int, tuple[str, ...]]] = {}
 
@@ -638,7 +651,7 @@ def _norm_as(value: Any) -> tuple[int, tuple[str, ...]]:
         if isinstance(value, cls):
             return kind, ()
     if hasattr(value, "__record__"):
-        return _RECORD, tuple(f for f in value.__record__.names if f not in ("loc", "path", "start", "indent", "anchor", "line_locs"))
+        return _RECORD, tuple(f for f in value.__record__.names if f not in _PLACES)
     return _ITSELF, ()
 
 
@@ -1090,7 +1103,12 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
 
     doc = docs[0]
 
+    derived: dict[int, bool] = {}  # a fix's verdict alone, judged from its container's fixes together (`_rows`)
+
     def alone(f: _Found) -> bool:
+        got = derived.get(id(f))
+        if got is not None:
+            return got
         edits = lowered_edits(f)
         if evidence is not None and one is None:
             return _recorded(f, edits, evidence)
@@ -1125,6 +1143,28 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return True
 
     firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
+    if batch and ROWS and evidence is None and not images and fmt is Format.KUBERNETES and \
+            not any(r.scan_wide for r in rules):
+        for members in _row_groups(source, docs[1], firsts, lowered_edits):
+            if not any(_place(f.result) in places for f in members):
+                continue  # no member is wanted
+            try:
+                edits = lower(_Found(members[0].rule, members[0].result, members[0].workload,
+                                     tuple(i for f in members for i in f.intents)), source, source.text, options, docs)
+            except (FixError, Conflict, RecursionError):
+                continue
+            if not edits:
+                continue
+            if one is not None:  # the container's document alone, as `_OneDocument.check` judges one fix
+                try:
+                    got = one.reparsed(members[0].workload, edits, apply(source.text, edits), rules, before)
+                except (Conflict, RecursionError):
+                    got = None
+                if got is not None:
+                    derived.update(_rows(source, got[0], members, before, got[1], rules))  # type: ignore[arg-type]
+                    continue
+            holds(edits, lambda new, got: derived.update(_rows(source, new, members, before, got, rules)))
+        firsts = [f for f in firsts if id(f) not in derived]  # (each verdict is the fix's alone: batches of the rest)
     together: set[int] = set()  # the first findings whose fix verified in a batch
     # where one document's re-parse judges a fix (`_OneDocument`), the members of a batch spread over
     # documents may each cost less alone than the batch, which composes and checks every document from
@@ -1374,6 +1414,208 @@ def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], ol
         found = [o for o in old if o.workload is None or index0.get(id(o.workload)) != i]
         found += [n for n in new if n.workload is not None and index1.get(id(n.workload)) == i]
         verify(before, alone, f, old, found, cache)  # type: ignore[arg-type]
+
+
+ROWS = True  # a container's fixes judged in one re-parse (`_rows`; tests turn it off to compare)
+_STRUCTURED = (ReplaceText, RemoveWord, RemoveCommand)  # (intents `_row_groups` leaves alone: words, text)
+
+
+def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) -> list[list[_Found]]:
+    """The fixes of one Kubernetes container (two or more, each the first of its place) that `_rows`
+    may judge in one re-parse: each writes settings (no text replaced, no word removed, no sshd
+    option), every edit inside the container's own mapping or its pod (`_pod_part`), the fields each
+    touches (`_touched`) shared with no other; in a file whose workloads' labels are unique."""
+    if ydoc is None or len(firsts) < 2:
+        return []
+    labels = [w.label for w in source.workloads]
+    if len(set(labels)) != len(labels):
+        return []
+    own = {id(w) for w in source.workloads}
+    paths = [w.node_path for w in source.workloads]
+    by: dict[int, list[_Found]] = {}
+    for f in firsts:
+        w = f.workload
+        if w is not None and id(w) in own:
+            by.setdefault(id(w), []).append(f)
+    out: list[list[_Found]] = []
+    for fs in by.values():
+        if len(fs) < 2:
+            continue
+        w = fs[0].workload
+        path = w.node_path  # type: ignore[union-attr]
+        if not path or not isinstance(path[0], int) or path[0] >= len(ydoc.roots):
+            continue
+        node = ydoc.node(path)
+        if node is None or not y.is_map(node):
+            continue
+        members, touched = [], set()
+        for f in fs:
+            edits = lowered(f)
+            if not edits or any(isinstance(i, _STRUCTURED) or _field(i).startswith("sshd.") for i in f.intents):
+                continue
+            if not _inside(ydoc, node, edits) and _pod_part(ydoc, path, paths, edits) is None:
+                continue
+            t = _touched(f)
+            if t & touched:
+                continue
+            touched |= t
+            members.append(f)
+        if len(members) > 1:
+            out.append(members)
+    return out
+
+
+# what a field of a container's own `securityContext` (`Workload.own`) or of its pod (`Workload.pod`)
+# is part of among the fields fixes touch (`_touched`): the fix that owns those owns it
+_OWNED_AS = {"own.run_as_non_root": {"run_as_non_root"}, "own.run_as_user": {"user"}, "own.seccomp": {"seccomp"},
+             "own.apparmor": {"apparmor"}, "own.selinux_type": {"selinux"}, "own.selinux_user": {"selinux"},
+             "own.selinux_role": {"selinux"}, "own.capabilities": {"cap_add", "cap_drop"},
+             "pod.volumes": {"mounts"}}
+
+
+def _changed(w0: Workload, w1: Workload) -> list[str] | None:
+    """The fields of `w1` not `_same` as `w0`'s, those of `own` and `pod` by their dotted paths
+    (`glmlint.fix.reads`), places aside (`_PLACES`); None when one has a pod or securityContext record
+    and the other none."""
+    from glmlint.fix.reads import NESTED
+
+    out = []
+    for name in _WORKLOAD_FIELDS:
+        a, b = getattr(w0, name), getattr(w1, name)
+        if a is b:
+            continue
+        if name in NESTED:
+            if (a is None) != (b is None):
+                return None
+            for sub in a.__record__.names:
+                if sub in _PLACES:
+                    continue
+                x, z = getattr(a, sub), getattr(b, sub)
+                if x is not z and not _same(x, z):
+                    out.append(f"{name}.{sub}")
+        elif not _same(a, b):
+            out.append(name)
+    return out
+
+
+_WORKLOAD_FIELDS = tuple(f for f in Workload.__record__.names if f not in _PLACES)  # type: ignore[attr-defined]
+
+
+def _rows(before: SourceFile, after: SourceFile, members: list[_Found], old: list[_Found], new: list[_Seen],
+          rules: list[Rule]) -> dict[int, bool]:
+    """Each fix of `members` (fixes of one container, `_row_groups`) judged as `verify` judges it
+    alone, from one re-parse with all of them applied (`after`, its findings `new`): by id, the
+    verdicts this can give (the others are re-parsed alone).
+
+    Why it is the verdict alone. The Kubernetes parser reads each field through its row
+    (`glmlint.fields`), so a fix's rows change only the fields it touches (`_touched`), and of
+    `own`/`pod` the parts of those (`_OWNED_AS`); fixes of one container with disjoint touched fields
+    and edits inside the container's mapping or its pod (of no other container) change nothing of
+    each other's. Checked here, else no verdict: every other workload is as before (`_same`) with the
+    same findings (rule, workload, message) and so are the file's own findings; the container's
+    changed fields (`_changed`) each owned by exactly one member. Then the container re-parsed with
+    fix i alone, W_i, is as before but for the fields fix i owns, which are as `after` has them
+    (places aside, which `verify` does not read but in messages). So `_verify_ir` passes for each
+    member; of `_verify_findings`, every count but the container's is as before, and each rule's
+    findings on W_i are: those on `after`'s container when the rule reads (`glmlint.fix._reads`,
+    recorded) no field another member changed; those before the fixes when it reads none fix i
+    changed; else the rule is run on W_i made of the two (the fields i changed from `after`, the rest
+    from before). The fixed finding's rule must then find nothing on W_i (else its messages would
+    decide: no verdict). tests/test_fix_rows.py compares every verdict with the fix's own re-parse on
+    every fixture and corpus file."""
+    from glmlint.fix._reads import READS
+
+    # (`after` may be `_OneDocument.reparsed`'s view: the container's document re-parsed alone, the
+    # other documents' workloads and findings as scanned, which is what the whole re-parse gives them)
+    got = _owners(before, after, members, old, new)
+    if got is None:
+        return {}
+    w0, w1, owned = got
+    count0 = Counter(f.result.code for f in old if f.workload is w0)
+    count1 = Counter(s.key[0] for s in new if s.workload is w1)
+    checks = [r for r in rules if r.check is not None]
+    out: dict[int, bool] = {}
+    for i, f in enumerate(members):
+        mine = owned[i]
+        theirs = set().union(*(o for j, o in enumerate(owned) if j != i))
+        made: list[Workload] = []
+        counts: dict[str, int] = {}
+        for rule in checks:
+            reads = READS.get(rule.code) if rule.params is None else None
+            if reads is not None and reads.isdisjoint(theirs):
+                counts[rule.code] = count1[rule.code]
+            elif reads is not None and reads.isdisjoint(mine):
+                counts[rule.code] = count0[rule.code]
+            else:
+                if not made:
+                    made.append(_with(w0, w1, mine))  # type: ignore[arg-type]
+                try:
+                    counts[rule.code] = sum(1 for _ in rule(made[0]))
+                except Exception:  # noqa: BLE001 - as `_seen`: no verdict
+                    break
+        else:
+            code = f.result.code
+            if counts.get(code, 0) >= count0[code]:
+                out[id(f)] = False  # the finding would remain
+            elif any(n > count0[c] for c, n in counts.items()):
+                out[id(f)] = False  # the fix would cause another
+            elif counts.get(code, 0) == 0:
+                out[id(f)] = True
+    return out
+
+
+def _owners(before: SourceFile, after: SourceFile, members: list[_Found], old: list[_Found],
+            new: list[_Seen]) -> tuple[Workload, Workload, list[set[str]]] | None:
+    """`_rows`' checks of the re-parse with every member applied: the container before and after, and
+    the fields (dotted paths, `_changed`) each member changed; None when some check fails."""
+    if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
+        return None
+    w0 = members[0].workload
+    k = next(i for i, w in enumerate(before.workloads) if w is w0)
+    w1 = after.workloads[k]
+    for i, (a, b) in enumerate(zip(before.workloads, after.workloads)):
+        if i != k and _changed(a, b) != []:
+            return None  # (every field, not only `_SNAPSHOT`: a pod's volumes are its other containers' too)
+    index0 = {id(w): i for i, w in enumerate(before.workloads)}
+    index1 = {id(w): i for i, w in enumerate(after.workloads)}
+
+    def others(found: list[Any], index: dict[int, int]) -> Counter[tuple[Any, ...]]:
+        return Counter((f.result.code, f.result.workload, f.result.message,
+                        index.get(id(f.workload)) if f.workload is not None else None)
+                       for f in found if f.workload is None or index.get(id(f.workload)) != k)
+
+    if others(old, index0) != others(new, index1):
+        return None
+    changed = _changed(w0, w1)  # type: ignore[arg-type]
+    if changed is None:
+        return None
+    touched = [_touched(f) for f in members]
+    owned: list[set[str]] = [set() for _ in members]
+    for path in changed:
+        fields = _OWNED_AS.get(path, {path})
+        by = [i for i, t in enumerate(touched) if fields & t]
+        if len(by) != 1:
+            return None  # changed by no fix, or by two: each alone
+        owned[by[0]].add(path)
+    return w0, w1, owned  # type: ignore[return-value]
+
+
+def _with(w0: Workload, w1: Workload, paths: set[str]) -> Workload:
+    """`w0` with the fields (dotted paths: `own.x`, `pod.x`) `paths` names taken from `w1`."""
+    from glmlint.fix.reads import NESTED
+
+    top: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        name, _, sub = path.partition(".")
+        if sub:
+            nested.setdefault(name, {})[sub] = getattr(getattr(w1, name), sub)
+        else:
+            top[name] = getattr(w1, name)
+    for name, values in nested.items():
+        if name in NESTED:
+            top[name] = records.replace(getattr(w0, name), **values)
+    return records.replace(w0, **top)
 
 
 @dataclass

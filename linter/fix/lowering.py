@@ -94,6 +94,7 @@ def _remove_setting(intent: RemoveSetting) -> Intent | None:
 LOOPBACK = "127.0.0.1"
 # `${NAME:-literal}` / `${NAME-literal}`: (name, operator, default)
 _DEFAULT_PARTS = lazyre.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^${}]*)\}$")
+_BARE_REF = lazyre.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
 
 
 def _publish_loopback(port: Port, title: str) -> ReplaceText | None:
@@ -114,6 +115,10 @@ def _publish_loopback(port: Port, title: str) -> ReplaceText | None:
         if "$" not in written:
             return ReplaceText(port.loc, old, LOOPBACK, title)
         m = _DEFAULT_PARTS.match(written)
+        bare = _BARE_REF.match(written)
+        if bare is not None and port.host_ip == "" and not spec.startswith("["):
+            # `${BIND}:8000:8000` read with `BIND` unset (empty): loopback becomes its default
+            return ReplaceText(port.loc, written, f"${{{bare.group(1) or bare.group(2)}:-{LOOPBACK}}}", title)
         if m is None or m.group(3) != port.host_ip or spec.startswith("["):
             return None
         return ReplaceText(port.loc, written, f"${{{m.group(1)}{m.group(2)}{LOOPBACK}}}", title)

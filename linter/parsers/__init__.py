@@ -23,6 +23,7 @@ _RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|m
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 QUADLET = ".container"  # a Podman Quadlet unit (`ollama.container`): the `podman run` it generates (`quadlet`)
 PYTHON = ".py"  # a Python script: the `docker run` it starts through a subprocess (`pycalls`)
+NOTEBOOK = ".ipynb"  # a Jupyter notebook: the `docker run` its `!` lines and `%%bash` cells start (`notebook`)
 
 
 def detect(name: str, rel_path: str = "") -> str | None:
@@ -35,7 +36,7 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
-    if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith((QUADLET, PYTHON)):
+    if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith((QUADLET, PYTHON, NOTEBOOK)):
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
         # configuration: the `docker run` its tools start it with; a Python script: the `docker run` it
         # starts through subprocess (read only if it mentions docker/podman); a Quadlet unit: the `podman run`
@@ -82,6 +83,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
 
             # read only if it mentions the container CLI (most Python files do not: no parse)
             return pycalls.parse(display, text) if dockerrun.MARKER.search(text) else None
+        if display.endswith(NOTEBOOK):
+            from glmlint.parsers import dockerrun, notebook
+
+            return notebook.parse(display, text) if dockerrun.MARKER.search(text) else None
         if display.replace("\\", "/").rsplit("/", 1)[-1] in DEVCONTAINERS:
             from glmlint.parsers import devcontainer
 

@@ -23,7 +23,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from glmlint import records
@@ -991,9 +991,15 @@ def _ports(view: View, base: tuple[str | int, ...], env: dict[str, str] | None =
             written = y.text(node) or ""
             at = y.loc(node)
             found = interpolate(written, env) if "$" in written else None
-            port = parse_port(written, at, path, found.text if found is not None else None,
-                              bool(found and found.from_env))
-            names = port_defaults(port, found.defaulted) if found is not None else ()
+            unset = unset_ip(written, (env or {}).__contains__) if found is None and "$" in written else None
+            if unset is not None:  # `${BIND}:8000:8000`, `BIND` in no `.env`: read as Compose does, empty
+                rest = interpolate(unset[0], env)
+                port = parse_port(written, at, path, rest.text if rest is not None else unset[0])
+                names = (unset[1], *(port_defaults(port, rest.defaulted) if rest is not None else ()))
+            else:
+                port = parse_port(written, at, path, found.text if found is not None else None,
+                                  bool(found and found.from_env))
+                names = port_defaults(port, found.defaulted) if found is not None else ()
             if names and assumed is not None and not at.file:
                 assumed[(at.line, at.col)] = names
             out.append(port)
@@ -1014,23 +1020,62 @@ def drop_setting(process: list[Command]) -> Setting[User] | None:
     return Setting(User.parse(word.text), word.loc) if word is not None else None
 
 
+# a variable where a port spec's host IP goes: the whole IP (`${BIND}:8000:8000`, `$BIND:8000:8000`), or
+# braced and glued before the host port (`${BIND}8000:8000`, set to `127.0.0.1:` or to nothing)
+_IP_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?=:)"
+                          r"|^\$\{([A-Za-z_][A-Za-z0-9_]*)\}(?=[0-9$])")
+
+
+def ip_variable(spec: str) -> tuple[str, str, bool] | None:
+    """The variable that gives `spec`'s host IP (`${BIND}:8000:8000`), or the IP with its `:` when
+    glued before the host port (`${BIND}8000:8000`): (name, the reference as written, glued); None
+    for any other spec (`${PORT}:8000` is a host port)."""
+    m = _IP_VARIABLE.match(spec.strip())
+    if m is None:
+        return None
+    glued = m.group(3) is not None
+    parts = _colon_split(spec.strip().partition("/")[0])
+    if len(parts) != (2 if glued else 3):
+        return None
+    return m.group(1) or m.group(2) or m.group(3), m.group(), glued
+
+
+def unset_ip(spec: str, defined: Callable[[str], bool]) -> tuple[str, str] | None:
+    """`spec` as written when its host IP's variable (`ip_variable`) is unset, which Compose and the
+    shell read as empty (compose-go e70e961c template/template.go: "Defaulting to a blank string"),
+    and the variable; an empty IP publishes on every interface (go-connections 04658561 nat/nat.go
+    `splitParts`: `:8000:8000`). None when there is no such variable or `defined(name)`."""
+    found = ip_variable(spec)
+    if found is None or defined(found[0]):
+        return None
+    return spec.strip()[len(found[1]):], found[0]
+
+
 def parse_port(spec: str, loc: Loc, path: tuple[str | int, ...] = (), value: str | None = None,
                from_env: bool = False) -> Port:
     """`[ip:][host:]container[/proto]` as compose and `docker run -p` write it.
 
     `value`: `spec` after interpolation (`${BIND:-0.0.0.0}:5432:5432` -> `0.0.0.0:5432:5432`);
     the fields are read from it while `spec` stays the text as written, for a fix to edit.
-    `from_env`: a part of `value` came from `.env`, so the written IP is not what a fix may edit."""
+    `from_env`: a part of `value` came from `.env`, so the written IP is not what a fix may edit.
+    A variable left glued before the host port (`${BIND}8000:8000`, its value not known) may hold
+    the host IP with its `:`: the IP is not known (the variable, as written)."""
     written = spec.strip()
     ip, host, container, proto, shape = _port_parts(written)
     if value is None or value.strip() == written:
+        glued = ip_variable(written)
+        if glued is not None and glued[2]:
+            return Port(container, loc, host_ip=glued[1], host_port=host, protocol=proto or "tcp", published=True,
+                        path=path, spec=written, spec_editable=False)
         return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
                     spec=written)
     written_ip = ip
     ip, host, container, proto, value_shape = _port_parts(value.strip())
+    glued = ip_variable(written)  # `${BIND}8000:8000` read with `BIND` empty: no IP of its own to edit
+    editable = shape == value_shape and not (glued is not None and glued[2])
     return Port(container, loc, host_ip=ip, host_port=host, protocol=proto or "tcp", published=True, path=path,
-                spec=written, spec_ip=written_ip if shape == value_shape and not from_env else None,
-                spec_editable=shape == value_shape)
+                spec=written, spec_ip=written_ip if editable and not from_env else None,
+                spec_editable=editable)
 
 
 def port_defaults(port: Port, defaulted: tuple[str, ...]) -> tuple[str, ...]:

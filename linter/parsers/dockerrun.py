@@ -200,6 +200,7 @@ class Snippet:
         self.cmd_depth = 0  # cmd.exe: the `(` blocks open before the next line (`_add_cmd`)
         self.continued_cmd = False  # cmd.exe: the last line ended in `^`, the next goes on with its command
         self.windows = False  # run by cmd.exe or PowerShell: a program's name in any case, `.exe` optional
+        self.script = False  # a whole shell script: a variable it never sets is the caller's, else unset
 
     def hidden(self, first: int, last: int) -> set[str]:
         """The names the command on lines `first`..`last` reads only as the shell's: all its lines
@@ -601,6 +602,9 @@ _SHELL_SET = re.compile(r"^(?:(?:export|readonly|local|declare|typeset)(?:[ \t]+
 _SHELL_OPEN = re.compile(r"^(?:if|for|while|until|case|select)\b|^(?:function[ \t]+)?[A-Za-z_][A-Za-z0-9_:.-]*[ \t]*"
                          r"(?:\(\))?[ \t]*\{[ \t]*$|^\{$")
 _SHELL_CLOSE = re.compile(r"^(?:fi|done|esac|\})\b")
+# an assignment after a command on the line (`...; then NAME=x; fi`, `test ... && NAME=x`, `do NAME=x`)
+_SHELL_INNER_SET = re.compile(r"(?:[;&|]|\b(?:then|do|else))[ \t]*(?:(?:export|local|readonly)[ \t]+)?"
+                              r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _SHELL_ONE_LINE = re.compile(r"[;&|][ \t]*(?:fi|done|esac|\})(?:[ \t;&|<>)]|$)")
 
 
@@ -784,6 +788,7 @@ def shell_script(text: str) -> list[Snippet]:
     """The script's lines; `Snippet.known` holds the variables it sets once at its top level, outside
     any `if`/loop/`case`/function body (which may not run)."""
     snip = Snippet()
+    snip.script = True
     lines = split_lines(text)
     for k, line in enumerate(lines):
         snip.add(k + 1, line)
@@ -840,6 +845,28 @@ def _cmd_known(snip: Snippet, defined: dict[str, list[tuple[str, bool]]]) -> Non
             snip.known[m.group(1)] = got
 
 
+# where a script may give a variable a value other than by a plain assignment (`_may_set`): another file
+# or text it runs (`source`, `.`, `eval`), exports all it reads (`set -a`), or lines it exports (`export $(...)`)
+_SETS_ELSEWHERE = re.compile(r"(?:^|[\s;&|({])(?:source|\.|eval)[ \t]|\bset[ \t]+-[A-Za-z]*a|\ballexport\b|"
+                             r"\bexport[ \t]+[\"']?\$\(", re.M)
+
+
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*$", re.M)  # a shell comment: `#` starting a word, to the line's end
+
+
+def _may_set(name: str, script: str | None) -> bool:
+    """Whether `script` may give `name` a value: an assignment anywhere (`NAME=`, `NAME+=`, in any branch
+    or function, `export`/`local`/`declare`/`readonly NAME`), `read`/`getopts`/`for NAME in`/`printf -v`,
+    or a source of others' (`_SETS_ELSEWHERE`); None: not known."""
+    if script is None:
+        return True
+    script = _COMMENT.sub("", script)  # `# BIND=127.0.0.1 ./run.sh keeps it local` sets nothing
+    if _SETS_ELSEWHERE.search(script):
+        return True
+    return re.search(rf"(?<![\w$]){name}\+?=|\b(?:read|getopts|mapfile|readarray|for|export|local|declare|typeset|"
+                     rf"readonly|printf[ \t]+-v)\b[^\n;|&]*(?<![\w$]){name}\b", script) is not None
+
+
 def _learn(snip: Snippet, lines: list[str], defined: dict[str, list[tuple[str, bool]]] | None = None) -> None:
     """Give `snip` the variables and bash arrays its `lines` set once (`defined`: what is set before them)."""
     arrays: dict[str, list[tuple[str, ...] | None]] = {}
@@ -892,6 +919,9 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
         elif (other := _SHELL_SET.match(stripped)) is not None:
             defined.setdefault(other.group(1), []).append(("$", False))
             arrays.setdefault(other.group(1), []).append(None)  # `NAME+=(--privileged)`, `NAME=x`
+        for inner in _SHELL_INNER_SET.finditer(stripped):
+            # `if [ -n "$LOCAL" ]; then BIND=127.0.0.1:; fi`, `[ -z "$CI" ] && GPU=all`: set when it runs
+            defined.setdefault(inner.group(1), []).append(("$", False))
     if arrays:
         # an array assigned anywhere else (`if [[ $DEBUG ]]; then ARGS+=(--privileged); fi`, `ARGS[3]=x`,
         # `read -a ARGS`): its elements are not known
@@ -1492,6 +1522,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     commands: list[tuple[Command, dict[str, str]]] = []
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
     known: dict[int, _Vars] = {}  # id of a command -> the variables its file sets
+    scripts: dict[int, str] = {}  # id of a command -> the whole shell script it is in (`Snippet.script`)
     for snip in snippets:
         if not _mentions_cli(snip):
             continue
@@ -1504,6 +1535,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         local = {id(c) for c, expanded in ran if expanded}
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
+        if snip.script:
+            scripts.update((id(cmd), snip.text) for cmd in cmds if id(cmd) in local)
         if snip.known or snip.arrays:
             variables = _Vars(snip.known, snip.make, snip.arrays)
             for cmd in cmds:
@@ -1519,7 +1552,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
     built = _built_here(commands, known)
     for cmd, restore in commands:
-        w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)))
+        w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)),
+                 script=scripts.get(id(cmd)))
         if w is None:
             continue
         if id(cmd) in partial:
@@ -1529,6 +1563,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         source.workloads.append(records.replace(w, documentation=True) if documentation else w)
     if any(e.kind == JOINED_NETWORK for w in source.workloads for e in w.exposed_by):
         source.workloads = _join_containers(source.workloads)
+    source.workloads.extend(_builds(commands, path, source.assumed))
     return source
 
 
@@ -1619,17 +1654,9 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]],
 
     names: set[str] = set()
     for cmd, restore in commands:
-        if program(cmd) is None:
+        words = _build_words(cmd, restore)
+        if words is None:
             continue
-        argv = _restored(cmd.argv, restore) if restore else cmd.argv
-        i = 1
-        while i < len(argv) and argv[i].text.startswith("-"):
-            i += 2 if argv[i].text in _GLOBAL_VALUE else 1
-        if i < len(argv) and argv[i].text in ("buildx", "image", "builder"):
-            i += 1
-        if i >= len(argv) or argv[i].text not in _BUILD:
-            continue
-        words = argv[i + 1:]
         for k, w in enumerate(words):
             t = w.text
             value = None
@@ -1644,6 +1671,67 @@ def _built_here(commands: list[tuple[Command, dict[str, str]]],
             if value is not None and not value.dynamic and value.text:
                 names.add(_local_name(value.text))
     return frozenset(names)
+
+
+def _build_words(cmd: Command, restore: dict[str, str]) -> tuple[Word, ...] | None:
+    """The words after `build` of a `docker [buildx|image|builder] build` (podman, nerdctl) command
+    line, or None for any other command."""
+    if program(cmd) is None:
+        return None
+    argv = _restored(cmd.argv, restore) if restore else cmd.argv
+    i = 1
+    while i < len(argv) and argv[i].text.startswith("-"):
+        i += 2 if argv[i].text in _GLOBAL_VALUE else 1
+    if i < len(argv) and argv[i].text in ("buildx", "image", "builder"):
+        i += 1
+    if i >= len(argv) or argv[i].text not in _BUILD:
+        return None
+    return argv[i + 1:]
+
+
+def _builds(commands: list[tuple[Command, dict[str, str]]], path: str,
+            assumed: dict[tuple[int, int], tuple[str, ...]] | None) -> list[Workload]:
+    """A partial workload for each `docker build` that passes `--build-arg NAME=value`: the build
+    arguments it gives (a value the shell reads from `${VAR:-default}` is the default, as when `VAR` is
+    unset; `--build-arg NAME` alone passes the caller's `NAME`). The Docker docs warn that build
+    arguments are kept in the image's history and provenance, so they are no place for secrets
+    (docs.docker.com, "Build variables", 2026: use `--secret`)."""
+    from glmlint.interpolate import interpolate
+
+    out: list[Workload] = []
+    for cmd, restore in commands:
+        words = _build_words(cmd, restore)
+        if not words:
+            continue
+        args: list[EnvVar] = []
+        tag = None
+        for k, w in enumerate(words):
+            if w.text in _TAG_FLAGS and k + 1 < len(words) and tag is None:
+                tag = words[k + 1].text
+            if w.text == "--build-arg" and k + 1 < len(words):
+                arg = words[k + 1]
+                text = arg.text
+            elif w.text.startswith("--build-arg="):
+                arg, text = w, w.text[len("--build-arg="):]
+            else:
+                continue
+            name, eq, value = text.partition("=")
+            if not name or "$" in name:
+                continue
+            dynamic = arg.dynamic and "$" in value
+            if dynamic:
+                got = interpolate(value, None, shell=True)
+                if got is not None and got.defaulted:  # `HF_TOKEN=${HF_TOKEN:-hf_...}`: the default when unset
+                    value, dynamic = got.text, False
+                    if assumed is not None:
+                        assumed[(arg.loc.line, arg.loc.col)] = got.defaulted
+            args.append(EnvVar(name, value if eq else None, arg.loc, dynamic=dynamic))
+        if not args:
+            continue
+        name = tag or "the build context"
+        out.append(Workload(name=name, label=f"image `{name}` (`{program(cmd)} build`)", format=Format.DOCKER_RUN,
+                            path=path, anchor=cmd.argv[0].loc, partial=True, build_args=tuple(args)))
+    return out
 
 
 def _local_name(ref: str) -> str:
@@ -1903,12 +1991,14 @@ def plausible_image(text: str) -> bool:
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
-         env_files: _EnvFiles | None = None, known: _Vars | None = None) -> Workload | None:
+         env_files: _EnvFiles | None = None, known: _Vars | None = None, script: str | None = None
+         ) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container).
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
-    read with (make expands `$(NAME)` before the shell runs the recipe)."""
+    read with (make expands `$(NAME)` before the shell runs the recipe). `script`: the whole shell
+    script the command is in (`_default`)."""
     if known is not None and cmd.argv and cmd.argv[0].dynamic:
         cmd = _program_spread(cmd, known)
     prog = program(cmd)
@@ -1932,7 +2022,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
-                     env_files=env_files, known=known)
+                     env_files=env_files, known=known, script=script)
 
 
 # `docker compose run [OPTIONS] SERVICE [COMMAND]` (and Compose v1's `docker-compose run`): a one-off
@@ -2211,16 +2301,27 @@ def _restored(argv: tuple[Word, ...], restore: dict[str, str]) -> tuple[Word, ..
     return tuple(out)
 
 
-def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, known: _Vars | None) -> None:
+def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, known: _Vars | None,
+             script: str | None = None) -> None:
     """A flag value the shell expands from `${VAR:-default}`/`${VAR-default}` or from the variables
     the file sets (`known`): the default, as when `VAR` is unset (recorded in `assumed` at the flag:
     for `-p`, only the variables that decide where and what it publishes, as for a compose port),
     and the variables' values; anything else unknown stays as written. `f.written` keeps the text
-    as written."""
+    as written. `script`: the whole shell script the flag is in, where a `-p` host IP's variable
+    (`-p ${BIND}:8000:8000`, `-p ${BIND}8000:8000`) it never sets is read as the shell reads it unset:
+    empty (`_may_set`); None (a Python list, a CI step, a README), such a variable stays unknown."""
     from glmlint.interpolate import interpolate
-    from glmlint.parsers.compose import parse_port, port_defaults
+    from glmlint.parsers.compose import parse_port, port_defaults, unset_ip
 
     found = interpolate(f.value, known.values if known is not None else None, shell=True)
+    unset = unset_ip(f.value, lambda name: _may_set(name, script)) \
+        if found is None and f.name == "publish" and script is not None else None
+    if unset is not None:
+        rest = interpolate(unset[0], known.values if known is not None else None, shell=True)
+        f.value = rest.text if rest is not None else unset[0]
+        if assumed is not None:
+            assumed[(f.word.loc.line, f.word.loc.col)] = (unset[1],)
+        return
     if found is None or (f.value_word.start is None and found.from_env and any(c in found.text for c in " \t\n")):
         return  # unknown, or an unquoted expansion the shell splits into more words
     f.value = found.text
@@ -2234,14 +2335,15 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, k
 
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
-              env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False) -> Workload:
+              env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False,
+              script: str | None = None) -> Workload:
     from glmlint import records
     from glmlint.parsers.compose import drop_setting, parse_device, parse_port, parse_volume, security_settings
     from glmlint.shell import file_writes, from_argv, split_words
 
     for f in flags:
         if f.value_word.dynamic and "$" in f.value:
-            _default(f, assumed, known)
+            _default(f, assumed, known, script)
         elif f.defaults and assumed is not None:
             assumed[(f.word.loc.line, f.word.loc.col)] = f.defaults
     anchor = argv[0].loc

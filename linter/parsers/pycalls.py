@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from typing import Any
 
-from glmlint.ir import Command, Format, Loc, SourceFile, Word
+from glmlint.ir import Command, Format, Loc, SourceFile, Word, Workload
 
 _ARGV_CALLS = {"run", "call", "check_call", "check_output", "Popen"}  # subprocess's, an argument list
 _SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), ("subprocess", "getstatusoutput"),
@@ -41,31 +42,40 @@ _SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), 
 class _Lines:
     """Columns of `ast`'s UTF-8 byte offsets as characters (1-based), per line."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, place: Callable[[Loc], Loc] | None = None) -> None:
         self.text = text
         self.lines = text.split("\n")
+        self.place = place  # where a position of `text` is in the file (a notebook's cells), else itself
 
     def loc(self, node: Any) -> Loc:
+        at = self._loc(node)
+        return self.place(at) if self.place is not None else at
+
+    def _loc(self, node: Any) -> Loc:
         line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
         return Loc(node.lineno, len(line.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1)
 
-    def render(self, node: Any) -> tuple[str, list[Loc], bool] | None:
+    def render(self, node: Any, known: dict[str, Any] | None = None) -> tuple[str, list[Loc], bool] | None:
         """A string expression as text: a literal, an f-string (`{x}` written `${x}`), or a `+` of
-        strings and other values (written `${name}`); each character located; whether any part is not
-        known here. None when no part is a string."""
+        strings and other values (written `${name}`; a name `known` has assigned a string once is that
+        string); each character located; whether any part is not known here. None when no part is a
+        string."""
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.render(node.left), self.render(node.right)
+            if known:
+                node = ast.BinOp(_resolved(node.left, known), node.op, _resolved(node.right, known))
+            left, right = self.render(node.left, known), self.render(node.right, known)
             if left is None and right is None:
                 return None
             parts = [p if p is not None else self._unknown(n) for p, n in ((left, node.left), (right, node.right))]
             return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1], parts[0][2] or parts[1][2]
         if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            start = self.loc(node)
+            start = self._loc(node)
             got = _literal(node, self.text, start)
+            place = self.place
             if got is not None:
-                return got
+                return (got[0], [place(at) for at in got[1]], got[2]) if place is not None else got
             if isinstance(node, ast.Constant):
-                return node.value, [start] * len(node.value), False
+                return node.value, [self.loc(node)] * len(node.value), False
             return None
         return None
 
@@ -150,7 +160,7 @@ def _words(items: list[Any], lines: _Lines, known: dict[str, Any]) -> tuple[list
         elif isinstance(item, ast.Starred):
             spread = True
             words.append(Word("$@", loc, dynamic=True))  # as a shell's `"$@"`: more words, maybe options
-        elif (got := lines.render(item)) is not None:
+        elif (got := lines.render(item, known)) is not None:
             words.append(Word(got[0], loc, dynamic=got[2]))
         else:
             words.append(Word(_placeholder(item), loc, dynamic=True))
@@ -289,29 +299,233 @@ def _string_commands(node: Any, lines: _Lines) -> list[Command]:
     return parse_script(value, locate)
 
 
+# The Docker SDK for Python (docker-py 7.1.0, a3652028, docker/models/containers.py `ContainerCollection.run`
+# and its docstring; `_create_container_args`, RUN_HOST_CONFIG_KWARGS): `client.containers.run(image,
+# command=None, **kwargs)` starts a container as `docker run` does; each keyword as the CLI flag that sets the
+# same HostConfig field. `ports` is {container port (int or "port/proto"): host port (int), None (a random
+# one), (address, port), (address,), or a list of those} (utils.convert_port_bindings); `volumes` a list of
+# "src:dst[:mode]" or {source: {"bind": dst, "mode": "ro"|"rw", or "ro": bool}} (utils.convert_volume_binds:
+# mode rw by default); `environment` a dict or "K=V" list; `command` a string is split as the shell's
+# words (utils.split_command, shlex), a list is the words.
+# podman-py (containers/podman-py 2f8b45ab, podman/domain/containers_create.py `create`, which `run` calls)
+# takes the same keywords, documented alike (`ports`, `volumes`, `privileged`, `network_mode`, ...)
+_SDKS = ("docker", "podman")
+_SDK_BOOL = {"privileged": "--privileged", "read_only": "--read-only", "publish_all_ports": "--publish-all",
+             "init": "--init"}
+_SDK_VALUE = {"network_mode": "--network", "network": "--network", "pid_mode": "--pid", "ipc_mode": "--ipc",
+              "userns_mode": "--userns", "uts_mode": "--uts", "user": "--user", "name": "--name",
+              "mem_limit": "--memory", "working_dir": "--workdir", "runtime": "--runtime", "shm_size": "--shm-size"}
+_SDK_LIST = {"cap_add": "--cap-add", "cap_drop": "--cap-drop", "security_opt": "--security-opt",
+             "devices": "--device", "group_add": "--group-add"}
+
+
+def _sdk_run(call: Any, lines: _Lines, known: dict[str, Any]) -> tuple[list[Word], bool] | None:
+    """The `docker run` words a Docker SDK `<client>.containers.run(image, ...)` call stands for, and
+    whether a value not known here may add more (`**kwargs`); None when its image is not given."""
+    args = list(call.args)
+    kw = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    partial = any(k.arg is None for k in call.keywords)
+    image = args[0] if args else kw.get("image")
+    if image is None:
+        return None
+    command = args[1] if len(args) > 1 else kw.get("command")
+    at = lines.loc(call)
+    words = [Word("docker", at), Word("run", at)]
+
+    def value(node: Any) -> Word:
+        return _words([node], lines, known)[0][0]
+
+    def flag(name: str, node: Any, text: str | None = None) -> None:
+        word = value(node) if text is None else Word(text, lines.loc(node))
+        words.append(Word(f"{name}={word.text}", word.loc, dynamic=word.dynamic))
+
+    for key, node in kw.items():
+        node = _resolved(node, known)
+        if key in _SDK_BOOL:
+            if isinstance(node, ast.Constant) and node.value is True:
+                words.append(Word(_SDK_BOOL[key], lines.loc(node)))
+            elif not isinstance(node, ast.Constant):
+                partial = True  # `privileged=args.privileged`: not known
+        elif key in _SDK_VALUE and not (isinstance(node, ast.Constant) and node.value is None):
+            flag(_SDK_VALUE[key], node)
+        elif key in _SDK_LIST:
+            if isinstance(node, (ast.List, ast.Tuple)):
+                for item in node.elts:
+                    flag(_SDK_LIST[key], item)
+            else:
+                partial = True
+        elif key == "ports":
+            partial |= not _sdk_ports(node, lines, flag, words)
+        elif key == "volumes":
+            partial |= not _sdk_volumes(node, lines, known, words)
+        elif key == "environment":
+            if isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values):
+                    if k is None:
+                        partial = True
+                        continue
+                    name, val = value(k), value(_resolved(v, known))
+                    words.append(Word(f"--env={name.text}={val.text}", val.loc, dynamic=name.dynamic or val.dynamic))
+            elif isinstance(node, (ast.List, ast.Tuple)):
+                for item in node.elts:
+                    flag("--env", item)
+            else:
+                partial = True
+    # `entrypoint` (a string or list) is the executable and its first arguments, before `command`'s words
+    entry = _sdk_words(kw["entrypoint"], lines, known) if kw.get("entrypoint") is not None else []
+    if entry is None:
+        partial, entry = True, []
+    if entry:
+        words.append(Word(f"--entrypoint={entry[0].text}", entry[0].loc, entry[0].dynamic))
+    words.append(value(_resolved(image, known)))
+    words.extend(entry[1:])
+    if command is not None:
+        got = _sdk_words(command, lines, known)
+        if got is None:
+            partial = True
+        else:
+            words.extend(got)
+    return words, partial
+
+
+def _sdk_words(node: Any, lines: _Lines, known: dict[str, Any]) -> list[Word] | None:
+    """A `command`/`entrypoint` value's words: a list's items, a string split as the shell's words; None
+    when not known here."""
+    import shlex
+
+    node = _resolved(node, known)
+    if isinstance(node, ast.Name) and isinstance(known.get(node.id), (ast.List, ast.Tuple)):
+        node = known[node.id]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return _words(list(node.elts), lines, known)[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return [Word(part, lines.loc(node)) for part in shlex.split(node.value)]
+        except ValueError:
+            return None
+    return None
+
+
+def _sdk_ports(node: Any, lines: _Lines, flag: Any, words: list[Word]) -> bool:
+    """`ports={...}` as `--publish` words; False when a part is not known here."""
+    if not isinstance(node, ast.Dict):
+        return False
+    known_all = True
+    for k, v in zip(node.keys, node.values):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, (int, str))) or isinstance(k.value, bool):
+            known_all = False
+            continue
+        target = str(k.value)
+        bindings = v.elts if isinstance(v, ast.List) else [v]
+        for b in bindings:
+            if isinstance(b, ast.Constant) and b.value is None:
+                spec = target
+            elif isinstance(b, ast.Constant) and isinstance(b.value, (int, str)) and not isinstance(b.value, bool):
+                spec = f"{b.value}:{target}"
+            elif isinstance(b, ast.Tuple) and b.elts and all(isinstance(e, ast.Constant) for e in b.elts):
+                parts = [e.value for e in b.elts]  # type: ignore[attr-defined]
+                spec = f"{parts[0]}:{parts[1] if len(parts) > 1 and parts[1] is not None else ''}:{target}"
+            else:
+                known_all = False  # a host port or address from a variable: where it binds is not known
+                continue
+            words.append(Word(f"--publish={spec}", lines.loc(k)))
+    return known_all
+
+
+def _sdk_volumes(node: Any, lines: _Lines, known: dict[str, Any], words: list[Word]) -> bool:
+    """`volumes=` (a list of `src:dst[:mode]` or a dict source -> {bind, mode|ro}) as `--volume` words;
+    False when a part is not known here."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        for item in node.elts:
+            got = _words([item], lines, known)[0][0]
+            words.append(Word(f"--volume={got.text}", got.loc, got.dynamic))
+        return True
+    if not isinstance(node, ast.Dict):
+        return False
+    known_all = True
+    for k, v in zip(node.keys, node.values):
+        if k is None or not isinstance(v, ast.Dict):
+            known_all = False
+            continue
+        opts = {o.value: val for o, val in zip(v.keys, v.values) if isinstance(o, ast.Constant)}
+        bind = opts.get("bind")
+        if bind is None:
+            known_all = False
+            continue
+        source, target = _words([k], lines, known)[0][0], _words([bind], lines, known)[0][0]
+        mode = opts.get("mode")
+        ro = opts.get("ro")
+        if isinstance(ro, ast.Constant) and isinstance(ro.value, bool):
+            suffix = ":ro" if ro.value else ":rw"
+        elif isinstance(mode, ast.Constant) and isinstance(mode.value, str):
+            suffix = ":" + mode.value
+        elif mode is None and ro is None:
+            suffix = ""  # read-write
+        else:
+            known_all = False
+            continue
+        words.append(Word(f"--volume={source.text}:{target.text}{suffix}", source.loc,
+                          source.dynamic or target.dynamic))
+    return known_all
+
+
+def _sdk_call(node: Any, docker: bool) -> bool:
+    """`<anything>.containers.run(...)` in a file that imports `docker` or `podman` (their SDKs)."""
+    func = node.func
+    return docker and isinstance(func, ast.Attribute) and func.attr == "run" \
+        and isinstance(func.value, ast.Attribute) and func.value.attr == "containers"
+
+
 def parse(path: str, text: str) -> SourceFile | None:
     """The containers a Python script starts with `docker`/`podman run` through a subprocess; None when
     it is not Python this interpreter parses."""
+    found = started(path, text)
+    if found is None:
+        return None
+    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    source.json = True  # no fix: the words are Python string literals
+    source.workloads.extend(found)
+    return source
+
+
+def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> list[Workload] | None:
+    """The workloads the Python code `text` starts (`parse`), each located through `place` when the code
+    is assembled from another file (a notebook's cells); None when it is not Python this interpreter
+    parses."""
     from glmlint import records
     from glmlint.parsers.dockerrun import lift
     from glmlint.shell import from_argv
 
-    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
-    source.json = True  # no fix: the words are Python string literals
+    out: list[Workload] = []
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = _Lines(text)
+    lines = _Lines(text, place)
     names = _imports(tree)
     scopes: list[list[ast.stmt]] = [tree.body] + [n.body for n in ast.walk(tree)
                                                   if isinstance(n, _SCOPES)]
     module = _assigned(tree.body)
+    docker = any((isinstance(n, ast.Import) and any(a.name.split(".")[0] in _SDKS for a in n.names))
+                 or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in _SDKS)
+                 for n in ast.walk(tree))  # the Docker SDK (`import docker`, `from docker import DockerClient`)
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
                                                   **_assigned(body)}
         for node in _walk(body):
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
+                continue
+            if _sdk_call(node, docker):
+                got = _sdk_run(node, lines, known)
+                if got is not None:
+                    sdk = lift(from_argv(got[0], got[0][0].loc)[0], path)
+                    if sdk is not None:
+                        named = sdk.label.startswith("container ")
+                        label = f"container `{sdk.name}` (`containers.run`)" if named \
+                            else f"`containers.run` of `{sdk.name}`"
+                        out.append(records.replace(sdk, partial=sdk.partial or got[1], label=label))
+                continue
+            if not node.args:
                 continue
             callee = _callee(node.func, names)
             if callee is None:
@@ -346,5 +560,5 @@ def parse(path: str, text: str) -> SourceFile | None:
             for cmd in commands:
                 w = lift(cmd, path)
                 if w is not None:
-                    source.workloads.append(records.replace(w, partial=True) if partial else w)
-    return source
+                    out.append(records.replace(w, partial=True) if partial else w)
+    return out

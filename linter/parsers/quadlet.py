@@ -9,7 +9,8 @@ options podman-systemd.unit(5) names, in the generator's order (containers/podma
 `.volume` unit as its `systemd-` volume), `Mount=`, `AddCapability=`/`DropCapability=` as
 `--cap-add`/`--cap-drop`, `NoNewPrivileges=`, `ReadOnly=`, `User=`/`Group=` as `--user`,
 `UserNS=`, `SecurityLabelDisable=` as `--security-opt label=disable`, `SeccompProfile=`, `Pod=` (the
-`.pod` unit's `PublishPort=`: its containers share the pod's network namespace),
+`.pod` unit's `PublishPort=` and `Network=host`, its drop-ins merged: its containers share the pod's
+network namespace),
 `AddDevice=`, `Network=` (a `.container` unit as `container:systemd-NAME`), `Environment=`,
 `EnvironmentFile=`, `Secret=`, `Tmpfs=`, `Memory=`, `PidsLimit=`, then `PodmanArgs=` word for word
 (so `PodmanArgs=--privileged` or a later `--user` is read as the CLI reads it: last flag wins),
@@ -221,15 +222,30 @@ def _unit_value(real_path: str, unit: str, key: str, group: str) -> str | None:
     return _Unit(entries, Loc(1, 1)).text(key)
 
 
-def _pod_entries(real_path: str, display: str, pod: str) -> Iterator[_Entry]:
-    """The `[Pod]` keys of the `.pod` unit `pod` beside the unit, located in it."""
+def _pod_entries(real_path: str, display: str, pod: str) -> list[_Entry]:
+    """The `[Pod]` keys of the `.pod` unit `pod` beside the unit, then its drop-ins' (`pod.d/`,
+    `NAME.pod.d/`, merged as a `.container`'s are), each located in its file."""
+    path = os.path.join(os.path.dirname(real_path), pod)
     try:
-        with open(os.path.join(os.path.dirname(real_path), pod), encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except (OSError, UnicodeDecodeError):
-        return iter(())
+        return []
     shown = "/".join(p for p in (os.path.dirname(display), pod) if p)
-    return _entries(text, shown, "Pod")
+    return [*_entries(text, shown, "Pod"), *_drop_ins(path, shown, "Pod")]
+
+
+def _network(v: Word, real_path: str, on_disk: bool) -> Word:
+    """A `Network=` value as the generator passes it to `--network` (`addNetworks`): a `.container`
+    unit as `container:` its name, a `.network` unit as its `systemd-` network, options kept."""
+    net = v.text
+    base, colon, options = net.partition(":")
+    if base.endswith(".container"):
+        named = _unit_value(real_path, base, "ContainerName", GROUP) if on_disk else None
+        net = "container:" + (named or "systemd-" + base[:-len(".container")])
+    elif base.endswith(".network"):
+        net = "systemd-" + base[:-len(".network")] + colon + options
+    return Word(net, v.loc, v.dynamic)
 
 
 _SIMPLE = (("Timezone", "--tz"), ("PidsLimit", "--pids-limit"), ("ShmSize", "--shm-size"),
@@ -300,14 +316,7 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
         if b is not None:
             add(b[0], flag if b[1] else f"{flag}=false")
     for k, v in unit.all("Network"):
-        net = v.text
-        base, colon, options = net.partition(":")
-        if base.endswith(".container"):
-            named = _unit_value(real_path, base, "ContainerName", GROUP) if on_disk else None
-            net = "container:" + (named or "systemd-" + base[:-len(".container")])
-        elif base.endswith(".network"):
-            net = "systemd-" + base[:-len(".network")] + colon + options
-        add(k, "--network", value=Word(net, v.loc, v.dynamic))
+        add(k, "--network", value=_network(v, real_path, bool(on_disk)))
     for key, option in (("NoNewPrivileges", "no-new-privileges"), ("SecurityLabelDisable", "label=disable"),
                         ("SecurityLabelNested", "label=nested")):
         b = unit.boolean(key)
@@ -357,9 +366,14 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
     if pod is not None and pod[1].text.endswith(_POD) and on_disk:
         # a container in a Quadlet pod shares its network namespace: the pod publishes the ports
         # (podman refuses `--publish` on a container that joins a pod), read from its `[Pod]` section
-        pod_unit = _Unit(list(_pod_entries(real_path, path, pod[1].text)), unit.anchor)
+        # and the pod's drop-ins; the pod's `Network=host` (`podman pod create --network host`,
+        # ConvertPod's addNetworks) puts every container of the pod on the host's network
+        pod_unit = _Unit(_pod_entries(real_path, path, pod[1].text), unit.anchor)
         for k, v in pod_unit.all("PublishPort"):
             add(k, "--publish", value=v)
+        for k, v in pod_unit.all("Network"):
+            if v.text.strip() == "host":
+                add(k, "--network", value=v)
     for key, flag in (("Environment", "--env"), ("Label", "--label"), ("Annotation", "--annotation")):
         for k, v in unit.split(key):
             add(k, flag, value=v)
