@@ -36,7 +36,12 @@ Unsafe: a process that writes outside its volumes fails until those paths get
 a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
-`/var/cache/nginx`, `/var/run`). The `emptyDir` goes where the pod keeps its
+`/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
+`/home/jovyan/.local`; TGI: `/data`; MinIO: `/root/.minio`), unless a writable volume already covers it. A compose
+service built from a scanned Dockerfile writes where the image its final stage builds on writes
+(`FROM nginx`). No fix is offered for an image
+whose start writes a file among its own code unless a variable is set (Open WebUI's
+`.webui_secret_key` without `WEBUI_SECRET_KEY`): the finding says which. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -46,6 +51,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.catalog.images import fact
+from glmlint.rules.glm002_missing_cap_drop import built_from
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
 
@@ -60,18 +66,37 @@ def check(workload: Workload) -> Iterator[Finding]:
     ro = workload.read_only_rootfs
     if ro.value:
         return
-    fix = _fix(workload)
+    note = _start_writes(workload)
+    fix = None if note else _fix(workload)
+    message = f"{workload.label} has a writable root filesystem{note}" if note else None
     if ro.explicit:
-        yield Finding(at=ro.loc, fix=fix, args={"name": workload.label})
+        yield Finding(at=ro.loc, fix=fix, args={"name": workload.label}, message=message)
     elif workload.missing(ro):
-        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label})
+        yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label}, message=message)
+
+
+def _start_writes(workload: Workload) -> str:
+    """Why no read-only fix is offered, else "": the image's start writes a file among its own code
+    unless a variable is set (images.yaml `start_writes_unless_env`: Open WebUI's secret key file), and
+    the workload sets none of them. A variable from elsewhere (the host, `valueFrom`) counts as set; an
+    empty one does not; with variables the scan cannot read (`envFrom`, an unread `env_file`), the fix
+    stays."""
+    writes = fact(built_from(workload), "start_writes_unless_env")
+    if writes is None or workload.env_imports:
+        return ""
+    for path, names in writes.value.items():
+        if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+            return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                    f"files, unless {' or '.join(names)} is set, and cannot start on a read-only root without "
+                    f"it: set {names[0]} (from a secret), then make the root filesystem read-only)")
+    return ""
 
 
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
     mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
     ro = workload.read_only_rootfs
-    paths = fact(workload.image.value, "writable_paths")
+    paths = fact(built_from(workload), "writable_paths")
     if paths is None:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     listed = [str(p) for p in paths.value]

@@ -14,7 +14,7 @@ from glmlint.fields import DOCKER_RUN, ITEMS, SECURITY_OPTIONS
 from glmlint.fix.text import Edit, FixError, TextDoc
 from glmlint.fix.words import remove_words, replace_text, word_end
 from glmlint.ir import Item, Setting, Workload
-from glmlint.fix.lowering import Lowering
+from glmlint.fix.lowering import Lowering, unmounted
 from glmlint.rule import Intent, own_user
 
 
@@ -96,6 +96,11 @@ class DockerRunFixer(Lowering):
             raise FixError(f"no flag for `{field}`")
 
     def ensure_item(self, setting: Setting[tuple[Item, ...]], field: str, item: str) -> None:
+        if field == "writable_paths":  # where the image writes, beside `--read-only`: a `--tmpfs` each
+            flag = f"{_flag(field)} {item}"
+            if unmounted([item], self.w.mounts, nested=True) and flag not in self.flags:
+                self.flags.append(flag)
+            return
         if field not in _LISTS:
             raise FixError(f"no flag for `{field}`")
         self.flags.append(f"{_flag(field)} {item}")

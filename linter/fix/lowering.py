@@ -187,3 +187,13 @@ class Lowering:
 
     def unset(self, setting: Setting[Any]) -> None:
         raise NotImplementedError
+
+
+def unmounted(paths: list[str], mounts: Any, *, nested: bool = False) -> list[str]:
+    """Those of `paths` nothing in `mounts` mounts; with `nested`, also leaving out a path under a
+    writable mount (a volume at /home/jovyan already makes /home/jovyan/.local writable: a tmpfs or
+    emptyDir there would hide what the volume keeps)."""
+    mounted = {m.target.rstrip("/") or "/" for m in mounts}
+    parents = [m.target.rstrip("/") + "/" for m in mounts if nested and not m.read_only and m.target.rstrip("/")]
+    return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted
+            and not any(p.startswith(parent) for parent in parents)]

@@ -15,7 +15,7 @@ from glmlint.fix.text import Edit, FixError
 from glmlint.fix.yamledit import YamlDoc
 from glmlint.ir import Format, Item, Setting, Workload
 from glmlint.parsers import yamlnodes as y
-from glmlint.fix.lowering import Lowering
+from glmlint.fix.lowering import Lowering, unmounted
 from glmlint.rule import Intent, own_user
 
 Keys = tuple[str, ...]
@@ -168,9 +168,8 @@ class ManifestFixer(Lowering):
         if non_root is None or not self._replace(non_root, True):
             _merge(self.tree, self.fields["run_as_non_root"].keys, True)
 
-    def _unmounted(self, paths: list[str], w: Workload | None = None) -> list[str]:
-        mounted = {m.target.rstrip("/") or "/" for m in (w or self.w).mounts}
-        return [p for p in dict.fromkeys(paths) if (p.rstrip("/") or "/") not in mounted]
+    def _unmounted(self, paths: list[str], w: Workload | None = None, *, nested: bool = False) -> list[str]:
+        return unmounted(paths, (w or self.w).mounts, nested=nested)
 
     def _tmpfs_entry(self) -> tuple[Any, Any, set[str]] | None:
         """Compose: the service's own `tmpfs` (key, value, the paths it mounts), None without one."""
@@ -185,7 +184,7 @@ class ManifestFixer(Lowering):
     def _compose_tmpfs(self, paths: list[str]) -> None:
         """`read_only: true` needs a writable /tmp (and the paths the image writes): a `tmpfs` at each
         that nothing mounts yet."""
-        paths = self._unmounted(paths)
+        paths = self._unmounted(paths, nested=True)
         entry = self._tmpfs_entry()
         if entry is not None:
             key, node, have = entry
@@ -252,7 +251,7 @@ class ManifestFixer(Lowering):
     def _empty_dirs(self, paths: list[str]) -> None:
         """Kubernetes: an `emptyDir` volume in the pod and a `volumeMount` in the container at each path
         nothing mounts yet (the read-only fix's `/tmp`, the paths the image writes)."""
-        for path in self._unmounted(paths):
+        for path in self._unmounted(paths, nested=True):
             name = self._empty_dir_volume(path)
             _merge(self.tree, self.fields["mounts"].keys, [{"name": name, "mountPath": path}])
 
@@ -266,11 +265,11 @@ class ManifestFixer(Lowering):
         for k in volumes:
             added = added.get(k, {}) if isinstance(added, dict) else {}
         taken |= {v["name"] for v in added} if isinstance(added, list) else set()  # this fix's own
-        base = "tmp" if path.rstrip("/") == "/tmp" else path.strip("/").replace("/", "-").replace("_", "-").lower()
-        name, n = base[:60], 1
+        base = "tmp" if path.rstrip("/") == "/tmp" else _volume_name(path)
+        name, n = base[:60].rstrip("-"), 1
         while name in taken:
             n += 1
-            name = f"{base[:57]}-{n}"
+            name = f"{base[:57].rstrip('-')}-{n}"
         _merge(self.pod_tree, volumes, [{"name": name, "emptyDir": {"medium": medium} if medium else {}}])
         return name
 
@@ -332,3 +331,10 @@ def set_at_path(ydoc: YamlDoc, setting: Setting[Any], value: Any) -> list[Edit]:
     if not y.is_map(mapping):
         raise FixError("cannot find the mapping the setting belongs in")
     return list(ydoc.set_tree(mapping, {str(setting.path[-1]): value}))
+
+
+def _volume_name(path: str) -> str:
+    """A volume name for a mount path: the API server takes a DNS label (lowercase letters, digits and
+    `-`, starting and ending with a letter or digit), so `/root/.cache` is `root-cache`, not `root-.cache`."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in path.lower()).split()
+    return "-".join(words) or "data"

@@ -1,0 +1,194 @@
+"""Fixes that still run: the read-only fix leaves writable what the image writes at start (images.yaml
+`writable_paths`), read from the image's own start, so the fixed workload still starts and serves."""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from glmlint.fix import Options, fix_report
+from glmlint.registry import builtin_rules, select
+from glmlint.runner import scan
+
+
+def _fixed(tmp_path: Path, name: str, text: str, code: str = "GLM004") -> tuple[str, list]:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), [code]), root=str(tmp_path))
+    fixes = fix_report(report, Options(unsafe=True))
+    assert len(fixes) == 1
+    return fixes[0].new_text, report
+
+
+def _compose_writable(text: str, service: str) -> list[str]:
+    """The container paths a compose service mounts: its `volumes` targets and its `tmpfs`."""
+    svc = yaml.safe_load(text)["services"][service]
+    vols = [v.split(":")[1] if isinstance(v, str) else v["target"] for v in svc.get("volumes", [])]
+    return sorted(vols + list(svc.get("tmpfs", [])))
+
+
+def _mounts(tmp_path: Path, name: str, text: str) -> dict[str, list[str]]:
+    path = tmp_path / "after" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    report = scan([str(path)], builtin_rules(), root=str(path.parent))
+    return {w.name: sorted(m.target for m in w.mounts) for s in report.sources for w in s.workloads}
+
+
+@pytest.mark.parametrize(("image", "mounts", "want"), [
+    # vLLM downloads a `--model` repo id into ~/.cache/huggingface and keeps its own cache in ~/.cache/vllm
+    ("vllm/vllm-openai:v0.7.2", "", ["/root/.cache", "/tmp"]),
+    # the documented run mounts the hub cache: ~/.cache/vllm still needs its writable parent
+    ("vllm/vllm-openai:v0.7.2", "    volumes: [\"hf:/root/.cache/huggingface\"]\n",
+     ["/root/.cache", "/root/.cache/huggingface", "/tmp"]),
+    # `ollama serve` writes ~/.ollama/id_ed25519 before it listens, and exits when it cannot
+    ("ollama/ollama:0.5.7", "", ["/root/.ollama", "/tmp"]),
+    ("ollama/ollama:0.5.7", "    volumes: [\"ollama:/root/.ollama\"]\n", ["/root/.ollama", "/tmp"]),
+    # a Jupyter server creates ~/.local/share/jupyter/runtime at start (jupyter_core's ensure_dir_exists)
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "", ["/home/jovyan/.local", "/tmp"]),
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"./work:/home/jovyan/work\"]\n",
+     ["/home/jovyan/.local", "/home/jovyan/work", "/tmp"]),
+    # a writable volume over the home already makes ~/.local writable: no tmpfs hides what it keeps
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"home:/home/jovyan\"]\n", ["/home/jovyan", "/tmp"]),
+    # a read-only one does not
+    ("quay.io/jupyter/pytorch-notebook:2024-12-09", "    volumes: [\"./home:/home/jovyan:ro\"]\n",
+     ["/home/jovyan", "/home/jovyan/.local", "/tmp"]),
+    ("vllm/vllm-openai:v0.7.2", "    volumes: [\"root:/root\"]\n", ["/root", "/tmp"]),
+    # TGI downloads `--model-id` into /data (HUGGINGFACE_HUB_CACHE/HF_HOME), no VOLUME
+    ("ghcr.io/huggingface/text-generation-inference:3.0.1", "", ["/data", "/tmp"]),
+    ("ghcr.io/huggingface/text-generation-inference:3.0.1", "    volumes: [\"./data:/data\"]\n", ["/data", "/tmp"]),
+    # MinIO creates ~/.minio/certs/CAs at start and exits when it cannot
+    ("quay.io/minio/minio:RELEASE.2024-12-18T13-15-44Z", "    volumes: [\"./data:/data\"]\n",
+     ["/data", "/root/.minio", "/tmp"]),
+    # an image the catalog knows nothing about: /tmp alone, as before
+    ("ghcr.io/example/llm-server:1.4", "", ["/tmp"]),
+])
+def test_compose_read_only_fix_keeps_where_the_image_writes_writable(tmp_path, image, mounts, want) -> None:
+    text = f"services:\n  llm:\n    image: {image}\n{mounts}"
+    new, _ = _fixed(tmp_path, "compose.yaml", text)
+    assert "read_only: true" in new
+    assert _compose_writable(new, "llm") == want
+
+
+def test_compose_ollama_with_its_volume_gets_no_tmpfs_over_it(tmp_path) -> None:
+    text = "services:\n  ollama:\n    image: ollama/ollama\n    volumes:\n      - ollama:/root/.ollama\nvolumes:\n  ollama:\n"
+    new, _ = _fixed(tmp_path, "compose.yaml", text)
+    assert "tmpfs: [/tmp]\n" in new
+
+
+def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
+    text = """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: vllm}
+        spec:
+          selector: {matchLabels: {app: vllm}}
+          template:
+            metadata: {labels: {app: vllm}}
+            spec:
+              containers:
+              - name: vllm
+                image: vllm/vllm-openai:v0.7.2
+                args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct"]
+        """
+    new, _ = _fixed(tmp_path, "deploy.yaml", text)
+    assert "readOnlyRootFilesystem: true" in new
+    assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/tmp"]
+    _assert_volume_names_are_dns_labels(new)
+
+
+def _assert_volume_names_are_dns_labels(text: str) -> None:
+    """The API server refuses a volume whose name is not a DNS-1123 label (`root-.cache`)."""
+    doc = yaml.safe_load(text)
+    spec = doc["spec"]["template"]["spec"] if doc["kind"] == "Deployment" else doc["spec"]
+    names = [v["name"] for v in spec["volumes"]] + [m["name"] for c in spec["containers"] for m in c["volumeMounts"]]
+    assert names and all(re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", n) for n in names), names
+
+
+def test_kubernetes_notebook_with_its_home_on_a_claim_gets_no_empty_dir_over_it(tmp_path) -> None:
+    """Kubeflow's and JupyterHub's way: the user's home is a PersistentVolumeClaim at /home/jovyan."""
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nb}
+        spec:
+          containers:
+          - name: notebook
+            image: quay.io/jupyter/scipy-notebook:2024-12-09
+            volumeMounts:
+            - {name: home, mountPath: /home/jovyan}
+          volumes:
+          - name: home
+            persistentVolumeClaim: {claimName: nb-home}
+        """
+    new, _ = _fixed(tmp_path, "pod.yaml", text)
+    assert _mounts(tmp_path, "pod.yaml", new)["notebook"] == ["/home/jovyan", "/tmp"]
+    bare = text.replace("            volumeMounts:\n            - {name: home, mountPath: /home/jovyan}\n", "")
+    (tmp_path / "bare").mkdir()
+    new, _ = _fixed(tmp_path / "bare", "pod.yaml", bare)
+    assert _mounts(tmp_path, "pod.yaml", new)["notebook"] == ["/home/jovyan/.local", "/tmp"]
+    _assert_volume_names_are_dns_labels(new)
+
+
+def _glm004(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM004"]), root=str(tmp_path))
+    (result,) = report.results
+    return result
+
+
+@pytest.mark.parametrize(("environment", "fixable"), [
+    ("", False),  # start.sh writes /app/backend/.webui_secret_key: on a read-only root the key is empty
+    ("    environment: [\"WEBUI_SECRET_KEY=\"]\n", False),  # empty: start.sh still writes the file
+    ("    environment: [\"WEBUI_SECRET_KEY=${WEBUI_SECRET_KEY}\"]\n", True),
+    ("    environment:\n      WEBUI_SECRET_KEY:\n", True),  # from the shell that runs compose
+    ("    environment: [\"WEBUI_JWT_SECRET_KEY=x7Gq\"]\n", True),
+    ("    env_file: [\"${ENV_FILE}\"]\n", True),  # variables the scan cannot read: may set it
+])
+def test_open_webui_gets_no_read_only_fix_until_its_secret_key_is_set(tmp_path, environment, fixable) -> None:
+    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n{environment}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable
+    assert ("no automatic fix" in result.message) != fixable
+    if not fixable:
+        assert "/app/backend/.webui_secret_key" in result.message and "WEBUI_SECRET_KEY" in result.message
+
+
+def test_open_webui_in_kubernetes_with_its_key_from_a_secret_is_fixed(tmp_path) -> None:
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: webui}
+        spec:
+          containers:
+          - name: webui
+            image: ghcr.io/open-webui/open-webui:v0.5.4
+            {env}
+        """
+    keyed = text.replace("{env}", "env: [{name: WEBUI_SECRET_KEY, valueFrom: {secretKeyRef: {name: w, key: k}}}]")
+    assert _glm004(tmp_path, "pod.yaml", keyed).fix is not None
+    bare = text.replace("{env}", "")
+    assert _glm004(tmp_path, "pod.yaml", bare).fix is None
+
+
+def test_compose_service_built_from_a_known_image_writes_where_that_image_does(tmp_path) -> None:
+    """`image:` only tags what the build produces: the start is the base image's (FROM vllm/vllm-openai)."""
+    (tmp_path / "Dockerfile").write_text("FROM vllm/vllm-openai:v0.7.2\nRUN pip install flash-attn\n")
+    text = "services:\n  llm:\n    build: .\n    image: acme/llm:1\n"
+    new, _ = _fixed(tmp_path, "compose.yaml", text)
+    assert _compose_writable(new, "llm") == ["/root/.cache", "/tmp"]
+
+
+@pytest.mark.parametrize(("mount", "want"), [
+    ("", "--read-only --tmpfs /tmp --tmpfs /root/.cache vllm/vllm-openai"),
+    ("-v hf:/root/.cache ", "--read-only --tmpfs /tmp vllm/vllm-openai"),
+])
+def test_docker_run_read_only_fix_adds_a_tmpfs_where_the_image_writes(tmp_path, mount, want) -> None:
+    """Before, a `docker run` of an image with known writable paths (nginx too) got no fix at all."""
+    text = f"#!/bin/sh\ndocker run --gpus all {mount}-p 127.0.0.1:8000:8000 vllm/vllm-openai --model Qwen/Qwen2.5-1.5B\n"
+    new, _ = _fixed(tmp_path, "serve.sh", text)
+    assert want in new
