@@ -813,6 +813,14 @@ class Workload:
         return drop is not None and self.run_as_non_root is None and not drop.value.is_root() \
             and self.runs_as_root() is True
 
+    def entry_image(self) -> str | None:
+        """The image whose entrypoint the container runs: for a compose service built from a scanned
+        Dockerfile, the external image its final stage builds on (the service's `image:` then only names
+        what the build produces: Compose tags the built image with it); else the workload's image."""
+        if self.build is not None and self.base_image:
+            return self.base_image
+        return self.image.value
+
     def runs(self, program: str) -> Iterator[Command]:
         """The start commands that run `program`."""
         return (c for c in self.process if c.name == program)

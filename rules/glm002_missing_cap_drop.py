@@ -113,15 +113,6 @@ def check(workload: Workload) -> Iterator[Finding]:
                       message=f"{workload.label} does not drop all capabilities{note}" if note else None)
 
 
-def built_from(workload: Workload) -> str | None:
-    """The image whose entrypoint the container runs: for a compose service built from a scanned
-    Dockerfile, the external image its final stage builds on (the service's `image:` then only names
-    what the build produces: Compose tags the built image with it); else the workload's image."""
-    if workload.build is not None and workload.base_image:
-        return workload.base_image
-    return workload.image.value
-
-
 # setuid-root programs a non-root start command runs to change user
 SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
 
@@ -144,7 +135,7 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
         "to start them without, and {flagged} is a capability GLM008 flags; drop ALL and add those back "
         "yourself, or remove the need"))]
     if safety is FixSafety.UNSAFE and not warn:
-        needs = fact(built_from(workload), "capabilities")
+        needs = fact(workload.entry_image(), "capabilities")
         if needs is None:
             warn = ("may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID or NET_BIND_SERVICE: "
                     "add those back with cap_add")

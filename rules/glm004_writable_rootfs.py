@@ -51,7 +51,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint.catalog.images import fact
-from glmlint.rules.glm002_missing_cap_drop import built_from
 from glmlint.ir import Format, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
 
@@ -81,7 +80,7 @@ def _start_writes(workload: Workload) -> str:
     the workload sets none of them. A variable from elsewhere (the host, `valueFrom`) counts as set; an
     empty one does not; with variables the scan cannot read (`envFrom`, an unread `env_file`), the fix
     stays."""
-    writes = fact(built_from(workload), "start_writes_unless_env")
+    writes = fact(workload.entry_image(), "start_writes_unless_env")
     if writes is None or workload.env_imports:
         return ""
     for path, names in writes.value.items():
@@ -96,7 +95,7 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
     mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
     ro = workload.read_only_rootfs
-    paths = fact(built_from(workload), "writable_paths")
+    paths = fact(workload.entry_image(), "writable_paths")
     if paths is None:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     listed = [str(p) for p in paths.value]

@@ -40,7 +40,8 @@ from typing import Any, NamedTuple
 from glmlint.ir import Command, Format, Loc, SourceFile, Word
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+JSON_STRING = re.compile(  # a JSON string token (notebook.py reads its cells' text with it too)
+    r'"(?:[^"\\\n]|\\.)*"')
 _BLANK = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
 _LITERALS = {"true": True, "false": False, "null": None}
 
@@ -93,7 +94,7 @@ class _Reader:
         return _Node(json.loads(m.group()), at)
 
     def string(self) -> str:
-        m = _STRING.match(self.text, self.i)
+        m = JSON_STRING.match(self.text, self.i)
         if m is None:
             raise _Bad("bad string")
         self.i = m.end()

@@ -826,6 +826,14 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 # workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
 # `expectedPrefillMainDeployment`; multi-node workers are labelled otherwise and are not followed).
 _LLM_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "kserve.io/component")
+
+
+def _llm_labels(name: str) -> tuple[tuple[str, str], ...]:
+    """The labels KServe gives an LLMInferenceService `name`'s single-node workload pods (what its
+    workload Service selects)."""
+    return tuple(zip(_LLM_LABELS, (name, "llminferenceservice", "workload")))
+
+
 _LLM_PORT = "8000"
 
 
@@ -866,7 +874,7 @@ def _llm_target(obj: Any) -> list[tuple[tuple[str | None, str], _Target]]:
         return []
     name = y.text(y.get(obj, "metadata", "name")) or ""
     at = y.loc(got[2])
-    selector = tuple(zip(_LLM_LABELS, (name, "llminferenceservice", "workload")))
+    selector = _llm_labels(name)
     return [((_namespace(obj), got[0]), _Target("ClusterIP", selector, [("", ServicePort(_LLM_PORT, _LLM_PORT, at))],
                                                False, None))]
 
@@ -2245,7 +2253,7 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
         # the single-node Deployments' pod labels (`_llm_route`): the main one's (`decode` beside a prefill), the
         # prefill one's; a multi-node (`worker`) one's pods are LeaderWorkerSet's, labelled otherwise
         spec = y.get(obj, "spec")
-        base = {_LLM_LABELS[0]: name, _LLM_LABELS[1]: "llminferenceservice", _LLM_LABELS[2]: "workload"}
+        base = dict(_llm_labels(name))
         prefill = y.get(spec, "prefill")
         if y.get(spec, "worker") is None:
             places.append(((*obj_path, "spec", "template"), {

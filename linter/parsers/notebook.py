@@ -27,11 +27,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from glmlint.ir import Format, Loc, SourceFile, Workload
+from glmlint.parsers.devcontainer import JSON_STRING
 
 if TYPE_CHECKING:
     from glmlint.parsers.dockerrun import Snippet
 
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _ESCAPED = re.compile(r"^([ \t]*)(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)?!!?")  # `!cmd`, `!!cmd`, `x = !cmd`
 _SHELL_MAGIC = re.compile(r"^%%(?:bash|sh|script[ \t]+(?:ba)?sh)\b")
 _CELL_MAGIC = re.compile(r"^%%([A-Za-z_]\w*)")
@@ -152,7 +152,7 @@ def _python(path: str, cells: list[list[tuple[str, list[int]]]],
 
 def _string_end(text: str, at: int) -> int:
     """The offset after the JSON string literal that starts at `at` (0 when there is none)."""
-    m = _STRING.match(text, at)
+    m = JSON_STRING.match(text, at)
     return m.end() if m else 0
 
 
