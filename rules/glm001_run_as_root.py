@@ -155,6 +155,67 @@ def check(workload: Workload) -> Iterator[Finding]:
         return  # an image with nothing to start (`FROM scratch` + COPY): an artifact, not a container
     user = workload.user
     name = workload.label
+    root = workload.runs_as_root()
+    if workload.drops_root():
+        # it starts as root only to switch its main program to a user (`exec gosu app "$@"`, the
+        # official postgres/redis images' pattern): that program does not run as root, and a `USER`
+        # would break the switch (gosu as a non-root user cannot change user)
+        return
+    # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
+    # an unprivileged uid of the node, so root there is not root on the host; still root inside the
+    # container (and on a cluster that has user namespaces off, the API server drops the field)
+    userns = workload.pod is not None and workload.pod.user_namespace
+    risk, userns_kind = (Risk.LOW, Kind.HARDENING) if userns else (None, None)
+    if root is True:
+        if user.origin is None and not user.explicit and workload.partial:
+            return
+        fix, note, _held = _advice(workload, userns)
+        if user.origin is not None:
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
+                          message=f"{name} runs as root: its image, built from `{user.origin}`, "
+                                  f"sets no non-root `USER` and the service sets no `user:`{note}")
+        elif user.explicit and workload.format is Format.KUBERNETES and not workload.windows and \
+                workload.run_as_non_root is not None and workload.run_as_non_root.value is True:
+            # the kubelet checks the effective `runAsNonRoot` before it creates the container and refuses a
+            # `runAsUser` of 0 (kubernetes pkg/kubelet/kuberuntime/security_context_others.go
+            # `verifyRunAsNonRoot`, at 1f671eec): it never starts, as root or at all. The root it asks for
+            # is one edit away (`runAsNonRoot: false` to make it start), so the written uid is reported
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
+                          risk=Risk.LOW, message=f"{name} asks to run as root (`runAsUser: {user.value.raw}`) under "  # type: ignore[union-attr]
+                                                 f"`runAsNonRoot: true`: the kubelet refuses to start it{note}")
+        elif user.explicit:
+            # written in the file: a setting that weakens isolation, not an absent protection
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
+                          risk=risk, message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
+        else:
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name}, risk=risk,
+                          message=f"{name} runs as root: no `USER` sets a non-root user{note}")
+        return
+    non_root = workload.run_as_non_root
+    if root is None and non_root is not None and not non_root.value:
+        if non_root.explicit:
+            at = non_root.loc
+        elif workload.partial:
+            return
+        else:
+            at = workload.anchor
+        fix, note, held = _advice(workload, userns)
+        if fix is not None or (held and not note):
+            fix = _non_root_image_fix(workload) or fix  # the image's own non-root uid: nothing is held back
+        if workload.windows:
+            yield Finding(at=at, fix=None, args={"name": name},
+                          message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
+                                  "no `windowsOptions.runAsUserName` is set")
+            return
+        yield Finding(at=at, fix=fix, args={"name": name}, risk=risk,
+                      message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
+                              f"`runAsUser` is set{note}")
+
+
+def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]:
+    """The fix a finding carries, the note its message ends with, and whether the user a fix would set
+    is held back: worked out only for a workload that has a finding (most of the ~2,400 workloads of a
+    real tree that run as a non-root user need none of it: the image catalog's users, the purposes)."""
     # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
     fix = None if workload.windows else _user_fix(workload)
     note = ""
@@ -178,59 +239,9 @@ def check(workload: Workload) -> Iterator[Finding]:
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
         fix, held = None, True
-    root = workload.runs_as_root()
-    if workload.drops_root():
-        # it starts as root only to switch its main program to a user (`exec gosu app "$@"`, the
-        # official postgres/redis images' pattern): that program does not run as root, and a `USER`
-        # would break the switch (gosu as a non-root user cannot change user)
-        return
-    # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
-    # an unprivileged uid of the node, so root there is not root on the host; still root inside the
-    # container (and on a cluster that has user namespaces off, the API server drops the field)
-    userns = workload.pod is not None and workload.pod.user_namespace
-    risk, userns_kind = (Risk.LOW, Kind.HARDENING) if userns else (None, None)
     if userns:
         note = _USERNS_NOTE + note
-    if root is True:
-        if user.origin is not None:
-            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
-                          message=f"{name} runs as root: its image, built from `{user.origin}`, "
-                                  f"sets no non-root `USER` and the service sets no `user:`{note}")
-        elif user.explicit and workload.format is Format.KUBERNETES and not workload.windows and \
-                workload.run_as_non_root is not None and workload.run_as_non_root.value is True:
-            # the kubelet checks the effective `runAsNonRoot` before it creates the container and refuses a
-            # `runAsUser` of 0 (kubernetes pkg/kubelet/kuberuntime/security_context_others.go
-            # `verifyRunAsNonRoot`, at 1f671eec): it never starts, as root or at all. The root it asks for
-            # is one edit away (`runAsNonRoot: false` to make it start), so the written uid is reported
-            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
-                          risk=Risk.LOW, message=f"{name} asks to run as root (`runAsUser: {user.value.raw}`) under "  # type: ignore[union-attr]
-                                                 f"`runAsNonRoot: true`: the kubelet refuses to start it{note}")
-        elif user.explicit:
-            # written in the file: a setting that weakens isolation, not an absent protection
-            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
-                          risk=risk, message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
-        elif not workload.partial:
-            yield Finding(at=workload.anchor, fix=fix, args={"name": name}, risk=risk,
-                          message=f"{name} runs as root: no `USER` sets a non-root user{note}")
-        return
-    non_root = workload.run_as_non_root
-    if root is None and non_root is not None and not non_root.value:
-        if non_root.explicit:
-            at = non_root.loc
-        elif workload.partial:
-            return
-        else:
-            at = workload.anchor
-        if fix is not None or (held and not note):
-            fix = _non_root_image_fix(workload) or fix  # the image's own non-root uid: nothing is held back
-        if workload.windows:
-            yield Finding(at=at, fix=None, args={"name": name},
-                          message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
-                                  "no `windowsOptions.runAsUserName` is set")
-            return
-        yield Finding(at=at, fix=fix, args={"name": name}, risk=risk,
-                      message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
-                              f"`runAsUser` is set{note}")
+    return fix, note, held
 
 
 _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unprivileged uid on the node "
