@@ -37,7 +37,10 @@ a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`; TGI: `/data`; MinIO: `/root/.minio`), unless a writable volume already covers it. A compose
+`/home/jovyan/.local`; TGI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
+writable volume already covers it; in Kubernetes also at each of the image's own `VOLUME`s it writes to
+(postgres' data directory, redis' `/data`), which CRI-O, unlike Docker and containerd, makes a directory
+of the read-only root filesystem. A compose
 service built from a scanned Dockerfile writes where the image its final stage builds on writes
 (`FROM nginx`). No fix is offered for an image
 whose start writes a file among its own code unless a variable is set (Open WebUI's
@@ -45,7 +48,9 @@ whose start writes a file among its own code unless a variable is set (Open WebU
 user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
 service that keeps its data in the directory it starts in unless told elsewhere (`mlflow server`
 without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts-destination` its
-uploaded artifacts) unless a writable volume holds that directory: the finding says what to set. The `emptyDir` goes where the pod keeps its
+uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
+`/app/backend/data`) unless a writable volume holds
+that directory: the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -109,15 +114,15 @@ def _start_writes(workload: Workload) -> str:
                         f"not start on a read-only root)")
     for match in identify(workload):
         for write in match.writes():
-            workdir = workload.workdir
+            workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
             where = posixpath.join(workdir, write.path) if workdir else None
             if where is not None and any(_covers(m, where) for m in workload.mounts):
                 continue
             names = " or ".join(u.describe() for u in write.unless)
             return (f" (no automatic fix: {match.service.name} keeps {write.what} in the directory it starts "
-                    f"in ({where or './' + write.path}) unless {names} is set: on a read-only root it cannot; "
-                    f"point it at a database, an object store or a mounted volume, then make the root "
-                    f"filesystem read-only)")
+                    f"in ({where or './' + write.path}) unless {names} says elsewhere: on a read-only root it "
+                    f"cannot; mount a volume there or point it at one (or at a database or object store), then "
+                    f"make the root filesystem read-only)")
     return ""
 
 
@@ -129,14 +134,22 @@ def _covers(mount: Mount, path: str) -> bool:
 
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
-    mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
+    mount at each path the image is known to write at start (images.yaml `writable_paths`) and, in
+    Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
-    paths = fact(workload.entry_image(), "writable_paths")
-    if paths is None:
+    image = workload.entry_image()
+    paths = fact(image, "writable_paths")
+    volumes = fact(image, "volumes") if workload.format is Format.KUBERNETES else None
+    if paths is None and volumes is None:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     home = _home(workload)
     listed = []
-    for path in map(str, paths.value):
+    # the image's VOLUMEs: CRI-O's default (`image_volumes = "mkdir"`) makes them directories of the read-only
+    # root, where containerd binds one of its own (Docker: an anonymous volume): an emptyDir serves both
+    written = [*(paths.value if paths is not None else ()),
+               *(path for path, programs in (volumes.value.items() if volumes is not None else ())
+                 if _runs_its_server(workload, programs))]
+    for path in map(str, written):
         if path.startswith("~/"):
             if home is None:
                 continue  # a user whose home the scan does not know: where its cache goes is unknown
@@ -145,10 +158,16 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
             listed.append(path)
     if not listed:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
-    title = (f"Make the root filesystem read-only, with writable mounts where the `{paths.entry}` image "
-             f"writes ({', '.join(listed)})")
+    entry = paths.entry if paths is not None else volumes.entry  # type: ignore[union-attr]
+    title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
     return (set_value(ro, "read_only_rootfs", True, title=title),
             *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
+
+
+def _runs_its_server(workload: Workload, programs: list[str]) -> bool:
+    """Whether the container starts the image's own server: its own entrypoint (no `command:`), or a start
+    command that runs one of `programs` (`redis-server /etc/redis.conf`); a client pod's `sleep` is not."""
+    return not workload.entrypoint.explicit or any(c.name in programs for c in workload.process)
 
 
 def _home(workload: Workload) -> str | None:

@@ -150,7 +150,8 @@ def _glm004(tmp_path: Path, name: str, text: str):
     ("    env_file: [\"${ENV_FILE}\"]\n", True),  # variables the scan cannot read: may set it
 ])
 def test_open_webui_gets_no_read_only_fix_until_its_secret_key_is_set(tmp_path, environment, fixable) -> None:
-    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n{environment}"
+    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n{environment}" \
+           "    volumes: [\"open-webui:/app/backend/data\"]\n"
     result = _glm004(tmp_path, "compose.yaml", text)
     assert (result.fix is not None) == fixable
     assert ("no automatic fix" in result.message) != fixable
@@ -167,7 +168,9 @@ def test_open_webui_in_kubernetes_with_its_key_from_a_secret_is_fixed(tmp_path) 
           containers:
           - name: webui
             image: ghcr.io/open-webui/open-webui:v0.5.4
+            volumeMounts: [{name: data, mountPath: /app/backend/data}]
             {env}
+          volumes: [{name: data, persistentVolumeClaim: {claimName: webui}}]
         """
     keyed = text.replace("{env}", "env: [{name: WEBUI_SECRET_KEY, valueFrom: {secretKeyRef: {name: w, key: k}}}]")
     assert _glm004(tmp_path, "pod.yaml", keyed).fix is not None
@@ -241,7 +244,7 @@ def test_mlflow_in_kubernetes_names_what_to_set(tmp_path) -> None:
         """
     result = _glm004(tmp_path, "deploy.yaml", text)
     assert result.fix is None
-    assert "(/mlflow/mlflow.db)" in result.message and "`--backend-store-uri` or `MLFLOW_BACKEND_STORE_URI`" \
+    assert "(/mlflow/mlflow.db)" in result.message and "`--backend-store-uri` or `MLFLOW_BACKEND_STORE_URI` says" \
         in result.message
     keyed = text.replace('"0.0.0.0"]', '"0.0.0.0", "--backend-store-uri", "$(DB_URI)", "--artifacts-destination",'
                                       ' "s3://ml"]')
@@ -343,3 +346,98 @@ def test_docker_run_run_as_non_root_fix_sets_home_where_the_image_writes_under_i
     (fixed,) = fix_report(report, Options(unsafe=True))
     assert "-u 10001:10001" in fixed.new_text
     assert ("--env HOME=/tmp" in fixed.new_text) == home
+
+
+@pytest.mark.parametrize(("image", "mounts", "want"), [
+    # CRI-O makes the image's VOLUME a directory of the read-only root (its default `image_volumes = "mkdir"`)
+    ("postgres:16-alpine", "", ["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"]),
+    ("postgres:18", "", ["/tmp", "/var/lib/postgresql", "/var/run/postgresql"]),
+    ("redis:7.4", "", ["/data", "/tmp"]),
+    # the data on a claim: nothing over it
+    ("postgres:16", "                volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]\n",
+     ["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"]),
+    ("redis:7.4", "                volumeMounts: [{name: data, mountPath: /data}]\n", ["/data", "/tmp"]),
+])
+def test_kubernetes_read_only_fix_keeps_the_image_volumes_writable(tmp_path, image, mounts, want) -> None:
+    text = f"""\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {{name: db}}
+        spec:
+          serviceName: db
+          selector: {{matchLabels: {{app: db}}}}
+          template:
+            metadata: {{labels: {{app: db}}}}
+            spec:
+              containers:
+              - name: db
+                image: {image}
+{mounts}              volumes:
+              - name: data
+                persistentVolumeClaim: {{claimName: data}}
+        """
+    new, _ = _fixed(tmp_path, "db.yaml", text)
+    assert _mounts(tmp_path, "db.yaml", new)["db"] == want
+    claims = [v for v in yaml.safe_load(new)["spec"]["template"]["spec"]["volumes"] if "emptyDir" in v]
+    assert len(claims) == len(want) - (1 if mounts else 0)
+
+
+def test_compose_read_only_fix_leaves_the_image_volume_to_docker(tmp_path) -> None:
+    """Docker gives an image's VOLUME an anonymous volume, writable under `read_only: true`."""
+    new, _ = _fixed(tmp_path, "compose.yaml", "services:\n  db:\n    image: postgres:16\n")
+    assert _compose_writable(new, "db") == ["/tmp", "/var/run/postgresql"]
+
+
+@pytest.mark.parametrize(("extra", "fixable"), [
+    # the documented run mounts the storage only: ./snapshots (and snapshots/tmp, made at start) is /qdrant's
+    ("    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n", False),
+    ("", False),
+    ("    volumes: [\"./qdrant_storage:/qdrant/storage\", \"./snapshots:/qdrant/snapshots\"]\n", True),
+    ("    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n"
+     "    environment: [\"QDRANT__STORAGE__SNAPSHOTS_PATH=/qdrant/storage/snapshots\"]\n", True),
+    # a config file of its own may put them anywhere
+    ("    volumes: [\"./production.yaml:/qdrant/config/production.yaml:ro\"]\n", True),
+])
+def test_qdrant_gets_no_read_only_fix_while_its_data_is_in_its_own_directory(tmp_path, extra, fixable) -> None:
+    text = f"services:\n  qdrant:\n    image: qdrant/qdrant:v1.13.2\n{extra}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "Qdrant keeps" in result.message and "/qdrant/" in result.message
+
+
+@pytest.mark.parametrize(("extra", "fixable"), [
+    # its key set, but webui.db, uploads and the models its build downloaded are in /app/backend/data
+    ("", False),
+    ("    volumes: [\"open-webui:/app/backend/data\"]\n", True),
+    ("    environment: [\"WEBUI_SECRET_KEY=${KEY}\", \"DATA_DIR=/data\"]\n    volumes: [\"webui:/data\"]\n", True),
+])
+def test_open_webui_gets_no_read_only_fix_without_a_volume_for_its_data(tmp_path, extra, fixable) -> None:
+    env = "" if "environment" in extra else "    environment: [\"WEBUI_SECRET_KEY=${KEY}\"]\n"
+    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:v0.6.5\n{env}{extra}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "/app/backend/data" in result.message
+
+
+@pytest.mark.parametrize(("image", "start", "want"), [
+    # a client pod that only sleeps: the server never writes its data directory
+    ("postgres:16", "                command: [\"sleep\", \"3600\"]\n", ["/tmp", "/var/run/postgresql"]),
+    # redis-server started by hand still writes its snapshots in its working directory, /data
+    ("redis:7.4", "                command: [\"redis-server\", \"/etc/redis/redis.conf\"]\n", ["/data", "/tmp"]),
+    # `latest` follows the newest major release, whose VOLUME moved with 18: not guessed
+    ("postgres", "", ["/tmp", "/var/run/postgresql"]),
+])
+def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, image, start, want) -> None:
+    text = f"""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: db}}
+        spec:
+          containers:
+              - name: db
+                image: {image}
+{start}        """
+    new, _ = _fixed(tmp_path, "pod.yaml", text)
+    assert _mounts(tmp_path, "pod.yaml", new)["db"] == want
