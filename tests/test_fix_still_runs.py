@@ -79,22 +79,24 @@ def test_compose_ollama_with_its_volume_gets_no_tmpfs_over_it(tmp_path) -> None:
     assert "tmpfs: [/tmp]\n" in new
 
 
-def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
-    text = """\
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: vllm}
+VLLM_DEPLOYMENT = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: vllm}
+    spec:
+      selector: {matchLabels: {app: vllm}}
+      template:
+        metadata: {labels: {app: vllm}}
         spec:
-          selector: {matchLabels: {app: vllm}}
-          template:
-            metadata: {labels: {app: vllm}}
-            spec:
-              containers:
-              - name: vllm
-                image: vllm/vllm-openai:v0.7.2
-                args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct"]
-        """
-    new, _ = _fixed(tmp_path, "deploy.yaml", text)
+          containers:
+          - name: vllm
+            image: vllm/vllm-openai:v0.7.2
+            args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct"]
+    """
+
+
+def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
+    new, _ = _fixed(tmp_path, "deploy.yaml", VLLM_DEPLOYMENT)
     assert "readOnlyRootFilesystem: true" in new
     assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/tmp"]
     _assert_volume_names_are_dns_labels(new)
@@ -308,23 +310,8 @@ def test_compose_run_as_non_root_fix_gives_vllm_a_home_it_can_write(tmp_path, en
 
 
 def test_kubernetes_run_as_non_root_fix_gives_vllm_a_home_it_can_write(tmp_path) -> None:
-    text = """\
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: vllm}
-        spec:
-          selector: {matchLabels: {app: vllm}}
-          template:
-            metadata: {labels: {app: vllm}}
-            spec:
-              containers:
-              - name: vllm
-                image: vllm/vllm-openai:v0.7.2
-                args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct"]
-                env:
-                - name: HF_TOKEN
-                  valueFrom: {secretKeyRef: {name: hf, key: token}}
-        """
+    text = VLLM_DEPLOYMENT.rstrip(" ") + "            env:\n            - name: HF_TOKEN\n" \
+                                         "              valueFrom: {secretKeyRef: {name: hf, key: token}}\n"
     new = _all_fixed(tmp_path, "deploy.yaml", text)
     (container,) = yaml.safe_load(new)["spec"]["template"]["spec"]["containers"]
     assert container["securityContext"]["runAsUser"] == 10001
