@@ -37,7 +37,7 @@ a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`; TGI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
+`/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
 writable volume already covers it; in Kubernetes also at each of the image's own `VOLUME`s it writes to
 (postgres' data directory, redis' `/data`), which CRI-O, unlike Docker and containerd, makes a directory
 of the read-only root filesystem. A compose

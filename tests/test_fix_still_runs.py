@@ -60,6 +60,9 @@ def _mounts(tmp_path: Path, name: str, text: str) -> dict[str, list[str]]:
     # TGI downloads `--model-id` into /data (HUGGINGFACE_HUB_CACHE/HF_HOME), no VOLUME
     ("ghcr.io/huggingface/text-generation-inference:3.0.1", "", ["/data", "/tmp"]),
     ("ghcr.io/huggingface/text-generation-inference:3.0.1", "    volumes: [\"./data:/data\"]\n", ["/data", "/tmp"]),
+    # TEI downloads `--model-id` into /data (HUGGINGFACE_HUB_CACHE), CPU and CUDA tags alike, no VOLUME
+    ("ghcr.io/huggingface/text-embeddings-inference:cpu-1.5", "", ["/data", "/tmp"]),
+    ("ghcr.io/huggingface/text-embeddings-inference:89-1.5", "    volumes: [\"./data:/data\"]\n", ["/data", "/tmp"]),
     # MinIO creates ~/.minio/certs/CAs at start and exits when it cannot
     ("quay.io/minio/minio:RELEASE.2024-12-18T13-15-44Z", "    volumes: [\"./data:/data\"]\n",
      ["/data", "/root/.minio", "/tmp"]),
