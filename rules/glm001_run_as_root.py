@@ -116,7 +116,13 @@ or started with `user: root` gets `1000`, jovyan: its home, conda directory
 and `users` group are that user's, and Jupyter cannot start as another uid;
 a Kubernetes `runAsUser` takes a uid, so an image whose user is a name gets its
 account's uid where the catalog knows it: micromamba's `mambauser` is `57439`);
-else `10001`. No fix is offered where root is the workload's purpose
+else `10001`. That uid has no account in the image, so the runtime starts it with
+`HOME=/` (runc sets HOME from `/etc/passwd` only when nothing else does, `/` for a
+uid it does not find), where it cannot write: for an image the catalog knows to
+write under its home at start (vLLM's and the Hugging Face hub's `~/.cache`,
+Ollama's `~/.ollama`, MinIO's `~/.minio`), the compose, Kubernetes and `docker run`
+fix also sets `HOME=/tmp`, unless the workload or the image sets `HOME` or variables
+the scan cannot read may. No fix is offered where root is the workload's purpose
 (the finding itself, and its message, are unchanged; a volume-permissions step's
 message says why):
 
@@ -143,7 +149,8 @@ from collections.abc import Iterator
 from glmlint.catalog.images import default_user, fact
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value
+from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
+                          set_value)
 
 
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
@@ -248,7 +255,7 @@ _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unpr
                 "where user namespaces are on, the default from Kubernetes 1.33)")
 
 
-def _user_fix(workload: Workload) -> Intent:
+def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """Set the image's own non-root user when the image catalog knows it (the Jupyter Docker Stacks'
     1000, whose home, conda directory and `users` group are that user's: another uid cannot write
     them and Jupyter fails to start), else the configured fix user."""
@@ -263,7 +270,36 @@ def _user_fix(workload: Workload) -> Intent:
         own = str(uid) if uid is not None else ""
     if own and own != "0":
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
+    home = _home_writes(workload)
+    if home:
+        # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
+        # used when neither the image nor the container sets HOME), which it cannot write: the caches the
+        # image keeps under its home go to /tmp, writable by every user (and a tmpfs or emptyDir under a
+        # read-only root filesystem)
+        return (set_value(workload.user, "user", FIX_USER,
+                          title=f"Run as the non-root user {FIX_USER}, with HOME=/tmp (the image writes under its "
+                                f"home: {', '.join(home)}; without an account HOME is /, which it cannot write)"),
+                ensure_item(Setting((), workload.anchor, explicit=False), "env", f"HOME={_NEW_HOME}", title=""))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+
+
+_NEW_HOME = "/tmp"
+
+
+def _home_writes(workload: Workload) -> list[str]:
+    """The paths under its home the image writes at start (images.yaml `writable_paths` written `~/…`), when
+    the user a fix sets would start with a HOME it cannot write: neither the workload nor the image sets
+    HOME, nor may variables the scan cannot read (`envFrom`, an unread `env_file`); a Dockerfile's
+    `USER` gets no `ENV` beside it (none of these images is built on without one of its own)."""
+    if workload.format not in (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN) or workload.env_imports \
+            or workload.env_value("HOME") is not None:
+        return []
+    image = workload.entry_image()
+    env = fact(image, "env")
+    if env is not None and isinstance(env.value, dict) and "HOME" in env.value:
+        return []
+    paths = fact(image, "writable_paths")
+    return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
 
 
 def _root_powers(workload: Workload) -> bool:
