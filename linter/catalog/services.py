@@ -1924,7 +1924,9 @@ def render_markdown() -> str:
              "dangerous switches |", "|---|---|---|---|---|---|"]
     for s in catalog():
         rec = [" ".join(c) for c in s.commands] + [f"python -m {m}" for m in s.modules] + list(s.image_patterns)
-        rec += list(s.scripts)  # globs over the script's path (`*.llamafile`)
+        # globs over the script's path (`*.llamafile`), or a Java main class, as the entry writes them: the
+        # match is case-insensitive (`Service.scripts` is lower-cased), a class name is not (`water.H2OApp`)
+        rec += list(_data()["services"].get(s.id, {}).get("recognize", {}).get("scripts", s.scripts))
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         rec += ["a KServe LLMInferenceService's `main` container" + (f" (its `{p.args_env}`)" if p.args_env else "")
                 for p in s.presets if p.container == "llminferenceservice"]
