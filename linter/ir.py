@@ -318,6 +318,11 @@ LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
 # `RUNTIME_LABEL`, which only they have: `selector` is that label, its value `runtime_label(kind, name)`
 RUNTIME_RUN = "RuntimeRun"
 RUNTIME_LABEL = "\0runtime"  # (not a label Kubernetes allows: no Service selects it)
+# the `Exposure.kind` of the InferenceServices' runs of a ClusterServingRuntime in the runtime's own file, each of
+# them shadowed by a ServingRuntime of that name in its namespace in another file of the scan (`link.exposures`):
+# KServe runs the namespaced one, so the cluster runtime's containers get back the memory limit the parse of
+# their file took away (`selector`: the runtime's label, `name`: its name, `loc`: where the first run names it)
+RUNTIME_SHADOWED = "RuntimeShadowed"
 
 
 def runtime_label(kind: str, name: str) -> tuple[str, str]:
@@ -375,6 +380,8 @@ class Exposure:
             return namespace == self.namespace
         if self.kind == RUNTIME_RUN:  # a cluster-scoped runtime by its name alone, a namespaced one in its namespace
             return self.selector[0] in labels and ((self.via or "").startswith("Cluster") or namespace == self.namespace)
+        if self.kind == RUNTIME_SHADOWED:  # (a cluster-scoped runtime)
+            return self.selector[0] in labels
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:

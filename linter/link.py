@@ -22,7 +22,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -87,8 +87,23 @@ def _without_shadowed(found: list[tuple[str, Exposure]], sources: list[SourceFil
         run = own.get((path, e.name, e.loc))
         return run is not None and any(run.selects(ns, labels) and reaches(run, path, at) for at, ns, labels in runtimes)
 
-    return [(path, e) for path, e in found
-            if not (e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING and runtimes and shadowed(path, e))]
+    if not runtimes:
+        return found
+    kept, gone = [], {}
+    for path, e in found:
+        if e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING and shadowed(path, e):
+            gone.setdefault((path, e.selector), e)
+        else:
+            kept.append((path, e))
+    # the cluster runtime's containers in the file of the InferenceServices that run it: its parse took their
+    # memory limit away (`_runtimes_unlimited`); every run of them there shadowed, they get it back
+    label = {s.path: {p for _ns, labels in s.pod_labels for p in labels if p[0] == RUNTIME_LABEL}
+             for s in sources if s.format is Format.KUBERNETES and any(path == s.path for path, _s in gone)}
+    unshadowed = {(path, e.selector) for path, e in kept if e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING}
+    kept += [(path, Exposure(RUNTIME_SHADOWED, e.name, None, e.selector, (), e.loc, via=e.via, completed=True))
+             for (path, selector), e in gone.items()
+             if selector[0] in label.get(path, ()) and (path, selector) not in unshadowed]
+    return kept
 
 
 # each route file (its path), its routes (`INGRESS_ROUTE`s) and the Kubernetes files close to it, its own
@@ -194,6 +209,8 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
         return e.namespace is not None or _same_dir(path, pod_file)
     if e.kind == RUNTIME_RUN:
         return (e.via or "").startswith("Cluster") or e.namespace is not None or _close(path, pod_file)
+    if e.kind == RUNTIME_SHADOWED:  # (the runtime's own file: `Exposure.completed`)
+        return path == pod_file
     return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
 
 

@@ -36,7 +36,10 @@ cluster-scoped ClusterTrainingRuntime or ClusterServingRuntime of that name
 wherever the scan has it, a namespaced TrainingRuntime or ServingRuntime of
 that name in its own namespace (both written the same, or, with neither
 written, in files of one directory or of sibling directories, which are
-applied together). A model that names no runtime runs the only ServingRuntime
+applied together). A ServingRuntime of the InferenceService's namespace
+in any file of the scan wins over the ClusterServingRuntime of that name, in
+its file or another (KServe looks the namespaced one up first): the cluster
+runtime is not what that InferenceService runs. A model that names no runtime runs the only ServingRuntime
 of its namespace in its own file that auto-selects its format (which KServe
 tries before any ClusterServingRuntime); one of another file is not guessed.
 The finding is at the runtime's container. Nor is the first container of a

@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -1675,7 +1675,7 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
-_NOT_EXPOSING = (LIMIT_RANGE, RUNTIME_RUN)  # (`Exposure`s that make no port reachable)
+_NOT_EXPOSING = (LIMIT_RANGE, RUNTIME_RUN, RUNTIME_SHADOWED)  # (`Exposure`s that make no port reachable)
 
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
@@ -1688,6 +1688,10 @@ def expose(w: Workload, services: list[Exposure]) -> Workload:
         w = _given_memory_limit(w, limit.default_memory or "", limit.loc)
     if not w.pod_labels:
         return w
+    if w.memory_limit.origin is None and not w.memory_limit.explicit and any(
+            e.kind == RUNTIME_SHADOWED and e.selects(w.namespace, w.pod_labels) for e in services):
+        # the InferenceServices of its file that ran it run a ServingRuntime of their namespace instead
+        w = records.replace(w, memory_limit=records.replace(w.memory_limit, origin=_BY_ISVC))
     if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(
             e.kind == RUNTIME_RUN and e.selects(w.namespace, w.pod_labels) for e in services):
         # a TrainJob (InferenceService) of another file runs its runtime without a memory limit of its own
