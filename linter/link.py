@@ -704,11 +704,41 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
                 or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
-        role = next((r for r in cluster.roles_of((b.role_kind, b.role_name))
-                     if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
-        grants.append(Grant(b, role))
+        grants.append(Grant(b, _role_of(b, cluster)))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return records.replace(pod, account=account, grants=tuple(grants))
+
+
+def _role_of(b: Binding, cluster: _Cluster) -> Role | None:
+    """The role `b`'s `roleRef` names, as the scan holds it: a ClusterRole, or a Role of the binding's
+    namespace (either unwritten: whatever it is applied to), of the binding's own project (`_unit`), the
+    nearest: its own file's, then one of a file close to its own (`_close`), then the first of the scan's
+    order. Names repeat across projects (every kubebuilder operator's `manager-role`, `proxy-role`,
+    `leader-election-role`): one of another project of the scan is not the one the binding is applied with."""
+    best, rank = None, 3
+    for r in cluster.roles_of((b.role_kind, b.role_name)):
+        if not (r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)):
+            continue
+        if r.path == b.path:
+            return r
+        near = 1 if _close(r.path, b.path) else 2 if _same_unit(r.path, b.path) else 3
+        if near < rank:
+            best, rank = r, near
+    return best
+
+
+def _unit(path: str) -> str:
+    """The project a file of the scan is in: the top-level directory of the scan root (the current
+    directory) it is under; "" for a file of the root itself or outside it (an absolute path)."""
+    head, slash, _rest = path.replace("\\", "/").partition("/")
+    return head if slash and head not in ("", ".", "..") and ":" not in head else ""
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Whether the files `a` and `b` are of one project (`_unit`): a monorepo scanned at its root holds one
+    project in each top-level directory; a file of the root, or outside it, may be of any."""
+    ua, ub = _unit(a), _unit(b)
+    return ua == ub or not ua or not ub
 
 
 def cluster_of(sources: list[SourceFile]) -> _Cluster | None:
