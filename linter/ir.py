@@ -661,6 +661,9 @@ class Workload:
     anchor: Loc  # where findings about absent settings point
     node_path: tuple[str | int, ...] = ()  # (doc index, keys...) of the workload's mapping
     partial: bool = False  # a fragment (override file, patch): absent settings may come from elsewhere
+    # a fragment's fields that what makes its pod copies as written (an NVIDIA NIMService's `resources`): absent
+    # there, absent in the pod (`missing`)
+    whole: tuple[str, ...] = ()
     image: Setting[str | None] = None  # type: ignore[assignment]
     user: Setting[User | None] = None  # type: ignore[assignment]
     run_as_non_root: Setting[bool] | None = None  # None where the platform has no such control
@@ -778,9 +781,11 @@ class Workload:
 
     # -- helpers rules share -------------------------------------------------
 
-    def missing(self, setting: Setting[object]) -> bool:
-        """True when `setting` is absent here and no other file or object can supply it."""
-        return not setting.explicit and not self.partial and setting.origin is None
+    def missing(self, setting: Setting[object], field: str | None = None) -> bool:
+        """True when `setting` is absent here and no other file or object can supply it (`field`: the field it is
+        written under, which a fragment may write in full: `whole`)."""
+        return not setting.explicit and setting.origin is None and (
+            not self.partial or (field is not None and field in self.whole))
 
     def owner(self, setting: Setting[object]) -> str:
         """Who a finding about `setting` names: the group when the value is written for the whole

@@ -2070,6 +2070,11 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
 # 8000), which is the container's port too (`NIM_SERVER_PORT`, `GetStandardEnv`).
 _NIM_API = "apps.nvidia.com/"
 _NIM_PORT = "8000"
+# The operator gives the NIM container the NIMService's `resources` as written (`GetResources`,
+# manifests/deployment.yaml and lws.yaml `resources: {{ .Resources }}`), adding only an `nvidia.com/gpu`
+# request and limit when neither names one (internal/controller/platform/standalone/nimservice.go
+# `addGPUResources`): a NIMService without `resources.limits.memory` runs NIM with no memory limit
+_NIM_WHOLE = ("resources",)
 
 
 def _is_nim(obj: Any) -> bool:
@@ -2795,6 +2800,10 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             pods.append(_pod(obj, obj_path, spec, owner, mine))
         elif mine and _is_nim(obj):
             pods.append(_nim_pod(obj, obj_path, spec, owner, mine))
+    if out and _is_nim(obj):  # (its `resources` are the NIM container's as written: `_NIM_WHOLE`)
+        from glmlint import records
+
+        out = [records.replace(w, whole=_NIM_WHOLE) if w.node_path == (*obj_path, "spec") else w for w in out]
     supplied = _trigger_images(obj)
     if supplied:
         from glmlint import records
