@@ -727,3 +727,49 @@ def test_the_route_and_service_kserve_makes_for_a_long_llminferenceservice_name(
     report = lint(tmp_path, {"llm.yaml": LLM_ISVC_PUBLIC.format(name=name)}, ["GLM017"])
     (r,) = report.results
     assert f"the HTTPRoute `{route}` of the Gateway `edge` (through the Service `{service}`)" in r.message
+
+
+_MULTI_NODE_LLM = """\
+    apiVersion: serving.kserve.io/v1alpha1
+    kind: LLMInferenceService
+    metadata: {name: ds, namespace: llm}
+    spec:
+      model: {uri: "hf://deepseek-ai/DeepSeek-V3"}
+      parallelism: {data: 4, dataLocal: 2}
+      router: {route: {}, gateway: {refs: [{name: edge}]}}
+      template:
+        containers: [{name: main}]
+      worker:
+        containers: [{name: main}]
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: edge, namespace: llm}
+    spec:
+      gatewayClassName: gke-l7-global-external-managed
+      listeners: [{name: http, protocol: HTTP, port: 80}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: ds-workers, namespace: llm}
+    spec:
+      type: LoadBalancer
+      selector: {app.kubernetes.io/component: llminferenceservice-workload-worker, app.kubernetes.io/name: ds}
+      ports: [{port: 8000}]
+    """
+
+
+@pytest.mark.parametrize("template, leader, worker", [
+    (True, ["HTTPRoute"], ["LoadBalancer"]),  # the route reaches the leader pods; the written Service the workers
+    (False, [], ["LoadBalancer"]),  # one switch: a `worker` alone (the preset's template leads): not the pool's
+])
+def test_a_multi_node_llminferenceservice_s_leader_and_worker_pods_carry_kserve_s_labels(template, leader, worker):
+    """KServe's multi-node LLMInferenceService is a LeaderWorkerSet (workload_multi_node.go at 0217bdab): its
+    leader pods (`template`) are labelled `kserve.io/component: workload`, which its route selects, its worker
+    pods `app.kubernetes.io/component: llminferenceservice-workload-worker` (and the pool's labels only when no
+    leader template is there after the presets, which supply one)."""
+    text = _MULTI_NODE_LLM if template else _MULTI_NODE_LLM.replace(
+        "  template:\n        containers: [{name: main}]\n      ", "  ")
+    got = {w.node_path[2]: sorted(e.kind for e in w.exposed_by)
+           for w in source(text, "kubernetes").workloads if w.name == "main"}
+    assert got == ({"template": leader, "worker": worker} if template else {"worker": worker})

@@ -824,7 +824,7 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 # pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
 # `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
 # workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
-# `expectedPrefillMainDeployment`; multi-node workers are labelled otherwise and are not followed).
+# `expectedPrefillMainDeployment`; a multi-node one's leader pods too, its workers otherwise: `_llm_multi_node`).
 _LLM_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "kserve.io/component")
 
 
@@ -2260,19 +2260,41 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
                   for role in ("scheduler", "worker")]
     elif _llm_preset(obj):
         # the single-node Deployments' pod labels (`_llm_route`): the main one's (`decode` beside a prefill), the
-        # prefill one's; a multi-node (`worker`) one's pods are LeaderWorkerSet's, labelled otherwise
+        # prefill one's; a multi-node (`worker`) one's pods are a LeaderWorkerSet's (`_llm_multi_node`)
         spec = y.get(obj, "spec")
         base = dict(_llm_labels(name))
         prefill = y.get(spec, "prefill")
+        role = "both" if prefill is None else "decode"
         if y.get(spec, "worker") is None:
             places.append(((*obj_path, "spec", "template"), {
-                "app.kubernetes.io/component": "llminferenceservice-workload", **base,
-                "llm-d.ai/role": "both" if prefill is None else "decode"}, None))
+                "app.kubernetes.io/component": "llminferenceservice-workload", **base, "llm-d.ai/role": role}, None))
+        else:
+            places += _llm_multi_node((*obj_path, "spec"), base, role, "")
         if prefill is not None and y.get(prefill, "worker") is None:
             places.append(((*obj_path, "spec", "prefill", "template"), {
                 "app.kubernetes.io/component": "llminferenceservice-workload-prefill", **base, "llm-d.ai/role": "prefill"},
                 None))
+        elif prefill is not None:
+            places += _llm_multi_node((*obj_path, "spec", "prefill"), base, "prefill", "-prefill")
     return _labelled(workloads, places)
+
+
+# KServe's multi-node LLMInferenceService (kserve pkg/controller/v1alpha1/llmisvc/workload_multi_node.go at
+# 0217bdab, `expectedMainMultiNodeLWS`, `expectedPrefillMultiNodeLWS`): `worker` (`prefill.worker`) makes a
+# LeaderWorkerSet whose leader pods run `template` (`prefill.template`), labelled `app.kubernetes.io/component:
+# llminferenceservice-workload-leader[-prefill]`, `kserve.io/component: workload` (what the route's pool and the
+# workload Service select: `_llm_labels`) and `llm-d.ai/role`, and whose worker pods run `worker`, labelled
+# `...-workload-worker[-prefill]` and, only when there is no leader template, `kserve.io/component: workload`
+# too. The multi-node presets (config/llmisvcconfig/config-llm-worker-data-parallel.yaml) supply a `template`
+# where none is written: a written `worker` alone gets the labels every worker has, not the pool's.
+def _llm_multi_node(at: Path, base: dict[str, str], role: str, suffix: str
+                    ) -> list[tuple[Path, dict[str, str], None]]:
+    """The (place, labels) of a multi-node LLMInferenceService's leader (`template`) and worker containers."""
+    common = {k: v for k, v in base.items() if k != "kserve.io/component"}
+    return [((*at, "template"), {"app.kubernetes.io/component": f"llminferenceservice-workload-leader{suffix}",
+                                 **base, "llm-d.ai/role": role}, None),
+            ((*at, "worker"), {"app.kubernetes.io/component": f"llminferenceservice-workload-worker{suffix}",
+                               **common}, None)]
 
 
 # Labels the API server and the controllers give the pods of core workloads and of ML training jobs, which a
