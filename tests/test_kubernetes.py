@@ -773,3 +773,43 @@ def test_a_multi_node_llminferenceservice_s_leader_and_worker_pods_carry_kserve_
     got = {w.node_path[2]: sorted(e.kind for e in w.exposed_by)
            for w in source(text, "kubernetes").workloads if w.name == "main"}
     assert got == ({"template": leader, "worker": worker} if template else {"worker": worker})
+
+
+_DEFAULT_GATEWAY_LLM = """\
+    apiVersion: serving.kserve.io/v1alpha1
+    kind: LLMInferenceService
+    metadata: {name: qwen, namespace: llm}
+    spec:
+      model: {uri: "hf://Qwen/Qwen2.5-7B-Instruct"}
+      router: {route: ROUTE, scheduler: {}}
+      template:
+        containers: [{name: main}]
+    """
+_KSERVE_GATEWAY = """\
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: NAME, namespace: kserve}
+    spec:
+      gatewayClassName: envoy
+      listeners: [{name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}]
+    """
+
+
+@pytest.mark.parametrize("route, gateway, reported", [
+    ("{}", "kserve-ingress-gateway", True),  # no gateway refs: the cluster's default gateway, as KServe ships it
+    ("{}", "shared-edge", False),  # one switch: a Gateway of another name is not the default
+    # the route's own spec names its parent: that Gateway, not the default
+    ("{http: {spec: {parentRefs: [{name: shared-edge, namespace: kserve}]}}}", "shared-edge", True),
+    ("{http: {spec: {parentRefs: [{name: shared-edge, namespace: kserve}]}}}", "kserve-ingress-gateway", False),
+])
+def test_an_llminferenceservice_route_without_gateway_refs_attaches_to_the_default_gateway(
+        tmp_path, route, gateway, reported):
+    """Without `router.gateway.refs`, KServe's route preset attaches the route to `inferenceservice-config`'s
+    `ingress.kserveIngressGateway`, shipped as `kserve/kserve-ingress-gateway` (kserve config_loader.go `NewConfig`,
+    config/llmisvcconfig/config-llm-router-route.yaml at 0217bdab): the platform's Gateway of that name, in a
+    sibling directory, exposes the vLLM preset (no API key)."""
+    report = lint(tmp_path, {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", route),
+                             "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway)}, ["GLM017"])
+    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
+    if reported:
+        assert f"of the Gateway `{gateway}`" in report.results[0].message

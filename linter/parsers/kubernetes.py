@@ -819,8 +819,10 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 # and no `route.http.refs` the controller makes the HTTPRoute `<name>-kserve-route` (`_child_name`; router.go
 # `expectedHTTPRoute`), which `spec.router.gateway.refs` attach to the Gateways they name (`toGatewayRef`; a ref
 # without a namespace: the LLMInferenceService's, `CollectReferencedGateways`); without refs it attaches to the
-# cluster's default gateway, which `inferenceservice-config` names (the `kserve-config-llm-router-route` preset's
-# parentRefs): not the manifest's to say, and not followed. The route sends to the service's single-node workload
+# cluster's default gateway (the `kserve-config-llm-router-route` preset's parentRefs: config/llmisvcconfig), the
+# `inferenceservice-config` ConfigMap's `ingress.kserveIngressGateway`, required as `<namespace>/<name>` and shipped
+# as `kserve/kserve-ingress-gateway` (config/configmap/inferenceservice.yaml; config_loader.go `NewConfig`): that
+# Gateway, judged where the scan has it (a ConfigMap naming another is not read). The route sends to the service's single-node workload
 # pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
 # `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
 # workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
@@ -835,6 +837,7 @@ def _llm_labels(name: str) -> tuple[tuple[str, str], ...]:
 
 
 _LLM_PORT = "8000"
+_LLM_DEFAULT_GATEWAY = ("kserve", "kserve-ingress-gateway")
 
 
 def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] | None:
@@ -848,8 +851,17 @@ def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] 
     if not name or not y.is_map(route) or y.items(y.get(route, "http", "refs")):
         return None
     namespace = _namespace(obj)
-    gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
-                     for ref in y.items(y.get(router, "gateway", "refs")) if y.text(y.get(ref, "name")))
+    refs = y.items(y.get(router, "gateway", "refs"))
+    written = y.get(route, "http", "spec", "parentRefs")  # (the route's own spec, merged over the preset's)
+    if refs:
+        gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
+                         for ref in refs if y.text(y.get(ref, "name")))
+    elif written is not None:
+        gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
+                         for ref in y.items(written) if (y.text(y.get(ref, "kind")) or "Gateway") == "Gateway"
+                         and y.text(y.get(ref, "name")))
+    else:
+        gateways = (_LLM_DEFAULT_GATEWAY,)
     pair = y.entries(router).get("route")
     return (_child_name(name, "-kserve-workload-svc"), gateways, pair[0] if pair else route) if gateways else None
 
