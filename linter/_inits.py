@@ -231,11 +231,12 @@ def _m21(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, permissions)
  return __init__
 
-def _m22(_F, _s0, _s1, _s2):
- def __init__(self, how, loc, port):
+def _m22(_F, _s0, _s1, _s2, _s3):
+ def __init__(self, how, loc, port, outside):
   _s0(self, how)
   _s1(self, loc)
   _s2(self, port)
+  _s3(self, outside)
  return __init__
 
 def _m23(_F, _s0, _s1, _s2, _s3):
@@ -1358,7 +1359,7 @@ MAKERS = {
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m19,
     (('format', 'workloads'), (), False, False, False): _m20,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,
-    (('how', 'loc', 'port'), (), True, True, False): _m22,
+    (('how', 'loc', 'port', 'outside'), (), True, True, False): _m22,
     (('id', 'description', 'match', 'facts'), (), True, True, False): _m23,
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,

@@ -32,11 +32,13 @@ from glmlint.records import dataclass
 @dataclass(frozen=True, slots=True)
 class Reach:
     """One way a port is reachable: `how` for the message, `loc` to point at, `port` when it is a
-    published port entry (the fix rewrites it)."""
+    published port entry (the fix rewrites it), `outside` the port a client connects to when it is
+    known and not the container's own (`8080` of `8080:80`, a LoadBalancer Service's `port: 80`)."""
 
     how: str
     loc: Loc
     port: Port | None = None
+    outside: str | None = None
 
 
 def on_all_interfaces(port: Port) -> bool | None:
@@ -60,6 +62,16 @@ def _covers(spec: str, number: int) -> bool | None:
     return int(low) <= number <= int(high or low)
 
 
+def _published_at(port: Port, number: int) -> str | None:
+    """The host port that `number` of `port`'s container ports is published on, when written (`8080:80`,
+    `8000-8001:9000-9001`); None when Docker picks it (`80`, a host range for one container port)."""
+    host, _, host_high = (port.host_port or "").strip().partition("-")
+    low, _, high = port.container_port.strip().partition("-")
+    if not (host.isdigit() and low.isdigit()) or (host_high and not high):
+        return None
+    return str(int(host) + number - int(low))
+
+
 def reach(workload: Workload, number: int, *, published_only: bool = False) -> list[Reach]:
     """How the container port `number` is reachable from beyond the host."""
     out: list[Reach] = []
@@ -70,7 +82,8 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
             continue
         if on_all_interfaces(port) is not True:
             continue
-        out.append(Reach("published on all interfaces", port.loc, port))
+        at = _published_at(port, number)
+        out.append(Reach("published on all interfaces", port.loc, port, at if at != str(number) else None))
     if published_only:
         return out
     if workload.publish_all.value:
@@ -102,7 +115,10 @@ def reach(workload: Workload, number: int, *, published_only: bool = False) -> l
                     of = f" of the Gateway `{exposure.gateways[0][1]}`" if exposure.gateways else ""
                     out.append(Reach(f"exposed by the {exposure.kind} `{exposure.name}`{of}{made}{via}", exposure.loc))
                 else:
-                    out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`{made}", exposure.loc))
+                    # a LoadBalancer's clients connect to its `port`; a NodePort's to a node port not read here
+                    at = sp.port if exposure.kind == "LoadBalancer" and sp.port != str(number) else None
+                    out.append(Reach(f"exposed by the {exposure.kind} Service `{exposure.name}`{made}", exposure.loc,
+                                     outside=at))
                 break
     return out
 

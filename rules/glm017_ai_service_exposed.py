@@ -413,10 +413,14 @@ def check(workload: Workload) -> Iterator[Finding]:
                 if auth.loc in seen:
                     continue
                 seen.add(auth.loc)
+                # the port clients use when every way it is reached agrees on one (`3000:8080`: 3000)
+                outside = {r.outside for r in reach(workload, ls.port)}
+                port = f"{outside.pop()} (the container's {ls.port})" if len(outside) == 1 and None not in outside \
+                    else ls.port
                 yield Finding(at=auth.loc, args={"name": workload.label, "service": s.name}, message=(
                     f"{workload.label} turns off {s.name} authentication ({auth.switch}) while its "
                     f"{ls.listener.name} listens on all interfaces: it {ls.listener.gives or s.gives} for anyone "
-                    f"who can reach port {ls.port}"))
+                    f"who can reach port {port}"))
                 continue
             reaches = reach(workload, ls.port) if ls.all_interfaces else []
             if tunnel is not None:
@@ -430,6 +434,7 @@ def check(workload: Workload) -> Iterator[Finding]:
                 how = ("with only a login everyone knows ("
                        + (f"{auth.switch}: " if auth.switch else "") + f"{auth.known})") if auth.known else \
                     "with no authentication"
+                port = f"{r.outside} (the container's {ls.port})" if r.outside else ls.port
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} {how}: "
-                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {ls.port}"))
+                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {port}"))

@@ -311,3 +311,46 @@ docker run -d --network container:ollama vllm/vllm-openai:v0.6.4 --model Qwen/Qw
 """)
     vllm = [m for _p, _l, m in _glm017(tmp_path) if "vLLM" in m]
     assert vllm and all("(`--network container:ollama`, which joins `vpn`'s)" in m for m in vllm), vllm
+
+
+@pytest.mark.parametrize(("ports", "service", "said"), [
+    ('["8080:80"]', None, "port 8080 (the container's 80)"),
+    ('["0.0.0.0:9000-9001:80-81"]', None, "port 9000 (the container's 80)"),
+    ('["80:80"]', None, "port 80"),
+    ('["80"]', None, "port 80"),  # Docker picks the host port: the container's is all the message knows
+    (None, "LoadBalancer", "port 443 (the container's 80)"),
+    (None, "NodePort", "port 80"),  # the node port is the API server's pick unless written: not read
+])
+def test_the_message_names_the_port_clients_connect_to(tmp_path: Path, ports: str | None, service: str | None,
+                                                      said: str) -> None:
+    """A published `8080:80` is reached on the host's 8080 and a LoadBalancer Service on its `port`, not on the
+    container's port: the message says the port a client uses, and the container's beside it."""
+    image = "ghcr.io/huggingface/text-generation-inference:2.4.1"
+    if ports:
+        (tmp_path / "compose.yaml").write_text(f"services:\n  tgi:\n    image: {image}\n    ports: {ports}\n")
+    else:
+        deployment = DEPLOYMENT.replace("rayproject/ray:2.9.0", image).replace(
+            'command: ["ray", "start", "--head", "--dashboard-host=0.0.0.0", "--block"]', "ports: [{containerPort: 80}]")
+        (tmp_path / "all.yaml").write_text(deployment + f"""---
+apiVersion: v1
+kind: Service
+metadata: {{name: tgi, namespace: ml}}
+spec:
+  type: {service}
+  selector: {{app: ray-head}}
+  ports: [{{port: 443, targetPort: 80}}]
+""")
+    found = [m for _p, _l, m in _glm017(tmp_path)]
+    assert len(found) == 1 and found[0].endswith(f"for anyone who can reach {said}"), found
+
+
+def test_authentication_turned_off_names_the_published_port(tmp_path: Path) -> None:
+    """Open WebUI's `WEBUI_AUTH=False` on `3000:8080`: the browser goes to 3000."""
+    (tmp_path / "compose.yaml").write_text("""services:
+  webui:
+    image: ghcr.io/open-webui/open-webui:v0.5.20
+    ports: ["3000:8080"]
+    environment: [WEBUI_AUTH=False]
+""")
+    found = [m for _p, _l, m in _glm017(tmp_path)]
+    assert len(found) == 1 and found[0].endswith("for anyone who can reach port 3000 (the container's 8080)"), found
