@@ -554,18 +554,7 @@ def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
     (tmp_path / "platform").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "platform" / "cluster-runtime.yaml").write_text(textwrap.dedent(_CLUSTER_TGI))
-    meta = f"{{name: tgi, namespace: {runtime_ns}}}" if runtime_ns else "{name: tgi}"
-    namespaced = textwrap.dedent(f"""\
-        apiVersion: serving.kserve.io/v1alpha1
-        kind: ServingRuntime
-        metadata: {meta}
-        spec:
-          supportedModelFormats: [{{name: huggingface}}]
-          containers:
-            - name: kserve-container
-              image: "ghcr.io/huggingface/text-generation-inference:3.3.4"
-              resources: {{limits: {{memory: 48Gi}}}}
-        """)
+    namespaced = _namespaced_tgi(runtime_ns)
     meta = f"{{name: chat, namespace: {isvc_ns}}}" if isvc_ns else "{name: chat}"
     isvc = textwrap.dedent(f"""\
         apiVersion: serving.kserve.io/v1beta1
@@ -580,10 +569,33 @@ def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
     else:
         (tmp_path / "platform" / "runtime.yaml").write_text(namespaced)
         (tmp_path / "app" / "isvc.yaml").write_text(isvc)
-    for i in range(3):  # (enough files for a pool)
-        (tmp_path / "app" / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    _glm012_everywhere(tmp_path, monkeypatch, "app", [("platform/cluster-runtime.yaml", 7)] if reported else [])
+    assert len(pool_runs) == 2
+
+
+def _namespaced_tgi(namespace: str | None) -> str:
+    """The ServingRuntime `tgi` of `namespace` (none: unwritten), its container with a memory limit."""
+    meta = f"{{name: tgi, namespace: {namespace}}}" if namespace else "{name: tgi}"
+    return textwrap.dedent(f"""\
+        apiVersion: serving.kserve.io/v1alpha1
+        kind: ServingRuntime
+        metadata: {meta}
+        spec:
+          supportedModelFormats: [{{name: huggingface}}]
+          containers:
+            - name: kserve-container
+              image: "ghcr.io/huggingface/text-generation-inference:3.3.4"
+              resources: {{limits: {{memory: 48Gi}}}}
+        """)
+
+
+def _glm012_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str,
+                       want: list[tuple[str, int]]) -> None:
+    """GLM012 on `tmp_path` (with three more files in `folder`, enough for a pool) finds `want` in a serial, a
+    pooled and a lean scan alike."""
+    for i in range(3):
+        (tmp_path / folder / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
     rules = [r for r in builtin_rules() if r.code == "GLM012"]
-    want = [("platform/cluster-runtime.yaml", 7)] if reported else []
     serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
     assert [(r.path, r.line) for r in serial.results] == want
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
@@ -591,7 +603,6 @@ def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
     alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
     assert [(r.path, r.line) for r in alone.results] == want
     assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
-    assert len(pool_runs) == 2
 
 
 @pytest.mark.parametrize("runtime_ns, other_isvc_ns, reported", [
@@ -620,26 +631,6 @@ def test_a_namespace_serving_runtime_of_another_file_wins_over_the_cluster_one_b
     if other_isvc_ns:
         text += "---\n" + isvc.format(name="eval", ns=other_isvc_ns)
     (tmp_path / "serving" / "tgi.yaml").write_text(text)
-    (tmp_path / "llm" / "runtime.yaml").write_text(textwrap.dedent(f"""\
-        apiVersion: serving.kserve.io/v1alpha1
-        kind: ServingRuntime
-        metadata: {{name: tgi, namespace: {runtime_ns}}}
-        spec:
-          supportedModelFormats: [{{name: huggingface}}]
-          containers:
-            - name: kserve-container
-              image: "ghcr.io/huggingface/text-generation-inference:3.3.4"
-              resources: {{limits: {{memory: 48Gi}}}}
-        """))
-    for i in range(3):  # (enough files for a pool)
-        (tmp_path / "llm" / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
-    rules = [r for r in builtin_rules() if r.code == "GLM012"]
-    want = [("serving/tgi.yaml", 7)] if reported else []
-    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
-    assert [(r.path, r.line) for r in serial.results] == want
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2)) == as_data(serial)
-    alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
-    assert [(r.path, r.line) for r in alone.results] == want
-    assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
+    (tmp_path / "llm" / "runtime.yaml").write_text(_namespaced_tgi(runtime_ns))
+    _glm012_everywhere(tmp_path, monkeypatch, "llm", [("serving/tgi.yaml", 7)] if reported else [])
     assert len(pool_runs) == 2
