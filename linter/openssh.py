@@ -44,7 +44,7 @@ from glmlint.parsers.sshd import directives, key
 from glmlint.records import dataclass, field
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from glmlint.catalog.services import Service
     from glmlint.ir import Word
@@ -376,7 +376,8 @@ def analyse(workload: Workload) -> Sshd:
     stock_files = _stock_files(known, distro)
     files = dict(stock_files.files)
     replay(workload, files, Files(known.main, known.dropins), _apply, unknown_empties=False)
-    config = _config_file(workload)
+    started = list(_sshd_args(workload))  # (read three times below: each a catalog match of every command)
+    config = _config_file(started)
     # the stock lines' runs and directives: the same for every workload whose build left the stock files
     # as they were (each file's lines the very list it started with, no file added or removed: most
     # workloads, e.g. every Kubernetes container), worked out once per distribution (issue 12)
@@ -400,7 +401,7 @@ def analyse(workload: Workload) -> Sshd:
             installed = cmd.loc
         if password is None and _sets_password(cmd):
             password = cmd.loc
-    for cmd, args in _sshd_args(workload):
+    for cmd, args in started:
         installed = installed or cmd.loc
         for i, w in enumerate(args):
             opt = None
@@ -418,7 +419,7 @@ def analyse(workload: Workload) -> Sshd:
     else:
         sources = [options, *(_directive_lines(lines, stock) for lines in read)]
         rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
-    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload)),
+    return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, lambda: _ports(sources, started)),
                                                    nested=frozenset(i + 1 for i in nested)),
                 rejected, copied,
                 installed is None and _start_runs_no_sshd(workload), config if config != known.main else None)
@@ -470,9 +471,10 @@ def _sshd_args(workload: Workload) -> Iterator[tuple[Command, tuple[Word, ...]]]
             yield cmd, cmd.argv[start:]
 
 
-def _config_file(workload: Workload) -> str | None:
-    """The file the container's sshd is told to read with `-f FILE` (`-f/path` too), if any."""
-    for _cmd, args in _sshd_args(workload):
+def _config_file(started: list[tuple[Command, tuple[Word, ...]]]) -> str | None:
+    """The file the container's sshd (`started`: `_sshd_args`) is told to read with `-f FILE` (`-f/path`
+    too), if any."""
+    for _cmd, args in started:
         for i, w in enumerate(args):
             if w.text == "-f" and i + 1 < len(args):
                 return args[i + 1].text
@@ -553,16 +555,16 @@ _FORWARDERS: dict[str, re.Pattern[str] | None] = {
     "socat": re.compile(r"^tcp[46]?-listen:", re.I), "frpc": None}
 
 
-def _tunnel(workload: Workload, ports: frozenset[str]) -> bool:
+def _tunnel(workload: Workload, ports: Callable[[], frozenset[str]]) -> bool:
     """Whether the workload's start, or a container beside it in its pod (sharing its loopback), runs a
-    forwarder (`_FORWARDERS`) whose target is one of sshd's `ports` (or is not known: frp's config file,
+    forwarder (`_FORWARDERS`) whose target is one of sshd's `ports()` (or is not known: frp's config file,
     a `tcp://` origin without a port)."""
     for cmd in (*workload.process, *workload.neighbours):
         if cmd.name in _FORWARDERS:
             word = _FORWARDERS[cmd.name]
             if word is None or any(word.match(w.text) for w in cmd.args):
                 target = _target(cmd)
-                if target is None or target in ports:
+                if target is None or target in ports():
                     return True
     return False
 
@@ -602,10 +604,11 @@ def _target(cmd: Command) -> str | None:
     return None
 
 
-def _ports(sources: list[list[Directive]], workload: Workload) -> frozenset[str]:
-    """The ports sshd listens on: its `Port` lines and `-p` options (each adds one), else 22."""
+def _ports(sources: list[list[Directive]], started: list[tuple[Command, tuple[Word, ...]]]) -> frozenset[str]:
+    """The ports sshd listens on: its `Port` lines and `-p` options (each adds one; `started`:
+    `_sshd_args`), else 22."""
     ports = {d.value.strip() for src in sources for d in src if key(d.keyword) == "port"}
-    for _cmd, args in _sshd_args(workload):
+    for _cmd, args in started:
         words = [w.text for w in args]
         ports.update(words[i + 1] for i, w in enumerate(words[:-1]) if w == "-p")
         ports.update(w[2:] for w in words if w.startswith("-p") and w[2:].isdigit())
