@@ -303,9 +303,9 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
     if joined is not None and workload.format is Format.COMPOSE:  # `network_mode: service:vpn`, vpn in another -f file
         return f" (`{joined}`'s port is in `{at.file}:{at.line}`, a file Compose merges with this one)"
     if workload.format is Format.DOCKER_RUN:
-        from glmlint.parsers import QUADLET
+        from glmlint.parsers import KUBE, QUADLET
 
-        if source.path.endswith(QUADLET):  # a Quadlet unit's value set in its pod or a drop-in
+        if source.path.endswith((QUADLET, KUBE)):  # a Quadlet unit's value set in its pod, a drop-in, the YAML it plays
             from glmlint.parsers.quadlet import merged_from
 
             how = merged_from(at.file)

@@ -57,10 +57,13 @@ def _inputs(folder: Path) -> list[str]:
     """Every file in the folder but expected.yaml, golden `*.fixed` outputs, the build-context
     files a fixture Dockerfile `COPY`s (under a `context/` folder), the `.env` whose variables
     Compose interpolates a compose file beside it with, and the Quadlet units a `.container` names
-    (`Pod=llm.pod`, `Image=x.image`: read with it, not scanned), relative, sorted."""
+    (`Pod=llm.pod`, `Image=x.image`: read with it, not scanned) and the Kubernetes YAML a `.kube` unit
+    plays (`Yaml=ollama.yaml`: read with it), relative, sorted."""
+    played = {(k.parent / line.split("=", 1)[1].strip()).resolve() for k in folder.rglob("*.kube")
+              for line in k.read_text(encoding="utf-8").splitlines() if line.startswith("Yaml=")}
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                   if p.is_file() and p.name not in (EXPECTED, ".env") and not p.name.endswith(".fixed")
-                  and not p.name.endswith(_QUADLET_REFERENCED)
+                  and not p.name.endswith(_QUADLET_REFERENCED) and p.resolve() not in played
                   and CONTEXT not in p.relative_to(folder).parts[:-1])
 
 

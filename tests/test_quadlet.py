@@ -150,3 +150,41 @@ def test_a_pods_drop_ins_and_host_network_reach_the_containers_that_join_it(tmp_
     assert sorted((r.path, r.line, r.message.rsplit("(", 1)[-1]) for r in report.results) == [
         ("ollama.container", 1, "set in `ai.pod.d/10-lan.conf:3`, a drop-in Quadlet merges into the unit)"),
         ("vllm.container", 1, "set in `gpu.pod:2`, the Quadlet pod it joins)")]
+
+
+VLLM_YAML = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vllm}
+spec:
+  selector: {matchLabels: {app: vllm}}
+  template:
+    metadata: {labels: {app: vllm}}
+    spec:
+      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.6.3
+          args: ["--model", "Qwen/Qwen2-7B", "--trust-remote-code"]
+          ports: [{containerPort: 8000}]
+"""
+
+
+def test_a_kube_unit_publishes_the_ports_of_the_yaml_it_plays(tmp_path: Path) -> None:
+    """podman c6580b4a `ConvertKube`: `PublishPort=` is `kube play --publish`, on the pod's network namespace
+    (play.go `mergePublishPorts`); `Network=host` puts the pods on the host's network. What the YAML
+    sets is reported where it is written, once (GLM018 is the YAML's, not the unit's too)."""
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "deploy/vllm.yaml": VLLM_YAML,
+        "vllm.kube": "[Kube]\nYaml=deploy/vllm.yaml\n",
+        "vllm.kube.d/10-ports.conf": "[Kube]\nPublishPort=8000:8000\n",
+        "host.kube": "[Kube]\nYaml=deploy/vllm.yaml\nNetwork=host\n",
+        "quiet.kube": "[Kube]\nYaml=deploy/vllm.yaml\n",  # publishes nothing: only the YAML is read
+        "elsewhere.kube": "[Kube]\nYaml=/etc/containers/systemd/vllm.yaml\nPublishPort=8000:8000\n",
+    }, ["GLM009", "GLM017", "GLM018"])
+    got = sorted((r.path, r.line, r.col, r.code, r.message) for r in report.results)
+    assert [g[:4] for g in got] == [("deploy/vllm.yaml", 12, 46, "GLM018"), ("host.kube", 3, 9, "GLM009"),
+                                    ("host.kube", 3, 9, "GLM017"), ("vllm.kube", 1, 1, "GLM017")]
+    assert "container `vllm` of Quadlet kube `host` (`deploy/vllm.yaml`) runs the vLLM" in got[2][4]
+    assert "on the host's network" in got[2][4]
+    assert got[3][4].endswith("(set in `vllm.kube.d/10-ports.conf:2`, a drop-in Quadlet merges into the unit)")

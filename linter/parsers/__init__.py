@@ -22,6 +22,7 @@ _RUN_FILE = lazyre.compile(r"\.(?:sh|bash|sbatch|slurm|bat|cmd|md|markdown|mdx|m
                            r"|^\.?[Jj][Uu][Ss][Tt][Ff][Ii][Ll][Ee]$")
 DEVCONTAINERS = ("devcontainer.json", ".devcontainer.json")  # a Dev Container's configuration (`devcontainer`)
 QUADLET = ".container"  # a Podman Quadlet unit (`ollama.container`): the `podman run` it generates (`quadlet`)
+KUBE = ".kube"  # a Quadlet kube unit (`ollama.kube`): the ports it publishes for the YAML it plays (`quadlet`)
 PYTHON = ".py"  # a Python script: the `docker run` it starts through a subprocess (`pycalls`)
 NOTEBOOK = ".ipynb"  # a Jupyter notebook: the `docker run` its `!` lines and `%%bash` cells start (`notebook`)
 
@@ -36,7 +37,7 @@ def detect(name: str, rel_path: str = "") -> str | None:
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
-    if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith((QUADLET, PYTHON, NOTEBOOK)):
+    if _RUN_FILE.search(name) or name in DEVCONTAINERS or name.endswith((QUADLET, KUBE, PYTHON, NOTEBOOK)):
         # scripts, Makefiles, Markdown: read only if they mention docker/podman; a Dev Container's
         # configuration: the `docker run` its tools start it with; a Python script: the `docker run` it
         # starts through subprocess (read only if it mentions docker/podman); a Quadlet unit: the `podman run`
@@ -78,6 +79,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             from glmlint.parsers import quadlet
 
             return quadlet.parse(display, text, real_path)  # the `podman run` Quadlet generates
+        if display.endswith(KUBE):
+            from glmlint.parsers import quadlet
+
+            return quadlet.parse_kube(display, text, real_path)  # what `podman kube play` publishes
         if display.endswith(PYTHON):
             from glmlint.parsers import dockerrun, pycalls
 

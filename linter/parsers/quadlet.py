@@ -27,6 +27,9 @@ earlier one's) are read when the unit is on disk; what they set is located in th
 (`Image=ollama.image`, `Network=db.container`, `Volume=models.volume:/models`) is read the same way, with
 its own drop-ins (`image.d/`, `NAME.image.d/`, ...).
 
+A `.kube` unit (`parse_kube`) is `podman kube play` of the Kubernetes YAML it names: its containers get
+the ports the unit publishes (and its `Network=host`); the YAML is checked on its own.
+
 No fix is offered: a fix would write Quadlet keys, not `podman run` flags.
 """
 from __future__ import annotations
@@ -35,7 +38,7 @@ import os
 from collections.abc import Iterator
 
 from glmlint import records
-from glmlint.ir import Command, Format, Loc, SourceFile, Word
+from glmlint.ir import Command, Format, Loc, SourceFile, Word, Workload
 from glmlint.records import dataclass
 
 GROUP = "Container"
@@ -45,11 +48,14 @@ _DROP_IN = ".conf"  # a drop-in of a unit (`ollama.container.d/10-gpu.conf`)
 
 def merged_from(file: str) -> str | None:
     """What `file`, where a value of a unit's `podman run` is set when not in the unit itself, is to
-    the unit: the `.pod` unit its container joins, or a drop-in merged into it (None: neither)."""
+    the unit: the `.pod` unit its container joins, a drop-in merged into it, or the Kubernetes YAML a
+    `.kube` unit plays (None: none of those)."""
     if file.endswith(_POD):
         return "the Quadlet pod it joins"
     if file.endswith(_DROP_IN):
         return "a drop-in Quadlet merges into the unit"
+    if file.endswith((".yaml", ".yml", ".json")):
+        return "the Kubernetes YAML the unit plays"  # a `.kube` unit's `Yaml=`
     return None
 
 
@@ -396,3 +402,95 @@ def parse(path: str, text: str, real_path: str = "") -> SourceFile | None:
                                             pulls=() if built else tuple(records.replace(p, owner=label)
                                                                          for p in w.pulls)))
     return source
+
+
+_KUBE_GROUP = "Kube"  # a Quadlet kube unit's section (`ollama.kube`: `podman kube play` of its `Yaml=` files)
+
+
+def parse_kube(path: str, text: str, real_path: str = "") -> SourceFile:
+    """What a Quadlet `.kube` unit adds to the Kubernetes YAML it plays: the ports it publishes.
+
+    The generator turns `[Kube]` into `podman kube play --replace --service-container=true ...
+    YAML...` (containers/podman c6580b4a, pkg/systemd/quadlet/quadlet.go `ConvertKube`): `Yaml=` names
+    the YAML files (a relative path from the unit's directory), `PublishPort=` becomes `--publish`,
+    `Network=` `--network` (addNetworks). kube play publishes a pod's `hostPort`s and the `--publish`
+    ports, on the pod's network namespace (pkg/domain/infra/abi/play.go `mergePublishPorts`,
+    pkg/specgen/generate/kube/kube.go `getPodPorts`; docs podman-kube-play.1 `--publish`): every
+    container of every pod of the YAML is reached on them; `--network host` puts the pods on the host's
+    network. The YAML itself is scanned on its own (its containers' settings, its `hostPort`s); each of its
+    containers is read here with the unit's ports or host network only when the unit gives some: its
+    image, start command and variables located in the YAML (a finding about them is the YAML's own,
+    `Result.cause`), partial (what it lacks is the YAML's to report)."""
+    import posixpath
+
+    from glmlint.parsers.dockerrun import lift
+
+    source = SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
+    source.json = True  # no fix: the settings are Quadlet keys and the YAML's fields
+    header = next((n for n, line in enumerate(text.splitlines(), 1) if line.strip() == f"[{_KUBE_GROUP}]"), 0)
+    if not header or not real_path or real_path == "-":
+        return source  # the YAML is read from beside the unit on disk
+    unit = _Unit([*_entries(text, "", _KUBE_GROUP), *_drop_ins(real_path, path, _KUBE_GROUP)], Loc(header, 1))
+    added: list[Word] = []
+    for _k, v in unit.all("PublishPort"):
+        added += [Word("--publish", v.loc), v]
+    for _k, v in unit.all("Network"):
+        if v.text.strip() == "host":
+            added += [Word("--network", v.loc), v]
+    if not added:
+        return source
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".kube")
+    for _k, v in unit.split("Yaml"):
+        if v.dynamic or v.text.startswith("/") or "%" in v.text:
+            continue  # a path on the host (or a systemd specifier): not in the scan
+        shown = posixpath.normpath("/".join(p for p in (posixpath.dirname(path.replace("\\", "/")), v.text) if p))
+        def at(loc: Loc) -> Loc:
+            return loc if loc.file else Loc(loc.line, loc.col, shown)  # a value of the YAML, located there
+
+        def moved(word: Word) -> Word:
+            return Word(word.text, at(word.loc), word.dynamic)
+
+        for w in _played(shown, os.path.join(os.path.dirname(real_path), v.text)):
+            image = w.image.value if w.image is not None else None
+            if not image:
+                continue
+            words = [Word("podman", unit.anchor), Word("run", unit.anchor), *added]
+            for e in w.env:
+                spec = e.name if e.value is None else f"{e.name}={e.value}"
+                words += [Word("--env", at(e.loc)), Word(spec, at(e.loc), e.dynamic)]
+            entry = [moved(x) for x in (w.entrypoint.value or ())] if w.entrypoint is not None else []
+            if entry:
+                words += [Word("--entrypoint", entry[0].loc), entry[0]]
+            words.append(Word(image, at(w.image.loc), "$" in image))
+            words += entry[1:] + [moved(x) for x in (w.command.value or () if w.command is not None else ())]
+            lifted = lift(Command(tuple(words), unit.anchor), path)
+            if lifted is None:
+                continue
+            label = f"container `{w.name}` of Quadlet kube `{stem}` (`{shown}`)"
+            source.workloads.append(records.replace(lifted, name=w.name, label=label, partial=True, pulls=(),
+                                                    env_imports=w.env_imports))
+    return source
+
+
+def _played(shown: str, disk: str) -> list[Workload]:
+    """The containers of the Kubernetes YAML at `disk` (reported as `shown`), read as the scan reads it
+    on its own (what cannot be read safely, an alias bomb, is not read here either)."""
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    try:
+        with open(disk, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    try:
+        docs = yamlnodes.compose_all(text)
+        if "*" in text and "&" in text:
+            for doc in docs:
+                if doc is not None:
+                    yamlnodes.check(doc, aliases=True, duplicates=False)
+    except yamlnodes.YamlError:
+        return []
+    if not any(kubernetes.is_kubernetes(d) for d in docs):
+        return []
+    return list(kubernetes.parse(shown, text, docs, False).workloads)
