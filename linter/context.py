@@ -36,7 +36,9 @@ DEFAULT_KINDS: Mapping[str, frozenset[str]] = {
 NAMES = {MAIN: "deployment files", DOCS: "documentation", TESTS: "tests and fixtures",
          DEVCONTAINER: "dev containers", CI: "CI jobs"}
 
-_DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt")
+# markup, and Jupyter notebooks: a tutorial or an experiment its reader runs cell by cell, as a README's
+# reader pastes its code blocks (the containers a notebook starts are not where a deployment is decided)
+_DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt", ".ipynb")
 _TEST_DIRS = {"test", "tests", "testing", "testdata", "test-data", "test_data", "fixtures", "fixture",
               "__fixtures__", "__tests__", "e2e", "e2e-tests", "integration-tests", "testfiles"}
 # a file whose name marks it for tests: docker-compose.test.yml, Dockerfile.test, compose-e2e.yaml
@@ -58,7 +60,7 @@ def role(path: str, fmt: Format) -> str:
     """The context of the file at `path` (as reported: relative to the scan root where possible).
 
     In order: a dev container (`.devcontainer/`), documentation (Markdown and other
-    markup: the `docker run` lines of its code blocks), a CI file (a workflow's
+    markup: the `docker run` lines of its code blocks; a Jupyter notebook), a CI file (a workflow's
     `run:` steps, `.github/`, `.gitlab-ci.yml`, `ci/`, `docker-compose.ci.yml`),
     tests and fixtures (`tests/`, `testdata/`, `fixtures/`, `e2e/`,
     `docker-compose.test.yml`, `Dockerfile.test`), else `main`.
