@@ -190,6 +190,20 @@ print(probe.id)
     assert ws[0].privileged.loc == Loc(4, 99) and [p.host_port for p in ws[1].ports] == ["11434"]
 
 
+def test_docker_sdk_pulls_are_named_after_the_call() -> None:
+    """GLM045 names what pulls the image: the SDK call, not a `docker run` the file does not hold (review A18 L7)."""
+    ws = workloads('''import docker
+
+client = docker.from_env()
+client.containers.run("ollama/ollama", ports={"11434/tcp": 11434})
+client.containers.run("vllm/vllm-openai:latest", name="llm")
+client.containers.create("busybox").start()
+''')
+    assert [(p.name, p.owner) for w in ws for p in w.pulls] == [
+        ("ollama/ollama", "`containers.run`"), ("vllm/vllm-openai:latest", "container `llm` (`containers.run`)"),
+        ("busybox", "`containers.create`")]
+
+
 def test_docker_api_client_create_container_with_its_host_config() -> None:
     """docker-py 7.1.0 `APIClient.create_container(..., host_config=create_host_config(...))` then
     `start(container)`: `port_bindings` publishes, `binds` mounts; `ports=`/`volumes=` of

@@ -614,7 +614,10 @@ def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> 
                     if sdk is not None:
                         named = sdk.label.startswith("container ")
                         label = f"container `{sdk.name}` (`{shown}`)" if named else f"`{shown}` of `{sdk.name}`"
-                        out.append(records.replace(sdk, partial=sdk.partial or got[1], label=label))
+                        # the pull is the SDK call's too (GLM045: "`containers.run` uses …", not `docker run`)
+                        owner = label if named else f"`{shown}`"
+                        pulls = tuple(records.replace(p, owner=owner) for p in sdk.pulls)
+                        out.append(records.replace(sdk, partial=sdk.partial or got[1], label=label, pulls=pulls))
                 continue
             if not node.args:
                 continue
