@@ -144,6 +144,8 @@ def _unglued(data: bytes, tree: Any, locate: Locate) -> tuple[bytes, Any, Locate
     return fixed, _parser().parse(fixed), unmoved, True
 
 
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+
 class _Walker:
     def __init__(self, data: bytes, locate: Locate, depth: int, shell: str) -> None:
         self.data = data
@@ -340,9 +342,12 @@ class _Walker:
         out: list[Redirect] = []
         stdin: str | None = None
         for child in node.named_children if children is None else children:
-            if _KINDS[child.kind_id] == "file_redirect":
+            kind = _KINDS[child.kind_id]  # (once: `kind_id` makes a Python int each time it is read)
+            if kind not in _REDIRECTS:
+                continue  # (most of a command's children: its words)
+            if kind == "file_redirect":
                 out.extend(self.file_redirect(child))
-            elif _KINDS[child.kind_id] == "heredoc_redirect":
+            elif kind == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
                 start = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_start"), None)
@@ -356,7 +361,7 @@ class _Walker:
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
                 for inner in self.own_redirects(child):
                     out.extend(self.file_redirect(inner))
-            elif _KINDS[child.kind_id] == "herestring_redirect":
+            else:  # a herestring
                 arg = child.named_children[-1] if child.named_children else None
                 stdin = (self.word(arg).text + "\n") if arg is not None else ""
         return tuple(out), stdin
@@ -971,6 +976,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     takes = _WRAPPER_OPTS_WITH_VALUE.get(name, set())
     joined = name in _JOINED
+    assigned: list[tuple[str, str]] = []  # `env VAR=value cmd`, `sudo VAR=value cmd`: the command's environment
     i = 0
     while i < len(args):
         t = args[i].text
@@ -982,7 +988,10 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         if name == "salloc" and t == ":":  # a hetjob's next component's options
             i += 1
             continue
-        if name == "env" and "=" in t and not t.startswith("-"):
+        if name in ("env", "sudo") and _ASSIGNMENT.match(t):
+            # env(1) `env [OPTION]... [NAME=VALUE]... [COMMAND]`; sudo(8) `sudo [option...] [VAR=value...]
+            # command`: the variables are set in the command's environment
+            assigned.append(tuple(t.split("=", 1)))  # type: ignore[arg-type]
             i += 1
             continue
         if t.startswith("-") and len(t) > 1:
@@ -1001,8 +1010,14 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     if i < len(args):
         inner = _rest(cmd, args, i)
+        if assigned:
+            inner = Command(inner.argv, inner.loc, cmd.assignments + tuple(assigned), inner.redirects, inner.stdin,
+                            inner.upstream, inner.shell, inner.stdin_lines, inner.stdin_quoted)
         out.extend(expand(inner, depth + 1))
     return out
+
+
+_ASSIGNMENT = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _sbatch(args: Sequence[Word]) -> tuple[Word, int] | bool:
@@ -1226,22 +1241,82 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
                 mode = "append" if r.op.endswith(">>") else "write"
                 out.append(FileWrite(r.target.text, text, mode, cmd.loc, line_locs=_text_lines(cmd, text)))
         if name == "tee" and cmd.stdin is not None:
-            stdin = cmd.stdin
-            # the text is where what feeds it is written: its heredoc, or the command before the pipe
-            # (`echo "PasswordAuthentication yes" | tee -a …` is read, and fixed, at the `echo`)
-            loc, lines = cmd.loc, cmd.stdin_lines
-            if cmd.upstream and output_of(cmd.upstream[-1]) == stdin:
-                feeder = cmd.upstream[-1]
-                if on_dash and feeder.name == "echo":
-                    stdin = output_of(feeder, True) or ""  # the pipe's text, as dash's `echo` writes it
-                loc, lines = feeder.loc, _text_lines(feeder, stdin)
+            stdin, loc, lines = _fed(cmd, on_dash)
             append = any(w.text in ("-a", "--append") for w in cmd.args)
             for w in cmd.args:
                 if not w.text.startswith("-"):
                     out.append(FileWrite(w.text, stdin, "append" if append else "write", loc, line_locs=lines))
+        if name == "visudo" and cmd.stdin is not None:
+            write = _visudo_write(cmd, on_dash)
+            if write is not None:
+                out.append(write)
         if name == "sed":
             out.extend(_sed_writes(cmd))
     return out
+
+
+def _fed(cmd: Command, dash: bool) -> tuple[str, Loc, tuple[Loc, ...]]:
+    """The text piped into `cmd` (its `stdin`, known), and where it is written: its heredoc, or the
+    command before the pipe (`echo "PasswordAuthentication yes" | tee -a …` is read, and fixed, at the
+    `echo`)."""
+    stdin = cmd.stdin or ""
+    loc, lines = cmd.loc, cmd.stdin_lines
+    if cmd.upstream and output_of(cmd.upstream[-1]) == stdin:
+        feeder = cmd.upstream[-1]
+        if dash and feeder.name == "echo":
+            stdin = output_of(feeder, True) or ""  # the pipe's text, as dash's `echo` writes it
+        loc, lines = feeder.loc, _text_lines(feeder, stdin)
+    return stdin, loc, lines
+
+
+_VISUDO_NO_EDIT = frozenset({"-c", "--check", "-h", "--help", "-V", "--version", "-x", "--export"})
+
+
+def _visudo_write(cmd: Command, dash: bool) -> FileWrite | None:
+    """What `echo 'dev ALL=(ALL) NOPASSWD:ALL' | EDITOR='tee -a' visudo [-f FILE]` writes: visudo runs
+    the editor that `SUDO_EDITOR`, `VISUAL` or `EDITOR` names (the first one set; `env_editor` is on
+    by default) on a copy of the sudoers file (`/etc/sudoers`, or `-f FILE`/`--file=FILE`/the operand)
+    and installs the copy once it parses: with `tee -a` as the editor the piped text is appended to
+    the file, with `tee` it replaces it. `-c` (check only), `-x` (export) and `-h`/`-V` edit nothing.
+    (sudo docs/visudo.man.in at 08147491; sudoers(5) `env_editor`.)"""
+    env = dict(cmd.assignments)
+    editor = next((env[k] for k in ("SUDO_EDITOR", "VISUAL", "EDITOR") if env.get(k)), None)
+    if editor is None:
+        return None
+    words = editor.split()
+    if not words or words[0].rsplit("/", 1)[-1] != "tee":
+        return None
+    path = "/etc/sudoers"
+    args = [w.text for w in cmd.args]
+    k = 0
+    while k < len(args):
+        t = args[k]
+        if t == "--":
+            path = args[k + 1] if k + 1 < len(args) else path
+            break
+        if t.split("=", 1)[0] in _VISUDO_NO_EDIT:
+            return None
+        if t in ("-f", "--file") and k + 1 < len(args):
+            path, k = args[k + 1], k + 2
+            continue
+        if t.startswith("--file="):
+            path = t[len("--file="):]
+        elif t.startswith("-") and not t.startswith("--"):
+            for n, ch in enumerate(t[1:], 1):  # a cluster of short options (`-sf FILE`, `-cf FILE`)
+                if "-" + ch in _VISUDO_NO_EDIT:
+                    return None
+                if ch == "f":
+                    if t[n + 1:]:
+                        path = t[n + 1:]
+                    elif k + 1 < len(args):
+                        path, k = args[k + 1], k + 1
+                    break
+        elif not t.startswith("-"):
+            path = t  # `visudo /etc/sudoers.d/dev` (sudo 1.8.27 and later)
+        k += 1
+    stdin, loc, lines = _fed(cmd, dash)
+    append = any(w in ("-a", "--append") for w in words[1:])
+    return FileWrite(path, stdin, "append" if append else "write", loc, line_locs=lines)
 
 
 def _text_lines(cmd: Command, text: str) -> tuple[Loc, ...]:

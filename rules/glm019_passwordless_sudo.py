@@ -7,6 +7,8 @@ user (by name, or through a `User_Alias` that lists it), for `ALL`, or for a gro
 `useradd -G`, `usermod -aG`, `adduser user group`, `gpasswd -a`, or the group
 of its own name that `useradd` creates). The rule is read where a build step
 writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredoc,
+`… | EDITOR='tee -a' visudo` (visudo installs what its editor writes; `-f FILE` for
+another file, `tee` without `-a` replaces it; `visudo -c` only checks),
 `sed -i` on the stock `/etc/sudoers` (uncommenting Fedora's
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the

@@ -77,6 +77,24 @@ def test_every_service_cites_https_sources() -> None:
         assert s.sources and all(u.startswith("https://") for u in s.sources), s.id
 
 
+def test_docs_write_a_java_main_class_as_the_entry_does() -> None:
+    """The match is case-insensitive, the page is not: H2O-3's `water.H2OApp` is a Java class name."""
+    assert "`water.H2OApp`" in services.render_markdown()
+
+
+def test_no_catalog_source_cites_a_branch() -> None:
+    """A cited file is read at a commit (or a release tag), never at a branch that moves under the citation
+    (`blob/main`, salsa's `-/blob/master`)."""
+    import re
+
+    branch = re.compile(r"/(?:-/)?(?:blob|tree|raw)/(?:main|master|HEAD|develop|dev|trunk)/")
+    for name in ("services.yaml", "images.yaml", "purposes.yaml", "standards.yaml", "features.yaml"):
+        text = files("glmlint.catalog").joinpath(name).read_text(encoding="utf-8")
+        cited = re.findall(r"https://[^\s\"'<>)\]]+", text)
+        assert cited, name
+        assert [u for u in cited if branch.search(u)] == [], name
+
+
 def test_the_required_services_are_cataloged() -> None:
     ids = {s.id for s in services.catalog()}
     assert {"ollama", "vllm", "torchserve", "ray", "jupyter", "sshd"} <= ids

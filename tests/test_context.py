@@ -20,6 +20,8 @@ from tests.test_cli import run, write
     ("docs/zh/README.zh-CN.md", Format.DOCKER_RUN, "docs"),
     ("tests/README.md", Format.DOCKER_RUN, "docs"),  # a Markdown code block is documentation anywhere
     ("scripts/run.sh", Format.DOCKER_RUN, "main"),
+    ("notebooks/serve_ollama.ipynb", Format.DOCKER_RUN, "docs"),  # a notebook is run cell by cell by its reader
+    ("scripts/serve_ollama.py", Format.DOCKER_RUN, "main"),
     (".github/workflows/ci.yml", Format.DOCKER_RUN, "ci"),
     ("ops/release.yaml", Format.DOCKER_RUN, "ci"),  # a workflow's run: steps, wherever it is
     (".gitlab-ci.yml", Format.DOCKER_RUN, "ci"),

@@ -72,3 +72,27 @@ def test_bang_lines_of_a_cell_another_program_runs_are_not_run_and_values_do_not
         code("!IMG=vllm/vllm-openai:v0.6.3\n", "!docker run --privileged $IMG\n"),
     ])
     assert [w.image.value for w in ws] == ["captured:1", "timed:1", "$IMG"]
+
+
+def test_bang_lines_get_the_python_values_ipython_expands() -> None:
+    """IPython's `var_expand` (DollarFormatter, IPython 7f0ee556) replaces `{expr}` and `$name` (not inside
+    single quotes) with Python values before the shell runs a `!` line, and leaves the whole line as
+    written when a field fails (a name no cell binds: `$HOME`). A name the notebook binds once, at its top
+    level, to a string, before the line, is that string; any other value is not known (a dynamic word)."""
+    text, ws = workloads([
+        code('IMAGE = "ollama/ollama:0.5.7"\n', 'PORT = "11434"\n', 'TAG = "a:1"\n'),
+        code("!docker run -d -p {PORT}:11434 -e 'NOTE=$IMAGE' $IMAGE\n"),
+        code("!docker run -d -v $HOME/models:/models {IMAGE}\n"),
+        code("!docker run --privileged {TAG}\n", 'TAG = "b:2"\n'),
+        code("!docker run --privileged {LATER}\n", 'LATER = "later:1"\n'),
+        code("%%bash\n", "docker run --cap-add SYS_ADMIN $IMAGE\n"),
+    ])
+    assert [w.image.value for w in ws] == ["ollama/ollama:0.5.7", "${TAG}", "${LATER}", "$IMAGE"]
+    serve = ws[0]
+    assert [(p.host_port, p.container_port) for p in serve.ports] == [("11434", "11434")]
+    assert [(e.name, e.value) for e in serve.env] == [("NOTE", "$IMAGE")]  # single-quoted: not expanded
+    rows = text.splitlines()
+    line = next(n for n, row in enumerate(rows, 1) if "{PORT}" in row)
+    assert serve.image.loc == Loc(line, rows[line - 1].index("$IMAGE\\n") + 1)
+    assert serve.ports[0].loc == Loc(line, rows[line - 1].index("-p") + 1)
+    assert ws[1].privileged.value and ws[2].privileged.value

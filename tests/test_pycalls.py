@@ -170,3 +170,43 @@ with PodmanClient() as client:
     client.containers.run("docker.io/ollama/ollama:0.3.12", ports={"11434/tcp": 11434}, privileged=True)
 ''')
     assert w.privileged.value and [(p.host_ip, p.host_port) for p in w.ports] == [(None, "11434")]
+
+
+def test_docker_sdk_containers_create_runs_only_once_started() -> None:
+    """docker-py 7.1.0 `ContainerCollection.create` takes `run`'s keywords; the container runs once
+    `Container.start()` is called on it (chained, or on the name it is assigned to), not before."""
+    ws = workloads('''import docker
+
+client = docker.from_env()
+trainer = client.containers.create("nvcr.io/nvidia/pytorch:24.05-py3", name="trainer", privileged=True)
+trainer.start()
+client.containers.create("ollama/ollama:0.3.12", ports={"11434/tcp": 11434}).start()
+probe = client.containers.create("busybox:1.36", privileged=True)
+print(probe.id)
+''')
+    assert [(w.image.value, w.label, w.privileged.value) for w in ws] == [
+        ("nvcr.io/nvidia/pytorch:24.05-py3", "container `trainer` (`containers.create`)", True),
+        ("ollama/ollama:0.3.12", "`containers.create` of `ollama/ollama:0.3.12`", False)]
+    assert ws[0].privileged.loc == Loc(4, 99) and [p.host_port for p in ws[1].ports] == ["11434"]
+
+
+def test_docker_api_client_create_container_with_its_host_config() -> None:
+    """docker-py 7.1.0 `APIClient.create_container(..., host_config=create_host_config(...))` then
+    `start(container)`: `port_bindings` publishes, `binds` mounts; `ports=`/`volumes=` of
+    `create_container` only expose a port or make an anonymous volume."""
+    ws = workloads('''import docker
+
+api = docker.APIClient(base_url="unix://var/run/docker.sock")
+hc = api.create_host_config(port_bindings={11434: 11434}, binds=["/var/run/docker.sock:/var/run/docker.sock"],
+                            cap_add=["SYS_ADMIN"])
+c = api.create_container("ollama/ollama:0.3.12", "serve", user="root", ports=[11434], volumes=["/models"],
+                         host_config=hc)
+api.start(container=c.get("Id"))
+idle = api.create_container("busybox:1.36", host_config=api.create_host_config(privileged=True))
+''')
+    (w,) = ws
+    assert w.label == "`create_container` of `ollama/ollama:0.3.12`" and not w.partial
+    assert [(p.host_port, p.container_port) for p in w.ports] == [("11434", "11434")]
+    assert [(m.source, m.target) for m in w.mounts] == [("/var/run/docker.sock", "/var/run/docker.sock")]
+    assert [i.value for i in w.cap_add.value] == ["SYS_ADMIN"] and w.user.value.name == "root"
+    assert [word.text for word in w.command.value] == ["serve"]

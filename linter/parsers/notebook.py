@@ -15,9 +15,12 @@ of the code cells is Python, read as one module for what it starts (`glmlint.par
 `subprocess.run([...])`, the Docker SDK's `containers.run`), its shell and `%` magic lines as `pass`; a
 `%%time`/`%%timeit`/`%%capture`/`%%prun` cell's body is Python, any other cell magic's (`%%writefile`,
 `%%html`) is not.
-IPython first expands `{expression}` and `$name` from the kernel's Python variables: such a part is a
-value not known here (a `{...}` stays as written, so an image word `{image}` names no image). No fix is
-offered: the lines are JSON strings.
+IPython first expands a `!` line's `{expression}` and `$name` (not inside single quotes) from the
+kernel's Python variables (`_expand`): a name the notebook's Python binds once, at its top level, to a
+string before the line (`IMAGE = "ollama/ollama:0.5.7"`) is that string; any other value is not known
+here (a dynamic word: the image is unknown, not wrong); a field IPython cannot format (a name no cell
+binds, `$HOME`; `{1..3}`) leaves the whole line as written. A `%%bash` cell's body is not expanded. No
+fix is offered: the lines are JSON strings.
 """
 from __future__ import annotations
 
@@ -88,6 +91,7 @@ def parse(path: str, text: str) -> SourceFile | None:
 
     snip = Snippet()
     python: list[list[tuple[str, list[int]]]] = []  # each code cell's Python lines (`_cell`)
+    shell: list[tuple[str, list[int], int | None]] = []  # the shell rows, each `!` row's Python line (0-based)
     cells = doc.value.get("cells")
     for cell in cells[1].value if cells is not None and isinstance(cells[1].value, list) else []:
         if not isinstance(cell.value, dict):
@@ -110,7 +114,19 @@ def parse(path: str, text: str) -> SourceFile | None:
                 n = len(piece)
                 lines.append((piece.rstrip("\r\n"), offsets[:n]))
                 value, offsets = value[n:], offsets[n:]
-        python.append(_cell(snip, lines, line_col))
+        before = sum(len(c) for c in python)
+        cell_python, rows = _cell(lines)
+        python.append(cell_python)
+        shell.extend((t, o, None if at is None else before + at) for t, o, at in rows)
+    known, bound = _known(python) if any(at is not None and ("{" in t or "$" in t) for t, _, at in shell) \
+        else ({}, None)
+    if _OPEN_NAMESPACE.search(text):
+        bound = None  # `from x import *`, `%run`, `%store -r`: any name may be bound
+    for row_text, offsets, at in shell:
+        if at is not None and ("{" in row_text or "$" in row_text):
+            row_text, offsets = _expand(row_text, offsets, {k: v for k, (v, n) in known.items() if n < at}, bound)
+        if offsets:
+            snip.add(line_col(offsets[0])[0], row_text, [line_col(o)[1] for o in offsets])
     source_file = _source(path, text, [snip]) if snip.lines else \
         SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     source_file.json = True  # no fix: the lines are JSON strings
@@ -156,15 +172,13 @@ def _string_end(text: str, at: int) -> int:
     return m.end() if m else 0
 
 
-def _cell(snip: Snippet, lines: list[tuple[str, list[int]]],
-          line_col: Callable[[int], tuple[int, int]]) -> list[tuple[str, list[int]]]:
-    """Add a code cell's shell lines to `snip`, each character located in the file; the cell's Python
-    lines, its shell and magic lines as `pass` (a line count kept), none for a cell another program
-    runs (`%%bash`, `%%writefile`, `%%html`, ...; `%%time` and its like run the rest as Python)."""
-    def add(text: str, offsets: list[int]) -> None:
-        if not offsets:
-            return
-        snip.add(line_col(offsets[0])[0], text, [line_col(o)[1] for o in offsets])
+def _cell(lines: list[tuple[str, list[int]]]) -> tuple[list[tuple[str, list[int]]], list[tuple[str, list[int], int | None]]]:
+    """A code cell's Python lines, its shell and magic lines as `pass` (a line count kept), none for a
+    cell another program runs (`%%bash`, `%%writefile`, `%%html`, ...; `%%time` and its like run the rest
+    as Python); and its shell rows, each character located in the file, with the index of its Python
+    line for a `!` line (IPython expands its `{expr}`/`$name` first, `_expand`), None for a `%%bash`
+    cell's (IPython hands the body to the program as written)."""
+    rows: list[tuple[str, list[int], int | None]] = []
 
     def inert(text: str, offsets: list[int]) -> tuple[str, list[int]]:
         indent = len(text) - len(text.lstrip(" \t"))
@@ -172,12 +186,10 @@ def _cell(snip: Snippet, lines: list[tuple[str, list[int]]],
 
     magic = _CELL_MAGIC.match(lines[0][0]) if lines else None
     if magic is not None and _SHELL_MAGIC.match(lines[0][0]):
-        for text, offsets in lines[1:]:
-            add(text, offsets)
-        return []
+        return [], [(text, offsets, None) for text, offsets in lines[1:]]
     if magic is not None:
         if magic.group(1) not in _PYTHON_CELL_MAGICS:
-            return []
+            return [], []
         lines = [("", lines[0][1]), *lines[1:]]
     python: list[tuple[str, list[int]]] = []
     k = 0
@@ -188,11 +200,151 @@ def _cell(snip: Snippet, lines: list[tuple[str, list[int]]],
         if m is None:
             python.append(inert(text, offsets) if _LINE_MAGIC.match(text) else (text, offsets))
             continue
-        add(" " * m.end() + text[m.end():], offsets)  # the `!` (and `x = `) as blanks: columns kept
+        at = len(python)
+        rows.append((" " * m.end() + text[m.end():], offsets, at))  # the `!` (and `x = `) as blanks: columns kept
         python.append(inert(text, offsets))
         while text.endswith("\\") and k < len(lines):  # continued lines go with it
             text, offsets = lines[k]
-            add(text, offsets)
+            rows.append((text, offsets, at))
             python.append(("", offsets))
             k += 1
-    return python
+    return python, rows
+
+
+# what may bind names the cells' Python does not show: a star import, `%run script.py`, `%store -r NAME`
+_OPEN_NAMESPACE = re.compile(r"import \*|[\"\s]%(?:run|store)\b")
+# what IPython's namespace holds before any cell runs (IPython/core/interactiveshell.py `init_user_ns`)
+_IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "_", "__", "___", "_i", "_ii", "_iii",
+                            "_ih", "_oh", "_dh"})
+
+
+def _known(cells: list[list[tuple[str, list[int]]]]) -> tuple[dict[str, tuple[str, int]], set[str] | None]:
+    """The names the notebook's Python binds once, at its top level, to a string literal
+    (`IMAGE = "vllm/vllm-openai:v0.6.3"`): name -> (the string, its line's 0-based index in the
+    cells' Python); and every name it binds anywhere (None when its Python is not read). A name bound
+    anywhere else too (another assignment, a loop, an import, a function's own) is not known: which
+    value a `!` line gets depends on what ran before it."""
+    import ast
+
+    joined = [line for cell in cells for line in cell]
+    try:
+        tree = ast.parse("\n".join(t for t, _ in joined))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}, None
+    bound: dict[str, int] = {}
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names = [node.id]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [(a.asname or a.name).split(".")[0] for a in node.names]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names = [node.name]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names = list(node.names) * 2  # rebound in a function: not known
+        for n in names:
+            bound[n] = bound.get(n, 0) + 1
+    out: dict[str, tuple[str, int]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str) \
+                and bound.get(stmt.targets[0].id) == 1:
+            out[stmt.targets[0].id] = (stmt.value.value, stmt.lineno - 1)
+    return out, set(bound)
+
+
+_DOLLAR = re.compile(r"\$(\$?[\w.]+)")
+
+
+def _expand(text: str, offsets: list[int], known: dict[str, str],
+            bound: set[str] | None = None) -> tuple[str, list[int]]:
+    """A `!` line as IPython hands it to the shell (`InteractiveShell.var_expand` with its
+    `DollarFormatter`, IPython 7f0ee556 IPython/core/interactiveshell.py, IPython/utils/text.py): each
+    `{expression}` field and each `$name` outside single quotes is replaced by the value of the Python
+    expression (`{{`/`}}` and `$$` give `{`, `}`, `$`), and when a field cannot be read (`{1..3}`, a
+    lone `}`, or a name no cell binds: `$HOME`) the line runs as written. A name `known` holds is its
+    string, located at the field; any other value is not known here (written `${name}`, a dynamic word).
+    `bound`: the names the cells bind (None: any name may be bound)."""
+    try:
+        return _expanded(text, offsets, known, bound)
+    except _AsWritten:
+        return text, offsets  # IPython's format failed: the line runs as written
+
+
+class _AsWritten(Exception):
+    """A field IPython cannot format: `var_expand` leaves the whole line as written."""
+
+
+def _expanded(text: str, offsets: list[int], known: dict[str, str],
+              bound: set[str] | None) -> tuple[str, list[int]]:
+    import ast
+    import builtins
+
+    out: list[str] = []
+    locs: list[int] = []
+    i, n = 0, len(text)
+
+    def literal(chunk: str, at: list[int]) -> None:
+        pos = 0
+        for m in _DOLLAR.finditer(chunk):
+            if chunk[m.end():].count("'") % 2:
+                continue  # inside single quotes: left alone
+            out.append(chunk[pos:m.start()])
+            locs.extend(at[pos:m.start()])
+            field = m.group(1)
+            if field.startswith("$"):  # `$$name`: a `$name` for the shell
+                out.append(field)
+                locs.extend(at[m.start() + 1:m.end()])
+            else:
+                value(field, at[m.start()])
+            pos = m.end()
+        out.append(chunk[pos:])
+        locs.extend(at[pos:])
+
+    def value(expr: str, at: int, plain: bool = True) -> None:
+        try:
+            tree = ast.parse(expr.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            raise _AsWritten from None  # not an expression: the format fails
+        if bound is not None and any(isinstance(node, ast.Name) and node.id not in bound
+                                     and node.id not in _IPYTHON_NAMES and not hasattr(builtins, node.id)
+                                     for node in ast.walk(tree)):
+            raise _AsWritten  # a NameError: the format fails
+        got = known.get(expr) if plain else None
+        if got is None:
+            got = expr if expr.isdigit() else "${" + (expr if expr.isidentifier() else "value") + "}"
+        out.append(got)
+        locs.extend([at] * len(got))
+
+    chunk: list[str] = []
+    chunk_at: list[int] = []
+    while i < n:
+        ch = text[i]
+        if ch in "{}" and text[i + 1:i + 2] == ch:
+            chunk.append(ch)
+            chunk_at.append(offsets[i])
+            i += 2
+            continue
+        if ch == "}":
+            raise _AsWritten  # a single `}`: the format fails
+        if ch != "{":
+            chunk.append(ch)
+            chunk_at.append(offsets[i])
+            i += 1
+            continue
+        depth, j = 1, i + 1
+        while j < n and depth:
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+        if depth:
+            raise _AsWritten  # an unclosed `{`
+        body = text[i + 1:j - 1]
+        expr = re.split(r"[!:]", body, maxsplit=1)[0].strip()
+        literal("".join(chunk), chunk_at)
+        chunk, chunk_at = [], []
+        value(expr, offsets[i], plain=body.strip() == expr)  # (`{x!r}`, `{x:>8}`: formatted, not known)
+        i = j
+    literal("".join(chunk), chunk_at)
+    return "".join(out), locs

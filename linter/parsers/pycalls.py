@@ -469,11 +469,93 @@ def _sdk_volumes(node: Any, lines: _Lines, known: dict[str, Any], words: list[Wo
     return known_all
 
 
-def _sdk_call(node: Any, docker: bool) -> bool:
-    """`<anything>.containers.run(...)` in a file that imports `docker` or `podman` (their SDKs)."""
+def _sdk_call(node: Any, docker: bool) -> str | None:
+    """`run` for `<anything>.containers.run(...)`, `create` for `<anything>.containers.create(...)`, in a
+    file that imports `docker` or `podman` (their SDKs); else None."""
     func = node.func
-    return docker and isinstance(func, ast.Attribute) and func.attr == "run" \
-        and isinstance(func.value, ast.Attribute) and func.value.attr == "containers"
+    if docker and isinstance(func, ast.Attribute) and func.attr in ("run", "create") \
+            and isinstance(func.value, ast.Attribute) and func.value.attr == "containers":
+        return func.attr
+    return None
+
+
+# docker-py's low-level client (7.1.0, a3652028, docker/api/container.py): `create_container(image,
+# command=None, hostname=None, user=None, ..., host_config=None, ...)` makes a container that runs once
+# `start(container)` is called on it (the dict it returns, or its "Id"); `host_config` is what
+# `create_host_config(**kwargs)` (docker/types/containers.py `HostConfig`) makes: the same keywords as
+# `containers.run`'s host options, but `port_bindings` for `ports` and `binds` for `volumes`
+# (`create_container`'s own `ports`/`volumes` only expose a port or make an anonymous volume)
+_LOW_POSITIONAL = ("image", "command", "hostname", "user")
+_LOW_KEYWORDS = frozenset({"image", "command", "user", "environment", "name", "entrypoint", "working_dir", "runtime"})
+_HOST_RENAMED = {"port_bindings": "ports", "binds": "volumes"}
+
+
+def _low_level(call: Any, scope: list[ast.stmt]) -> Any:
+    """A `create_container(...)` call as the `containers.run(...)` call that sets the same fields (its
+    host config's keywords read from `create_host_config(...)`, given in the call or assigned once to a
+    name in the scope); a `**kwargs` keyword stands for what is not known here."""
+    keywords: list[ast.keyword] = []
+    for name, arg in zip(_LOW_POSITIONAL, call.args):
+        keywords.append(ast.keyword(arg=name, value=arg))
+    host = None
+    for k in call.keywords:
+        if k.arg == "host_config":
+            host = k.value
+        elif k.arg is None or k.arg in _LOW_KEYWORDS:
+            keywords.append(k)
+    if isinstance(host, ast.Name):
+        made = [n.value for n in _walk(scope) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name) and n.targets[0].id == host.id]
+        host = made[0] if len(made) == 1 else host
+    if isinstance(host, ast.Call) and isinstance(host.func, (ast.Attribute, ast.Name)) \
+            and (host.func.attr if isinstance(host.func, ast.Attribute) else host.func.id) \
+            in ("create_host_config", "HostConfig"):
+        for k in host.keywords:
+            keywords.append(ast.keyword(arg=_HOST_RENAMED.get(k.arg, k.arg), value=k.value) if k.arg else k)
+    elif host is not None and not (isinstance(host, ast.Constant) and host.value is None):
+        keywords.append(ast.keyword(arg=None, value=host))  # a host config not known here
+    return ast.copy_location(ast.Call(func=call.func, args=[], keywords=keywords), call)
+
+
+def _started(scope: list[ast.stmt]) -> set[int]:
+    """The `containers.create(...)` and `create_container(...)` calls of a scope whose container is
+    started there: `containers.create(...).start()`, `c = containers.create(...)` then `c.start()`,
+    `c = api.create_container(...)` then `api.start(c)` (or `c["Id"]`, `c.get("Id")`, `container=c`).
+    A container created but never started does not run (docker-py 7.1.0: `Container.start`,
+    `APIClient.start`)."""
+    made: dict[str, list[Any]] = {}
+    for n in _walk(scope):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    made.setdefault(t.id, []).append(n.value)
+    out: set[int] = set()
+
+    def named(node: Any) -> str | None:
+        if isinstance(node, ast.Subscript):
+            node = node.value  # `c["Id"]`
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            node = node.func.value  # `c.get("Id")`
+        return node.id if isinstance(node, ast.Name) else None
+
+    for n in _walk(scope):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "start"):
+            continue
+        if not n.args and not n.keywords:  # `c.start()`: a Container object's
+            target = n.func.value
+            if isinstance(target, ast.Call):
+                out.add(id(target))
+            elif isinstance(target, ast.Name) and len(made.get(target.id, ())) == 1:
+                out.add(id(made[target.id][0]))
+            continue
+        arg = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg == "container"), None)
+        if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "create_container":
+            out.add(id(arg))
+            continue
+        name = named(arg)
+        if name is not None and len(made.get(name, ())) == 1:
+            out.add(id(made[name][0]))
+    return out
 
 
 def parse(path: str, text: str) -> SourceFile | None:
@@ -512,17 +594,26 @@ def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> 
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
                                                   **_assigned(body)}
+        started_here: set[int] | None = None
         for node in _walk(body):
             if not isinstance(node, ast.Call):
                 continue
-            if _sdk_call(node, docker):
-                got = _sdk_run(node, lines, known)
+            method = _sdk_call(node, docker)
+            low = docker and isinstance(node.func, ast.Attribute) and node.func.attr == "create_container"
+            if method is not None or low:
+                if method != "run":
+                    if started_here is None:
+                        started_here = _started(body)
+                    if id(node) not in started_here:
+                        continue  # created, never started here: it does not run
+                call = _low_level(node, body) if low else node
+                shown = "create_container" if low else f"containers.{method}"
+                got = _sdk_run(call, lines, known)
                 if got is not None:
                     sdk = lift(from_argv(got[0], got[0][0].loc)[0], path)
                     if sdk is not None:
                         named = sdk.label.startswith("container ")
-                        label = f"container `{sdk.name}` (`containers.run`)" if named \
-                            else f"`containers.run` of `{sdk.name}`"
+                        label = f"container `{sdk.name}` (`{shown}`)" if named else f"`{shown}` of `{sdk.name}`"
                         out.append(records.replace(sdk, partial=sdk.partial or got[1], label=label))
                 continue
             if not node.args:
