@@ -124,13 +124,27 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
     pool's workers, `runner._Pool.routed`: reading and composing the close files is the bulk of it)."""
     # the Kubernetes files by their directory and by its parent (`_close` compares those of two files),
     # so that the files close to a route file are looked up, not each file of the scan asked about
-    kube = [s for s in sources if s.format is Format.KUBERNETES]
+    # (only those whose directory or its parent is a route file's or its parent's, which `close` may give;
+    # each by its place in `sources`, read again when close to a route file: a lean scan's sources make
+    # most of their files when read, `runner._Files`, and no list or table of them all is kept)
+    near_to = {name for path in routes for name in _dir_names(path)}
     by_dir: dict[str, list[int]] = {}
     by_parent: dict[str, list[int]] = {}
-    for i, s in enumerate(kube):
-        d, p = _dir_names(s.path)
-        by_dir.setdefault(d, []).append(i)
-        by_parent.setdefault(p, []).append(i)
+    for i, s in enumerate(sources):
+        if s.format is Format.KUBERNETES:
+            path = s.path if "\\" not in s.path else s.path.replace("\\", "/")
+            end = _dirname_len(path, len(path))  # (`_dir_names`, not kept in its table)
+            d, p = path[:end], path[:_dirname_len(path, end)]
+            if d in near_to or p in near_to:
+                by_dir.setdefault(d, []).append(i)
+                by_parent.setdefault(p, []).append(i)
+    files: dict[int, SourceFile] = {}
+
+    def kube(i: int) -> SourceFile:
+        got = files.get(i)
+        if got is None:
+            got = files[i] = sources[i]
+        return got
 
     def close(path: str) -> list[int]:
         """The route file's Kubernetes files, its own first: its objects win over another file's of the
@@ -138,12 +152,12 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
         the scan's order."""
         d, p = _dir_names(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
         near = sorted({*by_dir.get(d, ()), *by_parent.get(p, ()), *by_dir.get(p, ()), *by_parent.get(d, ())})
-        return [*(i for i in near if kube[i].path == path), *(i for i in near if kube[i].path != path)]
+        return [*(i for i in near if kube(i).path == path), *(i for i in near if kube(i).path != path)]
 
     plan = [(path, mine, close(path)) for path, mine in routes.items()]
     if through is not None:
-        return through([(path, mine, [kube[i] for i in near]) for path, mine, near in plan])
-    return routed_through(plan, lambda i: kube[i].text)
+        return through([(path, mine, [kube(i) for i in near]) for path, mine, near in plan])
+    return routed_through(plan, lambda i: kube(i).text)
 
 
 def routed_through(plan: Routes, text_of: Callable[[Any], str]) -> list[tuple[str, Exposure]]:

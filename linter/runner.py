@@ -1,6 +1,7 @@
 """The scan: discover files, parse each into IR, link across files, run the rules."""
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import itertools
@@ -9,6 +10,7 @@ import os
 import re
 import stat
 import sys
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -648,6 +650,8 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
     spool = _Spool()
     rbac = _ParkedRBAC(spool) if early is not None else None  # a lean scan's RBAC objects
     index = {id(rule): i for i, rule in enumerate(report.rules)}  # (`_packed`)
+    if early is not None and not report.sources:  # a lean scan: its quiet done files by name only (`_Files`)
+        report.sources = _Files(under)
     try:  # (the spool is closed if the scan fails; else once nothing reads it: a parked file's `_Rows`)
         for done, (cand, out) in enumerate(rounds.outcomes(items, config)):
             if progress is not None:
@@ -663,7 +667,11 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                 early.take(cand.display, judged)
                 report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes))
                 fmt, parse_problems, sups = out[0]
-                _add(report, DoneFile(cand.display, fmt, cand.path, parse_problems, sups, under))  # type: ignore[arg-type]
+                if not parse_problems and not sups and report.sources.__class__ is _Files:
+                    report.sources.quiet(cand.display, fmt, cand.path)
+                    report.files_scanned += 1
+                else:
+                    _add(report, DoneFile(cand.display, fmt, cand.path, parse_problems, sups, under))  # type: ignore[arg-type]
                 continue
             if isinstance(out[0], SourceFile):
                 if out[0].disk_path == cand.path and out[0].path == cand.display:  # one copy of each name
@@ -709,7 +717,13 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                             judged = results
                         if judged is not None and _done(out):
                             report.results.extend(judged)  # as `_gather` keeps them: its own, each once
-                            _add(report, DoneFile.of(out[0], under))  # type: ignore[arg-type]
+                            done = DoneFile.of(out[0], under)  # type: ignore[arg-type]
+                            if (done.__class__ is DoneFile and not done.problems and not done.suppressions
+                                    and report.sources.__class__ is _Files):
+                                report.sources.quiet(done.path, done.format, done.disk_path)
+                                report.files_scanned += 1
+                            else:
+                                _add(report, done)
                             continue
                         results = judged if judged is not None else results
                     out = (out[0], results or (), out[2] or (), out[3], out[4])
@@ -958,8 +972,8 @@ def _gather(report: Report, per_source: PerSource) -> None:
     # the files met twice: each time with its entry (a lean scan's file that is, `_waits`, is never
     # done as it came in), so the sources without one are not counted (at 4x the corpus ~12,800
     # names, ~0.6 MB of table at the pooled parent's peak, issue 12)
-    paths = Counter(s.path for s, entry in zip(report.sources, per_source) if entry is not None)
-    for source, entry in zip(report.sources, per_source):
+    paths = Counter(s.path for s, entry in zip(_kept(report.sources), per_source) if entry is not None)
+    for source, entry in zip(_kept(report.sources), per_source):
         if entry is None:  # a lean scan's file whose findings went to the report as they came in
             continue
         results, problems = entry
@@ -1415,6 +1429,162 @@ class DoneFile:
                                                     or source.services):  # (what `_finish_pooled` links)
             return source
         return cls(source.path, source.format, source.disk_path, source.problems, source.suppressions, under)
+
+
+class _Quiet:
+    """A quiet done file's place in `_Files`: its format, and what its path on disk has before its name
+    (`prefix`: none, `./` for a tree walked as `.`, or the scan root's folder). One of each in the
+    process (`_QUIET`), not one a file."""
+
+    __slots__ = ("format", "prefix")
+    # what the end of the scan reads of a file, which a quiet one has none of (`_Files.kept`)
+    pods = roles = bindings = accounts = services = ()
+    pod_labels: frozenset[Any] = frozenset()
+
+    def __init__(self, format: Format, prefix: str) -> None:
+        self.format, self.prefix = format, prefix
+
+
+_QUIET: dict[tuple[Format, str], _Quiet] = {}
+_BLOCK = 32  # names a block of `_Files`' table holds: the first whole, the others after what they share
+
+
+class _Files(list):  # type: ignore[type-arg]
+    """A lean scan's `Report.sources`: a list of its files, in order, that holds a quiet done file
+    (`DoneFile` with no parse problem and no `# glmlint: ignore` comment, at the path its name makes:
+    ~2 files in 3 of the corpus) as its `_Quiet` marker, its name in a table of names each written
+    after what it shares with the one before (a file is mostly next to the one before it in the walk:
+    ~30 characters a name, not a string of ~85 and a `DoneFile` of ~70 bytes, issue 12), and gives it
+    as a `DoneFile` when read (iterated, indexed). The rest is a list's: `append`, `len`, and setting
+    a place that holds a file (the link's end replaces those it read)."""
+
+    def __init__(self, under: tuple[str]) -> None:
+        super().__init__()
+        self.under = under  # (`DoneFile`'s: the scan root's folder)
+        self.at = array("I")  # the place of each quiet file, in order
+        self.blocks: list[str] = []  # each `_BLOCK` names, joined (`_entry`)
+        self.block: list[str] = []  # the names of the block being filled
+        self.last = ""  # the last quiet file's name
+        self._read: tuple[int, list[str], int, str] | None = None  # the last name read: block, names, at, name
+
+    def quiet(self, path: str, fmt: Format, disk_path: str) -> None:
+        """A quiet done file, next: its name, format and path on disk."""
+        prefix = disk_path[:len(disk_path) - len(path)]
+        marker = _QUIET.get((fmt, prefix))
+        if marker is None:
+            if not path or not disk_path.endswith(path) or len(_QUIET) >= 64:  # (a prefix for each file: kept as is)
+                list.append(self, DoneFile(path, fmt, disk_path, (), (), self.under))
+                return
+            marker = _QUIET[(fmt, prefix)] = _Quiet(fmt, prefix)
+        elif not disk_path.endswith(path):
+            list.append(self, DoneFile(path, fmt, disk_path, (), (), self.under))
+            return
+        n = 0 if len(self.at) % _BLOCK == 0 else _shared(self.last, path)
+        self.at.append(list.__len__(self))
+        list.append(self, marker)
+        self.block.append(chr(n + 1) + path[n:])  # (a name's first character: what it shares, plus one)
+        self.last = path
+        if len(self.block) == _BLOCK:
+            self.blocks.append("\0".join(self.block))
+            self.block = []
+
+    def _names(self) -> Iterator[str]:
+        """Every quiet file's name, in order."""
+        for block in (*self.blocks, None):
+            name = ""
+            for entry in block.split("\0") if block is not None else list(self.block):
+                name = name[:ord(entry[0]) - 1] + entry[1:]
+                yield name
+
+    def _name(self, k: int) -> str:
+        """The `k`th quiet file's name."""
+        b, j = divmod(k, _BLOCK)
+        read = self._read
+        if read is not None and read[0] == b and read[2] <= j:
+            names, start, name = read[1], read[2] + 1, read[3]
+        else:
+            names, start, name = (self.blocks[b].split("\0") if b < len(self.blocks) else self.block), 0, ""
+        for i in range(start, j + 1):
+            entry = names[i]
+            name = name[:ord(entry[0]) - 1] + entry[1:]
+        self._read = (b, names, j, name)
+        return name
+
+    def _file(self, k: int, marker: _Quiet) -> DoneFile:
+        return _quiet_file(self._name(k), marker, self.under)
+
+    def __iter__(self) -> Iterator[Any]:
+        at, k, under = self.at, 0, self.under
+        names = self._names()
+        for i, item in enumerate(list.__iter__(self)):
+            if item.__class__ is _Quiet:
+                name = next(names)
+                while at[k] < i:  # (a quiet file's place set to another file)
+                    k += 1
+                    name = next(names)
+                k += 1
+                yield _quiet_file(name, item, under)
+            else:
+                yield item
+
+    def kept(self) -> Iterator[Any]:
+        """Its items as held: a quiet file as its `_Quiet` marker, which has none of the cluster objects,
+        pods and findings of a file (the scan's end, which reads nothing else of a quiet file)."""
+        return list.__iter__(self)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        item = list.__getitem__(self, i)
+        if item.__class__ is _Quiet:
+            return self._file(bisect.bisect_left(self.at, i if i >= 0 else i + len(self)), item)
+        return item
+
+    def __reversed__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self) - 1, -1, -1))
+
+    def copy(self) -> list[Any]:  # type: ignore[override]
+        return list(self)
+
+    def __add__(self, other: Any) -> list[Any]:  # type: ignore[override]
+        return [*self, *other]
+
+
+class _QuietFile(DoneFile):
+    """A quiet done file as `_Files` gives it: no parse problem, no suppression comment."""
+
+    __slots__ = ()
+    problems = suppressions = ()
+
+
+def _quiet_file(path: str, marker: _Quiet, under: tuple[str]) -> DoneFile:
+    got = _QuietFile.__new__(_QuietFile)
+    prefix = marker.prefix
+    got.path, got.format = path, marker.format
+    got._disk = path if not prefix else under if prefix == under[0] else prefix + path
+    return got
+
+
+def _kept(sources: list[SourceFile]) -> Iterator[Any]:
+    """`sources` as held (`_Files.kept`: a quiet file as its marker)."""
+    return sources.kept() if sources.__class__ is _Files else iter(sources)
+
+
+def _shared(a: str, b: str) -> int:
+    """How many leading characters `b` shares with `a`, at most 254 (`_Files`' names)."""
+    d = a.rfind("/") + 1  # (mostly: the same folder)
+    if 0 < d <= 254 and b.startswith(a[:d]):
+        lo = d
+    else:
+        lo = 0
+    hi = min(len(a), len(b), 254)
+    while lo < hi:  # the longest shared start, by halves
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> SourceFile:
@@ -2129,7 +2299,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
-    entries = [checked.pop(id(s), None) for s in report.sources]
+    entries = [checked.pop(id(s), None) if s.__class__ is not _Quiet else None for s in _kept(report.sources)]
     # (a pool's workers read and compose the files close to a route file: `_Pool.routed`)
     services = exposures(report.sources, rounds.routed if isinstance(rounds, _Pool) else None)
 
@@ -2140,9 +2310,9 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
         return entry.entry(report.sources[i], how) if isinstance(entry, _Parked) else entry
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
-    recheck = {i for i, src in enumerate(report.sources) if exposed_elsewhere(src, services)}
+    recheck = {i for i, src in enumerate(_kept(report.sources)) if src.pod_labels and exposed_elsewhere(src, services)}
     # (a lean scan's RBAC objects are parked: what its pods may link to is taken back)
-    cluster = cluster_of(report.sources) if rbac is None else rbac.cluster(report.sources, entries)
+    cluster = cluster_of(report.sources) if rbac is None else rbac.cluster(_kept(report.sources), entries)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
     # linked here (their grants name only the bindings and roles they link to: not the cluster), first:
     # the workers check them while this process finishes the other files. The tasks are a generator:
@@ -2193,7 +2363,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     scan_wide = [r for r in rules if r.scan_wide]
     under = (os.path.join(report.root, ""),)  # (`DoneFile.of`)
     out: PerSource = []
-    for i, (source, entry) in enumerate(zip(report.sources, entries)):
+    for i, (source, entry) in enumerate(zip(_kept(report.sources), entries)):
         if entry is None:
             out.append(None)
             continue
@@ -2254,7 +2424,7 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             report.sources[i] = DoneFile.of(report.sources[i], under, linked=True)
     if fixes is not None:  # a lean scan: the link is done, and nothing after it reads the cluster objects
         forget()  # (the link's lookup table of the files' directories)
-        for source in report.sources:
+        for source in _kept(report.sources):
             if isinstance(source, CheckedFile):
                 source.roles = source.bindings = source.accounts = source.services = ()  # type: ignore[assignment]
                 source.pods = ()  # type: ignore[assignment]

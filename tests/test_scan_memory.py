@@ -252,6 +252,38 @@ def test_a_done_file_under_an_absolute_root_keeps_no_second_name(tmp_path, monke
     assert odd.disk_path == "/elsewhere/Dockerfile" and odd._disk == "/elsewhere/Dockerfile"
 
 
+@pytest.mark.parametrize("absolute", [False, True])
+def test_a_lean_scan_holds_its_quiet_files_by_name_and_gives_them_as_done_files(tmp_path, monkeypatch, absolute):
+    """A done file with no parse problem and no suppression comment (most of a tree) is held in a lean
+    scan's `report.sources` as its format's marker, its name in a table of names each written after
+    what it shares with the one before (`runner._Files`); read, iterated or indexed, it is a `DoneFile`
+    of its name, format and path on disk, as a scan that keeps each file's objects gives it."""
+    names = [f"team/svc{i}/conf/cm{i}.yaml" for i in range(40)] + ["z/" + "/".join(["d" * 100] * 3) + "/cm.yaml", "z/é/cm.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (tmp_path / "ignored.yaml").write_text("# glmlint: ignore=GLM003\napiVersion: v1\nkind: ConfigMap\n"
+                                           "metadata: {name: c}\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER root\n")
+    rules = builtin_rules()
+    monkeypatch.chdir(tmp_path)
+    where = str(tmp_path) if absolute else "."
+    full = runner.scan([where], rules, root=str(tmp_path), jobs=1)  # small: every file's objects kept
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    lean = runner.scan([where], rules, root=str(tmp_path), jobs=1, lean=True)
+    assert lean.sources.__class__ is runner._Files
+    held = list(lean.sources.kept())
+    assert sum(1 for s in held if s.__class__ is runner._Quiet) == len(names) + 1  # the Dockerfile too
+    assert next(s for s in held if s.__class__ is not runner._Quiet).path == "ignored.yaml"  # its comment
+    want = [(s.path, s.format, s.disk_path) for s in full.sources]
+    assert [(s.path, s.format, s.disk_path) for s in lean.sources] == want
+    assert [(s.path, s.format, s.disk_path) for s in (lean.sources[i] for i in range(len(want)))] == want
+    assert (lean.sources[-1].path, [s.path for s in lean.sources[3:6]]) == (want[-1][0], [w[0] for w in want[3:6]])
+    assert all(isinstance(s, runner.DoneFile) and not s.problems and not s.suppressions
+               for s in lean.sources if s.path != "ignored.yaml")
+    assert report_data(lean) == report_data(full)
+
+
 def test_results_sorted_without_a_key_per_result_are_in_the_order_of_the_keyed_sort():
     import random
 
