@@ -277,7 +277,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known, image_only, args_env):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, auth_known, image_only, args_env, writes):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -316,6 +316,7 @@ def _m27(_F, _s):
   _s(self, 'auth_known', auth_known)
   _s(self, 'image_only', image_only)
   _s(self, 'args_env', args_env)
+  _s(self, 'writes', writes)
  return __init__
 
 def _m28(_F, _f3):
@@ -598,8 +599,8 @@ def _m55(_F, _s0, _s1, _s2, _s3):
   _s3(self, path)
  return __init__
 
-def _m56(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63):
- def __init__(self, name, label, format, path, anchor, node_path, partial, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m56(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -607,63 +608,64 @@ def _m56(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s4(self, anchor)
   _s5(self, node_path)
   _s6(self, partial)
-  _s7(self, image)
-  _s8(self, user)
-  _s9(self, run_as_non_root)
-  _s10(self, privileged)
-  _s11(self, allow_privilege_escalation)
-  _s12(self, cap_add)
-  _s13(self, cap_drop)
-  _s14(self, read_only_rootfs)
-  _s15(self, host_network)
-  _s16(self, host_pid)
-  _s17(self, host_ipc)
-  _s18(self, host_userns)
-  _s19(self, seccomp)
-  _s20(self, apparmor)
-  _s21(self, selinux)
-  _s22(self, security_opts)
-  _s23(self, memory_limit)
-  _s24(self, system_paths)
-  _s25(self, mounts)
-  _s26(self, devices)
-  _s27(self, ports)
-  _s28(self, env)
-  _s29(self, env_imports)
-  _s30(self, start_env)
-  _s31(self, build_args)
-  _s32(self, entrypoint)
-  _s33(self, command)
-  _s34(self, process)
-  _s35(self, privilege_drop)
-  _s36(self, neighbours)
-  _s37(self, build_steps)
-  _s38(self, all_build_steps)
-  _s39(self, files)
-  _s40(self, copy_modes)
-  _s41(self, stage_copies)
-  _s42(self, copied_in)
-  _s43(self, build)
-  _s44(self, base_image)
-  _s45(self, runnable)
-  _s46(self, group)
-  _s47(self, publish_all)
-  _s48(self, pod_labels)
-  _s49(self, exposed_by)
-  _s50(self, extends_depth)
-  _s51(self, own)
-  _s52(self, pod)
-  _s53(self, sysctls)
-  _s54(self, probe_hosts)
-  _s55(self, container_list)
-  _s56(self, namespace)
-  _s57(self, pod_purpose)
-  _s58(self, pulls)
-  _s59(self, downloads)
-  _s60(self, documentation)
-  _s61(self, serving_format)
-  _s62(self, workdir)
-  _s63(self, words_in_text)
+  _s7(self, whole)
+  _s8(self, image)
+  _s9(self, user)
+  _s10(self, run_as_non_root)
+  _s11(self, privileged)
+  _s12(self, allow_privilege_escalation)
+  _s13(self, cap_add)
+  _s14(self, cap_drop)
+  _s15(self, read_only_rootfs)
+  _s16(self, host_network)
+  _s17(self, host_pid)
+  _s18(self, host_ipc)
+  _s19(self, host_userns)
+  _s20(self, seccomp)
+  _s21(self, apparmor)
+  _s22(self, selinux)
+  _s23(self, security_opts)
+  _s24(self, memory_limit)
+  _s25(self, system_paths)
+  _s26(self, mounts)
+  _s27(self, devices)
+  _s28(self, ports)
+  _s29(self, env)
+  _s30(self, env_imports)
+  _s31(self, start_env)
+  _s32(self, build_args)
+  _s33(self, entrypoint)
+  _s34(self, command)
+  _s35(self, process)
+  _s36(self, privilege_drop)
+  _s37(self, neighbours)
+  _s38(self, build_steps)
+  _s39(self, all_build_steps)
+  _s40(self, files)
+  _s41(self, copy_modes)
+  _s42(self, stage_copies)
+  _s43(self, copied_in)
+  _s44(self, build)
+  _s45(self, base_image)
+  _s46(self, runnable)
+  _s47(self, group)
+  _s48(self, publish_all)
+  _s49(self, pod_labels)
+  _s50(self, exposed_by)
+  _s51(self, extends_depth)
+  _s52(self, own)
+  _s53(self, pod)
+  _s54(self, sysctls)
+  _s55(self, probe_hosts)
+  _s56(self, container_list)
+  _s57(self, namespace)
+  _s58(self, pod_purpose)
+  _s59(self, pulls)
+  _s60(self, downloads)
+  _s61(self, documentation)
+  _s62(self, serving_format)
+  _s63(self, workdir)
+  _s64(self, words_in_text)
   self.__post_init__()
  return __init__
 
@@ -975,6 +977,14 @@ def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  return __init__
 
 def _m80(_F, _s):
+ def __init__(self, path, what, unless, source):
+  _s(self, 'path', path)
+  _s(self, 'what', what)
+  _s(self, 'unless', unless)
+  _s(self, 'source', source)
+ return __init__
+
+def _m81(_F, _s):
  def __init__(self, place, intents, edits, after):
   _s(self, 'place', place)
   _s(self, 'intents', intents)
@@ -982,20 +992,20 @@ def _m80(_F, _s):
   _s(self, 'after', after)
  return __init__
 
-def _m81(_F, _s0, _s1, _s2):
+def _m82(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m82(_F, _s0, _s1):
+def _m83(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m83(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m84(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, principal, line, text, file, only, blanked):
   _s0(self, principal)
   _s1(self, line)
@@ -1005,14 +1015,14 @@ def _m83(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, blanked)
  return __init__
 
-def _m84(_F, _s0, _s1, _s2):
+def _m85(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m85(_F, _f3, _f4, _f5, _f6, _f7):
+def _m86(_F, _f3, _f4, _f5, _f6, _f7):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, written, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -1024,14 +1034,14 @@ def _m85(_F, _f3, _f4, _f5, _f6, _f7):
   self.kept = _f7() if kept is _F else kept
  return __init__
 
-def _m86(_F, _s):
+def _m87(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m87(_F, _f2, _f3, _f4, _f9, _f10):
+def _m88(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -1046,7 +1056,7 @@ def _m87(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m88(_F):
+def _m89(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -1054,7 +1064,7 @@ def _m88(_F):
   self.intents = intents
  return __init__
 
-def _m89(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m90(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -1068,7 +1078,7 @@ def _m89(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, capabilities)
  return __init__
 
-def _m90(_F, _s, _f6):
+def _m91(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1087,7 +1097,7 @@ def _m90(_F, _s, _f6):
   _s(self, 'homes', homes)
  return __init__
 
-def _m91(_F, _s):
+def _m92(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1097,7 +1107,7 @@ def _m91(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m92(_F, _s):
+def _m93(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1106,7 +1116,7 @@ def _m92(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m93(_F, _s0, _s1, _s2, _s3):
+def _m94(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1114,14 +1124,14 @@ def _m93(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m94(_F, _s0, _s1, _s2):
+def _m95(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m95(_F, _s0, _s1, _s2, _s3):
+def _m96(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1129,13 +1139,13 @@ def _m95(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m96(_F, _s0, _s1):
+def _m97(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m97(_F):
+def _m98(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1143,7 +1153,7 @@ def _m97(_F):
   self.arguments = arguments
  return __init__
 
-def _m98(_F, _f2, _f3):
+def _m99(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1151,7 +1161,7 @@ def _m98(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m99(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m100(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1163,7 +1173,7 @@ def _m99(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m100(_F, _s0, _s1, _s2, _s3, _s4):
+def _m101(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, stage, sources, steps, loc, chmod):
   _s0(self, stage)
   _s1(self, sources)
@@ -1172,7 +1182,7 @@ def _m100(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, chmod)
  return __init__
 
-def _m101(_F, _s0, _s1, _s2, _s3, _s4):
+def _m102(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1181,21 +1191,21 @@ def _m101(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m102(_F, _s0, _s1, _s2):
+def _m103(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m103(_F):
+def _m104(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m104(_F, _s0, _s1, _s2, _s3, _s4):
+def _m105(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1204,7 +1214,7 @@ def _m104(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m105(_F, _s):
+def _m106(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1213,7 +1223,7 @@ def _m105(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m106(_F, _s):
+def _m107(_F, _s):
  def __init__(self, switch, credential, unless, source, listeners):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1222,7 +1232,7 @@ def _m106(_F, _s):
   _s(self, 'listeners', listeners)
  return __init__
 
-def _m107(_F, _s):
+def _m108(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1231,14 +1241,14 @@ def _m107(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m108(_F, _s0, _s1, _s2):
+def _m109(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1249,7 +1259,7 @@ def _m109(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m110(_F, _s0, _s1, _s2, _s3, _s4):
+def _m111(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
@@ -1258,7 +1268,7 @@ def _m110(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, base)
  return __init__
 
-def _m111(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m112(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1269,33 +1279,33 @@ def _m111(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m112(_F, _s):
+def _m113(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m113(_F, _f2):
+def _m114(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m114(_F, _s0):
+def _m115(_F, _s0):
  def __init__(self, title):
   _s0(self, title)
  return __init__
 
-def _m115(_F, _s):
+def _m116(_F, _s):
  def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
   _s(self, 'user_set', user_set)
  return __init__
 
-def _m116(_F, _s0, _s1, _s2, _s3, _s4):
+def _m117(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1304,7 +1314,7 @@ def _m116(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m117(_F, _s0, _s1, _s2, _s3, _s4):
+def _m118(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1313,7 +1323,7 @@ def _m117(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m118(_F, _s):
+def _m119(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1321,14 +1331,14 @@ def _m118(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m119(_F, _s0, _s1, _s2):
+def _m120(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m120(_F, _s):
+def _m121(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
@@ -1363,7 +1373,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only', 'args_env'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'auth_known', 'image_only', 'args_env', 'writes'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1392,7 +1402,7 @@ MAKERS = {
     (('name', 'docs', 'kind'), (1,), False, False, False): _m53,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m54,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m55,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m56,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m56,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m57,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m58,
     (('name', 'negated'), (), True, True, False): _m59,
@@ -1416,45 +1426,46 @@ MAKERS = {
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m77,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m78,
     (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m79,
-    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m80,
-    (('port', 'target', 'loc'), (), True, True, False): _m81,
-    (('port', 'title'), (), True, True, False): _m82,
-    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m83,
-    (('raw', 'name', 'group'), (), True, True, False): _m84,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m85,
-    (('root', 'failures', 'helm'), (), True, False, False): _m86,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m87,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m88,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m89,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m90,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m91,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m92,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m93,
-    (('setting', 'field', 'title'), (), True, True, False): _m94,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m95,
-    (('setting', 'title'), (), True, True, False): _m96,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m97,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m98,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m99,
-    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m100,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m101,
-    (('start', 'end', 'text'), (), True, True, False): _m102,
-    (('start', 'text', 'origin'), (), False, False, False): _m103,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m104,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m105,
-    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m106,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m107,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m108,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m109,
-    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m110,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m111,
-    (('text', 'locate', 'shown'), (), True, False, False): _m112,
-    (('text', 'report', 'found'), (2,), False, False, False): _m113,
-    (('title',), (), True, True, False): _m114,
-    (('unsafe', 'user', 'user_set'), (), True, False, False): _m115,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m116,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m117,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m118,
-    (('value', 'loc', 'path'), (), True, True, False): _m119,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m120,
+    (('path', 'what', 'unless', 'source'), (), True, False, False): _m80,
+    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m81,
+    (('port', 'target', 'loc'), (), True, True, False): _m82,
+    (('port', 'title'), (), True, True, False): _m83,
+    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m84,
+    (('raw', 'name', 'group'), (), True, True, False): _m85,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m86,
+    (('root', 'failures', 'helm'), (), True, False, False): _m87,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m88,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m89,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m90,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m91,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m92,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m93,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m94,
+    (('setting', 'field', 'title'), (), True, True, False): _m95,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m96,
+    (('setting', 'title'), (), True, True, False): _m97,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m98,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m99,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m100,
+    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m101,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m102,
+    (('start', 'end', 'text'), (), True, True, False): _m103,
+    (('start', 'text', 'origin'), (), False, False, False): _m104,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m105,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m106,
+    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m107,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m108,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m109,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m110,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m111,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m112,
+    (('text', 'locate', 'shown'), (), True, False, False): _m113,
+    (('text', 'report', 'found'), (2,), False, False, False): _m114,
+    (('title',), (), True, True, False): _m115,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m116,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m117,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m118,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m119,
+    (('value', 'loc', 'path'), (), True, True, False): _m120,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m121,
 }

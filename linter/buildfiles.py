@@ -132,7 +132,7 @@ def _steps(workload: Workload, where: Files) -> list[_Step]:
     """The build's writes to files (`workload.files`), its `rm` of files (each a list of the paths it
     names) and the steps that fill a file from others (`_Copy`), in the order the build runs them (by
     place in the file)."""
-    written = {w.loc for w in workload.files}
+    written: set[Loc] | None = None  # (made at the first command with an output: a `Loc`'s hash is a Python call)
     others: list[tuple[Loc, list[str] | _Copy]] = []
     for cmd in workload.build_steps:
         name = cmd.name
@@ -142,9 +142,12 @@ def _steps(workload: Workload, where: Files) -> list[_Step]:
                 others.append((cmd.loc, operands))
         elif name in _COPIERS:
             others.extend((cmd.loc, c) for c in _copies(cmd, where))
-        elif cmd.loc not in written and cmd.stdin is None and not any(u.loc in written for u in cmd.upstream):
-            # (a file write of the shell model stands for `echo … > f`, `cat <<EOF > f`, `echo … | tee f`)
-            others.extend((cmd.loc, c) for c in _output(cmd, where))
+        elif cmd.redirects or name == "tee":  # (else no output to a file: `_output` finds none)
+            if written is None:
+                written = {w.loc for w in workload.files}
+            if cmd.loc not in written and cmd.stdin is None and not any(u.loc in written for u in cmd.upstream):
+                # (a file write of the shell model stands for `echo … > f`, `cat <<EOF > f`, `echo … | tee f`)
+                others.extend((cmd.loc, c) for c in _output(cmd, where))
     if not others:
         return list(workload.files)
     ordered: list[tuple[tuple[int, int, int], _Step]] = [((w.loc.line, w.loc.col, 1), w) for w in workload.files]

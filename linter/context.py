@@ -146,7 +146,7 @@ def repo_relative(disk_path: str) -> str | None:
         return None
     full = os.path.abspath(disk_path)
     if root is not _UNSEEN:
-        return os.path.relpath(full, root).replace(os.sep, "/")
+        return _below(full, root)
     start = os.path.dirname(full)
     seen = []
     directory = start
@@ -165,7 +165,17 @@ def repo_relative(disk_path: str) -> str | None:
         directory = parent
     for d in seen:
         _REPO_ROOTS[d] = root
-    return os.path.relpath(full, root).replace(os.sep, "/") if root is not None else None
+    return _below(full, root) if root is not None else None
+
+
+def _below(full: str, root: str) -> str:
+    """`os.path.relpath(full, root)` with `/` separators, for a normalised absolute path `full` in the
+    normalised directory `root` (its repository's): the path after the root's, cut off (`relpath`, which
+    makes both absolute again and compares them part by part, was ~5 us a file, issue 12)."""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if full.startswith(prefix):
+        return full[len(prefix):].replace(os.sep, "/")
+    return os.path.relpath(full, root).replace(os.sep, "/")
 
 
 def of_file(path: str, disk_path: str, fmt: Format) -> str:

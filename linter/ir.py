@@ -318,6 +318,11 @@ LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
 # `RUNTIME_LABEL`, which only they have: `selector` is that label, its value `runtime_label(kind, name)`
 RUNTIME_RUN = "RuntimeRun"
 RUNTIME_LABEL = "\0runtime"  # (not a label Kubernetes allows: no Service selects it)
+# the `Exposure.kind` of the InferenceServices' runs of a ClusterServingRuntime in the runtime's own file, each of
+# them shadowed by a ServingRuntime of that name in its namespace in another file of the scan (`link.exposures`):
+# KServe runs the namespaced one, so the cluster runtime's containers get back the memory limit the parse of
+# their file took away (`selector`: the runtime's label, `name`: its name, `loc`: where the first run names it)
+RUNTIME_SHADOWED = "RuntimeShadowed"
 
 
 def runtime_label(kind: str, name: str) -> tuple[str, str]:
@@ -375,6 +380,8 @@ class Exposure:
             return namespace == self.namespace
         if self.kind == RUNTIME_RUN:  # a cluster-scoped runtime by its name alone, a namespaced one in its namespace
             return self.selector[0] in labels and ((self.via or "").startswith("Cluster") or namespace == self.namespace)
+        if self.kind == RUNTIME_SHADOWED:  # (a cluster-scoped runtime)
+            return self.selector[0] in labels
         if self.namespace and namespace and self.namespace != namespace:
             return False
         if not self.selector:
@@ -654,6 +661,9 @@ class Workload:
     anchor: Loc  # where findings about absent settings point
     node_path: tuple[str | int, ...] = ()  # (doc index, keys...) of the workload's mapping
     partial: bool = False  # a fragment (override file, patch): absent settings may come from elsewhere
+    # a fragment's fields that what makes its pod copies as written (an NVIDIA NIMService's `resources`): absent
+    # there, absent in the pod (`missing`)
+    whole: tuple[str, ...] = ()
     image: Setting[str | None] = None  # type: ignore[assignment]
     user: Setting[User | None] = None  # type: ignore[assignment]
     run_as_non_root: Setting[bool] | None = None  # None where the platform has no such control
@@ -771,9 +781,11 @@ class Workload:
 
     # -- helpers rules share -------------------------------------------------
 
-    def missing(self, setting: Setting[object]) -> bool:
-        """True when `setting` is absent here and no other file or object can supply it."""
-        return not setting.explicit and not self.partial and setting.origin is None
+    def missing(self, setting: Setting[object], field: str | None = None) -> bool:
+        """True when `setting` is absent here and no other file or object can supply it (`field`: the field it is
+        written under, which a fragment may write in full: `whole`)."""
+        return not setting.explicit and setting.origin is None and (
+            not self.partial or (field is not None and field in self.whole))
 
     def owner(self, setting: Setting[object]) -> str:
         """Who a finding about `setting` names: the group when the value is written for the whole

@@ -22,7 +22,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -87,8 +87,23 @@ def _without_shadowed(found: list[tuple[str, Exposure]], sources: list[SourceFil
         run = own.get((path, e.name, e.loc))
         return run is not None and any(run.selects(ns, labels) and reaches(run, path, at) for at, ns, labels in runtimes)
 
-    return [(path, e) for path, e in found
-            if not (e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING and runtimes and shadowed(path, e))]
+    if not runtimes:
+        return found
+    kept, gone = [], {}
+    for path, e in found:
+        if e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING and shadowed(path, e):
+            gone.setdefault((path, e.selector), e)
+        else:
+            kept.append((path, e))
+    # the cluster runtime's containers in the file of the InferenceServices that run it: its parse took their
+    # memory limit away (`_runtimes_unlimited`); every run of them there shadowed, they get it back
+    label = {s.path: {p for _ns, labels in s.pod_labels for p in labels if p[0] == RUNTIME_LABEL}
+             for s in sources if s.format is Format.KUBERNETES and any(path == s.path for path, _s in gone)}
+    unshadowed = {(path, e.selector) for path, e in kept if e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING}
+    kept += [(path, Exposure(RUNTIME_SHADOWED, e.name, None, e.selector, (), e.loc, via=e.via, completed=True))
+             for (path, selector), e in gone.items()
+             if selector[0] in label.get(path, ()) and (path, selector) not in unshadowed]
+    return kept
 
 
 # each route file (its path), its routes (`INGRESS_ROUTE`s) and the Kubernetes files close to it, its own
@@ -194,6 +209,8 @@ def reaches(e: Exposure, path: str, pod_file: str) -> bool:
         return e.namespace is not None or _same_dir(path, pod_file)
     if e.kind == RUNTIME_RUN:
         return (e.via or "").startswith("Cluster") or e.namespace is not None or _close(path, pod_file)
+    if e.kind == RUNTIME_SHADOWED:  # (the runtime's own file: `Exposure.completed`)
+        return path == pod_file
     return e.kind not in ROUTE_KINDS or e.namespace is not None or _close(path, pod_file)
 
 
@@ -687,11 +704,41 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
                 or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
-        role = next((r for r in cluster.roles_of((b.role_kind, b.role_name))
-                     if r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)), None)
-        grants.append(Grant(b, role))
+        grants.append(Grant(b, _role_of(b, cluster)))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return records.replace(pod, account=account, grants=tuple(grants))
+
+
+def _role_of(b: Binding, cluster: _Cluster) -> Role | None:
+    """The role `b`'s `roleRef` names, as the scan holds it: a ClusterRole, or a Role of the binding's
+    namespace (either unwritten: whatever it is applied to), of the binding's own project (`_unit`), the
+    nearest: its own file's, then one of a file close to its own (`_close`), then the first of the scan's
+    order. Names repeat across projects (every kubebuilder operator's `manager-role`, `proxy-role`,
+    `leader-election-role`): one of another project of the scan is not the one the binding is applied with."""
+    best, rank = None, 3
+    for r in cluster.roles_of((b.role_kind, b.role_name)):
+        if not (r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)):
+            continue
+        if r.path == b.path:
+            return r
+        near = 1 if _close(r.path, b.path) else 2 if _same_unit(r.path, b.path) else 3
+        if near < rank:
+            best, rank = r, near
+    return best
+
+
+def _unit(path: str) -> str:
+    """The project a file of the scan is in: the top-level directory of the scan root (the current
+    directory) it is under; "" for a file of the root itself or outside it (an absolute path)."""
+    head, slash, _rest = path.replace("\\", "/").partition("/")
+    return head if slash and head not in ("", ".", "..") and ":" not in head else ""
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Whether the files `a` and `b` are of one project (`_unit`): a monorepo scanned at its root holds one
+    project in each top-level directory; a file of the root, or outside it, may be of any."""
+    ua, ub = _unit(a), _unit(b)
+    return ua == ub or not ua or not ub
 
 
 def cluster_of(sources: list[SourceFile]) -> _Cluster | None:

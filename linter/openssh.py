@@ -373,21 +373,26 @@ def analyse(workload: Workload) -> Sshd:
     known = _knowledge()
     # the base image's distribution's stock files (the image catalog's `sshd_config`), else Debian's
     distro = _distribution(workload)
-    files: dict[str, list[Line]] = {known.main: [Line(t, None, known.main) for t in (
-        known.stock if distro is None else distro.get("main", ()))]}
-    for name, lines in ((distro or {}).get("dropins") or {}).items():
-        files[known.dropins + name] = [Line(t, None, known.dropins + name) for t in lines]
+    stock_files = _stock_files(known, distro)
+    files = dict(stock_files.files)
     replay(workload, files, Files(known.main, known.dropins), _apply, unknown_empties=False)
     config = _config_file(workload)
-    if config is not None and config != known.main:
+    # the stock lines' runs and directives: the same for every workload whose build left the stock files
+    # as they were (each file's lines the very list it started with, no file added or removed: most
+    # workloads, e.g. every Kubernetes container), worked out once per distribution (issue 12)
+    untouched = config is None and len(files) == len(stock_files.files) and all(
+        files.get(path) is lines for path, lines in stock_files.files.items())
+    if untouched:
+        read, nested = stock_files.read
+    elif config is not None and config != known.main:
         # `sshd -f FILE` reads FILE instead of /etc/ssh/sshd_config (sshd(8) `-f`): none of the stock lines,
         # and the drop-ins only through an `Include` of its own; what the build writes there (none seen:
         # sshd's defaults, as for a main file the scan cannot read)
         read, nested = _read({**files, config: files.get(config, [])}, config)
     else:
         read, nested = _read(files, known.main)
-    copied = {line.loc: line.source for lines in read for line in lines
-              if line.loc is not None and line.source is not None}
+    copied = {} if untouched else {line.loc: line.source for lines in read for line in lines
+                                   if line.loc is not None and line.source is not None}
     options: list[Directive] = []
     installed = password = None
     for cmd in (*workload.build_steps, *workload.process):
@@ -408,12 +413,52 @@ def analyse(workload: Workload) -> Sshd:
     # the stock file's lines hold where they stand (after the drop-ins its `Include` reads first, before
     # lines appended to it); not on an Alpine base, whose sshd_config is upstream's, all commented
     stock = distro is not None or not _alpine(workload)
-    sources = [options, *(_directive_lines(lines, stock) for lines in read)]
-    rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
+    if untouched:  # (no line of the build's: nothing rejected)
+        sources, rejected = [options, *stock_files.directives(stock)], None
+    else:
+        sources = [options, *(_directive_lines(lines, stock) for lines in read)]
+        rejected = next((at for lines in read if (at := _rejected(lines)) is not None), None)
     return Sshd(installed, password, *first_values(sources, tunnel=_tunnel(workload, _ports(sources, workload)),
                                                    nested=frozenset(i + 1 for i in nested)),
                 rejected, copied,
                 installed is None and _start_runs_no_sshd(workload), config if config != known.main else None)
+
+
+class _StockFiles:
+    """A distribution's stock sshd files as `analyse` starts from them (path -> lines, the lists the
+    build's replay starts with), the runs sshd reads of them and their directives: the same for every
+    workload of that distribution whose build leaves them as they are."""
+
+    __slots__ = ("files", "read", "_directives")
+
+    def __init__(self, files: dict[str, list[Line]], main: str) -> None:
+        self.files = files
+        self.read = _read(files, main)
+        self._directives: dict[bool, list[list[Directive]]] = {}
+
+    def directives(self, stock: bool) -> list[list[Directive]]:
+        got = self._directives.get(stock)
+        if got is None:
+            got = self._directives[stock] = [_directive_lines(lines, stock) for lines in self.read[0]]
+        return got
+
+
+_STOCK_FILES: dict[int, tuple[Any, _StockFiles]] = {}  # id of a distribution's `sshd_config` fact (or of None)
+
+
+def _stock_files(known: _Knowledge, distro: dict[str, Any] | None) -> _StockFiles:
+    got = _STOCK_FILES.get(id(distro))
+    if got is not None and got[0] is distro:
+        return got[1]
+    files: dict[str, list[Line]] = {known.main: [Line(t, None, known.main) for t in (
+        known.stock if distro is None else distro.get("main", ()))]}
+    for name, lines in ((distro or {}).get("dropins") or {}).items():
+        files[known.dropins + name] = [Line(t, None, known.dropins + name) for t in lines]
+    made = _StockFiles(files, known.main)
+    if len(_STOCK_FILES) >= 64:
+        _STOCK_FILES.clear()
+    _STOCK_FILES[id(distro)] = (distro, made)  # (the fact held: its id is not reused while the entry stands)
+    return made
 
 
 def _sshd_args(workload: Workload) -> Iterator[tuple[Command, tuple[Word, ...]]]:

@@ -144,6 +144,8 @@ def _unglued(data: bytes, tree: Any, locate: Locate) -> tuple[bytes, Any, Locate
     return fixed, _parser().parse(fixed), unmoved, True
 
 
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+
 class _Walker:
     def __init__(self, data: bytes, locate: Locate, depth: int, shell: str) -> None:
         self.data = data
@@ -340,9 +342,12 @@ class _Walker:
         out: list[Redirect] = []
         stdin: str | None = None
         for child in node.named_children if children is None else children:
-            if _KINDS[child.kind_id] == "file_redirect":
+            kind = _KINDS[child.kind_id]  # (once: `kind_id` makes a Python int each time it is read)
+            if kind not in _REDIRECTS:
+                continue  # (most of a command's children: its words)
+            if kind == "file_redirect":
                 out.extend(self.file_redirect(child))
-            elif _KINDS[child.kind_id] == "heredoc_redirect":
+            elif kind == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
                 start = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_start"), None)
@@ -356,7 +361,7 @@ class _Walker:
                 # `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc's
                 for inner in self.own_redirects(child):
                     out.extend(self.file_redirect(inner))
-            elif _KINDS[child.kind_id] == "herestring_redirect":
+            else:  # a herestring
                 arg = child.named_children[-1] if child.named_children else None
                 stdin = (self.word(arg).text + "\n") if arg is not None else ""
         return tuple(out), stdin

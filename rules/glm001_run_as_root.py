@@ -116,7 +116,13 @@ or started with `user: root` gets `1000`, jovyan: its home, conda directory
 and `users` group are that user's, and Jupyter cannot start as another uid;
 a Kubernetes `runAsUser` takes a uid, so an image whose user is a name gets its
 account's uid where the catalog knows it: micromamba's `mambauser` is `57439`);
-else `10001`. No fix is offered where root is the workload's purpose
+else `10001`. That uid has no account in the image, so the runtime starts it with
+`HOME=/` (runc sets HOME from `/etc/passwd` only when nothing else does, `/` for a
+uid it does not find), where it cannot write: for an image the catalog knows to
+write under its home at start (vLLM's and the Hugging Face hub's `~/.cache`,
+Ollama's `~/.ollama`, MinIO's `~/.minio`), the compose, Kubernetes and `docker run`
+fix also sets `HOME=/tmp`, unless the workload or the image sets `HOME` or variables
+the scan cannot read may. No fix is offered where root is the workload's purpose
 (the finding itself, and its message, are unchanged; a volume-permissions step's
 message says why):
 
@@ -143,7 +149,8 @@ from collections.abc import Iterator
 from glmlint.catalog.images import default_user, fact
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value
+from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
+                          set_value)
 
 
 @rule(code="GLM001", slug="run-as-root", severity=Severity.ERROR, message="{name} runs as root",
@@ -155,6 +162,67 @@ def check(workload: Workload) -> Iterator[Finding]:
         return  # an image with nothing to start (`FROM scratch` + COPY): an artifact, not a container
     user = workload.user
     name = workload.label
+    root = workload.runs_as_root()
+    if workload.drops_root():
+        # it starts as root only to switch its main program to a user (`exec gosu app "$@"`, the
+        # official postgres/redis images' pattern): that program does not run as root, and a `USER`
+        # would break the switch (gosu as a non-root user cannot change user)
+        return
+    # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
+    # an unprivileged uid of the node, so root there is not root on the host; still root inside the
+    # container (and on a cluster that has user namespaces off, the API server drops the field)
+    userns = workload.pod is not None and workload.pod.user_namespace
+    risk, userns_kind = (Risk.LOW, Kind.HARDENING) if userns else (None, None)
+    if root is True:
+        if user.origin is None and not user.explicit and workload.partial:
+            return
+        fix, note, _held = _advice(workload, userns)
+        if user.origin is not None:
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
+                          message=f"{name} runs as root: its image, built from `{user.origin}`, "
+                                  f"sets no non-root `USER` and the service sets no `user:`{note}")
+        elif user.explicit and workload.format is Format.KUBERNETES and not workload.windows and \
+                workload.run_as_non_root is not None and workload.run_as_non_root.value is True:
+            # the kubelet checks the effective `runAsNonRoot` before it creates the container and refuses a
+            # `runAsUser` of 0 (kubernetes pkg/kubelet/kuberuntime/security_context_others.go
+            # `verifyRunAsNonRoot`, at 1f671eec): it never starts, as root or at all. The root it asks for
+            # is one edit away (`runAsNonRoot: false` to make it start), so the written uid is reported
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
+                          risk=Risk.LOW, message=f"{name} asks to run as root (`runAsUser: {user.value.raw}`) under "  # type: ignore[union-attr]
+                                                 f"`runAsNonRoot: true`: the kubelet refuses to start it{note}")
+        elif user.explicit:
+            # written in the file: a setting that weakens isolation, not an absent protection
+            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
+                          risk=risk, message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
+        else:
+            yield Finding(at=workload.anchor, fix=fix, args={"name": name}, risk=risk,
+                          message=f"{name} runs as root: no `USER` sets a non-root user{note}")
+        return
+    non_root = workload.run_as_non_root
+    if root is None and non_root is not None and not non_root.value:
+        if non_root.explicit:
+            at = non_root.loc
+        elif workload.partial:
+            return
+        else:
+            at = workload.anchor
+        fix, note, held = _advice(workload, userns)
+        if fix is not None or (held and not note):
+            fix = _non_root_image_fix(workload) or fix  # the image's own non-root uid: nothing is held back
+        if workload.windows:
+            yield Finding(at=at, fix=None, args={"name": name},
+                          message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
+                                  "no `windowsOptions.runAsUserName` is set")
+            return
+        yield Finding(at=at, fix=fix, args={"name": name}, risk=risk,
+                      message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
+                              f"`runAsUser` is set{note}")
+
+
+def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]:
+    """The fix a finding carries, the note its message ends with, and whether the user a fix would set
+    is held back: worked out only for a workload that has a finding (most of the ~2,400 workloads of a
+    real tree that run as a non-root user need none of it: the image catalog's users, the purposes)."""
     # a Windows pod takes `runAsNonRoot` but refuses `runAsUser`: no fix writes a uid there
     fix = None if workload.windows else _user_fix(workload)
     note = ""
@@ -178,66 +246,16 @@ def check(workload: Workload) -> Iterator[Finding]:
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
         fix, held = None, True
-    root = workload.runs_as_root()
-    if workload.drops_root():
-        # it starts as root only to switch its main program to a user (`exec gosu app "$@"`, the
-        # official postgres/redis images' pattern): that program does not run as root, and a `USER`
-        # would break the switch (gosu as a non-root user cannot change user)
-        return
-    # a pod with `hostUsers: false` runs in its own user namespace (KEP-127): its uid 0 is mapped to
-    # an unprivileged uid of the node, so root there is not root on the host; still root inside the
-    # container (and on a cluster that has user namespaces off, the API server drops the field)
-    userns = workload.pod is not None and workload.pod.user_namespace
-    risk, userns_kind = (Risk.LOW, Kind.HARDENING) if userns else (None, None)
     if userns:
         note = _USERNS_NOTE + note
-    if root is True:
-        if user.origin is not None:
-            yield Finding(at=workload.anchor, fix=fix, args={"name": name},
-                          message=f"{name} runs as root: its image, built from `{user.origin}`, "
-                                  f"sets no non-root `USER` and the service sets no `user:`{note}")
-        elif user.explicit and workload.format is Format.KUBERNETES and not workload.windows and \
-                workload.run_as_non_root is not None and workload.run_as_non_root.value is True:
-            # the kubelet checks the effective `runAsNonRoot` before it creates the container and refuses a
-            # `runAsUser` of 0 (kubernetes pkg/kubelet/kuberuntime/security_context_others.go
-            # `verifyRunAsNonRoot`, at 1f671eec): it never starts, as root or at all. The root it asks for
-            # is one edit away (`runAsNonRoot: false` to make it start), so the written uid is reported
-            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
-                          risk=Risk.LOW, message=f"{name} asks to run as root (`runAsUser: {user.value.raw}`) under "  # type: ignore[union-attr]
-                                                 f"`runAsNonRoot: true`: the kubelet refuses to start it{note}")
-        elif user.explicit:
-            # written in the file: a setting that weakens isolation, not an absent protection
-            yield Finding(at=user.loc, fix=fix, args={"name": name}, kind=userns_kind or Kind.MISCONFIGURATION,
-                          risk=risk, message=f"{name} runs as root (`{user.value.raw}`){note}")  # type: ignore[union-attr]
-        elif not workload.partial:
-            yield Finding(at=workload.anchor, fix=fix, args={"name": name}, risk=risk,
-                          message=f"{name} runs as root: no `USER` sets a non-root user{note}")
-        return
-    non_root = workload.run_as_non_root
-    if root is None and non_root is not None and not non_root.value:
-        if non_root.explicit:
-            at = non_root.loc
-        elif workload.partial:
-            return
-        else:
-            at = workload.anchor
-        if fix is not None or (held and not note):
-            fix = _non_root_image_fix(workload) or fix  # the image's own non-root uid: nothing is held back
-        if workload.windows:
-            yield Finding(at=at, fix=None, args={"name": name},
-                          message=f"{name} may run as `ContainerAdministrator`: `runAsNonRoot` is not true and "
-                                  "no `windowsOptions.runAsUserName` is set")
-            return
-        yield Finding(at=at, fix=fix, args={"name": name}, risk=risk,
-                      message=f"{name} may run as root: `runAsNonRoot` is not true and no non-zero "
-                              f"`runAsUser` is set{note}")
+    return fix, note, held
 
 
 _USERNS_NOTE = (" (in a user namespace, `hostUsers: false`: its uid 0 is an unprivileged uid on the node "
                 "where user namespaces are on, the default from Kubernetes 1.33)")
 
 
-def _user_fix(workload: Workload) -> Intent:
+def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """Set the image's own non-root user when the image catalog knows it (the Jupyter Docker Stacks'
     1000, whose home, conda directory and `users` group are that user's: another uid cannot write
     them and Jupyter fails to start), else the configured fix user."""
@@ -252,7 +270,36 @@ def _user_fix(workload: Workload) -> Intent:
         own = str(uid) if uid is not None else ""
     if own and own != "0":
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
+    home = _home_writes(workload)
+    if home:
+        # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
+        # used when neither the image nor the container sets HOME), which it cannot write: the caches the
+        # image keeps under its home go to /tmp, writable by every user (and a tmpfs or emptyDir under a
+        # read-only root filesystem)
+        return (set_value(workload.user, "user", FIX_USER,
+                          title=f"Run as the non-root user {FIX_USER}, with HOME=/tmp (the image writes under its "
+                                f"home: {', '.join(home)}; without an account HOME is /, which it cannot write)"),
+                ensure_item(Setting((), workload.anchor, explicit=False), "env", f"HOME={_NEW_HOME}", title=""))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+
+
+_NEW_HOME = "/tmp"
+
+
+def _home_writes(workload: Workload) -> list[str]:
+    """The paths under its home the image writes at start (images.yaml `writable_paths` written `~/…`), when
+    the user a fix sets would start with a HOME it cannot write: neither the workload nor the image sets
+    HOME, nor may variables the scan cannot read (`envFrom`, an unread `env_file`); a Dockerfile's
+    `USER` gets no `ENV` beside it (none of these images is built on without one of its own)."""
+    if workload.format not in (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN) or workload.env_imports \
+            or workload.env_value("HOME") is not None:
+        return []
+    image = workload.entry_image()
+    env = fact(image, "env")
+    if env is not None and isinstance(env.value, dict) and "HOME" in env.value:
+        return []
+    paths = fact(image, "writable_paths")
+    return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
 
 
 def _root_powers(workload: Workload) -> bool:

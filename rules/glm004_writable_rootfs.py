@@ -37,11 +37,20 @@ a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`; TGI: `/data`; MinIO: `/root/.minio`), unless a writable volume already covers it. A compose
+`/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
+writable volume already covers it; in Kubernetes also at each of the image's own `VOLUME`s it writes to
+(postgres' data directory, redis' `/data`), which CRI-O, unlike Docker and containerd, makes a directory
+of the read-only root filesystem. A compose
 service built from a scanned Dockerfile writes where the image its final stage builds on writes
 (`FROM nginx`). No fix is offered for an image
 whose start writes a file among its own code unless a variable is set (Open WebUI's
-`.webui_secret_key` without `WEBUI_SECRET_KEY`): the finding says which. The `emptyDir` goes where the pod keeps its
+`.webui_secret_key` without `WEBUI_SECRET_KEY`), for one whose start needs a directory owned by its
+user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
+service that keeps its data in the directory it starts in unless told elsewhere (`mlflow server`
+without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts-destination` its
+uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
+`/app/backend/data`) unless a writable volume holds
+that directory: the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -50,8 +59,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.catalog.images import fact
-from glmlint.ir import Format, Workload
+import posixpath
+
+from glmlint.catalog.images import default_user, fact
+from glmlint.catalog.services import identify
+from glmlint.ir import Format, Mount, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
 
 
@@ -75,31 +87,104 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 
 def _start_writes(workload: Workload) -> str:
-    """Why no read-only fix is offered, else "": the image's start writes a file among its own code
-    unless a variable is set (images.yaml `start_writes_unless_env`: Open WebUI's secret key file), and
-    the workload sets none of them. A variable from elsewhere (the host, `valueFrom`) counts as set; an
-    empty one does not; with variables the scan cannot read (`envFrom`, an unread `env_file`), the fix
-    stays."""
-    writes = fact(workload.entry_image(), "start_writes_unless_env")
-    if writes is None or workload.env_imports:
-        return ""
-    for path, names in writes.value.items():
-        if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
-            return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
-                    f"files, unless {' or '.join(names)} is set, and cannot start on a read-only root without "
-                    f"it: set {names[0]} (from a secret), then make the root filesystem read-only)")
+    """Why no read-only fix is offered, else "": what the workload's start needs writable where no tmpfs or
+    emptyDir the fix could add serves it, and that the workload does not mount:
+    - a file among the image's own code, written unless a variable is set (images.yaml
+      `start_writes_unless_env`: Open WebUI's secret key file). A variable from elsewhere (the host,
+      `valueFrom`) counts as set; an empty one does not; with variables the scan cannot read (`envFrom`, an
+      unread `env_file`) the fix stays;
+    - a directory its start wants owned by its user (images.yaml `start_needs_owned`: s6-overlay's `/run`),
+      which a tmpfs or emptyDir, root's and writable by everyone, is not;
+    - a service's data kept in the directory it starts in unless an option or variable puts it elsewhere
+      (services.yaml `writes`: MLflow's `mlflow.db` without `--backend-store-uri`)."""
+    image = workload.entry_image()
+    writes = fact(image, "start_writes_unless_env")
+    if writes is not None and not workload.env_imports:
+        for path, names in writes.value.items():
+            if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+                return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                        f"files, unless {' or '.join(names)} is set, and cannot start on a read-only root "
+                        f"without it: set {names[0]} (from a secret), then make the root filesystem read-only)")
+    owned = fact(image, "start_needs_owned")
+    if owned is not None:
+        for path, why in owned.value.items():
+            if not any(_covers(m, path) for m in workload.mounts):
+                return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
+                        f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
+                        f"not start on a read-only root)")
+    for match in identify(workload):
+        for write in match.writes():
+            workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
+            where = posixpath.join(workdir, write.path) if workdir else None
+            if where is not None and any(_covers(m, where) for m in workload.mounts):
+                continue
+            names = " or ".join(u.describe() for u in write.unless)
+            return (f" (no automatic fix: {match.service.name} keeps {write.what} in the directory it starts "
+                    f"in ({where or './' + write.path}) unless {names} says elsewhere: on a read-only root it "
+                    f"cannot; mount a volume there or point it at one (or at a database or object store), then "
+                    f"make the root filesystem read-only)")
     return ""
+
+
+def _covers(mount: Mount, path: str) -> bool:
+    """Whether the writable `mount` holds `path`."""
+    target = mount.target.rstrip("/") or "/"
+    return not mount.read_only and (path == target or path.startswith(target.rstrip("/") + "/"))
 
 
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
-    mount at each path the image is known to write at start (images.yaml `writable_paths`)."""
+    mount at each path the image is known to write at start (images.yaml `writable_paths`) and, in
+    Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
-    paths = fact(workload.entry_image(), "writable_paths")
-    if paths is None:
+    image = workload.entry_image()
+    paths = fact(image, "writable_paths")
+    volumes = fact(image, "volumes") if workload.format is Format.KUBERNETES else None
+    if paths is None and volumes is None:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
-    listed = [str(p) for p in paths.value]
-    title = (f"Make the root filesystem read-only, with writable mounts where the `{paths.entry}` image "
-             f"writes ({', '.join(listed)})")
+    home = _home(workload)
+    listed = []
+    # the image's VOLUMEs: CRI-O's default (`image_volumes = "mkdir"`) makes them directories of the read-only
+    # root, where containerd binds one of its own (Docker: an anonymous volume): an emptyDir serves both
+    written = [*(paths.value if paths is not None else ()),
+               *(path for path, programs in (volumes.value.items() if volumes is not None else ())
+                 if _runs_its_server(workload, programs))]
+    for path in map(str, written):
+        if path.startswith("~/"):
+            if home is None:
+                continue  # a user whose home the scan does not know: where its cache goes is unknown
+            path = posixpath.join(home, path[2:])
+        if not path.startswith("/tmp/"):  # under the /tmp the fix makes writable
+            listed.append(path)
+    if not listed:
+        return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
+    entry = paths.entry if paths is not None else volumes.entry  # type: ignore[union-attr]
+    title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
     return (set_value(ro, "read_only_rootfs", True, title=title),
             *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
+
+
+def _runs_its_server(workload: Workload, programs: list[str]) -> bool:
+    """Whether the container starts the image's own server: its own entrypoint (no `command:`), or a start
+    command that runs one of `programs` (`redis-server /etc/redis.conf`); a client pod's `sleep` is not."""
+    return not workload.entrypoint.explicit or any(c.name in programs for c in workload.process)
+
+
+def _home(workload: Workload) -> str | None:
+    """The HOME the container's process starts with, where the scan knows it: the workload's own `HOME`,
+    else the image's (images.yaml `env`), else root's `/root` for a container that runs as root (the
+    runtime, runc's `setupUser`, sets HOME from the user's /etc/passwd entry when nothing sets it); None
+    for another user, whose account the scan does not see."""
+    var = workload.env_value("HOME")
+    if var is not None:
+        value = var.value
+        return value if value and value.startswith("/") and "$" not in value and not var.dynamic else None
+    env = fact(workload.entry_image(), "env")
+    if env is not None and isinstance(env.value, dict) and "HOME" in env.value:
+        return str(env.value["HOME"])
+    user = workload.user.value
+    non_root = workload.run_as_non_root is not None and workload.run_as_non_root.value
+    if user is None and default_user(workload.entry_image()) is None and not non_root \
+            or user is not None and user.is_root() is True:
+        return "/root"
+    return None

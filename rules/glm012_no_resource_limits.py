@@ -4,7 +4,9 @@
 Flags a compose service with neither `mem_limit` nor
 `deploy.resources.limits.memory`, and a Kubernetes container without
 `resources.limits.memory`. A limit of `0` or `-1` means no limit and is
-reported too. An ephemeral container (`kubectl debug`) is not reported: the API
+reported too. An NVIDIA NIMService without `spec.resources.limits.memory` is
+reported: the NIM operator gives its NIM container the NIMService's
+`resources` as written, adding only an `nvidia.com/gpu` request and limit. An ephemeral container (`kubectl debug`) is not reported: the API
 server refuses `resources` on it, as it runs within what its pod has. A
 container that sets no memory limit in a namespace whose `LimitRange` has a
 `type: Container` item with a `default` (or `max`) memory is not reported: the
@@ -36,7 +38,10 @@ cluster-scoped ClusterTrainingRuntime or ClusterServingRuntime of that name
 wherever the scan has it, a namespaced TrainingRuntime or ServingRuntime of
 that name in its own namespace (both written the same, or, with neither
 written, in files of one directory or of sibling directories, which are
-applied together). A model that names no runtime runs the only ServingRuntime
+applied together). A ServingRuntime of the InferenceService's namespace
+in any file of the scan wins over the ClusterServingRuntime of that name, in
+its file or another (KServe looks the namespaced one up first): the cluster
+runtime is not what that InferenceService runs. A model that names no runtime runs the only ServingRuntime
 of its namespace in its own file that auto-selects its format (which KServe
 tries before any ClusterServingRuntime); one of another file is not guessed.
 The finding is at the runtime's container. Nor is the first container of a
@@ -94,5 +99,5 @@ def check(workload: Workload) -> Iterator[Finding]:
         if (memory.value or "").strip().strip("'\"") in _UNLIMITED:
             yield Finding(at=memory.loc, args={"name": workload.label},
                           message=f"{workload.label} sets an unlimited memory limit (`{memory.value}`)")
-    elif workload.missing(memory):
+    elif workload.missing(memory, "resources"):
         yield Finding(at=workload.anchor, args={"name": workload.label})

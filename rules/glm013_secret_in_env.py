@@ -33,6 +33,19 @@ and so is a value the [service catalog](../services.md) knows as the key a
 service's own quick start runs with, even where it reads like a fake key
 (LiteLLM's `LITELLM_MASTER_KEY: sk-1234`, which its examples then send).
 
+A literal secret on a command line is reported too: in a build step (`RUN huggingface-cli login --token
+hf_…`, `RUN git clone https://ghp_…@github.com/…`, `RUN HF_TOKEN=hf_… python download.py`), which
+`docker history` shows as written in every image built from it, and in a start command (`CMD`, compose
+`command:`/`entrypoint:`, Kubernetes `command`/`args`: `--api-key 9f86d0…`, `--IdentityProvider.token=…`).
+It is the value of a long option whose name says it holds a secret (the words above: `--api-key`,
+`--hf-token`, `--token=…`; not `--max-tokens`, `--password-file`, nor a hashed password such as Jupyter's
+`sha1:…`/`argon2:…`), a key whose issuer's prefix and length say it is real anywhere in a word (Hugging Face
+`hf_`, GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, OpenAI `sk-`/`sk-proj-`, Anthropic `sk-ant-`, NVIDIA
+`nvapi-`, Slack `xox?-`), a URL with a literal password or token user, or a secret-named `VAR=value` prefix
+or `export`. The commands of a `sh -c` script are read one by one; the script's word is reported only for
+a secret none of them holds. A value from elsewhere (`--token "$(cat /run/secrets/hf_token)"`, `$HF_TOKEN`)
+or template text (`<your-api-key>`, `hf_xxxx`) is not reported.
+
 A compose service's `env_file:` is read as Compose reads it (paths relative to
 the compose file, later files and then `environment:` winning, a `required: false`
 file that is absent skipped, `format: raw` taken as written): a literal secret in a
@@ -65,7 +78,7 @@ value.
 ## Why is this bad?
 A literal secret is in the repository's history for good, in every image
 built from it (`docker history` and `docker inspect` show `ENV` and `ARG`
-values) and in the pod spec anyone with read access to the namespace can
+values and every `RUN` command as written) and in the pod spec anyone with read access to the namespace can
 get. Model hub tokens, cloud keys and database passwords leak this way.
 
 ## Example
@@ -94,7 +107,7 @@ import re
 from collections.abc import Iterator
 
 from glmlint import lazyre
-from glmlint.ir import EnvVar, Format, Workload, has_variable
+from glmlint.ir import Command, EnvVar, Format, Loc, Workload, has_variable
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 
 # words of a variable name that say it holds a secret
@@ -192,6 +205,104 @@ def check(workload: Workload) -> Iterator[Finding]:
                                   f"{held} in it" if passed is None
                           else f"the build of {name} passes `{var.name}` a URL with a literal {held} in it "
                                f"({passed})")
+
+
+    yield from _on_command_lines(workload)
+
+
+# A key whose prefix names its issuer and whose body is as long as the issuer's real keys: on a command line it
+# is a secret whatever option carries it (`huggingface-cli login --token hf_…`, `echo hf_… > …/token`,
+# `-H "Authorization: Bearer sk-…"`). Hugging Face user access tokens (`hf_` + 34 letters), GitHub's token
+# prefixes (ghp_/gho_/ghu_/ghs_/ghr_ + 36, github_pat_ fine-grained), GitLab's glpat-, OpenAI's sk-/sk-proj-,
+# Anthropic's sk-ant-, NVIDIA's nvapi-, Slack's xox?-.
+_ISSUED_KEY = lazyre.compile(
+    r"(?<![A-Za-z0-9_-])(?P<key>(?P<hf>hf_[A-Za-z]{30,})|(?P<github>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})"
+    r"|(?P<gitlab>glpat-[A-Za-z0-9_-]{20,})|(?P<anthropic>sk-ant-[A-Za-z0-9_-]{32,})"
+    r"|(?P<openai>sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,})|(?P<nvidia>nvapi-[A-Za-z0-9_-]{32,})"
+    r"|(?P<slack>xox[abpors]-[A-Za-z0-9-]{20,}))(?![A-Za-z0-9_-])")
+_ISSUERS = {"hf": "Hugging Face token", "github": "GitHub token", "gitlab": "GitLab token",
+            "anthropic": "Anthropic API key", "openai": "OpenAI API key", "nvidia": "NVIDIA API key", "slack": "Slack token"}
+# a hashed password is what a server is meant to be given (Jupyter's `--PasswordIdentityProvider.hashed_password`)
+_HASHED = lazyre.compile(r"^(sha1|sha256|sha512|argon2|pbkdf2[^:]*|bcrypt|scrypt):|^\$(2[aby]?|5|6|argon2\w*|y)\$")
+
+
+def _on_command_lines(workload: Workload) -> Iterator[Finding]:
+    """A literal secret on the command line of a build step (kept in the image's history: `docker history`
+    shows every `RUN` as written) or of the container's start command (in the file, the image's config and the
+    pod spec): the value of a long option whose name says it holds a secret (`--api-key sk-…`, `--token=…`,
+    `--ServerApp.token=…`), a key its issuer's prefix names anywhere in a word, a URL with a literal password or
+    token user, and a secret-named `VAR=value` prefix or `export`. A `sh -c` script's commands are read on their
+    own: its word is reported only for a secret none of them holds (an `export` the shell IR keeps no command for)."""
+    name = workload.label
+    for commands, build in ((workload.all_build_steps, True), (workload.process, False)):
+        seen: set[Loc] = set()
+        held: set[str] = set()
+        scripts: list[tuple[Loc, str, str]] = []
+        for cmd in commands:
+            for loc, what, secret, script in _secret_words(cmd):
+                if script:
+                    scripts.append((loc, what, secret))
+                elif loc not in seen:
+                    seen.add(loc)
+                    held.add(secret)
+                    yield _command_line_finding(name, cmd.name, loc, what, build)
+        for loc, what, secret in scripts:
+            if secret not in held and loc not in seen:
+                seen.add(loc)
+                held.add(secret)
+                yield _command_line_finding(name, "sh", loc, what, build)
+
+
+def _command_line_finding(name: str, program: str, loc: Loc, what: str, build: bool) -> Finding:
+    # a start command may be arguments to the image's entrypoint (`command: --api-key …`): no program named
+    return Finding(at=loc, args={"name": name, "var": program}, message=(
+        f"the build of {name} runs `{program}` with {what}: kept in the image's history" if build
+        else f"{name} starts with {what} on its command line"))
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+_SCRIPT_OPTION = lazyre.compile(r"^-[a-z]*c[a-z]*$")  # `-c`, `-ec`, `-lc`, `-euxc`
+
+
+def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
+    """Where `cmd` holds a literal secret (the word; the command for a `VAR=value` prefix): what the message
+    says it is, the secret, and whether the word is a shell's `-c` script."""
+    option: str | None = None  # a long option whose name says it holds a secret, waiting for its value
+    words = cmd.argv[1:] if cmd.argv and not cmd.argv[0].text.startswith("-") else cmd.argv
+    script_next = False
+    for word in words:
+        text = word.text
+        script, script_next = script_next, cmd.name in _SHELLS and bool(_SCRIPT_OPTION.match(text))
+        found: tuple[str, str] | None = None
+        if option is not None and not text.startswith("-"):
+            if not word.dynamic and _literal_option_value(text):
+                found = f"a literal secret (`{option}`)", text
+            option = None
+        elif text.startswith("--"):
+            opt, eq, value = text.partition("=")
+            secret = is_secret_name(opt.lstrip("-").replace(".", "_"))
+            if eq and secret and not word.dynamic and _literal_option_value(value):
+                found = f"a literal secret (`{opt}`)", value
+            option = opt if secret and not eq else None
+        else:
+            option = None
+            var, eq, value = text.partition("=")
+            if eq and cmd.name == "export" and not word.dynamic and holds_literal_secret(EnvVar(var, value, word.loc)):
+                found = f"a literal secret (`{var}`)", value
+        if found is None and (key := _ISSUED_KEY.search(text)) is not None and \
+                not _placeholders()[1].match(key.group("key")):
+            found = f"a literal {next(v for k, v in _ISSUERS.items() if key.group(k))}", key.group("key")
+        if found is None and not word.dynamic and (url := _url_secret(text)) is not None:
+            found = f"a URL with a literal {url[0]} in it", url[1]
+        if found is not None:
+            yield word.loc, found[0], found[1], script
+    for var, value in cmd.assignments:
+        if holds_literal_secret(EnvVar(var, value, cmd.loc)):
+            yield cmd.loc, f"a literal secret (`{var}`)", value, False
+
+
+def _literal_option_value(value: str) -> bool:
+    return is_literal(value) and not _HASHED.match(value.strip("'\""))
 
 
 def _passed_by(workload: Workload, var: EnvVar) -> str | None:

@@ -18,7 +18,9 @@ port in it: it counts when it holds a port where what the container runs is
 known to listen (`8880-8890` for a Jupyter image, or one started with
 `--port 8888`), and, for what the catalog does not know, when it starts at one
 of the ports above (`8888-8890`, several notebooks), not when a wide pool of
-ports (`7000-8000`) happens to include one.
+ports (`7000-8000`) happens to include one. A sensitive service listening on
+a port read from a variable (`start-notebook.sh --port=$PORT`) is taken to be
+on the published port, unless another listener the catalog knows is there.
 
 The service is named from what the container runs, not from the port alone
 (the port table's name when it is that service's: `Elasticsearch transport`):
@@ -116,9 +118,14 @@ def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None
         return None
     first, last = int(low), int(high or low)
     known_image = other = False
+    maybe = None
     for m in matches:
         known_image = known_image or m.via == "image"
         for ls in m.listeners():
+            if ls.port is None:  # `--port=$PORT`: it may listen on the published port
+                if maybe is None and (m.service.id in _SENSITIVE or m.service.data_store):
+                    maybe = m.service
+                continue
             if not first <= ls.port <= last:
                 continue  # Docker publishes every port of a range (`8880-8890`), not only its first
             s = m.service
@@ -127,6 +134,8 @@ def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None
             if first == last:
                 return None  # a listener of another cataloged service (GLM017 judges those)
             other = True
+    if maybe is not None:  # no known listener holds the port: the one on a variable is what it publishes
+        return _name(maybe, first), first
     if known_image or other:
         return None  # an official image the catalog knows, and the port is none of its sensitive ones
     sensitive = sensitive_port(spec)

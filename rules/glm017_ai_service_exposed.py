@@ -174,10 +174,14 @@ when it listens on all interfaces **and**
   `LLMInferenceService` with `spec.router.route` (and no `route.http.refs`) is
   such a route too: KServe makes the HTTPRoute `<name>-kserve-route`, attached
   to the Gateways its `spec.router.gateway.refs` name (a ref without a
-  namespace: the service's own), to its single-node workload pods on port 8000
-  (a rule's `ExtensionRef` filter in `route.http.spec` may authenticate). With
-  `gateway: {}` (no refs) the route goes to the cluster's default gateway,
-  which KServe's `inferenceservice-config` names, not the manifest: not judged.
+  namespace: the service's own), to its single-node workload pods, or a
+  multi-node one's (`worker`) leader pods (`template`), on port 8000 (a rule's
+  `ExtensionRef` filter in `route.http.spec` may authenticate). With
+  `gateway: {}` (no refs) the route goes to the Gateways its own
+  `route.http.spec.parentRefs` name, else to the cluster's default gateway,
+  which KServe's `inferenceservice-config` names (`ingress.kserveIngressGateway`):
+  `kserve/kserve-ingress-gateway` as KServe ships it, judged where the scan has
+  it (a ConfigMap naming another is not read).
   Or an OpenShift `Route` (`route.openshift.io`: the router is the
   cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
   name such a Service, on the port its `port.targetPort` names (the Service

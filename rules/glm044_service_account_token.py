@@ -26,7 +26,11 @@ Only what the scan holds is known: a binding or role that is not in the
 scanned files grants nothing glmlint can see, except the built-in
 `cluster-admin`, whose meaning is fixed (the built-in `admin`, `edit` and
 `view` are not judged). An object without a namespace matches any
-namespace. A binding holds the ServiceAccount as the API server's
+namespace. A binding's `roleRef` is the role of that name of its own
+project: its own file's, else the nearest (a file in its directory or a
+sibling one first); in a monorepo scanned at its root each top-level
+directory is a project, and a role of another project is not linked
+(every kubebuilder operator names its ClusterRole `manager-role`). A binding holds the ServiceAccount as the API server's
 authorizer matches it: a `ServiceAccount` subject, the `User`
 `system:serviceaccount:<namespace>:<name>` (the name its token
 authenticates as), or a group its token is in:

@@ -286,3 +286,65 @@ def test_a_lean_scan_parks_the_rbac_objects_and_links_its_pods_as_the_whole_clus
     assert any(code == "GLM044" and "aggregated from ClusterRole `part2` in `other.yaml`" in m
                for _p, _l, _c, code, m in got)
     assert not any(s.roles or s.bindings or s.accounts for s in lean.sources)  # parked, not kept
+
+
+_MANAGER_ROLE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: manager-role}}
+rules:
+  - apiGroups: [""]
+    resources: ["{resource}"]
+    verbs: ["get", "list", "watch"]
+"""
+
+
+@pytest.mark.parametrize("own, foreign, reported", [
+    (None, "secrets", False),  # only another project of the monorepo has a `manager-role`: not this one's
+    ("secrets", None, True),  # one switch: the project's own `manager-role` reads every secret
+    ("configmaps", "secrets", False),  # its own, not the other project's (first in the scan's order)
+    ("secrets", "configmaps", True),
+])
+def test_a_binding_links_the_cluster_role_of_its_own_project_of_a_monorepo(tmp_path, monkeypatch, own, foreign,
+                                                                           reported):
+    """kubebuilder names every operator's ClusterRole `manager-role`: in a monorepo scanned at its root (each
+    top-level directory a project), a ClusterRoleBinding is applied with its own project's role, never with
+    one of the same name in another project, which the scan's order may put first."""
+    (tmp_path / "ml-platform" / "config" / "rbac").mkdir(parents=True)
+    (tmp_path / "ml-platform" / "config" / "manager").mkdir(parents=True)
+    (tmp_path / "data-infra" / "config" / "rbac").mkdir(parents=True)
+    (tmp_path / "ml-platform" / "config" / "rbac" / "role_binding.yaml").write_text(textwrap.dedent("""\
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: manager-rolebinding}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: manager-role}
+        subjects:
+          - {kind: ServiceAccount, name: controller-manager, namespace: ml-system}
+        """))
+    (tmp_path / "ml-platform" / "config" / "manager" / "manager.yaml").write_text(textwrap.dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: controller-manager, namespace: ml-system}
+        spec:
+          selector: {matchLabels: {app: m}}
+          template:
+            metadata: {labels: {app: m}}
+            spec:
+              serviceAccountName: controller-manager
+              containers: [{name: manager, image: "ghcr.io/example/ml-operator:v1.2.0"}]
+        """))
+    if own:
+        (tmp_path / "ml-platform" / "config" / "rbac" / "role.yaml").write_text(_MANAGER_ROLE.format(resource=own))
+    if foreign:
+        (tmp_path / "data-infra" / "config" / "rbac" / "role.yaml").write_text(_MANAGER_ROLE.format(resource=foreign))
+    rules = select(builtin_rules(), ["GLM044"])
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    got = [(r.path, r.line, r.code) for r in serial.results]
+    assert got == ([("ml-platform/config/manager/manager.yaml", 9, "GLM044")] if reported else [])
+    if reported:
+        assert "binds to ClusterRole `manager-role`: reading every secret" in serial.results[0].message
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for lean in (False, True):
+        pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
+        assert [(r.path, r.line, r.code, r.message) for r in pooled.results] == \
+            [(r.path, r.line, r.code, r.message) for r in serial.results]

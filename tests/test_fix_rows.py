@@ -1,7 +1,9 @@
-"""A Kubernetes container's fixes judged in one re-parse (`fix.engine._rows`): each fix's verdict is the
-one its own re-parse gives, on every fixture and every corpus file; the rules' read sets it relies on
+"""A Kubernetes container's fixes judged in one re-parse (`fix.engine._rows`), and the fixes of several
+containers apart in one document in one re-parse (`fix.engine._bundles`): each fix's verdict is the one
+its own re-parse gives, on every fixture and every corpus file; the rules' read sets it relies on
 (`glmlint.fix._reads`) are what recording them gives; the container each fix alone re-parses to is
-the one `_rows` makes of the re-parse with all of them."""
+the one `_rows` makes of the re-parse with all of them, and every other container (another group's
+too) is as before in it."""
 from __future__ import annotations
 
 import textwrap
@@ -76,9 +78,9 @@ def _watch(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     seen: list[tuple] = []
     real = engine._rows
 
-    def watched(before, after, members, old, new, rules):
-        got = real(before, after, members, old, new, rules)
-        seen.append((before, after, members, old, new, got))
+    def watched(before, after, groups, old, new, rules):
+        got = real(before, after, groups, old, new, rules)
+        seen.append((before, after, groups, old, new, got or {}))
         return got
 
     monkeypatch.setattr(engine, "_rows", watched)
@@ -93,8 +95,8 @@ def test_a_privileged_containers_fixes_in_one_reparse(monkeypatch: pytest.Monkey
     together = _edits(source, found, monkeypatch, True)
     assert together == _edits(source, found, monkeypatch, False)
     # GLM004's emptyDir goes in the pod's `volumes`, `sidecar`'s too: judged with the others
-    assert {f.result.code for *_, members, _old, _new, got in seen for f in members if id(f) in got} >= \
-        {"GLM001", "GLM004", "GLM007"}
+    assert {f.result.code for *_, groups, _old, _new, got in seen for members in groups for f in members
+            if id(f) in got} >= {"GLM001", "GLM004", "GLM007"}
 
 
 def _files(root: Path, every: int):
@@ -103,7 +105,7 @@ def _files(root: Path, every: int):
 
 def _compare(root: Path, every: int, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
     seen = _watch(monkeypatch)
-    files = judged = 0
+    files = judged = bundled = 0
     for path in _files(root, every):
         try:
             source, found = _found(str(path), path.read_text(encoding="utf-8", errors="replace"))
@@ -114,21 +116,27 @@ def _compare(root: Path, every: int, monkeypatch: pytest.MonkeyPatch) -> tuple[i
         seen.clear()
         assert _edits(source, found, monkeypatch, True) == _edits(source, found, monkeypatch, False), path
         files += 1
-        for before, after, members, old, new, got in seen:
+        for before, after, groups, old, new, got in seen:
             judged += len(got)
-            _each_alone_is_made(before, after, members, old, new, path)
-    return files, judged
+            bundled += len(got) if len(groups) > 1 else 0
+            _each_alone_is_made(before, after, groups, old, new, path)
+    return files, judged, bundled
 
 
-def _each_alone_is_made(before, after, members, old, new, path) -> None:
+def _each_alone_is_made(before, after, groups, old, new, path) -> None:
     """The claim `_rows` rests on: each member's own re-parse has the container `_with` makes (every
-    field `_same`, `own` and `pod` field by field) and every other workload as before."""
-    got = engine._owners(before, after, members, old, new)
+    field `_same`, `own` and `pod` field by field) and every other workload as before, the other
+    groups' containers of its bundle too."""
+    got = engine._owners(before, after, groups, old, new)
     if got is None:
         return
-    w0, w1, owned = got
     options = engine.Options(unsafe=True)
     docs = engine.text_docs(before, before.text)
+    for members, (w0, w1, owned) in zip(groups, got):
+        _each_made(before, members, w0, w1, owned, options, docs, path)
+
+
+def _each_made(before, members, w0, w1, owned, options, docs, path) -> None:
     for f, mine in zip(members, owned):
         alone = engine._reparse(before, apply(before.text, engine.lower(f, before, before.text, options, docs)),
                                 check=False, pods=False)
@@ -143,11 +151,51 @@ def _each_alone_is_made(before, after, members, old, new, path) -> None:
 
 
 def test_every_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
-    files, judged = _compare(FIXTURES, 1, monkeypatch)
-    assert files >= 300 and judged >= 1000
+    files, judged, bundled = _compare(FIXTURES, 1, monkeypatch)
+    assert files >= 300 and judged >= 1000 and bundled >= 50
 
 
 @ON_CORPUS
 def test_every_corpus_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    files, judged = _compare(CORPUS, 1, monkeypatch)
-    assert files >= 600 and judged >= 3000
+    files, judged, bundled = _compare(CORPUS, 1, monkeypatch)
+    assert files >= 600 and judged >= 3000 and bundled >= 500
+
+
+TWO = textwrap.dedent("""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: inference}
+    spec:
+      selector: {matchLabels: {app: inference}}
+      template:
+        metadata: {labels: {app: inference}}
+        spec:
+          containers:
+            - name: server
+              image: ghcr.io/example/server:1
+              securityContext:
+                readOnlyRootFilesystem: true
+            - name: metrics
+              image: ghcr.io/example/metrics:1
+              securityContext:
+                readOnlyRootFilesystem: true
+""")
+
+
+def test_two_containers_fixes_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both containers' fixes (each group inside its own container's mapping: no GLM004 `volumes`
+    entry in their pod, which would make the pod spec each group's part) are judged from one re-parse, and each verdict is the one the fix's own re-parse gives; without bundles, one re-parse
+    per container."""
+    source, found = _found("deploy.yaml", TWO)
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    bundled = [(groups, got) for *_, groups, _old, _new, got in seen if len(groups) > 1]
+    assert len(bundled) == 1
+    groups, got = bundled[0]
+    assert {f.workload.label for members in groups for f in members} == {w.label for w in source.workloads}
+    assert len(got) == 6  # GLM001, GLM002, GLM007 of each
+    seen.clear()
+    monkeypatch.setattr(engine, "BUNDLES", False)
+    assert _edits(source, found, monkeypatch, True) == together
+    assert [len(groups) for *_, groups, _old, _new, _got in seen] == [1, 1]

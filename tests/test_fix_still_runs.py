@@ -60,6 +60,9 @@ def _mounts(tmp_path: Path, name: str, text: str) -> dict[str, list[str]]:
     # TGI downloads `--model-id` into /data (HUGGINGFACE_HUB_CACHE/HF_HOME), no VOLUME
     ("ghcr.io/huggingface/text-generation-inference:3.0.1", "", ["/data", "/tmp"]),
     ("ghcr.io/huggingface/text-generation-inference:3.0.1", "    volumes: [\"./data:/data\"]\n", ["/data", "/tmp"]),
+    # TEI downloads `--model-id` into /data (HUGGINGFACE_HUB_CACHE), CPU and CUDA tags alike, no VOLUME
+    ("ghcr.io/huggingface/text-embeddings-inference:cpu-1.5", "", ["/data", "/tmp"]),
+    ("ghcr.io/huggingface/text-embeddings-inference:89-1.5", "    volumes: [\"./data:/data\"]\n", ["/data", "/tmp"]),
     # MinIO creates ~/.minio/certs/CAs at start and exits when it cannot
     ("quay.io/minio/minio:RELEASE.2024-12-18T13-15-44Z", "    volumes: [\"./data:/data\"]\n",
      ["/data", "/root/.minio", "/tmp"]),
@@ -79,22 +82,24 @@ def test_compose_ollama_with_its_volume_gets_no_tmpfs_over_it(tmp_path) -> None:
     assert "tmpfs: [/tmp]\n" in new
 
 
-def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
-    text = """\
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: vllm}
+VLLM_DEPLOYMENT = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: vllm}
+    spec:
+      selector: {matchLabels: {app: vllm}}
+      template:
+        metadata: {labels: {app: vllm}}
         spec:
-          selector: {matchLabels: {app: vllm}}
-          template:
-            metadata: {labels: {app: vllm}}
-            spec:
-              containers:
-              - name: vllm
-                image: vllm/vllm-openai:v0.7.2
-                args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct"]
-        """
-    new, _ = _fixed(tmp_path, "deploy.yaml", text)
+          containers:
+          - name: vllm
+            image: vllm/vllm-openai:v0.7.2
+            args: ["--model", "Qwen/Qwen2.5-1.5B-Instruct"]
+    """
+
+
+def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
+    new, _ = _fixed(tmp_path, "deploy.yaml", VLLM_DEPLOYMENT)
     assert "readOnlyRootFilesystem: true" in new
     assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/tmp"]
     _assert_volume_names_are_dns_labels(new)
@@ -150,7 +155,8 @@ def _glm004(tmp_path: Path, name: str, text: str):
     ("    env_file: [\"${ENV_FILE}\"]\n", True),  # variables the scan cannot read: may set it
 ])
 def test_open_webui_gets_no_read_only_fix_until_its_secret_key_is_set(tmp_path, environment, fixable) -> None:
-    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n{environment}"
+    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n{environment}" \
+           "    volumes: [\"open-webui:/app/backend/data\"]\n"
     result = _glm004(tmp_path, "compose.yaml", text)
     assert (result.fix is not None) == fixable
     assert ("no automatic fix" in result.message) != fixable
@@ -167,7 +173,9 @@ def test_open_webui_in_kubernetes_with_its_key_from_a_secret_is_fixed(tmp_path) 
           containers:
           - name: webui
             image: ghcr.io/open-webui/open-webui:v0.5.4
+            volumeMounts: [{name: data, mountPath: /app/backend/data}]
             {env}
+          volumes: [{name: data, persistentVolumeClaim: {claimName: webui}}]
         """
     keyed = text.replace("{env}", "env: [{name: WEBUI_SECRET_KEY, valueFrom: {secretKeyRef: {name: w, key: k}}}]")
     assert _glm004(tmp_path, "pod.yaml", keyed).fix is not None
@@ -192,3 +200,234 @@ def test_docker_run_read_only_fix_adds_a_tmpfs_where_the_image_writes(tmp_path, 
     text = f"#!/bin/sh\ndocker run --gpus all {mount}-p 127.0.0.1:8000:8000 vllm/vllm-openai --model Qwen/Qwen2.5-1.5B\n"
     new, _ = _fixed(tmp_path, "serve.sh", text)
     assert want in new
+
+
+@pytest.mark.parametrize(("command", "extra", "fixable"), [
+    # no backend store: `mlflow server` creates mlflow.db (./mlruns before 3.7) where it starts, `/` here
+    ('["mlflow", "server", "--host", "0.0.0.0"]', "", False),
+    ('mlflow ui --host 0.0.0.0 --port 5000', "", False),
+    # the store is a database, but uploaded artifacts still go to ./mlartifacts
+    ('mlflow server --host 0.0.0.0 --backend-store-uri postgresql://mlflow@db/mlflow', "", False),
+    ('mlflow server --host 0.0.0.0 --backend-store-uri postgresql://mlflow@db/mlflow --artifacts-destination s3://ml',
+     "", True),
+    ('mlflow server --host 0.0.0.0 --backend-store-uri=postgresql://db/mlflow --default-artifact-root s3://ml',
+     "", True),
+    ('mlflow server --host 0.0.0.0',
+     "    environment:\n      MLFLOW_BACKEND_STORE_URI: postgresql://db/mlflow\n"
+     "      MLFLOW_ARTIFACTS_DESTINATION: s3://ml\n", True),
+    # the directory it starts in is a volume: it writes there
+    ('mlflow server --host 0.0.0.0', "    working_dir: /mlflow\n    volumes: [\"mlflow:/mlflow\"]\n", True),
+    ('mlflow server --host 0.0.0.0', "    working_dir: /mlflow\n    volumes: [\"./mlflow:/mlflow:ro\"]\n", False),
+    # variables the scan cannot read may set the store
+    ('mlflow server --host 0.0.0.0', "    env_file: [\"${MLFLOW_ENV}\"]\n", True),
+])
+def test_mlflow_gets_no_read_only_fix_while_it_keeps_its_store_where_it_starts(tmp_path, command, extra,
+                                                                              fixable) -> None:
+    text = f"services:\n  mlflow:\n    image: ghcr.io/mlflow/mlflow:v3.7.0\n    command: {command}\n{extra}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    assert ("no automatic fix" in result.message) != fixable
+    if not fixable:
+        assert "MLflow tracking server keeps" in result.message
+
+
+def test_mlflow_in_kubernetes_names_what_to_set(tmp_path) -> None:
+    text = """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: mlflow}
+        spec:
+          selector: {matchLabels: {app: mlflow}}
+          template:
+            metadata: {labels: {app: mlflow}}
+            spec:
+              containers:
+              - name: mlflow
+                image: ghcr.io/mlflow/mlflow:v3.7.0
+                command: ["mlflow", "server", "--host", "0.0.0.0"]
+                workingDir: /mlflow
+        """
+    result = _glm004(tmp_path, "deploy.yaml", text)
+    assert result.fix is None
+    assert "(/mlflow/mlflow.db)" in result.message and "`--backend-store-uri` or `MLFLOW_BACKEND_STORE_URI` says" \
+        in result.message
+    keyed = text.replace('"0.0.0.0"]', '"0.0.0.0", "--backend-store-uri", "$(DB_URI)", "--artifacts-destination",'
+                                      ' "s3://ml"]')
+    assert _glm004(tmp_path, "deploy.yaml", keyed).fix is not None
+
+
+@pytest.mark.parametrize(("image", "mounts", "fixable"), [
+    # s6-overlay's preinit wants /run its user's: an emptyDir (0777, root's) is not
+    ("kubeflownotebookswg/jupyter-scipy:v1.9.2", "", False),
+    ("ghcr.io/kubeflow/kubeflow/notebook-servers/codeserver-python:v1.10.0", "", False),
+    # a Jupyter Docker Stacks image starts Jupyter without s6: its runtime directory gets an emptyDir
+    ("quay.io/jupyter/scipy-notebook:2024-12-09", "", True),
+])
+def test_kubeflow_notebook_images_get_no_read_only_fix(tmp_path, image, mounts, fixable) -> None:
+    text = f"""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: nb}}
+        spec:
+          containers:
+          - name: notebook
+            image: {image}
+            volumeMounts:
+            - {{name: home, mountPath: /home/jovyan}}
+          volumes:
+          - name: home
+            persistentVolumeClaim: {{claimName: nb-home}}
+        """
+    result = _glm004(tmp_path, "pod.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "needs /run writable and owned by its user" in result.message
+
+
+def _all_fixed(tmp_path: Path, name: str, text: str) -> str:
+    """`fix --unsafe-fixes` with every rule: the file as it is written."""
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], builtin_rules(), root=str(tmp_path))
+    (fixed,) = fix_report(report, Options(unsafe=True))
+    return fixed.new_text
+
+
+@pytest.mark.parametrize(("environment", "want_env"), [
+    ("", {"HOME": "/tmp"}),
+    ("    environment:\n      - VLLM_LOGGING_LEVEL=INFO\n", ["VLLM_LOGGING_LEVEL=INFO", "HOME=/tmp"]),
+    ("    environment:\n      HF_TOKEN: ${HF_TOKEN}\n", {"HF_TOKEN": "${HF_TOKEN}", "HOME": "/tmp"}),
+    # a HOME of its own: the caches go there, nothing is added
+    ("    environment: [\"HOME=/models\"]\n", ["HOME=/models"]),
+])
+def test_compose_run_as_non_root_fix_gives_vllm_a_home_it_can_write(tmp_path, environment, want_env) -> None:
+    """As uid 10001, which has no account in the image, runc starts vLLM with HOME=/ (`setupUser`'s default):
+    ~/.cache (the Hugging Face hub, vLLM's own cache) is /.cache, which a non-root user cannot create."""
+    text = f"services:\n  llm:\n    image: vllm/vllm-openai:v0.7.2\n    user: root\n" \
+           f"    command: [\"--model\", \"Qwen/Qwen2.5-1.5B\"]\n{environment}"
+    new = _all_fixed(tmp_path, "compose.yaml", text)
+    svc = yaml.safe_load(new)["services"]["llm"]
+    assert svc["user"] == "10001:10001" and svc["read_only"] is True
+    assert svc["environment"] == want_env
+    assert "/tmp" in svc["tmpfs"]
+
+
+def test_kubernetes_run_as_non_root_fix_gives_vllm_a_home_it_can_write(tmp_path) -> None:
+    text = VLLM_DEPLOYMENT.rstrip(" ") + "            env:\n            - name: HF_TOKEN\n" \
+                                         "              valueFrom: {secretKeyRef: {name: hf, key: token}}\n"
+    new = _all_fixed(tmp_path, "deploy.yaml", text)
+    (container,) = yaml.safe_load(new)["spec"]["template"]["spec"]["containers"]
+    assert container["securityContext"]["runAsUser"] == 10001
+    assert {"name": "HOME", "value": "/tmp"} in container["env"]
+    assert "/tmp" in [m["mountPath"] for m in container["volumeMounts"]]
+
+
+@pytest.mark.parametrize(("image", "home"), [
+    ("vllm/vllm-openai:v0.7.2", True),
+    ("ollama/ollama:0.5.7", True),
+    # an image the catalog knows nothing of: nothing said about its home
+    ("ghcr.io/example/llm-server:1.4", False),
+])
+def test_docker_run_run_as_non_root_fix_sets_home_where_the_image_writes_under_it(tmp_path, image, home) -> None:
+    text = f"#!/bin/sh\ndocker run --gpus all -u root -p 127.0.0.1:8000:8000 {image} serve\n"
+    path = tmp_path / "serve.sh"
+    path.write_text(text)
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (fixed,) = fix_report(report, Options(unsafe=True))
+    assert "-u 10001:10001" in fixed.new_text
+    assert ("--env HOME=/tmp" in fixed.new_text) == home
+
+
+@pytest.mark.parametrize(("image", "mounts", "want"), [
+    # CRI-O makes the image's VOLUME a directory of the read-only root (its default `image_volumes = "mkdir"`)
+    ("postgres:16-alpine", "", ["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"]),
+    ("postgres:18", "", ["/tmp", "/var/lib/postgresql", "/var/run/postgresql"]),
+    ("redis:7.4", "", ["/data", "/tmp"]),
+    # the data on a claim: nothing over it
+    ("postgres:16", "                volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]\n",
+     ["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"]),
+    ("redis:7.4", "                volumeMounts: [{name: data, mountPath: /data}]\n", ["/data", "/tmp"]),
+])
+def test_kubernetes_read_only_fix_keeps_the_image_volumes_writable(tmp_path, image, mounts, want) -> None:
+    text = f"""\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {{name: db}}
+        spec:
+          serviceName: db
+          selector: {{matchLabels: {{app: db}}}}
+          template:
+            metadata: {{labels: {{app: db}}}}
+            spec:
+              containers:
+              - name: db
+                image: {image}
+{mounts}              volumes:
+              - name: data
+                persistentVolumeClaim: {{claimName: data}}
+        """
+    new, _ = _fixed(tmp_path, "db.yaml", text)
+    assert _mounts(tmp_path, "db.yaml", new)["db"] == want
+    claims = [v for v in yaml.safe_load(new)["spec"]["template"]["spec"]["volumes"] if "emptyDir" in v]
+    assert len(claims) == len(want) - (1 if mounts else 0)
+
+
+def test_compose_read_only_fix_leaves_the_image_volume_to_docker(tmp_path) -> None:
+    """Docker gives an image's VOLUME an anonymous volume, writable under `read_only: true`."""
+    new, _ = _fixed(tmp_path, "compose.yaml", "services:\n  db:\n    image: postgres:16\n")
+    assert _compose_writable(new, "db") == ["/tmp", "/var/run/postgresql"]
+
+
+@pytest.mark.parametrize(("extra", "fixable"), [
+    # the documented run mounts the storage only: ./snapshots (and snapshots/tmp, made at start) is /qdrant's
+    ("    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n", False),
+    ("", False),
+    ("    volumes: [\"./qdrant_storage:/qdrant/storage\", \"./snapshots:/qdrant/snapshots\"]\n", True),
+    ("    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n"
+     "    environment: [\"QDRANT__STORAGE__SNAPSHOTS_PATH=/qdrant/storage/snapshots\"]\n", True),
+    # a config file of its own may put them anywhere
+    ("    volumes: [\"./production.yaml:/qdrant/config/production.yaml:ro\"]\n", True),
+])
+def test_qdrant_gets_no_read_only_fix_while_its_data_is_in_its_own_directory(tmp_path, extra, fixable) -> None:
+    text = f"services:\n  qdrant:\n    image: qdrant/qdrant:v1.13.2\n{extra}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "Qdrant keeps" in result.message and "/qdrant/" in result.message
+
+
+@pytest.mark.parametrize(("extra", "fixable"), [
+    # its key set, but webui.db, uploads and the models its build downloaded are in /app/backend/data
+    ("", False),
+    ("    volumes: [\"open-webui:/app/backend/data\"]\n", True),
+    ("    environment: [\"WEBUI_SECRET_KEY=${KEY}\", \"DATA_DIR=/data\"]\n    volumes: [\"webui:/data\"]\n", True),
+])
+def test_open_webui_gets_no_read_only_fix_without_a_volume_for_its_data(tmp_path, extra, fixable) -> None:
+    env = "" if "environment" in extra else "    environment: [\"WEBUI_SECRET_KEY=${KEY}\"]\n"
+    text = f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:v0.6.5\n{env}{extra}"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "/app/backend/data" in result.message
+
+
+@pytest.mark.parametrize(("image", "start", "want"), [
+    # a client pod that only sleeps: the server never writes its data directory
+    ("postgres:16", "                command: [\"sleep\", \"3600\"]\n", ["/tmp", "/var/run/postgresql"]),
+    # redis-server started by hand still writes its snapshots in its working directory, /data
+    ("redis:7.4", "                command: [\"redis-server\", \"/etc/redis/redis.conf\"]\n", ["/data", "/tmp"]),
+    # `latest` follows the newest major release, whose VOLUME moved with 18: not guessed
+    ("postgres", "", ["/tmp", "/var/run/postgresql"]),
+])
+def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, image, start, want) -> None:
+    text = f"""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: db}}
+        spec:
+          containers:
+              - name: db
+                image: {image}
+{start}        """
+    new, _ = _fixed(tmp_path, "pod.yaml", text)
+    assert _mounts(tmp_path, "pod.yaml", new)["db"] == want

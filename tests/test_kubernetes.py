@@ -727,3 +727,89 @@ def test_the_route_and_service_kserve_makes_for_a_long_llminferenceservice_name(
     report = lint(tmp_path, {"llm.yaml": LLM_ISVC_PUBLIC.format(name=name)}, ["GLM017"])
     (r,) = report.results
     assert f"the HTTPRoute `{route}` of the Gateway `edge` (through the Service `{service}`)" in r.message
+
+
+_MULTI_NODE_LLM = """\
+    apiVersion: serving.kserve.io/v1alpha1
+    kind: LLMInferenceService
+    metadata: {name: ds, namespace: llm}
+    spec:
+      model: {uri: "hf://deepseek-ai/DeepSeek-V3"}
+      parallelism: {data: 4, dataLocal: 2}
+      router: {route: {}, gateway: {refs: [{name: edge}]}}
+      template:
+        containers: [{name: main}]
+      worker:
+        containers: [{name: main}]
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: edge, namespace: llm}
+    spec:
+      gatewayClassName: gke-l7-global-external-managed
+      listeners: [{name: http, protocol: HTTP, port: 80}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: ds-workers, namespace: llm}
+    spec:
+      type: LoadBalancer
+      selector: {app.kubernetes.io/component: llminferenceservice-workload-worker, app.kubernetes.io/name: ds}
+      ports: [{port: 8000}]
+    """
+
+
+@pytest.mark.parametrize("template, leader, worker", [
+    (True, ["HTTPRoute"], ["LoadBalancer"]),  # the route reaches the leader pods; the written Service the workers
+    (False, [], ["LoadBalancer"]),  # one switch: a `worker` alone (the preset's template leads): not the pool's
+])
+def test_a_multi_node_llminferenceservice_s_leader_and_worker_pods_carry_kserve_s_labels(template, leader, worker):
+    """KServe's multi-node LLMInferenceService is a LeaderWorkerSet (workload_multi_node.go at 0217bdab): its
+    leader pods (`template`) are labelled `kserve.io/component: workload`, which its route selects, its worker
+    pods `app.kubernetes.io/component: llminferenceservice-workload-worker` (and the pool's labels only when no
+    leader template is there after the presets, which supply one)."""
+    text = _MULTI_NODE_LLM if template else _MULTI_NODE_LLM.replace(
+        "  template:\n        containers: [{name: main}]\n      ", "  ")
+    got = {w.node_path[2]: sorted(e.kind for e in w.exposed_by)
+           for w in source(text, "kubernetes").workloads if w.name == "main"}
+    assert got == ({"template": leader, "worker": worker} if template else {"worker": worker})
+
+
+_DEFAULT_GATEWAY_LLM = """\
+    apiVersion: serving.kserve.io/v1alpha1
+    kind: LLMInferenceService
+    metadata: {name: qwen, namespace: llm}
+    spec:
+      model: {uri: "hf://Qwen/Qwen2.5-7B-Instruct"}
+      router: {route: ROUTE, scheduler: {}}
+      template:
+        containers: [{name: main}]
+    """
+_KSERVE_GATEWAY = """\
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: NAME, namespace: kserve}
+    spec:
+      gatewayClassName: envoy
+      listeners: [{name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}]
+    """
+
+
+@pytest.mark.parametrize("route, gateway, reported", [
+    ("{}", "kserve-ingress-gateway", True),  # no gateway refs: the cluster's default gateway, as KServe ships it
+    ("{}", "shared-edge", False),  # one switch: a Gateway of another name is not the default
+    # the route's own spec names its parent: that Gateway, not the default
+    ("{http: {spec: {parentRefs: [{name: shared-edge, namespace: kserve}]}}}", "shared-edge", True),
+    ("{http: {spec: {parentRefs: [{name: shared-edge, namespace: kserve}]}}}", "kserve-ingress-gateway", False),
+])
+def test_an_llminferenceservice_route_without_gateway_refs_attaches_to_the_default_gateway(
+        tmp_path, route, gateway, reported):
+    """Without `router.gateway.refs`, KServe's route preset attaches the route to `inferenceservice-config`'s
+    `ingress.kserveIngressGateway`, shipped as `kserve/kserve-ingress-gateway` (kserve config_loader.go `NewConfig`,
+    config/llmisvcconfig/config-llm-router-route.yaml at 0217bdab): the platform's Gateway of that name, in a
+    sibling directory, exposes the vLLM preset (no API key)."""
+    report = lint(tmp_path, {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", route),
+                             "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway)}, ["GLM017"])
+    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
+    if reported:
+        assert f"of the Gateway `{gateway}`" in report.results[0].message

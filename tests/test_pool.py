@@ -554,18 +554,7 @@ def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
     (tmp_path / "platform").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "platform" / "cluster-runtime.yaml").write_text(textwrap.dedent(_CLUSTER_TGI))
-    meta = f"{{name: tgi, namespace: {runtime_ns}}}" if runtime_ns else "{name: tgi}"
-    namespaced = textwrap.dedent(f"""\
-        apiVersion: serving.kserve.io/v1alpha1
-        kind: ServingRuntime
-        metadata: {meta}
-        spec:
-          supportedModelFormats: [{{name: huggingface}}]
-          containers:
-            - name: kserve-container
-              image: "ghcr.io/huggingface/text-generation-inference:3.3.4"
-              resources: {{limits: {{memory: 48Gi}}}}
-        """)
+    namespaced = _namespaced_tgi(runtime_ns)
     meta = f"{{name: chat, namespace: {isvc_ns}}}" if isvc_ns else "{name: chat}"
     isvc = textwrap.dedent(f"""\
         apiVersion: serving.kserve.io/v1beta1
@@ -580,10 +569,33 @@ def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
     else:
         (tmp_path / "platform" / "runtime.yaml").write_text(namespaced)
         (tmp_path / "app" / "isvc.yaml").write_text(isvc)
-    for i in range(3):  # (enough files for a pool)
-        (tmp_path / "app" / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
+    _glm012_everywhere(tmp_path, monkeypatch, "app", [("platform/cluster-runtime.yaml", 7)] if reported else [])
+    assert len(pool_runs) == 2
+
+
+def _namespaced_tgi(namespace: str | None) -> str:
+    """The ServingRuntime `tgi` of `namespace` (none: unwritten), its container with a memory limit."""
+    meta = f"{{name: tgi, namespace: {namespace}}}" if namespace else "{name: tgi}"
+    return textwrap.dedent(f"""\
+        apiVersion: serving.kserve.io/v1alpha1
+        kind: ServingRuntime
+        metadata: {meta}
+        spec:
+          supportedModelFormats: [{{name: huggingface}}]
+          containers:
+            - name: kserve-container
+              image: "ghcr.io/huggingface/text-generation-inference:3.3.4"
+              resources: {{limits: {{memory: 48Gi}}}}
+        """)
+
+
+def _glm012_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str,
+                       want: list[tuple[str, int]]) -> None:
+    """GLM012 on `tmp_path` (with three more files in `folder`, enough for a pool) finds `want` in a serial, a
+    pooled and a lean scan alike."""
+    for i in range(3):
+        (tmp_path / folder / f"cm{i}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")
     rules = [r for r in builtin_rules() if r.code == "GLM012"]
-    want = [("platform/cluster-runtime.yaml", 7)] if reported else []
     serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
     assert [(r.path, r.line) for r in serial.results] == want
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
@@ -591,4 +603,34 @@ def test_a_namespace_serving_runtime_wins_over_the_cluster_one_of_its_name(
     alone = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1, lean=True)
     assert [(r.path, r.line) for r in alone.results] == want
     assert as_data(runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=True)) == as_data(alone)
+
+
+@pytest.mark.parametrize("runtime_ns, other_isvc_ns, reported", [
+    ("llm", None, False),  # the InferenceService beside the cluster runtime runs the namespace's `tgi`
+    ("llm-eval", None, True),  # one switch: no `tgi` in its namespace: the cluster runtime, no memory limit
+    ("llm", "research", True),  # a second InferenceService of the file, in a namespace with no `tgi`, runs it
+    ("llm", "llm", False),  # both in the namespace whose own `tgi` the scan has
+])
+def test_a_namespace_serving_runtime_of_another_file_wins_over_the_cluster_one_beside_the_isvc(
+        tmp_path, monkeypatch, pool_runs, runtime_ns, other_isvc_ns, reported) -> None:
+    """A platform repo's file with a ClusterServingRuntime and the InferenceService that runs it, and the
+    namespace's own ServingRuntime of that name (with a memory limit) in another file: KServe gets the
+    namespaced one first (kserve utils.go `GetServingRuntime`, at aaac4e29), so the cluster runtime's
+    container is not run by that InferenceService, although the parse of its file, alone, saw it run."""
+    (tmp_path / "serving").mkdir()
+    (tmp_path / "llm").mkdir()
+    isvc = textwrap.dedent("""\
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {{name: {name}, namespace: {ns}}}
+        spec:
+          predictor:
+            model: {{runtime: tgi, modelFormat: {{name: huggingface}}, storageUri: "hf://Qwen/Qwen2.5-7B-Instruct"}}
+        """)
+    text = textwrap.dedent(_CLUSTER_TGI) + "---\n" + isvc.format(name="chat", ns="llm")
+    if other_isvc_ns:
+        text += "---\n" + isvc.format(name="eval", ns=other_isvc_ns)
+    (tmp_path / "serving" / "tgi.yaml").write_text(text)
+    (tmp_path / "llm" / "runtime.yaml").write_text(_namespaced_tgi(runtime_ns))
+    _glm012_everywhere(tmp_path, monkeypatch, "llm", [("serving/tgi.yaml", 7)] if reported else [])
     assert len(pool_runs) == 2

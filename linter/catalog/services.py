@@ -256,6 +256,17 @@ class ModelStore:
 
 
 @dataclass(frozen=True)
+class Write:
+    """Where the service keeps what it stores unless a switch points it elsewhere (MLflow's backend store,
+    `mlflow.db` in the directory it starts in): the read-only fix (GLM004) is not offered while it does."""
+
+    path: str  # relative: in the directory the service starts in
+    what: str
+    unless: tuple[Switch, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Family:
     """An image family that starts the service its own way (the Jupyter Docker Stacks): its images
     (globs over the repository), start scripts, the variable whose words those scripts add to the
@@ -366,6 +377,8 @@ class Service:
     # a variable whose words the service adds to its own command line wherever it starts (AUTOMATIC1111's
     # COMMANDLINE_ARGS: `sys.argv += shlex.split(...)`)
     args_env: str | None = None
+    # where it stores its data on the container's own filesystem unless a switch says elsewhere
+    writes: tuple[Write, ...] = ()
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -396,7 +409,8 @@ class Service:
                self.auth_source, *self.auth_sources, *(k.source for k in self.auth_known),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
                self.releases.rejects_source if self.releases else None,
-               *(m.source for m in self.model_stores), (self.options_source or None), (self.runtime_source or None),
+               *(m.source for m in self.model_stores), *(w.source for w in self.writes),
+               (self.options_source or None), (self.runtime_source or None),
                *(p.source for p in self.presets)]
         return list(dict.fromkeys(s for s in out if s))
 
@@ -500,6 +514,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                           (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
         args_env=(d.get("options") or {}).get("args_env"),
+        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"]) for w in d.get("writes", ())),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -1208,6 +1223,12 @@ class ServiceMatch:
                 # or variables brought in from where the scan cannot see, may: then nothing is said)
                 out.append(DangerousState(d, self.loc, None, None))
         return out
+
+    def writes(self) -> list[Write]:
+        """What the service stores on the container's own filesystem here: the catalog's `writes` that no
+        switch points elsewhere (a variable `envFrom`/`env_file` may bring in counts as a switch that may)."""
+        return [w for w in self.service.writes if not any(self.switched(u) is not None for u in w.unless)
+                and not self._imported(w.unless)]
 
     def model_stores(self) -> list[Resolved]:
         """The container paths holding a model store the service only reads."""

@@ -2,10 +2,10 @@
 (`glmlint.fix.reads`), recorded on every fixture and corpus file. Do not edit."""
 
 READS: dict[str, frozenset[str]] = {
-    'GLM001': frozenset(['anchor', 'base_image', 'cap_add', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.host_users', 'pod.os', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'runnable', 'user']),
+    'GLM001': frozenset(['anchor', 'base_image', 'build', 'cap_add', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.host_users', 'pod.os', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'runnable', 'user']),
     'GLM002': frozenset(['anchor', 'build', 'build_steps', 'cap_add', 'cap_drop', 'files', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.os', 'process', 'run_as_non_root', 'user']),
     'GLM003': frozenset(['files', 'label', 'mounts', 'privileged', 'process']),
-    'GLM004': frozenset(['anchor', 'build', 'image', 'label', 'partial', 'pod', 'pod.os', 'read_only_rootfs']),
+    'GLM004': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.os', 'process', 'read_only_rootfs', 'run_as_non_root', 'serving_format', 'user', 'workdir']),
     'GLM005': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'files', 'format', 'image', 'label', 'process', 'start_env']),
     'GLM006': frozenset(['base_image', 'build_steps', 'entrypoint', 'files', 'image', 'label', 'neighbours', 'process']),
     'GLM007': frozenset(['allow_privilege_escalation', 'anchor', 'build_steps', 'cap_add', 'label', 'partial', 'pod', 'pod.os', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'user']),
@@ -13,8 +13,8 @@ READS: dict[str, frozenset[str]] = {
     'GLM009': frozenset(['anchor', 'files', 'group', 'host_ipc', 'host_network', 'host_pid', 'host_userns', 'label', 'memory_limit', 'mounts', 'node_path', 'pod_purpose', 'process']),
     'GLM010': frozenset(['label', 'mounts', 'privilege_drop', 'run_as_non_root', 'user']),
     'GLM011': frozenset(['apparmor', 'group', 'label', 'node_path', 'seccomp', 'selinux', 'system_paths']),
-    'GLM012': frozenset(['anchor', 'container_list', 'label', 'memory_limit', 'partial']),
-    'GLM013': frozenset(['build_args', 'env', 'label']),
+    'GLM012': frozenset(['anchor', 'container_list', 'label', 'memory_limit', 'partial', 'whole']),
+    'GLM013': frozenset(['all_build_steps', 'build_args', 'env', 'label', 'process']),
     'GLM015': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'files', 'format', 'image', 'label', 'process', 'run_as_non_root', 'start_env', 'user']),
     'GLM017': frozenset(['anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'exposed_by', 'files', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'publish_all', 'serving_format', 'workdir']),
     'GLM018': frozenset(['all_build_steps', 'anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'image', 'label', 'mounts', 'process', 'serving_format', 'workdir']),

@@ -101,6 +101,11 @@ class DockerRunFixer(Lowering):
             if unmounted([item], self.w.mounts, nested=True) and flag not in self.flags:
                 self.flags.append(flag)
             return
+        if field == "env":  # a variable the container did not set (GLM001's HOME): `--env NAME=value`
+            if any(v.name == item.split("=", 1)[0] for v in self.w.env):
+                raise FixError(f"the container already sets {item.split('=', 1)[0]}")
+            self.flags.append(f"{_flag(field)} {item}")
+            return
         if field not in _LISTS:
             raise FixError(f"no flag for `{field}`")
         self.flags.append(f"{_flag(field)} {item}")

@@ -1145,6 +1145,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
     if batch and ROWS and evidence is None and not images and fmt is Format.KUBERNETES and \
             not any(r.scan_wide for r in rules):
+        lowered_groups: list[tuple[list[_Found], list[Edit]]] = []
         for members in _row_groups(source, docs[1], firsts, lowered_edits):
             if not any(_place(f.result) in places for f in members):
                 continue  # no member is wanted
@@ -1153,17 +1154,33 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
                                      tuple(i for f in members for i in f.intents)), source, source.text, options, docs)
             except (FixError, Conflict, RecursionError):
                 continue
-            if not edits:
-                continue
-            if one is not None:  # the container's document alone, as `_OneDocument.check` judges one fix
+            if edits:
+                lowered_groups.append((members, edits))
+
+        def judged(bundle: list[tuple[list[_Found], list[Edit]]]) -> dict[int, bool] | None:
+            """The verdicts `_rows` gives the groups of `bundle` from one re-parse with all their edits;
+            None when that re-parse does not give them (then each group is re-parsed on its own)."""
+            groups = [members for members, _edits in bundle]
+            edits = [e for _members, es in bundle for e in es]
+            got: Any = None
+            if one is not None:  # the containers' document alone, as `_OneDocument.check` judges one fix
                 try:
-                    got = one.reparsed(members[0].workload, edits, apply(source.text, edits), rules, before)
+                    got = one.reparsed(groups[0][0].workload, edits, apply(source.text, edits), rules, before)
                 except (Conflict, RecursionError):
                     got = None
                 if got is not None:
-                    derived.update(_rows(source, got[0], members, before, got[1], rules))  # type: ignore[arg-type]
-                    continue
-            holds(edits, lambda new, got: derived.update(_rows(source, new, members, before, got, rules)))
+                    return _rows(source, got[0], groups, before, got[1], rules)  # type: ignore[arg-type]
+            out: list[dict[int, bool] | None] = [None]
+            holds(edits, lambda new, seen: out.__setitem__(0, _rows(source, new, groups, before, seen, rules)))
+            return out[0]
+
+        for bundle in _bundles(docs[1], lowered_groups) if BUNDLES else [[g] for g in lowered_groups]:
+            got = judged(bundle)
+            if got is None and len(bundle) > 1:  # some check failed: each group on its own, as before
+                for group in bundle:
+                    derived.update(judged([group]) or {})
+            else:
+                derived.update(got or {})
         firsts = [f for f in firsts if id(f) not in derived]  # (each verdict is the fix's alone: batches of the rest)
     together: set[int] = set()  # the first findings whose fix verified in a batch
     # where one document's re-parse judges a fix (`_OneDocument`), the members of a batch spread over
@@ -1510,92 +1527,110 @@ def _changed(w0: Workload, w1: Workload) -> list[str] | None:
 _WORKLOAD_FIELDS = tuple(f for f in Workload.__record__.names if f not in _PLACES)  # type: ignore[attr-defined]
 
 
-def _rows(before: SourceFile, after: SourceFile, members: list[_Found], old: list[_Found], new: list[_Seen],
-          rules: list[Rule]) -> dict[int, bool]:
-    """Each fix of `members` (fixes of one container, `_row_groups`) judged as `verify` judges it
-    alone, from one re-parse with all of them applied (`after`, its findings `new`): by id, the
-    verdicts this can give (the others are re-parsed alone).
+def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old: list[_Found], new: list[_Seen],
+          rules: list[Rule]) -> dict[int, bool] | None:
+    """Each fix of `groups` (each group the fixes of one container, `_row_groups`; the groups' containers
+    apart, `_bundles`) judged as `verify` judges it alone, from one re-parse with all of them applied
+    (`after`, its findings `new`): by id, the verdicts this can give (the others are re-parsed alone);
+    None when a check of the re-parse fails (`_owners`).
 
-    Why it is the verdict alone. The Kubernetes parser reads each field through its row
-    (`glmlint.fields`), so a fix's rows change only the fields it touches (`_touched`), and of
-    `own`/`pod` the parts of those (`_OWNED_AS`); fixes of one container with disjoint touched fields
-    and edits inside the container's mapping or its pod spec change nothing of each other's. Checked
-    here (`_owners`), else no verdict: every other workload is as before (`_changed`: every field), but
-    for its pod's `volumes` when it shares the container's pod and the one fix that owns them changed
-    them (then it is as `after` has it with that fix alone, as before with any other), with the same
-    findings (rule, workload, message) in `after`, and so are the file's own findings; the
-    container's changed fields (`_changed`) each owned by exactly one member. Then the container re-parsed with
-    fix i alone, W_i, is as before but for the fields fix i owns, which are as `after` has them
-    (places aside, which `verify` does not read but in messages). So `_verify_ir` passes for each
-    member; of `_verify_findings`, every count but the container's is as before, and each rule's
-    findings on W_i are: those on `after`'s container when the rule reads (`glmlint.fix._reads`,
-    recorded) no field another member changed; those before the fixes when it reads none fix i
-    changed; else the rule is run on W_i made of the two (the fields i changed from `after`, the rest
-    from before). The fixed finding's rule must then find nothing on W_i (else its messages would
-    decide: no verdict). tests/test_fix_rows.py compares every verdict with the fix's own re-parse on
-    every fixture and corpus file."""
+    Why it is the verdict alone. The Kubernetes parser reads each field of a container through its row
+    (`glmlint.fields`) from the container's own mapping and its pod spec, so a fix's rows change only
+    the fields it touches (`_touched`) of its own container, and of `own`/`pod` the parts of those
+    (`_OWNED_AS`), and of the other containers of its pod the pod's `volumes` when it writes them; fixes
+    of one container with disjoint touched fields and edits inside the container's mapping or its pod
+    spec change nothing of each other's, and fixes of containers apart (each group's edits inside its
+    container's mapping, or its pod spec, which no other group's edits or container are in: `_bundles`)
+    nothing of another group's container. Checked here (`_owners`), else no verdict: every workload but
+    the groups' containers is as before (`_changed`: every field), but for its pod's `volumes` when it
+    shares a container's pod and the one fix that owns them changed them (then it is as `after` has it
+    with that fix alone, as before with any other), with the same findings (rule, workload, message) in
+    `after`, and so are the file's own findings; each container's changed fields (`_changed`) each owned
+    by exactly one member of its group. Then the file re-parsed with fix i alone has its container, W_i,
+    as before but for the fields fix i owns, which are as `after` has them (places aside, which `verify`
+    does not read but in messages), and every other workload as before (the pod's `volumes` aside, as
+    above). So `_verify_ir` passes for each member; of `_verify_findings`, every count but the
+    container's is as before, and each rule's findings on W_i are: those on `after`'s container when the
+    rule reads (`glmlint.fix._reads`, recorded) no field another member of its group changed; those
+    before the fixes when it reads none fix i changed; else the rule is run on W_i made of the two (the
+    fields i changed from `after`, the rest from before). The fixed finding's rule must then find nothing
+    on W_i (else its messages would decide: no verdict). tests/test_fix_rows.py compares every verdict
+    with the fix's own re-parse on every fixture and corpus file, and checks there that each fix's own
+    re-parse has W_i and every other workload as before."""
     from glmlint.fix._reads import READS
 
-    # (`after` may be `_OneDocument.reparsed`'s view: the container's document re-parsed alone, the
+    # (`after` may be `_OneDocument.reparsed`'s view: the containers' document re-parsed alone, the
     # other documents' workloads and findings as scanned, which is what the whole re-parse gives them)
-    got = _owners(before, after, members, old, new)
+    got = _owners(before, after, groups, old, new)
     if got is None:
-        return {}
-    w0, w1, owned = got
-    count0 = Counter(f.result.code for f in old if f.workload is w0)
-    count1 = Counter(s.key[0] for s in new if s.workload is w1)
+        return None
     checks = [r for r in rules if r.check is not None]
+    # the rules each member's verdict reads by their read sets (`READS`); a rule that reads no field the
+    # group changed finds on every W_i what it finds on `after`'s container
+    read = [(r, READS.get(r.code) if r.params is None else None) for r in checks]
     out: dict[int, bool] = {}
-    for i, f in enumerate(members):
-        mine = owned[i]
-        theirs = set().union(*(o for j, o in enumerate(owned) if j != i))
-        made: list[Workload] = []
-        counts: dict[str, int] = {}
-        for rule in checks:
-            reads = READS.get(rule.code) if rule.params is None else None
-            if reads is not None and reads.isdisjoint(theirs):
-                counts[rule.code] = count1[rule.code]
-            elif reads is not None and reads.isdisjoint(mine):
-                counts[rule.code] = count0[rule.code]
+    for members, (w0, w1, owned) in zip(groups, got):
+        count0 = Counter(f.result.code for f in old if f.workload is w0)
+        count1 = Counter(s.key[0] for s in new if s.workload is w1)
+        changed = set().union(*owned)
+        asked = [(r, reads) for r, reads in read if reads is None or not reads.isdisjoint(changed)]
+        for i, f in enumerate(members):
+            mine = owned[i]
+            theirs = set().union(*(o for j, o in enumerate(owned) if j != i))
+            made: list[Workload] = []
+            counts: dict[str, int] = {r.code: count1[r.code] for r, _reads in read}
+            for rule, reads in asked:
+                if reads is not None and reads.isdisjoint(theirs):
+                    counts[rule.code] = count1[rule.code]
+                elif reads is not None and reads.isdisjoint(mine):
+                    counts[rule.code] = count0[rule.code]
+                else:
+                    if not made:
+                        made.append(_with(w0, w1, mine))  # type: ignore[arg-type]
+                    try:
+                        counts[rule.code] = sum(1 for _ in rule(made[0]))
+                    except Exception:  # noqa: BLE001 - as `_seen`: no verdict
+                        break
             else:
-                if not made:
-                    made.append(_with(w0, w1, mine))  # type: ignore[arg-type]
-                try:
-                    counts[rule.code] = sum(1 for _ in rule(made[0]))
-                except Exception:  # noqa: BLE001 - as `_seen`: no verdict
-                    break
-        else:
-            code = f.result.code
-            if counts.get(code, 0) >= count0[code]:
-                out[id(f)] = False  # the finding would remain
-            elif any(n > count0[c] for c, n in counts.items()):
-                out[id(f)] = False  # the fix would cause another
-            elif counts.get(code, 0) == 0:
-                out[id(f)] = True
+                code = f.result.code
+                if counts.get(code, 0) >= count0[code]:
+                    out[id(f)] = False  # the finding would remain
+                elif any(n > count0[c] for c, n in counts.items()):
+                    out[id(f)] = False  # the fix would cause another
+                elif counts.get(code, 0) == 0:
+                    out[id(f)] = True
     return out
 
 
-def _owners(before: SourceFile, after: SourceFile, members: list[_Found], old: list[_Found],
-            new: list[_Seen]) -> tuple[Workload, Workload, list[set[str]]] | None:
-    """`_rows`' checks of the re-parse with every member applied: the container before and after, and
-    the fields (dotted paths, `_changed`) each member changed; None when some check fails."""
+def _owners(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old: list[_Found],
+            new: list[_Seen]) -> list[tuple[Workload, Workload, list[set[str]]]] | None:
+    """`_rows`' checks of the re-parse with every member of `groups` applied: each group's container
+    before and after, and the fields (dotted paths, `_changed`) each member changed; None when some
+    check fails."""
     if [w.label for w in before.workloads] != [w.label for w in after.workloads]:
         return None
-    w0 = members[0].workload
-    k = next(i for i, w in enumerate(before.workloads) if w is w0)
-    w1 = after.workloads[k]
-    changed = _changed(w0, w1)  # type: ignore[arg-type]
-    if changed is None:
-        return None
+    ks: list[int] = []
+    changes: list[list[str]] = []
+    pods: set[Any] = set()  # the pods' volumes a container's fix changed
+    for members in groups:
+        w0 = members[0].workload
+        k = next(i for i, w in enumerate(before.workloads) if w is w0)
+        w1 = after.workloads[k]
+        changed = _changed(w0, w1)  # type: ignore[arg-type]
+        if changed is None:
+            return None
+        if "pod.volumes" in changed and w1.pod is not None and w1.pod.volumes_path is not None:
+            pods.add(w1.pod.volumes_path)
+        ks.append(k)
+        changes.append(changed)
+    mine = set(ks)
     # every field of every other workload as before (not only `_SNAPSHOT`), but the volumes of the pod
-    # it shares with the container: one fix owns them (below), and that fix alone changes them for both
-    pod = w1.pod.volumes_path if "pod.volumes" in changed and w1.pod is not None else None
+    # it shares with a container: one fix owns them (below), and that fix alone changes them for both
     for i, (a, b) in enumerate(zip(before.workloads, after.workloads)):
-        if i == k:
+        if i in mine or a is b:
             continue
         got = _changed(a, b)
-        if got is None or got and not (got == ["pod.volumes"] and pod is not None and b.pod is not None
-                                       and b.pod.volumes_path == pod):
+        if got is None or got and not (got == ["pod.volumes"] and b.pod is not None and b.pod.volumes_path in pods):
             return None
     index0 = {id(w): i for i, w in enumerate(before.workloads)}
     index1 = {id(w): i for i, w in enumerate(after.workloads)}
@@ -1603,19 +1638,51 @@ def _owners(before: SourceFile, after: SourceFile, members: list[_Found], old: l
     def others(found: list[Any], index: dict[int, int]) -> Counter[tuple[Any, ...]]:
         return Counter((f.result.code, f.result.workload, f.result.message,
                         index.get(id(f.workload)) if f.workload is not None else None)
-                       for f in found if f.workload is None or index.get(id(f.workload)) != k)
+                       for f in found if f.workload is None or index.get(id(f.workload)) not in mine)
 
     if others(old, index0) != others(new, index1):
         return None
-    touched = [_touched(f) for f in members]
-    owned: list[set[str]] = [set() for _ in members]
-    for path in changed:
-        fields = _OWNED_AS.get(path, {path})
-        by = [i for i, t in enumerate(touched) if fields & t]
-        if len(by) != 1:
-            return None  # changed by no fix, or by two: each alone
-        owned[by[0]].add(path)
-    return w0, w1, owned  # type: ignore[return-value]
+    out: list[tuple[Workload, Workload, list[set[str]]]] = []
+    for members, k, changed in zip(groups, ks, changes):
+        touched = [_touched(f) for f in members]
+        owned: list[set[str]] = [set() for _ in members]
+        for path in changed:
+            fields = _OWNED_AS.get(path, {path})
+            by = [i for i, t in enumerate(touched) if fields & t]
+            if len(by) != 1:
+                return None  # changed by no fix, or by two: each alone
+            owned[by[0]].add(path)
+        out.append((before.workloads[k], after.workloads[k], owned))
+    return out
+
+
+BUNDLES = True  # the groups of containers apart in one document judged in one re-parse (`_bundles`; tests turn it off)
+
+
+def _bundles(ydoc: Any, groups: list[tuple[list[_Found], list[Edit]]]) -> list[list[tuple[list[_Found], list[Edit]]]]:
+    """`groups` (each a container's fixes, `_row_groups`, with their edits lowered together) in bundles
+    that `_rows` judges from one re-parse: groups of one document, each group's edits inside its part
+    (its container's mapping; else its pod spec: GLM004's `volumes` entry), the parts of a bundle apart
+    (neither inside the other, no byte shared): so no group's edits, or container, are inside another's
+    part. A group whose edits fit no part is a bundle of its own (judged as before)."""
+    out: list[tuple[Any, list[tuple[int, int]], list[tuple[list[_Found], list[Edit]]]]] = []
+    for group in groups:
+        members, edits = group
+        path = members[0].workload.node_path  # type: ignore[union-attr]
+        node = ydoc.node(path)
+        part = node if _inside(ydoc, node, edits) else ydoc.node(path[:-2]) if _in_pod(ydoc, path, edits) else None
+        if part is None:
+            out.append((None, [], [group]))
+            continue
+        span = (ydoc.start(part), ydoc.end(part))
+        for doc, spans, items in out:
+            if doc == path[0] and all(span[1] < s[0] or s[1] < span[0] for s in spans):
+                spans.append(span)
+                items.append(group)
+                break
+        else:
+            out.append((path[0], [span], [group]))
+    return [items for _doc, _spans, items in out]
 
 
 def _with(w0: Workload, w1: Workload, paths: set[str]) -> Workload:

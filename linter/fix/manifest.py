@@ -278,6 +278,9 @@ class ManifestFixer(Lowering):
             if item not in self.writable:
                 self.writable.append(item)
             return
+        if field == "env":
+            self.set_env(*item.split("=", 1))
+            return
         keys = self._keys(field)
         if setting.explicit:
             got = self.ydoc.key_at(setting.loc)
@@ -293,6 +296,35 @@ class ManifestFixer(Lowering):
                     return
                 raise FixError(f"`{key.value}` is not a list")
         _merge(self.tree, keys, [item])
+
+    def set_env(self, name: str, value: str) -> None:
+        """Give the container the variable `name` (GLM001's HOME), in the style its variables are written:
+        compose `environment:` as a list (`NAME=value`) or a mapping, Kubernetes `env:` items; added below
+        the workload's own mapping when it has none. A variable it already sets is not the fix's to change."""
+        if any(v.name == name for v in self.w.env):
+            raise FixError(f"{self.w.label} already sets {name}")
+        key = self.fields["env"].keys[-1]
+        mapping = self.ydoc.node(self.w.node_path)
+        own = self.ydoc.own(mapping, key) if y.is_map(mapping) else None
+        if own is None:
+            if y.is_map(mapping) and key in y.entries(mapping):
+                raise FixError(f"`{key}` comes from a merge key (`<<`); set {name} where it is defined")
+            _merge(self.tree, (key,), {name: value} if self.fmt is Format.COMPOSE else [{"name": name, "value": value}])
+            return
+        node_key, node = own
+        if self.ydoc._aliased(node_key, node):
+            raise FixError(f"`{key}` is an alias shared with other places")
+        if y.is_seq(node) and node.value:
+            item: Any = f"{name}={value}" if self.fmt is Format.COMPOSE else {"name": name, "value": value}
+            self.edits.append(self.ydoc.append_item(node, item))
+        elif y.is_map(node) and self.fmt is Format.COMPOSE:
+            self.edits.extend(self.ydoc.set_tree(node, {name: value}))
+        elif y.is_scalar(node) and node.value in ("", "~", "null") or (y.is_seq(node) or y.is_map(node)) \
+                and not node.value:
+            self.edits.extend(self.ydoc.fill(node_key, node, [f"{name}={value}"] if self.fmt is Format.COMPOSE
+                                             else [{"name": name, "value": value}]))
+        else:
+            raise FixError(f"cannot add {name} to `{key}`")
 
     def remove_item(self, item: Item) -> None:
         node = self.ydoc.scalar_at(item.loc)

@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -819,12 +819,14 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 # and no `route.http.refs` the controller makes the HTTPRoute `<name>-kserve-route` (`_child_name`; router.go
 # `expectedHTTPRoute`), which `spec.router.gateway.refs` attach to the Gateways they name (`toGatewayRef`; a ref
 # without a namespace: the LLMInferenceService's, `CollectReferencedGateways`); without refs it attaches to the
-# cluster's default gateway, which `inferenceservice-config` names (the `kserve-config-llm-router-route` preset's
-# parentRefs): not the manifest's to say, and not followed. The route sends to the service's single-node workload
+# cluster's default gateway (the `kserve-config-llm-router-route` preset's parentRefs: config/llmisvcconfig), the
+# `inferenceservice-config` ConfigMap's `ingress.kserveIngressGateway`, required as `<namespace>/<name>` and shipped
+# as `kserve/kserve-ingress-gateway` (config/configmap/inferenceservice.yaml; config_loader.go `NewConfig`): that
+# Gateway, judged where the scan has it (a ConfigMap naming another is not read). The route sends to the service's single-node workload
 # pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
 # `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
 # workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
-# `expectedPrefillMainDeployment`; multi-node workers are labelled otherwise and are not followed).
+# `expectedPrefillMainDeployment`; a multi-node one's leader pods too, its workers otherwise: `_llm_multi_node`).
 _LLM_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "kserve.io/component")
 
 
@@ -835,6 +837,7 @@ def _llm_labels(name: str) -> tuple[tuple[str, str], ...]:
 
 
 _LLM_PORT = "8000"
+_LLM_DEFAULT_GATEWAY = ("kserve", "kserve-ingress-gateway")
 
 
 def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] | None:
@@ -848,8 +851,17 @@ def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] 
     if not name or not y.is_map(route) or y.items(y.get(route, "http", "refs")):
         return None
     namespace = _namespace(obj)
-    gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
-                     for ref in y.items(y.get(router, "gateway", "refs")) if y.text(y.get(ref, "name")))
+    refs = y.items(y.get(router, "gateway", "refs"))
+    written = y.get(route, "http", "spec", "parentRefs")  # (the route's own spec, merged over the preset's)
+    if refs:
+        gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
+                         for ref in refs if y.text(y.get(ref, "name")))
+    elif written is not None:
+        gateways = tuple((y.text(y.get(ref, "namespace")) or namespace, y.text(y.get(ref, "name")) or "")
+                         for ref in y.items(written) if (y.text(y.get(ref, "kind")) or "Gateway") == "Gateway"
+                         and y.text(y.get(ref, "name")))
+    else:
+        gateways = (_LLM_DEFAULT_GATEWAY,)
     pair = y.entries(router).get("route")
     return (_child_name(name, "-kserve-workload-svc"), gateways, pair[0] if pair else route) if gateways else None
 
@@ -1675,7 +1687,7 @@ def _ray_serve_service(obj: Any, name: str, namespace: str | None, head_group: A
     return Exposure(kind, service, namespace, (), tuple(ports), at, operator="KubeRay")
 
 
-_NOT_EXPOSING = (LIMIT_RANGE, RUNTIME_RUN)  # (`Exposure`s that make no port reachable)
+_NOT_EXPOSING = (LIMIT_RANGE, RUNTIME_RUN, RUNTIME_SHADOWED)  # (`Exposure`s that make no port reachable)
 
 
 def expose(w: Workload, services: list[Exposure]) -> Workload:
@@ -1688,6 +1700,10 @@ def expose(w: Workload, services: list[Exposure]) -> Workload:
         w = _given_memory_limit(w, limit.default_memory or "", limit.loc)
     if not w.pod_labels:
         return w
+    if w.memory_limit.origin is None and not w.memory_limit.explicit and any(
+            e.kind == RUNTIME_SHADOWED and e.selects(w.namespace, w.pod_labels) for e in services):
+        # the InferenceServices of its file that ran it run a ServingRuntime of their namespace instead
+        w = records.replace(w, memory_limit=records.replace(w.memory_limit, origin=_BY_ISVC))
     if w.memory_limit.origin in (_BY_ISVC, _BY_TRAINJOB) and any(
             e.kind == RUNTIME_RUN and e.selects(w.namespace, w.pod_labels) for e in services):
         # a TrainJob (InferenceService) of another file runs its runtime without a memory limit of its own
@@ -2066,6 +2082,11 @@ def _spark_specs(obj: Any, path: Path) -> list[_Spec]:
 # 8000), which is the container's port too (`NIM_SERVER_PORT`, `GetStandardEnv`).
 _NIM_API = "apps.nvidia.com/"
 _NIM_PORT = "8000"
+# The operator gives the NIM container the NIMService's `resources` as written (`GetResources`,
+# manifests/deployment.yaml and lws.yaml `resources: {{ .Resources }}`), adding only an `nvidia.com/gpu`
+# request and limit when neither names one (internal/controller/platform/standalone/nimservice.go
+# `addGPUResources`): a NIMService without `resources.limits.memory` runs NIM with no memory limit
+_NIM_WHOLE = ("resources",)
 
 
 def _is_nim(obj: Any) -> bool:
@@ -2251,19 +2272,41 @@ def _operator_labels(obj: Any, obj_path: Path, workloads: list[Workload]) -> lis
                   for role in ("scheduler", "worker")]
     elif _llm_preset(obj):
         # the single-node Deployments' pod labels (`_llm_route`): the main one's (`decode` beside a prefill), the
-        # prefill one's; a multi-node (`worker`) one's pods are LeaderWorkerSet's, labelled otherwise
+        # prefill one's; a multi-node (`worker`) one's pods are a LeaderWorkerSet's (`_llm_multi_node`)
         spec = y.get(obj, "spec")
         base = dict(_llm_labels(name))
         prefill = y.get(spec, "prefill")
+        role = "both" if prefill is None else "decode"
         if y.get(spec, "worker") is None:
             places.append(((*obj_path, "spec", "template"), {
-                "app.kubernetes.io/component": "llminferenceservice-workload", **base,
-                "llm-d.ai/role": "both" if prefill is None else "decode"}, None))
+                "app.kubernetes.io/component": "llminferenceservice-workload", **base, "llm-d.ai/role": role}, None))
+        else:
+            places += _llm_multi_node((*obj_path, "spec"), base, role, "")
         if prefill is not None and y.get(prefill, "worker") is None:
             places.append(((*obj_path, "spec", "prefill", "template"), {
                 "app.kubernetes.io/component": "llminferenceservice-workload-prefill", **base, "llm-d.ai/role": "prefill"},
                 None))
+        elif prefill is not None:
+            places += _llm_multi_node((*obj_path, "spec", "prefill"), base, "prefill", "-prefill")
     return _labelled(workloads, places)
+
+
+# KServe's multi-node LLMInferenceService (kserve pkg/controller/v1alpha1/llmisvc/workload_multi_node.go at
+# 0217bdab, `expectedMainMultiNodeLWS`, `expectedPrefillMultiNodeLWS`): `worker` (`prefill.worker`) makes a
+# LeaderWorkerSet whose leader pods run `template` (`prefill.template`), labelled `app.kubernetes.io/component:
+# llminferenceservice-workload-leader[-prefill]`, `kserve.io/component: workload` (what the route's pool and the
+# workload Service select: `_llm_labels`) and `llm-d.ai/role`, and whose worker pods run `worker`, labelled
+# `...-workload-worker[-prefill]` and, only when there is no leader template, `kserve.io/component: workload`
+# too. The multi-node presets (config/llmisvcconfig/config-llm-worker-data-parallel.yaml) supply a `template`
+# where none is written: a written `worker` alone gets the labels every worker has, not the pool's.
+def _llm_multi_node(at: Path, base: dict[str, str], role: str, suffix: str
+                    ) -> list[tuple[Path, dict[str, str], None]]:
+    """The (place, labels) of a multi-node LLMInferenceService's leader (`template`) and worker containers."""
+    common = {k: v for k, v in base.items() if k != "kserve.io/component"}
+    return [((*at, "template"), {"app.kubernetes.io/component": f"llminferenceservice-workload-leader{suffix}",
+                                 **base, "llm-d.ai/role": role}, None),
+            ((*at, "worker"), {"app.kubernetes.io/component": f"llminferenceservice-workload-worker{suffix}",
+                               **common}, None)]
 
 
 # Labels the API server and the controllers give the pods of core workloads and of ML training jobs, which a
@@ -2791,6 +2834,10 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
             pods.append(_pod(obj, obj_path, spec, owner, mine))
         elif mine and _is_nim(obj):
             pods.append(_nim_pod(obj, obj_path, spec, owner, mine))
+    if out and _is_nim(obj):  # (its `resources` are the NIM container's as written: `_NIM_WHOLE`)
+        from glmlint import records
+
+        out = [records.replace(w, whole=_NIM_WHOLE) if w.node_path == (*obj_path, "spec") else w for w in out]
     supplied = _trigger_images(obj)
     if supplied:
         from glmlint import records
