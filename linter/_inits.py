@@ -192,7 +192,7 @@ def _m17(_F, _s):
  return __init__
 
 def _m18(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than, local, without):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -205,6 +205,8 @@ def _m18(_F, _s):
   _s(self, 'squash', squash)
   _s(self, 'prefixes', prefixes)
   _s(self, 'other_than', other_than)
+  _s(self, 'local', local)
+  _s(self, 'without', without)
  return __init__
 
 def _m19(_F, _s):
@@ -1364,7 +1366,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m15,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m16,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m17,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than'), (), True, False, False): _m18,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without'), (), True, False, False): _m18,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m19,
     (('format', 'workloads'), (), False, False, False): _m20,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,

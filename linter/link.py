@@ -614,7 +614,11 @@ class _Cluster:
         # the bindings with a group subject that ServiceAccounts are in (`system:serviceaccounts[:<ns>]`,
         # `system:authenticated`), whatever their names
         self.groups: list[Binding] = []
+        # (role kind, role name) -> the projects (`_unit`) with a binding naming it: a role of another project
+        # that project binds itself is that project's, not one applied from elsewhere (`_role_of`)
+        self.bound_in: dict[tuple[str, str], set[str]] = {}
         for b in bindings:
+            self.bound_in.setdefault((b.role_kind, b.role_name), set()).add(_unit(b.path))
             for name in dict.fromkeys(a[0] for s in b.subjects if (a := one_account(s.kind, s.name, s.namespace))):
                 self.bindings.setdefault(name, []).append(b)
             if any(accounts_group(s.kind, s.name) for s in b.subjects):
@@ -728,16 +732,22 @@ def _role_of(b: Binding, cluster: _Cluster) -> Role | None:
     namespace (either unwritten: whatever it is applied to), of the binding's own project (`_unit`), the
     nearest: its own file's, then one of a file close to its own (`_close`), then the first of the scan's
     order. Names repeat across projects (every kubebuilder operator's `manager-role`, `proxy-role`,
-    `leader-election-role`): one of another project of the scan is not the one the binding is applied with."""
-    best, rank = None, 3
+    `leader-election-role`): one of another project of the scan that project binds itself, or one whose
+    name several other projects hold, is not the one the binding is applied with; the one role of that
+    name, in a directory that binds nothing to it, is (a repository's `config/rbac/` bound from `deploy/prod/`)."""
+    best, rank, units = None, 4, set()
     for r in cluster.roles_of((b.role_kind, b.role_name)):
         if not (r.kind == "ClusterRole" or _role_ns(r.namespace, b.namespace)):
             continue
         if r.path == b.path:
             return r
         near = 1 if _close(r.path, b.path) else 2 if _same_unit(r.path, b.path) else 3
+        if near == 3:
+            units.add(_unit(r.path))
         if near < rank:
             best, rank = r, near
+    if rank == 3 and (len(units) > 1 or units & cluster.bound_in.get((b.role_kind, b.role_name), set())):
+        return None
     return best
 
 

@@ -38,7 +38,10 @@ Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
 `/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
-writable volume already covers it; in Kubernetes also at each of the image's own `VOLUME`s it writes to
+writable volume already covers it; also where the workload's variables move what the image writes (vLLM's
+Hugging Face cache under `HF_HOME`, `HF_HUB_CACHE`, `TRANSFORMERS_CACHE` …; TEI's `HUGGINGFACE_HUB_CACHE`:
+`HF_HOME: /models` gets a tmpfs at `/models`, and no fix is offered while one is set to a value the scan
+cannot read, `${HF_HOME}` or a `valueFrom`); in Kubernetes also at each of the image's own `VOLUME`s it writes to
 (postgres' data directory, redis' `/data`), which CRI-O, unlike Docker and containerd, makes a directory
 of the read-only root filesystem. A compose
 service built from a scanned Dockerfile writes where the image its final stage builds on writes
@@ -112,15 +115,23 @@ def _start_writes(workload: Workload) -> str:
                 return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
                         f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
                         f"not start on a read-only root)")
+    unread = _moved(workload)[1]
+    if unread is not None:
+        name, moved = unread
+        return (f" (no automatic fix: {name} moves where the `{moved}` image writes at start (its model cache), "
+                f"and the scan cannot read its value here: on a read-only root that directory is not writable; "
+                f"mount a volume there, then make the root filesystem read-only)")
     for match in identify(workload):
         for write in match.writes():
             workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
-            where = posixpath.join(workdir, write.path) if workdir else None
+            absolute = write.path.startswith("/")  # where a store URI of a local path put it
+            where = write.path if absolute else posixpath.join(workdir, write.path) if workdir else None
             if where is not None and any(_covers(m, where) for m in workload.mounts):
                 continue
             names = " or ".join(u.describe() for u in write.unless)
-            return (f" (no automatic fix: {match.service.name} keeps {write.what} in the directory it starts "
-                    f"in ({where or './' + write.path}) unless {names} says elsewhere: on a read-only root it "
+            place = f"at {where}" if absolute else f"in the directory it starts in ({where or './' + write.path})"
+            return (f" (no automatic fix: {match.service.name} keeps {write.what} {place} unless {names} says "
+                    f"elsewhere: on a read-only root it "
                     f"cannot; mount a volume there or point it at one (or at a database or object store), then "
                     f"make the root filesystem read-only)")
     return ""
@@ -140,7 +151,8 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     image = workload.entry_image()
     paths = fact(image, "writable_paths")
     volumes = fact(image, "volumes") if workload.format is Format.KUBERNETES else None
-    if paths is None and volumes is None:
+    moved = _moved(workload)[0]
+    if paths is None and volumes is None and not moved:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     home = _home(workload)
     listed = []
@@ -148,20 +160,45 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     # root, where containerd binds one of its own (Docker: an anonymous volume): an emptyDir serves both
     written = [*(paths.value if paths is not None else ()),
                *(path for path, programs in (volumes.value.items() if volumes is not None else ())
-                 if _runs_its_server(workload, programs))]
+                 if _runs_its_server(workload, programs)), *moved]
     for path in map(str, written):
         if path.startswith("~/"):
             if home is None:
                 continue  # a user whose home the scan does not know: where its cache goes is unknown
             path = posixpath.join(home, path[2:])
-        if not path.startswith("/tmp/"):  # under the /tmp the fix makes writable
+        if path != "/tmp" and not path.startswith("/tmp/") and path not in listed \
+                and not any(path.startswith(p.rstrip("/") + "/") for p in listed):  # under one made writable
             listed.append(path)
     if not listed:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
-    entry = paths.entry if paths is not None else volumes.entry  # type: ignore[union-attr]
+    entry = paths.entry if paths is not None else volumes.entry if volumes is not None \
+        else fact(image, "writable_env").entry  # type: ignore[union-attr]
     title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
     return (set_value(ro, "read_only_rootfs", True, title=title),
             *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
+
+
+def _moved(workload: Workload) -> tuple[list[str], tuple[str, str] | None]:
+    """Where the workload's variables move what the image writes at start (images.yaml `writable_env`: the
+    Hugging Face cache `HF_HOME=/models` moves vLLM's download to /models): the absolute paths they are set
+    to; and (variable, image entry) for one set to a value the scan cannot read (`${HF_HOME}`, `valueFrom`,
+    a path relative to a directory it does not know), where no mount can be placed."""
+    env = fact(workload.entry_image(), "writable_env")
+    if env is None:
+        return [], None
+    out = []
+    for name in env.value:
+        var = workload.env_value(name)
+        if var is None:
+            continue
+        value = (var.value or "").strip()
+        if value.startswith("~/") and not var.dynamic:
+            home = _home(workload)
+            value = posixpath.join(home, value[2:]) if home is not None else ""
+        if var.dynamic or not value.startswith("/") or value == "/" or "$" in value or "`" in value:
+            return out, (f"`{name}`", env.entry)
+        out.append(posixpath.normpath(value))
+    return out, None
 
 
 def _runs_its_server(workload: Workload, programs: list[str]) -> bool:

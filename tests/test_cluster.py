@@ -335,8 +335,16 @@ def test_a_binding_links_the_cluster_role_of_its_own_project_of_a_monorepo(tmp_p
         """))
     if own:
         (tmp_path / "ml-platform" / "config" / "rbac" / "role.yaml").write_text(_MANAGER_ROLE.format(resource=own))
-    if foreign:
+    if foreign:  # kubebuilder scaffolds the project's binding of its role beside it
         (tmp_path / "data-infra" / "config" / "rbac" / "role.yaml").write_text(_MANAGER_ROLE.format(resource=foreign))
+        (tmp_path / "data-infra" / "config" / "rbac" / "role_binding.yaml").write_text(textwrap.dedent("""\
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: manager-rolebinding}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: manager-role}
+            subjects:
+              - {kind: ServiceAccount, name: controller-manager, namespace: data-system}
+            """))
     rules = select(builtin_rules(), ["GLM044"])
     serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
     got = [(r.path, r.line, r.code) for r in serial.results]
@@ -348,3 +356,50 @@ def test_a_binding_links_the_cluster_role_of_its_own_project_of_a_monorepo(tmp_p
         pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
         assert [(r.path, r.line, r.code, r.message) for r in pooled.results] == \
             [(r.path, r.line, r.code, r.message) for r in serial.results]
+
+
+_TRAINER = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: trainer-secrets}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: trainer-secrets}
+subjects:
+  - {kind: ServiceAccount, name: trainer, namespace: ml}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: trainer, namespace: ml}
+spec:
+  selector: {matchLabels: {app: t}}
+  template:
+    metadata: {labels: {app: t}}
+    spec:
+      serviceAccountName: trainer
+      containers: [{name: t, image: "ghcr.io/example/trainer:1.0"}]
+"""
+
+
+@pytest.mark.parametrize("roles, reported", [
+    (["config/rbac/clusterrole.yaml"], True),  # the repository's one role of that name, bound from deploy/
+    (["config/rbac/clusterrole.yaml", "base/rbac/clusterrole.yaml"], False),  # two other directories: which?
+])
+def test_a_binding_links_the_one_role_of_its_name_in_another_top_level_directory(tmp_path, monkeypatch, roles,
+                                                                               reported):
+    """A repository keeps its ClusterRole in `config/rbac/` and applies the binding from `deploy/prod/`
+    (review A18 H1): the scan's only role of that name, which no binding of its own directory names, is the
+    one bound, serial, pooled and lean alike."""
+    (tmp_path / "deploy" / "prod").mkdir(parents=True)
+    (tmp_path / "deploy" / "prod" / "trainer.yaml").write_text(_TRAINER)
+    for path in roles:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(_MANAGER_ROLE.replace("manager-role", "trainer-secrets").format(
+            resource="secrets"))
+    rules = select(builtin_rules(), ["GLM044"])
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    got = [(r.path, r.code) for r in serial.results]
+    assert got == ([("deploy/prod/trainer.yaml", "GLM044")] if reported else [])
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for lean in (False, True):
+        pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
+        assert [(r.path, r.line, r.message) for r in pooled.results] == \
+            [(r.path, r.line, r.message) for r in serial.results]

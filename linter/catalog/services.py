@@ -76,6 +76,12 @@ class Switch:
     # on when the variable is set to any written value but these (lower-cased), the empty one included
     # (Open WebUI's login is on only for WEBUI_AUTH=true: `1`, `on` and `WEBUI_AUTH=` turn it off)
     other_than: tuple[str, ...] = ()
+    # a value this pattern matches in full keeps what the switch would move on the container's own
+    # filesystem, at its `path` group (MLflow's `--backend-store-uri sqlite:///mlflow.db`): services.yaml `writes`
+    local: str | None = None
+    # switches none of which may be on for this one to count (Langfuse's AUTH_DISABLE_USERNAME_PASSWORD closes
+    # sign-up only while no public identity provider, GitHub's AUTH_GITHUB_CLIENT_ID, lets anyone sign in)
+    without: tuple[Switch, ...] = ()
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
@@ -85,7 +91,8 @@ class Switch:
                    tuple(cls.of(w) for w in data.get("with", ())),
                    str(data["contains"]).lower() if "contains" in data else None, data.get("arg"),
                    bool(data.get("squash", False)), tuple(data.get("prefixes", ())),
-                   tuple(str(v).lower() for v in data.get("other_than", ())))
+                   tuple(str(v).lower() for v in data.get("other_than", ())), data.get("local"),
+                   tuple(cls.of(w) for w in data.get("without", ())))
 
     def describe(self) -> str:
         if self.arg is not None:
@@ -114,6 +121,9 @@ class Switch:
             text += " with " + " or ".join(
                 "its setting in its configuration file" if w.config is not None and not w.flag and not w.env
                 else w.describe() for w in self.with_)
+        if self.without:
+            text += " without " + " or ".join(f"({w.describe()})" if w.without or w.with_ else w.describe()
+                                              for w in self.without)
         return text
 
 
@@ -260,7 +270,7 @@ class Write:
     """Where the service keeps what it stores unless a switch points it elsewhere (MLflow's backend store,
     `mlflow.db` in the directory it starts in): the read-only fix (GLM004) is not offered while it does."""
 
-    path: str  # relative: in the directory the service starts in
+    path: str  # relative: in the directory the service starts in (absolute: where a `local` switch value put it)
     what: str
     unless: tuple[Switch, ...]
     source: str
@@ -955,6 +965,8 @@ class ServiceMatch:
         """Where `switch` is turned on for this launch, if it is."""
         if switch.with_ and not any(self.switched(w) is not None for w in switch.with_):
             return None  # on only together with one of these, none of which is
+        if switch.without and any(self.switched(w) is not None for w in switch.without):
+            return None  # on only while none of these is, and one is
         if switch.arg is not None:
             first = self.args[0] if self.args else None
             return (first.loc, first, None) if first is not None and glob_match(first.text.strip("'\""), switch.arg) \
@@ -1226,9 +1238,35 @@ class ServiceMatch:
 
     def writes(self) -> list[Write]:
         """What the service stores on the container's own filesystem here: the catalog's `writes` that no
-        switch points elsewhere (a variable `envFrom`/`env_file` may bring in counts as a switch that may)."""
-        return [w for w in self.service.writes if not any(self.switched(u) is not None for u in w.unless)
-                and not self._imported(w.unless)]
+        switch points elsewhere (a variable `envFrom`/`env_file` may bring in counts as a switch that may),
+        each at the path a switch set to a local value gives (`--backend-store-uri sqlite:///mlflow.db`:
+        `mlflow.db` where it starts; `sqlite:////data/mlflow.db`: `/data/mlflow.db`)."""
+        out = []
+        for w in self.service.writes:
+            if self._imported(w.unless):
+                continue
+            on = [u for u in w.unless if self.switched(u) is not None]
+            kept = [self._kept_local(u) for u in on]
+            if any(k is None for k in kept):
+                continue  # a switch points it elsewhere (a database, an object store, a value we cannot read)
+            out.append(replace(w, path=kept[0]) if kept else w)
+        return out
+
+    def _kept_local(self, switch: Switch) -> str | None:
+        """The path on the container's own filesystem the value of the switched-on `switch` keeps a write
+        at (its `local` pattern), None when the value moves it off or cannot be read."""
+        if switch.local is None:
+            return None
+        if switch.flag is not None:
+            got = self.option(switch.flag)
+            value = got[0] if got is not None else None
+        else:
+            var = self.env_set(switch.env) if switch.env is not None else None
+            value = var.value if var is not None and not var.dynamic else None
+        if value is None or "$" in value:
+            return None
+        m = re.fullmatch(switch.local, value.strip().strip("'\""))
+        return posixpath.normpath(m.group("path")) if m is not None and m.group("path") else None
 
     def model_stores(self) -> list[Resolved]:
         """The container paths holding a model store the service only reads."""
