@@ -67,8 +67,8 @@ def _published_at(port: Port, number: int) -> str | None:
     `8000-8001:9000-9001`); None when Docker picks it (`80`, a host range for one container port)."""
     host, _, host_high = (port.host_port or "").strip().partition("-")
     low, _, high = port.container_port.strip().partition("-")
-    if not (host.isdigit() and low.isdigit()) or (host_high and not high):
-        return None
+    if not (host.isdigit() and low.isdigit()) or (host_high and not high) or int(host) == 0:
+        return None  # `0:80`: Docker picks the host port too
     return str(int(host) + number - int(low))
 
 

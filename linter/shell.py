@@ -988,10 +988,11 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         if name == "salloc" and t == ":":  # a hetjob's next component's options
             i += 1
             continue
-        if name in ("env", "sudo") and _ASSIGNMENT.match(t):
-            # env(1) `env [OPTION]... [NAME=VALUE]... [COMMAND]`; sudo(8) `sudo [option...] [VAR=value...]
-            # command`: the variables are set in the command's environment
-            assigned.append(tuple(t.split("=", 1)))  # type: ignore[arg-type]
+        if (name == "env" and "=" in t and not t.startswith("-")) or (name == "sudo" and _ASSIGNMENT.match(t)):
+            # env(1) `env [OPTION]... [NAME=VALUE]... [COMMAND]` (any operand with a `=`: coreutils env.c);
+            # sudo(8) `sudo [option...] [VAR=value...] command`: the variables are set in the command's environment
+            if _ASSIGNMENT.match(t):
+                assigned.append(tuple(t.split("=", 1)))  # type: ignore[arg-type]
             i += 1
             continue
         if t.startswith("-") and len(t) > 1:

@@ -146,7 +146,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.catalog.images import default_user, fact
+from glmlint.catalog.images import default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
@@ -292,13 +292,9 @@ def _home_writes(workload: Workload) -> list[str]:
     HOME, nor may variables the scan cannot read (`envFrom`, an unread `env_file`); a Dockerfile's
     `USER` gets no `ENV` beside it (none of these images is built on without one of its own)."""
     if workload.format not in (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN) or workload.env_imports \
-            or workload.env_value("HOME") is not None:
+            or set_home(workload) is not None:
         return []
-    image = workload.entry_image()
-    env = fact(image, "env")
-    if env is not None and isinstance(env.value, dict) and "HOME" in env.value:
-        return []
-    paths = fact(image, "writable_paths")
+    paths = fact(workload.entry_image(), "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
 
 

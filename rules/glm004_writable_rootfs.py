@@ -64,7 +64,7 @@ from collections.abc import Iterator
 
 import posixpath
 
-from glmlint.catalog.images import default_user, fact
+from glmlint.catalog.images import default_user, fact, set_home
 from glmlint.catalog.services import identify
 from glmlint.ir import Format, Mount, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
@@ -212,13 +212,9 @@ def _home(workload: Workload) -> str | None:
     else the image's (images.yaml `env`), else root's `/root` for a container that runs as root (the
     runtime, runc's `setupUser`, sets HOME from the user's /etc/passwd entry when nothing sets it); None
     for another user, whose account the scan does not see."""
-    var = workload.env_value("HOME")
-    if var is not None:
-        value = var.value
-        return value if value and value.startswith("/") and "$" not in value and not var.dynamic else None
-    env = fact(workload.entry_image(), "env")
-    if env is not None and isinstance(env.value, dict) and "HOME" in env.value:
-        return str(env.value["HOME"])
+    home = set_home(workload)
+    if home is not None:
+        return home or None
     user = workload.user.value
     non_root = workload.run_as_non_root is not None and workload.run_as_non_root.value
     if user is None and default_user(workload.entry_image()) is None and not non_root \

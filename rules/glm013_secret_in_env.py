@@ -38,7 +38,8 @@ hf_…`, `RUN git clone https://ghp_…@github.com/…`, `RUN HF_TOKEN=hf_… py
 `docker history` shows as written in every image built from it, and in a start command (`CMD`, compose
 `command:`/`entrypoint:`, Kubernetes `command`/`args`: `--api-key 9f86d0…`, `--IdentityProvider.token=…`).
 It is the value of a long option whose name says it holds a secret (the words above: `--api-key`,
-`--hf-token`, `--token=…`; not `--max-tokens`, `--password-file`, nor a hashed password such as Jupyter's
+`--hf-token`, `--token=…`; not `--max-tokens`, `--password-file`, a switch about one (`--use_auth_token`,
+`--no-token`), nor a hashed password such as Jupyter's
 `sha1:…`/`argon2:…`), a key whose issuer's prefix and length say it is real anywhere in a word (Hugging Face
 `hf_`, GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, OpenAI `sk-`/`sk-proj-`, Anthropic `sk-ant-`, NVIDIA
 `nvapi-`, Slack `xox?-`), a URL with a literal password or token user, or a secret-named `VAR=value` prefix
@@ -205,8 +206,6 @@ def check(workload: Workload) -> Iterator[Finding]:
                                   f"{held} in it" if passed is None
                           else f"the build of {name} passes `{var.name}` a URL with a literal {held} in it "
                                f"({passed})")
-
-
     yield from _on_command_lines(workload)
 
 
@@ -280,7 +279,7 @@ def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
             option = None
         elif text.startswith("--"):
             opt, eq, value = text.partition("=")
-            secret = is_secret_name(opt.lstrip("-").replace(".", "_"))
+            secret = _holds_secret_option(opt)
             if eq and secret and not word.dynamic and _literal_option_value(value):
                 found = f"a literal secret (`{opt}`)", value
             option = opt if secret and not eq else None
@@ -299,6 +298,20 @@ def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
     for var, value in cmd.assignments:
         if holds_literal_secret(EnvVar(var, value, cmd.loc)):
             yield cmd.loc, f"a literal secret (`{var}`)", value, False
+
+
+# a first word that makes an option a switch about a secret, not the secret (`--use_auth_token`, `--no-token`,
+# `--disable-password`, `--trust-token`): the word after it is its next argument (`--use_auth_token gpt2`)
+_SWITCH_WORDS = frozenset({"USE", "NO", "DISABLE", "ENABLE", "WITH", "WITHOUT", "ALLOW", "REQUIRE", "SKIP", "ASK",
+                           "PROMPT", "SHOW", "PRINT", "SAVE", "STORE", "CHECK", "VERIFY", "REFRESH", "TRUST",
+                           "GENERATE", "RANDOM", "FORCE"})
+
+
+def _holds_secret_option(option: str) -> bool:
+    """Whether a long option's name says its value is a secret (`--api-key`, `--hf-token`, `--ServerApp.token`)."""
+    name = option.lstrip("-").replace(".", "_")
+    first = re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper(), maxsplit=1)[0]
+    return first not in _SWITCH_WORDS and is_secret_name(name)
 
 
 def _literal_option_value(value: str) -> bool:

@@ -90,6 +90,10 @@ _LOOPBACK = "Publish the port on 127.0.0.1 only"
       kind=Kind.EXPOSURE, risk=Risk.MEDIUM, services=lambda s: s.id in _SENSITIVE or s.data_store)
 def check(workload: Workload) -> Iterator[Finding]:
     matches = None
+    # a listener on a port read from a variable (`--port=$PORT`) has one port: it is taken to be the published
+    # one only when the workload publishes one port, never each of several
+    published = [p for p in workload.ports if p.published and p.protocol.lower() == "tcp"]
+    alone = len(published) == 1 and "-" not in published[0].container_port
     for port in workload.ports:
         if not port.published or port.protocol.lower() != "tcp":
             continue
@@ -99,7 +103,7 @@ def check(workload: Workload) -> Iterator[Finding]:
             from glmlint.catalog.services import identify
 
             matches = identify(workload)  # the catalog is read only for a published port
-        named = _cataloged(matches, port.container_port)
+        named = _cataloged(matches, port.container_port, alone)
         if named is None:
             continue
         service, number = named
@@ -110,8 +114,9 @@ def check(workload: Workload) -> Iterator[Finding]:
 _SENSITIVE = {"jupyter", "sshd"}  # besides the data stores
 
 
-def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None:
-    """(service, port) when the container port is a sensitive listener of what the workload runs;
+def _cataloged(matches: list[ServiceMatch], spec: str, alone: bool) -> tuple[str, int] | None:
+    """(service, port) when the container port is a sensitive listener of what the workload runs (a listener
+    on a port read from a variable: when `alone`, the workload's only published port);
     the port table when the catalog does not know what runs; None when it knows it is something else."""
     low, _, high = spec.strip().partition("-")
     if not low.isdigit() or not (high or low).isdigit():
@@ -123,7 +128,7 @@ def _cataloged(matches: list[ServiceMatch], spec: str) -> tuple[str, int] | None
         known_image = known_image or m.via == "image"
         for ls in m.listeners():
             if ls.port is None:  # `--port=$PORT`: it may listen on the published port
-                if maybe is None and (m.service.id in _SENSITIVE or m.service.data_store):
+                if maybe is None and alone and (m.service.id in _SENSITIVE or m.service.data_store):
                     maybe = m.service
                 continue
             if not first <= ls.port <= last:

@@ -318,6 +318,7 @@ docker run -d --network container:ollama vllm/vllm-openai:v0.6.4 --model Qwen/Qw
     ('["0.0.0.0:9000-9001:80-81"]', None, "port 9000 (the container's 80)"),
     ('["80:80"]', None, "port 80"),
     ('["80"]', None, "port 80"),  # Docker picks the host port: the container's is all the message knows
+    ('["0:80"]', None, "port 80"),  # host port 0: Docker picks it too
     (None, "LoadBalancer", "port 443 (the container's 80)"),
     (None, "NodePort", "port 80"),  # the node port is the API server's pick unless written: not read
 ])

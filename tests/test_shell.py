@@ -294,3 +294,11 @@ def test_a_command_name_is_made_from_its_argv() -> None:
     assert Command((), at).name == ""
     assert cmd == Command((Word("/usr/sbin/sshd", at), Word("-D", at)), at, name="x")
     assert "name=" not in repr(cmd)
+
+
+def test_env_skips_every_operand_with_an_equals_sign():
+    """coreutils env.c takes any operand holding `=` as an assignment (`FOO-BAR=1` too, which no shell
+    variable can be named): the command after it is what runs; only shell-like names reach its environment."""
+    (c,) = [c for c in cmds("env FOO-BAR=1 CUDA_VISIBLE_DEVICES=0 docker run --privileged img") if c.name != "env"]
+    assert c.words()[:2] == ["docker", "run"]
+    assert c.assignments == (("CUDA_VISIBLE_DEVICES", "0"),)

@@ -7,10 +7,13 @@ The data file is read once, on the first query, from its generated JSON twin
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glmlint.catalog import glob_match, load_data
 from glmlint.records import dataclass
+
+if TYPE_CHECKING:
+    from glmlint.ir import Workload
 
 DATA = "images.yaml"
 
@@ -152,6 +155,20 @@ def fact(image: str | None, name: str) -> Fact | None:
 def default_user(image: str | None) -> Fact | None:
     """The published default user of `image` when the catalog knows it (only non-root users are listed)."""
     return fact(image, "user")
+
+
+def set_home(workload: Workload) -> str | None:
+    """The HOME the workload sets, else the one its image sets (images.yaml `env`); "" when the workload sets it
+    to a value not read here (a variable, `valueFrom`, a relative path); None when neither sets it (the
+    runtime then takes the user's /etc/passwd entry: runc's `setupUser`)."""
+    var = workload.env_value("HOME")
+    if var is not None:
+        value = var.value
+        return value if value and value.startswith("/") and "$" not in value and not var.dynamic else ""
+    env = fact(workload.entry_image(), "env")
+    if env is not None and isinstance(env.value, dict) and "HOME" in env.value:
+        return str(env.value["HOME"])
+    return None
 
 
 def sh(image: str | None) -> str | None:

@@ -1940,7 +1940,7 @@ _AUTH_WORDS = {"none": "none exists", "off": "off by default", "on": "on by defa
 def _bind_names(listener: Listener) -> tuple[str, ...]:
     """The flags and variables that set where `listener` binds, for the catalog's page."""
     return (*listener.bind_flags, *listener.bind_all_flags, *listener.bind_env,
-            *(sw.env or sw.flag or "" for sw in listener.bind_all_env))
+            *(name for sw in listener.bind_all_env if (name := sw.env or sw.flag)))  # not a config file's key
 
 
 def render_markdown() -> str:
