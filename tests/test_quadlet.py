@@ -188,3 +188,17 @@ def test_a_kube_unit_publishes_the_ports_of_the_yaml_it_plays(tmp_path: Path) ->
     assert "container `vllm` of Quadlet kube `host` (`deploy/vllm.yaml`) runs the vLLM" in got[2][4]
     assert "on the host's network" in got[2][4]
     assert got[3][4].endswith("(set in `vllm.kube.d/10-ports.conf:2`, a drop-in Quadlet merges into the unit)")
+
+
+def test_a_kube_unit_plays_its_last_yaml_whole(tmp_path: Path) -> None:
+    """Quadlet reads `Yaml=` with `Lookup` (podman's unitfile.go: the last value, not split on spaces): a
+    unit naming two YAMLs plays the second, and a path with a space in it is one path."""
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "old.yaml": VLLM_YAML,
+        "my models/vllm.yaml": VLLM_YAML,
+        "vllm.kube": "[Kube]\nYaml=old.yaml\nYaml=my models/vllm.yaml\nPublishPort=8000:8000\n",
+    }, ["GLM017"])
+    assert [(r.path, r.line) for r in report.results] == [("vllm.kube", 4)]
+    assert "(`my models/vllm.yaml`)" in report.results[0].message

@@ -440,7 +440,8 @@ def parse_kube(path: str, text: str, real_path: str = "") -> SourceFile:
     if not added:
         return source
     stem = path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".kube")
-    for _k, v in unit.split("Yaml"):
+    # one YAML: Quadlet's ConvertKube reads `Yaml=` with `Lookup`, the last value, whole (a path may hold spaces)
+    for _k, v in unit.all("Yaml")[-1:]:
         if v.dynamic or v.text.startswith("/") or "%" in v.text:
             continue  # a path on the host (or a systemd specifier): not in the scan
         shown = posixpath.normpath("/".join(p for p in (posixpath.dirname(path.replace("\\", "/")), v.text) if p))
