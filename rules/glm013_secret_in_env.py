@@ -110,6 +110,8 @@ from collections.abc import Iterator
 from glmlint import lazyre
 from glmlint.ir import Command, EnvVar, Format, Loc, Workload, has_variable
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
+from glmlint.scripts import script_of
+from glmlint.shell import SHELLS
 
 # words of a variable name that say it holds a secret
 _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
@@ -219,6 +221,7 @@ _ISSUED_KEY = lazyre.compile(
     r"|(?P<gitlab>glpat-[A-Za-z0-9_-]{20,})|(?P<anthropic>sk-ant-[A-Za-z0-9_-]{32,})"
     r"|(?P<openai>sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,})|(?P<nvidia>nvapi-[A-Za-z0-9_-]{32,})"
     r"|(?P<slack>xox[abpors]-[A-Za-z0-9-]{20,}))(?![A-Za-z0-9_-])")
+_SHORTEST_KEY = 25  # `xox?-` and 20 characters: no shorter word holds one
 _ISSUERS = {"hf": "Hugging Face token", "github": "GitHub token", "gitlab": "GitLab token",
             "anthropic": "Anthropic API key", "openai": "OpenAI API key", "nvidia": "NVIDIA API key", "slack": "Slack token"}
 # a hashed password is what a server is meant to be given (Jupyter's `--PasswordIdentityProvider.hashed_password`)
@@ -259,19 +262,15 @@ def _command_line_finding(name: str, program: str, loc: Loc, what: str, build: b
         else f"{name} starts with {what} on its command line"))
 
 
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
-_SCRIPT_OPTION = lazyre.compile(r"^-[a-z]*c[a-z]*$")  # `-c`, `-ec`, `-lc`, `-euxc`
-
-
 def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
     """Where `cmd` holds a literal secret (the word; the command for a `VAR=value` prefix): what the message
     says it is, the secret, and whether the word is a shell's `-c` script."""
     option: str | None = None  # a long option whose name says it holds a secret, waiting for its value
     words = cmd.argv[1:] if cmd.argv and not cmd.argv[0].text.startswith("-") else cmd.argv
-    script_next = False
+    run = script_of(cmd) if cmd.name in SHELLS else None
+    script = run.word if run is not None and run.inline else None  # `sh -c '…'`: its commands are read too
     for word in words:
         text = word.text
-        script, script_next = script_next, cmd.name in _SHELLS and bool(_SCRIPT_OPTION.match(text))
         found: tuple[str, str] | None = None
         if option is not None and not text.startswith("-"):
             if not word.dynamic and _literal_option_value(text):
@@ -288,13 +287,13 @@ def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
             var, eq, value = text.partition("=")
             if eq and cmd.name == "export" and not word.dynamic and holds_literal_secret(EnvVar(var, value, word.loc)):
                 found = f"a literal secret (`{var}`)", value
-        if found is None and (key := _ISSUED_KEY.search(text)) is not None and \
+        if found is None and len(text) >= _SHORTEST_KEY and (key := _ISSUED_KEY.search(text)) is not None and \
                 not _placeholders()[1].match(key.group("key")):
             found = f"a literal {next(v for k, v in _ISSUERS.items() if key.group(k))}", key.group("key")
         if found is None and not word.dynamic and (url := _url_secret(text)) is not None:
             found = f"a URL with a literal {url[0]} in it", url[1]
         if found is not None:
-            yield word.loc, found[0], found[1], script
+            yield word.loc, found[0], found[1], word is script
     for var, value in cmd.assignments:
         if holds_literal_secret(EnvVar(var, value, cmd.loc)):
             yield cmd.loc, f"a literal secret (`{var}`)", value, False
@@ -307,6 +306,7 @@ _SWITCH_WORDS = frozenset({"USE", "NO", "DISABLE", "ENABLE", "WITH", "WITHOUT", 
                            "GENERATE", "RANDOM", "FORCE"})
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every long option of every command: options recur
 def _holds_secret_option(option: str) -> bool:
     """Whether a long option's name says its value is a secret (`--api-key`, `--hf-token`, `--ServerApp.token`)."""
     name = option.lstrip("-").replace(".", "_")
