@@ -29,8 +29,11 @@ scanned files grants nothing glmlint can see, except the built-in
 namespace. A binding's `roleRef` is the role of that name of its own
 project: its own file's, else the nearest (a file in its directory or a
 sibling one first); in a monorepo scanned at its root each top-level
-directory is a project, and a role of another project is not linked
-(every kubebuilder operator names its ClusterRole `manager-role`). A binding holds the ServiceAccount as the API server's
+directory is a project, and a role of another project is linked only when
+it is the one role of that name outside the binding's project and its own
+project binds nothing to it (a repository's `config/rbac/` bound from
+`deploy/prod/`): every kubebuilder operator names and binds its own
+ClusterRole `manager-role`. A binding holds the ServiceAccount as the API server's
 authorizer matches it: a `ServiceAccount` subject, the `User`
 `system:serviceaccount:<namespace>:<name>` (the name its token
 authenticates as), or a group its token is in:
