@@ -285,13 +285,16 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
 
 
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
-              images: Iterable[SourceFile] = (), evidence: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
+              images: Iterable[SourceFile] = (), evidence: list[Any] | None = None,
+              exposures: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
     edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
     `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
     others being findings the scan's policy drops; its `fix_user` (the config's) is the user the edits
     write, as `glmlint fix` writes it. `evidence`: filled with what each fix judged alone
-    was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`)."""
+    was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`).
+    `exposures`: the Services and LimitRanges of other files that exposed the file's workloads
+    (`_check_exposed`), which expose the fixes' re-parses too."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -309,7 +312,8 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
         shown = fix_edits if callable(fix_edits) else None
         edits = verified_edits(source, list(rules), found, list(images),
                                shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence,
-                               user=getattr(fix_edits, "fix_user", None))  # (`policy.Shown`: the config's fix user)
+                               user=getattr(fix_edits, "fix_user", None),  # (`policy.Shown`: the config's fix user)
+                               exposures=exposures)
         results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -1315,7 +1319,16 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
     """In a worker, once every file is in: a Kubernetes file whose pods a Service of another file
     selects, read again and checked linked: its pods as the parent linked them (`pods`), its workloads exposed by
     `others` (those Services, stamped with their file), every rule run (`exposed`; else only the
-    scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had."""
+    scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had.
+
+    The rules run in the two calls `_check_one` makes, the file's rules, then the scan-wide ones, so
+    that each fix is judged as in a file no Service of another file exposes: by the rules of its
+    own call (a fix of the file's rules is not refused for a GLM044 finding of the unlinked re-parse
+    that the linked pods do not have), and with the fix engine's shortcuts that a scan-wide rule
+    turns off (a container's fixes in one re-parse, one document re-parsed, no pod identities:
+    `fix.engine._verified_edits`); each re-parse exposed by `others` as the file is
+    (`fix.engine._reparse`), so that it differs from the file only in what the fix wrote. The
+    results in the scan's rule order, as one call gives them."""
     from glmlint.parsers.kubernetes import expose
 
     state = _WORKER
@@ -1327,7 +1340,15 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
     full.pods[:] = pods
     if exposed:
         full.workloads = [expose(w, others) for w in full.workloads]
-    results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
+        results, problems = run_rules(full, state.local, state.fix_edits, exposures=others)
+        if state.scan_wide:
+            linked, more = run_rules(full, state.scan_wide, state.fix_edits, exposures=others)
+            if linked:
+                index = state.index
+                results = sorted([*results, *linked], key=lambda r: index[id(r.rule)])
+            problems += more
+    else:
+        results, problems = run_rules(full, state.scan_wide, state.fix_edits)
     return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index, state.lean),
             problems, True, None)
 
