@@ -27,8 +27,8 @@ from glmlint.recache import preload
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
-from glmlint.results import (FixEdit, LeanResult, Report, Result, _evaluate, evaluate, lean_fix, moved, result_of,
-                             sort_results)
+from glmlint.results import (FixEdit, JudgedResult, LeanResult, Report, Result, _evaluate, evaluate, lean_fix, moved,
+                             result_of, sort_results)
 from glmlint.rule import Finding, Rule
 
 if TYPE_CHECKING:
@@ -669,7 +669,7 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
             judged, out = out[5], out[:5]
             if out[0].__class__ is tuple:  # judged in its worker, and done: kept as a `DoneFile`, its findings reported
                 early.take(cand.display, judged)
-                report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes))
+                report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes, judged=True))
                 fmt, parse_problems, sups = out[0]
                 if not parse_problems and not sups and report.sources.__class__ is _Files:
                     report.sources.quiet(cand.display, fmt, cand.path)
@@ -701,8 +701,9 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                     _add(report, out[0])
                     continue
                 if out[1] is not None:  # its findings, as they come: the packed rows are not kept
-                    # (no problems: the shared `()`, not an empty list per file)
-                    results = _unpacked(out[1], report.rules, cand.display, fixes)
+                    # (no problems: the shared `()`, not an empty list per file; judged: in its worker)
+                    results = _unpacked(out[1], report.rules, cand.display, fixes,
+                                        judged=judged is not None and judged is not False)
                     if out[4] is not None:  # what the scan-wide rules found, as results too (smaller than rows)
                         found, more, keys, pods, evidence = out[4]
                         if early is not None:
@@ -831,11 +832,12 @@ class _Parked:
         self.handle = spool.put(_pickled((_sent(cand), problems, linked, tentative)))
         self.rows = spool.put(_pickled(_packed(results, index))) if results else None
 
-    def entry(self, source: SourceFile, how: tuple[_Spool, list[Rule], Any]) -> tuple[Any, ...]:
+    def entry(self, source: SourceFile, how: tuple[_Spool, list[Rule], Any, bool]) -> tuple[Any, ...]:
         """The file's entry as `_check_all` made it: its findings (`_Rows`: results again when
         gathered, naming the file with `source.path`), what the scan-wide rules found as results
         again (their fixes and messages the scan's one of each). `how`: (the spool, the scan's
-        rules, its fixes and messages: `_unpacked`'s `fixes`)."""
+        rules, its fixes and messages: `_unpacked`'s `fixes`, whether its findings were judged: `_unpacked`'s
+        `judged`)."""
         import pickle
 
         sent, problems, linked, tentative = pickle.loads(how[0].get(self.handle))
@@ -850,7 +852,7 @@ class _Parked:
               spool: _Spool) -> _Parked:
         """A file parked as its worker packed and pickled its findings (`rows`, judged there:
         `_check_one`) and what its scan-wide rules found (`tentative`, its pods already in `spool`)."""
-        parked = cls.__new__(cls)
+        parked = _JudgedParked.__new__(_JudgedParked)
         parked.keys = None
         if tentative is not None:
             found, more, parked.keys, pods, evidence = tentative
@@ -869,14 +871,21 @@ class _Rows:
 
     __slots__ = ("handle", "path", "how")
 
-    def __init__(self, handle: int | bytes, path: str, how: tuple[_Spool, list[Rule], Any]) -> None:
+    def __init__(self, handle: int | bytes, path: str, how: tuple[_Spool, list[Rule], Any, bool]) -> None:
         self.handle, self.path, self.how = handle, path, how
 
     def __iter__(self) -> Iterator[Result]:
         import pickle
 
-        spool, rules, fixes = self.how
-        return iter(_unpacked(pickle.loads(spool.get(self.handle)), rules, self.path, fixes))
+        spool, rules, fixes, judged = self.how
+        return iter(_unpacked(pickle.loads(spool.get(self.handle)), rules, self.path, fixes, judged))
+
+
+class _JudgedParked(_Parked):
+    """A file parked with its findings as its worker judged them (`_Parked.ready`): read back as
+    `JudgedResult`s (`_finish_pooled` gives its `entry` the `how` that says so)."""
+
+    __slots__ = ()
 
 
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
@@ -1638,19 +1647,21 @@ assert _RESULT_FIELDS[:7] == ("path", "line", "col", "rule", "message", "fix", "
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
-              fixes: dict[tuple[Any, ...], Any] | None = None) -> list[Result]:
+              fixes: dict[tuple[Any, ...], Any] | None = None, judged: bool = False) -> list[Result]:
     """A worker's findings of one file as results (their rule by its index in `rules`); those at
     `path` (the file's own name) name it with that string; `fixes`: a lean scan's (`_lean`), whose results are
-    `LeanResult`s (a `Result` in half the size)."""
+    `LeanResult`s (a `Result` in half the size); `judged`: the findings its worker's `policy.Early`
+    kept (`JudgedResult`s: `policy.apply` does not ask their file's context again)."""
     at = _RULE_AT
     if fixes is None:
         return [Result(p[0] if p[0] != path else path, *p[1:at], rules[p[at]], *p[at + 1:]) for p in packed]
+    lean = JudgedResult if judged else LeanResult
     # each fix as a lean scan keeps it (`_lean`), put in as the result is made (not a copy of it made);
     # its message and workload the scan's one string of each (`fixes` holds them too, keyed by
     # themselves: many findings share a message, ~3,400 distinct in ~5,200 on the corpus, and every
     # finding of a workload its name, each unpickled apart)
     one = fixes.setdefault
-    return [LeanResult(p[0] if p[0] != path else path, p[1], p[2], rules[p[3]], one(p[4], p[4]),
+    return [lean(p[0] if p[0] != path else path, p[1], p[2], rules[p[3]], one(p[4], p[4]),
                        lean_fix(p[5], fixes) if p[5] is not None else None,
                        one(p[6], p[6]) if p[6] is not None else None, *p[7:]) for p in packed]
 
@@ -2324,11 +2335,14 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     # (a pool's workers read and compose the files close to a route file: `_Pool.routed`)
     services = exposures(report.sources, rounds.routed if isinstance(rounds, _Pool) else None)
 
-    how = (spool, rules, fixes)  # (`_Parked.entry`)
+    # (`_Parked.entry`; a `_JudgedParked`'s findings were judged in its worker: `JudgedResult`s)
+    how, judged_how = (spool, rules, fixes, False), (spool, rules, fixes, True)
 
     def unparked(i: int) -> tuple[Any, ...]:
         entry = entries[i]
-        return entry.entry(report.sources[i], how) if isinstance(entry, _Parked) else entry
+        if not isinstance(entry, _Parked):
+            return entry
+        return entry.entry(report.sources[i], judged_how if entry.__class__ is _JudgedParked else how)
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(_kept(report.sources)) if src.pod_labels and exposed_elsewhere(src, services)}

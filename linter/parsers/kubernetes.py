@@ -119,6 +119,10 @@ CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers", "sidec
 # The name a runtime gives a single container that has none: Argo's main container, KServe's model server.
 SINGLE_NAMES = {"container": "main", "script": "main"}
 _SETTINGS = settings(KUBERNETES)
+# the pod-level rows (`hostNetwork`, ...): read once per pod, the same for each of its containers
+# (`_Pod.pod_settings`); the container-level ones, for each container
+_POD_SETTINGS = tuple((name, row) for name, row in _SETTINGS if row.level == POD)
+_CONTAINER_SETTINGS = tuple((name, row) for name, row in _SETTINGS if row.level != POD)
 _USER, _NON_ROOT, _IMAGE, _APPARMOR, _SECCOMP = (KUBERNETES[k] for k in ("user", "run_as_non_root", "image", "apparmor",
                                                                          "seccomp"))
 # the deprecated seccomp annotations' values as the field's types (kubernetes pkg/api/pod
@@ -1904,13 +1908,14 @@ class _Spec:
 # requirements of the Job (JobSet, RayJob, ...) Kueue admits, with copies of its pod templates; Kueue
 # creates no pods from it, the Job's controller does (kueue site/content/en/docs/concepts/workload.md)
 _TEMPLATES_ONLY = (("kueue.x-k8s.io/", "Workload"),)
+_TEMPLATES_ONLY_KINDS = frozenset(k for _group, k in _TEMPLATES_ONLY)
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
     """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service), or a
     custom resource whose pod templates no controller runs (a Kueue `Workload`)."""
-    if any(api.startswith(group) and kind == k for group, k in _TEMPLATES_ONLY):
-        return True
+    if kind in _TEMPLATES_ONLY_KINDS and any(api.startswith(group) and kind == k for group, k in _TEMPLATES_ONLY):
+        return True  # (the kind asked first: one set look-up for most objects, not a generator)
     return kind in NOT_WORKLOADS and not (kind == "Service" and api != "v1")
 
 
@@ -2732,7 +2737,10 @@ def _single_containers(node: Any) -> tuple[str, ...]:
     """Keys of one-container fields: Argo's `container:`/`script:` (a mapping with an `image`) and a
     KServe model (`model:`, `sklearn:`, ...: a mapping with a `storageUri`/`modelFormat`, whose image
     the serving runtime supplies)."""
-    if not any(v.id == "mapping" or (k.id == "scalar" and k.value == "<<" and not k.style) for k, v in node.value):
+    for k, v in node.value:  # (a loop, not `any` over a generator: every mapping of every object is asked)
+        if v.id == "mapping" or (k.id == "scalar" and k.value == "<<" and not k.style):
+            break
+    else:
         return ()  # no mapping among its values, none merged in: no container
     out = []
     for key, (_k, value) in y.entries(node).items():
@@ -3153,6 +3161,7 @@ class _Pod:
         self.role = found.role
         self.run_as = found.run_as
         self.facts = self._facts()
+        self._pod_settings: list[tuple[str, Setting[Any]]] | None = None  # (`pod_settings`)
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
             for i, n in enumerate(y.items(y.get(self.sc, "sysctls"))) if y.is_map(n))
@@ -3187,6 +3196,16 @@ class _Pod:
         return Pod(context=context, loc=y.loc(first[0]) if first else y.loc(spec), os=os_name,
                    host_users=host_users, volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
+
+    def pod_settings(self) -> list[tuple[str, Setting[Any]]]:
+        """The pod-level rows' settings (`read`: what the pod spec, its workflow, Spark role or patches
+        write; nothing of a container), worked out at its first container: each container of the pod
+        has the same (frozen) ones."""
+        got = self._pod_settings
+        if got is None:
+            got = self._pod_settings = [(name, value) for name, row in _POD_SETTINGS
+                                        if (value := self.read(None, (), row)) is not None]
+        return got
 
     def _patched(self, name: str, list_key: str) -> tuple[tuple[Any, _Patch], ...]:
         """This container's entries in the pod's `podSpecPatch`es (merged by name into `initContainers`
@@ -3327,14 +3346,15 @@ class _Pod:
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         role = _ROLES.get(list_key, "container")
 
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(self.pod_settings()) if pod_rows else {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
         patched = self._patched(name, list_key)
         # the role's securityContext replaces the template container's (the webhook's `addContainerSecurityContext`)
         role_sc = spark if spark is not None and y.is_map(y.get(spark[0], *_CONTEXT)) else None
-        for field_name, row in _SETTINGS:
-            if row.level == POD and not pod_rows:
-                continue
+        plain = defaults is None and not patched and role_sc is None  # (`read`: the container's own value only)
+        for field_name, row in _CONTAINER_SETTINGS:
+            if plain and row.pod is None and y.get(c, *row.keys) is None:
+                continue  # not written, and not inherited from the pod (`read`'s None)
             if role_sc is not None and row.keys[:1] == _CONTEXT:
                 value = self.read(role_sc[0], role_sc[1], row)
             else:
