@@ -874,7 +874,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         sysctls=tuple(_sysctls(view, base)),
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
-        ports=tuple(_ports(view, base, env or {}, assumed)),
+        ports=discarded(_ports(view, base, env or {}, assumed), _network_mode(view)),
         env=(*from_files, *_env(view, base, done or {}, assumed, files.written if files is not None else None)),  # `environment:` wins by name
         env_imports=imports,
         start_env=tuple(sorted((env or {}).items())),
@@ -890,6 +890,32 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         workdir=_working_dir(view),
         **kwargs,
     )
+
+
+def _network_mode(view: View) -> str | None:
+    """`network_mode:` as written (interpolated), None when the service sets none."""
+    pair = _last(view, "network_mode")
+    return (y.text(pair[1]) or "").strip() if pair is not None and y.is_scalar(pair[1]) else None
+
+
+# Docker publishes a port through the container's network endpoint. In the host's network namespace
+# there is none: the engine discards the bindings with a warning ("Published ports are discarded when
+# using host network mode", moby b985e231 daemon/daemon_unix.go `verifyPlatformContainerSettings`); the
+# `none` network's null driver takes no port mapping (daemon/libnetwork/drivers/null/null.go
+# `CreateEndpoint`). Compose hands `ports:` to the engine as written, whatever the `network_mode`
+# (docker/compose f7297942 pkg/compose/create.go `buildContainerPortBindingOptions`); `docker run -p`
+# and `-P` alike; Podman the same ("Port mappings have been discarded as one of the Host, Container, Pod,
+# and None network modes are in use", containers/podman a4da384b pkg/specgen/generate/container.go), so a
+# Quadlet `Network=host` with `PublishPort=`. Such a port is kept, not published (a fix that leaves the
+# host's network publishes it).
+DISCARDING_MODES = frozenset({"host", "none"})
+
+
+def discarded(ports: list[Port] | tuple[Port, ...], mode: str | None) -> tuple[Port, ...]:
+    """`ports` as the network mode `mode` (`host`, `none`, a network's name; None: the default) publishes them."""
+    if mode is None or mode.lower() not in DISCARDING_MODES:
+        return tuple(ports)
+    return tuple(records.replace(p, published=False) if p.published else p for p in ports)
 
 
 def _working_dir(view: View) -> str | None:
