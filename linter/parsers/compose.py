@@ -200,6 +200,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         done = files.done
         _interpolate(services, env, source.assumed, done, files.written)
         table = y.entries(services)
+        internal = _internal_networks(doc)
         views: dict[str, tuple[View, int]] = {}
         for name, (key, node) in table.items():
             if not y.is_map(node):
@@ -210,6 +211,8 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if d == 0 and name in below:  # merged over the earlier files' service, as Compose runs it
                 view = _overlay(below[name], view)
             w = _service(path, d, name, key, view, lines, done, source.assumed, env, files)
+            if w.ports and internal and _internal_only(view, internal):
+                w = records.replace(w, ports=discarded(w.ports, "none"))
             if chain is not None and w.build is not None and _local(w.build.context):
                 # `build.context` is read from the project directory: as seen from this file's
                 w = records.replace(w, build=records.replace(w.build, context=os.path.relpath(
@@ -890,6 +893,41 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         workdir=_working_dir(view),
         **kwargs,
     )
+
+
+def _internal_networks(doc: Any) -> frozenset[str]:
+    """The networks the file's top-level `networks:` makes `internal: true` (`docker network create
+    --internal`; the project's `default` too when it says so), not `external` ones (made elsewhere)."""
+    nets = y.get(doc, "networks")
+    if not y.is_map(nets):
+        return frozenset()
+    out = set()
+    for name, (_key, node) in y.entries(nets).items():
+        if y.is_map(node) and y.scalar(y.get(node, "internal")) in (True, "true") \
+                and y.scalar(y.get(node, "external")) not in (True, "true"):
+            out.add(name)
+    return frozenset(out)
+
+
+def _internal_only(view: View, internal: frozenset[str]) -> bool:
+    """Whether the service is on internal networks only: those its `networks:` names (a list or a
+    mapping), else the project's `default`; with no `network_mode`. The engine maps a container's
+    published ports on its first network that is not internal, and on an internal one never (moby
+    b985e231 daemon/network.go `buildPortsRelatedCreateEndpointOptions`: "Port-mapping rules ... applicable
+    only to non-internal networks"): on internal networks only, it publishes nothing."""
+    if _network_mode(view) is not None:
+        return False
+    pair = _last(view, "networks")
+    if pair is None:
+        return "default" in internal
+    node = pair[1]
+    if y.is_map(node):
+        names = list(y.entries(node))
+    elif y.is_seq(node):
+        names = [y.text(n) for n in y.items(node)]
+    else:
+        return False
+    return bool(names) and all(n in internal for n in names)
 
 
 def _network_mode(view: View) -> str | None:

@@ -1951,6 +1951,19 @@ def _rejected_bool(f: _Flag, bools: frozenset[str] = _BOOL_LONG) -> bool:
         and f.value not in _PARSE_BOOL_TRUE and f.value not in _PARSE_BOOL_FALSE
 
 
+def _rejected_port(f: _Flag) -> bool:
+    """A `-p` the CLI refuses: a host or container port with a brace or an angle bracket left in it
+    (`-p {PORT}:8000`, a notebook field IPython could not expand; `-p <port>:8000`), which is no port
+    number (go-connections 04658561 nat/nat.go `ParsePortSpec`: "invalid hostPort", "invalid
+    containerPort"): the CLI exits 125 and starts no container. A value with an expansion is not known here."""
+    if f.name != _PUBLISH_FLAG or "$" in f.value or "`" in f.value or not any(c in f.value for c in "{}<>"):
+        return False
+    from glmlint.parsers.compose import parse_port
+
+    port = parse_port(f.value, f.word.loc)
+    return any(c in (part or "") for part in (port.host_port, port.container_port) for c in "{}<>")
+
+
 # A variable that names Compose (`DOCKER_COMPOSE ?= docker compose` then `$(DOCKER_COMPOSE) run svc`): the
 # words after it are Compose's when the file does not say what it holds (set by a `$(shell ...)`, in an `ifeq`)
 _COMPOSE_VAR = re.compile(r"^(?:DOCKER_)?COMPOSE(?:_(?:CMD|CLI|BIN|EXE|COMMAND))?$", re.I)
@@ -2021,7 +2034,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
-    if image_at is None or any(f.name == "help" or _rejected_bool(f) for f in flags):
+    if image_at is None or any(f.name == "help" or _rejected_bool(f) or _rejected_port(f) for f in flags):
         return None
     if known is not None:
         if argv[image_at].dynamic:
