@@ -888,10 +888,12 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
     """Every value a script's lines give each variable (`_once` keeps those set once): a top-level
     `NAME=value`'s value, `"$"` (not known) for one inside a block or any other assignment. `arrays`:
     filled with every value each bash array gets (`_arrays_once`): a top-level `NAME=(words)`'s
-    elements (on one line or more), None for one in a block, `NAME+=(...)` or any other assignment."""
+    elements (on one line or more) and those a top-level `NAME+=(words)` after it appends, None for one
+    in a block, a `NAME+=(...)` there or any other assignment."""
     defined = {} if defined is None else defined
     depth = 0
     pending: tuple[str, list[str], bool] | None = None  # an array literal that goes on to the next lines
+    appended: dict[str, int] = {}  # the top-level `NAME+=(...)` read into an array's one value
     for line in lines:
         stripped = line.strip()
         if pending is not None:
@@ -916,6 +918,16 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
             depth = max(depth - 1, 0)
         elif _SHELL_OPEN.match(stripped) and not _SHELL_ONE_LINE.search(stripped):
             depth += 1
+        more = _SHELL_APPEND.match(stripped)
+        if more is not None and top and len(arrays.get(more.group(1), ())) == 1:
+            # `ARGS+=(-p 8000:8000)` at the top level, after the one `ARGS=(...)`: its elements follow
+            body, closed = _array_rest(more.group(2))
+            words = _array_words(body) if closed else None
+            known = arrays[more.group(1)][0]
+            arrays[more.group(1)][0] = known + words if known is not None and words is not None else None
+            appended[more.group(1)] = appended.get(more.group(1), 0) + 1
+            defined.setdefault(more.group(1), []).append(("$", False))
+            continue
         m = _SHELL_VAR.match(stripped)
         if m is not None:
             value = m.group(2)
@@ -937,12 +949,13 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
         text = "\n".join(lines)
         for name, values in arrays.items():
             if len(re.findall(rf"(?<![\w$]){name}(?:\[[^\]]*\])?\+?=|\b(?:read|mapfile|readarray)\b[^\n]*\b{name}\b",
-                              text)) > len(values):
+                              text)) > len(values) + appended.get(name, 0):
                 values.append(None)
     return defined
 
 
 _SHELL_ARRAY = re.compile(r"^(?:(?:declare|typeset)[ \t]+-a[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=\((.*)$")
+_SHELL_APPEND = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\+=\((.*)$")  # `NAME+=(words)`: more elements (bash(1) "Arrays")
 
 
 def _array_rest(text: str) -> tuple[str, bool]:
