@@ -4,7 +4,9 @@
   is given (`127.0.0.1:8080:80` is the host only); a range counts for every port in it;
 - `docker run -P` publishes every port the image EXPOSEs, on every interface;
 - host networking (`network_mode: host`, `--network host`, k8s `hostNetwork: true`)
-  puts the container's listeners on the host's interfaces;
+  puts the container's listeners on the host's interfaces; Docker then discards the
+  published ports, and the `none` network publishes none (the parsers read such a port as
+  not published: `glmlint.parsers.compose.discarded`);
 - a compose service that joins another's network namespace (`network_mode: service:vpn`), or a
   `docker run --network container:vpn`, cannot publish ports of its own: the ports the other
   service (the file's `docker run --name vpn`) publishes reach its listeners;

@@ -161,6 +161,11 @@ class _Walker:
         self._bodies: dict[str, tuple[int, int]] = {}  # a heredoc's text -> where its body starts (a shell fed it reads it)
         self._here_lines: list[tuple[str, tuple[Loc, ...]]] = []  # a heredoc's text (this object) -> its lines
         self._quoted: set[int] = set()  # ids of the texts (in `_here_lines`) of heredocs with a quoted delimiter
+        # the script's shell variables as it sets them, in order (`EDITOR='tee -a'`, the text as written
+        # when it expands something), and the names it exports (`export`, `declare -x`): the environment
+        # of the commands after them (`export EDITOR='tee -a'` before `... | visudo`: `_environ`)
+        self._vars: dict[str, str] = {}
+        self._exported: set[str] = set()
 
     def loc(self, node: Any) -> Loc:
         row, byte_col = node.start_point
@@ -203,6 +208,8 @@ class _Walker:
         elif kind == "list":
             self.visit_list(node, redirects, stdin, upstream)
         else:
+            if kind in _SETS_VARIABLES:
+                self.set_variables(node, kind)
             children = node.named_children
             # `cat <<EOF; echo x >> log`: tree-sitter-bash makes `<<EOF` an error and the body lines
             # statements; the shell reads them as the heredoc's text (the command before it is fed it)
@@ -220,6 +227,54 @@ class _Walker:
                     self.visit(child, redirects, fed[0], upstream)
                 else:
                     self.visit(child, redirects, stdin, upstream)
+
+    def set_variables(self, node: Any, kind: str) -> None:
+        """What a statement does to the shell's variables (bash(1) "PARAMETERS", "SHELL BUILTIN
+        COMMANDS"): `NAME=value` sets one (exported still if it was), `export NAME[=value]`,
+        `declare -x`/`typeset -x` also export it, `export -n`/`declare +x` stop exporting it,
+        `unset NAME` removes it; `local`/`readonly`/`declare` set it."""
+        if kind in ("variable_assignment", "variable_assignments"):
+            for a in [node] if kind == "variable_assignment" else node.named_children:
+                self.assign(a, False)
+            return
+        keyword = self.text(node.children[0]) if node.children else ""
+        options = [self.text(c) for c in node.named_children if _KINDS[c.kind_id] == "word"
+                   and self.text(c)[:1] in "-+"]
+        for c in node.named_children:
+            k = _KINDS[c.kind_id]
+            if kind == "unset_command":
+                if k in ("variable_name", "word") and not self.text(c).startswith("-") and "-f" not in options:
+                    self._vars.pop(self.text(c), None)
+                    self._exported.discard(self.text(c))
+                continue
+            unexport = "-n" in options if keyword == "export" else "+x" in options
+            export = keyword == "export" and not unexport or "-x" in options
+            if k == "variable_assignment":
+                self.assign(c, export, unexport)
+            elif k == "variable_name":
+                if export:
+                    self._exported.add(self.text(c))
+                elif unexport:
+                    self._exported.discard(self.text(c))
+
+    def assign(self, node: Any, export: bool, unexport: bool = False) -> None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or _KINDS[name.kind_id] != "variable_name":
+            return  # `a[1]=x`: an array element
+        key = self.text(name)
+        self._vars[key] = self.word(value).text if value is not None else ""
+        if export:
+            self._exported.add(key)
+        elif unexport:
+            self._exported.discard(key)
+
+    def _environ(self, cmd: Command) -> Command:
+        """`cmd` with the variables the script exported before it among its `assignments` (its own
+        prefix assignments after them, winning), for `visudo`, which reads its editor from them."""
+        env = tuple((k, v) for k, v in self._vars.items() if k in self._exported)
+        return Command(cmd.argv, cmd.loc, env + cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream, cmd.shell,
+                       cmd.stdin_lines, cmd.stdin_quoted) if env else cmd
 
     def broken_heredoc(self, node: Any) -> tuple[str, int] | None:
         """The text and the last row of the heredoc whose start is in the error `node` (tree-sitter-bash
@@ -427,7 +482,10 @@ class _Walker:
         lines = next((at for text, at in reversed(self._here_lines) if text is fed), ()) if fed else ()
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own, fed, upstream, self.shell,
                       lines, fed is not None and id(fed) in self._quoted)
-        self.commands.extend(expand(cmd, self.depth))
+        ran = expand(cmd, self.depth)
+        if self._exported:
+            ran = [self._environ(c) if c.name == "visudo" else c for c in ran]
+        self.commands.extend(ran)
         if cmd.stdin and cmd.stdin in self._bodies and (cmd.name in SHELLS and _script_on_stdin(cmd.args)
                                                          or cmd.name == "sbatch" and _sbatch(cmd.args) is True):
             # `bash <<'EOF'`, `RUN <<EOF bash`: the shell reads its script from the heredoc; `sbatch <<EOF`
@@ -1225,11 +1283,13 @@ _SED_ADDRESSED = lazyre.compile(_SED_ADDRESS + r"(?P<cmd>s.*)$", re.S)
 _SED_TEXT = lazyre.compile(r"^(?:\$|/[^/]*/|[0-9]+)?\s*([aic])\\?\s*(.*)$", re.S)
 
 
-def file_writes(commands: Iterable[Command], dash: bool = False, image: str | None = None) -> list[FileWrite]:
+def file_writes(commands: Iterable[Command], dash: bool = False, image: str | None = None,
+                env: dict[str, str] | None = None) -> list[FileWrite]:
     """Files the commands write, with the text they put there. `dash`: the context's shell (the one
     running commands whose `Command.shell` is "") is dash (see `output_of`); `image`: the image they
     run in, whose `/bin/sh` runs the scripts of `sh -c` among them (dash on Debian and Ubuntu:
-    `glmlint.catalog.images.sh`)."""
+    `glmlint.catalog.images.sh`); `env`: the environment they start with (a Dockerfile stage's `ENV`
+    and `ARG`s, which a `RUN` sees), under what the commands themselves set."""
     out: list[FileWrite] = []
     for cmd in commands:
         name = cmd.name
@@ -1248,7 +1308,7 @@ def file_writes(commands: Iterable[Command], dash: bool = False, image: str | No
                 if not w.text.startswith("-"):
                     out.append(FileWrite(w.text, stdin, "append" if append else "write", loc, line_locs=lines))
         if name == "visudo" and cmd.stdin is not None:
-            write = _visudo_write(cmd, on_dash)
+            write = _visudo_write(cmd, on_dash, env)
             if write is not None:
                 out.append(write)
         if name == "sed":
@@ -1270,17 +1330,21 @@ def _fed(cmd: Command, dash: bool) -> tuple[str, Loc, tuple[Loc, ...]]:
     return stdin, loc, lines
 
 
+# statements that set or export shell variables (tree-sitter-bash node kinds): `_Walker.set_variables`
+_SETS_VARIABLES = frozenset({"declaration_command", "variable_assignment", "variable_assignments", "unset_command"})
 _VISUDO_NO_EDIT = frozenset({"-c", "--check", "-h", "--help", "-V", "--version", "-x", "--export"})
 
 
-def _visudo_write(cmd: Command, dash: bool) -> FileWrite | None:
+def _visudo_write(cmd: Command, dash: bool, base: dict[str, str] | None = None) -> FileWrite | None:
     """What `echo 'dev ALL=(ALL) NOPASSWD:ALL' | EDITOR='tee -a' visudo [-f FILE]` writes: visudo runs
     the editor that `SUDO_EDITOR`, `VISUAL` or `EDITOR` names (the first one set; `env_editor` is on
     by default) on a copy of the sudoers file (`/etc/sudoers`, or `-f FILE`/`--file=FILE`/the operand)
     and installs the copy once it parses: with `tee -a` as the editor the piped text is appended to
     the file, with `tee` it replaces it. `-c` (check only), `-x` (export) and `-h`/`-V` edit nothing.
-    (sudo docs/visudo.man.in at 08147491; sudoers(5) `env_editor`.)"""
-    env = dict(cmd.assignments)
+    (sudo docs/visudo.man.in at 08147491; sudoers(5) `env_editor`.) The variables are its environment:
+    `base` (a Dockerfile's `ENV EDITOR='tee -a'`), what the script exported before it (`export
+    EDITOR=...`, `Command.assignments` first), its own prefix (`EDITOR='tee -a' visudo`)."""
+    env = {**(base or {}), **dict(cmd.assignments)}
     editor = next((env[k] for k in ("SUDO_EDITOR", "VISUAL", "EDITOR") if env.get(k)), None)
     if editor is None:
         return None

@@ -38,10 +38,14 @@ services:
 ```
 
 ## Fix safety
-Unsafe: the workload loses what it shared. Ports it listened on must be
-published, and tools that inspect host processes stop working. Out of the
-host's IPC namespace a container gets the runtime's own `/dev/shm`, 64 MB
-under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
+Unsafe: the workload loses what it shared. On the host's network Docker
+discards the container's published ports (`ports:`, `-p`; it warns "Published
+ports are discarded when using host network mode"): the fix that removes the
+host network publishes them on 127.0.0.1 only (`127.0.0.1:8888:8888`), so the
+host still reaches them and nothing beyond it does. Other ports it listened
+on must be published by hand, and tools that inspect host processes stop
+working. Out of the host's IPC namespace a container gets the runtime's own
+`/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
 workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
 fix that removes `ipc: host` gives it `shm_size` (`--shm-size`) as large as
 the container's memory limit, or 16g without one, and `hostIPC` a
@@ -61,7 +65,12 @@ from collections.abc import Iterator
 
 from glmlint import lazyre
 from glmlint.ir import Format, Setting, Workload
-from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, rule, set_value, unset
+from glmlint.reach import on_all_interfaces
+from glmlint.rule import Finding, FixSafety, Intent, Kind, PublishLoopback, Risk, Severity, rule, set_value, unset
+
+# the formats whose ports a host network discards (`glmlint.parsers.compose.discarded`); a Kubernetes
+# `hostPort` is never discarded (the API server asks it to equal `containerPort` under `hostNetwork`)
+_PUBLISHING = frozenset({Format.COMPOSE, Format.DOCKER_RUN})
 
 _NAMESPACES = (("host_network", "network"), ("host_pid", "PID"), ("host_ipc", "IPC"), ("host_userns", "user"))
 
@@ -91,6 +100,14 @@ def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -
     namespace the container gets the runtime's /dev/shm, 64 MB under Docker (`--shm-size`'s default),
     which NCCL's shared-memory transport and PyTorch DataLoader workers outgrow (`Bus error`)."""
     title = f"Stop sharing the host's {ns} namespace"
+    if field_name == "host_network":
+        # the ports Docker discarded on the host's network (`-p 8888:8888` beside `--network host`) are
+        # published once it is gone: on the loopback address only, as the host reached the listeners
+        # before without the world reaching them through a published port
+        kept = tuple(PublishLoopback(p, "") for p in workload.ports
+                     if not p.published and workload.format in _PUBLISHING and on_all_interfaces(p) is not False)
+        if kept:
+            return (unset(setting, title=f"{title}, publishing its ports on 127.0.0.1 only"), *kept)
     if field_name != "host_ipc":
         return unset(setting, title=title)
     size = _size(workload.memory_limit.value)

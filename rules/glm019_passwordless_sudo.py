@@ -8,7 +8,9 @@ user (by name, or through a `User_Alias` that lists it), for `ALL`, or for a gro
 of its own name that `useradd` creates). The rule is read where a build step
 writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredoc,
 `… | EDITOR='tee -a' visudo` (visudo installs what its editor writes; `-f FILE` for
-another file, `tee` without `-a` replaces it; `visudo -c` only checks),
+another file, `tee` without `-a` replaces it; `visudo -c` only checks; the editor
+is `SUDO_EDITOR`, `VISUAL` or `EDITOR` of its environment: its prefix, what the
+step exported before it, `export EDITOR='tee -a'`, or the stage's `ENV`/`ARG`),
 `sed -i` on the stock `/etc/sudoers` (uncommenting Fedora's
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the

@@ -5,7 +5,10 @@ Implements the Pod Security Standards check **hostPorts** (level **baseline**, e
 version): `ports[*].hostPort` of every container, init container and ephemeral container
 must be unset or 0.
 In compose and `docker run` every published port (`ports:`, `-p`, `--publish`) is a
-host port: Docker binds it on the host as the kubelet binds a `hostPort`.
+host port: Docker binds it on the host as the kubelet binds a `hostPort`. On the host's
+network (`network_mode: host`, `--network host`) Docker discards the published ports and the
+container's listener binds that host port itself: still reported. On the `none` network
+nothing is published.
 
 ## Why is this bad?
 A host port publishes the container on every address of the node, past NetworkPolicies
@@ -57,6 +60,9 @@ def check(workload: Workload, target: pss.Target) -> Iterator[Finding]:
         if workload.pod is not None:
             if port.host_port is not None and port.host_port.strip() not in ("", "0"):
                 yield Finding(at=port.loc, args={"name": workload.label, "port": port.host_port})
-        elif port.published:  # Docker binds a host port for every published port (0 or none: a random one)
+        elif port.published or workload.host_network.value:
+            # Docker binds a host port for every published port (0 or none: a random one); on the host's
+            # network it discards `-p` (`glmlint.parsers.compose.discarded`) and the listener binds the host's
+            # port itself, as the API server defaults a `hostNetwork` pod's `hostPort` to its `containerPort`
             yield Finding(at=port.loc, args={"name": workload.label,
                                              "port": port.host_port or f"(any) for container port {port.container_port}"})

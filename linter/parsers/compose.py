@@ -200,6 +200,7 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         done = files.done
         _interpolate(services, env, source.assumed, done, files.written)
         table = y.entries(services)
+        internal = _internal_networks(doc)
         views: dict[str, tuple[View, int]] = {}
         for name, (key, node) in table.items():
             if not y.is_map(node):
@@ -210,6 +211,8 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
             if d == 0 and name in below:  # merged over the earlier files' service, as Compose runs it
                 view = _overlay(below[name], view)
             w = _service(path, d, name, key, view, lines, done, source.assumed, env, files)
+            if w.ports and internal and _internal_only(view, internal):
+                w = records.replace(w, ports=discarded(w.ports, "none"))
             if chain is not None and w.build is not None and _local(w.build.context):
                 # `build.context` is read from the project directory: as seen from this file's
                 w = records.replace(w, build=records.replace(w.build, context=os.path.relpath(
@@ -874,7 +877,7 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         sysctls=tuple(_sysctls(view, base)),
         mounts=tuple(_mounts(view, base)),
         devices=tuple(_devices(view, base)),
-        ports=tuple(_ports(view, base, env or {}, assumed)),
+        ports=discarded(_ports(view, base, env or {}, assumed), _network_mode(view)),
         env=(*from_files, *_env(view, base, done or {}, assumed, files.written if files is not None else None)),  # `environment:` wins by name
         env_imports=imports,
         start_env=tuple(sorted((env or {}).items())),
@@ -890,6 +893,67 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
         workdir=_working_dir(view),
         **kwargs,
     )
+
+
+def _internal_networks(doc: Any) -> frozenset[str]:
+    """The networks the file's top-level `networks:` makes `internal: true` (`docker network create
+    --internal`; the project's `default` too when it says so), not `external` ones (made elsewhere)."""
+    nets = y.get(doc, "networks")
+    if not y.is_map(nets):
+        return frozenset()
+    out = set()
+    for name, (_key, node) in y.entries(nets).items():
+        if y.is_map(node) and y.scalar(y.get(node, "internal")) in (True, "true") \
+                and y.scalar(y.get(node, "external")) not in (True, "true"):
+            out.add(name)
+    return frozenset(out)
+
+
+def _internal_only(view: View, internal: frozenset[str]) -> bool:
+    """Whether the service is on internal networks only: those its `networks:` names (a list or a
+    mapping), else the project's `default`; with no `network_mode`. The engine maps a container's
+    published ports on its first network that is not internal, and on an internal one never (moby
+    b985e231 daemon/network.go `buildPortsRelatedCreateEndpointOptions`: "Port-mapping rules ... applicable
+    only to non-internal networks"): on internal networks only, it publishes nothing."""
+    if _network_mode(view) is not None:
+        return False
+    pair = _last(view, "networks")
+    if pair is None:
+        return "default" in internal
+    node = pair[1]
+    if y.is_map(node):
+        names = list(y.entries(node))
+    elif y.is_seq(node):
+        names = [y.text(n) for n in y.items(node)]
+    else:
+        return False
+    return bool(names) and all(n in internal for n in names)
+
+
+def _network_mode(view: View) -> str | None:
+    """`network_mode:` as written (interpolated), None when the service sets none."""
+    pair = _last(view, "network_mode")
+    return (y.text(pair[1]) or "").strip() if pair is not None and y.is_scalar(pair[1]) else None
+
+
+# Docker publishes a port through the container's network endpoint. In the host's network namespace
+# there is none: the engine discards the bindings with a warning ("Published ports are discarded when
+# using host network mode", moby b985e231 daemon/daemon_unix.go `verifyPlatformContainerSettings`); the
+# `none` network's null driver takes no port mapping (daemon/libnetwork/drivers/null/null.go
+# `CreateEndpoint`). Compose hands `ports:` to the engine as written, whatever the `network_mode`
+# (docker/compose f7297942 pkg/compose/create.go `buildContainerPortBindingOptions`); `docker run -p`
+# and `-P` alike; Podman the same ("Port mappings have been discarded as one of the Host, Container, Pod,
+# and None network modes are in use", containers/podman a4da384b pkg/specgen/generate/container.go), so a
+# Quadlet `Network=host` with `PublishPort=`. Such a port is kept, not published (a fix that leaves the
+# host's network publishes it).
+DISCARDING_MODES = frozenset({"host", "none"})
+
+
+def discarded(ports: list[Port] | tuple[Port, ...], mode: str | None) -> tuple[Port, ...]:
+    """`ports` as the network mode `mode` (`host`, `none`, a network's name; None: the default) publishes them."""
+    if mode is None or mode.lower() not in DISCARDING_MODES:
+        return tuple(ports)
+    return tuple(records.replace(p, published=False) if p.published else p for p in ports)
 
 
 def _working_dir(view: View) -> str | None:

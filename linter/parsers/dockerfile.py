@@ -591,7 +591,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             commands = _run_commands(inst, run_shell)
             stage.steps.extend(commands)
             stage.step_dirs.extend([stage.workdir] * len(commands))
-            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base))
+            stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base, scope))
             _scripts_written(stage, inst, commands, run_shell, scope)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))

@@ -888,10 +888,12 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
     """Every value a script's lines give each variable (`_once` keeps those set once): a top-level
     `NAME=value`'s value, `"$"` (not known) for one inside a block or any other assignment. `arrays`:
     filled with every value each bash array gets (`_arrays_once`): a top-level `NAME=(words)`'s
-    elements (on one line or more), None for one in a block, `NAME+=(...)` or any other assignment."""
+    elements (on one line or more) and those a top-level `NAME+=(words)` after it appends, None for one
+    in a block, a `NAME+=(...)` there or any other assignment."""
     defined = {} if defined is None else defined
     depth = 0
     pending: tuple[str, list[str], bool] | None = None  # an array literal that goes on to the next lines
+    appended: dict[str, int] = {}  # the top-level `NAME+=(...)` read into an array's one value
     for line in lines:
         stripped = line.strip()
         if pending is not None:
@@ -916,6 +918,16 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
             depth = max(depth - 1, 0)
         elif _SHELL_OPEN.match(stripped) and not _SHELL_ONE_LINE.search(stripped):
             depth += 1
+        more = _SHELL_APPEND.match(stripped)
+        if more is not None and top and len(arrays.get(more.group(1), ())) == 1:
+            # `ARGS+=(-p 8000:8000)` at the top level, after the one `ARGS=(...)`: its elements follow
+            body, closed = _array_rest(more.group(2))
+            words = _array_words(body) if closed else None
+            known = arrays[more.group(1)][0]
+            arrays[more.group(1)][0] = known + words if known is not None and words is not None else None
+            appended[more.group(1)] = appended.get(more.group(1), 0) + 1
+            defined.setdefault(more.group(1), []).append(("$", False))
+            continue
         m = _SHELL_VAR.match(stripped)
         if m is not None:
             value = m.group(2)
@@ -937,12 +949,13 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
         text = "\n".join(lines)
         for name, values in arrays.items():
             if len(re.findall(rf"(?<![\w$]){name}(?:\[[^\]]*\])?\+?=|\b(?:read|mapfile|readarray)\b[^\n]*\b{name}\b",
-                              text)) > len(values):
+                              text)) > len(values) + appended.get(name, 0):
                 values.append(None)
     return defined
 
 
 _SHELL_ARRAY = re.compile(r"^(?:(?:declare|typeset)[ \t]+-a[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=\((.*)$")
+_SHELL_APPEND = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\+=\((.*)$")  # `NAME+=(words)`: more elements (bash(1) "Arrays")
 
 
 def _array_rest(text: str) -> tuple[str, bool]:
@@ -1951,6 +1964,19 @@ def _rejected_bool(f: _Flag, bools: frozenset[str] = _BOOL_LONG) -> bool:
         and f.value not in _PARSE_BOOL_TRUE and f.value not in _PARSE_BOOL_FALSE
 
 
+def _rejected_port(f: _Flag) -> bool:
+    """A `-p` the CLI refuses: a host or container port with a brace or an angle bracket left in it
+    (`-p {PORT}:8000`, a notebook field IPython could not expand; `-p <port>:8000`), which is no port
+    number (go-connections 04658561 nat/nat.go `ParsePortSpec`: "invalid hostPort", "invalid
+    containerPort"): the CLI exits 125 and starts no container. A value with an expansion is not known here."""
+    if f.name != _PUBLISH_FLAG or "$" in f.value or "`" in f.value or not any(c in f.value for c in "{}<>"):
+        return False
+    from glmlint.parsers.compose import parse_port
+
+    port = parse_port(f.value, f.word.loc)
+    return any(c in (part or "") for part in (port.host_port, port.container_port) for c in "{}<>")
+
+
 # A variable that names Compose (`DOCKER_COMPOSE ?= docker compose` then `$(DOCKER_COMPOSE) run svc`): the
 # words after it are Compose's when the file does not say what it holds (set by a `$(shell ...)`, in an `ifeq`)
 _COMPOSE_VAR = re.compile(r"^(?:DOCKER_)?COMPOSE(?:_(?:CMD|CLI|BIN|EXE|COMMAND))?$", re.I)
@@ -2021,7 +2047,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
-    if image_at is None or any(f.name == "help" or _rejected_bool(f) for f in flags):
+    if image_at is None or any(f.name == "help" or _rejected_bool(f) or _rejected_port(f) for f in flags):
         return None
     if known is not None:
         if argv[image_at].dynamic:
@@ -2347,7 +2373,8 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
               env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False,
               script: str | None = None) -> Workload:
     from glmlint import records
-    from glmlint.parsers.compose import drop_setting, parse_device, parse_port, parse_volume, security_settings
+    from glmlint.parsers.compose import (DISCARDING_MODES, discarded, drop_setting, parse_device, parse_port,
+                                         parse_volume, security_settings)
     from glmlint.shell import file_writes, from_argv, split_words
 
     for f in flags:
@@ -2418,6 +2445,11 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
 
     # `--network container:NAME`: the ports of the container it joins, filled in by `_join_containers`
     network = last("network")
+    if network is not None and network.value.strip().lower() in DISCARDING_MODES:
+        # `--network host`/`none`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded)
+        ports = list(discarded(ports, network.value.strip()))
+        if "publish_all" in kwargs and kwargs["publish_all"].value:
+            kwargs["publish_all"] = records.replace(kwargs["publish_all"], value=False)
     joins = (Exposure(JOINED_NETWORK, network.value.split(":", 1)[1].strip(), None, (), (), network.word.loc),) \
         if network is not None and network.value.startswith("container:") and network.value[10:].strip() else ()
     image = argv[image_at]

@@ -5,7 +5,9 @@ A notebook's code cells run in IPython, which hands some of their lines to the s
 `cell_magic`):
 
 - a line whose first character after its indentation is `!` (`!docker run ...`, `!!...`, and
-  `out = !...`), with the lines a trailing `\\` continues (`find_end_of_continued_line`);
+  `out = !...` with any target before the first `=` outside brackets: `ids, = !...`, `SystemAssign`),
+  with the lines a trailing `\\` continues (`find_end_of_continued_line`), joined by a blank
+  (`assemble_continued_line`) before IPython expands them;
 - every line after a cell's first line `%%bash`, `%%sh` or `%%script bash|sh` (a cell magic runs
   the rest of the cell as that program's script).
 
@@ -15,8 +17,9 @@ of the code cells is Python, read as one module for what it starts (`glmlint.par
 `subprocess.run([...])`, the Docker SDK's `containers.run`), its shell and `%` magic lines as `pass`; a
 `%%time`/`%%timeit`/`%%capture`/`%%prun` cell's body is Python, any other cell magic's (`%%writefile`,
 `%%html`) is not.
-IPython first expands a `!` line's `{expression}` and `$name` (not inside single quotes) from the
-kernel's Python variables (`_expand`): a name the notebook's Python binds once, at its top level, to a
+IPython first expands a `!` line's `{expression}` and `$name` (not inside single quotes), its
+continued rows with it, from the kernel's Python variables (`_expand`; a field may span rows, and one
+that fails leaves every row as written): a name the notebook's Python binds once, at its top level, to a
 string before the line (`IMAGE = "ollama/ollama:0.5.7"`) is that string; any other value is not known
 here (a dynamic word: the image is unknown, not wrong); a field IPython cannot format (a name no cell
 binds, `$HOME`; `{1..3}`) leaves the whole line as written. A `%%bash` cell's body is not expanded. No
@@ -35,7 +38,9 @@ from glmlint.parsers.devcontainer import JSON_STRING
 if TYPE_CHECKING:
     from glmlint.parsers.dockerrun import Snippet
 
-_ESCAPED = re.compile(r"^([ \t]*)(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)?!!?")  # `!cmd`, `!!cmd`, `x = !cmd`
+# `!cmd`, `!!cmd`, and `x = !cmd` with any target IPython finds before the first `=` outside brackets
+# (`SystemAssign`, `_find_assign_op`: `ids, = !cmd`, `out[0] = !cmd`, `self.log = !cmd`), not `==`
+_ESCAPED = re.compile(r"^([ \t]*)(?:[A-Za-z_(\[](?:[^=!#'\"]|'[^'\n]*'|\"[^\"\n]*\")*?(?<![=<>!+\-*/%&|^@:])=[ \t]*)?!!?")
 _SHELL_MAGIC = re.compile(r"^%%(?:bash|sh|script[ \t]+(?:ba)?sh)\b")
 _CELL_MAGIC = re.compile(r"^%%([A-Za-z_]\w*)")
 _PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}  # IPython's: they run the rest of the cell as Python
@@ -122,16 +127,55 @@ def parse(path: str, text: str) -> SourceFile | None:
         else ({}, None)
     if _OPEN_NAMESPACE.search(text):
         bound = None  # `from x import *`, `%run`, `%store -r`: any name may be bound
-    for row_text, offsets, at in shell:
+    k = 0
+    while k < len(shell):
+        row_text, offsets, at = shell[k]
+        group = [(row_text, offsets)]
+        k += 1
+        while at is not None and k < len(shell) and shell[k][2] == at:  # the rows a `\` continues
+            group.append(shell[k][:2])
+            k += 1
+        if len(group) > 1:
+            row_text, offsets = _joined(group)
         if at is not None and ("{" in row_text or "$" in row_text):
             row_text, offsets = _expand(row_text, offsets, {k: v for k, (v, n) in known.items() if n < at}, bound)
-        if offsets:
-            snip.add(line_col(offsets[0])[0], row_text, [line_col(o)[1] for o in offsets])
+        for row_text, offsets in _rows(row_text, offsets) if len(group) > 1 else [(row_text, offsets)]:
+            if offsets:
+                snip.add(line_col(offsets[0])[0], row_text, [line_col(o)[1] for o in offsets])
     source_file = _source(path, text, [snip]) if snip.lines else \
         SourceFile(path=path, format=Format.DOCKER_RUN, text=text)
     source_file.json = True  # no fix: the lines are JSON strings
     source_file.workloads.extend(_python(path, python, line_col))
     return source_file
+
+
+_JOIN = -1  # the offset of the blank that joins two rows of a continued `!` line (`_joined`)
+
+
+def _joined(rows: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:
+    """A `!` line and the rows its trailing `\\`s continue as IPython hands them on: one line, each
+    row but the last without its `\\`, joined by a blank (IPython 7f0ee556 inputtransformer2.py
+    `assemble_continued_line`), which `var_expand` then expands as a whole (`_expand`: a field may span
+    rows, a field that fails leaves every row as written). The joining blanks are located at `_JOIN`."""
+    text, offsets = rows[0][0][:-1], rows[0][1][:len(rows[0][0]) - 1]  # (a row's offsets may go on past its end)
+    for row, at in rows[1:-1]:
+        text, offsets = f"{text} {row[:-1]}", [*offsets, _JOIN, *at[:len(row) - 1]]
+    last, at = rows[-1]
+    return f"{text} {last}", [*offsets, _JOIN, *at]
+
+
+def _rows(text: str, offsets: list[int]) -> list[tuple[str, list[int]]]:
+    """`_joined`'s line split back into its rows for the shell, each but the last ending in ` \\` (the
+    shell joins them with the blank IPython put there), located at the blank's row end."""
+    out: list[tuple[str, list[int]]] = []
+    start = 0
+    for i, o in enumerate(offsets):
+        if o == _JOIN:
+            end = offsets[i - 1] + 1 if i > start else (out[-1][1][-1] if out else 0)
+            out.append((text[start:i] + " \\", [*offsets[start:i], end, end]))
+            start = i + 1
+    out.append((text[start:], offsets[start:]))
+    return out
 
 
 def _python(path: str, cells: list[list[tuple[str, list[int]]]],
@@ -273,6 +317,43 @@ def _expand(text: str, offsets: list[int], known: dict[str, str],
         return text, offsets  # IPython's format failed: the line runs as written
 
 
+def _field(body: str) -> tuple[str, bool]:
+    """The expression a `{field}` evaluates, and whether its value is given as is. `string.Formatter.parse`
+    ends the field's name at the first `!` or `:` outside `[...]`, quotes or not; IPython's
+    `FullEvalFormatter.vformat` joins a format spec back on with its `:` and evaluates the whole
+    (`{BIND + ":8000"}` is that sum; `{x:>8}` is no expression, and fails), converts with `!r`/`!s`/`!a`
+    (a value written otherwise: not known here); any other conversion fails (`_AsWritten`)."""
+    depth = 0
+    for k, c in enumerate(body):
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth = max(depth - 1, 0)
+        elif c in "!:" and not depth:
+            if c == ":":
+                break
+            conversion, colon, spec = body[k + 1:].partition(":")
+            if conversion not in ("r", "s", "a"):
+                raise _AsWritten
+            return (body[:k] + colon + spec).strip(), False
+    return body.strip(), True
+
+
+def _text_of(node: object, known: dict[str, str]) -> str | None:
+    """The string a field's expression gives when it is made of strings the notebook binds (`known`)
+    and literals, joined with `+` (`{BIND + ":8000"}`); None for anything else."""
+    import ast
+
+    if isinstance(node, ast.Name):
+        return known.get(node.id)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _text_of(node.left, known), _text_of(node.right, known)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
 class _AsWritten(Exception):
     """A field IPython cannot format: `var_expand` leaves the whole line as written."""
 
@@ -312,7 +393,7 @@ def _expanded(text: str, offsets: list[int], known: dict[str, str],
                                      and node.id not in _IPYTHON_NAMES and not hasattr(builtins, node.id)
                                      for node in ast.walk(tree)):
             raise _AsWritten  # a NameError: the format fails
-        got = known.get(expr) if plain else None
+        got = _text_of(tree.body, known) if plain else None
         if got is None:
             got = expr if expr.isdigit() else "${" + (expr if expr.isidentifier() else "value") + "}"
         out.append(got)
@@ -341,10 +422,10 @@ def _expanded(text: str, offsets: list[int], known: dict[str, str],
         if depth:
             raise _AsWritten  # an unclosed `{`
         body = text[i + 1:j - 1]
-        expr = re.split(r"[!:]", body, maxsplit=1)[0].strip()
+        expr, plain = _field(body)
         literal("".join(chunk), chunk_at)
         chunk, chunk_at = [], []
-        value(expr, offsets[i], plain=body.strip() == expr)  # (`{x!r}`, `{x:>8}`: formatted, not known)
+        value(expr, offsets[i], plain=plain)  # (`{x!r}`: converted, not known)
         i = j
     literal("".join(chunk), chunk_at)
     return "".join(out), locs

@@ -517,18 +517,84 @@ def _low_level(call: Any, scope: list[ast.stmt]) -> Any:
     return ast.copy_location(ast.Call(func=call.func, args=[], keywords=keywords), call)
 
 
-def _started(scope: list[ast.stmt]) -> set[int]:
-    """The `containers.create(...)` and `create_container(...)` calls of a scope whose container is
-    started there: `containers.create(...).start()`, `c = containers.create(...)` then `c.start()`,
-    `c = api.create_container(...)` then `api.start(c)` (or `c["Id"]`, `c.get("Id")`, `container=c`).
-    A container created but never started does not run (docker-py 7.1.0: `Container.start`,
-    `APIClient.start`)."""
-    made: dict[str, list[Any]] = {}
+def _creates(node: Any) -> bool:
+    """`<anything>.containers.create(...)` or `<anything>.create_container(...)`."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+        node.func.attr == "create_container" or node.func.attr == "create"
+        and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "containers")
+
+
+def _before(node: Any) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
+def _bound(scope: list[ast.stmt]) -> dict[str, list[tuple[tuple[int, int], Any]]]:
+    """Name -> the values the scope assigns it (`c = ...`), each with where, in the order written."""
+    made: dict[str, list[tuple[tuple[int, int], Any]]] = {}
     for n in _walk(scope):
-        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call):
+        if isinstance(n, ast.Assign):
             for t in n.targets:
                 if isinstance(t, ast.Name):
-                    made.setdefault(t.id, []).append(n.value)
+                    made.setdefault(t.id, []).append((_before(n), n.value))
+    for values in made.values():
+        values.sort(key=lambda v: v[0])
+    return made
+
+
+def _last_bound(made: dict[str, list[tuple[tuple[int, int], Any]]], name: str, at: Any) -> Any:
+    """The value `name` was last assigned before `at` (a name bound twice, `c = create(a)`, `c.start()`,
+    `c = create(b)`, `c.start()`: each start is the container made just before it); None when none is."""
+    got = None
+    for where, value in made.get(name, ()):
+        if where >= _before(at):
+            break
+        got = value
+    return got
+
+
+def _helpers(tree: ast.AST) -> dict[str, list[Any]]:
+    """The functions (and methods) of the file that return a container they create, by name: `return
+    client.containers.create(...)`, or a name bound to one (`c = ...create(...)`, `return c`); a name
+    defined more than once is left out (which one runs is not known here)."""
+    defined: dict[str, int] = {}
+    out: dict[str, list[Any]] = {}
+    for fn in ast.walk(tree):
+        if not isinstance(fn, _SCOPES):
+            continue
+        defined[fn.name] = defined.get(fn.name, 0) + 1
+        made: dict[str, list[tuple[tuple[int, int], Any]]] | None = None
+        for n in _walk(fn.body):
+            if not isinstance(n, ast.Return) or n.value is None:
+                continue
+            value = n.value
+            if isinstance(value, ast.Name):
+                made = _bound(fn.body) if made is None else made
+                value = _last_bound(made, value.id, n)
+            if _creates(value):
+                out.setdefault(fn.name, []).append(value)
+    return {k: v for k, v in out.items() if defined[k] == 1}
+
+
+def _made_by(value: Any, helpers: dict[str, list[Any]]) -> list[Any]:
+    """The create calls whose container `value` is: the call itself, or what a helper of the file it
+    calls (`make_server(client)`, `self.make_server()`) creates and returns."""
+    if _creates(value):
+        return [value]
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        return helpers.get(name, []) if name is not None else []
+    return []
+
+
+def _started(scope: list[ast.stmt], helpers: dict[str, list[Any]]) -> set[int]:
+    """The `containers.create(...)` and `create_container(...)` calls whose container a scope starts:
+    `containers.create(...).start()`, `c = containers.create(...)` then `c.start()` (the value `c` was
+    last bound to before the start), `c = api.create_container(...)` then `api.start(c)` (or `c["Id"]`,
+    `c.get("Id")`, `container=c`), a container a helper of the file creates and returns (`c =
+    make_server(client)`, `c.start()`). A container created but never started does not run (docker-py
+    7.1.0: `Container.start`, `APIClient.start`)."""
+    made = _bound(scope)
     out: set[int] = set()
 
     def named(node: Any) -> str | None:
@@ -543,18 +609,17 @@ def _started(scope: list[ast.stmt]) -> set[int]:
             continue
         if not n.args and not n.keywords:  # `c.start()`: a Container object's
             target = n.func.value
-            if isinstance(target, ast.Call):
-                out.add(id(target))
-            elif isinstance(target, ast.Name) and len(made.get(target.id, ())) == 1:
-                out.add(id(made[target.id][0]))
+            if isinstance(target, ast.Name):
+                target = _last_bound(made, target.id, n)
+            out.update(id(c) for c in _made_by(target, helpers))
             continue
         arg = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg == "container"), None)
         if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "create_container":
             out.add(id(arg))
             continue
         name = named(arg)
-        if name is not None and len(made.get(name, ())) == 1:
-            out.add(id(made[name][0]))
+        if name is not None:
+            out.update(id(c) for c in _made_by(_last_bound(made, name, n), helpers))
     return out
 
 
@@ -591,10 +656,10 @@ def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> 
     docker = any((isinstance(n, ast.Import) and any(a.name.split(".")[0] in _SDKS for a in n.names))
                  or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in _SDKS)
                  for n in ast.walk(tree))  # the Docker SDK (`import docker`, `from docker import DockerClient`)
+    started_anywhere: set[int] | None = None  # the create calls whose container some scope starts
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
                                                   **_assigned(body)}
-        started_here: set[int] | None = None
         for node in _walk(body):
             if not isinstance(node, ast.Call):
                 continue
@@ -602,10 +667,11 @@ def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> 
             low = docker and isinstance(node.func, ast.Attribute) and node.func.attr == "create_container"
             if method is not None or low:
                 if method != "run":
-                    if started_here is None:
-                        started_here = _started(body)
-                    if id(node) not in started_here:
-                        continue  # created, never started here: it does not run
+                    if started_anywhere is None:
+                        helpers = _helpers(tree)
+                        started_anywhere = set().union(*(_started(b, helpers) for b in scopes))
+                    if id(node) not in started_anywhere:
+                        continue  # created, never started: it does not run
                 call = _low_level(node, body) if low else node
                 shown = "create_container" if low else f"containers.{method}"
                 got = _sdk_run(call, lines, known)

@@ -30,6 +30,13 @@ its own drop-ins (`image.d/`, `NAME.image.d/`, ...).
 A `.kube` unit (`parse_kube`) is `podman kube play` of the Kubernetes YAML it names: its containers get
 the ports the unit publishes (and its `Network=host`); the YAML is checked on its own.
 
+A `Network=` that names a `.network` unit with `Internal=true` (`podman network create --internal`) keeps
+the ports `PublishPort=` publishes: rootful Podman maps none there (netavark 9a10e462 src/network/bridge.rs
+sets up no firewall for an internal network, src/firewall/nft.rs no DNAT), but rootless Podman's
+`rootlessport` forwards them from the host to the container's address all the same, and a unit's file
+does not say which of the two runs it. `Network=host` and `Network=none` publish nothing
+(`glmlint.parsers.compose.discarded`).
+
 No fix is offered: a fix would write Quadlet keys, not `podman run` flags.
 """
 from __future__ import annotations
