@@ -181,7 +181,10 @@ when it listens on all interfaces **and**
   `route.http.spec.parentRefs` name, else to the cluster's default gateway,
   which KServe's `inferenceservice-config` names (`ingress.kserveIngressGateway`):
   `kserve/kserve-ingress-gateway` as KServe ships it, judged where the scan has
-  it (a ConfigMap naming another is not read).
+  it; an `inferenceservice-config` ConfigMap in the route's file or one close
+  to it names the one the controller reads (`<namespace>/<name>`, or a name
+  of the ConfigMap's namespace; one whose `ingress` names none, or that the
+  scan cannot read, attaches the route to no Gateway it judges).
   Or an OpenShift `Route` (`route.openshift.io`: the router is the
   cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
   name such a Service, on the port its `port.targetPort` names (the Service

@@ -162,7 +162,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
             elif (run := _runtime_run(obj)) is not None:
                 unlimited.append(run)
             exposure = _exposure(obj)
-            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS:
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS or _isvc_config(obj):
                 if routed is None:
                     routed = []
                 routed.append(obj)
@@ -760,7 +760,8 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
         here = []
         for service_name, port, node in backends:
             known = found.istio_gateways if kind == "VirtualService" else found.gateways
-            if not elsewhere and (namespace, service_name) in found.services and all(g in known for g in gateways):
+            if not elsewhere and (namespace, service_name) in found.services and all(
+                    g in known for g in found.resolve(gateways)):
                 here.append((service_name, port, y.loc(node)))
             else:  # (one Exposure a route, as `routed_elsewhere` completes it)
                 out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
@@ -822,7 +823,10 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 # cluster's default gateway (the `kserve-config-llm-router-route` preset's parentRefs: config/llmisvcconfig), the
 # `inferenceservice-config` ConfigMap's `ingress.kserveIngressGateway`, required as `<namespace>/<name>` and shipped
 # as `kserve/kserve-ingress-gateway` (config/configmap/inferenceservice.yaml; config_loader.go `NewConfig`): that
-# Gateway, judged where the scan has it (a ConfigMap naming another is not read). The route sends to the service's single-node workload
+# Gateway, judged where the scan has it. A `inferenceservice-config` ConfigMap of the scan (in the route's file or one
+# close to it) names the one the controller reads (`_Routed.default_gateway`: `<namespace>/<name>`, or a name of the
+# controller's namespace, which is the ConfigMap's; none, an empty or unreadable `ingress`, names no Gateway the
+# route attaches to: v1beta1 configmap.go `NewIngressConfig`). The route sends to the service's single-node workload
 # pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
 # `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
 # workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
@@ -838,6 +842,36 @@ def _llm_labels(name: str) -> tuple[tuple[str, str], ...]:
 
 _LLM_PORT = "8000"
 _LLM_DEFAULT_GATEWAY = ("kserve", "kserve-ingress-gateway")
+# what an LLMInferenceService's route attaches to when it names no Gateway: the cluster's default gateway, read from
+# the `inferenceservice-config` ConfigMap among the objects it is judged with (`_Routed.resolve`)
+_LLM_CONFIGURED_GATEWAY = ("", "inferenceservice-config ingress.kserveIngressGateway")
+_ISVC_CONFIG = "inferenceservice-config"
+
+
+def _isvc_config(obj: Any) -> bool:
+    """Whether `obj` is KServe's `inferenceservice-config` ConfigMap (constants.go `InferenceServiceConfigMapName`)."""
+    return y.text(y.get(obj, "kind")) == "ConfigMap" and y.text(y.get(obj, "apiVersion")) == "v1" and \
+        y.text(y.get(obj, "metadata", "name")) == _ISVC_CONFIG
+
+
+def _configured_gateway(config: Any) -> tuple[str | None, str] | None:
+    """The Gateway an `inferenceservice-config` ConfigMap names as the default one (`ingress` JSON's
+    `kserveIngressGateway`: `<namespace>/<name>`, or a name of the controller's namespace, the ConfigMap's);
+    None when it names none (or the scan cannot read it: a template, JSON that does not parse)."""
+    text = y.text(y.get(config, "data", "ingress"))
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    got = value.get("kserveIngressGateway") if isinstance(value, dict) else None
+    if not isinstance(got, str) or not got.strip():
+        return None
+    parts = got.strip().split("/")
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    if len(parts) == 1:
+        return _namespace(config) or _LLM_DEFAULT_GATEWAY[0], parts[0]
+    return None
 
 
 def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] | None:
@@ -861,7 +895,7 @@ def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] 
                          for ref in y.items(written) if (y.text(y.get(ref, "kind")) or "Gateway") == "Gateway"
                          and y.text(y.get(ref, "name")))
     else:
-        gateways = (_LLM_DEFAULT_GATEWAY,)
+        gateways = (_LLM_CONFIGURED_GATEWAY,)
     pair = y.entries(router).get("route")
     return (_child_name(name, "-kserve-workload-svc"), gateways, pair[0] if pair else route) if gateways else None
 
@@ -1089,6 +1123,9 @@ class _Routed:
         self.ingresses: dict[tuple[str | None, str], Any] = {}  # the Ingresses, by (namespace, name)
         self.gateway_classes: dict[str, Any] = {}  # GatewayClasses by name (cluster-scoped)
         self.istio_gateways: dict[tuple[str | None, str], Any] = {}  # Istio's Gateways, by (namespace, name)
+        # KServe's default gateway (`_LLM_CONFIGURED_GATEWAY`): the first `inferenceservice-config`'s, else as shipped
+        self.default_gateway: tuple[str | None, str] | None = _LLM_DEFAULT_GATEWAY
+        configured = False
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
@@ -1117,6 +1154,8 @@ class _Routed:
                 self.ingresses.setdefault(key, obj)
             elif kind == "IngressClassParams":
                 self.params.setdefault((api.partition("/")[0], key[1]), obj)
+            elif not configured and _isvc_config(obj):
+                self.default_gateway, configured = _configured_gateway(obj), True
             elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
                 if kind == "GCPBackendPolicy" and y.scalar(y.get(obj, "spec", "default", "iap", "enabled")) is not True:
                     continue
@@ -1126,6 +1165,13 @@ class _Routed:
                 if api.startswith("security.istio.io/") and not names:
                     self.istio.add(key[0])
                 self.guarded |= {(key[0], n) for n in names}
+
+    def resolve(self, gateways: tuple[tuple[str | None, str], ...]) -> tuple[tuple[str | None, str], ...]:
+        """`gateways` with the cluster's default gateway (`_LLM_CONFIGURED_GATEWAY`) as these objects name it."""
+        if _LLM_CONFIGURED_GATEWAY not in gateways:
+            return gateways
+        return tuple(got for g in gateways
+                     if (got := self.default_gateway if g == _LLM_CONFIGURED_GATEWAY else g) is not None)
 
     def ingress_class(self, name: str) -> Any:
         """The IngressClass `name` names (none: the one annotated as the cluster's default), if here."""
@@ -1171,6 +1217,7 @@ class _Routed:
         its pods on the target ports of the routed ports (those GKE puts Identity-Aware Proxy in front of
         left out). A route's Gateway is one of those here, public and admitting it."""
         gateway = None
+        gateways = self.resolve(gateways)
         if kind == "VirtualService":
             # an Istio Gateway of the scan with a server whose gateway pods a public Service of the scan fronts (none
             # here selects them: Istio's ingress gateway is the cluster's edge), unless an Istio policy may
@@ -1270,14 +1317,15 @@ def _routes_to(kind: str, port: str, name: str, sp: ServicePort) -> bool:
 def routed_objects(text: str) -> list[Any]:
     """The objects of the manifest `text` a route of another file may be completed by (`routed_elsewhere`):
     Services, Gateways, IngressClasses, ... (`_ROUTED_KINDS`), in order."""
-    if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
+    if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text \
+            and _ISVC_CONFIG not in text:
         return []
     try:
         docs = y.compose_all(text)
     except y.YamlError:
         return []
     return [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
-            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS or _isvc_config(obj)]
 
 
 def routed_elsewhere(routes: list[Exposure], objects: Iterable[list[Any]]) -> list[Exposure]:
@@ -2089,6 +2137,25 @@ _NIM_PORT = "8000"
 _NIM_WHOLE = ("resources",)
 
 
+def _nim_limits_at(obj: Any) -> Loc | None:
+    """Where a NIMService's `spec.resources` writes its `limits` (else the `resources` key), which a memory limit
+    it lacks goes under (review A18 L1); None when it writes no `resources`."""
+    resources = y.entries(y.get(obj, "spec")).get("resources")
+    if resources is None:
+        return None
+    limits = y.entries(resources[1]).get("limits") if y.is_map(resources[1]) else None
+    return y.loc((limits or resources)[0])
+
+
+def _nim_whole(w: Workload, at: Loc | None) -> Workload:
+    """A NIMService's NIM container, its `resources` written whole (`_NIM_WHOLE`); a memory limit it does not
+    write is missing where its `resources` are (`_nim_limits_at`), not at its image."""
+    w = records.replace(w, whole=_NIM_WHOLE)
+    if at is not None and not w.memory_limit.explicit:
+        w = records.replace(w, memory_limit=records.replace(w.memory_limit, loc=at))
+    return w
+
+
 def _is_nim(obj: Any) -> bool:
     return (y.text(y.get(obj, "apiVersion")) or "").startswith(_NIM_API) and y.text(y.get(obj, "kind")) == "NIMService"
 
@@ -2835,9 +2902,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         elif mine and _is_nim(obj):
             pods.append(_nim_pod(obj, obj_path, spec, owner, mine))
     if out and _is_nim(obj):  # (its `resources` are the NIM container's as written: `_NIM_WHOLE`)
-        from glmlint import records
-
-        out = [records.replace(w, whole=_NIM_WHOLE) if w.node_path == (*obj_path, "spec") else w for w in out]
+        at = _nim_limits_at(obj)
+        out = [_nim_whole(w, at) if w.node_path == (*obj_path, "spec") else w for w in out]
     supplied = _trigger_images(obj)
     if supplied:
         from glmlint import records
