@@ -176,7 +176,12 @@ when it listens on all interfaces **and**
   to the Gateways its `spec.router.gateway.refs` name (a ref without a
   namespace: the service's own), to its single-node workload pods, or a
   multi-node one's (`worker`) leader pods (`template`), on port 8000 (a rule's
-  `ExtensionRef` filter in `route.http.spec` may authenticate). With
+  `ExtensionRef` filter in `route.http.spec` may authenticate). Only a
+  `template` the service writes is judged: one that writes none (a
+  single-node one with no `template`, a multi-node one with `worker` alone)
+  runs the `main` container its LLMInferenceServiceConfig presets give
+  (`config-llm-template.yaml`, `config-llm-worker-data-parallel.yaml`), which
+  glmlint does not build, so its route is not reported. With
   `gateway: {}` (no refs) the route goes to the Gateways its own
   `route.http.spec.parentRefs` name, else to the cluster's default gateway,
   which KServe's `inferenceservice-config` names (`ingress.kserveIngressGateway`):
