@@ -21,7 +21,13 @@ when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
   `--disable-token-auth`, code-server `--auth none`, Open WebUI
-  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`, Airflow 3's
+  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator` (zero-to-jupyterhub's
+  default: the chart's hub Secret's `values.yaml`, base64, with
+  `hub.config.JupyterHub.authenticator_class: dummy` and no `hub.extraConfig`,
+  `hub.existingSecret`, `hub.extraFiles`, `hub.args` or volume mounted into
+  the hub's configuration directory that may choose another, read for the
+  chart's configurable-http-proxy whose `--default-target` is that hub, in
+  the same rendered manifest; reported at that `values.yaml`), Airflow 3's
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
   `standalone`, not on a scheduler that serves no UI; the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;

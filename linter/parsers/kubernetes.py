@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -152,6 +152,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
     unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
+    hubs: list[tuple[str, str | None, Loc, str]] = []  # zero-to-jupyterhub hub Secrets with a dummy login (`_z2jh_hub`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             if (y.text(y.get(obj, "apiVersion")) or "").startswith(_KNATIVE_API) and \
@@ -175,6 +176,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
+            if (hub := _z2jh_hub(obj)) is not None:
+                hubs.append(hub)
             if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
                 got = _default_memory_limit(obj)
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
@@ -182,6 +185,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                     limits.setdefault(_namespace(obj), got)
     if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS or _llm_route(o) is not None for o in routed):
         source.services.extend(_ingress_exposures(routed))
+    if hubs:
+        source.workloads = [_z2jh_proxy(w, hubs) for w in source.workloads]
     if runtimes and unlimited:
         source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
         source.cross_document = True  # (a TrainJob's, an InferenceService's document decides its runtime's)
@@ -1772,6 +1777,82 @@ def _strings(node: Any) -> tuple[str, ...]:
         t = y.text(node)
         return (t,) if t is not None else ()
     return tuple(t for n in y.items(node) if y.is_scalar(n) and (t := y.text(n)) is not None)
+
+
+# zero-to-jupyterhub (jupyterhub/zero-to-jupyterhub-k8s at 48ea50e3): the hub reads the chart's values from its
+# Secret's `values.yaml` key (templates/hub/secret.yaml: the whole of `.Values`, base64; the Secret, the hub's
+# Service and Deployment all named by `jupyterhub.hub.fullname`), mounted at /usr/local/etc/jupyterhub/secret/
+# (files/hub/z2jh.py `_load_config`, merged under an `existing-secret` one when `hub.existingSecret` is set), and
+# files/hub/jupyterhub_config.py passes each `hub.config.<Class>` section through as traitlets config, then
+# runs the `jupyterhub_config.d` files and `hub.extraConfig` (Python: they may set anything). The chart's default
+# `hub.config.JupyterHub.authenticator_class` is `dummy` (values.yaml): any user name with any password logs in
+# and spawns a notebook server. Its public face is configurable-http-proxy (templates/proxy/deployment.yaml: the
+# `proxy` pod, `--default-target=http://<hub fullname>:$(HUB_SERVICE_PORT)`), behind the LoadBalancer Service
+# `proxy-public`: the proxy sends every request the hub does not route elsewhere to the hub, whose login is that.
+_Z2JH_DUMMY = {"dummy", "dummyauthenticator", "jupyterhub.auth.dummyauthenticator"}
+_Z2JH_CONFIG_DIR = "/usr/local/etc/jupyterhub"
+
+
+def _z2jh_hub(obj: Any) -> tuple[str, str | None, Loc, str] | None:
+    """A zero-to-jupyterhub hub Secret whose values give the hub the dummy authenticator with nothing else of
+    the chart's that may change it (`hub.extraConfig`, `hub.existingSecret`, `hub.extraFiles`, a volume mounted
+    into the hub's configuration directory, `hub.args`/`hub.command` of one's own): (its name, its namespace,
+    where its `values.yaml` is, the hub's configuration line that says so, as jupyterhub_config.py applies it)."""
+    if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
+        return None
+    for key in ("stringData", "data"):
+        pair = y.entries(y.get(obj, key)).get("values.yaml") if y.is_map(y.get(obj, key)) else None
+        if pair is not None:
+            break
+    else:
+        return None
+    text = y.text(pair[1])
+    if not text:
+        return None
+    if key == "data":
+        import base64
+        import binascii
+
+        try:
+            text = base64.b64decode(text, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    import yaml
+
+    try:
+        values = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    hub = values.get("hub") if isinstance(values, dict) and isinstance(values.get("proxy"), dict) else None
+    if not isinstance(hub, dict):
+        return None
+    config = hub.get("config")
+    jupyterhub = config.get("JupyterHub") if isinstance(config, dict) else None
+    chosen = jupyterhub.get("authenticator_class") if isinstance(jupyterhub, dict) else None
+    if not isinstance(chosen, str) or chosen.strip().lower() not in _Z2JH_DUMMY:
+        return None
+    if any(hub.get(k) for k in ("extraConfig", "existingSecret", "extraFiles", "args", "command")) or any(
+            isinstance(m, dict) and str(m.get("mountPath", "")).startswith(_Z2JH_CONFIG_DIR)
+            for m in hub.get("extraVolumeMounts") or () if isinstance(hub.get("extraVolumeMounts"), list)):
+        return None
+    name = y.text(y.get(obj, "metadata", "name"))
+    if not name:
+        return None
+    return name, _namespace(obj), y.loc(pair[0]), f"c.JupyterHub.authenticator_class = {chosen.strip()!r}"
+
+
+def _z2jh_proxy(w: Workload, hubs: list[tuple[str, str | None, Loc, str]]) -> Workload:
+    """A configurable-http-proxy container whose `--default-target` is the hub of a zero-to-jupyterhub hub Secret
+    of the file (`_z2jh_hub`: the Service of the Secret's name, in its namespace), with that hub's configuration
+    (what the proxy's catalog entry reads for the login behind it)."""
+    for cmd in w.runs("configurable-http-proxy"):
+        got = cmd.option("--default-target")
+        host = (got[0] if got else "").partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
+        for name, namespace, loc, line in hubs:
+            if host and host.partition(".")[0] == name and namespace == w.namespace:
+                write = FileWrite(f"{_Z2JH_CONFIG_DIR}/secret/values.yaml", line, "write", loc)
+                return records.replace(w, files=(*w.files, write))
+    return w
 
 
 def _namespace(obj: Any) -> str | None:
