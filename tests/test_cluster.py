@@ -455,12 +455,18 @@ def test_a_pod_is_not_linked_to_another_projects_binding_by_namespace(tmp_path, 
         (tmp_path / "katib" / "rbac").mkdir(parents=True)
         (tmp_path / "katib" / "rbac" / "binding.yaml").write_text(
             _admin_binding("adapter-view", account, "kubeflow").replace("cluster-admin", "view"))
+    _glm044_alike(tmp_path, monkeypatch, "katib/components/db-manager.yaml" if reported else None,
+                  "binds to `cluster-admin`")
+
+
+def _glm044_alike(tmp_path, monkeypatch, reported: str | None, says: str) -> None:
+    """GLM044 on the scan of `tmp_path`: one finding in the file `reported` (None: none), whose message
+    says `says`, serial, pooled and lean alike."""
     rules = select(builtin_rules(), ["GLM044"])
     serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
-    got = [(r.path, r.code) for r in serial.results]
-    assert got == ([("katib/components/db-manager.yaml", "GLM044")] if reported else [])
+    assert [(r.path, r.code) for r in serial.results] == ([(reported, "GLM044")] if reported else [])
     if reported:
-        assert "binds to `cluster-admin`" in serial.results[0].message
+        assert says in serial.results[0].message
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
     for lean in (False, True):
         pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
@@ -519,14 +525,4 @@ def test_an_aggregated_cluster_role_collects_the_roles_of_its_own_project_only(t
     (tmp_path / part_dir).mkdir(parents=True)
     (tmp_path / "platform" / "jobs" / "runner.yaml").write_text(_AGGREGATED)
     (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART)
-    rules = select(builtin_rules(), ["GLM044"])
-    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
-    got = [(r.path, r.code) for r in serial.results]
-    assert got == ([("platform/jobs/runner.yaml", "GLM044")] if reported else [])
-    if reported:
-        assert "`create` on `pods/exec`" in serial.results[0].message
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    for lean in (False, True):
-        pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
-        assert [(r.path, r.line, r.message) for r in pooled.results] == \
-            [(r.path, r.line, r.message) for r in serial.results]
+    _glm044_alike(tmp_path, monkeypatch, "platform/jobs/runner.yaml" if reported else None, "`create` on `pods/exec`")
