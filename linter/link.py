@@ -546,8 +546,10 @@ def _selects(selector: tuple[tuple[str, str, tuple[str, ...]], ...], labels: dic
 
 
 def aggregate(roles: list[Role]) -> list[Role]:
-    """Each aggregated ClusterRole with the rules of the scanned ClusterRoles its selectors match
-    (as the controller does, following aggregated roles that aggregate others)."""
+    """Each aggregated ClusterRole with the rules of the scanned ClusterRoles of its own project
+    (`_unit`) its selectors match (as the controller does, following aggregated roles that aggregate
+    others): the scan cannot tell which projects share a cluster (another repository's roles that carry
+    the label)."""
     if all(r.aggregation is None for r in roles):
         return list(roles)
     cluster = [r for r in roles if r.kind == "ClusterRole"]
@@ -564,8 +566,8 @@ def _aggregated(role: Role, cluster: list[Role], labels: dict[int, dict[str, str
     while todo:
         cur = todo.pop()
         for other in cluster:
-            if id(other) in seen:
-                continue
+            if id(other) in seen or not _same_unit(other.path, role.path):
+                continue  # (another project's ClusterRole: deployed with that project, not this one)
             if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
                 continue
             seen.add(id(other))
@@ -722,9 +724,26 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
                 or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
+        if not _same_unit(path, b.path) and not _close(path, b.path) and not _theirs_too(name, path, cluster):
+            continue  # another project's binding of an account that is not this project's to share
         grants.append(Grant(b, _role_of(b, cluster)))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return records.replace(pod, account=account, grants=tuple(grants))
+
+
+def _theirs_too(account: str, path: str, cluster: _Cluster) -> bool:
+    """Whether a binding of another project (`_unit`) than the pod's (of `path`) that names its ServiceAccount
+    `account` may be the one the pod is deployed with: the namespace a binding and a pod both write says
+    nothing of whether they share a cluster (a corpus of repositories side by side, a monorepo's projects).
+    Not for `default` (every namespace has its own, which no manifest creates: another project's binding
+    of it is for that project's own pods), nor for an account the pod's own project creates or binds (its
+    own binding or ServiceAccount is the one it is deployed with); else yes (a repository's `config/rbac/`
+    with the pods of `deploy/prod/`, scanned at its root)."""
+    if account == "default":
+        return False
+    unit = _unit(path)
+    own = (*cluster.bindings.get(account, ()), *cluster.accounts.get(account, ()))
+    return not any(_unit(x.path) == unit for x in own)
 
 
 def _role_of(b: Binding, cluster: _Cluster) -> Role | None:
