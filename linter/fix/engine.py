@@ -176,6 +176,9 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
             edits.extend(_sshd_option(doc, ydoc, found.workload, intent))
         elif isinstance(intent, SetValue) and intent.field == "user" and options.user_set and own_user(intent.value):
             structured.append(SetValue(intent.setting, "user", FIX_USER, intent.title))  # the chosen user wins
+        elif isinstance(intent, EnsureItem) and FIX_USER in intent.item:  # GLM001's `USER=` names the uid it sets
+            structured.append(EnsureItem(intent.setting, intent.field,
+                                         intent.item.replace(FIX_USER, options.user.split(":", 1)[0]), intent.title))
         else:
             structured.append(intent)
     if structured:
