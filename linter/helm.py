@@ -535,6 +535,16 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+_NINDENT = re.compile(r"\|\s*n?indent\s+(\d+)\s*-?\}\}\s*$")
+
+
+def _indented(line: str) -> int:
+    """The indentation every line an action-only template line writes has at least: its last action's
+    `nindent N` / `indent N` (0 when it has none)."""
+    m = _NINDENT.search(line.rstrip())
+    return int(m.group(1)) if m is not None else 0
+
+
 _ELSE = re.compile(r"^\{\{-?\s*else\b")
 
 
@@ -666,6 +676,7 @@ def _align(template: list[str], rendered: list[str], indented: bool = True) -> l
     out: list[tuple[int | None, bool]] = []
     cur = 0
     block = -1  # rendered lines indented deeper than this are what an action writes (a `toYaml` block)
+    acting = -1  # the action line that wrote the last line no template line matched, since `cur`
     for raw in rendered:
         line = raw.strip()
         if not line or _DOC_START.match(raw):
@@ -682,17 +693,20 @@ def _align(template: list[str], rendered: list[str], indented: bool = True) -> l
                       if isinstance(matchers[i], str) and hit(i, raw, line)), None)
         if t is not None:
             out.append((t, True))
-            cur = t + 1
+            cur, acting = t + 1, -1
             # `key: {{ toYaml .x | nindent 8 }}`: the lines below the key are the action's
             block = _indent(raw) if line.endswith(":") and _outputs(template[t]) and "{{" in template[t] else -1
             continue
         # written by an action: a line from here on that only holds actions and writes text, before
-        # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`)
+        # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`).
+        # Of two such lines in a row (`{{- include "labels" . | nindent 4 }}`, then `{{ include "rules" . }}`),
+        # the first wrote what follows until a line it cannot have written: one indented less than its
+        # `nindent N` (`indent N`) puts every line it writes
         emitter = None
-        i = cur
+        i = max(cur, acting)
         while i < len(template) and matchers[i] is None:
-            if "{{" in template[i] and _outputs(template[i]):
-                emitter = i
+            if "{{" in template[i] and _outputs(template[i]) and _indent(raw) >= _indented(template[i]):
+                emitter = acting = i
                 break
             i += 1
         if emitter is None:

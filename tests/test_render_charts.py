@@ -203,3 +203,33 @@ def test_a_binding_a_message_names_is_named_by_its_template_line(tmp_path, capsy
     results = findings(tmp_path, capsys, "--select", "GLM044", "llm")
     assert [(r["path"], r["line"]) for r in results] == [("llm/templates/deployment.yaml", 9)]
     assert "RoleBinding `llm` (`llm/templates/rbac.yaml:9`) binds to Role `llm`" in results[0]["message"]
+
+
+def _operator_chart(tmp_path: Path, labels: bool) -> Path:
+    # an operator chart's ClusterRole as KubeRay's writes it: the labels a define gives (`| nindent 4`),
+    # then, on the next line, the rules another define writes at the left margin
+    chart = tmp_path / "operator"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: operator\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("rbacEnable: true\n")
+    (chart / "templates" / "_helpers.tpl").write_text(
+        '{{- define "operator.labels" -}}\napp.kubernetes.io/name: operator\n'
+        "app.kubernetes.io/managed-by: {{ .Release.Service }}\n{{- end -}}\n\n"
+        '{{- define "operator.rules" -}}\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n  verbs:\n'
+        '  - get\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n  - list\n{{- end -}}\n')
+    label_line = '    {{- include "operator.labels" . | nindent 4 }}\n' if labels else "    app: operator\n"
+    (chart / "templates" / "role.yaml").write_text(
+        "{{- if .Values.rbacEnable }}\nkind: ClusterRole\napiVersion: rbac.authorization.k8s.io/v1\n"
+        "metadata:\n  name: operator\n  labels:\n" + label_line +
+        '{{ include "operator.rules" (dict "context" .) }}\n{{- end }}\n')
+    return tmp_path
+
+
+@needs_helm
+@pytest.mark.parametrize("labels", [True, False])
+def test_lines_a_second_action_only_line_writes_are_placed_in_its_define(tmp_path, capsys, labels):
+    # the rules are the second include's, not the labels' (whose `nindent 4` writes no line at the left
+    # margin): the secret rule is at its line in `operator.rules`, with or without the labels include
+    # above it (main placed it in `operator.labels`)
+    results = findings(_operator_chart(tmp_path, labels), capsys, "--select", "GLM042", "operator")
+    assert [(r["path"], r["line"]) for r in results] == [("operator/templates/_helpers.tpl", 14)]
