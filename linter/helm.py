@@ -71,6 +71,9 @@ class RenderError(Exception):
         super().__init__(message)
         self.path = path
         self.line = line
+        # a chart whose rest rendered (`render_chart`): (the rendered stream, notices) ...
+        self.partial: tuple[Rendered, list[str]] | None = None
+        self.more: list[RenderError] = []  # ... and the other templates left out of it, each with its error
 
 
 _AT = re.compile(r"(?:^|[\s(])([^\s:()]+?\.(?:ya?ml|tpl|txt|json)):(\d+)")
@@ -105,7 +108,9 @@ def chart_root(path: str) -> str | None:
 
 
 def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()) -> tuple[Rendered, list[str]]:
-    """Render the chart at `chart_dir`; the stream and notices (missing dependencies)."""
+    """Render the chart at `chart_dir`; the stream and notices (missing dependencies). A chart that
+    cannot render raises `RenderError`; when the rest of it renders (`_render_rest`), with that rest
+    (`RenderError.partial`) and the other templates that could not render (`RenderError.more`)."""
     missing = _missing(chart_dir)
     notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
                "(run `helm dependency build` to check them too)"] if missing else []
@@ -114,15 +119,77 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     try:
         manifests = render_manifests(chart_dir, values, options.set)
     except RenderError as exc:
-        if not missing or "charts/" in str(exc):  # `helm template` names them itself
-            raise
-        # a template that includes a dependency's named template (`common.names.fullname`) fails to render
-        # without it: the error says which dependencies are missing
-        raise RenderError(f"{exc} (dependencies not in `charts/`: {', '.join(missing)}; run `helm dependency "
-                          "build`)", exc.path, exc.line) from None
+        error = exc
+        if missing and "charts/" not in str(exc):  # `helm template` names them itself
+            # a template that includes a dependency's named template (`common.names.fullname`) fails to render
+            # without it: the error says which dependencies are missing
+            error = RenderError(f"{exc} (dependencies not in `charts/`: {', '.join(missing)}; run `helm dependency "
+                                "build`)", exc.path, exc.line)
+        rest = _render_rest(chart_dir, values, options.set, exc)
+        if rest is None or not any(t.strip() for k, t in rest[0].items() if not k.endswith("NOTES.txt")):
+            raise error from None  # nothing else renders: Helm's error alone, as Helm gives it
+        manifests, more = rest
+        error = RenderError(f"{error} ({LEFT_OUT})", error.path, error.line)
+        error.more = [RenderError(f"{m} ({LEFT_OUT})", m.path, m.line) for m in more[1:]]
+        parts = documents(chart_dir, root, manifests, lambda dirs, rel: _values_chain(dirs, rel, values, root))
+        error.partial = (Rendered.build(display_path(chart_dir, root), parts, "helm"), notices)
+        raise error from None
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
+
+
+def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
+                 error: RenderError) -> tuple[dict[str, str], list[RenderError]] | None:
+    """What Helm renders of a chart it refuses as a whole, without the templates that fail: (the
+    manifests, the error of each template left out, the first one's first), or None when the error
+    names no template that can be left out.
+
+    Helm stops at the first template that fails (`required`, `fail`, a value a dependency missing from
+    `charts/` would give); each is left out in turn, in a copy of the chart, as long as Helm names a
+    template of the chart's own (not a `_helpers.tpl` every template includes). The other templates
+    render as they would with it: a template cannot read what another writes (one that includes a
+    `define` of a template left out fails in turn and is left out too). No value is changed to get
+    a template to render: what is checked is what would be deployed, less what cannot be rendered."""
+    import tempfile
+
+    if _blanked(error, chart_dir) is None:
+        return None
+    more: list[RenderError] = []
+    with tempfile.TemporaryDirectory(prefix="glmlint-chart-") as tmp:
+        copy = os.path.join(tmp, os.path.basename(os.path.abspath(chart_dir)))
+        shutil.copytree(chart_dir, copy, symlinks=True)
+        for _ in range(_MAX_LEFT_OUT):
+            rel = _blanked(error, chart_dir)
+            if rel is None:
+                return None
+            target = os.path.join(copy, rel)
+            if os.path.islink(target) or not os.path.isfile(target) or os.path.getsize(target) == 0:
+                return None  # left out already and Helm still names it: do not loop
+            with open(target, "w", encoding="utf-8"):
+                pass
+            more.append(error)
+            try:
+                return render_manifests(copy, values, sets), more
+            except RenderError as exc:
+                error = _located(str(exc), chart_dir)
+    return None
+
+
+_MAX_LEFT_OUT = 20  # templates left out of one chart before giving up
+LEFT_OUT = "the chart's other templates are checked without this one"
+
+
+def _blanked(error: RenderError, chart_dir: str) -> str | None:
+    """The template an error names that can be left out of the chart: one of its own `templates/` (or
+    a subchart directory's) that is not a partial (`_helpers.tpl`), relative to the chart, or None."""
+    if not error.path:
+        return None
+    rel = os.path.relpath(error.path, os.path.abspath(chart_dir))
+    parts = rel.split(os.sep)
+    if rel.startswith(os.pardir) or "templates" not in parts or os.path.basename(rel).startswith("_"):
+        return None
+    return rel
 
 
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_render import FIXTURES, findings, fix, needs_helm, needs_kustomize
+from tests.test_render import FIXTURES, findings, fix, needs_helm, needs_kustomize, run
 
 
 def place(results: list[dict], code: str) -> list[tuple[str, int, int, list[tuple[str, int]]]]:
@@ -233,3 +233,62 @@ def test_lines_a_second_action_only_line_writes_are_placed_in_its_define(tmp_pat
     # above it (main placed it in `operator.labels`)
     results = findings(_operator_chart(tmp_path, labels), capsys, "--select", "GLM042", "operator")
     assert [(r["path"], r["line"]) for r in results] == [("operator/templates/_helpers.tpl", 14)]
+
+
+def _serving_chart(tmp_path: Path, model: str, token_in_helpers: bool = False) -> Path:
+    # a serving chart whose engine needs a value (`required`) and whose router is written without one
+    chart = tmp_path / "serving"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: serving\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text(f"model: {model}\nrouter:\n  hostNetwork: true\n")
+    need = '{{ required "set model to the model to serve" .Values.model }}'
+    if token_in_helpers:  # the value read in a define that both templates include
+        (chart / "templates" / "_helpers.tpl").write_text(f'{{{{- define "serving.model" -}}}}\n{need}\n{{{{- end -}}}}\n')
+        need = '{{ include "serving.model" . }}'
+    (chart / "templates" / "engine.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: engine\nspec:\n  selector: {matchLabels: {app: e}}\n"
+        "  template:\n    metadata: {labels: {app: e}}\n    spec:\n      containers:\n        - name: vllm\n"
+        f"          image: vllm/vllm-openai:v0.6.0\n          args: [--model, \"{need}\"]\n"
+        "          securityContext:\n            privileged: true\n")
+    (chart / "templates" / "router.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: router\n  labels:\n"
+        f"    model: \"{need if token_in_helpers else 'any'}\"\nspec:\n"
+        "  hostNetwork: {{ .Values.router.hostNetwork }}\n  containers:\n    - name: router\n"
+        "      image: lmcache/lmstack-router:v0.1.0\n")
+    return tmp_path
+
+
+@needs_helm
+def test_the_templates_beside_one_that_cannot_render_are_still_checked(tmp_path, capsys):
+    # Helm stops at the engine's `required`: that is one error at its line, and the router, which needs
+    # no model, is checked as Helm renders it (main reported the error and checked nothing)
+    code, out, err = run(_serving_chart(tmp_path, '""'), capsys, "--select", "GLM003,GLM009", "serving")
+    assert code == 2
+    assert [e.split(": cannot render")[0] for e in err] == ["serving/templates/engine.yaml:13"]
+    assert "set model to the model to serve (the chart's other templates are checked without this one)" in err[0]
+    assert "serving/templates/router.yaml:8:3: high GLM009" in out
+    assert "GLM003" not in out  # the engine did not render: nothing of it is guessed
+    # a fix is verified by rendering the chart: none is written into a chart that does not render
+    values = tmp_path / "serving" / "values.yaml"
+    before = values.read_text()
+    code, _out, err = fix(tmp_path, capsys, "--unsafe-fixes", "--write", "--select", "GLM009", "serving")
+    assert values.read_text() == before
+    assert any("GLM009 not fixed: an edit is verified by rendering the whole chart, which does not render" in e
+               for e in err)
+    # given the value, the whole chart renders: no error, the engine's finding too
+    code, out, err = run(_serving_chart(tmp_path / "given", "Qwen/Qwen2.5-7B"), capsys, "--select", "GLM003,GLM009",
+                         "serving")
+    assert code == 1 and err == []
+    assert "serving/templates/engine.yaml:15:25: critical GLM003" in out and "GLM009" in out
+
+
+@needs_helm
+def test_a_value_every_template_needs_leaves_nothing_to_check(tmp_path, capsys):
+    # the `required` in a define both templates include: Helm names each template in turn, both are
+    # left out, nothing renders: Helm's first error, as Helm gives it, and nothing reported as if it rendered
+    code, out, err = run(_serving_chart(tmp_path, '""', token_in_helpers=True), capsys, "serving")
+    assert code == 2
+    assert len(err) == 1 and err[0].split(": cannot render")[0] in ("serving/templates/engine.yaml:13",
+                                                                    "serving/templates/router.yaml:6")
+    assert "set model to the model to serve; fix it" in err[0]
+    assert "GLM" not in out
