@@ -193,13 +193,48 @@ def _blanked(error: RenderError, chart_dir: str) -> str | None:
 
 
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,
-                     namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
+                     namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = ()) -> dict[str, str]:
     """What `helm template` renders, by template (`<chart>/templates/x.yaml`): the `helm` binary when on
-    PATH, else Helm's SDK in process."""
+    PATH, else Helm's SDK in process. `versions`: `--kube-version`/`--api-versions` flags for the binary
+    (Helm's SDK renders with its default capabilities)."""
     helm = shutil.which("helm")
     if helm:
-        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds)
+        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds, versions)
     return _render_sdk(chart_dir, values, sets, release, namespace, crds)
+
+
+_HOOK = "helm.sh/hook"
+
+
+def without_hooks(manifests: dict[str, str], tests_only: bool) -> dict[str, str]:
+    """The manifests less Helm's hooks, as `helm template --no-hooks` prints them (a document with a
+    `helm.sh/hook` annotation), or less its test hooks only, as `--skip-tests` (an event `test`, or
+    the older `test-success`). Each left-out document's lines are left blank: the others keep their
+    lines within the template's output, which places their findings."""
+    from glmlint.parsers import yamlnodes as y
+
+    out: dict[str, str] = {}
+    for key, text in manifests.items():
+        if _HOOK not in text:
+            out[key] = text
+            continue
+        lines = text.split("\n")
+        for start, doc in _documents(text):
+            try:
+                roots = y.compose_all(doc)
+            except y.YamlError:
+                continue  # not YAML: Kustomize says so
+            hook = y.text(y.get(roots[0], "metadata", "annotations", _HOOK)) if roots and roots[0] is not None else None
+            if hook is None:
+                continue
+            events = {e.strip() for e in hook.split(",")}
+            if tests_only and not events & {"test", "test-success"}:
+                continue
+            for i in range(start, min(len(lines), start + doc.count("\n"))):
+                if not _DOC_START.match(lines[i]):
+                    lines[i] = ""
+        out[key] = "\n".join(lines)
+    return out
 
 
 def documents(chart_dir: str, root: str, manifests: dict[str, str],
@@ -414,8 +449,8 @@ def _missing(chart_dir: str) -> list[str]:
 
 
 def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
-                   namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
-    cmd = [helm, "template", release, chart_dir, "--namespace", namespace]
+                   namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = ()) -> dict[str, str]:
+    cmd = [helm, "template", release, chart_dir, "--namespace", namespace, *versions]
     for v in values:
         cmd += ["--values", v]
     for s in sets:

@@ -292,3 +292,28 @@ def test_a_value_every_template_needs_leaves_nothing_to_check(tmp_path, capsys):
                                                                     "serving/templates/router.yaml:6")
     assert "set model to the model to serve; fix it" in err[0]
     assert "GLM" not in out
+
+
+@needs_kustomize
+@needs_helm
+@pytest.mark.parametrize("skip, found", [("", [22, 36]), ("skipTests: true", [36]), ("skipHooks: true", [])])
+def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsys, skip, found):
+    # Kustomize passes an entry's `skipTests: true` as `helm template --skip-tests` and `skipHooks: true` as
+    # `--no-hooks`: Helm then prints no test pod (no hook at all); main rendered them anyway
+    chart = tmp_path / "charts" / "llm"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: llm\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("image: ollama/ollama:0.5.7\n")
+    (chart / "templates" / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-llm\nspec:\n"
+        "  selector: {matchLabels: {app: llm}}\n  template:\n    metadata: {labels: {app: llm}}\n    spec:\n"
+        "      automountServiceAccountToken: false\n      containers:\n        - name: ollama\n"
+        "          image: {{ .Values.image }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n"
+        "  name: {{ .Release.Name }}-probe\n  annotations:\n    \"helm.sh/hook\": test\nspec:\n  hostNetwork: true\n"
+        "  containers:\n    - name: wget\n      image: busybox:1.36\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
+        "  name: {{ .Release.Name }}-pull\n  annotations:\n    \"helm.sh/hook\": pre-install,pre-upgrade\nspec:\n"
+        "  template:\n    spec:\n      hostPID: true\n      restartPolicy: Never\n      containers:\n"
+        "        - name: pull\n          image: busybox:1.36\n")
+    (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n  - name: llm\n    releaseName: llm\n    {skip}\n")
+    results = findings(tmp_path, capsys, "--select", "GLM009", ".")
+    assert [(r["path"], r["line"]) for r in results] == [("charts/llm/templates/deployment.yaml", n) for n in found]
