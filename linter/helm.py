@@ -120,6 +120,8 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
         manifests = render_manifests(chart_dir, values, options.set)
     except RenderError as exc:
         error = exc
+        if exc.path is None and _SCHEMA in str(exc):  # at the values line the chart's values.schema.json refuses
+            raise _schema_located(exc, chart_dir, values, options.set) from None
         if missing and "charts/" not in str(exc):  # `helm template` names them itself
             # a template that includes a dependency's named template (`common.names.fullname`) fails to render
             # without it: the error says which dependencies are missing
@@ -137,6 +139,41 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
+
+
+_SCHEMA = "values don't meet the specifications of the schema"
+_SCHEMA_AT = re.compile(r"chart\(s\):\s*(\S+?):?\s+-\s+at\s+'(/[^']*)'")
+
+
+def _schema_located(error: RenderError, chart_dir: str, values: list[str], sets: tuple[str, ...]) -> RenderError:
+    """Helm's refusal of the values by a `values.schema.json` (`… mlflow: - at '/replicaCount': got string,
+    want integer`), at the line of the first value it names: in the last values file given that sets
+    it, else the chart's `values.yaml` (a subchart's, below its name in the parent's values)."""
+    from glmlint.parsers import yamlnodes as y
+
+    m = _SCHEMA_AT.search(str(error))
+    if m is None:
+        return error
+    keys: list[Any] = [k.replace("~1", "/").replace("~0", "~") for k in m.group(2).split("/")[1:]]
+    keys = [int(k) if k.isdigit() else k for k in keys]
+    if m.group(1) != (_chart_name(chart_dir) or m.group(1)):
+        keys.insert(0, m.group(1))  # a subchart's: its values below its name
+    dotted = ".".join(str(k) for k in keys)
+    for expr in sets:  # a `--set` wins over every file: no line to point at
+        key = re.sub(r"\[(\d+)\]", r".\1", expr.split("=", 1)[0])
+        if key == dotted or key.startswith(dotted + ".") or dotted.startswith(key + "."):
+            return error
+    for path in [*reversed(values), os.path.join(chart_dir, "values.yaml")]:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                docs = [d for d in y.compose_all(fh.read()) if d is not None]
+        except (OSError, UnicodeDecodeError, y.YamlError):
+            continue
+        got = find(docs[0], tuple(keys)) if docs else None
+        if got is not None:
+            node = got[0] if got[0] is not None else got[1]
+            return RenderError(str(error), os.path.abspath(path), node.start_mark.line + 1)
+    return error
 
 
 def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],

@@ -317,3 +317,33 @@ def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsy
     (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n  - name: llm\n    releaseName: llm\n    {skip}\n")
     results = findings(tmp_path, capsys, "--select", "GLM009", ".")
     assert [(r["path"], r["line"]) for r in results] == [("charts/llm/templates/deployment.yaml", n) for n in found]
+
+
+@needs_helm
+def test_values_a_charts_schema_refuses_are_reported_at_the_values_line(tmp_path, capsys):
+    # Helm checks the values against the chart's values.schema.json before rendering; its error names a
+    # JSON pointer (`at '/server/replicas'`): the line is the last values file that sets it (main: no line)
+    chart = tmp_path / "tracking"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: tracking\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("server:\n  replicas: 1\n  hostNetwork: false\n")
+    (chart / "values.schema.json").write_text(
+        '{"type": "object", "properties": {"server": {"type": "object", "properties": {'
+        '"replicas": {"type": "integer"}, "hostNetwork": {"type": "boolean"}}}}}\n')
+    (chart / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mlflow\nspec:\n"
+        "  hostNetwork: {{ .Values.server.hostNetwork }}\n  containers:\n"
+        "    - {name: mlflow, image: 'ghcr.io/mlflow/mlflow:v2.19.0'}\n")
+    (tmp_path / "prod.yaml").write_text("# production\nserver:\n  hostNetwork: true\n  replicas: two\n")
+    code, out, err = run(tmp_path, capsys, "--values", "prod.yaml", "tracking")
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("prod.yaml:4: cannot render the Helm chart `tracking`: values don't meet the "
+                             "specifications of the schema(s)")
+    assert "at '/server/replicas': got string, want integer" in err[0]
+    # the same value given by `--set` is no file's line: the chart is named
+    code, out, err = run(tmp_path, capsys, "--set", "server.replicas=two", "tracking")
+    assert code == 2 and err[0].startswith("tracking: cannot render the Helm chart `tracking`: values don't")
+    # a value the schema takes: the chart renders with the file, its finding at the values line it came from
+    (tmp_path / "prod.yaml").write_text("# production\nserver:\n  hostNetwork: true\n  replicas: 2\n")
+    results = findings(tmp_path, capsys, "--values", "prod.yaml", "--select", "GLM009", "tracking")
+    assert place(results, "GLM009") == [("tracking/templates/pod.yaml", 6, 3, [("prod.yaml", 3)])]
