@@ -205,23 +205,31 @@ def test_a_binding_a_message_names_is_named_by_its_template_line(tmp_path, capsy
     assert "RoleBinding `llm` (`llm/templates/rbac.yaml:9`) binds to Role `llm`" in results[0]["message"]
 
 
+def _write_chart(chart: Path, values: str, templates: dict[str, str], **files: str) -> Path:
+    """A chart directory: Chart.yaml named after it, values.yaml, its templates, other files by name."""
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: {chart.name}\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text(values)
+    for name, text in templates.items():
+        (chart / "templates" / name).write_text(text)
+    for name, text in files.items():
+        (chart / name.replace("_", ".")).write_text(text)
+    return chart
+
+
 def _operator_chart(tmp_path: Path, labels: bool) -> Path:
     # an operator chart's ClusterRole as KubeRay's writes it: the labels a define gives (`| nindent 4`),
     # then, on the next line, the rules another define writes at the left margin
-    chart = tmp_path / "operator"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: operator\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text("rbacEnable: true\n")
-    (chart / "templates" / "_helpers.tpl").write_text(
-        '{{- define "operator.labels" -}}\napp.kubernetes.io/name: operator\n'
-        "app.kubernetes.io/managed-by: {{ .Release.Service }}\n{{- end -}}\n\n"
-        '{{- define "operator.rules" -}}\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n  verbs:\n'
-        '  - get\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n  - list\n{{- end -}}\n')
     label_line = '    {{- include "operator.labels" . | nindent 4 }}\n' if labels else "    app: operator\n"
-    (chart / "templates" / "role.yaml").write_text(
-        "{{- if .Values.rbacEnable }}\nkind: ClusterRole\napiVersion: rbac.authorization.k8s.io/v1\n"
-        "metadata:\n  name: operator\n  labels:\n" + label_line +
-        '{{ include "operator.rules" (dict "context" .) }}\n{{- end }}\n')
+    _write_chart(tmp_path / "operator", "rbacEnable: true\n", {
+        "_helpers.tpl": '{{- define "operator.labels" -}}\napp.kubernetes.io/name: operator\n'
+                        "app.kubernetes.io/managed-by: {{ .Release.Service }}\n{{- end -}}\n\n"
+                        '{{- define "operator.rules" -}}\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n'
+                        '  verbs:\n  - get\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n'
+                        "  - list\n{{- end -}}\n",
+        "role.yaml": "{{- if .Values.rbacEnable }}\nkind: ClusterRole\napiVersion: rbac.authorization.k8s.io/v1\n"
+                     "metadata:\n  name: operator\n  labels:\n" + label_line +
+                     '{{ include "operator.rules" (dict "context" .) }}\n{{- end }}\n'})
     return tmp_path
 
 
@@ -237,24 +245,22 @@ def test_lines_a_second_action_only_line_writes_are_placed_in_its_define(tmp_pat
 
 def _serving_chart(tmp_path: Path, model: str, token_in_helpers: bool = False) -> Path:
     # a serving chart whose engine needs a value (`required`) and whose router is written without one
-    chart = tmp_path / "serving"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: serving\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text(f"model: {model}\nrouter:\n  hostNetwork: true\n")
     need = '{{ required "set model to the model to serve" .Values.model }}'
+    templates = {}
     if token_in_helpers:  # the value read in a define that both templates include
-        (chart / "templates" / "_helpers.tpl").write_text(f'{{{{- define "serving.model" -}}}}\n{need}\n{{{{- end -}}}}\n')
+        templates["_helpers.tpl"] = f'{{{{- define "serving.model" -}}}}\n{need}\n{{{{- end -}}}}\n'
         need = '{{ include "serving.model" . }}'
-    (chart / "templates" / "engine.yaml").write_text(
+    templates["engine.yaml"] = (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: engine\nspec:\n  selector: {matchLabels: {app: e}}\n"
         "  template:\n    metadata: {labels: {app: e}}\n    spec:\n      containers:\n        - name: vllm\n"
         f"          image: vllm/vllm-openai:v0.6.0\n          args: [--model, \"{need}\"]\n"
         "          securityContext:\n            privileged: true\n")
-    (chart / "templates" / "router.yaml").write_text(
+    templates["router.yaml"] = (
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: router\n  labels:\n"
         f"    model: \"{need if token_in_helpers else 'any'}\"\nspec:\n"
         "  hostNetwork: {{ .Values.router.hostNetwork }}\n  containers:\n    - name: router\n"
         "      image: lmcache/lmstack-router:v0.1.0\n")
+    _write_chart(tmp_path / "serving", f"model: {model}\nrouter:\n  hostNetwork: true\n", templates)
     return tmp_path
 
 
@@ -300,11 +306,7 @@ def test_a_value_every_template_needs_leaves_nothing_to_check(tmp_path, capsys):
 def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsys, skip, found):
     # Kustomize passes an entry's `skipTests: true` as `helm template --skip-tests` and `skipHooks: true` as
     # `--no-hooks`: Helm then prints no test pod (no hook at all); main rendered them anyway
-    chart = tmp_path / "charts" / "llm"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: llm\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text("image: ollama/ollama:0.5.7\n")
-    (chart / "templates" / "deployment.yaml").write_text(
+    _write_chart(tmp_path / "charts" / "llm", "image: ollama/ollama:0.5.7\n", {"deployment.yaml": (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-llm\nspec:\n"
         "  selector: {matchLabels: {app: llm}}\n  template:\n    metadata: {labels: {app: llm}}\n    spec:\n"
         "      automountServiceAccountToken: false\n      containers:\n        - name: ollama\n"
@@ -313,7 +315,7 @@ def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsy
         "  containers:\n    - name: wget\n      image: busybox:1.36\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
         "  name: {{ .Release.Name }}-pull\n  annotations:\n    \"helm.sh/hook\": pre-install,pre-upgrade\nspec:\n"
         "  template:\n    spec:\n      hostPID: true\n      restartPolicy: Never\n      containers:\n"
-        "        - name: pull\n          image: busybox:1.36\n")
+        "        - name: pull\n          image: busybox:1.36\n")})
     (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n  - name: llm\n    releaseName: llm\n    {skip}\n")
     results = findings(tmp_path, capsys, "--select", "GLM009", ".")
     assert [(r["path"], r["line"]) for r in results] == [("charts/llm/templates/deployment.yaml", n) for n in found]
@@ -323,17 +325,12 @@ def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsy
 def test_values_a_charts_schema_refuses_are_reported_at_the_values_line(tmp_path, capsys):
     # Helm checks the values against the chart's values.schema.json before rendering; its error names a
     # JSON pointer (`at '/server/replicas'`): the line is the last values file that sets it (main: no line)
-    chart = tmp_path / "tracking"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: tracking\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text("server:\n  replicas: 1\n  hostNetwork: false\n")
-    (chart / "values.schema.json").write_text(
-        '{"type": "object", "properties": {"server": {"type": "object", "properties": {'
-        '"replicas": {"type": "integer"}, "hostNetwork": {"type": "boolean"}}}}}\n')
-    (chart / "templates" / "pod.yaml").write_text(
+    _write_chart(tmp_path / "tracking", "server:\n  replicas: 1\n  hostNetwork: false\n", {"pod.yaml": (
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mlflow\nspec:\n"
         "  hostNetwork: {{ .Values.server.hostNetwork }}\n  containers:\n"
-        "    - {name: mlflow, image: 'ghcr.io/mlflow/mlflow:v2.19.0'}\n")
+        "    - {name: mlflow, image: 'ghcr.io/mlflow/mlflow:v2.19.0'}\n")},
+        values_schema_json='{"type": "object", "properties": {"server": {"type": "object", "properties": {'
+                           '"replicas": {"type": "integer"}, "hostNetwork": {"type": "boolean"}}}}}\n')
     (tmp_path / "prod.yaml").write_text("# production\nserver:\n  hostNetwork: true\n  replicas: two\n")
     code, out, err = run(tmp_path, capsys, "--values", "prod.yaml", "tracking")
     assert code == 2 and len(err) == 1
