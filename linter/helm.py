@@ -309,6 +309,30 @@ class _Defines:
     def __init__(self, files: YamlFiles, root: str) -> None:
         self.files, self.root = files, root
         self._charts: dict[str, dict[str, tuple[str, int, list[str]]]] = {}
+        self._objects: dict[str, dict[tuple[str, str], list[tuple[str, Any]]]] = {}
+
+    def objects(self, chart: str) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+        """The Kubernetes objects written as YAML in the chart's own files outside `templates/` and
+        `charts/` (what a template reads with `.Files.Get`: KServe's `files/kserve/resources.yaml`), by
+        (kind, name): (file, the object's node). A file with template actions that is not YAML is left out."""
+        from glmlint.parsers import yamlnodes as y
+
+        got = self._objects.get(chart)
+        if got is not None:
+            return got
+        got = self._objects[chart] = {}
+        for dirpath, dirnames, filenames in os.walk(chart):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                 and not (dirpath == chart and d in ("templates", "charts")))
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                if not name.endswith((".yaml", ".yml")) or name == CHART_FILE or os.path.getsize(path) > 1_000_000:
+                    continue
+                for doc in self.files.docs(path):
+                    kind, obj = y.text(y.get(doc, "kind")), y.text(y.get(doc, "metadata", "name"))
+                    if kind and obj:
+                        got.setdefault((kind, obj), []).append((path, doc))
+        return got
 
     def find(self, chart: str, name: str) -> tuple[str, int, list[str]] | None:
         """(file, index of the body's first line in it, the body's lines) of `name` in `chart`, or None."""
@@ -872,10 +896,14 @@ class TemplateOrigin:
         align = tpl.align()
         r = self.offset + node.line - 2  # node lines count the document's `---` line
         if not 0 <= r < len(align):
-            return None
+            return self._from_files(node)
         t, literal = align[r]
         if t is None:
-            return None
+            return self._from_files(node)
+        if not literal and not tpl.archive and ".Files." in lines[t]:  # `{{ .Files.Get "files/rbac.yaml" }}`
+            read = self._from_files(node)
+            if read is not None:
+                return read
         if not literal and not tpl.archive:
             inside = self._in_define(node, r, t, lines, align)
             if inside is not None:
@@ -891,6 +919,53 @@ class TemplateOrigin:
         if tpl.archive:  # no line of the archive to point at: the message says which template line
             return Place(tpl.archive, 1, 1, detail=f"from `{tpl.member}:{t + 1}` packed in this archive"), related
         return Place(tpl.shown, t + 1, col, disk=tpl.disk), related
+
+    def _from_files(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
+        """The place in a file of the chart (`_Defines.objects`) that holds what the template rendered
+        at `node`, read with `.Files.Get` (and maybe patched): the same object (kind and name) with the
+        same value at the same key path, the whole of it (a rule of a ClusterRole, every field); the
+        template is the related place. None when no file holds it as rendered (a patch or a value changed it)."""
+        from glmlint.parsers import yamlnodes as y
+
+        tpl = self.template
+        if tpl.defines is None or tpl.archive or node.path is None:
+            return None
+        doc = self._root()
+        kind, name = y.text(y.get(doc, "kind")), y.text(y.get(doc, "metadata", "name"))
+        got = find(doc, tuple(node.path)) if kind and name else None
+        if got is None:
+            return None
+        mine, whole = _plain(got[1]), _plain(doc)
+        best, score = None, -1
+        for path, obj in tpl.defines.objects(tpl.chart).get((kind or "", name or ""), ()):
+            hit = find(obj, tuple(node.path))
+            if hit is None or _plain(hit[1]) != mine:
+                continue
+            # of a base and a patch both holding it (`kind:`, `name:`), the one more of the object is as rendered
+            theirs = _plain(obj)
+            n = sum(1 for k, v in whole.items() if theirs.get(k) == v)
+            if n > score:
+                best, score = (path, hit), n
+        if best is None:
+            return None
+        path, hit = best
+        at = hit[0] if node.is_key and hit[0] is not None else hit[1]
+        return (Place(display_path(path, self.root_of(tpl)), at.start_mark.line + 1, at.start_mark.column + 1,
+                      disk=path), (Place(tpl.shown, 1, 1, "read by", tpl.disk),))
+
+    def _root(self) -> Any:
+        """The rendered document's root node."""
+        from glmlint.parsers import yamlnodes as y
+
+        root = getattr(self, "_parsed", False)
+        if root is False:
+            text = next((doc for start, doc in _documents(self.template.rendered) if start == self.offset), "")
+            try:
+                root = next((d for d in y.compose_all(text) if d is not None), None)
+            except y.YamlError:
+                root = None
+            self._parsed = root
+        return root
 
     def line_at(self, line: int) -> tuple[Place, str] | None:
         """The template line that wrote line `line` of this document (1 is its `---`), and where that
@@ -1055,6 +1130,17 @@ def _find_all(root: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
     elif y.is_map(over):
         for key in y.entries(over):
             yield from _find_all(over, (key, *path[i + 1:]))
+
+
+def _plain(node: Any) -> Any:
+    """A YAML node as plain data (scalars as their text), to compare two documents' values."""
+    from glmlint.parsers import yamlnodes as y
+
+    if y.is_map(node):
+        return {k.value: _plain(v) for k, v in node.value if y.is_scalar(k)}
+    if y.is_seq(node):
+        return [_plain(v) for v in node.value]
+    return node.value if node is not None else None
 
 
 def _column(text: str, node: Node) -> int:

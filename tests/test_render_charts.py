@@ -344,3 +344,22 @@ def test_values_a_charts_schema_refuses_are_reported_at_the_values_line(tmp_path
     (tmp_path / "prod.yaml").write_text("# production\nserver:\n  hostNetwork: true\n  replicas: 2\n")
     results = findings(tmp_path, capsys, "--values", "prod.yaml", "--select", "GLM009", "tracking")
     assert place(results, "GLM009") == [("tracking/templates/pod.yaml", 6, 3, [("prod.yaml", 3)])]
+
+
+@needs_helm
+@pytest.mark.parametrize("verbs, at", [("[get, list]", ("files/rbac.yaml", 9)),
+                                       ('[get, "{{ .Values.listVerb }}"]', ("templates/rbac.yaml", 1))])
+def test_an_object_a_template_reads_from_a_chart_file_is_placed_in_that_file(tmp_path, capsys, verbs, at):
+    # KServe's chart renders its ClusterRole from files/kserve/resources.yaml (`.Files.Get`, then `tpl`):
+    # the finding is at the rule's line in that file (main: the template's `{{ ... .Files.Get ... }}` line);
+    # a rule the template's `tpl` changes (a value in it) is not that file's as written: the template line
+    _write_chart(tmp_path / "serving", "listVerb: list\n",
+                 {"rbac.yaml": '{{ tpl (.Files.Get "files/rbac.yaml") . }}\n'})
+    (tmp_path / "serving" / "files").mkdir()
+    (tmp_path / "serving" / "files" / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: serving-manager\n"
+        "rules:\n- apiGroups: ['']\n  resources: [configmaps]\n  verbs: [get]\n- apiGroups: ['']\n"
+        f"  resources: [secrets]\n  verbs: {verbs}\n")
+    results = findings(tmp_path, capsys, "--select", "GLM042", "serving")
+    assert [(r["path"], r["line"]) for r in results] == [("serving/" + at[0], at[1])]
+    assert "get`, `list` on `secrets`" in results[0]["message"]
