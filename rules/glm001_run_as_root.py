@@ -121,8 +121,9 @@ else `10001`. That uid has no account in the image, so the runtime starts it wit
 uid it does not find), where it cannot write: for an image the catalog knows to
 write under its home at start (vLLM's and the Hugging Face hub's `~/.cache`,
 Ollama's `~/.ollama`, MinIO's `~/.minio`), the compose, Kubernetes and `docker run`
-fix also sets `HOME=/tmp`, unless the workload or the image sets `HOME` or variables
-the scan cannot read may. No fix is offered where root is the workload's purpose
+fix also sets `HOME=/tmp`, and the Dockerfile fix writes `ENV HOME=/tmp` beside its
+`USER` (Docker's daemon sets no HOME either), unless the workload or the image sets
+`HOME` or variables the scan cannot read may. No fix is offered where root is the workload's purpose
 (the finding itself, and its message, are unchanged; a volume-permissions step's
 message says why):
 
@@ -289,9 +290,13 @@ _NEW_HOME = "/tmp"
 def _home_writes(workload: Workload) -> list[str]:
     """The paths under its home the image writes at start (images.yaml `writable_paths` written `~/…`), when
     the user a fix sets would start with a HOME it cannot write: neither the workload nor the image sets
-    HOME, nor may variables the scan cannot read (`envFrom`, an unread `env_file`); a Dockerfile's
-    `USER` gets no `ENV` beside it (none of these images is built on without one of its own)."""
-    if workload.format not in (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN) or workload.env_imports \
+    HOME, nor may variables the scan cannot read (`envFrom`, an unread `env_file`). A Dockerfile built on
+    such an image gets `ENV HOME=/tmp` beside its `USER`: Docker's daemon gives the container PATH, HOSTNAME
+    (TERM) and the image's `Env`, never HOME (moby daemon/container/container.go `CreateDaemonEnvironment`,
+    at 006e71b1); runc sets it only when unset, from the uid's /etc/passwd entry, `/` for a uid without one
+    (libcontainer/init_linux.go `setupUser`, at c9019ea9)."""
+    if workload.format not in (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN, Format.DOCKERFILE) \
+            or workload.env_imports \
             or set_home(workload) is not None:
         return []
     paths = fact(workload.entry_image(), "writable_paths")

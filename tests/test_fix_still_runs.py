@@ -431,3 +431,28 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
 {start}        """
     new, _ = _fixed(tmp_path, "pod.yaml", text)
     assert _mounts(tmp_path, "pod.yaml", new)["db"] == want
+
+
+@pytest.mark.parametrize(("dockerfile", "want"), [
+    # FROM the vLLM image, which writes ~/.cache at start: uid 10001 has no account there, so runc would start
+    # it with HOME=/ (moby sets no HOME): the fix writes `ENV HOME=/tmp` beside the `USER` it adds
+    ("FROM vllm/vllm-openai:v0.7.2\nRUN pip install --no-cache-dir flash-attn\nENTRYPOINT [\"vllm\", \"serve\"]\n",
+     "FROM vllm/vllm-openai:v0.7.2\nRUN pip install --no-cache-dir flash-attn\nENV HOME=/tmp\nUSER 10001\n"
+     "ENTRYPOINT [\"vllm\", \"serve\"]\n"),
+    # a final `USER root` is rewritten in place; the ENV goes right after it
+    ("FROM ollama/ollama:0.5.7\nRUN apt-get update\nuser root\ncmd [\"serve\"]\n",
+     "FROM ollama/ollama:0.5.7\nRUN apt-get update\nuser 10001\nENV HOME=/tmp\ncmd [\"serve\"]\n"),
+    # a HOME of its own: the caches go there, nothing is added
+    ("FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models\nRUN pip install x\n",
+     "FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models\nRUN pip install x\nUSER 10001\n"),
+    # an image the catalog knows nothing of writing under its home: the USER alone, as before
+    ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
+     "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),
+])
+def test_dockerfile_run_as_non_root_fix_gives_a_home_it_can_write(tmp_path, dockerfile, want) -> None:
+    from tests import realtools
+
+    new, _ = _fixed(tmp_path, "Dockerfile", dockerfile, code="GLM001")
+    # lowercase keywords stay lowercase for the USER; the ENV takes the FROM's case
+    assert new == want
+    assert realtools.dockerfile_parse(new) is None

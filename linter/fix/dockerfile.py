@@ -80,10 +80,14 @@ def _insert_after(doc: TextDoc, inst: Any, lines: list[str]) -> Edit:
     return doc.insert_lines(doc.offset(last + 2, 1), lines)
 
 
-def set_user(doc: TextDoc, setting: Setting[Any], user: str) -> list[Edit]:
+def set_user(doc: TextDoc, setting: Setting[Any], user: str, env: tuple[str, ...] = ()) -> list[Edit]:
     """Make the final stage run as `user`: rewrite a final `USER root` that no build step
-    follows, else add `USER` after the stage's last build step (before CMD/ENTRYPOINT)."""
+    follows, else add `USER` after the stage's last build step (before CMD/ENTRYPOINT). `env`
+    (`NAME=value` items, GLM001's `HOME=/tmp`) is written as an `ENV` beside it: before an added
+    `USER`, after a rewritten one."""
     insts, from_inst, final = _final_stage(doc.text)
+    indent, env_keyword = _keyword(doc, from_inst, "ENV")
+    env_lines = [f"{indent}{env_keyword} {item}" for item in env]
     later_build = False
     if setting.explicit and len(setting.path) == 2 and setting.path[0] == "instruction":
         idx = setting.path[1]
@@ -97,13 +101,16 @@ def set_user(doc: TextDoc, setting: Setting[Any], user: str) -> list[Edit]:
                 if m is None or inst.end != inst.start:
                     raise FixError("cannot rewrite a USER instruction split over lines")
                 start = doc.offset(inst.start + 1, m.start(2) + 1)
-                return [Edit(start, start + len(m.group(2)), user)]
+                edits = [Edit(start, start + len(m.group(2)), user)]
+                if env_lines:
+                    edits.append(_insert_after(doc, inst, env_lines))
+                return edits
     anchor = None
     for inst in final:
         if inst.name in _BUILD:
             anchor = inst
     indent, keyword = _keyword(doc, from_inst, "USER")
-    return [_insert_after(doc, anchor or from_inst, [f"{indent}{keyword} {user}"])]
+    return [_insert_after(doc, anchor or from_inst, [*env_lines, f"{indent}{keyword} {user}"])]
 
 
 def add_step_after(doc: TextDoc, locs: list[Loc], command: str, copied_to: str = "") -> list[Edit]:

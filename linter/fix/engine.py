@@ -22,8 +22,8 @@ from glmlint.fix.text import Conflict, Edit, FixError, TextDoc, apply
 from glmlint.ir import Command, Format, Item, Setting, SourceFile, User, Word, Workload
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass, field
-from glmlint.rule import (DEFAULT_FIX_USER, FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord, ReplaceText,
-                          Rule, SetValue, FIX_USER, Unset, intents_of, own_user)
+from glmlint.rule import (DEFAULT_FIX_USER, EnsureItem, FixSafety, Intent, RemoveCommand, RemoveItem, RemoveWord,
+                          ReplaceText, Rule, SetValue, FIX_USER, Unset, intents_of, own_user)
 from glmlint.results import FixEdit, Result, evaluate, result_of
 
 MAX_STEPS = 200
@@ -193,9 +193,14 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
         if fmt is Format.DOCKERFILE:
             from glmlint.fix.dockerfile import set_user
 
+            # an `ENV` item goes beside the `USER` the same fix sets (GLM001's `HOME=/tmp`)
+            env = tuple(i.item for i in structured if isinstance(i, EnsureItem) and i.field == "env"
+                        and any(isinstance(u, SetValue) and u.field == "user" for u in structured))
             for intent in structured:
                 if isinstance(intent, SetValue) and intent.field == "user":
-                    edits.extend(set_user(doc, intent.setting, own_user(intent.value) or options.user))
+                    edits.extend(set_user(doc, intent.setting, own_user(intent.value) or options.user, env))
+                elif env and isinstance(intent, EnsureItem) and intent.field == "env":
+                    continue
                 else:
                     raise FixError(f"no way to write {type(intent).__name__} `{_field(intent)}` in a Dockerfile")
         elif fmt is Format.DOCKER_RUN:
