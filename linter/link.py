@@ -54,8 +54,11 @@ def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[
     the files close to its own (`routed`; `through`: what works that out elsewhere, a pool's workers)."""
     found = []
     routes: dict[str, list[Exposure]] = {}
+    _UNITS.clear()
     for src in sources:
         if src.format is Format.KUBERNETES:
+            if not src.path.endswith(_FILE_SUFFIXES) and src.disk_path and os.path.isdir(src.disk_path):
+                _UNITS.add(src.path)  # a rendered chart or overlay (its path is its directory's)
             for e in src.services:
                 if e.kind == INGRESS_ROUTE:
                     routes.setdefault(src.path, []).append(e)
@@ -204,8 +207,19 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
 def foreign(e_path: str, e: Exposure, pod_file: str) -> bool:
     """Whether what the file `e_path` exposes (`e`) is linked to the pods of `pod_file`: one of another file
     that `reaches` them, or a route of that file whose Service another file defines (`Exposure.completed`), which
-    the parse of its file could not link to its pods."""
+    the parse of its file could not link to its pods. A Service (an Ingress) of one rendered overlay or chart
+    never reaches the pods of another: each is a deployment of its own (overlays/dev and overlays/prod build
+    the same base, each with its own variant of the base's Service: dev's NodePort is not prod's)."""
+    if e_path != pod_file and e.kind not in _ANY_UNIT and e_path in _UNITS and pod_file in _UNITS:
+        return False
     return (e_path != pod_file or e.completed) and reaches(e, e_path, pod_file)
+
+
+# the scan's rendered charts and overlays (by path), as `exposures` last found them: `foreign`
+_UNITS: set[str] = set()
+_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+# what reaches across deployments by its namespace or by name: a namespace's LimitRange, a serving runtime
+_ANY_UNIT = frozenset({LIMIT_RANGE, RUNTIME_RUN, RUNTIME_SHADOWED})
 
 
 def reaches(e: Exposure, path: str, pod_file: str) -> bool:

@@ -156,8 +156,15 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
     except helm.RenderError as exc:
         fix = ("" if opts.failures == "notice" else
                "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
-        where = display_path(exc.path, opts.root) if exc.path else cand.display
-        return Problem(where, exc.line, f"cannot render the {what} `{cand.display}`: {exc}{fix}", level=opts.failures)
+        # a chart whose other templates rendered: each template that did not is an error, the rest is checked
+        failed = [Problem(display_path(e.path, opts.root) if e.path else cand.display, e.line,
+                          f"cannot render the {what} `{cand.display}`: {e}{fix}", level=opts.failures)
+                  for e in (exc, *exc.more)]
+        if exc.partial is None:
+            return failed[0]
+        rendered, notices = exc.partial
+    else:
+        failed = []
     text = rendered.text()
     try:
         source = parse(cand.display, text, "yaml") if text else None
@@ -166,6 +173,8 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
 
         # as Helm reports it (`YAML parse error on <template>`), at the template line that wrote it
         got = source_line(rendered, exc.line) if isinstance(exc, ParseError) and exc.line else None
+        if failed:
+            return failed[0]
         if got is None:
             return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
         place, out = got
@@ -173,6 +182,8 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
                "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
         return Problem(place.path, place.line, f"cannot render the {what} `{cand.display}`: {out} is not "
                        f"YAML: {str(exc).removeprefix('invalid YAML: ')}{fix}", level=opts.failures)
+    if source is None and failed:
+        return failed[0]
     if source is None:
         if cand.hint == "helm-chart" and helm.is_library(cand.path):  # Helm refuses to install one
             return Problem(cand.display, 0, "skipped: a library chart (`type: library`) renders nothing itself; its "
@@ -181,6 +192,7 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
     source.disk_path = cand.path
     source.origins = Mapper(rendered)
     source.problems.extend(Problem(cand.display, 0, n, level="notice") for n in notices)
+    source.problems.extend(failed)
     return source
 
 
