@@ -389,6 +389,13 @@ def _judged(s: Any) -> bool:
     return s.owner is None and s.auth_default != "app" and s.kind != "remote-shell"
 
 
+def _listener(service: str, listener: str) -> str:
+    """The service's listener as a message names it: the service's name alone when it already says every
+    word of the listener's (the kohya_ss GUI's GUI, the ClearML API server's API)."""
+    words = set(service.lower().split())
+    return service if set(listener.lower().split()) <= words else f"{service} {listener}"
+
+
 @rule(kind=Kind.EXPOSURE, risk=Risk.CRITICAL, code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
       message="{name} exposes {service} without authentication",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
@@ -436,5 +443,5 @@ def check(workload: Workload) -> Iterator[Finding]:
                     "with no authentication"
                 port = f"{r.outside} (the container's {ls.port})" if r.outside else ls.port
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
-                    f"{workload.label} runs the {s.name} {ls.listener.name} {r.how} {how}: "
+                    f"{workload.label} runs the {_listener(s.name, ls.listener.name)} {r.how} {how}: "
                     f"it {ls.listener.gives or s.gives} for anyone who can reach port {port}"))

@@ -383,6 +383,31 @@ def test_a_known_credential_names_listeners_its_service_has() -> None:
             if n not in {l.name for l in next(s for s in services.catalog() if s.id == sid).listeners}] == []
 
 
+def test_every_services_exposure_message_says_each_thing_once() -> None:
+    """GLM017 writes "runs the <service> <listener> ... with no authentication: it <gives> for anyone who can
+    reach port N" for every catalogued listener: no word twice in a row ("the kohya_ss GUI GUI"), no listener
+    that repeats the service's words ("the Saxml HTTP server HTTP API"), and no `gives` that says again what
+    the message says around it ("with no key for anyone")."""
+    import re
+
+    from glmlint.rules.glm017_ai_service_exposed import _listener
+
+    said = re.compile(r"\b(?:with no (?:key|login|token|authentication)|anyone|anybody)\b", re.IGNORECASE)
+    bad = []
+    for s in services.catalog():
+        for ls in s.listeners:
+            named = _listener(s.name, ls.name)
+            words = re.findall(r"[\w-]+", f"the {named} published".lower())
+            again = [w for w, after in zip(words, words[1:]) if w == after]
+            repeated = named != s.name and (set(ls.name.lower().split()) & set(s.name.lower().split())) - {"ui", "and", "api"}
+            gives = ls.gives or s.gives
+            if again or repeated or said.search(gives):
+                bad.append((s.id, ls.name, again, sorted(repeated), gives))
+    assert bad == []
+    assert _listener("kohya_ss GUI", "GUI") == "kohya_ss GUI"
+    assert _listener("vLLM", "OpenAI-compatible API") == "vLLM OpenAI-compatible API"
+
+
 @pytest.mark.parametrize(("port", "state"), [("9200", "absent"), ("9300", "on")])
 def test_opensearch_demo_login_is_the_rest_apis_not_the_transports(port: str, state: str) -> None:
     text = ("services:\n  o:\n    image: opensearchproject/opensearch:2.11.1\n"

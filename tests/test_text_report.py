@@ -171,7 +171,7 @@ def test_the_same_command_in_a_readme_is_one_line_naming_the_others(tmp_path, ca
     assert out.splitlines() == [
         "README.md:8:5: critical GLM017 [ai-service-exposed] `docker run` of `vllm/vllm-openai:latest` runs the "
         "vLLM OpenAI-compatible API published on all interfaces with no authentication: it generates with the "
-        "served model and reads what it was given, with no key for anyone who can reach port 8000 "
+        "served model and reads what it was given for anyone who can reach port 8000 "
         "(unsafe fix; also lines 17, 32, 41)",
         "README.md:24:68: critical GLM005 [jupyter-open-no-token] `docker run` of `jupyter/base-notebook` starts "
         "Jupyter on all interfaces with authentication disabled (safe fix)",
