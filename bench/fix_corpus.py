@@ -47,10 +47,12 @@ def scan(root: str, name: str) -> list[dict]:
 
 
 def fmt_of(path: str, text: str) -> str | None:
-    from glmlint.parsers import ParseError, Skip, parse
+    """The format glmlint reads `path` as: parsed with the hint its name gives, as a scan does (without one, a
+    Dockerfile or sshd_config was read as YAML, failed, and was never judged)."""
+    from glmlint.parsers import ParseError, Skip, detect, parse
 
     try:
-        src = parse(path, text, None)
+        src = parse(path, text, detect(os.path.basename(path), path))
     except (ParseError, Skip, Exception):  # noqa: BLE001
         return None
     return str(src.format) if src is not None else None

@@ -71,6 +71,9 @@ class RenderError(Exception):
         super().__init__(message)
         self.path = path
         self.line = line
+        # a chart whose rest rendered (`render_chart`): (the rendered stream, notices) ...
+        self.partial: tuple[Rendered, list[str]] | None = None
+        self.more: list[RenderError] = []  # ... and the other templates left out of it, each with its error
 
 
 _AT = re.compile(r"(?:^|[\s(])([^\s:()]+?\.(?:ya?ml|tpl|txt|json)):(\d+)")
@@ -105,7 +108,9 @@ def chart_root(path: str) -> str | None:
 
 
 def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()) -> tuple[Rendered, list[str]]:
-    """Render the chart at `chart_dir`; the stream and notices (missing dependencies)."""
+    """Render the chart at `chart_dir`; the stream and notices (missing dependencies). A chart that
+    cannot render raises `RenderError`; when the rest of it renders (`_render_rest`), with that rest
+    (`RenderError.partial`) and the other templates that could not render (`RenderError.more`)."""
     missing = _missing(chart_dir)
     notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
                "(run `helm dependency build` to check them too)"] if missing else []
@@ -114,25 +119,159 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     try:
         manifests = render_manifests(chart_dir, values, options.set)
     except RenderError as exc:
-        if not missing or "charts/" in str(exc):  # `helm template` names them itself
-            raise
-        # a template that includes a dependency's named template (`common.names.fullname`) fails to render
-        # without it: the error says which dependencies are missing
-        raise RenderError(f"{exc} (dependencies not in `charts/`: {', '.join(missing)}; run `helm dependency "
-                          "build`)", exc.path, exc.line) from None
+        error = exc
+        if exc.path is None and _SCHEMA in str(exc):  # at the values line the chart's values.schema.json refuses
+            raise _schema_located(exc, chart_dir, values, options.set) from None
+        if missing and "charts/" not in str(exc):  # `helm template` names them itself
+            # a template that includes a dependency's named template (`common.names.fullname`) fails to render
+            # without it: the error says which dependencies are missing
+            error = RenderError(f"{exc} (dependencies not in `charts/`: {', '.join(missing)}; run `helm dependency "
+                                "build`)", exc.path, exc.line)
+        rest = _render_rest(chart_dir, values, options.set, exc)
+        if rest is None or not any(t.strip() for k, t in rest[0].items() if not k.endswith("NOTES.txt")):
+            raise error from None  # nothing else renders: Helm's error alone, as Helm gives it
+        manifests, more = rest
+        error = RenderError(f"{error} ({LEFT_OUT})", error.path, error.line)
+        error.more = [RenderError(f"{m} ({LEFT_OUT})", m.path, m.line) for m in more[1:]]
+        parts = documents(chart_dir, root, manifests, lambda dirs, rel: _values_chain(dirs, rel, values, root))
+        error.partial = (Rendered.build(display_path(chart_dir, root), parts, "helm"), notices)
+        raise error from None
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
 
 
+_SCHEMA = "values don't meet the specifications of the schema"
+_SCHEMA_AT = re.compile(r"chart\(s\):\s*(\S+?):?\s+-\s+at\s+'(/[^']*)'")
+
+
+def _schema_located(error: RenderError, chart_dir: str, values: list[str], sets: tuple[str, ...]) -> RenderError:
+    """Helm's refusal of the values by a `values.schema.json` (`… mlflow: - at '/replicaCount': got string,
+    want integer`), at the line of the first value it names: in the last values file given that sets
+    it, else the chart's `values.yaml` (a subchart's, below its name in the parent's values)."""
+    from glmlint.parsers import yamlnodes as y
+
+    m = _SCHEMA_AT.search(str(error))
+    if m is None:
+        return error
+    keys: list[Any] = [k.replace("~1", "/").replace("~0", "~") for k in m.group(2).split("/")[1:]]
+    keys = [int(k) if k.isdigit() else k for k in keys]
+    if m.group(1) != (_chart_name(chart_dir) or m.group(1)):
+        keys.insert(0, m.group(1))  # a subchart's: its values below its name
+    dotted = ".".join(str(k) for k in keys)
+    for expr in sets:  # a `--set` wins over every file: no line to point at
+        key = re.sub(r"\[(\d+)\]", r".\1", expr.split("=", 1)[0])
+        if key == dotted or key.startswith(dotted + ".") or dotted.startswith(key + "."):
+            return error
+    for path in [*reversed(values), os.path.join(chart_dir, "values.yaml")]:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                docs = [d for d in y.compose_all(fh.read()) if d is not None]
+        except (OSError, UnicodeDecodeError, y.YamlError):
+            continue
+        got = find(docs[0], tuple(keys)) if docs else None
+        if got is not None:
+            node = got[0] if got[0] is not None else got[1]
+            return RenderError(str(error), os.path.abspath(path), node.start_mark.line + 1)
+    return error
+
+
+def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
+                 error: RenderError) -> tuple[dict[str, str], list[RenderError]] | None:
+    """What Helm renders of a chart it refuses as a whole, without the templates that fail: (the
+    manifests, the error of each template left out, the first one's first), or None when the error
+    names no template that can be left out.
+
+    Helm stops at the first template that fails (`required`, `fail`, a value a dependency missing from
+    `charts/` would give); each is left out in turn, in a copy of the chart, as long as Helm names a
+    template of the chart's own (not a `_helpers.tpl` every template includes). The other templates
+    render as they would with it: a template cannot read what another writes (one that includes a
+    `define` of a template left out fails in turn and is left out too). No value is changed to get
+    a template to render: what is checked is what would be deployed, less what cannot be rendered."""
+    import tempfile
+
+    if _blanked(error, chart_dir) is None:
+        return None
+    more: list[RenderError] = []
+    with tempfile.TemporaryDirectory(prefix="glmlint-chart-") as tmp:
+        copy = os.path.join(tmp, os.path.basename(os.path.abspath(chart_dir)))
+        shutil.copytree(chart_dir, copy, symlinks=True)
+        for _ in range(_MAX_LEFT_OUT):
+            rel = _blanked(error, chart_dir)
+            if rel is None:
+                return None
+            target = os.path.join(copy, rel)
+            if os.path.islink(target) or not os.path.isfile(target) or os.path.getsize(target) == 0:
+                return None  # left out already and Helm still names it: do not loop
+            with open(target, "w", encoding="utf-8"):
+                pass
+            more.append(error)
+            try:
+                return render_manifests(copy, values, sets), more
+            except RenderError as exc:
+                error = _located(str(exc), chart_dir)
+    return None
+
+
+_MAX_LEFT_OUT = 20  # templates left out of one chart before giving up
+LEFT_OUT = "the chart's other templates are checked without this one"
+
+
+def _blanked(error: RenderError, chart_dir: str) -> str | None:
+    """The template an error names that can be left out of the chart: one of its own `templates/` (or
+    a subchart directory's) that is not a partial (`_helpers.tpl`), relative to the chart, or None."""
+    if not error.path:
+        return None
+    rel = os.path.relpath(error.path, os.path.abspath(chart_dir))
+    parts = rel.split(os.sep)
+    if rel.startswith(os.pardir) or "templates" not in parts or os.path.basename(rel).startswith("_"):
+        return None
+    return rel
+
+
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,
-                     namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
+                     namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = ()) -> dict[str, str]:
     """What `helm template` renders, by template (`<chart>/templates/x.yaml`): the `helm` binary when on
-    PATH, else Helm's SDK in process."""
+    PATH, else Helm's SDK in process. `versions`: `--kube-version`/`--api-versions` flags for the binary
+    (Helm's SDK renders with its default capabilities)."""
     helm = shutil.which("helm")
     if helm:
-        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds)
+        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds, versions)
     return _render_sdk(chart_dir, values, sets, release, namespace, crds)
+
+
+_HOOK = "helm.sh/hook"
+
+
+def without_hooks(manifests: dict[str, str], tests_only: bool) -> dict[str, str]:
+    """The manifests less Helm's hooks, as `helm template --no-hooks` prints them (a document with a
+    `helm.sh/hook` annotation), or less its test hooks only, as `--skip-tests` (an event `test`, or
+    the older `test-success`). Each left-out document's lines are left blank: the others keep their
+    lines within the template's output, which places their findings."""
+    from glmlint.parsers import yamlnodes as y
+
+    out: dict[str, str] = {}
+    for key, text in manifests.items():
+        if _HOOK not in text:
+            out[key] = text
+            continue
+        lines = text.split("\n")
+        for start, doc in _documents(text):
+            try:
+                roots = y.compose_all(doc)
+            except y.YamlError:
+                continue  # not YAML: Kustomize says so
+            hook = y.text(y.get(roots[0], "metadata", "annotations", _HOOK)) if roots and roots[0] is not None else None
+            if hook is None:
+                continue
+            events = {e.strip() for e in hook.split(",")}
+            if tests_only and not events & {"test", "test-success"}:
+                continue
+            for i in range(start, min(len(lines), start + doc.count("\n"))):
+                if not _DOC_START.match(lines[i]):
+                    lines[i] = ""
+        out[key] = "\n".join(lines)
+    return out
 
 
 def documents(chart_dir: str, root: str, manifests: dict[str, str],
@@ -170,6 +309,30 @@ class _Defines:
     def __init__(self, files: YamlFiles, root: str) -> None:
         self.files, self.root = files, root
         self._charts: dict[str, dict[str, tuple[str, int, list[str]]]] = {}
+        self._objects: dict[str, dict[tuple[str, str], list[tuple[str, Any]]]] = {}
+
+    def objects(self, chart: str) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+        """The Kubernetes objects written as YAML in the chart's own files outside `templates/` and
+        `charts/` (what a template reads with `.Files.Get`: KServe's `files/kserve/resources.yaml`), by
+        (kind, name): (file, the object's node). A file with template actions that is not YAML is left out."""
+        from glmlint.parsers import yamlnodes as y
+
+        got = self._objects.get(chart)
+        if got is not None:
+            return got
+        got = self._objects[chart] = {}
+        for dirpath, dirnames, filenames in os.walk(chart):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                 and not (dirpath == chart and d in ("templates", "charts")))
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                if not name.endswith((".yaml", ".yml")) or name == CHART_FILE or os.path.getsize(path) > 1_000_000:
+                    continue
+                for doc in self.files.docs(path):
+                    kind, obj = y.text(y.get(doc, "kind")), y.text(y.get(doc, "metadata", "name"))
+                    if kind and obj:
+                        got.setdefault((kind, obj), []).append((path, doc))
+        return got
 
     def find(self, chart: str, name: str) -> tuple[str, int, list[str]] | None:
         """(file, index of the body's first line in it, the body's lines) of `name` in `chart`, or None."""
@@ -347,8 +510,8 @@ def _missing(chart_dir: str) -> list[str]:
 
 
 def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
-                   namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
-    cmd = [helm, "template", release, chart_dir, "--namespace", namespace]
+                   namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = ()) -> dict[str, str]:
+    cmd = [helm, "template", release, chart_dir, "--namespace", namespace, *versions]
     for v in values:
         cmd += ["--values", v]
     for s in sets:
@@ -535,6 +698,16 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+_NINDENT = re.compile(r"\|\s*n?indent\s+(\d+)\s*-?\}\}\s*$")
+
+
+def _indented(line: str) -> int:
+    """The indentation every line an action-only template line writes has at least: its last action's
+    `nindent N` / `indent N` (0 when it has none)."""
+    m = _NINDENT.search(line.rstrip())
+    return int(m.group(1)) if m is not None else 0
+
+
 _ELSE = re.compile(r"^\{\{-?\s*else\b")
 
 
@@ -666,6 +839,7 @@ def _align(template: list[str], rendered: list[str], indented: bool = True) -> l
     out: list[tuple[int | None, bool]] = []
     cur = 0
     block = -1  # rendered lines indented deeper than this are what an action writes (a `toYaml` block)
+    acting = -1  # the action line that wrote the last line no template line matched, since `cur`
     for raw in rendered:
         line = raw.strip()
         if not line or _DOC_START.match(raw):
@@ -682,17 +856,20 @@ def _align(template: list[str], rendered: list[str], indented: bool = True) -> l
                       if isinstance(matchers[i], str) and hit(i, raw, line)), None)
         if t is not None:
             out.append((t, True))
-            cur = t + 1
+            cur, acting = t + 1, -1
             # `key: {{ toYaml .x | nindent 8 }}`: the lines below the key are the action's
             block = _indent(raw) if line.endswith(":") and _outputs(template[t]) and "{{" in template[t] else -1
             continue
         # written by an action: a line from here on that only holds actions and writes text, before
-        # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`)
+        # the next literal line; else the line matched last, when it also writes text (`key: {{ toYaml }}`).
+        # Of two such lines in a row (`{{- include "labels" . | nindent 4 }}`, then `{{ include "rules" . }}`),
+        # the first wrote what follows until a line it cannot have written: one indented less than its
+        # `nindent N` (`indent N`) puts every line it writes
         emitter = None
-        i = cur
+        i = max(cur, acting)
         while i < len(template) and matchers[i] is None:
-            if "{{" in template[i] and _outputs(template[i]):
-                emitter = i
+            if "{{" in template[i] and _outputs(template[i]) and _indent(raw) >= _indented(template[i]):
+                emitter = acting = i
                 break
             i += 1
         if emitter is None:
@@ -719,10 +896,14 @@ class TemplateOrigin:
         align = tpl.align()
         r = self.offset + node.line - 2  # node lines count the document's `---` line
         if not 0 <= r < len(align):
-            return None
+            return self._from_files(node)
         t, literal = align[r]
         if t is None:
-            return None
+            return self._from_files(node)
+        if not literal and not tpl.archive and ".Files." in lines[t]:  # `{{ .Files.Get "files/rbac.yaml" }}`
+            read = self._from_files(node)
+            if read is not None:
+                return read
         if not literal and not tpl.archive:
             inside = self._in_define(node, r, t, lines, align)
             if inside is not None:
@@ -738,6 +919,53 @@ class TemplateOrigin:
         if tpl.archive:  # no line of the archive to point at: the message says which template line
             return Place(tpl.archive, 1, 1, detail=f"from `{tpl.member}:{t + 1}` packed in this archive"), related
         return Place(tpl.shown, t + 1, col, disk=tpl.disk), related
+
+    def _from_files(self, node: Node) -> tuple[Place, tuple[Place, ...]] | None:
+        """The place in a file of the chart (`_Defines.objects`) that holds what the template rendered
+        at `node`, read with `.Files.Get` (and maybe patched): the same object (kind and name) with the
+        same value at the same key path, the whole of it (a rule of a ClusterRole, every field); the
+        template is the related place. None when no file holds it as rendered (a patch or a value changed it)."""
+        from glmlint.parsers import yamlnodes as y
+
+        tpl = self.template
+        if tpl.defines is None or tpl.archive or node.path is None:
+            return None
+        doc = self._root()
+        kind, name = y.text(y.get(doc, "kind")), y.text(y.get(doc, "metadata", "name"))
+        got = find(doc, tuple(node.path)) if kind and name else None
+        if got is None:
+            return None
+        mine, whole = _plain(got[1]), _plain(doc)
+        best, score = None, -1
+        for path, obj in tpl.defines.objects(tpl.chart).get((kind or "", name or ""), ()):
+            hit = find(obj, tuple(node.path))
+            if hit is None or _plain(hit[1]) != mine:
+                continue
+            # of a base and a patch both holding it (`kind:`, `name:`), the one more of the object is as rendered
+            theirs = _plain(obj)
+            n = sum(1 for k, v in whole.items() if theirs.get(k) == v)
+            if n > score:
+                best, score = (path, hit), n
+        if best is None:
+            return None
+        path, hit = best
+        at = hit[0] if node.is_key and hit[0] is not None else hit[1]
+        return (Place(display_path(path, self.root_of(tpl)), at.start_mark.line + 1, at.start_mark.column + 1,
+                      disk=path), (Place(tpl.shown, 1, 1, "read by", tpl.disk),))
+
+    def _root(self) -> Any:
+        """The rendered document's root node."""
+        from glmlint.parsers import yamlnodes as y
+
+        root = getattr(self, "_parsed", False)
+        if root is False:
+            text = next((doc for start, doc in _documents(self.template.rendered) if start == self.offset), "")
+            try:
+                root = next((d for d in y.compose_all(text) if d is not None), None)
+            except y.YamlError:
+                root = None
+            self._parsed = root
+        return root
 
     def line_at(self, line: int) -> tuple[Place, str] | None:
         """The template line that wrote line `line` of this document (1 is its `---`), and where that
@@ -902,6 +1130,17 @@ def _find_all(root: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
     elif y.is_map(over):
         for key in y.entries(over):
             yield from _find_all(over, (key, *path[i + 1:]))
+
+
+def _plain(node: Any) -> Any:
+    """A YAML node as plain data (scalars as their text), to compare two documents' values."""
+    from glmlint.parsers import yamlnodes as y
+
+    if y.is_map(node):
+        return {k.value: _plain(v) for k, v in node.value if y.is_scalar(k)}
+    if y.is_seq(node):
+        return [_plain(v) for v in node.value]
+    return node.value if node is not None else None
 
 
 def _column(text: str, node: Node) -> int:

@@ -2,7 +2,9 @@
 
 `kustomize build --enable-helm` (and `kubectl kustomize`) runs `helm version -c --short`, then
 `helm template <release> <chart directory> --namespace <ns> -f <values> ...` for each chart of
-a kustomization's `helmCharts:` (and `helm pull` first for a chart not in its `chartHome`).
+a kustomization's `helmCharts:` (and `helm pull` first for a chart not in its `chartHome`), with
+`--skip-tests` (`skipTests: true`), `--no-hooks` (`skipHooks: true`), `--include-crds`,
+`--kube-version` and `--api-versions` when the entry asks (kustomize v5.5.0, as `kubectl kustomize` runs it).
 glmlint gives Kustomize this command (`--helm-command`, a small script in the build's wrapper
 directory, `kustomize.build`), so that an overlay with `helmCharts:` builds where Helm's SDK is
 installed and no `helm` binary is (`glmlint.helm.render_manifests`: the binary when on PATH,
@@ -32,7 +34,8 @@ def template(args: list[str]) -> int:
     namespace = helm.NAMESPACE
     values: list[str] = []
     sets: list[str] = []
-    crds = False
+    versions: list[str] = []  # `--kube-version`, `--api-versions`: for the `helm` binary
+    crds = skip_tests = no_hooks = False
     i = 0
     while i < len(args):
         arg = args[i]
@@ -46,9 +49,15 @@ def template(args: list[str]) -> int:
                 values.append(value)
             elif name in ("--set", "--set-string"):
                 sets.append(value)
+            elif name in ("--kube-version", "--api-versions", "-a"):
+                versions += [name, value]
             continue
         if arg == "--include-crds":
             crds = True
+        elif arg == "--skip-tests":  # the entry's `skipTests: true`
+            skip_tests = True
+        elif arg == "--no-hooks":  # `skipHooks: true`
+            no_hooks = True
         elif not arg.startswith("-"):
             positional.append(arg)
         i += 1
@@ -60,10 +69,12 @@ def template(args: list[str]) -> int:
         sys.stderr.write(f"Error: glmlint renders `helm template [NAME] CHART`, not {' '.join(args)}\n")
         return 1
     try:
-        manifests = helm.render_manifests(chart, values, tuple(sets), release, namespace, crds)
+        manifests = helm.render_manifests(chart, values, tuple(sets), release, namespace, crds, tuple(versions))
     except helm.RenderError as exc:
         sys.stderr.write(f"Error: {exc}\n")
         return 1
+    if skip_tests or no_hooks:  # as `helm template` prints them: not the hooks (or the test hooks) left out
+        manifests = helm.without_hooks(manifests, tests_only=not no_hooks)
     out = sys.stdout
     for key in sorted(manifests):
         text = manifests[key]

@@ -54,8 +54,11 @@ def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[
     the files close to its own (`routed`; `through`: what works that out elsewhere, a pool's workers)."""
     found = []
     routes: dict[str, list[Exposure]] = {}
+    _UNITS.clear()
     for src in sources:
         if src.format is Format.KUBERNETES:
+            if not src.path.endswith(_FILE_SUFFIXES) and src.disk_path and os.path.isdir(src.disk_path):
+                _UNITS.add(src.path)  # a rendered chart or overlay (its path is its directory's)
             for e in src.services:
                 if e.kind == INGRESS_ROUTE:
                     routes.setdefault(src.path, []).append(e)
@@ -204,8 +207,19 @@ def exposed_elsewhere(src: SourceFile, found: list[tuple[str, Exposure]]) -> boo
 def foreign(e_path: str, e: Exposure, pod_file: str) -> bool:
     """Whether what the file `e_path` exposes (`e`) is linked to the pods of `pod_file`: one of another file
     that `reaches` them, or a route of that file whose Service another file defines (`Exposure.completed`), which
-    the parse of its file could not link to its pods."""
+    the parse of its file could not link to its pods. A Service (an Ingress) of one rendered overlay or chart
+    never reaches the pods of another: each is a deployment of its own (overlays/dev and overlays/prod build
+    the same base, each with its own variant of the base's Service: dev's NodePort is not prod's)."""
+    if e_path != pod_file and e.kind not in _ANY_UNIT and e_path in _UNITS and pod_file in _UNITS:
+        return False
     return (e_path != pod_file or e.completed) and reaches(e, e_path, pod_file)
+
+
+# the scan's rendered charts and overlays (by path), as `exposures` last found them: `foreign`
+_UNITS: set[str] = set()
+_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+# what reaches across deployments by its namespace or by name: a namespace's LimitRange, a serving runtime
+_ANY_UNIT = frozenset({LIMIT_RANGE, RUNTIME_RUN, RUNTIME_SHADOWED})
 
 
 def reaches(e: Exposure, path: str, pod_file: str) -> bool:
@@ -546,8 +560,10 @@ def _selects(selector: tuple[tuple[str, str, tuple[str, ...]], ...], labels: dic
 
 
 def aggregate(roles: list[Role]) -> list[Role]:
-    """Each aggregated ClusterRole with the rules of the scanned ClusterRoles its selectors match
-    (as the controller does, following aggregated roles that aggregate others)."""
+    """Each aggregated ClusterRole with the rules of the scanned ClusterRoles of its own project
+    (`_unit`) its selectors match (as the controller does, following aggregated roles that aggregate
+    others): the scan cannot tell which projects share a cluster (another repository's roles that carry
+    the label)."""
     if all(r.aggregation is None for r in roles):
         return list(roles)
     cluster = [r for r in roles if r.kind == "ClusterRole"]
@@ -564,8 +580,8 @@ def _aggregated(role: Role, cluster: list[Role], labels: dict[int, dict[str, str
     while todo:
         cur = todo.pop()
         for other in cluster:
-            if id(other) in seen:
-                continue
+            if id(other) in seen or not _same_unit(other.path, role.path):
+                continue  # (another project's ClusterRole: deployed with that project, not this one)
             if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
                 continue
             seen.add(id(other))
@@ -722,9 +738,26 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
                 or (cluster.groups and _in_group(b, pod.namespace, path))):
             continue
+        if not _same_unit(path, b.path) and not _close(path, b.path) and not _theirs_too(name, path, cluster):
+            continue  # another project's binding of an account that is not this project's to share
         grants.append(Grant(b, _role_of(b, cluster)))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return records.replace(pod, account=account, grants=tuple(grants))
+
+
+def _theirs_too(account: str, path: str, cluster: _Cluster) -> bool:
+    """Whether a binding of another project (`_unit`) than the pod's (of `path`) that names its ServiceAccount
+    `account` may be the one the pod is deployed with: the namespace a binding and a pod both write says
+    nothing of whether they share a cluster (a corpus of repositories side by side, a monorepo's projects).
+    Not for `default` (every namespace has its own, which no manifest creates: another project's binding
+    of it is for that project's own pods), nor for an account the pod's own project creates or binds (its
+    own binding or ServiceAccount is the one it is deployed with); else yes (a repository's `config/rbac/`
+    with the pods of `deploy/prod/`, scanned at its root)."""
+    if account == "default":
+        return False
+    unit = _unit(path)
+    own = (*cluster.bindings.get(account, ()), *cluster.accounts.get(account, ()))
+    return not any(_unit(x.path) == unit for x in own)
 
 
 def _role_of(b: Binding, cluster: _Cluster) -> Role | None:

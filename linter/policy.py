@@ -21,7 +21,7 @@ from glmlint import context
 from glmlint.config import Config
 from glmlint.ir import Format, Problem, SourceFile
 from glmlint.rule import Rule
-from glmlint.results import Report, Result, sort_results
+from glmlint.results import JudgedResult, Report, Result, sort_results
 
 
 def apply(report: Report, config: Config, early: Early | None = None) -> None:
@@ -148,7 +148,7 @@ class _Place:
     """What the project decided about the place of a finding: its file's context, `per-file-ignores`,
     the suppression comments of its file (each file's read once)."""
 
-    def __init__(self, report: Report, config: Config) -> None:
+    def __init__(self, report: Report, config: Config, named: set[str] | None = None) -> None:
         self.report, self.config = report, config
         self.table = config.context_table()
         self.roles: dict[str, str] = {}
@@ -156,9 +156,11 @@ class _Place:
         self.ignores: dict[str, list[str]] = {}
         # each file with a finding by its path (its disk path and format read from it: no tuple per
         # file of the tree beside it, ~1.4 MB at 4x the corpus while the policy ran, issue 12); only
-        # those are asked about (~1 file in 3 of the corpus: every file's was ~0.6 MB at 4x)
-        named = {r.path for r in report.results}
-        self.sources = {s.path: s for s in report.sources if s.path in named}
+        # those are asked about (~1 file in 3 of the corpus: every file's was ~0.6 MB at 4x), or the
+        # files `named` (those of the findings a step asks about)
+        if named is None:
+            named = {r.path for r in report.results}
+        self.sources = {s.path: s for s in report.sources if s.path in named} if named else {}
         self.sups: dict[str, list[suppress.Suppression]] = {}
 
     def dockerfile(self, path: str) -> bool:
@@ -334,11 +336,13 @@ def _per_file_ignores(report: Report, config: Config) -> None:
 
 def _in_context(report: Report, config: Config) -> None:
     """Drop findings a rule does not report in their file's context (documentation, tests, dev
-    containers, CI); count them per context, for the summary."""
-    place = _Place(report, config)
+    containers, CI); count them per context, for the summary. A finding kept in its worker as its
+    file's came in (`JudgedResult`: `Early.judge` asked the same context, with the same
+    configuration) is kept without asking again."""
+    place = _Place(report, config, {r.path for r in report.results if r.__class__ is not JudgedResult})
     kept = []
     for r in report.results:
-        if place.in_context(r):
+        if r.__class__ is JudgedResult or place.in_context(r):
             kept.append(r)
         else:
             ctx = place.context(r)

@@ -27,8 +27,8 @@ from glmlint.recache import preload
 # what a scan produces, defined below the scan, the fix engine and the policy (`glmlint.results`);
 # importable from here as before
 from glmlint.records import dataclass
-from glmlint.results import (FixEdit, LeanResult, Report, Result, _evaluate, evaluate, lean_fix, moved, result_of,
-                             sort_results)
+from glmlint.results import (FixEdit, JudgedResult, LeanResult, Report, Result, _evaluate, evaluate, lean_fix, moved,
+                             result_of, sort_results)
 from glmlint.rule import Finding, Rule
 
 if TYPE_CHECKING:
@@ -156,8 +156,15 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
     except helm.RenderError as exc:
         fix = ("" if opts.failures == "notice" else
                "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
-        where = display_path(exc.path, opts.root) if exc.path else cand.display
-        return Problem(where, exc.line, f"cannot render the {what} `{cand.display}`: {exc}{fix}", level=opts.failures)
+        # a chart whose other templates rendered: each template that did not is an error, the rest is checked
+        failed = [Problem(display_path(e.path, opts.root) if e.path else cand.display, e.line,
+                          f"cannot render the {what} `{cand.display}`: {e}{fix}", level=opts.failures)
+                  for e in (exc, *exc.more)]
+        if exc.partial is None:
+            return failed[0]
+        rendered, notices = exc.partial
+    else:
+        failed = []
     text = rendered.text()
     try:
         source = parse(cand.display, text, "yaml") if text else None
@@ -166,6 +173,8 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
 
         # as Helm reports it (`YAML parse error on <template>`), at the template line that wrote it
         got = source_line(rendered, exc.line) if isinstance(exc, ParseError) and exc.line else None
+        if failed:
+            return failed[0]
         if got is None:
             return Problem(cand.display, 0, f"cannot parse the rendered {what}: {exc}", level=opts.failures)
         place, out = got
@@ -173,6 +182,8 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
                "; fix it, or set `render-failures = \"notice\"` (or `render = false`) in the configuration")
         return Problem(place.path, place.line, f"cannot render the {what} `{cand.display}`: {out} is not "
                        f"YAML: {str(exc).removeprefix('invalid YAML: ')}{fix}", level=opts.failures)
+    if source is None and failed:
+        return failed[0]
     if source is None:
         if cand.hint == "helm-chart" and helm.is_library(cand.path):  # Helm refuses to install one
             return Problem(cand.display, 0, "skipped: a library chart (`type: library`) renders nothing itself; its "
@@ -181,6 +192,7 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
     source.disk_path = cand.path
     source.origins = Mapper(rendered)
     source.problems.extend(Problem(cand.display, 0, n, level="notice") for n in notices)
+    source.problems.extend(failed)
     return source
 
 
@@ -285,13 +297,16 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
 
 
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
-              images: Iterable[SourceFile] = (), evidence: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
+              images: Iterable[SourceFile] = (), evidence: list[Any] | None = None,
+              exposures: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
     edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
     `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
     others being findings the scan's policy drops; its `fix_user` (the config's) is the user the edits
     write, as `glmlint fix` writes it. `evidence`: filled with what each fix judged alone
-    was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`)."""
+    was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`).
+    `exposures`: the Services and LimitRanges of other files that exposed the file's workloads
+    (`_check_exposed`), which expose the fixes' re-parses too."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -309,7 +324,8 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
         shown = fix_edits if callable(fix_edits) else None
         edits = verified_edits(source, list(rules), found, list(images),
                                shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence,
-                               user=getattr(fix_edits, "fix_user", None))  # (`policy.Shown`: the config's fix user)
+                               user=getattr(fix_edits, "fix_user", None),  # (`policy.Shown`: the config's fix user)
+                               exposures=exposures)
         results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -665,7 +681,7 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
             judged, out = out[5], out[:5]
             if out[0].__class__ is tuple:  # judged in its worker, and done: kept as a `DoneFile`, its findings reported
                 early.take(cand.display, judged)
-                report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes))
+                report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes, judged=True))
                 fmt, parse_problems, sups = out[0]
                 if not parse_problems and not sups and report.sources.__class__ is _Files:
                     report.sources.quiet(cand.display, fmt, cand.path)
@@ -697,8 +713,9 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                     _add(report, out[0])
                     continue
                 if out[1] is not None:  # its findings, as they come: the packed rows are not kept
-                    # (no problems: the shared `()`, not an empty list per file)
-                    results = _unpacked(out[1], report.rules, cand.display, fixes)
+                    # (no problems: the shared `()`, not an empty list per file; judged: in its worker)
+                    results = _unpacked(out[1], report.rules, cand.display, fixes,
+                                        judged=judged is not None and judged is not False)
                     if out[4] is not None:  # what the scan-wide rules found, as results too (smaller than rows)
                         found, more, keys, pods, evidence = out[4]
                         if early is not None:
@@ -827,11 +844,12 @@ class _Parked:
         self.handle = spool.put(_pickled((_sent(cand), problems, linked, tentative)))
         self.rows = spool.put(_pickled(_packed(results, index))) if results else None
 
-    def entry(self, source: SourceFile, how: tuple[_Spool, list[Rule], Any]) -> tuple[Any, ...]:
+    def entry(self, source: SourceFile, how: tuple[_Spool, list[Rule], Any, bool]) -> tuple[Any, ...]:
         """The file's entry as `_check_all` made it: its findings (`_Rows`: results again when
         gathered, naming the file with `source.path`), what the scan-wide rules found as results
         again (their fixes and messages the scan's one of each). `how`: (the spool, the scan's
-        rules, its fixes and messages: `_unpacked`'s `fixes`)."""
+        rules, its fixes and messages: `_unpacked`'s `fixes`, whether its findings were judged: `_unpacked`'s
+        `judged`)."""
         import pickle
 
         sent, problems, linked, tentative = pickle.loads(how[0].get(self.handle))
@@ -846,7 +864,7 @@ class _Parked:
               spool: _Spool) -> _Parked:
         """A file parked as its worker packed and pickled its findings (`rows`, judged there:
         `_check_one`) and what its scan-wide rules found (`tentative`, its pods already in `spool`)."""
-        parked = cls.__new__(cls)
+        parked = _JudgedParked.__new__(_JudgedParked)
         parked.keys = None
         if tentative is not None:
             found, more, parked.keys, pods, evidence = tentative
@@ -865,14 +883,21 @@ class _Rows:
 
     __slots__ = ("handle", "path", "how")
 
-    def __init__(self, handle: int | bytes, path: str, how: tuple[_Spool, list[Rule], Any]) -> None:
+    def __init__(self, handle: int | bytes, path: str, how: tuple[_Spool, list[Rule], Any, bool]) -> None:
         self.handle, self.path, self.how = handle, path, how
 
     def __iter__(self) -> Iterator[Result]:
         import pickle
 
-        spool, rules, fixes = self.how
-        return iter(_unpacked(pickle.loads(spool.get(self.handle)), rules, self.path, fixes))
+        spool, rules, fixes, judged = self.how
+        return iter(_unpacked(pickle.loads(spool.get(self.handle)), rules, self.path, fixes, judged))
+
+
+class _JudgedParked(_Parked):
+    """A file parked with its findings as its worker judged them (`_Parked.ready`): read back as
+    `JudgedResult`s (`_finish_pooled` gives its `entry` the `how` that says so)."""
+
+    __slots__ = ()
 
 
 def _shared_rules(roles: list[Any], shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
@@ -1315,7 +1340,16 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
     """In a worker, once every file is in: a Kubernetes file whose pods a Service of another file
     selects, read again and checked linked: its pods as the parent linked them (`pods`), its workloads exposed by
     `others` (those Services, stamped with their file), every rule run (`exposed`; else only the
-    scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had."""
+    scan-wide ones). None: it no longer reads (changed since): the parent keeps what it had.
+
+    The rules run in the two calls `_check_one` makes, the file's rules, then the scan-wide ones, so
+    that each fix is judged as in a file no Service of another file exposes: by the rules of its
+    own call (a fix of the file's rules is not refused for a GLM044 finding of the unlinked re-parse
+    that the linked pods do not have), and with the fix engine's shortcuts that a scan-wide rule
+    turns off (a container's fixes in one re-parse, one document re-parsed, no pod identities:
+    `fix.engine._verified_edits`); each re-parse exposed by `others` as the file is
+    (`fix.engine._reparse`), so that it differs from the file only in what the fix wrote. The
+    results in the scan's rule order, as one call gives them."""
     from glmlint.parsers.kubernetes import expose
 
     state = _WORKER
@@ -1327,7 +1361,15 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
     full.pods[:] = pods
     if exposed:
         full.workloads = [expose(w, others) for w in full.workloads]
-    results, problems = run_rules(full, state.rules if exposed else state.scan_wide, state.fix_edits)
+        results, problems = run_rules(full, state.local, state.fix_edits, exposures=others)
+        if state.scan_wide:
+            linked, more = run_rules(full, state.scan_wide, state.fix_edits, exposures=others)
+            if linked:
+                index = state.index
+                results = sorted([*results, *linked], key=lambda r: index[id(r.rule)])
+            problems += more
+    else:
+        results, problems = run_rules(full, state.scan_wide, state.fix_edits)
     return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index, state.lean),
             problems, True, None)
 
@@ -1617,19 +1659,21 @@ assert _RESULT_FIELDS[:7] == ("path", "line", "col", "rule", "message", "fix", "
 
 
 def _unpacked(packed: list[tuple[Any, ...]], rules: list[Rule], path: str | None = None,
-              fixes: dict[tuple[Any, ...], Any] | None = None) -> list[Result]:
+              fixes: dict[tuple[Any, ...], Any] | None = None, judged: bool = False) -> list[Result]:
     """A worker's findings of one file as results (their rule by its index in `rules`); those at
     `path` (the file's own name) name it with that string; `fixes`: a lean scan's (`_lean`), whose results are
-    `LeanResult`s (a `Result` in half the size)."""
+    `LeanResult`s (a `Result` in half the size); `judged`: the findings its worker's `policy.Early`
+    kept (`JudgedResult`s: `policy.apply` does not ask their file's context again)."""
     at = _RULE_AT
     if fixes is None:
         return [Result(p[0] if p[0] != path else path, *p[1:at], rules[p[at]], *p[at + 1:]) for p in packed]
+    lean = JudgedResult if judged else LeanResult
     # each fix as a lean scan keeps it (`_lean`), put in as the result is made (not a copy of it made);
     # its message and workload the scan's one string of each (`fixes` holds them too, keyed by
     # themselves: many findings share a message, ~3,400 distinct in ~5,200 on the corpus, and every
     # finding of a workload its name, each unpickled apart)
     one = fixes.setdefault
-    return [LeanResult(p[0] if p[0] != path else path, p[1], p[2], rules[p[3]], one(p[4], p[4]),
+    return [lean(p[0] if p[0] != path else path, p[1], p[2], rules[p[3]], one(p[4], p[4]),
                        lean_fix(p[5], fixes) if p[5] is not None else None,
                        one(p[6], p[6]) if p[6] is not None else None, *p[7:]) for p in packed]
 
@@ -2303,11 +2347,14 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     # (a pool's workers read and compose the files close to a route file: `_Pool.routed`)
     services = exposures(report.sources, rounds.routed if isinstance(rounds, _Pool) else None)
 
-    how = (spool, rules, fixes)  # (`_Parked.entry`)
+    # (`_Parked.entry`; a `_JudgedParked`'s findings were judged in its worker: `JudgedResult`s)
+    how, judged_how = (spool, rules, fixes, False), (spool, rules, fixes, True)
 
     def unparked(i: int) -> tuple[Any, ...]:
         entry = entries[i]
-        return entry.entry(report.sources[i], how) if isinstance(entry, _Parked) else entry
+        if not isinstance(entry, _Parked):
+            return entry
+        return entry.entry(report.sources[i], judged_how if entry.__class__ is _JudgedParked else how)
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(_kept(report.sources)) if src.pod_labels and exposed_elsewhere(src, services)}

@@ -123,9 +123,12 @@ write under its home at start (vLLM's and the Hugging Face hub's `~/.cache`,
 Ollama's `~/.ollama`, MinIO's `~/.minio`), the compose, Kubernetes and `docker run`
 fix also sets `HOME=/tmp`, and the Dockerfile fix writes `ENV HOME=/tmp` beside its
 `USER` (Docker's daemon sets no HOME either), unless the workload or the image sets
-`HOME` or variables the scan cannot read may. No fix is offered where root is the workload's purpose
-(the finding itself, and its message, are unchanged; a volume-permissions step's
-message says why):
+`HOME` or variables the scan cannot read may. Such a uid has no name either: for an
+image whose start asks for one (vLLM: torch's Inductor names its cache with
+`getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
+also sets `USER` to the uid it sets, unless `LOGNAME` or `USER` is already set.
+No fix is offered where root is the workload's purpose (the finding itself, and its
+message, are unchanged; a volume-permissions step's message says why):
 
 - a volume-permissions step that runs `chown` on a mounted volume, and node
   agents recognised by what they mount from the host: a device plugin or CSI
@@ -272,19 +275,30 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     if own and own != "0":
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
-    if home:
+    named = _needs_name(workload)
+    if home or named:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
         # used when neither the image nor the container sets HOME), which it cannot write: the caches the
         # image keeps under its home go to /tmp, writable by every user (and a tmpfs or emptyDir under a
-        # read-only root filesystem)
+        # read-only root filesystem); and it has no name, which torch's Inductor asks for (`USER` answers it)
+        why = []
+        if home:
+            why.append(f"HOME=/tmp (the image writes under its home: {', '.join(home)}; without an account HOME "
+                       f"is /, which it cannot write)")
+        if named:
+            why.append(f"USER={FIX_USER} (the image's start asks for its user's name, which a uid without an "
+                       f"account has not)")
+        anchor = Setting((), workload.anchor, explicit=False)
         return (set_value(workload.user, "user", FIX_USER,
-                          title=f"Run as the non-root user {FIX_USER}, with HOME=/tmp (the image writes under its "
-                                f"home: {', '.join(home)}; without an account HOME is /, which it cannot write)"),
-                ensure_item(Setting((), workload.anchor, explicit=False), "env", f"HOME={_NEW_HOME}", title=""))
+                          title=f"Run as the non-root user {FIX_USER}, with {' and '.join(why)}"),
+                *((ensure_item(anchor, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
+                *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
 
 
 _NEW_HOME = "/tmp"
+# where a fix can set a variable beside the user (`environment:`, `env:`, `--env`, `ENV`)
+_ENV_FORMATS = (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN, Format.DOCKERFILE)
 
 
 def _home_writes(workload: Workload) -> list[str]:
@@ -295,12 +309,26 @@ def _home_writes(workload: Workload) -> list[str]:
     (TERM) and the image's `Env`, never HOME (moby daemon/container/container.go `CreateDaemonEnvironment`,
     at 006e71b1); runc sets it only when unset, from the uid's /etc/passwd entry, `/` for a uid without one
     (libcontainer/init_linux.go `setupUser`, at c9019ea9)."""
-    if workload.format not in (Format.COMPOSE, Format.KUBERNETES, Format.DOCKER_RUN, Format.DOCKERFILE) \
-            or workload.env_imports \
+    if workload.format not in _ENV_FORMATS or workload.env_imports \
             or set_home(workload) is not None:
         return []
     paths = fact(workload.entry_image(), "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
+
+
+def _needs_name(workload: Workload) -> bool:
+    """Whether the image's start asks for its user's name (images.yaml `start_needs_user_name`: torch's Inductor
+    in vLLM names its cache with `getpass.getuser()`, which raises for a uid without an /etc/passwd entry) and
+    neither the workload nor the image sets a variable that answers it, nor may variables the scan cannot
+    read."""
+    if workload.format not in _ENV_FORMATS or workload.env_imports:
+        return False
+    needs = fact(workload.entry_image(), "start_needs_user_name")
+    if needs is None:
+        return False
+    env = fact(workload.entry_image(), "env")
+    image_env = env.value if env is not None and isinstance(env.value, dict) else {}
+    return not any(workload.env_value(str(n)) is not None or n in image_env for n in needs.value)
 
 
 def _root_powers(workload: Workload) -> bool:

@@ -6,7 +6,9 @@ Flags a compose service with neither `mem_limit` nor
 `resources.limits.memory`. A limit of `0` or `-1` means no limit and is
 reported too. An NVIDIA NIMService without `spec.resources.limits.memory` is
 reported: the NIM operator gives its NIM container the NIMService's
-`resources` as written, adding only an `nvidia.com/gpu` request and limit. An ephemeral container (`kubectl debug`) is not reported: the API
+`resources` as written, adding only an `nvidia.com/gpu` request and limit (the
+finding points at its `resources.limits`, else `resources`, where the limit
+goes; at its `image` when it writes neither). An ephemeral container (`kubectl debug`) is not reported: the API
 server refuses `resources` on it, as it runs within what its pod has. A
 container that sets no memory limit in a namespace whose `LimitRange` has a
 `type: Container` item with a `default` (or `max`) memory is not reported: the
@@ -100,4 +102,5 @@ def check(workload: Workload) -> Iterator[Finding]:
             yield Finding(at=memory.loc, args={"name": workload.label},
                           message=f"{workload.label} sets an unlimited memory limit (`{memory.value}`)")
     elif workload.missing(memory, "resources"):
-        yield Finding(at=workload.anchor, args={"name": workload.label})
+        # (where the limit is missing: the workload's anchor, or where a NIMService writes its `resources`)
+        yield Finding(at=memory.loc, args={"name": workload.label})

@@ -21,7 +21,13 @@ when it listens on all interfaces **and**
 
 - (a) its authentication is explicitly turned off (TorchServe
   `--disable-token-auth`, code-server `--auth none`, Open WebUI
-  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator`, Airflow 3's
+  `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator` (zero-to-jupyterhub's
+  default: the chart's hub Secret's `values.yaml`, base64, with
+  `hub.config.JupyterHub.authenticator_class: dummy` and no `hub.extraConfig`,
+  `hub.existingSecret`, `hub.extraFiles`, `hub.args` or volume mounted into
+  the hub's configuration directory that may choose another, read for the
+  chart's configurable-http-proxy whose `--default-target` is that hub, in
+  the same rendered manifest; reported at that `values.yaml`), Airflow 3's
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
   `standalone`, not on a scheduler that serves no UI; the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;
@@ -176,12 +182,20 @@ when it listens on all interfaces **and**
   to the Gateways its `spec.router.gateway.refs` name (a ref without a
   namespace: the service's own), to its single-node workload pods, or a
   multi-node one's (`worker`) leader pods (`template`), on port 8000 (a rule's
-  `ExtensionRef` filter in `route.http.spec` may authenticate). With
+  `ExtensionRef` filter in `route.http.spec` may authenticate). Only a
+  `template` the service writes is judged: one that writes none (a
+  single-node one with no `template`, a multi-node one with `worker` alone)
+  runs the `main` container its LLMInferenceServiceConfig presets give
+  (`config-llm-template.yaml`, `config-llm-worker-data-parallel.yaml`), which
+  glmlint does not build, so its route is not reported. With
   `gateway: {}` (no refs) the route goes to the Gateways its own
   `route.http.spec.parentRefs` name, else to the cluster's default gateway,
   which KServe's `inferenceservice-config` names (`ingress.kserveIngressGateway`):
   `kserve/kserve-ingress-gateway` as KServe ships it, judged where the scan has
-  it (a ConfigMap naming another is not read).
+  it; an `inferenceservice-config` ConfigMap in the route's file or one close
+  to it names the one the controller reads (`<namespace>/<name>`, or a name
+  of the ConfigMap's namespace; one whose `ingress` names none, or that the
+  scan cannot read, attaches the route to no Gateway it judges).
   Or an OpenShift `Route` (`route.openshift.io`: the router is the
   cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
   name such a Service, on the port its `port.targetPort` names (the Service

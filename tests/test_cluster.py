@@ -403,3 +403,126 @@ def test_a_binding_links_the_one_role_of_its_name_in_another_top_level_directory
         pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
         assert [(r.path, r.line, r.message) for r in pooled.results] == \
             [(r.path, r.line, r.message) for r in serial.results]
+
+
+def _admin_binding(name: str, account: str, namespace: str) -> str:
+    return textwrap.dedent(f"""\
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {{name: {name}}}
+        roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}}
+        subjects:
+          - {{kind: ServiceAccount, name: {account}, namespace: {namespace}}}
+        """)
+
+
+def _pod_as(account: str, namespace: str) -> str:
+    return textwrap.dedent(f"""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: db-manager, namespace: {namespace}}}
+        spec:
+          selector: {{matchLabels: {{app: d}}}}
+          template:
+            metadata: {{labels: {{app: d}}}}
+            spec:
+              serviceAccountName: {account}
+              containers: [{{name: d, image: "ghcr.io/example/db-manager:1.0"}}]
+        """)
+
+
+@pytest.mark.parametrize("account, own_binding, binding_dir, reported", [
+    # kserve's old install binds the `default` account of `kubeflow`; katib's pods in `kubeflow` run as their
+    # own namespace's `default`, from another repository of the scan: not that binding's
+    ("default", False, "kserve/install/v0.5.0", False),
+    ("default", False, "katib/config/rbac", True),  # one switch: the binding of the pod's own project
+    # both projects bind an account of that name (kube-prometheus' and an example's `prometheus-adapter`):
+    # the pod is deployed with its own project's binding, not the other's
+    ("adapter", True, "kserve/install/v0.5.0", False),
+    ("adapter", False, "kserve/install/v0.5.0", True),  # its own project binds nothing to it: the one there is
+])
+def test_a_pod_is_not_linked_to_another_projects_binding_by_namespace(tmp_path, monkeypatch, account, own_binding,
+                                                                     binding_dir, reported):
+    """The namespace a binding and a pod both write does not say they share a cluster: in a scan of
+    repositories side by side (each top-level directory a project), a binding of another project decides
+    nothing for a pod whose account is its namespace's `default` or one its own project binds, serial,
+    pooled and lean alike."""
+    (tmp_path / "katib" / "components").mkdir(parents=True)
+    (tmp_path / binding_dir).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "katib" / "components" / "db-manager.yaml").write_text(_pod_as(account, "kubeflow"))
+    (tmp_path / binding_dir / "binding.yaml").write_text(_admin_binding("kfserving-manager", account, "kubeflow"))
+    if own_binding:
+        (tmp_path / "katib" / "rbac").mkdir(parents=True)
+        (tmp_path / "katib" / "rbac" / "binding.yaml").write_text(
+            _admin_binding("adapter-view", account, "kubeflow").replace("cluster-admin", "view"))
+    _glm044_alike(tmp_path, monkeypatch, "katib/components/db-manager.yaml" if reported else None,
+                  "binds to `cluster-admin`")
+
+
+def _glm044_alike(tmp_path, monkeypatch, reported: str | None, says: str) -> None:
+    """GLM044 on the scan of `tmp_path`: one finding in the file `reported` (None: none), whose message
+    says `says`, serial, pooled and lean alike."""
+    rules = select(builtin_rules(), ["GLM044"])
+    serial = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=1)
+    assert [(r.path, r.code) for r in serial.results] == ([(reported, "GLM044")] if reported else [])
+    if reported:
+        assert says in serial.results[0].message
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for lean in (False, True):
+        pooled = runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=2, lean=lean)
+        assert [(r.path, r.line, r.message) for r in pooled.results] == \
+            [(r.path, r.line, r.message) for r in serial.results]
+
+
+_AGGREGATED = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ml-edit}
+aggregationRule:
+  clusterRoleSelectors:
+    - matchLabels: {rbac.example.com/aggregate-to-ml-edit: "true"}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: runner-ml-edit}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ml-edit}
+subjects:
+  - {kind: ServiceAccount, name: runner, namespace: ml}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: j, namespace: ml}
+spec:
+  template:
+    spec:
+      serviceAccountName: runner
+      containers: [{name: c, image: "busybox:1.36"}]
+"""
+
+_EXEC_PART = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: exec-part
+  labels: {rbac.example.com/aggregate-to-ml-edit: "true"}
+rules:
+  - apiGroups: [""]
+    resources: ["pods/exec"]
+    verbs: ["create"]
+"""
+
+
+@pytest.mark.parametrize("part_dir, reported", [
+    ("other-repo/rbac", False),  # another repository's ClusterRole that carries the label
+    ("platform/rbac", True),  # one switch: the project's own
+])
+def test_an_aggregated_cluster_role_collects_the_roles_of_its_own_project_only(tmp_path, monkeypatch, part_dir,
+                                                                               reported):
+    """An aggregated ClusterRole collects the ClusterRoles its selectors match in its own project (a top-level
+    directory of the scan), not another repository's that carry the same label, serial, pooled and lean alike."""
+    (tmp_path / "platform" / "jobs").mkdir(parents=True)
+    (tmp_path / part_dir).mkdir(parents=True)
+    (tmp_path / "platform" / "jobs" / "runner.yaml").write_text(_AGGREGATED)
+    (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART)
+    _glm044_alike(tmp_path, monkeypatch, "platform/jobs/runner.yaml" if reported else None, "`create` on `pods/exec`")

@@ -15,16 +15,16 @@ def _tmpfs(text: str, service: str) -> list[str]:
 @pytest.mark.parametrize(("image", "extra", "want"), [
     # huggingface_hub: the hub cache is HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub; vLLM's own
     # cache stays in ~/.cache/vllm
-    ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /models}\n", ["/models", "/root/.cache", "/tmp"]),
-    ("vllm/vllm-openai:v0.7.2", "    environment: [HF_HUB_CACHE=/hf/hub/]\n", ["/hf/hub", "/root/.cache", "/tmp"]),
+    ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /models}\n", ["/models", "/root/.cache", "/root/.triton", "/tmp"]),
+    ("vllm/vllm-openai:v0.7.2", "    environment: [HF_HUB_CACHE=/hf/hub/]\n", ["/hf/hub", "/root/.cache", "/root/.triton", "/tmp"]),
     ("vllm/vllm-openai:v0.7.2", "    environment: {TRANSFORMERS_CACHE: /cache, HF_HOME: /cache}\n",
-     ["/cache", "/root/.cache", "/tmp"]),
+     ["/cache", "/root/.cache", "/root/.triton", "/tmp"]),
     # a volume there already makes it writable
     ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /models}\n    volumes: [\"./models:/models\"]\n",
-     ["/root/.cache", "/tmp"]),
+     ["/root/.cache", "/root/.triton", "/tmp"]),
     # still under the tmpfs the image's own path gets
-    ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /root/.cache/huggingface}\n", ["/root/.cache", "/tmp"]),
-    ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /tmp/hf}\n", ["/root/.cache", "/tmp"]),
+    ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /root/.cache/huggingface}\n", ["/root/.cache", "/root/.triton", "/tmp"]),
+    ("vllm/vllm-openai:v0.7.2", "    environment: {HF_HOME: /tmp/hf}\n", ["/root/.cache", "/root/.triton", "/tmp"]),
     # TEI's router caches into HUGGINGFACE_HUB_CACHE (the image's /data); HF_HOME does not move it
     ("ghcr.io/huggingface/text-embeddings-inference:cpu-1.5", "    environment: {HUGGINGFACE_HUB_CACHE: /cache}\n",
      ["/cache", "/data", "/tmp"]),
@@ -61,7 +61,7 @@ def test_vllm_gets_no_read_only_fix_while_its_cache_is_moved_where_the_scan_cann
 def test_kubernetes_read_only_fix_gives_vllm_an_empty_dir_at_its_hf_home(tmp_path) -> None:
     text = VLLM_DEPLOYMENT.rstrip() + "\n" + "            env: [{name: HF_HOME, value: /models}]\n"
     new, _ = _fixed(tmp_path, "deploy.yaml", text)
-    assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/models", "/root/.cache", "/tmp"]
+    assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/models", "/root/.cache", "/root/.triton", "/tmp"]
 
 
 def test_kubernetes_hf_home_from_a_config_map_gets_no_read_only_fix(tmp_path) -> None:
@@ -75,4 +75,4 @@ def test_docker_run_read_only_fix_adds_a_tmpfs_at_the_moved_cache(tmp_path) -> N
     text = ("#!/bin/sh\ndocker run --gpus all -e HF_HOME=/models -p 127.0.0.1:8000:8000 vllm/vllm-openai "
             "--model Qwen/Qwen2.5-1.5B\n")
     new, _ = _fixed(tmp_path, "serve.sh", text)
-    assert "--read-only --tmpfs /tmp --tmpfs /root/.cache --tmpfs /models vllm/vllm-openai" in new
+    assert "--read-only --tmpfs /tmp --tmpfs /root/.cache --tmpfs /root/.triton --tmpfs /models vllm/vllm-openai" in new

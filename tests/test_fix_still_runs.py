@@ -40,10 +40,11 @@ def _mounts(tmp_path: Path, name: str, text: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(("image", "mounts", "want"), [
     # vLLM downloads a `--model` repo id into ~/.cache/huggingface and keeps its own cache in ~/.cache/vllm
-    ("vllm/vllm-openai:v0.7.2", "", ["/root/.cache", "/tmp"]),
+    # and Triton compiles its kernels into ~/.triton/cache at warm-up
+    ("vllm/vllm-openai:v0.7.2", "", ["/root/.cache", "/root/.triton", "/tmp"]),
     # the documented run mounts the hub cache: ~/.cache/vllm still needs its writable parent
     ("vllm/vllm-openai:v0.7.2", "    volumes: [\"hf:/root/.cache/huggingface\"]\n",
-     ["/root/.cache", "/root/.cache/huggingface", "/tmp"]),
+     ["/root/.cache", "/root/.cache/huggingface", "/root/.triton", "/tmp"]),
     # `ollama serve` writes ~/.ollama/id_ed25519 before it listens, and exits when it cannot
     ("ollama/ollama:0.5.7", "", ["/root/.ollama", "/tmp"]),
     ("ollama/ollama:0.5.7", "    volumes: [\"ollama:/root/.ollama\"]\n", ["/root/.ollama", "/tmp"]),
@@ -101,7 +102,7 @@ VLLM_DEPLOYMENT = """\
 def test_kubernetes_read_only_fix_gives_vllm_a_writable_cache(tmp_path) -> None:
     new, _ = _fixed(tmp_path, "deploy.yaml", VLLM_DEPLOYMENT)
     assert "readOnlyRootFilesystem: true" in new
-    assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/tmp"]
+    assert _mounts(tmp_path, "deploy.yaml", new)["vllm"] == ["/root/.cache", "/root/.triton", "/tmp"]
     _assert_volume_names_are_dns_labels(new)
 
 
@@ -188,12 +189,12 @@ def test_compose_service_built_from_a_known_image_writes_where_that_image_does(t
     (tmp_path / "Dockerfile").write_text("FROM vllm/vllm-openai:v0.7.2\nRUN pip install flash-attn\n")
     text = "services:\n  llm:\n    build: .\n    image: acme/llm:1\n"
     new, _ = _fixed(tmp_path, "compose.yaml", text)
-    assert _compose_writable(new, "llm") == ["/root/.cache", "/tmp"]
+    assert _compose_writable(new, "llm") == ["/root/.cache", "/root/.triton", "/tmp"]
 
 
 @pytest.mark.parametrize(("mount", "want"), [
-    ("", "--read-only --tmpfs /tmp --tmpfs /root/.cache vllm/vllm-openai"),
-    ("-v hf:/root/.cache ", "--read-only --tmpfs /tmp vllm/vllm-openai"),
+    ("", "--read-only --tmpfs /tmp --tmpfs /root/.cache --tmpfs /root/.triton vllm/vllm-openai"),
+    ("-v hf:/root/.cache ", "--read-only --tmpfs /tmp --tmpfs /root/.triton vllm/vllm-openai"),
 ])
 def test_docker_run_read_only_fix_adds_a_tmpfs_where_the_image_writes(tmp_path, mount, want) -> None:
     """Before, a `docker run` of an image with known writable paths (nginx too) got no fix at all."""
@@ -294,11 +295,16 @@ def _all_fixed(tmp_path: Path, name: str, text: str) -> str:
 
 
 @pytest.mark.parametrize(("environment", "want_env"), [
-    ("", {"HOME": "/tmp"}),
-    ("    environment:\n      - VLLM_LOGGING_LEVEL=INFO\n", ["VLLM_LOGGING_LEVEL=INFO", "HOME=/tmp"]),
-    ("    environment:\n      HF_TOKEN: ${HF_TOKEN}\n", {"HF_TOKEN": "${HF_TOKEN}", "HOME": "/tmp"}),
-    # a HOME of its own: the caches go there, nothing is added
-    ("    environment: [\"HOME=/models\"]\n", ["HOME=/models"]),
+    # USER too: torch's Inductor names its cache with getpass.getuser(), which raises for a uid without an account
+    ("", {"HOME": "/tmp", "USER": "10001"}),
+    ("    environment:\n      - VLLM_LOGGING_LEVEL=INFO\n", ["VLLM_LOGGING_LEVEL=INFO", "HOME=/tmp", "USER=10001"]),
+    ("    environment:\n      HF_TOKEN: ${HF_TOKEN}\n", {"HF_TOKEN": "${HF_TOKEN}", "HOME": "/tmp", "USER": "10001"}),
+    ("    environment: []\n", ["HOME=/tmp", "USER=10001"]),
+    # a HOME of its own: the caches go there, only the name is added
+    ("    environment: [\"HOME=/models\"]\n", ["HOME=/models", "USER=10001"]),
+    # a name of its own (LOGNAME is the first getpass.getuser() reads): only HOME is added
+    ("    environment: [\"LOGNAME=vllm\"]\n", ["LOGNAME=vllm", "HOME=/tmp"]),
+    ("    environment: [\"HOME=/models\", \"USER=vllm\"]\n", ["HOME=/models", "USER=vllm"]),
 ])
 def test_compose_run_as_non_root_fix_gives_vllm_a_home_it_can_write(tmp_path, environment, want_env) -> None:
     """As uid 10001, which has no account in the image, runc starts vLLM with HOME=/ (`setupUser`'s default):
@@ -319,16 +325,19 @@ def test_kubernetes_run_as_non_root_fix_gives_vllm_a_home_it_can_write(tmp_path)
     (container,) = yaml.safe_load(new)["spec"]["template"]["spec"]["containers"]
     assert container["securityContext"]["runAsUser"] == 10001
     assert {"name": "HOME", "value": "/tmp"} in container["env"]
+    assert {"name": "USER", "value": "10001"} in container["env"]
     assert "/tmp" in [m["mountPath"] for m in container["volumeMounts"]]
 
 
-@pytest.mark.parametrize(("image", "home"), [
-    ("vllm/vllm-openai:v0.7.2", True),
-    ("ollama/ollama:0.5.7", True),
+@pytest.mark.parametrize(("image", "home", "name"), [
+    ("vllm/vllm-openai:v0.7.2", True, True),
+    # Ollama (Go) asks for no user name
+    ("ollama/ollama:0.5.7", True, False),
     # an image the catalog knows nothing of: nothing said about its home
-    ("ghcr.io/example/llm-server:1.4", False),
+    ("ghcr.io/example/llm-server:1.4", False, False),
 ])
-def test_docker_run_run_as_non_root_fix_sets_home_where_the_image_writes_under_it(tmp_path, image, home) -> None:
+def test_docker_run_run_as_non_root_fix_sets_home_where_the_image_writes_under_it(tmp_path, image, home,
+                                                                                    name) -> None:
     text = f"#!/bin/sh\ndocker run --gpus all -u root -p 127.0.0.1:8000:8000 {image} serve\n"
     path = tmp_path / "serve.sh"
     path.write_text(text)
@@ -336,6 +345,26 @@ def test_docker_run_run_as_non_root_fix_sets_home_where_the_image_writes_under_i
     (fixed,) = fix_report(report, Options(unsafe=True))
     assert "-u 10001:10001" in fixed.new_text
     assert ("--env HOME=/tmp" in fixed.new_text) == home
+    assert ("--env USER=10001" in fixed.new_text) == name
+
+
+@pytest.mark.parametrize(("user", "want"), [(None, "10001"), ("1000:1000", "1000"), ("2000", "2000")])
+def test_run_as_non_root_fix_names_the_uid_it_sets(tmp_path, user, want) -> None:
+    """vLLM's torch Inductor names its cache `torchinductor_` + getpass.getuser(): LOGNAME/USER, else the uid's
+    /etc/passwd entry, which uid 10001 has not (KeyError, vllm-project/vllm#44548): USER names the fix's uid."""
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    user: root\n")
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (fixed,) = fix_report(report, Options(unsafe=True, user=user or "10001", user_set=user is not None))
+    svc = yaml.safe_load(fixed.new_text)["services"]["llm"]
+    assert svc["environment"]["USER"] == want
+    assert str(svc["user"]).split(":")[0] == want
+
+
+def test_read_only_fix_mounts_where_triton_cache_dir_moves_the_kernel_cache(tmp_path) -> None:
+    text = "services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    environment: [TRITON_CACHE_DIR=/cache/triton]\n"
+    new, _ = _fixed(tmp_path, "compose.yaml", text)
+    assert _compose_writable(new, "llm") == ["/cache/triton", "/root/.cache", "/root/.triton", "/tmp"]
 
 
 @pytest.mark.parametrize(("image", "mounts", "want"), [
@@ -437,14 +466,16 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
     # FROM the vLLM image, which writes ~/.cache at start: uid 10001 has no account there, so runc would start
     # it with HOME=/ (moby sets no HOME): the fix writes `ENV HOME=/tmp` beside the `USER` it adds
     ("FROM vllm/vllm-openai:v0.7.2\nRUN pip install --no-cache-dir flash-attn\nENTRYPOINT [\"vllm\", \"serve\"]\n",
-     "FROM vllm/vllm-openai:v0.7.2\nRUN pip install --no-cache-dir flash-attn\nENV HOME=/tmp\nUSER 10001\n"
+     "FROM vllm/vllm-openai:v0.7.2\nRUN pip install --no-cache-dir flash-attn\nENV HOME=/tmp\nENV USER=10001\nUSER 10001\n"
      "ENTRYPOINT [\"vllm\", \"serve\"]\n"),
     # a final `USER root` is rewritten in place; the ENV goes right after it
     ("FROM ollama/ollama:0.5.7\nRUN apt-get update\nuser root\ncmd [\"serve\"]\n",
      "FROM ollama/ollama:0.5.7\nRUN apt-get update\nuser 10001\nENV HOME=/tmp\ncmd [\"serve\"]\n"),
-    # a HOME of its own: the caches go there, nothing is added
+    # a HOME of its own: the caches go there, only the name (for torch's Inductor) is added
     ("FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models\nRUN pip install x\n",
-     "FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models\nRUN pip install x\nUSER 10001\n"),
+     "FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models\nRUN pip install x\nENV USER=10001\nUSER 10001\n"),
+    ("FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models USER=vllm\nRUN pip install x\n",
+     "FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models USER=vllm\nRUN pip install x\nUSER 10001\n"),
     # an image the catalog knows nothing of writing under its home: the USER alone, as before
     ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
      "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),

@@ -132,8 +132,8 @@ def test_a_scan_verifies_only_what_it_reports_and_reports_the_same(tmp_path: Pat
     verified: list[str] = []
     real = engine._verified_edits
 
-    def watched(source, rules, found, images, batch=True, shown=None, evidence=None):
-        got = real(source, rules, found, images, batch, shown, evidence)
+    def watched(source, rules, found, images, *more, **named):
+        got = real(source, rules, found, images, *more, **named)
         verified.extend(found[i][3].path + ":" + found[i][3].code for i in got)
         return got
 

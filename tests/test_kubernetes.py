@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from glmlint import runner
+from glmlint.registry import builtin_rules, select
 from tests.helpers import lint, source, workloads
 
 
@@ -813,3 +815,42 @@ def test_an_llminferenceservice_route_without_gateway_refs_attaches_to_the_defau
     assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
     if reported:
         assert f"of the Gateway `{gateway}`" in report.results[0].message
+
+
+_ISVC_CONFIG = """\
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: inferenceservice-config, namespace: kserve}
+    data:
+      ingress: |-
+        INGRESS
+    """
+
+
+@pytest.mark.parametrize("ingress, gateway, reported", [
+    # the platform's KServe names its own default gateway: the route attaches to it
+    ('{"enableGatewayApi": true, "kserveIngressGateway": "kserve/shared-edge"}', "shared-edge", True),
+    ('{"enableGatewayApi": true, "kserveIngressGateway": "kserve/shared-edge"}', "kserve-ingress-gateway", False),
+    # a name alone: a Gateway of the controller's namespace (the ConfigMap's)
+    ('{"kserveIngressGateway": "shared-edge"}', "shared-edge", True),
+    # one that names none (KServe attaches the route to no Gateway), or that the scan cannot read
+    ('{"ingressGateway": "knative-serving/knative-ingress-gateway"}', "kserve-ingress-gateway", False),
+    ('{{ .Values.ingress | toJson }}', "kserve-ingress-gateway", False),
+])
+def test_an_llminferenceservice_route_attaches_to_the_default_gateway_inferenceservice_config_names(
+        tmp_path, monkeypatch, ingress, gateway, reported):
+    """KServe's LLMInferenceService controller reads the cluster's default gateway from the
+    `inferenceservice-config` ConfigMap's `ingress` JSON (`kserveIngressGateway`, kserve config_loader.go
+    `NewConfig`, v1beta1 configmap.go `NewIngressConfig` at aaac4e29): one in a file close to the route's names
+    the Gateway its route attaches to, serial and pooled alike."""
+    files = {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", "{}"),
+             "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway),
+             "apps/kserve/config.yaml": _ISVC_CONFIG.replace("INGRESS", ingress)}
+    report = lint(tmp_path, files, ["GLM017"])
+    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
+    if reported:
+        assert f"of the Gateway `{gateway}`" in report.results[0].message
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
+    assert [(r.path, r.line, r.message) for r in pooled.results] == \
+        [(r.path, r.line, r.message) for r in report.results]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_render import FIXTURES, findings, fix, needs_helm, needs_kustomize
+from tests.test_render import FIXTURES, findings, fix, needs_helm, needs_kustomize, run
 
 
 def place(results: list[dict], code: str) -> list[tuple[str, int, int, list[tuple[str, int]]]]:
@@ -203,3 +203,163 @@ def test_a_binding_a_message_names_is_named_by_its_template_line(tmp_path, capsy
     results = findings(tmp_path, capsys, "--select", "GLM044", "llm")
     assert [(r["path"], r["line"]) for r in results] == [("llm/templates/deployment.yaml", 9)]
     assert "RoleBinding `llm` (`llm/templates/rbac.yaml:9`) binds to Role `llm`" in results[0]["message"]
+
+
+def _write_chart(chart: Path, values: str, templates: dict[str, str], **files: str) -> Path:
+    """A chart directory: Chart.yaml named after it, values.yaml, its templates, other files by name."""
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: {chart.name}\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text(values)
+    for name, text in templates.items():
+        (chart / "templates" / name).write_text(text)
+    for name, text in files.items():
+        (chart / name.replace("_", ".")).write_text(text)
+    return chart
+
+
+def _operator_chart(tmp_path: Path, labels: bool) -> Path:
+    # an operator chart's ClusterRole as KubeRay's writes it: the labels a define gives (`| nindent 4`),
+    # then, on the next line, the rules another define writes at the left margin
+    label_line = '    {{- include "operator.labels" . | nindent 4 }}\n' if labels else "    app: operator\n"
+    _write_chart(tmp_path / "operator", "rbacEnable: true\n", {
+        "_helpers.tpl": '{{- define "operator.labels" -}}\napp.kubernetes.io/name: operator\n'
+                        "app.kubernetes.io/managed-by: {{ .Release.Service }}\n{{- end -}}\n\n"
+                        '{{- define "operator.rules" -}}\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - pods\n'
+                        '  verbs:\n  - get\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  verbs:\n  - get\n'
+                        "  - list\n{{- end -}}\n",
+        "role.yaml": "{{- if .Values.rbacEnable }}\nkind: ClusterRole\napiVersion: rbac.authorization.k8s.io/v1\n"
+                     "metadata:\n  name: operator\n  labels:\n" + label_line +
+                     '{{ include "operator.rules" (dict "context" .) }}\n{{- end }}\n'})
+    return tmp_path
+
+
+@needs_helm
+@pytest.mark.parametrize("labels", [True, False])
+def test_lines_a_second_action_only_line_writes_are_placed_in_its_define(tmp_path, capsys, labels):
+    # the rules are the second include's, not the labels' (whose `nindent 4` writes no line at the left
+    # margin): the secret rule is at its line in `operator.rules`, with or without the labels include
+    # above it (main placed it in `operator.labels`)
+    results = findings(_operator_chart(tmp_path, labels), capsys, "--select", "GLM042", "operator")
+    assert [(r["path"], r["line"]) for r in results] == [("operator/templates/_helpers.tpl", 14)]
+
+
+def _serving_chart(tmp_path: Path, model: str, token_in_helpers: bool = False) -> Path:
+    # a serving chart whose engine needs a value (`required`) and whose router is written without one
+    need = '{{ required "set model to the model to serve" .Values.model }}'
+    templates = {}
+    if token_in_helpers:  # the value read in a define that both templates include
+        templates["_helpers.tpl"] = f'{{{{- define "serving.model" -}}}}\n{need}\n{{{{- end -}}}}\n'
+        need = '{{ include "serving.model" . }}'
+    templates["engine.yaml"] = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: engine\nspec:\n  selector: {matchLabels: {app: e}}\n"
+        "  template:\n    metadata: {labels: {app: e}}\n    spec:\n      containers:\n        - name: vllm\n"
+        f"          image: vllm/vllm-openai:v0.6.0\n          args: [--model, \"{need}\"]\n"
+        "          securityContext:\n            privileged: true\n")
+    templates["router.yaml"] = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: router\n  labels:\n"
+        f"    model: \"{need if token_in_helpers else 'any'}\"\nspec:\n"
+        "  hostNetwork: {{ .Values.router.hostNetwork }}\n  containers:\n    - name: router\n"
+        "      image: lmcache/lmstack-router:v0.1.0\n")
+    _write_chart(tmp_path / "serving", f"model: {model}\nrouter:\n  hostNetwork: true\n", templates)
+    return tmp_path
+
+
+@needs_helm
+def test_the_templates_beside_one_that_cannot_render_are_still_checked(tmp_path, capsys):
+    # Helm stops at the engine's `required`: that is one error at its line, and the router, which needs
+    # no model, is checked as Helm renders it (main reported the error and checked nothing)
+    code, out, err = run(_serving_chart(tmp_path, '""'), capsys, "--select", "GLM003,GLM009", "serving")
+    assert code == 2
+    assert [e.split(": cannot render")[0] for e in err] == ["serving/templates/engine.yaml:13"]
+    assert "set model to the model to serve (the chart's other templates are checked without this one)" in err[0]
+    assert "serving/templates/router.yaml:8:3: high GLM009" in out
+    assert "GLM003" not in out  # the engine did not render: nothing of it is guessed
+    # a fix is verified by rendering the chart: none is written into a chart that does not render
+    values = tmp_path / "serving" / "values.yaml"
+    before = values.read_text()
+    code, _out, err = fix(tmp_path, capsys, "--unsafe-fixes", "--write", "--select", "GLM009", "serving")
+    assert values.read_text() == before
+    assert any("GLM009 not fixed: an edit is verified by rendering the whole chart, which does not render" in e
+               for e in err)
+    # given the value, the whole chart renders: no error, the engine's finding too
+    code, out, err = run(_serving_chart(tmp_path / "given", "Qwen/Qwen2.5-7B"), capsys, "--select", "GLM003,GLM009",
+                         "serving")
+    assert code == 1 and err == []
+    assert "serving/templates/engine.yaml:15:25: critical GLM003" in out and "GLM009" in out
+
+
+@needs_helm
+def test_a_value_every_template_needs_leaves_nothing_to_check(tmp_path, capsys):
+    # the `required` in a define both templates include: Helm names each template in turn, both are
+    # left out, nothing renders: Helm's first error, as Helm gives it, and nothing reported as if it rendered
+    code, out, err = run(_serving_chart(tmp_path, '""', token_in_helpers=True), capsys, "serving")
+    assert code == 2
+    assert len(err) == 1 and err[0].split(": cannot render")[0] in ("serving/templates/engine.yaml:13",
+                                                                    "serving/templates/router.yaml:6")
+    assert "set model to the model to serve; fix it" in err[0]
+    assert "GLM" not in out
+
+
+@needs_kustomize
+@needs_helm
+@pytest.mark.parametrize("skip, found", [("", [22, 36]), ("skipTests: true", [36]), ("skipHooks: true", [])])
+def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsys, skip, found):
+    # Kustomize passes an entry's `skipTests: true` as `helm template --skip-tests` and `skipHooks: true` as
+    # `--no-hooks`: Helm then prints no test pod (no hook at all); main rendered them anyway
+    _write_chart(tmp_path / "charts" / "llm", "image: ollama/ollama:0.5.7\n", {"deployment.yaml": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-llm\nspec:\n"
+        "  selector: {matchLabels: {app: llm}}\n  template:\n    metadata: {labels: {app: llm}}\n    spec:\n"
+        "      automountServiceAccountToken: false\n      containers:\n        - name: ollama\n"
+        "          image: {{ .Values.image }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n"
+        "  name: {{ .Release.Name }}-probe\n  annotations:\n    \"helm.sh/hook\": test\nspec:\n  hostNetwork: true\n"
+        "  containers:\n    - name: wget\n      image: busybox:1.36\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
+        "  name: {{ .Release.Name }}-pull\n  annotations:\n    \"helm.sh/hook\": pre-install,pre-upgrade\nspec:\n"
+        "  template:\n    spec:\n      hostPID: true\n      restartPolicy: Never\n      containers:\n"
+        "        - name: pull\n          image: busybox:1.36\n")})
+    (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n  - name: llm\n    releaseName: llm\n    {skip}\n")
+    results = findings(tmp_path, capsys, "--select", "GLM009", ".")
+    assert [(r["path"], r["line"]) for r in results] == [("charts/llm/templates/deployment.yaml", n) for n in found]
+
+
+@needs_helm
+def test_values_a_charts_schema_refuses_are_reported_at_the_values_line(tmp_path, capsys):
+    # Helm checks the values against the chart's values.schema.json before rendering; its error names a
+    # JSON pointer (`at '/server/replicas'`): the line is the last values file that sets it (main: no line)
+    _write_chart(tmp_path / "tracking", "server:\n  replicas: 1\n  hostNetwork: false\n", {"pod.yaml": (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mlflow\nspec:\n"
+        "  hostNetwork: {{ .Values.server.hostNetwork }}\n  containers:\n"
+        "    - {name: mlflow, image: 'ghcr.io/mlflow/mlflow:v2.19.0'}\n")},
+        values_schema_json='{"type": "object", "properties": {"server": {"type": "object", "properties": {'
+                           '"replicas": {"type": "integer"}, "hostNetwork": {"type": "boolean"}}}}}\n')
+    (tmp_path / "prod.yaml").write_text("# production\nserver:\n  hostNetwork: true\n  replicas: two\n")
+    code, out, err = run(tmp_path, capsys, "--values", "prod.yaml", "tracking")
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("prod.yaml:4: cannot render the Helm chart `tracking`: values don't meet the "
+                             "specifications of the schema(s)")
+    assert "at '/server/replicas': got string, want integer" in err[0]
+    # the same value given by `--set` is no file's line: the chart is named
+    code, out, err = run(tmp_path, capsys, "--set", "server.replicas=two", "tracking")
+    assert code == 2 and err[0].startswith("tracking: cannot render the Helm chart `tracking`: values don't")
+    # a value the schema takes: the chart renders with the file, its finding at the values line it came from
+    (tmp_path / "prod.yaml").write_text("# production\nserver:\n  hostNetwork: true\n  replicas: 2\n")
+    results = findings(tmp_path, capsys, "--values", "prod.yaml", "--select", "GLM009", "tracking")
+    assert place(results, "GLM009") == [("tracking/templates/pod.yaml", 6, 3, [("prod.yaml", 3)])]
+
+
+@needs_helm
+@pytest.mark.parametrize("verbs, at", [("[get, list]", ("files/rbac.yaml", 9)),
+                                       ('[get, "{{ .Values.listVerb }}"]', ("templates/rbac.yaml", 1))])
+def test_an_object_a_template_reads_from_a_chart_file_is_placed_in_that_file(tmp_path, capsys, verbs, at):
+    # KServe's chart renders its ClusterRole from files/kserve/resources.yaml (`.Files.Get`, then `tpl`):
+    # the finding is at the rule's line in that file (main: the template's `{{ ... .Files.Get ... }}` line);
+    # a rule the template's `tpl` changes (a value in it) is not that file's as written: the template line
+    _write_chart(tmp_path / "serving", "listVerb: list\n",
+                 {"rbac.yaml": '{{ tpl (.Files.Get "files/rbac.yaml") . }}\n'})
+    (tmp_path / "serving" / "files").mkdir()
+    (tmp_path / "serving" / "files" / "rbac.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: serving-manager\n"
+        "rules:\n- apiGroups: ['']\n  resources: [configmaps]\n  verbs: [get]\n- apiGroups: ['']\n"
+        f"  resources: [secrets]\n  verbs: {verbs}\n")
+    results = findings(tmp_path, capsys, "--select", "GLM042", "serving")
+    assert [(r["path"], r["line"]) for r in results] == [("serving/" + at[0], at[1])]
+    assert "get`, `list` on `secrets`" in results[0]["message"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_render import needs_helm, needs_kustomize, run
+from tests.test_render import findings as findings_json, needs_helm, needs_kustomize, run
 
 
 def _sdk() -> bool:
@@ -429,3 +429,41 @@ def test_a_remote_base_that_cannot_be_fetched_is_one_line_at_its_entry_and_the_s
     assert err[0].startswith("overlays/prod/kustomization.yaml:3: cannot render the Kustomize overlay `overlays/prod`: "
                              "resource `https://example.invalid/acme/training-operator//manifests/base?ref=v1.7.0`: ")
     assert [(r["code"], r["path"], r["line"]) for r in json.loads(out)] == [("GLM009", "overlays/dev/escalate.yaml", 8)]
+
+
+def _two_overlays(tmp_path: Path, dev_type: str) -> Path:
+    # the layout Kustomize's docs teach: one base (a vLLM Deployment, its ClusterIP Service), a dev overlay
+    # that patches the Service's type for local testing, a prod overlay that pins the image
+    base = tmp_path / "base"
+    base.mkdir(parents=True)
+    (base / "kustomization.yaml").write_text("resources:\n  - deployment.yaml\n  - service.yaml\n")
+    (base / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vllm\nspec:\n"
+        "  selector:\n    matchLabels: {app: vllm}\n  template:\n    metadata:\n      labels: {app: vllm}\n"
+        "    spec:\n      containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.6.0\n"
+        "          args: [--model, Qwen/Qwen2.5-7B, --host, 0.0.0.0]\n          ports:\n"
+        "            - containerPort: 8000\n")
+    (base / "service.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: vllm\nspec:\n  type: ClusterIP\n"
+        "  selector: {app: vllm}\n  ports:\n    - port: 8000\n")
+    for name, text in (("dev", "resources:\n  - ../../base\npatches:\n  - target: {kind: Service, name: vllm}\n"
+                                "    patch: |-\n      - op: replace\n        path: /spec/type\n"
+                                f"        value: {dev_type}\n"),
+                       ("prod", "resources:\n  - ../../base\nimages:\n  - name: vllm/vllm-openai\n"
+                                "    newTag: v0.6.3\n")):
+        (tmp_path / "overlays" / name).mkdir(parents=True)
+        (tmp_path / "overlays" / name / "kustomization.yaml").write_text(text)
+    return tmp_path
+
+
+@needs_kustomize
+def test_a_service_of_one_overlay_does_not_expose_the_pods_of_another(tmp_path, capsys):
+    # dev's NodePort variant of the base's Service exposes dev's pods only: prod builds its own ClusterIP
+    # variant. main also reported prod's Deployment, "exposed by the NodePort Service `vllm` (the Service is
+    # in `overlays/dev:15`)", a line of dev's built stream passed off as a file's
+    results = findings_json(_two_overlays(tmp_path, "NodePort"), capsys, "--select", "GLM017", ".")
+    assert [(r["path"], r["line"]) for r in results] == [("overlays/dev/kustomization.yaml", 8)]
+    assert "Deployment/vllm" in results[0]["message"] and "(the Service is in" not in results[0]["message"]
+    # dev's Service left ClusterIP: nothing is exposed
+    results = findings_json(_two_overlays(tmp_path / "clusterip", "ClusterIP"), capsys, "--select", "GLM017", ".")
+    assert results == []

@@ -930,12 +930,17 @@ class ServiceMatch:
 
     def option(self, *flags: str) -> tuple[str, Word] | None:
         """The last value given to any of `flags` (`--f=v`, `--f v`), words read as the service's parser
-        reads them (`canonical`)."""
-        return last_option(self.args, flags, self.canonical)
+        reads them (`canonical`); a program's own option may also come before its subcommand (`uvicorn --host
+        0.0.0.0 txtai.api:app`), where it counts when the words after do not give it."""
+        got = last_option(self.args, flags, self.canonical)
+        if got is None and self.before and any(f in self.service.global_options for f in flags):
+            got = last_option(self.before, flags, self.canonical)
+        return got
 
     def flag(self, *flags: str) -> Word | None:
         found = None
-        for w in self.args:
+        before = self.before if any(f in self.service.global_options for f in flags) else ()
+        for w in (*before, *self.args):
             t = self.canonical(w.text)
             if any(t == f or t.startswith(f + "=") for f in flags):
                 found = w
@@ -1082,6 +1087,8 @@ class ServiceMatch:
         # flags win over the environment, the environment over the image's config and defaults
         last: Resolved | None = None
         args = self.args
+        if self.before and any(f in self.service.global_options for f in (*listener.bind_flags, *listener.bind_all_flags)):
+            args = (*self.before, *args)  # the program's own option before its subcommand; the later one wins
         for i, w in enumerate(args):
             t = self.canonical(w.text)
             if t in listener.bind_all_flags:

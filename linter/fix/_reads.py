@@ -13,7 +13,7 @@ READS: dict[str, frozenset[str]] = {
     'GLM009': frozenset(['anchor', 'files', 'format', 'group', 'host_ipc', 'host_network', 'host_pid', 'host_userns', 'label', 'memory_limit', 'mounts', 'node_path', 'pod_purpose', 'ports', 'process']),
     'GLM010': frozenset(['label', 'mounts', 'privilege_drop', 'run_as_non_root', 'user']),
     'GLM011': frozenset(['apparmor', 'group', 'label', 'node_path', 'seccomp', 'selinux', 'system_paths']),
-    'GLM012': frozenset(['anchor', 'container_list', 'label', 'memory_limit', 'partial', 'whole']),
+    'GLM012': frozenset(['container_list', 'label', 'memory_limit', 'partial', 'whole']),
     'GLM013': frozenset(['all_build_steps', 'build_args', 'env', 'label', 'process']),
     'GLM015': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'files', 'format', 'image', 'label', 'process', 'run_as_non_root', 'start_env', 'user']),
     'GLM017': frozenset(['anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'exposed_by', 'files', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'publish_all', 'serving_format', 'workdir']),

@@ -158,6 +158,9 @@ def _verified(chart_dir: str, report: Any, results: list[Any], helm_options: Any
                                 chart_values=helm_options.chart_values)
         try:
             before, _ = helm.render_chart(chart_dir, report.root, helm_options)
+        except helm.RenderError as exc:  # checked without a template that cannot render: nothing to verify with
+            return [], f"an edit is verified by rendering the whole chart, which does not render: {exc}"
+        try:
             after, _ = helm.render_chart(copy, report.root, opts)
         except helm.RenderError as exc:
             return [], f"the chart does not render after the edit: {exc}"

@@ -176,6 +176,9 @@ def lower(found: _Found, source: SourceFile, text: str, options: Options,
             edits.extend(_sshd_option(doc, ydoc, found.workload, intent))
         elif isinstance(intent, SetValue) and intent.field == "user" and options.user_set and own_user(intent.value):
             structured.append(SetValue(intent.setting, "user", FIX_USER, intent.title))  # the chosen user wins
+        elif isinstance(intent, EnsureItem) and FIX_USER in intent.item:  # GLM001's `USER=` names the uid it sets
+            structured.append(EnsureItem(intent.setting, intent.field,
+                                         intent.item.replace(FIX_USER, options.user.split(":", 1)[0]), intent.title))
         else:
             structured.append(intent)
     if structured:
@@ -317,13 +320,16 @@ def _sshd_option(doc: TextDoc, ydoc: Any, workload: Workload | None, intent: Set
 
 
 def _reparse(source: SourceFile, text: str, check: bool = True,
-             reuse: tuple[list[Any], int] | None = None, pods: bool = True) -> SourceFile:
+             reuse: tuple[list[Any], int] | None = None, pods: bool = True,
+             exposures: list[Any] | None = None) -> SourceFile:
     """`text` parsed as `source` was. `check=False` leaves out the duplicate-key pass (its problems
     are not part of the verification; what it refuses, aliases that contain themselves or expand too
     far, is still refused). `reuse`: `text`'s YAML documents and how many of them, unchanged, were
     checked when `source` was read (`_Stream.documents`). `pods=False`: a Kubernetes re-parse without
     its pods' identities, which only the scan-wide rules (GLM044) and the cluster link (`_relink`)
-    read (`kubernetes.parse`)."""
+    read (`kubernetes.parse`). `exposures`: the Services and LimitRanges of other files that expose
+    `source`'s workloads (`runner._check_exposed`), given to the re-parse's workloads as the scan gave
+    them to `source`'s (`kubernetes.expose`), in place of `_keep_linked_limits`."""
     from glmlint.parsers import ParseError, Skip, parse
 
     docs, checked = reuse if reuse is not None else (None, 0)
@@ -337,7 +343,11 @@ def _reparse(source: SourceFile, text: str, check: bool = True,
     if new is None or new.format is not source.format:
         raise FixError("the fixed text would no longer be read as the same kind of file")
     new.disk_path = source.disk_path
-    if source.format is Format.KUBERNETES and source.workloads:
+    if exposures is not None and source.format is Format.KUBERNETES:
+        from glmlint.parsers.kubernetes import expose
+
+        new.workloads = [expose(w, exposures) for w in new.workloads]
+    elif source.format is Format.KUBERNETES and source.workloads:
         _keep_linked_limits(source, new)
     return new
 
@@ -449,13 +459,15 @@ class _OneDocument:
     messages, which may name lines: batches are re-parsed whole.)
     tests/test_fix_batch.py compares the two on every fixture and every corpus file with fixes."""
 
-    def __init__(self, source: SourceFile, stream: _Stream, docs: list[int], lines: list[int]) -> None:
+    def __init__(self, source: SourceFile, stream: _Stream, docs: list[int], lines: list[int],
+                 exposures: list[Any] | None = None) -> None:
         self.source, self.stream, self.docs, self.lines = source, stream, docs, lines
         self.index = {id(w): i for i, w in enumerate(source.workloads)}
+        self.exposures = exposures
 
     @classmethod
     def of(cls, source: SourceFile, stream: _Stream | None, rules: list[Rule],
-           images: list[SourceFile]) -> _OneDocument | None:
+           images: list[SourceFile], exposures: list[Any] | None = None) -> _OneDocument | None:
         if not ONE_DOCUMENT or stream is None or images or source.services or source.cross_document or any(
                 r.scan_wide for r in rules):
             return None
@@ -473,7 +485,7 @@ class _OneDocument:
             line += text.count("\n", at, start)
             lines.append(line)
             at = start
-        return cls(source, stream, docs, lines)
+        return cls(source, stream, docs, lines, exposures)
 
     def cheaper_alone(self, batch: list[_Found]) -> bool:
         """Whether re-parsing the documents of `batch`'s members one by one reads less text than
@@ -543,7 +555,7 @@ class _OneDocument:
         try:
             # (no scan-wide rule, no link: no pod identity is read)
             new = _reparse(self.source, text, check=False, reuse=([None] * k + roots + [None] * (n - k - 1), k),
-                           pods=False)
+                           pods=False, exposures=self.exposures)
         except FixError:
             return None
         if new.services or new.roles or new.bindings or new.accounts or \
@@ -1005,13 +1017,16 @@ def _fix_one(report: Any, source: SourceFile, by_path: dict[str, Counter[Key]],
 def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
                    images: list[SourceFile], batch: bool = True,
                    shown: Callable[[Result], bool] | None = None,
-                   evidence: list[Evidence] | None = None, user: str | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                   evidence: list[Evidence] | None = None, user: str | None = None,
+                   exposures: list[Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
     by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
     the corpus, collected when the collector resumes), and the collections the allocations trigger,
     each traversing the whole heap's younger generations and now and then all of it, took ~40% of
     the verification's CPU. `user`: the fix user the user chose (the config's `fix-user`), which the
-    edits write as `glmlint fix` writes it; None, the default user."""
+    edits write as `glmlint fix` writes it; None, the default user. `exposures`: the Services and
+    LimitRanges of other files that expose the file's workloads (`runner._check_exposed`): each
+    re-parse's workloads are exposed by them as the file's were (`_reparse`)."""
     import gc
 
     paused = gc.isenabled()
@@ -1019,7 +1034,7 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     try:
         if user is not None:  # the chosen user travels with the predicate (`_Chosen`)
             shown = _Chosen(shown, user)
-        return _verified_edits(source, rules, found, images, batch, shown, evidence)
+        return _verified_edits(source, rules, found, images, batch, shown, evidence, exposures)
     finally:
         if paused:
             gc.enable()
@@ -1028,7 +1043,8 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
 def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule, Any, Workload | None, Result]],
                     images: list[SourceFile], batch: bool = True,
                     shown: Callable[[Result], bool] | None = None,
-                    evidence: list[Evidence] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                    evidence: list[Evidence] | None = None,
+                    exposures: list[Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
@@ -1096,7 +1112,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         try:
             text = apply(source.text, edits)
             reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
-            new_source = _reparse(source, text, check=False, reuse=reuse, pods=pods)
+            new_source = _reparse(source, text, check=False, reuse=reuse, pods=pods, exposures=exposures)
             if images:
                 _relink(new_source, images, linking)
             judge(new_source, _seen(new_source, rules, applicable=True))
@@ -1104,7 +1120,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
             return False
         return True
 
-    one = _OneDocument.of(source, stream, given, images)
+    one = _OneDocument.of(source, stream, given, images, exposures)
 
     doc = docs[0]
 

@@ -32,6 +32,8 @@ def _merge(tree: dict[str, Any], keys: Keys, value: Any) -> None:
     old = tree.get(keys[-1])
     if isinstance(old, list) and isinstance(value, list):
         tree[keys[-1]] = old + [v for v in value if v not in old]  # several items for one new list
+    elif isinstance(old, dict) and isinstance(value, dict):
+        old.update(value)  # several variables for one new compose `environment:` mapping
     else:
         tree[keys[-1]] = value
 
@@ -61,10 +63,13 @@ class ManifestFixer(Lowering):
         self.tree: dict[str, Any] = {}
         self.pod_tree: dict[str, Any] = {}  # Kubernetes: keys of the pod spec (an emptyDir volume)
         self.writable: list[str] = []  # paths to make writable beside a read-only root filesystem
+        self.env: list[tuple[str, str]] = []  # variables to add (GLM001's HOME and USER)
         self.edits: list[Edit] = []
 
     def lower(self, intents: tuple[Intent, ...]) -> list[Edit]:
         self.dispatch(intents)
+        if self.env:
+            self._write_env(self.env)
         if self.writable:
             if self.fmt is Format.COMPOSE:
                 self._compose_tmpfs(self.writable)
@@ -298,33 +303,40 @@ class ManifestFixer(Lowering):
         _merge(self.tree, keys, [item])
 
     def set_env(self, name: str, value: str) -> None:
-        """Give the container the variable `name` (GLM001's HOME), in the style its variables are written:
-        compose `environment:` as a list (`NAME=value`) or a mapping, Kubernetes `env:` items; added below
-        the workload's own mapping when it has none. A variable it already sets is not the fix's to change."""
+        """Give the container the variable `name` (GLM001's HOME and USER): written by `_write_env`, once for
+        every variable of the fix. A variable it already sets is not the fix's to change."""
         if any(v.name == name for v in self.w.env):
             raise FixError(f"{self.w.label} already sets {name}")
+        self.env.append((name, value))
+
+    def _write_env(self, variables: list[tuple[str, str]]) -> None:
+        """Add `variables` in the style the container's are written: compose `environment:` as a list
+        (`NAME=value`) or a mapping, Kubernetes `env:` items; added below the workload's own mapping when it
+        has none."""
+        compose = self.fmt is Format.COMPOSE
+        names = ", ".join(name for name, _ in variables)
         key = self.fields["env"].keys[-1]
         mapping = self.ydoc.node(self.w.node_path)
         own = self.ydoc.own(mapping, key) if y.is_map(mapping) else None
+        items: list[Any] = [f"{name}={value}" if compose else {"name": name, "value": value}
+                            for name, value in variables]
         if own is None:
             if y.is_map(mapping) and key in y.entries(mapping):
-                raise FixError(f"`{key}` comes from a merge key (`<<`); set {name} where it is defined")
-            _merge(self.tree, (key,), {name: value} if self.fmt is Format.COMPOSE else [{"name": name, "value": value}])
+                raise FixError(f"`{key}` comes from a merge key (`<<`); set {names} where it is defined")
+            _merge(self.tree, (key,), dict(variables) if compose else items)
             return
         node_key, node = own
         if self.ydoc._aliased(node_key, node):
             raise FixError(f"`{key}` is an alias shared with other places")
         if y.is_seq(node) and node.value:
-            item: Any = f"{name}={value}" if self.fmt is Format.COMPOSE else {"name": name, "value": value}
-            self.edits.append(self.ydoc.append_item(node, item))
-        elif y.is_map(node) and self.fmt is Format.COMPOSE:
-            self.edits.extend(self.ydoc.set_tree(node, {name: value}))
+            self.edits.extend(self.ydoc.append_item(node, item) for item in items)
+        elif y.is_map(node) and compose:
+            self.edits.extend(self.ydoc.set_tree(node, dict(variables)))
         elif y.is_scalar(node) and node.value in ("", "~", "null") or (y.is_seq(node) or y.is_map(node)) \
                 and not node.value:
-            self.edits.extend(self.ydoc.fill(node_key, node, [f"{name}={value}"] if self.fmt is Format.COMPOSE
-                                             else [{"name": name, "value": value}]))
+            self.edits.extend(self.ydoc.fill(node_key, node, items))
         else:
-            raise FixError(f"cannot add {name} to `{key}`")
+            raise FixError(f"cannot add {names} to `{key}`")
 
     def remove_item(self, item: Item) -> None:
         node = self.ydoc.scalar_at(item.loc)

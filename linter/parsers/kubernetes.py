@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -119,6 +119,10 @@ CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers", "sidec
 # The name a runtime gives a single container that has none: Argo's main container, KServe's model server.
 SINGLE_NAMES = {"container": "main", "script": "main"}
 _SETTINGS = settings(KUBERNETES)
+# the pod-level rows (`hostNetwork`, ...): read once per pod, the same for each of its containers
+# (`_Pod.pod_settings`); the container-level ones, for each container
+_POD_SETTINGS = tuple((name, row) for name, row in _SETTINGS if row.level == POD)
+_CONTAINER_SETTINGS = tuple((name, row) for name, row in _SETTINGS if row.level != POD)
 _USER, _NON_ROOT, _IMAGE, _APPARMOR, _SECCOMP = (KUBERNETES[k] for k in ("user", "run_as_non_root", "image", "apparmor",
                                                                          "seccomp"))
 # the deprecated seccomp annotations' values as the field's types (kubernetes pkg/api/pod
@@ -152,6 +156,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
     unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
+    hubs: list[tuple[str, str | None, Loc, str]] = []  # zero-to-jupyterhub hub Secrets with a dummy login (`_z2jh_hub`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             if (y.text(y.get(obj, "apiVersion")) or "").startswith(_KNATIVE_API) and \
@@ -162,7 +167,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
             elif (run := _runtime_run(obj)) is not None:
                 unlimited.append(run)
             exposure = _exposure(obj)
-            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS:
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS or _isvc_config(obj):
                 if routed is None:
                     routed = []
                 routed.append(obj)
@@ -175,6 +180,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
+            if (hub := _z2jh_hub(obj)) is not None:
+                hubs.append(hub)
             if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
                 got = _default_memory_limit(obj)
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
@@ -182,6 +189,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                     limits.setdefault(_namespace(obj), got)
     if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS or _llm_route(o) is not None for o in routed):
         source.services.extend(_ingress_exposures(routed))
+    if hubs:
+        source.workloads = [_z2jh_proxy(w, hubs) for w in source.workloads]
     if runtimes and unlimited:
         source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
         source.cross_document = True  # (a TrainJob's, an InferenceService's document decides its runtime's)
@@ -760,7 +769,8 @@ def _ingress_exposures(objects: list[Any]) -> list[Exposure]:
         here = []
         for service_name, port, node in backends:
             known = found.istio_gateways if kind == "VirtualService" else found.gateways
-            if not elsewhere and (namespace, service_name) in found.services and all(g in known for g in gateways):
+            if not elsewhere and (namespace, service_name) in found.services and all(
+                    g in known for g in found.resolve(gateways)):
                 here.append((service_name, port, y.loc(node)))
             else:  # (one Exposure a route, as `routed_elsewhere` completes it)
                 out.append(Exposure(INGRESS_ROUTE, name, namespace, (), (ServicePort(port, "", y.loc(node)),),
@@ -822,7 +832,10 @@ _ROUTED_KINDS = frozenset({*_ROUTE_KINDS, "Service", "BackendConfig", "Gateway",
 # cluster's default gateway (the `kserve-config-llm-router-route` preset's parentRefs: config/llmisvcconfig), the
 # `inferenceservice-config` ConfigMap's `ingress.kserveIngressGateway`, required as `<namespace>/<name>` and shipped
 # as `kserve/kserve-ingress-gateway` (config/configmap/inferenceservice.yaml; config_loader.go `NewConfig`): that
-# Gateway, judged where the scan has it (a ConfigMap naming another is not read). The route sends to the service's single-node workload
+# Gateway, judged where the scan has it. A `inferenceservice-config` ConfigMap of the scan (in the route's file or one
+# close to it) names the one the controller reads (`_Routed.default_gateway`: `<namespace>/<name>`, or a name of the
+# controller's namespace, which is the ConfigMap's; none, an empty or unreadable `ingress`, names no Gateway the
+# route attaches to: v1beta1 configmap.go `NewIngressConfig`). The route sends to the service's single-node workload
 # pods (through the scheduler's InferencePool, else the workload Service, port 8000), which carry
 # `app.kubernetes.io/name: <name>`, `app.kubernetes.io/part-of: llminferenceservice` and `kserve.io/component:
 # workload` (workload_single_node.go `singleNodeLabels`, `expectedSingleNodeMainDeployment`,
@@ -838,6 +851,36 @@ def _llm_labels(name: str) -> tuple[tuple[str, str], ...]:
 
 _LLM_PORT = "8000"
 _LLM_DEFAULT_GATEWAY = ("kserve", "kserve-ingress-gateway")
+# what an LLMInferenceService's route attaches to when it names no Gateway: the cluster's default gateway, read from
+# the `inferenceservice-config` ConfigMap among the objects it is judged with (`_Routed.resolve`)
+_LLM_CONFIGURED_GATEWAY = ("", "inferenceservice-config ingress.kserveIngressGateway")
+_ISVC_CONFIG = "inferenceservice-config"
+
+
+def _isvc_config(obj: Any) -> bool:
+    """Whether `obj` is KServe's `inferenceservice-config` ConfigMap (constants.go `InferenceServiceConfigMapName`)."""
+    return y.text(y.get(obj, "kind")) == "ConfigMap" and y.text(y.get(obj, "apiVersion")) == "v1" and \
+        y.text(y.get(obj, "metadata", "name")) == _ISVC_CONFIG
+
+
+def _configured_gateway(config: Any) -> tuple[str | None, str] | None:
+    """The Gateway an `inferenceservice-config` ConfigMap names as the default one (`ingress` JSON's
+    `kserveIngressGateway`: `<namespace>/<name>`, or a name of the controller's namespace, the ConfigMap's);
+    None when it names none (or the scan cannot read it: a template, JSON that does not parse)."""
+    text = y.text(y.get(config, "data", "ingress"))
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    got = value.get("kserveIngressGateway") if isinstance(value, dict) else None
+    if not isinstance(got, str) or not got.strip():
+        return None
+    parts = got.strip().split("/")
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    if len(parts) == 1:
+        return _namespace(config) or _LLM_DEFAULT_GATEWAY[0], parts[0]
+    return None
 
 
 def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] | None:
@@ -861,7 +904,7 @@ def _llm_route(obj: Any) -> tuple[str, tuple[tuple[str | None, str], ...], Any] 
                          for ref in y.items(written) if (y.text(y.get(ref, "kind")) or "Gateway") == "Gateway"
                          and y.text(y.get(ref, "name")))
     else:
-        gateways = (_LLM_DEFAULT_GATEWAY,)
+        gateways = (_LLM_CONFIGURED_GATEWAY,)
     pair = y.entries(router).get("route")
     return (_child_name(name, "-kserve-workload-svc"), gateways, pair[0] if pair else route) if gateways else None
 
@@ -1089,6 +1132,9 @@ class _Routed:
         self.ingresses: dict[tuple[str | None, str], Any] = {}  # the Ingresses, by (namespace, name)
         self.gateway_classes: dict[str, Any] = {}  # GatewayClasses by name (cluster-scoped)
         self.istio_gateways: dict[tuple[str | None, str], Any] = {}  # Istio's Gateways, by (namespace, name)
+        # KServe's default gateway (`_LLM_CONFIGURED_GATEWAY`): the first `inferenceservice-config`'s, else as shipped
+        self.default_gateway: tuple[str | None, str] | None = _LLM_DEFAULT_GATEWAY
+        configured = False
         for obj in objects:
             kind = y.text(y.get(obj, "kind")) or ""
             api = y.text(y.get(obj, "apiVersion")) or ""
@@ -1117,6 +1163,8 @@ class _Routed:
                 self.ingresses.setdefault(key, obj)
             elif kind == "IngressClassParams":
                 self.params.setdefault((api.partition("/")[0], key[1]), obj)
+            elif not configured and _isvc_config(obj):
+                self.default_gateway, configured = _configured_gateway(obj), True
             elif kind in _AUTH_POLICIES and api.startswith(_AUTH_POLICIES[kind]):
                 if kind == "GCPBackendPolicy" and y.scalar(y.get(obj, "spec", "default", "iap", "enabled")) is not True:
                     continue
@@ -1126,6 +1174,13 @@ class _Routed:
                 if api.startswith("security.istio.io/") and not names:
                     self.istio.add(key[0])
                 self.guarded |= {(key[0], n) for n in names}
+
+    def resolve(self, gateways: tuple[tuple[str | None, str], ...]) -> tuple[tuple[str | None, str], ...]:
+        """`gateways` with the cluster's default gateway (`_LLM_CONFIGURED_GATEWAY`) as these objects name it."""
+        if _LLM_CONFIGURED_GATEWAY not in gateways:
+            return gateways
+        return tuple(got for g in gateways
+                     if (got := self.default_gateway if g == _LLM_CONFIGURED_GATEWAY else g) is not None)
 
     def ingress_class(self, name: str) -> Any:
         """The IngressClass `name` names (none: the one annotated as the cluster's default), if here."""
@@ -1171,6 +1226,7 @@ class _Routed:
         its pods on the target ports of the routed ports (those GKE puts Identity-Aware Proxy in front of
         left out). A route's Gateway is one of those here, public and admitting it."""
         gateway = None
+        gateways = self.resolve(gateways)
         if kind == "VirtualService":
             # an Istio Gateway of the scan with a server whose gateway pods a public Service of the scan fronts (none
             # here selects them: Istio's ingress gateway is the cluster's edge), unless an Istio policy may
@@ -1270,14 +1326,15 @@ def _routes_to(kind: str, port: str, name: str, sp: ServicePort) -> bool:
 def routed_objects(text: str) -> list[Any]:
     """The objects of the manifest `text` a route of another file may be completed by (`routed_elsewhere`):
     Services, Gateways, IngressClasses, ... (`_ROUTED_KINDS`), in order."""
-    if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text:
+    if "Service" not in text and "Gateway" not in text and "RayCluster" not in text and "IngressClass" not in text \
+            and _ISVC_CONFIG not in text:
         return []
     try:
         docs = y.compose_all(text)
     except y.YamlError:
         return []
     return [obj for d, doc in enumerate(docs) for obj, _p in _objects(doc, (d,))
-            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS]
+            if y.text(y.get(obj, "kind")) in _ROUTED_KINDS or _isvc_config(obj)]
 
 
 def routed_elsewhere(routes: list[Exposure], objects: Iterable[list[Any]]) -> list[Exposure]:
@@ -1726,6 +1783,82 @@ def _strings(node: Any) -> tuple[str, ...]:
     return tuple(t for n in y.items(node) if y.is_scalar(n) and (t := y.text(n)) is not None)
 
 
+# zero-to-jupyterhub (jupyterhub/zero-to-jupyterhub-k8s at 48ea50e3): the hub reads the chart's values from its
+# Secret's `values.yaml` key (templates/hub/secret.yaml: the whole of `.Values`, base64; the Secret, the hub's
+# Service and Deployment all named by `jupyterhub.hub.fullname`), mounted at /usr/local/etc/jupyterhub/secret/
+# (files/hub/z2jh.py `_load_config`, merged under an `existing-secret` one when `hub.existingSecret` is set), and
+# files/hub/jupyterhub_config.py passes each `hub.config.<Class>` section through as traitlets config, then
+# runs the `jupyterhub_config.d` files and `hub.extraConfig` (Python: they may set anything). The chart's default
+# `hub.config.JupyterHub.authenticator_class` is `dummy` (values.yaml): any user name with any password logs in
+# and spawns a notebook server. Its public face is configurable-http-proxy (templates/proxy/deployment.yaml: the
+# `proxy` pod, `--default-target=http://<hub fullname>:$(HUB_SERVICE_PORT)`), behind the LoadBalancer Service
+# `proxy-public`: the proxy sends every request the hub does not route elsewhere to the hub, whose login is that.
+_Z2JH_DUMMY = {"dummy", "dummyauthenticator", "jupyterhub.auth.dummyauthenticator"}
+_Z2JH_CONFIG_DIR = "/usr/local/etc/jupyterhub"
+
+
+def _z2jh_hub(obj: Any) -> tuple[str, str | None, Loc, str] | None:
+    """A zero-to-jupyterhub hub Secret whose values give the hub the dummy authenticator with nothing else of
+    the chart's that may change it (`hub.extraConfig`, `hub.existingSecret`, `hub.extraFiles`, a volume mounted
+    into the hub's configuration directory, `hub.args`/`hub.command` of one's own): (its name, its namespace,
+    where its `values.yaml` is, the hub's configuration line that says so, as jupyterhub_config.py applies it)."""
+    if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
+        return None
+    for key in ("stringData", "data"):
+        pair = y.entries(y.get(obj, key)).get("values.yaml") if y.is_map(y.get(obj, key)) else None
+        if pair is not None:
+            break
+    else:
+        return None
+    text = y.text(pair[1])
+    if not text:
+        return None
+    if key == "data":
+        import base64
+        import binascii
+
+        try:
+            text = base64.b64decode(text, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    import yaml
+
+    try:
+        values = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    hub = values.get("hub") if isinstance(values, dict) and isinstance(values.get("proxy"), dict) else None
+    if not isinstance(hub, dict):
+        return None
+    config = hub.get("config")
+    jupyterhub = config.get("JupyterHub") if isinstance(config, dict) else None
+    chosen = jupyterhub.get("authenticator_class") if isinstance(jupyterhub, dict) else None
+    if not isinstance(chosen, str) or chosen.strip().lower() not in _Z2JH_DUMMY:
+        return None
+    if any(hub.get(k) for k in ("extraConfig", "existingSecret", "extraFiles", "args", "command")) or any(
+            isinstance(m, dict) and str(m.get("mountPath", "")).startswith(_Z2JH_CONFIG_DIR)
+            for m in hub.get("extraVolumeMounts") or () if isinstance(hub.get("extraVolumeMounts"), list)):
+        return None
+    name = y.text(y.get(obj, "metadata", "name"))
+    if not name:
+        return None
+    return name, _namespace(obj), y.loc(pair[0]), f"c.JupyterHub.authenticator_class = {chosen.strip()!r}"
+
+
+def _z2jh_proxy(w: Workload, hubs: list[tuple[str, str | None, Loc, str]]) -> Workload:
+    """A configurable-http-proxy container whose `--default-target` is the hub of a zero-to-jupyterhub hub Secret
+    of the file (`_z2jh_hub`: the Service of the Secret's name, in its namespace), with that hub's configuration
+    (what the proxy's catalog entry reads for the login behind it)."""
+    for cmd in w.runs("configurable-http-proxy"):
+        got = cmd.option("--default-target")
+        host = (got[0] if got else "").partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
+        for name, namespace, loc, line in hubs:
+            if host and host.partition(".")[0] == name and namespace == w.namespace:
+                write = FileWrite(f"{_Z2JH_CONFIG_DIR}/secret/values.yaml", line, "write", loc)
+                return records.replace(w, files=(*w.files, write))
+    return w
+
+
 def _namespace(obj: Any) -> str | None:
     return y.text(y.get(obj, "metadata", "namespace")) or None
 
@@ -1904,13 +2037,14 @@ class _Spec:
 # requirements of the Job (JobSet, RayJob, ...) Kueue admits, with copies of its pod templates; Kueue
 # creates no pods from it, the Job's controller does (kueue site/content/en/docs/concepts/workload.md)
 _TEMPLATES_ONLY = (("kueue.x-k8s.io/", "Workload"),)
+_TEMPLATES_ONLY_KINDS = frozenset(k for _group, k in _TEMPLATES_ONLY)
 
 
 def _is_core_kind(kind: str, api: str) -> bool:
     """A built-in kind that holds no pods (a Knative `Service` is not the core `v1` Service), or a
     custom resource whose pod templates no controller runs (a Kueue `Workload`)."""
-    if any(api.startswith(group) and kind == k for group, k in _TEMPLATES_ONLY):
-        return True
+    if kind in _TEMPLATES_ONLY_KINDS and any(api.startswith(group) and kind == k for group, k in _TEMPLATES_ONLY):
+        return True  # (the kind asked first: one set look-up for most objects, not a generator)
     return kind in NOT_WORKLOADS and not (kind == "Service" and api != "v1")
 
 
@@ -2087,6 +2221,25 @@ _NIM_PORT = "8000"
 # request and limit when neither names one (internal/controller/platform/standalone/nimservice.go
 # `addGPUResources`): a NIMService without `resources.limits.memory` runs NIM with no memory limit
 _NIM_WHOLE = ("resources",)
+
+
+def _nim_limits_at(obj: Any) -> Loc | None:
+    """Where a NIMService's `spec.resources` writes its `limits` (else the `resources` key), which a memory limit
+    it lacks goes under (review A18 L1); None when it writes no `resources`."""
+    resources = y.entries(y.get(obj, "spec")).get("resources")
+    if resources is None:
+        return None
+    limits = y.entries(resources[1]).get("limits") if y.is_map(resources[1]) else None
+    return y.loc((limits or resources)[0])
+
+
+def _nim_whole(w: Workload, at: Loc | None) -> Workload:
+    """A NIMService's NIM container, its `resources` written whole (`_NIM_WHOLE`); a memory limit it does not
+    write is missing where its `resources` are (`_nim_limits_at`), not at its image."""
+    w = records.replace(w, whole=_NIM_WHOLE)
+    if at is not None and not w.memory_limit.explicit:
+        w = records.replace(w, memory_limit=records.replace(w.memory_limit, loc=at))
+    return w
 
 
 def _is_nim(obj: Any) -> bool:
@@ -2732,7 +2885,10 @@ def _single_containers(node: Any) -> tuple[str, ...]:
     """Keys of one-container fields: Argo's `container:`/`script:` (a mapping with an `image`) and a
     KServe model (`model:`, `sklearn:`, ...: a mapping with a `storageUri`/`modelFormat`, whose image
     the serving runtime supplies)."""
-    if not any(v.id == "mapping" or (k.id == "scalar" and k.value == "<<" and not k.style) for k, v in node.value):
+    for k, v in node.value:  # (a loop, not `any` over a generator: every mapping of every object is asked)
+        if v.id == "mapping" or (k.id == "scalar" and k.value == "<<" and not k.style):
+            break
+    else:
         return ()  # no mapping among its values, none merged in: no container
     out = []
     for key, (_k, value) in y.entries(node).items():
@@ -2835,9 +2991,8 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         elif mine and _is_nim(obj):
             pods.append(_nim_pod(obj, obj_path, spec, owner, mine))
     if out and _is_nim(obj):  # (its `resources` are the NIM container's as written: `_NIM_WHOLE`)
-        from glmlint import records
-
-        out = [records.replace(w, whole=_NIM_WHOLE) if w.node_path == (*obj_path, "spec") else w for w in out]
+        at = _nim_limits_at(obj)
+        out = [_nim_whole(w, at) if w.node_path == (*obj_path, "spec") else w for w in out]
     supplied = _trigger_images(obj)
     if supplied:
         from glmlint import records
@@ -3153,6 +3308,7 @@ class _Pod:
         self.role = found.role
         self.run_as = found.run_as
         self.facts = self._facts()
+        self._pod_settings: list[tuple[str, Setting[Any]]] | None = None  # (`pod_settings`)
         self.sysctls = tuple(
             Item(y.text(y.get(n, "name")) or "", y.loc(n), (*self.sc_path, "sysctls", i))
             for i, n in enumerate(y.items(y.get(self.sc, "sysctls"))) if y.is_map(n))
@@ -3187,6 +3343,16 @@ class _Pod:
         return Pod(context=context, loc=y.loc(first[0]) if first else y.loc(spec), os=os_name,
                    host_users=host_users, volumes=tuple(volumes), annotations=annotations, containers=names,
                    volumes_path=self.volumes_at)
+
+    def pod_settings(self) -> list[tuple[str, Setting[Any]]]:
+        """The pod-level rows' settings (`read`: what the pod spec, its workflow, Spark role or patches
+        write; nothing of a container), worked out at its first container: each container of the pod
+        has the same (frozen) ones."""
+        got = self._pod_settings
+        if got is None:
+            got = self._pod_settings = [(name, value) for name, row in _POD_SETTINGS
+                                        if (value := self.read(None, (), row)) is not None]
+        return got
 
     def _patched(self, name: str, list_key: str) -> tuple[tuple[Any, _Patch], ...]:
         """This container's entries in the pod's `podSpecPatch`es (merged by name into `initContainers`
@@ -3327,14 +3493,15 @@ class _Pod:
         anchor = y.loc(name_pair[0]) if name_pair else y.loc(key_pair[0]) if key_pair else y.loc(c)
         role = _ROLES.get(list_key, "container")
 
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(self.pod_settings()) if pod_rows else {}
         defaults = self.defaults.get(list_key)  # Argo's `templateDefaults.container`/`.script`
         patched = self._patched(name, list_key)
         # the role's securityContext replaces the template container's (the webhook's `addContainerSecurityContext`)
         role_sc = spark if spark is not None and y.is_map(y.get(spark[0], *_CONTEXT)) else None
-        for field_name, row in _SETTINGS:
-            if row.level == POD and not pod_rows:
-                continue
+        plain = defaults is None and not patched and role_sc is None  # (`read`: the container's own value only)
+        for field_name, row in _CONTAINER_SETTINGS:
+            if plain and row.pod is None and y.get(c, *row.keys) is None:
+                continue  # not written, and not inherited from the pod (`read`'s None)
             if role_sc is not None and row.keys[:1] == _CONTEXT:
                 value = self.read(role_sc[0], role_sc[1], row)
             else:
