@@ -897,14 +897,18 @@ def _service(path: str, d: int, name: str, key: Any, view: View, lines: list[str
 
 def _internal_networks(doc: Any) -> frozenset[str]:
     """The networks the file's top-level `networks:` makes `internal: true` (`docker network create
-    --internal`; the project's `default` too when it says so), not `external` ones (made elsewhere)."""
+    --internal`; the project's `default` too when it says so), not `external` ones (made elsewhere),
+    nor `overlay` ones: a stack's service publishes its ports through the swarm's ingress network (the
+    routing mesh) or on the node (`mode: host`), whatever networks it is on (moby#34783: "Exposing a node
+    port of a service always uses the ingress network even if the service is on another network")."""
     nets = y.get(doc, "networks")
     if not y.is_map(nets):
         return frozenset()
     out = set()
     for name, (_key, node) in y.entries(nets).items():
         if y.is_map(node) and y.scalar(y.get(node, "internal")) in (True, "true") \
-                and y.scalar(y.get(node, "external")) not in (True, "true"):
+                and y.scalar(y.get(node, "external")) not in (True, "true") \
+                and y.scalar(y.get(node, "driver")) != "overlay":
             out.add(name)
     return frozenset(out)
 
