@@ -1821,11 +1821,11 @@ def _z2jh_hub(obj: Any) -> tuple[str, str | None, Loc, str] | None:
             text = base64.b64decode(text, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             return None
-    import yaml
+    from ruamel.yaml import YAML, YAMLError  # (PyYAML is no dependency of glmlint's)
 
     try:
-        values = yaml.safe_load(text)
-    except yaml.YAMLError:
+        values = YAML(typ="safe", pure=False).load(text)
+    except (YAMLError, RecursionError, ValueError):
         return None
     hub = values.get("hub") if isinstance(values, dict) and isinstance(values.get("proxy"), dict) else None
     if not isinstance(hub, dict):
