@@ -894,7 +894,7 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
     depth = 0
     pending: tuple[str, list[str], bool] | None = None  # an array literal that goes on to the next lines
     appended: dict[str, int] = {}  # the top-level `NAME+=(...)` read into an array's one value
-    for line in lines:
+    for row, line in enumerate(lines):
         stripped = line.strip()
         if pending is not None:
             name, parts, at_top = pending
@@ -924,6 +924,8 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
             body, closed = _array_rest(more.group(2))
             words = _array_words(body) if closed else None
             known = arrays[more.group(1)][0]
+            if _expanded_before(more.group(1), lines[:row]):
+                words = None  # an expansion before it has the elements it had then: not one value for both
             arrays[more.group(1)][0] = known + words if known is not None and words is not None else None
             appended[more.group(1)] = appended.get(more.group(1), 0) + 1
             defined.setdefault(more.group(1), []).append(("$", False))
@@ -952,6 +954,12 @@ def _script_sets(lines: list[str], arrays: dict[str, list[tuple[str, ...] | None
                               text)) > len(values) + appended.get(name, 0):
                 values.append(None)
     return defined
+
+
+def _expanded_before(name: str, lines: list[str]) -> bool:
+    """Whether `lines` (a script's rows before a `NAME+=(...)`) expand the array `NAME` (`"${NAME[@]}"`,
+    `$NAME`): a `docker run` there runs with the elements it had before the append."""
+    return re.search(rf"\$(?:\{{{name}\b|{name}\b)", "\n".join(lines)) is not None
 
 
 _SHELL_ARRAY = re.compile(r"^(?:(?:declare|typeset)[ \t]+-a[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=\((.*)$")
