@@ -580,9 +580,9 @@ def _aggregated(role: Role, cluster: list[Role], labels: dict[int, dict[str, str
     while todo:
         cur = todo.pop()
         for other in cluster:
-            if id(other) in seen or not _same_unit(other.path, role.path):
-                continue  # (another project's ClusterRole: deployed with that project, not this one)
-            if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
+            # every matching ClusterRole of the scan, another project's too: the clusterrole-aggregation
+            # controller collects from the whole cluster, and the label is how an operator contributes
+            if id(other) in seen or not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
                 continue
             seen.add(id(other))
             collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")

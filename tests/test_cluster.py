@@ -513,16 +513,20 @@ rules:
 """
 
 
-@pytest.mark.parametrize("part_dir, reported", [
-    ("other-repo/rbac", False),  # another repository's ClusterRole that carries the label
-    ("platform/rbac", True),  # one switch: the project's own
+@pytest.mark.parametrize("part_dir, label, reported", [
+    # another project's ClusterRole carrying the label (an operator contributing to a platform role): the
+    # clusterrole-aggregation controller collects every matching ClusterRole of the cluster (reviewA19 K4)
+    ("other-repo/rbac", "aggregate-to-ml-edit", True),
+    ("other-repo/rbac", "aggregate-to-ml-view", False),  # one switch: a label the selector does not match
+    ("platform/rbac", "aggregate-to-ml-edit", True),  # the project's own
 ])
-def test_an_aggregated_cluster_role_collects_the_roles_of_its_own_project_only(tmp_path, monkeypatch, part_dir,
-                                                                               reported):
-    """An aggregated ClusterRole collects the ClusterRoles its selectors match in its own project (a top-level
-    directory of the scan), not another repository's that carry the same label, serial, pooled and lean alike."""
+def test_an_aggregated_cluster_role_collects_every_matching_cluster_role_of_the_scan(tmp_path, monkeypatch, part_dir,
+                                                                                     label, reported):
+    """An aggregated ClusterRole collects the ClusterRoles its selectors match wherever they are in the scan
+    (another top-level directory's too: the label is how a separately deployed project contributes), and
+    only those, serial, pooled and lean alike."""
     (tmp_path / "platform" / "jobs").mkdir(parents=True)
     (tmp_path / part_dir).mkdir(parents=True)
     (tmp_path / "platform" / "jobs" / "runner.yaml").write_text(_AGGREGATED)
-    (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART)
+    (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART.replace("aggregate-to-ml-edit", label))
     _glm044_alike(tmp_path, monkeypatch, "platform/jobs/runner.yaml" if reported else None, "`create` on `pods/exec`")
