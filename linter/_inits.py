@@ -1295,9 +1295,10 @@ def _m114(_F, _f2):
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m115(_F, _s0):
- def __init__(self, title):
+def _m115(_F, _s0, _s1):
+ def __init__(self, title, own_user):
   _s0(self, title)
+  _s1(self, own_user)
  return __init__
 
 def _m116(_F, _s):
@@ -1463,7 +1464,7 @@ MAKERS = {
     (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m112,
     (('text', 'locate', 'shown'), (), True, False, False): _m113,
     (('text', 'report', 'found'), (2,), False, False, False): _m114,
-    (('title',), (), True, True, False): _m115,
+    (('title', 'own_user'), (), True, True, False): _m115,
     (('unsafe', 'user', 'user_set'), (), True, False, False): _m116,
     (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m117,
     (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m118,

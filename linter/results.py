@@ -14,7 +14,7 @@ from glmlint import records
 from glmlint.fix.lowering import expand
 from glmlint.ir import JOINED_NETWORK, LINUX_ONLY_FIELDS, ROUTE_KINDS, Format, Problem, SourceFile, Workload
 from glmlint.records import dataclass, field
-from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of
+from glmlint.rule import Finding, Fix, FixSafety, Kind, Risk, Rule, Severity, intents_of, names_own_user
 
 if TYPE_CHECKING:
     from glmlint.fingerprint import Identity
@@ -38,16 +38,17 @@ class FixTitle:
     fixes, `lean_fix`)."""
 
     title: str
+    own_user: bool = False  # it sets the image's own user, which a project's `fix-user` replaces (`rule.names_own_user`)
 
 
 def lean_fix(fix: Fix, kept: dict[tuple[Any, ...], Fix]) -> Fix:
     """`fix` as `glmlint check` reports it: its titles and safety (`Fix.title`, `Fix.safety`), not
     the intents and the IR settings they name (`scan(lean=True)`). Equal ones are one object, from
     `kept` (a scan's ~9,000 findings have a few hundred distinct fixes)."""
-    key = (tuple(i.title for i in fix.intents), fix.safety, fix.user, fix.chosen)
+    key = (tuple((i.title, names_own_user(i)) for i in fix.intents), fix.safety, fix.user, fix.chosen)
     got = kept.get(key)
     if got is None:
-        got = kept[key] = Fix(tuple(FixTitle(t) for t in key[0]), fix.safety, fix.user, fix.chosen)  # type: ignore[misc]
+        got = kept[key] = Fix(tuple(FixTitle(*t) for t in key[0]), fix.safety, fix.user, fix.chosen)  # type: ignore[misc]
     return got
 
 

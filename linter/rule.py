@@ -285,9 +285,17 @@ class Fix:
     def title_for(self, user: str, chosen: bool = False) -> str:
         """The title, naming `user` where the rule wrote FIX_USER, and, when the user chose it
         (`chosen`), where the rule asked for the image's own user too."""
-        return "; ".join((f"Run as the non-root user {user}" if chosen and isinstance(i, SetValue)
-                          and i.field == "user" and own_user(i.value) else i.title.replace(FIX_USER, user))
+        return "; ".join((f"Run as the non-root user {user}" if chosen and names_own_user(i)
+                          else i.title.replace(FIX_USER, user))
                          for i in self.intents if i.title)
+
+
+def names_own_user(intent: Any) -> bool:
+    """Whether `intent` sets the image's own user (`own_user`), which a user the project chose replaces;
+    a lean scan's fix keeps only this of it (`results.FixTitle.own_user`)."""
+    if isinstance(intent, SetValue):
+        return intent.field == "user" and own_user(intent.value) is not None
+    return getattr(intent, "own_user", False) is True
 
 
 @dataclass(frozen=True, slots=True)

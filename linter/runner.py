@@ -428,8 +428,8 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     `fix_edits`: each fixable result carries its fix's verified edits
     (`Result.edits`, what SARIF reports), computed while the file's parse is at
     hand. `Report.sources` hold each file's text; their IR only in a small serial
-    scan (under `POOL_MIN_FILES` files) or with `keep_ir` (what `glmlint fix`
-    edits from). Otherwise each file's IR is dropped once its findings are out
+    scan (under `POOL_MIN_FILES` files, without `fix_edits`, whose fixes a small scan
+    verifies as a pooled one does) or with `keep_ir` (what `glmlint fix` edits from). Otherwise each file's IR is dropped once its findings are out
     (`slimmed`), in a worker or in this process alike, except for the files the
     cross-file link needs: the scan's memory does not grow with the IR of the tree.
     `lean` (what `glmlint check` asks: the report is written out and nothing is fixed from it):
@@ -475,7 +475,11 @@ def _scan(paths: list[str], rules: list[Rule], root: str | None, max_bytes: int,
             per_source = _check_pooled(report, cands, files, config, max_bytes, workers, fix_edits, progress, early)
         else:
             with _builds_ahead(files, jobs):
-                if keep_ir or len(files) < POOL_MIN_FILES or stdin:
+                # a small scan's fixes (SARIF) are verified as a pooled scan verifies them: the file's rules on
+                # the file as parsed, the scan-wide ones (GLM044) once its pods are linked. `_check_serial` runs
+                # every rule on the linked file, where a fix's unlinked re-parse may differ from it in GLM044
+                # alone (a ServiceAccount in another file) and every fix of the container would be refused
+                if keep_ir or stdin or (len(files) < POOL_MIN_FILES and not fix_edits):
                     per_source = _check_serial(report, cands, config, max_bytes, fix_edits, progress)
                 else:  # as a pooled scan does, each file checked and slimmed in turn, in this process
                     per_source = _check_pooled(report, cands, files, config, max_bytes, 1, fix_edits, progress,

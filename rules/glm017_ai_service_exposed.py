@@ -98,7 +98,9 @@ when it listens on all interfaces **and**
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
   does with `--disable-token-auth`)
   and is reachable beyond the host: a compose/`docker run` port published
-  without a loopback host IP, `docker run -P`, host networking, or a compose
+  without a loopback host IP, `docker run -P`, host networking (where Docker
+  and Podman discard the published ports: one finding, at the host network;
+  the `none` network and compose `internal: true` networks publish none), or a compose
   port such a sidecar publishes for it (`network_mode: service:vpn`: the
   service joins `vpn`'s network namespace, cannot publish ports of its own,
   and is reached through `vpn`'s, a chain of joins followed; the finding

@@ -79,6 +79,27 @@ def test_an_exposed_files_fixes_are_those_of_the_file_unexposed(tmp_path: Path, 
     assert {k: v for k, v in exposed.items() if k in alone} == alone
 
 
+def test_a_small_scans_fixes_are_those_of_the_pooled_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan under `POOL_MIN_FILES` files (most repositories) verifies its fixes as the pooled scan does:
+    the file's rules alone, GLM044 once the pods are linked. Before, it ran every rule at once on the
+    linked file, so each fix's unlinked re-parse found GLM044 (the ServiceAccount that turns the token off
+    is in another file) and SARIF carried no fix for the container at all."""
+    (tmp_path / "server.yaml").write_text(SERVER)
+    (tmp_path / "account.yaml").write_text(ACCOUNT)
+    for extra in ((), ("balancer.yaml", BALANCER)):
+        if extra:
+            (tmp_path / extra[0]).write_text(extra[1])
+        with monkeypatch.context() as m:
+            pooled = _pooled_sarif(tmp_path, m)
+        report = scan([str(tmp_path)], select(all_rules()), root=str(tmp_path), fix_edits=True)
+        results = json.loads(render(report))["runs"][0]["results"]
+        small = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]): r.get("fixes")
+                 for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("server.yaml")}
+        assert {code for code, _line in small} >= {"GLM001", "GLM002", "GLM004", "GLM007"}
+        assert all(fixes for fixes in small.values()), small
+        assert small == pooled
+
+
 def _exposed_tasks(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """The exposed files of a pooled in-process SARIF scan of `root` as `_check_exposed` read them: the
     file (its workloads exposed, its pods linked), the Services that expose it, and the file's rules'

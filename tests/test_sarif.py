@@ -373,10 +373,18 @@ def test_sarif_fixes_write_the_configured_fix_user_as_fix_does(tmp_path: Path, m
     assert res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "USER 3000:4000\n"
 
 
-def test_sarif_fix_title_names_a_configured_fix_user_equal_to_the_default(tmp_path: Path, monkeypatch, capsys) -> None:
+@pytest.mark.parametrize("pooled", [False, True])
+def test_sarif_fix_title_names_a_configured_fix_user_equal_to_the_default(tmp_path: Path, monkeypatch, capsys,
+                                                                          pooled: bool) -> None:
     """A config's `fix-user = "10001"` (the default's value) still wins over the image's own user
-    (code-server's 1000), as `glmlint fix` writes it: the title named the image's user."""
+    (code-server's 1000), as `glmlint fix` writes it: the title named the image's user. `pooled`: a scan
+    of `POOL_MIN_FILES` files or more, whose fixes keep only their titles (`results.lean_fix`): the
+    title named the image's user there while the edits wrote the chosen one."""
+    from glmlint import runner
     from glmlint.cli import main
+
+    if pooled:
+        monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
 
     def run(args: list[str]) -> str:
         with pytest.raises(SystemExit):
