@@ -21,10 +21,9 @@ of the ports above (`8888-8890`, several notebooks), not when a wide pool of
 ports (`7000-8000`) happens to include one. A sensitive service listening on
 a port read from a variable (`start-notebook.sh --port=$PORT`) is taken to be
 on the published port, unless another listener the catalog knows is there.
-A port on the host's network (`network_mode: host`, `--network host`) or the
-`none` network, or of a service on compose `internal: true` networks only, is
-not published: Docker discards it ("Published ports are discarded when using
-host network mode"); GLM009 reports the host network.
+A port on the `none` network, of a service on compose `internal: true`
+networks only, or of a container in another's network namespace
+(`service:x`, `container:x`) is not published.
 
 The service is named from what the container runs, not from the port alone
 (the port table's name when it is that service's: `Elasticsearch transport`):
