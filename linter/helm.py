@@ -226,7 +226,27 @@ def _blanked(error: RenderError, chart_dir: str) -> str | None:
     parts = rel.split(os.sep)
     if rel.startswith(os.pardir) or "templates" not in parts or os.path.basename(rel).startswith("_"):
         return None
+    if _gate(error.path):
+        return None
     return rel
+
+
+_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def _gate(path: str) -> bool:
+    """Whether a template is a check of the values that renders no object of its own (`validate.yaml`: nothing
+    but `if`/`fail`/`required` actions, or `NOTES.txt`): its failure is the chart refusing these values, so
+    Helm installs nothing with them and no other template's output is what would be deployed."""
+    if os.path.basename(path) == "NOTES.txt":
+        return True
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return all(not line.strip() or line.strip() == "---" or line.lstrip().startswith("#")
+               for line in _ACTION.sub("", text).splitlines())  # (a YAML comment renders no object either)
 
 
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,

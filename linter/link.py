@@ -580,9 +580,9 @@ def _aggregated(role: Role, cluster: list[Role], labels: dict[int, dict[str, str
     while todo:
         cur = todo.pop()
         for other in cluster:
-            if id(other) in seen or not _same_unit(other.path, role.path):
-                continue  # (another project's ClusterRole: deployed with that project, not this one)
-            if not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
+            # every matching ClusterRole of the scan, another project's too: the clusterrole-aggregation
+            # controller collects from the whole cluster, and the label is how an operator contributes
+            if id(other) in seen or not any(_selects(sel, labels[id(other)]) for sel in cur.aggregation or ()):
                 continue
             seen.add(id(other))
             collected.extend((r, other.label if other.path == role.path else f"{other.label} in `{other.path}`")
@@ -750,14 +750,14 @@ def _theirs_too(account: str, path: str, cluster: _Cluster) -> bool:
     `account` may be the one the pod is deployed with: the namespace a binding and a pod both write says
     nothing of whether they share a cluster (a corpus of repositories side by side, a monorepo's projects).
     Not for `default` (every namespace has its own, which no manifest creates: another project's binding
-    of it is for that project's own pods), nor for an account the pod's own project creates or binds (its
-    own binding or ServiceAccount is the one it is deployed with); else yes (a repository's `config/rbac/`
-    with the pods of `deploy/prod/`, scanned at its root)."""
+    of it is for that project's own pods), nor for an account the pod's own project binds (its own binding
+    is the one it is deployed with); else yes (a repository's `config/rbac/` with the pods of
+    `deploy/prod/`, scanned at its root; a monorepo's app that creates its ServiceAccount beside its
+    Deployment, bound from `platform/`: creating the account is what that binding applies to)."""
     if account == "default":
         return False
     unit = _unit(path)
-    own = (*cluster.bindings.get(account, ()), *cluster.accounts.get(account, ()))
-    return not any(_unit(x.path) == unit for x in own)
+    return not any(_unit(b.path) == unit for b in cluster.bindings.get(account, ()))
 
 
 def _role_of(b: Binding, cluster: _Cluster) -> Role | None:

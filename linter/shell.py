@@ -207,26 +207,38 @@ class _Walker:
             self.pipeline(node, redirects, stdin, upstream)
         elif kind == "list":
             self.visit_list(node, redirects, stdin, upstream)
+        elif kind in _OWN_VARIABLES:
+            # a `( list )` subshell and a `$( ... )` substitution run in a copy of the shell, and a function's
+            # body only when it is called: what they set or export does not reach the commands after them
+            # (bash(1) "COMMAND EXECUTION ENVIRONMENT", "FUNCTIONS")
+            saved, exported = dict(self._vars), set(self._exported)
+            self.visit_children(node, kind, redirects, stdin, upstream)
+            self._vars, self._exported = saved, exported
         else:
-            if kind in _SETS_VARIABLES:
-                self.set_variables(node, kind)
-            children = node.named_children
-            # `cat <<EOF; echo x >> log`: tree-sitter-bash makes `<<EOF` an error and the body lines
-            # statements; the shell reads them as the heredoc's text (the command before it is fed it)
-            broken = {i: b for i, c in enumerate(children) if _KINDS[c.kind_id] == "ERROR"
-                      for b in [self.broken_heredoc(c)] if b is not None}
-            body_rows = [(children[i].end_point[0], b[1]) for i, b in broken.items()]
-            for i, child in enumerate(children):
-                if _KINDS[child.kind_id] in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
-                    continue
-                row = child.start_point[0]
-                if any(first < row <= last for first, last in body_rows):
-                    continue  # a line of a heredoc's body: data, not a command
-                fed = broken.get(i + 1)
-                if fed is not None and child.end_point[0] == children[i + 1].start_point[0]:
-                    self.visit(child, redirects, fed[0], upstream)
-                else:
-                    self.visit(child, redirects, stdin, upstream)
+            self.visit_children(node, kind, redirects, stdin, upstream)
+
+    def visit_children(self, node: Any, kind: str, redirects: tuple[Redirect, ...], stdin: str | None,
+                       upstream: tuple[Command, ...]) -> None:
+        """Visit a node's children as statements (what the node sets first)."""
+        if kind in _SETS_VARIABLES:
+            self.set_variables(node, kind)
+        children = node.named_children
+        # `cat <<EOF; echo x >> log`: tree-sitter-bash makes `<<EOF` an error and the body lines
+        # statements; the shell reads them as the heredoc's text (the command before it is fed it)
+        broken = {i: b for i, c in enumerate(children) if _KINDS[c.kind_id] == "ERROR"
+                  for b in [self.broken_heredoc(c)] if b is not None}
+        body_rows = [(children[i].end_point[0], b[1]) for i, b in broken.items()]
+        for i, child in enumerate(children):
+            if _KINDS[child.kind_id] in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                continue
+            row = child.start_point[0]
+            if any(first < row <= last for first, last in body_rows):
+                continue  # a line of a heredoc's body: data, not a command
+            fed = broken.get(i + 1)
+            if fed is not None and child.end_point[0] == children[i + 1].start_point[0]:
+                self.visit(child, redirects, fed[0], upstream)
+            else:
+                self.visit(child, redirects, stdin, upstream)
 
     def set_variables(self, node: Any, kind: str) -> None:
         """What a statement does to the shell's variables (bash(1) "PARAMETERS", "SHELL BUILTIN
@@ -1332,6 +1344,8 @@ def _fed(cmd: Command, dash: bool) -> tuple[str, Loc, tuple[Loc, ...]]:
 
 # statements that set or export shell variables (tree-sitter-bash node kinds): `_Walker.set_variables`
 _SETS_VARIABLES = frozenset({"declaration_command", "variable_assignment", "variable_assignments", "unset_command"})
+# what sets variables of its own, not the shell's (`_Walker.visit`)
+_OWN_VARIABLES = frozenset({"subshell", "command_substitution", "function_definition"})
 _VISUDO_NO_EDIT = frozenset({"-c", "--check", "-h", "--help", "-V", "--version", "-x", "--export"})
 
 

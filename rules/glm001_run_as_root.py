@@ -150,7 +150,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glmlint.catalog.images import default_user, fact, set_home
+from glmlint.catalog.images import Fact, default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of
 from glmlint.ir import Format, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
@@ -312,8 +312,26 @@ def _home_writes(workload: Workload) -> list[str]:
     if workload.format not in _ENV_FORMATS or workload.env_imports \
             or set_home(workload) is not None:
         return []
-    paths = fact(workload.entry_image(), "writable_paths")
+    paths = _program_fact(workload, "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
+
+
+def _program_fact(workload: Workload, name: str) -> Fact | None:
+    """The image fact `name` of what the workload runs: its image's, else, for a service its start command
+    runs (services.yaml `recognize`: `vllm serve` pip-installed on a CUDA base), that service's official
+    image's (the same program writes the same paths and asks the same questions at start on any base)."""
+    got = fact(workload.entry_image(), name)
+    if got is not None:
+        return got
+    from glmlint.catalog.services import identify
+
+    for m in identify(workload):
+        if m.via != "command":
+            continue
+        for image in m.service.images:
+            if "*" not in image.name and (got := fact(image.name, name)) is not None:
+                return got
+    return None
 
 
 def _needs_name(workload: Workload) -> bool:
@@ -323,7 +341,7 @@ def _needs_name(workload: Workload) -> bool:
     read."""
     if workload.format not in _ENV_FORMATS or workload.env_imports:
         return False
-    needs = fact(workload.entry_image(), "start_needs_user_name")
+    needs = _program_fact(workload, "start_needs_user_name")
     if needs is None:
         return False
     env = fact(workload.entry_image(), "env")

@@ -42,7 +42,10 @@ Unsafe: the workload loses what it shared. On the host's network Docker
 discards the container's published ports (`ports:`, `-p`; it warns "Published
 ports are discarded when using host network mode"): the fix that removes the
 host network publishes them on 127.0.0.1 only (`127.0.0.1:8888:8888`), so the
-host still reaches them and nothing beyond it does. Other ports it listened
+host still reaches them and nothing beyond it does. When one of them cannot
+be put on 127.0.0.1 by an edit (a long-syntax entry on every interface, a
+host IP set in `.env`), no fix is offered: removing the host network alone
+would publish it on every interface. Other ports it listened
 on must be published by hand, and tools that inspect host processes stop
 working. Out of the host's IPC namespace a container gets the runtime's own
 `/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader

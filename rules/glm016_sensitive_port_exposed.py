@@ -21,16 +21,22 @@ of the ports above (`8888-8890`, several notebooks), not when a wide pool of
 ports (`7000-8000`) happens to include one. A sensitive service listening on
 a port read from a variable (`start-notebook.sh --port=$PORT`) is taken to be
 on the published port, unless another listener the catalog knows is there.
-A port on the host's network (`network_mode: host`, `--network host`) or the
-`none` network, or of a service on compose `internal: true` networks only, is
-not published: Docker discards it ("Published ports are discarded when using
-host network mode"); GLM009 reports the host network.
+A port on the `none` network, of a service on compose `internal: true`
+networks only, or of a container in another's network namespace
+(`service:x`, `container:x`) is not published.
 
 The service is named from what the container runs, not from the port alone
 (the port table's name when it is that service's: `Elasticsearch transport`):
 an official image the catalog knows (an OpenTelemetry Collector publishing
 its metrics port 8888 is not Jupyter) or a recognised start command. The
 port table is the fallback for images the catalog does not know.
+
+On the host's network (`network_mode: host`, `docker run --network host`)
+Docker discards the port mappings, but the container listens in the host's
+own namespace: a sensitive port of a `ports:`/`-p` entry there is reported
+as served on the host's network, at the network mode (every interface the
+host has, with no Docker chain in front; no port fix: leaving the host's
+network is GLM009's). The `none` network serves nothing.
 
 ## Why is this bad?
 Docker publishes to `0.0.0.0` by default and its iptables rules bypass host
@@ -94,14 +100,17 @@ _LOOPBACK = "Publish the port on 127.0.0.1 only"
       kind=Kind.EXPOSURE, risk=Risk.MEDIUM, services=lambda s: s.id in _SENSITIVE or s.data_store)
 def check(workload: Workload) -> Iterator[Finding]:
     matches = None
+    # on the host's network Docker discards the port mappings, but what the container listens on is in the
+    # host's namespace: each of its ports is served there, whatever a mapping's host IP said
+    host = workload.host_network is not None and workload.host_network.value is True
     # a listener on a port read from a variable (`--port=$PORT`) has one port: it is taken to be the published
     # one only when the workload publishes one port, never each of several
-    published = [p for p in workload.ports if p.published and p.protocol.lower() == "tcp"]
+    published = [p for p in workload.ports if (p.published or host) and p.protocol.lower() == "tcp"]
     alone = len(published) == 1 and "-" not in published[0].container_port
     for port in workload.ports:
-        if not port.published or port.protocol.lower() != "tcp":
+        if not (port.published or host) or port.protocol.lower() != "tcp":
             continue
-        if port.host_ip is not None and not is_all_interfaces(port.host_ip):
+        if not host and port.host_ip is not None and not is_all_interfaces(port.host_ip):
             continue
         if matches is None:
             from glmlint.catalog.services import identify
@@ -111,6 +120,11 @@ def check(workload: Workload) -> Iterator[Finding]:
         if named is None:
             continue
         service, number = named
+        if host:  # no port fix: the remedy is leaving the host's network (GLM009's fix)
+            yield Finding(at=workload.host_network.loc, args={"name": workload.label, "service": service,
+                                                             "port": number},
+                          message=f"{workload.label} serves the {service} port {number} on the host's network")
+            continue
         yield Finding(at=port.loc, args={"name": workload.label, "service": service, "port": number},
                       fix=PublishLoopback(port, _LOOPBACK))
 

@@ -23,7 +23,8 @@ when it listens on all interfaces **and**
   `--disable-token-auth`, code-server `--auth none`, Open WebUI
   `WEBUI_AUTH=False`, JupyterHub's `DummyAuthenticator` (zero-to-jupyterhub's
   default: the chart's hub Secret's `values.yaml`, base64, with
-  `hub.config.JupyterHub.authenticator_class: dummy` and no `hub.extraConfig`,
+  `hub.config.JupyterHub.authenticator_class: dummy`, no shared
+  `hub.config.DummyAuthenticator.password` and no `hub.extraConfig`,
   `hub.existingSecret`, `hub.extraFiles`, `hub.args` or volume mounted into
   the hub's configuration directory that may choose another, read for the
   chart's configurable-http-proxy whose `--default-target` is that hub, in

@@ -14,7 +14,7 @@ For the second, it follows the links between the scanned files (any file of the 
 the pod's): the ServiceAccount a pod runs as (`serviceAccountName`, default
 `default`), the `RoleBinding`s and `ClusterRoleBinding`s that name it as a
 subject, and the roles they bind, aggregated ClusterRoles judged by the
-ClusterRoles of their own project in the scan they collect. When a binding gives the
+ClusterRoles in the scan they collect (another project's too: a label is how an operator's chart adds to a platform role). When a binding gives the
 ServiceAccount a GLM040–GLM043 power (a wildcard grant, an escalation path,
 reading every secret through a ClusterRole, or `cluster-admin`), the message
 names the binding, the role and the power, and, for a RoleBinding, the
@@ -30,8 +30,9 @@ namespace. A namespace a binding and a pod both write does not say they
 share a cluster: a binding of another project (a top-level directory of
 the scan, as below) is linked to a pod only when the pod's account is not
 its namespace's `default` (which no manifest creates) and the pod's own
-project neither creates nor binds an account of that name (a repository's
-`config/rbac/` binding for the pods of `deploy/prod/`). A binding's `roleRef` is the role of that name of its own
+project binds no account of that name (a repository's `config/rbac/`
+binding for the pods of `deploy/prod/`; a platform directory's binding of the
+ServiceAccount an app creates beside its Deployment). A binding's `roleRef` is the role of that name of its own
 project: its own file's, else the nearest (a file in its directory or a
 sibling one first); in a monorepo scanned at its root each top-level
 directory is a project, and a role of another project is linked only when

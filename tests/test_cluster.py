@@ -431,18 +431,22 @@ def _pod_as(account: str, namespace: str) -> str:
         """)
 
 
-@pytest.mark.parametrize("account, own_binding, binding_dir, reported", [
+@pytest.mark.parametrize("account, own_binding, binding_dir, reported, own_account", [
     # kserve's old install binds the `default` account of `kubeflow`; katib's pods in `kubeflow` run as their
     # own namespace's `default`, from another repository of the scan: not that binding's
-    ("default", False, "kserve/install/v0.5.0", False),
-    ("default", False, "katib/config/rbac", True),  # one switch: the binding of the pod's own project
+    ("default", False, "kserve/install/v0.5.0", False, False),
+    ("default", False, "katib/config/rbac", True, False),  # one switch: the binding of the pod's own project
     # both projects bind an account of that name (kube-prometheus' and an example's `prometheus-adapter`):
     # the pod is deployed with its own project's binding, not the other's
-    ("adapter", True, "kserve/install/v0.5.0", False),
-    ("adapter", False, "kserve/install/v0.5.0", True),  # its own project binds nothing to it: the one there is
+    ("adapter", True, "kserve/install/v0.5.0", False, False),
+    ("adapter", False, "kserve/install/v0.5.0", True, False),  # its own project binds nothing to it: the one there is
+    # a monorepo's app creates its ServiceAccount beside its Deployment and the platform/ directory binds it
+    # (reviewA19 K1): creating the account is what the other project's binding applies to
+    ("jupyter", False, "platform/rbac", True, True),
+    ("jupyter", True, "platform/rbac", False, True),  # one switch: the app's project binds it itself
 ])
 def test_a_pod_is_not_linked_to_another_projects_binding_by_namespace(tmp_path, monkeypatch, account, own_binding,
-                                                                     binding_dir, reported):
+                                                                     binding_dir, reported, own_account):
     """The namespace a binding and a pod both write does not say they share a cluster: in a scan of
     repositories side by side (each top-level directory a project), a binding of another project decides
     nothing for a pod whose account is its namespace's `default` or one its own project binds, serial,
@@ -455,6 +459,9 @@ def test_a_pod_is_not_linked_to_another_projects_binding_by_namespace(tmp_path, 
         (tmp_path / "katib" / "rbac").mkdir(parents=True)
         (tmp_path / "katib" / "rbac" / "binding.yaml").write_text(
             _admin_binding("adapter-view", account, "kubeflow").replace("cluster-admin", "view"))
+    if own_account:
+        (tmp_path / "katib" / "components" / "sa.yaml").write_text(
+            f"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {account}, namespace: kubeflow}}\n")
     _glm044_alike(tmp_path, monkeypatch, "katib/components/db-manager.yaml" if reported else None,
                   "binds to `cluster-admin`")
 
@@ -513,16 +520,20 @@ rules:
 """
 
 
-@pytest.mark.parametrize("part_dir, reported", [
-    ("other-repo/rbac", False),  # another repository's ClusterRole that carries the label
-    ("platform/rbac", True),  # one switch: the project's own
+@pytest.mark.parametrize("part_dir, label, reported", [
+    # another project's ClusterRole carrying the label (an operator contributing to a platform role): the
+    # clusterrole-aggregation controller collects every matching ClusterRole of the cluster (reviewA19 K4)
+    ("other-repo/rbac", "aggregate-to-ml-edit", True),
+    ("other-repo/rbac", "aggregate-to-ml-view", False),  # one switch: a label the selector does not match
+    ("platform/rbac", "aggregate-to-ml-edit", True),  # the project's own
 ])
-def test_an_aggregated_cluster_role_collects_the_roles_of_its_own_project_only(tmp_path, monkeypatch, part_dir,
-                                                                               reported):
-    """An aggregated ClusterRole collects the ClusterRoles its selectors match in its own project (a top-level
-    directory of the scan), not another repository's that carry the same label, serial, pooled and lean alike."""
+def test_an_aggregated_cluster_role_collects_every_matching_cluster_role_of_the_scan(tmp_path, monkeypatch, part_dir,
+                                                                                     label, reported):
+    """An aggregated ClusterRole collects the ClusterRoles its selectors match wherever they are in the scan
+    (another top-level directory's too: the label is how a separately deployed project contributes), and
+    only those, serial, pooled and lean alike."""
     (tmp_path / "platform" / "jobs").mkdir(parents=True)
     (tmp_path / part_dir).mkdir(parents=True)
     (tmp_path / "platform" / "jobs" / "runner.yaml").write_text(_AGGREGATED)
-    (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART)
+    (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART.replace("aggregate-to-ml-edit", label))
     _glm044_alike(tmp_path, monkeypatch, "platform/jobs/runner.yaml" if reported else None, "`create` on `pods/exec`")

@@ -476,6 +476,17 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
      "FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models\nRUN pip install x\nENV USER=10001\nUSER 10001\n"),
     ("FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models USER=vllm\nRUN pip install x\n",
      "FROM vllm/vllm-openai:v0.7.2\nENV HOME=/models USER=vllm\nRUN pip install x\nUSER 10001\n"),
+    # vLLM pip-installed on a CUDA base, recognised by its start command: the same program writes the same
+    # ~/.cache and asks torch's Inductor for its user's name (reviewA19 X1: USER alone, and vLLM exits at start)
+    ("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir vllm==0.8.5\n"
+     "CMD [\"vllm\", \"serve\", \"Qwen/Qwen2.5-1.5B-Instruct\", \"--host\", \"0.0.0.0\"]\n",
+     "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir vllm==0.8.5\nENV HOME=/tmp\n"
+     "ENV USER=10001\nUSER 10001\nCMD [\"vllm\", \"serve\", \"Qwen/Qwen2.5-1.5B-Instruct\", \"--host\", \"0.0.0.0\"]\n"),
+    # one switch: the same base starting a program the catalog does not know writes there: the USER alone
+    ("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir vllm==0.8.5\n"
+     "CMD [\"python3\", \"app.py\"]\n",
+     "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir vllm==0.8.5\nUSER 10001\n"
+     "CMD [\"python3\", \"app.py\"]\n"),
     # an image the catalog knows nothing of writing under its home: the USER alone, as before
     ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
      "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),

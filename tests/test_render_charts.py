@@ -288,6 +288,40 @@ def test_the_templates_beside_one_that_cannot_render_are_still_checked(tmp_path,
     assert "serving/templates/engine.yaml:15:25: critical GLM003" in out and "GLM009" in out
 
 
+def _webui_chart(tmp_path: Path, gate: bool) -> Path:
+    # Open WebUI with auth off, and a template that refuses it (`fail`): with `gate`, that template renders no
+    # object of its own (a values check); without, the same `fail` sits in a template that renders a ConfigMap
+    check = ('{{- if not .Values.auth.enabled }}\n{{- fail "auth.enabled=false is not supported" }}\n{{- end }}\n')
+    if not gate:
+        check += "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: auth\ndata:\n  mode: oidc\n"
+    templates = {
+        "validate.yaml": "# the chart's values check\n" + check,
+        "deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: webui\n  labels: {app: webui}\nspec:\n"
+            "  selector: {matchLabels: {app: webui}}\n  template:\n    metadata: {labels: {app: webui}}\n    spec:\n"
+            "      containers:\n        - name: webui\n          image: {{ .Values.image }}\n          env:\n"
+            "            - {name: WEBUI_AUTH, value: {{ .Values.auth.enabled | quote }}}\n"
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: webui\nspec:\n  type: LoadBalancer\n"
+            "  selector: {app: webui}\n  ports: [{port: 80, targetPort: 8080}]\n"),
+    }
+    _write_chart(tmp_path / "webui", "auth:\n  enabled: false\nimage: ghcr.io/open-webui/open-webui:v0.5.20\n",
+                 templates)
+    return tmp_path
+
+
+@needs_helm
+@pytest.mark.parametrize("gate", [True, False])
+def test_a_template_that_only_checks_the_values_stops_the_partial_check(tmp_path, capsys, gate):
+    # a `fail` in a template that renders no object is the chart refusing these values: Helm installs nothing,
+    # so nothing else of it is checked (reviewA19 D1: the Deployment's WEBUI_AUTH=false was reported critical);
+    # one switch, the `fail` in a template that renders an object of its own: left out, the rest checked
+    code, out, err = run(_webui_chart(tmp_path, gate), capsys, "--select", "GLM017", "webui")
+    assert code == 2
+    assert [e.split(": cannot render")[0] for e in err] == ["webui/templates/validate.yaml:3"]
+    assert ("GLM017" in out) is not gate
+    assert ("checked without this one" in err[0]) is not gate
+
+
 @needs_helm
 def test_a_value_every_template_needs_leaves_nothing_to_check(tmp_path, capsys):
     # the `required` in a define both templates include: Helm names each template in turn, both are

@@ -379,6 +379,10 @@ class Service:
     releases: Releases | None = None  # the releases this entry is for, by an installed package's version
     # options the program reads before its subcommand, each with a value (`feast -c repo serve`)
     global_options: tuple[str, ...] = ()
+    # a one-command program (uvicorn, one click command): any option may come before its positional
+    # words, each with a value unless `no_value` names it
+    any_before: bool = False
+    no_value: tuple[str, ...] = ()
     # switches that turn authentication on with a credential everyone knows
     auth_known: tuple[KnownCredential, ...] = ()
     # its start command is the service only in its official images (elsewhere the program's defaults
@@ -524,6 +528,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                           (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
         args_env=(d.get("options") or {}).get("args_env"),
+        any_before=bool((d.get("options") or {}).get("any_before")),
+        no_value=tuple((d.get("options") or {}).get("no_value", ())),
         writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"]) for w in d.get("writes", ())),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
@@ -802,22 +808,34 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
                 return start
             # `python -m jupyter lab`: the module is the program of a command pattern
             for pattern in service.commands:
-                if pattern[0] == module and _match_words(pattern, argv[start - 1:]) is not None:
-                    return start - 1 + (_match_words(pattern, argv[start - 1:]) or 0)
+                got = _match_words(pattern, argv[start - 1:], service.global_options, service)
+                if pattern[0] == module and got is not None:
+                    return start - 1 + got
         return None
     for pattern in service.commands:
         if pattern[0] == name:
-            got = _match_words(pattern, argv, service.global_options)
+            got = _match_words(pattern, argv, service.global_options, service)
             if got is not None:
                 return got
     return None
 
 
-def _match_words(pattern: tuple[str, ...], argv: Sequence[Word], global_options: tuple[str, ...] = ()) -> int | None:
+def _before(service: Service, flag: str) -> bool:
+    """Whether the service's program reads `flag` before its subcommand or positional words."""
+    return service.any_before and flag.startswith("-") or flag in service.global_options
+
+
+def _match_words(pattern: tuple[str, ...], argv: Sequence[Word], global_options: tuple[str, ...] = (),
+                 service: Service | None = None) -> int | None:
     """`pattern` is a program, its leading positional words, and flags that must appear anywhere;
-    `global_options` (each with a value) may come between the program and its subcommand."""
+    `global_options` (each with a value) may come between the program and its subcommand, and so may
+    any option of a one-command `service` (`any_before`; a value unless it is in `no_value`)."""
     words = [w.text for w in argv[1:]]
     skipped = 0
+    if service is not None and service.any_before:
+        while skipped < len(words) and words[skipped].startswith("-") and words[skipped] != "-":
+            w = words[skipped]
+            skipped += 1 if "=" in w or w in service.no_value or not w.startswith("--") and len(w) > 2 else 2
     while global_options and skipped < len(words):
         w = words[skipped]
         if w in global_options:
@@ -933,13 +951,13 @@ class ServiceMatch:
         reads them (`canonical`); a program's own option may also come before its subcommand (`uvicorn --host
         0.0.0.0 txtai.api:app`), where it counts when the words after do not give it."""
         got = last_option(self.args, flags, self.canonical)
-        if got is None and self.before and any(f in self.service.global_options for f in flags):
+        if got is None and self.before and any(_before(self.service, f) for f in flags):
             got = last_option(self.before, flags, self.canonical)
         return got
 
     def flag(self, *flags: str) -> Word | None:
         found = None
-        before = self.before if any(f in self.service.global_options for f in flags) else ()
+        before = self.before if any(_before(self.service, f) for f in flags) else ()
         for w in (*before, *self.args):
             t = self.canonical(w.text)
             if any(t == f or t.startswith(f + "=") for f in flags):
@@ -976,7 +994,7 @@ class ServiceMatch:
             first = self.args[0] if self.args else None
             return (first.loc, first, None) if first is not None and glob_match(first.text.strip("'\""), switch.arg) \
                 else None
-        if switch.flag is not None and switch.flag in self.service.global_options:
+        if switch.flag is not None and _before(self.service, switch.flag):
             # the program's own option, given before its subcommand (`mlflow --env-file .env server`)
             w = next((w for w in reversed(self.before) if w.text == switch.flag or w.text.startswith(switch.flag + "=")),
                      None)
@@ -1087,7 +1105,7 @@ class ServiceMatch:
         # flags win over the environment, the environment over the image's config and defaults
         last: Resolved | None = None
         args = self.args
-        if self.before and any(f in self.service.global_options for f in (*listener.bind_flags, *listener.bind_all_flags)):
+        if self.before and any(_before(self.service, f) for f in (*listener.bind_flags, *listener.bind_all_flags)):
             args = (*self.before, *args)  # the program's own option before its subcommand; the later one wins
         for i, w in enumerate(args):
             t = self.canonical(w.text)
@@ -1515,7 +1533,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img,
                             homes=_homes(cmd.argv, cwd))
-            if s.global_options:
+            if s.global_options or s.any_before:
                 match = replace(match, before=tuple(cmd.argv[1:start]))
             out.append(match)
     if out:

@@ -49,6 +49,11 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
     out: list[Intent] = []
     for intent in intents:
         got = _expand(intent, workload) if isinstance(intent, _RULE_TERMS) else intent
+        if got is None and isinstance(intent, PublishLoopback):
+            # a port no edit puts on the loopback address (the long syntax, an IP set in `.env`): the rest
+            # of the fix would leave it on every interface (GLM009's host network removed, the ports
+            # Docker discarded there published again): no fix at all
+            return ()
         if got is not None:
             out.append(got)
     return tuple(out)

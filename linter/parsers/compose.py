@@ -950,12 +950,23 @@ def _network_mode(view: View) -> str | None:
 # and None network modes are in use", containers/podman a4da384b pkg/specgen/generate/container.go), so a
 # Quadlet `Network=host` with `PublishPort=`. Such a port is kept, not published (a fix that leaves the
 # host's network publishes it).
+# Another container's namespace (`container:<name>`, compose `service:<name>`, which Compose turns into
+# `container:<id>`) publishes none either: the Docker engine refuses the container ("conflicting options: port
+# publishing and the container type network mode", moby b985e2313a8676e18072b442911fc8f64f17d440
+# daemon/internal/runconfig/hostconfig.go), Podman discards them (above): no port of its own is published.
 DISCARDING_MODES = frozenset({"host", "none"})
+_JOINING = ("container:", "service:")
+
+
+def discards(mode: str | None) -> bool:
+    """Whether the network mode `mode` publishes none of a container's own ports (`DISCARDING_MODES`, `_JOINING`)."""
+    m = (mode or "").strip().lower()
+    return m in DISCARDING_MODES or m.startswith(_JOINING)
 
 
 def discarded(ports: list[Port] | tuple[Port, ...], mode: str | None) -> tuple[Port, ...]:
     """`ports` as the network mode `mode` (`host`, `none`, a network's name; None: the default) publishes them."""
-    if mode is None or mode.lower() not in DISCARDING_MODES:
+    if not discards(mode):
         return tuple(ports)
     return tuple(records.replace(p, published=False) if p.published else p for p in ports)
 

@@ -2381,7 +2381,7 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
               env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False,
               script: str | None = None) -> Workload:
     from glmlint import records
-    from glmlint.parsers.compose import (DISCARDING_MODES, discarded, drop_setting, parse_device, parse_port,
+    from glmlint.parsers.compose import (discarded, discards, drop_setting, parse_device, parse_port,
                                          parse_volume, security_settings)
     from glmlint.shell import file_writes, from_argv, split_words
 
@@ -2453,8 +2453,8 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
 
     # `--network container:NAME`: the ports of the container it joins, filled in by `_join_containers`
     network = last("network")
-    if network is not None and network.value.strip().lower() in DISCARDING_MODES:
-        # `--network host`/`none`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded)
+    if network is not None and discards(network.value):
+        # `--network host`/`none`/`container:x`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded)
         ports = list(discarded(ports, network.value.strip()))
         if "publish_all" in kwargs and kwargs["publish_all"].value:
             kwargs["publish_all"] = records.replace(kwargs["publish_all"], value=False)

@@ -1790,7 +1790,9 @@ def _strings(node: Any) -> tuple[str, ...]:
 # files/hub/jupyterhub_config.py passes each `hub.config.<Class>` section through as traitlets config, then
 # runs the `jupyterhub_config.d` files and `hub.extraConfig` (Python: they may set anything). The chart's default
 # `hub.config.JupyterHub.authenticator_class` is `dummy` (values.yaml): any user name with any password logs in
-# and spawns a notebook server. Its public face is configurable-http-proxy (templates/proxy/deployment.yaml: the
+# and spawns a notebook server, unless `hub.config.DummyAuthenticator.password` is set: then only that shared
+# password logs in (jupyterhub/jupyterhub@2841153d jupyterhub/auth.py `DummyAuthenticator.authenticate`; the
+# same trait in jupyterhub/dummyauthenticator, which it replaced). Its public face is configurable-http-proxy (templates/proxy/deployment.yaml: the
 # `proxy` pod, `--default-target=http://<hub fullname>:$(HUB_SERVICE_PORT)`), behind the LoadBalancer Service
 # `proxy-public`: the proxy sends every request the hub does not route elsewhere to the hub, whose login is that.
 _Z2JH_DUMMY = {"dummy", "dummyauthenticator", "jupyterhub.auth.dummyauthenticator"}
@@ -1834,6 +1836,10 @@ def _z2jh_hub(obj: Any) -> tuple[str, str | None, Loc, str] | None:
     jupyterhub = config.get("JupyterHub") if isinstance(config, dict) else None
     chosen = jupyterhub.get("authenticator_class") if isinstance(jupyterhub, dict) else None
     if not isinstance(chosen, str) or chosen.strip().lower() not in _Z2JH_DUMMY:
+        return None
+    dummy = config.get("DummyAuthenticator")
+    if isinstance(dummy, dict) and dummy.get("password"):
+        # a shared password: DummyAuthenticator.authenticate logs in no one with another (jupyterhub auth.py)
         return None
     if any(hub.get(k) for k in ("extraConfig", "existingSecret", "extraFiles", "args", "command")) or any(
             isinstance(m, dict) and str(m.get("mountPath", "")).startswith(_Z2JH_CONFIG_DIR)

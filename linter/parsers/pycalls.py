@@ -388,6 +388,17 @@ def _sdk_run(call: Any, lines: _Lines, known: dict[str, Any]) -> tuple[list[Word
     return words, partial
 
 
+def _refused_host_ports(call: Any, known: dict[str, Any]) -> bool:
+    """Whether docker-py refuses a `containers.run/create` call before it reaches the engine: `network_mode="host"`
+    with a non-empty `ports` (docker-py 7.1.0, a3652028 docker/types/containers.py `HostConfig.__init__` raises
+    InvalidArgument '"host" network_mode is incompatible with port_bindings'; the CLI and the Engine API
+    discard the ports instead)."""
+    kw = {k.arg: _resolved(k.value, known) for k in call.keywords if k.arg is not None}
+    mode, ports = kw.get("network_mode"), kw.get("ports")
+    return (isinstance(mode, ast.Constant) and mode.value == "host"
+            and isinstance(ports, ast.Dict) and bool(ports.keys))
+
+
 def _sdk_words(node: Any, lines: _Lines, known: dict[str, Any]) -> list[Word] | None:
     """A `command`/`entrypoint` value's words: a list's items, a string split as the shell's words; None
     when not known here."""
@@ -656,6 +667,10 @@ def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> 
     docker = any((isinstance(n, ast.Import) and any(a.name.split(".")[0] in _SDKS for a in n.names))
                  or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in _SDKS)
                  for n in ast.walk(tree))  # the Docker SDK (`import docker`, `from docker import DockerClient`)
+    # docker-py itself, not podman-py (which builds its own request): it refuses some keyword pairs
+    docker_only = docker and not any(
+        (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "podman" for a in n.names))
+        or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "podman") for n in ast.walk(tree))
     started_anywhere: set[int] | None = None  # the create calls whose container some scope starts
     for body in scopes:
         known = module if body is tree.body else {**{k: v for k, v in module.items() if v is not None},
@@ -675,6 +690,8 @@ def started(path: str, text: str, place: Callable[[Loc], Loc] | None = None) -> 
                 call = _low_level(node, body) if low else node
                 shown = "create_container" if low else f"containers.{method}"
                 got = _sdk_run(call, lines, known)
+                if got is not None and docker_only and _refused_host_ports(call, known):
+                    continue  # docker-py raises before it asks the engine: no container
                 if got is not None:
                     sdk = lift(from_argv(got[0], got[0][0].loc)[0], path)
                     if sdk is not None:
