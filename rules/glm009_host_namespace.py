@@ -45,7 +45,8 @@ host network publishes them on 127.0.0.1 only (`127.0.0.1:8888:8888`), so the
 host still reaches them and nothing beyond it does. When one of them cannot
 be put on 127.0.0.1 by an edit (a long-syntax entry on every interface, a
 host IP set in `.env`), no fix is offered: removing the host network alone
-would publish it on every interface. Other ports it listened
+would publish it on every interface; so with a `docker run -P` Docker
+discarded there. Other ports it listened
 on must be published by hand, and tools that inspect host processes stop
 working. Out of the host's IPC namespace a container gets the runtime's own
 `/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
@@ -98,12 +99,17 @@ def check(workload: Workload) -> Iterator[Finding]:
                           f"{workload.owner(setting)} shares the host's {ns} namespace{purpose_.note()}")
 
 
-def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -> Intent | tuple[Intent, ...]:
+def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -> Intent | tuple[Intent, ...] | None:
     """Stop sharing the namespace; for IPC, give /dev/shm a size of its own: out of the host's IPC
     namespace the container gets the runtime's /dev/shm, 64 MB under Docker (`--shm-size`'s default),
     which NCCL's shared-memory transport and PyTorch DataLoader workers outgrow (`Bus error`)."""
     title = f"Stop sharing the host's {ns} namespace"
     if field_name == "host_network":
+        discarded_all = workload.publish_all
+        if discarded_all is not None and discarded_all.explicit and not discarded_all.value:
+            # `-P` Docker discarded on the host's network (the parser reads it as not publishing): left
+            # beside the removed host network it publishes every EXPOSEd port on every interface
+            return None
         # the ports Docker discarded on the host's network (`-p 8888:8888` beside `--network host`) are
         # published once it is gone: on the loopback address only, as the host reached the listeners
         # before without the world reaching them through a published port

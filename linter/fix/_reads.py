@@ -10,7 +10,7 @@ READS: dict[str, frozenset[str]] = {
     'GLM006': frozenset(['base_image', 'build_steps', 'entrypoint', 'files', 'image', 'label', 'neighbours', 'process']),
     'GLM007': frozenset(['allow_privilege_escalation', 'anchor', 'build_steps', 'cap_add', 'label', 'partial', 'pod', 'pod.os', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'user']),
     'GLM008': frozenset(['cap_add', 'files', 'image', 'label', 'mounts', 'pod_purpose', 'process']),
-    'GLM009': frozenset(['anchor', 'files', 'format', 'group', 'host_ipc', 'host_network', 'host_pid', 'host_userns', 'label', 'memory_limit', 'mounts', 'node_path', 'pod_purpose', 'ports', 'process']),
+    'GLM009': frozenset(['anchor', 'files', 'format', 'group', 'host_ipc', 'host_network', 'host_pid', 'host_userns', 'label', 'memory_limit', 'mounts', 'node_path', 'pod_purpose', 'ports', 'process', 'publish_all']),
     'GLM010': frozenset(['label', 'mounts', 'privilege_drop', 'run_as_non_root', 'user']),
     'GLM011': frozenset(['apparmor', 'group', 'label', 'node_path', 'seccomp', 'selinux', 'system_paths']),
     'GLM012': frozenset(['container_list', 'label', 'memory_limit', 'partial', 'whole']),
