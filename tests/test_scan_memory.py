@@ -267,6 +267,9 @@ def test_a_lean_scan_holds_its_quiet_files_by_name_and_gives_them_as_done_files(
     (tmp_path / "Dockerfile").write_text("FROM python:3.12\nUSER root\n")
     rules = builtin_rules()
     monkeypatch.chdir(tmp_path)
+    # the process's markers, one per format and directory prefix, at most 64 (`_Files.quiet`): a test session's
+    # earlier scans of other temporary directories fill them, after which a new prefix's files are kept whole
+    monkeypatch.setattr(runner, "_QUIET", {})
     where = str(tmp_path) if absolute else "."
     full = runner.scan([where], rules, root=str(tmp_path), jobs=1)  # small: every file's objects kept
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
