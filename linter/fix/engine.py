@@ -1031,11 +1031,18 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
 
     paused = gc.isenabled()
     gc.disable()
+    kept = None
+    if source.format is Format.COMPOSE:  # its re-parses merge the project's override file: read once
+        from glmlint.parsers import compose as kept
+
+        kept.OVERRIDES = {}
     try:
         if user is not None:  # the chosen user travels with the predicate (`_Chosen`)
             shown = _Chosen(shown, user)
         return _verified_edits(source, rules, found, images, batch, shown, evidence, exposures)
     finally:
+        if kept is not None:
+            kept.OVERRIDES = None
         if paused:
             gc.enable()
 
@@ -1589,17 +1596,21 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
     # the rules each member's verdict reads by their read sets (`READS`); a rule that reads no field the
     # group changed finds on every W_i what it finds on `after`'s container
     read = [(r, READS.get(r.code) if r.params is None else None) for r in checks]
+    codes = {r.code for r, _reads in read}
     out: dict[int, bool] = {}
     for members, (w0, w1, owned) in zip(groups, got):
         count0 = Counter(f.result.code for f in old if f.workload is w0)
         count1 = Counter(s.key[0] for s in new if s.workload is w1)
         changed = set().union(*owned)
         asked = [(r, reads) for r, reads in read if reads is None or not reads.isdisjoint(changed)]
+        # a rule no member asks again finds on every W_i what it finds on `after`'s container (its
+        # count is count1's): whether one of those grew is the same for every member
+        grown = any(count1[c] > count0[c] for c in codes.difference(r.code for r, _reads in asked))
         for i, f in enumerate(members):
             mine = owned[i]
             theirs = set().union(*(o for j, o in enumerate(owned) if j != i))
             made: list[Workload] = []
-            counts: dict[str, int] = {r.code: count1[r.code] for r, _reads in read}
+            counts: dict[str, int] = {}  # the asked rules' counts on W_i (the others': count1's)
             for rule, reads in asked:
                 if reads is not None and reads.isdisjoint(theirs):
                     counts[rule.code] = count1[rule.code]
@@ -1614,11 +1625,12 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
                         break
             else:
                 code = f.result.code
-                if counts.get(code, 0) >= count0[code]:
+                n = counts.get(code, count1[code]) if code in codes else 0
+                if n >= count0[code]:
                     out[id(f)] = False  # the finding would remain
-                elif any(n > count0[c] for c, n in counts.items()):
+                elif grown or any(m > count0[c] for c, m in counts.items()):
                     out[id(f)] = False  # the fix would cause another
-                elif counts.get(code, 0) == 0:
+                elif n == 0:
                     out[id(f)] = True
     return out
 

@@ -558,9 +558,36 @@ def _compose_doc(path: str, files: _Files) -> Any:
     return services
 
 
+# While the fix engine verifies one compose file's fixes (`fix.engine._verified_edits`), each re-parse
+# of a project's base file merges the same override file over it: `_override_views`' views of it, and
+# what reading them put in the parse's `_Files` (the files read, the interpolated nodes' marks and the
+# documents that hold them), kept by the override's path, the project's directories and variables, for
+# the next re-parse (None: nothing is kept). No file changes while one file's fixes are verified, and
+# nothing changes the override's nodes once they are read and interpolated.
+OVERRIDES: dict[tuple[Any, ...], tuple[Any, ...]] | None = None
+
+
 def _override_views(path: str, files: _Files) -> dict[str, View]:
     """The services of the project's override file, each as merged in that file (its own
-    `extends` applied), interpolated with the project's variables."""
+    `extends` applied), interpolated with the project's variables (`OVERRIDES`: kept)."""
+    memo = OVERRIDES
+    if memo is None or files.reads or files.done or files.written or files.kept:
+        return _override_read(path, files)
+    key = (path, files.real_dir, files.display_dir, tuple(files.env.items()))
+    got = memo.get(key)
+    if got is None:
+        out = _override_read(path, files)
+        got = memo[key] = (out, list(files.reads), dict(files.done), dict(files.written), list(files.kept))
+        return out
+    out, reads, done, written, kept = got
+    files.reads.extend(reads)
+    files.done.update(done)
+    files.written.update(written)
+    files.kept.extend(kept)
+    return out
+
+
+def _override_read(path: str, files: _Files) -> dict[str, View]:
     services = _compose_doc(path, files)
     if services is None:
         return {}
