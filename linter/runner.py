@@ -1245,8 +1245,20 @@ def _check_one(cand: Candidate) -> _Outcome:
         link([*images, got])
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
         results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
-        return (slimmed(got, keep_ir=state.keep_ir), _packed(results, state.index, state.lean), problems, True, None,
-                None)
+        checked = slimmed(got, keep_ir=state.keep_ir)
+        judged = None
+        if state.judge is not None and cand.display not in state.waits and cand.hint not in RENDERED:
+            # a lean scan: its findings judged here as an unlinked file's are (below), not in the parent's
+            # serial end (`policy.apply`: ~860 findings of the corpus's compose files that build images),
+            # and it waits for the end of the scan parked as sent (`_Parked.ready`); None: they wait to
+            # be judged there (one in a Dockerfile it builds, `_judged_here`)
+            got_judged = _judged_here(state.judge, checked, results, apart=True)
+            if got_judged is not None and got_judged[1] is not None:
+                results, judged = got_judged
+        sent: Any = _packed(results, state.index, state.lean)
+        if judged is not None:
+            sent = _pickled(sent) if sent else b""
+        return checked, sent, problems, True, None, judged
     results, problems = run_rules(got, state.local, state.fix_edits)
     later = None
     if state.scan_wide and got.pods and cand.hint not in RENDERED:
@@ -1374,8 +1386,15 @@ def _check_exposed(task: tuple[Candidate, bool, list[Any], Any]) -> _Outcome | N
             problems += more
     else:
         results, problems = run_rules(full, state.scan_wide, state.fix_edits)
-    return (slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir), _packed(results, state.index, state.lean),
-            problems, True, None)
+    checked = slimmed(full, keep_ir=state.keep_ir and exposed, pods=state.keep_ir)
+    judged = None
+    if state.judge is not None and cand.display not in state.waits and cand.hint not in RENDERED:
+        # a lean scan: its findings judged here, as in the files' round (`_check_one`), not in the
+        # parent's serial end (`policy.apply`); None: they wait for the end of the scan
+        got = _judged_here(state.judge, checked, results, apart=True)
+        if got is not None and got[1] is not None:
+            results, judged = got
+    return checked, _packed(results, state.index, state.lean), problems, True, None, judged
 
 
 class CheckedFile(SourceFile):
@@ -1792,13 +1811,14 @@ class _Pool:
         self.tasks.keep = spool
         return (value for _task, value in self._stream(((None, task) for task in tasks), _EXPOSED, 1, ahead=False))
 
-    def routed(self, plan: Any) -> list[tuple[str, Any]]:
+    def routed(self, plan: Any, meanwhile: Callable[[], None] | None = None) -> list[tuple[str, Any]]:
         """`link.routed` worked out by the workers (`link.Routes`: each route file with its close files):
         reading and composing the close files (~170 for the corpus's ~20 route files) was ~30 ms of this
         process's serial end of the scan. The route files are split in one run for each worker, in order
         (a run's files read once for its route files that are close to each other: `link.routed_through`),
         of about as many close files each; each close file goes as (its number, its path on disk, its text
-        when the scan kept it: a rendered chart's)."""
+        when the scan kept it: a rendered chart's). `meanwhile`: called once the tasks are written, while
+        the workers work them out (this process waited idle for them, ~25 ms of the corpus's serial end)."""
         numbers: dict[int, int] = {}
 
         def key(src: Any) -> tuple[int, str, str | None]:
@@ -1814,7 +1834,10 @@ class _Pool:
                 runs.append([])
             runs[-1].append(item)
             count += len(item[2])
-        return [found for _item, got in self._stream(((None, run) for run in runs), _ROUTED, 1) for found in got]
+        outcomes = self._stream(((None, run) for run in runs), _ROUTED, 1)  # (the tasks written now)
+        if meanwhile is not None:
+            meanwhile()
+        return [found for _item, got in outcomes for found in got]
 
     def _stream(self, pairs: Iterator[tuple[Any, Any]], kind: int, chunk: int,
                 ahead: bool = True) -> Iterator[tuple[Any, Any]]:
@@ -2342,14 +2365,38 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     fixes, one of each; the linked IR is not kept; `rbac`: its RBAC objects, parked (`_ParkedRBAC`)."""
     import pickle
 
+    from glmlint.ir import LIMIT_RANGE, label_keys
     from glmlint.link import (cluster_of, exposed_elsewhere, exposures, foreign, forget, link_pods, linked_pods,
                                links, stamp)
 
     rules = report.rules
     # (None: a lean scan's file that was done as it came in, `_done`: no pods, no pod labels)
     entries = [checked.pop(id(s), None) if s.__class__ is not _Quiet else None for s in _kept(report.sources)]
-    # (a pool's workers read and compose the files close to a route file: `_Pool.routed`)
-    services = exposures(report.sources, rounds.routed if isinstance(rounds, _Pool) else None)
+    prepared: list[Any] = []  # (cluster, the files whose pods link to something of it)
+
+    def prepare() -> None:
+        """What of the link does not depend on the Services: the cluster, and the files whose pods link
+        to something of it (`links`; those a Service of another file exposes are checked again anyway)."""
+        if prepared:
+            return
+        # (a lean scan's RBAC objects are parked: what its pods may link to is taken back)
+        cluster = cluster_of(report.sources) if rbac is None else rbac.cluster(_kept(report.sources), entries)
+        linking = set()
+        if cluster is not None:
+            for i, entry in enumerate(entries):
+                if entry is None:
+                    continue
+                keys = entry.keys if isinstance(entry, _Parked) else entry[4][2] if entry[4] is not None else None
+                if keys is not None and any(links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
+                    linking.add(i)
+        prepared.extend((cluster, linking))
+
+    # (a pool's workers read and compose the files close to a route file, `_Pool.routed`, while this
+    # process prepares the link: `prepare`)
+    services = exposures(report.sources, (lambda plan: rounds.routed(plan, prepare))  # type: ignore[union-attr]
+                         if isinstance(rounds, _Pool) else None)
+    prepare()
+    cluster, linking = prepared
 
     # (`_Parked.entry`; a `_JudgedParked`'s findings were judged in its worker: `JudgedResult`s)
     how, judged_how = (spool, rules, fixes, False), (spool, rules, fixes, True)
@@ -2362,8 +2409,6 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
 
     # the files a Service of another file selects a pod of (each Service looked up by its first label)
     recheck = {i for i, src in enumerate(_kept(report.sources)) if src.pod_labels and exposed_elsewhere(src, services)}
-    # (a lean scan's RBAC objects are parked: what its pods may link to is taken back)
-    cluster = cluster_of(report.sources) if rbac is None else rbac.cluster(_kept(report.sources), entries)
     # the files a Service of another file exposes: checked again by the workers, with their pods as
     # linked here (their grants name only the bindings and roles they link to: not the cluster), first:
     # the workers check them while this process finishes the other files. The tasks are a generator:
@@ -2371,12 +2416,20 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
     # workers (`_Pool.exposed`), not all first (at 4x the corpus through symlinks, ~300 files' linked
     # pods and Services)
     again = sorted(recheck)
-    relink: set[int] = set()  # the files whose pods link to something of the cluster: checked again here
+    relink = linking - recheck  # the files whose pods link to something of the cluster: checked again here
     later: Iterator[tuple[int, _Outcome | None]] = iter(())
     if again:
         # as `link_services` exposes them: every Service of another file, stamped with its file (those
         # that select none of the file's pods left out: `expose` adds only the ones that select)
         stamped = [(path, stamp(e, path)) for path, e in services]
+        # each by what a pod it selects has (`Exposure.selects`): a LimitRange by its namespace, the others
+        # by their selector's first label (`Exposure.index_label`, as `exposed_elsewhere` looks them up),
+        # so that a file's are looked up, not every Service of the scan asked about each file's pods
+        by_key: dict[tuple[str, str | None], list[int]] = {}
+        for k, (_path, e) in enumerate(stamped):
+            if e.kind == LIMIT_RANGE or e.selector:
+                by_key.setdefault((LIMIT_RANGE, e.namespace) if e.kind == LIMIT_RANGE else e.index_label,
+                                  []).append(k)
         # (what of each entry the tasks read: the loop below drops the entries)
         kept = [(i, entry[0], entry[4][3] if entry[4] is not None else None)
                 for i, entry in ((i, unparked(i)) for i in again)]
@@ -2385,20 +2438,18 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             for i, cand, frozen in kept:
                 src = report.sources[i]
                 pods = pickle.loads(spool.get(frozen)) if frozen is not None else list(src.pods)  # type: ignore[union-attr]
-                others = [e for path, e in stamped
+                near: set[int] = set()
+                for ns, labels in src.pod_labels:
+                    near.update(by_key.get((LIMIT_RANGE, ns), ()))
+                    for label in label_keys(labels):
+                        near.update(by_key.get(label, ()))
+                others = [e for path, e in (stamped[k] for k in sorted(near))  # (in the scan's order)
                           if any(e.selects(ns, labels) for ns, labels in src.pod_labels) and foreign(path, e, src.path)]
                 yield cand, True, others, linked_pods(pods, src.path, cluster)
 
         later = zip(again, rounds.exposed(tasks(), spool))
     else:
         rounds.exposed(())  # (no file to check again: a pool's workers end now, `_Pool.exposed`)
-    for i, entry in enumerate(entries):
-        if entry is None:
-            continue
-        keys = entry.keys if isinstance(entry, _Parked) else entry[4][2] if entry[4] is not None else None
-        if keys is not None and cluster is not None and i not in recheck and any(
-                links(cluster, name, ns, report.sources[i].path) for name, ns in keys):
-            relink.add(i)
     if fixes is None:
         # not a lean scan: the Dockerfiles compose files here build keep their IR, for their fixes
         # (the compose files came back linked, with theirs), and those the scan was not given are linked
@@ -2469,8 +2520,10 @@ def _finish_pooled(report: Report, checked: dict[int, tuple[Any, ...]], rounds: 
             found, problems = run_rules(source, rules, fix_edits)
             out[i] = (_lean(found, fixes) if fixes is not None else found, problems)
             continue
-        report.sources[i], rows, problems, _linked, _ = got  # type: ignore[assignment,misc]
-        out[i] = (_unpacked(rows, rules, source.path, fixes), problems)  # type: ignore[arg-type]
+        report.sources[i], rows, problems, _linked, _, judged = got  # type: ignore[assignment,misc]
+        if judged is not None:  # judged in its worker (`_check_exposed`): what that decided, taken
+            early.take(source.path, judged)
+        out[i] = (_unpacked(rows, rules, source.path, fixes, judged=judged is not None), problems)  # type: ignore[arg-type]
         if fixes is not None:
             report.sources[i] = DoneFile.of(report.sources[i], under, linked=True)
     if fixes is not None:  # a lean scan: the link is done, and nothing after it reads the cluster objects
