@@ -201,6 +201,9 @@ class Snippet:
         self.continued_cmd = False  # cmd.exe: the last line ended in `^`, the next goes on with its command
         self.windows = False  # run by cmd.exe or PowerShell: a program's name in any case, `.exe` optional
         self.script = False  # a whole shell script: a variable it never sets is the caller's, else unset
+        # its text reaches the CLI as written, nothing rendered into it first (a notebook's `!` lines, after
+        # IPython's own expansion): a placeholder left in a port (`{PORT}`) is passed on as it is
+        self.as_run = False
 
     def hidden(self, first: int, last: int) -> set[str]:
         """The names the command on lines `first`..`last` reads only as the shell's: all its lines
@@ -230,6 +233,36 @@ class Snippet:
 
 def _blank(snip: Snippet, line_no: int) -> None:
     snip.add(line_no, "")
+
+
+# A documentation placeholder in a command shown in Markdown (`-p <port>:8000`, `-v <path-to-models>:/models`,
+# `<your model name>`): text the reader puts in before running the line, not the shell's redirections it
+# would be if run as written (`<` followed at once by a letter, words of letters, digits, `_`, `.`, `-`, `/`
+# with single blanks between them, then `>`: `sort <in >out` and `2>&1` are not such)
+_DOCS_PLACEHOLDER = re.compile(r"<[A-Za-z][\w./-]*(?: [\w./-]+)*>")
+
+
+def _add_docs(snip: Snippet, line_no: int, text: str, at: int) -> None:
+    """A row of a Markdown shell block with each documentation placeholder (`_DOCS_PLACEHOLDER`) one
+    value the reader fills in: a word the shell reads as an expansion, given back as written by `lift`
+    (`Snippet.restore`), so the rest of the command is read and only that value is unknown."""
+    if "<" not in text:
+        snip.add(line_no, text, at)
+        return
+    chars: list[str] = []
+    cols: list[int] = []
+    pos = 0
+    for m in _DOCS_PLACEHOLDER.finditer(text):
+        chars.extend(text[pos:m.start()])
+        cols.extend(range(at + pos, at + m.start()))
+        key = f"${{__doc{len(snip.restore)}__}}"
+        snip.restore[key] = m.group(0)
+        chars.extend(key)
+        cols.extend([at + m.start()] * len(key))
+        pos = m.end()
+    chars.extend(text[pos:])
+    cols.extend(range(at + pos, at + len(text)))
+    snip.add(line_no, "".join(chars), cols)
 
 
 def markdown(text: str) -> list[Snippet]:
@@ -328,7 +361,7 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell
     body = lines[start:end]
     prompt = _PS_PROMPT if powershell else (_DOSCON_PROMPT if doscon else _CMD_PROMPT) if cmd else _PROMPT
     ps2_prompt = _PS_PS2 if powershell else _CMD_PS2 if cmd else _PS2
-    add = _add_powershell if powershell else _add_cmd if cmd else Snippet.add
+    add = _add_powershell if powershell else _add_cmd if cmd else _add_docs
     escape = "`" if powershell else "^" if cmd else "\\"
     prompted = prompts and any(prompt.match(line) for line in body)
     continued = False
@@ -1551,6 +1584,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if real_path and real_path != "-" else None
     commands: list[tuple[Command, dict[str, str]]] = []
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
+    as_run: set[int] = set()  # ids of the commands whose text the CLI gets as written (`Snippet.as_run`)
     known: dict[int, _Vars] = {}  # id of a command -> the variables its file sets
     scripts: dict[int, str] = {}  # id of a command -> the whole shell script it is in (`Snippet.script`)
     for snip in snippets:
@@ -1565,6 +1599,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         local = {id(c) for c, expanded in ran if expanded}
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
+        if snip.as_run:
+            as_run.update(id(cmd) for cmd in cmds)
         if snip.script:
             scripts.update((id(cmd), snip.text) for cmd in cmds if id(cmd) in local)
         if snip.known or snip.arrays:
@@ -1583,7 +1619,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     built = _built_here(commands, known)
     for cmd, restore in commands:
         w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)),
-                 script=scripts.get(id(cmd)))
+                 script=scripts.get(id(cmd)), as_run=id(cmd) in as_run)
         if w is None:
             continue
         if id(cmd) in partial:
@@ -1973,10 +2009,13 @@ def _rejected_bool(f: _Flag, bools: frozenset[str] = _BOOL_LONG) -> bool:
 
 
 def _rejected_port(f: _Flag) -> bool:
-    """A `-p` the CLI refuses: a host or container port with a brace or an angle bracket left in it
-    (`-p {PORT}:8000`, a notebook field IPython could not expand; `-p <port>:8000`), which is no port
-    number (go-connections 04658561 nat/nat.go `ParsePortSpec`: "invalid hostPort", "invalid
-    containerPort"): the CLI exits 125 and starts no container. A value with an expansion is not known here."""
+    """A `-p` the CLI refuses when it gets it as written: a host or container port with a brace or an
+    angle bracket left in it (`-p {PORT}:8000`, a notebook field IPython could not expand; `-p '<port>:8000'`),
+    which is no port number (go-connections 04658561 nat/nat.go `ParsePortSpec`: "invalid hostPort",
+    "invalid containerPort"): the CLI exits 125 and starts no container. Only for text the CLI gets as
+    written (`Snippet.as_run`): in a script, a Makefile or a README the same text is a template's or the
+    docs' placeholder (`{{cookiecutter.port}}`, `{{ .Port }}`, `<host-port>`), filled in before the line
+    runs, so the port is not known and the rest of the line is read. A value with an expansion is not known here."""
     if f.name != _PUBLISH_FLAG or "$" in f.value or "`" in f.value or not any(c in f.value for c in "{}<>"):
         return False
     from glmlint.parsers.compose import parse_port
@@ -2034,14 +2073,15 @@ def plausible_image(text: str) -> bool:
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
-         env_files: _EnvFiles | None = None, known: _Vars | None = None, script: str | None = None
-         ) -> Workload | None:
+         env_files: _EnvFiles | None = None, known: _Vars | None = None, script: str | None = None,
+         as_run: bool = False) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container).
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
     read with (make expands `$(NAME)` before the shell runs the recipe). `script`: the whole shell
-    script the command is in (`_default`)."""
+    script the command is in (`_default`). `as_run`: the CLI gets the text as written, no template fills it
+    in first (`Snippet.as_run`)."""
     if known is not None and cmd.argv and cmd.argv[0].dynamic:
         cmd = _program_spread(cmd, known)
     prog = program(cmd)
@@ -2055,7 +2095,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
-    if image_at is None or any(f.name == "help" or _rejected_bool(f) or _rejected_port(f) for f in flags):
+    if image_at is None or any(f.name == "help" or _rejected_bool(f) or as_run and _rejected_port(f) for f in flags):
         return None
     if known is not None:
         if argv[image_at].dynamic:
