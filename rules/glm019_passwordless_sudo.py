@@ -10,7 +10,10 @@ writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredo
 `… | EDITOR='tee -a' visudo` (visudo installs what its editor writes; `-f FILE` for
 another file, `tee` without `-a` replaces it; `visudo -c` only checks; the editor
 is `SUDO_EDITOR`, `VISUAL` or `EDITOR` of its environment: its prefix, what the
-step exported before it, `export EDITOR='tee -a'`, or the stage's `ENV`/`ARG`),
+step exported before it, `export EDITOR='tee -a'`, the stage's `ENV`/`ARG`, or a
+prefix of the `sh -c` whose script runs it; `sudo visudo` starts with sudo's reset
+environment, which keeps none of these: there only `sudo EDITOR='tee -a' visudo`,
+`sudo -E` and `--preserve-env=EDITOR` give it the editor),
 `sed -i` on the stock `/etc/sudoers` (uncommenting Fedora's
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the
