@@ -1019,7 +1019,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     if name in SHELLS:
         script = _dash_c(args)
         if script is not None:
-            out.extend(_inherit(parse_script(script.text, _offset(script), depth + 1, name), cmd))
+            out.extend(inherit(parse_script(script.text, _offset(script), depth + 1, name), cmd))
         return out
     if name == "su":
         for i, a in enumerate(args):
@@ -1108,7 +1108,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     return out
 
 
-def _inherit(cmds: list[Command], parent: Command) -> list[Command]:
+def inherit(cmds: list[Command], parent: Command) -> list[Command]:
     """The commands of the script a shell `parent` runs (`sh -c '...'`), each `visudo` among them (the one
     reader of its environment: `_visudo_write`) with the shell's environment under what the script sets
     (`EDITOR='tee -a' sh -c '... | visudo'`), and the shell's own `sudo` reset (`sudo sh -c '... | visudo'`)."""
