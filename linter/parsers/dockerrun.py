@@ -20,6 +20,8 @@ form and combined short flags (`-itp 80:80`), then the container's command.
 A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
+A `docker run --network NET` on networks the file made with `docker network create --internal NET`
+only publishes no port (`_internal_networks`), as a compose service on `internal: true` networks.
 `docker compose run [OPTIONS] SERVICE` (`docker-compose run`, `$(DOCKER) compose run`, and a variable
 the file sets once to `docker compose`, with the global options a variable gives: `$(DOCKER_COMPOSE)
 $(COMPOSE_FILES) run`; one named for Compose, `$(DOCKER_COMPOSE)`, when its value is not known) is a partial workload: the service
@@ -1617,9 +1619,10 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
     built = _built_here(commands, known)
+    internal = _internal_networks(commands)
     for cmd, restore in commands:
         w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)),
-                 script=scripts.get(id(cmd)), as_run=id(cmd) in as_run)
+                 script=scripts.get(id(cmd)), as_run=id(cmd) in as_run, internal=internal)
         if w is None:
             continue
         if id(cmd) in partial:
@@ -2066,6 +2069,46 @@ def _compose_program(cmd: Command) -> bool:
     return m is not None and not m.group(3) and bool(_COMPOSE_VAR.match(m.group(1) or m.group(2) or m.group(4)))
 
 
+# `docker network create` options that take a value (docker/cli 048296b7 cli/command/network/create.go)
+_NETWORK_CREATE_VALUE = frozenset({"--aux-address", "--config-from", "-d", "--driver", "--gateway", "--ip-range",
+                                   "--ipam-driver", "--ipam-opt", "--label", "-o", "--opt", "--scope", "--subnet"})
+
+
+def _internal_networks(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str]:
+    """The networks the file creates with `docker network create --internal NAME` (not an `overlay` one: a
+    swarm service publishes through the ingress network whatever its own networks, as in
+    `compose._internal_networks`). Podman's are not among them: rootless Podman's `rootlessport` forwards
+    published ports to a container on an internal network all the same (`glmlint.parsers.quadlet`)."""
+    out: set[str] = set()
+    for cmd, _restore in commands:
+        if program(cmd) != "docker" or "--internal" not in cmd.words() and not any(
+                w.text.startswith("--internal=") for w in cmd.argv):
+            continue
+        words = [w.text for w in cmd.argv]
+        at = next((k for k in range(1, len(words) - 1) if words[k] == "network" and words[k + 1] == "create"), None)
+        if at is None:
+            continue
+        internal, overlay, name = False, False, None
+        k = at + 2
+        while k < len(words):
+            t = words[k]
+            flag, eq, value = t.partition("=")
+            if flag == "--internal":
+                internal = not eq or value.lower() in ("1", "t", "true")
+            elif flag in _NETWORK_CREATE_VALUE:
+                if not eq:
+                    k += 1
+                    value = words[k] if k < len(words) else ""
+                if flag in ("-d", "--driver"):
+                    overlay = value == "overlay"
+            elif not t.startswith("-") and name is None:
+                name = t
+            k += 1
+        if internal and not overlay and name and "$" not in name:
+            out.add(name)
+    return frozenset(out)
+
+
 def plausible_image(text: str) -> bool:
     """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`)."""
     return "$" in text or bool(_IMAGE.match(text))
@@ -2074,14 +2117,15 @@ def plausible_image(text: str) -> bool:
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
          env_files: _EnvFiles | None = None, known: _Vars | None = None, script: str | None = None,
-         as_run: bool = False) -> Workload | None:
+         as_run: bool = False, internal: frozenset[str] = frozenset()) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container).
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
     read with (make expands `$(NAME)` before the shell runs the recipe). `script`: the whole shell
     script the command is in (`_default`). `as_run`: the CLI gets the text as written, no template fills it
-    in first (`Snippet.as_run`)."""
+    in first (`Snippet.as_run`). `internal`: the networks the file creates with `docker network create
+    --internal` (`_internal_networks`)."""
     if known is not None and cmd.argv and cmd.argv[0].dynamic:
         cmd = _program_spread(cmd, known)
     prog = program(cmd)
@@ -2105,7 +2149,8 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
-                     env_files=env_files, known=known, script=script)
+                     env_files=env_files, known=known, script=script,
+                     internal=internal if prog == "docker" else frozenset())
 
 
 # `docker compose run [OPTIONS] SERVICE [COMMAND]` (and Compose v1's `docker-compose run`): a one-off
@@ -2419,7 +2464,7 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, k
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
               env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False,
-              script: str | None = None) -> Workload:
+              script: str | None = None, internal: frozenset[str] = frozenset()) -> Workload:
     from glmlint import records
     from glmlint.parsers.compose import (discarded, discards, drop_setting, parse_device, parse_port,
                                          parse_volume, security_settings)
@@ -2493,9 +2538,14 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
 
     # `--network container:NAME`: the ports of the container it joins, filled in by `_join_containers`
     network = last("network")
+    networks = [f.value.strip() for f in by.get("network", ())]
     if network is not None and discards(network.value):
         # `--network host`/`none`/`container:x`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded)
         ports = list(discarded(ports, network.value.strip()))
+    elif internal and networks and all(n in internal for n in networks):
+        # on networks the file made `--internal` only: the engine maps no port there (moby b985e231
+        # daemon/network.go `buildPortsRelatedCreateEndpointOptions`), as for compose `internal: true`
+        ports = list(discarded(ports, "none"))
         if "publish_all" in kwargs and kwargs["publish_all"].value:
             kwargs["publish_all"] = records.replace(kwargs["publish_all"], value=False)
     joins = (Exposure(JOINED_NETWORK, network.value.split(":", 1)[1].strip(), None, (), (), network.word.loc),) \
