@@ -2539,13 +2539,13 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
     # `--network container:NAME`: the ports of the container it joins, filled in by `_join_containers`
     network = last("network")
     networks = [f.value.strip() for f in by.get("network", ())]
-    if network is not None and discards(network.value):
-        # `--network host`/`none`/`container:x`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded)
-        ports = list(discarded(ports, network.value.strip()))
-    elif internal and networks and all(n in internal for n in networks):
-        # on networks the file made `--internal` only: the engine maps no port there (moby b985e231
-        # daemon/network.go `buildPortsRelatedCreateEndpointOptions`), as for compose `internal: true`
-        ports = list(discarded(ports, "none"))
+    # `--network host`/`none`/`container:x`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded);
+    # on networks the file made `--internal` only neither: the engine maps no port there (moby b985e231
+    # daemon/network.go `buildPortsRelatedCreateEndpointOptions`), as for compose `internal: true`
+    mode = network.value.strip() if network is not None and discards(network.value) else \
+        "none" if internal and networks and all(n in internal for n in networks) else None
+    if mode is not None:
+        ports = list(discarded(ports, mode))
         if "publish_all" in kwargs and kwargs["publish_all"].value:
             kwargs["publish_all"] = records.replace(kwargs["publish_all"], value=False)
     joins = (Exposure(JOINED_NETWORK, network.value.split(":", 1)[1].strip(), None, (), (), network.word.loc),) \
