@@ -591,13 +591,13 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 run_shell = _posix_shell(shell) or shell
                 dash = _dash_sh(stage, run_shell)
         elif inst.name == "RUN":
-            commands = _run_commands(inst, run_shell)
+            own = commands = _run_commands(inst, run_shell)
             if stage.scripts or context is not None and stage.copies:
                 commands = [*commands, *_run_scripts(stage, commands, context)]
             stage.steps.extend(commands)
             stage.step_dirs.extend([stage.workdir] * len(commands))
             stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base, scope))
-            _scripts_written(stage, inst, commands, run_shell, scope)
+            _scripts_written(stage, inst, own, run_shell, scope)  # (located in the RUN: not a script's commands)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
         if inst.name == "COPY" and not inst.heredocs:
