@@ -11,8 +11,8 @@ def _m0(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, loc)
  return __init__
 
-def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
- def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell, stdin_lines, stdin_quoted, name):
+def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
+ def __init__(self, argv, loc, assignments, redirects, stdin, upstream, shell, stdin_lines, stdin_quoted, env_reset, name):
   _s0(self, argv)
   _s1(self, loc)
   _s2(self, assignments)
@@ -22,7 +22,8 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s6(self, shell)
   _s7(self, stdin_lines)
   _s8(self, stdin_quoted)
-  _s9(self, name)
+  _s9(self, env_reset)
+  _s10(self, name)
   self.__post_init__()
  return __init__
 
@@ -1355,7 +1356,7 @@ def _m121(_F, _s):
 
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
-    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted', 'name'), (), True, True, True): _m1,
+    (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted', 'env_reset', 'name'), (), True, True, True): _m1,
     (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,

@@ -176,6 +176,11 @@ class Command:
     # a heredoc `stdin` whose delimiter is quoted (`<<'EOF'`): its text as written; the shell expands an
     # unquoted one's `$VAR`s, `$(...)`s before the command reads it (POSIX XCU 2.7.4)
     stdin_quoted: bool = False
+    # reached through `sudo`, whose `env_reset` (on by default: sudo plugins/sudoers/defaults.c) starts it with
+    # a fresh environment: None, not so; else the names of the environment before `sudo` that it keeps
+    # (`--preserve-env=EDITOR`). `assignments` then holds only what was set after the reset (`sudo EDITOR=x`);
+    # the script's exports and the image's `ENV` before it do not reach it
+    env_reset: tuple[str, ...] | None = None
     # the basename of the program (`/usr/sbin/sshd` -> `sshd`), made from `argv` (`__post_init__`): ~15
     # readers ask every command for it, ~226k times on the corpus (a property was ~1% of a scan's CPU,
     # issue 12); not compared, not shown

@@ -331,10 +331,14 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
             else "in the service it extends" if workload.extends_depth \
             else "a file Compose merges it over (`-f`)"
         return f" (set in `{at.file}:{at.line}`, {how})"
+    # a script a `RUN` runs (`COPY setup.sh /tmp/` + `RUN bash /tmp/setup.sh`), not one the container starts
+    built = not any(c.loc.file == at.file for c in workload.process) and \
+        any(c.loc.file == at.file for c in workload.build_steps)
     if workload.format is Format.DOCKERFILE:  # the entrypoint script it copies from the build context
-        return f" (in `{at.file}:{at.line}`, the script it starts)"
+        return f" (in `{at.file}:{at.line}`, " + ("a script a build step runs)" if built else "the script it starts)")
     if not _dockerfile_name(at.file):  # the same, in the image a compose service is built from
-        return f" (in `{at.file}:{at.line}`, the script its image starts)"
+        return f" (in `{at.file}:{at.line}`, " + ("a script its image's build runs)" if built
+                                                   else "the script its image starts)")
     return f" (set in its image, built from `{at.file}:{at.line}`)"
 
 

@@ -284,9 +284,10 @@ class _Walker:
     def _environ(self, cmd: Command) -> Command:
         """`cmd` with the variables the script exported before it among its `assignments` (its own
         prefix assignments after them, winning), for `visudo`, which reads its editor from them."""
-        env = tuple((k, v) for k, v in self._vars.items() if k in self._exported)
+        kept = cmd.env_reset  # through `sudo`: only what it keeps of the environment before it
+        env = tuple((k, v) for k, v in self._vars.items() if k in self._exported and (kept is None or k in kept))
         return Command(cmd.argv, cmd.loc, env + cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream, cmd.shell,
-                       cmd.stdin_lines, cmd.stdin_quoted) if env else cmd
+                       cmd.stdin_lines, cmd.stdin_quoted, cmd.env_reset) if env else cmd
 
     def broken_heredoc(self, node: Any) -> tuple[str, int] | None:
         """The text and the last row of the heredoc whose start is in the error `node` (tree-sitter-bash
@@ -670,7 +671,8 @@ def shifted(commands: Sequence[Command], lines: int) -> list[Command]:
                 tuple([word(w) for w in c.argv]), Loc(at.line + lines, at.col, at.file), c.assignments,
                 c.redirects and tuple([redirect(r) for r in c.redirects]), c.stdin,
                 c.upstream and tuple([command(u) for u in c.upstream]), c.shell,
-                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]), c.stdin_quoted)
+                c.stdin_lines and tuple([Loc(a.line + lines, a.col, a.file) for a in c.stdin_lines]), c.stdin_quoted,
+                c.env_reset)
         return got
 
     try:
@@ -877,7 +879,7 @@ def _getopt(args: Sequence[Word], spec: str) -> int | None:
 def _rest(cmd: Command, args: Sequence[Word], i: int) -> Command:
     """The command a wrapper `cmd` runs from its word `args[i]` on, with `cmd`'s redirects, input and shell."""
     return Command(tuple(args[i:]), args[i].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                   cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+                   cmd.shell, cmd.stdin_lines, cmd.stdin_quoted, cmd.env_reset)
 
 
 def _tmux(cmd: Command, args: list[Word], depth: int) -> list[Command]:
@@ -1017,7 +1019,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     if name in SHELLS:
         script = _dash_c(args)
         if script is not None:
-            out.extend(parse_script(script.text, _offset(script), depth + 1, name))
+            out.extend(inherit(parse_script(script.text, _offset(script), depth + 1, name), cmd))
         return out
     if name == "su":
         for i, a in enumerate(args):
@@ -1047,12 +1049,26 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
     takes = _WRAPPER_OPTS_WITH_VALUE.get(name, set())
     joined = name in _JOINED
     assigned: list[tuple[str, str]] = []  # `env VAR=value cmd`, `sudo VAR=value cmd`: the command's environment
+    # sudo's env_reset (`_reset`): the names of the environment before it the command keeps, all of them (None)
+    # with `-E`/`--preserve-env`, none under `-i`/`--login`
+    kept: tuple[str, ...] | None = () if name == "sudo" else None
+    login = False
     i = 0
     while i < len(args):
         t = args[i].text
         if t == "--":
             i += 1
             break
+        if name == "sudo" and t.startswith("-"):
+            # a cluster's letters up to one that takes a value (`-Eu dev`, `-iu dev`)
+            letters = "" if t.startswith("--") else re.split("[ugCpUrtDRTh]", t[1:], maxsplit=1)[0]
+            if t == "--preserve-env" or "E" in letters:
+                kept = None
+            elif t.startswith("--preserve-env=") and kept is not None:
+                kept = (*kept, *(n for n in t[len("--preserve-env="):].split(",") if n))
+            login = login or t == "--login" or "i" in letters
+        elif name == "env" and t in ("-i", "--ignore-environment", "-"):
+            kept, login = (), True  # coreutils env(1): start with an empty environment
         if t in _NOT_RUN.get(name, ()) or (t.startswith("--") and t.split("=", 1)[0] in _NOT_RUN.get(name, ())):
             return out
         if name == "salloc" and t == ":":  # a hetjob's next component's options
@@ -1068,7 +1084,7 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         if t.startswith("-") and len(t) > 1:
             if name == "watch" and (t in ("-x", "--exec") or (not t.startswith("--") and "x" in t[1:])):
                 joined = False  # `watch -x`: exec'd as words
-            i += 2 if t in takes else 1
+            i += 2 if t in takes or _cluster_takes_next(t, takes) else 1
             continue
         break
     i += _WRAPPERS[name]
@@ -1081,11 +1097,58 @@ def expand(cmd: Command, depth: int = 0) -> list[Command]:
         return out
     if i < len(args):
         inner = _rest(cmd, args, i)
+        if login:
+            kept = ()
+        if kept is not None:
+            inner = _reset(inner, kept)
         if assigned:
-            inner = Command(inner.argv, inner.loc, cmd.assignments + tuple(assigned), inner.redirects, inner.stdin,
-                            inner.upstream, inner.shell, inner.stdin_lines, inner.stdin_quoted)
+            inner = Command(inner.argv, inner.loc, inner.assignments + tuple(assigned), inner.redirects, inner.stdin,
+                            inner.upstream, inner.shell, inner.stdin_lines, inner.stdin_quoted, inner.env_reset)
         out.extend(expand(inner, depth + 1))
     return out
+
+
+def inherit(cmds: list[Command], parent: Command) -> list[Command]:
+    """The commands of the script a shell `parent` runs (`sh -c '...'`), each `visudo` among them (the one
+    reader of its environment: `_visudo_write`) with the shell's environment under what the script sets
+    (`EDITOR='tee -a' sh -c '... | visudo'`), and the shell's own `sudo` reset (`sudo sh -c '... | visudo'`)."""
+    if not parent.assignments and parent.env_reset is None:
+        return cmds
+    out = []
+    for c in cmds:
+        if c.name == "visudo":
+            inner = c.env_reset
+            env = tuple((k, v) for k, v in parent.assignments if inner is None or k in inner)
+            kept = inner if parent.env_reset is None else \
+                tuple(n for n in parent.env_reset if inner is None or n in inner)
+            c = Command(c.argv, c.loc, env + c.assignments, c.redirects, c.stdin, c.upstream, c.shell,
+                        c.stdin_lines, c.stdin_quoted, kept)
+        out.append(c)
+    return out
+
+
+def _cluster_takes_next(t: str, takes: set[str]) -> bool:
+    """A cluster of short options whose last letter takes the next word as its value (`sudo -Hu dev`, `-Eu root`):
+    getopt reads letters until one takes a value, which is the rest of the word or, with none left, the next."""
+    if t.startswith("--") or len(t) < 3:
+        return False
+    for k, c in enumerate(t[1:], 1):
+        if "-" + c in takes:
+            return k == len(t) - 1
+    return False
+
+
+def _reset(cmd: Command, kept: tuple[str, ...]) -> Command:
+    """`cmd` started with a fresh environment that keeps only the names `kept` of the one before: sudo's
+    `env_reset`, on by default (sudo 2e18923c plugins/sudoers/defaults.c `def_env_reset = ENV_RESET`,
+    configure.ac: on unless `--disable-env-reset`), keeps its `env_keep` list (plugins/sudoers/env.c
+    `initial_keepenv_table`: no EDITOR, VISUAL or SUDO_EDITOR) and what `--preserve-env=LIST` names; not
+    under `-E`/`--preserve-env` (sudoers.c: off when the user may `setenv`, as root's `ALL` may); `-i` resets
+    it all the same (env.c `rebuild_env`, MODE_LOGIN_SHELL). `env -i` starts with none."""
+    if cmd.env_reset is not None:
+        kept = tuple(n for n in kept if n in cmd.env_reset)
+    return Command(cmd.argv, cmd.loc, tuple((k, v) for k, v in cmd.assignments if k in kept), cmd.redirects,
+                   cmd.stdin, cmd.upstream, cmd.shell, cmd.stdin_lines, cmd.stdin_quoted, kept)
 
 
 _ASSIGNMENT = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -1135,7 +1198,7 @@ def _joined(cmd: Command, words: Sequence[Word], depth: int) -> list[Command]:
     if len(words) == 1:
         return parse_script(words[0].text, _offset(words[0]), depth + 1, cmd.shell)
     inner = Command(tuple(words), words[0].loc, cmd.assignments, cmd.redirects, cmd.stdin, cmd.upstream,
-                    cmd.shell, cmd.stdin_lines, cmd.stdin_quoted)
+                    cmd.shell, cmd.stdin_lines, cmd.stdin_quoted, cmd.env_reset)
     return expand(inner, depth + 1)
 
 
@@ -1357,8 +1420,10 @@ def _visudo_write(cmd: Command, dash: bool, base: dict[str, str] | None = None) 
     the file, with `tee` it replaces it. `-c` (check only), `-x` (export) and `-h`/`-V` edit nothing.
     (sudo docs/visudo.man.in at 08147491; sudoers(5) `env_editor`.) The variables are its environment:
     `base` (a Dockerfile's `ENV EDITOR='tee -a'`), what the script exported before it (`export
-    EDITOR=...`, `Command.assignments` first), its own prefix (`EDITOR='tee -a' visudo`)."""
-    env = {**(base or {}), **dict(cmd.assignments)}
+    EDITOR=...`, `Command.assignments` first), its own prefix (`EDITOR='tee -a' visudo`); through `sudo`, only
+    what sudo keeps of them (`Command.env_reset`: `sudo EDITOR='tee -a' visudo`, `sudo -E visudo`)."""
+    kept = cmd.env_reset  # through `sudo`: the image's ENV reaches it only for the names sudo keeps
+    env = {**{k: v for k, v in (base or {}).items() if kept is None or k in kept}, **dict(cmd.assignments)}
     editor = next((env[k] for k in ("SUDO_EDITOR", "VISUAL", "EDITOR") if env.get(k)), None)
     if editor is None:
         return None

@@ -44,11 +44,14 @@ ports are discarded when using host network mode"): the fix that removes the
 host network publishes them on 127.0.0.1 only (`127.0.0.1:8888:8888`), so the
 host still reaches them and nothing beyond it does. When one of them cannot
 be put on 127.0.0.1 by an edit (a long-syntax entry on every interface, a
-host IP set in `.env`), no fix is offered: removing the host network alone
-would publish it on every interface; so with a `docker run -P` Docker
-discarded there. Other ports it listened
-on must be published by hand, and tools that inspect host processes stop
-working. Out of the host's IPC namespace a container gets the runtime's own
+host IP set in `.env`, a `-p` that a variable or a bash array gives), no fix
+is offered: removing the host network alone would publish it on every
+interface; so with a `docker run -P` Docker discarded there. When it publishes
+no port at all, the fix publishes on 127.0.0.1 the ports the [service
+catalog](../services.md) knows its service listens on (`-p
+127.0.0.1:8000:8000` for vLLM, its `--port` read); the ports of a service the
+catalog does not know must be published by hand (the fix's title says so),
+and tools that inspect host processes stop working. Out of the host's IPC namespace a container gets the runtime's own
 `/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
 workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
 fix that removes `ipc: host` gives it `shm_size` (`--shm-size`) as large as
@@ -68,9 +71,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glmlint import lazyre
-from glmlint.ir import Format, Setting, Workload
+from glmlint.ir import Format, Item, Setting, Workload
 from glmlint.reach import on_all_interfaces
-from glmlint.rule import Finding, FixSafety, Intent, Kind, PublishLoopback, Risk, Severity, rule, set_value, unset
+from glmlint.rule import (Finding, FixSafety, Intent, Kind, PublishLoopback, Risk, Severity, ensure_item, rule, set_value,
+                          unset)
 
 # the formats whose ports a host network discards (`glmlint.parsers.compose.discarded`); a Kubernetes
 # `hostPort` is never discarded (the API server asks it to equal `containerPort` under `hostNetwork`)
@@ -117,6 +121,20 @@ def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -
                      if not p.published and workload.format in _PUBLISHING and on_all_interfaces(p) is not False)
         if kept:
             return (unset(setting, title=f"{title}, publishing its ports on 127.0.0.1 only"), *kept)
+        if workload.format in _PUBLISHING and not workload.ports and not (discarded_all is not None
+                                                                         and discarded_all.explicit):
+            # no port written: off the host's network nothing is published, and the host no longer reaches
+            # the ports its service listens on; those the catalog knows are published on 127.0.0.1, as the
+            # host reached them before, else the title says what is left to do
+            served = _served(workload)
+            if served:
+                absent: Setting[tuple[Item, ...]] = Setting((), workload.anchor, False)
+                ports = ", ".join(str(p) for p in served)
+                return (unset(setting, title=f"{title}, publishing the port{'s' if len(served) > 1 else ''} it "
+                                             f"serves ({ports}) on 127.0.0.1 only"),
+                        *(ensure_item(absent, "ports", f"127.0.0.1:{p}:{p}", title="") for p in served))
+            return unset(setting, title=f"{title} (nothing is published then: publish on 127.0.0.1 the ports "
+                                        f"the host must reach)")
     if field_name != "host_ipc":
         return unset(setting, title=title)
     size = _size(workload.memory_limit.value)
@@ -124,6 +142,14 @@ def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -
     return (unset(setting, title=f"{title}, with a memory-backed /dev/shm of the container's own (Docker's "
                                  f"default is 64 MB)"),
             set_value(absent, "shared_memory", size, title=""))
+
+
+def _served(workload: Workload) -> list[int]:
+    """The ports the cataloged services of `workload` listen on, on an address the host reaches once they are
+    published (not the loopback: off the host's network that is the container's own)."""
+    from glmlint.catalog.services import services_on
+
+    return sorted({ls.port for _m, ls in services_on(workload) if ls.port is not None and ls.all_interfaces is not False})
 
 
 # a memory limit written as a plain size (`32g`, `16Gi` is Kubernetes' and has no shm_size to go in)

@@ -10,11 +10,17 @@ writes it: `echo … >> /etc/sudoers`, `… | tee /etc/sudoers.d/user`, a heredo
 `… | EDITOR='tee -a' visudo` (visudo installs what its editor writes; `-f FILE` for
 another file, `tee` without `-a` replaces it; `visudo -c` only checks; the editor
 is `SUDO_EDITOR`, `VISUAL` or `EDITOR` of its environment: its prefix, what the
-step exported before it, `export EDITOR='tee -a'`, or the stage's `ENV`/`ARG`),
+step exported before it, `export EDITOR='tee -a'`, the stage's `ENV`/`ARG`, or a
+prefix of the `sh -c` whose script runs it; `sudo visudo` starts with sudo's reset
+environment, which keeps none of these: there only `sudo EDITOR='tee -a' visudo`,
+`sudo -E` and `--preserve-env=EDITOR` give it the editor),
 `sed -i` on the stock `/etc/sudoers` (uncommenting Fedora's
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the
-Dockerfile. `Defaults !authenticate` makes every rule of its users
+Dockerfile. A script a build step runs (`COPY setup.sh /tmp/` then `RUN bash
+/tmp/setup.sh`, `RUN ./install.sh`, one a `COPY <<EOF` wrote) is read as the
+build runs it, with the environment the step gives it, when the scan can read it
+beside the Dockerfile; its finding names the script's line. `Defaults !authenticate` makes every rule of its users
 passwordless and counts too, and so does a password a build step deleted
 (`passwd -d dev`, `usermod -p '' dev`) for a user whom a rule lets run
 everything with a password (the stock `%sudo ALL=(ALL:ALL) ALL` once `dev`

@@ -222,7 +222,7 @@ def test_shifted_knows_every_field_of_the_shell_ir() -> None:
     assert [f.name for f in fields(Redirect)] == ["op", "target"]
     # (`name` is made from `argv` by `Command.__post_init__`: a rebuilt command makes it again)
     assert [f.name for f in fields(Command)] == ["argv", "loc", "assignments", "redirects", "stdin", "upstream",
-                                                 "shell", "stdin_lines", "stdin_quoted", "name"]
+                                                 "shell", "stdin_lines", "stdin_quoted", "env_reset", "name"]
 
 
 def test_shifted_moves_a_heredocs_lines() -> None:

@@ -955,3 +955,29 @@ def test_a_secret_passed_to_a_build_is_worded_as_passed_not_as_an_arg_default(tm
                                     "(`--build-arg`): kept in the image's history and provenance")
     assert messages["compose.yaml"] == ("the build of service `app` passes `HF_TOKEN` a literal secret "
                                         "(`build.args`): kept in the image's history and provenance")
+
+
+def test_a_placeholder_port_is_unknown_and_the_rest_of_the_command_is_read():
+    """A `-p` holding a template's or the docs' placeholder is filled in before the line runs: only that
+    port is unknown. Only a notebook's `!` line, which IPython leaves as written when a field cannot be
+    read, reaches the CLI with the brace in it (refused: no container)."""
+    script = one("""\
+        docker run -d -p {{cookiecutter.port}}:8000 -p "{{ .HostIP }}:8888:8888" --privileged vllm/vllm-openai:v0.6.3
+        """)
+    assert script.privileged.value is True
+    assert [(p.host_ip, p.host_port, p.container_port) for p in script.ports] == [
+        (None, "{{cookiecutter.port}}", "8000"), ("{{ .HostIP }}", "8888", "8888")]
+    readme = one("""\
+        ```console
+        $ docker run -p <host-port>:8000 -v <path to models>:/models --privileged vllm/vllm-openai:v0.6.3 --model <model> 2>&1 | tee <log-file>
+        ```
+        """, "README.md")
+    assert readme.privileged.value is True and at(readme.privileged) == (2, 62)
+    assert [p.spec for p in readme.ports] == ["<host-port>:8000"] and at(readme.ports[0]) == (2, 14)
+    assert [m.source for m in readme.mounts] == ["<path to models>"]
+    assert [w.text for w in readme.command.value] == ["--model", "<model>"]
+    # a redirection is not a placeholder: `sort <in >out` reads `in`, the whole line runs
+    assert [w.text for w in one("```bash\ndocker run --rm -i alpine:3.20 sort <in >out\n```\n",
+                                "README.md").command.value] == ["sort"]
+    notebook = '{"cells": [{"cell_type": "code", "source": ["!docker run -p {PORT}:8000 --privileged vllm/vllm-openai:v0.6.3"]}]}'
+    assert run(notebook, "serve.ipynb") == []

@@ -302,3 +302,28 @@ def test_env_skips_every_operand_with_an_equals_sign():
     (c,) = [c for c in cmds("env FOO-BAR=1 CUDA_VISIBLE_DEVICES=0 docker run --privileged img") if c.name != "env"]
     assert c.words()[:2] == ["docker", "run"]
     assert c.assignments == (("CUDA_VISIBLE_DEVICES", "0"),)
+
+
+@pytest.mark.parametrize("script, writes", [
+    # sudo's env_reset keeps no EDITOR: the export, the prefix before `sudo` and the image's ENV are gone
+    ("export EDITOR='tee -a'; echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo visudo -f /etc/sudoers.d/dev", False),
+    ("echo 'dev ALL=(ALL) NOPASSWD:ALL' | EDITOR='tee -a' sudo -u root visudo -f /etc/sudoers.d/dev", False),
+    ("echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo -iE visudo -f /etc/sudoers.d/dev", False),  # -i: a login's environment
+    ("export EDITOR='tee -a'; echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo --preserve-env=VISUAL visudo", False),
+    ("echo 'dev ALL=(ALL) NOPASSWD:ALL' | EDITOR='tee -a' env -i visudo -f /etc/sudoers.d/dev", False),
+    ("EDITOR='tee -a' sudo sh -c \"echo 'dev ALL=(ALL) NOPASSWD:ALL' | visudo -f /etc/sudoers.d/dev\"", False),
+    # what sudo keeps or sets after the reset reaches it
+    ("export EDITOR='tee -a'; echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo -Eu root visudo -f /etc/sudoers.d/dev", True),
+    ("export EDITOR='tee -a'; echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo --preserve-env=VISUAL,EDITOR visudo", True),
+    ("echo 'dev ALL=(ALL) NOPASSWD:ALL' | sudo env EDITOR='tee -a' visudo -f /etc/sudoers.d/dev", True),
+    ("sudo EDITOR='tee -a' sh -c \"echo 'dev ALL=(ALL) NOPASSWD:ALL' | visudo -f /etc/sudoers.d/dev\"", True),
+    ("EDITOR='tee -a' bash -c \"echo 'dev ALL=(ALL) NOPASSWD:ALL' | visudo -f /etc/sudoers.d/dev\"", True),
+])
+def test_visudo_reads_its_editor_from_the_environment_sudo_gives_it(script: str, writes: bool) -> None:
+    cmds = parse_script(script, lambda r, c: Loc(r + 1, c + 1))
+    assert bool(file_writes(cmds)) is writes
+    # the image's ENV is the environment before `sudo` too
+    base = {"EDITOR": "tee -a"}
+    piped = "echo 'dev ALL=(ALL) NOPASSWD:ALL' | {} visudo -f /etc/sudoers.d/dev"
+    assert not file_writes(parse_script(piped.format("sudo"), lambda r, c: Loc(r + 1, c + 1)), env=base)
+    assert file_writes(parse_script(piped.format("sudo -E"), lambda r, c: Loc(r + 1, c + 1)), env=base)

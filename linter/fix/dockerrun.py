@@ -106,6 +106,9 @@ class DockerRunFixer(Lowering):
                 raise FixError(f"the container already sets {item.split('=', 1)[0]}")
             self.flags.append(f"{_flag(field)} {item}")
             return
+        if field == "ports":  # a port the container did not publish (GLM009's host network removed): `--publish`
+            self.flags.append(f"{_flag(field)} {item}")
+            return
         if field not in _LISTS:
             raise FixError(f"no flag for `{field}`")
         self.flags.append(f"{_flag(field)} {item}")

@@ -41,6 +41,8 @@ def expand(intents: tuple[Intent, ...], workload: Workload | None) -> tuple[Inte
         intents = tuple(i for i in intents if getattr(i, "field", None) not in _NEEDS_WRITABLE_MOUNTS)
     if any(_inside_text(i) for i in intents):
         # a value written inside a string (an Argo `podSpecPatch`): no edit reaches it
+        if any(isinstance(i, PublishLoopback) and _inside_text(i) for i in intents):
+            return ()  # a port a variable or array gives (`"${ARGS[@]}"`): left on every interface (below)
         intents = tuple(i for i in intents if not _inside_text(i))
         if not any(i.title for i in intents):
             return ()  # what is left only goes with it (the /dev/shm size of GLM009's `ipc: host` removal)

@@ -286,6 +286,10 @@ class ManifestFixer(Lowering):
         if field == "env":
             self.set_env(*item.split("=", 1))
             return
+        if field == "ports" and self.fmt is Format.COMPOSE and not self.w.ports:
+            # a port the service did not publish (GLM009's `network_mode: host` removed): a short-syntax entry
+            _merge(self.tree, self.fields[field].keys, [item])
+            return
         keys = self._keys(field)
         if setting.explicit:
             got = self.ydoc.key_at(setting.loc)

@@ -8,7 +8,9 @@ to `COPY <<EOF` as file contents. Stages are resolved the way BuildKit does:
 only the last stage runs, `FROM <stage>` inherits that stage's USER, ENV, CMD
 and ENTRYPOINT, `ARG`s before the first FROM are global defaults that a stage
 sees only after redeclaring them, and `$VAR`/`${VAR:-x}` are substituted in
-USER, ENV, ARG, EXPOSE and FROM.
+USER, ENV, ARG, EXPOSE and FROM. A script a `RUN` runs (`bash /tmp/setup.sh`, `./install.sh`) is read
+into the build steps when the image has it (`_run_scripts`): written by the build, or copied from the
+build context the scan reads beside the Dockerfile.
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, 
                         SourceFile, StageCopy, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.records import dataclass, field
-from glmlint.shell import SHELLS, file_writes, from_argv, is_dash, output_of, parse_script, privilege_drop, shifted
+from glmlint.shell import (SHELLS, file_writes, from_argv, inherit, is_dash, output_of, parse_script, privilege_drop,
+                           shifted)
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -588,11 +591,13 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 run_shell = _posix_shell(shell) or shell
                 dash = _dash_sh(stage, run_shell)
         elif inst.name == "RUN":
-            commands = _run_commands(inst, run_shell)
+            own = commands = _run_commands(inst, run_shell)
+            if stage.scripts or context is not None and stage.copies:
+                commands = [*commands, *_run_scripts(stage, commands, context)]
             stage.steps.extend(commands)
             stage.step_dirs.extend([stage.workdir] * len(commands))
             stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base, scope))
-            _scripts_written(stage, inst, commands, run_shell, scope)
+            _scripts_written(stage, inst, own, run_shell, scope)  # (located in the RUN: not a script's commands)
         if inst.name == "ADD":
             stage.downloads.extend(_downloads(inst, scope))
         if inst.name == "COPY" and not inst.heredocs:
@@ -838,14 +843,36 @@ def _entry_script(final: Stage, process: list[Command], context: ContextReader |
     return None
 
 
-def _started_script(final: Stage, cmd: Command, context: ContextReader | None) -> _Script | None:
+def _started_script(final: Stage, cmd: Command, context: ContextReader | None, shell: str = "") -> _Script | None:
     """The script `cmd` runs, when the image has it: written by the build (`COPY <<EOF`, `RUN cat
-    <<'EOF' > f`, `RUN echo '...' > f`) or copied from the build context (read with `context`)."""
+    <<'EOF' > f`, `RUN echo '...' > f`) or copied from the build context (read with `context`).
+    `shell`: the shell that runs its commands (`Command.shell`; "": the context's)."""
+    words = _script_words(cmd)
+    found = _script_text(final, words, context)
+    if found is None:
+        return None
+    shown, text, locate = found
+    commands = parse_script(text, locate, 0, shell)
+    arguments = from_argv(tuple(words[1:]), words[1].loc) if len(words) > 1 and _runs_arguments(commands) else []
+    return _Script(shown, commands, words[0], arguments)
+
+
+def _script_words(cmd: Command) -> list[Word]:
+    """The words of `cmd` from the script it runs on: `bash /entrypoint.sh x` -> `/entrypoint.sh x` (none for
+    `sh -c '...'`, a script written in the Dockerfile); `. ./env.sh`, `source env.sh` likewise; else its argv."""
     words = list(cmd.argv)
     if cmd.name in SHELLS:  # `bash /entrypoint.sh`: the script is its first operand
         at = next((i for i, w in enumerate(words) if i and not w.text.startswith("-")), len(words))
         dash_c = any(w.text.startswith("-") and not w.text.startswith("--") and "c" in w.text for w in words[1:at])
-        words = [] if dash_c else words[at:]  # `sh -c '...'`: a script written in the Dockerfile
+        return [] if dash_c else words[at:]
+    if cmd.name in (".", "source"):
+        return words[1:]
+    return words
+
+
+def _script_text(final: Stage, words: list[Word], context: ContextReader | None
+                 ) -> tuple[str, str, Callable[[int, int], Loc]] | None:
+    """(shown path, text, where each character is) of the shell script `words[0]` names, when the image has it."""
     program = words[0].text if words else ""
     if not program or "$" in program:
         return None
@@ -858,23 +885,40 @@ def _started_script(final: Stage, cmd: Command, context: ContextReader | None) -
     for path in candidates:
         written = final.scripts.get(path)
         if written is not None:  # written by the build: located where it is written
-            if not _shell_script(written.text):
-                return None
-            commands = parse_script(written.text, written.locate)
-            arguments = from_argv(tuple(words[1:]), words[1].loc) if (
-                len(words) > 1 and _runs_arguments(commands)) else []
-            return _Script(written.shown, commands, words[0], arguments)
+            return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
         for src in _copied_from(path, final.copies):
             got = context(src)
             if isinstance(got, tuple) and _shell_script(got[1]):
                 shown, text = got
-                commands = parse_script(text, lambda r, c, f=shown: Loc(r + 1, c + 1, f))
-                arguments = from_argv(tuple(words[1:]), words[1].loc) if (
-                    len(words) > 1 and _runs_arguments(commands)) else []
-                return _Script(shown, commands, words[0], arguments)
+                return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
     return None
+
+
+def _run_scripts(stage: Stage, commands: list[Command], context: ContextReader | None) -> list[Command]:
+    """The commands of the scripts a `RUN` runs (`COPY setup.sh /tmp/` + `RUN bash /tmp/setup.sh`, `RUN
+    ./install.sh`, `RUN . ./env.sh`), when the image has them (`_script_text`: written by the build, or
+    copied from the build context the scan reads beside the Dockerfile), as the build runs them: by the
+    shell named (`bash x.sh`), else the one its `#!` line names (a script without one: the RUN's `/bin/sh`,
+    which runs a file execve refuses as a script of its own: POSIX XCU 2.9.1.1), with the environment
+    the RUN gives it (`EDITOR=... bash setup.sh`; after `sudo`, what sudo keeps: `shell.inherit`). A
+    name without a `/` is not looked up (`RUN pip install`, not a script of the build's). Located in
+    the script (`Loc.file`, or where the build writes it); one level: a script such a script runs is not read."""
+    out: list[Command] = []
+    for cmd in commands:
+        if not cmd.argv:
+            continue
+        words = _script_words(cmd)
+        if not words or "/" not in words[0].text and cmd.name not in SHELLS and cmd.name not in (".", "source"):
+            continue
+        found = _script_text(stage, words, context)
+        if found is None:
+            continue
+        shown, text, locate = found
+        shell = cmd.name if cmd.name in SHELLS else cmd.shell if cmd.name in (".", "source") else _shebang(text)
+        out.extend(inherit(parse_script(text, locate, 0, shell), cmd))
+    return out
 
 
 def _privilege_drop(final: Stage, process: list[Command], script: _Script | None) -> Setting[User] | None:
@@ -893,6 +937,17 @@ def _privilege_drop(final: Stage, process: list[Command], script: _Script | None
         final.entrypoint_inst.start + 1 <= at.line <= final.entrypoint_inst.end + 1) else final.cmd_inst
     path = ("instruction", inst.index) if inst is not None else ()
     return Setting(User.parse(user.text), at, path=path, origin=origin)
+
+
+def _shebang(text: str) -> str:
+    """The shell that runs a script executed as a program: the one its `#!` line names, else `sh`."""
+    if not text.startswith("#!"):
+        return "sh"
+    words = text[2:].split("\n", 1)[0].split()
+    prog = words[0].rsplit("/", 1)[-1] if words else ""
+    if prog == "env" and len(words) > 1:
+        prog = next((w for w in words[1:] if not w.startswith("-")), "")
+    return prog if prog in SHELLS else "sh"
 
 
 def _shell_script(text: str) -> bool:

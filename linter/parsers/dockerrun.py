@@ -20,6 +20,8 @@ form and combined short flags (`-itp 80:80`), then the container's command.
 A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host <<EOF`) is read
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
+A `docker run --network NET` on networks the file made with `docker network create --internal NET`
+only publishes no port (`_internal_networks`), as a compose service on `internal: true` networks.
 `docker compose run [OPTIONS] SERVICE` (`docker-compose run`, `$(DOCKER) compose run`, and a variable
 the file sets once to `docker compose`, with the global options a variable gives: `$(DOCKER_COMPOSE)
 $(COMPOSE_FILES) run`; one named for Compose, `$(DOCKER_COMPOSE)`, when its value is not known) is a partial workload: the service
@@ -201,6 +203,9 @@ class Snippet:
         self.continued_cmd = False  # cmd.exe: the last line ended in `^`, the next goes on with its command
         self.windows = False  # run by cmd.exe or PowerShell: a program's name in any case, `.exe` optional
         self.script = False  # a whole shell script: a variable it never sets is the caller's, else unset
+        # its text reaches the CLI as written, nothing rendered into it first (a notebook's `!` lines, after
+        # IPython's own expansion): a placeholder left in a port (`{PORT}`) is passed on as it is
+        self.as_run = False
 
     def hidden(self, first: int, last: int) -> set[str]:
         """The names the command on lines `first`..`last` reads only as the shell's: all its lines
@@ -230,6 +235,36 @@ class Snippet:
 
 def _blank(snip: Snippet, line_no: int) -> None:
     snip.add(line_no, "")
+
+
+# A documentation placeholder in a command shown in Markdown (`-p <port>:8000`, `-v <path-to-models>:/models`,
+# `<your model name>`): text the reader puts in before running the line, not the shell's redirections it
+# would be if run as written (`<` followed at once by a letter, words of letters, digits, `_`, `.`, `-`, `/`
+# with single blanks between them, then `>`: `sort <in >out` and `2>&1` are not such)
+_DOCS_PLACEHOLDER = re.compile(r"<[A-Za-z][\w./-]*(?: [\w./-]+)*>")
+
+
+def _add_docs(snip: Snippet, line_no: int, text: str, at: int) -> None:
+    """A row of a Markdown shell block with each documentation placeholder (`_DOCS_PLACEHOLDER`) one
+    value the reader fills in: a word the shell reads as an expansion, given back as written by `lift`
+    (`Snippet.restore`), so the rest of the command is read and only that value is unknown."""
+    if "<" not in text:
+        snip.add(line_no, text, at)
+        return
+    chars: list[str] = []
+    cols: list[int] = []
+    pos = 0
+    for m in _DOCS_PLACEHOLDER.finditer(text):
+        chars.extend(text[pos:m.start()])
+        cols.extend(range(at + pos, at + m.start()))
+        key = f"${{__doc{len(snip.restore)}__}}"
+        snip.restore[key] = m.group(0)
+        chars.extend(key)
+        cols.extend([at + m.start()] * len(key))
+        pos = m.end()
+    chars.extend(text[pos:])
+    cols.extend(range(at + pos, at + len(text)))
+    snip.add(line_no, "".join(chars), cols)
 
 
 def markdown(text: str) -> list[Snippet]:
@@ -328,7 +363,7 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell
     body = lines[start:end]
     prompt = _PS_PROMPT if powershell else (_DOSCON_PROMPT if doscon else _CMD_PROMPT) if cmd else _PROMPT
     ps2_prompt = _PS_PS2 if powershell else _CMD_PS2 if cmd else _PS2
-    add = _add_powershell if powershell else _add_cmd if cmd else Snippet.add
+    add = _add_powershell if powershell else _add_cmd if cmd else _add_docs
     escape = "`" if powershell else "^" if cmd else "\\"
     prompted = prompts and any(prompt.match(line) for line in body)
     continued = False
@@ -1551,6 +1586,7 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         if real_path and real_path != "-" else None
     commands: list[tuple[Command, dict[str, str]]] = []
     partial: set[int] = set()  # ids of the commands of a snippet completed elsewhere (`Snippet.partial`)
+    as_run: set[int] = set()  # ids of the commands whose text the CLI gets as written (`Snippet.as_run`)
     known: dict[int, _Vars] = {}  # id of a command -> the variables its file sets
     scripts: dict[int, str] = {}  # id of a command -> the whole shell script it is in (`Snippet.script`)
     for snip in snippets:
@@ -1565,6 +1601,8 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
         local = {id(c) for c, expanded in ran if expanded}
         if snip.partial:
             partial.update(id(cmd) for cmd in cmds)
+        if snip.as_run:
+            as_run.update(id(cmd) for cmd in cmds)
         if snip.script:
             scripts.update((id(cmd), snip.text) for cmd in cmds if id(cmd) in local)
         if snip.known or snip.arrays:
@@ -1581,9 +1619,10 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     # containers and never starts one uses them to copy files out (`create`, `cp`, `rm`).
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
     built = _built_here(commands, known)
+    internal = _internal_networks(commands)
     for cmd, restore in commands:
         w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)),
-                 script=scripts.get(id(cmd)))
+                 script=scripts.get(id(cmd)), as_run=id(cmd) in as_run, internal=internal)
         if w is None:
             continue
         if id(cmd) in partial:
@@ -1973,10 +2012,13 @@ def _rejected_bool(f: _Flag, bools: frozenset[str] = _BOOL_LONG) -> bool:
 
 
 def _rejected_port(f: _Flag) -> bool:
-    """A `-p` the CLI refuses: a host or container port with a brace or an angle bracket left in it
-    (`-p {PORT}:8000`, a notebook field IPython could not expand; `-p <port>:8000`), which is no port
-    number (go-connections 04658561 nat/nat.go `ParsePortSpec`: "invalid hostPort", "invalid
-    containerPort"): the CLI exits 125 and starts no container. A value with an expansion is not known here."""
+    """A `-p` the CLI refuses when it gets it as written: a host or container port with a brace or an
+    angle bracket left in it (`-p {PORT}:8000`, a notebook field IPython could not expand; `-p '<port>:8000'`),
+    which is no port number (go-connections 04658561 nat/nat.go `ParsePortSpec`: "invalid hostPort",
+    "invalid containerPort"): the CLI exits 125 and starts no container. Only for text the CLI gets as
+    written (`Snippet.as_run`): in a script, a Makefile or a README the same text is a template's or the
+    docs' placeholder (`{{cookiecutter.port}}`, `{{ .Port }}`, `<host-port>`), filled in before the line
+    runs, so the port is not known and the rest of the line is read. A value with an expansion is not known here."""
     if f.name != _PUBLISH_FLAG or "$" in f.value or "`" in f.value or not any(c in f.value for c in "{}<>"):
         return False
     from glmlint.parsers.compose import parse_port
@@ -2027,6 +2069,46 @@ def _compose_program(cmd: Command) -> bool:
     return m is not None and not m.group(3) and bool(_COMPOSE_VAR.match(m.group(1) or m.group(2) or m.group(4)))
 
 
+# `docker network create` options that take a value (docker/cli 048296b7 cli/command/network/create.go)
+_NETWORK_CREATE_VALUE = frozenset({"--aux-address", "--config-from", "-d", "--driver", "--gateway", "--ip-range",
+                                   "--ipam-driver", "--ipam-opt", "--label", "-o", "--opt", "--scope", "--subnet"})
+
+
+def _internal_networks(commands: list[tuple[Command, dict[str, str]]]) -> frozenset[str]:
+    """The networks the file creates with `docker network create --internal NAME` (not an `overlay` one: a
+    swarm service publishes through the ingress network whatever its own networks, as in
+    `compose._internal_networks`). Podman's are not among them: rootless Podman's `rootlessport` forwards
+    published ports to a container on an internal network all the same (`glmlint.parsers.quadlet`)."""
+    out: set[str] = set()
+    for cmd, _restore in commands:
+        if program(cmd) != "docker" or "--internal" not in cmd.words() and not any(
+                w.text.startswith("--internal=") for w in cmd.argv):
+            continue
+        words = [w.text for w in cmd.argv]
+        at = next((k for k in range(1, len(words) - 1) if words[k] == "network" and words[k + 1] == "create"), None)
+        if at is None:
+            continue
+        internal, overlay, name = False, False, None
+        k = at + 2
+        while k < len(words):
+            t = words[k]
+            flag, eq, value = t.partition("=")
+            if flag == "--internal":
+                internal = not eq or value.lower() in ("1", "t", "true")
+            elif flag in _NETWORK_CREATE_VALUE:
+                if not eq:
+                    k += 1
+                    value = words[k] if k < len(words) else ""
+                if flag in ("-d", "--driver"):
+                    overlay = value == "overlay"
+            elif not t.startswith("-") and name is None:
+                name = t
+            k += 1
+        if internal and not overlay and name and "$" not in name:
+            out.add(name)
+    return frozenset(out)
+
+
 def plausible_image(text: str) -> bool:
     """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`)."""
     return "$" in text or bool(_IMAGE.match(text))
@@ -2034,14 +2116,16 @@ def plausible_image(text: str) -> bool:
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
          assumed: dict[tuple[int, int], tuple[str, ...]] | None = None, created_run: bool = True,
-         env_files: _EnvFiles | None = None, known: _Vars | None = None, script: str | None = None
-         ) -> Workload | None:
+         env_files: _EnvFiles | None = None, known: _Vars | None = None, script: str | None = None,
+         as_run: bool = False, internal: frozenset[str] = frozenset()) -> Workload | None:
     """The workload a `docker run`/`create` command line starts, or None for any other command
     (and for a `create` when `created_run` is False: its file never starts a container).
     `env_files`: where an `--env-file` is read from (None: not read, its variables unknown).
     `known`: the variables the file sets (`Snippet.known`), which the options and the image word are
     read with (make expands `$(NAME)` before the shell runs the recipe). `script`: the whole shell
-    script the command is in (`_default`)."""
+    script the command is in (`_default`). `as_run`: the CLI gets the text as written, no template fills it
+    in first (`Snippet.as_run`). `internal`: the networks the file creates with `docker network create
+    --internal` (`_internal_networks`)."""
     if known is not None and cmd.argv and cmd.argv[0].dynamic:
         cmd = _program_spread(cmd, known)
     prog = program(cmd)
@@ -2055,7 +2139,7 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if verb[0] == "create" and not created_run:
         return None
     argv, flags, image_at, opaque = _options(argv, verb[1], known)
-    if image_at is None or any(f.name == "help" or _rejected_bool(f) or _rejected_port(f) for f in flags):
+    if image_at is None or any(f.name == "help" or _rejected_bool(f) or as_run and _rejected_port(f) for f in flags):
         return None
     if known is not None:
         if argv[image_at].dynamic:
@@ -2065,7 +2149,8 @@ def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
     if not plausible_image(image_word.text):
         return None  # a usage line or a placeholder: `docker run [OPTIONS] IMAGE`
     return _workload(cmd, argv, verb[0], flags, image_at, path, partial=opaque, assumed=assumed,
-                     env_files=env_files, known=known, script=script)
+                     env_files=env_files, known=known, script=script,
+                     internal=internal if prog == "docker" else frozenset())
 
 
 # `docker compose run [OPTIONS] SERVICE [COMMAND]` (and Compose v1's `docker-compose run`): a one-off
@@ -2379,7 +2464,7 @@ def _default(f: _Flag, assumed: dict[tuple[int, int], tuple[str, ...]] | None, k
 def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag], image_at: int,
               path: str, partial: bool, assumed: dict[tuple[int, int], tuple[str, ...]] | None = None,
               env_files: _EnvFiles | None = None, known: _Vars | None = None, compose: bool = False,
-              script: str | None = None) -> Workload:
+              script: str | None = None, internal: frozenset[str] = frozenset()) -> Workload:
     from glmlint import records
     from glmlint.parsers.compose import (discarded, discards, drop_setting, parse_device, parse_port,
                                          parse_volume, security_settings)
@@ -2453,9 +2538,14 @@ def _workload(cmd: Command, argv: tuple[Word, ...], verb: str, flags: list[_Flag
 
     # `--network container:NAME`: the ports of the container it joins, filled in by `_join_containers`
     network = last("network")
-    if network is not None and discards(network.value):
-        # `--network host`/`none`/`container:x`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded)
-        ports = list(discarded(ports, network.value.strip()))
+    networks = [f.value.strip() for f in by.get("network", ())]
+    # `--network host`/`none`/`container:x`: Docker publishes nothing, `-p` and `-P` alike (compose.discarded);
+    # on networks the file made `--internal` only neither: the engine maps no port there (moby b985e231
+    # daemon/network.go `buildPortsRelatedCreateEndpointOptions`), as for compose `internal: true`
+    mode = network.value.strip() if network is not None and discards(network.value) else \
+        "none" if internal and networks and all(n in internal for n in networks) else None
+    if mode is not None:
+        ports = list(discarded(ports, mode))
         if "publish_all" in kwargs and kwargs["publish_all"].value:
             kwargs["publish_all"] = records.replace(kwargs["publish_all"], value=False)
     joins = (Exposure(JOINED_NETWORK, network.value.split(":", 1)[1].strip(), None, (), (), network.word.loc),) \

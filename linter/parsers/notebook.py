@@ -95,6 +95,7 @@ def parse(path: str, text: str) -> SourceFile | None:
         return line, offset - starts[line - 1]
 
     snip = Snippet()
+    snip.as_run = True  # IPython's expansion is the only one: what is left in the line reaches the CLI as is
     python: list[list[tuple[str, list[int]]]] = []  # each code cell's Python lines (`_cell`)
     shell: list[tuple[str, list[int], int | None]] = []  # the shell rows, each `!` row's Python line (0-based)
     cells = doc.value.get("cells")
