@@ -1070,6 +1070,10 @@ class SourceFile:
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
     # that must be unset for it; a finding at that place says "when `VAR` is unset"
     assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # k8s: a Secret's key that holds a chart's values a cataloged service reads (`chart_values`): (line, col)
+    # of the key -> (values path, value) of each setting it gives, in order; a finding there, in a rendered
+    # chart, points at the values line that set the first one a values file of the chart holds
+    embedded: dict[tuple[int, int], tuple[tuple[tuple[str, ...], str], ...]] | None = None
     # its `# glmlint: ignore` comments (`glmlint.suppress.Suppression`), read in the per-file stage
     # while the text was at hand, so that the text need not be kept; None: not read yet
     suppressions: list[Any] | None = None
