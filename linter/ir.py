@@ -312,6 +312,10 @@ class ServicePort:
 
 
 LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+# the `Exposure.kind` of KServe's `inferenceservice-config` ConfigMap: the controller reads the one of that name
+# in its own namespace, wherever the manifest lies in a repository (an install directory far from the apps), so
+# that it completes the routes of any file of the scan (`link.routed`); `namespace` as written
+KSERVE_CONFIG = "inferenceservice-config"
 # the `Exposure.kind` of a runtime template (a Kubeflow Trainer (Cluster)TrainingRuntime, a KServe
 # (Cluster)ServingRuntime) that a TrainJob or InferenceService runs without a memory limit of its own (`name`:
 # the runtime's, `via`: its kind, `loc`: where the runner names it). It selects the runtime's containers by

@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, KSERVE_CONFIG, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -156,6 +156,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
     unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
+    config: Any = None  # its first `inferenceservice-config` ConfigMap of a written namespace (`KSERVE_CONFIG`)
     secrets: list[_ValuesSecret] = []  # Secrets that hand a chart's values to a cataloged service (`_values_secrets`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
@@ -167,6 +168,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
             elif (run := _runtime_run(obj)) is not None:
                 unlimited.append(run)
             exposure = _exposure(obj)
+            if config is None and _isvc_config(obj) and _namespace(obj):
+                config = obj
             if y.text(y.get(obj, "kind")) in _ROUTED_KINDS or _isvc_config(obj):
                 if routed is None:
                     routed = []
@@ -210,6 +213,9 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         # the files applied with it, `link.reaches`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
                                for ns, got in limits.items() if got is not None)
+    if config is not None:
+        # KServe reads it by namespace and name, wherever it is kept: a route of any file of the scan may need it
+        source.services.append(Exposure(KSERVE_CONFIG, _ISVC_CONFIG, _namespace(config), (), (), _kind_loc(config)))
     # a runtime it names reaches that runtime's containers in the scan's other files (`link.reaches`)
     source.services.extend(Exposure(RUNTIME_RUN, name, None if kind.startswith("Cluster") else namespace,
                                     (runtime_label(kind, name),), (), at, via=kind)
