@@ -827,6 +827,18 @@ _ISVC_CONFIG = """\
     """
 
 
+def _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported):
+    """The route of `apps/llm/qwen.yaml` is reported through the Gateway `gateway` (or not), serial and pooled alike."""
+    report = lint(tmp_path, files, ["GLM017"])
+    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
+    if reported:
+        assert f"of the Gateway `{gateway}`" in report.results[0].message
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
+    assert [(r.path, r.line, r.message) for r in pooled.results] == \
+        [(r.path, r.line, r.message) for r in report.results]
+
+
 @pytest.mark.parametrize("ingress, gateway, reported", [
     # the platform's KServe names its own default gateway: the route attaches to it
     ('{"enableGatewayApi": true, "kserveIngressGateway": "kserve/shared-edge"}', "shared-edge", True),
@@ -846,14 +858,7 @@ def test_an_llminferenceservice_route_attaches_to_the_default_gateway_inferences
     files = {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", "{}"),
              "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway),
              "apps/kserve/config.yaml": _ISVC_CONFIG.replace("INGRESS", ingress)}
-    report = lint(tmp_path, files, ["GLM017"])
-    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
-    if reported:
-        assert f"of the Gateway `{gateway}`" in report.results[0].message
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
-    assert [(r.path, r.line, r.message) for r in pooled.results] == \
-        [(r.path, r.line, r.message) for r in report.results]
+    _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported)
 
 
 def test_the_pod_s_fs_group_is_the_pod_s_own_and_every_pod_template_has_one():
@@ -931,11 +936,4 @@ def test_an_inferenceservice_config_far_from_the_route_still_names_the_default_g
     files = {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", "{}"),
              "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway),
              "platform/serving/kserve/install/inferenceservice-config.yaml": config}
-    report = lint(tmp_path, files, ["GLM017"])
-    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
-    if reported:
-        assert f"of the Gateway `{gateway}`" in report.results[0].message
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
-    assert [(r.path, r.line, r.message) for r in pooled.results] == \
-        [(r.path, r.line, r.message) for r in report.results]
+    _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported)
