@@ -280,7 +280,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -322,6 +322,8 @@ def _m27(_F, _s):
   _s(self, 'image_only', image_only)
   _s(self, 'args_env', args_env)
   _s(self, 'writes', writes)
+  _s(self, 'token', token)
+  _s(self, 'chart_values', chart_values)
  return __init__
 
 def _m28(_F, _f3):
@@ -884,7 +886,7 @@ def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  return __init__
 
 def _m73(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
- def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, suppressions):
+ def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, embedded, suppressions):
   self.path = path
   self.format = format
   self.text = text
@@ -903,6 +905,7 @@ def _m73(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
   self.reads = _f15() if reads is _F else reads
   self.json = json
   self.assumed = _f17() if assumed is _F else assumed
+  self.embedded = embedded
   self.suppressions = suppressions
  return __init__
 
@@ -1086,7 +1089,21 @@ def _m90(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s11(self, fs_group_change_policy)
  return __init__
 
-def _m91(_F, _s, _f6):
+def _m91(_F, _s):
+ def __init__(self, secret_key, marker, file, target, settings, unknown, mounts, under, source, sources):
+  _s(self, 'secret_key', secret_key)
+  _s(self, 'marker', marker)
+  _s(self, 'file', file)
+  _s(self, 'target', target)
+  _s(self, 'settings', settings)
+  _s(self, 'unknown', unknown)
+  _s(self, 'mounts', mounts)
+  _s(self, 'under', under)
+  _s(self, 'source', source)
+  _s(self, 'sources', sources)
+ return __init__
+
+def _m92(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1105,7 +1122,7 @@ def _m91(_F, _s, _f6):
   _s(self, 'homes', homes)
  return __init__
 
-def _m92(_F, _s):
+def _m93(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1115,7 +1132,7 @@ def _m92(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m93(_F, _s):
+def _m94(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1124,7 +1141,7 @@ def _m93(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m94(_F, _s0, _s1, _s2, _s3):
+def _m95(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1132,14 +1149,14 @@ def _m94(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m95(_F, _s0, _s1, _s2):
+def _m96(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m96(_F, _s0, _s1, _s2, _s3):
+def _m97(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1147,13 +1164,13 @@ def _m96(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m97(_F, _s0, _s1):
+def _m98(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m98(_F):
+def _m99(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1161,7 +1178,7 @@ def _m98(_F):
   self.arguments = arguments
  return __init__
 
-def _m99(_F, _f2, _f3):
+def _m100(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1169,7 +1186,7 @@ def _m99(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m100(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m101(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1181,7 +1198,7 @@ def _m100(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m101(_F, _s0, _s1, _s2, _s3, _s4):
+def _m102(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, stage, sources, steps, loc, chmod):
   _s0(self, stage)
   _s1(self, sources)
@@ -1190,7 +1207,7 @@ def _m101(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, chmod)
  return __init__
 
-def _m102(_F, _s0, _s1, _s2, _s3, _s4):
+def _m103(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1199,21 +1216,21 @@ def _m102(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m103(_F, _s0, _s1, _s2):
+def _m104(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m104(_F):
+def _m105(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3, _s4):
+def _m106(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1222,7 +1239,7 @@ def _m105(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m106(_F, _s):
+def _m107(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1231,7 +1248,7 @@ def _m106(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m107(_F, _s):
+def _m108(_F, _s):
  def __init__(self, switch, credential, unless, source, listeners):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1240,7 +1257,7 @@ def _m107(_F, _s):
   _s(self, 'listeners', listeners)
  return __init__
 
-def _m108(_F, _s):
+def _m109(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1249,14 +1266,14 @@ def _m108(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m109(_F, _s0, _s1, _s2):
+def _m110(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m111(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1267,7 +1284,7 @@ def _m110(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m111(_F, _s0, _s1, _s2, _s3, _s4):
+def _m112(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
@@ -1276,7 +1293,7 @@ def _m111(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, base)
  return __init__
 
-def _m112(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m113(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1287,34 +1304,34 @@ def _m112(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m113(_F, _s):
+def _m114(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m114(_F, _f2):
+def _m115(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m115(_F, _s0, _s1):
+def _m116(_F, _s0, _s1):
  def __init__(self, title, own_user):
   _s0(self, title)
   _s1(self, own_user)
  return __init__
 
-def _m116(_F, _s):
+def _m117(_F, _s):
  def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
   _s(self, 'user_set', user_set)
  return __init__
 
-def _m117(_F, _s0, _s1, _s2, _s3, _s4):
+def _m118(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1323,7 +1340,7 @@ def _m117(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m118(_F, _s0, _s1, _s2, _s3, _s4):
+def _m119(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1332,7 +1349,7 @@ def _m118(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m119(_F, _s):
+def _m120(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1340,18 +1357,27 @@ def _m119(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m120(_F, _s0, _s1, _s2):
+def _m121(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m121(_F, _s):
+def _m122(_F, _s):
  def __init__(self, values, set, chart_values):
   _s(self, 'values', values)
   _s(self, 'set', set)
   _s(self, 'chart_values', chart_values)
+ return __init__
+
+def _m123(_F, _s):
+ def __init__(self, why, when, images, source, sources):
+  _s(self, 'why', why)
+  _s(self, 'when', when)
+  _s(self, 'images', images)
+  _s(self, 'source', source)
+  _s(self, 'sources', sources)
  return __init__
 
 MAKERS = {
@@ -1382,7 +1408,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1428,7 +1454,7 @@ MAKERS = {
     (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m70,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m71,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m72,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m73,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m73,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m74,
     (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m75,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m76,
@@ -1446,35 +1472,37 @@ MAKERS = {
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m88,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m89,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m90,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m91,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m92,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m93,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m94,
-    (('setting', 'field', 'title'), (), True, True, False): _m95,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m96,
-    (('setting', 'title'), (), True, True, False): _m97,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m98,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m99,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m100,
-    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m101,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m102,
-    (('start', 'end', 'text'), (), True, True, False): _m103,
-    (('start', 'text', 'origin'), (), False, False, False): _m104,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m105,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m106,
-    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m107,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m108,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m109,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m110,
-    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m111,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m112,
-    (('text', 'locate', 'shown'), (), True, False, False): _m113,
-    (('text', 'report', 'found'), (2,), False, False, False): _m114,
-    (('title', 'own_user'), (), True, True, False): _m115,
-    (('unsafe', 'user', 'user_set'), (), True, False, False): _m116,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m117,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m118,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m119,
-    (('value', 'loc', 'path'), (), True, True, False): _m120,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m121,
+    (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m91,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m92,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m93,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m94,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m95,
+    (('setting', 'field', 'title'), (), True, True, False): _m96,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m97,
+    (('setting', 'title'), (), True, True, False): _m98,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m99,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m100,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m101,
+    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m102,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m103,
+    (('start', 'end', 'text'), (), True, True, False): _m104,
+    (('start', 'text', 'origin'), (), False, False, False): _m105,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m106,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m107,
+    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m108,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m109,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m110,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m111,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m112,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m113,
+    (('text', 'locate', 'shown'), (), True, False, False): _m114,
+    (('text', 'report', 'found'), (2,), False, False, False): _m115,
+    (('title', 'own_user'), (), True, True, False): _m116,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m117,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m118,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m119,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m120,
+    (('value', 'loc', 'path'), (), True, True, False): _m121,
+    (('values', 'set', 'chart_values'), (), True, False, False): _m122,
+    (('why', 'when', 'images', 'source', 'sources'), (), True, False, False): _m123,
 }

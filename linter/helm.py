@@ -1090,6 +1090,20 @@ class TemplateOrigin:
                     break
         return tuple(out)
 
+    def values_place(self, inner: tuple[tuple[tuple[str, ...], str], ...]) -> Place | None:
+        """The line of the template's values files (the winning one first) that sets the first of `inner`
+        ((values path, value as read)) one of them holds with that value."""
+        from glmlint.parsers import yamlnodes as y
+
+        for path, value in inner:
+            for disk, shown, prefix in self.template.values:
+                for doc in self.template.files.docs(disk):
+                    got = find(doc, (*prefix, *path))
+                    if got is not None and y.is_scalar(got[1]) and str(got[1].value).strip() == value:
+                        at = got[1]
+                        return Place(shown, at.start_mark.line + 1, at.start_mark.column + 1, disk=disk)
+        return None
+
     def _values(self, node: Node, t: int, lines: list[str], nth: int = 0) -> tuple[Place, ...]:
         return self._related(node, _refs(lines, t), nth)
 

@@ -317,6 +317,10 @@ class ServicePort:
 
 
 LIMIT_RANGE = "LimitRange"  # the `Exposure.kind` of a LimitRange's defaults
+# the `Exposure.kind` of KServe's `inferenceservice-config` ConfigMap: the controller reads the one of that name
+# in its own namespace, wherever the manifest lies in a repository (an install directory far from the apps), so
+# that it completes the routes of any file of the scan (`link.routed`); `namespace` as written
+KSERVE_CONFIG = "inferenceservice-config"
 # the `Exposure.kind` of a runtime template (a Kubeflow Trainer (Cluster)TrainingRuntime, a KServe
 # (Cluster)ServingRuntime) that a TrainJob or InferenceService runs without a memory limit of its own (`name`:
 # the runtime's, `via`: its kind, `loc`: where the runner names it). It selects the runtime's containers by
@@ -1075,6 +1079,10 @@ class SourceFile:
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables
     # that must be unset for it; a finding at that place says "when `VAR` is unset"
     assumed: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # k8s: a Secret's key that holds a chart's values a cataloged service reads (`chart_values`): (line, col)
+    # of the key -> (values path, value) of each setting it gives, in order; a finding there, in a rendered
+    # chart, points at the values line that set the first one a values file of the chart holds
+    embedded: dict[tuple[int, int], tuple[tuple[tuple[str, ...], str], ...]] | None = None
     # its `# glmlint: ignore` comments (`glmlint.suppress.Suppression`), read in the per-file stage
     # while the text was at hand, so that the text need not be kept; None: not read yet
     suppressions: list[Any] | None = None

@@ -22,7 +22,7 @@ from typing import Any
 
 from glmlint import records
 from glmlint.rbac import accounts_group, one_account
-from glmlint.ir import (INGRESS_ROUTE, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
+from glmlint.ir import (INGRESS_ROUTE, KSERVE_CONFIG, LIMIT_RANGE, ROUTE_KINDS, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, Binding, Exposure, Format, Grant, Loc, PodIdentity, PolicyRule, Role,
                         ServiceAccount, Setting, SourceFile, Word, Workload, label_keys)
 
 
@@ -54,6 +54,7 @@ def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[
     the files close to its own (`routed`; `through`: what works that out elsewhere, a pool's workers)."""
     found = []
     routes: dict[str, list[Exposure]] = {}
+    configs: set[str] = set()  # the files that hold KServe's `inferenceservice-config` (`KSERVE_CONFIG`)
     _UNITS.clear()
     for src in sources:
         if src.format is Format.KUBERNETES:
@@ -62,10 +63,12 @@ def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[
             for e in src.services:
                 if e.kind == INGRESS_ROUTE:
                     routes.setdefault(src.path, []).append(e)
+                elif e.kind == KSERVE_CONFIG:
+                    configs.add(src.path)
                 else:
                     found.append((src.path, e))
     if routes:
-        found += routed(routes, sources, through)
+        found += routed(routes, sources, through, configs)
     if any(e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING for _path, e in found):
         found = _without_shadowed(found, sources)
     return found
@@ -115,7 +118,8 @@ Routes = list[tuple[str, list[Exposure], list[Any]]]
 
 
 def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
-           through: Callable[[Routes], list[tuple[str, Exposure]]] | None = None) -> list[tuple[str, Exposure]]:
+           through: Callable[[Routes], list[tuple[str, Exposure]]] | None = None,
+           configs: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, Exposure]]:
     """What the Ingress (HTTPRoute, GRPCRoute) routes of each file (by its path) expose through a Service
     of another file (with its Gateway there or in another: in the route's file or one close to it): one
     close to the Ingress's (`_close`: its directory, or a sibling: a Helm chart's `templates/`, a kustomize
@@ -124,7 +128,10 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
     would pair one team's Ingress with another's Service. Only those files are read again, and only
     when an Ingress routes to a Service its own file does not define: nothing is kept for the others.
     `through`: given each route file with its close files (`Routes`), works out the same elsewhere (a
-    pool's workers, `runner._Pool.routed`: reading and composing the close files is the bulk of it)."""
+    pool's workers, `runner._Pool.routed`: reading and composing the close files is the bulk of it).
+    `configs`: the files that hold KServe's `inferenceservice-config` with a namespace written, which the
+    KServe controller reads by namespace and name wherever they are kept (an install directory far from the
+    apps): after the close files, each route file is judged with those too (a close one wins)."""
     # the Kubernetes files by their directory and by its parent (`_close` compares those of two files),
     # so that the files close to a route file are looked up, not each file of the scan asked about
     # (only those whose directory or its parent is a route file's or its parent's, which `close` may give;
@@ -133,8 +140,11 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
     near_to = {name for path in routes for name in _dir_names(path)}
     by_dir: dict[str, list[int]] = {}
     by_parent: dict[str, list[int]] = {}
+    far: list[int] = []  # the files of `configs`, in the scan's order
     for i, s in enumerate(sources):
         if s.format is Format.KUBERNETES:
+            if s.path in configs:
+                far.append(i)
             path = s.path if "\\" not in s.path else s.path.replace("\\", "/")
             end = _dirname_len(path, len(path))  # (`_dir_names`, not kept in its table)
             d, p = path[:end], path[:_dirname_len(path, end)]
@@ -155,7 +165,9 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
         the scan's order."""
         d, p = _dir_names(path)  # (`_close`: the same directory, siblings, a parent or a child directory)
         near = sorted({*by_dir.get(d, ()), *by_parent.get(p, ()), *by_dir.get(p, ()), *by_parent.get(d, ())})
-        return [*(i for i in near if kube(i).path == path), *(i for i in near if kube(i).path != path)]
+        mine = {*near}
+        return [*(i for i in near if kube(i).path == path), *(i for i in near if kube(i).path != path),
+                *(i for i in far if i not in mine)]
 
     plan = [(path, mine, close(path)) for path, mine in routes.items()]
     if through is not None:

@@ -138,6 +138,14 @@ class Mapper:
                 return got[0], more[1]
         return got
 
+    def values_place(self, line: int, inner: tuple[tuple[tuple[str, ...], str], ...]) -> Place | None:
+        """Where a chart's values file sets one of `inner` ((values path, value), in order: the first found),
+        for a value that the document at stream `line` holds inside one of its own (a Secret's key that is the
+        chart's values as YAML); None when no values file of its chart does (`--set`, a Kustomize overlay)."""
+        i = bisect.bisect_right(self._starts, line) - 1
+        find_value = getattr(self.rendered.docs[i].origin, "values_place", None) if i >= 0 else None
+        return find_value(inner) if find_value is not None else None
+
     def fallback(self, line: int) -> Place:
         """Where to report a finding at stream `line` that `locate` cannot place: the file its
         document came from when known, else the rendered unit itself, with a `detail` that says so

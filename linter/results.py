@@ -384,6 +384,12 @@ def moved(source: SourceFile, r: Result, value_edit: Callable[[Result, Any, Any]
                                    message=f"{r.message} ({where.detail})", rendered_from=source.path,
                                    unmapped=True)
     place, related = got
+    inner = source.embedded.get((r.line, r.col)) if source.embedded else None
+    values = source.origins.values_place(r.line, inner) if inner else None
+    if values is not None:
+        # a chart's values that a Secret hands to the service (a zero-to-jupyterhub hub's): the values line
+        # that set it, the template that wrote the Secret beside it
+        place, related, value_edit = values, (records.replace(place, note="through the Secret"),), None
     message = r.message if not place.detail else f"{r.message} ({place.detail})"
     for rel in related:
         message += f" ({rel.note} `{rel.path}:{rel.line}`)" if rel.note else ""

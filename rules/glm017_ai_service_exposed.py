@@ -197,9 +197,12 @@ when it listens on all interfaces **and**
   which KServe's `inferenceservice-config` names (`ingress.kserveIngressGateway`):
   `kserve/kserve-ingress-gateway` as KServe ships it, judged where the scan has
   it; an `inferenceservice-config` ConfigMap in the route's file or one close
-  to it names the one the controller reads (`<namespace>/<name>`, or a name
-  of the ConfigMap's namespace; one whose `ingress` names none, or that the
-  scan cannot read, attaches the route to no Gateway it judges).
+  to it, else one with its namespace written anywhere in the scan (the
+  controller reads the ConfigMap of that name in its own namespace, wherever
+  a repository keeps KServe's install), names the one the controller reads
+  (`<namespace>/<name>`, or a name of the ConfigMap's namespace; one whose
+  `ingress` names none, or that the scan cannot read, attaches the route to
+  no Gateway it judges).
   Or an OpenShift `Route` (`route.openshift.io`: the router is the
   cluster's edge) whose `to` or `alternateBackends` (but those of `weight: 0`)
   name such a Service, on the port its `port.targetPort` names (the Service

@@ -127,7 +127,11 @@ those, narrow the role instead (no RBAC rewrite is offered). No fix is offered
 where the scan shows that the pod calls the API: a KubeRay head pod with
 in-tree autoscaling (`enableInTreeAutoscaling: true`), whose autoscaler sidecar
 scales the cluster with the pod's token (the operator runs that pod as the
-head template's ServiceAccount, else one named after the RayCluster). Nor where
+head template's ServiceAccount, else one named after the RayCluster), or a
+service the catalog says calls the API with its pod's token itself (its `token`
+entry: a JupyterHub that runs KubeSpawner, zero-to-jupyterhub's hub image or
+`--JupyterHub.spawner_class=kubespawner.KubeSpawner`, which starts each user's
+server as a pod). Nor where
 no field of the scanned resource stops the mount: an NVIDIA `NIMService`, whose
 pod the NIM operator runs as the ServiceAccount it creates (named after the
 NIMService) with the token mounted; the message says so (narrow what that

@@ -827,6 +827,18 @@ _ISVC_CONFIG = """\
     """
 
 
+def _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported):
+    """The route of `apps/llm/qwen.yaml` is reported through the Gateway `gateway` (or not), serial and pooled alike."""
+    report = lint(tmp_path, files, ["GLM017"])
+    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
+    if reported:
+        assert f"of the Gateway `{gateway}`" in report.results[0].message
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
+    assert [(r.path, r.line, r.message) for r in pooled.results] == \
+        [(r.path, r.line, r.message) for r in report.results]
+
+
 @pytest.mark.parametrize("ingress, gateway, reported", [
     # the platform's KServe names its own default gateway: the route attaches to it
     ('{"enableGatewayApi": true, "kserveIngressGateway": "kserve/shared-edge"}', "shared-edge", True),
@@ -846,14 +858,7 @@ def test_an_llminferenceservice_route_attaches_to_the_default_gateway_inferences
     files = {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", "{}"),
              "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway),
              "apps/kserve/config.yaml": _ISVC_CONFIG.replace("INGRESS", ingress)}
-    report = lint(tmp_path, files, ["GLM017"])
-    assert [(r.path, r.code) for r in report.results] == ([("apps/llm/qwen.yaml", "GLM017")] if reported else [])
-    if reported:
-        assert f"of the Gateway `{gateway}`" in report.results[0].message
-    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
-    assert [(r.path, r.line, r.message) for r in pooled.results] == \
-        [(r.path, r.line, r.message) for r in report.results]
+    _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported)
 
 
 def test_the_pod_s_fs_group_is_the_pod_s_own_and_every_pod_template_has_one():
@@ -911,3 +916,24 @@ def test_the_pod_s_fs_group_is_the_pod_s_own_and_every_pod_template_has_one():
     assert got["kserve-container"].fs_group.value == 3000
     assert got["spark-kubernetes-driver"].fs_group.value == 185
     assert got["spark-kubernetes-executor"].fs_group is None
+
+
+@pytest.mark.parametrize("namespace, gateway, reported", [
+    # KServe's install kept far from the apps (its own directory tree): the controller reads the ConfigMap of
+    # that name in its namespace, wherever the file lies: the route attaches to the Gateway it names
+    ("kserve", "shared-edge", True),
+    ("kserve", "kserve-ingress-gateway", False),
+    # the controller of a Kubeflow install runs in `kubeflow`
+    ("kubeflow", "shared-edge", True),
+    # one with no namespace written is applied wherever `kubectl` points: not the controller's by itself
+    (None, "shared-edge", False),
+])
+def test_an_inferenceservice_config_far_from_the_route_still_names_the_default_gateway(
+        tmp_path, monkeypatch, namespace, gateway, reported):
+    config = _ISVC_CONFIG.replace("INGRESS", '{"enableGatewayApi": true, "kserveIngressGateway": "kserve/shared-edge"}')
+    config = config.replace("namespace: kserve", f"namespace: {namespace}") if namespace else \
+        config.replace(", namespace: kserve", "")
+    files = {"apps/llm/qwen.yaml": _DEFAULT_GATEWAY_LLM.replace("ROUTE", "{}"),
+             "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway),
+             "platform/serving/kserve/install/inferenceservice-config.yaml": config}
+    _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported)

@@ -397,3 +397,29 @@ def test_an_object_a_template_reads_from_a_chart_file_is_placed_in_that_file(tmp
     results = findings(tmp_path, capsys, "--select", "GLM042", "serving")
     assert [(r["path"], r["line"]) for r in results] == [("serving/" + at[0], at[1])]
     assert "get`, `list` on `secrets`" in results[0]["message"]
+
+
+@needs_helm
+@pytest.mark.parametrize("given, at", [
+    ((), ("jupyterhub/values.yaml", 5, 28)),
+    # a values file of one's own that sets it: that file's line
+    (("-f", "mine.yaml"), ("mine.yaml", 4, 28)),
+    # a shared password: only that password logs in (jupyterhub auth.py `DummyAuthenticator.authenticate`)
+    (("--set", "hub.config.DummyAuthenticator.password=a-long-shared-secret"), None),
+    # `hub.extraConfig` is Python the hub runs: its login may be anything
+    (("--set", "hub.extraConfig.auth=c.JupyterHub.authenticator_class='github'"), None),
+])
+def test_a_z2jh_dummy_login_is_reported_at_the_values_line_that_set_it(tmp_path, capsys, given, at):
+    # zero-to-jupyterhub hands the hub its whole values in a Secret (`values.yaml: {{ $values | toYaml |
+    # b64enc }}`); the proxy's login is the hub's: the finding points at the values line a user edits, with
+    # the template that wrote the Secret beside it, not at the Secret's template line
+    shutil.copytree(FIXTURES / "jupyterhub", tmp_path / "jupyterhub")
+    (tmp_path / "mine.yaml").write_text("hub:\n  config:\n    JupyterHub:\n      authenticator_class: dummy\n")
+    results = [r for r in findings(tmp_path, capsys, "--select", "GLM017,GLM044", *given, "jupyterhub")]
+    got = [(r["path"], r["line"], r["column"], [(x["path"], x["line"]) for x in r["related"]])
+           for r in results if r["code"] == "GLM017"]
+    assert got == ([] if at is None else [(*at, [("jupyterhub/templates/hub-secret.yaml", 9)])])
+    # the hub runs KubeSpawner (its image), which starts the users' servers with the pod's token: no fix stops it
+    hub = [r for r in results if r["code"] == "GLM044"]
+    assert [(r["path"], r["line"], r["fix"]) for r in hub] == [("jupyterhub/templates/hub-deployment.yaml", 12, None)]
+    assert "KubeSpawner in the hub starts each user's notebook server as a pod" in hub[0]["message"]

@@ -279,6 +279,38 @@ class Write:
 
 
 @dataclass(frozen=True)
+class Token:
+    """When the service calls the Kubernetes API with its pod's ServiceAccount token itself (KubeSpawner in a
+    JupyterHub): one of `when` is switched on, or it runs from one of `images` (globs over the repository)."""
+
+    why: str  # for the message: what it does with the token
+    when: tuple[Switch, ...]
+    images: tuple[str, ...]
+    source: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartValues:
+    """A Helm chart that hands its whole values to the service in a Secret's `secret_key`, read as the file
+    `file` by what the service's `target` option points at (a Service named as the Secret): the values
+    `settings` name are that file's lines (`line` with `{value}`, the value as a Python string literal),
+    unless one of `unknown` (dotted values paths) is set or a mount of `mounts` (a dotted values path of
+    volume mounts) is under `under`: then what it reads may be anything."""
+
+    secret_key: str
+    marker: tuple[str, ...]  # top-level values keys (mappings) every render of the chart writes
+    file: str
+    target: str
+    settings: tuple[tuple[tuple[str, ...], str], ...]  # (values path, line)
+    unknown: tuple[tuple[str, ...], ...]
+    mounts: tuple[str, ...] | None
+    under: str | None
+    source: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Family:
     """An image family that starts the service its own way (the Jupyter Docker Stacks): its images
     (globs over the repository), start scripts, the variable whose words those scripts add to the
@@ -395,6 +427,10 @@ class Service:
     args_env: str | None = None
     # where it stores its data on the container's own filesystem unless a switch says elsewhere
     writes: tuple[Write, ...] = ()
+    # when it calls the Kubernetes API with its pod's token itself (GLM044: no fix stops the mount)
+    token: Token | None = None
+    # a chart that gives it its values through a Secret (zero-to-jupyterhub's hub, behind its proxy)
+    chart_values: ChartValues | None = None
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -427,7 +463,9 @@ class Service:
                self.releases.rejects_source if self.releases else None,
                *(m.source for m in self.model_stores), *(w.source for w in self.writes),
                (self.options_source or None), (self.runtime_source or None),
-               *(p.source for p in self.presets)]
+               *(p.source for p in self.presets),
+               *((self.token.source, *self.token.sources) if self.token else ()),
+               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ())]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -464,6 +502,17 @@ def _recognized(d: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ..
     """An entry's `Service.scripts`, `commands` and `modules`, from the catalog's data."""
     return (tuple(p.lower() for p in d.get("recognize", {}).get("scripts", ())),
             tuple(tuple(c) for c in _gathered(d, "commands")), tuple(_gathered(d, "modules")))
+
+
+def _chart_values(d: dict[str, Any] | None) -> ChartValues | None:
+    if not d:
+        return None
+    mounts = d.get("unknown_mounts")
+    return ChartValues(d["secret_key"], tuple(d["marker"]), d["file"], d["target"],
+                       tuple((tuple(x["path"].split(".")), x["line"]) for x in d["settings"]),
+                       tuple(tuple(p.split(".")) for p in d.get("unknown", ())),
+                       tuple(mounts["path"].split(".")) if mounts else None, mounts["under"] if mounts else None,
+                       d["source"], tuple(d.get("sources", ())))
 
 
 def _service(sid: str, d: dict[str, Any]) -> Service:
@@ -534,6 +583,9 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         any_before=bool((d.get("options") or {}).get("any_before")),
         no_value=tuple((d.get("options") or {}).get("no_value", ())),
         writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"]) for w in d.get("writes", ())),
+        token=Token(d["token"]["why"], _switches(d["token"].get("when")), tuple(d["token"].get("images", ())),
+                    d["token"]["source"], tuple(d["token"].get("sources", ()))) if d.get("token") else None,
+        chart_values=_chart_values(d.get("chart_values")),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -1268,6 +1320,17 @@ class ServiceMatch:
                 # or variables brought in from where the scan cannot see, may: then nothing is said)
                 out.append(DangerousState(d, self.loc, None, None))
         return out
+
+    def needs_token(self, image: str | None) -> str | None:
+        """Why the service calls the Kubernetes API with its pod's ServiceAccount token itself (the catalog's
+        `token`), when it does here: a `when` switch is on, or it runs from one of the `images` (`image`: the
+        container's, as written); None otherwise."""
+        token = self.service.token
+        if token is None:
+            return None
+        if image and any(glob_match(image_repository(image), p) for p in token.images):
+            return token.why
+        return token.why if any(self.switched(sw) is not None for sw in token.when) else None
 
     def writes(self) -> list[Write]:
         """What the service stores on the container's own filesystem here: the catalog's `writes` that no

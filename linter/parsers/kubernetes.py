@@ -62,7 +62,7 @@ from glmlint.catalog.purposes import purpose_of
 from glmlint.catalog.services import identify
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
-from glmlint.ir import (INGRESS_ROUTE, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
+from glmlint.ir import (INGRESS_ROUTE, KSERVE_CONFIG, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
                         Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
                         Volume, Word, Workload, indexed_label)
@@ -156,7 +156,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     # the runtimes the file's TrainJobs/InferenceServices run with no memory limit over theirs (`_runtime_run`)
     unlimited: list[tuple[tuple[str, ...], str, str | None, Any, Loc]] = []
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
-    hubs: list[tuple[str, str | None, Loc, str]] = []  # zero-to-jupyterhub hub Secrets with a dummy login (`_z2jh_hub`)
+    config: Any = None  # its first `inferenceservice-config` ConfigMap of a written namespace (`KSERVE_CONFIG`)
+    secrets: list[_ValuesSecret] = []  # Secrets that hand a chart's values to a cataloged service (`_values_secrets`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
             if (y.text(y.get(obj, "apiVersion")) or "").startswith(_KNATIVE_API) and \
@@ -167,6 +168,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
             elif (run := _runtime_run(obj)) is not None:
                 unlimited.append(run)
             exposure = _exposure(obj)
+            if config is None and _isvc_config(obj) and _namespace(obj):
+                config = obj
             if y.text(y.get(obj, "kind")) in _ROUTED_KINDS or _isvc_config(obj):
                 if routed is None:
                     routed = []
@@ -180,8 +183,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
-            if (hub := _z2jh_hub(obj)) is not None:
-                hubs.append(hub)
+            secrets.extend(_values_secrets(obj))
             if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
                 got = _default_memory_limit(obj)
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
@@ -189,8 +191,11 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                     limits.setdefault(_namespace(obj), got)
     if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS or _llm_route(o) is not None for o in routed):
         source.services.extend(_ingress_exposures(routed))
-    if hubs:
-        source.workloads = [_z2jh_proxy(w, hubs) for w in source.workloads]
+    if secrets:
+        source.workloads = [_values_read(w, secrets) for w in source.workloads]
+        # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
+        # chart, the values line that set it)
+        source.embedded = {(s.loc.line, s.loc.col): tuple((p, v) for p, v, _line in s.lines) for s in secrets}
     if runtimes and unlimited:
         source.workloads = _runtimes_unlimited(source.workloads, runtimes, unlimited)
         source.cross_document = True  # (a TrainJob's, an InferenceService's document decides its runtime's)
@@ -208,6 +213,9 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         # the files applied with it, `link.reaches`)
         source.services.extend(Exposure(LIMIT_RANGE, "", ns, (), (), got[1], default_memory=got[0])
                                for ns, got in limits.items() if got is not None)
+    if config is not None:
+        # KServe reads it by namespace and name, wherever it is kept: a route of any file of the scan may need it
+        source.services.append(Exposure(KSERVE_CONFIG, _ISVC_CONFIG, _namespace(config), (), (), _kind_loc(config)))
     # a runtime it names reaches that runtime's containers in the scan's other files (`link.reaches`)
     source.services.extend(Exposure(RUNTIME_RUN, name, None if kind.startswith("Cluster") else namespace,
                                     (runtime_label(kind, name),), (), at, via=kind)
@@ -1783,38 +1791,60 @@ def _strings(node: Any) -> tuple[str, ...]:
     return tuple(t for n in y.items(node) if y.is_scalar(n) and (t := y.text(n)) is not None)
 
 
-# zero-to-jupyterhub (jupyterhub/zero-to-jupyterhub-k8s at 48ea50e3): the hub reads the chart's values from its
-# Secret's `values.yaml` key (templates/hub/secret.yaml: the whole of `.Values`, base64; the Secret, the hub's
-# Service and Deployment all named by `jupyterhub.hub.fullname`), mounted at /usr/local/etc/jupyterhub/secret/
-# (files/hub/z2jh.py `_load_config`, merged under an `existing-secret` one when `hub.existingSecret` is set), and
-# files/hub/jupyterhub_config.py passes each `hub.config.<Class>` section through as traitlets config, then
-# runs the `jupyterhub_config.d` files and `hub.extraConfig` (Python: they may set anything). The chart's default
-# `hub.config.JupyterHub.authenticator_class` is `dummy` (values.yaml): any user name with any password logs in
-# and spawns a notebook server, unless `hub.config.DummyAuthenticator.password` is set: then only that shared
-# password logs in (jupyterhub/jupyterhub@2841153d jupyterhub/auth.py `DummyAuthenticator.authenticate`; the
-# same trait in jupyterhub/dummyauthenticator, which it replaced). Its public face is configurable-http-proxy (templates/proxy/deployment.yaml: the
-# `proxy` pod, `--default-target=http://<hub fullname>:$(HUB_SERVICE_PORT)`), behind the LoadBalancer Service
-# `proxy-public`: the proxy sends every request the hub does not route elsewhere to the hub, whose login is that.
-_Z2JH_DUMMY = {"dummy", "dummyauthenticator", "jupyterhub.auth.dummyauthenticator"}
-_Z2JH_CONFIG_DIR = "/usr/local/etc/jupyterhub"
+class _ValuesSecret(NamedTuple):
+    """A Secret holding a chart's values for a cataloged service (its `chart_values`): its name and
+    namespace, where its key is, the entry, and what the values say, as (values path, value, line) of
+    each setting the entry names that the values set."""
+
+    name: str
+    namespace: str | None
+    loc: Loc
+    reader: Any  # `glmlint.catalog.services.ChartValues`
+    lines: tuple[tuple[tuple[str, ...], str, str], ...]
 
 
-def _z2jh_hub(obj: Any) -> tuple[str, str | None, Loc, str] | None:
-    """A zero-to-jupyterhub hub Secret whose values give the hub the dummy authenticator with nothing else of
-    the chart's that may change it (`hub.extraConfig`, `hub.existingSecret`, `hub.extraFiles`, a volume mounted
-    into the hub's configuration directory, `hub.args`/`hub.command` of one's own): (its name, its namespace,
-    where its `values.yaml` is, the hub's configuration line that says so, as jupyterhub_config.py applies it)."""
+_READERS: dict[str, tuple[Any, ...]] | None = None  # the catalog's `chart_values`, by their Secret key
+
+
+def _chart_readers() -> dict[str, tuple[Any, ...]]:
+    global _READERS
+    if _READERS is None:
+        from glmlint.catalog.services import catalog
+
+        got: dict[str, tuple[Any, ...]] = {}
+        for service in catalog():
+            if service.chart_values is not None:
+                got[service.chart_values.secret_key] = (*got.get(service.chart_values.secret_key, ()),
+                                                         service.chart_values)
+        _READERS = got
+    return _READERS
+
+
+def _dig(values: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(values, dict):
+            return None
+        values = values.get(key)
+    return values
+
+
+def _values_secrets(obj: Any) -> list[_ValuesSecret]:
+    """A Secret that hands a chart's values to a cataloged service (the catalog's `chart_values`: a key that
+    holds them as YAML, as the chart's top-level keys show), with the lines its settings give the service;
+    none when a value that lets the service's configuration be anything is set (its own code, another Secret)."""
     if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
-        return None
+        return []
+    readers = _chart_readers()
+    out = []
     for key in ("stringData", "data"):
-        pair = y.entries(y.get(obj, key)).get("values.yaml") if y.is_map(y.get(obj, key)) else None
-        if pair is not None:
-            break
-    else:
-        return None
-    text = y.text(pair[1])
-    if not text:
-        return None
+        node = y.get(obj, key)
+        for name, pair in (y.entries(node).items() if y.is_map(node) and readers else ()):
+            if name in readers and (text := y.text(pair[1])):
+                out.extend(_values_secret(obj, key, pair, text, readers[name]))
+    return out
+
+
+def _values_secret(obj: Any, key: str, pair: Any, text: str, readers: tuple[Any, ...]) -> list[_ValuesSecret]:
     if key == "data":
         import base64
         import binascii
@@ -1822,45 +1852,47 @@ def _z2jh_hub(obj: Any) -> tuple[str, str | None, Loc, str] | None:
         try:
             text = base64.b64decode(text, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            return None
+            return []
     from ruamel.yaml import YAML, YAMLError  # (PyYAML is no dependency of glmlint's)
 
     try:
         values = YAML(typ="safe", pure=False).load(text)
     except (YAMLError, RecursionError, ValueError):
-        return None
-    hub = values.get("hub") if isinstance(values, dict) and isinstance(values.get("proxy"), dict) else None
-    if not isinstance(hub, dict):
-        return None
-    config = hub.get("config")
-    jupyterhub = config.get("JupyterHub") if isinstance(config, dict) else None
-    chosen = jupyterhub.get("authenticator_class") if isinstance(jupyterhub, dict) else None
-    if not isinstance(chosen, str) or chosen.strip().lower() not in _Z2JH_DUMMY:
-        return None
-    dummy = config.get("DummyAuthenticator")
-    if isinstance(dummy, dict) and dummy.get("password"):
-        # a shared password: DummyAuthenticator.authenticate logs in no one with another (jupyterhub auth.py)
-        return None
-    if any(hub.get(k) for k in ("extraConfig", "existingSecret", "extraFiles", "args", "command")) or any(
-            isinstance(m, dict) and str(m.get("mountPath", "")).startswith(_Z2JH_CONFIG_DIR)
-            for m in hub.get("extraVolumeMounts") or () if isinstance(hub.get("extraVolumeMounts"), list)):
-        return None
+        return []
     name = y.text(y.get(obj, "metadata", "name"))
-    if not name:
-        return None
-    return name, _namespace(obj), y.loc(pair[0]), f"c.JupyterHub.authenticator_class = {chosen.strip()!r}"
+    if not isinstance(values, dict) or not name:
+        return []
+    out = []
+    for reader in readers:
+        if not all(isinstance(values.get(k), dict) for k in reader.marker):
+            continue
+        mounts = _dig(values, reader.mounts) if reader.mounts else None
+        if any(_dig(values, p) for p in reader.unknown) or any(
+                isinstance(m, dict) and str(m.get("mountPath", "")).startswith(reader.under)
+                for m in (mounts if isinstance(mounts, list) else ())):
+            continue  # what it reads may be anything
+        lines = tuple((path, str(v).strip(), line.replace("{value}", repr(str(v).strip())))
+                      for path, line in reader.settings
+                      if isinstance(v := _dig(values, path), (str, int, float)) and str(v).strip())
+        if lines:
+            out.append(_ValuesSecret(name, _namespace(obj), y.loc(pair[0]), reader, lines))
+    return out
 
 
-def _z2jh_proxy(w: Workload, hubs: list[tuple[str, str | None, Loc, str]]) -> Workload:
-    """A configurable-http-proxy container whose `--default-target` is the hub of a zero-to-jupyterhub hub Secret
-    of the file (`_z2jh_hub`: the Service of the Secret's name, in its namespace), with that hub's configuration
-    (what the proxy's catalog entry reads for the login behind it)."""
-    for cmd in w.runs("configurable-http-proxy"):
-        got = cmd.option("--default-target")
-        host = (got[0] if got else "").partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
-        for name, namespace, loc, line in hubs:
-            if host and host.partition(".")[0] == name and namespace == w.namespace:
-                write = FileWrite(f"{_Z2JH_CONFIG_DIR}/secret/values.yaml", line, "write", loc)
+def _values_read(w: Workload, secrets: list[_ValuesSecret]) -> Workload:
+    """A container of a cataloged service whose `chart_values.target` option points at the Service named as a
+    Secret of the file holding its chart's values (`_values_secrets`), in its namespace, with the file those
+    values give (what the service's `config` switches read)."""
+    for match in identify(w):
+        reader = match.service.chart_values
+        got = match.option(reader.target) if reader is not None else None
+        if got is None:
+            continue
+        host = got[0].partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
+        for secret in secrets:
+            if secret.reader is reader and host and host.partition(".")[0] == secret.name \
+                    and secret.namespace == w.namespace:
+                write = FileWrite(reader.file, "\n".join(line for _p, _v, line in secret.lines), "write", secret.loc)
                 return records.replace(w, files=(*w.files, write))
     return w
 
@@ -1941,7 +1973,8 @@ def _pod(obj: Any, obj_path: Path, spec: _Spec, owner: str, containers: list[Wor
                 path=(*spec.path, "automountServiceAccountToken")) if auto is not None else
         Setting(None, anchor, explicit=False, path=(*spec.path, "automountServiceAccountToken")))
     return PodIdentity(owner, _namespace(obj), account, automount, anchor, tuple(w.label for w in containers),
-                       services=_services(containers), projected_token=_projected_token(node, containers),
+                       services=_services(containers), needs_token=_needs_token(containers),
+                       projected_token=_projected_token(node, containers),
                        fragment=_known_path(obj) is not None and all(w.partial for w in containers)
                        and not _trigger_images(obj))  # (an OpenShift trigger supplies the image)
 
@@ -1969,6 +2002,17 @@ def _services(containers: list[Workload]) -> tuple[tuple[str, str], ...]:
         for match in identify(w):
             found[(match.service.name, match.service.kind)] = None
     return tuple(found)
+
+
+def _needs_token(containers: list[Workload]) -> str:
+    """Why a cataloged service of the pod calls the Kubernetes API with the pod's token itself (its `token`:
+    KubeSpawner in a JupyterHub), "" when none does."""
+    for w in containers:
+        for match in identify(w):
+            why = match.needs_token(w.image.value if w.image is not None else None)
+            if why:
+                return why
+    return ""
 
 
 def _key_loc(obj: Any, obj_path: Path, spec: _Spec) -> Loc:
