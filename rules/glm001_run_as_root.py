@@ -123,7 +123,11 @@ write under its home at start (vLLM's and the Hugging Face hub's `~/.cache`,
 Ollama's `~/.ollama`, MinIO's `~/.minio`), the compose, Kubernetes and `docker run`
 fix also sets `HOME=/tmp`, and the Dockerfile fix writes `ENV HOME=/tmp` beside its
 `USER` (Docker's daemon sets no HOME either), unless the workload or the image sets
-`HOME` or variables the scan cannot read may. Such a uid has no name either: for an
+`HOME` or variables the scan cannot read may. A `HOME` set to root's own (`ENV HOME=/root`, frequent in CUDA
+and conda Dockerfiles, or a directory in it; `HOME=/` too) counts as none: `/root` is root's and mode 0700
+in the Debian, Ubuntu and Alpine bases, so the fix replaces it where it is written (compose `environment:`,
+Kubernetes `env:`, `-e HOME=/root`) and a Dockerfile's `ENV HOME=/tmp` goes after the stage's last `ENV HOME`,
+unless a build step opens `/root` (`chmod`/`chown` of it). Such a uid has no name either: for an
 image whose start asks for one (vLLM: torch's Inductor names its cache with
 `getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
 also sets `USER` to the uid it sets, unless `LOGNAME` or `USER` is already set.
@@ -139,6 +143,11 @@ message, are unchanged; a volume-permissions step's message says why):
   plugin's installer or agent (`/opt/cni/bin`, `/etc/cni/net.d`: the node's
   root-owned CNI directories, where it copies its binary and config), a node
   sysctl setter (the [purposes catalog](../images.md));
+- a workload that mounts a volume, a bind mount or a claim in root's home (`~/.cache/huggingface:/root/.cache/huggingface`,
+  a PVC at `/root/.cache/huggingface`, as the vLLM and TGI docs write them): another uid cannot enter
+  `/root` to reach it, and a HOME moved to `/tmp` would download the model again into the container. The
+  finding says to mount it outside `/root` and point the program at it (`HF_HOME`); a tmpfs or `emptyDir`
+  there is scratch space the fix's HOME replaces, and does not count;
 - a container that runs privileged or adds capabilities (other than
   `NET_BIND_SERVICE`): the runtime sets no ambient capabilities, so a process
   that is not uid 0 holds none of them
@@ -149,6 +158,8 @@ message, are unchanged; a volume-permissions step's message says why):
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+import posixpath
 
 from glmlint.catalog.images import Fact, default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of
@@ -246,6 +257,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
             fix, held = None, True
             if purpose.needs and purpose.commands:
                 note = purpose.note()  # a volume-permissions step: its message has always said so
+    if fix is not None and (why := _in_roots_home(workload)):
+        # a volume mounted in /root (`~/.cache/huggingface:/root/.cache/huggingface`, a PVC there): another uid
+        # cannot enter /root to reach it, and a HOME moved to /tmp downloads the model again into the container
+        fix, note, held = None, why, True
     if fix is not None and _root_powers(workload):
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
@@ -283,15 +298,21 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         # read-only root filesystem); and it has no name, which torch's Inductor asks for (`USER` answers it)
         why = []
         if home:
-            why.append(f"HOME=/tmp (the image writes under its home: {', '.join(home)}; without an account HOME "
-                       f"is /, which it cannot write)")
+            given = set_home(workload)
+            why.append(f"HOME=/tmp (the image writes under its home: {', '.join(home)}; "
+                       + (f"HOME={given} is root's, which that uid cannot write)" if given else
+                          "without an account HOME is /, which it cannot write)"))
         if named:
             why.append(f"USER={FIX_USER} (the image's start asks for its user's name, which a uid without an "
                        f"account has not)")
         anchor = Setting((), workload.anchor, explicit=False)
+        # a HOME the workload writes as root's (`HOME=/root`) is replaced where it is written
+        var = workload.env_value("HOME")
+        at = Setting((), var.loc, path=var.path) if var is not None and var.path and not var.env_file \
+            and not var.loc.file else anchor
         return (set_value(workload.user, "user", FIX_USER,
                           title=f"Run as the non-root user {FIX_USER}, with {' and '.join(why)}"),
-                *((ensure_item(anchor, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
+                *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
 
@@ -309,11 +330,28 @@ def _home_writes(workload: Workload) -> list[str]:
     (TERM) and the image's `Env`, never HOME (moby daemon/container/container.go `CreateDaemonEnvironment`,
     at 006e71b1); runc sets it only when unset, from the uid's /etc/passwd entry, `/` for a uid without one
     (libcontainer/init_linux.go `setupUser`, at c9019ea9)."""
-    if workload.format not in _ENV_FORMATS or workload.env_imports \
-            or set_home(workload) is not None:
+    if workload.format not in _ENV_FORMATS or workload.env_imports:
+        return []
+    home = set_home(workload)
+    if home is not None and not _roots_home(workload, home):
         return []
     paths = _program_fact(workload, "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
+
+
+def _roots_home(workload: Workload, home: str) -> bool:
+    """Whether the HOME the workload or its image sets is one the fix's uid cannot write: root's (`/root`, or
+    a directory in it: `ENV HOME=/root`, frequent in CUDA and conda Dockerfiles, is mode 0700 and root's in
+    the Debian and Ubuntu bases, `base-files`), or `/`; unless a build step opens it (`chmod`/`chown` of it)."""
+    home = posixpath.normpath(home) if home else ""
+    if home != "/" and home != "/root" and not home.startswith("/root/"):
+        return False
+    for cmd in workload.build_steps:
+        if cmd.name in ("chmod", "chown", "chgrp") and any(
+                (w := posixpath.normpath(a.text)) == "/root" or home.startswith(w + "/") or w == home
+                for a in cmd.args if a.text.startswith("/")):
+            return False
+    return True
 
 
 def _program_fact(workload: Workload, name: str) -> Fact | None:
@@ -347,6 +385,26 @@ def _needs_name(workload: Workload) -> bool:
     env = fact(workload.entry_image(), "env")
     image_env = env.value if env is not None and isinstance(env.value, dict) else {}
     return not any(workload.env_value(str(n)) is not None or n in image_env for n in needs.value)
+
+
+def _in_roots_home(workload: Workload) -> str:
+    """Why no other uid can keep the workload's data, else "": what it mounts in root's home, `/root` (mode 0700,
+    root's, in the Debian, Ubuntu and Alpine bases, `base-files`: another uid cannot enter it, so it cannot
+    reach a mount below it), other than scratch space (a tmpfs, an `emptyDir`) that a HOME the fix moves
+    to /tmp replaces; unless a build step opens /root (`_roots_home`)."""
+    scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    for mount in workload.mounts:
+        target = posixpath.normpath(mount.target) if mount.target.startswith("/") else ""
+        if not target.startswith("/root/") or mount.kind == "tmpfs" or \
+                workload.format is Format.KUBERNETES and mount.source in scratch:
+            continue
+        if not _roots_home(workload, target):
+            return ""
+        what = f"`{mount.source}`" if mount.source else "a volume"
+        return (f" (no automatic fix: it mounts {what} at {target}, in root's home, which another uid cannot "
+                f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
+                f"Hugging Face cache), then run as a non-root user)")
+    return ""
 
 
 def _root_powers(workload: Workload) -> bool:

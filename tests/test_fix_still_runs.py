@@ -498,3 +498,123 @@ def test_dockerfile_run_as_non_root_fix_gives_a_home_it_can_write(tmp_path, dock
     # lowercase keywords stay lowercase for the USER; the ENV takes the FROM's case
     assert new == want
     assert realtools.dockerfile_parse(new) is None
+
+
+@pytest.mark.parametrize(("dockerfile", "want"), [
+    # reviewA19 X2: `ENV HOME=/root` after the last build step. As uid 10001 `ollama serve` must create
+    # /root/.ollama (its key pair), and /root is root's, mode 0700: the new HOME goes after that ENV, or the
+    # image's HOME would stay /root
+    ("FROM ollama/ollama:0.6.2\nENV OLLAMA_HOST=0.0.0.0\nRUN apt-get update\nENV HOME=/root\nEXPOSE 11434\n",
+     "FROM ollama/ollama:0.6.2\nENV OLLAMA_HOST=0.0.0.0\nRUN apt-get update\nUSER 10001\nENV HOME=/root\n"
+     "ENV HOME=/tmp\nEXPOSE 11434\n"),
+    # before the build steps (the CUDA/conda habit): beside the USER, after it
+    ("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV HOME=/root\nRUN pip install --no-cache-dir vllm==0.8.5\n"
+     "CMD [\"vllm\", \"serve\", \"Qwen/Qwen2.5-1.5B-Instruct\"]\n",
+     "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV HOME=/root\nRUN pip install --no-cache-dir vllm==0.8.5\n"
+     "ENV HOME=/tmp\nENV USER=10001\nUSER 10001\nCMD [\"vllm\", \"serve\", \"Qwen/Qwen2.5-1.5B-Instruct\"]\n"),
+    # a directory in root's home, legacy `ENV K V` form, after a final `USER root` that is rewritten
+    ("FROM ollama/ollama:0.6.2\nRUN apt-get update\nUSER root\nENV HOME /root/ollama\n",
+     "FROM ollama/ollama:0.6.2\nRUN apt-get update\nUSER 10001\nENV HOME /root/ollama\nENV HOME=/tmp\n"),
+    # one switch: a build step opens root's home to everyone: that HOME stays, the USER alone
+    ("FROM ollama/ollama:0.6.2\nENV HOME=/root\nRUN chmod 777 /root\n",
+     "FROM ollama/ollama:0.6.2\nENV HOME=/root\nRUN chmod 777 /root\nUSER 10001\n"),
+])
+def test_dockerfile_run_as_non_root_fix_replaces_roots_home(tmp_path, dockerfile, want) -> None:
+    from tests import realtools
+
+    new, _ = _fixed(tmp_path, "Dockerfile", dockerfile, code="GLM001")
+    assert new == want
+    assert realtools.dockerfile_parse(new) is None
+
+
+@pytest.mark.parametrize(("environment", "want"), [
+    ("    environment:\n      HOME: /root\n", {"HOME": "/tmp"}),
+    ("    environment:\n      - OLLAMA_HOST=0.0.0.0\n      - HOME=/root\n", ["OLLAMA_HOST=0.0.0.0", "HOME=/tmp"]),
+    # one switch: a HOME of its own stays
+    ("    environment:\n      HOME: /models\n", {"HOME": "/models"}),
+])
+def test_compose_run_as_non_root_fix_replaces_roots_home(tmp_path, environment, want) -> None:
+    text = f"services:\n  ollama:\n    image: ollama/ollama:0.6.2\n    user: root\n{environment}"
+    new, _ = _fixed(tmp_path, "compose.yaml", text, code="GLM001")
+    svc = yaml.safe_load(new)["services"]["ollama"]
+    assert svc["user"] == "10001:10001"
+    assert svc["environment"] == want
+
+
+def test_kubernetes_and_docker_run_fix_replace_roots_home(tmp_path) -> None:
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: ollama}
+        spec:
+          containers:
+          - name: ollama
+            image: ollama/ollama:0.6.2
+            env:
+            - name: HOME
+              value: /root
+        """
+    new, _ = _fixed(tmp_path, "pod.yaml", text, code="GLM001")
+    (container,) = yaml.safe_load(new)["spec"]["containers"]
+    assert container["env"] == [{"name": "HOME", "value": "/tmp"}]
+    assert container["securityContext"]["runAsUser"] == 10001
+    new, _ = _fixed(tmp_path, "run.sh", "docker run -d -u root -e HOME=/root ollama/ollama:0.6.2\n", code="GLM001")
+    assert new == "docker run -d -u 10001:10001 -e HOME=/tmp ollama/ollama:0.6.2\n"
+
+
+def _glm001(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (result,) = report.results
+    return result
+
+
+@pytest.mark.parametrize(("volume", "fixable"), [
+    # the way vLLM's and TGI's docs mount the Hugging Face cache: uid 10001 cannot enter /root (0700) to reach
+    # it, and HOME=/tmp would download the model again, into the container
+    ("~/.cache/huggingface:/root/.cache/huggingface", False),
+    ("hf-cache:/root/.cache/huggingface", False),
+    # one switch: the cache mounted outside root's home
+    ("~/.cache/huggingface:/models", True),
+    # scratch space: the fix's HOME=/tmp replaces it
+    ("type: tmpfs", True),
+])
+def test_run_as_non_root_fix_keeps_a_volume_in_roots_home(tmp_path, volume, fixable) -> None:
+    mount = f"\n      - {{type: tmpfs, target: /root/.cache}}" if volume == "type: tmpfs" else f"\n      - {volume}"
+    text = ("services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    user: root\n"
+            f"    command: [\"--model\", \"Qwen/Qwen2.5-1.5B\"]\n    volumes:{mount}\n")
+    result = _glm001(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "in root's home, which another uid cannot enter" in result.message
+
+
+@pytest.mark.parametrize(("volume", "fixable"), [
+    ("persistentVolumeClaim: {claimName: hf-cache}", False),
+    ("emptyDir: {}", True),
+])
+def test_kubernetes_run_as_non_root_fix_keeps_a_claim_in_roots_home(tmp_path, volume, fixable) -> None:
+    text = f"""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: vllm}}
+        spec:
+          selector: {{matchLabels: {{app: vllm}}}}
+          template:
+            metadata: {{labels: {{app: vllm}}}}
+            spec:
+              containers:
+              - name: vllm
+                image: vllm/vllm-openai:v0.8.5
+                args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
+                volumeMounts:
+                - {{name: cache, mountPath: /root/.cache/huggingface}}
+              volumes:
+              - name: cache
+                {volume}
+        """
+    result = _glm001(tmp_path, "deploy.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "mounts `cache` at /root/.cache/huggingface" in result.message

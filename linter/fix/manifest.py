@@ -284,7 +284,10 @@ class ManifestFixer(Lowering):
                 self.writable.append(item)
             return
         if field == "env":
-            self.set_env(*item.split("=", 1))
+            if setting.explicit:
+                self._replace_env(setting, *item.split("=", 1))
+            else:
+                self.set_env(*item.split("=", 1))
             return
         keys = self._keys(field)
         if setting.explicit:
@@ -308,6 +311,26 @@ class ManifestFixer(Lowering):
         if any(v.name == name for v in self.w.env):
             raise FixError(f"{self.w.label} already sets {name}")
         self.env.append((name, value))
+
+    def _replace_env(self, setting: Setting[Any], name: str, value: str) -> None:
+        """Give the variable `name` the container writes at `setting` (GLM001's `HOME=/root`, which its new uid
+        cannot write) the value `value`, where it is written: a compose `environment:` list item
+        (`HOME=/root`) or mapping value, a Kubernetes `env:` item's `value`."""
+        path = setting.path
+        if path[-1] == name:  # a compose mapping `HOME: /root`
+            holder, key = self.ydoc.node(path[:-1]), name
+        else:  # a list item: compose `HOME=/root`, Kubernetes `{name: HOME, value: /root}`
+            holder, key = self.ydoc.node(path), "value"
+            if holder is None or (holder.start_mark.line + 1, holder.start_mark.column + 1) != \
+                    (setting.loc.line, setting.loc.col):
+                raise FixError(f"cannot find where {name} is written at line {setting.loc.line}")
+            if y.is_scalar(holder):
+                self.edits.append(self.ydoc.replace_scalar(holder, f"{name}={value}"))
+                return
+        got = self.ydoc.own(holder, key) if holder is not None and y.is_map(holder) else None
+        if got is None or self.ydoc._aliased(*got):
+            raise FixError(f"{name} at line {setting.loc.line} has no value of its own to change")
+        self.edits.append(self.ydoc.replace_scalar(got[1], value))
 
     def _write_env(self, variables: list[tuple[str, str]]) -> None:
         """Add `variables` in the style the container's are written: compose `environment:` as a list
