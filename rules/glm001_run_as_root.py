@@ -148,6 +148,11 @@ message, are unchanged; a volume-permissions step's message says why):
   `/root` to reach it, and a HOME moved to `/tmp` would download the model again into the container. The
   finding says to mount it outside `/root` and point the program at it (`HF_HOME`); a tmpfs or `emptyDir`
   there is scratch space the fix's HOME replaces, and does not count;
+- a container that listens on a port below 1024 (a cataloged service's listener, TGI's image on port 80; a
+  Kubernetes `containerPort`) in Kubernetes or on the host's network: only root binds it where the runtime
+  leaves `net.ipv4.ip_unprivileged_port_start` at 1024 (CRI-O, containerd before 2.0; Docker and Podman
+  lower it in a network namespace of the container's own). The finding says to move the port above 1023 or
+  set that sysctl in the pod's `securityContext.sysctls` (a safe sysctl); a pod that sets it gets the fix;
 - a container that runs privileged or adds capabilities (other than
   `NET_BIND_SERVICE`): the runtime sets no ambient capabilities, so a process
   that is not uid 0 holds none of them
@@ -261,6 +266,14 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
         # a volume mounted in /root (`~/.cache/huggingface:/root/.cache/huggingface`, a PVC there): another uid
         # cannot enter /root to reach it, and a HOME moved to /tmp downloads the model again into the container
         fix, note, held = None, why, True
+    if fix is not None and (low := _low_ports(workload)):
+        fix, held = None, True
+        note = (f" (no automatic fix: it listens on port {', '.join(map(str, low))}, below 1024, which only root "
+                f"binds where the runtime leaves `net.ipv4.ip_unprivileged_port_start` at 1024 (CRI-O, containerd "
+                f"before 2.0, the host's network): listen on a port above 1023"
+                + ("" if workload.host_network.value or workload.format is not Format.KUBERNETES else
+                   " or set that sysctl to 0 in the pod's `securityContext.sysctls`")
+                + ", then run as a non-root user)")
     if fix is not None and _root_powers(workload):
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
@@ -405,6 +418,12 @@ def _in_roots_home(workload: Workload) -> str:
                 f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
                 f"Hugging Face cache), then run as a non-root user)")
     return ""
+
+
+def _low_ports(workload: Workload) -> list[int]:
+    from glmlint.rules.glm002_missing_cap_drop import low_ports
+
+    return low_ports(workload)
 
 
 def _root_powers(workload: Workload) -> bool:

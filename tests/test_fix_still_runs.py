@@ -618,3 +618,65 @@ def test_kubernetes_run_as_non_root_fix_keeps_a_claim_in_roots_home(tmp_path, vo
     assert (result.fix is not None) == fixable, result.message
     if not fixable:
         assert "mounts `cache` at /root/.cache/huggingface" in result.message
+
+
+def _tgi(port_args: str = "", container_port: int = 80, sysctls: bool = False, host_network: bool = False) -> str:
+    pod = "      hostNetwork: true\n" if host_network else ""
+    if sysctls:
+        pod += ("      securityContext:\n        sysctls:\n"
+                "        - {name: net.ipv4.ip_unprivileged_port_start, value: \"0\"}\n")
+    return ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tgi}\nspec:\n"
+            "  selector: {matchLabels: {app: tgi}}\n  template:\n    metadata: {labels: {app: tgi}}\n    spec:\n"
+            + pod + _TGI_CONTAINER.format(args=port_args, port=container_port))
+
+
+_TGI_CONTAINER = """\
+      containers:
+      - name: tgi
+        image: ghcr.io/huggingface/text-generation-inference:2.4.0
+        args: ["--model-id", "mistralai/Mistral-7B-Instruct-v0.3"{args}]
+        ports:
+        - containerPort: {port}
+"""
+
+
+@pytest.mark.parametrize(("text", "low"), [
+    # the TGI image sets PORT=80: as root without NET_BIND_SERVICE the router cannot bind it where the runtime
+    # leaves ip_unprivileged_port_start at 1024 (CRI-O, containerd 1.x), and as uid 10001 not at all
+    (_tgi(), True),
+    (_tgi(host_network=True), True),
+    # one switch: `--port 8080`
+    (_tgi(", \"--port\", \"8080\"", 8080), False),
+    # the pod lowers the threshold itself
+    (_tgi(sysctls=True), False),
+])
+def test_kubernetes_fixes_keep_a_port_below_1024_bindable(tmp_path, text, low) -> None:
+    path = tmp_path / "tgi.yaml"
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM001", "GLM002"]), root=str(tmp_path))
+    by_code = {r.code: r for r in report.results}
+    glm001, glm002 = by_code["GLM001"], by_code["GLM002"]
+    assert (glm001.fix is None) == low, glm001.message
+    if low:
+        assert "it listens on port 80, below 1024" in glm001.message
+    (fixed,) = fix_report(report, Options(unsafe=True))
+    (container,) = yaml.safe_load(fixed.new_text)["spec"]["template"]["spec"]["containers"]
+    caps = container["securityContext"]["capabilities"]
+    assert caps["drop"] == ["ALL"]
+    assert caps.get("add", []) == (["NET_BIND_SERVICE"] if low else [])
+    assert ("runAsUser" in container["securityContext"]) != low
+
+
+@pytest.mark.parametrize(("network", "add"), [
+    # Docker lowers ip_unprivileged_port_start to 0 in the container's own network namespace (moby/moby#41030)
+    ("", None),
+    # not on the host's
+    ("    network_mode: host\n", ["NET_BIND_SERVICE"]),
+])
+def test_compose_cap_drop_fix_adds_net_bind_service_only_on_the_hosts_network(tmp_path, network, add) -> None:
+    text = ("services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:2.4.0\n"
+            f"    command: [\"--model-id\", \"m\"]\n{network}")
+    new, _ = _fixed(tmp_path, "compose.yaml", text, code="GLM002")
+    svc = yaml.safe_load(new)["services"]["tgi"]
+    assert svc["cap_drop"] == ["ALL"]
+    assert svc.get("cap_add") == add
