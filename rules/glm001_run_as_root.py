@@ -266,6 +266,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
         # a volume mounted in /root (`~/.cache/huggingface:/root/.cache/huggingface`, a PVC there): another uid
         # cannot enter /root to reach it, and a HOME moved to /tmp downloads the model again into the container
         fix, note, held = None, why, True
+    if fix is not None and (why := _root_owned_writes(workload)):
+        # Open WebUI's key file among its code, Qdrant's `./storage`, MLflow's `mlflow.db` where it starts, a
+        # named volume Docker seeded from the image's root-owned directory: another uid cannot write them
+        fix, note, held = None, why, True
     if fix is not None and (low := _low_ports(workload)):
         fix, held = None, True
         note = (f" (no automatic fix: it listens on port {', '.join(map(str, low))}, below 1024, which only root "
@@ -418,6 +422,58 @@ def _in_roots_home(workload: Workload) -> str:
                 f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
                 f"Hugging Face cache), then run as a non-root user)")
     return ""
+
+
+# scratch space every uid may write: a tmpfs (compose, `docker run`) and an emptyDir (mode 0777)
+_SCRATCH = ("tmpfs",)
+
+
+def _root_owned_writes(workload: Workload) -> str:
+    """Why the fix's uid could not write what the workload's start writes, else "": a file among the image's own
+    code, root's, that its start writes unless a variable is set (images.yaml `start_writes_unless_env`: Open
+    WebUI's `.webui_secret_key`), or the data a cataloged service keeps (services.yaml `writes`: Qdrant's
+    `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`) in the image's own directory (root's) or on a volume
+    that keeps its owner: a compose named volume (Docker seeds it from the image's directory, root's), a bind
+    mount (the host directory's owner), a hostPath. A tmpfs or an emptyDir (mode 0777) every uid writes."""
+    if workload.env_imports:
+        return ""
+    image = workload.entry_image()
+    writes = fact(image, "start_writes_unless_env")
+    if writes is not None:
+        for path, names in writes.value.items():
+            if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+                return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                        f"files, which are root's, unless {' or '.join(names)} is set: set {names[0]} (from a "
+                        f"secret), then run as a non-root user)")
+    from glmlint.catalog.services import identify
+
+    scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    for match in identify(workload):
+        for write in match.writes():
+            workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
+            where = write.path if write.path.startswith("/") else posixpath.join(workdir, write.path) if workdir \
+                else None
+            if where is None:
+                continue
+            holder = max((m for m in workload.mounts if _holds(m.target, where)), key=lambda m: len(m.target),
+                         default=None)
+            if holder is not None and (holder.kind in _SCRATCH or holder.source in scratch
+                                       and workload.format is Format.KUBERNETES):
+                continue
+            on = "in the image's own directory, which is root's" if holder is None else (
+                f"on the volume `{holder.source or holder.target}`, whose files keep their owner (Docker seeds a "
+                f"named volume from the image's root-owned directory; a bind mount keeps the host's owner)"
+                if workload.format is not Format.KUBERNETES else
+                f"on the volume `{holder.source}`, whose files keep their owner")
+            return (f" (no automatic fix: {match.service.name} writes {where} at start, {on}: another uid cannot "
+                    f"write there; give it to the uid (`chown`) or use a volume the uid owns, then run as a "
+                    f"non-root user)")
+    return ""
+
+
+def _holds(target: str, path: str) -> bool:
+    target = target.rstrip("/") or "/"
+    return path == target or path.startswith(target.rstrip("/") + "/")
 
 
 def _low_ports(workload: Workload) -> list[int]:

@@ -680,3 +680,32 @@ def test_compose_cap_drop_fix_adds_net_bind_service_only_on_the_hosts_network(tm
     svc = yaml.safe_load(new)["services"]["tgi"]
     assert svc["cap_drop"] == ["ALL"]
     assert svc.get("cap_add") == add
+
+
+@pytest.mark.parametrize(("service", "fixable", "says"), [
+    # Open WebUI's start.sh writes `.webui_secret_key` into /app/backend (the image's code, root's) without a key
+    ("    image: ghcr.io/open-webui/open-webui:v0.5.20\n", False, "writes /app/backend/.webui_secret_key"),
+    # with the key, its data directory: in the image's own directory, root's
+    ("    image: ghcr.io/open-webui/open-webui:v0.5.20\n    environment: [\"WEBUI_SECRET_KEY=${KEY}\"]\n", False,
+     "writes /app/backend/data at start, in the image's own directory, which is root's"),
+    # on a named volume Docker seeds from that root-owned directory
+    ("    image: ghcr.io/open-webui/open-webui:v0.5.20\n    environment: [\"WEBUI_SECRET_KEY=${KEY}\"]\n"
+     "    volumes: [\"open-webui:/app/backend/data\"]\n", False, "on the volume `open-webui`"),
+    # Qdrant's ./storage on a bind mount (the host's owner)
+    ("    image: qdrant/qdrant:v1.12.4\n    volumes: [\"./qdrant_storage:/qdrant/storage\", \"./snap:/qdrant/snapshots\"]\n",
+     False, "Qdrant writes /qdrant/storage at start"),
+    # one switch: its data on a tmpfs every uid writes
+    ("    image: qdrant/qdrant:v1.12.4\n    volumes: [{type: tmpfs, target: /qdrant/storage},"
+     " {type: tmpfs, target: /qdrant/snapshots}]\n", True, ""),
+    # MLflow's store where its variable puts it, on a named volume
+    ("    image: ghcr.io/mlflow/mlflow:v2.17.0\n    command: mlflow server --host 0.0.0.0 --backend-store-uri "
+     "sqlite:////mlflow/mlflow.db --artifacts-destination /mlflow/artifacts\n    volumes: [\"mlflow:/mlflow\"]\n",
+     False, "writes /mlflow/mlflow.db at start, on the volume `mlflow`"),
+    # one switch: its stores are a database and a bucket
+    ("    image: ghcr.io/mlflow/mlflow:v2.17.0\n    command: mlflow server --host 0.0.0.0 --backend-store-uri "
+     "postgresql://mlflow@db/mlflow --artifacts-destination s3://bucket/mlflow\n", True, ""),
+])
+def test_run_as_non_root_fix_keeps_what_the_service_writes_writable(tmp_path, service, fixable, says) -> None:
+    result = _glm001(tmp_path, "compose.yaml", f"services:\n  app:\n    user: root\n{service}")
+    assert (result.fix is not None) == fixable, result.message
+    assert says in result.message
