@@ -131,6 +131,17 @@ unless a build step opens `/root` (`chmod`/`chown` of it). Such a uid has no nam
 image whose start asks for one (vLLM: torch's Inductor names its cache with
 `getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
 also sets `USER` to the uid it sets, unless `LOGNAME` or `USER` is already set.
+In Kubernetes, a container that writes a claim (a `persistentVolumeClaim`, a StatefulSet's
+`volumeClaimTemplates`, a generic ephemeral volume or a cloud disk) gets the pod's `securityContext.fsGroup`
+beside the uid, unless the pod sets one: the claim's files are root's (a fresh filesystem's root directory,
+or what the container wrote as root), and the kubelet gives them to that group, group-writable
+(`SetVolumeOwnership`), and adds it to every container's groups. A hostPath or NFS share keeps its owner.
+No fix is offered where the new uid could not write what the workload writes at start: a file among the
+image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), or the data a cataloged
+service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
+the image's own directory or on a volume that keeps its owner (a compose named volume, which Docker seeds
+from the image's root-owned directory; a bind mount or hostPath); a tmpfs or an `emptyDir` every uid
+writes, and a claim gets the fsGroup. The finding says so.
 No fix is offered where root is the workload's purpose (the finding itself, and its
 message, are unchanged; a volume-permissions step's message says why):
 
@@ -304,10 +315,29 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         accounts = fact(image, "accounts") or fact(workload.base_image, "accounts")
         uid = accounts.value.get(own) if accounts is not None and isinstance(accounts.value, dict) else None
         own = str(uid) if uid is not None else ""
+    claims = _claims(workload) if workload.pod is not None and workload.pod.context.fs_group is None else []
     if own and own != "0":
+        if claims:  # a notebook's home on a claim: root's until the kubelet gives it to the pod's group
+            return (set_value(workload.user, "user", own,
+                              title=f"Run as the image's own non-root user {own}, with the pod's fsGroup {own} (the "
+                                    f"volume {', '.join(f'`{c}`' for c in claims)} it writes is root's: the kubelet "
+                                    f"gives it to that group)"),
+                    ensure_item(Setting((), workload.anchor, explicit=False), "fs_group", own, title=""))
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
     named = _needs_name(workload)
+    if claims:
+        # a claim's files are root's (a fresh filesystem's root directory, or what root wrote there before):
+        # the kubelet makes them the pod's fsGroup's, group-writable, and gives every container that group
+        group = ensure_item(Setting((), workload.anchor, explicit=False), "fs_group", FIX_USER, title="")
+        what = ", ".join(f"`{c}`" for c in claims)
+        if not home and not named:
+            return (set_value(workload.user, "user", FIX_USER,
+                              title=f"Run as the non-root user {FIX_USER}, with the pod's fsGroup {FIX_USER} (the "
+                                    f"volume {what} it writes is root's: the kubelet gives it to that group)"),
+                    group)
+    else:
+        group, what = None, ""
     if home or named:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
         # used when neither the image nor the container sets HOME), which it cannot write: the caches the
@@ -322,6 +352,9 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         if named:
             why.append(f"USER={FIX_USER} (the image's start asks for its user's name, which a uid without an "
                        f"account has not)")
+        if group is not None:
+            why.append(f"the pod's fsGroup {FIX_USER} (the volume {what} it writes is root's: the kubelet gives it "
+                       f"to that group)")
         anchor = Setting((), workload.anchor, explicit=False)
         # a HOME the workload writes as root's (`HOME=/root`) is replaced where it is written
         var = workload.env_value("HOME")
@@ -329,6 +362,7 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
             and not var.loc.file else anchor
         return (set_value(workload.user, "user", FIX_USER,
                           title=f"Run as the non-root user {FIX_USER}, with {' and '.join(why)}"),
+                *((group,) if group is not None else ()),
                 *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
@@ -448,6 +482,7 @@ def _root_owned_writes(workload: Workload) -> str:
     from glmlint.catalog.services import identify
 
     scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    claims = _claims(workload)
     for match in identify(workload):
         for write in match.writes():
             workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
@@ -458,17 +493,43 @@ def _root_owned_writes(workload: Workload) -> str:
             holder = max((m for m in workload.mounts if _holds(m.target, where)), key=lambda m: len(m.target),
                          default=None)
             if holder is not None and (holder.kind in _SCRATCH or holder.source in scratch
-                                       and workload.format is Format.KUBERNETES):
-                continue
+                                       and workload.format is Format.KUBERNETES or holder.source in claims):
+                continue  # every uid writes scratch space; a claim through the pod's fsGroup
             on = "in the image's own directory, which is root's" if holder is None else (
+                f"on the host directory `{holder.source}`, whose files keep their owner"
+                if holder.kind in ("bind", "host-path") else
                 f"on the volume `{holder.source or holder.target}`, whose files keep their owner (Docker seeds a "
-                f"named volume from the image's root-owned directory; a bind mount keeps the host's owner)"
-                if workload.format is not Format.KUBERNETES else
-                f"on the volume `{holder.source}`, whose files keep their owner")
+                f"named volume from the image's root-owned directory)" if workload.format is not Format.KUBERNETES
+                else f"on the volume `{holder.source}`, whose files keep their owner")
             return (f" (no automatic fix: {match.service.name} writes {where} at start, {on}: another uid cannot "
                     f"write there; give it to the uid (`chown`) or use a volume the uid owns, then run as a "
                     f"non-root user)")
     return ""
+
+
+# volume sources whose files the kubelet gives to the pod's fsGroup (group-owned, group-writable, setgid
+# directories) when it mounts them: a claim and the disks one binds (kubernetes pkg/volume/volume_linux.go
+# `SetVolumeOwnership`, at 7dd8853f; a CSI driver's `fsGroupPolicy` defaults to doing so for a ReadWriteOnce volume
+# with a filesystem type); not a hostPath or an NFS share, whose files keep their owner
+_GROUP_OWNED = frozenset({"persistentVolumeClaim", "ephemeral", "csi", "awsElasticBlockStore", "gcePersistentDisk",
+                          "azureDisk", "cinder", "rbd", "iscsi", "fc", "vsphereVolume", "portworxVolume"})
+
+
+def _claims(workload: Workload) -> list[str]:
+    """The volumes the Kubernetes container mounts writable whose files the kubelet gives to the pod's fsGroup:
+    a claim (a StatefulSet's `volumeClaimTemplates`, which are not among the pod's `volumes`, included) or a
+    disk, by name."""
+    if workload.format is not Format.KUBERNETES or workload.pod is None:
+        return []
+    kinds = {v.name: v.kind for v in workload.pod.volumes}
+    templates = "(StatefulSet/" in workload.label
+    out = []
+    for mount in workload.mounts:
+        kind = kinds.get(mount.source or "", "persistentVolumeClaim" if templates else "")
+        if mount.kind == "volume" and not mount.read_only and mount.source and kind in _GROUP_OWNED \
+                and mount.source not in out:
+            out.append(mount.source)
+    return out
 
 
 def _holds(target: str, path: str) -> bool:

@@ -709,3 +709,95 @@ def test_run_as_non_root_fix_keeps_what_the_service_writes_writable(tmp_path, se
     result = _glm001(tmp_path, "compose.yaml", f"services:\n  app:\n    user: root\n{service}")
     assert (result.fix is not None) == fixable, result.message
     assert says in result.message
+
+
+_WEAVIATE = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: weaviate}}
+spec:
+  serviceName: weaviate
+  selector: {{matchLabels: {{app: weaviate}}}}
+  template:
+    metadata: {{labels: {{app: weaviate}}}}
+    spec:
+{pod}      containers:
+      - name: weaviate
+        image: cr.weaviate.io/semitechnologies/weaviate:1.28.2
+        env:
+        - {{name: PERSISTENCE_DATA_PATH, value: /var/lib/weaviate}}
+        volumeMounts:
+        - {{name: {volume}, mountPath: /var/lib/weaviate}}
+{volumes}  volumeClaimTemplates:
+  - metadata: {{name: weaviate-data}}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {{requests: {{storage: 32Gi}}}}
+"""
+
+
+@pytest.mark.parametrize(("pod", "volume", "volumes", "user", "want"), [
+    # the Weaviate chart's way: a claim template; uid 10001 cannot write the claim's root-owned files until
+    # the kubelet gives them to the pod's fsGroup
+    ("", "weaviate-data", "", "10001", 10001),
+    ("", "weaviate-data", "", "1000:2000", 2000),
+    # merged into the pod's own securityContext
+    ("      securityContext:\n        seccompProfile: {type: RuntimeDefault}\n", "weaviate-data", "", "10001", 10001),
+    # one the pod sets stays
+    ("      securityContext:\n        fsGroup: 3000\n", "weaviate-data", "", "10001", 3000),
+    # one switch: scratch space, writable by every uid: no fsGroup
+    ("", "scratch", "      volumes:\n      - {name: scratch, emptyDir: {}}\n", "10001", None),
+    # a hostPath keeps its owner: fsGroup does not change it
+    ("", "host", "      volumes:\n      - {name: host, hostPath: {path: /srv/weaviate}}\n", "10001", None),
+])
+def test_kubernetes_run_as_non_root_fix_gives_the_claim_to_the_pods_fs_group(tmp_path, pod, volume, volumes, user,
+                                                                            want) -> None:
+    from tests import realtools
+
+    path = tmp_path / "weaviate.yaml"
+    path.write_text(_WEAVIATE.format(pod=pod, volume=volume, volumes=volumes))
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (fixed,) = fix_report(report, Options(unsafe=True, user=user, user_set=user != "10001"))
+    spec = yaml.safe_load(fixed.new_text)["spec"]["template"]["spec"]
+    assert spec.get("securityContext", {}).get("fsGroup") == want
+    assert spec["containers"][0]["securityContext"]["runAsUser"] == int(user.split(":")[0])
+    if pod.startswith("      securityContext:\n        seccompProfile"):
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert realtools.kubernetes_validate(fixed.new_text) is None
+
+
+@pytest.mark.parametrize(("volume", "fixable", "fs_group"), [
+    # Open WebUI's data on a claim: its key from a secret, its data through the pod's fsGroup
+    ("persistentVolumeClaim: {claimName: open-webui}", True, 10001),
+    # on a hostPath (the node's owner): no fix, the finding says why
+    ("hostPath: {path: /srv/open-webui}", False, None),
+])
+def test_kubernetes_open_webui_uid_fix_keeps_its_data_writable(tmp_path, volume, fixable, fs_group) -> None:
+    text = f"""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: open-webui}}
+        spec:
+          selector: {{matchLabels: {{app: open-webui}}}}
+          template:
+            metadata: {{labels: {{app: open-webui}}}}
+            spec:
+              containers:
+              - name: open-webui
+                image: ghcr.io/open-webui/open-webui:v0.5.20
+                env:
+                - name: WEBUI_SECRET_KEY
+                  valueFrom: {{secretKeyRef: {{name: webui, key: key}}}}
+                volumeMounts:
+                - {{name: data, mountPath: /app/backend/data}}
+              volumes:
+              - name: data
+                {volume}
+        """
+    result = _glm001(tmp_path, "webui.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if fixable:
+        new, _ = _fixed(tmp_path, "webui.yaml", text, code="GLM001")
+        assert yaml.safe_load(new)["spec"]["template"]["spec"]["securityContext"] == {"fsGroup": fs_group}
+    else:
+        assert "writes /app/backend/data at start, on the host directory `/srv/open-webui`" in result.message

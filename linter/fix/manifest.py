@@ -283,6 +283,9 @@ class ManifestFixer(Lowering):
             if item not in self.writable:
                 self.writable.append(item)
             return
+        if field == "fs_group":
+            self.set_fs_group(item)
+            return
         if field == "env":
             if setting.explicit:
                 self._replace_env(setting, *item.split("=", 1))
@@ -311,6 +314,23 @@ class ManifestFixer(Lowering):
         if any(v.name == name for v in self.w.env):
             raise FixError(f"{self.w.label} already sets {name}")
         self.env.append((name, value))
+
+    def set_fs_group(self, uid: str) -> None:
+        """The pod's `securityContext.fsGroup` (GLM001's, beside the uid it sets, `uid`; the gid of `--fix-user
+        UID:GID` when that is the uid): the kubelet gives the pod's claims to that group, group-writable. Written
+        where the pod keeps its `securityContext` beside its `volumes`: a pod spec (`spec`), or a pod-like mapping
+        that already has a `securityContext` (an Argo template, a KServe component)."""
+        if self.fmt is not Format.KUBERNETES:
+            raise FixError(f"no place for fsGroup in a {self.fmt} file")
+        path = self._volumes_path()
+        pod = self.ydoc.node(path)
+        if not y.is_map(pod) or not (path[-1] == "spec" or "securityContext" in y.entries(pod)):
+            raise FixError(f"cannot find the pod securityContext of {self.w.label}")
+        own, gid = _user_parts(self.user)
+        value = gid if gid is not None and uid == str(own) else int(uid) if uid.isdigit() else None
+        if value is None:
+            raise FixError(f"fsGroup must be numeric, not `{uid}`")
+        _merge(self.pod_tree, ("securityContext", "fsGroup"), value)
 
     def _replace_env(self, setting: Setting[Any], name: str, value: str) -> None:
         """Give the variable `name` the container writes at `setting` (GLM001's `HOME=/root`, which its new uid
