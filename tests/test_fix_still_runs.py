@@ -801,3 +801,16 @@ def test_kubernetes_open_webui_uid_fix_keeps_its_data_writable(tmp_path, volume,
         assert yaml.safe_load(new)["spec"]["template"]["spec"]["securityContext"] == {"fsGroup": fs_group}
     else:
         assert "writes /app/backend/data at start, on the host directory `/srv/open-webui`" in result.message
+
+
+@pytest.mark.parametrize(("image", "add"), [
+    # Label Studio's entrypoint chowns its files and steps down with gosu: CHOWN, SETGID, SETUID back
+    ("heartexlabs/label-studio:latest", ["CHOWN", "SETGID", "SETUID"]),
+    # one switch: an image the catalog knows nothing of: ALL alone (its title warns)
+    ("example/annotator:1.0", None),
+])
+def test_compose_cap_drop_fix_adds_back_what_label_studios_entrypoint_needs(tmp_path, image, add) -> None:
+    new, _ = _fixed(tmp_path, "compose.yaml", f"services:\n  ls:\n    image: {image}\n", code="GLM002")
+    svc = yaml.safe_load(new)["services"]["ls"]
+    assert svc["cap_drop"] == ["ALL"]
+    assert svc.get("cap_add") == add
