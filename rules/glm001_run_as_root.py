@@ -538,6 +538,8 @@ def _holds(target: str, path: str) -> bool:
 
 
 def _low_ports(workload: Workload) -> list[int]:
+    if workload.format is not Format.KUBERNETES and not workload.host_network.value:
+        return []  # a Dockerfile check loads only the rules that read Dockerfiles (tests/test_rule_index.py)
     from glmlint.rules.glm002_missing_cap_drop import low_ports
 
     return low_ports(workload)
