@@ -123,10 +123,25 @@ write under its home at start (vLLM's and the Hugging Face hub's `~/.cache`,
 Ollama's `~/.ollama`, MinIO's `~/.minio`), the compose, Kubernetes and `docker run`
 fix also sets `HOME=/tmp`, and the Dockerfile fix writes `ENV HOME=/tmp` beside its
 `USER` (Docker's daemon sets no HOME either), unless the workload or the image sets
-`HOME` or variables the scan cannot read may. Such a uid has no name either: for an
+`HOME` or variables the scan cannot read may. A `HOME` set to root's own (`ENV HOME=/root`, frequent in CUDA
+and conda Dockerfiles, or a directory in it; `HOME=/` too) counts as none: `/root` is root's and mode 0700
+in the Debian, Ubuntu and Alpine bases, so the fix replaces it where it is written (compose `environment:`,
+Kubernetes `env:`, `-e HOME=/root`) and a Dockerfile's `ENV HOME=/tmp` goes after the stage's last `ENV HOME`,
+unless a build step opens `/root` (`chmod`/`chown` of it). Such a uid has no name either: for an
 image whose start asks for one (vLLM: torch's Inductor names its cache with
 `getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
 also sets `USER` to the uid it sets, unless `LOGNAME` or `USER` is already set.
+In Kubernetes, a container that writes a claim (a `persistentVolumeClaim`, a StatefulSet's
+`volumeClaimTemplates`, a generic ephemeral volume or a cloud disk) gets the pod's `securityContext.fsGroup`
+beside the uid, unless the pod sets one: the claim's files are root's (a fresh filesystem's root directory,
+or what the container wrote as root), and the kubelet gives them to that group, group-writable
+(`SetVolumeOwnership`), and adds it to every container's groups. A hostPath or NFS share keeps its owner.
+No fix is offered where the new uid could not write what the workload writes at start: a file among the
+image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), or the data a cataloged
+service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
+the image's own directory or on a volume that keeps its owner (a compose named volume, which Docker seeds
+from the image's root-owned directory; a bind mount or hostPath); a tmpfs or an `emptyDir` every uid
+writes, and a claim gets the fsGroup. The finding says so.
 No fix is offered where root is the workload's purpose (the finding itself, and its
 message, are unchanged; a volume-permissions step's message says why):
 
@@ -139,6 +154,16 @@ message, are unchanged; a volume-permissions step's message says why):
   plugin's installer or agent (`/opt/cni/bin`, `/etc/cni/net.d`: the node's
   root-owned CNI directories, where it copies its binary and config), a node
   sysctl setter (the [purposes catalog](../images.md));
+- a workload that mounts a volume, a bind mount or a claim in root's home (`~/.cache/huggingface:/root/.cache/huggingface`,
+  a PVC at `/root/.cache/huggingface`, as the vLLM and TGI docs write them): another uid cannot enter
+  `/root` to reach it, and a HOME moved to `/tmp` would download the model again into the container. The
+  finding says to mount it outside `/root` and point the program at it (`HF_HOME`); a tmpfs or `emptyDir`
+  there is scratch space the fix's HOME replaces, and does not count;
+- a container that listens on a port below 1024 (a cataloged service's listener, TGI's image on port 80; a
+  Kubernetes `containerPort`) in Kubernetes or on the host's network: only root binds it where the runtime
+  leaves `net.ipv4.ip_unprivileged_port_start` at 1024 (CRI-O, containerd before 2.0; Docker and Podman
+  lower it in a network namespace of the container's own). The finding says to move the port above 1023 or
+  set that sysctl in the pod's `securityContext.sysctls` (a safe sysctl); a pod that sets it gets the fix;
 - a container that runs privileged or adds capabilities (other than
   `NET_BIND_SERVICE`): the runtime sets no ambient capabilities, so a process
   that is not uid 0 holds none of them
@@ -149,6 +174,8 @@ message, are unchanged; a volume-permissions step's message says why):
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+import posixpath
 
 from glmlint.catalog.images import Fact, default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of
@@ -246,6 +273,22 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
             fix, held = None, True
             if purpose.needs and purpose.commands:
                 note = purpose.note()  # a volume-permissions step: its message has always said so
+    if fix is not None and (why := _in_roots_home(workload)):
+        # a volume mounted in /root (`~/.cache/huggingface:/root/.cache/huggingface`, a PVC there): another uid
+        # cannot enter /root to reach it, and a HOME moved to /tmp downloads the model again into the container
+        fix, note, held = None, why, True
+    if fix is not None and (why := _root_owned_writes(workload)):
+        # Open WebUI's key file among its code, Qdrant's `./storage`, MLflow's `mlflow.db` where it starts, a
+        # named volume Docker seeded from the image's root-owned directory: another uid cannot write them
+        fix, note, held = None, why, True
+    if fix is not None and (low := _low_ports(workload)):
+        fix, held = None, True
+        note = (f" (no automatic fix: it listens on port {', '.join(map(str, low))}, below 1024, which only root "
+                f"binds where the runtime leaves `net.ipv4.ip_unprivileged_port_start` at 1024 (CRI-O, containerd "
+                f"before 2.0, the host's network): listen on a port above 1023"
+                + ("" if workload.host_network.value or workload.format is not Format.KUBERNETES else
+                   " or set that sysctl to 0 in the pod's `securityContext.sysctls`")
+                + ", then run as a non-root user)")
     if fix is not None and _root_powers(workload):
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
@@ -272,10 +315,29 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         accounts = fact(image, "accounts") or fact(workload.base_image, "accounts")
         uid = accounts.value.get(own) if accounts is not None and isinstance(accounts.value, dict) else None
         own = str(uid) if uid is not None else ""
+    claims = _claims(workload) if workload.pod is not None and workload.pod.context.fs_group is None else []
     if own and own != "0":
+        if claims:  # a notebook's home on a claim: root's until the kubelet gives it to the pod's group
+            return (set_value(workload.user, "user", own,
+                              title=f"Run as the image's own non-root user {own}, with the pod's fsGroup {own} (the "
+                                    f"volume {', '.join(f'`{c}`' for c in claims)} it writes is root's: the kubelet "
+                                    f"gives it to that group)"),
+                    ensure_item(Setting((), workload.anchor, explicit=False), "fs_group", own, title=""))
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
     named = _needs_name(workload)
+    if claims:
+        # a claim's files are root's (a fresh filesystem's root directory, or what root wrote there before):
+        # the kubelet makes them the pod's fsGroup's, group-writable, and gives every container that group
+        group = ensure_item(Setting((), workload.anchor, explicit=False), "fs_group", FIX_USER, title="")
+        what = ", ".join(f"`{c}`" for c in claims)
+        if not home and not named:
+            return (set_value(workload.user, "user", FIX_USER,
+                              title=f"Run as the non-root user {FIX_USER}, with the pod's fsGroup {FIX_USER} (the "
+                                    f"volume {what} it writes is root's: the kubelet gives it to that group)"),
+                    group)
+    else:
+        group, what = None, ""
     if home or named:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
         # used when neither the image nor the container sets HOME), which it cannot write: the caches the
@@ -283,15 +345,25 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         # read-only root filesystem); and it has no name, which torch's Inductor asks for (`USER` answers it)
         why = []
         if home:
-            why.append(f"HOME=/tmp (the image writes under its home: {', '.join(home)}; without an account HOME "
-                       f"is /, which it cannot write)")
+            given = set_home(workload)
+            why.append(f"HOME=/tmp (the image writes under its home: {', '.join(home)}; "
+                       + (f"HOME={given} is root's, which that uid cannot write)" if given else
+                          "without an account HOME is /, which it cannot write)"))
         if named:
             why.append(f"USER={FIX_USER} (the image's start asks for its user's name, which a uid without an "
                        f"account has not)")
+        if group is not None:
+            why.append(f"the pod's fsGroup {FIX_USER} (the volume {what} it writes is root's: the kubelet gives it "
+                       f"to that group)")
         anchor = Setting((), workload.anchor, explicit=False)
+        # a HOME the workload writes as root's (`HOME=/root`) is replaced where it is written
+        var = workload.env_value("HOME")
+        at = Setting((), var.loc, path=var.path) if var is not None and var.path and not var.env_file \
+            and not var.loc.file else anchor
         return (set_value(workload.user, "user", FIX_USER,
                           title=f"Run as the non-root user {FIX_USER}, with {' and '.join(why)}"),
-                *((ensure_item(anchor, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
+                *((group,) if group is not None else ()),
+                *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
 
@@ -309,11 +381,28 @@ def _home_writes(workload: Workload) -> list[str]:
     (TERM) and the image's `Env`, never HOME (moby daemon/container/container.go `CreateDaemonEnvironment`,
     at 006e71b1); runc sets it only when unset, from the uid's /etc/passwd entry, `/` for a uid without one
     (libcontainer/init_linux.go `setupUser`, at c9019ea9)."""
-    if workload.format not in _ENV_FORMATS or workload.env_imports \
-            or set_home(workload) is not None:
+    if workload.format not in _ENV_FORMATS or workload.env_imports:
+        return []
+    home = set_home(workload)
+    if home is not None and not _roots_home(workload, home):
         return []
     paths = _program_fact(workload, "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
+
+
+def _roots_home(workload: Workload, home: str) -> bool:
+    """Whether the HOME the workload or its image sets is one the fix's uid cannot write: root's (`/root`, or
+    a directory in it: `ENV HOME=/root`, frequent in CUDA and conda Dockerfiles, is mode 0700 and root's in
+    the Debian and Ubuntu bases, `base-files`), or `/`; unless a build step opens it (`chmod`/`chown` of it)."""
+    home = posixpath.normpath(home) if home else ""
+    if home != "/" and home != "/root" and not home.startswith("/root/"):
+        return False
+    for cmd in workload.build_steps:
+        if cmd.name in ("chmod", "chown", "chgrp") and any(
+                (w := posixpath.normpath(a.text)) == "/root" or home.startswith(w + "/") or w == home
+                for a in cmd.args if a.text.startswith("/")):
+            return False
+    return True
 
 
 def _program_fact(workload: Workload, name: str) -> Fact | None:
@@ -347,6 +436,113 @@ def _needs_name(workload: Workload) -> bool:
     env = fact(workload.entry_image(), "env")
     image_env = env.value if env is not None and isinstance(env.value, dict) else {}
     return not any(workload.env_value(str(n)) is not None or n in image_env for n in needs.value)
+
+
+def _in_roots_home(workload: Workload) -> str:
+    """Why no other uid can keep the workload's data, else "": what it mounts in root's home, `/root` (mode 0700,
+    root's, in the Debian, Ubuntu and Alpine bases, `base-files`: another uid cannot enter it, so it cannot
+    reach a mount below it), other than scratch space (a tmpfs, an `emptyDir`) that a HOME the fix moves
+    to /tmp replaces; unless a build step opens /root (`_roots_home`)."""
+    scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    for mount in workload.mounts:
+        target = posixpath.normpath(mount.target) if mount.target.startswith("/") else ""
+        if not target.startswith("/root/") or mount.kind == "tmpfs" or \
+                workload.format is Format.KUBERNETES and mount.source in scratch:
+            continue
+        if not _roots_home(workload, target):
+            return ""
+        what = f"`{mount.source}`" if mount.source else "a volume"
+        return (f" (no automatic fix: it mounts {what} at {target}, in root's home, which another uid cannot "
+                f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
+                f"Hugging Face cache), then run as a non-root user)")
+    return ""
+
+
+# scratch space every uid may write: a tmpfs (compose, `docker run`) and an emptyDir (mode 0777)
+_SCRATCH = ("tmpfs",)
+
+
+def _root_owned_writes(workload: Workload) -> str:
+    """Why the fix's uid could not write what the workload's start writes, else "": a file among the image's own
+    code, root's, that its start writes unless a variable is set (images.yaml `start_writes_unless_env`: Open
+    WebUI's `.webui_secret_key`), or the data a cataloged service keeps (services.yaml `writes`: Qdrant's
+    `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`) in the image's own directory (root's) or on a volume
+    that keeps its owner: a compose named volume (Docker seeds it from the image's directory, root's), a bind
+    mount (the host directory's owner), a hostPath. A tmpfs or an emptyDir (mode 0777) every uid writes."""
+    if workload.env_imports:
+        return ""
+    image = workload.entry_image()
+    writes = fact(image, "start_writes_unless_env")
+    if writes is not None:
+        for path, names in writes.value.items():
+            if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+                return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                        f"files, which are root's, unless {' or '.join(names)} is set: set {names[0]} (from a "
+                        f"secret), then run as a non-root user)")
+    from glmlint.catalog.services import identify
+
+    scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    claims = _claims(workload)
+    for match in identify(workload):
+        for write in match.writes():
+            workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
+            where = write.path if write.path.startswith("/") else posixpath.join(workdir, write.path) if workdir \
+                else None
+            if where is None:
+                continue
+            holder = max((m for m in workload.mounts if _holds(m.target, where)), key=lambda m: len(m.target),
+                         default=None)
+            if holder is not None and (holder.kind in _SCRATCH or holder.source in scratch
+                                       and workload.format is Format.KUBERNETES or holder.source in claims):
+                continue  # every uid writes scratch space; a claim through the pod's fsGroup
+            on = "in the image's own directory, which is root's" if holder is None else (
+                f"on the host directory `{holder.source}`, whose files keep their owner"
+                if holder.kind in ("bind", "host-path") else
+                f"on the volume `{holder.source or holder.target}`, whose files keep their owner (Docker seeds a "
+                f"named volume from the image's root-owned directory)" if workload.format is not Format.KUBERNETES
+                else f"on the volume `{holder.source}`, whose files keep their owner")
+            return (f" (no automatic fix: {match.service.name} writes {where} at start, {on}: another uid cannot "
+                    f"write there; give it to the uid (`chown`) or use a volume the uid owns, then run as a "
+                    f"non-root user)")
+    return ""
+
+
+# volume sources whose files the kubelet gives to the pod's fsGroup (group-owned, group-writable, setgid
+# directories) when it mounts them: a claim and the disks one binds (kubernetes pkg/volume/volume_linux.go
+# `SetVolumeOwnership`, at 7dd8853f; a CSI driver's `fsGroupPolicy` defaults to doing so for a ReadWriteOnce volume
+# with a filesystem type); not a hostPath or an NFS share, whose files keep their owner
+_GROUP_OWNED = frozenset({"persistentVolumeClaim", "ephemeral", "csi", "awsElasticBlockStore", "gcePersistentDisk",
+                          "azureDisk", "cinder", "rbd", "iscsi", "fc", "vsphereVolume", "portworxVolume"})
+
+
+def _claims(workload: Workload) -> list[str]:
+    """The volumes the Kubernetes container mounts writable whose files the kubelet gives to the pod's fsGroup:
+    a claim (a StatefulSet's `volumeClaimTemplates`, which are not among the pod's `volumes`, included) or a
+    disk, by name."""
+    if workload.format is not Format.KUBERNETES or workload.pod is None:
+        return []
+    kinds = {v.name: v.kind for v in workload.pod.volumes}
+    templates = "(StatefulSet/" in workload.label
+    out = []
+    for mount in workload.mounts:
+        kind = kinds.get(mount.source or "", "persistentVolumeClaim" if templates else "")
+        if mount.kind == "volume" and not mount.read_only and mount.source and kind in _GROUP_OWNED \
+                and mount.source not in out:
+            out.append(mount.source)
+    return out
+
+
+def _holds(target: str, path: str) -> bool:
+    target = target.rstrip("/") or "/"
+    return path == target or path.startswith(target.rstrip("/") + "/")
+
+
+def _low_ports(workload: Workload) -> list[int]:
+    if workload.format is not Format.KUBERNETES and not workload.host_network.value:
+        return []  # a Dockerfile check loads only the rules that read Dockerfiles (tests/test_rule_index.py)
+    from glmlint.rules.glm002_missing_cap_drop import low_ports
+
+    return low_ports(workload)
 
 
 def _root_powers(workload: Workload) -> bool:

@@ -55,7 +55,11 @@ entrypoint needs, or beside the title's warning. Unsafe otherwise: entrypoints t
 root commonly use `CHOWN`, `SETUID`/`SETGID` (to `chown` a volume, then
 `gosu`/`su-exec` to a service user, as the official postgres, redis and
 nginx images do) or `NET_BIND_SERVICE`, and would fail until those are added
-back with `cap_add`. For an image the catalog knows ([images](../images.md):
+back with `cap_add`. A container that may run as root and listens on a port below 1024 (a cataloged
+service's listener, TGI's image on port 80; a Kubernetes `containerPort`) gets `NET_BIND_SERVICE` added back
+in Kubernetes and on the host's network, where the runtime leaves `net.ipv4.ip_unprivileged_port_start` at
+1024 (CRI-O and containerd before 2.0; Docker and Podman lower it to 0 only in a network namespace of the
+container's own), unless the pod's `sysctls` set that threshold. For an image the catalog knows ([images](../images.md):
 nginx, redis, rabbitmq) the fix adds back exactly the capabilities its
 entrypoint needs (a compose service built from a scanned Dockerfile runs the
 image its final stage builds on: `FROM nginx` is nginx whatever name
@@ -113,6 +117,27 @@ def check(workload: Workload) -> Iterator[Finding]:
                       message=f"{workload.label} does not drop all capabilities{note}" if note else None)
 
 
+def low_ports(workload: Workload) -> list[int]:
+    """The ports below 1024 the container listens on (a cataloged service's listeners, as its options and
+    variables set them; a Kubernetes `containerPort`), where the runtime leaves `net.ipv4.ip_unprivileged_port_start`
+    at the kernel's 1024, so that binding one takes NET_BIND_SERVICE in the effective set, which only uid 0
+    has: a Kubernetes pod (CRI-O and containerd before 2.0 do not lower it, kubernetes/kubernetes#102612,
+    containerd/containerd#9348) and the host's network (Docker and Podman lower it to 0 only in a network
+    namespace of the container's own, moby/moby#41030). Empty where the pod's `sysctls` set it."""
+    kubernetes = workload.format is Format.KUBERNETES
+    if not kubernetes and not workload.host_network.value:
+        return []
+    if any(i.value.split("=", 1)[0].strip() == "net.ipv4.ip_unprivileged_port_start" for i in workload.sysctls):
+        return []
+    from glmlint.catalog.services import identify
+
+    ports = {state.port for match in identify(workload) for state in match.listeners()
+             if state.port is not None}
+    if kubernetes:
+        ports |= {int(p.container_port) for p in workload.ports if p.container_port.isdigit()}
+    return sorted(p for p in ports if 0 < p < 1024)
+
+
 # setuid-root programs a non-root start command runs to change user
 SETUID_SWITCHES = frozenset({"sudo", "su", "doas"})
 
@@ -147,6 +172,10 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
                 f"those back yourself")))
             what.insert(0, f"what the `{needs.entry}` image needs to start")
             wanted = own + [c for c in wanted if c not in own]
+    if safety is FixSafety.UNSAFE and "NET_BIND_SERVICE" not in wanted and (low := low_ports(workload)):
+        # as root, a listener below 1024 binds with NET_BIND_SERVICE, which ALL takes away
+        what.append(f"what binding port {', '.join(map(str, low))} needs")
+        wanted = [*wanted, "NET_BIND_SERVICE"]
     return _add_back(workload, wanted, " and ".join(what), refused, warn)
 
 

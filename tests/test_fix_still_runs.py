@@ -490,6 +490,23 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
     # an image the catalog knows nothing of writing under its home: the USER alone, as before
     ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
      "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),
+    # reviewA19 X2: `ENV HOME=/root` after the last build step. As uid 10001 `ollama serve` must create
+    # /root/.ollama (its key pair), and /root is root's, mode 0700: the new HOME goes after that ENV, or the
+    # image's HOME would stay /root
+    ("FROM ollama/ollama:0.6.2\nENV OLLAMA_HOST=0.0.0.0\nRUN apt-get update\nENV HOME=/root\nEXPOSE 11434\n",
+     "FROM ollama/ollama:0.6.2\nENV OLLAMA_HOST=0.0.0.0\nRUN apt-get update\nUSER 10001\nENV HOME=/root\n"
+     "ENV HOME=/tmp\nEXPOSE 11434\n"),
+    # before the build steps (the CUDA/conda habit): beside the USER, after it
+    ("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV HOME=/root\nRUN pip install --no-cache-dir vllm==0.8.5\n"
+     "CMD [\"vllm\", \"serve\", \"Qwen/Qwen2.5-1.5B-Instruct\"]\n",
+     "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV HOME=/root\nRUN pip install --no-cache-dir vllm==0.8.5\n"
+     "ENV HOME=/tmp\nENV USER=10001\nUSER 10001\nCMD [\"vllm\", \"serve\", \"Qwen/Qwen2.5-1.5B-Instruct\"]\n"),
+    # a directory in root's home, legacy `ENV K V` form, after a final `USER root` that is rewritten
+    ("FROM ollama/ollama:0.6.2\nRUN apt-get update\nUSER root\nENV HOME /root/ollama\n",
+     "FROM ollama/ollama:0.6.2\nRUN apt-get update\nUSER 10001\nENV HOME /root/ollama\nENV HOME=/tmp\n"),
+    # one switch: a build step opens root's home to everyone: that HOME stays, the USER alone
+    ("FROM ollama/ollama:0.6.2\nENV HOME=/root\nRUN chmod 777 /root\n",
+     "FROM ollama/ollama:0.6.2\nENV HOME=/root\nRUN chmod 777 /root\nUSER 10001\n"),
 ])
 def test_dockerfile_run_as_non_root_fix_gives_a_home_it_can_write(tmp_path, dockerfile, want) -> None:
     from tests import realtools
@@ -498,3 +515,292 @@ def test_dockerfile_run_as_non_root_fix_gives_a_home_it_can_write(tmp_path, dock
     # lowercase keywords stay lowercase for the USER; the ENV takes the FROM's case
     assert new == want
     assert realtools.dockerfile_parse(new) is None
+
+
+@pytest.mark.parametrize(("environment", "want"), [
+    ("    environment:\n      HOME: /root\n", {"HOME": "/tmp"}),
+    ("    environment:\n      - OLLAMA_HOST=0.0.0.0\n      - HOME=/root\n", ["OLLAMA_HOST=0.0.0.0", "HOME=/tmp"]),
+    # one switch: a HOME of its own stays
+    ("    environment:\n      HOME: /models\n", {"HOME": "/models"}),
+])
+def test_compose_run_as_non_root_fix_replaces_roots_home(tmp_path, environment, want) -> None:
+    text = f"services:\n  ollama:\n    image: ollama/ollama:0.6.2\n    user: root\n{environment}"
+    new, _ = _fixed(tmp_path, "compose.yaml", text, code="GLM001")
+    svc = yaml.safe_load(new)["services"]["ollama"]
+    assert svc["user"] == "10001:10001"
+    assert svc["environment"] == want
+
+
+def test_kubernetes_and_docker_run_fix_replace_roots_home(tmp_path) -> None:
+    text = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: ollama}
+        spec:
+          containers:
+          - name: ollama
+            image: ollama/ollama:0.6.2
+            env:
+            - name: HOME
+              value: /root
+        """
+    new, _ = _fixed(tmp_path, "pod.yaml", text, code="GLM001")
+    (container,) = yaml.safe_load(new)["spec"]["containers"]
+    assert container["env"] == [{"name": "HOME", "value": "/tmp"}]
+    assert container["securityContext"]["runAsUser"] == 10001
+    new, _ = _fixed(tmp_path, "run.sh", "docker run -d -u root -e HOME=/root ollama/ollama:0.6.2\n", code="GLM001")
+    assert new == "docker run -d -u 10001:10001 -e HOME=/tmp ollama/ollama:0.6.2\n"
+
+
+def _glm001(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (result,) = report.results
+    return result
+
+
+@pytest.mark.parametrize(("volume", "fixable"), [
+    # the way vLLM's and TGI's docs mount the Hugging Face cache: uid 10001 cannot enter /root (0700) to reach
+    # it, and HOME=/tmp would download the model again, into the container
+    ("~/.cache/huggingface:/root/.cache/huggingface", False),
+    ("hf-cache:/root/.cache/huggingface", False),
+    # one switch: the cache mounted outside root's home
+    ("~/.cache/huggingface:/models", True),
+    # scratch space: the fix's HOME=/tmp replaces it
+    ("type: tmpfs", True),
+])
+def test_run_as_non_root_fix_keeps_a_volume_in_roots_home(tmp_path, volume, fixable) -> None:
+    mount = f"\n      - {{type: tmpfs, target: /root/.cache}}" if volume == "type: tmpfs" else f"\n      - {volume}"
+    text = ("services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    user: root\n"
+            f"    command: [\"--model\", \"Qwen/Qwen2.5-1.5B\"]\n    volumes:{mount}\n")
+    result = _glm001(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "in root's home, which another uid cannot enter" in result.message
+
+
+@pytest.mark.parametrize(("volume", "fixable"), [
+    ("persistentVolumeClaim: {claimName: hf-cache}", False),
+    ("emptyDir: {}", True),
+])
+def test_kubernetes_run_as_non_root_fix_keeps_a_claim_in_roots_home(tmp_path, volume, fixable) -> None:
+    text = f"""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: vllm}}
+        spec:
+          selector: {{matchLabels: {{app: vllm}}}}
+          template:
+            metadata: {{labels: {{app: vllm}}}}
+            spec:
+              containers:
+              - name: vllm
+                image: vllm/vllm-openai:v0.8.5
+                args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
+                volumeMounts:
+                - {{name: cache, mountPath: /root/.cache/huggingface}}
+              volumes:
+              - name: cache
+                {volume}
+        """
+    result = _glm001(tmp_path, "deploy.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "mounts `cache` at /root/.cache/huggingface" in result.message
+
+
+def _tgi(port_args: str = "", container_port: int = 80, sysctls: bool = False, host_network: bool = False) -> str:
+    pod = "      hostNetwork: true\n" if host_network else ""
+    if sysctls:
+        pod += ("      securityContext:\n        sysctls:\n"
+                "        - {name: net.ipv4.ip_unprivileged_port_start, value: \"0\"}\n")
+    return ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tgi}\nspec:\n"
+            "  selector: {matchLabels: {app: tgi}}\n  template:\n    metadata: {labels: {app: tgi}}\n    spec:\n"
+            + pod + _TGI_CONTAINER.format(args=port_args, port=container_port))
+
+
+_TGI_CONTAINER = """\
+      containers:
+      - name: tgi
+        image: ghcr.io/huggingface/text-generation-inference:2.4.0
+        args: ["--model-id", "mistralai/Mistral-7B-Instruct-v0.3"{args}]
+        ports:
+        - containerPort: {port}
+"""
+
+
+@pytest.mark.parametrize(("text", "low"), [
+    # the TGI image sets PORT=80: as root without NET_BIND_SERVICE the router cannot bind it where the runtime
+    # leaves ip_unprivileged_port_start at 1024 (CRI-O, containerd 1.x), and as uid 10001 not at all
+    (_tgi(), True),
+    (_tgi(host_network=True), True),
+    # one switch: `--port 8080`
+    (_tgi(", \"--port\", \"8080\"", 8080), False),
+    # the pod lowers the threshold itself
+    (_tgi(sysctls=True), False),
+])
+def test_kubernetes_fixes_keep_a_port_below_1024_bindable(tmp_path, text, low) -> None:
+    path = tmp_path / "tgi.yaml"
+    path.write_text(textwrap.dedent(text))
+    report = scan([str(path)], select(builtin_rules(), ["GLM001", "GLM002"]), root=str(tmp_path))
+    by_code = {r.code: r for r in report.results}
+    glm001, glm002 = by_code["GLM001"], by_code["GLM002"]
+    assert (glm001.fix is None) == low, glm001.message
+    if low:
+        assert "it listens on port 80, below 1024" in glm001.message
+    (fixed,) = fix_report(report, Options(unsafe=True))
+    (container,) = yaml.safe_load(fixed.new_text)["spec"]["template"]["spec"]["containers"]
+    caps = container["securityContext"]["capabilities"]
+    assert caps["drop"] == ["ALL"]
+    assert caps.get("add", []) == (["NET_BIND_SERVICE"] if low else [])
+    assert ("runAsUser" in container["securityContext"]) != low
+
+
+@pytest.mark.parametrize(("network", "add"), [
+    # Docker lowers ip_unprivileged_port_start to 0 in the container's own network namespace (moby/moby#41030)
+    ("", None),
+    # not on the host's
+    ("    network_mode: host\n", ["NET_BIND_SERVICE"]),
+])
+def test_compose_cap_drop_fix_adds_net_bind_service_only_on_the_hosts_network(tmp_path, network, add) -> None:
+    text = ("services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:2.4.0\n"
+            f"    command: [\"--model-id\", \"m\"]\n{network}")
+    new, _ = _fixed(tmp_path, "compose.yaml", text, code="GLM002")
+    svc = yaml.safe_load(new)["services"]["tgi"]
+    assert svc["cap_drop"] == ["ALL"]
+    assert svc.get("cap_add") == add
+
+
+@pytest.mark.parametrize(("service", "fixable", "says"), [
+    # Open WebUI's start.sh writes `.webui_secret_key` into /app/backend (the image's code, root's) without a key
+    ("    image: ghcr.io/open-webui/open-webui:v0.5.20\n", False, "writes /app/backend/.webui_secret_key"),
+    # with the key, its data directory: in the image's own directory, root's
+    ("    image: ghcr.io/open-webui/open-webui:v0.5.20\n    environment: [\"WEBUI_SECRET_KEY=${KEY}\"]\n", False,
+     "writes /app/backend/data at start, in the image's own directory, which is root's"),
+    # on a named volume Docker seeds from that root-owned directory
+    ("    image: ghcr.io/open-webui/open-webui:v0.5.20\n    environment: [\"WEBUI_SECRET_KEY=${KEY}\"]\n"
+     "    volumes: [\"open-webui:/app/backend/data\"]\n", False, "on the volume `open-webui`"),
+    # Qdrant's ./storage on a bind mount (the host's owner)
+    ("    image: qdrant/qdrant:v1.12.4\n    volumes: [\"./qdrant_storage:/qdrant/storage\", \"./snap:/qdrant/snapshots\"]\n",
+     False, "Qdrant writes /qdrant/storage at start"),
+    # one switch: its data on a tmpfs every uid writes
+    ("    image: qdrant/qdrant:v1.12.4\n    volumes: [{type: tmpfs, target: /qdrant/storage},"
+     " {type: tmpfs, target: /qdrant/snapshots}]\n", True, ""),
+    # MLflow's store where its variable puts it, on a named volume
+    ("    image: ghcr.io/mlflow/mlflow:v2.17.0\n    command: mlflow server --host 0.0.0.0 --backend-store-uri "
+     "sqlite:////mlflow/mlflow.db --artifacts-destination /mlflow/artifacts\n    volumes: [\"mlflow:/mlflow\"]\n",
+     False, "writes /mlflow/mlflow.db at start, on the volume `mlflow`"),
+    # one switch: its stores are a database and a bucket
+    ("    image: ghcr.io/mlflow/mlflow:v2.17.0\n    command: mlflow server --host 0.0.0.0 --backend-store-uri "
+     "postgresql://mlflow@db/mlflow --artifacts-destination s3://bucket/mlflow\n", True, ""),
+])
+def test_run_as_non_root_fix_keeps_what_the_service_writes_writable(tmp_path, service, fixable, says) -> None:
+    result = _glm001(tmp_path, "compose.yaml", f"services:\n  app:\n    user: root\n{service}")
+    assert (result.fix is not None) == fixable, result.message
+    assert says in result.message
+
+
+_WEAVIATE = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: weaviate}}
+spec:
+  serviceName: weaviate
+  selector: {{matchLabels: {{app: weaviate}}}}
+  template:
+    metadata: {{labels: {{app: weaviate}}}}
+    spec:
+{pod}      containers:
+      - name: weaviate
+        image: cr.weaviate.io/semitechnologies/weaviate:1.28.2
+        env:
+        - {{name: PERSISTENCE_DATA_PATH, value: /var/lib/weaviate}}
+        volumeMounts:
+        - {{name: {volume}, mountPath: /var/lib/weaviate}}
+{volumes}  volumeClaimTemplates:
+  - metadata: {{name: weaviate-data}}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {{requests: {{storage: 32Gi}}}}
+"""
+
+
+@pytest.mark.parametrize(("pod", "volume", "volumes", "user", "want"), [
+    # the Weaviate chart's way: a claim template; uid 10001 cannot write the claim's root-owned files until
+    # the kubelet gives them to the pod's fsGroup
+    ("", "weaviate-data", "", "10001", 10001),
+    ("", "weaviate-data", "", "1000:2000", 2000),
+    # merged into the pod's own securityContext
+    ("      securityContext:\n        seccompProfile: {type: RuntimeDefault}\n", "weaviate-data", "", "10001", 10001),
+    # one the pod sets stays
+    ("      securityContext:\n        fsGroup: 3000\n", "weaviate-data", "", "10001", 3000),
+    # one switch: scratch space, writable by every uid: no fsGroup
+    ("", "scratch", "      volumes:\n      - {name: scratch, emptyDir: {}}\n", "10001", None),
+    # a hostPath keeps its owner: fsGroup does not change it
+    ("", "host", "      volumes:\n      - {name: host, hostPath: {path: /srv/weaviate}}\n", "10001", None),
+])
+def test_kubernetes_run_as_non_root_fix_gives_the_claim_to_the_pods_fs_group(tmp_path, pod, volume, volumes, user,
+                                                                            want) -> None:
+    from tests import realtools
+
+    path = tmp_path / "weaviate.yaml"
+    path.write_text(_WEAVIATE.format(pod=pod, volume=volume, volumes=volumes))
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (fixed,) = fix_report(report, Options(unsafe=True, user=user, user_set=user != "10001"))
+    spec = yaml.safe_load(fixed.new_text)["spec"]["template"]["spec"]
+    assert spec.get("securityContext", {}).get("fsGroup") == want
+    assert spec["containers"][0]["securityContext"]["runAsUser"] == int(user.split(":")[0])
+    if pod.startswith("      securityContext:\n        seccompProfile"):
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert realtools.kubernetes_validate(fixed.new_text) is None
+
+
+@pytest.mark.parametrize(("volume", "fixable", "fs_group"), [
+    # Open WebUI's data on a claim: its key from a secret, its data through the pod's fsGroup
+    ("persistentVolumeClaim: {claimName: open-webui}", True, 10001),
+    # on a hostPath (the node's owner): no fix, the finding says why
+    ("hostPath: {path: /srv/open-webui}", False, None),
+])
+def test_kubernetes_open_webui_uid_fix_keeps_its_data_writable(tmp_path, volume, fixable, fs_group) -> None:
+    text = f"""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: open-webui}}
+        spec:
+          selector: {{matchLabels: {{app: open-webui}}}}
+          template:
+            metadata: {{labels: {{app: open-webui}}}}
+            spec:
+              containers:
+              - name: open-webui
+                image: ghcr.io/open-webui/open-webui:v0.5.20
+                env:
+                - name: WEBUI_SECRET_KEY
+                  valueFrom: {{secretKeyRef: {{name: webui, key: key}}}}
+                volumeMounts:
+                - {{name: data, mountPath: /app/backend/data}}
+              volumes:
+              - name: data
+                {volume}
+        """
+    result = _glm001(tmp_path, "webui.yaml", text)
+    assert (result.fix is not None) == fixable, result.message
+    if fixable:
+        new, _ = _fixed(tmp_path, "webui.yaml", text, code="GLM001")
+        assert yaml.safe_load(new)["spec"]["template"]["spec"]["securityContext"] == {"fsGroup": fs_group}
+    else:
+        assert "writes /app/backend/data at start, on the host directory `/srv/open-webui`" in result.message
+
+
+@pytest.mark.parametrize(("image", "add"), [
+    # Label Studio's entrypoint chowns its files and steps down with gosu: CHOWN, SETGID, SETUID back
+    ("heartexlabs/label-studio:latest", ["CHOWN", "SETGID", "SETUID"]),
+    # one switch: an image the catalog knows nothing of: ALL alone (its title warns)
+    ("example/annotator:1.0", None),
+])
+def test_compose_cap_drop_fix_adds_back_what_label_studios_entrypoint_needs(tmp_path, image, add) -> None:
+    new, _ = _fixed(tmp_path, "compose.yaml", f"services:\n  ls:\n    image: {image}\n", code="GLM002")
+    svc = yaml.safe_load(new)["services"]["ls"]
+    assert svc["cap_drop"] == ["ALL"]
+    assert svc.get("cap_add") == add

@@ -103,14 +103,36 @@ def set_user(doc: TextDoc, setting: Setting[Any], user: str, env: tuple[str, ...
                 start = doc.offset(inst.start + 1, m.start(2) + 1)
                 edits = [Edit(start, start + len(m.group(2)), user)]
                 if env_lines:
-                    edits.append(_insert_after(doc, inst, env_lines))
+                    edits.append(_insert_after(doc, _last_setting(after, env) or inst, env_lines))
                 return edits
     anchor = None
     for inst in final:
         if inst.name in _BUILD:
             anchor = inst
     indent, keyword = _keyword(doc, from_inst, "USER")
+    later = _last_setting(final[final.index(anchor) + 1:] if anchor is not None else final, env)
+    if later is not None:
+        # an `ENV HOME=/root` after the last build step would set HOME again over the fix's: its ENV goes
+        # after that one (the USER stays after the build steps)
+        return [_insert_after(doc, anchor or from_inst, [f"{indent}{keyword} {user}"]),
+                _insert_after(doc, later, env_lines)]
     return [_insert_after(doc, anchor or from_inst, [*env_lines, f"{indent}{keyword} {user}"])]
+
+
+def _last_setting(insts: list[Any], env: tuple[str, ...]) -> Any:
+    """The last of `insts` that is an `ENV` setting one of the variables `env` (`NAME=value` items) sets."""
+    from glmlint.parsers.dockerfile import DockerfileError, env_names
+
+    names = {item.split("=", 1)[0] for item in env}
+    last = None
+    for inst in insts if names else ():
+        if inst.name == "ENV":
+            try:
+                if names & set(env_names(inst.args)):
+                    last = inst
+            except DockerfileError as exc:
+                raise FixError(f"cannot read an ENV instruction: {exc}") from None
+    return last
 
 
 def add_step_after(doc: TextDoc, locs: list[Loc], command: str, copied_to: str = "") -> list[Edit]:

@@ -102,7 +102,13 @@ class DockerRunFixer(Lowering):
                 self.flags.append(flag)
             return
         if field == "env":  # a variable the container did not set (GLM001's HOME): `--env NAME=value`
-            if any(v.name == item.split("=", 1)[0] for v in self.w.env):
+            name = item.split("=", 1)[0]
+            var = self.w.env_value(name)
+            if setting.explicit and var is not None and var.loc == setting.loc and var.value is not None:
+                # one it sets as GLM001 says its new uid cannot have it (`-e HOME=/root`): changed where written
+                self.edits.append(replace_text(self.doc, var.loc, f"{name}={var.value}", item))
+                return
+            if any(v.name == name for v in self.w.env):
                 raise FixError(f"the container already sets {item.split('=', 1)[0]}")
             self.flags.append(f"{_flag(field)} {item}")
             return

@@ -283,8 +283,14 @@ class ManifestFixer(Lowering):
             if item not in self.writable:
                 self.writable.append(item)
             return
+        if field == "fs_group":
+            self.set_fs_group(item)
+            return
         if field == "env":
-            self.set_env(*item.split("=", 1))
+            if setting.explicit:
+                self._replace_env(setting, *item.split("=", 1))
+            else:
+                self.set_env(*item.split("=", 1))
             return
         if field == "ports" and self.fmt is Format.COMPOSE and not self.w.ports:
             # a port the service did not publish (GLM009's `network_mode: host` removed): a short-syntax entry
@@ -312,6 +318,43 @@ class ManifestFixer(Lowering):
         if any(v.name == name for v in self.w.env):
             raise FixError(f"{self.w.label} already sets {name}")
         self.env.append((name, value))
+
+    def set_fs_group(self, uid: str) -> None:
+        """The pod's `securityContext.fsGroup` (GLM001's, beside the uid it sets, `uid`; the gid of `--fix-user
+        UID:GID` when that is the uid): the kubelet gives the pod's claims to that group, group-writable. Written
+        where the pod keeps its `securityContext` beside its `volumes`: a pod spec (`spec`), or a pod-like mapping
+        that already has a `securityContext` (an Argo template, a KServe component)."""
+        if self.fmt is not Format.KUBERNETES:
+            raise FixError(f"no place for fsGroup in a {self.fmt} file")
+        path = self._volumes_path()
+        pod = self.ydoc.node(path)
+        if not y.is_map(pod) or not (path[-1] == "spec" or "securityContext" in y.entries(pod)):
+            raise FixError(f"cannot find the pod securityContext of {self.w.label}")
+        own, gid = _user_parts(self.user)
+        value = gid if gid is not None and uid == str(own) else int(uid) if uid.isdigit() else None
+        if value is None:
+            raise FixError(f"fsGroup must be numeric, not `{uid}`")
+        _merge(self.pod_tree, ("securityContext", "fsGroup"), value)
+
+    def _replace_env(self, setting: Setting[Any], name: str, value: str) -> None:
+        """Give the variable `name` the container writes at `setting` (GLM001's `HOME=/root`, which its new uid
+        cannot write) the value `value`, where it is written: a compose `environment:` list item
+        (`HOME=/root`) or mapping value, a Kubernetes `env:` item's `value`."""
+        path = setting.path
+        if path[-1] == name:  # a compose mapping `HOME: /root`
+            holder, key = self.ydoc.node(path[:-1]), name
+        else:  # a list item: compose `HOME=/root`, Kubernetes `{name: HOME, value: /root}`
+            holder, key = self.ydoc.node(path), "value"
+            if holder is None or (holder.start_mark.line + 1, holder.start_mark.column + 1) != \
+                    (setting.loc.line, setting.loc.col):
+                raise FixError(f"cannot find where {name} is written at line {setting.loc.line}")
+            if y.is_scalar(holder):
+                self.edits.append(self.ydoc.replace_scalar(holder, f"{name}={value}"))
+                return
+        got = self.ydoc.own(holder, key) if holder is not None and y.is_map(holder) else None
+        if got is None or self.ydoc._aliased(*got):
+            raise FixError(f"{name} at line {setting.loc.line} has no value of its own to change")
+        self.edits.append(self.ydoc.replace_scalar(got[1], value))
 
     def _write_env(self, variables: list[tuple[str, str]]) -> None:
         """Add `variables` in the style the container's are written: compose `environment:` as a list

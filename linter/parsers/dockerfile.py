@@ -1310,6 +1310,11 @@ def _pairs(args: str, allow_bare: bool) -> list[tuple[str, str | None]]:
     return out
 
 
+def env_names(args: str) -> list[str]:
+    """The variables an `ENV` instruction's arguments set, in order."""
+    return [key for key, _ in _pairs(args, allow_bare=False)]
+
+
 def _find(inst: Instruction, needle: str) -> Loc:
     """Location of `needle` in an instruction's first lines (the instruction start if absent)."""
     texts = inst.source.split("\n")
