@@ -132,7 +132,7 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
         if rest is None or not any(t.strip() for k, t in rest[0].items() if not k.endswith("NOTES.txt")):
             raise error from None  # nothing else renders: Helm's error alone, as Helm gives it
         manifests, more = rest
-        notices += [f"Helm warns: {w}" for w in log]
+        notices += _helm_warns(log, missing)
         error = RenderError(f"{error} ({LEFT_OUT})", error.path, error.line)
         error.more = [RenderError(f"{m} ({LEFT_OUT})", m.path, m.line) for m in more[1:]]
         parts = documents(chart_dir, root, manifests, lambda dirs, rel: _values_chain(dirs, rel, values, root))
@@ -140,10 +140,17 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
         rendered.partial = f"`{display_path(error.path, root)}:{error.line}`" if error.path else "a template"
         error.partial = (rendered, notices)
         raise error from None
-    notices += [f"Helm warns: {w}" for w in log]
+    notices += _helm_warns(log, missing)
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
+
+
+def _helm_warns(log: list[str], missing: list[str]) -> list[str]:
+    """Helm's warnings while rendering, as notices: not those about a dependency missing from `charts/`
+    (`ImportValues missing table from chart chart=ollama ...`), which the notice naming it already covers."""
+    return [f"Helm warns: {w}" for w in log
+            if not any(f"chart={name}" in w.split() for name in missing)]
 
 
 _SCHEMA = "values don't meet the specifications of the schema"

@@ -449,6 +449,19 @@ def test_helms_own_log_never_reaches_glmlints_standard_error(tmp_path):
     assert "symbolic link" not in done.stderr
 
 
+@needs_helm
+def test_a_warning_helm_logs_is_a_notice_naming_the_chart(tmp_path, capsys):
+    # a subchart's `import-values` naming a value that is not a table: Helm renders and warns on its log
+    chart = _write_chart(tmp_path / "app", "{}\n", {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"})
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: sub\n"
+                                      "    version: 0.1.0\n    import-values: [{child: service, parent: sub}]\n")
+    _write_chart(chart / "charts" / "sub", "service: 8080\n", {})
+    code, _out, err = run(tmp_path, capsys, "app")
+    assert code == 0
+    assert [e for e in err if "Helm warns" in e] == [
+        'app: Helm warns: ImportValues missing table from chart chart=sub error="\\"service\\" is not a table"']
+
+
 @needs_kustomize
 @needs_helm
 @pytest.mark.parametrize("kube, found", [("", ("GLM008", 19)), ('kubeVersion: "1.19.0"', ("GLM003", 17))])
