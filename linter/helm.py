@@ -637,25 +637,36 @@ def _stderr_to(into: list[str]) -> Any:
     import sys
     import tempfile
 
+    global _STDERR_LOCK
+    if _STDERR_LOCK is None:
+        import threading
+
+        _STDERR_LOCK = threading.Lock()
+    lock = _STDERR_LOCK
+
     @contextlib.contextmanager
     def captured() -> Iterator[None]:
-        try:
-            sys.stderr.flush()
-            saved = os.dup(2)
-        except (OSError, ValueError):
-            yield
-            return
-        with tempfile.TemporaryFile() as tmp:
-            os.dup2(tmp.fileno(), 2)
+        with lock:  # (two threads redirecting at once would leave fd 2 on the other's file)
             try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+            except (OSError, ValueError):
                 yield
-            finally:
-                os.dup2(saved, 2)
-                os.close(saved)
-                tmp.seek(0)
-                into.append(tmp.read().decode("utf-8", "replace"))
+                return
+            with tempfile.TemporaryFile() as tmp:
+                os.dup2(tmp.fileno(), 2)
+                try:
+                    yield
+                finally:
+                    os.dup2(saved, 2)
+                    os.close(saved)
+                    tmp.seek(0)
+                    into.append(tmp.read().decode("utf-8", "replace"))
 
     return captured()
+
+
+_STDERR_LOCK: Any = None  # (`_stderr_to`: made when first needed)
 
 
 def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
