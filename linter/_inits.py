@@ -582,10 +582,11 @@ def _m52(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24
  return __init__
 
 def _m53(_F, _f1):
- def __init__(self, name, docs, kind):
+ def __init__(self, name, docs, kind, partial):
   self.name = name
   self.docs = _f1() if docs is _F else docs
   self.kind = kind
+  self.partial = partial
  return __init__
 
 def _m54(_F, _s):
@@ -919,7 +920,7 @@ def _m74(_F, _s0, _s1, _s2, _s3, _s4):
  return __init__
 
 def _m75(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
- def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images):
+ def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes):
   self.path = path
   self.kind = kind
   self.files = _f2() if files is _F else files
@@ -931,6 +932,7 @@ def _m75(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.charts = _f8() if charts is _F else charts
   self.refs = _f9() if refs is _F else refs
   self.images = _f10() if images is _F else images
+  self.changes = changes
  return __init__
 
 def _m76(_F, _s0, _s1, _s2, _s3, _s4, _s5):
@@ -1434,7 +1436,7 @@ MAKERS = {
     (('loc', 'title', 'count'), (), True, True, False): _m50,
     (('mount', 'title'), (), True, True, False): _m51,
     (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28), False, False, False): _m52,
-    (('name', 'docs', 'kind'), (1,), False, False, False): _m53,
+    (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m53,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m54,
     (('name', 'kind', 'loc', 'path'), (), True, True, False): _m55,
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m56,
@@ -1456,7 +1458,7 @@ MAKERS = {
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m72,
     (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m73,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m74,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m75,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m75,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m76,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m77,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m78,

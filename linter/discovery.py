@@ -197,8 +197,14 @@ def _chart_above(path: str) -> bool:
 
 
 def _units(cands: list[Candidate], root: str) -> list[Candidate]:
-    """Kustomize overlays as candidates: the roots (no other overlay in the walk builds on them), each
-    knowing the files its build reads. A base or component is built as part of its overlays."""
+    """Kustomize overlays as candidates, each knowing the files its build reads: the roots (no other
+    overlay in the walk builds on them), and an overlay that another overlay builds on and changes
+    (patches, `images:`): `overlays/prod` patching `overlays/staging`, which builds on `base`; a test
+    overlay patching kubebuilder's `config/default`, the operator's install. Each is deployed as it is
+    (`kubectl apply -k overlays/staging`), with what the later overlay may patch back. A base (a
+    kustomization of resource files only, or a directory named `base`) or a component is built as part
+    of its overlays, and so is an overlay that later ones only add to (`resources:` alone, as Kubeflow's
+    `example` gathers its installs): their builds have all of it as it is."""
     from glmlint import records
 
     from glmlint import kustomize
@@ -208,10 +214,17 @@ def _units(cands: list[Candidate], root: str) -> list[Candidate]:
         return cands
     bases: set[str] = set()
     reads: dict[str, set[str]] = {}
+    changed: set[str] = set()  # the kustomizations an overlay of the walk changes (patches, `images:`, ...)
     for c in dirs:
         files, built_on = kustomize.covered(c.path)
         reads[c.path] = files
         bases |= built_on
+        k = kustomize.read(c.path)
+        if k is not None and k.changes:
+            changed.update(k.dirs)
+    # an overlay of its own, deployed as it is: it builds on a kustomization directory itself, is not named
+    # as a base, and an overlay that builds on it changes what it deploys (else that one deploys it as it is)
+    bases = {b for b in bases if b not in changed or os.path.basename(b) in _BASE_NAMES or not _builds_on_a_directory(b)}
     # what a build may cover: files, and the charts of its `helmCharts:` (rendered by the build with
     # the values it gives them, not alone with their defaults)
     shown = {os.path.abspath(c.path): c.display for c in cands if c.hint not in RENDERED or c.hint == "helm-chart"}
@@ -224,6 +237,16 @@ def _units(cands: list[Candidate], root: str) -> list[Candidate]:
             c = records.replace(c, covers=tuple(sorted(shown[f] for f in reads[c.path] if f in shown)))
         out.append(c)
     return out
+
+
+_BASE_NAMES = ("base", "bases")
+
+
+def _builds_on_a_directory(directory: str) -> bool:
+    from glmlint import kustomize
+
+    k = kustomize.read(directory)
+    return k is not None and k.kind != "Component" and bool(k.dirs)
 
 
 def _tree(top: str) -> Iterator[tuple[str, list[str], list[str]]]:

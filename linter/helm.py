@@ -116,8 +116,9 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
                "(run `helm dependency build` to check them too)"] if missing else []
     values = [v for v in options.values]
     values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
+    log: list[str] = []
     try:
-        manifests = render_manifests(chart_dir, values, options.set)
+        manifests = render_manifests(chart_dir, values, options.set, warnings=log)
     except RenderError as exc:
         error = exc
         if exc.path is None and _SCHEMA in str(exc):  # at the values line the chart's values.schema.json refuses
@@ -131,14 +132,25 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
         if rest is None or not any(t.strip() for k, t in rest[0].items() if not k.endswith("NOTES.txt")):
             raise error from None  # nothing else renders: Helm's error alone, as Helm gives it
         manifests, more = rest
+        notices += _helm_warns(log, missing)
         error = RenderError(f"{error} ({LEFT_OUT})", error.path, error.line)
         error.more = [RenderError(f"{m} ({LEFT_OUT})", m.path, m.line) for m in more[1:]]
         parts = documents(chart_dir, root, manifests, lambda dirs, rel: _values_chain(dirs, rel, values, root))
-        error.partial = (Rendered.build(display_path(chart_dir, root), parts, "helm"), notices)
+        rendered = Rendered.build(display_path(chart_dir, root), parts, "helm")
+        rendered.partial = f"`{display_path(error.path, root)}:{error.line}`" if error.path else "a template"
+        error.partial = (rendered, notices)
         raise error from None
+    notices += _helm_warns(log, missing)
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
+
+
+def _helm_warns(log: list[str], missing: list[str]) -> list[str]:
+    """Helm's warnings while rendering, as notices: not those about a dependency missing from `charts/`
+    (`ImportValues missing table from chart chart=ollama ...`), which the notice naming it already covers."""
+    return [f"Helm warns: {w}" for w in log
+            if not any(f"chart={name}" in w.split() for name in missing)]
 
 
 _SCHEMA = "values don't meet the specifications of the schema"
@@ -195,7 +207,7 @@ def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
     more: list[RenderError] = []
     with tempfile.TemporaryDirectory(prefix="glmlint-chart-") as tmp:
         copy = os.path.join(tmp, os.path.basename(os.path.abspath(chart_dir)))
-        shutil.copytree(chart_dir, copy, symlinks=True)
+        copy_chart(chart_dir, copy)
         for _ in range(_MAX_LEFT_OUT):
             rel = _blanked(error, chart_dir)
             if rel is None:
@@ -211,6 +223,17 @@ def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
             except RenderError as exc:
                 error = _located(str(exc), chart_dir)
     return None
+
+
+def copy_chart(chart_dir: str, copy: str) -> None:
+    """Copy a chart to render the copy: a symbolic link is copied as what it points to, as Helm's loader
+    reads it ("found symbolic link in path ... resolved=..."): a relative one (`charts/common ->
+    ../../../lib/common`, a monorepo's shared library chart) would point nowhere from the copy."""
+    def dangling(directory: str, names: list[str]) -> list[str]:  # (`ignore_dangling_symlinks` tests a
+        # relative link from the current directory, not from the link's)
+        return [n for n in names if not os.path.exists(os.path.join(directory, n))]
+
+    shutil.copytree(chart_dir, copy, symlinks=False, ignore=dangling)
 
 
 _MAX_LEFT_OUT = 20  # templates left out of one chart before giving up
@@ -250,26 +273,57 @@ def _gate(path: str) -> bool:
 
 
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,
-                     namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = ()) -> dict[str, str]:
+                     namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = (),
+                     warnings: list[str] | None = None) -> dict[str, str]:
     """What `helm template` renders, by template (`<chart>/templates/x.yaml`): the `helm` binary when on
-    PATH, else Helm's SDK in process. `versions`: `--kube-version`/`--api-versions` flags for the binary
-    (Helm's SDK renders with its default capabilities)."""
+    PATH, else Helm's SDK in process. `versions`: `--kube-version`/`--api-versions` flags, as Kustomize
+    passes a `helmCharts:` entry's `kubeVersion`/`apiVersions`. `warnings`: filled with what Helm warns
+    of while it renders (its log on standard error, never passed through to glmlint's own)."""
     helm = shutil.which("helm")
     if helm:
-        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds, versions)
-    return _render_sdk(chart_dir, values, sets, release, namespace, crds)
+        return _render_binary(helm, chart_dir, values, sets, release, namespace, crds, versions, warnings)
+    return _render_sdk(chart_dir, values, sets, release, namespace, crds, versions, warnings)
 
 
 _HOOK = "helm.sh/hook"
+# the events Helm knows, each lowercased and trimmed before it is looked up; a document naming any other
+# is skipped ("skipping unknown hooks": neither printed by `helm template` nor installed), and `test-success`
+# is Helm 2's `test` (helm pkg/release/v1/util/manifest_sorter.go `events`, `sort`, at 5d84ee32:
+# https://github.com/helm/helm/blob/5d84ee32cefd0ec74a74f5c83f14e04c4f844391/pkg/release/v1/util/manifest_sorter.go)
+_HOOK_EVENTS = frozenset({"pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade", "post-upgrade",
+                          "pre-rollback", "post-rollback", "test", "test-success"})
+_TESTS = frozenset({"test", "test-success"})
 
 
 def without_hooks(manifests: dict[str, str], tests_only: bool) -> dict[str, str]:
     """The manifests less Helm's hooks, as `helm template --no-hooks` prints them (a document with a
     `helm.sh/hook` annotation), or less its test hooks only, as `--skip-tests` (an event `test`, or
-    the older `test-success`). Each left-out document's lines are left blank: the others keep their
-    lines within the template's output, which places their findings."""
+    the older `test-success`, in any case). Each left-out document's lines are left blank: the others
+    keep their lines within the template's output, which places their findings."""
+    return _blank_hooks(manifests, lambda events: not tests_only or bool(events & _TESTS)
+                        or not events <= _HOOK_EVENTS)
+
+
+def _unknown_hooks_out(manifests: dict[str, str]) -> dict[str, str]:
+    """The manifests less the documents whose `helm.sh/hook` names an event Helm does not know, which Helm
+    skips (`helm template` prints what the `helm` binary sorted; Helm's SDK renders every template as written)."""
+    return _blank_hooks(manifests, lambda events: not events <= _HOOK_EVENTS)
+
+
+def _hook_of(doc: str) -> str | None:
+    """A rendered document's `helm.sh/hook` annotation, or None (none, or not YAML: Helm says so)."""
     from glmlint.parsers import yamlnodes as y
 
+    try:
+        roots = y.compose_all(doc)
+    except y.YamlError:
+        return None
+    return y.text(y.get(roots[0], "metadata", "annotations", _HOOK)) if roots and roots[0] is not None else None
+
+
+def _blank_hooks(manifests: dict[str, str], drop: Any) -> dict[str, str]:
+    """The manifests with each document whose `helm.sh/hook` events (lowercased, as Helm reads them)
+    `drop(events)` is true for left blank."""
     out: dict[str, str] = {}
     for key, text in manifests.items():
         if _HOOK not in text:
@@ -277,15 +331,8 @@ def without_hooks(manifests: dict[str, str], tests_only: bool) -> dict[str, str]
             continue
         lines = text.split("\n")
         for start, doc in _documents(text):
-            try:
-                roots = y.compose_all(doc)
-            except y.YamlError:
-                continue  # not YAML: Kustomize says so
-            hook = y.text(y.get(roots[0], "metadata", "annotations", _HOOK)) if roots and roots[0] is not None else None
-            if hook is None:
-                continue
-            events = {e.strip() for e in hook.split(",")}
-            if tests_only and not events & {"test", "test-success"}:
+            hook = _hook_of(doc)
+            if hook is None or not drop({e.strip().lower() for e in hook.split(",")}):
                 continue
             for i in range(start, min(len(lines), start + doc.count("\n"))):
                 if not _DOC_START.match(lines[i]):
@@ -530,7 +577,8 @@ def _missing(chart_dir: str) -> list[str]:
 
 
 def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
-                   namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = ()) -> dict[str, str]:
+                   namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = (),
+                   warnings: list[str] | None = None) -> dict[str, str]:
     cmd = [helm, "template", release, chart_dir, "--namespace", namespace, *versions]
     for v in values:
         cmd += ["--values", v]
@@ -544,6 +592,8 @@ def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str
         raise RenderError(f"`helm template` failed: {exc}") from None
     if done.returncode != 0:
         raise _located(_first_error(done.stderr) or f"`helm template` exited {done.returncode}", chart_dir)
+    if warnings is not None:
+        warnings.extend(_warnings(done.stderr))
     out: dict[str, list[str]] = {}
     key = None
     for line in done.stdout.split("\n"):
@@ -557,13 +607,77 @@ def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str
     return {k: "".join(v) for k, v in out.items()}
 
 
+# a line of Helm's log: Go's `log/slog` default (`2026/12/07 11:30:25 INFO found symbolic link in path ...`) or
+# `log` (`coalesce.go:286: warning: cannot overwrite table with non table for ...`)
+_LOG = re.compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?(?:(DEBUG|INFO|WARN|WARNING|ERROR)(?:[+-]\d+)? )?"
+                  r"(?:[\w.-]+\.go:\d+: )?(.*)$")
+
+
+def _warnings(log: str) -> list[str]:
+    """What of Helm's log (its standard error while it renders) says something is wrong, one line each:
+    its WARN and ERROR records and `warning:` lines. Its INFO and DEBUG records (a symbolic link it
+    followed) are no finding of glmlint's and are dropped."""
+    out: list[str] = []
+    for line in log.splitlines():
+        m = _LOG.match(line.strip())
+        if m is None or not m.group(2).strip():
+            continue
+        level, text = m.group(1), m.group(2).strip()
+        if level in ("WARN", "WARNING", "ERROR") or (level is None and text.lower().startswith("warning:")):
+            text = re.sub(r"^warning:\s*", "", text, flags=re.I)
+            if text not in out:
+                out.append(text)
+    return out
+
+
+def _stderr_to(into: list[str]) -> Any:
+    """A context in which what is written to file descriptor 2 (Helm's Go SDK logs there itself, with
+    `log/slog`'s default handler) goes to a temporary file instead, whose lines are added to `into`."""
+    import contextlib
+    import sys
+    import tempfile
+
+    global _STDERR_LOCK
+    if _STDERR_LOCK is None:
+        import threading
+
+        _STDERR_LOCK = threading.Lock()
+    lock = _STDERR_LOCK
+
+    @contextlib.contextmanager
+    def captured() -> Iterator[None]:
+        with lock:  # (two threads redirecting at once would leave fd 2 on the other's file)
+            try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+            except (OSError, ValueError):
+                yield
+                return
+            with tempfile.TemporaryFile() as tmp:
+                os.dup2(tmp.fileno(), 2)
+                try:
+                    yield
+                finally:
+                    os.dup2(saved, 2)
+                    os.close(saved)
+                    tmp.seek(0)
+                    into.append(tmp.read().decode("utf-8", "replace"))
+
+    return captured()
+
+
+_STDERR_LOCK: Any = None  # (`_stderr_to`: made when first needed)
+
+
 def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
-                namespace: str = NAMESPACE, crds: bool = False) -> dict[str, str]:
+                namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = (),
+                warnings: list[str] | None = None) -> dict[str, str]:
     try:
         import helm_python
     except ImportError:
         raise RenderError("no Helm renderer: put `helm` on PATH or `pip install 'glmlint[helm]'` "
                           "(or set `render = false` in the configuration to skip charts)") from None
+    log: list[str] = []
     try:
         user: dict[str, Any] = {}
         for path in values:
@@ -571,8 +685,12 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
                 _merge(user, helm_python.values_from_yaml(fh.read()) or {})
         for expr in sets:
             _merge(user, helm_python.parse_set_string(expr))
-        chart = helm_python.Chart.load(chart_dir)
-        out = dict(chart.render(user or None, name=release, namespace=namespace))
+        with _stderr_to(log):
+            chart = helm_python.Chart.load(chart_dir)
+            out = dict(chart.render(user or None, name=release, namespace=namespace))
+            if versions:
+                out = _with_capabilities(helm_python, chart, user, release, namespace, versions, out)
+        out = _unknown_hooks_out(out)
         if crds:  # `--include-crds`: the chart's `crds/` files as they are (Helm does not template them)
             for crd in chart.crds:
                 data = crd["data"]
@@ -582,6 +700,50 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
         raise RenderError(f"cannot read values: {exc}") from None
     except helm_python.HelmError as exc:
         raise _located(_first_error(str(exc)) or type(exc).__name__, chart_dir) from None
+    finally:
+        if warnings is not None:
+            warnings.extend(w for w in _warnings("".join(log)) if w not in warnings)
+
+
+def _with_capabilities(helm_python: Any, chart: Any, user: dict[str, Any], release: str, namespace: str,
+                       versions: tuple[str, ...], rendered: dict[str, str]) -> dict[str, str]:
+    """The chart rendered as `helm template --kube-version V --api-versions G/V` renders it (a `helmCharts:`
+    entry's `kubeVersion`, `apiVersions`): what a template branching on `.Capabilities.KubeVersion` or
+    `.Capabilities.APIVersions.Has` writes for that cluster, and Helm's refusal of a chart whose
+    `Chart.yaml` `kubeVersion` excludes it. The SDK's render takes Helm's default capabilities only; its
+    client-side dry-run install takes both (what `helm template` itself runs), but gives no hooks: those
+    are `rendered`'s (`rendered`: the chart with the default capabilities)."""
+    import json
+
+    kube, apis = "", []
+    for flag, value in zip(versions[::2], versions[1::2]):
+        if flag == "--kube-version":
+            kube = value
+        else:
+            apis += [v.strip() for v in value.split(",") if v.strip()]
+    opts: dict[str, Any] = {"dry_run": "client", "namespace": namespace}
+    if kube:
+        opts["kube_version"] = kube
+    if apis:
+        opts["api_versions"] = apis
+    native = helm_python._native
+    with helm_python.Config(namespace=namespace) as cfg:
+        summary = json.loads(native.call_string("helm_install", cfg._raw(), native.HANDLE(0), chart._raw(), None,
+                                                release, json.dumps(user), json.dumps(opts)))
+    out: dict[str, list[str]] = {}
+    key = None
+    for line in (summary.get("manifest") or "").split("\n"):
+        m = _SOURCE.match(line)
+        if m is not None:
+            key = m.group(1)
+            out.setdefault(key, []).append("---\n")
+        elif key is not None and not _DOC_START.match(line):
+            out[key].append(line + "\n")
+    for k, text in rendered.items():  # the hook documents only
+        docs = [doc for _start, doc in _documents(text) if _HOOK in doc and _hook_of(doc) is not None]
+        if docs:
+            out.setdefault(k, []).extend("---\n" + d for d in docs)
+    return {k: "".join(v) for k, v in out.items()}
 
 
 def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:

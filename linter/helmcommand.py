@@ -4,7 +4,8 @@
 `helm template <release> <chart directory> --namespace <ns> -f <values> ...` for each chart of
 a kustomization's `helmCharts:` (and `helm pull` first for a chart not in its `chartHome`), with
 `--skip-tests` (`skipTests: true`), `--no-hooks` (`skipHooks: true`), `--include-crds`,
-`--kube-version` and `--api-versions` when the entry asks (kustomize v5.5.0, as `kubectl kustomize` runs it).
+`--kube-version` and `--api-versions` when the entry asks (`kubeVersion`, `apiVersions`: rendered with them
+by the `helm` binary and by Helm's SDK alike) (kustomize v5.5.0, as `kubectl kustomize` runs it).
 glmlint gives Kustomize this command (`--helm-command`, a small script in the build's wrapper
 directory, `kustomize.build`), so that an overlay with `helmCharts:` builds where Helm's SDK is
 installed and no `helm` binary is (`glmlint.helm.render_manifests`: the binary when on PATH,
@@ -34,7 +35,7 @@ def template(args: list[str]) -> int:
     namespace = helm.NAMESPACE
     values: list[str] = []
     sets: list[str] = []
-    versions: list[str] = []  # `--kube-version`, `--api-versions`: for the `helm` binary
+    versions: list[str] = []  # `--kube-version`, `--api-versions`
     crds = skip_tests = no_hooks = False
     i = 0
     while i < len(args):
@@ -69,7 +70,8 @@ def template(args: list[str]) -> int:
         sys.stderr.write(f"Error: glmlint renders `helm template [NAME] CHART`, not {' '.join(args)}\n")
         return 1
     try:
-        manifests = helm.render_manifests(chart, values, tuple(sets), release, namespace, crds, tuple(versions))
+        # (Helm's log on standard error is dropped: Kustomize passes it on only when the command fails)
+        manifests = helm.render_manifests(chart, values, tuple(sets), release, namespace, crds, tuple(versions), [])
     except helm.RenderError as exc:
         sys.stderr.write(f"Error: {exc}\n")
         return 1

@@ -62,6 +62,9 @@ class Kustomization:
     refs: dict[str, int] = field(default_factory=dict)  # each `resources`/`bases`/`components` entry: its line
     # its `images:` entries: (image name, {field: (line, column)} of `name`, `newName`, `newTag`, `digest`)
     images: list[tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
+    # it changes the objects it builds on (patches, `images:`, `replacements:`, components): what it deploys
+    # is not what the kustomization it builds on deploys
+    changes: bool = False
 
 
 def read(directory: str) -> Kustomization | None:
@@ -78,6 +81,7 @@ def read(directory: str) -> Kustomization | None:
         return Kustomization(path)
     doc = docs[0] if docs else None
     k = Kustomization(path, y.text(y.get(doc, "kind")) or "Kustomization")
+    k.changes = y.is_map(doc) and any(y.items(y.get(doc, key)) for key in _CHANGES)
     for entry in y.items(y.get(doc, "images")):
         name = y.text(y.get(entry, "name"))
         if name and y.is_map(entry):
@@ -123,6 +127,9 @@ def read(directory: str) -> Kustomization | None:
                 k.patches.append(full)
                 k.targets[full] = target
     return k
+
+
+_CHANGES = ("patches", "patchesStrategicMerge", "patchesJson6902", "images", "replacements", "components")
 
 
 def command() -> list[str] | None:

@@ -69,6 +69,7 @@ def exposures(sources: list[SourceFile], through: Callable[[Routes], list[tuple[
                     found.append((src.path, e))
     if routes:
         found += routed(routes, sources, through, configs)
+    _home(found, sources)
     if any(e.kind == RUNTIME_RUN and e.via == _CLUSTER_SERVING for _path, e in found):
         found = _without_shadowed(found, sources)
     return found
@@ -224,11 +225,44 @@ def foreign(e_path: str, e: Exposure, pod_file: str) -> bool:
     the same base, each with its own variant of the base's Service: dev's NodePort is not prod's)."""
     if e_path != pod_file and e.kind not in _ANY_UNIT and e_path in _UNITS and pod_file in _UNITS:
         return False
+    if _HOMES and e_path != pod_file:
+        home = _HOMES.get((e_path, e.kind, e.name, e.selector))
+        if home is not None and not pod_file.startswith(home):
+            return False
     return (e_path != pod_file or e.completed) and reaches(e, e_path, pod_file)
 
 
 # the scan's rendered charts and overlays (by path), as `exposures` last found them: `foreign`
 _UNITS: set[str] = set()
+# each Service (its file, kind, name, selector) whose own directory holds pods it selects, as `exposures` last
+# found them: that directory (`dir/`), the only one whose pods it reaches (`_home`)
+_HOMES: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], str] = {}
+_SERVICE_TYPES = frozenset({"LoadBalancer", "NodePort"})
+
+
+def _home(found: list[tuple[str, Exposure]], sources: list[SourceFile]) -> None:
+    """Find the Services (the Ingresses and routes to them) of plain manifest files (not a rendered chart's
+    or overlay's: `_UNITS`) whose own directory (or one below it) holds pods they select: such a Service is
+    applied with those pods, and reaches them only. `deploy/dev/` and `deploy/prod/` each apply their own
+    Deployment and Service (`kubectl apply -f deploy/dev`): dev's NodePort variant of the Service (dev's
+    Ingress) does not expose prod's pods, whatever their labels. A Service whose directory holds none of
+    its pods (`k8s/services/` beside `k8s/deployments/`) still reaches those of any file."""
+    _HOMES.clear()
+    by_dir: dict[str, list[tuple[str, Exposure]]] = {}
+    for path, e in found:
+        if (e.kind in _SERVICE_TYPES or e.kind in ROUTE_KINDS) and e.selector and path not in _UNITS and "/" in path:
+            by_dir.setdefault(path[:path.rfind("/") + 1], []).append((path, e))
+    if not by_dir:
+        return
+    for src in sources:
+        if not src.pod_labels:
+            continue
+        at = src.path.rfind("/")
+        while at > 0:
+            for path, e in by_dir.get(src.path[:at + 1], ()):
+                if any(e.selects(ns, labels) for ns, labels in src.pod_labels):
+                    _HOMES[(path, e.kind, e.name, e.selector)] = path[:path.rfind("/") + 1]
+            at = src.path.rfind("/", 0, at)
 _FILE_SUFFIXES = (".yaml", ".yml", ".json")
 # what reaches across deployments by its namespace or by name: a namespace's LimitRange, a serving runtime
 _ANY_UNIT = frozenset({LIMIT_RANGE, RUNTIME_RUN, RUNTIME_SHADOWED})

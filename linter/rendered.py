@@ -78,6 +78,9 @@ class Rendered:
     name: str  # what was rendered, as reported: `charts/inference` (chart) or `overlays/prod`
     docs: list[RenderedDoc] = field(default_factory=list)
     kind: str = ""  # "helm" or "kustomize"
+    # a chart checked without the templates that did not render (`helm.render_chart`): why it is not whole.
+    # A fix is verified by rendering the whole chart again, so none is offered for its findings
+    partial: str = ""
 
     def text(self) -> str:
         return "".join(d.text for d in self.docs)

@@ -350,8 +350,16 @@ def _moved(source: SourceFile, r: Result) -> Result:
 
         return moved(source, r, no_edit)
 
+    partial = source.origins.rendered.partial
+
     def value_edit(r: Result, place: Any, related: Any) -> Any:
         new = chart.new_value(r)
+        if new is not None and partial:
+            # checked without the templates that did not render: an edit is verified by rendering the whole
+            # chart again, which cannot be done, so `check` offers none (text, JSON and SARIF alike) and `fix` says why
+            return chart.ChartFix(None, f"the Helm chart `{source.path}` is checked without {partial}, which does not "
+                                        "render, and a fix is verified by rendering the whole chart again: make it "
+                                        "render first")
         return chart.value_edit(new, place, related) if new is not None else None
 
     return moved(source, r, value_edit)

@@ -126,7 +126,9 @@ def test_every_exposed_corpus_file_gets_the_edits_of_each_fix_alone(monkeypatch:
     from glmlint.runner import _result, evaluate
 
     tasks = _exposed_tasks(CORPUS, monkeypatch)
-    assert len(tasks) >= 50
+    # (49 since a Service whose directory holds pods it selects reaches those only, `link._home`: 77 before, most
+    # of the others linked across repositories of the corpus, kubernetes/examples' nginx Service to argo-cd's tests)
+    assert len(tasks) >= 45
     fixes = 0
     for source, rules, exposures in tasks:
         found = [(rule, f, w, _result(source, rule, f, w)) for rule in rules if rule.applies_to(source.format)

@@ -355,3 +355,71 @@ def test_authentication_turned_off_names_the_published_port(tmp_path: Path) -> N
 """)
     found = [m for _p, _l, m in _glm017(tmp_path)]
     assert len(found) == 1 and found[0].endswith("for anyone who can reach port 3000 (the container's 8080)"), found
+
+
+VLLM = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: vllm
+spec:
+  selector:
+    matchLabels: {app: vllm}
+  template:
+    metadata:
+      labels: {app: vllm}
+    spec:
+      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.6.3
+          args: [--model, Qwen/Qwen2.5-7B-Instruct, --host, 0.0.0.0]
+"""
+VLLM_SERVICE = """apiVersion: v1
+kind: Service
+metadata:
+  name: vllm
+spec:
+  type: {kind}
+  selector: {{app: vllm}}
+  ports: [{{port: 8000, targetPort: 8000}}]
+"""
+VLLM_INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: vllm
+spec:
+  rules:
+    - host: llm-dev.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: vllm, port: {number: 8000}}}}
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("edge", ["NodePort", "Ingress"])
+def test_a_service_of_one_environment_directory_does_not_expose_the_pods_of_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, edge: str) -> None:
+    # deploy/dev and deploy/prod each hold the same Deployment and a Service (no kustomization: `kubectl apply -f
+    # deploy/dev`); dev's is a NodePort (or dev has an Ingress to it): dev's pods are exposed, not prod's, though
+    # the labels match (main reported prod's Deployment too, "(the Service is in `deploy/dev/service.yaml`)")
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for env in ("dev", "prod"):
+        (tmp_path / "deploy" / env).mkdir(parents=True)
+        (tmp_path / "deploy" / env / "deployment.yaml").write_text(VLLM)
+        kind = "NodePort" if env == "dev" and edge == "NodePort" else "ClusterIP"
+        (tmp_path / "deploy" / env / "service.yaml").write_text(VLLM_SERVICE.format(kind=kind))
+    if edge == "Ingress":
+        (tmp_path / "deploy" / "dev" / "ingress.yaml").write_text(VLLM_INGRESS)
+    assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("deploy/dev/deployment.yaml", 13)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_service_whose_directory_holds_none_of_its_pods_exposes_those_of_any_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    # manifests laid out by kind (`k8s/services/`, `k8s/deployments/`): the Service is applied with the pods
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    for sub, name, text in (("services", "vllm.yaml", VLLM_SERVICE.format(kind="NodePort")),
+                            ("deployments", "vllm.yaml", VLLM)):
+        (tmp_path / "k8s" / sub).mkdir(parents=True)
+        (tmp_path / "k8s" / sub / name).write_text(text)
+    assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("k8s/deployments/vllm.yaml", 13)]

@@ -3,6 +3,7 @@ MLflow, JupyterHub): each fixture reproduces the shape of a real chart's templat
 placed wrong, and pins the template line and values line a user edits."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -274,13 +275,20 @@ def test_the_templates_beside_one_that_cannot_render_are_still_checked(tmp_path,
     assert "set model to the model to serve (the chart's other templates are checked without this one)" in err[0]
     assert "serving/templates/router.yaml:8:3: high GLM009" in out
     assert "GLM003" not in out  # the engine did not render: nothing of it is guessed
-    # a fix is verified by rendering the chart: none is written into a chart that does not render
+    # a fix is verified by rendering the chart: none is written into a chart that does not render, and
+    # none is offered by `check` either, in text, JSON or SARIF (reread19-b B4: main offered `hostNetwork`'s
+    # values edit that `fix` then refused)
+    assert "GLM009" in out and "fix)" not in out
+    _code, got, _err = run(tmp_path, capsys, "--format", "json", "--select", "GLM009", "serving")
+    assert [r["fix"] for r in json.loads(got)] == [None]
+    _code, sarif, _err = run(tmp_path, capsys, "--format", "sarif", "--select", "GLM009", "serving")
+    assert '"ruleId": "GLM009"' in sarif and '"fixes"' not in sarif
     values = tmp_path / "serving" / "values.yaml"
     before = values.read_text()
     code, _out, err = fix(tmp_path, capsys, "--unsafe-fixes", "--write", "--select", "GLM009", "serving")
     assert values.read_text() == before
-    assert any("GLM009 not fixed: an edit is verified by rendering the whole chart, which does not render" in e
-               for e in err)
+    assert any("GLM009 not fixed: the Helm chart `serving` is checked without `serving/templates/engine.yaml:13`, "
+               "which does not render, and a fix is verified by rendering the whole chart again" in e for e in err)
     # given the value, the whole chart renders: no error, the engine's finding too
     code, out, err = run(_serving_chart(tmp_path / "given", "Qwen/Qwen2.5-7B"), capsys, "--select", "GLM003,GLM009",
                          "serving")
@@ -336,8 +344,12 @@ def test_a_value_every_template_needs_leaves_nothing_to_check(tmp_path, capsys):
 
 @needs_kustomize
 @needs_helm
-@pytest.mark.parametrize("skip, found", [("", [22, 36]), ("skipTests: true", [36]), ("skipHooks: true", [])])
-def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsys, skip, found):
+@pytest.mark.parametrize("skip, event, found", [
+    ("", "test", [22, 36]), ("skipTests: true", "test", [36]), ("skipHooks: true", "test", []),
+    # Helm lowercases and trims each event before it looks it up (reread19-b B5: `Test` was kept)
+    ("skipTests: true", "Test", [36]), ("skipTests: true", " test-success", [36]),
+    ("skipTests: true", "pre-install,Test", [36]), ("skipTests: true", "post-install", [22, 36])])
+def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsys, skip, event, found):
     # Kustomize passes an entry's `skipTests: true` as `helm template --skip-tests` and `skipHooks: true` as
     # `--no-hooks`: Helm then prints no test pod (no hook at all); main rendered them anyway
     _write_chart(tmp_path / "charts" / "llm", "image: ollama/ollama:0.5.7\n", {"deployment.yaml": (
@@ -345,7 +357,8 @@ def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsy
         "  selector: {matchLabels: {app: llm}}\n  template:\n    metadata: {labels: {app: llm}}\n    spec:\n"
         "      automountServiceAccountToken: false\n      containers:\n        - name: ollama\n"
         "          image: {{ .Values.image }}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n"
-        "  name: {{ .Release.Name }}-probe\n  annotations:\n    \"helm.sh/hook\": test\nspec:\n  hostNetwork: true\n"
+        f"  name: {{{{ .Release.Name }}}}-probe\n  annotations:\n    \"helm.sh/hook\": \"{event}\"\nspec:\n"
+        "  hostNetwork: true\n"
         "  containers:\n    - name: wget\n      image: busybox:1.36\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
         "  name: {{ .Release.Name }}-pull\n  annotations:\n    \"helm.sh/hook\": pre-install,pre-upgrade\nspec:\n"
         "  template:\n    spec:\n      hostPID: true\n      restartPolicy: Never\n      containers:\n"
@@ -353,6 +366,124 @@ def test_helm_charts_skip_tests_and_hooks_as_kustomize_asks_helm(tmp_path, capsy
     (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n  - name: llm\n    releaseName: llm\n    {skip}\n")
     results = findings(tmp_path, capsys, "--select", "GLM009", ".")
     assert [(r["path"], r["line"]) for r in results] == [("charts/llm/templates/deployment.yaml", n) for n in found]
+
+
+@needs_helm
+@pytest.mark.parametrize("event, reported", [("pre-instal", False), ("Pre-Install", True)])
+def test_a_document_naming_an_unknown_hook_event_is_not_rendered(tmp_path, capsys, event, reported):
+    # Helm skips a document whose `helm.sh/hook` names an event it does not know ("skipping unknown hooks"):
+    # `helm template` does not print it and `helm install` does not create it; Helm's SDK renders every
+    # template as written (main reported the misspelt hook's privileged pod)
+    _write_chart(tmp_path / "warmup", "{}\n", {"hook.yaml": (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: warm\n  annotations:\n"
+        f"    helm.sh/hook: {event}\nspec:\n  restartPolicy: Never\n  containers:\n    - name: pull\n"
+        "      image: vllm/vllm-openai:v0.6.3\n      securityContext: {privileged: true}\n")})
+    results = findings(tmp_path, capsys, "--select", "GLM003", "warmup")
+    assert [(r["path"], r["line"]) for r in results] == ([("warmup/templates/hook.yaml", 12)] if reported else [])
+
+
+def _linked_chart(tmp_path: Path) -> Path:
+    # a monorepo's app chart whose `charts/common` is a relative symbolic link to the shared library chart,
+    # and a Secret that needs a value the defaults do not give
+    _write_chart(tmp_path / "lib" / "common", "{}\n", {"_labels.tpl": (
+        '{{- define "common.labels" -}}\napp: {{ .Chart.Name }}\n{{- end -}}\n')})
+    (tmp_path / "lib" / "common" / "Chart.yaml").write_text("apiVersion: v2\nname: common\ntype: library\n"
+                                                           "version: 0.1.0\n")
+    app = _write_chart(tmp_path / "charts" / "app", "token: \"\"\n", {
+        "secret.yaml": ("apiVersion: v1\nkind: Secret\nmetadata: {name: app}\nstringData:\n"
+                        '  token: {{ required "token is required" .Values.token }}\n'),
+        "deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n"
+            '  selector:\n    matchLabels: {{- include "common.labels" . | nindent 6 }}\n  template:\n'
+            '    metadata:\n      labels: {{- include "common.labels" . | nindent 8 }}\n    spec:\n'
+            "      containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.6.3\n"
+            "          securityContext: {privileged: true}\n")})
+    (app / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n"
+                                    "    version: 0.1.0\n    repository: file://../../lib/common\n")
+    (app / "charts").mkdir()
+    (app / "charts" / "common").symlink_to(Path("..", "..", "..", "lib", "common"))
+    return tmp_path
+
+
+@needs_helm
+def test_a_partial_render_follows_a_relative_symlink_to_a_subchart(tmp_path, capsys):
+    # the templates beside the one that cannot render are rendered in a copy of the chart: a relative link
+    # copied as a link pointed nowhere there, and nothing was checked (reread19-b B7)
+    code, out, err = run(_linked_chart(tmp_path), capsys, "--select", "GLM003", "charts/app")
+    assert code == 2
+    assert [e.split(": cannot render")[0] for e in err] == ["charts/app/templates/secret.yaml:5"]
+    assert "charts/app/templates/deployment.yaml:15:41: critical GLM003" in out
+
+
+@needs_helm
+def test_helms_own_log_never_reaches_glmlints_standard_error(tmp_path):
+    # Helm's SDK logs to the process's standard error itself ("INFO found symbolic link in path ..." for a
+    # linked subchart): glmlint's standard error is its own lines only, each naming a file
+    import subprocess
+    import sys
+
+    _linked_chart(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "glmlint", "check", "--select", "GLM003", "charts/app"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "GLM003" in done.stdout
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert lines and all(ln.startswith("charts/app/") for ln in lines), lines
+    assert "symbolic link" not in done.stderr
+
+
+@needs_helm
+def test_a_warning_helm_logs_is_a_notice_naming_the_chart(tmp_path, capsys):
+    # a subchart's `import-values` naming a value that is not a table: Helm renders and warns on its log
+    chart = _write_chart(tmp_path / "app", "{}\n", {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"})
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: sub\n"
+                                      "    version: 0.1.0\n    import-values: [{child: service, parent: sub}]\n")
+    _write_chart(chart / "charts" / "sub", "service: 8080\n", {})
+    code, _out, err = run(tmp_path, capsys, "app")
+    assert code == 0
+    assert [e for e in err if "Helm warns" in e] == [
+        'app: Helm warns: ImportValues missing table from chart chart=sub error="\\"service\\" is not a table"']
+
+
+@needs_kustomize
+@needs_helm
+@pytest.mark.parametrize("kube, found", [("", ("GLM008", 19)), ('kubeVersion: "1.19.0"', ("GLM003", 17))])
+def test_helm_charts_render_with_the_kube_version_the_entry_gives(tmp_path, capsys, kube, found):
+    # Kustomize passes an entry's `kubeVersion` (`apiVersions`) as `helm template --kube-version`: a template
+    # branching on `.Capabilities.KubeVersion` writes what that cluster gets (main rendered Helm's SDK with its
+    # default capabilities whatever the entry said)
+    _write_chart(tmp_path / "charts" / "exporter", "image: nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04\n",
+                 {"ds.yaml": (
+                     "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {{ .Release.Name }}-dcgm\nspec:\n"
+                     "  selector:\n    matchLabels: {app: dcgm}\n  template:\n    metadata:\n"
+                     "      labels: {app: dcgm}\n    spec:\n      containers:\n        - name: exporter\n"
+                     "          image: {{ .Values.image }}\n          securityContext:\n"
+                     '            {{- if semverCompare "<1.20-0" .Capabilities.KubeVersion.Version }}\n'
+                     "            privileged: true\n            {{- else }}\n"
+                     "            capabilities: {add: [SYS_ADMIN]}\n            {{- end }}\n")})
+    (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n  - name: exporter\n    releaseName: gpu\n"
+                                                 f"    {kube}\n")
+    results = findings(tmp_path, capsys, "--select", "GLM003,GLM008", ".")
+    assert [(r["code"], r["line"]) for r in results] == [found]
+    assert {r["path"] for r in results} == {"charts/exporter/templates/ds.yaml"}
+
+
+@needs_helm
+def test_the_sdk_renders_with_the_api_versions_and_keeps_the_hooks(tmp_path):
+    # `helm template --api-versions monitoring.coreos.com/v1`: `.Capabilities.APIVersions.Has` is true for it;
+    # the hooks are printed as without the flag
+    from glmlint import helm
+
+    chart = _write_chart(tmp_path / "mon", "{}\n", {
+        "sm.yaml": ('{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}\n'
+                    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m}\n{{- end }}\n"),
+        "hook.yaml": ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations: {helm.sh/hook: test}\n"
+                      "spec:\n  containers: [{name: t, image: busybox:1.36}]\n")})
+    plain = helm.render_manifests(str(chart), [])
+    assert "ServiceMonitor" not in plain.get("mon/templates/sm.yaml", "")
+    got = helm.render_manifests(str(chart), [], versions=("--api-versions", "monitoring.coreos.com/v1",
+                                                           "--kube-version", "1.29.0"))
+    assert "kind: ServiceMonitor" in got["mon/templates/sm.yaml"]
+    assert "helm.sh/hook: test" in got["mon/templates/hook.yaml"]
 
 
 @needs_helm

@@ -467,3 +467,38 @@ def test_a_service_of_one_overlay_does_not_expose_the_pods_of_another(tmp_path, 
     # dev's Service left ClusterIP: nothing is exposed
     results = findings_json(_two_overlays(tmp_path / "clusterip", "ClusterIP"), capsys, "--select", "GLM017", ".")
     assert results == []
+
+
+def _chained_overlays(tmp_path: Path, prod: str) -> Path:
+    # overlays/staging builds on base and turns on the host network (a debugging sidecar's port); overlays/prod
+    # builds on staging: `prod` is what its kustomization says beyond `resources: [../staging]`
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "kustomization.yaml").write_text("resources:\n  - deployment.yaml\n")
+    (base / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tgi\nspec:\n"
+        "  selector:\n    matchLabels: {app: tgi}\n  template:\n    metadata:\n      labels: {app: tgi}\n"
+        "    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: tgi\n"
+        "          image: ghcr.io/huggingface/text-generation-inference:2.4.1\n")
+    for name, text in (("staging", "resources:\n  - ../../base\npatches:\n  - path: debug.yaml\n"),
+                       ("prod", "resources:\n  - ../staging\n" + prod)):
+        (tmp_path / "overlays" / name).mkdir(parents=True)
+        (tmp_path / "overlays" / name / "kustomization.yaml").write_text(text)
+    (tmp_path / "overlays" / "staging" / "debug.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tgi\nspec:\n  template:\n    spec:\n"
+        "      hostNetwork: true\n")
+    (tmp_path / "overlays" / "prod" / "no-debug.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tgi\nspec:\n  template:\n    spec:\n"
+        "      hostNetwork: false\n")
+    return tmp_path
+
+
+@needs_kustomize
+@pytest.mark.parametrize("prod", ["patches:\n  - path: no-debug.yaml\n", "namePrefix: prod-\n"])
+def test_an_overlay_another_overlay_patches_is_deployed_and_checked_as_well(tmp_path, capsys, prod):
+    # staging is deployed as it is (`kubectl apply -k overlays/staging`): prod patching its host network off
+    # does not make staging's go away (main built prod alone and reported nothing); prod adding to staging
+    # without a patch deploys staging's objects as they are: one finding, built once
+    results = findings_json(_chained_overlays(tmp_path, prod), capsys, "--select", "GLM009", ".")
+    assert [(r["path"], r["line"]) for r in results] == [("overlays/staging/debug.yaml", 8)]
+    assert {r["rendered_from"] for r in results} == {"overlays/staging" if "patches" in prod else "overlays/prod"}

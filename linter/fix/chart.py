@@ -133,7 +133,7 @@ def _verified(chart_dir: str, report: Any, results: list[Any], helm_options: Any
     chart_dir = os.path.abspath(chart_dir)
     with tempfile.TemporaryDirectory(prefix="glmlint-chart-") as tmp:
         copy = os.path.join(tmp, os.path.basename(chart_dir))
-        shutil.copytree(chart_dir, copy, symlinks=True)
+        helm.copy_chart(chart_dir, copy)
         moved_values = []
         for v in helm_options.values:
             full = os.path.abspath(v)
