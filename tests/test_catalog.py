@@ -592,3 +592,27 @@ def test_a_java_jar_is_the_program_java_runs(words: str, at: int | None) -> None
 
     argv = [Word(t, Loc(1, 1)) for t in words.split()]
     assert services.match_command(services.get("h2o"), argv) == at
+
+
+
+def test_a_chart_values_secret_is_read_with_the_catalog_read_again() -> None:
+    """The readers of a chart's values Secret (the catalog's `chart_values`, parsers/kubernetes.py) follow the
+    catalog read again (`services.reload`): a reader is matched to its service's entry by identity, and the
+    readers kept from the catalog read before matched no entry, so zero-to-jupyterhub's dummy login went
+    unreported for the rest of the process (order-dependent in the suite: red after any test that reloads)."""
+    from glmlint.config import Config
+    from glmlint.context import EVERYWHERE
+    from glmlint.registry import builtin_rules
+    from glmlint.runner import scan
+
+    rule = next(r for r in builtin_rules() if r.code == "GLM017")
+    z2jh = Path(__file__).resolve().parents[1] / "fixtures" / "glm017_ai_service_exposed" / "positive" / \
+        "helm-template.z2jh-default-dummy-authenticator.yaml"
+
+    def found() -> list[int]:
+        return [r.line for r in scan([str(z2jh)], [rule], config=Config(contexts=EVERYWHERE)).results]
+
+    before = found()
+    assert before
+    services.reload()
+    assert found() == before

@@ -1803,21 +1803,24 @@ class _ValuesSecret(NamedTuple):
     lines: tuple[tuple[tuple[str, ...], str, str], ...]
 
 
-_READERS: dict[str, tuple[Any, ...]] | None = None  # the catalog's `chart_values`, by their Secret key
+_READERS: tuple[Any, dict[str, tuple[Any, ...]]] | None = None  # the catalog's `chart_values` by Secret key, and that catalog
 
 
 def _chart_readers() -> dict[str, tuple[Any, ...]]:
+    """The catalog's `chart_values` by their Secret key, for the catalog now read (`services.reload` reads
+    it again: a reader is matched to its service's entry by identity, `_values_read`)."""
     global _READERS
-    if _READERS is None:
-        from glmlint.catalog.services import catalog
+    from glmlint.catalog.services import catalog
 
+    services = catalog()
+    if _READERS is None or _READERS[0] is not services:
         got: dict[str, tuple[Any, ...]] = {}
-        for service in catalog():
+        for service in services:
             if service.chart_values is not None:
                 got[service.chart_values.secret_key] = (*got.get(service.chart_values.secret_key, ()),
                                                          service.chart_values)
-        _READERS = got
-    return _READERS
+        _READERS = (services, got)
+    return _READERS[1]
 
 
 def _dig(values: Any, path: tuple[str, ...]) -> Any:
