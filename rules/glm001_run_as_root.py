@@ -159,6 +159,13 @@ message, are unchanged; a volume-permissions step's message says why):
   `/root` to reach it, and a HOME moved to `/tmp` would download the model again into the container. The
   finding says to mount it outside `/root` and point the program at it (`HF_HOME`); a tmpfs or `emptyDir`
   there is scratch space the fix's HOME replaces, and does not count;
+- a program the container starts from root's home: a program or file its start command names there
+  (`python /root/app/main.py`), one found through an `ENV PATH` entry there that the build installs into
+  (conda's `-p /root/miniconda3` with `PATH=/root/miniconda3/bin:$PATH`, `pip install --user` with
+  `HOME=/root`), or an app copied into a `WORKDIR` there: another uid cannot search `/root` to reach it
+  (runc starts the program after it has changed the user), so the container could not start. The finding
+  says to install it outside `/root` (`-p /opt/conda`); a build step that opens `/root` (`chmod 755 /root`)
+  gets the fix;
 - a container that listens on a port below 1024 (a cataloged service's listener, TGI's image on port 80; a
   Kubernetes `containerPort`) in Kubernetes or on the host's network: only root binds it where the runtime
   leaves `net.ipv4.ip_unprivileged_port_start` at 1024 (CRI-O, containerd before 2.0; Docker and Podman
@@ -176,6 +183,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import posixpath
+import re
 
 from glmlint.catalog.images import Fact, default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of
@@ -455,7 +463,55 @@ def _in_roots_home(workload: Workload) -> str:
         return (f" (no automatic fix: it mounts {what} at {target}, in root's home, which another uid cannot "
                 f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
                 f"Hugging Face cache), then run as a non-root user)")
+    where = _runs_from_roots_home(workload)
+    if where and _roots_home(workload, where[1]):
+        return (f" (no automatic fix: {where[0]}, in root's home, which another uid cannot enter (/root is mode "
+                f"0700), so the container could not start its program: install it outside /root (conda's "
+                f"`-p /opt/conda`, an app in /app), then run as a non-root user)")
     return ""
+
+
+def _in_root(path: str) -> str:
+    """`path` normalised when it lies in root's home (`/root/...`), else ""."""
+    path = posixpath.normpath(path) if path.startswith("/") else ""
+    return path if path.startswith("/root/") else ""
+
+
+def _runs_from_roots_home(workload: Workload) -> tuple[str, str] | None:
+    """What the container starts from root's home, with the path: a program or a file its start command names
+    there (`/root/miniconda3/bin/python`, `python /root/app/main.py`), a program found through an `ENV PATH`
+    entry there that the build installs into (`-p /root/miniconda3` with `PATH=/root/miniconda3/bin:$PATH`),
+    or an app copied into a `WORKDIR` there. A process that is not root resolves each of those paths through
+    /root, which it may not search (path_resolution(7)), and runc starts it only after it has changed the user
+    (libcontainer/init_linux.go `finalizeNamespace`, at c9019ea9); a relative `WORKDIR` alone is not one: runc
+    changes into it as root first."""
+    for cmd in workload.process:
+        for word in cmd.argv:
+            if (path := _in_root(word.text)) and not word.dynamic:
+                return f"it starts `{path}`", path
+    home = workload.env_value("HOME")
+    home_dir = home.value if home is not None and home.value else ""
+    path_var = workload.env_value("PATH")
+    bare = any(cmd.argv and "/" not in cmd.argv[0].text for cmd in workload.process)
+    if path_var is not None and bare:
+        # what the build installs into: a target it names (`-p /root/miniconda3`, `--prefix=/root/venv`), or
+        # a `pip install --user` (HOME's `.local`)
+        named = [t for cmd in workload.build_steps for a in cmd.args
+                 if (t := _in_root(a.text.split("=", 1)[1] if a.text.startswith("--") and "=" in a.text
+                                   else a.text))]
+        user_pip = any(cmd.name.startswith("pip") and cmd.has_flag("--user") for cmd in workload.build_steps)
+        for entry in path_var.value.split(":"):
+            entry = re.sub(r"^\$(\{HOME\}|HOME)(?=/|$)", home_dir, entry) if home_dir else entry
+            if not (entry := _in_root(entry)):
+                continue
+            if any(_holds(t, entry) or _holds(entry, t) for t in named) or \
+                    user_pip and home_dir and _holds(posixpath.join(home_dir, ".local"), entry):
+                return f"its `PATH` takes programs from {entry}, where the build installs them", entry
+    workdir = _in_root(workload.workdir or "")
+    if workdir and any((copied := _in_root(target)) and (_holds(workdir, copied) or _holds(copied, workdir))
+                       for target, _ in workload.copied_in):
+        return f"its app is copied into its `WORKDIR` {workdir}", workdir
+    return None
 
 
 # scratch space every uid may write: a tmpfs (compose, `docker run`) and an emptyDir (mode 0777)

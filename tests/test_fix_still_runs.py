@@ -804,3 +804,37 @@ def test_compose_cap_drop_fix_adds_back_what_label_studios_entrypoint_needs(tmp_
     svc = yaml.safe_load(new)["services"]["ls"]
     assert svc["cap_drop"] == ["ALL"]
     assert svc.get("cap_add") == add
+
+
+_CONDA = ("FROM nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04\nENV HOME=/root\n"
+          "RUN apt-get update && bash /tmp/mc.sh -b -p {prefix} && rm /tmp/mc.sh\nENV PATH={prefix}/bin:$PATH\n"
+          "RUN pip install vllm==0.6.3\nCMD [\"python\", \"-m\", \"vllm.entrypoints.openai.api_server\"]\n")
+
+
+@pytest.mark.parametrize(("dockerfile", "fixable"), [
+    # review A20 X1: conda installed in /root and found through PATH: uid 10001 cannot search /root (0700), so
+    # `python` is not found and the container exits 127
+    (_CONDA.format(prefix="/root/miniconda3"), False),
+    # one switch: conda installed in /opt
+    (_CONDA.format(prefix="/opt/conda"), True),
+    # `pip install --user` with HOME=/root, found through `$HOME/.local/bin`
+    ("FROM python:3.11\nENV HOME=/root\nENV PATH=$HOME/.local/bin:$PATH\nRUN pip install --user vllm\n"
+     "CMD [\"vllm\", \"serve\", \"m\"]\n", False),
+    # a PATH entry in /root the build installs nothing into: lookup goes on to /usr/local/bin
+    ("FROM python:3.11\nENV PATH=/root/.cargo/bin:$PATH\nRUN pip install vllm\nCMD [\"vllm\", \"serve\", \"m\"]\n",
+     True),
+    # the start command names a file in /root
+    ("FROM python:3.11\nCOPY main.py /root/main.py\nCMD [\"python\", \"/root/main.py\"]\n", False),
+    # an app copied into a WORKDIR in /root; one switch: /app
+    ("FROM python:3.11\nWORKDIR /root/app\nCOPY . .\nCMD [\"python\", \"main.py\"]\n", False),
+    ("FROM python:3.11\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"main.py\"]\n", True),
+    # a build step opens /root to everyone
+    ("FROM ubuntu:22.04\nRUN bash /tmp/mc.sh -b -p /root/miniconda3 && chmod 755 /root\n"
+     "ENV PATH=/root/miniconda3/bin:$PATH\nCMD [\"python\", \"app.py\"]\n", True),
+])
+def test_run_as_non_root_fix_keeps_a_program_in_roots_home(tmp_path, dockerfile, fixable) -> None:
+    result = _glm001(tmp_path, "Dockerfile", dockerfile)
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert "in root's home, which another uid cannot enter" in result.message
+        assert "could not start its program" in result.message
