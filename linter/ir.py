@@ -625,6 +625,11 @@ class Volume:
     kind: str
     loc: Loc
     path: tuple[str | int, ...] = ()
+    claim: str = ""  # a `persistentVolumeClaim`'s `claimName`
+    # its claim, written in the same file with access modes that leave its files their
+    # owner (no ReadWriteOnce/ReadWriteOncePod, or `volumeMode: Block`): the kubelet does not give them to the
+    # pod's fsGroup (kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`); "" otherwise
+    owner_kept: str = ""
 
 
 @dataclass(frozen=True, slots=True)

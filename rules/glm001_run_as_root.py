@@ -135,7 +135,11 @@ In Kubernetes, a container that writes a claim (a `persistentVolumeClaim`, a Sta
 `volumeClaimTemplates`, a generic ephemeral volume or a cloud disk) gets the pod's `securityContext.fsGroup`
 beside the uid, unless the pod sets one: the claim's files are root's (a fresh filesystem's root directory,
 or what the container wrote as root), and the kubelet gives them to that group, group-writable
-(`SetVolumeOwnership`), and adds it to every container's groups. A hostPath or NFS share keeps its owner.
+(`SetVolumeOwnership`), and adds it to every container's groups. A hostPath or NFS share keeps its owner, and
+so does a claim written in the scan with access modes that hold neither ReadWriteOnce nor ReadWriteOncePod
+(a ReadWriteMany model cache shared by replicas on EFS, Filestore or NFS) or with `volumeMode: Block`: a CSI
+driver's default `fsGroupPolicy` gives files to the fsGroup only for a ReadWriteOnce volume, so no fix is
+offered for a container that writes one, and the finding says why (a claim not in the scan gets the fsGroup).
 No fix is offered where the new uid could not write what the workload writes at start: a file among the
 image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), or the data a cataloged
 service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
@@ -284,6 +288,9 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
     if fix is not None and (why := _in_roots_home(workload)):
         # a volume mounted in /root (`~/.cache/huggingface:/root/.cache/huggingface`, a PVC there): another uid
         # cannot enter /root to reach it, and a HOME moved to /tmp downloads the model again into the container
+        fix, note, held = None, why, True
+    if fix is not None and (why := _kept_claims(workload)):
+        # a ReadWriteMany claim (the model cache replicas share): the kubelet leaves its files their owner
         fix, note, held = None, why, True
     if fix is not None and (why := _root_owned_writes(workload)):
         # Open WebUI's key file among its code, Qdrant's `./storage`, MLflow's `mlflow.db` where it starts, a
@@ -586,6 +593,23 @@ def _claims(workload: Workload) -> list[str]:
                 and mount.source not in out:
             out.append(mount.source)
     return out
+
+
+def _kept_claims(workload: Workload) -> str:
+    """Why the fix's uid could not write a claim the container mounts writable, else "": one written in the
+    scan whose access modes leave its files their owner under the pod's fsGroup (`Volume.owner_kept`: a
+    ReadWriteMany or ReadOnlyMany claim, a raw block device)."""
+    if workload.format is not Format.KUBERNETES or workload.pod is None:
+        return ""
+    kept = {v.name: v for v in workload.pod.volumes if v.owner_kept}
+    for mount in workload.mounts:
+        if mount.kind == "volume" and not mount.read_only and (v := kept.get(mount.source or "")) is not None:
+            return (f" (no automatic fix: it writes the claim `{v.claim}` at {mount.target}, whose access modes "
+                    f"are {v.owner_kept}: the kubelet gives a CSI volume's files to the pod's fsGroup only for a "
+                    f"ReadWriteOnce one (or a driver with `fsGroupPolicy: File`), so they stay root's and another "
+                    f"uid cannot write them; give the directory to the uid (`chown`, an NFS export's owner), then "
+                    f"run as a non-root user)")
+    return ""
 
 
 def _holds(target: str, path: str) -> bool:

@@ -838,3 +838,57 @@ def test_run_as_non_root_fix_keeps_a_program_in_roots_home(tmp_path, dockerfile,
     if not fixable:
         assert "in root's home, which another uid cannot enter" in result.message
         assert "could not start its program" in result.message
+
+
+_SHARED_CACHE = """\
+    apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata: {{name: models}}
+    spec:
+      accessModes: [{modes}]
+      storageClassName: efs-sc
+      resources: {{requests: {{storage: 500Gi}}}}
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {{name: vllm}}
+    spec:
+      replicas: 2
+      selector: {{matchLabels: {{app: vllm}}}}
+      template:
+        metadata: {{labels: {{app: vllm}}}}
+        spec:
+          containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.3
+              args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--download-dir", "/models"]
+              env: [{{name: HF_HOME, value: /models/hf}}]
+              ports: [{{containerPort: 8000}}]
+              volumeMounts: [{{name: models, mountPath: /models}}]
+          volumes:
+            - name: models
+              persistentVolumeClaim: {{claimName: models}}
+    """
+
+
+@pytest.mark.parametrize(("modes", "fixable"), [
+    # review A20 X2: a CSI driver's default fsGroupPolicy gives files to the fsGroup only for ReadWriteOnce
+    # (kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`): the files stay root's
+    ("ReadWriteMany", False),
+    ("ReadOnlyMany", False),
+    # one switch: ReadWriteOnce (and a claim that also allows it) gets the fsGroup
+    ("ReadWriteOnce", True),
+    ("ReadWriteOnce, ReadWriteMany", True),
+])
+def test_kubernetes_run_as_non_root_fix_leaves_a_shared_claim(tmp_path, modes, fixable) -> None:
+    result = _glm001(tmp_path, "vllm.yaml", _SHARED_CACHE.format(modes=modes))
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        assert f"whose access modes are `{modes}`" in result.message
+
+
+def test_kubernetes_run_as_non_root_fix_gives_fsgroup_to_a_claim_not_in_the_scan(tmp_path) -> None:
+    # the claim is not in the scan: its access modes are unknown, the fsGroup is added as before
+    text = _SHARED_CACHE.format(modes="ReadWriteMany").split("---\n", 1)[1]
+    result = _glm001(tmp_path, "vllm.yaml", text)
+    assert result.fix is not None, result.message

@@ -158,8 +158,11 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     knative: list[Any] = []  # the file's Knative Services and DomainMappings (`_domain_mappings`)
     config: Any = None  # its first `inferenceservice-config` ConfigMap of a written namespace (`KSERVE_CONFIG`)
     secrets: list[_ValuesSecret] = []  # Secrets that hand a chart's values to a cataloged service (`_values_secrets`)
+    kept: dict[tuple[str | None, str], str] = {}  # claims whose files keep their owner (`_owner_kept`)
     for d, doc in enumerate(docs):
         for obj, obj_path in _objects(doc, (d,)):
+            if (why := _owner_kept(obj)) is not None:
+                kept[(_namespace(obj), y.text(y.get(obj, "metadata", "name")) or "")] = why
             if (y.text(y.get(obj, "apiVersion")) or "").startswith(_KNATIVE_API) and \
                     y.text(y.get(obj, "kind")) in ("Service", _DOMAIN_MAPPING):
                 knative.append(obj)
@@ -191,6 +194,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                     limits.setdefault(_namespace(obj), got)
     if routed is not None and any(y.text(y.get(o, "kind")) in _ROUTE_KINDS or _llm_route(o) is not None for o in routed):
         source.services.extend(_ingress_exposures(routed))
+    if kept:
+        source.workloads = [_claims_kept(w, kept) for w in source.workloads]
     if secrets:
         source.workloads = [_values_read(w, secrets) for w in source.workloads]
         # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
@@ -221,6 +226,36 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                                     (runtime_label(kind, name),), (), at, via=kind)
                            for kinds, name, namespace, _user, at in unlimited if name for kind in kinds)
     return source
+
+
+# The kubelet gives a volume's files to the pod's fsGroup only where the volume plugin supports it: for a CSI
+# volume (EFS, Filestore, Azure Files, most claims today) when the driver's `fsGroupPolicy` is `File`, or under
+# the default `ReadWriteOnceWithFSType` when the volume has an fsType and a ReadWriteOnce access mode ("skipping
+# fsGroup, only support ReadWriteOnce access mode": kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`,
+# at 4a0608cb); a raw block device has no files. A claim written with access modes that hold neither
+# ReadWriteOnce nor ReadWriteOncePod (the ReadWriteMany model cache shared by replicas), or `volumeMode: Block`,
+# is taken to keep its owner; a claim not in the file is not known.
+def _owner_kept(obj: Any) -> str | None:
+    """Why a PersistentVolumeClaim's files keep their owner under the pod's fsGroup, else None."""
+    if y.text(y.get(obj, "kind")) != "PersistentVolumeClaim" or y.text(y.get(obj, "apiVersion")) != "v1":
+        return None
+    spec = y.get(obj, "spec")
+    if y.text(y.get(spec, "volumeMode")) == "Block":
+        return "a raw block device (`volumeMode: Block`)"
+    modes = [y.text(m) or "" for m in y.items(y.get(spec, "accessModes"))]
+    if modes and not {"ReadWriteOnce", "ReadWriteOncePod"} & set(modes):
+        return f"`{', '.join(modes)}`"
+    return None
+
+
+def _claims_kept(w: Workload, kept: dict[tuple[str | None, str], str]) -> Workload:
+    """`w` with its pod's claims that `kept` names marked `owner_kept` (the claim in its namespace)."""
+    pod = w.pod
+    if pod is None or not any(v.kind == "persistentVolumeClaim" and v.claim for v in pod.volumes):
+        return w
+    volumes = tuple(records.replace(v, owner_kept=why) if v.kind == "persistentVolumeClaim" and
+                    (why := kept.get((w.namespace, v.claim))) is not None else v for v in pod.volumes)
+    return records.replace(w, pod=records.replace(pod, volumes=volumes)) if volumes != pod.volumes else w
 
 
 # The LimitRanger admission plugin (kubernetes plugin/pkg/admission/limitranger/admission.go
@@ -3733,7 +3768,9 @@ def _volume(vol: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Volume:
     inside = path[-1:] == (INSIDE_TEXT,)
     where = at(pair[0]) if pair is not None else at(vol)
     return Volume(y.text(y.get(vol, "name")) or "", kind, where,
-                  (*path, kind) if pair is not None and not inside else path)
+                  (*path, kind) if pair is not None and not inside else path,
+                  claim=y.text(y.get(pair[1], "claimName")) or "" if kind == "persistentVolumeClaim"
+                  and pair is not None else "")
 
 
 def _scalar_setting(node: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[Any] | None:
