@@ -242,19 +242,28 @@ def _blank(snip: Snippet, line_no: int) -> None:
 # would be if run as written (`<` followed at once by a letter, words of letters, digits, `_`, `.`, `-`, `/`
 # with single blanks between them, then `>`: `sort <in >out` and `2>&1` are not such)
 _DOCS_PLACEHOLDER = re.compile(r"<[A-Za-z][\w./-]*(?: [\w./-]+)*>")
+# A template's placeholder written with blanks inside its braces, as Jinja, cookiecutter and Go templates are
+# usually written (`-p {{ cookiecutter.port }}:8000`, `{{ .Port }}`): the template engine fills it in before
+# the script runs, so it is one value, not the words `{{`, `cookiecutter.port`, `}}:8000` the shell would read
+# (the `-p` would take `{{` and the image be read as `cookiecutter.port`). One written without blanks is one
+# word already. (review A20 F2)
+_TEMPLATE_PLACEHOLDER = re.compile(r"\{\{(?=[^{}\n]*\s)[^{}\n]*\}\}")
+_DOCS_OR_TEMPLATE = re.compile(f"{_DOCS_PLACEHOLDER.pattern}|{_TEMPLATE_PLACEHOLDER.pattern}")
 
 
-def _add_docs(snip: Snippet, line_no: int, text: str, at: int) -> None:
-    """A row of a Markdown shell block with each documentation placeholder (`_DOCS_PLACEHOLDER`) one
-    value the reader fills in: a word the shell reads as an expansion, given back as written by `lift`
+def _add_docs(snip: Snippet, line_no: int, text: str, at: int,
+              placeholder: re.Pattern[str] = _DOCS_OR_TEMPLATE) -> None:
+    """A row of a Markdown shell block with each documentation placeholder (`_DOCS_PLACEHOLDER`) or
+    template placeholder (`_TEMPLATE_PLACEHOLDER`; a script's rows: that one only) one value the reader
+    or the template fills in: a word the shell reads as an expansion, given back as written by `lift`
     (`Snippet.restore`), so the rest of the command is read and only that value is unknown."""
-    if "<" not in text:
+    if "<" not in text and "{{" not in text:
         snip.add(line_no, text, at)
         return
     chars: list[str] = []
     cols: list[int] = []
     pos = 0
-    for m in _DOCS_PLACEHOLDER.finditer(text):
+    for m in placeholder.finditer(text):
         chars.extend(text[pos:m.start()])
         cols.extend(range(at + pos, at + m.start()))
         key = f"${{__doc{len(snip.restore)}__}}"
@@ -826,7 +835,7 @@ def shell_script(text: str) -> list[Snippet]:
     snip.script = True
     lines = split_lines(text)
     for k, line in enumerate(lines):
-        snip.add(k + 1, line)
+        _add_docs(snip, k + 1, line, 0, _TEMPLATE_PLACEHOLDER)
     _learn(snip, lines)
     return [snip]
 
