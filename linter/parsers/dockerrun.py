@@ -21,7 +21,8 @@ A command `ssh` runs on another host (`ssh gpu-box "docker run ..."`, `ssh host 
 too (`glmlint.shell.remote`): a container started there is started all the same; the file's variables
 are read in it only where the local shell expands them (double quotes, unquoted words).
 A `docker run --network NET` on networks the file made with `docker network create --internal NET`
-only publishes no port (`_internal_networks`), as a compose service on `internal: true` networks.
+only publishes no port (`_internal_networks`), as a compose service on `internal: true` networks,
+unless the file then connects it (`docker network connect NET NAME`) to a network that is not internal.
 `docker compose run [OPTIONS] SERVICE` (`docker-compose run`, `$(DOCKER) compose run`, and a variable
 the file sets once to `docker compose`, with the global options a variable gives: `$(DOCKER_COMPOSE)
 $(COMPOSE_FILES) run`; one named for Compose, `$(DOCKER_COMPOSE)`, when its value is not known) is a partial workload: the service
@@ -1629,9 +1630,12 @@ def _source(path: str, text: str, snippets: Iterator[Snippet] | list[Snippet],
     started = any(_verb(cmd.argv, _START) is not None for cmd, _ in commands if program(cmd) is not None)
     built = _built_here(commands, known)
     internal = _internal_networks(commands)
+    connected = _connected_elsewhere(commands, internal) if internal else frozenset()
     for cmd, restore in commands:
+        named = cmd.option("--name") if connected else None
         w = lift(cmd, path, restore, source.assumed, created_run=started, env_files=env_files, known=known.get(id(cmd)),
-                 script=scripts.get(id(cmd)), as_run=id(cmd) in as_run, internal=internal)
+                 script=scripts.get(id(cmd)), as_run=id(cmd) in as_run,
+                 internal=frozenset() if named is not None and named[0] in connected else internal)
         if w is None:
             continue
         if id(cmd) in partial:
@@ -2115,6 +2119,39 @@ def _internal_networks(commands: list[tuple[Command, dict[str, str]]]) -> frozen
             k += 1
         if internal and not overlay and name and "$" not in name:
             out.add(name)
+    return frozenset(out)
+
+
+# `docker network connect [OPTIONS] NETWORK CONTAINER`: the options that take a value
+_NETWORK_CONNECT_VALUE = frozenset({"--alias", "--driver-opt", "--ip", "--ip6", "--link", "--link-local-ip"})
+
+
+def _connected_elsewhere(commands: list[tuple[Command, dict[str, str]]], internal: frozenset[str]) -> frozenset[str]:
+    """The containers the file connects with `docker network connect NET NAME` to a network that is not one of
+    its `--internal` ones (or one a variable names): the engine gives every endpoint it adds the container's
+    published ports unless that network is internal (moby b985e231 daemon/network.go
+    `buildPortsRelatedCreateEndpointOptions`), so a `-p` of a container started on an internal network is
+    published once it joins another (review A20 F1)."""
+    out: set[str] = set()
+    for cmd, _restore in commands:
+        if program(cmd) != "docker" or "connect" not in cmd.words():
+            continue
+        words = [w.text for w in cmd.argv]
+        at = next((k for k in range(1, len(words) - 1) if words[k] == "network" and words[k + 1] == "connect"), None)
+        if at is None:
+            continue
+        rest: list[str] = []
+        k = at + 2
+        while k < len(words):
+            t = words[k]
+            if t.startswith("-"):
+                if t in _NETWORK_CONNECT_VALUE:
+                    k += 1
+            else:
+                rest.append(t)
+            k += 1
+        if len(rest) >= 2 and (rest[0] not in internal or "$" in rest[0]):
+            out.add(rest[1])
     return frozenset(out)
 
 
