@@ -726,10 +726,18 @@ def _with_capabilities(helm_python: Any, chart: Any, user: dict[str, Any], relea
         opts["kube_version"] = kube
     if apis:
         opts["api_versions"] = apis
-    native = helm_python._native
-    with helm_python.Config(namespace=namespace) as cfg:
-        summary = json.loads(native.call_string("helm_install", cfg._raw(), native.HANDLE(0), chart._raw(), None,
-                                                release, json.dumps(user), json.dumps(opts)))
+    try:
+        # the SDK's `Chart.render` takes no capabilities: its native `helm_install` (a client-side dry run) does,
+        # reached through the binding's private names (`_native`, `_raw`), which a release may rename (pyproject
+        # bounds the extra below 0.3): such a change is a render error naming the SDK, not a traceback
+        native = helm_python._native
+        with helm_python.Config(namespace=namespace) as cfg:
+            summary = json.loads(native.call_string("helm_install", cfg._raw(), native.HANDLE(0), chart._raw(), None,
+                                                    release, json.dumps(user), json.dumps(opts)))
+    except (AttributeError, KeyError, TypeError) as exc:
+        raise RenderError(f"helm-python-sdk {_sdk_version()} cannot render with `kubeVersion`/`apiVersions` "
+                          f"({type(exc).__name__}: {exc}); glmlint needs helm-python-sdk>=0.2.2,<0.3, or put "
+                          f"`helm` on PATH") from None
     out: dict[str, list[str]] = {}
     key = None
     for line in (summary.get("manifest") or "").split("\n"):
@@ -744,6 +752,15 @@ def _with_capabilities(helm_python: Any, chart: Any, user: dict[str, Any], relea
         if docs:
             out.setdefault(k, []).extend("---\n" + d for d in docs)
     return {k: "".join(v) for k, v in out.items()}
+
+
+def _sdk_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("helm-python-sdk")
+    except PackageNotFoundError:
+        return "(version unknown)"
 
 
 def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:

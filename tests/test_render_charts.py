@@ -554,3 +554,25 @@ def test_a_z2jh_dummy_login_is_reported_at_the_values_line_that_set_it(tmp_path,
     hub = [r for r in results if r["code"] == "GLM044"]
     assert [(r["path"], r["line"], r["fix"]) for r in hub] == [("jupyterhub/templates/hub-deployment.yaml", 12, None)]
     assert "KubeSpawner in the hub starts each user's notebook server as a pod" in hub[0]["message"]
+
+
+class _RenamedSdk:
+    """A helm-python-sdk release whose binding no longer has the private `_native` (review A20 D1)."""
+
+    class HelmError(Exception):
+        pass
+
+
+def test_an_sdk_without_the_private_install_call_is_a_render_error_not_a_traceback() -> None:
+    from glmlint.helm import RenderError, _with_capabilities
+
+    with pytest.raises(RenderError, match=r"helm-python-sdk .* cannot render with `kubeVersion`/`apiVersions` "
+                                          r"\(AttributeError"):
+        _with_capabilities(_RenamedSdk, object(), {}, "release", "default", ("--kube-version", "1.30.0"), {})
+
+
+def test_the_helm_extra_is_bounded_below_the_next_minor_release() -> None:
+    # `_with_capabilities` calls the binding's private names: a 0.x release may rename them
+    text = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert text.count('"helm-python-sdk>=0.2.2,<0.3"') == 2
+    assert '"helm-python-sdk>=0.2.2"' not in text
