@@ -51,7 +51,11 @@ no port at all, the fix publishes on 127.0.0.1 the ports the [service
 catalog](../services.md) knows its service listens on (`-p
 127.0.0.1:8000:8000` for vLLM, its `--port` read); the ports of a service the
 catalog does not know must be published by hand (the fix's title says so),
-and tools that inspect host processes stop working. Out of the host's IPC namespace a container gets the runtime's own
+and tools that inspect host processes stop working. No fix is offered for a container that reaches
+another service on the host's loopback (a variable or argument `http://127.0.0.1:11434`, `localhost:6379`,
+not one of its own ports: Open WebUI's `OLLAMA_BASE_URL`, as its README's "Server Connection Error" cure
+writes it): off the host's network that address is the container's own. The finding says to point it at
+`host.docker.internal` (`--add-host=host.docker.internal:host-gateway`) first. Out of the host's IPC namespace a container gets the runtime's own
 `/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
 workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
 fix that removes `ipc: host` gives it `shm_size` (`--shm-size`) as large as
@@ -97,10 +101,46 @@ def check(workload: Workload) -> Iterator[Finding]:
             # a namespace the pod shares is the purpose of the pod when one of its containers shows it:
             # every container's finding says so, and none offers a fix that would break that one
             purpose_ = purpose(workload.pod_purpose) if shared and workload.pod_purpose else purpose_of(workload)
+            loopback = _host_loopback(workload) if field_name == "host_network" and purpose_ is None else None
+            if loopback is not None:
+                # it reaches another service on the host's loopback (Open WebUI's OLLAMA_BASE_URL=
+                # http://127.0.0.1:11434, its README's cure for "cannot reach the Ollama server"): off the
+                # host's network that address is the container's own, and it loses that service
+                name, value = loopback
+                yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns}, fix=None,
+                              message=f"{workload.owner(setting)} shares the host's {ns} namespace (no automatic "
+                                      f"fix: `{name}` names the host's loopback, `{value}`, which off the host's "
+                                      f"network is the container's own: point it at `host.docker.internal` "
+                                      f"(`--add-host=host.docker.internal:host-gateway`, compose `extra_hosts`), "
+                                      f"then remove the host network)")
+                continue
             yield Finding(at=setting.loc, args={"name": workload.owner(setting), "ns": ns},
                           fix=None if purpose_ is not None else _fix(workload, setting, field_name, ns),
                           message=None if purpose_ is None else
                           f"{workload.owner(setting)} shares the host's {ns} namespace{purpose_.note()}")
+
+
+# a URL or `host:port` on the loopback address (`http://127.0.0.1:11434`, `localhost:6379`, `[::1]:8000`)
+_LOOPBACK = lazyre.compile(r"(?:^|//|@)(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::([0-9]{1,5}))?(?:[/?#]|$)")
+
+
+def _host_loopback(workload: Workload) -> tuple[str, str] | None:
+    """A variable or start argument of a Docker workload that names another service on the host's loopback
+    (a URL, or `host:port`, whose port is not one the container serves itself), as (where, value); else None.
+    On the host's network 127.0.0.1 is the host's; off it, the container's own."""
+    if workload.format not in _PUBLISHING:
+        return None
+    own = {str(p) for p in _served(workload)} | {p.container_port.split("/")[0] for p in workload.ports}
+    candidates = [(v.name, v.value) for v in workload.env if v.value] + \
+        [(c.argv[0].text if c.argv else "", w.text) for c in workload.process for w in c.args]
+    for where, value in candidates:
+        m = _LOOPBACK.search(value.strip())
+        if m is None or ("://" not in value and m.group(1) is None):
+            continue  # a bare `127.0.0.1` is a bind address, not another service
+        if m.group(1) is not None and m.group(1) in own:
+            continue  # its own port
+        return where, value.strip()
+    return None
 
 
 def _fix(workload: Workload, setting: Setting[bool], field_name: str, ns: str) -> Intent | tuple[Intent, ...] | None:
