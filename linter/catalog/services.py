@@ -35,6 +35,7 @@ from glmlint.records import dataclass, field, replace
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+_UVICORN_HOST, _UVICORN_PORT = "UVICORN_HOST", "UVICORN_PORT"  # uvicorn's CLI (`ServiceMatch.uvicorn`)
 
 
 # -- the catalog's data ---------------------------------------------------------------
@@ -988,6 +989,23 @@ class ServiceMatch:
     env_args: tuple[Word, ...] = ()
     # the directories a relative `mount` switch is read in (`Switch.mount`)
     homes: tuple[str, ...] = ()
+    # started by uvicorn's CLI (`uvicorn pkg.app:app`): one click command with `auto_envvar_prefix: "UVICORN"`
+    # (encode/uvicorn e6c7ce79 uvicorn/main.py `main`), so an option not given on the command line is read
+    # from UVICORN_<NAME>: UVICORN_HOST below `--host`, UVICORN_PORT below `--port`, for every service it
+    # launches (review A20 F3); not a program that calls `uvicorn.run()` itself (`chroma run`)
+    uvicorn: bool = False
+
+    def port_env(self, listener: Listener) -> tuple[str, ...]:
+        """The variables that set `listener`'s port, below its flags: the catalog's, and the launcher's."""
+        if self.uvicorn and "--port" in listener.port_flags and _UVICORN_PORT not in listener.port_env:
+            return (*listener.port_env, _UVICORN_PORT)
+        return listener.port_env
+
+    def bind_env(self, listener: Listener) -> tuple[str, ...]:
+        """The variables that set `listener`'s address, below its flags: the catalog's, and the launcher's."""
+        if self.uvicorn and "--host" in listener.bind_flags and _UVICORN_HOST not in listener.bind_env:
+            return (*listener.bind_env, _UVICORN_HOST)
+        return listener.bind_env
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -1124,7 +1142,7 @@ class ServiceMatch:
         got = self.option(*listener.port_flags) if listener.port_flags else None
         if got is not None:
             return int(got[0]) if got[0].isdigit() else None
-        for name in listener.port_env:
+        for name in self.port_env(listener):
             var = self.env_set(name)
             if var is not None:
                 value = (var.value or "").strip().strip("'\"")
@@ -1135,7 +1153,7 @@ class ServiceMatch:
             _host, port = _split_host_port(got[0])
             if port is not None:
                 return int(port) if port.isdigit() else None
-        for name in listener.bind_env:
+        for name in self.bind_env(listener):
             var = self.env_set(name)
             if var is not None and var.value:
                 _host, port = _split_host_port(var.value)
@@ -1185,7 +1203,7 @@ class ServiceMatch:
                 last = Resolved(listener.bind_bare[t], w.loc, "flag", w)
         if last is not None:
             return last
-        for name in listener.bind_env:
+        for name in self.bind_env(listener):
             var = self.env_set(name)
             if var is not None:
                 value = "$unknown" if var.value is None else _split_host_port(var.value)[0]
@@ -1604,6 +1622,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img,
                             homes=_homes(cmd.argv, cwd))
+            if cmd.name == "uvicorn":
+                match = replace(match, uvicorn=True)
             if s.global_options or s.any_before:
                 match = replace(match, before=tuple(cmd.argv[1:start]))
             out.append(match)
@@ -1683,8 +1703,10 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             s, start = built, at  # the build installs another release of it than the image's tag names
         if _rejected(s, words[start:]):
             continue  # (the newer image's entrypoint passes an option the installed release exits on)
-        out.append(_launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start),
-                           homes=_homes(words, workload.workdir)))
+        match = _launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start),
+                        homes=_homes(words, workload.workdir))
+        out.append(replace(match, uvicorn=True) if words and words[0].text.rsplit("/", 1)[-1] == "uvicorn"
+                   else match)
     return tuple(out)
 
 
