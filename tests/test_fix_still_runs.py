@@ -560,6 +560,14 @@ def _glm001(tmp_path: Path, name: str, text: str):
     return result
 
 
+def _fixable_or_says(result, fixable: bool, *reasons: str) -> None:
+    """The finding carries a fix when `fixable`, else none and a message with each of `reasons`."""
+    assert (result.fix is not None) == fixable, result.message
+    if not fixable:
+        for reason in reasons:
+            assert reason in result.message
+
+
 @pytest.mark.parametrize(("volume", "fixable"), [
     # the way vLLM's and TGI's docs mount the Hugging Face cache: uid 10001 cannot enter /root (0700) to reach
     # it, and HOME=/tmp would download the model again, into the container
@@ -574,10 +582,7 @@ def test_run_as_non_root_fix_keeps_a_volume_in_roots_home(tmp_path, volume, fixa
     mount = f"\n      - {{type: tmpfs, target: /root/.cache}}" if volume == "type: tmpfs" else f"\n      - {volume}"
     text = ("services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    user: root\n"
             f"    command: [\"--model\", \"Qwen/Qwen2.5-1.5B\"]\n    volumes:{mount}\n")
-    result = _glm001(tmp_path, "compose.yaml", text)
-    assert (result.fix is not None) == fixable, result.message
-    if not fixable:
-        assert "in root's home, which another uid cannot enter" in result.message
+    _fixable_or_says(_glm001(tmp_path, "compose.yaml", text), fixable, "in root's home, which another uid cannot enter")
 
 
 @pytest.mark.parametrize(("volume", "fixable"), [
@@ -833,11 +838,8 @@ _CONDA = ("FROM nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04\nENV HOME=/root\n"
      "ENV PATH=/root/miniconda3/bin:$PATH\nCMD [\"python\", \"app.py\"]\n", True),
 ])
 def test_run_as_non_root_fix_keeps_a_program_in_roots_home(tmp_path, dockerfile, fixable) -> None:
-    result = _glm001(tmp_path, "Dockerfile", dockerfile)
-    assert (result.fix is not None) == fixable, result.message
-    if not fixable:
-        assert "in root's home, which another uid cannot enter" in result.message
-        assert "could not start its program" in result.message
+    _fixable_or_says(_glm001(tmp_path, "Dockerfile", dockerfile), fixable,
+                     "in root's home, which another uid cannot enter", "could not start its program")
 
 
 _SHARED_CACHE = """\
@@ -851,40 +853,32 @@ _SHARED_CACHE = """\
     ---
     apiVersion: apps/v1
     kind: Deployment
-    metadata: {{name: vllm}}
+    metadata: {{name: vllm, labels: {{app: vllm}}}}
     spec:
-      replicas: 2
-      selector: {{matchLabels: {{app: vllm}}}}
       template:
         metadata: {{labels: {{app: vllm}}}}
         spec:
+          volumes: [{{name: models, persistentVolumeClaim: {{claimName: models}}}}]
           containers:
-            - name: vllm
-              image: vllm/vllm-openai:v0.6.3
+            - image: vllm/vllm-openai:v0.6.3
+              name: vllm
               args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--download-dir", "/models"]
               env: [{{name: HF_HOME, value: /models/hf}}]
               ports: [{{containerPort: 8000}}]
               volumeMounts: [{{name: models, mountPath: /models}}]
-          volumes:
-            - name: models
-              persistentVolumeClaim: {{claimName: models}}
+      selector: {{matchLabels: {{app: vllm}}}}
+      replicas: 2
     """
 
 
-@pytest.mark.parametrize(("modes", "fixable"), [
-    # review A20 X2: a CSI driver's default fsGroupPolicy gives files to the fsGroup only for ReadWriteOnce
-    # (kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`): the files stay root's
-    ("ReadWriteMany", False),
-    ("ReadOnlyMany", False),
-    # one switch: ReadWriteOnce (and a claim that also allows it) gets the fsGroup
-    ("ReadWriteOnce", True),
-    ("ReadWriteOnce, ReadWriteMany", True),
-])
+# review A20 X2: a CSI driver's default fsGroupPolicy gives files to the fsGroup only for ReadWriteOnce
+# (kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`): the files stay root's; one switch:
+# ReadWriteOnce (and a claim that also allows it) gets the fsGroup
+@pytest.mark.parametrize(("modes", "fixable"), [("ReadWriteMany", False), ("ReadOnlyMany", False),
+                                                ("ReadWriteOnce", True), ("ReadWriteOnce, ReadWriteMany", True)])
 def test_kubernetes_run_as_non_root_fix_leaves_a_shared_claim(tmp_path, modes, fixable) -> None:
-    result = _glm001(tmp_path, "vllm.yaml", _SHARED_CACHE.format(modes=modes))
-    assert (result.fix is not None) == fixable, result.message
-    if not fixable:
-        assert f"whose access modes are `{modes}`" in result.message
+    _fixable_or_says(_glm001(tmp_path, "vllm.yaml", _SHARED_CACHE.format(modes=modes)), fixable,
+                     f"whose access modes are `{modes}`")
 
 
 def test_kubernetes_run_as_non_root_fix_gives_fsgroup_to_a_claim_not_in_the_scan(tmp_path) -> None:
