@@ -133,7 +133,9 @@ image whose start asks for one (vLLM: torch's Inductor names its cache with
 also sets `USER` to the uid it sets, unless `LOGNAME` or `USER` is already set.
 In Kubernetes, a container that writes a claim (a `persistentVolumeClaim`, a StatefulSet's
 `volumeClaimTemplates`, a generic ephemeral volume or a cloud disk) gets the pod's `securityContext.fsGroup`
-beside the uid, unless the pod sets one: the claim's files are root's (a fresh filesystem's root directory,
+beside the uid (with `fsGroupChangePolicy: OnRootMismatch` unless the pod sets a policy: under the default
+`Always` the kubelet re-owns the whole volume at every mount, minutes for a large model cache), unless the pod
+sets one: the claim's files are root's (a fresh filesystem's root directory,
 or what the container wrote as root), and the kubelet gives them to that group, group-writable
 (`SetVolumeOwnership`), and adds it to every container's groups. A hostPath or NFS share keeps its owner, and
 so does a claim written in the scan with access modes that hold neither ReadWriteOnce nor ReadWriteOncePod

@@ -755,6 +755,9 @@ def test_kubernetes_run_as_non_root_fix_gives_the_claim_to_the_pods_fs_group(tmp
     (fixed,) = fix_report(report, Options(unsafe=True, user=user, user_set=user != "10001"))
     spec = yaml.safe_load(fixed.new_text)["spec"]["template"]["spec"]
     assert spec.get("securityContext", {}).get("fsGroup") == want
+    # review A20 X3: the kubelet re-owns the volume at each mount only while its root does not match
+    assert spec.get("securityContext", {}).get("fsGroupChangePolicy") == (
+        "OnRootMismatch" if want is not None and "fsGroup" not in pod else None)
     assert spec["containers"][0]["securityContext"]["runAsUser"] == int(user.split(":")[0])
     if pod.startswith("      securityContext:\n        seccompProfile"):
         assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
@@ -793,7 +796,8 @@ def test_kubernetes_open_webui_uid_fix_keeps_its_data_writable(tmp_path, volume,
     assert (result.fix is not None) == fixable, result.message
     if fixable:
         new, _ = _fixed(tmp_path, "webui.yaml", text, code="GLM001")
-        assert yaml.safe_load(new)["spec"]["template"]["spec"]["securityContext"] == {"fsGroup": fs_group}
+        assert yaml.safe_load(new)["spec"]["template"]["spec"]["securityContext"] == {
+            "fsGroup": fs_group, "fsGroupChangePolicy": "OnRootMismatch"}
     else:
         assert "writes /app/backend/data at start, on the host directory `/srv/open-webui`" in result.message
 
