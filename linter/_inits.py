@@ -130,8 +130,8 @@ def _m10(_F, _s0, _s1, _s2, _s3):
   _s3(self, target)
  return __init__
 
-def _m11(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, context, loc, os, host_users, volumes, annotations, containers, volumes_path):
+def _m11(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, context, loc, os, host_users, volumes, annotations, containers, volumes_path, context_path):
   _s0(self, context)
   _s1(self, loc)
   _s2(self, os)
@@ -140,6 +140,7 @@ def _m11(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s5(self, annotations)
   _s6(self, containers)
   _s7(self, volumes_path)
+  _s8(self, context_path)
  return __init__
 
 def _m12(_F, _s):
@@ -1108,7 +1109,7 @@ def _m91(_F, _s):
  return __init__
 
 def _m92(_F, _s, _f6):
- def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes):
+ def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes, uvicorn):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
   _s(self, 'args', args)
@@ -1124,6 +1125,7 @@ def _m92(_F, _s, _f6):
   _s(self, 'before', before)
   _s(self, 'env_args', env_args)
   _s(self, 'homes', homes)
+  _s(self, 'uvicorn', uvicorn)
  return __init__
 
 def _m93(_F, _s):
@@ -1396,7 +1398,7 @@ MAKERS = {
     (('container', 'runs', 'args_env', 'source'), (), True, False, False): _m8,
     (('container_port', 'loc', 'host_ip', 'host_port', 'protocol', 'published', 'path', 'spec', 'spec_ip', 'spec_editable', 'name'), (), True, True, False): _m9,
     (('context', 'dockerfile', 'loc', 'target'), (), True, True, False): _m10,
-    (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path'), (), True, True, False): _m11,
+    (('context', 'loc', 'os', 'host_users', 'volumes', 'annotations', 'containers', 'volumes_path', 'context_path'), (), True, True, False): _m11,
     (('dangerous', 'loc', 'word', 'env'), (), True, False, False): _m12,
     (('default', 'on', 'off', 'source'), (), True, False, False): _m13,
     (('doc', 'path', 'at', 'templated'), (), True, False, False): _m14,
@@ -1477,7 +1479,7 @@ MAKERS = {
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m89,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m90,
     (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m91,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m92,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'uvicorn'), (6,), True, False, False): _m92,
     (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m93,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m94,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m95,

@@ -652,6 +652,10 @@ class Pod:
     # emptyDir); None for a container template injected into pods not written here (a KServe
     # ClusterStorageContainer, a v1alpha2 `custom.container`): no volume can be added for it
     volumes_path: tuple[str | int, ...] | None = None
+    # (doc index, keys...) of the pod's `securityContext` as the parser reads it, written or not (a pod spec's,
+    # an Argo template's or its workflow's, a KServe component's, a SparkApplication role's
+    # `podSecurityContext`): where a fix writes a pod-level field (GLM001's fsGroup)
+    context_path: tuple[str | int, ...] | None = None
 
     @property
     def windows(self) -> bool:

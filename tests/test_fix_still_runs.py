@@ -890,3 +890,80 @@ def test_kubernetes_run_as_non_root_fix_gives_fsgroup_to_a_claim_not_in_the_scan
     text = _SHARED_CACHE.format(modes="ReadWriteMany").split("---\n", 1)[1]
     result = _glm001(tmp_path, "vllm.yaml", text)
     assert result.fix is not None, result.message
+
+
+# reread20 R1: a custom resource's pod whose securityContext is not written yet (a KServe component takes PodSpec
+# fields inline, an Argo template's `securityContext` is the pod's): `check` offered the uid fix with the pod's
+# fsGroup and `fix` refused it ("cannot find the pod securityContext"); the fsGroup goes where the parser reads
+# the pod's securityContext, and the fixed file reads it there
+_CLAIMED = {
+    "kserve": ("""\
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: llm}
+spec:
+  predictor:
+    containers:
+    - name: kserve-container
+      image: python:3.11
+      command: ["python", "serve.py"]
+      volumeMounts:
+      - {name: models, mountPath: /mnt/models}
+    volumes:
+    - name: models
+      persistentVolumeClaim: {claimName: models}
+""", ("spec", "predictor")),
+    "argo-template": ("""\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: train-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container:
+      image: python:3.11
+      command: [python, train.py]
+      volumeMounts:
+      - {name: cache, mountPath: /cache}
+    volumes:
+    - name: cache
+      persistentVolumeClaim: {claimName: cache}
+""", ("spec", "templates", 0)),
+    # the workflow's volumes, the template's own securityContext (the pod's, where the parser reads it)
+    "argo-workflow-volumes": ("""\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: train-}
+spec:
+  entrypoint: main
+  volumes:
+  - name: work
+    persistentVolumeClaim: {claimName: work}
+  templates:
+  - name: main
+    container:
+      image: python:3.11
+      command: [python, train.py]
+      volumeMounts:
+      - {name: work, mountPath: /work}
+""", ("spec", "templates", 0)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CLAIMED))
+def test_a_custom_resource_pod_gets_the_fs_group_check_offered(tmp_path, case) -> None:
+    text, at = _CLAIMED[case]
+    path = tmp_path / "pod.yaml"
+    path.write_text(text)
+    report = scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path))
+    (finding,) = report.results
+    assert finding.fix is not None and "fsGroup" in finding.fix.title  # what `check` offers
+    (fixed,) = fix_report(report, Options(unsafe=True))
+    assert fixed.skipped == [] and len(fixed.applied) == 1  # is what `fix` writes
+    node = yaml.safe_load(fixed.new_text)
+    for key in at:
+        node = node[key]
+    assert node["securityContext"] == {"fsGroup": 10001, "fsGroupChangePolicy": "OnRootMismatch"}
+    path.write_text(fixed.new_text)
+    assert [r.code for r in scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path)).results] == []

@@ -13,7 +13,7 @@ from typing import Any
 from glmlint.fields import COMPOSE, KUBERNETES, SECURITY_OPTIONS, Key
 from glmlint.fix.text import Edit, FixError
 from glmlint.fix.yamledit import YamlDoc
-from glmlint.ir import Format, Item, Setting, Workload
+from glmlint.ir import INSIDE_TEXT, Format, Item, Setting, Workload
 from glmlint.parsers import yamlnodes as y
 from glmlint.fix.lowering import Lowering, unmounted
 from glmlint.rule import Intent, own_user
@@ -62,6 +62,8 @@ class ManifestFixer(Lowering):
         self.user = fix_user
         self.tree: dict[str, Any] = {}
         self.pod_tree: dict[str, Any] = {}  # Kubernetes: keys of the pod spec (an emptyDir volume)
+        # Kubernetes: keys of a pod securityContext's mapping that does not hold the pod's volumes (`set_fs_group`)
+        self.context_trees: dict[tuple[str | int, ...], dict[str, Any]] = {}
         self.writable: list[str] = []  # paths to make writable beside a read-only root filesystem
         self.env: list[tuple[str, str]] = []  # variables to add (GLM001's HOME and USER)
         self.edits: list[Edit] = []
@@ -80,6 +82,11 @@ class ManifestFixer(Lowering):
             if not y.is_map(pod):
                 raise FixError(f"cannot find the pod of {self.w.label}")
             self.edits.extend(self.ydoc.set_tree(pod, self.pod_tree))
+        for path, tree in self.context_trees.items():
+            holder = self.ydoc.node(path)
+            if not y.is_map(holder):
+                raise FixError(f"cannot find the pod securityContext of {self.w.label}")
+            self.edits.extend(self.ydoc.set_tree(holder, tree))
         if self.tree:
             mapping = self.ydoc.node(self.w.node_path)
             if not y.is_map(mapping):
@@ -322,24 +329,30 @@ class ManifestFixer(Lowering):
     def set_fs_group(self, uid: str) -> None:
         """The pod's `securityContext.fsGroup` (GLM001's, beside the uid it sets, `uid`; the gid of `--fix-user
         UID:GID` when that is the uid): the kubelet gives the pod's claims to that group, group-writable. Written
-        where the pod keeps its `securityContext` beside its `volumes`: a pod spec (`spec`), or a pod-like mapping
-        that already has a `securityContext` (an Argo template, a KServe component)."""
+        where the parser reads the pod's securityContext (`Pod.context_path`), written there or not: a pod spec,
+        an Argo template (or the `templateDefaults`/workflow one it inherits), a KServe component (PodSpec
+        fields inline); never inside an Argo `podSpecPatch` string, nor on a container's own mapping."""
         if self.fmt is not Format.KUBERNETES:
             raise FixError(f"no place for fsGroup in a {self.fmt} file")
-        path = self._volumes_path()
-        pod = self.ydoc.node(path)
-        if not y.is_map(pod) or not (path[-1] == "spec" or "securityContext" in y.entries(pod)):
+        volumes = self._volumes_path()
+        pod = self.w.pod
+        at = pod.context_path if pod is not None else None
+        if not at or INSIDE_TEXT in at or tuple(at[:-1]) == tuple(self.w.node_path) \
+                or not y.is_map(holder := self.ydoc.node(at[:-1])):
             raise FixError(f"cannot find the pod securityContext of {self.w.label}")
         own, gid = _user_parts(self.user)
         value = gid if gid is not None and uid == str(own) else int(uid) if uid.isdigit() else None
         if value is None:
             raise FixError(f"fsGroup must be numeric, not `{uid}`")
-        _merge(self.pod_tree, ("securityContext", "fsGroup"), value)
-        if self.w.pod is not None and self.w.pod.context.fs_group_change_policy is None:
+        key = str(at[-1])
+        # the mapping that holds the pod's volumes takes both in one tree (an emptyDir the same fix adds)
+        tree = self.pod_tree if tuple(at[:-1]) == tuple(volumes) else self.context_trees.setdefault(tuple(at[:-1]), {})
+        _merge(tree, (key, "fsGroup"), value)
+        if pod is not None and pod.context.fs_group_change_policy is None:
             # under the default `Always` the kubelet walks and re-owns the whole volume at every mount (a 500 Gi
             # model cache: minutes per pod start); `OnRootMismatch` skips the walk once the volume's root has
             # that group (kubernetes pkg/volume/volume_linux.go `SetVolumeOwnership`, at 7dd8853f) (review A20 X3)
-            _merge(self.pod_tree, ("securityContext", "fsGroupChangePolicy"), "OnRootMismatch")
+            _merge(tree, (key, "fsGroupChangePolicy"), "OnRootMismatch")
 
     def _replace_env(self, setting: Setting[Any], name: str, value: str) -> None:
         """Give the variable `name` the container writes at `setting` (GLM001's `HOME=/root`, which its new uid

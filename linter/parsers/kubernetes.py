@@ -3430,7 +3430,7 @@ class _Pod:
                 volumes = [v for v in volumes if v.name not in names_patched] + patched
         return Pod(context=context, loc=y.loc(first[0]) if first else y.loc(spec), os=os_name,
                    host_users=host_users, volumes=tuple(volumes), annotations=annotations, containers=names,
-                   volumes_path=self.volumes_at)
+                   volumes_path=self.volumes_at, context_path=self.sc_path)
 
     def pod_settings(self) -> list[tuple[str, Setting[Any]]]:
         """The pod-level rows' settings (`read`: what the pod spec, its workflow, Spark role or patches
