@@ -192,7 +192,7 @@ import posixpath
 import re
 
 from glmlint.catalog.images import Fact, default_user, fact, set_home
-from glmlint.catalog.purposes import purpose_of
+from glmlint.catalog.purposes import purpose_of, under
 from glmlint.ir import Format, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
                           set_value)
@@ -455,12 +455,17 @@ def _needs_name(workload: Workload) -> bool:
     return not any(workload.env_value(str(n)) is not None or n in image_env for n in needs.value)
 
 
+def _scratch_volumes(workload: Workload) -> set[str]:
+    """The names of the pod's `emptyDir` volumes: scratch space (mode 0777) every uid writes."""
+    return {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+
+
 def _in_roots_home(workload: Workload) -> str:
     """Why no other uid can keep the workload's data, else "": what it mounts in root's home, `/root` (mode 0700,
     root's, in the Debian, Ubuntu and Alpine bases, `base-files`: another uid cannot enter it, so it cannot
     reach a mount below it), other than scratch space (a tmpfs, an `emptyDir`) that a HOME the fix moves
     to /tmp replaces; unless a build step opens /root (`_roots_home`)."""
-    scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    scratch = _scratch_volumes(workload)
     for mount in workload.mounts:
         target = posixpath.normpath(mount.target) if mount.target.startswith("/") else ""
         if not target.startswith("/root/") or mount.kind == "tmpfs" or \
@@ -513,11 +518,11 @@ def _runs_from_roots_home(workload: Workload) -> tuple[str, str] | None:
             entry = re.sub(r"^\$(\{HOME\}|HOME)(?=/|$)", home_dir, entry) if home_dir else entry
             if not (entry := _in_root(entry)):
                 continue
-            if any(_holds(t, entry) or _holds(entry, t) for t in named) or \
-                    user_pip and home_dir and _holds(posixpath.join(home_dir, ".local"), entry):
+            if any(under(entry, t) or under(t, entry) for t in named) or \
+                    user_pip and home_dir and under(entry, posixpath.join(home_dir, ".local")):
                 return f"its `PATH` takes programs from {entry}, where the build installs them", entry
     workdir = _in_root(workload.workdir or "")
-    if workdir and any((copied := _in_root(target)) and (_holds(workdir, copied) or _holds(copied, workdir))
+    if workdir and any((copied := _in_root(target)) and (under(copied, workdir) or under(workdir, copied))
                        for target, _ in workload.copied_in):
         return f"its app is copied into its `WORKDIR` {workdir}", workdir
     return None
@@ -546,7 +551,7 @@ def _root_owned_writes(workload: Workload) -> str:
                         f"secret), then run as a non-root user)")
     from glmlint.catalog.services import identify
 
-    scratch = {v.name for v in workload.pod.volumes if v.kind == "emptyDir"} if workload.pod is not None else set()
+    scratch = _scratch_volumes(workload)
     claims = _claims(workload)
     for match in identify(workload):
         for write in match.writes():
@@ -555,7 +560,7 @@ def _root_owned_writes(workload: Workload) -> str:
                 else None
             if where is None:
                 continue
-            holder = max((m for m in workload.mounts if _holds(m.target, where)), key=lambda m: len(m.target),
+            holder = max((m for m in workload.mounts if under(where, m.target)), key=lambda m: len(m.target),
                          default=None)
             if holder is not None and (holder.kind in _SCRATCH or holder.source in scratch
                                        and workload.format is Format.KUBERNETES or holder.source in claims):
@@ -612,11 +617,6 @@ def _kept_claims(workload: Workload) -> str:
                     f"uid cannot write them; give the directory to the uid (`chown`, an NFS export's owner), then "
                     f"run as a non-root user)")
     return ""
-
-
-def _holds(target: str, path: str) -> bool:
-    target = target.rstrip("/") or "/"
-    return path == target or path.startswith(target.rstrip("/") + "/")
 
 
 def _low_ports(workload: Workload) -> list[int]:

@@ -44,7 +44,8 @@ def purposes() -> tuple[Purpose, ...]:
                  for p in load()["purposes"])
 
 
-def _under(path: str, root: str) -> bool:
+def under(path: str, root: str) -> bool:
+    """Whether `path` is `root` or lies below it (both absolute; trailing slashes ignored)."""
     path, root = path.rstrip("/") or "/", root.rstrip("/") or "/"
     return path == root or path.startswith(root + "/")
 
@@ -61,9 +62,9 @@ def purpose_of(workload: Workload, need: str | None = None) -> Purpose | None:
             continue
         if not p.needs and need not in (None, "root"):
             continue
-        if any(_under(h, root) for h in host for root in p.host_paths):
+        if any(under(h, root) for h in host for root in p.host_paths):
             return p
-        if any(_under(f.path, root) for f in workload.files for root in p.writes):
+        if any(under(f.path, root) for f in workload.files for root in p.writes):
             return p
         if p.commands:
             if names is None:
