@@ -1803,21 +1803,16 @@ class _ValuesSecret(NamedTuple):
     lines: tuple[tuple[tuple[str, ...], str, str], ...]
 
 
-_READERS: dict[str, tuple[Any, ...]] | None = None  # the catalog's `chart_values`, by their Secret key
-
-
 def _chart_readers() -> dict[str, tuple[Any, ...]]:
-    global _READERS
-    if _READERS is None:
-        from glmlint.catalog.services import catalog
+    """The catalog's `chart_values`, by their Secret key (asked of the catalog each time: a test may stand
+    another in, `services.reload` builds it anew)."""
+    from glmlint.catalog.services import catalog
 
-        got: dict[str, tuple[Any, ...]] = {}
-        for service in catalog():
-            if service.chart_values is not None:
-                got[service.chart_values.secret_key] = (*got.get(service.chart_values.secret_key, ()),
-                                                         service.chart_values)
-        _READERS = got
-    return _READERS
+    got: dict[str, tuple[Any, ...]] = {}
+    for service in catalog():
+        if service.chart_values is not None:
+            got[service.chart_values.secret_key] = (*got.get(service.chart_values.secret_key, ()), service.chart_values)
+    return got
 
 
 def _dig(values: Any, path: tuple[str, ...]) -> Any:
@@ -1890,7 +1885,7 @@ def _values_read(w: Workload, secrets: list[_ValuesSecret]) -> Workload:
             continue
         host = got[0].partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
         for secret in secrets:
-            if secret.reader is reader and host and host.partition(".")[0] == secret.name \
+            if secret.reader == reader and host and host.partition(".")[0] == secret.name \
                     and secret.namespace == w.namespace:
                 write = FileWrite(reader.file, "\n".join(line for _p, _v, line in secret.lines), "write", secret.loc)
                 return records.replace(w, files=(*w.files, write))
