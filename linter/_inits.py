@@ -1069,8 +1069,8 @@ def _m89(_F):
   self.intents = intents
  return __init__
 
-def _m90(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
- def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities):
+def _m90(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+ def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities, fs_group, fs_group_change_policy):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
   _s2(self, seccomp)
@@ -1081,6 +1081,8 @@ def _m90(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s7(self, host_process)
   _s8(self, proc_mount)
   _s9(self, capabilities)
+  _s10(self, fs_group)
+  _s11(self, fs_group_change_policy)
  return __init__
 
 def _m91(_F, _s, _f6):
@@ -1442,7 +1444,7 @@ MAKERS = {
     (('root', 'failures', 'helm'), (), True, False, False): _m87,
     (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m88,
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m89,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities'), (), True, True, False): _m90,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m90,
     (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes'), (6,), True, False, False): _m91,
     (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m92,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m93,

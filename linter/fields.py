@@ -162,7 +162,7 @@ KUBERNETES: dict[str, Key] = {
 
 # Kubernetes: one level's own `securityContext` as written (`glmlint.ir.SecurityContext`, what the
 # Pod Security Standards judge level by level), `keys` below `securityContext`; `pod=` rows are
-# written at both levels, the others by containers only.
+# written at both levels, the others by containers only, `level=POD` rows by the pod only.
 SCALAR = "scalar"  # the typed value as written (a bool, an int, a string)
 PROFILE = "profile"  # a profile's `type`; `""` when the profile is written without one
 WRITTEN = "written"  # whether the key is written (not null)
@@ -178,6 +178,12 @@ SECURITY_CONTEXT: dict[str, Key] = {
     "host_process": Key(("windowsOptions", "hostProcess"), SCALAR, pod=("windowsOptions", "hostProcess")),
     "proc_mount": Key(("procMount",), TEXT),
     "capabilities": Key(("capabilities",), WRITTEN),  # restricted asks each container to drop ALL
+    # pod-only (`PodSecurityContext`; a container's has neither): the group the kubelet gives each
+    # volume that supports ownership management (group-owned, group-writable, setgid) and adds to
+    # every container's supplemental groups; and whether it re-chowns the volume on every mount
+    # (`Always`, the default) or only when the root's owner/mode differ (`OnRootMismatch`)
+    "fs_group": Key(("fsGroup",), SCALAR, pod=("fsGroup",), level=POD),
+    "fs_group_change_policy": Key(("fsGroupChangePolicy",), TEXT, pod=("fsGroupChangePolicy",), level=POD),
 }
 
 DOCKER_RUN: dict[str, Key] = {

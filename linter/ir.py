@@ -584,7 +584,12 @@ class SecurityContext:
     A field is None when that level does not write it. Values are as written (a bool, an int, a
     string). `seccomp`/`apparmor` are the profile's `type`, `""` when the profile is written
     without one; `selinux_*` are the `seLinuxOptions` keys; `host_process` is
-    `windowsOptions.hostProcess`; `proc_mount` is container-only.
+    `windowsOptions.hostProcess`; `proc_mount` is container-only. `fs_group` (`fsGroup`, as
+    written: an int, or a string the API server would refuse) and `fs_group_change_policy`
+    (`fsGroupChangePolicy`) are pod-only: the kubelet makes each volume that supports ownership
+    management (emptyDir, configMap, secret, projected, downwardAPI, most PVCs: not hostPath)
+    group-owned by `fs_group` and group-writable, and every container runs with that group among
+    its supplemental groups, so a non-root user can write such a volume through its group.
     """
 
     run_as_non_root: Setting[Any] | None = None
@@ -597,6 +602,8 @@ class SecurityContext:
     host_process: Setting[Any] | None = None
     proc_mount: Setting[str] | None = None
     capabilities: bool = False  # `capabilities` is written (restricted PSS asks each container for drop ALL)
+    fs_group: Setting[Any] | None = None  # pod-only: `fsGroup`
+    fs_group_change_policy: Setting[str] | None = None  # pod-only: `fsGroupChangePolicy`
 
 
 @dataclass(frozen=True, slots=True)

@@ -854,3 +854,60 @@ def test_an_llminferenceservice_route_attaches_to_the_default_gateway_inferences
     pooled = runner.scan([str(tmp_path)], select(builtin_rules(), ["GLM017"]), root=str(tmp_path), jobs=2)
     assert [(r.path, r.line, r.message) for r in pooled.results] == \
         [(r.path, r.line, r.message) for r in report.results]
+
+
+def test_the_pod_s_fs_group_is_the_pod_s_own_and_every_pod_template_has_one():
+    # fsGroup/fsGroupChangePolicy are PodSecurityContext fields only (the kubelet chowns the pod's
+    # volumes that support ownership management to it): the pod's, wherever the kind writes it
+    ws = k8s("""\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: weaviate}
+        spec:
+          template:
+            spec:
+              securityContext:
+                fsGroup: 1000
+                fsGroupChangePolicy: OnRootMismatch
+              containers:
+                - name: weaviate
+                  image: semitechnologies/weaviate:1.25.0
+                  securityContext: {runAsUser: 1000, fsGroup: 7}
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {generateName: train-}
+        spec:
+          entrypoint: train
+          securityContext: {fsGroup: 2000}
+          templates:
+            - name: train
+              container: {image: pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime}
+        ---
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: llm}
+        spec:
+          predictor:
+            securityContext: {fsGroup: 3000}
+            model: {modelFormat: {name: huggingface}, storageUri: "hf://x/y"}
+        ---
+        apiVersion: sparkoperator.k8s.io/v1beta2
+        kind: SparkApplication
+        metadata: {name: etl}
+        spec:
+          sparkVersion: 3.5.0
+          driver: {podSecurityContext: {fsGroup: 185}}
+          executor: {}
+        """)
+    got = {w.name: w.pod.context for w in ws}
+    sts = got["weaviate"]
+    assert (sts.fs_group.value, sts.fs_group.loc.line) == (1000, 8)
+    assert sts.fs_group.path == (0, "spec", "template", "spec", "securityContext", "fsGroup")
+    assert sts.fs_group_change_policy.value == "OnRootMismatch"
+    # a container's securityContext has no fsGroup (the API server refuses it there)
+    assert ws[0].own.fs_group is None and ws[0].own.fs_group_change_policy is None
+    assert got["main"].fs_group.value == 2000 and got["main"].fs_group_change_policy is None
+    assert got["kserve-container"].fs_group.value == 3000
+    assert got["spark-kubernetes-driver"].fs_group.value == 185
+    assert got["spark-kubernetes-executor"].fs_group is None

@@ -3717,7 +3717,7 @@ def _context_of(sc: Any, path: Path, container: bool = False, at: Callable[[Any]
     inside = path[-1:] == (INSIDE_TEXT,)
     values: dict[str, Any] = {}
     for name, row in SECURITY_CONTEXT.items():
-        if row.pod is None and not container:
+        if (row.pod is None and not container) or (row.level == POD and container):
             continue
         if row.read == PROFILE:
             values[name] = _profile_type(sc, row.keys[0], path, at)
