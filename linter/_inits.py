@@ -696,8 +696,8 @@ def _m59(_F, _s0, _s1):
   _s1(self, negated)
  return __init__
 
-def _m60(_F, _s, _f11):
- def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, default_bind, bind_own_address, gives, requires, off, auth, tunnel):
+def _m60(_F, _s, _f11, _f12):
+ def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, bind_means, default_bind, bind_own_address, gives, requires, off, auth, tunnel):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -710,6 +710,7 @@ def _m60(_F, _s, _f11):
   _s(self, 'bind_all_flags', bind_all_flags)
   _s(self, 'bind_all_env', bind_all_env)
   _s(self, 'bind_bare', _f11() if bind_bare is _F else bind_bare)
+  _s(self, 'bind_means', _f12() if bind_means is _F else bind_means)
   _s(self, 'default_bind', default_bind)
   _s(self, 'bind_own_address', bind_own_address)
   _s(self, 'gives', gives)
@@ -1413,7 +1414,7 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m57,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m58,
     (('name', 'negated'), (), True, True, False): _m59,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (11,), True, False, False): _m60,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (11, 12), True, False, False): _m60,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m61,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m62,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m63,

@@ -4,8 +4,8 @@
 Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, TensorRT-LLM's `trtllm-serve` (and its gRPC server), lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
-the LiteLLM proxy, Triton, TorchServe,
-Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, KoboldCpp, InvokeAI, Flowise, AnythingLLM,
+the LiteLLM proxy, One API, Triton, TorchServe,
+Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, Tabby, KoboldCpp, InvokeAI, Flowise, AnythingLLM, RAGFlow,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
 Pipelines (likewise its README's `0p3n-w3bu!`),
 TensorFlow Serving, Ray, H2O-3 (`java -jar h2o.jar`), MLflow, TensorBoard, code-server, ComfyUI,

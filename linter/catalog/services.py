@@ -143,6 +143,8 @@ class Listener:
     # SD_LISTEN=true, the default of its `--listen`)
     bind_all_env: tuple[Switch, ...] = ()
     bind_bare: dict[str, str] = field(default_factory=dict)  # flag -> address when given with no value
+    # an address the service reads as another (Mage hands Tornado no address for `localhost`: every interface)
+    bind_means: dict[str, str] = field(default_factory=dict)
     default_bind: str = "127.0.0.1"
     # any address but loopback is one of the container's own (a host name resolves to it), which a
     # published port or a Service reaches: it counts as every interface (Spark's `--host spark-master`)
@@ -478,6 +480,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_flags=tuple(bind.get("flags", ())),
             bind_env=tuple(bind.get("env", ())), bind_config=bind.get("config"),
             bind_all_flags=tuple(bind.get("all_flags", ())), bind_bare=dict(bind.get("bare", {})),
+            bind_means=dict(bind.get("means", {})),
             bind_all_env=_switches(bind.get("all_env")),
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
@@ -1102,6 +1105,11 @@ class ServiceMatch:
         return listener.port
 
     def _bind(self, listener: Listener) -> Resolved:
+        got = self._bind_written(listener)
+        meant = listener.bind_means.get(got.value.strip("'\""))
+        return got if meant is None else Resolved(meant, got.loc, got.how, got.word)
+
+    def _bind_written(self, listener: Listener) -> Resolved:
         # flags win over the environment, the environment over the image's config and defaults
         last: Resolved | None = None
         args = self.args
