@@ -5,10 +5,10 @@ Flags a service from the [service catalog](../services.md) that runs code,
 manages or serves models, or reads and writes data (Ollama, vLLM, Text
 Generation Inference, Text Embeddings Inference, SGLang, TensorRT-LLM's `trtllm-serve` (and its gRPC server), lmdeploy, LocalAI, the llama.cpp server, llamafile, MLC LLM, OpenLLM,
 the LiteLLM proxy, One API, Triton, TorchServe,
-Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, Tabby, KoboldCpp, InvokeAI, Flowise, AnythingLLM, RAGFlow,
+Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodite, TabbyAPI, Tabby, KoboldCpp, InvokeAI, Flowise, AnythingLLM, RAGFlow, MaxKB, FastGPT, MindsDB,
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
 Pipelines (likewise its README's `0p3n-w3bu!`),
-TensorFlow Serving, Ray, H2O-3 (`java -jar h2o.jar`), MLflow, TensorBoard, code-server, ComfyUI,
+TensorFlow Serving, Ray, Determined's master, H2O-3 (`java -jar h2o.jar`), MLflow, TensorBoard, code-server, ComfyUI,
 AUTOMATIC1111 (its `COMMANDLINE_ARGS` read as options too), SD.Next, the kohya_ss GUI, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone

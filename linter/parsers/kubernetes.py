@@ -1928,7 +1928,7 @@ def _values_read(w: Workload, secrets: list[_ValuesSecret]) -> Workload:
             continue
         host = got[0].partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
         for secret in secrets:
-            if secret.reader is reader and host and host.partition(".")[0] == secret.name \
+            if secret.reader == reader and host and host.partition(".")[0] == secret.name \
                     and secret.namespace == w.namespace:
                 write = FileWrite(reader.file, "\n".join(line for _p, _v, line in secret.lines), "write", secret.loc)
                 return records.replace(w, files=(*w.files, write))
