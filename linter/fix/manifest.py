@@ -338,7 +338,7 @@ class ManifestFixer(Lowering):
         pod = self.w.pod
         at = pod.context_path if pod is not None else None
         if not at or INSIDE_TEXT in at or tuple(at[:-1]) == tuple(self.w.node_path) \
-                or not y.is_map(holder := self.ydoc.node(at[:-1])):
+                or not y.is_map(self.ydoc.node(at[:-1])):
             raise FixError(f"cannot find the pod securityContext of {self.w.label}")
         own, gid = _user_parts(self.user)
         value = gid if gid is not None and uid == str(own) else int(uid) if uid.isdigit() else None

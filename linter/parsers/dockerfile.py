@@ -916,7 +916,17 @@ def _run_scripts(stage: Stage, commands: list[Command], context: ContextReader |
         if found is None:
             continue
         shown, text, locate = found
-        shell = cmd.name if cmd.name in SHELLS else cmd.shell if cmd.name in (".", "source") else _shebang(text)
+        if cmd.name in SHELLS:
+            shell = cmd.name
+        elif cmd.name in (".", "source"):
+            shell = cmd.shell
+        else:
+            # a script run as a program: the shell its `#!` line names; without one the calling shell runs it
+            # (execve's ENOEXEC: `sh`); one for another interpreter (`#!/usr/bin/env python3`) is no shell script
+            runner = _shebang(text)
+            if runner is not None and runner not in SHELLS:
+                continue
+            shell = runner or "sh"
         out.extend(inherit(parse_script(text, locate, 0, shell), cmd))
     return out
 
@@ -937,17 +947,6 @@ def _privilege_drop(final: Stage, process: list[Command], script: _Script | None
         final.entrypoint_inst.start + 1 <= at.line <= final.entrypoint_inst.end + 1) else final.cmd_inst
     path = ("instruction", inst.index) if inst is not None else ()
     return Setting(User.parse(user.text), at, path=path, origin=origin)
-
-
-def _shebang(text: str) -> str:
-    """The shell that runs a script executed as a program: the one its `#!` line names, else `sh`."""
-    if not text.startswith("#!"):
-        return "sh"
-    words = text[2:].split("\n", 1)[0].split()
-    prog = words[0].rsplit("/", 1)[-1] if words else ""
-    if prog == "env" and len(words) > 1:
-        prog = next((w for w in words[1:] if not w.startswith("-")), "")
-    return prog if prog in SHELLS else "sh"
 
 
 def _shell_script(text: str) -> bool:
