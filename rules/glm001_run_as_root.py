@@ -587,15 +587,13 @@ _GROUP_OWNED = frozenset({"persistentVolumeClaim", "ephemeral", "csi", "awsElast
 
 def _claims(workload: Workload) -> list[str]:
     """The volumes the Kubernetes container mounts writable whose files the kubelet gives to the pod's fsGroup:
-    a claim (a StatefulSet's `volumeClaimTemplates`, which are not among the pod's `volumes`, included) or a
-    disk, by name."""
+    a claim (a StatefulSet's `volumeClaimTemplates` among them, as the pod's volumes) or a disk, by name."""
     if workload.format is not Format.KUBERNETES or workload.pod is None:
         return []
     kinds = {v.name: v.kind for v in workload.pod.volumes}
-    templates = "(StatefulSet/" in workload.label
     out = []
     for mount in workload.mounts:
-        kind = kinds.get(mount.source or "", "persistentVolumeClaim" if templates else "")
+        kind = kinds.get(mount.source or "", "")
         if mount.kind == "volume" and not mount.read_only and mount.source and kind in _GROUP_OWNED \
                 and mount.source not in out:
             out.append(mount.source)

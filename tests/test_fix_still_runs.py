@@ -885,6 +885,17 @@ def test_kubernetes_run_as_non_root_fix_leaves_a_shared_claim(tmp_path, modes, f
                      f"whose access modes are `{modes}`")
 
 
+# a StatefulSet's claim template is a claim of the pod (its controller makes a volume of it): its access modes
+# decide the same way (the parser had no such volume; GLM001 took an unknown mount of a StatefulSet for a claim
+# by its label, and offered the fsGroup fix for a ReadWriteMany template)
+@pytest.mark.parametrize(("modes", "fixable"), [("ReadWriteMany", False), ("ReadWriteOnce", True)])
+def test_kubernetes_run_as_non_root_fix_reads_a_claim_templates_access_modes(tmp_path, modes, fixable) -> None:
+    text = _WEAVIATE.format(pod="", volume="weaviate-data", volumes="").replace(
+        "accessModes: [ReadWriteOnce]", f"accessModes: [{modes}]")
+    assert f"accessModes: [{modes}]" in text
+    _fixable_or_says(_glm001(tmp_path, "weaviate.yaml", text), fixable, f"whose access modes are `{modes}`")
+
+
 def test_kubernetes_run_as_non_root_fix_gives_fsgroup_to_a_claim_not_in_the_scan(tmp_path) -> None:
     # the claim is not in the scan: its access modes are unknown, the fsGroup is added as before
     text = _SHARED_CACHE.format(modes="ReadWriteMany").split("---\n", 1)[1]

@@ -239,13 +239,33 @@ def _owner_kept(obj: Any) -> str | None:
     """Why a PersistentVolumeClaim's files keep their owner under the pod's fsGroup, else None."""
     if y.text(y.get(obj, "kind")) != "PersistentVolumeClaim" or y.text(y.get(obj, "apiVersion")) != "v1":
         return None
-    spec = y.get(obj, "spec")
+    return _spec_keeps_owner(y.get(obj, "spec"))
+
+
+def _spec_keeps_owner(spec: Any) -> str | None:
+    """Why a claim of this PersistentVolumeClaimSpec keeps its files' owner under the pod's fsGroup, else None."""
     if y.text(y.get(spec, "volumeMode")) == "Block":
         return "a raw block device (`volumeMode: Block`)"
     modes = [y.text(m) or "" for m in y.items(y.get(spec, "accessModes"))]
     if modes and not {"ReadWriteOnce", "ReadWriteOncePod"} & set(modes):
         return f"`{', '.join(modes)}`"
     return None
+
+
+def _claim_templates(obj: Any, obj_path: Path, pod_path: Path) -> tuple[Volume, ...]:
+    """A StatefulSet's `volumeClaimTemplates` as the pod volumes its controller makes of them (a claim each,
+    named after the template), for the pod spec of its template (`pod_path`)."""
+    if y.text(y.get(obj, "kind")) != "StatefulSet" or not (y.text(y.get(obj, "apiVersion")) or "").startswith(
+            "apps/") or tuple(pod_path) != (*obj_path, "spec", "template", "spec"):
+        return ()
+    out = []
+    for i, template in enumerate(y.items(y.get(obj, "spec", "volumeClaimTemplates"))):
+        name = y.text(y.get(template, "metadata", "name"))
+        if y.is_map(template) and name:
+            out.append(Volume(name, "persistentVolumeClaim", y.loc(template),
+                              (*obj_path, "spec", "volumeClaimTemplates", i), claim=name,
+                              owner_kept=_spec_keeps_owner(y.get(template, "spec")) or ""))
+    return tuple(out)
 
 
 def _claims_kept(w: Workload, kept: dict[tuple[str | None, str], str]) -> Workload:
@@ -3039,6 +3059,12 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
     for spec in _pod_specs(obj, obj_path):
         owner = _owner(obj, spec.path, obj_path)
         pod = _Pod(spec, lines(), namespace)
+        if (claims := _claim_templates(obj, obj_path, spec.path)):
+            # the StatefulSet controller gives each pod a volume for each claim template, in place of a pod
+            # volume of that name (kubernetes pkg/controller/statefulset/stateful_set_utils.go `updateStorage`)
+            named = {v.name for v in claims}
+            pod.facts = records.replace(pod.facts, volumes=tuple(
+                v for v in pod.facts.volumes if v.name not in named) + claims)
         mine: list[Workload] = []
         for key in spec.singles:
             if key == SELF:  # the pod spec's mapping is its one container too (a Spark driver)
@@ -3083,13 +3109,9 @@ def _workloads(path: str, obj: Any, obj_path: Path, lines: Callable[[], list[str
         out = [_nim_whole(w, at) if w.node_path == (*obj_path, "spec") else w for w in out]
     supplied = _trigger_images(obj)
     if supplied:
-        from glmlint import records
-
         out = [records.replace(w, partial=False) if w.partial and w.name in supplied else w for w in out]
     out = _resources_elsewhere(obj, obj_path, out)
     if _llm_preset(obj):
-        from glmlint import records
-
         # a KServe LLMInferenceService's `main` container (of `template`, `worker`, `prefill.template`,
         # `prefill.worker`) with no command or args of its own runs the preset's: the catalog's
         # `presets` say what that is (kserve config/llmisvcconfig/config-llm-template.yaml)
