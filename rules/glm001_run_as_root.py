@@ -333,29 +333,16 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         uid = accounts.value.get(own) if accounts is not None and isinstance(accounts.value, dict) else None
         own = str(uid) if uid is not None else ""
     claims = _claims(workload) if workload.pod is not None and workload.pod.context.fs_group is None else []
+    anchor = Setting((), workload.anchor, explicit=False)
     if own and own != "0":
         if claims:  # a notebook's home on a claim: root's until the kubelet gives it to the pod's group
-            return (set_value(workload.user, "user", own,
-                              title=f"Run as the image's own non-root user {own}, with the pod's fsGroup {own} (the "
-                                    f"volume {', '.join(f'`{c}`' for c in claims)} it writes is root's: the kubelet "
-                                    f"gives it to that group)"),
-                    ensure_item(Setting((), workload.anchor, explicit=False), "fs_group", own, title=""))
+            return (set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}, with "
+                                                                f"{_fs_group_why(own, claims)}"),
+                    ensure_item(anchor, "fs_group", own, title=""))
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
     named = _needs_name(workload)
-    if claims:
-        # a claim's files are root's (a fresh filesystem's root directory, or what root wrote there before):
-        # the kubelet makes them the pod's fsGroup's, group-writable, and gives every container that group
-        group = ensure_item(Setting((), workload.anchor, explicit=False), "fs_group", FIX_USER, title="")
-        what = ", ".join(f"`{c}`" for c in claims)
-        if not home and not named:
-            return (set_value(workload.user, "user", FIX_USER,
-                              title=f"Run as the non-root user {FIX_USER}, with the pod's fsGroup {FIX_USER} (the "
-                                    f"volume {what} it writes is root's: the kubelet gives it to that group)"),
-                    group)
-    else:
-        group, what = None, ""
-    if home or named:
+    if home or named or claims:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
         # used when neither the image nor the container sets HOME), which it cannot write: the caches the
         # image keeps under its home go to /tmp, writable by every user (and a tmpfs or emptyDir under a
@@ -369,20 +356,25 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         if named:
             why.append(f"USER={FIX_USER} (the image's start asks for its user's name, which a uid without an "
                        f"account has not)")
-        if group is not None:
-            why.append(f"the pod's fsGroup {FIX_USER} (the volume {what} it writes is root's: the kubelet gives it "
-                       f"to that group)")
-        anchor = Setting((), workload.anchor, explicit=False)
+        if claims:
+            # a claim's files are root's (a fresh filesystem's root directory, or what root wrote there before):
+            # the kubelet makes them the pod's fsGroup's, group-writable, and gives every container that group
+            why.append(_fs_group_why(FIX_USER, claims))
         # a HOME the workload writes as root's (`HOME=/root`) is replaced where it is written
         var = workload.env_value("HOME")
         at = Setting((), var.loc, path=var.path) if var is not None and var.path and not var.env_file \
             and not var.loc.file else anchor
         return (set_value(workload.user, "user", FIX_USER,
                           title=f"Run as the non-root user {FIX_USER}, with {' and '.join(why)}"),
-                *((group,) if group is not None else ()),
+                *((ensure_item(anchor, "fs_group", FIX_USER, title=""),) if claims else ()),
                 *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+
+
+def _fs_group_why(uid: str, claims: list[str]) -> str:
+    return (f"the pod's fsGroup {uid} (the volume {', '.join(f'`{c}`' for c in claims)} it writes is root's: the "
+            f"kubelet gives it to that group)")
 
 
 _NEW_HOME = "/tmp"
