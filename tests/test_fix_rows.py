@@ -199,3 +199,37 @@ def test_two_containers_fixes_in_one_reparse(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(engine, "BUNDLES", False)
     assert _edits(source, found, monkeypatch, True) == together
     assert [len(groups) for *_, groups, _old, _new, _got in seen] == [1, 1]
+
+
+CLAIM = textwrap.dedent("""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: trainer}
+    spec:
+      selector: {matchLabels: {app: trainer}}
+      template:
+        metadata: {labels: {app: trainer}}
+        spec:
+          containers:
+            - name: trainer
+              image: ghcr.io/example/trainer:1
+              volumeMounts:
+                - {name: checkpoints, mountPath: /checkpoints}
+          volumes:
+            - name: checkpoints
+              persistentVolumeClaim: {claimName: checkpoints}
+""")
+
+
+def test_a_container_writing_a_claim_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GLM001's fix of a container that writes a claim sets the pod's `securityContext.fsGroup` beside its
+    uid: the pod's `context` changes, owned by that fix alone (its `fs_group`), so the container's four
+    fixes are still judged from one re-parse, each as its own re-parse judges it."""
+    source, found = _found("deploy.yaml", CLAIM)
+    fs_group = [r for *_, r in found if r.code == "GLM001" and any(i.field == "fs_group" for i in r.fix.intents)]
+    assert fs_group  # (what the case is about: the uid fix writes the pod's fsGroup too)
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    assert [sorted(f.result.code for members in groups for f in members if id(f) in got)
+            for *_, groups, _old, _new, got in seen] == [["GLM001", "GLM002", "GLM004", "GLM007"]]

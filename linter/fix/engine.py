@@ -1524,7 +1524,7 @@ def _in_pod(ydoc: Any, path: tuple[Any, ...], edits: list[Edit]) -> bool:
 _OWNED_AS = {"own.run_as_non_root": {"run_as_non_root"}, "own.run_as_user": {"user"}, "own.seccomp": {"seccomp"},
              "own.apparmor": {"apparmor"}, "own.selinux_type": {"selinux"}, "own.selinux_user": {"selinux"},
              "own.selinux_role": {"selinux"}, "own.capabilities": {"cap_add", "cap_drop"},
-             "pod.volumes": {"mounts"}}
+             "pod.volumes": {"mounts"}, "pod.context": {"fs_group"}}
 
 
 def _changed(w0: Workload, w1: Workload) -> list[str] | None:
