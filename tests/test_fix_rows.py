@@ -143,11 +143,13 @@ def _each_made(before, members, w0, w1, owned, options, docs, path) -> None:
         k = next(i for i, w in enumerate(before.workloads) if w is w0)
         assert engine._changed(engine._with(w0, w1, mine), alone.workloads[k]) == [], (path, f.result.code)
         for i, (a, b) in enumerate(zip(before.workloads, alone.workloads)):
-            if i != k:  # its pod's volumes, where this fix writes them, as the container's
-                shared = "pod.volumes" in mine and b.pod is not None and b.pod.volumes_path == w1.pod.volumes_path
-                assert engine._changed(a, b) == (["pod.volumes"] if shared else []), (path, f.result.code, b.label)
-                if shared:
-                    assert engine._same(b.pod.volumes, w1.pod.volumes)
+            if i != k:  # its pod's volumes and securityContext, where this fix writes them, as the container's
+                same_pod = b.pod is not None and b.pod.volumes_path == w1.pod.volumes_path
+                shared = [p for p in engine._POD_SHARED if p in mine and same_pod]
+                assert sorted(engine._changed(a, b)) == sorted(shared), (path, f.result.code, b.label)
+                for p in shared:
+                    sub = p.split(".", 1)[1]
+                    assert engine._same(getattr(b.pod, sub), getattr(w1.pod, sub))
 
 
 def test_every_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,3 +235,18 @@ def test_a_container_writing_a_claim_in_one_reparse(monkeypatch: pytest.MonkeyPa
     assert together == _edits(source, found, monkeypatch, False)
     assert [sorted(f.result.code for members in groups for f in members if id(f) in got)
             for *_, groups, _old, _new, got in seen] == [["GLM001", "GLM002", "GLM004", "GLM007"]]
+
+
+def test_a_pods_fsgroup_beside_another_container_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pod's `securityContext.fsGroup` GLM001 writes for `trainer` is `metrics`' pod's too: `metrics`
+    differs in its pod's `context` alone, as with that fix alone, so `trainer`'s group is still judged
+    from one re-parse, each verdict the fix's own re-parse's."""
+    text = CLAIM.replace("\n      volumes:", "\n        - name: metrics\n          image: ghcr.io/example/metrics:1\n      volumes:")
+    source, found = _found("deploy.yaml", text)
+    assert len(source.workloads) == 2
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    judged = sorted((f.workload.label.split("`")[1], f.result.code) for *_, groups, _old, _new, got in seen
+                    for members in groups for f in members if id(f) in got)
+    assert [code for label, code in judged if label == "trainer"] == ["GLM001", "GLM002", "GLM004", "GLM007"]
