@@ -146,6 +146,10 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
         if s.format is Format.KUBERNETES:
             if s.path in configs:
                 far.append(i)
+            if getattr(s, "unrouted", False):
+                # a file whose parse met no object a route may be completed by (a lean scan's quiet
+                # manifest, `runner._Quiet`): `routed_objects` of its text is empty, not read again
+                continue
             path = s.path if "\\" not in s.path else s.path.replace("\\", "/")
             end = _dirname_len(path, len(path))  # (`_dir_names`, not kept in its table)
             d, p = path[:end], path[:_dirname_len(path, end)]
