@@ -1755,9 +1755,17 @@ def _rejudged(results: list[Result], evidence: list[Any], source: SourceFile,
 
 def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
     """`source`'s findings that the project reports (`policy.Early.judge`), each once; all of them,
-    to be judged at the end of the scan, when one is about another file or not in this file."""
+    to be judged at the end of the scan, when one is about another file or not in this file. Those
+    judged are `JudgedResult`s (a lean scan's: `policy.apply` does not ask their file's context again,
+    as for those its workers judged: the scan-wide rules' findings of the files the link checks again,
+    ~230 context look-ups of the corpus's serial end, issue 12)."""
     got = _judged_here(early, source, results)
-    return results if got is None else got
+    if got is None:
+        return results
+    for r in got:
+        if r.__class__ is LeanResult:
+            r.__class__ = JudgedResult  # (the same slots: `results.JudgedResult`)
+    return got
 
 
 def _judged_here(early: Any, source: SourceFile, results: list[Result], apart: bool = False) -> Any:
