@@ -881,17 +881,23 @@ def _before(service: Service, flag: str) -> bool:
     return service.any_before and flag.startswith("-") or flag in service.global_options
 
 
+def _options_end(words: Sequence[str], no_value: Iterable[str]) -> int:
+    """Where the options before a one-command program's first positional word end: each takes a value (the
+    next word) unless `no_value` names it, or it is written `--opt=value` or `-xVALUE`."""
+    skipped = 0
+    while skipped < len(words) and words[skipped].startswith("-") and words[skipped] != "-":
+        w = words[skipped]
+        skipped += 1 if "=" in w or w in no_value or not w.startswith("--") and len(w) > 2 else 2
+    return skipped
+
+
 def _match_words(pattern: tuple[str, ...], argv: Sequence[Word], global_options: tuple[str, ...] = (),
                  service: Service | None = None) -> int | None:
     """`pattern` is a program, its leading positional words, and flags that must appear anywhere;
     `global_options` (each with a value) may come between the program and its subcommand, and so may
     any option of a one-command `service` (`any_before`; a value unless it is in `no_value`)."""
     words = [w.text for w in argv[1:]]
-    skipped = 0
-    if service is not None and service.any_before:
-        while skipped < len(words) and words[skipped].startswith("-") and words[skipped] != "-":
-            w = words[skipped]
-            skipped += 1 if "=" in w or w in service.no_value or not w.startswith("--") and len(w) > 2 else 2
+    skipped = _options_end(words, service.no_value) if service is not None and service.any_before else 0
     while global_options and skipped < len(words):
         w = words[skipped]
         if w in global_options:
@@ -1582,32 +1588,18 @@ def _known() -> _Known:
     return _KNOWN
 
 
-# uvicorn's options that take no value (encode/uvicorn e6c7ce79 uvicorn/main.py: is_flag, `--x/--no-x`); every
-# other option takes one
-_UVICORN_FLAGS = frozenset({"--reload", "--access-log", "--no-access-log", "--use-colors", "--no-use-colors",
-                            "--proxy-headers", "--no-proxy-headers", "--server-header", "--no-server-header",
-                            "--date-header", "--no-date-header", "--version", "--factory", "--help"})
-
-
-def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any]) -> tuple[Word, ...]:
+def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any], services: Iterable[Service]) -> tuple[Word, ...]:
     """`uvicorn --port 8000` with `UVICORN_APP=chromadb.app:app` set: the app click reads from the variable when
     no APP argument is given (`@click.argument("app", envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79
     uvicorn/main.py), put where the argument goes, so the catalog's `[uvicorn, "chromadb.app:app"]` matches
-    (located at the variable). A command line with an APP argument of its own is as it is."""
+    (located at the variable). A command line with an APP argument of its own is as it is. uvicorn's options
+    that take no value are the catalog's (`options.no_value` of an entry uvicorn starts); every other takes one."""
     var = env.get("UVICORN_APP")
     if var is None or not var.value or var.dynamic or "$" in var.value:
         return argv
-    i = 1
-    while i < len(argv):
-        text = argv[i].text
-        if text == "--":
-            i += 1
-            break
-        if not text.startswith("-"):
-            return argv  # its own APP
-        i += 1 if "=" in text or text in _UVICORN_FLAGS else 2
-    if i < len(argv):
-        return argv  # (after `--`)
+    flags = {o for s in services if any(c[:1] == ("uvicorn",) for c in map(tuple, s.commands)) for o in s.no_value}
+    if 1 + _options_end([w.text for w in argv[1:]], flags) < len(argv):
+        return argv  # its own APP
     return (argv[0], Word(var.value.strip(), var.loc), *argv[1:])
 
 
@@ -1626,7 +1618,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
 
             cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
             continue
-        argv = _uvicorn_app(cmd.argv, env_own) if cmd.name == "uvicorn" else cmd.argv
+        argv = _uvicorn_app(cmd.argv, env_own, known.services) if cmd.name == "uvicorn" else cmd.argv
         got = known.start(argv, cwd)
         if got is not None:
             s, start = got
