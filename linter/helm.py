@@ -221,7 +221,7 @@ def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
             try:
                 return render_manifests(copy, values, sets), more
             except RenderError as exc:
-                error = _located(str(exc), chart_dir)
+                error = located(str(exc), chart_dir)
     return None
 
 
@@ -591,7 +591,7 @@ def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RenderError(f"`helm template` failed: {exc}") from None
     if done.returncode != 0:
-        raise _located(_first_error(done.stderr) or f"`helm template` exited {done.returncode}", chart_dir)
+        raise located(_first_error(done.stderr) or f"`helm template` exited {done.returncode}", chart_dir)
     if warnings is not None:
         warnings.extend(_warnings(done.stderr))
     out: dict[str, list[str]] = {}
@@ -699,7 +699,7 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
     except OSError as exc:
         raise RenderError(f"cannot read values: {exc}") from None
     except helm_python.HelmError as exc:
-        raise _located(_first_error(str(exc)) or type(exc).__name__, chart_dir) from None
+        raise located(_first_error(str(exc)) or type(exc).__name__, chart_dir) from None
     finally:
         if warnings is not None:
             warnings.extend(w for w in _warnings("".join(log)) if w not in warnings)
@@ -777,7 +777,7 @@ def _first_error(text: str) -> str:
     return " ".join(lines)
 
 
-def _located(message: str, chart_dir: str) -> RenderError:
+def located(message: str, chart_dir: str) -> RenderError:
     """The error, with the chart file it names (`<chart>/templates/x.yaml:4:11`) as a disk path and line."""
     m = _AT.search(message)
     if m is None:

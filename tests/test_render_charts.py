@@ -467,6 +467,39 @@ def test_helm_charts_render_with_the_kube_version_the_entry_gives(tmp_path, caps
     assert {r["path"] for r in results} == {"charts/exporter/templates/ds.yaml"}
 
 
+@needs_kustomize
+@needs_helm
+@pytest.mark.parametrize("kube, template, error", [
+    # Helm refuses a cluster the chart's `kubeVersion` excludes: the entry's line, Helm's reason
+    ('kubeVersion: "1.20.0"', "", ("kustomization.yaml", 2, "cannot render the Kustomize overlay `.`: its `helmCharts` "
+                                   "chart `cap` does not render: chart requires kubeVersion: >=1.25.0-0 which is "
+                                   "incompatible with Kubernetes v1.20.0; fix it")),
+    # a template Helm cannot execute: its line, as a chart's own render error is placed
+    ('kubeVersion: "1.30.0"', "  a: {{ .Values.image.tag }}\n", ("charts/cap/templates/cm.yaml", 6, "cannot render "
+                                                                  "the Kustomize overlay `.`: its `helmCharts` chart "
+                                                                  "`cap` does not render: cap/templates/cm.yaml:6:")),
+    # one switch away: a cluster the chart takes renders, and is checked
+    ('kubeVersion: "1.30.0"', "", None),
+])
+def test_a_helm_charts_entry_helm_refuses_is_one_line_with_helms_reason(tmp_path, capsys, kube, template, error):
+    # Kustomize appends its own `unable to run: '<helm> template ...' with env=[...] (is '<helm>' installed?)` to
+    # the command's error; glmlint's own command ran (main: that whole line, blaming a missing `helm`, at the
+    # overlay directory with no line)
+    chart = _write_chart(tmp_path / "charts" / "cap", "{}\n", {"cm.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n" + (template or "  a: b\n"))})
+    (chart / "Chart.yaml").write_text('apiVersion: v2\nname: cap\nversion: 0.1.0\nkubeVersion: ">=1.25.0-0"\n')
+    (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n- name: cap\n  releaseName: cap\n  {kube}\n")
+    code, _out, err = run(tmp_path, capsys, "--select", "GLM001", ".")
+    built = [e for e in err if "Kustomize overlay" in e]
+    if error is None:
+        assert code == 0 and built == []
+        return
+    path, line, says = error
+    assert code == 2 and len(built) == 1, err
+    assert built[0].startswith(f"{path}:{line}: {says}"), built[0]
+    assert "unable to run" not in built[0] and "installed?" not in built[0]
+
+
 @needs_helm
 def test_the_sdk_renders_with_the_api_versions_and_keeps_the_hooks(tmp_path):
     # `helm template --api-versions monitoring.coreos.com/v1`: `.Capabilities.APIVersions.Has` is true for it;
