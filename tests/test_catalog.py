@@ -181,7 +181,9 @@ def test_an_entrypoint_override_is_not_the_images_service() -> None:
 
 
 def test_ray_needs_the_head() -> None:
-    assert _ids("services:\n  w:\n    image: rayproject/ray\n    command: ray start --address=head:6379 --block\n") == []
+    # a worker node serves none of the head's listeners: it is the listener-less `ray-worker` (runs the jobs' tasks)
+    assert _ids("services:\n  w:\n    image: rayproject/ray\n    command: ray start --address=head:6379 --block\n") == [
+        "ray-worker"]
     assert _ids("services:\n  h:\n    image: rayproject/ray\n    command: ray start --head --block\n") == ["ray"]
 
 
