@@ -258,10 +258,11 @@ def test_known_start_commands_differing_in_one_word_get_their_own_answer() -> No
     text = ("services:\n"
             "  head:\n    image: rayproject/ray\n    command: ray start --head --block\n"
             "  worker:\n    image: rayproject/ray\n    command: ray start --block\n")
-    want = {"head": [("ray", "command", False)], "worker": []}
+    want = {"head": [("ray", "command", False)], "worker": [("ray-worker", "command", False)]}
     assert _matches(text) == want
-    swapped = text.replace("--head --block", "--HEAD").replace("start --block", "start --head --block")
-    assert _matches(swapped) == {"head": [], "worker": [("ray", "command", False)]}
+    swapped = text.replace("--head --block", "--BLOCK").replace("start --block", "start --head --block").replace(
+        "--BLOCK", "--block")
+    assert _matches(swapped) == {"head": [("ray-worker", "command", False)], "worker": [("ray", "command", False)]}
     assert _matches(text) == want  # asked again: the same answers
 
 
