@@ -498,6 +498,10 @@ def _scan(paths: list[str], rules: list[Rule], root: str | None, max_bytes: int,
     _checked_through_builds(report, builds)
     sort_results(report.results)
     report.problems.sort(key=lambda p: (p.path, p.line))
+    if builds.covers and sum(1 for p in report.problems if p.message.startswith("cannot render the Kustomize")) > 1:
+        from glmlint import kustomize  # (several overlays failing on one base: one line, `one_line_per_cause`)
+
+        report.problems = kustomize.one_line_per_cause(report.problems)
     policy.apply(report, config or Config(), early)
     return report
 
