@@ -33,15 +33,20 @@ CMD ["jupyter", "lab", "--ip=0.0.0.0"]
 The fix removes the command-line flag; `allow_root` set in a config file is
 reported without a fix. Safe when the container is known to run as a non-root user: the flag does
 nothing there, and removing it only keeps a later root run from starting
-silently. Unsafe otherwise: a Jupyter that does run as root then refuses to
-start until the image gets a non-root `USER` (GLM001).
+silently. Unsafe when the user is not known (an image the scan does not know,
+no `runAsUser`): a Jupyter that does run as root then refuses to start until it
+gets a non-root user (GLM001). No fix when it is known to run as root (no `USER`
+on a root base, `user: root`): Jupyter would refuse to start, so the finding
+says to set a non-root user first; `glmlint fix --unsafe-fixes` sets GLM001's
+user first and then removes the flag. A Docker Stacks image started as root
+keeps the fix: its entrypoint (`start.sh`) runs Jupyter as `NB_USER`.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
-from glmlint.jupyter import launches
+from glmlint.jupyter import launches, switches_user
 from glmlint.rule import Finding, FixSafety, Kind, RemoveSetting, Risk, Severity, rule
 
 
@@ -58,9 +63,18 @@ def check(workload: Workload) -> Iterator[Finding]:
         if allow is None or allow.loc in seen:
             continue
         seen.add(allow.loc)
-        safety = None if workload.runs_as_root() is False else FixSafety.UNSAFE
+        root = workload.runs_as_root()
+        safety = None if root is False else FixSafety.UNSAFE
         # the command-line flag (with its value when that is the next word); `allow_root` in a config
         # file the build writes is left alone
         fix = RemoveSetting(allow.loc, allow.source, "Remove `--allow-root`", words=allow.words) \
             if allow.source == "cli" else None
-        yield Finding(at=allow.loc, args={"name": workload.label}, fix_safety=safety, fix=fix)
+        message = None
+        if fix is not None and root is True and not switches_user(workload):
+            # it does run as root: without the flag Jupyter exits at start (jupyter_server `ServerApp.start_app`:
+            # "Running as root is not recommended. Use --allow-root to bypass.", at 9a4d6eea). Once a non-root
+            # user is set (GLM001's fix, which `fix --unsafe-fixes` applies first) the flag goes too
+            fix, message = None, (f"{workload.label} starts Jupyter with `allow_root` enabled (no automatic fix: "
+                                  f"it runs as root, where Jupyter without `--allow-root` refuses to start; run it "
+                                  f"as a non-root user (GLM001), then remove the flag)")
+        yield Finding(at=allow.loc, args={"name": workload.label}, fix_safety=safety, fix=fix, message=message)

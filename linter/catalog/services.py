@@ -315,7 +315,8 @@ class ChartValues:
 class Family:
     """An image family that starts the service its own way (the Jupyter Docker Stacks): its images
     (globs over the repository), start scripts, the variable whose words those scripts add to the
-    command, and the settings its baked-in config file sets."""
+    command, the settings its baked-in config file sets, and the variable naming the user its own
+    entrypoint runs the command as when the container starts as root (`user_env`)."""
 
     name: str
     images: tuple[str, ...]
@@ -323,6 +324,7 @@ class Family:
     args_env: str | None
     config: dict[str, str]
     sources: tuple[str, ...]
+    user_env: str | None = None
 
     def has_image(self, name: str | None) -> bool:
         if not name:
@@ -482,7 +484,7 @@ def _family(d: dict[str, Any] | None) -> Family | None:
     if not d:
         return None
     return Family(d["name"], tuple(d["images"]), tuple(d.get("scripts", ())), d.get("args_env"),
-                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d))
+                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d), d.get("user_env"))
 
 
 def _settings(d: dict[str, Any] | None) -> Settings | None:
@@ -2135,6 +2137,8 @@ def render_markdown() -> str:
                 said.append(f"more arguments from `{f.args_env}`")
             if f.config:
                 said.append("its config sets " + ", ".join(f"`{k} = {v}`" for k, v in f.config.items()))
+            if f.user_env:
+                said.append(f"its entrypoint, started as root, runs the command as the user `{f.user_env}` names")
             lines.append(f"- **{s.name}**, {f.name}: " + "; ".join(said) + ".")
         if s.settings:
             st = s.settings
