@@ -121,9 +121,10 @@ def switches_user(workload: Workload) -> bool:
     """Whether the Docker Stacks' own entrypoint runs the workload's command as another user than root when
     the container starts as root (the family's `user_env`: `start.sh` runs it as NB_USER, jovyan unless the
     workload names another; root when it names root): the image's, kept (no `ENTRYPOINT`, compose
-    `entrypoint:`, Kubernetes `command:` or `--entrypoint` replaces it), and a user the scan can read."""
+    `entrypoint:`, Kubernetes `command:` or `--entrypoint` replaces it), and a user the scan can read (not from
+    variables it cannot: `envFrom`, an unread `env_file`)."""
     family = _knowledge().stacks
-    if not family.user_env or workload.entrypoint.explicit or not _stacks_image(workload):
+    if not family.user_env or workload.entrypoint.explicit or workload.env_imports or not _stacks_image(workload):
         return False
     var = workload.env_value(family.user_env)
     if var is None:
