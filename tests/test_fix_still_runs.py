@@ -697,6 +697,11 @@ def test_compose_cap_drop_fix_adds_net_bind_service_only_on_the_hosts_network(tm
     # one switch: its data on a tmpfs every uid writes
     ("    image: qdrant/qdrant:v1.12.4\n    volumes: [{type: tmpfs, target: /qdrant/storage},"
      " {type: tmpfs, target: /qdrant/snapshots}]\n", True, ""),
+    # the same in compose's short `tmpfs:` (Docker's --tmpfs: mode 1777 unless a `mode=` says otherwise)
+    ("    image: qdrant/qdrant:v1.12.4\n    tmpfs: [/qdrant/storage, \"/qdrant/snapshots:size=1g\"]\n", True, ""),
+    # one switch: a tmpfs only its owner, root, writes
+    ("    image: qdrant/qdrant:v1.12.4\n    tmpfs: [\"/qdrant/storage:mode=0755\", /qdrant/snapshots]\n", False,
+     "on the tmpfs at /qdrant/storage, root's"),
     # MLflow's store where its variable puts it, on a named volume
     ("    image: ghcr.io/mlflow/mlflow:v2.17.0\n    command: mlflow server --host 0.0.0.0 --backend-store-uri "
      "sqlite:////mlflow/mlflow.db --artifacts-destination /mlflow/artifacts\n    volumes: [\"mlflow:/mlflow\"]\n",
