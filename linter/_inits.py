@@ -992,11 +992,12 @@ def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  return __init__
 
 def _m80(_F, _s):
- def __init__(self, path, what, unless, source):
+ def __init__(self, path, what, unless, source, via):
   _s(self, 'path', path)
   _s(self, 'what', what)
   _s(self, 'unless', unless)
   _s(self, 'source', source)
+  _s(self, 'via', via)
  return __init__
 
 def _m81(_F, _s):
@@ -1468,7 +1469,7 @@ MAKERS = {
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m77,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m78,
     (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m79,
-    (('path', 'what', 'unless', 'source'), (), True, False, False): _m80,
+    (('path', 'what', 'unless', 'source', 'via'), (), True, False, False): _m80,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m81,
     (('port', 'target', 'loc'), (), True, True, False): _m82,
     (('port', 'title'), (), True, True, False): _m83,

@@ -277,6 +277,7 @@ class Write:
     what: str
     unless: tuple[Switch, ...]
     source: str
+    via: str | None = None  # only a launch `via` "image" (its image's own configuration names `path`) or "command"
 
 
 @dataclass(frozen=True)
@@ -585,7 +586,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         args_env=(d.get("options") or {}).get("args_env"),
         any_before=bool((d.get("options") or {}).get("any_before")),
         no_value=tuple((d.get("options") or {}).get("no_value", ())),
-        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"]) for w in d.get("writes", ())),
+        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"], w.get("via"))
+                     for w in d.get("writes", ())),
         token=Token(d["token"]["why"], _switches(d["token"].get("when")), tuple(d["token"].get("images", ())),
                     d["token"]["source"], tuple(d["token"].get("sources", ()))) if d.get("token") else None,
         chart_values=_chart_values(d.get("chart_values")),
@@ -1359,7 +1361,7 @@ class ServiceMatch:
         `mlflow.db` where it starts; `sqlite:////data/mlflow.db`: `/data/mlflow.db`)."""
         out = []
         for w in self.service.writes:
-            if self._imported(w.unless):
+            if w.via is not None and w.via != self.via or self._imported(w.unless):
                 continue
             on = [u for u in w.unless if self.switched(u) is not None]
             kept = [self._kept_local(u) for u in on]
