@@ -191,9 +191,9 @@ from collections.abc import Iterator
 import posixpath
 import re
 
-from glmlint.catalog.images import Fact, default_user, fact, set_home
+from glmlint.catalog.images import Fact, default_user, fact, fact_under, set_home
 from glmlint.catalog.purposes import purpose_of, under
-from glmlint.ir import Format, Setting, Workload
+from glmlint.ir import Format, Mount, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
                           set_value)
 
@@ -427,7 +427,9 @@ def _program_fact(workload: Workload, name: str) -> Fact | None:
         if m.via != "command":
             continue
         for image in m.service.images:
-            if "*" not in image.name and (got := fact(image.name, name)) is not None:
+            # a glob (Jupyter's `quay.io/jupyter/*`): the catalog entry of the images it covers (the Docker Stacks)
+            got = fact(image.name, name) if "*" not in image.name else fact_under(image.name, name)
+            if got is not None:
                 return got
     return None
 
@@ -554,10 +556,12 @@ def _root_owned_writes(workload: Workload) -> str:
                 continue
             holder = max((m for m in workload.mounts if under(where, m.target)), key=lambda m: len(m.target),
                          default=None)
-            if holder is not None and (holder.kind in _SCRATCH or holder.source in scratch
+            if holder is not None and (holder.kind in _SCRATCH and _everyone_writes(holder) or holder.source in scratch
                                        and workload.format is Format.KUBERNETES or holder.source in claims):
                 continue  # every uid writes scratch space; a claim through the pod's fsGroup
             on = "in the image's own directory, which is root's" if holder is None else (
+                f"on the tmpfs at {holder.target}, root's, whose `mode=` lets only its owner write"
+                if holder.kind in _SCRATCH else
                 f"on the host directory `{holder.source}`, whose files keep their owner"
                 if holder.kind in ("bind", "host-path") else
                 f"on the volume `{holder.source or holder.target}`, whose files keep their owner (Docker seeds a "
@@ -567,6 +571,20 @@ def _root_owned_writes(workload: Workload) -> str:
                     f"write there; give it to the uid (`chown`) or use a volume the uid owns, then run as a "
                     f"non-root user)")
     return ""
+
+
+def _everyone_writes(mount: Mount) -> bool:
+    """Whether every uid writes the tmpfs `mount`: Docker makes one mode 1777 unless its options (`spec`, as
+    written after the path: `/data:size=1g,mode=0755`) give a mode without write for others."""
+    options = (mount.spec or "").split(":", 1)[1] if ":" in (mount.spec or "") else ""
+    for option in options.split(","):
+        key, _, value = option.strip().partition("=")
+        if key == "mode":
+            try:
+                return bool(int(value, 8) & 0o002)
+            except ValueError:
+                return False
+    return True
 
 
 # volume sources whose files the kubelet gives to the pod's fsGroup (group-owned, group-writable, setgid

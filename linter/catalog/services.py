@@ -277,6 +277,7 @@ class Write:
     what: str
     unless: tuple[Switch, ...]
     source: str
+    via: str | None = None  # only a launch `via` "image" (its image's own configuration names `path`) or "command"
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,8 @@ class ChartValues:
 class Family:
     """An image family that starts the service its own way (the Jupyter Docker Stacks): its images
     (globs over the repository), start scripts, the variable whose words those scripts add to the
-    command, and the settings its baked-in config file sets."""
+    command, the settings its baked-in config file sets, and the variable naming the user its own
+    entrypoint runs the command as when the container starts as root (`user_env`)."""
 
     name: str
     images: tuple[str, ...]
@@ -323,6 +325,7 @@ class Family:
     args_env: str | None
     config: dict[str, str]
     sources: tuple[str, ...]
+    user_env: str | None = None
 
     def has_image(self, name: str | None) -> bool:
         if not name:
@@ -482,7 +485,7 @@ def _family(d: dict[str, Any] | None) -> Family | None:
     if not d:
         return None
     return Family(d["name"], tuple(d["images"]), tuple(d.get("scripts", ())), d.get("args_env"),
-                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d))
+                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d), d.get("user_env"))
 
 
 def _settings(d: dict[str, Any] | None) -> Settings | None:
@@ -583,7 +586,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         args_env=(d.get("options") or {}).get("args_env"),
         any_before=bool((d.get("options") or {}).get("any_before")),
         no_value=tuple((d.get("options") or {}).get("no_value", ())),
-        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"]) for w in d.get("writes", ())),
+        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"], w.get("via"))
+                     for w in d.get("writes", ())),
         token=Token(d["token"]["why"], _switches(d["token"].get("when")), tuple(d["token"].get("images", ())),
                     d["token"]["source"], tuple(d["token"].get("sources", ()))) if d.get("token") else None,
         chart_values=_chart_values(d.get("chart_values")),
@@ -1363,7 +1367,7 @@ class ServiceMatch:
         `mlflow.db` where it starts; `sqlite:////data/mlflow.db`: `/data/mlflow.db`)."""
         out = []
         for w in self.service.writes:
-            if self._imported(w.unless):
+            if w.via is not None and w.via != self.via or self._imported(w.unless):
                 continue
             on = [u for u in w.unless if self.switched(u) is not None]
             kept = [self._kept_local(u) for u in on]
@@ -2171,6 +2175,8 @@ def render_markdown() -> str:
                 said.append(f"more arguments from `{f.args_env}`")
             if f.config:
                 said.append("its config sets " + ", ".join(f"`{k} = {v}`" for k, v in f.config.items()))
+            if f.user_env:
+                said.append(f"its entrypoint, started as root, runs the command as the user `{f.user_env}` names")
             lines.append(f"- **{s.name}**, {f.name}: " + "; ".join(said) + ".")
         if s.settings:
             st = s.settings
