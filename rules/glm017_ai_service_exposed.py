@@ -13,7 +13,7 @@ AUTOMATIC1111 (its `COMMANDLINE_ARGS` read as options too), SD.Next, the kohya_s
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
-central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
+central dashboard, the Katib UI, the Kubeflow Model Registry, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)
