@@ -393,3 +393,19 @@ def test_a_service_whose_directory_holds_none_of_its_pods_exposes_those_of_any_f
         (tmp_path / "k8s" / sub).mkdir(parents=True)
         (tmp_path / "k8s" / sub / "ray.yaml").write_text(text)
     assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("k8s/deployments/ray.yaml", 14)]
+
+
+def test_each_ragflow_listener_says_what_it_gives(tmp_path: Path) -> None:
+    """RAGFlow's superuser (`--enable-adminserver`) on 80, 9380 and 9381 (review A20 C3): only the admin API,
+    and the web port that proxies `/api/v1/admin` to it, manage users and services; 9380 is the tenant's API."""
+    (tmp_path / "compose.yaml").write_text("""services:
+  ragflow:
+    image: infiniflow/ragflow:v0.22.1
+    command: [--enable-adminserver]
+    ports: ["80:80", "9380:9380", "9381:9381"]
+""")
+    found = {m.rsplit("port ", 1)[1]: m for _p, _l, m in _glm017(tmp_path)}
+    assert sorted(found) == ["80", "9380", "9381"], found
+    assert "manages every user and service" in found["80"]
+    assert "every user" not in found["9380"], found["9380"]
+    assert "creates and deletes every user" in found["9381"], found["9381"]

@@ -2125,7 +2125,7 @@ def render_markdown() -> str:
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         rec += ["a KServe LLMInferenceService's `main` container" + (f" (its `{p.args_env}`)" if p.args_env else "")
                 for p in s.presets if p.container == "llminferenceservice"]
-        if s.releases:
+        if s.releases and s.releases.packages:  # (none: known by its images' tags alone, Tabby's)
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
         uvicorn = _uvicorn_started(s)
