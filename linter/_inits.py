@@ -591,13 +591,14 @@ def _m53(_F, _f1):
  return __init__
 
 def _m54(_F, _s):
- def __init__(self, name, images, scripts, args_env, config, sources):
+ def __init__(self, name, images, scripts, args_env, config, sources, user_env):
   _s(self, 'name', name)
   _s(self, 'images', images)
   _s(self, 'scripts', scripts)
   _s(self, 'args_env', args_env)
   _s(self, 'config', config)
   _s(self, 'sources', sources)
+  _s(self, 'user_env', user_env)
  return __init__
 
 def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5):
@@ -1441,7 +1442,7 @@ MAKERS = {
     (('mount', 'title'), (), True, True, False): _m51,
     (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28), False, False, False): _m52,
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m53,
-    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m54,
+    (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m54,
     (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m55,
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m56,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m57,

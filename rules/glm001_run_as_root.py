@@ -191,7 +191,7 @@ from collections.abc import Iterator
 import posixpath
 import re
 
-from glmlint.catalog.images import Fact, default_user, fact, set_home
+from glmlint.catalog.images import Fact, default_user, fact, fact_under, set_home
 from glmlint.catalog.purposes import purpose_of, under
 from glmlint.ir import Format, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
@@ -427,7 +427,9 @@ def _program_fact(workload: Workload, name: str) -> Fact | None:
         if m.via != "command":
             continue
         for image in m.service.images:
-            if "*" not in image.name and (got := fact(image.name, name)) is not None:
+            # a glob (Jupyter's `quay.io/jupyter/*`): the catalog entry of the images it covers (the Docker Stacks)
+            got = fact(image.name, name) if "*" not in image.name else fact_under(image.name, name)
+            if got is not None:
                 return got
     return None
 

@@ -487,6 +487,11 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
      "CMD [\"python3\", \"app.py\"]\n",
      "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir vllm==0.8.5\nUSER 10001\n"
      "CMD [\"python3\", \"app.py\"]\n"),
+    # Jupyter pip-installed on another base, recognised by its start command: jupyter_core makes its runtime
+    # directory under ~/.local at start, which uid 10001 with HOME=/ cannot (the Docker Stacks' `writable_paths`)
+    ("FROM python:3.12-slim\nRUN pip install jupyterlab\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+     "FROM python:3.12-slim\nRUN pip install jupyterlab\nENV HOME=/tmp\nUSER 10001\n"
+     "CMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
     # an image the catalog knows nothing of writing under its home: the USER alone, as before
     ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
      "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),
