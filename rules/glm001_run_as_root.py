@@ -130,6 +130,11 @@ Kubernetes `env:`, `-e HOME=/root`) and a Dockerfile's `ENV HOME=/tmp` goes afte
 unless a build step opens `/root` (`chmod`/`chown` of it). So does a `HOME` of the workload's own that its
 build makes as root (`ENV HOME=/workspace` with `RUN mkdir -p /workspace` or `WORKDIR /workspace`, mode 0755,
 root's) unless a build step opens it or a volume is mounted there; one under `/tmp` is every uid's.
+No fix is offered where the start command installs packages (`pip install jupyterlab && jupyter lab`,
+`apt-get install`): as another uid pip cannot write the image's site-packages and installs under
+`~/.local`, whose `bin` is not on PATH, and apt, apk, yum and dnf refuse; the finding says to install them in
+the image build (an image whose own user owns its Python environment, the Docker Stacks', keeps the fix for
+pip and conda).
 Such a uid has no name either: for an
 image whose start asks for one (vLLM: torch's Inductor names its cache with
 `getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
@@ -309,6 +314,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
                 + ("" if workload.host_network.value or workload.format is not Format.KUBERNETES else
                    " or set that sysctl to 0 in the pod's `securityContext.sysctls`")
                 + ", then run as a non-root user)")
+    if fix is not None and (why := _installs_at_start(workload)):
+        # `pip install jupyterlab && jupyter lab` on python:3.12-slim: as another uid pip cannot write the image's
+        # site-packages and installs under ~/.local, whose bin is not on PATH, or fails (review A21 X2)
+        fix, note, held = None, why, True
     if fix is not None and _root_powers(workload):
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
@@ -374,6 +383,47 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
                 *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+
+
+# package managers that install into the image's own directories (root's unless the image's own user owns them):
+# the word that installs, after the program's options
+_INSTALLERS = {"pip": ("install",), "pip3": ("install",), "conda": ("install", "create", "update"),
+               "mamba": ("install", "create", "update"), "micromamba": ("install", "create", "update"),
+               "apt-get": ("install",), "apt": ("install",), "apk": ("add",), "yum": ("install",),
+               "dnf": ("install",), "microdnf": ("install",)}
+# those that need root whoever owns the Python environment: the system's packages
+_SYSTEM_INSTALLERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf")
+
+
+def _installs_at_start(workload: Workload) -> str:
+    """Why no non-root user can run the workload, else "": its start command installs packages (`pip install
+    jupyterlab && jupyter lab`, `apt-get install -y ffmpeg`), which writes the image's site-packages or system
+    directories, root's. As another uid pip finds site-packages not writeable and installs under
+    `$HOME/.local` (its `--user` default), whose `bin` is not on the image's PATH, or fails where HOME is `/`;
+    apt, apk, yum and dnf refuse. An image whose own non-root user owns its Python environment (the Docker
+    Stacks' conda directory, jovyan's: the image catalog's user) keeps the fix for pip and conda."""
+    own = default_user(workload.image.value if workload.image is not None else None) or \
+        default_user(workload.base_image)
+    owned = own is not None and str(own.value) not in ("0", "root")
+    for cmd in workload.process:
+        words = [w.text for w in cmd.argv]
+        if not words:
+            continue
+        program = cmd.name
+        rest = words[1:]
+        if program.startswith("python") and rest[:2] == ["-m", "pip"]:
+            program, rest = "pip", rest[2:]
+        verbs = _INSTALLERS.get(program)
+        if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
+            continue
+        verb = next((w for w in rest if not w.startswith("-")), None)
+        if verb in verbs:
+            return (f" (no automatic fix: its start command installs packages (`{' '.join(words[:3])}`), which "
+                    f"writes the image's own directories, root's: as another uid "
+                    + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
+                       else f"{program} fails")
+                    + "; install them in the image build, then run as a non-root user)")
+    return ""
 
 
 def _fs_group_why(uid: str, claims: list[str]) -> str:
