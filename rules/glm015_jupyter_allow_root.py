@@ -30,7 +30,7 @@ CMD ["jupyter", "lab", "--ip=0.0.0.0"]
 ```
 
 ## Fix safety
-The fix removes the command-line flag; `allow_root` set in a config file is
+Safe where offered. The fix removes the command-line flag; `allow_root` set in a config file is
 reported without a fix. It is offered only where Jupyter does not run as root,
 and is safe there: the flag does nothing, and removing it only keeps a later
 root run from starting silently. That is a container known to run as a

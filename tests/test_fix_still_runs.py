@@ -498,6 +498,17 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
     ("FROM python:3.12-slim\nRUN pip install jupyterlab\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
      "FROM python:3.12-slim\nRUN pip install jupyterlab\nENV HOME=/tmp\nUSER 10001\n"
      "CMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
+    # review A21 X1: a HOME of its own that the build makes as root (`mkdir`, `WORKDIR`): uid 10001 cannot make
+    # jupyter_core's runtime directory under it, as under HOME=/ (jupyter_core application.py at ce80a583)
+    ("FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace\n"
+     "WORKDIR /workspace\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+     "FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace\n"
+     "WORKDIR /workspace\nENV HOME=/tmp\nUSER 10001\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
+    # one switch: the build opens that directory to every uid: it is HOME, the USER alone
+    ("FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace && chmod 777 /workspace\n"
+     "WORKDIR /workspace\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+     "FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace && chmod 777 /workspace\n"
+     "WORKDIR /workspace\nUSER 10001\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
     # an image the catalog knows nothing of writing under its home: the USER alone, as before
     ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
      "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),

@@ -435,6 +435,10 @@ class Service:
     token: Token | None = None
     # a chart that gives it its values through a Secret (zero-to-jupyterhub's hub, behind its proxy)
     chart_values: ChartValues | None = None
+    # variables whose value names addresses it does not connect to (Open WebUI's CORS_ALLOW_ORIGIN, the
+    # browser origins it lets in; its own public URL): GLM009 reads no service on the host's loopback there
+    not_connected: tuple[str, ...] = ()
+    not_connected_source: str = ""
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -469,7 +473,8 @@ class Service:
                (self.options_source or None), (self.runtime_source or None),
                *(p.source for p in self.presets),
                *((self.token.source, *self.token.sources) if self.token else ()),
-               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ())]
+               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ()),
+               (self.not_connected_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -591,6 +596,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         token=Token(d["token"]["why"], _switches(d["token"].get("when")), tuple(d["token"].get("images", ())),
                     d["token"]["source"], tuple(d["token"].get("sources", ()))) if d.get("token") else None,
         chart_values=_chart_values(d.get("chart_values")),
+        not_connected=tuple((d.get("not_connected") or {}).get("env", ())),
+        not_connected_source=(d.get("not_connected") or {}).get("source", ""),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
