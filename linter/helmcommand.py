@@ -71,7 +71,10 @@ def template(args: list[str]) -> int:
         return 1
     try:
         # (Helm's log on standard error is dropped: Kustomize passes it on only when the command fails)
-        manifests = helm.render_manifests(chart, values, tuple(sets), release, namespace, crds, tuple(versions), [])
+        # (Helm's SDK checks the chart's `kubeVersion` against its default capabilities when no `--kube-version`
+        # is given, as `helm template` does: Kustomize's build fails on a chart that excludes them)
+        manifests = helm.render_manifests(chart, values, tuple(sets), release, namespace, crds, tuple(versions), [],
+                                          check_kube=True)
     except helm.RenderError as exc:
         sys.stderr.write(f"Error: {exc}\n")
         return 1

@@ -804,7 +804,26 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                 continue  # another project's binding of an account that is not this project's to share
         grants.append(Grant(b, _role_of(b, cluster)))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
+    if len(grants) > 1:
+        grants = _one_per_name(grants)
     return records.replace(pod, account=account, grants=tuple(grants))
+
+
+def _one_per_name(grants: list[Grant]) -> list[Grant]:
+    """`grants` (the nearest first) less each binding of a kind and name (and written namespace, for a
+    RoleBinding) a nearer one already has: a cluster holds one ClusterRoleBinding of a name and one
+    RoleBinding of a name per namespace, so a same-named binding of another file or build (a project's
+    chart and its kubebuilder `config/rbac/`, two installs of one operator) is another version of the
+    pod's nearer one, never a second grant of its account."""
+    seen: set[tuple[str, str, str | None]] = set()
+    out = []
+    for g in grants:
+        b = g.binding
+        key = (b.kind, b.name, b.namespace if b.kind == "RoleBinding" else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out
 
 
 def _theirs_too(account: str, path: str, cluster: _Cluster) -> bool:

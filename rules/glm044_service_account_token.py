@@ -40,7 +40,11 @@ directory is a project, and a role of another project is linked only when
 it is the one role of that name outside the binding's project and its own
 project binds nothing to it (a repository's `config/rbac/` bound from
 `deploy/prod/`): every kubebuilder operator names and binds its own
-ClusterRole `manager-role`. A binding holds the ServiceAccount as the API server's
+ClusterRole `manager-role`. A cluster holds one ClusterRoleBinding of a name (one
+RoleBinding of a name per namespace): a binding of the same kind and name as the pod's
+nearer one, in another file or build (a project's chart beside its kubebuilder
+`config/rbac/`, an older release's install bundle), is another version of it, not a
+second grant. A binding holds the ServiceAccount as the API server's
 authorizer matches it: a `ServiceAccount` subject, the `User`
 `system:serviceaccount:<namespace>:<name>` (the name its token
 authenticates as), or a group its token is in:

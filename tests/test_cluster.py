@@ -537,3 +537,66 @@ def test_an_aggregated_cluster_role_collects_every_matching_cluster_role_of_the_
     (tmp_path / "platform" / "jobs" / "runner.yaml").write_text(_AGGREGATED)
     (tmp_path / part_dir / "exec.yaml").write_text(_EXEC_PART.replace("aggregate-to-ml-edit", label))
     _glm044_alike(tmp_path, monkeypatch, "platform/jobs/runner.yaml" if reported else None, "`create` on `pods/exec`")
+
+
+KSERVE_CHART_FILE = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: kserve-controller-manager, namespace: kserve}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: kserve-manager-role}
+rules:
+  - {apiGroups: [""], resources: [secrets], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: kserve-manager-rolebinding}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kserve-manager-role}
+subjects:
+  - {kind: ServiceAccount, name: kserve-controller-manager, namespace: kserve}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kserve-controller-manager, namespace: kserve}
+spec:
+  selector: {matchLabels: {control-plane: kserve-controller-manager}}
+  template:
+    metadata: {labels: {control-plane: kserve-controller-manager}}
+    spec:
+      serviceAccountName: kserve-controller-manager
+      containers:
+        - {name: manager, image: "kserve/kserve-controller:v0.14.0"}
+"""
+# kubebuilder's config/rbac/ of the same project: the same ClusterRole (with more rules) and ClusterRoleBinding
+_ROLE, _BINDING = KSERVE_CHART_FILE.split("---\n")[1:3]
+KSERVE_CONFIG_RBAC = _ROLE.replace("verbs: [get]}", "verbs: [get, list, watch]}\n  - {apiGroups: [\"\"], resources: "
+                                   "[pods/exec], verbs: [create]}") + "---\n" + _BINDING
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("binding", ["kserve-manager-rolebinding", "kserve-extra-rolebinding"])
+def test_a_same_named_binding_of_another_install_is_not_a_second_grant(tmp_path, monkeypatch, jobs, binding):
+    # KServe ships its install twice, as a chart's files and as kubebuilder's config/: each writes the
+    # ClusterRoleBinding `kserve-manager-rolebinding`. A cluster holds one ClusterRoleBinding of a name (a
+    # RoleBinding: one per namespace), so the other install's is another version of the pod's own, never a
+    # second grant (main: "(and 2 more)" from config/rbac's version and its role). One switch away, a binding
+    # of another name is a second binding of the account: its powers count
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    files = tmp_path / "kserve" / "charts" / "kserve-resources" / "files"
+    files.mkdir(parents=True)
+    (files / "resources.yaml").write_text(KSERVE_CHART_FILE)
+    (tmp_path / "kserve" / "config" / "rbac").mkdir(parents=True)
+    (tmp_path / "kserve" / "config" / "rbac" / "rbac.yaml").write_text(
+        KSERVE_CONFIG_RBAC.replace("name: kserve-manager-rolebinding}", f"name: {binding}}}"))
+    rules = select(builtin_rules(), ["GLM044"])
+    got = [(r.path, r.message) for r in runner.scan([str(tmp_path)], rules, root=str(tmp_path), jobs=jobs).results]
+    assert [p for p, _m in got] == ["kserve/charts/kserve-resources/files/resources.yaml"]
+    message = got[0][1]
+    assert "ClusterRoleBinding `kserve-manager-rolebinding` (line 12) binds to ClusterRole `kserve-manager-role`: " \
+           "reading every secret (`get` on `secrets`)" in message
+    if binding == "kserve-manager-rolebinding":
+        assert "(and " not in message, message
+    else:
+        assert message.endswith("(and 2 more)"), message

@@ -480,6 +480,11 @@ def test_helm_charts_render_with_the_kube_version_the_entry_gives(tmp_path, caps
                                                                   "`cap` does not render: cap/templates/cm.yaml:6:")),
     # one switch away: a cluster the chart takes renders, and is checked
     ('kubeVersion: "1.30.0"', "", None),
+    # no `kubeVersion` in the entry: `helm template` checks the chart against Helm's default, as Kustomize runs it
+    # (main: Helm's SDK rendered a chart `helm template` refuses)
+    ("", "", ("kustomization.yaml", 2, "cannot render the Kustomize overlay `.`: its `helmCharts` chart `cap` does not "
+                                       "render: chart requires kubeVersion: <1.30.0-0 which is incompatible with "
+                                       "Kubernetes v1.")),
 ])
 def test_a_helm_charts_entry_helm_refuses_is_one_line_with_helms_reason(tmp_path, capsys, kube, template, error):
     # Kustomize appends its own `unable to run: '<helm> template ...' with env=[...] (is '<helm>' installed?)` to
@@ -487,7 +492,8 @@ def test_a_helm_charts_entry_helm_refuses_is_one_line_with_helms_reason(tmp_path
     # overlay directory with no line)
     chart = _write_chart(tmp_path / "charts" / "cap", "{}\n", {"cm.yaml": (
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n" + (template or "  a: b\n"))})
-    (chart / "Chart.yaml").write_text('apiVersion: v2\nname: cap\nversion: 0.1.0\nkubeVersion: ">=1.25.0-0"\n')
+    taken = '">=1.25.0-0"' if kube else '"<1.30.0-0"'  # (Helm's default is past 1.30)
+    (chart / "Chart.yaml").write_text(f'apiVersion: v2\nname: cap\nversion: 0.1.0\nkubeVersion: {taken}\n')
     (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n- name: cap\n  releaseName: cap\n  {kube}\n")
     code, _out, err = run(tmp_path, capsys, "--select", "GLM001", ".")
     built = [e for e in err if "Kustomize overlay" in e]
