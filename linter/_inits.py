@@ -194,7 +194,7 @@ def _m17(_F, _s):
  return __init__
 
 def _m18(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than, local, without):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than, local, without, peer):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -209,6 +209,7 @@ def _m18(_F, _s):
   _s(self, 'other_than', other_than)
   _s(self, 'local', local)
   _s(self, 'without', without)
+  _s(self, 'peer', peer)
  return __init__
 
 def _m19(_F, _s):
@@ -281,7 +282,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values, not_connected, not_connected_source):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -325,6 +326,8 @@ def _m27(_F, _s):
   _s(self, 'writes', writes)
   _s(self, 'token', token)
   _s(self, 'chart_values', chart_values)
+  _s(self, 'not_connected', not_connected)
+  _s(self, 'not_connected_source', not_connected_source)
  return __init__
 
 def _m28(_F, _f3):
@@ -1256,12 +1259,13 @@ def _m107(_F, _s):
  return __init__
 
 def _m108(_F, _s):
- def __init__(self, switch, credential, unless, source, listeners):
+ def __init__(self, switch, credential, unless, source, listeners, sources):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
   _s(self, 'unless', unless)
   _s(self, 'source', source)
   _s(self, 'listeners', listeners)
+  _s(self, 'sources', sources)
  return __init__
 
 def _m109(_F, _s):
@@ -1406,7 +1410,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m15,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m16,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m17,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without'), (), True, False, False): _m18,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without', 'peer'), (), True, False, False): _m18,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m19,
     (('format', 'workloads'), (), False, False, False): _m20,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,
@@ -1415,7 +1419,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1496,7 +1500,7 @@ MAKERS = {
     (('start', 'text', 'origin'), (), False, False, False): _m105,
     (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m106,
     (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m107,
-    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m108,
+    (('switch', 'credential', 'unless', 'source', 'listeners', 'sources'), (), True, False, False): _m108,
     (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m109,
     (('text', 'defaulted', 'from_env'), (), True, True, False): _m110,
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m111,
