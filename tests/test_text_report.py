@@ -397,7 +397,7 @@ def test_glm001_fixtures_explicit_root_is_a_misconfiguration():
     report = scan([str(folder)], select(all_rules(), ["GLM001"]), root=str(folder), config=Config(contexts=EVERYWHERE))
     kinds = {(r.path, r.line): str(r.kind) for r in report.results}
     explicit = {p for p, _ in kinds if re.search(r"user-0|user-root|uid0|runasuser-0|administrator", p)}
-    assert len(explicit) == 25  # one per file: the explicit root users of fixtures/glm001_run_as_root
+    assert len(explicit) == 26  # one per file: the explicit root users of fixtures/glm001_run_as_root
     assert {p for (p, _), k in kinds.items() if k == "misconfiguration"} == explicit
 
 
