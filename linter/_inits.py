@@ -194,7 +194,7 @@ def _m17(_F, _s):
  return __init__
 
 def _m18(_F, _s):
- def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than, local, without):
+ def __init__(self, flag, env, config, values, mount, unless, with_, contains, arg, squash, prefixes, other_than, local, without, peer):
   _s(self, 'flag', flag)
   _s(self, 'env', env)
   _s(self, 'config', config)
@@ -209,6 +209,7 @@ def _m18(_F, _s):
   _s(self, 'other_than', other_than)
   _s(self, 'local', local)
   _s(self, 'without', without)
+  _s(self, 'peer', peer)
  return __init__
 
 def _m19(_F, _s):
@@ -1259,12 +1260,13 @@ def _m107(_F, _s):
  return __init__
 
 def _m108(_F, _s):
- def __init__(self, switch, credential, unless, source, listeners):
+ def __init__(self, switch, credential, unless, source, listeners, sources):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
   _s(self, 'unless', unless)
   _s(self, 'source', source)
   _s(self, 'listeners', listeners)
+  _s(self, 'sources', sources)
  return __init__
 
 def _m109(_F, _s):
@@ -1409,7 +1411,7 @@ MAKERS = {
     (('edit', 'why'), (), True, True, False): _m15,
     (('env', 'files', 'dropins', 'classes', 'stock', 'defaults', 'sources'), (), True, False, False): _m16,
     (('env', 'flags', 'cwd', 'format', 'source'), (), True, False, False): _m17,
-    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without'), (), True, False, False): _m18,
+    (('flag', 'env', 'config', 'values', 'mount', 'unless', 'with_', 'contains', 'arg', 'squash', 'prefixes', 'other_than', 'local', 'without', 'peer'), (), True, False, False): _m18,
     (('flags', 'env', 'config', 'default', 'source'), (), True, False, False): _m19,
     (('format', 'workloads'), (), False, False, False): _m20,
     (('host', 'target', 'loc', 'path', 'permissions'), (), True, True, False): _m21,
@@ -1499,7 +1501,7 @@ MAKERS = {
     (('start', 'text', 'origin'), (), False, False, False): _m105,
     (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m106,
     (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m107,
-    (('switch', 'credential', 'unless', 'source', 'listeners'), (), True, False, False): _m108,
+    (('switch', 'credential', 'unless', 'source', 'listeners', 'sources'), (), True, False, False): _m108,
     (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m109,
     (('text', 'defaulted', 'from_env'), (), True, True, False): _m110,
     (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m111,

@@ -416,9 +416,12 @@ def _installs_at_start(workload: Workload) -> str:
         verbs = _INSTALLERS.get(program)
         if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
             continue
-        verb = next((w for w in rest if not w.startswith("-")), None)
-        if verb in verbs:
-            return (f" (no automatic fix: its start command installs packages (`{' '.join(words[:3])}`), which "
+        at = next((i for i, w in enumerate(rest) if not w.startswith("-")), None)
+        if at is not None and rest[at] in verbs:
+            # as written up to the first package (`pip install -U huggingface_hub`)
+            first = next((i for i in range(at + 1, len(rest)) if not rest[i].startswith("-")), len(rest) - 1)
+            shown = " ".join(words[:len(words) - len(rest) + first + 1])
+            return (f" (no automatic fix: its start command installs packages (`{shown}`), which "
                     f"writes the image's own directories, root's: as another uid "
                     + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
                        else f"{program} fails")

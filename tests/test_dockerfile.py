@@ -259,9 +259,12 @@ def test_a_build_step_script_finding_is_at_the_run_naming_the_script_as_scanned(
     ("--mount=src=./scripts,dst=tools", (("/opt/app/tools", "scripts"),)),  # bind is the default type
     ("--mount=Type=Bind,Destination=/src", (("/src", ""),)),  # keys case-insensitive; source: the context's root
     ('--mount="type=bind,source=${DIR},target=/s"', (("/s", "ops"),)),  # the build's variables expanded
-    ("--mount=type=cache,target=/root/.cache", ()),
-    ("--mount=type=bind,from=builder,source=/out,target=/out", ()),  # another stage's, not the context's
-    ("--mount=type=secret,id=hf,target=/run/secrets/hf", ()),
+    # anything else mounted over a path hides the image's files there (None: what it shows is not read; review A21 F1)
+    ("--mount=type=cache,target=/root/.cache", (("/root/.cache", None),)),
+    ("--mount=type=bind,from=builder,source=/out,target=/out", (("/out", None),)),  # another stage's, not the context's
+    ("--mount=type=secret,id=hf,target=/run/secrets/hf", (("/run/secrets/hf", None),)),
+    ("--mount=type=secret,id=hf", (("/run/secrets/hf", None),)),  # its default target
+    ("--mount=type=tmpfs,target=tmp", (("/opt/app/tmp", None),)),
 ])
 def test_context_binds_of_a_run(flags: str, binds: tuple) -> None:
     from glmlint.parsers.base import split_lines

@@ -83,6 +83,11 @@ class Switch:
     # switches none of which may be on for this one to count (Langfuse's AUTH_DISABLE_USERNAME_PASSWORD closes
     # sign-up only while no public identity provider, GitHub's AUTH_GITHUB_CLIENT_ID, lets anyone sign in)
     without: tuple[Switch, ...] = ()
+    # a glob over a start word of another Kubernetes workload of the same file and namespace: a chart's hook Job
+    # that does what no setting of the service does (Determined's `determined-pw-change-<release>` Job, which logs
+    # in with the blank password and sets the chart's `defaultPassword`, before 0.29); the lowering records it as
+    # a `peer` write (`PEER_WRITE`)
+    peer: str | None = None
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Switch:
@@ -93,9 +98,11 @@ class Switch:
                    str(data["contains"]).lower() if "contains" in data else None, data.get("arg"),
                    bool(data.get("squash", False)), tuple(data.get("prefixes", ())),
                    tuple(str(v).lower() for v in data.get("other_than", ())), data.get("local"),
-                   tuple(cls.of(w) for w in data.get("without", ())))
+                   tuple(cls.of(w) for w in data.get("without", ())), data.get("peer"))
 
     def describe(self) -> str:
+        if self.peer is not None:
+            return f"a workload running `{self.peer}` beside it"
         if self.arg is not None:
             if not _literal(self.arg):
                 return f"a first argument matching `{self.arg}`"
@@ -187,6 +194,7 @@ class KnownCredential:
     unless: tuple[Switch, ...]
     source: str
     listeners: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -466,7 +474,7 @@ class Service:
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
                *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
-               self.auth_source, *self.auth_sources, *(k.source for k in self.auth_known),
+               self.auth_source, *self.auth_sources, *(s for k in self.auth_known for s in (k.source, *k.sources)),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
                self.releases.rejects_source if self.releases else None,
                *(m.source for m in self.model_stores), *(w.source for w in self.writes),
@@ -476,6 +484,23 @@ class Service:
                *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ()),
                (self.not_connected_source or None)]
         return list(dict.fromkeys(s for s in out if s))
+
+
+# the mode of a `FileWrite` that records no file: a workload of the same file and namespace runs a start word
+# that a `peer` switch's glob (its `path`) matches, at its `loc` (parsers/kubernetes.py `_peers_read`)
+PEER_WRITE = "peer"
+
+
+def peer_globs() -> tuple[str, ...]:
+    """Every `peer` switch's glob in the catalog now read (the known credentials' `unless`)."""
+    services = catalog()
+    if _PEERS[0] is not services:
+        _PEERS[:] = [services, tuple(dict.fromkeys(u.peer for s in services for k in s.auth_known
+                                                   for u in k.unless if u.peer is not None))]
+    return _PEERS[1]  # type: ignore[no-any-return]
+
+
+_PEERS: list[Any] = [None, ()]  # (the catalog, its peer globs): follows `reload()` by identity
 
 
 def _switches(data: Any) -> tuple[Switch, ...]:
@@ -599,7 +624,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         not_connected=tuple((d.get("not_connected") or {}).get("env", ())),
         not_connected_source=(d.get("not_connected") or {}).get("source", ""),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
-                                         k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
+                                         k["source"], tuple(k.get("listeners", ())), tuple(k.get("sources", ())))
+                   for k in auth.get("known", ())))
 
 
 def raw() -> dict[str, Any]:
@@ -1080,6 +1106,10 @@ class ServiceMatch:
             return None  # on only together with one of these, none of which is
         if switch.without and any(self.switched(w) is not None for w in switch.without):
             return None  # on only while none of these is, and one is
+        if switch.peer is not None:
+            # a workload beside it runs the peer (`PEER_WRITE`: recorded by the Kubernetes lowering)
+            at = next((w.loc for w in self.files if w.mode == PEER_WRITE and w.path == switch.peer), None)
+            return (at, None, None) if at is not None else None
         if switch.arg is not None:
             first = self.args[0] if self.args else None
             return (first.loc, first, None) if first is not None and glob_match(first.text.strip("'\""), switch.arg) \

@@ -592,7 +592,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 dash = _dash_sh(stage, run_shell)
         elif inst.name == "RUN":
             own = commands = _run_commands(inst, run_shell)
-            binds = _context_binds(inst, scope, stage.workdir) if context is not None else ()
+            binds = _context_binds(inst, scope, stage.workdir)
             if stage.scripts or context is not None and (stage.copies or binds):
                 commands = _run_scripts(stage, commands, context, binds)
             stage.steps.extend(commands)
@@ -887,7 +887,7 @@ def _search_path(stage: Stage) -> tuple[str, ...]:
 
 
 def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
-                 binds: tuple[tuple[str, str], ...] = (), runner: str = ""
+                 binds: tuple[tuple[str, str | None], ...] = (), runner: str = ""
                  ) -> tuple[str, str, Callable[[int, int], Loc]] | None:
     """(shown path, text, where each character is) of the shell script `words[0]` names, when the image has it,
     or when a `RUN --mount=type=bind` of the build context puts it there for the step (`binds`: `_context_binds`).
@@ -913,8 +913,10 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
         else:
             candidates = found
     for path in candidates:
-        bound = _bound_from(path, binds) if binds and context is not None else None
+        bound = _bound_from(path, binds) if binds else None
         if bound is not None:  # the mount hides what the image has there
+            if bound is _HIDDEN or context is None:
+                return None  # a tmpfs, a cache, another stage's files: not the script the image has there
             got = context(bound, True)
             if isinstance(got, tuple) and _shell_script(got[1]):
                 return got[0], got[1], lambda r, c, f=got[0]: Loc(r + 1, c + 1, f)
@@ -932,9 +934,12 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
     return None
 
 
-def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tuple[tuple[str, str], ...]:
+def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tuple[tuple[str, str | None], ...]:
     """The build-context paths a `RUN --mount=type=bind,source=scripts/setup.sh,target=/tmp/setup.sh` puts in
-    the step's filesystem, as (target in the image, source in the context). BuildKit reads each `--mount` as one
+    the step's filesystem, as (target in the image, source in the context); a mount of anything else over a
+    path (`type=tmpfs`, `type=cache`, `type=secret`, a bind `from=` another stage or image) as (target, None):
+    the step does not see what the image has there either (BuildKit mounts over the target), and the scan
+    does not read what it sees instead (review A21 F1). BuildKit reads each `--mount` as one
     CSV record of `key=value` fields (keys case-insensitive; `src`, `dst`/`destination` aliases; `type`
     defaults to `bind`, `source` to the context's root) with the build's variables expanded; a relative target
     is under the WORKDIR; one with `from=` binds another stage or image, not the context (moby/buildkit
@@ -961,29 +966,42 @@ def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tu
             if eq:
                 fields[key] = substitute(val, scope)
         target, source = fields.get("target", ""), fields["source"]
-        if fields["type"].lower() != "bind" or fields.get("from") or not target or "$" in target + source:
+        kind = fields["type"].lower()
+        if not target and kind == "secret":
+            target = "/run/secrets/" + (fields.get("id") or "")  # its default target: /run/secrets/<id>
+        if not target or "$" in target:
             continue
         target = posixpath.normpath(posixpath.join("/", workdir, target))
+        if kind != "bind" or fields.get("from") or "$" in source:
+            out.append((target, None))  # hides the image's files there; what it shows is not read here
+            continue
         out.append((target, posixpath.normpath("/" + source).lstrip("/")))
     return tuple(out)
 
 
-def _bound_from(path: str, binds: tuple[tuple[str, str], ...]) -> str | None:
+# what `_bound_from` answers for a path a mount of something other than the build context hides
+_HIDDEN = "\0hidden"
+
+
+def _bound_from(path: str, binds: tuple[tuple[str, str | None], ...]) -> str | None:
     """The build-context path a bind mount (`_context_binds`; the deepest one over `path`) shows at the image
-    path `path`; None when no mount covers it."""
-    best: tuple[str, str] | None = None
+    path `path`; `_HIDDEN` when that mount is not of the build context (a tmpfs, a cache, another stage's
+    files); None when no mount covers it."""
+    best: tuple[str, str | None] | None = None
     for target, source in binds:
         if (path == target or path.startswith(target.rstrip("/") + "/")) and (best is None or len(target) > len(best[0])):
             best = (target, source)
     if best is None:
         return None
     target, source = best
+    if source is None:
+        return _HIDDEN
     rest = path[len(target.rstrip("/")) + 1:] if path != target else ""
     return posixpath.join(source, rest) if rest else source or "."
 
 
 def _run_scripts(stage: Stage, commands: list[Command], context: ContextReader | None,
-                 binds: tuple[tuple[str, str], ...] = ()) -> list[Command]:
+                 binds: tuple[tuple[str, str | None], ...] = ()) -> list[Command]:
     """The commands of the scripts a `RUN` runs (`COPY setup.sh /tmp/` + `RUN bash /tmp/setup.sh`, `RUN
     ./install.sh`, `RUN . ./env.sh`), when the image has them (`_script_text`: written by the build, or
     copied from the build context the scan reads beside the Dockerfile, or bound there by the RUN's own

@@ -59,7 +59,8 @@ from collections.abc import Callable, Iterable
 
 from glmlint import records
 from glmlint.catalog.purposes import purpose_of
-from glmlint.catalog.services import identify
+from glmlint.catalog import glob_match
+from glmlint.catalog.services import PEER_WRITE, identify, peer_globs
 from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PROFILE, SECURITY_CONTEXT, TEXT, USER,
                              WRITTEN, Key, settings)
 from glmlint.ir import (INGRESS_ROUTE, KSERVE_CONFIG, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
@@ -196,6 +197,11 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         source.services.extend(_ingress_exposures(routed))
     if kept:
         source.workloads = [_claims_kept(w, kept) for w in source.workloads]
+    if len(source.workloads) > 1 and (globs := peer_globs()):
+        peered = _peers_read(source.workloads, globs)
+        if peered is not source.workloads:
+            source.workloads = peered
+            source.cross_document = True  # (a hook Job's document decides the service's login)
     if secrets:
         source.workloads = [_values_read(w, secrets) for w in source.workloads]
         # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
@@ -1962,6 +1968,29 @@ def _values_read(w: Workload, secrets: list[_ValuesSecret]) -> Workload:
                 write = FileWrite(reader.file, "\n".join(line for _p, _v, line in secret.lines), "write", secret.loc)
                 return records.replace(w, files=(*w.files, write))
     return w
+
+
+def _peers_read(workloads: list[Workload], globs: tuple[str, ...]) -> list[Workload]:
+    """Workloads of the file that run a start word a catalog `peer` switch names (Determined's chart hook Job
+    running /tmp/change-pw.py, which sets the built-in users' password): recorded, as a `PEER_WRITE` at that
+    word, on every other workload of their namespace that runs a cataloged service with such a switch."""
+    seen: list[tuple[str | None, str, Loc, int]] = []
+    for i, w in enumerate(workloads):
+        for cmd in w.process:
+            for word in cmd.argv:
+                for g in globs:
+                    if glob_match(word.text, g):
+                        seen.append((w.namespace, g, word.loc, i))
+    if not seen:
+        return workloads
+    out, changed = [], False
+    for i, w in enumerate(workloads):
+        mine = [(g, loc) for ns, g, loc, j in seen if j != i and ns == w.namespace]
+        if mine and any(u.peer == g for m in identify(w) for k in m.service.auth_known for u in k.unless
+                        for g, _loc in mine):
+            w, changed = records.replace(w, files=(*w.files, *(FileWrite(g, "", PEER_WRITE, loc) for g, loc in mine))), True
+        out.append(w)
+    return out if changed else workloads
 
 
 def _namespace(obj: Any) -> str | None:
