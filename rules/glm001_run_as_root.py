@@ -298,6 +298,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
         # Open WebUI's key file among its code, Qdrant's `./storage`, MLflow's `mlflow.db` where it starts, a
         # named volume Docker seeded from the image's root-owned directory: another uid cannot write them
         fix, note, held = None, why, True
+    if fix is not None and (why := _installs_at_start(workload)):
+        # `pip install -r requirements.txt && python app.py`, `apt-get install -y ffmpeg && ...` in the start
+        # command: as another uid the install fails, and so does the start
+        fix, note, held = None, why, True
     if fix is not None and (low := _low_ports(workload)):
         fix, held = None, True
         note = (f" (no automatic fix: it listens on port {', '.join(map(str, low))}, below 1024, which only root "
@@ -570,6 +574,43 @@ def _root_owned_writes(workload: Workload) -> str:
             return (f" (no automatic fix: {match.service.name} writes {where} at start, {on}: another uid cannot "
                     f"write there; give it to the uid (`chown`) or use a volume the uid owns, then run as a "
                     f"non-root user)")
+    return ""
+
+
+_PIP = re.compile(r"^pip(?:3(?:\.\d+)?)?$")
+# pip options that put what it installs elsewhere than the environment's site-packages or the user's
+_PIP_ELSEWHERE = ("--target", "-t", "--prefix", "--root")
+
+
+def _installs_at_start(workload: Workload) -> str:
+    """Why the fix's uid could not run the workload's start, else "": its start command installs packages
+    where only root writes. A system package manager (`apt-get install`, `apk add`: its database and /usr);
+    pip (`pip install`, `python -m pip install`) without `--target`/`--prefix`/`--root`: the image's
+    site-packages are root's, and pip then falls back to a user install under HOME (`/` for a uid without an
+    account: it fails), whose programs are not on PATH, or refuses one in a virtualenv (pip
+    `decide_user_install`, src/pip/_internal/commands/install.py at 6d309205). Not for a fix that sets the
+    image's own user (the Docker Stacks' jovyan owns its conda environment)."""
+    image = workload.image.value if workload.image is not None else None
+    if default_user(image) or default_user(workload.base_image):
+        return ""
+    from glmlint.buildfiles import installer
+
+    for cmd in workload.process:
+        what = installer(cmd)
+        args = [w.text for w in cmd.args]
+        if what is None and args[:2] == ["-m", "pip"] and cmd.name.startswith("python"):
+            args = args[2:]
+            what = "pip install" if args[:1] == ["install"] else None
+        elif what is None and _PIP.match(cmd.name) and args[:1] == ["install"]:
+            what = "pip install"
+        if what == "pip install" and any(a == f or a.startswith(f + "=") for a in args for f in _PIP_ELSEWHERE):
+            what = None
+        if what is not None:
+            where = ("the image's site-packages, root's (as another uid pip installs under its HOME instead, `/` "
+                     "for a uid without an account, whose programs are not on `PATH`)" if what == "pip install"
+                     else "the package database and /usr, root's")
+            return (f" (no automatic fix: its start command runs `{what}`, which writes {where}: install in the "
+                    f"image's build, then run as a non-root user)")
     return ""
 
 
