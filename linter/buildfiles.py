@@ -34,13 +34,6 @@ def package_pattern(names: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"^(?:{alts})([=:-][0-9].*|\*)?$")
 
 
-def installer(cmd: Command) -> str | None:
-    """The package manager install `cmd` runs (`apt-get install`, `apk add`), else None: a system package
-    manager's, which writes its database (/var/lib/dpkg, /var/lib/rpm, /lib/apk/db) and /usr, root's."""
-    sub = _INSTALLERS.get(cmd.name)
-    return f"{cmd.name} {sub}" if sub is not None and any(w.text == sub for w in cmd.args) else None
-
-
 def installs(cmd: Command, package: re.Pattern[str]) -> bool:
     """Whether `cmd` installs a package `package` matches (`apt-get install -y sudo`, `apk add sudo`)."""
     sub = _INSTALLERS.get(cmd.name)

@@ -342,6 +342,23 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
     return f" (set in its image, built from `{at.file}:{at.line}`)"
 
 
+def _runner_of(workload: Workload, at: Any) -> Any:
+    """Where the Dockerfile runs the script a build step's finding `at` is in (`RUN bash /tmp/setup.sh`): the
+    command of the Dockerfile that comes before the script's commands in the build steps (`_run_scripts` puts
+    them right after the command that runs it), the one before its command on `at`'s line first; None when no
+    build step is in that file."""
+    last = first = None
+    for cmd in workload.build_steps:
+        file = cmd.loc.file
+        if not file:
+            last = cmd.loc
+        elif file == at.file and last is not None:
+            if cmd.loc.line == at.line:
+                return last
+            first = first or last
+    return first
+
+
 def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workload | None) -> Result:
     message = message_of(source, rule, finding, workload)
     intents = intents_of(finding) if not source.json else ()
@@ -354,7 +371,9 @@ def result_of(source: SourceFile, rule: Rule, finding: Finding, workload: Worklo
     if at.file and at.file != source.path and workload is not None:
         # about a value inherited from another file (the Dockerfile a service is built from):
         # reported at the workload, naming that file (`message_of`); its fix would edit the other file
-        return Result(source.path, workload.anchor.line, workload.anchor.col, rule, message, None,
+        where = _runner_of(workload, at) if workload.format is Format.DOCKERFILE else None
+        where = where or workload.anchor
+        return Result(source.path, where.line, where.col, rule, message, None,
                       workload.label, (at.file, at.line, at.col), risk_override=finding.risk,
                       kind_override=finding.kind, enabled_by=finding.enabled_by)
     fix = None

@@ -30,10 +30,10 @@ CMD ["jupyter", "lab", "--ip=0.0.0.0"]
 ```
 
 ## Fix safety
-The fix removes the command-line flag; `allow_root` set in a config file is
-reported without a fix. It is offered only where Jupyter does not run as root.
-Safe there: the flag does nothing, and removing it only keeps a later root run
-from starting silently. That is a container known to run as a
+Safe where offered. The fix removes the command-line flag; `allow_root` set in a config file is
+reported without a fix. It is offered only where Jupyter does not run as root,
+and is safe there: the flag does nothing, and removing it only keeps a later
+root run from starting silently. That is a container known to run as a
 non-root user (`USER 1000`, `runAsNonRoot: true`), or a Docker Stacks image
 whose own entrypoint (`start.sh`), started as root, runs Jupyter as `NB_USER`
 (jovyan unless `NB_USER=root`). Where it runs as root (no `USER` on a root

@@ -18,9 +18,11 @@ environment, which keeps none of these: there only `sudo EDITOR='tee -a' visudo`
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the
 Dockerfile. A script a build step runs (`COPY setup.sh /tmp/` then `RUN bash
-/tmp/setup.sh`, `RUN ./install.sh`, one a `COPY <<EOF` wrote) is read as the
+/tmp/setup.sh`, `RUN ./install.sh`, one a `COPY <<EOF` wrote, one a `RUN
+--mount=type=bind,source=setup.sh,target=/tmp/setup.sh` shows the step) is read as the
 build runs it, with the environment the step gives it, when the scan can read it
-beside the Dockerfile; its finding names the script's line. `Defaults !authenticate` makes every rule of its users
+beside the Dockerfile; its finding is placed at the command that runs it and names the
+script's line. `Defaults !authenticate` makes every rule of its users
 passwordless and counts too, and so does a password a build step deleted
 (`passwd -d dev`, `usermod -p '' dev`) for a user whom a rule lets run
 everything with a password (the stock `%sudo ALL=(ALL:ALL) ALL` once `dev`

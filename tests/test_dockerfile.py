@@ -231,3 +231,41 @@ def test_an_instruction_without_arguments_is_an_error_as_in_buildkit(text: str) 
     with pytest.raises(DockerfileError, match="requires at least one argument") as exc:
         parse("Dockerfile", text)
     assert exc.value.line == 2
+
+
+def test_a_build_step_script_finding_is_at_the_run_naming_the_script_as_scanned(tmp_path, capsys, monkeypatch):
+    """reviewA20 F5: a finding in a script a RUN runs is placed at the command that runs it (not the FROM), and
+    names the script by the path the scan finds it at (`f2/scripts/setup_user.sh`), not the COPY's source."""
+    from tests.test_cli import run, write
+
+    write(tmp_path, {
+        "f2/Dockerfile": """\
+            FROM nvidia/cuda:12.1.0-devel-ubuntu22.04
+            WORKDIR /workspace
+            COPY . .
+            RUN chmod +x scripts/setup_user.sh && ./scripts/setup_user.sh
+            USER dev
+            """,
+        "f2/scripts/setup_user.sh": "#!/bin/bash\nuseradd -m dev\necho 'dev ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/dev\n"})
+    monkeypatch.chdir(tmp_path)
+    _code, out, _err = run(["check", "--select", "GLM019", "f2/Dockerfile"], capsys)
+    first = out.splitlines()[0]
+    assert first.startswith("f2/Dockerfile:4:39: high GLM019 ")
+    assert first.endswith("(in `f2/scripts/setup_user.sh:3`, a script a build step runs)")
+
+
+@pytest.mark.parametrize(("flags", "binds"), [
+    ("--mount=type=bind,source=scripts/setup.sh,target=/tmp/setup.sh", (("/tmp/setup.sh", "scripts/setup.sh"),)),
+    ("--mount=src=./scripts,dst=tools", (("/opt/app/tools", "scripts"),)),  # bind is the default type
+    ("--mount=Type=Bind,Destination=/src", (("/src", ""),)),  # keys case-insensitive; source: the context's root
+    ('--mount="type=bind,source=${DIR},target=/s"', (("/s", "ops"),)),  # the build's variables expanded
+    ("--mount=type=cache,target=/root/.cache", ()),
+    ("--mount=type=bind,from=builder,source=/out,target=/out", ()),  # another stage's, not the context's
+    ("--mount=type=secret,id=hf,target=/run/secrets/hf", ()),
+])
+def test_context_binds_of_a_run(flags: str, binds: tuple) -> None:
+    from glmlint.parsers.base import split_lines
+    from glmlint.parsers.dockerfile import _context_binds, split_instructions
+
+    inst = split_instructions(split_lines(f"RUN {flags} bash x.sh\n"))[0]
+    assert _context_binds(inst, {"DIR": "ops"}, "/opt/app") == binds

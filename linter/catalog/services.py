@@ -435,6 +435,10 @@ class Service:
     token: Token | None = None
     # a chart that gives it its values through a Secret (zero-to-jupyterhub's hub, behind its proxy)
     chart_values: ChartValues | None = None
+    # variables whose value names addresses it does not connect to (Open WebUI's CORS_ALLOW_ORIGIN, the
+    # browser origins it lets in; its own public URL): GLM009 reads no service on the host's loopback there
+    not_connected: tuple[str, ...] = ()
+    not_connected_source: str = ""
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -469,7 +473,8 @@ class Service:
                (self.options_source or None), (self.runtime_source or None),
                *(p.source for p in self.presets),
                *((self.token.source, *self.token.sources) if self.token else ()),
-               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ())]
+               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ()),
+               (self.not_connected_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -591,6 +596,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         token=Token(d["token"]["why"], _switches(d["token"].get("when")), tuple(d["token"].get("images", ())),
                     d["token"]["source"], tuple(d["token"].get("sources", ()))) if d.get("token") else None,
         chart_values=_chart_values(d.get("chart_values")),
+        not_connected=tuple((d.get("not_connected") or {}).get("env", ())),
+        not_connected_source=(d.get("not_connected") or {}).get("source", ""),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -885,17 +892,23 @@ def _before(service: Service, flag: str) -> bool:
     return service.any_before and flag.startswith("-") or flag in service.global_options
 
 
+def _options_end(words: Sequence[str], no_value: Iterable[str]) -> int:
+    """Where the options before a one-command program's first positional word end: each takes a value (the
+    next word) unless `no_value` names it, or it is written `--opt=value` or `-xVALUE`."""
+    skipped = 0
+    while skipped < len(words) and words[skipped].startswith("-") and words[skipped] != "-":
+        w = words[skipped]
+        skipped += 1 if "=" in w or w in no_value or not w.startswith("--") and len(w) > 2 else 2
+    return skipped
+
+
 def _match_words(pattern: tuple[str, ...], argv: Sequence[Word], global_options: tuple[str, ...] = (),
                  service: Service | None = None) -> int | None:
     """`pattern` is a program, its leading positional words, and flags that must appear anywhere;
     `global_options` (each with a value) may come between the program and its subcommand, and so may
     any option of a one-command `service` (`any_before`; a value unless it is in `no_value`)."""
     words = [w.text for w in argv[1:]]
-    skipped = 0
-    if service is not None and service.any_before:
-        while skipped < len(words) and words[skipped].startswith("-") and words[skipped] != "-":
-            w = words[skipped]
-            skipped += 1 if "=" in w or w in service.no_value or not w.startswith("--") and len(w) > 2 else 2
+    skipped = _options_end(words, service.no_value) if service is not None and service.any_before else 0
     while global_options and skipped < len(words):
         w = words[skipped]
         if w in global_options:
@@ -1586,6 +1599,21 @@ def _known() -> _Known:
     return _KNOWN
 
 
+def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any], services: Iterable[Service]) -> tuple[Word, ...]:
+    """`uvicorn --port 8000` with `UVICORN_APP=chromadb.app:app` set: the app click reads from the variable when
+    no APP argument is given (`@click.argument("app", envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79
+    uvicorn/main.py), put where the argument goes, so the catalog's `[uvicorn, "chromadb.app:app"]` matches
+    (located at the variable). A command line with an APP argument of its own is as it is. uvicorn's options
+    that take no value are the catalog's (`options.no_value` of an entry uvicorn starts); every other takes one."""
+    var = env.get("UVICORN_APP")
+    if var is None or not var.value or var.dynamic or "$" in var.value:
+        return argv
+    flags = {o for s in services if any(c[:1] == ("uvicorn",) for c in map(tuple, s.commands)) for o in s.no_value}
+    if 1 + _options_end([w.text for w in argv[1:]], flags) < len(argv):
+        return argv  # its own APP
+    return (argv[0], Word(var.value.strip(), var.loc), *argv[1:])
+
+
 def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     known = _known()
     out: list[ServiceMatch] = []
@@ -1601,7 +1629,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
 
             cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
             continue
-        got = known.start(cmd.argv, cwd)
+        argv = _uvicorn_app(cmd.argv, env_own, known.services) if cmd.name == "uvicorn" else cmd.argv
+        got = known.start(argv, cwd)
         if got is not None:
             s, start = got
             img = next((img for svc, img in known.images(image_name) if svc is s), None)
@@ -1609,7 +1638,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 # the image names the release that runs: an entry for older releases (Flowise before
                 # 3.0.1, Xinference before 3.0) has the same start command and only those images' tags
                 for svc, other in known.images(image_name):
-                    at = match_command(svc, cmd.argv, cwd)
+                    at = match_command(svc, argv, cwd)
                     if at is not None:
                         s, start, img = svc, at, other
                         break
@@ -1619,17 +1648,17 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             # (`FROM pytorch/torchserve:0.8.2-gpu` + `pip install -U torchserve` runs the newest)
             built = _built_release(known.services, s, workload, img is not None and s.releases is not None)
             if built is not s:
-                at = match_command(built, cmd.argv, cwd)
+                at = match_command(built, argv, cwd)
                 if at is not None:
                     s, start = built, at
-            if _rejected(s, cmd.argv[start:]):
+            if _rejected(s, argv[start:]):
                 continue  # the release exits on an option it does not know: nothing listens
-            match = _launch(s, workload, cmd.loc, tuple(cmd.argv[start:]), "command", env_own, img,
-                            homes=_homes(cmd.argv, cwd))
+            match = _launch(s, workload, cmd.loc, tuple(argv[start:]), "command", env_own, img,
+                            homes=_homes(argv, cwd))
             if cmd.name == "uvicorn":
                 match = replace(match, uvicorn=True)
             if s.global_options or s.any_before:
-                match = replace(match, before=tuple(cmd.argv[1:start]))
+                match = replace(match, before=tuple(argv[1:start]))
             out.append(match)
     if out:
         return tuple(out)
@@ -2059,10 +2088,20 @@ def is_loopback(host: str | None) -> bool:
 _AUTH_WORDS = {"none": "none exists", "off": "off by default", "on": "on by default", "app": "up to the app"}
 
 
-def _bind_names(listener: Listener) -> tuple[str, ...]:
-    """The flags and variables that set where `listener` binds, for the catalog's page."""
-    return (*listener.bind_flags, *listener.bind_all_flags, *listener.bind_env,
+def _bind_names(listener: Listener, uvicorn: bool = False) -> tuple[str, ...]:
+    """The flags and variables that set where `listener` binds, for the catalog's page; `uvicorn`: a service
+    uvicorn's CLI starts, whose listeners read UVICORN_HOST below `--host` too (`ServiceMatch.bind_env`)."""
+    env = listener.bind_env
+    if uvicorn and "--host" in listener.bind_flags and _UVICORN_HOST not in env:
+        env = (*env, _UVICORN_HOST)
+    return (*listener.bind_flags, *listener.bind_all_flags, *env,
             *(name for sw in listener.bind_all_env if (name := sw.env or sw.flag)))  # not a config file's key
+
+
+def _uvicorn_started(s: Service) -> bool:
+    """Whether a start command of `s`, or the command one of its images runs, is uvicorn's CLI (for its page)."""
+    return any(c[:1] == ("uvicorn",) for c in map(tuple, s.commands)) or any(
+        (i.runs or i.cmd or ())[:1] == ("uvicorn",) for i in s.images)
 
 
 def render_markdown() -> str:
@@ -2078,6 +2117,9 @@ def render_markdown() -> str:
              "Every fact has a source; a fact that could not be sourced is not in the catalog.", "",
              "An empty key is no key: a variable set to nothing, or a flag that turns authentication on given "
              "an empty value (`--api-key \"\"`, `--api-key=`), turns nothing on.", "",
+             "`UVICORN_HOST` is listed for a service one of whose start commands or images runs uvicorn's CLI: "
+             "started that way (`uvicorn pkg:app`, its app also from `UVICORN_APP`), it reads `UVICORN_HOST` and "
+             "`UVICORN_PORT` below `--host` and `--port`; started another way (`chroma run`) it does not.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "
@@ -2090,11 +2132,12 @@ def render_markdown() -> str:
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         rec += ["a KServe LLMInferenceService's `main` container" + (f" (its `{p.args_env}`)" if p.args_env else "")
                 for p in s.presets if p.container == "llminferenceservice"]
-        if s.releases:
+        if s.releases and s.releases.packages:  # (none: known by its images' tags alone, Tabby's)
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
+        uvicorn = _uvicorn_started(s)
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
-                              + (f", `{'`/`'.join(_bind_names(l))}`" if _bind_names(l) else "") + ")"
+                              + (f", `{'`/`'.join(_bind_names(l, uvicorn))}`" if _bind_names(l, uvicorn) else "") + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
                               + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
                               + (", shared through a public tunnel by " + " or ".join(x.describe() for x in l.tunnel)

@@ -12,7 +12,7 @@ from typing import Any
 
 from glmlint.fields import COMPOSE, KUBERNETES, SECURITY_OPTIONS, Key
 from glmlint.fix.text import Edit, FixError
-from glmlint.fix.yamledit import YamlDoc
+from glmlint.fix.yamledit import BlockSeq, YamlDoc
 from glmlint.ir import INSIDE_TEXT, Format, Item, Setting, Workload
 from glmlint.parsers import yamlnodes as y
 from glmlint.fix.lowering import Lowering, unmounted
@@ -31,7 +31,7 @@ def _merge(tree: dict[str, Any], keys: Keys, value: Any) -> None:
             raise FixError(f"conflicting changes under `{k}`")
     old = tree.get(keys[-1])
     if isinstance(old, list) and isinstance(value, list):
-        tree[keys[-1]] = old + [v for v in value if v not in old]  # several items for one new list
+        tree[keys[-1]] = type(old)(old + [v for v in value if v not in old])  # several items for one new list
     elif isinstance(old, dict) and isinstance(value, dict):
         old.update(value)  # several variables for one new compose `environment:` mapping
     else:
@@ -300,8 +300,9 @@ class ManifestFixer(Lowering):
                 self.set_env(*item.split("=", 1))
             return
         if field == "ports" and self.fmt is Format.COMPOSE and not self.w.ports:
-            # a port the service did not publish (GLM009's `network_mode: host` removed): a short-syntax entry
-            _merge(self.tree, self.fields[field].keys, [item])
+            # a port the service did not publish (GLM009's `network_mode: host` removed): a short-syntax entry,
+            # in block style when the file's sequences are (`yamledit.BlockSeq`)
+            _merge(self.tree, self.fields[field].keys, BlockSeq([item]))
             return
         keys = self._keys(field)
         if setting.explicit:

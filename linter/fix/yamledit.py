@@ -29,6 +29,12 @@ def _is_null(node: Node) -> bool:
     return y.is_scalar(node) and not node.style and node.value in ("", "~", "null", "Null", "NULL")
 
 
+class BlockSeq(list):  # type: ignore[type-arg]
+    """A new list a fix writes as a block sequence (`- item` lines, at the document's own sequence offset) when
+    the document writes its sequences so (`YamlDoc.style`), else in flow style as any other new list: compose
+    `ports:` added beside block-style `volumes:` reads as the service's other keys (reviewA20 F7)."""
+
+
 class YamlDoc:
     """One YAML file's text and nodes, and the edits that change it."""
 
@@ -238,6 +244,9 @@ class YamlDoc:
             for k, v in value.items():
                 lines.extend(self._block(k, v, indent + step))
             return lines
+        if isinstance(value, BlockSeq) and value and self.style()[1] is not None:
+            dash = " " * (indent + (self.style()[1] or 0)) + "- "  # as the document's block sequences are
+            return [f"{pad}{key}:", *(dash + self._item(v, None) for v in value)]
         if isinstance(value, list):
             return [f"{pad}{key}: {self._flow(value)}"]
         return [f"{pad}{key}: {self.scalar_text(value)}"]

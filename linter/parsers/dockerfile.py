@@ -147,7 +147,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     instructions = split_instructions(lines)
     last_split = (text, instructions)
     build_args: list[EnvVar] = []
-    stages = build_stages(instructions, build_args, _context_reader(real_path) if real_path else None, given)
+    stages = build_stages(instructions, build_args, _context_reader(real_path, path) if real_path else None, given)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -165,7 +165,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
     process = _process(final)
-    script = _entry_script(final, process, _context_reader(real_path) if real_path else None)
+    script = _entry_script(final, process, _context_reader(real_path, path) if real_path else None)
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
         process += script.commands + script.arguments
@@ -592,8 +592,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 dash = _dash_sh(stage, run_shell)
         elif inst.name == "RUN":
             own = commands = _run_commands(inst, run_shell)
-            if stage.scripts or context is not None and stage.copies:
-                commands = [*commands, *_run_scripts(stage, commands, context)]
+            binds = _context_binds(inst, scope, stage.workdir) if context is not None else ()
+            if stage.scripts or context is not None and (stage.copies or binds):
+                commands = _run_scripts(stage, commands, context, binds)
             stage.steps.extend(commands)
             stage.step_dirs.extend([stage.workdir] * len(commands))
             stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base, scope))
@@ -821,7 +822,7 @@ def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
 class _Script:
     """An entrypoint script the image copies from the build context, as it is on disk."""
 
-    # its path as the `COPY` names it (in the build context), or in the image for a script a `RUN`
+    # its path as the scan finds it (beside the Dockerfile: `_context_reader`'s `scanned`), or in the image for a script a `RUN`
     # writes with no exact place in the Dockerfile (`printf` with arguments); "" when located here
     shown: str
     commands: list[Command]  # its commands, located in it (`Loc.file`)
@@ -848,7 +849,7 @@ def _started_script(final: Stage, cmd: Command, context: ContextReader | None, s
     <<'EOF' > f`, `RUN echo '...' > f`) or copied from the build context (read with `context`).
     `shell`: the shell that runs its commands (`Command.shell`; "": the context's)."""
     words = _script_words(cmd)
-    found = _script_text(final, words, context)
+    found = _script_text(final, words, context, (), cmd.name if words and words[0] is not cmd.argv[0] else "")
     if found is None:
         return None
     shown, text, locate = found
@@ -870,9 +871,30 @@ def _script_words(cmd: Command) -> list[Word]:
     return words
 
 
-def _script_text(final: Stage, words: list[Word], context: ContextReader | None
+def _search_path(stage: Stage) -> tuple[str, ...]:
+    """The directories a bare command name is looked up in: the stage's `ENV PATH` (`$PATH` in it: the
+    default one, `_PATH`; a directory of another variable skipped), else `_PATH`."""
+    value = stage.env.get("PATH")
+    if not value:
+        return _PATH
+    out: list[str] = []
+    for d in value.split(":"):
+        if d in ("$PATH", "${PATH}"):
+            out.extend(_PATH)
+        elif d.startswith("/") and "$" not in d:
+            out.append(d.rstrip("/") or "/")
+    return tuple(out)
+
+
+def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
+                 binds: tuple[tuple[str, str], ...] = (), runner: str = ""
                  ) -> tuple[str, str, Callable[[int, int], Loc]] | None:
-    """(shown path, text, where each character is) of the shell script `words[0]` names, when the image has it."""
+    """(shown path, text, where each character is) of the shell script `words[0]` names, when the image has it,
+    or when a `RUN --mount=type=bind` of the build context puts it there for the step (`binds`: `_context_binds`).
+    `runner`: what names it: "" a command's name (a bare one is looked up in PATH), a shell's operand (`sh
+    setup.sh`: a bare one is read from the working directory, POSIX XCU `sh` command_file, dash searching no
+    further; bash then looks in PATH: bminor/bash 74091dd4 shell.c open_shell_script), or `.`/`source` (PATH,
+    POSIX XCU `dot`; bash, unless POSIX mode, then the working directory)."""
     program = words[0].text if words else ""
     if not program or "$" in program:
         return None
@@ -881,38 +903,108 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None
     elif "/" in program:
         candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
     else:
-        candidates = [f"{d}/{program}" for d in _PATH]
+        here = posixpath.join(final.workdir, program)
+        found = [posixpath.join(d, program) for d in _search_path(final)]
+        if runner in SHELLS:
+            candidates = [here, *found] if runner == "bash" else [here]
+        elif runner in (".", "source"):
+            bash = runner == "source" or (final.shell[:1] or [""])[0].rsplit("/", 1)[-1] == "bash"
+            candidates = [*found, here] if bash else found
+        else:
+            candidates = found
     for path in candidates:
+        bound = _bound_from(path, binds) if binds and context is not None else None
+        if bound is not None:  # the mount hides what the image has there
+            got = context(bound, True)
+            if isinstance(got, tuple) and _shell_script(got[1]):
+                return got[0], got[1], lambda r, c, f=got[0]: Loc(r + 1, c + 1, f)
+            return None
         written = final.scripts.get(path)
         if written is not None:  # written by the build: located where it is written
             return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
         for src in _copied_from(path, final.copies):
-            got = context(src)
+            got = context(src, True)
             if isinstance(got, tuple) and _shell_script(got[1]):
                 shown, text = got
                 return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
     return None
 
 
-def _run_scripts(stage: Stage, commands: list[Command], context: ContextReader | None) -> list[Command]:
+def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tuple[tuple[str, str], ...]:
+    """The build-context paths a `RUN --mount=type=bind,source=scripts/setup.sh,target=/tmp/setup.sh` puts in
+    the step's filesystem, as (target in the image, source in the context). BuildKit reads each `--mount` as one
+    CSV record of `key=value` fields (keys case-insensitive; `src`, `dst`/`destination` aliases; `type`
+    defaults to `bind`, `source` to the context's root) with the build's variables expanded; a relative target
+    is under the WORKDIR; one with `from=` binds another stage or image, not the context (moby/buildkit
+    73ed6825 frontend/dockerfile/instructions/commands_runmount.go parseMount,
+    frontend/dockerfile/dockerfile2llb/convert_runmount.go dispatchRunMounts)."""
+    if "--mount" not in inst.source:
+        return ()
+    import csv
+
+    out: list[tuple[str, str]] = []
+    for word, _at in words_of(inst):
+        if not word.startswith("--"):
+            break  # the flags come first
+        if not word.startswith("--mount="):
+            continue
+        value = word[len("--mount="):]
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        fields: dict[str, str] = {"type": "bind", "source": ""}
+        for field in next(csv.reader([value]), []):
+            key, eq, val = field.partition("=")
+            key = key.strip().lower()
+            key = {"src": "source", "dst": "target", "destination": "target"}.get(key, key)
+            if eq:
+                fields[key] = substitute(val, scope)
+        target, source = fields.get("target", ""), fields["source"]
+        if fields["type"].lower() != "bind" or fields.get("from") or not target or "$" in target + source:
+            continue
+        target = posixpath.normpath(posixpath.join("/", workdir, target))
+        out.append((target, posixpath.normpath("/" + source).lstrip("/")))
+    return tuple(out)
+
+
+def _bound_from(path: str, binds: tuple[tuple[str, str], ...]) -> str | None:
+    """The build-context path a bind mount (`_context_binds`; the deepest one over `path`) shows at the image
+    path `path`; None when no mount covers it."""
+    best: tuple[str, str] | None = None
+    for target, source in binds:
+        if (path == target or path.startswith(target.rstrip("/") + "/")) and (best is None or len(target) > len(best[0])):
+            best = (target, source)
+    if best is None:
+        return None
+    target, source = best
+    rest = path[len(target.rstrip("/")) + 1:] if path != target else ""
+    return posixpath.join(source, rest) if rest else source or "."
+
+
+def _run_scripts(stage: Stage, commands: list[Command], context: ContextReader | None,
+                 binds: tuple[tuple[str, str], ...] = ()) -> list[Command]:
     """The commands of the scripts a `RUN` runs (`COPY setup.sh /tmp/` + `RUN bash /tmp/setup.sh`, `RUN
     ./install.sh`, `RUN . ./env.sh`), when the image has them (`_script_text`: written by the build, or
-    copied from the build context the scan reads beside the Dockerfile), as the build runs them: by the
+    copied from the build context the scan reads beside the Dockerfile, or bound there by the RUN's own
+    `--mount=type=bind`: `_context_binds`), as the build runs them: by the
     shell named (`bash x.sh`), else the one its `#!` line names (a script without one: the RUN's `/bin/sh`,
     which runs a file execve refuses as a script of its own: POSIX XCU 2.9.1.1), with the environment
     the RUN gives it (`EDITOR=... bash setup.sh`; after `sudo`, what sudo keeps: `shell.inherit`). A
-    name without a `/` is not looked up (`RUN pip install`, not a script of the build's). Located in
-    the script (`Loc.file`, or where the build writes it); one level: a script such a script runs is not read."""
+    name without a `/` is looked up as the shell does (`_script_text`: `RUN setup-user.sh` in PATH; `RUN pip
+    install` finds no script of the build's there). Located in
+    the script (`Loc.file`, or where the build writes it); one level: a script such a script runs is not read.
+    Returns `commands` with each script's commands right after the command that runs it, as the build runs
+    them (`RUN ./setup.sh && rm -f /etc/sudoers.d/dev`; `results._runner_of` finds that command)."""
     out: list[Command] = []
     for cmd in commands:
+        out.append(cmd)
         if not cmd.argv:
             continue
         words = _script_words(cmd)
-        if not words or "/" not in words[0].text and cmd.name not in SHELLS and cmd.name not in (".", "source"):
+        if not words:
             continue
-        found = _script_text(stage, words, context)
+        found = _script_text(stage, words, context, binds, cmd.name if words[0] is not cmd.argv[0] else "")
         if found is None:
             continue
         shown, text, locate = found
@@ -1088,7 +1180,7 @@ CONTEXT_FILES = ("/etc/sudoers", "/etc/sudoers.d/", "/etc/ssh/sshd_config", "/et
 _CONTEXT_MAX_BYTES = 64 * 1024
 _CONTEXT_LEVELS = 4  # the Dockerfile's directory and this many above it, up to a repository root
 
-ContextReader = Callable[[str], "tuple[str, str] | list[tuple[str, str]] | None"]
+ContextReader = Callable[..., "tuple[str, str] | list[tuple[str, str]] | None"]  # (src, scanned=False)
 
 
 def _wanted(target: str) -> bool:
@@ -1096,9 +1188,11 @@ def _wanted(target: str) -> bool:
                for p in CONTEXT_FILES)
 
 
-def _context_reader(real_path: str) -> ContextReader:
+def _context_reader(real_path: str, path: str = "") -> ContextReader:
     """Read `src` (as a COPY source names it) from the first plausible build context: the
-    Dockerfile's directory, then its parents up to the repository root (`.git`)."""
+    Dockerfile's directory, then its parents up to the repository root (`.git`). `scanned=True`: a
+    file's shown path is where the scan finds it (beside `path`, the Dockerfile as reported:
+    `f2/scripts/setup.sh`), not the COPY's source (`scripts/setup.sh`, in the build context)."""
     roots: list[str] = []
 
     def find_roots() -> list[str]:  # on the first read: most Dockerfiles copy nothing the rules read
@@ -1110,7 +1204,7 @@ def _context_reader(real_path: str) -> ContextReader:
             here = os.path.dirname(here)
         return roots
 
-    def read(src: str) -> tuple[str, str] | list[tuple[str, str]] | None:
+    def read(src: str, scanned: bool = False) -> tuple[str, str] | list[tuple[str, str]] | None:
         """(shown path, text) for a file; [(name, text)...] for a directory's files; None if absent."""
         rel = os.path.normpath(src.lstrip("/"))
         if rel.startswith(".."):
@@ -1119,7 +1213,12 @@ def _context_reader(real_path: str) -> ContextReader:
             full = os.path.join(root, rel)
             if os.path.isfile(full):
                 text = _small_text(full)
-                return (src, text) if text is not None else None
+                if text is None:
+                    return None
+                if scanned:
+                    here = os.path.relpath(full, os.path.dirname(os.path.abspath(real_path)))
+                    return posixpath.normpath(posixpath.join(posixpath.dirname(path), here)), text
+                return src, text
             if os.path.isdir(full):
                 out = []
                 for name in sorted(os.listdir(full)):

@@ -2156,8 +2156,10 @@ def _connected_elsewhere(commands: list[tuple[Command, dict[str, str]]], interna
 
 
 def plausible_image(text: str) -> bool:
-    """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`)."""
-    return "$" in text or bool(_IMAGE.match(text))
+    """An image reference, or an expansion that yields one; not a placeholder (`IMAGE`, `<image>`, `...`).
+    A template's `{{ .Image }}` (`{{image}}`) is an expansion: the template engine fills it in before the
+    script runs (`_TEMPLATE_PLACEHOLDER`), as the shell does `$IMAGE`."""
+    return "$" in text or bool(_IMAGE.match(text)) or text.startswith("{{") and "}}" in text
 
 
 def lift(cmd: Command, path: str, restore: dict[str, str] | None = None,
