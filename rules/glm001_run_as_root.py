@@ -393,6 +393,8 @@ _INSTALLERS = {"pip": ("install",), "pip3": ("install",), "conda": ("install", "
                "dnf": ("install",), "microdnf": ("install",)}
 # those that need root whoever owns the Python environment: the system's packages
 _SYSTEM_INSTALLERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf")
+# pip options that put what it installs elsewhere than the environment's site-packages or the user's
+_PIP_ELSEWHERE = ("--target", "-t", "--prefix", "--root")
 
 
 def _installs_at_start(workload: Workload) -> str:
@@ -416,7 +418,12 @@ def _installs_at_start(workload: Workload) -> str:
         verbs = _INSTALLERS.get(program)
         if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
             continue
-        at = next((i for i, w in enumerate(rest) if not w.startswith("-")), None)
+        if program in ("pip", "pip3") and any(w == f or w.startswith(f + "=") for w in rest for f in _PIP_ELSEWHERE):
+            continue  # into a directory of its choosing (`--target /tmp/deps`), not the image's site-packages
+        # a system package manager's options may take a value before the verb (`apt-get -o DPkg::Lock::Timeout=60
+        # install`)
+        at = next((i for i, w in enumerate(rest) if w in verbs), None) if program in _SYSTEM_INSTALLERS \
+            else next((i for i, w in enumerate(rest) if not w.startswith("-")), None)
         if at is not None and rest[at] in verbs:
             # as written up to the first package (`pip install -U huggingface_hub`)
             first = next((i for i in range(at + 1, len(rest)) if not rest[i].startswith("-")), len(rest) - 1)

@@ -607,6 +607,28 @@ def test_run_as_non_root_fix_keeps_a_volume_in_roots_home(tmp_path, volume, fixa
     _fixable_or_says(_glm001(tmp_path, "compose.yaml", text), fixable, "in root's home, which another uid cannot enter")
 
 
+@pytest.mark.parametrize(("name", "service", "fixable", "says"), [
+    # a start command that installs packages: as uid 10001 pip cannot write the image's site-packages and
+    # falls back to HOME=/; apt-get cannot write dpkg's database: the container exits before its program starts
+    ("compose.yaml", "    image: python:3.12-slim\n    user: root\n"
+     "    command: sh -c \"pip install -r requirements.txt && exec python app.py\"\n", False, "installs packages (`"),
+    ("compose.yaml", "    image: python:3.12-slim\n    user: root\n"
+     "    command: [\"python\", \"-m\", \"pip\", \"install\", \"gradio\"]\n", False, "installs packages (`"),
+    ("compose.yaml", "    image: ubuntu:22.04\n    user: root\n"
+     "    command: bash -c \"apt-get update && apt-get install -y ffmpeg && exec ./serve\"\n", False,
+     "installs packages (`"),
+    # one switch: what it installs goes to a directory of its choosing, or nothing is installed
+    ("compose.yaml", "    image: python:3.12-slim\n    user: root\n"
+     "    command: sh -c \"pip install --target /tmp/deps -r requirements.txt && exec python app.py\"\n", True, ""),
+    ("compose.yaml", "    image: python:3.12-slim\n    user: root\n    command: python app.py\n", True, ""),
+    # the image's own user owns its environment (the Docker Stacks' jovyan, /opt/conda)
+    ("compose.yaml", "    image: quay.io/jupyter/scipy-notebook:2024-05-27\n    user: root\n"
+     "    command: sh -c \"pip install gradio && exec start-notebook.py\"\n", True, ""),
+])
+def test_run_as_non_root_fix_keeps_a_start_that_installs_packages(tmp_path, name, service, fixable, says) -> None:
+    _fixable_or_says(_glm001(tmp_path, name, f"services:\n  app:\n{service}"), fixable, says)
+
+
 @pytest.mark.parametrize(("volume", "fixable"), [
     ("persistentVolumeClaim: {claimName: hf-cache}", False),
     ("emptyDir: {}", True),
