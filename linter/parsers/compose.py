@@ -1308,12 +1308,8 @@ def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount
     mode = parts[2] if len(parts) > 2 else ""
     # a host path as the docker CLI's `isFilePath` tells one (`.`, `/`, `~`, a drive `C:`, a named pipe or
     # share `\\`), or a variable the shell or Compose puts one in
-    bind = source.startswith(("/", ".", "~", "$", "\\\\")) or _WINDOWS_DRIVE.match(source) is not None
+    bind = source.startswith(("/", ".", "~", "$", "\\\\")) or source[1:2] == ":" and source[:1].isalpha()
     return Mount(source, target, "bind" if bind else "volume", "ro" in mode.split(","), loc, path, spec=spec)
-
-
-_WINDOWS_DRIVE = re.compile(r"[^\W\d_]:")  # `C:`: one letter (Go's unicode.IsLetter) and its colon
-_PS_ENV = re.compile(r"\$env$", re.I)  # PowerShell's `$env:NAME`, up to its colon
 
 
 def _volume_split(spec: str) -> list[str]:
@@ -1325,14 +1321,14 @@ def _volume_split(spec: str) -> list[str]:
     And PowerShell's `$env:NAME` (a `docker run` in a PowerShell block) is one variable reference, which
     PowerShell replaces before docker reads the spec. (`_colon_split` keeps `${...}` whole.)"""
     out: list[str] = []
-    drive = env = False  # the part before the colon: one letter; ends with `$env`
+    drive = env = False  # the part before the colon: one letter (Go's unicode.IsLetter); ends with `$env`
     for part in _colon_split(spec):
         if drive or env and (part[:1].isalpha() or part[:1] == "_"):
             out[-1] += ":" + part
         else:
             out.append(part)
         drive = len(out[-1]) == 1 and out[-1].isalpha()
-        env = _PS_ENV.search(out[-1]) is not None
+        env = out[-1][-4:].lower() == "$env"
     return out
 
 
