@@ -245,14 +245,17 @@ class _Walker:
         COMMANDS"): `NAME=value` sets one (exported still if it was), `export NAME[=value]`,
         `declare -x`/`typeset -x` also export it, `export -n`/`declare +x` stop exporting it,
         `unset NAME` removes it; `local`/`readonly`/`declare` set it."""
-        if kind in ("variable_assignment", "variable_assignments"):
-            for a in [node] if kind == "variable_assignment" else node.named_children:
-                self.assign(a, False)
+        if kind == "variable_assignment":  # (also met again as a child of `export X=...`: the same value)
+            self.assign(node, False, False, self.glued_after(node))
+            return
+        if kind == "variable_assignments":
+            for a, tail in self.glued(node.named_children):
+                self.assign(a, False, False, tail)
             return
         keyword = self.text(node.children[0]) if node.children else ""
         options = [self.text(c) for c in node.named_children if _KINDS[c.kind_id] == "word"
                    and self.text(c)[:1] in "-+"]
-        for c in node.named_children:
+        for c, tail in self.glued(node.named_children):
             k = _KINDS[c.kind_id]
             if kind == "unset_command":
                 if k in ("variable_name", "word") and not self.text(c).startswith("-") and "-f" not in options:
@@ -262,20 +265,21 @@ class _Walker:
             unexport = "-n" in options if keyword == "export" else "+x" in options
             export = keyword == "export" and not unexport or "-x" in options
             if k == "variable_assignment":
-                self.assign(c, export, unexport)
+                self.assign(c, export, unexport, tail)
             elif k == "variable_name":
                 if export:
                     self._exported.add(self.text(c))
                 elif unexport:
                     self._exported.discard(self.text(c))
 
-    def assign(self, node: Any, export: bool, unexport: bool = False) -> None:
+    def assign(self, node: Any, export: bool, unexport: bool = False, tail: tuple[Any, ...] = ()) -> None:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         if name is None or _KINDS[name.kind_id] != "variable_name":
             return  # `a[1]=x`: an array element
         key = self.text(name)
-        self._vars[key] = self.word(value).text if value is not None else ""
+        self._vars[key] = self.word(value, (), tail).text if value is not None else "".join(
+            self.value(t)[0] for t in tail)
         if export:
             self._exported.add(key)
         elif unexport:
@@ -406,15 +410,17 @@ class _Walker:
                 for part in parts[1:]:
                     self.visit(part)
 
-    def redirects(self, node: Any, children: list[Any] | None = None) -> tuple[tuple[Redirect, ...], str | None]:
+    def redirects(self, node: Any, children: list[tuple[Any, tuple[Any, ...]]] | None = None
+                  ) -> tuple[tuple[Redirect, ...], str | None]:
+        """The redirects among `node`'s children (`children`: them `glued`) and the text fed to its stdin."""
         out: list[Redirect] = []
         stdin: str | None = None
-        for child in node.named_children if children is None else children:
+        for child, tail in self.glued(node.named_children) if children is None else children:
             kind = _KINDS[child.kind_id]  # (once: `kind_id` makes a Python int each time it is read)
             if kind not in _REDIRECTS:
                 continue  # (most of a command's children: its words)
             if kind == "file_redirect":
-                out.extend(self.file_redirect(child))
+                out.extend(self.file_redirect(child, tail))
             elif kind == "heredoc_redirect":
                 body = next((c for c in child.named_children if _KINDS[c.kind_id] == "heredoc_body"), None)
                 stdin = self.text(body) if body is not None else ""
@@ -431,20 +437,27 @@ class _Walker:
                     out.extend(self.file_redirect(inner))
             else:  # a herestring
                 arg = child.named_children[-1] if child.named_children else None
-                stdin = (self.word(arg).text + "\n") if arg is not None else ""
+                stdin = (self.word(arg, (), tail).text + "\n") if arg is not None else ""
         return tuple(out), stdin
 
-    def file_redirect(self, node: Any) -> list[Redirect]:
+    def file_redirect(self, node: Any, tail: tuple[Any, ...] = ()) -> list[Redirect]:
+        """The redirect `node`, `tail` the word parts glued to its end (`glued`)."""
         op = ""
         target = None
+        parts: list[Any] = []  # the target's, in order: more than one when tree-sitter-bash split it (`glued`)
         for part in node.children:
             if self.separator(part):
                 break  # `>f; chmod 600 f`: the rest is the next command (`after_heredoc`)
             if not part.is_named:
                 op += self.text(part)
             elif _KINDS[part.kind_id] != "file_descriptor":
-                target = part
-        return [Redirect(op or ">", self.word(target))] if target is not None else []
+                if target is not None and part.start_byte == parts[-1].end_byte and _KINDS[part.kind_id] in _LITERALS:
+                    parts.append(part)
+                else:
+                    target, parts = part, [part]
+        if target is None:
+            return []
+        return [Redirect(op or ">", self.word(target, (), (*parts[1:], *tail)))]
 
     def command(self, node: Any, redirects: tuple[Redirect, ...], stdin: str | None,
                 upstream: tuple[Command, ...] = (), more: list[Any] | None = None) -> None:
@@ -452,9 +465,10 @@ class _Walker:
         after: list[list[Word]] = []  # the commands after a `;` tree-sitter-bash left in this one (`separator`)
         after_redirects: list[list[Redirect]] = []  # their redirects
         assigns: list[tuple[str, str]] = []
-        children = node.named_children
+        children = self.glued(node.named_children)
         own, here = self.redirects(node, children)
-        for child in children:
+        bare: list[tuple[Any, tuple[Any, ...]]] = []  # the assignments (with what is glued to them)
+        for child, tail in children:
             kind = _KINDS[child.kind_id]
             if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect", "comment"):
                 continue
@@ -465,31 +479,46 @@ class _Walker:
             # command substitutions inside arguments run too, before the command (only text
             # with `$(`, a backquote, `<(` or `>(` can hold one: the rest is not searched)
             runs: tuple[Command, ...] = ()
-            if self._subs and child.named_child_count and _SUBSTITUTION.search(self.data, child.start_byte,
-                                                                                 child.end_byte):
+            last = tail[-1] if tail else child
+            if self._subs and (child.named_child_count or tail) and _SUBSTITUTION.search(
+                    self.data, child.start_byte, last.end_byte):
                 before = len(self.commands)
-                for sub in _substitutions(child):
-                    self.visit(sub)
+                for part in (child, *tail):
+                    for sub in _substitutions(part):
+                        self.visit(sub)
                 runs = tuple(self.commands[before:])
             if kind == "variable_assignment":
                 name = child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
-                assigns.append((self.text(name) if name else "", self.word(value).text if value else ""))
+                assigns.append((self.text(name) if name else "",
+                                self.word(value, (), tail).text if value else "".join(self.value(t)[0] for t in tail)))
+                bare.append((child, tail))
             elif kind == "command_name":
                 inner = child.named_children[0] if child.named_children else child
-                argv.append(self.word(inner, runs))
+                argv.append(self.word(inner, runs, tail))
             else:
-                (after[-1] if after else argv).append(self.word(child, runs))
-        for child in more or () if argv else ():  # `cat <<EOF -n`: its arguments after the heredoc
+                word = self.word(child, runs, tail)
+                if not argv and not after and bare and _ASSIGNMENT.match(self.text(child)):
+                    # `X=$A/x:$B/y Y=1 cmd`: the grammar's command name was glued back (`glued`), so `Y=1`,
+                    # which it took for an argument, is before the command name: an assignment
+                    name, _, text = word.text.partition("=")
+                    assigns.append((name, text))
+                    continue
+                (after[-1] if after else argv).append(word)
+        for child, tail in self.glued(more or ()) if argv else ():  # `cat <<EOF -n`: its arguments after the heredoc
             if self.separator(child):
                 after.append([])
                 after_redirects.append([])
             elif _KINDS[child.kind_id] == "file_redirect":
                 if after:
-                    after_redirects[-1].extend(self.file_redirect(child))
+                    after_redirects[-1].extend(self.file_redirect(child, tail))
             else:
-                (after[-1] if after else argv).append(self.word(child))
+                (after[-1] if after else argv).append(self.word(child, (), tail))
         if not argv:
+            # `X=$A/x:$B/y` alone: tree-sitter-bash makes it a command named `B/y`; glued back, it is
+            # an assignment statement, which sets the shell's variable
+            for child, tail in bare:
+                self.assign(child, False, False, tail)
             return
         fed = here if here is not None else stdin
         lines = next((at for text, at in reversed(self._here_lines) if text is fed), ()) if fed else ()
@@ -513,12 +542,57 @@ class _Walker:
 
     # Words --------------------------------------------------------------------
 
-    def word(self, node: Any, runs: tuple[Command, ...] = ()) -> Word:
+    def word(self, node: Any, runs: tuple[Command, ...] = (), tail: tuple[Any, ...] = ()) -> Word:
+        """The word `node` starts, `tail` the nodes glued to it (`glued`): one word, as a concatenation is."""
         kind = _KINDS[node.kind_id]
         text, dynamic = self.value(node, kind)
         loc = self.loc(node)
+        if tail:
+            for part in tail:
+                more, varies = self.value(part)
+                text += more
+                dynamic = dynamic or varies
+            return Word(text, loc, dynamic, None, 0, (), runs)
         skip = _QUOTE_WIDTH.get(kind, 0)
         return Word(text, loc, dynamic, Loc(loc.line, loc.col + skip, loc.file) if skip else None, 0, (), runs)
+
+    @staticmethod
+    def glued_after(node: Any) -> tuple[Any, ...]:
+        """The word parts glued to `node` (`glued`), from the nodes after it."""
+        out: list[Any] = []
+        end, after = node.end_byte, node.next_named_sibling
+        while after is not None and after.start_byte == end:
+            part = after.named_children[0] if _KINDS[after.kind_id] == "command_name" and after.named_children else after
+            if _KINDS[part.kind_id] not in _LITERALS:
+                break
+            out.append(part)
+            end, after = after.end_byte, after.next_named_sibling
+        return tuple(out)
+
+    @staticmethod
+    def glued(nodes: Sequence[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
+        """`nodes` (a command's children) as (node, the word parts glued to it). A word part that starts
+        at the byte where the node before it ends, with no blank between them, goes on the same shell
+        word (bash(1) "DEFINITIONS": a word is a sequence of characters the shell takes as a unit; only
+        an unquoted blank or metacharacter ends it). tree-sitter-bash 0.25 ends a `concatenation` at a
+        `$` followed by a name after other text (`$A/x:$B/y`, `"${HOME}"/.cache:$HOME/.cache/`) and
+        starts a new argument there (`B/y`): glued back to the argument, the command name, the
+        assignment's value (`X=$A/x:$B/y cmd`), or the target of the redirect (`cat<<<$A/x:$B/y`) it ends."""
+        out: list[tuple[Any, tuple[Any, ...]]] = []
+        end = -1
+        for node in nodes:
+            if node.start_byte == end and out:  # (rare: most children have a blank before them)
+                part = node
+                if _KINDS[node.kind_id] == "command_name" and node.named_children:
+                    part = node.named_children[0]  # `X=$A/x:$B/y cmd`: the grammar names the command `B/y`
+                head, tail = out[-1]
+                if _KINDS[part.kind_id] in _LITERALS and _KINDS[head.kind_id] in _GLUES_ON:
+                    out[-1] = (head, (*tail, part))
+                    end = node.end_byte
+                    continue
+            out.append((node, ()))
+            end = node.end_byte
+        return out
 
     def value(self, node: Any, kind: str | None = None) -> tuple[str, bool]:
         if kind is None:
@@ -570,6 +644,8 @@ _HEREDOC_PARTS = frozenset({"heredoc_start", "heredoc_body", "heredoc_end", "fil
 _LITERALS = frozenset({"word", "string", "raw_string", "number", "concatenation", "simple_expansion", "expansion",
                        "command_substitution", "ansi_c_string", "translated_string", "process_substitution",
                        "arithmetic_expansion", "brace_expression"})
+# what a word part glued to it continues (`_Walker.glued`)
+_GLUES_ON = _LITERALS | {"command_name", "variable_assignment", "herestring_redirect", "file_redirect"}
 _QUOTE_WIDTH = {"string": 1, "raw_string": 1, "ansi_c_string": 2, "translated_string": 2}  # opening quote
 
 

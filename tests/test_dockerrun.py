@@ -981,3 +981,53 @@ def test_a_placeholder_port_is_unknown_and_the_rest_of_the_command_is_read():
                                 "README.md").command.value] == ["sort"]
     notebook = '{"cells": [{"cell_type": "code", "source": ["!docker run -p {PORT}:8000 --privileged vllm/vllm-openai:v0.6.3"]}]}'
     assert run(notebook, "serve.ipynb") == []
+
+
+def test_a_volume_whose_parts_touch_is_one_word_and_the_image_is_found(tmp_path: Path) -> None:
+    """h2oGPT's docs/README_DOCKER.md runs vLLM with `-v "${HOME}"/.cache:$HOME/.cache/` (bash joins parts
+    with no blank between them into one word): the image is vLLM's, on the host's network."""
+    line = ('docker run --gpus all -u `id -u`:`id -g` -v "${HOME}"/.cache:$HOME/.cache/ --network host '
+            'vllm/vllm-openai:latest --host=0.0.0.0 --trust-remote-code\n')
+    w = one(line)
+    assert w.image.value == "vllm/vllm-openai:latest"
+    assert [(m.source, m.target, m.kind) for m in w.mounts] == [("${HOME}/.cache", "$HOME/.cache/", "bind")]
+    assert {code for _, code, _ in found(lint(tmp_path, {"run.sh": line}))} >= {"GLM009", "GLM017", "GLM018"}
+    # one switch away: a blank after the colon, so the image is `$HOME/.cache/` (a variable: nothing known)
+    w = one(line.replace(".cache:$HOME", ".cache: $HOME"))
+    assert w.image.value == "$HOME/.cache/"
+    assert not {"GLM017", "GLM018"} & {code for _, code, _ in found(lint(tmp_path / "b", {"run.sh": line.replace(
+        ".cache:$HOME", ".cache: $HOME")}))}
+
+
+@pytest.mark.parametrize("spec, mount", [
+    # the docker CLI's and compose-go's volume spec: a one-letter part's colon is a Windows drive's
+    (r"C:\data\.env:/app/server/.env", (r"C:\data\.env", "/app/server/.env", "bind", False)),
+    (r"C:\data:C:\app:ro", (r"C:\data", r"C:\app", "bind", True)),
+    # PowerShell's `$env:NAME` is one variable reference
+    (r"$env:STORAGE_LOCATION\.env:/app/server/.env", (r"$env:STORAGE_LOCATION\.env", "/app/server/.env", "bind",
+                                                     False)),
+    (r"\\server\share:/data", (r"\\server\share", "/data", "bind", False)),
+    # one switch away: two letters are a volume's name; `$env` alone (bash's `$env`) is the source
+    ("cd:/data", ("cd", "/data", "volume", False)),
+    ("$env:/data:ro", ("$env", "/data", "bind", True)),
+    ("/srv/env:/app/server/.env", ("/srv/env", "/app/server/.env", "bind", False)),
+])
+def test_volume_specs_as_the_docker_cli_splits_them(spec: str, mount: tuple[str, str, str, bool]) -> None:
+    from glmlint.parsers.compose import parse_volume
+
+    m = parse_volume(spec, Loc(1, 1))
+    assert (m.source, m.target, m.kind, m.read_only) == mount
+
+
+def test_a_windows_host_path_in_a_powershell_block(tmp_path: Path) -> None:
+    """AnythingLLM's docker/HOW_TO_USE_DOCKER.md mounts its `.env` (which holds AUTH_TOKEN) from a Windows
+    path in its PowerShell block: the mount is at /app/server/.env, as on Linux."""
+    block = ("```powershell\ndocker run -d -p 3001:3001 `\n-v \"{src}:/app/server/.env\" `\n"
+             "mintplexlabs/anythingllm;\n```\n")
+    for src in (r"C:\anythingllm\.env", r"$env:STORAGE_LOCATION\.env", "/srv/anythingllm/.env"):
+        w = one(block.format(src=src), "README.md")
+        assert [(m.source, m.target) for m in w.mounts] == [(src, "/app/server/.env")]
+        assert found(lint(tmp_path / str(len(src)), {"README.md": block.format(src=src)}, ["GLM017"])) == []
+    # one switch away: the `.env` mounted elsewhere, the API is open
+    other = block.format(src=r"C:\anythingllm\.env").replace("/app/server/.env", "/tmp/.env")
+    assert [code for _, code, _ in found(lint(tmp_path / "o", {"README.md": other}, ["GLM017"]))] == ["GLM017"]

@@ -327,3 +327,45 @@ def test_visudo_reads_its_editor_from_the_environment_sudo_gives_it(script: str,
     piped = "echo 'dev ALL=(ALL) NOPASSWD:ALL' | {} visudo -f /etc/sudoers.d/dev"
     assert not file_writes(parse_script(piped.format("sudo"), lambda r, c: Loc(r + 1, c + 1)), env=base)
     assert file_writes(parse_script(piped.format("sudo -E"), lambda r, c: Loc(r + 1, c + 1)), env=base)
+
+
+@pytest.mark.parametrize("script, argv", [
+    # parts with no blank between them are one word (bash(1) "DEFINITIONS"); tree-sitter-bash 0.25 ends
+    # a concatenation at a `$NAME` that follows other text and starts a new argument after its `$`
+    ('echo $A/x:$B/y', [["echo", "$A/x:$B/y"]]),
+    ('echo "${HOME}"/.cache:$HOME/.cache/ z', [["echo", "${HOME}/.cache:$HOME/.cache/", "z"]]),
+    ("echo a'b'$c/d:$e/f", [["echo", "ab$c/d:$e/f"]]),
+    ('echo $A/x:$B/y.$C/z:$D/w', [["echo", "$A/x:$B/y.$C/z:$D/w"]]),
+    ('$A/x:$B/y arg', [["$A/x:$B/y", "arg"]]),
+    ('sudo -u "$U"/x:$B/y id', [["sudo", "-u", "$U/x:$B/y", "id"], ["id"]]),
+    ('cat <<EOF $A/x:$B/y\nhi\nEOF\n', [["cat", "$A/x:$B/y"]]),
+    ('X=$A/x:$B/y', []),  # an assignment statement, not a command named `B/y`
+    ('X=$A/x:$B/y Y="a b" id', [["id"]]),
+    # one switch away: a blank between them, two words
+    ('echo $A/x: $B/y', [["echo", "$A/x:", "$B/y"]]),
+    ('echo "${HOME}"/.cache: $HOME/.cache/ z', [["echo", "${HOME}/.cache:", "$HOME/.cache/", "z"]]),
+    ('sudo -u "$U"/x: $B/y id', [["sudo", "-u", "$U/x:", "$B/y", "id"], ["$B/y", "id"]]),
+    ('X=$A/x: $B/y', [["$B/y"]]),
+    ('X=$A/x: $B/y Y="a b" id', [["$B/y", "Y=a b", "id"]]),
+])
+def test_word_parts_with_no_blank_between_are_one_word(script: str, argv: list[list[str]]) -> None:
+    assert [c.words() for c in cmds(script)] == argv
+
+
+def test_a_word_glued_back_keeps_its_place_and_what_its_parts_run() -> None:
+    c = cmds('echo  "$A"/x:$B/$(id -u)')
+    assert [x.words() for x in c] == [["id", "-u"], ["echo", "$A/x:$B/$(id -u)"]]
+    word = c[1].argv[1]
+    assert word.loc == Loc(1, 7) and word.dynamic and word.start is None
+    assert [x.words() for x in word.substitutions] == [["id", "-u"]]
+
+
+def test_glued_word_parts_of_assignments_and_redirect_targets() -> None:
+    c = cmds('X=$A/x:$B/y Y=1 id > $C/x:$D/y')[0]
+    assert c.assignments == (("X", "$A/x:$B/y"), ("Y", "1"))
+    assert [r.target.text for r in c.redirects] == ["$C/x:$D/y"]
+    assert cmds('cat<<<$A/x:$B/y')[0].stdin == "$A/x:$B/y\n"
+    assert cmds('cat<<<$A/x: $B/y')[0].stdin == "$A/x:\n"
+    # what the script exports reaches the commands after it whole (`visudo` reads its editor from it)
+    for script in ("export EDITOR=$A/x:$B/y\nvisudo\n", "EDITOR=$A/x:$B/y\nexport EDITOR\nvisudo\n"):
+        assert cmds(script)[-1].assignments == (("EDITOR", "$A/x:$B/y"),)

@@ -1317,14 +1317,36 @@ def parse_device(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Devic
 
 
 def parse_volume(spec: str, loc: Loc, path: tuple[str | int, ...] = ()) -> Mount:
-    """`[source:]target[:mode]` as compose and `docker run -v` write it."""
-    parts = _colon_split(spec)
+    """`[source:]target[:mode]` as compose and `docker run -v` write it (`_volume_split`)."""
+    parts = _volume_split(spec)
     if len(parts) == 1:
         return Mount(None, parts[0], "volume", False, loc, path, spec=spec)
     source, target = parts[0], parts[1]
     mode = parts[2] if len(parts) > 2 else ""
-    bind = source.startswith(("/", ".", "~", "$"))
+    # a host path as the docker CLI's `isFilePath` tells one (`.`, `/`, `~`, a drive `C:`, a named pipe or
+    # share `\\`), or a variable the shell or Compose puts one in
+    bind = source.startswith(("/", ".", "~", "$", "\\\\")) or source[1:2] == ":" and source[:1].isalpha()
     return Mount(source, target, "bind" if bind else "volume", "ro" in mode.split(","), loc, path, spec=spec)
+
+
+def _volume_split(spec: str) -> list[str]:
+    """The `:`-parts of a volume spec as the docker CLI (docker/cli@28f756087eea5fa301f3fbf12b01ae62f91521c2
+    internal/volumespec/volumespec.go `Parse`, `isWindowsDrive`) and compose-go
+    (compose-spec/compose-go@e70e961c3a3acebf0800b882f1afb3dbf1fb74a2 format/volume.go `ParseVolume`) split
+    it, on every client: the colon after a part of one letter is a Windows drive's and stays in the part
+    (`C:\\data\\.env:/app/.env`: source `C:\\data\\.env`; so `a:/data` is one part, moby/moby#20122).
+    And PowerShell's `$env:NAME` (a `docker run` in a PowerShell block) is one variable reference, which
+    PowerShell replaces before docker reads the spec. (`_colon_split` keeps `${...}` whole.)"""
+    out: list[str] = []
+    drive = env = False  # the part before the colon: one letter (Go's unicode.IsLetter); ends with `$env`
+    for part in _colon_split(spec):
+        if drive or env and (part[:1].isalpha() or part[:1] == "_"):
+            out[-1] += ":" + part
+        else:
+            out.append(part)
+        drive = len(out[-1]) == 1 and out[-1].isalpha()
+        env = out[-1][-4:].lower() == "$env"
+    return out
 
 
 Assumed = dict[tuple[int, int], tuple[str, ...]]
