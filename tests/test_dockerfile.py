@@ -269,3 +269,23 @@ def test_context_binds_of_a_run(flags: str, binds: tuple) -> None:
 
     inst = split_instructions(split_lines(f"RUN {flags} bash x.sh\n"))[0]
     assert _context_binds(inst, {"DIR": "ops"}, "/opt/app") == binds
+
+
+def test_an_entrypoint_script_finding_is_at_the_cmd_that_starts_it(tmp_path, capsys, monkeypatch):
+    """As a build step's (reviewA20 F5): a finding in the script the CMD starts is placed at the CMD's word that
+    names it, not the FROM, and names the script by the path the scan finds it at."""
+    from tests.test_cli import run, write
+
+    write(tmp_path, {
+        "lab/Dockerfile": """\
+            FROM quay.io/jupyter/base-notebook:2024-10-07
+            COPY start-lab.sh /usr/local/bin/start-lab.sh
+            ENTRYPOINT ["tini", "--"]
+            CMD ["start-lab.sh"]
+            """,
+        "lab/start-lab.sh": "#!/bin/bash\nexec jupyter lab --ip=0.0.0.0 --IdentityProvider.token=''\n"})
+    monkeypatch.chdir(tmp_path)
+    _code, out, _err = run(["check", "--select", "GLM005", "lab/Dockerfile"], capsys)
+    first = out.splitlines()[0]
+    assert first.startswith("lab/Dockerfile:4:6: critical GLM005 ")
+    assert first.endswith("(in `lab/start-lab.sh:2`, the script it starts)")
