@@ -53,8 +53,8 @@ catalog](../services.md) knows its service listens on (`-p
 catalog does not know must be published by hand (the fix's title says so),
 and tools that inspect host processes stop working. No fix is offered for a container that reaches
 another service on the host's loopback (a variable or argument `http://127.0.0.1:11434`, `localhost:6379`,
-not one of its own ports: Open WebUI's `OLLAMA_BASE_URL`, as its README's "Server Connection Error" cure
-writes it): off the host's network that address is the container's own. The finding says to point it at
+not one of its own ports, alone or in a list such as a cluster's peers, `127.0.0.1:7001 127.0.0.1:7002`:
+Open WebUI's `OLLAMA_BASE_URL`, as its README's "Server Connection Error" cure writes it): off the host's network that address is the container's own. The finding says to point it at
 `host.docker.internal` (`--add-host=host.docker.internal:host-gateway`) first. Out of the host's IPC namespace a container gets the runtime's own
 `/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
 workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
@@ -122,6 +122,8 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 # a URL or `host:port` on the loopback address (`http://127.0.0.1:11434`, `localhost:6379`, `[::1]:8000`)
 _LOOPBACK = lazyre.compile(r"(?:^|//|@)(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::([0-9]{1,5}))?(?:[/?#]|$)")
+# what separates the items of a list of addresses in one value: blanks, commas, semicolons
+_ITEMS = lazyre.compile(r"[\s,;]+")
 
 
 def _host_loopback(workload: Workload) -> tuple[str, str] | None:
@@ -134,12 +136,15 @@ def _host_loopback(workload: Workload) -> tuple[str, str] | None:
     candidates = [(v.name, v.value) for v in workload.env if v.value] + \
         [(c.argv[0].text if c.argv else "", w.text) for c in workload.process for w in c.args]
     for where, value in candidates:
-        m = _LOOPBACK.search(value.strip())
-        if m is None or ("://" not in value and m.group(1) is None):
-            continue  # a bare `127.0.0.1` is a bind address, not another service
-        if m.group(1) is not None and m.group(1) in own:
-            continue  # its own port
-        return where, value.strip()
+        # a list of addresses in one value (`REDIS_NODES: 127.0.0.1:7001 127.0.0.1:7002`, a cluster's
+        # peers; `KAFKA_BROKERS=localhost:9092,localhost:9093`): each item is one address
+        for item in _ITEMS.split(value.strip()):
+            m = _LOOPBACK.search(item)
+            if m is None or ("://" not in item and m.group(1) is None):
+                continue  # a bare `127.0.0.1` is a bind address, not another service
+            if m.group(1) is not None and m.group(1) in own:
+                continue  # its own port
+            return where, value.strip()
     return None
 
 
