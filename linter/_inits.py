@@ -281,7 +281,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values, not_connected, not_connected_source):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -325,6 +325,8 @@ def _m27(_F, _s):
   _s(self, 'writes', writes)
   _s(self, 'token', token)
   _s(self, 'chart_values', chart_values)
+  _s(self, 'not_connected', not_connected)
+  _s(self, 'not_connected_source', not_connected_source)
  return __init__
 
 def _m28(_F, _f3):
@@ -591,13 +593,14 @@ def _m53(_F, _f1):
  return __init__
 
 def _m54(_F, _s):
- def __init__(self, name, images, scripts, args_env, config, sources):
+ def __init__(self, name, images, scripts, args_env, config, sources, user_env):
   _s(self, 'name', name)
   _s(self, 'images', images)
   _s(self, 'scripts', scripts)
   _s(self, 'args_env', args_env)
   _s(self, 'config', config)
   _s(self, 'sources', sources)
+  _s(self, 'user_env', user_env)
  return __init__
 
 def _m55(_F, _s0, _s1, _s2, _s3, _s4, _s5):
@@ -991,11 +994,12 @@ def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  return __init__
 
 def _m80(_F, _s):
- def __init__(self, path, what, unless, source):
+ def __init__(self, path, what, unless, source, via):
   _s(self, 'path', path)
   _s(self, 'what', what)
   _s(self, 'unless', unless)
   _s(self, 'source', source)
+  _s(self, 'via', via)
  return __init__
 
 def _m81(_F, _s):
@@ -1414,7 +1418,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1441,7 +1445,7 @@ MAKERS = {
     (('mount', 'title'), (), True, True, False): _m51,
     (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28), False, False, False): _m52,
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m53,
-    (('name', 'images', 'scripts', 'args_env', 'config', 'sources'), (), True, False, False): _m54,
+    (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m54,
     (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m55,
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m56,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m57,
@@ -1467,7 +1471,7 @@ MAKERS = {
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m77,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m78,
     (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m79,
-    (('path', 'what', 'unless', 'source'), (), True, False, False): _m80,
+    (('path', 'what', 'unless', 'source', 'via'), (), True, False, False): _m80,
     (('place', 'intents', 'edits', 'after'), (), True, False, False): _m81,
     (('port', 'target', 'loc'), (), True, True, False): _m82,
     (('port', 'title'), (), True, True, False): _m83,

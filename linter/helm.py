@@ -118,7 +118,11 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
     log: list[str] = []
     try:
-        manifests = render_manifests(chart_dir, values, options.set, warnings=log)
+        try:
+            manifests = render_manifests(chart_dir, values, options.set, warnings=log, check_kube=True)
+        except RenderError as exc:
+            manifests, notice = _for_a_kube_version_it_takes(exc, chart_dir, values, options.set, log)
+            notices.append(notice)
     except RenderError as exc:
         error = exc
         if exc.path is None and _SCHEMA in str(exc):  # at the values line the chart's values.schema.json refuses
@@ -144,6 +148,43 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     parts = documents(chart_dir, root, manifests,
                       lambda dirs, rel: _values_chain(dirs, rel, values, root))
     return Rendered.build(display_path(chart_dir, root), parts, "helm"), notices
+
+
+# Helm's refusal of a chart whose `Chart.yaml` `kubeVersion` excludes the Kubernetes version it renders for
+# (helm pkg/action/action.go `renderResources`: "chart requires kubeVersion: %s which is incompatible with
+# Kubernetes %s", at 5d84ee32cefd0ec74a74f5c83f14e04c4f844391)
+_KUBE_REFUSED = re.compile(r"chart requires kubeVersion: (.+?) which is incompatible with Kubernetes v(\d+)\.(\d+)")
+
+
+def _for_a_kube_version_it_takes(exc: RenderError, chart_dir: str, values: list[str], sets: tuple[str, ...],
+                                 log: list[str]) -> tuple[dict[str, str], str]:
+    """The chart rendered for the Kubernetes version nearest Helm's default that its `kubeVersion` takes, and
+    the notice saying so, when Helm refused it for its default (`exc`); else `exc` is raised again.
+
+    `helm template` without `--kube-version` renders for Helm's default capabilities and refuses a chart
+    whose `kubeVersion` excludes them; `helm install` checks the cluster's own version, so such a chart
+    is deployed only to a cluster it takes, and that is what it deploys there: the newest minor version
+    below the default it takes, else the oldest above (each asked of Helm itself, at most 40: a refused
+    version is refused before anything renders)."""
+    m = _KUBE_REFUSED.search(str(exc))
+    if m is None:
+        raise exc
+    constraint, major, minor = m.group(1).strip(), int(m.group(2)), int(m.group(3))
+    order = sorted((n for n in range(max(0, minor - 20), minor + 21) if n != minor),
+                   key=lambda n: (abs(n - minor), n > minor))
+    for n in order:
+        version = f"{major}.{n}.0"
+        try:
+            manifests = render_manifests(chart_dir, values, sets, versions=("--kube-version", version), warnings=log)
+        except RenderError as again:
+            if _KUBE_REFUSED.search(str(again)) is None:
+                raise again from None  # it takes this version and fails for another reason: that is the error
+            continue
+        return manifests, (f"{CHART_FILE} `kubeVersion: {constraint}` excludes Helm's default Kubernetes "
+                           f"v{major}.{minor}.0, for which `helm template` refuses the chart without "
+                           f"`--kube-version`: rendered for v{version}, the nearest version it takes (as `helm "
+                           f"install` renders it on such a cluster)")
+    raise exc
 
 
 def _helm_warns(log: list[str], missing: list[str]) -> list[str]:
@@ -221,7 +262,7 @@ def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
             try:
                 return render_manifests(copy, values, sets), more
             except RenderError as exc:
-                error = _located(str(exc), chart_dir)
+                error = located(str(exc), chart_dir)
     return None
 
 
@@ -274,15 +315,17 @@ def _gate(path: str) -> bool:
 
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,
                      namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = (),
-                     warnings: list[str] | None = None) -> dict[str, str]:
+                     warnings: list[str] | None = None, check_kube: bool = False) -> dict[str, str]:
     """What `helm template` renders, by template (`<chart>/templates/x.yaml`): the `helm` binary when on
     PATH, else Helm's SDK in process. `versions`: `--kube-version`/`--api-versions` flags, as Kustomize
     passes a `helmCharts:` entry's `kubeVersion`/`apiVersions`. `warnings`: filled with what Helm warns
-    of while it renders (its log on standard error, never passed through to glmlint's own)."""
+    of while it renders (its log on standard error, never passed through to glmlint's own). `check_kube`:
+    Helm's SDK refuses, as `helm template` does, a chart whose `kubeVersion` excludes its default capabilities
+    (its plain render checks nothing)."""
     helm = shutil.which("helm")
     if helm:
         return _render_binary(helm, chart_dir, values, sets, release, namespace, crds, versions, warnings)
-    return _render_sdk(chart_dir, values, sets, release, namespace, crds, versions, warnings)
+    return _render_sdk(chart_dir, values, sets, release, namespace, crds, versions, warnings, check_kube)
 
 
 _HOOK = "helm.sh/hook"
@@ -591,7 +634,7 @@ def _render_binary(helm: str, chart_dir: str, values: list[str], sets: tuple[str
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RenderError(f"`helm template` failed: {exc}") from None
     if done.returncode != 0:
-        raise _located(_first_error(done.stderr) or f"`helm template` exited {done.returncode}", chart_dir)
+        raise located(_first_error(done.stderr) or f"`helm template` exited {done.returncode}", chart_dir)
     if warnings is not None:
         warnings.extend(_warnings(done.stderr))
     out: dict[str, list[str]] = {}
@@ -671,7 +714,7 @@ _STDERR_LOCK: Any = None  # (`_stderr_to`: made when first needed)
 
 def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], release: str = RELEASE,
                 namespace: str = NAMESPACE, crds: bool = False, versions: tuple[str, ...] = (),
-                warnings: list[str] | None = None) -> dict[str, str]:
+                warnings: list[str] | None = None, check_kube: bool = False) -> dict[str, str]:
     try:
         import helm_python
     except ImportError:
@@ -688,7 +731,8 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
         with _stderr_to(log):
             chart = helm_python.Chart.load(chart_dir)
             out = dict(chart.render(user or None, name=release, namespace=namespace))
-            if versions:
+            if versions or (check_kube and (chart.metadata or {}).get("kubeVersion")):
+                # (with no versions: Helm's default capabilities, and its check of the chart's `kubeVersion`)
                 out = _with_capabilities(helm_python, chart, user, release, namespace, versions, out)
         out = _unknown_hooks_out(out)
         if crds:  # `--include-crds`: the chart's `crds/` files as they are (Helm does not template them)
@@ -699,7 +743,7 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
     except OSError as exc:
         raise RenderError(f"cannot read values: {exc}") from None
     except helm_python.HelmError as exc:
-        raise _located(_first_error(str(exc)) or type(exc).__name__, chart_dir) from None
+        raise located(_first_error(str(exc)) or type(exc).__name__, chart_dir) from None
     finally:
         if warnings is not None:
             warnings.extend(w for w in _warnings("".join(log)) if w not in warnings)
@@ -777,7 +821,7 @@ def _first_error(text: str) -> str:
     return " ".join(lines)
 
 
-def _located(message: str, chart_dir: str) -> RenderError:
+def located(message: str, chart_dir: str) -> RenderError:
     """The error, with the chart file it names (`<chart>/templates/x.yaml:4:11`) as a disk path and line."""
     m = _AT.search(message)
     if m is None:

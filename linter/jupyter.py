@@ -117,6 +117,22 @@ def _stacks_image(workload: Workload) -> bool:
     return stacks.has_image(workload.image.value) or stacks.has_image(workload.base_image)
 
 
+def switches_user(workload: Workload) -> bool:
+    """Whether the Docker Stacks' own entrypoint runs the workload's command as another user than root when
+    the container starts as root (the family's `user_env`: `start.sh` runs it as NB_USER, jovyan unless the
+    workload names another; root when it names root): the image's, kept (no `ENTRYPOINT`, compose
+    `entrypoint:`, Kubernetes `command:` or `--entrypoint` replaces it), and a user the scan can read (not from
+    variables it cannot: `envFrom`, an unread `env_file`)."""
+    family = _knowledge().stacks
+    if not family.user_env or workload.entrypoint.explicit or workload.env_imports or not _stacks_image(workload):
+        return False
+    var = workload.env_value(family.user_env)
+    if var is None:
+        return True
+    value = (var.value or "").strip()
+    return bool(value) and not var.dynamic and "$" not in value and value != "root"
+
+
 def _config(workload: Workload) -> dict[str, Value]:
     """Traits set by config files the workload writes, later writes winning."""
     out: dict[str, Value] = {}

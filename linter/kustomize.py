@@ -189,6 +189,9 @@ def build(directory: str, root: str) -> Rendered:
             returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
             records = _records(wrap)
     if returncode != 0:
+        helm_failed = _helm_failure(stderr, wrap, directory, root)
+        if helm_failed is not None:
+            raise helm_failed
         message = _error(stderr, wrap, directory, root) or f"`{' '.join(cmd)}` exited {returncode}"
         raise RenderError(message, *_entry(directory, message))
     return _stream(stdout, wrap, directory, root, records)
@@ -386,6 +389,42 @@ def _entry(directory: str, message: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def _helm_failure(stderr: str, wrap: str, directory: str, root: str) -> RenderError | None:
+    """A build that failed because `helm template`, run as glmlint answers it (the wrapper directory's
+    `helm`), refused a `helmCharts:` chart: Helm's own error (what `glmlint.helmcommand` wrote after
+    `Error: `), at the template line it names, else at the entry's `name:` line; or None.
+
+    Kustomize prefixes the command's standard error to its own `unable to run: '<helm> <args>' with
+    env=[...] (is '<helm>' installed?): exit status 1` (kustomize api/internal/builtins/
+    HelmChartInflationGenerator.go `runHelmCommand`, at 921c5b0df208082fd23069c4f8be3912c9e00255), whose
+    question does not apply: glmlint's own command ran and said why."""
+    import re
+
+    shim = os.path.join(wrap, "helm")
+    text = " ".join(ln.strip() for ln in stderr.splitlines())
+    m = re.search(re.escape(f": unable to run: '{shim} ") + r"template (\S+) (\S+)", text)
+    if m is None:
+        return None
+    said = text[:m.start()]
+    at = said.rfind("Error: ")
+    if at < 0:
+        return None
+    message = said[at + len("Error: "):].strip().rstrip(":").strip()
+    chart_dir = os.path.normpath(m.group(2))
+    k, entry = next(((k, c) for k in _chain(directory) for c in k.charts
+                     if os.path.normpath(c.directory) == chart_dir), (None, None))
+    from glmlint import helm
+
+    located = helm.located(message, chart_dir)
+    for path in (chart_dir, directory):
+        message = message.replace(path + os.sep, display_path(path, root) + "/")
+    name = entry.name if entry is not None else os.path.basename(chart_dir)
+    message = f"its `helmCharts` chart `{name}` does not render: {message}"
+    if located.path is not None:
+        return RenderError(message, located.path, located.line)
+    return RenderError(message, k.path if k is not None else None, entry.line if entry is not None else 0)
+
+
 def _quote(path: str) -> str:
     return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -411,11 +450,50 @@ def _error(stderr: str, wrap: str, directory: str, root: str) -> str:
         fetch = re.search(r"failed to run '([^']*)': (.*?)(?:'?: exit status \d+)?\s*$", m.group(2), re.S)
         if fetch is not None:  # a remote resource Kustomize could not fetch
             rest = f"cannot fetch it (`{fetch.group(1)}`: {fetch.group(2).strip()})"
-        msg = f"resource `{ref}`: {rest.rstrip(chr(39))}"
+        # a directory Kustomize first tried as a file, then built: the error of its build
+        rest = re.sub(r"^'[^']*' must resolve to a file': recursed accumulation of path '[^']*': ", "", rest)
+        own = os.path.normpath(os.path.join(wrap, ref)) == os.path.normpath(directory)
+        # (the wrapper's reference to the overlay itself: the error is the overlay's own, not a resource's)
+        msg = rest.rstrip(chr(39)) if own else f"resource `{ref}`: {rest.rstrip(chr(39))}"
     for path, shown in ((directory, display_path(directory, root)), (wrap, ".")):
         msg = msg.replace(path + os.sep, "" if path == wrap else shown + "/").replace(path, shown)
     parent = os.path.dirname(directory)
-    return msg.replace(parent + os.sep, display_path(parent, root) + "/" if display_path(parent, root) != "." else "")
+    msg = msg.replace(parent + os.sep, display_path(parent, root) + "/" if display_path(parent, root) != "." else "")
+    # any other file under the scan root as reports show it (a base's file: Kustomize names it absolute)
+    top = os.path.abspath(root)
+    return msg.replace(top + os.sep, "") if top != os.sep else msg
+
+
+_FAILED = "cannot render the Kustomize overlay `"
+
+
+def one_line_per_cause(problems: list[Any]) -> list[Any]:
+    """The render errors of overlays that fail at the same line of a kustomization or file they all build on,
+    with the same error (a base's missing resource): one line naming each overlay, where each said it again.
+    `problems` sorted by place; the first overlay's problem stands for the others, in its place."""
+    if sum(1 for p in problems if p.message.startswith(_FAILED)) < 2:
+        return problems
+    from glmlint.ir import Problem
+
+    groups: dict[tuple[str, int, str, str], list[str]] = {}
+    for p in problems:
+        if p.message.startswith(_FAILED) and "`: " in p.message:
+            overlay, rest = p.message[len(_FAILED):].split("`: ", 1)
+            groups.setdefault((p.path, p.line, p.level, rest), []).append(overlay)
+    out = []
+    for p in problems:
+        key = (p.path, p.line, p.level, p.message[len(_FAILED):].split("`: ", 1)[-1]) \
+            if p.message.startswith(_FAILED) and "`: " in p.message else None
+        names = groups.get(key) if key is not None else None
+        if names is None or len(names) == 1:
+            out.append(p)
+            continue
+        if not names:
+            continue  # (said on the group's line)
+        shown = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
+        out.append(Problem(p.path, p.line, f"cannot render the Kustomize overlays {shown}: {key[3]}", p.level))
+        names.clear()
+    return out
 
 
 def _stream(text: str, wrap: str, directory: str, root: str, records: list[dict[str, Any]] | None = None) -> Rendered:

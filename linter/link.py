@@ -146,6 +146,10 @@ def routed(routes: dict[str, list[Exposure]], sources: list[SourceFile],
         if s.format is Format.KUBERNETES:
             if s.path in configs:
                 far.append(i)
+            if getattr(s, "unrouted", False):
+                # a file whose parse met no object a route may be completed by (a lean scan's quiet
+                # manifest, `runner._Quiet`): `routed_objects` of its text is empty, not read again
+                continue
             path = s.path if "\\" not in s.path else s.path.replace("\\", "/")
             end = _dirname_len(path, len(path))  # (`_dir_names`, not kept in its table)
             d, p = path[:end], path[:_dirname_len(path, end)]
@@ -779,13 +783,25 @@ def _link_pod(pod: PodIdentity, path: str, cluster: _Cluster) -> PodIdentity:
                     and (a.namespace == pod.namespace or a.path == path)), None)
     grants = []
     named = cluster.bindings.get(name, [])
-    for b in (named + [b for b in cluster.groups if b not in named]) if cluster.groups else named:
+    groups = cluster.groups
+    if groups:
+        # (by identity: a group binding equal to a binding naming the account names it too, so is one of
+        # `named`; asked by record equality, ~3,000 `__eq__`s on the corpus)
+        ids = {id(b) for b in named}
+        candidates = named + [b for b in groups if id(b) not in ids]
+    else:
+        candidates = named
+    theirs = None  # `_theirs_too` for this pod (its account and project): asked once, when first needed
+    for b in candidates:
         if not (any((one := one_account(s.kind, s.name, s.namespace)) is not None and one[0] == name
                     and _same_ns(pod.namespace, one[1], path, b.path) for s in b.subjects)
-                or (cluster.groups and _in_group(b, pod.namespace, path))):
+                or (groups and _in_group(b, pod.namespace, path))):
             continue
-        if not _same_unit(path, b.path) and not _close(path, b.path) and not _theirs_too(name, path, cluster):
-            continue  # another project's binding of an account that is not this project's to share
+        if not _same_unit(path, b.path) and not _close(path, b.path):
+            if theirs is None:
+                theirs = _theirs_too(name, path, cluster)
+            if not theirs:
+                continue  # another project's binding of an account that is not this project's to share
         grants.append(Grant(b, _role_of(b, cluster)))
     grants.sort(key=lambda g: (g.binding.path != path, not _close(path, g.binding.path)))  # the nearest first
     return records.replace(pod, account=account, grants=tuple(grants))

@@ -498,6 +498,10 @@ def _scan(paths: list[str], rules: list[Rule], root: str | None, max_bytes: int,
     _checked_through_builds(report, builds)
     sort_results(report.results)
     report.problems.sort(key=lambda p: (p.path, p.line))
+    if builds.covers and sum(1 for p in report.problems if p.message.startswith("cannot render the Kustomize")) > 1:
+        from glmlint import kustomize  # (several overlays failing on one base: one line, `one_line_per_cause`)
+
+        report.problems = kustomize.one_line_per_cause(report.problems)
     policy.apply(report, config or Config(), early)
     return report
 
@@ -694,9 +698,9 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
             if out[0].__class__ is tuple:  # judged in its worker, and done: kept as a `DoneFile`, its findings reported
                 early.take(cand.display, judged)
                 report.results.extend(_unpacked(out[1], report.rules, cand.display, fixes, judged=True))
-                fmt, parse_problems, sups = out[0]
+                fmt, parse_problems, sups, unrouted = out[0]
                 if not parse_problems and not sups and report.sources.__class__ is _Files:
-                    report.sources.quiet(cand.display, fmt, cand.path)
+                    report.sources.quiet(cand.display, fmt, cand.path, unrouted)
                     report.files_scanned += 1
                 else:
                     _add(report, DoneFile(cand.display, fmt, cand.path, parse_problems, sups, under))  # type: ignore[arg-type]
@@ -749,7 +753,8 @@ def _check_all(report: Report, items: Iterator[Any], total: int, waits: set[str]
                             done = DoneFile.of(out[0], under)  # type: ignore[arg-type]
                             if (done.__class__ is DoneFile and not done.problems and not done.suppressions
                                     and report.sources.__class__ is _Files):
-                                report.sources.quiet(done.path, done.format, done.disk_path)
+                                report.sources.quiet(done.path, done.format, done.disk_path,
+                                                     getattr(out[0], "unrouted", False))
                                 report.files_scanned += 1
                             else:
                                 _add(report, done)
@@ -1245,6 +1250,9 @@ def _check_one(cand: Candidate) -> _Outcome:
     got = state.read(cand)
     if not isinstance(got, SourceFile):
         return got, None, [], False, None, None
+    # a manifest with no object a route of another file may be completed by (`kubernetes.unrouted`, asked
+    # before its rules' fixes parse it again): if it is done here, the parent marks it so (`_Files.quiet`)
+    unrouted = got.format is Format.KUBERNETES and _kubernetes().unrouted == id(got)
     keys = wanted(got)
     if keys:
         from glmlint.link import images_for, link
@@ -1282,6 +1290,8 @@ def _check_one(cand: Candidate) -> _Outcome:
         later = (_packed(found, state.index, state.lean), more, keys, None if state.keep_ir else _pickled(got.pods),
                  evidence or None)
     checked = slimmed(got, pods=later is None or state.keep_ir)
+    if unrouted and checked.__class__ is CheckedFile:
+        checked.__class__ = _UnroutedChecked
     judged = None
     if state.judge is not None and cand.display not in state.waits and cand.hint not in RENDERED:
         # a lean scan: only the findings the project reports are sent (`policy.Early.apart`), with
@@ -1300,13 +1310,20 @@ def _check_one(cand: Candidate) -> _Outcome:
         # judged here, and it waits for the cross-file link in the parent's spool (`_Parked.ready`):
         # its findings go there as this process pickles them, not made results there and packed again
         rows = _pickled(rows) if rows else b""
-    elif (checked.__class__ is CheckedFile and checked.origins is None and checked.path == cand.display
+    elif ((checked.__class__ is CheckedFile or checked.__class__ is _UnroutedChecked) and checked.origins is None
+          and checked.path == cand.display
           and checked.disk_path == cand.path and not (checked.roles or checked.bindings or checked.accounts
                                                       or checked.services)):
         # judged here, and nothing at the end of the scan reads it again: what the parent keeps of it
         # (`DoneFile`, as `DoneFile.of` makes it), not a `CheckedFile` to unpickle and drop
-        checked = (checked.format, checked.problems, checked.suppressions)  # type: ignore[assignment]
+        checked = (checked.format, checked.problems, checked.suppressions, unrouted)  # type: ignore[assignment]
     return checked, rows, problems, False, later, judged
+
+
+def _kubernetes() -> Any:
+    import glmlint.parsers.kubernetes as kubernetes
+
+    return kubernetes
 
 
 def _own_link_evidence(got: SourceFile, state: _State, found: list[Result], keys: tuple[tuple[str, str | None], ...],
@@ -1412,6 +1429,7 @@ class CheckedFile(SourceFile):
     engine, on a pooled scan); a rendered chart or overlay, which has no file, keeps its stream."""
 
     __slots__ = ("_text",)
+    unrouted = False  # (`_UnroutedChecked`)
 
     @property  # type: ignore[override]
     def text(self) -> str:
@@ -1430,6 +1448,15 @@ class CheckedFile(SourceFile):
     def __setstate__(self, state: list[Any]) -> None:
         for f, value in zip(records.fields(self), state):
             setattr(self, f, value if value or f != "assumed" else _NO_ASSUMED)
+
+
+class _UnroutedChecked(CheckedFile):
+    """A checked manifest with no object a route of another file may be completed by (its worker's parse
+    said so, `kubernetes.unrouted`): the routes' round does not read it again (`link.routed`). The same
+    slots as a `CheckedFile`: the bit is its class."""
+
+    __slots__ = ()
+    unrouted = True
 
 
 def _disk_text(path: str) -> str:
@@ -1469,6 +1496,7 @@ class DoneFile:
     workloads = directives = services = roles = bindings = accounts = pods = reads = ()
     origins = _labels = None
     json = False  # (read only where a file is parsed: `results.result_of`)
+    unrouted = False  # a quiet manifest with no object a route of another file may be completed by (`_Quiet`)
     assumed = _NO_ASSUMED
     pod_labels: frozenset[Any] = frozenset()
     text = CheckedFile.text
@@ -1509,16 +1537,18 @@ class _Quiet:
     (`prefix`: none, `./` for a tree walked as `.`, or the scan root's folder). One of each in the
     process (`_QUIET`), not one a file."""
 
-    __slots__ = ("format", "prefix")
+    __slots__ = ("format", "prefix", "unrouted")
     # what the end of the scan reads of a file, which a quiet one has none of (`_Files.kept`)
     pods = roles = bindings = accounts = services = ()
     pod_labels: frozenset[Any] = frozenset()
 
-    def __init__(self, format: Format, prefix: str) -> None:
-        self.format, self.prefix = format, prefix
+    def __init__(self, format: Format, prefix: str, unrouted: bool = False) -> None:
+        # `unrouted`: a manifest with no object a route of another file may be completed by (its worker's
+        # parse said so, `kubernetes.unrouted`): the routes' round does not read it (`link.routed`)
+        self.format, self.prefix, self.unrouted = format, prefix, unrouted
 
 
-_QUIET: dict[tuple[Format, str], _Quiet] = {}
+_QUIET: dict[tuple[Format, str, bool], _Quiet] = {}
 _BLOCK = 32  # names a block of `_Files`' table holds: the first whole, the others after what they share
 
 
@@ -1540,15 +1570,15 @@ class _Files(list):  # type: ignore[type-arg]
         self.last = ""  # the last quiet file's name
         self._read: tuple[int, list[str], int, str] | None = None  # the last name read: block, names, at, name
 
-    def quiet(self, path: str, fmt: Format, disk_path: str) -> None:
-        """A quiet done file, next: its name, format and path on disk."""
+    def quiet(self, path: str, fmt: Format, disk_path: str, unrouted: bool = False) -> None:
+        """A quiet done file, next: its name, format and path on disk (`unrouted`: `_Quiet`'s)."""
         prefix = disk_path[:len(disk_path) - len(path)]
-        marker = _QUIET.get((fmt, prefix))
+        marker = _QUIET.get((fmt, prefix, unrouted))
         if marker is None:
             if not path or not disk_path.endswith(path) or len(_QUIET) >= 64:  # (a prefix for each file: kept as is)
                 list.append(self, DoneFile(path, fmt, disk_path, (), (), self.under))
                 return
-            marker = _QUIET[(fmt, prefix)] = _Quiet(fmt, prefix)
+            marker = _QUIET[(fmt, prefix, unrouted)] = _Quiet(fmt, prefix, unrouted)
         elif not disk_path.endswith(path):
             list.append(self, DoneFile(path, fmt, disk_path, (), (), self.under))
             return
@@ -1630,8 +1660,15 @@ class _QuietFile(DoneFile):
     problems = suppressions = ()
 
 
+class _UnroutedFile(_QuietFile):
+    """A quiet manifest with no object a route of another file may be completed by (`_Quiet.unrouted`)."""
+
+    __slots__ = ()
+    unrouted = True
+
+
 def _quiet_file(path: str, marker: _Quiet, under: tuple[str]) -> DoneFile:
-    got = _QuietFile.__new__(_QuietFile)
+    got = _QuietFile.__new__(_QuietFile if not marker.unrouted else _UnroutedFile)
     prefix = marker.prefix
     got.path, got.format = path, marker.format
     got._disk = path if not prefix else under if prefix == under[0] else prefix + path
@@ -1722,9 +1759,17 @@ def _rejudged(results: list[Result], evidence: list[Any], source: SourceFile,
 
 def _judged(early: Any, source: SourceFile, results: list[Result]) -> list[Result]:
     """`source`'s findings that the project reports (`policy.Early.judge`), each once; all of them,
-    to be judged at the end of the scan, when one is about another file or not in this file."""
+    to be judged at the end of the scan, when one is about another file or not in this file. Those
+    judged are `JudgedResult`s (a lean scan's: `policy.apply` does not ask their file's context again,
+    as for those its workers judged: the scan-wide rules' findings of the files the link checks again,
+    ~230 context look-ups of the corpus's serial end, issue 12)."""
     got = _judged_here(early, source, results)
-    return results if got is None else got
+    if got is None:
+        return results
+    for r in got:
+        if r.__class__ is LeanResult:
+            r.__class__ = JudgedResult  # (the same slots: `results.JudgedResult`)
+    return got
 
 
 def _judged_here(early: Any, source: SourceFile, results: list[Result], apart: bool = False) -> Any:

@@ -127,7 +127,15 @@ fix also sets `HOME=/tmp`, and the Dockerfile fix writes `ENV HOME=/tmp` beside 
 and conda Dockerfiles, or a directory in it; `HOME=/` too) counts as none: `/root` is root's and mode 0700
 in the Debian, Ubuntu and Alpine bases, so the fix replaces it where it is written (compose `environment:`,
 Kubernetes `env:`, `-e HOME=/root`) and a Dockerfile's `ENV HOME=/tmp` goes after the stage's last `ENV HOME`,
-unless a build step opens `/root` (`chmod`/`chown` of it). Such a uid has no name either: for an
+unless a build step opens `/root` (`chmod`/`chown` of it). So does a `HOME` of the workload's own that its
+build makes as root (`ENV HOME=/workspace` with `RUN mkdir -p /workspace` or `WORKDIR /workspace`, mode 0755,
+root's) unless a build step opens it or a volume is mounted there; one under `/tmp` is every uid's.
+No fix is offered where the start command installs packages (`pip install jupyterlab && jupyter lab`,
+`apt-get install`): as another uid pip cannot write the image's site-packages and installs under
+`~/.local`, whose `bin` is not on PATH, and apt, apk, yum and dnf refuse; the finding says to install them in
+the image build (an image whose own user owns its Python environment, the Docker Stacks', keeps the fix for
+pip and conda).
+Such a uid has no name either: for an
 image whose start asks for one (vLLM: torch's Inductor names its cache with
 `getpass.getuser()`, which raises `KeyError: 'getpwuid(): uid not found'`), the fix
 also sets `USER` to the uid it sets, unless `LOGNAME` or `USER` is already set.
@@ -191,9 +199,9 @@ from collections.abc import Iterator
 import posixpath
 import re
 
-from glmlint.catalog.images import Fact, default_user, fact, set_home
+from glmlint.catalog.images import Fact, default_user, fact, fact_under, set_home
 from glmlint.catalog.purposes import purpose_of, under
-from glmlint.ir import Format, Setting, Workload
+from glmlint.ir import Format, Mount, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
                           set_value)
 
@@ -306,6 +314,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
                 + ("" if workload.host_network.value or workload.format is not Format.KUBERNETES else
                    " or set that sysctl to 0 in the pod's `securityContext.sysctls`")
                 + ", then run as a non-root user)")
+    if fix is not None and (why := _installs_at_start(workload)):
+        # `pip install jupyterlab && jupyter lab` on python:3.12-slim: as another uid pip cannot write the image's
+        # site-packages and installs under ~/.local, whose bin is not on PATH, or fails (review A21 X2)
+        fix, note, held = None, why, True
     if fix is not None and _root_powers(workload):
         # privileged, or capabilities only uid 0 holds. The message is kept as it was (and so are
         # the baselines and SARIF fingerprints that hash it: glmlint.fingerprint); the rule page says why
@@ -351,8 +363,9 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         if home:
             given = set_home(workload)
             why.append(f"HOME=/tmp (the image writes under its home: {', '.join(home)}; "
-                       + (f"HOME={given} is root's, which that uid cannot write)" if given else
-                          "without an account HOME is /, which it cannot write)"))
+                       + ((f"HOME={given} is root's, which that uid cannot write)" if _roots_home(workload, given)
+                           else f"HOME={given} is a directory the build makes as root, which that uid cannot "
+                                f"write)") if given else "without an account HOME is /, which it cannot write)"))
         if named:
             why.append(f"USER={FIX_USER} (the image's start asks for its user's name, which a uid without an "
                        f"account has not)")
@@ -370,6 +383,47 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
                 *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+
+
+# package managers that install into the image's own directories (root's unless the image's own user owns them):
+# the word that installs, after the program's options
+_INSTALLERS = {"pip": ("install",), "pip3": ("install",), "conda": ("install", "create", "update"),
+               "mamba": ("install", "create", "update"), "micromamba": ("install", "create", "update"),
+               "apt-get": ("install",), "apt": ("install",), "apk": ("add",), "yum": ("install",),
+               "dnf": ("install",), "microdnf": ("install",)}
+# those that need root whoever owns the Python environment: the system's packages
+_SYSTEM_INSTALLERS = ("apt-get", "apt", "apk", "yum", "dnf", "microdnf")
+
+
+def _installs_at_start(workload: Workload) -> str:
+    """Why no non-root user can run the workload, else "": its start command installs packages (`pip install
+    jupyterlab && jupyter lab`, `apt-get install -y ffmpeg`), which writes the image's site-packages or system
+    directories, root's. As another uid pip finds site-packages not writeable and installs under
+    `$HOME/.local` (its `--user` default), whose `bin` is not on the image's PATH, or fails where HOME is `/`;
+    apt, apk, yum and dnf refuse. An image whose own non-root user owns its Python environment (the Docker
+    Stacks' conda directory, jovyan's: the image catalog's user) keeps the fix for pip and conda."""
+    own = default_user(workload.image.value if workload.image is not None else None) or \
+        default_user(workload.base_image)
+    owned = own is not None and str(own.value) not in ("0", "root")
+    for cmd in workload.process:
+        words = [w.text for w in cmd.argv]
+        if not words:
+            continue
+        program = cmd.name
+        rest = words[1:]
+        if program.startswith("python") and rest[:2] == ["-m", "pip"]:
+            program, rest = "pip", rest[2:]
+        verbs = _INSTALLERS.get(program)
+        if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
+            continue
+        verb = next((w for w in rest if not w.startswith("-")), None)
+        if verb in verbs:
+            return (f" (no automatic fix: its start command installs packages (`{' '.join(words[:3])}`), which "
+                    f"writes the image's own directories, root's: as another uid "
+                    + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
+                       else f"{program} fails")
+                    + "; install them in the image build, then run as a non-root user)")
+    return ""
 
 
 def _fs_group_why(uid: str, claims: list[str]) -> str:
@@ -393,7 +447,7 @@ def _home_writes(workload: Workload) -> list[str]:
     if workload.format not in _ENV_FORMATS or workload.env_imports:
         return []
     home = set_home(workload)
-    if home is not None and not _roots_home(workload, home):
+    if home is not None and not _roots_home(workload, home) and not _built_home(workload, home):
         return []
     paths = _program_fact(workload, "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
@@ -414,6 +468,37 @@ def _roots_home(workload: Workload, home: str) -> bool:
     return True
 
 
+# directories every uid may write (mode 1777 in the Debian, Ubuntu and Alpine bases)
+_SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _built_home(workload: Workload, home: str) -> bool:
+    """Whether the HOME the workload sets (not its image's) is a directory its image build makes as root: a
+    `RUN mkdir` of it (or of a directory in it: `mkdir -p` makes the parents), its `WORKDIR`, or the target of a
+    `COPY`/`ADD` into it, while no build step opens it (`chmod`/`chown` of it or above, `_roots_home`'s test) and
+    nothing is mounted there. Such a directory is root's, mode 0755: the fix's uid cannot make its caches in
+    it (jupyter_core's runtime directory under ~/.local, `ensure_dir_exists` at start), as under `/` (review
+    A21 X1). A directory that every uid writes (/tmp) is none."""
+    if workload.env_value("HOME") is None:
+        return False  # the image's own HOME (the catalog's): judged by the catalog's facts
+    home = posixpath.normpath(home) if home else ""
+    if not home or home == "/" or any(home == d or home.startswith(d + "/") for d in _SCRATCH_DIRS):
+        return False
+    inside = lambda p: (p := posixpath.normpath(p)) == home or p.startswith(home + "/")  # noqa: E731
+    if any(m.target.startswith("/") and (inside(m.target) or home.startswith(posixpath.normpath(m.target) + "/"))
+           for m in workload.mounts):
+        return False  # a volume there: its owner is not the build's
+    for cmd in workload.build_steps:
+        if cmd.name in ("chmod", "chown", "chgrp") and any(
+                (w := posixpath.normpath(a.text)) == home or home.startswith(w + "/") or w.startswith(home + "/")
+                for a in cmd.args if a.text.startswith("/")):
+            return False  # opened (or something in it given away: not judged)
+    made = any(cmd.name == "mkdir" and any(a.text.startswith("/") and inside(a.text) for a in cmd.args)
+               for cmd in workload.build_steps)
+    return made or bool(workload.workdir and workload.workdir.startswith("/") and inside(workload.workdir)) \
+        or any(inside(path) for path, _loc in workload.copied_in if path.startswith("/"))
+
+
 def _program_fact(workload: Workload, name: str) -> Fact | None:
     """The image fact `name` of what the workload runs: its image's, else, for a service its start command
     runs (services.yaml `recognize`: `vllm serve` pip-installed on a CUDA base), that service's official
@@ -427,7 +512,9 @@ def _program_fact(workload: Workload, name: str) -> Fact | None:
         if m.via != "command":
             continue
         for image in m.service.images:
-            if "*" not in image.name and (got := fact(image.name, name)) is not None:
+            # a glob (Jupyter's `quay.io/jupyter/*`): the catalog entry of the images it covers (the Docker Stacks)
+            got = fact(image.name, name) if "*" not in image.name else fact_under(image.name, name)
+            if got is not None:
                 return got
     return None
 
@@ -554,10 +641,12 @@ def _root_owned_writes(workload: Workload) -> str:
                 continue
             holder = max((m for m in workload.mounts if under(where, m.target)), key=lambda m: len(m.target),
                          default=None)
-            if holder is not None and (holder.kind in _SCRATCH or holder.source in scratch
+            if holder is not None and (holder.kind in _SCRATCH and _everyone_writes(holder) or holder.source in scratch
                                        and workload.format is Format.KUBERNETES or holder.source in claims):
                 continue  # every uid writes scratch space; a claim through the pod's fsGroup
             on = "in the image's own directory, which is root's" if holder is None else (
+                f"on the tmpfs at {holder.target}, root's, whose `mode=` lets only its owner write"
+                if holder.kind in _SCRATCH else
                 f"on the host directory `{holder.source}`, whose files keep their owner"
                 if holder.kind in ("bind", "host-path") else
                 f"on the volume `{holder.source or holder.target}`, whose files keep their owner (Docker seeds a "
@@ -567,6 +656,20 @@ def _root_owned_writes(workload: Workload) -> str:
                     f"write there; give it to the uid (`chown`) or use a volume the uid owns, then run as a "
                     f"non-root user)")
     return ""
+
+
+def _everyone_writes(mount: Mount) -> bool:
+    """Whether every uid writes the tmpfs `mount`: Docker makes one mode 1777 unless its options (`spec`, as
+    written after the path: `/data:size=1g,mode=0755`) give a mode without write for others."""
+    options = (mount.spec or "").split(":", 1)[1] if ":" in (mount.spec or "") else ""
+    for option in options.split(","):
+        key, _, value = option.strip().partition("=")
+        if key == "mode":
+            try:
+                return bool(int(value, 8) & 0o002)
+            except ValueError:
+                return False
+    return True
 
 
 # volume sources whose files the kubelet gives to the pod's fsGroup (group-owned, group-writable, setgid

@@ -54,7 +54,10 @@ catalog does not know must be published by hand (the fix's title says so),
 and tools that inspect host processes stop working. No fix is offered for a container that reaches
 another service on the host's loopback (a variable or argument `http://127.0.0.1:11434`, `localhost:6379`,
 not one of its own ports, alone or in a list such as a cluster's peers, `127.0.0.1:7001 127.0.0.1:7002`:
-Open WebUI's `OLLAMA_BASE_URL`, as its README's "Server Connection Error" cure writes it): off the host's network that address is the container's own. The finding says to point it at
+Open WebUI's `OLLAMA_BASE_URL`, as its README's "Server Connection Error" cure writes it): off the host's network that address is the container's own.
+An address the container does not connect to does not count: a CORS allow-list (any `*ORIGIN*` variable,
+Open WebUI's `CORS_ALLOW_ORIGIN`: the browser's origin stays the same), a service's own public URL the
+[service catalog](../services.md) names (Open WebUI's `WEBUI_URL`), `NO_PROXY`. The finding says to point it at
 `host.docker.internal` (`--add-host=host.docker.internal:host-gateway`) first. Out of the host's IPC namespace a container gets the runtime's own
 `/dev/shm`, 64 MB under Docker, which NCCL's shared-memory transport and PyTorch DataLoader
 workers outgrow (`Bus error`, "unable to write to file </torch_...>"): the
@@ -72,6 +75,7 @@ the finding stays and says so.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from glmlint import lazyre
@@ -122,6 +126,9 @@ def check(workload: Workload) -> Iterator[Finding]:
 
 # a URL or `host:port` on the loopback address (`http://127.0.0.1:11434`, `localhost:6379`, `[::1]:8000`)
 _LOOPBACK = lazyre.compile(r"(?:^|//|@)(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::([0-9]{1,5}))?(?:[/?#]|$)")
+# names of variables that list addresses a service does not connect to, whatever the service: the browser
+# origins it allows (`ALLOWED_ORIGINS`, `CORS_ORIGINS`), the hosts a proxy is bypassed for (`NO_PROXY`)
+_NOT_CONNECTED = lazyre.compile(r"ORIGIN|(?:^|_)NO_PROXY$", re.IGNORECASE)
 # what separates the items of a list of addresses in one value: blanks, commas, semicolons
 _ITEMS = lazyre.compile(r"[\s,;]+")
 
@@ -132,8 +139,14 @@ def _host_loopback(workload: Workload) -> tuple[str, str] | None:
     On the host's network 127.0.0.1 is the host's; off it, the container's own."""
     if workload.format not in _PUBLISHING:
         return None
+    from glmlint.catalog.services import identify
+
     own = {str(p) for p in _served(workload)} | {p.container_port.split("/")[0] for p in workload.ports}
-    candidates = [(v.name, v.value) for v in workload.env if v.value] + \
+    # variables whose addresses are no connection it makes: the catalog's, for the services it runs (Open
+    # WebUI's CORS_ALLOW_ORIGIN, the browser origins it lets in), and, for any, an origin or proxy-bypass list
+    elsewhere = {name for m in identify(workload) for name in m.service.not_connected}
+    candidates = [(v.name, v.value) for v in workload.env if v.value and v.name not in elsewhere
+                  and not _NOT_CONNECTED.search(v.name)] + \
         [(c.argv[0].text if c.argv else "", w.text) for c in workload.process for w in c.args]
     for where, value in candidates:
         # a list of addresses in one value (`REDIS_NODES: 127.0.0.1:7001 127.0.0.1:7002`, a cluster's

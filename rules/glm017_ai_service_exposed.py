@@ -9,11 +9,11 @@ Seldon MLServer, OpenVINO Model Server, Xinference, Infinity, FastChat, Aphrodit
 Dify's code sandbox (whose shipped key `dify-sandbox` counts as none), Open WebUI
 Pipelines (likewise its README's `0p3n-w3bu!`),
 TensorFlow Serving, Ray, Determined's master, H2O-3 (`java -jar h2o.jar`), MLflow, TensorBoard, code-server, ComfyUI,
-AUTOMATIC1111 (its `COMMANDLINE_ARGS` read as options too), SD.Next, the kohya_ss GUI, Fooocus, text-generation-webui, Open WebUI, Langflow, Airflow, the Argo
+AUTOMATIC1111 (its `COMMANDLINE_ARGS` read as options too), SD.Next, the kohya_ss GUI, Fooocus, text-generation-webui, Open WebUI, Hugging Face Chat UI (on the operator's key), Langflow, Airflow, the Argo
 Workflows server, JupyterHub, the Dask scheduler and its dashboard, the Dagster
 webserver, the Prefect server, marimo's editor, Zeppelin, the Spark standalone
 master and Spark Connect, the Kubeflow Pipelines UI and API server, Kubeflow's
-central dashboard, the Katib UI, Label Studio, Metaflow's metadata service and UI backend,
+central dashboard, the Katib UI, the Kubeflow Model Registry, the Flyte sandbox, Label Studio, Metaflow's metadata service and UI backend,
 the ClearML API and file servers, the Feast feature server, RStudio Server,
 the Jupyter Kernel Gateway, Arize Phoenix, the ZenML server, Aim, Optuna Dashboard, Evidently,
 Chroma, Qdrant, Weaviate, Milvus, Redis, Redis Stack, Meilisearch, Elasticsearch, OpenSearch, PostgreSQL, Neo4j, ...)

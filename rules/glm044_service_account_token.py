@@ -6,7 +6,8 @@ is not `false` on the pod, nor, when the pod does not set it, on the scanned
 ServiceAccount) when either
 
 - it runs an AI/ML service from the catalog (`docs/services.md`: a model
-  server, Ray, Jupyter, an ML UI or app, experiment tracking; not a data
+  server, Ray (a head, or a worker node, which runs the jobs' tasks: KubeRay's
+  worker groups), Jupyter, an ML UI or app, experiment tracking; not a data
   store or sshd), whose users run code in it by design; or
 - a scanned binding gives its ServiceAccount a GLM040–GLM043 power.
 

@@ -181,7 +181,9 @@ def test_an_entrypoint_override_is_not_the_images_service() -> None:
 
 
 def test_ray_needs_the_head() -> None:
-    assert _ids("services:\n  w:\n    image: rayproject/ray\n    command: ray start --address=head:6379 --block\n") == []
+    # a worker node serves none of the head's listeners: it is the listener-less `ray-worker` (runs the jobs' tasks)
+    assert _ids("services:\n  w:\n    image: rayproject/ray\n    command: ray start --address=head:6379 --block\n") == [
+        "ray-worker"]
     assert _ids("services:\n  h:\n    image: rayproject/ray\n    command: ray start --head --block\n") == ["ray"]
 
 
@@ -256,10 +258,11 @@ def test_known_start_commands_differing_in_one_word_get_their_own_answer() -> No
     text = ("services:\n"
             "  head:\n    image: rayproject/ray\n    command: ray start --head --block\n"
             "  worker:\n    image: rayproject/ray\n    command: ray start --block\n")
-    want = {"head": [("ray", "command", False)], "worker": []}
+    want = {"head": [("ray", "command", False)], "worker": [("ray-worker", "command", False)]}
     assert _matches(text) == want
-    swapped = text.replace("--head --block", "--HEAD").replace("start --block", "start --head --block")
-    assert _matches(swapped) == {"head": [], "worker": [("ray", "command", False)]}
+    swapped = text.replace("--head --block", "--BLOCK").replace("start --block", "start --head --block").replace(
+        "--BLOCK", "--block")
+    assert _matches(swapped) == {"head": [("ray-worker", "command", False)], "worker": [("ray", "command", False)]}
     assert _matches(text) == want  # asked again: the same answers
 
 

@@ -382,9 +382,9 @@ def test_pod_level_fixes_of_two_pods_in_one_document_share_a_reparse(monkeypatch
     assert all(len({id(f.workload) for f in b}) == len(b) for b in batches)
     calls = _counting(monkeypatch)
     batched, alone = _both("ray.yaml", RAY, "yaml")
-    # 4 hardening fixes for each container, and GLM044 for the head pod (Ray runs there: `ray start --head`
-    # from rayStartParams, as the operator starts it)
-    assert batched == alone and len(alone) == 9
+    # 4 hardening fixes for each container, and GLM044 for each pod (Ray runs in both: the head's `ray start
+    # --head` and the worker node's `ray start`, from rayStartParams, as the operator starts them)
+    assert batched == alone and len(alone) == 10
     assert calls["batches"] >= 4 and calls["failed"] == 0
 
 

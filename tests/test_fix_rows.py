@@ -143,11 +143,13 @@ def _each_made(before, members, w0, w1, owned, options, docs, path) -> None:
         k = next(i for i, w in enumerate(before.workloads) if w is w0)
         assert engine._changed(engine._with(w0, w1, mine), alone.workloads[k]) == [], (path, f.result.code)
         for i, (a, b) in enumerate(zip(before.workloads, alone.workloads)):
-            if i != k:  # its pod's volumes, where this fix writes them, as the container's
-                shared = "pod.volumes" in mine and b.pod is not None and b.pod.volumes_path == w1.pod.volumes_path
-                assert engine._changed(a, b) == (["pod.volumes"] if shared else []), (path, f.result.code, b.label)
-                if shared:
-                    assert engine._same(b.pod.volumes, w1.pod.volumes)
+            if i != k:  # its pod's volumes and securityContext, where this fix writes them, as the container's
+                same_pod = b.pod is not None and b.pod.volumes_path == w1.pod.volumes_path
+                shared = [p for p in engine._POD_SHARED if p in mine and same_pod]
+                assert sorted(engine._changed(a, b)) == sorted(shared), (path, f.result.code, b.label)
+                for p in shared:
+                    sub = p.split(".", 1)[1]
+                    assert engine._same(getattr(b.pod, sub), getattr(w1.pod, sub))
 
 
 def test_every_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,3 +201,52 @@ def test_two_containers_fixes_in_one_reparse(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(engine, "BUNDLES", False)
     assert _edits(source, found, monkeypatch, True) == together
     assert [len(groups) for *_, groups, _old, _new, _got in seen] == [1, 1]
+
+
+CLAIM = textwrap.dedent("""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: trainer}
+    spec:
+      selector: {matchLabels: {app: trainer}}
+      template:
+        metadata: {labels: {app: trainer}}
+        spec:
+          containers:
+            - name: trainer
+              image: ghcr.io/example/trainer:1
+              volumeMounts:
+                - {name: checkpoints, mountPath: /checkpoints}
+          volumes:
+            - name: checkpoints
+              persistentVolumeClaim: {claimName: checkpoints}
+""")
+
+
+def test_a_container_writing_a_claim_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GLM001's fix of a container that writes a claim sets the pod's `securityContext.fsGroup` beside its
+    uid: the pod's `context` changes, owned by that fix alone (its `fs_group`), so the container's four
+    fixes are still judged from one re-parse, each as its own re-parse judges it."""
+    source, found = _found("deploy.yaml", CLAIM)
+    fs_group = [r for *_, r in found if r.code == "GLM001" and any(i.field == "fs_group" for i in r.fix.intents)]
+    assert fs_group  # (what the case is about: the uid fix writes the pod's fsGroup too)
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    assert [sorted(f.result.code for members in groups for f in members if id(f) in got)
+            for *_, groups, _old, _new, got in seen] == [["GLM001", "GLM002", "GLM004", "GLM007"]]
+
+
+def test_a_pods_fsgroup_beside_another_container_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pod's `securityContext.fsGroup` GLM001 writes for `trainer` is `metrics`' pod's too: `metrics`
+    differs in its pod's `context` alone, as with that fix alone, so `trainer`'s group is still judged
+    from one re-parse, each verdict the fix's own re-parse's."""
+    text = CLAIM.replace("\n      volumes:", "\n        - name: metrics\n          image: ghcr.io/example/metrics:1\n      volumes:")
+    source, found = _found("deploy.yaml", text)
+    assert len(source.workloads) == 2
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    judged = sorted((f.workload.label.split("`")[1], f.result.code) for *_, groups, _old, _new, got in seen
+                    for members in groups for f in members if id(f) in got)
+    assert [code for label, code in judged if label == "trainer"] == ["GLM001", "GLM002", "GLM004", "GLM007"]

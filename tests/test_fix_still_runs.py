@@ -407,22 +407,28 @@ def test_compose_read_only_fix_leaves_the_image_volume_to_docker(tmp_path) -> No
     assert _compose_writable(new, "db") == ["/tmp", "/var/run/postgresql"]
 
 
-@pytest.mark.parametrize(("extra", "fixable"), [
+@pytest.mark.parametrize(("image", "extra", "fixable"), [
     # the documented run mounts the storage only: ./snapshots (and snapshots/tmp, made at start) is /qdrant's
-    ("    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n", False),
-    ("", False),
-    ("    volumes: [\"./qdrant_storage:/qdrant/storage\", \"./snapshots:/qdrant/snapshots\"]\n", True),
-    ("    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n"
+    ("qdrant/qdrant:v1.13.2", "    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n", False),
+    ("qdrant/qdrant:v1.13.2", "", False),
+    ("qdrant/qdrant:v1.13.2",
+     "    volumes: [\"./qdrant_storage:/qdrant/storage\", \"./snapshots:/qdrant/snapshots\"]\n", True),
+    ("qdrant/qdrant:v1.13.2", "    volumes: [\"./qdrant_storage:/qdrant/storage\"]\n"
      "    environment: [\"QDRANT__STORAGE__SNAPSHOTS_PATH=/qdrant/storage/snapshots\"]\n", True),
     # a config file of its own may put them anywhere
-    ("    volumes: [\"./production.yaml:/qdrant/config/production.yaml:ro\"]\n", True),
+    ("qdrant/qdrant:v1.13.2", "    volumes: [\"./production.yaml:/qdrant/config/production.yaml:ro\"]\n", True),
+    # Chroma 1.x's image keeps its collections at /data (its /config.yaml's persist_path), which it makes at start
+    ("chromadb/chroma:1.0.12", "", False),
+    ("chromadb/chroma:1.0.12", "    volumes: [\"chroma-data:/data\"]\n", True),
+    ("chromadb/chroma:1.0.12", "    environment: [\"CHROMA_PERSIST_PATH=/chroma\"]\n"
+     "    volumes: [\"chroma-data:/chroma\"]\n", True),
 ])
-def test_qdrant_gets_no_read_only_fix_while_its_data_is_in_its_own_directory(tmp_path, extra, fixable) -> None:
-    text = f"services:\n  qdrant:\n    image: qdrant/qdrant:v1.13.2\n{extra}"
+def test_data_store_gets_no_read_only_fix_while_its_data_is_on_the_root(tmp_path, image, extra, fixable) -> None:
+    text = f"services:\n  db:\n    image: {image}\n{extra}"
     result = _glm004(tmp_path, "compose.yaml", text)
     assert (result.fix is not None) == fixable, result.message
     if not fixable:
-        assert "Qdrant keeps" in result.message and "/qdrant/" in result.message
+        assert " keeps " in result.message and ("/qdrant/" in result.message or "at /data" in result.message)
 
 
 @pytest.mark.parametrize(("extra", "fixable"), [
@@ -487,6 +493,22 @@ def test_kubernetes_read_only_fix_image_volumes_only_for_the_server(tmp_path, im
      "CMD [\"python3\", \"app.py\"]\n",
      "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir vllm==0.8.5\nUSER 10001\n"
      "CMD [\"python3\", \"app.py\"]\n"),
+    # Jupyter pip-installed on another base, recognised by its start command: jupyter_core makes its runtime
+    # directory under ~/.local at start, which uid 10001 with HOME=/ cannot (the Docker Stacks' `writable_paths`)
+    ("FROM python:3.12-slim\nRUN pip install jupyterlab\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+     "FROM python:3.12-slim\nRUN pip install jupyterlab\nENV HOME=/tmp\nUSER 10001\n"
+     "CMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
+    # review A21 X1: a HOME of its own that the build makes as root (`mkdir`, `WORKDIR`): uid 10001 cannot make
+    # jupyter_core's runtime directory under it, as under HOME=/ (jupyter_core application.py at ce80a583)
+    ("FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace\n"
+     "WORKDIR /workspace\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+     "FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace\n"
+     "WORKDIR /workspace\nENV HOME=/tmp\nUSER 10001\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
+    # one switch: the build opens that directory to every uid: it is HOME, the USER alone
+    ("FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace && chmod 777 /workspace\n"
+     "WORKDIR /workspace\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+     "FROM python:3.12-slim\nENV HOME=/workspace\nRUN pip install jupyterlab && mkdir -p /workspace && chmod 777 /workspace\n"
+     "WORKDIR /workspace\nUSER 10001\nEXPOSE 8888\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n"),
     # an image the catalog knows nothing of writing under its home: the USER alone, as before
     ("FROM python:3.12-slim\nRUN pip install fastapi\nCMD [\"python\", \"app.py\"]\n",
      "FROM python:3.12-slim\nRUN pip install fastapi\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"),
@@ -579,7 +601,7 @@ def _fixable_or_says(result, fixable: bool, *reasons: str) -> None:
     ("type: tmpfs", True),
 ])
 def test_run_as_non_root_fix_keeps_a_volume_in_roots_home(tmp_path, volume, fixable) -> None:
-    mount = f"\n      - {{type: tmpfs, target: /root/.cache}}" if volume == "type: tmpfs" else f"\n      - {volume}"
+    mount = "\n      - {type: tmpfs, target: /root/.cache}" if volume == "type: tmpfs" else f"\n      - {volume}"
     text = ("services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    user: root\n"
             f"    command: [\"--model\", \"Qwen/Qwen2.5-1.5B\"]\n    volumes:{mount}\n")
     _fixable_or_says(_glm001(tmp_path, "compose.yaml", text), fixable, "in root's home, which another uid cannot enter")
@@ -650,7 +672,8 @@ def test_kubernetes_fixes_keep_a_port_below_1024_bindable(tmp_path, text, low) -
     path.write_text(textwrap.dedent(text))
     report = scan([str(path)], select(builtin_rules(), ["GLM001", "GLM002"]), root=str(tmp_path))
     by_code = {r.code: r for r in report.results}
-    glm001, glm002 = by_code["GLM001"], by_code["GLM002"]
+    assert "GLM002" in by_code, sorted(by_code)
+    glm001 = by_code["GLM001"]
     assert (glm001.fix is None) == low, glm001.message
     if low:
         assert "it listens on port 80, below 1024" in glm001.message
@@ -692,6 +715,15 @@ def test_compose_cap_drop_fix_adds_net_bind_service_only_on_the_hosts_network(tm
     # one switch: its data on a tmpfs every uid writes
     ("    image: qdrant/qdrant:v1.12.4\n    volumes: [{type: tmpfs, target: /qdrant/storage},"
      " {type: tmpfs, target: /qdrant/snapshots}]\n", True, ""),
+    # the same in compose's short `tmpfs:` (Docker's --tmpfs: mode 1777 unless a `mode=` says otherwise)
+    ("    image: qdrant/qdrant:v1.12.4\n    tmpfs: [/qdrant/storage, \"/qdrant/snapshots:size=1g\"]\n", True, ""),
+    # Chroma 1.x's image keeps its collections at /data (its /config.yaml), on a volume Docker makes root's
+    ("    image: chromadb/chroma:1.0.12\n    volumes: [\"chroma-data:/data\"]\n", False,
+     "Chroma writes /data at start, on the volume `chroma-data`"),
+    ("    image: chromadb/chroma:1.0.12\n    tmpfs: [/data]\n", True, ""),
+    # one switch: a tmpfs only its owner, root, writes
+    ("    image: qdrant/qdrant:v1.12.4\n    tmpfs: [\"/qdrant/storage:mode=0755\", /qdrant/snapshots]\n", False,
+     "on the tmpfs at /qdrant/storage, root's"),
     # MLflow's store where its variable puts it, on a named volume
     ("    image: ghcr.io/mlflow/mlflow:v2.17.0\n    command: mlflow server --host 0.0.0.0 --backend-store-uri "
      "sqlite:////mlflow/mlflow.db --artifacts-destination /mlflow/artifacts\n    volumes: [\"mlflow:/mlflow\"]\n",

@@ -131,11 +131,14 @@ CASES = [
           containers:
             - {name: c, image: x}
         """),
+    # (a non-root user: one that runs as root keeps its flag, without which Jupyter refuses to start)
     ("GLM015", "Dockerfile", """\
         FROM python:3.12-slim
+        USER 1000
         CMD ["jupyter", "lab", "--ServerApp.allow_root", "True", "--ip=0.0.0.0"]
         """, """\
         FROM python:3.12-slim
+        USER 1000
         CMD ["jupyter", "lab", "--ip=0.0.0.0"]
         """),
     # an image the service catalog does not know: the port table names what each port is (a cataloged

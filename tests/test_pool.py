@@ -419,6 +419,36 @@ def test_the_routes_to_services_of_other_files_are_worked_out_by_the_workers(tmp
     assert len(pool_runs) == 2 and len(runs) == 2 and len(runs[0]) == len(runs[1]) == 5
 
 
+@pytest.mark.parametrize("lean", [True, False])
+def test_the_routes_round_reads_no_file_whose_parse_met_no_routed_object(tmp_path, monkeypatch, lean) -> None:
+    """The files close to a route file are read again and composed for the objects a route may be completed
+    by (`kubernetes.routed_objects`): a file whose own parse met none (a Deployment alone, a ConfigMap
+    whose text says `Service`) is marked so by its worker (`kubernetes.unrouted`: a quiet file's `_Quiet`
+    marker, a checked one's class) and not read again; the Service beside them is, and completes the
+    Ingress's route to the Deployment's pods as before."""
+    from glmlint.parsers import kubernetes
+
+    deployment, service, ingress = OLLAMA_BEHIND_INGRESS.split("---\n")
+    (tmp_path / "deploy.yaml").write_text(deployment)
+    (tmp_path / "svc.yaml").write_text(service)
+    (tmp_path / "ingress.yaml").write_text(ingress)
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes, namespace: llm}\n"
+                                      "data: {note: the Service is ollama}\n")
+    read = []
+    real = kubernetes.routed_objects
+
+    def spied(text):
+        read.append(text)
+        return real(text)
+
+    monkeypatch.setattr(kubernetes, "routed_objects", spied)
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)  # (each file checked as a worker checks it, in this process)
+    report = runner.scan([str(tmp_path)], builtin_rules(), root=str(tmp_path), jobs=1, lean=lean)
+    assert [r.path for r in report.results if r.code == "GLM017"] == ["deploy.yaml"]
+    assert service in read and ingress in read
+    assert deployment not in read and (tmp_path / "cm.yaml").read_text() not in read
+
+
 def test_a_lean_scans_workers_judge_the_findings_as_the_end_of_the_scan_would(tmp_path, monkeypatch,
                                                                               pool_runs) -> None:
     """A lean scan's workers judge each file's findings (`policy.Early.apart`) and send only those the

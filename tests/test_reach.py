@@ -357,41 +357,12 @@ def test_authentication_turned_off_names_the_published_port(tmp_path: Path) -> N
     assert len(found) == 1 and found[0].endswith("for anyone who can reach port 3000 (the container's 8080)"), found
 
 
-VLLM = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: vllm
-spec:
-  selector:
-    matchLabels: {app: vllm}
-  template:
-    metadata:
-      labels: {app: vllm}
-    spec:
-      containers:
-        - name: vllm
-          image: vllm/vllm-openai:v0.6.3
-          args: [--model, Qwen/Qwen2.5-7B-Instruct, --host, 0.0.0.0]
-"""
-VLLM_SERVICE = """apiVersion: v1
-kind: Service
-metadata:
-  name: vllm
-spec:
-  type: {kind}
-  selector: {{app: vllm}}
-  ports: [{{port: 8000, targetPort: 8000}}]
-"""
-VLLM_INGRESS = """apiVersion: networking.k8s.io/v1
+# an Ingress to the dashboard Service (`SERVICE`), in flow style (reviewA20 D2: the file's own Ray head and its
+# Service serve the directory tests below; no second Deployment written out)
+DASHBOARD_INGRESS = """apiVersion: networking.k8s.io/v1
 kind: Ingress
-metadata:
-  name: vllm
-spec:
-  rules:
-    - host: llm-dev.example.com
-      http:
-        paths:
-          - {path: /, pathType: Prefix, backend: {service: {name: vllm, port: {number: 8000}}}}
+metadata: {name: dashboard, namespace: ml}
+spec: {rules: [{host: ray-dev.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: dashboard, port: {number: 8265}}}}]}}]}
 """
 
 
@@ -405,12 +376,12 @@ def test_a_service_of_one_environment_directory_does_not_expose_the_pods_of_anot
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
     for env in ("dev", "prod"):
         (tmp_path / "deploy" / env).mkdir(parents=True)
-        (tmp_path / "deploy" / env / "deployment.yaml").write_text(VLLM)
+        (tmp_path / "deploy" / env / "deployment.yaml").write_text(DEPLOYMENT)
         kind = "NodePort" if env == "dev" and edge == "NodePort" else "ClusterIP"
-        (tmp_path / "deploy" / env / "service.yaml").write_text(VLLM_SERVICE.format(kind=kind))
+        (tmp_path / "deploy" / env / "service.yaml").write_text(SERVICE.format(ns="ml").replace("NodePort", kind))
     if edge == "Ingress":
-        (tmp_path / "deploy" / "dev" / "ingress.yaml").write_text(VLLM_INGRESS)
-    assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("deploy/dev/deployment.yaml", 13)]
+        (tmp_path / "deploy" / "dev" / "ingress.yaml").write_text(DASHBOARD_INGRESS)
+    assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("deploy/dev/deployment.yaml", 14)]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -418,8 +389,23 @@ def test_a_service_whose_directory_holds_none_of_its_pods_exposes_those_of_any_f
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     # manifests laid out by kind (`k8s/services/`, `k8s/deployments/`): the Service is applied with the pods
     monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
-    for sub, name, text in (("services", "vllm.yaml", VLLM_SERVICE.format(kind="NodePort")),
-                            ("deployments", "vllm.yaml", VLLM)):
+    for sub, text in (("services", SERVICE.format(ns="ml")), ("deployments", DEPLOYMENT)):
         (tmp_path / "k8s" / sub).mkdir(parents=True)
-        (tmp_path / "k8s" / sub / name).write_text(text)
-    assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("k8s/deployments/vllm.yaml", 13)]
+        (tmp_path / "k8s" / sub / "ray.yaml").write_text(text)
+    assert [(p, line) for p, line, _m in _glm017(tmp_path, jobs)] == [("k8s/deployments/ray.yaml", 14)]
+
+
+def test_each_ragflow_listener_says_what_it_gives(tmp_path: Path) -> None:
+    """RAGFlow's superuser (`--enable-adminserver`) on 80, 9380 and 9381 (review A20 C3): only the admin API,
+    and the web port that proxies `/api/v1/admin` to it, manage users and services; 9380 is the tenant's API."""
+    (tmp_path / "compose.yaml").write_text("""services:
+  ragflow:
+    image: infiniflow/ragflow:v0.22.1
+    command: [--enable-adminserver]
+    ports: ["80:80", "9380:9380", "9381:9381"]
+""")
+    found = {m.rsplit("port ", 1)[1]: m for _p, _l, m in _glm017(tmp_path)}
+    assert sorted(found) == ["80", "9380", "9381"], found
+    assert "manages every user and service" in found["80"]
+    assert "every user" not in found["9380"], found["9380"]
+    assert "creates and deletes every user" in found["9381"], found["9381"]

@@ -467,6 +467,39 @@ def test_helm_charts_render_with_the_kube_version_the_entry_gives(tmp_path, caps
     assert {r["path"] for r in results} == {"charts/exporter/templates/ds.yaml"}
 
 
+@needs_kustomize
+@needs_helm
+@pytest.mark.parametrize("kube, template, error", [
+    # Helm refuses a cluster the chart's `kubeVersion` excludes: the entry's line, Helm's reason
+    ('kubeVersion: "1.20.0"', "", ("kustomization.yaml", 2, "cannot render the Kustomize overlay `.`: its `helmCharts` "
+                                   "chart `cap` does not render: chart requires kubeVersion: >=1.25.0-0 which is "
+                                   "incompatible with Kubernetes v1.20.0; fix it")),
+    # a template Helm cannot execute: its line, as a chart's own render error is placed
+    ('kubeVersion: "1.30.0"', "  a: {{ .Values.image.tag }}\n", ("charts/cap/templates/cm.yaml", 6, "cannot render "
+                                                                  "the Kustomize overlay `.`: its `helmCharts` chart "
+                                                                  "`cap` does not render: cap/templates/cm.yaml:6:")),
+    # one switch away: a cluster the chart takes renders, and is checked
+    ('kubeVersion: "1.30.0"', "", None),
+])
+def test_a_helm_charts_entry_helm_refuses_is_one_line_with_helms_reason(tmp_path, capsys, kube, template, error):
+    # Kustomize appends its own `unable to run: '<helm> template ...' with env=[...] (is '<helm>' installed?)` to
+    # the command's error; glmlint's own command ran (main: that whole line, blaming a missing `helm`, at the
+    # overlay directory with no line)
+    chart = _write_chart(tmp_path / "charts" / "cap", "{}\n", {"cm.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n" + (template or "  a: b\n"))})
+    (chart / "Chart.yaml").write_text('apiVersion: v2\nname: cap\nversion: 0.1.0\nkubeVersion: ">=1.25.0-0"\n')
+    (tmp_path / "kustomization.yaml").write_text(f"helmCharts:\n- name: cap\n  releaseName: cap\n  {kube}\n")
+    code, _out, err = run(tmp_path, capsys, "--select", "GLM001", ".")
+    built = [e for e in err if "Kustomize overlay" in e]
+    if error is None:
+        assert code == 0 and built == []
+        return
+    path, line, says = error
+    assert code == 2 and len(built) == 1, err
+    assert built[0].startswith(f"{path}:{line}: {says}"), built[0]
+    assert "unable to run" not in built[0] and "installed?" not in built[0]
+
+
 @needs_helm
 def test_the_sdk_renders_with_the_api_versions_and_keeps_the_hooks(tmp_path):
     # `helm template --api-versions monitoring.coreos.com/v1`: `.Capabilities.APIVersions.Has` is true for it;
@@ -576,3 +609,42 @@ def test_the_helm_extra_is_bounded_below_the_next_minor_release() -> None:
     text = (Path(__file__).parent.parent / "pyproject.toml").read_text()
     assert text.count('"helm-python-sdk>=0.2.2,<0.3"') == 2
     assert '"helm-python-sdk>=0.2.2"' not in text
+
+
+@needs_helm
+@pytest.mark.parametrize("kube, privileged, says", [
+    # Helm's default (the SDK's v1.36.0, `helm template`'s own) is excluded: `helm install` deploys it only to a
+    # cluster it takes, where the `<1.30` branch is what is written (main: rendered for the default, no finding)
+    ('"<1.30.0-0"', True, "rendered for v1.29.0, the nearest version it takes"),
+    ('">=1.19.0-0 <1.30.0-0"', True, "rendered for v1.29.0"),
+    # one switch away: the default is taken, rendered as before, nothing said
+    ('">=1.25.0-0"', False, None),
+])
+def test_a_chart_whose_kube_version_excludes_helms_default_renders_for_one_it_takes(tmp_path, capsys, kube,
+                                                                                     privileged, says):
+    chart = _write_chart(tmp_path / "exporter", "{}\n", {"ds.yaml": (
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: dcgm\nspec:\n  selector:\n    matchLabels: {app: dcgm}\n"
+        "  template:\n    metadata:\n      labels: {app: dcgm}\n    spec:\n      containers:\n        - name: exporter\n"
+        "          image: nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04\n          securityContext:\n"
+        '            {{- if semverCompare "<1.30-0" .Capabilities.KubeVersion.Version }}\n'
+        "            privileged: true\n            {{- else }}\n            capabilities: {add: [SYS_ADMIN]}\n"
+        "            {{- end }}\n")})
+    (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: exporter\nversion: 0.1.0\nkubeVersion: {kube}\n")
+    code, out, err = run(tmp_path, capsys, "--format", "json", "--select", "GLM003,GLM008", "exporter")
+    assert code == 1, err
+    assert [(r["code"], r["path"], r["line"]) for r in json.loads(out)] == (
+        [("GLM003", "exporter/templates/ds.yaml", 17)] if privileged else [("GLM008", "exporter/templates/ds.yaml", 19)])
+    notes = [e for e in err if "kubeVersion" in e]
+    assert (notes == []) if says is None else (len(notes) == 1 and says in notes[0]), err
+
+
+@needs_helm
+def test_a_chart_whose_kube_version_no_cluster_has_is_helms_refusal(tmp_path, capsys):
+    # no Kubernetes version near Helm's default is taken: Helm's own refusal, as `helm template` gives it (main:
+    # rendered for the default as if the chart took it)
+    chart = _write_chart(tmp_path / "old", "{}\n", {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"})
+    (chart / "Chart.yaml").write_text('apiVersion: v2\nname: old\nversion: 0.1.0\nkubeVersion: "<1.0.0"\n')
+    code, _out, err = run(tmp_path, capsys, "old")
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith("old: cannot render the Helm chart `old`: chart requires kubeVersion: <1.0.0 which is "
+                             "incompatible with Kubernetes v1."), err

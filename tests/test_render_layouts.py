@@ -502,3 +502,33 @@ def test_an_overlay_another_overlay_patches_is_deployed_and_checked_as_well(tmp_
     results = findings_json(_chained_overlays(tmp_path, prod), capsys, "--select", "GLM009", ".")
     assert [(r["path"], r["line"]) for r in results] == [("overlays/staging/debug.yaml", 8)]
     assert {r["rendered_from"] for r in results} == {"overlays/staging" if "patches" in prod else "overlays/prod"}
+
+
+@needs_kustomize
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("missing", ["base", "overlays/dev"])
+def test_overlays_failing_on_one_base_are_one_line_naming_each(tmp_path, capsys, monkeypatch, jobs, missing):
+    # the base names a file the repository does not have: both overlays fail at the base's line with Kustomize's
+    # same error, one line naming both (main: one line per overlay, each with the file's absolute path); one
+    # switch away, a file missing from one overlay only is that overlay's line alone, the other overlay builds
+    from glmlint import runner
+
+    monkeypatch.setattr(runner, "POOL_MIN_FILES", 1)
+    _two_overlays(tmp_path, "ClusterIP")
+    if missing == "base":
+        (tmp_path / "base" / "deployment.yaml").unlink()
+    else:
+        with open(tmp_path / "overlays" / "dev" / "kustomization.yaml", "a") as fh:
+            fh.write("configurations:\n  - gone.yaml\n")
+    code, _out, err = run(tmp_path, capsys, "--jobs", jobs, "--format", "json", ".")
+    assert code == 2
+    if missing == "base":
+        assert err == ["base/kustomization.yaml:2: cannot render the Kustomize overlays `overlays/dev` and "
+                       "`overlays/prod`: resource `deployment.yaml`: evalsymlink failure on 'base/deployment.yaml' : "
+                       "lstat base/deployment.yaml: no such file or directory; fix it, or set `render-failures = "
+                       "\"notice\"` (or `render = false`) in the configuration"]
+    else:
+        # the overlay's own error, not the wrapper's reference to it (main: "resource `../<tmp>/overlays/dev`:
+        # '<tmp>/overlays/dev' must resolve to a file': recursed accumulation of path ...")
+        assert len(err) == 1 and err[0].startswith("overlays/dev: cannot render the Kustomize overlay `overlays/dev`: ")
+        assert "resource `" not in err[0] and "must resolve to a file" not in err[0] and str(tmp_path) not in err[0]

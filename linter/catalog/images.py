@@ -152,6 +152,16 @@ def fact(image: str | None, name: str) -> Fact | None:
     return None
 
 
+def fact_under(pattern: str, name: str) -> Fact | None:
+    """The fact `name` of the first entry one of whose patterns the image glob `pattern` covers (a service's
+    `quay.io/jupyter/*` covers the Docker Stacks' `quay.io/jupyter/base-notebook`), None when none states it."""
+    for entry in entries():
+        if name in entry.facts and any(glob_match(split_reference(p)[0], pattern) for p in entry.match):
+            data = entry.facts[name]
+            return Fact(name=name, value=data["value"], source=data["source"], entry=entry.id, note=data.get("note"))
+    return None
+
+
 def default_user(image: str | None) -> Fact | None:
     """The published default user of `image` when the catalog knows it (only non-root users are listed)."""
     return fact(image, "user")

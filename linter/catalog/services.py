@@ -277,6 +277,7 @@ class Write:
     what: str
     unless: tuple[Switch, ...]
     source: str
+    via: str | None = None  # only a launch `via` "image" (its image's own configuration names `path`) or "command"
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,8 @@ class ChartValues:
 class Family:
     """An image family that starts the service its own way (the Jupyter Docker Stacks): its images
     (globs over the repository), start scripts, the variable whose words those scripts add to the
-    command, and the settings its baked-in config file sets."""
+    command, the settings its baked-in config file sets, and the variable naming the user its own
+    entrypoint runs the command as when the container starts as root (`user_env`)."""
 
     name: str
     images: tuple[str, ...]
@@ -323,6 +325,7 @@ class Family:
     args_env: str | None
     config: dict[str, str]
     sources: tuple[str, ...]
+    user_env: str | None = None
 
     def has_image(self, name: str | None) -> bool:
         if not name:
@@ -432,6 +435,10 @@ class Service:
     token: Token | None = None
     # a chart that gives it its values through a Secret (zero-to-jupyterhub's hub, behind its proxy)
     chart_values: ChartValues | None = None
+    # variables whose value names addresses it does not connect to (Open WebUI's CORS_ALLOW_ORIGIN, the
+    # browser origins it lets in; its own public URL): GLM009 reads no service on the host's loopback there
+    not_connected: tuple[str, ...] = ()
+    not_connected_source: str = ""
 
     def image(self, name: str | None) -> Image | None:
         """The cataloged official image `name` is, if any."""
@@ -466,7 +473,8 @@ class Service:
                (self.options_source or None), (self.runtime_source or None),
                *(p.source for p in self.presets),
                *((self.token.source, *self.token.sources) if self.token else ()),
-               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ())]
+               *((self.chart_values.source, *self.chart_values.sources) if self.chart_values else ()),
+               (self.not_connected_source or None)]
         return list(dict.fromkeys(s for s in out if s))
 
 
@@ -482,7 +490,7 @@ def _family(d: dict[str, Any] | None) -> Family | None:
     if not d:
         return None
     return Family(d["name"], tuple(d["images"]), tuple(d.get("scripts", ())), d.get("args_env"),
-                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d))
+                  {k: str(v) for k, v in (d.get("config") or {}).items()}, _sources(d), d.get("user_env"))
 
 
 def _settings(d: dict[str, Any] | None) -> Settings | None:
@@ -583,10 +591,13 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         args_env=(d.get("options") or {}).get("args_env"),
         any_before=bool((d.get("options") or {}).get("any_before")),
         no_value=tuple((d.get("options") or {}).get("no_value", ())),
-        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"]) for w in d.get("writes", ())),
+        writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"], w.get("via"))
+                     for w in d.get("writes", ())),
         token=Token(d["token"]["why"], _switches(d["token"].get("when")), tuple(d["token"].get("images", ())),
                     d["token"]["source"], tuple(d["token"].get("sources", ()))) if d.get("token") else None,
         chart_values=_chart_values(d.get("chart_values")),
+        not_connected=tuple((d.get("not_connected") or {}).get("env", ())),
+        not_connected_source=(d.get("not_connected") or {}).get("source", ""),
         auth_known=tuple(KnownCredential(Switch.of(k["switch"]) if "switch" in k else None, k["credential"], _switches(k.get("unless")),
                                          k["source"], tuple(k.get("listeners", ()))) for k in auth.get("known", ())))
 
@@ -1363,7 +1374,7 @@ class ServiceMatch:
         `mlflow.db` where it starts; `sqlite:////data/mlflow.db`: `/data/mlflow.db`)."""
         out = []
         for w in self.service.writes:
-            if self._imported(w.unless):
+            if w.via is not None and w.via != self.via or self._imported(w.unless):
                 continue
             on = [u for u in w.unless if self.switched(u) is not None]
             kept = [self._kept_local(u) for u in on]
@@ -2121,7 +2132,7 @@ def render_markdown() -> str:
         rec += [f"KServe `modelFormat: {f}`" for f in s.runtime_formats]
         rec += ["a KServe LLMInferenceService's `main` container" + (f" (its `{p.args_env}`)" if p.args_env else "")
                 for p in s.presets if p.container == "llminferenceservice"]
-        if s.releases:
+        if s.releases and s.releases.packages:  # (none: known by its images' tags alone, Tabby's)
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
         uvicorn = _uvicorn_started(s)
@@ -2171,6 +2182,8 @@ def render_markdown() -> str:
                 said.append(f"more arguments from `{f.args_env}`")
             if f.config:
                 said.append("its config sets " + ", ".join(f"`{k} = {v}`" for k, v in f.config.items()))
+            if f.user_env:
+                said.append(f"its entrypoint, started as root, runs the command as the user `{f.user_env}` names")
             lines.append(f"- **{s.name}**, {f.name}: " + "; ".join(said) + ".")
         if s.settings:
             st = s.settings

@@ -1524,7 +1524,10 @@ def _in_pod(ydoc: Any, path: tuple[Any, ...], edits: list[Edit]) -> bool:
 _OWNED_AS = {"own.run_as_non_root": {"run_as_non_root"}, "own.run_as_user": {"user"}, "own.seccomp": {"seccomp"},
              "own.apparmor": {"apparmor"}, "own.selinux_type": {"selinux"}, "own.selinux_user": {"selinux"},
              "own.selinux_role": {"selinux"}, "own.capabilities": {"cap_add", "cap_drop"},
-             "pod.volumes": {"mounts"}}
+             "pod.volumes": {"mounts"}, "pod.context": {"fs_group"}}
+# the fields of a container's pod its pod's other containers read as theirs (`Workload.pod`): the one fix
+# that owns one changes it for each of them (`_owners`)
+_POD_SHARED = ("pod.volumes", "pod.context")
 
 
 def _changed(w0: Workload, w1: Workload) -> list[str] | None:
@@ -1565,18 +1568,19 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
     Why it is the verdict alone. The Kubernetes parser reads each field of a container through its row
     (`glmlint.fields`) from the container's own mapping and its pod spec, so a fix's rows change only
     the fields it touches (`_touched`) of its own container, and of `own`/`pod` the parts of those
-    (`_OWNED_AS`), and of the other containers of its pod the pod's `volumes` when it writes them; fixes
+    (`_OWNED_AS`), and of the other containers of its pod the pod's `volumes` or `securityContext` (GLM001's
+    fsGroup) when it writes them (`_POD_SHARED`); fixes
     of one container with disjoint touched fields and edits inside the container's mapping or its pod
     spec change nothing of each other's, and fixes of containers apart (each group's edits inside its
     container's mapping, or its pod spec, which no other group's edits or container are in: `_bundles`)
     nothing of another group's container. Checked here (`_owners`), else no verdict: every workload but
-    the groups' containers is as before (`_changed`: every field), but for its pod's `volumes` when it
-    shares a container's pod and the one fix that owns them changed them (then it is as `after` has it
+    the groups' containers is as before (`_changed`: every field), but for its pod's `volumes` or
+    `context` when it shares a container's pod and the one fix that owns each changed it (then it is as `after` has it
     with that fix alone, as before with any other), with the same findings (rule, workload, message) in
     `after`, and so are the file's own findings; each container's changed fields (`_changed`) each owned
     by exactly one member of its group. Then the file re-parsed with fix i alone has its container, W_i,
     as before but for the fields fix i owns, which are as `after` has them (places aside, which `verify`
-    does not read but in messages), and every other workload as before (the pod's `volumes` aside, as
+    does not read but in messages), and every other workload as before (the pod's `volumes` and `context` aside, as
     above). So `_verify_ir` passes for each member; of `_verify_findings`, every count but the
     container's is as before, and each rule's findings on W_i are: those on `after`'s container when the
     rule reads (`glmlint.fix._reads`, recorded) no field another member of its group changed; those
@@ -1644,7 +1648,7 @@ def _owners(before: SourceFile, after: SourceFile, groups: list[list[_Found]], o
         return None
     ks: list[int] = []
     changes: list[list[str]] = []
-    pods: set[Any] = set()  # the pods' volumes a container's fix changed
+    pods: set[Any] = set()  # (pod, field): the fields of a pod (`_POD_SHARED`) a container's fix changed
     for members in groups:
         w0 = members[0].workload
         k = next(i for i, w in enumerate(before.workloads) if w is w0)
@@ -1652,18 +1656,19 @@ def _owners(before: SourceFile, after: SourceFile, groups: list[list[_Found]], o
         changed = _changed(w0, w1)  # type: ignore[arg-type]
         if changed is None:
             return None
-        if "pod.volumes" in changed and w1.pod is not None and w1.pod.volumes_path is not None:
-            pods.add(w1.pod.volumes_path)
+        if w1.pod is not None and w1.pod.volumes_path is not None:
+            pods.update((w1.pod.volumes_path, p) for p in _POD_SHARED if p in changed)
         ks.append(k)
         changes.append(changed)
     mine = set(ks)
-    # every field of every other workload as before (not only `_SNAPSHOT`), but the volumes of the pod
-    # it shares with a container: one fix owns them (below), and that fix alone changes them for both
+    # every field of every other workload as before (not only `_SNAPSHOT`), but the volumes and the
+    # securityContext of the pod it shares with a container: one fix owns each (below), and that fix
+    # alone changes them for both
     for i, (a, b) in enumerate(zip(before.workloads, after.workloads)):
         if i in mine or a is b:
             continue
         got = _changed(a, b)
-        if got is None or got and not (got == ["pod.volumes"] and b.pod is not None and b.pod.volumes_path in pods):
+        if got is None or got and not (b.pod is not None and all((b.pod.volumes_path, p) in pods for p in got)):
             return None
     index0 = {id(w): i for i, w in enumerate(before.workloads)}
     index1 = {id(w): i for i, w in enumerate(after.workloads)}

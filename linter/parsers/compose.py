@@ -1249,6 +1249,23 @@ def _mounts(view: View, base: tuple[str | int, ...]) -> list[Mount]:
             out.append(parse_volume(y.text(node) or "", y.loc(node), path))
     if len(view.get(COMPOSE["mounts"].keys[0], [])) > 1:
         out = _by_target(out)
+    return out + _tmpfs(view, base)
+
+
+def _tmpfs(view: View, base: tuple[str | int, ...]) -> list[Mount]:
+    """The service's short `tmpfs:` (a path or a list of them, Docker's options after a colon:
+    `/data:size=1g,mode=1777`) as tmpfs mounts, `spec` as written: scratch space the container writes,
+    mode 1777 unless a `mode=` says otherwise (compose-go's `tmpfs`, Docker's `--tmpfs`)."""
+    key = COMPOSE["writable_paths"].keys[0]
+    out: list[Mount] = []
+    for _key, node in view.get(key, []):
+        entries = [((*base, key), node)] if y.is_scalar(node) else \
+            [((*base, key, i), item) for i, item in enumerate(y.items(node))]
+        for path, item in entries:
+            text = (y.text(item) or "").strip() if y.is_scalar(item) else ""
+            target = text.split(":", 1)[0].strip()
+            if target:
+                out.append(Mount(None, target, "tmpfs", False, y.loc(item), path, spec=text))
     return out
 
 

@@ -225,7 +225,16 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
     source.services.extend(Exposure(RUNTIME_RUN, name, None if kind.startswith("Cluster") else namespace,
                                     (runtime_label(kind, name),), (), at, via=kind)
                            for kinds, name, namespace, _user, at in unlimited if name for kind in kinds)
+    global unrouted
+    unrouted = id(source) if routed is None else 0
     return source
+
+
+# `id` of the file the last `parse` made when it has no object a route of another file may be completed
+# by (`routed_objects` of its text finds none), else 0: a worker reads it just after reading a file
+# (`runner._check_one`: the file it made, alive, is the only one of that `id`), so that the routes'
+# round reads no such file again (`link.routed`; issue 12)
+unrouted = 0
 
 
 # The kubelet gives a volume's files to the pod's fsGroup only where the volume plugin supports it: for a CSI
