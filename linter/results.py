@@ -343,12 +343,13 @@ def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
 
 
 def _runner_of(workload: Workload, at: Any) -> Any:
-    """Where the Dockerfile runs the script a build step's finding `at` is in (`RUN bash /tmp/setup.sh`): the
-    command of the Dockerfile that comes before the script's commands in the build steps (`_run_scripts` puts
-    them right after the command that runs it), the one before its command on `at`'s line first; None when no
-    build step is in that file."""
+    """Where the Dockerfile runs the script a finding `at` is in: the command of the Dockerfile that comes
+    before the script's commands in the build steps (`RUN bash /tmp/setup.sh`: `_run_scripts` puts them right
+    after the command that runs it) or in the container's process (`CMD ["start-lab.sh"]`: the entrypoint
+    script's commands follow the ENTRYPOINT/CMD's), the one before its command on `at`'s line first; None when
+    neither is in that file."""
     last = first = None
-    for cmd in workload.build_steps:
+    for cmd in (*workload.build_steps, *workload.process):
         file = cmd.loc.file
         if not file:
             last = cmd.loc

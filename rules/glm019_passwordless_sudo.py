@@ -17,7 +17,7 @@ environment, which keeps none of these: there only `sudo EDITOR='tee -a' visudo`
 `sed -i` on the stock `/etc/sudoers` (uncommenting Fedora's
 `# %wheel ALL=(ALL) NOPASSWD: ALL`), `COPY <<EOF`, or a `COPY` of a
 sudoers file from the build context that the scan can read beside the
-Dockerfile. A script a build step runs (`COPY setup.sh /tmp/` then `RUN bash
+Dockerfile (or one a `RUN --mount=type=bind` shows the step that installs it). A script a build step runs (`COPY setup.sh /tmp/` then `RUN bash
 /tmp/setup.sh`, `RUN ./install.sh`, one a `COPY <<EOF` wrote, one a `RUN
 --mount=type=bind,source=setup.sh,target=/tmp/setup.sh` shows the step) is read as the
 build runs it, with the environment the step gives it, when the scan can read it

@@ -233,25 +233,29 @@ def test_an_instruction_without_arguments_is_an_error_as_in_buildkit(text: str) 
     assert exc.value.line == 2
 
 
-def test_a_build_step_script_finding_is_at_the_run_naming_the_script_as_scanned(tmp_path, capsys, monkeypatch):
-    """reviewA20 F5: a finding in a script a RUN runs is placed at the command that runs it (not the FROM), and
-    names the script by the path the scan finds it at (`f2/scripts/setup_user.sh`), not the COPY's source."""
+@pytest.mark.parametrize(("files", "select", "first", "last"), [
+    # reviewA20 F5: a script a RUN runs, at the command that runs it (not the FROM), named as the scan finds it
+    ({"f2/Dockerfile": "FROM nvidia/cuda:12.1.0-devel-ubuntu22.04\nWORKDIR /workspace\nCOPY . .\n"
+                       "RUN chmod +x scripts/setup_user.sh && ./scripts/setup_user.sh\nUSER dev\n",
+      "f2/scripts/setup_user.sh": "#!/bin/bash\nuseradd -m dev\necho 'dev ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/dev\n"},
+     "GLM019", "f2/Dockerfile:4:39: high GLM019 ", "(in `f2/scripts/setup_user.sh:3`, a script a build step runs)"),
+    # the script the CMD starts, at the CMD's word that names it
+    ({"lab/Dockerfile": "FROM quay.io/jupyter/base-notebook:2024-10-07\n"
+                        "COPY start-lab.sh /usr/local/bin/start-lab.sh\nENTRYPOINT [\"tini\", \"--\"]\n"
+                        "CMD [\"start-lab.sh\"]\n",
+      "lab/start-lab.sh": "#!/bin/bash\nexec jupyter lab --ip=0.0.0.0 --IdentityProvider.token=''\n"},
+     "GLM005", "lab/Dockerfile:4:6: critical GLM005 ", "(in `lab/start-lab.sh:2`, the script it starts)"),
+])
+def test_a_script_finding_is_at_the_command_that_runs_it_naming_the_script_as_scanned(
+        tmp_path, capsys, monkeypatch, files: dict, select: str, first: str, last: str) -> None:
     from tests.test_cli import run, write
 
-    write(tmp_path, {
-        "f2/Dockerfile": """\
-            FROM nvidia/cuda:12.1.0-devel-ubuntu22.04
-            WORKDIR /workspace
-            COPY . .
-            RUN chmod +x scripts/setup_user.sh && ./scripts/setup_user.sh
-            USER dev
-            """,
-        "f2/scripts/setup_user.sh": "#!/bin/bash\nuseradd -m dev\necho 'dev ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/dev\n"})
+    write(tmp_path, files)
     monkeypatch.chdir(tmp_path)
-    _code, out, _err = run(["check", "--select", "GLM019", "f2/Dockerfile"], capsys)
-    first = out.splitlines()[0]
-    assert first.startswith("f2/Dockerfile:4:39: high GLM019 ")
-    assert first.endswith("(in `f2/scripts/setup_user.sh:3`, a script a build step runs)")
+    _code, out, _err = run(["check", "--select", select, next(iter(files))], capsys)
+    line = out.splitlines()[0]
+    assert line.startswith(first)
+    assert line.endswith(last)
 
 
 @pytest.mark.parametrize(("flags", "binds"), [

@@ -595,6 +595,10 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             binds = _context_binds(inst, scope, stage.workdir)
             if stage.scripts or context is not None and (stage.copies or binds):
                 commands = _run_scripts(stage, commands, context, binds)
+            if binds and context is not None:
+                if staged is None:
+                    staged = _staged(instructions)
+                stage.files.extend(_bound_staged(binds, staged, context, inst.loc()))
             stage.steps.extend(commands)
             stage.step_dirs.extend([stage.workdir] * len(commands))
             stage.files.extend(file_writes(_targets_expanded(commands, stage, scope), dash, _root(stage).base, scope))
@@ -981,6 +985,20 @@ def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tu
 
 # what `_bound_from` answers for a path a mount of something other than the build context hides
 _HIDDEN = "\0hidden"
+
+
+def _bound_staged(binds: tuple[tuple[str, str | None], ...], staged: frozenset[str], context: ContextReader,
+                  loc: Loc) -> list[FileWrite]:
+    """The files of `staged` (`_staged`: a path a RUN names beside a `CONTEXT_FILES` one) that the RUN's own
+    `--mount=type=bind` shows from the build context (`RUN --mount=type=bind,source=conf/dev,target=/tmp/dev
+    install -m 0440 /tmp/dev /etc/sudoers.d/dev`), as a `COPY` stages them: the RUN then takes them into place."""
+    out = []
+    for path in sorted(staged):
+        src = _bound_from(path, binds)
+        got = context(src) if src is not None and src != _HIDDEN else None
+        if isinstance(got, tuple):
+            out.append(FileWrite(path, got[1], "write", loc, source=got[0]))
+    return out
 
 
 def _bound_from(path: str, binds: tuple[tuple[str, str | None], ...]) -> str | None:
