@@ -953,7 +953,7 @@ def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tu
         return ()
     import csv
 
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str | None]] = []
     for word, _at in words_of(inst):
         if not word.startswith("--"):
             break  # the flags come first
@@ -963,8 +963,8 @@ def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tu
         if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         fields: dict[str, str] = {"type": "bind", "source": ""}
-        for field in next(csv.reader([value]), []):
-            key, eq, val = field.partition("=")
+        for item in next(csv.reader([value]), []):
+            key, eq, val = item.partition("=")
             key = key.strip().lower()
             key = {"src": "source", "dst": "target", "destination": "target"}.get(key, key)
             if eq:
