@@ -129,7 +129,10 @@ in the Debian, Ubuntu and Alpine bases, so the fix replaces it where it is writt
 Kubernetes `env:`, `-e HOME=/root`) and a Dockerfile's `ENV HOME=/tmp` goes after the stage's last `ENV HOME`,
 unless a build step opens `/root` (`chmod`/`chown` of it). So does a `HOME` of the workload's own that its
 build makes as root (`ENV HOME=/workspace` with `RUN mkdir -p /workspace` or `WORKDIR /workspace`, mode 0755,
-root's) unless a build step opens it or a volume is mounted there; one under `/tmp` is every uid's.
+root's) unless a build step opens it or a volume is mounted there; one under `/tmp` is every uid's. When the
+build fills that home (a `COPY` into it, `COPY jupyter_server_config.py /workspace/.jupyter/`, or a build step
+that may write under it, `huggingface-cli download`), no fix is offered: moving HOME loses what the build put
+there (Jupyter's config, the model cache), and the finding says to `chown` the home to the non-root user.
 No fix is offered where the start command installs packages (`pip install jupyterlab && jupyter lab`,
 `apt-get install`): as another uid pip cannot write the image's site-packages and installs under
 `~/.local`, whose `bin` is not on PATH, and apt, apk, yum and dnf refuse; the finding says to install them in
@@ -314,6 +317,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
                 + ("" if workload.host_network.value or workload.format is not Format.KUBERNETES else
                    " or set that sysctl to 0 in the pod's `securityContext.sysctls`")
                 + ", then run as a non-root user)")
+    if fix is not None and (why := _filled_home(workload)):
+        # `ENV HOME=/workspace` + `COPY jupyter_server_config.py /workspace/.jupyter/`: HOME moved to /tmp loses
+        # it, and unmoved the new uid cannot write there (re-read 21 R1)
+        fix, note, held = None, why, True
     if fix is not None and (why := _installs_at_start(workload)):
         # `pip install jupyterlab && jupyter lab` on python:3.12-slim: as another uid pip cannot write the image's
         # site-packages and installs under ~/.local, whose bin is not on PATH, or fails (review A21 X2)
@@ -507,6 +514,37 @@ def _built_home(workload: Workload, home: str) -> bool:
                for cmd in workload.build_steps)
     return made or bool(workload.workdir and workload.workdir.startswith("/") and inside(workload.workdir)) \
         or any(inside(path) for path, _loc in workload.copied_in if path.startswith("/"))
+
+
+# build steps that put nothing a program reads from its home there: directories and their modes, and the package
+# managers, whose own cache under ~ (`~/.cache/pip`) nothing reads at start
+_HOME_NEUTRAL = frozenset(("mkdir", "chmod", "chown", "chgrp", "rm", "ln", "cd", "echo", "true", "useradd",
+                           "adduser", "groupadd", "addgroup", "usermod")) | frozenset(_INSTALLERS)
+
+
+def _filled_home(workload: Workload) -> str:
+    """Why no uid fix keeps the workload running, else "": the HOME it sets is a directory the build makes as
+    root (`_built_home`) and fills, while the image writes under its home (`_home_writes`). The new uid
+    cannot write there (jupyter_core's runtime directory), and a HOME moved to /tmp loses what the build put
+    there: the config a `COPY` puts in `~/.jupyter` (jupyter_core `jupyter_config_dir`: `$HOME/.jupyter`, at
+    jupyter/jupyter_core f78943c8), the model a `huggingface-cli download` keeps in `~/.cache/huggingface`
+    (huggingface_hub `hf_cache_home`, at 264537b5). Filled: a `COPY`/`ADD` into it, or a build step other than
+    `_HOME_NEUTRAL`'s (what it writes under ~ is not read here); an empty home (`WORKDIR`, `mkdir`) moves."""
+    home = set_home(workload)
+    if not home or workload.env_value("HOME") is None or not _built_home(workload, home) \
+            or not _home_writes(workload):
+        return ""
+    home = posixpath.normpath(home)
+    inside = lambda p: (p := posixpath.normpath(p)) == home or p.startswith(home + "/")  # noqa: E731
+    copied = next((path for path, _loc in workload.copied_in if path.startswith("/") and inside(path)), None)
+    step = next((cmd for cmd in workload.build_steps if cmd.name not in _HOME_NEUTRAL), None)
+    if copied is None and step is None:
+        return ""
+    what = f"the build copies `{copied}` there" if copied is not None else \
+        f"the build may fill it (`{' '.join(w.text for w in step.argv[:3])}`)"
+    return (f" (no automatic fix: its HOME {home} is a directory the build makes as root and {what}: another uid "
+            f"cannot write there, and a HOME moved elsewhere loses it; `chown` {home} to the non-root user in the "
+            f"build, then run as that user)")
 
 
 def _program_fact(workload: Workload, name: str) -> Fact | None:

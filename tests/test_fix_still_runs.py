@@ -590,6 +590,29 @@ def _fixable_or_says(result, fixable: bool, *reasons: str) -> None:
             assert reason in result.message
 
 
+_JUPYTER_HOME = ("FROM python:3.11-slim\nENV HOME=/workspace\nWORKDIR /workspace\n"
+                 "RUN pip install --no-cache-dir jupyterlab\nCOPY jupyter_server_config.py {to}\n"
+                 "CMD [\"jupyter\", \"lab\", \"--allow-root\"]\n")
+_BAKED_MODEL = ("FROM vllm/vllm-openai:v0.6.3\nENV HOME=/workspace HF_HUB_OFFLINE=1\nWORKDIR /workspace\n"
+                "RUN {step}\nENTRYPOINT [\"vllm\", \"serve\", \"Qwen/Qwen2.5-0.5B-Instruct\"]\n")
+
+
+@pytest.mark.parametrize(("dockerfile", "fixable"), [
+    # re-read 21 R1: Jupyter reads its config from $HOME/.jupyter (jupyter_core `jupyter_config_dir`): a HOME
+    # moved to /tmp loses the `ip` and password the build copied there, and the published port reaches nothing
+    (_JUPYTER_HOME.format(to="/workspace/.jupyter/jupyter_server_config.py"), False),
+    # one switch: the config copied to the system path (/etc/jupyter): the empty home moves to /tmp
+    (_JUPYTER_HOME.format(to="/etc/jupyter/jupyter_server_config.py"), True),
+    # the model a build step downloads into ~/.cache/huggingface (huggingface_hub `hf_cache_home`), served offline
+    (_BAKED_MODEL.format(step="huggingface-cli download Qwen/Qwen2.5-0.5B-Instruct"), False),
+    # one switch: the build step only installs a package (pip's own cache under ~ is nothing vLLM reads)
+    (_BAKED_MODEL.format(step="pip install flash-attn"), True),
+])
+def test_run_as_non_root_fix_keeps_a_home_the_build_filled(tmp_path, dockerfile, fixable) -> None:
+    _fixable_or_says(_glm001(tmp_path, "Dockerfile", dockerfile), fixable, "HOME /workspace is a directory the "
+                     "build makes as root", "a HOME moved elsewhere loses it")
+
+
 @pytest.mark.parametrize(("volume", "fixable"), [
     # the way vLLM's and TGI's docs mount the Hugging Face cache: uid 10001 cannot enter /root (0700) to reach
     # it, and HOME=/tmp would download the model again, into the container
