@@ -811,6 +811,8 @@ def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
     name = posixpath.basename(path)
     for dest, src, several in reversed(copies):
         base = dest.rstrip("/") or "/"
+        if path != base and not path.startswith(base.rstrip("/") + "/"):
+            continue  # each case below is `path` at or under the destination
         src_dir, src_name = posixpath.split(src.rstrip("/"))
         if not (dest.endswith("/") or several) and path == base and not any(c in src for c in "*?["):
             out.append(src)  # `COPY run.sh /entrypoint.sh`: the file itself (or a directory's `run.sh`)
@@ -1240,9 +1242,13 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
             here = os.path.dirname(here)
         return roots
 
+    missing: set[str] = set()  # what no root holds: a script looked up in every PATH directory is looked up again
+
     def read(src: str, scanned: bool = False) -> tuple[str, str] | list[tuple[str, str]] | None:
         """(shown path, text) for a file; [(name, text)...] for a directory's files; None if absent."""
         rel = os.path.normpath(src.lstrip("/"))
+        if rel in missing:
+            return None
         if rel.startswith(".."):
             return None  # outside any build context
         for root in roots or find_roots():
@@ -1263,6 +1269,7 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
                     if text is not None:
                         out.append((name, text))
                 return out
+        missing.add(rel)
         return None
 
     return read
