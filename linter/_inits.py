@@ -708,7 +708,7 @@ def _m59(_F, _s0, _s1):
  return __init__
 
 def _m60(_F, _s, _f11, _f12):
- def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, bind_means, default_bind, bind_own_address, gives, requires, off, auth, tunnel):
+ def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, bind_means, default_bind, bind_own_address, gives, requires, off, auth, tunnel, sources):
   _s(self, 'name', name)
   _s(self, 'port', port)
   _s(self, 'source', source)
@@ -729,6 +729,7 @@ def _m60(_F, _s, _f11, _f12):
   _s(self, 'off', off)
   _s(self, 'auth', auth)
   _s(self, 'tunnel', tunnel)
+  _s(self, 'sources', sources)
  return __init__
 
 def _m61(_F, _s, _f6, _f7, _f13):
@@ -1453,7 +1454,7 @@ MAKERS = {
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m57,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m58,
     (('name', 'negated'), (), True, True, False): _m59,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel'), (11, 12), True, False, False): _m60,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m60,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m61,
     (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m62,
     (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m63,

@@ -168,6 +168,7 @@ class Listener:
     # switches that forward it through a public tunnel (Gradio's share link, a Cloudflare tunnel): reachable
     # from the internet wherever it binds
     tunnel: tuple[Switch, ...] = ()
+    sources: tuple[str, ...] = ()  # more sources (the subcommands `off` names: LocalAI's `worker`)
 
 
 @dataclass(frozen=True)
@@ -473,7 +474,7 @@ class Service:
         out = [self.recognize_source, *self.more_sources, *(s for i in self.images for s in (i.source, *i.sources)),
                self.config_file.source if self.config_file else None,
                *(self.family.sources if self.family else ()), *(self.settings.sources if self.settings else ()),
-               *(l.source for l in self.listeners), *(l.auth.source for l in self.listeners if l.auth),
+               *(s for l in self.listeners for s in (l.source, *l.sources)), *(l.auth.source for l in self.listeners if l.auth),
                self.auth_source, *self.auth_sources, *(s for k in self.auth_known for s in (k.source, *k.sources)),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
                self.releases.rejects_source if self.releases else None,
@@ -568,6 +569,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             default_bind=str(bind.get("default", "127.0.0.1")), gives=ld.get("gives"),
             bind_own_address=bool(bind.get("own_address")),
             requires=_switches(ld.get("requires")), off=_switches(ld.get("off")), tunnel=_switches(ld.get("tunnel")),
+            sources=tuple(ld.get("sources", ())),
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],
