@@ -485,6 +485,12 @@ def _roots_home(workload: Workload, home: str) -> bool:
     return True
 
 
+def _within(path: str, top: str) -> bool:
+    """Whether `path` is the directory `top` (normalized) or inside it."""
+    path = posixpath.normpath(path)
+    return path == top or path.startswith(top + "/")
+
+
 # directories every uid may write (mode 1777 in the Debian, Ubuntu and Alpine bases)
 _SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 
@@ -501,7 +507,7 @@ def _built_home(workload: Workload, home: str) -> bool:
     home = posixpath.normpath(home) if home else ""
     if not home or home == "/" or any(home == d or home.startswith(d + "/") for d in _SCRATCH_DIRS):
         return False
-    inside = lambda p: (p := posixpath.normpath(p)) == home or p.startswith(home + "/")  # noqa: E731
+    inside = lambda p: _within(p, home)  # noqa: E731
     if any(m.target.startswith("/") and (inside(m.target) or home.startswith(posixpath.normpath(m.target) + "/"))
            for m in workload.mounts):
         return False  # a volume there: its owner is not the build's
@@ -531,12 +537,10 @@ def _filled_home(workload: Workload) -> str:
     (huggingface_hub `hf_cache_home`, at 264537b5). Filled: a `COPY`/`ADD` into it, or a build step other than
     `_HOME_NEUTRAL`'s (what it writes under ~ is not read here); an empty home (`WORKDIR`, `mkdir`) moves."""
     home = set_home(workload)
-    if not home or workload.env_value("HOME") is None or not _built_home(workload, home) \
-            or not _home_writes(workload):
+    if not home or not _built_home(workload, home) or not _home_writes(workload):
         return ""
     home = posixpath.normpath(home)
-    inside = lambda p: (p := posixpath.normpath(p)) == home or p.startswith(home + "/")  # noqa: E731
-    copied = next((path for path, _loc in workload.copied_in if path.startswith("/") and inside(path)), None)
+    copied = next((path for path, _loc in workload.copied_in if path.startswith("/") and _within(path, home)), None)
     step = next((cmd for cmd in workload.build_steps if cmd.name not in _HOME_NEUTRAL), None)
     if copied is None and step is None:
         return ""
