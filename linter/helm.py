@@ -295,7 +295,9 @@ def _blanked(error: RenderError, chart_dir: str) -> str | None:
     return rel
 
 
-_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+# an action anywhere in a template's text: a comment may run over several lines (and, since Go 1.16, an action);
+# `_ACTION` below is the same over one line, which is what its users read
+_ACTION_TEXT = re.compile(r"\{\{.*?\}\}", re.S)
 
 
 def _gate(path: str) -> bool:
@@ -310,7 +312,7 @@ def _gate(path: str) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return all(not line.strip() or line.strip() == "---" or line.lstrip().startswith("#")
-               for line in _ACTION.sub("", text).splitlines())  # (a YAML comment renders no object either)
+               for line in _ACTION_TEXT.sub("", text).splitlines())  # (a YAML comment renders no object either)
 
 
 def render_manifests(chart_dir: str, values: list[str], sets: tuple[str, ...] = (), release: str = RELEASE,

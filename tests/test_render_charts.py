@@ -296,14 +296,14 @@ def test_the_templates_beside_one_that_cannot_render_are_still_checked(tmp_path,
     assert "serving/templates/engine.yaml:15:25: critical GLM003" in out and "GLM009" in out
 
 
-def _webui_chart(tmp_path: Path, gate: bool) -> Path:
+def _webui_chart(tmp_path: Path, gate: bool, header: str = "# the chart's values check\n") -> Path:
     # Open WebUI with auth off, and a template that refuses it (`fail`): with `gate`, that template renders no
     # object of its own (a values check); without, the same `fail` sits in a template that renders a ConfigMap
     check = ('{{- if not .Values.auth.enabled }}\n{{- fail "auth.enabled=false is not supported" }}\n{{- end }}\n')
     if not gate:
         check += "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: auth\ndata:\n  mode: oidc\n"
     templates = {
-        "validate.yaml": "# the chart's values check\n" + check,
+        "validate.yaml": header + check,
         "deployment.yaml": (
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: webui\n  labels: {app: webui}\nspec:\n"
             "  selector: {matchLabels: {app: webui}}\n  template:\n    metadata: {labels: {app: webui}}\n    spec:\n"
@@ -326,6 +326,21 @@ def test_a_template_that_only_checks_the_values_stops_the_partial_check(tmp_path
     code, out, err = run(_webui_chart(tmp_path, gate), capsys, "--select", "GLM017", "webui")
     assert code == 2
     assert [e.split(": cannot render")[0] for e in err] == ["webui/templates/validate.yaml:3"]
+    assert ("GLM017" in out) is not gate
+    assert ("checked without this one" in err[0]) is not gate
+
+
+@needs_helm
+@pytest.mark.parametrize("gate", [True, False])
+def test_a_values_check_under_a_comment_over_several_lines_still_stops_the_partial_check(tmp_path, capsys, gate):
+    # Bitnami's charts open every template with a licence comment over four lines (`{{- /*` ... `*/}}`); Go's
+    # templates discard a comment whatever its lines (golang/go e2035511 src/text/template/doc.go: "May contain
+    # newlines"), so the template under it is still a values check: Helm installs nothing, nothing is reported.
+    # One switch: the same header over a template that renders an object of its own: left out, the rest checked
+    header = "{{- /*\nCopyright Broadcom, Inc. All Rights Reserved.\nSPDX-License-Identifier: APACHE-2.0\n*/}}\n"
+    code, out, err = run(_webui_chart(tmp_path, gate, header), capsys, "--select", "GLM017", "webui")
+    assert code == 2
+    assert [e.split(": cannot render")[0] for e in err] == ["webui/templates/validate.yaml:6"]
     assert ("GLM017" in out) is not gate
     assert ("checked without this one" in err[0]) is not gate
 
