@@ -1455,14 +1455,19 @@ def routed_elsewhere(routes: list[Exposure], objects: Iterable[list[Any]]) -> li
 # - the first container of every Ray pod runs `ray start` generated from `rayStartParams` after its own
 #   command, unless that command already holds `ray start` or the annotation
 #   `ray.io/overwrite-container-cmd: "true"` is set (common/pod.go `BuildPod`); on the head
-#   `dashboard-host` defaults to 0.0.0.0 (`setMissingRayStartParams`);
-# - `authOptions.mode: token` sets RAY_AUTH_MODE=token in the Ray container (`SetContainerTokenAuthEnvVars`).
+#   `dashboard-host` defaults to 0.0.0.0 (`setMissingRayStartParams`); the generated command is also the
+#   value of KUBERAY_GEN_RAY_START_CMD in that container (`setContainerEnvVars`), which an overwritten
+#   command runs (`args: ["ulimit -n 65536; $KUBERAY_GEN_RAY_START_CMD"]`, config/samples/ray-cluster.overwrite-command.yaml);
+# - `authOptions.mode: token` sets RAY_AUTH_MODE=token in the Ray container whatever its command
+#   (`DefaultHeadPodTemplate`/`DefaultWorkerPodTemplate` -> `configureTokenAuth` -> `SetContainerTokenAuthEnvVars`,
+#   which keeps a RAY_AUTH_MODE the container sets).
 _KUBERAY_HEADS = (("spec", "headGroupSpec"), ("spec", "rayClusterSpec", "headGroupSpec"),
                   ("spec", "rayClusterConfig", "headGroupSpec"))
 _KUBERAY_WORKERS = (("spec", "workerGroupSpecs"), ("spec", "rayClusterSpec", "workerGroupSpecs"),
                     ("spec", "rayClusterConfig", "workerGroupSpecs"))
 _KUBERAY_PORTS = (("client", 10001), ("gcs-server", 6379), ("dashboard", 8265), ("metrics", 8080), ("serve", 8000))
 _OVERWRITE = "ray.io/overwrite-container-cmd"
+_GEN_START = ("$KUBERAY_GEN_RAY_START_CMD", "${KUBERAY_GEN_RAY_START_CMD}")
 _SERVE_ANNOTATION = "ray.io/enable-serve-service"
 
 
@@ -1506,8 +1511,9 @@ def _kuberay(obj: Any, obj_path: Path, workloads: list[Workload], pods: list[Pod
             found = tuple(e for e in (head_service, ingress, serve) if e is not None)
             if found:
                 w = records.replace(w, exposed_by=(*w.exposed_by, *found))
-            if w.node_path == first and not (overwrite or own):
-                w = _ray_start(w, group, head, cluster)
+            if w.node_path == first:
+                w = _ray_start(w, group, head, overwrite or own)
+                w = _ray_auth(w, cluster)
             if head and w.node_path == first:
                 w = _ray_entrypoint(obj, w, lines)
             out[i] = w
@@ -1693,10 +1699,15 @@ def _ray_labels(obj: Any, group: Any, head: bool, written: tuple[tuple[str, str]
     return tuple(labels.items())
 
 
-def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
-    """`w` (a group's first container) with the `ray start` the operator appends to its command."""
+def _ray_start(w: Workload, group: Any, head: bool, overwritten: bool) -> Workload:
+    """`w` (a group's first container) with the `ray start` the operator generates: appended to its command,
+    unless that command runs `ray start` itself or is `overwritten` (`ray.io/overwrite-container-cmd`); an
+    overwritten command still runs it where it runs `$KUBERAY_GEN_RAY_START_CMD`, the variable the operator
+    sets to it in the Ray container (common/pod.go `setContainerEnvVars`)."""
     if any(c.name == "ray" and len(c.argv) > 1 and c.argv[1].text == "start" for c in w.process):
         return w  # the command runs `ray start` itself: the operator leaves it alone
+    if overwritten and not any(c.name in _GEN_START for c in w.process):
+        return w
     params = y.get(group, "rayStartParams")
     anchor = y.loc(params) if params is not None else w.anchor
     words = [Word("ray", anchor), Word("start", anchor)] + ([Word("--head", anchor)] if head else [])
@@ -1705,12 +1716,16 @@ def _ray_start(w: Workload, group: Any, head: bool, cluster: Any) -> Workload:
         words.append(Word("--dashboard-host=0.0.0.0", anchor))
     for key, (value, at) in given.items():
         words.append(Word(f"--{key}" if value.lower() == "true" else f"--{key}={value}", at))
-    env = w.env
-    if (y.text(y.get(cluster, "authOptions", "mode")) or "").lower() == "token" and not any(
-            e.name == "RAY_AUTH_MODE" for e in env):
-        mode = y.get(cluster, "authOptions", "mode")
-        env = (*env, EnvVar("RAY_AUTH_MODE", "token", y.loc(mode)))
-    return records.replace(w, process=(*w.process, Command(tuple(words), anchor)), env=env)
+    return records.replace(w, process=(*w.process, Command(tuple(words), anchor)))
+
+
+def _ray_auth(w: Workload, cluster: Any) -> Workload:
+    """`w` (a group's first container) with the RAY_AUTH_MODE=token the operator sets in it under
+    `authOptions.mode: token`, whatever its command (unless it sets RAY_AUTH_MODE itself)."""
+    mode = y.get(cluster, "authOptions", "mode")
+    if (y.text(mode) or "").lower() != "token" or any(e.name == "RAY_AUTH_MODE" for e in w.env):
+        return w
+    return records.replace(w, env=(*w.env, EnvVar("RAY_AUTH_MODE", "token", y.loc(mode))))
 
 
 def _ray_type(template: Any, group: Any) -> Any:
