@@ -1353,9 +1353,14 @@ def _ssh_command(args: Sequence[Word]) -> tuple[Word, ...] | None:
 
 
 def _dash_c(args: list[Word]) -> Word | None:
+    """The script a shell's `-c` runs: its first operand, past a `--` that ends the options (`bash -c -- 'x'`,
+    the shape KubeRay's samples give a Ray container: `command: ["/bin/bash", "-c", "--"]` with the script in
+    `args`; POSIX sh: `sh -c [options] [--] command_string`)."""
     for i, a in enumerate(args):
         t = a.text
         if t.startswith("-") and not t.startswith("--") and "c" in t[1:] and i + 1 < len(args):
+            if args[i + 1].text == "--":
+                return args[i + 2] if i + 2 < len(args) else None
             return args[i + 1]
         if not t.startswith("-"):
             return None

@@ -369,3 +369,16 @@ def test_glued_word_parts_of_assignments_and_redirect_targets() -> None:
     # what the script exports reaches the commands after it whole (`visudo` reads its editor from it)
     for script in ("export EDITOR=$A/x:$B/y\nvisudo\n", "EDITOR=$A/x:$B/y\nexport EDITOR\nvisudo\n"):
         assert cmds(script)[-1].assignments == (("EDITOR", "$A/x:$B/y"),)
+
+
+@pytest.mark.parametrize("argv, runs", [
+    (["/bin/bash", "-c", "--", "ulimit -n 65536; ray start --head"], [["ulimit", "-n", "65536"], ["ray", "start", "--head"]]),
+    (["sh", "-c", "--"], []),  # (no script: nothing to read)
+    (["bash", "-c", "ray start --head"], [["ray", "start", "--head"]]),
+    (["bash", "-c", "--", "--"], [["--"]]),  # (the script is the second `--`)
+])
+def test_a_double_dash_after_dash_c_ends_the_options_and_the_script_is_the_next_word(argv, runs):
+    # POSIX sh `sh -c [--] command_string`; bash and dash alike (`bash -c -- 'echo hi'` prints hi); KubeRay's
+    # samples write `command: ["/bin/bash", "-c", "--"]` and the script in `args`
+    got = from_argv([Word(t, Loc(1, 1)) for t in argv], Loc(1, 1))
+    assert [c.words() for c in got[1:]] == runs
