@@ -764,6 +764,10 @@ class Workload:
     # k8s: LoadBalancer/NodePort Services in the scan that select the pod; compose: the service whose network
     # namespace it joins (`JOINED_NETWORK`)
     exposed_by: tuple[Exposure, ...] = ()
+    # k8s: the workloads of its file a router sends its callers' requests to, with their own credentials (the
+    # vLLM production-stack router's engines, the pods its `--k8s-label-selector` selects): the router checks
+    # none, so what they ask for is what its callers must give
+    backends: tuple[Workload, ...] = ()
     extends_depth: int = 0  # compose: how many services it `extends` through (0: none); bases are fixed first
     # -- Pod Security Standards facts (Kubernetes; sysctls also compose/`docker run`) ----------
     own: SecurityContext | None = None  # the container's own securityContext, before inheritance (k8s)

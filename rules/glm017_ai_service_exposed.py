@@ -96,7 +96,12 @@ when it listens on all interfaces **and**
   and 0.11.0), and then not on its gRPC APIs (7070, 7071), which before 0.11.0
   listen on every interface whatever its config says; or the official
   image's own start command turns it off, as `pytorch/torchserve`'s `serve`
-  does with `--disable-token-auth`)
+  does with `--disable-token-auth`; the vLLM production-stack router, which
+  checks no credential and passes its callers' to its engines, when one of
+  the engines its Kubernetes service discovery selects in the same file (the
+  pods of `--k8s-namespace` its `--k8s-label-selector` selects, running a
+  service that listens on `--k8s-port`) asks for none, whatever key the
+  router itself holds; when every one of them asks for a key, nothing is said)
   and is reachable beyond the host: a compose/`docker run` port published
   without a loopback host IP, `docker run -P`, host networking (where Docker
   and Podman discard the published ports: one finding, at the host network;
@@ -396,7 +401,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from glmlint.catalog.services import identify
+from glmlint.catalog.services import AuthState, identify
 from glmlint.ir import Format, Loc, Workload
 from glmlint.reach import Reach, reach
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
@@ -417,6 +422,22 @@ def _listener(service: str, listener: str) -> str:
     return service if set(listener.lower().split()) <= words else f"{service} {listener}"
 
 
+def _through(engines: tuple[Workload, ...]) -> tuple[AuthState, Workload | None]:
+    """What a router's callers must give, by the engines it passes their requests to: none when one of
+    them asks for none or for a key everyone knows (that engine), a credential when every one does, else
+    unknown."""
+    states = []
+    for engine in engines:
+        for m in identify(engine):
+            for ls in m.listeners():
+                got = m.auth(ls.listener)
+                if got.state in ("absent", "off"):
+                    # (a key everyone knows is none: the router's callers give it as well)
+                    return AuthState("absent", known=got.known if got.state == "absent" else None), engine
+                states.append(got.state)
+    return AuthState("on" if states and all(s == "on" for s in states) else "unknown"), None
+
+
 @rule(kind=Kind.EXPOSURE, risk=Risk.CRITICAL, code="GLM017", slug="ai-service-exposed", severity=Severity.ERROR,
       message="{name} exposes {service} without authentication",
       formats={Format.DOCKERFILE, Format.COMPOSE, Format.KUBERNETES}, fix=FixSafety.UNSAFE,
@@ -434,6 +455,10 @@ def check(workload: Workload) -> Iterator[Finding]:
                 continue
             # a listener may have its own authentication (text-generation-webui's API key)
             auth = match.auth(ls.listener)
+            engine = None
+            if workload.backends and auth.state != "off":
+                # a router that checks no credential and passes its callers' to its engines: theirs is its
+                auth, engine = _through(workload.backends)
             if auth.state in ("on", "unknown"):
                 continue
             if auth.state == "off" and ls.all_interfaces:
@@ -461,7 +486,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                 # a login everyone knows is none (MLflow's `--app-name basic-auth` and its packaged admin)
                 how = ("with only a login everyone knows ("
                        + (f"{auth.switch}: " if auth.switch else "") + f"{auth.known})") if auth.known else \
-                    "with no authentication"
+                    "with no authentication" if engine is None else \
+                    f"with no authentication (it checks none, and its engine {engine.label} asks for none)"
                 port = f"{r.outside} (the container's {ls.port})" if r.outside else ls.port
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {_listener(s.name, ls.listener.name)} {r.how} {how}: "

@@ -937,3 +937,86 @@ def test_an_inferenceservice_config_far_from_the_route_still_names_the_default_g
              "apps/gateway/gateway.yaml": _KSERVE_GATEWAY.replace("NAME", gateway),
              "platform/serving/kserve/install/inferenceservice-config.yaml": config}
     _default_gateway_judged(tmp_path, monkeypatch, files, gateway, reported)
+
+
+def _router_and_engines(selector: str, engines: dict[str, str], namespace: str = "") -> list:
+    # the vLLM production-stack router with k8s service discovery, and pods of the given labels running vLLM
+    ns = f"\n            - --k8s-namespace\n            - {namespace}" if namespace else ""
+    text = f"""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: router, labels: {{app: router}}}}
+        spec:
+          containers:
+          - name: router
+            image: lmcache/lmstack-router:latest
+            args:
+            - --host
+            - 0.0.0.0
+            - --service-discovery
+            - k8s
+            - --k8s-label-selector
+            - "{selector}"{ns}
+"""
+    for name, labels in engines.items():
+        text += f"""\
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {{name: {name}, labels: {{{labels}}}}}
+        spec:
+          containers:
+          - name: {name}
+            image: vllm/vllm-openai:v0.8.5
+            args: [--model, m]
+"""
+    return k8s(text)
+
+
+@pytest.mark.parametrize("selector, linked", [
+    ("env=test,release=a", ["a"]),
+    ("env==test, release!=a", ["b"]),
+    ("release in (a, c)", ["a"]),
+    ("release notin (a),env", ["b"]),
+    ("!canary", ["a"]),
+    ("", ["a", "b"]),  # no selector: every pod of its namespace
+    ("release=c", []),
+])
+def test_a_vllm_router_is_linked_to_the_engines_its_label_selector_selects(selector, linked):
+    # (kubernetes apimachinery pkg/labels/selector.go `Parse`: equality, inequality, set and existence requirements)
+    router, *_ = _router_and_engines(selector, {"a": "env: test, release: a", "b": "env: test, release: b, canary: x"})
+    assert [w.name for w in router.backends] == linked
+
+
+def test_a_vllm_router_is_linked_to_the_engines_of_its_namespace_only_and_read_selectors_only():
+    # `--k8s-namespace serving`: an engine of no written namespace is applied with the router, one of another
+    # namespace is not watched; a selector it cannot read links nothing
+    router, *_ = _router_and_engines("env=test", {"a": "env: test"}, namespace="serving")
+    assert [w.name for w in router.backends] == ["a"]
+    router, *_ = k8s(_ROUTER_NS + "        metadata: {name: a, namespace: other, labels: {env: test}}\n" + _ENGINE)
+    assert router.backends == ()
+    router, *_ = k8s(_ROUTER_NS + "        metadata: {name: a, namespace: serving, labels: {env: test}}\n" + _ENGINE)
+    assert [w.name for w in router.backends] == ["a"]
+    router, *_ = _router_and_engines("release in (a", {"a": "release: a"})
+    assert router.backends == ()
+
+
+_ROUTER_NS = """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: router, namespace: serving}
+        spec:
+          containers:
+          - name: router
+            image: lmcache/lmstack-router:latest
+            args: [--service-discovery, k8s, --k8s-namespace, serving, --k8s-label-selector, env=test]
+        ---
+        apiVersion: v1
+        kind: Pod
+"""
+_ENGINE = """\
+        spec:
+          containers:
+          - name: a
+            image: vllm/vllm-openai:v0.8.5
+"""

@@ -202,6 +202,12 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         if peered is not source.workloads:
             source.workloads = peered
             source.cross_document = True  # (a hook Job's document decides the service's login)
+    if len(source.workloads) > 1 and any(word.text.startswith(_ROUTER_DISCOVERY) for w in source.workloads
+                                         for c in w.process for word in c.argv):
+        linked = _routers_linked(source.workloads)
+        if linked is not source.workloads:
+            source.workloads = linked
+            source.cross_document = True  # (the engines' documents decide what the router's callers must give)
     if secrets:
         source.workloads = [_values_read(w, secrets) for w in source.workloads]
         # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
@@ -2006,6 +2012,103 @@ def _peers_read(workloads: list[Workload], globs: tuple[str, ...]) -> list[Workl
             w, changed = records.replace(w, files=(*w.files, *(FileWrite(g, "", PEER_WRITE, loc) for g, loc in mine))), True
         out.append(w)
     return out if changed else workloads
+
+
+# The vLLM production-stack router (vllm-project/production-stack a6c01db0 src/vllm_router): with
+# `--service-discovery k8s` (the chart's default) and the default `--k8s-service-discovery-type pod-ip`
+# (service_discovery.py `initialize_service_discovery`) it watches the pods of `--k8s-namespace` (default
+# `default`) that `--k8s-label-selector` selects (default: every pod; parsers/parser.py), lists each one's
+# models on `/v1/models` with its own VLLM_API_KEY (an engine it cannot list gets no request,
+# `K8sPodIPServiceDiscovery._get_model_names`), and passes each caller's headers, `Authorization` among them,
+# to the engine it picks (services/request_service/request.py `_build_backend_request_headers`): it checks no
+# credential itself, so an engine that asks for none is open through it, and one that asks for a key asks the
+# router's callers for it. The engines of its file (a cataloged service listening on `--k8s-port`, default 8000,
+# on the pod's address) are linked (`Workload.backends`); not with static or dynamic
+# backends (`--static-backends`, `--dynamic-config-*`: engines the scan may not see) nor with `service-name`
+# discovery (it selects Services, not pods).
+_ROUTER_DISCOVERY, _ROUTER_SELECTOR = "--service-discovery", "--k8s-label-selector"
+_ROUTER_UNLINKED = ("--static-backends", "--dynamic-config-json", "--dynamic-config-yaml")
+
+
+def _routers_linked(workloads: list[Workload]) -> list[Workload]:
+    """`workloads` with each vLLM router's engines among them recorded (`backends`)."""
+    out = workloads
+    for i, w in enumerate(workloads):
+        router = next((m for m in identify(w) if m.service.id == "vllm-router"), None)
+        if router is None:
+            continue
+        discovery = router.option(_ROUTER_DISCOVERY)
+        kind = router.option("--k8s-service-discovery-type")
+        if discovery is None or discovery[0] != "k8s" or (kind is not None and kind[0].strip().lower() == "service-name") \
+                or any(router.flag(f) is not None for f in _ROUTER_UNLINKED) or any(word.dynamic for word in router.args):
+            continue
+        given = router.option(_ROUTER_SELECTOR)
+        selector = _label_selector(given[0]) if given is not None else ()
+        namespace = (router.option("--k8s-namespace") or ("default", None))[0]
+        if selector is None:
+            continue  # a selector it cannot read
+        port = (router.option("--k8s-port") or ("8000", None))[0]
+        engines = tuple(e for e in workloads if e is not w and e.namespace in (None, namespace)
+                        and _label_selects(selector, dict(e.pod_labels)) and _listens(e, port))
+        if engines:
+            if out is workloads:
+                out = list(workloads)
+            out[i] = records.replace(w, backends=engines)
+    return out
+
+
+def _listens(w: Workload, port: str) -> bool:
+    """Whether a cataloged service `w` starts listens on `port` where other pods reach it."""
+    return any(str(ls.port) == port and ls.all_interfaces is not False for m in identify(w) for ls in m.listeners())
+
+
+_SET_REQUIREMENT = r"^\s*([A-Za-z0-9._/-]+)\s+(in|notin)\s+\(([^)]*)\)\s*$"  # (compiled where used: a rare path)
+
+
+def _label_selector(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...] | None:
+    """A label selector string (`environment=test,release=test`, `tier in (a,b)`, `!canary`) as requirements
+    (`In`, `NotIn`, `Exists`, `DoesNotExist`, as `_selector` gives); None for one it cannot read
+    (kubernetes apimachinery pkg/labels/selector.go `Parse`)."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            if len(parts) > 1:
+                return None
+            continue
+        if (m := re.match(_SET_REQUIREMENT, part)) is not None:
+            values = tuple(v.strip() for v in m.group(3).split(","))
+            out.append((m.group(1), "In" if m.group(2) == "in" else "NotIn", values))
+        elif "!=" in part:
+            key, _, value = part.partition("!=")
+            out.append((key.strip(), "NotIn", (value.strip(),)))
+        elif "=" in part:
+            key, _, value = part.replace("==", "=", 1).partition("=")
+            out.append((key.strip(), "In", (value.strip(),)))
+        elif part.startswith("!"):
+            out.append((part[1:].strip(), "DoesNotExist", ()))
+        elif re.fullmatch(r"[A-Za-z0-9._/-]+", part):
+            out.append((part, "Exists", ()))
+        else:
+            return None
+    return tuple(out)
+
+
+def _label_selects(selector: tuple[tuple[str, str, tuple[str, ...]], ...], labels: dict[str, str]) -> bool:
+    """Whether pods of `labels` are among those `selector` selects (an empty selector selects every pod)."""
+    for key, op, values in selector:
+        if (op == "In" and labels.get(key) not in values) or (op == "NotIn" and labels.get(key) in values) \
+                or (op == "Exists" and key not in labels) or (op == "DoesNotExist" and key in labels):
+            return False
+    return True
 
 
 def _namespace(obj: Any) -> str | None:
