@@ -34,7 +34,8 @@ Dockerfile's `WORKDIR`, compose `working_dir`, Kubernetes `workingDir`, a
 `cd` before it in the start command).
 
 Python code that a build step or start command runs inline (`python -c
-'…'`, a heredoc fed to `python`) and that loads from the Hugging Face Hub
+'…'`, a heredoc fed to `python`, an Argo script template's `source` run by
+`command: [python]`) and that loads from the Hugging Face Hub
 with `trust_remote_code=True` (`AutoModel.from_pretrained(…)`,
 `load_dataset(…)`, `SentenceTransformer(…)`, vLLM's `LLM(…)`) is reported
 too, at the code (a model baked into the image at build time runs its code

@@ -3834,6 +3834,13 @@ class _Pod:
             start, indent = y.content(source, self.lines)
             process += parse_script(y.text(source) or "", lambda row, col: Loc(
                 start.line + row, (start.col + col) if row == 0 else indent + col + 1))
+        elif y.is_scalar(source) and list_key == "script" and len(words) == 1 and process \
+                and re.fullmatch(r"python[0-9.]*", process[0].name):
+            # Argo writes the source to a file and gives its path to `command`, before the template's `args`
+            # (argo-workflows 7cff4c97 workflow/controller/workflowpod_test.go
+            # TestScriptTemplateMainCtrArgsWhenArgsAndWhenSource): `python` runs that code as its program, as it
+            # would code fed to its stdin (what `loader_calls` reads)
+            process[0] = records.replace(process[0], stdin=y.text(source) or "")
         serving_format = None
         if single and list_key not in ("container", "script") and list_key not in self.names:
             # a KServe model (see `_single_containers`)
