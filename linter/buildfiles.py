@@ -3,8 +3,8 @@
 A model of a configuration file (sudo's `/etc/sudoers`, sshd's `/etc/ssh/sshd_config`) starts from
 its stock lines and is replayed through the build's steps, in build order (by place in the file):
 text the shell model says a step writes (`workload.files`: `echo`/`printf`/heredocs/`COPY`, `sed -i`
-edits and deletions, applied by the reader's own `apply`), `rm` of files, a directory's contents or a
-glob of them, and the steps that fill a file from others (`_Copy`): `cp`/`mv`/`install SRC DST`,
+edits and deletions, applied by the reader's own `apply`), `rm` (or `unlink`) of files, a directory's
+contents or a glob of them, and the steps that fill a file from others (`_Copy`): `cp`/`mv`/`install SRC DST`,
 `cat SRC > DST`, `grep [-v] PAT SRC > DST` (GNU coreutils 9, GNU grep 3). Each reader says which
 paths it watches (`Files`): a step whose output glmlint cannot read (`envsubst < t > f`) matters only
 there.
@@ -130,14 +130,16 @@ def _copy(files: dict[str, list[Line]], step: _Copy, unknown_empties: bool = Tru
 
 def _steps(workload: Workload, where: Files) -> list[_Step]:
     """The build's writes to files (`workload.files`), its `rm` of files (each a list of the paths it
-    names) and the steps that fill a file from others (`_Copy`), in the order the build runs them (by
-    place in the file)."""
+    names) and the steps that fill a file from others (`_Copy`), in the order the build runs them: by
+    place in the Dockerfile, and a script's commands (located in the script) where the command that runs
+    it is, in the order they run (`_order`)."""
     written: set[Loc] | None = None  # (made at the first command with an output: a `Loc`'s hash is a Python call)
     others: list[tuple[Loc, list[str] | _Copy]] = []
     for cmd in workload.build_steps:
         name = cmd.name
-        if name == "rm":
-            _opts, operands = getopt([w.text for w in cmd.args], ())  # (rm's options take no value)
+        if name == "rm" or name == "unlink":
+            # (rm's options take no value; `unlink FILE`, GNU coreutils 9, removes its one file as `rm` does)
+            _opts, operands = getopt([w.text for w in cmd.args], ())
             if operands:
                 others.append((cmd.loc, operands))
         elif name in _COPIERS:
@@ -150,9 +152,28 @@ def _steps(workload: Workload, where: Files) -> list[_Step]:
                 others.extend((cmd.loc, c) for c in _output(cmd, where))
     if not others:
         return list(workload.files)
-    ordered: list[tuple[tuple[int, int, int], _Step]] = [((w.loc.line, w.loc.col, 1), w) for w in workload.files]
-    ordered += [((loc.line, loc.col, 0), step) for loc, step in others]
+    order = _order(workload.build_steps)
+    ordered: list[tuple[tuple[int, int, int, int], _Step]] = [((*order(w.loc), 1), w) for w in workload.files]
+    ordered += [((*order(loc), 0), step) for loc, step in others]
     return [s for _k, s in sorted(ordered, key=lambda pair: pair[0])]
+
+
+def _order(steps: tuple[Command, ...]) -> Callable[[Loc], tuple[int, int, int]]:
+    """Where a place is in the build's order: a place in the Dockerfile by its line and column; a command
+    of a script a step runs (`COPY cleanup.sh /tmp/` + `RUN bash /tmp/cleanup.sh`, located in the script:
+    `_run_scripts` puts its commands right after the command that runs it) at that command, after it and
+    in the order the script runs them. A script's line numbers are not the Dockerfile's: by them, the
+    script's `rm -f /etc/sudoers.d/dev` on its line 2 came before the `COPY` on the Dockerfile's line 3."""
+    main = steps[0].loc.file if steps else ""
+    at: dict[Loc, tuple[int, int, int]] = {}
+    runner = (0, 0)
+    for i, cmd in enumerate(steps, start=1):
+        here = (cmd.loc.line, cmd.loc.col)
+        if cmd.loc.file == main and here >= runner:
+            runner = here
+        else:  # in a script (one a `COPY <<EOF` wrote is located in the Dockerfile, above the RUN that runs it)
+            at.setdefault(cmd.loc, (*runner, i))
+    return lambda loc: at.get(loc) or (loc.line, loc.col, 0)
 
 
 # `cp`, `mv` and `install` (GNU coreutils 9): the options that take a value, and `-d` (install: make

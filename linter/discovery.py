@@ -64,12 +64,15 @@ def discover(paths: list[str], root: str | None = None,
     root = os.path.abspath(root or os.getcwd())
     units: set[str] = set()
     components: list[Candidate] = []  # Kustomize Components named through one of their files
+    named: list[str] = []  # the Compose (or maybe Compose) files named, whose `include:`s are the project's
+    walked: list[str] = []  # the directories named (each with a trailing separator)
     for given in paths:
         if given == "-":
             name = stdin_filename or "-"
             hint = (detect(os.path.basename(name), name.replace(os.sep, "/")) if stdin_filename else None)
             yield Candidate("-", name, hint or "yaml-maybe", True)
         elif os.path.isdir(given):
+            walked.append(os.path.join(os.path.abspath(given), ""))
             for cand in (_units(list(_walk(given, root, render)), root) if render else _walk(given, root, False)):
                 if cand.hint not in RENDERED or cand.path not in units:
                     units.add(cand.path)
@@ -86,9 +89,51 @@ def discover(paths: list[str], root: str | None = None,
                 continue
             hint = detect(os.path.basename(given), given.replace(os.sep, "/")) or "yaml-maybe"
             yield Candidate(given, _display(os.path.abspath(given), root), hint, True)
+            if hint in ("compose", "yaml-maybe", "yaml"):
+                named.append(os.path.abspath(given))
         else:
             yield (given, "no such file or directory")
     yield from _components(components, units, root)
+    yield from _included(named, root, walked)
+
+
+def _included(named: list[str], root: str, walked: list[str]) -> Iterator[Candidate]:
+    """The files the `include:` of a Compose file named on the command line names, and theirs, each once and
+    none named itself: their services are the project's (docs.docker.com "Include"; compose-go's loader
+    reads each as a project of its own, in its own directory, with the `.env` there), so `glmlint check
+    compose.yaml` checks them as `docker compose up` runs them. (A directory named, `walked`, finds those in it.)"""
+    seen = set(named)
+    todo = list(named)
+    while todo:
+        top = todo.pop(0)
+        for path in _includes_of(top):
+            if path not in seen:
+                seen.add(path)
+                todo.append(path)
+                if not any(path.startswith(d) for d in walked):
+                    yield Candidate(path, _display(path, root), "compose", False)
+
+
+def _includes_of(path: str) -> list[str]:
+    """The local files the Compose file at `path` includes (`parsers.compose.includes`), in order; none
+    when it has no `include:` key or is not YAML."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return []
+    if "include" not in text:
+        return []  # (no YAML read for the file with none: the usual case)
+    from glmlint.parsers import yamlnodes as y
+    from glmlint.parsers.compose import includes
+
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return []
+    if not docs or not y.is_map(docs[0]) or y.get(docs[0], "services") is None and y.get(docs[0], "include") is None:
+        return []
+    return [p for chain in includes(docs, path) for p in chain]
 
 
 def _components(components: list[Candidate], units: set[str],

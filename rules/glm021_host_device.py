@@ -12,6 +12,10 @@ Not reported:
   (any extended resource) and Container Device Interface names
   (`nvidia.com/gpu=all`, `amd.com/gpu=0`) in `devices:`/`--device`: the
   runtime picks the device nodes, libraries and cgroup rules itself;
+- a device written as neither an absolute path nor a CDI name
+  (`gpu.intel.com/all`, a Kubernetes resource name without CDI's `=name`):
+  `docker run` refuses it and the container of a Compose service does not
+  start, so no device is given;
 - the devices every container already has (`/dev/null`, `/dev/zero`,
   `/dev/full`, `/dev/random`, `/dev/urandom`, `/dev/tty`, `/dev/console`,
   `/dev/ptmx`: the OCI runtime specification's default devices,
@@ -81,6 +85,10 @@ def check(workload: Workload) -> Iterator[Finding]:
         if device.cdi:
             continue  # resolved by the runtime (CDI), like `--gpus`
         path = _normal(device.host)
+        if path is None and "$" not in device.host:
+            # neither a host path nor a CDI name (`gpu.intel.com/all`, no `=name`): `docker run` refuses it (not
+            # an absolute path) and Compose hands it to the daemon as a path that is not there; no device is given
+            continue
         if path is not None and not _is_device(path) and path != "/dev":
             continue
         shown = path or device.host

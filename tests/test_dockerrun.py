@@ -1019,6 +1019,23 @@ def test_volume_specs_as_the_docker_cli_splits_them(spec: str, mount: tuple[str,
     assert (m.source, m.target, m.kind, m.read_only) == mount
 
 
+@pytest.mark.parametrize(("arg", "source"), [
+    ('"$env:DATA`:/data"', "$env:DATA"),  # a backtick in double quotes: the `:` alone
+    ('"C:\\models`:/data"', "C:\\models"),
+    ("$env:DATA`:/data", "$env:DATA"),  # outside quotes: the shell's backslash does the same
+    ("'C:\\models:/data'", "C:\\models"),  # single quotes: every character itself, the backslash one
+    ('"a``b`$c`"d:/data"', 'a`b$c"d'),  # in double quotes the backtick escapes itself, `$` and `"`
+    ("'a`b:/data'", "a`b"),  # a backtick in single quotes is itself
+])
+def test_powershell_quoting_as_powershell_reads_it(arg: str, source: str) -> None:
+    """PowerShell's escape sequences are read only inside double quotes, where a backtick before any other
+    character is that character (about_Special_Characters, MicrosoftDocs/PowerShell-Docs 12534463
+    reference/7.4/Microsoft.PowerShell.Core/About/about_Special_Characters.md); inside single quotes every
+    character is itself. The shell's backslash kept a `\\` before the `:` inside double quotes."""
+    w = one(f"```powershell\ndocker run -d -v {arg} ubuntu:24.04\n```\n", "README.md")
+    assert [(m.source, m.target) for m in w.mounts] == [(source, "/data")]
+
+
 def test_a_windows_host_path_in_a_powershell_block(tmp_path: Path) -> None:
     """AnythingLLM's docker/HOW_TO_USE_DOCKER.md mounts its `.env` (which holds AUTH_TOKEN) from a Windows
     path in its PowerShell block: the mount is at /app/server/.env, as on Linux."""

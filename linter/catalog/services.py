@@ -683,6 +683,7 @@ def reload() -> None:
     _BUILT.clear()
     catalog.cache_clear()
     loaders.cache_clear()
+    launchers.cache_clear()
     known_env_credentials.cache_clear()
 
 
@@ -915,9 +916,18 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
     return None
 
 
-def _before(service: Service, flag: str) -> bool:
-    """Whether the service's program reads `flag` before its subcommand or positional words."""
-    return service.any_before and flag.startswith("-") or flag in service.global_options
+def _before(service: Service, flag: str, launched: bool = False) -> bool:
+    """Whether the service's program reads `flag` before its subcommand or positional words; `launched`:
+    started by a one-command launcher (`launchers`: uvicorn), which reads any option there."""
+    return (service.any_before or launched) and flag.startswith("-") or flag in service.global_options
+
+
+@functools.lru_cache(maxsize=1)
+def launchers() -> dict[str, tuple[str, ...]]:
+    """The catalog's one-command launchers (`launchers:`, uvicorn), each with its options that take no value:
+    any option may come before the positional word that names what it starts."""
+    return {name: tuple(d.get("no_value", ())) for name, d in (_data().get("launchers") or {}).items()
+            if d.get("any_before")}
 
 
 def _options_end(words: Sequence[str], no_value: Iterable[str]) -> int:
@@ -934,9 +944,13 @@ def _match_words(pattern: tuple[str, ...], argv: Sequence[Word], global_options:
                  service: Service | None = None) -> int | None:
     """`pattern` is a program, its leading positional words, and flags that must appear anywhere;
     `global_options` (each with a value) may come between the program and its subcommand, and so may
-    any option of a one-command `service` (`any_before`; a value unless it is in `no_value`)."""
+    any option of a one-command `service` (`any_before`; a value unless it is in `no_value`) or launcher
+    (`launchers`: `uvicorn --host 0.0.0.0 chromadb.app:app`)."""
     words = [w.text for w in argv[1:]]
-    skipped = _options_end(words, service.no_value) if service is not None and service.any_before else 0
+    no_value = launchers().get(pattern[0])
+    if no_value is None and service is not None and service.any_before:
+        no_value = service.no_value
+    skipped = _options_end(words, no_value) if no_value is not None else 0
     while global_options and skipped < len(words):
         w = words[skipped]
         if w in global_options:
@@ -1069,13 +1083,13 @@ class ServiceMatch:
         reads them (`canonical`); a program's own option may also come before its subcommand (`uvicorn --host
         0.0.0.0 txtai.api:app`), where it counts when the words after do not give it."""
         got = last_option(self.args, flags, self.canonical)
-        if got is None and self.before and any(_before(self.service, f) for f in flags):
+        if got is None and self.before and any(_before(self.service, f, self.uvicorn) for f in flags):
             got = last_option(self.before, flags, self.canonical)
         return got
 
     def flag(self, *flags: str) -> Word | None:
         found = None
-        before = self.before if any(_before(self.service, f) for f in flags) else ()
+        before = self.before if any(_before(self.service, f, self.uvicorn) for f in flags) else ()
         for w in (*before, *self.args):
             t = self.canonical(w.text)
             if any(t == f or t.startswith(f + "=") for f in flags):
@@ -1124,8 +1138,9 @@ class ServiceMatch:
             first = self.args[0] if self.args else None
             return (first.loc, first, None) if first is not None and glob_match(first.text.strip("'\""), switch.arg) \
                 else None
-        if switch.flag is not None and _before(self.service, switch.flag):
-            # the program's own option, given before its subcommand (`mlflow --env-file .env server`)
+        if switch.flag is not None and switch.flag in self.service.global_options:
+            # the program's own option, given before its subcommand (`mlflow --env-file .env server`); a
+            # one-command program's (uvicorn's) may come before or after its argument: `flag` reads both
             w = next((w for w in reversed(self.before) if w.text == switch.flag or w.text.startswith(switch.flag + "=")),
                      None)
             return (w.loc, w, None) if w is not None else None
@@ -1240,7 +1255,8 @@ class ServiceMatch:
         # flags win over the environment, the environment over the image's config and defaults
         last: Resolved | None = None
         args = self.args
-        if self.before and any(_before(self.service, f) for f in (*listener.bind_flags, *listener.bind_all_flags)):
+        if self.before and any(_before(self.service, f, self.uvicorn)
+                               for f in (*listener.bind_flags, *listener.bind_all_flags)):
             args = (*self.before, *args)  # the program's own option before its subcommand; the later one wins
         for i, w in enumerate(args):
             t = self.canonical(w.text)
@@ -1644,14 +1660,25 @@ def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any], services: Iterable
     no APP argument is given (`@click.argument("app", envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79
     uvicorn/main.py), put where the argument goes, so the catalog's `[uvicorn, "chromadb.app:app"]` matches
     (located at the variable). A command line with an APP argument of its own is as it is. uvicorn's options
-    that take no value are the catalog's (`options.no_value` of an entry uvicorn starts); every other takes one."""
+    that take no value are the catalog's (`launchers.uvicorn.no_value`); every other takes one."""
     var = env.get("UVICORN_APP")
     if var is None or not var.value or var.dynamic or "$" in var.value:
         return argv
-    flags = {o for s in services if any(c[:1] == ("uvicorn",) for c in map(tuple, s.commands)) for o in s.no_value}
+    flags = launchers().get("uvicorn", ())
     if 1 + _options_end([w.text for w in argv[1:]], flags) < len(argv):
         return argv  # its own APP
     return (argv[0], Word(var.value.strip(), var.loc), *argv[1:])
+
+
+def _launcher(argv: Sequence[Word]) -> str | None:
+    """The program `argv` runs, or for `python -m module` the module (`python -m uvicorn app:app`: uvicorn)."""
+    if not argv:
+        return None
+    name = argv[0].text.rsplit("/", 1)[-1]
+    if _PYTHON.match(name):
+        got = _module_args(argv)
+        return got[0] if got is not None else None
+    return name
 
 
 def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
@@ -1695,9 +1722,10 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(argv[start:]), "command", env_own, img,
                             homes=_homes(argv, cwd))
-            if cmd.name == "uvicorn":
+            launched = _launcher(argv)
+            if launched == "uvicorn":
                 match = replace(match, uvicorn=True)
-            if s.global_options or s.any_before:
+            if s.global_options or s.any_before or launched in launchers():
                 match = replace(match, before=tuple(argv[1:start]))
             out.append(match)
     if out:

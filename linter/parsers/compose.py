@@ -282,7 +282,7 @@ class _Elsewhere:
     def __init__(self, real_path: str, path: str, pair: tuple[str, str] | None, docs: list[Any]) -> None:
         self.real_path, self.path, self.pair = real_path, path, pair
         self.found: dict[str, Workload | None] = {}
-        self.includes = _includes(docs, real_path)
+        self.includes = includes(docs, real_path)
         self.chains: list[tuple[str, ...]] | None = None  # the project's lists of files, found at the first join
 
     def __call__(self, name: str) -> Workload | None:
@@ -329,7 +329,7 @@ def defined_elsewhere(name: str, chains: list[tuple[str, ...]], real_path: str, 
     return None
 
 
-def _includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:
+def includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:
     """The files the first document's `include:` names (a path, `path:` a path or a list of them), each
     entry's in merge order, absolute; those on disk only."""
     node = y.get(docs[0], "include") if docs else None

@@ -396,18 +396,49 @@ def _shell_block(lines: list[str], start: int, end: int, indent: int, powershell
     return snip
 
 
-def _ps_char(ch: str) -> str:
-    """A character of a PowerShell line as the POSIX shell reader takes it: the backtick (PowerShell's
-    escape and line continuation) is the shell's backslash, a backslash (a plain character there) doubled."""
-    return "\\" if ch == "`" else "\\\\" if ch == "\\" else ch
+def _ps_chars(text: str) -> list[str]:
+    """Each character of a PowerShell line as the POSIX shell reader takes it, as PowerShell quotes it
+    (about_Quoting_Rules, about_Special_Characters): outside quotes the backtick (its escape and line
+    continuation) is the shell's backslash and a backslash (a plain character there) is doubled; inside
+    double quotes a backtick escapes `$`, `"` and itself as the shell's backslash does there, and before
+    any other character stands for that character alone (`"$env:DIR`:/data"`: the shell would keep a
+    backslash before `:`), a backslash is doubled; inside single quotes every character is itself, as
+    in the shell's. (A special sequence such as `` `n `` is read as its letter; the quote state is the line's.)"""
+    out: list[str] = []
+    quote = ""
+    k = 0
+    while k < len(text):
+        ch = text[k]
+        nxt = text[k + 1] if k + 1 < len(text) else ""
+        if quote == "'":
+            out.append(ch)
+            quote = "" if ch == "'" else quote
+        elif ch == "`" and nxt:
+            if not quote or nxt in '$"`':
+                out.extend(("\\", nxt))  # the shell's backslash escapes the next character as the backtick does
+            else:
+                out.extend(("", "\\\\" if nxt == "\\" else nxt))  # in double quotes: the character alone
+            k += 2
+            continue
+        elif ch == "`":
+            out.append("\\")  # a line continuation
+        elif ch == "\\":
+            out.append("\\\\")
+        else:
+            out.append(ch)
+            if ch == '"':
+                quote = "" if quote else '"'
+            elif ch == "'" and not quote:
+                quote = "'"
+        k += 1
+    return out
 
 
 def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
     """A PowerShell line as the shell would read it (`_shell_block`), each character at its column."""
     out: list[str] = []
     cols: list[int] = []
-    for k, ch in enumerate(text):
-        shell = _ps_char(ch)
+    for k, shell in enumerate(_ps_chars(text)):
         out.append(shell)
         cols.extend([at + k] * len(shell))
     snip.add(line_no, "".join(out), cols)
@@ -1159,11 +1190,12 @@ def _add_expr(snip: Snippet, line_no: int, text: str, offset: int, powershell: b
     chars: list[str] = []
     cols: list[int] = []
     pos = 0
+    # (PowerShell's quoting read over the line with each expression a plain word)
+    shells = _ps_chars(_GHA_EXPR.sub(lambda m: "x" * len(m.group(0)), text)) if powershell else list(text)
 
     def plain(a: int, b: int) -> None:
         for k in range(a, b):
-            ch = text[k]
-            shell = _ps_char(ch) if powershell else ch
+            shell = shells[k]
             chars.append(shell)
             cols.extend([offset + k] * len(shell))
 
