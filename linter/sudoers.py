@@ -632,3 +632,51 @@ def _memberships(cmd: Command, resolve) -> list[tuple[str, str]]:  # type: ignor
             if w in ("-a", "--add") and i + 2 < len(words):
                 return [(words[i + 1], words[i + 2])]
     return []
+
+
+# -- the accounts the build makes (GLM001's fix user) ----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A user the image build creates and keeps."""
+
+    login: str
+    uid: str | None  # given (`-u 4242`) or as `_uids` allocates it; None when not known
+    home: bool  # whether its home directory is made
+    owns: bool  # whether a build step gives it files (`chown worker /app`, `chown -R 4242:4242 /data`)
+
+
+def built_accounts(workload: Workload) -> list[Account]:
+    """The users the final stage's build creates (`useradd`, `adduser`) and does not remove, in order. A home is
+    made by `useradd -m` (without it shadow's `useradd` makes none where login.defs sets no CREATE_HOME, as
+    Debian's and Ubuntu's), and by `adduser` unless `--no-create-home`/`-H` (Debian's adduser and BusyBox's make
+    it by default; a `--system`/`-S` user only with `--home`/`-h`). A `chown` gives files to the user its
+    first operand names before `:`/`.` (coreutils chown(1)), by login or uid; `--reference` names none."""
+    resolve = _resolver(workload)
+    steps = list(workload.build_steps)
+    uids = _uids(steps, resolve, _image_facts(workload, "accounts"))
+    made: dict[str, Account] = {}
+    owners: set[str] = set()
+    for cmd in steps:
+        if cmd.name in ("userdel", "deluser"):
+            for w in _words(cmd, resolve):
+                made.pop(w, None)
+            continue
+        if cmd.name == "chown":
+            opts, plain = getopt(_words(cmd, resolve), ("--from", "--reference"))
+            if len(plain) >= 2 and not any(f == "--reference" for f, _v in opts):
+                owners.add(re.split(r"[:.]", plain[0], maxsplit=1)[0])
+            continue
+        created = _created(cmd, resolve)
+        if created is None:
+            continue
+        login, uid, _groups = created
+        flags = {f for f, _v in getopt(_words(cmd, resolve), _USERADD_VALUE)[0]}
+        if cmd.name == "useradd":
+            home = bool(flags & {"-m", "--create-home"}) and not flags & {"-M", "--no-create-home"}
+        else:
+            home = not flags & {"--no-create-home", "-H"} and \
+                (not flags & {"--system", "-S"} or bool(flags & {"--home", "-h"}))
+        made[login] = Account(login, uids.get(login, uid), home, False)
+    return [Account(a.login, a.uid, a.home, a.login in owners or a.uid is not None and a.uid in owners)
+            for a in made.values()]

@@ -116,6 +116,11 @@ or started with `user: root` gets `1000`, jovyan: its home, conda directory
 and `users` group are that user's, and Jupyter cannot start as another uid;
 a Kubernetes `runAsUser` takes a uid, so an image whose user is a name gets its
 account's uid where the catalog knows it: micromamba's `mambauser` is `57439`);
+else, in a Dockerfile or a compose service built from one, the user the build makes (`useradd`, `adduser`)
+and gives files to (`chown -R worker /home/worker/app`, by name or uid; the last such one): it owns what the
+build meant the app to write (PrivateGPT's `local_data`), and has a name and a home, which another uid has not
+(one made without a home, `useradd` without `-m` on Debian and Ubuntu, is not taken for an image that writes
+under its home);
 else `10001`. That uid has no account in the image, so the runtime starts it with
 `HOME=/` (runc sets HOME from `/etc/passwd` only when nothing else does, `/` for a
 uid it does not find), where it cannot write: for an image the catalog knows to
@@ -360,6 +365,9 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
                     ensure_item(anchor, "fs_group", own, title=""))
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
+    if (made := _build_user(workload, home)):
+        return set_value(workload.user, "user", made, title=f"Run as `{made}`, the user the image build makes and "
+                                                           f"gives its files to (`chown`)")
     named = _needs_name(workload)
     if home or named or claims:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
@@ -390,6 +398,23 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
                 *((ensure_item(at, "env", f"HOME={_NEW_HOME}", title=""),) if home else ()),
                 *((ensure_item(anchor, "env", f"USER={FIX_USER}", title=""),) if named else ()))
     return set_value(workload.user, "user", FIX_USER, title=f"Run as the non-root user {FIX_USER}")
+
+
+def _build_user(workload: Workload, home_writes: list[str]) -> str:
+    """The user the image build makes (`useradd`, `adduser`) and gives files to (`chown -R worker /home/worker/app`),
+    the last such one, else "": the app's own account, which owns what the build meant it to write (a uid without
+    an account owns nothing there, and starts with HOME=/). A Dockerfile's `USER` and a compose service's `user:`
+    name it (Docker reads the image's /etc/passwd); a Kubernetes container's image is not built in the scan.
+    One whose home the build does not make is not taken when the image writes under its home (`home_writes`)."""
+    if workload.format not in (Format.DOCKERFILE, Format.COMPOSE) or not workload.build_steps or \
+            not any(cmd.name == "chown" for cmd in workload.build_steps):
+        return ""
+    from glmlint.sudoers import built_accounts
+
+    owner = next((a for a in reversed(built_accounts(workload)) if a.owns), None)
+    if owner is None or home_writes and not owner.home or "$" in owner.login:
+        return ""
+    return owner.login
 
 
 # package managers that install into the image's own directories (root's unless the image's own user owns them):

@@ -68,10 +68,18 @@ fix is offered and the finding says why; for an unknown image that may start
 as root the fix title warns what may break. A workload whose start command runs
 `chown` on a mounted path (a volume-permissions init container) gets no fix:
 `chown` takes `CAP_CHOWN`, and the finding says so.
+No fix is offered for a container that may run as root and starts in a directory its image's build gives
+another user and closes to others (`chown -R app:app /app && chmod -R 770 /app`, then `ENTRYPOINT
+["/app/entrypoint.sh"]` as root, as OpenHands' image does): root reaches a file it does not own whose mode
+gives others nothing only through `DAC_OVERRIDE` (a capability GLM008 flags), so without it the program
+cannot even be run; the finding says so.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+import posixpath
+import re
 
 from glmlint import lazyre
 from glmlint.catalog.images import fact
@@ -153,6 +161,13 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
     to start as root (images.yaml) added back, or no fix when one of those is a capability GLM008
     flags. `warn`: what the fix stops, for its title (an unknown image that may start as root: what
     its entrypoint may use)."""
+    if safety is FixSafety.UNSAFE and (closed := closed_tree(workload)) is not None:
+        path, mode, owner = closed
+        return None, (f" (no automatic fix: its build gives {path}, where it starts, to `{owner}` with mode {mode}, "
+                      f"which leaves others no access: root without DAC_OVERRIDE is checked as any other uid, so "
+                      f"it could not even run its program, and DAC_OVERRIDE is a capability GLM008 flags; run it as "
+                      f"`{owner}` where its start allows, or drop ALL and add back DAC_OVERRIDE and what else its "
+                      f"start needs yourself)")
     wanted = _held(workload, file_capabilities(workload))
     what = ["what `setcap` gives the image's programs"] if wanted else []
     refused = [(list(wanted), (
@@ -177,6 +192,74 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
         what.append(f"what binding port {', '.join(map(str, low))} needs")
         wanted = [*wanted, "NET_BIND_SERVICE"]
     return _add_back(workload, wanted, " and ".join(what), refused, warn)
+
+
+def closed_tree(workload: Workload) -> tuple[str, str, str] | None:
+    """(path, mode, owner) of a directory where the container starts (its `WORKDIR`, or one holding the program
+    its start command names by path) that the image's build gives to a user other than root (`chown`) and
+    closes to others (`chmod`, the last one over it: no search bit for others, `770`, `o-rwx`), else None.
+    Root reaches a file it does not own, whose mode gives others nothing, only through DAC_OVERRIDE or
+    DAC_READ_SEARCH (capabilities(7); the kernel's `generic_permission`): with ALL dropped it cannot search the
+    directory, and the container cannot start (All-Hands-AI/OpenHands containers/app/Dockerfile at 156d0686:
+    `chown -R openhands:openhands /app && chmod -R 770 /app`, `ENTRYPOINT ["/app/entrypoint.sh"]`, as root)."""
+    if not workload.build_steps:
+        return None
+    from glmlint.shell import getopt
+
+    closed: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for cmd in workload.build_steps:
+        if cmd.name not in ("chmod", "chown"):
+            continue
+        opts, plain = getopt([w.text for w in cmd.args], ("--reference", "--from"))
+        if len(plain) < 2 or any(f == "--reference" for f, _v in opts) or any("$" in w for w in plain):
+            continue
+        spec, paths = plain[0], [posixpath.normpath(p) for p in plain[1:] if p.startswith("/")]
+        if cmd.name == "chown":
+            owner = re.split(r"[:.]", spec, maxsplit=1)[0]
+            for path in paths:
+                owners[path] = owner
+            continue
+        shut = _shuts_others(spec)
+        for path in paths:
+            for held in [c for c in closed if c == path or c.startswith(path.rstrip("/") + "/")]:
+                del closed[held]  # a later chmod over it decides
+            if shut:
+                closed[path] = spec
+    if not closed:
+        return None
+    starts = [w.text for c in workload.process[:1] for w in c.argv if w.text.startswith("/")]
+    if workload.workdir and workload.workdir.startswith("/"):
+        starts.append(workload.workdir)
+    for path, mode in closed.items():
+        owner = next((o for p, o in owners.items() if path == p or path.startswith(p.rstrip("/") + "/")), "")
+        if owner in ("", "root", "0"):
+            continue  # root owns it: the owner's bits are its own
+        if any(posixpath.normpath(s) == path or posixpath.normpath(s).startswith(path.rstrip("/") + "/")
+               for s in starts):
+            return path, mode, owner
+    return None
+
+
+def _shuts_others(mode: str) -> bool:
+    """Whether the chmod(1) `mode` leaves others without the search/execute bit: an octal mode whose last
+    digit lacks 1 (`770`, `0750`), or a symbolic clause that takes `x` from others (`o-rwx`, `go-x`, `a-x`) or
+    sets them without it (`o=`, `o=r`)."""
+    if re.fullmatch(r"[0-7]{3,4}", mode):
+        return not int(mode[-1]) & 1
+    shut = False
+    for clause in mode.split(","):
+        m = re.fullmatch(r"([ugoa]*)([-+=])([rwxXst]*)", clause)
+        if m is None:
+            return False  # not read here
+        who, op, perms = m.groups()
+        if who and "o" not in who and "a" not in who:
+            continue
+        if op == "-" and "x" in perms or op == "=" and not {"x", "X"} & set(perms):
+            shut = True
+        elif op in "+=" and {"x", "X"} & set(perms):
+            shut = False
+    return shut
 
 
 # the capabilities a container holds unless its file says otherwise: the container runtime's default set

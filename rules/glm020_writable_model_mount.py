@@ -45,7 +45,11 @@ services:
 ## Fix safety
 Unsafe: a server started with a model-management API that writes into its
 store (TorchServe registering a `.mar` by URL, Triton's explicit model
-control loading files) can no longer do so. The fix appends `:ro` to a
+control loading files) can no longer do so. Where the workload switches such
+an API on (TorchServe 0.11.1 and later: `--enable-model-api`,
+`enable_model_api=true` in its config.properties, or `TS_ENABLE_MODEL_API=true`
+with `enable_envvars_config=true`) no fix is offered: the finding stays (an API
+that writes into a store the server loads code from is the risk) and says so. The fix appends `:ro` to a
 compose or `docker run` volume written as one string, sets `read_only: true`
 on a compose long-form volume and `readOnly: true` on a Kubernetes
 `volumeMounts` item.
@@ -66,6 +70,11 @@ from glmlint.rule import Finding, FixSafety, Kind, MountReadOnly, Risk, Severity
 def check(workload: Workload) -> Iterator[Finding]:
     seen = set()
     for match in identify(workload):
+        writer = match.store_writer()
+        note = "" if writer is None else (
+            f" (no automatic fix: {writer[0].what}, which {writer[1]} turns on: a read-only store breaks it; "
+            f"turn the model API off and let a separate job fill the store, then mount it "
+            f"read-only)")
         for store in match.model_stores():
             path = store.value.rstrip("/") or "/"
             for mount in workload.mounts:
@@ -78,7 +87,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                     continue
                 seen.add(mount.loc)
                 yield Finding(at=mount.loc, args={"name": workload.label, "service": match.service.name},
-                              fix=MountReadOnly(mount, "Mount the model store read-only"), message=(
-                                  f"{workload.label} mounts `{mount.target}`, the {match.service.name} model store "
-                                  f"`{store.value}`, read-write: whatever writes there plants the models it loads"))
+                              fix=MountReadOnly(mount, "Mount the model store read-only") if writer is None else None,
+                              message=(f"{workload.label} mounts `{mount.target}`, the {match.service.name} model "
+                                       f"store `{store.value}`, read-write: whatever writes there plants the models "
+                                       f"it loads{note}"))
 

@@ -269,12 +269,23 @@ class Releases:
 
 
 @dataclass(frozen=True)
+class StoreWriter:
+    """An API of the server that writes into its model store once one of `on` is switched on (TorchServe's model
+    API: `POST /models?url=` downloads an archive into the store): a read-only store breaks it."""
+
+    on: tuple[Switch, ...]
+    what: str
+    source: str
+
+
+@dataclass(frozen=True)
 class ModelStore:
     flags: tuple[str, ...]
     env: tuple[str, ...]
     config: str | None
     default: str | None
     source: str
+    written_by: StoreWriter | None = None
 
 
 @dataclass(frozen=True)
@@ -478,7 +489,8 @@ class Service:
                self.auth_source, *self.auth_sources, *(s for k in self.auth_known for s in (k.source, *k.sources)),
                *(d.source for d in self.dangerous), self.releases.source if self.releases else None,
                self.releases.rejects_source if self.releases else None,
-               *(m.source for m in self.model_stores), *(w.source for w in self.writes),
+               *(m.source for m in self.model_stores),
+               *(m.written_by.source for m in self.model_stores if m.written_by), *(w.source for w in self.writes),
                (self.options_source or None), (self.runtime_source or None),
                *(p.source for p in self.presets),
                *((self.token.source, *self.token.sources) if self.token else ()),
@@ -598,7 +610,10 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
         dangerous=tuple(Dangerous(Switch.of(x["switch"]) if "switch" in x else None, x["what"], x["source"],
                                   x.get("default") == "on", _switches(x.get("off"))) for x in d.get("dangerous", ())),
         model_stores=tuple(ModelStore(tuple(m.get("flags", ())), tuple(m.get("env", ())), m.get("config"),
-                                      m.get("default"), m["source"]) for m in d.get("model_store", ())),
+                                      m.get("default"), m["source"],
+                                      StoreWriter(_switches(w["on"]), w["what"], w["source"])
+                                      if (w := m.get("written_by")) else None)
+                           for m in d.get("model_store", ())),
         owner=d.get("owner"), data_store=d.get("kind") == "data-store",
         packages=tuple(dict.fromkeys(_gathered(d, "packages"))), family=_family(d.get("family")),
         settings=_settings(d.get("settings")), more_sources=tuple(m["source"] for m in more),
@@ -1454,6 +1469,18 @@ class ServiceMatch:
             return None
         m = re.fullmatch(switch.local, value.strip().strip("'\""))
         return posixpath.normpath(m.group("path")) if m is not None and m.group("path") else None
+
+    def store_writer(self) -> tuple[StoreWriter, str] | None:
+        """The API that writes into the service's model store here (its `written_by`), with the switch that turns
+        it on as written, when one is on; a variable `envFrom`/`env_file` may bring in does not count."""
+        for store in self.service.model_stores:
+            if store.written_by is None:
+                continue
+            for switch in store.written_by.on:
+                got = self.switched(switch)
+                if got is not None:
+                    return store.written_by, _said(switch, got[2])
+        return None
 
     def model_stores(self) -> list[Resolved]:
         """The container paths holding a model store the service only reads."""
