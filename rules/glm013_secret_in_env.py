@@ -38,7 +38,7 @@ hf_…`, `RUN git clone https://ghp_…@github.com/…`, `RUN HF_TOKEN=hf_… py
 `docker history` shows as written in every image built from it, and in a start command (`CMD`, compose
 `command:`/`entrypoint:`, Kubernetes `command`/`args`: `--api-key 9f86d0…`, `--IdentityProvider.token=…`).
 It is the value of a long option whose name says it holds a secret (the words above: `--api-key`,
-`--hf-token`, `--token=…`; not `--max-tokens`, `--password-file`, a switch about one (`--use_auth_token`,
+`--hf-token`, `--token=…`, Redis's `--requirepass` and `--masterauth`; not `--max-tokens`, `--password-file`, a switch about one (`--use_auth_token`,
 `--no-token`), nor a hashed password such as Jupyter's
 `sha1:…`/`argon2:…`), a key whose issuer's prefix and length say it is real anywhere in a word (Hugging Face
 `hf_`, GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, OpenAI `sk-`/`sk-proj-`, Anthropic `sk-ant-`, NVIDIA
@@ -122,8 +122,10 @@ from glmlint.scripts import script_of
 from glmlint.shell import SHELLS
 
 # words of a variable name that say it holds a secret
+# (Redis's `requirepass` and `masterauth` are its password and the one a replica logs in to its master with:
+# `redis-server --requirepass s3cret`, redis/redis@7.2.4 redis.conf)
 _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
-                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY"})
+                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY", "REQUIREPASS", "MASTERAUTH"})
 # word pairs that do the same (`API_KEY`, `PRIVATE_KEY`, ...)
 # (not `ACCESS_KEY`: MinIO's and most S3 clients' access key is the user name beside the secret key)
 _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
