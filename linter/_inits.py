@@ -27,8 +27,8 @@ def _m1(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10):
   self.__post_init__()
  return __init__
 
-def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _f1):
- def __init__(self, at, args, fix, fix_safety, message, risk, kind, enabled_by, assumed):
+def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _f1):
+ def __init__(self, at, args, fix, fix_safety, message, risk, kind, enabled_by, assumed, workload):
   _s0(self, at)
   _s1(self, _f1() if args is _F else args)
   _s2(self, fix)
@@ -38,6 +38,7 @@ def _m2(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _f1):
   _s6(self, kind)
   _s7(self, enabled_by)
   _s8(self, assumed)
+  _s9(self, workload)
  return __init__
 
 def _m3(_F, _s0, _s1):
@@ -1413,7 +1414,7 @@ def _m125(_F, _s):
 MAKERS = {
     (('api_groups', 'resources', 'verbs', 'resource_names', 'non_resource_urls', 'loc'), (), True, True, False): _m0,
     (('argv', 'loc', 'assignments', 'redirects', 'stdin', 'upstream', 'shell', 'stdin_lines', 'stdin_quoted', 'env_reset', 'name'), (), True, True, True): _m1,
-    (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed'), (1,), True, True, False): _m2,
+    (('at', 'args', 'fix', 'fix_safety', 'message', 'risk', 'kind', 'enabled_by', 'assumed', 'workload'), (1,), True, True, False): _m2,
     (('binding', 'role'), (), True, True, False): _m3,
     (('code', 'line', 'col', 'title', 'workload', 'left'), (), False, False, False): _m4,
     (('code', 'slug', 'severity', 'message', 'formats', 'check', 'doc', 'fix', 'tags', 'since', 'security_severity', 'file_check', 'module', 'risk_level', 'kind', 'finding_kinds', 'kinds_reported', 'contexts', 'checklist', 'params', 'opt_in', 'scan_wide', 'fix_unsafe_when', 'services'), (), True, False, False): _m5,

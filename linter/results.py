@@ -266,7 +266,7 @@ def _evaluate(source: SourceFile, rule: Rule) -> list[tuple[Finding, Workload | 
     file_check = rule.file_check
     if file_check is not None:
         for finding in file_check(source):
-            out.append((finding, None))
+            out.append((finding, finding.workload))
     check = rule.check
     if check is not None and source.workloads:
         if type(rule).__call__ is not _RULE_CALL:  # a rule class of its own: called as it says
@@ -291,7 +291,7 @@ def message_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workl
     message = finding.message or rule.message.format(**finding.args)
     at = finding.at
     if at.file and at.file != source.path and workload is not None:
-        return message + _elsewhere(source, workload, at)
+        return message + _elsewhere(source, workload, at, finding.args.get("readers", 1))
     assumed = source.assumed.get((at.line, at.col)) if not at.file else None
     if assumed and finding.assumed is not None:
         assumed = tuple(v for v in assumed if v in finding.assumed)
@@ -300,15 +300,16 @@ def message_of(source: SourceFile, rule: Rule, finding: Finding, workload: Workl
     return message
 
 
-def _elsewhere(source: SourceFile, workload: Workload, at: Any) -> str:
-    """What a finding about a value set in another file adds to its message: where."""
+def _elsewhere(source: SourceFile, workload: Workload, at: Any, readers: int = 1) -> str:
+    """What a finding about a value set in another file adds to its message: where. `readers`: how many
+    workloads of the file the finding is about (an env file they all read)."""
     if workload.format is Format.KUBERNETES:  # a Service of another file that selects the pod (an Ingress to one)
         what = next((e.kind for e in workload.exposed_by if e.kind in ROUTE_KINDS and e.loc == at), "Service")
         return f" (the {what} is in `{at.file}:{at.line}`)"
     if any(v.env_file == at.file for v in workload.env):  # a compose `env_file:`, a `--env-file` it reads
         if workload.format is Format.DOCKER_RUN:
-            return f" (set in `{at.file}:{at.line}`, an `--env-file` it reads)"
-        return f" (set in `{at.file}:{at.line}`, an `env_file` of the service)"
+            return f" (set in `{at.file}:{at.line}`, an `--env-file` " + ("it reads)" if readers == 1 else "each reads)")
+        return f" (set in `{at.file}:{at.line}`, an `env_file` of " + ("the service)" if readers == 1 else "each)")
     joined = next((e.name for e in workload.exposed_by if e.kind == JOINED_NETWORK and any(p.loc == at for p in e.ports)),
                   None)
     if joined is not None and workload.format is Format.COMPOSE:  # `network_mode: service:vpn`, vpn in another -f file

@@ -318,6 +318,9 @@ class Finding:
     # the variables whose defaults the finding rests on, where fewer than every one its value was read
     # through (`postgresql://${DB_USER:-app}:s3cret@db`: none, the password is literal); None: all
     assumed: tuple[str, ...] | None = None
+    # a whole-file check's finding about one workload of the file (GLM013's secret in an env file several
+    # workloads read: reported as the first one's): reported as a workload check's would be
+    workload: Workload | None = field(default=None, compare=False, repr=False)
 
 
 _READS: dict[frozenset[Format], frozenset[Format]] = {}  # Rule.formats -> Rule.reads

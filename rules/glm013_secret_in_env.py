@@ -7,7 +7,7 @@ environment: a KubeRay `RayJob`'s `runtimeEnvYAML`, a `RayService`'s
 `serveConfigV2` application or Ray Serve LLM config `runtime_env`, read
 inside the string) entry whose name says it holds a secret
 (`PASSWORD`, `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`,
-`PRIVATE_KEY`, `SECRET_KEY`, `CREDENTIALS`, ... as a word of the name, so
+`PRIVATE_KEY`, `SECRET_KEY`, `CREDENTIALS`, Redis's password `REDIS_AUTH`, ... as a word of the name, so
 `HF_TOKEN` and `dbPassword` count and `TOKENIZERS_PARALLELISM` does not) and
 whose value is written out literally.
 
@@ -38,7 +38,7 @@ hf_…`, `RUN git clone https://ghp_…@github.com/…`, `RUN HF_TOKEN=hf_… py
 `docker history` shows as written in every image built from it, and in a start command (`CMD`, compose
 `command:`/`entrypoint:`, Kubernetes `command`/`args`: `--api-key 9f86d0…`, `--IdentityProvider.token=…`).
 It is the value of a long option whose name says it holds a secret (the words above: `--api-key`,
-`--hf-token`, `--token=…`; not `--max-tokens`, `--password-file`, a switch about one (`--use_auth_token`,
+`--hf-token`, `--token=…`, Redis's `--requirepass` and `--masterauth`; not `--max-tokens`, `--password-file`, a switch about one (`--use_auth_token`,
 `--no-token`), nor a hashed password such as Jupyter's
 `sha1:…`/`argon2:…`), a key whose issuer's prefix and length say it is real anywhere in a word (Hugging Face
 `hf_`, GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, OpenAI `sk-`/`sk-proj-`, Anthropic `sk-ant-`, NVIDIA
@@ -55,13 +55,15 @@ that a `.gitignore` (of its directory or one above, up to the repository root) k
 out of the repository is where secrets belong, and is not reported.
 
 It never fires for a value that comes from elsewhere: a reference (`${VAR}`,
-`$VAR`, `${VAR:?err}`, Kubernetes `$(VAR)`, `valueFrom`), a value the `.env`
+`$VAR`, `${VAR:?err}`, Kubernetes `$(VAR)`, `valueFrom`), a command's output in a
+shell (`$(cat token)`, `` `cat token` ``), a value the `.env`
 file beside a compose file supplies, a value taken from the host (compose
 `- TOKEN`), an empty value, an `ARG` with no default, a file (`*_FILE` names,
 `/run/secrets/...` paths), template text a person is meant to replace
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
 `{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
-`nvapi-NVKEY`, a value that spells the variable's own name: `HF_TOKEN: HF_TOKEN_VALUE`, and for a
+`nvapi-NVKEY`, an API key's name in lower-case letters such as `nvidiaapikey`,
+a value that spells the variable's own name: `HF_TOKEN: HF_TOKEN_VALUE`, `nvidia_api_key`, and for a
 one-word name the word itself or an upper-case name with it as one part, `PASSWORD: PASSWORD_VALUE`), the dummy key a
 client is given for a local OpenAI-compatible server that checks none
 (`OPENAI_API_KEY: EMPTY` as vLLM's examples write it, `sk-no-key-required`,
@@ -75,6 +77,11 @@ describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
 that then guards a real proxy). Messages name the variable, never the
 value.
+
+A secret written once and given to several services of a compose file (a committed
+`env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
+another `extends`) or to several `docker run` lines of a script (`--env-file`) is reported once,
+at the first, naming them all: one line to change, not one finding per service.
 
 ## Why is this bad?
 A literal secret is in the repository's history for good, in every image
@@ -108,23 +115,28 @@ import re
 from collections.abc import Iterator
 
 from glmlint import lazyre
-from glmlint.ir import Command, EnvVar, Format, Loc, Workload, has_variable
+from glmlint import records
+from glmlint.ir import Command, EnvVar, Format, Loc, SourceFile, Workload, has_variable
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 from glmlint.scripts import script_of
 from glmlint.shell import SHELLS
 
 # words of a variable name that say it holds a secret
+# (Redis's `requirepass` and `masterauth` are its password and the one a replica logs in to its master with:
+# `redis-server --requirepass s3cret`, redis/redis@7.2.4 redis.conf)
 _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
-                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY"})
+                           "CREDENTIALS", "PRIVATEKEY", "SECRETKEY", "REQUIREPASS", "MASTERAUTH"})
 # word pairs that do the same (`API_KEY`, `PRIVATE_KEY`, ...)
 # (not `ACCESS_KEY`: MinIO's and most S3 clients' access key is the user name beside the secret key)
 _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
                            ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
-                           ("CLIENT", "SECRET")})
+                           ("CLIENT", "SECRET"), ("REDIS", "AUTH")})
 # last two words that hold the secrets although the last alone describes them (`REDACT_SECRET_KEYS` lists
 # field names): Weaviate's AUTHENTICATION_APIKEY_ALLOWED_KEYS is the API keys themselves
 # (weaviate.io/developers/weaviate/configuration/authentication)
-_HOLDING = frozenset({("ALLOWED", "KEYS")})
+# Redis's `AUTH` is its password: `REDIS_AUTH` (Langfuse packages/shared/src/server/redis/redis.ts at
+# langfuse/langfuse@62751446149b702b419a9292ddfc2280cdf74b8c: `password: env.REDIS_AUTH`)
+_HOLDING = frozenset({("ALLOWED", "KEYS"), ("REDIS", "AUTH")})
 # a last word that makes the name describe the secret rather than hold it
 _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HOST", "PORT", "LENGTH", "LEN",
                     "EXPIRY", "EXPIRES", "EXPIRATION", "TTL", "TIMEOUT", "TYPE", "HEADER", "ENABLED",
@@ -147,7 +159,9 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
+_UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")
+_BACKTICKS = lazyre.compile(r"`[^`]+`")  # the shell's older command substitution (`` HF_TOKEN=`cat token` ``)
+_API_KEY_WORDS = lazyre.compile(r"[a-z]*[-_]?api[-_]?key")  # `nvidiaapikey`, `my-api-key`: template text  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
@@ -181,20 +195,12 @@ _NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "
       kind=Kind.EXPOSURE, risk=Risk.HIGH)
 def check(workload: Workload) -> Iterator[Finding]:
     name = workload.label
-    for var in workload.env:
-        if var.private:
-            continue  # an `env_file` that `.gitignore` keeps out of the repository: where secrets belong
-        if holds_literal_secret(var):
-            yield Finding(at=var.loc, args={"name": name, "var": var.name})
-        elif (held := url_credential(var)) is not None:
-            yield Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
-                          message=f"{name} sets `{var.name}` to a URL with a literal {held} in it")
-        elif var.value and not var.dynamic and is_secret_name(var.name):
-            service = _known_credential(var)
-            if service is not None:
-                yield Finding(at=var.loc, args={"name": name, "var": var.name},
-                              message=f"{name} sets `{var.name}` to a default credential of {service} that "
-                                      f"everyone knows (its documentation's example value)")
+    if workload.format is Format.KUBERNETES:  # (the others' environments: `check_env`)
+        for var in workload.env:
+            if not var.private:
+                found = _env_finding(var, name)
+                if found is not None:
+                    yield found
     for var in workload.build_args:
         passed = _passed_by(workload, var)
         if holds_literal_secret(var):
@@ -209,6 +215,63 @@ def check(workload: Workload) -> Iterator[Finding]:
                           else f"the build of {name} passes `{var.name}` a URL with a literal {held} in it "
                                f"({passed})")
     yield from _on_command_lines(workload)
+
+
+def _env_finding(var: EnvVar, name: str, message: str | None = None) -> Finding | None:
+    """The finding about one variable of a workload's environment (`name`: its label, or the labels of every
+    workload that reads the same line of an env file), if it holds a literal secret."""
+    sets = message or f"{name} sets"
+    if holds_literal_secret(var):
+        return Finding(at=var.loc, args={"name": name, "var": var.name},
+                       message=None if message is None else f"{sets} `{var.name}` to a literal secret")
+    if (held := url_credential(var)) is not None:
+        return Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
+                       message=f"{sets} `{var.name}` to a URL with a literal {held} in it")
+    if var.value and not var.dynamic and is_secret_name(var.name):
+        service = _known_credential(var)
+        if service is not None:
+            return Finding(at=var.loc, args={"name": name, "var": var.name},
+                           message=f"{sets} `{var.name}` to a default credential of {service} that "
+                                   f"everyone knows (its documentation's example value)")
+    return None
+
+
+@check.on_file
+def check_env(source: SourceFile) -> Iterator[Finding]:
+    """The environments of a file's compose services and `docker run` lines: a literal secret once per place it
+    is written, however many of the file's workloads get it from there (a committed `env_file:`, `--env-file`, a
+    YAML anchor merged into several services, the service another `extends`): reported as the first one's,
+    naming them all. RAGFlow's docker/.env, read by every service of its compose files, held 11 passwords: 231
+    findings, 11 lines to change; Airflow's docker-compose.yaml merges one `environment:` into 7 services.
+    (A Kubernetes container's own `env` is judged with it, in `check`: the fix verification's rows read it so.)"""
+    readers: dict[Loc, list[tuple[Workload, EnvVar, bool]]] = {}
+    for workload in source.workloads:
+        if workload.format is Format.KUBERNETES:
+            continue
+        env = workload.env
+        last = {v.name: i for i, v in enumerate(env)}  # (a later one of a name wins, `environment:` over `env_file:`)
+        for i, var in enumerate(env):
+            if not var.private:  # (an env file `.gitignore` keeps out of the repository: where secrets belong)
+                readers.setdefault(var.loc, []).append((workload, var, last[var.name] != i))
+    for got in readers.values():
+        got = [g for g in got if not g[2]] or got  # those that get the value (all of them, when none does)
+        first, var, _ = got[0]
+        workloads = list({w.label: w for w, _, _ in got}.values())
+        if len(workloads) == 1:
+            found = _env_finding(var, first.label)
+        else:
+            found = _env_finding(var, first.label, _together(workloads) + " set")
+        if found is not None:
+            yield records.replace(found, workload=first, args={**found.args, "readers": len(workloads)})
+
+
+def _together(workloads: list[Workload]) -> str:
+    """`services `a`, `b` and `c``: the workloads a finding is about, by name."""
+    if all(w.format is Format.COMPOSE for w in workloads):
+        names = [f"`{w.name}`" for w in workloads]
+        return "services " + ", ".join(names[:-1]) + " and " + names[-1]
+    labels = [w.label for w in workloads]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 # A key whose prefix names its issuer and whose body is as long as the issuer's real keys: on a command line it
@@ -410,7 +473,12 @@ def holds_literal_secret(var: EnvVar) -> bool:
         if _UPPER_SNAKE.fullmatch(raw) and name in raw.split("_"):
             return False
         return re.sub(r"[^A-Z0-9]", "", value) != name
-    return name not in value
+    if name in value or re.sub(r"[^A-Z0-9]", "", value) == re.sub(r"[^A-Z0-9]", "", name):
+        return False  # (run together too: `NVIDIA_API_KEY: nvidiaapikey`)
+    # a name for an API key written in lower-case letters (`NGC_API_KEY: nvidiaapikey`, `myapikey`): no key
+    # anyone issues is a word; template text a person is meant to replace, as NVIDIA's compose files write it
+    return not (_API_KEY_WORDS.fullmatch((var.value or "").strip().strip("'\"")) and
+                re.search(r"API_?KEY$", re.sub(r"[^A-Z0-9]+", "_", _CAMEL.sub("_", var.name).upper())))
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every variable of every workload: names recur
@@ -432,8 +500,8 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
     text = value.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         text = text[1:-1].strip()
-    if not text or has_variable(text) or "$(" in text:
-        return False
+    if not text or has_variable(text) or "$(" in text or _BACKTICKS.search(text):
+        return False  # (a command's output: `$(cat …)`, `` `cat ~/.cache/huggingface/token` ``)
     if text.lower() in _NOT_SECRET:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:

@@ -68,3 +68,98 @@ def test_a_url_password_message_names_only_the_variables_that_give_the_credentia
     assert got == {"USER_DEFAULTED_URI": "", "HOST_DEFAULTED_URI": "", "PASS_DEFAULTED_URI": " when `DB_PASS` is unset",
                    "BROKER_URL": "", "REPO_URL": " when `GH_TOKEN` is unset",
                    "STORE_URI": "", "OTHER_URI": " when `DB_PASS` is unset"}
+
+
+@pytest.mark.parametrize(("name", "value", "secret"), [
+    # a key's name run together is template text (NVIDIA's blueprint compose files); a key is not
+    ("NVIDIA_API_KEY", "nvidiaapikey", False),
+    ("NGC_API_KEY", "nvidiaapikey", False),
+    ("NGC_API_KEY", "nvidia-k3y-8d2f81c4e7", True),
+    ("OPENAI_API_KEY", "apikey123", True),
+    # only for a name that holds an API key: a server's password is what it runs with (`PASSWORD: myapikey`)
+    ("PASSWORD", "myapikey", True),
+    # Redis's AUTH is its password (Langfuse's REDIS_AUTH); a switch about it is not one
+    ("REDIS_AUTH", "myredissecret", True),
+    ("REDIS_AUTH", "true", False),
+    ("USE_REDIS_AUTH", "yes", False),
+    ("WEBUI_AUTH", "False", False),
+    ("REDIS_AUTH_HOST", "redis-0", False),
+])
+def test_template_key_names_and_redis_auth(name: str, value: str, secret: bool) -> None:
+    assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
+
+
+def test_a_committed_env_file_secret_is_one_finding_per_scanned_file_naming_its_readers(tmp_path) -> None:
+    from tests.helpers import lint
+
+    env = "MYSQL_PASSWORD=infini_rag_flow\nREDIS_PASSWORD=infini_rag_flow\n"
+    three = """\
+        services:
+          mysql:
+            image: mysql:8.0.39
+            env_file: .env.shared
+          es01:
+            image: elasticsearch:8.11.3
+            env_file: [.env.shared]
+          ragflow:
+            image: infiniflow/ragflow:v0.20.5
+            env_file: .env.shared
+            environment:
+              REDIS_PASSWORD: ${REDIS_PASSWORD:?set it}
+        """
+    report = lint(tmp_path, {".env.shared": env, "docker-compose.yml": three,
+                             "docker-compose-gpu.yml": "services:\n  gpu:\n    image: infiniflow/ragflow:v0.20.5\n"
+                                                       "    env_file: .env.shared\n"}, ["GLM013"])
+    got = sorted((r.path, r.line, r.workload, r.message.split(" set")[0]) for r in report.results)
+    assert got == [
+        ("docker-compose-gpu.yml", 2, "service `gpu`", "service `gpu`"),
+        ("docker-compose-gpu.yml", 2, "service `gpu`", "service `gpu`"),
+        ("docker-compose.yml", 2, "service `mysql`", "services `mysql` and `es01`"),  # ragflow sets its own
+        ("docker-compose.yml", 2, "service `mysql`", "services `mysql`, `es01` and `ragflow`"),
+    ]
+    shared = next(r for r in report.results if "`ragflow` set" in r.message)
+    assert shared.message.endswith("set `MYSQL_PASSWORD` to a literal secret (set in `.env.shared:1`, an `env_file` of each)")
+    alone = next(r for r in report.results if r.path == "docker-compose-gpu.yml" and "MYSQL" in r.message)
+    assert alone.message == ("service `gpu` sets `MYSQL_PASSWORD` to a literal secret (set in `.env.shared:1`, an "
+                             "`env_file` of the service)")
+
+
+def test_an_anchor_merged_secret_is_one_finding_and_a_kubernetes_container_keeps_its_own(tmp_path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {"docker-compose.yaml": """\
+        x-common: &common
+          image: apache/airflow:3.0.2
+          environment: &env
+            AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: postgresql+psycopg2://airflow:Zq8s7d6fK@postgres/airflow
+        services:
+          scheduler:
+            <<: *common
+          worker:
+            <<: *common
+            environment:
+              <<: *env
+              AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: ${SQL_CONN:?set it}
+          apiserver:
+            <<: *common
+        """,
+        "pod.yaml": """\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: train}
+        spec:
+          containers:
+            - name: a
+              image: ghcr.io/acme/train:1
+              env: [{name: HF_TOKEN, value: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb}]
+            - name: b
+              image: ghcr.io/acme/train:1
+              env: [{name: HF_TOKEN, value: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb}]
+        """}, ["GLM013"])
+    got = sorted((r.path, r.line, r.workload, r.message.split(" set")[0]) for r in report.results)
+    assert got == [
+        # the worker sets its own: the two that get the anchor's value are named
+        ("docker-compose.yaml", 4, "service `scheduler`", "services `scheduler` and `apiserver`"),
+        ("pod.yaml", 8, "container `a` (Pod/train)", "container `a` (Pod/train)"),
+        ("pod.yaml", 11, "container `b` (Pod/train)", "container `b` (Pod/train)"),
+    ]
