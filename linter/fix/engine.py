@@ -1018,7 +1018,8 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
                    images: list[SourceFile], batch: bool = True,
                    shown: Callable[[Result], bool] | None = None,
                    evidence: list[Evidence] | None = None, user: str | None = None,
-                   exposures: list[Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                   exposures: list[Any] | None = None,
+                   linking: dict[str, Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
     by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
     the corpus, collected when the collector resumes), and the collections the allocations trigger,
@@ -1026,7 +1027,9 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     the verification's CPU. `user`: the fix user the user chose (the config's `fix-user`), which the
     edits write as `glmlint fix` writes it; None, the default user. `exposures`: the Services and
     LimitRanges of other files that expose the file's workloads (`runner._check_exposed`): each
-    re-parse's workloads are exposed by them as the file's were (`_reparse`)."""
+    re-parse's workloads are exposed by them as the file's were (`_reparse`). `linking`: the memo of
+    the link (`link.link`) that linked `source` to `images` (the images it stamped: the re-parses are
+    linked to the same images, so they are stamped once for the scan and the re-parses alike)."""
     import gc
 
     paused = gc.isenabled()
@@ -1039,7 +1042,7 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     try:
         if user is not None:  # the chosen user travels with the predicate (`_Chosen`)
             shown = _Chosen(shown, user)
-        return _verified_edits(source, rules, found, images, batch, shown, evidence, exposures)
+        return _verified_edits(source, rules, found, images, batch, shown, evidence, exposures, linking)
     finally:
         if kept is not None:
             kept.OVERRIDES = None
@@ -1051,7 +1054,8 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
                     images: list[SourceFile], batch: bool = True,
                     shown: Callable[[Result], bool] | None = None,
                     evidence: list[Evidence] | None = None,
-                    exposures: list[Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                    exposures: list[Any] | None = None,
+                    linking: dict[str, Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
@@ -1110,7 +1114,8 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return lowered[id(f)]
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
-    linking: dict[str, Any] = {}  # the images stamped once for every re-parse (`link.link`'s memo)
+    if linking is None:  # the images stamped once for every re-parse (`link.link`'s memo)
+        linking = {}
     # a re-parse's pod identities are read only by the scan-wide rules (GLM044) and the cluster link
     pods = bool(images) or any(r.scan_wide for r in rules)
 
