@@ -298,8 +298,7 @@ def _applicable(rules: list[Rule], fmt: Format) -> list[Rule]:
 
 def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[[SourceFile, Result], bool] = False,
               images: Iterable[SourceFile] = (), evidence: list[Any] | None = None,
-              exposures: list[Any] | None = None, linking: dict[str, Any] | None = None
-              ) -> tuple[list[Result], list[Problem]]:
+              exposures: list[Any] | None = None) -> tuple[list[Result], list[Problem]]:
     """Every rule over one file. With `fix_edits`, each fixable finding carries its fix's verified
     edits, computed here while the file's parse is at hand (`images`: the Dockerfiles the file links to).
     `fix_edits` may be a predicate (`policy.Shown`): then only the findings it passes carry them, the
@@ -307,8 +306,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
     write, as `glmlint fix` writes it. `evidence`: filled with what each fix judged alone
     was judged on (`fix.engine.Evidence`), to judge it again once the file is linked (`_finish_pooled`).
     `exposures`: the Services and LimitRanges of other files that exposed the file's workloads
-    (`_check_exposed`), which expose the fixes' re-parses too. `linking`: the memo (`link.link`'s) of the
-    link that linked the file to `images`, which the fixes' re-parses are linked with again."""
+    (`_check_exposed`), which expose the fixes' re-parses too."""
     results: list[Result] = []
     problems: list[Problem] = []
     found: list[tuple[Rule, Finding, Workload | None, Result]] = []
@@ -327,7 +325,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
         edits = verified_edits(source, list(rules), found, list(images),
                                shown=(lambda r: shown(source, r)) if shown is not None else None, evidence=evidence,
                                user=getattr(fix_edits, "fix_user", None),  # (`policy.Shown`: the config's fix user)
-                               exposures=exposures, linking=linking)
+                               exposures=exposures)
         results = [records.replace(r, edits=edits[i]) if i in edits else r for i, (*_, r) in enumerate(found)]
     else:
         results = [r for *_, r in found]
@@ -1260,10 +1258,18 @@ def _check_one(cand: Candidate) -> _Outcome:
         from glmlint.link import images_for, link
 
         images = [image for key in sorted(keys) if (image := state.image(key)) is not None]
-        linking: dict[str, Any] = {}  # the images stamped for this link, again for the fixes' re-parses
+        linking: dict[str, Any] = {}  # the images this link stamps, stamped once for the fixes' re-parses too
         link([*images, got], linking)
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
-        results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index), linking=linking)
+        if state.fix_edits:
+            from glmlint.fix import engine
+
+            engine.linked(images, linking)
+        try:
+            results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
+        finally:
+            if state.fix_edits:
+                engine.linked()
         checked = slimmed(got, keep_ir=state.keep_ir)
         judged = None
         if state.judge is not None and cand.display not in state.waits and cand.hint not in RENDERED:

@@ -117,9 +117,18 @@ def test_the_scans_link_memo_gives_the_verification_what_a_fresh_one_gives(monke
         calls.clear()
         shared = engine.verified_edits(source, _rules(), found, images, linking=memo)
         assert not calls  # every `build.target` stage from the scan's link
+        engine.linked(images, memo)  # as `runner._check_one` hands it over
+        try:
+            handed = engine.verified_edits(source, _rules(), found, images)
+            assert not calls
+            engine.verified_edits(source, _rules(), found, list(reversed(images)) + images)  # other images
+            assert calls
+        finally:
+            engine.linked()
+        calls.clear()
         fresh = engine.verified_edits(source, _rules(), found, images)
         assert calls
-        assert shared == fresh and shared, name
+        assert shared == handed == fresh and shared, name
         checked += 1
     assert checked == 2
 

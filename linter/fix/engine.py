@@ -1115,7 +1115,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
     if linking is None:  # the images stamped once for every re-parse (`link.link`'s memo)
-        linking = {}
+        linking = _linking(images)
     # a re-parse's pod identities are read only by the scan-wide rules (GLM044) and the cluster link
     pods = bool(images) or any(r.scan_wide for r in rules)
 
@@ -1244,6 +1244,27 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+_LINKED: tuple[list[SourceFile], dict[str, Any]] | None = None  # (`linked`)
+
+
+def linked(images: list[SourceFile] | None = None, memo: dict[str, Any] | None = None) -> None:
+    """The scan's link of the file whose fixes are verified next linked it to `images` with `memo`
+    (`link.link`'s; `runner._check_one`): its re-parses, linked to the same images, take that memo
+    (`_linking`). No arguments: forget it (once the file is checked)."""
+    global _LINKED
+    _LINKED = (images, memo) if images is not None and memo is not None else None
+
+
+def _linking(images: list[SourceFile]) -> dict[str, Any]:
+    """The memo for linking re-parses to `images`: the scan's own (`linked`) when it linked these very
+    images (the memo is keyed by Dockerfile, target and build args, and `link.link` changes no image:
+    what it stamped is what stamping them again gives), else a fresh one."""
+    got = _LINKED
+    if got is not None and len(got[0]) == len(images) and all(a is b for a, b in zip(got[0], images)):
+        return got[1]
+    return {}
 
 
 class _Chosen:
