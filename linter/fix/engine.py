@@ -1176,8 +1176,9 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return True
 
     firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
-    if batch and ROWS and evidence is None and not images and fmt is Format.KUBERNETES and \
-            not any(r.scan_wide for r in rules):
+    if batch and ROWS and evidence is None and not any(r.scan_wide for r in rules) and (
+            fmt is Format.KUBERNETES and not images or fmt is Format.COMPOSE and COMPOSE_ROWS
+            and not _reads_each_other(source)):
         lowered_groups: list[tuple[list[_Found], list[Edit]]] = []
         for members in _row_groups(source, docs[1], firsts, lowered_edits):
             if not any(_place(f.result) in places for f in members):
@@ -1383,7 +1384,7 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
     if len(set(labels)) != len(labels):
         return []
     compose = source.format is Format.COMPOSE
-    if compose and any(word in source.text for word in ("extends", "service:", "container:", "volumes_from")):
+    if compose and _reads_each_other(source):
         return []
     own = {id(w) for w in source.workloads}
     paths = [w.node_path for w in source.workloads]
@@ -1426,6 +1427,12 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
         else:
             batches.append(({part}, {doc} if part[0] == "document" else set(), [f]))
     return [members for _parts, _whole, members in batches if len(members) > 1]
+
+
+def _reads_each_other(source: SourceFile) -> bool:
+    """A compose file whose services may read each other's mappings: `extends`, `service:`/`container:`
+    namespaces, `volumes_from` (its fixes are neither batched nor grouped)."""
+    return any(word in source.text for word in ("extends", "service:", "container:", "volumes_from"))
 
 
 def _pod_part(ydoc: Any, path: tuple[Any, ...], paths: list[tuple[Any, ...]], edits: list[Edit]) -> tuple[Any, ...] | None:
@@ -1488,14 +1495,16 @@ def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], ol
 
 
 ROWS = True  # a container's fixes judged in one re-parse (`_rows`; tests turn it off to compare)
+COMPOSE_ROWS = True  # a compose service's too (tests turn it off to compare)
 _STRUCTURED = (ReplaceText, RemoveWord, RemoveCommand)  # (intents `_row_groups` leaves alone: words, text)
 
 
 def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) -> list[list[_Found]]:
-    """The fixes of one Kubernetes container (two or more, each the first of its place) that `_rows`
-    may judge in one re-parse: each writes settings (no text replaced, no word removed, no sshd
-    option), every edit inside the container's own mapping or its pod spec (`_in_pod`), the fields each
-    touches (`_touched`) shared with no other; in a file whose workloads' labels are unique."""
+    """The fixes of one Kubernetes container or compose service (two or more, each the first of its
+    place) that `_rows` may judge in one re-parse: each writes settings (no text replaced, no word
+    removed, no sshd option), every edit inside the container's own mapping or its pod spec (`_in_pod`),
+    the fields each touches (`_touched`) shared with no other; in a file whose workloads' labels are
+    unique."""
     if ydoc is None or len(firsts) < 2:
         return []
     labels = [w.label for w in source.workloads]
@@ -1614,18 +1623,38 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
     fields i changed from `after`, the rest from before). The fixed finding's rule must then find nothing
     on W_i (else its messages would decide: no verdict). tests/test_fix_rows.py compares every verdict
     with the fix's own re-parse on every fixture and corpus file, and checks there that each fix's own
-    re-parse has W_i and every other workload as before."""
-    from glmlint.fix._reads import READS
+    re-parse has W_i and every other workload as before.
+
+    A compose service's fixes likewise (`COMPOSE_ROWS`): the compose parser reads each field of a
+    service from the service's own keys (with the override file's over them, which no fix edits), the
+    fixes grouped write keys of their own (GLM002 `cap_drop`, GLM004 `read_only` and `tmpfs`, GLM007
+    `security_opt`, GLM001 `user`), and the link done again on each re-parse (`_relink`) adds from the
+    image the service builds what the service does not set (`link.inherit`): a field the link changes
+    because a fix changed what the service sets (another `build.target` stage once `user:` is written)
+    is one no member touches, and `_owners` refuses the group. Not grouped: services that may read each
+    other (`_reads_each_other`). Compose's refusal of a `security_opt` item twice (`_verify_ir`) is
+    checked on the re-parse (else each alone), and the rules' read sets are those recorded on compose
+    services, as parsed and as linked (`COMPOSE_READS`). tests/test_fix_rows_compose.py compares
+    every verdict with the fix's own re-parse, linked as the scan links it, on every compose fixture
+    and corpus file, and checks there that each fix's own re-parse has W_i and every other service as
+    before."""
+    from glmlint.fix._reads import COMPOSE_READS, READS
 
     # (`after` may be `_OneDocument.reparsed`'s view: the containers' document re-parsed alone, the
     # other documents' workloads and findings as scanned, which is what the whole re-parse gives them)
     got = _owners(before, after, groups, old, new)
     if got is None:
         return None
+    compose = before.format is Format.COMPOSE
+    if compose and any((dup := _duplicate([i.value for i in w1.security_opts])) is not None
+                       and dup != _duplicate([i.value for i in w0.security_opts]) for w0, w1, _owned in got):
+        return None  # Compose would refuse a `security_opt` item twice (`_verify_ir`): each alone
     checks = [r for r in rules if r.check is not None]
-    # the rules each member's verdict reads by their read sets (`READS`); a rule that reads no field the
-    # group changed finds on every W_i what it finds on `after`'s container
-    read = [(r, READS.get(r.code) if r.params is None else None) for r in checks]
+    # the rules each member's verdict reads by their read sets (`READS`, on compose services
+    # `COMPOSE_READS`); a rule that reads no field the group changed finds on every W_i what it finds on
+    # `after`'s container
+    table = COMPOSE_READS if compose else READS
+    read = [(r, table.get(r.code) if r.params is None else None) for r in checks]
     codes = {r.code for r, _reads in read}
     out: dict[int, bool] = {}
     for members, (w0, w1, owned) in zip(groups, got):
