@@ -58,8 +58,8 @@ class Switch:
     # directory of the script it starts (Fooocus' `entry_with_update.py` and `launch.py` change into
     # their own directory and read `auth.json` there), and only that path or under it counts
     mount: str | None = None
-    # values that do not count: a variable set to a key everyone knows (dify-sandbox's shipped
-    # `dify-sandbox`) turns nothing on
+    # values that do not count: a variable or flag set to a key everyone knows (dify-sandbox's shipped
+    # `dify-sandbox`, vLLM's `--api-key token-abc123`) turns nothing on
     unless: tuple[str, ...] = ()
     # switches of which one must be on too for this one to count (Flowise's basic auth needs
     # FLOWISE_USERNAME besides FLOWISE_PASSWORD)
@@ -1082,6 +1082,14 @@ class ServiceMatch:
                 found = w
         return found
 
+    def _known_value(self, switch: Switch) -> bool:
+        """Whether the flag `switch` names is given one of its `unless` values (vLLM's `--api-key
+        token-abc123`, the key of its own docs): a key everyone knows turns nothing on."""
+        if not switch.unless or switch.flag is None:
+            return False
+        got = self.option(switch.flag)
+        return got is not None and got[0].strip("'\"") in switch.unless
+
     def env_set(self, name: str) -> EnvVar | None:
         var = self.env.get(name)
         if var is None:
@@ -1130,7 +1138,7 @@ class ServiceMatch:
                 w = self.flag(switch.flag)
                 if w is not None:
                     value = w.text.partition("=")[2].lower() if "=" in w.text else ""
-                    if value not in ("false", "0", "no"):
+                    if value not in ("false", "0", "no") and not self._known_value(switch):
                         return w.loc, w, None
         if switch.mount is not None:
 
