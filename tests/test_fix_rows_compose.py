@@ -14,17 +14,8 @@ import pytest
 from glmlint.fix import engine, reads
 from glmlint.fix._reads import COMPOSE_READS
 from glmlint.fix.text import apply
-from glmlint.registry import all_rules, select
 from glmlint.runner import _result, evaluate
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "fixtures"
-CORPUS = ROOT.parent / "shared" / "corpus" / "real"
-ON_CORPUS = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/real is not beside the checkout")
-
-
-def _rules():
-    return [r for r in select(all_rules()) if not r.scan_wide]
+from tests.test_fix_rows import CORPUS, FIXTURES, ON_CORPUS, _rules, _watch  # (`_watch`: each `_rows` call)
 
 
 def _found(path: Path, text: str | None = None):
@@ -40,20 +31,6 @@ def _edits(source, images, found, monkeypatch, rows: bool, batch: bool = True):
     with monkeypatch.context() as m:
         m.setattr(engine, "COMPOSE_ROWS", rows)
         return engine.verified_edits(source, _rules(), found, images, batch=batch)
-
-
-def _watch(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
-    """Each `_rows` call's arguments and verdicts."""
-    seen: list[tuple] = []
-    real = engine._rows
-
-    def watched(before, after, groups, old, new, rules):
-        got = real(before, after, groups, old, new, rules)
-        seen.append((before, after, groups, old, new, got or {}))
-        return got
-
-    monkeypatch.setattr(engine, "_rows", watched)
-    return seen
 
 
 def test_the_compose_read_sets_are_the_recorded_ones() -> None:

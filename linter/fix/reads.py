@@ -23,7 +23,7 @@ tests/test_fix_rows_compose.py records them again.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -85,23 +85,12 @@ def record_all(roots: Iterable[Path], rules: list[Any] | None = None) -> dict[st
     """Every rule's reads on every Kubernetes workload of the YAML files under `roots`."""
     from glmlint.ir import Format
     from glmlint.parsers import parse
-    from glmlint.registry import all_rules
 
-    rules = [r for r in (rules if rules is not None else all_rules()) if r.check is not None
-             and r.applies_to(Format.KUBERNETES)]
-    reads: dict[str, set[str]] = {r.code: set() for r in rules}
-    for path in kubernetes_files(roots):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        try:
-            source = parse(str(path), text, "yaml", "")
-        except Exception:  # noqa: BLE001 - hostile and broken files: no workload
-            continue
-        if source is None or source.format is not Format.KUBERNETES:
-            continue
-        for w in source.workloads:
-            for rule in rules:
-                reads[rule.code] |= record(rule, w)
-    return {code: frozenset(got) for code, got in sorted(reads.items())}
+    def workloads(path: Path, text: str) -> Iterable[Any]:
+        source = parse(str(path), text, "yaml", "")
+        return source.workloads if source is not None and source.format is Format.KUBERNETES else ()
+
+    return _record_on(roots, rules, Format.KUBERNETES, workloads)
 
 
 def linked_compose(path: Path, text: str) -> tuple[Any, list[Any]] | None:
@@ -135,21 +124,32 @@ def record_compose(roots: Iterable[Path], rules: list[Any] | None = None) -> dic
     linked to the images it builds (`linked_compose`)."""
     from glmlint.ir import Format
     from glmlint.parsers import parse
+
+    def workloads(path: Path, text: str) -> Iterable[Any]:
+        plain = parse(str(path), text, "yaml", str(path))
+        if plain is None or plain.format is not Format.COMPOSE:
+            return ()
+        linked = linked_compose(path, text)
+        return (*plain.workloads, *(linked[0].workloads if linked is not None else ()))
+
+    return _record_on(roots, rules, Format.COMPOSE, workloads)
+
+
+def _record_on(roots: Iterable[Path], rules: list[Any] | None, fmt: Any,
+               workloads: Callable[[Path, str], Iterable[Any]]) -> dict[str, frozenset[str]]:
+    """Every rule with a check that applies to `fmt`: its reads on the `workloads` of each YAML file
+    under `roots`."""
     from glmlint.registry import all_rules
 
-    rules = [r for r in (rules if rules is not None else all_rules()) if r.check is not None
-             and r.applies_to(Format.COMPOSE)]
+    rules = [r for r in (rules if rules is not None else all_rules()) if r.check is not None and r.applies_to(fmt)]
     reads: dict[str, set[str]] = {r.code: set() for r in rules}
     for path in kubernetes_files(roots):
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
-            plain = parse(str(path), text, "yaml", str(path))
-            linked = linked_compose(path, text) if plain is not None and plain.format is Format.COMPOSE else None
+            got = list(workloads(path, text))
         except Exception:  # noqa: BLE001 - hostile and broken files: no workload
             continue
-        if linked is None:
-            continue
-        for w in (*plain.workloads, *linked[0].workloads):
+        for w in got:
             for rule in rules:
                 reads[rule.code] |= record(rule, w)
     return {code: frozenset(got) for code, got in sorted(reads.items())}
