@@ -1258,9 +1258,18 @@ def _check_one(cand: Candidate) -> _Outcome:
         from glmlint.link import images_for, link
 
         images = [image for key in sorted(keys) if (image := state.image(key)) is not None]
-        link([*images, got])
+        linking: dict[str, Any] = {}  # the images this link stamps, stamped once for the fixes' re-parses too
+        link([*images, got], linking)
         index = {image_key(image.disk_path): image for image in images} if state.fix_edits else {}
-        results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
+        if state.fix_edits:
+            from glmlint.fix import engine
+
+            engine.linked(images, linking)
+        try:
+            results, problems = run_rules(got, state.rules, state.fix_edits, images_for(got, index))
+        finally:
+            if state.fix_edits:
+                engine.linked()
         checked = slimmed(got, keep_ir=state.keep_ir)
         judged = None
         if state.judge is not None and cand.display not in state.waits and cand.hint not in RENDERED:

@@ -95,6 +95,44 @@ def test_link_memo_gives_the_workloads_linking_afresh_gives() -> None:
         assert memo["stamped"] or memo["targets"]
 
 
+def test_the_scans_link_memo_gives_the_verification_what_a_fresh_one_gives(monkeypatch) -> None:
+    """The fixes of a compose file built from Dockerfiles, verified with the memo of the scan's own link
+    of the file (`runner._check_one`), get the edits verifying with a fresh memo gives; the images are
+    then stamped once for the scan and the re-parses, and the link does not change them (so what the
+    scan's link stamped is what a re-parse's link would stamp)."""
+    import glmlint.link as linking
+
+    calls: list[object] = []
+    real = linking._target_stage
+    monkeypatch.setattr(linking, "_target_stage", lambda *a, **k: calls.append(a) or real(*a, **k))
+    checked = 0
+    for name in ("compose.build-target-dev-stage-root.yaml", "compose.build-target-prod-stage-nonroot.yaml"):
+        source, images = _compose_with_images(name)
+        before = [[records.fields(w) for w in image.workloads] for image in images]
+        memo: dict = {}
+        link([*images, source], memo)
+        assert [[records.fields(w) for w in image.workloads] for image in images] == before
+        found = [(rule, f, w, _result(source, rule, f, w)) for rule in _rules() for f, w in evaluate(source, rule)]
+        assert any(r.fix is not None for *_, r in found)
+        calls.clear()
+        shared = engine.verified_edits(source, _rules(), found, images, linking=memo)
+        assert not calls  # every `build.target` stage from the scan's link
+        engine.linked(images, memo)  # as `runner._check_one` hands it over
+        try:
+            handed = engine.verified_edits(source, _rules(), found, images)
+            assert not calls
+            engine.verified_edits(source, _rules(), found, list(reversed(images)) + images)  # other images
+            assert calls
+        finally:
+            engine.linked()
+        calls.clear()
+        fresh = engine.verified_edits(source, _rules(), found, images)
+        assert calls
+        assert shared == handed == fresh and shared, name
+        checked += 1
+    assert checked == 2
+
+
 def _rules():
     return [r for r in select(all_rules()) if not r.scan_wide]
 

@@ -1018,7 +1018,8 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
                    images: list[SourceFile], batch: bool = True,
                    shown: Callable[[Result], bool] | None = None,
                    evidence: list[Evidence] | None = None, user: str | None = None,
-                   exposures: list[Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                   exposures: list[Any] | None = None,
+                   linking: dict[str, Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """`_verified_edits` with the cyclic garbage collector paused: the re-parses allocate nodes and IR
     by the million, almost none of it in reference cycles (at most ~120 cyclic objects per file on
     the corpus, collected when the collector resumes), and the collections the allocations trigger,
@@ -1026,7 +1027,9 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     the verification's CPU. `user`: the fix user the user chose (the config's `fix-user`), which the
     edits write as `glmlint fix` writes it; None, the default user. `exposures`: the Services and
     LimitRanges of other files that expose the file's workloads (`runner._check_exposed`): each
-    re-parse's workloads are exposed by them as the file's were (`_reparse`)."""
+    re-parse's workloads are exposed by them as the file's were (`_reparse`). `linking`: the memo of
+    the link (`link.link`) that linked `source` to `images` (the images it stamped: the re-parses are
+    linked to the same images, so they are stamped once for the scan and the re-parses alike)."""
     import gc
 
     paused = gc.isenabled()
@@ -1039,7 +1042,7 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     try:
         if user is not None:  # the chosen user travels with the predicate (`_Chosen`)
             shown = _Chosen(shown, user)
-        return _verified_edits(source, rules, found, images, batch, shown, evidence, exposures)
+        return _verified_edits(source, rules, found, images, batch, shown, evidence, exposures, linking)
     finally:
         if kept is not None:
             kept.OVERRIDES = None
@@ -1051,7 +1054,8 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
                     images: list[SourceFile], batch: bool = True,
                     shown: Callable[[Result], bool] | None = None,
                     evidence: list[Evidence] | None = None,
-                    exposures: list[Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
+                    exposures: list[Any] | None = None,
+                    linking: dict[str, Any] | None = None) -> dict[int, tuple[FixEdit, ...]]:
     """Each fixable finding's own verified edits against the file as it is, by its index in `found`
     (what `rules` found in `source`: rule, finding, workload, result). The scan calls this once per
     file, while the file's parse is at hand; a fix that does not verify gets none. `images`: the
@@ -1110,7 +1114,8 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return lowered[id(f)]
 
     stream = _Stream.of(source, docs[1].roots) if docs[1] is not None else None
-    linking: dict[str, Any] = {}  # the images stamped once for every re-parse (`link.link`'s memo)
+    if linking is None:  # the images stamped once for every re-parse (`link.link`'s memo)
+        linking = _linking(images)
     # a re-parse's pod identities are read only by the scan-wide rules (GLM044) and the cluster link
     pods = bool(images) or any(r.scan_wide for r in rules)
 
@@ -1171,8 +1176,9 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         return True
 
     firsts = [fs[0] for fs in every.values()]  # the batches every place forms, whatever `shown` wants
-    if batch and ROWS and evidence is None and not images and fmt is Format.KUBERNETES and \
-            not any(r.scan_wide for r in rules):
+    if batch and ROWS and evidence is None and not any(r.scan_wide for r in rules) and (
+            fmt is Format.KUBERNETES and not images or fmt is Format.COMPOSE and COMPOSE_ROWS
+            and not _reads_each_other(source)):
         lowered_groups: list[tuple[list[_Found], list[Edit]]] = []
         for members in _row_groups(source, docs[1], firsts, lowered_edits):
             if not any(_place(f.result) in places for f in members):
@@ -1239,6 +1245,27 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+_LINKED: tuple[list[SourceFile], dict[str, Any]] | None = None  # (`linked`)
+
+
+def linked(images: list[SourceFile] | None = None, memo: dict[str, Any] | None = None) -> None:
+    """The scan's link of the file whose fixes are verified next linked it to `images` with `memo`
+    (`link.link`'s; `runner._check_one`): its re-parses, linked to the same images, take that memo
+    (`_linking`). No arguments: forget it (once the file is checked)."""
+    global _LINKED
+    _LINKED = (images, memo) if images is not None and memo is not None else None
+
+
+def _linking(images: list[SourceFile]) -> dict[str, Any]:
+    """The memo for linking re-parses to `images`: the scan's own (`linked`) when it linked these very
+    images (the memo is keyed by Dockerfile, target and build args, and `link.link` changes no image:
+    what it stamped is what stamping them again gives), else a fresh one."""
+    got = _LINKED
+    if got is not None and len(got[0]) == len(images) and all(a is b for a, b in zip(got[0], images)):
+        return got[1]
+    return {}
 
 
 class _Chosen:
@@ -1357,7 +1384,7 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
     if len(set(labels)) != len(labels):
         return []
     compose = source.format is Format.COMPOSE
-    if compose and any(word in source.text for word in ("extends", "service:", "container:", "volumes_from")):
+    if compose and _reads_each_other(source):
         return []
     own = {id(w) for w in source.workloads}
     paths = [w.node_path for w in source.workloads]
@@ -1400,6 +1427,12 @@ def _batches(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) 
         else:
             batches.append(({part}, {doc} if part[0] == "document" else set(), [f]))
     return [members for _parts, _whole, members in batches if len(members) > 1]
+
+
+def _reads_each_other(source: SourceFile) -> bool:
+    """A compose file whose services may read each other's mappings: `extends`, `service:`/`container:`
+    namespaces, `volumes_from` (its fixes are neither batched nor grouped)."""
+    return any(word in source.text for word in ("extends", "service:", "container:", "volumes_from"))
 
 
 def _pod_part(ydoc: Any, path: tuple[Any, ...], paths: list[tuple[Any, ...]], edits: list[Edit]) -> tuple[Any, ...] | None:
@@ -1462,14 +1495,16 @@ def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], ol
 
 
 ROWS = True  # a container's fixes judged in one re-parse (`_rows`; tests turn it off to compare)
+COMPOSE_ROWS = True  # a compose service's too (tests turn it off to compare)
 _STRUCTURED = (ReplaceText, RemoveWord, RemoveCommand)  # (intents `_row_groups` leaves alone: words, text)
 
 
 def _row_groups(source: SourceFile, ydoc: Any, firsts: list[_Found], lowered: Any) -> list[list[_Found]]:
-    """The fixes of one Kubernetes container (two or more, each the first of its place) that `_rows`
-    may judge in one re-parse: each writes settings (no text replaced, no word removed, no sshd
-    option), every edit inside the container's own mapping or its pod spec (`_in_pod`), the fields each
-    touches (`_touched`) shared with no other; in a file whose workloads' labels are unique."""
+    """The fixes of one Kubernetes container or compose service (two or more, each the first of its
+    place) that `_rows` may judge in one re-parse: each writes settings (no text replaced, no word
+    removed, no sshd option), every edit inside the container's own mapping or its pod spec (`_in_pod`),
+    the fields each touches (`_touched`) shared with no other; in a file whose workloads' labels are
+    unique."""
     if ydoc is None or len(firsts) < 2:
         return []
     labels = [w.label for w in source.workloads]
@@ -1588,18 +1623,38 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
     fields i changed from `after`, the rest from before). The fixed finding's rule must then find nothing
     on W_i (else its messages would decide: no verdict). tests/test_fix_rows.py compares every verdict
     with the fix's own re-parse on every fixture and corpus file, and checks there that each fix's own
-    re-parse has W_i and every other workload as before."""
-    from glmlint.fix._reads import READS
+    re-parse has W_i and every other workload as before.
+
+    A compose service's fixes likewise (`COMPOSE_ROWS`): the compose parser reads each field of a
+    service from the service's own keys (with the override file's over them, which no fix edits), the
+    fixes grouped write keys of their own (GLM002 `cap_drop`, GLM004 `read_only` and `tmpfs`, GLM007
+    `security_opt`, GLM001 `user`), and the link done again on each re-parse (`_relink`) adds from the
+    image the service builds what the service does not set (`link.inherit`): a field the link changes
+    because a fix changed what the service sets (another `build.target` stage once `user:` is written)
+    is one no member touches, and `_owners` refuses the group. Not grouped: services that may read each
+    other (`_reads_each_other`). Compose's refusal of a `security_opt` item twice (`_verify_ir`) is
+    checked on the re-parse (else each alone), and the rules' read sets are those recorded on compose
+    services, as parsed and as linked (`COMPOSE_READS`). tests/test_fix_rows_compose.py compares
+    every verdict with the fix's own re-parse, linked as the scan links it, on every compose fixture
+    and corpus file, and checks there that each fix's own re-parse has W_i and every other service as
+    before."""
+    from glmlint.fix._reads import COMPOSE_READS, READS
 
     # (`after` may be `_OneDocument.reparsed`'s view: the containers' document re-parsed alone, the
     # other documents' workloads and findings as scanned, which is what the whole re-parse gives them)
     got = _owners(before, after, groups, old, new)
     if got is None:
         return None
+    compose = before.format is Format.COMPOSE
+    if compose and any((dup := _duplicate([i.value for i in w1.security_opts])) is not None
+                       and dup != _duplicate([i.value for i in w0.security_opts]) for w0, w1, _owned in got):
+        return None  # Compose would refuse a `security_opt` item twice (`_verify_ir`): each alone
     checks = [r for r in rules if r.check is not None]
-    # the rules each member's verdict reads by their read sets (`READS`); a rule that reads no field the
-    # group changed finds on every W_i what it finds on `after`'s container
-    read = [(r, READS.get(r.code) if r.params is None else None) for r in checks]
+    # the rules each member's verdict reads by their read sets (`READS`, on compose services
+    # `COMPOSE_READS`); a rule that reads no field the group changed finds on every W_i what it finds on
+    # `after`'s container
+    table = COMPOSE_READS if compose else READS
+    read = [(r, table.get(r.code) if r.params is None else None) for r in checks]
     codes = {r.code for r, _reads in read}
     out: dict[int, bool] = {}
     for members, (w0, w1, owned) in zip(groups, got):
