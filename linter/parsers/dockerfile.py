@@ -128,6 +128,8 @@ class Stage:
     # the `SHELL` in effect: the image config's Shell, inherited through `FROM <stage>` (and from an
     # external base whose Shell the catalog knows); `RUN`'s text is run with it
     shell: list[str] = field(default_factory=list)
+    # `_copied_script`'s memo: image path -> (how many of `copies` were searched, the script they give)
+    looked: dict[str, tuple[int, tuple[str, str] | None]] = field(default_factory=dict, repr=False)
 
 
 # The last text `parse` read and the instructions it split it into: the fix engine lowers a file's
@@ -522,6 +524,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.cmd_inst = parent.cmd_inst
                 stage.workdir = parent.workdir
                 stage.copies = list(parent.copies)
+                stage.looked = dict(parent.looked)  # searched a prefix of the copies this stage starts with
                 stage.scripts = dict(parent.scripts)
             stages.append(stage)
             if name:
@@ -932,12 +935,29 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
-        for src in _copied_from(path, final.copies):
-            got = context(src, True)
-            if isinstance(got, tuple) and _shell_script(got[1]):
-                shown, text = got
-                return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
+        copied = _copied_script(final, path, context)
+        if copied is not None:
+            shown, text = copied
+            return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
     return None
+
+
+def _copied_script(stage: Stage, path: str, context: ContextReader) -> tuple[str, str] | None:
+    """(shown path, text) of the shell script the stage's copies from the build context put at the image path
+    `path` (the latest copy that gives one: `_copied_from`), or None. Kept per stage and path (`Stage.looked`):
+    a bare command name is looked up in every PATH directory, for every command of every RUN; `copies` only
+    grows within a stage, so a later lookup reads only the copies added since (a later one's script wins)."""
+    known = stage.looked.get(path)
+    searched, found = known if known is not None else (0, None)
+    if searched == len(stage.copies):
+        return found
+    for src in _copied_from(path, stage.copies[searched:]):
+        got = context(src, True)
+        if isinstance(got, tuple) and _shell_script(got[1]):
+            found = got
+            break
+    stage.looked[path] = (len(stage.copies), found)
+    return found
 
 
 def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tuple[tuple[str, str | None], ...]:
