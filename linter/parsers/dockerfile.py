@@ -22,6 +22,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from stat import S_ISDIR, S_ISREG
 
 from glmlint import lazyre
 from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
@@ -149,7 +150,8 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     instructions = split_instructions(lines)
     last_split = (text, instructions)
     build_args: list[EnvVar] = []
-    stages = build_stages(instructions, build_args, _context_reader(real_path, path) if real_path else None, given)
+    context = _context_reader(real_path, path) if real_path else None
+    stages = build_stages(instructions, build_args, context, given)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -167,7 +169,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
     process = _process(final)
-    script = _entry_script(final, process, _context_reader(real_path, path) if real_path else None)
+    script = _entry_script(final, process, context)
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
         process += script.commands + script.arguments
@@ -913,7 +915,8 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
         candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
     else:
         here = posixpath.join(final.workdir, program)
-        found = [posixpath.join(d, program) for d in _search_path(final)]
+        # `posixpath.join(d, program)`: each `d` is absolute, with no trailing `/` but the root's
+        found = [d + "/" + program if d != "/" else "/" + program for d in _search_path(final)]
         if runner in SHELLS:
             candidates = [here, *found] if runner == "bash" else [here]
         elif runner in (".", "source"):
@@ -1273,7 +1276,11 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
             return None  # outside any build context
         for root in roots or find_roots():
             full = os.path.join(root, rel)
-            if os.path.isfile(full):
+            try:  # one stat for `os.path.isfile` and `os.path.isdir` (most reads are of what is not there)
+                mode = os.stat(full).st_mode
+            except (OSError, ValueError):
+                continue
+            if S_ISREG(mode):
                 text = _small_text(full)
                 if text is None:
                     return None
@@ -1281,7 +1288,7 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
                     here = os.path.relpath(full, os.path.dirname(os.path.abspath(real_path)))
                     return posixpath.normpath(posixpath.join(posixpath.dirname(path), here)), text
                 return src, text
-            if os.path.isdir(full):
+            if S_ISDIR(mode):
                 out = []
                 for name in sorted(os.listdir(full)):
                     item = os.path.join(full, name)
