@@ -123,7 +123,10 @@ def test_no_default_command_and_artifact_stages() -> None:
     "python:3.12", "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "nvidia/cuda", "gcr.io/distroless/static:nonroot",
     "gcr.io/distroless/python3-debian12:debug-nonroot", "gcr.io/distroless/static-debian12", "ubuntu:22.04",
     "debian:bookworm-slim", "myorg/app:1.0-jammy", "pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime",
-    "docker.io/library/node:20-alpine", "registry.local:5000/team/model@sha256:abc", "busybox", "scratch"])
+    "docker.io/library/node:20-alpine", "registry.local:5000/team/model@sha256:abc", "busybox", "scratch",
+    # repositories with a wildcard (`redhat/ubi9*`, `gcr.io/distroless/cc-*`), tags any repository's pattern matches
+    "redhat/ubi9-minimal:9.4", "registry.access.redhat.com/ubi8/python-311", "gcr.io/distroless/cc-debian12",
+    "quay.io/centos/centos:centos7", "myorg/app:buster", "rockylinux:9-ubi9", "node:18-alpine3.16"])
 def test_the_first_test_answers_as_every_pattern_tried_in_turn(image: str) -> None:
     """`entries_for` (literal repositories looked up, the others tried) says what trying every
     entry of images.yaml in turn says."""

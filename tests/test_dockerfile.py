@@ -276,3 +276,21 @@ def test_context_binds_of_a_run(flags: str, binds: tuple) -> None:
 
     inst = split_instructions(split_lines(f"RUN {flags} bash x.sh\n"))[0]
     assert _context_binds(inst, {"DIR": "ops"}, "/opt/app") == binds
+
+
+def test_a_script_run_by_name_is_the_latest_copy_of_it_at_each_run(tmp_path) -> None:
+    """A bare name is looked up again at each RUN: a copy made after an earlier lookup of the same path (in this
+    stage, or in a stage built on it) replaces the script; one made where nothing was found before is found."""
+    from glmlint.parsers.dockerfile import parse
+
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "setup.sh").write_text(f"#!/bin/sh\necho {name} > /etc/{name}\n")
+    text = ("FROM debian AS base\nRUN setup.sh\nCOPY a/setup.sh /usr/local/bin/\nRUN setup.sh && setup.sh\n"
+            "COPY b/setup.sh /usr/local/bin/\nRUN setup.sh\n"
+            "FROM base\nRUN setup.sh\nCOPY c/ /usr/local/bin/\nRUN setup.sh\n")
+    (tmp_path / "Dockerfile").write_text(text)
+    workload = parse("Dockerfile", text, str(tmp_path / "Dockerfile")).workloads[0]
+    ran = [(c.loc.file, c.argv[1].text) for c in workload.build_steps if c.name == "echo"]
+    assert ran == [("a/setup.sh", "a"), ("a/setup.sh", "a"), ("b/setup.sh", "b"), ("b/setup.sh", "b"),
+                   ("c/setup.sh", "c")]

@@ -22,6 +22,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from stat import S_ISDIR, S_ISREG
 
 from glmlint import lazyre
 from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
@@ -128,6 +129,8 @@ class Stage:
     # the `SHELL` in effect: the image config's Shell, inherited through `FROM <stage>` (and from an
     # external base whose Shell the catalog knows); `RUN`'s text is run with it
     shell: list[str] = field(default_factory=list)
+    # `_copied_script`'s memo: image path -> (how many of `copies` were searched, the script they give)
+    looked: dict[str, tuple[int, tuple[str, str] | None]] = field(default_factory=dict, repr=False)
 
 
 # The last text `parse` read and the instructions it split it into: the fix engine lowers a file's
@@ -147,7 +150,8 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     instructions = split_instructions(lines)
     last_split = (text, instructions)
     build_args: list[EnvVar] = []
-    stages = build_stages(instructions, build_args, _context_reader(real_path, path) if real_path else None, given)
+    context = _context_reader(real_path, path) if real_path else None
+    stages = build_stages(instructions, build_args, context, given)
     if not stages:
         raise DockerfileError("no FROM instruction", 1)
     final = stages[-1]
@@ -165,7 +169,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
     process = _process(final)
-    script = _entry_script(final, process, _context_reader(real_path, path) if real_path else None)
+    script = _entry_script(final, process, context)
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
         process += script.commands + script.arguments
@@ -522,6 +526,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.cmd_inst = parent.cmd_inst
                 stage.workdir = parent.workdir
                 stage.copies = list(parent.copies)
+                stage.looked = dict(parent.looked)  # searched a prefix of the copies this stage starts with
                 stage.scripts = dict(parent.scripts)
             stages.append(stage)
             if name:
@@ -910,7 +915,8 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
         candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
     else:
         here = posixpath.join(final.workdir, program)
-        found = [posixpath.join(d, program) for d in _search_path(final)]
+        # `posixpath.join(d, program)`: each `d` is absolute, with no trailing `/` but the root's
+        found = [d + "/" + program if d != "/" else "/" + program for d in _search_path(final)]
         if runner in SHELLS:
             candidates = [here, *found] if runner == "bash" else [here]
         elif runner in (".", "source"):
@@ -932,12 +938,29 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
-        for src in _copied_from(path, final.copies):
-            got = context(src, True)
-            if isinstance(got, tuple) and _shell_script(got[1]):
-                shown, text = got
-                return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
+        copied = _copied_script(final, path, context)
+        if copied is not None:
+            shown, text = copied
+            return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
     return None
+
+
+def _copied_script(stage: Stage, path: str, context: ContextReader) -> tuple[str, str] | None:
+    """(shown path, text) of the shell script the stage's copies from the build context put at the image path
+    `path` (the latest copy that gives one: `_copied_from`), or None. Kept per stage and path (`Stage.looked`):
+    a bare command name is looked up in every PATH directory, for every command of every RUN; `copies` only
+    grows within a stage, so a later lookup reads only the copies added since (a later one's script wins)."""
+    known = stage.looked.get(path)
+    searched, found = known if known is not None else (0, None)
+    if searched == len(stage.copies):
+        return found
+    for src in _copied_from(path, stage.copies[searched:]):
+        got = context(src, True)
+        if isinstance(got, tuple) and _shell_script(got[1]):
+            found = got
+            break
+    stage.looked[path] = (len(stage.copies), found)
+    return found
 
 
 def _context_binds(inst: Instruction, scope: dict[str, str], workdir: str) -> tuple[tuple[str, str | None], ...]:
@@ -1253,7 +1276,11 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
             return None  # outside any build context
         for root in roots or find_roots():
             full = os.path.join(root, rel)
-            if os.path.isfile(full):
+            try:  # one stat for `os.path.isfile` and `os.path.isdir` (most reads are of what is not there)
+                mode = os.stat(full).st_mode
+            except (OSError, ValueError):
+                continue
+            if S_ISREG(mode):
                 text = _small_text(full)
                 if text is None:
                     return None
@@ -1261,7 +1288,7 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
                     here = os.path.relpath(full, os.path.dirname(os.path.abspath(real_path)))
                     return posixpath.normpath(posixpath.join(posixpath.dirname(path), here)), text
                 return src, text
-            if os.path.isdir(full):
+            if S_ISDIR(mode):
                 out = []
                 for name in sorted(os.listdir(full)):
                     item = os.path.join(full, name)
