@@ -43,7 +43,7 @@ READS: dict[str, frozenset[str]] = {
 }
 
 COMPOSE_READS: dict[str, frozenset[str]] = {
-    'GLM001': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'pod', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'runnable', 'serving_format', 'user', 'workdir']),
+    'GLM001': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'cap_add', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'pod', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'runnable', 'serving_format', 'user', 'workdir']),
     'GLM002': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'cap_drop', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'run_as_non_root', 'serving_format', 'sysctls', 'user', 'workdir']),
     'GLM003': frozenset(['files', 'label', 'mounts', 'privileged', 'process']),
     'GLM004': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'read_only_rootfs', 'run_as_non_root', 'serving_format', 'user', 'workdir']),
@@ -55,10 +55,10 @@ COMPOSE_READS: dict[str, frozenset[str]] = {
     'GLM010': frozenset(['label', 'mounts', 'privilege_drop', 'run_as_non_root', 'user']),
     'GLM011': frozenset(['apparmor', 'group', 'label', 'node_path', 'seccomp', 'selinux', 'system_paths']),
     'GLM012': frozenset(['container_list', 'label', 'memory_limit', 'partial', 'whole']),
-    'GLM013': frozenset(['all_build_steps', 'build_args', 'env', 'format', 'label', 'process']),
+    'GLM013': frozenset(['all_build_steps', 'build_args', 'format', 'label', 'process']),
     'GLM015': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'process', 'run_as_non_root', 'start_env', 'user']),
     'GLM016': frozenset(['anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'serving_format', 'workdir']),
-    'GLM017': frozenset(['anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'exposed_by', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'publish_all', 'serving_format', 'workdir']),
+    'GLM017': frozenset(['anchor', 'backends', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'exposed_by', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'publish_all', 'serving_format', 'workdir']),
     'GLM018': frozenset(['all_build_steps', 'anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'image', 'label', 'mounts', 'process', 'serving_format', 'workdir']),
     'GLM019': frozenset(['base_image', 'build', 'build_args', 'build_steps', 'env', 'files', 'format', 'label', 'user']),
     'GLM020': frozenset(['anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'image', 'label', 'mounts', 'process', 'serving_format', 'workdir']),
