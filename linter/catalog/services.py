@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from glmlint.catalog import glob_match
-from glmlint.ir import Command, EnvVar, FileWrite, Loc, Word, Workload, is_all_interfaces, last_option
+from glmlint.ir import Command, EnvVar, FileWrite, Format, Loc, Word, Workload, is_all_interfaces, last_option
 from glmlint.records import dataclass, field, replace
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
@@ -1697,6 +1697,32 @@ def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any], services: Iterable
     return (argv[0], Word(var.value.strip(), var.loc), *argv[1:])
 
 
+# a word that is one `${VAR:-default}` (or `${VAR-default}`) the container's shell expands, its default plain text
+_DEFAULTED = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([A-Za-z0-9_.:/@+-]*)\}$")
+
+
+def _container_expanded(argv: tuple[Word, ...], env: dict[str, EnvVar], workload: Workload, image_name: str | None,
+                        known: _Known) -> tuple[Word, ...]:
+    """`argv` with each word that is one `${VAR:-default}` the container's shell expands read as its default when
+    the container's environment has no VAR (`sh -c "uvicorn app:app --port $${PORT:-8000}"` in a compose file
+    whose service sets no PORT listens on 8000: POSIX XCU 2.6.2): none of its own variables, no `env_file` the
+    scan cannot read, and no cataloged image of its that sets VAR. A VAR it sets, or may, leaves the word as is.
+    In a compose file only `$${VAR:-default}` is the container's (Compose writes `$$` as `$`; a `${...}` is
+    Compose's own, from the project's `.env`)."""
+    lead = "$${" if workload.format is Format.COMPOSE else "${"
+    if not any(w.dynamic and w.text.startswith(lead) for w in argv) or workload.env_imports:
+        return argv
+    out = list(argv)
+    for i, w in enumerate(argv):
+        m = _DEFAULTED.match(w.text[len(lead) - 2:]) if w.dynamic and w.text.startswith(lead) else None
+        if m is None or m.group(1) in env:
+            continue
+        if any(m.group(1) in img.env for _s, img in known.images(image_name)):
+            continue
+        out[i] = Word(m.group(2), w.loc)
+    return tuple(out)
+
+
 def _launcher(argv: Sequence[Word]) -> str | None:
     """The program `argv` runs, or for `python -m module` the module (`python -m uvicorn app:app`: uvicorn)."""
     if not argv:
@@ -1723,7 +1749,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
 
             cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
             continue
-        argv = _uvicorn_app(cmd.argv, env_own, known.services) if cmd.name == "uvicorn" else cmd.argv
+        argv = _container_expanded(cmd.argv, env_own, workload, image_name, known)
+        argv = _uvicorn_app(argv, env_own, known.services) if cmd.name == "uvicorn" else argv
         got = known.start(argv, cwd)
         if got is not None:
             s, start = got

@@ -2415,7 +2415,7 @@ def _included_service(files: tuple[str, ...], service: str, where: _EnvFiles) ->
         except y.YamlError:
             continue
         shown = _shown(real, where)
-        w = compose.defined_elsewhere(service, compose._includes(docs, real), real, shown)
+        w = compose.defined_elsewhere(service, compose.includes(docs, real), real, shown)
         if w is not None:
             where.reads.append(real)
             return w, w.anchor.file or shown
