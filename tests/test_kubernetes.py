@@ -1020,3 +1020,27 @@ _ENGINE = """\
           - name: a
             image: vllm/vllm-openai:v0.8.5
 """
+
+
+def test_an_overwritten_ray_command_runs_the_generated_start_with_the_words_written_after_the_variable():
+    # KUBERAY_GEN_RAY_START_CMD holds the `ray start` KubeRay generates (kuberay feeaf72f common/pod.go
+    # setContainerEnvVars); words after it are more options to it, the last given winning (review A22 K1)
+    head, = k8s("""\
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata:
+          name: r
+          annotations: {ray.io/overwrite-container-cmd: "true"}
+        spec:
+          headGroupSpec:
+            rayStartParams: {num-cpus: "0"}
+            template:
+              spec:
+                containers:
+                - name: ray-head
+                  image: rayproject/ray:2.52.0
+                  command: ["/bin/bash", "-c", "--"]
+                  args: ["pip install -r /app/req.txt && $KUBERAY_GEN_RAY_START_CMD --dashboard-host=127.0.0.1"]
+        """)
+    ray = [c.words() for c in head.process if c.name == "ray"]
+    assert ray == [["ray", "start", "--head", "--dashboard-host=0.0.0.0", "--num-cpus=0", "--dashboard-host=127.0.0.1"]]

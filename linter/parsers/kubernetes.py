@@ -1722,7 +1722,12 @@ def _ray_start(w: Workload, group: Any, head: bool, overwritten: bool) -> Worklo
         words.append(Word("--dashboard-host=0.0.0.0", anchor))
     for key, (value, at) in given.items():
         words.append(Word(f"--{key}" if value.lower() == "true" else f"--{key}={value}", at))
-    return records.replace(w, process=(*w.process, Command(tuple(words), anchor)))
+    if not overwritten:
+        return records.replace(w, process=(*w.process, Command(tuple(words), anchor)))
+    # the variable's word runs the generated words, followed by those written after it
+    # (`$KUBERAY_GEN_RAY_START_CMD --dashboard-host=127.0.0.1`: the last given wins)
+    return records.replace(w, process=tuple(records.replace(c, argv=(*words, *c.argv[1:])) if c.name in _GEN_START
+                                            else c for c in w.process))
 
 
 def _ray_auth(w: Workload, cluster: Any) -> Workload:
