@@ -184,7 +184,9 @@ message, are unchanged; a volume-permissions step's message says why):
 - a program the container starts from root's home: a program or file its start command names there
   (`python /root/app/main.py`), one found through an `ENV PATH` entry there that the build installs into
   (conda's `-p /root/miniconda3` with `PATH=/root/miniconda3/bin:$PATH`, `pip install --user` with
-  `HOME=/root`), or an app copied into a `WORKDIR` there: another uid cannot search `/root` to reach it
+  `HOME=/root`), an interpreter `uv python install` put in `~/.local/share/uv/python` that the image's
+  `LD_LIBRARY_PATH`, `PATH` or `PYTHONHOME` names (Text Generation Inference's image), or an app copied into
+  a `WORKDIR` there: another uid cannot search `/root` to reach it
   (runc starts the program after it has changed the user), so the container could not start. The finding
   says to install it outside `/root` (`-p /opt/conda`); a build step that opens `/root` (`chmod 755 /root`)
   gets the fix;
@@ -677,11 +679,32 @@ def _runs_from_roots_home(workload: Workload) -> tuple[str, str] | None:
             if any(under(entry, t) or under(t, entry) for t in named) or \
                     user_pip and home_dir and under(entry, posixpath.join(home_dir, ".local")):
                 return f"its `PATH` takes programs from {entry}, where the build installs them", entry
+    if (store := _uv_pythons(workload, home_dir)):
+        # the interpreter `uv python install` put in root's home, which a venv `uv venv` made from it links to
+        # (TGI's image: field22 F22-1), named by the library or program path the image sets
+        for name in ("LD_LIBRARY_PATH", "PATH", "PYTHONHOME"):
+            var = workload.env_value(name)
+            for entry in (var.value or "").split(":") if var is not None else ():
+                if (entry := _in_root(entry)) and under(entry, store):
+                    return f"its Python is the one `uv python install` put in {store} (its `{name}` names it)", entry
     workdir = _in_root(workload.workdir or "")
     if workdir and any((copied := _in_root(target)) and (under(copied, workdir) or under(workdir, copied))
                        for target, _ in workload.copied_in):
         return f"its app is copied into its `WORKDIR` {workdir}", workdir
     return None
+
+
+def _uv_pythons(workload: Workload, home: str) -> str:
+    """Where the build's `uv python install` put its interpreters when that is in root's home, else "": uv's
+    default, `$XDG_DATA_HOME/uv/python`, else `~/.local/share/uv/python` (astral-sh/uv docs/reference/storage.md,
+    "Python versions", at 000243f6), with HOME root's (`/root` when nothing sets it), unless
+    UV_PYTHON_INSTALL_DIR or XDG_DATA_HOME puts them elsewhere."""
+    if not any(cmd.name == "uv" and [w.text for w in cmd.args[:2]] == ["python", "install"]
+               for cmd in workload.build_steps):
+        return ""
+    if workload.env_value("UV_PYTHON_INSTALL_DIR") is not None or workload.env_value("XDG_DATA_HOME") is not None:
+        return ""
+    return _in_root(posixpath.join(home or "/root", ".local/share/uv/python"))
 
 
 # scratch space every uid may write: a tmpfs (compose, `docker run`) and an emptyDir (mode 0777)

@@ -52,7 +52,8 @@ user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tm
 service that keeps its data in the directory it starts in unless told elsewhere (`mlflow server`
 without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts-destination` its
 uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
-`/app/backend/data`) unless a writable volume holds
+`/app/backend/data`), nor for one whose start rewrites its own configuration (Bitnami's Redis image edits
+`/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
 that directory: the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
@@ -130,6 +131,9 @@ def _start_writes(workload: Workload) -> str:
                 continue
             names = " or ".join(u.describe() for u in write.unless)
             place = f"at {where}" if absolute else f"in the directory it starts in ({where or './' + write.path})"
+            if not names:  # nothing moves it (Bitnami Redis' redis.conf, rewritten by its setup)
+                return (f" (no automatic fix: {match.service.name} writes {write.what} {place}: on a read-only root "
+                        f"it cannot start; mount a writable volume there, then make the root filesystem read-only)")
             return (f" (no automatic fix: {match.service.name} keeps {write.what} {place} unless {names} says "
                     f"elsewhere: on a read-only root it "
                     f"cannot; mount a volume there or point it at one (or at a database or object store), then "
