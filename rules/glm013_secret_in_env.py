@@ -45,7 +45,10 @@ It is the value of a long option whose name says it holds a secret (the words ab
 `nvapi-`, Slack `xox?-`), a URL with a literal password or token user, or a secret-named `VAR=value` prefix
 or `export`. The commands of a `sh -c` script are read one by one; the script's word is reported only for
 a secret none of them holds. A value from elsewhere (`--token "$(cat /run/secrets/hf_token)"`, `$HF_TOKEN`)
-or template text (`<your-api-key>`, `hf_xxxx`) is not reported.
+or template text (`<your-api-key>`, `hf_xxxx`) is not reported. A compose service's `command:` is interpolated
+with the project's variables before the container starts, so there a default is the secret whenever the
+variable is unset (`redis-server --requirepass ${REDIS_PASSWORD:-difyai123456}`, reported "when `REDIS_PASSWORD`
+is unset"; not when the project's `.env` sets it, nor the container shell's `$${…}`).
 
 A compose service's `env_file:` is read as Compose reads it (paths relative to
 the compose file, later files and then `environment:` winning, a `required: false`
@@ -116,7 +119,7 @@ from collections.abc import Iterator
 
 from glmlint import lazyre
 from glmlint import records
-from glmlint.ir import Command, EnvVar, Format, Loc, SourceFile, Workload, has_variable
+from glmlint.ir import Command, EnvVar, Format, Loc, SourceFile, Word, Workload, has_variable
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 from glmlint.scripts import script_of
 from glmlint.shell import SHELLS
@@ -299,12 +302,16 @@ def _on_command_lines(workload: Workload) -> Iterator[Finding]:
     token user, and a secret-named `VAR=value` prefix or `export`. A `sh -c` script's commands are read on their
     own: its word is reported only for a secret none of them holds (an `export` the shell IR keeps no command for)."""
     name = workload.label
+    # a compose service's `command:`/`entrypoint:` is interpolated with the project's variables before the
+    # container starts: `--requirepass ${REDIS_PASSWORD:-difyai123456}` is the default when the variable is unset
+    project = dict(workload.start_env) if workload.format is Format.COMPOSE and workload.start_env is not None \
+        else None
     for commands, build in ((workload.all_build_steps, True), (workload.process, False)):
         seen: set[Loc] = set()
         held: set[str] = set()
         scripts: list[tuple[Loc, str, str]] = []
         for cmd in commands:
-            for loc, what, secret, script in _secret_words(cmd):
+            for loc, what, secret, script in _secret_words(cmd, None if build else project):
                 if script:
                     scripts.append((loc, what, secret))
                 elif loc not in seen:
@@ -320,14 +327,30 @@ def _on_command_lines(workload: Workload) -> Iterator[Finding]:
 
 def _command_line_finding(name: str, program: str, loc: Loc, what: str, build: bool) -> Finding:
     # a start command may be arguments to the image's entrypoint (`command: --api-key …`): no program named
+    what, _, unset = what.partition("\x00")  # (the variables whose defaults give it: `_defaulted`)
     return Finding(at=loc, args={"name": name, "var": program}, message=(
         f"the build of {name} runs `{program}` with {what}: kept in the image's history" if build
-        else f"{name} starts with {what} on its command line"))
+        else f"{name} starts with {what} on its command line{unset}"))
 
 
-def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
+def _defaulted(word: Word, project: dict[str, str] | None) -> tuple[str, str] | None:
+    """A compose command's word as Compose interpolates it, when variables' defaults give it (`${PW:-s3cret}`,
+    none set in the project's `.env`): (the text, the message's " when `PW` is unset"); None otherwise."""
+    if project is None or word.loc.file or not word.dynamic:
+        return None
+    from glmlint.interpolate import interpolate
+
+    got = interpolate(word.text, project)
+    if got is None or not got.defaulted or got.from_env or has_variable(got.text):
+        return None
+    names = [f"`{v}`" for v in got.defaulted]
+    return got.text, " when " + " and ".join(names) + (" is" if len(names) == 1 else " are") + " unset"
+
+
+def _secret_words(cmd: Command, project: dict[str, str] | None = None) -> Iterator[tuple[Loc, str, str, bool]]:
     """Where `cmd` holds a literal secret (the word; the command for a `VAR=value` prefix): what the message
-    says it is, the secret, and whether the word is a shell's `-c` script."""
+    says it is, the secret, and whether the word is a shell's `-c` script. `project`: a compose service's
+    project variables, which its command is interpolated with (`_defaulted`)."""
     option: str | None = None  # a long option whose name says it holds a secret, waiting for its value
     words = cmd.argv[1:] if cmd.argv and not cmd.argv[0].text.startswith("-") else cmd.argv
     run = script_of(cmd) if cmd.name in SHELLS else None
@@ -338,12 +361,17 @@ def _secret_words(cmd: Command) -> Iterator[tuple[Loc, str, str, bool]]:
         if option is not None and not text.startswith("-"):
             if not word.dynamic and _literal_option_value(text):
                 found = f"a literal secret (`{option}`)", text
+            elif (read := _defaulted(word, project)) is not None and _literal_option_value(read[0]):
+                found = f"a literal secret (`{option}`)\x00{read[1]}", read[0]
             option = None
         elif text.startswith("--"):
             opt, eq, value = text.partition("=")
             secret = _holds_secret_option(opt)
             if eq and secret and not word.dynamic and _literal_option_value(value):
                 found = f"a literal secret (`{opt}`)", value
+            elif eq and secret and (read := _defaulted(word, project)) is not None \
+                    and _literal_option_value(read[0].partition("=")[2]):
+                found = f"a literal secret (`{opt}`)\x00{read[1]}", read[0].partition("=")[2]
             option = opt if secret and not eq else None
         else:
             option = None
