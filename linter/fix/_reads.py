@@ -55,7 +55,7 @@ COMPOSE_READS: dict[str, frozenset[str]] = {
     'GLM010': frozenset(['label', 'mounts', 'privilege_drop', 'run_as_non_root', 'user']),
     'GLM011': frozenset(['apparmor', 'group', 'label', 'node_path', 'seccomp', 'selinux', 'system_paths']),
     'GLM012': frozenset(['container_list', 'label', 'memory_limit', 'partial', 'whole']),
-    'GLM013': frozenset(['all_build_steps', 'build_args', 'format', 'label', 'process']),
+    'GLM013': frozenset(['all_build_steps', 'build_args', 'format', 'label', 'process', 'start_env']),
     'GLM015': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'process', 'run_as_non_root', 'start_env', 'user']),
     'GLM016': frozenset(['anchor', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'serving_format', 'workdir']),
     'GLM017': frozenset(['anchor', 'backends', 'base_image', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'exposed_by', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'ports', 'process', 'publish_all', 'serving_format', 'workdir']),
