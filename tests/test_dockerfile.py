@@ -294,3 +294,20 @@ def test_a_script_run_by_name_is_the_latest_copy_of_it_at_each_run(tmp_path) -> 
     ran = [(c.loc.file, c.argv[1].text) for c in workload.build_steps if c.name == "echo"]
     assert ran == [("a/setup.sh", "a"), ("a/setup.sh", "a"), ("b/setup.sh", "b"), ("b/setup.sh", "b"),
                    ("c/setup.sh", "c")]
+
+
+def test_a_script_under_a_copied_directory_is_read_from_the_context_that_has_the_directory(tmp_path) -> None:
+    """The build context is the Dockerfile's directory or a parent (up to the repository's root): a copied name
+    that is a file in the nearer one and a directory in the farther one is looked into in the farther one, also
+    after a name under it was missing there."""
+    from glmlint.parsers.dockerfile import parse
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "setup.sh").write_text("#!/bin/sh\necho set up\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "tools").write_text("not a directory\n")
+    text = "FROM debian\nCOPY tools /usr/local/bin/\nRUN other.sh\nRUN setup.sh\n"
+    (tmp_path / "app" / "Dockerfile").write_text(text)
+    workload = parse("app/Dockerfile", text, str(tmp_path / "app" / "Dockerfile")).workloads[0]
+    assert [(c.loc.file, c.argv[1].text) for c in workload.build_steps if c.name == "echo"] == [("tools/setup.sh", "set")]

@@ -1266,6 +1266,10 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
         return roots
 
     missing: set[str] = set()  # what no root holds: a script looked up in every PATH directory is looked up again
+    # (root's place, directory of a path asked about) -> whether it is one there: a path whose directory is not
+    # one in a root is not in it either (`COPY entrypoint.sh /usr/local/bin/` then `RUN apt-get ...`: every
+    # bare name in that directory asks for `entrypoint.sh/<name>`), one stat for the directory, not one a name
+    folders: dict[tuple[int, str], bool] = {}
 
     def read(src: str, scanned: bool = False) -> tuple[str, str] | list[tuple[str, str]] | None:
         """(shown path, text) for a file; [(name, text)...] for a directory's files; None if absent."""
@@ -1274,11 +1278,16 @@ def _context_reader(real_path: str, path: str = "") -> ContextReader:
             return None
         if rel.startswith(".."):
             return None  # outside any build context
-        for root in roots or find_roots():
+        folder = os.path.dirname(rel)
+        for k, root in enumerate(roots or find_roots()):
+            if folder and folders.get((k, folder)) is False:
+                continue
             full = os.path.join(root, rel)
             try:  # one stat for `os.path.isfile` and `os.path.isdir` (most reads are of what is not there)
                 mode = os.stat(full).st_mode
             except (OSError, ValueError):
+                if folder and (k, folder) not in folders:
+                    folders[(k, folder)] = os.path.isdir(os.path.join(root, folder))
                 continue
             if S_ISREG(mode):
                 text = _small_text(full)
