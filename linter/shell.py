@@ -87,6 +87,10 @@ def _bash_grammar() -> Any:
 # -- scripts ------------------------------------------------------------------
 
 
+# a word that is one variable's value (`$DIR`, `${DIR}`)
+_ONE_VARIABLE = re.compile(r"^(?:\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\})$")
+
+
 def parse_script(script: str, locate: Locate, _depth: int = 0, shell: str = "") -> list[Command]:
     """Every simple command in `script`, in order, wrappers and `sh -c` looked through. `shell`: the
     shell that runs the script (`Command.shell`), "" for the context's."""
@@ -284,6 +288,16 @@ class _Walker:
             self._exported.add(key)
         elif unexport:
             self._exported.discard(key)
+
+    def assigned(self, word: Word) -> Word:
+        """`word` (`"${COMFY_DIR}"`, `$DIR`) as the plain value the script assigned the variable it names before
+        it (`COMFY_DIR=/workspace/ComfyUI`), for a `cd`, whose directory a later relative path is read in; as
+        it was when the script set none, or set it to another expansion."""
+        m = _ONE_VARIABLE.match(word.text)
+        value = self._vars.get(m.group(1) or m.group(2)) if m is not None else None
+        if not value or "$" in value or "`" in value:
+            return word
+        return Word(value, word.loc, start=word.start)
 
     def _environ(self, cmd: Command) -> Command:
         """`cmd` with the variables the script exported before it among its `assignments` (its own
@@ -520,6 +534,8 @@ class _Walker:
             for child, tail in bare:
                 self.assign(child, False, False, tail)
             return
+        if len(argv) == 2 and argv[1].dynamic and argv[0].text == "cd":
+            argv[1] = self.assigned(argv[1])
         fed = here if here is not None else stdin
         lines = next((at for text, at in reversed(self._here_lines) if text is fed), ()) if fed else ()
         cmd = Command(tuple(argv), self.loc(node), tuple(assigns), redirects + own, fed, upstream, self.shell,

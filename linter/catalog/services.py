@@ -1703,19 +1703,34 @@ _DEFAULTED = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([A-Za-z0-9_.:/@+-]*)\
 
 def _container_expanded(argv: tuple[Word, ...], env: dict[str, EnvVar], workload: Workload, image_name: str | None,
                         known: _Known) -> tuple[Word, ...]:
-    """`argv` with each word that is one `${VAR:-default}` the container's shell expands read as its default when
-    the container's environment has no VAR (`sh -c "uvicorn app:app --port $${PORT:-8000}"` in a compose file
-    whose service sets no PORT listens on 8000: POSIX XCU 2.6.2): none of its own variables, no `env_file` the
-    scan cannot read, and no cataloged image of its that sets VAR. A VAR it sets, or may, leaves the word as is.
-    In a compose file only `$${VAR:-default}` is the container's (Compose writes `$$` as `$`; a `${...}` is
-    Compose's own, from the project's `.env`)."""
-    lead = "$${" if workload.format is Format.COMPOSE else "${"
-    if not any(w.dynamic and w.text.startswith(lead) for w in argv) or workload.env_imports:
+    """`argv` with each expansion whose value is known read as that value. In a compose file, first as Compose
+    interpolates `command:`/`entrypoint:` with the project's variables (`Workload.start_env`: its `.env`, a
+    default), before the container starts (`--host ${MLFLOW_HOST:-0.0.0.0}`; `$$` a `$` left for the container's
+    shell). Then a word that is one `${VAR:-default}` the container's shell expands is its default when the
+    container's environment has no VAR (`sh -c "uvicorn app:app --port $${PORT:-8000}"` in a service that sets no
+    PORT listens on 8000: POSIX XCU 2.6.2): none of its own variables, no `env_file` the scan cannot read, and no
+    cataloged image of its that sets VAR. A VAR it sets, or may, leaves the word as it was."""
+    if not any(w.dynamic for w in argv):
         return argv
+    project = dict(workload.start_env) if workload.format is Format.COMPOSE and workload.start_env is not None \
+        else None
     out = list(argv)
     for i, w in enumerate(argv):
-        m = _DEFAULTED.match(w.text[len(lead) - 2:]) if w.dynamic and w.text.startswith(lead) else None
-        if m is None or m.group(1) in env:
+        if not w.dynamic or "$" not in w.text:
+            continue
+        text = w.text
+        if project is not None:
+            from glmlint.interpolate import interpolate
+
+            got = interpolate(text, project)
+            if got is None:
+                continue  # a variable of the project the scan cannot read
+            text = got.text
+            if "$" not in text:
+                out[i] = Word(text, w.loc)
+                continue
+        m = _DEFAULTED.match(text)
+        if m is None or m.group(1) in env or workload.env_imports:
             continue
         if any(m.group(1) in img.env for _s, img in known.images(image_name)):
             continue
