@@ -475,13 +475,19 @@ def identity(workload: Workload) -> Identity | None:
     user = workload.user.value
     if user is None or user.is_root() is True:
         return None
+    return _identity_of(workload, user.name, user.group)
+
+
+def _identity_of(workload: Workload, user: str, group: str | None) -> Identity:
+    """`user` (a login or uid, with its `group` if given) as sudo matches it: the names, uids and groups the
+    build and the base image's accounts give it."""
     resolve = _resolver(workload)
-    name = resolve(user.name)
+    name = resolve(user)
     names = {name}
     uids: set[str] = {name} if name.isdigit() else set()
     groups: set[str] = set()
-    if user.group:
-        groups.add(resolve(user.group))
+    if group:
+        groups.add(resolve(group))
     steps = [c for c in workload.build_steps]
     known_accounts = _image_facts(workload, "accounts")  # None: the catalog does not know them
     base_accounts = known_accounts or {}
@@ -644,18 +650,24 @@ class Account:
     uid: str | None  # given (`-u 4242`) or as `_uids` allocates it; None when not known
     home: bool  # whether its home directory is made
     owns: bool  # whether a build step gives it files (`chown worker /app`, `chown -R 4242:4242 /data`)
+    sudo: bool = False  # whether the build gives it passwordless sudo for every command (`grants`)
 
 
 def built_accounts(workload: Workload) -> list[Account]:
-    """The users the final stage's build creates (`useradd`, `adduser`) and does not remove, in order. A home is
+    """The users the final stage's build creates (`useradd`, `adduser`) and does not remove, after the base image's
+    regular accounts the image catalog states (`accounts`: node's `node`), in order, with whether
+    the build gives each passwordless sudo for every command (GLM019's `grants`). A home is
     made by `useradd -m` (without it shadow's `useradd` makes none where login.defs sets no CREATE_HOME, as
     Debian's and Ubuntu's), and by `adduser` unless `--no-create-home`/`-H` (Debian's adduser and BusyBox's make
     it by default; a `--system`/`-S` user only with `--home`/`-h`). A `chown` gives files to the user its
     first operand names before `:`/`.` (coreutils chown(1)), by login or uid; `--reference` names none."""
     resolve = _resolver(workload)
     steps = list(workload.build_steps)
-    uids = _uids(steps, resolve, _image_facts(workload, "accounts"))
-    made: dict[str, Account] = {}
+    base = _image_facts(workload, "accounts")
+    uids = _uids(steps, resolve, base)
+    # the base image's own regular accounts the catalog states (node's `node`, made with `--create-home`)
+    made: dict[str, Account] = {login: Account(login, uid, True, False) for login, uid in (base or {}).items()
+                                if uid.isdigit() and int(uid) >= _UID_MIN}
     owners: set[str] = set()
     for cmd in steps:
         if cmd.name in ("userdel", "deluser"):
@@ -678,5 +690,7 @@ def built_accounts(workload: Workload) -> list[Account]:
             home = not flags & {"--no-create-home", "-H"} and \
                 (not flags & {"--system", "-S"} or bool(flags & {"--home", "-h"}))
         made[login] = Account(login, uids.get(login, uid), home, False)
-    return [Account(a.login, a.uid, a.home, a.login in owners or a.uid is not None and a.uid in owners)
+    rules = grants(workload) if made else []
+    return [Account(a.login, a.uid, a.home, a.login in owners or a.uid is not None and a.uid in owners,
+                    any(g.applies(_identity_of(workload, a.login, None)) for g in rules))
             for a in made.values()]

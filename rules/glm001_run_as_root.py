@@ -120,7 +120,7 @@ else, in a Dockerfile or a compose service built from one, the user the build ma
 and gives files to (`chown -R worker /home/worker/app`, by name or uid; the last such one): it owns what the
 build meant the app to write (PrivateGPT's `local_data`), and has a name and a home, which another uid has not
 (one made without a home, `useradd` without `-m` on Debian and Ubuntu, is not taken for an image that writes
-under its home);
+under its home, nor one the build gives uid 0 or passwordless sudo, which would be root again: [GLM019](GLM019.md));
 else `10001`. That uid has no account in the image, so the runtime starts it with
 `HOME=/` (runc sets HOME from `/etc/passwd` only when nothing else does, `/` for a
 uid it does not find), where it cannot write: for an image the catalog knows to
@@ -407,15 +407,16 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
     the last such one, else "": the app's own account, which owns what the build meant it to write (a uid without
     an account owns nothing there, and starts with HOME=/). A Dockerfile's `USER` and a compose service's `user:`
     name it (Docker reads the image's /etc/passwd); a Kubernetes container's image is not built in the scan.
-    One whose home the build does not make is not taken when the image writes under its home (`home_writes`)."""
+    One whose home the build does not make is not taken when the image writes under its home (`home_writes`), nor
+    one with uid 0 or passwordless sudo for every command (review A22 X1, X4)."""
     if workload.format not in (Format.DOCKERFILE, Format.COMPOSE) or not workload.build_steps or \
             not any(cmd.name == "chown" for cmd in workload.build_steps):
         return ""
     from glmlint.sudoers import built_accounts
 
     owner = next((a for a in reversed(built_accounts(workload)) if a.owns), None)
-    if owner is None or home_writes and not owner.home or "$" in owner.login:
-        return ""
+    if owner is None or home_writes and not owner.home or "$" in owner.login or owner.uid == "0" or owner.sudo:
+        return ""  # uid 0 (`useradd -o -u 0`) is root; one with passwordless sudo is root again (GLM019)
     return owner.login
 
 
