@@ -120,7 +120,9 @@ else, in a Dockerfile or a compose service built from one, the user the build ma
 and gives files to (`chown -R worker /home/worker/app`, by name or uid; the last such one): it owns what the
 build meant the app to write (PrivateGPT's `local_data`), and has a name and a home, which another uid has not
 (one made without a home, `useradd` without `-m` on Debian and Ubuntu, is not taken for an image that writes
-under its home, nor one the build gives uid 0 or passwordless sudo, which would be root again: [GLM019](GLM019.md));
+under its home, nor one the build gives uid 0 or passwordless sudo, which would be root again: [GLM019](GLM019.md);
+nor, in a compose service, when the image writes under its home at start: the read-only fix of
+[GLM004](GLM004.md) keeps only `/tmp` writable, so that home would be read-only);
 else `10001`. That uid has no account in the image, so the runtime starts it with
 `HOME=/` (runc sets HOME from `/etc/passwd` only when nothing else does, `/` for a
 uid it does not find), where it cannot write: for an image the catalog knows to
@@ -408,13 +410,18 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
     an account owns nothing there, and starts with HOME=/). A Dockerfile's `USER` and a compose service's `user:`
     name it (Docker reads the image's /etc/passwd); a Kubernetes container's image is not built in the scan.
     One whose home the build does not make is not taken when the image writes under its home (`home_writes`), nor
-    one with uid 0 or passwordless sudo for every command (review A22 X1, X4)."""
+    one with uid 0 or passwordless sudo for every command (review A22 X1, X4). Nor in a compose service whose
+    image writes under its home at start (reread22 R1): GLM004's read-only fix keeps only /tmp writable, so that
+    user's home would be read-only (Jupyter's runtime directory, the Hugging Face cache under ~/.cache) and the
+    service would not start; the fix's uid with HOME=/tmp keeps those writes in the tmpfs."""
     if workload.format not in (Format.DOCKERFILE, Format.COMPOSE) or not workload.build_steps or \
             not any(cmd.name == "chown" for cmd in workload.build_steps):
         return ""
     from glmlint.sudoers import built_accounts
 
     owner = next((a for a in reversed(built_accounts(workload)) if a.owns), None)
+    if home_writes and workload.format is Format.COMPOSE:
+        return ""
     if owner is None or home_writes and not owner.home or "$" in owner.login or owner.uid == "0" or owner.sudo:
         return ""  # uid 0 (`useradd -o -u 0`) is root; one with passwordless sudo is root again (GLM019)
     return owner.login
