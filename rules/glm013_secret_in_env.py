@@ -162,9 +162,9 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")
+_UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
 _BACKTICKS = lazyre.compile(r"`[^`]+`")  # the shell's older command substitution (`` HF_TOKEN=`cat token` ``)
-_API_KEY_WORDS = lazyre.compile(r"[a-z]*[-_]?api[-_]?key")  # `nvidiaapikey`, `my-api-key`: template text  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
+_API_KEY_WORDS = lazyre.compile(r"[a-z]*[-_]?api[-_]?key")  # `nvidiaapikey`, `my-api-key`: template text
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
