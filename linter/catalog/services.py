@@ -1778,6 +1778,15 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
+                    if other.runs is not None and other.passes_args and cmd is workload.process[0] \
+                            and not workload.entrypoint.explicit:
+                        # the image's entrypoint gives its program the command (apache/airflow's
+                        # `command: celery flower` runs `airflow celery flower`, not celery's own)
+                        words = _synthetic(other.runs, cmd.loc) + tuple(argv)
+                        at = match_command(svc, words, cwd)
+                        if at is not None:
+                            s, start, img, argv = svc, at, other, words
+                            break
             if s.image_only and img is None:
                 continue  # the program outside its official image, whose defaults it does not have
             # the build's install of the package names the release that runs, over the image's tag
