@@ -64,7 +64,9 @@ file beside a compose file supplies, a value taken from the host (compose
 `- TOKEN`), an empty value, an `ARG` with no default, a file (`*_FILE` names,
 `/run/secrets/...` paths), template text a person is meant to replace
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
-`{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
+`{{ .Values.token }}`, prose in the reader's language such as `你的_worker_token` or `你的数据库密码`
+("your worker token", "your database password": a value with Chinese, Japanese or Korean letters),
+a vendor prefix with a fake body such as `sk-xxxx` or
 `nvapi-NVKEY`, an API key's name in lower-case letters such as `nvidiaapikey`,
 a value that spells the variable's own name: `HF_TOKEN: HF_TOKEN_VALUE`, `nvidia_api_key`, and for a
 one-word name the word itself or an upper-case name with it as one part, `PASSWORD: PASSWORD_VALUE`), the dummy key a
@@ -165,6 +167,11 @@ _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
 _BACKTICKS = lazyre.compile(r"`[^`]+`")  # the shell's older command substitution (`` HF_TOKEN=`cat token` ``)
 _API_KEY_WORDS = lazyre.compile(r"[a-z]*[-_]?api[-_]?key")  # `nvidiaapikey`, `my-api-key`: template text
+# a letter of Chinese, Japanese or Korean: a value written in prose (`你的_worker_token`, `你的数据库密码`,
+# `あなたのAPIキー`: "your worker token", "your database password"), what a README in the reader's language
+# puts where the reader's own secret goes; a key or token a service issues, or a password a config
+# holds, is not written in those scripts (kana, CJK ideographs and their extension A, Hangul syllables)
+_CJK = lazyre.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
@@ -534,6 +541,8 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
         return False  # a path to a file holding the secret
+    if _CJK.search(text):
+        return False  # prose in the reader's language: template text
     placeholder, fake_key = _placeholders()
     return not (placeholder.search(text) or fake_key.match(text))
 
