@@ -190,3 +190,18 @@ def test_a_token_flag_in_chinese_prose_is_template_text_and_a_real_token_is_not(
                              "url.sh": "docker run -e DATABASE_URL=postgresql://app:你的密码@db:5432/app python:3.12\n"},
                   ["GLM013"])
     assert sorted((r.path, r.line) for r in report.results) == [("real.sh", 2)]
+
+
+def test_a_go_mysql_dsn_holds_its_password_as_a_url_does(tmp_path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "literal.sh": 'docker run -d -e SQL_DSN="root:Zq8s7d6fK@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+        "flag.sh": "docker run -d ghcr.io/acme/migrate:1.2 --dsn='app:Zq8s7d6fK@tcp(db:3306)/app' up\n",
+        "from_env.sh": 'docker run -d -e SQL_DSN="root:${DB_PASS}@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+        "template.sh": 'docker run -d -e SQL_DSN="root:password@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+        "no_password.sh": 'docker run -d -e SQL_DSN="reader@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+    }, ["GLM013"])
+    got = sorted((r.path, r.message.split("`")[-1].strip()) for r in report.results)
+    assert got == [("flag.sh", "starts with a DSN with a literal password in it on its command line"),
+                   ("literal.sh", "to a DSN with a literal password in it")]
