@@ -431,9 +431,9 @@ _URL_USERINFO = lazyre.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#@:]*)(?::([
 # a hosting service's token written as the URL's user (`https://ghp_…@github.com/org/repo.git`):
 # GitHub's documented prefixes (ghp_, gho_, ghu_, ghs_, github_pat_), GitLab's glpat-, Hugging Face's hf_
 _TOKEN_USER = lazyre.compile(r"^(ghp_|gho_|ghu_|ghs_|github_pat_|glpat-|hf_)[A-Za-z0-9_-]{16,}$")
-# a DSN of Go's MySQL driver (go-sql-driver/mysql README "DSN (Data Source Name)":
-# `[username[:password]@][protocol[(address)]]/dbname`): `oneapi:123456@tcp(db:3306)/one-api`, One API's and
-# New API's SQL_DSN, a Go service's MYSQL_DSN. Not a URL (no scheme): its userinfo ends at the `@` before the
+# a DSN of Go's MySQL driver (go-sql-driver/mysql@59de189eea30b4ff6207a44f810232907f95b098 README.md "DSN (Data
+# Source Name)": `[username[:password]@][protocol[(address)]]/dbname`): `oneapi:123456@tcp(db:3306)/one-api`,
+# One API's and New API's SQL_DSN, a Go service's MYSQL_DSN. Not a URL (no scheme): its userinfo ends at the `@` before the
 # protocol, `tcp(…)` or `unix(…)`; a value's own word (a command line's `--dsn=…` too)
 _GO_DSN = lazyre.compile(r"(?:^|(?<=[\s='\"]))([^\s:@/='\"]+):([^\s@/]*)@(?:tcp|tcp4|tcp6|unix)\(")
 # the words a connection-string template writes where the password goes (`user:password@host`)
