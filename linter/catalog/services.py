@@ -699,6 +699,7 @@ def reload() -> None:
     catalog.cache_clear()
     loaders.cache_clear()
     launchers.cache_clear()
+    _relaunchers.cache_clear()
     known_env_credentials.cache_clear()
 
 
@@ -943,6 +944,85 @@ def launchers() -> dict[str, tuple[str, ...]]:
     any option may come before the positional word that names what it starts."""
     return {name: tuple(d.get("no_value", ())) for name, d in (_data().get("launchers") or {}).items()
             if d.get("any_before")}
+
+
+@functools.lru_cache(maxsize=1)
+def _relaunchers() -> dict[str, dict[str, Any]]:
+    """The catalog's launchers that amount to another with one of their worker classes (`stands_for`:
+    gunicorn with a uvicorn worker is uvicorn)."""
+    return {name: d for name, d in (_data().get("launchers") or {}).items() if d.get("stands_for")}
+
+
+def _relaunched(argv: tuple[Word, ...], env: dict[str, EnvVar], launched: str | None) -> tuple[Word, ...]:
+    """`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 chromadb.app:app` as the uvicorn command line it
+    amounts to (`launchers.gunicorn`): `uvicorn chromadb.app:app --host 0.0.0.0 --port 8000`, the words located
+    where gunicorn's are (the address at its `-b` value). Of several addresses, the first not on loopback;
+    with none given, every interface on `$PORT` when the container sets PORT, else gunicorn's own default
+    (127.0.0.1:8000, uvicorn's too). A Unix socket or inherited descriptor (`unix:`, `fd://`) is no TCP
+    listener: no address. Another command line (no uvicorn worker class, no app) is as it is."""
+    spec = _relaunchers().get(launched or "")
+    if spec is None:
+        return argv
+    module = _module_args(argv) if argv[0].text.rsplit("/", 1)[-1] != launched else None
+    start = module[1] if module is not None else 1  # (`python -m gunicorn`: after the module)
+    no_value = set(spec.get("no_value", ()))
+    worker_flags, bind_flags = tuple(spec.get("worker_flags", ())), tuple(spec.get("bind_flags", ()))
+    app: Word | None = None
+    worker: str | None = None
+    binds: list[tuple[str, Word]] = []
+    words = argv[start:]
+    i = 0
+    while i < len(words):
+        w = words[i]
+        t = w.text
+        if t == "--":
+            app = app or (words[i + 1] if i + 1 < len(words) else None)
+            break
+        if not t.startswith("-") or t == "-":
+            app = app or w
+            i += 1
+            continue
+        flag, eq, inline = t.partition("=") if t.startswith("--") else (t[:2], "", t[2:])
+        if t.startswith("--") and not eq or not t.startswith("--") and not inline:
+            if flag in no_value:
+                i += 1
+                continue
+            value = words[i + 1] if i + 1 < len(words) else None
+            i += 2
+        else:
+            value = Word(inline, w.loc, w.dynamic)
+            i += 1
+        if value is None:
+            break
+        if flag in worker_flags:
+            worker = value.text
+        elif flag in bind_flags:
+            binds.append((value.text, value))
+    if app is None or app.dynamic or worker not in spec.get("workers", ()):
+        return argv
+    host_port: tuple[str, str, Loc] | None = None
+    for text, word in binds:
+        if word.dynamic or text.startswith(("unix:", "fd://")):
+            continue
+        addr = text[len("tcp://"):] if text.startswith("tcp://") else text
+        if addr.startswith("[") and "]" in addr:
+            host, _, port = addr[1:].partition("]")
+            port = port[1:] if port.startswith(":") else "8000"
+        else:
+            host, _, port = addr.partition(":")
+            port = port.split(":")[0] or "8000" if _ else "8000"
+        host = host or "0.0.0.0"  # (`:8000`: Python's socket binds "" on every interface)
+        if host_port is None or host_port[0] in ("127.0.0.1", "localhost", "::1"):
+            host_port = (host, port, word.loc)
+    if host_port is None and not binds:
+        var = env.get(spec.get("port_env") or "")
+        if var is not None and var.value and not var.dynamic:
+            host_port = ("0.0.0.0", var.value.strip(), var.loc)
+    out = [Word(str(spec["stands_for"]), argv[0].loc), app]
+    if host_port is not None:
+        out += [Word("--host", host_port[2]), Word(host_port[0], host_port[2]),
+                Word("--port", host_port[2]), Word(host_port[1], host_port[2])]
+    return tuple(out)
 
 
 def _options_end(words: Sequence[str], no_value: Iterable[str]) -> int:
@@ -1766,6 +1846,10 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue
         argv = _container_expanded(cmd.argv, env_own, workload, image_name, known)
         argv = _uvicorn_app(argv, env_own, known.services) if cmd.name == "uvicorn" else argv
+        launched = _launcher(argv)
+        if launched in _relaunchers():
+            argv = _relaunched(argv, env_own, launched)
+            launched = None  # (gunicorn reads no UVICORN_* variable)
         got = known.start(argv, cwd)
         if got is not None:
             s, start = got
@@ -1791,7 +1875,6 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(argv[start:]), "command", env_own, img,
                             homes=_homes(argv, cwd))
-            launched = _launcher(argv)
             if launched == "uvicorn":
                 match = replace(match, uvicorn=True)
             if s.global_options or s.any_before or launched in launchers():
@@ -2256,7 +2339,10 @@ def render_markdown() -> str:
              "an empty value (`--api-key \"\"`, `--api-key=`), turns nothing on.", "",
              "`UVICORN_HOST` is listed for a service one of whose start commands or images runs uvicorn's CLI: "
              "started that way (`uvicorn pkg:app`, its app also from `UVICORN_APP`), it reads `UVICORN_HOST` and "
-             "`UVICORN_PORT` below `--host` and `--port`; started another way (`chroma run`) it does not.", "",
+             "`UVICORN_PORT` below `--host` and `--port`; started another way (`chroma run`) it does not. Served by "
+             "gunicorn with a uvicorn worker class (`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 pkg:app`), "
+             "it listens on `-b`'s address, else on 0.0.0.0:`$PORT` when PORT is set, else on 127.0.0.1:8000, and "
+             "reads no `UVICORN_*` variable.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "
