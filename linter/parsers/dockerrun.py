@@ -297,7 +297,7 @@ def markdown(text: str) -> list[Snippet]:
             end = _indented_block(lines, i)
             if end > i:
                 if _runs_container_cli(lines[i:end]):
-                    out.append(_shell_block(lines, i, end, 4))
+                    out.append(_learned(_shell_block(lines, i, end, 4)))
                 i = end
             else:
                 i += 1
@@ -312,7 +312,7 @@ def markdown(text: str) -> list[Snippet]:
                 break
             j += 1
         if lang in _SHELL_FENCES or (not lang and _runs_container_cli(lines[body_start:j])):
-            out.append(_shell_block(lines, body_start, j, indent))
+            out.append(_learned(_shell_block(lines, body_start, j, indent)))
         elif lang in _POWERSHELL_FENCES:
             out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         elif lang in _CMD_FENCES:
@@ -320,6 +320,16 @@ def markdown(text: str) -> list[Snippet]:
                                     doscon=lang == "doscon"))
         i = j + 1
     return out
+
+
+def _learned(snip: Snippet) -> Snippet:
+    """A Markdown shell block with the variables its lines set once at its top level (`export
+    GRADIO_SERVER_PORT=7860` above `docker run -p $GRADIO_SERVER_PORT:7860`, as h2oGPT's README_DOCKER.md
+    writes it): who copies the block runs them in that order, as a script's (`shell_script`). Another
+    block's are not read: a reader may run one without the other."""
+    if "=" in snip.text:
+        _learn(snip, snip.lines)
+    return snip
 
 
 # the first word of a block that is a command line of the container CLI (`docker run ...`,
