@@ -43,6 +43,16 @@ def installs(cmd: Command, package: re.Pattern[str]) -> bool:
     return sub in words and any(package.match(w) for w in words)
 
 
+def chown_operands(words: list[str]) -> tuple[str, list[str]] | None:
+    """(owner, files) of a `chown` given `words` (its arguments, GNU coreutils 9 chown(1), options read as getopt
+    does): the user its first operand names before `:` or `.` (`app:app`, `1000.1000`, "" for `:group`) and the
+    operands after it; None with `--reference=RFILE` (another file's owner) or fewer than two operands."""
+    opts, plain = getopt(words, ("--from", "--reference"))
+    if len(plain) < 2 or any(f == "--reference" for f, _v in opts):
+        return None
+    return re.split(r"[:.]", plain[0], maxsplit=1)[0], plain[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     text: str
