@@ -35,7 +35,6 @@ from glmlint.records import dataclass, field, replace
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-_UVICORN_HOST, _UVICORN_PORT = "UVICORN_HOST", "UVICORN_PORT"  # uvicorn's CLI (`ServiceMatch.uvicorn`)
 
 
 # -- the catalog's data ---------------------------------------------------------------
@@ -700,6 +699,7 @@ def reload() -> None:
     loaders.cache_clear()
     launchers.cache_clear()
     _relaunchers.cache_clear()
+    _launcher_env.cache_clear()
     known_env_credentials.cache_clear()
 
 
@@ -947,6 +947,23 @@ def launchers() -> dict[str, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _launcher_env() -> dict[str, dict[str, str]]:
+    """The catalog's launchers that read an option not given on the command line from a variable (`env`: option ->
+    variable; uvicorn's click command, `auto_envvar_prefix: "UVICORN"`: `--host` from UVICORN_HOST)."""
+    return {name: dict(d["env"]) for name, d in (_data().get("launchers") or {}).items() if d.get("env")}
+
+
+def _with_launcher_env(env: tuple[str, ...], flags: tuple[str, ...], launcher: str) -> tuple[str, ...]:
+    """`env` (a listener's variables for a setting that `flags` set) with those `launcher` reads for those flags
+    after them (below the service's own: `launchers.<name>.env`)."""
+    table = _launcher_env().get(launcher) if launcher else None
+    if not table:
+        return env
+    more = tuple(dict.fromkeys(table[f] for f in flags if f in table and table[f] not in env))
+    return (*env, *more) if more else env
+
+
+@functools.lru_cache(maxsize=1)
 def _relaunchers() -> dict[str, dict[str, Any]]:
     """The catalog's launchers that amount to another with one of their worker classes (`stands_for`:
     gunicorn with a uvicorn worker is uvicorn)."""
@@ -1143,23 +1160,19 @@ class ServiceMatch:
     env_args: tuple[Word, ...] = ()
     # the directories a relative `mount` switch is read in (`Switch.mount`)
     homes: tuple[str, ...] = ()
-    # started by uvicorn's CLI (`uvicorn pkg.app:app`): one click command with `auto_envvar_prefix: "UVICORN"`
-    # (encode/uvicorn e6c7ce79 uvicorn/main.py `main`), so an option not given on the command line is read
-    # from UVICORN_<NAME>: UVICORN_HOST below `--host`, UVICORN_PORT below `--port`, for every service it
-    # launches (review A20 F3); not a program that calls `uvicorn.run()` itself (`chroma run`)
-    uvicorn: bool = False
+    # the one-command launcher (`launchers:`) whose command line started it (`uvicorn pkg.app:app`), "" for none:
+    # its options may come before the app, and one not given on the command line is read from the variable its
+    # `env` names (uvicorn's click command: UVICORN_HOST below `--host`, UVICORN_PORT below `--port`, for every
+    # service it launches, review A20 F3); not a program that calls `uvicorn.run()` itself (`chroma run`)
+    launcher: str = ""
 
     def port_env(self, listener: Listener) -> tuple[str, ...]:
         """The variables that set `listener`'s port, below its flags: the catalog's, and the launcher's."""
-        if self.uvicorn and "--port" in listener.port_flags and _UVICORN_PORT not in listener.port_env:
-            return (*listener.port_env, _UVICORN_PORT)
-        return listener.port_env
+        return _with_launcher_env(listener.port_env, listener.port_flags, self.launcher)
 
     def bind_env(self, listener: Listener) -> tuple[str, ...]:
         """The variables that set `listener`'s address, below its flags: the catalog's, and the launcher's."""
-        if self.uvicorn and "--host" in listener.bind_flags and _UVICORN_HOST not in listener.bind_env:
-            return (*listener.bind_env, _UVICORN_HOST)
-        return listener.bind_env
+        return _with_launcher_env(listener.bind_env, listener.bind_flags, self.launcher)
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -1178,13 +1191,13 @@ class ServiceMatch:
         reads them (`canonical`); a program's own option may also come before its subcommand (`uvicorn --host
         0.0.0.0 txtai.api:app`), where it counts when the words after do not give it."""
         got = last_option(self.args, flags, self.canonical)
-        if got is None and self.before and any(_before(self.service, f, self.uvicorn) for f in flags):
+        if got is None and self.before and any(_before(self.service, f, bool(self.launcher)) for f in flags):
             got = last_option(self.before, flags, self.canonical)
         return got
 
     def flag(self, *flags: str) -> Word | None:
         found = None
-        before = self.before if any(_before(self.service, f, self.uvicorn) for f in flags) else ()
+        before = self.before if any(_before(self.service, f, bool(self.launcher)) for f in flags) else ()
         for w in (*before, *self.args):
             t = self.canonical(w.text)
             if any(t == f or t.startswith(f + "=") for f in flags):
@@ -1350,7 +1363,7 @@ class ServiceMatch:
         # flags win over the environment, the environment over the image's config and defaults
         last: Resolved | None = None
         args = self.args
-        if self.before and any(_before(self.service, f, self.uvicorn)
+        if self.before and any(_before(self.service, f, bool(self.launcher))
                                for f in (*listener.bind_flags, *listener.bind_all_flags)):
             args = (*self.before, *args)  # the program's own option before its subcommand; the later one wins
         for i, w in enumerate(args):
@@ -1762,16 +1775,18 @@ def _known() -> _Known:
     return _KNOWN
 
 
-def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any], services: Iterable[Service]) -> tuple[Word, ...]:
-    """`uvicorn --port 8000` with `UVICORN_APP=chromadb.app:app` set: the app click reads from the variable when
-    no APP argument is given (`@click.argument("app", envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79
-    uvicorn/main.py), put where the argument goes, so the catalog's `[uvicorn, "chromadb.app:app"]` matches
-    (located at the variable). A command line with an APP argument of its own is as it is. uvicorn's options
-    that take no value are the catalog's (`launchers.uvicorn.no_value`); every other takes one."""
-    var = env.get("UVICORN_APP")
+def _launcher_app(argv: tuple[Word, ...], env: dict[str, Any], launcher: str) -> tuple[Word, ...]:
+    """`uvicorn --port 8000` with `UVICORN_APP=chromadb.app:app` set: the app a launcher reads from its variable
+    (`launchers.<name>.app_env`) when no APP argument is given (uvicorn: `@click.argument("app",
+    envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79 uvicorn/main.py), put where the argument goes, so the
+    catalog's `[uvicorn, "chromadb.app:app"]` matches (located at the variable). A command line with an APP
+    argument of its own is as it is. The launcher's options that take no value are the catalog's
+    (`launchers.<name>.no_value`); every other takes one."""
+    name = ((_data().get("launchers") or {}).get(launcher) or {}).get("app_env")
+    var = env.get(name) if name else None
     if var is None or not var.value or var.dynamic or "$" in var.value:
         return argv
-    flags = launchers().get("uvicorn", ())
+    flags = launchers().get(launcher, ())
     if 1 + _options_end([w.text for w in argv[1:]], flags) < len(argv):
         return argv  # its own APP
     return (argv[0], Word(var.value.strip(), var.loc), *argv[1:])
@@ -1845,11 +1860,11 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
             continue
         argv = _container_expanded(cmd.argv, env_own, workload, image_name, known)
-        argv = _uvicorn_app(argv, env_own, known.services) if cmd.name == "uvicorn" else argv
+        argv = _launcher_app(argv, env_own, cmd.name) if cmd.name in launchers() else argv
         launched = _launcher(argv)
         if launched in _relaunchers():
             argv = _relaunched(argv, env_own, launched)
-            launched = None  # (gunicorn reads no UVICORN_* variable)
+            launched = None  # (the one it stands for is not what reads its variables: gunicorn reads no UVICORN_*)
         got = known.start(argv, cwd)
         if got is not None:
             s, start = got
@@ -1875,8 +1890,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(argv[start:]), "command", env_own, img,
                             homes=_homes(argv, cwd))
-            if launched == "uvicorn":
-                match = replace(match, uvicorn=True)
+            if launched in _launcher_env():
+                match = replace(match, launcher=launched)
             if s.global_options or s.any_before or launched in launchers():
                 match = replace(match, before=tuple(argv[1:start]))
             out.append(match)
@@ -1958,8 +1973,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue  # (the newer image's entrypoint passes an option the installed release exits on)
         match = _launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start),
                         homes=_homes(words, workload.workdir))
-        out.append(replace(match, uvicorn=True) if words and words[0].text.rsplit("/", 1)[-1] == "uvicorn"
-                   else match)
+        program = words[0].text.rsplit("/", 1)[-1] if words else ""
+        out.append(replace(match, launcher=program) if program in _launcher_env() else match)
     return tuple(out)
 
 
@@ -2308,20 +2323,20 @@ def is_loopback(host: str | None) -> bool:
 _AUTH_WORDS = {"none": "none exists", "off": "off by default", "on": "on by default", "app": "up to the app"}
 
 
-def _bind_names(listener: Listener, uvicorn: bool = False) -> tuple[str, ...]:
-    """The flags and variables that set where `listener` binds, for the catalog's page; `uvicorn`: a service
-    uvicorn's CLI starts, whose listeners read UVICORN_HOST below `--host` too (`ServiceMatch.bind_env`)."""
-    env = listener.bind_env
-    if uvicorn and "--host" in listener.bind_flags and _UVICORN_HOST not in env:
-        env = (*env, _UVICORN_HOST)
+def _bind_names(listener: Listener, launcher: str = "") -> tuple[str, ...]:
+    """The flags and variables that set where `listener` binds, for the catalog's page; `launcher`: the one that
+    starts the service, whose variables its listeners read too (uvicorn's UVICORN_HOST below `--host`:
+    `ServiceMatch.bind_env`)."""
+    env = _with_launcher_env(listener.bind_env, listener.bind_flags, launcher)
     return (*listener.bind_flags, *listener.bind_all_flags, *env,
             *(name for sw in listener.bind_all_env if (name := sw.env or sw.flag)))  # not a config file's key
 
 
-def _uvicorn_started(s: Service) -> bool:
-    """Whether a start command of `s`, or the command one of its images runs, is uvicorn's CLI (for its page)."""
-    return any(c[:1] == ("uvicorn",) for c in map(tuple, s.commands)) or any(
-        (i.runs or i.cmd or ())[:1] == ("uvicorn",) for i in s.images)
+def _launched_by(s: Service) -> str:
+    """The launcher with variables of its own (`launchers.<name>.env`: uvicorn) that a start command of `s`, or the
+    command one of its images runs, starts it with; "" for none (for its page)."""
+    firsts = [c[0] for c in map(tuple, s.commands) if c] + [w[0] for i in s.images if (w := i.runs or i.cmd)]
+    return next((f for f in firsts if f in _launcher_env()), "")
 
 
 def render_markdown() -> str:
@@ -2358,9 +2373,10 @@ def render_markdown() -> str:
         if s.releases and s.releases.packages:  # (none: known by its images' tags alone, Tabby's)
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
-        uvicorn = _uvicorn_started(s)
+        launcher = _launched_by(s)
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
-                              + (f", `{'`/`'.join(_bind_names(l, uvicorn))}`" if _bind_names(l, uvicorn) else "") + ")"
+                              + (f", `{'`/`'.join(_bind_names(l, launcher))}`" if _bind_names(l, launcher) else "")
+                              + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
                               + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
                               + (", shared through a public tunnel by " + " or ".join(x.describe() for x in l.tunnel)
