@@ -1135,7 +1135,7 @@ def _m93(_F, _s):
  return __init__
 
 def _m94(_F, _s, _f6):
- def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes, uvicorn):
+ def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes, launcher):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
   _s(self, 'args', args)
@@ -1151,7 +1151,7 @@ def _m94(_F, _s, _f6):
   _s(self, 'before', before)
   _s(self, 'env_args', env_args)
   _s(self, 'homes', homes)
-  _s(self, 'uvicorn', uvicorn)
+  _s(self, 'launcher', launcher)
  return __init__
 
 def _m95(_F, _s):
@@ -1508,7 +1508,7 @@ MAKERS = {
     (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m91,
     (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m92,
     (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m93,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'uvicorn'), (6,), True, False, False): _m94,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'launcher'), (6,), True, False, False): _m94,
     (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m95,
     (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m96,
     (('setting', 'field', 'item', 'title'), (), True, True, False): _m97,

@@ -43,6 +43,16 @@ def installs(cmd: Command, package: re.Pattern[str]) -> bool:
     return sub in words and any(package.match(w) for w in words)
 
 
+def chown_operands(words: list[str]) -> tuple[str, list[str]] | None:
+    """(owner, files) of a `chown` given `words` (its arguments, GNU coreutils 9 chown(1), options read as getopt
+    does): the user its first operand names before `:` or `.` (`app:app`, `1000.1000`, "" for `:group`) and the
+    operands after it; None with `--reference=RFILE` (another file's owner) or fewer than two operands."""
+    opts, plain = getopt(words, ("--from", "--reference"))
+    if len(plain) < 2 or any(f == "--reference" for f, _v in opts):
+        return None
+    return re.split(r"[:.]", plain[0], maxsplit=1)[0], plain[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     text: str
@@ -75,7 +85,36 @@ class _Copy(NamedTuple):
     keep: Callable[[str], bool] | None = None
 
 
-_Step = FileWrite | list[str] | _Copy
+class _Found(NamedTuple):
+    """`find START… TESTS -delete` (or `-exec rm {} ;`): the files under `starts` that the tests pick."""
+
+    starts: tuple[str, ...]
+    name: str | None = None  # `-name` glob of the file's name (`-iname`: `fold`)
+    fold: bool = False
+    mindepth: int = 0
+    maxdepth: int | None = None
+
+    def picks(self, path: str) -> bool:
+        for start in self.starts:
+            start = start.rstrip("/") or "/"
+            if path == start:
+                depth = 0
+            elif path.startswith(start.rstrip("/") + "/"):
+                depth = path[len(start.rstrip("/")) + 1:].count("/") + 1
+            else:
+                continue
+            if depth < self.mindepth or (self.maxdepth is not None and depth > self.maxdepth):
+                continue
+            if self.name is None:
+                return True
+            base = path.rpartition("/")[2]
+            if fnmatch.fnmatchcase(base.lower(), self.name.lower()) if self.fold else \
+                    fnmatch.fnmatchcase(base, self.name):
+                return True
+        return False
+
+
+_Step = FileWrite | list[str] | _Copy | _Found
 
 
 def replay(workload: Workload, files: dict[str, list[Line]], where: Files,
@@ -89,6 +128,9 @@ def replay(workload: Workload, files: dict[str, list[Line]], where: Files,
             files[step.path] = apply(files.get(step.path, []), step)
         elif isinstance(step, _Copy):
             _copy(files, step, unknown_empties)
+        elif isinstance(step, _Found):
+            for path in [p for p in files if step.picks(p)]:
+                del files[path]
         else:
             for path in step:  # `rm -f /etc/sudoers.d/nopasswd`: the file and its lines are gone
                 _remove(files, path, where)
@@ -134,7 +176,7 @@ def _steps(workload: Workload, where: Files) -> list[_Step]:
     place in the Dockerfile, and a script's commands (located in the script) where the command that runs
     it is, in the order they run (`_order`)."""
     written: set[Loc] | None = None  # (made at the first command with an output: a `Loc`'s hash is a Python call)
-    others: list[tuple[Loc, list[str] | _Copy]] = []
+    others: list[tuple[Loc, list[str] | _Copy | _Found]] = []
     for cmd in workload.build_steps:
         name = cmd.name
         if name == "rm" or name == "unlink":
@@ -144,6 +186,10 @@ def _steps(workload: Workload, where: Files) -> list[_Step]:
                 others.append((cmd.loc, operands))
         elif name in _COPIERS:
             others.extend((cmd.loc, c) for c in _copies(cmd, where))
+        elif name == "find":
+            found = _find_removes(cmd)
+            if found is not None:
+                others.append((cmd.loc, found))
         elif cmd.redirects or name == "tee":  # (else no output to a file: `_output` finds none)
             if written is None:
                 written = {w.loc for w in workload.files}
@@ -174,6 +220,65 @@ def _order(steps: tuple[Command, ...]) -> Callable[[Loc], tuple[int, int, int]]:
         else:  # in a script (one a `COPY <<EOF` wrote is located in the Dockerfile, above the RUN that runs it)
             at.setdefault(cmd.loc, (*runner, i))
     return lambda loc: at.get(loc) or (loc.line, loc.col, 0)
+
+
+# `find`'s tests `_find_removes` reads, and what it reads past: options that only print or tune the walk
+_FIND_SKIPPED = frozenset({"-print", "-print0", "-depth", "-d", "-xdev", "-mount", "-ignore_readdir_race",
+                           "-noignore_readdir_race", "-nowarn", "-warn", "-true", "-a", "-and", "-follow",
+                           "-noleaf"})
+_FIND_OPTIONS = frozenset({"-H", "-L", "-P"})
+
+
+def _find_removes(cmd: Command) -> _Found | None:
+    """What a `find` removes (GNU findutils 4.9, find(1)): `find /etc/sudoers.d -name 'dev*' -delete`, `find DIR
+    -type f -exec rm -f {} +`. Its starting points are the words before its expression (absolute: the
+    Dockerfile reader resolves them from the directory the command runs in); the tests read are those
+    joined by `-a`/`-and` or nothing before the action (`-name`/`-iname`, `-type f`, `-mindepth`,
+    `-maxdepth`); a test after the action limits nothing it removed. Another test, `-o`, `!`, `-not`, a
+    parenthesis or a command that is not `rm`/`unlink` of `{}`: None (what it removes is not known, so
+    nothing is taken away)."""
+    words = [w.text for w in cmd.args]
+    i = 0
+    while i < len(words) and words[i] in _FIND_OPTIONS:
+        i += 1
+    starts = []
+    while i < len(words) and not words[i].startswith(("-", "(", "!")) and words[i] != ")":
+        starts.append(words[i])
+        i += 1
+    if not starts or not all(s.startswith("/") for s in starts):
+        return None
+    found = _Found(tuple(starts))
+    acted = False
+    while i < len(words):
+        w = words[i]
+        value = words[i + 1] if i + 1 < len(words) else None
+        if w in _FIND_SKIPPED:
+            i += 1
+            continue
+        if w == "-delete":
+            acted = True
+            break
+        if w in ("-exec", "-execdir"):
+            end = next((k for k in range(i + 1, len(words)) if words[k] in (";", "+")), None)
+            run = words[i + 1:end] if end is not None else []
+            if not run or run[0].rsplit("/", 1)[-1] not in ("rm", "unlink") or run[-1] != "{}" \
+                    or not all(a.startswith("-") for a in run[1:-1]):
+                return None
+            acted = True
+            break
+        if value is None:
+            return None
+        if w in ("-name", "-iname"):
+            found = found._replace(name=value, fold=w == "-iname")
+        elif w == "-type":
+            if value != "f":
+                return None  # (directories, links: not the files a reader models)
+        elif w in ("-mindepth", "-maxdepth") and value.isdigit():
+            found = found._replace(**{w[1:]: int(value)})
+        else:
+            return None
+        i += 2
+    return found if acted else None
 
 
 # `cp`, `mv` and `install` (GNU coreutils 9): the options that take a value, and `-d` (install: make

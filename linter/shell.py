@@ -728,8 +728,29 @@ def _unescape_dq(text: str) -> str:
     return _DQ_ESC.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text) if "\\" in text else text
 
 
+# bash's ANSI-C quoting (`$'...'`): the backslash escapes it decodes (bash 5.2 doc/bashref.texi "ANSI-C Quoting",
+# bminor/bash 16b2d7f4): a letter's control character, `\\`, quotes, `\?`, octal `\nnn`, hex `\xHH`, Unicode
+# `\uHHHH`/`\UHHHHHHHH`, a control character `\cx`; any other backslash stays as written
+_ANSI_C_LETTERS = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+                   "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_ANSI_C = lazyre.compile(r"\\(?:([abeEfnrtv\\'\"?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})"
+                         r"|U([0-9A-Fa-f]{1,8})|c(.))", re.S)
+
+
 def _ansi_c(text: str) -> str:
-    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\'", "'").replace("\\\\", "\\")
+    if "\\" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        letter, octal, hx, u4, u8, ctl = m.groups()
+        if letter is not None:
+            return _ANSI_C_LETTERS[letter]
+        if ctl is not None:
+            return chr(ord(ctl) & 0x1F)
+        code = int(octal, 8) & 0xFF if octal is not None else int(hx or u4 or u8, 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+
+    return _ANSI_C.sub(one, text)
 
 
 def shifted(commands: Sequence[Command], lines: int) -> list[Command]:

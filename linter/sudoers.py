@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from glmlint import lazyre
-from glmlint.buildfiles import Files, Line, fills, installs, package_pattern, replay
+from glmlint.buildfiles import Files, Line, chown_operands, fills, installs, package_pattern, replay
 from glmlint.ir import Command, FileWrite, Format, Workload
 from glmlint.records import dataclass
 from glmlint.shell import getopt
@@ -675,9 +675,9 @@ def built_accounts(workload: Workload) -> list[Account]:
                 made.pop(w, None)
             continue
         if cmd.name == "chown":
-            opts, plain = getopt(_words(cmd, resolve), ("--from", "--reference"))
-            if len(plain) >= 2 and not any(f == "--reference" for f, _v in opts):
-                owners.add(re.split(r"[:.]", plain[0], maxsplit=1)[0])
+            got = chown_operands(_words(cmd, resolve))
+            if got is not None:
+                owners.add(got[0])
             continue
         created = _created(cmd, resolve)
         if created is None:

@@ -204,6 +204,7 @@ def closed_tree(workload: Workload) -> tuple[str, str, str] | None:
     `chown -R openhands:openhands /app && chmod -R 770 /app`, `ENTRYPOINT ["/app/entrypoint.sh"]`, as root)."""
     if not workload.build_steps:
         return None
+    from glmlint.buildfiles import chown_operands
     from glmlint.shell import getopt
 
     closed: dict[str, str] = {}
@@ -211,15 +212,18 @@ def closed_tree(workload: Workload) -> tuple[str, str, str] | None:
     for cmd in workload.build_steps:
         if cmd.name not in ("chmod", "chown"):
             continue
-        opts, plain = getopt([w.text for w in cmd.args], ("--reference", "--from"))
+        words = [w.text for w in cmd.args]
+        if cmd.name == "chown":
+            got = chown_operands(words)
+            if got is not None and not any("$" in w for w in (got[0], *got[1])):
+                for path in got[1]:
+                    if path.startswith("/"):
+                        owners[posixpath.normpath(path)] = got[0]
+            continue
+        opts, plain = getopt(words, ("--reference",))
         if len(plain) < 2 or any(f == "--reference" for f, _v in opts) or any("$" in w for w in plain):
             continue
         spec, paths = plain[0], [posixpath.normpath(p) for p in plain[1:] if p.startswith("/")]
-        if cmd.name == "chown":
-            owner = re.split(r"[:.]", spec, maxsplit=1)[0]
-            for path in paths:
-                owners[path] = owner
-            continue
         shut = _shuts_others(spec)
         for path in paths:
             for held in [c for c in closed if c == path or c.startswith(path.rstrip("/") + "/")]:

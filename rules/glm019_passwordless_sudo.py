@@ -54,7 +54,9 @@ file written after its `rm` stays) or removes sudo.
 
 Sudo's files are replayed as the build's commands change them, whoever
 wrote the rule, in the order the build runs them (a script's commands where
-the `RUN` that runs it is; `rm` or `unlink` of a file takes its rules away): a `sed` substitution limited by an address (`sed -i
+the `RUN` that runs it is; `rm` or `unlink` of a file takes its rules away, its path read as the shell
+hands it over: relative to the `WORKDIR` and a `cd` before it, `${SUDOERS_FILE}` from the `ARG`'s default; so
+does `find /etc/sudoers.d -name '90-*' -delete` or `-exec rm -f {} +`): a `sed` substitution limited by an address (`sed -i
 '/NOPASSWD/ s/^/# /'` comments the rule out), an address with its own
 delimiter (`sed -i '\\|^dev ALL|d'`), a `grep -v PATTERN FILE > COPY` put back
 with `cp`/`mv`/`cat COPY > FILE`, and a rule written elsewhere and moved in

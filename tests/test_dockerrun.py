@@ -1026,9 +1026,17 @@ def test_volume_specs_as_the_docker_cli_splits_them(spec: str, mount: tuple[str,
     ("'C:\\models:/data'", "C:\\models"),  # single quotes: every character itself, the backslash one
     ('"a``b`$c`"d:/data"', 'a`b$c"d'),  # in double quotes the backtick escapes itself, `$` and `"`
     ("'a`b:/data'", "a`b"),  # a backtick in single quotes is itself
+    # formats23: a special sequence is its character, inside double quotes and out (tokenizer.cs `Backtick` for
+    # expandable strings and generic tokens); one switch away, `` `q `` is the letter and `` `t `` in single quotes
+    # two characters
+    ('"C:\\models`t:/data"', "C:\\models\t"),
+    ("C:\\models`t:/data", "C:\\models\t"),
+    ('"a`u{1F600}b`0:/data"', "a\U0001F600b\0"),
+    ('"a`qb:/data"', "aqb"),
+    ("'a`tb:/data'", "a`tb"),
 ])
 def test_powershell_quoting_as_powershell_reads_it(arg: str, source: str) -> None:
-    """PowerShell's escape sequences are read only inside double quotes, where a backtick before any other
+    """PowerShell's escape sequences are read outside single quotes, where a backtick before any other
     character is that character (about_Special_Characters, MicrosoftDocs/PowerShell-Docs 12534463
     reference/7.4/Microsoft.PowerShell.Core/About/about_Special_Characters.md); inside single quotes every
     character is itself. The shell's backslash kept a `\\` before the `:` inside double quotes."""

@@ -382,3 +382,18 @@ def test_a_double_dash_after_dash_c_ends_the_options_and_the_script_is_the_next_
     # samples write `command: ["/bin/bash", "-c", "--"]` and the script in `args`
     got = from_argv([Word(t, Loc(1, 1)) for t in argv], Loc(1, 1))
     assert [c.words() for c in got[1:]] == runs
+
+
+@pytest.mark.parametrize(("quoted", "text"), [
+    (r"$'a\nb'", "a\nb"),
+    (r"$'\x41\101\u00e9\U0001F600'", "AAé\U0001F600"),
+    (r"$'\cA\e\r'", "\x01\x1b\r"),
+    (r"$'it\'s \\ \q'", "it's \\ \\q"),  # an unknown escape stays as written
+    (r"'\x41'", r"\x41"),  # one switch away: single quotes decode nothing
+])
+def test_ansi_c_quoting_as_bash_decodes_it(quoted: str, text: str) -> None:
+    """bash's `$'...'` decodes the escapes of its manual's "ANSI-C Quoting" (bash 5.2 doc/bashref.texi at
+    bminor/bash 16b2d7f4): letters, octal, hex, Unicode and control characters; the shell model kept `\\n`, `\\t`
+    only."""
+    (cmd,) = parse_script(f"printf %s {quoted}", lambda r, c: Loc(r + 1, c + 1))
+    assert cmd.argv[2].text == text

@@ -35,7 +35,6 @@ from glmlint.records import dataclass, field, replace
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-_UVICORN_HOST, _UVICORN_PORT = "UVICORN_HOST", "UVICORN_PORT"  # uvicorn's CLI (`ServiceMatch.uvicorn`)
 
 
 # -- the catalog's data ---------------------------------------------------------------
@@ -699,6 +698,8 @@ def reload() -> None:
     catalog.cache_clear()
     loaders.cache_clear()
     launchers.cache_clear()
+    _relaunchers.cache_clear()
+    _launcher_env.cache_clear()
     known_env_credentials.cache_clear()
 
 
@@ -945,6 +946,102 @@ def launchers() -> dict[str, tuple[str, ...]]:
             if d.get("any_before")}
 
 
+@functools.lru_cache(maxsize=1)
+def _launcher_env() -> dict[str, dict[str, str]]:
+    """The catalog's launchers that read an option not given on the command line from a variable (`env`: option ->
+    variable; uvicorn's click command, `auto_envvar_prefix: "UVICORN"`: `--host` from UVICORN_HOST)."""
+    return {name: dict(d["env"]) for name, d in (_data().get("launchers") or {}).items() if d.get("env")}
+
+
+def _with_launcher_env(env: tuple[str, ...], flags: tuple[str, ...], launcher: str) -> tuple[str, ...]:
+    """`env` (a listener's variables for a setting that `flags` set) with those `launcher` reads for those flags
+    after them (below the service's own: `launchers.<name>.env`)."""
+    table = _launcher_env().get(launcher) if launcher else None
+    if not table:
+        return env
+    more = tuple(dict.fromkeys(table[f] for f in flags if f in table and table[f] not in env))
+    return (*env, *more) if more else env
+
+
+@functools.lru_cache(maxsize=1)
+def _relaunchers() -> dict[str, dict[str, Any]]:
+    """The catalog's launchers that amount to another with one of their worker classes (`stands_for`:
+    gunicorn with a uvicorn worker is uvicorn)."""
+    return {name: d for name, d in (_data().get("launchers") or {}).items() if d.get("stands_for")}
+
+
+def _relaunched(argv: tuple[Word, ...], env: dict[str, EnvVar], launched: str | None) -> tuple[Word, ...]:
+    """`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 chromadb.app:app` as the uvicorn command line it
+    amounts to (`launchers.gunicorn`): `uvicorn chromadb.app:app --host 0.0.0.0 --port 8000`, the words located
+    where gunicorn's are (the address at its `-b` value). Of several addresses, the first not on loopback;
+    with none given, every interface on `$PORT` when the container sets PORT, else gunicorn's own default
+    (127.0.0.1:8000, uvicorn's too). A Unix socket or inherited descriptor (`unix:`, `fd://`) is no TCP
+    listener: no address. Another command line (no uvicorn worker class, no app) is as it is."""
+    spec = _relaunchers().get(launched or "")
+    if spec is None:
+        return argv
+    module = _module_args(argv) if argv[0].text.rsplit("/", 1)[-1] != launched else None
+    start = module[1] if module is not None else 1  # (`python -m gunicorn`: after the module)
+    no_value = set(spec.get("no_value", ()))
+    worker_flags, bind_flags = tuple(spec.get("worker_flags", ())), tuple(spec.get("bind_flags", ()))
+    app: Word | None = None
+    worker: str | None = None
+    binds: list[tuple[str, Word]] = []
+    words = argv[start:]
+    i = 0
+    while i < len(words):
+        w = words[i]
+        t = w.text
+        if t == "--":
+            app = app or (words[i + 1] if i + 1 < len(words) else None)
+            break
+        if not t.startswith("-") or t == "-":
+            app = app or w
+            i += 1
+            continue
+        flag, eq, inline = t.partition("=") if t.startswith("--") else (t[:2], "", t[2:])
+        if t.startswith("--") and not eq or not t.startswith("--") and not inline:
+            if flag in no_value:
+                i += 1
+                continue
+            value = words[i + 1] if i + 1 < len(words) else None
+            i += 2
+        else:
+            value = Word(inline, w.loc, w.dynamic)
+            i += 1
+        if value is None:
+            break
+        if flag in worker_flags:
+            worker = value.text
+        elif flag in bind_flags:
+            binds.append((value.text, value))
+    if app is None or app.dynamic or worker not in spec.get("workers", ()):
+        return argv
+    host_port: tuple[str, str, Loc] | None = None
+    for text, word in binds:
+        if word.dynamic or text.startswith(("unix:", "fd://")):
+            continue
+        addr = text[len("tcp://"):] if text.startswith("tcp://") else text
+        if addr.startswith("[") and "]" in addr:
+            host, _, port = addr[1:].partition("]")
+            port = port[1:] if port.startswith(":") else "8000"
+        else:
+            host, _, port = addr.partition(":")
+            port = port.split(":")[0] or "8000" if _ else "8000"
+        host = host or "0.0.0.0"  # (`:8000`: Python's socket binds "" on every interface)
+        if host_port is None or host_port[0] in ("127.0.0.1", "localhost", "::1"):
+            host_port = (host, port, word.loc)
+    if host_port is None and not binds:
+        var = env.get(spec.get("port_env") or "")
+        if var is not None and var.value and not var.dynamic:
+            host_port = ("0.0.0.0", var.value.strip(), var.loc)
+    out = [Word(str(spec["stands_for"]), argv[0].loc), app]
+    if host_port is not None:
+        out += [Word("--host", host_port[2]), Word(host_port[0], host_port[2]),
+                Word("--port", host_port[2]), Word(host_port[1], host_port[2])]
+    return tuple(out)
+
+
 def _options_end(words: Sequence[str], no_value: Iterable[str]) -> int:
     """Where the options before a one-command program's first positional word end: each takes a value (the
     next word) unless `no_value` names it, or it is written `--opt=value` or `-xVALUE`."""
@@ -1063,23 +1160,19 @@ class ServiceMatch:
     env_args: tuple[Word, ...] = ()
     # the directories a relative `mount` switch is read in (`Switch.mount`)
     homes: tuple[str, ...] = ()
-    # started by uvicorn's CLI (`uvicorn pkg.app:app`): one click command with `auto_envvar_prefix: "UVICORN"`
-    # (encode/uvicorn e6c7ce79 uvicorn/main.py `main`), so an option not given on the command line is read
-    # from UVICORN_<NAME>: UVICORN_HOST below `--host`, UVICORN_PORT below `--port`, for every service it
-    # launches (review A20 F3); not a program that calls `uvicorn.run()` itself (`chroma run`)
-    uvicorn: bool = False
+    # the one-command launcher (`launchers:`) whose command line started it (`uvicorn pkg.app:app`), "" for none:
+    # its options may come before the app, and one not given on the command line is read from the variable its
+    # `env` names (uvicorn's click command: UVICORN_HOST below `--host`, UVICORN_PORT below `--port`, for every
+    # service it launches, review A20 F3); not a program that calls `uvicorn.run()` itself (`chroma run`)
+    launcher: str = ""
 
     def port_env(self, listener: Listener) -> tuple[str, ...]:
         """The variables that set `listener`'s port, below its flags: the catalog's, and the launcher's."""
-        if self.uvicorn and "--port" in listener.port_flags and _UVICORN_PORT not in listener.port_env:
-            return (*listener.port_env, _UVICORN_PORT)
-        return listener.port_env
+        return _with_launcher_env(listener.port_env, listener.port_flags, self.launcher)
 
     def bind_env(self, listener: Listener) -> tuple[str, ...]:
         """The variables that set `listener`'s address, below its flags: the catalog's, and the launcher's."""
-        if self.uvicorn and "--host" in listener.bind_flags and _UVICORN_HOST not in listener.bind_env:
-            return (*listener.bind_env, _UVICORN_HOST)
-        return listener.bind_env
+        return _with_launcher_env(listener.bind_env, listener.bind_flags, self.launcher)
 
     # -- options, as the service's parser reads them ---------------------------------
 
@@ -1098,13 +1191,13 @@ class ServiceMatch:
         reads them (`canonical`); a program's own option may also come before its subcommand (`uvicorn --host
         0.0.0.0 txtai.api:app`), where it counts when the words after do not give it."""
         got = last_option(self.args, flags, self.canonical)
-        if got is None and self.before and any(_before(self.service, f, self.uvicorn) for f in flags):
+        if got is None and self.before and any(_before(self.service, f, bool(self.launcher)) for f in flags):
             got = last_option(self.before, flags, self.canonical)
         return got
 
     def flag(self, *flags: str) -> Word | None:
         found = None
-        before = self.before if any(_before(self.service, f, self.uvicorn) for f in flags) else ()
+        before = self.before if any(_before(self.service, f, bool(self.launcher)) for f in flags) else ()
         for w in (*before, *self.args):
             t = self.canonical(w.text)
             if any(t == f or t.startswith(f + "=") for f in flags):
@@ -1270,7 +1363,7 @@ class ServiceMatch:
         # flags win over the environment, the environment over the image's config and defaults
         last: Resolved | None = None
         args = self.args
-        if self.before and any(_before(self.service, f, self.uvicorn)
+        if self.before and any(_before(self.service, f, bool(self.launcher))
                                for f in (*listener.bind_flags, *listener.bind_all_flags)):
             args = (*self.before, *args)  # the program's own option before its subcommand; the later one wins
         for i, w in enumerate(args):
@@ -1682,16 +1775,18 @@ def _known() -> _Known:
     return _KNOWN
 
 
-def _uvicorn_app(argv: tuple[Word, ...], env: dict[str, Any], services: Iterable[Service]) -> tuple[Word, ...]:
-    """`uvicorn --port 8000` with `UVICORN_APP=chromadb.app:app` set: the app click reads from the variable when
-    no APP argument is given (`@click.argument("app", envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79
-    uvicorn/main.py), put where the argument goes, so the catalog's `[uvicorn, "chromadb.app:app"]` matches
-    (located at the variable). A command line with an APP argument of its own is as it is. uvicorn's options
-    that take no value are the catalog's (`launchers.uvicorn.no_value`); every other takes one."""
-    var = env.get("UVICORN_APP")
+def _launcher_app(argv: tuple[Word, ...], env: dict[str, Any], launcher: str) -> tuple[Word, ...]:
+    """`uvicorn --port 8000` with `UVICORN_APP=chromadb.app:app` set: the app a launcher reads from its variable
+    (`launchers.<name>.app_env`) when no APP argument is given (uvicorn: `@click.argument("app",
+    envvar="UVICORN_APP")`, encode/uvicorn e6c7ce79 uvicorn/main.py), put where the argument goes, so the
+    catalog's `[uvicorn, "chromadb.app:app"]` matches (located at the variable). A command line with an APP
+    argument of its own is as it is. The launcher's options that take no value are the catalog's
+    (`launchers.<name>.no_value`); every other takes one."""
+    name = ((_data().get("launchers") or {}).get(launcher) or {}).get("app_env")
+    var = env.get(name) if name else None
     if var is None or not var.value or var.dynamic or "$" in var.value:
         return argv
-    flags = launchers().get("uvicorn", ())
+    flags = launchers().get(launcher, ())
     if 1 + _options_end([w.text for w in argv[1:]], flags) < len(argv):
         return argv  # its own APP
     return (argv[0], Word(var.value.strip(), var.loc), *argv[1:])
@@ -1765,7 +1860,11 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             cwd = posixpath.normpath(posixpath.join(cwd or "/", cmd.argv[1].text))
             continue
         argv = _container_expanded(cmd.argv, env_own, workload, image_name, known)
-        argv = _uvicorn_app(argv, env_own, known.services) if cmd.name == "uvicorn" else argv
+        argv = _launcher_app(argv, env_own, cmd.name) if cmd.name in launchers() else argv
+        launched = _launcher(argv)
+        if launched in _relaunchers():
+            argv = _relaunched(argv, env_own, launched)
+            launched = None  # (the one it stands for is not what reads its variables: gunicorn reads no UVICORN_*)
         got = known.start(argv, cwd)
         if got is not None:
             s, start = got
@@ -1800,9 +1899,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                 continue  # the release exits on an option it does not know: nothing listens
             match = _launch(s, workload, cmd.loc, tuple(argv[start:]), "command", env_own, img,
                             homes=_homes(argv, cwd))
-            launched = _launcher(argv)
-            if launched == "uvicorn":
-                match = replace(match, uvicorn=True)
+            if launched in _launcher_env():
+                match = replace(match, launcher=launched)
             if s.global_options or s.any_before or launched in launchers():
                 match = replace(match, before=tuple(argv[1:start]))
             out.append(match)
@@ -1884,8 +1982,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             continue  # (the newer image's entrypoint passes an option the installed release exits on)
         match = _launch(s, workload, loc, words[start:], "image", env_own, img, max(0, len(own) - start),
                         homes=_homes(words, workload.workdir))
-        out.append(replace(match, uvicorn=True) if words and words[0].text.rsplit("/", 1)[-1] == "uvicorn"
-                   else match)
+        program = words[0].text.rsplit("/", 1)[-1] if words else ""
+        out.append(replace(match, launcher=program) if program in _launcher_env() else match)
     return tuple(out)
 
 
@@ -2234,20 +2332,20 @@ def is_loopback(host: str | None) -> bool:
 _AUTH_WORDS = {"none": "none exists", "off": "off by default", "on": "on by default", "app": "up to the app"}
 
 
-def _bind_names(listener: Listener, uvicorn: bool = False) -> tuple[str, ...]:
-    """The flags and variables that set where `listener` binds, for the catalog's page; `uvicorn`: a service
-    uvicorn's CLI starts, whose listeners read UVICORN_HOST below `--host` too (`ServiceMatch.bind_env`)."""
-    env = listener.bind_env
-    if uvicorn and "--host" in listener.bind_flags and _UVICORN_HOST not in env:
-        env = (*env, _UVICORN_HOST)
+def _bind_names(listener: Listener, launcher: str = "") -> tuple[str, ...]:
+    """The flags and variables that set where `listener` binds, for the catalog's page; `launcher`: the one that
+    starts the service, whose variables its listeners read too (uvicorn's UVICORN_HOST below `--host`:
+    `ServiceMatch.bind_env`)."""
+    env = _with_launcher_env(listener.bind_env, listener.bind_flags, launcher)
     return (*listener.bind_flags, *listener.bind_all_flags, *env,
             *(name for sw in listener.bind_all_env if (name := sw.env or sw.flag)))  # not a config file's key
 
 
-def _uvicorn_started(s: Service) -> bool:
-    """Whether a start command of `s`, or the command one of its images runs, is uvicorn's CLI (for its page)."""
-    return any(c[:1] == ("uvicorn",) for c in map(tuple, s.commands)) or any(
-        (i.runs or i.cmd or ())[:1] == ("uvicorn",) for i in s.images)
+def _launched_by(s: Service) -> str:
+    """The launcher with variables of its own (`launchers.<name>.env`: uvicorn) that a start command of `s`, or the
+    command one of its images runs, starts it with; "" for none (for its page)."""
+    firsts = [c[0] for c in map(tuple, s.commands) if c] + [w[0] for i in s.images if (w := i.runs or i.cmd)]
+    return next((f for f in firsts if f in _launcher_env()), "")
 
 
 def render_markdown() -> str:
@@ -2265,7 +2363,10 @@ def render_markdown() -> str:
              "an empty value (`--api-key \"\"`, `--api-key=`), turns nothing on.", "",
              "`UVICORN_HOST` is listed for a service one of whose start commands or images runs uvicorn's CLI: "
              "started that way (`uvicorn pkg:app`, its app also from `UVICORN_APP`), it reads `UVICORN_HOST` and "
-             "`UVICORN_PORT` below `--host` and `--port`; started another way (`chroma run`) it does not.", "",
+             "`UVICORN_PORT` below `--host` and `--port`; started another way (`chroma run`) it does not. Served by "
+             "gunicorn with a uvicorn worker class (`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 pkg:app`), "
+             "it listens on `-b`'s address, else on 0.0.0.0:`$PORT` when PORT is set, else on 127.0.0.1:8000, and "
+             "reads no `UVICORN_*` variable.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "
@@ -2281,9 +2382,10 @@ def render_markdown() -> str:
         if s.releases and s.releases.packages:  # (none: known by its images' tags alone, Tabby's)
             rec.append("a build installing " + " or ".join(f"`{p}`" for p in s.releases.packages) + " pinned to "
                        + ", ".join(f"`{v}`" for v in s.releases.versions))
-        uvicorn = _uvicorn_started(s)
+        launcher = _launched_by(s)
         listeners = "; ".join(f"{l.port} {l.name} ({l.default_bind}"
-                              + (f", `{'`/`'.join(_bind_names(l, uvicorn))}`" if _bind_names(l, uvicorn) else "") + ")"
+                              + (f", `{'`/`'.join(_bind_names(l, launcher))}`" if _bind_names(l, launcher) else "")
+                              + ")"
                               + (" with " + " or ".join(x.describe() for x in l.requires) if l.requires else "")
                               + (" unless " + " or ".join(x.describe() for x in l.off) if l.off else "")
                               + (", shared through a public tunnel by " + " or ".join(x.describe() for x in l.tunnel)

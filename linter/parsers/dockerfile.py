@@ -242,6 +242,72 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
     return out
 
 
+# the commands whose path operands `_removals_resolved` reads as the shell hands them over
+_REMOVERS = frozenset({"rm", "unlink", "find"})
+
+
+def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str]
+                       ) -> list[Command]:
+    """`commands` (a `RUN`'s, with the scripts it runs) with the paths `rm`, `unlink` and `find` name read as
+    the build's shell reads them: a variable the stage's `ARG`s and `ENV` (over its external base image's
+    catalog `ENV`) set is expanded (`rm -f ${SUDOERS_FILE}`), and a relative path is taken from the directory
+    the command runs in: the `WORKDIR`, then each `cd DIR`/`pushd DIR` before it (`cd /etc/sudoers.d && rm -f
+    dev`; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
+    keeps its own (a child shell's `cd` does not move its parent's). A `cd` with no operand, `-`, a word the
+    build's variables do not fill, or `popd` leaves the directory unknown: relative paths then stay as written.
+    (A `cd` inside `( … )` is read as moving the rest of the `RUN` too: the shell model keeps no subshells.)"""
+    if not any(c.name in _REMOVERS for c in commands):
+        return commands
+    from glmlint import records
+    known = fact(_root(stage).base, "env")
+    env = {**({str(k): str(v) for k, v in known.value.items()} if known is not None and isinstance(known.value, dict)
+              else {}), **scope}
+    mine = {id(c) for c in own}
+    dirs: dict[str, str | None] = {}  # "": the RUN's own shell; else a script's (its file, or its heredoc)
+    here: str | None = stage.workdir
+    out = []
+    for cmd in commands:
+        key = "" if id(cmd) in mine else (cmd.loc.file or "<<")
+        if key == "":
+            dirs.clear()  # (a script run again starts afresh where it is run)
+            cwd = here
+        else:
+            cwd = dirs.setdefault(key, here)
+        if cmd.name in ("cd", "pushd", "popd"):
+            operands = [w for w in cmd.args if w.text not in ("-L", "-P", "-e", "--")]
+            target = None
+            if cmd.name != "popd" and len(operands) == 1 and operands[0].text != "-":
+                text = substitute(operands[0].text, env) if operands[0].dynamic else operands[0].text
+                if "$" not in text and "`" not in text and (text.startswith("/") or cwd is not None):
+                    target = posixpath.normpath(posixpath.join(cwd or "/", text))
+            if key == "":
+                here = target
+            else:
+                dirs[key] = target
+        elif cmd.name in _REMOVERS:
+            args: list[Word] = []
+            paths = True  # (find: its starting points come before its expression; rm: every operand)
+            for w in cmd.args:
+                text = w.text
+                if cmd.name == "find" and (text.startswith(("-", "(", "!")) or text == ")"):
+                    paths = paths and text in ("-H", "-L", "-P")  # (options before the starting points)
+                if not paths or text.startswith("-") or (w.dynamic and ("`" in text or "$(" in text)):
+                    args.append(w)
+                    continue
+                if w.dynamic:
+                    text = substitute(text, env)
+                    if "$" in text:
+                        args.append(w)
+                        continue
+                if not text.startswith("/") and cwd is not None:
+                    text = posixpath.normpath(posixpath.join(cwd, text)) + ("/" if text.endswith("/") else "")
+                args.append(w if text == w.text and not w.dynamic else records.replace(w, text=text, dynamic=False))
+            if any(a is not b for a, b in zip(args, cmd.args)):
+                cmd = records.replace(cmd, argv=(cmd.argv[0], *args))
+        out.append(cmd)
+    return out
+
+
 def _starts_nothing(base: str) -> bool:
     """A base image with neither ENTRYPOINT nor CMD: `scratch`, or one the image catalog lists."""
     if base.strip().lower() == "scratch":
@@ -600,6 +666,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             binds = _context_binds(inst, scope, stage.workdir)
             if stage.scripts or context is not None and (stage.copies or binds):
                 commands = _run_scripts(stage, commands, context, binds)
+            commands = _removals_resolved(commands, own, stage, scope)
             if binds and context is not None:
                 if staged is None:
                     staged = _staged(instructions)

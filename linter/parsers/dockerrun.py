@@ -297,7 +297,7 @@ def markdown(text: str) -> list[Snippet]:
             end = _indented_block(lines, i)
             if end > i:
                 if _runs_container_cli(lines[i:end]):
-                    out.append(_shell_block(lines, i, end, 4))
+                    out.append(_learned(_shell_block(lines, i, end, 4)))
                 i = end
             else:
                 i += 1
@@ -312,7 +312,7 @@ def markdown(text: str) -> list[Snippet]:
                 break
             j += 1
         if lang in _SHELL_FENCES or (not lang and _runs_container_cli(lines[body_start:j])):
-            out.append(_shell_block(lines, body_start, j, indent))
+            out.append(_learned(_shell_block(lines, body_start, j, indent)))
         elif lang in _POWERSHELL_FENCES:
             out.append(_shell_block(lines, body_start, j, indent, powershell=True))
         elif lang in _CMD_FENCES:
@@ -320,6 +320,16 @@ def markdown(text: str) -> list[Snippet]:
                                     doscon=lang == "doscon"))
         i = j + 1
     return out
+
+
+def _learned(snip: Snippet) -> Snippet:
+    """A Markdown shell block with the variables its lines set once at its top level (`export
+    GRADIO_SERVER_PORT=7860` above `docker run -p $GRADIO_SERVER_PORT:7860`, as h2oGPT's README_DOCKER.md
+    writes it): who copies the block runs them in that order, as a script's (`shell_script`). Another
+    block's are not read: a reader may run one without the other."""
+    if "=" in snip.text:
+        _learn(snip, snip.lines)
+    return snip
 
 
 # the first word of a block that is a command line of the container CLI (`docker run ...`,
@@ -403,7 +413,10 @@ def _ps_chars(text: str) -> list[str]:
     double quotes a backtick escapes `$`, `"` and itself as the shell's backslash does there, and before
     any other character stands for that character alone (`"$env:DIR`:/data"`: the shell would keep a
     backslash before `:`), a backslash is doubled; inside single quotes every character is itself, as
-    in the shell's. (A special sequence such as `` `n `` is read as its letter; the quote state is the line's.)"""
+    in the shell's. A special sequence (`` `n ``, `` `t ``, `` `u{1F600} ``), inside double quotes or out, is the
+    character it stands for (PowerShell's tokenizer.cs `Backtick`, called for expandable strings and generic
+    tokens alike), given to the shell as its `$'\\n'` (between double quotes: `"$'\\n'"`), which keeps the
+    character in the word. (The quote state is the line's.)"""
     out: list[str] = []
     quote = ""
     k = 0
@@ -413,6 +426,18 @@ def _ps_chars(text: str) -> list[str]:
         if quote == "'":
             out.append(ch)
             quote = "" if ch == "'" else quote
+        elif ch == "`" and (nxt in _PS_SPECIAL or nxt == "u" and _PS_UNICODE.match(text, k + 2)):
+            if nxt == "u":
+                m = _PS_UNICODE.match(text, k + 2)
+                assert m is not None
+                code, width = int(m.group(1), 16), 2 + len(m.group(0))
+                escape = f"\\U{code:08x}" if code <= 0x10FFFF else "u"
+            else:
+                escape, width = _PS_SPECIAL[nxt], 2
+            shell = f"$'{escape}'"
+            out.extend((f'"{shell}"' if quote else shell, *[""] * (width - 1)))
+            k += width
+            continue
         elif ch == "`" and nxt:
             if not quote or nxt in '$"`':
                 out.extend(("\\", nxt))  # the shell's backslash escapes the next character as the backtick does
@@ -432,6 +457,13 @@ def _ps_chars(text: str) -> list[str]:
                 quote = "'"
         k += 1
     return out
+
+
+# PowerShell's special sequences (tokenizer.cs `Backtick`, PowerShell 16620338): the letter -> bash's ANSI-C
+# escape for the same character; `` `u{XXXX} `` (one to six hex digits) a Unicode character
+_PS_SPECIAL = {"0": "\\0", "a": "\\a", "b": "\\b", "e": "\\e", "f": "\\f", "n": "\\n", "r": "\\r",
+               "t": "\\t", "v": "\\v"}
+_PS_UNICODE = re.compile(r"\{([0-9A-Fa-f]{1,6})\}")
 
 
 def _add_powershell(snip: Snippet, line_no: int, text: str, at: int) -> None:
