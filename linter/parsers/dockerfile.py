@@ -914,13 +914,22 @@ def _search_path(stage: Stage) -> tuple[str, ...]:
     value = stage.env.get("PATH")
     if not value:
         return _PATH
+    got = _search_paths.get(value)  # (a function of the value: asked for every bare command name of a RUN)
+    if got is not None:
+        return got
     out: list[str] = []
     for d in value.split(":"):
         if d in ("$PATH", "${PATH}"):
             out.extend(_PATH)
         elif d.startswith("/") and "$" not in d:
             out.append(d.rstrip("/") or "/")
-    return tuple(out)
+    if len(_search_paths) >= 256:
+        _search_paths.clear()
+    got = _search_paths[value] = tuple(out)
+    return got
+
+
+_search_paths: dict[str, tuple[str, ...]] = {}  # `_search_path`'s answers, by the PATH value
 
 
 def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
@@ -940,12 +949,13 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
     elif "/" in program:
         candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
     else:
-        here = posixpath.join(final.workdir, program)
         # `posixpath.join(d, program)`: each `d` is absolute, with no trailing `/` but the root's
         found = [d + "/" + program if d != "/" else "/" + program for d in _search_path(final)]
         if runner in SHELLS:
+            here = posixpath.join(final.workdir, program)
             candidates = [here, *found] if runner == "bash" else [here]
         elif runner in (".", "source"):
+            here = posixpath.join(final.workdir, program)
             bash = runner == "source" or (final.shell[:1] or [""])[0].rsplit("/", 1)[-1] == "bash"
             candidates = [*found, here] if bash else found
         else:
