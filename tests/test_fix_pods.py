@@ -4,7 +4,6 @@ edits and the findings of its re-parse), is the one its own re-parse gives, on e
 file."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from glmlint.fix import engine, reads
 from glmlint.parsers import parse
 from glmlint.registry import all_rules, select
 from glmlint.runner import _result, evaluate
+from tests.test_fix_batch import RAY  # (a RayCluster: its head's and its workers' pods)
 from tests.test_fix_rows import CORPUS, FIXTURES, ON_CORPUS
 
 
@@ -50,30 +50,6 @@ def _watch(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
 
     monkeypatch.setattr(engine, "_pod_verdicts", watched)
     return seen
-
-
-RAY = textwrap.dedent("""\
-    apiVersion: ray.io/v1
-    kind: RayCluster
-    metadata: {name: raycluster}
-    spec:
-      headGroupSpec:
-        rayStartParams: {}
-        template:
-          spec:
-            containers:
-              - name: ray-head
-                image: rayproject/ray:2.9.0
-      workerGroupSpecs:
-        - groupName: workers
-          replicas: 1
-          rayStartParams: {}
-          template:
-            spec:
-              containers:
-                - name: ray-worker
-                  image: rayproject/ray:2.9.0
-""")
 
 
 def test_a_ray_clusters_two_pods_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
