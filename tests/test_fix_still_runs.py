@@ -371,6 +371,9 @@ def test_read_only_fix_mounts_where_triton_cache_dir_moves_the_kernel_cache(tmp_
     # CRI-O makes the image's VOLUME a directory of the read-only root (its default `image_volumes = "mkdir"`)
     ("postgres:16-alpine", "", ["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"]),
     ("postgres:18", "", ["/tmp", "/var/lib/postgresql", "/var/run/postgresql"]),
+    # pgvector's images are the official image plus the extension (field23 F23-6)
+    ("pgvector/pgvector:pg17", "", ["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"]),
+    ("pgvector/pgvector:0.8.1-pg18-trixie", "", ["/tmp", "/var/lib/postgresql", "/var/run/postgresql"]),
     ("redis:7.4", "", ["/data", "/tmp"]),
     # the data on a claim: nothing over it
     ("postgres:16", "                volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]\n",
@@ -405,6 +408,20 @@ def test_compose_read_only_fix_leaves_the_image_volume_to_docker(tmp_path) -> No
     """Docker gives an image's VOLUME an anonymous volume, writable under `read_only: true`."""
     new, _ = _fixed(tmp_path, "compose.yaml", "services:\n  db:\n    image: postgres:16\n")
     assert _compose_writable(new, "db") == ["/tmp", "/var/run/postgresql"]
+
+
+@pytest.mark.parametrize("image", ["postgres:17", "pgvector/pgvector:pg17", "ankane/pgvector"])
+def test_compose_postgres_images_keep_the_entrypoints_capabilities(tmp_path, image) -> None:
+    """pgvector's images run the official entrypoint (chown, gosu): no `cap_drop: [ALL]`, its socket directory writable."""
+    path = tmp_path / "compose.yaml"
+    path.write_text(f"services:\n  db:\n    image: {image}\n")
+    report = scan([str(path)], select(builtin_rules(), ["GLM002", "GLM004"]), root=str(tmp_path))
+    assert {r.code for r in report.results} == {"GLM002", "GLM004"}
+    fixes = fix_report(report, Options(unsafe=True))
+    assert len(fixes) == 1
+    svc = yaml.safe_load(fixes[0].new_text)["services"]["db"]
+    assert "cap_drop" not in svc
+    assert svc["read_only"] is True and "/var/run/postgresql" in svc["tmpfs"]
 
 
 @pytest.mark.parametrize(("image", "extra", "fixable"), [
