@@ -375,6 +375,8 @@ def test_yaml_that_is_not_a_workflow_is_not_read():
     ("GNUmakefile", "docker-run"), ("docker.mk", "docker-run"), ("README.md", "docker-run"),
     ("Dockerfile.md", "docker-run"), ("notes.txt", None), ("Dockerfile", "dockerfile"),
     ("ci.yml", "yaml"), ("script.py", "docker-run"), ("ollama.container", "docker-run"), ("Dockerfile.py", None),
+    # BuildKit's per-Dockerfile ignore file (vllm-project/aibrix build/container/Dockerfile.python.dockerignore)
+    ("Dockerfile.dockerignore", None), ("Dockerfile.python.dockerignore", None), ("Dockerfile.python", "dockerfile"),
 ])
 def test_detect_by_name(name: str, hint: str | None) -> None:
     assert detect(name, name) == hint

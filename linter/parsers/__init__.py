@@ -32,7 +32,10 @@ def detect(name: str, rel_path: str = "") -> str | None:
     if name.endswith(".fixed"):
         return None  # golden fix outputs beside fixtures
     if _DOCKERFILE.match(name):
-        if not name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml",
+        # (`Dockerfile.python.dockerignore`: BuildKit's ignore file of the Dockerfile it is named after, read as
+        # `<Dockerfile>.dockerignore`, moby/buildkit@f674751137ace78204109f3c7916ebd4cf38b42e
+        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions)
+        if not name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml", ".dockerignore",
                                       ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")):
             return "dockerfile"
         if not _RUN_FILE.search(name):
