@@ -66,8 +66,11 @@ file beside a compose file supplies, a value taken from the host (compose
 `/run/secrets/...` paths), template text a person is meant to replace
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
 `{{ .Values.token }}`, prose in the reader's language such as `你的_worker_token` or `你的数据库密码`
-("your worker token", "your database password": a value with Chinese, Japanese or Korean letters),
-a vendor prefix with a fake body such as `sk-xxxx` or
+("your worker token", "your database password": Chinese, Japanese or Korean words with no digit among
+the rest, or opening with "your"; `管理员Qw7xLp2vRt9z` is a password), a secret manager's reference
+(Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awssecrets://…`, 1Password's `op://vault/item/field`,
+an AWS Secrets Manager or SSM ARN) or a SOPS-encrypted value (`ENC[AES256_GCM,data:…]`), a printf verb
+where a connection string's password goes (`app:%s@tcp(db:3306)/app`), a vendor prefix with a fake body such as `sk-xxxx` or
 `nvapi-NVKEY`, an API key's name in lower-case letters such as `nvidiaapikey`,
 a value that spells the variable's own name: `HF_TOKEN: HF_TOKEN_VALUE`, `nvidia_api_key`, and for a
 one-word name the word itself or an upper-case name with it as one part, `PASSWORD: PASSWORD_VALUE`), the dummy key a
@@ -173,6 +176,21 @@ _API_KEY_WORDS = lazyre.compile(r"[a-z]*[-_]?api[-_]?key")  # `nvidiaapikey`, `m
 # puts where the reader's own secret goes; a key or token a service issues, or a password a config
 # holds, is not written in those scripts (kana, CJK ideographs and their extension A, Hangul syllables)
 _CJK = lazyre.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# ...but only prose: what is left once the CJK letters are taken out is words with no digit (`你的_worker_token`,
+# `あなたのAPIキー`), or the value opens with "your" (`你的`, `您的`, `あなたの`, `당신의`); a password with a CJK
+# part and a random one (`管理员Qw7xLp2vRt9z`) is still a password
+_CJK_YOUR = ("你的", "您的", "あなたの", "당신의")
+# A secret manager's reference, which something resolves before the program reads the value: Bank-Vaults'
+# webhook replaces `vault:PATH#KEY` and `>>vault:PATH#KEY` (bank-vaults/secrets-webhook@17e4aef4
+# pkg/provider/vault/secret.go `secretNeedsMutation`, provider.go `isValidPrefix`; `${vault:…}` inline is a
+# variable already), vals/helmfile `ref+BACKEND://…` (helmfile/vals@edebf4bd README.md), 1Password's
+# `op://VAULT/ITEM/FIELD` for `op run`/`op inject` (https://developer.1password.com/docs/cli/secret-references/),
+# AWS Secrets Manager and SSM parameter ARNs (`arn:aws:secretsmanager:…`, `arn:aws:ssm:…:parameter/…`), and a
+# SOPS-encrypted value `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` (getsops/sops@a04e15a6 aes/cipher.go: a value
+# encrypted in the file is the recommended way to commit one)
+_SECRET_REFERENCE = lazyre.compile(
+    r"^(>>)?vault:[^\s#]+#\S+$|^ref\+[a-z0-9]+://\S+$|^op://[^/\s]+/[^/\s]+/\S+$"
+    r"|^arn:aws[a-z-]*:(secretsmanager|ssm|kms):\S+$|^ENC\[[A-Z0-9_]+,data:[^\]]*\]$")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
@@ -436,6 +454,8 @@ _TOKEN_USER = lazyre.compile(r"^(ghp_|gho_|ghu_|ghs_|github_pat_|glpat-|hf_)[A-Z
 # One API's and New API's SQL_DSN, a Go service's MYSQL_DSN. Not a URL (no scheme): its userinfo ends at the `@` before the
 # protocol, `tcp(…)` or `unix(…)`; a value's own word (a command line's `--dsn=…` too)
 _GO_DSN = lazyre.compile(r"(?:^|(?<=[\s='\"]))([^\s:@/='\"]+):([^\s@/]*)@(?:tcp|tcp4|tcp6|unix)\(")
+# a printf verb where the password goes: a DSN a Go or Python program fills (`app:%s@tcp(db:3306)/app`)
+_PRINTF_VERB = lazyre.compile(r"%[-+ #0]*[0-9]*(\.[0-9]+)?[svdqx]")
 # the words a connection-string template writes where the password goes (`user:password@host`)
 _TEMPLATE_PASSWORD = lazyre.compile(r"^(my|the|db|some)?[-_]?(password|passwd|pass|pwd|pw|secret|token)$", re.I)
 
@@ -475,7 +495,8 @@ def _url_secret(value: str | None) -> tuple[str, str] | None:
 def _literal_password(password: str) -> bool:
     """Whether a connection string's password is written out: not a template's (`{password}`, `%(pw)s`,
     `password`, `DB_PASSWORD`), a reference or a placeholder."""
-    return not ("{" in password or "%(" in password or _TEMPLATE_PASSWORD.match(password)
+    return not ("{" in password or "%(" in password or _PRINTF_VERB.fullmatch(password)
+                or _TEMPLATE_PASSWORD.match(password)
                 or (_UPPER_SNAKE.fullmatch(password) and is_secret_name(password)) or not is_literal(password))
 
 
@@ -559,8 +580,10 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
         return False  # a path to a file holding the secret
-    if _CJK.search(text):
+    if _CJK.search(text) and (text.startswith(_CJK_YOUR) or not any(c.isdigit() for c in _CJK.sub("", text))):
         return False  # prose in the reader's language: template text
+    if _SECRET_REFERENCE.match(text):
+        return False  # a secret manager's reference or an encrypted value, not the secret
     placeholder, fake_key = _placeholders()
     return not (placeholder.search(text) or fake_key.match(text))
 

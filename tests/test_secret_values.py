@@ -175,6 +175,10 @@ def test_an_anchor_merged_secret_is_one_finding_and_a_kubernetes_container_keeps
     ("DEEPSEEK_API_KEY", "あなたのAPIキー", False),
     ("HF_TOKEN", "당신의_토큰", False),
     ("HF_TOKEN", "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb", True),
+    # only prose: a password with a CJK part and a random one is a password (review A23 D1)
+    ("ADMIN_PASSWORD", "管理员Qw7xLp2vRt9z", True),
+    ("ADMIN_PASSWORD", "管理员密码", False),
+    ("WORKER_TOKEN", "你的token123", False),
 ])
 def test_prose_in_chinese_japanese_or_korean_is_template_text(name: str, value: str, secret: bool) -> None:
     assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
@@ -205,3 +209,33 @@ def test_a_go_mysql_dsn_holds_its_password_as_a_url_does(tmp_path) -> None:
     got = sorted((r.path, r.message.split("`")[-1].strip()) for r in report.results)
     assert got == [("flag.sh", "starts with a DSN with a literal password in it on its command line"),
                    ("literal.sh", "to a DSN with a literal password in it")]
+
+
+@pytest.mark.parametrize(("name", "value", "secret"), [
+    # a secret manager's reference, resolved before the program reads it (review A23 K5, K6): Bank-Vaults,
+    # vals/helmfile, 1Password, AWS ARNs, a SOPS-encrypted value; each beside the literal it stands for
+    ("DB_PASSWORD", "vault:secret/data/db#password", False),
+    ("DB_PASSWORD", ">>vault:secret/data/db#password", False),
+    ("DB_PASSWORD", "vault-secret-data-db-password", True),
+    ("HF_TOKEN", "ref+awssecrets://prod/hf#token", False),
+    ("GCP_TOKEN", "ref+gcpsecrets://proj/tok", False),
+    ("OPENAI_API_KEY", "op://prod/openai/credential", False),
+    ("OPENAI_API_KEY", "sk-proj-Qw7xLp2vRt9zQw7xLp2vRt9zQw7x", True),
+    ("DB_SECRET", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf", False),
+    ("OPENAI_API_KEY", "ENC[AES256_GCM,data:Zm9vYmFy,iv:q2KxZm9v,tag:Vb3nZm9v,type:str]", False),
+    ("OPENAI_API_KEY", "ENC[Zm9vYmFy]", True),
+])
+def test_a_secret_managers_reference_is_not_the_secret(name: str, value: str, secret: bool) -> None:
+    assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
+
+
+def test_a_printf_verb_for_the_password_is_a_template(tmp_path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "compose.yaml": "services:\n  a:\n    image: x/y:1\n    environment:\n"
+                        "      DATABASE_URL: postgresql://app:%s@db/app\n"
+                        "      SQL_DSN: \"app:%v@tcp(db:3306)/app\"\n"
+                        "      OTHER_DSN: \"app:Zq8s7d6fK@tcp(db:3306)/app\"\n",
+    }, ["GLM013"])
+    assert [r.line for r in report.results] == [7]
