@@ -104,7 +104,8 @@ def test_the_script_prefilter_keeps_every_match_of_the_services_script_patterns(
     assert patterns
     for scripts in patterns:
         ends = _script_ends(scripts)
-        assert ends is not None
+        if ends is None:  # (a `?` or `[` pattern: no prefilter, every pattern tried)
+            continue
         for p in scripts:
             for fill in ("", "x", "a/b", "/opt/app/"):
                 for name in (p.replace("*", fill), p.replace("*", fill).lstrip("/"), "/srv/" + p.replace("*", fill)):
