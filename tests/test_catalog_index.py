@@ -91,3 +91,24 @@ def test_a_service_asked_for_alone_is_the_catalogs() -> None:
     assert services.get("sshd") is next(s for s in services.catalog() if s.id == "sshd")
     with pytest.raises(KeyError):
         services.get("no-such-service")
+
+
+def test_the_script_prefilter_keeps_every_match_of_the_services_script_patterns() -> None:
+    """`services.match_command` tries a service's script patterns only on a path `"/" + path` of which ends as
+    one may (`_script_ends`): every name built from the catalog's own patterns that `glob_match`es one still
+    ends so, and the prefilter is off for a pattern with another wildcard."""
+    from glmlint.catalog import glob_match
+    from glmlint.catalog.services import _script_ends, catalog
+
+    patterns = [s.scripts for s in catalog() if s.scripts]
+    assert patterns
+    for scripts in patterns:
+        ends = _script_ends(scripts)
+        if ends is None:  # (a `?` or `[` pattern: no prefilter, every pattern tried)
+            continue
+        for p in scripts:
+            for fill in ("", "x", "a/b", "/opt/app/"):
+                for name in (p.replace("*", fill), p.replace("*", fill).lstrip("/"), "/srv/" + p.replace("*", fill)):
+                    if glob_match(name, p) or glob_match("/" + name, p):
+                        assert ("/" + name).endswith(ends), (name, p)
+    assert _script_ends(("*/run.sh", "start-?.sh")) is None

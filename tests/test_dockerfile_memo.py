@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glmlint.parsers import dockerfile
 from glmlint.shell import shifted
@@ -231,3 +233,24 @@ def test_shifted_moves_a_heredocs_lines() -> None:
 
     cs = parse_script("cat > /f <<EOF\nx\ny\nEOF\n", lambda r, c: Loc(r + 1, c + 1))
     assert shifted(cs, 10)[0].stdin_lines == (Loc(12, 1), Loc(13, 1))
+
+
+# `_may_give` (the stage's copies by destination, `Stage.bases`) answers False only where `_copied_from` of the
+# copies from that position on gives nothing: a PATH lookup it skips would have found no copy.
+_SEGMENTS = st.sampled_from(["", "app", "usr", "local", "bin", "sbin", "x.sh", "entrypoint.sh", "opt", "*.sh", "."])
+_PATHS = st.lists(_SEGMENTS, min_size=0, max_size=4).map(lambda parts: "/" + "/".join(parts))
+_SOURCES = st.sampled_from(["x.sh", "bin/", ".", "rootfs/", "*.sh", "entrypoint.sh", "usr/local/bin"])
+_COPIES = st.lists(st.tuples(st.tuples(_PATHS, st.sampled_from(["", "/"])).map("".join), _SOURCES, st.booleans()),
+                   max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(copies=_COPIES, path=st.one_of(_PATHS, st.sampled_from(["/usr/local/bin/x.sh", "/app/x.sh", "//x.sh"])),
+       since=st.integers(min_value=0, max_value=6))
+def test_a_lookup_the_index_skips_finds_no_copy(copies: list[tuple[str, str, bool]], path: str, since: int) -> None:
+    bases: dict[str, int] = {}
+    for i, (dest, _src, _several) in enumerate(copies):
+        bases[dockerfile._copy_base(dest)] = i
+    if not dockerfile._may_give(bases, path, since):
+        assert dockerfile._copied_from(path, copies[since:]) == []
+
