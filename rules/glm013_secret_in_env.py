@@ -81,6 +81,15 @@ holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
 that then guards a real proxy). Messages name the variable, never the
 value.
 
+A Kubernetes `Secret` committed with a literal value is reported too, at its key: `stringData` as
+written, `data` once decoded (base64 is an encoding: anyone who reads the file reads the secret), judged
+by the key as a variable by its name (`HF_TOKEN`, `password`, `secretkey`), and naming the file's workloads
+that read it (`valueFrom.secretKeyRef`, `envFrom.secretRef`, in the Secret's namespace). Not template text
+(`<your-hf-token>`, `my-password`, `${BASE64_PASSWORD}`, a PEM block around `...`), a hashed password
+(`$2y$…`, Dex's), binary `data`, nor a Secret a Helm chart renders: a chart fills its Secrets at install
+time (`randAlphaNum`, `lookup`, the installer's values), and `helm template`'s output is no committed text
+(a Kustomize overlay's Secrets are read in their own files).
+
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
 another `extends`) or to several `docker run` lines of a script (`--env-file`) is reported once,
@@ -247,6 +256,8 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
     naming them all. RAGFlow's docker/.env, read by every service of its compose files, held 11 passwords: 231
     findings, 11 lines to change; Airflow's docker-compose.yaml merges one `environment:` into 7 services.
     (A Kubernetes container's own `env` is judged with it, in `check`: the fix verification's rows read it so.)"""
+    if source.format is Format.KUBERNETES:
+        yield from _in_secrets(source)
     readers: dict[Loc, list[tuple[Workload, EnvVar, bool]]] = {}
     for workload in source.workloads:
         if workload.format is Format.KUBERNETES:
@@ -266,6 +277,46 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
             found = _env_finding(var, first.label, _together(workloads) + " set")
         if found is not None:
             yield records.replace(found, workload=first, args={**found.args, "readers": len(workloads)})
+
+
+def _in_secrets(source: SourceFile) -> Iterator[Finding]:
+    """A committed Kubernetes Secret's literal secret (`stringData` as written, `data` decoded: base64 is an
+    encoding anyone can undo), judged by its key as an environment variable's value by its name, at the key,
+    naming the file's workloads that read it. A rendered chart's or overlay's Secret is not read: a chart
+    fills its Secrets at install time (`randAlphaNum`, `lookup`, the installer's values: `helm template`'s
+    output is no committed text), and an overlay's resources are scanned in their own files."""
+    if source.origins is not None:
+        return
+    for secret in source.secrets:
+        for var in secret.entries:
+            if var.value is None or _HASHED.match(var.value.strip()) or _template_text(var.value):
+                continue  # (binary data; a hashed password, which is what a server is meant to be given)
+            found = _env_finding(var, "", f"Secret `{secret.name}` sets")
+            if found is None:
+                continue
+            readers = [label for label, keys in secret.readers if not keys or var.name in keys]
+            message = found.message or ""
+            if var.name in secret.encoded:
+                message += " (base64 in `data:`, which anyone can decode)"
+            if readers:
+                message += ", read by " + (", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1
+                                           else readers[0])
+            yield records.replace(found, args={"name": f"Secret `{secret.name}`", "var": var.name}, message=message)
+
+
+# a PEM block (`-----BEGIN OPENSSH PRIVATE KEY-----`) around its body
+_PEM = lazyre.compile(r"^-----BEGIN [A-Z0-9 ]+-----\s*(.*?)\s*-----END [A-Z0-9 ]+-----$", re.S)
+
+
+def _template_text(value: str) -> bool:
+    """A Secret's value that only shows where a secret goes: the words a template writes for it (`my-password`,
+    `my-token`, `password`, as for a URL's password), a PEM block around no key (`...`, Argo CD's
+    repository examples)."""
+    text = value.strip().strip("'\"")
+    if (pem := _PEM.match(text)) is not None:
+        text = pem.group(1)
+        return not text or not is_literal(text)
+    return _TEMPLATE_PASSWORD.match(text) is not None
 
 
 def _together(workloads: list[Workload]) -> str:

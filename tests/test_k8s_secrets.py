@@ -1,0 +1,106 @@
+"""Committed Kubernetes Secrets (field22 F22-7): a literal secret in `stringData`, or in `data` once decoded,
+is GLM013's, at the Secret's key, naming the file's workloads that read it; a chart's Secret is filled at
+install time and is not committed text."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import lint
+from tests.test_render import findings, needs_helm
+
+_SECRET = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: llm-keys, namespace: serving}
+    stringData:
+      OPENAI_API_KEY: sk-proj-Qw3rTy8uIoP4aSdF6gHjK2lZxC9vBnM1qWeRtYuI
+      HF_TOKEN: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: gateway, namespace: %s}
+    spec:
+      selector: {matchLabels: {app: gateway}}
+      template:
+        metadata: {labels: {app: gateway}}
+        spec:
+          containers:
+            - name: litellm
+              image: ghcr.io/berriai/litellm:main-v1.55.0
+              env:
+                - {name: OPENAI_API_KEY, valueFrom: {secretKeyRef: {name: llm-keys, key: OPENAI_API_KEY}}}
+            - name: downloader
+              image: python:3.12-slim
+              envFrom: [{secretRef: {name: llm-keys}}]
+"""
+
+
+def _messages(tmp_path: Path, text: str) -> list[tuple[int, str]]:
+    report = lint(tmp_path, {"keys.yaml": text}, ["GLM013"])
+    return sorted((r.line, r.message) for r in report.results)
+
+
+def test_each_key_names_the_workloads_that_read_it(tmp_path: Path) -> None:
+    assert _messages(tmp_path, _SECRET % "serving") == [
+        (5, "Secret `llm-keys` sets `OPENAI_API_KEY` to a literal secret, read by container `litellm` "
+            "(Deployment/gateway) and container `downloader` (Deployment/gateway)"),
+        (6, "Secret `llm-keys` sets `HF_TOKEN` to a literal secret, read by container `downloader` "
+            "(Deployment/gateway)"),
+    ]
+
+
+def test_a_workload_of_another_namespace_reads_another_secret_of_that_name(tmp_path: Path) -> None:
+    assert _messages(tmp_path, _SECRET % "gateway") == [
+        (5, "Secret `llm-keys` sets `OPENAI_API_KEY` to a literal secret"),
+        (6, "Secret `llm-keys` sets `HF_TOKEN` to a literal secret"),
+    ]
+
+
+def test_string_data_wins_over_data_for_a_key(tmp_path: Path) -> None:
+    # the API server merges `stringData` into `data`, its value winning: the placeholder is what is stored
+    text = """\
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: db}
+        data:
+          POSTGRES_PASSWORD: bWxmbG93LXBnLTlmM2sy
+        stringData:
+          POSTGRES_PASSWORD: <set-me-at-deploy-time>
+    """
+    assert _messages(tmp_path, text) == []
+    assert _messages(tmp_path / "data", text.replace("POSTGRES_PASSWORD: <", "POSTGRES_USER: <")) == [
+        (5, "Secret `db` sets `POSTGRES_PASSWORD` to a literal secret (base64 in `data:`, which anyone can decode)")]
+
+
+_TEMPLATE = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-keys
+data:
+  POSTGRES_PASSWORD: {{ .Values.postgresPassword | default (randAlphaNum 16) | b64enc | quote }}
+  API_KEY: {{ .Values.apiKey | b64enc | quote }}
+stringData:
+  HF_TOKEN: {{ .Values.hfToken | quote }}
+"""
+
+
+@needs_helm
+def test_a_charts_secret_is_filled_at_install_and_not_committed_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text('apiKey: "sk-local-9f86d081884c7d659a2f"\n'
+                                       'hfToken: "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb"\n')
+    (chart / "templates" / "secret.yaml").write_text(_TEMPLATE)
+    assert [r for r in findings(tmp_path, capsys, "--select", "GLM013", "chart") if r["code"] == "GLM013"] == []
+    # the same Secret as `helm template` writes it, committed as a manifest: its values are in the repository
+    shutil.rmtree(chart)
+    (tmp_path / "secret.yaml").write_text(
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: release-name-keys\nstringData:\n'
+        '  HF_TOKEN: "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb"\n')
+    got = findings(tmp_path, capsys, "--select", "GLM013", "secret.yaml")
+    assert [(r["code"], r["line"]) for r in got] == [("GLM013", 6)]
