@@ -86,9 +86,10 @@ written, `data` once decoded (base64 is an encoding: anyone who reads the file r
 by the key as a variable by its name (`HF_TOKEN`, `password`, `secretkey`), and naming the file's workloads
 that read it (`valueFrom.secretKeyRef`, `envFrom.secretRef`, in the Secret's namespace). Not template text
 (`<your-hf-token>`, `my-password`, `${BASE64_PASSWORD}`, a PEM block around `...`), a hashed password
-(`$2y$…`, Dex's), binary `data`, nor a Secret a Helm chart renders: a chart fills its Secrets at install
-time (`randAlphaNum`, `lookup`, the installer's values), and `helm template`'s output is no committed text
-(a Kustomize overlay's Secrets are read in their own files).
+(`$2y$…`, Dex's), binary `data`, nor what a Helm chart's template fills in: a chart fills its Secrets at
+install time (`randAlphaNum`, `lookup`, a values default the installer overrides), and `helm template`'s
+output is no committed text. A value a template line, a Kustomize resource or a patch writes as it is
+is reported there.
 
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
@@ -282,15 +283,14 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
 def _in_secrets(source: SourceFile) -> Iterator[Finding]:
     """A committed Kubernetes Secret's literal secret (`stringData` as written, `data` decoded: base64 is an
     encoding anyone can undo), judged by its key as an environment variable's value by its name, at the key,
-    naming the file's workloads that read it. A rendered chart's or overlay's Secret is not read: a chart
-    fills its Secrets at install time (`randAlphaNum`, `lookup`, the installer's values: `helm template`'s
-    output is no committed text), and an overlay's resources are scanned in their own files."""
-    if source.origins is not None:
-        return
+    naming the file's workloads that read it. In a rendered chart or overlay, only a value a file of the
+    repository writes as it is (`_written_as_is`)."""
     for secret in source.secrets:
         for var in secret.entries:
             if var.value is None or _HASHED.match(var.value.strip()) or _template_text(var.value):
                 continue  # (binary data; a hashed password, which is what a server is meant to be given)
+            if source.origins is not None and not _written_as_is(source, var.loc):
+                continue
             found = _env_finding(var, "", f"Secret `{secret.name}` sets")
             if found is None:
                 continue
@@ -302,6 +302,27 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
                 message += ", read by " + (", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1
                                            else readers[0])
             yield records.replace(found, args={"name": f"Secret `{secret.name}`", "var": var.name}, message=message)
+
+
+def _written_as_is(source: SourceFile, at: Loc) -> bool:
+    """Whether a rendered Secret's key at `at` (with its value) is written as it is in a file of the
+    repository: a Kustomize resource or patch line, or a line of a chart's template with no action on it.
+    Not a value a chart's template fills in at install time (`{{ randAlphaNum 16 | b64enc }}`, `lookup`, a
+    values default the installer overrides: `helm template`'s output is no committed text), nor one a
+    generator makes (`secretGenerator:`) or a block scalar's lines."""
+    got = source.origins.locate(at.line, at.col)
+    if got is None or got[0].detail or got[1]:
+        return False
+    place = got[0]
+    if not place.disk:  # (a Kustomize resource or patch: the built value is the file's, `kustomize.Origin.locate`)
+        return True
+    try:
+        with open(place.disk, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().split("\n")
+    except OSError:
+        return False
+    line = lines[place.line - 1] if 0 < place.line <= len(lines) else "{{"
+    return "{{" not in line and not re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line)
 
 
 # a PEM block (`-----BEGIN OPENSSH PRIVATE KEY-----`) around its body

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import lint
-from tests.test_render import findings, needs_helm
+from tests.test_render import findings, needs_helm, needs_kustomize
 
 _SECRET = """\
     apiVersion: v1
@@ -85,6 +85,9 @@ data:
   API_KEY: {{ .Values.apiKey | b64enc | quote }}
 stringData:
   HF_TOKEN: {{ .Values.hfToken | quote }}
+  {{- if .Values.literal }}
+  WANDB_API_KEY: 3f9c2a7b1e8d4c6f0a5b9e2d7c1f4a8b6e3d0c9f
+  {{- end }}
 """
 
 
@@ -97,6 +100,10 @@ def test_a_charts_secret_is_filled_at_install_and_not_committed_text(tmp_path: P
                                        'hfToken: "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb"\n')
     (chart / "templates" / "secret.yaml").write_text(_TEMPLATE)
     assert [r for r in findings(tmp_path, capsys, "--select", "GLM013", "chart") if r["code"] == "GLM013"] == []
+    # a key and value the template writes as they are: committed text, at the template's line
+    (chart / "values.yaml").write_text((chart / "values.yaml").read_text() + "literal: true\n")
+    got = findings(tmp_path, capsys, "--select", "GLM013", "chart")
+    assert [(r["path"], r["line"]) for r in got] == [("chart/templates/secret.yaml", 11)]
     # the same Secret as `helm template` writes it, committed as a manifest: its values are in the repository
     shutil.rmtree(chart)
     (tmp_path / "secret.yaml").write_text(
@@ -104,3 +111,16 @@ def test_a_charts_secret_is_filled_at_install_and_not_committed_text(tmp_path: P
         '  HF_TOKEN: "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb"\n')
     got = findings(tmp_path, capsys, "--select", "GLM013", "secret.yaml")
     assert [(r["code"], r["line"]) for r in got] == [("GLM013", 6)]
+
+
+@needs_kustomize
+def test_an_overlays_secret_is_reported_at_its_base_resource_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [secret.yaml]\n")
+    (tmp_path / "base" / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: hf}\nstringData:\n"
+        "  HF_TOKEN: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb\n")
+    (tmp_path / "overlay" / "kustomization.yaml").write_text("resources: [../base]\nnamespace: serving\n")
+    got = findings(tmp_path, capsys, "--select", "GLM013", ".")
+    assert [(r["path"], r["line"]) for r in got] == [("base/secret.yaml", 5)]

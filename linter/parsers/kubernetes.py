@@ -2172,8 +2172,8 @@ def _cluster_object(source: SourceFile, obj: Any) -> None:
 def _secret(obj: Any, obj_path: Path) -> Secret | None:
     """A core v1 Secret's keys and values as the API server stores them: `data` base64-decoded (a value that
     is not base64 of UTF-8 text kept as None: binary, or refused), `stringData` as written, merged over `data`
-    key by key (core/v1 types.go `Secret.StringData`: "stringData field is merged into the data field on write,
-    overwriting any existing values"). Each entry is located at its key."""
+    key by key (core/v1 types.go `Secret.StringData`, kubernetes/api@3fed8b5a8558cb508dd58c8cfb228d04cc9a52a5:
+    merged into `data` on write, its values winning). Each entry is located at its key."""
     if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
         return None
     entries: dict[str, EnvVar] = {}
