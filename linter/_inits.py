@@ -1410,10 +1410,11 @@ def _m124(_F, _s0, _s1, _s2):
  return __init__
 
 def _m125(_F, _s):
- def __init__(self, values, set, chart_values):
+ def __init__(self, values, set, chart_values, script):
   _s(self, 'values', values)
   _s(self, 'set', set)
   _s(self, 'chart_values', chart_values)
+  _s(self, 'script', script)
  return __init__
 
 def _m126(_F, _s):
@@ -1551,6 +1552,6 @@ MAKERS = {
     (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m122,
     (('value', 'loc', 'how', 'word'), (), True, False, False): _m123,
     (('value', 'loc', 'path'), (), True, True, False): _m124,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m125,
+    (('values', 'set', 'chart_values', 'script'), (), True, False, False): _m125,
     (('why', 'when', 'images', 'source', 'sources'), (), True, False, False): _m126,
 }

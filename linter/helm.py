@@ -86,6 +86,7 @@ class HelmOptions:
     values: tuple[str, ...] = ()  # files, in order (later wins), paths as given
     set: tuple[str, ...] = ()  # `--set a.b=c` expressions
     chart_values: tuple[str, ...] = ()  # file names looked up beside each chart (config `helm.values`)
+    script: str = ""  # `path:line` of the project's script whose `helm install` gave `values` and `set`
 
 
 def chart_root(path: str) -> str | None:
@@ -114,6 +115,11 @@ def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()
     missing = _missing(chart_dir)
     notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
                "(run `helm dependency build` to check them too)"] if missing else []
+    if options.script:
+        path, _, line = options.script.rpartition(":")
+        given = [f"`{display_path(v, root)}`" for v in options.values] + [f"`--set {s}`" for s in options.set]
+        notices.append(f"rendered with the values `{display_path(path, root)}:{line}` installs it with "
+                       f"({', '.join(given)})")
     values = [v for v in options.values]
     values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
     log: list[str] = []

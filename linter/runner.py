@@ -142,13 +142,14 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
 
     Findings are moved back to the template, values or resource file (`SourceFile.origins`)."""
     from glmlint import helm
+    from glmlint.helmscripts import installed_with
     from glmlint.rendered import Mapper, display_path
 
     opts: RenderOptions = cand.options or RenderOptions(os.getcwd())
     what = "Helm chart" if cand.hint == "helm-chart" else "Kustomize overlay"
     try:
         if cand.hint == "helm-chart":
-            rendered, notices = helm.render_chart(cand.path, opts.root, opts.helm or helm.HelmOptions())
+            rendered, notices = helm.render_chart(cand.path, opts.root, installed_with(cand.path, opts.helm))
         else:
             from glmlint import kustomize
 
