@@ -55,6 +55,7 @@ from typing import Any  # noqa: E402
 
 from collections.abc import Iterator  # noqa: E402
 
+from glmlint import records  # noqa: E402
 from glmlint.records import dataclass, field  # noqa: E402
 from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find  # noqa: E402
 
@@ -111,15 +112,29 @@ def chart_root(path: str) -> str | None:
 def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()) -> tuple[Rendered, list[str]]:
     """Render the chart at `chart_dir`; the stream and notices (missing dependencies). A chart that
     cannot render raises `RenderError`; when the rest of it renders (`_render_rest`), with that rest
-    (`RenderError.partial`) and the other templates that could not render (`RenderError.more`)."""
-    missing = _missing(chart_dir)
-    notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
-               "(run `helm dependency build` to check them too)"] if missing else []
+    (`RenderError.partial`) and the other templates that could not render (`RenderError.more`).
+    With the values a project's script installs it with (`options.script`, `glmlint.helmscripts`): those,
+    and when any template does not render with them (a `required` value the script's `--set "$VAR"`
+    gives at install time), the chart's own values, as without the script, with a notice saying so."""
     if options.script:
         path, _, line = options.script.rpartition(":")
         given = [f"`{display_path(v, root)}`" for v in options.values] + [f"`--set {s}`" for s in options.set]
-        notices.append(f"rendered with the values `{display_path(path, root)}:{line}` installs it with "
-                       f"({', '.join(given)})")
+        at = f"`{display_path(path, root)}:{line}`"
+        try:
+            rendered, notices = _render_chart(chart_dir, root, options)
+        except RenderError as exc:
+            rendered, notices = _render_chart(chart_dir, root, records.replace(options, values=(), set=(), script=""))
+            notices.append(f"the values {at} installs it with ({', '.join(given)}) do not render it ({exc}): "
+                           "rendered with its own")
+            return rendered, notices
+        return rendered, [*notices, f"rendered with the values {at} installs it with ({', '.join(given)})"]
+    return _render_chart(chart_dir, root, options)
+
+
+def _render_chart(chart_dir: str, root: str, options: HelmOptions) -> tuple[Rendered, list[str]]:
+    missing = _missing(chart_dir)
+    notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
+               "(run `helm dependency build` to check them too)"] if missing else []
     values = [v for v in options.values]
     values += [os.path.join(chart_dir, n) for n in options.chart_values if os.path.isfile(os.path.join(chart_dir, n))]
     log: list[str] = []

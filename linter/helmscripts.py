@@ -12,13 +12,17 @@ helm/helm@7c3f6516f4d4b2d1dc34c4c9d725b973a5738679); a relative path, the chart'
 files', is read from the working directory, and a chart given as a path that exists is that directory,
 unless `--repo` names a repository (pkg/action/install.go `LocateChart`, at
 helm/helm@b13f3a13d4fac9a1f6b0d2e915f94464e865ceca). Only what is certain is used, as for compose files
-(`glmlint.composefiles`): a command whose chart and every values file are literal paths that exist,
+(`glmlint.composefiles`): a `helm install` or `helm upgrade --install` (not `helm template`, a render
+for linting or diffing) whose chart and every values file are literal paths that exist,
 read from the script's directory (or, for a script in a subdirectory, its parent: `./scripts/up.sh` run
 from the repository's root); `--set`/`--set-string` expressions written literally (one that reads a
 variable, `--set "env.NVIDIA_API_KEY=$NGC_API_KEY"`, is the installer's, left out: the chart's default
 stands in for it); a chart every such command installs with the same values, else none. The scripts read
 are those of `glmlint.composefiles` (shell scripts, Makefiles, justfiles, READMEs) in the chart's
-directory and the three above it (not above a `.git`), and their `scripts/`, `bin/`, `hack/`, `tools/`.
+directory and the three above it (not above a `.git`), and their `scripts/`, `bin/`, `tools/`; not a script
+that installs it for a test (its name says test, e2e, ci, kind, hack, minikube, k3d, smoke, dev).
+When the chart does not render with them (a `required` value a `--set "$VAR"` gives at install time), it is
+rendered with its own values, with a notice (`glmlint.helm.render_chart`).
 """
 from __future__ import annotations
 
@@ -31,13 +35,16 @@ from typing import Any
 from glmlint import lazyre, records
 from glmlint.composefiles import CONTINUED, PREFIXES, ancestors
 
-_SCRIPT_DIRS = ("scripts", "bin", "hack", "tools")
+_SCRIPT_DIRS = ("scripts", "bin", "tools")
+# a script that installs the chart for a test (a kind cluster, CI, e2e), not the deployment: its values are not
+# what a user's install gets (`hack/kind-e2e.sh` `--set privileged=true`)
+_TEST_SCRIPT = lazyre.compile(r"(^|[/_.-])(tests?|e2e|ci|kind|hack|minikube|k3d|smoke|dev)([/_.-]|$)", re.I)
 _NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile", "README.md",
                     "readme.md", "README.MD"})
 _SUFFIXES = (".sh", ".bash", ".mk")
 _MAX = 1 << 20
 # the command up to its line's end, a `\` continuing it to the next line
-_COMMAND = lazyre.compile(r"\bhelm\s+(upgrade|install|template)\b((?:[^\n;&|`)#\\]|\\\r?\n|\\.)*)")
+_COMMAND = lazyre.compile(r"\bhelm\s+(upgrade|install)\b((?:[^\n;&|`)#\\]|\\\r?\n|\\.)*)")
 # `helm install`/`upgrade`/`template` flags that take a value (helm v3.17 `helm install --help`, the
 # global flags too); any other flag is a switch, or written `--flag=value`
 _VALUED = frozenset({"-f", "--values", "--set", "--set-string", "--set-file", "--set-json", "--set-literal",
@@ -86,7 +93,8 @@ def _scripts(directory: str) -> list[str]:
         names = sorted(os.listdir(directory))
     except OSError:
         return []
-    return [os.path.join(directory, n) for n in names if n in _NAMES or n.endswith(_SUFFIXES)]
+    return [os.path.join(directory, n) for n in names if (n in _NAMES or n.endswith(_SUFFIXES))
+            and not _TEST_SCRIPT.search(n)]
 
 
 def _stamp(path: str) -> tuple[int, int] | None:
@@ -126,7 +134,7 @@ def _command(verb: str, rest: str, directory: str) -> tuple[str, tuple[str, ...]
     positional: list[str] = []
     values: list[str] = []
     sets: list[str] = []
-    generated = False
+    generated = upgrade_install = False
     i = 0
     while i < len(words):
         w = words[i]
@@ -145,12 +153,17 @@ def _command(verb: str, rest: str, directory: str) -> tuple[str, tuple[str, ...]
             continue
         if w in ("-g", "--generate-name"):
             generated = True
+        elif w in ("-i", "--install"):
+            upgrade_install = True
         elif not w.startswith("-"):
             positional.append(w)
         i += 1
-    # `install NAME CHART` (`install CHART --generate-name`), `upgrade NAME CHART`, `template [NAME] CHART`
-    if verb == "template" or generated:
-        chart = positional[-1] if positional and len(positional) <= (1 if generated else 2) else None
+    # `install NAME CHART` (`install CHART --generate-name`), `upgrade --install NAME CHART` (an upgrade
+    # of a release installed otherwise: what was installed is not known here)
+    if verb == "upgrade" and not upgrade_install:
+        return None
+    if generated:
+        chart = positional[0] if len(positional) == 1 else None
     else:
         chart = positional[1] if len(positional) == 2 else None
     if chart is None:

@@ -70,10 +70,12 @@ def test_a_chart_is_rendered_with_the_values_file_its_install_script_names(tmp_p
 @pytest.mark.parametrize("scripts", [
     # a values file the script reads from a variable: not known here
     {"blueprint/k8s_up.sh": textwrap.dedent(_UP % '"${VALUES_FILE}"')},
+    # a test's install (a kind cluster): not what is deployed
+    {"blueprint/kind-e2e.sh": textwrap.dedent(_UP % "values.yaml")},
     # two scripts installing it with different values: which one is deployed is not known
     {"blueprint/k8s_up.sh": textwrap.dedent(_UP % "values.yaml"),
-     "blueprint/dev_up.sh": textwrap.dedent(_UP % "values-dev.yaml"),
-     "blueprint/values-dev.yaml": "visualSearch:\n  name: vs-dev\n  image: nvcr.io/nvidia/blueprint/vss-engine:2.1.0\n"},
+     "blueprint/aks_up.sh": textwrap.dedent(_UP % "values-aks.yaml"),
+     "blueprint/values-aks.yaml": "visualSearch:\n  name: vs-dev\n  image: nvcr.io/nvidia/blueprint/vss-engine:2.1.0\n"},
 ])
 def test_values_a_script_does_not_name_for_certain_are_not_used(tmp_path, capsys, scripts) -> None:
     code, out, lines = run(_blueprint(tmp_path, scripts=scripts), capsys, "--select", "GLM003", ".")
@@ -94,7 +96,9 @@ def test_values_given_on_the_command_line_win_over_the_scripts(tmp_path, capsys)
     ("upgrade", "--install -n serving rel ./chart -f a.yaml --values=b.yaml --set x=1 --set y=$Y",
      "chart", ("a.yaml", "b.yaml"), ("x=1",)),
     ("install", "--generate-name chart -f a.yaml", "chart", ("a.yaml",), ()),
-    ("template", "chart --values a.yaml", "chart", ("a.yaml",), ()),
+    ("template", "chart --values a.yaml", None, (), ()),  # a render for linting or diffing, not an install
+    ("upgrade", "rel chart --values a.yaml", None, (), ()),  # an upgrade of a release installed otherwise
+    ("install", "rel chart --repo https://charts.example.com -f a.yaml", None, (), ()),
     ("install", "rel bitnami/redis -f a.yaml", None, (), ()),  # a repository's chart, not this one
     ("install", "rel chart -f https://example.com/values.yaml", None, (), ()),
 ])
@@ -108,3 +112,25 @@ def test_a_helm_command_line_is_read_as_helm_reads_it(tmp_path, verb, rest, char
         assert got is None
     else:
         assert got == (str((tmp_path / chart).resolve()), tuple(str(tmp_path / v) for v in values), sets)
+
+
+@needs_helm
+def test_values_a_chart_does_not_render_with_give_way_to_its_own(tmp_path, capsys) -> None:
+    # review A23 K9: the script's `--set ingress.host=$HOST` is what its values file's `required` reads; without
+    # it the chart renders with its own values, as before, and its findings and fixes stay
+    root = _blueprint(tmp_path, scripts={
+        "deploy.sh": "#!/bin/sh\nhelm upgrade --install app ./chart -f values-prod.yaml --set ingress.host=$HOST\n",
+        "values-prod.yaml": "ingress:\n  enabled: true\n",
+        "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+        "chart/values.yaml": "ingress:\n  enabled: false\n",
+        "chart/templates/ing.yaml": "{{- if .Values.ingress.enabled }}\napiVersion: v1\nkind: ConfigMap\n"
+                                    "metadata:\n  name: {{ required \"ingress.host is required\" .Values.ingress.host }}\n"
+                                    "{{- end }}\n",
+        "chart/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n"
+                                    "    - name: app\n      image: nginx:1.27\n      securityContext: {privileged: true}\n",
+    })
+    code, out, lines = run(root, capsys, "--select", "GLM003", "chart")
+    err = "\n".join(lines)
+    assert code == 1, err
+    assert "chart/templates/pod.yaml:8:" in out and "cannot render" not in err
+    assert "the values `deploy.sh:2` installs it with (`values-prod.yaml`) do not render it" in err
