@@ -81,10 +81,13 @@ holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
 that then guards a real proxy). Messages name the variable, never the
 value.
 
-A Kubernetes `Secret` committed with a literal value is reported too, at its key: `stringData` as
+A Kubernetes `Secret` committed with a literal value that a container of the same file puts in its
+environment (`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, in the
+Secret's namespace) is reported too, at the Secret's key, naming those containers: `stringData` as
 written, `data` once decoded (base64 is an encoding: anyone who reads the file reads the secret), judged
-by the key as a variable by its name (`HF_TOKEN`, `password`, `secretkey`), and naming the file's workloads
-that read it (`valueFrom.secretKeyRef`, `envFrom.secretRef`, in the Secret's namespace). Not template text
+by the key as a variable by its name (`HF_TOKEN`, `password`, `secretkey`). A Secret only mounted as
+files, or read by no container of the file, is not (GLM013 is a secret in an environment). Not a Secret
+encrypted with SOPS (a top-level `sops:`), a null (`~`), template text
 (`<your-hf-token>`, `my-password`, `${BASE64_PASSWORD}`, a PEM block around `...`), a hashed password
 (`$2y$…`, Dex's), binary `data`, nor what a Helm chart's template fills in: a chart fills its Secrets at
 install time (`randAlphaNum`, `lookup`, a values default the installer overrides), and `helm template`'s
@@ -291,16 +294,17 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
                 continue  # (binary data; a hashed password, which is what a server is meant to be given)
             if source.origins is not None and not _written_as_is(source, var.loc):
                 continue
+            readers = [label for label, keys in secret.readers if not keys or var.name in keys]
+            if not readers:
+                continue  # (GLM013 is a secret in a container's environment: a key no workload's env reads is not)
             found = _env_finding(var, "", f"Secret `{secret.name}` sets")
             if found is None:
                 continue
-            readers = [label for label, keys in secret.readers if not keys or var.name in keys]
             message = found.message or ""
             if var.name in secret.encoded:
                 message += " (base64 in `data:`, which anyone can decode)"
-            if readers:
-                message += ", read by " + (", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1
-                                           else readers[0])
+            message += ", read by " + (", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1
+                                       else readers[0])
             yield records.replace(found, args={"name": f"Secret `{secret.name}`", "var": var.name}, message=message)
 
 

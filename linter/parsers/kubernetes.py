@@ -2176,6 +2176,8 @@ def _secret(obj: Any, obj_path: Path) -> Secret | None:
     merged into `data` on write, its values winning). Each entry is located at its key."""
     if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
         return None
+    if y.is_map(y.get(obj, "sops")):
+        return None  # encrypted with SOPS (its values `ENC[AES256_GCM,…]`, Flux decrypts them): no literal
     entries: dict[str, EnvVar] = {}
     encoded: set[str] = set()
     for key in ("data", "stringData"):
@@ -2185,7 +2187,7 @@ def _secret(obj: Any, obj_path: Path) -> Secret | None:
         for name, (key_node, value_node) in y.entries(node).items():
             if not y.is_scalar(value_node):
                 continue
-            value = y.text(value_node)
+            value = y.text(value_node) if y.scalar(value_node) is not None else None  # (`~`, `null`: no value)
             if key == "data" and value is not None:
                 value = _base64_text(value)
                 encoded.add(name)
@@ -2201,8 +2203,8 @@ def _secret(obj: Any, obj_path: Path) -> Secret | None:
 
 
 def _base64_text(text: str) -> str | None:
-    """`text` (a Secret's `data` value) decoded, when it is base64 (whitespace ignored, as the API server's
-    JSON decoding of `[]byte` does not: a line-wrapped value is refused there, taken here) of UTF-8 text."""
+    """`text` (a Secret's `data` value) decoded, when it is base64 of UTF-8 text (line breaks ignored, as Go's
+    `base64.StdEncoding` does for the API server's `[]byte`; spaces too, which it refuses)."""
     import base64
     import binascii
 
