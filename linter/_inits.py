@@ -715,13 +715,24 @@ def _m59(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, path)
  return __init__
 
-def _m60(_F, _s0, _s1):
+def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+ def __init__(self, name, namespace, type, entries, encoded, loc, readers):
+  _s0(self, name)
+  _s1(self, namespace)
+  _s2(self, type)
+  _s3(self, entries)
+  _s4(self, encoded)
+  _s5(self, loc)
+  _s6(self, readers)
+ return __init__
+
+def _m61(_F, _s0, _s1):
  def __init__(self, name, negated):
   _s0(self, name)
   _s1(self, negated)
  return __init__
 
-def _m61(_F, _s, _f11, _f12):
+def _m62(_F, _s, _f11, _f12):
  def __init__(self, name, port, source, port_flags, port_env, port_config, bind_flags, bind_env, bind_config, bind_all_flags, bind_all_env, bind_bare, bind_means, default_bind, bind_own_address, gives, requires, off, auth, tunnel, sources):
   _s(self, 'name', name)
   _s(self, 'port', port)
@@ -746,7 +757,7 @@ def _m61(_F, _s, _f11, _f12):
   _s(self, 'sources', sources)
  return __init__
 
-def _m62(_F, _s, _f6, _f7, _f13):
+def _m63(_F, _s, _f6, _f7, _f13):
  def __init__(self, name, source, entrypoint, cmd, runs, passes_args, env, config, config_path, sources, tags, only_commands, args_env, script_env, port_env, workdir):
   _s(self, 'name', name)
   _s(self, 'source', source)
@@ -766,7 +777,7 @@ def _m62(_F, _s, _f6, _f7, _f13):
   _s(self, 'workdir', workdir)
  return __init__
 
-def _m63(_F, _f6):
+def _m64(_F, _f6):
  def __init__(self, name, start, end, args, source, rows, heredocs, index):
   self.name = name
   self.start = start
@@ -778,7 +789,7 @@ def _m63(_F, _f6):
   self.index = index
  return __init__
 
-def _m64(_F, _s, _f5):
+def _m65(_F, _s, _f5):
  def __init__(self, name, summary, kinds, select, ignore, contexts, formats, build):
   _s(self, 'name', name)
   _s(self, 'summary', summary)
@@ -790,7 +801,7 @@ def _m64(_F, _s, _f5):
   _s(self, 'build', build)
  return __init__
 
-def _m65(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+def _m66(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
  def __init__(self, name, value, loc, path, dynamic, defaulted, written, env_file, private):
   _s0(self, name)
   _s1(self, value)
@@ -803,7 +814,7 @@ def _m65(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
   _s8(self, private)
  return __init__
 
-def _m66(_F, _s0, _s1, _s2, _s3, _s4):
+def _m67(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, name, value, source, entry, note):
   _s0(self, name)
   _s1(self, value)
@@ -812,14 +823,14 @@ def _m66(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, note)
  return __init__
 
-def _m67(_F, _s0, _s1, _s2):
+def _m68(_F, _s0, _s1, _s2):
  def __init__(self, names, uids, groups):
   _s0(self, names)
   _s1(self, uids)
   _s2(self, groups)
  return __init__
 
-def _m68(_F, _s):
+def _m69(_F, _s):
  def __init__(self, node, path, meta, context, singles, volumes, workflow, names, defaults, knative, image, outside, shared, role, run_as):
   _s(self, 'node', node)
   _s(self, 'path', path)
@@ -838,20 +849,20 @@ def _m68(_F, _s):
   _s(self, 'run_as', run_as)
  return __init__
 
-def _m69(_F, _s):
+def _m70(_F, _s):
  def __init__(self, on, what, source):
   _s(self, 'on', on)
   _s(self, 'what', what)
   _s(self, 'source', source)
  return __init__
 
-def _m70(_F, _s0, _s1):
+def _m71(_F, _s0, _s1):
  def __init__(self, op, target):
   _s0(self, op)
   _s1(self, target)
  return __init__
 
-def _m71(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
+def _m72(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12):
  def __init__(self, owner, namespace, service_account, automount, anchor, containers, account, grants, services, needs_token, projected_token, no_setting, fragment):
   _s0(self, owner)
   _s1(self, namespace)
@@ -868,7 +879,7 @@ def _m71(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12)
   _s12(self, fragment)
  return __init__
 
-def _m72(_F, _s):
+def _m73(_F, _s):
  def __init__(self, packages, versions, source, newer, rejects, rejects_source):
   _s(self, 'packages', packages)
   _s(self, 'versions', versions)
@@ -878,7 +889,7 @@ def _m72(_F, _s):
   _s(self, 'rejects_source', rejects_source)
  return __init__
 
-def _m73(_F, _s, _f22):
+def _m74(_F, _s, _f22):
  def __init__(self, path, base, select, extend_select, ignore, severity, exclude, fail_on, fix_user, per_file_ignores, contexts, render, render_failures, helm_values, helm_set, profile, pss_version, pss_namespaces, require_digest, helm_value_files, baseline, report_unused_ignores, _specs):
   _s(self, 'path', path)
   _s(self, 'base', base)
@@ -905,7 +916,7 @@ def _m73(_F, _s, _f22):
   _s(self, '_specs', _f22() if _specs is _F else _specs)
  return __init__
 
-def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, display, hint, explicit, options, covers):
   _s0(self, path)
   _s1(self, display)
@@ -915,8 +926,8 @@ def _m74(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m75(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
- def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, origins, reads, json, assumed, embedded, suppressions):
+def _m76(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f16, _f18):
+ def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, secrets, origins, reads, json, assumed, embedded, suppressions):
   self.path = path
   self.format = format
   self.text = text
@@ -931,15 +942,16 @@ def _m75(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f15, _f17):
   self.bindings = _f11() if bindings is _F else bindings
   self.accounts = _f12() if accounts is _F else accounts
   self.pods = _f13() if pods is _F else pods
+  self.secrets = _f14() if secrets is _F else secrets
   self.origins = origins
-  self.reads = _f15() if reads is _F else reads
+  self.reads = _f16() if reads is _F else reads
   self.json = json
-  self.assumed = _f17() if assumed is _F else assumed
+  self.assumed = _f18() if assumed is _F else assumed
   self.embedded = embedded
   self.suppressions = suppressions
  return __init__
 
-def _m76(_F, _s0, _s1, _s2, _s3, _s4):
+def _m77(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, path, is_key, value, line, col):
   _s0(self, path)
   _s1(self, is_key)
@@ -948,7 +960,7 @@ def _m76(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, col)
  return __init__
 
-def _m77(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
+def _m78(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
  def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes):
   self.path = path
   self.kind = kind
@@ -964,7 +976,7 @@ def _m77(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.changes = changes
  return __init__
 
-def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, path, line, col, note, disk, detail):
   _s0(self, path)
   _s1(self, line)
@@ -974,7 +986,7 @@ def _m78(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, detail)
  return __init__
 
-def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
+def _m80(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15):
  def __init__(self, path, line, col, rule, message, fix, workload, cause, risk_override, kind_override, enabled_by, edits, related, rendered_from, value_edit, unmapped):
   _s0(self, path)
   _s1(self, line)
@@ -994,7 +1006,7 @@ def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s15(self, unmapped)
  return __init__
 
-def _m80(_F, _s0, _s1, _s2, _s3):
+def _m81(_F, _s0, _s1, _s2, _s3):
  def __init__(self, path, line, message, level):
   _s0(self, path)
   _s1(self, line)
@@ -1002,7 +1014,7 @@ def _m80(_F, _s0, _s1, _s2, _s3):
   _s3(self, level)
  return __init__
 
-def _m81(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
+def _m82(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
  def __init__(self, path, text, mode, loc, pattern, replace, global_, source, line_locs, address):
   _s0(self, path)
   _s1(self, text)
@@ -1016,7 +1028,7 @@ def _m81(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9):
   _s9(self, address)
  return __init__
 
-def _m82(_F, _s):
+def _m83(_F, _s):
  def __init__(self, path, what, unless, source, via):
   _s(self, 'path', path)
   _s(self, 'what', what)
@@ -1025,7 +1037,7 @@ def _m82(_F, _s):
   _s(self, 'via', via)
  return __init__
 
-def _m83(_F, _s):
+def _m84(_F, _s):
  def __init__(self, place, intents, edits, after):
   _s(self, 'place', place)
   _s(self, 'intents', intents)
@@ -1033,20 +1045,20 @@ def _m83(_F, _s):
   _s(self, 'after', after)
  return __init__
 
-def _m84(_F, _s0, _s1, _s2):
+def _m85(_F, _s0, _s1, _s2):
  def __init__(self, port, target, loc):
   _s0(self, port)
   _s1(self, target)
   _s2(self, loc)
  return __init__
 
-def _m85(_F, _s0, _s1):
+def _m86(_F, _s0, _s1):
  def __init__(self, port, title):
   _s0(self, port)
   _s1(self, title)
  return __init__
 
-def _m86(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+def _m87(_F, _s0, _s1, _s2, _s3, _s4, _s5):
  def __init__(self, principal, line, text, file, only, blanked):
   _s0(self, principal)
   _s1(self, line)
@@ -1056,14 +1068,14 @@ def _m86(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, blanked)
  return __init__
 
-def _m87(_F, _s0, _s1, _s2):
+def _m88(_F, _s0, _s1, _s2):
  def __init__(self, raw, name, group):
   _s0(self, raw)
   _s1(self, name)
   _s2(self, group)
  return __init__
 
-def _m88(_F, _f3, _f4, _f5, _f6, _f7):
+def _m89(_F, _f3, _f4, _f5, _f6, _f7):
  def __init__(self, real_dir, display_dir, stack, reads, env, done, written, kept):
   self.real_dir = real_dir
   self.display_dir = display_dir
@@ -1075,14 +1087,14 @@ def _m88(_F, _f3, _f4, _f5, _f6, _f7):
   self.kept = _f7() if kept is _F else kept
  return __init__
 
-def _m89(_F, _s):
+def _m90(_F, _s):
  def __init__(self, root, failures, helm):
   _s(self, 'root', root)
   _s(self, 'failures', failures)
   _s(self, 'helm', helm)
  return __init__
 
-def _m90(_F, _f2, _f3, _f4, _f9, _f10):
+def _m91(_F, _f2, _f3, _f4, _f9, _f10):
  def __init__(self, root, rules, results, problems, sources, files_scanned, stdin, suppressed, baselined, out_of_context, linked):
   self.root = root
   self.rules = rules
@@ -1097,7 +1109,7 @@ def _m90(_F, _f2, _f3, _f4, _f9, _f10):
   self.linked = _f10() if linked is _F else linked
  return __init__
 
-def _m91(_F):
+def _m92(_F):
  def __init__(self, rule, result, workload, intents):
   self.rule = rule
   self.result = result
@@ -1105,7 +1117,7 @@ def _m91(_F):
   self.intents = intents
  return __init__
 
-def _m92(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
+def _m93(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
  def __init__(self, run_as_non_root, run_as_user, seccomp, apparmor, selinux_type, selinux_user, selinux_role, host_process, proc_mount, capabilities, fs_group, fs_group_change_policy):
   _s0(self, run_as_non_root)
   _s1(self, run_as_user)
@@ -1121,7 +1133,7 @@ def _m92(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11):
   _s11(self, fs_group_change_policy)
  return __init__
 
-def _m93(_F, _s):
+def _m94(_F, _s):
  def __init__(self, secret_key, marker, file, target, settings, unknown, mounts, under, source, sources):
   _s(self, 'secret_key', secret_key)
   _s(self, 'marker', marker)
@@ -1135,7 +1147,7 @@ def _m93(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m94(_F, _s, _f6):
+def _m95(_F, _s, _f6):
  def __init__(self, service, loc, args, env, image, via, config, files, env_imported, image_args, config_args, mounted, before, env_args, homes, launcher):
   _s(self, 'service', service)
   _s(self, 'loc', loc)
@@ -1155,7 +1167,7 @@ def _m94(_F, _s, _f6):
   _s(self, 'launcher', launcher)
  return __init__
 
-def _m95(_F, _s):
+def _m96(_F, _s):
  def __init__(self, service, main, dropins, stock, defaults, package):
   _s(self, 'service', service)
   _s(self, 'main', main)
@@ -1165,7 +1177,7 @@ def _m95(_F, _s):
   _s(self, 'package', package)
  return __init__
 
-def _m96(_F, _s):
+def _m97(_F, _s):
  def __init__(self, service, stacks, apps, config_file, token_env):
   _s(self, 'service', service)
   _s(self, 'stacks', stacks)
@@ -1174,7 +1186,7 @@ def _m96(_F, _s):
   _s(self, 'token_env', token_env)
  return __init__
 
-def _m97(_F, _s0, _s1, _s2, _s3):
+def _m98(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, item, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1182,14 +1194,14 @@ def _m97(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m98(_F, _s0, _s1, _s2):
+def _m99(_F, _s0, _s1, _s2):
  def __init__(self, setting, field, title):
   _s0(self, setting)
   _s1(self, field)
   _s2(self, title)
  return __init__
 
-def _m99(_F, _s0, _s1, _s2, _s3):
+def _m100(_F, _s0, _s1, _s2, _s3):
  def __init__(self, setting, field, value, title):
   _s0(self, setting)
   _s1(self, field)
@@ -1197,13 +1209,13 @@ def _m99(_F, _s0, _s1, _s2, _s3):
   _s3(self, title)
  return __init__
 
-def _m100(_F, _s0, _s1):
+def _m101(_F, _s0, _s1):
  def __init__(self, setting, title):
   _s0(self, setting)
   _s1(self, title)
  return __init__
 
-def _m101(_F):
+def _m102(_F):
  def __init__(self, shown, commands, holder, arguments):
   self.shown = shown
   self.commands = commands
@@ -1211,7 +1223,7 @@ def _m101(_F):
   self.arguments = arguments
  return __init__
 
-def _m102(_F, _f2, _f3):
+def _m103(_F, _f2, _f3):
  def __init__(self, source, new_text, applied, skipped):
   self.source = source
   self.new_text = new_text
@@ -1219,7 +1231,7 @@ def _m102(_F, _f2, _f3):
   self.skipped = _f3() if skipped is _F else skipped
  return __init__
 
-def _m103(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+def _m104(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
  def __init__(self, source, target, kind, read_only, loc, path, entry, spec):
   _s0(self, source)
   _s1(self, target)
@@ -1231,7 +1243,7 @@ def _m103(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s7(self, spec)
  return __init__
 
-def _m104(_F, _s0, _s1, _s2, _s3, _s4):
+def _m105(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, stage, sources, steps, loc, chmod):
   _s0(self, stage)
   _s1(self, sources)
@@ -1240,7 +1252,7 @@ def _m104(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, chmod)
  return __init__
 
-def _m105(_F, _s0, _s1, _s2, _s3, _s4):
+def _m106(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, standard, id, title, level, exact):
   _s0(self, standard)
   _s1(self, id)
@@ -1249,21 +1261,21 @@ def _m105(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, exact)
  return __init__
 
-def _m106(_F, _s0, _s1, _s2):
+def _m107(_F, _s0, _s1, _s2):
  def __init__(self, start, end, text):
   _s0(self, start)
   _s1(self, end)
   _s2(self, text)
  return __init__
 
-def _m107(_F):
+def _m108(_F):
  def __init__(self, start, text, origin):
   self.start = start
   self.text = text
   self.origin = origin
  return __init__
 
-def _m108(_F, _s0, _s1, _s2, _s3, _s4):
+def _m109(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, start_line, start_col, end_line, end_col, text):
   _s0(self, start_line)
   _s1(self, start_col)
@@ -1272,7 +1284,7 @@ def _m108(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, text)
  return __init__
 
-def _m109(_F, _s):
+def _m110(_F, _s):
  def __init__(self, state, loc, switch, word, known):
   _s(self, 'state', state)
   _s(self, 'loc', loc)
@@ -1281,7 +1293,7 @@ def _m109(_F, _s):
   _s(self, 'known', known)
  return __init__
 
-def _m110(_F, _s):
+def _m111(_F, _s):
  def __init__(self, switch, credential, unless, source, listeners, sources):
   _s(self, 'switch', switch)
   _s(self, 'credential', credential)
@@ -1291,7 +1303,7 @@ def _m110(_F, _s):
   _s(self, 'sources', sources)
  return __init__
 
-def _m111(_F, _s):
+def _m112(_F, _s):
  def __init__(self, switch, what, source, default_on, off):
   _s(self, 'switch', switch)
   _s(self, 'what', what)
@@ -1300,14 +1312,14 @@ def _m111(_F, _s):
   _s(self, 'off', off)
  return __init__
 
-def _m112(_F, _s0, _s1, _s2):
+def _m113(_F, _s0, _s1, _s2):
  def __init__(self, text, defaulted, from_env):
   _s0(self, text)
   _s1(self, defaulted)
   _s2(self, from_env)
  return __init__
 
-def _m113(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m114(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, dynamic, start, indent, folds, substitutions):
   _s0(self, text)
   _s1(self, loc)
@@ -1318,7 +1330,7 @@ def _m113(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, substitutions)
  return __init__
 
-def _m114(_F, _s0, _s1, _s2, _s3, _s4):
+def _m115(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, text, loc, file, source, base):
   _s0(self, text)
   _s1(self, loc)
@@ -1327,7 +1339,7 @@ def _m114(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, base)
  return __init__
 
-def _m115(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+def _m116(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
  def __init__(self, text, loc, source, statement, words, whole_write, defaulted):
   _s0(self, text)
   _s1(self, loc)
@@ -1338,34 +1350,34 @@ def _m115(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, defaulted)
  return __init__
 
-def _m116(_F, _s):
+def _m117(_F, _s):
  def __init__(self, text, locate, shown):
   _s(self, 'text', text)
   _s(self, 'locate', locate)
   _s(self, 'shown', shown)
  return __init__
 
-def _m117(_F, _f2):
+def _m118(_F, _f2):
  def __init__(self, text, report, found):
   self.text = text
   self.report = report
   self.found = _f2() if found is _F else found
  return __init__
 
-def _m118(_F, _s0, _s1):
+def _m119(_F, _s0, _s1):
  def __init__(self, title, own_user):
   _s0(self, title)
   _s1(self, own_user)
  return __init__
 
-def _m119(_F, _s):
+def _m120(_F, _s):
  def __init__(self, unsafe, user, user_set):
   _s(self, 'unsafe', unsafe)
   _s(self, 'user', user)
   _s(self, 'user_set', user_set)
  return __init__
 
-def _m120(_F, _s0, _s1, _s2, _s3, _s4):
+def _m121(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, url, loc, kind, checksum, ref):
   _s0(self, url)
   _s1(self, loc)
@@ -1374,7 +1386,7 @@ def _m120(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, ref)
  return __init__
 
-def _m121(_F, _s0, _s1, _s2, _s3, _s4):
+def _m122(_F, _s0, _s1, _s2, _s3, _s4):
  def __init__(self, value, loc, explicit, path, origin):
   _s0(self, value)
   _s1(self, loc)
@@ -1383,7 +1395,7 @@ def _m121(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, origin)
  return __init__
 
-def _m122(_F, _s):
+def _m123(_F, _s):
  def __init__(self, value, loc, how, word):
   _s(self, 'value', value)
   _s(self, 'loc', loc)
@@ -1391,21 +1403,22 @@ def _m122(_F, _s):
   _s(self, 'word', word)
  return __init__
 
-def _m123(_F, _s0, _s1, _s2):
+def _m124(_F, _s0, _s1, _s2):
  def __init__(self, value, loc, path):
   _s0(self, value)
   _s1(self, loc)
   _s2(self, path)
  return __init__
 
-def _m124(_F, _s):
- def __init__(self, values, set, chart_values):
+def _m125(_F, _s):
+ def __init__(self, values, set, chart_values, script):
   _s(self, 'values', values)
   _s(self, 'set', set)
   _s(self, 'chart_values', chart_values)
+  _s(self, 'script', script)
  return __init__
 
-def _m125(_F, _s):
+def _m126(_F, _s):
  def __init__(self, why, when, images, source, sources):
   _s(self, 'why', why)
   _s(self, 'when', when)
@@ -1475,70 +1488,71 @@ MAKERS = {
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m57,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m58,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m59,
-    (('name', 'negated'), (), True, True, False): _m60,
-    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m61,
-    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m62,
-    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m63,
-    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m64,
-    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m65,
-    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m66,
-    (('names', 'uids', 'groups'), (), True, True, False): _m67,
-    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m68,
-    (('on', 'what', 'source'), (), True, False, False): _m69,
-    (('op', 'target'), (), True, True, False): _m70,
-    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m71,
-    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m72,
-    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m73,
-    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m74,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'origins', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 15, 17), False, True, False): _m75,
-    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m76,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m77,
-    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m78,
-    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m79,
-    (('path', 'line', 'message', 'level'), (), True, True, False): _m80,
-    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m81,
-    (('path', 'what', 'unless', 'source', 'via'), (), True, False, False): _m82,
-    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m83,
-    (('port', 'target', 'loc'), (), True, True, False): _m84,
-    (('port', 'title'), (), True, True, False): _m85,
-    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m86,
-    (('raw', 'name', 'group'), (), True, True, False): _m87,
-    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m88,
-    (('root', 'failures', 'helm'), (), True, False, False): _m89,
-    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m90,
-    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m91,
-    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m92,
-    (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m93,
-    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'launcher'), (6,), True, False, False): _m94,
-    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m95,
-    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m96,
-    (('setting', 'field', 'item', 'title'), (), True, True, False): _m97,
-    (('setting', 'field', 'title'), (), True, True, False): _m98,
-    (('setting', 'field', 'value', 'title'), (), True, True, False): _m99,
-    (('setting', 'title'), (), True, True, False): _m100,
-    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m101,
-    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m102,
-    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m103,
-    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m104,
-    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m105,
-    (('start', 'end', 'text'), (), True, True, False): _m106,
-    (('start', 'text', 'origin'), (), False, False, False): _m107,
-    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m108,
-    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m109,
-    (('switch', 'credential', 'unless', 'source', 'listeners', 'sources'), (), True, False, False): _m110,
-    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m111,
-    (('text', 'defaulted', 'from_env'), (), True, True, False): _m112,
-    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m113,
-    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m114,
-    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m115,
-    (('text', 'locate', 'shown'), (), True, False, False): _m116,
-    (('text', 'report', 'found'), (2,), False, False, False): _m117,
-    (('title', 'own_user'), (), True, True, False): _m118,
-    (('unsafe', 'user', 'user_set'), (), True, False, False): _m119,
-    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m120,
-    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m121,
-    (('value', 'loc', 'how', 'word'), (), True, False, False): _m122,
-    (('value', 'loc', 'path'), (), True, True, False): _m123,
-    (('values', 'set', 'chart_values'), (), True, False, False): _m124,
-    (('why', 'when', 'images', 'source', 'sources'), (), True, False, False): _m125,
+    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers'), (), True, True, False): _m60,
+    (('name', 'negated'), (), True, True, False): _m61,
+    (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m62,
+    (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m63,
+    (('name', 'start', 'end', 'args', 'source', 'rows', 'heredocs', 'index'), (6,), False, False, False): _m64,
+    (('name', 'summary', 'kinds', 'select', 'ignore', 'contexts', 'formats', 'build'), (5,), True, False, False): _m65,
+    (('name', 'value', 'loc', 'path', 'dynamic', 'defaulted', 'written', 'env_file', 'private'), (), True, True, False): _m66,
+    (('name', 'value', 'source', 'entry', 'note'), (), True, True, False): _m67,
+    (('names', 'uids', 'groups'), (), True, True, False): _m68,
+    (('node', 'path', 'meta', 'context', 'singles', 'volumes', 'workflow', 'names', 'defaults', 'knative', 'image', 'outside', 'shared', 'role', 'run_as'), (), True, False, False): _m69,
+    (('on', 'what', 'source'), (), True, False, False): _m70,
+    (('op', 'target'), (), True, True, False): _m71,
+    (('owner', 'namespace', 'service_account', 'automount', 'anchor', 'containers', 'account', 'grants', 'services', 'needs_token', 'projected_token', 'no_setting', 'fragment'), (), True, True, False): _m72,
+    (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m73,
+    (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m74,
+    (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m75,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 16, 18), False, True, False): _m76,
+    (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m77,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m78,
+    (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m79,
+    (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m80,
+    (('path', 'line', 'message', 'level'), (), True, True, False): _m81,
+    (('path', 'text', 'mode', 'loc', 'pattern', 'replace', 'global_', 'source', 'line_locs', 'address'), (), True, True, False): _m82,
+    (('path', 'what', 'unless', 'source', 'via'), (), True, False, False): _m83,
+    (('place', 'intents', 'edits', 'after'), (), True, False, False): _m84,
+    (('port', 'target', 'loc'), (), True, True, False): _m85,
+    (('port', 'title'), (), True, True, False): _m86,
+    (('principal', 'line', 'text', 'file', 'only', 'blanked'), (), True, True, False): _m87,
+    (('raw', 'name', 'group'), (), True, True, False): _m88,
+    (('real_dir', 'display_dir', 'stack', 'reads', 'env', 'done', 'written', 'kept'), (3, 4, 5, 6, 7), False, False, False): _m89,
+    (('root', 'failures', 'helm'), (), True, False, False): _m90,
+    (('root', 'rules', 'results', 'problems', 'sources', 'files_scanned', 'stdin', 'suppressed', 'baselined', 'out_of_context', 'linked'), (2, 3, 4, 9, 10), False, False, False): _m91,
+    (('rule', 'result', 'workload', 'intents'), (), False, False, False): _m92,
+    (('run_as_non_root', 'run_as_user', 'seccomp', 'apparmor', 'selinux_type', 'selinux_user', 'selinux_role', 'host_process', 'proc_mount', 'capabilities', 'fs_group', 'fs_group_change_policy'), (), True, True, False): _m93,
+    (('secret_key', 'marker', 'file', 'target', 'settings', 'unknown', 'mounts', 'under', 'source', 'sources'), (), True, False, False): _m94,
+    (('service', 'loc', 'args', 'env', 'image', 'via', 'config', 'files', 'env_imported', 'image_args', 'config_args', 'mounted', 'before', 'env_args', 'homes', 'launcher'), (6,), True, False, False): _m95,
+    (('service', 'main', 'dropins', 'stock', 'defaults', 'package'), (), True, False, False): _m96,
+    (('service', 'stacks', 'apps', 'config_file', 'token_env'), (), True, False, False): _m97,
+    (('setting', 'field', 'item', 'title'), (), True, True, False): _m98,
+    (('setting', 'field', 'title'), (), True, True, False): _m99,
+    (('setting', 'field', 'value', 'title'), (), True, True, False): _m100,
+    (('setting', 'title'), (), True, True, False): _m101,
+    (('shown', 'commands', 'holder', 'arguments'), (), False, False, False): _m102,
+    (('source', 'new_text', 'applied', 'skipped'), (2, 3), False, False, False): _m103,
+    (('source', 'target', 'kind', 'read_only', 'loc', 'path', 'entry', 'spec'), (), True, True, False): _m104,
+    (('stage', 'sources', 'steps', 'loc', 'chmod'), (), True, True, False): _m105,
+    (('standard', 'id', 'title', 'level', 'exact'), (), True, True, False): _m106,
+    (('start', 'end', 'text'), (), True, True, False): _m107,
+    (('start', 'text', 'origin'), (), False, False, False): _m108,
+    (('start_line', 'start_col', 'end_line', 'end_col', 'text'), (), True, True, False): _m109,
+    (('state', 'loc', 'switch', 'word', 'known'), (), True, False, False): _m110,
+    (('switch', 'credential', 'unless', 'source', 'listeners', 'sources'), (), True, False, False): _m111,
+    (('switch', 'what', 'source', 'default_on', 'off'), (), True, False, False): _m112,
+    (('text', 'defaulted', 'from_env'), (), True, True, False): _m113,
+    (('text', 'loc', 'dynamic', 'start', 'indent', 'folds', 'substitutions'), (), True, True, False): _m114,
+    (('text', 'loc', 'file', 'source', 'base'), (), True, True, False): _m115,
+    (('text', 'loc', 'source', 'statement', 'words', 'whole_write', 'defaulted'), (), True, True, False): _m116,
+    (('text', 'locate', 'shown'), (), True, False, False): _m117,
+    (('text', 'report', 'found'), (2,), False, False, False): _m118,
+    (('title', 'own_user'), (), True, True, False): _m119,
+    (('unsafe', 'user', 'user_set'), (), True, False, False): _m120,
+    (('url', 'loc', 'kind', 'checksum', 'ref'), (), True, True, False): _m121,
+    (('value', 'loc', 'explicit', 'path', 'origin'), (), True, True, False): _m122,
+    (('value', 'loc', 'how', 'word'), (), True, False, False): _m123,
+    (('value', 'loc', 'path'), (), True, True, False): _m124,
+    (('values', 'set', 'chart_values', 'script'), (), True, False, False): _m125,
+    (('why', 'when', 'images', 'source', 'sources'), (), True, False, False): _m126,
 }

@@ -18,9 +18,11 @@ rule and place (each is suppressed, baselined and fixed on its own).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from glmlint import lazyre
 from glmlint.rule import Kind, Risk
 from glmlint.results import sort_results
 from glmlint.runner import Result
@@ -188,10 +190,29 @@ def _risk_first(e: Entry | Result) -> int:
     return -2 * e.risk.rank + e.hardening
 
 
+# GLM044 on a KubeRay cluster's pods: `the pod of RayCluster/x head mounts the token of ServiceAccount `sa`,
+# and Ray runs in it: ...`, and the same sentence for each worker group (`RayCluster/x small-group`, `Ray
+# worker`): (the resource, the group, the account, the rest)
+_RAY_POD = lazyre.compile(r"the pod of (Ray(?:Cluster|Service|Job)/\S+) (\S+) mounts the token of "
+                          r"ServiceAccount (`[^`]*`), and Ray(?: worker)? runs in it: (.*)", re.S)
+
+
+def _repeat_key(r: Result) -> tuple[tuple[str, str | None, str], bool]:
+    """What makes two findings of a file one entry (the same rule, workload and message), and whether `r` is
+    the one the entry shows first. A KubeRay worker group's GLM044 finding is its cluster's head's: the same
+    ServiceAccount's token where Ray runs whatever job is submitted (a job's tasks run on the workers as on
+    the head), so one entry at the head's line names the groups' lines (k8s22 K22-2); not when the sentence
+    differs otherwise (another ServiceAccount, a head whose autoscaler needs the token)."""
+    if r.code == "GLM044" and r.message.startswith("the pod of Ray") and (m := _RAY_POD.fullmatch(r.message)):
+        return (r.code, m.group(1), m.group(3) + m.group(4)), m.group(2) == "head"
+    return (r.code, r.workload, r.message), False
+
+
 def _one_per_repeat(results: list[Result]) -> list[Entry | Result]:
     """One entry per distinct finding of a file: the same rule, workload and message at several
-    places (the same command written twice) is one entry naming the other lines. A finding with
-    no repeat is its own entry (`Entries`)."""
+    places (the same command written twice) is one entry naming the other lines (a KubeRay cluster's
+    worker groups' GLM044 under its head's: `_repeat_key`). A finding with no repeat is its own entry
+    (`Entries`)."""
     seen: dict[tuple[str, str | None, str], int] = {}  # the current file's (the results are in file order)
     path = None
     out: list[Entry | Result] = []
@@ -199,7 +220,7 @@ def _one_per_repeat(results: list[Result]) -> list[Entry | Result]:
         if r.path != path:
             path = r.path
             seen = {}
-        key = (r.code, r.workload, r.message)
+        key, head = _repeat_key(r)
         at = seen.get(key)
         if at is None:
             seen[key] = len(out)
@@ -209,6 +230,11 @@ def _one_per_repeat(results: list[Result]) -> list[Entry | Result]:
         if type(entry) is not Entry:  # its first repeat
             entry = out[at] = Entry.single(entry)  # type: ignore[arg-type]
         entry.repeats += 1
+        if head and not _repeat_key(entry.first)[1]:  # the head's sentence shown, the group's line named
+            if entry.line != r.line:
+                entry.also = sorted({*entry.also, entry.line} - {r.line})
+            entry.first = r
+            continue
         also = entry.also
         if r.line != entry.line and r.line not in also:
             if also:

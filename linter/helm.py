@@ -55,6 +55,7 @@ from typing import Any  # noqa: E402
 
 from collections.abc import Iterator  # noqa: E402
 
+from glmlint import records  # noqa: E402
 from glmlint.records import dataclass, field  # noqa: E402
 from glmlint.rendered import Node, Place, Rendered, YamlFiles, display_path, find  # noqa: E402
 
@@ -86,6 +87,7 @@ class HelmOptions:
     values: tuple[str, ...] = ()  # files, in order (later wins), paths as given
     set: tuple[str, ...] = ()  # `--set a.b=c` expressions
     chart_values: tuple[str, ...] = ()  # file names looked up beside each chart (config `helm.values`)
+    script: str = ""  # `path:line` of the project's script whose `helm install` gave `values` and `set`
 
 
 def chart_root(path: str) -> str | None:
@@ -110,7 +112,26 @@ def chart_root(path: str) -> str | None:
 def render_chart(chart_dir: str, root: str, options: HelmOptions = HelmOptions()) -> tuple[Rendered, list[str]]:
     """Render the chart at `chart_dir`; the stream and notices (missing dependencies). A chart that
     cannot render raises `RenderError`; when the rest of it renders (`_render_rest`), with that rest
-    (`RenderError.partial`) and the other templates that could not render (`RenderError.more`)."""
+    (`RenderError.partial`) and the other templates that could not render (`RenderError.more`).
+    With the values a project's script installs it with (`options.script`, `glmlint.helmscripts`): those,
+    and when any template does not render with them (a `required` value the script's `--set "$VAR"`
+    gives at install time), the chart's own values, as without the script, with a notice saying so."""
+    if options.script:
+        path, _, line = options.script.rpartition(":")
+        given = [f"`{display_path(v, root)}`" for v in options.values] + [f"`--set {s}`" for s in options.set]
+        at = f"`{display_path(path, root)}:{line}`"
+        try:
+            rendered, notices = _render_chart(chart_dir, root, options)
+        except RenderError as exc:
+            rendered, notices = _render_chart(chart_dir, root, records.replace(options, values=(), set=(), script=""))
+            notices.append(f"the values {at} installs it with ({', '.join(given)}) do not render it ({exc}): "
+                           "rendered with its own")
+            return rendered, notices
+        return rendered, [*notices, f"rendered with the values {at} installs it with ({', '.join(given)})"]
+    return _render_chart(chart_dir, root, options)
+
+
+def _render_chart(chart_dir: str, root: str, options: HelmOptions) -> tuple[Rendered, list[str]]:
     missing = _missing(chart_dir)
     notices = [f"dependencies not in `charts/`, not rendered: {', '.join(missing)} "
                "(run `helm dependency build` to check them too)"] if missing else []
@@ -735,7 +756,14 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
             out = dict(chart.render(user or None, name=release, namespace=namespace))
             if versions or (check_kube and (chart.metadata or {}).get("kubeVersion")):
                 # (with no versions: Helm's default capabilities, and its check of the chart's `kubeVersion`)
-                out = _with_capabilities(helm_python, chart, user, release, namespace, versions, out)
+                try:
+                    out = _with_capabilities(helm_python, chart, user, release, namespace, versions, out)
+                except helm_python.HelmError as exc:
+                    # the dry-run install refuses a chart whose dependencies are not in `charts/`, which the
+                    # render above took as `helm template` does without them (a notice names them: `_missing`):
+                    # with no versions asked for, that render stands (field23 F23-7, gpustack's chart)
+                    if versions or "dependencies are missing" not in str(exc):
+                        raise
         out = _unknown_hooks_out(out)
         if crds:  # `--include-crds`: the chart's `crds/` files as they are (Helm does not template them)
             for crd in chart.crds:

@@ -971,6 +971,22 @@ class ServiceAccount:
 
 
 @dataclass(frozen=True, slots=True)
+class Secret:
+    """A `kind: Secret` (core v1) written in the file: its keys with their values as the API server stores
+    them (`data` base64-decoded, `stringData` as written and winning over `data` for a key: core/v1
+    `Secret.stringData`), each located at its key; and the file's workloads that read it (`secretKeyRef`,
+    `envFrom.secretRef`), by label."""
+
+    name: str
+    namespace: str | None
+    type: str  # `type:` (`Opaque` when not written)
+    entries: tuple[EnvVar, ...]  # each key's value (None: `data` that is not base64 of UTF-8 text)
+    encoded: tuple[str, ...]  # the keys whose value is written base64-encoded (`data:`)
+    loc: Loc  # the object's `kind:` line
+    readers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (workload label, the keys it reads; () every key)
+
+
+@dataclass(frozen=True, slots=True)
 class Grant:
     """What a scanned binding gives a pod's ServiceAccount: the binding, and the role with the rules
     it holds (its own and, for an aggregated ClusterRole, those it collects). `role` is None when the
@@ -1086,6 +1102,7 @@ class SourceFile:
     bindings: list[Binding] = field(default_factory=list)
     accounts: list[ServiceAccount] = field(default_factory=list)
     pods: list[PodIdentity] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)  # k8s: the Secrets written in it (GLM013 reads them)
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
     json: bool = False  # a manifest written as JSON: no fix is offered (the fix engine writes YAML's block style)

@@ -142,13 +142,14 @@ def read_rendered(cand: Candidate) -> SourceFile | Problem | None:
 
     Findings are moved back to the template, values or resource file (`SourceFile.origins`)."""
     from glmlint import helm
+    from glmlint.helmscripts import installed_with
     from glmlint.rendered import Mapper, display_path
 
     opts: RenderOptions = cand.options or RenderOptions(os.getcwd())
     what = "Helm chart" if cand.hint == "helm-chart" else "Kustomize overlay"
     try:
         if cand.hint == "helm-chart":
-            rendered, notices = helm.render_chart(cand.path, opts.root, opts.helm or helm.HelmOptions())
+            rendered, notices = helm.render_chart(cand.path, opts.root, installed_with(cand.path, opts.helm))
         else:
             from glmlint import kustomize
 
@@ -1502,7 +1503,7 @@ class DoneFile:
     __slots__ = ("path", "format", "_disk", "problems", "suppressions")
 
     # what a done file has none of: the shared empty values a `CheckedFile` holds
-    workloads = directives = services = roles = bindings = accounts = pods = reads = ()
+    workloads = directives = services = roles = bindings = accounts = pods = secrets = reads = ()
     origins = _labels = None
     json = False  # (read only where a file is parsed: `results.result_of`)
     unrouted = False  # a quiet manifest with no object a route of another file may be completed by (`_Quiet`)
@@ -1721,7 +1722,7 @@ def slimmed(source: SourceFile, keep_ir: bool = False, pods: bool = True) -> Sou
                        directives=source.directives or (), disk_path=source.disk_path,  # type: ignore[arg-type]
                        problems=source.problems or (), roles=source.roles or (),  # type: ignore[arg-type]
                        bindings=source.bindings or (), accounts=source.accounts or (),  # type: ignore[arg-type]
-                       pods=(source.pods or ()) if pods else (),  # type: ignore[arg-type]
+                       pods=(source.pods or ()) if pods else (), secrets=(),  # type: ignore[arg-type]
                        services=source.services or (),  # type: ignore[arg-type]
                        _labels=source.pod_labels or None, reads=source.reads or (),  # type: ignore[arg-type]
                        json=source.json, suppressions=sups or (),  # type: ignore[arg-type]

@@ -87,6 +87,19 @@ holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
 that then guards a real proxy). Messages name the variable, never the
 value.
 
+A Kubernetes `Secret` committed with a literal value that a container of the same file puts in its
+environment (`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, in the
+Secret's namespace) is reported too, at the Secret's key, naming those containers: `stringData` as
+written, `data` once decoded (base64 is an encoding: anyone who reads the file reads the secret), judged
+by the key as a variable by its name (`HF_TOKEN`, `password`, `secretkey`). A Secret only mounted as
+files, or read by no container of the file, is not (GLM013 is a secret in an environment). Not a Secret
+encrypted with SOPS (a top-level `sops:`), a null (`~`), template text
+(`<your-hf-token>`, `my-password`, `${BASE64_PASSWORD}`, a PEM block around `...`), a hashed password
+(`$2y$…`, Dex's), binary `data`, nor what a Helm chart's template fills in: a chart fills its Secrets at
+install time (`randAlphaNum`, `lookup`, a values default the installer overrides), and `helm template`'s
+output is no committed text. A value a template line, a Kustomize resource or a patch writes as it is
+is reported there.
+
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
 another `extends`) or to several `docker run` lines of a script (`--env-file`) is reported once,
@@ -271,6 +284,8 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
     naming them all. RAGFlow's docker/.env, read by every service of its compose files, held 11 passwords: 231
     findings, 11 lines to change; Airflow's docker-compose.yaml merges one `environment:` into 7 services.
     (A Kubernetes container's own `env` is judged with it, in `check`: the fix verification's rows read it so.)"""
+    if source.format is Format.KUBERNETES:
+        yield from _in_secrets(source)
     readers: dict[Loc, list[tuple[Workload, EnvVar, bool]]] = {}
     for workload in source.workloads:
         if workload.format is Format.KUBERNETES:
@@ -290,6 +305,67 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
             found = _env_finding(var, first.label, _together(workloads) + " set")
         if found is not None:
             yield records.replace(found, workload=first, args={**found.args, "readers": len(workloads)})
+
+
+def _in_secrets(source: SourceFile) -> Iterator[Finding]:
+    """A committed Kubernetes Secret's literal secret (`stringData` as written, `data` decoded: base64 is an
+    encoding anyone can undo), judged by its key as an environment variable's value by its name, at the key,
+    naming the file's workloads that read it. In a rendered chart or overlay, only a value a file of the
+    repository writes as it is (`_written_as_is`)."""
+    for secret in source.secrets:
+        for var in secret.entries:
+            if var.value is None or _HASHED.match(var.value.strip()) or _template_text(var.value):
+                continue  # (binary data; a hashed password, which is what a server is meant to be given)
+            if source.origins is not None and not _written_as_is(source, var.loc):
+                continue
+            readers = [label for label, keys in secret.readers if not keys or var.name in keys]
+            if not readers:
+                continue  # (GLM013 is a secret in a container's environment: a key no workload's env reads is not)
+            found = _env_finding(var, "", f"Secret `{secret.name}` sets")
+            if found is None:
+                continue
+            message = found.message or ""
+            if var.name in secret.encoded:
+                message += " (base64 in `data:`, which anyone can decode)"
+            message += ", read by " + (", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1
+                                       else readers[0])
+            yield records.replace(found, args={"name": f"Secret `{secret.name}`", "var": var.name}, message=message)
+
+
+def _written_as_is(source: SourceFile, at: Loc) -> bool:
+    """Whether a rendered Secret's key at `at` (with its value) is written as it is in a file of the
+    repository: a Kustomize resource or patch line, or a line of a chart's template with no action on it.
+    Not a value a chart's template fills in at install time (`{{ randAlphaNum 16 | b64enc }}`, `lookup`, a
+    values default the installer overrides: `helm template`'s output is no committed text), nor one a
+    generator makes (`secretGenerator:`) or a block scalar's lines."""
+    got = source.origins.locate(at.line, at.col)
+    if got is None or got[0].detail or got[1]:
+        return False
+    place = got[0]
+    if not place.disk:  # (a Kustomize resource or patch: the built value is the file's, `kustomize.Origin.locate`)
+        return True
+    try:
+        with open(place.disk, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().split("\n")
+    except OSError:
+        return False
+    line = lines[place.line - 1] if 0 < place.line <= len(lines) else "{{"
+    return "{{" not in line and not re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line)
+
+
+# a PEM block (`-----BEGIN OPENSSH PRIVATE KEY-----`) around its body
+_PEM = lazyre.compile(r"^-----BEGIN [A-Z0-9 ]+-----\s*(.*?)\s*-----END [A-Z0-9 ]+-----$", re.S)
+
+
+def _template_text(value: str) -> bool:
+    """A Secret's value that only shows where a secret goes: the words a template writes for it (`my-password`,
+    `my-token`, `password`, as for a URL's password), a PEM block around no key (`...`, Argo CD's
+    repository examples)."""
+    text = value.strip().strip("'\"")
+    if (pem := _PEM.match(text)) is not None:
+        text = pem.group(1)
+        return not text or not is_literal(text)
+    return _TEMPLATE_PASSWORD.match(text) is not None
 
 
 def _together(workloads: list[Workload]) -> str:

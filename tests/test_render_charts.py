@@ -669,3 +669,23 @@ def test_a_chart_whose_kube_version_no_cluster_has_is_helms_refusal(tmp_path, ca
     assert code == 2 and len(err) == 1, err
     assert err[0].startswith("old: cannot render the Helm chart `old`: chart requires kubeVersion: <1.0.0 which is "
                              "incompatible with Kubernetes v1."), err
+
+
+@needs_helm
+@pytest.mark.parametrize("kube", ['kubeVersion: ">=1.30.0-0"\n', ""])
+def test_a_chart_with_kube_version_and_a_missing_dependency_renders_without_it(tmp_path, capsys, kube):
+    # field23 F23-7 (gpustack/gpustack@47277d79 charts/gpustack-chart): the dry-run install that checks
+    # `kubeVersion` refuses missing dependencies; the chart renders without them, as it does with no `kubeVersion`
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: app\nversion: 0.1.0\n" + kube + "dependencies:\n"
+        '  - {name: gateway, version: "2.1.9", repository: "https://example.com/charts", condition: gateway.enabled}\n')
+    (chart / "values.yaml").write_text("gateway: {enabled: true}\n")
+    (chart / "templates" / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  selector: {matchLabels: {app: a}}\n"
+        "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: app\n"
+        "          image: nginx:1.27\n          securityContext: {privileged: true}\n")
+    code, out, err = run(tmp_path, capsys, "--select", "GLM003", "chart")
+    assert code == 1 and "chart/templates/deploy.yaml:12:" in out, err
+    assert any("dependencies not in `charts/`, not rendered: gateway" in line for line in err)

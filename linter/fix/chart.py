@@ -81,6 +81,7 @@ def value_edit(new: str, place: Any, related: Iterable[Any]) -> ChartFix:
 def fixes(report: Any, unsafe: bool, helm_options: Any) -> tuple[list[Any], list[tuple[Any, str]]]:
     """`FileFix`es for the values and template files of the scan's charts, and the findings not fixed."""
     from glmlint.fix.engine import Applied, FileFix
+    from glmlint.helmscripts import installed_with
     from glmlint.ir import Format, SourceFile
     from glmlint.rule import FixSafety
 
@@ -97,7 +98,7 @@ def fixes(report: Any, unsafe: bool, helm_options: Any) -> tuple[list[Any], list
     out: dict[str, Any] = {}
     for chart, results in by_chart.items():
         chart_dir = chart if os.path.isabs(chart) else os.path.join(report.root, chart)
-        kept, why = _verified(chart_dir, report, results, helm_options)
+        kept, why = _verified(chart_dir, report, results, installed_with(chart_dir, helm_options))
         skipped.extend((r, why) for r in results if r not in kept)
         for r in kept:
             path, disk, line, start, end, new = r.value_edit.edit

@@ -445,9 +445,10 @@ class _OneDocument:
     each object's workloads from its own nodes and lines; what crosses documents is: the Services
     that expose pods (`expose`), a LimitRange's default limits (`SourceFile.cross_document`), the RBAC
     objects and ServiceAccounts the file-level rules read
-    (GLM040-043), and the pods the scan-wide rules and the cluster link read (GLM044,
+    (GLM040-043), the Secrets GLM013 reads (a finding of the file's, naming the workloads that read
+    the Secret: no fix changes what they read), and the pods the scan-wide rules and the cluster link read (GLM044,
     `link_cluster`). Here there are none of the first two (no LoadBalancer/NodePort Service, no LimitRange in the file,
-    before or after), none of the third in document k (before or after: the others' are unchanged
+    before or after), none of the third nor a Secret in document k (before or after: the others' are unchanged
     but for their lines), no scan-wide rule and no link (`images`): so the workloads of the other
     documents, and their findings, are those of the file as scanned but for their lines. `verify`
     reads of them only what lines cannot change: the workloads' labels, their settings without
@@ -558,7 +559,7 @@ class _OneDocument:
                            pods=False, exposures=self.exposures)
         except FixError:
             return None
-        if new.services or new.roles or new.bindings or new.accounts or \
+        if new.services or new.roles or new.bindings or new.accounts or new.secrets or \
                 any(not w.node_path or w.node_path[0] != k for w in new.workloads):
             return None
         ws = self.source.workloads

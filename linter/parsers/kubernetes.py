@@ -65,8 +65,8 @@ from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PR
                              WRITTEN, Key, settings)
 from glmlint.ir import (INGRESS_ROUTE, KSERVE_CONFIG, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
-                        Port, Role, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject, User,
-                        Volume, Word, Workload, indexed_label)
+                        Port, Role, Secret, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject,
+                        User, Volume, Word, Workload, indexed_label)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
 from glmlint.records import dataclass
@@ -188,6 +188,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
             secrets.extend(_values_secrets(obj))
+            if (secret := _secret(obj, obj_path)) is not None:
+                source.secrets.append(secret)
             if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
                 got = _default_memory_limit(obj)
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
@@ -208,6 +210,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
         if linked is not source.workloads:
             source.workloads = linked
             source.cross_document = True  # (the engines' documents decide what the router's callers must give)
+    if source.secrets and source.workloads:
+        source.secrets = _secrets_read(source.secrets, source.workloads, docs)
     if secrets:
         source.workloads = [_values_read(w, secrets) for w in source.workloads]
         # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
@@ -2163,6 +2167,82 @@ def _cluster_object(source: SourceFile, obj: Any) -> None:
         value = y.scalar(node) if node is not None else None
         source.accounts.append(ServiceAccount(name, _namespace(obj), value if isinstance(value, bool) else None,
                                               _kind_loc(obj), source.path))
+
+
+def _secret(obj: Any, obj_path: Path) -> Secret | None:
+    """A core v1 Secret's keys and values as the API server stores them: `data` base64-decoded (a value that
+    is not base64 of UTF-8 text kept as None: binary, or refused), `stringData` as written, merged over `data`
+    key by key (core/v1 types.go `Secret.StringData`, kubernetes/api@3fed8b5a8558cb508dd58c8cfb228d04cc9a52a5:
+    merged into `data` on write, its values winning). Each entry is located at its key."""
+    if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
+        return None
+    if y.is_map(y.get(obj, "sops")):
+        return None  # encrypted with SOPS (its values `ENC[AES256_GCM,…]`, Flux decrypts them): no literal
+    entries: dict[str, EnvVar] = {}
+    encoded: set[str] = set()
+    for key in ("data", "stringData"):
+        node = y.get(obj, key)
+        if not y.is_map(node):
+            continue
+        for name, (key_node, value_node) in y.entries(node).items():
+            if not y.is_scalar(value_node):
+                continue
+            value = y.text(value_node) if y.scalar(value_node) is not None else None  # (`~`, `null`: no value)
+            if key == "data" and value is not None:
+                value = _base64_text(value)
+                encoded.add(name)
+            else:
+                encoded.discard(name)
+            entries.pop(name, None)  # (`stringData` written after `data`: its place too)
+            entries[name] = EnvVar(name, value, y.loc(key_node), (*obj_path, key, name))
+    if not entries:
+        return None
+    return Secret(y.text(y.get(obj, "metadata", "name")) or "", _namespace(obj),
+                  y.text(y.get(obj, "type")) or "Opaque", tuple(entries.values()), tuple(sorted(encoded)),
+                  _kind_loc(obj))
+
+
+def _base64_text(text: str) -> str | None:
+    """`text` (a Secret's `data` value) decoded, when it is base64 of UTF-8 text (line breaks ignored, as Go's
+    `base64.StdEncoding` does for the API server's `[]byte`; spaces too, which it refuses)."""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode("".join(text.split()), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _secrets_read(secrets: list[Secret], workloads: list[Workload], docs: list[Any]) -> list[Secret]:
+    """The file's Secrets with the workloads of the file that read them: a container's `env` item's
+    `valueFrom.secretKeyRef` (that key) or `envFrom` item's `secretRef` (every key), naming the Secret in the
+    container's namespace (either one not written: the namespace both are applied to)."""
+    reads: dict[tuple[str, str | None, str], list[str]] = {}  # (label, namespace, Secret) -> keys ("*": every one)
+    for w in workloads:
+        path = w.node_path
+        if not path or not isinstance(path[0], int) or path[0] >= len(docs):
+            continue
+        c = _at(docs[path[0]], path[1:])
+        if not y.is_map(c):
+            continue
+        for e in y.items(y.get(c, "env")):
+            ref = y.get(e, "valueFrom", "secretKeyRef")
+            name, key = y.text(y.get(ref, "name")), y.text(y.get(ref, "key"))
+            if name and key:
+                reads.setdefault((w.label, w.namespace, name), []).append(key)
+        for e in y.items(y.get(c, "envFrom")):
+            name = y.text(y.get(e, "secretRef", "name"))
+            if name:
+                reads.setdefault((w.label, w.namespace, name), []).append("*")
+    out = []
+    for secret in secrets:
+        readers = tuple((label, () if "*" in keys else tuple(dict.fromkeys(keys)))
+                        for (label, namespace, name), keys in reads.items()
+                        if name == secret.name and (not namespace or not secret.namespace
+                                                    or namespace == secret.namespace))
+        out.append(records.replace(secret, readers=readers) if readers else secret)
+    return out
 
 
 def _selector(sel: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
