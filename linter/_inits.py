@@ -563,8 +563,8 @@ def _m52(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f26, _f27, _f28, _f29):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell, looked):
+def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f26, _f27, _f28, _f29, _f30):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell, looked, bases):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -595,6 +595,7 @@ def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24
   self.scripts = _f27() if scripts is _F else scripts
   self.shell = _f28() if shell is _F else shell
   self.looked = _f29() if looked is _F else looked
+  self.bases = _f30() if bases is _F else bases
  return __init__
 
 def _m54(_F, _f1):
@@ -1467,7 +1468,7 @@ MAKERS = {
     (('loc', 'title', 'count'), (), True, True, False): _m50,
     (('login', 'uid', 'home', 'owns', 'sudo'), (), True, True, False): _m51,
     (('mount', 'title'), (), True, True, False): _m52,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28, 29), False, False, False): _m53,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28, 29, 30), False, False, False): _m53,
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m54,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m55,
     (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m56,

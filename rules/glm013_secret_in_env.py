@@ -15,7 +15,8 @@ A URL with a password in it (`DATABASE_URL: postgresql://mlflow:s3cret@db/mlflow
 `redis://:s3cret@redis:6379`, `PIP_INDEX_URL=https://__token__:glpat-…@gitlab…`) or
 with a hosting service's token as its user (`https://ghp_…@github.com/…`) holds the
 secret whatever the variable is called, and is reported too; the message says a
-URL holds it. A password taken from elsewhere (`${POSTGRES_PASSWORD}`, Kubernetes
+URL holds it. So does a DSN of Go's MySQL driver, `user:password@tcp(host:3306)/db` or
+`user:password@unix(/path)/db` (One API's and New API's `SQL_DSN`, a Go service's `MYSQL_DSN`). A password taken from elsewhere (`${POSTGRES_PASSWORD}`, Kubernetes
 `$(DB_PASSWORD)`) or written as template text is not reported, and neither are
 the words a connection-string template puts there (`postgresql://user:password@host/db`,
 `<password>`, `{password}`, `DB_PASSWORD`, `mypass`).
@@ -64,7 +65,9 @@ file beside a compose file supplies, a value taken from the host (compose
 `- TOKEN`), an empty value, an `ARG` with no default, a file (`*_FILE` names,
 `/run/secrets/...` paths), template text a person is meant to replace
 (`<your-token>`, `your-api-key-here`, `your_openai_api_key`, `xxxx`, `...`,
-`{{ .Values.token }}`, a vendor prefix with a fake body such as `sk-xxxx` or
+`{{ .Values.token }}`, prose in the reader's language such as `你的_worker_token` or `你的数据库密码`
+("your worker token", "your database password": a value with Chinese, Japanese or Korean letters),
+a vendor prefix with a fake body such as `sk-xxxx` or
 `nvapi-NVKEY`, an API key's name in lower-case letters such as `nvidiaapikey`,
 a value that spells the variable's own name: `HF_TOKEN: HF_TOKEN_VALUE`, `nvidia_api_key`, and for a
 one-word name the word itself or an upper-case name with it as one part, `PASSWORD: PASSWORD_VALUE`), the dummy key a
@@ -165,6 +168,11 @@ _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _UPPER_SNAKE = lazyre.compile(r"[A-Z0-9_]+")  # a variable-like value (`LABEL_STUDIO_PASSWORD`): template text
 _BACKTICKS = lazyre.compile(r"`[^`]+`")  # the shell's older command substitution (`` HF_TOKEN=`cat token` ``)
 _API_KEY_WORDS = lazyre.compile(r"[a-z]*[-_]?api[-_]?key")  # `nvidiaapikey`, `my-api-key`: template text
+# a letter of Chinese, Japanese or Korean: a value written in prose (`你的_worker_token`, `你的数据库密码`,
+# `あなたのAPIキー`: "your worker token", "your database password"), what a README in the reader's language
+# puts where the reader's own secret goes; a key or token a service issues, or a password a config
+# holds, is not written in those scripts (kana, CJK ideographs and their extension A, Hangul syllables)
+_CJK = lazyre.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Template text a person is meant to replace: never a credential anything runs with. A
 # well-known default credential (`changeme`, `minioadmin`, `admin`) is not template text: the
 # service runs with it until someone changes it, so it is reported (RULES.md, GLM017-022).
@@ -213,10 +221,8 @@ def check(workload: Workload) -> Iterator[Finding]:
                                f"the image's history and provenance")
         elif (held := url_credential(var)) is not None:
             yield Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
-                          message=f"the build of {name} gives `{var.name}` a default URL with a literal "
-                                  f"{held} in it" if passed is None
-                          else f"the build of {name} passes `{var.name}` a URL with a literal {held} in it "
-                               f"({passed})")
+                          message=f"the build of {name} gives `{var.name}` a default {held} in it"
+                          if passed is None else f"the build of {name} passes `{var.name}` a {held} in it ({passed})")
     yield from _on_command_lines(workload)
 
 
@@ -229,7 +235,7 @@ def _env_finding(var: EnvVar, name: str, message: str | None = None) -> Finding 
                        message=None if message is None else f"{sets} `{var.name}` to a literal secret")
     if (held := url_credential(var)) is not None:
         return Finding(at=var.loc, args={"name": name, "var": var.name}, assumed=_url_resting_on(var),
-                       message=f"{sets} `{var.name}` to a URL with a literal {held} in it")
+                       message=f"{sets} `{var.name}` to a {held} in it")
     if var.value and not var.dynamic and is_secret_name(var.name):
         service = _known_credential(var)
         if service is not None:
@@ -382,7 +388,7 @@ def _secret_words(cmd: Command, project: dict[str, str] | None = None) -> Iterat
                 not _placeholders()[1].match(key.group("key")):
             found = f"a literal {next(v for k, v in _ISSUERS.items() if key.group(k))}", key.group("key")
         if found is None and not word.dynamic and (url := _url_secret(text)) is not None:
-            found = f"a URL with a literal {url[0]} in it", url[1]
+            found = f"a {url[0]} in it", url[1]
         if found is not None:
             yield word.loc, found[0], found[1], word is script
     for var, value in cmd.assignments:
@@ -425,13 +431,20 @@ _URL_USERINFO = lazyre.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://([^\s/?#@:]*)(?::([
 # a hosting service's token written as the URL's user (`https://ghp_…@github.com/org/repo.git`):
 # GitHub's documented prefixes (ghp_, gho_, ghu_, ghs_, github_pat_), GitLab's glpat-, Hugging Face's hf_
 _TOKEN_USER = lazyre.compile(r"^(ghp_|gho_|ghu_|ghs_|github_pat_|glpat-|hf_)[A-Za-z0-9_-]{16,}$")
+# a DSN of Go's MySQL driver (go-sql-driver/mysql@59de189eea30b4ff6207a44f810232907f95b098 README.md "DSN (Data
+# Source Name)": `[username[:password]@][protocol[(address)]]/dbname`): `oneapi:123456@tcp(db:3306)/one-api`,
+# One API's and New API's SQL_DSN, a Go service's MYSQL_DSN. Not a URL (no scheme): its userinfo ends at the `@` before the
+# protocol, `tcp(…)` or `unix(…)`; a value's own word (a command line's `--dsn=…` too)
+_GO_DSN = lazyre.compile(r"(?:^|(?<=[\s='\"]))([^\s:@/='\"]+):([^\s@/]*)@(?:tcp|tcp4|tcp6|unix)\(")
 # the words a connection-string template writes where the password goes (`user:password@host`)
 _TEMPLATE_PASSWORD = lazyre.compile(r"^(my|the|db|some)?[-_]?(password|passwd|pass|pwd|pw|secret|token)$", re.I)
 
 
 def url_credential(var: EnvVar) -> str | None:
-    """`"password"` or `"token"` when `var`'s value holds a URL with a literal credential in its userinfo
-    (`postgresql://app:s3cret@db/app`, `https://ghp_…@github.com/…`), else None."""
+    """`"URL with a literal password"` (or `token`, or `"DSN with a literal password"`) when `var`'s value holds
+    a URL with a literal credential in its userinfo (`postgresql://app:s3cret@db/app`,
+    `https://ghp_…@github.com/…`) or a Go MySQL DSN with a literal password (`app:s3cret@tcp(db:3306)/app`),
+    else None."""
     if var.dynamic:
         return None
     got = _url_secret(var.value)
@@ -439,19 +452,31 @@ def url_credential(var: EnvVar) -> str | None:
 
 
 def _url_secret(value: str | None) -> tuple[str, str] | None:
-    """(`"password"` or `"token"`, the credential) of the first URL in `value` with a literal one."""
-    if not value or "://" not in value:
+    """(what holds it and what it is: `"URL with a literal password"`, `"URL with a literal token"`, `"DSN with a
+    literal password"`; the credential) of the first URL (else Go MySQL DSN) in `value` with a literal one."""
+    if not value:
         return None
-    for m in _URL_USERINFO.finditer(value):
-        user, password = m.group(1), m.group(2)
-        if password:
-            if "{" in password or "%(" in password or _TEMPLATE_PASSWORD.match(password) \
-                    or (_UPPER_SNAKE.fullmatch(password) and is_secret_name(password)) or not is_literal(password):
+    if "://" in value:
+        for m in _URL_USERINFO.finditer(value):
+            user, password = m.group(1), m.group(2)
+            if password:
+                if _literal_password(password):
+                    return "URL with a literal password", password
                 continue
-            return "password", password
-        if _TOKEN_USER.match(user):
-            return "token", user
+            if _TOKEN_USER.match(user):
+                return "URL with a literal token", user
+    if "@" in value:
+        for m in _GO_DSN.finditer(value):
+            if m.group(2) and _literal_password(m.group(2)):
+                return "DSN with a literal password", m.group(2)
     return None
+
+
+def _literal_password(password: str) -> bool:
+    """Whether a connection string's password is written out: not a template's (`{password}`, `%(pw)s`,
+    `password`, `DB_PASSWORD`), a reference or a placeholder."""
+    return not ("{" in password or "%(" in password or _TEMPLATE_PASSWORD.match(password)
+                or (_UPPER_SNAKE.fullmatch(password) and is_secret_name(password)) or not is_literal(password))
 
 
 def _url_resting_on(var: EnvVar) -> tuple[str, ...] | None:
@@ -534,6 +559,8 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False
     if text.startswith(("/", "./", "~/", "file:")) and " " not in text:
         return False  # a path to a file holding the secret
+    if _CJK.search(text):
+        return False  # prose in the reader's language: template text
     placeholder, fake_key = _placeholders()
     return not (placeholder.search(text) or fake_key.match(text))
 

@@ -163,3 +163,45 @@ def test_an_anchor_merged_secret_is_one_finding_and_a_kubernetes_container_keeps
         ("pod.yaml", 8, "container `a` (Pod/train)", "container `a` (Pod/train)"),
         ("pod.yaml", 11, "container `b` (Pod/train)", "container `b` (Pod/train)"),
     ]
+
+
+@pytest.mark.parametrize(("name", "value", "secret"), [
+    # a README in the reader's language says in prose what goes there ("your database password", "your API
+    # key"): GPUStack's README_CN `--token 你的_worker_token`; the secret a person puts there is
+    ("POSTGRES_PASSWORD", "你的数据库密码", False),
+    ("POSTGRES_PASSWORD", "Qw7xLp2vRt9z", True),
+    ("JWT_SECRET", "你的随机长密钥", False),
+    ("JWT_SECRET", "c2f1b7e9a04d4f6b8e3a5d7c9b1f0e2a", True),
+    ("DEEPSEEK_API_KEY", "あなたのAPIキー", False),
+    ("HF_TOKEN", "당신의_토큰", False),
+    ("HF_TOKEN", "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb", True),
+])
+def test_prose_in_chinese_japanese_or_korean_is_template_text(name: str, value: str, secret: bool) -> None:
+    assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret
+
+
+def test_a_token_flag_in_chinese_prose_is_template_text_and_a_real_token_is_not(tmp_path) -> None:
+    from tests.helpers import lint
+
+    run = ("docker run -d --name gpustack-worker gpustack/gpustack:v0.7.1 \\\n"
+           "  --server-url http://192.168.1.10 --token {}\n")
+    report = lint(tmp_path, {"prose.sh": run.format("你的_worker_token"),
+                             "real.sh": run.format("8f3c2a91d7e64b0f9a5c1e2d3b4a6f70"),
+                             "url.sh": "docker run -e DATABASE_URL=postgresql://app:你的密码@db:5432/app python:3.12\n"},
+                  ["GLM013"])
+    assert sorted((r.path, r.line) for r in report.results) == [("real.sh", 2)]
+
+
+def test_a_go_mysql_dsn_holds_its_password_as_a_url_does(tmp_path) -> None:
+    from tests.helpers import lint
+
+    report = lint(tmp_path, {
+        "literal.sh": 'docker run -d -e SQL_DSN="root:Zq8s7d6fK@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+        "flag.sh": "docker run -d ghcr.io/acme/migrate:1.2 --dsn='app:Zq8s7d6fK@tcp(db:3306)/app' up\n",
+        "from_env.sh": 'docker run -d -e SQL_DSN="root:${DB_PASS}@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+        "template.sh": 'docker run -d -e SQL_DSN="root:password@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+        "no_password.sh": 'docker run -d -e SQL_DSN="reader@tcp(10.0.0.5:3306)/oneapi" justsong/one-api:v0.6.10\n',
+    }, ["GLM013"])
+    got = sorted((r.path, r.message.split("`")[-1].strip()) for r in report.results)
+    assert got == [("flag.sh", "starts with a DSN with a literal password in it on its command line"),
+                   ("literal.sh", "to a DSN with a literal password in it")]

@@ -881,6 +881,19 @@ def _is_class(argv: Sequence[Word], word: Word) -> bool:
         and not any(w.text == "-jar" for w in argv[1:])
 
 
+@functools.lru_cache(maxsize=64)
+def _script_ends(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """What a name `glob_match`es one of `patterns` must end with: a literal itself, a `*` pattern
+    its text after the last `*` (every service's script patterns are these); None when one has
+    another wildcard (`?`, `[`: no such prefilter)."""
+    ends = []
+    for p in patterns:
+        if "?" in p or "[" in p:
+            return None
+        ends.append(p.rsplit("*", 1)[-1])
+    return tuple(ends)
+
+
 def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None) -> int | None:
     """The index of the first configuring argument when `argv` starts `service`, else None. `cwd`:
     the directory it starts in, where a relative script path is read from."""
@@ -902,15 +915,18 @@ def match_command(service: Service, argv: Sequence[Word], cwd: str | None = None
             script = argv[at] if at else argv[0]
             at += 1
         path = script.text.lower()
+        ends = _script_ends(service.scripts)  # (most paths end as no pattern does: ~30k matches on the corpus)
         if _is_class(argv, script):
             # a class name (`water.H2OApp`), matched by a pattern with no `/`, never a file's
-            if any("/" not in p and glob_match(path, p) for p in service.scripts):
+            if (ends is None or path.endswith(ends)) and any("/" not in p and glob_match(path, p)
+                                                             for p in service.scripts):
                 return at
         else:
             if cwd and not path.startswith("/") and "$" not in path:
 
                 path = posixpath.normpath(posixpath.join(cwd.lower(), path))
-            if any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
+            if (ends is None or ("/" + path).endswith(ends)) \
+                    and any(glob_match(path, p) or glob_match("/" + path, p) for p in service.scripts):
                 return at
     if _PYTHON.match(name):
         got = _module_args(argv)
@@ -1955,6 +1971,15 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
+                    if other.runs is not None and other.passes_args and cmd is workload.process[0] \
+                            and not workload.entrypoint.explicit:
+                        # the image's entrypoint gives its program the command (apache/airflow's
+                        # `command: celery flower` runs `airflow celery flower`, not celery's own)
+                        words = _synthetic(other.runs, cmd.loc) + tuple(argv)
+                        at = match_command(svc, words, cwd)
+                        if at is not None:
+                            s, start, img, argv = svc, at, other, words
+                            break
             if s.image_only and img is None:
                 continue  # the program outside its official image, whose defaults it does not have
             # the build's install of the package names the release that runs, over the image's tag

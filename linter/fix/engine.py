@@ -1067,7 +1067,8 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     re-parsed once (`_batches`); each is then verified as if alone, against its own workload as
     re-parsed and everything else as before (`_verify_batch`). The batch is kept only when no other
     workload, finding of another workload or finding of the file changed; else each member is
-    verified alone.
+    verified alone. The scan-wide rules' fixes of several pods (GLM044's) are judged from one re-parse
+    too (`_pod_verdicts`).
     `batch=False`: every fix alone (the same result, slower).
 
     `shown`: whether a result can be reported at all (`policy.Shown`); the fixes of a place (its
@@ -1137,10 +1138,16 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     doc = docs[0]
 
     derived: dict[int, bool] = {}  # a fix's verdict alone, judged from its container's fixes together (`_rows`)
+    # what a pod's fix judged with the file's other pods' fixes (`_pod_verdicts`) was judged on, recorded
+    # (`evidence`) when its verdict is asked, as `_recorded` records it then
+    pod_evidence: dict[int, Evidence] = {}
 
     def alone(f: _Found) -> bool:
         got = derived.get(id(f))
         if got is not None:
+            made = pod_evidence.get(id(f))
+            if made is not None and evidence is not None:
+                evidence.append(made)
             return got
         edits = lowered_edits(f)
         if evidence is not None and one is None:
@@ -1216,6 +1223,15 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
             else:
                 derived.update(got or {})
         firsts = [f for f in firsts if id(f) not in derived]  # (each verdict is the fix's alone: batches of the rest)
+    if batch and PODS and fmt is Format.KUBERNETES and not images and rules and all(r.scan_wide for r in rules):
+        # the pods' fixes of the scan-wide rules (GLM044's `automountServiceAccountToken: false`) in one re-parse
+        got_pods = _pod_verdicts(source, rules, firsts, places, before, lowered_edits, stream, exposures, cache)
+        for f, ok, edits, seen in got_pods:
+            derived[id(f)] = ok
+            if evidence is not None:
+                pod_evidence[id(f)] = Evidence(_place(f.result), f.result.fix.intents,  # type: ignore[union-attr]
+                                               _fix_edits(doc, edits), tuple(g.identity for g in seen))
+        firsts = [f for f in firsts if id(f) not in derived]
     together: set[int] = set()  # the first findings whose fix verified in a batch
     # where one document's re-parse judges a fix (`_OneDocument`), the members of a batch spread over
     # documents may each cost less alone than the batch, which composes and checks every document from
@@ -1313,7 +1329,8 @@ def rejudged(results: list[Result], evidence: list[Evidence],
     fixes) nor judged on one document (`_OneDocument` refuses scan-wide rules), so each is judged
     alone: lowered from its intents against the text (the same edits for equal intents), re-parsed
     (the same re-parse), `_verify_ir` (reads neither the findings before nor after), then
-    `_verify_findings` with the findings before the fix, which are `results` here."""
+    `_verify_findings` with the findings before the fix, which are `results` here. (Several pods' fixes
+    judged from one re-parse, `_pod_verdicts`, record what each one's own re-parse gives.)"""
     before = [_Seen(r.identity, None) for r in results]
     places: dict[tuple[str, int, int, str], list[tuple[int, Result]]] = {}
     for i, r in enumerate(results):
@@ -1492,6 +1509,107 @@ def _verify_batch(before: SourceFile, after: SourceFile, batch: list[_Found], ol
         found = [o for o in old if o.workload is None or index0.get(id(o.workload)) != i]
         found += [n for n in new if n.workload is not None and index1.get(id(n.workload)) == i]
         verify(before, alone, f, old, found, cache)  # type: ignore[arg-type]
+
+
+PODS = True  # the pods' fixes of the scan-wide rules judged in one re-parse (`_pod_verdicts`; tests turn it off)
+
+
+def _pod_verdicts(source: SourceFile, rules: list[Rule], firsts: list[_Found], places: dict[Any, Any],
+                  before: list[_Found], lowered: Any, stream: _Stream | None, exposures: list[Any] | None,
+                  cache: dict[Any, Any]) -> list[tuple[_Found, bool, list[Edit], list[_Seen]]]:
+    """The fixes of the scan-wide rules on the pods of a Kubernetes file (GLM044's
+    `automountServiceAccountToken: false`, one per pod), two or more, judged from one re-parse with all
+    of them applied: each with its verdict alone, its edits and the findings its own re-parse gives
+    (`_seen`, what `_recorded` records); none when a check of the re-parse fails (then each is
+    re-parsed alone, as before).
+
+    Why it is the verdict alone. `rules` are the scan-wide ones (`_verified_edits` is called with them
+    apart, `runner._check_one`), which read of a file its pods (`SourceFile.pods`; of a linked pod its
+    ServiceAccount and grants, and then where a binding of the file is written) and nothing else; the
+    re-parses are not linked (no images), so this takes only files none of whose pods is linked either
+    (no `account`, no `grants`: what the scan-wide rules find on them is what they find on the file as
+    parsed) and no `assumed` values (whose places a message reads). The Kubernetes parser builds each
+    pod (`PodIdentity`) from its own pod spec and its object, and each fix writes one key of one pod
+    spec (`set_at_path`): the pods apart (no alias in the file, no two fixes' edits meeting). Checked
+    here on the re-parse with every fix: the same workloads with every field as before (`_changed`),
+    the same pods, each as before but for the fixed pods' `automount` (places aside: a projected token
+    by whether there is one). Then the file re-parsed with fix i alone has the workloads as before
+    (`_verify_ir` passes), fix i's pod as the re-parse with every fix has it, and every other pod as
+    before (places aside, which no message here reads: the finding's own place is not part of its
+    identity), so the scan-wide rules run on the file's pods with pod i taken from the re-parse find
+    what they find on fix i's own re-parse (by identity, in order), and `_verify_findings` judges
+    those. tests/test_fix_pods.py compares every verdict and what it was judged on with each fix's own
+    re-parse on every fixture and corpus file."""
+    import copy
+
+    if len(firsts) < 2 or not source.pods or source.assumed or ("&" in source.text and "*" in source.text):
+        return []
+    if any(p.account is not None or p.grants for p in source.pods):
+        return []
+    index = {p.automount.path: k for k, p in enumerate(source.pods) if p.automount.path}
+    if len(index) != len(source.pods):
+        return []  # two pods written at one path, or one with no path: each alone
+    members: list[tuple[_Found, int, list[Edit]]] = []
+    for f in firsts:
+        if f.workload is not None or not f.intents or not all(
+                isinstance(i, SetValue) and i.setting.path for i in f.intents):
+            continue
+        ks = {index.get(i.setting.path) for i in f.intents}
+        edits = lowered(f)
+        if len(ks) != 1 or None in ks or not edits:
+            continue
+        members.append((f, ks.pop(), edits))
+    if len({k for _f, k, _e in members}) != len(members):
+        return []  # two fixes of one pod: each alone
+    if len(members) < 2 or not any(_place(f.result) in places for f, _k, _e in members):
+        return []
+    owned = sorted((e, i) for i, (_f, _k, es) in enumerate(members) for e in set(es))
+    if any(a[1] != b[1] and a[0].end >= b[0].start for a, b in zip(owned, owned[1:])):
+        return []  # two fixes' edits meet
+    edits = [e for e, _i in owned]
+    try:
+        text = apply(source.text, edits)
+        reuse = stream.documents(text, edits[0].start) if stream is not None else None
+        new = _reparse(source, text, check=False, reuse=reuse, pods=True, exposures=exposures)
+    except (FixError, Conflict, RecursionError):
+        return []
+    if new.assumed or [w.label for w in source.workloads] != [w.label for w in new.workloads] or any(
+            a is not b and _changed(a, b) != [] for a, b in zip(source.workloads, new.workloads)):
+        return []
+    fixed = {k for _f, k, _e in members}
+    if len(new.pods) != len(source.pods) or not all(
+            _same_pod(a, b, k in fixed) for k, (a, b) in enumerate(zip(source.pods, new.pods))):
+        return []
+    out: list[tuple[_Found, bool, list[Edit], list[_Seen]]] = []
+    for f, k, es in members:
+        view = copy.copy(new)
+        view.pods = [new.pods[j] if j == k else p for j, p in enumerate(source.pods)]
+        seen = _seen(view, rules, applicable=True)
+        try:
+            _verify_findings(f, before, seen, cache)
+        except FixError:
+            out.append((f, False, es, seen))
+            continue
+        out.append((f, True, es, seen))
+    return out
+
+
+def _same_pod(a: Any, b: Any, fixed: bool) -> bool:
+    """Whether two pods (`PodIdentity`) are the same but for their places (a projected token by whether
+    there is one) and, when `fixed`, their `automount`."""
+    for name in a.__record__.names:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "anchor" or (fixed and name == "automount"):
+            continue
+        if name == "projected_token":
+            if (x is None) != (y is None):
+                return False
+        elif isinstance(x, Setting):
+            if not isinstance(y, Setting) or (x.value, x.explicit, x.origin) != (y.value, y.explicit, y.origin):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 ROWS = True  # a container's fixes judged in one re-parse (`_rows`; tests turn it off to compare)

@@ -363,7 +363,43 @@ class YamlDoc:
             raise FixError("unexpected sequence layout")
         gap = len(line[dash_col + 1:]) - len(line[dash_col + 1:].lstrip(" "))
         at = self.doc.after_line(self.content_end(seq))
+        near = self._block_map_item(seq) if isinstance(value, dict) and value else None
+        if near is not None:
+            return self.doc.insert_lines(at, self._map_item_lines(value, *near))
         return self.doc.insert_lines(at, [" " * dash_col + "-" + " " * max(gap, 1) + self._item(value, like)])
+
+    def _block_map_item(self, seq: Node) -> tuple[Node, int, int] | None:
+        """The list's last item of its own (not an alias) when it is a block mapping written `- key: v` with
+        its next keys below the first: (the item, its dash's column, its keys' column). A mapping the fix adds
+        to that list is written so (`- name: HOME` / `  value: /tmp`), as a user adds one beside the others;
+        None for a list of flow mappings (`- {name: A, value: b}`) or of scalars."""
+        own = [i for i in seq.value if not self._aliased(seq, i)]
+        if not own or not y.is_map(own[-1]) or getattr(own[-1], "flow_style", False) or not own[-1].value:
+            return None
+        item = own[-1]
+        first = item.value[0][0]
+        col = first.start_mark.column
+        prefix = self.doc.line_text(first.start_mark.line + 1)[:col]
+        head = prefix.rstrip(" ")
+        if not head.endswith("-") or head[:-1].strip(" ") or "\t" in prefix:
+            return None
+        return item, len(head) - 1, col
+
+    def _map_item_lines(self, value: dict[str, Any], near: Node, dash: int, col: int) -> list[str]:
+        """`value` as a block-mapping list item beside `near`: its keys in `near`'s order (the keys it does not
+        have after them), each scalar quoted as `near`'s value for the same key is."""
+        order = [k.value for k, _v in near.value if y.is_scalar(k)]
+        lines: list[str] = []
+        for k in sorted(value, key=lambda k: order.index(k) if k in order else len(order)):
+            v = value[k]
+            if isinstance(v, dict) and v:
+                lines.extend(self._block(k, v, col))
+                continue
+            got = self.own(near, k)
+            like = got[1] if got is not None and y.is_scalar(got[1]) else None
+            lines.append(f"{' ' * col}{k}: {self._item(v, like)}")
+        lines[0] = " " * dash + "-" + " " * (col - dash - 1) + lines[0][col:]
+        return lines
 
     def insert_items_after(self, item: Node, values: list[str]) -> Edit:
         """Insert `values` into `item`'s list right after it, in the list's style."""

@@ -131,6 +131,9 @@ class Stage:
     shell: list[str] = field(default_factory=list)
     # `_copied_script`'s memo: image path -> (how many of `copies` were searched, the script they give)
     looked: dict[str, tuple[int, tuple[str, str] | None]] = field(default_factory=dict, repr=False)
+    # `copies` by destination (`_copy_base`) -> the position of the last copy there: which image paths
+    # a copy may give (`_may_give`), without reading each copy (`_copied_from`)
+    bases: dict[str, int] = field(default_factory=dict, repr=False)
 
 
 # The last text `parse` read and the instructions it split it into: the fix engine lowers a file's
@@ -612,6 +615,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
                 stage.workdir = parent.workdir
                 stage.copies = list(parent.copies)
                 stage.looked = dict(parent.looked)  # searched a prefix of the copies this stage starts with
+                stage.bases = dict(parent.bases)
                 stage.scripts = dict(parent.scripts)
             stages.append(stage)
             if name:
@@ -708,7 +712,9 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             stage.modes.extend(_chmod(inst, scope))
             if not inst.heredocs:
                 copied = _copies(inst, scope, stage.workdir)
-                stage.copies.extend(copied)
+                for copy in copied:
+                    stage.bases[_copy_base(copy[0])] = len(stage.copies)
+                    stage.copies.append(copy)
                 stage.copied_in.extend((_copy_target(dest, src, several), inst.loc()) for dest, src, several in copied)
                 for dest, src, _several in copied:  # a file copied over a script written before
                     stage.scripts.pop(dest.rstrip("/"), None)
@@ -894,6 +900,26 @@ def _stage_copies(chain: list[Stage]) -> tuple[StageCopy, ...]:
 _PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 
+def _copy_base(dest: str) -> str:
+    """The key `Stage.bases` files a copy to `dest` under: its destination without a trailing `/` (the
+    root's: ""). `_copied_from` reads a copy for an image path at or below that directory only."""
+    return dest.rstrip("/")
+
+
+def _may_give(bases: dict[str, int], path: str, since: int) -> bool:
+    """Whether a copy from position `since` on may give the image path `path` (`_copied_from` reads
+    only those whose destination is `path` or a directory above it: `path` itself, or `path` up to one
+    of its `/`s, the root's being ""); False: `_copied_from` of those copies gives nothing."""
+    if bases.get(path, -1) >= since:
+        return True
+    i = path.find("/")
+    while i >= 0:
+        if bases.get(path[:i], -1) >= since:
+            return True
+        i = path.find("/", i + 1)
+    return False
+
+
 def _copied_from(path: str, copies: list[tuple[str, str, bool]]) -> list[str]:
     """The build-context paths the image file `path` may have been copied from (latest first)."""
     import fnmatch
@@ -974,13 +1000,22 @@ def _search_path(stage: Stage) -> tuple[str, ...]:
     value = stage.env.get("PATH")
     if not value:
         return _PATH
+    got = _search_paths.get(value)  # (a function of the value: asked for every bare command name of a RUN)
+    if got is not None:
+        return got
     out: list[str] = []
     for d in value.split(":"):
         if d in ("$PATH", "${PATH}"):
             out.extend(_PATH)
         elif d.startswith("/") and "$" not in d:
             out.append(d.rstrip("/") or "/")
-    return tuple(out)
+    if len(_search_paths) >= 256:
+        _search_paths.clear()
+    got = _search_paths[value] = tuple(out)
+    return got
+
+
+_search_paths: dict[str, tuple[str, ...]] = {}  # `_search_path`'s answers, by the PATH value
 
 
 def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
@@ -1000,12 +1035,13 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
     elif "/" in program:
         candidates = [posixpath.normpath(posixpath.join(final.workdir, program))]
     else:
-        here = posixpath.join(final.workdir, program)
         # `posixpath.join(d, program)`: each `d` is absolute, with no trailing `/` but the root's
         found = [d + "/" + program if d != "/" else "/" + program for d in _search_path(final)]
         if runner in SHELLS:
+            here = posixpath.join(final.workdir, program)
             candidates = [here, *found] if runner == "bash" else [here]
         elif runner in (".", "source"):
+            here = posixpath.join(final.workdir, program)
             bash = runner == "source" or (final.shell[:1] or [""])[0].rsplit("/", 1)[-1] == "bash"
             candidates = [*found, here] if bash else found
         else:
@@ -1039,6 +1075,9 @@ def _copied_script(stage: Stage, path: str, context: ContextReader) -> tuple[str
     known = stage.looked.get(path)
     searched, found = known if known is not None else (0, None)
     if searched == len(stage.copies):
+        return found
+    if not _may_give(stage.bases, path, searched):  # (most lookups: a PATH directory no copy writes to)
+        stage.looked[path] = (len(stage.copies), found)
         return found
     for src in _copied_from(path, stage.copies[searched:]):
         got = context(src, True)
