@@ -67,3 +67,74 @@ def test_each_file_once_and_none_a_named_directory_holds(tmp_path: Path) -> None
     assert got == ["compose.yaml", "infra/db.yaml", "ml/serving.yaml"]
     got = [c.display for c in discover([str(top / "ml"), str(top / "compose.yaml")], str(top), render=False)]
     assert sorted(got) == ["compose.yaml", "infra/db.yaml", "ml/serving.yaml"]
+
+
+# formats23: an `include:` entry's own `env_file:` and `project_directory:` (compose-go loader/include.go
+# `ApplyInclude` at 0761c331): the included file's variables come from the entry's env files (relative to the
+# including file), else from the `.env` of its project directory, under the including project's own `.env`
+LONG = """include:
+  - path: serving/compose.yaml
+{extra}services:
+  web:
+    image: nginx:1.27
+    ports: ["127.0.0.1:8080:80"]
+"""
+OLLAMA = """services:
+  ollama:
+    image: ollama/ollama:0.5.7
+    ports: ["${OLLAMA_BIND:-127.0.0.1}:11434:11434"]
+"""
+
+
+def _long(tmp_path: Path, extra: str, files: dict[str, str]) -> list[tuple[str, str]]:
+    (tmp_path / "serving").mkdir()
+    (tmp_path / "compose.yaml").write_text(LONG.format(extra=extra))
+    (tmp_path / "serving" / "compose.yaml").write_text(OLLAMA)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return _found(tmp_path, [str(tmp_path / "compose.yaml")])
+
+
+EXPOSED = [("serving/compose.yaml", "GLM017")]
+
+
+def test_an_include_entrys_env_file_gives_the_included_files_variables(tmp_path: Path) -> None:
+    assert _long(tmp_path, "    env_file: ./serving.env\n", {"serving.env": "OLLAMA_BIND=0.0.0.0\n"}) == EXPOSED
+
+
+def test_an_env_file_list_later_wins(tmp_path: Path) -> None:
+    assert _long(tmp_path, "    env_file: [a.env, b.env]\n",
+                 {"a.env": "OLLAMA_BIND=127.0.0.1\n", "b.env": "OLLAMA_BIND=0.0.0.0\n"}) == EXPOSED
+    # one switch away: the loopback file last
+    other = tmp_path / "o"
+    other.mkdir()
+    assert _long(other, "    env_file: [b.env, a.env]\n",
+                 {"a.env": "OLLAMA_BIND=127.0.0.1\n", "b.env": "OLLAMA_BIND=0.0.0.0\n"}) == []
+
+
+def test_an_entrys_env_file_replaces_the_included_directorys_env(tmp_path: Path) -> None:
+    # the `.env` beside the included file is not read when the entry names its env files (a FP on d51f2778)
+    assert _long(tmp_path, "    env_file: ./serving.env\n",
+                 {"serving.env": "OTHER=1\n", "serving/.env": "OLLAMA_BIND=0.0.0.0\n"}) == []
+    # one switch away: no env_file, the `.env` of the included file's directory
+    other = tmp_path / "o"
+    other.mkdir()
+    assert _long(other, "", {"serving/.env": "OLLAMA_BIND=0.0.0.0\n"}) == EXPOSED
+
+
+def test_an_entrys_project_directory_holds_its_env(tmp_path: Path) -> None:
+    assert _long(tmp_path, "    project_directory: ./ml\n", {"ml/.env": "OLLAMA_BIND=0.0.0.0\n"}) == EXPOSED
+    other = tmp_path / "o"
+    other.mkdir()
+    assert _long(other, "    project_directory: ./ml\n", {"serving/.env": "OLLAMA_BIND=0.0.0.0\n"}) == []
+
+
+def test_the_including_projects_env_wins(tmp_path: Path) -> None:
+    # `environment.Clone().Merge(envFromFile)`: what the including project sets is kept
+    assert _long(tmp_path, "    env_file: ./serving.env\n",
+                 {"serving.env": "OLLAMA_BIND=0.0.0.0\n", ".env": "OLLAMA_BIND=127.0.0.1\n"}) == []
+    other = tmp_path / "o"
+    other.mkdir()
+    assert _long(other, "    env_file: ./serving.env\n",
+                 {"serving.env": "OLLAMA_BIND=127.0.0.1\n", ".env": "OLLAMA_BIND=0.0.0.0\n"}) == EXPOSED

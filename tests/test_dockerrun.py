@@ -1058,3 +1058,12 @@ def test_a_windows_host_path_in_a_powershell_block(tmp_path: Path) -> None:
     # one switch away: the `.env` mounted elsewhere, the API is open
     other = block.format(src=r"C:\anythingllm\.env").replace("/app/server/.env", "/tmp/.env")
     assert [code for _, code, _ in found(lint(tmp_path / "o", {"README.md": other}, ["GLM017"]))] == ["GLM017"]
+
+
+def test_a_variable_set_only_in_a_block_is_unknown_not_a_dollar() -> None:
+    """field23 F23-1: a value the scan cannot read (NAME set in an `if`) leaves the word as written; the label said
+    "container `$`". One switch away, the top-level assignment after a function whose lone `}` closes it is read."""
+    w = one('#!/bin/bash\nif [ -n "$X" ]; then\n  NAME=a\nfi\ndocker run -d --name "$NAME" ubuntu:24.04 sleep 1\n')
+    assert w.label.startswith("container `$NAME`")
+    w = one('#!/bin/bash\nlog() {\n  echo "$@"\n}\nNAME=worker\ndocker run -d --name "$NAME" ubuntu:24.04 sleep 1\n')
+    assert w.label.startswith("container `worker`")

@@ -986,24 +986,96 @@ def _relaunchers() -> dict[str, dict[str, Any]]:
     return {name: d for name, d in (_data().get("launchers") or {}).items() if d.get("stands_for")}
 
 
-def _relaunched(argv: tuple[Word, ...], env: dict[str, EnvVar], launched: str | None) -> tuple[Word, ...]:
+def _relaunched(argv: tuple[Word, ...], env: dict[str, EnvVar], launched: str | None,
+                imports: bool = False, project: dict[str, str] | None = None) -> tuple[Word, ...]:
     """`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 chromadb.app:app` as the uvicorn command line it
     amounts to (`launchers.gunicorn`): `uvicorn chromadb.app:app --host 0.0.0.0 --port 8000`, the words located
-    where gunicorn's are (the address at its `-b` value). Of several addresses, the first not on loopback;
-    with none given, every interface on `$PORT` when the container sets PORT, else gunicorn's own default
-    (127.0.0.1:8000, uvicorn's too). A Unix socket or inherited descriptor (`unix:`, `fd://`) is no TCP
-    listener: no address. Another command line (no uvicorn worker class, no app) is as it is."""
+    where gunicorn's are (the address at its `-b` value). gunicorn's settings come from its config file (`-c`,
+    else `./gunicorn.conf.py` in its directory), then the variable `GUNICORN_CMD_ARGS` (its `cmd_args_env`, words
+    as the shell splits them), then the command line, each over the one before (app/base.py `load_config`); the
+    app only from the command line. Of several addresses, the first not on loopback. The address is not known
+    (a `--host` the scan cannot read) when neither the command line nor GUNICORN_CMD_ARGS gives one (a config
+    file, named or the default one the image may hold, may: `Bind`'s own default, 0.0.0.0:$PORT or
+    127.0.0.1:8000, holds only without one), or when a `-b` word holds a variable the container's environment
+    does not fill (`0.0.0.0:${PORT:-8000}` with PORT unset is its default). A Unix socket or inherited descriptor
+    (`unix:`, `fd://`) is no TCP listener. Another command line (no uvicorn worker class, no app) is as it is.
+    `imports`: the container gets variables the scan cannot read (`env_file`, `envFrom`); `project`: a compose
+    project's variables, which Compose fills the command with first (`$$` is a `$` for the container's shell)."""
     spec = _relaunchers().get(launched or "")
     if spec is None:
         return argv
     module = _module_args(argv) if argv[0].text.rsplit("/", 1)[-1] != launched else None
     start = module[1] if module is not None else 1  # (`python -m gunicorn`: after the module)
-    no_value = set(spec.get("no_value", ()))
     worker_flags, bind_flags = tuple(spec.get("worker_flags", ())), tuple(spec.get("bind_flags", ()))
+    settings: dict[str, Any] = {}  # "worker", "binds": the command line's over the variable's
+    app: Word | None = None
+    cmd_env = spec.get("args_env")
+    var = env.get(cmd_env) if cmd_env else None
+    if var is not None and (var.value is None or var.dynamic):
+        return argv  # (what it sets is not known)
+    sources: list[tuple[Word, ...]] = []
+    if var is not None and var.value:
+        from glmlint.shell import split_words
+
+        sources.append(split_words(var.value, var.loc))
+    sources.append(argv[start:])
+    for k, words in enumerate(sources):
+        got = _gunicorn_options(words, spec, worker_flags, bind_flags)
+        if got is None:
+            return argv
+        positional, worker, binds = got
+        if worker is not None:
+            settings["worker"] = worker
+        if binds:
+            settings["binds"] = binds  # (`-b` appends, but the later source's list replaces the earlier's)
+        if k == len(sources) - 1:
+            app = positional
+    if app is None or app.dynamic or settings.get("worker") not in spec.get("workers", ()):
+        return argv
+    out = [Word(str(spec["stands_for"]), argv[0].loc), app]
+    binds = settings.get("binds") or []
+    host_port: tuple[Word, Word] | None = None
+    for word in binds:
+        text: str | None = word.text
+        if word.dynamic and project is not None:
+            from glmlint.interpolate import interpolate
+
+            filled = interpolate(word.text, project)
+            text = filled.text if filled is not None else None
+        if text is not None and "$" in text:
+            text = _shell_filled(text, env, imports)
+        if text is not None and text.startswith(("unix:", "fd://")):
+            continue
+        if text is None:
+            unknown = Word(word.text, word.loc, True)
+            host_port = (unknown, unknown)
+            break
+        addr = text[len("tcp://"):] if text.startswith("tcp://") else text
+        if addr.startswith("[") and "]" in addr:
+            host, _, port = addr[1:].partition("]")
+            port = port[1:] if port.startswith(":") else "8000"
+        else:
+            host, colon, port = addr.partition(":")
+            port = (port.split(":")[0] or "8000") if colon else "8000"
+        host = host or "0.0.0.0"  # (`:8000`: Python's socket binds "" on every interface)
+        if host_port is None or host_port[0].text in ("127.0.0.1", "localhost", "::1"):
+            host_port = (Word(host, word.loc), Word(port, word.loc))
+    if not binds:
+        unknown = Word("$" + (cmd_env or "GUNICORN_CMD_ARGS"), app.loc, True)  # a config file's `bind`, or Bind's default
+        host_port = (unknown, unknown)
+    if host_port is not None:
+        out += [Word("--host", host_port[0].loc), host_port[0], Word("--port", host_port[1].loc), host_port[1]]
+    return tuple(out)
+
+
+def _gunicorn_options(words: Sequence[Word], spec: dict[str, Any], worker_flags: tuple[str, ...],
+                      bind_flags: tuple[str, ...]) -> tuple[Word | None, str | None, list[Word]] | None:
+    """(the first positional word, the worker class, the `-b` values) of gunicorn's words (argparse: options
+    anywhere; `--opt=value`, `-xVALUE`; those in `no_value` take none); None for words cut short."""
+    no_value = set(spec.get("no_value", ()))
     app: Word | None = None
     worker: str | None = None
-    binds: list[tuple[str, Word]] = []
-    words = argv[start:]
+    binds: list[Word] = []
     i = 0
     while i < len(words):
         w = words[i]
@@ -1026,36 +1098,40 @@ def _relaunched(argv: tuple[Word, ...], env: dict[str, EnvVar], launched: str | 
             value = Word(inline, w.loc, w.dynamic)
             i += 1
         if value is None:
-            break
+            return None
         if flag in worker_flags:
             worker = value.text
         elif flag in bind_flags:
-            binds.append((value.text, value))
-    if app is None or app.dynamic or worker not in spec.get("workers", ()):
-        return argv
-    host_port: tuple[str, str, Loc] | None = None
-    for text, word in binds:
-        if word.dynamic or text.startswith(("unix:", "fd://")):
-            continue
-        addr = text[len("tcp://"):] if text.startswith("tcp://") else text
-        if addr.startswith("[") and "]" in addr:
-            host, _, port = addr[1:].partition("]")
-            port = port[1:] if port.startswith(":") else "8000"
-        else:
-            host, _, port = addr.partition(":")
-            port = port.split(":")[0] or "8000" if _ else "8000"
-        host = host or "0.0.0.0"  # (`:8000`: Python's socket binds "" on every interface)
-        if host_port is None or host_port[0] in ("127.0.0.1", "localhost", "::1"):
-            host_port = (host, port, word.loc)
-    if host_port is None and not binds:
-        var = env.get(spec.get("port_env") or "")
-        if var is not None and var.value and not var.dynamic:
-            host_port = ("0.0.0.0", var.value.strip(), var.loc)
-    out = [Word(str(spec["stands_for"]), argv[0].loc), app]
-    if host_port is not None:
-        out += [Word("--host", host_port[2]), Word(host_port[0], host_port[2]),
-                Word("--port", host_port[2]), Word(host_port[1], host_port[2])]
-    return tuple(out)
+            binds.append(value)
+    return app, worker, binds
+
+
+# `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$VAR` in a word the container's shell expands
+_SHELL_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _shell_filled(text: str, env: dict[str, EnvVar], imports: bool) -> str | None:
+    """`text` with each variable the container's environment gives (a value the scan reads), or, for one it does
+    not set, the default written (`${PORT:-8000}`: POSIX XCU 2.6.2); None when one is not known (set to what the
+    scan cannot read, unset without a default, or the container gets variables the scan cannot read)."""
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(4)
+        var = env.get(name)
+        if var is not None:
+            if var.value is None or var.dynamic or "$" in var.value:
+                raise LookupError(name)
+            if m.group(2) == ":-" and not var.value:
+                return m.group(3) or ""
+            return var.value
+        if imports or m.group(2) is None:
+            raise LookupError(name)
+        return m.group(3) or ""
+
+    try:
+        got = _SHELL_VAR.sub(one, text)
+    except LookupError:
+        return None
+    return None if "$" in got or "`" in got else got
 
 
 def _options_end(words: Sequence[str], no_value: Iterable[str]) -> int:
@@ -1879,7 +1955,9 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         argv = _launcher_app(argv, env_own, cmd.name) if cmd.name in launchers() else argv
         launched = _launcher(argv)
         if launched in _relaunchers():
-            argv = _relaunched(argv, env_own, launched)
+            argv = _relaunched(argv, env_own, launched, bool(workload.env_imports),
+                               dict(workload.start_env) if workload.format is Format.COMPOSE
+                               and workload.start_env is not None else None)
             launched = None  # (the one it stands for is not what reads its variables: gunicorn reads no UVICORN_*)
         got = known.start(argv, cwd)
         if got is not None:
@@ -2381,8 +2459,8 @@ def render_markdown() -> str:
              "started that way (`uvicorn pkg:app`, its app also from `UVICORN_APP`), it reads `UVICORN_HOST` and "
              "`UVICORN_PORT` below `--host` and `--port`; started another way (`chroma run`) it does not. Served by "
              "gunicorn with a uvicorn worker class (`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 pkg:app`), "
-             "it listens on `-b`'s address, else on 0.0.0.0:`$PORT` when PORT is set, else on 127.0.0.1:8000, and "
-             "reads no `UVICORN_*` variable.", "",
+             "it listens on the address `-b` gives on its command line or in `GUNICORN_CMD_ARGS` (with none, a "
+             "gunicorn.conf.py may give it: not known), and reads no `UVICORN_*` variable.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "

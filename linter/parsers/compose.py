@@ -125,7 +125,12 @@ def _local(context: str) -> bool:
 def _dotenv_in(directory: str) -> dict[str, str]:
     """The `.env` of `directory` as it is on disk now: read again when it changes (a long-lived
     process, the language server, sees an edited `.env` at the next check)."""
-    path = os.path.join(directory, ".env")
+    return _dotenv_file(os.path.join(directory, ".env"))
+
+
+def _dotenv_file(path: str) -> dict[str, str]:
+    """An env file Compose reads for its variables (`.env` syntax, a project's `.env` or an `include:` entry's
+    `env_file`), as it is on disk now."""
     try:
         st = os.stat(path)
     except OSError:
@@ -175,9 +180,17 @@ def parse(path: str, text: str, docs: list[Any], real_path: str = "", env: dict[
         first = os.path.dirname(chain[0][0])
         display_dir = os.path.normpath(os.path.join(display_dir, os.path.relpath(first, real_dir)))
         real_dir = first
+    included = None
+    if chain is None and below is None and real_dir and env is None:
+        included = included_as(real_path)
+        if included is not None:  # run as the `include:` of another compose file names it
+            display_dir = os.path.normpath(os.path.join(display_dir, os.path.relpath(included[0], real_dir)))
+            real_dir, env = included[0], dict(included[1])
     if env is None:
         env = _dotenv_in(real_dir) if real_dir else {}
     files = _Files(real_dir, display_dir, env=env)
+    if included is not None:
+        files.reads.extend(included[2])
     overrides: dict[str, View] = {}  # this file is the project's base: the override's services
     in_base: frozenset[str] = frozenset()  # this file is the override: the services the base defines
     below: dict[str, View] = {}  # this file is merged over others (`-f` in a script): their services
@@ -327,6 +340,96 @@ def defined_elsewhere(name: str, chains: list[tuple[str, ...]], real_path: str, 
         if w is not None:
             return stamp(w, shown)  # type: ignore[no-any-return]
     return None
+
+
+def included_as(real_path: str) -> tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]] | None:
+    """(project directory, variables, files read) Compose gives the file at `real_path` when the project file
+    (`DEFAULT_FILES`) of its directory or one up to three above it names it first in an `include:` entry
+    (compose-go loader/include.go `ApplyInclude`, at 0761c331): the entry's `project_directory`, relative to the
+    including file's directory, else the file's own directory, is where its relative paths are read; its
+    variables are those of the entry's `env_file`s (relative to the including file's directory; later files
+    win), else of the `.env` in that project directory, under the including project's own (its `.env`:
+    `environment.Clone().Merge(envFromFile)` keeps what is set). None when no such file includes it, or the
+    entry names something the scan cannot read (a variable, a remote include, an env file not on disk)."""
+    from glmlint.composefiles import ancestors
+
+    me = os.path.abspath(real_path)
+    here = os.path.dirname(me)
+    for directory in ancestors(here):
+        for name in DEFAULT_FILES:
+            top = os.path.join(directory, name)
+            if top == me:
+                continue
+            try:
+                st = os.stat(top)
+            except OSError:
+                continue
+            for first, project, env_files in _include_entries(top, st.st_size, st.st_mtime_ns):
+                if first != me:
+                    continue
+                if project is None or any(f is None for f in env_files):
+                    return None
+                base = os.path.dirname(top)
+                own = dict(_dotenv_in(base))
+                if not env_files and os.path.isfile(os.path.join(project, ".env")):
+                    env_files = (os.path.join(project, ".env"),)
+                got: dict[str, str] = {}
+                for f in env_files:
+                    if not os.path.isfile(f):
+                        return None  # (compose-go refuses the project)
+                    got.update(_dotenv_file(f))
+                reads = (top, *env_files) + ((os.path.join(base, ".env"),) if own else ())
+                return project, tuple({**got, **own}.items()), tuple(str(r) for r in reads)
+            break  # (Compose loads the first of the names it finds)
+    return None
+
+
+@functools.lru_cache(maxsize=128)
+def _include_entries(path: str, size: int, mtime_ns: int) -> tuple[tuple[str, str | None, tuple[str | None, ...]],
+                                                                     ...]:
+    """The `include:` entries of the compose file at `path`: (its first file, project directory, env files), all
+    absolute; None for a value with a variable or a remote one, which the scan does not read."""
+    if size > _DOTENV_MAX:
+        return ()
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return ()
+    if "include" not in text:
+        return ()
+    try:
+        docs = y.compose_all(text)
+    except y.YamlError:
+        return ()
+    node = y.get(docs[0], "include") if docs and y.is_map(docs[0]) else None
+    if not y.is_seq(node):
+        return ()
+    base = os.path.dirname(path)
+
+    def local(value: Any) -> str | None:
+        text = y.text(value) if y.is_scalar(value) else None
+        if not text or "$" in text or "://" in text:
+            return None
+        return os.path.normpath(os.path.join(base, text))
+
+    out = []
+    for item in y.items(node):
+        paths = y.get(item, "path") if y.is_map(item) else item
+        first = local(y.items(paths)[0] if y.is_seq(paths) and y.items(paths) else paths)
+        if first is None:
+            continue
+        project: str | None = os.path.dirname(first)
+        env_files: tuple[str | None, ...] = ()
+        if y.is_map(item):
+            given = y.get(item, "project_directory")
+            if given is not None:
+                project = local(given)
+            files = y.get(item, "env_file")
+            if files is not None:
+                env_files = tuple(local(f) for f in (y.items(files) if y.is_seq(files) else [files]))
+        out.append((first, project, env_files))
+    return tuple(out)
 
 
 def includes(docs: list[Any], real_path: str) -> list[tuple[str, ...]]:

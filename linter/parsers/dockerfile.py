@@ -249,8 +249,8 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
 _REMOVERS = frozenset({"rm", "unlink", "find"})
 
 
-def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str]
-                       ) -> list[Command]:
+def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str],
+                       inst: Instruction | None = None) -> list[Command]:
     """`commands` (a `RUN`'s, with the scripts it runs) with the paths `rm`, `unlink` and `find` name read as
     the build's shell reads them: a variable the stage's `ARG`s and `ENV` (over its external base image's
     catalog `ENV`) set is expanded (`rm -f ${SUDOERS_FILE}`), and a relative path is taken from the directory
@@ -258,7 +258,8 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
     dev`; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
     keeps its own (a child shell's `cd` does not move its parent's). A `cd` with no operand, `-`, a word the
     build's variables do not fill, or `popd` leaves the directory unknown: relative paths then stay as written.
-    (A `cd` inside `( … )` is read as moving the rest of the `RUN` too: the shell model keeps no subshells.)"""
+    So does a `cd` in a subshell (`( … )`, `$( … )`: POSIX XCU 2.12, its directory ends with it; the shell model
+    keeps no subshells, so one is seen by an open parenthesis before the `cd` in the RUN's text, `inst`)."""
     if not any(c.name in _REMOVERS for c in commands):
         return commands
     from glmlint import records
@@ -283,6 +284,8 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 text = substitute(operands[0].text, env) if operands[0].dynamic else operands[0].text
                 if "$" not in text and "`" not in text and (text.startswith("/") or cwd is not None):
                     target = posixpath.normpath(posixpath.join(cwd or "/", text))
+            if key == "" and target is not None and inst is not None and _in_parentheses(inst, cmd.loc):
+                target = None  # (where the subshell ends is not known: unknown for the rest of the RUN)
             if key == "":
                 here = target
             else:
@@ -309,6 +312,22 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 cmd = records.replace(cmd, argv=(cmd.argv[0], *args))
         out.append(cmd)
     return out
+
+
+def _in_parentheses(inst: Instruction, loc: Loc) -> bool:
+    """Whether the RUN's text before `loc` opens more parentheses than it closes (a subshell `( … )` or a command
+    substitution `$( … )` the command at `loc` runs in); quotes are not told apart, so a `(` in a string counts
+    too (the directory is then unknown, as before this was read)."""
+    texts = inst.source.split("\n")
+    depth = 0
+    for row, (line, col) in enumerate(inst.rows):
+        text = texts[row] if row < len(texts) else ""
+        if line + 1 == loc.line:
+            text = text[:max(0, loc.col - 1 - col)]
+        depth += text.count("(") - text.count(")")
+        if line + 1 >= loc.line:
+            break
+    return depth > 0
 
 
 def _starts_nothing(base: str) -> bool:
@@ -670,7 +689,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             binds = _context_binds(inst, scope, stage.workdir)
             if stage.scripts or context is not None and (stage.copies or binds):
                 commands = _run_scripts(stage, commands, context, binds)
-            commands = _removals_resolved(commands, own, stage, scope)
+            commands = _removals_resolved(commands, own, stage, scope, inst)
             if binds and context is not None:
                 if staged is None:
                     staged = _staged(instructions)

@@ -709,7 +709,8 @@ _SHELL_SET = re.compile(r"^(?:(?:export|readonly|local|declare|typeset)(?:[ \t]+
 # a line that opens or closes a compound command or function body: an assignment inside may not run
 _SHELL_OPEN = re.compile(r"^(?:if|for|while|until|case|select)\b|^(?:function[ \t]+)?[A-Za-z_][A-Za-z0-9_:.-]*[ \t]*"
                          r"(?:\(\))?[ \t]*\{[ \t]*$|^\{$")
-_SHELL_CLOSE = re.compile(r"^(?:fi|done|esac|\})\b")
+# (`}` alone, `} || true`, `};` close a function body or group: `\b` after `}` needs a word character: F23-1)
+_SHELL_CLOSE = re.compile(r"^(?:(?:fi|done|esac)\b|\}(?:[ \t;&|)<>]|$))")
 # an assignment after a command on the line (`...; then NAME=x; fi`, `test ... && NAME=x`, `do NAME=x`)
 _SHELL_INNER_SET = re.compile(r"(?:[;&|]|\b(?:then|do|else))[ \t]*(?:(?:export|local|readonly)[ \t]+)?"
                               r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
@@ -1126,6 +1127,8 @@ def _once(defined: dict[str, list[tuple[str, bool]]]) -> dict[str, tuple[str, bo
             if name in out or len({v for v, _d in values}) != 1:
                 continue
             value, default = values[0]
+            if value == "$":
+                continue  # set where the scan cannot read the value (in a block, `+=`): not known, not "$"
             if "$" in value:
                 value = _MAKE_REF.sub(lambda m: "${" + m.group(1) + "}", value)
                 env = {k: v for k, (v, _d) in out.items()}
