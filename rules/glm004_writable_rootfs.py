@@ -37,7 +37,8 @@ a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
 [image catalog](../images.md) knows the image writes at start (nginx:
 `/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
+`/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with: a user
+the scanned build makes with its home, `useradd -m app`, has `/home/app`), unless a
 writable volume already covers it; also where the workload's variables move what the image writes (vLLM's
 Hugging Face cache under `HF_HOME`, `HF_HUB_CACHE`, `TRANSFORMERS_CACHE` …; TEI's `HUGGINGFACE_HUB_CACHE`:
 `HF_HOME: /models` gets a tmpfs at `/models`, and no fix is offered while one is set to a value the scan
@@ -65,7 +66,7 @@ from collections.abc import Iterator
 
 import posixpath
 
-from glmlint.catalog.images import default_user, fact, set_home
+from glmlint.catalog.images import default_user, fact, program_fact, set_home
 from glmlint.catalog.services import identify
 from glmlint.ir import Format, Mount, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
@@ -112,7 +113,7 @@ def _start_writes(workload: Workload) -> str:
     owned = fact(image, "start_needs_owned")
     if owned is not None:
         for path, why in owned.value.items():
-            if not any(_covers(m, path) for m in workload.mounts):
+            if not any(covers(m, path) for m in workload.mounts):
                 return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
                         f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
                         f"not start on a read-only root)")
@@ -127,7 +128,7 @@ def _start_writes(workload: Workload) -> str:
             workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
             absolute = write.path.startswith("/")  # where a store URI of a local path put it
             where = write.path if absolute else posixpath.join(workdir, write.path) if workdir else None
-            if where is not None and any(_covers(m, where) for m in workload.mounts):
+            if where is not None and any(covers(m, where) for m in workload.mounts):
                 continue
             names = " or ".join(u.describe() for u in write.unless)
             place = f"at {where}" if absolute else f"in the directory it starts in ({where or './' + write.path})"
@@ -141,7 +142,7 @@ def _start_writes(workload: Workload) -> str:
     return ""
 
 
-def _covers(mount: Mount, path: str) -> bool:
+def covers(mount: Mount, path: str) -> bool:
     """Whether the writable `mount` holds `path`."""
     target = mount.target.rstrip("/") or "/"
     return not mount.read_only and (path == target or path.startswith(target.rstrip("/") + "/"))
@@ -153,7 +154,7 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
     image = workload.entry_image()
-    paths = fact(image, "writable_paths")
+    paths = program_fact(workload, "writable_paths")
     volumes = fact(image, "volumes") if workload.format is Format.KUBERNETES else None
     moved = _moved(workload)[0]
     if paths is None and volumes is None and not moved:
@@ -176,7 +177,7 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     if not listed:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     entry = paths.entry if paths is not None else volumes.entry if volumes is not None \
-        else fact(image, "writable_env").entry  # type: ignore[union-attr]
+        else program_fact(workload, "writable_env").entry  # type: ignore[union-attr]
     title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
     return (set_value(ro, "read_only_rootfs", True, title=title),
             *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
@@ -187,7 +188,7 @@ def _moved(workload: Workload) -> tuple[list[str], tuple[str, str] | None]:
     Hugging Face cache `HF_HOME=/models` moves vLLM's download to /models): the absolute paths they are set
     to; and (variable, image entry) for one set to a value the scan cannot read (`${HF_HOME}`, `valueFrom`,
     a path relative to a directory it does not know), where no mount can be placed."""
-    env = fact(workload.entry_image(), "writable_env")
+    env = program_fact(workload, "writable_env")
     if env is None:
         return [], None
     out = []
@@ -214,8 +215,9 @@ def _runs_its_server(workload: Workload, programs: list[str]) -> bool:
 def _home(workload: Workload) -> str | None:
     """The HOME the container's process starts with, where the scan knows it: the workload's own `HOME`,
     else the image's (images.yaml `env`), else root's `/root` for a container that runs as root (the
-    runtime, runc's `setupUser`, sets HOME from the user's /etc/passwd entry when nothing sets it); None
-    for another user, whose account the scan does not see."""
+    runtime, runc's `setupUser`, sets HOME from the user's /etc/passwd entry when nothing sets it), the home of an
+    account the scanned build makes with one (`useradd -m app`: /home/app, `-d DIR`: DIR); None for another
+    user, whose account the scan does not see."""
     home = set_home(workload)
     if home is not None:
         return home or None
@@ -224,4 +226,12 @@ def _home(workload: Workload) -> str | None:
     if user is None and default_user(workload.entry_image()) is None and not non_root \
             or user is not None and user.is_root() is True:
         return "/root"
+    if user is not None and user.resolved and workload.format is not Format.KUBERNETES and workload.build_steps:
+        # an account the scanned build makes with its home (`useradd -m app`; GLM001's fix names it): runc sets
+        # HOME from its /etc/passwd entry (reread22 R1: `user: app` + read-only kept /home/app read-only)
+        from glmlint.sudoers import built_accounts
+
+        for account in built_accounts(workload):
+            if account.home and account.home_dir and (user.name == account.login or user.name == account.uid):
+                return account.home_dir
     return None
