@@ -207,7 +207,7 @@ message, are unchanged; a volume-permissions step's message says why):
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import posixpath
 import re
@@ -455,6 +455,23 @@ def _installs_at_start(workload: Workload) -> str:
     own = default_user(workload.image.value if workload.image is not None else None) or \
         default_user(workload.base_image)
     owned = own is not None and str(own.value) not in ("0", "root")
+    got = start_install(workload, owned=owned)
+    if got is None:
+        return ""
+    program, shown = got
+    return (f" (no automatic fix: its start command installs packages (`{shown}`), which "
+            f"writes the image's own directories, root's: as another uid "
+            + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
+               else f"{program} fails")
+            + "; install them in the image build, then run as a non-root user)")
+
+
+def start_install(workload: Workload, *, owned: bool = False,
+                  elsewhere: Callable[[str], bool] = lambda _path: True) -> tuple[str, str] | None:
+    """(program, the command as written up to its first package) of the first package install the start command
+    runs into the image's own directories (site-packages, the system's), else None. `owned`: the image's own
+    non-root user owns its Python environment (pip and conda are not counted); `elsewhere(dir)`: whether pip's
+    `--target`/`--prefix`/`--root` directory is out of the question (GLM001: any; GLM004: a writable one)."""
     for cmd in workload.process:
         words = [w.text for w in cmd.argv]
         if not words:
@@ -466,7 +483,7 @@ def _installs_at_start(workload: Workload) -> str:
         verbs = _INSTALLERS.get(program)
         if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
             continue
-        if program in ("pip", "pip3") and any(w == f or w.startswith(f + "=") for w in rest for f in _PIP_ELSEWHERE):
+        if program in ("pip", "pip3") and any(elsewhere(d) for d in _pip_elsewhere(rest)):
             continue  # into a directory of its choosing (`--target /tmp/deps`), not the image's site-packages
         # a system package manager's options may take a value before the verb (`apt-get -o DPkg::Lock::Timeout=60
         # install`)
@@ -475,13 +492,20 @@ def _installs_at_start(workload: Workload) -> str:
         if at is not None and rest[at] in verbs:
             # as written up to the first package (`pip install -U huggingface_hub`)
             first = next((i for i in range(at + 1, len(rest)) if not rest[i].startswith("-")), len(rest) - 1)
-            shown = " ".join(words[:len(words) - len(rest) + first + 1])
-            return (f" (no automatic fix: its start command installs packages (`{shown}`), which "
-                    f"writes the image's own directories, root's: as another uid "
-                    + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
-                       else f"{program} fails")
-                    + "; install them in the image build, then run as a non-root user)")
-    return ""
+            return program, " ".join(words[:len(words) - len(rest) + first + 1])
+    return None
+
+
+def _pip_elsewhere(words: list[str]) -> list[str]:
+    """The directories pip's `--target`/`-t`/`--prefix`/`--root` name in `words` ("" when the value is not there)."""
+    out = []
+    for i, w in enumerate(words):
+        for f in _PIP_ELSEWHERE:
+            if w == f:
+                out.append(words[i + 1] if i + 1 < len(words) else "")
+            elif w.startswith(f + "="):
+                out.append(w[len(f) + 1:])
+    return out
 
 
 def _fs_group_why(uid: str, claims: list[str]) -> str:

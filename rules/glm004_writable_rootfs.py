@@ -35,8 +35,8 @@ services:
 Unsafe: a process that writes outside its volumes fails until those paths get
 a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
-[image catalog](../images.md) knows the image writes at start (nginx:
-`/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
+[image catalog](../images.md) knows the image (or the program its start command runs, `jupyter lab` on a python image) writes at start (nginx:
+`/var/cache/nginx`, `/var/run`; MySQL and MariaDB: `/var/run/mysqld`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
 `/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with: a user
 the scanned build makes with its home, `useradd -m app`, has `/home/app`), unless a
 writable volume already covers it; also where the workload's variables move what the image writes (vLLM's
@@ -55,7 +55,9 @@ without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts
 uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
 `/app/backend/data`), nor for one whose start rewrites its own configuration (Bitnami's Redis image edits
 `/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
-that directory: the finding says what to set. The `emptyDir` goes where the pod keeps its
+that directory, nor for one whose start command installs packages (`pip install gunicorn && gunicorn …`,
+`apt-get install`: site-packages and the system's directories are on the root filesystem; pip's `--target` in
+`/tmp` or on a writable volume keeps the fix): the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -117,6 +119,19 @@ def _start_writes(workload: Workload) -> str:
                 return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
                         f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
                         f"not start on a read-only root)")
+    from glmlint.rules.glm001_run_as_root import start_install
+
+    def writable(path: str) -> bool:  # pip's `--target` in /tmp (the fix's own tmpfs) or on a writable mount
+        where = posixpath.join(workload.workdir or "/", path) if path else ""
+        return bool(where) and (where == "/tmp" or where.startswith("/tmp/")
+                                or any(covers(m, posixpath.normpath(where)) for m in workload.mounts))
+
+    install = start_install(workload, elsewhere=writable)
+    if install is not None:
+        # field23 F23-5: `pip install gunicorn && gunicorn …` writes site-packages, on the image's root filesystem
+        return (f" (no automatic fix: its start command installs packages (`{install[1]}`), which writes the "
+                f"image's own directories: on a read-only root it fails; install them in the image build, then "
+                f"make the root filesystem read-only)")
     unread = _moved(workload)[1]
     if unread is not None:
         name, moved = unread
@@ -150,7 +165,8 @@ def covers(mount: Mount, path: str) -> bool:
 
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
-    mount at each path the image is known to write at start (images.yaml `writable_paths`) and, in
+    mount at each path the image (or the program its start command runs: `jupyter lab` on python, `program_fact`)
+    is known to write at start (images.yaml `writable_paths`) and, in
     Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
     image = workload.entry_image()
