@@ -424,11 +424,9 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
     owner = next((a for a in reversed(built_accounts(workload)) if a.owns), None)
     if owner is None or home_writes and not owner.home or "$" in owner.login or owner.uid == "0" or owner.sudo:
         return ""  # uid 0 (`useradd -o -u 0`) is root; one with passwordless sudo is root again (GLM019)
-    from glmlint.rules.glm004_writable_rootfs import covers
-
     if home_writes and workload.read_only_rootfs.value and not all(
-            any(covers(m, posixpath.join(owner.home_dir, p[2:])) for m in workload.mounts)
-            for p in home_writes):
+            any(not m.read_only and _within(posixpath.join(owner.home_dir, p[2:]), posixpath.normpath(m.target))
+                for m in workload.mounts) for p in home_writes):
         return ""  # a read-only root already: its home would stay read-only (GLM004 adds a tmpfs only beside its fix)
     return owner.login
 
