@@ -548,13 +548,14 @@ def _m50(_F, _s0, _s1, _s2):
   _s2(self, count)
  return __init__
 
-def _m51(_F, _s0, _s1, _s2, _s3, _s4):
- def __init__(self, login, uid, home, owns, sudo):
+def _m51(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+ def __init__(self, login, uid, home, owns, sudo, home_dir):
   _s0(self, login)
   _s1(self, uid)
   _s2(self, home)
   _s3(self, owns)
   _s4(self, sudo)
+  _s5(self, home_dir)
  return __init__
 
 def _m52(_F, _s0, _s1):
@@ -1479,7 +1480,7 @@ MAKERS = {
     (('loc', 'old', 'new', 'title', 'before'), (), True, True, False): _m48,
     (('loc', 'title'), (), True, True, False): _m49,
     (('loc', 'title', 'count'), (), True, True, False): _m50,
-    (('login', 'uid', 'home', 'owns', 'sudo'), (), True, True, False): _m51,
+    (('login', 'uid', 'home', 'owns', 'sudo', 'home_dir'), (), True, True, False): _m51,
     (('mount', 'title'), (), True, True, False): _m52,
     (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28, 29, 30), False, False, False): _m53,
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m54,

@@ -19,6 +19,7 @@ and `adduser` create. Sources: https://www.sudo.ws/docs/man/sudoers.man/
 """
 from __future__ import annotations
 
+import posixpath
 import re
 
 from glmlint import lazyre
@@ -651,6 +652,7 @@ class Account:
     home: bool  # whether its home directory is made
     owns: bool  # whether a build step gives it files (`chown worker /app`, `chown -R 4242:4242 /data`)
     sudo: bool = False  # whether the build gives it passwordless sudo for every command (`grants`)
+    home_dir: str = ""  # its home directory (`-d`/`--home-dir`, `-b DIR`/login, adduser's `--home`/`-h`; else /home/login)
 
 
 def built_accounts(workload: Workload) -> list[Account]:
@@ -666,8 +668,8 @@ def built_accounts(workload: Workload) -> list[Account]:
     base = _image_facts(workload, "accounts")
     uids = _uids(steps, resolve, base)
     # the base image's own regular accounts the catalog states (node's `node`, made with `--create-home`)
-    made: dict[str, Account] = {login: Account(login, uid, True, False) for login, uid in (base or {}).items()
-                                if uid.isdigit() and int(uid) >= _UID_MIN}
+    made: dict[str, Account] = {login: Account(login, uid, True, False, home_dir=f"/home/{login}")
+                                for login, uid in (base or {}).items() if uid.isdigit() and int(uid) >= _UID_MIN}
     owners: set[str] = set()
     for cmd in steps:
         if cmd.name in ("userdel", "deluser"):
@@ -683,14 +685,20 @@ def built_accounts(workload: Workload) -> list[Account]:
         if created is None:
             continue
         login, uid, _groups = created
-        flags = {f for f, _v in getopt(_words(cmd, resolve), _USERADD_VALUE)[0]}
+        opts = getopt(_words(cmd, resolve), _USERADD_VALUE)[0]
+        flags = {f for f, _v in opts}
+        values = dict(opts)
         if cmd.name == "useradd":
             home = bool(flags & {"-m", "--create-home"}) and not flags & {"-M", "--no-create-home"}
+            # shadow's useradd(8): `-d HOME_DIR`, else `-b BASE_DIR` (login.defs' HOME, /home) and the login
+            path = values.get("-d") or values.get("--home-dir") or values.get("--home") or \
+                posixpath.join(values.get("-b") or values.get("--base-dir") or "/home", login)
         else:
             home = not flags & {"--no-create-home", "-H"} and \
                 (not flags & {"--system", "-S"} or bool(flags & {"--home", "-h"}))
-        made[login] = Account(login, uids.get(login, uid), home, False)
+            path = values.get("--home") or values.get("-h") or f"/home/{login}"  # Debian's adduser, BusyBox's
+        made[login] = Account(login, uids.get(login, uid), home, False, home_dir=posixpath.normpath(path))
     rules = grants(workload) if made else []
     return [Account(a.login, a.uid, a.home, a.login in owners or a.uid is not None and a.uid in owners,
-                    any(g.applies(_identity_of(workload, a.login, None)) for g in rules))
+                    any(g.applies(_identity_of(workload, a.login, None)) for g in rules), a.home_dir)
             for a in made.values()]

@@ -121,8 +121,9 @@ and gives files to (`chown -R worker /home/worker/app`, by name or uid; the last
 build meant the app to write (PrivateGPT's `local_data`), and has a name and a home, which another uid has not
 (one made without a home, `useradd` without `-m` on Debian and Ubuntu, is not taken for an image that writes
 under its home, nor one the build gives uid 0 or passwordless sudo, which would be root again: [GLM019](GLM019.md);
-nor, in a compose service, when the image writes under its home at start: the read-only fix of
-[GLM004](GLM004.md) keeps only `/tmp` writable, so that home would be read-only);
+nor, when the image writes under its home at start, for a compose service whose root filesystem is
+already read-only with no writable mount there: that home would stay read-only; beside it, the read-only
+fix of [GLM004](GLM004.md) mounts a tmpfs at those paths in that user's home, `/home/app/.cache`);
 else `10001`. That uid has no account in the image, so the runtime starts it with
 `HOME=/` (runc sets HOME from `/etc/passwd` only when nothing else does, `/` for a
 uid it does not find), where it cannot write: for an image the catalog knows to
@@ -206,12 +207,12 @@ message, are unchanged; a volume-permissions step's message says why):
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import posixpath
 import re
 
-from glmlint.catalog.images import Fact, default_user, fact, fact_under, set_home
+from glmlint.catalog.images import default_user, fact, program_fact, set_home
 from glmlint.catalog.purposes import purpose_of, under
 from glmlint.ir import Format, Mount, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
@@ -410,20 +411,23 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
     an account owns nothing there, and starts with HOME=/). A Dockerfile's `USER` and a compose service's `user:`
     name it (Docker reads the image's /etc/passwd); a Kubernetes container's image is not built in the scan.
     One whose home the build does not make is not taken when the image writes under its home (`home_writes`), nor
-    one with uid 0 or passwordless sudo for every command (review A22 X1, X4). Nor in a compose service whose
-    image writes under its home at start (reread22 R1): GLM004's read-only fix keeps only /tmp writable, so that
-    user's home would be read-only (Jupyter's runtime directory, the Hugging Face cache under ~/.cache) and the
-    service would not start; the fix's uid with HOME=/tmp keeps those writes in the tmpfs."""
+    one with uid 0 or passwordless sudo for every command (review A22 X1, X4). Nor, when the image writes under
+    its home at start, for a compose service whose root is read-only already without a writable mount at those
+    paths (reread22 R1: Jupyter's runtime directory, the Hugging Face cache under ~/.cache): the fix's uid with
+    HOME=/tmp keeps those writes in the tmpfs there. On a writable root GLM004's read-only fix, applied after this
+    one, mounts a tmpfs at those paths in the user's home (its `_home`), so `user: app` + `read_only` starts."""
     if workload.format not in (Format.DOCKERFILE, Format.COMPOSE) or not workload.build_steps or \
             not any(cmd.name == "chown" for cmd in workload.build_steps):
         return ""
     from glmlint.sudoers import built_accounts
 
     owner = next((a for a in reversed(built_accounts(workload)) if a.owns), None)
-    if home_writes and workload.format is Format.COMPOSE:
-        return ""
     if owner is None or home_writes and not owner.home or "$" in owner.login or owner.uid == "0" or owner.sudo:
         return ""  # uid 0 (`useradd -o -u 0`) is root; one with passwordless sudo is root again (GLM019)
+    if home_writes and workload.read_only_rootfs.value and not all(
+            any(not m.read_only and _within(posixpath.join(owner.home_dir, p[2:]), posixpath.normpath(m.target))
+                for m in workload.mounts) for p in home_writes):
+        return ""  # a read-only root already: its home would stay read-only (GLM004 adds a tmpfs only beside its fix)
     return owner.login
 
 
@@ -449,6 +453,23 @@ def _installs_at_start(workload: Workload) -> str:
     own = default_user(workload.image.value if workload.image is not None else None) or \
         default_user(workload.base_image)
     owned = own is not None and str(own.value) not in ("0", "root")
+    got = start_install(workload, owned=owned)
+    if got is None:
+        return ""
+    program, shown = got
+    return (f" (no automatic fix: its start command installs packages (`{shown}`), which "
+            f"writes the image's own directories, root's: as another uid "
+            + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
+               else f"{program} fails")
+            + "; install them in the image build, then run as a non-root user)")
+
+
+def start_install(workload: Workload, *, owned: bool = False,
+                  elsewhere: Callable[[str], bool] = lambda _path: True) -> tuple[str, str] | None:
+    """(program, the command as written up to its first package) of the first package install the start command
+    runs into the image's own directories (site-packages, the system's), else None. `owned`: the image's own
+    non-root user owns its Python environment (pip and conda are not counted); `elsewhere(dir)`: whether pip's
+    `--target`/`--prefix`/`--root` directory is out of the question (GLM001: any; GLM004: a writable one)."""
     for cmd in workload.process:
         words = [w.text for w in cmd.argv]
         if not words:
@@ -460,7 +481,7 @@ def _installs_at_start(workload: Workload) -> str:
         verbs = _INSTALLERS.get(program)
         if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
             continue
-        if program in ("pip", "pip3") and any(w == f or w.startswith(f + "=") for w in rest for f in _PIP_ELSEWHERE):
+        if program in ("pip", "pip3") and any(elsewhere(d) for d in _pip_elsewhere(rest)):
             continue  # into a directory of its choosing (`--target /tmp/deps`), not the image's site-packages
         # a system package manager's options may take a value before the verb (`apt-get -o DPkg::Lock::Timeout=60
         # install`)
@@ -469,13 +490,20 @@ def _installs_at_start(workload: Workload) -> str:
         if at is not None and rest[at] in verbs:
             # as written up to the first package (`pip install -U huggingface_hub`)
             first = next((i for i in range(at + 1, len(rest)) if not rest[i].startswith("-")), len(rest) - 1)
-            shown = " ".join(words[:len(words) - len(rest) + first + 1])
-            return (f" (no automatic fix: its start command installs packages (`{shown}`), which "
-                    f"writes the image's own directories, root's: as another uid "
-                    + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
-                       else f"{program} fails")
-                    + "; install them in the image build, then run as a non-root user)")
-    return ""
+            return program, " ".join(words[:len(words) - len(rest) + first + 1])
+    return None
+
+
+def _pip_elsewhere(words: list[str]) -> list[str]:
+    """The directories pip's `--target`/`-t`/`--prefix`/`--root` name in `words` ("" when the value is not there)."""
+    out = []
+    for i, w in enumerate(words):
+        for f in _PIP_ELSEWHERE:
+            if w == f:
+                out.append(words[i + 1] if i + 1 < len(words) else "")
+            elif w.startswith(f + "="):
+                out.append(w[len(f) + 1:])
+    return out
 
 
 def _fs_group_why(uid: str, claims: list[str]) -> str:
@@ -501,7 +529,7 @@ def _home_writes(workload: Workload) -> list[str]:
     home = set_home(workload)
     if home is not None and not _roots_home(workload, home) and not _built_home(workload, home):
         return []
-    paths = _program_fact(workload, "writable_paths")
+    paths = program_fact(workload, "writable_paths")
     return [str(p) for p in paths.value if str(p).startswith("~/")] if paths is not None else []
 
 
@@ -586,26 +614,6 @@ def _filled_home(workload: Workload) -> str:
             f"build, then run as that user)")
 
 
-def _program_fact(workload: Workload, name: str) -> Fact | None:
-    """The image fact `name` of what the workload runs: its image's, else, for a service its start command
-    runs (services.yaml `recognize`: `vllm serve` pip-installed on a CUDA base), that service's official
-    image's (the same program writes the same paths and asks the same questions at start on any base)."""
-    got = fact(workload.entry_image(), name)
-    if got is not None:
-        return got
-    from glmlint.catalog.services import identify
-
-    for m in identify(workload):
-        if m.via != "command":
-            continue
-        for image in m.service.images:
-            # a glob (Jupyter's `quay.io/jupyter/*`): the catalog entry of the images it covers (the Docker Stacks)
-            got = fact(image.name, name) if "*" not in image.name else fact_under(image.name, name)
-            if got is not None:
-                return got
-    return None
-
-
 def _needs_name(workload: Workload) -> bool:
     """Whether the image's start asks for its user's name (images.yaml `start_needs_user_name`: torch's Inductor
     in vLLM names its cache with `getpass.getuser()`, which raises for a uid without an /etc/passwd entry) and
@@ -613,7 +621,7 @@ def _needs_name(workload: Workload) -> bool:
     read."""
     if workload.format not in _ENV_FORMATS or workload.env_imports:
         return False
-    needs = _program_fact(workload, "start_needs_user_name")
+    needs = program_fact(workload, "start_needs_user_name")
     if needs is None:
         return False
     env = fact(workload.entry_image(), "env")

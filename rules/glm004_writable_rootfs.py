@@ -35,9 +35,10 @@ services:
 Unsafe: a process that writes outside its volumes fails until those paths get
 a volume or tmpfs. The fix adds a writable `/tmp` (compose `tmpfs`, a
 Kubernetes `emptyDir` volume and mount), and one at each path the
-[image catalog](../images.md) knows the image writes at start (nginx:
-`/var/cache/nginx`, `/var/run`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
-`/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with), unless a
+[image catalog](../images.md) knows the image (or the program its start command runs, `jupyter lab` on a python image) writes at start (nginx:
+`/var/cache/nginx`, `/var/run`; MySQL and MariaDB: `/var/run/mysqld`; vLLM: `/root/.cache`; Ollama: `/root/.ollama`; a Jupyter server's
+`/home/jovyan/.local`; TGI and TEI: `/data`; MinIO: `/root/.minio`; `~` is the HOME the process starts with: a user
+the scanned build makes with its home, `useradd -m app`, has `/home/app`), unless a
 writable volume already covers it; also where the workload's variables move what the image writes (vLLM's
 Hugging Face cache under `HF_HOME`, `HF_HUB_CACHE`, `TRANSFORMERS_CACHE` …; TEI's `HUGGINGFACE_HUB_CACHE`:
 `HF_HOME: /models` gets a tmpfs at `/models`, and no fix is offered while one is set to a value the scan
@@ -54,7 +55,9 @@ without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts
 uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
 `/app/backend/data`), nor for one whose start rewrites its own configuration (Bitnami's Redis image edits
 `/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
-that directory: the finding says what to set. The `emptyDir` goes where the pod keeps its
+that directory, nor for one whose start command installs packages (`pip install gunicorn && gunicorn …`,
+`apt-get install`: site-packages and the system's directories are on the root filesystem; pip's `--target` in
+`/tmp` or on a writable volume keeps the fix): the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -65,7 +68,7 @@ from collections.abc import Iterator
 
 import posixpath
 
-from glmlint.catalog.images import default_user, fact, set_home
+from glmlint.catalog.images import default_user, fact, program_fact, set_home
 from glmlint.catalog.services import identify
 from glmlint.ir import Format, Mount, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
@@ -112,10 +115,23 @@ def _start_writes(workload: Workload) -> str:
     owned = fact(image, "start_needs_owned")
     if owned is not None:
         for path, why in owned.value.items():
-            if not any(_covers(m, path) for m in workload.mounts):
+            if not any(covers(m, path) for m in workload.mounts):
                 return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
                         f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
                         f"not start on a read-only root)")
+    from glmlint.rules.glm001_run_as_root import start_install
+
+    def writable(path: str) -> bool:  # pip's `--target` in /tmp (the fix's own tmpfs) or on a writable mount
+        where = posixpath.join(workload.workdir or "/", path) if path else ""
+        return bool(where) and (where == "/tmp" or where.startswith("/tmp/")
+                                or any(covers(m, posixpath.normpath(where)) for m in workload.mounts))
+
+    install = start_install(workload, elsewhere=writable)
+    if install is not None:
+        # field23 F23-5: `pip install gunicorn && gunicorn …` writes site-packages, on the image's root filesystem
+        return (f" (no automatic fix: its start command installs packages (`{install[1]}`), which writes the "
+                f"image's own directories: on a read-only root it fails; install them in the image build, then "
+                f"make the root filesystem read-only)")
     unread = _moved(workload)[1]
     if unread is not None:
         name, moved = unread
@@ -127,7 +143,7 @@ def _start_writes(workload: Workload) -> str:
             workdir = workload.workdir or (match.image.workdir if match.image is not None else None)
             absolute = write.path.startswith("/")  # where a store URI of a local path put it
             where = write.path if absolute else posixpath.join(workdir, write.path) if workdir else None
-            if where is not None and any(_covers(m, where) for m in workload.mounts):
+            if where is not None and any(covers(m, where) for m in workload.mounts):
                 continue
             names = " or ".join(u.describe() for u in write.unless)
             place = f"at {where}" if absolute else f"in the directory it starts in ({where or './' + write.path})"
@@ -141,7 +157,7 @@ def _start_writes(workload: Workload) -> str:
     return ""
 
 
-def _covers(mount: Mount, path: str) -> bool:
+def covers(mount: Mount, path: str) -> bool:
     """Whether the writable `mount` holds `path`."""
     target = mount.target.rstrip("/") or "/"
     return not mount.read_only and (path == target or path.startswith(target.rstrip("/") + "/"))
@@ -149,11 +165,12 @@ def _covers(mount: Mount, path: str) -> bool:
 
 def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
-    mount at each path the image is known to write at start (images.yaml `writable_paths`) and, in
+    mount at each path the image (or the program its start command runs: `jupyter lab` on python, `program_fact`)
+    is known to write at start (images.yaml `writable_paths`) and, in
     Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
     image = workload.entry_image()
-    paths = fact(image, "writable_paths")
+    paths = program_fact(workload, "writable_paths")
     volumes = fact(image, "volumes") if workload.format is Format.KUBERNETES else None
     moved = _moved(workload)[0]
     if paths is None and volumes is None and not moved:
@@ -176,7 +193,7 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     if not listed:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     entry = paths.entry if paths is not None else volumes.entry if volumes is not None \
-        else fact(image, "writable_env").entry  # type: ignore[union-attr]
+        else program_fact(workload, "writable_env").entry  # type: ignore[union-attr]
     title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
     return (set_value(ro, "read_only_rootfs", True, title=title),
             *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
@@ -187,7 +204,7 @@ def _moved(workload: Workload) -> tuple[list[str], tuple[str, str] | None]:
     Hugging Face cache `HF_HOME=/models` moves vLLM's download to /models): the absolute paths they are set
     to; and (variable, image entry) for one set to a value the scan cannot read (`${HF_HOME}`, `valueFrom`,
     a path relative to a directory it does not know), where no mount can be placed."""
-    env = fact(workload.entry_image(), "writable_env")
+    env = program_fact(workload, "writable_env")
     if env is None:
         return [], None
     out = []
@@ -214,8 +231,9 @@ def _runs_its_server(workload: Workload, programs: list[str]) -> bool:
 def _home(workload: Workload) -> str | None:
     """The HOME the container's process starts with, where the scan knows it: the workload's own `HOME`,
     else the image's (images.yaml `env`), else root's `/root` for a container that runs as root (the
-    runtime, runc's `setupUser`, sets HOME from the user's /etc/passwd entry when nothing sets it); None
-    for another user, whose account the scan does not see."""
+    runtime, runc's `setupUser`, sets HOME from the user's /etc/passwd entry when nothing sets it), the home of an
+    account the scanned build makes with one (`useradd -m app`: /home/app, `-d DIR`: DIR); None for another
+    user, whose account the scan does not see."""
     home = set_home(workload)
     if home is not None:
         return home or None
@@ -224,4 +242,12 @@ def _home(workload: Workload) -> str | None:
     if user is None and default_user(workload.entry_image()) is None and not non_root \
             or user is not None and user.is_root() is True:
         return "/root"
+    if user is not None and user.resolved and workload.format is not Format.KUBERNETES and workload.build_steps:
+        # an account the scanned build makes with its home (`useradd -m app`; GLM001's fix names it): runc sets
+        # HOME from its /etc/passwd entry (reread22 R1: `user: app` + read-only kept /home/app read-only)
+        from glmlint.sudoers import built_accounts
+
+        for account in built_accounts(workload):
+            if account.home and account.home_dir and (user.name == account.login or user.name == account.uid):
+                return account.home_dir
     return None

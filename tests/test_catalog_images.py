@@ -185,3 +185,18 @@ def test_sshd_config_families(image: str, family: str | None) -> None:
 
     got = fact(image, "sshd_config")
     assert (got.entry if got is not None else None) == family
+
+
+@pytest.mark.parametrize(("image", "entry"), [
+    # field22 F22-9: AMD's ROCm builds of vLLM (vLLM's docker/Dockerfile.rocm: root, HOME=/root, no VOLUME) write
+    # where vllm/vllm-openai does
+    ("rocm/vllm:rocm6.2_mi300_ubuntu20.04_py3.9_vllm_0.6.4", "vllm-openai"),
+    ("docker.io/rocm/vllm-dev:nightly", "vllm-openai"),
+    ("vllm/vllm-openai:v0.6.4", "vllm-openai"),
+    # AMD's other ROCm images are not vLLM
+    ("rocm/pytorch:latest", None),
+    ("rocm/vllm-ci:latest", None),
+])
+def test_vllm_writable_paths_entry(image: str, entry: str | None) -> None:
+    got = images.fact(image, "writable_paths")
+    assert (got.entry if got is not None else None) == entry

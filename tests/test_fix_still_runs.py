@@ -1072,3 +1072,33 @@ def test_a_custom_resource_pod_gets_the_fs_group_check_offered(tmp_path, case) -
     assert node["securityContext"] == {"fsGroup": 10001, "fsGroupChangePolicy": "OnRootMismatch"}
     path.write_text(fixed.new_text)
     assert [r.code for r in scan([str(path)], select(builtin_rules(), ["GLM001"]), root=str(tmp_path)).results] == []
+
+
+@pytest.mark.parametrize(("dockerfile", "compose", "user", "env", "writable"), [
+    # reread22 R1: Jupyter on python, built with `useradd -m app` + chown, left at root. Every fix at once: `user: app`
+    # and a tmpfs at its ~/.local, where jupyter_core creates its runtime directory at start
+    ("FROM python:3.11-slim\nRUN useradd -m app && mkdir -p /app/data && chown -R app /app\nWORKDIR /app\n"
+     "USER root\nCMD [\"python\", \"-m\", \"jupyter\", \"lab\", \"--ip=0.0.0.0\", \"--allow-root\"]\n",
+     "", "app", None, ["/home/app/.local", "/tmp"]),
+    # vLLM's caches under ~/.cache and ~/.triton, in the home `-d` names
+    ("FROM vllm/vllm-openai:v0.7.2\nRUN useradd -m -d /srv/app app && chown -R app /srv/app\n",
+     "    command: [\"--model\", \"Qwen/Qwen2.5-1.5B\"]\n", "app", None, ["/srv/app/.cache", "/srv/app/.triton", "/tmp"]),
+    # a root already read-only with only /tmp writable: that home would stay read-only, the uid keeps HOME=/tmp
+    ("FROM vllm/vllm-openai:v0.7.2\nRUN useradd -m app && chown -R app /home/app\n",
+     "    read_only: true\n    tmpfs: [/tmp]\n", "10001:10001", {"HOME": "/tmp", "USER": "10001"}, ["/tmp"]),
+    # ... unless a writable volume holds what it writes there
+    ("FROM vllm/vllm-openai:v0.7.2\nRUN useradd -m app && chown -R app /home/app\n",
+     "    read_only: true\n    tmpfs: [/tmp, /home/app/.triton]\n    volumes: [\"hf:/home/app/.cache\"]\n", "app", None,
+     ["/home/app/.cache", "/home/app/.triton", "/tmp"]),
+])
+def test_compose_build_user_fix_keeps_its_home_writes_writable(tmp_path, dockerfile, compose, user, env,
+                                                               writable) -> None:
+    """GLM001 sets the user the build makes and gives the app to; GLM004's read-only fix then mounts a tmpfs
+    where the image writes under that user's home (runc starts it with HOME from its /etc/passwd entry)."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(dockerfile)
+    new = _all_fixed(tmp_path, "compose.yaml", "services:\n  svc:\n    build: ./app\n" + compose)
+    svc = yaml.safe_load(new)["services"]["svc"]
+    assert svc["user"] == user and svc["read_only"] is True
+    assert svc.get("environment") == env
+    assert _compose_writable(new, "svc") == writable
