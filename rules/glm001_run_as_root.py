@@ -212,8 +212,9 @@ from collections.abc import Callable, Iterator
 import posixpath
 import re
 
-from glmlint.catalog.images import default_user, fact, program_fact, set_home
+from glmlint.catalog.images import default_user, fact, set_home
 from glmlint.catalog.purposes import purpose_of, under
+from glmlint.catalog.services import program_fact
 from glmlint.ir import Format, Mount, Setting, Workload
 from glmlint.rule import (FIX_USER, Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule,
                           set_value)

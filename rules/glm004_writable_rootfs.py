@@ -68,8 +68,8 @@ from collections.abc import Iterator
 
 import posixpath
 
-from glmlint.catalog.images import default_user, fact, program_fact, set_home
-from glmlint.catalog.services import identify
+from glmlint.catalog.images import default_user, fact, set_home
+from glmlint.catalog.services import identify, program_fact
 from glmlint.ir import Format, Mount, Workload
 from glmlint.rule import Finding, FixSafety, Intent, Kind, Risk, Severity, ensure_item, rule, set_value
 

@@ -182,27 +182,6 @@ def fact_under(pattern: str, name: str) -> Fact | None:
     return None
 
 
-def program_fact(workload: Workload, name: str) -> Fact | None:
-    """The image fact `name` of what the workload runs: its image's, else, for a service its start command
-    runs (services.yaml `recognize`: `vllm serve` pip-installed on a CUDA base, `jupyter lab` on python), that
-    service's official image's (the same program writes the same paths and asks the same questions at start on
-    any base)."""
-    got = fact(workload.entry_image(), name)
-    if got is not None:
-        return got
-    from glmlint.catalog.services import identify
-
-    for m in identify(workload):
-        if m.via != "command":
-            continue
-        for image in m.service.images:
-            # a glob (Jupyter's `quay.io/jupyter/*`): the catalog entry of the images it covers (the Docker Stacks)
-            got = fact(image.name, name) if "*" not in image.name else fact_under(image.name, name)
-            if got is not None:
-                return got
-    return None
-
-
 def default_user(image: str | None) -> Fact | None:
     """The published default user of `image` when the catalog knows it (only non-root users are listed)."""
     return fact(image, "user")

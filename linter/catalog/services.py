@@ -27,11 +27,14 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glmlint.catalog import glob_match
 from glmlint.ir import Command, EnvVar, FileWrite, Format, Loc, Word, Workload, is_all_interfaces, last_option
 from glmlint.records import dataclass, field, replace
+
+if TYPE_CHECKING:
+    from glmlint.catalog.images import Fact
 
 _PYTHON = re.compile(r"^python[0-9.]*$")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -2578,3 +2581,24 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def program_fact(workload: Workload, name: str) -> Fact | None:
+    """The image fact `name` of what the workload runs: its image's, else, for a service its start command
+    runs (services.yaml `recognize`: `vllm serve` pip-installed on a CUDA base, `jupyter lab` on python), that
+    service's official image's (the same program writes the same paths and asks the same questions at start on
+    any base). Here, not in `catalog.images`: it reads both catalogs, and images is the lower layer."""
+    from glmlint.catalog.images import fact, fact_under
+
+    got = fact(workload.entry_image(), name)
+    if got is not None:
+        return got
+    for m in identify(workload):
+        if m.via != "command":
+            continue
+        for image in m.service.images:
+            # a glob (Jupyter's `quay.io/jupyter/*`): the catalog entry of the images it covers (the Docker Stacks)
+            got = fact(image.name, name) if "*" not in image.name else fact_under(image.name, name)
+            if got is not None:
+                return got
+    return None
