@@ -258,8 +258,9 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
     dev`; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
     keeps its own (a child shell's `cd` does not move its parent's). A `cd` with no operand, `-`, a word the
     build's variables do not fill, or `popd` leaves the directory unknown: relative paths then stay as written.
-    So does a `cd` in a subshell (`( … )`, `$( … )`: POSIX XCU 2.12, its directory ends with it; the shell model
-    keeps no subshells, so one is seen by an open parenthesis before the `cd` in the RUN's text, `inst`)."""
+    A `cd` in a subshell (`( … )`, `$( … )`: POSIX XCU 2.12) holds for the commands of that subshell and ends with
+    it: after its `)` the directory is the one before the subshell (the shell model keeps no subshells, so they are
+    read from the parentheses of the RUN's text, `inst`; quotes are not told apart)."""
     if not any(c.name in _REMOVERS for c in commands):
         return commands
     from glmlint import records
@@ -269,11 +270,17 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
     mine = {id(c) for c in own}
     dirs: dict[str, str | None] = {}  # "": the RUN's own shell; else a script's (its file, or its heredoc)
     here: str | None = stage.workdir
+    run_text = _run_text(inst) if inst is not None else None
+    subshells: list[tuple[int, int, str | None]] = []  # a `cd` in a subshell: (its offset, depth, the dir before)
     out = []
     for cmd in commands:
         key = "" if id(cmd) in mine else (cmd.loc.file or "<<")
         if key == "":
             dirs.clear()  # (a script run again starts afresh where it is run)
+            if subshells and run_text is not None:
+                at = _offset(inst, run_text, cmd.loc)
+                while subshells and _closed(run_text, subshells[-1][0], at, subshells[-1][1]):
+                    here = subshells.pop()[2]  # (its subshell ended: the directory before it)
             cwd = here
         else:
             cwd = dirs.setdefault(key, here)
@@ -284,8 +291,11 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 text = substitute(operands[0].text, env) if operands[0].dynamic else operands[0].text
                 if "$" not in text and "`" not in text and (text.startswith("/") or cwd is not None):
                     target = posixpath.normpath(posixpath.join(cwd or "/", text))
-            if key == "" and target is not None and inst is not None and _in_parentheses(inst, cmd.loc):
-                target = None  # (where the subshell ends is not known: unknown for the rest of the RUN)
+            if key == "" and run_text is not None:
+                at = _offset(inst, run_text, cmd.loc)
+                depth = run_text.count("(", 0, at) - run_text.count(")", 0, at)
+                if depth > 0:
+                    subshells.append((at, depth, here))
             if key == "":
                 here = target
             else:
@@ -314,20 +324,36 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
     return out
 
 
-def _in_parentheses(inst: Instruction, loc: Loc) -> bool:
-    """Whether the RUN's text before `loc` opens more parentheses than it closes (a subshell `( … )` or a command
-    substitution `$( … )` the command at `loc` runs in); quotes are not told apart, so a `(` in a string counts
-    too (the directory is then unknown, as before this was read)."""
-    texts = inst.source.split("\n")
-    depth = 0
+def _run_text(inst: Instruction) -> str:
+    """The RUN's text as its rows hold it, one `\n` between rows (`_offset` counts in it)."""
+    return "\n".join(inst.source.split("\n")[:len(inst.rows)])
+
+
+def _offset(inst: Instruction, text: str, loc: Loc) -> int:
+    """Where `loc` (a command's place in the Dockerfile) is in `_run_text(inst)`."""
+    rows = text.split("\n")
+    off = 0
     for row, (line, col) in enumerate(inst.rows):
-        text = texts[row] if row < len(texts) else ""
+        row_text = rows[row] if row < len(rows) else ""
         if line + 1 == loc.line:
-            text = text[:max(0, loc.col - 1 - col)]
-        depth += text.count("(") - text.count(")")
-        if line + 1 >= loc.line:
-            break
-    return depth > 0
+            return off + max(0, min(len(row_text), loc.col - 1 - col))
+        if line + 1 > loc.line:
+            return off
+        off += len(row_text) + 1
+    return off
+
+
+def _closed(text: str, start: int, end: int, depth: int) -> bool:
+    """Whether the subshell open at `start` (`depth` parentheses deep) closes before `end`."""
+    level = depth
+    for ch in text[start:end]:
+        if ch == "(":
+            level += 1
+        elif ch == ")":
+            level -= 1
+            if level < depth:
+                return True
+    return False
 
 
 def _starts_nothing(base: str) -> bool:
