@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glmlint.helmscripts import _command
-from tests.test_render import needs_helm, run
+from tests.test_render import fix, needs_helm, run
 
 _UP = """\
     #!/bin/bash
@@ -134,3 +134,8 @@ def test_values_a_chart_does_not_render_with_give_way_to_its_own(tmp_path, capsy
     assert code == 1, err
     assert "chart/templates/pod.yaml:8:" in out and "cannot render" not in err
     assert "the values `deploy.sh:2` installs it with (`values-prod.yaml`) do not render it" in err
+    # and `fix` verifies its edit with what `check` rendered with (reread23 R4: the edited copy was rendered with
+    # the script's values, which raise, and the fix was withheld)
+    code, out, lines = fix(root, capsys, "--unsafe-fixes", "--select", "GLM003", "chart")
+    assert code == 1, "\n".join(lines)
+    assert "+      securityContext: {privileged: false}" in out and "not fixed" not in "\n".join(lines)

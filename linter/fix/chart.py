@@ -124,8 +124,16 @@ def _apply(text: str, edits: list[tuple[int, int, int, str]]) -> str:
 def _verified(chart_dir: str, report: Any, results: list[Any], helm_options: Any) -> tuple[list[Any], str]:
     """The findings whose edits, applied to a copy of the chart together, render without them and change
     nothing but those values; else none, and why."""
-    from glmlint import helm
+    from glmlint import helm, records
 
+    if helm_options.script:
+        # what `check` rendered with (`helm.render_chart`): the script's values, else, when they do not render
+        # (a `required` value its `--set "$VAR"` gives at install), the chart's own; both renders use the same
+        try:
+            helm.render_chart(chart_dir, report.root, records.replace(helm_options, script=""))
+            helm_options = records.replace(helm_options, script="")
+        except helm.RenderError:
+            helm_options = records.replace(helm_options, values=(), set=(), script="")
     edits: dict[str, list[tuple[int, int, int, str]]] = {}
     for r in results:
         _path, disk, line, start, end, new = r.value_edit.edit
