@@ -132,6 +132,15 @@ def _start_writes(workload: Workload) -> str:
         return (f" (no automatic fix: its start command installs packages (`{install[1]}`), which writes the "
                 f"image's own directories: on a read-only root it fails; install them in the image build, then "
                 f"make the root filesystem read-only)")
+    for path in _writable(workload)[0]:
+        if any(covers(m, path) for m in workload.mounts):
+            continue
+        built = _built_under(workload, path)
+        if built is not None:
+            return (f" (no automatic fix: the image writes under {path} at start and {built}: an empty tmpfs or "
+                    f"emptyDir there would hide it, so it would not start; mount a volume that keeps the image's "
+                    f"files there (compose: an anonymous volume `- {path}` is filled from the image), then make "
+                    f"the root filesystem read-only)")
     unread = _moved(workload)[1]
     if unread is not None:
         name, moved = unread
@@ -169,14 +178,24 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
     is known to write at start (images.yaml `writable_paths`) and, in
     Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
+    listed, entry = _writable(workload)
+    if not listed:
+        return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
+    title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
+    return (set_value(ro, "read_only_rootfs", True, title=title),
+            *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
+
+
+def _writable(workload: Workload) -> tuple[list[str], str]:
+    """The paths besides /tmp the read-only fix makes writable (`_fix`), and the image entry that says so."""
     image = workload.entry_image()
     paths = program_fact(workload, "writable_paths")
     volumes = fact(image, "volumes") if workload.format is Format.KUBERNETES else None
     moved = _moved(workload)[0]
     if paths is None and volumes is None and not moved:
-        return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
+        return [], ""
     home = _home(workload)
-    listed = []
+    listed: list[str] = []
     # the image's VOLUMEs: CRI-O's default (`image_volumes = "mkdir"`) makes them directories of the read-only
     # root, where containerd binds one of its own (Docker: an anonymous volume): an emptyDir serves both
     written = [*(paths.value if paths is not None else ()),
@@ -191,12 +210,39 @@ def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
                 and not any(path.startswith(p.rstrip("/") + "/") for p in listed):  # under one made writable
             listed.append(path)
     if not listed:
-        return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
+        return [], ""
     entry = paths.entry if paths is not None else volumes.entry if volumes is not None \
         else program_fact(workload, "writable_env").entry  # type: ignore[union-attr]
-    title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
-    return (set_value(ro, "read_only_rootfs", True, title=title),
-            *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
+    return listed, entry
+
+
+def _built_under(workload: Workload, path: str) -> str | None:
+    """What the scanned build puts under `path`, which an empty tmpfs or emptyDir there would hide (reread23
+    R2), else None: a `COPY`/`ADD` there; a `pip install` of the user's own (`--user`, or any pip install when
+    `path` is a non-root home's `~/.local`: pip as a user who cannot write site-packages installs there, pip
+    `_internal/commands/install.py` `decide_user_install`); a model download into the Hugging Face cache there
+    (`huggingface-cli download`/`hf download` with no `--local-dir`, huggingface_hub's cache under `~/.cache`)."""
+    def under(p: str) -> bool:
+        p = posixpath.normpath(p)
+        return p == path or p.startswith(path.rstrip("/") + "/") or path.startswith(p.rstrip("/") + "/")
+
+    for dest, _loc in workload.copied_in:
+        if dest.startswith("/") and under(dest):
+            return f"its build copies `{dest}` there"
+    local = path.endswith("/.local") and not path.startswith("/root/")
+    cache = path.rstrip("/").endswith("/.cache") or "/.cache/huggingface" in path
+    for cmd in workload.build_steps:
+        words = [w.text for w in cmd.args]
+        pip = cmd.name in ("pip", "pip3") or (cmd.name.startswith("python") and words[:2] == ["-m", "pip"])
+        if pip and "install" in words and ("--user" in words or local) \
+                and not any(w.startswith(("--target", "--prefix", "-t", "--root")) for w in words):
+            return (f"its build's `{cmd.name} install` puts packages there" if "--user" in words else
+                    f"its build's `{cmd.name} install` may put packages there (as a user who cannot write "
+                    f"site-packages, pip installs into ~/.local; the scan does not know which user the RUN runs as)")
+        if cache and (cmd.name == "huggingface-cli" or cmd.name == "hf") and "download" in words[:1] \
+                and not any(w.startswith("--local-dir") for w in words):
+            return f"its build's `{cmd.name} download` puts a model there"
+    return None
 
 
 def _moved(workload: Workload) -> tuple[list[str], tuple[str, str] | None]:
