@@ -105,10 +105,21 @@ def _stamp(path: str) -> tuple[int, int] | None:
     return (st.st_size, st.st_mtime_ns) if st.st_size <= _MAX else None
 
 
-@functools.lru_cache(maxsize=256)
 def _installs(path: str, stamp: tuple[int, int] | None) -> tuple[tuple[tuple[str, tuple[str, ...], tuple[str, ...]], int], ...]:
     """Each `helm install|upgrade|template` of the script whose chart is a directory with a `Chart.yaml`:
-    ((chart, values files, `--set` expressions), line)."""
+    ((chart, values files, `--set` expressions), line). Only the script's reading is kept (`_helm_lines`):
+    whether a chart or values file is there is asked each time (a language server scans again after edits)."""
+    out = []
+    for verb, rest, line in _helm_lines(path, stamp):
+        got = _command(verb, rest, os.path.dirname(path))
+        if got is not None:
+            out.append((got, line))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _helm_lines(path: str, stamp: tuple[int, int] | None) -> tuple[tuple[str, str, int], ...]:
+    """The script's `helm` commands as (verb, the rest joined across continuation lines, line), by its stamp."""
     if stamp is None:
         return ()
     try:
@@ -118,12 +129,8 @@ def _installs(path: str, stamp: tuple[int, int] | None) -> tuple[tuple[tuple[str
         return ()
     if "helm" not in raw:
         return ()
-    out = []
-    for m in _COMMAND.finditer(raw):
-        got = _command(m.group(1), CONTINUED.sub(" ", m.group(2)), os.path.dirname(path))
-        if got is not None:
-            out.append((got, raw.count("\n", 0, m.start()) + 1))
-    return tuple(out)
+    return tuple((m.group(1), CONTINUED.sub(" ", m.group(2)), raw.count("\n", 0, m.start()) + 1)
+                 for m in _COMMAND.finditer(raw))
 
 
 def _command(verb: str, rest: str, directory: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:

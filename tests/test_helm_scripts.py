@@ -139,3 +139,17 @@ def test_values_a_chart_does_not_render_with_give_way_to_its_own(tmp_path, capsy
     code, out, lines = fix(root, capsys, "--unsafe-fixes", "--select", "GLM003", "chart")
     assert code == 1, "\n".join(lines)
     assert "+      securityContext: {privileged: false}" in out and "not fixed" not in "\n".join(lines)
+
+
+def test_a_chart_made_after_its_script_was_read_is_seen_in_the_same_process(tmp_path) -> None:
+    # reread23 R7: the script's reading is kept by its stamp, not whether its chart is there (a language
+    # server scans again after the user adds Chart.yaml)
+    from glmlint.helmscripts import values_for
+
+    (tmp_path / "deploy.sh").write_text("#!/bin/sh\nhelm upgrade --install app ./chart -f values-prod.yaml\n")
+    (tmp_path / "values-prod.yaml").write_text("replicas: 2\n")
+    (tmp_path / "chart").mkdir()
+    assert values_for(str(tmp_path / "chart")) is None
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+    got = values_for(str(tmp_path / "chart"))
+    assert got is not None and got[0] == (str(tmp_path / "values-prod.yaml"),)
