@@ -106,7 +106,7 @@ def _stamp(path: str) -> tuple[int, int] | None:
 
 
 def _installs(path: str, stamp: tuple[int, int] | None) -> tuple[tuple[tuple[str, tuple[str, ...], tuple[str, ...]], int], ...]:
-    """Each `helm install|upgrade|template` of the script whose chart is a directory with a `Chart.yaml`:
+    """Each `helm install` or `helm upgrade --install` of the script whose chart is a directory with a `Chart.yaml`:
     ((chart, values files, `--set` expressions), line). Only the script's reading is kept (`_helm_lines`):
     whether a chart or values file is there is asked each time (a language server scans again after edits)."""
     out = []

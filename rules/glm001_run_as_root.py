@@ -482,7 +482,7 @@ def start_install(workload: Workload, *, owned: bool = False,
         verbs = _INSTALLERS.get(program)
         if verbs is None or owned and program not in _SYSTEM_INSTALLERS:
             continue
-        if program in ("pip", "pip3") and any(elsewhere(d) for d in _pip_elsewhere(rest)):
+        if program in ("pip", "pip3") and any(elsewhere(d) for d in pip_elsewhere(rest)):
             continue  # into a directory of its choosing (`--target /tmp/deps`), not the image's site-packages
         # a system package manager's options may take a value before the verb (`apt-get -o DPkg::Lock::Timeout=60
         # install`)
@@ -495,7 +495,7 @@ def start_install(workload: Workload, *, owned: bool = False,
     return None
 
 
-def _pip_elsewhere(words: list[str]) -> list[str]:
+def pip_elsewhere(words: list[str]) -> list[str]:
     """The directories pip's `--target`/`-t`/`--prefix`/`--root` name in `words` ("" when the value is not there)."""
     out = []
     for i, w in enumerate(words):

@@ -84,8 +84,9 @@ def check(workload: Workload) -> Iterator[Finding]:
     ro = workload.read_only_rootfs
     if ro.value:
         return
-    note = _start_writes(workload)
-    fix = None if note else _fix(workload)
+    listed, entry = _writable(workload)
+    note = _start_writes(workload, listed)
+    fix = None if note else _fix(workload, listed, entry)
     message = f"{workload.label} has a writable root filesystem{note}" if note else None
     if ro.explicit:
         yield Finding(at=ro.loc, fix=fix, args={"name": workload.label}, message=message)
@@ -93,7 +94,7 @@ def check(workload: Workload) -> Iterator[Finding]:
         yield Finding(at=workload.anchor, fix=fix, args={"name": workload.label}, message=message)
 
 
-def _start_writes(workload: Workload) -> str:
+def _start_writes(workload: Workload, listed: list[str]) -> str:
     """Why no read-only fix is offered, else "": what the workload's start needs writable where no tmpfs or
     emptyDir the fix could add serves it, and that the workload does not mount:
     - a file among the image's own code, written unless a variable is set (images.yaml
@@ -132,7 +133,7 @@ def _start_writes(workload: Workload) -> str:
         return (f" (no automatic fix: its start command installs packages (`{install[1]}`), which writes the "
                 f"image's own directories: on a read-only root it fails; install them in the image build, then "
                 f"make the root filesystem read-only)")
-    for path in _writable(workload)[0]:
+    for path in listed:  # (the paths `_fix` would make writable)
         if any(covers(m, path) for m in workload.mounts):
             continue
         built = _built_under(workload, path)
@@ -172,13 +173,12 @@ def covers(mount: Mount, path: str) -> bool:
     return not mount.read_only and (path == target or path.startswith(target.rstrip("/") + "/"))
 
 
-def _fix(workload: Workload) -> Intent | tuple[Intent, ...]:
+def _fix(workload: Workload, listed: list[str], entry: str) -> Intent | tuple[Intent, ...]:
     """`read_only` with a writable `/tmp` (tmpfs or emptyDir, added by the fix engine), and a writable
     mount at each path the image (or the program its start command runs: `jupyter lab` on python, `program_fact`)
     is known to write at start (images.yaml `writable_paths`) and, in
     Kubernetes, at each VOLUME of its own it writes to (`volumes`)."""
     ro = workload.read_only_rootfs
-    listed, entry = _writable(workload)
     if not listed:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
     title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
@@ -222,6 +222,8 @@ def _built_under(workload: Workload, path: str) -> str | None:
     `path` is a non-root home's `~/.local`: pip as a user who cannot write site-packages installs there, pip
     `_internal/commands/install.py` `decide_user_install`); a model download into the Hugging Face cache there
     (`huggingface-cli download`/`hf download` with no `--local-dir`, huggingface_hub's cache under `~/.cache`)."""
+    from glmlint.rules.glm001_run_as_root import pip_elsewhere
+
     def under(p: str) -> bool:
         p = posixpath.normpath(p)
         return p == path or p.startswith(path.rstrip("/") + "/") or path.startswith(p.rstrip("/") + "/")
@@ -234,8 +236,7 @@ def _built_under(workload: Workload, path: str) -> str | None:
     for cmd in workload.build_steps:
         words = [w.text for w in cmd.args]
         pip = cmd.name in ("pip", "pip3") or (cmd.name.startswith("python") and words[:2] == ["-m", "pip"])
-        if pip and "install" in words and ("--user" in words or local) \
-                and not any(w.startswith(("--target", "--prefix", "-t", "--root")) for w in words):
+        if pip and "install" in words and ("--user" in words or local) and not pip_elsewhere(words):
             return (f"its build's `{cmd.name} install` puts packages there" if "--user" in words else
                     f"its build's `{cmd.name} install` may put packages there (as a user who cannot write "
                     f"site-packages, pip installs into ~/.local; the scan does not know which user the RUN runs as)")

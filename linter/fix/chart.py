@@ -126,11 +126,12 @@ def _verified(chart_dir: str, report: Any, results: list[Any], helm_options: Any
     nothing but those values; else none, and why."""
     from glmlint import helm, records
 
+    before = None
     if helm_options.script:
         # what `check` rendered with (`helm.render_chart`): the script's values, else, when they do not render
         # (a `required` value its `--set "$VAR"` gives at install), the chart's own; both renders use the same
         try:
-            helm.render_chart(chart_dir, report.root, records.replace(helm_options, script=""))
+            before, _ = helm.render_chart(chart_dir, report.root, records.replace(helm_options, script=""))
             helm_options = records.replace(helm_options, script="")
         except helm.RenderError:
             helm_options = records.replace(helm_options, values=(), set=(), script="")
@@ -166,7 +167,8 @@ def _verified(chart_dir: str, report: Any, results: list[Any], helm_options: Any
         opts = helm.HelmOptions(values=tuple(moved_values), set=helm_options.set,
                                 chart_values=helm_options.chart_values)
         try:
-            before, _ = helm.render_chart(chart_dir, report.root, helm_options)
+            if before is None:
+                before, _ = helm.render_chart(chart_dir, report.root, helm_options)
         except helm.RenderError as exc:  # checked without a template that cannot render: nothing to verify with
             return [], f"an edit is verified by rendering the whole chart, which does not render: {exc}"
         try:
