@@ -966,3 +966,75 @@ def link_pods(src: SourceFile, cluster: _Cluster | None) -> None:
 def linked_pods(pods: list[PodIdentity], path: str, cluster: _Cluster | None) -> list[PodIdentity]:
     """`pods` (of `path`) as `link_cluster` links them, with a cluster already made (`cluster_of`)."""
     return pods if cluster is None else [_link_pod(pod, path, cluster) for pod in pods]
+
+
+# -- a Secret's readers in the files applied with it ------------------------------------------------
+#
+# `kubectl apply -f k8s/` creates every object of the directory's files, in one namespace when they write
+# none: a Deployment of `k8s/deployment.yaml` reads the Secret of `k8s/secret.yaml` by name, as it would in
+# one file. A file's Secrets are linked to the workloads of the Kubernetes files of its own directory (not
+# those of other directories: `-f` reads one directory's files, and two directories side by side are often
+# two examples, two tests, two projects), read there when a Secret holds a literal no workload of its own
+# file reads (`glmlint.rules.glm013_secret_in_env`): nothing about them is kept in the scan's per-file state,
+# and a file checked alone finds its readers too.
+_NEAR_FILES = 200  # at most this many files read beside one Secret's file
+_NEAR_BYTES = 512 * 1024
+_READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword")  # a file with none reads no Secret
+
+
+def nearby_secret_reads(disk_path: str) -> list[Any]:
+    """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself) read of Secrets
+    into their workloads' environment (`kubernetes.secret_reads`), each file read once a scan (`scan_memo`)."""
+    from glmlint.parsers.base import scan_memo
+
+    here = os.path.abspath(disk_path)
+    directory = os.path.dirname(here)
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
+    except OSError:
+        return []
+    memo = scan_memo("secret_reads")
+    out: list[Any] = []
+    written: set[str] = set()  # the Secrets another file of the directory writes too
+    for name in names[:_NEAR_FILES]:
+        path = os.path.join(directory, name)
+        if path == here:
+            continue
+        got = memo.get(path) if memo is not None else None
+        if got is None:
+            got = _secret_reads_of(path)
+            if memo is not None:
+                memo[path] = got
+        out.extend(got[0])
+        written.update(got[1])
+    # a Secret of a name another file writes too is not one object of one deployment (a folder of examples,
+    # of tests, each with its own `hf` Secret and reader): which one a reader gets is not known
+    return [r for r in out if r.secret not in written]
+
+
+def _secret_reads_of(path: str) -> tuple[list[Any], set[str]]:
+    """The Secret reads of the Kubernetes file at `path` and the names of the Secrets it writes (none when it
+    is no such file, or a template)."""
+    try:
+        if os.path.getsize(path) > _NEAR_BYTES:
+            return [], set()
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return [], set()
+    if not (any(word in text for word in _READS_SECRETS) or "Secret" in text) or "{{" in text:
+        return [], set()
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    was = kubernetes.unrouted
+    try:
+        docs = yamlnodes.compose_all(text)
+        if not any(kubernetes.is_kubernetes(d) for d in docs):
+            return [], set()
+        source = kubernetes.parse(path, text, docs, pods=False)
+        return kubernetes.secret_reads(source.workloads, docs), {s.name for s in source.secrets}
+    except Exception:  # (a file that is not a manifest glmlint reads: it reads and writes no Secret)
+        return [], set()
+    finally:
+        kubernetes.unrouted = was
