@@ -89,7 +89,8 @@ value.
 
 A Kubernetes `Secret` committed with a literal value that a container puts in its environment
 (`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, a KubeRay cluster's
-`gcsFaultToleranceOptions.redisPassword`, which the operator gives the head as `REDIS_PASSWORD`) in the
+`gcsFaultToleranceOptions.redisPassword`, which the operator gives the head as `REDIS_PASSWORD`, and its
+`authOptions.secretName` in `mode: token`, whose `auth_token` every Ray container gets) in the
 Secret's namespace is reported too, at the Secret's key, naming those containers: a container of the
 same file, or of another file of its directory (`kubectl apply -f k8s/` creates them together:
 `k8s/secret.yaml` read by `k8s/deployment.yaml`; not when two files of the directory write a Secret of
@@ -321,6 +322,7 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
     only a value a file of the repository writes as it is (`_written_as_is`). A key that a YAML alias gives
     the value of another (`copy: *pw`) is reported with it, at the one line to change."""
     near: list[SecretRead] | None = None  # the reads of the files applied with this one, when first needed
+    names = {s.name for s in source.secrets}
     for secret in source.secrets:
         values: dict[str, str] = {}  # each key's value, to find the keys that are written once
         for var in secret.entries:
@@ -335,7 +337,7 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             if near is None:
                 from glmlint.link import nearby_secret_reads
 
-                near = nearby_secret_reads(source.disk_path)
+                near = nearby_secret_reads(source.disk_path, names)
             readers = (*readers, *((r.label, r.key, r.var) for r in near if r.secret == secret.name and (
                 r.namespace is None or secret.namespace is None or r.namespace == secret.namespace)))
         aliases = dict(secret.aliases)

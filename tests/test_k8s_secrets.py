@@ -328,3 +328,16 @@ def test_a_secret_generators_literal_is_reported_at_its_line_in_the_kustomizatio
     (tmp_path / ".git").mkdir()
     got = findings(tmp_path, capsys, "--select", "GLM013", ".")
     assert [(r["path"], r["line"]) for r in got] == [("kustomization.yaml", 4)]
+
+
+def test_kuberays_auth_secret_is_read_into_every_ray_container_in_token_mode(tmp_path: Path) -> None:
+    # KubeRay's own sample (ray-operator/config/samples/ray-cluster.auth.secret-ref.yaml), shortened
+    text = _RAY.replace("password: Rd7vN3mZ5xW1pL7kR2sY", "auth_token: Tk7vN3mZ5xW1pL7kR2sYq9") \
+        .replace("workerGroupSpecs: []", "workerGroupSpecs: [{groupName: gpu, rayStartParams: {}, template: {spec: "
+                 "{containers: [{name: ray-worker, image: 'rayproject/ray:2.53.0'}]}}}]")
+    auth = "authOptions: {mode: %s, secretName: redis-password-secret}"
+    assert _messages(tmp_path / "token", text % (auth % "token")) == [
+        (5, "Secret `redis-password-secret` sets `auth_token` to a literal secret, read by container `ray-head` "
+            "(RayCluster/raycluster-external-redis head) and container `ray-worker` (RayCluster/raycluster-external-redis "
+            "gpu)")]
+    assert _messages(tmp_path / "disabled", text % (auth % "disabled")) == []

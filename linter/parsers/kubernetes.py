@@ -2213,11 +2213,8 @@ def _base64_text(text: str) -> str | None:
 def secret_reads(workloads: list[Workload], docs: list[Any]) -> list[SecretRead]:
     """What the workloads of a file read of Secrets into their environment, by the Secret's name: a container's
     `env` item's `valueFrom.secretKeyRef` (that key, as that variable), `envFrom` item's `secretRef` (every key,
-    each as a variable of its name after the item's `prefix`), and a KubeRay head's
-    `gcsFaultToleranceOptions.redisPassword.valueFrom.secretKeyRef`, which the operator gives the head's Ray
-    container as `REDIS_PASSWORD` (ray-project/kuberay@b2f504f2aea6f49277b3d80d2fa0d9f9a8cc064f
-    ray-operator/controllers/ray/common/pod.go: `container.Env = append(…, EnvVar{Name: REDIS_PASSWORD,
-    Value: options.RedisPassword.Value, ValueFrom: options.RedisPassword.ValueFrom})`)."""
+    each as a variable of its name after the item's `prefix`), and what the KubeRay operator gives a Ray
+    container from a Secret (`_kuberay_reads`)."""
     reads: list[SecretRead] = []
     for w in workloads:
         path = w.node_path
@@ -2235,14 +2232,38 @@ def secret_reads(workloads: list[Workload], docs: list[Any]) -> list[SecretRead]
             name = y.text(y.get(e, "secretRef", "name"))
             if name:
                 reads.append(SecretRead(w.label, w.namespace, name, None, y.text(y.get(e, "prefix")) or ""))
-        # a KubeRay head group's Ray container (the first): the cluster spec is the group's parent
-        if len(path) > 6 and path[-5:] == ("headGroupSpec", "template", "spec", "containers", 0):
-            ref = y.get(_at(docs[path[0]], path[1:-5]), "gcsFaultToleranceOptions", "redisPassword", "valueFrom",
-                        "secretKeyRef")
-            name, key = y.text(y.get(ref, "name")), y.text(y.get(ref, "key"))
-            if name and key:
-                reads.append(SecretRead(w.label, w.namespace, name, key, "REDIS_PASSWORD"))
+        reads.extend(_kuberay_reads(w, docs[path[0]], path))
     return reads
+
+
+def _kuberay_reads(w: Workload, doc: Any, path: Path) -> list[SecretRead]:
+    """The Secrets the KubeRay operator puts in a group's Ray container's (the first's) environment: the head's
+    REDIS_PASSWORD from `gcsFaultToleranceOptions.redisPassword.valueFrom.secretKeyRef`
+    (ray-project/kuberay@b2f504f2aea6f49277b3d80d2fa0d9f9a8cc064f ray-operator/controllers/ray/common/pod.go
+    `configureGCSFaultTolerance`), and every group's RAY_AUTH_TOKEN from key `auth_token` of
+    `authOptions.secretName` when `authOptions.mode` is `token` and `enableK8sTokenAuth` is not set
+    (ray-project/kuberay@feeaf72facab4881ba2b179248bb67315634e229 common/pod.go `SetContainerTokenAuthEnvVars`,
+    utils/util.go `IsAuthEnabled`, utils/constant.go `RAY_AUTH_TOKEN_SECRET_KEY`)."""
+    tail = ("template", "spec", "containers", 0)
+    if len(path) > 6 and path[-5:] == ("headGroupSpec", *tail):
+        spec, head = path[1:-5], True
+    elif len(path) > 7 and path[-4:] == tail and path[-6] == "workerGroupSpecs" and isinstance(path[-5], int):
+        spec, head = path[1:-6], False
+    else:
+        return []
+    if not (y.text(y.get(doc, "apiVersion")) or "").startswith("ray.io/"):
+        return []
+    cluster = _at(doc, spec)
+    out = []
+    ref = y.get(cluster, "gcsFaultToleranceOptions", "redisPassword", "valueFrom", "secretKeyRef")
+    name, key = y.text(y.get(ref, "name")), y.text(y.get(ref, "key"))
+    if head and name and key:
+        out.append(SecretRead(w.label, w.namespace, name, key, "REDIS_PASSWORD"))
+    auth = y.get(cluster, "authOptions")
+    name = y.text(y.get(auth, "secretName"))
+    if name and y.text(y.get(auth, "mode")) == "token" and y.scalar(y.get(auth, "enableK8sTokenAuth")) is not True:
+        out.append(SecretRead(w.label, w.namespace, name, "auth_token", "RAY_AUTH_TOKEN"))
+    return out
 
 
 def secrets_read(secrets: list[Secret], reads: list[SecretRead], close: bool = True) -> list[Secret]:
