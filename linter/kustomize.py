@@ -749,7 +749,10 @@ class ResourceOrigin:
         conf, by = self.generated or ("", "")
         if by != "SecretGenerator" or not path or path[0] != "data" or len(path) > 2:
             return None
-        found: dict[str, Place] = {}
+        # each key the generator gives the Secret, with the place that writes it (None: a local env file's, which
+        # `.gitignore` keeps out of the repository: no place in it); `complete`: every key is known
+        found: dict[str, Place | None] = {}
+        complete = True
         for doc in self.files.docs(conf):
             for entry in y.items(y.get(doc, "secretGenerator")):
                 name = y.text(y.get(entry, "name")) or ""
@@ -761,29 +764,35 @@ class ResourceOrigin:
                         found.setdefault(key.strip(), Place(display_path(conf, self.root), item.start_mark.line + 1,
                                                             item.start_mark.column + 1, disk=conf))
                 for item in y.items(y.get(entry, "envs")) + y.items(y.get(entry, "env")):
-                    for key, at in self._env_lines(os.path.join(os.path.dirname(conf), y.text(item) or "")).items():
+                    got = self._env_lines(os.path.join(os.path.dirname(conf), y.text(item) or ""))
+                    if got is None:
+                        complete = False
+                        continue
+                    for key, at in got.items():
                         found.setdefault(key, at)
-        if not found:
-            return None
-        return found.get(path[1]) if len(path) == 2 else found[min(found)]
+                complete = complete and not y.items(y.get(entry, "files"))  # (a file's key: its name, maybe renamed)
+        if len(path) == 2:
+            return found.get(path[1])
+        return found[min(found)] if found and complete else None
 
-    def _env_lines(self, path: str) -> dict[str, Place]:
-        """Each key of a committed env file and its line (none for one a `.gitignore` keeps out of the repository)."""
+    def _env_lines(self, path: str) -> dict[str, Place | None] | None:
+        """Each key of an env file and its line (None for each key of one a `.gitignore` keeps out of the repository:
+        it is no text of the repository); None when it cannot be read."""
         from glmlint.parsers.compose import _git_ignored
 
         try:
             with open(path, encoding="utf-8") as fh:
                 lines = fh.read().split("\n")
         except (OSError, UnicodeDecodeError):
-            return {}
-        if _git_ignored(os.path.abspath(path)):
-            return {}
-        out: dict[str, Place] = {}
+            return None
+        ignored = _git_ignored(os.path.abspath(path))
+        out: dict[str, Place | None] = {}
         for n, line in enumerate(lines, 1):
             text = line.strip()
             key, eq, _value = text.partition("=")
             if eq and key.strip() and not text.startswith("#"):
-                out.setdefault(key.strip(), Place(display_path(path, self.root), n, line.index(text[0]) + 1, disk=path))
+                out.setdefault(key.strip(), None if ignored else
+                               Place(display_path(path, self.root), n, line.index(text[0]) + 1, disk=path))
         return out
 
     def _patched(self, path: tuple[Any, ...], node: Node) -> Place | None:

@@ -328,6 +328,11 @@ def test_a_secret_generators_literal_is_reported_at_its_line_in_the_kustomizatio
     (tmp_path / ".git").mkdir()
     got = findings(tmp_path, capsys, "--select", "GLM013", ".")
     assert [(r["path"], r["line"]) for r in got] == [("kustomization.yaml", 4)]
+    # (review A24 S1) a local env file's key that sorts first in the built `data:` (whose position is the
+    # mapping's) has no place in the repository: nothing for it, and the literal keeps its own finding
+    (tmp_path / "keys.env").write_text("ANTHROPIC_API_KEY=sk-ant-api03-Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDfGh\n")
+    got = findings(tmp_path, capsys, "--select", "GLM013", ".")
+    assert [(r["path"], r["line"], "`HF_TOKEN`" in r["message"]) for r in got] == [("kustomization.yaml", 4, True)]
 
 
 def test_kuberays_auth_secret_is_read_into_every_ray_container_in_token_mode(tmp_path: Path) -> None:
@@ -341,3 +346,26 @@ def test_kuberays_auth_secret_is_read_into_every_ray_container_in_token_mode(tmp
             "(RayCluster/raycluster-external-redis head) and container `ray-worker` (RayCluster/raycluster-external-redis "
             "gpu)")]
     assert _messages(tmp_path / "disabled", text % (auth % "disabled")) == []
+
+
+def test_a_kserve_inference_service_of_another_file_reads_the_hf_secret(tmp_path: Path) -> None:
+    # KServe's Hugging Face runtime docs: `hf-secret` applied beside the InferenceService that reads it
+    isvc = """\
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: huggingface-llama3}
+        spec:
+          predictor:
+            model:
+              modelFormat: {name: huggingface}
+              args: [--model_name=llama3, --model_id=meta-llama/meta-llama-3-8b-instruct]
+              env:
+                - name: HF_TOKEN
+                  valueFrom: {secretKeyRef: {name: hf-secret, key: HF_TOKEN, optional: false}}
+    """
+    secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: hf-secret}\ntype: Opaque\n" \
+             "stringData: {HF_TOKEN: hf_Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDf}\n"
+    assert [(p, line) for p, line, _m in _found(tmp_path, {"hf-secret.yaml": secret, "isvc.yaml": isvc})] == [
+        ("hf-secret.yaml", 5)]
+    assert _found(tmp_path / "other", {"hf-secret.yaml": secret, "isvc.yaml": isvc.replace("HF_TOKEN, opt", "TOKEN, opt")
+                                       .replace("name: HF_TOKEN", "name: HF_HUB_OFFLINE")}) == []
