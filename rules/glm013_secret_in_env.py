@@ -80,7 +80,8 @@ client is given for a local OpenAI-compatible server that checks none
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
 `PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
-`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a switch (`true`, `off`,
+`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a token that is no credential (etcd's
+`ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap), a switch (`true`, `off`,
 `enabled`, `disabled`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
 `TOKEN_BUDGET`, `MAX_TOKEN`, `NUM_TOKEN`). A short number in a name that
 holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
@@ -185,6 +186,11 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     # `PASSWORD_SCHEME: SSHA`, `TOKEN_STRATEGY: jwt`), or where a program finds it (`HF_TOKEN_ENV: HF_TOKEN`)
                     "ALGO", "HASHER", "HASHERS", "ENCODER", "SCHEME", "STRENGTH", "COMPLEXITY", "STRATEGY", "KIND",
                     "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR"})
+# names whose "token" is no credential: etcd's `--initial-cluster-token` ("Initial cluster token for the etcd
+# cluster during bootstrap. Specifying this can protect you from unintended cross-cluster interaction"), a
+# cluster's identifier every Bitnami etcd install writes as it is, and `ETCD_AUTH_TOKEN`, the `--auth-token` type
+# (`simple` or `jwt,…`) (etcd-io/etcd@c5eb78e2e63943feddf870d75000e56882fbd9b2 server/etcdmain/help.go; field24 F24-2)
+_NOT_CREDENTIALS = (("INITIAL", "CLUSTER", "TOKEN"), ("ETCD", "AUTH", "TOKEN"))
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -720,6 +726,8 @@ def is_secret_name(name: str) -> bool:
         return False
     if any(w in _QUANTITY for w in words[:-1]):
         return False  # how many LLM tokens, not a token: `MAX_TOKEN`, `NUM_TOKEN`
+    if any(tuple(words[-len(t):]) == t for t in _NOT_CREDENTIALS):
+        return False  # (`ETCD_INITIAL_CLUSTER_TOKEN`, `--initial-cluster-token`)
     if any(w in _SECRET_WORDS for w in words):
         return True
     return any(pair in _SECRET_PAIRS for pair in zip(words, words[1:]))
