@@ -103,10 +103,11 @@ mounted as files, or read by no container, is not (GLM013 is a secret in an envi
 encrypted with SOPS (a top-level `sops:`), a null (`~`), template text
 (`<your-hf-token>`, `my-password` here as in an environment, `${BASE64_PASSWORD}`, a PEM block around
 `...`), a hashed password (`$2y$…`, Dex's), binary `data`, nor what a Helm chart's template makes at
-install time (`randAlphaNum`, `lookup`, a `default` for a value the values files leave empty, a `--set`).
-A value a template line, a Kustomize resource or a patch writes as it is is reported there, and a chart's
-values file's literal that a template writes into the Secret (`{{ .Values.hfToken | b64enc }}`) at the
-values line, as the same value given through `env` is.
+install time (`randAlphaNum`, `genPrivateKey`, `lookup`) or a `--set` gives. A value a template line, a
+Kustomize resource or patch, or a `secretGenerator`'s `literals:` item or committed `envs:` file writes as it
+is is reported there, a constant a template's action writes (`default "…"`, `{{ "…" | b64enc }}`) at the
+template line, and a chart's values file's literal that a template writes into the Secret
+(`{{ .Values.hfToken | b64enc }}`) at the values line, as the same value given through `env` is.
 
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
@@ -354,7 +355,7 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             # literal a template encodes, or a `secretGenerator`'s
             line = _written_as_is(source, var.loc) if source.origins is not None else None
             if source.origins is not None and line is None:
-                if not _from_values(source, var):
+                if not (_from_template(source, var) or _from_values(source, var)):
                     continue
                 line = var.value
             keys = [var.name, *(k for k, first in secret.aliases if first == var.name and k in values)]
@@ -412,6 +413,37 @@ def _written_as_is(source: SourceFile, at: Loc) -> str | None:
 _VALUES_REF = lazyre.compile(r"(?<![\w)])\$?\.Values((?:\.[A-Za-z0-9_-]+)+)")
 
 
+# a string constant in a template's action (`default "s3cret"`, `{{ "s3cret" | b64enc }}`, a raw `` `s3cret` ``)
+_TEMPLATE_STRING = lazyre.compile(r'"((?:[^"\\]|\\.)*)"|`([^`]*)`')
+
+
+def _template_line(source: SourceFile, var: EnvVar) -> str | None:
+    """The line of a chart's template that wrote a rendered Secret's key at `var` (its value in an action), if known."""
+    got = source.origins.locate(var.loc.line, var.loc.col)
+    if got is None or got[0].detail or not got[0].disk or var.value is None:
+        return None
+    try:
+        with open(got[0].disk, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().split("\n")
+    except OSError:
+        return None
+    line = lines[got[0].line - 1] if 0 < got[0].line <= len(lines) else ""
+    return line if "{{" in line else None
+
+
+def _from_template(source: SourceFile, var: EnvVar) -> bool:
+    """Whether a rendered chart's Secret value at `var` is a string constant its template's action writes (a literal
+    `default "…"` every install that leaves the value empty gets, `{{ "…" | b64enc }}`): committed text, reported at
+    the template line, as the same default given through `env` is (review A24 S2). Not what a function makes at
+    install time (`randAlphaNum`, `genPrivateKey`, `lookup`), whose output is no constant of the line."""
+    line = _template_line(source, var)
+    if line is None:
+        return False
+    value = var.value.strip()
+    return any(value == (m.group(1) if m.group(1) is not None else m.group(2))
+               for action in re.findall(r"\{\{(.*?)\}\}", line) for m in _TEMPLATE_STRING.finditer(action))
+
+
 def _from_values(source: SourceFile, var: EnvVar) -> bool:
     """Whether a rendered chart's Secret value at `var` is a values file's literal, as the file writes it (a chart's
     `values.yaml`, the `-f` file of its deploy script): the template line that wrote the key reads a value of
@@ -419,15 +451,9 @@ def _from_values(source: SourceFile, var: EnvVar) -> bool:
     read decoded). Committed text, reported at the values line (`results.moved`, through `source.embedded`), as
     the same value given through `env` is; not a value a template makes (`randAlphaNum`, a `default` the values
     leave empty, `lookup`), nor one `--set` gives."""
-    got = source.origins.locate(var.loc.line, var.loc.col)
-    if got is None or got[0].detail or not got[0].disk or var.value is None:
+    line = _template_line(source, var)
+    if line is None:
         return False
-    try:
-        with open(got[0].disk, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().split("\n")
-    except OSError:
-        return False
-    line = lines[got[0].line - 1] if 0 < got[0].line <= len(lines) else ""
     inner = tuple((tuple(m.group(1)[1:].split(".")), var.value.strip()) for m in _VALUES_REF.finditer(line))
     if not inner or source.origins.values_place(var.loc.line, inner) is None:
         return False

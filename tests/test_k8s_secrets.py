@@ -369,3 +369,21 @@ def test_a_kserve_inference_service_of_another_file_reads_the_hf_secret(tmp_path
         ("hf-secret.yaml", 5)]
     assert _found(tmp_path / "other", {"hf-secret.yaml": secret, "isvc.yaml": isvc.replace("HF_TOKEN, opt", "TOKEN, opt")
                                        .replace("name: HF_TOKEN", "name: HF_HUB_OFFLINE")}) == []
+
+
+@needs_helm
+def test_a_literal_default_a_charts_secret_template_writes_is_reported_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review A24 S2: `default "…"` is what every install that leaves the value empty gets; `randAlphaNum` is not
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text('redisPassword: ""\n')
+    (chart / "templates" / "pod.yaml").write_text(textwrap.dedent(_READER).replace("%s", "{{ .Release.Name }}-keys"))
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-keys\ndata:\n"
+              "  REDIS_PASSWORD: {{ .Values.redisPassword | default %s | b64enc | quote }}\n")
+    (chart / "templates" / "secret.yaml").write_text(secret % '"Zq8s7d6fKpL2mN4x"')
+    got = findings(tmp_path, capsys, "--select", "GLM013", "chart")
+    assert [(r["path"], r["line"], "base64" in r["message"]) for r in got] == [("chart/templates/secret.yaml", 6, False)]
+    (chart / "templates" / "secret.yaml").write_text(secret % "(randAlphaNum 16)")
+    assert findings(tmp_path, capsys, "--select", "GLM013", "chart") == []
