@@ -1072,6 +1072,7 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             candidates = [*found, here] if bash else found
         else:
             candidates = found
+    scripts, looked, copies = final.scripts, final.looked, len(final.copies)
     for path in candidates:
         bound = _bound_from(path, binds) if binds else None
         if bound is not None:  # the mount hides what the image has there
@@ -1081,12 +1082,13 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             if isinstance(got, tuple) and _shell_script(got[1]):
                 return got[0], got[1], lambda r, c, f=got[0]: Loc(r + 1, c + 1, f)
             return None
-        written = final.scripts.get(path)
+        written = scripts.get(path)
         if written is not None:  # written by the build: located where it is written
             return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
-        copied = _copied_script(final, path, context)
+        known = looked.get(path)  # (`_copied_script`'s memo read here: ~40k PATH lookups on the corpus, most known)
+        copied = known[1] if known is not None and known[0] == copies else _copied_script(final, path, context)
         if copied is not None:
             shown, text = copied
             return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
