@@ -117,7 +117,8 @@ and `users` group are that user's, and Jupyter cannot start as another uid;
 a Kubernetes `runAsUser` takes a uid, so an image whose user is a name gets its
 account's uid where the catalog knows it: micromamba's `mambauser` is `57439`);
 else, in a Dockerfile or a compose service built from one, the user the build makes (`useradd`, `adduser`)
-and gives files to (`chown -R worker /home/worker/app`, by name or uid; the last such one): it owns what the
+and gives files to (`chown -R worker /home/worker/app`, or `COPY --chown=worker . .` as the Hugging Face Spaces
+docs write it, by name or uid; the last such one): it owns what the
 build meant the app to write (PrivateGPT's `local_data`), and has a name and a home, which another uid has not
 (one made without a home, `useradd` without `-m` on Debian and Ubuntu, is not taken for an image that writes
 under its home, nor one the build gives uid 0 or passwordless sudo, which would be root again: [GLM019](GLM019.md);
@@ -372,8 +373,9 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
     if (made := _build_user(workload, home)):
+        how = "`chown`" if any(cmd.name == "chown" for cmd in workload.build_steps) else "`COPY --chown`"
         return set_value(workload.user, "user", made, title=f"Run as `{made}`, the user the image build makes and "
-                                                           f"gives its files to (`chown`)")
+                                                           f"gives its files to ({how})")
     named = _needs_name(workload)
     if home or named or claims:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
@@ -418,7 +420,7 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
     HOME=/tmp keeps those writes in the tmpfs there. On a writable root GLM004's read-only fix, applied after this
     one, mounts a tmpfs at those paths in the user's home (its `_home`), so `user: app` + `read_only` starts."""
     if workload.format not in (Format.DOCKERFILE, Format.COMPOSE) or not workload.build_steps or \
-            not any(cmd.name == "chown" for cmd in workload.build_steps):
+            not workload.copy_owners and not any(cmd.name == "chown" for cmd in workload.build_steps):
         return ""
     from glmlint.sudoers import built_accounts
 
