@@ -167,7 +167,10 @@ image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), 
 service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
 the image's own directory or on a volume that keeps its owner (a compose named volume, which Docker seeds
 from the image's root-owned directory; a bind mount or hostPath); a tmpfs or an `emptyDir` every uid
-writes, and a claim gets the fsGroup. The finding says so.
+writes, and a claim gets the fsGroup. A relative path where the scan does not know the directory it starts in
+(FastChat's `controller.log` in LOGDIR, `.` unless set) is in its image's WORKDIR, `/` unless the image sets one,
+root's in an image that runs as root (unless the workload mounts a volume, which may be that directory). The
+finding says so.
 No fix is offered where root is the workload's purpose (the finding itself, and its
 message, are unchanged; a volume-permissions step's message says why):
 
@@ -757,7 +760,15 @@ def _root_owned_writes(workload: Workload) -> str:
             where = write.path if write.path.startswith("/") else posixpath.join(workdir, write.path) if workdir \
                 else None
             if where is None:
-                continue
+                # the directory it starts in is its image's WORKDIR (`/` unless the image sets one), which the
+                # scan does not know: one an image that runs as root made, root's, unless a mount is there
+                if workload.mounts:
+                    continue  # (a volume may be that directory)
+                return (f" (no automatic fix: {match.service.name} writes {write.path} at start in the directory "
+                        f"it starts in (its image's WORKDIR, `/` unless set), which is root's: another uid cannot "
+                        f"write there; set its working directory to one the uid owns"
+                        + (f" or set {' or '.join(u.describe() for u in write.unless)}" if write.unless else "")
+                        + ", then run as a non-root user)")
             holder = max((m for m in workload.mounts if under(where, m.target)), key=lambda m: len(m.target),
                          default=None)
             if holder is not None and (holder.kind in _SCRATCH and _everyone_writes(holder) or holder.source in scratch

@@ -52,7 +52,8 @@ whose start writes a file among its own code unless a variable is set (Open WebU
 user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
 service that keeps its data in the directory it starts in unless told elsewhere (`mlflow server`
 without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts-destination` its
-uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
+uploaded artifacts; FastChat's programs their log file, `controller.log`, unless `LOGDIR` is set;
+Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
 `/app/backend/data`), nor for one whose start rewrites its own configuration (Bitnami's Redis image edits
 `/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
 that directory, nor for one whose start command installs packages (`pip install gunicorn && gunicorn …`,
