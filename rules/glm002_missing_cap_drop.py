@@ -198,25 +198,38 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
 
 
 def root_start(workload: Workload) -> bool:
-    """Whether the container runs the image's entrypoint for the server its root start is for (images.yaml
+    """Whether the container may run the image's entrypoint for the server its root start is for (images.yaml
     `root_start_for`: the official postgres image's `docker-entrypoint.sh` chowns and steps down only when its
     first argument is `postgres` or an option, `if [ "$1" = 'postgres' ]`, and otherwise `exec "$@"`). A
     client pod's `command: ["sleep", "3600"]` replaces the entrypoint, and a compose `command: sleep 3600`
     reaches it as an argument it only runs: neither needs what the image's root start needs. True where the
-    catalog says nothing, or the scan cannot read the command."""
+    catalog says nothing, or the scan cannot tell: a start that names the entrypoint or a server anywhere
+    (`sh -c "mkdir -p /x && exec docker-entrypoint.sh postgres"`, `tini -- docker-entrypoint.sh postgres`), a
+    shell, a script whose text the scan may not have, a wrapper that runs its arguments, a variable."""
     servers = fact(workload.entry_image(), "root_start_for")
     if servers is None:
         return True
     names = {str(n) for n in servers.value}
+    if any(posixpath.basename(c.name) in names for c in workload.process):
+        return True
     entrypoint = workload.entrypoint.value if workload.entrypoint is not None and workload.entrypoint.explicit \
         else None
     command = workload.command.value if workload.command is not None and workload.command.explicit else None
-    if entrypoint is not None:
-        # replaced (k8s `command:`, compose `entrypoint:`): the image's own start runs only when named again
-        first = entrypoint[0] if entrypoint else None
-        return first is None or first.dynamic or posixpath.basename(first.text) in names
-    first = command[0] if command else None
-    return first is None or first.dynamic or first.text.startswith("-") or posixpath.basename(first.text) in names
+    # replaced (k8s `command:`, compose `entrypoint:`): the image's own start runs only when named again
+    words = [*entrypoint, *(command or ())] if entrypoint is not None else [*(command or ())]
+    named = re.compile(r"(?:^|[\s/;&|(`'\"])(?:" + "|".join(map(re.escape, sorted(names))) + r")(?=$|[\s;&|)`'\"])")
+    if any(w.dynamic or named.search(w.text) for w in words):
+        return True
+    first = words[0] if words else None
+    if first is None:
+        return True
+    program = posixpath.basename(first.text)
+    return entrypoint is None and first.text.startswith("-") or program in _CANNOT_TELL or program.endswith(".sh")
+
+
+# start programs whose arguments or text may run the image's entrypoint: shells and wrappers
+_CANNOT_TELL = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "env", "tini", "dumb-init", "exec",
+                          "nice", "timeout", "gosu", "su-exec", "s6-svscan", "supervisord", "python", "python3"})
 
 
 def closed_tree(workload: Workload) -> tuple[str, str, str] | None:
