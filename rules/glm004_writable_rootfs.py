@@ -46,12 +46,12 @@ cannot read, `${HF_HOME}` or a `valueFrom`); in Kubernetes also at each of the i
 (postgres' data directory, redis' `/data`), which CRI-O, unlike Docker and containerd, makes a directory
 of the read-only root filesystem. A compose
 service built from a scanned Dockerfile writes where the image its final stage builds on writes
-(`FROM nginx`). Where that build puts files under such a path (a `COPY` there, a `pip install --user`, or any
-pip install as a non-root user, which installs into `~/.local`, as the Hugging Face Spaces template's does;
-a `huggingface-cli download` into `~/.cache`), an empty tmpfs would hide them: the compose fix mounts an
-anonymous volume there instead (`volumes: [/home/user/.local]`), which Docker fills with the image's files at
-that path, their owners kept, when it creates it. Compose keeps that volume when it recreates the container,
-so after a rebuild `docker compose up -V` (`--renew-anon-volumes`) gives it the new image's files. No fix is offered for an image
+(`FROM nginx`). No fix is offered where that build puts files under such a path (a `COPY` there, a
+`pip install --user`, or any pip install as a non-root user, which installs into `~/.local`, as the Hugging
+Face Spaces template's does; a `huggingface-cli download` into `~/.cache`): a tmpfs or emptyDir there is empty
+and hides them, and an anonymous volume, which Docker fills from the image when it creates it, is kept by
+Compose when it recreates the container, so after `docker compose up --build` it would still hold the first
+build's files. No fix is offered for an image
 whose start writes a file among its own code unless a variable is set (Open WebUI's
 `.webui_secret_key` without `WEBUI_SECRET_KEY`), for one whose start needs a directory owned by its
 user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
@@ -144,14 +144,17 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
                 f"image's own directories: on a read-only root it fails; install them in the image build, then "
                 f"make the root filesystem read-only)")
     for path in listed:  # (the paths `_fix` would make writable)
-        if workload.format is Format.COMPOSE or any(covers(m, path) for m in workload.mounts):
-            continue  # compose: the fix mounts an anonymous volume there, which Docker fills from the image
+        if any(covers(m, path) for m in workload.mounts):
+            continue
         built = _built_under(workload, path)
         if built is not None:
+            # not an anonymous volume there either: Docker fills one from the image when it creates it, and Compose
+            # keeps it when it recreates the container (`up --build`), so it would keep the first build's files
+            # (review A24 X4)
             return (f" (no automatic fix: the image writes under {path} at start and {built}: an empty tmpfs or "
-                    f"emptyDir there would hide it, so it would not start; mount a volume that keeps the image's "
-                    f"files there (compose: an anonymous volume `- {path}` is filled from the image), then make "
-                    f"the root filesystem read-only)")
+                    f"emptyDir there would hide it, so it would not start, and a volume filled from the image keeps "
+                    f"its first build's files; install them outside {path} in the build (a virtual environment, "
+                    f"`--local-dir`), then make the root filesystem read-only)")
     changed = _start_changes_tree(workload, listed)
     if changed is not None:
         # field23 F23-8: an entrypoint script that replaces image directories with links into a volume at start
@@ -278,17 +281,9 @@ def _fix(workload: Workload, listed: list[str], entry: str) -> Intent | tuple[In
     ro = workload.read_only_rootfs
     if not listed:
         return set_value(ro, "read_only_rootfs", True, title="Make the root filesystem read-only")
-    # compose: where the build put files (reread23 R2: `pip install --user` into ~/.local), an anonymous volume,
-    # which Docker fills with the image's files at that path when it creates it (moby daemon `copyExistingContents`,
-    # owners kept); a tmpfs is empty and would hide them. Kubernetes' emptyDir gets no copy (`_start_writes`)
-    filled = [p for p in listed if workload.format is Format.COMPOSE and not any(covers(m, p) for m in workload.mounts)
-              and _built_under(workload, p) is not None]
     title = f"Make the root filesystem read-only, with writable mounts where the `{entry}` image writes ({', '.join(listed)})"
-    if filled:
-        title += (f"; at {', '.join(filled)} an anonymous volume, which Docker fills with what the build put there "
-                  f"(after a rebuild, `docker compose up -V` renews it)")
     return (set_value(ro, "read_only_rootfs", True, title=title),
-            *(ensure_item(ro, "image_volumes" if p in filled else "writable_paths", p, title="") for p in listed))
+            *(ensure_item(ro, "writable_paths", p, title="") for p in listed))
 
 
 def _writable(workload: Workload) -> tuple[list[str], str]:

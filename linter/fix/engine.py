@@ -678,7 +678,7 @@ _SNAPSHOT = ("image", "user", "run_as_non_root", "privileged", "allow_privilege_
              "selinux", "system_paths", "security_opts", "memory_limit", "mounts", "ports", "env", "entrypoint",
              "command", "process", "build_steps", "files")
 _ALSO = {"user": {"run_as_non_root"}, "read_only_rootfs": {"mounts"}, "writable_paths": {"mounts"},
-         "image_volumes": {"mounts"}, "mount.read_only": {"mounts"}, "shared_memory": {"mounts"}}
+         "mount.read_only": {"mounts"}, "shared_memory": {"mounts"}}
 # compose and `docker run` write these as security options (`glmlint.fields.SECURITY_OPTIONS`): changing one
 # changes the others
 _OPTS = frozenset(SECURITY_OPTIONS)

@@ -22,7 +22,7 @@ from glmlint.rule import (EnsureItem, Intent, MountReadOnly, PublishLoopback, Re
 
 _RULE_TERMS = (RemoveSetting, SetDirective, PublishLoopback, MountReadOnly, RestoreDefault)
 # fields whose fix also adds a writable mount (a tmpfs, an emptyDir volume in the pod)
-_NEEDS_WRITABLE_MOUNTS = frozenset({"read_only_rootfs", "writable_paths", "image_volumes"})
+_NEEDS_WRITABLE_MOUNTS = frozenset({"read_only_rootfs", "writable_paths"})
 
 
 def _writable_mounts(workload: Workload) -> bool:

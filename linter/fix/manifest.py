@@ -65,9 +65,6 @@ class ManifestFixer(Lowering):
         # Kubernetes: keys of a pod securityContext's mapping that does not hold the pod's volumes (`set_fs_group`)
         self.context_trees: dict[tuple[str | int, ...], dict[str, Any]] = {}
         self.writable: list[str] = []  # paths to make writable beside a read-only root filesystem
-        # compose: paths to mount an anonymous volume at beside a read-only root filesystem (Docker fills a new one
-        # with the image's files there: what the build installed, which a tmpfs would hide)
-        self.image_volumes: list[str] = []
         self.env: list[tuple[str, str]] = []  # variables to add (GLM001's HOME and USER)
         self.edits: list[Edit] = []
 
@@ -80,8 +77,6 @@ class ManifestFixer(Lowering):
                 self._compose_tmpfs(self.writable)
             else:
                 self._empty_dirs(self.writable)
-        if self.image_volumes:
-            self._anonymous_volumes(self.image_volumes)
         if self.pod_tree:
             pod = self.ydoc.node(self._volumes_path())
             if not y.is_map(pod):
@@ -212,25 +207,6 @@ class ManifestFixer(Lowering):
         if paths:
             _merge(self.tree, self.fields["writable_paths"].keys, paths)
 
-    def _anonymous_volumes(self, paths: list[str]) -> None:
-        """Compose: an anonymous volume (`volumes: [/home/user/.local]`) at each path that nothing mounts yet,
-        appended to the service's `volumes` list, or a new one. Docker copies the image's files at that path into
-        a new volume when it mounts it (moby daemon/volumes_unix.go `copyExistingContents`, their owners kept)."""
-        if self.fmt is not Format.COMPOSE:
-            raise FixError(f"no anonymous volume in a {self.fmt} file")
-        paths = self._unmounted(paths, nested=True)
-        if not paths:
-            return
-        mapping = self.ydoc.node(self.w.node_path)
-        volumes = self.fields["mounts"].keys
-        if y.is_map(mapping) and volumes[0] in y.entries(mapping):
-            key, node = y.entries(mapping)[volumes[0]]
-            if not y.is_seq(node) or self.ydoc._aliased(key, node):
-                raise FixError(f"`{volumes[0]}` of {self.w.label} is not a list of its own")
-            self.edits.extend(self.ydoc.append_item(node, p) for p in paths)
-            return
-        _merge(self.tree, volumes, BlockSeq(paths))
-
     def shared_memory(self, size: str) -> None:
         """A /dev/shm of the container's own, where it shared the host's: compose `shm_size: size`, a
         Kubernetes memory-backed `emptyDir` mounted there (its size is the pod's memory limit) in every
@@ -313,10 +289,6 @@ class ManifestFixer(Lowering):
         if field == "writable_paths":
             if item not in self.writable:
                 self.writable.append(item)
-            return
-        if field == "image_volumes":
-            if item not in self.image_volumes:
-                self.image_volumes.append(item)
             return
         if field == "fs_group":
             self.set_fs_group(item)
