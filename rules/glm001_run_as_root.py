@@ -376,7 +376,7 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
     if (made := _build_user(workload, home)):
-        how = "`chown`" if any(cmd.name == "chown" for cmd in workload.build_steps) else "`COPY --chown`"
+        how = "`chown`" if _chowned_to(workload, made) else "`COPY --chown`"
         return set_value(workload.user, "user", made, title=f"Run as `{made}`, the user the image build makes and "
                                                            f"gives its files to ({how})")
     named = _needs_name(workload)
@@ -435,6 +435,20 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
                 for m in workload.mounts) for p in home_writes):
         return ""  # a read-only root already: its home would stay read-only (GLM004 adds a tmpfs only beside its fix)
     return owner.login
+
+
+def _chowned_to(workload: Workload, login: str) -> bool:
+    """Whether a build step's `chown` gives files to `login` (by name or its uid), not only a `COPY --chown`
+    (review A24 X3: the fix title names what gave the user its files)."""
+    from glmlint.buildfiles import chown_operands
+    from glmlint.sudoers import built_accounts
+
+    uid = next((a.uid for a in built_accounts(workload) if a.login == login), None)
+    for cmd in workload.build_steps:
+        got = chown_operands([w.text for w in cmd.args]) if cmd.name == "chown" else None
+        if got is not None and got[0] in (login, uid):
+            return True
+    return False
 
 
 # package managers that install into the image's own directories (root's unless the image's own user owns them):
