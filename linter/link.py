@@ -451,7 +451,8 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
     if img is None:
         img = stamp(image, image.path)
     changes: dict[str, Any] = {"build_steps": img.build_steps + service.build_steps,
-                               "env": img.env + service.env, "copied_in": img.copied_in}
+                               "env": img.env + service.env, "copied_in": img.copied_in,
+                               "copy_owners": img.copy_owners}
     if not service.user.explicit:
         user = image.user
         changes["user"] = Setting(user.value, service.anchor, explicit=False, path=service.user.path,
