@@ -171,7 +171,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     user = final.user or _image_user(root, anchor)
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
-    process = _process(final)
+    process = _process(final, root.base)
     script = _entry_script(final, process, context)
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
@@ -2081,8 +2081,10 @@ def _json_word(inst: Instruction, value: str) -> Word:
     return Word(value, at, "$" in value, Loc(at.line, at.col + 1))
 
 
-def _process(final: Stage) -> list[Command]:
-    """What the container runs: ENTRYPOINT + CMD, shell forms parsed with their locations."""
+def _process(final: Stage, base: str | None = None) -> list[Command]:
+    """What the container runs: ENTRYPOINT + CMD, shell forms parsed with their locations. With no ENTRYPOINT
+    in the build, an exec-form CMD is the arguments of the base image's own (the image catalog's `entrypoint`
+    fact: distroless python3's python, so `CMD ["-m", "phoenix.server.main", "serve"]` runs python)."""
     ep, cmd = final.entrypoint, final.cmd
     ep_shell = ep is not None and ep.value is not None and _json_array(final.entrypoint_inst.args) is None  # type: ignore[union-attr]
     cmd_shell = cmd is not None and cmd.value is not None and _json_array(final.cmd_inst.args) is None  # type: ignore[union-attr]
@@ -2094,6 +2096,9 @@ def _process(final: Stage) -> list[Command]:
     if cmd is not None and cmd.value:
         if cmd_shell:
             return _shell_process(final.cmd_inst)  # type: ignore[arg-type]
+        known = fact(base, "entrypoint") if ep is None and base else None
+        if known is not None and isinstance(known.value, list) and known.value:
+            return from_argv((*(Word(str(t), cmd.loc) for t in known.value), *cmd.value), cmd.loc)
         return from_argv(cmd.value, cmd.loc)
     return []
 
