@@ -26,8 +26,8 @@ from stat import S_ISDIR, S_ISREG
 
 from glmlint import lazyre
 from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
-from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
-                        SourceFile, StageCopy, User, Word, Workload, has_variable)
+from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Redirect,
+                        Setting, SourceFile, StageCopy, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.records import dataclass, field
 from glmlint.shell import (SHELLS, file_writes, from_argv, inherit, is_dash, output_of, parse_script, privilege_drop,
@@ -245,23 +245,26 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
     return out
 
 
-# the commands whose path operands `_removals_resolved` reads as the shell hands them over
+# the commands whose path operands `_paths_resolved` reads as the shell hands them over
 _REMOVERS = frozenset({"rm", "unlink", "find"})
+_WRITES = frozenset({">", ">|", "&>", ">>", "&>>"})  # the redirections that write their target
 
 
-def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str],
-                       inst: Instruction | None = None) -> list[Command]:
-    """`commands` (a `RUN`'s, with the scripts it runs) with the paths `rm`, `unlink` and `find` name read as
-    the build's shell reads them: a variable the stage's `ARG`s and `ENV` (over its external base image's
-    catalog `ENV`) set is expanded (`rm -f ${SUDOERS_FILE}`), and a relative path is taken from the directory
-    the command runs in: the `WORKDIR`, then each `cd DIR`/`pushd DIR` before it (`cd /etc/sudoers.d && rm -f
-    dev`; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
+def _paths_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str],
+                    inst: Instruction | None = None) -> list[Command]:
+    """`commands` (a `RUN`'s, with the scripts it runs) with the paths `rm`, `unlink` and `find` name, the
+    files `tee` writes and the targets of output redirections (`> dev`) read as the build's shell reads them:
+    a variable the stage's `ARG`s and `ENV` (over its external base image's catalog `ENV`) set is expanded
+    (`rm -f ${SUDOERS_FILE}`), and a relative path is taken from the directory the command runs in: the
+    `WORKDIR`, then each `cd DIR`/`pushd DIR` before it (`cd /etc/sudoers.d && rm -f dev`, `… && echo '…' >
+    dev`: a grant and its removal are read alike; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
     keeps its own (a child shell's `cd` does not move its parent's). A `cd` with no operand, `-`, a word the
     build's variables do not fill, or `popd` leaves the directory unknown: relative paths then stay as written.
     A `cd` in a subshell (`( … )`, `$( … )`: POSIX XCU 2.12) holds for the commands of that subshell and ends with
     it: after its `)` the directory is the one before the subshell (the shell model keeps no subshells, so they are
     read from the parentheses of the RUN's text, `inst`; quotes are not told apart)."""
-    if not any(c.name in _REMOVERS for c in commands):
+    if not any(c.name in _REMOVERS or c.name == "tee" or any(r.op in _WRITES for r in c.redirects)
+               for c in commands):
         return commands
     from glmlint import records
     known = fact(_root(stage).base, "env")
@@ -300,7 +303,7 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 here = target
             else:
                 dirs[key] = target
-        elif cmd.name in _REMOVERS:
+        elif cmd.name in _REMOVERS or cmd.name == "tee":
             args: list[Word] = []
             paths = True  # (find: its starting points come before its expression; rm: every operand)
             for w in cmd.args:
@@ -320,8 +323,24 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 args.append(w if text == w.text and not w.dynamic else records.replace(w, text=text, dynamic=False))
             if any(a is not b for a, b in zip(args, cmd.args)):
                 cmd = records.replace(cmd, argv=(cmd.argv[0], *args))
+        if cwd is not None and any(r.op in _WRITES and not r.target.text.startswith("/") for r in cmd.redirects):
+            cmd = records.replace(cmd, redirects=tuple(_redirect_resolved(r, cwd, env) for r in cmd.redirects))
         out.append(cmd)
     return out
+
+
+def _redirect_resolved(r: Redirect, cwd: str, env: dict[str, str]) -> Redirect:
+    """An output redirection's relative target (`> dev`, `> "$NAME"`) taken from the directory `cwd` it runs in;
+    a variable the build sets expanded, one it does not left as written (the directory is known: `_known_dir`)."""
+    from glmlint import records
+    t = r.target
+    if r.op not in _WRITES or t.text.startswith("/") or "`" in t.text or "$(" in t.text:
+        return r
+    text = substitute(t.text, env) if t.dynamic else t.text
+    if text.startswith("/"):
+        return r  # (a variable that holds an absolute path: `_targets_expanded` reads it)
+    return records.replace(r, target=records.replace(t, text=posixpath.normpath(posixpath.join(cwd, text)),
+                                                     dynamic="$" in text))
 
 
 def _run_text(inst: Instruction) -> str:
@@ -715,7 +734,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             binds = _context_binds(inst, scope, stage.workdir)
             if stage.scripts or context is not None and (stage.copies or binds):
                 commands = _run_scripts(stage, commands, context, binds)
-            commands = _removals_resolved(commands, own, stage, scope, inst)
+            commands = _paths_resolved(commands, own, stage, scope, inst)
             if binds and context is not None:
                 if staged is None:
                     staged = _staged(instructions)
