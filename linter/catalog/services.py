@@ -1948,6 +1948,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     if cwd is None and image_name:
         # none of its own: the WORKDIR of the cataloged image it runs (`bash webui.sh` is read there)
         cwd = next((img.workdir for _s, img in known.images(image_name) if img.workdir), None)
+    clones = _clones(workload)
     for cmd in workload.process:
         if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
             # `cd /opt/ComfyUI && python main.py`: the later commands start there
@@ -1962,7 +1963,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                                dict(workload.start_env) if workload.format is Format.COMPOSE
                                and workload.start_env is not None else None)
             launched = None  # (the one it stands for is not what reads its variables: gunicorn reads no UVICORN_*)
-        got = known.start(argv, cwd)
+        probe_argv, probe_cwd = _as_cloned(argv, cwd, clones) if clones else (argv, cwd)
+        got = known.start(probe_argv, probe_cwd)
         if got is not None:
             s, start = got
             img = next((img for svc, img in known.images(image_name) if svc is s), None)
@@ -1989,7 +1991,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             # (`FROM pytorch/torchserve:0.8.2-gpu` + `pip install -U torchserve` runs the newest)
             built = _built_release(known.services, s, workload, img is not None and s.releases is not None)
             if built is not s:
-                at = match_command(built, argv, cwd)
+                at = match_command(built, probe_argv, probe_cwd)
                 if at is not None:
                     s, start = built, at
             if _rejected(s, argv[start:]):
@@ -2082,6 +2084,47 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         program = words[0].text.rsplit("/", 1)[-1] if words else ""
         out.append(replace(match, launcher=program) if program in _launcher_env() else match)
     return tuple(out)
+
+
+def _clones(workload: Workload) -> tuple[tuple[str, str], ...]:
+    """The directories the build cloned a repository into under another name (`git clone
+    https://github.com/comfyanonymous/ComfyUI.git /stable-diffusion`): (the directory, where git would have
+    put it under the repository's own name, `/ComfyUI`). The directory holds that repository, so a script
+    pattern that names the project (`*comfyui/main.py`) is read there too."""
+    if not workload.build_steps:
+        return ()
+    from glmlint.shell import git_clone
+
+    out = []
+    for cmd in workload.build_steps:
+        got = git_clone(cmd) if cmd.name == "git" else None
+        if got is None or got[1] is None:
+            continue
+        d = cmd.argv[got[1]]
+        if d.dynamic or not d.text.startswith("/") or d.text == "/":
+            continue  # (a directory the build's variables do not fill, or one not known)
+        path = posixpath.normpath(d.text)
+        head, base = posixpath.split(path)
+        if base.lower() != got[0].lower():
+            out.append((path, posixpath.join(head, got[0])))
+    return tuple(out)
+
+
+def _as_cloned(argv: tuple[Word, ...], cwd: str | None,
+               clones: tuple[tuple[str, str], ...]) -> tuple[tuple[Word, ...], str | None]:
+    """`argv` and `cwd` with each path inside a directory of `clones` read as inside the repository's own name
+    (`/stable-diffusion/main.py` -> `/ComfyUI/main.py`): what the catalog's script patterns are matched with."""
+    def named(path: str) -> str:
+        for d, as_named in clones:
+            if path == d or path.startswith(d + "/"):
+                return as_named + path[len(d):]
+        return path
+
+    if cwd is not None:
+        cwd = named(cwd)
+    words = tuple(replace(w, text=named(w.text)) if w.text.startswith("/") and not w.dynamic and named(w.text) != w.text
+                  else w for w in argv)
+    return words, cwd
 
 
 def _homes(words: Sequence[Word], cwd: str | None) -> tuple[str, ...]:
@@ -2464,6 +2507,10 @@ def render_markdown() -> str:
              "gunicorn with a uvicorn worker class (`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 pkg:app`), "
              "it listens on the address `-b` gives on its command line or in `GUNICORN_CMD_ARGS` (with none, a "
              "gunicorn.conf.py may give it: not known), and reads no `UVICORN_*` variable.", "",
+             "A start script (`*comfyui/main.py`) is matched by its path, relative ones from the directory the "
+             "container starts in; a directory the build cloned a repository into under another name (`git clone "
+             "https://github.com/comfyanonymous/ComfyUI.git /stable-diffusion`) holds that repository, and is "
+             "read under the repository's own name.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "

@@ -30,8 +30,8 @@ from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, 
                         Setting, SourceFile, StageCopy, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.records import dataclass, field
-from glmlint.shell import (SHELLS, file_writes, from_argv, inherit, is_dash, output_of, parse_script, privilege_drop,
-                           shifted)
+from glmlint.shell import (SHELLS, file_writes, from_argv, git_clone, inherit, is_dash, output_of, parse_script,
+                           privilege_drop, shifted)
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -263,7 +263,7 @@ def _paths_resolved(commands: list[Command], own: list[Command], stage: Stage, s
     A `cd` in a subshell (`( … )`, `$( … )`: POSIX XCU 2.12) holds for the commands of that subshell and ends with
     it: after its `)` the directory is the one before the subshell (the shell model keeps no subshells, so they are
     read from the parentheses of the RUN's text, `inst`; quotes are not told apart)."""
-    if not any(c.name in _REMOVERS or c.name == "tee" or any(r.op in _WRITES for r in c.redirects)
+    if not any(c.name in _REMOVERS or c.name in ("tee", "git") or any(r.op in _WRITES for r in c.redirects)
                for c in commands):
         return commands
     from glmlint import records
@@ -323,10 +323,35 @@ def _paths_resolved(commands: list[Command], own: list[Command], stage: Stage, s
                 args.append(w if text == w.text and not w.dynamic else records.replace(w, text=text, dynamic=False))
             if any(a is not b for a, b in zip(args, cmd.args)):
                 cmd = records.replace(cmd, argv=(cmd.argv[0], *args))
+        elif cmd.name == "git":
+            cmd = _clone_resolved(cmd, cwd, env)
         if cwd is not None and any(r.op in _WRITES and not r.target.text.startswith("/") for r in cmd.redirects):
             cmd = records.replace(cmd, redirects=tuple(_redirect_resolved(r, cwd, env) for r in cmd.redirects))
         out.append(cmd)
     return out
+
+
+def _clone_resolved(cmd: Command, cwd: str | None, env: dict[str, str]) -> Command:
+    """`git clone URL DIR` with its DIR as the build's shell hands it over: the build's variables expanded
+    (`git clone …/ComfyUI.git ${ROOT}`), a relative one taken from the directory it runs in (`cwd`)."""
+    from glmlint import records
+    got = git_clone(cmd)
+    if got is None or got[1] is None:
+        return cmd
+    w = cmd.argv[got[1]]
+    text = substitute(w.text, env) if w.dynamic else w.text
+    if "$" in text or "`" in text:
+        return cmd
+    if not text.startswith("/"):
+        if cwd is None:
+            return cmd
+        text = posixpath.join(cwd, text)
+    text = posixpath.normpath(text)
+    if text == w.text and not w.dynamic:
+        return cmd
+    argv = list(cmd.argv)
+    argv[got[1]] = records.replace(w, text=text, dynamic=False)
+    return records.replace(cmd, argv=tuple(argv))
 
 
 def _redirect_resolved(r: Redirect, cwd: str, env: dict[str, str]) -> Redirect:
