@@ -339,6 +339,10 @@ def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
     return None
 
 
+# the password of a URL's credentials (`scheme://user:PASSWORD@host`), as `_pieces` reads a rendered line
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'\"]*:([^\s/@'\"]+)@")
+
+
 def copy_chart(chart_dir: str, copy: str) -> None:
     """Copy a chart to render the copy: a symbolic link is copied as what it points to, as Helm's loader
     reads it ("found symbolic link in path ... resolved=..."): a relative one (`charts/common ->
@@ -1416,10 +1420,16 @@ class TemplateOrigin:
             return ()
         dot, names = scope
         out: list[Place] = []
-        for action, part in zip(actions, got.groups()):
+        # a URL with a password (`postgres://{{ user }}:{{ password }}@{{ host }}/…`): what is said of it is its
+        # password, whose line is the one a user edits (field23 F23-9): the pieces that write it (none when the
+        # template writes it itself: the template line is that place)
+        secret = _URL_PASSWORD.search(got.string)
+        keep = [secret is None or (got.start(i) < secret.end(1) and got.end(i) > secret.start(1))
+                for i in range(1, len(actions) + 1)]
+        for action, part, kept in zip(actions, got.groups(), keep):
             term = _TERM.search(action[2:-2])
             ref = _resolve(term.group(1), dot, names) if term is not None else None
-            if not part or ref is None or ref is _ROOT or part not in str(node.value):
+            if not kept or not part or ref is None or ref is _ROOT or part not in str(node.value):
                 continue
             for disk, shown, prefix in self.template.values:
                 hit = next((v for _k, v in (g for d in self.template.files.docs(disk)

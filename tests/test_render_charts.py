@@ -733,3 +733,25 @@ def test_a_gate_on_an_operators_api_versions_renders_where_they_are_served(tmp_p
     # with the check turned off by the values, the chart renders as it always did: nothing said
     code, out, err = run(tmp_path, capsys, "--select", "GLM003", "--set", "clickhouse.crdCheck=false", "lf")
     assert code == 1 and "GLM003" in out and not any("--api-versions" in e for e in err), err
+
+
+@needs_helm
+@pytest.mark.parametrize("url, related", [
+    # field23 F23-9 (chroma-core/chroma@93652ec0 k8s/distributed-chroma/templates/sysdb-migration.yaml:18): a URL
+    # written from four values says where its password is set, not where each piece is (main: lines 2, 3, 4, 5)
+    ("postgres://{{ .Values.db.user }}:{{ .Values.db.password }}@{{ .Values.db.host }}:{{ .Values.db.port }}/app",
+     [("chart/values.yaml", 3)]),
+    # the password written in the template itself: that line is the place, no values line is
+    ("postgres://{{ .Values.db.user }}:Zq8s7d6fKp@{{ .Values.db.host }}/app", []),
+])
+def test_a_url_written_from_several_values_names_its_passwords_line(tmp_path, capsys, url, related):
+    chart = _write_chart(tmp_path / "chart", "db:\n  user: app\n  password: Zq8s7d6fKp\n  host: db\n  port: 5432\n", {
+        "deploy.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: migrate\nspec:\n"
+            "  selector: {matchLabels: {app: m}}\n  template:\n    metadata: {labels: {app: m}}\n    spec:\n"
+            "      containers:\n        - name: migrate\n          image: migrate/migrate:v4.17.0\n"
+            f"          args: ['migrate', '--url', '{url}']\n")})
+    assert chart.is_dir()
+    results = findings(tmp_path, capsys, "--select", "GLM013", "chart")
+    assert [(r["path"], r["line"]) for r in results] == [("chart/templates/deploy.yaml", 13)]
+    assert [(x["path"], x["line"]) for x in results[0]["related"]] == related
