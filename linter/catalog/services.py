@@ -2006,7 +2006,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     if out:
         return tuple(out)
     # nothing recognisable on the command line: what does the image run?
-    if workload.entrypoint.explicit:
+    if workload.entrypoint.explicit and not any(_own_entrypoint(workload, img) for _s, img in known.images(image_name)):
         return ()
     if workload.serving_format:
         # a container whose controller supplies its command (a KServe LLMInferenceService's `main`): the
@@ -2041,6 +2041,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
+        if workload.entrypoint.explicit:
+            if not _own_entrypoint(workload, img):
+                continue
+            # the image's own ENTRYPOINT written out (Weaviate's chart: `command: [/bin/weaviate]`): it runs as
+            # the image's, but without the image's CMD, which an entrypoint of one's own clears (Kubernetes
+            # `command:` without `args:`, compose `entrypoint:`, `docker run --entrypoint`)
+            given = given or ()
         if given and img.cmd is not None and tuple(w.text for w in given) == img.cmd:
             given = None  # the image's own CMD written out (`docker run pytorch/torchserve serve`): it runs as is
         if given is None and workload.process and workload.process[0].argv[:1] and \
@@ -2084,6 +2091,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         program = words[0].text.rsplit("/", 1)[-1] if words else ""
         out.append(replace(match, launcher=program) if program in _launcher_env() else match)
     return tuple(out)
+
+
+def _own_entrypoint(workload: Workload, img: Image) -> bool:
+    """Whether the workload's ENTRYPOINT of its own is the cataloged image's, word for word (field24 F24-1)."""
+    value = workload.entrypoint.value
+    return img.entrypoint is not None and bool(img.entrypoint) and value is not None \
+        and tuple(w.text for w in value) == tuple(img.entrypoint)
 
 
 def _clones(workload: Workload) -> tuple[tuple[str, str], ...]:
