@@ -451,6 +451,9 @@ class Service:
     # a variable whose words the service adds to its own command line wherever it starts (AUTOMATIC1111's
     # COMMANDLINE_ARGS: `sys.argv += shlex.split(...)`)
     args_env: str | None = None
+    # an option whose value's words it passes on as its own command line's, over `args_env` (LocalAI's
+    # `--llama-cpp-args`, split at spaces)
+    args_flag: str | None = None
     # where it stores its data on the container's own filesystem unless a switch says elsewhere
     writes: tuple[Write, ...] = ()
     # when it calls the Kubernetes API with its pod's token itself (GLM044: no fix stops the mount)
@@ -632,7 +635,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                           d["releases"].get("newer"), tuple((d["releases"].get("rejects") or {}).get("options", ())),
                           (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
-        args_env=(d.get("options") or {}).get("args_env"),
+        args_env=(d.get("options") or {}).get("args_env"), args_flag=(d.get("options") or {}).get("args_flag"),
         any_before=bool((d.get("options") or {}).get("any_before")),
         no_value=tuple((d.get("options") or {}).get("no_value", ())),
         writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"], w.get("via"))
@@ -2364,7 +2367,14 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
                          + workload.copied_in,  # a file its image's build copies in counts as one mounted there
                          homes=homes)
-    if s.args_env is not None:
+    given = match.option(s.args_flag) if s.args_flag is not None else None
+    if given is not None:
+        # the service passes the option's value on as a command line (LocalAI's `--llama-cpp-args` to rpc-server):
+        # its words, at the option's word (one the scan cannot read gives none)
+        if not given[1].dynamic:
+            added = _synthetic(given[0].strip("'\"").split(), given[1].loc)
+            match = replace(match, args=(*args, *added), env_args=added)
+    elif s.args_env is not None:
         # the service adds the variable's words to its own command line (after the words it was given)
         var = match.env.get(s.args_env)
         if var is not None and var.value and not var.dynamic:
