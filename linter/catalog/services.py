@@ -1952,7 +1952,12 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         # none of its own: the WORKDIR of the cataloged image it runs (`bash webui.sh` is read there)
         cwd = next((img.workdir for _s, img in known.images(image_name) if img.workdir), None)
     clones = _clones(workload)
-    for cmd in workload.process:
+    from glmlint.shell import start_commands
+
+    # what starts: a command with no entrypoint of its own is the arguments of the image's ENTRYPOINT (the image
+    # catalog's `entrypoint` fact: distroless python3's python under compose `command:`, `docker run`, a pod's `args:`)
+    starts = start_commands(workload)
+    for cmd in starts:
         if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
             # `cd /opt/ComfyUI && python main.py`: the later commands start there
 
@@ -1979,7 +1984,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
-                    if other.runs is not None and other.passes_args and cmd is workload.process[0] \
+                    if other.runs is not None and other.passes_args and cmd is starts[0] \
                             and not workload.entrypoint.explicit:
                         # the image's entrypoint gives its program the command (apache/airflow's
                         # `command: celery flower` runs `airflow celery flower`, not celery's own)
