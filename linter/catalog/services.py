@@ -2142,11 +2142,22 @@ def _as_cloned(argv: tuple[Word, ...], cwd: str | None,
                 return as_named + path[len(d):]
         return path
 
-    if cwd is not None:
-        cwd = named(cwd)
-    words = tuple(replace(w, text=named(w.text)) if w.text.startswith("/") and not w.dynamic and named(w.text) != w.text
-                  else w for w in argv)
-    return words, cwd
+    def seen(w: Word) -> Word:
+        if w.dynamic or w.text.startswith("-"):
+            return w
+        if w.text.startswith("/"):
+            path = w.text
+        elif cwd is not None and inside == cwd:
+            # a relative path from a directory outside the clones that leads into one (`python comfy/main.py` in
+            # /app, ComfyUI cloned into /app/comfy): read from there (inside a clone, the cwd itself is mapped)
+            path = posixpath.normpath(posixpath.join(cwd, w.text))
+        else:
+            return w
+        got = named(path)
+        return replace(w, text=got) if got != path else w
+
+    inside = named(cwd) if cwd is not None else None
+    return tuple(seen(w) for w in argv), inside
 
 
 def _homes(words: Sequence[Word], cwd: str | None) -> tuple[str, ...]:
