@@ -284,7 +284,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values, not_connected, not_connected_source):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, args_flag, writes, token, chart_values, not_connected, not_connected_source):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -325,6 +325,7 @@ def _m27(_F, _s):
   _s(self, 'auth_known', auth_known)
   _s(self, 'image_only', image_only)
   _s(self, 'args_env', args_env)
+  _s(self, 'args_flag', args_flag)
   _s(self, 'writes', writes)
   _s(self, 'token', token)
   _s(self, 'chart_values', chart_values)
@@ -1459,7 +1460,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'args_flag', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,

@@ -1876,6 +1876,50 @@ def dropped_to(cmd: Command) -> Word | None:
     return None
 
 
+# `git clone`'s options that take the next word as their value (git-clone(1) at git/git@066590497ea4:
+# https://github.com/git/git/blob/066590497ea492cc14bea7f3790eae59b2d957fd/Documentation/git-clone.adoc)
+_CLONE_VALUE_OPTIONS = frozenset({"-b", "--branch", "-o", "--origin", "-c", "--config", "--depth", "--reference",
+                                  "--reference-if-able", "-j", "--jobs", "--filter", "--separate-git-dir", "-u",
+                                  "--upload-pack", "--template", "--shallow-since", "--shallow-exclude",
+                                  "--server-option", "--bundle-uri", "--ref-format", "--revision"})
+
+
+def git_clone(cmd: Command) -> tuple[str, int | None] | None:
+    """`git clone [options] REPOSITORY [DIRECTORY]`: the repository's name (the URL's last part less `.git`,
+    `…/ComfyUI.git` -> `ComfyUI`, which is also the directory git makes without one) and the index in `argv` of
+    the DIRECTORY word (None: not given); None when `cmd` is no clone, or a `git -C DIR` whose directory the
+    clone is relative to (read as not known)."""
+    if cmd.name != "git":
+        return None
+    words = [w.text for w in cmd.argv]
+    i = 1
+    while i < len(words) and words[i].startswith("-"):  # git's own options: `-c k=v` takes a value
+        if words[i] in ("-C",):
+            return None
+        i += 2 if words[i] == "-c" else 1
+    if i >= len(words) or words[i] != "clone":
+        return None
+    operands: list[int] = []
+    j, options = i + 1, True
+    while j < len(words):
+        w = words[j]
+        if options and w == "--":
+            options = False
+        elif options and w.startswith("-") and len(w) > 1:
+            j += 1 if w in _CLONE_VALUE_OPTIONS else 0
+        else:
+            operands.append(j)
+        j += 1
+    if not operands:
+        return None
+    url = words[operands[0]].rstrip("/")
+    name = re.split(r"[/:]", url)[-1]
+    name = name[:-4] if name.endswith(".git") else name
+    if not name or "$" in name:
+        return None
+    return name, operands[1] if len(operands) > 1 else None
+
+
 def privilege_drop(commands: Sequence[Command]) -> Word | None:
     """The user the container's main program is switched to, when the start commands drop root
     before it: a tool above (to a user that is not root) that runs the last top-level command
