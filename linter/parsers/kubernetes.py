@@ -21,7 +21,8 @@ once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes
 hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeAI
-`Model`'s `env` and (for `engine: VLLM`) its `args` after vLLM's start command are its server container's (a fragment). A Dask operator DaskCluster's (or DaskJob's)
+`Model`'s `env` and (for `engine: VLLM`) its `args` after vLLM's start command are its server container's (a fragment);
+a KAITO `Workspace`'s `inference.preset` is served by vLLM with the `--trust-remote-code` KAITO adds (a fragment). A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
 LeaderWorkerSet controller, the Dask operator and KServe give their pods, and those the API server and the
 controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob), a Kubeflow training job and
@@ -183,7 +184,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 source.services.append(exposure)
             else:
                 known = len(source.pods)
-                found = _workloads(path, obj, obj_path, lines, identities) + _kubeai_model(obj, obj_path, lines, path)
+                found = [*_workloads(path, obj, obj_path, lines, identities), *_kubeai_model(obj, obj_path, lines, path),
+                         *_kaito_workspace(obj, obj_path, path)]
                 ray = _kuberay(obj, obj_path, found, identities, known, lines, path)
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
@@ -1638,6 +1640,35 @@ def _kubeai_model(obj: Any, obj_path: Path, lines: Callable[[], list[str]], path
     return [Workload(name="server", label=f"KubeAI Model `{name}`", format=Format.KUBERNETES, path=path,
                      anchor=anchor, node_path=(*obj_path, "spec"), partial=True, env=env, process=process,
                      namespace=_namespace(obj), container_list="Model")]
+
+
+# KAITO (kaito-project/kaito, `kaito.sh/` Workspace, at 056b8280): a Workspace's `inference.preset.name` (a
+# catalogue name or any Hugging Face model id) is served by the vLLM runtime unless the annotation
+# `kaito.sh/runtime: transformers` picks Hugging Face transformers (api/v1beta1/labels.go
+# `GetWorkspaceRuntimeName`; the vLLM feature gate is on by default, pkg/featuregates/featuregates.go), and
+# KAITO gives every such model `--trust-remote-code` (presets/workspace/models/vllm_model.go
+# `GetInferenceParameters`: "Apply defaults for keys the generator doesn't set"). The command is KAITO's, not
+# written in the file: its words stand at the preset's name and no fix edits them (`words_in_text`).
+_KAITO_RUNTIME = "kaito.sh/runtime"
+
+
+def _kaito_workspace(obj: Any, obj_path: Path, path: str) -> list[Workload]:
+    """A KAITO Workspace's preset model as KAITO's vLLM runtime serves it (a fragment)."""
+    if y.text(y.get(obj, "kind")) != "Workspace" or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kaito.sh/"):
+        return []
+    preset = y.get(obj, "inference", "preset", "name")
+    if not y.is_scalar(preset) or not y.text(preset):
+        return []
+    if (y.text(y.get(obj, "metadata", "annotations", _KAITO_RUNTIME)) or "") == "transformers":
+        return []  # (its `inference_api.py` is not catalogued)
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    at = y.loc(preset)
+    words = tuple(Word(w, at) for w in ("vllm", "serve", y.text(preset) or "", "--trust-remote-code"))
+    return [Workload(name="inference", label=f"KAITO Workspace `{name}` (KAITO adds `--trust-remote-code` to its "
+                                             "preset's vLLM command)",
+                     format=Format.KUBERNETES, path=path, anchor=at, node_path=(*obj_path, "inference"),
+                     partial=True, process=(Command(words, at),), namespace=_namespace(obj),
+                     container_list="Workspace", words_in_text=True)]
 
 
 def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], pods: list[PodIdentity],
