@@ -32,3 +32,21 @@ def test_a_preset_is_served_by_vllm_with_remote_code_and_no_fix(tmp_path) -> Non
 def test_the_transformers_runtime_and_other_groups_give_nothing(tmp_path) -> None:
     assert workloads(_WORKSPACE % '"kaito.sh/runtime": transformers', "yaml", "ws.yaml") == []
     assert workloads((_WORKSPACE % "").replace("kaito.sh/v1beta1", "example.com/v1"), "yaml", "ws.yaml") == []
+
+
+def test_an_inference_set_template_is_read_as_its_workspace(tmp_path) -> None:
+    inference_set = """\
+        apiVersion: kaito.sh/v1alpha1
+        kind: InferenceSet
+        metadata:
+          name: phi-4-mini
+        spec:
+          replicas: 1
+          labelSelector: {matchLabels: {apps: phi-4-mini}}
+          template:
+            inference:
+              preset:
+                name: phi-4-mini-instruct
+            resource: {instanceType: Standard_NC24ads_A100_v4}
+        """
+    assert found(lint(tmp_path, {"set.yaml": inference_set}, ["GLM018"])) == [("set.yaml", "GLM018", 11)]

@@ -22,7 +22,8 @@ hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
 `repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeAI
 `Model`'s `env` and (for `engine: VLLM`) its `args` after vLLM's start command are its server container's (a fragment);
-a KAITO `Workspace`'s `inference.preset` is served by vLLM with the `--trust-remote-code` KAITO adds (a fragment). A Dask operator DaskCluster's (or DaskJob's)
+a KAITO `Workspace`'s `inference.preset` (an `InferenceSet`'s template's) is served by vLLM with the
+`--trust-remote-code` KAITO adds (a fragment). A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
 LeaderWorkerSet controller, the Dask operator and KServe give their pods, and those the API server and the
 controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob), a Kubeflow training job and
@@ -1649,14 +1650,18 @@ def _kubeai_model(obj: Any, obj_path: Path, lines: Callable[[], list[str]], path
 # KAITO gives every such model `--trust-remote-code` (presets/workspace/models/vllm_model.go
 # `GetInferenceParameters`: "Apply defaults for keys the generator doesn't set"). The command is KAITO's, not
 # written in the file: its words stand at the preset's name and no fix edits them (`words_in_text`).
+# An InferenceSet's `spec.template` is the Workspace it makes, its own annotation choosing the runtime the same way
+# (`GetInferenceSetRuntimeName`).
 _KAITO_RUNTIME = "kaito.sh/runtime"
+_KAITO_INFERENCE = {"Workspace": ("inference",), "InferenceSet": ("spec", "template", "inference")}
 
 
 def _kaito_workspace(obj: Any, obj_path: Path, path: str) -> list[Workload]:
-    """A KAITO Workspace's preset model as KAITO's vLLM runtime serves it (a fragment)."""
-    if y.text(y.get(obj, "kind")) != "Workspace" or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kaito.sh/"):
+    """A KAITO Workspace's (InferenceSet's) preset model as KAITO's vLLM runtime serves it (a fragment)."""
+    keys = _KAITO_INFERENCE.get(y.text(y.get(obj, "kind")) or "")
+    if keys is None or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kaito.sh/"):
         return []
-    preset = y.get(obj, "inference", "preset", "name")
+    preset = y.get(obj, *keys, "preset", "name")
     if not y.is_scalar(preset) or not y.text(preset):
         return []
     if (y.text(y.get(obj, "metadata", "annotations", _KAITO_RUNTIME)) or "") == "transformers":
@@ -1664,9 +1669,9 @@ def _kaito_workspace(obj: Any, obj_path: Path, path: str) -> list[Workload]:
     name = y.text(y.get(obj, "metadata", "name")) or "?"
     at = y.loc(preset)
     words = tuple(Word(w, at) for w in ("vllm", "serve", y.text(preset) or "", "--trust-remote-code"))
-    return [Workload(name="inference", label=f"KAITO Workspace `{name}` (KAITO adds `--trust-remote-code` to its "
-                                             "preset's vLLM command)",
-                     format=Format.KUBERNETES, path=path, anchor=at, node_path=(*obj_path, "inference"),
+    return [Workload(name="inference", label=f"KAITO {y.text(y.get(obj, 'kind'))} `{name}` (KAITO adds "
+                                             "`--trust-remote-code` to its preset's vLLM command)",
+                     format=Format.KUBERNETES, path=path, anchor=at, node_path=(*obj_path, *keys),
                      partial=True, process=(Command(words, at),), namespace=_namespace(obj),
                      container_list="Workspace", words_in_text=True)]
 
