@@ -751,6 +751,9 @@ class Workload:
     # build context write (a file's path, or the directory a directory's contents go into), with where:
     # a file of one's own where the service reads its configuration, as a mount of it would be
     copied_in: tuple[tuple[str, Loc], ...] = ()
+    # Dockerfile (and a compose service built from one): the users the final stage's chain gives what it copies to
+    # (`COPY --chown=user . /app`: the user as written before `:`, a login or a uid), with the destination
+    copy_owners: tuple[tuple[str, str], ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no

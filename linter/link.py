@@ -451,7 +451,8 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
     if img is None:
         img = stamp(image, image.path)
     changes: dict[str, Any] = {"build_steps": img.build_steps + service.build_steps,
-                               "env": img.env + service.env, "copied_in": img.copied_in}
+                               "env": img.env + service.env, "copied_in": img.copied_in,
+                               "copy_owners": img.copy_owners}
     if not service.user.explicit:
         user = image.user
         changes["user"] = Setting(user.value, service.anchor, explicit=False, path=service.user.path,
@@ -472,6 +473,15 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
         elif ep:
             words = ep + (service.command.value or ())
             process = tuple(from_argv(words, words[0].loc))
+        elif img.entrypoint.value is None and service.command.value and image.base_image:
+            # no ENTRYPOINT in the build: the command is the arguments of its base image's own (the image
+            # catalog's `entrypoint` fact: distroless python3's python), as the Dockerfile's CMD is
+            from glmlint.catalog.images import fact
+
+            known = fact(image.base_image, "entrypoint")
+            if known is not None and isinstance(known.value, list) and known.value:
+                at = service.command.loc
+                process = tuple(from_argv((*(Word(str(t), at) for t in known.value), *service.command.value), at))
     changes["process"] = tuple(process)
     drop = image.privilege_drop
     if drop is not None and service.privilege_drop is None and not service.entrypoint.explicit and (

@@ -565,8 +565,14 @@ def _secret_words(cmd: Command, project: dict[str, str] | None = None) -> Iterat
     words = cmd.argv[1:] if cmd.argv and not cmd.argv[0].text.startswith("-") else cmd.argv
     run = script_of(cmd) if cmd.name in SHELLS else None
     script = run.word if run is not None and run.inline else None  # `sh -c '…'`: its commands are read too
+    export = cmd.name == "export"
     for word in words:
         text = word.text
+        if option is None and len(text) < _SHORTEST_KEY and "@" not in text and not text.startswith("--") \
+                and not (export and "=" in text):
+            # (most words: no option waits for it, too short for an issued key, no URL or DSN userinfo
+            # without an `@`, no `--opt=`, no `export VAR=`: nothing below can find a secret in it)
+            continue
         found: tuple[str, str] | None = None
         if option is not None and not text.startswith("-"):
             if not word.dynamic and _literal_option_value(text):

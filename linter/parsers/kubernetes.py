@@ -20,7 +20,10 @@ once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes
 `template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role (and its
 hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
-`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
+`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeAI
+`Model`'s `env` and (for `engine: VLLM`) its `args` after vLLM's start command are its server container's (a fragment);
+a KAITO `Workspace`'s `inference.preset` (an `InferenceSet`'s template's) is served by vLLM with the
+`--trust-remote-code` KAITO adds (a fragment). A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
 LeaderWorkerSet controller, the Dask operator and KServe give their pods, and those the API server and the
 controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob), a Kubeflow training job and
@@ -182,7 +185,8 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 source.services.append(exposure)
             else:
                 known = len(source.pods)
-                found = _workloads(path, obj, obj_path, lines, identities)
+                found = [*_workloads(path, obj, obj_path, lines, identities), *_kubeai_model(obj, obj_path, lines, path),
+                         *_kaito_workspace(obj, obj_path, path)]
                 ray = _kuberay(obj, obj_path, found, identities, known, lines, path)
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
@@ -1603,6 +1607,73 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
                                 env=(*app_env, *_env_vars(y.get(config, "runtime_env"), at)),
                                 container_list="serveConfigV2", words_in_text=True))
     return out
+
+
+# KubeAI (substratusai/kubeai, `kubeai.org/v1` Model, at 2f32ef49): the controller runs a Model as a pod of
+# the engine's image, which the resource profile's config chooses (unknown here). Its `spec.env` map is that
+# container's environment and, for `engine: VLLM`, `spec.args` follow the controller's own words in
+# `python3 -m vllm.entrypoints.openai.api_server --model=<url> --served-model-name=<name>`
+# (internal/modelcontroller/engine_vllm.go `vLLMPodForModel`; the other engines' commands are not read).
+_KUBEAI_VLLM = ("python3", "-m", "vllm.entrypoints.openai.api_server")
+
+
+def _kubeai_model(obj: Any, obj_path: Path, lines: Callable[[], list[str]], path: str) -> list[Workload]:
+    """A KubeAI Model's server container, as a fragment (its image and security settings come from KubeAI's
+    configuration): the environment it is given, and vLLM's command line with the Model's `args`."""
+    if y.text(y.get(obj, "kind")) != "Model" or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kubeai.org/"):
+        return []
+    spec = y.get(obj, "spec")
+    if not y.is_map(spec):
+        return []
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    anchor = _kind_loc(obj)
+    env = tuple(EnvVar(key, y.text(value) or "", y.loc(key_node), (*obj_path, "spec", "env", key),
+                       dynamic="$(" in (y.text(value) or ""))
+                for key, (key_node, value) in y.entries(y.get(spec, "env")).items() if y.is_scalar(value))
+    process: tuple[Command, ...] = ()
+    if (y.text(y.get(spec, "engine")) or "") == "VLLM":
+        args = tuple(y.word(n, lines(), "$(") for n in y.items(y.get(spec, "args")) if y.is_scalar(n))
+        own = tuple(Word(w, anchor) for w in (*_KUBEAI_VLLM, f"--model={y.text(y.get(spec, 'url')) or ''}",
+                                              f"--served-model-name={name}"))
+        process = (Command((*own, *args), anchor),)
+    if not env and not process:
+        return []
+    return [Workload(name="server", label=f"KubeAI Model `{name}`", format=Format.KUBERNETES, path=path,
+                     anchor=anchor, node_path=(*obj_path, "spec"), partial=True, env=env, process=process,
+                     namespace=_namespace(obj), container_list="Model")]
+
+
+# KAITO (kaito-project/kaito, `kaito.sh/` Workspace, at 056b8280): a Workspace's `inference.preset.name` (a
+# catalogue name or any Hugging Face model id) is served by the vLLM runtime unless the annotation
+# `kaito.sh/runtime: transformers` picks Hugging Face transformers (api/v1beta1/labels.go
+# `GetWorkspaceRuntimeName`; the vLLM feature gate is on by default, pkg/featuregates/featuregates.go), and
+# KAITO gives every such model `--trust-remote-code` (presets/workspace/models/vllm_model.go
+# `GetInferenceParameters`: "Apply defaults for keys the generator doesn't set"). The command is KAITO's, not
+# written in the file: its words stand at the preset's name and no fix edits them (`words_in_text`).
+# An InferenceSet's `spec.template` is the Workspace it makes, its own annotation choosing the runtime the same way
+# (`GetInferenceSetRuntimeName`).
+_KAITO_RUNTIME = "kaito.sh/runtime"
+_KAITO_INFERENCE = {"Workspace": ("inference",), "InferenceSet": ("spec", "template", "inference")}
+
+
+def _kaito_workspace(obj: Any, obj_path: Path, path: str) -> list[Workload]:
+    """A KAITO Workspace's (InferenceSet's) preset model as KAITO's vLLM runtime serves it (a fragment)."""
+    keys = _KAITO_INFERENCE.get(y.text(y.get(obj, "kind")) or "")
+    if keys is None or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kaito.sh/"):
+        return []
+    preset = y.get(obj, *keys, "preset", "name")
+    if not y.is_scalar(preset) or not y.text(preset):
+        return []
+    if (y.text(y.get(obj, "metadata", "annotations", _KAITO_RUNTIME)) or "") == "transformers":
+        return []  # (its `inference_api.py` is not catalogued)
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    at = y.loc(preset)
+    words = tuple(Word(w, at) for w in ("vllm", "serve", y.text(preset) or "", "--trust-remote-code"))
+    return [Workload(name="inference", label=f"KAITO {y.text(y.get(obj, 'kind'))} `{name}` (KAITO adds "
+                                             "`--trust-remote-code` to its preset's vLLM command)",
+                     format=Format.KUBERNETES, path=path, anchor=at, node_path=(*obj_path, *keys),
+                     partial=True, process=(Command(words, at),), namespace=_namespace(obj),
+                     container_list="Workspace", words_in_text=True)]
 
 
 def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], pods: list[PodIdentity],
