@@ -117,6 +117,8 @@ class Stage:
     base_resolved: bool = True  # False when the `FROM` image holds a build argument with no known value
     downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
     modes: list[Item] = field(default_factory=list)  # `COPY --chmod=`/`ADD --chmod=` in this stage
+    # `COPY --chown=`/`ADD --chown=` in this stage: (the user it names, before `:`; the destination, absolute)
+    owners: list[tuple[str, str]] = field(default_factory=list)
     # image paths this stage's `COPY`/`ADD` from the build context (or a heredoc) writes, with the instruction
     copied_in: list[tuple[str, Loc]] = field(default_factory=list)
     workdir: str = "/"  # the `WORKDIR` in effect (inherited through `FROM <stage>`)
@@ -196,6 +198,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
         privilege_drop=drop,
         build_steps=tuple(steps),
         copy_modes=tuple(m for s in chain for m in s.modes),
+        copy_owners=tuple(o for s in chain for o in s.owners),
         copied_in=tuple(c for s in chain for c in s.copied_in),
         stage_copies=_stage_copies(chain),
         all_build_steps=tuple(c for s in stages for c in s.steps),
@@ -780,6 +783,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             stage.image_uses.extend(_images_used(inst, scope, names))
         if inst.name in ("COPY", "ADD"):
             stage.modes.extend(_chmod(inst, scope))
+            stage.owners.extend(_chown(inst, scope, stage.workdir))
             if not inst.heredocs:
                 copied = _copies(inst, scope, stage.workdir)
                 for copy in copied:
@@ -1116,6 +1120,7 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             candidates = [*found, here] if bash else found
         else:
             candidates = found
+    scripts, looked, copies = final.scripts, final.looked, len(final.copies)
     for path in candidates:
         bound = _bound_from(path, binds) if binds else None
         if bound is not None:  # the mount hides what the image has there
@@ -1125,12 +1130,13 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             if isinstance(got, tuple) and _shell_script(got[1]):
                 return got[0], got[1], lambda r, c, f=got[0]: Loc(r + 1, c + 1, f)
             return None
-        written = final.scripts.get(path)
+        written = scripts.get(path)
         if written is not None:  # written by the build: located where it is written
             return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
-        copied = _copied_script(final, path, context)
+        known = looked.get(path)  # (`_copied_script`'s memo read here: ~40k PATH lookups on the corpus, most known)
+        copied = known[1] if known is not None and known[0] == copies else _copied_script(final, path, context)
         if copied is not None:
             shown, text = copied
             return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
@@ -1326,6 +1332,24 @@ def _chmod(inst: Instruction, scope: dict[str, str]) -> list[Item]:
             mode = substitute(value.strip("\"'"), scope)
             out.append(Item(mode, Loc(at.line, at.col + len("--chmod="), at.file), ("instruction", inst.index)))
     return out
+
+
+def _chown(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tuple[str, str]]:
+    """(user, destination) of a `COPY`/`ADD` that gives what it copies to a user (`--chown=user`, `--chown=1000:1000`,
+    `--chown=$USER:$USER`): the user as written before `:` (a login or a uid, build arguments substituted; BuildKit
+    `parseChownFlag` splits at `:` only), the destination under `WORKDIR`; none for a group alone or root."""
+    words = _word_texts(inst)
+    flags = [w for w in words if w.startswith("--")]
+    user = next((w.partition("=")[2].strip("\"'") for w in flags if w.startswith("--chown=")), "")
+    user = substitute(user, scope).partition(":")[0] if user else ""
+    if not user or user in ("root", "0") or "$" in user:
+        return []
+    array = _json_array(inst.args)
+    paths = [w for w in (array if array is not None else words) if not w.startswith("--")]
+    if len(paths) < 2:
+        return []
+    dest = substitute(paths[-1], scope)
+    return [(user, posixpath.normpath(posixpath.join(workdir, dest)))] if "$" not in dest else [(user, "")]
 
 
 _GIT_URL = lazyre.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#?]*\.git(?:[#?]|/?$))", re.I)
