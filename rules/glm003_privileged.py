@@ -33,10 +33,16 @@ Unsafe: workloads that really use host devices (FUSE, raw block devices) may
 stop working.
 No fix is offered for a workload whose privilege is its purpose (a device
 plugin, a kubelet plugin, a CNI plugin, a node sysctl setter; see [images](../images.md)):
-the finding stays and says so.
+the finding stays and says so. Nor for one that bind-mounts the host's `/dev`
+or a device under it (`/dev/infiniband` for RDMA, `/dev/nvidia0`): unprivileged,
+the container sees those nodes but the device cgroup lets it open none of
+them, so the workload loses the hardware it mounted; the finding says to give
+it those devices (compose `devices:`, `docker run --device`, a device plugin's
+resource) first.
 """
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from glmlint.ir import Format, Workload
@@ -56,5 +62,32 @@ def check(workload: Workload) -> Iterator[Finding]:
             yield Finding(at=privileged.loc, args={"name": workload.label},
                           message=f"{workload.label} runs privileged{purpose.note()}")
             return
+        devices = _host_devices(workload)
+        if devices:
+            yield Finding(at=privileged.loc, args={"name": workload.label},
+                          message=f"{workload.label} runs privileged (no automatic fix: it mounts the host's "
+                                  f"`{devices}`, whose device nodes only a privileged container may open; give it "
+                                  "the devices it uses (compose `devices:`, `--device`, a device plugin's resource) "
+                                  "first)")
+            return
         yield Finding(at=privileged.loc, args={"name": workload.label},
                       fix=unset(privileged, title="Remove `privileged: true`"))
+
+
+# what the runtime's default device rules let every container open (runc/containerd's default allow list:
+# null, zero, full, random, urandom, tty, console, ptmx and pts), and the filesystems under /dev that are no devices
+_NOT_DEVICES = frozenset({"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+                          "/dev/console", "/dev/ptmx", "/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/hugepages",
+                          "/dev/log", "/dev/termination-log"})
+
+
+def _host_devices(workload: Workload) -> str | None:
+    """The host path under `/dev` (or `/dev` itself) the workload bind-mounts whose device nodes it would lose."""
+    for m in workload.mounts:
+        if m.kind not in ("bind", "host-path") or not m.source or not m.source.startswith("/dev"):
+            continue
+        source = posixpath.normpath(m.source)
+        if (source == "/dev" or source.startswith("/dev/")) and not any(
+                source == n or source.startswith(n + "/") for n in _NOT_DEVICES):
+            return source
+    return None
