@@ -655,6 +655,18 @@ class Account:
     home_dir: str = ""  # its home directory (`-d`/`--home-dir`, `-b DIR`/login, adduser's `--home`/`-h`; else /home/login)
 
 
+def chown_owners(workload: Workload) -> set[str]:
+    """The users (login or uid, as written before `:`/`.`, build arguments and variables resolved) the final stage's
+    `chown` steps give files to."""
+    resolve = _resolver(workload)
+    out = set()
+    for cmd in workload.build_steps:
+        got = chown_operands(_words(cmd, resolve)) if cmd.name == "chown" else None
+        if got is not None:
+            out.add(got[0])
+    return out
+
+
 def built_accounts(workload: Workload) -> list[Account]:
     """The users the final stage's build creates (`useradd`, `adduser`) and does not remove, after the base image's
     regular accounts the image catalog states (`accounts`: node's `node`), in order, with whether

@@ -52,6 +52,7 @@ Face Spaces template's does; a `huggingface-cli download` into `~/.cache`): a tm
 and hides them, and an anonymous volume, which Docker fills from the image when it creates it, is kept by
 Compose when it recreates the container, so after `docker compose up --build` it would still hold the first
 build's files. No fix is offered for an image
+whose own start installs packages (Open WebUI Pipelines' `pip install` of each pipeline's `requirements:`), for one
 whose start writes a file among its own code unless a variable is set (Open WebUI's
 `.webui_secret_key` without `WEBUI_SECRET_KEY`), for one whose start needs a directory owned by its
 user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
@@ -130,13 +131,19 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
                 return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
                         f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
                         f"not start on a read-only root)")
-    from glmlint.rules.glm001_run_as_root import start_install
 
     def writable(path: str) -> bool:  # pip's `--target` in /tmp (the fix's own tmpfs) or on a writable mount
         where = posixpath.join(workload.workdir or "/", path) if path else ""
         return bool(where) and (where == "/tmp" or where.startswith("/tmp/")
                                 or any(covers(m, posixpath.normpath(where)) for m in workload.mounts))
 
+    from glmlint.rules.glm001_run_as_root import image_installs, start_install
+
+    own = image_installs(workload)
+    if own is not None:
+        return (f" (no automatic fix: the `{own[0]}` image's own start installs packages (`{own[1]}`), which writes "
+                f"the image's own directories: on a read-only root it fails; install them in an image built from it, "
+                f"then make the root filesystem read-only)")
     install = start_install(workload, elsewhere=writable)
     if install is not None:
         # field23 F23-5: `pip install gunicorn && gunicorn …` writes site-packages, on the image's root filesystem
