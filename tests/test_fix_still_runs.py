@@ -1096,7 +1096,8 @@ def test_a_custom_resource_pod_gets_the_fs_group_check_offered(tmp_path, case) -
 @pytest.mark.parametrize(("dockerfile", "compose", "user", "env", "writable"), [
     # reread22 R1: Jupyter on python, built with `useradd -m app` + chown, left at root. Every fix at once: `user: app`
     # and a tmpfs at its ~/.local, where jupyter_core creates its runtime directory at start
-    ("FROM python:3.11-slim\nRUN useradd -m app && mkdir -p /app/data && chown -R app /app\nWORKDIR /app\n"
+    # (its app directory only: a `data` directory made in it for the app to write gets no read-only fix, review A22 X2)
+    ("FROM python:3.11-slim\nRUN useradd -m app && mkdir -p /app && chown -R app /app\nWORKDIR /app\n"
      "USER root\nCMD [\"python\", \"-m\", \"jupyter\", \"lab\", \"--ip=0.0.0.0\", \"--allow-root\"]\n",
      "", "app", None, ["/home/app/.local", "/tmp"]),
     # vLLM's caches under ~/.cache and ~/.triton, in the home `-d` names
