@@ -67,7 +67,8 @@ that directory, nor for one whose start command installs packages (`pip install 
 `/tmp` or on a writable volume keeps the fix), nor for one whose start command (an entrypoint script the
 build copies in is read) removes, links, copies, moves or touches a path of the image's own filesystem that no
 writable mount holds (`rm -rf "${ROOT}/input"; ln -sT /data/input "${ROOT}/input"`, variables read from the
-image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; `mkdir -p` does not, as it succeeds
+image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; an `rm` only of what the build put
+there, as `rm -f` of a file the image does not have succeeds; `mkdir -p` does not, as it succeeds
 on a read-only root where the directory exists), nor for a service whose build makes a directory and gives it to a
 user other than root (`mkdir -p /home/worker/app/local_data && chown -R worker /home/worker/app`: made for the app
 to write there; not its `WORKDIR`, a directory the build copies files into, nor an install location on `PATH`)
@@ -263,8 +264,25 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
                    any(p == w or p.startswith(w.rstrip("/") + "/") for w in writable) or
                    any(covers(m, p) for m in workload.mounts) for p in (path, *into)):
                 continue
+            if cmd.name == "rm" and not _built_there(workload, path):
+                continue  # a path that may not exist (`rm -f /var/run/app.pid`): unlink answers ENOENT before EROFS
             return " ".join(w.text for w in cmd.argv[:4]), path
     return None
+
+
+def _built_there(workload: Workload, path: str) -> bool:
+    """Whether the image's build puts something at `path` or names it (its `WORKDIR` or a path in it, a `COPY`
+    target, a build step's absolute operand: a clone, a `mkdir`), so that removing it writes the image's files."""
+    within = lambda p, top: p == top or p.startswith(top.rstrip("/") + "/")  # noqa: E731
+    if workload.build_steps and workload.workdir and workload.workdir.startswith("/") and \
+            within(path, posixpath.normpath(workload.workdir)):
+        return True  # (a scanned build's WORKDIR; a compose `working_dir:` alone says nothing of what is there)
+    if any(within(path, c) or within(c, path) for c, _loc in workload.copied_in if c.startswith("/")):
+        return True
+    env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
+    named = (_expanded(w.text, env) for cmd in workload.build_steps for w in cmd.args)
+    return any(n is not None and n.startswith("/") and n != "/" and (within(path, posixpath.normpath(n)) or
+                                                                   within(posixpath.normpath(n), path)) for n in named)
 
 
 def _expanded(word: str, env: dict[str, str]) -> str | None:
