@@ -284,7 +284,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values, not_connected, not_connected_source):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, args_flag, writes, token, chart_values, not_connected, not_connected_source):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -325,6 +325,7 @@ def _m27(_F, _s):
   _s(self, 'auth_known', auth_known)
   _s(self, 'image_only', image_only)
   _s(self, 'args_env', args_env)
+  _s(self, 'args_flag', args_flag)
   _s(self, 'writes', writes)
   _s(self, 'token', token)
   _s(self, 'chart_values', chart_values)
@@ -718,8 +719,8 @@ def _m59(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, path)
  return __init__
 
-def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
- def __init__(self, name, namespace, type, entries, encoded, loc, readers):
+def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+ def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, type)
@@ -727,6 +728,7 @@ def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s4(self, encoded)
   _s5(self, loc)
   _s6(self, readers)
+  _s7(self, aliases)
  return __init__
 
 def _m61(_F, _s0, _s1):
@@ -1458,7 +1460,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'args_flag', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1491,7 +1493,7 @@ MAKERS = {
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m57,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m58,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m59,
-    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers'), (), True, True, False): _m60,
+    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases'), (), True, True, False): _m60,
     (('name', 'negated'), (), True, True, False): _m61,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m62,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m63,
