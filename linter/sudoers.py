@@ -655,6 +655,24 @@ class Account:
     home_dir: str = ""  # its home directory (`-d`/`--home-dir`, `-b DIR`/login, adduser's `--home`/`-h`; else /home/login)
 
 
+def resolved_steps(workload: Workload) -> list[tuple[str, list[str]]]:
+    """(program, arguments) of the final stage's build steps, `$NAME`/`${NAME}` read from the build's ENV and ARG
+    defaults (and the base image's ENV the catalog knows)."""
+    resolve = _resolver(workload)
+    return [(cmd.name, _words(cmd, resolve)) for cmd in workload.build_steps]
+
+
+def chown_owners(workload: Workload) -> set[str]:
+    """The users (login or uid, as written before `:`/`.`, build arguments and variables resolved) the final stage's
+    `chown` steps give files to."""
+    out = set()
+    for name, words in resolved_steps(workload):
+        got = chown_operands(words) if name == "chown" else None
+        if got is not None:
+            out.add(got[0])
+    return out
+
+
 def built_accounts(workload: Workload) -> list[Account]:
     """The users the final stage's build creates (`useradd`, `adduser`) and does not remove, after the base image's
     regular accounts the image catalog states (`accounts`: node's `node`), in order, with whether

@@ -143,7 +143,7 @@ build fills that home (a `COPY` into it, `COPY jupyter_server_config.py /workspa
 that may write under it, `huggingface-cli download`), no fix is offered: moving HOME loses what the build put
 there (Jupyter's config, the model cache), and the finding says to `chown` the home to the non-root user.
 No fix is offered where the start command installs packages (`pip install jupyterlab && jupyter lab`,
-`apt-get install`): as another uid pip cannot write the image's site-packages and installs under
+`apt-get install`; an image whose own start does, Open WebUI Pipelines'): as another uid pip cannot write the image's site-packages and installs under
 `~/.local`, whose `bin` is not on PATH, and apt, apk, yum and dnf refuse; the finding says to install them in
 the image build (an image whose own user owns its Python environment, the Docker Stacks', keeps the fix for
 pip and conda).
@@ -440,15 +440,11 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
 def _chowned_to(workload: Workload, login: str) -> bool:
     """Whether a build step's `chown` gives files to `login` (by name or its uid), not only a `COPY --chown`
     (review A24 X3: the fix title names what gave the user its files)."""
-    from glmlint.buildfiles import chown_operands
-    from glmlint.sudoers import built_accounts
+    from glmlint.sudoers import built_accounts, chown_owners
 
     uid = next((a.uid for a in built_accounts(workload) if a.login == login), None)
-    for cmd in workload.build_steps:
-        got = chown_operands([w.text for w in cmd.args]) if cmd.name == "chown" else None
-        if got is not None and got[0] in (login, uid):
-            return True
-    return False
+    owners = chown_owners(workload)
+    return login in owners or uid is not None and uid in owners
 
 
 # package managers that install into the image's own directories (root's unless the image's own user owns them):
@@ -473,6 +469,11 @@ def _installs_at_start(workload: Workload) -> str:
     own = default_user(workload.image.value if workload.image is not None else None) or \
         default_user(workload.base_image)
     owned = own is not None and str(own.value) not in ("0", "root")
+    if not owned:
+        if (image := image_installs(workload)) is not None:  # Open WebUI Pipelines (field24 F24-7)
+            return (f" (no automatic fix: the `{image[0]}` image's own start installs packages (`{image[1]}`), which "
+                    f"writes the image's own directories, root's: as another uid pip installs under ~/.local, off "
+                    f"PATH, or fails; install them in an image built from it, then run as a non-root user)")
     got = start_install(workload, owned=owned)
     if got is None:
         return ""
@@ -482,6 +483,16 @@ def _installs_at_start(workload: Workload) -> str:
             + ("pip installs under ~/.local, off PATH, or fails" if program == "pip" or program == "pip3"
                else f"{program} fails")
             + "; install them in the image build, then run as a non-root user)")
+
+
+def image_installs(workload: Workload) -> tuple[str, str] | None:
+    """(image entry, the command) when the image's own start installs packages into its site-packages (images.yaml
+    `start_installs`: Open WebUI Pipelines' `pip install` of each pipeline's requirements as it loads it, field24
+    F24-7), while its entrypoint runs (no `entrypoint:`/k8s `command:` replaces it)."""
+    installs = fact(workload.entry_image(), "start_installs")
+    if installs is None or workload.entrypoint is not None and workload.entrypoint.explicit:
+        return None
+    return installs.entry, str(installs.value)
 
 
 def start_install(workload: Workload, *, owned: bool = False,

@@ -52,6 +52,7 @@ Face Spaces template's does; a `huggingface-cli download` into `~/.cache`): a tm
 and hides them, and an anonymous volume, which Docker fills from the image when it creates it, is kept by
 Compose when it recreates the container, so after `docker compose up --build` it would still hold the first
 build's files. No fix is offered for an image
+whose own start installs packages (Open WebUI Pipelines' `pip install` of each pipeline's `requirements:`), for one
 whose start writes a file among its own code unless a variable is set (Open WebUI's
 `.webui_secret_key` without `WEBUI_SECRET_KEY`), for one whose start needs a directory owned by its
 user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
@@ -66,8 +67,12 @@ that directory, nor for one whose start command installs packages (`pip install 
 `/tmp` or on a writable volume keeps the fix), nor for one whose start command (an entrypoint script the
 build copies in is read) removes, links, copies, moves or touches a path of the image's own filesystem that no
 writable mount holds (`rm -rf "${ROOT}/input"; ln -sT /data/input "${ROOT}/input"`, variables read from the
-image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; `mkdir -p` does not, as it succeeds
-on a read-only root where the directory exists): the finding says what to set. The `emptyDir` goes where the pod keeps its
+image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; an `rm` only of what the build put
+there, as `rm -f` of a file the image does not have succeeds; `mkdir -p` does not, as it succeeds
+on a read-only root where the directory exists), nor for a service whose build makes a directory and gives it to a
+user other than root (`mkdir -p /home/worker/app/local_data && chown -R worker /home/worker/app`: made for the app
+to write there; not its `WORKDIR`, a directory the build copies files into, nor an install location on `PATH`)
+unless a writable volume holds it: the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -130,13 +135,19 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
                 return (f" (no automatic fix: the `{owned.entry}` image's start needs {path} writable and "
                         f"{why}; a tmpfs or emptyDir there is root's and writable by everyone, so it would "
                         f"not start on a read-only root)")
-    from glmlint.rules.glm001_run_as_root import start_install
 
     def writable(path: str) -> bool:  # pip's `--target` in /tmp (the fix's own tmpfs) or on a writable mount
         where = posixpath.join(workload.workdir or "/", path) if path else ""
         return bool(where) and (where == "/tmp" or where.startswith("/tmp/")
                                 or any(covers(m, posixpath.normpath(where)) for m in workload.mounts))
 
+    from glmlint.rules.glm001_run_as_root import image_installs, start_install
+
+    own = image_installs(workload)
+    if own is not None:
+        return (f" (no automatic fix: the `{own[0]}` image's own start installs packages (`{own[1]}`), which writes "
+                f"the image's own directories: on a read-only root it fails; install them in an image built from it, "
+                f"then make the root filesystem read-only)")
     install = start_install(workload, elsewhere=writable)
     if install is not None:
         # field23 F23-5: `pip install gunicorn && gunicorn …` writes site-packages, on the image's root filesystem
@@ -155,6 +166,13 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
                     f"emptyDir there would hide it, so it would not start, and a volume filled from the image keeps "
                     f"its first build's files; install them outside {path} in the build (a virtual environment, "
                     f"`--local-dir`), then make the root filesystem read-only)")
+    given = _made_for_the_user(workload, listed)
+    if given is not None:
+        # review A22 X2's second half: the build makes a directory and gives it to the app's user to write in
+        path, owner = given
+        return (f" (no automatic fix: its build makes {path} and gives it to `{owner}` (`chown`) for the app to write "
+                f"there: on a read-only root it cannot; mount a volume there, then make the root filesystem "
+                f"read-only)")
     changed = _start_changes_tree(workload, listed)
     if changed is not None:
         # field23 F23-8: an entrypoint script that replaces image directories with links into a volume at start
@@ -246,8 +264,25 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
                    any(p == w or p.startswith(w.rstrip("/") + "/") for w in writable) or
                    any(covers(m, p) for m in workload.mounts) for p in (path, *into)):
                 continue
+            if cmd.name == "rm" and not _built_there(workload, path):
+                continue  # a path that may not exist (`rm -f /var/run/app.pid`): unlink answers ENOENT before EROFS
             return " ".join(w.text for w in cmd.argv[:4]), path
     return None
+
+
+def _built_there(workload: Workload, path: str) -> bool:
+    """Whether the image's build puts something at `path` or names it (its `WORKDIR` or a path in it, a `COPY`
+    target, a build step's absolute operand: a clone, a `mkdir`), so that removing it writes the image's files."""
+    within = lambda p, top: p == top or p.startswith(top.rstrip("/") + "/")  # noqa: E731
+    if workload.build_steps and workload.workdir and workload.workdir.startswith("/") and \
+            within(path, posixpath.normpath(workload.workdir)):
+        return True  # (a scanned build's WORKDIR; a compose `working_dir:` alone says nothing of what is there)
+    if any(within(path, c) or within(c, path) for c, _loc in workload.copied_in if c.startswith("/")):
+        return True
+    env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
+    named = (_expanded(w.text, env) for cmd in workload.build_steps for w in cmd.args)
+    return any(n is not None and n.startswith("/") and n != "/" and (within(path, posixpath.normpath(n)) or
+                                                                   within(posixpath.normpath(n), path)) for n in named)
 
 
 def _expanded(word: str, env: dict[str, str]) -> str | None:
@@ -265,6 +300,49 @@ def _expanded(word: str, env: dict[str, str]) -> str | None:
     except KeyError:
         return None
     return None if "$" in out or "`" in out or "*" in out else out
+
+
+def _made_for_the_user(workload: Workload, listed: list[str]) -> tuple[str, str] | None:
+    """(directory, user) of a directory the image's build makes (`mkdir`, an absolute path) and gives to a user other
+    than root (`chown`, of it or, with `-R`, of a directory above it), which no writable mount holds: made empty
+    for the app to write there (PrivateGPT's `mkdir -p /home/worker/app/local_data && chown -R worker
+    /home/worker/app`), which a read-only root forbids (review A22 X2: GLM004 must not break what the build gave the
+    user). Variables are read as the build's shell reads them."""
+    if not workload.build_steps:
+        return None
+    from glmlint.buildfiles import chown_operands
+    from glmlint.shell import getopt
+    from glmlint.sudoers import resolved_steps
+
+    steps = resolved_steps(workload)
+    within = lambda p, top: p == top or p.startswith(top.rstrip("/") + "/")  # noqa: E731
+    path_var = workload.env_value("PATH")
+    programs = [e for e in (path_var.value or "").split(":") if e.startswith("/")] if path_var is not None else []
+    workdir = posixpath.normpath(workload.workdir) if workload.workdir and workload.workdir.startswith("/") else ""
+    # made empty: not the app's own directory (its WORKDIR or above), not one the build copies files into, not an
+    # install location (a PATH entry in it: conda's /opt/conda, a venv)
+    made = [p for p in (posixpath.normpath(p) for name, words in steps if name == "mkdir"
+                        for p in getopt(words, ("-m", "--mode", "--context"))[1] if p.startswith("/") and "$" not in p)
+            if not (workdir and within(workdir, p)) and not any(within(c, p) for c, _loc in workload.copied_in)
+            and not any(within(e, p) for e in programs)]
+    if not made:
+        return None
+    for name, words in steps:
+        got = chown_operands(words) if name == "chown" else None
+        if got is None or got[0] in ("", "root", "0") or "$" in got[0]:
+            continue
+        recursive = any(w in ("-R", "--recursive") or w.startswith("-") and not w.startswith("--") and "R" in w
+                        for w in words)
+        for target in (posixpath.normpath(t) for t in got[1] if t.startswith("/") and "$" not in t):
+            for path in made:
+                if not (path == target or recursive and path.startswith(target.rstrip("/") + "/")):
+                    continue
+                if any(path == d or path.startswith(d + "/") for d in _NOT_IMAGE) or \
+                        any(path == w or path.startswith(w.rstrip("/") + "/") for w in ("/tmp", *listed)) or \
+                        any(covers(m, path) for m in workload.mounts):
+                    continue
+                return path, got[0]
+    return None
 
 
 def covers(mount: Mount, path: str) -> bool:

@@ -1096,7 +1096,8 @@ def test_a_custom_resource_pod_gets_the_fs_group_check_offered(tmp_path, case) -
 @pytest.mark.parametrize(("dockerfile", "compose", "user", "env", "writable"), [
     # reread22 R1: Jupyter on python, built with `useradd -m app` + chown, left at root. Every fix at once: `user: app`
     # and a tmpfs at its ~/.local, where jupyter_core creates its runtime directory at start
-    ("FROM python:3.11-slim\nRUN useradd -m app && mkdir -p /app/data && chown -R app /app\nWORKDIR /app\n"
+    # (its app directory only: a `data` directory made in it for the app to write gets no read-only fix, review A22 X2)
+    ("FROM python:3.11-slim\nRUN useradd -m app && mkdir -p /app && chown -R app /app\nWORKDIR /app\n"
      "USER root\nCMD [\"python\", \"-m\", \"jupyter\", \"lab\", \"--ip=0.0.0.0\", \"--allow-root\"]\n",
      "", "app", None, ["/home/app/.local", "/tmp"]),
     # vLLM's caches under ~/.cache and ~/.triton, in the home `-d` names
@@ -1133,3 +1134,21 @@ def test_build_user_fix_title_names_what_gave_the_files(tmp_path, steps, how) ->
     text = f"FROM python:3.11\nRUN useradd -m -u 1000 user\n{steps}CMD [\"python\", \"/app/app.py\"]\n"
     result = _glm001(tmp_path, "Dockerfile", text)
     assert result.fix is not None and result.fix.title.endswith(f"gives its files to ({how})"), result.fix
+
+
+@pytest.mark.parametrize(("command", "fixable"), [
+    # field23 F23-8: removing what the build put there fails on a read-only root (EROFS)
+    ('sh -c "rm -rf /srv/app/input && ln -sT /data/input /srv/app/input && exec python main.py"', False),
+    ('sh -c "ln -s /data/models /srv/models && exec python main.py"', False),
+    # a file the image may not have (`rm -f` of a pid file: unlink answers ENOENT before EROFS), or one in /tmp
+    ('sh -c "rm -f /var/run/app.pid && exec python main.py"', True),
+    ('sh -c "rm -rf /tmp/cache && cp -r /srv/app/defaults /tmp/cache && exec python main.py"', True),
+    # in the volume
+    ('sh -c "rm -rf /data/input && ln -sT /srv/app/input /data/input && exec python main.py"', True),
+])
+def test_start_that_changes_the_image_tree_gets_no_read_only_fix(tmp_path, command, fixable) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11\nRUN git clone https://github.com/acme/app /srv/app\n"
+                                         "WORKDIR /srv/app\n")
+    text = f"services:\n  app:\n    build: .\n    volumes: [\"./data:/data\"]\n    command: {command}\n"
+    finding = _glm004(tmp_path, "compose.yaml", text)
+    assert (finding.fix is not None) is fixable, finding.message
