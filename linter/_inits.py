@@ -284,7 +284,7 @@ def _m26(_F, _s):
  return __init__
 
 def _m27(_F, _s):
- def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, writes, token, chart_values, not_connected, not_connected_source):
+ def __init__(self, id, name, kind, gives, commands, modules, scripts, image_patterns, recognize_source, images, listeners, auth_default, auth_on, auth_off, auth_source, dangerous, model_stores, owner, data_store, packages, family, settings, more_sources, underscores, config_file, options_source, auth_maybe, runtime_formats, runtime_runs, runtime_source, presets, auth_sources, auth_on_wins, releases, global_options, any_before, no_value, auth_known, image_only, args_env, args_flag, writes, token, chart_values, not_connected, not_connected_source):
   _s(self, 'id', id)
   _s(self, 'name', name)
   _s(self, 'kind', kind)
@@ -325,6 +325,7 @@ def _m27(_F, _s):
   _s(self, 'auth_known', auth_known)
   _s(self, 'image_only', image_only)
   _s(self, 'args_env', args_env)
+  _s(self, 'args_flag', args_flag)
   _s(self, 'writes', writes)
   _s(self, 'token', token)
   _s(self, 'chart_values', chart_values)
@@ -564,8 +565,8 @@ def _m52(_F, _s0, _s1):
   _s1(self, title)
  return __init__
 
-def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f26, _f27, _f28, _f29, _f30):
- def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, copied_in, workdir, copies, scripts, shell, looked, bases):
+def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24, _f25, _f27, _f28, _f29, _f30, _f31):
+ def __init__(self, name, base, from_loc, parent, index, instructions, env, env_vars, user, entrypoint, cmd, cmd_inst, entrypoint_inst, ports, steps, step_dirs, stage_copies, image_uses, files, cmd_set_here, base_loc, base_resolved, downloads, modes, owners, copied_in, workdir, copies, scripts, shell, looked, bases):
   self.name = name
   self.base = base
   self.from_loc = from_loc
@@ -590,13 +591,14 @@ def _m53(_F, _f5, _f6, _f7, _f13, _f14, _f15, _f16, _f17, _f18, _f22, _f23, _f24
   self.base_resolved = base_resolved
   self.downloads = _f22() if downloads is _F else downloads
   self.modes = _f23() if modes is _F else modes
-  self.copied_in = _f24() if copied_in is _F else copied_in
+  self.owners = _f24() if owners is _F else owners
+  self.copied_in = _f25() if copied_in is _F else copied_in
   self.workdir = workdir
-  self.copies = _f26() if copies is _F else copies
-  self.scripts = _f27() if scripts is _F else scripts
-  self.shell = _f28() if shell is _F else shell
-  self.looked = _f29() if looked is _F else looked
-  self.bases = _f30() if bases is _F else bases
+  self.copies = _f27() if copies is _F else copies
+  self.scripts = _f28() if scripts is _F else scripts
+  self.shell = _f29() if shell is _F else shell
+  self.looked = _f30() if looked is _F else looked
+  self.bases = _f31() if bases is _F else bases
  return __init__
 
 def _m54(_F, _f1):
@@ -628,8 +630,8 @@ def _m56(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, owner_kept)
  return __init__
 
-def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65):
- def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, backends, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65, _s66):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, copy_owners, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, backends, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -674,28 +676,29 @@ def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s41(self, copy_modes)
   _s42(self, stage_copies)
   _s43(self, copied_in)
-  _s44(self, build)
-  _s45(self, base_image)
-  _s46(self, runnable)
-  _s47(self, group)
-  _s48(self, publish_all)
-  _s49(self, pod_labels)
-  _s50(self, exposed_by)
-  _s51(self, backends)
-  _s52(self, extends_depth)
-  _s53(self, own)
-  _s54(self, pod)
-  _s55(self, sysctls)
-  _s56(self, probe_hosts)
-  _s57(self, container_list)
-  _s58(self, namespace)
-  _s59(self, pod_purpose)
-  _s60(self, pulls)
-  _s61(self, downloads)
-  _s62(self, documentation)
-  _s63(self, serving_format)
-  _s64(self, workdir)
-  _s65(self, words_in_text)
+  _s44(self, copy_owners)
+  _s45(self, build)
+  _s46(self, base_image)
+  _s47(self, runnable)
+  _s48(self, group)
+  _s49(self, publish_all)
+  _s50(self, pod_labels)
+  _s51(self, exposed_by)
+  _s52(self, backends)
+  _s53(self, extends_depth)
+  _s54(self, own)
+  _s55(self, pod)
+  _s56(self, sysctls)
+  _s57(self, probe_hosts)
+  _s58(self, container_list)
+  _s59(self, namespace)
+  _s60(self, pod_purpose)
+  _s61(self, pulls)
+  _s62(self, downloads)
+  _s63(self, documentation)
+  _s64(self, serving_format)
+  _s65(self, workdir)
+  _s66(self, words_in_text)
   self.__post_init__()
  return __init__
 
@@ -716,8 +719,8 @@ def _m59(_F, _s0, _s1, _s2, _s3, _s4):
   _s4(self, path)
  return __init__
 
-def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
- def __init__(self, name, namespace, type, entries, encoded, loc, readers):
+def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
+ def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, type)
@@ -725,6 +728,7 @@ def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s4(self, encoded)
   _s5(self, loc)
   _s6(self, readers)
+  _s7(self, aliases)
  return __init__
 
 def _m61(_F, _s0, _s1):
@@ -1456,7 +1460,7 @@ MAKERS = {
     (('id', 'description', 'source', 'host_paths', 'commands', 'args', 'writes', 'needs'), (), True, True, False): _m24,
     (('id', 'level', 'versions', 'overrides'), (), True, False, False): _m25,
     (('id', 'name', 'code', 'what', 'source'), (), True, False, False): _m26,
-    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
+    (('id', 'name', 'kind', 'gives', 'commands', 'modules', 'scripts', 'image_patterns', 'recognize_source', 'images', 'listeners', 'auth_default', 'auth_on', 'auth_off', 'auth_source', 'dangerous', 'model_stores', 'owner', 'data_store', 'packages', 'family', 'settings', 'more_sources', 'underscores', 'config_file', 'options_source', 'auth_maybe', 'runtime_formats', 'runtime_runs', 'runtime_source', 'presets', 'auth_sources', 'auth_on_wins', 'releases', 'global_options', 'any_before', 'no_value', 'auth_known', 'image_only', 'args_env', 'args_flag', 'writes', 'token', 'chart_values', 'not_connected', 'not_connected_source'), (), True, False, False): _m27,
     (('index', 'name', 'directory', 'values', 'line'), (3,), False, False, False): _m28,
     (('installed', 'password_set', 'settings', 'blocks', 'rejected', 'copied', 'absent', 'config'), (5,), True, True, False): _m29,
     (('intents', 'safety', 'user', 'chosen'), (), True, True, False): _m30,
@@ -1482,14 +1486,14 @@ MAKERS = {
     (('loc', 'title', 'count'), (), True, True, False): _m50,
     (('login', 'uid', 'home', 'owns', 'sudo', 'home_dir'), (), True, True, False): _m51,
     (('mount', 'title'), (), True, True, False): _m52,
-    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 26, 27, 28, 29, 30), False, False, False): _m53,
+    (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'owners', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 27, 28, 29, 30, 31), False, False, False): _m53,
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m54,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m55,
     (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m56,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m57,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m57,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m58,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m59,
-    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers'), (), True, True, False): _m60,
+    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases'), (), True, True, False): _m60,
     (('name', 'negated'), (), True, True, False): _m61,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m62,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m63,

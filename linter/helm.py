@@ -142,7 +142,10 @@ def _render_chart(chart_dir: str, root: str, options: HelmOptions) -> tuple[Rend
         try:
             manifests = render_manifests(chart_dir, values, options.set, warnings=log, check_kube=True)
         except RenderError as exc:
-            manifests, notice = _for_a_kube_version_it_takes(exc, chart_dir, values, options.set, log)
+            if _KUBE_REFUSED.search(str(exc)):
+                manifests, notice = _for_a_kube_version_it_takes(exc, chart_dir, values, options.set, log)
+            else:
+                manifests, notice = _where_its_apis_are_served(exc, chart_dir, root, values, options.set, log)
             notices.append(notice)
     except RenderError as exc:
         error = exc
@@ -206,6 +209,55 @@ def _for_a_kube_version_it_takes(exc: RenderError, chart_dir: str, values: list[
                            f"`--kube-version`: rendered for v{version}, the nearest version it takes (as `helm "
                            f"install` renders it on such a cluster)")
     raise exc
+
+
+# a check of the cluster's API versions that refuses the chart where one is not served: `{{ if not
+# (.Capabilities.APIVersions.Has "clickhouse.com/v1alpha1/ClickHouseCluster") }}{{ fail … }}` (an operator's CRDs)
+_NOT_SERVED = re.compile(r"\bnot\s*\(\s*\$?\.Capabilities\.APIVersions\.Has\s+\"([^\"]+)\"\s*\)")
+_MAX_APIS_TRIES = 5  # gates of a chart rendered again, one after another, before giving up
+
+
+def _where_its_apis_are_served(exc: RenderError, chart_dir: str, root: str, values: list[str],
+                               sets: tuple[str, ...], log: list[str]) -> tuple[dict[str, str], str]:
+    """The chart rendered for a cluster that serves the API versions a gate of it requires (`--api-versions
+    G/V/K`, as its `fail` message itself says to pass), and the notice saying so, when the template that
+    failed (`exc`) is a check (`_gate`) that fails where the cluster lacks one (`not (.Capabilities.APIVersions.Has
+    "G/V/K")`: an operator's CRDs, Langfuse's ClickHouse operator); else `exc` is raised again.
+
+    Such a gate is not the chart refusing its values: `helm install` installs it, as written, on every cluster
+    where the operator is, and that is what is checked (the gate's other checks of the values still apply:
+    a failure for another reason is the error). Each gate that fails in turn adds its API versions."""
+    apis: list[str] = []
+    first = exc
+    for _ in range(_MAX_APIS_TRIES):
+        more = _gate_apis(exc)
+        if not more or all(a in apis for a in more):
+            raise first if not apis else exc
+        apis += [a for a in more if a not in apis]
+        try:
+            manifests = render_manifests(chart_dir, values, sets, versions=("--api-versions", ",".join(apis)),
+                                         warnings=log)
+        except RenderError as again:
+            exc = again
+            continue
+        at = f"`{display_path(first.path, root)}:{first.line}`" if first.path and first.line else "a template"
+        return manifests, (f"{at} refuses the chart where the cluster does not serve "
+                           f"{', '.join(f'`{a}`' for a in apis)} (an operator's resources): rendered with "
+                           f"`--api-versions {','.join(apis)}`, as `helm install` renders it where they are served")
+    raise exc
+
+
+def _gate_apis(exc: RenderError) -> list[str]:
+    """The API versions the template that failed (`exc`) refuses the chart without, when it is a check
+    (`_gate`): each `not (.Capabilities.APIVersions.Has "…")` in it, in order; else none."""
+    if not exc.path or not os.path.isfile(exc.path) or not _gate(exc.path):
+        return []
+    try:
+        with open(exc.path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    return list(dict.fromkeys(m.group(1) for m in _NOT_SERVED.finditer(text)))
 
 
 def _helm_warns(log: list[str], missing: list[str]) -> list[str]:
@@ -285,6 +337,10 @@ def _render_rest(chart_dir: str, values: list[str], sets: tuple[str, ...],
             except RenderError as exc:
                 error = located(str(exc), chart_dir)
     return None
+
+
+# the password of a URL's credentials (`scheme://user:PASSWORD@host`), as `_pieces` reads a rendered line
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@'\"]*:([^\s/@'\"]+)@")
 
 
 def copy_chart(chart_dir: str, copy: str) -> None:
@@ -753,7 +809,14 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
             _merge(user, helm_python.parse_set_string(expr))
         with _stderr_to(log):
             chart = helm_python.Chart.load(chart_dir)
-            out = dict(chart.render(user or None, name=release, namespace=namespace))
+            try:
+                out = dict(chart.render(user or None, name=release, namespace=namespace))
+            except helm_python.HelmError:
+                if not versions:
+                    raise
+                # a template that fails with the default capabilities (a gate on an API version these serve,
+                # `_where_its_apis_are_served`) is rendered with them below: its hooks are not known then
+                out = {}
             if versions or (check_kube and (chart.metadata or {}).get("kubeVersion")):
                 # (with no versions: Helm's default capabilities, and its check of the chart's `kubeVersion`)
                 try:
@@ -762,8 +825,11 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
                     # the dry-run install refuses a chart whose dependencies are not in `charts/`, which the
                     # render above took as `helm template` does without them (a notice names them: `_missing`):
                     # with no versions asked for, that render stands (field23 F23-7, gpustack's chart)
-                    if versions or "dependencies are missing" not in str(exc):
+                    if "dependencies are missing" not in str(exc):
                         raise
+                    if versions:  # as `helm template` renders such a chart: without them (`_missing` names them)
+                        out = _with_capabilities(helm_python, _loaded_without(helm_python, chart_dir), user, release,
+                                                 namespace, versions, out)
         out = _unknown_hooks_out(out)
         if crds:  # `--include-crds`: the chart's `crds/` files as they are (Helm does not template them)
             for crd in chart.crds:
@@ -777,6 +843,31 @@ def _render_sdk(chart_dir: str, values: list[str], sets: tuple[str, ...], releas
     finally:
         if warnings is not None:
             warnings.extend(w for w in _warnings("".join(log)) if w not in warnings)
+
+
+def _loaded_without(helm_python: Any, chart_dir: str) -> Any:
+    """The chart loaded by Helm's SDK from a copy whose `Chart.yaml` names none of the dependencies `charts/`
+    does not hold (`_missing`): its client-side dry-run install refuses the chart with them."""
+    import tempfile
+
+    from ruamel.yaml import YAML
+
+    missing = set(_missing(chart_dir))
+    with tempfile.TemporaryDirectory(prefix="glmlint-chart-") as tmp:
+        copy = os.path.join(tmp, os.path.basename(os.path.abspath(chart_dir)))
+        copy_chart(chart_dir, copy)
+        yaml = YAML(typ="safe", pure=True)
+        path = os.path.join(copy, CHART_FILE)
+        with open(path, encoding="utf-8") as fh:
+            meta = yaml.load(fh)
+        meta["dependencies"] = [d for d in meta.get("dependencies") or []
+                                if not isinstance(d, dict) or (d.get("alias") or d.get("name")) not in missing]
+        with open(path, "w", encoding="utf-8") as fh:
+            yaml.dump(meta, fh)
+        lock = os.path.join(copy, "Chart.lock")
+        if os.path.isfile(lock):
+            os.remove(lock)
+        return helm_python.Chart.load(copy)
 
 
 def _with_capabilities(helm_python: Any, chart: Any, user: dict[str, Any], release: str, namespace: str,
@@ -1329,10 +1420,16 @@ class TemplateOrigin:
             return ()
         dot, names = scope
         out: list[Place] = []
-        for action, part in zip(actions, got.groups()):
+        # a URL with a password (`postgres://{{ user }}:{{ password }}@{{ host }}/…`): what is said of it is its
+        # password, whose line is the one a user edits (field23 F23-9): the pieces that write it (none when the
+        # template writes it itself: the template line is that place)
+        secret = _URL_PASSWORD.search(got.string)
+        keep = [secret is None or (got.start(i) < secret.end(1) and got.end(i) > secret.start(1))
+                for i in range(1, len(actions) + 1)]
+        for action, part, kept in zip(actions, got.groups(), keep):
             term = _TERM.search(action[2:-2])
             ref = _resolve(term.group(1), dot, names) if term is not None else None
-            if not part or ref is None or ref is _ROOT or part not in str(node.value):
+            if not kept or not part or ref is None or ref is _ROOT or part not in str(node.value):
                 continue
             for disk, shown, prefix in self.template.values:
                 hit = next((v for _k, v in (g for d in self.template.files.docs(disk)

@@ -17,7 +17,7 @@ for linting or diffing) whose chart and every values file are literal paths that
 read from the script's directory (or, for a script in a subdirectory, its parent: `./scripts/up.sh` run
 from the repository's root); `--set`/`--set-string` expressions written literally (one that reads a
 variable, `--set "env.NVIDIA_API_KEY=$NGC_API_KEY"`, is the installer's, left out: the chart's default
-stands in for it); a chart every such command installs with the same values, else none. The scripts read
+stands in for it, and so is a variable alone after the release and chart, a Makefile's `$(HELM_EXT_OPTS)`); a chart every such command installs with the same values, else none. The scripts read
 are those of `glmlint.composefiles` (shell scripts, Makefiles, justfiles, READMEs) in the chart's
 directory and the three above it (not above a `.git`), and their `scripts/`, `bin/`, `tools/`; not a script
 that installs it for a test (its name says test, e2e, ci, kind, hack, minikube, k3d, smoke, dev).
@@ -43,6 +43,9 @@ _NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile
                     "readme.md", "README.MD"})
 _SUFFIXES = (".sh", ".bash", ".mk")
 _MAX = 1 << 20
+# a word that is one variable's value and nothing else: `$(OPTS)` (make; `_COMMAND` ends before its `)`),
+# `${OPTS}`, `$OPTS` (shell)
+_VARIABLE = lazyre.compile(r"\$(\([A-Za-z_][A-Za-z0-9_]*\)?|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 # the command up to its line's end, a `\` continuing it to the next line
 _COMMAND = lazyre.compile(r"\bhelm\s+(upgrade|install)\b((?:[^\n;&|`)#\\]|\\\r?\n|\\.)*)")
 # `helm install`/`upgrade`/`template` flags that take a value (helm v3.17 `helm install --help`, the
@@ -169,6 +172,10 @@ def _command(verb: str, rest: str, directory: str) -> tuple[str, tuple[str, ...]
     # of a release installed otherwise: what was installed is not known here)
     if verb == "upgrade" and not upgrade_install:
         return None
+    # a word after the release and chart that is only a variable is options the installer passes (a Makefile's
+    # `$(HELM_EXT_OPTS)`, empty unless set: llmaz's `helm-install`), left out as a `--set` of a variable is
+    while len(positional) > (1 if generated else 2) and _VARIABLE.fullmatch(positional[-1]):
+        positional.pop()
     if generated:
         chart = positional[0] if len(positional) == 1 else None
     else:

@@ -13,7 +13,7 @@ import enum
 import functools
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from glmlint.records import dataclass, field
 
@@ -751,6 +751,9 @@ class Workload:
     # build context write (a file's path, or the directory a directory's contents go into), with where:
     # a file of one's own where the service reads its configuration, as a mount of it would be
     copied_in: tuple[tuple[str, Loc], ...] = ()
+    # Dockerfile (and a compose service built from one): the users the final stage's chain gives what it copies to
+    # (`COPY --chown=user . /app`: the user as written before `:`, a login or a uid), with the destination
+    copy_owners: tuple[tuple[str, str], ...] = ()
     build: Build | None = None
     base_image: str | None = None  # Dockerfile: the external image the final stage builds on
     # False for an image that has nothing to start: a Dockerfile final stage whose chain sets no
@@ -974,8 +977,8 @@ class ServiceAccount:
 class Secret:
     """A `kind: Secret` (core v1) written in the file: its keys with their values as the API server stores
     them (`data` base64-decoded, `stringData` as written and winning over `data` for a key: core/v1
-    `Secret.stringData`), each located at its key; and the file's workloads that read it (`secretKeyRef`,
-    `envFrom.secretRef`), by label."""
+    `Secret.stringData`), each located at its key; and the workloads that read it (`secretKeyRef`,
+    `envFrom.secretRef`: of the file, or of the files applied with it), by label."""
 
     name: str
     namespace: str | None
@@ -983,7 +986,21 @@ class Secret:
     entries: tuple[EnvVar, ...]  # each key's value (None: `data` that is not base64 of UTF-8 text)
     encoded: tuple[str, ...]  # the keys whose value is written base64-encoded (`data:`)
     loc: Loc  # the object's `kind:` line
-    readers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (workload label, the keys it reads; () every key)
+    # (workload label, the key it reads (None: every key, `envFrom`), the variable it reads it as (for every
+    # key: the `envFrom` item's prefix))
+    readers: tuple[tuple[str, str | None, str], ...] = ()
+    # (key, the earlier key whose value a YAML alias gives it: `copy: *pw`): one value written once
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+class SecretRead(NamedTuple):
+    """A workload's read of a Secret into its environment (`kubernetes.secret_reads`)."""
+
+    label: str  # the workload's
+    namespace: str | None  # the workload's, as written
+    secret: str  # the Secret's name
+    key: str | None  # None: every key (`envFrom`)
+    var: str  # the variable it is read as (every key: the prefix before each key's name)
 
 
 @dataclass(frozen=True, slots=True)

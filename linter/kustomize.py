@@ -705,7 +705,8 @@ class ResourceOrigin:
         path = tuple(node.path)
         if self.path is None:
             if self.chart is None:
-                return None
+                got_literal = self._generated_literal(path) if self.generated is not None else None
+                return (got_literal, ()) if got_literal is not None else None
             got_chart = self.chart.locate(node)
             if got_chart is not None:
                 return got_chart
@@ -735,6 +736,64 @@ class ResourceOrigin:
                          detail=f"the built overlay has `{node.value}` here; glmlint cannot tell what set it"), ()
         return Place(display_path(self.path, self.root), target.start_mark.line + 1,
                      target.start_mark.column + 1), ()
+
+    def _generated_literal(self, path: tuple[Any, ...]) -> Place | None:
+        """Where a key of a Secret a `secretGenerator` made is written with its value (`data.KEY`): its
+        `literals:` item (`KEY=value`), or the line of a committed `envs:` file (a `.gitignore` keeps a local one
+        out of the repository, where secrets belong) that sets it (Kustomize api/kv/kv.go at
+        kubernetes-sigs/kustomize@921c5b0df208082fd23069c4f8be3912c9e00255: `KEY=value` lines, `#` comments).
+        The built `data:` lists its keys sorted, so its first key's position is the mapping's (`rendered._index`:
+        the shorter path wins): `data` alone is its smallest key."""
+        from glmlint.parsers import yamlnodes as y
+
+        conf, by = self.generated or ("", "")
+        if by != "SecretGenerator" or not path or path[0] != "data" or len(path) > 2:
+            return None
+        # each key the generator gives the Secret, with the place that writes it (None: a local env file's, which
+        # `.gitignore` keeps out of the repository: no place in it); `complete`: every key is known
+        found: dict[str, Place | None] = {}
+        complete = True
+        for doc in self.files.docs(conf):
+            for entry in y.items(y.get(doc, "secretGenerator")):
+                name = y.text(y.get(entry, "name")) or ""
+                if not name or name not in self.name:
+                    continue
+                for item in y.items(y.get(entry, "literals")):
+                    key, eq, _value = (y.text(item) or "").partition("=")
+                    if eq and key.strip():
+                        found.setdefault(key.strip(), Place(display_path(conf, self.root), item.start_mark.line + 1,
+                                                            item.start_mark.column + 1, disk=conf))
+                for item in y.items(y.get(entry, "envs")) + y.items(y.get(entry, "env")):
+                    got = self._env_lines(os.path.join(os.path.dirname(conf), y.text(item) or ""))
+                    if got is None:
+                        complete = False
+                        continue
+                    for key, at in got.items():
+                        found.setdefault(key, at)
+                complete = complete and not y.items(y.get(entry, "files"))  # (a file's key: its name, maybe renamed)
+        if len(path) == 2:
+            return found.get(path[1])
+        return found[min(found)] if found and complete else None
+
+    def _env_lines(self, path: str) -> dict[str, Place | None] | None:
+        """Each key of an env file and its line (None for each key of one a `.gitignore` keeps out of the repository:
+        it is no text of the repository); None when it cannot be read."""
+        from glmlint.parsers.compose import _git_ignored
+
+        try:
+            with open(path, encoding="utf-8") as fh:
+                lines = fh.read().split("\n")
+        except (OSError, UnicodeDecodeError):
+            return None
+        ignored = _git_ignored(os.path.abspath(path))
+        out: dict[str, Place | None] = {}
+        for n, line in enumerate(lines, 1):
+            text = line.strip()
+            key, eq, _value = text.partition("=")
+            if eq and key.strip() and not text.startswith("#"):
+                out.setdefault(key.strip(), None if ignored else
+                               Place(display_path(path, self.root), n, line.index(text[0]) + 1, disk=path))
+        return out
 
     def _patched(self, path: tuple[Any, ...], node: Node) -> Place | None:
         """The patch (file, or inline in a kustomization) that set `node`, or None."""

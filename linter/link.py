@@ -451,7 +451,8 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
     if img is None:
         img = stamp(image, image.path)
     changes: dict[str, Any] = {"build_steps": img.build_steps + service.build_steps,
-                               "env": img.env + service.env, "copied_in": img.copied_in}
+                               "env": img.env + service.env, "copied_in": img.copied_in,
+                               "copy_owners": img.copy_owners}
     if not service.user.explicit:
         user = image.user
         changes["user"] = Setting(user.value, service.anchor, explicit=False, path=service.user.path,
@@ -472,6 +473,15 @@ def inherit(service: Workload, image: Workload, img: Workload | None = None) -> 
         elif ep:
             words = ep + (service.command.value or ())
             process = tuple(from_argv(words, words[0].loc))
+        elif img.entrypoint.value is None and service.command.value and image.base_image:
+            # no ENTRYPOINT in the build: the command is the arguments of its base image's own (the image
+            # catalog's `entrypoint` fact: distroless python3's python), as the Dockerfile's CMD is
+            from glmlint.catalog.images import fact
+
+            known = fact(image.base_image, "entrypoint")
+            if known is not None and isinstance(known.value, list) and known.value:
+                at = service.command.loc
+                process = tuple(from_argv((*(Word(str(t), at) for t in known.value), *service.command.value), at))
     changes["process"] = tuple(process)
     drop = image.privilege_drop
     if drop is not None and service.privilege_drop is None and not service.entrypoint.explicit and (
@@ -966,3 +976,89 @@ def link_pods(src: SourceFile, cluster: _Cluster | None) -> None:
 def linked_pods(pods: list[PodIdentity], path: str, cluster: _Cluster | None) -> list[PodIdentity]:
     """`pods` (of `path`) as `link_cluster` links them, with a cluster already made (`cluster_of`)."""
     return pods if cluster is None else [_link_pod(pod, path, cluster) for pod in pods]
+
+
+# -- a Secret's readers in the files applied with it ------------------------------------------------
+#
+# `kubectl apply -f k8s/` creates every object of the directory's files, in one namespace when they write
+# none: a Deployment of `k8s/deployment.yaml` reads the Secret of `k8s/secret.yaml` by name, as it would in
+# one file. A file's Secrets are linked to the workloads of the Kubernetes files of its own directory (not
+# those of other directories: `-f` reads one directory's files, and two directories side by side are often
+# two examples, two tests, two projects), read there when a Secret holds a literal no workload of its own
+# file reads (`glmlint.rules.glm013_secret_in_env`): nothing about them is kept in the scan's per-file state,
+# and a file checked alone finds its readers too.
+_NEAR_FILES = 200  # at most this many files read beside one Secret's file
+_NEAR_BYTES = 512 * 1024
+_READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword")  # a file with none reads no Secret
+
+
+def nearby_secret_reads(disk_path: str, names: set[str]) -> list[Any]:
+    """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself) read of the Secrets
+    named `names` into their workloads' environment (`kubernetes.secret_reads`). Only a file whose text holds one
+    of the names is parsed (~0.01 of a corpus scan's time, where every file with a Secret in it was ~0.1 s of 2.8),
+    each once a scan (`scan_memo`)."""
+    from glmlint.parsers.base import scan_memo
+
+    here = os.path.abspath(disk_path)
+    directory = os.path.dirname(here)
+    try:
+        files = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
+    except OSError:
+        return []
+    memo = scan_memo("secret_reads")
+    out: list[Any] = []
+    written: set[str] = set()  # the Secrets another file of the directory writes too
+    for name in files[:_NEAR_FILES]:
+        path = os.path.join(directory, name)
+        if path == here:
+            continue
+        got = memo.get(path) if memo is not None else None
+        if got is None:
+            text = _text_naming(path, names)
+            if text is None or text is False:
+                if text is False and memo is not None:
+                    memo[path] = ([], set())  # (it reads no Secret, whatever its name)
+                continue
+            got = _secret_reads_of(path, text)
+            if memo is not None:
+                memo[path] = got
+        out.extend(r for r in got[0] if r.secret in names)
+        written.update(got[1])
+    # a Secret of a name another file writes too is not one object of one deployment (a folder of examples,
+    # of tests, each with its own `hf` Secret and reader): which one a reader gets is not known
+    return [r for r in out if r.secret not in written]
+
+
+def _text_naming(path: str, names: set[str]) -> str | bool | None:
+    """The text of the file at `path` when it may read one of the Secrets `names` (it holds a name and a word that
+    reads a Secret, and is no template); False when it reads none whatever their names; None when it holds none
+    of these names."""
+    try:
+        if os.path.getsize(path) > _NEAR_BYTES:
+            return False
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "{{" in text or not (any(word in text for word in _READS_SECRETS) or "Secret" in text):
+        return False
+    return text if any(name in text for name in names) else None
+
+
+def _secret_reads_of(path: str, text: str) -> tuple[list[Any], set[str]]:
+    """The Secret reads of the Kubernetes file at `path` (its `text`) and the names of the Secrets it writes (none
+    when it is no such file)."""
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    was = kubernetes.unrouted
+    try:
+        docs = yamlnodes.compose_all(text)
+        if not any(kubernetes.is_kubernetes(d) for d in docs):
+            return [], set()
+        source = kubernetes.parse(path, text, docs, pods=False)
+        return kubernetes.secret_reads(source.workloads, docs), {s.name for s in source.secrets}
+    except Exception:  # (a file that is not a manifest glmlint reads: it reads and writes no Secret)
+        return [], set()
+    finally:
+        kubernetes.unrouted = was

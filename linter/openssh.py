@@ -354,8 +354,7 @@ def _apply(lines: list[Line], write: FileWrite) -> list[Line]:
     return out
 
 
-def _installs(cmd: Command) -> bool:
-    return installs(cmd, _knowledge().package)
+_PASSWORD_SETTERS = frozenset({"chpasswd", "passwd", "usermod", "useradd", "adduser"})  # (`_sets_password`'s)
 
 
 def _sets_password(cmd: Command) -> bool:
@@ -396,10 +395,11 @@ def analyse(workload: Workload) -> Sshd:
                                    if line.loc is not None and line.source is not None}
     options: list[Directive] = []
     installed = password = None
+    package = known.package  # (read once: asked of every build step of every workload)
     for cmd in (*workload.build_steps, *workload.process):
-        if installed is None and _installs(cmd):
+        if installed is None and installs(cmd, package):
             installed = cmd.loc
-        if password is None and _sets_password(cmd):
+        if password is None and cmd.name in _PASSWORD_SETTERS and _sets_password(cmd):
             password = cmd.loc
     for cmd, args in started:
         installed = installed or cmd.loc

@@ -227,18 +227,20 @@ class _Walker:
         if kind in _SETS_VARIABLES:
             self.set_variables(node, kind)
         children = node.named_children
+        kinds = [_KINDS[c.kind_id] for c in children]  # (`kind_id` makes a Python int each time it is read)
         # `cat <<EOF; echo x >> log`: tree-sitter-bash makes `<<EOF` an error and the body lines
         # statements; the shell reads them as the heredoc's text (the command before it is fed it)
-        broken = {i: b for i, c in enumerate(children) if _KINDS[c.kind_id] == "ERROR"
-                  for b in [self.broken_heredoc(c)] if b is not None}
+        broken = {i: b for i, c in enumerate(children) if kinds[i] == "ERROR"
+                  for b in [self.broken_heredoc(c)] if b is not None} if "ERROR" in kinds else {}
         body_rows = [(children[i].end_point[0], b[1]) for i, b in broken.items()]
         for i, child in enumerate(children):
-            if _KINDS[child.kind_id] in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+            if kinds[i] in _REDIRECTS:
                 continue
-            row = child.start_point[0]
-            if any(first < row <= last for first, last in body_rows):
-                continue  # a line of a heredoc's body: data, not a command
-            fed = broken.get(i + 1)
+            if body_rows:
+                row = child.start_point[0]
+                if any(first < row <= last for first, last in body_rows):
+                    continue  # a line of a heredoc's body: data, not a command
+            fed = broken.get(i + 1) if broken else None
             if fed is not None and child.end_point[0] == children[i + 1].start_point[0]:
                 self.visit(child, redirects, fed[0], upstream)
             else:
@@ -1113,12 +1115,22 @@ def _runs_after_options(cmd: Command, args: Sequence[Word], i: int, takes_value:
     return expand(_rest(cmd, args, i), depth + 1) if i < len(args) else []
 
 
+@lru_cache(maxsize=1)
+def _expanders() -> frozenset[str]:
+    """The command names `expand` looks through (a tool or environment runner, a shell, a wrapper, `su`,
+    `eval`, `tmux`, `screen`, `sbatch`): for any other name it gives the command alone."""
+    return frozenset({words[0] for words in _TOOL_RUNNERS} | set(_ENV_RUNNERS) | SHELLS | set(_WRAPPERS)
+                     | {"su", "eval", "tmux", "screen", "sbatch"})
+
+
 def expand(cmd: Command, depth: int = 0) -> list[Command]:
     """`cmd` followed by what it runs: the program behind a wrapper, the script of `sh -c`."""
     out = [cmd]
     if depth > _MAX_DEPTH or not cmd.argv:
         return out
     name = cmd.name
+    if name not in _expanders():
+        return out  # (most commands: a program that runs no other; ~15k a corpus scan)
     args = list(cmd.args)
     for words, takes_value in _TOOL_RUNNERS.items():
         if words[0] == name and [a.text for a in args[:len(words) - 1]] == list(words[1:]):
@@ -1862,6 +1874,50 @@ def dropped_to(cmd: Command) -> Word | None:
                 return w
         return Word("root", cmd.loc)  # `su -c cmd`: root's
     return None
+
+
+# `git clone`'s options that take the next word as their value (git-clone(1) at git/git@066590497ea4:
+# https://github.com/git/git/blob/066590497ea492cc14bea7f3790eae59b2d957fd/Documentation/git-clone.adoc)
+_CLONE_VALUE_OPTIONS = frozenset({"-b", "--branch", "-o", "--origin", "-c", "--config", "--depth", "--reference",
+                                  "--reference-if-able", "-j", "--jobs", "--filter", "--separate-git-dir", "-u",
+                                  "--upload-pack", "--template", "--shallow-since", "--shallow-exclude",
+                                  "--server-option", "--bundle-uri", "--ref-format", "--revision"})
+
+
+def git_clone(cmd: Command) -> tuple[str, int | None] | None:
+    """`git clone [options] REPOSITORY [DIRECTORY]`: the repository's name (the URL's last part less `.git`,
+    `…/ComfyUI.git` -> `ComfyUI`, which is also the directory git makes without one) and the index in `argv` of
+    the DIRECTORY word (None: not given); None when `cmd` is no clone, or a `git -C DIR` whose directory the
+    clone is relative to (read as not known)."""
+    if cmd.name != "git":
+        return None
+    words = [w.text for w in cmd.argv]
+    i = 1
+    while i < len(words) and words[i].startswith("-"):  # git's own options: `-c k=v` takes a value
+        if words[i] in ("-C",):
+            return None
+        i += 2 if words[i] == "-c" else 1
+    if i >= len(words) or words[i] != "clone":
+        return None
+    operands: list[int] = []
+    j, options = i + 1, True
+    while j < len(words):
+        w = words[j]
+        if options and w == "--":
+            options = False
+        elif options and w.startswith("-") and len(w) > 1:
+            j += 1 if w in _CLONE_VALUE_OPTIONS else 0
+        else:
+            operands.append(j)
+        j += 1
+    if not operands:
+        return None
+    url = words[operands[0]].rstrip("/")
+    name = re.split(r"[/:]", url)[-1]
+    name = name[:-4] if name.endswith(".git") else name
+    if not name or "$" in name:
+        return None
+    return name, operands[1] if len(operands) > 1 else None
 
 
 def privilege_drop(commands: Sequence[Command]) -> Word | None:

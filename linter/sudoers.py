@@ -662,7 +662,8 @@ def built_accounts(workload: Workload) -> list[Account]:
     made by `useradd -m` (without it shadow's `useradd` makes none where login.defs sets no CREATE_HOME, as
     Debian's and Ubuntu's), and by `adduser` unless `--no-create-home`/`-H` (Debian's adduser and BusyBox's make
     it by default; a `--system`/`-S` user only with `--home`/`-h`). A `chown` gives files to the user its
-    first operand names before `:`/`.` (coreutils chown(1)), by login or uid; `--reference` names none."""
+    first operand names before `:`/`.` (coreutils chown(1)), by login or uid; `--reference` names none; so does a
+    `COPY --chown=USER`/`ADD --chown=USER` (`Workload.copy_owners`)."""
     resolve = _resolver(workload)
     steps = list(workload.build_steps)
     base = _image_facts(workload, "accounts")
@@ -670,7 +671,7 @@ def built_accounts(workload: Workload) -> list[Account]:
     # the base image's own regular accounts the catalog states (node's `node`, made with `--create-home`)
     made: dict[str, Account] = {login: Account(login, uid, True, False, home_dir=f"/home/{login}")
                                 for login, uid in (base or {}).items() if uid.isdigit() and int(uid) >= _UID_MIN}
-    owners: set[str] = set()
+    owners: set[str] = {user for user, _dest in workload.copy_owners}  # `COPY --chown=user`
     for cmd in steps:
         if cmd.name in ("userdel", "deluser"):
             for w in _words(cmd, resolve):

@@ -117,7 +117,8 @@ and `users` group are that user's, and Jupyter cannot start as another uid;
 a Kubernetes `runAsUser` takes a uid, so an image whose user is a name gets its
 account's uid where the catalog knows it: micromamba's `mambauser` is `57439`);
 else, in a Dockerfile or a compose service built from one, the user the build makes (`useradd`, `adduser`)
-and gives files to (`chown -R worker /home/worker/app`, by name or uid; the last such one): it owns what the
+and gives files to (`chown -R worker /home/worker/app`, or `COPY --chown=worker . .` as the Hugging Face Spaces
+docs write it, by name or uid; the last such one): it owns what the
 build meant the app to write (PrivateGPT's `local_data`), and has a name and a home, which another uid has not
 (one made without a home, `useradd` without `-m` on Debian and Ubuntu, is not taken for an image that writes
 under its home, nor one the build gives uid 0 or passwordless sudo, which would be root again: [GLM019](GLM019.md);
@@ -166,7 +167,10 @@ image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), 
 service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
 the image's own directory or on a volume that keeps its owner (a compose named volume, which Docker seeds
 from the image's root-owned directory; a bind mount or hostPath); a tmpfs or an `emptyDir` every uid
-writes, and a claim gets the fsGroup. The finding says so.
+writes, and a claim gets the fsGroup. A relative path where the scan does not know the directory it starts in
+(FastChat's `controller.log` in LOGDIR, `.` unless set) is in its image's WORKDIR, `/` unless the image sets one,
+root's in an image that runs as root (unless the workload mounts a volume, which may be that directory). The
+finding says so.
 No fix is offered where root is the workload's purpose (the finding itself, and its
 message, are unchanged; a volume-permissions step's message says why):
 
@@ -372,8 +376,9 @@ def _user_fix(workload: Workload) -> Intent | tuple[Intent, ...]:
         return set_value(workload.user, "user", own, title=f"Run as the image's own non-root user {own}")
     home = _home_writes(workload)
     if (made := _build_user(workload, home)):
+        how = "`chown`" if _chowned_to(workload, made) else "`COPY --chown`"
         return set_value(workload.user, "user", made, title=f"Run as `{made}`, the user the image build makes and "
-                                                           f"gives its files to (`chown`)")
+                                                           f"gives its files to ({how})")
     named = _needs_name(workload)
     if home or named or claims:
         # a uid with no account in the image's /etc/passwd starts with HOME=/ (runc's `setupUser` default,
@@ -418,7 +423,7 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
     HOME=/tmp keeps those writes in the tmpfs there. On a writable root GLM004's read-only fix, applied after this
     one, mounts a tmpfs at those paths in the user's home (its `_home`), so `user: app` + `read_only` starts."""
     if workload.format not in (Format.DOCKERFILE, Format.COMPOSE) or not workload.build_steps or \
-            not any(cmd.name == "chown" for cmd in workload.build_steps):
+            not workload.copy_owners and not any(cmd.name == "chown" for cmd in workload.build_steps):
         return ""
     from glmlint.sudoers import built_accounts
 
@@ -430,6 +435,20 @@ def _build_user(workload: Workload, home_writes: list[str]) -> str:
                 for m in workload.mounts) for p in home_writes):
         return ""  # a read-only root already: its home would stay read-only (GLM004 adds a tmpfs only beside its fix)
     return owner.login
+
+
+def _chowned_to(workload: Workload, login: str) -> bool:
+    """Whether a build step's `chown` gives files to `login` (by name or its uid), not only a `COPY --chown`
+    (review A24 X3: the fix title names what gave the user its files)."""
+    from glmlint.buildfiles import chown_operands
+    from glmlint.sudoers import built_accounts
+
+    uid = next((a.uid for a in built_accounts(workload) if a.login == login), None)
+    for cmd in workload.build_steps:
+        got = chown_operands([w.text for w in cmd.args]) if cmd.name == "chown" else None
+        if got is not None and got[0] in (login, uid):
+            return True
+    return False
 
 
 # package managers that install into the image's own directories (root's unless the image's own user owns them):
@@ -755,7 +774,15 @@ def _root_owned_writes(workload: Workload) -> str:
             where = write.path if write.path.startswith("/") else posixpath.join(workdir, write.path) if workdir \
                 else None
             if where is None:
-                continue
+                # the directory it starts in is its image's WORKDIR (`/` unless the image sets one), which the
+                # scan does not know: one an image that runs as root made, root's, unless a mount is there
+                if workload.mounts:
+                    continue  # (a volume may be that directory)
+                return (f" (no automatic fix: {match.service.name} writes {write.path} at start in the directory "
+                        f"it starts in (its image's WORKDIR, `/` unless set), which is root's: another uid cannot "
+                        f"write there; set its working directory to one the uid owns"
+                        + (f" or set {' or '.join(u.describe() for u in write.unless)}" if write.unless else "")
+                        + ", then run as a non-root user)")
             holder = max((m for m in workload.mounts if under(where, m.target)), key=lambda m: len(m.target),
                          default=None)
             if holder is not None and (holder.kind in _SCRATCH and _everyone_writes(holder) or holder.source in scratch

@@ -64,7 +64,10 @@ nginx, redis, rabbitmq) the fix adds back exactly the capabilities its
 entrypoint needs (a compose service built from a scanned Dockerfile runs the
 image its final stage builds on: `FROM nginx` is nginx whatever name
 `image:` tags the build with); for one that needs a capability GLM008 flags (postgres) no
-fix is offered and the finding says why; for an unknown image that may start
+fix is offered and the finding says why, unless the container starts something else than the server the
+image's entrypoint does that root start for (a client pod's `command: ["sleep", "3600"]` on `mysql:8.0`, which
+replaces the entrypoint, or a compose `command: sleep infinity`, which the official postgres and mysql entrypoints
+only run: `if [ "$1" = 'postgres' ]`); for an unknown image that may start
 as root the fix title warns what may break. A workload whose start command runs
 `chown` on a mounted path (a volume-permissions init container) gets no fix:
 `chown` takes `CAP_CHOWN`, and the finding says so.
@@ -175,7 +178,7 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
         "to start them without, and {flagged} is a capability GLM008 flags; drop ALL and add those back "
         "yourself, or remove the need"))]
     if safety is FixSafety.UNSAFE and not warn:
-        needs = fact(workload.entry_image(), "capabilities")
+        needs = fact(workload.entry_image(), "capabilities") if root_start(workload) else None
         if needs is None:
             warn = ("may stop an entrypoint that starts as root and uses CHOWN, SETUID/SETGID or NET_BIND_SERVICE: "
                     "add those back with cap_add")
@@ -192,6 +195,41 @@ def _fix(workload: Workload, safety: FixSafety, warn: str = ""
         what.append(f"what binding port {', '.join(map(str, low))} needs")
         wanted = [*wanted, "NET_BIND_SERVICE"]
     return _add_back(workload, wanted, " and ".join(what), refused, warn)
+
+
+def root_start(workload: Workload) -> bool:
+    """Whether the container may run the image's entrypoint for the server its root start is for (images.yaml
+    `root_start_for`: the official postgres image's `docker-entrypoint.sh` chowns and steps down only when its
+    first argument is `postgres` or an option, `if [ "$1" = 'postgres' ]`, and otherwise `exec "$@"`). A
+    client pod's `command: ["sleep", "3600"]` replaces the entrypoint, and a compose `command: sleep 3600`
+    reaches it as an argument it only runs: neither needs what the image's root start needs. True where the
+    catalog says nothing, or the scan cannot tell: a start that names the entrypoint or a server anywhere
+    (`sh -c "mkdir -p /x && exec docker-entrypoint.sh postgres"`, `tini -- docker-entrypoint.sh postgres`), a
+    shell, a script whose text the scan may not have, a wrapper that runs its arguments, a variable."""
+    servers = fact(workload.entry_image(), "root_start_for")
+    if servers is None:
+        return True
+    names = {str(n) for n in servers.value}
+    if any(posixpath.basename(c.name) in names for c in workload.process):
+        return True
+    entrypoint = workload.entrypoint.value if workload.entrypoint is not None and workload.entrypoint.explicit \
+        else None
+    command = workload.command.value if workload.command is not None and workload.command.explicit else None
+    # replaced (k8s `command:`, compose `entrypoint:`): the image's own start runs only when named again
+    words = [*entrypoint, *(command or ())] if entrypoint is not None else [*(command or ())]
+    named = re.compile(r"(?:^|[\s/;&|(`'\"])(?:" + "|".join(map(re.escape, sorted(names))) + r")(?=$|[\s;&|)`'\"])")
+    if any(w.dynamic or named.search(w.text) for w in words):
+        return True
+    first = words[0] if words else None
+    if first is None:
+        return True
+    program = posixpath.basename(first.text)
+    return entrypoint is None and first.text.startswith("-") or program in _CANNOT_TELL or program.endswith(".sh")
+
+
+# start programs whose arguments or text may run the image's entrypoint: shells and wrappers
+_CANNOT_TELL = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox", "env", "tini", "dumb-init", "exec",
+                          "nice", "timeout", "gosu", "su-exec", "s6-svscan", "supervisord", "python", "python3"})
 
 
 def closed_tree(workload: Workload) -> tuple[str, str, str] | None:

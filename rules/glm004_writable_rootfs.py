@@ -46,18 +46,28 @@ cannot read, `${HF_HOME}` or a `valueFrom`); in Kubernetes also at each of the i
 (postgres' data directory, redis' `/data`), which CRI-O, unlike Docker and containerd, makes a directory
 of the read-only root filesystem. A compose
 service built from a scanned Dockerfile writes where the image its final stage builds on writes
-(`FROM nginx`). No fix is offered for an image
+(`FROM nginx`). No fix is offered where that build puts files under such a path (a `COPY` there, a
+`pip install --user`, or any pip install as a non-root user, which installs into `~/.local`, as the Hugging
+Face Spaces template's does; a `huggingface-cli download` into `~/.cache`): a tmpfs or emptyDir there is empty
+and hides them, and an anonymous volume, which Docker fills from the image when it creates it, is kept by
+Compose when it recreates the container, so after `docker compose up --build` it would still hold the first
+build's files. No fix is offered for an image
 whose start writes a file among its own code unless a variable is set (Open WebUI's
 `.webui_secret_key` without `WEBUI_SECRET_KEY`), for one whose start needs a directory owned by its
 user (Kubeflow's notebook images: s6-overlay's `/run`, which an `emptyDir` or tmpfs is not), nor for a
 service that keeps its data in the directory it starts in unless told elsewhere (`mlflow server`
 without `--backend-store-uri` writes `mlflow.db` there, and without `--artifacts-destination` its
-uploaded artifacts; Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
+uploaded artifacts; FastChat's programs their log file, `controller.log`, unless `LOGDIR` is set;
+Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database in
 `/app/backend/data`), nor for one whose start rewrites its own configuration (Bitnami's Redis image edits
 `/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
 that directory, nor for one whose start command installs packages (`pip install gunicorn && gunicorn …`,
 `apt-get install`: site-packages and the system's directories are on the root filesystem; pip's `--target` in
-`/tmp` or on a writable volume keeps the fix): the finding says what to set. The `emptyDir` goes where the pod keeps its
+`/tmp` or on a writable volume keeps the fix), nor for one whose start command (an entrypoint script the
+build copies in is read) removes, links, copies, moves or touches a path of the image's own filesystem that no
+writable mount holds (`rm -rf "${ROOT}/input"; ln -sT /data/input "${ROOT}/input"`, variables read from the
+image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; `mkdir -p` does not, as it succeeds
+on a read-only root where the directory exists): the finding says what to set. The `emptyDir` goes where the pod keeps its
 `volumes` (a KServe predictor for its inline model, an Argo template for its
 `container`); a container template with no pod of its own (a KServe
 `ClusterStorageContainer`) gets no fix.
@@ -138,10 +148,22 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
             continue
         built = _built_under(workload, path)
         if built is not None:
+            # not an anonymous volume there either: Docker fills one from the image when it creates it, and Compose
+            # keeps it when it recreates the container (`up --build`), so it would keep the first build's files
+            # (review A24 X4)
             return (f" (no automatic fix: the image writes under {path} at start and {built}: an empty tmpfs or "
-                    f"emptyDir there would hide it, so it would not start; mount a volume that keeps the image's "
-                    f"files there (compose: an anonymous volume `- {path}` is filled from the image), then make "
-                    f"the root filesystem read-only)")
+                    f"emptyDir there would hide it, so it would not start, and a volume filled from the image keeps "
+                    f"its first build's files; install them outside {path} in the build (a virtual environment, "
+                    f"`--local-dir`), then make the root filesystem read-only)")
+    changed = _start_changes_tree(workload, listed)
+    if changed is not None:
+        # field23 F23-8: an entrypoint script that replaces image directories with links into a volume at start
+        command, path = changed
+        return (" (no automatic fix: its start command " + (
+                    f"changes the image's own files (`{command}`, at {path})" if path else
+                    f"may change the image's own files (`{command}`, at a path the scan cannot read)")
+                + ": on a read-only root that fails; make those changes in the image build, or mount a writable "
+                  "volume there, then make the root filesystem read-only)")
     unread = _moved(workload)[1]
     if unread is not None:
         name, moved = unread
@@ -165,6 +187,84 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
                     f"cannot; mount a volume there or point it at one (or at a database or object store), then "
                     f"make the root filesystem read-only)")
     return ""
+
+
+# start commands that write the path they are given (rm, touch) or their last operand (ln, cp, mv, install, rsync), which
+# fails on a read-only root (EROFS); `mkdir -p` of a directory that exists does not fail (the kernel answers EEXIST
+# before EROFS), so it is not one
+_WRITES_OPERANDS = {"rm": "all", "touch": "all", "ln": "last", "cp": "last", "mv": "last", "install": "last",
+                    "rsync": "last"}
+# options of those that take a value (GNU coreutils, rsync's common ones)
+_VALUED = ("-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner", "-g", "--group", "-d", "-r",
+           "--reference", "--exclude", "--include", "-e", "--backup")
+# directories a read-only root leaves writable or that are not the image's files
+_NOT_IMAGE = ("/tmp", "/var/tmp", "/dev", "/proc", "/sys")
+
+
+def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str] | None:
+    """(the command as written, the path: "" when the scan cannot read it) of the first start command that writes a
+    path on the image's own filesystem that no writable mount, nor the fix's own tmpfs or emptyDir, holds (field23
+    F23-8: stable-diffusion-webui-docker's entrypoint.sh `rm -rf "${ROOT}/input"; ln -sT /data/… "${ROOT}/input"` under
+    `set -e`, at every start). `$NAME`/`${NAME}` are read from the workload's and its image's variables; a path
+    still unknown counts only for `rm -r`/`ln`, which restructure the tree (a `cp` or `touch` of an unknown path is
+    left alone); a relative path is under the working directory when the scan knows it."""
+    env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
+    writable = ["/tmp", *listed]
+    for cmd in workload.process:
+        how = _WRITES_OPERANDS.get(cmd.name)
+        if how is None:
+            continue
+        from glmlint.shell import getopt
+
+        words = [w.text for w in cmd.args]
+        opts, operands = getopt(words, _VALUED)
+        flags = {f for f, _v in opts}
+        if cmd.name == "rm" and not flags & {"-r", "-R", "--recursive", "-rf", "-fr"} and \
+                not any(f.startswith("-") and "r" in f.lower() and not f.startswith("--") for f in flags):
+            recursive = False
+        else:
+            recursive = True
+        sources: list[str] = []
+        if how == "last":
+            target_dir = next((v for f, v in opts if f in ("-t", "--target-directory")), None)
+            sources = operands if target_dir is not None else operands[:-1]
+            operands = [target_dir] if target_dir is not None else operands[-1:] if len(operands) > 1 else []
+        for raw in operands:
+            path = _expanded(raw, env)
+            if path is None:
+                if cmd.name == "ln" or cmd.name == "rm" and recursive:
+                    return " ".join(w.text for w in cmd.argv[:4]), ""
+                continue
+            if not path.startswith("/"):
+                if not workload.workdir:
+                    continue
+                path = posixpath.join(workload.workdir, path)
+            path = posixpath.normpath(path)
+            # into a directory that exists, `cp -R /etc/ca/tls /etc/ray` writes /etc/ray/tls (a mount there)
+            into = [posixpath.join(path, posixpath.basename(src.rstrip("/"))) for src in sources if src.rstrip("/")]
+            if any(any(p == d or p.startswith(d + "/") for d in _NOT_IMAGE) or
+                   any(p == w or p.startswith(w.rstrip("/") + "/") for w in writable) or
+                   any(covers(m, p) for m in workload.mounts) for p in (path, *into)):
+                continue
+            return " ".join(w.text for w in cmd.argv[:4]), path
+    return None
+
+
+def _expanded(word: str, env: dict[str, str]) -> str | None:
+    """`word` with its `$NAME`/`${NAME}` read from `env`, None when one is not there or another expansion is left."""
+    import re
+
+    def value(m: re.Match[str]) -> str:
+        got = env.get(m.group(1) or m.group(2))
+        if got is None:
+            raise KeyError
+        return got
+
+    try:
+        out = re.sub(r"\$\{(\w+)\}|\$(\w+)", value, word)
+    except KeyError:
+        return None
+    return None if "$" in out or "`" in out or "*" in out else out
 
 
 def covers(mount: Mount, path: str) -> bool:

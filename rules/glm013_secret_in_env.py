@@ -80,25 +80,33 @@ client is given for a local OpenAI-compatible server that checks none
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
 `PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
-`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a switch (`true`, `off`,
+`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a token that is no credential (etcd's
+`ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap), a switch (`true`, `off`,
 `enabled`, `disabled`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
 `TOKEN_BUDGET`, `MAX_TOKEN`, `NUM_TOKEN`). A short number in a name that
 holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
 that then guards a real proxy). Messages name the variable, never the
 value.
 
-A Kubernetes `Secret` committed with a literal value that a container of the same file puts in its
-environment (`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, in the
-Secret's namespace) is reported too, at the Secret's key, naming those containers: `stringData` as
-written, `data` once decoded (base64 is an encoding: anyone who reads the file reads the secret), judged
-by the key as a variable by its name (`HF_TOKEN`, `password`, `secretkey`). A Secret only mounted as
-files, or read by no container of the file, is not (GLM013 is a secret in an environment). Not a Secret
+A Kubernetes `Secret` committed with a literal value that a container puts in its environment
+(`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, a KubeRay cluster's
+`gcsFaultToleranceOptions.redisPassword`, which the operator gives the head as `REDIS_PASSWORD`, and its
+`authOptions.secretName` in `mode: token`, whose `auth_token` every Ray container gets) in the
+Secret's namespace is reported too, at the Secret's key, naming those containers: a container of the
+same file, or of another file of its directory (`kubectl apply -f k8s/` creates them together:
+`k8s/secret.yaml` read by `k8s/deployment.yaml`; not when two files of the directory write a Secret of
+that name, as a folder of examples does). `stringData` is read as written, `data` once decoded (base64 is
+an encoding: anyone who reads the file reads the secret), and a key is a secret when its name or the name
+of a variable that reads it says so (`HF_TOKEN`, `password`, `secretkey`; key `hf` read as `HF_TOKEN`).
+A key that a YAML alias gives another's value (`copy: *pw`) is reported with it, once. A Secret only
+mounted as files, or read by no container, is not (GLM013 is a secret in an environment). Not a Secret
 encrypted with SOPS (a top-level `sops:`), a null (`~`), template text
-(`<your-hf-token>`, `my-password`, `${BASE64_PASSWORD}`, a PEM block around `...`), a hashed password
-(`$2y$…`, Dex's), binary `data`, nor what a Helm chart's template fills in: a chart fills its Secrets at
-install time (`randAlphaNum`, `lookup`, a values default the installer overrides), and `helm template`'s
-output is no committed text. A value a template line, a Kustomize resource or a patch writes as it is
-is reported there.
+(`<your-hf-token>`, `my-password` here as in an environment, `${BASE64_PASSWORD}`, a PEM block around
+`...`), a hashed password (`$2y$…`, Dex's), binary `data`, nor what a Helm chart's template makes at
+install time (`randAlphaNum`, `lookup`, a `default` for a value the values files leave empty, a `--set`).
+A value a template line, a Kustomize resource or a patch writes as it is is reported there, and a chart's
+values file's literal that a template writes into the Secret (`{{ .Values.hfToken | b64enc }}`) at the
+values line, as the same value given through `env` is.
 
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
@@ -138,7 +146,7 @@ from collections.abc import Iterator
 
 from glmlint import lazyre
 from glmlint import records
-from glmlint.ir import Command, EnvVar, Format, Loc, SourceFile, Word, Workload, has_variable
+from glmlint.ir import Command, EnvVar, Format, Loc, SecretRead, SourceFile, Word, Workload, has_variable
 from glmlint.rule import Finding, Kind, Risk, Severity, rule
 from glmlint.scripts import script_of
 from glmlint.shell import SHELLS
@@ -178,6 +186,11 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     # `PASSWORD_SCHEME: SSHA`, `TOKEN_STRATEGY: jwt`), or where a program finds it (`HF_TOKEN_ENV: HF_TOKEN`)
                     "ALGO", "HASHER", "HASHERS", "ENCODER", "SCHEME", "STRENGTH", "COMPLEXITY", "STRATEGY", "KIND",
                     "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR"})
+# names whose "token" is no credential: etcd's `--initial-cluster-token` ("Initial cluster token for the etcd
+# cluster during bootstrap. Specifying this can protect you from unintended cross-cluster interaction"), a
+# cluster's identifier every Bitnami etcd install writes as it is, and `ETCD_AUTH_TOKEN`, the `--auth-token` type
+# (`simple` or `jwt,…`) (etcd-io/etcd@c5eb78e2e63943feddf870d75000e56882fbd9b2 server/etcdmain/help.go; field24 F24-2)
+_NOT_CREDENTIALS = (("INITIAL", "CLUSTER", "TOKEN"), ("ETCD", "AUTH", "TOKEN"))
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -309,48 +322,119 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
 
 def _in_secrets(source: SourceFile) -> Iterator[Finding]:
     """A committed Kubernetes Secret's literal secret (`stringData` as written, `data` decoded: base64 is an
-    encoding anyone can undo), judged by its key as an environment variable's value by its name, at the key,
-    naming the file's workloads that read it. In a rendered chart or overlay, only a value a file of the
-    repository writes as it is (`_written_as_is`)."""
+    encoding anyone can undo), judged by its key as an environment variable's value by its name, or by the
+    name of a variable that reads it (`HF_TOKEN` from key `hf`), at the key, naming the workloads that read it:
+    of the file, else of the files applied with it (`link.secret_readers`). In a rendered chart or overlay,
+    only a value a file of the repository writes as it is (`_written_as_is`). A key that a YAML alias gives
+    the value of another (`copy: *pw`) is reported with it, at the one line to change."""
+    near: list[SecretRead] | None = None  # the reads of the files applied with this one, when first needed
+    names = {s.name for s in source.secrets}
     for secret in source.secrets:
+        values: dict[str, str] = {}  # each key's value, to find the keys that are written once
         for var in secret.entries:
             if var.value is None or _HASHED.match(var.value.strip()) or _template_text(var.value):
                 continue  # (binary data; a hashed password, which is what a server is meant to be given)
-            if source.origins is not None and not _written_as_is(source, var.loc):
+            values[var.name] = var.value
+        if not values:
+            continue
+        readers = secret.readers
+        if source.origins is None and source.disk_path and \
+                any(not _readers(readers, k) and is_literal(v) for k, v in values.items()):
+            if near is None:
+                from glmlint.link import nearby_secret_reads
+
+                near = nearby_secret_reads(source.disk_path, names)
+            readers = (*readers, *((r.label, r.key, r.var) for r in near if r.secret == secret.name and (
+                r.namespace is None or secret.namespace is None or r.namespace == secret.namespace)))
+        aliases = dict(secret.aliases)
+        for var in secret.entries:
+            if var.name not in values or var.name in aliases:
                 continue
-            readers = [label for label, keys in secret.readers if not keys or var.name in keys]
-            if not readers:
+            # the line that writes it in a rendered chart or overlay; plain (not base64) when it is a values file's
+            # literal a template encodes, or a `secretGenerator`'s
+            line = _written_as_is(source, var.loc) if source.origins is not None else None
+            if source.origins is not None and line is None:
+                if not _from_values(source, var):
+                    continue
+                line = var.value
+            keys = [var.name, *(k for k, first in secret.aliases if first == var.name and k in values)]
+            got = [g for k in keys for g in _readers(readers, k)]
+            if not got:
                 continue  # (GLM013 is a secret in a container's environment: a key no workload's env reads is not)
-            found = _env_finding(var, "", f"Secret `{secret.name}` sets")
+            names = [var.name, *(n for _label, n in got if n != var.name)]
+            judged = next((n for n in names if is_secret_name(n)), None)
+            if judged is None:
+                continue
+            found = _env_finding(records.replace(var, name=judged), "", f"Secret `{secret.name}` sets")
             if found is None:
                 continue
-            message = found.message or ""
-            if var.name in secret.encoded:
+            message = (found.message or "").replace(f"`{judged}`", f"`{var.name}`", 1)
+            if len(keys) > 1:
+                message = message.replace(f"`{var.name}`", "`" + "` and `".join(keys) + "`", 1)
+            if var.name in secret.encoded and (line is None or var.value.strip() not in line):
                 message += " (base64 in `data:`, which anyone can decode)"
-            message += ", read by " + (", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1
-                                       else readers[0])
+            labels = list(dict.fromkeys(label for label, _n in got))
+            message += ", read by " + (", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1
+                                       else labels[0])
+            if judged != var.name:
+                message += f" as `{judged}`"
             yield records.replace(found, args={"name": f"Secret `{secret.name}`", "var": var.name}, message=message)
 
 
-def _written_as_is(source: SourceFile, at: Loc) -> bool:
-    """Whether a rendered Secret's key at `at` (with its value) is written as it is in a file of the
-    repository: a Kustomize resource or patch line, or a line of a chart's template with no action on it.
-    Not a value a chart's template fills in at install time (`{{ randAlphaNum 16 | b64enc }}`, `lookup`, a
-    values default the installer overrides: `helm template`'s output is no committed text), nor one a
-    generator makes (`secretGenerator:`) or a block scalar's lines."""
+def _readers(readers: tuple[tuple[str, str | None, str], ...], key: str) -> list[tuple[str, str]]:
+    """(workload label, the variable it reads `key` as) of each of `readers` (`Secret.readers`) that reads it."""
+    return [(label, var if k is not None else var + key) for label, k, var in readers if k is None or k == key]
+
+
+def _written_as_is(source: SourceFile, at: Loc) -> str | None:
+    """The line of a file of the repository that writes a rendered Secret's key at `at` with its value as it is
+    ("" when not known), else None: a Kustomize resource or patch line, a `secretGenerator`'s `literals:` item or
+    committed `envs:` file line, or a line of a chart's template with no action on it. Not a value a chart's
+    template fills in at install time (`{{ randAlphaNum 16 | b64enc }}`, `lookup`, a values default the
+    installer overrides: `helm template`'s output is no committed text; a values file's literal is
+    `_from_values`'), nor a block scalar's lines."""
     got = source.origins.locate(at.line, at.col)
     if got is None or got[0].detail or got[1]:
-        return False
+        return None
     place = got[0]
     if not place.disk:  # (a Kustomize resource or patch: the built value is the file's, `kustomize.Origin.locate`)
-        return True
+        return ""
     try:
         with open(place.disk, encoding="utf-8", errors="replace") as fh:
             lines = fh.read().split("\n")
     except OSError:
-        return False
+        return None
     line = lines[place.line - 1] if 0 < place.line <= len(lines) else "{{"
-    return "{{" not in line and not re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line)
+    return line if "{{" not in line and not re.search(r":\s*[|>][-+0-9]*\s*(#.*)?$", line) else None
+
+
+# a chart's values read in a template's action (`{{ .Values.secrets.hfToken | b64enc | quote }}`, `$.Values.x`)
+_VALUES_REF = lazyre.compile(r"(?<![\w)])\$?\.Values((?:\.[A-Za-z0-9_-]+)+)")
+
+
+def _from_values(source: SourceFile, var: EnvVar) -> bool:
+    """Whether a rendered chart's Secret value at `var` is a values file's literal, as the file writes it (a chart's
+    `values.yaml`, the `-f` file of its deploy script): the template line that wrote the key reads a value of
+    `.Values` that a values file of the chart sets to exactly that text (`b64enc` undone: the Secret's `data` is
+    read decoded). Committed text, reported at the values line (`results.moved`, through `source.embedded`), as
+    the same value given through `env` is; not a value a template makes (`randAlphaNum`, a `default` the values
+    leave empty, `lookup`), nor one `--set` gives."""
+    got = source.origins.locate(var.loc.line, var.loc.col)
+    if got is None or got[0].detail or not got[0].disk or var.value is None:
+        return False
+    try:
+        with open(got[0].disk, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().split("\n")
+    except OSError:
+        return False
+    line = lines[got[0].line - 1] if 0 < got[0].line <= len(lines) else ""
+    inner = tuple((tuple(m.group(1)[1:].split(".")), var.value.strip()) for m in _VALUES_REF.finditer(line))
+    if not inner or source.origins.values_place(var.loc.line, inner) is None:
+        return False
+    if source.embedded is None:
+        source.embedded = {}
+    source.embedded[(var.loc.line, var.loc.col)] = inner
+    return True
 
 
 # a PEM block (`-----BEGIN OPENSSH PRIVATE KEY-----`) around its body
@@ -358,14 +442,14 @@ _PEM = lazyre.compile(r"^-----BEGIN [A-Z0-9 ]+-----\s*(.*?)\s*-----END [A-Z0-9 ]
 
 
 def _template_text(value: str) -> bool:
-    """A Secret's value that only shows where a secret goes: the words a template writes for it (`my-password`,
-    `my-token`, `password`, as for a URL's password), a PEM block around no key (`...`, Argo CD's
-    repository examples)."""
+    """A Secret's value that only shows where a secret goes: a PEM block around no key (`...`, Argo CD's
+    repository examples; only a Secret holds a key file). The words a template writes for one (`my-password`)
+    are template text wherever they are (`is_literal`)."""
     text = value.strip().strip("'\"")
     if (pem := _PEM.match(text)) is not None:
         text = pem.group(1)
         return not text or not is_literal(text)
-    return _TEMPLATE_PASSWORD.match(text) is not None
+    return False
 
 
 def _together(workloads: list[Workload]) -> str:
@@ -455,8 +539,14 @@ def _secret_words(cmd: Command, project: dict[str, str] | None = None) -> Iterat
     words = cmd.argv[1:] if cmd.argv and not cmd.argv[0].text.startswith("-") else cmd.argv
     run = script_of(cmd) if cmd.name in SHELLS else None
     script = run.word if run is not None and run.inline else None  # `sh -c '…'`: its commands are read too
+    export = cmd.name == "export"
     for word in words:
         text = word.text
+        if option is None and len(text) < _SHORTEST_KEY and "@" not in text and not text.startswith("--") \
+                and not (export and "=" in text):
+            # (most words: no option waits for it, too short for an issued key, no URL or DSN userinfo
+            # without an `@`, no `--opt=`, no `export VAR=`: nothing below can find a secret in it)
+            continue
         found: tuple[str, str] | None = None
         if option is not None and not text.startswith("-"):
             if not word.dynamic and _literal_option_value(text):
@@ -534,6 +624,10 @@ _GO_DSN = lazyre.compile(r"(?:^|(?<=[\s='\"]))([^\s:@/='\"]+):([^\s@/]*)@(?:tcp|
 _PRINTF_VERB = lazyre.compile(r"%[-+ #0]*[0-9]*(\.[0-9]+)?[svdqx]")
 # the words a connection-string template writes where the password goes (`user:password@host`)
 _TEMPLATE_PASSWORD = lazyre.compile(r"^(my|the|db|some)?[-_]?(password|passwd|pass|pwd|pw|secret|token)$", re.I)
+# ...and what a template writes for a secret anywhere (Argo CD's repository Secret examples: `password: my-password`,
+# `bearerToken: my-token`): "my"/"the"/"some" and the word. The word alone (`DB_PASSWORD: password`) is a weak
+# password a service really runs with, reported in an environment and a Secret alike (review A23 K1)
+_TEMPLATE_WORDS = lazyre.compile(r"^(my|the|some)[-_]?(password|passwd|pass|pwd|pw|secret|token)$", re.I)
 
 
 def url_credential(var: EnvVar) -> str | None:
@@ -638,6 +732,8 @@ def is_secret_name(name: str) -> bool:
         return False
     if any(w in _QUANTITY for w in words[:-1]):
         return False  # how many LLM tokens, not a token: `MAX_TOKEN`, `NUM_TOKEN`
+    if any(tuple(words[-len(t):]) == t for t in _NOT_CREDENTIALS):
+        return False  # (`ETCD_INITIAL_CLUSTER_TOKEN`, `--initial-cluster-token`)
     if any(w in _SECRET_WORDS for w in words):
         return True
     return any(pair in _SECRET_PAIRS for pair in zip(words, words[1:]))
@@ -660,6 +756,8 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False  # prose in the reader's language: template text
     if _SECRET_REFERENCE.match(text):
         return False  # a secret manager's reference or an encrypted value, not the secret
+    if _TEMPLATE_WORDS.match(text):
+        return False  # `my-password`, `my-token`: where a template's reader puts their own
     placeholder, fake_key = _placeholders()
     return not (placeholder.search(text) or fake_key.match(text))
 

@@ -7,7 +7,9 @@ Jupyter (8888) or a database listens: PostgreSQL 5432, MySQL/MariaDB 3306,
 MongoDB 27017, Redis 6379, Elasticsearch/OpenSearch 9200 and 9300,
 Memcached 11211, Cassandra 9042, CouchDB 5984, InfluxDB 8086, Neo4j 7687,
 SQL Server 1433, Oracle 1521, etcd 2379, ClickHouse 8123, Qdrant 6333 and
-Milvus 19530, and the data stores of the [service catalog](../services.md)
+Milvus 19530, a VNC server's remote desktop (5900: the screen, keyboard and
+mouse of the desktop an AI agent's "computer use" image runs, often served with
+`x11vnc -nopw`), and the data stores of the [service catalog](../services.md)
 (object stores such as MinIO, vector stores such as Chroma, Weaviate,
 Qdrant, Milvus, Redis Stack and pgvector, search and graph stores such as
 Meilisearch, OpenSearch and Neo4j, brokers such as Kafka and RabbitMQ) on
@@ -89,7 +91,7 @@ if TYPE_CHECKING:
 SERVICES = {22: "SSH", 8888: "Jupyter", 5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis",
             9200: "Elasticsearch", 9300: "Elasticsearch transport", 11211: "Memcached", 9042: "Cassandra",
             5984: "CouchDB", 8086: "InfluxDB", 7687: "Neo4j", 1433: "SQL Server", 1521: "Oracle",
-            2379: "etcd", 8123: "ClickHouse", 6333: "Qdrant", 19530: "Milvus"}
+            2379: "etcd", 8123: "ClickHouse", 6333: "Qdrant", 19530: "Milvus", 5900: "VNC"}
 
 _LOOPBACK = "Publish the port on 127.0.0.1 only"
 

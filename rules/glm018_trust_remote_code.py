@@ -24,7 +24,12 @@ runtime for that format runs the server and the model's `args` are appended
 (`huggingface`: KServe's Hugging Face server, `--trust_remote_code`; `vllm`:
 `vllm serve`); a KServe `LLMInferenceService`'s `main` container with no command of its
 own runs its preset's `vllm serve`, to which the preset adds the words of `VLLM_ADDITIONAL_ARGS`
-(reported at that variable, without a fix). A KubeRay `RayJob`'s `entrypoint` is a shell command line the
+(reported at that variable, without a fix). A KubeAI `Model` with `engine: VLLM` runs
+`python3 -m vllm.entrypoints.openai.api_server` with the Model's `args` appended, and a KAITO
+`Workspace`'s `inference.preset` (an `InferenceSet`'s template's) is served by KAITO's vLLM runtime (its
+default), to which KAITO adds
+`--trust-remote-code` for every model (reported at the preset's name, without a fix: the command is
+KAITO's). A KubeRay `RayJob`'s `entrypoint` is a shell command line the
 Ray head runs (`vllm serve … --trust-remote-code`), and a `RayService`'s
 `serveConfigV2` deploys Ray Serve LLM applications
 (`ray.serve.llm:build_openai_app`) whose `engine_kwargs` are vLLM's options

@@ -56,6 +56,8 @@ def test_normalise(ref: str, normal: tuple[str, str | None] | None) -> None:
     ("gcr.io/distroless/base:debug-nonroot", "65532"),
     ("gcr.io/distroless/java17-debian12:latest-nonroot", "65532"),
     ("gcr.io/distroless/static-debian12", None),  # `latest` runs as root
+    ("gcr.io/distroless/python3-debian12:nonroot", "65532"),  # (the python3 entry states only its entrypoint)
+    ("gcr.io/distroless/python3-debian12", None),
     ("gcr.io/distroless/static-debian12:debug", None),
     ("cgr.dev/chainguard/python:latest-dev", "65532"),
     ("cgr.dev/chainguard/wolfi-base", None),  # not listed: runs as root
@@ -96,6 +98,24 @@ def test_dockerfile_inherits_the_base_images_default_user() -> None:
     assert _final_user("FROM gcr.io/distroless/static:nonroot\nUSER 0\n") == "0"
     # an unlisted base stays root
     assert _final_user("FROM python:3.12\nCMD [\"python\"]\n") == "root"
+
+
+@pytest.mark.parametrize(("text", "argv"), [
+    # field23 F23-2: distroless python3's ENTRYPOINT is python, a CMD-only stage's exec-form CMD its arguments
+    ('FROM gcr.io/distroless/python3-debian12:nonroot\nCMD ["-m", "phoenix.server.main", "serve"]\n',
+     ["/usr/bin/python3", "-m", "phoenix.server.main", "serve"]),
+    # through a stage of the file, as a global ARG names it
+    ('ARG B=gcr.io/distroless/python3-debian13\nFROM ${B} AS rt\nFROM rt\nCMD ["app.py"]\n', ["/usr/bin/python3", "app.py"]),
+    # one switch away each: the build's own ENTRYPOINT (even an empty one) replaces the image's
+    ('FROM gcr.io/distroless/python3-debian12\nENTRYPOINT ["/app/run"]\nCMD ["serve"]\n', ["/app/run", "serve"]),
+    ('FROM gcr.io/distroless/python3-debian12\nENTRYPOINT []\nCMD ["python3", "app.py"]\n', ["python3", "app.py"]),
+    # a base that sets none (distroless cc, python's `[]`): the CMD alone
+    ('FROM gcr.io/distroless/cc-debian12\nCMD ["-m", "x"]\n', ["-m", "x"]),
+    ('FROM python:3.12\nCMD ["python3", "app.py"]\n', ["python3", "app.py"]),
+])
+def test_a_cmd_only_stage_runs_as_the_base_images_entrypoints_arguments(text: str, argv: list[str]) -> None:
+    w = dockerfile.parse("Dockerfile", text).workloads[0]
+    assert [word.text for c in w.process[:1] for word in c.argv] == argv
 
 
 def test_kubernetes_container_keeps_its_own_rule() -> None:

@@ -311,3 +311,19 @@ def test_a_script_under_a_copied_directory_is_read_from_the_context_that_has_the
     (tmp_path / "app" / "Dockerfile").write_text(text)
     workload = parse("app/Dockerfile", text, str(tmp_path / "app" / "Dockerfile")).workloads[0]
     assert [(c.loc.file, c.argv[1].text) for c in workload.build_steps if c.name == "echo"] == [("tools/setup.sh", "set")]
+
+
+@pytest.mark.parametrize(("text", "directory"), [
+    # the build's variables expanded (AbdBarho/stable-diffusion-webui-docker services/comfy: `${ROOT}`)
+    ("FROM python:3.10\nENV ROOT=/stable-diffusion\nRUN git clone https://github.com/comfyanonymous/ComfyUI.git ${ROOT}\n",
+     "/stable-diffusion"),
+    # a relative directory from the WORKDIR, then from a `cd` before it
+    ("FROM python:3.10\nWORKDIR /opt\nRUN git clone https://x/y/ComfyUI.git comfy\n", "/opt/comfy"),
+    ("FROM python:3.10\nRUN cd /srv && git clone --depth 1 https://x/y/ComfyUI.git ./ui/\n", "/srv/ui"),
+    # a variable the build does not set: as written
+    ("FROM python:3.10\nRUN git clone https://x/y/ComfyUI.git $DEST\n", "$DEST"),
+])
+def test_a_clone_directory_is_read_as_the_shell_hands_it_over(text, directory):
+    w = one(text)
+    clone = next(c for c in w.build_steps if c.name == "git")
+    assert clone.argv[-1].text == directory

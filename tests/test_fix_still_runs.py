@@ -1121,3 +1121,15 @@ def test_compose_build_user_fix_keeps_its_home_writes_writable(tmp_path, dockerf
     assert svc["user"] == user and svc["read_only"] is True
     assert svc.get("environment") == env
     assert _compose_writable(new, "svc") == writable
+
+
+@pytest.mark.parametrize(("steps", "how"), [
+    # review A24 X3: the title names what gave the chosen user its files, not any `chown` of the build
+    ("RUN touch /etc/app.conf && chown root:root /etc/app.conf\nCOPY --chown=user . /app\n", "`COPY --chown`"),
+    ("COPY . /app\nRUN chown -R user /app\n", "`chown`"),
+    ("COPY . /app\nRUN chown -R 1000:1000 /app\n", "`chown`"),
+])
+def test_build_user_fix_title_names_what_gave_the_files(tmp_path, steps, how) -> None:
+    text = f"FROM python:3.11\nRUN useradd -m -u 1000 user\n{steps}CMD [\"python\", \"/app/app.py\"]\n"
+    result = _glm001(tmp_path, "Dockerfile", text)
+    assert result.fix is not None and result.fix.title.endswith(f"gives its files to ({how})"), result.fix

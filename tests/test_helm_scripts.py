@@ -101,6 +101,12 @@ def test_values_given_on_the_command_line_win_over_the_scripts(tmp_path, capsys)
     ("install", "rel chart --repo https://charts.example.com -f a.yaml", None, (), ()),
     ("install", "rel bitnami/redis -f a.yaml", None, (), ()),  # a repository's chart, not this one
     ("install", "rel chart -f https://example.com/values.yaml", None, (), ()),
+    # field24: a trailing word that is only a variable is the installer's options (llmaz's Makefile
+    # `... -f ./chart/values.global.yaml --create-namespace $(HELM_EXT_OPTS)`, `HELM_EXT_OPTS ?=`)
+    ("upgrade", "--install rel ./chart -f a.yaml --create-namespace ${OPTS}", "chart", ("a.yaml",), ()),
+    ("install", "rel chart $EXTRA", "chart", (), ()),
+    ("install", "rel chart other $EXTRA", None, (), ()),  # three literal words: which is the chart is not known
+    ("install", "$RELEASE $CHART", None, (), ()),  # the chart a variable names
 ])
 def test_a_helm_command_line_is_read_as_helm_reads_it(tmp_path, verb, rest, chart, values, sets) -> None:
     (tmp_path / "chart").mkdir()
@@ -153,3 +159,22 @@ def test_a_chart_made_after_its_script_was_read_is_seen_in_the_same_process(tmp_
     (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
     got = values_for(str(tmp_path / "chart"))
     assert got is not None and got[0] == (str(tmp_path / "values-prod.yaml"),)
+
+
+def test_a_makefile_install_with_a_trailing_options_variable_gives_its_values(tmp_path) -> None:
+    """llmaz (InftyAI/llmaz at 3c13ff34) `make helm-install`: its chart renders only with the values file
+    the Makefile names (`.Values.backendRuntime.enabled` is in values.global.yaml alone)."""
+    from glmlint.helmscripts import values_for
+
+    (tmp_path / "chart").mkdir()
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: llmaz\nversion: 0.1.0\n")
+    (tmp_path / "chart" / "values.global.yaml").write_text("backendRuntime:\n  enabled: true\n")
+    make = ("HELM_EXT_OPTS ?=\n\n.PHONY: helm-install\nhelm-install: helm\n"
+            "\thelm upgrade --namespace llmaz-system --install llmaz ./chart -f ./chart/values.global.yaml"
+            " --dependency-update --create-namespace $(HELM_EXT_OPTS)\n")
+    (tmp_path / "Makefile").write_text(make)
+    got = values_for(str(tmp_path / "chart"))
+    assert got == ((str(tmp_path / "chart" / "values.global.yaml"),), (), f"{tmp_path / 'Makefile'}:5")
+    # a variable before the release: where the words it holds go is not known
+    (tmp_path / "Makefile").write_text(make.replace("--install llmaz", "--install $$EXTRA llmaz"))
+    assert values_for(str(tmp_path / "chart")) is None

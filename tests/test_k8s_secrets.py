@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from glmlint.registry import builtin_rules, select
+from glmlint.runner import scan
 from tests.helpers import lint
 from tests.test_render import findings, needs_helm, needs_kustomize
 
@@ -125,17 +127,24 @@ stringData:
 
 
 @needs_helm
-def test_a_charts_secret_is_filled_at_install_and_not_committed_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_charts_secret_reports_what_its_committed_files_write_not_what_install_fills(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     chart = tmp_path / "chart"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text('apiKey: "sk-local-9f86d081884c7d659a2f"\n'
-                                       'hfToken: "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb"\n')
+    (chart / "values.yaml").write_text('apiKey: ""\nhfToken: "<your-hf-token>"\n')
     (chart / "templates" / "secret.yaml").write_text(_TEMPLATE)
     (chart / "templates" / "pod.yaml").write_text(textwrap.dedent(_READER).replace("%s", "{{ .Release.Name }}-keys"))
     assert [r for r in findings(tmp_path, capsys, "--select", "GLM013", "chart") if r["code"] == "GLM013"] == []
+    # a values file's literal that the template writes (`b64enc` or not) is committed text, at the values line
+    # (reread23 R3), as the same value given through `env` is
+    (chart / "values.yaml").write_text('apiKey: "sk-local-9f86d081884c7d659a2f"\n'
+                                       'hfToken: "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb"\n')
+    got = findings(tmp_path, capsys, "--select", "GLM013", "chart")
+    assert [(r["path"], r["line"], r["message"].partition(" (through")[2]) for r in got] == [
+        ("chart/values.yaml", 1, " the Secret `chart/templates/secret.yaml:7`)"),
+        ("chart/values.yaml", 2, " the Secret `chart/templates/secret.yaml:9`)")]
     # a key and value the template writes as they are: committed text, at the template's line
-    (chart / "values.yaml").write_text((chart / "values.yaml").read_text() + "literal: true\n")
+    (chart / "values.yaml").write_text('apiKey: ""\nliteral: true\n')
     got = findings(tmp_path, capsys, "--select", "GLM013", "chart")
     assert [(r["path"], r["line"]) for r in got] == [("chart/templates/secret.yaml", 11)]
     # the same Secret as `helm template` writes it, committed as a manifest: its values are in the repository
@@ -158,3 +167,205 @@ def test_an_overlays_secret_is_reported_at_its_base_resource_line(tmp_path: Path
     (tmp_path / "overlay" / "kustomization.yaml").write_text("resources: [../base]\nnamespace: serving\n")
     got = findings(tmp_path, capsys, "--select", "GLM013", ".")
     assert [(r["path"], r["line"]) for r in got] == [("base/secret.yaml", 5)]
+
+
+# reread23 R1: `kubectl apply -f k8s/` — the Secret in its own file, its reader in another of the directory
+_OWN_SECRET = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: vllm-secrets, namespace: llm}
+    type: Opaque
+    stringData:
+      HF_TOKEN: hf_Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDf
+      VLLM_API_KEY: Zx9mQ2wE7rT4yU8iO1pA
+"""
+_ITS_READER = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: vllm, namespace: %s}
+    spec:
+      selector: {matchLabels: {app: vllm}}
+      template:
+        metadata: {labels: {app: vllm}}
+        spec:
+          containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.4
+              env:
+                - {name: HF_TOKEN, valueFrom: {secretKeyRef: {name: vllm-secrets, key: HF_TOKEN}}}
+"""
+
+
+def _found(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:
+    return sorted((r.path, r.line, r.message) for r in lint(tmp_path, files, ["GLM013"]).results)
+
+
+def test_a_secret_in_its_own_file_is_read_by_a_deployment_of_the_same_directory(tmp_path: Path) -> None:
+    assert _found(tmp_path, {"k8s/secret.yaml": _OWN_SECRET, "k8s/deployment.yaml": _ITS_READER % "llm"}) == [
+        ("k8s/secret.yaml", 6, "Secret `vllm-secrets` sets `HF_TOKEN` to a literal secret, read by container "
+                               "`vllm` (Deployment/vllm)")]
+
+
+def test_the_secrets_file_checked_alone_finds_its_reader_beside_it(tmp_path: Path) -> None:
+    lint(tmp_path, {"k8s/deployment.yaml": _ITS_READER % "llm"})
+    (tmp_path / "k8s/secret.yaml").write_text(textwrap.dedent(_OWN_SECRET))
+    report = scan([str(tmp_path / "k8s/secret.yaml")], select(builtin_rules(), ["GLM013"]), root=str(tmp_path))
+    assert [(r.line, r.rule.code) for r in report.results] == [(6, "GLM013")]
+
+
+def test_a_reader_of_another_namespace_or_directory_or_of_a_secret_two_files_write_is_not_linked(
+        tmp_path: Path) -> None:
+    assert _found(tmp_path / "ns", {"k8s/secret.yaml": _OWN_SECRET, "k8s/deployment.yaml": _ITS_READER % "web"}) == []
+    # (`-f k8s/secrets` and `-f k8s/app` are two applies; two folders side by side are often two examples)
+    assert _found(tmp_path / "dirs", {"k8s/secrets/secret.yaml": _OWN_SECRET,
+                                      "k8s/app/deployment.yaml": _ITS_READER % "llm"}) == []
+    # a folder of examples, each with its own Secret of that name: which one the reader gets is not known
+    assert _found(tmp_path / "two", {"ex/secret.yaml": _OWN_SECRET, "ex/other-secret.yaml": _OWN_SECRET,
+                                     "ex/deployment.yaml": _ITS_READER % "llm"}) == []
+
+
+# reread23 R5: a key is a secret when it, or the variable that reads it, is named as one
+_KEYED = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: llm}
+    stringData:
+      hf: hf_Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDf
+      KEY: Vq8vN3mZ5xW1pL7kR2sY
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: api}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0
+          env: [{name: %s, valueFrom: {secretKeyRef: {name: llm, key: hf}}}]
+          envFrom: [{prefix: %s, secretRef: {name: llm}}]
+"""
+
+
+def test_a_key_is_judged_by_the_variable_that_reads_it_too(tmp_path: Path) -> None:
+    assert _messages(tmp_path, _KEYED % ("HF_TOKEN", "OPENAI_API_")) == [
+        (5, "Secret `llm` sets `hf` to a literal secret, read by container `api` (Pod/api) as `HF_TOKEN`"),
+        (6, "Secret `llm` sets `KEY` to a literal secret, read by container `api` (Pod/api) as `OPENAI_API_KEY`"),
+    ]
+
+
+def test_a_key_read_as_no_secrets_name_is_not_judged_a_secret(tmp_path: Path) -> None:
+    assert _messages(tmp_path, _KEYED % ("HF_MODEL", "CACHE_")) == []
+
+
+# KubeRay gives the head's Ray container `REDIS_PASSWORD` from `gcsFaultToleranceOptions.redisPassword`
+_RAY = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: redis-password-secret}
+    stringData:
+      password: Rd7vN3mZ5xW1pL7kR2sY
+    ---
+    apiVersion: ray.io/v1
+    kind: RayCluster
+    metadata: {name: raycluster-external-redis}
+    spec:
+      %s
+      headGroupSpec:
+        rayStartParams: {}
+        template:
+          spec:
+            containers:
+              - name: ray-head
+                image: rayproject/ray:2.46.0
+      workerGroupSpecs: []
+"""
+
+
+def test_kuberays_redis_password_reads_the_secret_into_the_heads_environment(tmp_path: Path) -> None:
+    options = "gcsFaultToleranceOptions: {redisAddress: 'redis:6379', redisPassword: {valueFrom: {secretKeyRef: " \
+              "{name: redis-password-secret, key: password}}}}"
+    assert [line for line, _m in _messages(tmp_path / "ft", _RAY % options)] == [5]
+    assert _messages(tmp_path / "none", _RAY % "gcsFaultToleranceOptions: {redisAddress: 'redis:6379'}") == []
+
+
+def test_a_yaml_alias_inside_a_secret_is_one_finding_at_the_value_it_repeats(tmp_path: Path) -> None:
+    text = _SECRET.replace("HF_TOKEN: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb", "HF_TOKEN: *key").replace(
+        "OPENAI_API_KEY: sk-proj", "OPENAI_API_KEY: &key sk-proj")
+    assert _messages(tmp_path, text % "serving") == [
+        (5, "Secret `llm-keys` sets `OPENAI_API_KEY` and `HF_TOKEN` to a literal secret, read by container "
+            "`litellm` (Deployment/gateway) and container `downloader` (Deployment/gateway)")]
+
+
+def test_template_words_are_template_text_in_a_secret_and_an_environment_alike(tmp_path: Path) -> None:
+    # review A23 K1: one judgement of a value, whatever carries it
+    compose = """\
+        services:
+          api:
+            image: ghcr.io/acme/api:1.0
+            environment: {DB_PASSWORD: my-password, API_TOKEN: my-token, ADMIN_PASSWORD: password}
+    """
+    secret = _SECRET.replace("OPENAI_API_KEY: sk-proj-Qw3rTy8uIoP4aSdF6gHjK2lZxC9vBnM1qWeRtYuI",
+                             "OPENAI_API_KEY: my-token").replace("HF_TOKEN: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEb",
+                                                                 "DB_PASSWORD: password")
+    secret = secret.replace("envFrom: [{secretRef: {name: llm-keys}}]", "envFrom: [{secretRef: {name: llm-keys}}]")
+    got = _found(tmp_path, {"compose.yaml": compose, "keys.yaml": secret % "serving"})
+    assert [(path, line) for path, line, _m in got] == [("compose.yaml", 4), ("keys.yaml", 6)]
+    assert "`ADMIN_PASSWORD`" in got[0][2] and "`DB_PASSWORD`" in got[1][2]
+
+
+@needs_kustomize
+def test_a_secret_generators_literal_is_reported_at_its_line_in_the_kustomization(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # reread23 R3: `literals:` and a committed `envs:` file are committed text; a gitignored env file is not
+    (tmp_path / "app.yaml").write_text(textwrap.dedent(_READER % "llm-keys"))
+    (tmp_path / "keys.env").write_text("# keys\nVLLM_API_KEY=Zx9mQ2wE7rT4yU8iO1pA\n")
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources: [app.yaml]\nsecretGenerator:\n  - name: llm-keys\n"
+        "    literals: [HF_TOKEN=hf_Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDf]\n    envs: [keys.env]\n")
+    got = findings(tmp_path, capsys, "--select", "GLM013", ".")
+    assert [(r["path"], r["line"], "base64" in r["message"]) for r in got] == [
+        ("keys.env", 2, False), ("kustomization.yaml", 4, False)]
+    (tmp_path / ".gitignore").write_text("*.env\n")
+    (tmp_path / ".git").mkdir()
+    got = findings(tmp_path, capsys, "--select", "GLM013", ".")
+    assert [(r["path"], r["line"]) for r in got] == [("kustomization.yaml", 4)]
+    # (review A24 S1) a local env file's key that sorts first in the built `data:` (whose position is the
+    # mapping's) has no place in the repository: nothing for it, and the literal keeps its own finding
+    (tmp_path / "keys.env").write_text("ANTHROPIC_API_KEY=sk-ant-api03-Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDfGh\n")
+    got = findings(tmp_path, capsys, "--select", "GLM013", ".")
+    assert [(r["path"], r["line"], "`HF_TOKEN`" in r["message"]) for r in got] == [("kustomization.yaml", 4, True)]
+
+
+def test_kuberays_auth_secret_is_read_into_every_ray_container_in_token_mode(tmp_path: Path) -> None:
+    # KubeRay's own sample (ray-operator/config/samples/ray-cluster.auth.secret-ref.yaml), shortened
+    text = _RAY.replace("password: Rd7vN3mZ5xW1pL7kR2sY", "auth_token: Tk7vN3mZ5xW1pL7kR2sYq9") \
+        .replace("workerGroupSpecs: []", "workerGroupSpecs: [{groupName: gpu, rayStartParams: {}, template: {spec: "
+                 "{containers: [{name: ray-worker, image: 'rayproject/ray:2.53.0'}]}}}]")
+    auth = "authOptions: {mode: %s, secretName: redis-password-secret}"
+    assert _messages(tmp_path / "token", text % (auth % "token")) == [
+        (5, "Secret `redis-password-secret` sets `auth_token` to a literal secret, read by container `ray-head` "
+            "(RayCluster/raycluster-external-redis head) and container `ray-worker` (RayCluster/raycluster-external-redis "
+            "gpu)")]
+    assert _messages(tmp_path / "disabled", text % (auth % "disabled")) == []
+
+
+def test_a_kserve_inference_service_of_another_file_reads_the_hf_secret(tmp_path: Path) -> None:
+    # KServe's Hugging Face runtime docs: `hf-secret` applied beside the InferenceService that reads it
+    isvc = """\
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: huggingface-llama3}
+        spec:
+          predictor:
+            model:
+              modelFormat: {name: huggingface}
+              args: [--model_name=llama3, --model_id=meta-llama/meta-llama-3-8b-instruct]
+              env:
+                - name: HF_TOKEN
+                  valueFrom: {secretKeyRef: {name: hf-secret, key: HF_TOKEN, optional: false}}
+    """
+    secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: hf-secret}\ntype: Opaque\n" \
+             "stringData: {HF_TOKEN: hf_Qw7xLp2vRt9zKm3NbVc8XyTu5RsEaDf}\n"
+    assert [(p, line) for p, line, _m in _found(tmp_path, {"hf-secret.yaml": secret, "isvc.yaml": isvc})] == [
+        ("hf-secret.yaml", 5)]
+    assert _found(tmp_path / "other", {"hf-secret.yaml": secret, "isvc.yaml": isvc.replace("HF_TOKEN, opt", "TOKEN, opt")
+                                       .replace("name: HF_TOKEN", "name: HF_HUB_OFFLINE")}) == []

@@ -689,3 +689,69 @@ def test_a_chart_with_kube_version_and_a_missing_dependency_renders_without_it(t
     code, out, err = run(tmp_path, capsys, "--select", "GLM003", "chart")
     assert code == 1 and "chart/templates/deploy.yaml:12:" in out, err
     assert any("dependencies not in `charts/`, not rendered: gateway" in line for line in err)
+
+
+_CRD_GATE = ('{{- if .Values.clickhouse.crdCheck -}}\n'
+             '{{- if not ($.Capabilities.APIVersions.Has "clickhouse.com/v1alpha1/ClickHouseCluster") -}}\n'
+             '{{- fail "ClickHouse operator CRDs not found" -}}\n{{- end -}}\n'
+             '{{- if not ($.Capabilities.APIVersions.Has "clickhouse.com/v1alpha1/KeeperCluster") -}}\n'
+             '{{- fail "KeeperCluster CRD not found" -}}\n{{- end -}}\n{{- end -}}\n')
+
+
+@needs_helm
+@pytest.mark.parametrize("gate, dependency, rendered", [
+    # field23 F23-11 (langfuse/langfuse-k8s@f5e4abf3 charts/langfuse/templates/validations.yaml:105-111): the
+    # gate fails where the cluster lacks the ClickHouse operator's CRDs; `helm install` installs the chart as
+    # written wherever the operator is (main: a render error, nothing checked)
+    (_CRD_GATE, False, True),
+    # with a dependency missing from `charts/` (Langfuse's postgres/valkey/seaweedfs), as without one
+    (_CRD_GATE, True, True),
+    # one switch away: the same gate refuses the values too (no host): refused wherever it is installed, Helm's error
+    (_CRD_GATE + '{{- if not .Values.clickhouse.host }}{{ fail "clickhouse.host is required" }}{{ end }}\n', False,
+     False),
+])
+def test_a_gate_on_an_operators_api_versions_renders_where_they_are_served(tmp_path, capsys, gate, dependency,
+                                                                           rendered):
+    chart = _write_chart(tmp_path / "lf", "clickhouse: {crdCheck: true}\n", {"validations.yaml": gate, "deploy.yaml": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: w}}\n"
+        "  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers:\n        - name: web\n"
+        "          image: langfuse/langfuse:3\n          securityContext: {privileged: true}\n")})
+    if dependency:
+        (chart / "Chart.yaml").write_text(
+            "apiVersion: v2\nname: lf\nversion: 0.1.0\ndependencies:\n"
+            '  - {name: postgres, version: "1.6.3", repository: "https://example.com/charts", alias: postgresql}\n')
+    code, out, err = run(tmp_path, capsys, "--select", "GLM003", "lf")
+    if not rendered:
+        assert code == 2 and "GLM003" not in out and len(err) == 1, err
+        assert err[0].startswith("lf/templates/validations.yaml:9: cannot render") and "host is required" in err[0], err
+        return
+    assert code == 1 and "lf/templates/deploy.yaml:12:" in out and "GLM003" in out, err
+    notes = [e for e in err if "--api-versions" in e]
+    assert len(notes) == 1 and ("rendered with `--api-versions clickhouse.com/v1alpha1/ClickHouseCluster,"
+                                "clickhouse.com/v1alpha1/KeeperCluster`") in notes[0], err
+    assert notes[0].startswith("lf: `lf/templates/validations.yaml:3` refuses the chart"), err
+    # with the check turned off by the values, the chart renders as it always did: nothing said
+    code, out, err = run(tmp_path, capsys, "--select", "GLM003", "--set", "clickhouse.crdCheck=false", "lf")
+    assert code == 1 and "GLM003" in out and not any("--api-versions" in e for e in err), err
+
+
+@needs_helm
+@pytest.mark.parametrize("url, related", [
+    # field23 F23-9 (chroma-core/chroma@93652ec0 k8s/distributed-chroma/templates/sysdb-migration.yaml:18): a URL
+    # written from four values says where its password is set, not where each piece is (main: lines 2, 3, 4, 5)
+    ("postgres://{{ .Values.db.user }}:{{ .Values.db.password }}@{{ .Values.db.host }}:{{ .Values.db.port }}/app",
+     [("chart/values.yaml", 3)]),
+    # the password written in the template itself: that line is the place, no values line is
+    ("postgres://{{ .Values.db.user }}:Zq8s7d6fKp@{{ .Values.db.host }}/app", []),
+])
+def test_a_url_written_from_several_values_names_its_passwords_line(tmp_path, capsys, url, related):
+    chart = _write_chart(tmp_path / "chart", "db:\n  user: app\n  password: Zq8s7d6fKp\n  host: db\n  port: 5432\n", {
+        "deploy.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: migrate\nspec:\n"
+            "  selector: {matchLabels: {app: m}}\n  template:\n    metadata: {labels: {app: m}}\n    spec:\n"
+            "      containers:\n        - name: migrate\n          image: migrate/migrate:v4.17.0\n"
+            f"          args: ['migrate', '--url', '{url}']\n")})
+    assert chart.is_dir()
+    results = findings(tmp_path, capsys, "--select", "GLM013", "chart")
+    assert [(r["path"], r["line"]) for r in results] == [("chart/templates/deploy.yaml", 13)]
+    assert [(x["path"], x["line"]) for x in results[0]["related"]] == related

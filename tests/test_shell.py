@@ -397,3 +397,20 @@ def test_ansi_c_quoting_as_bash_decodes_it(quoted: str, text: str) -> None:
     only."""
     (cmd,) = parse_script(f"printf %s {quoted}", lambda r, c: Loc(r + 1, c + 1))
     assert cmd.argv[2].text == text
+
+
+@pytest.mark.parametrize(("script", "got"), [
+    ("git clone https://github.com/comfyanonymous/ComfyUI.git /stable-diffusion", ("ComfyUI", 3)),
+    ("git clone --recursive --depth 1 -b v1.10.1 https://github.com/AUTOMATIC1111/stable-diffusion-webui.git sd",
+     ("stable-diffusion-webui", 8)),
+    ("git -c http.sslVerify=false clone git@github.com:oobabooga/text-generation-webui", ("text-generation-webui", None)),
+    ("git clone --filter=blob:none -- https://example.com/a/repo/ dir", ("repo", 5)),
+    # not a clone, or one relative to a directory `-C` names: none
+    ("git -C /src clone https://github.com/comfyanonymous/ComfyUI.git app", None),
+    ("git checkout master", None),
+    ("git clone --depth 1", None),
+])
+def test_git_clone_names_the_repository_and_its_directory(script, got):
+    from glmlint.shell import git_clone
+
+    assert git_clone(cmds(script)[0]) == got

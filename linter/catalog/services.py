@@ -451,6 +451,9 @@ class Service:
     # a variable whose words the service adds to its own command line wherever it starts (AUTOMATIC1111's
     # COMMANDLINE_ARGS: `sys.argv += shlex.split(...)`)
     args_env: str | None = None
+    # an option whose value's words it passes on as its own command line's, over `args_env` (LocalAI's
+    # `--llama-cpp-args`, split at spaces)
+    args_flag: str | None = None
     # where it stores its data on the container's own filesystem unless a switch says elsewhere
     writes: tuple[Write, ...] = ()
     # when it calls the Kubernetes API with its pod's token itself (GLM044: no fix stops the mount)
@@ -632,7 +635,7 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
                           d["releases"].get("newer"), tuple((d["releases"].get("rejects") or {}).get("options", ())),
                           (d["releases"].get("rejects") or {}).get("source")) if d.get("releases") else None,
         global_options=tuple((d.get("options") or {}).get("global_options", ())), image_only=bool(rec.get("image_only")),
-        args_env=(d.get("options") or {}).get("args_env"),
+        args_env=(d.get("options") or {}).get("args_env"), args_flag=(d.get("options") or {}).get("args_flag"),
         any_before=bool((d.get("options") or {}).get("any_before")),
         no_value=tuple((d.get("options") or {}).get("no_value", ())),
         writes=tuple(Write(w["path"], w["what"], _switches(w.get("unless")), w["source"], w.get("via"))
@@ -1948,7 +1951,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     if cwd is None and image_name:
         # none of its own: the WORKDIR of the cataloged image it runs (`bash webui.sh` is read there)
         cwd = next((img.workdir for _s, img in known.images(image_name) if img.workdir), None)
-    for cmd in workload.process:
+    clones = _clones(workload)
+    from glmlint.shell import start_commands
+
+    # what starts: a command with no entrypoint of its own is the arguments of the image's ENTRYPOINT (the image
+    # catalog's `entrypoint` fact: distroless python3's python under compose `command:`, `docker run`, a pod's `args:`)
+    starts = start_commands(workload)
+    for cmd in starts:
         if cmd.name == "cd" and len(cmd.argv) == 2 and not cmd.argv[1].dynamic:
             # `cd /opt/ComfyUI && python main.py`: the later commands start there
 
@@ -1962,7 +1971,8 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                                dict(workload.start_env) if workload.format is Format.COMPOSE
                                and workload.start_env is not None else None)
             launched = None  # (the one it stands for is not what reads its variables: gunicorn reads no UVICORN_*)
-        got = known.start(argv, cwd)
+        probe_argv, probe_cwd = _as_cloned(argv, cwd, clones) if clones else (argv, cwd)
+        got = known.start(probe_argv, probe_cwd)
         if got is not None:
             s, start = got
             img = next((img for svc, img in known.images(image_name) if svc is s), None)
@@ -1974,7 +1984,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                     if at is not None:
                         s, start, img = svc, at, other
                         break
-                    if other.runs is not None and other.passes_args and cmd is workload.process[0] \
+                    if other.runs is not None and other.passes_args and cmd is starts[0] \
                             and not workload.entrypoint.explicit:
                         # the image's entrypoint gives its program the command (apache/airflow's
                         # `command: celery flower` runs `airflow celery flower`, not celery's own)
@@ -1989,7 +1999,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
             # (`FROM pytorch/torchserve:0.8.2-gpu` + `pip install -U torchserve` runs the newest)
             built = _built_release(known.services, s, workload, img is not None and s.releases is not None)
             if built is not s:
-                at = match_command(built, argv, cwd)
+                at = match_command(built, probe_argv, probe_cwd)
                 if at is not None:
                     s, start = built, at
             if _rejected(s, argv[start:]):
@@ -2004,7 +2014,7 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     if out:
         return tuple(out)
     # nothing recognisable on the command line: what does the image run?
-    if workload.entrypoint.explicit:
+    if workload.entrypoint.explicit and not any(_own_entrypoint(workload, img) for _s, img in known.images(image_name)):
         return ()
     if workload.serving_format:
         # a container whose controller supplies its command (a KServe LLMInferenceService's `main`): the
@@ -2039,6 +2049,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
     for s, img in known.images(image_name):
         loc = workload.image.loc if workload.image.value else workload.anchor
         given: tuple[Word, ...] | None = workload.command.value or () if workload.command.explicit else None
+        if workload.entrypoint.explicit:
+            if not _own_entrypoint(workload, img):
+                continue
+            # the image's own ENTRYPOINT written out (Weaviate's chart: `command: [/bin/weaviate]`): it runs as
+            # the image's, but without the image's CMD, which an entrypoint of one's own clears (Kubernetes
+            # `command:` without `args:`, compose `entrypoint:`, `docker run --entrypoint`)
+            given = given or ()
         if given and img.cmd is not None and tuple(w.text for w in given) == img.cmd:
             given = None  # the image's own CMD written out (`docker run pytorch/torchserve serve`): it runs as is
         if given is None and workload.process and workload.process[0].argv[:1] and \
@@ -2082,6 +2099,65 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
         program = words[0].text.rsplit("/", 1)[-1] if words else ""
         out.append(replace(match, launcher=program) if program in _launcher_env() else match)
     return tuple(out)
+
+
+def _own_entrypoint(workload: Workload, img: Image) -> bool:
+    """Whether the workload's ENTRYPOINT of its own is the cataloged image's, word for word (field24 F24-1)."""
+    value = workload.entrypoint.value
+    return img.entrypoint is not None and bool(img.entrypoint) and value is not None \
+        and tuple(w.text for w in value) == tuple(img.entrypoint)
+
+
+def _clones(workload: Workload) -> tuple[tuple[str, str], ...]:
+    """The directories the build cloned a repository into under another name (`git clone
+    https://github.com/comfyanonymous/ComfyUI.git /stable-diffusion`): (the directory, where git would have
+    put it under the repository's own name, `/ComfyUI`). The directory holds that repository, so a script
+    pattern that names the project (`*comfyui/main.py`) is read there too."""
+    if not workload.build_steps:
+        return ()
+    from glmlint.shell import git_clone
+
+    out = []
+    for cmd in workload.build_steps:
+        got = git_clone(cmd) if cmd.name == "git" else None
+        if got is None or got[1] is None:
+            continue
+        d = cmd.argv[got[1]]
+        if d.dynamic or not d.text.startswith("/") or d.text == "/":
+            continue  # (a directory the build's variables do not fill, or one not known)
+        path = posixpath.normpath(d.text)
+        head, base = posixpath.split(path)
+        if base.lower() != got[0].lower():
+            out.append((path, posixpath.join(head, got[0])))
+    return tuple(out)
+
+
+def _as_cloned(argv: tuple[Word, ...], cwd: str | None,
+               clones: tuple[tuple[str, str], ...]) -> tuple[tuple[Word, ...], str | None]:
+    """`argv` and `cwd` with each path inside a directory of `clones` read as inside the repository's own name
+    (`/stable-diffusion/main.py` -> `/ComfyUI/main.py`): what the catalog's script patterns are matched with."""
+    def named(path: str) -> str:
+        for d, as_named in clones:
+            if path == d or path.startswith(d + "/"):
+                return as_named + path[len(d):]
+        return path
+
+    def seen(w: Word) -> Word:
+        if w.dynamic or w.text.startswith("-"):
+            return w
+        if w.text.startswith("/"):
+            path = w.text
+        elif cwd is not None and inside == cwd:
+            # a relative path from a directory outside the clones that leads into one (`python comfy/main.py` in
+            # /app, ComfyUI cloned into /app/comfy): read from there (inside a clone, the cwd itself is mapped)
+            path = posixpath.normpath(posixpath.join(cwd, w.text))
+        else:
+            return w
+        got = named(path)
+        return replace(w, text=got) if got != path else w
+
+    inside = named(cwd) if cwd is not None else None
+    return tuple(seen(w) for w in argv), inside
 
 
 def _homes(words: Sequence[Word], cwd: str | None) -> tuple[str, ...]:
@@ -2307,7 +2383,14 @@ def _launch(s: Service, workload: Workload, loc: Loc, args: tuple[Word, ...], vi
                          mounted=tuple((m.target.rstrip("/") or "/", m.loc) for m in workload.mounts if m.target)
                          + workload.copied_in,  # a file its image's build copies in counts as one mounted there
                          homes=homes)
-    if s.args_env is not None:
+    given = match.option(s.args_flag) if s.args_flag is not None else None
+    if given is not None:
+        # the service passes the option's value on as a command line (LocalAI's `--llama-cpp-args` to rpc-server):
+        # its words, at the option's word (one the scan cannot read gives none)
+        if not given[1].dynamic:
+            added = _synthetic(given[0].strip("'\"").split(), given[1].loc)
+            match = replace(match, args=(*args, *added), env_args=added)
+    elif s.args_env is not None:
         # the service adds the variable's words to its own command line (after the words it was given)
         var = match.env.get(s.args_env)
         if var is not None and var.value and not var.dynamic:
@@ -2464,6 +2547,10 @@ def render_markdown() -> str:
              "gunicorn with a uvicorn worker class (`gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 pkg:app`), "
              "it listens on the address `-b` gives on its command line or in `GUNICORN_CMD_ARGS` (with none, a "
              "gunicorn.conf.py may give it: not known), and reads no `UVICORN_*` variable.", "",
+             "A start script (`*comfyui/main.py`) is matched by its path, relative ones from the directory the "
+             "container starts in; a directory the build cloned a repository into under another name (`git clone "
+             "https://github.com/comfyanonymous/ComfyUI.git /stable-diffusion`) holds that repository, and is "
+             "read under the repository's own name.", "",
              "Adding a service is one entry in `services.yaml` and a fixture folder; the schema is "
              "`linter/catalog/services.schema.yaml`.", "",
              "| service | recognised by | listens on (default bind) | authentication | model store | "

@@ -43,10 +43,10 @@ READS: dict[str, frozenset[str]] = {
 }
 
 COMPOSE_READS: dict[str, frozenset[str]] = {
-    'GLM001': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'cap_add', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'pod', 'privilege_drop', 'privileged', 'process', 'read_only_rootfs', 'run_as_non_root', 'runnable', 'serving_format', 'start_env', 'user', 'workdir']),
+    'GLM001': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'cap_add', 'command', 'copied_in', 'copy_owners', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'pod', 'privilege_drop', 'privileged', 'process', 'read_only_rootfs', 'run_as_non_root', 'runnable', 'serving_format', 'start_env', 'user', 'workdir']),
     'GLM002': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'cap_drop', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'run_as_non_root', 'serving_format', 'start_env', 'sysctls', 'user', 'workdir']),
     'GLM003': frozenset(['files', 'label', 'mounts', 'privileged', 'process']),
-    'GLM004': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'read_only_rootfs', 'run_as_non_root', 'serving_format', 'start_env', 'user', 'workdir']),
+    'GLM004': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'command', 'copied_in', 'copy_owners', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'read_only_rootfs', 'run_as_non_root', 'serving_format', 'start_env', 'user', 'workdir']),
     'GLM005': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'files', 'format', 'image', 'label', 'process', 'start_env']),
     'GLM006': frozenset(['base_image', 'build_steps', 'entrypoint', 'files', 'image', 'label', 'neighbours', 'process']),
     'GLM007': frozenset(['allow_privilege_escalation', 'anchor', 'build_steps', 'cap_add', 'label', 'partial', 'pod', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'user']),

@@ -26,12 +26,12 @@ from stat import S_ISDIR, S_ISREG
 
 from glmlint import lazyre
 from glmlint.catalog.images import default_user, fact, sh, shell_wrapper
-from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Setting,
-                        SourceFile, StageCopy, User, Word, Workload, has_variable)
+from glmlint.ir import (Command, Download, EnvVar, FileWrite, Format, ImageRef, Item, Loc, Port, Problem, Redirect,
+                        Setting, SourceFile, StageCopy, User, Word, Workload, has_variable)
 from glmlint.parsers.base import split_lines
 from glmlint.records import dataclass, field
-from glmlint.shell import (SHELLS, file_writes, from_argv, inherit, is_dash, output_of, parse_script, privilege_drop,
-                           shifted)
+from glmlint.shell import (SHELLS, file_writes, from_argv, git_clone, inherit, is_dash, output_of, parse_script,
+                           privilege_drop, shifted)
 
 KNOWN = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
          "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
@@ -117,6 +117,8 @@ class Stage:
     base_resolved: bool = True  # False when the `FROM` image holds a build argument with no known value
     downloads: list[Download] = field(default_factory=list)  # `ADD <url>` in this stage
     modes: list[Item] = field(default_factory=list)  # `COPY --chmod=`/`ADD --chmod=` in this stage
+    # `COPY --chown=`/`ADD --chown=` in this stage: (the user it names, before `:`; the destination, absolute)
+    owners: list[tuple[str, str]] = field(default_factory=list)
     # image paths this stage's `COPY`/`ADD` from the build context (or a heredoc) writes, with the instruction
     copied_in: list[tuple[str, Loc]] = field(default_factory=list)
     workdir: str = "/"  # the `WORKDIR` in effect (inherited through `FROM <stage>`)
@@ -171,7 +173,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
     user = final.user or _image_user(root, anchor)
     steps = [c for s in chain for c in s.steps]
     files = [f for s in chain for f in s.files]
-    process = _process(final)
+    process = _process(final, root.base)
     script = _entry_script(final, process, context)
     drop = _privilege_drop(final, process, script)
     if script is not None:  # what the script runs, and the CMD it runs with `exec "$@"`
@@ -196,6 +198,7 @@ def parse(path: str, text: str, real_path: str = "", target: str | None = None,
         privilege_drop=drop,
         build_steps=tuple(steps),
         copy_modes=tuple(m for s in chain for m in s.modes),
+        copy_owners=tuple(o for s in chain for o in s.owners),
         copied_in=tuple(c for s in chain for c in s.copied_in),
         stage_copies=_stage_copies(chain),
         all_build_steps=tuple(c for s in stages for c in s.steps),
@@ -245,23 +248,26 @@ def _targets_expanded(commands: list[Command], stage: Stage, scope: dict[str, st
     return out
 
 
-# the commands whose path operands `_removals_resolved` reads as the shell hands them over
+# the commands whose path operands `_paths_resolved` reads as the shell hands them over
 _REMOVERS = frozenset({"rm", "unlink", "find"})
+_WRITES = frozenset({">", ">|", "&>", ">>", "&>>"})  # the redirections that write their target
 
 
-def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str],
-                       inst: Instruction | None = None) -> list[Command]:
-    """`commands` (a `RUN`'s, with the scripts it runs) with the paths `rm`, `unlink` and `find` name read as
-    the build's shell reads them: a variable the stage's `ARG`s and `ENV` (over its external base image's
-    catalog `ENV`) set is expanded (`rm -f ${SUDOERS_FILE}`), and a relative path is taken from the directory
-    the command runs in: the `WORKDIR`, then each `cd DIR`/`pushd DIR` before it (`cd /etc/sudoers.d && rm -f
-    dev`; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
+def _paths_resolved(commands: list[Command], own: list[Command], stage: Stage, scope: dict[str, str],
+                    inst: Instruction | None = None) -> list[Command]:
+    """`commands` (a `RUN`'s, with the scripts it runs) with the paths `rm`, `unlink` and `find` name, the
+    files `tee` writes and the targets of output redirections (`> dev`) read as the build's shell reads them:
+    a variable the stage's `ARG`s and `ENV` (over its external base image's catalog `ENV`) set is expanded
+    (`rm -f ${SUDOERS_FILE}`), and a relative path is taken from the directory the command runs in: the
+    `WORKDIR`, then each `cd DIR`/`pushd DIR` before it (`cd /etc/sudoers.d && rm -f dev`, `… && echo '…' >
+    dev`: a grant and its removal are read alike; POSIX XCU `cd`). A script the `RUN` runs starts in the directory of the command that runs it and
     keeps its own (a child shell's `cd` does not move its parent's). A `cd` with no operand, `-`, a word the
     build's variables do not fill, or `popd` leaves the directory unknown: relative paths then stay as written.
     A `cd` in a subshell (`( … )`, `$( … )`: POSIX XCU 2.12) holds for the commands of that subshell and ends with
     it: after its `)` the directory is the one before the subshell (the shell model keeps no subshells, so they are
     read from the parentheses of the RUN's text, `inst`; quotes are not told apart)."""
-    if not any(c.name in _REMOVERS for c in commands):
+    if not any(c.name in _REMOVERS or c.name in ("tee", "git") or any(r.op in _WRITES for r in c.redirects)
+               for c in commands):
         return commands
     from glmlint import records
     known = fact(_root(stage).base, "env")
@@ -300,7 +306,7 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 here = target
             else:
                 dirs[key] = target
-        elif cmd.name in _REMOVERS:
+        elif cmd.name in _REMOVERS or cmd.name == "tee":
             args: list[Word] = []
             paths = True  # (find: its starting points come before its expression; rm: every operand)
             for w in cmd.args:
@@ -320,8 +326,49 @@ def _removals_resolved(commands: list[Command], own: list[Command], stage: Stage
                 args.append(w if text == w.text and not w.dynamic else records.replace(w, text=text, dynamic=False))
             if any(a is not b for a, b in zip(args, cmd.args)):
                 cmd = records.replace(cmd, argv=(cmd.argv[0], *args))
+        elif cmd.name == "git":
+            cmd = _clone_resolved(cmd, cwd, env)
+        if cwd is not None and any(r.op in _WRITES and not r.target.text.startswith("/") for r in cmd.redirects):
+            cmd = records.replace(cmd, redirects=tuple(_redirect_resolved(r, cwd, env) for r in cmd.redirects))
         out.append(cmd)
     return out
+
+
+def _clone_resolved(cmd: Command, cwd: str | None, env: dict[str, str]) -> Command:
+    """`git clone URL DIR` with its DIR as the build's shell hands it over: the build's variables expanded
+    (`git clone …/ComfyUI.git ${ROOT}`), a relative one taken from the directory it runs in (`cwd`)."""
+    from glmlint import records
+    got = git_clone(cmd)
+    if got is None or got[1] is None:
+        return cmd
+    w = cmd.argv[got[1]]
+    text = substitute(w.text, env) if w.dynamic else w.text
+    if "$" in text or "`" in text:
+        return cmd
+    if not text.startswith("/"):
+        if cwd is None:
+            return cmd
+        text = posixpath.join(cwd, text)
+    text = posixpath.normpath(text)
+    if text == w.text and not w.dynamic:
+        return cmd
+    argv = list(cmd.argv)
+    argv[got[1]] = records.replace(w, text=text, dynamic=False)
+    return records.replace(cmd, argv=tuple(argv))
+
+
+def _redirect_resolved(r: Redirect, cwd: str, env: dict[str, str]) -> Redirect:
+    """An output redirection's relative target (`> dev`, `> "$NAME"`) taken from the directory `cwd` it runs in;
+    a variable the build sets expanded, one it does not left as written (the directory is known: `_known_dir`)."""
+    from glmlint import records
+    t = r.target
+    if r.op not in _WRITES or t.text.startswith("/") or "`" in t.text or "$(" in t.text:
+        return r
+    text = substitute(t.text, env) if t.dynamic else t.text
+    if text.startswith("/"):
+        return r  # (a variable that holds an absolute path: `_targets_expanded` reads it)
+    return records.replace(r, target=records.replace(t, text=posixpath.normpath(posixpath.join(cwd, text)),
+                                                     dynamic="$" in text))
 
 
 def _run_text(inst: Instruction) -> str:
@@ -715,7 +762,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             binds = _context_binds(inst, scope, stage.workdir)
             if stage.scripts or context is not None and (stage.copies or binds):
                 commands = _run_scripts(stage, commands, context, binds)
-            commands = _removals_resolved(commands, own, stage, scope, inst)
+            commands = _paths_resolved(commands, own, stage, scope, inst)
             if binds and context is not None:
                 if staged is None:
                     staged = _staged(instructions)
@@ -736,6 +783,7 @@ def build_stages(instructions: list[Instruction], arg_vars: list[EnvVar] | None 
             stage.image_uses.extend(_images_used(inst, scope, names))
         if inst.name in ("COPY", "ADD"):
             stage.modes.extend(_chmod(inst, scope))
+            stage.owners.extend(_chown(inst, scope, stage.workdir))
             if not inst.heredocs:
                 copied = _copies(inst, scope, stage.workdir)
                 for copy in copied:
@@ -1072,6 +1120,7 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             candidates = [*found, here] if bash else found
         else:
             candidates = found
+    scripts, looked, copies = final.scripts, final.looked, len(final.copies)
     for path in candidates:
         bound = _bound_from(path, binds) if binds else None
         if bound is not None:  # the mount hides what the image has there
@@ -1081,12 +1130,13 @@ def _script_text(final: Stage, words: list[Word], context: ContextReader | None,
             if isinstance(got, tuple) and _shell_script(got[1]):
                 return got[0], got[1], lambda r, c, f=got[0]: Loc(r + 1, c + 1, f)
             return None
-        written = final.scripts.get(path)
+        written = scripts.get(path)
         if written is not None:  # written by the build: located where it is written
             return (written.shown, written.text, written.locate) if _shell_script(written.text) else None
         if context is None:
             continue
-        copied = _copied_script(final, path, context)
+        known = looked.get(path)  # (`_copied_script`'s memo read here: ~40k PATH lookups on the corpus, most known)
+        copied = known[1] if known is not None and known[0] == copies else _copied_script(final, path, context)
         if copied is not None:
             shown, text = copied
             return shown, text, lambda r, c, f=shown: Loc(r + 1, c + 1, f)
@@ -1282,6 +1332,24 @@ def _chmod(inst: Instruction, scope: dict[str, str]) -> list[Item]:
             mode = substitute(value.strip("\"'"), scope)
             out.append(Item(mode, Loc(at.line, at.col + len("--chmod="), at.file), ("instruction", inst.index)))
     return out
+
+
+def _chown(inst: Instruction, scope: dict[str, str], workdir: str) -> list[tuple[str, str]]:
+    """(user, destination) of a `COPY`/`ADD` that gives what it copies to a user (`--chown=user`, `--chown=1000:1000`,
+    `--chown=$USER:$USER`): the user as written before `:` (a login or a uid, build arguments substituted; BuildKit
+    `parseChownFlag` splits at `:` only), the destination under `WORKDIR`; none for a group alone or root."""
+    words = _word_texts(inst)
+    flags = [w for w in words if w.startswith("--")]
+    user = next((w.partition("=")[2].strip("\"'") for w in flags if w.startswith("--chown=")), "")
+    user = substitute(user, scope).partition(":")[0] if user else ""
+    if not user or user in ("root", "0") or "$" in user:
+        return []
+    array = _json_array(inst.args)
+    paths = [w for w in (array if array is not None else words) if not w.startswith("--")]
+    if len(paths) < 2:
+        return []
+    dest = substitute(paths[-1], scope)
+    return [(user, posixpath.normpath(posixpath.join(workdir, dest)))] if "$" not in dest else [(user, "")]
 
 
 _GIT_URL = lazyre.compile(r"^(?:git@|git://|ssh://|[a-z0-9+.-]+://[^#?]*\.git(?:[#?]|/?$))", re.I)
@@ -2081,8 +2149,10 @@ def _json_word(inst: Instruction, value: str) -> Word:
     return Word(value, at, "$" in value, Loc(at.line, at.col + 1))
 
 
-def _process(final: Stage) -> list[Command]:
-    """What the container runs: ENTRYPOINT + CMD, shell forms parsed with their locations."""
+def _process(final: Stage, base: str | None = None) -> list[Command]:
+    """What the container runs: ENTRYPOINT + CMD, shell forms parsed with their locations. With no ENTRYPOINT
+    in the build, an exec-form CMD is the arguments of the base image's own (the image catalog's `entrypoint`
+    fact: distroless python3's python, so `CMD ["-m", "phoenix.server.main", "serve"]` runs python)."""
     ep, cmd = final.entrypoint, final.cmd
     ep_shell = ep is not None and ep.value is not None and _json_array(final.entrypoint_inst.args) is None  # type: ignore[union-attr]
     cmd_shell = cmd is not None and cmd.value is not None and _json_array(final.cmd_inst.args) is None  # type: ignore[union-attr]
@@ -2094,6 +2164,9 @@ def _process(final: Stage) -> list[Command]:
     if cmd is not None and cmd.value:
         if cmd_shell:
             return _shell_process(final.cmd_inst)  # type: ignore[arg-type]
+        known = fact(base, "entrypoint") if ep is None and base else None
+        if known is not None and isinstance(known.value, list) and known.value:
+            return from_argv((*(Word(str(t), cmd.loc) for t in known.value), *cmd.value), cmd.loc)
         return from_argv(cmd.value, cmd.loc)
     return []
 

@@ -20,7 +20,10 @@ once (fragments), with its `sidecars` and `initContainers` and the `spec.volumes
 `template` (Spark >= 3.0) the template is that pod, its Spark container written over by the role (and its
 hostNetwork by the role's `hostNetwork: true`). An NVIDIA
 NIMService's `spec` is its `<name>-ctr` NIM container (a fragment: env, command, args, the image
-`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A Dask operator DaskCluster's (or DaskJob's)
+`repository:tag`, the user `userID`, default 1000), exposed by the Service `expose.service` makes. A KubeAI
+`Model`'s `env` and (for `engine: VLLM`) its `args` after vLLM's start command are its server container's (a fragment);
+a KAITO `Workspace`'s `inference.preset` (an `InferenceSet`'s template's) is served by vLLM with the
+`--trust-remote-code` KAITO adds (a fragment). A Dask operator DaskCluster's (or DaskJob's)
 scheduler pod is exposed by the Service it makes from `scheduler.service`. The labels KubeRay, the
 LeaderWorkerSet controller, the Dask operator and KServe give their pods, and those the API server and the
 controllers give the pods of a StatefulSet, a Job, a JobSet (a TrainJob), a Kubeflow training job and
@@ -65,7 +68,7 @@ from glmlint.fields import (BOOL, IF_TRUE, ITEMS, KUBERNETES, NOT_FALSE, POD, PR
                              WRITTEN, Key, settings)
 from glmlint.ir import (INGRESS_ROUTE, KSERVE_CONFIG, FileWrite, INSIDE_TEXT, LIMIT_RANGE, RUNTIME_LABEL, RUNTIME_RUN, RUNTIME_SHADOWED, runtime_label, Binding, Command, EnvVar, Exposure, Format, ImageRef, Item, Loc, Mount, PodIdentity,
                         PolicyRule, Pod,
-                        Port, Role, Secret, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject,
+                        Port, Role, Secret, SecretRead, SecurityContext, ServiceAccount, ServicePort, Setting, SourceFile, Subject,
                         User, Volume, Word, Workload, indexed_label)
 from glmlint.parsers.base import split_lines
 from glmlint.parsers import yamlnodes as y
@@ -182,14 +185,15 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
                 source.services.append(exposure)
             else:
                 known = len(source.pods)
-                found = _workloads(path, obj, obj_path, lines, identities)
+                found = [*_workloads(path, obj, obj_path, lines, identities), *_kubeai_model(obj, obj_path, lines, path),
+                         *_kaito_workspace(obj, obj_path, path)]
                 ray = _kuberay(obj, obj_path, found, identities, known, lines, path)
                 source.workloads.extend(_operator_expose(obj, obj_path, _operator_labels(obj, obj_path,
                                                                                       _controller_labels(obj, obj_path, ray))))
             _cluster_object(source, obj)
-            secrets.extend(_values_secrets(obj))
             if (secret := _secret(obj, obj_path)) is not None:
                 source.secrets.append(secret)
+                secrets.extend(_values_secrets(obj, secret))
             if y.text(y.get(obj, "kind")) == "LimitRange" and y.text(y.get(obj, "apiVersion")) == "v1":
                 got = _default_memory_limit(obj)
                 if got is not None:  # one with none (cpu only, `type: Pod`) hides no other's
@@ -211,7 +215,7 @@ def parse(path: str, text: str, docs: list[Any], pods: bool = True) -> SourceFil
             source.workloads = linked
             source.cross_document = True  # (the engines' documents decide what the router's callers must give)
     if source.secrets and source.workloads:
-        source.secrets = _secrets_read(source.secrets, source.workloads, docs)
+        source.secrets = secrets_read(source.secrets, secret_reads(source.workloads, docs))
     if secrets:
         source.workloads = [_values_read(w, secrets) for w in source.workloads]
         # a finding at a Secret's key is about the values its lines came from (`results.moved`: in a rendered
@@ -1605,6 +1609,73 @@ def _ray_serve_llm(obj: Any, obj_path: Path, name: str, namespace: str | None,
     return out
 
 
+# KubeAI (substratusai/kubeai, `kubeai.org/v1` Model, at 2f32ef49): the controller runs a Model as a pod of
+# the engine's image, which the resource profile's config chooses (unknown here). Its `spec.env` map is that
+# container's environment and, for `engine: VLLM`, `spec.args` follow the controller's own words in
+# `python3 -m vllm.entrypoints.openai.api_server --model=<url> --served-model-name=<name>`
+# (internal/modelcontroller/engine_vllm.go `vLLMPodForModel`; the other engines' commands are not read).
+_KUBEAI_VLLM = ("python3", "-m", "vllm.entrypoints.openai.api_server")
+
+
+def _kubeai_model(obj: Any, obj_path: Path, lines: Callable[[], list[str]], path: str) -> list[Workload]:
+    """A KubeAI Model's server container, as a fragment (its image and security settings come from KubeAI's
+    configuration): the environment it is given, and vLLM's command line with the Model's `args`."""
+    if y.text(y.get(obj, "kind")) != "Model" or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kubeai.org/"):
+        return []
+    spec = y.get(obj, "spec")
+    if not y.is_map(spec):
+        return []
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    anchor = _kind_loc(obj)
+    env = tuple(EnvVar(key, y.text(value) or "", y.loc(key_node), (*obj_path, "spec", "env", key),
+                       dynamic="$(" in (y.text(value) or ""))
+                for key, (key_node, value) in y.entries(y.get(spec, "env")).items() if y.is_scalar(value))
+    process: tuple[Command, ...] = ()
+    if (y.text(y.get(spec, "engine")) or "") == "VLLM":
+        args = tuple(y.word(n, lines(), "$(") for n in y.items(y.get(spec, "args")) if y.is_scalar(n))
+        own = tuple(Word(w, anchor) for w in (*_KUBEAI_VLLM, f"--model={y.text(y.get(spec, 'url')) or ''}",
+                                              f"--served-model-name={name}"))
+        process = (Command((*own, *args), anchor),)
+    if not env and not process:
+        return []
+    return [Workload(name="server", label=f"KubeAI Model `{name}`", format=Format.KUBERNETES, path=path,
+                     anchor=anchor, node_path=(*obj_path, "spec"), partial=True, env=env, process=process,
+                     namespace=_namespace(obj), container_list="Model")]
+
+
+# KAITO (kaito-project/kaito, `kaito.sh/` Workspace, at 056b8280): a Workspace's `inference.preset.name` (a
+# catalogue name or any Hugging Face model id) is served by the vLLM runtime unless the annotation
+# `kaito.sh/runtime: transformers` picks Hugging Face transformers (api/v1beta1/labels.go
+# `GetWorkspaceRuntimeName`; the vLLM feature gate is on by default, pkg/featuregates/featuregates.go), and
+# KAITO gives every such model `--trust-remote-code` (presets/workspace/models/vllm_model.go
+# `GetInferenceParameters`: "Apply defaults for keys the generator doesn't set"). The command is KAITO's, not
+# written in the file: its words stand at the preset's name and no fix edits them (`words_in_text`).
+# An InferenceSet's `spec.template` is the Workspace it makes, its own annotation choosing the runtime the same way
+# (`GetInferenceSetRuntimeName`).
+_KAITO_RUNTIME = "kaito.sh/runtime"
+_KAITO_INFERENCE = {"Workspace": ("inference",), "InferenceSet": ("spec", "template", "inference")}
+
+
+def _kaito_workspace(obj: Any, obj_path: Path, path: str) -> list[Workload]:
+    """A KAITO Workspace's (InferenceSet's) preset model as KAITO's vLLM runtime serves it (a fragment)."""
+    keys = _KAITO_INFERENCE.get(y.text(y.get(obj, "kind")) or "")
+    if keys is None or not (y.text(y.get(obj, "apiVersion")) or "").startswith("kaito.sh/"):
+        return []
+    preset = y.get(obj, *keys, "preset", "name")
+    if not y.is_scalar(preset) or not y.text(preset):
+        return []
+    if (y.text(y.get(obj, "metadata", "annotations", _KAITO_RUNTIME)) or "") == "transformers":
+        return []  # (its `inference_api.py` is not catalogued)
+    name = y.text(y.get(obj, "metadata", "name")) or "?"
+    at = y.loc(preset)
+    words = tuple(Word(w, at) for w in ("vllm", "serve", y.text(preset) or "", "--trust-remote-code"))
+    return [Workload(name="inference", label=f"KAITO {y.text(y.get(obj, 'kind'))} `{name}` (KAITO adds "
+                                             "`--trust-remote-code` to its preset's vLLM command)",
+                     format=Format.KUBERNETES, path=path, anchor=at, node_path=(*obj_path, *keys),
+                     partial=True, process=(Command(words, at),), namespace=_namespace(obj),
+                     container_list="Workspace", words_in_text=True)]
+
+
 def _ray_pods(obj: Any, obj_path: Path, name: str, workloads: list[Workload], pods: list[PodIdentity],
               first: int) -> None:
     """`pods[first:]` (a Ray object's) with the services their containers start once the operator
@@ -1931,35 +2002,24 @@ def _dig(values: Any, path: tuple[str, ...]) -> Any:
     return values
 
 
-def _values_secrets(obj: Any) -> list[_ValuesSecret]:
-    """A Secret that hands a chart's values to a cataloged service (the catalog's `chart_values`: a key that
-    holds them as YAML, as the chart's top-level keys show), with the lines its settings give the service;
-    none when a value that lets the service's configuration be anything is set (its own code, another Secret)."""
-    if y.text(y.get(obj, "kind")) != "Secret" or y.text(y.get(obj, "apiVersion")) != "v1":
-        return []
+def _values_secrets(obj: Any, secret: Secret) -> list[_ValuesSecret]:
+    """A Secret (`_secret`: its keys as the API server stores them) that hands a chart's values to a cataloged
+    service (the catalog's `chart_values`: a key that holds them as YAML, as the chart's top-level keys show),
+    with the lines its settings give the service; none when a value that lets the service's configuration be
+    anything is set (its own code, another Secret)."""
     readers = _chart_readers()
     out = []
-    for key in ("stringData", "data"):
-        node = y.get(obj, key)
-        for name, pair in (y.entries(node).items() if y.is_map(node) and readers else ()):
-            if name in readers and (text := y.text(pair[1])):
-                out.extend(_values_secret(obj, key, pair, text, readers[name]))
+    for var in secret.entries if readers else ():
+        if var.name in readers and var.value:
+            out.extend(_values_secret(obj, var, readers[var.name]))
     return out
 
 
-def _values_secret(obj: Any, key: str, pair: Any, text: str, readers: tuple[Any, ...]) -> list[_ValuesSecret]:
-    if key == "data":
-        import base64
-        import binascii
-
-        try:
-            text = base64.b64decode(text, validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return []
+def _values_secret(obj: Any, var: EnvVar, readers: tuple[Any, ...]) -> list[_ValuesSecret]:
     from ruamel.yaml import YAML, YAMLError  # (PyYAML is no dependency of glmlint's)
 
     try:
-        values = YAML(typ="safe", pure=False).load(text)
+        values = YAML(typ="safe", pure=False).load(var.value)
     except (YAMLError, RecursionError, ValueError):
         return []
     name = y.text(y.get(obj, "metadata", "name"))
@@ -1978,7 +2038,7 @@ def _values_secret(obj: Any, key: str, pair: Any, text: str, readers: tuple[Any,
                       for path, line in reader.settings
                       if isinstance(v := _dig(values, path), (str, int, float)) and str(v).strip())
         if lines:
-            out.append(_ValuesSecret(name, _namespace(obj), y.loc(pair[0]), reader, lines))
+            out.append(_ValuesSecret(name, _namespace(obj), var.loc, reader, lines))
     return out
 
 
@@ -2180,6 +2240,8 @@ def _secret(obj: Any, obj_path: Path) -> Secret | None:
         return None  # encrypted with SOPS (its values `ENC[AES256_GCM,…]`, Flux decrypts them): no literal
     entries: dict[str, EnvVar] = {}
     encoded: set[str] = set()
+    written: dict[int, str] = {}  # each value node: the first key that has it (a later one by a YAML alias)
+    aliases: dict[str, str] = {}
     for key in ("data", "stringData"):
         node = y.get(obj, key)
         if not y.is_map(node):
@@ -2187,6 +2249,9 @@ def _secret(obj: Any, obj_path: Path) -> Secret | None:
         for name, (key_node, value_node) in y.entries(node).items():
             if not y.is_scalar(value_node):
                 continue
+            first = written.setdefault(id(value_node), name)
+            if first != name:
+                aliases[name] = first
             value = y.text(value_node) if y.scalar(value_node) is not None else None  # (`~`, `null`: no value)
             if key == "data" and value is not None:
                 value = _base64_text(value)
@@ -2199,26 +2264,29 @@ def _secret(obj: Any, obj_path: Path) -> Secret | None:
         return None
     return Secret(y.text(y.get(obj, "metadata", "name")) or "", _namespace(obj),
                   y.text(y.get(obj, "type")) or "Opaque", tuple(entries.values()), tuple(sorted(encoded)),
-                  _kind_loc(obj))
+                  _kind_loc(obj), aliases=tuple((k, v) for k, v in aliases.items() if k in entries and v in entries))
 
 
 def _base64_text(text: str) -> str | None:
-    """`text` (a Secret's `data` value) decoded, when it is base64 of UTF-8 text (line breaks ignored, as Go's
-    `base64.StdEncoding` does for the API server's `[]byte`; spaces too, which it refuses)."""
+    """`text` (a Secret's `data` value) decoded, when it is base64 of UTF-8 text as the API server decodes a
+    `[]byte`: Go's `base64.StdEncoding` ignores `\r` and `\n` (a `|` block's lines) and refuses any other
+    character, a space too (golang/go@go1.22.0 src/encoding/base64/base64.go `Decode`: "New line characters
+    (\r and \n) are ignored"): a plain scalar over several lines, folded to spaces, is no Secret it stores."""
     import base64
     import binascii
 
     try:
-        return base64.b64decode("".join(text.split()), validate=True).decode()
+        return base64.b64decode(text.replace("\r", "").replace("\n", ""), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
 
 
-def _secrets_read(secrets: list[Secret], workloads: list[Workload], docs: list[Any]) -> list[Secret]:
-    """The file's Secrets with the workloads of the file that read them: a container's `env` item's
-    `valueFrom.secretKeyRef` (that key) or `envFrom` item's `secretRef` (every key), naming the Secret in the
-    container's namespace (either one not written: the namespace both are applied to)."""
-    reads: dict[tuple[str, str | None, str], list[str]] = {}  # (label, namespace, Secret) -> keys ("*": every one)
+def secret_reads(workloads: list[Workload], docs: list[Any]) -> list[SecretRead]:
+    """What the workloads of a file read of Secrets into their environment, by the Secret's name: a container's
+    `env` item's `valueFrom.secretKeyRef` (that key, as that variable), `envFrom` item's `secretRef` (every key,
+    each as a variable of its name after the item's `prefix`), and what the KubeRay operator gives a Ray
+    container from a Secret (`_kuberay_reads`)."""
+    reads: list[SecretRead] = []
     for w in workloads:
         path = w.node_path
         if not path or not isinstance(path[0], int) or path[0] >= len(docs):
@@ -2230,18 +2298,56 @@ def _secrets_read(secrets: list[Secret], workloads: list[Workload], docs: list[A
             ref = y.get(e, "valueFrom", "secretKeyRef")
             name, key = y.text(y.get(ref, "name")), y.text(y.get(ref, "key"))
             if name and key:
-                reads.setdefault((w.label, w.namespace, name), []).append(key)
+                reads.append(SecretRead(w.label, w.namespace, name, key, y.text(y.get(e, "name")) or key))
         for e in y.items(y.get(c, "envFrom")):
             name = y.text(y.get(e, "secretRef", "name"))
             if name:
-                reads.setdefault((w.label, w.namespace, name), []).append("*")
+                reads.append(SecretRead(w.label, w.namespace, name, None, y.text(y.get(e, "prefix")) or ""))
+        reads.extend(_kuberay_reads(w, docs[path[0]], path))
+    return reads
+
+
+def _kuberay_reads(w: Workload, doc: Any, path: Path) -> list[SecretRead]:
+    """The Secrets the KubeRay operator puts in a group's Ray container's (the first's) environment: the head's
+    REDIS_PASSWORD from `gcsFaultToleranceOptions.redisPassword.valueFrom.secretKeyRef`
+    (ray-project/kuberay@b2f504f2aea6f49277b3d80d2fa0d9f9a8cc064f ray-operator/controllers/ray/common/pod.go
+    `configureGCSFaultTolerance`), and every group's RAY_AUTH_TOKEN from key `auth_token` of
+    `authOptions.secretName` when `authOptions.mode` is `token` and `enableK8sTokenAuth` is not set
+    (ray-project/kuberay@feeaf72facab4881ba2b179248bb67315634e229 common/pod.go `SetContainerTokenAuthEnvVars`,
+    utils/util.go `IsAuthEnabled`, utils/constant.go `RAY_AUTH_TOKEN_SECRET_KEY`)."""
+    tail = ("template", "spec", "containers", 0)
+    if len(path) > 6 and path[-5:] == ("headGroupSpec", *tail):
+        spec, head = path[1:-5], True
+    elif len(path) > 7 and path[-4:] == tail and path[-6] == "workerGroupSpecs" and isinstance(path[-5], int):
+        spec, head = path[1:-6], False
+    else:
+        return []
+    if not (y.text(y.get(doc, "apiVersion")) or "").startswith("ray.io/"):
+        return []
+    cluster = _at(doc, spec)
+    out = []
+    ref = y.get(cluster, "gcsFaultToleranceOptions", "redisPassword", "valueFrom", "secretKeyRef")
+    name, key = y.text(y.get(ref, "name")), y.text(y.get(ref, "key"))
+    if head and name and key:
+        out.append(SecretRead(w.label, w.namespace, name, key, "REDIS_PASSWORD"))
+    auth = y.get(cluster, "authOptions")
+    name = y.text(y.get(auth, "secretName"))
+    if name and y.text(y.get(auth, "mode")) == "token" and y.scalar(y.get(auth, "enableK8sTokenAuth")) is not True:
+        out.append(SecretRead(w.label, w.namespace, name, "auth_token", "RAY_AUTH_TOKEN"))
+    return out
+
+
+def secrets_read(secrets: list[Secret], reads: list[SecretRead], close: bool = True) -> list[Secret]:
+    """`secrets` with the workloads of `reads` that read them (`secret_reads`): the Secret named in the
+    container's namespace (either one not written: the namespace both are applied to, when their files are
+    `close`: the same file or files applied together)."""
     out = []
     for secret in secrets:
-        readers = tuple((label, () if "*" in keys else tuple(dict.fromkeys(keys)))
-                        for (label, namespace, name), keys in reads.items()
-                        if name == secret.name and (not namespace or not secret.namespace
-                                                    or namespace == secret.namespace))
-        out.append(records.replace(secret, readers=readers) if readers else secret)
+        readers = tuple(dict.fromkeys(
+            (r.label, r.key, r.var) for r in reads
+            if r.secret == secret.name and ((r.namespace is None or secret.namespace is None) and close
+                                            or r.namespace == secret.namespace)))
+        out.append(records.replace(secret, readers=(*secret.readers, *readers)) if readers else secret)
     return out
 
 
