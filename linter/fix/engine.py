@@ -150,73 +150,6 @@ def _seen(source: SourceFile, rules: Iterable[Rule], applicable: bool = False) -
     return out
 
 
-def _seen_after(ws0: list[Workload], new: SourceFile, rules: list[Rule], old: dict[tuple[str, int], list[_Found]]
-                ) -> list[_Seen]:
-    """`_seen(new, rules, applicable=True)` for `new`, a re-parse with some fix applied of the file whose
-    workloads were `ws0` (for `new` of one document, `_OneDocument.reparsed`, that document's), each
-    rule's findings on a workload taken from before (`old`: the findings before the fix by rule code and
-    workload, `_by_workload`) where the rule reads (`glmlint.fix._reads`) no field the re-parse changed
-    of that workload (`_changed`, places aside), the rule run again elsewhere.
-
-    Why they are the findings a run gives, as the verification reads them. `_rows` rests on the same
-    read sets: a rule's check reads of a workload only the fields of its read set, so on a workload whose
-    fields it reads are the same but for their places it finds as many findings, by the same `key`
-    (rule, workload label: the labels are the same, in order, or every rule runs); their messages may
-    name places (a line), which the verification reads of the fixed finding only (`_verify_findings`:
-    the count of its identity), and a rule whose read set misses every changed field of the fixed
-    workload finds there what it found before, the fixed finding too, so that the fix fails as a run
-    makes it fail (the same count of that key). Only rules with a workload check alone (no file check,
-    no parameters, called as `Rule.__call__`) and a read set for the format are taken from before;
-    the order of `_seen` is kept (by rule, then by workload). `_rows` reads the other workloads'
-    messages (`_owners`): a workload whose every field is as before gets its findings as before, which
-    is what `_rows`' argument assumes of a workload no fix touched. What is recorded as evidence
-    (`_recorded`) and `_verify_batch` run every rule (`_seen`)."""
-    from glmlint.fix._reads import COMPOSE_READS, READS
-    from glmlint.results import _RULE_CALL
-
-    fmt = new.format
-    table = READS if fmt is Format.KUBERNETES else COMPOSE_READS if fmt is Format.COMPOSE else None
-    ws1 = new.workloads
-    if table is None or len(ws0) != len(ws1) or any(a.label != b.label for a, b in zip(ws0, ws1)):
-        return _seen(new, rules, applicable=True)
-    changed = [_changed(a, b) if a is not b else [] for a, b in zip(ws0, ws1)]  # None: one has a pod the other lacks
-    out: list[_Seen] = []
-    path = new.path
-    for rule in rules:
-        reads = table.get(rule.code) if (rule.file_check is None and rule.params is None and rule.check is not None
-                                         and type(rule).__call__ is _RULE_CALL) else None
-        if reads is None or not any(c is not None and reads.isdisjoint(c) for c in changed):
-            out.extend(_seen(new, (rule,), applicable=True))
-            continue
-        check, code = rule.check, rule.code
-        got: list[_Seen] = []
-        try:
-            for w0, w1, c in zip(ws0, ws1, changed):
-                if c is not None and reads.isdisjoint(c):
-                    got.extend(_Seen(f.identity, w1) for f in old.get((code, id(w0)), ()))
-                    continue
-                for f in check(w1):  # type: ignore[misc]
-                    if w1.label is not None:
-                        got.append(_Seen(None, w1, (new, rule, f)))
-                    else:
-                        from glmlint.results import message_of
-
-                        got.append(_Seen(Identity(code, path, None, message_of(new, rule, f, w1)), w1))
-        except Exception:  # noqa: BLE001 - as `_seen`: the rule's findings left out
-            continue
-        out.extend(got)
-    return out
-
-
-def _by_workload(before: list[_Found]) -> dict[tuple[str, int], list[_Found]]:
-    """The findings before the fix by rule code and workload (`_seen_after`)."""
-    out: dict[tuple[str, int], list[_Found]] = {}
-    for f in before:
-        if f.workload is not None:
-            out.setdefault((f.rule.code, id(f.workload)), []).append(f)
-    return out
-
-
 # -- lowering -------------------------------------------------------------------
 
 
@@ -532,7 +465,6 @@ class _OneDocument:
         self.source, self.stream, self.docs, self.lines = source, stream, docs, lines
         self.index = {id(w): i for i, w in enumerate(source.workloads)}
         self.exposures = exposures
-        self.old: dict[tuple[str, int], list[_Found]] | None = None  # (`_seen_after`)
 
     @classmethod
     def of(cls, source: SourceFile, stream: _Stream | None, rules: list[Rule],
@@ -635,17 +567,11 @@ class _OneDocument:
         index = self.index
         found: list[Any] = [o for o in before if o.workload is None
                             or not first <= index.get(id(o.workload), -1) < last]
-        if SEEN_AFTER:
-            if self.old is None:
-                self.old = _by_workload(before)
-            found += _seen_after(ws[first:last], new, rules, self.old)
-        else:
-            found += _seen(new, rules, applicable=True)  # type: ignore[arg-type]
+        found += _seen(new, rules, applicable=True)  # type: ignore[arg-type]
         return after, found
 
 
 ONE_DOCUMENT = True  # `_OneDocument` on (tests turn it off to compare with whole re-parses)
-SEEN_AFTER = True  # a whole re-parse's findings taken from before where no field a rule reads changed (`_seen_after`)
 
 
 def _plain_stream(text: str) -> bool:
@@ -1195,24 +1121,19 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     # a re-parse's pod identities are read only by the scan-wide rules (GLM044) and the cluster link
     pods = bool(images) or any(r.scan_wide for r in rules)
 
-    old: dict[tuple[str, int], list[_Found]] | None = None  # (`_seen_after`)
-
-    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Seen]], None], every: bool = True) -> bool:
-        """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings: with
-        `every=False`, those `_seen_after` gives)."""
-        nonlocal old
+    def holds(edits: list[Edit], judge: Callable[[SourceFile, list[_Seen]], None], ir: _Found | None = None) -> bool:
+        """Whether `judge` accepts the file re-parsed with `edits` applied (and its findings). `ir`: a fix
+        whose `_verify_ir` the re-parse must pass first, before its findings are made (`verify`'s first half:
+        a fix that changes more than it touches is refused without running the rules again)."""
         try:
             text = apply(source.text, edits)
             reuse = stream.documents(text, min(e.start for e in edits)) if stream is not None else None
             new_source = _reparse(source, text, check=False, reuse=reuse, pods=pods, exposures=exposures)
             if images:
                 _relink(new_source, images, linking)
-            if every:
-                judge(new_source, _seen(new_source, rules, applicable=True))
-            else:
-                if old is None:
-                    old = _by_workload(before)
-                judge(new_source, _seen_after(source.workloads, new_source, rules, old))
+            if ir is not None:
+                _verify_ir(source, new_source, ir)
+            judge(new_source, _seen(new_source, rules, applicable=True))
         except (FixError, Conflict, RecursionError):
             return False
         return True
@@ -1245,17 +1166,14 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
                 got = None
             if got is not None:
                 return got
-        return holds(edits, lambda new, got: verify(source, new, f, before, got, cache), every=not SEEN_AFTER)
+        # (`verify`: its IR check first, then the findings)
+        return holds(edits, lambda _new, got: _verify_findings(f, before, got, cache), ir=f)
 
     def _recorded(f: _Found, edits: list[Edit] | None, out: list[Evidence]) -> bool:
         """`alone`, recording what `f` was judged on."""
         seen: list[_Seen] = []
 
-        def judge(new: SourceFile, got: list[_Seen]) -> None:
-            _verify_ir(source, new, f)
-            seen.extend(got)
-
-        ok = edits is not None and holds(edits, judge)
+        ok = edits is not None and holds(edits, lambda _new, got: seen.extend(got), ir=f)
         out.append(Evidence(_place(f.result), f.result.fix.intents,  # type: ignore[union-attr]
                             _fix_edits(doc, edits) if ok else None, tuple(g.identity for g in seen)))  # type: ignore[arg-type]
         if not ok:
@@ -1296,8 +1214,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
                 if got is not None:
                     return _rows(source, got[0], groups, before, got[1], rules)  # type: ignore[arg-type]
             out: list[dict[int, bool] | None] = [None]
-            holds(edits, lambda new, seen: out.__setitem__(0, _rows(source, new, groups, before, seen, rules)),
-                  every=not SEEN_AFTER)
+            holds(edits, lambda new, seen: out.__setitem__(0, _rows(source, new, groups, before, seen, rules)))
             return out[0]
 
         for bundle in _bundles(docs[1], lowered_groups) if BUNDLES else [[g] for g in lowered_groups]:
