@@ -753,24 +753,25 @@ class ResourceOrigin:
         # `.gitignore` keeps out of the repository: no place in it); `complete`: every key is known
         found: dict[str, Place | None] = {}
         complete = True
-        for doc in self.files.docs(conf):
-            for entry in y.items(y.get(doc, "secretGenerator")):
-                name = y.text(y.get(entry, "name")) or ""
-                if not name or name not in self.name:
+        entries = [(y.text(y.get(entry, "name")) or "", entry)
+                   for doc in self.files.docs(conf) for entry in y.items(y.get(doc, "secretGenerator"))]
+        made_by = _generator_of(self.name, [name for name, _entry in entries])
+        for name, entry in entries:
+            if not name or name != made_by:
+                continue
+            for item in y.items(y.get(entry, "literals")):
+                key, eq, _value = (y.text(item) or "").partition("=")
+                if eq and key.strip():
+                    found.setdefault(key.strip(), Place(display_path(conf, self.root), item.start_mark.line + 1,
+                                                        item.start_mark.column + 1, disk=conf))
+            for item in y.items(y.get(entry, "envs")) + y.items(y.get(entry, "env")):
+                got = self._env_lines(os.path.join(os.path.dirname(conf), y.text(item) or ""))
+                if got is None:
+                    complete = False
                     continue
-                for item in y.items(y.get(entry, "literals")):
-                    key, eq, _value = (y.text(item) or "").partition("=")
-                    if eq and key.strip():
-                        found.setdefault(key.strip(), Place(display_path(conf, self.root), item.start_mark.line + 1,
-                                                            item.start_mark.column + 1, disk=conf))
-                for item in y.items(y.get(entry, "envs")) + y.items(y.get(entry, "env")):
-                    got = self._env_lines(os.path.join(os.path.dirname(conf), y.text(item) or ""))
-                    if got is None:
-                        complete = False
-                        continue
-                    for key, at in got.items():
-                        found.setdefault(key, at)
-                complete = complete and not y.items(y.get(entry, "files"))  # (a file's key: its name, maybe renamed)
+                for key, at in got.items():
+                    found.setdefault(key, at)
+            complete = complete and not y.items(y.get(entry, "files"))  # (a file's key: its name, maybe renamed)
         if len(path) == 2:
             return found.get(path[1])
         return found[min(found)] if found and complete else None
@@ -888,6 +889,22 @@ class ResourceOrigin:
 # the kustomization field of each builtin generator, as `config.kubernetes.io/origin` names it
 _GENERATOR_KEYS = {"HelmChartInflationGenerator": "helmCharts", "ConfigMapGenerator": "configMapGenerator",
                    "SecretGenerator": "secretGenerator"}
+
+
+def _generator_of(made: str, names: list[str]) -> str:
+    """Which of a kustomization's generator `names` made the object named `made`: Kustomize names it
+    namePrefix + name + nameSuffix + `-<hash>` (the hash unless `disableNameSuffixHash`), so the name is followed by
+    nothing or by `-`; of several (`app` and `app-db` for `app-db-<hash>`), the longest. "" when none."""
+    best = ""
+    for name in names:
+        at = made.find(name) if name else -1
+        while at >= 0:
+            rest = made[at + len(name):]
+            if (not rest or rest.startswith("-")) and len(name) > len(best):
+                best = name
+                break
+            at = made.find(name, at + 1)
+    return best
 
 
 def _image_name(ref: str) -> str:

@@ -335,6 +335,35 @@ def test_a_secret_generators_literal_is_reported_at_its_line_in_the_kustomizatio
     assert [(r["path"], r["line"], "`HF_TOKEN`" in r["message"]) for r in got] == [("kustomization.yaml", 4, True)]
 
 
+@needs_kustomize
+def test_a_generator_whose_name_begins_another_lends_it_no_literal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # reread24 R2: `app` and `app-db` build `app-<hash>` and `app-db-<hash>`; each Secret's key is its own generator's
+    (tmp_path / "app.yaml").write_text(textwrap.dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata: {labels: {app: api}}
+            spec:
+              containers:
+                - name: api
+                  image: ghcr.io/acme/api:1.0
+                  envFrom: [{secretRef: {name: app}}]
+                - name: worker
+                  image: ghcr.io/acme/worker:1.0
+                  envFrom: [{secretRef: {name: app-db}}]
+    """))
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources: [app.yaml]\nsecretGenerator:\n- name: app\n  literals:\n  - API_KEY=Zq8s7d6fKpL2mN4xQw9e\n"
+        "- name: app-db\n  literals:\n  - API_KEY=Hy6tR4eW2qA9sD8fG7jK\n")
+    got = findings(tmp_path, capsys, "--select", "GLM013", ".")
+    assert [(r["line"], "`worker`" in r["message"], "base64" in r["message"]) for r in got] == [
+        (5, False, False), (8, True, False)]
+
+
 def test_kuberays_auth_secret_is_read_into_every_ray_container_in_token_mode(tmp_path: Path) -> None:
     # KubeRay's own sample (ray-operator/config/samples/ray-cluster.auth.secret-ref.yaml), shortened
     text = _RAY.replace("password: Rd7vN3mZ5xW1pL7kR2sY", "auth_token: Tk7vN3mZ5xW1pL7kR2sYq9") \
