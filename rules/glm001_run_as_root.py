@@ -765,16 +765,21 @@ def _root_owned_writes(workload: Workload) -> str:
     `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`) in the image's own directory (root's) or on a volume
     that keeps its owner: a compose named volume (Docker seeds it from the image's directory, root's), a bind
     mount (the host directory's owner), a hostPath. A tmpfs or an emptyDir (mode 0777) every uid writes."""
-    if workload.env_imports:
-        return ""
     image = workload.entry_image()
     writes = fact(image, "start_writes_unless_env")
     if writes is not None:
         for path, names in writes.value.items():
+            if names and workload.env_imports:
+                continue  # (an env file the scan cannot read may set one)
             if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+                if not names:  # no variable avoids it (dcgm-exporter's `ldconfig`, reread24 R5)
+                    return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                            f"files, which are root's: another uid cannot start it)")
                 return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
                         f"files, which are root's, unless {' or '.join(names)} is set: set {names[0]} (from a "
                         f"secret), then run as a non-root user)")
+    if workload.env_imports:
+        return ""
     from glmlint.catalog.services import identify
 
     scratch = _scratch_volumes(workload)

@@ -122,9 +122,15 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
       (services.yaml `writes`: MLflow's `mlflow.db` without `--backend-store-uri`)."""
     image = workload.entry_image()
     writes = fact(image, "start_writes_unless_env")
-    if writes is not None and not workload.env_imports:
+    if writes is not None:
         for path, names in writes.value.items():
+            if names and workload.env_imports:
+                continue  # (an env file the scan cannot read may set one)
             if not any((var := workload.env_value(n)) is not None and var.value != "" for n in names):
+                if not names:  # no variable avoids it (dcgm-exporter's `ldconfig`, reread24 R5)
+                    return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
+                            f"files, and cannot start on a read-only root: keep its root filesystem writable, or "
+                            f"start it with an entrypoint that does not write there)")
                 return (f" (no automatic fix: the `{writes.entry}` image's start writes {path}, among its own "
                         f"files, unless {' or '.join(names)} is set, and cannot start on a read-only root "
                         f"without it: set {names[0]} (from a secret), then make the root filesystem read-only)")

@@ -165,6 +165,20 @@ def test_open_webui_gets_no_read_only_fix_until_its_secret_key_is_set(tmp_path, 
         assert "/app/backend/.webui_secret_key" in result.message and "WEBUI_SECRET_KEY" in result.message
 
 
+@pytest.mark.parametrize(("image", "extra", "fixable"), [
+    ("nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04", "", False),  # its entrypoint runs `ldconfig`
+    ("nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04", "    env_file: [\"${ENV_FILE}\"]\n", False),
+    ("prom/node-exporter:v1.8.2", "", True),
+])
+def test_dcgm_exporter_gets_no_read_only_fix_its_entrypoint_writes_the_loader_cache(tmp_path, image, extra,
+                                                                                     fixable) -> None:
+    # reread24 R5: NVIDIA's entrypoint refreshes /etc/ld.so.cache under `set -e` before it starts the exporter
+    text = f"services:\n  dcgm:\n    image: {image}\n{extra}    cap_add: [SYS_ADMIN]\n    ports: [\"9400:9400\"]\n"
+    result = _glm004(tmp_path, "compose.yaml", text)
+    assert (result.fix is not None) == fixable
+    assert ("/etc/ld.so.cache" in result.message) != fixable
+
+
 def test_open_webui_in_kubernetes_with_its_key_from_a_secret_is_fixed(tmp_path) -> None:
     text = """\
         apiVersion: v1
