@@ -362,8 +362,8 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             got = [g for k in keys for g in _readers(readers, k)]
             if not got:
                 continue  # (GLM013 is a secret in a container's environment: a key no workload's env reads is not)
-            names = [var.name, *(n for _label, n in got if n != var.name)]
-            judged = next((n for n in names if is_secret_name(n)), None)
+            read_as = [var.name, *(n for _label, n in got if n != var.name)]
+            judged = next((n for n in read_as if is_secret_name(n)), None)
             if judged is None:
                 continue
             found = _env_finding(records.replace(var, name=judged), "", f"Secret `{secret.name}` sets")

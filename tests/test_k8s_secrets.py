@@ -206,6 +206,32 @@ def test_a_secret_in_its_own_file_is_read_by_a_deployment_of_the_same_directory(
                                "`vllm` (Deployment/vllm)")]
 
 
+def test_a_secret_read_beside_its_file_is_found_after_one_read_in_it(tmp_path: Path) -> None:
+    # reread24 R1: the first Secret is read in its own file, the second only by the Deployment beside it
+    first = """\
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: pg-secret, namespace: llm}
+        stringData: {POSTGRES_PASSWORD: Zq8s7d6fKpL2mN4xTr}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: pg, namespace: llm}
+        spec:
+          serviceName: pg
+          selector: {matchLabels: {app: pg}}
+          template:
+            metadata: {labels: {app: pg}}
+            spec:
+              containers: [{name: pg, image: 'postgres:16', envFrom: [{secretRef: {name: pg-secret}}]}]
+        ---
+    """
+    got = _found(tmp_path, {"k8s/db.yaml": textwrap.dedent(first) + textwrap.dedent(_OWN_SECRET),
+                            "k8s/deployment.yaml": _ITS_READER % "llm"})
+    assert [(path, line, "`HF_TOKEN`" in m) for path, line, m in got] == [
+        ("k8s/db.yaml", 4, False), ("k8s/db.yaml", 22, True)]
+
+
 def test_the_secrets_file_checked_alone_finds_its_reader_beside_it(tmp_path: Path) -> None:
     lint(tmp_path, {"k8s/deployment.yaml": _ITS_READER % "llm"})
     (tmp_path / "k8s/secret.yaml").write_text(textwrap.dedent(_OWN_SECRET))
