@@ -1971,8 +1971,13 @@ def _identify(workload: Workload) -> tuple[ServiceMatch, ...]:
                                dict(workload.start_env) if workload.format is Format.COMPOSE
                                and workload.start_env is not None else None)
             launched = None  # (the one it stands for is not what reads its variables: gunicorn reads no UVICORN_*)
-        probe_argv, probe_cwd = _as_cloned(argv, cwd, clones) if clones else (argv, cwd)
-        got = known.start(probe_argv, probe_cwd)
+        # the path as written first, then under the cloned repository's own name: a clone only adds a match
+        # (a fork cloned into /opt/ComfyUI still runs ComfyUI; reread24 R3)
+        probe_argv, probe_cwd = argv, cwd
+        got = known.start(argv, cwd)
+        if got is None and clones:
+            probe_argv, probe_cwd = _as_cloned(argv, cwd, clones)
+            got = known.start(probe_argv, probe_cwd)
         if got is not None:
             s, start = got
             img = next((img for svc, img in known.images(image_name) if svc is s), None)
