@@ -257,7 +257,53 @@ def _gate_apis(exc: RenderError) -> list[str]:
             text = f.read()
     except (OSError, UnicodeDecodeError):
         return []
-    return list(dict.fromkeys(m.group(1) for m in _NOT_SERVED.finditer(text)))
+    # and the named templates it `include`s (a chart's `_helpers.tpl`, Bitnami's `common.validations` style), and
+    # theirs, as written in the chart's templates (reread24 R4)
+    texts, seen = [text], set()
+    names = _INCLUDED.findall(text)
+    defined: dict[str, str] | None = None
+    while names and len(seen) < 50:
+        name = names.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        if defined is None:
+            defined = _defines(_templates_dir(exc.path))
+        body = defined.get(name)
+        if body is not None:
+            texts.append(body)
+            names += _INCLUDED.findall(body)
+    return list(dict.fromkeys(m.group(1) for body in texts for m in _NOT_SERVED.finditer(body)))
+
+
+_INCLUDED = re.compile(r"\b(?:include|template)\s+\"([^\"]+)\"")
+_DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}")
+
+
+def _templates_dir(path: str) -> str:
+    """The `templates` directory a chart's template is in (itself or a parent)."""
+    at = os.path.dirname(path)
+    while at and os.path.basename(at) != "templates" and os.path.dirname(at) != at:
+        at = os.path.dirname(at)
+    return at if os.path.basename(at) == "templates" else os.path.dirname(path)
+
+
+def _defines(templates: str) -> dict[str, str]:
+    """Each named template the chart's templates `define`, with its text up to the next `define` (its body and
+    what may follow its `end`: enough to find the checks it makes)."""
+    out: dict[str, str] = {}
+    for base, _dirs, files in os.walk(templates):
+        for name in sorted(files):
+            try:
+                with open(os.path.join(base, name), encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            found = list(_DEFINE.finditer(text))
+            for i, m in enumerate(found):
+                end = found[i + 1].start() if i + 1 < len(found) else len(text)
+                out.setdefault(m.group(1), text[m.end():end])
+    return out
 
 
 def _helm_warns(log: list[str], missing: list[str]) -> list[str]:

@@ -736,6 +736,30 @@ def test_a_gate_on_an_operators_api_versions_renders_where_they_are_served(tmp_p
 
 
 @needs_helm
+@pytest.mark.parametrize("helper, rendered", [
+    # reread24 R4: the gate written in a named template the failing one `include`s (a chart's `_helpers.tpl`)
+    ('{{- define "lf.checks" -}}\n' + _CRD_GATE + '{{- end -}}\n', True),
+    # one switch away: the helper refuses the values (no host), wherever the chart is installed
+    ('{{- define "lf.checks" -}}\n{{- if not .Values.clickhouse.host }}{{ fail "clickhouse.host is required" }}'
+     '{{ end }}\n{{- end -}}\n', False),
+])
+def test_a_gate_in_an_included_helper_renders_where_the_apis_are_served(tmp_path, capsys, helper, rendered):
+    chart = _write_chart(tmp_path / "lf", "clickhouse: {crdCheck: true}\n", {
+        "_helpers.tpl": helper, "validations.yaml": '{{- include "lf.checks" . -}}\n', "deploy.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: w}}\n"
+            "  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers:\n        - name: web\n"
+            "          image: langfuse/langfuse:3\n          securityContext: {privileged: true}\n")})
+    assert chart.is_dir()
+    code, out, err = run(tmp_path, capsys, "--select", "GLM003", "lf")
+    if not rendered:
+        assert code == 2 and "GLM003" not in out and "host is required" in " ".join(err), err
+        return
+    assert code == 1 and "lf/templates/deploy.yaml:12:" in out, err
+    assert any("rendered with `--api-versions clickhouse.com/v1alpha1/ClickHouseCluster,"
+               "clickhouse.com/v1alpha1/KeeperCluster`" in e for e in err), err
+
+
+@needs_helm
 @pytest.mark.parametrize("url, related", [
     # field23 F23-9 (chroma-core/chroma@93652ec0 k8s/distributed-chroma/templates/sysdb-migration.yaml:18): a URL
     # written from four values says where its password is set, not where each piece is (main: lines 2, 3, 4, 5)
