@@ -931,8 +931,8 @@ def _m75(_F, _s0, _s1, _s2, _s3, _s4, _s5):
   _s5(self, covers)
  return __init__
 
-def _m76(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f16, _f18):
- def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, secrets, origins, reads, json, assumed, embedded, suppressions):
+def _m76(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f17, _f19):
+ def __init__(self, path, format, text, workloads, directives, services, cross_document, _labels, disk_path, problems, roles, bindings, accounts, pods, secrets, origins, applied_by, reads, json, assumed, embedded, suppressions):
   self.path = path
   self.format = format
   self.text = text
@@ -949,9 +949,10 @@ def _m76(_F, _f3, _f4, _f5, _f9, _f10, _f11, _f12, _f13, _f14, _f16, _f18):
   self.pods = _f13() if pods is _F else pods
   self.secrets = _f14() if secrets is _F else secrets
   self.origins = origins
-  self.reads = _f16() if reads is _F else reads
+  self.applied_by = applied_by
+  self.reads = _f17() if reads is _F else reads
   self.json = json
-  self.assumed = _f18() if assumed is _F else assumed
+  self.assumed = _f19() if assumed is _F else assumed
   self.embedded = embedded
   self.suppressions = suppressions
  return __init__
@@ -1509,7 +1510,7 @@ MAKERS = {
     (('packages', 'versions', 'source', 'newer', 'rejects', 'rejects_source'), (), True, False, False): _m73,
     (('path', 'base', 'select', 'extend_select', 'ignore', 'severity', 'exclude', 'fail_on', 'fix_user', 'per_file_ignores', 'contexts', 'render', 'render_failures', 'helm_values', 'helm_set', 'profile', 'pss_version', 'pss_namespaces', 'require_digest', 'helm_value_files', 'baseline', 'report_unused_ignores', '_specs'), (22,), True, False, False): _m74,
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m75,
-    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 16, 18), False, True, False): _m76,
+    (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'applied_by', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 17, 19), False, True, False): _m76,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m77,
     (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m78,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m79,

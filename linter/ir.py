@@ -1121,6 +1121,9 @@ class SourceFile:
     pods: list[PodIdentity] = field(default_factory=list)
     secrets: list[Secret] = field(default_factory=list)  # k8s: the Secrets written in it (GLM013 reads them)
     origins: Any = None  # a rendered chart/overlay: `glmlint.rendered.Mapper` to the files it came from
+    # a stream a script feeds a command (`cat <<EOF | kubectl apply -f -`: "`kubectl apply -f -`"), at the
+    # script's lines (`parsers._applied_manifests`): no fix is written into the script
+    applied_by: str = ""
     reads: list[str] = field(default_factory=list)  # other files parsing read (compose `extends.file`), absolute
     json: bool = False  # a manifest written as JSON: no fix is offered (the fix engine writes YAML's block style)
     # values read through a default (`${VAR:-x}`, `${VAR-x}`): (line, col) of the value -> the variables

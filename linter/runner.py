@@ -319,7 +319,7 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
             continue
         for finding, workload in got:
             found.append((rule, finding, workload, result_of(source, rule, finding, workload)))
-    if fix_edits and source.origins is None and any(r.fix is not None for *_, r in found):
+    if fix_edits and source.origins is None and not source.applied_by and any(r.fix is not None for *_, r in found):
         from glmlint.fix.engine import verified_edits
 
         shown = fix_edits if callable(fix_edits) else None
@@ -332,6 +332,8 @@ def run_rules(source: SourceFile, rules: list[Rule], fix_edits: bool | Callable[
         results = [r for *_, r in found]
     if source.origins is not None:  # a rendered chart or overlay: moved to the files a user edits
         results = [_moved(source, r) for r in results]
+    if source.applied_by:  # manifests a script applies from a heredoc: no fix is written into the script
+        results = [records.replace(r, fix=None) if r.fix is not None else r for r in results]
     return results, problems
 
 

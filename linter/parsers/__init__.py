@@ -103,10 +103,50 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
         from glmlint.parsers.yamlnodes import YamlError
 
         try:
-            return dockerrun.parse(display, text, real_path)
+            source = dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+        if source is None or not source.workloads:
+            applied = _applied_manifests(display, text, real_path, pods)
+            if applied is not None:
+                return applied
+        return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
+
+
+def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> SourceFile | None:
+    """The Kubernetes manifests a shell script applies from heredocs (`cat <<EOF | kubectl apply -f -`,
+    `glmlint.heredocs`), read as the Kubernetes file kubectl reads, at the script's lines; None when it
+    applies none (or what it applies is no manifest, or is not YAML: kubectl refuses it, the script's
+    own error). The source's text is the script's (what a finding shows); its workloads say they are
+    applied by the script, and no fix is written into it (`SourceFile.applied_by`)."""
+    from glmlint.parsers import dockerrun
+
+    if dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+        return None
+    from glmlint import heredocs, records
+
+    found = heredocs.applied(text)
+    stream = heredocs.stream(text, found)
+    if stream is None:
+        return None
+    try:
+        source = _parse_yaml(display, stream, "yaml", real_path, pods=pods)
+    except (ParseError, Skip):
+        return None
+    global composed
+    composed = None
+    if source is None or source.format is not Format.KUBERNETES:
+        return None
+    def how(line: int) -> str:
+        doc = next((h for h in found if h.first - 1 <= line <= h.last), found[0])
+        return f"`{doc.command} -f -`"
+
+    source.workloads = [records.replace(w, label=f"{w.label} applied by {how(w.anchor.line)}")
+                        for w in source.workloads]
+    source.text = text
+    source.applied_by = how(0)
+    return source
 
 
 # The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).

@@ -1,0 +1,137 @@
+"""The Kubernetes manifests a shell script applies from a heredoc: `cat <<EOF | kubectl apply -f -`,
+`kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`.
+
+Teams deploy with such scripts (`scripts/deploy.sh`); what kubectl reads from its standard input is a
+YAML stream like any manifest file (`kubectl apply -f -`: "-" is stdin, kubernetes/kubectl
+pkg/cmd/util/resource filename options), so it is checked as one, at the script's own lines:
+`stream` gives the script's text with every line blanked but those of such heredoc bodies, each body
+opened by a `---` on its command's line, so that a node's line and column are the script's (a `<<-`
+body loses its leading tabs, as the shell strips them: its columns are those of the stripped line).
+
+In an unquoted heredoc (`<<EOF`) the shell expands `$VAR`, `${VAR}` and `$(...)` before kubectl reads
+the text: such a value is the deployer's, not known here, and is left as written (the Kubernetes
+reader takes a `$` value as unknown: an image `${IMAGE}` is not a pinned or unpinned literal); with a
+quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) nothing is expanded. Only `apply` and `create` (and
+`replace`) read manifests to run them: `kubectl delete -f -` or `cat > pod.yaml <<EOF` runs nothing.
+"""
+from __future__ import annotations
+
+import re
+
+from glmlint import lazyre
+
+_CLIS = frozenset({"kubectl", "oc", "microk8s.kubectl", "k3s"})
+_VERBS = frozenset({"apply", "create", "replace"})
+# the cheap test a script passes before its commands are read
+_MARKER = lazyre.compile(r"\b(?:kubectl|oc|k3s)\b[^\n]*\b(?:apply|create|replace)\b")
+# a heredoc operator (not a here-string `<<<`) and its delimiter word
+_OPERATOR = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|(\\?[^\s;&|<>()'\"]+))(?!<)")
+# `kubectl` flags that take a value (the global ones and those of apply/create a script writes), so that the
+# verb is the first word that is neither a flag nor a flag's value
+_VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server",
+                     "--token", "--as", "--as-group", "-l", "--selector", "-o", "--output", "--field-manager",
+                     "--request-timeout", "--cache-dir", "--certificate-authority", "--client-certificate",
+                     "--client-key", "--tls-server-name", "--password", "--username", "--profile"})
+
+
+class Heredoc:
+    """One heredoc body a script feeds to `kubectl apply -f -`: its 1-based first and last lines (the
+    delimiter's line excluded), the command line, whether the shell expands it, whether `<<-`."""
+
+    __slots__ = ("first", "last", "command", "expanded", "tabs")
+
+    def __init__(self, first: int, last: int, command: str, expanded: bool, tabs: bool) -> None:
+        self.first, self.last, self.command, self.expanded, self.tabs = first, last, command, expanded, tabs
+
+
+def applied(text: str) -> list[Heredoc]:
+    """The heredocs of the shell script `text` that `kubectl`/`oc` `apply`/`create`/`replace -f -` read."""
+    if "<<" not in text or not _MARKER.search(text):
+        return []
+    from glmlint.ir import Loc
+    from glmlint.shell import parse_script
+
+    lines = text.split("\n")
+    try:
+        cmds = parse_script(text, lambda row, col: Loc(row + 1, col + 1))
+    except (RecursionError, ValueError):
+        return []
+    out: list[Heredoc] = []
+    seen: set[int] = set()
+    for cmd in cmds:
+        verb = _verb(cmd)
+        if verb is None or not cmd.stdin_lines or not _reads_stdin(cmd):
+            continue
+        first = cmd.stdin_lines[0].line
+        if first in seen or first < 2 or first > len(lines):
+            continue
+        got = _OPERATOR.search(lines[first - 2])
+        if got is None:
+            continue
+        dash, single, double, bare = got.groups()
+        word = single if single is not None else double if double is not None else bare.lstrip("\\")
+        expanded = single is None and double is None and not bare.startswith("\\")
+        last = first - 1
+        end = None
+        for k in range(first - 1, len(lines)):
+            line = lines[k].rstrip("\r")
+            if (line.lstrip("\t") if dash else line) == word:
+                end = k
+                break
+            last = k + 1
+        if end is None:
+            continue  # no closing delimiter: the shell reads to the end (a broken script); left alone
+        seen.add(first)
+        out.append(Heredoc(first, last, f"{cmd.argv[0].text.rsplit('/', 1)[-1]} {verb}", expanded, bool(dash)))
+    return out
+
+
+def _verb(cmd: object) -> str | None:
+    argv = getattr(cmd, "argv", ())
+    if not argv or argv[0].text.rsplit("/", 1)[-1] not in _CLIS:
+        return None
+    args = [w.text for w in argv[1:]]
+    if argv[0].text.rsplit("/", 1)[-1] == "k3s":
+        if not args or args[0] != "kubectl":
+            return None
+        args = args[1:]
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a in _VALUED:
+            k += 2
+            continue
+        if a.startswith("-"):
+            k += 1
+            continue
+        return a if a in _VERBS else None
+    return None
+
+
+def _reads_stdin(cmd: object) -> bool:
+    """`-f -`, `-f-`, `--filename=-`, `--filename -`; a `-f` last (tree-sitter-bash reads `-f - <<EOF` as
+    `-f` then the redirect: `-f` without its value is refused by kubectl, so the `-` is the one written)."""
+    args = [w.text for w in getattr(cmd, "args", ())]
+    for k, a in enumerate(args):
+        if a in ("-f-", "--filename=-", "-f=-"):
+            return True
+        if a in ("-f", "--filename"):
+            if k + 1 == len(args) or args[k + 1] == "-":
+                return True
+    return False
+
+
+def stream(text: str, docs: list[Heredoc] | None = None) -> str | None:
+    """The YAML stream kubectl reads from the script's heredocs (`applied`), padded to the script's lines:
+    None when it has none."""
+    docs = applied(text) if docs is None else docs
+    if not docs:
+        return None
+    lines = text.split("\n")
+    out = [""] * len(lines)
+    for doc in docs:
+        out[doc.first - 2] = "---"
+        for k in range(doc.first - 1, doc.last):
+            line = lines[k].rstrip("\r")
+            out[k] = line.lstrip("\t") if doc.tabs else line
+    return "\n".join(out)

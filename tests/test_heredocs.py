@@ -1,0 +1,79 @@
+"""Manifests a shell script applies from a heredoc (`cat <<EOF | kubectl apply -f -`): `glmlint.heredocs`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from glmlint import heredocs
+
+from tests.helpers import found, lint
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: x}
+spec:
+  containers:
+  - name: x
+    image: IMAGE
+    securityContext: {privileged: true}
+"""
+
+
+def script(head: str, image: str = "busybox:1.36", tail: str = "EOF") -> str:
+    return f"#!/bin/bash\nset -e\n{head}\n{POD.replace('IMAGE', image)}{tail}\n"
+
+
+@pytest.mark.parametrize("head", [
+    "cat <<EOF | kubectl apply -f -",
+    "kubectl apply -f - <<EOF",
+    "kubectl apply -f- <<'EOF'",
+    "kubectl --context prod apply --filename=- <<\"EOF\"",
+    "oc create -n ml -f - <<EOF",
+    "cat << EOF | kubectl -n ml apply --server-side -f -",
+])
+def test_applied_heredoc_is_checked_at_the_script_lines(tmp_path: Path, head: str) -> None:
+    report = lint(tmp_path, {"deploy.sh": script(head)}, ["GLM003"])
+    assert found(report) == [("deploy.sh", "GLM003", 11)]
+    assert "applied by `" in report.results[0].message
+    assert report.results[0].fix is None  # no fix is written into a script
+
+
+@pytest.mark.parametrize("head", [
+    "cat <<EOF | kubectl delete -f -",  # deletes, runs nothing
+    "cat > pod.yaml <<EOF",  # written to a file
+    "kubectl apply -f pod.yaml <<EOF",  # kubectl reads the file, not its stdin
+    "cat <<EOF | kubectl diff -f -",
+    "kubectl apply -f - <<<\"$POD\"; cat <<EOF",
+])
+def test_heredoc_not_applied_is_not_read(tmp_path: Path, head: str) -> None:
+    assert found(lint(tmp_path, {"deploy.sh": script(head)}, ["GLM003"])) == []
+
+
+def test_heredoc_that_is_no_manifest_is_not_read(tmp_path: Path) -> None:
+    text = "#!/bin/sh\nkubectl apply -f - <<EOF\nprivileged: true\nspec: {privileged: true}\nEOF\n"
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM003"])
+    assert found(report) == [] and not report.sources
+
+
+def test_tab_stripped_heredoc() -> None:
+    text = "#!/bin/sh\nif true; then\n\tkubectl apply -f - <<-EOF\n" + \
+        "".join("\t" + line + "\n" for line in POD.replace("IMAGE", "busybox").splitlines()) + "\tEOF\nfi\n"
+    (doc,) = heredocs.applied(text)
+    assert (doc.first, doc.last, doc.tabs, doc.expanded) == (4, 11, True, True)
+    stream = heredocs.stream(text)
+    assert stream is not None and stream.split("\n")[3:5] == ["apiVersion: v1", "kind: Pod"]
+    assert stream.split("\n")[2] == "---"
+
+
+def test_variables_of_an_unquoted_heredoc_are_the_shells(tmp_path: Path) -> None:
+    text = script("cat <<EOF | kubectl apply -f -", image="${IMAGE}").replace(
+        "    securityContext", "    env:\n    - {name: DB_PASSWORD, value: \"${DB_PASSWORD}\"}\n"
+        "    - {name: API_TOKEN, value: \"$(cat /run/token)\"}\n    securityContext")
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM003", "GLM013", "GLM045"])
+    assert found(report) == [("deploy.sh", "GLM003", 14)]  # no literal image or secret
+
+
+def test_a_script_that_also_runs_docker_keeps_its_docker_run_lines(tmp_path: Path) -> None:
+    text = script("cat <<EOF | kubectl apply -f -") + "docker run --privileged busybox\n"
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM003"])
+    assert found(report) == [("deploy.sh", "GLM003", 13)]
