@@ -1031,6 +1031,8 @@ def verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rule
     re-parse's workloads are exposed by them as the file's were (`_reparse`). `linking`: the memo of
     the link (`link.link`) that linked `source` to `images` (the images it stamped: the re-parses are
     linked to the same images, so they are stamped once for the scan and the re-parses alike)."""
+    if source.applied_by:  # manifests a script applies from a heredoc: no edit is written into the script
+        return {}
     import gc
 
     paused = gc.isenabled()
