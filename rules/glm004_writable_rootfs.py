@@ -225,6 +225,17 @@ _VALUED = ("-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "
 _NOT_IMAGE = ("/tmp", "/var/tmp", "/dev", "/proc", "/sys")
 
 
+def _within(path: str, top: str) -> bool:
+    """Whether `path` is `top` or lies below it (both normalized)."""
+    return path == top or path.startswith(top.rstrip("/") + "/")
+
+
+def _left_writable(workload: Workload, path: str, listed: list[str]) -> bool:
+    """Whether `path` stays writable, or is none of the image's files, under the read-only fix: under `_NOT_IMAGE`,
+    a path the fix makes writable (`listed`), or a writable mount."""
+    return any(_within(path, top) for top in (*_NOT_IMAGE, *listed)) or any(covers(m, path) for m in workload.mounts)
+
+
 def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str] | None:
     """(the command as written, the path: "" when the scan cannot read it) of the first start command that writes a
     path on the image's own filesystem that no writable mount, nor the fix's own tmpfs or emptyDir, holds (field23
@@ -233,7 +244,6 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
     still unknown counts only for `rm -r`/`ln`, which restructure the tree (a `cp` or `touch` of an unknown path is
     left alone); a relative path is under the working directory when the scan knows it."""
     env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
-    writable = ["/tmp", *listed]
     for cmd in workload.process:
         how = _WRITES_OPERANDS.get(cmd.name)
         if how is None:
@@ -266,9 +276,7 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
             path = posixpath.normpath(path)
             # into a directory that exists, `cp -R /etc/ca/tls /etc/ray` writes /etc/ray/tls (a mount there)
             into = [posixpath.join(path, posixpath.basename(src.rstrip("/"))) for src in sources if src.rstrip("/")]
-            if any(any(p == d or p.startswith(d + "/") for d in _NOT_IMAGE) or
-                   any(p == w or p.startswith(w.rstrip("/") + "/") for w in writable) or
-                   any(covers(m, p) for m in workload.mounts) for p in (path, *into)):
+            if any(_left_writable(workload, p, listed) for p in (path, *into)):
                 continue
             if cmd.name == "rm" and not _built_there(workload, path):
                 continue  # a path that may not exist (`rm -f /var/run/app.pid`): unlink answers ENOENT before EROFS
@@ -279,16 +287,15 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
 def _built_there(workload: Workload, path: str) -> bool:
     """Whether the image's build puts something at `path` or names it (its `WORKDIR` or a path in it, a `COPY`
     target, a build step's absolute operand: a clone, a `mkdir`), so that removing it writes the image's files."""
-    within = lambda p, top: p == top or p.startswith(top.rstrip("/") + "/")  # noqa: E731
     if workload.build_steps and workload.workdir and workload.workdir.startswith("/") and \
-            within(path, posixpath.normpath(workload.workdir)):
+            _within(path, posixpath.normpath(workload.workdir)):
         return True  # (a scanned build's WORKDIR; a compose `working_dir:` alone says nothing of what is there)
-    if any(within(path, c) or within(c, path) for c, _loc in workload.copied_in if c.startswith("/")):
+    if any(_within(path, c) or _within(c, path) for c, _loc in workload.copied_in if c.startswith("/")):
         return True
     env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
     named = (_expanded(w.text, env) for cmd in workload.build_steps for w in cmd.args)
-    return any(n is not None and n.startswith("/") and n != "/" and (within(path, posixpath.normpath(n)) or
-                                                                   within(posixpath.normpath(n), path)) for n in named)
+    return any(n is not None and n.startswith("/") and n != "/" and (_within(path, posixpath.normpath(n)) or
+                                                                    _within(posixpath.normpath(n), path)) for n in named)
 
 
 def _expanded(word: str, env: dict[str, str]) -> str | None:
@@ -321,7 +328,6 @@ def _made_for_the_user(workload: Workload, listed: list[str]) -> tuple[str, str]
     from glmlint.sudoers import resolved_steps
 
     steps = resolved_steps(workload)
-    within = lambda p, top: p == top or p.startswith(top.rstrip("/") + "/")  # noqa: E731
     path_var = workload.env_value("PATH")
     programs = [e for e in (path_var.value or "").split(":") if e.startswith("/")] if path_var is not None else []
     workdir = posixpath.normpath(workload.workdir) if workload.workdir and workload.workdir.startswith("/") else ""
@@ -329,8 +335,8 @@ def _made_for_the_user(workload: Workload, listed: list[str]) -> tuple[str, str]
     # install location (a PATH entry in it: conda's /opt/conda, a venv)
     made = [p for p in (posixpath.normpath(p) for name, words in steps if name == "mkdir"
                         for p in getopt(words, ("-m", "--mode", "--context"))[1] if p.startswith("/") and "$" not in p)
-            if not (workdir and within(workdir, p)) and not any(within(c, p) for c, _loc in workload.copied_in)
-            and not any(within(e, p) for e in programs)]
+            if not (workdir and _within(workdir, p)) and not any(_within(c, p) for c, _loc in workload.copied_in)
+            and not any(_within(e, p) for e in programs)]
     if not made:
         return None
     for name, words in steps:
@@ -341,11 +347,9 @@ def _made_for_the_user(workload: Workload, listed: list[str]) -> tuple[str, str]
                         for w in words)
         for target in (posixpath.normpath(t) for t in got[1] if t.startswith("/") and "$" not in t):
             for path in made:
-                if not (path == target or recursive and path.startswith(target.rstrip("/") + "/")):
+                if not (path == target or recursive and _within(path, target)):
                     continue
-                if any(path == d or path.startswith(d + "/") for d in _NOT_IMAGE) or \
-                        any(path == w or path.startswith(w.rstrip("/") + "/") for w in ("/tmp", *listed)) or \
-                        any(covers(m, path) for m in workload.mounts):
+                if _left_writable(workload, path, listed):
                     continue
                 return path, got[0]
     return None

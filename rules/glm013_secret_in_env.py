@@ -355,7 +355,8 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             # literal a template encodes, or a `secretGenerator`'s
             line = _written_as_is(source, var.loc) if source.origins is not None else None
             if source.origins is not None and line is None:
-                if not (_from_template(source, var) or _from_values(source, var)):
+                template = _template_line(source, var)  # (read once for both)
+                if template is None or not (_from_template(template, var) or _from_values(source, template, var)):
                     continue
                 line = var.value
             keys = [var.name, *(k for k, first in secret.aliases if first == var.name and k in values)]
@@ -431,29 +432,24 @@ def _template_line(source: SourceFile, var: EnvVar) -> str | None:
     return line if "{{" in line else None
 
 
-def _from_template(source: SourceFile, var: EnvVar) -> bool:
+def _from_template(line: str, var: EnvVar) -> bool:
     """Whether a rendered chart's Secret value at `var` is a string constant its template's action writes (a literal
     `default "…"` every install that leaves the value empty gets, `{{ "…" | b64enc }}`): committed text, reported at
     the template line, as the same default given through `env` is (review A24 S2). Not what a function makes at
-    install time (`randAlphaNum`, `genPrivateKey`, `lookup`), whose output is no constant of the line."""
-    line = _template_line(source, var)
-    if line is None:
-        return False
+    install time (`randAlphaNum`, `genPrivateKey`, `lookup`), whose output is no constant of the line. `line`: the
+    template line that wrote it (`_template_line`)."""
     value = var.value.strip()
     return any(value == (m.group(1) if m.group(1) is not None else m.group(2))
                for action in re.findall(r"\{\{(.*?)\}\}", line) for m in _TEMPLATE_STRING.finditer(action))
 
 
-def _from_values(source: SourceFile, var: EnvVar) -> bool:
+def _from_values(source: SourceFile, line: str, var: EnvVar) -> bool:
     """Whether a rendered chart's Secret value at `var` is a values file's literal, as the file writes it (a chart's
     `values.yaml`, the `-f` file of its deploy script): the template line that wrote the key reads a value of
     `.Values` that a values file of the chart sets to exactly that text (`b64enc` undone: the Secret's `data` is
     read decoded). Committed text, reported at the values line (`results.moved`, through `source.embedded`), as
     the same value given through `env` is; not a value a template makes (`randAlphaNum`, a `default` the values
-    leave empty, `lookup`), nor one `--set` gives."""
-    line = _template_line(source, var)
-    if line is None:
-        return False
+    leave empty, `lookup`), nor one `--set` gives. `line`: the template line that wrote it (`_template_line`)."""
     inner = tuple((tuple(m.group(1)[1:].split(".")), var.value.strip()) for m in _VALUES_REF.finditer(line))
     if not inner or source.origins.values_place(var.loc.line, inner) is None:
         return False
