@@ -1681,7 +1681,13 @@ def _in_pod(ydoc: Any, path: tuple[Any, ...], edits: list[Edit]) -> bool:
 _OWNED_AS = {"own.run_as_non_root": {"run_as_non_root"}, "own.run_as_user": {"user"}, "own.seccomp": {"seccomp"},
              "own.apparmor": {"apparmor"}, "own.selinux_type": {"selinux"}, "own.selinux_user": {"selinux"},
              "own.selinux_role": {"selinux"}, "own.capabilities": {"cap_add", "cap_drop"},
-             "pod.volumes": {"mounts"}, "pod.context": {"fs_group"}}
+             "pod.volumes": {"mounts"}}
+# the same for each field of the pod's own `securityContext` (`Pod.context`): a fix changes the pod's
+# `context` where it writes one of these there (GLM001's `fsGroup` beside its uid, or the pod-level
+# `runAsUser: 0` it replaces); a field not named here is owned by no fix (`_owners` then refuses)
+_POD_CONTEXT_AS = {"run_as_non_root": {"run_as_non_root"}, "run_as_user": {"user"}, "seccomp": {"seccomp"},
+                   "apparmor": {"apparmor"}, "selinux_type": {"selinux"}, "selinux_user": {"selinux"},
+                   "selinux_role": {"selinux"}, "fs_group": {"fs_group"}, "fs_group_change_policy": {"fs_group"}}
 # the fields of a container's pod its pod's other containers read as theirs (`Workload.pod`): the one fix
 # that owns one changes it for each of them (`_owners`)
 _POD_SHARED = ("pod.volumes", "pod.context")
@@ -1725,8 +1731,9 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
     Why it is the verdict alone. The Kubernetes parser reads each field of a container through its row
     (`glmlint.fields`) from the container's own mapping and its pod spec, so a fix's rows change only
     the fields it touches (`_touched`) of its own container, and of `own`/`pod` the parts of those
-    (`_OWNED_AS`), and of the other containers of its pod the pod's `volumes` or `securityContext` (GLM001's
-    fsGroup) when it writes them (`_POD_SHARED`); fixes
+    (`_OWNED_AS`; of the pod's `securityContext`, the fix that touches what each changed field of it is part
+    of, `_POD_CONTEXT_AS`), and of the other containers of its pod the pod's `volumes` or `securityContext`
+    (GLM001's fsGroup, or the pod-level `runAsUser: 0` it replaces) when it writes them (`_POD_SHARED`); fixes
     of one container with disjoint touched fields and edits inside the container's mapping or its pod
     spec change nothing of each other's, and fixes of containers apart (each group's edits inside its
     container's mapping, or its pod spec, which no other group's edits or container are in: `_bundles`)
@@ -1861,13 +1868,31 @@ def _owners(before: SourceFile, after: SourceFile, groups: list[list[_Found]], o
     for members, k, changed in zip(groups, ks, changes):
         touched = [_touched(f) for f in members]
         owned: list[set[str]] = [set() for _ in members]
+        w0, w1 = before.workloads[k], after.workloads[k]
         for path in changed:
-            fields = _OWNED_AS.get(path, {path})
+            fields = _OWNED_AS.get(path, {path}) if path != "pod.context" else _context_owned(w0, w1)
             by = [i for i, t in enumerate(touched) if fields & t]
             if len(by) != 1:
                 return None  # changed by no fix, or by two: each alone
             owned[by[0]].add(path)
-        out.append((before.workloads[k], after.workloads[k], owned))
+        out.append((w0, w1, owned))
+    return out
+
+
+def _context_owned(w0: Workload, w1: Workload) -> set[str]:
+    """What the change of the pod's `context` between two versions of a container is part of among the
+    fields fixes touch (`_POD_CONTEXT_AS`, by each of its fields that changed, places aside); empty when
+    a field that changed is owned by none."""
+    a, b = w0.pod.context, w1.pod.context  # type: ignore[union-attr]
+    out: set[str] = set()
+    for sub in a.__record__.names:  # type: ignore[attr-defined]
+        x, z = getattr(a, sub), getattr(b, sub)
+        if x is z or _same(x, z):
+            continue
+        got = _POD_CONTEXT_AS.get(sub)
+        if got is None:
+            return set()
+        out |= got
     return out
 
 
