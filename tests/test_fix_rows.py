@@ -312,3 +312,23 @@ def test_a_pods_root_user_another_container_inherits_is_each_alone(monkeypatch: 
     judged = [f.workload.label for *_, groups, _old, _new, got in seen
               for members in groups for f in members if id(f) in got]
     assert not any("ray-worker" in label for label in judged)
+
+
+def test_a_made_container_is_the_records_replace_of_it() -> None:
+    """`_with` makes W_i without the keyword call of `records.replace` (`engine._copied`): the same record,
+    field for field, for a workload and its `pod` and `own` records, and `__post_init__` still runs (a
+    setting given as None gets its absent default, as `records.replace` gives it)."""
+    from glmlint import records
+
+    source, _ = _found("rayjob.yaml", ROOT_POD)
+    w = next(w for w in source.workloads if "ray-worker" in w.label)
+    other = next(x for x in source.workloads if x is not w)
+    changes = {"user": other.user, "mounts": other.mounts, "label": "x"}
+    got = engine._copied(w, changes)
+    assert got == records.replace(w, **changes) and got is not w and got.user is other.user
+    assert engine._copied(w.pod, {"volumes": ()}) == records.replace(w.pod, volumes=())
+    assert engine._copied(w.pod.context, {"run_as_user": None}) == records.replace(w.pod.context, run_as_user=None)
+    assert engine._copied(w, {"privileged": None}).privileged == records.replace(w, privileged=None).privileged
+    made = engine._with(w, other, {"user", "pod.volumes", "own.run_as_user"})
+    assert made.user is other.user and made.pod.volumes is other.pod.volumes and made.pod.context is w.pod.context
+    assert made.own.run_as_user is other.own.run_as_user

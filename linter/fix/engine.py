@@ -8,6 +8,7 @@ with a one-line reason and the text stays as it was.
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -1105,7 +1106,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     docs = text_docs(source, source.text)
     # a re-parse is read as the same format (`_reparse`): the rules that apply to it, once
     fmt = source.format
-    given, rules = rules, [r for r in rules if r.applies_to(fmt)]
+    given, rules = rules, _applying(rules, fmt)
     cache: dict[Any, Any] = {}  # the findings before counted: once for every check
     lowered: dict[int, list[Edit] | None] = {}
 
@@ -1265,6 +1266,22 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+def _applying(rules: list[Rule], fmt: Format) -> list[Rule]:
+    """The rules of `rules` that apply to `fmt`, in order (a list no caller changes): worked out once per
+    rule list (by the rules' identities: the scan passes the same rules for every file, in a new list
+    each time) and format. The rules are kept beside the answer, so that no id is reused while it is kept."""
+    key = (fmt, *map(id, rules))
+    got = _APPLYING.get(key)
+    if got is None:
+        if len(_APPLYING) >= 64:
+            _APPLYING.clear()
+        got = _APPLYING[key] = (tuple(rules), [r for r in rules if r.applies_to(fmt)])
+    return got[1]
+
+
+_APPLYING: dict[tuple[Any, ...], tuple[tuple[Rule, ...], list[Rule]]] = {}
 
 
 _LINKED: tuple[list[SourceFile], dict[str, Any]] | None = None  # (`linked`)
@@ -1939,8 +1956,35 @@ def _with(w0: Workload, w1: Workload, paths: set[str]) -> Workload:
             top[name] = getattr(w1, name)
     for name, values in nested.items():
         if name in NESTED:
-            top[name] = records.replace(getattr(w0, name), **values)
-    return records.replace(w0, **top)
+            top[name] = _copied(getattr(w0, name), values)
+    return _copied(w0, top)
+
+
+def _copied(obj: Any, changes: dict[str, Any]) -> Any:
+    """`records.replace(obj, **changes)` for the frozen slotted records `_with` makes (`Workload`, `Pod`,
+    `SecurityContext`), without its keyword call: what the generated `__init__` does when every field is
+    given, each slot set (from `obj`, or `changes`), then `__post_init__` when the class has one."""
+    cls = obj.__class__
+    how = _COPYING.get(cls)
+    if how is None:
+        names = cls.__record__.names
+        if len(names) < 2 or any(type(getattr(cls, n, None)).__name__ != "member_descriptor" for n in names):
+            return records.replace(obj, **changes)
+        how = _COPYING[cls] = (operator.attrgetter(*names), {n: i for i, n in enumerate(names)},
+                               tuple(getattr(cls, n).__set__ for n in names), getattr(cls, "__post_init__", None))
+    get, index, puts, post_init = how
+    values = list(get(obj))
+    for name, value in changes.items():
+        values[index[name]] = value
+    new = object.__new__(cls)
+    for put, value in zip(puts, values):
+        put(new, value)
+    if post_init is not None:
+        post_init(new)
+    return new
+
+
+_COPYING: dict[type, tuple[Any, dict[str, int], tuple[Any, ...], Any]] = {}  # `_copied`'s, by record class
 
 
 @dataclass

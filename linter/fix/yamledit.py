@@ -50,6 +50,9 @@ class YamlDoc:
         # so that no id is reused): the nodes and the text never change, and the fixes of one
         # container, lowered against one `YamlDoc`, ask for the same mappings' ends
         self._ends: dict[tuple[int, int], tuple[Node, Node | None, int]] = {}
+        # `node` of each path asked, with the key index generation it was found under (`yamlnodes.replaced`):
+        # the fixes of a file, lowered against one `YamlDoc`, ask for the same containers and pod specs
+        self._nodes: dict[Path, tuple[int, Node | None]] = {}
 
     # -- positions -------------------------------------------------------------
 
@@ -154,6 +157,16 @@ class YamlDoc:
 
     def node(self, path: Path) -> Node | None:
         """The node at a parser path: (document index, key or index, ...)."""
+        if path.__class__ is not tuple:
+            return self._node(path)
+        got = self._nodes.get(path)
+        if got is not None and got[0] == y._generation:
+            return got[1]
+        node = self._node(path)
+        self._nodes[path] = (y._generation, node)
+        return node
+
+    def _node(self, path: Path) -> Node | None:
         if not path or not isinstance(path[0], int) or path[0] >= len(self.roots):
             return None
         node = self.roots[path[0]]
