@@ -247,9 +247,13 @@ def test_a_pods_fsgroup_beside_another_container_in_one_reparse(monkeypatch: pyt
     seen = _watch(monkeypatch)
     together = _edits(source, found, monkeypatch, True)
     assert together == _edits(source, found, monkeypatch, False)
-    judged = sorted((f.workload.label.split("`")[1], f.result.code) for *_, groups, _old, _new, got in seen
-                    for members in groups for f in members if id(f) in got)
-    assert [code for label, code in judged if label == "trainer"] == ["GLM001", "GLM002", "GLM004", "GLM007"]
+    assert _judged(seen, "trainer") == ["GLM001", "GLM002", "GLM004", "GLM007"]
+
+
+def _judged(seen: list[tuple], name: str) -> list[str]:
+    """The codes of the fixes of container `name` that `_rows` gave a verdict, in order."""
+    return sorted(f.result.code for *_, groups, _old, _new, got in seen for members in groups for f in members
+                  if id(f) in got and f.workload.label.split("`")[1] == name)
 
 
 ROOT_POD = textwrap.dedent("""\
@@ -261,12 +265,8 @@ ROOT_POD = textwrap.dedent("""\
       rayClusterSpec:
         headGroupSpec:
           rayStartParams: {}
-          template:
-            spec:
-              containers:
-                - name: ray-head
-                  image: rayproject/ray:2.52.0-py310
-                  securityContext: {runAsUser: 1000}
+          template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.52.0-py310",
+                                          securityContext: {runAsUser: 1000}}]}}
         workerGroupSpecs:
           - groupName: tpu-group
             rayStartParams: {}
@@ -290,9 +290,7 @@ def test_a_pods_root_user_replaced_in_one_reparse(monkeypatch: pytest.MonkeyPatc
     seen = _watch(monkeypatch)
     together = _edits(source, found, monkeypatch, True)
     assert together == _edits(source, found, monkeypatch, False)
-    judged = sorted((f.workload.label.split("`")[1], f.result.code) for *_, groups, _old, _new, got in seen
-                    for members in groups for f in members if id(f) in got)
-    assert [code for label, code in judged if label == "ray-worker"] == ["GLM001", "GLM002", "GLM004", "GLM007"]
+    assert _judged(seen, "ray-worker") == ["GLM001", "GLM002", "GLM004", "GLM007"]
 
 
 def test_a_pods_root_user_another_container_inherits_is_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,9 +307,7 @@ def test_a_pods_root_user_another_container_inherits_is_each_alone(monkeypatch: 
     seen = _watch(monkeypatch)
     together = _edits(source, found, monkeypatch, True)
     assert together == _edits(source, found, monkeypatch, False)
-    judged = [f.workload.label for *_, groups, _old, _new, got in seen
-              for members in groups for f in members if id(f) in got]
-    assert not any("ray-worker" in label for label in judged)
+    assert _judged(seen, "ray-worker") == []
 
 
 def test_a_made_container_is_the_records_replace_of_it() -> None:
