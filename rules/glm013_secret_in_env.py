@@ -81,7 +81,8 @@ describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
 `PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
 `PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a token that is no credential (etcd's
-`ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap), a switch (`true`, `off`,
+`ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap, and
+`ETCD_AUTH_TOKEN`/`etcd --auth-token`, the type of token it issues: `simple`, `jwt,…`), a switch (`true`, `off`,
 `enabled`, `disabled`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
 `TOKEN_BUDGET`, `MAX_TOKEN`, `NUM_TOKEN`). A short number in a name that
 holds a secret is still reported (`SECURITY_TOKEN: "12345"`, a sample token
@@ -192,6 +193,11 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
 # cluster's identifier every Bitnami etcd install writes as it is, and `ETCD_AUTH_TOKEN`, the `--auth-token` type
 # (`simple` or `jwt,…`) (etcd-io/etcd@c5eb78e2e63943feddf870d75000e56882fbd9b2 server/etcdmain/help.go; field24 F24-2)
 _NOT_CREDENTIALS = (("INITIAL", "CLUSTER", "TOKEN"), ("ETCD", "AUTH", "TOKEN"))
+# a program's options whose name says "token" but whose value is no credential: etcd's `--auth-token`, the
+# flag of `ETCD_AUTH_TOKEN` ("Specify a v3 authentication token type and its options ('simple' or 'jwt')":
+# `--auth-token simple`, `--auth-token jwt,pub-key=…,priv-key=…,sign-method=RS256`, key files named, never
+# a key; etcd-io/etcd@c5eb78e2e63943feddf870d75000e56882fbd9b2 server/etcdmain/help.go)
+_NOT_CREDENTIAL_OPTIONS = {"etcd": frozenset({"--auth-token"})}
 # a word before the secret word that makes the name a quantity (`MAX_TOKEN: 2048`)
 _QUANTITY = frozenset({"MAX", "MIN", "NUM", "NUMBER", "TOTAL", "COUNT"})
 _CAMEL = lazyre.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -516,11 +522,11 @@ def _on_command_lines(workload: Workload) -> Iterator[Finding]:
         seen: set[Loc] = set()
         held: set[str] = set()
         scripts: list[tuple[Loc, str, str]] = []
-        for cmd in commands:
+        for i, cmd in enumerate(commands):
             for loc, what, secret, script in _secret_words(cmd, None if build else project):
                 if script:
                     scripts.append((loc, what, secret))
-                elif loc not in seen:
+                elif loc not in seen and not _inner_word(commands, i, loc):
                     seen.add(loc)
                     held.add(secret)
                     yield _command_line_finding(name, cmd.name, loc, what, build)
@@ -529,6 +535,13 @@ def _on_command_lines(workload: Workload) -> Iterator[Finding]:
                 seen.add(loc)
                 held.add(secret)
                 yield _command_line_finding(name, "sh", loc, what, build)
+
+
+def _inner_word(commands: tuple[Command, ...] | list[Command], i: int, loc: Loc) -> bool:
+    """Whether the word at `loc` of `commands[i]` is a word of a command it runs (`exec etcd --auth-token …`,
+    `sudo -E huggingface-cli login --token …`: `shell.expand` lists that command after it), which judges it as
+    its own program's (`_NOT_CREDENTIAL_OPTIONS`). Asked only of a word found to hold a secret."""
+    return any(w.loc == loc for cmd in commands[i + 1:] for w in cmd.argv[1:])
 
 
 def _command_line_finding(name: str, program: str, loc: Loc, what: str, build: bool) -> Finding:
@@ -578,7 +591,7 @@ def _secret_words(cmd: Command, project: dict[str, str] | None = None) -> Iterat
             option = None
         elif text.startswith("--"):
             opt, eq, value = text.partition("=")
-            secret = _holds_secret_option(opt)
+            secret = _holds_secret_option(opt) and opt not in _NOT_CREDENTIAL_OPTIONS.get(cmd.name, ())
             if eq and secret and not word.dynamic and _literal_option_value(value):
                 found = f"a literal secret (`{opt}`)", value
             elif eq and secret and (read := _defaulted(word, project)) is not None \
