@@ -971,6 +971,9 @@ class ServiceAccount:
     automount: bool | None  # `automountServiceAccountToken`; None when not written
     loc: Loc
     path: str = ""
+    # the names of the Secrets its `secrets:` lists (core/v1 `ServiceAccount.secrets`): what KServe's storage
+    # initializer reads credentials from (`kubernetes._kserve_reads`)
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1001,6 +1004,8 @@ class SecretRead(NamedTuple):
     secret: str  # the Secret's name
     key: str | None  # None: every key (`envFrom`)
     var: str  # the variable it is read as (every key: the prefix before each key's name)
+    # `secret` names a ServiceAccount: the read is of each Secret its `secrets:` lists (`kubernetes.through_accounts`)
+    account: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ else at the service, naming the Dockerfile line (see docs/architecture.md).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from glmlint import records
@@ -989,12 +989,16 @@ def linked_pods(pods: list[PodIdentity], path: str, cluster: _Cluster | None) ->
 # and a file checked alone finds its readers too.
 _NEAR_FILES = 200  # at most this many files read beside one Secret's file
 _NEAR_BYTES = 512 * 1024
-_READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword")  # a file with none reads no Secret
+# a file with none reads no Secret (KServe's storage initializer reads a predictor's `storageUri` credentials from
+# its ServiceAccount's Secrets: `kubernetes._kserve_reads`)
+_READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword", "storageUri", "STORAGE_URI")
 
 
-def nearby_secret_reads(disk_path: str, names: set[str]) -> list[Any]:
+def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any] = ()) -> list[Any]:
     """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself) read of the Secrets
-    named `names` into their workloads' environment (`kubernetes.secret_reads`). Only a file whose text holds one
+    named `names` into their workloads' environment (`kubernetes.secret_reads`), a read through a ServiceAccount
+    named in `names` made a read of the Secrets it lists when it is one of `accounts` (the file's: a KServe
+    predictor's storage initializer, `kubernetes.through_accounts`). Only a file whose text holds one
     of the names is parsed (~0.01 of a corpus scan's time, where every file with a Secret in it was ~0.1 s of 2.8),
     each once a scan (`scan_memo`)."""
     from glmlint.parsers.base import scan_memo
@@ -1024,9 +1028,13 @@ def nearby_secret_reads(disk_path: str, names: set[str]) -> list[Any]:
                 memo[path] = got
         out.extend(r for r in got[0] if r.secret in names)
         written.update(got[1])
+    if accounts and any(r.account for r in out):
+        import glmlint.parsers.kubernetes as kubernetes
+
+        out = kubernetes.through_accounts(out, list(accounts))
     # a Secret of a name another file writes too is not one object of one deployment (a folder of examples,
     # of tests, each with its own `hf` Secret and reader): which one a reader gets is not known
-    return [r for r in out if r.secret not in written]
+    return [r for r in out if r.secret not in written and not r.account]
 
 
 def _text_naming(path: str, names: set[str]) -> str | bool | None:
@@ -1057,7 +1065,8 @@ def _secret_reads_of(path: str, text: str) -> tuple[list[Any], set[str]]:
         if not any(kubernetes.is_kubernetes(d) for d in docs):
             return [], set()
         source = kubernetes.parse(path, text, docs, pods=False)
-        return kubernetes.secret_reads(source.workloads, docs), {s.name for s in source.secrets}
+        return (kubernetes.through_accounts(kubernetes.secret_reads(source.workloads, docs), source.accounts),
+                {s.name for s in source.secrets})
     except Exception:  # (a file that is not a manifest glmlint reads: it reads and writes no Secret)
         return [], set()
     finally:

@@ -92,7 +92,10 @@ value.
 A Kubernetes `Secret` committed with a literal value that a container puts in its environment
 (`env[].valueFrom.secretKeyRef` of that key, `envFrom[].secretRef` of the Secret, a KubeRay cluster's
 `gcsFaultToleranceOptions.redisPassword`, which the operator gives the head as `REDIS_PASSWORD`, and its
-`authOptions.secretName` in `mode: token`, whose `auth_token` every Ray container gets) in the
+`authOptions.secretName` in `mode: token`, whose `auth_token` every Ray container gets, and the storage
+initializer KServe adds to an InferenceService's predictor to fetch its `storageUri`, which gets the S3 secret key
+(`AWS_SECRET_ACCESS_KEY`, `awsSecretAccessKey`) of each Secret the predictor's ServiceAccount lists under `secrets:`,
+or of the one its `serving.kserve.io/storageSecretName` annotation names) in the
 Secret's namespace is reported too, at the Secret's key, naming those containers: a container of the
 same file, or of another file of its directory (`kubectl apply -f k8s/` creates them together:
 `k8s/secret.yaml` read by `k8s/deployment.yaml`; not when two files of the directory write a Secret of
@@ -336,6 +339,8 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
     the value of another (`copy: *pw`) is reported with it, at the one line to change."""
     near: list[SecretRead] | None = None  # the reads of the files applied with this one, when first needed
     names = {s.name for s in source.secrets}
+    # the file's ServiceAccounts that list its Secrets: a KServe predictor of another file that runs as one reads them
+    listing = {a.name for a in source.accounts if names.intersection(a.secrets)}
     for secret in source.secrets:
         values: dict[str, str] = {}  # each key's value, to find the keys that are written once
         for var in secret.entries:
@@ -350,7 +355,7 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             if near is None:
                 from glmlint.link import nearby_secret_reads
 
-                near = nearby_secret_reads(source.disk_path, names)
+                near = nearby_secret_reads(source.disk_path, names | listing, source.accounts)
             readers = (*readers, *((r.label, r.key, r.var) for r in near if r.secret == secret.name and (
                 r.namespace is None or secret.namespace is None or r.namespace == secret.namespace)))
         aliases = dict(secret.aliases)

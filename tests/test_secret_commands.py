@@ -43,3 +43,62 @@ def test_a_wrappers_words_are_judged_as_the_program_it_runs_reads_them(tmp_path:
     assert _found(tmp_path, {"Dockerfile": dockerfile}) == [
         ("Dockerfile", 2, "the build of the final stage runs `huggingface-cli` with a literal secret (`--token`): "
                           "kept in the image's history")]
+
+
+# KServe's storage initializer (kserve/kserve@3cb95ee9 pkg/credentials/service_account_credentials.go,
+# @3f4350bb pkg/credentials/s3/s3_secret.go, @c8d1ec07 pkg/webhook/admission/pod/storage_initializer_injector.go)
+_S3_SECRET = """\
+    apiVersion: v1
+    kind: Secret
+    metadata:
+      name: s3creds
+      annotations:
+        serving.kserve.io/s3-endpoint: minio-service.kubeflow:9000
+        serving.kserve.io/s3-usehttps: "0"
+    type: Opaque
+    data:
+      AWS_ACCESS_KEY_ID: bWluaW8=
+      AWS_SECRET_ACCESS_KEY: bWluaW8xMjM=
+    ---
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: sa
+    secrets:
+      - name: s3creds
+"""
+_ISVC = """\
+    apiVersion: serving.kserve.io/v1beta1
+    kind: InferenceService
+    metadata:
+      name: sklearn-s3%s
+    spec:
+      predictor:
+        serviceAccountName: %s
+        model:
+          modelFormat:
+            name: sklearn
+          storageUri: %s
+"""
+
+
+def _isvc(account: str = "sa", uri: str = "s3://models/sklearn/iris", annotation: str = "") -> str:
+    return _ISVC % (annotation, account, uri)
+
+
+def test_kserves_storage_initializer_reads_the_s3_secret_its_service_account_lists(tmp_path: Path) -> None:
+    want = [("s3-secret.yaml", 11, "Secret `s3creds` sets `AWS_SECRET_ACCESS_KEY` to a literal secret (base64 in "
+             "`data:`, which anyone can decode), read by container `storage-initializer` (InferenceService/sklearn-s3 "
+             "predictor)")]
+    assert _found(tmp_path, {"s3-secret.yaml": _S3_SECRET, "isvc.yaml": _isvc()}) == want
+    # the same, in one file
+    assert _found(tmp_path / "one", {"s3-secret.yaml": _S3_SECRET + "    ---\n" + _isvc()}) == want
+
+
+def test_no_storage_initializer_reads_it_for_another_account_a_pvc_or_an_annotated_secret(tmp_path: Path) -> None:
+    assert _found(tmp_path / "a", {"s3-secret.yaml": _S3_SECRET, "isvc.yaml": _isvc(account="other")}) == []
+    assert _found(tmp_path / "b", {"s3-secret.yaml": _S3_SECRET, "isvc.yaml": _isvc(uri="pvc://models/iris")}) == []
+    # `serving.kserve.io/storageSecretName` takes precedence over the ServiceAccount's Secrets
+    annotated = "\n      annotations: {serving.kserve.io/storageSecretName: other-creds}"
+    assert _found(tmp_path / "c", {"s3-secret.yaml": _S3_SECRET, "isvc.yaml": _isvc(annotation=annotated)}) == []
+    assert _found(tmp_path / "d", {"s3-secret.yaml": _S3_SECRET}) == []
