@@ -994,6 +994,9 @@ class Secret:
     readers: tuple[tuple[str, str | None, str], ...] = ()
     # (key, the earlier key whose value a YAML alias gives it: `copy: *pw`): one value written once
     aliases: tuple[tuple[str, str], ...] = ()
+    # a Secret a script creates (`glmlint.kubesecrets`): the files and directories the script applies (absolute),
+    # whose workloads read it as those of its own directory do (`link.nearby_secret_reads`)
+    applied_with: tuple[str, ...] = ()
 
 
 class SecretRead(NamedTuple):

@@ -994,26 +994,25 @@ _NEAR_BYTES = 512 * 1024
 _READS_SECRETS = ("secretKeyRef", "secretRef", "redisPassword", "storageUri", "STORAGE_URI")
 
 
-def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any] = ()) -> list[Any]:
-    """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself) read of the Secrets
-    named `names` into their workloads' environment (`kubernetes.secret_reads`), a read through a ServiceAccount
-    named in `names` made a read of the Secrets it lists when it is one of `accounts` (the file's: a KServe
-    predictor's storage initializer, `kubernetes.through_accounts`). Only a file whose text holds one
+def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any] = (),
+                        applied: Sequence[str] = ()) -> list[Any]:
+    """What the Kubernetes files beside the one at `disk_path` (in its directory, not itself; and those `applied`
+    names, files or directories, for a script's Secrets: `Secret.applied_with`) read of the Secrets named `names`
+    into their workloads' environment (`kubernetes.secret_reads`), a read through a ServiceAccount named in
+    `names` made a read of the Secrets it lists when it is one of `accounts` (the file's: a KServe predictor's
+    storage initializer, `kubernetes.through_accounts`). Only a file whose text holds one
     of the names is parsed (~0.01 of a corpus scan's time, where every file with a Secret in it was ~0.1 s of 2.8),
     each once a scan (`scan_memo`)."""
     from glmlint.parsers.base import scan_memo
 
     here = os.path.abspath(disk_path)
-    directory = os.path.dirname(here)
-    try:
-        files = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
-    except OSError:
-        return []
+    paths = _yaml_files(os.path.dirname(here))
+    for place in applied:
+        paths.extend(_yaml_files(place) if os.path.isdir(place) else [place])
     memo = scan_memo("secret_reads")
     out: list[Any] = []
     written: set[str] = set()  # the Secrets another file of the directory writes too
-    for name in files[:_NEAR_FILES]:
-        path = os.path.join(directory, name)
+    for path in dict.fromkeys(paths):
         if path == here:
             continue
         got = memo.get(path) if memo is not None else None
@@ -1035,6 +1034,15 @@ def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any]
     # a Secret of a name another file writes too is not one object of one deployment (a folder of examples,
     # of tests, each with its own `hf` Secret and reader): which one a reader gets is not known
     return [r for r in out if r.secret not in written and not r.account]
+
+
+def _yaml_files(directory: str) -> list[str]:
+    """The YAML and JSON files of `directory` (the first `_NEAR_FILES`, by name)."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
+    except OSError:
+        return []
+    return [os.path.join(directory, n) for n in names[:_NEAR_FILES]]
 
 
 def _text_naming(path: str, names: set[str]) -> str | bool | None:

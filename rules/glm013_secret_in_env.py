@@ -112,6 +112,10 @@ Kustomize resource or patch, or a `secretGenerator`'s `literals:` item or commit
 is is reported there, a constant a template's action writes (`default "…"`, `{{ "…" | b64enc }}`) at the
 template line, and a chart's values file's literal that a template writes into the Secret
 (`{{ .Values.hfToken | b64enc }}`) at the values line, as the same value given through `env` is.
+So is the Secret a shell script creates from literals (`kubectl create secret generic hf --from-literal=HF_TOKEN=hf_…`,
+`--from-literal KEY=VALUE`), at the value in the script, when a container of what the script applies (its heredocs,
+the files and directories it gives `kubectl apply -f`) or of its directory's files reads it; not a value the shell
+expands (`--from-literal=token="$HF_TOKEN"`), nor one of a README's commands, which no script runs.
 
 A secret written once and given to several services of a compose file (a committed
 `env_file:` they all read, an `environment:` merged into each from a YAML anchor, a service
@@ -307,7 +311,7 @@ def check_env(source: SourceFile) -> Iterator[Finding]:
     naming them all. RAGFlow's docker/.env, read by every service of its compose files, held 11 passwords: 231
     findings, 11 lines to change; Airflow's docker-compose.yaml merges one `environment:` into 7 services.
     (A Kubernetes container's own `env` is judged with it, in `check`: the fix verification's rows read it so.)"""
-    if source.format is Format.KUBERNETES:
+    if source.secrets:  # (a Kubernetes file's; those a script creates, `glmlint.kubesecrets`)
         yield from _in_secrets(source)
     readers: dict[Loc, list[tuple[Workload, EnvVar, bool]]] = {}
     for workload in source.workloads:
@@ -355,7 +359,8 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
             if near is None:
                 from glmlint.link import nearby_secret_reads
 
-                near = nearby_secret_reads(source.disk_path, names | listing, source.accounts)
+                near = nearby_secret_reads(source.disk_path, names | listing, source.accounts,
+                                           tuple(dict.fromkeys(p for s in source.secrets for p in s.applied_with)))
             readers = (*readers, *((r.label, r.key, r.var) for r in near if r.secret == secret.name and (
                 r.namespace is None or secret.namespace is None or r.namespace == secret.namespace)))
         aliases = dict(secret.aliases)

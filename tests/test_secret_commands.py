@@ -1,6 +1,7 @@
 """GLM013 on command lines (session 25): what a program's option holds is judged as that program reads it."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from tests.helpers import lint
@@ -102,3 +103,58 @@ def test_no_storage_initializer_reads_it_for_another_account_a_pvc_or_an_annotat
     annotated = "\n      annotations: {serving.kserve.io/storageSecretName: other-creds}"
     assert _found(tmp_path / "c", {"s3-secret.yaml": _S3_SECRET, "isvc.yaml": _isvc(annotation=annotated)}) == []
     assert _found(tmp_path / "d", {"s3-secret.yaml": _S3_SECRET}) == []
+
+
+# `kubectl create secret generic NAME --from-literal=KEY=VALUE` in a deploy script (kubernetes/kubectl@f5be7f60
+# pkg/cmd/create/create_secret.go)
+_DEPLOY = """\
+    #!/usr/bin/env bash
+    set -euo pipefail
+    kubectl create namespace llm || true
+    kubectl create secret generic hf-secret -n llm \\
+      --from-literal=HF_TOKEN=%s \\
+      --dry-run=client -o yaml | kubectl apply -f -
+    kubectl -n llm create secret generic db --from-literal password='S3cr3t-Pa55w0rd!' --from-literal=user=app
+    kubectl apply -f %s
+"""
+_READER = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: vllm, namespace: llm}
+    spec:
+      selector: {matchLabels: {app: vllm}}
+      template:
+        metadata: {labels: {app: vllm}}
+        spec:
+          containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.3
+              env:
+                - {name: HUGGING_FACE_HUB_TOKEN, valueFrom: {secretKeyRef: {name: hf-secret, key: HF_TOKEN}}}
+                - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}
+"""
+_HF = "hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEbRt"
+
+
+def test_a_secret_a_script_creates_from_literals_is_reported_at_the_value_in_the_script(tmp_path: Path) -> None:
+    # the Deployment the script applies (`kubectl apply -f k8s/`, from the repository's root) reads both
+    assert _found(tmp_path, {"scripts/deploy.sh": _DEPLOY % (_HF, "k8s/"), "k8s/vllm.yaml": _READER}) == [
+        ("scripts/deploy.sh", 5, "Secret `hf-secret` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                                 "(Deployment/vllm)"),
+        ("scripts/deploy.sh", 7, "Secret `db` sets `password` to a literal secret, read by container `vllm` "
+                                 "(Deployment/vllm)")]
+    report = lint(tmp_path, {}, ["GLM013"])
+    assert sorted((r.line, r.col) for r in report.results) == [(5, 27), (7, 66)]  # (at the values)
+
+
+def test_a_secret_a_script_creates_from_the_deployers_values_or_for_no_reader_is_not(tmp_path: Path) -> None:
+    assert _found(tmp_path / "a", {"scripts/deploy.sh": _DEPLOY.replace("'S3cr3t-Pa55w0rd!'", '"$DB_PASSWORD"') % (
+        '"${HF_TOKEN:?}"', "k8s/"), "k8s/vllm.yaml": _READER}) == []
+    # no container reads them: GLM013 is a secret in an environment
+    assert _found(tmp_path / "b", {"scripts/deploy.sh": _DEPLOY % (_HF, "k8s/"), "k8s/vllm.yaml": _READER.replace(
+        "secretKeyRef", "configMapKeyRef")}) == []
+    # nor a README's command (no script runs it), nor a name `--append-hash` changes
+    readme = "```bash\n" + textwrap.dedent(_DEPLOY % (_HF, "k8s/")) + "```\n"
+    assert _found(tmp_path / "c", {"README.md": readme, "k8s/vllm.yaml": _READER}) == []
+    hashed = (_DEPLOY % (_HF, "k8s/")).replace("--dry-run", "--append-hash --dry-run")
+    assert [f[1] for f in _found(tmp_path / "d", {"scripts/deploy.sh": hashed, "k8s/vllm.yaml": _READER})] == [7]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from glmlint import lazyre
-from glmlint.ir import Format, Problem, SourceFile
+from glmlint.ir import Format, Problem, Secret, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
 from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_lines
 
@@ -110,6 +110,8 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             applied = _applied_manifests(display, text, real_path, pods)
             if applied is not None:
                 return applied
+        elif (made := _created_secrets(display, text, real_path)):
+            source.secrets = made  # (a script that runs containers and creates a Secret: GLM013 reads it)
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
@@ -126,18 +128,27 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
         return None
     from glmlint import heredocs, records
 
+    made = _created_secrets(display, text, real_path)  # (`kubectl create secret generic … --from-literal`)
     found = heredocs.applied(text)
     stream = heredocs.stream(text, found)
     if stream is None:
-        return None
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                          applied_by="`kubectl create secret generic`") if made else None
     try:
         source = _parse_yaml(display, stream, "yaml", real_path, pods=pods)
     except (ParseError, Skip):
-        return None
+        source = None
     global composed
+    docs = composed[1] if composed is not None and composed[0] is stream else None
     composed = None
     if source is None or source.format is not Format.KUBERNETES:
-        return None
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                          applied_by="`kubectl create secret generic`") if made else None
+    if made:
+        import glmlint.parsers.kubernetes as kubernetes
+
+        reads = kubernetes.through_accounts(kubernetes.secret_reads(source.workloads, docs or []), source.accounts)
+        source.secrets = [*source.secrets, *kubernetes.secrets_read(made, reads)]
     def how(line: int) -> str:
         doc = next((h for h in found if h.first - 1 <= line <= h.last), found[0])
         return f"`{doc.command} -f -`"
@@ -147,6 +158,18 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
     source.text = text
     source.applied_by = how(0)
     return source
+
+
+def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
+    """The Secrets a shell script creates from literals (`glmlint.kubesecrets`), with what it applies."""
+    from glmlint.parsers import dockerrun
+
+    if "--from-literal" not in text or dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+        return []
+    from glmlint import kubesecrets
+
+    return kubesecrets.created(text, os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-"
+                               else "")
 
 
 # The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).
