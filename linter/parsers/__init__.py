@@ -106,11 +106,14 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             source = dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+        made = _created_secrets(display, text, real_path)  # (`kubectl create secret generic … --from-literal`)
         if source is None or not source.workloads:
             applied = _applied_manifests(display, text, real_path, pods)
+            if made:
+                applied = _with_created(display, text, applied, made)
             if applied is not None:
                 return applied
-        elif (made := _created_secrets(display, text, real_path)):
+        elif made:
             source.secrets = made  # (a script that runs containers and creates a Secret: GLM013 reads it)
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
@@ -128,27 +131,18 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
         return None
     from glmlint import heredocs, records
 
-    made = _created_secrets(display, text, real_path)  # (`kubectl create secret generic … --from-literal`)
     found = heredocs.applied(text)
     stream = heredocs.stream(text, found)
     if stream is None:
-        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
-                          applied_by="`kubectl create secret generic`") if made else None
+        return None
     try:
         source = _parse_yaml(display, stream, "yaml", real_path, pods=pods)
     except (ParseError, Skip):
-        source = None
+        return None
     global composed
-    docs = composed[1] if composed is not None and composed[0] is stream else None
     composed = None
     if source is None or source.format is not Format.KUBERNETES:
-        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
-                          applied_by="`kubectl create secret generic`") if made else None
-    if made:
-        import glmlint.parsers.kubernetes as kubernetes
-
-        reads = kubernetes.through_accounts(kubernetes.secret_reads(source.workloads, docs or []), source.accounts)
-        source.secrets = [*source.secrets, *kubernetes.secrets_read(made, reads)]
+        return None
     def how(line: int) -> str:
         doc = next((h for h in found if h.first - 1 <= line <= h.last), found[0])
         return f"`{doc.command} -f -`"
@@ -158,6 +152,32 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
     source.text = text
     source.applied_by = how(0)
     return source
+
+
+# The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).
+# The fix engine lowers fixes against the same text's nodes (`fix.engine.text_docs`, on the text
+# object the file was read into) and takes these instead of composing the text again: the Kubernetes
+# parser and the rules never change a node once composed (only the compose parser rewrites its own).
+composed: tuple[str, list[object]] | None = None
+
+
+def _with_created(display: str, text: str, applied: SourceFile | None, made: list[Secret]) -> SourceFile:
+    """The script's Kubernetes file (`_applied_manifests`; one of its own, with no fix, when it applies no heredoc)
+    with the Secrets it creates (`made`), linked to the workloads of its heredocs that read them."""
+    if applied is None:
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                          applied_by="`kubectl create secret generic`")
+    from glmlint import heredocs
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    try:  # (the heredocs' documents again, for the readers' `env`: a script that does both is rare)
+        docs = yamlnodes.compose_all(heredocs.stream(text) or "")
+    except yamlnodes.YamlError:
+        docs = []
+    reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
+    applied.secrets = [*applied.secrets, *kubernetes.secrets_read(made, reads)]
+    return applied
 
 
 def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
@@ -170,13 +190,6 @@ def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
 
     return kubesecrets.created(text, os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-"
                                else "")
-
-
-# The last file `parse` read as Kubernetes, when it composed the text itself: (its text, its documents).
-# The fix engine lowers fixes against the same text's nodes (`fix.engine.text_docs`, on the text
-# object the file was read into) and takes these instead of composing the text again: the Kubernetes
-# parser and the rules never change a node once composed (only the compose parser rewrites its own).
-composed: tuple[str, list[object]] | None = None
 
 
 def _in_helm_chart(real_path: str) -> bool:
