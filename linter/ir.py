@@ -1009,6 +1009,9 @@ class SecretRead(NamedTuple):
     var: str  # the variable it is read as (every key: the prefix before each key's name)
     # `secret` names a ServiceAccount: the read is of each Secret its `secrets:` lists (`kubernetes.through_accounts`)
     account: bool = False
+    # of a file in a directory beside the Secret's (`link.nearby_secret_reads`): linked only in the namespace
+    # both write
+    apart: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,10 @@ or of the one its `serving.kserve.io/storageSecretName` annotation names) in the
 Secret's namespace is reported too, at the Secret's key, naming those containers: a container of the
 same file, or of another file of its directory (`kubectl apply -f k8s/` creates them together:
 `k8s/secret.yaml` read by `k8s/deployment.yaml`; not when two files of the directory write a Secret of
-that name, as a folder of examples does). `stringData` is read as written, `data` once decoded (base64 is
+that name, as a folder of examples does), or of a directory beside it in the namespace both write
+(`deploy/apps/vllm.yaml` and `deploy/secrets/hf.yaml`, both `namespace: llm`, as `kubectl apply -R -f deploy/`
+creates them; not a reader there of no written namespace, nor when another directory beside it writes a
+Secret of that name). `stringData` is read as written, `data` once decoded (base64 is
 an encoding: anyone who reads the file reads the secret), and a key is a secret when its name or the name
 of a variable that reads it says so (`HF_TOKEN`, `password`, `secretkey`; key `hf` read as `HF_TOKEN`).
 A key that a YAML alias gives another's value (`copy: *pw`) is reported with it, once. A Secret only
@@ -360,8 +363,10 @@ def _in_secrets(source: SourceFile) -> Iterator[Finding]:
                 from glmlint.link import nearby_secret_reads
 
                 near = nearby_secret_reads(source.disk_path, names | listing, source.accounts,
-                                           tuple(dict.fromkeys(p for s in source.secrets for p in s.applied_with)))
+                                           tuple(dict.fromkeys(p for s in source.secrets for p in s.applied_with)),
+                                           tuple({s.namespace for s in source.secrets if s.namespace}))
             readers = (*readers, *((r.label, r.key, r.var) for r in near if r.secret == secret.name and (
+                r.namespace == secret.namespace if r.apart else
                 r.namespace is None or secret.namespace is None or r.namespace == secret.namespace)))
         aliases = dict(secret.aliases)
         for var in secret.entries:

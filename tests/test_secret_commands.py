@@ -158,3 +158,49 @@ def test_a_secret_a_script_creates_from_the_deployers_values_or_for_no_reader_is
     assert _found(tmp_path / "c", {"README.md": readme, "k8s/vllm.yaml": _READER}) == []
     hashed = (_DEPLOY % (_HF, "k8s/")).replace("--dry-run", "--append-hash --dry-run")
     assert [f[1] for f in _found(tmp_path / "d", {"scripts/deploy.sh": hashed, "k8s/vllm.yaml": _READER})] == [7]
+
+
+_NS_SECRET = """\
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: hf-token%s}
+    stringData:
+      HF_TOKEN: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEbRt
+"""
+_NS_READER = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: vllm%s}
+    spec:
+      selector: {matchLabels: {app: vllm}}
+      template:
+        metadata: {labels: {app: vllm}}
+        spec:
+          containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.3
+              env:
+                - {name: HF_TOKEN, valueFrom: {secretKeyRef: {name: hf-token, key: HF_TOKEN}}}
+"""
+
+
+def test_a_reader_beside_the_secrets_directory_is_linked_in_the_namespace_both_write(tmp_path: Path) -> None:
+    # `kubectl apply -R -f deploy/` creates both; whatever applies them, one name in one namespace is one Secret
+    ns = ", namespace: llm"
+    assert _found(tmp_path / "a", {"deploy/secrets/hf.yaml": _NS_SECRET % ns, "deploy/apps/vllm.yaml": _NS_READER % ns}) == [
+        ("deploy/secrets/hf.yaml", 5, "Secret `hf-token` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                                      "(Deployment/vllm)")]
+
+
+def test_a_reader_beside_it_of_no_or_another_namespace_or_beside_another_such_secret_is_not(tmp_path: Path) -> None:
+    ns = ", namespace: llm"
+    assert _found(tmp_path / "a", {"deploy/secrets/hf.yaml": _NS_SECRET % ns, "deploy/apps/vllm.yaml": _NS_READER % ""}) == []
+    assert _found(tmp_path / "b", {"deploy/secrets/hf.yaml": _NS_SECRET % ns,
+                                   "deploy/apps/vllm.yaml": _NS_READER % ", namespace: web"}) == []
+    assert _found(tmp_path / "c", {"deploy/secrets/hf.yaml": _NS_SECRET % "", "deploy/apps/vllm.yaml": _NS_READER % ns}) == []
+    # two example folders, each with its own Secret of that name: which one the reader gets is not known
+    assert _found(tmp_path / "d", {"ex/a/hf.yaml": _NS_SECRET % ns, "ex/b/hf.yaml": _NS_SECRET % ns,
+                                   "ex/c/vllm.yaml": _NS_READER % ns}) == []
+    # not two levels apart
+    assert _found(tmp_path / "e", {"deploy/base/secrets/hf.yaml": _NS_SECRET % ns,
+                                   "deploy/apps/vllm.yaml": _NS_READER % ns}) == []

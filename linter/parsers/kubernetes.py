@@ -2361,7 +2361,8 @@ def through_accounts(reads: list[SecretRead], accounts: list[ServiceAccount]) ->
             continue
         mine = [a for a in accounts if a.name == r.secret and (
             a.namespace is None or r.namespace is None or a.namespace == r.namespace)]
-        out.extend(SecretRead(r.label, r.namespace or a.namespace, s, r.key, r.var) for a in mine for s in a.secrets)
+        out.extend(r._replace(namespace=r.namespace or a.namespace, secret=s, account=False)
+                   for a in mine for s in a.secrets)
         if not mine:
             out.append(r)
     return out
