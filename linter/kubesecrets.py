@@ -8,9 +8,9 @@ pkg/cmd/create/create_secret.go `NewCmdCreateSecretGeneric`, `createSecret`, `ha
 there holds it as a Secret manifest's `stringData` does, so each such key is one of the script's Secrets
 (`SourceFile.secrets`, `parsers._applied_manifests`), located at the value as the script writes it, read by the
 workloads of the manifests the script applies: from its heredocs (`glmlint.heredocs`), from the files and directories
-it names to `kubectl apply -f`/`create -f` (`Secret.applied_with`: a literal path, read from the script's directory
-or, for a script in a subdirectory, the one above it, as `glmlint.helmscripts` reads a chart's path) and from the
-files of its own directory (`link.nearby_secret_reads`). `--dry-run=client -o yaml | kubectl apply -f -` creates it
+it names to `kubectl apply -f`/`create -f` or `apply -k` (`Secret.applied_with`: a literal path, read from the
+script's directory or, for a script in a subdirectory, the one above it, as `glmlint.helmscripts` reads a chart's
+path) and from the files of its own directory (`link.nearby_secret_reads`). `--dry-run=client -o yaml | kubectl apply -f -` creates it
 all the same. A value the shell expands (`--from-literal=token=$HF_TOKEN`, `"$(cat token)"`) is the deployer's,
 not a literal; `--from-file`/`--from-env-file` read files the script does not hold.
 """
@@ -138,9 +138,10 @@ def _located(word: Word, value: str, lines: list[str]) -> Loc:
 
 
 def applied(commands: list[Command], directory: str) -> tuple[str, ...]:
-    """The files and directories the script's `kubectl apply -f PATH`/`kubectl create -f PATH` read, each a literal
-    path that exists, read from the script's `directory` or, for a script in a subdirectory of tools (`scripts/`,
-    `hack/`: run from the repository's root), the one above it; absolute."""
+    """The files and directories the script's `kubectl apply -f PATH`/`kubectl create -f PATH` read (and the
+    Kustomize directory of `apply -k DIR`, whose files are read as a directory's: its resources are most often
+    there), each a literal path that exists, read from the script's `directory` or, for a script in a
+    subdirectory of tools (`scripts/`, `hack/`: run from the repository's root), the one above it; absolute."""
     out: list[str] = []
     up = os.path.dirname(directory) if os.path.basename(directory) in _SCRIPT_DIRS else None
     for cmd in commands:
@@ -150,7 +151,7 @@ def applied(commands: list[Command], directory: str) -> tuple[str, ...]:
         operands, flags = _operands(words)
         if not operands or operands[0].text not in ("apply", "create", "replace"):
             continue
-        for flag in ("-f", "--filename"):
+        for flag in ("-f", "--filename", "-k", "--kustomize"):
             for w in flags.get(flag, ()):
                 path = _value(w, flag)
                 if not path or path == "-" or w.dynamic or re.search(r"[$`*?]|://", path):

@@ -1050,7 +1050,7 @@ def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any]
 
 
 def _sibling_files(directory: str) -> list[str]:
-    """The YAML and JSON files of the directories beside `directory` (the first `_NEAR_DIRS`, by name; no hidden one)."""
+    """The YAML and JSON files of the directories beside `directory` (the first `_NEAR_DIRS` by name, not hidden)."""
     parent = os.path.dirname(directory)
     try:
         names = sorted(n for n in os.listdir(parent) if not n.startswith("."))

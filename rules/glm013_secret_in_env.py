@@ -117,7 +117,8 @@ template line, and a chart's values file's literal that a template writes into t
 (`{{ .Values.hfToken | b64enc }}`) at the values line, as the same value given through `env` is.
 So is the Secret a shell script creates from literals (`kubectl create secret generic hf --from-literal=HF_TOKEN=hf_…`,
 `--from-literal KEY=VALUE`), at the value in the script, when a container of what the script applies (its heredocs,
-the files and directories it gives `kubectl apply -f`) or of its directory's files reads it; not a value the shell
+the files and directories it gives `kubectl apply -f`, a `kubectl apply -k` directory) or of its directory's files
+reads it; not a value the shell
 expands (`--from-literal=token="$HF_TOKEN"`), nor one of a README's commands, which no script runs.
 
 A secret written once and given to several services of a compose file (a committed

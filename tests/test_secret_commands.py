@@ -204,3 +204,16 @@ def test_a_reader_beside_it_of_no_or_another_namespace_or_beside_another_such_se
     # not two levels apart
     assert _found(tmp_path / "e", {"deploy/base/secrets/hf.yaml": _NS_SECRET % ns,
                                    "deploy/apps/vllm.yaml": _NS_READER % ns}) == []
+
+
+def test_a_created_secret_is_read_by_a_kustomize_directory_the_script_applies_and_beside_docker_run_lines(
+        tmp_path: Path) -> None:
+    # review A25 S3: `kubectl apply -k k8s/`; S2: a script that also runs a container reads its heredocs' readers too
+    deploy = (_DEPLOY % (_HF, "k8s/")).replace("kubectl apply -f k8s/", "kubectl apply -k k8s/")
+    kustomization = "resources: [vllm.yaml]\n"
+    assert [f[1] for f in _found(tmp_path / "k", {"scripts/deploy.sh": deploy, "k8s/vllm.yaml": _READER,
+                                                  "k8s/kustomization.yaml": kustomization})] == [5, 7]
+    heredoc = "cat <<'EOF' | kubectl apply -f -\n" + textwrap.dedent(_READER) + "EOF\n"
+    script = "#!/bin/bash\ndocker run -d --name redis redis:7.2\n" + textwrap.dedent(_DEPLOY % (_HF, "x/")) + heredoc
+    assert [f[1] for f in _found(tmp_path / "d", {"deploy.sh": script})] == [7, 9]
+    assert [f[1] for f in _found(tmp_path / "e", {"deploy.sh": script.replace("secretKeyRef", "configMapKeyRef")})] == []

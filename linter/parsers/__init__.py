@@ -113,8 +113,8 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
                 applied = _with_created(display, text, applied, made)
             if applied is not None:
                 return applied
-        elif made:
-            source.secrets = made  # (a script that runs containers and creates a Secret: GLM013 reads it)
+        elif made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
+            source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
@@ -167,6 +167,14 @@ def _with_created(display: str, text: str, applied: SourceFile | None, made: lis
     if applied is None:
         return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
                           applied_by="`kubectl create secret generic`")
+    applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+    return applied
+
+
+def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[Secret]:
+    """The Secrets a script creates (`made`) with the workloads of its heredocs (`applied`) that read them."""
+    if applied is None or not applied.workloads:
+        return made
     from glmlint import heredocs
     import glmlint.parsers.kubernetes as kubernetes
     import glmlint.parsers.yamlnodes as yamlnodes
@@ -176,8 +184,7 @@ def _with_created(display: str, text: str, applied: SourceFile | None, made: lis
     except yamlnodes.YamlError:
         docs = []
     reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
-    applied.secrets = [*applied.secrets, *kubernetes.secrets_read(made, reads)]
-    return applied
+    return kubernetes.secrets_read(made, reads)
 
 
 def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
