@@ -29,7 +29,9 @@ In a URL, only the variables whose defaults give the password (or the token
 user) are named: `postgresql://${DB_USER:-app}:s3cret@${DB_HOST:-db}/app`
 holds the password whatever those two are set to, and says so with no "when".
 A well-known default credential that the service runs with until someone
-changes it (`minioadmin`, `changeme`, `admin`, `postgres`) is reported too,
+changes it (`minioadmin`, `changeme`, `admin`, `postgres`; a stack's shipped default that reads like template
+text, Supabase's `your-super-secret-jwt-token-with-at-least-32-characters-long`, and its service_role key,
+`SERVICE_ROLE_KEY`) is reported too,
 and so is a value the [service catalog](../services.md) knows as the key a
 service's own quick start runs with, even where it reads like a fake key
 (LiteLLM's `LITELLM_MASTER_KEY: sk-1234`, which its examples then send).
@@ -80,7 +82,8 @@ client is given for a local OpenAI-compatible server that checks none
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
 `PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
-`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`), a token that is no credential (etcd's
+`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`; where a request carries it: `API_KEY_QUERY_PARAM`), a token
+that is no credential (etcd's
 `ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap, and
 `ETCD_AUTH_TOKEN`/`etcd --auth-token`, the type of token it issues: `simple`, `jwt,…`), a switch (`true`, `off`,
 `enabled`, `disabled`), or counts LLM tokens (`EMBEDDING_TOKEN_MAX`,
@@ -173,7 +176,11 @@ _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "S
 # (not `ACCESS_KEY`: MinIO's and most S3 clients' access key is the user name beside the secret key)
 _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
                            ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
-                           ("CLIENT", "SECRET"), ("REDIS", "AUTH")})
+                           ("CLIENT", "SECRET"), ("REDIS", "AUTH"),
+                           # Supabase's service_role key, a JWT that passes row-level security (`SERVICE_ROLE_KEY`,
+                           # supabase/supabase@f8a85e7a9b99a3f2a12e06bacf7ee373a58dbfd9 docker/.env.example; its
+                           # ANON_KEY is public by design)
+                           ("ROLE", "KEY")})
 # last two words that hold the secrets although the last alone describes them (`REDACT_SECRET_KEYS` lists
 # field names): Weaviate's AUTHENTICATION_APIKEY_ALLOWED_KEYS is the API keys themselves
 # (weaviate.io/developers/weaviate/configuration/authentication)
@@ -198,7 +205,10 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     # how the secret is made, checked or kept (`PASSWORD_HASH_ALGO: argon2`,
                     # `PASSWORD_SCHEME: SSHA`, `TOKEN_STRATEGY: jwt`), or where a program finds it (`HF_TOKEN_ENV: HF_TOKEN`)
                     "ALGO", "HASHER", "HASHERS", "ENCODER", "SCHEME", "STRENGTH", "COMPLEXITY", "STRATEGY", "KIND",
-                    "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR"})
+                    "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR",
+                    # where a request carries the key, by name (`API_KEY_QUERY_PARAM: api_key`, beside
+                    # `API_KEY_HEADER: x-api-key`: envoyproxy/ai-gateway@c217da8a tests/e2e/testdata/mcp_route.yaml; field25 F25-11)
+                    "PARAM", "PARAMS", "PARAMETER", "QUERY"})
 # names whose "token" is no credential: etcd's `--initial-cluster-token` ("Initial cluster token for the etcd
 # cluster during bootstrap. Specifying this can protect you from unintended cross-cluster interaction"), a
 # cluster's identifier every Bitnami etcd install writes as it is, and `ETCD_AUTH_TOKEN`, the `--auth-token` type
@@ -259,6 +269,14 @@ _FAKE_KEY = (
          ([x*.#_-]+|.{0,7}|[A-Z_-]+|.*(your|here|xxxx|\.\.\.).*)$""",
     re.X)
 _NOT_SECRET = {"true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled"}  # a switch, not a secret
+# Defaults that read like template text ("your-…") but that a stack's shipped env file sets and runs with until
+# someone changes them, copied as they are into projects built on it: well-known default credentials, reported
+# (RULES.md). Supabase self-hosting's JWT secret (which signs its demo anon and service_role keys), Postgres
+# password and Logflare token (supabase/supabase@f8a85e7a9b99a3f2a12e06bacf7ee373a58dbfd9 docker/.env.example;
+# field25 F25-10: AutoGPT's platform compose)
+_SHIPPED_DEFAULTS = frozenset({"your-super-secret-jwt-token-with-at-least-32-characters-long",
+                               "your-super-secret-and-long-postgres-password",
+                               "your-super-secret-and-long-logflare-key-private"})
 
 
 @rule(code="GLM013", slug="secret-in-env", severity=Severity.ERROR,
@@ -809,6 +827,8 @@ def is_literal(value: str | None, dynamic: bool = False) -> bool:
         return False  # a secret manager's reference or an encrypted value, not the secret
     if _TEMPLATE_WORDS.match(text):
         return False  # `my-password`, `my-token`: where a template's reader puts their own
+    if text in _SHIPPED_DEFAULTS:
+        return True
     placeholder, fake_key = _placeholders()
     return not (placeholder.search(text) or fake_key.match(text))
 
