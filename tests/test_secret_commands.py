@@ -167,21 +167,11 @@ _NS_SECRET = """\
     stringData:
       HF_TOKEN: hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEbRt
 """
-_NS_READER = """\
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata: {name: vllm%s}
-    spec:
-      selector: {matchLabels: {app: vllm}}
-      template:
-        metadata: {labels: {app: vllm}}
-        spec:
-          containers:
-            - name: vllm
-              image: vllm/vllm-openai:v0.6.3
-              env:
-                - {name: HF_TOKEN, valueFrom: {secretKeyRef: {name: hf-token, key: HF_TOKEN}}}
-"""
+# (the Deployment of `_READER`, of the namespace `%s` writes, reading Secret `hf-token`)
+_NS_READER = _READER.replace("{name: vllm, namespace: llm}", "{name: vllm%s}").replace(
+    "                - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}\n", "").replace(
+    "{name: HUGGING_FACE_HUB_TOKEN, valueFrom: {secretKeyRef: {name: hf-secret,",
+    "{name: HF_TOKEN, valueFrom: {secretKeyRef: {name: hf-token,")
 
 
 def test_a_reader_beside_the_secrets_directory_is_linked_in_the_namespace_both_write(tmp_path: Path) -> None:
