@@ -710,17 +710,18 @@ def _m58(_F, _s0, _s1, _s2, _s3):
   _s3(self, resolved)
  return __init__
 
-def _m59(_F, _s0, _s1, _s2, _s3, _s4):
- def __init__(self, name, namespace, automount, loc, path):
+def _m59(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+ def __init__(self, name, namespace, automount, loc, path, secrets):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, automount)
   _s3(self, loc)
   _s4(self, path)
+  _s5(self, secrets)
  return __init__
 
-def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases):
+def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases, applied_with):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, type)
@@ -729,6 +730,7 @@ def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s5(self, loc)
   _s6(self, readers)
   _s7(self, aliases)
+  _s8(self, applied_with)
  return __init__
 
 def _m61(_F, _s0, _s1):
@@ -1493,8 +1495,8 @@ MAKERS = {
     (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m56,
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m57,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m58,
-    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m59,
-    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases'), (), True, True, False): _m60,
+    (('name', 'namespace', 'automount', 'loc', 'path', 'secrets'), (), True, True, False): _m59,
+    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases', 'applied_with'), (), True, True, False): _m60,
     (('name', 'negated'), (), True, True, False): _m61,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources'), (11, 12), True, False, False): _m62,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m63,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from glmlint import lazyre
-from glmlint.ir import Format, Problem, SourceFile
+from glmlint.ir import Format, Problem, Secret, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
 from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_lines
 
@@ -106,10 +106,15 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             source = dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+        made = _created_secrets(display, text, real_path)  # (`kubectl create secret generic … --from-literal`)
         if source is None or not source.workloads:
             applied = _applied_manifests(display, text, real_path, pods)
+            if made:
+                applied = _with_created(display, text, applied, made)
             if applied is not None:
                 return applied
+        elif made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
+            source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
@@ -154,6 +159,44 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
 # object the file was read into) and takes these instead of composing the text again: the Kubernetes
 # parser and the rules never change a node once composed (only the compose parser rewrites its own).
 composed: tuple[str, list[object]] | None = None
+
+
+def _with_created(display: str, text: str, applied: SourceFile | None, made: list[Secret]) -> SourceFile:
+    """The script's Kubernetes file (`_applied_manifests`; one of its own, with no fix, when it applies no heredoc)
+    with the Secrets it creates (`made`), linked to the workloads of its heredocs that read them."""
+    if applied is None:
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                          applied_by="`kubectl create secret generic`")
+    applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+    return applied
+
+
+def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[Secret]:
+    """The Secrets a script creates (`made`) with the workloads of its heredocs (`applied`) that read them."""
+    if applied is None or not applied.workloads:
+        return made
+    from glmlint import heredocs
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    try:  # (the heredocs' documents again, for the readers' `env`: a script that does both is rare)
+        docs = yamlnodes.compose_all(heredocs.stream(text) or "")
+    except yamlnodes.YamlError:
+        docs = []
+    reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
+    return kubernetes.secrets_read(made, reads)
+
+
+def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
+    """The Secrets a shell script creates from literals (`glmlint.kubesecrets`), with what it applies."""
+    from glmlint.parsers import dockerrun
+
+    if "--from-literal" not in text or dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+        return []
+    from glmlint import kubesecrets
+
+    return kubesecrets.created(text, os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-"
+                               else "")
 
 
 def _in_helm_chart(real_path: str) -> bool:
