@@ -1,22 +1,27 @@
 """The Kubernetes manifests a shell script applies from a heredoc: `cat <<EOF | kubectl apply -f -`,
-`kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`.
+`kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`, `cat <<'EOF' | envsubst | kubectl apply -f -`.
 
 Teams deploy with such scripts (`scripts/deploy.sh`); what kubectl reads from its standard input is a
 YAML stream like any manifest file (`kubectl apply -f -`: "-" is stdin, kubernetes/kubectl
 pkg/cmd/util/resource filename options), so it is checked as one, at the script's own lines:
 `stream` gives the script's text with every line blanked but those of such heredoc bodies, each body
-opened by a `---` on its command's line, so that a node's line and column are the script's (a `<<-`
-body loses its leading tabs, as the shell strips them: its columns are those of the stripped line).
+opened by a `---` on its command's line, so that a node's line is the script's (a `<<-` body loses
+its leading tabs, as the shell strips them: `stripped` says how many columns each line lost, which are
+added back to each node's column, so that its column is the script's too).
 
 In an unquoted heredoc (`<<EOF`) the shell expands `$VAR`, `${VAR}` and `$(...)` before kubectl reads
 the text: such a value is the deployer's, not known here, and is left as written (the Kubernetes
 reader takes a `$` value as unknown: an image `${IMAGE}` is not a pinned or unpinned literal); with a
-quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) nothing is expanded. Only `apply` and `create` (and
-`replace`) read manifests to run them: `kubectl delete -f -` or `cat > pod.yaml <<EOF` runs nothing.
+quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) nothing is expanded. A heredoc piped through `envsubst`
+on its way (`cat <<'EOF' | envsubst | kubectl apply -f -`, `envsubst <<EOF | kubectl apply -f -`) is read
+the same, its `$VARIABLE`/`${VARIABLE}` references being the environment's values (`_substitutes`).
+Only `apply` and `create` (and `replace`) read manifests to run them: `kubectl delete -f -` or
+`cat > pod.yaml <<EOF` runs nothing.
 """
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from glmlint import lazyre
 
@@ -60,9 +65,12 @@ def applied(text: str) -> list[Heredoc]:
     seen: set[int] = set()
     for cmd in cmds:
         verb = _verb(cmd)
-        if verb is None or not cmd.stdin_lines or not _reads_stdin(cmd):
+        if verb is None or not _reads_stdin(cmd):
             continue
-        first = cmd.stdin_lines[0].line
+        fed, substituted = _fed(cmd)
+        if fed is None:
+            continue
+        first = fed.stdin_lines[0].line
         if first in seen or first < 2 or first > len(lines):
             continue
         got = _OPERATOR.search(lines[first - 2])
@@ -70,7 +78,7 @@ def applied(text: str) -> list[Heredoc]:
             continue
         dash, single, double, bare = got.groups()
         word = single if single is not None else double if double is not None else bare.lstrip("\\")
-        expanded = single is None and double is None and not bare.startswith("\\")
+        expanded = substituted or (single is None and double is None and not bare.startswith("\\"))
         last = first - 1
         end = None
         for k in range(first - 1, len(lines)):
@@ -84,6 +92,28 @@ def applied(text: str) -> list[Heredoc]:
         seen.add(first)
         out.append(Heredoc(first, last, f"{cmd.argv[0].text.rsplit('/', 1)[-1]} {verb}", expanded, bool(dash)))
     return out
+
+
+def _fed(cmd: Any) -> tuple[Any, bool]:
+    """The command that reads the heredoc whose text reaches `cmd`'s standard input (itself, or `envsubst`
+    before it in the pipeline), and whether `envsubst` substitutes it on the way; (None, False) if none."""
+    if cmd.stdin_lines:
+        return cmd, False
+    before = cmd.upstream[-1] if cmd.upstream else None
+    if before is not None and before.name == "envsubst" and before.stdin_lines and _substitutes(before):
+        return before, True
+    return None, False
+
+
+def _substitutes(cmd: Any) -> bool:
+    """`envsubst` or `envsubst SHELL-FORMAT` (GNU gettext-runtime 0.22.5 envsubst(1)): standard input copied to
+    standard output with its `$VARIABLE`/`${VARIABLE}` references replaced by the environment's values (those
+    SHELL-FORMAT names, when given). Not `-v`/`--variables` (it prints the names SHELL-FORMAT references,
+    standard input ignored), `-h`/`-V` nor an option another envsubst reads (a8m/envsubst's `-no-unset`)."""
+    words = [w.text for w in cmd.args]
+    if words[:1] == ["--"]:
+        words = words[1:]
+    return len(words) == 0 or (len(words) == 1 and not words[0].startswith("-"))
 
 
 def _verb(cmd: object) -> str | None:
@@ -119,6 +149,20 @@ def _reads_stdin(cmd: object) -> bool:
             if k + 1 == len(args) or args[k + 1] == "-":
                 return True
     return False
+
+
+def stripped(text: str, docs: list[Heredoc]) -> dict[int, int]:
+    """How many leading tabs the shell strips from each line of the `<<-` bodies of `docs` (0-based line ->
+    count; lines that lose none left out): the columns `stream` loses on those lines."""
+    lines = text.split("\n")
+    out: dict[int, int] = {}
+    for doc in docs:
+        if doc.tabs:
+            for k in range(doc.first - 1, doc.last):
+                tabs = len(lines[k]) - len(lines[k].lstrip("\t"))
+                if tabs:
+                    out[k] = tabs
+    return out
 
 
 def stream(text: str, docs: list[Heredoc] | None = None) -> str | None:

@@ -77,3 +77,39 @@ def test_a_script_that_also_runs_docker_keeps_its_docker_run_lines(tmp_path: Pat
     text = script("cat <<EOF | kubectl apply -f -") + "docker run --privileged busybox\n"
     report = lint(tmp_path, {"deploy.sh": text}, ["GLM003"])
     assert found(report) == [("deploy.sh", "GLM003", 13)]
+
+
+@pytest.mark.parametrize("head", [
+    "cat <<'EOF' | envsubst | kubectl apply -f -",
+    "cat <<EOF | envsubst | kubectl apply -f -",
+    "cat <<'EOF' | envsubst '$IMAGE $TAG' | kubectl apply -f -",
+    "envsubst <<'EOF' | kubectl apply -f -",
+])
+def test_heredoc_through_envsubst_is_checked(tmp_path: Path, head: str) -> None:
+    report = lint(tmp_path, {"deploy.sh": script(head, image="${IMAGE}")}, ["GLM003", "GLM045"])
+    assert found(report) == [("deploy.sh", "GLM003", 11)]  # `${IMAGE}`: the environment's value, not known
+
+
+@pytest.mark.parametrize("head", [
+    "cat <<'EOF' | envsubst --variables | kubectl apply -f -",  # prints the names SHELL-FORMAT references
+    "cat <<'EOF' | envsubst -v '$IMAGE' | kubectl apply -f -",
+    "cat <<'EOF' | sed 's/x/y/' | kubectl apply -f -",  # an edit glmlint does not follow
+    "cat <<'EOF' | envsubst | kubectl diff -f -",
+])
+def test_heredoc_through_another_filter_is_not_read(tmp_path: Path, head: str) -> None:
+    assert found(lint(tmp_path, {"deploy.sh": script(head)}, ["GLM003"])) == []
+
+
+@pytest.mark.parametrize("tabs", ["\t", "\t\t"])
+def test_tab_stripped_heredoc_is_located_at_the_script_columns(tmp_path: Path, tabs: str) -> None:
+    text = "#!/bin/sh\nif true; then\n\tkubectl apply -f - <<-EOF\n" + \
+        "".join(tabs + line + "\n" for line in POD.replace("IMAGE", "busybox:1.36").splitlines()) + "\tEOF\nfi\n"
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM003"])
+    (result,) = report.results
+    assert (result.line, result.col) == (11, len(tabs) + len("    securityContext: {privileged: ") + 1)
+
+
+def test_heredoc_without_tabs_keeps_its_columns(tmp_path: Path) -> None:
+    report = lint(tmp_path, {"deploy.sh": script("kubectl apply -f - <<-EOF")}, ["GLM003"])
+    (result,) = report.results
+    assert (result.line, result.col) == (11, len("    securityContext: {privileged: ") + 1)

@@ -130,9 +130,14 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
     stream = heredocs.stream(text, found)
     if stream is None:
         return None
+    import glmlint.parsers.yamlnodes as yamlnodes
+
     try:
-        source = _parse_yaml(display, stream, "yaml", real_path, pods=pods)
-    except (ParseError, Skip):
+        docs = yamlnodes.compose_all(stream)
+        # a `<<-` body's nodes at the script's columns: the shell strips its leading tabs before kubectl reads it
+        yamlnodes.shift_columns(docs, heredocs.stripped(text, found))
+        source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
+    except (ParseError, Skip, yamlnodes.YamlError):
         return None
     global composed
     composed = None
