@@ -967,7 +967,7 @@ def _m77(_F, _s0, _s1, _s2, _s3, _s4):
  return __init__
 
 def _m78(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
- def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes):
+ def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes, affixes):
   self.path = path
   self.kind = kind
   self.files = _f2() if files is _F else files
@@ -980,6 +980,7 @@ def _m78(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.refs = _f9() if refs is _F else refs
   self.images = _f10() if images is _F else images
   self.changes = changes
+  self.affixes = affixes
  return __init__
 
 def _m79(_F, _s0, _s1, _s2, _s3, _s4, _s5):
@@ -1512,7 +1513,7 @@ MAKERS = {
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m75,
     (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'applied_by', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 17, 19), False, True, False): _m76,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m77,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m78,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes', 'affixes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m78,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m79,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m80,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m81,
