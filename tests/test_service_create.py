@@ -72,3 +72,19 @@ def test_long_syntax_ports_and_a_shell_split_entrypoint() -> None:
         ("9000", "8000", "udp", None), (None, "8888", "tcp", None)]
     assert [x.text for x in w.entrypoint.value] == ["python", "-m", "http.server"]
     assert w.memory_limit.value == "4g" and w.no_fix and w.partial
+
+
+@pytest.mark.parametrize("publish, ports", [
+    ("published=${PORT},target=8888", []),  # the shell's value: not known, the rest of the line is read
+    ("${PORT}:8888", [("${PORT}", "8888")]),
+    ("8888:8888", [("8888", "8888")]),
+])
+def test_a_published_port_a_variable_gives(publish: str, ports: list[tuple[str, str]]) -> None:
+    from glmlint.parsers import parse
+
+    text = f"#!/bin/sh\ndocker service create --publish {publish} --cap-add SYS_ADMIN jupyter/base-notebook:2024-05-01\n"
+    source = parse("deploy.sh", text, "docker-run")
+    assert source is not None
+    (w,) = source.workloads
+    assert [(p.host_port, p.container_port) for p in w.ports] == ports
+    assert [c.value for c in w.cap_add.value] == ["SYS_ADMIN"]

@@ -2351,8 +2351,10 @@ def _lift_service(cmd: Command, argv: tuple[Word, ...], at: int, path: str,
         name = _SERVICE_AS_RUN.get(f.name)
         if name is None or name == "network" and f.value.strip() != "host":
             continue  # (`--network host`: the host's network, docs.docker.com engine/network/drivers/host)
-        if name == "publish" and not f.value_word.dynamic:
+        if name == "publish":
             spec = _service_port(f.value)
+            if spec is None and ("$" in f.value or "`" in f.value):
+                continue  # what the shell gives it (`published=${PORT},target=80`): not known here
             if spec is None:
                 return None
             f.value = f.written = spec
