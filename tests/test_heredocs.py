@@ -113,3 +113,47 @@ def test_heredoc_without_tabs_keeps_its_columns(tmp_path: Path) -> None:
     report = lint(tmp_path, {"deploy.sh": script("kubectl apply -f - <<-EOF")}, ["GLM003"])
     (result,) = report.results
     assert (result.line, result.col) == (11, len("    securityContext: {privileged: ") + 1)
+
+
+WORKFLOW = """\
+name: deploy
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: apply
+        SHELLrun: STYLE
+          HEAD
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: x}
+          spec:
+            containers:
+            - name: x
+              image: ${{ env.IMAGE }}
+              securityContext: {privileged: true}
+          EOF
+"""
+
+
+def workflow(head: str = "kubectl apply -f - <<EOF", style: str = "|", shell: str = "") -> str:
+    return WORKFLOW.replace("HEAD", head).replace("STYLE", style).replace("SHELL", shell)
+
+
+@pytest.mark.parametrize("head", ["kubectl apply -f - <<EOF", "cat <<'EOF' | kubectl apply -f -"])
+def test_a_workflow_step_applying_a_heredoc_is_checked_at_the_workflow_columns(tmp_path: Path, head: str) -> None:
+    report = lint(tmp_path, {".github/workflows/deploy.yml": workflow(head)}, ["GLM003", "GLM045"])
+    assert [(r.path, r.code, r.line, r.col, r.fix) for r in report.results] == [
+        (".github/workflows/deploy.yml", "GLM003", 18, 45, None)]  # `${{ env.IMAGE }}`: GitHub's value, not known
+
+
+@pytest.mark.parametrize("text", [
+    workflow(style=">"),  # folded: the shell gets other lines than the file's
+    workflow(shell="shell: pwsh\n        "),  # PowerShell has no heredoc
+    workflow("kubectl delete -f - <<EOF"),
+    workflow() + "      - run: docker run --rm busybox:1.36 true\n",  # read for its `docker run` lines only
+])
+def test_a_workflow_heredoc_not_applied_by_bash_is_not_read(tmp_path: Path, text: str) -> None:
+    assert found(lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])) == []

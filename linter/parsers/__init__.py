@@ -5,11 +5,15 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from glmlint import lazyre
 from glmlint.ir import Format, Problem, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
 from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_lines
+
+if TYPE_CHECKING:
+    from glmlint.heredocs import Heredoc
 
 _DOCKERFILE = re.compile(r"^(?:(?:Docker|Container)file(?:[._-].*)?|.+\.(?:Docker|Container)file)$", re.I)
 _YAML = lazyre.compile(r"\.ya?ml$", re.I)
@@ -124,18 +128,35 @@ def _applied_manifests(display: str, text: str, real_path: str, pods: bool) -> S
 
     if dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
         return None
-    from glmlint import heredocs, records
+    from glmlint import heredocs
 
     found = heredocs.applied(text)
     stream = heredocs.stream(text, found)
     if stream is None:
         return None
+    # a `<<-` body's nodes at the script's columns: the shell strips its leading tabs before kubectl reads it
+    return _manifests_in(display, text, stream, found, heredocs.stripped(text, found), real_path, pods)
+
+
+def _workflow_manifests(display: str, text: str, docs: list[object], real_path: str, pods: bool) -> SourceFile | None:
+    """The Kubernetes manifests a GitHub workflow's `run: |` steps apply from heredocs (`heredocs.in_workflow`),
+    read as `_applied_manifests` reads a script's, at the workflow's lines and columns; None when it applies none."""
+    from glmlint import heredocs
+
+    got = heredocs.in_workflow(text, docs)
+    return _manifests_in(display, text, *got, real_path, pods) if got is not None else None
+
+
+def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], shifts: dict[int, int], real_path: str,
+                  pods: bool) -> SourceFile | None:
+    """The Kubernetes file kubectl reads from heredocs (`stream`, at the lines of `text`; `shifts`: the columns
+    each line of it lost), as `_applied_manifests` says."""
     import glmlint.parsers.yamlnodes as yamlnodes
+    from glmlint import records
 
     try:
         docs = yamlnodes.compose_all(stream)
-        # a `<<-` body's nodes at the script's columns: the shell strips its leading tabs before kubectl reads it
-        yamlnodes.shift_columns(docs, heredocs.stripped(text, found))
+        yamlnodes.shift_columns(docs, shifts)
         source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
     except (ParseError, Skip, yamlnodes.YamlError):
         return None
@@ -215,10 +236,16 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
     else:
         from glmlint.parsers import dockerrun
 
+        ran = None
         if (dockerrun.MARKER.search(text) or dockerrun.JOB_CONTAINER.search(text)) \
                 and any(dockerrun.is_workflow(d) or dockerrun.is_taskfile(d) for d in docs):
-            return dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
-        return None  # CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently
+            ran = dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
+        if (ran is None or not ran.workloads) and "<<" in text and any(dockerrun.is_workflow(d) for d in docs):
+            # `cat <<EOF | kubectl apply -f -` in a step (as in a script: read when no `docker run` is)
+            applied = _workflow_manifests(display, text, docs, real_path, pods)
+            if applied is not None:
+                return applied
+        return ran  # (None: a CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently)
     source.problems.extend(problems)
     return source
 

@@ -1349,7 +1349,7 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
             if len(path) < 2 or path[-2] != "steps":
                 continue
             run = y.get(node, "run")
-            shell = _step_shell(doc, path, node)
+            shell = step_shell(doc, path, node)
             # pwsh and cmd run `docker run ...` lines alike; script interpreters do not
             program_name = shell.rsplit("/", 1)[-1].lower()
             if y.is_scalar(run) and not _INTERPRETER.match(shell.rsplit("/", 1)[-1]):
@@ -1362,7 +1362,7 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 yield snip
 
 
-def _step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
+def step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
     """The program a step's `run:` runs with (GitHub Actions workflow syntax, `jobs.<job_id>.steps[*].shell`
     and `defaults.run.shell`): the step's `shell:`, else its job's `defaults: run: shell:`, else the
     workflow's, else the runner's default: `pwsh` on a Windows runner (`runs-on: windows-2022`),
