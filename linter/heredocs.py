@@ -1,6 +1,7 @@
 """The Kubernetes manifests a shell script applies from a heredoc: `cat <<EOF | kubectl apply -f -`,
 `kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`, `cat <<'EOF' | envsubst | kubectl apply -f -`; in a shell
-script, or in a GitHub workflow's `run: |` step (`in_workflow`).
+script, or in a CI configuration's script: a GitHub workflow's `run: |` step, a GitLab CI job's `- |` line
+(`in_workflow`).
 
 Teams deploy with such scripts (`scripts/deploy.sh`); what kubectl reads from its standard input is a
 YAML stream like any manifest file (`kubectl apply -f -`: "-" is stdin, kubernetes/kubectl
@@ -154,45 +155,43 @@ def _reads_stdin(cmd: object) -> bool:
 
 
 def in_workflow(text: str, docs: list[Any]) -> tuple[str, list[Heredoc], dict[int, int]] | None:
-    """The YAML stream kubectl reads from the heredocs of a GitHub workflow's (or composite action's) `run: |`
-    steps that bash or sh runs, padded to the workflow's lines: (stream, the heredocs at the file's lines, the
-    columns each stream line lost: `stripped`); None without any. A literal block keeps every line of its text
-    as written, less the block's indentation (YAML 1.2.2 §8.1.2), so line k of the script is the block's first
-    line plus k, its columns moved right by the indentation (and by the tabs a `<<-` strips). A folded
-    (`>`) or quoted `run:` is not read: its lines are not the file's."""
+    """The YAML stream kubectl reads from the heredocs of a CI configuration's shell scripts (a GitHub
+    workflow's `run: |` steps that bash or sh runs, a GitLab CI job's `script:` lines written `- |`:
+    `dockerrun.shell_blocks`), padded to the file's lines: (stream, the heredocs at the file's lines, the
+    columns each stream line lost: `stripped`); None without any. A literal block keeps every line of its
+    text as written, less the block's indentation (YAML 1.2.2 §8.1.2), so line k of the script is the
+    block's first line plus k, its columns moved right by the indentation (and by the tabs a `<<-` strips).
+    A folded (`>`), plain or quoted script is not read: its lines are not the file's."""
     if "<<" not in text or not _MARKER.search(text):
         return None
     from glmlint.parsers import yamlnodes as y
-    from glmlint.parsers.dockerrun import step_shell
+    from glmlint.parsers.dockerrun import shell_blocks
 
     lines = text.split("\n")
     out = [""] * len(lines)
     shifts: dict[int, int] = {}
     found: list[Heredoc] = []
-    for doc in docs:
-        for path, node in y.walk_maps(doc):
-            run = y.get(node, "run") if len(path) >= 2 and path[-2] == "steps" else None
-            if not y.is_scalar(run) or getattr(run, "style", "") != "|" \
-                    or step_shell(doc, path, node).rsplit("/", 1)[-1] not in ("bash", "sh"):
-                continue
-            start, indent = y.content(run, lines)
-            body: list[str] = []
-            for line in lines[start.line - 1:]:
-                if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
-                    break  # the next key: the block ends
-                body.append(line[indent:])
-            base = start.line - 1  # the file's 0-based line of the script's first line
-            # GitHub puts each `${{ expr }}`'s value in before the shell reads the script: an unknown word
-            # of the same length here (the stream keeps it as written, a `$` value kubectl's reader leaves unknown)
-            script = _EXPRESSION.sub(lambda m: "$" + "_" * (len(m.group()) - 1), "\n".join(body))
-            for doc_h in applied(script):
-                out[base + doc_h.first - 2] = "---"
-                for k in range(doc_h.first - 1, doc_h.last):
-                    row = body[k].rstrip("\r")
-                    tabs = len(row) - len(row.lstrip("\t")) if doc_h.tabs else 0
-                    out[base + k] = row[tabs:]
-                    shifts[base + k] = indent + tabs
-                found.append(Heredoc(base + doc_h.first, base + doc_h.last, doc_h.command, doc_h.expanded, doc_h.tabs))
+    for run in shell_blocks(docs):
+        if getattr(run, "style", "") != "|":
+            continue
+        start, indent = y.content(run, lines)
+        body: list[str] = []
+        for line in lines[start.line - 1:]:
+            if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+                break  # the next key: the block ends
+            body.append(line[indent:])
+        base = start.line - 1  # the file's 0-based line of the script's first line
+        # GitHub puts each `${{ expr }}`'s value in before the shell reads the script: an unknown word of the
+        # same length here (the stream keeps it as written, a `$` value kubectl's reader leaves unknown)
+        script = _EXPRESSION.sub(lambda m: "$" + "_" * (len(m.group()) - 1), "\n".join(body))
+        for doc_h in applied(script):
+            out[base + doc_h.first - 2] = "---"
+            for k in range(doc_h.first - 1, doc_h.last):
+                row = body[k].rstrip("\r")
+                tabs = len(row) - len(row.lstrip("\t")) if doc_h.tabs else 0
+                out[base + k] = row[tabs:]
+                shifts[base + k] = indent + tabs
+            found.append(Heredoc(base + doc_h.first, base + doc_h.last, doc_h.command, doc_h.expanded, doc_h.tabs))
     return ("\n".join(out), found, shifts) if found else None
 
 

@@ -157,3 +157,34 @@ def test_a_workflow_step_applying_a_heredoc_is_checked_at_the_workflow_columns(t
 ])
 def test_a_workflow_heredoc_not_applied_by_bash_is_not_read(tmp_path: Path, text: str) -> None:
     assert found(lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])) == []
+
+
+GITLAB = """\
+stages: [deploy]
+JOB:
+  stage: deploy
+  image: bitnami/kubectl:1.30
+  script:
+    - kubectl config use-context prod
+    - |
+      kubectl apply -f - <<EOF
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: x}
+      spec:
+        containers:
+        - name: x
+          image: busybox:1.36
+          securityContext: {privileged: true}
+      EOF
+"""
+
+
+@pytest.mark.parametrize("job, expected", [
+    ("deploy", [(".gitlab-ci.yml", "GLM003", 16, 41)]),
+    (".deploy", []),  # a hidden job runs only through a job that `extends` it
+])
+def test_a_gitlab_job_applying_a_heredoc_is_checked_at_the_file_columns(tmp_path: Path, job: str, expected) -> None:
+    report = lint(tmp_path, {".gitlab-ci.yml": GITLAB.replace("JOB", job) + "other:\n  script: [echo ok]\n"},
+                  ["GLM003"])
+    assert [(r.path, r.code, r.line, r.col) for r in report.results] == expected

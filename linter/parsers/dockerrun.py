@@ -1362,6 +1362,37 @@ def workflow_runs(docs: list[Any], lines: list[str]) -> Iterator[Snippet]:
                 yield snip
 
 
+def shell_blocks(docs: list[Any]) -> Iterator[Any]:
+    """The scalars of a CI configuration that bash or sh runs as a script: a GitHub workflow's (or
+    composite action's) `steps[].run` whose shell is bash or sh (`step_shell`), and the `before_script`,
+    `script` and `after_script` lines of the GitLab CI jobs that run (`gitlab_runs`), each once."""
+    seen: set[int] = set()
+    for doc in docs:
+        for path, node in y.walk_maps(doc):
+            run = y.get(node, "run") if len(path) >= 2 and path[-2] == "steps" else None
+            if y.is_scalar(run) and id(run) not in seen \
+                    and step_shell(doc, path, node).rsplit("/", 1)[-1] in ("bash", "sh"):
+                seen.add(id(run))
+                yield run
+        if not is_gitlab_ci(doc):
+            continue
+        entries = y.entries(doc)
+        default = y.get(doc, "default")
+        for name, (_k, job) in entries.items():
+            if name in _GITLAB_GLOBAL or name.startswith(".") or not y.is_map(job):
+                continue
+            inherit = _gitlab_key(entries, job, "inherit")
+            for key in _GITLAB_SCRIPTS:
+                block = _gitlab_key(entries, job, key)
+                if block is None and key != "script" and _gitlab_inherits(inherit, "default", key):
+                    block = y.get(default, key) if y.is_map(default) and key in y.entries(default) \
+                        else y.get(doc, key)
+                for line in _script_lines(block):
+                    if id(line) not in seen:
+                        seen.add(id(line))
+                        yield line
+
+
 def step_shell(doc: Any, path: tuple[str | int, ...], step: Any) -> str:
     """The program a step's `run:` runs with (GitHub Actions workflow syntax, `jobs.<job_id>.steps[*].shell`
     and `defaults.run.shell`): the step's `shell:`, else its job's `defaults: run: shell:`, else the
