@@ -77,6 +77,17 @@ def test_a_script_that_also_runs_docker_keeps_its_docker_run_lines(tmp_path: Pat
     text = script("cat <<EOF | kubectl apply -f -") + "docker run --privileged busybox\n"
     report = lint(tmp_path, {"deploy.sh": text}, ["GLM003"])
     assert found(report) == [("deploy.sh", "GLM003", 13)]
+    # the manifests left unchecked are said so, at the command that applies them
+    assert [(p.path, p.line, p.level) for p in report.problems] == [("deploy.sh", 3, "notice")]
+    assert "not checked" in report.problems[0].message
+
+
+@pytest.mark.parametrize("files", [
+    {"deploy.sh": script("cat <<EOF | kubectl apply -f -")},  # its manifests are checked: nothing to say
+    {"deploy.sh": script("cat > pod.yaml <<EOF") + "docker run --privileged busybox\n"},  # applies nothing
+])
+def test_no_notice_when_no_applied_manifest_is_left_out(tmp_path: Path, files: dict[str, str]) -> None:
+    assert lint(tmp_path, files, ["GLM003"]).problems == []
 
 
 @pytest.mark.parametrize("head", [
@@ -153,10 +164,17 @@ def test_a_workflow_step_applying_a_heredoc_is_checked_at_the_workflow_columns(t
     workflow(style=">"),  # folded: the shell gets other lines than the file's
     workflow(shell="shell: pwsh\n        "),  # PowerShell has no heredoc
     workflow("kubectl delete -f - <<EOF"),
-    workflow() + "      - run: docker run --rm busybox:1.36 true\n",  # read for its `docker run` lines only
 ])
 def test_a_workflow_heredoc_not_applied_by_bash_is_not_read(tmp_path: Path, text: str) -> None:
-    assert found(lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])) == []
+    report = lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])
+    assert found(report) == [] and report.problems == []
+
+
+def test_a_workflow_that_also_runs_docker_is_read_for_those_lines_and_says_so(tmp_path: Path) -> None:
+    text = workflow() + "      - run: docker run --rm busybox:1.36 true\n"
+    report = lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])
+    assert found(report) == []
+    assert [(p.line, p.level) for p in report.problems] == [(10, "notice")]
 
 
 GITLAB = """\

@@ -114,6 +114,10 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             applied = _applied_manifests(display, text, real_path, pods)
             if applied is not None:
                 return applied
+        elif "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
+            from glmlint import heredocs
+
+            _unchecked(source, heredocs.applied(text))
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
@@ -145,6 +149,15 @@ def _workflow_manifests(display: str, text: str, docs: list[object], real_path: 
 
     got = heredocs.in_workflow(text, docs)
     return _manifests_in(display, text, *got, real_path, pods) if got is not None else None
+
+
+def _unchecked(source: SourceFile, found: list[Heredoc]) -> None:
+    """A notice that the manifests a file applies from heredocs (`found`) are not checked: a file is read for
+    its `docker run` lines or for those manifests, not both (yet), and a part left out is said so."""
+    if found:
+        source.problems.append(Problem(source.path, found[0].first - 1, f"not checked: the Kubernetes manifests "
+                                       f"`{found[0].command} -f -` reads from a heredoc here (glmlint reads the "
+                                       f"file's `docker run` lines, and not yet both)", level="notice"))
 
 
 def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], shifts: dict[int, int], real_path: str,
@@ -240,11 +253,17 @@ def _parse_yaml(display: str, text: str, hint: str, real_path: str, duplicates: 
         if (dockerrun.MARKER.search(text) or dockerrun.JOB_CONTAINER.search(text)) \
                 and any(dockerrun.is_workflow(d) or dockerrun.is_taskfile(d) for d in docs):
             ran = dockerrun.parse_workflow(display, text, docs)  # `docker run` in CI steps
-        if (ran is None or not ran.workloads) and "<<" in text and any(dockerrun.is_workflow(d) for d in docs):
+        if "<<" in text and any(dockerrun.is_workflow(d) for d in docs):
             # `cat <<EOF | kubectl apply -f -` in a step (as in a script: read when no `docker run` is)
-            applied = _workflow_manifests(display, text, docs, real_path, pods)
-            if applied is not None:
-                return applied
+            if ran is None or not ran.workloads:
+                applied = _workflow_manifests(display, text, docs, real_path, pods)
+                if applied is not None:
+                    return applied
+            else:
+                from glmlint import heredocs
+
+                got = heredocs.in_workflow(text, docs)
+                _unchecked(ran, got[1] if got is not None else [])
         return ran  # (None: a CI workflow, Helm values, OpenAPI, ...: not ours, skipped silently)
     source.problems.extend(problems)
     return source
