@@ -1,6 +1,7 @@
 """Manifests a shell script applies from a heredoc (`cat <<EOF | kubectl apply -f -`): `glmlint.heredocs`."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -137,16 +138,7 @@ jobs:
       - name: apply
         SHELLrun: STYLE
           HEAD
-          apiVersion: v1
-          kind: Pod
-          metadata: {name: x}
-          spec:
-            containers:
-            - name: x
-              image: ${{ env.IMAGE }}
-              securityContext: {privileged: true}
-          EOF
-"""
+""" + textwrap.indent(POD.replace("IMAGE", "${{ env.IMAGE }}"), " " * 10) + "          EOF\n"
 
 
 def workflow(head: str = "kubectl apply -f - <<EOF", style: str = "|", shell: str = "") -> str:
@@ -186,16 +178,7 @@ JOB:
     - kubectl config use-context prod
     - |
       kubectl apply -f - <<EOF
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: x}
-      spec:
-        containers:
-        - name: x
-          image: busybox:1.36
-          securityContext: {privileged: true}
-      EOF
-"""
+""" + textwrap.indent(POD.replace("IMAGE", "busybox:1.36"), " " * 6) + "      EOF\n"
 
 
 @pytest.mark.parametrize("job, expected", [
