@@ -1,7 +1,7 @@
 """The Kubernetes manifests a shell script applies from a heredoc: `cat <<EOF | kubectl apply -f -`,
 `kubectl apply -f - <<EOF`, `oc create -f - <<'EOF'`, `cat <<'EOF' | envsubst | kubectl apply -f -`; in a shell
-script, or in a CI configuration's script: a GitHub workflow's `run: |` step, a GitLab CI job's `- |` line
-(`in_workflow`).
+script, or in a CI configuration's script: a GitHub workflow's `run: |` step, a GitLab CI job's `script: |`
+or `- |` line (`in_workflow`).
 
 Teams deploy with such scripts (`scripts/deploy.sh`); what kubectl reads from its standard input is a
 YAML stream like any manifest file (`kubectl apply -f -`: "-" is stdin, kubernetes/kubectl
@@ -46,10 +46,15 @@ class Heredoc:
     """One heredoc body a script feeds to `kubectl apply -f -`: its 1-based first and last lines (the
     delimiter's line excluded), the command line, whether the shell expands it, whether `<<-`."""
 
-    __slots__ = ("first", "last", "command", "expanded", "tabs")
+    __slots__ = ("first", "last", "command", "expanded", "tabs", "shell", "names")
 
-    def __init__(self, first: int, last: int, command: str, expanded: bool, tabs: bool) -> None:
+    def __init__(self, first: int, last: int, command: str, expanded: bool, tabs: bool, shell: bool = False,
+                 names: frozenset[str] | None = frozenset()) -> None:
         self.first, self.last, self.command, self.expanded, self.tabs = first, last, command, expanded, tabs
+        self.shell = shell  # the shell expands its `$VAR`, `${VAR}`, `$(...)`, backquotes (an unquoted delimiter)
+        # what `envsubst` replaces on the way: the `$VARIABLE`/`${VARIABLE}` references of these names, of
+        # every name (None), of none (empty: no envsubst)
+        self.names = names
 
 
 def applied(text: str) -> list[Heredoc]:
@@ -70,7 +75,7 @@ def applied(text: str) -> list[Heredoc]:
         verb = _verb(cmd)
         if verb is None or not _reads_stdin(cmd):
             continue
-        fed, substituted = _fed(cmd)
+        fed, names = _fed(cmd)
         if fed is None:
             continue
         first = fed.stdin_lines[0].line
@@ -81,7 +86,7 @@ def applied(text: str) -> list[Heredoc]:
             continue
         dash, single, double, bare = got.groups()
         word = single if single is not None else double if double is not None else bare.lstrip("\\")
-        expanded = substituted or (single is None and double is None and not bare.startswith("\\"))
+        shell = single is None and double is None and not bare.startswith("\\")
         last = first - 1
         end = None
         for k in range(first - 1, len(lines)):
@@ -93,30 +98,75 @@ def applied(text: str) -> list[Heredoc]:
         if end is None:
             continue  # no closing delimiter: the shell reads to the end (a broken script); left alone
         seen.add(first)
-        out.append(Heredoc(first, last, f"{cmd.argv[0].text.rsplit('/', 1)[-1]} {verb}", expanded, bool(dash)))
+        out.append(Heredoc(first, last, f"{cmd.argv[0].text.rsplit('/', 1)[-1]} {verb}", shell or names != frozenset(),
+                           bool(dash), shell, names))
     return out
 
 
-def _fed(cmd: Any) -> tuple[Any, bool]:
+def _fed(cmd: Any) -> tuple[Any, frozenset[str] | None]:
     """The command that reads the heredoc whose text reaches `cmd`'s standard input (itself, or `envsubst`
-    before it in the pipeline), and whether `envsubst` substitutes it on the way; (None, False) if none."""
+    before it in the pipeline), and the names `envsubst` substitutes on the way (`_substitutes`; empty:
+    none); (None, empty) if none."""
     if cmd.stdin_lines:
-        return cmd, False
+        return cmd, frozenset()
     before = cmd.upstream[-1] if cmd.upstream else None
-    if before is not None and before.name == "envsubst" and before.stdin_lines and _substitutes(before):
-        return before, True
-    return None, False
+    names = _substitutes(before) if before is not None and before.name == "envsubst" and before.stdin_lines \
+        else frozenset()
+    return (before, names) if names != frozenset() else (None, frozenset())
 
 
-def _substitutes(cmd: Any) -> bool:
-    """`envsubst` or `envsubst SHELL-FORMAT` (GNU gettext-runtime 0.22.5 envsubst(1)): standard input copied to
-    standard output with its `$VARIABLE`/`${VARIABLE}` references replaced by the environment's values (those
-    SHELL-FORMAT names, when given). Not `-v`/`--variables` (it prints the names SHELL-FORMAT references,
-    standard input ignored), `-h`/`-V` nor an option another envsubst reads (a8m/envsubst's `-no-unset`)."""
+def _substitutes(cmd: Any) -> frozenset[str] | None:
+    """What `envsubst` or `envsubst SHELL-FORMAT` replaces (GNU gettext-runtime 0.22.5 envsubst(1)): standard
+    input copied to standard output with its `$VARIABLE`/`${VARIABLE}` references replaced by the
+    environment's values, every one (None), or those SHELL-FORMAT references (their names). Empty: not so
+    (`-v`/`--variables` prints the names SHELL-FORMAT references, standard input ignored; `-h`/`-V`, or an
+    option another envsubst reads, a8m/envsubst's `-no-unset`)."""
     words = [w.text for w in cmd.args]
     if words[:1] == ["--"]:
         words = words[1:]
-    return len(words) == 0 or (len(words) == 1 and not words[0].startswith("-"))
+    if not words:
+        return None
+    if len(words) == 1 and not words[0].startswith("-"):
+        return frozenset(a or b for a, b in _REFERENCE.findall(words[0])) or frozenset({""})
+    return frozenset()
+
+
+def unknown_values(stream: str, docs: list[Heredoc]) -> str:
+    """`stream` (`stream`, `in_workflow`) with what the shell or `envsubst` replaces in each heredoc (`$VAR`,
+    `${VAR}`, `$(...)`, backquotes; `envsubst`'s references; a workflow's `${{ expr }}`, which GitHub replaces
+    first) written as a plain word of the same length (`_placeholder`):
+    a value not known here, as the text before it is (a `$` value), but one YAML reads anywhere (`{app: ${APP}}`
+    is no YAML until the shell fills it in)."""
+    lines = stream.split("\n")
+    for doc in docs:
+        for k in range(doc.first - 1, min(doc.last, len(lines))):
+            line = _EXPRESSION.sub(_placeholder, lines[k]) if "${{" in lines[k] else lines[k]  # (GitHub's, first)
+            if doc.shell:
+                line = _EXPANSION.sub(lambda m: m.group() if m.group().startswith("\\") else _placeholder(m), line)
+            if doc.names != frozenset():
+                line = _REFERENCE.sub(lambda m: _placeholder(m) if doc.names is None or (m.group(1) or m.group(2))
+                                      in doc.names else m.group(), line)  # type: ignore[operator]
+            lines[k] = line
+    return "\n".join(lines)
+
+
+def _placeholder(m: re.Match[str]) -> str:
+    """`$NAME` padded to the reference's length (`${APP}` -> `$APP__`), `$` and underscores for another expansion."""
+    text = m.group()
+    name = _NAME.match(text)
+    head = "$" + name.group(1) if name is not None else "$"
+    return head + "_" * (len(text) - len(head))
+
+
+_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+# what the shell expands in an unquoted heredoc (POSIX XCU 2.7.4: parameter expansion, command substitution,
+# arithmetic expansion; a backslash keeps `$` and a backquote as they are), one line at a time
+_EXPANSION = re.compile(r"\\[$`\\]|\$\{[^}\n]*\}|\$\(\([^\n]*?\)\)|\$\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|`[^`\n]*`"
+                        r"|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]")
+# a reference envsubst replaces (gettext envsubst.c: `$NAME`, `${NAME}`)
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _verb(cmd: object) -> str | None:
@@ -156,7 +206,7 @@ def _reads_stdin(cmd: object) -> bool:
 
 def in_workflow(text: str, docs: list[Any]) -> tuple[str, list[Heredoc], dict[int, int]] | None:
     """The YAML stream kubectl reads from the heredocs of a CI configuration's shell scripts (a GitHub
-    workflow's `run: |` steps that bash or sh runs, a GitLab CI job's `script:` lines written `- |`:
+    workflow's `run: |` steps that bash or sh runs, a GitLab CI job's `script: |` or its lines written `- |`:
     `dockerrun.shell_blocks`), padded to the file's lines: (stream, the heredocs at the file's lines, the
     columns each stream line lost: `stripped`); None without any. A literal block keeps every line of its
     text as written, less the block's indentation (YAML 1.2.2 §8.1.2), so line k of the script is the
@@ -191,7 +241,8 @@ def in_workflow(text: str, docs: list[Any]) -> tuple[str, list[Heredoc], dict[in
                 tabs = len(row) - len(row.lstrip("\t")) if doc_h.tabs else 0
                 out[base + k] = row[tabs:]
                 shifts[base + k] = indent + tabs
-            found.append(Heredoc(base + doc_h.first, base + doc_h.last, doc_h.command, doc_h.expanded, doc_h.tabs))
+            found.append(Heredoc(base + doc_h.first, base + doc_h.last, doc_h.command, doc_h.expanded, doc_h.tabs,
+                                 doc_h.shell, doc_h.names))
     return ("\n".join(out), found, shifts) if found else None
 
 

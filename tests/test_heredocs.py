@@ -189,3 +189,36 @@ def test_a_gitlab_job_applying_a_heredoc_is_checked_at_the_file_columns(tmp_path
     report = lint(tmp_path, {".gitlab-ci.yml": GITLAB.replace("JOB", job) + "other:\n  script: [echo ok]\n"},
                   ["GLM003"])
     assert [(r.path, r.code, r.line, r.col) for r in report.results] == expected
+
+
+FLOW = """apiVersion: v1
+kind: Pod
+metadata: {name: ${APP}, labels: {app: ${APP}}}
+spec: {hostPID: true, containers: [{name: c, image: "busybox:$(cat tag)"}]}
+"""
+
+
+@pytest.mark.parametrize("head, names", [
+    ("kubectl apply -f - <<EOF", None),  # the shell fills `${APP}` in before kubectl reads it
+    ("cat <<'EOF' | envsubst | kubectl apply -f -", None),
+    ("cat <<'EOF' | envsubst '$APP' | kubectl apply -f -", None),
+    ("kubectl apply -f - <<'EOF'", "EOF"),  # kubectl gets `{app: ${APP}}` as written: no YAML, refused
+    ("cat <<'EOF' | envsubst '$OTHER' | kubectl apply -f -", "EOF"),  # envsubst leaves `${APP}`
+])
+def test_a_value_the_shell_fills_into_a_flow_collection(tmp_path: Path, head: str, names: str | None) -> None:
+    text = f"#!/bin/sh\nset -e\n{head}\n{FLOW}EOF\n" + script("kubectl apply -f - <<EOF").split("set -e\n", 1)[1]
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM003", "GLM009"])
+    checked = [("deploy.sh", "GLM009", 7)] if names is None else []
+    # the heredoc after it is read all the same
+    assert found(report) == [*checked, ("deploy.sh", "GLM003", 17)]
+    if names is None:
+        assert report.problems == [] and "`$APP__`" not in report.results[0].message
+    else:
+        assert [(p.line, p.level) for p in report.problems] == [(3, "notice")]
+        assert "is not YAML" in report.problems[0].message
+
+
+def test_a_workflow_expression_in_a_flow_collection(tmp_path: Path) -> None:
+    text = workflow().replace("metadata: {name: x}", "metadata: {name: x, labels: {app: ${{ env.APP }}}}")
+    report = lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])
+    assert [(r.line, r.col) for r in report.results] == [(18, 45)] and report.problems == []

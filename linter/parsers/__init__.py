@@ -151,6 +151,29 @@ def _workflow_manifests(display: str, text: str, docs: list[object], real_path: 
     return _manifests_in(display, text, *got, real_path, pods) if got is not None else None
 
 
+def _each_body(display: str, stream: str, found: list[Heredoc]) -> tuple[list[object] | None, str, list[Problem]]:
+    """The documents of `stream` with each heredoc body that is not YAML left out, a notice naming each at its
+    command's line, and the stream without them; None as the documents when none is left."""
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    lines = stream.split("\n")
+    problems: list[Problem] = []
+    for doc in found:
+        try:
+            yamlnodes.compose_all("\n".join(lines[doc.first - 1:doc.last]))
+        except yamlnodes.YamlError as exc:
+            problems.append(Problem(display, doc.first - 1, f"not checked: what `{doc.command} -f -` reads from "
+                                    f"the heredoc here is not YAML (kubectl refuses it): line "
+                                    f"{doc.first + exc.line - 1}: {exc}", level="notice"))
+            lines[doc.first - 2:doc.last] = [""] * (doc.last - doc.first + 2)
+    stream = "\n".join(lines)
+    try:
+        docs = yamlnodes.compose_all(stream)
+    except yamlnodes.YamlError:
+        return None, stream, problems
+    return (docs if len(problems) < len(found) else None), stream, problems
+
+
 def _unchecked(source: SourceFile, found: list[Heredoc]) -> None:
     """A notice that the manifests a file applies from heredocs (`found`) are not checked: a file is read for
     its `docker run` lines or for those manifests, not both (yet), and a part left out is said so."""
@@ -165,10 +188,20 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
     """The Kubernetes file kubectl reads from heredocs (`stream`, at the lines of `text`; `shifts`: the columns
     each line of it lost), as `_applied_manifests` says."""
     import glmlint.parsers.yamlnodes as yamlnodes
-    from glmlint import records
+    from glmlint import heredocs, records
 
+    problems: list[Problem] = []
     try:
         docs = yamlnodes.compose_all(stream)
+    except yamlnodes.YamlError:
+        # what the shell (or envsubst) fills in may be what makes it YAML (`labels: {app: ${APP}}`): each
+        # such value a plain unknown word; a body that is still no YAML is one kubectl refuses, said and left out
+        stream = heredocs.unknown_values(stream, found)
+        docs, stream, problems = _each_body(display, stream, found)
+        if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
+            return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
+                              applied_by=f"`{found[0].command} -f -`") if problems else None
+    try:
         yamlnodes.shift_columns(docs, shifts)
         source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
     except (ParseError, Skip, yamlnodes.YamlError):
@@ -177,6 +210,7 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
     composed = None
     if source is None or source.format is not Format.KUBERNETES:
         return None
+    source.problems.extend(problems)
     def how(line: int) -> str:
         doc = next((h for h in found if h.first - 1 <= line <= h.last), found[0])
         return f"`{doc.command} -f -`"
