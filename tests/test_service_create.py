@@ -53,6 +53,9 @@ def test_absent_hardening_is_not_reported_and_no_fix_is_offered(tmp_path: Path) 
     "docker service create -v /var/run/docker.sock:/var/run/docker.sock -p 8888:8888 jupyter/base-notebook:2024-05-01",
     "docker service create --publish published=8888,target=8888,host_ip=127.0.0.1 jupyter/base-notebook:2024-05-01",
     "docker service create --net host -p 8888:8888 jupyter/base-notebook:2024-05-01",  # `docker run`'s alias only
+    "docker service create --publish published=99999,target=8888 jupyter/base-notebook:2024-05-01",  # no port
+    "docker service create -p 8888:8888:8888 jupyter/base-notebook:2024-05-01",  # a host IP `8888`: refused
+    "docker service create -p published=,target= jupyter/base-notebook:2024-05-01",  # short syntax, no port
     "docker service update --publish-add 8888:8888 nb",  # changes a service created elsewhere
     "podman service create -p 8888:8888 jupyter/base-notebook:2024-05-01",
 ])
@@ -78,6 +81,7 @@ def test_long_syntax_ports_and_a_shell_split_entrypoint() -> None:
     ("published=${PORT},target=8888", []),  # the shell's value: not known, the rest of the line is read
     ("${PORT}:8888", [("${PORT}", "8888")]),
     ("8888:8888", [("8888", "8888")]),
+    (":8888:8888", [("8888", "8888")]),  # an empty host IP is none: every interface
 ])
 def test_a_published_port_a_variable_gives(publish: str, ports: list[tuple[str, str]]) -> None:
     from glmlint.parsers import parse

@@ -2347,6 +2347,8 @@ _SERVICE_AS_RUN = {"user": "user", "read-only": "read-only", "cap-add": "cap-add
                    "limit-memory": "memory", "network": "network"}
 # the CLI's test for a `--publish` in the long syntax (opts/swarmopts/port.go `PortOpt.Set`: unanchored)
 _SERVICE_LONG_PORT = re.compile(r"\w+=\w+(,\w+=\w+)*")
+# the short syntax without a host IP (which the CLI refuses; an empty one is none): `[[:]published:]target[/protocol]`
+_SERVICE_SHORT_PORT = re.compile(r"^:?((?:\d*(?:-\d+)?:)?\d+(?:-\d+)?)(?:/(?:tcp|udp|sctp))?$")
 
 
 def _service_create(argv: tuple[Word, ...]) -> int | None:
@@ -2411,8 +2413,11 @@ def _service_port(value: str) -> str | None:
     written, but a host IP is refused ("hostip is not supported": docker/cli v29.7.2 opts/swarmopts/port.go
     `PortOpt.Set`, since v18.06)."""
     if not _SERVICE_LONG_PORT.search(value):
-        spec = value.split("/", 1)[0]
-        return None if spec.count(":") > 1 or "[" in spec else value
+        if "$" in value or "`" in value:
+            spec = value.split("/", 1)[0]
+            return None if spec.count(":") > 1 or "[" in spec else value  # read as `docker run -p`'s
+        got = _SERVICE_SHORT_PORT.match(value)  # (go-connections nat.ParsePortSpec: numbers, ranges, a protocol)
+        return value if got is not None and all(int(n) <= 65535 for n in re.findall(r"\d+", got.group(1))) else None
     fields: dict[str, str] = {}
     for field in value.split(","):  # (a CSV record; no field of the four holds a comma)
         key, eq, val = field.lower().partition("=")
@@ -2420,7 +2425,8 @@ def _service_port(value: str) -> str | None:
             return None
         fields[key] = val
     target, published = fields.get("target", ""), fields.get("published")
-    if not target.isdigit() or published is not None and not published.isdigit() \
+    if not target.isdigit() or not 0 < int(target) <= 65535 \
+            or published is not None and not (published.isdigit() and int(published) <= 65535) \
             or fields.get("protocol", "tcp") not in ("tcp", "udp", "sctp") or fields.get("mode", "ingress") not in ("ingress", "host"):
         return None
     proto = fields.get("protocol", "tcp")
