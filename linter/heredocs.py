@@ -17,8 +17,8 @@ reader takes a `$` value as unknown: an image `${IMAGE}` is not a pinned or unpi
 quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) nothing is expanded. A heredoc piped through `envsubst`
 on its way (`cat <<'EOF' | envsubst | kubectl apply -f -`, `envsubst <<EOF | kubectl apply -f -`) is read
 the same, its `$VARIABLE`/`${VARIABLE}` references being the environment's values (`_substitutes`).
-Only `apply` and `create` (and `replace`) read manifests to run them: `kubectl delete -f -` or
-`cat > pod.yaml <<EOF` runs nothing.
+Only `apply` and `create` (and `replace`) read manifests to run them: `kubectl delete -f -`,
+`kubectl apply --dry-run=client -f -` or `cat > pod.yaml <<EOF` runs nothing.
 """
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def applied(text: str) -> list[Heredoc]:
     seen: set[int] = set()
     for cmd in cmds:
         verb = _verb(cmd)
-        if verb is None or not _reads_stdin(cmd):
+        if verb is None or not _reads_stdin(cmd) or _dry_run(cmd):
             continue
         fed, names = _fed(cmd)
         if fed is None:
@@ -189,6 +189,21 @@ def _verb(cmd: object) -> str | None:
             continue
         return a if a in _VERBS else None
     return None
+
+
+def _dry_run(cmd: object) -> bool:
+    """`--dry-run`, `--dry-run=client|server` (or a true boolean): kubectl sends nothing to persist; a value it
+    does not take stops it (kubernetes/kubectl v0.36.3 = 73fdc7a3 pkg/cmd/util/helpers.go `AddDryRunFlag`, its
+    NoOptDefVal "unchanged" read as client, and `GetDryRunStrategy`). `--dry-run=none` (or a false boolean)
+    applies."""
+    for w in getattr(cmd, "args", ()):
+        name, eq, value = w.text.partition("=")
+        if name == "--dry-run" and not (eq and value in _APPLIES):
+            return True
+    return False
+
+
+_APPLIES = frozenset({"none", "0", "f", "F", "false", "FALSE", "False"})  # (Go strconv.ParseBool's false)
 
 
 def _reads_stdin(cmd: object) -> bool:

@@ -31,6 +31,7 @@ def script(head: str, image: str = "busybox:1.36", tail: str = "EOF") -> str:
     "kubectl --context prod apply --filename=- <<\"EOF\"",
     "oc create -n ml -f - <<EOF",
     "cat << EOF | kubectl -n ml apply --server-side -f -",
+    "kubectl apply --dry-run=none -f - <<EOF",  # applies
 ])
 def test_applied_heredoc_is_checked_at_the_script_lines(tmp_path: Path, head: str) -> None:
     report = lint(tmp_path, {"deploy.sh": script(head)}, ["GLM003"])
@@ -44,6 +45,9 @@ def test_applied_heredoc_is_checked_at_the_script_lines(tmp_path: Path, head: st
     "cat > pod.yaml <<EOF",  # written to a file
     "kubectl apply -f pod.yaml <<EOF",  # kubectl reads the file, not its stdin
     "cat <<EOF | kubectl diff -f -",
+    "kubectl apply --dry-run=client -f - <<EOF",  # prints what it would send
+    "kubectl apply --dry-run=server -f - <<EOF",  # validated, not persisted
+    "kubectl apply --dry-run -f - <<EOF",  # (deprecated: client)
     "kubectl apply -f - <<<\"$POD\"; cat <<EOF",
 ])
 def test_heredoc_not_applied_is_not_read(tmp_path: Path, head: str) -> None:
