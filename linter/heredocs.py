@@ -27,10 +27,11 @@ from typing import Any
 
 from glmlint import lazyre
 
-_CLIS = frozenset({"kubectl", "oc", "microk8s.kubectl", "k3s"})
+_CLIS = frozenset({"kubectl", "oc", "microk8s.kubectl", "k3s", "microk8s", "minikube"})
+_WRAPPERS = frozenset({"k3s", "microk8s"})  # run kubectl as their `kubectl` subcommand
 _VERBS = frozenset({"apply", "create", "replace"})
 # the cheap test a script passes before its commands are read
-_MARKER = lazyre.compile(r"\b(?:kubectl|oc|k3s)\b[^\n]*\b(?:apply|create|replace)\b")
+_MARKER = lazyre.compile(r"\b(?:kubectl|oc)\b[^\n]*\b(?:apply|create|replace)\b")
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}")  # a GitHub Actions expression, `${{ env.IMAGE }}`
 # a heredoc operator (not a here-string `<<<`) and its delimiter word
 _OPERATOR = re.compile(r"(?<!<)<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|(\\?[^\s;&|<>()'\"]+))(?!<)")
@@ -98,7 +99,9 @@ def applied(text: str) -> list[Heredoc]:
         if end is None:
             continue  # no closing delimiter: the shell reads to the end (a broken script); left alone
         seen.add(first)
-        out.append(Heredoc(first, last, f"{cmd.argv[0].text.rsplit('/', 1)[-1]} {verb}", shell or names != frozenset(),
+        prog = cmd.argv[0].text.rsplit("/", 1)[-1]
+        label = f"{prog} kubectl {verb}" if prog in _WRAPPERS or prog == "minikube" else f"{prog} {verb}"
+        out.append(Heredoc(first, last, label, shell or names != frozenset(),
                            bool(dash), shell, names))
     return out
 
@@ -174,10 +177,15 @@ def _verb(cmd: object) -> str | None:
     if not argv or argv[0].text.rsplit("/", 1)[-1] not in _CLIS:
         return None
     args = [w.text for w in argv[1:]]
-    if argv[0].text.rsplit("/", 1)[-1] == "k3s":
+    prog = argv[0].text.rsplit("/", 1)[-1]
+    if prog in _WRAPPERS:  # `k3s kubectl ...`, `microk8s kubectl ...`: kubectl with the words after it
         if not args or args[0] != "kubectl":
             return None
         args = args[1:]
+    elif prog == "minikube":  # `minikube kubectl -- ...`: kubectl with the words after `--`
+        if not args or args[0] != "kubectl" or "--" not in args:
+            return None  # (without `--` minikube reads the options as its own: minikube.sigs.k8s.io/docs/commands/kubectl)
+        args = args[args.index("--") + 1:]
     k = 0
     while k < len(args):
         a = args[k]

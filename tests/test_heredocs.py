@@ -32,6 +32,8 @@ def script(head: str, image: str = "busybox:1.36", tail: str = "EOF") -> str:
     "oc create -n ml -f - <<EOF",
     "cat << EOF | kubectl -n ml apply --server-side -f -",
     "kubectl apply --dry-run=none -f - <<EOF",  # applies
+    "microk8s kubectl apply -f - <<EOF",
+    "minikube kubectl -- apply -f - <<EOF",
 ])
 def test_applied_heredoc_is_checked_at_the_script_lines(tmp_path: Path, head: str) -> None:
     report = lint(tmp_path, {"deploy.sh": script(head)}, ["GLM003"])
@@ -48,6 +50,7 @@ def test_applied_heredoc_is_checked_at_the_script_lines(tmp_path: Path, head: st
     "kubectl apply --dry-run=client -f - <<EOF",  # prints what it would send
     "kubectl apply --dry-run=server -f - <<EOF",  # validated, not persisted
     "kubectl apply --dry-run -f - <<EOF",  # (deprecated: client)
+    "minikube kubectl apply -f - <<EOF",  # minikube reads `-f` as its own option without `--`
     "kubectl apply -f - <<<\"$POD\"; cat <<EOF",
 ])
 def test_heredoc_not_applied_is_not_read(tmp_path: Path, head: str) -> None:
