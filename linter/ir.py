@@ -797,6 +797,9 @@ class Workload:
     # its start words stand for values written inside a string (a KubeRay RayService's `serveConfigV2`:
     # a Ray Serve LLM config's `engine_kwargs`), not words of a command line: no fix edits them
     words_in_text: bool = False
+    # why no fix is written for it ("" when one may be): a command line whose CLI takes other options than
+    # the format's (`docker service create`), where a fix's edit would make it refuse the line
+    no_fix: str = ""
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it (`_ABSENT`). The absent settings
