@@ -629,14 +629,15 @@ def _m56(_F, _s):
   _s(self, 'user_env', user_env)
  return __init__
 
-def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5):
- def __init__(self, name, kind, loc, path, claim, owner_kept):
+def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
+ def __init__(self, name, kind, loc, path, claim, owner_kept, modes):
   _s0(self, name)
   _s1(self, kind)
   _s2(self, loc)
   _s3(self, path)
   _s4(self, claim)
   _s5(self, owner_kept)
+  _s6(self, modes)
  return __init__
 
 def _m58(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65, _s66, _s67):
@@ -1502,7 +1503,7 @@ MAKERS = {
     (('name', 'base', 'from_loc', 'parent', 'index', 'instructions', 'env', 'env_vars', 'user', 'entrypoint', 'cmd', 'cmd_inst', 'entrypoint_inst', 'ports', 'steps', 'step_dirs', 'stage_copies', 'image_uses', 'files', 'cmd_set_here', 'base_loc', 'base_resolved', 'downloads', 'modes', 'owners', 'copied_in', 'workdir', 'copies', 'scripts', 'shell', 'looked', 'bases'), (5, 6, 7, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 27, 28, 29, 30, 31), False, False, False): _m54,
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m55,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m56,
-    (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept'), (), True, True, False): _m57,
+    (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept', 'modes'), (), True, True, False): _m57,
     (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'host_callers', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m58,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m59,
     (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m60,

@@ -162,6 +162,11 @@ so does a claim written in the scan with access modes that hold neither ReadWrit
 (a ReadWriteMany model cache shared by replicas on EFS, Filestore or NFS) or with `volumeMode: Block`: a CSI
 driver's default `fsGroupPolicy` gives files to the fsGroup only for a ReadWriteOnce volume, so no fix is
 offered for a container that writes one, and the finding says why (a claim not in the scan gets the fsGroup).
+Nor for a container that mounts a Secret, ConfigMap, projected or downwardAPI volume whose `defaultMode` (or
+an item's `mode`) gives others no read bit (a Kaggle or Hugging Face key with `0400`) while the pod sets no
+`fsGroup`, or that starts a program from one without an execute bit the new uid holds (a start script from a
+ConfigMap with `0700`): the kubelet writes those files root's, group-owned by the pod's fsGroup with only the
+group's read bit added (`changeFilePermission`), so another uid could not read or run them.
 No fix is offered where the new uid could not write what the workload writes at start: a file among the
 image's own code (Open WebUI's `.webui_secret_key` without `WEBUI_SECRET_KEY`), or the data a cataloged
 service keeps (Qdrant's `./storage`, MLflow's `mlflow.db`, Open WebUI's `data`: services.yaml `writes`) in
@@ -319,6 +324,10 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
         fix, note, held = None, why, True
     if fix is not None and (why := _kept_claims(workload)):
         # a ReadWriteMany claim (the model cache replicas share): the kubelet leaves its files their owner
+        fix, note, held = None, why, True
+    if fix is not None and (why := _owner_only_files(workload)):
+        # a Kaggle key mounted from a Secret with `defaultMode: 0400`, a start script from a ConfigMap with
+        # 0700: the kubelet writes them root's, and another uid can neither read nor run them
         fix, note, held = None, why, True
     if fix is not None and (why := _root_owned_writes(workload)):
         # Open WebUI's key file among its code, Qdrant's `./storage`, MLflow's `mlflow.db` where it starts, a
@@ -869,6 +878,36 @@ def _kept_claims(workload: Workload) -> str:
                     f"ReadWriteOnce one (or a driver with `fsGroupPolicy: File`), so they stay root's and another "
                     f"uid cannot write them; give the directory to the uid (`chown`, an NFS export's owner), then "
                     f"run as a non-root user)")
+    return ""
+
+
+def _owner_only_files(workload: Workload) -> str:
+    """Why the fix's uid could not use a file the Kubernetes container mounts from a Secret, ConfigMap, projected or
+    downwardAPI volume, else "": the kubelet writes them root's with the written mode (`defaultMode`, an item's
+    `mode`), group-owned by the pod's fsGroup with the group's read bit added when it sets one (kubernetes
+    pkg/volume/volume_linux.go `changeFilePermission`, roMask 0440, no execute bit). Another uid reads one only
+    through the others' read bit (or that group), and runs one as its start command only through an execute
+    bit it holds."""
+    if workload.format is not Format.KUBERNETES or workload.pod is None:
+        return ""
+    fs_group = workload.pod.context.fs_group is not None
+    moded = {v.name: v for v in workload.pod.volumes if v.modes}
+    programs = [c.argv[0].text for c in workload.process if c.argv and c.argv[0].text.startswith("/")]
+    for mount in workload.mounts:
+        v = moded.get(mount.source or "")
+        if v is None or mount.kind != "volume":
+            continue
+        target = mount.target.rstrip("/") + "/"
+        runs = next((p for p in programs if p.startswith(target)), None)
+        for mode, _loc in v.modes:
+            if not mode & 0o004 and not fs_group:
+                return (f" (no automatic fix: it mounts the {v.kind} volume `{v.name}` at {mount.target}, whose files "
+                        f"are mode {mode:04o}: the kubelet writes them root's, and another uid cannot read them; "
+                        f"give others (or the pod's `fsGroup`) read access, then run as a non-root user)")
+            if runs is not None and not mode & 0o001 and not (fs_group and mode & 0o010):
+                return (f" (no automatic fix: it starts {runs} from the {v.kind} volume `{v.name}`, mode {mode:04o}: "
+                        f"the kubelet writes it root's, and another uid cannot run it; make it executable by others "
+                        f"(`0755`), then run as a non-root user)")
     return ""
 
 
