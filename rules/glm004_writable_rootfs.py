@@ -64,7 +64,8 @@ Qdrant its `./storage` and `./snapshots` in `/qdrant`; Open WebUI its database i
 `/opt/bitnami/redis/etc/redis.conf` at every start), unless a writable volume holds
 that directory, nor for one whose start command installs packages (`pip install gunicorn && gunicorn …`,
 `apt-get install`: site-packages and the system's directories are on the root filesystem; pip's `--target` in
-`/tmp` or on a writable volume keeps the fix), nor for one whose start command (an entrypoint script the
+`/tmp` or on a writable volume keeps the fix) or generates code there (`npx prisma generate` writes
+`node_modules/.prisma/client`: AnythingLLM's entrypoint), nor for one whose start command (an entrypoint script the
 build copies in is read) removes, links, copies, moves or touches a path of the image's own filesystem that no
 writable mount holds (`rm -rf "${ROOT}/input"; ln -sT /data/input "${ROOT}/input"`, variables read from the
 image's `ENV`; an `rm -r` or `ln` of a path the scan cannot read counts too; an `rm` only of what the build put
@@ -147,7 +148,7 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
         return bool(where) and (where == "/tmp" or where.startswith("/tmp/")
                                 or any(covers(m, posixpath.normpath(where)) for m in workload.mounts))
 
-    from glmlint.rules.glm001_run_as_root import image_installs, start_install
+    from glmlint.rules.glm001_run_as_root import GENERATORS, image_installs, start_install
 
     own = image_installs(workload)
     if own is not None:
@@ -157,8 +158,9 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
     install = start_install(workload, elsewhere=writable)
     if install is not None:
         # field23 F23-5: `pip install gunicorn && gunicorn …` writes site-packages, on the image's root filesystem
-        return (f" (no automatic fix: its start command installs packages (`{install[1]}`), which writes the "
-                f"image's own directories: on a read-only root it fails; install them in the image build, then "
+        what = ("generates code", "generate it") if install[0] in GENERATORS else ("installs packages", "install them")
+        return (f" (no automatic fix: its start command {what[0]} (`{install[1]}`), which writes the "
+                f"image's own directories: on a read-only root it fails; {what[1]} in the image build, then "
                 f"make the root filesystem read-only)")
     for path in listed:  # (the paths `_fix` would make writable)
         if any(covers(m, path) for m in workload.mounts):

@@ -21,9 +21,11 @@ from glmlint.runner import scan
     ("http://host.containers.internal:11434/api;http://ollama:11434", (), [("host.containers.internal:11434", "11434")]),
     ("http://172.17.0.1:8000/v1", (), [("172.17.0.1:8000", "8000")]),
     ("http://llm-host:8000/v1", ("llm-host",), [("llm-host:8000", "8000")]),
-    # the service's own name, a bare host without a port, another host: not through the host's gateway
+    # an option's value (`--db=`), and a gateway without a port (the client's default port: any published one)
+    ("--db=host.docker.internal:5432", (), [("host.docker.internal:5432", "5432")]),
+    ("host.docker.internal", (), [("host.docker.internal", "*")]),
+    # the service's own name, another host: not through the host's gateway
     ("http://ollama:11434", (), []),
-    ("host.docker.internal", (), []),
     ("http://llm-host:8000/v1", (), []),
 ])
 def test_host_ports(value, aliases, want) -> None:
@@ -58,3 +60,21 @@ def test_port_called_through_the_host_keeps_every_interface(tmp_path: Path, host
     fixes = fix_report(report, Options(unsafe=True))
     new = fixes[0].new_text if fixes else path.read_text()
     assert ('"127.0.0.1:5432:5432"' in new) is fixed
+
+
+@pytest.mark.parametrize(("environment", "fixed"), [
+    # host and port in two variables, the usual way apps take a database (review A25 X1)
+    ('{DB_HOST: host.docker.internal, DB_PORT: "5432"}', False),
+    ('{DB_HOST: host.docker.internal, DB_PORT: "5433"}', True),
+    # no port written: the client's default may be any published port
+    ("{OLLAMA_HOST: host.docker.internal}", False),
+    ('{DB_HOST: db, DB_PORT: "5432"}', True),
+])
+def test_port_named_apart_from_the_gateway(tmp_path: Path, environment: str, fixed: bool) -> None:
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PGPASS}\n"
+                    "    ports: [\"5432:5432\"]\n  app:\n    image: myorg/app:1.0\n"
+                    f"    environment: {environment}\n")
+    report = scan([str(path)], select(builtin_rules(), ["GLM016"]), root=str(tmp_path))
+    [finding] = report.results
+    assert (finding.fix is not None) is fixed

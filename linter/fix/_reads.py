@@ -4,7 +4,7 @@ fixture and corpus file. Do not edit."""
 
 READS: dict[str, frozenset[str]] = {
     'GLM001': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.context', 'pod.host_users', 'pod.os', 'pod.volumes', 'ports', 'privilege_drop', 'privileged', 'process', 'run_as_non_root', 'runnable', 'serving_format', 'sysctls', 'user', 'workdir']),
-    'GLM002': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'cap_drop', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.os', 'ports', 'process', 'run_as_non_root', 'serving_format', 'sysctls', 'user', 'workdir']),
+    'GLM002': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'cap_drop', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.os', 'ports', 'privileged', 'process', 'run_as_non_root', 'serving_format', 'sysctls', 'user', 'workdir']),
     'GLM003': frozenset(['files', 'label', 'mounts', 'privileged', 'process']),
     'GLM004': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'pod.os', 'process', 'read_only_rootfs', 'run_as_non_root', 'serving_format', 'user', 'workdir']),
     'GLM005': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'files', 'format', 'image', 'label', 'process', 'start_env']),
@@ -44,7 +44,7 @@ READS: dict[str, frozenset[str]] = {
 
 COMPOSE_READS: dict[str, frozenset[str]] = {
     'GLM001': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'cap_add', 'command', 'copied_in', 'copy_owners', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'pod', 'privilege_drop', 'privileged', 'process', 'read_only_rootfs', 'run_as_non_root', 'runnable', 'serving_format', 'start_env', 'user', 'workdir']),
-    'GLM002': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'cap_drop', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'run_as_non_root', 'serving_format', 'start_env', 'sysctls', 'user', 'workdir']),
+    'GLM002': frozenset(['anchor', 'base_image', 'build', 'build_steps', 'cap_add', 'cap_drop', 'command', 'copied_in', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'host_network', 'image', 'label', 'mounts', 'partial', 'pod', 'privileged', 'process', 'run_as_non_root', 'serving_format', 'start_env', 'sysctls', 'user', 'workdir']),
     'GLM003': frozenset(['files', 'label', 'mounts', 'privileged', 'process']),
     'GLM004': frozenset(['anchor', 'base_image', 'build', 'build_args', 'build_steps', 'command', 'copied_in', 'copy_owners', 'entrypoint', 'env', 'env_imports', 'files', 'format', 'image', 'label', 'mounts', 'partial', 'pod', 'process', 'read_only_rootfs', 'run_as_non_root', 'serving_format', 'start_env', 'user', 'workdir']),
     'GLM005': frozenset(['anchor', 'base_image', 'command', 'entrypoint', 'env', 'files', 'format', 'image', 'label', 'process', 'start_env']),

@@ -532,17 +532,20 @@ def _join_host_callers(workloads: list[Workload], views: dict[str, tuple[View, i
     mine = _mine(workloads, views, doc)
     if len(mine) < 2:
         return
-    from glmlint.reach import host_ports
+    from glmlint.reach import ANY_PORT, host_ports, port_beside
 
     calls: list[tuple[str, HostCall]] = []
     for name, i in mine.items():
         w = workloads[i]
         aliases = _gateway_aliases(views[name][0])
+        env = {v.name: v.value or "" for v in w.env}
         said = [(v.name, v.value, True) for v in w.env if v.value] + \
             [(c.argv[0].text if c.argv else "", word.text, False) for c in w.process for word in c.args]
-        for where, value, env in said:
+        for where, value, is_env in said:
             for address, port in host_ports(value, aliases):
-                calls.append((name, HostCall(w.label, where, address, port, env)))
+                if port == ANY_PORT and is_env:  # `DB_HOST: host.docker.internal` beside `DB_PORT: "5432"`
+                    port = port_beside(where, env) or port
+                calls.append((name, HostCall(w.label, where, address, port, is_env)))
     if not calls:
         return
     for name, i in mine.items():
@@ -550,7 +553,8 @@ def _join_host_callers(workloads: list[Workload], views: dict[str, tuple[View, i
         published = {p.host_port for p in w.ports if p.published and p.host_port}
         # on the host's network every port it listens on is the host's (GLM009's fix publishes them again)
         host = w.host_network is not None and w.host_network.value is True
-        got = tuple(call for caller, call in calls if caller != name and (host or call.port in published))
+        got = tuple(call for caller, call in calls if caller != name and (host or call.port in published
+                                                                          or (call.port == ANY_PORT and published)))
         if got:
             workloads[i] = records.replace(w, host_callers=(*w.host_callers, *got))
 
