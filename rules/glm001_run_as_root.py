@@ -710,7 +710,8 @@ def _in_roots_home(workload: Workload) -> str:
                 f"enter (/root is mode 0700): mount it outside /root, point the program at it (HF_HOME for a "
                 f"Hugging Face cache), then run as a non-root user)")
     where = _runs_from_roots_home(workload)
-    if where and _roots_home(workload, where[1]):
+    # (only a build step on /root itself opens it: `chmod +x /root/entrypoint.sh` leaves /root 0700, field25 F25-18)
+    if where and _roots_home(workload, "/root"):
         return (f" (no automatic fix: {where[0]}, in root's home, which another uid cannot enter (/root is mode "
                 f"0700), so the container could not start its program: install it outside /root (conda's "
                 f"`-p /opt/conda`, an app in /app), then run as a non-root user)")
