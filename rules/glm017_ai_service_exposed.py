@@ -403,7 +403,16 @@ services:
 
 ## Fix safety
 Unsafe: publishing on `127.0.0.1` cuts off every other host that used the
-port. Offered for compose and `docker run` ports written as one string (a
+port, and every container that calls it through the host: none is offered
+for a port another service of the compose file connects to at
+`host.docker.internal` (`gateway.docker.internal`, Podman's
+`host.containers.internal`, `172.17.0.1`, or a name its `extra_hosts` maps
+to `host-gateway`), which Docker forwards from the host's loopback only, nor
+for a service whose docs have its client call it that way from a container
+of its own (Open WebUI Pipelines, which Open WebUI reaches at
+`http://host.docker.internal:9099`): the finding says so. Services of one
+compose network that call it by its name do not go through the published
+port and keep the fix. Offered for compose and `docker run` ports written as one string (a
 host IP read from a default, `${OLLAMA_HOST_IP:-0.0.0.0}`, gets `127.0.0.1`
 as its default, in a compose file and in a `docker run -p` alike); a
 switch that turned authentication off, host networking and Kubernetes
@@ -416,7 +425,7 @@ from typing import Any
 
 from glmlint.catalog.services import AuthState, identify
 from glmlint.ir import Format, Loc, Workload
-from glmlint.reach import Reach, reach
+from glmlint.reach import Reach, reach, through_host
 from glmlint.rule import Finding, FixSafety, Kind, PublishLoopback, Risk, Severity, rule
 
 _LOOPBACK = "Publish the port on 127.0.0.1 only"
@@ -495,7 +504,9 @@ def check(workload: Workload) -> Iterator[Finding]:
                 if r.loc in seen:
                     continue
                 seen.add(r.loc)
-                fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None else None
+                # another container that calls it through the host loses it on 127.0.0.1: no fix, and why
+                why = through_host(workload, r.port) if r.port is not None else None
+                fix = PublishLoopback(r.port, _LOOPBACK) if r.port is not None and why is None else None
                 # a login everyone knows is none (MLflow's `--app-name basic-auth` and its packaged admin)
                 how = ("with only a login everyone knows ("
                        + (f"{auth.switch}: " if auth.switch else "") + f"{auth.known})") if auth.known else \
@@ -504,4 +515,5 @@ def check(workload: Workload) -> Iterator[Finding]:
                 port = f"{r.outside} (the container's {ls.port})" if r.outside else ls.port
                 yield Finding(at=r.loc, args={"name": workload.label, "service": s.name}, fix=fix, message=(
                     f"{workload.label} runs the {_listener(s.name, ls.listener.name)} {r.how} {how}: "
-                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {port}"))
+                    f"it {ls.listener.gives or s.gives} for anyone who can reach port {port}"
+                    + (f" (no automatic fix: {why})" if why else "")))

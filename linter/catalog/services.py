@@ -170,6 +170,9 @@ class Listener:
     # from the internet wherever it binds
     tunnel: tuple[Switch, ...] = ()
     sources: tuple[str, ...] = ()  # more sources (the subcommands `off` names: LocalAI's `worker`)
+    # (client, address): the client its docs run in a container of its own, calling it through the host
+    # (Open WebUI at `http://host.docker.internal:9099`): a port published on 127.0.0.1 cuts it off
+    reached_through_host: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -586,6 +589,8 @@ def _service(sid: str, d: dict[str, Any]) -> Service:
             bind_own_address=bool(bind.get("own_address")),
             requires=_switches(ld.get("requires")), off=_switches(ld.get("off")), tunnel=_switches(ld.get("tunnel")),
             sources=tuple(ld.get("sources", ())),
+            reached_through_host=(ld["reached_through_host"]["by"], ld["reached_through_host"]["address"])
+            if ld.get("reached_through_host") else None,
             auth=ListenerAuth(str(ld["auth"]["default"]), _switches(ld["auth"].get("on")),
                               _switches(ld["auth"].get("off")), ld["auth"]["source"]) if ld.get("auth") else None))
     images = tuple(Image(name=i["name"], source=i["source"],

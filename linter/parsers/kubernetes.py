@@ -4207,7 +4207,36 @@ def _volume(vol: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Volume:
     return Volume(y.text(y.get(vol, "name")) or "", kind, where,
                   (*path, kind) if pair is not None and not inside else path,
                   claim=y.text(y.get(pair[1], "claimName")) or "" if kind == "persistentVolumeClaim"
-                  and pair is not None else "")
+                  and pair is not None else "",
+                  modes=_file_modes(pair[1], at) if pair is not None and kind in _MODED else ())
+
+
+# the volume sources whose files the kubelet writes with `defaultMode` or an item's `mode`
+_MODED = frozenset({"secret", "configMap", "projected", "downwardAPI"})
+
+
+def _file_modes(source: Any, at: Callable[[Any], Loc]) -> tuple[tuple[int, Loc], ...]:
+    """The file modes a Secret/ConfigMap/projected/downwardAPI volume source writes (`defaultMode`, items'
+    `mode`, a projected volume's sources' items), as the API server reads them: YAML 1.1 (sigs.k8s.io/yaml)
+    reads `0400` as octal; with each mode, where it is written."""
+    out = []
+    nodes = [y.get(source, "defaultMode")]
+    item_lists = [y.get(source, "items")]
+    for src in y.items(y.get(source, "sources")) if y.is_seq(y.get(source, "sources")) else ():
+        for key in ("secret", "configMap", "downwardAPI"):
+            item_lists.append(y.get(src, key, "items"))
+    for items in item_lists:
+        if y.is_seq(items):
+            nodes.extend(y.get(item, "mode") for item in y.items(items))
+    for node in nodes:
+        text = (y.text(node) or "").strip() if node is not None and y.is_scalar(node) else ""
+        try:
+            mode = int(text[2:], 8) if text[:2] in ("0o", "0O") else int(text, 8) if text[:1] == "0" and text[1:] \
+                else int(text, 10)
+        except ValueError:
+            continue
+        out.append((mode, at(node)))
+    return tuple(out)
 
 
 def _scalar_setting(node: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Setting[Any] | None:
