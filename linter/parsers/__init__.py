@@ -38,9 +38,12 @@ def detect(name: str, rel_path: str = "") -> str | None:
     if _DOCKERFILE.match(name):
         # (`Dockerfile.python.dockerignore`: BuildKit's ignore file of the Dockerfile it is named after, read as
         # `<Dockerfile>.dockerignore`, moby/buildkit@f674751137ace78204109f3c7916ebd4cf38b42e
-        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions)
+        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions); a web bundle's
+        # chunk of an editor's Dockerfile syntax (`web/dist/assets/dockerfile-BU1Ap__c.js`, committed in
+        # ParisNeo/lollms-webui@e6afb66a) is JavaScript; `.jinja` is a template as `.j2` is
         if not name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml", ".dockerignore",
-                                      ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")):
+                                      ".template", ".tpl", ".j2", ".jinja", ".jinja2", ".orig", ".bak", ".swp",
+                                      ".js", ".mjs", ".cjs", ".ts", ".map", ".css", ".html")):
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
