@@ -647,10 +647,10 @@ class Volume:
     # pod's fsGroup (kubernetes pkg/volume/csi/csi_mounter.go `supportsFSGroup`); "" otherwise
     owner_kept: str = ""
     # a Secret, ConfigMap, projected or downwardAPI volume: the file modes written for it (`defaultMode`,
-    # an item's `mode`), each with where; none written: the API server's 0644. The kubelet writes its files
-    # root's, group-owned by the pod's fsGroup when it sets one (then with the group's read bit added:
+    # an item's `mode`); none written: the API server's 0644. The kubelet writes its files root's,
+    # group-owned by the pod's fsGroup when it sets one (then with the group's read bit added:
     # kubernetes pkg/volume/volume_linux.go `changeFilePermission`, roMask 0440)
-    modes: tuple[tuple[int, Loc], ...] = ()
+    modes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -937,7 +937,7 @@ def _owner_only_files(workload: Workload) -> str:
             continue
         target = mount.target.rstrip("/") + "/"
         runs = next((p for p in programs if p.startswith(target)), None)
-        for mode, _loc in v.modes:
+        for mode in v.modes:
             if not mode & 0o004 and not fs_group:
                 return (f" (no automatic fix: it mounts the {v.kind} volume `{v.name}` at {mount.target}, whose files "
                         f"are mode {mode:04o}: the kubelet writes them root's, and another uid cannot read them; "

@@ -4208,17 +4208,17 @@ def _volume(vol: Any, path: Path, at: Callable[[Any], Loc] = y.loc) -> Volume:
                   (*path, kind) if pair is not None and not inside else path,
                   claim=y.text(y.get(pair[1], "claimName")) or "" if kind == "persistentVolumeClaim"
                   and pair is not None else "",
-                  modes=_file_modes(pair[1], at) if pair is not None and kind in _MODED else ())
+                  modes=_file_modes(pair[1]) if pair is not None and kind in _MODED else ())
 
 
 # the volume sources whose files the kubelet writes with `defaultMode` or an item's `mode`
 _MODED = frozenset({"secret", "configMap", "projected", "downwardAPI"})
 
 
-def _file_modes(source: Any, at: Callable[[Any], Loc]) -> tuple[tuple[int, Loc], ...]:
+def _file_modes(source: Any) -> tuple[int, ...]:
     """The file modes a Secret/ConfigMap/projected/downwardAPI volume source writes (`defaultMode`, items'
     `mode`, a projected volume's sources' items), as the API server reads them: YAML 1.1 (sigs.k8s.io/yaml)
-    reads `0400` as octal; with each mode, where it is written."""
+    reads `0400` as octal."""
     out = []
     nodes = [y.get(source, "defaultMode")]
     item_lists = [y.get(source, "items")]
@@ -4235,7 +4235,7 @@ def _file_modes(source: Any, at: Callable[[Any], Loc]) -> tuple[tuple[int, Loc],
                 else int(text, 10)
         except ValueError:
             continue
-        out.append((mode, at(node)))
+        out.append(mode)
     return tuple(out)
 
 
