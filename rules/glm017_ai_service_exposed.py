@@ -56,7 +56,9 @@ when it listens on all interfaces **and**
   `-nopw` on 5900, noVNC on 6080 and the agent's Streamlit UI on 8501, none
   with a login), debugpy's adapter (`python -m debugpy --listen 0.0.0.0:5678`:
   whoever connects runs Python in the program; `--listen 5678` alone is
-  localhost), Marqo, Devika's agent API (1337), Airflow 1.x's webserver (puckel/docker-airflow, or a build
+  localhost), Marqo, Devika's agent API (1337), Roboflow Inference's server
+  images without a workspace named (`DEDICATED_DEPLOYMENT_WORKSPACE_URL`,
+  `WORKSPACES_WHITELISTED_FOR_LOCAL_DEPLOYMENT`), Airflow 1.x's webserver (puckel/docker-airflow, or a build
   pinning apache-airflow 1.x, without `AIRFLOW__WEBSERVER__RBAC` or
   `AUTHENTICATE`; an `airflow.cfg` of one's own may set them: then nothing is
   said), Text Generation Inference without `--api-key`/`API_KEY`, a Dask scheduler
