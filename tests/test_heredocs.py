@@ -254,3 +254,9 @@ def test_a_heredoc_written_to_the_file_kubectl_then_applies(tmp_path: Path, head
 def test_a_heredoc_file_kubectl_does_not_apply_as_written(tmp_path: Path, head: str, tail: str) -> None:
     text = script(head) + tail + "\n"
     assert found(lint(tmp_path, {"deploy.sh": text}, ["GLM003"])) == []
+
+
+def test_a_file_whose_only_heredoc_kubectl_refuses_says_so(tmp_path: Path) -> None:
+    text = f"#!/bin/sh\nkubectl apply -f - <<'EOF'\n{FLOW}EOF\n"
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM009"])
+    assert found(report) == [] and [(p.line, p.level) for p in report.problems] == [(2, "notice")]
