@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from glmlint import lazyre
-from glmlint.ir import Format, Problem, SourceFile
+from glmlint.ir import Format, Problem, Secret, SourceFile
 # what every parser shares, here for `from glmlint.parsers import ParseError, ...`
 from glmlint.parsers.base import COMPOSE_NAME, ParseError, Skip, decode, split_lines
 
@@ -38,9 +38,12 @@ def detect(name: str, rel_path: str = "") -> str | None:
     if _DOCKERFILE.match(name):
         # (`Dockerfile.python.dockerignore`: BuildKit's ignore file of the Dockerfile it is named after, read as
         # `<Dockerfile>.dockerignore`, moby/buildkit@f674751137ace78204109f3c7916ebd4cf38b42e
-        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions)
+        # frontend/dockerui/config.go `ReadEntrypointFiles`; patterns, not instructions); a web bundle's
+        # chunk of an editor's Dockerfile syntax (`web/dist/assets/dockerfile-BU1Ap__c.js`, committed in
+        # ParisNeo/lollms-webui@e6afb66a) is JavaScript; `.jinja` is a template as `.j2` is
         if not name.lower().endswith((".md", ".txt", ".sh", ".py", ".json", ".yml", ".yaml", ".dockerignore",
-                                      ".template", ".tpl", ".j2", ".orig", ".bak", ".swp")):
+                                      ".template", ".tpl", ".j2", ".jinja", ".jinja2", ".orig", ".bak", ".swp",
+                                      ".js", ".mjs", ".cjs", ".ts", ".map", ".css", ".html")):
             return "dockerfile"
         if not _RUN_FILE.search(name):
             return None
@@ -110,14 +113,20 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
             source = dockerrun.parse(display, text, real_path)
         except YamlError as exc:
             raise ParseError(exc.line, f"invalid YAML: {exc}") from None
+        made = _created_secrets(display, text, real_path)  # (`kubectl create secret generic … --from-literal`)
         if source is None or not source.workloads:
             applied = _applied_manifests(display, text, real_path, pods)
+            if made:
+                applied = _with_created(display, text, applied, made)
             if applied is not None:
                 return applied
-        elif "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
-            from glmlint import heredocs
+        else:
+            if made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
+                source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
+            if "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
+                from glmlint import heredocs
 
-            _unchecked(source, heredocs.applied(text))
+                _unchecked(source, heredocs.applied(text))
         return source
     return _parse_yaml(display, text, hint, real_path, duplicates, docs, checked, pods)
 
@@ -227,6 +236,44 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
 # object the file was read into) and takes these instead of composing the text again: the Kubernetes
 # parser and the rules never change a node once composed (only the compose parser rewrites its own).
 composed: tuple[str, list[object]] | None = None
+
+
+def _with_created(display: str, text: str, applied: SourceFile | None, made: list[Secret]) -> SourceFile:
+    """The script's Kubernetes file (`_applied_manifests`; one of its own, with no fix, when it applies no heredoc)
+    with the Secrets it creates (`made`), linked to the workloads of its heredocs that read them."""
+    if applied is None:
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                          applied_by="`kubectl create secret generic`")
+    applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+    return applied
+
+
+def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[Secret]:
+    """The Secrets a script creates (`made`) with the workloads of its heredocs (`applied`) that read them."""
+    if applied is None or not applied.workloads:
+        return made
+    from glmlint import heredocs
+    import glmlint.parsers.kubernetes as kubernetes
+    import glmlint.parsers.yamlnodes as yamlnodes
+
+    try:  # (the heredocs' documents again, for the readers' `env`: a script that does both is rare)
+        docs = yamlnodes.compose_all(heredocs.stream(text) or "")
+    except yamlnodes.YamlError:
+        docs = []
+    reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
+    return kubernetes.secrets_read(made, reads)
+
+
+def _created_secrets(display: str, text: str, real_path: str) -> list[Secret]:
+    """The Secrets a shell script creates from literals (`glmlint.kubesecrets`), with what it applies."""
+    from glmlint.parsers import dockerrun
+
+    if "--from-literal" not in text or dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) != "shell":
+        return []
+    from glmlint import kubesecrets
+
+    return kubesecrets.created(text, os.path.dirname(os.path.abspath(real_path)) if real_path and real_path != "-"
+                               else "")
 
 
 def _in_helm_chart(real_path: str) -> bool:
