@@ -44,8 +44,9 @@ _VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluste
 
 
 class Heredoc:
-    """One heredoc body a script feeds to `kubectl apply -f -`: its 1-based first and last lines (the
-    delimiter's line excluded), the command line, whether the shell expands it, whether `<<-`."""
+    """One heredoc body a script feeds to `kubectl apply -f -` (or writes to the file `kubectl apply -f F` reads):
+    its 1-based first and last lines (the delimiter's line excluded), the command (`kubectl apply -f -`),
+    whether the shell expands it, whether `<<-`."""
 
     __slots__ = ("first", "last", "command", "expanded", "tabs", "shell", "names")
 
@@ -72,11 +73,33 @@ def applied(text: str) -> list[Heredoc]:
         return []
     out: list[Heredoc] = []
     seen: set[int] = set()
-    for cmd in cmds:
-        verb = _verb(cmd)
-        if verb is None or not _reads_stdin(cmd) or _dry_run(cmd):
+    writes: dict[str, tuple[int, Any]] = {}  # a file a heredoc was written to -> (index of the writer, it)
+    moved = -1  # index of the last `cd`: a relative path written before it is another file after it
+    for i, cmd in enumerate(cmds):
+        if cmd.name == "cd":
+            moved = i
+        target = _written(cmd)
+        for r in cmd.redirects:  # any other write to a file makes it another text
+            if r.op in (">", ">|", ">>", "&>", "&>>") and r.target.text != target:
+                writes.pop(r.target.text, None)
+        if cmd.name in ("rm", "mv", "cp", "sed", "envsubst") or cmd.name == "tee" and target is None:
+            for w in cmd.args:
+                writes.pop(w.text, None)
+        if target is not None:
+            writes[target] = (i, cmd)
             continue
-        fed, names = _fed(cmd)
+        verb = _verb(cmd)
+        if verb is None or _dry_run(cmd):
+            continue
+        if _reads_stdin(cmd):
+            fed, names = _fed(cmd)
+            shown = "-f -"
+        else:
+            # `cat > pod.yaml <<EOF ... EOF`, then `kubectl apply -f pod.yaml`: the heredoc is the file kubectl reads
+            named = next(((f, writes[f][1]) for f in _filenames(cmd) if f in writes
+                          and (f.startswith("/") or writes[f][0] > moved)), None)
+            fed, names = (named[1], frozenset()) if named is not None else (None, frozenset())
+            shown = f"-f {named[0]}" if named is not None else ""
         if fed is None:
             continue
         first = fed.stdin_lines[0].line
@@ -101,9 +124,41 @@ def applied(text: str) -> list[Heredoc]:
         seen.add(first)
         prog = cmd.argv[0].text.rsplit("/", 1)[-1]
         label = f"{prog} kubectl {verb}" if prog in _WRAPPERS or prog == "minikube" else f"{prog} {verb}"
-        out.append(Heredoc(first, last, label, shell or names != frozenset(),
-                           bool(dash), shell, names))
+        out.append(Heredoc(first, last, f"{label} {shown}", shell or names != frozenset(), bool(dash), shell, names))
     return out
+
+
+def _written(cmd: Any) -> str | None:
+    """The file a heredoc is written to, whole: `cat > F <<EOF` (no file operand), `tee F <<EOF`; None else
+    (an append `>>`, a name with an expansion, several files)."""
+    if not cmd.stdin_lines or cmd.name not in ("cat", "tee"):
+        return None
+    words = [w for w in cmd.args]
+    if cmd.name == "cat":
+        if any(not w.text.startswith("-") for w in words):
+            return None
+        outs = [r.target for r in cmd.redirects if r.op in (">", ">|")]
+    else:
+        if any(w.text.startswith("-") for w in words):
+            return None  # (`tee -a`)
+        outs = words
+    if len(outs) != 1 or outs[0].dynamic or not outs[0].text or outs[0].text.startswith("/dev/"):
+        return None
+    return outs[0].text
+
+
+def _filenames(cmd: Any) -> list[str]:
+    """The files `-f`/`--filename` name (`-f F`, `-fF`, `-f=F`, `--filename F`, `--filename=F`), none of them `-`."""
+    args = [w.text for w in cmd.args]
+    out: list[str] = []
+    for k, a in enumerate(args):
+        if a in ("-f", "--filename") and k + 1 < len(args):
+            out.append(args[k + 1])
+        elif a.startswith("--filename="):
+            out.append(a[len("--filename="):])
+        elif a.startswith("-f") and not a.startswith("--") and len(a) > 2:
+            out.append(a[3:] if a[2] == "=" else a[2:])
+    return [f for f in out if f and f != "-"]
 
 
 def _fed(cmd: Any) -> tuple[Any, frozenset[str] | None]:

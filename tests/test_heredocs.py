@@ -229,3 +229,34 @@ def test_a_workflow_expression_in_a_flow_collection(tmp_path: Path) -> None:
     text = workflow().replace("metadata: {name: x}", "metadata: {name: x, labels: {app: ${{ env.APP }}}}")
     report = lint(tmp_path, {".github/workflows/deploy.yml": text}, ["GLM003"])
     assert [(r.line, r.col) for r in report.results] == [(18, 45)] and report.problems == []
+
+
+@pytest.mark.parametrize("head, tail", [
+    ("cat > /tmp/pod.yaml <<EOF", "kubectl apply -f /tmp/pod.yaml"),
+    ("cat <<'EOF' > pod.yaml", "kubectl apply -f pod.yaml --server-side"),
+    ("tee pod.yaml > /dev/null <<EOF", "kubectl create --filename=pod.yaml"),
+])
+def test_a_heredoc_written_to_the_file_kubectl_then_applies(tmp_path: Path, head: str, tail: str) -> None:
+    text = script(head) + "echo written\n" + tail + "\n"
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM003"])
+    assert found(report) == [("deploy.sh", "GLM003", 11)]
+    assert f"applied by `kubectl {tail.split()[1]} " in report.results[0].message
+
+
+@pytest.mark.parametrize("head, tail", [
+    ("cat > pod.yaml <<EOF", "kubectl apply -f other.yaml"),
+    ("cat > pod.yaml <<EOF", "cd deploy && kubectl apply -f pod.yaml"),  # another directory's pod.yaml
+    ("cat >> pod.yaml <<EOF", "kubectl apply -f pod.yaml"),  # appended to a file of unknown text
+    ("cat > pod.yaml <<EOF", "sed -i s/x/y/ pod.yaml; kubectl apply -f pod.yaml"),  # edited after
+    ("cat > pod.yaml <<EOF", "kubectl delete -f pod.yaml"),
+    ("cat > pod.yaml <<EOF", "kubectl apply --dry-run=client -f pod.yaml"),
+])
+def test_a_heredoc_file_kubectl_does_not_apply_as_written(tmp_path: Path, head: str, tail: str) -> None:
+    text = script(head) + tail + "\n"
+    assert found(lint(tmp_path, {"deploy.sh": text}, ["GLM003"])) == []
+
+
+def test_a_file_whose_only_heredoc_kubectl_refuses_says_so(tmp_path: Path) -> None:
+    text = f"#!/bin/sh\nkubectl apply -f - <<'EOF'\n{FLOW}EOF\n"
+    report = lint(tmp_path, {"deploy.sh": text}, ["GLM009"])
+    assert found(report) == [] and [(p.line, p.level) for p in report.problems] == [(2, "notice")]

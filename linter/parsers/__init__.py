@@ -171,7 +171,7 @@ def _each_body(display: str, stream: str, found: list[Heredoc]) -> tuple[list[ob
         try:
             yamlnodes.compose_all("\n".join(lines[doc.first - 1:doc.last]))
         except yamlnodes.YamlError as exc:
-            problems.append(Problem(display, doc.first - 1, f"not checked: what `{doc.command} -f -` reads from "
+            problems.append(Problem(display, doc.first - 1, f"not checked: what `{doc.command}` reads from "
                                     f"the heredoc here is not YAML (kubectl refuses it): line "
                                     f"{doc.first + exc.line - 1}: {exc}", level="notice"))
             lines[doc.first - 2:doc.last] = [""] * (doc.last - doc.first + 2)
@@ -188,7 +188,7 @@ def _unchecked(source: SourceFile, found: list[Heredoc]) -> None:
     its `docker run` lines or for those manifests, not both (yet), and a part left out is said so."""
     if found:
         source.problems.append(Problem(source.path, found[0].first - 1, f"not checked: the Kubernetes manifests "
-                                       f"`{found[0].command} -f -` reads from a heredoc here (glmlint reads the "
+                                       f"`{found[0].command}` reads from a heredoc here (glmlint reads the "
                                        f"file's `docker run` lines, and not yet both)", level="notice"))
 
 
@@ -209,7 +209,7 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
         docs, stream, problems = _each_body(display, stream, found)
         if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
             return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
-                              applied_by=f"`{found[0].command} -f -`") if problems else None
+                              applied_by=f"`{found[0].command}`") if problems else None
     try:
         yamlnodes.shift_columns(docs, shifts)
         source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
@@ -222,7 +222,7 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
     source.problems.extend(problems)
     def how(line: int) -> str:
         doc = next((h for h in found if h.first - 1 <= line <= h.last), found[0])
-        return f"`{doc.command} -f -`"
+        return f"`{doc.command}`"
 
     source.workloads = [records.replace(w, label=f"{w.label} applied by {how(w.anchor.line)}")
                         for w in source.workloads]
