@@ -640,8 +640,8 @@ def _m57(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6):
   _s6(self, modes)
  return __init__
 
-def _m58(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65, _s66, _s67):
- def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, copy_owners, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, backends, host_callers, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text):
+def _m58(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12, _s13, _s14, _s15, _s16, _s17, _s18, _s19, _s20, _s21, _s22, _s23, _s24, _s25, _s26, _s27, _s28, _s29, _s30, _s31, _s32, _s33, _s34, _s35, _s36, _s37, _s38, _s39, _s40, _s41, _s42, _s43, _s44, _s45, _s46, _s47, _s48, _s49, _s50, _s51, _s52, _s53, _s54, _s55, _s56, _s57, _s58, _s59, _s60, _s61, _s62, _s63, _s64, _s65, _s66, _s67, _s68):
+ def __init__(self, name, label, format, path, anchor, node_path, partial, whole, image, user, run_as_non_root, privileged, allow_privilege_escalation, cap_add, cap_drop, read_only_rootfs, host_network, host_pid, host_ipc, host_userns, seccomp, apparmor, selinux, security_opts, memory_limit, system_paths, mounts, devices, ports, env, env_imports, start_env, build_args, entrypoint, command, process, privilege_drop, neighbours, build_steps, all_build_steps, files, copy_modes, stage_copies, copied_in, copy_owners, build, base_image, runnable, group, publish_all, pod_labels, exposed_by, backends, host_callers, extends_depth, own, pod, sysctls, probe_hosts, container_list, namespace, pod_purpose, pulls, downloads, documentation, serving_format, workdir, words_in_text, no_fix):
   _s0(self, name)
   _s1(self, label)
   _s2(self, format)
@@ -710,6 +710,7 @@ def _m58(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9, _s10, _s11, _s12,
   _s65(self, serving_format)
   _s66(self, workdir)
   _s67(self, words_in_text)
+  _s68(self, no_fix)
   self.__post_init__()
  return __init__
 
@@ -721,17 +722,18 @@ def _m59(_F, _s0, _s1, _s2, _s3):
   _s3(self, resolved)
  return __init__
 
-def _m60(_F, _s0, _s1, _s2, _s3, _s4):
- def __init__(self, name, namespace, automount, loc, path):
+def _m60(_F, _s0, _s1, _s2, _s3, _s4, _s5):
+ def __init__(self, name, namespace, automount, loc, path, secrets):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, automount)
   _s3(self, loc)
   _s4(self, path)
+  _s5(self, secrets)
  return __init__
 
-def _m61(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
- def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases):
+def _m61(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8):
+ def __init__(self, name, namespace, type, entries, encoded, loc, readers, aliases, applied_with):
   _s0(self, name)
   _s1(self, namespace)
   _s2(self, type)
@@ -740,6 +742,7 @@ def _m61(_F, _s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7):
   _s5(self, loc)
   _s6(self, readers)
   _s7(self, aliases)
+  _s8(self, applied_with)
  return __init__
 
 def _m62(_F, _s0, _s1):
@@ -979,7 +982,7 @@ def _m78(_F, _s0, _s1, _s2, _s3, _s4):
  return __init__
 
 def _m79(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
- def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes):
+ def __init__(self, path, kind, files, dirs, patches, inline, targets, helm_charts, charts, refs, images, changes, affixes):
   self.path = path
   self.kind = kind
   self.files = _f2() if files is _F else files
@@ -992,6 +995,7 @@ def _m79(_F, _f2, _f3, _f4, _f5, _f6, _f8, _f9, _f10):
   self.refs = _f9() if refs is _F else refs
   self.images = _f10() if images is _F else images
   self.changes = changes
+  self.affixes = affixes
  return __init__
 
 def _m80(_F, _s0, _s1, _s2, _s3, _s4, _s5):
@@ -1504,10 +1508,10 @@ MAKERS = {
     (('name', 'docs', 'kind', 'partial'), (1,), False, False, False): _m55,
     (('name', 'images', 'scripts', 'args_env', 'config', 'sources', 'user_env'), (), True, False, False): _m56,
     (('name', 'kind', 'loc', 'path', 'claim', 'owner_kept', 'modes'), (), True, True, False): _m57,
-    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'host_callers', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text'), (), True, True, True): _m58,
+    (('name', 'label', 'format', 'path', 'anchor', 'node_path', 'partial', 'whole', 'image', 'user', 'run_as_non_root', 'privileged', 'allow_privilege_escalation', 'cap_add', 'cap_drop', 'read_only_rootfs', 'host_network', 'host_pid', 'host_ipc', 'host_userns', 'seccomp', 'apparmor', 'selinux', 'security_opts', 'memory_limit', 'system_paths', 'mounts', 'devices', 'ports', 'env', 'env_imports', 'start_env', 'build_args', 'entrypoint', 'command', 'process', 'privilege_drop', 'neighbours', 'build_steps', 'all_build_steps', 'files', 'copy_modes', 'stage_copies', 'copied_in', 'copy_owners', 'build', 'base_image', 'runnable', 'group', 'publish_all', 'pod_labels', 'exposed_by', 'backends', 'host_callers', 'extends_depth', 'own', 'pod', 'sysctls', 'probe_hosts', 'container_list', 'namespace', 'pod_purpose', 'pulls', 'downloads', 'documentation', 'serving_format', 'workdir', 'words_in_text', 'no_fix'), (), True, True, True): _m58,
     (('name', 'loc', 'owner', 'resolved'), (), True, True, False): _m59,
-    (('name', 'namespace', 'automount', 'loc', 'path'), (), True, True, False): _m60,
-    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases'), (), True, True, False): _m61,
+    (('name', 'namespace', 'automount', 'loc', 'path', 'secrets'), (), True, True, False): _m60,
+    (('name', 'namespace', 'type', 'entries', 'encoded', 'loc', 'readers', 'aliases', 'applied_with'), (), True, True, False): _m61,
     (('name', 'negated'), (), True, True, False): _m62,
     (('name', 'port', 'source', 'port_flags', 'port_env', 'port_config', 'bind_flags', 'bind_env', 'bind_config', 'bind_all_flags', 'bind_all_env', 'bind_bare', 'bind_means', 'default_bind', 'bind_own_address', 'gives', 'requires', 'off', 'auth', 'tunnel', 'sources', 'reached_through_host'), (11, 12), True, False, False): _m63,
     (('name', 'source', 'entrypoint', 'cmd', 'runs', 'passes_args', 'env', 'config', 'config_path', 'sources', 'tags', 'only_commands', 'args_env', 'script_env', 'port_env', 'workdir'), (6, 7, 13), True, False, False): _m64,
@@ -1525,7 +1529,7 @@ MAKERS = {
     (('path', 'display', 'hint', 'explicit', 'options', 'covers'), (), True, True, False): _m76,
     (('path', 'format', 'text', 'workloads', 'directives', 'services', 'cross_document', '_labels', 'disk_path', 'problems', 'roles', 'bindings', 'accounts', 'pods', 'secrets', 'origins', 'applied_by', 'reads', 'json', 'assumed', 'embedded', 'suppressions'), (3, 4, 5, 9, 10, 11, 12, 13, 14, 17, 19), False, True, False): _m77,
     (('path', 'is_key', 'value', 'line', 'col'), (), True, True, False): _m78,
-    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m79,
+    (('path', 'kind', 'files', 'dirs', 'patches', 'inline', 'targets', 'helm_charts', 'charts', 'refs', 'images', 'changes', 'affixes'), (2, 3, 4, 5, 6, 8, 9, 10), False, False, False): _m79,
     (('path', 'line', 'col', 'note', 'disk', 'detail'), (), True, True, False): _m80,
     (('path', 'line', 'col', 'rule', 'message', 'fix', 'workload', 'cause', 'risk_override', 'kind_override', 'enabled_by', 'edits', 'related', 'rendered_from', 'value_edit', 'unmapped'), (), True, True, False): _m81,
     (('path', 'line', 'message', 'level'), (), True, True, False): _m82,

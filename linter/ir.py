@@ -821,6 +821,9 @@ class Workload:
     # its start words stand for values written inside a string (a KubeRay RayService's `serveConfigV2`:
     # a Ray Serve LLM config's `engine_kwargs`), not words of a command line: no fix edits them
     words_in_text: bool = False
+    # why no fix is written for it ("" when one may be): a command line whose CLI takes other options than
+    # the format's (`docker service create`), where a fix's edit would make it refuse the line
+    no_fix: str = ""
 
     def __post_init__(self) -> None:
         # Defaults that need the anchor: absent settings point at it (`_ABSENT`). The absent settings
@@ -995,6 +998,9 @@ class ServiceAccount:
     automount: bool | None  # `automountServiceAccountToken`; None when not written
     loc: Loc
     path: str = ""
+    # the names of the Secrets its `secrets:` lists (core/v1 `ServiceAccount.secrets`): what KServe's storage
+    # initializer reads credentials from (`kubernetes._kserve_reads`)
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1015,6 +1021,9 @@ class Secret:
     readers: tuple[tuple[str, str | None, str], ...] = ()
     # (key, the earlier key whose value a YAML alias gives it: `copy: *pw`): one value written once
     aliases: tuple[tuple[str, str], ...] = ()
+    # a Secret a script creates (`glmlint.kubesecrets`): the files and directories the script applies (absolute),
+    # whose workloads read it as those of its own directory do (`link.nearby_secret_reads`)
+    applied_with: tuple[str, ...] = ()
 
 
 class SecretRead(NamedTuple):
@@ -1025,6 +1034,11 @@ class SecretRead(NamedTuple):
     secret: str  # the Secret's name
     key: str | None  # None: every key (`envFrom`)
     var: str  # the variable it is read as (every key: the prefix before each key's name)
+    # `secret` names a ServiceAccount: the read is of each Secret its `secrets:` lists (`kubernetes.through_accounts`)
+    account: bool = False
+    # of a file in a directory beside the Secret's (`link.nearby_secret_reads`): linked only in the namespace
+    # both write
+    apart: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,11 @@ when it listens on all interfaces **and**
   chart's configurable-http-proxy whose `--default-target` is that hub, in
   the same rendered manifest; reported at that `values.yaml`), Airflow 3's
   `AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True` on an `api-server` or
-  `standalone`, not on a scheduler that serves no UI; the Argo Workflows
+  `standalone`, not on a scheduler that serves no UI, nor where another auth
+  manager may decide the login (`AIRFLOW__CORE__AUTH_MANAGER` naming FAB's,
+  as Airflow's docker-compose.yaml does, or an `airflow.cfg` the scan does not
+  read, from `AIRFLOW_CONFIG` or mounted at `/opt/airflow/airflow.cfg`: the
+  login is then unknown and nothing is said); the Argo Workflows
   server's `--auth-mode=server`, not the same image running `argo submit`;
   `marimo edit --no-token`, not `marimo run`, which serves an app, nor
   `--no-token` beside a `--token-password`, which marimo then asks for; the
@@ -46,7 +50,16 @@ when it listens on all interfaces **and**
   Dockerfile's start command included; the finding points at the switch; or
 - (b) it has no authentication configured (none exists, or it is off by
   default and not turned on, e.g. vLLM without `--api-key`/`VLLM_API_KEY`,
-  Text Generation Inference without `--api-key`/`API_KEY`, a Dask scheduler
+  and vLLM with `VLLM_SERVER_DEV_MODE=1` whatever its key (its development
+  routes, `/collective_rpc`, `/sleep`, `/reset_prefix_cache`, are outside the
+  `/v1` paths the key guards), Anthropic's computer-use demo image (VNC with
+  `-nopw` on 5900, noVNC on 6080 and the agent's Streamlit UI on 8501, none
+  with a login), debugpy's adapter (`python -m debugpy --listen 0.0.0.0:5678`:
+  whoever connects runs Python in the program; `--listen 5678` alone is
+  localhost), Marqo, Devika's agent API (1337), Airflow 1.x's webserver (puckel/docker-airflow, or a build
+  pinning apache-airflow 1.x, without `AIRFLOW__WEBSERVER__RBAC` or
+  `AUTHENTICATE`; an `airflow.cfg` of one's own may set them: then nothing is
+  said), Text Generation Inference without `--api-key`/`API_KEY`, a Dask scheduler
   without TLS client certificates (`--tls-ca-file`; its dashboard has no login
   at all, and `--no-dashboard` leaves its HTTP server's info pages on that
   port), the Dagster webserver, a Prefect server without
