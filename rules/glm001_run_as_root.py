@@ -322,6 +322,8 @@ def _advice(workload: Workload, userns: bool) -> tuple[Intent | None, str, bool]
             fix, held = None, True
             if purpose.needs and purpose.commands:
                 note = purpose.note()  # a volume-permissions step: its message has always said so
+            else:
+                note = _installs_at_start(workload)  # (a node installer's `apt-get install`: said as before)
     if fix is not None and (why := _in_roots_home(workload)):
         # a volume mounted in /root (`~/.cache/huggingface:/root/.cache/huggingface`, a PVC there): another uid
         # cannot enter /root to reach it, and a HOME moved to /tmp downloads the model again into the container
