@@ -292,8 +292,8 @@ def _start_changes_tree(workload: Workload, listed: list[str]) -> tuple[str, str
                 continue
             if cmd.name == "rm" and not _built_there(workload, path):
                 continue  # a path that may not exist (`rm -f /var/run/app.pid`): unlink answers ENOENT before EROFS
-            if name == "mkdir" and _built_there(workload, path):
-                continue  # a directory the image may have: mkdir answers EEXIST before EROFS, and `-p` takes it
+            if name == "mkdir" and _built_there(workload, path, made=True):
+                continue  # a directory the image has: mkdir answers EEXIST before EROFS, and `-p` takes it
             return " ".join(w.text for w in cmd.argv[:4]), path
     return None
 
@@ -311,18 +311,23 @@ def _store_copy(name: str, words: list[str]) -> list[str] | None:
     return None
 
 
-def _built_there(workload: Workload, path: str) -> bool:
+def _built_there(workload: Workload, path: str, made: bool = False) -> bool:
     """Whether the image's build puts something at `path` or names it (its `WORKDIR` or a path in it, a `COPY`
-    target, a build step's absolute operand: a clone, a `mkdir`), so that removing it writes the image's files."""
+    target, a build step's absolute operand: a clone, a `mkdir`), so that removing it writes the image's files.
+    With `made`, whether the build makes `path` itself (that path, or one below it, is its `WORKDIR`, a `COPY`
+    target or a build step's operand), so that `mkdir -p path` finds it there: a path merely inside the
+    `WORKDIR` (`mkdir -p /app/logs` under `WORKDIR /app`) is a new directory, which a read-only root refuses."""
+    def there(built: str) -> bool:
+        return _within(built, path) or not made and _within(path, built)
+
     if workload.build_steps and workload.workdir and workload.workdir.startswith("/") and \
-            _within(path, posixpath.normpath(workload.workdir)):
+            there(posixpath.normpath(workload.workdir)):
         return True  # (a scanned build's WORKDIR; a compose `working_dir:` alone says nothing of what is there)
-    if any(_within(path, c) or _within(c, path) for c, _loc in workload.copied_in if c.startswith("/")):
+    if any(there(c) for c, _loc in workload.copied_in if c.startswith("/")):
         return True
     env = {v.name: v.value for v in workload.env if v.value is not None and not v.dynamic and "$" not in v.value}
     named = (_expanded(w.text, env) for cmd in workload.build_steps for w in cmd.args)
-    return any(n is not None and n.startswith("/") and n != "/" and (_within(path, posixpath.normpath(n)) or
-                                                                    _within(posixpath.normpath(n), path)) for n in named)
+    return any(n is not None and n.startswith("/") and n != "/" and there(posixpath.normpath(n)) for n in named)
 
 
 def _expanded(word: str, env: dict[str, str]) -> str | None:
