@@ -247,6 +247,8 @@ def test_reusing_documents_gives_the_edits_of_whole_reparses(newline: str, monke
 
 
 def _same_nodes(a, b) -> None:
+    """The same node, tag, style, value and marks' lines and columns (a document composed after its
+    preceding empty lines, `engine._pad`, has other offsets, `index`, which nothing a re-parse feeds reads)."""
     assert (a is None) == (b is None)
     if a is None:
         return
@@ -254,7 +256,7 @@ def _same_nodes(a, b) -> None:
         (type(b), b.tag, getattr(b, "style", None), getattr(b, "flow_style", None))
     for mark in ("start_mark", "end_mark"):
         ma, mb = getattr(a, mark), getattr(b, mark)
-        assert (ma.line, ma.column, ma.index) == (mb.line, mb.column, mb.index)
+        assert (ma.line, ma.column) == (mb.line, mb.column)
     if isinstance(a.value, list):
         assert len(a.value) == len(b.value)
         for x, z in zip(a.value, b.value):

@@ -247,6 +247,84 @@ def test_a_pods_fsgroup_beside_another_container_in_one_reparse(monkeypatch: pyt
     seen = _watch(monkeypatch)
     together = _edits(source, found, monkeypatch, True)
     assert together == _edits(source, found, monkeypatch, False)
-    judged = sorted((f.workload.label.split("`")[1], f.result.code) for *_, groups, _old, _new, got in seen
-                    for members in groups for f in members if id(f) in got)
-    assert [code for label, code in judged if label == "trainer"] == ["GLM001", "GLM002", "GLM004", "GLM007"]
+    assert _judged(seen, "trainer") == ["GLM001", "GLM002", "GLM004", "GLM007"]
+
+
+def _judged(seen: list[tuple], name: str) -> list[str]:
+    """The codes of the fixes of container `name` that `_rows` gave a verdict, in order."""
+    return sorted(f.result.code for *_, groups, _old, _new, got in seen for members in groups for f in members
+                  if id(f) in got and f.workload.label.split("`")[1] == name)
+
+
+ROOT_POD = textwrap.dedent("""\
+    apiVersion: ray.io/v1
+    kind: RayJob
+    metadata: {name: tpu-job}
+    spec:
+      entrypoint: python train.py
+      rayClusterSpec:
+        headGroupSpec:
+          rayStartParams: {}
+          template: {spec: {containers: [{name: ray-head, image: "rayproject/ray:2.52.0-py310",
+                                          securityContext: {runAsUser: 1000}}]}}
+        workerGroupSpecs:
+          - groupName: tpu-group
+            rayStartParams: {}
+            template:
+              spec:
+                securityContext:
+                  runAsUser: 0
+                containers:
+                  - name: ray-worker
+                    image: rayproject/ray:2.52.0-py310
+""")
+
+
+def test_a_pods_root_user_replaced_in_one_reparse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GLM001's fix replaces the worker pod's `runAsUser: 0` where it is written: the pod's `context`
+    changes in its `runAsUser` alone, owned by that fix (its `user`), so `ray-worker`'s fixes are still
+    judged from one re-parse, each as its own re-parse judges it."""
+    source, found = _found("rayjob.yaml", ROOT_POD)
+    worker = next(w for w in source.workloads if "ray-worker" in w.label)
+    assert worker.user.value.raw == "0" and worker.user.path[-2:] == ("securityContext", "runAsUser")
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    assert _judged(seen, "ray-worker") == ["GLM001", "GLM002", "GLM004", "GLM007"]
+
+
+def test_a_pods_root_user_another_container_inherits_is_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same pod-level `runAsUser: 0` read by a second container that sets no user of its own: the fix
+    changes that container's user too, which no fix of its own owns, so the group gets no verdict from
+    one re-parse (each fix re-parsed alone), and the edits are the same."""
+    text = ROOT_POD.replace("                image: rayproject/ray:2.52.0-py310\n",
+                            "                image: rayproject/ray:2.52.0-py310\n"
+                            "              - name: log-sidecar\n"
+                            "                image: ghcr.io/example/sidecar:1\n"
+                            "                securityContext: {readOnlyRootFilesystem: true}\n")
+    source, found = _found("rayjob.yaml", text)
+    assert len(source.workloads) == 3
+    seen = _watch(monkeypatch)
+    together = _edits(source, found, monkeypatch, True)
+    assert together == _edits(source, found, monkeypatch, False)
+    assert _judged(seen, "ray-worker") == []
+
+
+def test_a_made_container_is_the_records_replace_of_it() -> None:
+    """`_with` makes W_i without the keyword call of `records.replace` (`engine._copied`): the same record,
+    field for field, for a workload and its `pod` and `own` records, and `__post_init__` still runs (a
+    setting given as None gets its absent default, as `records.replace` gives it)."""
+    from glmlint import records
+
+    source, _ = _found("rayjob.yaml", ROOT_POD)
+    w = next(w for w in source.workloads if "ray-worker" in w.label)
+    other = next(x for x in source.workloads if x is not w)
+    changes = {"user": other.user, "mounts": other.mounts, "label": "x"}
+    got = engine._copied(w, changes)
+    assert got == records.replace(w, **changes) and got is not w and got.user is other.user
+    assert engine._copied(w.pod, {"volumes": ()}) == records.replace(w.pod, volumes=())
+    assert engine._copied(w.pod.context, {"run_as_user": None}) == records.replace(w.pod.context, run_as_user=None)
+    assert engine._copied(w, {"privileged": None}).privileged == records.replace(w, privileged=None).privileged
+    made = engine._with(w, other, {"user", "pod.volumes", "own.run_as_user"})
+    assert made.user is other.user and made.pod.volumes is other.pod.volumes and made.pod.context is w.pod.context
+    assert made.own.run_as_user is other.own.run_as_user

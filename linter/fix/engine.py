@@ -8,6 +8,7 @@ with a one-line reason and the text stays as it was.
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -380,9 +381,10 @@ class _Stream:
     breaks other than LF/CRLF, libyaml starts each document at a `---` at the start of a line
     (also inside a block scalar, which it ends; inside a quoted scalar or a flow collection it is an
     error, so not in a text that parsed), and nothing carries from one document to the next
-    (anchors are per document). The text from a document's `---` on, preceded by blanks that
-    keep every line, column and offset (`_pad`), then composes to exactly the nodes the whole
-    text composes to for those documents."""
+    (anchors are per document). The text from a document's `---` on, preceded by empty lines that
+    keep every line and column (`_pad`), then composes to exactly the nodes the whole text composes
+    to for those documents, but for their marks' offsets (`index`), which nothing a re-parse feeds
+    reads (the parsers, the rules and the verification read lines and columns)."""
 
     def __init__(self, text: str, roots: list[Any], starts: list[int]) -> None:
         self.text, self.roots, self.starts = text, roots, starts
@@ -440,7 +442,7 @@ class _OneDocument:
     the start of a line) and whose finding is on a workload of document k. A whole re-parse of the edited text
     composes documents before k as they were and documents after k as they were, moved down by the
     edit (every later line moved as a whole: the same values, lines shifted); document k composes
-    from its own text, preceded by blanks that keep every mark (`_Stream`), to the nodes the whole
+    from its own text, preceded by empty lines that keep every line and column (`_Stream`), to the nodes the whole
     text gives (the composed text must hold exactly one plain document). The Kubernetes parser builds
     each object's workloads from its own nodes and lines; what crosses documents is: the Services
     that expose pods (`expose`), a LimitRange's default limits (`SourceFile.cross_document`), the RBAC
@@ -579,8 +581,10 @@ def _plain_stream(text: str) -> bool:
 
 
 def _pad(text: str) -> str:
-    """Blanks with `text`'s lines and length: what precedes a document keeps its marks."""
-    return "\n".join(" " * len(line) for line in text.split("\n"))
+    """Empty lines, as many as `text` has line breaks: what precedes a document keeps its lines and columns.
+    (Not blanks of `text`'s length, which kept the offsets too: libyaml scanned ~200 KB of spaces to reach
+    the last documents of a CRD bundle, ~4 ms a re-parse against ~0.04 ms for its empty lines.)"""
+    return "\n" * text.count("\n")
 
 
 def _norm(value: Any) -> Any:
@@ -1105,7 +1109,7 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
     docs = text_docs(source, source.text)
     # a re-parse is read as the same format (`_reparse`): the rules that apply to it, once
     fmt = source.format
-    given, rules = rules, [r for r in rules if r.applies_to(fmt)]
+    given, rules = rules, _applying(rules, fmt)
     cache: dict[Any, Any] = {}  # the findings before counted: once for every check
     lowered: dict[int, list[Edit] | None] = {}
 
@@ -1265,6 +1269,22 @@ def _verified_edits(source: SourceFile, rules: list[Rule], found: list[tuple[Rul
         if r.fix is not None and key in done:
             out[i] = done[key]
     return out
+
+
+def _applying(rules: list[Rule], fmt: Format) -> list[Rule]:
+    """The rules of `rules` that apply to `fmt`, in order (a list no caller changes): worked out once per
+    rule list (by the rules' identities: the scan passes the same rules for every file, in a new list
+    each time) and format. The rules are kept beside the answer, so that no id is reused while it is kept."""
+    key = (fmt, *map(id, rules))
+    got = _APPLYING.get(key)
+    if got is None:
+        if len(_APPLYING) >= 64:
+            _APPLYING.clear()
+        got = _APPLYING[key] = (tuple(rules), [r for r in rules if r.applies_to(fmt)])
+    return got[1]
+
+
+_APPLYING: dict[tuple[Any, ...], tuple[tuple[Rule, ...], list[Rule]]] = {}
 
 
 _LINKED: tuple[list[SourceFile], dict[str, Any]] | None = None  # (`linked`)
@@ -1681,7 +1701,13 @@ def _in_pod(ydoc: Any, path: tuple[Any, ...], edits: list[Edit]) -> bool:
 _OWNED_AS = {"own.run_as_non_root": {"run_as_non_root"}, "own.run_as_user": {"user"}, "own.seccomp": {"seccomp"},
              "own.apparmor": {"apparmor"}, "own.selinux_type": {"selinux"}, "own.selinux_user": {"selinux"},
              "own.selinux_role": {"selinux"}, "own.capabilities": {"cap_add", "cap_drop"},
-             "pod.volumes": {"mounts"}, "pod.context": {"fs_group"}}
+             "pod.volumes": {"mounts"}}
+# the same for each field of the pod's own `securityContext` (`Pod.context`): a fix changes the pod's
+# `context` where it writes one of these there (GLM001's `fsGroup` beside its uid, or the pod-level
+# `runAsUser: 0` it replaces); a field not named here is owned by no fix (`_owners` then refuses)
+_POD_CONTEXT_AS = {"run_as_non_root": {"run_as_non_root"}, "run_as_user": {"user"}, "seccomp": {"seccomp"},
+                   "apparmor": {"apparmor"}, "selinux_type": {"selinux"}, "selinux_user": {"selinux"},
+                   "selinux_role": {"selinux"}, "fs_group": {"fs_group"}, "fs_group_change_policy": {"fs_group"}}
 # the fields of a container's pod its pod's other containers read as theirs (`Workload.pod`): the one fix
 # that owns one changes it for each of them (`_owners`)
 _POD_SHARED = ("pod.volumes", "pod.context")
@@ -1725,8 +1751,9 @@ def _rows(before: SourceFile, after: SourceFile, groups: list[list[_Found]], old
     Why it is the verdict alone. The Kubernetes parser reads each field of a container through its row
     (`glmlint.fields`) from the container's own mapping and its pod spec, so a fix's rows change only
     the fields it touches (`_touched`) of its own container, and of `own`/`pod` the parts of those
-    (`_OWNED_AS`), and of the other containers of its pod the pod's `volumes` or `securityContext` (GLM001's
-    fsGroup) when it writes them (`_POD_SHARED`); fixes
+    (`_OWNED_AS`; of the pod's `securityContext`, the fix that touches what each changed field of it is part
+    of, `_POD_CONTEXT_AS`), and of the other containers of its pod the pod's `volumes` or `securityContext`
+    (GLM001's fsGroup, or the pod-level `runAsUser: 0` it replaces) when it writes them (`_POD_SHARED`); fixes
     of one container with disjoint touched fields and edits inside the container's mapping or its pod
     spec change nothing of each other's, and fixes of containers apart (each group's edits inside its
     container's mapping, or its pod spec, which no other group's edits or container are in: `_bundles`)
@@ -1861,13 +1888,31 @@ def _owners(before: SourceFile, after: SourceFile, groups: list[list[_Found]], o
     for members, k, changed in zip(groups, ks, changes):
         touched = [_touched(f) for f in members]
         owned: list[set[str]] = [set() for _ in members]
+        w0, w1 = before.workloads[k], after.workloads[k]
         for path in changed:
-            fields = _OWNED_AS.get(path, {path})
+            fields = _OWNED_AS.get(path, {path}) if path != "pod.context" else _context_owned(w0, w1)
             by = [i for i, t in enumerate(touched) if fields & t]
             if len(by) != 1:
                 return None  # changed by no fix, or by two: each alone
             owned[by[0]].add(path)
-        out.append((before.workloads[k], after.workloads[k], owned))
+        out.append((w0, w1, owned))
+    return out
+
+
+def _context_owned(w0: Workload, w1: Workload) -> set[str]:
+    """What the change of the pod's `context` between two versions of a container is part of among the
+    fields fixes touch (`_POD_CONTEXT_AS`, by each of its fields that changed, places aside); empty when
+    a field that changed is owned by none."""
+    a, b = w0.pod.context, w1.pod.context  # type: ignore[union-attr]
+    out: set[str] = set()
+    for sub in a.__record__.names:  # type: ignore[attr-defined]
+        x, z = getattr(a, sub), getattr(b, sub)
+        if x is z or _same(x, z):
+            continue
+        got = _POD_CONTEXT_AS.get(sub)
+        if got is None:
+            return set()
+        out |= got
     return out
 
 
@@ -1914,8 +1959,35 @@ def _with(w0: Workload, w1: Workload, paths: set[str]) -> Workload:
             top[name] = getattr(w1, name)
     for name, values in nested.items():
         if name in NESTED:
-            top[name] = records.replace(getattr(w0, name), **values)
-    return records.replace(w0, **top)
+            top[name] = _copied(getattr(w0, name), values)
+    return _copied(w0, top)
+
+
+def _copied(obj: Any, changes: dict[str, Any]) -> Any:
+    """`records.replace(obj, **changes)` for the frozen slotted records `_with` makes (`Workload`, `Pod`,
+    `SecurityContext`), without its keyword call: what the generated `__init__` does when every field is
+    given, each slot set (from `obj`, or `changes`), then `__post_init__` when the class has one."""
+    cls = obj.__class__
+    how = _COPYING.get(cls)
+    if how is None:
+        names = cls.__record__.names
+        if len(names) < 2 or any(type(getattr(cls, n, None)).__name__ != "member_descriptor" for n in names):
+            return records.replace(obj, **changes)
+        how = _COPYING[cls] = (operator.attrgetter(*names), {n: i for i, n in enumerate(names)},
+                               tuple(getattr(cls, n).__set__ for n in names), getattr(cls, "__post_init__", None))
+    get, index, puts, post_init = how
+    values = list(get(obj))
+    for name, value in changes.items():
+        values[index[name]] = value
+    new = object.__new__(cls)
+    for put, value in zip(puts, values):
+        put(new, value)
+    if post_init is not None:
+        post_init(new)
+    return new
+
+
+_COPYING: dict[type, tuple[Any, dict[str, int], tuple[Any, ...], Any]] = {}  # `_copied`'s, by record class
 
 
 @dataclass

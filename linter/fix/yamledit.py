@@ -50,6 +50,9 @@ class YamlDoc:
         # so that no id is reused): the nodes and the text never change, and the fixes of one
         # container, lowered against one `YamlDoc`, ask for the same mappings' ends
         self._ends: dict[tuple[int, int], tuple[Node, Node | None, int]] = {}
+        # `node` of each path asked, with the key index generation it was found under (`yamlnodes.replaced`):
+        # the fixes of a file, lowered against one `YamlDoc`, ask for the same containers and pod specs
+        self._nodes: dict[Path, tuple[int, Node | None]] = {}
 
     # -- positions -------------------------------------------------------------
 
@@ -154,6 +157,16 @@ class YamlDoc:
 
     def node(self, path: Path) -> Node | None:
         """The node at a parser path: (document index, key or index, ...)."""
+        if path.__class__ is not tuple:
+            return self._node(path)
+        got = self._nodes.get(path)
+        if got is not None and got[0] == y._generation:
+            return got[1]
+        node = self._node(path)
+        self._nodes[path] = (y._generation, node)
+        return node
+
+    def _node(self, path: Path) -> Node | None:
         if not path or not isinstance(path[0], int) or path[0] >= len(self.roots):
             return None
         node = self.roots[path[0]]
@@ -184,26 +197,31 @@ class YamlDoc:
         seen: set[int] = set()
         stack = [r for r in self.roots if r is not None]
         budget = 5000
+        # (`y.is_map`/`y.is_seq` and `_aliased` written inline: a large stream walks all 5000 nodes here)
         while stack and budget:
             budget -= 1
             node = stack.pop()
-            if id(node) in seen or not y.is_map(node) or getattr(node, "flow_style", False):
-                if y.is_seq(node) and id(node) not in seen:
+            kind = node.id
+            if kind != "mapping" or id(node) in seen or getattr(node, "flow_style", False):
+                if kind == "sequence" and id(node) not in seen:
                     seen.add(id(node))
                     stack.extend(node.value)
                 continue
             seen.add(id(node))
             for key, value in node.value:
-                if self._aliased(key, value):
-                    continue
-                if y.is_map(value) and not value.flow_style and value.value:
-                    first = value.value[0][0]
-                    if first.start_mark.line > key.start_mark.line:
-                        steps[first.start_mark.column - key.start_mark.column] += 1
+                mark, at = key.start_mark, value.start_mark
+                line, col = mark.line, mark.column
+                if (at.line, at.column) < (line, col):
+                    continue  # an alias of an earlier anchor (`_aliased`)
+                kind = value.id
+                if kind == "mapping" and not value.flow_style and value.value:
+                    first = value.value[0][0].start_mark
+                    if first.line > line:
+                        steps[first.column - col] += 1
                     stack.append(value)
-                elif y.is_seq(value) and not value.flow_style and value.value:
-                    if value.start_mark.line > key.start_mark.line:
-                        seq[value.start_mark.column - key.start_mark.column] += 1
+                elif kind == "sequence" and not value.flow_style and value.value:
+                    if at.line > line:
+                        seq[at.column - col] += 1
                     stack.extend(value.value)
         step = max((s for s in steps if s > 0), key=lambda s: (steps[s], -s), default=2)
         seq_off = seq.most_common(1)[0][0] if seq else None
