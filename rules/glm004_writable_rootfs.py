@@ -153,8 +153,11 @@ def _start_writes(workload: Workload, listed: list[str]) -> str:
 
     own = image_installs(workload)
     if own is not None:
-        return (f" (no automatic fix: the `{own[0]}` image's own start installs packages (`{own[1]}`), which writes "
-                f"the image's own directories: on a read-only root it fails; install them in an image built from it, "
+        # (AnythingLLM's `npx prisma generate`: code generated into node_modules, not a package installed)
+        generated = any(word in GENERATORS for word in own[1].split())
+        made = ("generates code", "generate it") if generated else ("installs packages", "install them")
+        return (f" (no automatic fix: the `{own[0]}` image's own start {made[0]} (`{own[1]}`), which writes "
+                f"the image's own directories: on a read-only root it fails; {made[1]} in an image built from it, "
                 f"then make the root filesystem read-only)")
     install = start_install(workload, elsewhere=writable)
     if install is not None:
