@@ -33,6 +33,7 @@ _VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluste
                      "-k", "--kustomize", "--validate", "--prune-allowlist", "--timeout", "--grace-period",
                      "--cascade", "--field-selector"})
 _SCRIPT_DIRS = frozenset({"scripts", "bin", "tools", "hack", "deploy"})
+_MANIFESTS = (".yaml", ".yml", ".json")  # a file `-f` names that may hold manifests (not a script's other paths)
 
 
 def created(text: str, directory: str = "") -> list[Secret]:
@@ -160,7 +161,7 @@ def applied(commands: list[Command], directory: str) -> tuple[str, ...]:
                     if base is None:
                         continue
                     where = os.path.normpath(os.path.join(base, path))
-                    if os.path.exists(where):
+                    if os.path.isdir(where) or (where.endswith(_MANIFESTS) and os.path.isfile(where)):
                         out.append(where)
                         break
     return tuple(dict.fromkeys(out))
