@@ -183,6 +183,20 @@ def _each_body(display: str, stream: str, found: list[Heredoc]) -> tuple[list[ob
     return (docs if len(problems) < len(found) else None), stream, problems
 
 
+def _heredoc_docs(display: str, stream: str, found: list[Heredoc]) -> tuple[list[object] | None, str, list[Problem]]:
+    """The documents kubectl reads from heredocs (`stream`), the stream they were composed from and the notices of
+    the bodies left out (`_each_body`); None as the documents when none is YAML. What the shell (or envsubst) fills
+    in may be what makes a body YAML (`labels: {app: ${APP}}`): each such value a plain unknown word
+    (`heredocs.unknown_values`); a body that is still no YAML is one kubectl refuses, said and left out."""
+    import glmlint.parsers.yamlnodes as yamlnodes
+    from glmlint import heredocs
+
+    try:
+        return yamlnodes.compose_all(stream), stream, []
+    except yamlnodes.YamlError:
+        return _each_body(display, heredocs.unknown_values(stream, found), found)
+
+
 def _unchecked(source: SourceFile, found: list[Heredoc]) -> None:
     """A notice that the manifests a file applies from heredocs (`found`) are not checked: a file is read for
     its `docker run` lines or for those manifests, not both (yet), and a part left out is said so."""
@@ -197,19 +211,12 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
     """The Kubernetes file kubectl reads from heredocs (`stream`, at the lines of `text`; `shifts`: the columns
     each line of it lost), as `_applied_manifests` says."""
     import glmlint.parsers.yamlnodes as yamlnodes
-    from glmlint import heredocs, records
+    from glmlint import records
 
-    problems: list[Problem] = []
-    try:
-        docs = yamlnodes.compose_all(stream)
-    except yamlnodes.YamlError:
-        # what the shell (or envsubst) fills in may be what makes it YAML (`labels: {app: ${APP}}`): each
-        # such value a plain unknown word; a body that is still no YAML is one kubectl refuses, said and left out
-        stream = heredocs.unknown_values(stream, found)
-        docs, stream, problems = _each_body(display, stream, found)
-        if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
-            return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
-                              applied_by=f"`{found[0].command} -f -`") if problems else None
+    docs, stream, problems = _heredoc_docs(display, stream, found)
+    if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
+                          applied_by=f"`{found[0].command} -f -`") if problems else None
     try:
         yamlnodes.shift_columns(docs, shifts)
         source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
@@ -254,12 +261,11 @@ def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[S
         return made
     from glmlint import heredocs
     import glmlint.parsers.kubernetes as kubernetes
-    import glmlint.parsers.yamlnodes as yamlnodes
 
-    try:  # (the heredocs' documents again, for the readers' `env`: a script that does both is rare)
-        docs = yamlnodes.compose_all(heredocs.stream(text) or "")
-    except yamlnodes.YamlError:
-        docs = []
+    # (the heredocs' documents again, for the readers' `env`, composed as `_manifests_in` composed them, which the
+    # workloads' `node_path` index: a script that does both is rare)
+    found = heredocs.applied(text)
+    docs = _heredoc_docs("", heredocs.stream(text, found) or "", found)[0] or []
     reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
     return kubernetes.secrets_read(made, reads)
 
