@@ -12,7 +12,7 @@ it names to `kubectl apply -f`/`create -f` or `apply -k` (`Secret.applied_with`:
 script's directory or, for a script in a subdirectory, the one above it, as `glmlint.helmscripts` reads a chart's
 path) and from the files of its own directory (`link.nearby_secret_reads`). `--dry-run=client -o yaml | kubectl apply -f -` creates it
 all the same. A value the shell expands (`--from-literal=token=$HF_TOKEN`, `"$(cat token)"`) is the deployer's,
-not a literal; `--from-file`/`--from-env-file` read files the script does not hold.
+not a literal, but for a variable's default (`${PW:-s3cret}`: the value when `PW` is unset, as RULES.md reads it); `--from-file`/`--from-env-file` read files the script does not hold.
 """
 from __future__ import annotations
 
@@ -119,11 +119,24 @@ def _secret(words: list[Word], lines: list[str]) -> Secret | None:
         key, eq, value = pair.partition("=")
         if not eq or not key or "$" in key:
             continue  # (kubectl refuses a pair with no `=` or no key)
-        entries[key] = EnvVar(key, value, _located(word, value, lines), dynamic=word.dynamic)
+        at = _located(word, value, lines)
+        read = _defaulted(value) if word.dynamic else None
+        entries[key] = EnvVar(key, value, at, dynamic=word.dynamic) if read is None or not read.defaulted else \
+            EnvVar(key, read.text, at, defaulted=tuple(read.defaulted), written=value)
     if not entries:
         return None
     kind = next((_value(w, "--type") for w in flags.get("--type", ())), "Opaque")
     return Secret(name.text, namespace, kind, tuple(entries.values()), (), words[0].loc)
+
+
+def _defaulted(value: str) -> object | None:
+    """`value` as the shell expands it when every variable it reads is unset and gives it a default
+    (`${REDIS_PASSWORD:-s3cret}`: the default, as RULES.md reads `${VAR:-default}` and `${VAR-default}`); None when a
+    part of it is not known so (`$HF_TOKEN`, `${HF_TOKEN:?}`, `$(cat token)`)."""
+    from glmlint.interpolate import interpolate
+
+    got = interpolate(value, {}, shell=True)
+    return None if got is None or "$" in got.text else got
 
 
 def _located(word: Word, value: str, lines: list[str]) -> Loc:

@@ -291,3 +291,14 @@ def test_kubectls_validate_takes_no_word_and_its_wrappers_are_read_as_heredocs_r
     # without `--`, minikube reads the options as its own
     minikube = minikube.replace("minikube kubectl --", "minikube kubectl")
     assert [f[1] for f in _found(tmp_path / "c", {"deploy.sh": minikube, **reader})] == [5]
+
+
+def test_a_created_secrets_value_read_through_its_default_is_that_default(tmp_path: Path) -> None:
+    # reread25 R7: RULES.md reads `${VAR:-default}` as its default, as the shell does when VAR is unset
+    defaulted = (_DEPLOY % ("${HF_TOKEN:-%s}" % _HF, "k8s/"))
+    assert _found(tmp_path / "a", {"deploy.sh": defaulted, "k8s/vllm.yaml": _READER})[0] == (
+        "deploy.sh", 5, "Secret `hf-secret` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                        "(Deployment/vllm) when `HF_TOKEN` is unset")
+    # no default: the deployer's value
+    assert [f[1] for f in _found(tmp_path / "b", {"deploy.sh": _DEPLOY % ("${HF_TOKEN}", "k8s/"),
+                                                  "k8s/vllm.yaml": _READER})] == [7]

@@ -123,6 +123,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
         else:
             if made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
                 source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
+                _assume(source, made)
             if "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
                 from glmlint import heredocs
 
@@ -249,10 +250,21 @@ def _with_created(display: str, text: str, applied: SourceFile | None, made: lis
     """The script's Kubernetes file (`_applied_manifests`; one of its own, with no fix, when it applies no heredoc)
     with the Secrets it creates (`made`), linked to the workloads of its heredocs that read them."""
     if applied is None:
-        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
-                          applied_by="`kubectl create secret generic`")
-    applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+        applied = SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                             applied_by="`kubectl create secret generic`")
+    else:
+        applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+    _assume(applied, made)
     return applied
+
+
+def _assume(source: SourceFile, made: list[Secret]) -> None:
+    """The values of `made` read through a default (`--from-literal=PW=${PW:-s3cret}`: `kubesecrets._defaulted`),
+    each said in `source.assumed` (a finding there says "when `PW` is unset")."""
+    for secret in made:
+        for var in secret.entries:
+            if var.defaulted:
+                source.assumed[(var.loc.line, var.loc.col)] = var.defaulted
 
 
 def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[Secret]:
