@@ -228,9 +228,14 @@ def test_a_reader_beside_the_scanned_tree_is_not_one_of_its_secrets(tmp_path: Pa
     assert _scanned(tmp_path / "a", files, ["proj"]) == []
     assert _scanned(tmp_path / "b", files, ["proj/hf.yaml"]) == []
     # the same two directories in the tree the scan reads
-    assert _scanned(tmp_path / "c", files, ["."]) == [
-        ("proj/hf.yaml", 5, "Secret `hf-token` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
-                            "(Deployment/vllm)")]
+    want = [("proj/hf.yaml", 5, "Secret `hf-token` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                                "(Deployment/vllm)")]
+    assert _scanned(tmp_path / "c", files, ["."]) == want
+    # a file given alone stands for its repository (a `.git` above it), else for its own directory
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / ".git").mkdir()
+    assert _scanned(tmp_path / "d", files, ["proj/hf.yaml"]) == want
+    assert _scanned(tmp_path / "b", files, ["proj/hf.yaml"]) == []
 
 
 def test_a_script_applies_only_the_files_of_the_scanned_tree(tmp_path: Path) -> None:

@@ -47,16 +47,14 @@ def scanning(paths: list[str] | None = None) -> Iterator[None]:
 
 
 def _tree_of(path: str) -> str:
-    """The tree a file given alone belongs to: its git work tree's top (the nearest directory above it holding
-    `.git`), else its own directory."""
-    here = first = os.path.dirname(path)
-    while True:
-        if os.path.exists(os.path.join(here, ".git")):
-            return here
-        up = os.path.dirname(here)
-        if up == here:
-            return first
-        here = up
+    """The tree a file given alone belongs to: its repository (`context.repo_relative`: the nearest directory above
+    it holding `.git`), else its own directory."""
+    from glmlint.context import repo_relative
+
+    rel = repo_relative(path)
+    if rel is None or rel.startswith(".."):
+        return os.path.dirname(path)
+    return path[:len(path) - len(rel)].rstrip(os.sep) or os.sep
 
 
 def within_scan(path: str) -> bool:
@@ -66,7 +64,7 @@ def within_scan(path: str) -> bool:
     linting machine holds (another checkout beside it, its /tmp); True outside a scan, or when none is known. A file
     given alone stands for its tree (`_tree_of`)."""
     roots = _SCAN_MEMOS.get("", {}).get("roots") if _SCAN_MEMOS is not None else None
-    if roots is None:
+    if not roots:  # (no scan, or one of standard input alone)
         return True
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
