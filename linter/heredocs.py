@@ -227,20 +227,30 @@ _EXPANSION = re.compile(r"\\[$`\\]|\$\{[^}\n]*\}|\$\(\([^\n]*?\)\)|\$\([^()\n]*(
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _verb(cmd: object) -> str | None:
-    argv = getattr(cmd, "argv", ())
+def kubectl_args(argv: Any) -> list[Any] | None:
+    """The words kubectl reads of a command's `argv` (`Word`s): those after the program for `kubectl`, `oc`,
+    `microk8s.kubectl`; after `kubectl` for `k3s kubectl`, `microk8s kubectl`; after `--` for `minikube kubectl --`
+    (without `--` minikube reads the options as its own: minikube.sigs.k8s.io/docs/commands/kubectl); None for
+    another program."""
     if not argv or argv[0].text.rsplit("/", 1)[-1] not in _CLIS:
         return None
-    args = [w.text for w in argv[1:]]
+    args = list(argv[1:])
     prog = argv[0].text.rsplit("/", 1)[-1]
-    if prog in _WRAPPERS:  # `k3s kubectl ...`, `microk8s kubectl ...`: kubectl with the words after it
-        if not args or args[0] != "kubectl":
+    if prog in _WRAPPERS or prog == "minikube":
+        if not args or args[0].text != "kubectl":
             return None
         args = args[1:]
-    elif prog == "minikube":  # `minikube kubectl -- ...`: kubectl with the words after `--`
-        if not args or args[0] != "kubectl" or "--" not in args:
-            return None  # (without `--` minikube reads the options as its own: minikube.sigs.k8s.io/docs/commands/kubectl)
-        args = args[args.index("--") + 1:]
+        if prog == "minikube":
+            cut = next((k for k, w in enumerate(args) if w.text == "--"), None)
+            return None if cut is None else args[cut + 1:]
+    return args
+
+
+def _verb(cmd: object) -> str | None:
+    words = kubectl_args(getattr(cmd, "argv", ()))
+    if words is None:
+        return None
+    args = [w.text for w in words]
     k = 0
     while k < len(args):
         a = args[k]

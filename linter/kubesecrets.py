@@ -12,7 +12,7 @@ it names to `kubectl apply -f`/`create -f` or `apply -k` (`Secret.applied_with`:
 script's directory or, for a script in a subdirectory, the one above it, as `glmlint.helmscripts` reads a chart's
 path) and from the files of its own directory (`link.nearby_secret_reads`). `--dry-run=client -o yaml | kubectl apply -f -` creates it
 all the same. A value the shell expands (`--from-literal=token=$HF_TOKEN`, `"$(cat token)"`) is the deployer's,
-not a literal; `--from-file`/`--from-env-file` read files the script does not hold.
+not a literal, but for a variable's default (`${PW:-s3cret}`: the value when `PW` is unset, as RULES.md reads it); `--from-file`/`--from-env-file` read files the script does not hold.
 """
 from __future__ import annotations
 
@@ -21,18 +21,20 @@ import re
 
 from glmlint.ir import Command, EnvVar, Loc, Secret, Word
 
-_CLIS = frozenset({"kubectl", "oc", "microk8s.kubectl"})
 MARKER = "--from-literal"  # the cheap test a script passes before its commands are read
 # kubectl's flags that take the next word as their value when written apart (the global ones a script writes and
-# those of `create secret generic` and `apply`), so that the operands are the words that are neither
+# those of `create secret generic` and `apply`), so that the operands are the words that are neither; not
+# `--validate`, whose value is optional (`NoOptDefVal` "strict": kubernetes/kubectl
+# pkg/cmd/util/helpers.go `AddValidateFlags`): written alone it takes no word
 _VALUED = frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server",
                      "--token", "--as", "--as-group", "-o", "--output", "--field-manager", "--request-timeout",
                      "--cache-dir", "--certificate-authority", "--client-certificate", "--client-key",
                      "--tls-server-name", "--password", "--username", "--profile", "--template", "--type",
                      "--from-literal", "--from-file", "--from-env-file", "-f", "--filename", "-l", "--selector",
-                     "-k", "--kustomize", "--validate", "--prune-allowlist", "--timeout", "--grace-period",
+                     "-k", "--kustomize", "--prune-allowlist", "--timeout", "--grace-period",
                      "--cascade", "--field-selector"})
 _SCRIPT_DIRS = frozenset({"scripts", "bin", "tools", "hack", "deploy"})
+_MANIFESTS = (".yaml", ".yml", ".json")  # a file `-f` names that may hold manifests (not a script's other paths)
 
 
 def created(text: str, directory: str = "") -> list[Secret]:
@@ -63,14 +65,11 @@ def created(text: str, directory: str = "") -> list[Secret]:
 
 
 def _kubectl(cmd: Command) -> list[Word] | None:
-    """The words of a `kubectl` (`oc`, `k3s kubectl`) command after the program, None for another program."""
-    argv = list(cmd.argv)
-    if not argv:
-        return None
-    name = cmd.name
-    if name == "k3s" and len(argv) > 1 and argv[1].text == "kubectl":
-        return argv[2:]
-    return argv[1:] if name in _CLIS else None
+    """The words of a `kubectl` (`oc`, `k3s kubectl`, `microk8s kubectl`, `minikube kubectl --`) command that kubectl
+    reads (`heredocs.kubectl_args`, one reader of its wrappers for both), None for another program."""
+    from glmlint.heredocs import kubectl_args
+
+    return kubectl_args(list(cmd.argv))
 
 
 def _operands(words: list[Word]) -> tuple[list[Word], dict[str, list[Word]]]:
@@ -120,11 +119,24 @@ def _secret(words: list[Word], lines: list[str]) -> Secret | None:
         key, eq, value = pair.partition("=")
         if not eq or not key or "$" in key:
             continue  # (kubectl refuses a pair with no `=` or no key)
-        entries[key] = EnvVar(key, value, _located(word, value, lines), dynamic=word.dynamic)
+        at = _located(word, value, lines)
+        read = _defaulted(value) if word.dynamic else None
+        entries[key] = EnvVar(key, value, at, dynamic=word.dynamic) if read is None or not read.defaulted else \
+            EnvVar(key, read.text, at, defaulted=tuple(read.defaulted), written=value)
     if not entries:
         return None
     kind = next((_value(w, "--type") for w in flags.get("--type", ())), "Opaque")
     return Secret(name.text, namespace, kind, tuple(entries.values()), (), words[0].loc)
+
+
+def _defaulted(value: str) -> object | None:
+    """`value` as the shell expands it when every variable it reads is unset and gives it a default
+    (`${REDIS_PASSWORD:-s3cret}`: the default, as RULES.md reads `${VAR:-default}` and `${VAR-default}`); None when a
+    part of it is not known so (`$HF_TOKEN`, `${HF_TOKEN:?}`, `$(cat token)`)."""
+    from glmlint.interpolate import interpolate
+
+    got = interpolate(value, {}, shell=True)
+    return None if got is None or "$" in got.text else got
 
 
 def _located(word: Word, value: str, lines: list[str]) -> Loc:
@@ -141,7 +153,11 @@ def applied(commands: list[Command], directory: str) -> tuple[str, ...]:
     """The files and directories the script's `kubectl apply -f PATH`/`kubectl create -f PATH` read (and the
     Kustomize directory of `apply -k DIR`, whose files are read as a directory's: its resources are most often
     there), each a literal path that exists, read from the script's `directory` or, for a script in a
-    subdirectory of tools (`scripts/`, `hack/`: run from the repository's root), the one above it; absolute."""
+    subdirectory of tools (`scripts/`, `hack/`: run from the repository's root), the one above it; absolute. Only
+    a path in the scanned tree (`parsers.base.within_scan`): `/tmp/app.yaml` or `../../x` is read where the script
+    runs, and what the linting machine holds there is another thing, or nothing."""
+    from glmlint.parsers.base import within_scan
+
     out: list[str] = []
     up = os.path.dirname(directory) if os.path.basename(directory) in _SCRIPT_DIRS else None
     for cmd in commands:
@@ -160,7 +176,9 @@ def applied(commands: list[Command], directory: str) -> tuple[str, ...]:
                     if base is None:
                         continue
                     where = os.path.normpath(os.path.join(base, path))
-                    if os.path.exists(where):
+                    if not within_scan(where):
+                        continue  # (an absolute path, or one out of the tree: the deployer's machine's, not the repository's)
+                    if os.path.isdir(where) or (where.endswith(_MANIFESTS) and os.path.isfile(where)):
                         out.append(where)
                         break
     return tuple(dict.fromkeys(out))

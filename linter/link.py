@@ -1005,18 +1005,23 @@ def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any]
     into their workloads' environment (`kubernetes.secret_reads`), a read through a ServiceAccount named in
     `names` made a read of the Secrets it lists when it is one of `accounts` (the file's: a KServe predictor's
     storage initializer, `kubernetes.through_accounts`); with the reads of `namespaces` (those the Secrets write)
-    in the directories beside that one (`_sibling_files`), marked `apart`. Only a file whose text holds one
-    of the names is parsed (~0.01 of a corpus scan's time, where every file with a Secret in it was ~0.1 s of 2.8),
-    each once a scan (`scan_memo`)."""
-    from glmlint.parsers.base import scan_memo
+    in the directories beside that one (`_sibling_files`, when they lie in the scanned tree:
+    `parsers.base.within_scan`), marked `apart`. Only a file that may read a Secret is parsed, outside a scan only
+    one whose text holds one of the names (~0.01 of a corpus scan's time, where every file with a Secret in it was
+    ~0.1 s of 2.8); in a scan each file is read and parsed at most once, whatever the names asked (`scan_memo`: its
+    reads, not its text)."""
+    from glmlint.parsers.base import scan_memo, within_scan
 
     here = os.path.abspath(disk_path)
-    paths = _yaml_files(os.path.dirname(here))
+    dirs = scan_memo("secret_dirs")  # (each directory's files, and those of the directories beside it, once a scan)
+    paths = list(_yaml_files(os.path.dirname(here), dirs))
     for place in applied:
-        paths.extend(_yaml_files(place) if os.path.isdir(place) else [place])
+        if within_scan(place):
+            paths.extend(_yaml_files(place, dirs) if os.path.isdir(place) else [place])
     near = set(paths)
-    if namespaces:
-        paths.extend(_sibling_files(os.path.dirname(here)))
+    # (the directories beside its own, when they lie in the scanned tree: beside a scan root are other checkouts)
+    if namespaces and within_scan(os.path.dirname(os.path.dirname(here))):
+        paths.extend(_sibling_files(os.path.dirname(here), dirs))
     memo = scan_memo("secret_reads")
     out: list[Any] = []
     written: set[str] = set()  # the Secrets another file of the directory writes too
@@ -1026,9 +1031,11 @@ def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any]
             continue
         got = memo.get(path) if memo is not None else None
         if got is None:
-            text = _text_naming(path, names)
+            # in a scan, what the file reads whatever the names asked (each file read once a scan, its reads kept,
+            # not its text); alone, only a file whose text holds one of them is parsed
+            text = _text_naming(path, None if memo is not None else names)
             if text is None or text is False:
-                if text is False and memo is not None:
+                if memo is not None:
                     memo[path] = ([], set())  # (it reads no Secret, whatever its name)
                 continue
             got = _secret_reads_of(path, text)
@@ -1049,30 +1056,40 @@ def nearby_secret_reads(disk_path: str, names: set[str], accounts: Sequence[Any]
     return [r for r in out if r.secret not in written and not r.account and not (r.apart and r.secret in elsewhere)]
 
 
-def _sibling_files(directory: str) -> list[str]:
+def _sibling_files(directory: str, memo: dict[Any, Any] | None = None) -> list[str]:
     """The YAML and JSON files of the directories beside `directory` (the first `_NEAR_DIRS` by name, not hidden)."""
     parent = os.path.dirname(directory)
-    try:
-        names = sorted(n for n in os.listdir(parent) if not n.startswith("."))
-    except OSError:
-        return []
-    dirs = [d for d in (os.path.join(parent, n) for n in names) if d != directory and os.path.isdir(d)]
-    return [f for d in dirs[:_NEAR_DIRS] for f in _yaml_files(d)]
+    got = memo.get(("beside", parent)) if memo is not None else None
+    if got is None:
+        try:
+            names = sorted(n for n in os.listdir(parent) if not n.startswith("."))
+        except OSError:
+            names = []
+        got = [d for d in (os.path.join(parent, n) for n in names) if os.path.isdir(d)]
+        if memo is not None:
+            memo[("beside", parent)] = got
+    dirs = [d for d in got if d != directory]
+    return [f for d in dirs[:_NEAR_DIRS] for f in _yaml_files(d, memo)]
 
 
-def _yaml_files(directory: str) -> list[str]:
+def _yaml_files(directory: str, memo: dict[Any, Any] | None = None) -> list[str]:
     """The YAML and JSON files of `directory` (the first `_NEAR_FILES`, by name)."""
-    try:
-        names = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
-    except OSError:
-        return []
-    return [os.path.join(directory, n) for n in names[:_NEAR_FILES]]
+    got = memo.get(directory) if memo is not None else None
+    if got is None:
+        try:
+            names = sorted(n for n in os.listdir(directory) if n.endswith(_FILE_SUFFIXES))
+        except OSError:
+            names = []
+        got = [os.path.join(directory, n) for n in names[:_NEAR_FILES]]
+        if memo is not None:
+            memo[directory] = got
+    return got  # type: ignore[no-any-return]
 
 
-def _text_naming(path: str, names: set[str]) -> str | bool | None:
+def _text_naming(path: str, names: set[str] | None) -> str | bool | None:
     """The text of the file at `path` when it may read one of the Secrets `names` (it holds a name and a word that
-    reads a Secret, and is no template); False when it reads none whatever their names; None when it holds none
-    of these names."""
+    reads a Secret, and is no template; any name when None); False when it reads none whatever their names; None
+    when it holds none of these names."""
     try:
         if os.path.getsize(path) > _NEAR_BYTES:
             return False
@@ -1082,7 +1099,7 @@ def _text_naming(path: str, names: set[str]) -> str | bool | None:
         return False
     if "{{" in text or not (any(word in text for word in _READS_SECRETS) or "Secret" in text):
         return False
-    return text if any(name in text for name in names) else None
+    return text if names is None or any(name in text for name in names) else None
 
 
 def _secret_reads_of(path: str, text: str) -> tuple[list[Any], set[str]]:

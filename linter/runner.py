@@ -448,7 +448,7 @@ def scan(paths: list[str], rules: list[Rule], root: str | None = None, max_bytes
     the intents and the IR they name, and the linked IR is not kept once its rules have run.
     """
     preload()  # (the regular expressions compiled ahead of time: `glmlint.recache`; once per process)
-    with scanning():  # (what parses may keep for the next ones until the scan ends: `parsers.base.scan_memo`)
+    with scanning(paths):  # (what parses may keep for the next ones until the scan ends: `parsers.base.scan_memo`)
         return _scan(paths, rules, root, max_bytes, config, stdin_filename, progress, jobs, fix_edits, keep_ir, lean)
 
 

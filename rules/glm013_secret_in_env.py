@@ -82,7 +82,9 @@ client is given for a local OpenAI-compatible server that checks none
 describes the secret rather than holding it (`TOKEN_URL`, `PASSWORD_LENGTH`,
 `AWS_ACCESS_KEY_ID`, `SECRET_NAME`, `ACCESS_TOKEN_EXPIRE_MINUTES`,
 `PASSWORD_HASH_ROUNDS`, how it is made or found: `PASSWORD_HASH_ALGO`,
-`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`; where a request carries it: `API_KEY_QUERY_PARAM`), a token
+`PASSWORD_SCHEME`, `TOKEN_STRATEGY`, `HF_TOKEN_ENV`; where a request carries it: `API_KEY_QUERY_PARAM`, unless
+it is given a key an issuer's prefix and length name, `sk-proj-…`; a role's or a label's `*_ROLE_KEY`, but for
+Supabase's `SERVICE_ROLE_KEY` or such a key), a token
 that is no credential (etcd's
 `ETCD_INITIAL_CLUSTER_TOKEN`/`--initial-cluster-token`, a cluster's name at bootstrap, and
 `ETCD_AUTH_TOKEN`/`etcd --auth-token`, the type of token it issues: `simple`, `jwt,…`), a switch (`true`, `off`,
@@ -176,17 +178,20 @@ _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "S
 # (not `ACCESS_KEY`: MinIO's and most S3 clients' access key is the user name beside the secret key)
 _SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("SECRET", "KEY"),
                            ("AUTH", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("MASTER", "KEY"),
-                           ("CLIENT", "SECRET"), ("REDIS", "AUTH"),
-                           # Supabase's service_role key, a JWT that passes row-level security (`SERVICE_ROLE_KEY`,
-                           # supabase/supabase@f8a85e7a9b99a3f2a12e06bacf7ee373a58dbfd9 docker/.env.example; its
-                           # ANON_KEY is public by design)
-                           ("ROLE", "KEY")})
+                           ("CLIENT", "SECRET"), ("REDIS", "AUTH")})
+# word triples that do the same: Supabase's service_role key, a JWT that passes row-level security
+# (`SERVICE_ROLE_KEY`, supabase/supabase@f8a85e7a9b99a3f2a12e06bacf7ee373a58dbfd9 docker/.env.example; its ANON_KEY is
+# public by design); not any `*_ROLE_KEY`, most often a role's or a label's name (`NODE_ROLE_KEY:
+# node-role.kubernetes.io/worker`, `IAM_ROLE_KEY: arn:aws:iam::…`), a key only by its value (`_keyed_by_value`)
+_SECRET_TRIPLES = frozenset({("SERVICE", "ROLE", "KEY")})
 # last two words that hold the secrets although the last alone describes them (`REDACT_SECRET_KEYS` lists
 # field names): Weaviate's AUTHENTICATION_APIKEY_ALLOWED_KEYS is the API keys themselves
 # (weaviate.io/developers/weaviate/configuration/authentication)
 # Redis's `AUTH` is its password: `REDIS_AUTH` (Langfuse packages/shared/src/server/redis/redis.ts at
 # langfuse/langfuse@62751446149b702b419a9292ddfc2280cdf74b8c: `password: env.REDIS_AUTH`)
 _HOLDING = frozenset({("ALLOWED", "KEYS"), ("REDIS", "AUTH")})
+# last words that say where a request carries a key, by name (`_ABOUT`)
+_CARRIERS = frozenset({"PARAM", "PARAMS", "PARAMETER", "QUERY"})
 # a last word that makes the name describe the secret rather than hold it
 _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HOST", "PORT", "LENGTH", "LEN",
                     "EXPIRY", "EXPIRES", "EXPIRATION", "TTL", "TIMEOUT", "TYPE", "HEADER", "ENABLED",
@@ -207,8 +212,9 @@ _ABOUT = frozenset({"FILE", "PATH", "DIR", "NAME", "URL", "URI", "ENDPOINT", "HO
                     "ALGO", "HASHER", "HASHERS", "ENCODER", "SCHEME", "STRENGTH", "COMPLEXITY", "STRATEGY", "KIND",
                     "CHARSET", "PROMPT", "ENGINE", "ENV", "VAR",
                     # where a request carries the key, by name (`API_KEY_QUERY_PARAM: api_key`, beside
-                    # `API_KEY_HEADER: x-api-key`: envoyproxy/ai-gateway@c217da8a tests/e2e/testdata/mcp_route.yaml; field25 F25-11)
-                    "PARAM", "PARAMS", "PARAMETER", "QUERY"})
+                    # `API_KEY_HEADER: x-api-key`: envoyproxy/ai-gateway@c217da8a tests/e2e/testdata/mcp_route.yaml;
+                    # field25 F25-11): unless it is given a key itself (`_keyed_by_value`)
+                    *_CARRIERS})
 # names whose "token" is no credential: etcd's `--initial-cluster-token` ("Initial cluster token for the etcd
 # cluster during bootstrap. Specifying this can protect you from unintended cross-cluster interaction"), a
 # cluster's identifier every Bitnami etcd install writes as it is, and `ETCD_AUTH_TOKEN`, the `--auth-token` type
@@ -774,7 +780,9 @@ def _known_credential(var: EnvVar) -> str | None:
 
 
 def holds_literal_secret(var: EnvVar) -> bool:
-    if not (is_secret_name(var.name) and is_literal(var.value, var.dynamic)):
+    if not is_secret_name(var.name):
+        return is_literal(var.value, var.dynamic) and _keyed_by_value(var.name, var.value or "")
+    if not is_literal(var.value, var.dynamic):
         return False
     # a value that spells its own variable's name (`HF_TOKEN: HF_TOKEN`, `GOOGLE_API_KEY_VAL`) is a
     # placeholder; for a one-word name, only when the value is that word (`TOKEN: token`) or an
@@ -805,7 +813,25 @@ def is_secret_name(name: str) -> bool:
         return False  # (`ETCD_INITIAL_CLUSTER_TOKEN`, `--initial-cluster-token`)
     if any(w in _SECRET_WORDS for w in words):
         return True
-    return any(pair in _SECRET_PAIRS for pair in zip(words, words[1:]))
+    return any(pair in _SECRET_PAIRS for pair in zip(words, words[1:])) or \
+        any(triple in _SECRET_TRIPLES for triple in zip(words, words[1:], words[2:]))
+
+
+def _keyed_by_value(name: str, value: str) -> bool:
+    """A name that says where a key goes (`OPENAI_API_KEY_PARAM`: a secret's name, then words of `_CARRIERS`) or a
+    role's key (`*_ROLE_KEY`), given a key an issuer's prefix and length name (`_ISSUED_KEY`: `sk-proj-…`, `hf_…`):
+    then it holds the key itself, whatever its name says."""
+    value = value.strip().strip("'\"")
+    if len(value) < _SHORTEST_KEY or _ISSUED_KEY.fullmatch(value) is None:
+        return False
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if w]
+    if words[-2:] == ["ROLE", "KEY"]:
+        return True
+    carried = False
+    while words and words[-1] in _CARRIERS:
+        words.pop()
+        carried = True
+    return carried and is_secret_name("_".join(words))
 
 
 def is_literal(value: str | None, dynamic: bool = False) -> bool:

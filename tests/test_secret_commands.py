@@ -207,3 +207,103 @@ def test_a_created_secret_is_read_by_a_kustomize_directory_the_script_applies_an
     script = "#!/bin/bash\ndocker run -d --name redis redis:7.2\n" + textwrap.dedent(_DEPLOY % (_HF, "x/")) + heredoc
     assert [f[1] for f in _found(tmp_path / "d", {"deploy.sh": script})] == [7, 9]
     assert [f[1] for f in _found(tmp_path / "e", {"deploy.sh": script.replace("secretKeyRef", "configMapKeyRef")})] == []
+
+
+def _scanned(tmp_path: Path, files: dict[str, str], given: list[str]) -> list[tuple[str, int, str]]:
+    """GLM013's findings when the scan is given `given` (paths under `tmp_path`), `files` written there."""
+    from glmlint.registry import builtin_rules, select
+    from glmlint.runner import scan
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    report = scan([str(tmp_path / g) for g in given], select(builtin_rules(), ["GLM013"]), root=str(tmp_path))
+    return sorted((r.path, r.line, r.message) for r in report.results)
+
+
+def test_a_reader_beside_the_scanned_tree_is_not_one_of_its_secrets(tmp_path: Path) -> None:
+    # reread25 R1: beside a scan root lie other checkouts (`~/src/*`), never scanned: not "the directory beside it"
+    ns = ", namespace: llm"
+    files = {"proj/hf.yaml": _NS_SECRET % ns, "other/vllm.yaml": _NS_READER % ns}
+    assert _scanned(tmp_path / "a", files, ["proj"]) == []
+    assert _scanned(tmp_path / "b", files, ["proj/hf.yaml"]) == []
+    # the same two directories in the tree the scan reads
+    want = [("proj/hf.yaml", 5, "Secret `hf-token` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                                "(Deployment/vllm)")]
+    assert _scanned(tmp_path / "c", files, ["."]) == want
+    # a file given alone stands for its repository (a `.git` above it), else for its own directory
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / ".git").mkdir()
+    assert _scanned(tmp_path / "d", files, ["proj/hf.yaml"]) == want
+    assert _scanned(tmp_path / "b", files, ["proj/hf.yaml"]) == []
+
+
+def test_a_script_applies_only_the_files_of_the_scanned_tree(tmp_path: Path) -> None:
+    # reread25 R5: `kubectl apply -f /tmp/app.yaml` reads the deployer's /tmp, not the linting machine's
+    outside = tmp_path / "outside"
+    files = {"outside/app.yaml": _READER, "repo/deploy.sh": _DEPLOY % (_HF, outside / "app.yaml")}
+    assert _scanned(tmp_path / "", files, ["repo"]) == []
+    files["repo/deploy.sh"] = _DEPLOY % (_HF, "../outside/app.yaml")
+    assert _scanned(tmp_path, files, ["repo"]) == []
+    assert [f[:2] for f in _scanned(tmp_path, files, ["."])] == [("repo/deploy.sh", 5), ("repo/deploy.sh", 7)]
+
+
+def test_each_file_beside_secrets_is_read_once_a_scan(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # reread25 R4: a file that names none of one Secret file's names was read again for the next one
+    import collections
+
+    from glmlint import link
+
+    reads: collections.Counter[str] = collections.Counter()
+    text_naming = link._text_naming
+
+    def counted(path: str, names: set[str] | None) -> object:
+        reads[path] += 1
+        return text_naming(path, names)
+
+    monkeypatch.setattr(link, "_text_naming", counted)
+    files = {}
+    for k in range(3):
+        files[f"deploy/app{k}/secret.yaml"] = (_NS_SECRET % f", namespace: ns{k}").replace("hf-token", f"s{k}")
+        files[f"deploy/app{k}/vllm.yaml"] = _NS_READER % f", namespace: ns{k}"
+    assert _scanned(tmp_path, files, ["."]) == []
+    assert reads and max(reads.values()) == 1, reads
+
+
+_HEREDOC_READER = """\
+    #!/bin/bash
+    kubectl create secret generic hf-token --from-literal=HF_TOKEN=hf_QxZ7yW2vP9kL4mN8rT3sB6cD1fG5hJ0aEbRt
+    cat <<EOF | kubectl apply -f -
+""" + textwrap.indent(textwrap.dedent(_NS_READER % "").replace("{name: vllm}", "{name: vllm, labels: {app: ${APP}}}"),
+                          "    ") + "    EOF\n"
+
+
+def test_a_created_secret_is_read_by_a_heredoc_that_is_yaml_once_the_shell_fills_it_in(tmp_path: Path) -> None:
+    # reread25 R8: `labels: {app: ${APP}}` is YAML only as kubectl reads it (formats25's `heredocs.unknown_values`)
+    assert _found(tmp_path / "a", {"deploy.sh": _HEREDOC_READER}) == [
+        ("deploy.sh", 2, "Secret `hf-token` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                         "(Deployment/vllm) applied by `kubectl apply -f -`")]
+    assert _found(tmp_path / "b", {"deploy.sh": _HEREDOC_READER.replace("secretKeyRef", "configMapKeyRef")}) == []
+
+
+def test_kubectls_validate_takes_no_word_and_its_wrappers_are_read_as_heredocs_reads_them(tmp_path: Path) -> None:
+    # reread25 R6: `--validate` alone is `--validate=strict` (kubectl `AddValidateFlags`: NoOptDefVal)
+    reader = {"k8s/vllm.yaml": _READER}
+    validate = (_DEPLOY % (_HF, "k8s/")).replace("kubectl apply -f k8s/", "kubectl apply --validate -f k8s/")
+    assert [f[1] for f in _found(tmp_path / "a", {"deploy.sh": validate, **reader})] == [5, 7]
+    minikube = (_DEPLOY % (_HF, "k8s/")).replace("kubectl -n llm create", "minikube kubectl -- -n llm create")
+    assert [f[1] for f in _found(tmp_path / "b", {"deploy.sh": minikube, **reader})] == [5, 7]
+    # without `--`, minikube reads the options as its own
+    minikube = minikube.replace("minikube kubectl --", "minikube kubectl")
+    assert [f[1] for f in _found(tmp_path / "c", {"deploy.sh": minikube, **reader})] == [5]
+
+
+def test_a_created_secrets_value_read_through_its_default_is_that_default(tmp_path: Path) -> None:
+    # reread25 R7: RULES.md reads `${VAR:-default}` as its default, as the shell does when VAR is unset
+    defaulted = (_DEPLOY % ("${HF_TOKEN:-%s}" % _HF, "k8s/"))
+    assert _found(tmp_path / "a", {"deploy.sh": defaulted, "k8s/vllm.yaml": _READER})[0] == (
+        "deploy.sh", 5, "Secret `hf-secret` sets `HF_TOKEN` to a literal secret, read by container `vllm` "
+                        "(Deployment/vllm) when `HF_TOKEN` is unset")
+    # no default: the deployer's value
+    assert [f[1] for f in _found(tmp_path / "b", {"deploy.sh": _DEPLOY % ("${HF_TOKEN}", "k8s/"),
+                                                  "k8s/vllm.yaml": _READER})] == [7]

@@ -239,3 +239,22 @@ def test_a_printf_verb_for_the_password_is_a_template(tmp_path) -> None:
                         "      OTHER_DSN: \"app:Zq8s7d6fK@tcp(db:3306)/app\"\n",
     }, ["GLM013"])
     assert [r.line for r in report.results] == [7]
+
+
+@pytest.mark.parametrize(("name", "value", "secret"), [
+    # reread25 R3: Supabase's `SERVICE_ROLE_KEY` is its service_role JWT; another `*_ROLE_KEY` a role's or a label's name
+    ("SERVICE_ROLE_KEY", "Zq8vK2mP9xL4Tr7wPk2nQ5sB", True),
+    ("SUPABASE_SERVICE_ROLE_KEY", "Zq8vK2mP9xL4Tr7wPk2nQ5sB", True),
+    ("NODE_ROLE_KEY", "node-role.kubernetes.io/worker", False),
+    ("IAM_ROLE_KEY", "arn:aws:iam::123456789012:role/trainer", False),
+    ("ROLE_KEY", "admin", False),
+    # ...unless it is given a key an issuer's prefix and length name
+    ("ROLE_KEY", "sk-proj-abcdefghijklmnopqrstuvwx1234567890", True),
+    # a query parameter's name is where the key goes, not the key; a key there is one all the same
+    ("API_KEY_QUERY_PARAM", "api_key", False),
+    ("OPENAI_API_KEY_PARAM", "sk-proj-abcdefghijklmnopqrstuvwx1234567890", True),
+    ("OPENAI_API_KEY_PARAM", "openai_api_key", False),
+    ("MODEL_QUERY_PARAM", "sk-proj-abcdefghijklmnopqrstuvwx1234567890", False),
+])
+def test_a_role_key_or_a_keys_parameter_holds_a_key_by_its_value(name: str, value: str, secret: bool) -> None:
+    assert holds_literal_secret(EnvVar(name, value, Loc(1, 1))) is secret

@@ -123,6 +123,7 @@ def parse(display: str, text: str, hint: str, real_path: str = "", duplicates: b
         else:
             if made:  # (a script that runs containers and creates a Secret: GLM013 reads it, with its heredocs' readers)
                 source.secrets = _linked(text, _applied_manifests(display, text, real_path, pods), made)
+                _assume(source, made)
             if "<<" in text and dockerrun.kind_of(display.replace("\\", "/").rsplit("/", 1)[-1]) == "shell":
                 from glmlint import heredocs
 
@@ -183,6 +184,20 @@ def _each_body(display: str, stream: str, found: list[Heredoc]) -> tuple[list[ob
     return (docs if len(problems) < len(found) else None), stream, problems
 
 
+def _heredoc_docs(display: str, stream: str, found: list[Heredoc]) -> tuple[list[object] | None, str, list[Problem]]:
+    """The documents kubectl reads from heredocs (`stream`), the stream they were composed from and the notices of
+    the bodies left out (`_each_body`); None as the documents when none is YAML. What the shell (or envsubst) fills
+    in may be what makes a body YAML (`labels: {app: ${APP}}`): each such value a plain unknown word
+    (`heredocs.unknown_values`); a body that is still no YAML is one kubectl refuses, said and left out."""
+    import glmlint.parsers.yamlnodes as yamlnodes
+    from glmlint import heredocs
+
+    try:
+        return yamlnodes.compose_all(stream), stream, []
+    except yamlnodes.YamlError:
+        return _each_body(display, heredocs.unknown_values(stream, found), found)
+
+
 def _unchecked(source: SourceFile, found: list[Heredoc]) -> None:
     """A notice that the manifests a file applies from heredocs (`found`) are not checked: a file is read for
     its `docker run` lines or for those manifests, not both (yet), and a part left out is said so."""
@@ -197,19 +212,12 @@ def _manifests_in(display: str, text: str, stream: str, found: list[Heredoc], sh
     """The Kubernetes file kubectl reads from heredocs (`stream`, at the lines of `text`; `shifts`: the columns
     each line of it lost), as `_applied_manifests` says."""
     import glmlint.parsers.yamlnodes as yamlnodes
-    from glmlint import heredocs, records
+    from glmlint import records
 
-    problems: list[Problem] = []
-    try:
-        docs = yamlnodes.compose_all(stream)
-    except yamlnodes.YamlError:
-        # what the shell (or envsubst) fills in may be what makes it YAML (`labels: {app: ${APP}}`): each
-        # such value a plain unknown word; a body that is still no YAML is one kubectl refuses, said and left out
-        stream = heredocs.unknown_values(stream, found)
-        docs, stream, problems = _each_body(display, stream, found)
-        if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
-            return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
-                              applied_by=f"`{found[0].command}`") if problems else None
+    docs, stream, problems = _heredoc_docs(display, stream, found)
+    if docs is None:  # (none left: the file is said to apply what kubectl refuses, and nothing else)
+        return SourceFile(path=display, format=Format.KUBERNETES, text=text, problems=problems,
+                          applied_by=f"`{found[0].command}`") if problems else None
     try:
         yamlnodes.shift_columns(docs, shifts)
         source = _parse_yaml(display, stream, "yaml", real_path, docs=docs, pods=pods)
@@ -242,10 +250,21 @@ def _with_created(display: str, text: str, applied: SourceFile | None, made: lis
     """The script's Kubernetes file (`_applied_manifests`; one of its own, with no fix, when it applies no heredoc)
     with the Secrets it creates (`made`), linked to the workloads of its heredocs that read them."""
     if applied is None:
-        return SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
-                          applied_by="`kubectl create secret generic`")
-    applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+        applied = SourceFile(path=display, format=Format.KUBERNETES, text=text, secrets=made,
+                             applied_by="`kubectl create secret generic`")
+    else:
+        applied.secrets = [*applied.secrets, *_linked(text, applied, made)]
+    _assume(applied, made)
     return applied
+
+
+def _assume(source: SourceFile, made: list[Secret]) -> None:
+    """The values of `made` read through a default (`--from-literal=PW=${PW:-s3cret}`: `kubesecrets._defaulted`),
+    each said in `source.assumed` (a finding there says "when `PW` is unset")."""
+    for secret in made:
+        for var in secret.entries:
+            if var.defaulted:
+                source.assumed[(var.loc.line, var.loc.col)] = var.defaulted
 
 
 def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[Secret]:
@@ -254,12 +273,11 @@ def _linked(text: str, applied: SourceFile | None, made: list[Secret]) -> list[S
         return made
     from glmlint import heredocs
     import glmlint.parsers.kubernetes as kubernetes
-    import glmlint.parsers.yamlnodes as yamlnodes
 
-    try:  # (the heredocs' documents again, for the readers' `env`: a script that does both is rare)
-        docs = yamlnodes.compose_all(heredocs.stream(text) or "")
-    except yamlnodes.YamlError:
-        docs = []
+    # (the heredocs' documents again, for the readers' `env`, composed as `_manifests_in` composed them, which the
+    # workloads' `node_path` index: a script that does both is rare)
+    found = heredocs.applied(text)
+    docs = _heredoc_docs("", heredocs.stream(text, found) or "", found)[0] or []
     reads = kubernetes.through_accounts(kubernetes.secret_reads(applied.workloads, docs), applied.accounts)
     return kubernetes.secrets_read(made, reads)
 

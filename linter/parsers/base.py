@@ -7,6 +7,7 @@ that nothing in `glmlint.parsers` imports back up into the package.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -31,14 +32,41 @@ def scan_memo(name: str) -> dict[Any, Any] | None:
 
 
 @contextlib.contextmanager
-def scanning() -> Iterator[None]:
-    """The memos of one scan (`scan_memo`): empty when it starts, dropped when it ends."""
+def scanning(paths: list[str] | None = None) -> Iterator[None]:
+    """The memos of one scan (`scan_memo`): empty when it starts, dropped when it ends; with the scan's `paths`
+    (`within_scan`: `-`, standard input, is none)."""
     global _SCAN_MEMOS
     was, _SCAN_MEMOS = _SCAN_MEMOS, {}
+    if paths is not None:
+        _SCAN_MEMOS[""] = {"roots": tuple(dict.fromkeys(
+            p if os.path.isdir(p) else _tree_of(p) for p in (os.path.abspath(q) for q in paths if q != "-")))}
     try:
         yield
     finally:
         _SCAN_MEMOS = was
+
+
+def _tree_of(path: str) -> str:
+    """The tree a file given alone belongs to: its repository (`context.repo_relative`: the nearest directory above
+    it holding `.git`), else its own directory."""
+    from glmlint.context import repo_relative
+
+    rel = repo_relative(path)
+    if rel is None or rel.startswith(".."):
+        return os.path.dirname(path)
+    return path[:len(path) - len(rel)].rstrip(os.sep) or os.sep
+
+
+def within_scan(path: str) -> bool:
+    """Whether `path` (absolute) lies in the tree the running scan reads (`scanning`'s `roots`: a directory it was
+    given, or the directory of a file it was given), so that what a file's parse follows to another (a Secret's
+    readers beside it, a script's `kubectl apply -f PATH`) is a file of the repository, never one that only the
+    linting machine holds (another checkout beside it, its /tmp); True outside a scan, or when none is known. A file
+    given alone stands for its tree (`_tree_of`)."""
+    roots = _SCAN_MEMOS.get("", {}).get("roots") if _SCAN_MEMOS is not None else None
+    if not roots:  # (no scan, or one of standard input alone)
+        return True
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 class ParseError(Exception):
